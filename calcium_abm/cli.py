@@ -1,0 +1,98 @@
+"""The ``calcium-abm`` command line.
+
+Subcommands are discovered automatically: every module in :mod:`calcium_abm.commands`
+(see that package's docstring for the contract) becomes one. A user's mistake
+(:class:`~calcium_abm.errors.UserInputError`) prints ``error: <message>`` on stderr and
+exits with status 2, as argparse does for bad options; Ctrl-C exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from types import ModuleType
+
+from calcium_abm.errors import UserInputError
+
+_CONTRACT = ("NAME", "HELP", "add_arguments", "main")
+
+
+def _version() -> str:
+    try:
+        return version("calcium-abm")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        try:
+            return tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"]
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown"
+
+
+def command_modules() -> list[ModuleType]:
+    """The modules of :mod:`calcium_abm.commands`, sorted by module name."""
+    from calcium_abm import commands
+
+    modules = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        missing = [attr for attr in _CONTRACT if not hasattr(module, attr)]
+        if missing:
+            raise RuntimeError(
+                f"command module {module.__name__} lacks {', '.join(missing)} "
+                "(see calcium_abm/commands/__init__.py)"
+            )
+        modules.append(module)
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="calcium-abm",
+        description="Agent-based simulator of the bone-vascular calcium paradox.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    seen: dict[str, str] = {}
+    for module in command_modules():
+        if module.NAME in seen:
+            raise RuntimeError(
+                f"command {module.NAME!r} defined by both {seen[module.NAME]} and {module.__name__}"
+            )
+        seen[module.NAME] = module.__name__
+        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_command_main=module.main)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    try:
+        return int(args._command_main(args) or 0)
+    except UserInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `calcium-abm scenarios | head -1`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no 2nd error at exit
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

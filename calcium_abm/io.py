@@ -1,0 +1,84 @@
+"""Reading and writing result tables (Parquet or CSV, chosen by the file extension).
+
+Writes are atomic: the table goes to a temporary file in the target directory, which is
+then renamed over the target, so a crash or Ctrl-C never leaves a half-written result.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from calcium_abm.errors import UserInputError
+
+__all__ = ["TABLE_FORMATS", "check_output_path", "read_table", "write_table"]
+
+#: Supported extensions -> format name.
+TABLE_FORMATS = {".parquet": "parquet", ".csv": "csv"}
+
+
+def _format(path: Path) -> str:
+    fmt = TABLE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        allowed = " or ".join(TABLE_FORMATS)
+        shown = path.suffix or "no extension"
+        raise UserInputError(f"output file '{path}' has {shown}: it must end in {allowed}")
+    return fmt
+
+
+def check_output_path(path: str | os.PathLike) -> Path:
+    """Check that a table can be written to ``path``; return it as a Path.
+
+    Raises :class:`UserInputError` for an unsupported extension, a missing or unwritable
+    directory, or a path that is a directory. Call it before a long run starts.
+    """
+    path = Path(path)
+    _format(path)
+    if path.is_dir():
+        raise UserInputError(f"output file '{path}' is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise UserInputError(f"output file '{path}': directory '{parent}' does not exist")
+    if not parent.is_dir():
+        raise UserInputError(f"output file '{path}': '{parent}' is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserInputError(f"output file '{path}': directory '{parent}' is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserInputError(f"output file '{path}' exists and is not writable")
+    return path
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``df`` to ``path`` (.parquet or .csv) atomically; return the path."""
+    path = check_output_path(path)
+    fmt = _format(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if fmt == "parquet":
+            df.to_parquet(tmp, engine="pyarrow", index=False)
+        else:
+            df.to_csv(tmp, index=False)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`."""
+    path = Path(path)
+    fmt = _format(path)
+    if not path.is_file():
+        raise UserInputError(f"table file '{path}' not found")
+    try:
+        if fmt == "parquet":
+            return pd.read_parquet(path, engine="pyarrow")
+        return pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise UserInputError(f"table file '{path}' cannot be read as {fmt}: {exc}") from None

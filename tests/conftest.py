@@ -1,0 +1,1 @@
+"""Shared pytest configuration. Keep this minimal: fixtures belong in the test modules."""
