@@ -329,10 +329,12 @@ class Scenario(BaseModel):
         for name, val in value.items():
             p = registry.get(name)
             if p is None:
-                problems.append(f"unknown key 'parameters.{name}'{_did_you_mean(name, registry)}")
+                known = [f"parameters.{k}" for k in registry]
+                hint = _did_you_mean(f"parameters.{name}", known)
+                problems.append(f"unknown key 'parameters.{name}'{hint}")
             elif not (p.minimum <= val <= p.maximum):
                 problems.append(
-                    f"parameters.{name} = {_fmt_value(val)} is not allowed: "
+                    f"parameters.{name} = {_fmt_num(val)} is not allowed: "
                     f"{_range_text(p.minimum, p.maximum, _unit_suffix(p.unit))}"
                 )
         if problems:
@@ -455,8 +457,24 @@ class Scenario(BaseModel):
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (control characters and DEL escaped)."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+    return key if _BARE_KEY.match(key) else _toml_string(key)
 
 
 def _toml_value(value: Any) -> str:
@@ -469,8 +487,7 @@ def _toml_value(value: Any) -> str:
             raise ValueError(f"cannot write {value!r} to TOML")
         return repr(value)
     if isinstance(value, str):
-        # A JSON string is a valid TOML basic string (\uXXXX, \n, \", \\ escapes).
-        return json.dumps(value, ensure_ascii=False)
+        return _toml_string(value)
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 

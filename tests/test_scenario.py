@@ -1,0 +1,607 @@
+"""Scenario validation: defaults, round trips, built-ins and every bad-input message."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import calcium_abm.parameters as parameters_module
+from calcium_abm import scenario as sc
+from calcium_abm.errors import ScenarioError, UserInputError
+from calcium_abm.parameters import Parameter
+from calcium_abm.scenario import (
+    FLAT_KEYS,
+    Scenario,
+    builtin_scenarios,
+    check_memory,
+    load_scenario,
+    parse_scenario_toml,
+    parse_set_option,
+    resolve_key,
+)
+
+FAKE_PARAMETERS = {
+    "k1_half_life_h": Parameter("k1_half_life_h", 1.5, "h", "test", "K1 half-life", 0.1, 200.0),
+    "bone_resorption_rate": Parameter(
+        "bone_resorption_rate", 0.01, "1/day", "assumption: test", "resorption"
+    ),
+}
+
+
+@pytest.fixture
+def fake_registry(monkeypatch):
+    """A small parameter registry, independent of the physiology modules."""
+    monkeypatch.setattr(parameters_module, "_REGISTRY", dict(FAKE_PARAMETERS))
+    return FAKE_PARAMETERS
+
+
+def error_of(source) -> str:
+    """The message of the ScenarioError that loading ``source`` raises."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(source) if not callable(source) else source()
+    return str(info.value)
+
+
+# ------------------------------------------------------------------------- defaults
+
+
+def test_defaults():
+    s = Scenario()
+    assert s.name == "custom"
+    assert (s.patient.age_years, s.patient.sex, s.patient.ckd_stage) == (50.0, "male", 0)
+    assert s.patient.species == "human" and s.patient.postmenopausal is False
+    assert s.diet.calcium_mg_per_day == 1000 and s.diet.phosphate_mg_per_day == 1200
+    assert (s.diet.vitamin_k1_ug_per_day, s.diet.mk4_ug_per_day, s.diet.mk7_ug_per_day) == (
+        100,
+        15,
+        5,
+    )
+    assert s.drugs.warfarin_mg_per_day == 0
+    assert not s.genetics.mgp_knockout and not s.genetics.osteocalcin_knockout
+    assert s.simulation.years == 10 and s.simulation.seed == 42
+    assert s.simulation.bone_grid_width == s.simulation.vessel_grid_height == 64
+    assert s.simulation.record_every_days == 1
+    assert s.parameters == {} and s.schedule == ()
+    assert s.days == 3650  # a year is 365 days
+
+
+@pytest.mark.parametrize("years, days", [(0.1, 36), (1, 365), (2.5, 912), (100, 36500)])
+def test_days_is_years_times_365_rounded(years, days):
+    assert Scenario(simulation={"years": years}).days == days
+
+
+def test_scenario_is_frozen():
+    s = Scenario()
+    with pytest.raises(Exception):
+        s.diet.mk7_ug_per_day = 3  # type: ignore[misc]
+    with pytest.raises(Exception):
+        s.name = "x"  # type: ignore[misc]
+
+
+def test_healthy_adult_is_the_defaults():
+    s = load_scenario("healthy_adult")
+    assert s.name == "healthy_adult"
+    assert s.source
+    assert s.model_dump(exclude={"name", "description", "source"}) == Scenario().model_dump(
+        exclude={"name", "description", "source"}
+    )
+
+
+def test_k2_deficiency():
+    s = load_scenario("k2_deficiency")
+    assert (s.diet.vitamin_k1_ug_per_day, s.diet.mk4_ug_per_day, s.diet.mk7_ug_per_day) == (
+        30,
+        2,
+        0,
+    )
+    assert s.diet.calcium_mg_per_day == Scenario().diet.calcium_mg_per_day
+    assert s.patient == Scenario().patient and s.source
+
+
+def test_builtin_listing():
+    listing = builtin_scenarios()
+    assert list(listing) == sorted(listing)
+    assert {"healthy_adult", "k2_deficiency"} <= set(listing)
+    assert listing["healthy_adult"] == (
+        "Healthy 50-year-old man on a typical Western diet (the default)"
+    )
+    assert "vitamin K" in listing["k2_deficiency"]
+    for name, description in listing.items():
+        assert description and "\n" not in description
+        s = load_scenario(name)
+        assert s.name == name and s.description == description and s.source
+
+
+# ------------------------------------------------------------------------ round trip
+
+
+def test_to_toml_round_trip_with_parameters_and_schedule(fake_registry, tmp_path):
+    s = load_scenario(
+        {
+            "name": "round trip",
+            "description": 'quotes " and \\ backslash, ünïcode µg, tab\t',
+            "source": "line1\nline2",
+            "patient": {"sex": "female", "postmenopausal": True, "years_since_menopause": 3.5},
+            "diet": {"mk7_ug_per_day": 0.1 + 0.2},  # a float that needs full precision
+            "simulation": {"years": 2, "seed": 7, "bone_grid_width": 16},
+            "parameters": {"k1_half_life_h": 2.25},
+            "schedule": [
+                {"start_day": 30, "end_day": 90, "set": {"diet.mk7_ug_per_day": 180}},
+                {"start_day": 100, "set": {"k1_half_life_h": 3, "genetics.mgp_knockout": True}},
+            ],
+        }
+    )
+    text = s.to_toml()
+    tomllib.loads(text)  # valid TOML
+    assert parse_scenario_toml(text) == s
+    path = tmp_path / "shared.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path) == s
+    assert load_scenario(str(path)) == s
+
+
+def test_to_toml_round_trip_of_builtins():
+    for name in builtin_scenarios():
+        s = load_scenario(name)
+        assert parse_scenario_toml(s.to_toml()) == s
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    k1=st.floats(0, 100000, allow_nan=False),
+    mk7=st.floats(0, 10000, allow_nan=False),
+    age=st.floats(0, 120, allow_nan=False),
+    ckd=st.integers(0, 5),
+    seed=st.integers(0, 2**63),
+    sex=st.sampled_from(["female", "male"]),
+    text=st.text(max_size=30),
+)
+def test_to_toml_round_trip_property(k1, mk7, age, ckd, seed, sex, text):
+    s = Scenario(
+        description=text,
+        patient={"age_years": age, "ckd_stage": ckd, "sex": sex},
+        diet={"vitamin_k1_ug_per_day": k1, "mk7_ug_per_day": mk7},
+        simulation={"seed": seed, "years": 0.5},
+    )
+    assert parse_scenario_toml(s.to_toml()) == s
+
+
+def test_file_without_name_is_named_after_the_file(tmp_path):
+    path = tmp_path / "my_patient.toml"
+    path.write_text("[diet]\nmk7_ug_per_day = 90\n", encoding="utf-8")
+    s = load_scenario(path)
+    assert s.name == "my_patient" and s.diet.mk7_ug_per_day == 90
+
+
+def test_load_scenario_accepts_scenario_and_mapping():
+    s = Scenario()
+    assert load_scenario(s) is s
+    assert load_scenario({"diet": {"mk7_ug_per_day": 90}}).diet.mk7_ug_per_day == 90
+    assert load_scenario({}) == Scenario()
+
+
+# ------------------------------------------------------------------- bad values
+
+BAD_VALUES = [
+    ({"patient": {"ckd_stage": 7}}, "patient.ckd_stage = 7 is not allowed: must be an integer from 0 to 5"),
+    ({"patient": {"ckd_stage": 2.5}}, "patient.ckd_stage = 2.5 is not allowed: must be an integer"),
+    ({"patient": {"ckd_stage": True}}, "patient.ckd_stage = true is not allowed: must be an integer"),
+    (
+        {"diet": {"vitamin_k1_ug_per_day": -5}},
+        "diet.vitamin_k1_ug_per_day = -5 is not allowed: must be between 0 and 100000 µg/day",
+    ),
+    ({"diet": {"mk7_ug_per_day": math.nan}}, "diet.mk7_ug_per_day = nan is not allowed: must be a finite number"),
+    ({"diet": {"mk4_ug_per_day": math.inf}}, "diet.mk4_ug_per_day = inf is not allowed: must be a finite number"),
+    ({"diet": {"calcium_mg_per_day": -math.inf}}, "diet.calcium_mg_per_day = -inf is not allowed"),
+    ({"diet": {"mk7_ug_per_day": 10001}}, "diet.mk7_ug_per_day = 10001 is not allowed: must be between 0 and 10000 µg/day"),
+    ({"diet": {"mk7_ug_per_day": "lots"}}, 'diet.mk7_ug_per_day = "lots" is not allowed: must be a number'),
+    ({"drugs": {"warfarin_mg_per_day": 101}}, "drugs.warfarin_mg_per_day = 101 is not allowed: must be between 0 and 100 mg/day"),
+    ({"simulation": {"seed": "abc"}}, 'simulation.seed = "abc" is not allowed: must be an integer'),
+    ({"simulation": {"seed": -1}}, "simulation.seed = -1 is not allowed: must be an integer, 0 or more"),
+    ({"simulation": {"years": 0}}, "simulation.years = 0 is not allowed: must be more than 0 and at most 100 years"),
+    ({"simulation": {"years": 101}}, "simulation.years = 101 is not allowed"),
+    ({"simulation": {"bone_grid_width": 4}}, "simulation.bone_grid_width = 4 is not allowed: must be an integer from 8 to 4096"),
+    ({"simulation": {"record_every_days": 0}}, "simulation.record_every_days = 0 is not allowed: must be an integer, 1 or more"),
+    ({"patient": {"age_years": 121}}, "patient.age_years = 121 is not allowed: must be between 0 and 120 years"),
+    ({"patient": {"sex": "f"}}, 'patient.sex = "f" is not allowed: must be one of "female", "male"'),
+    ({"patient": {"species": "dog"}}, 'patient.species = "dog" is not allowed: must be one of "human", "rat", "mouse"'),
+    ({"patient": {"postmenopausal": "yes"}}, 'patient.postmenopausal = "yes" is not allowed: must be true or false'),
+    ({"genetics": {"mgp_knockout": 1}}, "genetics.mgp_knockout = 1 is not allowed: must be true or false"),
+    (
+        {"patient": {"postmenopausal": True}},
+        'patient.postmenopausal = true is not allowed with patient.sex = "male": '
+        "only a female patient can be postmenopausal",
+    ),
+    ({"diet": 5}, "diet = 5 is not allowed: must be a table ([diet] section)"),
+    ({"name": 3}, "name = 3 is not allowed: must be a text string"),
+    ({"diet": {"mk7_ug_per_dy": 3}}, "unknown key 'diet.mk7_ug_per_dy' — did you mean 'diet.mk7_ug_per_day'?"),
+    ({"dite": {}}, "unknown key 'dite' — did you mean 'diet'?"),
+    ({"drugs": {"aspirin": 1}}, "unknown key 'drugs.aspirin' — [drugs] accepts warfarin_mg_per_day"),
+]
+
+
+@pytest.mark.parametrize("data, message", BAD_VALUES, ids=[m[:40] for _, m in BAD_VALUES])
+def test_bad_value_message(data, message):
+    text = error_of(data)
+    assert message in text
+    assert "\n" not in text  # one problem, one line
+    assert "pydantic" not in text and "errors.pydantic.dev" not in text
+
+
+def test_scenario_error_is_a_user_input_error():
+    with pytest.raises(UserInputError):
+        load_scenario({"patient": {"ckd_stage": 7}})
+
+
+def test_several_problems_in_one_message():
+    text = error_of(
+        {
+            "patient": {"ckd_stage": 7, "sex": "x"},
+            "diet": {"mk7_ug_per_day": math.nan, "vitamin_k1_ug_per_day": -5},
+            "simulation": {"seed": "abc"},
+        }
+    )
+    assert text.startswith("5 problems:")
+    for part in (
+        "patient.ckd_stage = 7",
+        'patient.sex = "x"',
+        "diet.mk7_ug_per_day = nan",
+        "diet.vitamin_k1_ug_per_day = -5",
+        'simulation.seed = "abc"',
+    ):
+        assert part in text
+    assert len(text.splitlines()) == 6
+
+
+# --------------------------------------------------------------------- parameters
+
+
+def test_parameters_validated_against_registry(fake_registry):
+    s = load_scenario({"parameters": {"k1_half_life_h": 2}})
+    assert s.parameters == {"k1_half_life_h": 2.0}
+    assert "unknown key 'parameters.k1_half_life_hh' — did you mean 'parameters.k1_half_life_h'?" in error_of(
+        {"parameters": {"k1_half_life_hh": 2}}
+    )
+    assert "parameters.k1_half_life_h = 0.01 is not allowed: must be between 0.1 and 200 h" in error_of(
+        {"parameters": {"k1_half_life_h": 0.01}}
+    )
+    assert "parameters.k1_half_life_h = nan is not allowed: must be a finite number" in error_of(
+        {"parameters": {"k1_half_life_h": math.nan}}
+    )
+    assert 'parameters.bone_resorption_rate = "x" is not allowed: must be a number' in error_of(
+        {"parameters": {"bone_resorption_rate": "x"}}
+    )
+    assert "parameters.bone_resorption_rate = -1 is not allowed: must be at least 0" in error_of(
+        {"parameters": {"bone_resorption_rate": -1}}
+    )
+
+
+def test_real_registry_defaults_validate():
+    """Every registered parameter accepts its own default, minimum and maximum."""
+    registry = parameters_module.parameter_registry()
+    assert registry
+    for name, p in registry.items():
+        values = {name: p.value}
+        assert load_scenario({"parameters": values}).parameters == values
+        for bound in (p.minimum, p.maximum):
+            if math.isfinite(bound):
+                load_scenario({"parameters": {name: bound}})
+        if p.minimum > -math.inf:
+            below = p.minimum - max(1.0, abs(p.minimum))
+            assert f"parameters.{name} = " in error_of({"parameters": {name: below}})
+    name = next(iter(registry))
+    assert resolve_key(name) == f"parameters.{name}"
+    # A bare parameter name that equals a section field would resolve to the field.
+    assert not set(registry) & set(FLAT_KEYS), "parameter names clash with scenario fields"
+
+
+# ------------------------------------------------------------------------ schedule
+
+
+def test_schedule_applies_in_order_and_end_is_exclusive():
+    s = load_scenario(
+        {
+            "schedule": [
+                {"start_day": 365, "end_day": 1460, "set": {"diet.mk7_ug_per_day": 180}},
+                {"start_day": 1000, "set": {"mk7_ug_per_day": 360, "sex": "female"}},
+            ]
+        }
+    )
+    assert s.schedule[1].set == {"diet.mk7_ug_per_day": 360, "patient.sex": "female"}
+    assert s.schedule_boundaries() == [365, 1000, 1460]
+    assert s.state_at(0).diet.mk7_ug_per_day == 5
+    assert s.state_at(364).diet.mk7_ug_per_day == 5
+    assert s.state_at(365).diet.mk7_ug_per_day == 180
+    assert s.state_at(1000).diet.mk7_ug_per_day == 360  # later entry wins
+    assert s.state_at(1459).patient.sex == "female"
+    assert s.state_at(1460).diet.mk7_ug_per_day == 360
+    assert s.state_at(365).schedule == ()
+
+
+def test_schedule_nested_table_spelling(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        "[[schedule]]\nstart_day = 10\nset = { diet.mk7_ug_per_day = 180 }\n", encoding="utf-8"
+    )
+    assert load_scenario(path).schedule[0].set == {"diet.mk7_ug_per_day": 180}
+
+
+def test_schedule_combination_that_is_valid_together():
+    s = load_scenario(
+        {
+            "schedule": [
+                {"start_day": 0, "end_day": 100, "set": {"sex": "female"}},
+                {"start_day": 50, "end_day": 100, "set": {"postmenopausal": True}},
+            ]
+        }
+    )
+    assert s.state_at(60).patient.postmenopausal
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            {"start_day": 10, "set": {"diet.mk7_ug_per_dy": 1}},
+            "schedule entry 1: set: unknown key 'diet.mk7_ug_per_dy' — did you mean 'diet.mk7_ug_per_day'?",
+        ),
+        (
+            {"start_day": 10, "set": {"simulation.seed": 1}},
+            "schedule entry 1: set: 'simulation.seed' cannot change during a run",
+        ),
+        (
+            {"start_day": 10, "set": {"diet.mk7_ug_per_day": -3}},
+            "schedule entry 1 (start_day = 10): diet.mk7_ug_per_day = -3 is not allowed: "
+            "must be between 0 and 10000 µg/day",
+        ),
+        (
+            {"start_day": 10, "set": {"patient.ckd_stage": 7}},
+            "schedule entry 1 (start_day = 10): patient.ckd_stage = 7 is not allowed",
+        ),
+        (
+            {"start_day": 10, "set": {"patient.postmenopausal": True}},
+            "schedule entry 1 (start_day = 10): patient.postmenopausal = true is not allowed",
+        ),
+        (
+            {"start_day": 4000, "set": {"diet.mk7_ug_per_day": 180}},
+            "schedule entry 1: start_day = 4000 is not allowed: the run lasts 3650 days",
+        ),
+        (
+            {"start_day": 10, "end_day": 10, "set": {"diet.mk7_ug_per_day": 180}},
+            "schedule entry 1: end_day = 10 is not allowed: must be after start_day (10)",
+        ),
+        ({"start_day": -1, "set": {"mk7_ug_per_day": 1}}, "schedule entry 1: start_day = -1 is not allowed"),
+        ({"start_day": 1.5, "set": {"mk7_ug_per_day": 1}}, "start_day = 1.5 is not allowed: must be an integer"),
+        ({"start_day": 1, "set": {}}, "schedule entry 1: set = a table {...} is not allowed: must set at least one value"),
+        ({"start_day": 1, "set": 5}, "schedule entry 1: set = 5 is not allowed: must be a table"),
+        ({"set": {"mk7_ug_per_day": 1}}, "schedule entry 1: start_day is missing"),
+        (
+            {"start_day": 1, "sett": {"mk7_ug_per_day": 1}},
+            "schedule entry 1: unknown key 'sett' — did you mean 'set'?",
+        ),
+    ],
+)
+def test_bad_schedule_message(entry, message, fake_registry):
+    assert message in error_of({"schedule": [entry]})
+
+
+def test_schedule_start_beyond_a_shortened_run():
+    s = load_scenario({"schedule": [{"start_day": 400, "set": {"mk7_ug_per_day": 180}}]})
+    text = error_of(lambda: s.with_overrides({"years": 1}))
+    assert "schedule entry 1: start_day = 400 is not allowed: the run lasts 365 days" in text
+
+
+def test_schedule_must_be_a_list():
+    assert "schedule = 5 is not allowed: must be a list of [[schedule]] tables" in error_of({"schedule": 5})
+
+
+# ---------------------------------------------------------------------- overrides
+
+
+def test_flat_keys_cover_every_section_field():
+    assert FLAT_KEYS["mk7_ug_per_day"] == "diet.mk7_ug_per_day"
+    assert FLAT_KEYS["ckd_stage"] == "patient.ckd_stage"
+    assert FLAT_KEYS["years"] == "simulation.years"
+    assert FLAT_KEYS["warfarin_mg_per_day"] == "drugs.warfarin_mg_per_day"
+    assert FLAT_KEYS["mgp_knockout"] == "genetics.mgp_knockout"
+    assert len(FLAT_KEYS) == 6 + 5 + 1 + 2 + 7
+
+
+def test_resolve_key(fake_registry):
+    assert resolve_key("mk7_ug_per_day") == "diet.mk7_ug_per_day"
+    assert resolve_key("diet.mk7_ug_per_day") == "diet.mk7_ug_per_day"
+    assert resolve_key("k1_half_life_h") == "parameters.k1_half_life_h"
+    assert resolve_key("parameters.k1_half_life_h") == "parameters.k1_half_life_h"
+    assert resolve_key("name") == "name"
+    with pytest.raises(ScenarioError, match=r"unknown key 'mk7_ug_per_dy' — did you mean 'mk7_ug_per_day'\?"):
+        resolve_key("mk7_ug_per_dy")
+    with pytest.raises(ScenarioError, match=r"did you mean 'diet.mk7_ug_per_day'"):
+        resolve_key("diet.mk7_ug_per_dy")
+    with pytest.raises(ScenarioError, match=r"did you mean 'parameters.k1_half_life_h'"):
+        resolve_key("parameters.k1_half_life")
+    with pytest.raises(ScenarioError, match=r"unknown key 'zzz.qqq'"):
+        resolve_key("zzz.qqq")
+
+
+def test_with_overrides_flat_dotted_and_parameters(fake_registry):
+    base = load_scenario("k2_deficiency")
+    s = base.with_overrides(
+        {
+            "mk7_ug_per_day": 180,
+            "patient.sex": "female",
+            "postmenopausal": True,
+            "simulation.years": 0.5,
+            "k1_half_life_h": 3,
+            "parameters.bone_resorption_rate": 0.02,
+        }
+    )
+    assert s.diet.mk7_ug_per_day == 180 and s.diet.vitamin_k1_ug_per_day == 30
+    assert s.patient.sex == "female" and s.patient.postmenopausal
+    assert s.simulation.years == 0.5 and s.days == 182
+    assert s.parameters == {"k1_half_life_h": 3.0, "bone_resorption_rate": 0.02}
+    assert base.diet.mk7_ug_per_day == 0 and base.parameters == {}  # unchanged
+    assert base.with_overrides({}) is base
+    assert s.name == "k2_deficiency"
+
+
+def test_with_overrides_errors(fake_registry):
+    base = Scenario()
+    assert "unknown key 'mk7_ug_per_dy' — did you mean 'mk7_ug_per_day'?" in error_of(
+        lambda: base.with_overrides({"mk7_ug_per_dy": 1})
+    )
+    assert "patient.ckd_stage = 7 is not allowed: must be an integer from 0 to 5" in error_of(
+        lambda: base.with_overrides({"ckd_stage": 7})
+    )
+    assert "patient.postmenopausal = true is not allowed" in error_of(
+        lambda: base.with_overrides({"postmenopausal": True})
+    )
+    assert "sets diet.mk7_ug_per_day a second time" in error_of(
+        lambda: base.with_overrides({"mk7_ug_per_day": 1, "diet.mk7_ug_per_day": 2})
+    )
+    assert "parameters.k1_half_life_h = 500 is not allowed" in error_of(
+        lambda: base.with_overrides({"k1_half_life_h": 500})
+    )
+
+
+# ------------------------------------------------------------------ --set parsing
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mk7_ug_per_day=180", ("mk7_ug_per_day", 180)),
+        ("years=0.5", ("years", 0.5)),
+        ("x=1e3", ("x", 1000.0)),
+        ("mgp_knockout=true", ("mgp_knockout", True)),
+        ('sex="female"', ("sex", "female")),
+        ("sex=female", ("sex", "female")),
+        (" sex = female ", ("sex", "female")),
+        ("name=two words", ("name", "two words")),
+        ("a=b=c", ("a", "b=c")),
+    ],
+)
+def test_parse_set_option(text, expected):
+    assert parse_set_option(text) == expected
+
+
+def test_parse_set_option_nan_stays_a_float():
+    key, value = parse_set_option("mk7_ug_per_day=nan")
+    assert key == "mk7_ug_per_day" and math.isnan(value)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("mk7_ug_per_day", "must be key=value"),
+        ("=3", "must be key=value"),
+        ("mk7_ug_per_day=", "the value after '=' is empty"),
+    ],
+)
+def test_bad_set_option(text, message):
+    with pytest.raises(ScenarioError, match=message):
+        parse_set_option(text)
+
+
+def test_set_option_value_reaches_validation():
+    key, value = parse_set_option("ckd_stage=seven")
+    assert 'patient.ckd_stage = "seven" is not allowed: must be an integer' in error_of(
+        lambda: Scenario().with_overrides({key: value})
+    )
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_broken_toml_names_file_line_and_column(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('name = "x"\n[diet]\nmk7_ug_per_day = = 3\n', encoding="utf-8")
+    text = error_of(path)
+    assert str(path) in text and "is not valid TOML" in text and "line 3" in text and "column" in text
+
+
+def test_errors_in_a_file_are_prefixed_with_the_file_name(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[patient]\nckd_stage = 7\n[diet]\nmk7_ug_per_day = -1\n", encoding="utf-8")
+    text = error_of(path)
+    assert text.startswith(f"{path} has 2 problems:")
+    assert "patient.ckd_stage = 7 is not allowed" in text
+    path.write_text("[patient]\nckd_stage = 7\n", encoding="utf-8")
+    assert error_of(path).startswith(f"{path}: patient.ckd_stage = 7 is not allowed")
+
+
+def test_toml_nan_and_inf_are_rejected(tmp_path):
+    path = tmp_path / "nan.toml"
+    path.write_text("[diet]\nmk7_ug_per_day = nan\nmk4_ug_per_day = inf\n", encoding="utf-8")
+    text = error_of(path)
+    assert "diet.mk7_ug_per_day = nan is not allowed: must be a finite number" in text
+    assert "diet.mk4_ug_per_day = inf is not allowed: must be a finite number" in text
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nothere.toml"
+    assert error_of(path) == f"{path}: scenario file not found"
+    assert "scenario file not found" in error_of(str(path))
+
+
+def test_directory_is_not_a_scenario(tmp_path):
+    assert "is a directory" in error_of(tmp_path)
+
+
+def test_oversize_file(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"# " + b"x" * sc.MAX_SCENARIO_BYTES + b"\n")
+    text = error_of(path)
+    assert str(path) in text and "1.0 MiB" in text and "a scenario may be" in text
+    with pytest.raises(ScenarioError, match="a scenario may be"):
+        parse_scenario_toml(path.read_bytes(), "upload.toml")
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('description = "café"\n'.encode("latin-1"))
+    assert "is not UTF-8 text" in error_of(path)
+
+
+def test_utf8_bom_is_accepted():
+    assert parse_scenario_toml('\ufeffname = "x"\n'.encode()).name == "x"
+
+
+def test_unknown_builtin_name_lists_builtins_and_suggests():
+    text = error_of("k2_deficency")
+    assert "unknown scenario 'k2_deficency' — did you mean 'k2_deficiency'?" in text
+    assert "healthy_adult" in text and "k2_deficiency" in text
+
+
+def test_unsupported_source_type():
+    assert "cannot load a scenario from int" in error_of(lambda: load_scenario(3))
+
+
+# -------------------------------------------------------------------------- memory
+
+
+def test_memory_estimate_formula():
+    s = Scenario(simulation={"years": 1, "bone_grid_width": 10, "bone_grid_height": 20})
+    patches = 10 * 20 + 64 * 64
+    rows = 365 / 1 + 1
+    assert sc.memory_estimate_bytes(s) == int(patches * 400 + rows * 60 * 8)
+
+
+def test_grid_too_large_for_memory(monkeypatch):
+    monkeypatch.setattr(sc, "_available_memory_bytes", lambda: 100 * 1024**2)
+    big = {"simulation": {"bone_grid_width": 4096, "bone_grid_height": 4096}}
+    text = error_of(big)
+    assert "too large for this machine's memory" in text
+    assert "simulation.bone_grid_width = 4096" in text and "simulation.bone_grid_height = 4096" in text
+    assert "need about 6.3 GiB" in text and "limit is 80.0 MiB" in text
+    text = error_of(lambda: Scenario().with_overrides({"vessel_grid_width": 4096, "vessel_grid_height": 4096}))
+    assert "simulation.vessel_grid_width = 4096" in text
+    load_scenario({"simulation": {"bone_grid_width": 16}})  # small grids still fine
+
+
+def test_memory_check_passes_for_defaults_on_this_machine():
+    assert sc._available_memory_bytes() > 0
+    check_memory(load_scenario("healthy_adult"))
