@@ -1,0 +1,318 @@
+"""The calcium-abm command line: bad inputs fail fast and clearly; good ones run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from calcium_abm import scenario as sc
+from calcium_abm.cli import main
+from calcium_abm.io import read_table
+
+REPO = Path(__file__).resolve().parent.parent
+COLUMNS = [
+    "day",
+    "bone_mineral_density_g_cm2",
+    "bmd_change_pct",
+    "vessel_calcification_mg",
+    "calcification_score",
+    "dp_ucmgp_pmol_l",
+    "ucoc_fraction",
+    "hepatic_carboxylation_fraction",
+    "serum_calcium_mmol_l",
+    "ca_balance_error_mg",
+]
+SMALL = [
+    "--years", "0.1",
+    "--set", "bone_grid_width=16", "--set", "bone_grid_height=16",
+    "--set", "vessel_grid_width=16", "--set", "vessel_grid_height=16",
+]  # fmt: skip
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "calcium_abm.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def no_simulate(monkeypatch):
+    """Fail the test if the simulation is started."""
+    fake = types.ModuleType("calcium_abm.simulation")
+
+    def simulate(*args, **kwargs):
+        raise AssertionError("simulate() was called although an input was bad")
+
+    fake.simulate = simulate
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+
+
+def fake_result(days: int) -> pd.DataFrame:
+    day = list(range(days + 1))
+    return pd.DataFrame(
+        {
+            "day": day,
+            "bone_mineral_density_g_cm2": [1.0 - 0.001 * d for d in day],
+            "bmd_change_pct": [-0.1 * d for d in day],
+            "vessel_calcification_mg": [0.5 * d for d in day],
+            "calcification_score": [0.01 * d for d in day],
+            "dp_ucmgp_pmol_l": [500.0] * len(day),
+            "ucoc_fraction": [0.3] * len(day),
+            "hepatic_carboxylation_fraction": [0.9] * len(day),
+            "serum_calcium_mmol_l": [2.4] * len(day),
+            "ca_balance_error_mg": [1e-9, -3e-9] + [0.0] * (len(day) - 2),
+        }
+    )
+
+
+# --------------------------------------------------------------------- bad inputs
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+BAD_RUNS = [
+    # (arguments before --out, expected fragments of the message)
+    (["healthy_adult", "--set", "ckd_stage=7"], ["patient.ckd_stage = 7", "integer from 0 to 5"]),
+    (["healthy_adult", "--set", "diet.vitamin_k1_ug_per_day=-5"], ["diet.vitamin_k1_ug_per_day = -5", "between 0 and 100000"]),
+    (["healthy_adult", "--set", "mk7_ug_per_day=nan"], ["diet.mk7_ug_per_day = nan", "finite number"]),
+    (["healthy_adult", "--set", "mk7_ug_per_day=inf"], ["diet.mk7_ug_per_day = inf", "finite number"]),
+    (["healthy_adult", "--set", "sex=f"], ['patient.sex = "f"', '"female", "male"']),
+    (["healthy_adult", "--set", "postmenopausal=true"], ["patient.postmenopausal = true", "female"]),
+    (["healthy_adult", "--set", "mk7_ug_per_dy=3"], ["unknown key 'mk7_ug_per_dy'", "did you mean 'mk7_ug_per_day'"]),
+    (["healthy_adult", "--set", "mk7_ug_per_day"], ["--set 'mk7_ug_per_day'", "key=value"]),
+    (["healthy_adult", "--years", "abc"], ['simulation.years = "abc"', "must be a number"]),
+    (["healthy_adult", "--years", "0"], ["simulation.years = 0", "more than 0"]),
+    (["healthy_adult", "--seed", "-1"], ["simulation.seed = -1", "integer"]),
+    (["healthy_adult", "--seed", "1.5"], ["simulation.seed = 1.5", "integer"]),
+    (["healthy_adult", "--years", "2", "--set", "years=3"], ["simulation.years is given twice"]),
+    (["k2_deficency"], ["unknown scenario 'k2_deficency'", "did you mean 'k2_deficiency'"]),
+    (["missing.toml"], ["missing.toml: scenario file not found"]),
+]
+
+
+@pytest.mark.parametrize("args, fragments", BAD_RUNS, ids=[" ".join(a) for a, _ in BAD_RUNS])
+def test_bad_input_in_process(args, fragments, tmp_path, capsys, no_simulate):
+    out = tmp_path / "out.parquet"
+    monkey_cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code = main(["run", *args, "--out", str(out)])
+    finally:
+        os.chdir(monkey_cwd)
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.startswith("error: ")
+    for fragment in fragments:
+        assert fragment in captured.err
+    assert "Traceback" not in captured.err and captured.out == ""
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [BAD_RUNS[0], BAD_RUNS[2], BAD_RUNS[6], BAD_RUNS[8], BAD_RUNS[13]],
+    ids=["ckd_stage", "nan", "unknown key", "years", "unknown scenario"],
+)
+def test_bad_input_subprocess(args, fragments, tmp_path):
+    out = tmp_path / "out.parquet"
+    result = run_cli("run", *args, "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: ")
+    for fragment in fragments:
+        assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_bad_scenario_files(tmp_path, capsys, no_simulate):
+    out = tmp_path / "out.csv"
+    cases = {
+        write(tmp_path, "broken.toml", "[diet]\nmk7_ug_per_day = = 1\n"): ["broken.toml", "not valid TOML", "line 2"],
+        write(tmp_path, "range.toml", "[patient]\nckd_stage = 7\n"): ["range.toml: patient.ckd_stage = 7"],
+        write(tmp_path, "typo.toml", "[diet]\nmk7_ug_per_dy = 1\n"): ["did you mean 'diet.mk7_ug_per_day'"],
+        write(
+            tmp_path, "sched.toml", "[[schedule]]\nstart_day = 99999\nset = { mk7_ug_per_day = 1 }\n"
+        ): ["schedule entry 1: start_day = 99999 is not allowed"],
+    }
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"#" * (sc.MAX_SCENARIO_BYTES + 1))
+    cases[str(big)] = ["big.toml", "a scenario may be"]
+    for path, fragments in cases.items():
+        assert main(["run", path, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        for fragment in fragments:
+            assert fragment in err, (path, err)
+        assert "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "out, fragment",
+    [
+        ("out.txt", "must end in .parquet or .csv"),
+        ("out", "must end in .parquet or .csv"),
+        ("no_such_dir/out.parquet", "does not exist"),
+    ],
+)
+def test_bad_output_path(out, fragment, tmp_path, capsys, no_simulate):
+    assert main(["run", "healthy_adult", "--out", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and fragment in err and str(tmp_path / out) in err
+    assert not (tmp_path / out).exists()
+
+
+def test_output_path_is_a_directory(tmp_path, capsys, no_simulate):
+    target = tmp_path / "dir.csv"
+    target.mkdir()
+    assert main(["run", "healthy_adult", "--out", str(target)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_grid_too_large_for_memory(tmp_path, capsys, monkeypatch, no_simulate):
+    monkeypatch.setattr(sc, "_available_memory_bytes", lambda: 64 * 1024**2)
+    out = tmp_path / "out.parquet"
+    code = main(["run", "healthy_adult", "--set", "bone_grid_width=4096", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "simulation.bone_grid_width = 4096" in err and "need about" in err and "limit" in err
+    assert not out.exists()
+
+
+def test_argparse_errors_exit_2(tmp_path, capsys):
+    assert main(["run", "healthy_adult"]) == 2  # --out is required
+    assert "--out" in capsys.readouterr().err
+    assert main(["no-such-command"]) == 2
+    assert main([]) == 2
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_help_and_version(tmp_path, capsys):
+    assert main(["--version"]) == 0
+    assert "calcium-abm" in capsys.readouterr().out
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "run" in out and "scenarios" in out
+    result = run_cli("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("calcium-abm ")
+
+
+# ---------------------------------------------------------------------- scenarios
+
+
+def test_scenarios_lists_builtins(tmp_path, capsys):
+    assert main(["scenarios"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [line.split()[0] for line in lines]
+    assert names == sorted(sc.builtin_scenarios())
+    assert {"healthy_adult", "k2_deficiency"} <= set(names)
+    starts = {line.index(sc.builtin_scenarios()[name]) for line, name in zip(lines, names)}
+    assert len(starts) == 1  # descriptions aligned in one column
+    result = run_cli("scenarios", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "healthy_adult" in result.stdout and "k2_deficiency" in result.stdout
+    assert "Healthy 50-year-old man" in result.stdout
+
+
+# ------------------------------------------------------------------- command contract
+
+
+def test_every_command_module_follows_the_contract():
+    from calcium_abm.cli import command_modules
+
+    modules = command_modules()
+    names = [m.NAME for m in modules]
+    assert {"run", "scenarios"} <= set(names)
+    assert len(names) == len(set(names))
+    for module in modules:
+        assert isinstance(module.NAME, str) and isinstance(module.HELP, str) and module.HELP
+        assert callable(module.add_arguments) and callable(module.main)
+
+
+# ----------------------------------------------------------------- run (fake model)
+
+
+def test_run_passes_the_validated_scenario_and_writes_atomically(tmp_path, capsys, monkeypatch):
+    calls = []
+    fake = types.ModuleType("calcium_abm.simulation")
+
+    def simulate(scenario, years=None, seed=None, overrides=None, progress=False):
+        calls.append((scenario, years, seed, overrides, progress))
+        return fake_result(scenario.days)
+
+    fake.simulate = simulate
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    out = tmp_path / "out.csv"
+    code = main(
+        ["run", "k2_deficiency", "--years", "0.1", "--seed", "7", "--set", "mk7_ug_per_day=180",
+         "--set", "sex=female", "--out", str(out)]
+    )  # fmt: skip
+    assert code == 0
+    (scenario, years, seed, overrides, progress) = calls[0]
+    assert scenario.name == "k2_deficiency" and scenario.diet.mk7_ug_per_day == 180
+    assert scenario.patient.sex == "female" and scenario.simulation.seed == 7
+    assert (years, seed, progress) == (0.1, 7, True)
+    df = read_table(out)
+    assert list(df.columns) == COLUMNS and len(df) == 37
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary left
+    summary = capsys.readouterr().out
+    for fragment in ("k2_deficiency", "36", "1.0000 → 0.9640 g/cm²", "-3.60 %", "0 → 18 mg",
+                     "500 pmol/L", "0.300", "3.00e-09 mg", str(out)):  # fmt: skip
+        assert fragment in summary, (fragment, summary)
+
+
+def test_run_quiet_and_interrupt(tmp_path, capsys, monkeypatch):
+    fake = types.ModuleType("calcium_abm.simulation")
+    fake.simulate = lambda scenario, **kw: fake_result(scenario.days)
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    out = tmp_path / "out.parquet"
+    assert main(["run", "healthy_adult", "--years", "0.1", "--quiet", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == "" and len(read_table(out)) == 37
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    fake.simulate = interrupted
+    out2 = tmp_path / "out2.parquet"
+    assert main(["run", "healthy_adult", "--years", "0.1", "--out", str(out2)]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not out2.exists()
+
+
+# ------------------------------------------------------------------ run (real model)
+
+
+def test_run_real_model_subprocess(tmp_path):
+    out = tmp_path / "result.parquet"
+    result = run_cli("run", "k2_deficiency", *SMALL, "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    df = read_table(out)
+    assert set(COLUMNS) <= set(df.columns)
+    assert len(df) >= 2 and df["day"].iloc[-1] >= 36 - 1
+    assert "k2_deficiency" in result.stdout and "g/cm²" in result.stdout
+
+
+def test_run_real_model_csv_in_process(tmp_path, capsys):
+    out = tmp_path / "result.csv"
+    assert main(["run", "healthy_adult", *SMALL, "--seed", "3", "--quiet", "--out", str(out)]) == 0
+    df = read_table(out)
+    assert set(COLUMNS) <= set(df.columns)
+    assert df[COLUMNS].notna().all().all()
