@@ -637,6 +637,10 @@ def _error_line(err: Mapping[str, Any]) -> str:
     elif kind in _TYPE_WORDS and not allowed.startswith(_TYPE_WORDS[kind]):
         word = _TYPE_WORDS[kind]
         allowed = word if not allowed else f"{word} ({allowed.removeprefix('must be ')})"
+    elif kind == "string_too_short":
+        allowed = "must not be empty"
+    elif kind == "string_too_long":
+        allowed = f"must be at most {err['ctx']['max_length']} characters"
     elif kind == "dict_type" and field == "set":
         allowed = 'must be a table such as { "diet.mk7_ug_per_day" = 180 }'
     elif kind in ("model_type", "dict_type"):

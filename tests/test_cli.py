@@ -296,6 +296,35 @@ def test_run_quiet_and_interrupt(tmp_path, capsys, monkeypatch):
     assert not out2.exists()
 
 
+# ----------------------------------------------------------------------------- io
+
+
+def test_write_table_is_atomic(tmp_path):
+    from calcium_abm.io import write_table
+
+    target = tmp_path / "t.parquet"
+    write_table(pd.DataFrame({"a": [1, 2]}), target)
+    assert read_table(target)["a"].tolist() == [1, 2]
+    bad = pd.DataFrame({"a": [object(), object()]})  # pyarrow cannot store this
+    with pytest.raises(Exception):
+        write_table(bad, target)
+    assert read_table(target)["a"].tolist() == [1, 2]  # old result intact
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]  # temporary removed
+    assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_read_table_errors(tmp_path):
+    from calcium_abm.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="not found"):
+        read_table(tmp_path / "missing.csv")
+    (tmp_path / "junk.parquet").write_text("not parquet")
+    with pytest.raises(UserInputError, match="cannot be read as parquet"):
+        read_table(tmp_path / "junk.parquet")
+    with pytest.raises(UserInputError, match="must end in"):
+        read_table(tmp_path / "x.xlsx")
+
+
 # ------------------------------------------------------------------ run (real model)
 
 
