@@ -10,7 +10,7 @@ import argparse
 import math
 from typing import Any
 
-from calcium_abm.errors import ScenarioError
+from calcium_abm.errors import ScenarioError, UserInputError
 
 NAME = "run"
 HELP = "Simulate one scenario and write the daily results to a .parquet or .csv file."
@@ -99,7 +99,10 @@ def main(args: argparse.Namespace) -> int:
         overrides=None,  # already applied (and validated) above
         progress=not args.quiet,
     )
-    write_table(df, out)
+    try:
+        write_table(df, out)
+    except OSError as exc:  # e.g. the disk filled up during the run
+        raise UserInputError(f"cannot write output file '{out}': {exc.strerror or exc}") from None
     if not args.quiet:
         print(summary(scenario, df, out))
     return 0
