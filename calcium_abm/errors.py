@@ -1,0 +1,18 @@
+"""User-facing errors.
+
+A :class:`UserInputError` carries one clear message that names the field, the value and
+what is allowed. The CLI prints it without a traceback and exits with status 2; the
+dashboard shows it in the page.
+"""
+
+from __future__ import annotations
+
+
+class UserInputError(ValueError):
+    """A mistake in something a user supplied (a scenario, a batch file, a CLI option)."""
+
+    exit_code = 2
+
+
+class ScenarioError(UserInputError):
+    """A scenario file or override that does not validate."""

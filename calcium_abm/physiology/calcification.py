@@ -1,0 +1,174 @@
+"""Vessel-wall (media) calcification and the smooth-muscle-cell phenotype switch.
+
+Each patch of the media holds one vascular smooth muscle cell (VSMC), its matrix Gla
+protein (carboxylated cMGP and uncarboxylated ucMGP, in units of the healthy contractile
+cell's steady-state MGP) and a mineral deposit (volume fraction of the patch).
+
+* VSMCs make MGP; the carboxylated share depends on local KH2 (:mod:`.carboxylation`).
+* Active MGP inhibits mineral growth and neutralises BMP-2. Inhibition is saturating:
+  ``I = c / (c + K)`` with ``c = cMGP + w * ucMGP`` (ucMGP keeps a little activity through
+  its phospho-serine motif; Schurgers 2007 JTH).
+* Contractile VSMCs switch to the osteochondrogenic phenotype at a rate raised by phosphate
+  and calcium and by unopposed BMP-2 ``(1 - I)``; they switch back at a rate rising with I.
+* Osteochondrogenic cells shed matrix vesicles that nucleate mineral; deposits grow with
+  the calcium-phosphate product; both are damped by ``1 - I_total`` where systemic
+  inhibitors (fetuin-A, pyrophosphate) add to MGP.
+* Deposits regress slowly (macrophage / osteoclast-like resorption) when MGP is active.
+* VSMCs die by apoptosis and are replaced by a contractile daughter of a neighbour;
+  apoptotic bodies seed mineral (Proudfoot 2000).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from calcium_abm.parameters import Parameter, declare
+
+PARAMETERS = declare([
+    Parameter("vessel_media_calcium_capacity_mg", 400.0, "mg",
+              "assumption: calcium held by a fully calcified coronary media (sets the mg scale)",
+              "Calcium in the whole represented media if every patch were fully mineralised", 1e-3, 1e6, ("21",)),
+    Parameter("vessel_vitamin_k_penetration_fraction", 0.35, "-",
+              "assumption: vitamin K reaches the media from the lumen and the adventitial vasa vasorum",
+              "Decay length of vitamin K delivery into the media, as a fraction of its thickness", 0.01, 10),
+    Parameter("mgp_turnover_per_day", 0.1, "1/day", "assumption: MGP protein half-life in the wall ~1 week",
+              "Turnover of MGP in the vessel wall", 1e-4, 10, ("8",)),
+    Parameter("osteochondrogenic_mgp_synthesis_factor", 2.0, "-",
+              "[S] MGP is up-regulated in calcifying VSMCs (Shanahan 1999); value assumed",
+              "MGP synthesis of an osteochondrogenic VSMC relative to a contractile one", 0.0, 20),
+    Parameter("ucmgp_relative_inhibition", 0.1, "-",
+              "assumption: uncarboxylated MGP keeps some inhibition via its phospho-serine motif (Schurgers 2007 JTH)",
+              "Inhibitory potency of ucMGP relative to cMGP", 0.0, 1.0, ("2",)),
+    Parameter("mgp_inhibition_half_saturation", 0.05, "healthy MGP units",
+              "assumption: saturating inhibition (science brief 1.4); calibrated to rows 1, 2, 21",
+              "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "2", "21")),
+    Parameter("systemic_calcification_inhibition", 0.9, "-",
+              "assumption: fetuin-A and pyrophosphate keep serum supersaturation from precipitating (Pasch 2012)",
+              "Inhibition of mineral growth by circulating inhibitors", 0.0, 1.0, ("1",)),
+    Parameter("vsmc_switch_per_day", 0.02, "1/day",
+              "assumption: osteochondrogenic switch rate with unopposed BMP-2 at normal phosphate",
+              "Contractile -> osteochondrogenic switching rate at I = 0", 0.0, 10, ("1", "2")),
+    Parameter("vsmc_switch_back_per_day", 0.01, "1/day", "assumption: slow re-differentiation when MGP is active",
+              "Osteochondrogenic -> contractile switching rate at I = 1", 0.0, 10),
+    Parameter("vsmc_switch_phosphate_exponent", 2.0, "-", "assumption: high Pi drives Runx2 via PiT-1 (Leopold 2015)",
+              "Sensitivity of the switch to serum phosphate", 0.0, 10),
+    Parameter("vsmc_apoptosis_per_day", 0.0005, "1/day", "assumption: slow VSMC turnover in the adult media",
+              "VSMC apoptosis rate (replaced by a contractile cell)", 0.0, 1.0),
+    Parameter("apoptotic_body_mineral_seed", 0.002, "patch volume",
+              "assumption: apoptotic bodies nucleate calcium phosphate (Proudfoot 2000)",
+              "Mineral nucleated by one apoptotic VSMC at zero inhibition", 0.0, 1.0),
+    Parameter("matrix_vesicle_nucleation_per_day", 0.002, "patch volume/day",
+              "assumption: calibrated to MGP-knockout and warfarin-rat onset (rows 1, 2)",
+              "Mineral nucleated per day by an osteochondrogenic VSMC at zero inhibition", 0.0, 1.0, ("1", "2")),
+    Parameter("mineral_growth_per_day", 0.05, "1/day",
+              "assumption: calibrated to rows 1, 2 (radiographic calcification by 5 weeks in rats)",
+              "Relative growth rate of an existing deposit at zero inhibition", 0.0, 10, ("1", "2")),
+    Parameter("calcium_phosphate_product_exponent", 2.0, "-",
+              "assumption: growth rises with supersaturation (Ca x P; KDOQI 55 mg2/dL2 target)",
+              "Sensitivity of nucleation and growth to the Ca x P product", 0.0, 10),
+    Parameter("mineral_regression_per_day", 0.0005, "1/day",
+              "assumption: slow partial regression once inhibition returns (Millan 2021; animal data)",
+              "Resorption rate of a deposit at full MGP inhibition", 0.0, 1.0),
+])
+
+
+@dataclass
+class VesselWall:
+    """State arrays of the media section."""
+
+    osteochondrogenic: np.ndarray  # bool: VSMC phenotype
+    cmgp: np.ndarray               # carboxylated MGP (healthy units)
+    ucmgp: np.ndarray              # uncarboxylated MGP (healthy units)
+    mineral: np.ndarray            # deposit, volume fraction of patch
+    vitamin_k_delivery: np.ndarray  # relative vitamin K reaching each depth (mean 1), shape (1, H)
+    generation: np.ndarray         # int: VSMC replacements at each patch
+    mineral_mg_per_unit: float
+
+
+@dataclass
+class VesselDayResult:
+    deposited_mg: float       # blood -> wall
+    regressed_mg: float       # wall -> blood
+    ucmgp_made: float         # uncarboxylated MGP made today (healthy units x patches)
+    mgp_made: float
+    switched_on: int
+    switched_off: int
+    apoptoses: int
+
+
+def vitamin_k_delivery_profile(width: int, height: int, penetration_fraction: float) -> np.ndarray:
+    """Relative vitamin K delivery across the media: from the lumen (row 0) and the
+    adventitial vasa vasorum (last row), decaying into the wall; mean 1."""
+    depth = np.linspace(0.0, 1.0, height)
+    profile = np.exp(-depth / penetration_fraction) + 0.5 * np.exp(-(1.0 - depth) / penetration_fraction)
+    profile /= profile.mean()
+    return np.broadcast_to(profile[None, :], (width, height)).copy()
+
+
+def mgp_synthesis_per_step(p, dt: float = 1.0) -> float:
+    """MGP a healthy contractile VSMC makes per step: sized so that its steady-state MGP is
+    1 unit (the unit of cMGP/ucMGP)."""
+    return float(1.0 - np.exp(-p.mgp_turnover_per_day * dt))
+
+
+def mgp_inhibition(cmgp: np.ndarray, ucmgp: np.ndarray, p) -> np.ndarray:
+    active = cmgp + p.ucmgp_relative_inhibition * ucmgp
+    return active / (active + p.mgp_inhibition_half_saturation)
+
+
+def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: float,
+               phosphate_rel: float, capxp_rel: float, p, rng: np.random.Generator,
+               deposition_supply_mg: float, dt: float = 1.0) -> VesselDayResult:
+    """One day in the media, in place on ``wall``.
+
+    Args:
+        carboxylated: fraction of new MGP fully carboxylated, per patch (or per depth,
+            shape (1, H), broadcast along the vessel).
+        mgp_made_per_cell: MGP made by a contractile cell this step (healthy units; 0 in
+            the MGP knockout). :func:`mgp_synthesis_per_step` gives the healthy value.
+        phosphate_rel: serum phosphate / reference.
+        capxp_rel: serum Ca x P product / reference.
+        deposition_supply_mg: the most calcium blood can give today.
+    """
+    k_turn = 1.0 - np.exp(-p.mgp_turnover_per_day * dt)
+    synth = mgp_made_per_cell * np.where(wall.osteochondrogenic, p.osteochondrogenic_mgp_synthesis_factor, 1.0)
+    new_c = synth * carboxylated
+    new_uc = synth - new_c
+    wall.cmgp += new_c - wall.cmgp * k_turn
+    wall.ucmgp += new_uc - wall.ucmgp * k_turn
+
+    inhibition = mgp_inhibition(wall.cmgp, wall.ucmgp, p)
+    free = (1.0 - inhibition) * (1.0 - p.systemic_calcification_inhibition)
+
+    # phenotype switching and apoptosis: one uniform draw per cell, disjoint events
+    u = rng.random(wall.osteochondrogenic.shape)
+    p_apop = 1.0 - np.exp(-p.vsmc_apoptosis_per_day * dt)
+    p_on = 1.0 - np.exp(-p.vsmc_switch_per_day * dt * phosphate_rel ** p.vsmc_switch_phosphate_exponent
+                        * (1.0 - inhibition))
+    p_off = 1.0 - np.exp(-p.vsmc_switch_back_per_day * dt * inhibition)
+    apoptotic = u < p_apop
+    osteo = wall.osteochondrogenic
+    turn_on = ~osteo & ~apoptotic & (u < p_apop + p_on)
+    turn_off = osteo & ~apoptotic & (u < p_apop + p_off)
+
+    drive = capxp_rel ** p.calcium_phosphate_product_exponent * dt
+    m = wall.mineral
+    growth = (p.matrix_vesicle_nucleation_per_day * osteo + p.mineral_growth_per_day * m) * drive * free
+    growth += apoptotic * (p.apoptotic_body_mineral_seed * free)
+    growth = np.minimum(growth, 1.0 - m)
+    need_mg = float(growth.sum()) * wall.mineral_mg_per_unit
+    if need_mg > deposition_supply_mg:
+        growth *= deposition_supply_mg / need_mg if need_mg > 0 else 0.0
+    regress = m * (1.0 - np.exp(-p.mineral_regression_per_day * inhibition * dt))
+    m += growth - regress
+
+    n_on, n_off = int(np.count_nonzero(turn_on)), int(np.count_nonzero(turn_off))
+    osteo[turn_on] = True
+    osteo[turn_off | apoptotic] = False
+    wall.generation += apoptotic
+    return VesselDayResult(float(growth.sum()) * wall.mineral_mg_per_unit,
+                           float(regress.sum()) * wall.mineral_mg_per_unit,
+                           float(new_uc.sum()), float(synth.sum()), n_on, n_off,
+                           int(np.count_nonzero(apoptotic)))

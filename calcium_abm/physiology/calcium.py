@@ -1,0 +1,179 @@
+"""Whole-body calcium and phosphate: gut absorption, blood (extracellular fluid), the
+exchangeable bone-fluid pool, kidneys, and the PTH / calcitriol loop.
+
+Calcium is tracked in mg in each pool; every function here returns amounts moved, which
+the model applies to both sides, so calcium is never created or lost. Phosphate is a
+concentration at quasi-steady state each day (its mass is not tracked; see docs/ODD.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from calcium_abm.parameters import Parameter, declare
+
+CALCIUM_MG_PER_MMOL = 40.08
+PHOSPHORUS_MG_PER_MMOL = 30.97
+#: KDIGO GFR categories G1-G5 (mL/min/1.73 m2): midpoints; stage 0 = normal kidneys.
+GFR_ML_PER_MIN_BY_CKD_STAGE = {0: 100.0, 1: 95.0, 2: 75.0, 3: 45.0, 4: 22.0, 5: 10.0}
+
+PARAMETERS = declare([
+    Parameter("ecf_volume_l", 14.0, "L", "[V] Peterson & Riggs 2010 / OpenBoneMin (V1 = 14 L)",
+              "Extracellular fluid volume holding blood calcium", 0.01, 100),
+    Parameter("reference_serum_calcium_mmol_l", 2.35, "mmol/L", "[V] OpenBoneMin P0 = 32.9 mmol in 14 L",
+              "Serum total calcium at which the loops are referenced", 1.0, 4.0),
+    Parameter("ionized_calcium_fraction", 0.5, "-", "[C] ionised 1.1-1.3 / total 2.2-2.6 mmol/L (PMC7276095)",
+              "Fraction of serum calcium that is ionised", 0.1, 1.0),
+    Parameter("exchangeable_bone_calcium_mg", 4008.0, "mg",
+              "[V] ~100 mmol immediately exchangeable (OpenBoneMin comments)",
+              "Calcium in the exchangeable bone-fluid pool at the reference state", 0.0, 1e5),
+    Parameter("bone_fluid_exchange_per_day", 10.0, "1/day",
+              "assumption: the exchangeable pool equilibrates with blood within hours",
+              "Rate constant of blood <-> exchangeable bone calcium exchange", 0.0, 1e3),
+    Parameter("gut_transit_per_day", 1.0, "1/day", "assumption: ~1 day for unabsorbed calcium to leave",
+              "Rate at which unabsorbed gut calcium passes to the faeces", 0.01, 100),
+    Parameter("passive_absorption_per_day", 0.12, "1/day",
+              "assumption: paracellular absorption; with the active term gives ~26 % at 1000 mg/day (Heaney)",
+              "First-order passive (paracellular) calcium absorption", 0.0, 100),
+    Parameter("active_absorption_max_mg_per_day", 260.0, "mg/day",
+              "assumption: saturable transcellular absorption; fractional absorption 36 % at 300, 20 % at 2000 mg/day",
+              "Maximal calcitriol-dependent calcium absorption at reference calcitriol", 0.0, 1e4),
+    Parameter("active_absorption_half_saturation_mg", 400.0, "mg",
+              "assumption: see active_absorption_max_mg_per_day", "Gut calcium at half-maximal active absorption",
+              1.0, 1e5),
+    Parameter("endogenous_fecal_calcium_mg_per_day", 100.0, "mg/day",
+              "[S] endogenous faecal calcium ~100-150 mg/day (Heaney)",
+              "Calcium secreted from blood into the gut at the reference serum calcium", 0.0, 1e3),
+    Parameter("reference_urine_calcium_mg_per_day", 160.0, "mg/day",
+              "assumption: urine balances net absorption at 1000 mg/day intake (typical 100-250 mg/day)",
+              "Urinary calcium at reference serum calcium, PTH and GFR", 0.0, 2e3),
+    Parameter("urine_calcium_exponent", 4.0, "-",
+              "assumption: steep renal calcium threshold (Peterson & Riggs 2010 use a Hill-type tubular term)",
+              "Sensitivity of urinary calcium to serum calcium", 0.0, 20),
+    Parameter("urine_pth_exponent", 0.5, "-", "assumption: PTH raises distal tubular calcium reabsorption",
+              "Sensitivity of urinary calcium to PTH (negative effect)", 0.0, 10),
+    Parameter("pth_min_pmol_l", 1.0, "pmol/L", "assumption: basal secretion (Brown 1983 sigmoid)",
+              "PTH at very high ionised calcium", 0.0, 100),
+    Parameter("pth_max_pmol_l", 20.0, "pmol/L", "assumption: maximal secretion (Brown 1983 sigmoid)",
+              "PTH at very low ionised calcium", 0.0, 1000),
+    Parameter("pth_setpoint_ionized_mmol_l", 1.081, "mmol/L",
+              "assumption: set so PTH ~4 pmol/L at ionised 1.175 mmol/L (normal 1.6-6.9, PMC7276095)",
+              "Ionised calcium at half-maximal PTH secretion", 0.5, 2.0),
+    Parameter("pth_hill", 20.0, "-", "assumption: steep parathyroid calcium-sensing curve",
+              "Steepness of PTH secretion vs ionised calcium", 1.0, 100),
+    Parameter("pth_phosphate_exponent", 1.0, "-", "assumption: phosphate retention stimulates PTH in CKD",
+              "Sensitivity of PTH to serum phosphate", 0.0, 10),
+    Parameter("reference_serum_phosphate_mmol_l", 1.1, "mmol/L", "[S] normal 0.8-1.45 mmol/L",
+              "Reference serum phosphate", 0.1, 5),
+    Parameter("phosphate_absorbed_fraction", 0.65, "-", "[S] ~60-70 % of dietary phosphate is absorbed",
+              "Fraction of dietary phosphate absorbed", 0.0, 1.0),
+    Parameter("phosphate_fractional_excretion", 0.16, "-", "[S] normal FEPi 10-20 %",
+              "Fractional renal excretion of filtered phosphate with normal kidneys", 0.0, 1.0),
+    Parameter("phosphate_fractional_excretion_max", 0.55, "-",
+              "assumption: FGF23/PTH raise FEPi as GFR falls, up to a ceiling",
+              "Highest fractional phosphate excretion reachable in CKD", 0.0, 1.0),
+])
+
+
+@dataclass
+class SystemicState:
+    """Scalar systemic readouts for one day."""
+
+    serum_calcium_mmol_l: float
+    ionized_calcium_mmol_l: float
+    serum_phosphate_mmol_l: float
+    pth_pmol_l: float
+    calcitriol_relative: float
+    gfr_ml_per_min: float
+
+
+def serum_calcium_mmol_l(blood_mg: float, p) -> float:
+    return blood_mg / (CALCIUM_MG_PER_MMOL * p.ecf_volume_l)
+
+
+def reference_blood_calcium_mg(p) -> float:
+    return p.reference_serum_calcium_mmol_l * CALCIUM_MG_PER_MMOL * p.ecf_volume_l
+
+
+def serum_phosphate_mmol_l(phosphate_mg_per_day: float, gfr_ml_per_min: float, p) -> float:
+    """Quasi-steady serum phosphate: absorbed phosphate = renal clearance x concentration."""
+    gfr0 = GFR_ML_PER_MIN_BY_CKD_STAGE[0]
+    fe = min(p.phosphate_fractional_excretion_max,
+             p.phosphate_fractional_excretion * gfr0 / max(gfr_ml_per_min, 1e-3))
+    clearance_l_per_day = gfr_ml_per_min * 1.44 * max(fe, 1e-6)   # mL/min -> L/day
+    absorbed_mmol = phosphate_mg_per_day * p.phosphate_absorbed_fraction / PHOSPHORUS_MG_PER_MMOL
+    return absorbed_mmol / clearance_l_per_day
+
+
+def systemic_state(blood_mg: float, phosphate_mg_per_day: float, ckd_stage: int, p) -> SystemicState:
+    """Serum Ca/Pi, PTH and relative calcitriol at the start of a day."""
+    gfr = GFR_ML_PER_MIN_BY_CKD_STAGE[ckd_stage]
+    ca = serum_calcium_mmol_l(blood_mg, p)
+    ion = ca * p.ionized_calcium_fraction
+    pi = serum_phosphate_mmol_l(phosphate_mg_per_day, gfr, p)
+    pth = p.pth_min_pmol_l + (p.pth_max_pmol_l - p.pth_min_pmol_l) / (
+        1.0 + (ion / p.pth_setpoint_ionized_mmol_l) ** p.pth_hill)
+    pth *= (pi / p.reference_serum_phosphate_mmol_l) ** p.pth_phosphate_exponent
+    # 1-alpha-hydroxylase: stimulated by PTH, suppressed by phosphate, lost with renal mass.
+    pth0 = reference_pth_pmol_l(p)
+    calcitriol = math.sqrt(gfr / GFR_ML_PER_MIN_BY_CKD_STAGE[0]) * math.sqrt(pth / pth0) \
+        * math.sqrt(p.reference_serum_phosphate_mmol_l / pi)
+    return SystemicState(ca, ion, pi, pth, calcitriol, gfr)
+
+
+def reference_pth_pmol_l(p) -> float:
+    ion0 = p.reference_serum_calcium_mmol_l * p.ionized_calcium_fraction
+    return p.pth_min_pmol_l + (p.pth_max_pmol_l - p.pth_min_pmol_l) / (
+        1.0 + (ion0 / p.pth_setpoint_ionized_mmol_l) ** p.pth_hill)
+
+
+def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:
+    """Gut calcium for one day: (absorbed to blood, passed to faeces), mg.
+
+    Intake arrives at the start of the day; saturable calcitriol-dependent (active) plus
+    passive absorption compete with transit, integrated exactly over the day.
+    """
+    lumen = lumen_start_mg + intake_mg
+    k_abs = p.passive_absorption_per_day + s.calcitriol_relative * p.active_absorption_max_mg_per_day / (
+        p.active_absorption_half_saturation_mg + lumen)
+    k_out = k_abs + p.gut_transit_per_day
+    leaving = lumen * (1.0 - math.exp(-k_out * dt))
+    absorbed = leaving * k_abs / k_out
+    return absorbed, leaving - absorbed
+
+
+def kidney_and_endogenous_day(s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:
+    """(urinary calcium, endogenous faecal calcium) for one day, mg, from start-of-day serum.
+
+    Urine rises steeply with serum calcium (renal threshold), falls with PTH (distal
+    reabsorption) and scales with GFR.
+    """
+    ref_ca = p.reference_serum_calcium_mmol_l
+    gfr_rel = s.gfr_ml_per_min / GFR_ML_PER_MIN_BY_CKD_STAGE[0]
+    pth_rel = s.pth_pmol_l / reference_pth_pmol_l(p)
+    urine = (p.reference_urine_calcium_mg_per_day * dt * gfr_rel
+             * (s.serum_calcium_mmol_l / ref_ca) ** p.urine_calcium_exponent * pth_rel ** (-p.urine_pth_exponent))
+    endo = p.endogenous_fecal_calcium_mg_per_day * dt * s.serum_calcium_mmol_l / ref_ca
+    return urine, endo
+
+
+def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, p, dt: float = 1.0) -> float:
+    """Calcium moving from blood to the exchangeable bone fluid in one day (exact relaxation
+    of the two pools towards their reference ratio; negative means fluid -> blood)."""
+    ratio = p.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(p)
+    blood_eq = (blood_mg + fluid_mg) / (1.0 + ratio)
+    relax = math.exp(-p.bone_fluid_exchange_per_day * (1.0 + ratio) * dt)
+    return blood_mg - (blood_eq + (blood_mg - blood_eq) * relax)
+
+
+def steady_gut_lumen_mg(intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> float:
+    """Gut lumen content at the start of a day when intake has been steady (fixed point)."""
+    lumen = 0.0
+    for _ in range(200):
+        absorbed, fecal = gut_day(lumen, intake_mg, s, p, dt)
+        new = lumen + intake_mg - absorbed - fecal
+        if abs(new - lumen) < 1e-9:
+            break
+        lumen = new
+    return lumen

@@ -1,0 +1,285 @@
+"""Bone remodeling on the trabecular section: osteoclasts resorb, osteoblasts refill.
+
+The section is a grid of patches; each patch holds a volume fraction of mineralised
+matrix (``mineral``), of unmineralised matrix (``osteoid``) and of resorbed space still to
+be refilled (``cavity``). A remodeling cycle is emergent from four cell rules:
+
+* **Activation** (RANKL/OPG): osteoclasts are recruited onto bone-surface patches at a rate
+  raised by PTH and estrogen loss and lowered by vitamin K (Gla-independent SXR action).
+* **Resorption**: each osteoclast removes matrix from its patch, moving to the neighbouring
+  patch with most matrix when its patch is gone; calcium goes to blood. Osteoclasts die by
+  apoptosis (estrogen and vitamin K2 promote it, shortening resorption).
+* **Coupling**: a cavity recruits an osteoblast team after a reversal phase; TGF-beta
+  released from resorbed matrix sets the team size (cells) in proportion to the cavity.
+* **Formation**: each team lays osteoid into its cavity while its cells die by apoptosis
+  (estrogen loss and low vitamin K raise it). If the team dies before the cavity is full,
+  the remodeling cycle ends with a deficit: that is how bone is lost.
+* **Mineralisation**: osteoid mineralises first-order, taking calcium from blood.
+
+Steady state is not imposed: it holds when teams outlive their cavities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from calcium_abm.parameters import Parameter, declare
+from calcium_abm.populations import CellPopulation
+
+PARAMETERS = declare([
+    Parameter("skeletal_calcium_mg", 1.0e6, "mg", "[V] 25,000-30,000 mmol skeletal Ca (OpenBoneMin comments)",
+              "Whole-skeleton calcium represented by the bone section", 1.0, 1e8),
+    Parameter("trabecular_bone_volume_fraction", 0.25, "-", "[S] trabecular BV/TV 20-30 % in adults",
+              "Fraction of the bone section that is bone at the start", 0.02, 0.9),
+    Parameter("reference_bmd_g_cm2", 1.0, "g/cm2", "[S] young-adult lumbar-spine areal BMD ~1.0 g/cm2 (DXA)",
+              "Areal BMD of the section at the reference bone volume fraction", 0.1, 3.0),
+    Parameter("osteoclast_recruitment_per_surface_patch_per_day", 0.0012, "1/day",
+              "assumption: calibrated to trabecular turnover ~25 %/year (activation frequency, Bone Miner 1991)",
+              "Osteoclast recruitment onto a bone-surface patch at reference RANKL/OPG", 0.0, 10, ("20",)),
+    Parameter("osteoclast_resorption_per_day", 0.08, "patch volume/day",
+              "assumption: a 20-50 um patch is cut through in ~1-2 weeks (cutting-cone speed)",
+              "Matrix volume fraction an osteoclast removes from its patch per day", 0.0, 10),
+    Parameter("osteoclast_apoptosis_per_day", 0.037, "1/day",
+              "[V] resorption phase 27 d (Bone Miner 1991): mean osteoclast (team) life 1/27 per day",
+              "Osteoclast apoptosis rate with estrogen present and no vitamin K effect", 0.0, 10, ("20",)),
+    Parameter("reversal_recruitment_per_day", 0.1, "1/day",
+              "assumption: reversal phase of ~1-2 weeks (Bone Miner 1991: mineralisation lag 8 d)",
+              "Rate at which a resorbed cavity recruits an osteoblast team", 0.0, 10),
+    Parameter("osteoblast_cells_per_cavity_volume", 100.0, "cells/patch volume",
+              "assumption: TGF-beta released from resorbed matrix recruits osteoblasts in proportion (Pivonka 2008)",
+              "Osteoblast team size per unit of cavity volume", 0.0, 1e6),
+    Parameter("osteoblast_osteoid_per_cell_per_day", 0.000245, "patch volume/(cell day)",
+              "assumption: with the team size, a cavity is refilled in ~90 d (formation 89 d, Bone Miner 1991)",
+              "Osteoid laid by one osteoblast per day", 0.0, 1.0, ("20",)),
+    Parameter("osteoblast_apoptosis_per_day", 0.0135, "1/day",
+              "[S] most osteoblasts die by apoptosis during formation (Jilka 1998); rate is an assumption",
+              "Osteoblast apoptosis with estrogen present and full vitamin K status", 0.0, 10, ("20",)),
+    Parameter("osteoblast_team_minimum_cells", 1.0, "cells", "assumption",
+              "A team smaller than this stops forming (remaining cells become lining cells)", 0.0, 1e3),
+    Parameter("osteoid_mineralisation_per_day", 0.07, "1/day",
+              "[V] mineralisation lag ~8-15 d (Bone Miner 1991); first-order primary mineralisation",
+              "Rate at which osteoid becomes mineralised matrix", 0.0, 10),
+    Parameter("pth_activation_exponent", 1.0, "-", "assumption: PTH raises RANKL / lowers OPG (Lemaire 2004)",
+              "Sensitivity of osteoclast recruitment to PTH", 0.0, 10),
+    Parameter("estrogen_loss_activation_factor", 2.0, "-",
+              "assumption: activation frequency roughly doubles after menopause (Recker 2004); constrained by row 20",
+              "Osteoclast recruitment multiplier right after menopause", 1.0, 20, ("20",)),
+    Parameter("estrogen_loss_osteoclast_lifespan_factor", 1.3, "-",
+              "assumption: estrogen promotes osteoclast apoptosis (Hughes 1996)",
+              "Osteoclast lifespan multiplier right after menopause", 0.1, 10, ("20",)),
+    Parameter("estrogen_loss_osteoblast_apoptosis_factor", 1.1, "-",
+              "assumption: estrogen prevents osteoblast apoptosis (Manolagas 2000)",
+              "Osteoblast apoptosis multiplier right after menopause", 0.1, 10, ("20",)),
+    Parameter("estrogen_loss_adaptation_years", 3.0, "years",
+              "assumption: the early post-menopausal surge in remodeling subsides over years (SWAN, row 20)",
+              "Time constant over which the menopause effects fall to their late level", 0.01, 100, ("20",)),
+    Parameter("estrogen_loss_late_effect_fraction", 0.4, "-",
+              "assumption: late post-menopausal remodeling stays above pre-menopausal (row 20)",
+              "Share of the menopause effects that persists late after menopause", 0.0, 1.0, ("20",)),
+    Parameter("vitamin_k_bone_half_saturation_nmol_per_l", 1.0, "nmol/L",
+              "assumption: Gla-independent SXR/PXR action of vitamin K in bone (Tabb 2003)",
+              "Bone vitamin K supply at half-maximal SXR effect", 1e-6, 1e3),
+    Parameter("vitamin_k_osteoblast_survival_gain", 0.35, "-",
+              "assumption: vitamin K2 inhibits osteoblast apoptosis (Urayama 2000)",
+              "Extra osteoblast apoptosis at zero vitamin K status (relative)", 0.0, 10, ("11",)),
+    Parameter("vitamin_k_osteoclast_apoptosis_gain", 0.2, "-",
+              "assumption: vitamin K2 induces osteoclast apoptosis (Kameda 1996)",
+              "Extra osteoclast apoptosis at full vitamin K status (relative)", 0.0, 10, ("11",)),
+])
+
+
+@dataclass
+class BoneSection:
+    """State arrays of the trabecular section (all volume fractions of a patch)."""
+
+    mineral: np.ndarray
+    osteoid: np.ndarray
+    cavity: np.ndarray
+    mineral_mg_per_unit: float
+
+
+@dataclass
+class BoneDrives:
+    """Systemic and local signals acting on bone cells for one day (dimensionless)."""
+
+    activation_factor: float
+    osteoclast_apoptosis_factor: float
+    osteoblast_apoptosis_factor: float
+
+
+@dataclass
+class BoneDayResult:
+    resorbed_mineral_mg: float
+    born_osteoclasts: np.ndarray
+    dead_osteoclasts: np.ndarray
+    moved_osteoclasts: np.ndarray
+    born_osteoblasts: np.ndarray
+    dead_osteoblasts: np.ndarray
+
+
+def new_osteoclast_population() -> CellPopulation:
+    return CellPopulation({"x": np.int32, "y": np.int32, "age_days": np.float64})
+
+
+def new_osteoblast_population() -> CellPopulation:
+    return CellPopulation({"x": np.int32, "y": np.int32, "age_days": np.float64, "team_cells": np.float64})
+
+
+def trabecular_structure(width: int, height: int, bone_fraction: float, rng: np.random.Generator) -> np.ndarray:
+    """A trabecular-like pattern: smoothed noise thresholded to the bone volume fraction."""
+    from scipy.ndimage import gaussian_filter
+
+    noise = gaussian_filter(rng.standard_normal((width, height)), sigma=2.0, mode="wrap")
+    threshold = np.quantile(noise, 1.0 - bone_fraction)
+    return (noise > threshold).astype(np.float64)
+
+
+def estrogen_loss_effect(postmenopausal: bool, years_since_menopause: float, p) -> float:
+    """Share (0-1) of the early menopause effects acting now; 0 with estrogen present."""
+    if not postmenopausal:
+        return 0.0
+    late = p.estrogen_loss_late_effect_fraction
+    return late + (1.0 - late) * np.exp(-years_since_menopause / p.estrogen_loss_adaptation_years)
+
+
+def bone_drives(pth_relative: float, estrogen_effect: float, vitamin_k_supply_nmol_per_l: float, p) -> BoneDrives:
+    """Combine PTH, estrogen loss and vitamin K status into the day's cell-rate multipliers."""
+    k_status = vitamin_k_supply_nmol_per_l / (vitamin_k_supply_nmol_per_l + p.vitamin_k_bone_half_saturation_nmol_per_l)
+    activation = pth_relative ** p.pth_activation_exponent * (1.0 + estrogen_effect * (p.estrogen_loss_activation_factor - 1.0))
+    oc_lifespan = 1.0 + estrogen_effect * (p.estrogen_loss_osteoclast_lifespan_factor - 1.0)
+    oc_apoptosis = (1.0 + p.vitamin_k_osteoclast_apoptosis_gain * k_status) / oc_lifespan
+    ob_apoptosis = (1.0 + p.vitamin_k_osteoblast_survival_gain * (1.0 - k_status)) * (
+        1.0 + estrogen_effect * (p.estrogen_loss_osteoblast_apoptosis_factor - 1.0))
+    return BoneDrives(activation, oc_apoptosis, ob_apoptosis)
+
+
+# 8 Moore neighbours, as (dx, dy) columns
+_OFFSETS = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)], dtype=np.int32)
+
+
+def bone_surface(matrix: np.ndarray) -> np.ndarray:
+    """Patches that are mostly bone and touch marrow (4-neighbourhood, edges count as bone)."""
+    solid = matrix > 0.5
+    marrow = ~solid
+    touches = np.zeros_like(solid)
+    touches[1:, :] |= marrow[:-1, :]
+    touches[:-1, :] |= marrow[1:, :]
+    touches[:, 1:] |= marrow[:, :-1]
+    touches[:, :-1] |= marrow[:, 1:]
+    return solid & touches
+
+
+def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, drives: BoneDrives, p,
+                rng: np.random.Generator, dt: float = 1.0) -> BoneDayResult:
+    """One day of cell activity (activation, resorption, coupling, formation), in place on
+    ``bone``, ``ocs`` and ``obs``. Returned dead slots are still marked alive: the caller
+    removes their agents and then calls ``kill``. ``dt`` is physiological days per step.
+    """
+    w, h = bone.mineral.shape
+    matrix = bone.mineral + bone.osteoid
+    flat_matrix = matrix.ravel()
+
+    # --- activation: new osteoclasts on bone surface (RANKL/OPG) ---
+    surface_idx = np.flatnonzero(bone_surface(matrix))
+    rate = p.osteoclast_recruitment_per_surface_patch_per_day * drives.activation_factor * dt
+    n_new = int(rng.poisson(rate * surface_idx.size)) if surface_idx.size else 0
+    born_oc = np.empty(0, dtype=np.int64)
+    if n_new:
+        where = rng.choice(surface_idx, size=n_new, replace=True)
+        born_oc = ocs.spawn(n_new, x=where // h, y=where % h, age_days=0.0)
+
+    # --- resorption by live osteoclasts ---
+    oc = ocs.live_slots()
+    resorbed_mineral = 0.0
+    moved = np.empty(0, dtype=np.int64)
+    dead_oc = np.empty(0, dtype=np.int64)
+    if oc.size:
+        idx = ocs.x[oc].astype(np.int64) * h + ocs.y[oc]
+        per_patch = np.bincount(idx, weights=np.full(oc.size, p.osteoclast_resorption_per_day * dt), minlength=w * h)
+        avail = flat_matrix
+        take = np.minimum(per_patch, avail)
+        has = take > 0
+        frac = np.zeros_like(take)
+        frac[has] = take[has] / avail[has]
+        m_flat, o_flat, c_flat = bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel()
+        # several osteoclasts on one patch share what is there
+        mineral_taken = m_flat * frac
+        osteoid_taken = o_flat * frac
+        resorbed_mineral = float(mineral_taken.sum())
+        m_flat -= mineral_taken
+        o_flat -= osteoid_taken
+        c_flat += mineral_taken + osteoid_taken
+
+        # osteoclasts whose patch is used up move to the neighbour with most matrix
+        left = m_flat[idx] + o_flat[idx]
+        movers = oc[left < 1e-9]
+        if movers.size:
+            nx = ocs.x[movers][:, None] + _OFFSETS[None, :, 0]
+            ny = ocs.y[movers][:, None] + _OFFSETS[None, :, 1]
+            inside = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
+            nm = np.where(inside, (m_flat + o_flat)[np.clip(nx, 0, w - 1) * h + np.clip(ny, 0, h - 1)], -1.0)
+            nm = nm + rng.random(nm.shape) * 1e-6  # random tie-break
+            best = nm.argmax(axis=1)
+            ok = nm[np.arange(movers.size), best] > 1e-6
+            moved = movers[ok]
+            ocs.x[moved] = nx[ok, best[ok]]
+            ocs.y[moved] = ny[ok, best[ok]]
+            stranded = movers[~ok]  # no bone left nearby: the osteoclast dies
+            dead_oc = stranded
+
+        # apoptosis
+        p_die = 1.0 - np.exp(-p.osteoclast_apoptosis_per_day * drives.osteoclast_apoptosis_factor * dt)
+        dies = oc[rng.random(oc.size) < p_die]
+        dead_oc = np.union1d(dead_oc, dies)
+        ocs.age_days[oc] += dt
+
+    # --- coupling: cavities recruit osteoblast teams after reversal ---
+    c_flat = bone.cavity.ravel()
+    ob = obs.live_slots()
+    occupied = np.zeros(w * h, dtype=bool)
+    if ob.size:
+        occupied[obs.x[ob].astype(np.int64) * h + obs.y[ob]] = True
+    live_oc = ocs.live_slots()
+    if live_oc.size:
+        occupied[ocs.x[live_oc].astype(np.int64) * h + ocs.y[live_oc]] = True  # still resorbing
+    candidates = np.flatnonzero((c_flat > 1e-3) & ~occupied)
+    born_ob = np.empty(0, dtype=np.int64)
+    if candidates.size:
+        p_rec = 1.0 - np.exp(-p.reversal_recruitment_per_day * dt)
+        chosen = candidates[rng.random(candidates.size) < p_rec]
+        if chosen.size:
+            born_ob = obs.spawn(chosen.size, x=chosen // h, y=chosen % h, age_days=0.0,
+                                team_cells=c_flat[chosen] * p.osteoblast_cells_per_cavity_volume)
+
+    # --- formation: teams lay osteoid into their cavity, and lose cells to apoptosis ---
+    ob = obs.live_slots()
+    dead_ob = np.empty(0, dtype=np.int64)
+    if ob.size:
+        idx = obs.x[ob].astype(np.int64) * h + obs.y[ob]
+        lay = np.minimum(obs.team_cells[ob] * p.osteoblast_osteoid_per_cell_per_day * dt, c_flat[idx])
+        o_flat = bone.osteoid.ravel()
+        c_flat[idx] -= lay
+        o_flat[idx] += lay
+        obs.team_cells[ob] *= np.exp(-p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor * dt)
+        obs.age_days[ob] += dt
+        done = (c_flat[idx] <= 1e-9) | (obs.team_cells[ob] < p.osteoblast_team_minimum_cells)
+        dead_ob = ob[done]
+        # a team that gave up leaves its cavity unfilled for good: the remodeling deficit
+        c_flat[idx[done]] = 0.0
+
+    return BoneDayResult(resorbed_mineral * bone.mineral_mg_per_unit,
+                         born_oc, dead_oc, moved, born_ob, dead_ob)
+
+
+def mineralise(bone: BoneSection, supply_mg: float, p, dt: float = 1.0) -> float:
+    """First-order mineralisation of osteoid, in place; returns calcium taken from blood
+    (mg), scaled down if blood can give only ``supply_mg``."""
+    mineralising = bone.osteoid * (1.0 - np.exp(-p.osteoid_mineralisation_per_day * dt))
+    need_mg = float(mineralising.sum()) * bone.mineral_mg_per_unit
+    if need_mg > supply_mg:
+        mineralising *= max(supply_mg, 0.0) / need_mg
+    bone.osteoid -= mineralising
+    bone.mineral += mineralising
+    return float(mineralising.sum()) * bone.mineral_mg_per_unit

@@ -1,0 +1,164 @@
+"""Vitamin K: absorption, plasma kinetics of K1 / MK-4 / MK-7, tissue delivery
+(liver served first) and the tissue vitamin K cycle with warfarin.
+
+Plasma kinetics are linear and one-compartment per form, dosed once a day, so each day is
+integrated exactly: ``A_end = (A_start + F*D) * exp(-k)`` and the day's mean plasma
+concentration is the exact AUC divided by one day. The vitamin K cycle within a tissue
+(K -> KH2 -> KO -> K, hours) is at quasi-steady state within each day; its closed form is
+:func:`reduced_vitamin_k`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+from calcium_abm.parameters import Parameter, declare
+
+#: g/mol; fixed chemistry, not parameters.
+MOLAR_MASS_G_PER_MOL = {"k1": 450.7, "mk4": 444.7, "mk7": 649.0}
+FORMS = ("k1", "mk4", "mk7")
+
+PARAMETERS = declare([
+    Parameter("k1_half_life_h", 1.5, "h", "[S] K1 plasma half-life ~1-2 h (science brief 1.3)",
+              "Plasma elimination half-life of phylloquinone (K1)", 0.1, 200),
+    Parameter("mk4_half_life_h", 1.0, "h", "[S] MK-4 ~1 h to <24 h (science brief 1.3)",
+              "Plasma elimination half-life of menaquinone-4", 0.1, 200),
+    Parameter("mk7_half_life_h", 68.0, "h", "[S] Schurgers et al. 2007 Blood 109:3279 via secondary source",
+              "Plasma elimination half-life of menaquinone-7", 1.0, 500),
+    Parameter("k1_absorbed_fraction", 0.2, "-", "assumption: K1 from vegetables is poorly absorbed (5-20 %)",
+              "Fraction of dietary K1 reaching plasma", 0.0, 1.0),
+    Parameter("mk4_absorbed_fraction", 0.2, "-", "assumption: as K1 (both short-lived, chylomicron-borne)",
+              "Fraction of dietary MK-4 reaching plasma", 0.0, 1.0),
+    Parameter("mk7_absorbed_fraction", 0.6, "-", "assumption: MK-7 is well absorbed from natto and capsules",
+              "Fraction of dietary MK-7 reaching plasma", 0.0, 1.0),
+    Parameter("k1_distribution_volume_l", 5.0, "L",
+              "assumption: gives ~1 nM plasma K1 at 100 ug/day (Wajima 2009 baseline 1 nM)",
+              "Apparent volume of distribution of K1", 0.5, 1000),
+    Parameter("mk4_distribution_volume_l", 5.0, "L", "assumption: as K1",
+              "Apparent volume of distribution of MK-4", 0.5, 1000),
+    Parameter("mk7_distribution_volume_l", 70.0, "L",
+              "assumption: set so MK-7 accumulates 7-8x more than K1 at equal intake (Schurgers 2007 [V])",
+              "Apparent volume of distribution of MK-7", 0.5, 5000),
+    Parameter("vessel_k1_uptake_weight", 0.45, "-",
+              "assumption: K1 rides triglyceride-rich lipoproteins cleared by the liver (Am J Clin Nutr 1998;67:1226)",
+              "Extra-hepatic (vessel wall) uptake of plasma K1 relative to MK-4/MK-7", 0.0, 10,
+              ("8", "9")),
+    Parameter("bone_k1_uptake_weight", 0.15, "-",
+              "assumption: as vessel_k1_uptake_weight; calibrated to the ucOC response (rows 8, 11)",
+              "Bone uptake of plasma K1 relative to MK-4/MK-7", 0.0, 10, ("8", "11")),
+    Parameter("vkor_quinone_reduction_per_h", 0.0228, "1/h", "[V] Wajima et al. 2009 CPT 86:290 (VK -> VKH2)",
+              "VKOR reduction of vitamin K quinone to hydroquinone (KH2)", 0.0, 100),
+    Parameter("ggcx_epoxidation_per_h", 0.228, "1/h", "[V] Wajima et al. 2009 (VKH2 -> VKO)",
+              "Oxidation of KH2 to the epoxide by gamma-glutamyl carboxylase", 0.0, 100),
+    Parameter("vkor_epoxide_reduction_per_h", 0.228, "1/h", "[V] Wajima et al. 2009 (VKO -> VK)",
+              "VKOR reduction of vitamin K epoxide back to quinone", 0.0, 100),
+    Parameter("tissue_vitamin_k_loss_per_h", 0.005, "1/h",
+              "assumption: slow loss of each cycle form from the tissue (catabolism, efflux)",
+              "First-order loss of tissue K, KH2 and KO", 1e-6, 10),
+    Parameter("liver_alternative_reductase_per_h", 0.002, "1/h",
+              "assumption: warfarin-insensitive K reductase, active in liver (Price 1998; Blood 2018;132:1974)",
+              "Warfarin-insensitive reduction of K to KH2 in the liver", 0.0, 100, ("2",)),
+    Parameter("extrahepatic_alternative_reductase_per_h", 0.0001, "1/h",
+              "assumption: the warfarin-insensitive pathway is far less active outside the liver (Price 1998)",
+              "Warfarin-insensitive reduction of K to KH2 in vessel wall and bone", 0.0, 100, ("2",)),
+    Parameter("warfarin_half_life_h", 34.7, "h", "[V] Wajima et al. 2009 (elimination 0.02 /h)",
+              "Plasma half-life of warfarin", 1.0, 500),
+    Parameter("warfarin_distribution_volume_l", 10.0, "L", "[S] ~0.14 L/kg x 70 kg",
+              "Apparent volume of distribution of warfarin", 0.5, 500),
+    Parameter("warfarin_ec50_mg_per_l", 0.34, "mg/L", "[V] Wajima et al. 2009",
+              "Plasma warfarin giving half-maximal VKOR inhibition", 1e-4, 100, ("2",)),
+    Parameter("warfarin_imax", 1.0, "-", "[V] Wajima et al. 2009", "Maximal fractional VKOR inhibition",
+              0.0, 1.0),
+])
+
+
+@dataclass
+class PlasmaDay:
+    """One day of plasma exposure: mean concentrations (nmol/L or mg/L) over the day."""
+
+    mean_nmol_per_l: dict[str, float]
+    warfarin_mean_mg_per_l: float
+
+
+def _one_compartment_day(amount_start: float, dose: float, k_per_day: float) -> tuple[float, float]:
+    """Exact one-compartment day with a bolus at the start: (amount at end, AUC over the day)."""
+    a0 = amount_start + dose
+    a1 = a0 * math.exp(-k_per_day)
+    return a1, (a0 - a1) / k_per_day
+
+
+def advance_plasma(amounts_nmol: dict[str, float], warfarin_mg: float,
+                   intake_ug_per_day: dict[str, float], warfarin_mg_per_day: float,
+                   p, time_scale: float = 1.0) -> tuple[dict[str, float], float, PlasmaDay]:
+    """Advance plasma vitamin K forms and warfarin by one day (exactly).
+
+    Args:
+        amounts_nmol: amount of each form in plasma at the start of the day (nmol).
+        warfarin_mg: warfarin in the body at the start of the day (mg).
+        intake_ug_per_day: dietary intake of each form (µg/day).
+        warfarin_mg_per_day: oral warfarin dose (mg/day, bioavailability 1).
+        p: parameter set.
+        time_scale: physiological days per simulated day (species preset; 1 for humans).
+
+    Returns:
+        new amounts, new warfarin amount, and the day's mean concentrations.
+    """
+    new_amounts, means = {}, {}
+    for form in FORMS:
+        k = math.log(2) / (getattr(p, f"{form}_half_life_h") / 24.0) * time_scale
+        dose_nmol = (intake_ug_per_day[form] * getattr(p, f"{form}_absorbed_fraction")
+                     / MOLAR_MASS_G_PER_MOL[form] * 1000.0)
+        new_amounts[form], auc = _one_compartment_day(amounts_nmol[form], dose_nmol, k)
+        means[form] = auc / getattr(p, f"{form}_distribution_volume_l")
+    kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * time_scale
+    new_warfarin, auc_w = _one_compartment_day(warfarin_mg, warfarin_mg_per_day, kw)
+    return new_amounts, new_warfarin, PlasmaDay(means, auc_w / p.warfarin_distribution_volume_l)
+
+
+def vkor_activity(warfarin_mg_per_l: float, p) -> float:
+    """Fraction of VKOR activity left at a plasma warfarin concentration (Emax model)."""
+    c = max(warfarin_mg_per_l, 0.0)
+    return 1.0 - p.warfarin_imax * c / (p.warfarin_ec50_mg_per_l + c)
+
+
+def tissue_supply_nmol_per_l(plasma: PlasmaDay, k1_weight: float) -> float:
+    """Vitamin K reaching a tissue, in plasma-equivalent nmol/L.
+
+    MK-4 and MK-7 count fully; K1 counts with ``k1_weight`` (liver-first triage: K1 travels
+    on triglyceride-rich lipoproteins that the liver clears).
+    """
+    m = plasma.mean_nmol_per_l
+    return k1_weight * m["k1"] + m["mk4"] + m["mk7"]
+
+
+def reduced_vitamin_k(supply_nmol_per_l, vkor: float, alternative_reductase_per_h: float, p):
+    """Quasi-steady tissue vitamin K hydroquinone (KH2), nmol/L, for a given supply.
+
+    Steady state of the linear cycle (per hour)::
+
+        dK/dt  = S + b*KO - (a + e)*K        a = k_red*vkor + k_alt
+        dKH2/dt = a*K - (g + e)*KH2          g = GGCX epoxidation
+        dKO/dt = g*KH2 - (b + e)*KO          b = k_epox*vkor
+
+    gives ``KH2 = S / ((a+e)(g+e)/a - b*g/(b+e))``. Works on scalars or numpy arrays of
+    supply (the supply enters linearly, so one factor serves a whole grid).
+    """
+    e = p.tissue_vitamin_k_loss_per_h
+    g = p.ggcx_epoxidation_per_h
+    a = p.vkor_quinone_reduction_per_h * vkor + alternative_reductase_per_h
+    b = p.vkor_epoxide_reduction_per_h * vkor
+    if a <= 0.0:
+        return supply_nmol_per_l * 0.0
+    denom = (a + e) * (g + e) / a - b * g / (b + e)
+    return supply_nmol_per_l / denom
+
+
+def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:
+    """KH2 produced per unit of supply (the cycle's gain); see :func:`reduced_vitamin_k`."""
+    return float(reduced_vitamin_k(1.0, vkor, alternative_reductase_per_h, p))
+
+
+__all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "vkor_activity",
+           "tissue_supply_nmol_per_l", "reduced_vitamin_k", "kh2_per_supply"]

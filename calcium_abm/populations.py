@@ -1,0 +1,71 @@
+"""Array storage behind a set of cell agents.
+
+A :class:`CellPopulation` keeps each cell's state in numpy arrays indexed by a stable
+slot number, so the per-day rules run as whole-array operations. Slots of dead cells are
+reused; nothing is compacted, so an agent's slot never changes while it lives. The Mesa
+agent objects (``agents[slot]``) are the readable face: their properties read these arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class CellPopulation:
+    """Struct-of-arrays storage with a live mask and slot reuse.
+
+    Args:
+        fields: name -> numpy dtype of each per-cell state variable.
+        capacity: initial number of slots (grows by doubling).
+    """
+
+    def __init__(self, fields: dict[str, np.dtype], capacity: int = 64):
+        self._dtypes = dict(fields)
+        self.alive = np.zeros(capacity, dtype=bool)
+        self.agents = np.empty(capacity, dtype=object)
+        self.arrays = {name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()}
+
+    def __getattr__(self, name):
+        arrays = self.__dict__.get("arrays")
+        if arrays is not None and name in arrays:
+            return arrays[name]
+        raise AttributeError(name)
+
+    @property
+    def capacity(self) -> int:
+        return self.alive.size
+
+    @property
+    def count(self) -> int:
+        return int(np.count_nonzero(self.alive))
+
+    def live_slots(self) -> np.ndarray:
+        return np.flatnonzero(self.alive)
+
+    def _grow(self, needed: int) -> None:
+        new_cap = self.capacity
+        while new_cap < needed:
+            new_cap *= 2
+        pad = new_cap - self.capacity
+        self.alive = np.concatenate([self.alive, np.zeros(pad, dtype=bool)])
+        self.agents = np.concatenate([self.agents, np.empty(pad, dtype=object)])
+        for name, arr in self.arrays.items():
+            self.arrays[name] = np.concatenate([arr, np.zeros(pad, dtype=arr.dtype)])
+
+    def spawn(self, n: int, **values) -> np.ndarray:
+        """Take ``n`` free slots, set their fields from ``values`` and return the slots."""
+        if n <= 0:
+            return np.empty(0, dtype=np.int64)
+        free = np.flatnonzero(~self.alive)
+        if free.size < n:
+            self._grow(self.count + n)
+            free = np.flatnonzero(~self.alive)
+        slots = free[:n]
+        self.alive[slots] = True
+        for name, arr in self.arrays.items():
+            arr[slots] = values.get(name, 0)
+        return slots
+
+    def kill(self, slots: np.ndarray) -> None:
+        self.alive[slots] = False
+        self.agents[slots] = None
