@@ -400,3 +400,36 @@ class CalciumParadoxModel(mesa.Model):
             "vessel_deposition_mg_per_day": self.flows["vessel_net"] / self.dt,
         }
         return row
+
+    # ------------------------------------------------------------------ views
+    def tissue_snapshot(self) -> dict[str, Any]:
+        """Copies of the tissue state for drawing (the dashboard reads only this).
+
+        Returns a dict with:
+            ``bone_mineral``, ``bone_osteoid``, ``bone_cavity``: (W, H) volume fractions;
+            ``osteoclast_xy``, ``osteoblast_xy``: (n, 2) int patch coordinates;
+            ``osteoblast_team_cells``: (n,) team sizes;
+            ``vessel_mineral``: (W, H) deposit volume fraction;
+            ``vsmc_osteochondrogenic``: (W, H) bool;
+            ``carboxylated_mgp``, ``uncarboxylated_mgp``: (W, H) in healthy-MGP units;
+            ``vessel_kh2_nmol_l``: (W, H) local reduced vitamin K;
+            ``day``: int.
+        In the vessel arrays axis 0 runs along the vessel and axis 1 from the lumen
+        (index 0) to the adventitia.
+        """
+        ocs, obs = self.osteoclasts.live_slots(), self.osteoblasts.live_slots()
+        wall = self.vessel
+        return {
+            "day": self.day,
+            "bone_mineral": self.bone.mineral.copy(),
+            "bone_osteoid": self.bone.osteoid.copy(),
+            "bone_cavity": self.bone.cavity.copy(),
+            "osteoclast_xy": np.stack([self.osteoclasts.x[ocs], self.osteoclasts.y[ocs]], axis=1),
+            "osteoblast_xy": np.stack([self.osteoblasts.x[obs], self.osteoblasts.y[obs]], axis=1),
+            "osteoblast_team_cells": self.osteoblasts.team_cells[obs].copy(),
+            "vessel_mineral": wall.mineral.copy(),
+            "vsmc_osteochondrogenic": wall.osteochondrogenic.copy(),
+            "carboxylated_mgp": wall.cmgp.copy(),
+            "uncarboxylated_mgp": wall.ucmgp.copy(),
+            "vessel_kh2_nmol_l": np.broadcast_to(self.vessel_kh2_by_depth, wall.mineral.shape).copy(),
+        }
