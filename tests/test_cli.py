@@ -107,14 +107,10 @@ BAD_RUNS = [
 
 
 @pytest.mark.parametrize("args, fragments", BAD_RUNS, ids=[" ".join(a) for a, _ in BAD_RUNS])
-def test_bad_input_in_process(args, fragments, tmp_path, capsys, no_simulate):
+def test_bad_input_in_process(args, fragments, tmp_path, capsys, monkeypatch, no_simulate):
     out = tmp_path / "out.parquet"
-    monkey_cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        code = main(["run", *args, "--out", str(out)])
-    finally:
-        os.chdir(monkey_cwd)
+    monkeypatch.chdir(tmp_path)
+    code = main(["run", *args, "--out", str(out)])
     captured = capsys.readouterr()
     assert code == 2
     assert captured.err.startswith("error: ")

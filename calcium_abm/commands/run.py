@@ -127,9 +127,10 @@ def summary(scenario, df, out) -> str:
         balance = float(df["ca_balance_error_mg"].abs().max())
     else:
         balance = math.nan
+    years = scenario.simulation.years
     rows = [
         ("scenario", scenario.name),
-        ("days simulated", f"{scenario.days} ({scenario.simulation.years:g} years)"),
+        ("days simulated", f"{scenario.days} ({years:g} year{'' if years == 1 else 's'})"),
         ("bone mineral density", f"{bmd0:.4f} → {bmd1:.4f} g/cm² ({bmd_pct:+.2f} %)"),
         ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score:.3g})"),
         ("dp-ucMGP at the end", f"{ucmgp:.4g} pmol/L"),
