@@ -35,7 +35,9 @@ spec="."
 [ -n "${EXTRAS:-}" ] && spec=".[${EXTRAS}]"
 stamp=".venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)-${EXTRAS:-none}"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec" >&2
+  # compat mode: a plain .pth path entry (the strict editable finder misses the package
+  # when Python runs a script from another directory)
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec" --config-settings editable_mode=compat >&2
   touch "$stamp"
 fi
 
