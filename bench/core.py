@@ -1,0 +1,270 @@
+"""Core speed benchmark of calcium-abm (a benchmark, not a timed test).
+
+Run from the repository root::
+
+    .venv/bin/python bench/core.py            # full run (~1-2 minutes on 2 cores)
+    .venv/bin/python bench/core.py --quick    # smoke run (fewer repeats and days)
+    .venv/bin/python bench/core.py --json bench-core.json
+
+It prints, for the default scenario (``healthy_adult``), medians over repeats of:
+
+1. simulated days per second at the default grid (64x64 per tissue section) and the wall
+   time of a full default run (model construction + 10 years via ``simulate``);
+2. agent-and-patch updates per second: (bone patches + vessel patches + live agents) per
+   day x days / seconds, live agents counted as ``len(model.agents)``;
+3. the same figure for Mesa's own ``mesa.examples.advanced.wolf_sheep`` (100x100, 1000
+   sheep, 500 wolves, grass on; grass patches are agents there, so ``len(model.agents)``
+   counts grass patches + sheep + wolves) measured in the same process, and the ratio;
+4. cost per day (ms) at 64^2 .. 512^2 patches per section and the log-log growth exponent;
+5. peak traced memory (``tracemalloc``, which sees numpy buffers) of model construction +
+   30 days, per patch of both sections.
+
+and a table of each figure against its target (PASS/MISS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+# Import the package from this checkout, whatever the working directory.
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(_REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(_REPO_ROOT))
+
+from calcium_abm import CalciumParadoxModel, simulate  # noqa: E402
+
+DEFAULT_SCENARIO = "healthy_adult"
+SECTION_SIZES = (64, 128, 256, 512)
+MEMORY_SIZES = (64, 256, 512)
+WOLF_SHEEP_CONFIG = {"width": 100, "height": 100, "initial_sheep": 1000, "initial_wolves": 500, "grass": True}
+
+TARGET_FULL_RUN_S = 2.0
+TARGET_RATIO_VS_WOLF_SHEEP = 100.0
+TARGET_GROWTH_EXPONENT = 1.1
+TARGET_BYTES_PER_PATCH = 300.0
+
+
+def grid_settings(side: int) -> dict[str, int]:
+    """Flat overrides giving both tissue sections ``side`` x ``side`` patches."""
+    return {"bone_grid_width": side, "bone_grid_height": side,
+            "vessel_grid_width": side, "vessel_grid_height": side}
+
+
+def patch_count(model: CalciumParadoxModel) -> int:
+    """Bone patches + vessel patches of a model."""
+    return int(model.bone.mineral.size + model.vessel.mineral.size)
+
+
+# ----------------------------------------------------------------------------- 1 + 2
+def time_default_run(repeats: int) -> dict[str, float]:
+    """Days/s and updates/s of the default scenario, and the full-run wall time."""
+    days_per_s, updates_per_s, full_run_s, build_s = [], [], [], []
+    days = 0
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        frame = simulate(DEFAULT_SCENARIO)
+        full_run_s.append(time.perf_counter() - start)
+        days = int(frame["day"].iloc[-1])
+
+        gc.collect()
+        start = time.perf_counter()
+        model = CalciumParadoxModel(DEFAULT_SCENARIO)
+        build_s.append(time.perf_counter() - start)
+        patches = patch_count(model)
+        step_s, updates = 0.0, 0
+        while model.running:
+            live = len(model.agents)  # agents alive at the start of the day
+            start = time.perf_counter()
+            model.step()
+            step_s += time.perf_counter() - start
+            updates += patches + live
+        days_per_s.append(model.day / step_s)
+        updates_per_s.append(updates / step_s)
+    return {"default_days": days,
+            "default_days_per_s": statistics.median(days_per_s),
+            "default_build_s": statistics.median(build_s),
+            "default_full_run_s": statistics.median(full_run_s),
+            "updates_per_s": statistics.median(updates_per_s)}
+
+
+# ----------------------------------------------------------------------------- 3
+def wolf_sheep_updates_per_s(seeds: list[int], steps: int) -> dict[str, float]:
+    """Updates/s of Mesa's wolf_sheep example: (grass patches + sheep + wolves) per step."""
+    from mesa.examples.advanced.wolf_sheep.model import WolfSheep, WolfSheepScenario
+
+    rates, mean_agents = [], []
+    for seed in seeds:
+        model = WolfSheep(WolfSheepScenario(rng=seed, **WOLF_SHEEP_CONFIG))
+        step_s, updates = 0.0, 0
+        for _ in range(steps):
+            live = len(model.agents)  # GrassPatch agents + sheep + wolves
+            start = time.perf_counter()
+            model.step()
+            step_s += time.perf_counter() - start
+            updates += live
+        rates.append(updates / step_s)
+        mean_agents.append(updates / steps)
+    return {"wolf_sheep_updates_per_s": statistics.median(rates),
+            "wolf_sheep_mean_entities": statistics.median(mean_agents),
+            "wolf_sheep_steps": steps}
+
+
+# ----------------------------------------------------------------------------- 4
+def cost_per_day_ms(side: int, warmup_days: int, timed_days: int) -> float:
+    """Median ms per day at ``side`` x ``side`` patches per section, after warm-up."""
+    days = warmup_days + timed_days
+    model = CalciumParadoxModel(DEFAULT_SCENARIO, years=(days + 1) / 365.0, **grid_settings(side))
+    for _ in range(warmup_days):
+        model.step()
+    gc.collect()
+    times = []
+    for _ in range(timed_days):
+        start = time.perf_counter()
+        model.step()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def growth_exponent(patches: list[int], cost_ms: list[float]) -> float:
+    """Slope of log(cost) against log(patches), least squares."""
+    slope, _ = np.polyfit(np.log(patches), np.log(cost_ms), 1)
+    return float(slope)
+
+
+# ----------------------------------------------------------------------------- 5
+def _check_tracemalloc_sees_numpy() -> None:
+    """Fail loudly if numpy buffers were invisible to tracemalloc (the figure would lie)."""
+    tracemalloc.start()
+    buffer = np.ones(1_000_000)  # 8 MB
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del buffer
+    if peak < 8_000_000:
+        raise RuntimeError(f"tracemalloc saw {peak} bytes for an 8 MB numpy array; memory figures unusable")
+
+
+def peak_bytes_per_patch(side: int, days: int) -> dict[str, float]:
+    """Peak traced bytes (construction + ``days`` days) per patch of both sections."""
+    gc.collect()
+    tracemalloc.start()
+    model = CalciumParadoxModel(DEFAULT_SCENARIO, years=(days + 1) / 365.0, **grid_settings(side))
+    for _ in range(days):
+        model.step()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    patches = patch_count(model)
+    return {"peak_bytes_per_patch": peak / patches, "retained_bytes_per_patch": current / patches,
+            "patches": patches, "agents": len(model.agents)}
+
+
+# ----------------------------------------------------------------------------- driver
+def run(quick: bool = False) -> dict[str, object]:
+    """Measure every figure; returns a JSON-ready dict."""
+    repeats = 1 if quick else 3
+    # warm imports and caches (scipy.ndimage, scenario files) outside all measurements
+    CalciumParadoxModel(DEFAULT_SCENARIO, years=0.01, **grid_settings(16)).step()
+
+    results: dict[str, object] = {"quick": quick, "repeats": repeats}
+    results.update(time_default_run(repeats))
+    results.update(wolf_sheep_updates_per_s([1, 2, 3][:repeats], steps=10 if quick else 50))
+    results["updates_ratio_vs_wolf_sheep"] = results["updates_per_s"] / results["wolf_sheep_updates_per_s"]
+
+    warmup, timed = (3, 5) if quick else (10, 40)
+    cost = {side: cost_per_day_ms(side, warmup, timed) for side in SECTION_SIZES}
+    results["cost_ms_per_day"] = {f"{side}x{side}": ms for side, ms in cost.items()}
+    results["growth_exponent"] = growth_exponent([2 * s * s for s in cost], list(cost.values()))
+
+    _check_tracemalloc_sees_numpy()
+    memory_days = 5 if quick else 30
+    results["memory_days"] = memory_days
+    results["memory"] = {f"{side}x{side}": peak_bytes_per_patch(side, memory_days) for side in MEMORY_SIZES}
+    largest = f"{max(MEMORY_SIZES)}x{max(MEMORY_SIZES)}"
+    results["peak_bytes_per_patch"] = results["memory"][largest]["peak_bytes_per_patch"]
+    return results
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def report(r: dict[str, object]) -> str:
+    """The printed table."""
+    cost = r["cost_ms_per_day"]
+    rows = [
+        ("Simulated days/s (default, 64x64)", f"{r['default_days_per_s']:,.0f}", "-", "info"),
+        (f"Full default run, build + {r['default_days']} days (s)", f"{r['default_full_run_s']:.2f}",
+         f"<= {TARGET_FULL_RUN_S:g}", _verdict(r["default_full_run_s"] <= TARGET_FULL_RUN_S)),
+        ("Model construction (s)", f"{r['default_build_s']:.3f}", "-", "info"),
+        ("Updates/s (patches + agents), ours", f"{r['updates_per_s']:,.0f}", "-", "info"),
+        (f"Updates/s, Mesa wolf_sheep ({r['wolf_sheep_mean_entities']:,.0f} entities/step)",
+         f"{r['wolf_sheep_updates_per_s']:,.0f}", "-", "info"),
+        ("Ratio ours / wolf_sheep", f"{r['updates_ratio_vs_wolf_sheep']:.1f}x",
+         f">= {TARGET_RATIO_VS_WOLF_SHEEP:g}x", _verdict(r["updates_ratio_vs_wolf_sheep"] >= TARGET_RATIO_VS_WOLF_SHEEP)),
+        *[(f"Cost per day at {size} per section (ms)", f"{ms:.2f}", "-", "info") for size, ms in cost.items()],
+        ("Growth exponent (log-log, cost vs patches)", f"{r['growth_exponent']:.2f}",
+         f"<= {TARGET_GROWTH_EXPONENT:g}", _verdict(r["growth_exponent"] <= TARGET_GROWTH_EXPONENT)),
+    ]
+    largest = max(r["memory"], key=lambda k: int(k.split("x")[0]))
+    for size, m in r["memory"].items():
+        label = f"Peak memory per patch at {size}, build + {r['memory_days']} d (B)"
+        if size == largest:
+            rows.append((label, f"{m['peak_bytes_per_patch']:.0f}", f"<= {TARGET_BYTES_PER_PATCH:g}",
+                         _verdict(m["peak_bytes_per_patch"] <= TARGET_BYTES_PER_PATCH)))
+        else:
+            rows.append((label, f"{m['peak_bytes_per_patch']:.0f}", "-", "info"))
+    widths = [max(len(row[i]) for row in rows + [("Figure", "Value", "Target", "Result")]) for i in range(4)]
+    lines = [f"calcium-abm core benchmark ({'quick' if r['quick'] else 'full'}; medians of {r['repeats']})"]
+    for row in [("Figure", "Value", "Target", "Result"), tuple("-" * w for w in widths), *rows]:
+        lines.append("  ".join([row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].ljust(widths[2]), row[3]]))
+    return "\n".join(lines)
+
+
+def write_json(results: dict[str, object], path: Path) -> None:
+    """Write ``results`` to ``path`` atomically (temp file + rename)."""
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(results, handle, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fast smoke run (1 repeat, few days)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also save the figures as JSON")
+    args = parser.parse_args(argv)
+    if args.json is not None and not args.json.resolve().parent.is_dir():
+        print(f"error: --json: folder {str(args.json.resolve().parent)!r} does not exist; "
+              "give a path in an existing folder", file=sys.stderr)
+        return 2
+    results = run(quick=args.quick)
+    print(report(results))
+    if args.json is not None:
+        try:
+            write_json(results, args.json)
+        except OSError as exc:
+            print(f"error: --json: cannot write {str(args.json)!r}: {exc.strerror}", file=sys.stderr)
+            return 2
+        print(f"figures saved to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
