@@ -1,0 +1,47 @@
+"""``calcium-abm docs [--check] [--out-dir DIR]``: regenerate docs/parameters.md and
+docs/outputs.md from the code, or check that the committed copies are up to date."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from calcium_abm.errors import UserInputError
+
+NAME = "docs"
+HELP = "Regenerate docs/parameters.md and docs/outputs.md from the code (--check: only report stale files)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a generated file is missing or differs from the code")
+    parser.add_argument("--out-dir", metavar="DIR", default=None,
+                        help="folder holding the generated files (default: the repository's docs/)")
+
+
+def main(args: argparse.Namespace) -> int:
+    from calcium_abm.docs import DOCS_DIR, GENERATED_FILES, stale_files, write_docs
+
+    out_dir = Path(args.out_dir) if args.out_dir is not None else DOCS_DIR
+    if not out_dir.is_dir():
+        what = "is not a directory" if out_dir.exists() else "does not exist"
+        raise UserInputError(f"--out-dir '{out_dir}' {what}: give an existing folder for the generated docs")
+    if args.check:
+        stale = stale_files(out_dir)
+        if stale:
+            names = ", ".join(str(out_dir / name) for name in stale)
+            print(f"stale: {names} differ from the code (or are missing); "
+                  f"run `calcium-abm docs` to regenerate them", file=sys.stderr)
+            return 1
+        print(f"up to date: {', '.join(str(out_dir / n) for n in GENERATED_FILES)}")
+        return 0
+    try:
+        changed = write_docs(out_dir)
+    except OSError as exc:
+        raise UserInputError(f"--out-dir '{out_dir}': cannot write the docs there ({exc.strerror})") from None
+    for path in changed:
+        print(f"wrote {path}")
+    if not changed:
+        print("docs already up to date")
+    return 0
