@@ -1,0 +1,104 @@
+"""Smoke test of the core speed benchmark: ``bench/core.py --quick`` runs and prints every
+figure with a verdict. Not a timed test: no speed target is asserted here."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "bench" / "core.py"
+
+FIGURE_LABELS = [
+    "Simulated days/s (default, 64x64)",
+    "Full default run, build + 3650 days (s)",
+    "Updates/s (patches + agents), ours",
+    "Updates/s, Mesa wolf_sheep",
+    "Ratio ours / wolf_sheep",
+    "Cost per day at 64x64 per section (ms)",
+    "Cost per day at 128x128 per section (ms)",
+    "Cost per day at 256x256 per section (ms)",
+    "Cost per day at 512x512 per section (ms)",
+    "Growth exponent (log-log, cost vs patches)",
+    "Peak memory per patch at 64x64",
+    "Peak memory per patch at 256x256",
+    "Peak memory per patch at 512x512",
+]
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("bench_core", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "core.json"
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--json", str(out)],
+                          capture_output=True, text=True, timeout=240, cwd=REPO.parent)
+    return proc, out
+
+
+def test_quick_run_prints_every_figure_with_a_verdict(quick_run):
+    proc, _ = quick_run
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    for label in FIGURE_LABELS:
+        matching = [line for line in lines if line.startswith(label)]
+        assert len(matching) == 1, f"{label!r} missing from:\n{proc.stdout}"
+    targeted = [line for line in lines if line.rstrip().endswith(("PASS", "MISS"))]
+    # full run, ratio, growth exponent, memory at the largest grid
+    assert len(targeted) == 4, proc.stdout
+
+
+def test_quick_run_saves_positive_finite_figures(quick_run):
+    proc, out = quick_run
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(out.read_text())
+    for key in ("default_days_per_s", "default_full_run_s", "updates_per_s", "wolf_sheep_updates_per_s",
+                "updates_ratio_vs_wolf_sheep", "growth_exponent", "peak_bytes_per_patch"):
+        assert math.isfinite(figures[key]) and figures[key] > 0, (key, figures[key])
+    assert set(figures["cost_ms_per_day"]) == {"64x64", "128x128", "256x256", "512x512"}
+    # bigger grids cost more per day, and peak memory covers at least the retained memory
+    costs = [figures["cost_ms_per_day"][k] for k in ("64x64", "512x512")]
+    assert costs[1] > costs[0]
+    for size, m in figures["memory"].items():
+        assert m["peak_bytes_per_patch"] >= m["retained_bytes_per_patch"] > 0, size
+    # updates/s is (patches + agents) per day x days / s, so it exceeds patches x days/s
+    assert figures["updates_per_s"] > 2 * 64 * 64 * figures["default_days_per_s"]
+
+
+def test_growth_exponent_recovers_a_known_power_law():
+    bench = _load_bench()
+    patches = [2 * s * s for s in (64, 128, 256, 512)]
+    assert bench.growth_exponent(patches, [3e-6 * n for n in patches]) == pytest.approx(1.0)
+    assert bench.growth_exponent(patches, [1e-9 * n ** 1.5 for n in patches]) == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--json", "/no/such/folder/core.json"], "--json: folder '/no/such/folder' does not exist"),
+    (["--profile", "2"], "--profile: side 2 is out of range; allowed 4 to 2048"),
+    (["--profile", "16", "--profile-days", "0"], "--profile-days: 0 is out of range; allowed 1 to 100000"),
+])
+def test_bad_arguments_give_one_clear_message(args, message):
+    proc = subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_profile_reports_the_model_step():
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--profile", "16", "--profile-days", "5"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "cProfile of 5 days at 16x16 per section" in proc.stdout
+    assert "remodel_day" in proc.stdout and "vessel_day" in proc.stdout
