@@ -1,0 +1,173 @@
+"""``calcium-abm validate``: run the calibration table as virtual experiments.
+
+Prints a table (finding, expected band, simulated mean with 95 % CI, PASS / FAIL / NOT
+EXPRESSIBLE) and writes a report folder (Markdown + one PNG per experiment). Exit status
+1 when any criterion fails, 0 when all pass. ``--docs`` regenerates ``docs/validation.md``.
+
+With a scenario file (``calcium-abm validate my.toml``) it only checks that the file is a
+valid scenario, without simulating.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from calcium_abm.errors import UserInputError
+
+NAME = "validate"
+HELP = ("Run the calibration table as virtual experiments and report PASS/FAIL per published finding "
+        "(or, given a scenario file, just check the file).")
+
+MAX_SEEDS = 100
+MAX_WORKERS = 64
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario_file", nargs="?", metavar="SCENARIO_FILE",
+                        help="only check that this scenario (.toml or built-in name) is valid; no simulation")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer seeds (2) and small grids: a rough check in about a minute")
+    parser.add_argument("--seeds", metavar="N", help="seeds per arm (default 5; 2 with --quick)")
+    parser.add_argument("--rows", metavar="LIST",
+                        help="only these rows, comma-separated (e.g. 8,9 or S1); see --list")
+    parser.add_argument("--workers", metavar="N", default="2", help="worker processes (default 2)")
+    parser.add_argument("--out", metavar="DIR", default="validation-report",
+                        help="report folder: DIR/report.md and DIR/row_*.png (default validation-report)")
+    parser.add_argument("--docs", action="store_true",
+                        help="write docs/validation.md and docs/validation/*.png in the source tree instead of --out")
+    parser.add_argument("--no-report", action="store_true", help="print the table only; write no files")
+    parser.add_argument("--list", action="store_true", help="list the rows and exit")
+
+
+def _positive_int(raw: str | None, option: str, default: int, maximum: int) -> int:
+    if raw is None:
+        return default
+    text = str(raw).strip()
+    if not text.isdigit() or not 1 <= int(text) <= maximum:
+        raise UserInputError(f"{option} {raw!r} is not allowed: must be an integer from 1 to {maximum}")
+    return int(text)
+
+
+def selected_rows(raw: str | None):
+    """The experiments (and not-expressible rows) named by ``--rows``, in table order."""
+    from calcium_abm.validation.experiments import all_rows
+
+    rows = all_rows()
+    if raw is None:
+        return list(rows.values())
+    wanted = [part.strip() for part in str(raw).split(",") if part.strip()]
+    if not wanted:
+        raise UserInputError(f"--rows {raw!r} is not allowed: give row ids such as 8,9 ({', '.join(rows)})")
+    unknown = [w for w in wanted if w not in rows]
+    if unknown:
+        raise UserInputError(f"--rows {raw!r}: unknown row {', '.join(unknown)}; the rows are {', '.join(rows)}")
+    return [item for key, item in rows.items() if key in wanted]
+
+
+def _docs_dir() -> Path:
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "pyproject.toml").is_file():
+        raise UserInputError("--docs writes into the source tree's docs/ folder, but calcium_abm is not "
+                             f"running from a source checkout ({root}); use --out DIR instead")
+    return root / "docs"
+
+
+def check_output_dir(path: Path) -> Path:
+    """Raise UserInputError unless ``path`` is, or can be created as, a writable directory."""
+    if path.exists() and not path.is_dir():
+        raise UserInputError(f"--out '{path}' exists and is not a directory")
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UserInputError(f"--out '{path}': '{probe}' is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UserInputError(f"--out '{path}': directory '{probe}' is not writable")
+    return path
+
+
+def _list_rows(items) -> None:
+    from calcium_abm.validation.experiments import Experiment
+
+    for item in items:
+        kind = f"{len(item.criteria)} criteria" if isinstance(item, Experiment) else "not expressible"
+        print(f"{item.row:<4} {item.title} ({kind}) — {item.source}")
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.scenario_file is not None:
+        from calcium_abm.scenario import load_scenario
+
+        scenario = load_scenario(args.scenario_file)
+        print(f"ok: {args.scenario_file} is a valid scenario '{scenario.name}' ({scenario.days} days"
+              f"{', ' + str(len(scenario.schedule)) + ' schedule entries' if scenario.schedule else ''})")
+        return 0
+
+    items = selected_rows(args.rows)
+    if args.list:
+        _list_rows(items)
+        return 0
+    from calcium_abm.validation.runner import DEFAULT_SEEDS, QUICK_SEEDS
+
+    seeds = _positive_int(args.seeds, "--seeds", QUICK_SEEDS if args.quick else DEFAULT_SEEDS, MAX_SEEDS)
+    workers = _positive_int(args.workers, "--workers", 2, MAX_WORKERS)
+    if args.docs:
+        docs = _docs_dir()
+        markdown_path, image_dir = docs / "validation.md", docs / "validation"
+    else:
+        out = check_output_dir(Path(args.out))
+        markdown_path, image_dir = out / "report.md", out
+    write_files = not args.no_report
+    if write_files:
+        check_output_dir(image_dir)
+
+    from calcium_abm.validation.report import format_table, write_report
+    from calcium_abm.validation.runner import run_validation
+
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="run", desc="validate", file=sys.stderr, mininterval=0.5)
+
+    def progress(done: int, total: int, name: str) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+    started = time.perf_counter()
+    try:
+        results = run_validation(items, seeds=seeds, quick=args.quick, workers=workers, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    seconds = time.perf_counter() - started
+    print(format_table(results))
+    if write_files:
+        command = "calcium-abm validate " + " ".join(shlex.quote(a) for a in _command_options(args))
+        path = write_report(results, markdown_path, image_dir, command=command.strip(), seconds=seconds,
+                            quick=args.quick)
+        print(f"report written to {path}", file=sys.stderr)
+    print(f"({seconds:.0f} s, {seeds} seeds per arm, {workers} workers)", file=sys.stderr)
+    return 1 if any(r.failed for r in results) else 0
+
+
+def _command_options(args: argparse.Namespace) -> list[str]:
+    """The options that shaped the results (for the report's header)."""
+    out = []
+    if args.quick:
+        out.append("--quick")
+    if args.seeds is not None:
+        out += ["--seeds", str(args.seeds)]
+    if args.rows is not None:
+        out += ["--rows", str(args.rows)]
+    if args.docs:
+        out.append("--docs")
+    return out

@@ -1,0 +1,188 @@
+"""Running the virtual experiments: build each arm's scenario, simulate every arm × seed
+(in parallel worker processes), and evaluate the criteria per seed.
+
+Runs are independent, so they go to a ``ProcessPoolExecutor`` with the ``spawn`` start
+method (safe with threads, same on every OS). Each task carries its validated
+:class:`~calcium_abm.scenario.Scenario`, so workers need nothing but the package.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from calcium_abm.scenario import DAYS_PER_YEAR, Scenario, load_scenario
+from calcium_abm.validation import effects
+from calcium_abm.validation.experiments import Arm, Criterion, Experiment, NotExpressible
+
+__all__ = [
+    "CriterionResult",
+    "ExperimentResult",
+    "QUICK_SEEDS",
+    "DEFAULT_SEEDS",
+    "arm_scenario",
+    "evaluate",
+    "run_validation",
+]
+
+DEFAULT_SEEDS = 5
+QUICK_SEEDS = 2  # the fewest that still give a confidence interval
+STUDY_START_DAY = 1  # interventions start on day 1: day 0 is the pre-study steady state
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion's verdict: mean effect across seeds, its 95 % CI and the per-seed values."""
+
+    criterion: Criterion
+    values: tuple[float, ...]
+    mean: float
+    ci_low: float
+    ci_high: float
+    error: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return not self.error and self.criterion.passes(self.mean)
+
+
+@dataclass
+class ExperimentResult:
+    """An experiment's outcome: the criteria verdicts and every arm's tables (one per seed)."""
+
+    experiment: Experiment | NotExpressible
+    criteria: list[CriterionResult] = field(default_factory=list)
+    runs: dict[str, list[pd.DataFrame]] = field(default_factory=dict)  # arm label -> per seed
+    seeds: tuple[int, ...] = ()
+    grid: int = 0
+    seconds: float = 0.0
+
+    @property
+    def expressible(self) -> bool:
+        return isinstance(self.experiment, Experiment)
+
+    @property
+    def passed(self) -> bool:
+        """True when every criterion passed (a not-expressible row neither passes nor fails)."""
+        return self.expressible and all(c.passed for c in self.criteria)
+
+    @property
+    def failed(self) -> bool:
+        return self.expressible and not self.passed
+
+
+def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> Scenario:
+    """The validated scenario for one arm: base scenario + baseline settings + the
+    intervention as a schedule entry from :data:`STUDY_START_DAY`, run for the study's days."""
+    base = load_scenario(arm.scenario)
+    years = experiment.days / DAYS_PER_YEAR
+    data = base.model_dump()
+    data["schedule"] = [entry.model_dump() for entry in base.schedule]
+    if arm.start:
+        data["schedule"].append({"start_day": STUDY_START_DAY, "set": dict(arm.start)})
+    data["name"] = f"{base.name} [{experiment.row}: {arm.label}]"[:200]
+    scenario = load_scenario(data)
+    overrides: dict[str, Any] = dict(arm.settings)
+    overrides.update({
+        "simulation.years": years,
+        "simulation.seed": seed,
+        "simulation.record_every_days": 1,
+        "simulation.bone_grid_width": grid,
+        "simulation.bone_grid_height": grid,
+        "simulation.vessel_grid_width": grid,
+        "simulation.vessel_grid_height": grid,
+    })
+    scenario = scenario.with_overrides(overrides)
+    if scenario.days != experiment.days:  # years -> days must round-trip
+        raise ValueError(f"row {experiment.row}: {experiment.days} days became {scenario.days}")
+    return scenario
+
+
+def _simulate_task(scenario: Scenario) -> pd.DataFrame:
+    """Worker entry point: one run (top-level so that spawn can pickle it)."""
+    from calcium_abm.simulation import simulate
+
+    return simulate(scenario)
+
+
+def evaluate(criterion: Criterion, runs_by_seed: Sequence[Mapping[str, pd.DataFrame]]) -> CriterionResult:
+    """Compute a criterion's effect for each seed and summarise it (mean, 95 % CI)."""
+    try:
+        values = tuple(float(criterion.measure(runs)) for runs in runs_by_seed)
+    except (KeyError, ValueError, ZeroDivisionError, IndexError) as exc:
+        return CriterionResult(criterion, (), math.nan, math.nan, math.nan, error=f"{type(exc).__name__}: {exc}")
+    mean, low, high = effects.ci95(values)
+    return CriterionResult(criterion, values, mean, low, high)
+
+
+Progress = Callable[[int, int, str], None]  # (done, total, what just finished)
+
+
+def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int = DEFAULT_SEEDS,
+                   quick: bool = False, workers: int = 2, progress: Progress | None = None) -> list[ExperimentResult]:
+    """Run every experiment's arms over ``seeds`` seeds and evaluate the criteria.
+
+    Args:
+        items: experiments (and not-expressible rows, passed through for the report).
+        seeds: seeds per arm (seeds 1..N; every arm uses the same seeds).
+        quick: use each experiment's ``quick_grid`` instead of ``grid``.
+        workers: worker processes (1 = run in this process, no pool).
+        progress: called after each finished run.
+
+    Returns:
+        One :class:`ExperimentResult` per item, in the given order.
+    """
+    items = list(items)
+    seed_list = tuple(range(1, seeds + 1))
+    results = [ExperimentResult(item, seeds=seed_list) for item in items]
+    tasks: list[tuple[int, str, int, Scenario]] = []  # (result index, arm label, seed index, scenario)
+    for index, result in enumerate(results):
+        exp = result.experiment
+        if not isinstance(exp, Experiment):
+            continue
+        result.grid = exp.quick_grid if quick else exp.grid
+        result.runs = {arm.label: [None] * len(seed_list) for arm in exp.arms}  # type: ignore[misc]
+        for arm in exp.arms:
+            for s_index, seed in enumerate(seed_list):
+                tasks.append((index, arm.label, s_index, arm_scenario(exp, arm, grid=result.grid, seed=seed)))
+    # longest runs first, so the pool's last minutes are not spent on one long straggler
+    tasks.sort(key=lambda t: -t[3].days * t[3].simulation.bone_grid_width ** 2)
+    started = time.perf_counter()
+    total = len(tasks)
+
+    def store(task, frame: pd.DataFrame, done: int) -> None:
+        index, label, s_index, scenario = task
+        results[index].runs[label][s_index] = frame
+        if progress:
+            progress(done, total, scenario.name)
+
+    if workers <= 1 or total <= 1:
+        for done, task in enumerate(tasks, 1):
+            store(task, _simulate_task(task[3]), done)
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_simulate_task, task[3]): task for task in tasks}
+            try:
+                for done, future in enumerate(as_completed(futures), 1):
+                    store(futures[future], future.result(), done)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    elapsed = time.perf_counter() - started
+    for result in results:
+        exp = result.experiment
+        if not isinstance(exp, Experiment):
+            continue
+        runs_by_seed = [{label: frames[i] for label, frames in result.runs.items()} for i in range(len(seed_list))]
+        result.criteria = [evaluate(c, runs_by_seed) for c in exp.criteria]
+        result.seconds = elapsed
+    return results
