@@ -1,0 +1,248 @@
+"""Run a batch: serially, on a local process pool, or on a Dask distributed cluster.
+
+Each run is independent and carries its whole scenario (with its seed) as TOML, so the
+result never depends on which process or machine ran it: serial, pool and Dask give the
+same files, bit for bit. Workers only simulate and return the run's rows; this process
+writes each finished run atomically (so Dask workers need no shared disk) and shows a
+progress bar with an ETA on stderr (only on a terminal).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import pandas as pd
+
+from calcium_abm.batch.expand import RunSpec, expand_runs
+from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
+from calcium_abm.batch.store import prepare_output, write_run
+
+__all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "execute_run", "run_batch", "summary_row"]
+
+MAX_WORKERS = 512
+IN_FLIGHT_PER_WORKER = 2  # queued runs per worker: keeps workers busy, loses little on a kill
+DASK_WORKER_WAIT_S = 60.0
+
+
+class RunFailed(RuntimeError):
+    """A run raised an error inside the model (a bug, not a user's mistake)."""
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """What a worker needs for one run (small and picklable)."""
+
+    run_id: str
+    scenario_toml: str
+    labels: dict[str, Any]
+    output: str  # "daily" or "summary"
+
+
+def summary_row(frame: pd.DataFrame) -> dict[str, Any]:
+    """One run's recorded days reduced to ``<column>_baseline`` / ``<column>_final`` values."""
+    row: dict[str, Any] = {"days": int(frame["day"].iloc[-1])}
+    first, last = frame.iloc[0], frame.iloc[-1]
+    for column in frame.columns:
+        if column not in ("day", "years"):
+            row[f"{column}_baseline"] = float(first[column])
+            row[f"{column}_final"] = float(last[column])
+    return row
+
+
+def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
+    """Simulate one run; return ``(run_id, rows, simulate_seconds)``.
+
+    Top-level so process pools and Dask can pickle it. The rows start with the run's
+    label columns (run_index, run_id, seed, arm, patient, swept values ...).
+    """
+    from calcium_abm.scenario import parse_scenario_toml
+    from calcium_abm.simulation import simulate
+
+    scenario = parse_scenario_toml(task.scenario_toml, origin=f"run {task.run_id}")
+    start = time.perf_counter()
+    days = simulate(scenario)
+    seconds = time.perf_counter() - start
+    if task.output == "summary":
+        frame = pd.DataFrame([{**task.labels, **summary_row(days)}])
+    else:
+        labels = pd.DataFrame({k: [v] * len(days) for k, v in task.labels.items()})
+        frame = pd.concat([labels, days.reset_index(drop=True)], axis=1)
+    frame.attrs = {}
+    return task.run_id, frame, seconds
+
+
+def _task(run: RunSpec, output: str) -> RunTask:
+    return RunTask(run.run_id, run.scenario_toml, run.labels, output)
+
+
+# ------------------------------------------------------------------------- executors
+
+
+Result = tuple[str, pd.DataFrame, float]
+
+
+def _serial(tasks: list[RunTask]) -> Iterator[Result]:
+    for task in tasks:
+        yield _guard(execute_run, task)
+
+
+def _guard(fn: Callable[[RunTask], Result], task: RunTask) -> Result:
+    try:
+        return fn(task)
+    except Exception as exc:  # noqa: BLE001 - reported with the run it belongs to
+        raise RunFailed(f"run {task.labels.get('run_index', 0) + 1} (id {task.run_id}) failed: "
+                        f"{type(exc).__name__}: {exc}") from exc
+
+
+def _pool(tasks: list[RunTask], workers: int) -> Iterator[Result]:
+    """A local process pool. Spawned workers (not forked) so no parent state leaks in."""
+    context = multiprocessing.get_context("spawn")
+    pending_tasks = iter(tasks)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        in_flight: dict[Any, RunTask] = {}
+        try:
+            def refill() -> None:
+                while len(in_flight) < workers * IN_FLIGHT_PER_WORKER:
+                    task = next(pending_tasks, None)
+                    if task is None:
+                        return
+                    in_flight[pool.submit(execute_run, task)] = task
+
+            refill()
+            while in_flight:
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = in_flight.pop(future)
+                    yield _guard(lambda _t, f=future: f.result(), task)
+                refill()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _connect(scheduler: Any):
+    """A ``distributed.Client`` for an address (or the given Client), with workers ready."""
+    from distributed import Client
+
+    if not isinstance(scheduler, str):
+        return scheduler, False  # a Client (or LocalCluster client) the caller owns
+    address = scheduler.strip()
+    if not re.match(r"^([a-z]+://)?[\w.\-\[\]:]+:\d+$", address):
+        raise BatchError(f"--scheduler {scheduler!r} is not allowed: must be a Dask scheduler address "
+                         "such as tcp://10.0.0.5:8786 or 127.0.0.1:8786")
+    try:
+        client = Client(address, timeout="15s")
+    except (OSError, TimeoutError) as exc:
+        raise BatchError(f"cannot connect to the Dask scheduler at {address}: {exc} "
+                         "(start one with `dask scheduler`, see docs/batch.md)") from None
+    try:
+        client.wait_for_workers(1, timeout=DASK_WORKER_WAIT_S)
+    except TimeoutError:
+        client.close()
+        raise BatchError(f"no Dask worker joined the scheduler at {address} within {DASK_WORKER_WAIT_S:.0f} s: "
+                         f"start workers with `dask worker {address}`") from None
+    return client, True
+
+
+def _worker_version() -> str:
+    import calcium_abm
+
+    return calcium_abm.__version__
+
+
+def _dask(tasks: list[RunTask], scheduler: Any) -> Iterator[Result]:
+    import calcium_abm
+    from distributed import as_completed
+
+    client, owned = _connect(scheduler)
+    try:
+        versions = client.run(_worker_version)
+        wrong = {w: v for w, v in versions.items() if v != calcium_abm.__version__}
+        if wrong:
+            worker, version = next(iter(wrong.items()))
+            raise BatchError(f"Dask worker {worker} has calcium-abm {version}, this machine "
+                             f"{calcium_abm.__version__}: install the same version on every worker")
+        slots = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_WORKER
+        pending_tasks = iter(tasks)
+        owner: dict[str, RunTask] = {}
+
+        def submit(task: RunTask):
+            future = client.submit(execute_run, task, pure=False, key=f"run-{task.run_id}-{time.time_ns()}")
+            owner[future.key] = task
+            return future
+
+        first = [submit(t) for t in (next(pending_tasks, None) for _ in range(slots)) if t is not None]
+        queue = as_completed(first)
+        for future in queue:
+            task = owner.pop(future.key)
+            result = _guard(lambda _t, f=future: f.result(), task)
+            future.release()
+            yield result
+            nxt = next(pending_tasks, None)
+            if nxt is not None:
+                queue.add(submit(nxt))
+    finally:
+        if owned:
+            client.close()
+
+
+# ---------------------------------------------------------------------------- batch
+
+
+def _check_workers(workers: int | None) -> int:
+    if workers is None:
+        return max(1, os.cpu_count() or 1)
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+        raise BatchError(f"--workers {workers!r} is not allowed: must be an integer from 1 to {MAX_WORKERS}")
+    return workers
+
+
+def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.PathLike, *,
+              workers: int | None = 1, scheduler: Any = None, resume: bool = False,
+              progress: bool = False, on_result: Callable[[Result], None] | None = None) -> pd.DataFrame:
+    """Run every unfinished run of a batch and store it in ``out_dir``.
+
+    Args:
+        batch: a batch file path, mapping or :class:`BatchSpec`.
+        out_dir: the output directory (new or empty, or an earlier one with ``resume``).
+        workers: local processes; 1 runs in this process; None = one per CPU.
+        scheduler: a Dask scheduler address (``"tcp://host:8786"``) or a
+            ``distributed.Client``; then ``workers`` is ignored.
+        resume: finish a batch stored in ``out_dir``, skipping finished runs.
+        progress: a progress bar with ETA on stderr (shown only on a terminal).
+        on_result: called with ``(run_id, rows, simulate_seconds)`` after each run is saved.
+
+    Returns:
+        One row per run: its labels and ``status`` ("ran" or "already done").
+        Read the results with :func:`calcium_abm.batch.load_results`.
+    """
+    spec = load_batch(batch)
+    workers = _check_workers(workers)
+    runs = expand_runs(spec)  # validates every run before anything is written
+    done = prepare_output(out_dir, spec, runs, resume)
+    tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
+    if scheduler is not None:
+        results = _dask(tasks, scheduler)
+    elif workers == 1 or len(tasks) <= 1:
+        results = _serial(tasks)
+    else:
+        results = _pool(tasks, min(workers, len(tasks)))
+    from tqdm import tqdm
+
+    with tqdm(total=len(runs), initial=len(runs) - len(tasks), unit="run", desc=spec.name, file=sys.stderr,
+              disable=None if progress else True, smoothing=0.05, dynamic_ncols=True) as bar:
+        for result in results:
+            write_run(out_dir, result[0], result[1])
+            if on_result is not None:
+                on_result(result)
+            bar.update(1)
+    table = pd.DataFrame([r.labels for r in runs])
+    table["status"] = ["already done" if r.run_id in done else "ran" for r in runs]
+    return table

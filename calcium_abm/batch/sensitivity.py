@@ -1,0 +1,145 @@
+"""Global sensitivity analysis with SALib: Morris screening and Sobol indices.
+
+Two layers:
+
+* :func:`morris_screening` / :func:`sobol_indices` take any Python function of a
+  DataFrame of parameter values (one row per evaluation) and return the indices. They are
+  the pure wrappers (tested on a toy model whose answer is known).
+* :func:`sensitivity_indices` analyses a finished ``[sensitivity]`` batch directory,
+  whose runs the ordinary batch runner made (serial, process pool or Dask).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from calcium_abm.errors import UserInputError
+
+__all__ = ["analyze_design", "morris_screening", "sample_design", "sensitivity_indices", "sobol_indices"]
+
+NUM_RESAMPLES = 200  # bootstrap resamples for the confidence intervals
+
+
+def _problem(bounds: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
+    names = list(bounds)
+    return {"num_vars": len(names), "names": names, "bounds": [list(map(float, bounds[n])) for n in names]}
+
+
+def sample_design(method: str, bounds: Mapping[str, tuple[float, float]], *, trajectories: int = 10,
+                  levels: int = 4, samples: int = 64, seed: int = 0) -> tuple[dict[str, Any], np.ndarray]:
+    """The SALib problem and sample matrix for ``method`` (``"morris"`` or ``"sobol"``).
+
+    Morris: ``trajectories * (k + 1)`` rows on a ``levels``-level grid. Sobol (Saltelli's
+    scheme, first and total order): ``samples * (k + 2)`` rows; ``samples`` a power of 2.
+    """
+    problem = _problem(bounds)
+    seed = int(seed) % (2**32)
+    if method == "morris":
+        from SALib.sample import morris
+
+        x = morris.sample(problem, trajectories, num_levels=levels, seed=seed)
+    elif method == "sobol":
+        from SALib.sample import sobol
+
+        x = sobol.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
+    else:
+        raise UserInputError(f"method = {method!r} is not allowed: must be \"morris\" or \"sobol\"")
+    return problem, np.asarray(x, dtype=float)
+
+
+def analyze_design(method: str, problem: Mapping[str, Any], x: np.ndarray, y: np.ndarray, *,
+                   levels: int = 4, seed: int = 0, output: str = "y") -> pd.DataFrame:
+    """Indices for one output ``y`` (one value per row of ``x``), a row per parameter.
+
+    Morris columns: ``mu``, ``mu_star``, ``sigma``, ``mu_star_conf``; Sobol: ``S1``,
+    ``S1_conf``, ``ST``, ``ST_conf``. Rows are sorted by importance (``mu_star`` or ``ST``).
+    """
+    y = np.asarray(y, dtype=float)
+    bad = int((~np.isfinite(y)).sum())
+    if bad:
+        raise UserInputError(f"output '{output}' is not a finite number in {bad} of {len(y)} evaluations; "
+                             "choose another outcome or narrower ranges")
+    seed = int(seed) % (2**32)
+    if method == "morris":
+        from SALib.analyze import morris
+
+        res = morris.analyze(dict(problem), x, y, num_resamples=NUM_RESAMPLES, conf_level=0.95,
+                             num_levels=levels, seed=seed)
+        cols = ["mu", "mu_star", "sigma", "mu_star_conf"]
+        key = "mu_star"
+    else:
+        from SALib.analyze import sobol
+
+        res = sobol.analyze(dict(problem), y, calc_second_order=False, num_resamples=NUM_RESAMPLES,
+                            conf_level=0.95, seed=seed)
+        cols = ["S1", "S1_conf", "ST", "ST_conf"]
+        key = "ST"
+    frame = pd.DataFrame({"parameter": list(problem["names"]), **{c: np.asarray(res[c], float) for c in cols}})
+    frame.insert(0, "output", output)
+    frame = frame.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
+    frame.insert(2, "rank", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def _evaluate(model: Callable[[pd.DataFrame], Any], problem, x: np.ndarray) -> pd.DataFrame:
+    out = model(pd.DataFrame(x, columns=problem["names"]))
+    if isinstance(out, pd.DataFrame):
+        return out.reset_index(drop=True)
+    return pd.DataFrame({"y": np.asarray(out, dtype=float).reshape(-1)})
+
+
+def morris_screening(model: Callable[[pd.DataFrame], Any], bounds: Mapping[str, tuple[float, float]], *,
+                     trajectories: int = 10, levels: int = 4, seed: int = 0) -> pd.DataFrame:
+    """Morris elementary effects of ``model`` over ``bounds`` (name -> (low, high)).
+
+    ``model`` gets a DataFrame (a column per parameter, a row per evaluation) and returns
+    an array of outputs or a DataFrame of several. Returns one row per output and parameter.
+    """
+    problem, x = sample_design("morris", bounds, trajectories=trajectories, levels=levels, seed=seed)
+    y = _evaluate(model, problem, x)
+    return pd.concat([analyze_design("morris", problem, x, y[c].to_numpy(), levels=levels, seed=seed, output=c)
+                      for c in y.columns], ignore_index=True)
+
+
+def sobol_indices(model: Callable[[pd.DataFrame], Any], bounds: Mapping[str, tuple[float, float]], *,
+                  samples: int = 256, seed: int = 0) -> pd.DataFrame:
+    """First-order and total Sobol indices of ``model`` (see :func:`morris_screening`)."""
+    problem, x = sample_design("sobol", bounds, samples=samples, seed=seed)
+    y = _evaluate(model, problem, x)
+    return pd.concat([analyze_design("sobol", problem, x, y[c].to_numpy(), seed=seed, output=c)
+                      for c in y.columns], ignore_index=True)
+
+
+def sensitivity_indices(out_dir) -> pd.DataFrame:
+    """The Morris or Sobol indices of a finished ``[sensitivity]`` batch, per outcome."""
+    from calcium_abm.batch.analysis import run_outcomes
+    from calcium_abm.batch.expand import sensitivity_design
+    from calcium_abm.batch.store import load_manifest, load_spec
+
+    manifest = load_manifest(out_dir)
+    spec = load_spec(manifest)
+    if spec.sensitivity is None:
+        raise UserInputError(f"'{out_dir}' holds a {spec.kind} batch, not a [sensitivity] one")
+    per_run = run_outcomes(out_dir).set_index("run_id")
+    missing = [r for r in manifest["runs"] if r["run_id"] not in per_run.index]
+    if missing:
+        raise UserInputError(f"'{out_dir}' has {len(missing)} unfinished runs of {len(manifest['runs'])}: "
+                             "finish them with `calcium-abm batch FILE --out DIR --resume` first")
+    problem, x = sensitivity_design(spec)
+    order = manifest["sample_run_ids"]
+    frames = []
+    for name in outcome_names(spec):
+        y = per_run.loc[order, name].to_numpy()
+        frames.append(analyze_design(spec.sensitivity.method, problem, x, y, levels=spec.sensitivity.levels,
+                                     seed=spec.seed, output=name))
+    return pd.concat(frames, ignore_index=True)
+
+
+def outcome_names(spec) -> list[str]:
+    """Column names of the batch's outcomes in :func:`calcium_abm.batch.analysis.run_outcomes`."""
+    from calcium_abm.batch.analysis import outcome_name
+
+    return [outcome_name(c, m) for c, m in spec.analysis.outcomes.items()]

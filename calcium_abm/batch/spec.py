@@ -1,0 +1,688 @@
+"""Batch files: a base scenario plus a sweep, a virtual cohort, or a sensitivity design.
+
+A batch file is TOML, read with :mod:`tomllib` (data, never code). Exactly one of the
+tables ``[sweep]``, ``[cohort]`` (with ``[[arms]]``) or ``[sensitivity]`` says what to run;
+see ``docs/batch.md`` and ``examples/batches/``. Anything that does not validate raises
+one :class:`~calcium_abm.errors.UserInputError` naming each bad field as a dotted path,
+the value given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from calcium_abm.errors import ScenarioError, UserInputError
+
+__all__ = [
+    "Arm",
+    "BatchError",
+    "BatchSpec",
+    "Cohort",
+    "Distribution",
+    "MAX_BATCH_BYTES",
+    "MAX_RUNS",
+    "Sensitivity",
+    "Sweep",
+    "load_batch",
+    "parse_batch_toml",
+]
+
+MAX_BATCH_BYTES = 1024 * 1024
+MAX_RUNS = 1_000_000  # one manifest entry each; more would make the manifest unwieldy
+MAX_PATIENTS = 100_000
+_RULE = "batch_rule"  # pydantic error type for our own, pre-formatted messages
+_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")
+
+#: Fields a cohort draws with its own rules rather than a distribution.
+COHORT_SPECIAL_FIELDS = ("patient.sex", "patient.postmenopausal", "patient.ckd_stage")
+#: Sections whose numeric fields a cohort may draw from distributions.
+COHORT_SECTIONS = ("patient", "diet", "drugs")
+OUTCOME_MEASURES = ("final", "change", "pct_change")
+
+
+class BatchError(UserInputError):
+    """A batch file, batch directory or batch option that is not allowed."""
+
+
+def _rule(text: str) -> PydanticCustomError:
+    return PydanticCustomError(_RULE, "{text}", {"text": text})
+
+
+def _fmt(value: Any) -> str:
+    from calcium_abm.scenario import _fmt_value
+
+    return _fmt_value(value)
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# ------------------------------------------------------------------------- settings
+
+
+def resolve_setting(key: str, where: str) -> str:
+    """The scenario's dotted path for ``key`` (flat or dotted); BatchError naming ``where``."""
+    from calcium_abm.scenario import resolve_key
+
+    try:
+        return resolve_key(key)
+    except ScenarioError as exc:
+        raise _rule(f"{where}: {exc}") from None
+
+
+def setting_kind(path: str) -> str:
+    """``"int"``, ``"float"``, ``"bool"`` or ``"str"``: the type a scenario setting holds."""
+    from calcium_abm.scenario import _SECTIONS
+
+    section, _, field = path.partition(".")
+    if section == "parameters":
+        return "float"
+    model = _SECTIONS.get(section)
+    if model is None:
+        return "str"
+    ann = model.model_fields[field].annotation
+    return {int: "int", float: "float", bool: "bool"}.get(ann, "str")
+
+
+def setting_bounds(path: str) -> tuple[float, float]:
+    """The closed range a numeric scenario setting accepts (``gt`` bounds as ``ge``)."""
+    from calcium_abm.parameters import parameter_registry
+    from calcium_abm.scenario import _SECTIONS
+
+    section, _, field = path.partition(".")
+    if section == "parameters":
+        p = parameter_registry()[field]
+        return float(p.minimum), float(p.maximum)
+    lo, hi = -math.inf, math.inf
+    for m in _SECTIONS[section].model_fields[field].metadata:
+        for attr in ("ge", "gt"):
+            if getattr(m, attr, None) is not None:
+                lo = float(getattr(m, attr))
+        if getattr(m, "le", None) is not None:
+            hi = float(m.le)
+    return lo, hi
+
+
+def column_name(path: str) -> str:
+    """A setting's column in the results: its last dotted component."""
+    return path.rpartition(".")[2]
+
+
+# ---------------------------------------------------------------------------- sweep
+
+
+class Range(_Table):
+    """A numeric range: ``{ min = 0, max = 360, steps = 5 }`` (``steps`` for grids only)."""
+
+    min: float = Field(allow_inf_nan=False)
+    max: float = Field(allow_inf_nan=False)
+    steps: int | None = Field(None, ge=2, le=10_000)
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.max <= self.min:
+            raise _rule(f"max = {_fmt(self.max)} is not allowed: must be more than min = {_fmt(self.min)}")
+        if self.log and self.min <= 0:
+            raise _rule(f"min = {_fmt(self.min)} is not allowed with log = true: must be more than 0")
+        return self
+
+
+SweepValues = list[bool | int | float | str] | Range
+
+
+class Sweep(_Table):
+    """Parameters to vary: a full grid, or ``samples`` random / Latin-hypercube draws."""
+
+    method: Literal["grid", "random", "latin_hypercube"] = "grid"
+    samples: int | None = Field(None, ge=1, le=MAX_RUNS)
+    replicates: int = Field(1, ge=1, le=10_000)
+    parameters: dict[str, SweepValues] = Field(min_length=1)
+
+    @field_validator("parameters", mode="after")
+    @classmethod
+    def _known_settings(cls, value: dict[str, SweepValues]) -> dict[str, SweepValues]:
+        problems, seen = [], {}
+        for key, values in value.items():
+            where = f"sweep.parameters.{key}"
+            try:
+                path = resolve_setting(key, where)
+            except PydanticCustomError as exc:
+                problems.append(exc.context["text"])
+                continue
+            if path == "simulation.seed":
+                problems.append(f"{where}: the seed cannot be swept: use sweep.replicates")
+            if column_name(path) in seen:
+                problems.append(f"{where}: sets {path}, as {seen[column_name(path)]} does")
+            seen[column_name(path)] = key
+            kind = setting_kind(path)
+            if isinstance(values, Range) and kind not in ("int", "float"):
+                problems.append(f"{where}: {path} is not a number, so it needs a list of values, not a range")
+            if isinstance(values, list):
+                if not values:
+                    problems.append(f"{where} = [] is not allowed: must list at least one value")
+                dupes = sorted({repr(v) for v in values if values.count(v) > 1})
+                if dupes:
+                    problems.append(f"{where}: the value {dupes[0]} is listed twice")
+                bad = [v for v in values if isinstance(v, float) and not math.isfinite(v)]
+                if bad:
+                    problems.append(f"{where}: {_fmt(bad[0])} is not allowed: values must be finite numbers")
+        if problems:
+            raise _rule("\n".join(problems))
+        return value
+
+    @model_validator(mode="after")
+    def _method_fits(self) -> Sweep:
+        problems = []
+        if self.method == "grid":
+            if self.samples is not None:
+                problems.append("sweep.samples is only for method = \"random\" or \"latin_hypercube\"; "
+                                "a grid runs every combination")
+            for key, values in self.parameters.items():
+                if isinstance(values, Range) and values.steps is None:
+                    problems.append(f"sweep.parameters.{key}: a range in a grid needs steps, "
+                                    "e.g. { min = 0, max = 360, steps = 5 }")
+        else:
+            if self.samples is None:
+                problems.append(f"sweep.samples is missing: method = \"{self.method}\" needs the number "
+                                "of parameter points to draw")
+            for key, values in self.parameters.items():
+                if isinstance(values, Range) and values.steps is not None:
+                    problems.append(f"sweep.parameters.{key}.steps is only for method = \"grid\"")
+        if problems:
+            raise _rule("\n".join(problems))
+        return self
+
+    def points(self) -> int:
+        """How many parameter points (before replicates)."""
+        if self.method != "grid":
+            return int(self.samples or 0)
+        n = 1
+        for values in self.parameters.values():
+            n *= values.steps if isinstance(values, Range) else len(values)
+        return n
+
+
+# --------------------------------------------------------------------------- cohort
+
+
+class Distribution(_Table):
+    """How one patient characteristic or intake is drawn; ``min``/``max`` clip the draws."""
+
+    distribution: Literal["normal", "uniform", "lognormal", "constant"]
+    mean: float | None = Field(None, allow_inf_nan=False)
+    sd: float | None = Field(None, ge=0, allow_inf_nan=False)
+    median: float | None = Field(None, gt=0, allow_inf_nan=False)
+    sigma: float | None = Field(None, ge=0, le=10, allow_inf_nan=False)  # sd of log(value)
+    value: float | None = Field(None, allow_inf_nan=False)
+    min: float | None = Field(None, allow_inf_nan=False)
+    max: float | None = Field(None, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _has_its_parameters(self) -> Distribution:
+        need = {"normal": ("mean", "sd"), "uniform": ("min", "max"), "lognormal": ("median", "sigma"),
+                "constant": ("value",)}[self.distribution]
+        missing = [n for n in need if getattr(self, n) is None]
+        if missing:
+            raise _rule(f'a {self.distribution} distribution needs {" and ".join(need)}; '
+                        f'{", ".join(missing)} {"is" if len(missing) == 1 else "are"} missing')
+        allowed = set(need) | {"distribution", "min", "max"}
+        extra = [n for n in ("mean", "sd", "median", "sigma", "value")
+                 if getattr(self, n) is not None and n not in allowed]
+        if extra:
+            raise _rule(f"{extra[0]} is not used by a {self.distribution} distribution "
+                        f"(it takes {', '.join(need)}, and optional min and max)")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise _rule(f"max = {_fmt(self.max)} is not allowed: must be at least min = {_fmt(self.min)}")
+        if self.distribution == "uniform" and self.max == self.min:
+            raise _rule("a uniform distribution needs max > min (use distribution = \"constant\")")
+        return self
+
+
+class Arm(_Table):
+    """A trial arm: settings replaced (``set``) or added to the patient's own (``add``)."""
+
+    name: str = Field(min_length=1, max_length=60)
+    set: dict[str, Any] = Field(default_factory=dict)
+    add: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise _rule(f"name = {_fmt(value)} is not allowed: use letters, digits and _ . + - only")
+        return value
+
+
+class Cohort(_Table):
+    """N virtual patients drawn from stated distributions."""
+
+    patients: int = Field(ge=1, le=MAX_PATIENTS)
+    design: Literal["parallel", "crossover"] = "parallel"
+    female_probability: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
+    postmenopausal_probability: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)  # among women
+    ckd_stage_probabilities: list[float] = Field([1.0, 0.0, 0.0, 0.0, 0.0, 0.0], min_length=6, max_length=6)
+    distributions: dict[str, Distribution] = Field(default_factory=dict)
+
+    @field_validator("ckd_stage_probabilities", mode="after")
+    @classmethod
+    def _a_distribution(cls, value: list[float]) -> list[float]:
+        if any(not math.isfinite(p) or p < 0 for p in value):
+            raise _rule(f"cohort.ckd_stage_probabilities = {value} is not allowed: each must be 0 or more")
+        if abs(sum(value) - 1.0) > 1e-6:
+            raise _rule(f"cohort.ckd_stage_probabilities = {value} is not allowed: they must add up to 1 "
+                        f"(they add up to {sum(value):g}); give six, for stages 0 (normal) to 5")
+        return value
+
+    @field_validator("distributions", mode="after")
+    @classmethod
+    def _drawable(cls, value: dict[str, Distribution]) -> dict[str, Distribution]:
+        problems = []
+        for key in value:
+            where = f"cohort.distributions.{key}"
+            try:
+                path = resolve_setting(key, where)
+            except PydanticCustomError as exc:
+                problems.append(exc.context["text"])
+                continue
+            if path in COHORT_SPECIAL_FIELDS:
+                own = {"patient.sex": "cohort.female_probability",
+                       "patient.postmenopausal": "cohort.postmenopausal_probability",
+                       "patient.ckd_stage": "cohort.ckd_stage_probabilities"}[path]
+                problems.append(f"{where}: {path} is drawn with {own}, not a distribution")
+            elif path.partition(".")[0] not in COHORT_SECTIONS or setting_kind(path) != "float":
+                problems.append(f"{where}: {path} cannot be drawn: a cohort draws numeric settings of "
+                                f"[{'], ['.join(COHORT_SECTIONS)}] (ages, intakes, doses)")
+        if problems:
+            raise _rule("\n".join(problems))
+        return value
+
+
+# ---------------------------------------------------------------------- sensitivity
+
+
+class Sensitivity(_Table):
+    """Morris screening or Sobol indices over stated ranges (``name = [low, high]``)."""
+
+    method: Literal["morris", "sobol"] = "morris"
+    parameters: dict[str, list[float]] = Field(min_length=1)
+    trajectories: int = Field(10, ge=2, le=10_000)  # Morris
+    levels: int = Field(4, ge=2, le=100)  # Morris
+    samples: int = Field(64, ge=2, le=65_536)  # Sobol base sample (a power of 2)
+
+    @field_validator("parameters", mode="after")
+    @classmethod
+    def _ranges(cls, value: dict[str, list[float]]) -> dict[str, list[float]]:
+        problems, seen = [], {}
+        for key, bounds in value.items():
+            where = f"sensitivity.parameters.{key}"
+            try:
+                path = resolve_setting(key, where)
+            except PydanticCustomError as exc:
+                problems.append(exc.context["text"])
+                continue
+            if setting_kind(path) != "float":
+                problems.append(f"{where}: {path} is not a continuous number, so it cannot be "
+                                "varied by a sensitivity analysis")
+            if column_name(path) in seen:
+                problems.append(f"{where}: sets {path}, as {seen[column_name(path)]} does")
+            seen[column_name(path)] = key
+            if len(bounds) != 2 or not all(math.isfinite(b) for b in bounds) or bounds[1] <= bounds[0]:
+                problems.append(f"{where} = {bounds} is not allowed: must be [low, high] "
+                                "with finite numbers and high > low")
+        if len(value) < 2 and not problems:
+            problems.append("sensitivity.parameters: name at least 2 parameters to compare")
+        if problems:
+            raise _rule("\n".join(problems))
+        return value
+
+    @model_validator(mode="after")
+    def _sizes(self) -> Sensitivity:
+        if self.method == "sobol" and self.samples & (self.samples - 1):
+            raise _rule(f"sensitivity.samples = {self.samples} is not allowed: Sobol sampling needs a "
+                        "power of 2 (e.g. 64, 128, 256)")
+        if self.method == "morris" and self.levels % 2:
+            raise _rule(f"sensitivity.levels = {self.levels} is not allowed: must be even (e.g. 4 or 6)")
+        return self
+
+    def runs(self) -> int:
+        k = len(self.parameters)
+        return self.trajectories * (k + 1) if self.method == "morris" else self.samples * (k + 2)
+
+
+# ------------------------------------------------------------------------- analysis
+
+
+class Threshold(_Table):
+    """An event: a recorded column's final value above a threshold."""
+
+    column: str
+    above: float = Field(allow_inf_nan=False)
+
+
+class Analysis(_Table):
+    """What ``summarize`` reports."""
+
+    outcomes: dict[str, Literal["final", "change", "pct_change"]] = Field(
+        default_factory=lambda: {"bmd_change_pct": "final", "dp_ucmgp_pmol_l": "pct_change",
+                                 "calcification_score": "final"},
+        min_length=1,
+    )
+    control_arm: str | None = None
+    severe_calcification: Threshold | None = None
+    tertiles_of: str | None = None  # a cohort distribution whose tertiles split the risk table
+
+    @field_validator("outcomes", mode="after")
+    @classmethod
+    def _recorded(cls, value: dict[str, str]) -> dict[str, str]:
+        from calcium_abm.outputs import COLUMNS
+
+        bad = [k for k in value if k not in COLUMNS or k in ("day", "years")]
+        if bad:
+            from calcium_abm.scenario import _did_you_mean
+
+            raise _rule(f"analysis.outcomes.{bad[0]}: not a recorded column"
+                        f"{_did_you_mean(bad[0], list(COLUMNS))} (see calcium_abm.COLUMNS)")
+        return value
+
+    @field_validator("severe_calcification", mode="after")
+    @classmethod
+    def _recorded_threshold(cls, value: Threshold | None) -> Threshold | None:
+        from calcium_abm.outputs import COLUMNS
+
+        if value is not None and value.column not in COLUMNS:
+            from calcium_abm.scenario import _did_you_mean
+
+            raise _rule(f"analysis.severe_calcification.column = {_fmt(value.column)}: not a recorded "
+                        f"column{_did_you_mean(value.column, list(COLUMNS))}")
+        return value
+
+
+# ---------------------------------------------------------------------------- batch
+
+
+class BatchSpec(_Table):
+    """A whole, validated batch file. Build with :func:`load_batch`."""
+
+    name: str = Field("batch", min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
+    scenario: str = Field("healthy_adult", min_length=1, max_length=1000)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    years: float | None = Field(None, gt=0, le=100, allow_inf_nan=False)
+    record_every_days: int | None = Field(None, ge=1)
+    output: Literal["daily", "summary"] = "daily"
+    set: dict[str, Any] = Field(default_factory=dict)
+    sweep: Sweep | None = None
+    cohort: Cohort | None = None
+    arms: list[Arm] = Field(default_factory=list)
+    sensitivity: Sensitivity | None = None
+    analysis: Analysis = Analysis()
+    base_dir: str = Field(".", exclude=True)  # where a relative scenario path is looked up
+
+    @field_validator("set", mode="after")
+    @classmethod
+    def _known_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        problems = []
+        for key in value:
+            try:
+                resolve_setting(key, f"set.{key}")
+            except PydanticCustomError as exc:
+                problems.append(exc.context["text"])
+        if problems:
+            raise _rule("\n".join(problems))
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> BatchSpec:
+        kinds = [k for k in ("sweep", "cohort", "sensitivity") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            given = f"it has {', '.join(f'[{k}]' for k in kinds)}" if kinds else "it has none"
+            raise _rule(f"a batch file needs exactly one of [sweep], [cohort] or [sensitivity]; {given}")
+        problems = []
+        if self.cohort is not None:
+            problems += self._check_arms()
+        elif self.arms:
+            problems.append("[[arms]] belong to a [cohort] batch")
+        a = self.analysis
+        if self.cohort is None and (a.control_arm or a.tertiles_of):
+            problems.append("analysis.control_arm and analysis.tertiles_of belong to a [cohort] batch")
+        if self.cohort is not None and a.tertiles_of is not None:
+            path = None
+            try:
+                path = resolve_setting(a.tertiles_of, "analysis.tertiles_of")
+            except PydanticCustomError as exc:
+                problems.append(exc.context["text"])
+            drawn = {resolve_setting(k, "cohort.distributions") for k in self.cohort.distributions}
+            if path is not None and path not in drawn:
+                problems.append(f"analysis.tertiles_of = {_fmt(a.tertiles_of)} is not allowed: must be one "
+                                f"of the cohort's distributions ({', '.join(self.cohort.distributions) or 'none'})")
+        runs = self.run_count()
+        if runs > MAX_RUNS:
+            problems.append(f"the batch has {runs:,} runs, more than the {MAX_RUNS:,} allowed: "
+                            "use fewer values, samples, replicates or patients")
+        if problems:
+            raise _rule("\n".join(problems))
+        return self
+
+    def _check_arms(self) -> list[str]:
+        if not self.arms:
+            return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
+        problems, names = [], [arm.name for arm in self.arms]
+        for i, arm in enumerate(self.arms):
+            if names.count(arm.name) > 1 and names.index(arm.name) == i:
+                problems.append(f"arms: the name {_fmt(arm.name)} is used twice")
+            for table, keys in (("set", arm.set), ("add", arm.add)):
+                for key in keys:
+                    where = f"arms #{i + 1} ({arm.name}).{table}.{key}"
+                    try:
+                        path = resolve_setting(key, where)
+                    except PydanticCustomError as exc:
+                        problems.append(exc.context["text"])
+                        continue
+                    if table == "add" and setting_kind(path) != "float":
+                        problems.append(f"{where}: add works on numeric settings; {path} is not one")
+        control = self.analysis.control_arm
+        if control is not None and control not in names:
+            problems.append(f"analysis.control_arm = {_fmt(control)} is not allowed: must be one of the "
+                            f"arms ({', '.join(names)})")
+        return problems
+
+    @property
+    def kind(self) -> str:
+        """``"sweep"``, ``"cohort"`` or ``"sensitivity"``."""
+        return "sweep" if self.sweep else "cohort" if self.cohort else "sensitivity"
+
+    @property
+    def control(self) -> str | None:
+        """The control arm's name (the first arm unless ``analysis.control_arm`` says)."""
+        if not self.arms:
+            return None
+        return self.analysis.control_arm or self.arms[0].name
+
+    def run_count(self) -> int:
+        """How many runs the batch asks for (before removing identical ones)."""
+        if self.sweep is not None:
+            return self.sweep.points() * self.sweep.replicates
+        if self.cohort is not None:
+            per = len(self.arms) if self.cohort.design == "crossover" else 1
+            return self.cohort.patients * max(per, 1)
+        return self.sensitivity.runs() if self.sensitivity else 0
+
+    def base_scenario(self):
+        """The validated base scenario with ``years``, ``record_every_days`` and ``set`` applied."""
+        from calcium_abm.scenario import _looks_like_path, load_scenario
+
+        source: str | Path = self.scenario
+        if _looks_like_path(self.scenario) and not Path(self.scenario).is_absolute():
+            source = Path(self.base_dir) / self.scenario
+        extra = dict(self.set)
+        if self.years is not None:
+            extra["simulation.years"] = self.years
+        if self.record_every_days is not None:
+            extra["simulation.record_every_days"] = self.record_every_days
+        try:
+            return load_scenario(source).with_overrides(extra)
+        except ScenarioError as exc:
+            raise BatchError(f"scenario = {_fmt(self.scenario)} with the batch's settings: {exc}") from None
+
+
+# -------------------------------------------------------------------------- errors
+
+
+_PHRASES = {
+    "int_type": "must be an integer",
+    "int_from_float": "must be an integer",
+    "float_type": "must be a number",
+    "bool_type": "must be true or false",
+    "string_type": "must be a text string",
+    "list_type": "must be a list [...]",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "finite_number": "must be a finite number",
+}
+
+
+def _loc_text(loc: tuple) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''} #{item + 1}"]
+        elif item in ("list[union[bool,int,float,str]]", "Range", "bool", "int", "float", "str"):
+            continue  # the union branch pydantic tried; the user never wrote it
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def _error_line(err: Mapping[str, Any]) -> str:
+    kind, loc, value, ctx = err["type"], tuple(err["loc"]), err.get("input"), err.get("ctx") or {}
+    path = _loc_text(loc)
+    if kind == _RULE:
+        text = ctx.get("text", err["msg"])
+        section = _loc_text(loc[:-1]) if loc and loc[-1] in ("_ordered", "_has_its_parameters") else path
+        if text.startswith(("sweep.", "cohort.", "sensitivity.", "analysis.", "set.", "arms", "a batch",
+                            "[[arms]]", "a [cohort]", "the batch")) or not path:
+            return text
+        return "\n".join(f"{section}: {line}" for line in text.split("\n"))
+    if kind == "extra_forbidden":
+        return f"unknown key '{path}'"
+    if kind == "missing":
+        return f"{path} is missing: it is required"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        word = {"greater_than_equal": "at least", "greater_than": "more than",
+                "less_than_equal": "at most", "less_than": "less than"}[kind]
+        limit = next(iter(ctx.values()))
+        allowed = f"must be {word} {limit}"
+    elif kind == "literal_error":
+        allowed = f"must be {ctx.get('expected', '')}"
+    elif kind in ("string_too_short", "too_short"):
+        allowed = "must not be empty" if kind == "string_too_short" else f"needs at least {ctx.get('min_length')} entries"
+    elif kind in ("string_too_long", "too_long"):
+        allowed = f"must have at most {ctx.get('max_length')} {'characters' if 'string' in kind else 'entries'}"
+    else:
+        allowed = _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])
+    return f"{path} = {_fmt(value)} is not allowed: {allowed}"
+
+
+def _unknown_key_hints(lines: list[str]) -> list[str]:
+    """Add a did-you-mean (or the accepted keys) to 'unknown key' lines."""
+    from calcium_abm.scenario import _did_you_mean
+
+    tables = {"": BatchSpec, "sweep": Sweep, "cohort": Cohort, "sensitivity": Sensitivity,
+              "analysis": Analysis, "arms": Arm, "analysis.severe_calcification": Threshold}
+    out = []
+    for line in lines:
+        if line.startswith("unknown key '"):
+            path = line[len("unknown key '"):-1]
+            parent, _, field = path.rpartition(".")
+            base = re.sub(r" #\d+", "", parent)
+            model = tables.get(base) or (Distribution if base.startswith("cohort.distributions.") else
+                                         Range if base.startswith("sweep.parameters.") else None)
+            if model is not None:
+                choices = [f for f in model.model_fields if f != "base_dir"]
+                hint = _did_you_mean(field, choices) or f" — {'[' + base + ']' if base else 'the top level'} " \
+                                                        f"accepts {', '.join(choices)}"
+                line = f"unknown key '{path}'{hint}"
+        out.append(line)
+    return out
+
+
+def _dedupe_union_errors(errors: list[dict]) -> list[dict]:
+    """A sweep value that fits neither a list nor a range: report it once."""
+    out, seen = [], set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if len(loc) >= 3 and loc[0] == "sweep" and loc[1] == "parameters":
+            key = loc[:3]
+            if key in seen:
+                continue
+            seen.add(key)
+            value = err.get("input")
+            if not isinstance(value, (list, dict)):
+                err = {"type": _RULE, "loc": key, "msg": "", "input": value,
+                       "ctx": {"text": f"sweep.parameters.{loc[2]} = {_fmt(value)} is not allowed: must be a "
+                                       "list of values or a range { min = ..., max = ..., steps = ... }"}}
+        out.append(err)
+    return out
+
+
+def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
+    """Validate a mapping into a :class:`BatchSpec`; all problems in one BatchError."""
+    from calcium_abm.scenario import _join_problems
+
+    if not isinstance(data, Mapping):
+        raise BatchError(f"{origin}: must be a table of settings")
+    try:
+        return BatchSpec.model_validate({**data, "base_dir": str(base_dir)})
+    except ValidationError as exc:
+        lines = [_error_line(e) for e in _dedupe_union_errors(exc.errors())]
+        raise BatchError(_join_problems(_unknown_key_hints(lines), origin)) from None
+
+
+def parse_batch_toml(data: bytes | str, origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
+    """Validate a batch from TOML text or bytes; ``origin`` names it in messages."""
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > MAX_BATCH_BYTES:
+        raise BatchError(f"{origin}: is {size:,} bytes, more than the {MAX_BATCH_BYTES:,} a batch file may be")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BatchError(f"{origin}: is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
+    try:
+        table = tomllib.loads(data.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BatchError(f"{origin}: is not valid TOML: {exc}") from None
+    return validate_batch(table, origin, base_dir)
+
+
+def load_batch(source: str | os.PathLike | Mapping[str, Any] | BatchSpec) -> BatchSpec:
+    """A validated batch from a :class:`BatchSpec`, a mapping or a ``.toml`` path."""
+    if isinstance(source, BatchSpec):
+        return source
+    if isinstance(source, Mapping):
+        return validate_batch(source)
+    path = Path(source)
+    origin = str(path)
+    try:
+        if path.is_dir():
+            raise BatchError(f"{origin}: is a directory, not a batch file")
+        if path.stat().st_size > MAX_BATCH_BYTES:
+            raise BatchError(f"{origin}: is larger than the {MAX_BATCH_BYTES:,} bytes a batch file may be")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BatchError(f"{origin}: batch file not found") from None
+    except OSError as exc:
+        raise BatchError(f"{origin}: cannot read the batch file ({exc.strerror})") from None
+    return parse_batch_toml(data, origin, base_dir=path.parent)

@@ -1,0 +1,173 @@
+"""A batch's output directory: one Parquet file per finished run plus a manifest.
+
+Layout::
+
+    DIR/manifest.json            the batch (as validated), base scenario TOML, every run's
+                                 id, seed, labels and overrides, package version, time
+    DIR/runs/run-<id>.parquet    one finished run (its recorded days, or one summary row)
+    DIR/summary/                 tables and plots from `calcium-abm summarize`
+
+Every file is written to a temporary name in the same directory and renamed into place,
+so a killed batch leaves only whole files; a run's file existing means it finished.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
+
+__all__ = ["MANIFEST", "RUNS_DIR", "atomic_write", "finished_run_ids", "load_manifest", "load_results", "load_spec",
+           "prepare_output", "run_path", "write_run"]
+
+MANIFEST = "manifest.json"
+RUNS_DIR = "runs"
+FORMAT = "calcium-abm batch 1"
+
+
+def run_path(out_dir: str | os.PathLike, run_id: str) -> Path:
+    """Where run ``run_id``'s Parquet file lives."""
+    return Path(out_dir) / RUNS_DIR / f"run-{run_id}.parquet"
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_run(out_dir: str | os.PathLike, run_id: str, frame: pd.DataFrame) -> Path:
+    """Write one finished run atomically (temp file in the same directory, then rename)."""
+    return atomic_write(run_path(out_dir, run_id), lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
+
+
+def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
+    import calcium_abm
+
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "package_version": calcium_abm.__version__,
+        "python": platform.python_version(),
+        "created": created,
+        "name": spec.name,
+        "kind": spec.kind,
+        "output": spec.output,
+        "batch": spec.model_dump(mode="json"),
+        "base_scenario_toml": spec.base_scenario().to_toml(),
+        "runs": [{"index": r.index, "run_id": r.run_id, "seed": r.seed,
+                  "labels": {k: v for k, v in r.labels.items() if k not in ("run_index", "run_id", "seed")},
+                  "overrides": r.overrides} for r in runs],
+    }
+    if spec.sensitivity is not None:
+        from calcium_abm.batch.expand import sample_run_ids
+
+        data["sample_run_ids"] = sample_run_ids(spec, runs)
+    return data
+
+
+def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resume: bool) -> set[str]:
+    """Create (or, with ``resume``, check) the output directory; return the finished run ids.
+
+    Without ``resume`` the directory must be new or empty. With ``resume`` its manifest
+    must list exactly these runs (the same batch file, seeds and package behaviour).
+    Leftover temporary files from a killed batch are removed.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
+    entries = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
+    manifest_path = out / MANIFEST
+    if entries and not resume:
+        raise BatchError(f"--out '{out}' is not empty ({len(entries)} entries, e.g. '{entries[0]}'): "
+                         "use --resume to finish the batch stored there, or give another directory")
+    if entries and not manifest_path.is_file():
+        raise BatchError(f"--out '{out}' is not empty and has no {MANIFEST}, so it is not a batch "
+                         "directory and cannot be resumed: give another directory")
+    try:
+        (out / RUNS_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"--out '{out}': cannot create the directory ({exc.strerror})") from None
+    if not os.access(out / RUNS_DIR, os.W_OK | os.X_OK):
+        raise BatchError(f"--out '{out}': the directory is not writable")
+    new = _manifest_data(spec, runs, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+    if manifest_path.is_file():
+        old = load_manifest(out)
+        old_ids = [r["run_id"] for r in old["runs"]]
+        new_ids = [r.run_id for r in runs]
+        if old_ids != new_ids:
+            differ = len(set(old_ids) ^ set(new_ids))
+            raise BatchError(f"--out '{out}' holds a different batch ('{old.get('name')}', {len(old_ids)} runs; "
+                             f"this file has {len(new_ids)} runs, {differ} not shared): --resume only "
+                             "finishes the same batch file; give another directory")
+    else:
+        _atomic_write_bytes(manifest_path, json.dumps(new, indent=1, ensure_ascii=False).encode("utf-8"))
+    for leftover in (out / RUNS_DIR).glob(".run-*.tmp"):  # from runs in flight when killed
+        leftover.unlink(missing_ok=True)
+    return finished_run_ids(out, (r.run_id for r in runs))
+
+
+def finished_run_ids(out_dir: str | os.PathLike, run_ids: Iterable[str]) -> set[str]:
+    """The ids whose Parquet file exists (a file exists only once it is complete)."""
+    return {rid for rid in run_ids if run_path(out_dir, rid).is_file()}
+
+
+def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
+    """The batch directory's manifest (raises BatchError if it is missing or broken)."""
+    path = Path(out_dir) / MANIFEST
+    if not Path(out_dir).is_dir():
+        raise BatchError(f"'{out_dir}' is not a directory: give the --out directory of a batch")
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise BatchError(f"'{out_dir}' has no {MANIFEST}: it is not a batch directory") from None
+    except (OSError, ValueError) as exc:
+        raise BatchError(f"'{path}' cannot be read: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BatchError(f"'{path}' is not a calcium-abm batch manifest (format {FORMAT!r})")
+    return data
+
+
+def load_spec(manifest: dict[str, Any]) -> BatchSpec:
+    """The batch file stored in a manifest, validated again."""
+    return validate_batch(manifest["batch"], origin="manifest batch")
+
+
+def load_results(out_dir: str | os.PathLike, columns: list[str] | None = None) -> pd.DataFrame:
+    """The finished runs of a batch directory as one DataFrame, in run order.
+
+    ``columns`` limits what is read (the label columns ``run_index``/``run_id`` are always
+    included). Raises BatchError if no run has finished.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    manifest = load_manifest(out_dir)
+    ids = [r["run_id"] for r in manifest["runs"]]
+    done = finished_run_ids(out_dir, ids)
+    if not done:
+        raise BatchError(f"'{out_dir}' has no finished runs yet: run `calcium-abm batch FILE --out {out_dir}`")
+    if columns is not None:
+        columns = list(dict.fromkeys(["run_index", "run_id", *columns]))
+    tables = [pq.read_table(run_path(out_dir, rid), columns=columns) for rid in ids if rid in done]
+    return pa.concat_tables(tables).to_pandas()
