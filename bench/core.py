@@ -68,58 +68,59 @@ def patch_count(model: CalciumParadoxModel) -> int:
 
 
 # ----------------------------------------------------------------------------- 1 + 2
-def time_default_run(repeats: int) -> dict[str, float]:
-    """Days/s and updates/s of the default scenario, and the full-run wall time."""
-    days_per_s, updates_per_s, full_run_s, build_s = [], [], [], []
-    days = 0
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        frame = simulate(DEFAULT_SCENARIO)
-        full_run_s.append(time.perf_counter() - start)
-        days = int(frame["day"].iloc[-1])
+def time_default_run() -> dict[str, float]:
+    """One repeat: days/s and updates/s of the default scenario, and the full-run wall time."""
+    gc.collect()
+    start = time.perf_counter()
+    frame = simulate(DEFAULT_SCENARIO)
+    full_run_s = time.perf_counter() - start
 
-        gc.collect()
+    gc.collect()
+    start = time.perf_counter()
+    model = CalciumParadoxModel(DEFAULT_SCENARIO)
+    build_s = time.perf_counter() - start
+    patches = patch_count(model)
+    step_s, updates = 0.0, 0
+    while model.running:
+        live = len(model.agents)  # agents alive at the start of the day
         start = time.perf_counter()
-        model = CalciumParadoxModel(DEFAULT_SCENARIO)
-        build_s.append(time.perf_counter() - start)
-        patches = patch_count(model)
-        step_s, updates = 0.0, 0
-        while model.running:
-            live = len(model.agents)  # agents alive at the start of the day
-            start = time.perf_counter()
-            model.step()
-            step_s += time.perf_counter() - start
-            updates += patches + live
-        days_per_s.append(model.day / step_s)
-        updates_per_s.append(updates / step_s)
-    return {"default_days": days,
-            "default_days_per_s": statistics.median(days_per_s),
-            "default_build_s": statistics.median(build_s),
-            "default_full_run_s": statistics.median(full_run_s),
-            "updates_per_s": statistics.median(updates_per_s)}
+        model.step()
+        step_s += time.perf_counter() - start
+        updates += patches + live
+    return {"default_days": int(frame["day"].iloc[-1]), "default_days_per_s": model.day / step_s,
+            "default_build_s": build_s, "default_full_run_s": full_run_s, "updates_per_s": updates / step_s}
 
 
 # ----------------------------------------------------------------------------- 3
-def wolf_sheep_updates_per_s(seeds: list[int], steps: int) -> dict[str, float]:
-    """Updates/s of Mesa's wolf_sheep example: (grass patches + sheep + wolves) per step."""
+def wolf_sheep_updates_per_s(seed: int, steps: int) -> dict[str, float]:
+    """One repeat of Mesa's wolf_sheep example: (grass patches + sheep + wolves) per step / s."""
     from mesa.examples.advanced.wolf_sheep.model import WolfSheep, WolfSheepScenario
 
-    rates, mean_agents = [], []
-    for seed in seeds:
-        model = WolfSheep(WolfSheepScenario(rng=seed, **WOLF_SHEEP_CONFIG))
-        step_s, updates = 0.0, 0
-        for _ in range(steps):
-            live = len(model.agents)  # GrassPatch agents + sheep + wolves
-            start = time.perf_counter()
-            model.step()
-            step_s += time.perf_counter() - start
-            updates += live
-        rates.append(updates / step_s)
-        mean_agents.append(updates / steps)
-    return {"wolf_sheep_updates_per_s": statistics.median(rates),
-            "wolf_sheep_mean_entities": statistics.median(mean_agents),
-            "wolf_sheep_steps": steps}
+    gc.collect()
+    model = WolfSheep(WolfSheepScenario(rng=seed, **WOLF_SHEEP_CONFIG))
+    step_s, updates = 0.0, 0
+    for _ in range(steps):
+        live = len(model.agents)  # GrassPatch agents + sheep + wolves
+        start = time.perf_counter()
+        model.step()
+        step_s += time.perf_counter() - start
+        updates += live
+    return {"wolf_sheep_updates_per_s": updates / step_s, "wolf_sheep_mean_entities": updates / steps}
+
+
+def compare_with_wolf_sheep(repeats: int, wolf_sheep_steps: int) -> dict[str, float]:
+    """Figures 1-3, medians over repeats. Each repeat times our model and wolf_sheep back
+    to back, so a change in machine load hits both sides of the ratio."""
+    rows = []
+    for seed in range(1, repeats + 1):
+        row = time_default_run()
+        row.update(wolf_sheep_updates_per_s(seed, wolf_sheep_steps))
+        row["updates_ratio_vs_wolf_sheep"] = row["updates_per_s"] / row["wolf_sheep_updates_per_s"]
+        rows.append(row)
+    medians = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+    medians["default_days"] = rows[0]["default_days"]
+    medians["wolf_sheep_steps"] = wolf_sheep_steps
+    return medians
 
 
 # ----------------------------------------------------------------------------- 4
@@ -203,9 +204,8 @@ def run(quick: bool = False) -> dict[str, object]:
     CalciumParadoxModel(DEFAULT_SCENARIO, years=0.01, **grid_settings(16)).step()
 
     results: dict[str, object] = {"quick": quick, "repeats": repeats}
-    results.update(time_default_run(repeats))
-    results.update(wolf_sheep_updates_per_s(list(range(1, repeats + 1)), steps=10 if quick else 50))
-    results["updates_ratio_vs_wolf_sheep"] = results["updates_per_s"] / results["wolf_sheep_updates_per_s"]
+    results["load_average_before"] = os.getloadavg()[0]
+    results.update(compare_with_wolf_sheep(repeats, wolf_sheep_steps=10 if quick else 50))
 
     warmup, timed = (3, 5) if quick else (10, 40)
     cost = {side: cost_per_day_ms(side, warmup, timed) for side in SECTION_SIZES}
@@ -221,6 +221,8 @@ def run(quick: bool = False) -> dict[str, object]:
     results["memory"] = {f"{side}x{side}": peak_bytes_per_patch(side, memory_days) for side in MEMORY_SIZES}
     largest = f"{max(MEMORY_SIZES)}x{max(MEMORY_SIZES)}"
     results["peak_bytes_per_patch"] = results["memory"][largest]["peak_bytes_per_patch"]
+    results["load_average_after"] = os.getloadavg()[0]
+    results["cpu_count"] = os.cpu_count()
     return results
 
 
@@ -255,7 +257,11 @@ def report(r: dict[str, object]) -> str:
         else:
             rows.append((label, f"{m['peak_bytes_per_patch']:.0f}", "-", "info"))
     widths = [max(len(row[i]) for row in rows + [("Figure", "Value", "Target", "Result")]) for i in range(4)]
-    lines = [f"calcium-abm core benchmark ({'quick' if r['quick'] else 'full'}; medians of {r['repeats']})"]
+    lines = [f"calcium-abm core benchmark ({'quick' if r['quick'] else 'full'}; medians of {r['repeats']}; "
+             f"1-min load average {r['load_average_before']:.1f} -> {r['load_average_after']:.1f} "
+             f"on {r['cpu_count']} CPUs)"]
+    if max(r["load_average_before"], r["load_average_after"]) > 0.5 * (r["cpu_count"] or 1):
+        lines.append("warning: other processes were using the CPUs; timings are pessimistic, re-run on an idle machine")
     for row in [("Figure", "Value", "Target", "Result"), tuple("-" * w for w in widths), *rows]:
         lines.append("  ".join([row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].ljust(widths[2]), row[3]]))
     return "\n".join(lines)
