@@ -144,24 +144,26 @@ class Blood(CalciumPool):
 
 
 class BoneTissue(CalciumPool):
-    """The trabecular bone section: mineral, osteoid and cavities in property layers of
-    ``model.bone_grid``, plus the exchangeable bone-fluid calcium pool."""
+    """The skeleton: the trabecular section (mineral, osteoid and cavities in property
+    layers of ``model.bone_grid``), the mean-field cortical compartment, and the
+    exchangeable bone-fluid calcium pool."""
 
     pool_name = "bone"
 
-    def __init__(self, model, section, fluid_calcium_mg: float):
+    def __init__(self, model, section, cortical, fluid_calcium_mg: float):
         super().__init__(model)
         self.section = section
+        self.cortical = cortical
         self.fluid_calcium_mg = float(fluid_calcium_mg)
         self.osteocalcin_carboxylated_fraction = float("nan")
 
     @property
-    def mineral_calcium_mg(self) -> float:
+    def trabecular_calcium_mg(self) -> float:
         return float(self.section.mineral.sum()) * self.section.mineral_mg_per_unit
 
     @property
     def calcium_mg(self) -> float:
-        return self.mineral_calcium_mg + self.fluid_calcium_mg
+        return self.trabecular_calcium_mg + self.cortical.mineral_mg + self.fluid_calcium_mg
 
 
 class VesselWallTissue(CalciumPool):

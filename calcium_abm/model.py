@@ -116,8 +116,10 @@ class CalciumParadoxModel(mesa.Model):
                            ("cavity", np.zeros((bw, bh))), ("vitamin_k_nmol_l", np.zeros((bw, bh)))):
             self.bone_grid.add_property_layer(PropertyLayer.from_data(name, data))
         g = self.bone_grid
+        trabecular_mg = p.skeletal_calcium_mg * p.trabecular_calcium_fraction
         self.bone = remodeling.BoneSection(g.bone_mineral.data, g.osteoid.data, g.cavity.data,
-                                           p.skeletal_calcium_mg / float(structure.sum()))
+                                           trabecular_mg / float(structure.sum()))
+        self.cortical = remodeling.cortical_steady_state(p.skeletal_calcium_mg - trabecular_mg, p)
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
@@ -144,7 +146,7 @@ class CalciumParadoxModel(mesa.Model):
         # --- tissue agents and their calcium
         self.gut = Gut(self)
         self.blood = Blood(self, calcium.reference_blood_calcium_mg(p))
-        self.bone_tissue = BoneTissue(self, self.bone, p.exchangeable_bone_calcium_mg)
+        self.bone_tissue = BoneTissue(self, self.bone, self.cortical, p.exchangeable_bone_calcium_mg)
         self.vessel_tissue = VesselWallTissue(self, self.vessel)
 
         # --- inputs that were steady before day 0 start at their steady state
@@ -166,7 +168,7 @@ class CalciumParadoxModel(mesa.Model):
             result = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p, self.rng, self.dt)
             self.osteoclasts.kill(result.dead_osteoclasts)
             self.osteoblasts.kill(result.dead_osteoblasts)
-            remodeling.mineralise(self.bone, math.inf, p, self.dt)
+            remodeling.mineralise(self.bone, math.inf, 1.0, p, self.dt)
         for pop, cls in ((self.osteoclasts, Osteoclast), (self.osteoblasts, Osteoblast)):
             self._spawn_agents(pop, cls, pop.live_slots())
 
@@ -177,17 +179,19 @@ class CalciumParadoxModel(mesa.Model):
         amounts, warfarin = self._steady_plasma(intake, state.drugs.warfarin_mg_per_day)
         _, _, plasma = vitamin_k.advance_plasma(amounts, warfarin, intake, state.drugs.warfarin_mg_per_day,
                                                 self.params, self.dt)
-        return vitamin_k.tissue_supply_nmol_per_l(plasma, self.params.bone_k1_uptake_weight)
+        return vitamin_k.tissue_supply_nmol_per_l(plasma, self.params.bone_k1_uptake_weight,
+                                                  self.params.mk7_tissue_uptake_weight)
 
     def _steady_plasma(self, intake_ug: Mapping[str, float], warfarin_mg_per_day: float):
         """Start-of-day plasma amounts after long steady dosing (geometric series)."""
         p, amounts = self.params, {}
         for form in vitamin_k.FORMS:
             k = math.log(2) / (getattr(p, f"{form}_half_life_h") / 24.0) * self.dt
-            dose = intake_ug[form] * getattr(p, f"{form}_absorbed_fraction") / vitamin_k.MOLAR_MASS_G_PER_MOL[form] * 1e3
+            dose = (intake_ug[form] * self.dt * getattr(p, f"{form}_absorbed_fraction")
+                    / vitamin_k.MOLAR_MASS_G_PER_MOL[form] * 1e3)
             amounts[form] = dose * math.exp(-k) / (1.0 - math.exp(-k))
         kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * self.dt
-        warfarin = warfarin_mg_per_day * math.exp(-kw) / (1.0 - math.exp(-kw))
+        warfarin = warfarin_mg_per_day * self.dt * math.exp(-kw) / (1.0 - math.exp(-kw))
         return amounts, warfarin
 
     def _start_at_steady_state(self) -> None:
@@ -230,16 +234,18 @@ class CalciumParadoxModel(mesa.Model):
             b.vitamin_k_nmol, b.warfarin_mg = amounts, warfarin
         self.plasma = plasma
         self.vkor = vitamin_k.vkor_activity(plasma.warfarin_mean_mg_per_l, p)
-        liver_kh2 = vitamin_k.reduced_vitamin_k(vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0), self.vkor,
+        liver_kh2 = vitamin_k.reduced_vitamin_k(vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0, 1.0), self.vkor,
                                                 p.liver_alternative_reductase_per_h, p)
         self.hepatic_carboxylation = float(carboxylation.carboxylated_fraction(
             liver_kh2, p.liver_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["prothrombin"]))
         gain = vitamin_k.kh2_per_supply(self.vkor, p.extrahepatic_alternative_reductase_per_h, p)
-        vessel_supply = vitamin_k.tissue_supply_nmol_per_l(plasma, p.vessel_k1_uptake_weight)
+        vessel_supply = vitamin_k.tissue_supply_nmol_per_l(plasma, p.vessel_k1_uptake_weight,
+                                                               p.mk7_tissue_uptake_weight)
         self.vessel_kh2_by_depth = gain * vessel_supply * self.vessel.vitamin_k_delivery  # shape (1, H)
         self.mgp_carboxylated_by_depth = carboxylation.carboxylated_fraction(
             self.vessel_kh2_by_depth, p.vessel_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["mgp"])
-        self.bone_vitamin_k_supply = vitamin_k.tissue_supply_nmol_per_l(plasma, p.bone_k1_uptake_weight)
+        self.bone_vitamin_k_supply = vitamin_k.tissue_supply_nmol_per_l(plasma, p.bone_k1_uptake_weight,
+                                                                     p.mk7_tissue_uptake_weight)
         self.bone_kh2 = gain * self.bone_vitamin_k_supply
         self.bone_tissue.osteocalcin_carboxylated_fraction = (
             float("nan") if self.inputs.genetics.osteocalcin_knockout else float(
@@ -269,10 +275,12 @@ class CalciumParadoxModel(mesa.Model):
         estrogen = remodeling.estrogen_loss_effect(state.patient.postmenopausal, self._years_since_menopause(), p)
         drives = remodeling.bone_drives(pth_rel, estrogen, self.bone_vitamin_k_supply, p)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p, rng, dt)
+        cortical_resorbed = remodeling.cortical_day(self.cortical, drives, p, dt)
 
         # calcium exchanges, each booked on both sides; outflows never exceed what is there
         blood = self.blood
-        blood.ecf_calcium_mg += bone_day.resorbed_mineral_mg                       # bone -> blood
+        resorbed = bone_day.resorbed_mineral_mg + cortical_resorbed
+        blood.ecf_calcium_mg += resorbed                                            # bone -> blood
         intake = state.diet.calcium_mg_per_day * dt
         self.gut.lumen_calcium_mg += intake                                         # diet -> gut
         self.intake_cum_mg += intake
@@ -280,15 +288,19 @@ class CalciumParadoxModel(mesa.Model):
         self.gut.lumen_calcium_mg -= absorbed + fecal
         blood.ecf_calcium_mg += absorbed                                            # gut -> blood
         self.feces_cum_mg += fecal                                                  # gut -> out
-        mineralised = remodeling.mineralise(self.bone, 0.5 * blood.ecf_calcium_mg, p, dt)
+        ref_pi, ref_ca = p.reference_serum_phosphate_mmol_l, p.reference_serum_calcium_mmol_l
+        capxp_rel = s.serum_calcium_mmol_l * s.serum_phosphate_mmol_l / (ref_ca * ref_pi)
+        mineralised = remodeling.mineralise(self.bone, 0.5 * blood.ecf_calcium_mg, capxp_rel, p, dt)
         blood.ecf_calcium_mg -= mineralised                                         # blood -> bone
+        cortical_mineralised = remodeling.mineralise_cortical(self.cortical, 0.5 * blood.ecf_calcium_mg,
+                                                              capxp_rel, p, dt)
+        blood.ecf_calcium_mg -= cortical_mineralised                                # blood -> bone
+        mineralised += cortical_mineralised
 
         # vessel wall
         mgp = 0.0 if state.genetics.mgp_knockout else calcification.mgp_synthesis_per_step(p, dt)
-        ref_pi, ref_ca = p.reference_serum_phosphate_mmol_l, p.reference_serum_calcium_mmol_l
         vessel_day = calcification.vessel_day(
-            self.vessel, self.mgp_carboxylated_by_depth, mgp, s.serum_phosphate_mmol_l / ref_pi,
-            s.serum_calcium_mmol_l * s.serum_phosphate_mmol_l / (ref_ca * ref_pi), p, rng,
+            self.vessel, self.mgp_carboxylated_by_depth, mgp, s.serum_phosphate_mmol_l / ref_pi, capxp_rel, p, rng,
             0.25 * blood.ecf_calcium_mg, dt)
         blood.ecf_calcium_mg += vessel_day.regressed_mg - vessel_day.deposited_mg   # blood <-> wall
 
@@ -298,7 +310,8 @@ class CalciumParadoxModel(mesa.Model):
         blood.ecf_calcium_mg -= urine + endogenous                                  # blood -> urine, gut
         self.urine_cum_mg += urine
         self.gut.lumen_calcium_mg += endogenous
-        to_fluid = calcium.blood_to_bone_fluid_mg(blood.ecf_calcium_mg, self.bone_tissue.fluid_calcium_mg, p, dt)
+        to_fluid = calcium.blood_to_bone_fluid_mg(blood.ecf_calcium_mg, self.bone_tissue.fluid_calcium_mg,
+                                                   s.serum_phosphate_mmol_l, p)
         blood.ecf_calcium_mg -= to_fluid                                            # blood <-> bone fluid
         self.bone_tissue.fluid_calcium_mg += to_fluid
 
@@ -320,7 +333,7 @@ class CalciumParadoxModel(mesa.Model):
         self._remove_agents(self.osteoclasts, bone_day.dead_osteoclasts)
         self._remove_agents(self.osteoblasts, bone_day.dead_osteoblasts)
 
-        self.flows = {"absorbed": absorbed, "urine": urine, "resorbed": bone_day.resorbed_mineral_mg,
+        self.flows = {"absorbed": absorbed, "urine": urine, "resorbed": resorbed,
                       "mineralised": mineralised, "vessel_net": vessel_day.deposited_mg - vessel_day.regressed_mg}
         new_day = self._day = day + 1
         if new_day % self.record_every_days == 0 or new_day == self.days_total:
@@ -337,7 +350,8 @@ class CalciumParadoxModel(mesa.Model):
         """Calcium in every pool (mg)."""
         return {"gut": self.gut.calcium_mg, "blood": self.blood.calcium_mg,
                 "bone_fluid": self.bone_tissue.fluid_calcium_mg,
-                "bone_mineral": self.bone_tissue.mineral_calcium_mg, "vessel_wall": self.vessel_tissue.calcium_mg}
+                "bone_trabecular": self.bone_tissue.trabecular_calcium_mg,
+                "bone_cortical": self.cortical.mineral_mg, "vessel_wall": self.vessel_tissue.calcium_mg}
 
     def _pool_total_mg(self) -> float:
         return sum(self.calcium_pools_mg().values())

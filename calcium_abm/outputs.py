@@ -53,7 +53,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "ca_gut_mg": ("mg", "Calcium in the gut lumen"),
     "ca_blood_mg": ("mg", "Calcium in blood / extracellular fluid"),
     "ca_bone_fluid_mg": ("mg", "Exchangeable bone-fluid calcium"),
-    "ca_bone_mineral_mg": ("mg", "Calcium in mineralised bone (whole skeleton)"),
+    "ca_bone_trabecular_mg": ("mg", "Calcium in mineralised trabecular bone (the section, scaled to the skeleton)"),
+    "ca_bone_cortical_mg": ("mg", "Calcium in mineralised cortical bone (mean-field compartment)"),
     "ca_vessel_wall_mg": ("mg", "Calcium deposited in the vessel wall (= vessel_calcification_mg)"),
     "ca_intake_cum_mg": ("mg", "Cumulative dietary calcium since day 0"),
     "ca_urine_cum_mg": ("mg", "Cumulative urinary calcium since day 0"),
@@ -62,12 +63,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "ca_balance_error_mg": ("mg", "sum(pools) - intake + excreted - its day-0 value; round-off only"),
     "ca_absorption_mg_per_day": ("mg/day", "Calcium absorbed from the gut today"),
     "urine_calcium_mg_per_day": ("mg/day", "Urinary calcium today"),
-    "bone_resorption_mg_per_day": ("mg/day", "Calcium released by osteoclasts today"),
-    "bone_mineralisation_mg_per_day": ("mg/day", "Calcium taken up by mineralising osteoid today"),
+    "bone_resorption_mg_per_day": ("mg/day", "Calcium released by osteoclasts today (trabecular + cortical)"),
+    "bone_mineralisation_mg_per_day": ("mg/day", "Calcium taken up by mineralising osteoid today (trabecular + cortical)"),
     "vessel_deposition_mg_per_day": ("mg/day", "Net calcium deposited in the vessel wall today"),
 }
 
-CALCIUM_POOLS = ("gut", "blood", "bone_fluid", "bone_mineral", "vessel_wall")
+CALCIUM_POOLS = ("gut", "blood", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
 
 
 class RowCollector(DataCollector):

@@ -28,9 +28,10 @@ PARAMETERS = declare([
     Parameter("exchangeable_bone_calcium_mg", 4008.0, "mg",
               "[V] ~100 mmol immediately exchangeable (OpenBoneMin comments)",
               "Calcium in the exchangeable bone-fluid pool at the reference state", 0.0, 1e5),
-    Parameter("bone_fluid_exchange_per_day", 10.0, "1/day",
-              "assumption: the exchangeable pool equilibrates with blood within hours",
-              "Rate constant of blood <-> exchangeable bone calcium exchange", 0.0, 1e3),
+    Parameter("bone_fluid_pth_exponent", 2.0, "-",
+              "assumption: PTH drives fast calcium release from bone fluid by lining cells / osteocytes "
+              "(Talmage & Mobley 2008; PTH-dependent fast bone exchange in Peterson & Riggs 2010)",
+              "Fall of the bone-fluid : blood calcium equilibrium ratio with rising PTH", 0.0, 10),
     Parameter("gut_transit_per_day", 1.0, "1/day", "assumption: ~1 day for unabsorbed calcium to leave",
               "Rate at which unabsorbed gut calcium passes to the faeces", 0.01, 100),
     Parameter("passive_absorption_per_day", 0.12, "1/day",
@@ -112,14 +113,20 @@ def systemic_state(blood_mg: float, phosphate_mg_per_day: float, ckd_stage: int,
     ca = serum_calcium_mmol_l(blood_mg, p)
     ion = ca * p.ionized_calcium_fraction
     pi = serum_phosphate_mmol_l(phosphate_mg_per_day, gfr, p)
-    pth = p.pth_min_pmol_l + (p.pth_max_pmol_l - p.pth_min_pmol_l) / (
-        1.0 + (ion / p.pth_setpoint_ionized_mmol_l) ** p.pth_hill)
-    pth *= (pi / p.reference_serum_phosphate_mmol_l) ** p.pth_phosphate_exponent
+    pth = pth_pmol_l(ca, pi, p)
     # 1-alpha-hydroxylase: stimulated by PTH, suppressed by phosphate, lost with renal mass.
     pth0 = reference_pth_pmol_l(p)
     calcitriol = math.sqrt(gfr / GFR_ML_PER_MIN_BY_CKD_STAGE[0]) * math.sqrt(pth / pth0) \
         * math.sqrt(p.reference_serum_phosphate_mmol_l / pi)
     return SystemicState(ca, ion, pi, pth, calcitriol, gfr)
+
+
+def pth_pmol_l(serum_calcium: float, serum_phosphate: float, p) -> float:
+    """PTH from the parathyroid calcium-sensing sigmoid, raised by phosphate retention."""
+    ion = serum_calcium * p.ionized_calcium_fraction
+    pth = p.pth_min_pmol_l + (p.pth_max_pmol_l - p.pth_min_pmol_l) / (
+        1.0 + (ion / p.pth_setpoint_ionized_mmol_l) ** p.pth_hill)
+    return pth * (serum_phosphate / p.reference_serum_phosphate_mmol_l) ** p.pth_phosphate_exponent
 
 
 def reference_pth_pmol_l(p) -> float:
@@ -158,13 +165,30 @@ def kidney_and_endogenous_day(s: SystemicState, p, dt: float = 1.0) -> tuple[flo
     return urine, endo
 
 
-def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, p, dt: float = 1.0) -> float:
-    """Calcium moving from blood to the exchangeable bone fluid in one day (exact relaxation
-    of the two pools towards their reference ratio; negative means fluid -> blood)."""
-    ratio = p.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(p)
-    blood_eq = (blood_mg + fluid_mg) / (1.0 + ratio)
-    relax = math.exp(-p.bone_fluid_exchange_per_day * (1.0 + ratio) * dt)
-    return blood_mg - (blood_eq + (blood_mg - blood_eq) * relax)
+def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, serum_phosphate: float, p) -> float:
+    """Calcium moving from blood to the exchangeable bone fluid in one day (negative means
+    fluid -> blood).
+
+    The two pools equilibrate within hours, so the day ends at their equilibrium: the
+    fluid : blood ratio falls as PTH rises (PTH makes bone lining cells give up fluid
+    calcium, the body's fastest defence of serum calcium), and PTH itself follows blood
+    calcium. The blood calcium that satisfies both is found by bisection (the ratio rises
+    monotonically with blood calcium), which keeps this stiff loop stable at any step.
+    """
+    total = blood_mg + fluid_mg
+    r0 = p.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(p)
+    pth0 = reference_pth_pmol_l(p)
+    lo, hi = 0.0, total
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        pth = pth_pmol_l(serum_calcium_mmol_l(mid, p), serum_phosphate, p)
+        if total - mid > mid * r0 * (pth / pth0) ** (-p.bone_fluid_pth_exponent):
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-9 * total:
+            break
+    return blood_mg - 0.5 * (lo + hi)
 
 
 def steady_gut_lumen_mg(intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> float:

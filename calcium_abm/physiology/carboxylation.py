@@ -18,14 +18,14 @@ from calcium_abm.parameters import Parameter, declare
 GLA_RESIDUES = {"prothrombin": 10, "mgp": 5, "osteocalcin": 3}
 
 PARAMETERS = declare([
-    Parameter("liver_ggcx_half_saturation_nmol_per_l", 0.005, "nmol/L",
+    Parameter("liver_ggcx_half_saturation_nmol_per_l", 0.02, "nmol/L",
               "assumption: clotting factors are fully carboxylated at normal intake (triage; PMC3321262)",
               "Hepatic KH2 at which a single Glu is carboxylated with probability 1/2", 1e-6, 1e3),
-    Parameter("vessel_ggcx_half_saturation_nmol_per_l", 1.0, "nmol/L",
+    Parameter("vessel_ggcx_half_saturation_nmol_per_l", 3.3, "nmol/L",
               "assumption: calibrated to healthy dp-ucMGP and its fall on MK-7 (rows 8, 9)",
               "Vessel-wall KH2 at which a single Glu of MGP is carboxylated with probability 1/2",
               1e-6, 1e3, ("8", "9")),
-    Parameter("bone_ggcx_half_saturation_nmol_per_l", 1.0, "nmol/L",
+    Parameter("bone_ggcx_half_saturation_nmol_per_l", 2.6, "nmol/L",
               "assumption: calibrated to %ucOC and its fall on MK-7 (rows 8, 11)",
               "Osteoblast KH2 at which a single Glu of osteocalcin is carboxylated with probability 1/2",
               1e-6, 1e3, ("8", "11")),
@@ -54,7 +54,7 @@ def mean_carboxylated_fraction(kh2: np.ndarray, weights: np.ndarray, half_satura
 
 
 MARKER_PARAMETERS = declare([
-    Parameter("dp_ucmgp_release_pmol_l_per_day", 120.0, "pmol/L/day",
+    Parameter("dp_ucmgp_release_pmol_l_per_day", 260.0, "pmol/L/day",
               "assumption: calibrated so a healthy adult has ~300-500 pmol/L dp-ucMGP ([U] science brief)",
               "Rise in plasma dp-ucMGP per day if all vascular MGP were made uncarboxylated", 0.0, 1e5, ("8", "9")),
     Parameter("dp_ucmgp_plasma_half_life_days", 2.0, "days", "assumption: small (~10 kDa) protein",

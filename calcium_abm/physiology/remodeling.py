@@ -30,15 +30,23 @@ from calcium_abm.populations import CellPopulation
 
 PARAMETERS = declare([
     Parameter("skeletal_calcium_mg", 1.0e6, "mg", "[V] 25,000-30,000 mmol skeletal Ca (OpenBoneMin comments)",
-              "Whole-skeleton calcium represented by the bone section", 1.0, 1e8),
+              "Whole-skeleton calcium (trabecular section + cortical compartment)", 1.0, 1e8),
+    Parameter("trabecular_calcium_fraction", 0.2, "-", "[S] trabecular bone is ~20 % of skeletal mass",
+              "Share of skeletal calcium in trabecular bone (represented by the bone section)", 0.01, 0.99),
+    Parameter("cortical_turnover_per_year", 0.03, "1/year",
+              "[S] cortical bone turns over ~2-5 %/year vs ~25 %/year for trabecular bone",
+              "Cortical resorption per year at reference signals (mean-field compartment)", 0.0, 1.0, ("20",)),
+    Parameter("cortical_refill_per_day", 0.011, "1/day",
+              "[V] formation period 89 d (Bone Miner 1991): cavities are refilled at ~1/90 per day",
+              "Rate at which cortical resorption cavities are refilled", 1e-4, 1.0),
     Parameter("trabecular_bone_volume_fraction", 0.25, "-", "[S] trabecular BV/TV 20-30 % in adults",
               "Fraction of the bone section that is bone at the start", 0.02, 0.9),
     Parameter("reference_bmd_g_cm2", 1.0, "g/cm2", "[S] young-adult lumbar-spine areal BMD ~1.0 g/cm2 (DXA)",
               "Areal BMD of the section at the reference bone volume fraction", 0.1, 3.0),
-    Parameter("osteoclast_recruitment_per_surface_patch_per_day", 0.0012, "1/day",
+    Parameter("osteoclast_recruitment_per_surface_patch_per_day", 0.0014, "1/day",
               "assumption: calibrated to trabecular turnover ~25 %/year (activation frequency, Bone Miner 1991)",
               "Osteoclast recruitment onto a bone-surface patch at reference RANKL/OPG", 0.0, 10, ("20",)),
-    Parameter("osteoclast_resorption_per_day", 0.08, "patch volume/day",
+    Parameter("osteoclast_resorption_per_day", 0.03, "patch volume/day",
               "assumption: a 20-50 um patch is cut through in ~1-2 weeks (cutting-cone speed)",
               "Matrix volume fraction an osteoclast removes from its patch per day", 0.0, 10),
     Parameter("osteoclast_apoptosis_per_day", 0.037, "1/day",
@@ -50,38 +58,42 @@ PARAMETERS = declare([
     Parameter("osteoblast_cells_per_cavity_volume", 100.0, "cells/patch volume",
               "assumption: TGF-beta released from resorbed matrix recruits osteoblasts in proportion (Pivonka 2008)",
               "Osteoblast team size per unit of cavity volume", 0.0, 1e6),
-    Parameter("osteoblast_osteoid_per_cell_per_day", 0.000245, "patch volume/(cell day)",
+    Parameter("osteoblast_osteoid_per_cell_per_day", 0.0003767, "patch volume/(cell day)",
               "assumption: with the team size, a cavity is refilled in ~90 d (formation 89 d, Bone Miner 1991)",
               "Osteoid laid by one osteoblast per day", 0.0, 1.0, ("20",)),
-    Parameter("osteoblast_apoptosis_per_day", 0.0135, "1/day",
+    Parameter("osteoblast_apoptosis_per_day", 0.037, "1/day",
               "[S] most osteoblasts die by apoptosis during formation (Jilka 1998); rate is an assumption",
               "Osteoblast apoptosis with estrogen present and full vitamin K status", 0.0, 10, ("20",)),
-    Parameter("osteoblast_team_minimum_cells", 1.0, "cells", "assumption",
+    Parameter("osteoblast_team_minimum_cells", 0.05, "cells", "assumption",
               "A team smaller than this stops forming (remaining cells become lining cells)", 0.0, 1e3),
     Parameter("osteoid_mineralisation_per_day", 0.07, "1/day",
               "[V] mineralisation lag ~8-15 d (Bone Miner 1991); first-order primary mineralisation",
               "Rate at which osteoid becomes mineralised matrix", 0.0, 10),
+    Parameter("mineralisation_capxp_exponent", 2.0, "-",
+              "assumption: osteoid mineralises from supersaturated extracellular fluid; low Ca x P slows it "
+              "(the mechanism of osteomalacia)",
+              "Sensitivity of osteoid mineralisation to the serum Ca x P product", 0.0, 10),
     Parameter("pth_activation_exponent", 1.0, "-", "assumption: PTH raises RANKL / lowers OPG (Lemaire 2004)",
               "Sensitivity of osteoclast recruitment to PTH", 0.0, 10),
-    Parameter("estrogen_loss_activation_factor", 2.0, "-",
+    Parameter("estrogen_loss_activation_factor", 1.6, "-",
               "assumption: activation frequency roughly doubles after menopause (Recker 2004); constrained by row 20",
               "Osteoclast recruitment multiplier right after menopause", 1.0, 20, ("20",)),
     Parameter("estrogen_loss_osteoclast_lifespan_factor", 1.3, "-",
               "assumption: estrogen promotes osteoclast apoptosis (Hughes 1996)",
               "Osteoclast lifespan multiplier right after menopause", 0.1, 10, ("20",)),
-    Parameter("estrogen_loss_osteoblast_apoptosis_factor", 1.1, "-",
+    Parameter("estrogen_loss_osteoblast_apoptosis_factor", 1.04, "-",
               "assumption: estrogen prevents osteoblast apoptosis (Manolagas 2000)",
               "Osteoblast apoptosis multiplier right after menopause", 0.1, 10, ("20",)),
     Parameter("estrogen_loss_adaptation_years", 3.0, "years",
               "assumption: the early post-menopausal surge in remodeling subsides over years (SWAN, row 20)",
               "Time constant over which the menopause effects fall to their late level", 0.01, 100, ("20",)),
-    Parameter("estrogen_loss_late_effect_fraction", 0.4, "-",
+    Parameter("estrogen_loss_late_effect_fraction", 0.5, "-",
               "assumption: late post-menopausal remodeling stays above pre-menopausal (row 20)",
               "Share of the menopause effects that persists late after menopause", 0.0, 1.0, ("20",)),
     Parameter("vitamin_k_bone_half_saturation_nmol_per_l", 1.0, "nmol/L",
               "assumption: Gla-independent SXR/PXR action of vitamin K in bone (Tabb 2003)",
               "Bone vitamin K supply at half-maximal SXR effect", 1e-6, 1e3),
-    Parameter("vitamin_k_osteoblast_survival_gain", 0.35, "-",
+    Parameter("vitamin_k_osteoblast_survival_gain", 0.05, "-",
               "assumption: vitamin K2 inhibits osteoblast apoptosis (Urayama 2000)",
               "Extra osteoblast apoptosis at zero vitamin K status (relative)", 0.0, 10, ("11",)),
     Parameter("vitamin_k_osteoclast_apoptosis_gain", 0.2, "-",
@@ -98,6 +110,20 @@ class BoneSection:
     osteoid: np.ndarray
     cavity: np.ndarray
     mineral_mg_per_unit: float
+
+
+@dataclass
+class CorticalBone:
+    """Mean-field cortical compartment (mg of mineral; cavity and osteoid in mineral-equivalent mg).
+
+    Cortical bone is 80 % of the skeleton but turns over slowly; modelled without space,
+    with the same rules as the section: resorption follows activation and osteoclast life,
+    cavities are refilled by osteoblasts up to the same refill margin, osteoid mineralises.
+    """
+
+    mineral_mg: float
+    cavity_mg: float
+    osteoid_mg: float
 
 
 @dataclass
@@ -181,8 +207,15 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     matrix = bone.mineral + bone.osteoid
     flat_matrix = matrix.ravel()
 
+    # patches an osteoblast team is refilling: osteoid and active osteoblasts shield the
+    # surface from osteoclasts, so resorption never eats into a cavity being refilled
+    forming = np.zeros(w * h, dtype=bool)
+    ob = obs.live_slots()
+    if ob.size:
+        forming[obs.x[ob].astype(np.int64) * h + obs.y[ob]] = True
+
     # --- activation: new osteoclasts on bone surface (RANKL/OPG) ---
-    surface_idx = np.flatnonzero(bone_surface(matrix))
+    surface_idx = np.flatnonzero(bone_surface(matrix).ravel() & ~forming)
     rate = p.osteoclast_recruitment_per_surface_patch_per_day * drives.activation_factor * dt
     n_new = int(rng.poisson(rate * surface_idx.size)) if surface_idx.size else 0
     born_oc = np.empty(0, dtype=np.int64)
@@ -219,7 +252,8 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
             nx = ocs.x[movers][:, None] + _OFFSETS[None, :, 0]
             ny = ocs.y[movers][:, None] + _OFFSETS[None, :, 1]
             inside = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
-            nm = np.where(inside, (m_flat + o_flat)[np.clip(nx, 0, w - 1) * h + np.clip(ny, 0, h - 1)], -1.0)
+            neighbour = np.clip(nx, 0, w - 1) * h + np.clip(ny, 0, h - 1)
+            nm = np.where(inside & ~forming[neighbour], (m_flat + o_flat)[neighbour], -1.0)
             nm = nm + rng.random(nm.shape) * 1e-6  # random tie-break
             best = nm.argmax(axis=1)
             ok = nm[np.arange(movers.size), best] > 1e-6
@@ -237,10 +271,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
 
     # --- coupling: cavities recruit osteoblast teams after reversal ---
     c_flat = bone.cavity.ravel()
-    ob = obs.live_slots()
-    occupied = np.zeros(w * h, dtype=bool)
-    if ob.size:
-        occupied[obs.x[ob].astype(np.int64) * h + obs.y[ob]] = True
+    occupied = forming.copy()
     live_oc = ocs.live_slots()
     if live_oc.size:
         occupied[ocs.x[live_oc].astype(np.int64) * h + ocs.y[live_oc]] = True  # still resorbing
@@ -258,11 +289,15 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     dead_ob = np.empty(0, dtype=np.int64)
     if ob.size:
         idx = obs.x[ob].astype(np.int64) * h + obs.y[ob]
-        lay = np.minimum(obs.team_cells[ob] * p.osteoblast_osteoid_per_cell_per_day * dt, c_flat[idx])
+        # exact integral of a team decaying at rate a over the day: N r (1 - e^-a dt) / a
+        a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
+        survive = np.exp(-a * dt)
+        per_cell = p.osteoblast_osteoid_per_cell_per_day * ((1.0 - survive) / a if a > 0 else dt)
+        lay = np.minimum(obs.team_cells[ob] * per_cell, c_flat[idx])
         o_flat = bone.osteoid.ravel()
         c_flat[idx] -= lay
         o_flat[idx] += lay
-        obs.team_cells[ob] *= np.exp(-p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor * dt)
+        obs.team_cells[ob] *= survive
         obs.age_days[ob] += dt
         done = (c_flat[idx] <= 1e-9) | (obs.team_cells[ob] < p.osteoblast_team_minimum_cells)
         dead_ob = ob[done]
@@ -273,10 +308,53 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
                          born_oc, dead_oc, moved, born_ob, dead_ob)
 
 
-def mineralise(bone: BoneSection, supply_mg: float, p, dt: float = 1.0) -> float:
+def osteoblast_refill_margin(drives: BoneDrives, p) -> float:
+    """Osteoid a team can lay over its life per unit of cavity it was recruited for.
+
+    A team of ``c * cavity`` cells each laying ``r`` per day while dying at rate ``a`` lays
+    ``r c / a`` per unit cavity: above 1 the cavity is refilled, below 1 a deficit remains.
+    """
+    a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
+    return p.osteoblast_osteoid_per_cell_per_day * p.osteoblast_cells_per_cavity_volume / a
+
+
+def cortical_steady_state(mineral_mg: float, p) -> CorticalBone:
+    """Cortical compartment at steady state under reference signals (the day-0 state)."""
+    k_res = p.cortical_turnover_per_year / 365.0
+    cavity = k_res * mineral_mg / p.cortical_refill_per_day
+    osteoid = p.cortical_refill_per_day * cavity / p.osteoid_mineralisation_per_day
+    return CorticalBone(mineral_mg, cavity, osteoid)
+
+
+def cortical_day(cortical: CorticalBone, drives: BoneDrives, p, dt: float = 1.0) -> float:
+    """One day of cortical remodeling (mean field), in place; returns mineral resorbed (mg)."""
+    depth = 1.0 / drives.osteoclast_apoptosis_factor  # longer-lived osteoclasts dig deeper
+    resorbed = cortical.mineral_mg * (1.0 - np.exp(-p.cortical_turnover_per_year / 365.0
+                                                   * drives.activation_factor * depth * dt))
+    refilled = cortical.cavity_mg * (1.0 - np.exp(-p.cortical_refill_per_day * dt))
+    cortical.mineral_mg -= resorbed
+    cortical.cavity_mg += resorbed - refilled
+    # teams lay min(1, margin) of their cavity; the rest of the cycle ends as a deficit
+    cortical.osteoid_mg += refilled * min(1.0, osteoblast_refill_margin(drives, p))
+    return float(resorbed)
+
+
+def mineralise_cortical(cortical: CorticalBone, supply_mg: float, capxp_relative: float, p,
+                        dt: float = 1.0) -> float:
+    """Cortical osteoid mineralisation (mg taken from blood), as :func:`mineralise`."""
+    rate = p.osteoid_mineralisation_per_day * capxp_relative ** p.mineralisation_capxp_exponent
+    amount = min(cortical.osteoid_mg * (1.0 - np.exp(-rate * dt)), max(supply_mg, 0.0))
+    cortical.osteoid_mg -= amount
+    cortical.mineral_mg += amount
+    return float(amount)
+
+
+def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt: float = 1.0) -> float:
     """First-order mineralisation of osteoid, in place; returns calcium taken from blood
-    (mg), scaled down if blood can give only ``supply_mg``."""
-    mineralising = bone.osteoid * (1.0 - np.exp(-p.osteoid_mineralisation_per_day * dt))
+    (mg), scaled down if blood can give only ``supply_mg``. The rate follows the serum
+    Ca x P product relative to normal (``capxp_relative``)."""
+    rate = p.osteoid_mineralisation_per_day * capxp_relative ** p.mineralisation_capxp_exponent
+    mineralising = bone.osteoid * (1.0 - np.exp(-rate * dt))
     need_mg = float(mineralising.sum()) * bone.mineral_mg_per_unit
     if need_mg > supply_mg:
         mineralising *= max(supply_mg, 0.0) / need_mg

@@ -41,13 +41,18 @@ PARAMETERS = declare([
     Parameter("mk7_distribution_volume_l", 70.0, "L",
               "assumption: set so MK-7 accumulates 7-8x more than K1 at equal intake (Schurgers 2007 [V])",
               "Apparent volume of distribution of MK-7", 0.5, 5000),
-    Parameter("vessel_k1_uptake_weight", 0.45, "-",
-              "assumption: K1 rides triglyceride-rich lipoproteins cleared by the liver (Am J Clin Nutr 1998;67:1226)",
-              "Extra-hepatic (vessel wall) uptake of plasma K1 relative to MK-4/MK-7", 0.0, 10,
-              ("8", "9")),
-    Parameter("bone_k1_uptake_weight", 0.15, "-",
+    Parameter("vessel_k1_uptake_weight", 1.5, "-",
+              "assumption: fast-cleared K1 delivers more per nmol/L of plasma than long-lived MK-7; "
+              "calibrated to dp-ucMGP responses (rows 8, 9)",
+              "Vessel-wall uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "9")),
+    Parameter("bone_k1_uptake_weight", 0.8, "-",
               "assumption: as vessel_k1_uptake_weight; calibrated to the ucOC response (rows 8, 11)",
-              "Bone uptake of plasma K1 relative to MK-4/MK-7", 0.0, 10, ("8", "11")),
+              "Bone uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "11")),
+    Parameter("mk7_tissue_uptake_weight", 0.125, "-",
+              "assumption: LDL-borne MK-7 stays in plasma for days (t1/2 68 h), so each nmol/L delivers little "
+              "per day to extra-hepatic tissue; calibrated to rows 8, 9, 11",
+              "Extra-hepatic uptake per nmol/L of plasma MK-7, relative to MK-4 (the liver takes all forms)",
+              0.0, 10, ("8", "9", "11")),
     Parameter("vkor_quinone_reduction_per_h", 0.0228, "1/h", "[V] Wajima et al. 2009 CPT 86:290 (VK -> VKH2)",
               "VKOR reduction of vitamin K quinone to hydroquinone (KH2)", 0.0, 100),
     Parameter("ggcx_epoxidation_per_h", 0.228, "1/h", "[V] Wajima et al. 2009 (VKH2 -> VKO)",
@@ -57,7 +62,7 @@ PARAMETERS = declare([
     Parameter("tissue_vitamin_k_loss_per_h", 0.005, "1/h",
               "assumption: slow loss of each cycle form from the tissue (catabolism, efflux)",
               "First-order loss of tissue K, KH2 and KO", 1e-6, 10),
-    Parameter("liver_alternative_reductase_per_h", 0.002, "1/h",
+    Parameter("liver_alternative_reductase_per_h", 0.005, "1/h",
               "assumption: warfarin-insensitive K reductase, active in liver (Price 1998; Blood 2018;132:1974)",
               "Warfarin-insensitive reduction of K to KH2 in the liver", 0.0, 100, ("2",)),
     Parameter("extrahepatic_alternative_reductase_per_h", 0.0001, "1/h",
@@ -101,6 +106,8 @@ def advance_plasma(amounts_nmol: dict[str, float], warfarin_mg: float,
         warfarin_mg_per_day: oral warfarin dose (mg/day, bioavailability 1).
         p: parameter set.
         time_scale: physiological days per simulated day (species preset; 1 for humans).
+            Doses are human-equivalent amounts per physiological day, so a simulated
+            rodent day receives ``time_scale`` of them.
 
     Returns:
         new amounts, new warfarin amount, and the day's mean concentrations.
@@ -108,13 +115,15 @@ def advance_plasma(amounts_nmol: dict[str, float], warfarin_mg: float,
     new_amounts, means = {}, {}
     for form in FORMS:
         k = math.log(2) / (getattr(p, f"{form}_half_life_h") / 24.0) * time_scale
-        dose_nmol = (intake_ug_per_day[form] * getattr(p, f"{form}_absorbed_fraction")
+        dose_nmol = (intake_ug_per_day[form] * time_scale * getattr(p, f"{form}_absorbed_fraction")
                      / MOLAR_MASS_G_PER_MOL[form] * 1000.0)
         new_amounts[form], auc = _one_compartment_day(amounts_nmol[form], dose_nmol, k)
         means[form] = auc / getattr(p, f"{form}_distribution_volume_l")
     kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * time_scale
-    new_warfarin, auc_w = _one_compartment_day(warfarin_mg, warfarin_mg_per_day, kw)
-    return new_amounts, new_warfarin, PlasmaDay(means, auc_w / p.warfarin_distribution_volume_l)
+    new_warfarin, auc_w = _one_compartment_day(warfarin_mg, warfarin_mg_per_day * time_scale, kw)
+    # mean concentration over the simulated day = AUC / (V * time_scale physiological days)
+    means = {form: c / time_scale for form, c in means.items()}
+    return new_amounts, new_warfarin, PlasmaDay(means, auc_w / p.warfarin_distribution_volume_l / time_scale)
 
 
 def vkor_activity(warfarin_mg_per_l: float, p) -> float:
@@ -123,14 +132,15 @@ def vkor_activity(warfarin_mg_per_l: float, p) -> float:
     return 1.0 - p.warfarin_imax * c / (p.warfarin_ec50_mg_per_l + c)
 
 
-def tissue_supply_nmol_per_l(plasma: PlasmaDay, k1_weight: float) -> float:
-    """Vitamin K reaching a tissue, in plasma-equivalent nmol/L.
+def tissue_supply_nmol_per_l(plasma: PlasmaDay, k1_weight: float, mk7_weight: float) -> float:
+    """Vitamin K reaching a tissue, in MK-4-equivalent nmol/L of plasma.
 
-    MK-4 and MK-7 count fully; K1 counts with ``k1_weight`` (liver-first triage: K1 travels
-    on triglyceride-rich lipoproteins that the liver clears).
+    Each form's day-mean plasma concentration counts with the tissue's uptake weight for
+    it (MK-4, the tissue form, counts 1). The liver takes every form (weights 1): it is
+    served first. Extra-hepatic weights are parameters.
     """
     m = plasma.mean_nmol_per_l
-    return k1_weight * m["k1"] + m["mk4"] + m["mk7"]
+    return k1_weight * m["k1"] + m["mk4"] + mk7_weight * m["mk7"]
 
 
 def reduced_vitamin_k(supply_nmol_per_l, vkor: float, alternative_reductase_per_h: float, p):
