@@ -558,8 +558,6 @@ def _loc_text(loc: tuple) -> str:
     for item in loc:
         if isinstance(item, int):
             parts[-1:] = [f"{parts[-1] if parts else ''} #{item + 1}"]
-        elif item in ("list[union[bool,int,float,str]]", "Range", "bool", "int", "float", "str"):
-            continue  # the union branch pydantic tried; the user never wrote it
         else:
             parts.append(str(item))
     return ".".join(parts)
@@ -619,20 +617,33 @@ def _unknown_key_hints(lines: list[str]) -> list[str]:
 
 
 def _dedupe_union_errors(errors: list[dict]) -> list[dict]:
-    """A sweep value that fits neither a list nor a range: report it once."""
-    out, seen = [], set()
+    """A sweep value is a list or a range: report only the errors of the branch it looks like."""
+    out, seen_items = [], set()
     for err in errors:
         loc = tuple(err["loc"])
-        if len(loc) >= 3 and loc[0] == "sweep" and loc[1] == "parameters":
-            key = loc[:3]
-            if key in seen:
+        if len(loc) >= 4 and loc[:2] == ("sweep", "parameters"):
+            branch, value = str(loc[3]), err.get("input")
+            whole = value if len(loc) == 4 else None
+            if len(loc) == 4 and not isinstance(value, (list, dict)):
+                if branch.startswith("list["):
+                    out.append({"type": _RULE, "loc": loc[:3], "msg": "", "input": value, "ctx": {
+                        "text": f"sweep.parameters.{loc[2]} = {_fmt(value)} is not allowed: must be a list of "
+                                "values or a range { min = ..., max = ..., steps = ... }"}})
                 continue
-            seen.add(key)
-            value = err.get("input")
-            if not isinstance(value, (list, dict)):
-                err = {"type": _RULE, "loc": key, "msg": "", "input": value,
-                       "ctx": {"text": f"sweep.parameters.{loc[2]} = {_fmt(value)} is not allowed: must be a "
-                                       "list of values or a range { min = ..., max = ..., steps = ... }"}}
+            is_range_branch = "Range" in branch
+            if whole is not None and isinstance(whole, dict) != is_range_branch:
+                continue  # the error of the branch the value was not meant for
+            if len(loc) > 4 and (isinstance(loc[4], int) != (not is_range_branch)):
+                continue
+            if len(loc) == 6 and not is_range_branch:  # a list item fits none of bool/int/float/str
+                if loc[:5] in seen_items:
+                    continue
+                seen_items.add(loc[:5])
+                err = {"type": _RULE, "loc": loc[:3], "msg": "", "input": err.get("input"), "ctx": {
+                    "text": f"sweep.parameters.{loc[2]} #{loc[4] + 1} = {_fmt(err.get('input'))} is not allowed: "
+                            "a list item must be a number, true/false or a text string"}}
+            else:
+                err = {**err, "loc": loc[:3] + loc[4:]}
         out.append(err)
     return out
 

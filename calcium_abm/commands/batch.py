@@ -1,0 +1,74 @@
+"""``calcium-abm batch FILE --out DIR``: run a sweep, virtual cohort or sensitivity batch.
+
+The batch file and every run's scenario are validated before anything is written. Runs go
+to a local process pool (``--workers N``) or a Dask cluster (``--scheduler ADDRESS``);
+each finished run is saved atomically, so a killed batch continues with ``--resume``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from calcium_abm.errors import UserInputError
+
+NAME = "batch"
+HELP = "Run a batch file (parameter sweep, virtual-cohort trial or sensitivity design) in parallel."
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
+    """``FILE --out DIR [--workers N] [--scheduler ADDRESS] [--resume] [--quiet]`` (shared)."""
+    parser.add_argument("file", metavar="FILE", help="the batch file (.toml); see docs/batch.md")
+    parser.add_argument("--out", metavar="DIR", required=True,
+                        help="directory for the results (new or empty; or an earlier one with --resume)")
+    parser.add_argument("--workers", metavar="N",
+                        help="local worker processes (default: one per CPU; 1 = run in this process)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see docs/batch.md)")
+    parser.add_argument("--resume", action="store_true",
+                        help="finish the batch stored in DIR: skip finished runs, run the rest")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar and no closing summary")
+
+
+def parse_workers(raw: str | None) -> int | None:
+    """``--workers`` as an integer (None if not given); UserInputError otherwise."""
+    if raw is None:
+        return None
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise UserInputError(f"--workers {raw!r} is not allowed: must be an integer from 1 to 512") from None
+
+
+def run_from_args(args: argparse.Namespace):
+    """Run the batch the options name; return (spec, run table)."""
+    from calcium_abm.batch.runner import RunFailed, run_batch
+    from calcium_abm.batch.spec import load_batch
+
+    workers = parse_workers(args.workers)
+    if args.scheduler is not None and workers is not None:
+        raise UserInputError("--workers and --scheduler cannot be combined: a Dask cluster has its own "
+                             "workers (start them with `dask worker ADDRESS`)")
+    spec = load_batch(args.file)
+    try:
+        table = run_batch(spec, args.out, workers=workers, scheduler=args.scheduler, resume=args.resume,
+                          progress=not args.quiet)
+    except RunFailed as exc:
+        print(f"error: {exc}\nthe finished runs are saved in {args.out}; after fixing the cause, "
+              "continue with --resume", file=sys.stderr)
+        raise SystemExit(1) from None
+    return spec, table
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_runner_arguments(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    spec, table = run_from_args(args)
+    if not args.quiet:
+        ran = int((table["status"] == "ran").sum())
+        print(f"batch '{spec.name}' ({spec.kind}): {len(table)} runs in {args.out} "
+              f"({ran} run now, {len(table) - ran} already done)\n"
+              f"next: calcium-abm summarize {args.out}")
+    return 0

@@ -1,0 +1,38 @@
+"""``calcium-abm sensitivity FILE --out DIR``: Morris screening or Sobol indices.
+
+The runs of the file's ``[sensitivity]`` design go through the same runner as
+``calcium-abm batch`` (local pool or Dask, resumable); then the indices are computed
+and written (table + plot) to DIR/summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from calcium_abm.errors import UserInputError
+
+NAME = "sensitivity"
+HELP = "Morris screening or Sobol indices (SALib) for parameters over stated ranges."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from calcium_abm.commands.batch import add_runner_arguments
+
+    add_runner_arguments(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    from calcium_abm.batch.analysis import summarize, to_markdown
+    from calcium_abm.batch.spec import load_batch
+    from calcium_abm.commands.batch import run_from_args
+
+    spec = load_batch(args.file)
+    if spec.sensitivity is None:
+        raise UserInputError(f"{args.file}: has [{spec.kind}], not [sensitivity]: run it with "
+                             "`calcium-abm batch`, or add a [sensitivity] table (see docs/batch.md)")
+    run_from_args(args)
+    tables = summarize(args.out)
+    if not args.quiet:
+        print(to_markdown(tables["indices"]))
+        print(f"(table and plot written to {args.out}/summary)")
+    return 0

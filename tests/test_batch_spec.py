@@ -1,0 +1,228 @@
+"""Batch files: sweep / cohort / sensitivity expansion and field-naming error messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calcium_abm.batch import BatchError, cohort_patients, expand_runs, load_batch, parse_batch_toml, sweep_points
+from calcium_abm.batch.expand import run_id_for
+
+SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+
+
+def sweep(parameters, **extra):
+    return {"scenario": "healthy_adult", "seed": 1, "years": 0.1, "set": dict(SMALL),
+            "sweep": {"parameters": parameters, **extra}}
+
+
+def cohort(patients=30, **extra):
+    return {"scenario": "healthy_adult", "seed": 9, "years": 0.1, "set": dict(SMALL),
+            "cohort": {"patients": patients, "female_probability": 0.5, "postmenopausal_probability": 0.8,
+                       "ckd_stage_probabilities": [0.5, 0.5, 0, 0, 0, 0],
+                       "distributions": {
+                           "age_years": {"distribution": "normal", "mean": 60, "sd": 30, "min": 40, "max": 90},
+                           "years_since_menopause": {"distribution": "uniform", "min": 1, "max": 10},
+                           "mk7_ug_per_day": {"distribution": "lognormal", "median": 10, "sigma": 1.0},
+                       }, **extra},
+            "arms": [{"name": "placebo"}, {"name": "mk7_180", "add": {"mk7_ug_per_day": 180}}]}
+
+
+def test_grid_is_every_combination_with_shared_replicate_seeds():
+    spec = load_batch(sweep({"mk7_ug_per_day": [0, 90, 180], "k1_half_life_h": {"min": 1, "max": 3, "steps": 3}},
+                            replicates=2))
+    points = sweep_points(spec)
+    assert len(points) == 9
+    assert [p["diet.mk7_ug_per_day"] for p in points[:3]] == [0.0, 0.0, 0.0]  # first key varies slowest
+    assert [p["parameters.k1_half_life_h"] for p in points[:3]] == [1.0, 2.0, 3.0]
+    runs = expand_runs(spec)
+    assert len(runs) == 18 and len({r.run_id for r in runs}) == 18
+    seeds = {(r.labels["point"], r.labels["replicate"]): r.seed for r in runs}
+    assert seeds[(0, 0)] == seeds[(5, 0)] != seeds[(0, 1)]  # common random numbers across points
+    assert isinstance(runs[0].labels["mk7_ug_per_day"], float)
+
+
+def test_latin_hypercube_is_stratified_and_reproducible():
+    spec = load_batch(sweep({"mk7_ug_per_day": {"min": 0, "max": 100}, "calcium_mg_per_day": {"min": 500, "max": 1500}},
+                            method="latin_hypercube", samples=10))
+    a, b = sweep_points(spec), sweep_points(spec)
+    assert a == b
+    mk7 = np.array([p["diet.mk7_ug_per_day"] for p in a])
+    assert sorted(np.floor(mk7 / 10).astype(int)) == list(range(10))  # one draw per stratum
+    other = load_batch({**sweep({"mk7_ug_per_day": {"min": 0, "max": 100}, "calcium_mg_per_day":
+                                 {"min": 500, "max": 1500}}, method="latin_hypercube", samples=10), "seed": 2})
+    assert sweep_points(other) != a
+
+
+def test_random_sweep_draws_list_values_and_log_ranges():
+    spec = load_batch(sweep({"sex": ["female", "male"], "mk7_ug_per_day": {"min": 1, "max": 1000, "log": True}},
+                            method="random", samples=40))
+    points = sweep_points(spec)
+    assert {p["patient.sex"] for p in points} == {"female", "male"}
+    mk7 = np.array([p["diet.mk7_ug_per_day"] for p in points])
+    assert mk7.min() >= 1 and mk7.max() <= 1000 and np.median(mk7) < 300  # log-uniform, not uniform
+
+
+def test_run_id_depends_on_scenario_seed_and_output():
+    runs = expand_runs(load_batch(sweep({"mk7_ug_per_day": [0, 90]})))
+    assert runs[0].run_id == run_id_for(runs[0].scenario_toml, "daily")
+    assert run_id_for(runs[0].scenario_toml, "summary") != runs[0].run_id
+    again = expand_runs(load_batch(sweep({"mk7_ug_per_day": [0, 90]})))
+    assert [r.run_id for r in again] == [r.run_id for r in runs]
+    assert "seed = " in runs[0].scenario_toml and str(runs[0].seed) in runs[0].scenario_toml
+
+
+def test_cohort_draws_follow_the_stated_distributions():
+    spec = load_batch(cohort(patients=400))
+    patients = cohort_patients(spec)
+    assert patients == cohort_patients(spec)  # seeded from the batch seed
+    age = np.array([p["patient.age_years"] for p in patients])
+    assert age.min() >= 40 and age.max() <= 90 and (age == 40).any()  # clipped
+    female = np.array([p["patient.sex"] == "female" for p in patients])
+    post = np.array([p["patient.postmenopausal"] for p in patients])
+    assert 0.4 < female.mean() < 0.6 and not post[~female].any() and 0.7 < post[female].mean() < 0.9
+    ysm = np.array([p["patient.years_since_menopause"] for p in patients])
+    assert (ysm[~post] == 0).all() and (ysm[post] >= 1).all()
+    assert {p["patient.ckd_stage"] for p in patients} == {0, 1}
+    mk7 = np.array([p["diet.mk7_ug_per_day"] for p in patients])
+    assert (mk7 > 0).all() and 7 < np.median(mk7) < 14
+
+
+def test_parallel_design_randomises_balanced_arms_and_adds_the_supplement():
+    runs = expand_runs(load_batch(cohort(patients=31)))
+    arms = [r.labels["arm"] for r in runs]
+    assert len(runs) == 31 and sorted([arms.count("placebo"), arms.count("mk7_180")]) == [15, 16]
+    assert arms[:10] != ["placebo", "mk7_180"] * 5  # randomised, not alternating
+    for r in runs:
+        own = r.labels["mk7_ug_per_day"]
+        given = r.overrides["diet.mk7_ug_per_day"]
+        assert given == pytest.approx(own + (180 if r.labels["arm"] == "mk7_180" else 0))
+
+
+def test_crossover_design_puts_each_patient_in_every_arm_with_one_seed():
+    runs = expand_runs(load_batch(cohort(patients=5, design="crossover")))
+    assert len(runs) == 10
+    by_patient = {}
+    for r in runs:
+        by_patient.setdefault(r.labels["patient"], []).append(r)
+    for pair in by_patient.values():
+        assert [r.labels["arm"] for r in pair] == ["placebo", "mk7_180"]
+        assert pair[0].seed == pair[1].seed and pair[0].run_id != pair[1].run_id
+
+
+def test_sensitivity_runs_each_distinct_point_once():
+    spec = load_batch({"scenario": "healthy_adult", "seed": 3, "years": 0.1, "set": SMALL, "output": "summary",
+                       "sensitivity": {"method": "morris", "trajectories": 6,
+                                       "parameters": {"mk7_ug_per_day": [0, 360], "k1_half_life_h": [0.5, 3]}}})
+    from calcium_abm.batch.expand import sample_run_ids
+
+    runs = expand_runs(spec)
+    ids = sample_run_ids(spec, runs)
+    assert len(ids) == 18 and set(ids) == {r.run_id for r in runs} and len(runs) <= 18
+    assert all(r.seed == 3 for r in runs)
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"scenario": "healthy_adult"}, "needs exactly one of [sweep], [cohort] or [sensitivity]; it has none"),
+    (sweep({"mk7_ug_per_day": [0]}) | {"cohort": {"patients": 2}}, "it has [sweep], [cohort]"),
+    (sweep({"mk7_ug_per_dya": [0]}), "sweep.parameters.mk7_ug_per_dya: unknown key 'mk7_ug_per_dya' — did you "
+                                     "mean 'mk7_ug_per_day'?"),
+    (sweep({"mk7_ug_per_day": [0, 0]}), "sweep.parameters.mk7_ug_per_day: the value 0 is listed twice"),
+    (sweep({"mk7_ug_per_day": []}), "sweep.parameters.mk7_ug_per_day = [] is not allowed: must list at least one"),
+    (sweep({"mk7_ug_per_day": 5}), "sweep.parameters.mk7_ug_per_day = 5 is not allowed: must be a list of values "
+                                   "or a range"),
+    (sweep({"mk7_ug_per_day": {"min": 5, "max": 1}}), "sweep.parameters.mk7_ug_per_day: max = 1.0 is not allowed: must be more than min = 5.0"),
+    (sweep({"mk7_ug_per_day": {"min": 0, "max": 1}}), "a range in a grid needs steps"),
+    (sweep({"mk7_ug_per_day": [0, 1]}, method="random"), "sweep.samples is missing"),
+    (sweep({"mk7_ug_per_day": [0, -5]}), "run 2 (mk7_ug_per_day = -5.0) is not a valid scenario: "
+                                         "diet.mk7_ug_per_day = -5.0 is not allowed: must be between 0 and 10000"),
+    (sweep({"seed": [1, 2]}), "the seed cannot be swept: use sweep.replicates"),
+    (sweep({"sex": {"min": 0, "max": 1, "steps": 2}}), "patient.sex is not a number"),
+    (sweep({"mk7_ug_per_day": [0]}, replicates=0), "sweep.replicates = 0 is not allowed: must be at least 1"),
+    (sweep({"mk7_ug_per_day": [0]}, method="best"), "sweep.method = \"best\" is not allowed: must be 'grid', "
+                                                    "'random' or 'latin_hypercube'"),
+    (sweep({"mk7_ug_per_day": list(range(1001)), "calcium_mg_per_day": list(range(1001))}),
+     "the batch has 1,002,001 runs, more than the 1,000,000 allowed"),
+    (sweep({"mk7_ug_per_day": [0]}) | {"seed": -1}, "seed = -1 is not allowed: must be at least 0"),
+    (sweep({"mk7_ug_per_day": [0]}) | {"years": float("nan")}, "years = nan is not allowed: must be a finite number"),
+    (sweep({"mk7_ug_per_day": [0]}) | {"set": {"mk7_ug_pr_day": 3}}, "set.mk7_ug_pr_day: unknown key"),
+    (sweep({"mk7_ug_per_day": [0]}) | {"sweeep": {}}, "unknown key 'sweeep' — did you mean 'sweep'?"),
+    (sweep({"mk7_ug_per_day": [0]}) | {"scenario": "nope"}, "scenario = \"nope\" with the batch's settings: "
+                                                            "unknown scenario 'nope'"),
+    (cohort() | {"arms": []}, "a [cohort] batch needs at least one [[arms]] table"),
+    (cohort() | {"arms": [{"name": "a"}, {"name": "a"}]}, "arms: the name \"a\" is used twice"),
+    (cohort() | {"arms": [{"name": "a b"}]}, "arms #1.name: name = \"a b\" is not allowed: use letters"),
+    (cohort() | {"arms": [{"name": "a", "add": {"sex": 1.0}}]}, "arms #1 (a).add.sex: add works on numeric"),
+    (sweep({"mk7_ug_per_day": [0, {}]}), "sweep.parameters.mk7_ug_per_day #2 = a table {...} is not allowed: "
+                                         "a list item must be a number"),
+    (cohort(design="crossover") | {"arms": [{"name": "a"}, {"name": "b"}]}, "would be identical"),
+    (cohort(patients=0), "cohort.patients = 0 is not allowed: must be at least 1"),
+    (cohort(patients=10**6), "cohort.patients = 1000000 is not allowed: must be at most 100000"),
+    (cohort(female_probability=1.5), "cohort.female_probability = 1.5 is not allowed: must be at most 1"),
+    (cohort(ckd_stage_probabilities=[0.5, 0.6, 0, 0, 0, 0]), "they must add up to 1 (they add up to 1.1)"),
+    (cohort(distributions={"age_years": {"distribution": "normal", "mean": 60}}),
+     "cohort.distributions.age_years: a normal distribution needs mean and sd; sd is missing"),
+    (cohort(distributions={"age_years": {"distribution": "gamma"}}),
+     "cohort.distributions.age_years.distribution = \"gamma\" is not allowed: must be 'normal', 'uniform', "
+     "'lognormal' or 'constant'"),
+    (cohort(distributions={"sex": {"distribution": "constant", "value": 1}}),
+     "patient.sex is drawn with cohort.female_probability"),
+    (cohort(distributions={"seed": {"distribution": "constant", "value": 1}}), "simulation.seed cannot be drawn"),
+    (cohort(distributions={"age_years": {"distribution": "normal", "mean": 60, "sd": -1}}),
+     "cohort.distributions.age_years.sd = -1 is not allowed: must be at least 0"),
+    (cohort() | {"analysis": {"control_arm": "drug"}}, "analysis.control_arm = \"drug\" is not allowed: must be "
+                                                       "one of the arms (placebo, mk7_180)"),
+    (cohort() | {"analysis": {"tertiles_of": "calcium_mg_per_day"}}, "must be one of the cohort's distributions"),
+    (cohort() | {"analysis": {"outcomes": {"bmd": "final"}}}, "analysis.outcomes.bmd: not a recorded column"),
+    (cohort() | {"analysis": {"outcomes": {"bmd_change_pct": "last"}}},
+     "analysis.outcomes.bmd_change_pct = \"last\" is not allowed: must be 'final', 'change' or 'pct_change'"),
+    (cohort() | {"analysis": {"severe_calcification": {"column": "score", "above": 1}}},
+     "analysis.severe_calcification.column = \"score\": not a recorded column"),
+    ({"sensitivity": {"method": "sobol", "samples": 100, "parameters": {"mk7_ug_per_day": [0, 1],
+                                                                        "k1_half_life_h": [1, 2]}}},
+     "sensitivity.samples = 100 is not allowed: Sobol sampling needs a power of 2"),
+    ({"sensitivity": {"parameters": {"mk7_ug_per_day": [1, 0], "k1_half_life_h": [1, 2]}}},
+     "sensitivity.parameters.mk7_ug_per_day = [1.0, 0.0] is not allowed: must be [low, high]"),
+    ({"sensitivity": {"parameters": {"mk7_ug_per_day": [0, 1]}}}, "name at least 2 parameters"),
+    ({"sensitivity": {"parameters": {"ckd_stage": [0, 5], "k1_half_life_h": [1, 2]}}},
+     "patient.ckd_stage is not a continuous number"),
+])
+def test_bad_batches_name_the_field_value_and_what_is_allowed(data, message):
+    with pytest.raises(BatchError) as err:
+        expand_runs(load_batch(data))
+    assert message in str(err.value)
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(BatchError, match="batch file not found"):
+        load_batch(tmp_path / "missing.toml")
+    with pytest.raises(BatchError, match="is a directory"):
+        load_batch(tmp_path)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("seed = [", "utf-8")
+    with pytest.raises(BatchError, match=r"bad.toml: is not valid TOML"):
+        load_batch(bad)
+    bad.write_bytes(b"name = \"\xff\"")
+    with pytest.raises(BatchError, match="is not UTF-8 text"):
+        load_batch(bad)
+    with pytest.raises(BatchError, match="more than the 1,048,576 a batch file may be"):
+        parse_batch_toml("#" * (1024 * 1024 + 1))
+
+
+def test_scenario_path_is_relative_to_the_batch_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "mine.toml").write_text('name = "mine"\n[diet]\nmk7_ug_per_day = 42.0\n', "utf-8")
+    (tmp_path / "sub" / "b.toml").write_text(
+        'scenario = "mine.toml"\n[sweep.parameters]\ncalcium_mg_per_day = [800]\n', "utf-8")
+    runs = expand_runs(load_batch(tmp_path / "sub" / "b.toml"))
+    assert "mk7_ug_per_day = 42.0" in runs[0].scenario_toml
+
+
+def test_example_batches_validate():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "examples" / "batches"
+    kinds = {load_batch(p).kind for p in folder.glob("*.toml")}
+    assert kinds == {"sweep", "cohort", "sensitivity"}
+    for path in folder.glob("*.toml"):
+        assert expand_runs(load_batch(path))
