@@ -29,6 +29,7 @@ __all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "execute_run", "run_batch", "s
 MAX_WORKERS = 512
 IN_FLIGHT_PER_WORKER = 2  # queued runs per worker: keeps workers busy, loses little on a kill
 DASK_WORKER_WAIT_S = 60.0
+DASK_CONNECT_TIMEOUT = "15s"
 
 
 class RunFailed(RuntimeError):
@@ -138,7 +139,7 @@ def _connect(scheduler: Any):
         raise BatchError(f"--scheduler {scheduler!r} is not allowed: must be a Dask scheduler address "
                          "such as tcp://10.0.0.5:8786 or 127.0.0.1:8786")
     try:
-        client = Client(address, timeout="15s")
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise BatchError(f"cannot connect to the Dask scheduler at {address}: {exc} "
                          "(start one with `dask scheduler`, see docs/batch.md)") from None

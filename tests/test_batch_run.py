@@ -1,0 +1,220 @@
+"""Running batches: serial == process pool == Dask, kill + resume == uninterrupted, and
+clear errors for bad output directories and options."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from calcium_abm.batch import BatchError, load_manifest, load_results, run_batch
+from calcium_abm.batch.store import RUNS_DIR
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+
+
+def cohort_batch(patients: int = 4, years: float = 0.1, **extra) -> dict:
+    return {"name": "t", "scenario": "healthy_adult", "seed": 5, "years": years, "record_every_days": 3,
+            "set": dict(SMALL),
+            "cohort": {"patients": patients, "female_probability": 0.5,
+                       "distributions": {"mk7_ug_per_day": {"distribution": "lognormal", "median": 8, "sigma": 1}}},
+            "arms": [{"name": "placebo"}, {"name": "mk7_180", "add": {"mk7_ug_per_day": 180}}], **extra}
+
+
+def write_toml(path: Path, years: float, patients: int) -> Path:
+    path.write_text(f"""
+name = "kill_test"
+scenario = "healthy_adult"
+seed = 12
+years = {years}
+record_every_days = 7
+[set]
+bone_grid_width = 16
+bone_grid_height = 16
+vessel_grid_width = 16
+vessel_grid_height = 16
+[cohort]
+patients = {patients}
+design = "crossover"
+[cohort.distributions]
+calcium_mg_per_day = {{ distribution = "normal", mean = 900, sd = 200 }}
+[[arms]]
+name = "placebo"
+[[arms]]
+name = "mk7_180"
+set = {{ mk7_ug_per_day = 180 }}
+""", "utf-8")
+    return path
+
+
+def cli(*args: str, cwd: Path, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    return subprocess.Popen([sys.executable, "-m", "calcium_abm.cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def sorted_results(folder) -> pd.DataFrame:
+    return load_results(folder).sort_values(["run_index", "day"]).reset_index(drop=True)
+
+
+def test_serial_pool_and_dask_give_identical_datasets(tmp_path):
+    from distributed import Client, LocalCluster
+
+    batch = cohort_batch()
+    table = run_batch(batch, tmp_path / "serial", workers=1)
+    assert list(table["status"]) == ["ran"] * 4
+    serial = sorted_results(tmp_path / "serial")
+    assert len(serial) > 4 and serial["run_id"].nunique() == 4
+    run_batch(batch, tmp_path / "pool", workers=2)
+    pdt.assert_frame_equal(serial, sorted_results(tmp_path / "pool"), check_exact=True)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        run_batch(batch, tmp_path / "dask", scheduler=client)
+    pdt.assert_frame_equal(serial, sorted_results(tmp_path / "dask"), check_exact=True)
+
+
+def test_manifest_records_every_run_and_the_package_version(tmp_path):
+    import calcium_abm
+
+    run_batch(cohort_batch(patients=2), tmp_path / "out")
+    manifest = load_manifest(tmp_path / "out")
+    assert manifest["package_version"] == calcium_abm.__version__
+    assert "[diet]" in manifest["base_scenario_toml"] and manifest["created"]
+    assert [r["index"] for r in manifest["runs"]] == [0, 1]
+    run = manifest["runs"][0]
+    assert {"arm", "patient", "mk7_ug_per_day"} <= set(run["labels"]) and run["seed"] >= 0
+    assert "diet.mk7_ug_per_day" in run["overrides"]
+    files = sorted(p.name for p in (tmp_path / "out" / RUNS_DIR).iterdir())
+    assert files == sorted(f"run-{r['run_id']}.parquet" for r in manifest["runs"])  # no temp files left
+
+
+def test_summary_output_is_one_row_per_run(tmp_path):
+    run_batch(cohort_batch(output="summary"), tmp_path / "s")
+    rows = load_results(tmp_path / "s")
+    assert len(rows) == 4 and {"bmd_change_pct_baseline", "bmd_change_pct_final", "days"} <= set(rows.columns)
+    assert (rows["bmd_change_pct_baseline"] == 0).all()
+    run_batch(cohort_batch(), tmp_path / "d")
+    daily = sorted_results(tmp_path / "d")
+    last = daily.groupby("run_index").tail(1).reset_index(drop=True)
+    assert list(rows["calcification_score_final"]) == list(last["calcification_score"])  # same runs
+
+
+def test_killed_batch_resumes_to_the_uninterrupted_dataset(tmp_path):
+    batch = write_toml(tmp_path / "kill.toml", years=0.4, patients=12)  # 24 runs
+    proc = cli("batch", str(batch), "--out", "killed", "--workers", "2", "--quiet", cwd=tmp_path,
+               start_new_session=True)
+    runs_dir = tmp_path / "killed" / RUNS_DIR
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if runs_dir.is_dir() and len(list(runs_dir.glob("run-*.parquet"))) >= 3:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, f"the batch ended before it could be killed: {proc.communicate()}"
+    os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its worker processes
+    proc.wait(timeout=30)
+    finished = len(list(runs_dir.glob("run-*.parquet")))
+    assert 3 <= finished < 24
+    again = cli("batch", str(batch), "--out", "killed", "--workers", "2", "--resume", cwd=tmp_path)
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert f"24 runs in killed ({24 - finished} run now, {finished} already done)" in out
+    assert not list(runs_dir.glob(".*.tmp"))
+    run_batch(batch, tmp_path / "whole", workers=1)
+    pdt.assert_frame_equal(sorted_results(tmp_path / "whole"), sorted_results(tmp_path / "killed"),
+                           check_exact=True)
+
+
+def test_non_empty_directory_needs_resume_and_the_same_batch(tmp_path):
+    out = tmp_path / "out"
+    run_batch(cohort_batch(patients=2), out)
+    with pytest.raises(BatchError, match=r"is not empty \(2 entries, e.g. 'manifest.json'\): use --resume to "
+                                         "finish the batch stored there, or give another directory"):
+        run_batch(cohort_batch(patients=2), out)
+    table = run_batch(cohort_batch(patients=2), out, resume=True)
+    assert list(table["status"]) == ["already done"] * 2
+    with pytest.raises(BatchError, match=r"holds a different batch \('t', 2 runs; this file has 3 runs"):
+        run_batch(cohort_batch(patients=3), out, resume=True)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("x")
+    with pytest.raises(BatchError, match="has no manifest.json, so it is not a batch directory"):
+        run_batch(cohort_batch(patients=2), other, resume=True)
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(BatchError, match="is a file, not a directory"):
+        run_batch(cohort_batch(patients=2), afile)
+
+
+def test_resume_of_a_new_directory_just_runs(tmp_path):
+    table = run_batch(cohort_batch(patients=2), tmp_path / "fresh", resume=True)
+    assert list(table["status"]) == ["ran", "ran"]
+
+
+@pytest.mark.parametrize("workers", [0, -1, 513, 1.5, True])
+def test_bad_worker_counts(tmp_path, workers):
+    with pytest.raises(BatchError, match="--workers .* is not allowed: must be an integer from 1 to 512"):
+        run_batch(cohort_batch(patients=2), tmp_path / "o", workers=workers)
+    assert not (tmp_path / "o").exists()  # nothing written for a bad option
+
+
+def test_bad_scheduler_address(tmp_path, monkeypatch):
+    from calcium_abm.batch import runner
+
+    monkeypatch.setattr(runner, "DASK_CONNECT_TIMEOUT", "2s")
+    with pytest.raises(BatchError, match="--scheduler 'not an address' is not allowed: must be a Dask scheduler"):
+        run_batch(cohort_batch(patients=2), tmp_path / "o", scheduler="not an address")
+    with pytest.raises(BatchError, match="cannot connect to the Dask scheduler at tcp://127.0.0.1:9"):
+        run_batch(cohort_batch(patients=2), tmp_path / "p", scheduler="tcp://127.0.0.1:9")
+
+
+def test_a_failing_run_is_reported_with_its_run(tmp_path, monkeypatch):
+    from calcium_abm.batch import runner
+
+    def broken(scenario):
+        raise FloatingPointError("boom")
+
+    monkeypatch.setattr("calcium_abm.simulation.simulate", broken)
+    with pytest.raises(runner.RunFailed, match=r"run 1 \(id [0-9a-f]{16}\) failed: FloatingPointError: boom"):
+        run_batch(cohort_batch(patients=2), tmp_path / "o")
+
+
+def test_cli_errors_exit_2_without_traceback(tmp_path, monkeypatch, capsys):
+    from calcium_abm.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    batch = write_toml(tmp_path / "b.toml", years=0.05, patients=1)
+    cases = [
+        (["batch", "missing.toml", "--out", "o"], "error: missing.toml: batch file not found"),
+        (["batch", str(batch), "--out", "o", "--workers", "two"], "error: --workers 'two' is not allowed"),
+        (["batch", str(batch), "--out", "o", "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"],
+         "error: --workers and --scheduler cannot be combined"),
+        (["summarize", "nowhere"], "error: 'nowhere' is not a directory"),
+        (["sensitivity", str(batch), "--out", "o"], "has [cohort], not [sensitivity]"),
+    ]
+    for args, message in cases:
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_batch_then_summarize(tmp_path):
+    batch = write_toml(tmp_path / "b.toml", years=0.05, patients=3)
+    proc = cli("batch", str(batch), "--out", "res", "--workers", "1", cwd=tmp_path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "6 runs in res (6 run now, 0 already done)" in out
+    proc = cli("summarize", "res", cwd=tmp_path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "## Trial effects versus the control arm" in out and "design: crossover" in out
+    for name in ("report.md", "by_arm.csv", "effects.csv", "by_arm.png", "effects.png", "time_course.png"):
+        assert (tmp_path / "res" / "summary" / name).stat().st_size > 0
