@@ -141,7 +141,9 @@ def plot_experiment(result: ExperimentResult, path: Path) -> Path:
             ys = np.vstack([column(f, name).to_numpy(dtype=float) for f in frames])
             with warnings.catch_warnings():  # all-NaN columns (ucOC in the knockout) draw nothing
                 warnings.simplefilter("ignore", RuntimeWarning)
-                line, = ax.plot(x, np.nanmean(ys, axis=0), label=arm.label, lw=1.5)
+                control = arm is exp.control and len(exp.arms) > 1
+                line, = ax.plot(x, np.nanmean(ys, axis=0), label=arm.label, lw=1.5,
+                                ls="--" if control else "-", zorder=3 if control else 2)
                 if len(frames) > 1:
                     ax.fill_between(x, np.nanmin(ys, axis=0), np.nanmax(ys, axis=0), color=line.get_color(),
                                     alpha=0.25, lw=0)
@@ -174,11 +176,38 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         f"{seconds:.0f} s). **{counts[PASS]} passed, {counts[FAIL]} failed, "
         f"{counts[NOT_EXPRESSIBLE]} not expressible.**",
         "",
-        "Each calibration row (`science/README.md` §3) is a virtual study: a control arm and intervention "
-        "arm(s) run over the study's duration with the same seeds; each effect is computed per seed the way "
-        "the study reports it and summarised as the mean with a 95 % confidence interval across seeds "
-        "(Student t). A criterion passes when the mean lies inside its band. How rows are mapped onto the "
-        "model, and why the bands are as wide as they are, is stated under each experiment.",
+        "Regenerate this page with `calcium-abm validate --docs` (about 2 minutes on 2 cores); "
+        "`calcium-abm validate --quick` gives a rough check in about 20 s, `--rows 8,9` runs chosen rows, "
+        "`--out DIR` writes the report elsewhere. The exit status is 1 when any criterion fails.",
+        "",
+        "## Method",
+        "",
+        "- **One row, one virtual study.** Each row of the calibration table (`science/README.md` §3) is "
+        "a control arm and one or more intervention arms, run over the study's duration. Rows S1 and S2 "
+        "are the issue's global checks (steady state of the healthy adult; honest structural effects).",
+        "- **One parameter set.** Every arm is a built-in scenario (`scenarios/`) plus the study's "
+        "settings; no experiment sets a model parameter.",
+        "- **Baseline, then intervention.** A run starts at the steady state of its day-0 inputs. An "
+        "intervention (a supplement, a drug) is a `[[schedule]]` entry from study day 1, so every arm "
+        "starts from its pre-study steady state and the intervention acts from the first study day.",
+        "- **Seeds.** Every arm runs with the same seeds (common random numbers: arms differ only by the "
+        "intervention). Each effect is computed per seed from that seed's arms, the way the study reports "
+        "it (percent change versus control or from baseline, time to onset, a level), then summarised as "
+        "the mean with a 95 % confidence interval across seeds (Student t). Plots show the mean and the "
+        "min–max band across seeds; the control arm is dashed.",
+        "- **Verdict.** A criterion passes when the mean lies inside its band. Bands are wider than the "
+        "published means because trials report means with wide SDs; each band's reason is given.",
+        "- **Rodent rows (1, 2, 5).** `patient.species = \"mouse\"` / `\"rat\"` keeps the one parameter set "
+        "and only changes time: one simulated day is one rodent day, in which every rate process "
+        "(pharmacokinetics, cell turnover, MGP turnover, mineral growth) advances `mouse_time_scale` / "
+        "`rat_time_scale` physiological days, from allometric scaling of physiological time with body mass "
+        "(∝ M^0.25; Lindstedt & Calder 1981). Study durations are in rodent days. Doses stay in the "
+        "model's human-equivalent units; the rat warfarin + vitamin K1 protocol is mapped by effect (see "
+        "row 2).",
+        "- **Not expressible.** Findings the model cannot produce (mortality, stiffness, microarchitecture) "
+        "are listed as NOT EXPRESSIBLE with the reason, never dropped.",
+        "",
+        "## Results",
         "",
         "| row | finding | source | expected | band | simulated mean [95 % CI] | status |",
         "|---|---|---|---|---|---|---|",
@@ -192,7 +221,7 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
                      f" | {_md_escape(status)} |")
     for result in results:
         exp = result.experiment
-        lines += ["", f"## Row {exp.row}: {exp.title}", "", f"*Finding:* {exp.finding} ({exp.source}).", ""]
+        lines += ["", f"### Row {exp.row}: {exp.title}", "", f"*Finding:* {exp.finding} ({exp.source}).", ""]
         if not isinstance(exp, Experiment):
             lines += [f"**Not expressible:** {exp.reason}"]
             continue
