@@ -1,0 +1,138 @@
+"""Batch statistics against hand-computed values on tiny hand-made datasets."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calcium_abm.batch import group_statistics, load_batch, mean_ci, relative_risks, run_outcomes, trial_effects
+from calcium_abm.batch.analysis import to_markdown
+
+T_975_DF2 = 4.302652729911275  # Student t quantile, 2 degrees of freedom (tables)
+
+
+def test_mean_ci_is_the_t_interval():
+    ci = mean_ci([1.0, 2.0, 6.0])  # mean 3, sd sqrt(7)
+    assert ci["n"] == 3 and ci["mean"] == pytest.approx(3.0) and ci["sd"] == pytest.approx(math.sqrt(7))
+    half = T_975_DF2 * math.sqrt(7) / math.sqrt(3)
+    assert ci["ci_low"] == pytest.approx(3 - half) and ci["ci_high"] == pytest.approx(3 + half)
+    assert math.isnan(mean_ci([5.0])["ci_low"]) and mean_ci([2.0, 2.0])["ci_high"] == 2.0
+    assert mean_ci([1.0, np.nan, 3.0])["n"] == 2
+
+
+def spec():
+    return load_batch({"scenario": "healthy_adult",
+                       "cohort": {"patients": 4, "distributions": {"mk7_ug_per_day":
+                                                                   {"distribution": "uniform", "min": 0, "max": 9}}},
+                       "arms": [{"name": "placebo"}, {"name": "mk7", "set": {"mk7_ug_per_day": 180}}],
+                       "analysis": {"outcomes": {"bmd_change_pct": "final", "dp_ucmgp_pmol_l": "pct_change",
+                                                 "calcification_score": "change"},
+                                    "severe_calcification": {"column": "calcification_score", "above": 100},
+                                    "tertiles_of": "mk7_ug_per_day"}})
+
+
+def daily_dataset() -> pd.DataFrame:
+    """Two runs, three recorded days each, written out by hand."""
+    rows = []
+    for run, arm, patient, bmd, ucmgp, score in [
+        (0, "placebo", 0, [0.0, -1.0, -2.0], [400.0, 420.0, 500.0], [1.0, 50.0, 150.0]),
+        (1, "mk7", 1, [0.0, 0.5, 1.0], [300.0, 250.0, 150.0], [2.0, 3.0, 4.0]),
+    ]:
+        for day in range(3):
+            rows.append({"run_index": run, "run_id": f"r{run}", "seed": 1, "arm": arm, "patient": patient,
+                         "mk7_ug_per_day": 5.0, "day": day * 10, "years": day * 10 / 365,
+                         "bmd_change_pct": bmd[day], "dp_ucmgp_pmol_l": ucmgp[day], "calcification_score": score[day]})
+    return pd.DataFrame(rows).sample(frac=1, random_state=3)  # order must not matter
+
+
+def test_run_outcomes_from_first_and_last_recorded_day():
+    per_run = run_outcomes(daily_dataset(), spec(), output="daily")
+    assert list(per_run["arm"]) == ["placebo", "mk7"]
+    assert list(per_run["bmd_change_pct"]) == [-2.0, 1.0]
+    assert list(per_run["dp_ucmgp_pmol_l_pct_change"]) == pytest.approx([25.0, -50.0])
+    assert list(per_run["calcification_score_change"]) == [149.0, 2.0]
+    assert list(per_run["severe_calcification"]) == [True, False]  # final score > 100
+
+
+def per_run_table() -> pd.DataFrame:
+    return pd.DataFrame({"arm": ["placebo"] * 3 + ["mk7"] * 3, "patient": [0, 1, 2, 0, 1, 2],
+                         "y": [1.0, 2.0, 6.0, 2.0, 4.0, 9.0]})
+
+
+def test_group_statistics_per_arm():
+    table = group_statistics(per_run_table(), ["arm"], ["y"]).set_index("arm")
+    assert table.loc["placebo", "mean"] == pytest.approx(3.0) and table.loc["mk7", "mean"] == pytest.approx(5.0)
+    assert table.loc["mk7", "sd"] == pytest.approx(math.sqrt(13.0))
+
+
+def test_parallel_effect_is_welch():
+    eff = trial_effects(per_run_table(), ["y"], "placebo", "parallel").iloc[0]
+    # Welch by hand: var 7 and 13, n 3 each -> se^2 = 20/3; df = (20/3)^2 / ((7/3)^2/2 + (13/3)^2/2)
+    se = math.sqrt(20 / 3)
+    df = (20 / 3) ** 2 / ((7 / 3) ** 2 / 2 + (13 / 3) ** 2 / 2)
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, df) * se
+    assert eff["difference"] == pytest.approx(2.0)
+    assert eff["ci_low"] == pytest.approx(2 - half) and eff["ci_high"] == pytest.approx(2 + half)
+    assert eff["p_value"] == pytest.approx(stats.ttest_ind([2, 4, 9], [1, 2, 6], equal_var=False).pvalue)
+
+
+def test_crossover_effect_is_paired():
+    eff = trial_effects(per_run_table(), ["y"], "placebo", "crossover").iloc[0]
+    # per-patient differences 1, 2, 3: mean 2, sd 1
+    half = T_975_DF2 * 1 / math.sqrt(3)
+    assert eff["difference"] == pytest.approx(2.0)
+    assert eff["ci_low"] == pytest.approx(2 - half) and eff["ci_high"] == pytest.approx(2 + half)
+    assert eff["n_arm"] == 3
+
+
+def test_relative_risk_by_tertile_and_versus_control():
+    frame = pd.DataFrame({
+        "arm": ["placebo"] * 6 + ["mk7"] * 6,
+        "intake": [1, 2, 3, 4, 5, 6] * 2,
+        "severe": [True, True, True, False, False, False, True, False, False, False, False, False],
+    })
+    rr = relative_risks(frame, "severe", "intake", control="placebo")
+    placebo = rr[(rr["arm"] == "placebo") & (rr["tertile"] != "all")].set_index("tertile")
+    assert list(placebo["n"]) == [2, 2, 2] and list(placebo["events"]) == [2, 1, 0]
+    # T2 vs T1: (1/2) / (2/2) = 0.5; Katz SE = sqrt(1/1 - 1/2 + 1/2 - 1/2)
+    t2 = placebo.loc["T2"]
+    assert t2["relative_risk"] == pytest.approx(0.5) and not t2["zero_cell_corrected"]
+    se = math.sqrt(1 / 1 - 1 / 2 + 1 / 2 - 1 / 2)
+    assert t2["ci_low"] == pytest.approx(0.5 * math.exp(-1.959963984540054 * se))
+    # T3 has no events: Haldane +0.5 -> (0.5/3) / (2.5/3)
+    assert placebo.loc["T3 (highest)", "relative_risk"] == pytest.approx(0.2)
+    assert placebo.loc["T3 (highest)", "zero_cell_corrected"]
+    overall = rr[rr["tertile"] == "all"].set_index("arm")
+    assert list(overall.index) == ["mk7"]  # the control is not compared with itself
+    assert overall.loc["mk7", "relative_risk"] == pytest.approx((1 / 6) / (3 / 6))
+    assert overall.loc["mk7", "reference"] == "arm placebo"
+
+
+def test_markdown_table():
+    text = to_markdown(pd.DataFrame({"a": ["x|y"], "b": [1.23456789], "c": [np.nan]}))
+    assert text.splitlines() == ["| a | b | c |", "|---|---|---|", "| x\\|y | 1.235 |  |"]
+
+
+def test_summarize_a_sweep_writes_tables_and_plots(tmp_path):
+    from calcium_abm.batch import run_batch, summarize
+
+    batch = {"name": "sw", "scenario": "healthy_adult", "years": 0.05, "output": "summary",
+             "set": {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16},
+             "sweep": {"replicates": 2, "parameters": {"mk7_ug_per_day": [0, 360]}}}
+    run_batch(batch, tmp_path / "sw")
+    tables = summarize(tmp_path / "sw", tmp_path / "report")
+    by_point = tables["by_point"]
+    assert len(by_point) == 2 * 3 and set(by_point["n"]) == {2}
+    per_run = tables["per_run"]
+    for (point, outcome), row in by_point.set_index(["point", "outcome"]).iterrows():
+        values = per_run.loc[per_run["point"] == point, outcome]
+        assert row["mean"] == pytest.approx(values.mean())
+    ucmgp = per_run.groupby("mk7_ug_per_day")["dp_ucmgp_pmol_l_final"].mean()
+    assert ucmgp.loc[360.0] < ucmgp.loc[0.0]  # MK-7 lowers dp-ucMGP
+    for name in ("report.md", "by_point.csv", "per_run.csv", "by_point.png"):
+        assert (tmp_path / "report" / name).stat().st_size > 0
