@@ -181,6 +181,24 @@ def test_run_validation_and_report_on_a_tiny_run(tmp_path):
     assert not list(tmp_path.rglob("*.tmp"))  # atomic writes leave no temporary files
 
 
+def test_a_crashing_run_fails_its_experiment_and_the_rest_still_run(monkeypatch):
+    from calcium_abm.validation import runner
+
+    real = runner._simulate_task
+
+    def flaky(scenario):
+        if "T1" in scenario.name and scenario.state_at(5).diet.mk7_ug_per_day > 100:
+            raise FloatingPointError("blew up")
+        return real(scenario)
+
+    monkeypatch.setattr(runner, "_simulate_task", flaky)
+    broken, fine = run_validation([tiny_experiment(-100, 0, "T1"), tiny_experiment(-100, 0, "T2")], seeds=2,
+                                  workers=1)
+    assert broken.failed and "blew up" in broken.criteria[0].error and len(broken.run_errors) == 2
+    assert fine.passed
+    assert "run failed" in format_table([broken, fine])
+
+
 @pytest.fixture
 def only_tiny(monkeypatch):
     """Replace the experiment list with test-only experiments (bands set per test)."""

@@ -63,6 +63,7 @@ class ExperimentResult:
     seeds: tuple[int, ...] = ()
     grid: int = 0
     seconds: float = 0.0
+    run_errors: list[str] = field(default_factory=list)  # simulations that raised
 
     @property
     def expressible(self) -> bool:
@@ -157,32 +158,40 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
     started = time.perf_counter()
     total = len(tasks)
 
-    def store(task, frame: pd.DataFrame, done: int) -> None:
+    def store(task, get_frame: Callable[[], pd.DataFrame], done: int) -> None:
         index, label, s_index, scenario = task
-        results[index].runs[label][s_index] = frame
+        try:
+            results[index].runs[label][s_index] = get_frame()
+        except Exception as exc:  # a crashing run fails its experiment, not the whole validation
+            results[index].run_errors.append(f"{label}, seed {seed_list[s_index]}: {type(exc).__name__}: {exc}")
         if progress:
             progress(done, total, scenario.name)
 
     if workers <= 1 or total <= 1:
         for done, task in enumerate(tasks, 1):
-            store(task, _simulate_task(task[3]), done)
+            store(task, lambda: _simulate_task(task[3]), done)
     else:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {pool.submit(_simulate_task, task[3]): task for task in tasks}
             try:
                 for done, future in enumerate(as_completed(futures), 1):
-                    store(futures[future], future.result(), done)
-            except BaseException:
-                for future in futures:
-                    future.cancel()
+                    store(futures[future], future.result, done)
+            except BaseException:  # Ctrl-C: drop what has not started
+                pool.shutdown(wait=False, cancel_futures=True)
                 raise
     elapsed = time.perf_counter() - started
     for result in results:
         exp = result.experiment
         if not isinstance(exp, Experiment):
             continue
-        runs_by_seed = [{label: frames[i] for label, frames in result.runs.items()} for i in range(len(seed_list))]
-        result.criteria = [evaluate(c, runs_by_seed) for c in exp.criteria]
+        if result.run_errors:
+            message = "run failed: " + result.run_errors[0]
+            result.criteria = [CriterionResult(c, (), math.nan, math.nan, math.nan, error=message)
+                               for c in exp.criteria]
+        else:
+            runs_by_seed = [{label: frames[i] for label, frames in result.runs.items()}
+                            for i in range(len(seed_list))]
+            result.criteria = [evaluate(c, runs_by_seed) for c in exp.criteria]
         result.seconds = elapsed
     return results
