@@ -1,0 +1,124 @@
+"""One browser tab's simulations: models, their pictures and their recorded series.
+
+Every tab builds its own :class:`SimulationRun` objects (inside the page component, never
+at module level), so tabs never share a model. A run is advanced by the play loop's
+worker thread and read by downloads in the UI thread; a lock keeps the two apart.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from typing import Mapping
+
+import pandas as pd
+
+from calcium_abm import CalciumParadoxModel, Scenario, results_frame
+from calcium_abm.render import render_tissues_png
+
+from calcium_dashboard.settings import DashboardSettings, side_label, side_scenario
+
+#: points per chart line sent to the browser; more adds bytes per frame, not detail
+MAX_CHART_POINTS = 400
+DAYS_PER_YEAR = 365
+
+
+@dataclass(frozen=True)
+class RunFrame:
+    """What one side shows at one moment."""
+
+    label: str
+    day: int
+    days_total: int
+    bone_png: bytes
+    vessel_png: bytes
+    series: dict[str, tuple[list[float], list[float | None]]]  # column -> (years, values)
+
+
+class SimulationRun:
+    """A model for one side of the dashboard, with its label."""
+
+    def __init__(self, label: str, scenario: Scenario, seed: int):
+        self.label = label
+        self.seed = seed
+        self.model = CalciumParadoxModel(scenario, rng=seed)
+        self._lock = threading.Lock()
+
+    @property
+    def day(self) -> int:
+        return self.model.day
+
+    @property
+    def days_total(self) -> int:
+        return self.model.days_total
+
+    @property
+    def finished(self) -> bool:
+        return not self.model.running
+
+    def advance(self, days: int) -> int:
+        """Step up to ``days`` days (fewer at the end of the run); the days stepped."""
+        done = 0
+        with self._lock:
+            while done < days and self.model.running:
+                self.model.step()
+                done += 1
+        return done
+
+    def frame(self, columns: tuple[str, ...]) -> RunFrame:
+        """Pictures of both tissues and the recorded ``columns`` so far (thinned)."""
+        with self._lock:
+            snapshot = self.model.tissue_snapshot()
+            data = self.model.datacollector.model_vars
+            days = data["day"]
+            stride = max(1, math.ceil(len(days) / MAX_CHART_POINTS))
+            idx = list(range(0, len(days), stride))
+            if idx[-1] != len(days) - 1:
+                idx.append(len(days) - 1)  # always end at today
+            years = [round(days[i] / DAYS_PER_YEAR, 4) for i in idx]
+            series = {c: (years, [_finite(data[c][i]) for i in idx]) for c in columns}
+            day, total = self.model.day, self.model.days_total
+        bone, vessel = render_tissues_png(snapshot)
+        return RunFrame(self.label, day, total, bone, vessel, series)
+
+    def results(self) -> pd.DataFrame:
+        """Every recorded column so far (the CSV export)."""
+        with self._lock:
+            return results_frame(self.model)
+
+
+def _finite(x: float) -> float | None:
+    """JSON has no NaN: gaps (e.g. %ucOC in the osteocalcin knockout) become null."""
+    x = float(x)
+    return round(x, 6) if math.isfinite(x) else None
+
+
+def build_runs(settings: DashboardSettings, uploads: Mapping[str, Scenario] | None = None
+               ) -> list[SimulationRun]:
+    """The runs for ``settings``: scenario A (and B in compare mode) with one seed.
+
+    Raises ScenarioError if a scenario or slider value does not validate.
+    """
+    scenarios = [side_scenario(side, uploads) for side in settings.sides]
+    seed = settings.seed if settings.seed is not None else scenarios[0].simulation.seed
+    labels = [side_label(side) for side in settings.sides]
+    if len(labels) == 2 and labels[0] == labels[1]:
+        labels = [f"A: {labels[0]}", f"B: {labels[1]}"]
+    return [SimulationRun(label, scenario, seed) for label, scenario in zip(labels, scenarios)]
+
+
+def combined_csv(runs: list[SimulationRun]) -> bytes:
+    """All runs' recorded rows as CSV; a ``scenario`` column tells the runs apart."""
+    frames = []
+    for run in runs:
+        frame = run.results()
+        frame.insert(0, "scenario", run.label)
+        frame.insert(1, "seed", run.seed)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True).to_csv(index=False).encode("utf-8")
+
+
+def date_text(day: int) -> str:
+    """The simulated date as shown on screen: ``Day 365 · year 1.0``."""
+    return f"Day {day} · year {day / DAYS_PER_YEAR:.1f}"

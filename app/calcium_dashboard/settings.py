@@ -1,0 +1,262 @@
+"""What the dashboard lets a user change, and how it travels in a shareable link.
+
+A :class:`DashboardSettings` is everything a link carries: scenario A, optionally
+scenario B (compare mode), the slider values that differ from each scenario, the seed
+and the speed. It is plain, frozen data so that Solara can compare it cheaply and the
+model is rebuilt only when it really changes.
+
+Link format (query string)::
+
+    ?scenario=k2_deficiency&compare=healthy_adult&b.mk7_ug_per_day=180&seed=42&speed=7
+
+Slider keys are the model's flat setting names; ``b.`` prefixes scenario B's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlencode
+
+from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenario
+
+UPLOAD_PREFIX = "uploaded: "
+DEFAULT_SCENARIO = "healthy_adult"
+#: simulated days per frame offered by the speed control (7 = one week per frame)
+SPEEDS_DAYS_PER_FRAME = (1, 7, 14, 30, 91, 365)
+DEFAULT_DAYS_PER_FRAME = 7
+MK7_SUPPLEMENT_UG_PER_DAY = 180.0  # the classic MK-7 trial dose (Knapen 2013/2015)
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One slider or switch: a flat model setting with its label, unit and range."""
+
+    key: str
+    section: str
+    label: str
+    unit: str
+    kind: str  # "float", "int" or "bool"
+    minimum: float = 0.0
+    maximum: float = 1.0
+    step: float = 1.0
+
+    def scenario_value(self, scenario: Scenario) -> Any:
+        """This knob's value in ``scenario`` (its base settings, day 0)."""
+        return getattr(getattr(scenario, self.section), self.key)
+
+    def parse(self, text: str) -> Any:
+        """A value from a link; raises ValueError with a clear message."""
+        text = text.strip()
+        if self.kind == "bool":
+            if text.lower() in ("1", "true", "yes", "on"):
+                return True
+            if text.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"{self.key} = {text!r} is not allowed: must be true or false")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{self.key} = {text!r} is not allowed: must be a number ({self.unit})") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{self.key} = {text!r} is not allowed: must be a finite number ({self.unit})")
+        if self.kind == "int":
+            if not value.is_integer():
+                raise ValueError(f"{self.key} = {text!r} is not allowed: must be a whole number")
+            return int(value)
+        return value
+
+
+KNOBS: tuple[Knob, ...] = (
+    Knob("vitamin_k1_ug_per_day", "diet", "Vitamin K1 (phylloquinone)", "µg/day", "float", 0, 1000, 10),
+    Knob("mk7_ug_per_day", "diet", "Vitamin K2 as MK-7", "µg/day", "float", 0, 500, 5),
+    Knob("mk4_ug_per_day", "diet", "Vitamin K2 as MK-4", "µg/day", "float", 0, 1500, 5),
+    Knob("calcium_mg_per_day", "diet", "Calcium intake", "mg/day", "float", 0, 3000, 50),
+    Knob("warfarin_mg_per_day", "drugs", "Warfarin", "mg/day", "float", 0, 15, 0.5),
+    Knob("ckd_stage", "patient", "Chronic kidney disease stage", "0 = healthy kidneys", "int", 0, 5, 1),
+    Knob("postmenopausal", "patient", "Postmenopausal woman", "", "bool"),
+    Knob("mgp_knockout", "genetics", "MGP knockout", "", "bool"),
+    Knob("osteocalcin_knockout", "genetics", "Osteocalcin knockout", "", "bool"),
+)
+KNOBS_BY_KEY = {k.key: k for k in KNOBS}
+
+
+@dataclass(frozen=True)
+class SideSettings:
+    """One simulated side: a scenario and the slider values that differ from it."""
+
+    scenario: str = DEFAULT_SCENARIO
+    changes: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def changed(self) -> dict[str, Any]:
+        return dict(self.changes)
+
+    def with_change(self, key: str, value: Any, scenario: Scenario) -> SideSettings:
+        """These settings with one knob set; values equal to the scenario's are dropped."""
+        changes = self.changed
+        if value == KNOBS_BY_KEY[key].scenario_value(scenario):
+            changes.pop(key, None)
+        else:
+            changes[key] = value
+        return replace(self, changes=tuple(sorted(changes.items())))
+
+    def model_settings(self) -> dict[str, Any]:
+        """Flat settings for ``CalciumParadoxModel(..., **settings)``."""
+        out = self.changed
+        if out.get("postmenopausal"):
+            out["sex"] = "female"  # only a woman can be postmenopausal
+        return out
+
+
+@dataclass(frozen=True)
+class DashboardSettings:
+    """Everything a shareable link carries."""
+
+    a: SideSettings = field(default_factory=SideSettings)
+    b: SideSettings | None = None  # compare mode when set
+    seed: int | None = None  # None: each scenario's own simulation.seed (A's, shared by B)
+    days_per_frame: int = DEFAULT_DAYS_PER_FRAME
+
+    @property
+    def sides(self) -> tuple[SideSettings, ...]:
+        return (self.a,) if self.b is None else (self.a, self.b)
+
+    def to_query(self) -> str:
+        """The URL query string (without ``?``) that restores these settings."""
+        pairs: list[tuple[str, str]] = [("scenario", self.a.scenario)]
+        pairs += [(k, _text(v)) for k, v in self.a.changes]
+        if self.b is not None:
+            pairs.append(("compare", self.b.scenario))
+            pairs += [(f"b.{k}", _text(v)) for k, v in self.b.changes]
+        if self.seed is not None:
+            pairs.append(("seed", str(self.seed)))
+        if self.days_per_frame != DEFAULT_DAYS_PER_FRAME:
+            pairs.append(("speed", str(self.days_per_frame)))
+        return urlencode(pairs)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def scenario_choices(uploads: Mapping[str, Scenario] | None = None) -> list[str]:
+    """Names for the scenario picker: every built-in, then this tab's uploads."""
+    return [*builtin_scenarios(), *(UPLOAD_PREFIX + name for name in (uploads or {}))]
+
+
+def resolve_scenario(choice: str, uploads: Mapping[str, Scenario] | None = None) -> Scenario:
+    """The validated scenario behind a picker choice (raises ScenarioError)."""
+    if choice.startswith(UPLOAD_PREFIX):
+        name = choice[len(UPLOAD_PREFIX):]
+        if uploads and name in uploads:
+            return uploads[name]
+        raise ScenarioError(f"scenario '{choice}' was uploaded in another browser tab: upload the file again here")
+    if choice not in builtin_scenarios():
+        # never treat a link's text as a file path
+        names = ", ".join(builtin_scenarios())
+        raise ScenarioError(f"unknown scenario '{choice}': built-in scenarios are {names}")
+    return load_scenario(choice)
+
+
+def side_scenario(side: SideSettings, uploads: Mapping[str, Scenario] | None = None) -> Scenario:
+    """The scenario of one side with its slider values applied (raises ScenarioError)."""
+    base = resolve_scenario(side.scenario, uploads)
+    settings = side.model_settings()
+    return base.with_overrides(settings) if settings else base
+
+
+def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> str:
+    """A short human label: ``k2_deficiency + MK-7 180 µg/day``."""
+    parts = []
+    for key, value in side.changes:
+        knob = knobs[key]
+        if knob.kind == "bool":
+            parts.append(knob.label if value else f"no {knob.label.lower()}")
+        elif knob.kind == "int":
+            parts.append(f"{knob.label} {value}")
+        else:
+            parts.append(f"{knob.label.split(' as ')[-1]} {_text(value)} {knob.unit}")
+    return side.scenario.removeprefix(UPLOAD_PREFIX) + (" + " + ", ".join(parts) if parts else "")
+
+
+def lecture_demo() -> DashboardSettings:
+    """Low vitamin K2 against an MK-7 supplement, same seed: the lecture demo.
+
+    Uses a built-in MK-7 supplement scenario when the library has one, otherwise the
+    healthy adult with MK-7 at 180 µg/day.
+    """
+    names = builtin_scenarios()
+    low = "k2_deficiency" if "k2_deficiency" in names else DEFAULT_SCENARIO
+    supplement = next((n for n in names if "mk7" in n.lower() and "supplement" in n.lower()), None)
+    if supplement is not None:
+        b = SideSettings(supplement)
+    else:
+        b = SideSettings(DEFAULT_SCENARIO, (("mk7_ug_per_day", MK7_SUPPLEMENT_UG_PER_DAY),))
+    return DashboardSettings(a=SideSettings(low), b=b)
+
+
+def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | None = None
+                        ) -> tuple[DashboardSettings, list[str]]:
+    """Settings from a link's query string, and a message for each part that was ignored.
+
+    A link never breaks the page: unknown keys, unknown scenarios and invalid values are
+    reported and left at their defaults.
+    """
+    problems: list[str] = []
+    values: dict[str, str] = {}
+    for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True):
+        values[key] = value
+    if not values:
+        return DashboardSettings(), problems
+
+    def side(name_key: str, prefix: str) -> SideSettings | None:
+        name = values.pop(name_key, None)
+        if name is None:
+            return None
+        try:
+            scenario = resolve_scenario(name, uploads)
+        except ScenarioError as exc:
+            problems.append(f"link: {exc}")
+            name, scenario = DEFAULT_SCENARIO, load_scenario(DEFAULT_SCENARIO)
+        result = SideSettings(name)
+        for key in [k for k in values if k.startswith(prefix) and k[len(prefix):] in KNOBS_BY_KEY]:
+            if prefix == "" and key.startswith("b."):
+                continue
+            knob = KNOBS_BY_KEY[key[len(prefix):]]
+            raw = values.pop(key)
+            try:
+                value = knob.parse(raw)
+                candidate = result.with_change(knob.key, value, scenario)
+                side_scenario(candidate, uploads)  # validates the value against the model's limits
+            except (ValueError, ScenarioError) as exc:
+                problems.append(f"link: {prefix}{exc}" if isinstance(exc, ValueError) else f"link: {exc}")
+                continue
+            result = candidate
+        return result
+
+    a = side("scenario", "") or SideSettings()
+    b = side("compare", "b.")
+    seed = None
+    if "seed" in values:
+        raw = values.pop("seed")
+        if raw.strip().isdigit():
+            seed = int(raw)
+        else:
+            problems.append(f"link: seed = {raw!r} is not allowed: must be a whole number, 0 or more")
+    days_per_frame = DEFAULT_DAYS_PER_FRAME
+    if "speed" in values:
+        raw = values.pop("speed")
+        if raw.strip().isdigit() and int(raw) in SPEEDS_DAYS_PER_FRAME:
+            days_per_frame = int(raw)
+        else:
+            allowed = ", ".join(map(str, SPEEDS_DAYS_PER_FRAME))
+            problems.append(f"link: speed = {raw!r} is not allowed: must be one of {allowed} (days per frame)")
+    for key in values:
+        problems.append(f"link: unknown setting '{key}' was ignored")
+    return DashboardSettings(a=a, b=b, seed=seed, days_per_frame=days_per_frame), problems

@@ -1,0 +1,78 @@
+"""``calcium-abm dashboard``: start the Solara dashboard (``app/app.py``) in a browser.
+
+Runs ``solara run app/app.py --production`` bound to 127.0.0.1 unless ``--host`` says
+otherwise, with Solara's telemetry switched off (the machine may be offline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+from calcium_abm.errors import UserInputError
+
+NAME = "dashboard"
+HELP = "Start the interactive dashboard (Solara) at http://127.0.0.1:8765"
+
+
+def app_path() -> Path:
+    """The dashboard's entry point, ``app/app.py`` next to the package in the repository."""
+    import calcium_abm
+
+    return Path(calcium_abm.__file__).resolve().parent.parent / "app" / "app.py"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only; "
+                             "0.0.0.0 lets a classroom reach it)")
+    parser.add_argument("--port", default="8765", help="port to listen on (default 8765)")
+    parser.add_argument("--scenario", metavar="NAME",
+                        help="built-in scenario to open first (default healthy_adult)")
+    parser.add_argument("--no-open", action="store_true", help="do not open a web browser")
+
+
+def solara_command(args: argparse.Namespace) -> list[str]:
+    """The ``solara run`` command line for ``args`` (validated)."""
+    try:
+        port = int(str(args.port))
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise UserInputError(f"--port {args.port} is not allowed: must be a whole number from 1 to 65535")
+    if not str(args.host).strip():
+        raise UserInputError("--host '' is not allowed: give an address such as 127.0.0.1")
+    app = app_path()
+    if not app.is_file():
+        raise UserInputError(f"the dashboard app is missing: {app} not found (run from a source checkout)")
+    cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", str(args.host), "--port", str(port),
+           "--production"]
+    if args.no_open:
+        cmd.append("--no-open")
+    return cmd
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.scenario is not None:
+        from calcium_abm.scenario import builtin_scenarios
+
+        names = builtin_scenarios()
+        if args.scenario not in names:
+            raise UserInputError(f"--scenario {args.scenario} is not allowed: built-in scenarios are "
+                                 f"{', '.join(names)} (load your own file from the dashboard)")
+    cmd = solara_command(args)
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    if args.scenario:
+        # Solara opens "/"; the scenario travels the way a shared link does
+        env["CALCIUM_ABM_DASHBOARD_QUERY"] = urlencode({"scenario": args.scenario})
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    query = f"/?{env['CALCIUM_ABM_DASHBOARD_QUERY']}" if args.scenario else "/"
+    print(f"calcium-abm dashboard: http://{host}:{int(args.port)}{query}  (Ctrl-C stops it)", file=sys.stderr)
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 130
