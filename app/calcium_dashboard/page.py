@@ -14,7 +14,6 @@ import os
 import threading
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, Callable
 
 import reacton.ipyvuetify as rv
@@ -25,7 +24,7 @@ from solara.components.echarts import EchartsWidget
 
 from calcium_abm import ScenarioError
 from calcium_abm.render import BONE_LEGEND, VESSEL_LEGEND, VESSEL_MINERAL_FULL_SCALE, css_gradient
-from calcium_abm.scenario import MAX_SCENARIO_BYTES, builtin_scenarios, parse_scenario_toml
+from calcium_abm.scenario import MAX_SCENARIO_BYTES, builtin_scenarios
 
 from calcium_dashboard.charts import CHART_COLUMNS, CHARTS, Chart, chart_png, echarts_option
 from calcium_dashboard.session import RunFrame, SimulationRun, build_runs, combined_csv, date_text
@@ -43,6 +42,7 @@ from calcium_dashboard.settings import (
     side_scenario,
 )
 from calcium_dashboard.texts import EXPLANATIONS
+from calcium_dashboard.upload import ScenarioFileInput, scenario_from_upload
 
 #: upper bound on frames per second pushed to the browser: faster only queues messages
 MAX_FRAMES_PER_S = 25.0
@@ -55,8 +55,8 @@ CSS = """
 .ca-date { font-size: 34px; font-weight: 700; line-height: 1.2; }
 .ca-label { font-size: 20px; font-weight: 600; margin: 4px 0; }
 .ca-tissue img, img.ca-tissue { width: 100%; max-width: 520px; image-rendering: pixelated; border-radius: 4px; }
-.ca-explain { font-size: 19px; line-height: 1.45; }
-.ca-explain h3 { font-size: 22px; margin-bottom: 4px; }
+.ca-explain, .ca-explain span { font-size: 20px !important; line-height: 1.45; color: #222; }
+.ca-explain h3 { font-size: 23px !important; margin-bottom: 4px; }
 .ca-legend { font-size: 17px; }
 .ca-swatch { display: inline-block; width: 18px; height: 18px; border-radius: 3px; vertical-align: middle;
              margin-right: 6px; border: 1px solid #0003; }
@@ -170,26 +170,23 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
 
     solara.Text("Load a scenario file (.toml, at most 1 MiB):", style={"font-weight": "600"})
 
-    def on_file(info) -> None:
-        name = str(info.get("name") or "upload.toml")
-        size = int(info.get("size") or 0)
-        if size > MAX_SCENARIO_BYTES:
-            notify(f"{name}: is {size / 1024 / 1024:.1f} MiB, more than the 1 MiB a scenario may be")
-            return
+    def load(name: str, size: int, data: bytes | None) -> None:
         try:
-            data = info["file_obj"].read(MAX_SCENARIO_BYTES + 1)
-            scenario = parse_scenario_toml(data, origin=name, default_name=Path(name).stem[:200] or None)
+            scenario = scenario_from_upload(name, size, data)
         except ScenarioError as exc:
             notify(str(exc))
             return
-        except Exception as exc:  # a broken upload must never take the page down
-            notify(f"{name}: could not be read ({exc})")
-            return
-        uploads.set(tuple((k, sc) for k, sc in dict(uploads.value).items() if k != scenario.name)
-                    + ((scenario.name, scenario),))
+        uploads.set(tuple((k, sc) for k, sc in uploads.value if k != scenario.name) + ((scenario.name, scenario),))
         set_side(which, SideSettings(UPLOAD_PREFIX + scenario.name))
 
-    solara.FileDrop(label="Drop a scenario .toml here (or click)", on_file=on_file, lazy=True)
+    def on_drop(info) -> None:
+        size = int(info.get("size") or 0)
+        # read at most one byte more than allowed: the size check needs no more
+        data = None if size > MAX_SCENARIO_BYTES else info["file_obj"].read(MAX_SCENARIO_BYTES + 1)
+        load(str(info.get("name") or "upload.toml"), size, data)
+
+    ScenarioFileInput.element(on_file=load)
+    solara.FileDrop(label="…or drop a scenario .toml file here", on_file=on_drop, lazy=True)
     ShareLink(s)
 
 
@@ -409,7 +406,14 @@ def Live(runs: list[SimulationRun], playing: solara.Reactive[bool], days_per_fra
     if finished.value:
         solara.Info("End of the simulated period: press Reset to watch again, or change a setting.")
     TissueViews(sink)
+    Legend()
+    with solara.Columns([1, 1]):
+        Explanation("bone")
+        Explanation("vessel")
     Charts(sink)
+    with solara.Columns([1, 1]):
+        Explanation("paradox")
+        Explanation("markers")
 
 
 # ------------------------------------------------------------------------------- page
@@ -468,10 +472,3 @@ def Page():
             Live(runs, playing, settings.value.days_per_frame,
                  lambda dpf: settings.set(replace(settings.value, days_per_frame=int(dpf))), reset
                  ).key(f"live-{id(runs)}")
-        Legend()
-        with solara.Columns([1, 1]):
-            Explanation("bone")
-            Explanation("vessel")
-        with solara.Columns([1, 1]):
-            Explanation("paradox")
-            Explanation("markers")
