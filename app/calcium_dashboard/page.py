@@ -394,11 +394,12 @@ def Live(runs: list[SimulationRun], playing: solara.Reactive[bool], days_per_fra
 
     task = solara.lab.use_task(play_loop, dependencies=[playing.value, days_per_frame], prefer_threaded=True)
 
-    def charts_up_to_date() -> None:
-        if not playing.value:  # paused: the charts must show the same day as the pictures
-            sink.show(sink.latest, charts=True)
+    def refresh() -> None:
+        # A re-render (play/pause, speed) re-applies the elements' first props to the live
+        # widgets; put the latest frame back. This also brings the charts up to date on pause.
+        sink.show(sink.latest, charts=True)
 
-    solara.use_effect(charts_up_to_date, [playing.value])
+    solara.use_effect(refresh, None)
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
         DateLabel(sink)
