@@ -6,12 +6,16 @@ process overview, see ``docs/ODD.md``):
 
 1. schedule: apply timed changes that start or end today;
 2. blood: vitamin K forms and warfarin absorbed and cleared (exact within the day);
-3. carboxylation: liver, vessel wall (per depth) and bone from the tissue vitamin K cycle;
+3. carboxylation: tissue vitamin K follows plasma with a lag; liver, vessel wall (per
+   depth) and bone carboxylation from the tissue vitamin K cycle;
 4. systemic signals: serum Ca/Pi, PTH, calcitriol (start-of-day values);
-5. bone: osteoclast recruitment, resorption, coupling, osteoblast formation;
-6. calcium exchanges: resorption, absorption, mineralisation, vessel deposition and
-   regression, urine, faeces, bone-fluid exchange, each moving mg between two pools;
-7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth;
+5. bone: osteoclast recruitment, resorption, coupling, osteoblast formation; the cortical
+   compartment under the same signals;
+6. calcium exchanges: resorption, absorption, mineralisation (trabecular and cortical),
+   vessel deposition and regression (step 7 is computed here),
+   urine, faeces and bone-fluid exchange, each moving mg between two pools;
+7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth; plasma
+   dp-ucMGP;
 8. agents: births, moves and deaths of cell agents mirror the arrays;
 9. record the day's row.
 
@@ -225,7 +229,12 @@ class CalciumParadoxModel(mesa.Model):
 
     # ------------------------------------------------------------------ daily submodels
     def _vitamin_k_day(self, advance: bool = True) -> None:
-        """Plasma kinetics (if ``advance``) and tissue carboxylation for today."""
+        """Plasma kinetics and tissue carboxylation for today.
+
+        With ``advance`` the plasma moves one day and each tissue's vitamin K follows its
+        plasma supply with the tissue lag; without it (initialisation) tissues start at
+        the steady state of the current plasma.
+        """
         p, b = self.params, self.blood
         warfarin_dose = self.inputs.drugs.warfarin_mg_per_day
         amounts, warfarin, plasma = vitamin_k.advance_plasma(b.vitamin_k_nmol, b.warfarin_mg, self.intake_ug,
@@ -234,19 +243,29 @@ class CalciumParadoxModel(mesa.Model):
             b.vitamin_k_nmol, b.warfarin_mg = amounts, warfarin
         self.plasma = plasma
         self.vkor = vitamin_k.vkor_activity(plasma.warfarin_mean_mg_per_l, p)
-        liver_kh2 = vitamin_k.reduced_vitamin_k(vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0, 1.0), self.vkor,
-                                                p.liver_alternative_reductase_per_h, p)
+        targets = {  # the liver takes every form; extra-hepatic tissues by their uptake weights
+            "liver": vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0, 1.0),
+            "vessel": vitamin_k.tissue_supply_nmol_per_l(plasma, p.vessel_k1_uptake_weight, p.mk7_tissue_uptake_weight),
+            "bone": vitamin_k.tissue_supply_nmol_per_l(plasma, p.bone_k1_uptake_weight, p.mk7_tissue_uptake_weight),
+        }
+        if advance:
+            self.tissue_supply = {t: vitamin_k.tissue_lag_day(self.tissue_supply[t], target, p, self.dt)
+                                  for t, target in targets.items()}
+        else:
+            self.tissue_supply = targets
+        supply = self.tissue_supply
+
+        liver_kh2 = vitamin_k.reduced_vitamin_k(supply["liver"], self.vkor, p.liver_alternative_reductase_per_h, p)
         self.hepatic_carboxylation = float(carboxylation.carboxylated_fraction(
             liver_kh2, p.liver_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["prothrombin"]))
         gain = vitamin_k.kh2_per_supply(self.vkor, p.extrahepatic_alternative_reductase_per_h, p)
-        vessel_supply = vitamin_k.tissue_supply_nmol_per_l(plasma, p.vessel_k1_uptake_weight,
-                                                               p.mk7_tissue_uptake_weight)
-        self.vessel_kh2_by_depth = gain * vessel_supply * self.vessel.vitamin_k_delivery  # shape (1, H)
+        self.vessel_kh2_by_depth = gain * supply["vessel"] * self.vessel.vitamin_k_delivery  # shape (1, H)
         self.mgp_carboxylated_by_depth = carboxylation.carboxylated_fraction(
             self.vessel_kh2_by_depth, p.vessel_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["mgp"])
-        self.bone_vitamin_k_supply = vitamin_k.tissue_supply_nmol_per_l(plasma, p.bone_k1_uptake_weight,
-                                                                     p.mk7_tissue_uptake_weight)
-        self.bone_kh2 = gain * self.bone_vitamin_k_supply
+        self.bone_vitamin_k_supply = supply["bone"]
+        self.bone_kh2 = gain * supply["bone"]
+        self.vessel_grid.vitamin_k_nmol_l.data[:] = self.vessel_kh2_by_depth
+        self.bone_grid.vitamin_k_nmol_l.data.fill(self.bone_kh2)
         self.bone_tissue.osteocalcin_carboxylated_fraction = (
             float("nan") if self.inputs.genetics.osteocalcin_knockout else float(
                 carboxylation.carboxylated_fraction(self.bone_kh2, p.bone_ggcx_half_saturation_nmol_per_l,

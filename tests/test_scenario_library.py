@@ -72,7 +72,8 @@ def test_vitamin_k_scenarios_move_the_blood_markers_the_right_way():
 
 
 def test_high_k1_keeps_liver_carboxylation_at_least_as_high_as_warfarin_alone():
-    rescued, plain = _day0("warfarin_high_k1"), _day0("healthy_adult", warfarin_mg_per_day=10.0)
+    dose = load_scenario("warfarin_high_k1").drugs.warfarin_mg_per_day
+    rescued, plain = _day0("warfarin_high_k1"), _day0("healthy_adult", warfarin_mg_per_day=dose)
     assert rescued.hepatic_carboxylation_fraction >= plain.hepatic_carboxylation_fraction
     assert rescued.vkor_activity_fraction == pytest.approx(plain.vkor_activity_fraction)
 

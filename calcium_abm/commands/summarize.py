@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 NAME = "summarize"
-HELP = "Summarise a batch directory: means with 95 % CIs, trial effects, relative risks, plots."
+HELP = "Summarise a batch directory: means with 95 %% CIs, trial effects, relative risks, plots."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,10 +9,11 @@ cell's steady-state MGP) and a mineral deposit (volume fraction of the patch).
   ``I = c / (c + K)`` with ``c = cMGP + w * ucMGP`` (ucMGP keeps a little activity through
   its phospho-serine motif; Schurgers 2007 JTH).
 * Contractile VSMCs switch to the osteochondrogenic phenotype at a rate raised by phosphate
-  and calcium and by unopposed BMP-2 ``(1 - I)``; they switch back at a rate rising with I.
+  (via PiT-1) and by unopposed BMP-2 ``(1 - I)``; they switch back at a rate rising with I.
+  (Serum calcium acts through the Ca x P product on mineral, not on the switch.)
 * Osteochondrogenic cells shed matrix vesicles that nucleate mineral; deposits grow with
-  the calcium-phosphate product; both are damped by ``1 - I_total`` where systemic
-  inhibitors (fetuin-A, pyrophosphate) add to MGP.
+  the calcium-phosphate product, fastest beside osteochondrogenic cells; both are damped
+  by ``1 - I_total`` where systemic inhibitors (fetuin-A, pyrophosphate) add to MGP.
 * Deposits regress slowly (macrophage / osteoclast-like resorption) when MGP is active.
 * VSMCs die by apoptosis and are replaced by a contractile daughter of a neighbour;
   apoptotic bodies seed mineral (Proudfoot 2000).
@@ -36,21 +37,21 @@ PARAMETERS = declare([
     Parameter("mgp_turnover_per_day", 0.1, "1/day", "assumption: MGP protein half-life in the wall ~1 week",
               "Turnover of MGP in the vessel wall", 1e-4, 10, ("8",)),
     Parameter("osteochondrogenic_mgp_synthesis_factor", 2.0, "-",
-              "[S] MGP is up-regulated in calcifying VSMCs (Shanahan 1999); value assumed",
+              "assumption: value; MGP is up-regulated in calcifying VSMCs ([S] Shanahan 1999)",
               "MGP synthesis of an osteochondrogenic VSMC relative to a contractile one", 0.0, 20),
-    Parameter("ucmgp_relative_inhibition", 0.1, "-",
+    Parameter("ucmgp_relative_inhibition", 0.02, "-",
               "assumption: uncarboxylated MGP keeps some inhibition via its phospho-serine motif (Schurgers 2007 JTH)",
               "Inhibitory potency of ucMGP relative to cMGP", 0.0, 1.0, ("2",)),
-    Parameter("mgp_inhibition_half_saturation", 0.05, "healthy MGP units",
+    Parameter("mgp_inhibition_half_saturation", 0.01, "healthy MGP units",
               "assumption: saturating inhibition (science brief 1.4); calibrated to rows 1, 2, 21",
               "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "2", "21")),
     Parameter("systemic_calcification_inhibition", 0.9, "-",
               "assumption: fetuin-A and pyrophosphate keep serum supersaturation from precipitating (Pasch 2012)",
               "Inhibition of mineral growth by circulating inhibitors", 0.0, 1.0, ("1",)),
-    Parameter("vsmc_switch_per_day", 0.02, "1/day",
+    Parameter("vsmc_switch_per_day", 0.04, "1/day",
               "assumption: osteochondrogenic switch rate with unopposed BMP-2 at normal phosphate",
               "Contractile -> osteochondrogenic switching rate at I = 0", 0.0, 10, ("1", "2")),
-    Parameter("vsmc_switch_back_per_day", 0.01, "1/day", "assumption: slow re-differentiation when MGP is active",
+    Parameter("vsmc_switch_back_per_day", 0.03, "1/day", "assumption: slow re-differentiation when MGP is active",
               "Osteochondrogenic -> contractile switching rate at I = 1", 0.0, 10),
     Parameter("vsmc_switch_phosphate_exponent", 2.0, "-", "assumption: high Pi drives Runx2 via PiT-1 (Leopold 2015)",
               "Sensitivity of the switch to serum phosphate", 0.0, 10),
@@ -59,16 +60,21 @@ PARAMETERS = declare([
     Parameter("apoptotic_body_mineral_seed", 0.002, "patch volume",
               "assumption: apoptotic bodies nucleate calcium phosphate (Proudfoot 2000)",
               "Mineral nucleated by one apoptotic VSMC at zero inhibition", 0.0, 1.0),
-    Parameter("matrix_vesicle_nucleation_per_day", 0.002, "patch volume/day",
+    Parameter("matrix_vesicle_nucleation_per_day", 0.01, "patch volume/day",
               "assumption: calibrated to MGP-knockout and warfarin-rat onset (rows 1, 2)",
               "Mineral nucleated per day by an osteochondrogenic VSMC at zero inhibition", 0.0, 1.0, ("1", "2")),
-    Parameter("mineral_growth_per_day", 0.05, "1/day",
+    Parameter("mineral_growth_per_day", 0.3, "1/day",
               "assumption: calibrated to rows 1, 2 (radiographic calcification by 5 weeks in rats)",
               "Relative growth rate of an existing deposit at zero inhibition", 0.0, 10, ("1", "2")),
+    Parameter("contractile_growth_fraction", 0.1, "-",
+              "assumption: deposits grow mainly where cells are osteochondrogenic (matrix vesicles, alkaline "
+              "phosphatase; Leopold 2015); growth beside contractile cells is slower",
+              "Growth of a deposit beside a contractile VSMC relative to beside an osteochondrogenic one",
+              0.0, 1.0, ("2",)),
     Parameter("calcium_phosphate_product_exponent", 2.0, "-",
               "assumption: growth rises with supersaturation (Ca x P; KDOQI 55 mg2/dL2 target)",
               "Sensitivity of nucleation and growth to the Ca x P product", 0.0, 10),
-    Parameter("mineral_regression_per_day", 0.0005, "1/day",
+    Parameter("mineral_regression_per_day", 0.0002, "1/day",
               "assumption: slow partial regression once inhibition returns (Millan 2021; animal data)",
               "Resorption rate of a deposit at full MGP inhibition", 0.0, 1.0),
 ])
@@ -155,7 +161,10 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
 
     drive = capxp_rel ** p.calcium_phosphate_product_exponent * dt
     m = wall.mineral
-    growth = (p.matrix_vesicle_nucleation_per_day * osteo + p.mineral_growth_per_day * m) * drive * free
+    # matrix vesicles deposit mineral and existing mineral templates more, both mostly where
+    # the cell is osteochondrogenic
+    growth = ((p.matrix_vesicle_nucleation_per_day + p.mineral_growth_per_day * m)
+              * (p.contractile_growth_fraction + osteo) * drive * free)
     growth += apoptotic * (p.apoptotic_body_mineral_seed * free)
     growth = np.minimum(growth, 1.0 - m)
     need_mg = float(growth.sum()) * wall.mineral_mg_per_unit

@@ -23,7 +23,8 @@ PARAMETERS = declare([
               "Extracellular fluid volume holding blood calcium", 0.01, 100),
     Parameter("reference_serum_calcium_mmol_l", 2.35, "mmol/L", "[V] OpenBoneMin P0 = 32.9 mmol in 14 L",
               "Serum total calcium at which the loops are referenced", 1.0, 4.0),
-    Parameter("ionized_calcium_fraction", 0.5, "-", "[C] ionised 1.1-1.3 / total 2.2-2.6 mmol/L (PMC7276095)",
+    Parameter("ionized_calcium_fraction", 0.5, "-", "[C] ionised 1.1-1.3 / total 2.2-2.6 mmol/L (PMC7276095); a textbook ~40 % would put normal "
+              "ionised calcium below its normal range",
               "Fraction of serum calcium that is ionised", 0.1, 1.0),
     Parameter("exchangeable_bone_calcium_mg", 4008.0, "mg",
               "[V] ~100 mmol immediately exchangeable (OpenBoneMin comments)",

@@ -50,7 +50,7 @@ PARAMETERS = declare([
               "assumption: a 20-50 um patch is cut through in ~1-2 weeks (cutting-cone speed)",
               "Matrix volume fraction an osteoclast removes from its patch per day", 0.0, 10),
     Parameter("osteoclast_apoptosis_per_day", 0.037, "1/day",
-              "[V] resorption phase 27 d (Bone Miner 1991): mean osteoclast (team) life 1/27 per day",
+              "[C] 1/27 per day from the 27-d resorption phase [V] (Bone Miner 1991)",
               "Osteoclast apoptosis rate with estrogen present and no vitamin K effect", 0.0, 10, ("20",)),
     Parameter("reversal_recruitment_per_day", 0.1, "1/day",
               "assumption: reversal phase of ~1-2 weeks (Bone Miner 1991: mineralisation lag 8 d)",
@@ -62,7 +62,8 @@ PARAMETERS = declare([
               "assumption: with the team size, a cavity is refilled in ~90 d (formation 89 d, Bone Miner 1991)",
               "Osteoid laid by one osteoblast per day", 0.0, 1.0, ("20",)),
     Parameter("osteoblast_apoptosis_per_day", 0.037, "1/day",
-              "[S] most osteoblasts die by apoptosis during formation (Jilka 1998); rate is an assumption",
+              "assumption: rate set with the refill margin; most osteoblasts die by apoptosis during formation "
+              "([S] Jilka 1998)",
               "Osteoblast apoptosis with estrogen present and full vitamin K status", 0.0, 10, ("20",)),
     Parameter("osteoblast_team_minimum_cells", 0.05, "cells", "assumption",
               "A team smaller than this stops forming (remaining cells become lining cells)", 0.0, 1e3),
@@ -75,7 +76,7 @@ PARAMETERS = declare([
               "Sensitivity of osteoid mineralisation to the serum Ca x P product", 0.0, 10),
     Parameter("pth_activation_exponent", 1.0, "-", "assumption: PTH raises RANKL / lowers OPG (Lemaire 2004)",
               "Sensitivity of osteoclast recruitment to PTH", 0.0, 10),
-    Parameter("estrogen_loss_activation_factor", 1.6, "-",
+    Parameter("estrogen_loss_activation_factor", 1.8, "-",
               "assumption: activation frequency roughly doubles after menopause (Recker 2004); constrained by row 20",
               "Osteoclast recruitment multiplier right after menopause", 1.0, 20, ("20",)),
     Parameter("estrogen_loss_osteoclast_lifespan_factor", 1.3, "-",
@@ -275,6 +276,10 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     live_oc = ocs.live_slots()
     if live_oc.size:
         occupied[ocs.x[live_oc].astype(np.int64) * h + ocs.y[live_oc]] = True  # still resorbing
+    # slivers too small to recruit a team are sealed by lining cells laying osteoid
+    sliver = (c_flat > 0.0) & (c_flat <= 1e-3) & ~occupied
+    bone.osteoid.ravel()[sliver] += c_flat[sliver]
+    c_flat[sliver] = 0.0
     candidates = np.flatnonzero((c_flat > 1e-3) & ~occupied)
     born_ob = np.empty(0, dtype=np.int64)
     if candidates.size:

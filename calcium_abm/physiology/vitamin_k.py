@@ -48,7 +48,7 @@ PARAMETERS = declare([
     Parameter("bone_k1_uptake_weight", 0.8, "-",
               "assumption: as vessel_k1_uptake_weight; calibrated to the ucOC response (rows 8, 11)",
               "Bone uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "11")),
-    Parameter("mk7_tissue_uptake_weight", 0.125, "-",
+    Parameter("mk7_tissue_uptake_weight", 0.14, "-",
               "assumption: LDL-borne MK-7 stays in plasma for days (t1/2 68 h), so each nmol/L delivers little "
               "per day to extra-hepatic tissue; calibrated to rows 8, 9, 11",
               "Extra-hepatic uptake per nmol/L of plasma MK-7, relative to MK-4 (the liver takes all forms)",
@@ -60,7 +60,8 @@ PARAMETERS = declare([
     Parameter("vkor_epoxide_reduction_per_h", 0.228, "1/h", "[V] Wajima et al. 2009 (VKO -> VK)",
               "VKOR reduction of vitamin K epoxide back to quinone", 0.0, 100),
     Parameter("tissue_vitamin_k_loss_per_h", 0.005, "1/h",
-              "assumption: slow loss of each cycle form from the tissue (catabolism, efflux)",
+              "assumption: slow loss of each cycle form from the tissue (catabolism, efflux); "
+              "tissue vitamin K therefore follows plasma with a lag of 1/loss (~8 days)",
               "First-order loss of tissue K, KH2 and KO", 1e-6, 10),
     Parameter("liver_alternative_reductase_per_h", 0.005, "1/h",
               "assumption: warfarin-insensitive K reductase, active in liver (Price 1998; Blood 2018;132:1974)",
@@ -121,9 +122,8 @@ def advance_plasma(amounts_nmol: dict[str, float], warfarin_mg: float,
         means[form] = auc / getattr(p, f"{form}_distribution_volume_l")
     kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * time_scale
     new_warfarin, auc_w = _one_compartment_day(warfarin_mg, warfarin_mg_per_day * time_scale, kw)
-    # mean concentration over the simulated day = AUC / (V * time_scale physiological days)
-    means = {form: c / time_scale for form, c in means.items()}
-    return new_amounts, new_warfarin, PlasmaDay(means, auc_w / p.warfarin_distribution_volume_l / time_scale)
+    # k is per simulated day, so the AUC is over one simulated day and AUC/V is its mean
+    return new_amounts, new_warfarin, PlasmaDay(means, auc_w / p.warfarin_distribution_volume_l)
 
 
 def vkor_activity(warfarin_mg_per_l: float, p) -> float:
@@ -146,6 +146,10 @@ def tissue_supply_nmol_per_l(plasma: PlasmaDay, k1_weight: float, mk7_weight: fl
 def reduced_vitamin_k(supply_nmol_per_l, vkor: float, alternative_reductase_per_h: float, p):
     """Quasi-steady tissue vitamin K hydroquinone (KH2), nmol/L, for a given supply.
 
+    The supply enters the tissue at ``S = k_uptake * C`` with an uptake rate constant of
+    1 /h (an assumption folded into the tissue uptake weights), so ``S`` in nmol/L/h has
+    the same number as the weighted plasma concentration ``C`` in nmol/L.
+
     Steady state of the linear cycle (per hour)::
 
         dK/dt  = S + b*KO - (a + e)*K        a = k_red*vkor + k_alt
@@ -165,10 +169,19 @@ def reduced_vitamin_k(supply_nmol_per_l, vkor: float, alternative_reductase_per_
     return supply_nmol_per_l / denom
 
 
+def tissue_lag_day(level: float, target: float, p, time_scale: float = 1.0) -> float:
+    """Tissue vitamin K supply after one day of first-order relaxation towards ``target``.
+
+    The cycle's total pool turns over at ``tissue_vitamin_k_loss_per_h``, so the tissue
+    follows a change in plasma with that time constant (exact over the day).
+    """
+    return target + (level - target) * math.exp(-p.tissue_vitamin_k_loss_per_h * 24.0 * time_scale)
+
+
 def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:
     """KH2 produced per unit of supply (the cycle's gain); see :func:`reduced_vitamin_k`."""
     return float(reduced_vitamin_k(1.0, vkor, alternative_reductase_per_h, p))
 
 
 __all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "vkor_activity",
-           "tissue_supply_nmol_per_l", "reduced_vitamin_k", "kh2_per_supply"]
+           "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply"]
