@@ -314,11 +314,15 @@ def _years_total(frames: list[RunFrame]) -> float:
 @solara.component
 def LiveChart(chart: Chart, sink: FrameSink):
     """One ECharts chart; its option is set on the widget directly (see FrameSink)."""
-    el = EchartsWidget.element(option={}, attributes={"style": "height: 380px; width: 100%;"}, responsive=True)
+    def option(frames: list[RunFrame]) -> dict:
+        return echarts_option(chart, frames, _years_total(frames))
+
+    # the first option goes in with the element: the browser draws it as soon as ECharts loads
+    el = EchartsWidget.element(option=option(sink.latest), attributes={"style": "height: 380px; width: 100%;"},
+                               responsive=True)
 
     def register() -> None:
-        sink.register_chart(chart.key, solara.get_widget(el),
-                            lambda frames: echarts_option(chart, frames, _years_total(frames)))
+        sink.register_chart(chart.key, solara.get_widget(el), option)
 
     solara.use_effect(register, [])
     solara.FileDownload(lambda: chart_png(chart, sink.latest, _years_total(sink.latest)),

@@ -72,6 +72,10 @@ def main(args: argparse.Namespace) -> int:
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     query = f"/?{env['CALCIUM_ABM_DASHBOARD_QUERY']}" if args.scenario else "/"
     print(f"calcium-abm dashboard: http://{host}:{int(args.port)}{query}  (Ctrl-C stops it)", file=sys.stderr)
+    sys.stderr.flush()
+    if os.name == "posix":
+        # become the server: signals (Ctrl-C, a service manager's SIGTERM) reach it directly
+        os.execve(cmd[0], cmd, env)
     try:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:

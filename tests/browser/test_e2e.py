@@ -1,0 +1,152 @@
+"""End-to-end: the dashboard in headless Chromium, driven as a new user would."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_helpers import REPO, PageProblems, free_port, screenshot, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+
+
+def day(page) -> int:
+    return int(page.locator(".sim-date").inner_text().split()[1])
+
+
+def wait_for_day(page, at_least: int, timeout_s: float = 20) -> int:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        d = day(page)
+        if d >= at_least:
+            return d
+        time.sleep(0.1)
+    raise AssertionError(f"the date stayed at day {day(page)} (wanted >= {at_least})")
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_play_advances_the_date_and_the_charts(dash_page):
+    page = dash_page
+    chart = page.locator(".chart-paradox canvas").first
+    expect(chart).to_be_visible()
+    time.sleep(0.5)
+    before = chart.screenshot()
+    page.get_by_role("button", name="▶ Play").click()
+    wait_for_day(page, 120)
+    page.get_by_role("button", name="❚❚ Pause").click()
+    paused = day(page)
+    time.sleep(0.6)
+    assert day(page) == paused  # pause stops the clock
+    assert chart.screenshot() != before  # the lines grew
+    screenshot(page, "dashboard-played")
+
+
+def test_switch_scenario_then_move_a_slider(dash_page):
+    page = dash_page
+    page.get_by_role("button", name="Step").click()
+    wait_for_day(page, 1)
+    page.locator(".scenario-a").click()
+    page.get_by_role("option", name="k2_deficiency").click()
+    expect(page.get_by_text("Day 0 · year 0.0")).to_be_visible()  # a new run
+    expect(page.locator(".knob-label-mk7_ug_per_day")).to_have_text(re.compile(r"MK-7: 0 µg/day"))
+    assert query(page)["scenario"] == ["k2_deficiency"]
+
+    page.locator(".knob-mk7_ug_per_day [role=slider]").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".knob-label-mk7_ug_per_day")).to_have_text(re.compile(r"MK-7: 5 µg/day"))
+    page.wait_for_function("() => location.search.includes('mk7_ug_per_day=5')")
+    page.get_by_role("button", name="Step").click()
+    wait_for_day(page, 7)
+    screenshot(page, "dashboard-slider")
+
+
+def test_lecture_demo_compares_two_scenarios_on_shared_axes(dash_page):
+    page = dash_page
+    page.locator(".demo-button").click()
+    expect(page.locator(".run-label-b").first).to_contain_text("MK-7")
+    assert page.locator("img.ca-tissue").count() == 4  # bone + vessel for A and for B
+    assert page.locator(".chart-paradox canvas").count() == 1  # one chart, both scenarios on its axes
+    page.get_by_role("button", name="▶ Play").click()
+    wait_for_day(page, 200)
+    page.get_by_role("button", name="❚❚ Pause").click()
+    assert query(page)["compare"] == ["healthy_adult"] or query(page)["compare"]
+    screenshot(page, "dashboard-compare")
+
+
+def test_broken_upload_shows_a_message_and_the_app_keeps_running(dash_page):
+    page = dash_page
+    upload = page.locator(".scenario-file-input")
+    upload.set_input_files(files=[{"name": "broken.toml", "mimeType": "text/plain",
+                                   "buffer": b"[diet]\nmk7_ug_per_day = -5\n"}])
+    expect(page.locator(".notice").first).to_contain_text("mk7_ug_per_day = -5 is not allowed")
+    upload.set_input_files(files=[{"name": "huge.toml", "mimeType": "text/plain", "buffer": b"#" * (2 << 20)}])
+    expect(page.locator(".notice").nth(1)).to_contain_text("1 MiB")
+    screenshot(page, "dashboard-broken-upload")
+    page.get_by_role("button", name="Step").click()
+    wait_for_day(page, 7)
+    upload.set_input_files(files=[{"name": "mine.toml", "mimeType": "text/plain",
+                                   "buffer": b'name = "mine"\n[diet]\nmk7_ug_per_day = 360\n'}])
+    expect(page.locator(".knob-label-mk7_ug_per_day")).to_have_text(re.compile(r"MK-7: 360 µg/day"))
+    expect(page.get_by_text("Day 0 · year 0.0")).to_be_visible()
+
+
+def test_two_tabs_run_independent_models(dash_page, dash_context, dashboard_url):
+    page = dash_page
+    other = dash_context.new_page()
+    problems = PageProblems(other)
+    other.goto(dashboard_url + "/?scenario=k2_deficiency")
+    other.get_by_text("Day 0 · year 0.0").wait_for()
+    page.get_by_role("button", name="▶ Play").click()
+    wait_for_day(page, 70)
+    assert day(other) == 0  # playing one tab does not move the other
+    other.get_by_role("button", name="Step").click()
+    wait_for_day(other, 7)
+    page.get_by_role("button", name="❚❚ Pause").click()
+    assert day(other) == 7 and day(page) >= 70
+    expect(other.locator(".scenario-a")).to_contain_text("k2_deficiency")
+    expect(page.locator(".scenario-a")).to_contain_text("healthy_adult")
+    assert problems.errors == []
+
+
+def test_a_shared_link_restores_scenarios_and_sliders(dash_context, dashboard_url):
+    tab = dash_context.new_page()
+    problems = PageProblems(tab)
+    tab.goto(dashboard_url + "/?scenario=k2_deficiency&warfarin_mg_per_day=5&compare=healthy_adult"
+                             "&b.mk7_ug_per_day=180&speed=30")
+    tab.get_by_text("Day 0 · year 0.0").wait_for()
+    expect(tab.locator(".knob-label-warfarin_mg_per_day")).to_have_text(re.compile(r"Warfarin: 5 mg/day"))
+    expect(tab.locator(".run-label-b").first).to_contain_text("MK-7 180")
+    tab.get_by_role("button", name="Step").click()
+    wait_for_day(tab, 30)  # the speed came from the link
+    bad = dash_context.new_page()
+    bad.goto(dashboard_url + "/?scenario=healthy_adult&ckd_stage=9")
+    expect(bad.locator(".notice").first).to_contain_text("ckd_stage")
+    bad.get_by_text("Day 0 · year 0.0").wait_for()  # and the page still works
+    assert problems.errors == []
+
+
+def test_mesa_solaraviz_page_loads_and_steps(chromium):
+    port = free_port()
+    cmd = [sys.executable, "-m", "solara", "run", str(REPO / "app" / "mesa_viz.py"), "--host", "127.0.0.1",
+           "--port", str(port), "--production", "--no-open"]
+    proc = start_server(cmd, port, REPO / "test-artifacts" / "mesa-viz-server.log")
+    try:
+        tab = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        problems = PageProblems(tab)
+        tab.goto(f"http://127.0.0.1:{port}/")
+        tab.get_by_text("Time: 0.0").wait_for(timeout=30_000)
+        tab.get_by_role("button", name="Step").click()
+        tab.get_by_text("Time: 7.0").wait_for(timeout=20_000)  # render_interval = 7 days
+        expect(tab.locator("img").first).to_be_visible()  # the matplotlib space component
+        screenshot(tab, "mesa-solaraviz")
+        assert problems.errors == []
+    finally:
+        stop_server(proc)
