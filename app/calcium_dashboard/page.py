@@ -20,6 +20,8 @@ import reacton.ipyvuetify as rv
 import reacton.ipyvue
 import solara
 import solara.lab
+import ipyvuetify as v
+import ipywidgets as widgets
 from solara.components.echarts import EchartsWidget
 
 from calcium_abm import ScenarioError
@@ -223,32 +225,33 @@ def Explanation(key: str):
         solara.Text(body)
 
 
-class FrameSink:
-    """The widgets that show the live frame, updated in place by the play loop.
+def _years_total(frames: list[RunFrame]) -> float:
+    return max(f.days_total for f in frames) / 365.0
 
-    Re-rendering through Solara on every frame makes the renderer walk the whole page
-    (sidebar included), ~50-100 ms a pass on 2 cores. Instead the live widgets register
-    here once and each frame only sets their traits (image bytes, date text, chart
-    option): the cost of a frame is the model, the renderer and the websocket message.
+
+class FrameSink:
+    """The widgets that show the live frame, owned here and updated in place.
+
+    Re-rendering through Solara on every frame makes the renderer walk the page (and every
+    chart data point), ~50-250 ms a frame on 2 cores. Instead these widgets are created
+    once per set of runs, placed in the page as ready-made children (so Solara never
+    rewrites their values), and each frame only sets their traits: the cost of a frame is
+    the model, the renderer and the websocket message.
     """
 
     def __init__(self, frames: list[RunFrame]):
         self.latest = frames
         self._lock = threading.Lock()
-        self._date = None
         self._charts_shown = 0.0
-        self._images: dict[tuple[int, str], Any] = {}
-        self._charts: dict[str, tuple[Any, Callable[[list[RunFrame]], dict]]] = {}
-
-    def register_date(self, widget) -> None:
-        self._date = widget
-
-    def register_image(self, index: int, tissue: str, widget) -> None:
-        self._images[(index, tissue)] = widget
-
-    def register_chart(self, key: str, widget, option: Callable[[list[RunFrame]], dict]) -> None:
-        self._charts[key] = (widget, option)
-        widget.option = option(self.latest)
+        self.date = v.Html(tag="div", class_="ca-date sim-date", children=[frames_date_text(frames)])
+        self.images: dict[tuple[int, str], widgets.Image] = {
+            (i, tissue): widgets.Image(value=_png(frame, tissue), format="png",
+                                       _dom_classes=["solara-image", "ca-tissue", f"{tissue}-view-{'ab'[i]}"])
+            for i, frame in enumerate(frames) for tissue in ("bone", "vessel")}
+        self.charts = {chart.key: EchartsWidget(option=echarts_option(chart, frames, _years_total(frames)),
+                                                attributes={"style": "height: 380px; width: 100%;"},
+                                                responsive=True)
+                       for chart in CHARTS}
 
     def show(self, frames: list[RunFrame], charts: bool | None = True) -> None:
         """Put ``frames`` on screen (call from any thread).
@@ -258,37 +261,23 @@ class FrameSink:
         """
         with self._lock:
             self.latest = frames
-            if self._date is not None:
-                self._date.children = [frames_date_text(frames)]
-            for (i, tissue), widget in self._images.items():
-                if i < len(frames):
-                    widget.value = frames[i].bone_png if tissue == "bone" else frames[i].vessel_png
+            self.date.children = [frames_date_text(frames)]
+            for (i, tissue), widget in self.images.items():
+                widget.value = _png(frames[i], tissue)
             now = time.perf_counter()
             if charts or (charts is None and now - self._charts_shown >= CHART_INTERVAL_S):
                 self._charts_shown = now
-                for widget, option in self._charts.values():
-                    widget.option = option(frames)
+                for chart in CHARTS:
+                    self.charts[chart.key].option = echarts_option(chart, frames, _years_total(frames))
+
+
+def _png(frame: RunFrame, tissue: str) -> bytes:
+    return frame.bone_png if tissue == "bone" else frame.vessel_png
 
 
 def frames_date_text(frames: list[RunFrame]) -> str:
     days = sorted({f.day for f in frames})
     return date_text(days[0]) if len(days) == 1 else " / ".join(date_text(d) for d in days)
-
-
-@solara.component
-def DateLabel(sink: FrameSink):
-    el = rv.Html(tag="div", children=[frames_date_text(sink.latest)], class_="ca-date sim-date")
-    solara.use_effect(lambda: sink.register_date(solara.get_widget(el)), [])
-    return el
-
-
-@solara.component
-def TissueImage(sink: FrameSink, index: int, tissue: str):
-    frame = sink.latest[index]
-    el = solara.Image(frame.bone_png if tissue == "bone" else frame.vessel_png,
-                      classes=["ca-tissue", f"{tissue}-view-{'ab'[index]}"])
-    solara.use_effect(lambda: sink.register_image(index, tissue, solara.get_widget(el)), [])
-    return el
 
 
 @solara.component
@@ -304,27 +293,12 @@ def TissueViews(sink: FrameSink):
                         solara.Text(f"{'AB'[i]}: {frame.label}", classes=["ca-label", f"run-label-{'ab'[i]}"],
                                     style={"font-size": "17px"})
                     solara.Text(title, classes=["ca-label"])
-                    TissueImage(sink, i, tissue)
-
-
-def _years_total(frames: list[RunFrame]) -> float:
-    return max(f.days_total for f in frames) / 365.0
+                    solara.Column(children=[sink.images[(i, tissue)]], gap="0px")
 
 
 @solara.component
 def LiveChart(chart: Chart, sink: FrameSink):
-    """One ECharts chart; its option is set on the widget directly (see FrameSink)."""
-    def option(frames: list[RunFrame]) -> dict:
-        return echarts_option(chart, frames, _years_total(frames))
-
-    # the first option goes in with the element: the browser draws it as soon as ECharts loads
-    el = EchartsWidget.element(option=option(sink.latest), attributes={"style": "height: 380px; width: 100%;"},
-                               responsive=True)
-
-    def register() -> None:
-        sink.register_chart(chart.key, solara.get_widget(el), option)
-
-    solara.use_effect(register, [])
+    solara.Column(children=[sink.charts[chart.key]], gap="0px", style={"width": "100%"})
     solara.FileDownload(lambda: chart_png(chart, sink.latest, _years_total(sink.latest)),
                         filename=f"calcium_abm_{chart.key}.png", label="Chart as PNG", mime_type="image/png")
 
@@ -398,15 +372,14 @@ def Live(runs: list[SimulationRun], playing: solara.Reactive[bool], days_per_fra
 
     task = solara.lab.use_task(play_loop, dependencies=[playing.value, days_per_frame], prefer_threaded=True)
 
-    def refresh() -> None:
-        # A re-render (play/pause, speed) re-applies the elements' first props to the live
-        # widgets; put the latest frame back. This also brings the charts up to date on pause.
-        sink.show(sink.latest, charts=True)
+    def charts_up_to_date() -> None:
+        if not playing.value:  # paused: the charts must show the same day as the pictures
+            sink.show(sink.latest, charts=True)
 
-    solara.use_effect(refresh, None)
+    solara.use_effect(charts_up_to_date, [playing.value])
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-        DateLabel(sink)
+        solara.Column(children=[sink.date], gap="0px")
         Controls(runs, sink, finished, playing, days_per_frame, on_speed, on_reset)
     if finished.value:
         solara.Info("End of the simulated period: press Reset to watch again, or change a setting.")
