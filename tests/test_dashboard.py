@@ -213,6 +213,7 @@ def test_page_steps_plays_and_pauses():
         while _day(rc) < 5 * ds.DEFAULT_DAYS_PER_FRAME and time.time() < deadline:
             time.sleep(0.05)
         rc.find(v.Btn, children=["❚❚ Pause"]).widget.click()
+        time.sleep(0.3)  # a frame being drawn when Pause was pressed may still land
         paused_at = _day(rc)
         assert paused_at >= 5 * ds.DEFAULT_DAYS_PER_FRAME
         time.sleep(0.5)

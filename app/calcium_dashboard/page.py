@@ -355,8 +355,8 @@ def Live(runs: list[SimulationRun], playing: solara.Reactive[bool], days_per_fra
             for run in runs:
                 run.advance(days_per_frame)
             new = _frames(runs)
-            if not task.is_current():
-                return
+            if not (playing.value and task.is_current()):
+                return  # paused (or superseded) while this frame was being made
             done = all(r.finished for r in runs)
             sink.show(new, charts=None if not done else True)
             if done:
