@@ -144,8 +144,11 @@ class CalciumParadoxModel(mesa.Model):
             vg.vessel_mineral.data, delivery, vg.vsmc_generation.data,
             p.vessel_media_calcium_capacity_mg / float(vw * vh))
         self.vessel_generation = vg.vsmc_generation.data
-        xs, ys = np.meshgrid(np.arange(vw), np.arange(vh), indexing="ij")
-        SmoothMuscleCell.create_agents(self, vw * vh, x=xs.ravel().tolist(), y=ys.ravel().tolist())
+        # one readable agent per media patch (construction only; create_agents would also
+        # build an argument list and an AgentSet of them, doubling peak memory)
+        for x in range(vw):
+            for y in range(vh):
+                SmoothMuscleCell(self, x, y)
 
         # --- tissue agents and their calcium
         self.gut = Gut(self)
@@ -377,42 +380,52 @@ class CalciumParadoxModel(mesa.Model):
 
     def current_row(self) -> dict[str, float]:
         """Every recorded column for the current day (see :data:`calcium_abm.outputs.COLUMNS`)."""
-        p, s = self.params, self.systemic
-        pools = self.calcium_pools_mg()
+        p, s, wall, bone = self.params, self.systemic, self.vessel, self.bone
+        # each array is reduced once; everything else is arithmetic on those sums
+        mineral_sum = float(bone.mineral.sum())
+        vessel_mineral = wall.mineral
+        pools = {"gut": self.gut.calcium_mg, "blood": self.blood.calcium_mg,
+                 "bone_fluid": self.bone_tissue.fluid_calcium_mg,
+                 "bone_trabecular": mineral_sum * bone.mineral_mg_per_unit,
+                 "bone_cortical": self.cortical.mineral_mg,
+                 "vessel_wall": float(vessel_mineral.sum()) * wall.mineral_mg_per_unit}
+        total = pools["gut"] + pools["blood"] + pools["bone_fluid"] + pools["bone_trabecular"] \
+            + pools["bone_cortical"] + pools["vessel_wall"]
         excreted = self.urine_cum_mg + self.feces_cum_mg
-        bmd = self.bone_mineral_density_g_cm2
-        wall = self.vessel
-        n_vsmc = wall.mineral.size
-        n_osteo = int(np.count_nonzero(wall.osteochondrogenic))
-        vessel_mg = pools["vessel_wall"]
-        mgp_weights = np.where(wall.osteochondrogenic, p.osteochondrogenic_mgp_synthesis_factor, 1.0)
-        f_mgp = float((mgp_weights * self.mgp_carboxylated_by_depth).sum() / mgp_weights.sum())
+        bmd = p.reference_bmd_g_cm2 * mineral_sum / self.reference_mineral_sum
+        n_vsmc = vessel_mineral.size
+        osteo_by_depth = np.count_nonzero(wall.osteochondrogenic, axis=0)
+        n_osteo = int(osteo_by_depth.sum())
+        # MGP made per depth: contractile cells 1, osteochondrogenic cells the synthesis factor
+        weights = wall.osteochondrogenic.shape[0] + (p.osteochondrogenic_mgp_synthesis_factor - 1.0) * osteo_by_depth
+        f_mgp = float((weights * self.mgp_carboxylated_by_depth.ravel()).sum() / weights.sum())
         ob = self.osteoblasts.live_slots()
-        matrix = self.bone.mineral + self.bone.osteoid
-        row = {
+        ca = calcium.serum_calcium_mmol_l(self.blood.ecf_calcium_mg, p)
+        flows, dt = self.flows, self.dt
+        plasma = self.plasma.mean_nmol_per_l
+        return {
             "day": float(self.day),
             "years": self.day / 365.0,
             "bone_mineral_density_g_cm2": bmd,
             "bmd_change_pct": 100.0 * (bmd / self.bmd_day0 - 1.0),
-            "bone_volume_fraction": float(matrix.mean()),
-            "remodeling_space_fraction": float(self.bone.cavity.mean()),
-            "vessel_calcification_mg": vessel_mg,
-            "calcification_score": vessel_mg * p.agatston_units_per_mg_calcium,
-            "calcified_area_fraction": float(np.count_nonzero(wall.mineral > p.calcified_patch_threshold)) / n_vsmc,
+            "bone_volume_fraction": (mineral_sum + float(bone.osteoid.sum())) / bone.mineral.size,
+            "remodeling_space_fraction": float(bone.cavity.sum()) / bone.cavity.size,
+            "vessel_calcification_mg": pools["vessel_wall"],
+            "calcification_score": pools["vessel_wall"] * p.agatston_units_per_mg_calcium,
+            "calcified_area_fraction": float(np.count_nonzero(vessel_mineral > p.calcified_patch_threshold)) / n_vsmc,
             "osteochondrogenic_vsmc_fraction": n_osteo / n_vsmc,
             "dp_ucmgp_pmol_l": self.blood.dp_ucmgp_pmol_l,
             "ucoc_fraction": 1.0 - self.bone_tissue.osteocalcin_carboxylated_fraction,
             "hepatic_carboxylation_fraction": self.hepatic_carboxylation,
-            "vascular_mgp_carboxylation_fraction": f_mgp if not self.inputs.genetics.mgp_knockout else float("nan"),
-            "serum_calcium_mmol_l": calcium.serum_calcium_mmol_l(self.blood.ecf_calcium_mg, p),
-            "ionized_calcium_mmol_l": calcium.serum_calcium_mmol_l(self.blood.ecf_calcium_mg, p)
-            * p.ionized_calcium_fraction,
+            "vascular_mgp_carboxylation_fraction": float("nan") if self.inputs.genetics.mgp_knockout else f_mgp,
+            "serum_calcium_mmol_l": ca,
+            "ionized_calcium_mmol_l": ca * p.ionized_calcium_fraction,
             "serum_phosphate_mmol_l": s.serum_phosphate_mmol_l,
             "pth_pmol_l": s.pth_pmol_l,
             "calcitriol_relative": s.calcitriol_relative,
-            "plasma_k1_nmol_l": self.plasma.mean_nmol_per_l["k1"],
-            "plasma_mk4_nmol_l": self.plasma.mean_nmol_per_l["mk4"],
-            "plasma_mk7_nmol_l": self.plasma.mean_nmol_per_l["mk7"],
+            "plasma_k1_nmol_l": plasma["k1"],
+            "plasma_mk4_nmol_l": plasma["mk4"],
+            "plasma_mk7_nmol_l": plasma["mk7"],
             "plasma_warfarin_mg_l": self.plasma.warfarin_mean_mg_per_l,
             "vkor_activity_fraction": self.vkor,
             "osteoclast_count": float(self.osteoclasts.count),
@@ -425,14 +438,13 @@ class CalciumParadoxModel(mesa.Model):
             "ca_urine_cum_mg": self.urine_cum_mg,
             "ca_feces_cum_mg": self.feces_cum_mg,
             "ca_excreted_cum_mg": excreted,
-            "ca_balance_error_mg": sum(pools.values()) - self.intake_cum_mg + excreted - self.initial_balance_mg,
-            "ca_absorption_mg_per_day": self.flows["absorbed"] / self.dt,
-            "urine_calcium_mg_per_day": self.flows["urine"] / self.dt,
-            "bone_resorption_mg_per_day": self.flows["resorbed"] / self.dt,
-            "bone_mineralisation_mg_per_day": self.flows["mineralised"] / self.dt,
-            "vessel_deposition_mg_per_day": self.flows["vessel_net"] / self.dt,
+            "ca_balance_error_mg": total - self.intake_cum_mg + excreted - self.initial_balance_mg,
+            "ca_absorption_mg_per_day": flows["absorbed"] / dt,
+            "urine_calcium_mg_per_day": flows["urine"] / dt,
+            "bone_resorption_mg_per_day": flows["resorbed"] / dt,
+            "bone_mineralisation_mg_per_day": flows["mineralised"] / dt,
+            "vessel_deposition_mg_per_day": flows["vessel_net"] / dt,
         }
-        return row
 
     # ------------------------------------------------------------------ views
     def tissue_snapshot(self) -> dict[str, Any]:

@@ -128,7 +128,9 @@ class Diet(_Section):
     """Daily intakes."""
 
     calcium_mg_per_day: float = _num(1000.0, 0, 5000, "mg/day")
-    phosphate_mg_per_day: float = _num(1200.0, 0, 5000, "mg/day")
+    # below ~100 mg/day the quasi-steady phosphate balance (absorbed = renal clearance x Pi)
+    # has no physiological meaning: bone and cells would supply phosphate
+    phosphate_mg_per_day: float = _num(1200.0, 100, 5000, "mg/day")
     vitamin_k1_ug_per_day: float = _num(100.0, 0, 100000, "µg/day")
     mk4_ug_per_day: float = _num(15.0, 0, 100000, "µg/day")
     mk7_ug_per_day: float = _num(5.0, 0, 10000, "µg/day")

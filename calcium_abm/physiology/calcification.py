@@ -21,6 +21,7 @@ cell's steady-state MGP) and a mineral deposit (volume fraction of the patch).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,46 +139,70 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         capxp_rel: serum Ca x P product / reference.
         deposition_supply_mg: the most calcium blood can give today.
     """
-    k_turn = 1.0 - np.exp(-p.mgp_turnover_per_day * dt)
-    synth = mgp_made_per_cell * np.where(wall.osteochondrogenic, p.osteochondrogenic_mgp_synthesis_factor, 1.0)
-    new_c = synth * carboxylated
-    new_uc = synth - new_c
-    wall.cmgp += new_c - wall.cmgp * k_turn
-    wall.ucmgp += new_uc - wall.ucmgp * k_turn
-
-    inhibition = mgp_inhibition(wall.cmgp, wall.ucmgp, p)
-    free = (1.0 - inhibition) * (1.0 - p.systemic_calcification_inhibition)
-
-    # phenotype switching and apoptosis: one uniform draw per cell, disjoint events
-    u = rng.random(wall.osteochondrogenic.shape)
-    p_apop = 1.0 - np.exp(-p.vsmc_apoptosis_per_day * dt)
-    p_on = 1.0 - np.exp(-p.vsmc_switch_per_day * dt * phosphate_rel ** p.vsmc_switch_phosphate_exponent
-                        * (1.0 - inhibition))
-    p_off = 1.0 - np.exp(-p.vsmc_switch_back_per_day * dt * inhibition)
-    apoptotic = u < p_apop
+    # MGP: decay, then today's synthesis (contractile s, osteochondrogenic s * factor)
     osteo = wall.osteochondrogenic
-    turn_on = ~osteo & ~apoptotic & (u < p_apop + p_on)
-    turn_off = osteo & ~apoptotic & (u < p_apop + p_off)
+    keep = math.exp(-p.mgp_turnover_per_day * dt)
+    wall.cmgp *= keep
+    wall.ucmgp *= keep
+    if mgp_made_per_cell > 0.0:
+        synth = np.where(osteo, mgp_made_per_cell * p.osteochondrogenic_mgp_synthesis_factor, mgp_made_per_cell)
+        new_c = synth * carboxylated
+        wall.cmgp += new_c
+        wall.ucmgp += synth
+        wall.ucmgp -= new_c
+        mgp_made = float(synth.sum())
+        ucmgp_made = mgp_made - float(new_c.sum())
+    else:
+        mgp_made = ucmgp_made = 0.0
 
-    drive = capxp_rel ** p.calcium_phosphate_product_exponent * dt
+    # saturating inhibition; 1 - I computed directly for precision
+    denominator = wall.cmgp + p.ucmgp_relative_inhibition * wall.ucmgp + p.mgp_inhibition_half_saturation
+    not_inhibited = p.mgp_inhibition_half_saturation / denominator
+    inhibition = 1.0 - not_inhibited
+
+    # phenotype switching and apoptosis: one uniform draw per cell, disjoint events; each
+    # cell can only switch one way, so one rate array (and one exp) serves both directions
+    u = rng.random(osteo.shape)
+    p_apop = -math.expm1(-p.vsmc_apoptosis_per_day * dt)
+    rate = np.where(osteo, p.vsmc_switch_back_per_day * inhibition,
+                    p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * not_inhibited)
+    threshold = np.expm1(rate * -dt)  # -p_switch
+    np.subtract(p_apop, threshold, out=threshold)  # p_apop + p_switch
+    apoptotic = u < p_apop
+    switches = u < threshold  # includes today's apoptotic cells, handled below
+
+    # mineral: matrix vesicles deposit mineral and existing mineral templates more, both
+    # mostly where the cell is osteochondrogenic; free = share not inhibited
+    drive_free = capxp_rel ** p.calcium_phosphate_product_exponent * dt * (1.0 - p.systemic_calcification_inhibition)
     m = wall.mineral
-    # matrix vesicles deposit mineral and existing mineral templates more, both mostly where
-    # the cell is osteochondrogenic
-    growth = ((p.matrix_vesicle_nucleation_per_day + p.mineral_growth_per_day * m)
-              * (p.contractile_growth_fraction + osteo) * drive * free)
-    growth += apoptotic * (p.apoptotic_body_mineral_seed * free)
-    growth = np.minimum(growth, 1.0 - m)
+    growth = m * p.mineral_growth_per_day
+    growth += p.matrix_vesicle_nucleation_per_day
+    growth *= np.where(osteo, 1.0 + p.contractile_growth_fraction, p.contractile_growth_fraction)
+    growth *= not_inhibited
+    growth *= drive_free
+    dying = np.flatnonzero(apoptotic)  # few: seed from apoptotic bodies
+    if dying.size:
+        growth.ravel()[dying] += (p.apoptotic_body_mineral_seed * (1.0 - p.systemic_calcification_inhibition)
+                                  * not_inhibited.ravel()[dying])
+    np.minimum(growth, 1.0 - m, out=growth)
     need_mg = float(growth.sum()) * wall.mineral_mg_per_unit
     if need_mg > deposition_supply_mg:
         growth *= deposition_supply_mg / need_mg if need_mg > 0 else 0.0
-    regress = m * (1.0 - np.exp(-p.mineral_regression_per_day * inhibition * dt))
-    m += growth - regress
+    regress = np.expm1(inhibition * (-p.mineral_regression_per_day * dt))
+    regress *= m  # minus the amount regressed: -m (1 - exp(-k I dt))
+    m += regress
+    m += growth
 
-    n_on, n_off = int(np.count_nonzero(turn_on)), int(np.count_nonzero(turn_off))
-    osteo[turn_on] = True
-    osteo[turn_off | apoptotic] = False
-    wall.generation += apoptotic
-    return VesselDayResult(float(growth.sum()) * wall.mineral_mg_per_unit,
-                           float(regress.sum()) * wall.mineral_mg_per_unit,
-                           float(new_uc.sum()), float(synth.sum()), n_on, n_off,
-                           int(np.count_nonzero(apoptotic)))
+    if dying.size:
+        switches.ravel()[dying] = False  # replaced today, not switched
+    switched = np.flatnonzero(switches)
+    was_osteo = osteo.ravel()[switched]
+    n_off = int(np.count_nonzero(was_osteo))
+    n_on = switched.size - n_off
+    osteo.ravel()[switched] = ~was_osteo
+    if dying.size:
+        osteo.ravel()[dying] = False
+        wall.generation.ravel()[dying] += 1
+    regressed_mg = -float(regress.sum()) * wall.mineral_mg_per_unit
+    return VesselDayResult(float(growth.sum()) * wall.mineral_mg_per_unit, regressed_mg,
+                           ucmgp_made, mgp_made, n_on, n_off, int(dying.size))

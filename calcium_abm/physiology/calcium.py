@@ -58,7 +58,7 @@ PARAMETERS = declare([
     Parameter("pth_min_pmol_l", 1.0, "pmol/L", "assumption: basal secretion (Brown 1983 sigmoid)",
               "PTH at very high ionised calcium", 0.0, 100),
     Parameter("pth_max_pmol_l", 20.0, "pmol/L", "assumption: maximal secretion (Brown 1983 sigmoid)",
-              "PTH at very low ionised calcium", 0.0, 1000),
+              "PTH at very low ionised calcium", 1.0, 1000),
     Parameter("pth_setpoint_ionized_mmol_l", 1.081, "mmol/L",
               "assumption: set so PTH ~4 pmol/L at ionised 1.175 mmol/L (normal 1.6-6.9, PMC7276095)",
               "Ionised calcium at half-maximal PTH secretion", 0.5, 2.0),
@@ -69,12 +69,12 @@ PARAMETERS = declare([
     Parameter("reference_serum_phosphate_mmol_l", 1.1, "mmol/L", "[S] normal 0.8-1.45 mmol/L",
               "Reference serum phosphate", 0.1, 5),
     Parameter("phosphate_absorbed_fraction", 0.65, "-", "[S] ~60-70 % of dietary phosphate is absorbed",
-              "Fraction of dietary phosphate absorbed", 0.0, 1.0),
+              "Fraction of dietary phosphate absorbed", 0.05, 1.0),
     Parameter("phosphate_fractional_excretion", 0.16, "-", "[S] normal FEPi 10-20 %",
-              "Fractional renal excretion of filtered phosphate with normal kidneys", 0.0, 1.0),
+              "Fractional renal excretion of filtered phosphate with normal kidneys", 0.01, 1.0),
     Parameter("phosphate_fractional_excretion_max", 0.55, "-",
               "assumption: FGF23/PTH raise FEPi as GFR falls, up to a ceiling",
-              "Highest fractional phosphate excretion reachable in CKD", 0.0, 1.0),
+              "Highest fractional phosphate excretion reachable in CKD", 0.05, 1.0),
 ])
 
 
@@ -173,23 +173,38 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, serum_phosphate: fl
     The two pools equilibrate within hours, so the day ends at their equilibrium: the
     fluid : blood ratio falls as PTH rises (PTH makes bone lining cells give up fluid
     calcium, the body's fastest defence of serum calcium), and PTH itself follows blood
-    calcium. The blood calcium that satisfies both is found by bisection (the ratio rises
-    monotonically with blood calcium), which keeps this stiff loop stable at any step.
+    calcium. The blood calcium that satisfies both is found by safeguarded Newton iteration
+    (the excess is monotone in blood calcium, so a bisection bracket backs every step),
+    which keeps this stiff loop stable at any step.
     """
     total = blood_mg + fluid_mg
     r0 = p.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(p)
     pth0 = reference_pth_pmol_l(p)
+    exponent = -p.bone_fluid_pth_exponent
+
+    def excess_fluid(b: float) -> float:  # decreasing in b; zero at the equilibrium
+        pth = pth_pmol_l(serum_calcium_mmol_l(b, p), serum_phosphate, p)
+        return (total - b) - b * r0 * (pth / pth0) ** exponent
+
+    # safeguarded Newton from today's blood calcium: a few steps instead of ~30 bisections
     lo, hi = 0.0, total
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        pth = pth_pmol_l(serum_calcium_mmol_l(mid, p), serum_phosphate, p)
-        if total - mid > mid * r0 * (pth / pth0) ** (-p.bone_fluid_pth_exponent):
-            lo = mid
+    x = min(max(blood_mg, 1e-9 * total), total)
+    for _ in range(100):
+        g = excess_fluid(x)
+        if g > 0.0:
+            lo = x
         else:
-            hi = mid
-        if hi - lo < 1e-9 * total:
+            hi = x
+        step = 1e-7 * total
+        slope = (excess_fluid(x + step) - g) / step
+        x_new = x - g / slope if slope < 0.0 else 0.5 * (lo + hi)
+        if not lo < x_new < hi:
+            x_new = 0.5 * (lo + hi)
+        if abs(x_new - x) <= 1e-12 * total or hi - lo <= 1e-12 * total:
+            x = x_new
             break
-    return blood_mg - 0.5 * (lo + hi)
+        x = x_new
+    return blood_mg - x
 
 
 def steady_gut_lumen_mg(intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> float:

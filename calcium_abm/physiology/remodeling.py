@@ -21,6 +21,7 @@ Steady state is not imposed: it holds when teams outlive their cavities.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,12 +65,12 @@ PARAMETERS = declare([
     Parameter("osteoblast_apoptosis_per_day", 0.037, "1/day",
               "assumption: rate set with the refill margin; most osteoblasts die by apoptosis during formation "
               "([S] Jilka 1998)",
-              "Osteoblast apoptosis with estrogen present and full vitamin K status", 0.0, 10, ("20",)),
+              "Osteoblast apoptosis with estrogen present and full vitamin K status", 1e-4, 10, ("20",)),
     Parameter("osteoblast_team_minimum_cells", 0.05, "cells", "assumption",
               "A team smaller than this stops forming (remaining cells become lining cells)", 0.0, 1e3),
     Parameter("osteoid_mineralisation_per_day", 0.07, "1/day",
               "[V] mineralisation lag ~8-15 d (Bone Miner 1991); first-order primary mineralisation",
-              "Rate at which osteoid becomes mineralised matrix", 0.0, 10),
+              "Rate at which osteoid becomes mineralised matrix", 1e-3, 10),
     Parameter("mineralisation_capxp_exponent", 2.0, "-",
               "assumption: osteoid mineralises from supersaturated extracellular fluid; low Ca x P slows it "
               "(the mechanism of osteomalacia)",
@@ -205,8 +206,8 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     removes their agents and then calls ``kill``. ``dt`` is physiological days per step.
     """
     w, h = bone.mineral.shape
-    matrix = bone.mineral + bone.osteoid
-    flat_matrix = matrix.ravel()
+    m_flat, o_flat, c_flat = bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel()
+    empty = np.empty(0, dtype=np.int64)
 
     # patches an osteoblast team is refilling: osteoid and active osteoblasts shield the
     # surface from osteoclasts, so resorption never eats into a cavity being refilled
@@ -216,82 +217,89 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
         forming[obs.x[ob].astype(np.int64) * h + obs.y[ob]] = True
 
     # --- activation: new osteoclasts on bone surface (RANKL/OPG) ---
-    surface_idx = np.flatnonzero(bone_surface(matrix).ravel() & ~forming)
+    surface = bone_surface(bone.mineral + bone.osteoid).ravel()
+    surface &= ~forming
+    surface_idx = np.flatnonzero(surface)
     rate = p.osteoclast_recruitment_per_surface_patch_per_day * drives.activation_factor * dt
     n_new = int(rng.poisson(rate * surface_idx.size)) if surface_idx.size else 0
-    born_oc = np.empty(0, dtype=np.int64)
+    born_oc = empty
     if n_new:
         where = rng.choice(surface_idx, size=n_new, replace=True)
         born_oc = ocs.spawn(n_new, x=where // h, y=where % h, age_days=0.0)
 
-    # --- resorption by live osteoclasts ---
+    # --- resorption by live osteoclasts (work only on the patches they occupy) ---
     oc = ocs.live_slots()
     resorbed_mineral = 0.0
-    moved = np.empty(0, dtype=np.int64)
-    dead_oc = np.empty(0, dtype=np.int64)
+    moved = dead_oc = empty
+    oc_idx = empty
     if oc.size:
         idx = ocs.x[oc].astype(np.int64) * h + ocs.y[oc]
-        per_patch = np.bincount(idx, weights=np.full(oc.size, p.osteoclast_resorption_per_day * dt), minlength=w * h)
-        avail = flat_matrix
-        take = np.minimum(per_patch, avail)
-        has = take > 0
-        frac = np.zeros_like(take)
-        frac[has] = take[has] / avail[has]
-        m_flat, o_flat, c_flat = bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel()
         # several osteoclasts on one patch share what is there
-        mineral_taken = m_flat * frac
-        osteoid_taken = o_flat * frac
+        per_patch = np.bincount(idx, minlength=w * h)
+        patches = np.flatnonzero(per_patch > 0)
+        count = per_patch[patches]
+        avail = m_flat[patches] + o_flat[patches]
+        take = np.minimum(count * (p.osteoclast_resorption_per_day * dt), avail)
+        frac = np.divide(take, avail, out=np.zeros_like(take), where=avail > 0)
+        mineral_taken = m_flat[patches] * frac
+        osteoid_taken = o_flat[patches] * frac
         resorbed_mineral = float(mineral_taken.sum())
-        m_flat -= mineral_taken
-        o_flat -= osteoid_taken
-        c_flat += mineral_taken + osteoid_taken
+        m_flat[patches] -= mineral_taken
+        o_flat[patches] -= osteoid_taken
+        c_flat[patches] += mineral_taken + osteoid_taken
 
         # osteoclasts whose patch is used up move to the neighbour with most matrix
-        left = m_flat[idx] + o_flat[idx]
-        movers = oc[left < 1e-9]
+        used_up = np.flatnonzero(m_flat[idx] + o_flat[idx] < 1e-9)  # positions in ``oc``
+        movers = oc[used_up]
+        stranded_at = empty
         if movers.size:
             nx = ocs.x[movers][:, None] + _OFFSETS[None, :, 0]
             ny = ocs.y[movers][:, None] + _OFFSETS[None, :, 1]
             inside = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
             neighbour = np.clip(nx, 0, w - 1) * h + np.clip(ny, 0, h - 1)
-            nm = np.where(inside & ~forming[neighbour], (m_flat + o_flat)[neighbour], -1.0)
+            nm = np.where(inside & ~forming[neighbour], m_flat[neighbour] + o_flat[neighbour], -1.0)
             nm = nm + rng.random(nm.shape) * 1e-6  # random tie-break
             best = nm.argmax(axis=1)
             ok = nm[np.arange(movers.size), best] > 1e-6
             moved = movers[ok]
             ocs.x[moved] = nx[ok, best[ok]]
             ocs.y[moved] = ny[ok, best[ok]]
-            stranded = movers[~ok]  # no bone left nearby: the osteoclast dies
-            dead_oc = stranded
+            stranded_at = used_up[~ok]  # no bone left nearby: the osteoclast dies
 
         # apoptosis
-        p_die = 1.0 - np.exp(-p.osteoclast_apoptosis_per_day * drives.osteoclast_apoptosis_factor * dt)
-        dies = oc[rng.random(oc.size) < p_die]
-        dead_oc = np.union1d(dead_oc, dies)
+        p_die = -math.expm1(-p.osteoclast_apoptosis_per_day * drives.osteoclast_apoptosis_factor * dt)
+        dies = rng.random(oc.size) < p_die
+        dies[stranded_at] = True
+        dead_oc = oc[dies]
         ocs.age_days[oc] += dt
+        survivors = oc[~dies]
+        oc_idx = ocs.x[survivors].astype(np.int64) * h + ocs.y[survivors]
 
-    # --- coupling: cavities recruit osteoblast teams after reversal ---
-    c_flat = bone.cavity.ravel()
-    occupied = forming.copy()
-    live_oc = ocs.live_slots()
-    if live_oc.size:
-        occupied[ocs.x[live_oc].astype(np.int64) * h + ocs.y[live_oc]] = True  # still resorbing
-    # slivers too small to recruit a team are sealed by lining cells laying osteoid
-    sliver = (c_flat > 0.0) & (c_flat <= 1e-3) & ~occupied
-    bone.osteoid.ravel()[sliver] += c_flat[sliver]
-    c_flat[sliver] = 0.0
-    candidates = np.flatnonzero((c_flat > 1e-3) & ~occupied)
-    born_ob = np.empty(0, dtype=np.int64)
-    if candidates.size:
-        p_rec = 1.0 - np.exp(-p.reversal_recruitment_per_day * dt)
-        chosen = candidates[rng.random(candidates.size) < p_rec]
-        if chosen.size:
-            born_ob = obs.spawn(chosen.size, x=chosen // h, y=chosen % h, age_days=0.0,
-                                team_cells=c_flat[chosen] * p.osteoblast_cells_per_cavity_volume)
+    # --- coupling: cavities recruit osteoblast teams after reversal (cavity patches only) ---
+    cavities = np.flatnonzero(c_flat > 0.0)
+    born_ob = empty
+    if cavities.size:
+        if oc_idx.size:
+            forming[oc_idx] = True  # still being resorbed: no team yet
+        cavities = cavities[~forming[cavities]]
+        depth = c_flat[cavities]
+        # slivers too small to recruit a team are sealed by lining cells laying osteoid
+        sliver = depth <= 1e-3
+        if sliver.any():
+            o_flat[cavities[sliver]] += depth[sliver]
+            c_flat[cavities[sliver]] = 0.0
+            cavities, depth = cavities[~sliver], depth[~sliver]
+        if cavities.size:
+            p_rec = -math.expm1(-p.reversal_recruitment_per_day * dt)
+            chosen = rng.random(cavities.size) < p_rec
+            if chosen.any():
+                where = cavities[chosen]
+                born_ob = obs.spawn(where.size, x=where // h, y=where % h, age_days=0.0,
+                                    team_cells=depth[chosen] * p.osteoblast_cells_per_cavity_volume)
 
     # --- formation: teams lay osteoid into their cavity, and lose cells to apoptosis ---
     ob = obs.live_slots()
-    dead_ob = np.empty(0, dtype=np.int64)
+    dead_ob = empty
     if ob.size:
         idx = obs.x[ob].astype(np.int64) * h + obs.y[ob]
         # exact integral of a team decaying at rate a over the day: N r (1 - e^-a dt) / a
@@ -299,7 +307,6 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
         survive = np.exp(-a * dt)
         per_cell = p.osteoblast_osteoid_per_cell_per_day * ((1.0 - survive) / a if a > 0 else dt)
         lay = np.minimum(obs.team_cells[ob] * per_cell, c_flat[idx])
-        o_flat = bone.osteoid.ravel()
         c_flat[idx] -= lay
         o_flat[idx] += lay
         obs.team_cells[ob] *= survive
