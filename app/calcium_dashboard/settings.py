@@ -188,12 +188,13 @@ def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> 
 def lecture_demo() -> DashboardSettings:
     """Low vitamin K2 against an MK-7 supplement, same seed: the lecture demo.
 
-    Uses a built-in MK-7 supplement scenario when the library has one, otherwise the
-    healthy adult with MK-7 at 180 µg/day.
+    Uses the built-in MK-7 scenario (``mk7_180ug``, or any ``mk7 ... supplement``) when the
+    library has one, otherwise the healthy adult with MK-7 at 180 µg/day.
     """
     names = builtin_scenarios()
     low = "k2_deficiency" if "k2_deficiency" in names else DEFAULT_SCENARIO
-    supplement = next((n for n in names if "mk7" in n.lower() and "supplement" in n.lower()), None)
+    supplement = "mk7_180ug" if "mk7_180ug" in names else next(
+        (n for n in names if "mk7" in n.lower() and "supplement" in n.lower()), None)
     if supplement is not None:
         b = SideSettings(supplement)
     else:

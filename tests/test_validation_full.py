@@ -1,0 +1,22 @@
+"""The full validation run: every expressible calibration row passes with one parameter set.
+
+Runs the same command a user runs (``calcium-abm validate``, 5 seeds per arm, default
+grids); about one to two minutes on two cores.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.slow
+def test_full_validation_passes_every_expressible_row():
+    result = subprocess.run([sys.executable, "-m", "calcium_abm.cli", "validate", "--no-report"],
+                            capture_output=True, text=True, timeout=1200)
+    table = result.stdout
+    assert result.returncode == 0, f"validation failed:\n{table}\n{result.stderr[-2000:]}"
+    assert " FAIL" not in table
+    summary = [line for line in table.splitlines() if " passed, " in line]
+    assert summary and summary[-1].split()[0].isdigit() and int(summary[-1].split()[0]) >= 20, summary
+    assert "0 failed" in summary[-1]
