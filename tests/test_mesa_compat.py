@@ -1,0 +1,219 @@
+"""Mesa compatibility: flat keyword settings, ``mesa.batch_run``, SolaraViz's string seed,
+agents whose properties read the model's arrays, ``model.grid`` with property layers,
+and clear errors for invalid settings.
+
+In a script, ``mesa.batch_run`` needs ``if __name__ == "__main__":`` because it always
+switches multiprocessing to the spawn start method; here a fixture restores the start
+method so that the switch does not leak into other tests.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import mesa
+import numpy as np
+import pytest
+
+from calcium_abm import COLUMNS, CalciumParadoxModel, ScenarioError, results_frame
+from calcium_abm.agents import (
+    Blood,
+    BoneTissue,
+    Gut,
+    Osteoblast,
+    Osteoclast,
+    SmoothMuscleCell,
+    VesselWallTissue,
+)
+from calcium_abm.grid import LazyMooreGrid
+
+SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
+
+
+def run_days(model: CalciumParadoxModel, days: int) -> CalciumParadoxModel:
+    for _ in range(days):
+        model.step()
+    return model
+
+
+@pytest.fixture
+def restore_start_method():
+    before = multiprocessing.get_start_method(allow_none=True)
+    yield
+    multiprocessing.set_start_method(before, force=True)
+
+
+# ----------------------------------------------------------------------------- settings
+def test_flat_keyword_settings_reach_the_scenario():
+    model = CalciumParadoxModel(mk7_ug_per_day=180, ckd_stage=4, osteoblast_apoptosis_per_day=0.05,
+                                rng=3, **SMALL)
+    cfg = model.config
+    assert cfg.diet.mk7_ug_per_day == 180
+    assert cfg.patient.ckd_stage == 4
+    assert cfg.parameters["osteoblast_apoptosis_per_day"] == 0.05
+    assert model.params.osteoblast_apoptosis_per_day == 0.05
+    assert model.bone_grid.dimensions == (16, 16) and model.vessel_grid.dimensions == (16, 16)
+
+
+def test_scenario_argument_and_flat_settings_combine():
+    model = CalciumParadoxModel("k2_deficiency", mk4_ug_per_day=7.0, rng=1, **SMALL)
+    assert model.config.name == "k2_deficiency"
+    assert model.config.diet.vitamin_k1_ug_per_day == 30.0  # from the scenario
+    assert model.config.diet.mk4_ug_per_day == 7.0           # from the keyword
+
+
+@pytest.mark.parametrize("settings, field", [
+    ({"mk7_ug_per_day": -1.0}, "mk7_ug_per_day"),
+    ({"ckd_stage": 7}, "ckd_stage"),
+    ({"warfarin_mg_per_day": float("nan")}, "warfarin_mg_per_day"),
+    ({"osteoblast_apoptosis_per_day": -0.5}, "osteoblast_apoptosis_per_day"),
+    ({"mk7_ug_per_dya": 1.0}, "mk7_ug_per_dya"),
+    ({"bone_grid_width": 2}, "bone_grid_width"),
+])
+def test_invalid_settings_raise_scenario_error_naming_the_field(settings, field):
+    with pytest.raises(ScenarioError, match=field):
+        CalciumParadoxModel(**settings)
+
+
+def test_unknown_setting_suggests_the_right_name():
+    with pytest.raises(ScenarioError, match="did you mean.*mk7_ug_per_day"):
+        CalciumParadoxModel(mk7_ug_per_dya=1.0)
+
+
+# ----------------------------------------------------------------------------- seeds
+def test_string_seed_from_solaraviz_inputtext_is_the_same_seed():
+    as_int = run_days(CalciumParadoxModel(rng=7, **SMALL), 20)
+    as_text = run_days(CalciumParadoxModel(rng=" 7 ", **SMALL), 20)
+    assert results_frame(as_int).equals(results_frame(as_text))
+    other = run_days(CalciumParadoxModel(rng=8, **SMALL), 20)
+    assert not results_frame(as_int).equals(results_frame(other))
+
+
+def test_non_numeric_string_seed_still_builds_a_model():
+    model = run_days(CalciumParadoxModel(rng="not a number", **SMALL), 3)
+    assert model.day == 3
+
+
+# ----------------------------------------------------------------------------- batch_run
+def test_mesa_batch_run(restore_start_method):
+    rows = mesa.batch_run(
+        CalciumParadoxModel,
+        parameters={"mk7_ug_per_day": [0, 180], **SMALL},
+        rng=[1, 2], max_steps=30, number_processes=1, display_progress=False,
+    )
+    assert len(rows) == 4
+    for row in rows:
+        assert set(COLUMNS) <= set(row)
+        assert row["Step"] == 30 and row["day"] == 30
+    by_dose = {dose: [r for r in rows if r["mk7_ug_per_day"] == dose] for dose in (0, 180)}
+    assert all(len(v) == 2 for v in by_dose.values())
+    # within each replicate (same rng), more MK-7 means less dp-ucMGP
+    for iteration in (0, 1):
+        plain = next(r for r in by_dose[0] if r["iteration"] == iteration)
+        dosed = next(r for r in by_dose[180] if r["iteration"] == iteration)
+        assert dosed["dp_ucmgp_pmol_l"] < plain["dp_ucmgp_pmol_l"]
+    # a batch row is exactly the row of a model built and stepped by hand
+    by_hand = results_frame(run_days(CalciumParadoxModel(rng=2, mk7_ug_per_day=180, **SMALL), 30)).iloc[-1]
+    row = next(r for r in by_dose[180] if r["iteration"] == 1)
+    assert all(row[name] == by_hand[name] or (np.isnan(row[name]) and np.isnan(by_hand[name]))
+               for name in COLUMNS)
+
+
+def test_mesa_batch_run_every_step(restore_start_method):
+    rows = mesa.batch_run(CalciumParadoxModel, parameters={"ckd_stage": 5, **SMALL}, rng=[4], max_steps=10,
+                          number_processes=1, data_collection_period=1, display_progress=False)
+    assert [r["day"] for r in sorted(rows, key=lambda r: r["Step"])] == list(range(11))
+
+
+# ----------------------------------------------------------------------------- agents and grid
+@pytest.fixture(scope="module")
+def stepped_model():
+    """An MGP-knockout mouse after 40 days: both VSMC phenotypes and live bone cells."""
+    return run_days(CalciumParadoxModel("mgp_knockout", rng=5, **SMALL), 40)
+
+
+def test_agents_by_type_holds_cell_and_tissue_agents(stepped_model):
+    by_type = stepped_model.agents_by_type
+    for cls in (Osteoclast, Osteoblast, SmoothMuscleCell, Gut, Blood, BoneTissue, VesselWallTissue):
+        assert cls in by_type, cls.__name__
+    assert len(by_type[SmoothMuscleCell]) == 16 * 16
+    assert all(len(by_type[cls]) == 1 for cls in (Gut, Blood, BoneTissue, VesselWallTissue))
+    row = stepped_model.datacollector.latest
+    assert len(by_type[Osteoclast]) == row["osteoclast_count"]
+    assert len(by_type[Osteoblast]) == row["osteoblast_count"]
+
+
+@pytest.mark.parametrize("cls, population", [(Osteoclast, "osteoclasts"), (Osteoblast, "osteoblasts")])
+def test_bone_cell_agents_mirror_their_population_arrays(stepped_model, cls, population):
+    pop = getattr(stepped_model, population)
+    agents = stepped_model.agents_by_type[cls].to_list()
+    assert len(agents) > 0
+    assert sorted(a.slot for a in agents) == sorted(pop.live_slots().tolist())
+    for agent in agents:
+        x, y = int(pop.x[agent.slot]), int(pop.y[agent.slot])
+        assert agent.cell.coordinate == (x, y)
+        assert agent in agent.cell.agents
+        assert agent.age_days == pop.age_days[agent.slot]
+        assert pop.agents[agent.slot] is agent
+    if cls is Osteoblast:
+        assert all(a.team_cells == pop.team_cells[a.slot] for a in agents)
+
+
+def test_bone_cell_positions_follow_moves_over_time():
+    """Fast resorption makes osteoclasts move often; every agent's Mesa cell follows."""
+    model = CalciumParadoxModel(rng=12, osteoclast_resorption_per_day=0.5, **SMALL)
+    last_seen, moves = {}, 0
+    for _ in range(60):
+        model.step()
+        for agent in model.agents_by_type.get(Osteoclast, []):
+            assert agent.cell.coordinate == agent.position
+            moves += last_seen.get(agent.unique_id, agent.position) != agent.position
+            last_seen[agent.unique_id] = agent.position
+    assert moves > 0
+
+
+def test_smooth_muscle_cells_read_the_vessel_layers(stepped_model):
+    layer = stepped_model.vessel_grid.vsmc_osteochondrogenic.data
+    cells = stepped_model.agents_by_type[SmoothMuscleCell].to_list()
+    phenotypes = {c.osteochondrogenic for c in cells}
+    assert phenotypes == {True, False}  # both phenotypes present, so the check below bites
+    for c in cells:
+        assert c.osteochondrogenic == bool(layer[c.x, c.y])
+        assert c.phenotype == ("osteochondrogenic" if layer[c.x, c.y] else "contractile")
+        assert c.carboxylated_mgp == stepped_model.vessel_grid.carboxylated_mgp.data[c.x, c.y]
+        assert c.uncarboxylated_mgp == stepped_model.vessel_grid.uncarboxylated_mgp.data[c.x, c.y]
+        assert c.cell.coordinate == (c.x, c.y)
+    assert sum(c.osteochondrogenic for c in cells) == stepped_model.datacollector.latest["osteochondrogenic_vsmc_count"]
+
+
+def test_tissue_agents_hold_the_calcium_pools(stepped_model):
+    pools = stepped_model.calcium_pools_mg()
+    by_type = stepped_model.agents_by_type
+    assert by_type[Gut].to_list()[0].calcium_mg == pools["gut"]
+    assert by_type[Blood].to_list()[0].calcium_mg == pools["blood"]
+    bone = by_type[BoneTissue].to_list()[0]
+    assert bone.calcium_mg == pytest.approx(pools["bone_fluid"] + pools["bone_trabecular"] + pools["bone_cortical"],
+                                            rel=1e-15)
+    assert by_type[VesselWallTissue].to_list()[0].calcium_mg == pools["vessel_wall"]
+
+
+def test_model_grid_is_the_bone_grid_with_property_layers(stepped_model):
+    grid = stepped_model.grid
+    assert grid is stepped_model.bone_grid
+    assert isinstance(grid, mesa.discrete_space.OrthogonalMooreGrid) and isinstance(grid, LazyMooreGrid)
+    for name in ("bone_mineral", "osteoid", "cavity", "vitamin_k_nmol_l"):
+        assert getattr(grid, name).data.shape == (16, 16)
+    # the layers are the model's state, not copies
+    assert np.shares_memory(grid.bone_mineral.data, stepped_model.bone.mineral)
+    assert np.shares_memory(stepped_model.vessel_grid.vessel_mineral.data, stepped_model.vessel.mineral)
+    cell = grid[(3, 5)]
+    assert cell.bone_mineral == stepped_model.bone.mineral[3, 5]
+    assert cell.cavity == stepped_model.bone.cavity[3, 5]
+
+
+def test_datacollector_is_mesas(stepped_model):
+    dc = stepped_model.datacollector
+    assert isinstance(dc, mesa.DataCollector)
+    frame = dc.get_model_vars_dataframe()
+    assert list(frame.columns) == list(COLUMNS)
+    assert len(frame) == 41 and frame["day"].tolist() == list(range(41))
