@@ -1,0 +1,261 @@
+"""Bone remodeling rules on their own: volume bookkeeping of the trabecular section (matrix
++ cavity is conserved except where a team abandons its cavity), fractions in [0, 1],
+mineralisation, the cortical compartment, and the osteoblast refill margin that decides
+whether a remodeling cycle ends with a deficit."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from calcium_abm.parameters import parameter_set
+from calcium_abm.physiology import remodeling
+from calcium_abm.physiology.remodeling import (
+    BoneDrives,
+    BoneSection,
+    bone_drives,
+    cortical_day,
+    cortical_steady_state,
+    mineralise,
+    mineralise_cortical,
+    osteoblast_refill_margin,
+    remodel_day,
+)
+
+P = parameter_set()
+#: drives that stress the rules: fast activation, long-lived osteoclasts, short-lived osteoblasts
+HARSH = BoneDrives(activation_factor=3.0, osteoclast_apoptosis_factor=0.6, osteoblast_apoptosis_factor=1.4)
+REFERENCE = BoneDrives(1.0, 1.0, 1.0)
+
+
+def with_params(**changes) -> SimpleNamespace:
+    return SimpleNamespace(**{**vars(P), **changes})
+
+
+def new_section(seed: int = 0, size: int = 32) -> BoneSection:
+    rng = np.random.default_rng(seed)
+    structure = remodeling.trabecular_structure(size, size, P.trabecular_bone_volume_fraction, rng)
+    return BoneSection(structure, np.zeros_like(structure), np.zeros_like(structure), 1.0)
+
+
+def volumes(bone: BoneSection) -> float:
+    return float((bone.mineral + bone.osteoid + bone.cavity).sum())
+
+
+def assert_fractions_valid(bone: BoneSection) -> None:
+    for name in ("mineral", "osteoid", "cavity"):
+        values = getattr(bone, name)
+        assert values.min() >= -1e-12 and values.max() <= 1 + 1e-12, name
+    assert (bone.mineral + bone.osteoid + bone.cavity).max() <= 1 + 1e-12
+
+
+# ----------------------------------------------------------------------------- section
+def test_trabecular_structure_has_the_requested_bone_fraction():
+    structure = remodeling.trabecular_structure(64, 48, 0.25, np.random.default_rng(3))
+    assert structure.shape == (64, 48)
+    assert set(np.unique(structure)) == {0.0, 1.0}
+    assert abs(structure.mean() - 0.25) <= 2.0 / structure.size
+
+
+def test_bone_surface_is_bone_touching_marrow():
+    full = np.ones((6, 6))
+    assert not remodeling.bone_surface(full).any()  # edges count as bone
+    holed = full.copy()
+    holed[2, 3] = 0.0
+    surface = remodeling.bone_surface(holed)
+    assert {tuple(c) for c in np.argwhere(surface)} == {(1, 3), (3, 3), (2, 2), (2, 4)}
+
+
+@pytest.mark.parametrize("drives", [REFERENCE, HARSH], ids=["reference", "harsh"])
+def test_remodel_day_conserves_matrix_plus_cavity_except_abandoned_cavities(drives):
+    bone, rng = new_section(), np.random.default_rng(1)
+    ocs, obs = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population()
+    h = bone.mineral.shape[1]
+    deficits = 0
+    for _ in range(400):
+        before_total, mineral_before, cavity_before = volumes(bone), bone.mineral.copy(), bone.cavity.copy()
+        day = remodel_day(bone, ocs, obs, drives, P, rng)
+        lost = before_total - volumes(bone)
+        if day.dead_osteoblasts.size:
+            # a team that gives up leaves (part of) its cavity unfilled, and nothing else is lost
+            patches = obs.x[day.dead_osteoblasts].astype(np.int64) * h + obs.y[day.dead_osteoblasts]
+            assert -1e-12 <= lost <= cavity_before.ravel()[np.unique(patches)].sum() + 1e-12
+            deficits += lost > 1e-9
+        else:
+            assert abs(lost) <= 1e-12 * before_total
+        # resorption is the only thing that removes mineral in remodel_day
+        assert np.all(bone.mineral <= mineral_before + 1e-15)
+        assert day.resorbed_mineral_mg == pytest.approx(float((mineral_before - bone.mineral).sum()), abs=1e-12)
+        assert_fractions_valid(bone)
+        ocs.kill(day.dead_osteoclasts)
+        obs.kill(day.dead_osteoblasts)
+        mineralise(bone, math.inf, 1.0, P)
+        assert_fractions_valid(bone)
+    assert ocs.count + obs.count > 0 and bone.cavity.sum() > 0  # the rules were exercised
+    if drives is HARSH:
+        assert deficits > 0  # short-lived teams do abandon cavities
+
+
+def test_cells_sit_where_the_rules_put_them():
+    bone, rng = new_section(2), np.random.default_rng(2)
+    ocs, obs = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population()
+    born_teams = 0
+    for _ in range(200):
+        day = remodel_day(bone, ocs, obs, HARSH, P, rng)
+        born_teams += day.born_osteoblasts.size
+        ocs.kill(day.dead_osteoclasts)
+        obs.kill(day.dead_osteoblasts)
+        teams = obs.live_slots()
+        # a live team always has cavity left to fill (a finished team ends the same day) ...
+        assert np.all(bone.cavity[obs.x[teams], obs.y[teams]] > 1e-9)
+        # ... and no two teams refill one cavity
+        assert len({(obs.x[s], obs.y[s]) for s in teams}) == teams.size
+        mineralise(bone, math.inf, 1.0, P)
+    assert born_teams > 0
+    for pop in (ocs, obs):
+        live = pop.live_slots()
+        assert np.all((pop.x[live] >= 0) & (pop.x[live] < 32) & (pop.y[live] >= 0) & (pop.y[live] < 32))
+
+
+def test_mineralise_turns_osteoid_into_mineral_within_the_supply():
+    bone = new_section(4)
+    bone.osteoid[:] = 0.3 * (1.0 - bone.mineral)
+    matrix_before, mineral_before = bone.mineral + bone.osteoid, bone.mineral.copy()
+    taken = mineralise(bone, math.inf, 1.0, P)
+    assert np.allclose(bone.mineral + bone.osteoid, matrix_before, rtol=0, atol=1e-15)
+    assert taken == pytest.approx(float((bone.mineral - mineral_before).sum()), rel=1e-12)
+    assert taken > 0
+    # limited supply: exactly the supply is used
+    limited = new_section(4)
+    limited.osteoid[:] = 0.3 * (1.0 - limited.mineral)
+    assert mineralise(limited, 0.25 * taken, 1.0, P) == pytest.approx(0.25 * taken, rel=1e-12)
+    assert mineralise(new_section(4), 0.0, 1.0, P) == 0.0
+    # a lower Ca x P product slows mineralisation (osteomalacia)
+    slow = new_section(4)
+    slow.osteoid[:] = 0.3 * (1.0 - slow.mineral)
+    assert mineralise(slow, math.inf, 0.5, P) < taken
+
+
+# ----------------------------------------------------------------------------- refill margin
+def refill_one_cavity(margin_drives: BoneDrives, p=P) -> float:
+    """Matrix restored in a single fully resorbed patch once its team has finished."""
+    mineral = np.ones((5, 5))
+    mineral[2, 2] = 0.0
+    cavity = np.zeros((5, 5))
+    cavity[2, 2] = 1.0
+    bone = BoneSection(mineral, np.zeros((5, 5)), cavity, 1.0)
+    ocs, obs = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population()
+    rng, recruited = np.random.default_rng(0), False
+    for _ in range(5000):
+        day = remodel_day(bone, ocs, obs, margin_drives, p, rng)
+        recruited |= day.born_osteoblasts.size > 0
+        obs.kill(day.dead_osteoblasts)
+        if recruited and obs.count == 0:
+            break
+    assert recruited and obs.count == 0 and ocs.count == 0
+    assert bone.cavity[2, 2] == 0.0  # the cycle is over, filled or not
+    return float(bone.mineral[2, 2] + bone.osteoid[2, 2])
+
+
+@pytest.mark.parametrize("margin", [0.6, 0.85, 1.1, 1.5])
+def test_refill_margin_decides_whether_a_cavity_is_refilled(margin):
+    nominal = osteoblast_refill_margin(REFERENCE, P)
+    drives = BoneDrives(0.0, 1.0, nominal / margin)  # no new osteoclasts; osteoblast life sets the margin
+    assert osteoblast_refill_margin(drives, P) == pytest.approx(margin, rel=1e-12)
+    filled = refill_one_cavity(drives)
+    if margin >= 1.0:
+        assert filled == pytest.approx(1.0, abs=1e-9)
+    else:
+        # a team lays margin x cavity over its life (less the cells it has when it stops)
+        assert margin - 0.01 <= filled <= margin + 1e-9
+
+
+def test_refill_margin_below_one_loses_bone_over_years():
+    def matrix_after(margin: float) -> float:
+        bone, rng = new_section(5), np.random.default_rng(5)
+        ocs, obs = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population()
+        drives = BoneDrives(1.0, 1.0, osteoblast_refill_margin(REFERENCE, P) / margin)
+        for _ in range(3 * 365):
+            day = remodel_day(bone, ocs, obs, drives, P, rng)
+            ocs.kill(day.dead_osteoclasts)
+            obs.kill(day.dead_osteoblasts)
+            mineralise(bone, math.inf, 1.0, P)
+        return float((bone.mineral + bone.osteoid).sum())
+
+    start = float(new_section(5).mineral.sum())
+    deficit, surplus = matrix_after(0.7), matrix_after(1.3)
+    assert deficit < surplus
+    assert deficit < start
+
+
+# ----------------------------------------------------------------------------- cortical bone
+def cortical_total(c) -> float:
+    return c.mineral_mg + c.cavity_mg + c.osteoid_mg
+
+
+@pytest.mark.parametrize("dt", [1.0, 7.3])
+def test_cortical_day_conserves_when_teams_refill_and_loses_the_deficit_otherwise(dt):
+    nominal = osteoblast_refill_margin(REFERENCE, P)
+    refill = BoneDrives(1.5, 0.8, nominal / 1.2)   # margin 1.2
+    deficit = BoneDrives(1.5, 0.8, nominal / 0.7)  # margin 0.7
+    full, short = cortical_steady_state(8e5, P), cortical_steady_state(8e5, P)
+    for _ in range(200):
+        before_full, before_short = cortical_total(full), cortical_total(short)
+        mineral_before = full.mineral_mg
+        resorbed = cortical_day(full, refill, P, dt)
+        assert resorbed == pytest.approx(mineral_before - full.mineral_mg, rel=1e-12)
+        assert cortical_total(full) == pytest.approx(before_full, rel=1e-14)
+        cavity_before = short.cavity_mg
+        cortical_day(short, deficit, P, dt)
+        lost = before_short - cortical_total(short)
+        refilled = cavity_before * (1.0 - math.exp(-P.cortical_refill_per_day * dt))
+        assert lost == pytest.approx(refilled * (1.0 - 0.7), rel=1e-9)
+        for c in (full, short):
+            mineralised_before = cortical_total(c)
+            mineralise_cortical(c, math.inf, 1.0, P, dt)
+            assert cortical_total(c) == pytest.approx(mineralised_before, rel=1e-14)
+            assert min(c.mineral_mg, c.cavity_mg, c.osteoid_mg) >= 0
+    assert cortical_total(short) < cortical_total(full)
+
+
+def test_cortical_steady_state_is_steady_under_reference_signals():
+    p = with_params(osteoblast_apoptosis_per_day=0.9 * P.osteoblast_apoptosis_per_day)  # margin >= 1
+    assert osteoblast_refill_margin(REFERENCE, p) >= 1.0
+    cortical = cortical_steady_state(8e5, p)
+    start = cortical.mineral_mg
+    for _ in range(365):
+        cortical_day(cortical, REFERENCE, p)
+        mineralise_cortical(cortical, math.inf, 1.0, p)
+    assert abs(cortical.mineral_mg / start - 1.0) < 1e-3
+
+
+def test_mineralise_cortical_respects_supply():
+    cortical = cortical_steady_state(8e5, P)
+    assert mineralise_cortical(cortical, 0.0, 1.0, P) == 0.0
+    assert mineralise_cortical(cortical, 1e-3, 1.0, P) == pytest.approx(1e-3)
+
+
+# ----------------------------------------------------------------------------- signals
+def test_bone_drives_directions():
+    base = bone_drives(1.0, 0.0, 1.0, P)
+    menopause = bone_drives(1.0, 1.0, 1.0, P)
+    assert menopause.activation_factor > base.activation_factor
+    assert menopause.osteoclast_apoptosis_factor < base.osteoclast_apoptosis_factor  # longer-lived
+    assert menopause.osteoblast_apoptosis_factor >= base.osteoblast_apoptosis_factor
+    high_pth = bone_drives(2.0, 0.0, 1.0, P)
+    assert high_pth.activation_factor > base.activation_factor
+    no_k, much_k = bone_drives(1.0, 0.0, 0.0, P), bone_drives(1.0, 0.0, 50.0, P)
+    assert much_k.osteoclast_apoptosis_factor > no_k.osteoclast_apoptosis_factor
+    assert much_k.osteoblast_apoptosis_factor < no_k.osteoblast_apoptosis_factor
+    assert osteoblast_refill_margin(much_k, P) > osteoblast_refill_margin(no_k, P)
+
+
+def test_estrogen_loss_effect_starts_full_and_settles_at_its_late_level():
+    assert remodeling.estrogen_loss_effect(False, 3.0, P) == 0.0
+    assert remodeling.estrogen_loss_effect(True, 0.0, P) == pytest.approx(1.0)
+    series = [remodeling.estrogen_loss_effect(True, y, P) for y in (0.0, 1.0, 3.0, 10.0, 60.0)]
+    assert all(a > b for a, b in zip(series, series[1:]))
+    assert series[-1] == pytest.approx(P.estrogen_loss_late_effect_fraction, abs=1e-6)
