@@ -1,0 +1,162 @@
+"""The ``simulate`` API: columns and their order, row thinning, ``years`` / ``seed`` /
+``overrides``, the scenario forms it accepts, and clear errors for bad overrides."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from calcium_abm import COLUMNS, CalciumParadoxModel, ScenarioError, UserInputError, load_scenario, simulate
+from calcium_abm.outputs import CALCIUM_POOLS
+
+SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
+
+
+def short(scenario="healthy_adult", years=0.1, seed=1, **overrides):
+    return simulate(scenario, years=years, seed=seed, overrides={**SMALL, **overrides})
+
+
+def test_columns_are_the_documented_columns_in_order():
+    frame = short()
+    assert list(frame.columns) == list(COLUMNS)
+    assert frame["day"].dtype == np.int64
+    assert all(frame[name].dtype == np.float64 for name in COLUMNS if name != "day")
+    assert frame.attrs["scenario"] == "healthy_adult"
+    assert frame.attrs["units"] == {name: unit for name, (unit, _) in COLUMNS.items()}
+
+
+def test_every_column_is_documented_with_a_unit():
+    for name, (unit, description) in COLUMNS.items():
+        assert unit.strip() and len(description) > 10, name
+    required = {"day", "bone_mineral_density_g_cm2", "bmd_change_pct", "vessel_calcification_mg",
+                "calcification_score", "dp_ucmgp_pmol_l", "ucoc_fraction", "hepatic_carboxylation_fraction",
+                "serum_calcium_mmol_l", "serum_phosphate_mmol_l", "ca_intake_cum_mg", "ca_excreted_cum_mg",
+                "osteoclast_count", "osteoblast_count", "contractile_vsmc_count", "osteochondrogenic_vsmc_count"}
+    assert required | {f"ca_{pool}_mg" for pool in CALCIUM_POOLS} <= set(COLUMNS)
+
+
+def test_one_row_per_day_by_default():
+    frame = short(years=0.2)
+    days = round(0.2 * 365)
+    assert frame["day"].tolist() == list(range(days + 1))
+    assert frame["years"].iloc[-1] == pytest.approx(days / 365)
+    assert frame["bmd_change_pct"].iloc[0] == 0.0
+
+
+@pytest.mark.parametrize("every", [7, 10, 73, 200])
+def test_record_every_days_thins_rows_keeping_day_zero_and_the_last_day(every):
+    daily = short(years=0.2)
+    thinned = short(years=0.2, record_every_days=every)
+    last = int(daily["day"].iloc[-1])
+    expected = sorted(set(range(0, last + 1, every)) | {last})
+    assert thinned["day"].tolist() == expected
+    # thinning only drops rows: the kept rows are the daily run's rows
+    kept = daily.set_index("day").loc[expected].reset_index()
+    assert kept[list(COLUMNS)].equals(thinned[list(COLUMNS)])
+
+
+def test_years_sets_the_run_length():
+    for years in (0.05, 0.5, 1.0):
+        assert short(years=years)["day"].iloc[-1] == round(years * 365)
+    assert load_scenario("mgp_knockout").days == short("mgp_knockout", years=None)["day"].iloc[-1]
+
+
+def test_seed_argument_selects_the_run():
+    assert short(seed=3).equals(short(seed=3))
+    assert not short(seed=3).equals(short(seed=4))
+    assert short(seed=3).equals(short(seed=None, **{"simulation.seed": 3}))
+
+
+def test_dotted_flat_and_parameter_overrides():
+    flat = short(mk7_ug_per_day=180.0)
+    dotted = short(**{"diet.mk7_ug_per_day": 180.0})
+    assert flat.equals(dotted)
+    assert flat["dp_ucmgp_pmol_l"].iloc[-1] < short()["dp_ucmgp_pmol_l"].iloc[-1]
+    by_name = short(vessel_ggcx_half_saturation_nmol_per_l=1.0)
+    by_path = short(**{"parameters.vessel_ggcx_half_saturation_nmol_per_l": 1.0})
+    assert by_name.equals(by_path)
+    assert by_name["vascular_mgp_carboxylation_fraction"].iloc[-1] > short()["vascular_mgp_carboxylation_fraction"].iloc[-1]
+
+
+def test_scenario_forms_give_the_same_run(tmp_path):
+    scenario = load_scenario("k2_deficiency")
+    path = tmp_path / "mine.toml"
+    path.write_text(scenario.to_toml(), encoding="utf-8")
+    by_name = short("k2_deficiency")
+    assert by_name.equals(short(scenario))
+    assert by_name.equals(short(str(path)))
+    assert by_name.equals(short(path))
+    mapping = {"diet": {"vitamin_k1_ug_per_day": 30.0, "mk4_ug_per_day": 2.0, "mk7_ug_per_day": 0.0}}
+    assert by_name.equals(short(mapping))  # a mapping with the same settings (name aside)
+
+
+def test_simulate_equals_the_model_run_by_hand():
+    model = CalciumParadoxModel("healthy_adult", rng=1, years=0.1, **SMALL)
+    steps = 0
+    while model.running:
+        model.step()
+        steps += 1
+    assert steps == model.days_total == model.day
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert np.array_equal(frame["day"].to_numpy(), short()["day"].to_numpy().astype(float))
+
+
+def test_schedule_changes_inputs_mid_run():
+    scenario = {"schedule": [{"start_day": 20, "end_day": 40, "set": {"drugs.warfarin_mg_per_day": 5.0}}]}
+    frame = short(scenario, years=0.2)
+    warfarin = frame.set_index("day")["plasma_warfarin_mg_l"]
+    assert warfarin.loc[:20].max() == 0.0
+    assert warfarin.loc[21:40].min() > 0.0
+    assert warfarin.loc[60:].max() < warfarin.loc[40]  # cleared after the end
+    assert frame.set_index("day")["hepatic_carboxylation_fraction"].loc[35] < frame["hepatic_carboxylation_fraction"].iloc[0]
+
+
+def test_ucoc_is_nan_only_in_the_osteocalcin_knockout():
+    assert short()["ucoc_fraction"].notna().all()
+    assert short(osteocalcin_knockout=True)["ucoc_fraction"].isna().all()
+
+
+def test_outputs_are_finite_and_in_range():
+    frame = short("ckd_stage5", years=0.3)
+    finite = frame.drop(columns=["ucoc_fraction", "vascular_mgp_carboxylation_fraction"])
+    assert np.isfinite(finite.to_numpy()).all()
+    for name in ("ucoc_fraction", "hepatic_carboxylation_fraction", "vascular_mgp_carboxylation_fraction",
+                 "calcified_area_fraction", "osteochondrogenic_vsmc_fraction", "bone_volume_fraction",
+                 "remodeling_space_fraction", "vkor_activity_fraction"):
+        assert frame[name].between(0.0, 1.0).all(), name
+    assert (frame["calcification_score"] >= 0).all() and (frame["vessel_calcification_mg"] >= 0).all()
+    assert (frame["contractile_vsmc_count"] + frame["osteochondrogenic_vsmc_count"] == 16 * 16).all()
+    assert np.allclose(frame["vessel_calcification_mg"], frame["ca_vessel_wall_mg"], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("overrides, named", [
+    ({"not_a_setting": 1}, "not_a_setting"),
+    ({"diet.mk7_ug_per_day": -5}, "diet.mk7_ug_per_day"),
+    ({"mk7_ug_per_day": math.nan}, "mk7_ug_per_day"),
+    ({"warfarin_mg_per_day": math.inf}, "warfarin_mg_per_day"),
+    ({"ckd_stage": 7}, "ckd_stage"),
+    ({"sex": "robot"}, "sex"),
+    ({"postmenopausal": True}, "postmenopausal"),  # the default patient is male
+    ({"k1_half_life_h": 0.0}, "k1_half_life_h"),
+    ({"parameters.not_a_parameter": 1.0}, "not_a_parameter"),
+    ({"record_every_days": 0}, "record_every_days"),
+])
+def test_bad_overrides_raise_scenario_error_naming_the_field(overrides, named):
+    with pytest.raises(ScenarioError, match=named) as info:
+        simulate("healthy_adult", years=0.05, seed=1, overrides=overrides)
+    assert isinstance(info.value, UserInputError)
+
+
+@pytest.mark.parametrize("kwargs, named", [
+    ({"years": 0}, "years"), ({"years": -1}, "years"), ({"years": math.nan}, "years"), ({"seed": -1}, "seed"),
+])
+def test_bad_years_and_seed_raise_scenario_error(kwargs, named):
+    with pytest.raises(ScenarioError, match=named):
+        simulate("healthy_adult", **kwargs)
+
+
+def test_unknown_scenario_name_is_a_scenario_error():
+    with pytest.raises(ScenarioError, match="k2_deficency|did you mean"):
+        simulate("k2_deficency", years=0.05)
