@@ -407,7 +407,8 @@ class CalciumParadoxModel(mesa.Model):
             "day": float(self.day),
             "years": self.day / 365.0,
             "bone_mineral_density_g_cm2": bmd,
-            "bmd_change_pct": 100.0 * (bmd / self.bmd_day0 - 1.0),
+            # NaN if the spin-up already resorbed the whole section (extreme settings)
+            "bmd_change_pct": 100.0 * (bmd / self.bmd_day0 - 1.0) if self.bmd_day0 > 0 else float("nan"),
             "bone_volume_fraction": (mineral_sum + float(bone.osteoid.sum())) / bone.mineral.size,
             "remodeling_space_fraction": float(bone.cavity.sum()) / bone.cavity.size,
             "vessel_calcification_mg": pools["vessel_wall"],

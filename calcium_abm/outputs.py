@@ -23,7 +23,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "day": ("day", "Simulated day (0 = start, after the bone spin-up)"),
     "years": ("year", "Simulated time in years (365 days)"),
     "bone_mineral_density_g_cm2": ("g/cm2", "Areal BMD of the bone section (DXA-like)"),
-    "bmd_change_pct": ("%", "BMD change since day 0"),
+    "bmd_change_pct": ("%", "BMD change since day 0 (NaN if the section held no bone at day 0)"),
     "bone_volume_fraction": ("-", "Matrix (mineral + osteoid) volume / section volume (BV/TV)"),
     "remodeling_space_fraction": ("-", "Resorbed cavities not yet refilled / section volume"),
     "vessel_calcification_mg": ("mg", "Calcium deposited in the represented arterial media"),
