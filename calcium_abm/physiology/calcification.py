@@ -162,7 +162,7 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
 
     # phenotype switching and apoptosis: one uniform draw per cell, disjoint events; each
     # cell can only switch one way, so one rate array (and one exp) serves both directions
-    u = rng.random(osteo.shape)
+    u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
     p_apop = -math.expm1(-p.vsmc_apoptosis_per_day * dt)
     rate = np.where(osteo, p.vsmc_switch_back_per_day * inhibition,
                     p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * not_inhibited)

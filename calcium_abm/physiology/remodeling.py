@@ -148,11 +148,14 @@ class BoneDayResult:
 
 
 def new_osteoclast_population() -> CellPopulation:
-    return CellPopulation({"x": np.int32, "y": np.int32, "age_days": np.float64})
+    """Osteoclasts: grid position (x, y), flat patch index ``patch = x * height + y``, age."""
+    return CellPopulation({"x": np.int32, "y": np.int32, "patch": np.int64, "age_days": np.float64})
 
 
 def new_osteoblast_population() -> CellPopulation:
-    return CellPopulation({"x": np.int32, "y": np.int32, "age_days": np.float64, "team_cells": np.float64})
+    """Osteoblast teams: position, flat patch index, age and team size (cells)."""
+    return CellPopulation({"x": np.int32, "y": np.int32, "patch": np.int64, "age_days": np.float64,
+                           "team_cells": np.float64})
 
 
 def trabecular_structure(width: int, height: int, bone_fraction: float, rng: np.random.Generator) -> np.ndarray:
@@ -189,14 +192,14 @@ _OFFSETS = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0
 
 def bone_surface(matrix: np.ndarray) -> np.ndarray:
     """Patches that are mostly bone and touch marrow (4-neighbourhood, edges count as bone)."""
-    solid = matrix > 0.5
-    marrow = ~solid
-    touches = np.zeros_like(solid)
-    touches[1:, :] |= marrow[:-1, :]
-    touches[:-1, :] |= marrow[1:, :]
-    touches[:, 1:] |= marrow[:, :-1]
-    touches[:, :-1] |= marrow[:, 1:]
-    return solid & touches
+    w, h = matrix.shape
+    padded = np.ones((w + 2, h + 2), dtype=bool)  # the border counts as bone
+    solid = padded[1:-1, 1:-1]
+    np.greater(matrix, 0.5, out=solid)
+    enclosed = padded[:-2, 1:-1] & padded[2:, 1:-1]
+    enclosed &= padded[1:-1, :-2]
+    enclosed &= padded[1:-1, 2:]
+    return solid & ~enclosed
 
 
 def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, drives: BoneDrives, p,
@@ -214,7 +217,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     forming = np.zeros(w * h, dtype=bool)
     ob = obs.live_slots()
     if ob.size:
-        forming[obs.x[ob].astype(np.int64) * h + obs.y[ob]] = True
+        forming[obs.patch[ob]] = True
 
     # --- activation: new osteoclasts on bone surface (RANKL/OPG) ---
     surface = bone_surface(bone.mineral + bone.osteoid).ravel()
@@ -225,7 +228,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     born_oc = empty
     if n_new:
         where = rng.choice(surface_idx, size=n_new, replace=True)
-        born_oc = ocs.spawn(n_new, x=where // h, y=where % h, age_days=0.0)
+        born_oc = ocs.spawn(n_new, x=where // h, y=where % h, patch=where, age_days=0.0)
 
     # --- resorption by live osteoclasts (work only on the patches they occupy) ---
     oc = ocs.live_slots()
@@ -233,7 +236,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     moved = dead_oc = empty
     oc_idx = empty
     if oc.size:
-        idx = ocs.x[oc].astype(np.int64) * h + ocs.y[oc]
+        idx = ocs.patch[oc]
         # several osteoclasts on one patch share what is there
         per_patch = np.bincount(idx, minlength=w * h)
         patches = np.flatnonzero(per_patch > 0)
@@ -258,12 +261,13 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
             inside = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
             neighbour = np.clip(nx, 0, w - 1) * h + np.clip(ny, 0, h - 1)
             nm = np.where(inside & ~forming[neighbour], m_flat[neighbour] + o_flat[neighbour], -1.0)
-            nm = nm + rng.random(nm.shape) * 1e-6  # random tie-break
+            nm += rng.random(nm.shape) * 1e-6  # random tie-break
             best = nm.argmax(axis=1)
             ok = nm[np.arange(movers.size), best] > 1e-6
             moved = movers[ok]
             ocs.x[moved] = nx[ok, best[ok]]
             ocs.y[moved] = ny[ok, best[ok]]
+            ocs.patch[moved] = neighbour[ok, best[ok]]
             stranded_at = used_up[~ok]  # no bone left nearby: the osteoclast dies
 
         # apoptosis
@@ -273,7 +277,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
         dead_oc = oc[dies]
         ocs.age_days[oc] += dt
         survivors = oc[~dies]
-        oc_idx = ocs.x[survivors].astype(np.int64) * h + ocs.y[survivors]
+        oc_idx = ocs.patch[survivors]
 
     # --- coupling: cavities recruit osteoblast teams after reversal (cavity patches only) ---
     cavities = np.flatnonzero(c_flat > 0.0)
@@ -294,14 +298,14 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
             chosen = rng.random(cavities.size) < p_rec
             if chosen.any():
                 where = cavities[chosen]
-                born_ob = obs.spawn(where.size, x=where // h, y=where % h, age_days=0.0,
+                born_ob = obs.spawn(where.size, x=where // h, y=where % h, patch=where, age_days=0.0,
                                     team_cells=depth[chosen] * p.osteoblast_cells_per_cavity_volume)
 
     # --- formation: teams lay osteoid into their cavity, and lose cells to apoptosis ---
     ob = obs.live_slots()
     dead_ob = empty
     if ob.size:
-        idx = obs.x[ob].astype(np.int64) * h + obs.y[ob]
+        idx = obs.patch[ob]
         # exact integral of a team decaying at rate a over the day: N r (1 - e^-a dt) / a
         a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
         survive = np.exp(-a * dt)

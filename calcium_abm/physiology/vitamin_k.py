@@ -88,6 +88,28 @@ class PlasmaDay:
     warfarin_mean_mg_per_l: float
 
 
+_CONSTANTS: dict[tuple[int, float], tuple[object, tuple]] = {}
+
+
+def _form_constants(p, time_scale: float) -> tuple:
+    """(form, elimination per simulated day, absorbed nmol per µg of dose per simulated day,
+    volume) for each form; cached per parameter set (the hot path runs this daily)."""
+    key = (id(p), time_scale)
+    hit = _CONSTANTS.get(key)
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    constants = tuple(
+        (form,
+         math.log(2) / (getattr(p, f"{form}_half_life_h") / 24.0) * time_scale,
+         time_scale * getattr(p, f"{form}_absorbed_fraction") / MOLAR_MASS_G_PER_MOL[form] * 1000.0,
+         getattr(p, f"{form}_distribution_volume_l"))
+        for form in FORMS)
+    if len(_CONSTANTS) > 64:
+        _CONSTANTS.clear()
+    _CONSTANTS[key] = (p, constants)
+    return constants
+
+
 def _one_compartment_day(amount_start: float, dose: float, k_per_day: float) -> tuple[float, float]:
     """Exact one-compartment day with a bolus at the start: (amount at end, AUC over the day)."""
     a0 = amount_start + dose
@@ -114,12 +136,9 @@ def advance_plasma(amounts_nmol: dict[str, float], warfarin_mg: float,
         new amounts, new warfarin amount, and the day's mean concentrations.
     """
     new_amounts, means = {}, {}
-    for form in FORMS:
-        k = math.log(2) / (getattr(p, f"{form}_half_life_h") / 24.0) * time_scale
-        dose_nmol = (intake_ug_per_day[form] * time_scale * getattr(p, f"{form}_absorbed_fraction")
-                     / MOLAR_MASS_G_PER_MOL[form] * 1000.0)
-        new_amounts[form], auc = _one_compartment_day(amounts_nmol[form], dose_nmol, k)
-        means[form] = auc / getattr(p, f"{form}_distribution_volume_l")
+    for form, k, nmol_per_ug, volume in _form_constants(p, time_scale):
+        new_amounts[form], auc = _one_compartment_day(amounts_nmol[form], intake_ug_per_day[form] * nmol_per_ug, k)
+        means[form] = auc / volume
     kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * time_scale
     new_warfarin, auc_w = _one_compartment_day(warfarin_mg, warfarin_mg_per_day * time_scale, kw)
     # k is per simulated day, so the AUC is over one simulated day and AUC/V is its mean
