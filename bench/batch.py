@@ -63,11 +63,12 @@ def main() -> int:
     print(f"{args.runs} runs, 64x64 grids, {args.years:g} years each, summary output; {os.cpu_count()} CPUs")
     serial = measure("serial (in process)", spec, workers=1)
     pool = measure("local pool, 2 workers", spec, workers=2)
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from calcium_abm.batch.runner import local_dask_cluster
 
     t0 = time.perf_counter()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with local_dask_cluster(2) as cluster, Client(cluster) as client:
         startup = time.perf_counter() - t0
         dask = measure("Dask LocalCluster, 2 workers", spec, scheduler=client)
     print(f"\n{'executor':32} {'runs/min':>9} {'(with start-up)':>16} {'simulate s/run':>15}")
