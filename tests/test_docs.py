@@ -6,7 +6,6 @@ from __future__ import annotations
 import inspect
 import pkgutil
 import re
-from pathlib import Path
 
 import pytest
 
