@@ -190,16 +190,8 @@ class CalciumParadoxModel(mesa.Model):
                                                   self.params.mk7_tissue_uptake_weight)
 
     def _steady_plasma(self, intake_ug: Mapping[str, float], warfarin_mg_per_day: float):
-        """Start-of-day plasma amounts after long steady dosing (geometric series)."""
-        p, amounts = self.params, {}
-        for form in vitamin_k.FORMS:
-            k = math.log(2) / (getattr(p, f"{form}_half_life_h") / 24.0) * self.dt
-            dose = (intake_ug[form] * self.dt * getattr(p, f"{form}_absorbed_fraction")
-                    / vitamin_k.MOLAR_MASS_G_PER_MOL[form] * 1e3)
-            amounts[form] = dose * math.exp(-k) / (1.0 - math.exp(-k))
-        kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * self.dt
-        warfarin = warfarin_mg_per_day * self.dt * math.exp(-kw) / (1.0 - math.exp(-kw))
-        return amounts, warfarin
+        """Start-of-day plasma amounts after long steady dosing."""
+        return vitamin_k.steady_plasma_amounts(intake_ug, warfarin_mg_per_day, self.params, self.dt)
 
     def _start_at_steady_state(self) -> None:
         p, state = self.params, self.inputs

@@ -355,11 +355,17 @@ def cortical_day(cortical: CorticalBone, drives: BoneDrives, p, dt: float = 1.0)
     return float(resorbed)
 
 
+def mineralised_fraction(capxp_relative: float, p, dt: float = 1.0) -> float:
+    """Share of osteoid that mineralises in one step: first order, with the rate following
+    the serum Ca x P product relative to normal (low supersaturation slows it)."""
+    rate = p.osteoid_mineralisation_per_day * capxp_relative ** p.mineralisation_capxp_exponent
+    return -math.expm1(-rate * dt)
+
+
 def mineralise_cortical(cortical: CorticalBone, supply_mg: float, capxp_relative: float, p,
                         dt: float = 1.0) -> float:
     """Cortical osteoid mineralisation (mg taken from blood), as :func:`mineralise`."""
-    rate = p.osteoid_mineralisation_per_day * capxp_relative ** p.mineralisation_capxp_exponent
-    amount = min(cortical.osteoid_mg * (1.0 - np.exp(-rate * dt)), max(supply_mg, 0.0))
+    amount = min(cortical.osteoid_mg * mineralised_fraction(capxp_relative, p, dt), max(supply_mg, 0.0))
     cortical.osteoid_mg -= amount
     cortical.mineral_mg += amount
     return float(amount)
@@ -369,8 +375,7 @@ def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt
     """First-order mineralisation of osteoid, in place; returns calcium taken from blood
     (mg), scaled down if blood can give only ``supply_mg``. The rate follows the serum
     Ca x P product relative to normal (``capxp_relative``)."""
-    rate = p.osteoid_mineralisation_per_day * capxp_relative ** p.mineralisation_capxp_exponent
-    mineralising = bone.osteoid * (1.0 - np.exp(-rate * dt))
+    mineralising = bone.osteoid * mineralised_fraction(capxp_relative, p, dt)
     need_mg = float(mineralising.sum()) * bone.mineral_mg_per_unit
     if need_mg > supply_mg:
         mineralising *= max(supply_mg, 0.0) / need_mg

@@ -145,6 +145,17 @@ def advance_plasma(amounts_nmol: dict[str, float], warfarin_mg: float,
     return new_amounts, new_warfarin, PlasmaDay(means, auc_w / p.warfarin_distribution_volume_l)
 
 
+def steady_plasma_amounts(intake_ug_per_day: dict[str, float], warfarin_mg_per_day: float, p,
+                          time_scale: float = 1.0) -> tuple[dict[str, float], float]:
+    """Start-of-day plasma amounts (nmol; warfarin mg) after long steady daily dosing: the
+    geometric series ``D e^-k / (1 - e^-k)`` of :func:`advance_plasma`'s daily bolus."""
+    amounts = {}
+    for form, k, nmol_per_ug, _ in _form_constants(p, time_scale):
+        amounts[form] = intake_ug_per_day[form] * nmol_per_ug * math.exp(-k) / -math.expm1(-k)
+    kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * time_scale
+    return amounts, warfarin_mg_per_day * time_scale * math.exp(-kw) / -math.expm1(-kw)
+
+
 def vkor_activity(warfarin_mg_per_l: float, p) -> float:
     """Fraction of VKOR activity left at a plasma warfarin concentration (Emax model)."""
     c = max(warfarin_mg_per_l, 0.0)
@@ -202,5 +213,5 @@ def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:
     return float(reduced_vitamin_k(1.0, vkor, alternative_reductase_per_h, p))
 
 
-__all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "vkor_activity",
+__all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "steady_plasma_amounts", "vkor_activity",
            "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply"]
