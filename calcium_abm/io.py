@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -51,23 +52,31 @@ def check_output_path(path: str | os.PathLike) -> Path:
     return path
 
 
-def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write ``df`` to ``path`` (.parquet or .csv) atomically; return the path."""
-    path = check_output_path(path)
-    fmt = _format(path)
+def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    Readers never see a half-written file, and a failure or a kill leaves no partial file
+    behind (the temporary file is removed, or at worst left as a hidden ``.name.*.tmp``).
+    """
+    path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        if fmt == "parquet":
-            df.to_parquet(tmp, engine="pyarrow", index=False)
-        else:
-            df.to_csv(tmp, index=False)
+        write(tmp)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``df`` to ``path`` (.parquet or .csv) atomically; return the path."""
+    path = check_output_path(path)
+    if _format(path) == "parquet":
+        return atomic_write(path, lambda tmp: df.to_parquet(tmp, engine="pyarrow", index=False))
+    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:

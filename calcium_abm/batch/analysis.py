@@ -273,7 +273,7 @@ def summarize(out_dir: str | os.PathLike, report_dir: str | os.PathLike | None =
     ``report_dir`` defaults to ``out_dir/summary``. Returns the tables by name.
     """
     from calcium_abm.batch import plots
-    from calcium_abm.batch.store import atomic_write
+    from calcium_abm.io import atomic_write
 
     spec, manifest, tables = summary_tables(out_dir)
     report = Path(report_dir) if report_dir is not None else Path(out_dir) / "summary"

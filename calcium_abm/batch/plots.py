@@ -26,7 +26,7 @@ def _grid(n: int, width: float = 4.2, height: float = 3.2) -> tuple[Figure, list
 
 
 def _save(fig: Figure, folder: Path, name: str, saved: list[str]) -> None:
-    from calcium_abm.batch.store import atomic_write
+    from calcium_abm.io import atomic_write
 
     atomic_write(folder / name, lambda tmp: fig.savefig(tmp, dpi=DPI, format="png"))
     saved.append(name)

@@ -17,15 +17,15 @@ import datetime as _dt
 import json
 import os
 import platform
-import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import pandas as pd
 
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
+from calcium_abm.io import atomic_write
 
-__all__ = ["MANIFEST", "RUNS_DIR", "atomic_write", "finished_run_ids", "load_manifest", "load_results", "load_spec",
+__all__ = ["MANIFEST", "RUNS_DIR", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "prepare_output", "run_path", "write_run"]
 
 MANIFEST = "manifest.json"
@@ -36,21 +36,6 @@ FORMAT = "calcium-abm batch 1"
 def run_path(out_dir: str | os.PathLike, run_id: str) -> Path:
     """Where run ``run_id``'s Parquet file lives."""
     return Path(out_dir) / RUNS_DIR / f"run-{run_id}.parquet"
-
-
-def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from calcium_abm.io import atomic_write
 from calcium_abm.validation.effects import DERIVED_COLUMNS, column
 from calcium_abm.validation.experiments import Experiment
 from calcium_abm.validation.runner import CriterionResult, ExperimentResult
@@ -93,21 +93,6 @@ def format_table(results: Sequence[ExperimentResult]) -> str:
 # ------------------------------------------------------------------ files
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` then rename the temporary file over ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _unit(name: str) -> str:
     from calcium_abm.outputs import COLUMNS
 
@@ -155,7 +140,7 @@ def plot_experiment(result: ExperimentResult, path: Path) -> Path:
     axes[0][0].legend(fontsize=7)
     fig.suptitle(f"Row {exp.row}: {exp.title} (mean of {len(result.seeds)} seeds, band = min–max)", fontsize=10)
     fig.tight_layout()
-    _atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=90, format="png"))
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=90, format="png"))
     plt.close(fig)
     return path
 
@@ -260,5 +245,5 @@ def write_report(results: Sequence[ExperimentResult], markdown_path: str | os.Pa
             plot_experiment(result, image_dir / f"row_{result.experiment.row}.png")
     relative = os.path.relpath(image_dir, markdown_path.parent).replace(os.sep, "/")
     text = markdown(results, relative, command=command, seconds=seconds, quick=quick)
-    _atomic_write(markdown_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(markdown_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return markdown_path
