@@ -104,8 +104,6 @@ class SmoothMuscleCell(Agent):
 class CalciumPool(Agent):
     """A tissue agent that holds calcium (mg) and exchanges it only through the ledger."""
 
-    pool_name = "pool"
-
     @property
     def calcium_mg(self) -> float:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -113,8 +111,6 @@ class CalciumPool(Agent):
 
 class Gut(CalciumPool):
     """Gut lumen: dietary calcium arrives here; it is absorbed or passes to the faeces."""
-
-    pool_name = "gut"
 
     def __init__(self, model):
         super().__init__(model)
@@ -128,8 +124,6 @@ class Gut(CalciumPool):
 class Blood(CalciumPool):
     """Well-mixed blood / extracellular fluid: calcium, phosphate, vitamin K forms,
     warfarin and the circulating markers (dp-ucMGP)."""
-
-    pool_name = "blood"
 
     def __init__(self, model, calcium_mg: float):
         super().__init__(model)
@@ -147,8 +141,6 @@ class BoneTissue(CalciumPool):
     """The skeleton: the trabecular section (mineral, osteoid and cavities in property
     layers of ``model.bone_grid``), the mean-field cortical compartment, and the
     exchangeable bone-fluid calcium pool."""
-
-    pool_name = "bone"
 
     def __init__(self, model, section, cortical, fluid_calcium_mg: float):
         super().__init__(model)
@@ -169,8 +161,6 @@ class BoneTissue(CalciumPool):
 class VesselWallTissue(CalciumPool):
     """The arterial media section: VSMC phenotype, MGP and mineral deposit in property
     layers of ``model.vessel_grid``."""
-
-    pool_name = "vessel_wall"
 
     def __init__(self, model, wall):
         super().__init__(model)

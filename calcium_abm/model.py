@@ -334,7 +334,6 @@ class CalciumParadoxModel(mesa.Model):
         uc_rel = vessel_day.ucmgp_made / (n_vsmc * calcification.mgp_synthesis_per_step(p, dt))
         gfr_rel = s.gfr_ml_per_min / calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
         blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(blood.dp_ucmgp_pmol_l, uc_rel, gfr_rel, p, dt)
-        self.mgp_made_today = vessel_day.mgp_made
 
         # cell agents mirror today's births, moves and deaths
         self._spawn_agents(self.osteoclasts, Osteoclast, bone_day.born_osteoclasts)
