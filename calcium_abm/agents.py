@@ -11,6 +11,8 @@ from __future__ import annotations
 from mesa import Agent
 from mesa.discrete_space import CellAgent
 
+from calcium_abm.physiology import calcification, remodeling
+
 
 # ----------------------------------------------------------------------------- cells
 class Osteoclast(CellAgent):
@@ -151,7 +153,8 @@ class BoneTissue(CalciumPool):
 
     @property
     def trabecular_calcium_mg(self) -> float:
-        return float(self.section.mineral.sum()) * self.section.mineral_mg_per_unit
+        s = self.section  # summed as the daily readouts sum it, so the two agree to the bit
+        return remodeling.bone_tallies(s.mineral, s.osteoid, s.cavity)[0] * s.mineral_mg_per_unit
 
     @property
     def calcium_mg(self) -> float:
@@ -168,7 +171,8 @@ class VesselWallTissue(CalciumPool):
 
     @property
     def calcium_mg(self) -> float:
-        return float(self.wall.mineral.sum()) * self.wall.mineral_mg_per_unit
+        w = self.wall  # summed as the daily readouts sum it, so the two agree to the bit
+        return calcification.vessel_tallies(w.osteochondrogenic, w.mineral, 1.0)[0] * w.mineral_mg_per_unit
 
 
 __all__ = ["Osteoclast", "Osteoblast", "SmoothMuscleCell", "Gut", "Blood", "BoneTissue",

@@ -48,6 +48,7 @@ from calcium_abm.parameters import parameter_set
 from calcium_abm.physiology import calcification, calcium, carboxylation, remodeling, vitamin_k
 from calcium_abm.physiology.carboxylation import GLA_RESIDUES
 from calcium_abm.physiology.species import time_scale
+from calcium_abm.random_stream import RandomStream
 from calcium_abm.scenario import Scenario, load_scenario
 
 #: physiological days the bone section remodels under healthy signals before day 0, so a
@@ -172,7 +173,8 @@ class CalciumParadoxModel(mesa.Model):
         supply = self._steady_bone_supply(healthy)
         drives = remodeling.bone_drives(1.0, 0.0, supply, p)
         for _ in range(int(math.ceil(SPINUP_DAYS / self.dt))):
-            result = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p, self.rng, self.dt)
+            result = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,
+                                            self.random_stream, self.dt)
             self.osteoclasts.kill(result.dead_osteoclasts)
             self.osteoblasts.kill(result.dead_osteoblasts)
             remodeling.mineralise(self.bone, math.inf, 1.0, p, self.dt)
@@ -266,6 +268,13 @@ class CalciumParadoxModel(mesa.Model):
                 carboxylation.carboxylated_fraction(self.bone_kh2, p.bone_ggcx_half_saturation_nmol_per_l,
                                                     GLA_RESIDUES["osteocalcin"])))
 
+    @property
+    def random_stream(self) -> RandomStream:
+        """``self.rng`` wrapped for the compiled kernels (rewrapped if ``self.rng`` is replaced)."""
+        if self.__dict__.get("_random_stream_source") is not self.rng:
+            self._random_stream_source, self._random_stream = self.rng, RandomStream(self.rng)
+        return self._random_stream
+
     def _years_since_menopause(self) -> float:
         return self.inputs.patient.years_since_menopause + self.day * self.dt / 365.0
 
@@ -288,7 +297,8 @@ class CalciumParadoxModel(mesa.Model):
         # bone cells
         estrogen = remodeling.estrogen_loss_effect(state.patient.postmenopausal, self._years_since_menopause(), p)
         drives = remodeling.bone_drives(pth_rel, estrogen, self.bone_vitamin_k_supply, p)
-        bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p, rng, dt)
+        bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,
+                                          self.random_stream, dt)
         cortical_resorbed = remodeling.cortical_day(self.cortical, drives, p, dt)
 
         # calcium exchanges, each booked on both sides; outflows never exceed what is there
@@ -335,16 +345,21 @@ class CalciumParadoxModel(mesa.Model):
         gfr_rel = s.gfr_ml_per_min / calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
         blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(blood.dp_ucmgp_pmol_l, uc_rel, gfr_rel, p, dt)
 
-        # cell agents mirror today's births, moves and deaths
-        self._spawn_agents(self.osteoclasts, Osteoclast, bone_day.born_osteoclasts)
-        self._spawn_agents(self.osteoblasts, Osteoblast, bone_day.born_osteoblasts)
+        # cell agents mirror today's births, moves and deaths (a handful a day; most days
+        # some of these lists are empty)
+        if bone_day.born_osteoclasts.size:
+            self._spawn_agents(self.osteoclasts, Osteoclast, bone_day.born_osteoclasts)
+        if bone_day.born_osteoblasts.size:
+            self._spawn_agents(self.osteoblasts, Osteoblast, bone_day.born_osteoblasts)
         grid, ocs = self.bone_grid, self.osteoclasts
         for slot in bone_day.moved_osteoclasts:  # only movers
             agent = ocs.agents[slot]
             if agent is not None:
                 agent.cell = grid[(int(ocs.x[slot]), int(ocs.y[slot]))]
-        self._remove_agents(self.osteoclasts, bone_day.dead_osteoclasts)
-        self._remove_agents(self.osteoblasts, bone_day.dead_osteoblasts)
+        if bone_day.dead_osteoclasts.size:
+            self._remove_agents(self.osteoclasts, bone_day.dead_osteoclasts)
+        if bone_day.dead_osteoblasts.size:
+            self._remove_agents(self.osteoblasts, bone_day.dead_osteoblasts)
 
         self.flows = {"absorbed": absorbed, "urine": urine, "resorbed": resorbed,
                       "mineralised": mineralised, "vessel_net": vessel_day.deposited_mg - vessel_day.regressed_mg}
@@ -357,7 +372,9 @@ class CalciumParadoxModel(mesa.Model):
     # ------------------------------------------------------------------ readouts
     @property
     def bone_mineral_density_g_cm2(self) -> float:
-        return self.params.reference_bmd_g_cm2 * float(self.bone.mineral.sum()) / self.reference_mineral_sum
+        bone = self.bone
+        mineral_sum = remodeling.bone_tallies(bone.mineral, bone.osteoid, bone.cavity)[0]
+        return self.params.reference_bmd_g_cm2 * mineral_sum / self.reference_mineral_sum
 
     def calcium_pools_mg(self) -> dict[str, float]:
         """Calcium in every pool (mg)."""
@@ -372,20 +389,20 @@ class CalciumParadoxModel(mesa.Model):
     def current_row(self) -> dict[str, float]:
         """Every recorded column for the current day (see :data:`calcium_abm.outputs.COLUMNS`)."""
         p, s, wall, bone = self.params, self.systemic, self.vessel, self.bone
-        # each array is reduced once; everything else is arithmetic on those sums
-        mineral_sum = float(bone.mineral.sum())
-        vessel_mineral = wall.mineral
+        # each tissue is reduced in one pass; everything else is arithmetic on those tallies
+        mineral_sum, osteoid_sum, cavity_sum = remodeling.bone_tallies(bone.mineral, bone.osteoid, bone.cavity)
+        vessel_mineral_sum, n_calcified, osteo_by_depth = calcification.vessel_tallies(
+            wall.osteochondrogenic, wall.mineral, p.calcified_patch_threshold)
         pools = {"gut": self.gut.calcium_mg, "blood": self.blood.calcium_mg,
                  "bone_fluid": self.bone_tissue.fluid_calcium_mg,
                  "bone_trabecular": mineral_sum * bone.mineral_mg_per_unit,
                  "bone_cortical": self.cortical.mineral_mg,
-                 "vessel_wall": float(vessel_mineral.sum()) * wall.mineral_mg_per_unit}
+                 "vessel_wall": vessel_mineral_sum * wall.mineral_mg_per_unit}
         total = pools["gut"] + pools["blood"] + pools["bone_fluid"] + pools["bone_trabecular"] \
             + pools["bone_cortical"] + pools["vessel_wall"]
         excreted = self.urine_cum_mg + self.feces_cum_mg
         bmd = p.reference_bmd_g_cm2 * mineral_sum / self.reference_mineral_sum
-        n_vsmc = vessel_mineral.size
-        osteo_by_depth = np.count_nonzero(wall.osteochondrogenic, axis=0)
+        n_vsmc = wall.mineral.size
         n_osteo = int(osteo_by_depth.sum())
         # MGP made per depth: contractile cells 1, osteochondrogenic cells the synthesis factor
         weights = wall.osteochondrogenic.shape[0] + (p.osteochondrogenic_mgp_synthesis_factor - 1.0) * osteo_by_depth
@@ -400,11 +417,11 @@ class CalciumParadoxModel(mesa.Model):
             "bone_mineral_density_g_cm2": bmd,
             # NaN if the spin-up already resorbed the whole section (extreme settings)
             "bmd_change_pct": 100.0 * (bmd / self.bmd_day0 - 1.0) if self.bmd_day0 > 0 else float("nan"),
-            "bone_volume_fraction": (mineral_sum + float(bone.osteoid.sum())) / bone.mineral.size,
-            "remodeling_space_fraction": float(bone.cavity.sum()) / bone.cavity.size,
+            "bone_volume_fraction": (mineral_sum + osteoid_sum) / bone.mineral.size,
+            "remodeling_space_fraction": cavity_sum / bone.cavity.size,
             "vessel_calcification_mg": pools["vessel_wall"],
             "calcification_score": pools["vessel_wall"] * p.agatston_units_per_mg_calcium,
-            "calcified_area_fraction": float(np.count_nonzero(vessel_mineral > p.calcified_patch_threshold)) / n_vsmc,
+            "calcified_area_fraction": n_calcified / n_vsmc,
             "osteochondrogenic_vsmc_fraction": n_osteo / n_vsmc,
             "dp_ucmgp_pmol_l": self.blood.dp_ucmgp_pmol_l,
             "ucoc_fraction": 1.0 - self.bone_tissue.osteocalcin_carboxylated_fraction,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare
@@ -139,70 +140,125 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         capxp_rel: serum Ca x P product / reference.
         deposition_supply_mg: the most calcium blood can give today.
     """
-    # MGP: decay, then today's synthesis (contractile s, osteochondrogenic s * factor)
     osteo = wall.osteochondrogenic
-    keep = math.exp(-p.mgp_turnover_per_day * dt)
-    wall.cmgp *= keep
-    wall.ucmgp *= keep
-    if mgp_made_per_cell > 0.0:
-        synth = np.where(osteo, mgp_made_per_cell * p.osteochondrogenic_mgp_synthesis_factor, mgp_made_per_cell)
-        new_c = synth * carboxylated
-        wall.cmgp += new_c
-        wall.ucmgp += synth
-        wall.ucmgp -= new_c
-        mgp_made = float(synth.sum())
-        ucmgp_made = mgp_made - float(new_c.sum())
-    else:
-        mgp_made = ucmgp_made = 0.0
-
-    # saturating inhibition; 1 - I computed directly for precision
-    denominator = wall.cmgp + p.ucmgp_relative_inhibition * wall.ucmgp + p.mgp_inhibition_half_saturation
-    not_inhibited = p.mgp_inhibition_half_saturation / denominator
-    inhibition = 1.0 - not_inhibited
-
-    # phenotype switching and apoptosis: one uniform draw per cell, disjoint events; each
-    # cell can only switch one way, so one rate array (and one exp) serves both directions
+    # one uniform per cell decides apoptosis and switching (disjoint events); drawn by
+    # numpy so the random stream does not depend on the kernel
     u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
-    p_apop = -math.expm1(-p.vsmc_apoptosis_per_day * dt)
-    rate = np.where(osteo, p.vsmc_switch_back_per_day * inhibition,
-                    p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * not_inhibited)
-    threshold = np.expm1(rate * -dt)  # -p_switch
-    np.subtract(p_apop, threshold, out=threshold)  # p_apop + p_switch
-    apoptotic = u < p_apop
-    switches = u < threshold  # includes today's apoptotic cells, handled below
+    free = 1.0 - p.systemic_calcification_inhibition
+    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead = _vessel_day_kernel(
+        osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
+        np.atleast_2d(carboxylated), u,
+        math.exp(-p.mgp_turnover_per_day * dt), mgp_made_per_cell, p.osteochondrogenic_mgp_synthesis_factor,
+        p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation,
+        -math.expm1(-p.vsmc_apoptosis_per_day * dt), p.vsmc_switch_back_per_day * dt,
+        p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
+        p.mineral_growth_per_day, p.matrix_vesicle_nucleation_per_day, p.contractile_growth_fraction,
+        capxp_rel ** p.calcium_phosphate_product_exponent * dt * free, p.apoptotic_body_mineral_seed * free,
+        p.mineral_regression_per_day * dt, wall.mineral_mg_per_unit, deposition_supply_mg)
+    return VesselDayResult(deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
 
-    # mineral: matrix vesicles deposit mineral and existing mineral templates more, both
-    # mostly where the cell is osteochondrogenic; free = share not inhibited
-    drive_free = capxp_rel ** p.calcium_phosphate_product_exponent * dt * (1.0 - p.systemic_calcification_inhibition)
-    m = wall.mineral
-    growth = m * p.mineral_growth_per_day
-    growth += p.matrix_vesicle_nucleation_per_day
-    growth *= np.where(osteo, 1.0 + p.contractile_growth_fraction, p.contractile_growth_fraction)
-    growth *= not_inhibited
-    growth *= drive_free
-    dying = np.flatnonzero(apoptotic)  # few: seed from apoptotic bodies
-    if dying.size:
-        growth.ravel()[dying] += (p.apoptotic_body_mineral_seed * (1.0 - p.systemic_calcification_inhibition)
-                                  * not_inhibited.ravel()[dying])
-    np.minimum(growth, 1.0 - m, out=growth)
-    need_mg = float(growth.sum()) * wall.mineral_mg_per_unit
-    if need_mg > deposition_supply_mg:
-        growth *= deposition_supply_mg / need_mg if need_mg > 0 else 0.0
-    regress = np.expm1(inhibition * (-p.mineral_regression_per_day * dt))
-    regress *= m  # minus the amount regressed: -m (1 - exp(-k I dt))
-    m += regress
-    m += growth
 
-    if dying.size:
-        switches.ravel()[dying] = False  # replaced today, not switched
-    switched = np.flatnonzero(switches)
-    was_osteo = osteo.ravel()[switched]
-    n_off = int(np.count_nonzero(was_osteo))
-    n_on = switched.size - n_off
-    osteo.ravel()[switched] = ~was_osteo
-    if dying.size:
-        osteo.ravel()[dying] = False
-        wall.generation.ravel()[dying] += 1
-    regressed_mg = -float(regress.sum()) * wall.mineral_mg_per_unit
-    return VesselDayResult(float(growth.sum()) * wall.mineral_mg_per_unit, regressed_mg,
-                           ucmgp_made, mgp_made, n_on, n_off, int(dying.size))
+@numba.njit(cache=True, inline="always")
+def _one_minus_exp(x):
+    """``1 - exp(-x)`` for ``x >= 0``. Below 1e-3 a 6-term series is exact to double
+    precision (the next term is < 1e-19 relative) and ~5x cheaper than the libm call."""
+    if x < 1e-3:
+        return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x * (1.0 / 120.0 - x * (1.0 / 720.0))))))
+    return -math.expm1(-x)
+
+
+@numba.njit(cache=True)
+def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated, u,
+                       mgp_keep, mgp_made_per_cell, osteo_mgp_factor, uc_weight, half_saturation,
+                       p_apoptosis, switch_back_per_step, switch_on_per_step,
+                       growth_per_day, nucleation_per_day, contractile_growth_fraction,
+                       drive_free, apoptotic_seed_free, regression_per_step, mg_per_unit, supply_mg):
+    """The rules of :func:`vessel_day`, patch by patch (every patch is independent).
+
+    Pass 1 updates MGP, decides each cell's fate from its uniform ``u``, regresses mineral
+    and computes the wanted growth; pass 2 adds the growth, scaled down if blood cannot
+    supply it all. Everything a patch uses is read before the patch is changed.
+    """
+    w, h = osteo.shape
+    per_depth = carboxylated.shape[0] == 1  # one carboxylated fraction per depth, or per patch
+    growth = np.empty((w, h))
+    want = regressed = ucmgp_made = mgp_made = 0.0
+    n_on = n_off = n_dead = 0
+    for i in range(w):
+        for j in range(h):
+            o = osteo[i, j]
+            # MGP: decay, then today's synthesis (osteochondrogenic cells make more)
+            c = cmgp[i, j] * mgp_keep
+            uc = ucmgp[i, j] * mgp_keep
+            if mgp_made_per_cell > 0.0:
+                made = mgp_made_per_cell * osteo_mgp_factor if o else mgp_made_per_cell
+                made_c = made * carboxylated[0 if per_depth else i, j]
+                c += made_c
+                uc += made - made_c
+                mgp_made += made
+                ucmgp_made += made - made_c
+            cmgp[i, j] = c
+            ucmgp[i, j] = uc
+            # saturating inhibition; 1 - I computed directly for precision
+            not_inhibited = half_saturation / (c + uc_weight * uc + half_saturation)
+            inhibition = 1.0 - not_inhibited
+            # mineral: nucleation by matrix vesicles plus growth on existing mineral, mostly
+            # beside osteochondrogenic cells, damped by inhibition; apoptotic bodies seed more
+            m = mineral[i, j]
+            g = (m * growth_per_day + nucleation_per_day) * (
+                1.0 + contractile_growth_fraction if o else contractile_growth_fraction)
+            g = g * not_inhibited * drive_free
+            dies = u[i, j] < p_apoptosis
+            if dies:
+                g += apoptotic_seed_free * not_inhibited
+            g = min(g, 1.0 - m)
+            growth[i, j] = g
+            want += g
+            lost = m * _one_minus_exp(regression_per_step * inhibition)
+            regressed += lost
+            mineral[i, j] = m - lost
+            # fate: apoptosis (replaced by a contractile daughter) or a switch either way
+            if dies:
+                osteo[i, j] = False
+                generation[i, j] += 1
+                n_dead += 1
+            else:
+                rate = switch_back_per_step * inhibition if o else switch_on_per_step * not_inhibited
+                # 1 - exp(-rate) <= rate: only cells with u below p_apoptosis + rate can switch,
+                # so the exp is needed for few cells (the outcome is the same)
+                if u[i, j] < p_apoptosis + rate and u[i, j] < p_apoptosis - math.expm1(-rate):
+                    osteo[i, j] = not o
+                    if o:
+                        n_off += 1
+                    else:
+                        n_on += 1
+    scale = 1.0
+    if want * mg_per_unit > supply_mg:
+        scale = supply_mg / (want * mg_per_unit) if supply_mg > 0.0 else 0.0
+    deposited = 0.0
+    for i in range(w):
+        for j in range(h):
+            g = growth[i, j] * scale
+            mineral[i, j] += g
+            deposited += g
+    return deposited * mg_per_unit, regressed * mg_per_unit, ucmgp_made, mgp_made, n_on, n_off, n_dead
+
+
+@numba.njit(cache=True)
+def vessel_tallies(osteochondrogenic, mineral, calcified_threshold):
+    """One pass over the media for the daily readouts: (mineral sum in patch volumes,
+    patches with mineral above ``calcified_threshold``, osteochondrogenic cells per depth
+    as an int array of length H)."""
+    w, h = mineral.shape
+    mineral_sum = 0.0
+    n_calcified = 0
+    osteo_by_depth = np.zeros(h, dtype=np.int64)
+    for i in range(w):
+        for j in range(h):
+            m = mineral[i, j]
+            mineral_sum += m
+            if m > calcified_threshold:
+                n_calcified += 1
+            if osteochondrogenic[i, j]:
+                osteo_by_depth[j] += 1
+    return mineral_sum, n_calcified, osteo_by_depth
