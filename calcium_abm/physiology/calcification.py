@@ -132,8 +132,8 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     """One day in the media, in place on ``wall``.
 
     Args:
-        carboxylated: fraction of new MGP fully carboxylated, per patch (or per depth,
-            shape (1, H), broadcast along the vessel).
+        carboxylated: fraction of new MGP fully carboxylated at each depth of the media
+            (length H, or shape (1, H)); the same all along the vessel.
         mgp_made_per_cell: MGP made by a contractile cell this step (healthy units; 0 in
             the MGP knockout). :func:`mgp_synthesis_per_step` gives the healthy value.
         phosphate_rel: serum phosphate / reference.
@@ -147,7 +147,7 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     free = 1.0 - p.systemic_calcification_inhibition
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
-        np.atleast_2d(carboxylated), u,
+        _per_depth(carboxylated, osteo.shape[1]), u,
         math.exp(-p.mgp_turnover_per_day * dt), mgp_made_per_cell, p.osteochondrogenic_mgp_synthesis_factor,
         p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation,
         -math.expm1(-p.vsmc_apoptosis_per_day * dt), p.vsmc_switch_back_per_day * dt,
@@ -156,6 +156,14 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         capxp_rel ** p.calcium_phosphate_product_exponent * dt * free, p.apoptotic_body_mineral_seed * free,
         p.mineral_regression_per_day * dt, wall.mineral_mg_per_unit, deposition_supply_mg)
     return VesselDayResult(deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
+
+
+def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
+    values = np.ascontiguousarray(carboxylated, dtype=np.float64).reshape(-1)
+    if values.size != height:
+        raise ValueError(f"carboxylated: expected one value per depth ({height}), got shape "
+                         f"{np.shape(carboxylated)}")
+    return values
 
 
 @numba.njit(cache=True, inline="always")
@@ -168,79 +176,93 @@ def _one_minus_exp(x):
 
 
 @numba.njit(cache=True)
-def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated, u,
+def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_depth, u,
                        mgp_keep, mgp_made_per_cell, osteo_mgp_factor, uc_weight, half_saturation,
                        p_apoptosis, switch_back_per_step, switch_on_per_step,
                        growth_per_day, nucleation_per_day, contractile_growth_fraction,
                        drive_free, apoptotic_seed_free, regression_per_step, mg_per_unit, supply_mg):
     """The rules of :func:`vessel_day`, patch by patch (every patch is independent).
 
-    Pass 1 updates MGP, decides each cell's fate from its uniform ``u``, regresses mineral
-    and computes the wanted growth; pass 2 adds the growth, scaled down if blood cannot
-    supply it all. Everything a patch uses is read before the patch is changed.
+    Pass 1 (no branches or sums, so the compiler vectorises it) updates MGP and computes
+    the share not inhibited and the wanted growth. Pass 2 decides each cell's fate from its
+    uniform ``u``, seeds mineral where cells died and regresses mineral. Pass 3 adds the
+    growth, scaled down if blood cannot supply it all. A patch's fate and growth use its
+    phenotype at the start of the day.
     """
     w, h = osteo.shape
-    per_depth = carboxylated.shape[0] == 1  # one carboxylated fraction per depth, or per patch
-    growth = np.empty((w, h))
-    want = regressed = ucmgp_made = mgp_made = 0.0
-    n_on = n_off = n_dead = 0
+    osteo_f, cmgp_f, ucmgp_f, mineral_f = osteo.ravel(), cmgp.ravel(), ucmgp.ravel(), mineral.ravel()
+    generation_f, u_f = generation.ravel(), u.ravel()
+    made_c = np.empty(h)  # carboxylated MGP a contractile cell makes today, by depth
+    made_uc = np.empty(h)
+    for j in range(h):
+        made_c[j] = mgp_made_per_cell * carboxylated_by_depth[j]
+        made_uc[j] = mgp_made_per_cell - made_c[j]
+    osteo_growth = 1.0 + contractile_growth_fraction
+    not_inhibited = np.empty(w * h)
+    growth = np.empty(w * h)
+    osteo_by_depth = np.zeros(h, dtype=np.int64)
     for i in range(w):
         for j in range(h):
-            o = osteo[i, j]
+            k = i * h + j
+            o = osteo_f[k]
+            osteo_by_depth[j] += o
             # MGP: decay, then today's synthesis (osteochondrogenic cells make more)
-            c = cmgp[i, j] * mgp_keep
-            uc = ucmgp[i, j] * mgp_keep
-            if mgp_made_per_cell > 0.0:
-                made = mgp_made_per_cell * osteo_mgp_factor if o else mgp_made_per_cell
-                made_c = made * carboxylated[0 if per_depth else i, j]
-                c += made_c
-                uc += made - made_c
-                mgp_made += made
-                ucmgp_made += made - made_c
-            cmgp[i, j] = c
-            ucmgp[i, j] = uc
+            synthesis = osteo_mgp_factor if o else 1.0
+            c = cmgp_f[k] * mgp_keep + synthesis * made_c[j]
+            uc = ucmgp_f[k] * mgp_keep + synthesis * made_uc[j]
+            cmgp_f[k] = c
+            ucmgp_f[k] = uc
             # saturating inhibition; 1 - I computed directly for precision
-            not_inhibited = half_saturation / (c + uc_weight * uc + half_saturation)
-            inhibition = 1.0 - not_inhibited
-            # mineral: nucleation by matrix vesicles plus growth on existing mineral, mostly
-            # beside osteochondrogenic cells, damped by inhibition; apoptotic bodies seed more
-            m = mineral[i, j]
-            g = (m * growth_per_day + nucleation_per_day) * (
-                1.0 + contractile_growth_fraction if o else contractile_growth_fraction)
-            g = g * not_inhibited * drive_free
-            dies = u[i, j] < p_apoptosis
-            if dies:
-                g += apoptotic_seed_free * not_inhibited
-            g = min(g, 1.0 - m)
-            growth[i, j] = g
-            want += g
-            lost = m * _one_minus_exp(regression_per_step * inhibition)
-            regressed += lost
-            mineral[i, j] = m - lost
-            # fate: apoptosis (replaced by a contractile daughter) or a switch either way
-            if dies:
-                osteo[i, j] = False
-                generation[i, j] += 1
-                n_dead += 1
-            else:
-                rate = switch_back_per_step * inhibition if o else switch_on_per_step * not_inhibited
-                # 1 - exp(-rate) <= rate: only cells with u below p_apoptosis + rate can switch,
-                # so the exp is needed for few cells (the outcome is the same)
-                if u[i, j] < p_apoptosis + rate and u[i, j] < p_apoptosis - math.expm1(-rate):
-                    osteo[i, j] = not o
-                    if o:
-                        n_off += 1
-                    else:
-                        n_on += 1
+            free = half_saturation / (c + uc_weight * uc + half_saturation)
+            not_inhibited[k] = free
+            # nucleation by matrix vesicles plus growth on existing mineral, mostly beside
+            # osteochondrogenic cells, damped by inhibition
+            m = mineral_f[k]
+            g = (m * growth_per_day + nucleation_per_day) * (osteo_growth if o else contractile_growth_fraction)
+            growth[k] = min(g * free * drive_free, 1.0 - m)
+
+    want = regressed = 0.0
+    n_on = n_off = n_dead = 0
+    for k in range(w * h):
+        free = not_inhibited[k]
+        m = mineral_f[k]
+        if u_f[k] < p_apoptosis:
+            # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over
+            growth[k] = min(growth[k] + apoptotic_seed_free * free, 1.0 - m)
+            osteo_f[k] = False
+            generation_f[k] += 1
+            n_dead += 1
+        else:
+            o = osteo_f[k]
+            rate = switch_back_per_step * (1.0 - free) if o else switch_on_per_step * free
+            # 1 - exp(-rate) <= rate: only cells with u below p_apoptosis + rate can switch,
+            # so the exp is needed for few cells (the outcome is the same)
+            if u_f[k] < p_apoptosis + rate and u_f[k] < p_apoptosis + _one_minus_exp(rate):
+                osteo_f[k] = not o
+                if o:
+                    n_off += 1
+                else:
+                    n_on += 1
+        want += growth[k]
+        lost = m * _one_minus_exp(regression_per_step * (1.0 - free))  # slow resorption of deposits
+        regressed += lost
+        mineral_f[k] = m - lost
+
     scale = 1.0
     if want * mg_per_unit > supply_mg:
         scale = supply_mg / (want * mg_per_unit) if supply_mg > 0.0 else 0.0
     deposited = 0.0
-    for i in range(w):
-        for j in range(h):
-            g = growth[i, j] * scale
-            mineral[i, j] += g
-            deposited += g
+    for k in range(w * h):
+        g = growth[k] * scale
+        mineral_f[k] += g
+        deposited += g
+
+    # MGP made today, from the phenotype counts at the start of the day
+    mgp_made = ucmgp_made = 0.0
+    for j in range(h):
+        cells = (w - osteo_by_depth[j]) + osteo_mgp_factor * osteo_by_depth[j]
+        mgp_made += mgp_made_per_cell * cells
+        ucmgp_made += made_uc[j] * cells
     return deposited * mg_per_unit, regressed * mg_per_unit, ucmgp_made, mgp_made, n_on, n_off, n_dead
 
 

@@ -464,13 +464,25 @@ def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt
     """First-order mineralisation of osteoid, in place; returns calcium taken from blood
     (mg), scaled down if blood can give only ``supply_mg``. The rate follows the serum
     Ca x P product relative to normal (``capxp_relative``)."""
-    mineralising = bone.osteoid * mineralised_fraction(capxp_relative, p, dt)
-    need_mg = float(mineralising.sum()) * bone.mineral_mg_per_unit
-    if need_mg > supply_mg:
-        mineralising *= max(supply_mg, 0.0) / need_mg
-    bone.osteoid -= mineralising
-    bone.mineral += mineralising
-    return float(mineralising.sum()) * bone.mineral_mg_per_unit
+    return _mineralise_kernel(bone.mineral.ravel(), bone.osteoid.ravel(), mineralised_fraction(capxp_relative, p, dt),
+                              bone.mineral_mg_per_unit, supply_mg)
+
+
+@numba.njit(cache=True)
+def _mineralise_kernel(mineral, osteoid, fraction, mg_per_unit, supply_mg):
+    wanted = 0.0
+    for o in osteoid:
+        wanted += o * fraction
+    scale = 1.0
+    if wanted * mg_per_unit > supply_mg:  # blood cannot give it all (wanted > 0 here unless supply < 0)
+        scale = max(supply_mg, 0.0) / (wanted * mg_per_unit) if wanted > 0.0 else 0.0
+    moved = 0.0
+    for k in range(osteoid.size):
+        amount = osteoid[k] * fraction * scale
+        osteoid[k] -= amount
+        mineral[k] += amount
+        moved += amount
+    return moved * mg_per_unit
 
 
 @numba.njit(cache=True)
