@@ -172,7 +172,7 @@ class VesselWallTissue(CalciumPool):
     @property
     def calcium_mg(self) -> float:
         w = self.wall  # summed as the daily readouts sum it, so the two agree to the bit
-        return calcification.vessel_tallies(w.osteochondrogenic, w.mineral, 1.0)[0] * w.mineral_mg_per_unit
+        return calcification.wall_mineral_sum(w.mineral) * w.mineral_mg_per_unit
 
 
 __all__ = ["Osteoclast", "Osteoblast", "SmoothMuscleCell", "Gut", "Blood", "BoneTissue",

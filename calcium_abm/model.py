@@ -391,8 +391,9 @@ class CalciumParadoxModel(mesa.Model):
         p, s, wall, bone = self.params, self.systemic, self.vessel, self.bone
         # each tissue is reduced in one pass; everything else is arithmetic on those tallies
         mineral_sum, osteoid_sum, cavity_sum = remodeling.bone_tallies(bone.mineral, bone.osteoid, bone.cavity)
-        vessel_mineral_sum, n_calcified, osteo_by_depth = calcification.vessel_tallies(
-            wall.osteochondrogenic, wall.mineral, p.calcified_patch_threshold)
+        vessel_mineral_sum, n_calcified, n_osteo, f_mgp = calcification.vessel_tallies(
+            wall.osteochondrogenic, wall.mineral, p.calcified_patch_threshold,
+            self.mgp_carboxylated_by_depth.ravel(), p.osteochondrogenic_mgp_synthesis_factor)
         pools = {"gut": self.gut.calcium_mg, "blood": self.blood.calcium_mg,
                  "bone_fluid": self.bone_tissue.fluid_calcium_mg,
                  "bone_trabecular": mineral_sum * bone.mineral_mg_per_unit,
@@ -403,10 +404,6 @@ class CalciumParadoxModel(mesa.Model):
         excreted = self.urine_cum_mg + self.feces_cum_mg
         bmd = p.reference_bmd_g_cm2 * mineral_sum / self.reference_mineral_sum
         n_vsmc = wall.mineral.size
-        n_osteo = int(osteo_by_depth.sum())
-        # MGP made per depth: contractile cells 1, osteochondrogenic cells the synthesis factor
-        weights = wall.osteochondrogenic.shape[0] + (p.osteochondrogenic_mgp_synthesis_factor - 1.0) * osteo_by_depth
-        f_mgp = float((weights * self.mgp_carboxylated_by_depth.ravel()).sum() / weights.sum())
         ob = self.osteoblasts.live_slots()
         ca = calcium.serum_calcium_mmol_l(self.blood.ecf_calcium_mg, p)
         flows, dt = self.flows, self.dt

@@ -83,10 +83,13 @@ def test_tallies_equal_numpy_reductions():
 
     osteo = rng.random((24, 17)) < 0.3
     wall_mineral = rng.random((24, 17)) * 0.02
-    total, n_calcified, by_depth = calcification.vessel_tallies(osteo, wall_mineral, 0.01)
+    carboxylated = rng.random(17)
+    total, n_calcified, n_osteo, share = calcification.vessel_tallies(osteo, wall_mineral, 0.01, carboxylated, 2.5)
     assert total == pytest.approx(wall_mineral.sum(), rel=1e-13)
     assert n_calcified == np.count_nonzero(wall_mineral > 0.01)
-    assert np.array_equal(by_depth, np.count_nonzero(osteo, axis=0))
+    assert n_osteo == np.count_nonzero(osteo)
+    made = np.where(osteo, 2.5, 1.0)  # MGP each cell makes
+    assert share == pytest.approx((made * carboxylated[None, :]).sum() / made.sum(), rel=1e-13)
 
 
 def test_daily_rows_and_tissue_agents_report_the_same_mineral_to_the_bit():

@@ -267,10 +267,11 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
 
 
 @numba.njit(cache=True)
-def vessel_tallies(osteochondrogenic, mineral, calcified_threshold):
+def vessel_tallies(osteochondrogenic, mineral, calcified_threshold, carboxylated_by_depth, osteo_mgp_factor):
     """One pass over the media for the daily readouts: (mineral sum in patch volumes,
-    patches with mineral above ``calcified_threshold``, osteochondrogenic cells per depth
-    as an int array of length H)."""
+    patches with mineral above ``calcified_threshold``, osteochondrogenic cells, and the
+    carboxylated share of the MGP made today, weighting each depth's carboxylated fraction
+    by the MGP its cells make: contractile 1, osteochondrogenic ``osteo_mgp_factor``)."""
     w, h = mineral.shape
     mineral_sum = 0.0
     n_calcified = 0
@@ -283,4 +284,19 @@ def vessel_tallies(osteochondrogenic, mineral, calcified_threshold):
                 n_calcified += 1
             if osteochondrogenic[i, j]:
                 osteo_by_depth[j] += 1
-    return mineral_sum, n_calcified, osteo_by_depth
+    made = made_carboxylated = 0.0
+    for j in range(h):
+        cells = (w - osteo_by_depth[j]) + osteo_mgp_factor * osteo_by_depth[j]
+        made += cells
+        made_carboxylated += cells * carboxylated_by_depth[j]
+    carboxylated_share = made_carboxylated / made if made > 0.0 else np.nan
+    return mineral_sum, n_calcified, int(osteo_by_depth.sum()), carboxylated_share
+
+
+@numba.njit(cache=True)
+def wall_mineral_sum(mineral):
+    """Sum of the media's mineral (patch volumes), added in the order :func:`vessel_tallies` adds it."""
+    total = 0.0
+    for m in mineral.ravel():
+        total += m
+    return total
