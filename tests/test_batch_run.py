@@ -229,4 +229,23 @@ def test_local_dask_workers_do_not_get_the_malloc_trim_setting():
 
     with local_dask_cluster(1) as cluster, Client(cluster) as client:
         env = client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"))
+        # nor the 10 ms stack sampler, which holds the GIL while the run computes (~10 %)
+        profiling = client.run(lambda: __import__("dask").config.get("distributed.worker.profile.enabled"))
     assert list(env.values()) == [None]
+    assert list(profiling.values()) == [False]
+
+
+def test_the_documented_worker_environment_gives_the_local_cluster_settings():
+    """`dask worker` started with DASK_WORKER_ENVIRONMENT (docs/batch.md) gets DASK_WORKER_CONFIG."""
+    import dask
+    import distributed  # noqa: F401 - loads the distributed defaults the keys refer to
+
+    from calcium_abm.batch.runner import DASK_WORKER_CONFIG, DASK_WORKER_ENVIRONMENT
+
+    from_environment = dask.config.collect_env(DASK_WORKER_ENVIRONMENT)
+    with dask.config.set(from_environment):
+        for key, value in DASK_WORKER_CONFIG.items():
+            assert dask.config.get(key, None) == value, key  # None: the key is removed
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "batch.md").read_text()
+    for name, value in DASK_WORKER_ENVIRONMENT.items():
+        assert f"{name}={value}" in docs
