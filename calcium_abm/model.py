@@ -19,8 +19,10 @@ process overview, see ``docs/ODD.md``):
 8. agents: births, moves and deaths of cell agents mirror the arrays;
 9. record the day's row.
 
-State lives in numpy arrays (property layers and cell populations); Mesa agents give each
-cell and tissue a readable face.
+State lives in numpy arrays (property layers and cell populations), and the rules over
+the grids run as compiled numba kernels that draw from ``self.rng`` through
+:attr:`CalciumParadoxModel.random_stream`; Mesa agents give each cell and tissue a
+readable face.
 """
 
 from __future__ import annotations

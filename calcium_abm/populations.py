@@ -1,7 +1,7 @@
 """Array storage behind a set of cell agents.
 
 A :class:`CellPopulation` keeps each cell's state in numpy arrays indexed by a stable
-slot number, so the per-day rules run as whole-array operations. Slots of dead cells are
+slot number, so the per-day rules run as whole-array operations or compiled loops. Slots of dead cells are
 reused; nothing is compacted, so an agent's slot never changes while it lives. The Mesa
 agent objects (``agents[slot]``) are the readable face: their properties read these arrays.
 """
