@@ -249,3 +249,41 @@ def test_the_documented_worker_environment_gives_the_local_cluster_settings():
     docs = (Path(__file__).resolve().parent.parent / "docs" / "batch.md").read_text()
     for name, value in DASK_WORKER_ENVIRONMENT.items():
         assert f"{name}={value}" in docs
+
+
+def test_resume_refuses_a_batch_started_by_different_model_code(tmp_path):
+    """Same version, different code: --resume would mix two models' results."""
+    import json
+
+    from calcium_abm.batch.store import MANIFEST, model_fingerprint
+
+    out = tmp_path / "out"
+    run_batch(cohort_batch(patients=2), out)
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["model_fingerprint"] == model_fingerprint()
+    assert list(run_batch(cohort_batch(patients=2), out, resume=True)["status"]) == ["already done"] * 2
+    manifest["model_fingerprint"] = "0123456789abcdef"
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(BatchError, match=r"was started with different calcium-abm code \(model fingerprint "
+                                         r"0123456789abcdef, this installation [0-9a-f]{16}\): resuming would mix"):
+        run_batch(cohort_batch(patients=2), out, resume=True)
+
+
+def test_model_fingerprint_follows_the_model_sources_only(tmp_path, monkeypatch):
+    """A change to a model source changes the fingerprint; a change to the CLI does not."""
+    import shutil
+
+    from calcium_abm.batch import store
+
+    package = Path(store.__file__).resolve().parent.parent
+    copy = tmp_path / "calcium_abm"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(store, "__file__", str(copy / "batch" / "store.py"))
+    fingerprint = store.model_fingerprint.__wrapped__
+    original = fingerprint()
+    assert original == store.model_fingerprint()  # the copy hashes like the package
+    (copy / "cli.py").write_text((copy / "cli.py").read_text() + "\n# a comment\n")
+    assert fingerprint() == original
+    rules = copy / "physiology" / "calcification.py"
+    rules.write_text(rules.read_text().replace("0.0002", "0.0003", 1))
+    assert fingerprint() != original

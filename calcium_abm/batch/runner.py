@@ -180,23 +180,24 @@ def local_dask_cluster(n_workers: int = 2, **kwargs):
 
 
 def _worker_version() -> str:
+    """This process's calcium-abm version and model fingerprint (workers must match the client)."""
     import calcium_abm
+    from calcium_abm.batch.store import model_fingerprint
 
-    return calcium_abm.__version__
+    return f"{calcium_abm.__version__} (model {model_fingerprint()})"
 
 
 def _dask(tasks: list[RunTask], scheduler: Any) -> Iterator[Result]:
-    import calcium_abm
     from distributed import as_completed
 
     client, owned = _connect(scheduler)
     try:
         versions = client.run(_worker_version)
-        wrong = {w: v for w, v in versions.items() if v != calcium_abm.__version__}
+        wrong = {w: v for w, v in versions.items() if v != _worker_version()}
         if wrong:
             worker, version = next(iter(wrong.items()))
             raise BatchError(f"Dask worker {worker} has calcium-abm {version}, this machine "
-                             f"{calcium_abm.__version__}: install the same version on every worker")
+                             f"{_worker_version()}: install the same code on every worker")
         slots = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_WORKER
         pending_tasks = iter(tasks)
         owner: dict[str, RunTask] = {}

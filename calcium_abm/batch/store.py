@@ -3,7 +3,8 @@
 Layout::
 
     DIR/manifest.json            the batch (as validated), base scenario TOML, every run's
-                                 id, seed, labels and overrides, package version, time
+                                 id, seed, labels and overrides, package version and
+                                 model fingerprint, time
     DIR/runs/run-<id>.parquet    one finished run (its recorded days, or one summary row)
     DIR/summary/                 tables and plots from `calcium-abm summarize`
 
@@ -14,6 +15,8 @@ so a killed batch leaves only whole files; a run's file existing means it finish
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import hashlib
 import json
 import os
 import platform
@@ -26,7 +29,7 @@ from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.io import atomic_write
 
 __all__ = ["MANIFEST", "RUNS_DIR", "finished_run_ids", "load_manifest", "load_results", "load_spec",
-           "prepare_output", "run_path", "write_run"]
+           "model_fingerprint", "prepare_output", "run_path", "write_run"]
 
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
@@ -47,12 +50,32 @@ def write_run(out_dir: str | os.PathLike, run_id: str, frame: pd.DataFrame) -> P
     return atomic_write(run_path(out_dir, run_id), lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
 
 
+#: package parts that cannot change a run's numbers (the CLI, docs and validation front ends)
+_NOT_IN_FINGERPRINT = ("commands/", "validation/", "cli.py", "docs.py")
+
+
+@functools.lru_cache(maxsize=1)
+def model_fingerprint() -> str:
+    """SHA-256 (first 16 hex digits) of the package's source files that compute a run: the
+    model, its physiology, scenarios handling and the batch code. Stored in the manifest so
+    that ``--resume`` refuses to mix results of two different models of the same version."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(_NOT_IN_FINGERPRINT) or "__pycache__" in rel:
+            continue
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
     import calcium_abm
 
     data: dict[str, Any] = {
         "format": FORMAT,
         "package_version": calcium_abm.__version__,
+        "model_fingerprint": model_fingerprint(),
         "python": platform.python_version(),
         "created": created,
         "name": spec.name,
@@ -105,6 +128,12 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
             raise BatchError(f"--out '{out}' holds a different batch ('{old.get('name')}', {len(old_ids)} runs; "
                              f"this file has {len(new_ids)} runs, {differ} not shared): --resume only "
                              "finishes the same batch file; give another directory")
+        old_model = old.get("model_fingerprint")  # absent in manifests of calcium-abm before it was added
+        if old_model is not None and old_model != new["model_fingerprint"]:
+            raise BatchError(f"--out '{out}' was started with different calcium-abm code (model fingerprint "
+                             f"{old_model}, this installation {new['model_fingerprint']}): resuming would mix "
+                             "results of two models; finish it with the code that started it, or give another "
+                             "directory")
     else:
         _atomic_write_bytes(manifest_path, json.dumps(new, indent=1, ensure_ascii=False).encode("utf-8"))
     for leftover in (out / RUNS_DIR).glob(".run-*.tmp"):  # from runs in flight when killed
