@@ -160,3 +160,16 @@ def test_bad_years_and_seed_raise_scenario_error(kwargs, named):
 def test_unknown_scenario_name_is_a_scenario_error():
     with pytest.raises(ScenarioError, match="k2_deficency|did you mean"):
         simulate("k2_deficency", years=0.05)
+
+
+def test_the_package_imports_its_model_on_first_use():
+    """`import calcium_abm` (and so `calcium-abm --help`) does not load Mesa, pandas or numba;
+    the public names still import as documented."""
+    import subprocess
+    import sys
+
+    code = ("import sys, calcium_abm; heavy = [m for m in ('mesa', 'pandas', 'numba') if m in sys.modules]; "
+            "from calcium_abm import CalciumParadoxModel, simulate, load_scenario, COLUMNS; "
+            "print(heavy, CalciumParadoxModel.__module__, simulate.__module__, 'mesa' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["[]", "calcium_abm.model", "calcium_abm.simulation", "True"]
