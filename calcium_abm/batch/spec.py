@@ -13,7 +13,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,6 +78,27 @@ def resolve_setting(key: str, where: str) -> str:
         return resolve_key(key)
     except ScenarioError as exc:
         raise _rule(f"{where}: {exc}") from None
+
+
+def _resolved_settings(keys: Iterable[str], section: str, problems: list[str]) -> Iterator[tuple[str, str, str]]:
+    """``(key, where, path)`` for each of a table's keys that names a scenario setting; a key
+    that does not adds its message to ``problems`` (so one error can list every bad key)."""
+    for key in keys:
+        where = f"{section}.{key}"
+        try:
+            path = resolve_setting(key, where)
+        except PydanticCustomError as exc:
+            problems.append(exc.context["text"])
+            continue
+        yield key, where, path
+
+
+def _note_same_setting(where: str, path: str, key: str, seen: dict[str, str], problems: list[str]) -> None:
+    """Two keys (flat and dotted, say) naming one setting of a varied table is an error."""
+    column = column_name(path)
+    if column in seen:
+        problems.append(f"{where}: sets {path}, as {seen[column]} does")
+    seen[column] = key
 
 
 def setting_kind(path: str) -> str:
@@ -153,18 +174,11 @@ class Sweep(_Table):
     @classmethod
     def _known_settings(cls, value: dict[str, SweepValues]) -> dict[str, SweepValues]:
         problems, seen = [], {}
-        for key, values in value.items():
-            where = f"sweep.parameters.{key}"
-            try:
-                path = resolve_setting(key, where)
-            except PydanticCustomError as exc:
-                problems.append(exc.context["text"])
-                continue
+        for key, where, path in _resolved_settings(value, "sweep.parameters", problems):
+            values = value[key]
             if path == "simulation.seed":
                 problems.append(f"{where}: the seed cannot be swept: use sweep.replicates")
-            if column_name(path) in seen:
-                problems.append(f"{where}: sets {path}, as {seen[column_name(path)]} does")
-            seen[column_name(path)] = key
+            _note_same_setting(where, path, key, seen, problems)
             kind = setting_kind(path)
             if isinstance(values, Range) and kind not in ("int", "float"):
                 problems.append(f"{where}: {path} is not a number, so it needs a list of values, not a range")
@@ -288,13 +302,7 @@ class Cohort(_Table):
     @classmethod
     def _drawable(cls, value: dict[str, Distribution]) -> dict[str, Distribution]:
         problems = []
-        for key in value:
-            where = f"cohort.distributions.{key}"
-            try:
-                path = resolve_setting(key, where)
-            except PydanticCustomError as exc:
-                problems.append(exc.context["text"])
-                continue
+        for _key, where, path in _resolved_settings(value, "cohort.distributions", problems):
             if path in COHORT_SPECIAL_FIELDS:
                 own = {"patient.sex": "cohort.female_probability",
                        "patient.postmenopausal": "cohort.postmenopausal_probability",
@@ -324,19 +332,12 @@ class Sensitivity(_Table):
     @classmethod
     def _ranges(cls, value: dict[str, list[float]]) -> dict[str, list[float]]:
         problems, seen = [], {}
-        for key, bounds in value.items():
-            where = f"sensitivity.parameters.{key}"
-            try:
-                path = resolve_setting(key, where)
-            except PydanticCustomError as exc:
-                problems.append(exc.context["text"])
-                continue
+        for key, where, path in _resolved_settings(value, "sensitivity.parameters", problems):
+            bounds = value[key]
             if setting_kind(path) != "float":
                 problems.append(f"{where}: {path} is not a continuous number, so it cannot be "
                                 "varied by a sensitivity analysis")
-            if column_name(path) in seen:
-                problems.append(f"{where}: sets {path}, as {seen[column_name(path)]} does")
-            seen[column_name(path)] = key
+            _note_same_setting(where, path, key, seen, problems)
             if len(bounds) != 2 or not all(math.isfinite(b) for b in bounds) or bounds[1] <= bounds[0]:
                 problems.append(f"{where} = {bounds} is not allowed: must be [low, high] "
                                 "with finite numbers and high > low")
