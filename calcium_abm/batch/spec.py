@@ -483,13 +483,7 @@ class BatchSpec(_Table):
             if names.count(arm.name) > 1 and names.index(arm.name) == i:
                 problems.append(f"arms: the name {_fmt(arm.name)} is used twice")
             for table, keys in (("set", arm.set), ("add", arm.add)):
-                for key in keys:
-                    where = f"arms #{i + 1} ({arm.name}).{table}.{key}"
-                    try:
-                        path = resolve_setting(key, where)
-                    except PydanticCustomError as exc:
-                        problems.append(exc.context["text"])
-                        continue
+                for _key, where, path in _resolved_settings(keys, f"arms #{i + 1} ({arm.name}).{table}", problems):
                     if table == "add" and setting_kind(path) != "float":
                         problems.append(f"{where}: add works on numeric settings; {path} is not one")
         control = self.analysis.control_arm
