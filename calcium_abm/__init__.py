@@ -24,7 +24,7 @@ _LAZY = {
     "CalciumParadoxModel": "calcium_abm.model",
     "COLUMNS": "calcium_abm.outputs",
     "Parameter": "calcium_abm.parameters",
-    "parameter_registry": "calcium_abm.parameters",
+    "parameter_registry": "calcium_abm.physiology",
     "Scenario": "calcium_abm.scenario",
     "builtin_scenarios": "calcium_abm.scenario",
     "load_scenario": "calcium_abm.scenario",

@@ -1,6 +1,6 @@
 """Generated documentation: the parameter table and the recorded-column table.
 
-``docs/parameters.md`` is built from :func:`calcium_abm.parameters.parameter_registry` and
+``docs/parameters.md`` is built from :func:`calcium_abm.physiology.parameter_registry` and
 ``docs/outputs.md`` from :data:`calcium_abm.outputs.COLUMNS`, so the documentation cannot
 drift from the code: ``calcium-abm docs`` rewrites both files and ``calcium-abm docs
 --check`` reports when the committed copies differ from what the code would generate.
@@ -90,7 +90,7 @@ def parameters_markdown(registry: Mapping[str, Parameter] | None = None) -> str:
         registry: name -> :class:`Parameter` (default: the model's registry).
     """
     if registry is None:
-        from calcium_abm.parameters import parameter_registry
+        from calcium_abm.physiology import parameter_registry
 
         registry = parameter_registry()
     params = list(registry.values())

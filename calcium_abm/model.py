@@ -46,7 +46,7 @@ from calcium_abm.agents import (
 )
 from calcium_abm.grid import LazyMooreGrid
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector
-from calcium_abm.parameters import parameter_set
+from calcium_abm.physiology import parameter_set
 from calcium_abm.physiology import calcification, calcium, carboxylation, remodeling, vitamin_k
 from calcium_abm.physiology.carboxylation import GLA_RESIDUES
 from calcium_abm.physiology.species import time_scale

@@ -8,16 +8,6 @@ from __future__ import annotations
 
 from mesa import DataCollector
 
-from calcium_abm.parameters import Parameter, declare
-
-PARAMETERS = declare([
-    Parameter("agatston_units_per_mg_calcium", 12.5, "Agatston units/mg",
-              "assumption: mass score ~0.2 mg calcium hydroxyapatite per Agatston unit [U]; HA is 39.9 % Ca [C]",
-              "Agatston-like score per mg of calcium deposited in the coronary media", 0.0, 1e4, ("21",)),
-    Parameter("calcified_patch_threshold", 0.01, "patch volume",
-              "assumption: CT detects a patch once ~1 % of it is mineral (130 HU threshold)",
-              "Mineral fraction above which a vessel patch counts as calcified", 0.0, 1.0, ("1", "2")),
-])
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "day": ("day", "Simulated day (0 = start, after the bone spin-up)"),

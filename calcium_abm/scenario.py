@@ -176,8 +176,9 @@ assert len(FLAT_KEYS) == sum(len(m.model_fields) for m in _SECTIONS.values()), "
 
 
 def _registry() -> dict:
-    # Lazy: the registry imports the physiology modules, which import this package.
-    from calcium_abm.parameters import parameter_registry
+    # Lazy: the registry imports the physiology modules (and numba), which the CLI's
+    # --help and the scenario schema do not need.
+    from calcium_abm.physiology import parameter_registry
 
     return parameter_registry()
 

@@ -14,7 +14,8 @@ import calcium_abm.physiology
 from calcium_abm import docs
 from calcium_abm.cli import main as cli_main
 from calcium_abm.outputs import COLUMNS
-from calcium_abm.parameters import Parameter, parameter_registry
+from calcium_abm.parameters import Parameter
+from calcium_abm.physiology import parameter_registry
 
 DOCS = docs.DOCS_DIR
 ODD = (DOCS / "ODD.md").read_text(encoding="utf-8")

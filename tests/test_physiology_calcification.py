@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from calcium_abm.parameters import parameter_set
+from calcium_abm.physiology import parameter_set
 from calcium_abm.physiology import calcification
 from calcium_abm.physiology.calcification import VesselWall, mgp_inhibition, mgp_synthesis_per_step, vessel_day
 

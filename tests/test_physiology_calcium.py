@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from calcium_abm.parameters import parameter_set
+from calcium_abm.physiology import parameter_set
 from calcium_abm.physiology import calcium
 from calcium_abm.physiology.calcium import (
     GFR_ML_PER_MIN_BY_CKD_STAGE,

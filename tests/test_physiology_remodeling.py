@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from calcium_abm.parameters import parameter_set
+from calcium_abm.physiology import parameter_set
 from calcium_abm.physiology import remodeling
 from calcium_abm.physiology.remodeling import (
     BoneDrives,

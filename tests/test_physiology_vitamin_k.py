@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from calcium_abm.parameters import parameter_set
+from calcium_abm.physiology import parameter_set
 from calcium_abm.physiology import carboxylation, vitamin_k
 from calcium_abm.physiology.carboxylation import advance_dp_ucmgp, carboxylated_fraction
 from calcium_abm.physiology.vitamin_k import (

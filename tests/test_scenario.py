@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import calcium_abm.parameters as parameters_module
+import calcium_abm.physiology as parameters_module
 from calcium_abm import scenario as sc
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.parameters import Parameter

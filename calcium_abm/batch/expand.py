@@ -186,7 +186,7 @@ def _arm_overrides(arm, patient: dict[str, Any], base) -> dict[str, Any]:
 
 
 def _default(parameter: str) -> float:
-    from calcium_abm.parameters import parameter_registry
+    from calcium_abm.physiology import parameter_registry
 
     return float(parameter_registry()[parameter].value)
 

@@ -117,7 +117,7 @@ def setting_kind(path: str) -> str:
 
 def setting_bounds(path: str) -> tuple[float, float]:
     """The closed range a numeric scenario setting accepts (``gt`` bounds as ``ge``)."""
-    from calcium_abm.parameters import parameter_registry
+    from calcium_abm.physiology import parameter_registry
     from calcium_abm.scenario import _SECTIONS
 
     section, _, field = path.partition(".")

@@ -1,5 +1,55 @@
-"""Submodels of the calcium-paradox model.
+"""Submodels of the calcium-paradox model, and the parameter registry.
 
 Each module holds a few pure numpy functions and, beside them, the :class:`Parameter`
-declarations (value, unit, source) they use. No module here imports the model.
+declarations (value, unit, source) they use. No module here imports the model; this
+package's ``__init__`` gathers the declarations into one registry, so the import arrows
+point one way: ``physiology.<module> -> parameters`` and ``physiology -> physiology.<module>``.
 """
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Mapping
+
+from calcium_abm.parameters import Parameter
+from calcium_abm.physiology import calcification, calcium, carboxylation, remodeling, species, vitamin_k
+
+#: modules whose ``PARAMETERS`` form the registry, in documentation order
+MODULES = (vitamin_k, carboxylation, remodeling, calcification, calcium, species)
+
+_REGISTRY: dict[str, Parameter] | None = None
+
+
+def parameter_registry() -> dict[str, Parameter]:
+    """All model parameters by name, in declaration order.
+
+    Raises:
+        RuntimeError: if two modules declare the same name.
+    """
+    global _REGISTRY
+    if _REGISTRY is None:
+        reg: dict[str, Parameter] = {}
+        for mod in MODULES:
+            for p in getattr(mod, "PARAMETERS", ()):
+                if p.name in reg:
+                    raise RuntimeError(f"parameter {p.name!r} declared twice")
+                reg[p.name] = Parameter(**{**p.__dict__, "module": mod.__name__})
+        _REGISTRY = reg
+    return _REGISTRY
+
+
+def parameter_set(overrides: Mapping[str, float] | None = None) -> SimpleNamespace:
+    """Default values with ``overrides`` applied, as attributes (``p.k1_half_life_h``).
+
+    Overrides must already be validated (see :mod:`calcium_abm.scenario`).
+
+    Raises:
+        KeyError: for a name that is not in the registry.
+    """
+    values = {name: p.value for name, p in parameter_registry().items()}
+    if overrides:
+        unknown = set(overrides) - set(values)
+        if unknown:
+            raise KeyError(f"unknown parameters: {sorted(unknown)}")
+        values.update({k: float(v) for k, v in overrides.items()})
+    return SimpleNamespace(**values)

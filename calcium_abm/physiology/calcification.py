@@ -79,6 +79,13 @@ PARAMETERS = declare([
     Parameter("mineral_regression_per_day", 0.0002, "1/day",
               "assumption: slow partial regression once inhibition returns (Millan 2021; animal data)",
               "Resorption rate of a deposit at full MGP inhibition", 0.0, 1.0),
+    # readouts of the wall (CT detection and the Agatston-like scale)
+    Parameter("agatston_units_per_mg_calcium", 12.5, "Agatston units/mg",
+              "assumption: mass score ~0.2 mg calcium hydroxyapatite per Agatston unit [U]; HA is 39.9 % Ca [C]",
+              "Agatston-like score per mg of calcium deposited in the coronary media", 0.0, 1e4, ("21",)),
+    Parameter("calcified_patch_threshold", 0.01, "patch volume",
+              "assumption: CT detects a patch once ~1 % of it is mineral (130 HU threshold)",
+              "Mineral fraction above which a vessel patch counts as calcified", 0.0, 1.0, ("1", "2")),
 ])
 
 
