@@ -22,7 +22,7 @@ from calcium_abm.parameters import Parameter
 __all__ = ["DOCS_DIR", "EVIDENCE_TAGS", "GENERATED_FILES", "evidence", "generate", "outputs_markdown",
            "parameters_markdown", "stale_files", "write_docs"]
 
-#: The repository's docs/ folder (next to the package, like the built-in scenarios).
+#: The repository's docs/ folder (next to the package; only in a source checkout).
 DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
 
 #: Evidence tags of the science brief a cited source starts with, and what they mean.

@@ -205,7 +205,7 @@ def test_bad_files(tmp_path):
     bad.write_bytes(b"name = \"\xff\"")
     with pytest.raises(BatchError, match="is not UTF-8 text"):
         load_batch(bad)
-    with pytest.raises(BatchError, match="more than the 1,048,576 a batch file may be"):
+    with pytest.raises(BatchError, match="more than the 1,048,576 bytes .1.0 MiB. a batch file may be"):
         parse_batch_toml("#" * (1024 * 1024 + 1))
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from calcium_abm import scenario as sc
 from calcium_abm.cli import main
+from calcium_abm.inputs import memory
 from calcium_abm.io import read_table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,7 +149,7 @@ def test_bad_scenario_files(tmp_path, capsys, no_simulate):
     }
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * (sc.MAX_SCENARIO_BYTES + 1))
-    cases[str(big)] = ["big.toml", "a scenario may be"]
+    cases[str(big)] = ["big.toml", "a scenario file may be"]
     for path, fragments in cases.items():
         assert main(["run", path, "--out", str(out)]) == 2
         err = capsys.readouterr().err
@@ -181,7 +182,7 @@ def test_output_path_is_a_directory(tmp_path, capsys, no_simulate):
 
 
 def test_grid_too_large_for_memory(tmp_path, capsys, monkeypatch, no_simulate):
-    monkeypatch.setattr(sc, "_available_memory_bytes", lambda: 64 * 1024**2)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 64 * 1024**2)
     out = tmp_path / "out.parquet"
     code = main(["run", "healthy_adult", "--set", "bone_grid_width=4096", "--out", str(out)])
     err = capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 import calcium_abm.physiology as parameters_module
 from calcium_abm import scenario as sc
 from calcium_abm.errors import ScenarioError, UserInputError
+from calcium_abm.inputs import memory
 from calcium_abm.parameters import Parameter
 from calcium_abm.scenario import (
     FLAT_KEYS,
@@ -47,6 +49,24 @@ def error_of(source) -> str:
 
 
 # ------------------------------------------------------------------------- defaults
+
+
+def test_default_scenario_is_the_healthy_adult():
+    """The model's defaults live in the schema: the built-in healthy adult only names them."""
+    healthy = load_scenario("healthy_adult")
+    assert healthy == Scenario(name="healthy_adult", description=healthy.description, source=healthy.source)
+    assert Scenario().model_dump(exclude={"name", "description", "source"}) == healthy.model_dump(
+        exclude={"name", "description", "source"})
+
+
+def test_builtin_scenarios_are_package_data():
+    """Built-ins ship inside the package (a wheel install has them), not beside it."""
+    import calcium_abm
+
+    package_dir = Path(calcium_abm.__file__).resolve().parent
+    assert Path(str(sc.BUILTIN_SCENARIO_DIR)).resolve().is_relative_to(package_dir)
+    assert "healthy_adult" in sc.builtin_scenario_names()
+    assert (sc.BUILTIN_SCENARIO_DIR / "healthy_adult.toml").is_file()
 
 
 def test_defaults():
@@ -156,7 +176,7 @@ def test_to_toml_round_trip_of_builtins():
     mk7=st.floats(0, 10000, allow_nan=False),
     age=st.floats(0, 120, allow_nan=False),
     ckd=st.integers(0, 5),
-    seed=st.integers(0, 2**63),
+    seed=st.integers(0, 2**63 - 1),
     sex=st.sampled_from(["female", "male"]),
     text=st.text(max_size=30),
 )
@@ -201,11 +221,11 @@ BAD_VALUES = [
     ({"diet": {"mk7_ug_per_day": "lots"}}, 'diet.mk7_ug_per_day = "lots" is not allowed: must be a number'),
     ({"drugs": {"warfarin_mg_per_day": 101}}, "drugs.warfarin_mg_per_day = 101 is not allowed: must be between 0 and 100 mg/day"),
     ({"simulation": {"seed": "abc"}}, 'simulation.seed = "abc" is not allowed: must be an integer'),
-    ({"simulation": {"seed": -1}}, "simulation.seed = -1 is not allowed: must be an integer, 0 or more"),
+    ({"simulation": {"seed": -1}}, "simulation.seed = -1 is not allowed: must be an integer from 0 to 9223372036854775807"),
     ({"simulation": {"years": 0}}, "simulation.years = 0 is not allowed: must be more than 0 and at most 100 years"),
     ({"simulation": {"years": 101}}, "simulation.years = 101 is not allowed"),
     ({"simulation": {"bone_grid_width": 4}}, "simulation.bone_grid_width = 4 is not allowed: must be an integer from 8 to 4096"),
-    ({"simulation": {"record_every_days": 0}}, "simulation.record_every_days = 0 is not allowed: must be an integer, 1 or more"),
+    ({"simulation": {"record_every_days": 0}}, "simulation.record_every_days = 0 is not allowed: must be an integer from 1 to 36500"),
     ({"patient": {"age_years": 121}}, "patient.age_years = 121 is not allowed: must be between 0 and 120 years"),
     ({"patient": {"sex": "f"}}, 'patient.sex = "f" is not allowed: must be one of "female", "male"'),
     ({"patient": {"species": "dog"}}, 'patient.species = "dog" is not allowed: must be one of "human", "rat", "mouse"'),
@@ -224,7 +244,8 @@ BAD_VALUES = [
     ({"parameters": 3}, "parameters = 3 is not allowed: must be a table"),
     ({"diet": {"mk7_ug_per_dy": 3}}, "unknown key 'diet.mk7_ug_per_dy' — did you mean 'diet.mk7_ug_per_day'?"),
     ({"dite": {}}, "unknown key 'dite' — did you mean 'diet'?"),
-    ({"drugs": {"aspirin": 1}}, "unknown key 'drugs.aspirin' — [drugs] accepts warfarin_mg_per_day"),
+    ({"drugs": {"aspirin": 1}}, "unknown key 'drugs.aspirin': not a modelled substance; accepted keys in [drugs]: "
+     "warfarin_mg_per_day"),
 ]
 
 
@@ -559,7 +580,7 @@ def test_oversize_file(tmp_path):
     path = tmp_path / "big.toml"
     path.write_bytes(b"# " + b"x" * sc.MAX_SCENARIO_BYTES + b"\n")
     text = error_of(path)
-    assert str(path) in text and "1.0 MiB" in text and "a scenario may be" in text
+    assert str(path) in text and "1.0 MiB" in text and "a scenario file may be" in text
     with pytest.raises(ScenarioError, match="a scenario may be"):
         parse_scenario_toml(path.read_bytes(), "upload.toml")
 
@@ -595,17 +616,18 @@ def test_memory_estimate_formula():
 
 
 def test_grid_too_large_for_memory(monkeypatch):
-    monkeypatch.setattr(sc, "_available_memory_bytes", lambda: 100 * 1024**2)
-    big = {"simulation": {"bone_grid_width": 4096, "bone_grid_height": 4096}}
-    text = error_of(big)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 100 * 1024**2)
+    big = load_scenario({"simulation": {"bone_grid_width": 4096, "bone_grid_height": 4096}})  # valid anywhere
+    text = error_of(lambda: check_memory(big))
     assert "too large for this machine's memory" in text
     assert "simulation.bone_grid_width = 4096" in text and "simulation.bone_grid_height = 4096" in text
     assert "need about 6.3 GiB" in text and "limit is 80.0 MiB" in text
-    text = error_of(lambda: Scenario().with_overrides({"vessel_grid_width": 4096, "vessel_grid_height": 4096}))
+    text = error_of(lambda: check_memory(Scenario().with_overrides({"vessel_grid_width": 4096,
+                                                                      "vessel_grid_height": 4096})))
     assert "simulation.vessel_grid_width = 4096" in text
-    load_scenario({"simulation": {"bone_grid_width": 16}})  # small grids still fine
+    check_memory(load_scenario({"simulation": {"bone_grid_width": 16}}))  # small grids still fine
 
 
 def test_memory_check_passes_for_defaults_on_this_machine():
-    assert sc._available_memory_bytes() > 0
+    assert memory.available_memory_bytes() > 0
     check_memory(load_scenario("healthy_adult"))

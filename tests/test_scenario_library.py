@@ -28,7 +28,7 @@ def test_every_scenario_of_the_issue_is_built_in():
 
 @pytest.mark.parametrize("name", sorted(builtin_scenarios()))
 def test_builtin_file_has_name_description_and_source(name):
-    with open(BUILTIN_SCENARIO_DIR / f"{name}.toml", "rb") as fh:
+    with (BUILTIN_SCENARIO_DIR / f"{name}.toml").open("rb") as fh:
         table = tomllib.load(fh)
     assert table["name"] == name  # the file stem is the name users type
     for key in ("description", "source"):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.errors import ScenarioError, UserInputError
+from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind
+from calcium_abm.inputs.batch_messages import batch_error_lines
+from calcium_abm.inputs.messages import did_you_mean, fmt_value, join_problems, rule_error
+from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
 __all__ = [
     "Arm",
@@ -39,7 +42,6 @@ __all__ = [
 MAX_BATCH_BYTES = 1024 * 1024
 MAX_RUNS = 1_000_000  # one manifest entry each; more would make the manifest unwieldy
 MAX_PATIENTS = 100_000
-_RULE = "batch_rule"  # pydantic error type for our own, pre-formatted messages
 _NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")
 
 #: Fields a cohort draws with its own rules rather than a distribution.
@@ -53,14 +55,8 @@ class BatchError(UserInputError):
     """A batch file, batch directory or batch option that is not allowed."""
 
 
-def _rule(text: str) -> PydanticCustomError:
-    return PydanticCustomError(_RULE, "{text}", {"text": text})
-
-
-def _fmt(value: Any) -> str:
-    from calcium_abm.scenario import _fmt_value
-
-    return _fmt_value(value)
+_rule = rule_error
+_fmt = fmt_value
 
 
 class _Table(BaseModel):
@@ -71,9 +67,7 @@ class _Table(BaseModel):
 
 
 def resolve_setting(key: str, where: str) -> str:
-    """The scenario's dotted path for ``key`` (flat or dotted); BatchError naming ``where``."""
-    from calcium_abm.scenario import resolve_key
-
+    """The scenario's dotted path for ``key`` (flat or dotted); a rule error naming ``where``."""
     try:
         return resolve_key(key)
     except ScenarioError as exc:
@@ -99,39 +93,6 @@ def _note_same_setting(where: str, path: str, key: str, seen: dict[str, str], pr
     if column in seen:
         problems.append(f"{where}: sets {path}, as {seen[column]} does")
     seen[column] = key
-
-
-def setting_kind(path: str) -> str:
-    """``"int"``, ``"float"``, ``"bool"`` or ``"str"``: the type a scenario setting holds."""
-    from calcium_abm.scenario import _SECTIONS
-
-    section, _, field = path.partition(".")
-    if section == "parameters":
-        return "float"
-    model = _SECTIONS.get(section)
-    if model is None:
-        return "str"
-    ann = model.model_fields[field].annotation
-    return {int: "int", float: "float", bool: "bool"}.get(ann, "str")
-
-
-def setting_bounds(path: str) -> tuple[float, float]:
-    """The closed range a numeric scenario setting accepts (``gt`` bounds as ``ge``)."""
-    from calcium_abm.physiology import parameter_registry
-    from calcium_abm.scenario import _SECTIONS
-
-    section, _, field = path.partition(".")
-    if section == "parameters":
-        p = parameter_registry()[field]
-        return float(p.minimum), float(p.maximum)
-    lo, hi = -math.inf, math.inf
-    for m in _SECTIONS[section].model_fields[field].metadata:
-        for attr in ("ge", "gt"):
-            if getattr(m, attr, None) is not None:
-                lo = float(getattr(m, attr))
-        if getattr(m, "le", None) is not None:
-            hi = float(m.le)
-    return lo, hi
 
 
 def column_name(path: str) -> str:
@@ -390,10 +351,8 @@ class Analysis(_Table):
 
         bad = [k for k in value if k not in COLUMNS or k in ("day", "years")]
         if bad:
-            from calcium_abm.scenario import _did_you_mean
-
             raise _rule(f"analysis.outcomes.{bad[0]}: not a recorded column"
-                        f"{_did_you_mean(bad[0], list(COLUMNS))} (see calcium_abm.COLUMNS)")
+                        f"{did_you_mean(bad[0], list(COLUMNS))} (see calcium_abm.COLUMNS)")
         return value
 
     @field_validator("severe_calcification", mode="after")
@@ -402,10 +361,8 @@ class Analysis(_Table):
         from calcium_abm.outputs import COLUMNS
 
         if value is not None and value.column not in COLUMNS:
-            from calcium_abm.scenario import _did_you_mean
-
             raise _rule(f"analysis.severe_calcification.column = {_fmt(value.column)}: not a recorded "
-                        f"column{_did_you_mean(value.column, list(COLUMNS))}")
+                        f"column{did_you_mean(value.column, list(COLUMNS))}")
         return value
 
 
@@ -515,10 +472,10 @@ class BatchSpec(_Table):
 
     def base_scenario(self):
         """The validated base scenario with ``years``, ``record_every_days`` and ``set`` applied."""
-        from calcium_abm.scenario import _looks_like_path, load_scenario
+        from calcium_abm.scenario import load_scenario, looks_like_path
 
         source: str | Path = self.scenario
-        if _looks_like_path(self.scenario) and not Path(self.scenario).is_absolute():
+        if looks_like_path(self.scenario) and not Path(self.scenario).is_absolute():
             source = Path(self.base_dir) / self.scenario
         extra = dict(self.set)
         if self.years is not None:
@@ -531,145 +488,21 @@ class BatchSpec(_Table):
             raise BatchError(f"scenario = {_fmt(self.scenario)} with the batch's settings: {exc}") from None
 
 
-# -------------------------------------------------------------------------- errors
-
-
-_PHRASES = {
-    "int_type": "must be an integer",
-    "int_from_float": "must be an integer",
-    "float_type": "must be a number",
-    "bool_type": "must be true or false",
-    "string_type": "must be a text string",
-    "list_type": "must be a list [...]",
-    "dict_type": "must be a table",
-    "model_type": "must be a table",
-    "model_attributes_type": "must be a table",
-    "finite_number": "must be a finite number",
-}
-
-
-def _loc_text(loc: tuple) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts[-1:] = [f"{parts[-1] if parts else ''} #{item + 1}"]
-        else:
-            parts.append(str(item))
-    return ".".join(parts)
-
-
-def _error_line(err: Mapping[str, Any]) -> str:
-    kind, loc, value, ctx = err["type"], tuple(err["loc"]), err.get("input"), err.get("ctx") or {}
-    path = _loc_text(loc)
-    if kind == _RULE:
-        text = ctx.get("text", err["msg"])
-        section = _loc_text(loc[:-1]) if loc and loc[-1] in ("_ordered", "_has_its_parameters") else path
-        if text.startswith(("sweep.", "cohort.", "sensitivity.", "analysis.", "set.", "arms", "a batch",
-                            "[[arms]]", "a [cohort]", "the batch")) or not path:
-            return text
-        return "\n".join(f"{section}: {line}" for line in text.split("\n"))
-    if kind == "extra_forbidden":
-        return f"unknown key '{path}'"
-    if kind == "missing":
-        return f"{path} is missing: it is required"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        word = {"greater_than_equal": "at least", "greater_than": "more than",
-                "less_than_equal": "at most", "less_than": "less than"}[kind]
-        limit = next(iter(ctx.values()))
-        allowed = f"must be {word} {limit}"
-    elif kind == "literal_error":
-        allowed = f"must be {ctx.get('expected', '')}"
-    elif kind in ("string_too_short", "too_short"):
-        allowed = "must not be empty" if kind == "string_too_short" else f"needs at least {ctx.get('min_length')} entries"
-    elif kind in ("string_too_long", "too_long"):
-        allowed = f"must have at most {ctx.get('max_length')} {'characters' if 'string' in kind else 'entries'}"
-    else:
-        allowed = _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])
-    return f"{path} = {_fmt(value)} is not allowed: {allowed}"
-
-
-def _unknown_key_hints(lines: list[str]) -> list[str]:
-    """Add a did-you-mean (or the accepted keys) to 'unknown key' lines."""
-    from calcium_abm.scenario import _did_you_mean
-
-    tables = {"": BatchSpec, "sweep": Sweep, "cohort": Cohort, "sensitivity": Sensitivity,
-              "analysis": Analysis, "arms": Arm, "analysis.severe_calcification": Threshold}
-    out = []
-    for line in lines:
-        if line.startswith("unknown key '"):
-            path = line[len("unknown key '"):-1]
-            parent, _, field = path.rpartition(".")
-            base = re.sub(r" #\d+", "", parent)
-            model = tables.get(base) or (Distribution if base.startswith("cohort.distributions.") else
-                                         Range if base.startswith("sweep.parameters.") else None)
-            if model is not None:
-                choices = [f for f in model.model_fields if f != "base_dir"]
-                hint = _did_you_mean(field, choices) or f" — {'[' + base + ']' if base else 'the top level'} " \
-                                                        f"accepts {', '.join(choices)}"
-                line = f"unknown key '{path}'{hint}"
-        out.append(line)
-    return out
-
-
-def _dedupe_union_errors(errors: list[dict]) -> list[dict]:
-    """A sweep value is a list or a range: report only the errors of the branch it looks like."""
-    out, seen_items = [], set()
-    for err in errors:
-        loc = tuple(err["loc"])
-        if len(loc) >= 4 and loc[:2] == ("sweep", "parameters"):
-            branch, value = str(loc[3]), err.get("input")
-            whole = value if len(loc) == 4 else None
-            if len(loc) == 4 and not isinstance(value, (list, dict)):
-                if branch.startswith("list["):
-                    out.append({"type": _RULE, "loc": loc[:3], "msg": "", "input": value, "ctx": {
-                        "text": f"sweep.parameters.{loc[2]} = {_fmt(value)} is not allowed: must be a list of "
-                                "values or a range { min = ..., max = ..., steps = ... }"}})
-                continue
-            is_range_branch = "Range" in branch
-            if whole is not None and isinstance(whole, dict) != is_range_branch:
-                continue  # the error of the branch the value was not meant for
-            if len(loc) > 4 and (isinstance(loc[4], int) != (not is_range_branch)):
-                continue
-            if len(loc) == 6 and not is_range_branch:  # a list item fits none of bool/int/float/str
-                if loc[:5] in seen_items:
-                    continue
-                seen_items.add(loc[:5])
-                err = {"type": _RULE, "loc": loc[:3], "msg": "", "input": err.get("input"), "ctx": {
-                    "text": f"sweep.parameters.{loc[2]} #{loc[4] + 1} = {_fmt(err.get('input'))} is not allowed: "
-                            "a list item must be a number, true/false or a text string"}}
-            else:
-                err = {**err, "loc": loc[:3] + loc[4:]}
-        out.append(err)
-    return out
-
-
 def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
     """Validate a mapping into a :class:`BatchSpec`; all problems in one BatchError."""
-    from calcium_abm.scenario import _join_problems
-
     if not isinstance(data, Mapping):
         raise BatchError(f"{origin}: must be a table of settings")
     try:
         return BatchSpec.model_validate({**data, "base_dir": str(base_dir)})
     except ValidationError as exc:
-        lines = [_error_line(e) for e in _dedupe_union_errors(exc.errors())]
-        raise BatchError(_join_problems(_unknown_key_hints(lines), origin)) from None
+        raise BatchError(join_problems(batch_error_lines(exc.errors(), BatchSpec), origin)) from None
+    except RecursionError:
+        raise BatchError(f"{origin}: a value is nested too deeply") from None
 
 
 def parse_batch_toml(data: bytes | str, origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
     """Validate a batch from TOML text or bytes; ``origin`` names it in messages."""
-    size = len(data.encode("utf-8") if isinstance(data, str) else data)
-    if size > MAX_BATCH_BYTES:
-        raise BatchError(f"{origin}: is {size:,} bytes, more than the {MAX_BATCH_BYTES:,} a batch file may be")
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BatchError(f"{origin}: is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
-    try:
-        table = tomllib.loads(data.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError as exc:
-        raise BatchError(f"{origin}: is not valid TOML: {exc}") from None
+    table = parse_toml(data, origin, MAX_BATCH_BYTES, BatchError, "batch file")
     return validate_batch(table, origin, base_dir)
 
 
@@ -680,15 +513,5 @@ def load_batch(source: str | os.PathLike | Mapping[str, Any] | BatchSpec) -> Bat
     if isinstance(source, Mapping):
         return validate_batch(source)
     path = Path(source)
-    origin = str(path)
-    try:
-        if path.is_dir():
-            raise BatchError(f"{origin}: is a directory, not a batch file")
-        if path.stat().st_size > MAX_BATCH_BYTES:
-            raise BatchError(f"{origin}: is larger than the {MAX_BATCH_BYTES:,} bytes a batch file may be")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BatchError(f"{origin}: batch file not found") from None
-    except OSError as exc:
-        raise BatchError(f"{origin}: cannot read the batch file ({exc.strerror})") from None
-    return parse_batch_toml(data, origin, base_dir=path.parent)
+    data = read_limited(path, MAX_BATCH_BYTES, BatchError, "batch file")
+    return parse_batch_toml(data, str(path), base_dir=path.parent)

@@ -38,7 +38,8 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
 
 def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The ``--set``, ``--years`` and ``--seed`` options as dotted-path overrides."""
-    from calcium_abm.scenario import _join_problems, parse_set_option, parse_value, resolve_key
+    from calcium_abm.inputs.messages import join_problems
+    from calcium_abm.scenario import parse_set_option, parse_value, resolve_key
 
     given: dict[str, tuple[str, Any]] = {}  # dotted path -> (how it was given, value)
     problems = []
@@ -57,9 +58,13 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
     for option in ("years", "seed"):
         raw = getattr(args, option, None)
         if raw is not None:
-            add(f"simulation.{option}", f"--{option} {raw}", parse_value(raw.strip()))
+            shown = raw if len(raw) <= 40 else raw[:37] + "..."
+            try:
+                add(f"simulation.{option}", f"--{option} {shown}", parse_value(raw.strip(), f"--{option}"))
+            except ScenarioError as exc:
+                problems.append(str(exc))
     if problems:
-        raise ScenarioError(_join_problems(problems))
+        raise ScenarioError(join_problems(problems))
     return {path: value for path, (_, value) in given.items()}
 
 
@@ -85,9 +90,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from calcium_abm.inputs.memory import check_memory
     from calcium_abm.io import check_output_path, write_table
 
     scenario = scenario_from_args(args)
+    check_memory(scenario)  # the machine's limit, asked here rather than by the schema
     out = check_output_path(args.out)
 
     from calcium_abm.simulation import simulate  # the model loads only for a valid run

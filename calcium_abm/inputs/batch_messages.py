@@ -1,0 +1,124 @@
+"""pydantic's validation errors of a batch file, as one sentence each.
+
+Locations read ``sweep.parameters.x``, ``arms #2.set``; an unknown key gets a did-you-mean
+for a true typo or the list of accepted keys, found by walking the schema
+(:func:`calcium_abm.inputs.fields.locate`), so a new table needs no entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from calcium_abm.inputs.fields import locate
+from calcium_abm.inputs.messages import RULE, accepted_keys, did_you_mean, fmt_value
+
+__all__ = ["batch_error_lines"]
+
+_RULE_LEADS = ("sweep.", "cohort.", "sensitivity.", "analysis.", "set.", "arms", "a batch", "[[arms]]",
+               "a [cohort]", "the batch")
+HIDDEN_FIELDS = ("base_dir",)  # set by the loader, never by the user
+_fmt = fmt_value
+
+_PHRASES = {
+    "int_type": "must be an integer",
+    "int_from_float": "must be an integer",
+    "float_type": "must be a number",
+    "bool_type": "must be true or false",
+    "string_type": "must be a text string",
+    "list_type": "must be a list [...]",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "finite_number": "must be a finite number",
+}
+
+
+def _loc_text(loc: tuple) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''} #{item + 1}"]
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def _error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
+    kind, loc, value, ctx = err["type"], tuple(err["loc"]), err.get("input"), err.get("ctx") or {}
+    path = _loc_text(loc)
+    if kind == RULE:
+        text = ctx.get("text", err["msg"])
+        section = _loc_text(loc[:-1]) if loc and loc[-1] in ("_ordered", "_has_its_parameters") else path
+        if text.startswith(_RULE_LEADS) or not path:
+            return text
+        return "\n".join(f"{section}: {line}" for line in text.split("\n"))
+    if kind == "extra_forbidden":
+        return _unknown_key(root, loc, path)
+    if kind == "missing":
+        return f"{path} is missing: it is required"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        word = {"greater_than_equal": "at least", "greater_than": "more than",
+                "less_than_equal": "at most", "less_than": "less than"}[kind]
+        limit = next(iter(ctx.values()))
+        allowed = f"must be {word} {limit}"
+    elif kind == "literal_error":
+        allowed = f"must be {ctx.get('expected', '')}"
+    elif kind in ("string_too_short", "too_short"):
+        allowed = "must not be empty" if kind == "string_too_short" else f"needs at least {ctx.get('min_length')} entries"
+    elif kind in ("string_too_long", "too_long"):
+        allowed = f"must have at most {ctx.get('max_length')} {'characters' if 'string' in kind else 'entries'}"
+    else:
+        allowed = _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])
+    return f"{path} = {_fmt(value)} is not allowed: {allowed}"
+
+
+def _unknown_key(root: type[BaseModel], loc: tuple, path: str) -> str:
+    """``unknown key 'x'`` with a did-you-mean for a true typo, else the accepted keys."""
+    model, _ = locate(root, (*loc[:-1], "_"))
+    if model is None:
+        return f"unknown key '{path}'"
+    choices = [f for f in model.model_fields if f not in HIDDEN_FIELDS]
+    parent = path.rpartition(".")[0]
+    table = parent.split(" #")[0] if parent else ""
+    hint = did_you_mean(str(loc[-1]), choices) or accepted_keys(f"[{table}]" if table else "the top level", choices)
+    return f"unknown key '{path}'{hint}"
+
+
+def _dedupe_union_errors(errors: list[dict]) -> list[dict]:
+    """A sweep value is a list or a range: report only the errors of the branch it looks like."""
+    out, seen_items = [], set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if len(loc) >= 4 and loc[:2] == ("sweep", "parameters"):
+            branch, value = str(loc[3]), err.get("input")
+            whole = value if len(loc) == 4 else None
+            if len(loc) == 4 and not isinstance(value, (list, dict)):
+                if branch.startswith("list["):
+                    out.append({"type": RULE, "loc": loc[:3], "msg": "", "input": value, "ctx": {
+                        "text": f"sweep.parameters.{loc[2]} = {_fmt(value)} is not allowed: must be a list of "
+                                "values or a range { min = ..., max = ..., steps = ... }"}})
+                continue
+            is_range_branch = "Range" in branch
+            if whole is not None and isinstance(whole, dict) != is_range_branch:
+                continue  # the error of the branch the value was not meant for
+            if len(loc) > 4 and (isinstance(loc[4], int) != (not is_range_branch)):
+                continue
+            if len(loc) == 6 and not is_range_branch:  # a list item fits none of bool/int/float/str
+                if loc[:5] in seen_items:
+                    continue
+                seen_items.add(loc[:5])
+                err = {"type": RULE, "loc": loc[:3], "msg": "", "input": err.get("input"), "ctx": {
+                    "text": f"sweep.parameters.{loc[2]} #{loc[4] + 1} = {_fmt(err.get('input'))} is not allowed: "
+                            "a list item must be a number, true/false or a text string"}}
+            else:
+                err = {**err, "loc": loc[:3] + loc[4:]}
+        out.append(err)
+    return out
+
+
+def batch_error_lines(errors: list[dict], root: type[BaseModel]) -> list[str]:
+    """The sentences for pydantic's ``errors`` of validating ``root`` (the BatchSpec)."""
+    return [_error_line(e, root) for e in _dedupe_union_errors(errors)]

@@ -1,0 +1,116 @@
+"""Setting names: flat and dotted keys, and what each setting holds.
+
+A setting is named by its dotted path (``diet.mk7_ug_per_day``, ``parameters.k1_half_life_h``)
+or, where unambiguous, by its flat name (``mk7_ug_per_day``, ``k1_half_life_h``).
+:func:`resolve_key` turns either into the dotted path; :func:`setting_kind`,
+:func:`setting_bounds` and :func:`setting_unit` say what the setting accepts, read from the
+schema (sections) or the parameter registry (``parameters.*``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit
+from calcium_abm.inputs.messages import accepted_keys, did_you_mean
+from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT
+
+__all__ = ["flatten", "parameter_registry", "resolve_key", "setting_bounds", "setting_kind", "setting_unit"]
+
+
+def parameter_registry() -> dict:
+    """The model-parameter registry (imported on first use: it loads the physiology)."""
+    from calcium_abm.physiology import parameter_registry as registry
+
+    return registry()
+
+
+def resolve_key(key: str) -> str:
+    """The dotted path for an override key.
+
+    Accepts dotted paths (``diet.mk7_ug_per_day``, ``parameters.k1_half_life_h``), flat
+    section field names (``mk7_ug_per_day``), bare parameter names (``k1_half_life_h``) and
+    the top-level ``name``/``description``/``source``. A flat section field name wins over
+    a parameter of the same name. Raises :class:`ScenarioError` (with a did-you-mean for a
+    true typo).
+    """
+    if not isinstance(key, str) or not key.strip():
+        raise ScenarioError(f"unknown key {key!r}: an override key must be a non-empty name")
+    key = key.strip()
+    if key in TOP_LEVEL_TEXT:
+        return key
+    if key in FLAT_KEYS:
+        return FLAT_KEYS[key]
+    registry = parameter_registry()
+    section, dot, field = key.partition(".")
+    if dot:
+        if section in SECTIONS and field in SECTIONS[section].model_fields:
+            return key
+        if section == "parameters" and field in registry:
+            return key
+    elif key in registry:
+        return f"parameters.{key}"
+    known = [*TOP_LEVEL_TEXT, *FLAT_KEYS.values(), *(f"parameters.{p}" for p in registry)]
+    if not dot:
+        known += [*FLAT_KEYS, *registry]
+    shown = key if len(key) <= 80 else key[:77] + "..."
+    hint = did_you_mean(key, known)
+    if not hint and dot and section in SECTIONS:
+        hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, substances=section in SUBSTANCE_SECTIONS)
+    elif not hint and dot and section != "parameters":
+        hint = f" — sections are {', '.join(sorted([*SECTIONS, 'parameters']))}"
+    raise ScenarioError(f"unknown key '{shown}'{hint}")
+
+
+def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"diet": {"mk7_ug_per_day": 1}}`` -> ``{"diet.mk7_ug_per_day": 1}`` (no recursion,
+    so a deeply nested table cannot exhaust the stack).
+
+    TOML turns an unquoted ``diet.mk7_ug_per_day = 1`` inside an inline table into a
+    nested table; both spellings are accepted.
+    """
+    out: dict[str, Any] = {}
+    stack: list[tuple[Mapping[str, Any], str]] = [(table, prefix)]
+    while stack:
+        current, pre = stack.pop()
+        for key, value in current.items():
+            if isinstance(value, Mapping):
+                stack.append((value, f"{pre}{key}."))
+            else:
+                out[f"{pre}{key}"] = value
+    return out
+
+
+def setting_kind(path: str) -> str:
+    """``"int"``, ``"float"``, ``"bool"`` or ``"str"``: the type a scenario setting holds."""
+    section, _, field = path.partition(".")
+    if section == "parameters":
+        return "float"
+    model = SECTIONS.get(section)
+    if model is None or field not in model.model_fields:
+        return "str"
+    kind = field_kind(model, field)
+    return kind if kind in ("int", "float", "bool") else "str"
+
+
+def setting_bounds(path: str) -> tuple[float, float]:
+    """The closed range a numeric scenario setting accepts (a ``gt`` bound counts as ``ge``)."""
+    section, _, field = path.partition(".")
+    if section == "parameters":
+        p = parameter_registry()[field]
+        return float(p.minimum), float(p.maximum)
+    if section not in SECTIONS:
+        return -math.inf, math.inf
+    lo, hi, _ = field_bounds(SECTIONS[section], field)
+    return float(lo), float(hi)
+
+
+def setting_unit(path: str) -> str:
+    """The unit of a scenario setting (``"µg/day"``; ``""`` if it has none)."""
+    section, _, field = path.partition(".")
+    if section == "parameters":
+        return str(parameter_registry()[field].unit)
+    return field_unit(SECTIONS[section], field) if section in SECTIONS else ""

@@ -1,0 +1,58 @@
+"""Will a run fit in this machine's memory? Asked by the entry points (CLI ``run`` and
+``batch``, the dashboard) before a run starts, never by the scenario schema: a scenario's
+validity does not depend on the machine that reads it."""
+
+from __future__ import annotations
+
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.messages import fmt_bytes, fmt_num
+
+__all__ = ["BYTES_PER_PATCH_ESTIMATE", "MEMORY_FRACTION", "available_memory_bytes", "check_memory",
+           "memory_estimate_bytes"]
+
+BYTES_PER_PATCH_ESTIMATE = 400  # per grid patch, bone and vessel grids together (measured, rounded up)
+RECORDED_COLUMNS_ESTIMATE = 60  # columns of the daily output table, 8 bytes each
+MEMORY_FRACTION = 0.8  # share of the available memory a run may plan to use
+
+
+def available_memory_bytes() -> int | None:
+    """Memory available to a new process now (``psutil.virtual_memory().available``)."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil is a declared dependency
+        return None
+    try:
+        return int(psutil.virtual_memory().available)
+    except (OSError, RuntimeError, AttributeError):  # pragma: no cover - exotic platforms
+        return None
+
+
+def memory_estimate_bytes(scenario) -> int:
+    """Rough bytes a run of ``scenario`` needs: grid patches plus the recorded table."""
+    s = scenario.simulation
+    patches = s.bone_grid_width * s.bone_grid_height + s.vessel_grid_width * s.vessel_grid_height
+    rows = scenario.days / s.record_every_days + 1
+    return int(patches * BYTES_PER_PATCH_ESTIMATE + rows * RECORDED_COLUMNS_ESTIMATE * 8)
+
+
+def check_memory(scenario, origin: str | None = None) -> None:
+    """Raise :class:`ScenarioError` if a run of ``scenario`` would not fit in the memory
+    available now (more than :data:`MEMORY_FRACTION` of it); ``origin`` prefixes the message."""
+    available = available_memory_bytes()
+    if available is None:
+        return
+    need = memory_estimate_bytes(scenario)
+    limit = int(available * MEMORY_FRACTION)
+    if need <= limit:
+        return
+    s = scenario.simulation
+    grids = (f"simulation.bone_grid_width = {s.bone_grid_width}, simulation.bone_grid_height = "
+             f"{s.bone_grid_height}, simulation.vessel_grid_width = {s.vessel_grid_width}, "
+             f"simulation.vessel_grid_height = {s.vessel_grid_height}")
+    where = f"{origin}: " if origin else ""
+    raise ScenarioError(
+        f"{where}the grids are too large for this machine's memory: {grids} "
+        f"(with simulation.years = {fmt_num(s.years)}, simulation.record_every_days = "
+        f"{s.record_every_days}) need about {fmt_bytes(need)}, but the limit is {fmt_bytes(limit)} "
+        f"({int(MEMORY_FRACTION * 100)}% of the {fmt_bytes(available)} available); use smaller grids"
+    )

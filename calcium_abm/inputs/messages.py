@@ -1,0 +1,182 @@
+"""The one place user-input messages are worded: field, value, what is allowed, did-you-mean.
+
+Every message about a scenario, a batch file, a ``--set`` option, a dashboard link or an
+upload names the field as a dotted path, shows the value as the user would have typed it in
+TOML and says what is allowed (``diet.mk7_ug_per_day = -1 is not allowed: must be between
+0 and 10000 µg/day``). Validators that run inside pydantic raise :func:`rule_error` with a
+finished sentence; the translators keep that sentence as it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "RULE",
+    "accepted_keys",
+    "did_you_mean",
+    "edit_distance",
+    "fmt_bytes",
+    "fmt_num",
+    "fmt_value",
+    "join_problems",
+    "problem_lines",
+    "range_text",
+    "rule_error",
+    "unit_suffix",
+]
+
+#: pydantic error type of our own, pre-formatted messages (see :func:`rule_error`)
+RULE = "input_rule"
+MAX_SHOWN_CHARS = 60  # a value longer than this is shortened with "..."
+
+
+def rule_error(text: str) -> PydanticCustomError:
+    """A pydantic error whose message is ``text`` as written (one problem per line)."""
+    return PydanticCustomError(RULE, "{text}", {"text": text})
+
+
+# ------------------------------------------------------------------------ values
+
+
+def fmt_num(x: float) -> str:
+    """A number as a user writes it: ``5`` for 5.0, ``0.25``, ``1e+20``."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    if isinstance(x, int) and abs(x) >= 10**30:  # huge ints: digits would flood the message
+        return f"an integer of {len(str(abs(x)))} digits"
+    return str(x)
+
+
+def fmt_value(value: Any) -> str:
+    """A value as the user would have written it in TOML, shortened to 60 characters."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float):
+        text = "nan" if math.isnan(value) else ("inf" if value == math.inf else repr(value))
+        text = "-inf" if value == -math.inf else text
+    elif isinstance(value, int):
+        text = fmt_num(value)
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, Mapping):
+        text = "a table {...}"
+    elif isinstance(value, (list, tuple)):
+        text = "a list [...]"
+    else:
+        text = str(value)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 3] + "..."
+
+
+def fmt_bytes(n: float) -> str:
+    """``1048576`` -> ``"1.0 MiB"``."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TiB"  # pragma: no cover
+
+
+def unit_suffix(unit: str) -> str:
+    """How a unit follows a number: ``" mg/day"``, ``" (1/day)"``, or nothing for ``-``."""
+    if unit in ("", "-"):
+        return ""
+    return f" ({unit})" if unit[0].isdigit() else f" {unit}"
+
+
+def range_text(lo: float | None, hi: float | None, unit: str = "", *, lo_open: bool = False) -> str:
+    """``must be between 0 and 5 mg/day`` (``unit`` as from :func:`unit_suffix`)."""
+    hi = None if hi is not None and math.isinf(hi) else hi
+    lo = None if lo is not None and math.isinf(lo) else lo
+    if lo is not None and hi is not None:
+        if lo_open:
+            return f"must be more than {fmt_num(lo)} and at most {fmt_num(hi)}{unit}"
+        return f"must be between {fmt_num(lo)} and {fmt_num(hi)}{unit}"
+    if lo is not None:
+        return f"must be {'more than' if lo_open else 'at least'} {fmt_num(lo)}{unit}"
+    if hi is not None:
+        return f"must be at most {fmt_num(hi)}{unit}"
+    return "must be a finite number"
+
+
+# ------------------------------------------------------------------ did you mean
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions and swaps
+    of two neighbouring characters each count 1 (``dite`` -> ``diet`` is 1)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+MAX_TYPO_EDITS = 2  # a suggestion differs from what was typed by at most this many edits
+
+
+def _is_typo_of(word: str, candidate: str) -> bool:
+    """True if ``word`` looks like a slip of the keyboard for ``candidate``.
+
+    Both must start alike (same first character of the last dotted part), carry the same
+    numbers (``mk4`` is not a typo of ``mk7``, ``d3`` not of ``k1``) and differ by at most
+    :data:`MAX_TYPO_EDITS` edits, so another substance is never suggested.
+    """
+    w, c = word.rpartition(".")[2].lower(), candidate.rpartition(".")[2].lower()
+    if not w or not c or w[0] != c[0]:
+        return False
+    if re.findall(r"\d+", w) != re.findall(r"\d+", c):
+        return False
+    return edit_distance(word.lower(), candidate.lower()) <= MAX_TYPO_EDITS
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``" — did you mean 'x'?"`` for a true typo of one of ``choices``, else ``""``."""
+    choices = [c for c in choices if isinstance(c, str)]
+    if not isinstance(word, str) or len(word) > 200:
+        return ""
+    for candidate in difflib.get_close_matches(word, choices, n=5, cutoff=0.7):
+        if _is_typo_of(word, candidate):
+            return f" — did you mean '{candidate}'?"
+    return ""
+
+
+def accepted_keys(where: str, choices: Iterable[str], *, substances: bool = False) -> str:
+    """The hint for an unknown key that is no typo: ``": not a modelled substance; accepted
+    keys in [drugs]: warfarin_mg_per_day"`` (``substances`` for intake sections)."""
+    what = "not a modelled substance" if substances else "not a known key"
+    return f": {what}; accepted keys in {where}: {', '.join(choices)}"
+
+
+# ---------------------------------------------------------------------- problems
+
+
+def join_problems(lines: Iterable[str], origin: str | None = None) -> str:
+    """One message for several problems: a single line, or a count and a bullet list."""
+    lines = [ln for chunk in lines for ln in str(chunk).split("\n")]
+    where = f"{origin}: " if origin else ""
+    if len(lines) == 1:
+        return where + lines[0]
+    head = f"{origin} has {len(lines)} problems:" if origin else f"{len(lines)} problems:"
+    return head + "\n" + "\n".join(f"  - {ln}" for ln in lines)
+
+
+def problem_lines(message: str) -> list[str]:
+    """The individual problems of a message made by :func:`join_problems`."""
+    lines = str(message).split("\n")
+    if len(lines) > 1 and lines[0].endswith("problems:"):
+        return [ln.removeprefix("  - ") for ln in lines[1:]]
+    return lines

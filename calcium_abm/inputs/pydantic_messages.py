@@ -1,0 +1,95 @@
+"""pydantic's validation errors of a scenario, as one sentence each.
+
+Each line names the dotted path, the value as the user typed it and what the field allows
+(read from the schema by :func:`calcium_abm.inputs.fields.allowed_text`). Sentences our own
+validators wrote (:func:`~calcium_abm.inputs.messages.rule_error`) pass through unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from calcium_abm.inputs.fields import allowed_text, locate
+from calcium_abm.inputs.keys import parameter_registry
+from calcium_abm.inputs.messages import RULE, accepted_keys, did_you_mean, fmt_value, range_text, unit_suffix
+from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS
+
+__all__ = ["scenario_error_line"]
+
+_TYPE_WORDS = {
+    "int_type": "must be an integer",
+    "int_from_float": "must be an integer",
+    "int_parsing": "must be an integer",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be a text string",
+}
+
+
+def _schedule_prefix(loc: tuple) -> tuple[str, tuple]:
+    if loc and loc[0] == "schedule" and len(loc) >= 2 and isinstance(loc[1], int):
+        return f"schedule entry {loc[1] + 1}: ", loc[2:]
+    return "", loc
+
+
+def _unknown_key(root: type[BaseModel], loc: tuple, prefix: str, rest: tuple) -> str:
+    path = ".".join(str(x) for x in rest)
+    model, _ = locate(root, loc[:-1] + ("_",)) if len(loc) > 1 else (root, None)
+    model = model or root
+    choices = list(model.model_fields)
+    parent = path.rpartition(".")[0]
+    hint = did_you_mean(path, [f"{parent}.{c}" if parent else c for c in choices])
+    if not hint:
+        section = str(rest[-2]) if len(rest) >= 2 else None
+        where = "[[schedule]]" if prefix else (f"[{section}]" if section else "the top level")
+        hint = accepted_keys(where, choices, substances=section in SUBSTANCE_SECTIONS)
+    return f"{prefix}unknown key '{path}'{hint}"
+
+
+def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
+    """One pydantic error of validating ``root`` (the Scenario model) as a sentence."""
+    kind, loc, value = err["type"], tuple(err["loc"]), err.get("input")
+    prefix, rest = _schedule_prefix(loc)
+    if kind == RULE:
+        text = err["ctx"]["text"] if err.get("ctx") else err["msg"]
+        return "\n".join(prefix + line for line in text.split("\n"))
+    if kind == "extra_forbidden":
+        return _unknown_key(root, loc, prefix, rest)
+    path = ".".join(str(x) for x in rest) or ".".join(str(x) for x in loc)
+    model, field = locate(root, loc)
+    if loc and loc[0] == "parameters":
+        model, field = None, None
+    if kind == "missing":
+        return f"{prefix}{path} is missing: {allowed_text(model, field) or 'it is required'}"
+    allowed = allowed_text(model, field)
+    if loc and loc[0] == "parameters" and len(loc) == 2:
+        p = parameter_registry().get(str(loc[1]))
+        allowed = range_text(p.minimum, p.maximum, unit_suffix(p.unit)) if p else ""
+    if kind == "finite_number":
+        rng = f" ({allowed.removeprefix('must be ')})" if allowed.startswith("must be between") else ""
+        allowed = "must be a finite number" + rng
+    elif kind in _TYPE_WORDS and not allowed.startswith(_TYPE_WORDS[kind]):
+        word = _TYPE_WORDS[kind]
+        allowed = word if not allowed else f"{word} ({allowed.removeprefix('must be ')})"
+    elif kind == "string_too_short":
+        allowed = "must not be empty"
+    elif kind == "string_too_long":
+        allowed = f"must be at most {err['ctx']['max_length']} characters"
+    elif kind == "dict_type" and field == "set":
+        allowed = 'must be a table such as { "diet.mk7_ug_per_day" = 180 }'
+    elif kind in ("model_type", "dict_type"):
+        allowed = f"must be a table ([{path}] section)"
+    elif kind in ("tuple_type", "list_type"):
+        allowed = "must be a list of [[schedule]] tables"
+    elif kind in ("too_short", "too_long") and field == "set":
+        allowed = "must set at least one value, e.g. set = { \"diet.mk7_ug_per_day\" = 180 }"
+    elif not allowed:
+        allowed = err["msg"][0].lower() + err["msg"][1:]
+    return f"{prefix}{path} = {fmt_value(value)} is not allowed: {allowed}"
+
+

@@ -1,0 +1,140 @@
+"""The sections of a scenario (``[patient]``, ``[diet]``, ``[drugs]``, ``[genetics]``,
+``[simulation]``): each field typed, finite, range-checked and with its unit.
+
+The defaults here *are* the model's defaults: ``Scenario()`` is the healthy 50-year-old man
+of ``healthy_adult`` (sources in that file's ``source``). :class:`calcium_abm.scenario.Scenario`
+assembles these sections with the free ``[parameters]`` table and the ``[[schedule]]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from calcium_abm.inputs.messages import fmt_num, rule_error
+
+__all__ = ["DAYS_PER_YEAR", "Diet", "Drugs", "FLAT_KEYS", "Genetics", "Patient", "SCHEDULABLE", "SECTIONS",
+           "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS"]
+
+DAYS_PER_YEAR = 365
+#: The youngest age at menopause a human scenario may imply (age minus years since
+#: menopause). Assumption: menopause before 30 is outside what the model's estrogen
+#: rules were written for (premature ovarian insufficiency is defined as before 40).
+MIN_AGE_AT_MENOPAUSE_YEARS = 30.0
+MAX_SEED = 2**63 - 1  # numpy and Mesa seeds; larger integers are almost certainly typos
+
+
+def number(default: float, lo: float, hi: float, unit: str, *, gt: bool = False) -> Any:
+    """A finite float field in [lo, hi] (or (lo, hi] with ``gt``), with its unit."""
+    bounds = {"gt": lo} if gt else {"ge": lo}
+    return Field(default, le=hi, allow_inf_nan=False, json_schema_extra={"unit": unit}, **bounds)
+
+
+def integer(default: int, lo: int, hi: int) -> Any:
+    """An integer field in [lo, hi]."""
+    return Field(default, ge=lo, le=hi)
+
+
+class Section(BaseModel):
+    """A strict, frozen table whose unknown keys are errors."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Patient(Section):
+    """Who is simulated."""
+
+    age_years: float = number(50.0, 0, 120, "years")
+    sex: Literal["female", "male"] = "male"
+    postmenopausal: bool = False
+    years_since_menopause: float = number(0.0, 0, 60, "years")
+    ckd_stage: int = integer(0, 0, 5)  # 0 = normal kidney function
+    species: Literal["human", "rat", "mouse"] = "human"  # rodent presets for validation rows
+
+    @model_validator(mode="after")
+    def _a_possible_person(self) -> Patient:
+        if self.postmenopausal and self.sex != "female":
+            raise rule_error(f'patient.postmenopausal = true is not allowed with patient.sex = "{self.sex}": '
+                             "only a female patient can be postmenopausal")
+        if not self.postmenopausal and self.years_since_menopause > 0:
+            raise rule_error(f"patient.years_since_menopause = {fmt_num(self.years_since_menopause)} is not "
+                             "allowed with patient.postmenopausal = false: must be 0 unless the patient "
+                             "is postmenopausal")
+        if self.postmenopausal and self.species == "human":
+            at_menopause = self.age_years - self.years_since_menopause
+            if at_menopause < MIN_AGE_AT_MENOPAUSE_YEARS:
+                raise rule_error(
+                    f"patient.age_years = {fmt_num(self.age_years)} is not allowed with patient.years_since_"
+                    f"menopause = {fmt_num(self.years_since_menopause)} for a postmenopausal woman: she would "
+                    f"have reached menopause at {fmt_num(round(at_menopause, 2))}; age_years minus "
+                    f"years_since_menopause must be at least {fmt_num(MIN_AGE_AT_MENOPAUSE_YEARS)}")
+        return self
+
+
+class Diet(Section):
+    """Daily intakes."""
+
+    calcium_mg_per_day: float = number(1000.0, 0, 5000, "mg/day")
+    # below ~100 mg/day the quasi-steady phosphate balance (absorbed = renal clearance x Pi)
+    # has no physiological meaning: bone and cells would supply phosphate
+    phosphate_mg_per_day: float = number(1200.0, 100, 5000, "mg/day")
+    vitamin_k1_ug_per_day: float = number(100.0, 0, 100000, "µg/day")
+    mk4_ug_per_day: float = number(15.0, 0, 100000, "µg/day")
+    mk7_ug_per_day: float = number(5.0, 0, 10000, "µg/day")
+
+
+class Drugs(Section):
+    """Daily drug doses."""
+
+    warfarin_mg_per_day: float = number(0.0, 0, 100, "mg/day")
+
+
+class Genetics(Section):
+    """Knockouts of the two vitamin-K-dependent proteins."""
+
+    mgp_knockout: bool = False
+    osteocalcin_knockout: bool = False
+
+
+class Simulation(Section):
+    """How long and how finely to simulate."""
+
+    years: float = number(10.0, 0, 100, "years", gt=True)
+    seed: int = integer(42, 0, MAX_SEED)
+    bone_grid_width: int = integer(64, 8, 4096)
+    bone_grid_height: int = integer(64, 8, 4096)
+    vessel_grid_width: int = integer(64, 8, 4096)
+    vessel_grid_height: int = integer(64, 8, 4096)
+    record_every_days: int = integer(1, 1, 100 * DAYS_PER_YEAR)
+
+    @field_validator("years", mode="after")
+    @classmethod
+    def _at_least_a_day(cls, value: float) -> float:
+        if round(value * DAYS_PER_YEAR) < 1:
+            raise rule_error(f"simulation.years = {fmt_num(value)} is not allowed: a run must last at least "
+                             f"1 day, so years must be at least 1/{DAYS_PER_YEAR} ({1 / DAYS_PER_YEAR:.5f})")
+        return value
+
+
+#: Section name -> its model, in file order.
+SECTIONS: dict[str, type[Section]] = {
+    "patient": Patient,
+    "diet": Diet,
+    "drugs": Drugs,
+    "genetics": Genetics,
+    "simulation": Simulation,
+}
+#: Top-level text fields of a scenario.
+TOP_LEVEL_TEXT = ("name", "description", "source")
+#: Sections a ``[[schedule]]`` entry may change.
+SCHEDULABLE = ("patient", "diet", "drugs", "genetics", "parameters")
+#: Sections whose fields are substances taken in (an unknown key there is "not modelled").
+SUBSTANCE_SECTIONS = ("diet", "drugs")
+
+#: Flat field name -> dotted path, for every section field (names are unique).
+FLAT_KEYS: dict[str, str] = {
+    field: f"{section}.{field}" for section, model in SECTIONS.items() for field in model.model_fields
+}
+if len(FLAT_KEYS) != sum(len(m.model_fields) for m in SECTIONS.values()):  # pragma: no cover
+    raise RuntimeError("two scenario sections have a field of the same name: flat keys would clash")
