@@ -68,8 +68,6 @@ from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
     SCHEDULABLE,
-    SECTIONS,
-    TOP_LEVEL_TEXT,
     Diet,
     Drugs,
     Genetics,

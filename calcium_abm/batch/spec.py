@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.errors import ScenarioError, UserInputError
-from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind
+from calcium_abm.inputs.keys import (column_name, note_same_setting, resolve_setting, resolved_settings,
+                                     setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.messages import did_you_mean, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
@@ -55,8 +56,6 @@ class BatchError(UserInputError):
     """A batch file, batch directory or batch option that is not allowed."""
 
 
-_rule = rule_error
-_fmt = fmt_value
 
 
 class _Table(BaseModel):
@@ -64,40 +63,6 @@ class _Table(BaseModel):
 
 
 # ------------------------------------------------------------------------- settings
-
-
-def resolve_setting(key: str, where: str) -> str:
-    """The scenario's dotted path for ``key`` (flat or dotted); a rule error naming ``where``."""
-    try:
-        return resolve_key(key)
-    except ScenarioError as exc:
-        raise _rule(f"{where}: {exc}") from None
-
-
-def _resolved_settings(keys: Iterable[str], section: str, problems: list[str]) -> Iterator[tuple[str, str, str]]:
-    """``(key, where, path)`` for each of a table's keys that names a scenario setting; a key
-    that does not adds its message to ``problems`` (so one error can list every bad key)."""
-    for key in keys:
-        where = f"{section}.{key}"
-        try:
-            path = resolve_setting(key, where)
-        except PydanticCustomError as exc:
-            problems.append(exc.context["text"])
-            continue
-        yield key, where, path
-
-
-def _note_same_setting(where: str, path: str, key: str, seen: dict[str, str], problems: list[str]) -> None:
-    """Two keys (flat and dotted, say) naming one setting of a varied table is an error."""
-    column = column_name(path)
-    if column in seen:
-        problems.append(f"{where}: sets {path}, as {seen[column]} does")
-    seen[column] = key
-
-
-def column_name(path: str) -> str:
-    """A setting's column in the results: its last dotted component."""
-    return path.rpartition(".")[2]
 
 
 # ---------------------------------------------------------------------------- sweep
@@ -114,9 +79,9 @@ class Range(_Table):
     @model_validator(mode="after")
     def _ordered(self) -> Range:
         if self.max <= self.min:
-            raise _rule(f"max = {_fmt(self.max)} is not allowed: must be more than min = {_fmt(self.min)}")
+            raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be more than min = {fmt_value(self.min)}")
         if self.log and self.min <= 0:
-            raise _rule(f"min = {_fmt(self.min)} is not allowed with log = true: must be more than 0")
+            raise rule_error(f"min = {fmt_value(self.min)} is not allowed with log = true: must be more than 0")
         return self
 
 
@@ -135,11 +100,11 @@ class Sweep(_Table):
     @classmethod
     def _known_settings(cls, value: dict[str, SweepValues]) -> dict[str, SweepValues]:
         problems, seen = [], {}
-        for key, where, path in _resolved_settings(value, "sweep.parameters", problems):
+        for key, where, path in resolved_settings(value, "sweep.parameters", problems):
             values = value[key]
             if path == "simulation.seed":
                 problems.append(f"{where}: the seed cannot be swept: use sweep.replicates")
-            _note_same_setting(where, path, key, seen, problems)
+            note_same_setting(where, path, key, seen, problems)
             kind = setting_kind(path)
             if isinstance(values, Range) and kind not in ("int", "float"):
                 problems.append(f"{where}: {path} is not a number, so it needs a list of values, not a range")
@@ -151,9 +116,9 @@ class Sweep(_Table):
                     problems.append(f"{where}: the value {dupes[0]} is listed twice")
                 bad = [v for v in values if isinstance(v, float) and not math.isfinite(v)]
                 if bad:
-                    problems.append(f"{where}: {_fmt(bad[0])} is not allowed: values must be finite numbers")
+                    problems.append(f"{where}: {fmt_value(bad[0])} is not allowed: values must be finite numbers")
         if problems:
-            raise _rule("\n".join(problems))
+            raise rule_error("\n".join(problems))
         return value
 
     @model_validator(mode="after")
@@ -175,7 +140,7 @@ class Sweep(_Table):
                 if isinstance(values, Range) and values.steps is not None:
                     problems.append(f"sweep.parameters.{key}.steps is only for method = \"grid\"")
         if problems:
-            raise _rule("\n".join(problems))
+            raise rule_error("\n".join(problems))
         return self
 
     def points(self) -> int:
@@ -209,18 +174,18 @@ class Distribution(_Table):
                 "constant": ("value",)}[self.distribution]
         missing = [n for n in need if getattr(self, n) is None]
         if missing:
-            raise _rule(f'a {self.distribution} distribution needs {" and ".join(need)}; '
+            raise rule_error(f'a {self.distribution} distribution needs {" and ".join(need)}; '
                         f'{", ".join(missing)} {"is" if len(missing) == 1 else "are"} missing')
         allowed = set(need) | {"distribution", "min", "max"}
         extra = [n for n in ("mean", "sd", "median", "sigma", "value")
                  if getattr(self, n) is not None and n not in allowed]
         if extra:
-            raise _rule(f"{extra[0]} is not used by a {self.distribution} distribution "
+            raise rule_error(f"{extra[0]} is not used by a {self.distribution} distribution "
                         f"(it takes {', '.join(need)}, and optional min and max)")
         if self.min is not None and self.max is not None and self.max < self.min:
-            raise _rule(f"max = {_fmt(self.max)} is not allowed: must be at least min = {_fmt(self.min)}")
+            raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be at least min = {fmt_value(self.min)}")
         if self.distribution == "uniform" and self.max == self.min:
-            raise _rule("a uniform distribution needs max > min (use distribution = \"constant\")")
+            raise rule_error("a uniform distribution needs max > min (use distribution = \"constant\")")
         return self
 
 
@@ -235,7 +200,7 @@ class Arm(_Table):
     @classmethod
     def _plain_name(cls, value: str) -> str:
         if not _NAME.match(value):
-            raise _rule(f"name = {_fmt(value)} is not allowed: use letters, digits and _ . + - only")
+            raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + - only")
         return value
 
 
@@ -253,9 +218,9 @@ class Cohort(_Table):
     @classmethod
     def _a_distribution(cls, value: list[float]) -> list[float]:
         if any(not math.isfinite(p) or p < 0 for p in value):
-            raise _rule(f"cohort.ckd_stage_probabilities = {value} is not allowed: each must be 0 or more")
+            raise rule_error(f"cohort.ckd_stage_probabilities = {value} is not allowed: each must be 0 or more")
         if abs(sum(value) - 1.0) > 1e-6:
-            raise _rule(f"cohort.ckd_stage_probabilities = {value} is not allowed: they must add up to 1 "
+            raise rule_error(f"cohort.ckd_stage_probabilities = {value} is not allowed: they must add up to 1 "
                         f"(they add up to {sum(value):g}); give six, for stages 0 (normal) to 5")
         return value
 
@@ -263,7 +228,7 @@ class Cohort(_Table):
     @classmethod
     def _drawable(cls, value: dict[str, Distribution]) -> dict[str, Distribution]:
         problems = []
-        for _key, where, path in _resolved_settings(value, "cohort.distributions", problems):
+        for _key, where, path in resolved_settings(value, "cohort.distributions", problems):
             if path in COHORT_SPECIAL_FIELDS:
                 own = {"patient.sex": "cohort.female_probability",
                        "patient.postmenopausal": "cohort.postmenopausal_probability",
@@ -273,7 +238,7 @@ class Cohort(_Table):
                 problems.append(f"{where}: {path} cannot be drawn: a cohort draws numeric settings of "
                                 f"[{'], ['.join(COHORT_SECTIONS)}] (ages, intakes, doses)")
         if problems:
-            raise _rule("\n".join(problems))
+            raise rule_error("\n".join(problems))
         return value
 
 
@@ -293,28 +258,28 @@ class Sensitivity(_Table):
     @classmethod
     def _ranges(cls, value: dict[str, list[float]]) -> dict[str, list[float]]:
         problems, seen = [], {}
-        for key, where, path in _resolved_settings(value, "sensitivity.parameters", problems):
+        for key, where, path in resolved_settings(value, "sensitivity.parameters", problems):
             bounds = value[key]
             if setting_kind(path) != "float":
                 problems.append(f"{where}: {path} is not a continuous number, so it cannot be "
                                 "varied by a sensitivity analysis")
-            _note_same_setting(where, path, key, seen, problems)
+            note_same_setting(where, path, key, seen, problems)
             if len(bounds) != 2 or not all(math.isfinite(b) for b in bounds) or bounds[1] <= bounds[0]:
                 problems.append(f"{where} = {bounds} is not allowed: must be [low, high] "
                                 "with finite numbers and high > low")
         if len(value) < 2 and not problems:
             problems.append("sensitivity.parameters: name at least 2 parameters to compare")
         if problems:
-            raise _rule("\n".join(problems))
+            raise rule_error("\n".join(problems))
         return value
 
     @model_validator(mode="after")
     def _sizes(self) -> Sensitivity:
         if self.method == "sobol" and self.samples & (self.samples - 1):
-            raise _rule(f"sensitivity.samples = {self.samples} is not allowed: Sobol sampling needs a "
+            raise rule_error(f"sensitivity.samples = {self.samples} is not allowed: Sobol sampling needs a "
                         "power of 2 (e.g. 64, 128, 256)")
         if self.method == "morris" and self.levels % 2:
-            raise _rule(f"sensitivity.levels = {self.levels} is not allowed: must be even (e.g. 4 or 6)")
+            raise rule_error(f"sensitivity.levels = {self.levels} is not allowed: must be even (e.g. 4 or 6)")
         return self
 
     def runs(self) -> int:
@@ -351,7 +316,7 @@ class Analysis(_Table):
 
         bad = [k for k in value if k not in COLUMNS or k in ("day", "years")]
         if bad:
-            raise _rule(f"analysis.outcomes.{bad[0]}: not a recorded column"
+            raise rule_error(f"analysis.outcomes.{bad[0]}: not a recorded column"
                         f"{did_you_mean(bad[0], list(COLUMNS))} (see calcium_abm.COLUMNS)")
         return value
 
@@ -361,7 +326,7 @@ class Analysis(_Table):
         from calcium_abm.outputs import COLUMNS
 
         if value is not None and value.column not in COLUMNS:
-            raise _rule(f"analysis.severe_calcification.column = {_fmt(value.column)}: not a recorded "
+            raise rule_error(f"analysis.severe_calcification.column = {fmt_value(value.column)}: not a recorded "
                         f"column{did_you_mean(value.column, list(COLUMNS))}")
         return value
 
@@ -397,7 +362,7 @@ class BatchSpec(_Table):
             except PydanticCustomError as exc:
                 problems.append(exc.context["text"])
         if problems:
-            raise _rule("\n".join(problems))
+            raise rule_error("\n".join(problems))
         return value
 
     @model_validator(mode="after")
@@ -405,7 +370,7 @@ class BatchSpec(_Table):
         kinds = [k for k in ("sweep", "cohort", "sensitivity") if getattr(self, k) is not None]
         if len(kinds) != 1:
             given = f"it has {', '.join(f'[{k}]' for k in kinds)}" if kinds else "it has none"
-            raise _rule(f"a batch file needs exactly one of [sweep], [cohort] or [sensitivity]; {given}")
+            raise rule_error(f"a batch file needs exactly one of [sweep], [cohort] or [sensitivity]; {given}")
         problems = []
         if self.cohort is not None:
             problems += self._check_arms()
@@ -422,14 +387,14 @@ class BatchSpec(_Table):
                 problems.append(exc.context["text"])
             drawn = {resolve_setting(k, "cohort.distributions") for k in self.cohort.distributions}
             if path is not None and path not in drawn:
-                problems.append(f"analysis.tertiles_of = {_fmt(a.tertiles_of)} is not allowed: must be one "
+                problems.append(f"analysis.tertiles_of = {fmt_value(a.tertiles_of)} is not allowed: must be one "
                                 f"of the cohort's distributions ({', '.join(self.cohort.distributions) or 'none'})")
         runs = self.run_count()
         if runs > MAX_RUNS:
             problems.append(f"the batch has {runs:,} runs, more than the {MAX_RUNS:,} allowed: "
                             "use fewer values, samples, replicates or patients")
         if problems:
-            raise _rule("\n".join(problems))
+            raise rule_error("\n".join(problems))
         return self
 
     def _check_arms(self) -> list[str]:
@@ -438,14 +403,14 @@ class BatchSpec(_Table):
         problems, names = [], [arm.name for arm in self.arms]
         for i, arm in enumerate(self.arms):
             if names.count(arm.name) > 1 and names.index(arm.name) == i:
-                problems.append(f"arms: the name {_fmt(arm.name)} is used twice")
+                problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
             for table, keys in (("set", arm.set), ("add", arm.add)):
-                for _key, where, path in _resolved_settings(keys, f"arms #{i + 1} ({arm.name}).{table}", problems):
+                for _key, where, path in resolved_settings(keys, f"arms #{i + 1} ({arm.name}).{table}", problems):
                     if table == "add" and setting_kind(path) != "float":
                         problems.append(f"{where}: add works on numeric settings; {path} is not one")
         control = self.analysis.control_arm
         if control is not None and control not in names:
-            problems.append(f"analysis.control_arm = {_fmt(control)} is not allowed: must be one of the "
+            problems.append(f"analysis.control_arm = {fmt_value(control)} is not allowed: must be one of the "
                             f"arms ({', '.join(names)})")
         return problems
 
@@ -485,7 +450,7 @@ class BatchSpec(_Table):
         try:
             return load_scenario(source).with_overrides(extra)
         except ScenarioError as exc:
-            raise BatchError(f"scenario = {_fmt(self.scenario)} with the batch's settings: {exc}") from None
+            raise BatchError(f"scenario = {fmt_value(self.scenario)} with the batch's settings: {exc}") from None
 
 
 def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:

@@ -10,15 +10,18 @@ schema (sections) or the parameter registry (``parameters.*``).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit
-from calcium_abm.inputs.messages import accepted_keys, did_you_mean
+from pydantic_core import PydanticCustomError
+
+from calcium_abm.inputs.messages import accepted_keys, did_you_mean, rule_error
 from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT
 
-__all__ = ["flatten", "parameter_registry", "resolve_key", "setting_bounds", "setting_kind", "setting_unit"]
+__all__ = ["column_name", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
+           "resolved_settings", "setting_bounds", "setting_kind", "setting_unit"]
 
 
 def parameter_registry() -> dict:
@@ -114,3 +117,41 @@ def setting_unit(path: str) -> str:
     if section == "parameters":
         return str(parameter_registry()[field].unit)
     return field_unit(SECTIONS[section], field) if section in SECTIONS else ""
+
+
+# ------------------------------------------------------ settings named in tables
+
+
+def resolve_setting(key: str, where: str) -> str:
+    """The scenario's dotted path for ``key`` (flat or dotted), for a validator: an unknown
+    key raises a :func:`~calcium_abm.inputs.messages.rule_error` naming ``where``."""
+    try:
+        return resolve_key(key)
+    except ScenarioError as exc:
+        raise rule_error(f"{where}: {exc}") from None
+
+
+def resolved_settings(keys: Iterable[str], section: str, problems: list[str]) -> Iterator[tuple[str, str, str]]:
+    """``(key, where, path)`` for each of a table's keys that names a scenario setting; a key
+    that does not adds its message to ``problems`` (so one error can list every bad key)."""
+    for key in keys:
+        where = f"{section}.{key}"
+        try:
+            path = resolve_setting(key, where)
+        except PydanticCustomError as exc:
+            problems.append(exc.context["text"])
+            continue
+        yield key, where, path
+
+
+def note_same_setting(where: str, path: str, key: str, seen: dict[str, str], problems: list[str]) -> None:
+    """Two keys (flat and dotted, say) naming one setting of a varied table is an error."""
+    column = column_name(path)
+    if column in seen:
+        problems.append(f"{where}: sets {path}, as {seen[column]} does")
+    seen[column] = key
+
+
+def column_name(path: str) -> str:
+    """A setting's column in the results: its last dotted component."""
+    return path.rpartition(".")[2]

@@ -21,7 +21,6 @@ import stat
 import sys
 import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from calcium_abm.errors import UserInputError
