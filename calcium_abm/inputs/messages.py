@@ -158,7 +158,7 @@ def accepted_keys(where: str, choices: Iterable[str], *, substances: bool = Fals
     """The hint for an unknown key that is no typo: ``": not a modelled substance; accepted
     keys in [drugs]: warfarin_mg_per_day"`` (``substances`` for intake sections)."""
     what = "not a modelled substance" if substances else "not a known key"
-    return f": {what}; accepted keys in {where}: {', '.join(choices)}"
+    return f": {what}; accepted keys {'at' if where == 'the top level' else 'in'} {where}: {', '.join(choices)}"
 
 
 # ---------------------------------------------------------------------- problems

@@ -77,6 +77,19 @@ def _where(text: str, pattern: re.Pattern[str]) -> str:
     return ""
 
 
+def _deepest(text: str) -> str:
+    """``" (key 'x', line 3)"`` for the line where brackets first nest too deeply (a count
+    of ``[``/``{`` against ``]``/``}``, strings ignored roughly; for messages only)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for ch in line:
+            depth += 1 if ch in "[{" else -1 if ch in "]}" else 0
+            if depth > MAX_NESTING:
+                key = _line_key(line)
+                return f" (key '{key}', line {number})" if key else f" (line {number})"
+    return ""
+
+
 def nesting_problem(table: Any, limit: int = MAX_NESTING) -> str | None:
     """A message naming the first value nested deeper than ``limit`` levels, else None.
 
@@ -159,8 +172,8 @@ def parse_toml(data: bytes | str, origin: str, limit: int, error: type[UserInput
                 message = f"the key '{dup[0]}' is given twice (line {dup[1]})"
         raise error(f"{origin}: is not valid TOML: {message}") from None
     except RecursionError:
-        where = _where(text, re.compile(r"[\[{]\s*[\[{]"))
-        raise error(f"{origin}: is not valid here: a value{where} is nested too deeply: at most "
+        where = _deepest(text)
+        raise error(f"{origin}: is not allowed: a value{where} is nested too deeply: at most "
                     f"{MAX_NESTING} levels of tables and lists are allowed") from None
     except ValueError:  # an integer longer than Python converts
         raise error(f"{origin}: is not allowed: an integer{_where(text, _LONG_INT)} has more than "

@@ -1,0 +1,34 @@
+"""Command-line options that are whole numbers (``--workers``, ``--seeds``, ``--port``).
+
+``str.isdigit`` accepts superscripts (``²``) that ``int`` refuses, and ``int`` refuses
+strings of more than 4,300 digits: both used to end in a traceback. :func:`integer_option`
+accepts ASCII digits only, checks the length first and names the option in its message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from calcium_abm.errors import UserInputError
+
+__all__ = ["integer_option"]
+
+_ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def integer_option(raw: str | None, option: str, lo: int, hi: int, default: int | None = None) -> int | None:
+    """``raw`` (an option's text) as an integer in [lo, hi]; ``default`` if it was not given.
+
+    Raises :class:`UserInputError` naming ``option``, the value and the allowed range.
+    """
+    if raw is None:
+        return default
+    text = str(raw).strip()
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    allowed = f"must be a whole number from {lo} to {hi}"
+    if not _ASCII_INTEGER.fullmatch(text) or len(text) > len(str(hi)) + 2:
+        raise UserInputError(f"{option} {shown!r} is not allowed: {allowed}")
+    value = int(text)
+    if not lo <= value <= hi:
+        raise UserInputError(f"{option} {shown!r} is not allowed: {allowed}")
+    return value
