@@ -64,8 +64,9 @@ def fmt_value(value: Any) -> str:
         text = "-inf" if value == -math.inf else text
     elif isinstance(value, int):
         text = fmt_num(value)
-    elif isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, str):  # control and direction-changing characters shown escaped
+        text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                       for ch in json.dumps(value, ensure_ascii=False))
     elif isinstance(value, Mapping):
         text = "a table {...}"
     elif isinstance(value, (list, tuple)):

@@ -1,0 +1,182 @@
+"""Issue 15's input items through the command line: each bad input exits 2 with one message
+that names the field, writes nothing, and never shows a traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+
+import pytest
+
+from calcium_abm.cli import main
+
+HUGE = "1" + "0" * 5000  # more digits than Python converts to an int
+
+
+@pytest.fixture(autouse=True)
+def no_simulate(monkeypatch):
+    """Fail the test if a simulation or batch run starts."""
+    fake = types.ModuleType("calcium_abm.simulation")
+
+    def simulate(*args, **kwargs):
+        raise AssertionError("simulate() was called although an input was bad")
+
+    fake.simulate = simulate
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    import calcium_abm.batch.runner as runner
+
+    def run_batch(*args, **kwargs):
+        raise AssertionError("run_batch() was called although an input was bad")
+
+    monkeypatch.setattr(runner, "run_batch", run_batch)
+
+
+def rejected(argv: list[str], capsys, *fragments: str) -> str:
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("error: ") and "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    return err
+
+
+def run_args(tmp_path, *extra: str, scenario: str = "healthy_adult") -> list[str]:
+    return ["run", scenario, *extra, "--out", str(tmp_path / "out.csv")]
+
+
+# ---------------------------------------------------------------- huge integers
+
+
+@pytest.mark.parametrize("extra, field", [
+    (["--set", f"seed={HUGE}"], "--set seed"),
+    (["--years", HUGE], "--years"),
+    (["--seed", HUGE], "--seed"),
+])
+def test_integers_over_4300_digits_in_options(extra, field, tmp_path, capsys):
+    rejected(run_args(tmp_path, *extra), capsys, field, "at most 4300 digits")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_integer_over_4300_digits_in_a_file(tmp_path, capsys):
+    path = tmp_path / "big.toml"
+    path.write_text(f"[simulation]\nseed = {HUGE}\n", encoding="utf-8")
+    rejected(run_args(tmp_path, scenario=str(path)), capsys, "big.toml", "key 'seed', line 2", "4300 digits")
+
+
+def test_seed_beyond_what_a_generator_takes(tmp_path, capsys):
+    rejected(run_args(tmp_path, "--seed", str(2**64)), capsys, "simulation.seed = 18446744073709551616")
+
+
+# ----------------------------------------------------------------- deep nesting
+
+
+@pytest.mark.parametrize("text, field", [
+    ("x = " + "[" * 500 + "]" * 500, "'x'"),
+    ("x = " + "{ a = " * 3000 + "1" + " }" * 3000, "'x'"),
+    ("[[schedule]]\nstart_day = 1\nset = { " + ".".join(["a"] * 3000) + " = 1 }\n", "schedule"),
+])
+def test_deep_nesting_in_scenario_files(text, field, tmp_path, capsys):
+    path = tmp_path / "deep.toml"
+    path.write_text(text, encoding="utf-8")
+    rejected(run_args(tmp_path, scenario=str(path)), capsys, "deep.toml", field, "nested")
+
+
+def test_deep_nesting_in_batch_files(tmp_path, capsys):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 3000 + "]" * 3000, encoding="utf-8")
+    rejected(["batch", str(path), "--out", str(tmp_path / "b")], capsys, "deep.toml", "nested too deeply")
+    assert not (tmp_path / "b").exists()
+
+
+def test_deep_nesting_in_set(tmp_path, capsys):
+    rejected(run_args(tmp_path, "--set", "mk7_ug_per_day=" + "[" * 3000), capsys, "--set mk7_ug_per_day", "nested")
+
+
+# ---------------------------------------------------------------- special files
+
+
+def test_device_as_scenario_and_batch_file(tmp_path, capsys):
+    rejected(run_args(tmp_path, scenario="/dev/zero"), capsys, "/dev/zero: is not a regular file")
+    rejected(["batch", "/dev/zero", "--out", str(tmp_path / "b")], capsys, "/dev/zero: is not a regular file",
+             "batch file")
+    assert not (tmp_path / "b").exists()
+
+
+def test_fifo_as_scenario_and_batch_file(tmp_path, capsys):
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)  # a blocking read would hang here
+    rejected(run_args(tmp_path, scenario=str(fifo)), capsys, "pipe.toml: is not a regular file")
+    rejected(["batch", str(fifo), "--out", str(tmp_path / "b")], capsys, "pipe.toml: is not a regular file")
+
+
+def test_batch_file_naming_a_special_scenario(tmp_path, capsys, monkeypatch):
+    import calcium_abm.batch.runner as runner
+
+    monkeypatch.setattr(runner, "run_batch", lambda spec, out, **kw: spec.base_scenario())
+    path = tmp_path / "b.toml"
+    path.write_text('scenario = "/dev/zero"\n[sweep]\nparameters = { mk7_ug_per_day = [0, 1] }\n', encoding="utf-8")
+    rejected(["batch", str(path), "--out", str(tmp_path / "b")], capsys, 'scenario = "/dev/zero"',
+             "not a regular file")
+
+
+# -------------------------------------------------------------- nonsense values
+
+
+@pytest.mark.parametrize("extra", [["--years", "0.0001"], ["--set", "simulation.years=1e-9"]])
+def test_a_run_must_last_a_day(extra, tmp_path, capsys):
+    rejected(run_args(tmp_path, *extra), capsys, "simulation.years", "at least 1 day")
+
+
+def test_one_day_is_enough(tmp_path, capsys):
+    with pytest.raises(AssertionError, match="simulate\\(\\) was called"):
+        main(run_args(tmp_path, "--years", str(1 / 365)))
+
+
+def test_set_value_with_a_newline(tmp_path, capsys):
+    rejected(run_args(tmp_path, "--set", "mk7_ug_per_day=5\nckd_stage=9"), capsys, "--set", "more than one line")
+
+
+@pytest.mark.parametrize("sets, field", [
+    (["sex=female", "postmenopausal=true", "age_years=20", "years_since_menopause=60"], "patient.age_years = 20"),
+    (["sex=female", "years_since_menopause=30"], "patient.years_since_menopause = 30"),
+    (["sex=female", "postmenopausal=true", "age_years=0"], "patient.age_years = 0"),
+    (["sex=male", "postmenopausal=true"], "patient.postmenopausal = true"),
+])
+def test_impossible_patients(sets, field, tmp_path, capsys):
+    extra = [arg for s in sets for arg in ("--set", s)]
+    rejected(run_args(tmp_path, *extra), capsys, field)
+
+
+def test_a_real_postmenopausal_woman_is_fine(tmp_path):
+    from calcium_abm.scenario import load_scenario
+
+    s = load_scenario("postmenopausal").with_overrides({"age_years": 60, "years_since_menopause": 8})
+    assert s.patient.postmenopausal and s.patient.age_years == 60
+
+
+# ------------------------------------------------------------------- messages
+
+
+def test_unmodelled_substance_is_not_answered_with_another(tmp_path, capsys):
+    path = tmp_path / "teri.toml"
+    path.write_text("[drugs]\nteriparatide_ug_per_day = 20\n", encoding="utf-8")
+    err = rejected(run_args(tmp_path, scenario=str(path)), capsys, "drugs.teriparatide_ug_per_day",
+                   "not a modelled substance", "warfarin_mg_per_day")
+    assert "did you mean" not in err
+    err = rejected(run_args(tmp_path, "--set", "diet.vitamin_d3_ug_per_day=25"), capsys,
+                   "diet.vitamin_d3_ug_per_day", "not a modelled substance")
+    assert "did you mean" not in err
+
+
+def test_duplicate_key_is_named(tmp_path, capsys):
+    path = tmp_path / "dup.toml"
+    path.write_text("[diet]\nmk7_ug_per_day = 1\ncalcium_mg_per_day = 3\nmk7_ug_per_day = 2\n", encoding="utf-8")
+    rejected(run_args(tmp_path, scenario=str(path)), capsys, "the key 'diet.mk7_ug_per_day' is given twice (line 4)")
+
+
+def test_duplicate_key_in_a_batch_file_is_named(tmp_path, capsys):
+    path = tmp_path / "dup.toml"
+    path.write_text('name = "a"\nseed = 1\nseed = 2\n', encoding="utf-8")
+    rejected(["batch", str(path), "--out", str(tmp_path / "b")], capsys, "the key 'seed' is given twice (line 3)")
