@@ -168,6 +168,8 @@ def test_sensitivity_runs_each_distinct_point_once():
     (cohort(distributions={"sex": {"distribution": "constant", "value": 1}}),
      "patient.sex is drawn with cohort.female_probability"),
     (cohort(distributions={"seed": {"distribution": "constant", "value": 1}}), "simulation.seed cannot be drawn"),
+    (cohort(distributions={"age_years": {"distribution": "uniform", "min": -1e308, "max": 1e308}}),
+     "cohort.distributions.age_years: min = -1e+308 and max = 1e+308 are not allowed: max - min must be finite"),
     (cohort(distributions={"age_years": {"distribution": "normal", "mean": 60, "sd": -1}}),
      "cohort.distributions.age_years.sd = -1 is not allowed: must be at least 0"),
     (cohort() | {"analysis": {"control_arm": "drug"}}, "analysis.control_arm = \"drug\" is not allowed: must be "

@@ -184,6 +184,9 @@ class Distribution(_Table):
                         f"(it takes {', '.join(need)}, and optional min and max)")
         if self.min is not None and self.max is not None and self.max < self.min:
             raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be at least min = {fmt_value(self.min)}")
+        if self.distribution == "uniform" and not math.isfinite(self.max - self.min):
+            raise rule_error(f"min = {fmt_value(self.min)} and max = {fmt_value(self.max)} are not allowed: "
+                             "max - min must be finite (a uniform draw over a wider span overflows)")
         if self.distribution == "uniform" and self.max == self.min:
             raise rule_error("a uniform distribution needs max > min (use distribution = \"constant\")")
         return self
