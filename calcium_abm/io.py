@@ -6,8 +6,10 @@ then renamed over the target, so a crash or Ctrl-C never leaves a half-written r
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,7 +17,12 @@ import pandas as pd
 
 from calcium_abm.errors import UserInputError
 
-__all__ = ["TABLE_FORMATS", "check_output_path", "read_table", "write_table"]
+__all__ = ["TABLE_FORMATS", "atomic_write", "check_output_path", "read_table", "remove_stale_temporaries",
+           "write_table"]
+
+#: A writer's temporary file older than this is a leftover of a killed process (seconds;
+#: assumption: writing one table or figure takes far less than an hour).
+STALE_TEMPORARY_S = 3600.0
 
 #: Supported extensions -> format name.
 TABLE_FORMATS = {".parquet": "parquet", ".csv": "csv"}
@@ -56,9 +63,11 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
 
     Readers never see a half-written file, and a failure or a kill leaves no partial file
-    behind (the temporary file is removed, or at worst left as a hidden ``.name.*.tmp``).
+    behind (the temporary file is removed; a kill can leave a hidden ``.name.*.tmp``, which the
+    next write of the same file removes once it is older than :data:`STALE_TEMPORARY_S`).
     """
     path = Path(path)
+    remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -69,6 +78,25 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def remove_stale_temporaries(path: str | os.PathLike, older_than_s: float = STALE_TEMPORARY_S) -> list[Path]:
+    """Delete the hidden ``.name.*.tmp`` files :func:`atomic_write` left beside ``path`` when a
+    process was killed mid-write, if older than ``older_than_s``; return those deleted.
+
+    Younger ones may belong to a writer still at work and are kept.
+    """
+    path = Path(path)
+    removed = []
+    now = time.time()
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if now - tmp.lstat().st_mtime > older_than_s:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:  # already gone, or not ours to delete
+            continue
+    return removed
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:

@@ -180,3 +180,26 @@ def test_duplicate_key_in_a_batch_file_is_named(tmp_path, capsys):
     path = tmp_path / "dup.toml"
     path.write_text('name = "a"\nseed = 1\nseed = 2\n', encoding="utf-8")
     rejected(["batch", str(path), "--out", str(tmp_path / "b")], capsys, "the key 'seed' is given twice (line 3)")
+
+
+# ----------------------------------------------------------------- output hygiene
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
+    import pandas as pd
+
+    from calcium_abm.io import STALE_TEMPORARY_S, write_table
+
+    out = tmp_path / "x.parquet"
+    stale, fresh, other = (tmp_path / ".x.parquet.abc123.tmp", tmp_path / ".x.parquet.def456.tmp",
+                           tmp_path / ".y.parquet.abc123.tmp")
+    for f in (stale, fresh, other):
+        f.write_bytes(b"")
+    old = os.path.getmtime(stale) - STALE_TEMPORARY_S - 10
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    write_table(pd.DataFrame({"day": [0, 1]}), out)
+    assert out.is_file()
+    assert not stale.exists()  # left by a killed run
+    assert fresh.exists()  # may belong to a writer still at work
+    assert other.exists()  # another file's
