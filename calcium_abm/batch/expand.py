@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.spec import (BatchError, BatchSpec, Range, column_name, resolve_setting, setting_bounds,
                                     setting_kind)
 from calcium_abm.errors import ScenarioError
@@ -103,7 +104,7 @@ def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
     else:
         n, d = int(sweep.samples), len(paths)
         if sweep.method == "latin_hypercube":
-            from scipy.stats import qmc
+            from scipy.stats import qmc  # lazy: scipy.stats costs ~1 s to import; grids never need it
 
             u = qmc.LatinHypercube(d=d, rng=_generator(spec.seed, 1)).random(n)
         else:
@@ -186,6 +187,8 @@ def _arm_overrides(arm, patient: dict[str, Any], base) -> dict[str, Any]:
 
 
 def _default(parameter: str) -> float:
+    # lazy: the physiology modules (numba) are needed only by cohorts that add to a parameter,
+    # and `calcium-abm summarize` imports this module without simulating anything
     from calcium_abm.physiology import parameter_registry
 
     return float(parameter_registry()[parameter].value)
@@ -196,8 +199,6 @@ def _default(parameter: str) -> float:
 
 def sensitivity_design(spec: BatchSpec) -> tuple[dict[str, Any], np.ndarray]:
     """The SALib problem and the sample matrix (one row per model evaluation)."""
-    from calcium_abm.batch.sensitivity import sample_design
-
     sens = spec.sensitivity
     assert sens is not None
     bounds = {column_name(resolve_setting(k, "sensitivity")): tuple(v) for k, v in sens.parameters.items()}

@@ -1,4 +1,8 @@
-"""PNG plots for ``summarize`` (matplotlib ``Figure`` objects, no pyplot global state)."""
+"""PNG plots for ``summarize`` (matplotlib ``Figure`` objects, no pyplot global state).
+
+Plots take the tables (and the daily rows) they draw as arguments and read no files, so
+this module sits below ``analysis`` and imports nothing of ``batch/``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from calcium_abm.io import atomic_write
 
 __all__ = ["write_plots"]
 
@@ -26,8 +32,6 @@ def _grid(n: int, width: float = 4.2, height: float = 3.2) -> tuple[Figure, list
 
 
 def _save(fig: Figure, folder: Path, name: str, saved: list[str]) -> None:
-    from calcium_abm.io import atomic_write
-
     atomic_write(folder / name, lambda tmp: fig.savefig(tmp, dpi=DPI, format="png"))
     saved.append(name)
 
@@ -70,7 +74,8 @@ def _effects(tables, folder, saved) -> None:
 
 def _relative_risks(tables, folder, saved) -> None:
     rr = tables["relative_risks"]
-    rr = rr[np.isfinite(rr["relative_risk"].astype(float))]
+    finite = rr[["relative_risk", "ci_low", "ci_high"]].astype(float)
+    rr = rr[np.isfinite(finite).all(axis=1) & (finite["relative_risk"] > 0)]  # zero cells have open bounds
     if rr.empty:
         return
     fig = Figure(figsize=(6.5, 0.5 + 0.35 * len(rr)), layout="constrained")
@@ -85,11 +90,8 @@ def _relative_risks(tables, folder, saved) -> None:
     _save(fig, folder, "relative_risks.png", saved)
 
 
-def _time_course(spec, out_dir, folder, saved) -> None:
-    from calcium_abm.batch.store import load_results
-
+def _time_course(spec, data: pd.DataFrame, folder, saved) -> None:
     columns = list(spec.analysis.outcomes)
-    data = load_results(out_dir, columns=["arm", "years", *columns])
     fig, axes = _grid(len(columns))
     for ax, column in zip(axes, columns):
         for arm, part in data.groupby("arm", sort=False):
@@ -149,8 +151,16 @@ def _indices(spec, tables, folder, saved) -> None:
     _save(fig, folder, "indices.png", saved)
 
 
-def write_plots(spec, tables: dict[str, Any], folder: Path, daily_dir=None) -> list[str]:
-    """Draw the plots that fit the batch kind; return the PNG file names written."""
+def write_plots(spec, tables: dict[str, Any], folder: Path, daily: pd.DataFrame | None = None) -> list[str]:
+    """Draw the plots that fit the batch kind; return the PNG file names written.
+
+    Args:
+        spec: the batch (its kind, outcomes and parameters choose the plots).
+        tables: the summary tables by name (``by_arm``, ``effects``, ``by_point`` ...).
+        folder: where the PNG files go (written atomically).
+        daily: a cohort's recorded days (a row per run and day, with ``arm``, ``years`` and
+            the outcome columns) for the time-course plot; None skips it.
+    """
     saved: list[str] = []
     if spec.cohort is not None:
         _by_arm(tables, folder, saved)
@@ -158,8 +168,8 @@ def write_plots(spec, tables: dict[str, Any], folder: Path, daily_dir=None) -> l
             _effects(tables, folder, saved)
         if "relative_risks" in tables and len(tables["relative_risks"]):
             _relative_risks(tables, folder, saved)
-        if daily_dir is not None:
-            _time_course(spec, daily_dir, folder, saved)
+        if daily is not None:
+            _time_course(spec, daily, folder, saved)
     elif spec.sweep is not None:
         _by_point(spec, tables, folder, saved)
     else:
