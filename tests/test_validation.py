@@ -182,21 +182,44 @@ def test_run_validation_and_report_on_a_tiny_run(tmp_path):
 
 
 def test_a_crashing_run_fails_its_experiment_and_the_rest_still_run(monkeypatch):
-    from calcium_abm.validation import runner
+    from calcium_abm.batch import runner as batch_runner
+    from calcium_abm.scenario import parse_scenario_toml
 
-    real = runner._simulate_task
+    real = batch_runner.execute_run
 
-    def flaky(scenario):
+    def flaky(task):
+        scenario = parse_scenario_toml(task.scenario_toml)
         if "T1" in scenario.name and scenario.state_at(5).diet.mk7_ug_per_day > 100:
             raise FloatingPointError("blew up")
-        return real(scenario)
+        return real(task)
 
-    monkeypatch.setattr(runner, "_simulate_task", flaky)
+    monkeypatch.setattr(batch_runner, "execute_run", flaky)
     broken, fine = run_validation([tiny_experiment(-100, 0, "T1"), tiny_experiment(-100, 0, "T2")], seeds=2,
                                   workers=1)
     assert broken.failed and "blew up" in broken.criteria[0].error and len(broken.run_errors) == 2
+    assert broken.run_errors[0].startswith("MK-7, seed ") and "FloatingPointError: blew up" in broken.run_errors[0]
     assert fine.passed
     assert "run failed" in format_table([broken, fine])
+
+
+def test_validation_runs_through_the_batch_executor(monkeypatch):
+    """One executor: validation hands its runs to calcium_abm.batch.runner.run_tasks."""
+    from calcium_abm.batch import runner as batch_runner
+    from calcium_abm.validation import runner as validation_runner
+
+    calls = []
+    real = batch_runner.run_tasks
+
+    def spy(tasks, **options):
+        calls.append((len(tasks), options))
+        return real(tasks, **options)
+
+    monkeypatch.setattr(validation_runner, "run_tasks", spy)
+    (result,) = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1)
+    assert calls == [(4, {"workers": 1, "scheduler": None, "keep_going": True})]  # 2 arms x 2 seeds
+    assert result.passed and all(len(df) == 21 for frames in result.runs.values() for df in frames)
+    source = Path(validation_runner.__file__).read_text("utf-8")
+    assert "ProcessPoolExecutor" not in source and "multiprocessing" not in source
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from calcium_abm.io import atomic_write
+from calcium_abm.markdown import markdown_table
 from calcium_abm.validation.effects import DERIVED_COLUMNS, column
 from calcium_abm.validation.experiments import Experiment
 from calcium_abm.validation.runner import CriterionResult, ExperimentResult
@@ -145,10 +146,6 @@ def plot_experiment(result: ExperimentResult, path: Path) -> Path:
     return path
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, command: str, seconds: float,
              quick: bool) -> str:
     """The Markdown report text (images referenced relative to the report)."""
@@ -194,16 +191,15 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         "",
         "## Results",
         "",
-        "| row | finding | source | expected | band | simulated mean [95 % CI] | status |",
-        "|---|---|---|---|---|---|---|",
     ]
+    rows = []
     for line in table_rows(results):
         status = f"**{line['status']}**" if line["status"] == FAIL else line["status"]
         if line["reason"]:
             status += f": {line['reason']}"
-        lines.append("| " + " | ".join(_md_escape(line[k]) for k in ("row", "finding", "source", "expected",
-                                                                        "band", "simulated")) +
-                     f" | {_md_escape(status)} |")
+        rows.append([line[k] for k in ("row", "finding", "source", "expected", "band", "simulated")] + [status])
+    lines.append(markdown_table(["row", "finding", "source", "expected", "band", "simulated mean [95 % CI]",
+                                 "status"], rows))
     for result in results:
         exp = result.experiment
         lines += ["", f"### Row {exp.row}: {exp.title}", "", f"*Finding:* {exp.finding} ({exp.source}).", ""]
@@ -221,11 +217,10 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
             lines.append(f"- **{arm.label}**: {'; '.join(parts)}")
         if exp.notes:
             lines += ["", f"*How it is expressed:* {exp.notes}"]
-        lines += ["", "| criterion | expected | band | why this band | simulated | status |", "|---|---|---|---|---|---|"]
-        for c in result.criteria:
-            lines.append(f"| {_md_escape(c.criterion.label)} | {_md_escape(c.criterion.expected)} | "
-                         f"{_md_escape(c.criterion.band_text)} | {_md_escape(c.criterion.band_reason)} | "
-                         f"{_md_escape(_simulated(c))} | {PASS if c.passed else '**FAIL**'} |")
+        lines += ["", markdown_table(
+            ["criterion", "expected", "band", "why this band", "simulated", "status"],
+            ([c.criterion.label, c.criterion.expected, c.criterion.band_text, c.criterion.band_reason,
+              _simulated(c), PASS if c.passed else "**FAIL**"] for c in result.criteria))]
         lines += ["", f"![row {exp.row}]({image_dir_name}/row_{exp.row}.png)"]
     return "\n".join(lines) + "\n"
 

@@ -1,23 +1,24 @@
 """Running the virtual experiments: build each arm's scenario, simulate every arm × seed
-(in parallel worker processes), and evaluate the criteria per seed.
+through the batch executor, and evaluate the criteria per seed.
 
-Runs are independent, so they go to a ``ProcessPoolExecutor`` with the ``spawn`` start
-method (safe with threads, same on every OS). Each task carries its validated
-:class:`~calcium_abm.scenario.Scenario`, so workers need nothing but the package.
+Runs are independent, so they go to :func:`calcium_abm.batch.runner.run_tasks`, the same
+executor as ``calcium-abm batch``: in this process, on a pool of spawned processes, or on
+a Dask cluster. Each task carries its validated scenario as TOML, so workers need nothing
+but the package.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from calcium_abm.batch.expand import run_id_for
+from calcium_abm.batch.runner import RunFailed, RunTask, run_tasks
 from calcium_abm.scenario import DAYS_PER_YEAR, Scenario, load_scenario
 from calcium_abm.validation import effects
 from calcium_abm.validation.experiments import Arm, Criterion, Experiment, NotExpressible
@@ -106,13 +107,6 @@ def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> S
     return scenario
 
 
-def _simulate_task(scenario: Scenario) -> pd.DataFrame:
-    """Worker entry point: one run (top-level so that spawn can pickle it)."""
-    from calcium_abm.simulation import simulate
-
-    return simulate(scenario)
-
-
 def evaluate(criterion: Criterion, runs_by_seed: Sequence[Mapping[str, pd.DataFrame]]) -> CriterionResult:
     """Compute a criterion's effect for each seed and summarise it (mean, 95 % CI)."""
     try:
@@ -127,7 +121,8 @@ Progress = Callable[[int, int, str], None]  # (done, total, what just finished)
 
 
 def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int = DEFAULT_SEEDS,
-                   quick: bool = False, workers: int = 2, progress: Progress | None = None) -> list[ExperimentResult]:
+                   quick: bool = False, workers: int = 2, scheduler: Any = None,
+                   progress: Progress | None = None) -> list[ExperimentResult]:
     """Run every experiment's arms over ``seeds`` seeds and evaluate the criteria.
 
     Args:
@@ -135,15 +130,19 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
         seeds: seeds per arm (seeds 1..N; every arm uses the same seeds).
         quick: use each experiment's ``quick_grid`` instead of ``grid``.
         workers: worker processes (1 = run in this process, no pool).
-        progress: called after each finished run.
+        scheduler: a Dask scheduler address or ``distributed.Client`` (then ``workers`` is
+            ignored); see :func:`calcium_abm.batch.runner.run_tasks`.
+        progress: called after each finished run with (done, total, scenario name).
 
     Returns:
-        One :class:`ExperimentResult` per item, in the given order.
+        One :class:`ExperimentResult` per item, in the given order. A run that raises fails
+        its experiment (its criteria carry the error); the other experiments still run.
     """
     items = list(items)
     seed_list = tuple(range(1, seeds + 1))
     results = [ExperimentResult(item, seeds=seed_list) for item in items]
-    tasks: list[tuple[int, str, int, Scenario]] = []  # (result index, arm label, seed index, scenario)
+    tasks: dict[str, tuple[RunTask, Scenario]] = {}  # run id -> task (identical runs run once)
+    slots: dict[str, list[tuple[int, str, int]]] = {}  # run id -> (result index, arm label, seed index)
     for index, result in enumerate(results):
         exp = result.experiment
         if not isinstance(exp, Experiment):
@@ -152,34 +151,27 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
         result.runs = {arm.label: [None] * len(seed_list) for arm in exp.arms}  # type: ignore[misc]
         for arm in exp.arms:
             for s_index, seed in enumerate(seed_list):
-                tasks.append((index, arm.label, s_index, arm_scenario(exp, arm, grid=result.grid, seed=seed)))
+                scenario = arm_scenario(exp, arm, grid=result.grid, seed=seed)
+                toml = scenario.to_toml()
+                run_id = run_id_for(toml, "daily")
+                tasks.setdefault(run_id, (RunTask(run_id, toml, {}, "daily"), scenario))
+                slots.setdefault(run_id, []).append((index, arm.label, s_index))
     # longest runs first, so the pool's last minutes are not spent on one long straggler
-    tasks.sort(key=lambda t: -t[3].days * t[3].simulation.bone_grid_width ** 2)
+    order = sorted(tasks.values(), key=lambda t: -t[1].days * t[1].simulation.bone_grid_width ** 2)
     started = time.perf_counter()
-    total = len(tasks)
-
-    def store(task, get_frame: Callable[[], pd.DataFrame], done: int) -> None:
-        index, label, s_index, scenario = task
-        try:
-            results[index].runs[label][s_index] = get_frame()
-        except Exception as exc:  # a crashing run fails its experiment, not the whole validation
-            results[index].run_errors.append(f"{label}, seed {seed_list[s_index]}: {type(exc).__name__}: {exc}")
+    total = len(order)
+    for done, outcome in enumerate(run_tasks([t for t, _ in order], workers=workers, scheduler=scheduler,
+                                             keep_going=True), 1):
+        run_id = outcome.run_id if isinstance(outcome, RunFailed) else outcome[0]
+        for index, label, s_index in slots[run_id]:
+            if isinstance(outcome, RunFailed):  # a crashing run fails its experiment, not the validation
+                cause = outcome.cause
+                results[index].run_errors.append(f"{label}, seed {seed_list[s_index]}: "
+                                                 f"{type(cause).__name__}: {cause}")
+            else:
+                results[index].runs[label][s_index] = outcome[1]
         if progress:
-            progress(done, total, scenario.name)
-
-    if workers <= 1 or total <= 1:
-        for done, task in enumerate(tasks, 1):
-            store(task, lambda: _simulate_task(task[3]), done)
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(_simulate_task, task[3]): task for task in tasks}
-            try:
-                for done, future in enumerate(as_completed(futures), 1):
-                    store(futures[future], future.result, done)
-            except BaseException:  # Ctrl-C: drop what has not started
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+            progress(done, total, tasks[run_id][1].name)
     elapsed = time.perf_counter() - started
     for result in results:
         exp = result.experiment
