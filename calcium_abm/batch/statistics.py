@@ -207,7 +207,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
     Returns:
         One row per arm and outcome: ``difference`` (adjusted), ``ci_low``, ``ci_high``,
         ``p_value``, ``n`` (runs in the model) and ``adjusted_for`` (the baseline column, or
-        "nothing (baseline identical in every run)" when it has no spread).
+        "nothing ..." when the baseline has no spread or the arm alone determines it).
 
     Raises:
         UserInputError: ``control`` has no finished runs.
@@ -221,11 +221,14 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
     rows = []
     for outcome, baseline in outcomes:
         data = per_run[[arm_column, outcome, baseline]].dropna()
-        adjust = data[baseline].nunique() > 1
         design = pd.DataFrame({f"arm={a}": (data[arm_column] == a).astype(float) for a in arms}, index=data.index)
-        if adjust:
-            design[baseline] = data[baseline].astype(float)
         design = sm.add_constant(design, has_constant="add")
+        adjusted = design.assign(**{baseline: data[baseline].astype(float)})
+        # a baseline without spread, or one the arm alone determines (arms that start from
+        # different states), cannot be adjusted for: the model then compares plain means
+        adjust = np.linalg.matrix_rank(adjusted.to_numpy()) == adjusted.shape[1]
+        if adjust:
+            design = adjusted
         fit = sm.OLS(data[outcome].astype(float), design).fit()
         interval = fit.conf_int(alpha=1 - confidence)
         for a in arms:
@@ -233,7 +236,8 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
             rows.append({"arm": a, "control": control, "outcome": outcome, "n": int(fit.nobs),
                          "difference": float(fit.params[term]), "ci_low": float(interval.loc[term, 0]),
                          "ci_high": float(interval.loc[term, 1]), "p_value": float(fit.pvalues[term]),
-                         "adjusted_for": baseline if adjust else "nothing (baseline identical in every run)"})
+                         "adjusted_for": baseline if adjust else
+                         "nothing (the baseline is the same in every run, or within every arm)"})
     return pd.DataFrame(rows)
 
 
