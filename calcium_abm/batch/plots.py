@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from calcium_abm.io import atomic_write
 
-__all__ = ["write_plots"]
+__all__ = ["power_figure", "write_plots"]
 
 DPI = 110
 
@@ -175,3 +175,20 @@ def write_plots(spec, tables: dict[str, Any], folder: Path, daily: pd.DataFrame 
     else:
         _indices(spec, tables, folder, saved)
     return saved
+
+
+def power_figure(table: pd.DataFrame, title: str, target: float = 0.8) -> Figure:
+    """Power against patients per arm: the simulated power, its 95 % band and a ``target`` line.
+
+    ``table`` as :func:`calcium_abm.batch.power.power_curve` returns it.
+    """
+    fig = Figure(figsize=(6.0, 3.8), layout="constrained")
+    ax = fig.subplots()
+    ax.fill_between(table["n_per_arm"], table["ci_low"], table["ci_high"], alpha=0.25, lw=0)
+    ax.plot(table["n_per_arm"], table["power"], "o-")
+    ax.axhline(target, color="grey", lw=0.8, ls="--")
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel("patients per arm")
+    ax.set_ylabel("power (share of simulated trials with p < alpha)")
+    ax.set_title(title, fontsize=9)
+    return fig
