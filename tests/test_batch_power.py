@@ -103,3 +103,32 @@ def test_power_of_a_real_pilot_cohort_and_its_plot(tmp_path):
     assert table["power"].iloc[-1] >= table["power"].iloc[0] and table["power"].iloc[-1] > 0.9
     png = plot_power_curve(table, tmp_path / "power.png", design)
     assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_power_command(tmp_path, capsys):
+    from calcium_abm.batch import run_batch
+    from calcium_abm.cli import main
+
+    batch = {"name": "pilot", "scenario": "healthy_adult", "seed": 2, "years": 0.03, "output": "summary",
+             "set": {"bone_grid_width": 12, "bone_grid_height": 12, "vessel_grid_width": 12, "vessel_grid_height": 12},
+             "cohort": {"patients": 6, "distributions": {"mk7_ug_per_day":
+                                                         {"distribution": "uniform", "min": 0, "max": 20}}},
+             "arms": [{"name": "placebo"}, {"name": "mk7", "add": {"mk7_ug_per_day": 360}}],
+             "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "final"}}}
+    run_batch(batch, tmp_path / "p")
+    assert main(["power", str(tmp_path / "p"), "--outcome", "dp_ucmgp_pmol_l", "--sizes", "3,10",
+                 "--simulations", "100", "--effect", "-5"]) == 0
+    out = capsys.readouterr().out
+    assert "| n_per_arm | power | ci_low | ci_high |" in out and "mk7 vs placebo" in out
+    assert (tmp_path / "p" / "summary" / "power.png").is_file()
+    table = pd.read_csv(tmp_path / "p" / "summary" / "power.csv")
+    assert list(table["n_per_arm"]) == [3, 10] and set(table["effect"]) == {-5.0}
+    for bad, message in [(["--sizes", "1,10"], "--sizes '1'"), (["--sizes", "x"], "--sizes 'x'"),
+                         (["--effect", "big"], "--effect 'big'"), (["--simulations", "0"], "--simulations '0'"),
+                         (["--outcome", "nope", "--sizes", "5"], "outcome 'nope'")]:
+        options = {"--outcome": "dp_ucmgp_pmol_l", "--sizes": "5"}
+        for key, value in zip(bad[::2], bad[1::2]):
+            options[key] = value
+        argv = ["power", str(tmp_path / "p")] + [x for kv in options.items() for x in kv]
+        assert main(argv) == 2, bad
+        assert message in capsys.readouterr().err

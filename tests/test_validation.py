@@ -249,6 +249,7 @@ def test_cli_exit_status_is_nonzero_when_a_row_fails(only_tiny, tmp_path, capsys
     (["--seeds", "0"], "--seeds '0' is not allowed"),
     (["--seeds", "two"], "--seeds 'two' is not allowed"),
     (["--workers", "-1"], "--workers '-1' is not allowed"),
+    (["--scheduler", "not an address!", "--rows", "8"], "--scheduler 'not an address!' is not allowed"),
 ])
 def test_cli_bad_options_exit_2_before_running(option, message, capsys, tmp_path):
     assert main(["validate", *option, "--out", str(tmp_path / "r")]) == 2

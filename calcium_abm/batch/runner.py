@@ -77,7 +77,7 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
     # lazy: the model (Mesa, numba kernels) loads in the process that simulates, not in a
     # parent that only hands runs to workers
     from calcium_abm.scenario import parse_scenario_toml
-    from calcium_abm.simulation import simulate
+    from calcium_abm.simulation import simulate  # (lazy, as above)
 
     scenario = parse_scenario_toml(task.scenario_toml, origin=f"run {task.run_id}")
     start = time.perf_counter()
@@ -149,7 +149,7 @@ def _pool(tasks: list[RunTask], workers: int, keep_going: bool) -> Iterator[Resu
 
 def _connect(scheduler: Any):
     """A ``distributed.Client`` for an address (or the given Client), with workers ready."""
-    from distributed import Client
+    from distributed import Client  # lazy: Dask loads only for --scheduler
 
     if not isinstance(scheduler, str):
         return scheduler, False  # a Client (or LocalCluster client) the caller owns
@@ -190,7 +190,7 @@ DASK_WORKER_ENVIRONMENT = {"DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON__MALLOC_T
 def local_dask_cluster(n_workers: int = 2, **kwargs):
     """A ``distributed.LocalCluster`` of single-threaded worker processes set up for this
     model (no dashboard, no malloc trimming; see :data:`DASK_WORKER_CONFIG`)."""
-    import dask
+    import dask  # lazy: Dask loads only when a cluster is asked for
     from distributed import LocalCluster
 
     with dask.config.set(DASK_WORKER_CONFIG):
@@ -204,7 +204,7 @@ def _worker_version() -> str:
 
 
 def _dask(tasks: list[RunTask], scheduler: Any, keep_going: bool) -> Iterator[Result | RunFailed]:
-    from distributed import as_completed
+    from distributed import as_completed  # lazy: Dask loads only for --scheduler
 
     client, owned = _connect(scheduler)
     try:

@@ -43,11 +43,11 @@ def sample_design(method: str, bounds: Mapping[str, tuple[float, float]], *, tra
     problem = _problem(bounds)
     seed = int(seed) % (2**32)
     if method == "morris":
-        from SALib.sample import morris
+        from SALib.sample import morris  # lazy: see the module docstring
 
         x = morris.sample(problem, trajectories, num_levels=levels, seed=seed)
     elif method == "sobol":
-        from SALib.sample import sobol
+        from SALib.sample import sobol  # lazy: see the module docstring
 
         x = sobol.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
     else:
@@ -69,14 +69,14 @@ def analyze_design(method: str, problem: Mapping[str, Any], x: np.ndarray, y: np
                              "choose another outcome or narrower ranges")
     seed = int(seed) % (2**32)
     if method == "morris":
-        from SALib.analyze import morris
+        from SALib.analyze import morris  # lazy: see the module docstring
 
         res = morris.analyze(dict(problem), x, y, num_resamples=NUM_RESAMPLES, conf_level=0.95,
                              num_levels=levels, seed=seed)
         cols = ["mu", "mu_star", "sigma", "mu_star_conf"]
         key = "mu_star"
     else:
-        from SALib.analyze import sobol
+        from SALib.analyze import sobol  # lazy: see the module docstring
 
         res = sobol.analyze(dict(problem), y, calc_second_order=False, num_resamples=NUM_RESAMPLES,
                             conf_level=0.95, seed=seed)

@@ -216,7 +216,7 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
     """
     # lazy: pyarrow is needed to read results, not by the worker processes that import this module
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # (lazy, as above)
 
     batch = open_batch(out_dir)
     if not batch.finished:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from calcium_abm.io import atomic_write
 from calcium_abm.markdown import markdown_table
@@ -95,6 +98,7 @@ def format_table(results: Sequence[ExperimentResult]) -> str:
 
 
 def _unit(name: str) -> str:
+    # lazy: outputs imports Mesa (~1 s); `validate --no-report` never draws
     from calcium_abm.outputs import COLUMNS
 
     if name in COLUMNS:
@@ -104,13 +108,11 @@ def _unit(name: str) -> str:
 
 def plot_experiment(result: ExperimentResult, path: Path) -> Path:
     """Control vs intervention time courses: mean across seeds with the min–max band."""
+    # lazy: matplotlib loads only when a report is drawn (not for --no-report)
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import warnings
-
-    import numpy as np
 
     exp = result.experiment
     assert isinstance(exp, Experiment)
