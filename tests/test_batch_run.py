@@ -305,3 +305,20 @@ def test_run_tasks_keep_going_returns_failures_from_pool_workers():
     assert list(frame.columns[:1]) == ["day"] and len(frame) > 1 and seconds > 0
     with pytest.raises(RunFailed, match="id bad"):
         list(run_tasks(tasks[:1], workers=1))
+
+
+def test_sweeping_years_labels_the_setting_apart_from_the_time_column(tmp_path):
+    """`years` is both a documented flat key and a recorded column (each day's time)."""
+    from calcium_abm.batch import summarize
+
+    batch = {"name": "ys", "scenario": "healthy_adult", "record_every_days": 5, "set": dict(SMALL),
+             "sweep": {"parameters": {"years": [0.02, 0.04]}},
+             "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "final"}}}
+    run_batch(batch, tmp_path / "ys")
+    data = load_results(tmp_path / "ys")
+    assert list(data.columns).count("years") == 1 and "simulation_years" in data.columns
+    last_day = data.groupby("simulation_years")["day"].max()
+    assert list(last_day.index) == [0.02, 0.04] and last_day.iloc[1] > last_day.iloc[0]
+    assert abs(data["years"] * 365 - data["day"]).max() < 0.5  # the time column is still each day's time
+    tables = summarize(tmp_path / "ys")
+    assert list(tables["by_point"]["simulation_years"]) == [0.02, 0.04]

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from calcium_abm.batch.expand import sensitivity_design
+from calcium_abm.batch.expand import label_column, sensitivity_design
 from calcium_abm.batch.plots import write_plots
 from calcium_abm.batch.sensitivity import analyze_design
-from calcium_abm.batch.spec import BatchError, BatchSpec
+from calcium_abm.batch.spec import BatchError, BatchSpec, resolve_setting
 from calcium_abm.batch.statistics import (ancova_effects, baseline_table, group_statistics, relative_risks,
                                           trial_effects)
 from calcium_abm.batch.store import StoredBatch, load_results, open_batch
@@ -182,7 +182,7 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
             tables["relative_risks"] = relative_risks(per_run, "severe_calcification", column,
                                                       spec.control if len(spec.arms) > 1 else None)
     elif spec.sweep is not None:
-        swept = [k.rpartition(".")[2] for k in spec.sweep.parameters]
+        swept = [label_column(resolve_setting(k, "sweep.parameters")) for k in spec.sweep.parameters]
         tables["by_point"] = group_statistics(per_run, ["point", *swept], outcomes)
         if spec.analysis.severe_calcification is not None:
             tables["severe_by_point"] = group_statistics(

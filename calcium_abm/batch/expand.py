@@ -8,6 +8,7 @@ tell finished runs apart.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
@@ -21,7 +22,8 @@ from calcium_abm.batch.spec import (BatchError, BatchSpec, Range, column_name, r
                                     setting_kind)
 from calcium_abm.errors import ScenarioError
 
-__all__ = ["RunSpec", "expand_runs", "run_id_for", "sample_run_ids", "sweep_points", "cohort_patients", "sensitivity_design"]
+__all__ = ["RunSpec", "cohort_patients", "expand_runs", "label_column", "run_id_for", "sample_run_ids",
+           "sensitivity_design", "sweep_points"]
 
 SEED_LIMIT = 2**31 - 1  # per-run seeds stay well inside what every RNG accepts
 
@@ -209,8 +211,27 @@ def sensitivity_design(spec: BatchSpec) -> tuple[dict[str, Any], np.ndarray]:
 # ---------------------------------------------------------------------------- expand
 
 
+@functools.cache
+def _output_columns() -> frozenset[str]:
+    # lazy: outputs imports Mesa (~1 s), which `calcium-abm summarize` does not otherwise need
+    from calcium_abm.outputs import COLUMNS
+
+    return frozenset(COLUMNS)
+
+
+def label_column(path: str) -> str:
+    """The column of a setting's value in a run's rows (sweep values, drawn patient values).
+
+    Its short name (``diet.mk7_ug_per_day`` -> ``mk7_ug_per_day``), unless that is also a
+    recorded output column: then the section joins it (``simulation.years`` ->
+    ``simulation_years``, since ``years`` is each recorded day's time).
+    """
+    name = column_name(path)
+    return path.replace(".", "_") if name in _output_columns() else name
+
+
 def _labels_for(overrides: dict[str, Any]) -> dict[str, Any]:
-    return {column_name(p): v for p, v in overrides.items()}
+    return {label_column(p): v for p, v in overrides.items()}
 
 
 def expand_runs(spec: BatchSpec) -> list[RunSpec]:
@@ -276,7 +297,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
 def sample_run_ids(spec: BatchSpec, runs: list[RunSpec]) -> list[str]:
     """For a sensitivity batch: the run id of each row of the sample matrix, in order."""
     _problem, x = sensitivity_design(spec)
-    names = [column_name(resolve_setting(k, "sensitivity")) for k in spec.sensitivity.parameters]
+    names = [label_column(resolve_setting(k, "sensitivity")) for k in spec.sensitivity.parameters]
     by_point = {tuple(float(r.labels[n]) for n in names): r.run_id for r in runs}
     return [by_point[tuple(float(v) for v in row)] for row in x]
 

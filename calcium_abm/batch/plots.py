@@ -109,7 +109,7 @@ def _time_course(spec, data: pd.DataFrame, folder, saved) -> None:
 
 def _by_point(spec, tables, folder, saved) -> None:
     table = tables["by_point"]
-    swept = [k.rpartition(".")[2] for k in spec.sweep.parameters]
+    swept = [c for c in table.columns if c not in ("point", "outcome", "n", "mean", "sd", "ci_low", "ci_high")]
     outcomes = list(pd.unique(table["outcome"]))
     fig = Figure(figsize=(4.2 * len(swept), 3.0 * len(outcomes)), layout="constrained")
     axes = fig.subplots(len(outcomes), len(swept), squeeze=False)
