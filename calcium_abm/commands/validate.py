@@ -100,7 +100,7 @@ def check_output_dir(path: Path) -> Path:
 
 
 def _list_rows(items) -> None:
-    from calcium_abm.validation.experiments import Experiment
+    from calcium_abm.validation.design import Experiment
 
     for item in items:
         kind = f"{len(item.criteria)} criteria" if isinstance(item, Experiment) else "not expressible"

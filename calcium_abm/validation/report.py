@@ -17,7 +17,7 @@ import numpy as np
 from calcium_abm.io import atomic_write
 from calcium_abm.markdown import markdown_table
 from calcium_abm.validation.effects import DERIVED_COLUMNS, column
-from calcium_abm.validation.experiments import Experiment
+from calcium_abm.validation.design import Experiment
 from calcium_abm.validation.runner import CriterionResult, ExperimentResult
 
 __all__ = ["format_table", "plot_experiment", "status_counts", "table_rows", "write_report"]

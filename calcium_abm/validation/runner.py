@@ -21,7 +21,7 @@ from calcium_abm.batch.expand import run_id_for
 from calcium_abm.batch.runner import RunFailed, RunTask, run_tasks
 from calcium_abm.scenario import DAYS_PER_YEAR, Scenario, load_scenario
 from calcium_abm.validation import effects
-from calcium_abm.validation.experiments import Arm, Criterion, Experiment, NotExpressible
+from calcium_abm.validation.design import Arm, Criterion, Experiment, NotExpressible
 
 __all__ = [
     "CriterionResult",
