@@ -240,7 +240,9 @@ def test_cli_exit_status_is_nonzero_when_a_row_fails(only_tiny, tmp_path, capsys
     printed = capsys.readouterr().out
     assert "FAIL" in printed and "PASS" in printed
     assert (out / "report.md").is_file() and (out / "row_T1.png").is_file()
-    assert main(["validate", "--rows", "T2", "--workers", "1", "--seeds", "2", "--no-report"]) == 0
+    assert main(["validate", "--rows", "T2", "--workers", "1", "--seeds", "2", "--no-report",
+                 "--runs", str(tmp_path / "kept")]) == 0
+    assert len(list((tmp_path / "kept" / "runs").glob("*.parquet"))) == 4
 
 
 @pytest.mark.parametrize("option, message", [
@@ -292,3 +294,44 @@ def test_quick_validation_of_cheap_real_rows_runs_and_reports(tmp_path):
         assert any(line.startswith(f"{row} ") and ("PASS" in line or "FAIL" in line) for line in lines)
     assert (proc.returncode == 1) == any(line.rstrip().endswith("FAIL") for line in lines)
     assert {p.name for p in out.iterdir()} >= {"report.md", "row_1.png", "row_8.png"}
+
+
+def test_runs_dir_keeps_runs_as_parquet_and_a_rerun_resumes_from_them(tmp_path, monkeypatch):
+    from calcium_abm.batch import runner as batch_runner
+    from calcium_abm.validation.runner import RUN_STORE_FILE
+
+    first = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=tmp_path / "runs")
+    files = sorted((tmp_path / "runs" / "runs").glob("*.parquet"))
+    assert len(files) == 4 and (tmp_path / "runs" / RUN_STORE_FILE).is_file()  # 2 arms x 2 seeds
+
+    def must_not_run(task):
+        raise AssertionError("a kept run was simulated again")
+
+    monkeypatch.setattr(batch_runner, "execute_run", must_not_run)
+    again = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=tmp_path / "runs")
+    assert again[0].criteria[0].values == first[0].criteria[0].values and again[0].passed
+    for label, frames in first[0].runs.items():
+        for a, b in zip(frames, again[0].runs[label]):
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+    files[0].unlink()  # as if killed before this run finished: only it runs again
+    monkeypatch.undo()
+    resumed = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=tmp_path / "runs")
+    assert resumed[0].criteria[0].values == first[0].criteria[0].values and files[0].is_file()
+
+
+def test_runs_dir_refuses_other_code_and_foreign_directories(tmp_path):
+    import json
+
+    from calcium_abm.errors import UserInputError
+    from calcium_abm.validation.runner import RUN_STORE_FILE
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / RUN_STORE_FILE).write_text(json.dumps({"model_fingerprint": "0123456789abcdef"}))
+    with pytest.raises(UserInputError, match="different calcium-abm code"):
+        run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=other)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(UserInputError, match="is not empty"):
+        run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=foreign)

@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786, instead of local workers "
                              "(the batch runner's executor; see docs/batch.md)")
+    parser.add_argument("--runs", metavar="DIR",
+                        help="keep every simulated run in DIR (Parquet) and reuse those already there: "
+                             "an interrupted validation resumes")
     parser.add_argument("--out", metavar="DIR", default="validation-report",
                         help="report folder: DIR/report.md and DIR/row_*.png (default validation-report)")
     parser.add_argument("--docs", action="store_true",
@@ -151,7 +154,7 @@ def main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         results = run_validation(items, seeds=seeds, quick=args.quick, workers=workers,
-                                 scheduler=args.scheduler, progress=progress)
+                                 scheduler=args.scheduler, runs_dir=args.runs, progress=progress)
     finally:
         if bar is not None:
             bar.close()

@@ -4,21 +4,27 @@ through the batch executor, and evaluate the criteria per seed.
 Runs are independent, so they go to :func:`calcium_abm.batch.runner.run_tasks`, the same
 executor as ``calcium-abm batch``: in this process, on a pool of spawned processes, or on
 a Dask cluster. Each task carries its validated scenario as TOML, so workers need nothing
-but the package.
+but the package. With ``runs_dir`` every finished run is also kept as Parquet (the batch
+store's atomic files), so an interrupted validation resumes where it stopped.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from calcium_abm.batch.expand import run_id_for
 from calcium_abm.batch.runner import RunFailed, RunTask, run_tasks
+from calcium_abm.batch.store import RUNS_DIR, model_fingerprint, run_path, write_run
+from calcium_abm.errors import UserInputError
+from calcium_abm.io import atomic_write
 from calcium_abm.scenario import DAYS_PER_YEAR, Scenario, load_scenario
 from calcium_abm.validation import effects
 from calcium_abm.validation.design import Arm, Criterion, Experiment, NotExpressible
@@ -119,10 +125,47 @@ def evaluate(criterion: Criterion, runs_by_seed: Sequence[Mapping[str, pd.DataFr
 
 Progress = Callable[[int, int, str], None]  # (done, total, what just finished)
 
+RUN_STORE_FILE = "validation-runs.json"  # marks a --runs directory and the code that filled it
+
+
+def open_run_store(runs_dir: str | Path) -> Path:
+    """Create or reopen a directory that keeps validation runs; return it.
+
+    Raises:
+        UserInputError: it is a file, not writable, holds something else, or was filled by
+            different model code (mixing would compare two models).
+    """
+    path = Path(runs_dir)
+    marker = path / RUN_STORE_FILE
+    fingerprint = model_fingerprint()
+    if path.exists() and not path.is_dir():
+        raise UserInputError(f"--runs '{path}' is a file, not a directory")
+    if marker.is_file():
+        try:
+            stored = json.loads(marker.read_text("utf-8")).get("model_fingerprint")
+        except (OSError, ValueError, AttributeError) as exc:
+            raise UserInputError(f"--runs '{path}': {RUN_STORE_FILE} cannot be read ({exc})") from None
+        if stored != fingerprint:
+            raise UserInputError(f"--runs '{path}' holds runs of different calcium-abm code (model fingerprint "
+                                 f"{stored}, this installation {fingerprint}): give another directory")
+    else:
+        if path.is_dir() and any(path.iterdir()):
+            raise UserInputError(f"--runs '{path}' is not empty and has no {RUN_STORE_FILE}: give a new or "
+                                 "empty directory (or one an earlier `validate --runs` filled)")
+        try:
+            (path / RUNS_DIR).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserInputError(f"--runs '{path}': cannot create the directory ({exc.strerror})") from None
+        atomic_write(marker, lambda tmp: Path(tmp).write_text(json.dumps({"model_fingerprint": fingerprint}),
+                                                              "utf-8"))
+    for leftover in (path / RUNS_DIR).glob(".run-*.tmp"):  # from runs in flight when killed
+        leftover.unlink(missing_ok=True)
+    return path
+
 
 def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int = DEFAULT_SEEDS,
                    quick: bool = False, workers: int = 2, scheduler: Any = None,
-                   progress: Progress | None = None) -> list[ExperimentResult]:
+                   runs_dir: str | Path | None = None, progress: Progress | None = None) -> list[ExperimentResult]:
     """Run every experiment's arms over ``seeds`` seeds and evaluate the criteria.
 
     Args:
@@ -132,6 +175,8 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
         workers: worker processes (1 = run in this process, no pool).
         scheduler: a Dask scheduler address or ``distributed.Client`` (then ``workers`` is
             ignored); see :func:`calcium_abm.batch.runner.run_tasks`.
+        runs_dir: keep every finished run there as Parquet and reuse the runs already
+            there (see :func:`open_run_store`): a killed validation resumes.
         progress: called after each finished run with (done, total, scenario name).
 
     Returns:
@@ -160,8 +205,20 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
     order = sorted(tasks.values(), key=lambda t: -t[1].days * t[1].simulation.bone_grid_width ** 2)
     started = time.perf_counter()
     total = len(order)
-    for done, outcome in enumerate(run_tasks([t for t, _ in order], workers=workers, scheduler=scheduler,
-                                             keep_going=True), 1):
+    store = open_run_store(runs_dir) if runs_dir is not None else None
+    kept = [t for t, _ in order if store is not None and run_path(store, t.run_id).is_file()]
+    kept_ids = {t.run_id for t in kept}
+    pending = [t for t, _ in order if t.run_id not in kept_ids]
+
+    def outcomes():
+        for task in kept:
+            yield task.run_id, pd.read_parquet(run_path(store, task.run_id)), 0.0
+        for outcome in run_tasks(pending, workers=workers, scheduler=scheduler, keep_going=True):
+            if store is not None and not isinstance(outcome, RunFailed):
+                write_run(store, outcome[0], outcome[1])
+            yield outcome
+
+    for done, outcome in enumerate(outcomes(), 1):
         run_id = outcome.run_id if isinstance(outcome, RunFailed) else outcome[0]
         for index, label, s_index in slots[run_id]:
             if isinstance(outcome, RunFailed):  # a crashing run fails its experiment, not the validation
