@@ -335,3 +335,20 @@ def test_runs_dir_refuses_other_code_and_foreign_directories(tmp_path):
     (foreign / "notes.txt").write_text("mine")
     with pytest.raises(UserInputError, match="is not empty"):
         run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=foreign)
+
+
+def test_validation_on_a_pool_and_on_dask_gives_the_serial_numbers():
+    """One executor: validation runs on the local pool and on a Dask cluster like a batch."""
+    from distributed import Client
+
+    from calcium_abm.batch.runner import local_dask_cluster
+
+    serial = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1)[0]
+    pool = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=2)[0]
+    with local_dask_cluster(2) as cluster, Client(cluster) as client:
+        dask = run_validation([tiny_experiment(-100, 0)], seeds=2, scheduler=client)[0]
+    for other in (pool, dask):
+        assert other.criteria[0].values == serial.criteria[0].values
+        for label, frames in serial.runs.items():
+            for a, b in zip(frames, other.runs[label]):
+                pd.testing.assert_frame_equal(a, b, check_exact=True)
