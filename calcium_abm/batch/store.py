@@ -44,10 +44,6 @@ def run_path(out_dir: str | os.PathLike, run_id: str) -> Path:
     return Path(out_dir) / RUNS_DIR / f"run-{run_id}.parquet"
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
-
-
 def write_run(out_dir: str | os.PathLike, run_id: str, frame: pd.DataFrame) -> Path:
     """Write one finished run atomically (temp file in the same directory, then rename)."""
     return atomic_write(run_path(out_dir, run_id), lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
@@ -134,7 +130,8 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
                              "results of two models; finish it with the code that started it, or give another "
                              "directory")
     else:
-        _atomic_write_bytes(manifest_path, json.dumps(new, indent=1, ensure_ascii=False).encode("utf-8"))
+        text = json.dumps(new, indent=1, ensure_ascii=False)
+        atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
     for leftover in (out / RUNS_DIR).glob(".run-*.tmp"):  # from runs in flight when killed
         leftover.unlink(missing_ok=True)
     return finished_run_ids(out, (r.run_id for r in runs))
