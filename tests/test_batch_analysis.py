@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from calcium_abm.batch import group_statistics, load_batch, mean_ci, relative_risks, run_outcomes, trial_effects
 from calcium_abm.batch.analysis import to_markdown
@@ -73,8 +74,6 @@ def test_parallel_effect_is_welch():
     # Welch by hand: var 7 and 13, n 3 each -> se^2 = 20/3; df = (20/3)^2 / ((7/3)^2/2 + (13/3)^2/2)
     se = math.sqrt(20 / 3)
     df = (20 / 3) ** 2 / ((7 / 3) ** 2 / 2 + (13 / 3) ** 2 / 2)
-    from scipy import stats
-
     half = stats.t.ppf(0.975, df) * se
     assert eff["difference"] == pytest.approx(2.0)
     assert eff["ci_low"] == pytest.approx(2 - half) and eff["ci_high"] == pytest.approx(2 + half)
@@ -101,16 +100,73 @@ def test_relative_risk_by_tertile_and_versus_control():
     assert list(placebo["n"]) == [2, 2, 2] and list(placebo["events"]) == [2, 1, 0]
     # T2 vs T1: (1/2) / (2/2) = 0.5; Katz SE = sqrt(1/1 - 1/2 + 1/2 - 1/2)
     t2 = placebo.loc["T2"]
-    assert t2["relative_risk"] == pytest.approx(0.5) and not t2["zero_cell_corrected"]
+    assert t2["relative_risk"] == pytest.approx(0.5) and not t2["zero_cell"]
     se = math.sqrt(1 / 1 - 1 / 2 + 1 / 2 - 1 / 2)
     assert t2["ci_low"] == pytest.approx(0.5 * math.exp(-1.959963984540054 * se))
-    # T3 has no events: Haldane +0.5 -> (0.5/3) / (2.5/3)
-    assert placebo.loc["T3 (highest)", "relative_risk"] == pytest.approx(0.2)
-    assert placebo.loc["T3 (highest)", "zero_cell_corrected"]
+    assert t2["ci_high"] == pytest.approx(0.5 * math.exp(1.959963984540054 * se))
+    # T3 has no events: RR 0 and an open upper bound (R epitools' convention, as scipy)
+    t3 = placebo.loc["T3 (highest)"]
+    assert t3["relative_risk"] == 0.0 and t3["ci_low"] == 0.0 and math.isnan(t3["ci_high"]) and t3["zero_cell"]
     overall = rr[rr["tertile"] == "all"].set_index("arm")
     assert list(overall.index) == ["mk7"]  # the control is not compared with itself
     assert overall.loc["mk7", "relative_risk"] == pytest.approx((1 / 6) / (3 / 6))
     assert overall.loc["mk7", "reference"] == "arm placebo"
+
+
+# ------------------------------------------------------- textbook examples (scipy.stats)
+
+
+def test_risk_ratio_matches_a_textbook_katz_interval():
+    """Katz et al. (1978) log interval, worked by hand: 10/50 vs 20/50 -> RR 0.5,
+    SE(log RR) = sqrt(1/10 - 1/50 + 1/20 - 1/50) = 0.3317, bounds 0.5 * exp(-/+ 1.96 * 0.3317)."""
+    from calcium_abm.batch.statistics import risk_ratio
+
+    out = risk_ratio(10, 50, 20, 50)
+    se = math.sqrt(1 / 10 - 1 / 50 + 1 / 20 - 1 / 50)
+    assert out["relative_risk"] == pytest.approx(0.5)
+    assert out["ci_low"] == pytest.approx(0.5 * math.exp(-1.959963984540054 * se), rel=1e-12)
+    assert out["ci_high"] == pytest.approx(0.5 * math.exp(1.959963984540054 * se), rel=1e-12)
+    assert out["ci_low"] == pytest.approx(0.2610, abs=1e-4) and out["ci_high"] == pytest.approx(0.9579, abs=1e-4)
+    assert math.isnan(risk_ratio(0, 5, 0, 5)["relative_risk"])
+
+
+SLEEP_DRUG1 = np.array([0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0])
+SLEEP_DRUG2 = np.array([1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4])
+"""Student's (1908) sleep data (R's ``datasets::sleep``): extra hours of sleep in ten patients."""
+
+
+def test_welch_matches_the_hand_formula_and_a_textbook_example():
+    """Welch-Satterthwaite by hand, and R's ``t.test(extra ~ group, data = sleep)``:
+    t = -1.8608, df = 17.776, p = 0.07939, 95 % CI -3.3654832 to 0.2054832 (drug 1 - drug 2)."""
+    from calcium_abm.batch.statistics import difference_of_means
+
+    out = difference_of_means(SLEEP_DRUG1, SLEEP_DRUG2)
+    va, vb = SLEEP_DRUG1.var(ddof=1) / 10, SLEEP_DRUG2.var(ddof=1) / 10
+    df = (va + vb) ** 2 / (va ** 2 / 9 + vb ** 2 / 9)
+    half = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+    assert out["difference"] == pytest.approx(-1.58)
+    assert out["ci_low"] == pytest.approx(-1.58 - half, rel=1e-12)
+    assert out["ci_high"] == pytest.approx(-1.58 + half, rel=1e-12)
+    assert df == pytest.approx(17.776, abs=1e-3)
+    assert out["ci_low"] == pytest.approx(-3.3654832, abs=1e-6) and out["ci_high"] == pytest.approx(0.2054832, abs=1e-6)
+    assert out["p_value"] == pytest.approx(0.07939, abs=1e-5)
+
+
+def test_paired_matches_the_hand_formula():
+    """R's ``t.test(extra ~ group, data = sleep, paired = TRUE)``: t = -4.0621, df = 9,
+    p = 0.002833, 95 % CI -2.4598858 to -0.7001142 (drug 1 - drug 2)."""
+    from calcium_abm.batch.statistics import difference_of_means
+
+    drug1, drug2 = SLEEP_DRUG1, SLEEP_DRUG2
+    out = difference_of_means(drug2, drug1, paired=True)
+    d = drug2 - drug1
+    half = stats.t.ppf(0.975, 9) * d.std(ddof=1) / math.sqrt(10)
+    assert out["difference"] == pytest.approx(1.58)
+    assert out["ci_low"] == pytest.approx(1.58 - half, rel=1e-12) and out["ci_high"] == pytest.approx(1.58 + half)
+    assert out["ci_low"] == pytest.approx(0.7001142, abs=1e-6) and out["ci_high"] == pytest.approx(2.4598858, abs=1e-6)
+    assert out["p_value"] == pytest.approx(0.002833, abs=1e-6)
+    flat = difference_of_means([1.0, 2.0], [0.0, 1.0], paired=True)  # identical differences
+    assert flat["ci_low"] == flat["ci_high"] == 1.0 and math.isnan(flat["p_value"])
 
 
 def test_markdown_table():

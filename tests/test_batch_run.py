@@ -287,3 +287,38 @@ def test_model_fingerprint_follows_the_model_sources_only(tmp_path, monkeypatch)
     rules = copy / "physiology" / "calcification.py"
     rules.write_text(rules.read_text().replace("0.0002", "0.0003", 1))
     assert fingerprint() != original
+
+
+def test_run_tasks_keep_going_returns_failures_from_pool_workers():
+    """The shared executor: with keep_going a failed run comes back as RunFailed (with its
+    cause) from spawned pool workers, and the other runs still finish."""
+    from calcium_abm.batch.runner import RunFailed, RunTask, run_tasks
+    from calcium_abm.scenario import load_scenario
+
+    good = load_scenario("healthy_adult").with_overrides(
+        {"simulation.years": 0.02, **{f"simulation.{k}": v for k, v in SMALL.items()}}).to_toml()
+    tasks = [RunTask("bad", "[diet]\nmk7_ug_per_day = -1\n", {}, "daily"), RunTask("good", good, {}, "daily")]
+    outcomes = {(o.run_id if isinstance(o, RunFailed) else o[0]): o
+                for o in run_tasks(tasks, workers=2, keep_going=True)}
+    assert isinstance(outcomes["bad"], RunFailed) and "mk7_ug_per_day" in str(outcomes["bad"].cause)
+    run_id, frame, seconds = outcomes["good"]
+    assert list(frame.columns[:1]) == ["day"] and len(frame) > 1 and seconds > 0
+    with pytest.raises(RunFailed, match="id bad"):
+        list(run_tasks(tasks[:1], workers=1))
+
+
+def test_sweeping_years_labels_the_setting_apart_from_the_time_column(tmp_path):
+    """`years` is both a documented flat key and a recorded column (each day's time)."""
+    from calcium_abm.batch import summarize
+
+    batch = {"name": "ys", "scenario": "healthy_adult", "record_every_days": 5, "set": dict(SMALL),
+             "sweep": {"parameters": {"years": [0.02, 0.04]}},
+             "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "final"}}}
+    run_batch(batch, tmp_path / "ys")
+    data = load_results(tmp_path / "ys")
+    assert list(data.columns).count("years") == 1 and "simulation_years" in data.columns
+    last_day = data.groupby("simulation_years")["day"].max()
+    assert list(last_day.index) == [0.02, 0.04] and last_day.iloc[1] > last_day.iloc[0]
+    assert abs(data["years"] * 365 - data["day"]).max() < 0.5  # the time column is still each day's time
+    tables = summarize(tmp_path / "ys")
+    assert list(tables["by_point"]["simulation_years"]) == [0.02, 0.04]

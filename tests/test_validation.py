@@ -182,21 +182,44 @@ def test_run_validation_and_report_on_a_tiny_run(tmp_path):
 
 
 def test_a_crashing_run_fails_its_experiment_and_the_rest_still_run(monkeypatch):
-    from calcium_abm.validation import runner
+    from calcium_abm.batch import runner as batch_runner
+    from calcium_abm.scenario import parse_scenario_toml
 
-    real = runner._simulate_task
+    real = batch_runner.execute_run
 
-    def flaky(scenario):
+    def flaky(task):
+        scenario = parse_scenario_toml(task.scenario_toml)
         if "T1" in scenario.name and scenario.state_at(5).diet.mk7_ug_per_day > 100:
             raise FloatingPointError("blew up")
-        return real(scenario)
+        return real(task)
 
-    monkeypatch.setattr(runner, "_simulate_task", flaky)
+    monkeypatch.setattr(batch_runner, "execute_run", flaky)
     broken, fine = run_validation([tiny_experiment(-100, 0, "T1"), tiny_experiment(-100, 0, "T2")], seeds=2,
                                   workers=1)
     assert broken.failed and "blew up" in broken.criteria[0].error and len(broken.run_errors) == 2
+    assert broken.run_errors[0].startswith("MK-7, seed ") and "FloatingPointError: blew up" in broken.run_errors[0]
     assert fine.passed
     assert "run failed" in format_table([broken, fine])
+
+
+def test_validation_runs_through_the_batch_executor(monkeypatch):
+    """One executor: validation hands its runs to calcium_abm.batch.runner.run_tasks."""
+    from calcium_abm.batch import runner as batch_runner
+    from calcium_abm.validation import runner as validation_runner
+
+    calls = []
+    real = batch_runner.run_tasks
+
+    def spy(tasks, **options):
+        calls.append((len(tasks), options))
+        return real(tasks, **options)
+
+    monkeypatch.setattr(validation_runner, "run_tasks", spy)
+    (result,) = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1)
+    assert calls == [(4, {"workers": 1, "scheduler": None, "keep_going": True})]  # 2 arms x 2 seeds
+    assert result.passed and all(len(df) == 21 for frames in result.runs.values() for df in frames)
+    source = Path(validation_runner.__file__).read_text("utf-8")
+    assert "ProcessPoolExecutor" not in source and "multiprocessing" not in source
 
 
 @pytest.fixture
@@ -217,7 +240,9 @@ def test_cli_exit_status_is_nonzero_when_a_row_fails(only_tiny, tmp_path, capsys
     printed = capsys.readouterr().out
     assert "FAIL" in printed and "PASS" in printed
     assert (out / "report.md").is_file() and (out / "row_T1.png").is_file()
-    assert main(["validate", "--rows", "T2", "--workers", "1", "--seeds", "2", "--no-report"]) == 0
+    assert main(["validate", "--rows", "T2", "--workers", "1", "--seeds", "2", "--no-report",
+                 "--runs", str(tmp_path / "kept")]) == 0
+    assert len(list((tmp_path / "kept" / "runs").glob("*.parquet"))) == 4
 
 
 @pytest.mark.parametrize("option, message", [
@@ -226,6 +251,7 @@ def test_cli_exit_status_is_nonzero_when_a_row_fails(only_tiny, tmp_path, capsys
     (["--seeds", "0"], "--seeds '0' is not allowed"),
     (["--seeds", "two"], "--seeds 'two' is not allowed"),
     (["--workers", "-1"], "--workers '-1' is not allowed"),
+    (["--scheduler", "not an address!", "--rows", "8"], "--scheduler 'not an address!' is not allowed"),
 ])
 def test_cli_bad_options_exit_2_before_running(option, message, capsys, tmp_path):
     assert main(["validate", *option, "--out", str(tmp_path / "r")]) == 2
@@ -268,3 +294,61 @@ def test_quick_validation_of_cheap_real_rows_runs_and_reports(tmp_path):
         assert any(line.startswith(f"{row} ") and ("PASS" in line or "FAIL" in line) for line in lines)
     assert (proc.returncode == 1) == any(line.rstrip().endswith("FAIL") for line in lines)
     assert {p.name for p in out.iterdir()} >= {"report.md", "row_1.png", "row_8.png"}
+
+
+def test_runs_dir_keeps_runs_as_parquet_and_a_rerun_resumes_from_them(tmp_path, monkeypatch):
+    from calcium_abm.batch import runner as batch_runner
+    from calcium_abm.validation.runner import RUN_STORE_FILE
+
+    first = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=tmp_path / "runs")
+    files = sorted((tmp_path / "runs" / "runs").glob("*.parquet"))
+    assert len(files) == 4 and (tmp_path / "runs" / RUN_STORE_FILE).is_file()  # 2 arms x 2 seeds
+
+    def must_not_run(task):
+        raise AssertionError("a kept run was simulated again")
+
+    monkeypatch.setattr(batch_runner, "execute_run", must_not_run)
+    again = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=tmp_path / "runs")
+    assert again[0].criteria[0].values == first[0].criteria[0].values and again[0].passed
+    for label, frames in first[0].runs.items():
+        for a, b in zip(frames, again[0].runs[label]):
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+    files[0].unlink()  # as if killed before this run finished: only it runs again
+    monkeypatch.undo()
+    resumed = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=tmp_path / "runs")
+    assert resumed[0].criteria[0].values == first[0].criteria[0].values and files[0].is_file()
+
+
+def test_runs_dir_refuses_other_code_and_foreign_directories(tmp_path):
+    import json
+
+    from calcium_abm.errors import UserInputError
+    from calcium_abm.validation.runner import RUN_STORE_FILE
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / RUN_STORE_FILE).write_text(json.dumps({"model_fingerprint": "0123456789abcdef"}))
+    with pytest.raises(UserInputError, match="different calcium-abm code"):
+        run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=other)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(UserInputError, match="is not empty"):
+        run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1, runs_dir=foreign)
+
+
+def test_validation_on_a_pool_and_on_dask_gives_the_serial_numbers():
+    """One executor: validation runs on the local pool and on a Dask cluster like a batch."""
+    from distributed import Client
+
+    from calcium_abm.batch.runner import local_dask_cluster
+
+    serial = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=1)[0]
+    pool = run_validation([tiny_experiment(-100, 0)], seeds=2, workers=2)[0]
+    with local_dask_cluster(2) as cluster, Client(cluster) as client:
+        dask = run_validation([tiny_experiment(-100, 0)], seeds=2, scheduler=client)[0]
+    for other in (pool, dask):
+        assert other.criteria[0].values == serial.criteria[0].values
+        for label, frames in serial.runs.items():
+            for a, b in zip(frames, other.runs[label]):
+                pd.testing.assert_frame_equal(a, b, check_exact=True)

@@ -14,16 +14,22 @@ See ``docs/batch.md`` for the batch-file format, Dask clusters and resuming.
 import importlib
 from typing import Any
 
+# The layers, bottom-up (no module imports one above it; tests/test_import_graph.py):
+#   spec -> sensitivity (SALib design) -> expand -> store -> runner -> statistics -> plots
+#   -> analysis -> power
 # Lazy exports: a worker process that only runs simulations (it unpickles
 # calcium_abm.batch.runner.execute_run) should not pay for importing scipy.stats,
 # SALib and matplotlib.
 _EXPORTS = {
-    "analysis": ("group_statistics", "mean_ci", "relative_risks", "run_outcomes", "summarize", "trial_effects"),
+    "analysis": ("run_outcomes", "sensitivity_indices", "summarize"),
     "expand": ("RunSpec", "cohort_patients", "expand_runs", "sweep_points"),
-    "runner": ("RunFailed", "run_batch"),
-    "sensitivity": ("morris_screening", "sensitivity_indices", "sobol_indices"),
+    "power": ("power_curve", "power_design", "plot_power_curve"),
+    "runner": ("RunFailed", "run_batch", "run_tasks"),
+    "sensitivity": ("morris_screening", "sobol_indices"),
     "spec": ("BatchError", "BatchSpec", "load_batch", "parse_batch_toml"),
-    "store": ("load_manifest", "load_results"),
+    "statistics": ("ancova_effects", "baseline_table", "difference_of_means", "group_statistics", "mean_ci",
+                   "relative_risks", "trial_effects"),
+    "store": ("StoredBatch", "load_manifest", "load_results", "open_batch"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
@@ -35,9 +41,4 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"calcium_abm.batch.{module}"), name)
 
 
-__all__ = [  # noqa: F822 - provided by __getattr__
-    "BatchError", "BatchSpec", "RunFailed", "RunSpec", "cohort_patients", "expand_runs", "group_statistics",
-    "load_batch", "load_manifest", "load_results", "mean_ci", "morris_screening", "parse_batch_toml",
-    "relative_risks", "run_batch", "run_outcomes", "sensitivity_indices", "sobol_indices", "summarize",
-    "sweep_points", "trial_effects",
-]
+__all__ = sorted(_WHERE)  # noqa: F822 - provided by __getattr__

@@ -1,29 +1,36 @@
-"""Statistics of a finished batch: per-run outcomes, means with 95 % CIs, trial effects,
-relative risks by intake tertile, and the Markdown/CSV/PNG report of ``summarize``.
+"""Analysis of a finished batch: per-run outcomes, the summary tables (means with 95 % CIs,
+"Table 1", trial effects by Welch / paired t-test and by ANCOVA, relative risks, sensitivity
+indices) and the Markdown/CSV/PNG report of ``summarize``.
 
-Every function returns a pandas DataFrame. Confidence intervals are t-intervals across
-runs (seeds or patients); trial effects use Welch's interval for parallel groups and the
-paired interval for crossover designs (each patient in every arm, same seed).
+The top of ``batch/``: a summary opens the batch directory once (:func:`~calcium_abm.batch.
+store.open_batch`: one read of ``manifest.json``), reads every finished run's Parquet file
+once (:func:`~calcium_abm.batch.store.load_results`) and passes those objects down to the
+statistics (:mod:`calcium_abm.batch.statistics`) and the plots.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from calcium_abm.batch.spec import BatchError, BatchSpec
+from calcium_abm.batch.expand import label_column, sensitivity_design
+from calcium_abm.batch.plots import write_plots
+from calcium_abm.batch.sensitivity import analyze_design
+from calcium_abm.batch.spec import BatchError, BatchSpec, resolve_setting
+from calcium_abm.batch.statistics import (ancova_effects, baseline_table, group_statistics, relative_risks,
+                                          trial_effects)
+from calcium_abm.batch.store import StoredBatch, load_results, open_batch
+from calcium_abm.errors import UserInputError
+from calcium_abm.io import atomic_write
+from calcium_abm.markdown import markdown_table
 
-__all__ = ["group_statistics", "mean_ci", "outcome_name", "relative_risks", "run_outcomes", "summarize",
-           "trial_effects", "to_markdown"]
+__all__ = ["outcome_name", "outcome_names", "run_outcomes", "sensitivity_indices", "summarize", "summary_tables",
+           "to_markdown"]
 
-CONFIDENCE = 0.95
-_Z = stats.norm.ppf(0.5 + CONFIDENCE / 2)
 _LABEL_SKIP = ("run_index", "run_id", "seed")
 
 
@@ -59,25 +66,29 @@ def _per_run_ends(results: pd.DataFrame, columns: list[str], output: str) -> pd.
 
 
 def _daily_columns() -> set[str]:
+    # lazy: outputs imports Mesa (~1 s), which a summary of a summary-output batch never needs
     from calcium_abm.outputs import COLUMNS
 
     return set(COLUMNS)
 
 
-def run_outcomes(source: str | os.PathLike | pd.DataFrame, spec: BatchSpec | None = None,
+def outcome_names(spec: BatchSpec) -> list[str]:
+    """Column names of the batch's outcomes in :func:`run_outcomes`, in the file's order."""
+    return [outcome_name(c, m) for c, m in spec.analysis.outcomes.items()]
+
+
+def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: BatchSpec | None = None,
                  output: str | None = None) -> pd.DataFrame:
     """One row per finished run: its labels, baseline/final values and each named outcome.
 
-    ``source`` is a batch directory (its manifest supplies the batch) or a results
-    DataFrame as :func:`~calcium_abm.batch.load_results` returns (then give ``spec``).
+    ``source`` is a batch directory or a :class:`~calcium_abm.batch.store.StoredBatch`
+    (its manifest supplies the batch), or a results DataFrame as
+    :func:`~calcium_abm.batch.load_results` returns (then give ``spec``).
     """
     if not isinstance(source, pd.DataFrame):
-        from calcium_abm.batch.store import load_manifest, load_results, load_spec
-
-        manifest = load_manifest(source)
-        spec = load_spec(manifest)
-        output = manifest["output"]
-        source = load_results(source)
+        batch = open_batch(source)
+        spec, output = batch.spec, batch.output
+        source = load_results(batch)
     if spec is None:
         raise BatchError("run_outcomes(DataFrame) needs the batch spec")
     output = output or spec.output
@@ -94,188 +105,103 @@ def run_outcomes(source: str | os.PathLike | pd.DataFrame, spec: BatchSpec | Non
     return per_run.sort_values("run_index", kind="stable").reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------- statistics
-
-
-def mean_ci(values: Any, confidence: float = CONFIDENCE) -> dict[str, float]:
-    """Mean, SD and the t-interval of the mean of ``values`` (NaNs dropped).
-
-    ``n`` < 2 gives NaN SD and interval; identical values give a zero-width interval.
-    """
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = len(x)
-    mean = float(x.mean()) if n else math.nan
-    if n < 2:
-        return {"n": n, "mean": mean, "sd": math.nan, "ci_low": math.nan, "ci_high": math.nan}
-    sd = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
-    return {"n": n, "mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
-
-
-def group_statistics(per_run: pd.DataFrame, by: list[str], outcomes: list[str]) -> pd.DataFrame:
-    """Mean and 95 % CI of each outcome per group (e.g. per arm, per parameter point)."""
-    rows = []
-    groups = per_run.groupby(by, sort=True, dropna=False) if by else [((), per_run)]
-    for key, frame in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        for outcome in outcomes:
-            rows.append({**dict(zip(by, key)), "outcome": outcome, **mean_ci(frame[outcome])})
-    return pd.DataFrame(rows)
-
-
-def _welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
-    """Half-width of the Welch CI of mean(a) - mean(b), and its p-value (with the t value)."""
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return 0.0, math.nan, math.nan
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    t = (a.mean() - b.mean()) / se
-    return float(stats.t.ppf(0.5 + CONFIDENCE / 2, df)) * se, float(2 * stats.t.sf(abs(t), df)), float(df)
-
-
-def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, design: str = "parallel",
-                  arm_column: str = "arm", pair_column: str = "patient") -> pd.DataFrame:
-    """Each arm's effect versus ``control``: difference of means with a 95 % CI and p-value.
-
-    ``design="parallel"``: Welch's t-interval (unequal variances). ``"crossover"``: the
-    paired t-interval of the per-patient differences (same patient, same seed).
-    """
-    if control not in set(per_run[arm_column]):
-        raise BatchError(f"control arm '{control}' has no finished runs")
-    rows = []
-    ctrl = per_run[per_run[arm_column] == control]
-    for arm in [a for a in pd.unique(per_run[arm_column]) if a != control]:
-        treated = per_run[per_run[arm_column] == arm]
-        for outcome in outcomes:
-            row: dict[str, Any] = {"arm": arm, "control": control, "outcome": outcome}
-            if design == "crossover":
-                pairs = treated.set_index(pair_column)[outcome].sub(ctrl.set_index(pair_column)[outcome]).dropna()
-                ci = mean_ci(pairs)
-                diff, lo, hi = ci["mean"], ci["ci_low"], ci["ci_high"]
-                p = float(stats.ttest_1samp(pairs, 0.0).pvalue) if len(pairs) > 1 and pairs.std() > 0 else math.nan
-                row.update(n_arm=ci["n"], n_control=ci["n"])
-            else:
-                a = treated[outcome].dropna().to_numpy(float)
-                b = ctrl[outcome].dropna().to_numpy(float)
-                diff = float(a.mean() - b.mean()) if len(a) and len(b) else math.nan
-                if len(a) > 1 and len(b) > 1:
-                    half, p, _ = _welch(a, b)
-                    lo, hi = diff - half, diff + half
-                else:
-                    lo = hi = p = math.nan
-                row.update(n_arm=len(a), n_control=len(b))
-            row.update(arm_mean=float(treated[outcome].mean()), control_mean=float(ctrl[outcome].mean()),
-                       difference=diff, ci_low=lo, ci_high=hi, p_value=p)
-            rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _risk_ratio(a: int, n1: int, c: int, n0: int) -> tuple[float, float, float, bool]:
-    """RR of a/n1 vs c/n0 with Katz's log interval; a zero cell gets +0.5 (Haldane)."""
-    if n1 == 0 or n0 == 0 or (a == 0 and c == 0):
-        return math.nan, math.nan, math.nan, False
-    corrected = a == 0 or c == 0
-    if corrected:
-        a, c, n1, n0 = a + 0.5, c + 0.5, n1 + 1, n0 + 1
-    rr = (a / n1) / (c / n0)
-    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n0)
-    return rr, rr * math.exp(-_Z * se), rr * math.exp(_Z * se), corrected
-
-
-def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, control: str | None = None,
-                   arm_column: str = "arm") -> pd.DataFrame:
-    """Risk of ``event`` (a boolean column) by tertile of ``tertiles_of`` within each arm.
-
-    Tertile cut points are shared by all arms (the whole cohort's baseline values); each
-    tertile's relative risk is versus the lowest tertile of the same arm. With ``control``
-    a row per arm (tertile "all") gives the arm's risk versus the control arm.
-    """
-    frame = per_run.copy()
-    if arm_column not in frame:
-        frame[arm_column] = "all"
-    rows = []
-    if tertiles_of is not None:
-        ranks = frame[tertiles_of].rank(method="first")
-        frame["tertile"] = pd.qcut(ranks, 3, labels=["T1 (lowest)", "T2", "T3 (highest)"]).astype(str)
-        for arm, arm_frame in frame.groupby(arm_column, sort=False):
-            ref = arm_frame[arm_frame["tertile"] == "T1 (lowest)"]
-            for tertile, part in arm_frame.groupby("tertile", sort=True):
-                a, n1, c, n0 = int(part[event].sum()), len(part), int(ref[event].sum()), len(ref)
-                rr, lo, hi, corrected = _risk_ratio(a, n1, c, n0)
-                rows.append({"arm": arm, "tertile": tertile, f"{tertiles_of}_min": part[tertiles_of].min(),
-                             f"{tertiles_of}_max": part[tertiles_of].max(), "n": n1, "events": a,
-                             "risk": a / n1, "reference": "T1 (lowest), same arm", "relative_risk": rr,
-                             "ci_low": lo, "ci_high": hi, "zero_cell_corrected": corrected})
-    if control is not None:
-        ctrl = frame[frame[arm_column] == control]
-        for arm, part in frame[frame[arm_column] != control].groupby(arm_column, sort=False):
-            a, n1, c, n0 = int(part[event].sum()), len(part), int(ctrl[event].sum()), len(ctrl)
-            rr, lo, hi, corrected = _risk_ratio(a, n1, c, n0)
-            rows.append({"arm": arm, "tertile": "all", "n": n1, "events": a, "risk": a / n1 if n1 else math.nan,
-                         "reference": f"arm {control}", "relative_risk": rr, "ci_low": lo, "ci_high": hi,
-                         "zero_cell_corrected": corrected})
-    return pd.DataFrame(rows)
-
-
 # --------------------------------------------------------------------------- report
 
 
 def to_markdown(frame: pd.DataFrame, digits: int = 4) -> str:
-    """A Markdown table (numbers to ``digits`` significant digits)."""
-    def cell(v: Any) -> str:
-        if isinstance(v, (float, np.floating)):
-            return "" if math.isnan(v) else f"{v:.{digits}g}"
-        return str(v).replace("|", "\\|")
-
-    head = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
+    """A DataFrame as a Markdown table (floats to ``digits`` significant digits, NaN empty)."""
+    return markdown_table(list(frame.columns), frame.itertuples(index=False), digits)
 
 
-def summary_tables(out_dir: str | os.PathLike) -> tuple[BatchSpec, dict[str, Any], dict[str, pd.DataFrame]]:
-    """The summary tables of a batch directory, by name (no files written)."""
-    from calcium_abm.batch.store import load_manifest, load_spec
+def sensitivity_indices(source: str | os.PathLike | StoredBatch,
+                        per_run: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The Morris or Sobol indices of a finished ``[sensitivity]`` batch, per outcome.
 
-    manifest = load_manifest(out_dir)
-    spec = load_spec(manifest)
-    per_run = run_outcomes(out_dir)
-    outcomes = [outcome_name(c, m) for c, m in spec.analysis.outcomes.items()]
+    Args:
+        source: the batch directory or the opened :class:`~calcium_abm.batch.store.StoredBatch`.
+        per_run: its :func:`run_outcomes` if already computed (else read from the directory).
+
+    Raises:
+        UserInputError: the batch is not a sensitivity batch, or some runs are unfinished.
+    """
+    batch = open_batch(source)
+    spec = batch.spec
+    if spec.sensitivity is None:
+        raise UserInputError(f"'{batch.directory}' holds a {spec.kind} batch, not a [sensitivity] one")
+    per_run = (run_outcomes(batch) if per_run is None else per_run).set_index("run_id")
+    missing = [rid for rid in batch.run_ids if rid not in per_run.index]
+    if missing:
+        raise UserInputError(f"'{batch.directory}' has {len(missing)} unfinished runs of {len(batch.run_ids)}: "
+                             "finish them with `calcium-abm batch FILE --out DIR --resume` first")
+    problem, x = sensitivity_design(spec)
+    order = batch.manifest["sample_run_ids"]
+    frames = [analyze_design(spec.sensitivity.method, problem, x, per_run.loc[order, name].to_numpy(),
+                             levels=spec.sensitivity.levels, seed=spec.seed, output=name)
+              for name in outcome_names(spec)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _patient_characteristics(batch: StoredBatch) -> list[str]:
+    """The drawn patient label columns of a cohort (sex, CKD stage, distributions ...)."""
+    labels = batch.manifest["runs"][0]["labels"] if batch.manifest["runs"] else {}
+    return [k for k in labels if k not in ("arm", "patient")]
+
+
+def summary_tables(source: str | os.PathLike | StoredBatch,
+                   results: pd.DataFrame | None = None) -> tuple[StoredBatch, dict[str, pd.DataFrame]]:
+    """The summary tables of a batch, by name (no files written).
+
+    Args:
+        source: the batch directory, or a :class:`~calcium_abm.batch.store.StoredBatch`.
+        results: its finished runs as :func:`~calcium_abm.batch.store.load_results` returns
+            them, if already read (so nothing is read twice).
+
+    Returns:
+        The opened batch and the tables: always ``per_run``; a cohort ``baseline`` (Table
+        1), ``by_arm``, ``effects`` (Welch or paired), ``ancova`` (parallel design) and
+        ``relative_risks``; a sweep ``by_point`` (and ``severe_by_point``); a sensitivity
+        batch ``indices``.
+    """
+    batch = open_batch(source)
+    spec = batch.spec
+    results = load_results(batch) if results is None else results
+    per_run = run_outcomes(results, spec, batch.output)
+    outcomes = outcome_names(spec)
     tables: dict[str, pd.DataFrame] = {"per_run": per_run}
     if spec.cohort is not None:
+        baselines = [f"{c}_baseline" for c in spec.analysis.outcomes]
+        tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines])
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes)
         if len(spec.arms) > 1:
             tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design)
+            if spec.cohort.design == "parallel":
+                tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control)
         if spec.analysis.severe_calcification is not None:
             tertiles = spec.analysis.tertiles_of
             column = None if tertiles is None else tertiles.rpartition(".")[2]
             tables["relative_risks"] = relative_risks(per_run, "severe_calcification", column,
                                                       spec.control if len(spec.arms) > 1 else None)
     elif spec.sweep is not None:
-        swept = [k.rpartition(".")[2] for k in spec.sweep.parameters]
+        swept = [label_column(resolve_setting(k, "sweep.parameters")) for k in spec.sweep.parameters]
         tables["by_point"] = group_statistics(per_run, ["point", *swept], outcomes)
         if spec.analysis.severe_calcification is not None:
             tables["severe_by_point"] = group_statistics(
                 per_run.assign(severe_calcification=per_run["severe_calcification"].astype(float)),
                 ["point", *swept], ["severe_calcification"])
     else:
-        from calcium_abm.batch.sensitivity import sensitivity_indices
-
-        tables["indices"] = sensitivity_indices(out_dir)
-    return spec, manifest, tables
+        tables["indices"] = sensitivity_indices(batch, per_run)
+    return batch, tables
 
 
 def summarize(out_dir: str | os.PathLike, report_dir: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
     """Write ``report.md``, a CSV per table and PNG plots to ``report_dir``.
 
-    ``report_dir`` defaults to ``out_dir/summary``. Returns the tables by name.
+    ``report_dir`` defaults to ``out_dir/summary``. Reads the manifest once and each
+    finished run once. Returns the tables by name.
     """
-    from calcium_abm.batch import plots
-    from calcium_abm.io import atomic_write
-
-    spec, manifest, tables = summary_tables(out_dir)
+    batch = open_batch(out_dir)
+    results = load_results(batch)
+    _batch, tables = summary_tables(batch, results)
     report = Path(report_dir) if report_dir is not None else Path(out_dir) / "summary"
     try:
         report.mkdir(parents=True, exist_ok=True)
@@ -283,14 +209,16 @@ def summarize(out_dir: str | os.PathLike, report_dir: str | os.PathLike | None =
         raise BatchError(f"--out '{report}': cannot create the directory ({exc.strerror})") from None
     for name, table in tables.items():
         atomic_write(report / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
-    figures = plots.write_plots(spec, tables, report, out_dir if manifest["output"] == "daily" else None)
-    text = report_markdown(spec, manifest, tables, figures)
+    figures = write_plots(batch.spec, tables, report, results if batch.output == "daily" else None)
+    text = report_markdown(batch.spec, batch.manifest, tables, figures)
     atomic_write(report / "report.md", lambda tmp: Path(tmp).write_text(text, "utf-8"))
     return tables
 
 
-_TITLES = {"by_arm": "Outcomes by arm (mean and 95 % CI across patients)",
+_TITLES = {"baseline": "Baseline characteristics by arm (Table 1; day 0)",
+           "by_arm": "Outcomes by arm (mean and 95 % CI across patients)",
            "effects": "Trial effects versus the control arm (difference of means, 95 % CI)",
+           "ancova": "Trial effects by ANCOVA, adjusted for the baseline value (95 % CI)",
            "relative_risks": "Relative risk of severe calcification",
            "by_point": "Outcomes by parameter point (mean and 95 % CI across replicate seeds)",
            "severe_by_point": "Share of runs with severe calcification by parameter point",

@@ -8,6 +8,7 @@ tell finished runs apart.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
@@ -16,11 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.spec import (BatchError, BatchSpec, Range, column_name, resolve_setting, setting_bounds,
                                     setting_kind)
 from calcium_abm.errors import ScenarioError
 
-__all__ = ["RunSpec", "expand_runs", "run_id_for", "sample_run_ids", "sweep_points", "cohort_patients", "sensitivity_design"]
+__all__ = ["RunSpec", "cohort_patients", "expand_runs", "label_column", "run_id_for", "sample_run_ids",
+           "sensitivity_design", "sweep_points"]
 
 SEED_LIMIT = 2**31 - 1  # per-run seeds stay well inside what every RNG accepts
 
@@ -103,7 +106,7 @@ def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
     else:
         n, d = int(sweep.samples), len(paths)
         if sweep.method == "latin_hypercube":
-            from scipy.stats import qmc
+            from scipy.stats import qmc  # lazy: scipy.stats costs ~1 s to import; grids never need it
 
             u = qmc.LatinHypercube(d=d, rng=_generator(spec.seed, 1)).random(n)
         else:
@@ -186,6 +189,8 @@ def _arm_overrides(arm, patient: dict[str, Any], base) -> dict[str, Any]:
 
 
 def _default(parameter: str) -> float:
+    # lazy: the physiology modules (numba) are needed only by cohorts that add to a parameter,
+    # and `calcium-abm summarize` imports this module without simulating anything
     from calcium_abm.physiology import parameter_registry
 
     return float(parameter_registry()[parameter].value)
@@ -196,8 +201,6 @@ def _default(parameter: str) -> float:
 
 def sensitivity_design(spec: BatchSpec) -> tuple[dict[str, Any], np.ndarray]:
     """The SALib problem and the sample matrix (one row per model evaluation)."""
-    from calcium_abm.batch.sensitivity import sample_design
-
     sens = spec.sensitivity
     assert sens is not None
     bounds = {column_name(resolve_setting(k, "sensitivity")): tuple(v) for k, v in sens.parameters.items()}
@@ -208,8 +211,27 @@ def sensitivity_design(spec: BatchSpec) -> tuple[dict[str, Any], np.ndarray]:
 # ---------------------------------------------------------------------------- expand
 
 
+@functools.cache
+def _output_columns() -> frozenset[str]:
+    # lazy: outputs imports Mesa (~1 s), which `calcium-abm summarize` does not otherwise need
+    from calcium_abm.outputs import COLUMNS
+
+    return frozenset(COLUMNS)
+
+
+def label_column(path: str) -> str:
+    """The column of a setting's value in a run's rows (sweep values, drawn patient values).
+
+    Its short name (``diet.mk7_ug_per_day`` -> ``mk7_ug_per_day``), unless that is also a
+    recorded output column: then the section joins it (``simulation.years`` ->
+    ``simulation_years``, since ``years`` is each recorded day's time).
+    """
+    name = column_name(path)
+    return path.replace(".", "_") if name in _output_columns() else name
+
+
 def _labels_for(overrides: dict[str, Any]) -> dict[str, Any]:
-    return {column_name(p): v for p, v in overrides.items()}
+    return {label_column(p): v for p, v in overrides.items()}
 
 
 def expand_runs(spec: BatchSpec) -> list[RunSpec]:
@@ -275,7 +297,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
 def sample_run_ids(spec: BatchSpec, runs: list[RunSpec]) -> list[str]:
     """For a sensitivity batch: the run id of each row of the sample matrix, in order."""
     _problem, x = sensitivity_design(spec)
-    names = [column_name(resolve_setting(k, "sensitivity")) for k in spec.sensitivity.parameters]
+    names = [label_column(resolve_setting(k, "sensitivity")) for k in spec.sensitivity.parameters]
     by_point = {tuple(float(r.labels[n]) for n in names): r.run_id for r in runs}
     return [by_point[tuple(float(v) for v in row)] for row in x]
 

@@ -1,4 +1,8 @@
-"""PNG plots for ``summarize`` (matplotlib ``Figure`` objects, no pyplot global state)."""
+"""PNG plots for ``summarize`` (matplotlib ``Figure`` objects, no pyplot global state).
+
+Plots take the tables (and the daily rows) they draw as arguments and read no files, so
+this module sits below ``analysis`` and imports nothing of ``batch/``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["write_plots"]
+from calcium_abm.io import atomic_write
+
+__all__ = ["power_figure", "write_plots"]
 
 DPI = 110
 
@@ -26,8 +32,6 @@ def _grid(n: int, width: float = 4.2, height: float = 3.2) -> tuple[Figure, list
 
 
 def _save(fig: Figure, folder: Path, name: str, saved: list[str]) -> None:
-    from calcium_abm.io import atomic_write
-
     atomic_write(folder / name, lambda tmp: fig.savefig(tmp, dpi=DPI, format="png"))
     saved.append(name)
 
@@ -70,7 +74,8 @@ def _effects(tables, folder, saved) -> None:
 
 def _relative_risks(tables, folder, saved) -> None:
     rr = tables["relative_risks"]
-    rr = rr[np.isfinite(rr["relative_risk"].astype(float))]
+    finite = rr[["relative_risk", "ci_low", "ci_high"]].astype(float)
+    rr = rr[np.isfinite(finite).all(axis=1) & (finite["relative_risk"] > 0)]  # zero cells have open bounds
     if rr.empty:
         return
     fig = Figure(figsize=(6.5, 0.5 + 0.35 * len(rr)), layout="constrained")
@@ -85,11 +90,8 @@ def _relative_risks(tables, folder, saved) -> None:
     _save(fig, folder, "relative_risks.png", saved)
 
 
-def _time_course(spec, out_dir, folder, saved) -> None:
-    from calcium_abm.batch.store import load_results
-
+def _time_course(spec, data: pd.DataFrame, folder, saved) -> None:
     columns = list(spec.analysis.outcomes)
-    data = load_results(out_dir, columns=["arm", "years", *columns])
     fig, axes = _grid(len(columns))
     for ax, column in zip(axes, columns):
         for arm, part in data.groupby("arm", sort=False):
@@ -107,7 +109,7 @@ def _time_course(spec, out_dir, folder, saved) -> None:
 
 def _by_point(spec, tables, folder, saved) -> None:
     table = tables["by_point"]
-    swept = [k.rpartition(".")[2] for k in spec.sweep.parameters]
+    swept = [c for c in table.columns if c not in ("point", "outcome", "n", "mean", "sd", "ci_low", "ci_high")]
     outcomes = list(pd.unique(table["outcome"]))
     fig = Figure(figsize=(4.2 * len(swept), 3.0 * len(outcomes)), layout="constrained")
     axes = fig.subplots(len(outcomes), len(swept), squeeze=False)
@@ -149,8 +151,16 @@ def _indices(spec, tables, folder, saved) -> None:
     _save(fig, folder, "indices.png", saved)
 
 
-def write_plots(spec, tables: dict[str, Any], folder: Path, daily_dir=None) -> list[str]:
-    """Draw the plots that fit the batch kind; return the PNG file names written."""
+def write_plots(spec, tables: dict[str, Any], folder: Path, daily: pd.DataFrame | None = None) -> list[str]:
+    """Draw the plots that fit the batch kind; return the PNG file names written.
+
+    Args:
+        spec: the batch (its kind, outcomes and parameters choose the plots).
+        tables: the summary tables by name (``by_arm``, ``effects``, ``by_point`` ...).
+        folder: where the PNG files go (written atomically).
+        daily: a cohort's recorded days (a row per run and day, with ``arm``, ``years`` and
+            the outcome columns) for the time-course plot; None skips it.
+    """
     saved: list[str] = []
     if spec.cohort is not None:
         _by_arm(tables, folder, saved)
@@ -158,10 +168,27 @@ def write_plots(spec, tables: dict[str, Any], folder: Path, daily_dir=None) -> l
             _effects(tables, folder, saved)
         if "relative_risks" in tables and len(tables["relative_risks"]):
             _relative_risks(tables, folder, saved)
-        if daily_dir is not None:
-            _time_course(spec, daily_dir, folder, saved)
+        if daily is not None:
+            _time_course(spec, daily, folder, saved)
     elif spec.sweep is not None:
         _by_point(spec, tables, folder, saved)
     else:
         _indices(spec, tables, folder, saved)
     return saved
+
+
+def power_figure(table: pd.DataFrame, title: str, target: float = 0.8) -> Figure:
+    """Power against patients per arm: the simulated power, its 95 % band and a ``target`` line.
+
+    ``table`` as :func:`calcium_abm.batch.power.power_curve` returns it.
+    """
+    fig = Figure(figsize=(6.0, 3.8), layout="constrained")
+    ax = fig.subplots()
+    ax.fill_between(table["n_per_arm"], table["ci_low"], table["ci_high"], alpha=0.25, lw=0)
+    ax.plot(table["n_per_arm"], table["power"], "o-")
+    ax.axhline(target, color="grey", lw=0.8, ls="--")
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel("patients per arm")
+    ax.set_ylabel("power (share of simulated trials with p < alpha)")
+    ax.set_title(title, fontsize=9)
+    return fig

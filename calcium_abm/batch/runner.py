@@ -5,6 +5,9 @@ result never depends on which process or machine ran it: serial, pool and Dask g
 same files, bit for bit. Workers only simulate and return the run's rows; this process
 writes each finished run atomically (so Dask workers need no shared disk) and shows a
 progress bar with an ETA on stderr (only on a terminal).
+
+:func:`run_tasks` is the package's one executor: ``run_batch`` and the validation
+experiments (:mod:`calcium_abm.validation.runner`) both send their runs through it.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
+import calcium_abm
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
-from calcium_abm.batch.store import prepare_output, write_run
+from calcium_abm.batch.store import model_fingerprint, prepare_output, write_run
 
-__all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "execute_run", "run_batch", "summary_row"]
+__all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "execute_run", "run_batch", "run_tasks", "summary_row"]
 
 MAX_WORKERS = 512
 IN_FLIGHT_PER_WORKER = 2  # queued runs per worker: keeps workers busy, loses little on a kill
@@ -33,7 +37,14 @@ DASK_CONNECT_TIMEOUT = "15s"
 
 
 class RunFailed(RuntimeError):
-    """A run raised an error inside the model (a bug, not a user's mistake)."""
+    """A run raised an error inside the model (a bug, not a user's mistake).
+
+    ``run_id`` names the run and ``cause`` is the exception the model raised.
+    """
+
+    def __init__(self, message: str, run_id: str = "", cause: BaseException | None = None):
+        super().__init__(message)
+        self.run_id, self.cause = run_id, cause
 
 
 @dataclass(frozen=True)
@@ -63,8 +74,10 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
     Top-level so process pools and Dask can pickle it. The rows start with the run's
     label columns (run_index, run_id, seed, arm, patient, swept values ...).
     """
+    # lazy: the model (Mesa, numba kernels) loads in the process that simulates, not in a
+    # parent that only hands runs to workers
     from calcium_abm.scenario import parse_scenario_toml
-    from calcium_abm.simulation import simulate
+    from calcium_abm.simulation import simulate  # (lazy, as above)
 
     scenario = parse_scenario_toml(task.scenario_toml, origin=f"run {task.run_id}")
     start = time.perf_counter()
@@ -72,6 +85,8 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
     seconds = time.perf_counter() - start
     if task.output == "summary":
         frame = pd.DataFrame([{**task.labels, **summary_row(days)}])
+    elif not task.labels:
+        frame = days.reset_index(drop=True)
     else:
         labels = pd.DataFrame({k: [v] * len(days) for k, v in task.labels.items()})
         frame = pd.concat([labels, days.reset_index(drop=True)], axis=1)
@@ -89,20 +104,24 @@ def _task(run: RunSpec, output: str) -> RunTask:
 Result = tuple[str, pd.DataFrame, float]
 
 
-def _serial(tasks: list[RunTask]) -> Iterator[Result]:
+def _serial(tasks: list[RunTask], keep_going: bool) -> Iterator[Result | RunFailed]:
     for task in tasks:
-        yield _guard(execute_run, task)
+        yield _guard(execute_run, task, keep_going)
 
 
-def _guard(fn: Callable[[RunTask], Result], task: RunTask) -> Result:
+def _guard(fn: Callable[[RunTask], Result], task: RunTask, keep_going: bool = False) -> Result | RunFailed:
+    """``fn(task)``; an error becomes :class:`RunFailed`, raised, or returned with ``keep_going``."""
     try:
         return fn(task)
     except Exception as exc:  # noqa: BLE001 - reported with the run it belongs to
-        raise RunFailed(f"run {task.labels.get('run_index', 0) + 1} (id {task.run_id}) failed: "
-                        f"{type(exc).__name__}: {exc}") from exc
+        failure = RunFailed(f"run {task.labels.get('run_index', 0) + 1} (id {task.run_id}) failed: "
+                            f"{type(exc).__name__}: {exc}", task.run_id, exc)
+        if keep_going:
+            return failure
+        raise failure from exc
 
 
-def _pool(tasks: list[RunTask], workers: int) -> Iterator[Result]:
+def _pool(tasks: list[RunTask], workers: int, keep_going: bool) -> Iterator[Result | RunFailed]:
     """A local process pool. Spawned workers (not forked) so no parent state leaks in."""
     context = multiprocessing.get_context("spawn")
     pending_tasks = iter(tasks)
@@ -121,7 +140,7 @@ def _pool(tasks: list[RunTask], workers: int) -> Iterator[Result]:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
                     task = in_flight.pop(future)
-                    yield _guard(lambda _t, f=future: f.result(), task)
+                    yield _guard(lambda _t, f=future: f.result(), task, keep_going)
                 refill()
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -130,7 +149,7 @@ def _pool(tasks: list[RunTask], workers: int) -> Iterator[Result]:
 
 def _connect(scheduler: Any):
     """A ``distributed.Client`` for an address (or the given Client), with workers ready."""
-    from distributed import Client
+    from distributed import Client  # lazy: Dask loads only for --scheduler
 
     if not isinstance(scheduler, str):
         return scheduler, False  # a Client (or LocalCluster client) the caller owns
@@ -171,7 +190,7 @@ DASK_WORKER_ENVIRONMENT = {"DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON__MALLOC_T
 def local_dask_cluster(n_workers: int = 2, **kwargs):
     """A ``distributed.LocalCluster`` of single-threaded worker processes set up for this
     model (no dashboard, no malloc trimming; see :data:`DASK_WORKER_CONFIG`)."""
-    import dask
+    import dask  # lazy: Dask loads only when a cluster is asked for
     from distributed import LocalCluster
 
     with dask.config.set(DASK_WORKER_CONFIG):
@@ -181,14 +200,11 @@ def local_dask_cluster(n_workers: int = 2, **kwargs):
 
 def _worker_version() -> str:
     """This process's calcium-abm version and model fingerprint (workers must match the client)."""
-    import calcium_abm
-    from calcium_abm.batch.store import model_fingerprint
-
     return f"{calcium_abm.__version__} (model {model_fingerprint()})"
 
 
-def _dask(tasks: list[RunTask], scheduler: Any) -> Iterator[Result]:
-    from distributed import as_completed
+def _dask(tasks: list[RunTask], scheduler: Any, keep_going: bool) -> Iterator[Result | RunFailed]:
+    from distributed import as_completed  # lazy: Dask loads only for --scheduler
 
     client, owned = _connect(scheduler)
     try:
@@ -211,7 +227,7 @@ def _dask(tasks: list[RunTask], scheduler: Any) -> Iterator[Result]:
         queue = as_completed(first)
         for future in queue:
             task = owner.pop(future.key)
-            result = _guard(lambda _t, f=future: f.result(), task)
+            result = _guard(lambda _t, f=future: f.result(), task, keep_going)
             future.release()
             yield result
             nxt = next(pending_tasks, None)
@@ -231,6 +247,29 @@ def _check_workers(workers: int | None) -> int:
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
         raise BatchError(f"--workers {workers!r} is not allowed: must be an integer from 1 to {MAX_WORKERS}")
     return workers
+
+
+def run_tasks(tasks: list[RunTask], *, workers: int = 1, scheduler: Any = None,
+              keep_going: bool = False) -> Iterator[Result | RunFailed]:
+    """Run tasks and yield ``(run_id, rows, simulate_seconds)`` as each finishes.
+
+    The one executor of the package: in this process (``workers == 1`` or a single task),
+    on a pool of ``workers`` spawned processes, or on a Dask cluster (``scheduler``: an
+    address or a ``distributed.Client``; ``workers`` is then ignored). Results come in
+    completion order, not task order; every task's result is the same bit for bit in
+    any executor.
+
+    Args:
+        tasks: the runs (each carries its whole scenario as TOML).
+        keep_going: a failed run is yielded as a :class:`RunFailed` (with its ``run_id``
+            and ``cause``) and the others go on; by default the first failure is raised
+            and the runs not yet started are cancelled.
+    """
+    if scheduler is not None:
+        return _dask(tasks, scheduler, keep_going)
+    if workers <= 1 or len(tasks) <= 1:
+        return _serial(tasks, keep_going)
+    return _pool(tasks, min(workers, len(tasks)), keep_going)
 
 
 def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.PathLike, *,
@@ -257,13 +296,8 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     runs = expand_runs(spec)  # validates every run before anything is written
     done = prepare_output(out_dir, spec, runs, resume)
     tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
-    if scheduler is not None:
-        results = _dask(tasks, scheduler)
-    elif workers == 1 or len(tasks) <= 1:
-        results = _serial(tasks)
-    else:
-        results = _pool(tasks, min(workers, len(tasks)))
-    from tqdm import tqdm
+    results = run_tasks(tasks, workers=workers, scheduler=scheduler)
+    from tqdm import tqdm  # lazy: only the process that writes the batch shows a bar
 
     with tqdm(total=len(runs), initial=len(runs) - len(tasks), unit="run", desc=spec.name, file=sys.stderr,
               disable=None if progress else True, smoothing=0.05, dynamic_ncols=True) as bar:

@@ -5,8 +5,13 @@ Two layers:
 * :func:`morris_screening` / :func:`sobol_indices` take any Python function of a
   DataFrame of parameter values (one row per evaluation) and return the indices. They are
   the pure wrappers (tested on a toy model whose answer is known).
-* :func:`sensitivity_indices` analyses a finished ``[sensitivity]`` batch directory,
-  whose runs the ordinary batch runner made (serial, process pool or Dask).
+* :func:`calcium_abm.batch.analysis.sensitivity_indices` analyses a finished
+  ``[sensitivity]`` batch, whose runs the ordinary batch runner made (serial, process
+  pool or Dask), with :func:`analyze_design`.
+
+A leaf of ``batch/``: the design is drawn here (for ``expand``) and analysed here (for
+``analysis``), so both import this module and it imports neither. SALib is imported inside
+the functions: a worker process that only simulates never loads it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import pandas as pd
 
 from calcium_abm.errors import UserInputError
 
-__all__ = ["analyze_design", "morris_screening", "sample_design", "sensitivity_indices", "sobol_indices"]
+__all__ = ["analyze_design", "morris_screening", "sample_design", "sobol_indices"]
 
 NUM_RESAMPLES = 200  # bootstrap resamples for the confidence intervals
 
@@ -38,11 +43,11 @@ def sample_design(method: str, bounds: Mapping[str, tuple[float, float]], *, tra
     problem = _problem(bounds)
     seed = int(seed) % (2**32)
     if method == "morris":
-        from SALib.sample import morris
+        from SALib.sample import morris  # lazy: see the module docstring
 
         x = morris.sample(problem, trajectories, num_levels=levels, seed=seed)
     elif method == "sobol":
-        from SALib.sample import sobol
+        from SALib.sample import sobol  # lazy: see the module docstring
 
         x = sobol.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
     else:
@@ -64,14 +69,14 @@ def analyze_design(method: str, problem: Mapping[str, Any], x: np.ndarray, y: np
                              "choose another outcome or narrower ranges")
     seed = int(seed) % (2**32)
     if method == "morris":
-        from SALib.analyze import morris
+        from SALib.analyze import morris  # lazy: see the module docstring
 
         res = morris.analyze(dict(problem), x, y, num_resamples=NUM_RESAMPLES, conf_level=0.95,
                              num_levels=levels, seed=seed)
         cols = ["mu", "mu_star", "sigma", "mu_star_conf"]
         key = "mu_star"
     else:
-        from SALib.analyze import sobol
+        from SALib.analyze import sobol  # lazy: see the module docstring
 
         res = sobol.analyze(dict(problem), y, calc_second_order=False, num_resamples=NUM_RESAMPLES,
                             conf_level=0.95, seed=seed)
@@ -111,35 +116,3 @@ def sobol_indices(model: Callable[[pd.DataFrame], Any], bounds: Mapping[str, tup
     y = _evaluate(model, problem, x)
     return pd.concat([analyze_design("sobol", problem, x, y[c].to_numpy(), seed=seed, output=c)
                       for c in y.columns], ignore_index=True)
-
-
-def sensitivity_indices(out_dir) -> pd.DataFrame:
-    """The Morris or Sobol indices of a finished ``[sensitivity]`` batch, per outcome."""
-    from calcium_abm.batch.analysis import run_outcomes
-    from calcium_abm.batch.expand import sensitivity_design
-    from calcium_abm.batch.store import load_manifest, load_spec
-
-    manifest = load_manifest(out_dir)
-    spec = load_spec(manifest)
-    if spec.sensitivity is None:
-        raise UserInputError(f"'{out_dir}' holds a {spec.kind} batch, not a [sensitivity] one")
-    per_run = run_outcomes(out_dir).set_index("run_id")
-    missing = [r for r in manifest["runs"] if r["run_id"] not in per_run.index]
-    if missing:
-        raise UserInputError(f"'{out_dir}' has {len(missing)} unfinished runs of {len(manifest['runs'])}: "
-                             "finish them with `calcium-abm batch FILE --out DIR --resume` first")
-    problem, x = sensitivity_design(spec)
-    order = manifest["sample_run_ids"]
-    frames = []
-    for name in outcome_names(spec):
-        y = per_run.loc[order, name].to_numpy()
-        frames.append(analyze_design(spec.sensitivity.method, problem, x, y, levels=spec.sensitivity.levels,
-                                     seed=spec.seed, output=name))
-    return pd.concat(frames, ignore_index=True)
-
-
-def outcome_names(spec) -> list[str]:
-    """Column names of the batch's outcomes in :func:`calcium_abm.batch.analysis.run_outcomes`."""
-    from calcium_abm.batch.analysis import outcome_name
-
-    return [outcome_name(c, m) for c, m in spec.analysis.outcomes.items()]

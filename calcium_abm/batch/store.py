@@ -20,16 +20,19 @@ import hashlib
 import json
 import os
 import platform
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
+import calcium_abm
+from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.io import atomic_write
 
-__all__ = ["MANIFEST", "RUNS_DIR", "finished_run_ids", "load_manifest", "load_results", "load_spec",
-           "model_fingerprint", "prepare_output", "run_path", "write_run"]
+__all__ = ["MANIFEST", "RUNS_DIR", "StoredBatch", "finished_run_ids", "load_manifest", "load_results", "load_spec",
+           "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run"]
 
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
@@ -41,17 +44,13 @@ def run_path(out_dir: str | os.PathLike, run_id: str) -> Path:
     return Path(out_dir) / RUNS_DIR / f"run-{run_id}.parquet"
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
-
-
 def write_run(out_dir: str | os.PathLike, run_id: str, frame: pd.DataFrame) -> Path:
     """Write one finished run atomically (temp file in the same directory, then rename)."""
     return atomic_write(run_path(out_dir, run_id), lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
 
 
 #: package parts that cannot change a run's numbers (the CLI, docs and validation front ends)
-_NOT_IN_FINGERPRINT = ("commands/", "validation/", "cli.py", "docs.py")
+_NOT_IN_FINGERPRINT = ("commands/", "validation/", "cli.py", "docs.py", "markdown.py")
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,8 +69,6 @@ def model_fingerprint() -> str:
 
 
 def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
-    import calcium_abm
-
     data: dict[str, Any] = {
         "format": FORMAT,
         "package_version": calcium_abm.__version__,
@@ -88,8 +85,6 @@ def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
                   "overrides": r.overrides} for r in runs],
     }
     if spec.sensitivity is not None:
-        from calcium_abm.batch.expand import sample_run_ids
-
         data["sample_run_ids"] = sample_run_ids(spec, runs)
     return data
 
@@ -135,7 +130,8 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
                              "results of two models; finish it with the code that started it, or give another "
                              "directory")
     else:
-        _atomic_write_bytes(manifest_path, json.dumps(new, indent=1, ensure_ascii=False).encode("utf-8"))
+        text = json.dumps(new, indent=1, ensure_ascii=False)
+        atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
     for leftover in (out / RUNS_DIR).glob(".run-*.tmp"):  # from runs in flight when killed
         leftover.unlink(missing_ok=True)
     return finished_run_ids(out, (r.run_id for r in runs))
@@ -167,21 +163,64 @@ def load_spec(manifest: dict[str, Any]) -> BatchSpec:
     return validate_batch(manifest["batch"], origin="manifest batch")
 
 
-def load_results(out_dir: str | os.PathLike, columns: list[str] | None = None) -> pd.DataFrame:
-    """The finished runs of a batch directory as one DataFrame, in run order.
+@dataclass(frozen=True)
+class StoredBatch:
+    """A batch directory read once: its manifest, the batch it holds and the finished runs.
 
-    ``columns`` limits what is read (the label columns ``run_index``/``run_id`` are always
-    included). Raises BatchError if no run has finished.
+    Made by :func:`open_batch`; the analysis functions take it so that a summary reads
+    ``manifest.json`` once and each run's Parquet file once.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
+    directory: Path
+    manifest: dict[str, Any] = field(repr=False)
+    spec: BatchSpec = field(repr=False)
+    finished: frozenset[str] = field(repr=False)
+
+    @property
+    def run_ids(self) -> list[str]:
+        """Every run's id, in run order (finished or not)."""
+        return [r["run_id"] for r in self.manifest["runs"]]
+
+    @property
+    def output(self) -> str:
+        """``"daily"`` (a row per recorded day) or ``"summary"`` (a row per run)."""
+        return self.manifest["output"]
+
+
+def open_batch(out_dir: str | os.PathLike | StoredBatch) -> StoredBatch:
+    """Read a batch directory's manifest (once) and list its finished runs.
+
+    Raises:
+        BatchError: the directory or its manifest is missing or broken.
+    """
+    if isinstance(out_dir, StoredBatch):
+        return out_dir
     manifest = load_manifest(out_dir)
     ids = [r["run_id"] for r in manifest["runs"]]
-    done = finished_run_ids(out_dir, ids)
-    if not done:
-        raise BatchError(f"'{out_dir}' has no finished runs yet: run `calcium-abm batch FILE --out {out_dir}`")
+    return StoredBatch(Path(out_dir), manifest, load_spec(manifest), frozenset(finished_run_ids(out_dir, ids)))
+
+
+def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | None = None) -> pd.DataFrame:
+    """The finished runs of a batch directory as one DataFrame, in run order.
+
+    Args:
+        out_dir: the batch directory, or a :class:`StoredBatch` already opened.
+        columns: limits what is read (the label columns ``run_index``/``run_id`` are
+            always included).
+
+    Raises:
+        BatchError: no run has finished.
+    """
+    # lazy: pyarrow is needed to read results, not by the worker processes that import this module
+    import pyarrow as pa
+    import pyarrow.parquet as pq  # (lazy, as above)
+
+    batch = open_batch(out_dir)
+    if not batch.finished:
+        raise BatchError(f"'{batch.directory}' has no finished runs yet: run "
+                         f"`calcium-abm batch FILE --out {batch.directory}`")
     if columns is not None:
         columns = list(dict.fromkeys(["run_index", "run_id", *columns]))
-    tables = [pq.read_table(run_path(out_dir, rid), columns=columns) for rid in ids if rid in done]
+    tables = [pq.read_table(run_path(batch.directory, rid), columns=columns)
+              for rid in batch.run_ids if rid in batch.finished]
     return pa.concat_tables(tables).to_pandas()

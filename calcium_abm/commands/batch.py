@@ -42,6 +42,7 @@ def parse_workers(raw: str | None) -> int | None:
 
 def run_from_args(args: argparse.Namespace):
     """Run the batch the options name; return (spec, run table)."""
+    # lazy: `calcium-abm --help` must not load pandas and the batch machinery
     from calcium_abm.batch.runner import RunFailed, run_batch
     from calcium_abm.batch.spec import load_batch
 

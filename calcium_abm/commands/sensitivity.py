@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from calcium_abm.commands.batch import add_runner_arguments, run_from_args
 from calcium_abm.errors import UserInputError
 
 NAME = "sensitivity"
@@ -16,15 +17,13 @@ HELP = "Morris screening or Sobol indices (SALib) for parameters over stated ran
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from calcium_abm.commands.batch import add_runner_arguments
-
     add_runner_arguments(parser)
 
 
 def main(args: argparse.Namespace) -> int:
+    # lazy: `calcium-abm --help` must not load pandas, scipy and SALib
     from calcium_abm.batch.analysis import summarize, to_markdown
     from calcium_abm.batch.spec import load_batch
-    from calcium_abm.commands.batch import run_from_args
 
     spec = load_batch(args.file)
     if spec.sensitivity is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 NAME = "summarize"
 HELP = "Summarise a batch directory: means with 95 %% CIs, trial effects, relative risks, plots."
@@ -16,9 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from calcium_abm.batch.analysis import summarize
+    from calcium_abm.batch.analysis import summarize  # lazy: `calcium-abm --help` must not load pandas/scipy
 
     summarize(args.directory, args.out)
     report = Path(args.out) if args.out else Path(args.directory) / "summary"

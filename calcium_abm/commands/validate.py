@@ -6,6 +6,9 @@ EXPRESSIBLE) and writes a report folder (Markdown + one PNG per experiment). Exi
 
 With a scenario file (``calcium-abm validate my.toml``) it only checks that the file is a
 valid scenario, without simulating.
+
+The validation machinery is imported inside the functions, so that ``calcium-abm --help``
+stays fast (see :mod:`calcium_abm.commands`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", metavar="LIST",
                         help="only these rows, comma-separated (e.g. 8,9 or S1); see --list")
     parser.add_argument("--workers", metavar="N", default="2", help="worker processes (default 2)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786, instead of local workers "
+                             "(the batch runner's executor; see docs/batch.md)")
+    parser.add_argument("--runs", metavar="DIR",
+                        help="keep every simulated run in DIR (Parquet) and reuse those already there: "
+                             "an interrupted validation resumes")
     parser.add_argument("--out", metavar="DIR", default="validation-report",
                         help="report folder: DIR/report.md and DIR/row_*.png (default validation-report)")
     parser.add_argument("--docs", action="store_true",
@@ -94,7 +103,7 @@ def check_output_dir(path: Path) -> Path:
 
 
 def _list_rows(items) -> None:
-    from calcium_abm.validation.experiments import Experiment
+    from calcium_abm.validation.design import Experiment
 
     for item in items:
         kind = f"{len(item.criteria)} criteria" if isinstance(item, Experiment) else "not expressible"
@@ -144,7 +153,8 @@ def main(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        results = run_validation(items, seeds=seeds, quick=args.quick, workers=workers, progress=progress)
+        results = run_validation(items, seeds=seeds, quick=args.quick, workers=workers,
+                                 scheduler=args.scheduler, runs_dir=args.runs, progress=progress)
     finally:
         if bar is not None:
             bar.close()
@@ -155,7 +165,8 @@ def main(args: argparse.Namespace) -> int:
         path = write_report(results, markdown_path, image_dir, command=command.strip(), seconds=seconds,
                             quick=args.quick)
         print(f"report written to {path}", file=sys.stderr)
-    print(f"({seconds:.0f} s, {seeds} seeds per arm, {workers} workers)", file=sys.stderr)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} workers"
+    print(f"({seconds:.0f} s, {seeds} seeds per arm, {where})", file=sys.stderr)
     return 1 if any(r.failed for r in results) else 0
 
 

@@ -111,7 +111,8 @@ def ci95(values: Sequence[float]) -> tuple[float, float, float]:
     """Mean and 95 % confidence interval of the mean across seeds (Student t).
 
     One value gives ``(v, nan, nan)``; any infinite value gives an infinite mean and a NaN
-    interval (e.g. an onset that some seeds never reached).
+    interval (e.g. an onset that some seeds never reached). The interval is the batch
+    statistics' :func:`~calcium_abm.batch.statistics.mean_ci` (the one t-interval helper).
     """
     x = np.asarray(list(values), dtype=float)
     if x.size == 0:
@@ -119,10 +120,8 @@ def ci95(values: Sequence[float]) -> tuple[float, float, float]:
     if not np.all(np.isfinite(x)):
         with np.errstate(invalid="ignore"):
             return float(np.mean(x)), math.nan, math.nan
-    mean = float(np.mean(x))
-    if x.size == 1:
-        return mean, math.nan, math.nan
-    from scipy.stats import t
+    # lazy: the statistics import scipy.stats (~1 s), which `calcium-abm validate --list` never needs
+    from calcium_abm.batch.statistics import mean_ci
 
-    half = float(t.ppf(0.975, x.size - 1) * np.std(x, ddof=1) / math.sqrt(x.size))
-    return mean, mean - half, mean + half
+    ci = mean_ci(x, 0.95)
+    return ci["mean"], ci["ci_low"], ci["ci_high"]

@@ -3,7 +3,9 @@
 Each row of the calibration table (``science/README.md`` §3) that the model can express
 becomes an :class:`Experiment`: arms (the first is the control), the study's duration, and
 criteria, each an effect measured the way the study reports it with the band it must fall
-in. A row the model cannot express is a :class:`NotExpressible` with the reason.
+in. A row the model cannot express is a :class:`NotExpressible` with the reason. The
+vocabulary (arms, criteria, the measure factories) lives in
+:mod:`calcium_abm.validation.design`; this module is the table.
 
 Conventions (documented in ``docs/validation.md``):
 
@@ -24,15 +26,10 @@ Conventions (documented in ``docs/validation.md``):
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any
-
-import pandas as pd
-
 from calcium_abm.validation import effects
+from calcium_abm.validation.design import (Arm, Criterion, Experiment, NotExpressible, WEEK, YEAR, extreme,
+                                           loss_per_year, onset, pct_change, pct_vs_control, pp_difference, trend,
+                                           value)
 
 __all__ = [
     "Arm",
@@ -42,179 +39,15 @@ __all__ = [
     "NOT_EXPRESSIBLE",
     "NotExpressible",
     "all_rows",
+    "extreme",
+    "loss_per_year",
+    "onset",
+    "pct_change",
+    "pct_vs_control",
+    "pp_difference",
+    "trend",
+    "value",
 ]
-
-Runs = Mapping[str, pd.DataFrame]  # arm label -> the arm's table for one seed
-
-WEEK = 7
-YEAR = 365
-
-
-def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping or {}))
-
-
-@dataclass(frozen=True)
-class Arm:
-    """One arm of a virtual study.
-
-    Args:
-        label: short name shown in tables and plots ("placebo", "MK-7 180 µg/d").
-        scenario: built-in scenario the arm starts from.
-        settings: dotted overrides that hold before and during the study (baseline).
-        start: dotted overrides that begin on the first study day (the intervention).
-    """
-
-    label: str
-    scenario: str = "healthy_adult"
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    start: Mapping[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self):
-        object.__setattr__(self, "settings", _frozen(self.settings))
-        object.__setattr__(self, "start", _frozen(self.start))
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """One effect with the band it must fall in.
-
-    Args:
-        label: what is measured, in the study's words.
-        measure: per-seed effect from the arms' tables (see the helpers below).
-        low, high: the band (inclusive; ``None`` = open).
-        expected: the published number as the study states it.
-        unit: unit of the effect ("%", "days", "percentage points").
-        band_reason: why the band is this wide.
-    """
-
-    label: str
-    measure: Callable[[Runs], float]
-    low: float | None
-    high: float | None
-    expected: str
-    unit: str
-    band_reason: str = ""
-
-    def passes(self, value: float) -> bool:
-        """Whether a (mean) effect lies inside the band."""
-        if value is None or math.isnan(value):
-            return False
-        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
-
-    @property
-    def band_text(self) -> str:
-        def num(x: float) -> str:
-            return f"{x:g}"
-
-        if self.low is not None and self.high is not None:
-            return f"{num(self.low)} to {num(self.high)} {self.unit}".rstrip()
-        if self.low is not None:
-            return f"≥ {num(self.low)} {self.unit}".rstrip()
-        if self.high is not None:
-            return f"≤ {num(self.high)} {self.unit}".rstrip()
-        return "any"
-
-
-@dataclass(frozen=True)
-class Experiment:
-    """A virtual study for one calibration row.
-
-    Args:
-        row: the calibration-table row id ("8") or a global check id ("S1").
-        title: short name.
-        finding: the published finding in one sentence.
-        source: citation.
-        days: study duration in simulated days.
-        arms: the arms; the first is the control.
-        criteria: what must hold.
-        grid: bone and vessel grid side for the full run (BMD rows need 64 for low noise).
-        quick_grid: grid side for ``--quick``.
-        plot_columns: recorded (or derived) columns drawn in the report.
-        notes: how the study is expressed (mappings, proxies, choices), for the report.
-        unexpressed: (finding, reason) pairs for parts of the row the model cannot express;
-            the report lists them as NOT EXPRESSIBLE.
-    """
-
-    row: str
-    title: str
-    finding: str
-    source: str
-    days: int
-    arms: tuple[Arm, ...]
-    criteria: tuple[Criterion, ...]
-    grid: int = 32
-    quick_grid: int = 16
-    plot_columns: tuple[str, ...] = ()
-    notes: str = ""
-    unexpressed: tuple[tuple[str, str], ...] = ()
-
-    def __post_init__(self):
-        labels = [arm.label for arm in self.arms]
-        if len(set(labels)) != len(labels):
-            raise ValueError(f"row {self.row}: arm labels must be unique, got {labels}")
-        if not self.arms or not self.criteria:
-            raise ValueError(f"row {self.row}: an experiment needs arms and criteria")
-
-    @property
-    def control(self) -> Arm:
-        return self.arms[0]
-
-
-@dataclass(frozen=True)
-class NotExpressible:
-    """A calibration row the model cannot express, with the reason."""
-
-    row: str
-    title: str
-    finding: str
-    source: str
-    reason: str
-
-
-# ------------------------------------------------------------------ measures
-# Small factories so that each definition below reads like the study's methods section.
-
-
-def pct_vs_control(name: str, day: float, arm: str, control: str) -> Callable[[Runs], float]:
-    """Percent difference of ``arm`` from ``control`` on ``day`` ("−50 % vs placebo")."""
-    return lambda runs: effects.percent_change_vs_control(runs[control], runs[arm], name, day)
-
-
-def pct_change(name: str, day: float, arm: str, from_day: float = 0) -> Callable[[Runs], float]:
-    """Percent change from baseline within one arm."""
-    return lambda runs: effects.percent_change(runs[arm], name, day, from_day)
-
-
-def pp_difference(name: str, day: float, arm: str, control: str) -> Callable[[Runs], float]:
-    """Difference between arms on ``day`` in the column's own unit (percentage points for %)."""
-    return lambda runs: effects.value_at(runs[arm], name, day) - effects.value_at(runs[control], name, day)
-
-
-def onset(name: str, threshold: float, arm: str) -> Callable[[Runs], float]:
-    """Day on which ``name`` first reaches ``threshold`` in ``arm`` (inf if never)."""
-    return lambda runs: effects.time_to_onset(runs[arm], name, threshold)
-
-
-def extreme(name: str, how: str, arm: str) -> Callable[[Runs], float]:
-    """Min or max of ``name`` over the run in ``arm``."""
-    return lambda runs: effects.extreme(runs[arm], name, how)
-
-
-def value(name: str, day: float, arm: str) -> Callable[[Runs], float]:
-    """``name`` on ``day`` in ``arm``."""
-    return lambda runs: effects.value_at(runs[arm], name, day)
-
-
-def loss_per_year(name: str, from_year: float, to_year: float, arm: str) -> Callable[[Runs], float]:
-    """Mean loss of ``name`` per year (positive = loss), in percent of its value at ``from_year``."""
-    return lambda runs: -effects.annual_percent_change(runs[arm], name, from_year, to_year)
-
-
-def trend(name: str, arm: str) -> Callable[[Runs], float]:
-    """Least-squares drift of ``name`` in percent of day 0 per year."""
-    return lambda runs: effects.trend_percent_per_year(runs[arm], name)
-
 
 # ------------------------------------------------------------------ the rows
 

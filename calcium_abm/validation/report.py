@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from calcium_abm.io import atomic_write
+from calcium_abm.markdown import markdown_table
 from calcium_abm.validation.effects import DERIVED_COLUMNS, column
-from calcium_abm.validation.experiments import Experiment
+from calcium_abm.validation.design import Experiment
 from calcium_abm.validation.runner import CriterionResult, ExperimentResult
 
 __all__ = ["format_table", "plot_experiment", "status_counts", "table_rows", "write_report"]
@@ -94,6 +98,7 @@ def format_table(results: Sequence[ExperimentResult]) -> str:
 
 
 def _unit(name: str) -> str:
+    # lazy: outputs imports Mesa (~1 s); `validate --no-report` never draws
     from calcium_abm.outputs import COLUMNS
 
     if name in COLUMNS:
@@ -103,13 +108,11 @@ def _unit(name: str) -> str:
 
 def plot_experiment(result: ExperimentResult, path: Path) -> Path:
     """Control vs intervention time courses: mean across seeds with the min–max band."""
+    # lazy: matplotlib loads only when a report is drawn (not for --no-report)
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import warnings
-
-    import numpy as np
 
     exp = result.experiment
     assert isinstance(exp, Experiment)
@@ -143,10 +146,6 @@ def plot_experiment(result: ExperimentResult, path: Path) -> Path:
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=90, format="png"))
     plt.close(fig)
     return path
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, command: str, seconds: float,
@@ -194,16 +193,15 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         "",
         "## Results",
         "",
-        "| row | finding | source | expected | band | simulated mean [95 % CI] | status |",
-        "|---|---|---|---|---|---|---|",
     ]
+    rows = []
     for line in table_rows(results):
         status = f"**{line['status']}**" if line["status"] == FAIL else line["status"]
         if line["reason"]:
             status += f": {line['reason']}"
-        lines.append("| " + " | ".join(_md_escape(line[k]) for k in ("row", "finding", "source", "expected",
-                                                                        "band", "simulated")) +
-                     f" | {_md_escape(status)} |")
+        rows.append([line[k] for k in ("row", "finding", "source", "expected", "band", "simulated")] + [status])
+    lines.append(markdown_table(["row", "finding", "source", "expected", "band", "simulated mean [95 % CI]",
+                                 "status"], rows))
     for result in results:
         exp = result.experiment
         lines += ["", f"### Row {exp.row}: {exp.title}", "", f"*Finding:* {exp.finding} ({exp.source}).", ""]
@@ -221,11 +219,10 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
             lines.append(f"- **{arm.label}**: {'; '.join(parts)}")
         if exp.notes:
             lines += ["", f"*How it is expressed:* {exp.notes}"]
-        lines += ["", "| criterion | expected | band | why this band | simulated | status |", "|---|---|---|---|---|---|"]
-        for c in result.criteria:
-            lines.append(f"| {_md_escape(c.criterion.label)} | {_md_escape(c.criterion.expected)} | "
-                         f"{_md_escape(c.criterion.band_text)} | {_md_escape(c.criterion.band_reason)} | "
-                         f"{_md_escape(_simulated(c))} | {PASS if c.passed else '**FAIL**'} |")
+        lines += ["", markdown_table(
+            ["criterion", "expected", "band", "why this band", "simulated", "status"],
+            ([c.criterion.label, c.criterion.expected, c.criterion.band_text, c.criterion.band_reason,
+              _simulated(c), PASS if c.passed else "**FAIL**"] for c in result.criteria))]
         lines += ["", f"![row {exp.row}]({image_dir_name}/row_{exp.row}.png)"]
     return "\n".join(lines) + "\n"
 

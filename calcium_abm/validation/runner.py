@@ -1,26 +1,33 @@
 """Running the virtual experiments: build each arm's scenario, simulate every arm × seed
-(in parallel worker processes), and evaluate the criteria per seed.
+through the batch executor, and evaluate the criteria per seed.
 
-Runs are independent, so they go to a ``ProcessPoolExecutor`` with the ``spawn`` start
-method (safe with threads, same on every OS). Each task carries its validated
-:class:`~calcium_abm.scenario.Scenario`, so workers need nothing but the package.
+Runs are independent, so they go to :func:`calcium_abm.batch.runner.run_tasks`, the same
+executor as ``calcium-abm batch``: in this process, on a pool of spawned processes, or on
+a Dask cluster. Each task carries its validated scenario as TOML, so workers need nothing
+but the package. With ``runs_dir`` every finished run is also kept as Parquet (the batch
+store's atomic files), so an interrupted validation resumes where it stopped.
 """
 
 from __future__ import annotations
 
+import json
 import math
-import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from calcium_abm.batch.expand import run_id_for
+from calcium_abm.batch.runner import RunFailed, RunTask, run_tasks
+from calcium_abm.batch.store import RUNS_DIR, model_fingerprint, run_path, write_run
+from calcium_abm.errors import UserInputError
+from calcium_abm.io import atomic_write
 from calcium_abm.scenario import DAYS_PER_YEAR, Scenario, load_scenario
 from calcium_abm.validation import effects
-from calcium_abm.validation.experiments import Arm, Criterion, Experiment, NotExpressible
+from calcium_abm.validation.design import Arm, Criterion, Experiment, NotExpressible
 
 __all__ = [
     "CriterionResult",
@@ -106,13 +113,6 @@ def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> S
     return scenario
 
 
-def _simulate_task(scenario: Scenario) -> pd.DataFrame:
-    """Worker entry point: one run (top-level so that spawn can pickle it)."""
-    from calcium_abm.simulation import simulate
-
-    return simulate(scenario)
-
-
 def evaluate(criterion: Criterion, runs_by_seed: Sequence[Mapping[str, pd.DataFrame]]) -> CriterionResult:
     """Compute a criterion's effect for each seed and summarise it (mean, 95 % CI)."""
     try:
@@ -125,9 +125,47 @@ def evaluate(criterion: Criterion, runs_by_seed: Sequence[Mapping[str, pd.DataFr
 
 Progress = Callable[[int, int, str], None]  # (done, total, what just finished)
 
+RUN_STORE_FILE = "validation-runs.json"  # marks a --runs directory and the code that filled it
+
+
+def open_run_store(runs_dir: str | Path) -> Path:
+    """Create or reopen a directory that keeps validation runs; return it.
+
+    Raises:
+        UserInputError: it is a file, not writable, holds something else, or was filled by
+            different model code (mixing would compare two models).
+    """
+    path = Path(runs_dir)
+    marker = path / RUN_STORE_FILE
+    fingerprint = model_fingerprint()
+    if path.exists() and not path.is_dir():
+        raise UserInputError(f"--runs '{path}' is a file, not a directory")
+    if marker.is_file():
+        try:
+            stored = json.loads(marker.read_text("utf-8")).get("model_fingerprint")
+        except (OSError, ValueError, AttributeError) as exc:
+            raise UserInputError(f"--runs '{path}': {RUN_STORE_FILE} cannot be read ({exc})") from None
+        if stored != fingerprint:
+            raise UserInputError(f"--runs '{path}' holds runs of different calcium-abm code (model fingerprint "
+                                 f"{stored}, this installation {fingerprint}): give another directory")
+    else:
+        if path.is_dir() and any(path.iterdir()):
+            raise UserInputError(f"--runs '{path}' is not empty and has no {RUN_STORE_FILE}: give a new or "
+                                 "empty directory (or one an earlier `validate --runs` filled)")
+        try:
+            (path / RUNS_DIR).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserInputError(f"--runs '{path}': cannot create the directory ({exc.strerror})") from None
+        atomic_write(marker, lambda tmp: Path(tmp).write_text(json.dumps({"model_fingerprint": fingerprint}),
+                                                              "utf-8"))
+    for leftover in (path / RUNS_DIR).glob(".run-*.tmp"):  # from runs in flight when killed
+        leftover.unlink(missing_ok=True)
+    return path
+
 
 def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int = DEFAULT_SEEDS,
-                   quick: bool = False, workers: int = 2, progress: Progress | None = None) -> list[ExperimentResult]:
+                   quick: bool = False, workers: int = 2, scheduler: Any = None,
+                   runs_dir: str | Path | None = None, progress: Progress | None = None) -> list[ExperimentResult]:
     """Run every experiment's arms over ``seeds`` seeds and evaluate the criteria.
 
     Args:
@@ -135,15 +173,21 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
         seeds: seeds per arm (seeds 1..N; every arm uses the same seeds).
         quick: use each experiment's ``quick_grid`` instead of ``grid``.
         workers: worker processes (1 = run in this process, no pool).
-        progress: called after each finished run.
+        scheduler: a Dask scheduler address or ``distributed.Client`` (then ``workers`` is
+            ignored); see :func:`calcium_abm.batch.runner.run_tasks`.
+        runs_dir: keep every finished run there as Parquet and reuse the runs already
+            there (see :func:`open_run_store`): a killed validation resumes.
+        progress: called after each finished run with (done, total, scenario name).
 
     Returns:
-        One :class:`ExperimentResult` per item, in the given order.
+        One :class:`ExperimentResult` per item, in the given order. A run that raises fails
+        its experiment (its criteria carry the error); the other experiments still run.
     """
     items = list(items)
     seed_list = tuple(range(1, seeds + 1))
     results = [ExperimentResult(item, seeds=seed_list) for item in items]
-    tasks: list[tuple[int, str, int, Scenario]] = []  # (result index, arm label, seed index, scenario)
+    tasks: dict[str, tuple[RunTask, Scenario]] = {}  # run id -> task (identical runs run once)
+    slots: dict[str, list[tuple[int, str, int]]] = {}  # run id -> (result index, arm label, seed index)
     for index, result in enumerate(results):
         exp = result.experiment
         if not isinstance(exp, Experiment):
@@ -152,34 +196,39 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
         result.runs = {arm.label: [None] * len(seed_list) for arm in exp.arms}  # type: ignore[misc]
         for arm in exp.arms:
             for s_index, seed in enumerate(seed_list):
-                tasks.append((index, arm.label, s_index, arm_scenario(exp, arm, grid=result.grid, seed=seed)))
+                scenario = arm_scenario(exp, arm, grid=result.grid, seed=seed)
+                toml = scenario.to_toml()
+                run_id = run_id_for(toml, "daily")
+                tasks.setdefault(run_id, (RunTask(run_id, toml, {}, "daily"), scenario))
+                slots.setdefault(run_id, []).append((index, arm.label, s_index))
     # longest runs first, so the pool's last minutes are not spent on one long straggler
-    tasks.sort(key=lambda t: -t[3].days * t[3].simulation.bone_grid_width ** 2)
+    order = sorted(tasks.values(), key=lambda t: -t[1].days * t[1].simulation.bone_grid_width ** 2)
     started = time.perf_counter()
-    total = len(tasks)
+    total = len(order)
+    store = open_run_store(runs_dir) if runs_dir is not None else None
+    kept = [t for t, _ in order if store is not None and run_path(store, t.run_id).is_file()]
+    kept_ids = {t.run_id for t in kept}
+    pending = [t for t, _ in order if t.run_id not in kept_ids]
 
-    def store(task, get_frame: Callable[[], pd.DataFrame], done: int) -> None:
-        index, label, s_index, scenario = task
-        try:
-            results[index].runs[label][s_index] = get_frame()
-        except Exception as exc:  # a crashing run fails its experiment, not the whole validation
-            results[index].run_errors.append(f"{label}, seed {seed_list[s_index]}: {type(exc).__name__}: {exc}")
+    def outcomes():
+        for task in kept:
+            yield task.run_id, pd.read_parquet(run_path(store, task.run_id)), 0.0
+        for outcome in run_tasks(pending, workers=workers, scheduler=scheduler, keep_going=True):
+            if store is not None and not isinstance(outcome, RunFailed):
+                write_run(store, outcome[0], outcome[1])
+            yield outcome
+
+    for done, outcome in enumerate(outcomes(), 1):
+        run_id = outcome.run_id if isinstance(outcome, RunFailed) else outcome[0]
+        for index, label, s_index in slots[run_id]:
+            if isinstance(outcome, RunFailed):  # a crashing run fails its experiment, not the validation
+                cause = outcome.cause
+                results[index].run_errors.append(f"{label}, seed {seed_list[s_index]}: "
+                                                 f"{type(cause).__name__}: {cause}")
+            else:
+                results[index].runs[label][s_index] = outcome[1]
         if progress:
-            progress(done, total, scenario.name)
-
-    if workers <= 1 or total <= 1:
-        for done, task in enumerate(tasks, 1):
-            store(task, lambda: _simulate_task(task[3]), done)
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(_simulate_task, task[3]): task for task in tasks}
-            try:
-                for done, future in enumerate(as_completed(futures), 1):
-                    store(futures[future], future.result, done)
-            except BaseException:  # Ctrl-C: drop what has not started
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+            progress(done, total, tasks[run_id][1].name)
     elapsed = time.perf_counter() - started
     for result in results:
         exp = result.experiment

@@ -1,0 +1,227 @@
+"""Simulation-based power of a virtual trial: for a design and an effect, the share of
+simulated trials of each size whose analysis finds the effect (p < alpha).
+
+A simulated trial of ``n`` patients per arm resamples, with replacement, the virtual
+patients of a finished pilot batch (their outcome and its baseline): the model supplies
+the between-patient variability, the researcher the effect to detect. With an ``effect``
+the treated arm is the control arm shifted by it (or, for a crossover, each patient's
+within-patient difference re-centred on it); without one, the pilot's treated arm as it
+came out of the model. Each trial is analysed as the real one would be: Welch's t-test
+(parallel), the paired t-test (crossover) or ANCOVA adjusted for the baseline (parallel),
+the same ``scipy.stats`` / ``statsmodels`` calls as :mod:`calcium_abm.batch.statistics`.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from calcium_abm.batch.analysis import run_outcomes
+from calcium_abm.batch.plots import power_figure
+from calcium_abm.batch.statistics import CONFIDENCE
+from calcium_abm.batch.store import StoredBatch, open_batch
+from calcium_abm.errors import UserInputError
+from calcium_abm.io import atomic_write
+
+__all__ = ["ANALYSES", "MAX_SIMULATIONS", "PowerDesign", "plot_power_curve", "power_curve", "power_design"]
+
+ANALYSES = ("welch", "paired", "ancova")
+MAX_SIMULATIONS = 100_000  # simulated trials per sample size (a bound on run time, not a rule)
+MAX_PATIENTS_PER_ARM = 100_000
+
+
+@dataclass(frozen=True)
+class PowerDesign:
+    """What a simulated trial resamples and how it is analysed.
+
+    Attributes:
+        control: the pilot's control patients, shape (n, 2): outcome, baseline (NaN if none).
+        treated: the pilot's treated patients, same layout; for ``"paired"`` row i is the
+            same patient as ``control`` row i.
+        analysis: ``"welch"``, ``"paired"`` or ``"ancova"``.
+        alpha: two-sided significance level of each simulated trial.
+        outcome, arm, control_arm: names, for tables and plots.
+    """
+
+    control: np.ndarray = field(repr=False)
+    treated: np.ndarray = field(repr=False)
+    analysis: str = "welch"
+    alpha: float = 0.05
+    outcome: str = "outcome"
+    arm: str = "treated"
+    control_arm: str = "control"
+
+    @property
+    def pilot_effect(self) -> float:
+        """The pilot's difference of mean outcomes, treated minus control."""
+        return float(np.mean(self.treated[:, 0]) - np.mean(self.control[:, 0]))
+
+
+def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome: str, *,
+                 arm: str | None = None, control: str | None = None,
+                 analysis: Literal["welch", "paired", "ancova"] | None = None, alpha: float = 0.05,
+                 baseline: str | None = None, arm_column: str = "arm", pair_column: str = "patient") -> PowerDesign:
+    """A :class:`PowerDesign` from a finished pilot cohort.
+
+    Args:
+        source: the pilot's batch directory (or opened batch), or its per-run table
+            (:func:`~calcium_abm.batch.analysis.run_outcomes`; then give ``control``).
+        outcome: the per-run outcome column, e.g. ``"dp_ucmgp_pmol_l_pct_change"``.
+        arm: the treated arm (default: the first arm that is not the control).
+        control: the control arm (default: the batch's control).
+        analysis: default ``"paired"`` for a crossover pilot, else ``"welch"``.
+        baseline: the covariate column for ANCOVA (default ``<column>_baseline`` of the
+            outcome's recorded column).
+
+    Raises:
+        UserInputError: an unknown outcome, arm or analysis, or too few patients.
+    """
+    design_kind = None
+    if isinstance(source, pd.DataFrame):
+        per_run = source
+    else:
+        batch = open_batch(source)
+        if batch.spec.cohort is None:
+            raise UserInputError(f"'{batch.directory}' holds a {batch.spec.kind} batch: power needs a cohort pilot")
+        per_run, control, design_kind = run_outcomes(batch), control or batch.spec.control, batch.spec.cohort.design
+    if outcome not in per_run:
+        known = ", ".join(c for c in per_run.columns if c not in ("run_index", "run_id", "seed"))
+        raise UserInputError(f"outcome '{outcome}' is not a per-run column; the columns are {known}")
+    arms = list(pd.unique(per_run[arm_column]))
+    if control not in arms:
+        raise UserInputError(f"control arm {control!r} is not allowed: the arms are {', '.join(map(str, arms))}")
+    arm = arm if arm is not None else next((a for a in arms if a != control), None)
+    if arm not in arms or arm == control:
+        raise UserInputError(f"arm {arm!r} is not allowed: must be one of the arms other than the control "
+                             f"({', '.join(str(a) for a in arms if a != control)})")
+    analysis = analysis or ("paired" if design_kind == "crossover" else "welch")
+    if analysis not in ANALYSES:
+        raise UserInputError(f"analysis {analysis!r} is not allowed: must be one of {', '.join(ANALYSES)}")
+    if not 0.0 < alpha < 1.0:
+        raise UserInputError(f"alpha {alpha!r} is not allowed: must lie between 0 and 1")
+    if baseline is None:
+        baseline = f"{outcome.removesuffix('_pct_change').removesuffix('_change')}_baseline"
+    if analysis == "ancova" and baseline not in per_run:
+        raise UserInputError(f"ANCOVA needs the baseline column '{baseline}', which the per-run table lacks")
+
+    def rows(name: str) -> pd.DataFrame:
+        part = per_run[per_run[arm_column] == name]
+        cov = part[baseline] if baseline in part else pd.Series(np.nan, index=part.index)
+        return pd.DataFrame({"y": part[outcome].astype(float), "x": cov.astype(float),
+                             "pair": part[pair_column] if pair_column in part else part.index})
+
+    ctrl, trt = rows(control), rows(arm)
+    if analysis == "paired":
+        both = ctrl.merge(trt, on="pair", suffixes=("_c", "_t")).dropna(subset=["y_c", "y_t"])
+        ctrl, trt = both[["y_c", "x_c"]].to_numpy(), both[["y_t", "x_t"]].to_numpy()
+    else:
+        ctrl, trt = ctrl.dropna(subset=["y"])[["y", "x"]].to_numpy(), trt.dropna(subset=["y"])[["y", "x"]].to_numpy()
+    if len(ctrl) < 2 or len(trt) < 2:
+        raise UserInputError(f"the pilot has too few patients with '{outcome}' ({len(ctrl)} in {control}, "
+                             f"{len(trt)} in {arm}): at least 2 per arm are needed")
+    return PowerDesign(ctrl, trt, analysis, float(alpha), outcome, str(arm), str(control))
+
+
+def _treated_source(design: PowerDesign, effect: float | None) -> np.ndarray:
+    """The rows a simulated treated arm draws from: the pilot's, or shifted to ``effect``."""
+    if effect is None:
+        return design.treated
+    if design.analysis == "paired":
+        shifted = design.treated.copy()
+        shifted[:, 0] += effect - design.pilot_effect  # keep each patient's spread, move the mean difference
+        return shifted
+    shifted = design.control.copy()
+    shifted[:, 0] += effect
+    return shifted
+
+
+def _p_values(design: PowerDesign, control: np.ndarray, treated: np.ndarray) -> np.ndarray:
+    """Two-sided p-values of simulated trials; arrays of shape (n_sim, n, 2)."""
+    # a small resampled arm may repeat one patient: no spread, p NaN (counted as not significant)
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if design.analysis == "welch":
+            return stats.ttest_ind(treated[..., 0], control[..., 0], axis=1, equal_var=False).pvalue
+        if design.analysis == "paired":
+            return stats.ttest_rel(treated[..., 0], control[..., 0], axis=1).pvalue
+    # statsmodels takes ~1.5 s to import; only ANCOVA power needs it
+    import statsmodels.api as sm
+
+    n = control.shape[1]
+    arm = np.r_[np.zeros(n), np.ones(n)]
+    p = np.empty(len(control))
+    for i in range(len(control)):
+        y = np.r_[control[i, :, 0], treated[i, :, 0]]
+        x = np.r_[control[i, :, 1], treated[i, :, 1]]
+        columns = [np.ones(2 * n), arm] + ([x] if np.ptp(x) > 0 else [])
+        p[i] = sm.OLS(y, np.column_stack(columns)).fit().pvalues[1]
+    return p
+
+
+def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequence[int], n_sim: int,
+                seed: int = 0) -> pd.DataFrame:
+    """Simulated power at each sample size (patients per arm).
+
+    Args:
+        design: the pilot and the analysis (:func:`power_design`).
+        effect: the true effect to detect, treated minus control in the outcome's unit;
+            None uses the pilot's treated arm as it is.
+        sample_sizes: patients per arm, each from 2 to 100,000.
+        n_sim: simulated trials per size, 1 to 100,000.
+        seed: seeds the resampling (same seed, same table).
+
+    Returns:
+        One row per size: ``n_per_arm``, ``power`` (share with p < alpha) and its exact
+        (Clopper-Pearson) 95 % interval ``ci_low``/``ci_high``, ``n_sim``, ``effect``,
+        ``analysis`` and ``alpha``.
+
+    Raises:
+        UserInputError: a size or ``n_sim`` out of range.
+    """
+    sizes = list(sample_sizes)
+    bad = [n for n in sizes if isinstance(n, bool) or not isinstance(n, (int, np.integer))
+           or not 2 <= n <= MAX_PATIENTS_PER_ARM]
+    if not sizes or bad:
+        raise UserInputError(f"sample_sizes {sizes!r} is not allowed: give integers from 2 to "
+                             f"{MAX_PATIENTS_PER_ARM} (patients per arm)")
+    if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or not 1 <= n_sim <= MAX_SIMULATIONS:
+        raise UserInputError(f"n_sim {n_sim!r} is not allowed: must be an integer from 1 to {MAX_SIMULATIONS}")
+    rng = np.random.default_rng(seed)
+    treated_rows = _treated_source(design, effect)
+    rows = []
+    for n in sizes:
+        if design.analysis == "paired":  # the same patients in both arms
+            pick = rng.integers(0, len(design.control), size=(n_sim, n))
+            control, treated = design.control[pick], treated_rows[pick]
+        else:
+            control = design.control[rng.integers(0, len(design.control), size=(n_sim, n))]
+            treated = treated_rows[rng.integers(0, len(treated_rows), size=(n_sim, n))]
+        p = _p_values(design, control, treated)
+        hits = int(np.sum(p < design.alpha))  # NaN (no spread at all) counts as not significant
+        interval = stats.binomtest(hits, n_sim).proportion_ci(confidence_level=CONFIDENCE, method="exact")
+        rows.append({"n_per_arm": int(n), "power": hits / n_sim, "ci_low": float(interval.low),
+                     "ci_high": float(interval.high), "n_sim": int(n_sim),
+                     "effect": design.pilot_effect if effect is None else float(effect),
+                     "analysis": design.analysis, "alpha": design.alpha})
+    return pd.DataFrame(rows)
+
+
+def plot_power_curve(table: pd.DataFrame, path: str | os.PathLike, design: PowerDesign | None = None,
+                     target: float = 0.8) -> Path:
+    """Draw power against patients per arm (with its 95 % band and the ``target`` line) as a
+    PNG at ``path`` (written atomically); return the path."""
+    title = "Simulated power" if design is None else (
+        f"Power to detect {table['effect'].iloc[0]:.3g} in {design.outcome} ({design.arm} vs "
+        f"{design.control_arm}, {design.analysis}, alpha {design.alpha:g})")
+    fig = power_figure(table, title, target)
+    path = Path(path)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    return path

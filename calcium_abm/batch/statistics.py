@@ -1,0 +1,281 @@
+"""The statistics of batches and validation: t-intervals, trial effects, relative risks,
+ANCOVA and the baseline table ("Table 1").
+
+Every test and interval comes from ``scipy.stats`` (Welch: ``ttest_ind(equal_var=False)``;
+paired: ``ttest_rel``; the t-interval of a mean: ``t.interval``; relative risk with
+Katz's log interval: ``contingency.relative_risk``) or ``statsmodels`` (ANCOVA by
+ordinary least squares), so nothing here re-derives a formula. A pure module: it takes
+per-run DataFrames and numbers, never files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.stats.contingency import relative_risk
+
+from calcium_abm.errors import UserInputError
+
+__all__ = ["CONFIDENCE", "ancova_effects", "baseline_table", "difference_of_means", "group_statistics", "mean_ci",
+           "relative_risks", "risk_ratio", "trial_effects"]
+
+CONFIDENCE = 0.95  # two-sided confidence level of every interval (convention)
+
+
+def mean_ci(values: Any, confidence: float = CONFIDENCE) -> dict[str, float]:
+    """Mean, SD and the Student-t interval of the mean of ``values`` (NaN and inf dropped).
+
+    The one t-interval helper of the package (batch summaries and validation criteria).
+
+    Args:
+        values: numbers (any array-like; shape (n,)).
+        confidence: two-sided level in (0, 1).
+
+    Returns:
+        ``{"n", "mean", "sd", "ci_low", "ci_high"}``; fewer than two values give NaN SD and
+        interval; identical values give a zero-width interval.
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[np.isfinite(x)]
+    n = len(x)
+    mean = float(x.mean()) if n else math.nan
+    if n < 2:
+        return {"n": n, "mean": mean, "sd": math.nan, "ci_low": math.nan, "ci_high": math.nan}
+    sd = float(x.std(ddof=1))
+    if sd == 0.0:
+        return {"n": n, "mean": mean, "sd": 0.0, "ci_low": mean, "ci_high": mean}
+    low, high = stats.t.interval(confidence, n - 1, loc=mean, scale=sd / math.sqrt(n))
+    return {"n": n, "mean": mean, "sd": sd, "ci_low": float(low), "ci_high": float(high)}
+
+
+def group_statistics(per_run: pd.DataFrame, by: list[str], outcomes: list[str]) -> pd.DataFrame:
+    """Mean and 95 % CI of each outcome per group (e.g. per arm, per parameter point).
+
+    Returns one row per group and outcome: the ``by`` columns, ``outcome`` and the keys of
+    :func:`mean_ci`.
+    """
+    rows = []
+    groups = per_run.groupby(by, sort=True, dropna=False) if by else [((), per_run)]
+    for key, frame in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        for outcome in outcomes:
+            rows.append({**dict(zip(by, key)), "outcome": outcome, **mean_ci(frame[outcome])})
+    return pd.DataFrame(rows)
+
+
+def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
+                        confidence: float = CONFIDENCE) -> dict[str, float]:
+    """``mean(treated) - mean(control)`` with its t-interval and two-sided p-value.
+
+    Args:
+        treated, control: outcome values, shape (n_treated,) and (n_control,); NaNs are
+            dropped (pairwise when ``paired``).
+        paired: the paired t-test of the differences (``scipy.stats.ttest_rel``; the two
+            arrays are the same subjects in the same order); otherwise Welch's unequal-variance
+            test (``scipy.stats.ttest_ind(equal_var=False)``).
+        confidence: two-sided level of the interval.
+
+    Returns:
+        ``{"difference", "ci_low", "ci_high", "p_value", "n_arm", "n_control"}``. Fewer than
+        two values in a group give a NaN interval and p-value; no spread at all gives a
+        zero-width interval and a NaN p-value.
+    """
+    a, b = np.asarray(treated, dtype=float).ravel(), np.asarray(control, dtype=float).ravel()
+    if paired:
+        if a.shape != b.shape:
+            raise ValueError(f"paired difference needs arrays of one length, got {a.shape} and {b.shape}")
+        keep = np.isfinite(a) & np.isfinite(b)
+        a, b = a[keep], b[keep]
+    else:
+        a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    out = {"difference": float(a.mean() - b.mean()) if len(a) and len(b) else math.nan,
+           "ci_low": math.nan, "ci_high": math.nan, "p_value": math.nan, "n_arm": len(a), "n_control": len(b)}
+    if len(a) < 2 or len(b) < 2:
+        return out
+    spread = np.std(a - b, ddof=1) if paired else max(np.std(a, ddof=1), np.std(b, ddof=1))
+    if spread == 0.0:
+        out.update(ci_low=out["difference"], ci_high=out["difference"])
+        return out
+    result = stats.ttest_rel(a, b) if paired else stats.ttest_ind(a, b, equal_var=False)
+    interval = result.confidence_interval(confidence)
+    out.update(ci_low=float(interval.low), ci_high=float(interval.high), p_value=float(result.pvalue))
+    return out
+
+
+def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, design: str = "parallel",
+                  arm_column: str = "arm", pair_column: str = "patient") -> pd.DataFrame:
+    """Each arm's effect versus ``control``: difference of means with a 95 % CI and p-value.
+
+    ``design="parallel"``: Welch's t-test (unequal variances). ``"crossover"``: the paired
+    t-test of the per-patient differences (same patient, same seed in every arm).
+
+    Raises:
+        UserInputError: ``control`` has no finished runs.
+    """
+    if control not in set(per_run[arm_column]):
+        raise UserInputError(f"control arm '{control}' has no finished runs")
+    rows = []
+    ctrl = per_run[per_run[arm_column] == control]
+    for arm in [a for a in pd.unique(per_run[arm_column]) if a != control]:
+        treated = per_run[per_run[arm_column] == arm]
+        for outcome in outcomes:
+            if design == "crossover":
+                both = pd.concat([treated.set_index(pair_column)[outcome].rename("arm"),
+                                  ctrl.set_index(pair_column)[outcome].rename("control")], axis=1, join="inner")
+                effect = difference_of_means(both["arm"], both["control"], paired=True)
+            else:
+                effect = difference_of_means(treated[outcome], ctrl[outcome])
+            rows.append({"arm": arm, "control": control, "outcome": outcome, "n_arm": effect["n_arm"],
+                         "n_control": effect["n_control"], "arm_mean": float(treated[outcome].mean()),
+                         "control_mean": float(ctrl[outcome].mean()),
+                         **{k: effect[k] for k in ("difference", "ci_low", "ci_high", "p_value")}})
+    return pd.DataFrame(rows)
+
+
+def risk_ratio(events: int, n: int, reference_events: int, reference_n: int,
+               confidence: float = CONFIDENCE) -> dict[str, Any]:
+    """Risk ``events/n`` relative to ``reference_events/reference_n``, Katz's log interval.
+
+    ``scipy.stats.contingency.relative_risk``; with a zero cell it follows R epitools: no
+    events in the group gives RR 0 with an open (NaN) upper bound, none in the reference RR
+    inf with a NaN lower bound, none in either NaN (``zero_cell`` is then True).
+    """
+    if n == 0 or reference_n == 0:
+        return {"relative_risk": math.nan, "ci_low": math.nan, "ci_high": math.nan, "zero_cell": True}
+    result = relative_risk(int(events), int(n), int(reference_events), int(reference_n))
+    interval = result.confidence_interval(confidence)
+    return {"relative_risk": float(result.relative_risk) if events or reference_events else math.nan,
+            "ci_low": float(interval.low), "ci_high": float(interval.high),
+            "zero_cell": events == 0 or reference_events == 0}
+
+
+def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, control: str | None = None,
+                   arm_column: str = "arm") -> pd.DataFrame:
+    """Risk of ``event`` (a boolean column) by tertile of ``tertiles_of`` within each arm.
+
+    Tertile cut points are shared by all arms (the whole cohort's baseline values); each
+    tertile's relative risk is versus the lowest tertile of the same arm. With ``control``
+    a row per arm (tertile "all") gives the arm's risk versus the control arm.
+    """
+    frame = per_run.copy()
+    if arm_column not in frame:
+        frame[arm_column] = "all"
+    rows = []
+    if tertiles_of is not None:
+        ranks = frame[tertiles_of].rank(method="first")
+        frame["tertile"] = pd.qcut(ranks, 3, labels=["T1 (lowest)", "T2", "T3 (highest)"]).astype(str)
+        for arm, arm_frame in frame.groupby(arm_column, sort=False):
+            ref = arm_frame[arm_frame["tertile"] == "T1 (lowest)"]
+            for tertile, part in arm_frame.groupby("tertile", sort=True):
+                a, n1 = int(part[event].sum()), len(part)
+                rows.append({"arm": arm, "tertile": tertile, f"{tertiles_of}_min": part[tertiles_of].min(),
+                             f"{tertiles_of}_max": part[tertiles_of].max(), "n": n1, "events": a,
+                             "risk": a / n1, "reference": "T1 (lowest), same arm",
+                             **risk_ratio(a, n1, int(ref[event].sum()), len(ref))})
+    if control is not None:
+        ctrl = frame[frame[arm_column] == control]
+        for arm, part in frame[frame[arm_column] != control].groupby(arm_column, sort=False):
+            a, n1 = int(part[event].sum()), len(part)
+            rows.append({"arm": arm, "tertile": "all", "n": n1, "events": a, "risk": a / n1 if n1 else math.nan,
+                         "reference": f"arm {control}", **risk_ratio(a, n1, int(ctrl[event].sum()), len(ctrl))})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------ trials
+
+
+def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], control: str,
+                   arm_column: str = "arm", confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Each arm's effect versus ``control`` by ANCOVA: ``outcome ~ arm + baseline`` (OLS).
+
+    The analysis trials pre-specify for a change from baseline: the treatment effect
+    adjusted for the baseline value of the same measurement, which removes the chance
+    imbalance at baseline and narrows the interval (``statsmodels`` OLS, treatment coding
+    with ``control`` as reference, one model over all arms).
+
+    Args:
+        per_run: one row per run (:func:`~calcium_abm.batch.analysis.run_outcomes`).
+        outcomes: ``(outcome column, baseline column)`` pairs, e.g.
+            ``("dp_ucmgp_pmol_l_change", "dp_ucmgp_pmol_l_baseline")``.
+        control: the reference arm.
+
+    Returns:
+        One row per arm and outcome: ``difference`` (adjusted), ``ci_low``, ``ci_high``,
+        ``p_value``, ``n`` (runs in the model) and ``adjusted_for`` (the baseline column, or
+        "nothing ..." when the baseline has no spread or the arm alone determines it).
+
+    Raises:
+        UserInputError: ``control`` has no finished runs.
+    """
+    # statsmodels takes ~1.5 s to import; only trials with an ANCOVA pay for it
+    import statsmodels.api as sm
+
+    if control not in set(per_run[arm_column]):
+        raise UserInputError(f"control arm '{control}' has no finished runs")
+    arms = [a for a in pd.unique(per_run[arm_column]) if a != control]
+    rows = []
+    for outcome, baseline in outcomes:
+        data = per_run[[arm_column, outcome, baseline]].dropna()
+        design = pd.DataFrame({f"arm={a}": (data[arm_column] == a).astype(float) for a in arms}, index=data.index)
+        design = sm.add_constant(design, has_constant="add")
+        adjusted = design.assign(**{baseline: data[baseline].astype(float)})
+        # a baseline without spread, or one the arm alone determines (arms that start from
+        # different states), cannot be adjusted for: the model then compares plain means
+        adjust = np.linalg.matrix_rank(adjusted.to_numpy()) == adjusted.shape[1]
+        if adjust:
+            design = adjusted
+        fit = sm.OLS(data[outcome].astype(float), design).fit()
+        interval = fit.conf_int(alpha=1 - confidence)
+        for a in arms:
+            term = f"arm={a}"
+            rows.append({"arm": a, "control": control, "outcome": outcome, "n": int(fit.nobs),
+                         "difference": float(fit.params[term]), "ci_low": float(interval.loc[term, 0]),
+                         "ci_high": float(interval.loc[term, 1]), "p_value": float(fit.pvalues[term]),
+                         "adjusted_for": baseline if adjust else
+                         "nothing (the baseline is the same in every run, or within every arm)"})
+    return pd.DataFrame(rows)
+
+
+def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_column: str = "arm",
+                   digits: int = 3) -> pd.DataFrame:
+    """"Table 1": each arm's baseline characteristics, as trials report them.
+
+    Numbers (floats) as ``mean (SD)``; text, booleans and integers (sex, postmenopausal,
+    CKD stage) as ``count (percent)`` per level.
+
+    Args:
+        per_run: one row per run with ``arm_column`` and the characteristics (drawn patient
+            values and the day-0 value of recorded columns, ``<column>_baseline``).
+        characteristics: the columns to describe, in order (missing ones are skipped).
+
+    Returns:
+        A wide table: ``characteristic``, ``statistic`` and one text column per arm (in
+        order of appearance); the first row holds each arm's number of runs.
+    """
+    arms = list(pd.unique(per_run[arm_column]))
+    groups = {a: per_run[per_run[arm_column] == a] for a in arms}
+    rows = [{"characteristic": "runs", "statistic": "n", **{a: str(len(g)) for a, g in groups.items()}}]
+    for name in characteristics:
+        if name not in per_run:
+            continue
+        column = per_run[name]
+        if pd.api.types.is_float_dtype(column):
+            def describe(part: pd.Series) -> str:
+                ci = mean_ci(part)
+                return f"{ci['mean']:.{digits}g} ({ci['sd']:.{digits}g})" if ci["n"] else ""
+
+            rows.append({"characteristic": name, "statistic": "mean (SD)",
+                         **{a: describe(g[name]) for a, g in groups.items()}})
+            continue
+        for level in sorted(pd.unique(column.dropna()), key=str):
+            cells = {}
+            for a, g in groups.items():
+                count = int((g[name] == level).sum())
+                cells[a] = f"{count} ({100.0 * count / len(g):.0f} %)" if len(g) else ""
+            rows.append({"characteristic": f"{name} = {level}", "statistic": "n (%)", **cells})
+    return pd.DataFrame(rows, columns=["characteristic", "statistic", *arms])

@@ -1,0 +1,88 @@
+"""``calcium-abm power DIR --outcome NAME --sizes 10,20,50``: simulation-based trial power.
+
+From a finished pilot cohort (``calcium-abm batch``), the share of simulated trials of each
+size (patients per arm) that find the effect, analysed as the trial would be (Welch,
+paired or ANCOVA); see :mod:`calcium_abm.batch.power`. Writes ``power.csv`` and
+``power.png`` to the report folder and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+from calcium_abm.errors import UserInputError
+
+NAME = "power"
+HELP = "Simulation-based power of a virtual trial at several sample sizes, from a pilot cohort batch."
+
+DEFAULT_SIMULATIONS = 1000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", metavar="DIR", help="the --out directory of a finished cohort batch (the pilot)")
+    parser.add_argument("--outcome", metavar="NAME", required=True,
+                        help="the per-run outcome, e.g. dp_ucmgp_pmol_l_pct_change (see DIR/summary/per_run.csv)")
+    parser.add_argument("--sizes", metavar="LIST", required=True, help="patients per arm, e.g. 10,20,50,100")
+    parser.add_argument("--effect", metavar="X",
+                        help="the true effect to detect (treated minus control, in the outcome's unit); "
+                             "default: the pilot's own effect")
+    parser.add_argument("--arm", metavar="NAME", help="the treated arm (default: the first arm after the control)")
+    parser.add_argument("--analysis", choices=("welch", "paired", "ancova"),
+                        help="how each simulated trial is analysed (default: paired for a crossover, else welch)")
+    parser.add_argument("--alpha", metavar="A", default="0.05", help="two-sided significance level (default 0.05)")
+    parser.add_argument("--simulations", metavar="N", default=str(DEFAULT_SIMULATIONS),
+                        help=f"simulated trials per size (default {DEFAULT_SIMULATIONS})")
+    parser.add_argument("--seed", metavar="N", default="0", help="seed of the resampling (default 0)")
+    parser.add_argument("--out", metavar="REPORT_DIR", help="where to write power.csv and power.png (default DIR/summary)")
+
+
+def _number(raw: str, option: str, allowed: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise UserInputError(f"{option} {raw!r} is not allowed: must be {allowed}")
+    return value
+
+
+def _integer(raw: str, option: str, low: int, high: int) -> int:
+    text = str(raw).strip()
+    if not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+        raise UserInputError(f"{option} {raw!r} is not allowed: must be an integer from {low} to {high}")
+    return int(text)
+
+
+def main(args: argparse.Namespace) -> int:
+    # lazy: `calcium-abm --help` must not load pandas, scipy and statsmodels
+    from calcium_abm.batch.analysis import to_markdown
+    from calcium_abm.batch.power import (MAX_PATIENTS_PER_ARM, MAX_SIMULATIONS, plot_power_curve, power_curve,
+                                         power_design)
+    from calcium_abm.io import atomic_write
+
+    sizes_text = [part.strip() for part in str(args.sizes).split(",") if part.strip()]
+    if not sizes_text:
+        raise UserInputError(f"--sizes {args.sizes!r} is not allowed: give patients per arm, e.g. 10,20,50")
+    sizes = [_integer(part, "--sizes", 2, MAX_PATIENTS_PER_ARM) for part in sizes_text]
+    effect = None if args.effect is None else _number(args.effect, "--effect", "a number (the outcome's unit)")
+    alpha = _number(args.alpha, "--alpha", "a number between 0 and 1")
+    simulations = _integer(args.simulations, "--simulations", 1, MAX_SIMULATIONS)
+    seed = _integer(args.seed, "--seed", 0, 2**32 - 1)
+    report = Path(args.out) if args.out else Path(args.directory) / "summary"
+    design = power_design(args.directory, args.outcome, arm=args.arm, analysis=args.analysis, alpha=alpha)
+    table = power_curve(design, effect, sizes, simulations, seed)
+    try:
+        report.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserInputError(f"--out '{report}': cannot create the directory ({exc.strerror})") from None
+    atomic_write(report / "power.csv", lambda tmp: table.to_csv(tmp, index=False))
+    plot_power_curve(table, report / "power.png", design)
+    print(f"Power to detect {table['effect'].iloc[0]:.4g} in {design.outcome} ({design.arm} vs "
+          f"{design.control_arm}; {design.analysis}, alpha {design.alpha:g}; {simulations} simulated trials "
+          "per size, resampling the pilot's patients)\n")
+    print(to_markdown(table[["n_per_arm", "power", "ci_low", "ci_high"]]))
+    print(f"(power.csv and power.png written to {report})", file=sys.stderr)
+    return 0

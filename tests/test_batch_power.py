@@ -1,0 +1,134 @@
+"""Simulation-based power against the analytic power of the t-test (statsmodels), and on a
+real pilot cohort."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.power import TTestIndPower, TTestPower
+
+from calcium_abm.batch import power_curve, power_design
+from calcium_abm.batch.power import plot_power_curve
+from calcium_abm.errors import UserInputError
+
+
+def normal_pilot(n: int = 4000, seed: int = 0, rho: float = 0.0) -> pd.DataFrame:
+    """A large pilot whose outcome is N(0, 1) in both arms (baseline correlated by ``rho``)."""
+    rng = np.random.default_rng(seed)
+    baseline = rng.normal(0.0, 1.0, 2 * n)
+    y = rho * baseline + np.sqrt(1 - rho ** 2) * rng.normal(0.0, 1.0, 2 * n)
+    return pd.DataFrame({"arm": np.repeat(["placebo", "drug"], n), "patient": np.r_[np.arange(n), np.arange(n)],
+                         "y_change": y, "y_baseline": baseline})
+
+
+def test_welch_power_matches_the_analytic_t_test_power():
+    design = power_design(normal_pilot(), "y_change", control="placebo")
+    table = power_curve(design, 0.5, [10, 30, 64], n_sim=2000, seed=1)
+    analytic = [TTestIndPower().power(effect_size=0.5, nobs1=n, alpha=0.05) for n in (10, 30, 64)]
+    assert list(table["n_per_arm"]) == [10, 30, 64]
+    assert np.allclose(table["power"], analytic, atol=0.04), (list(table["power"]), analytic)
+    assert (table["ci_low"] <= table["power"]).all() and (table["power"] <= table["ci_high"]).all()
+    assert table["power"].is_monotonic_increasing
+    again = power_curve(design, 0.5, [10, 30, 64], n_sim=2000, seed=1)
+    pd.testing.assert_frame_equal(table, again)  # same seed, same table
+
+
+def test_no_effect_gives_the_type_one_error_rate():
+    design = power_design(normal_pilot(), "y_change", control="placebo")
+    table = power_curve(design, 0.0, [20], n_sim=4000, seed=2)
+    assert table["power"].iloc[0] == pytest.approx(0.05, abs=0.015)
+
+
+def test_ancova_power_uses_the_baseline_and_beats_welch():
+    rho = 0.8  # the residual SD after adjusting is sqrt(1 - rho^2) = 0.6
+    pilot = normal_pilot(rho=rho, seed=3)
+    ancova = power_curve(power_design(pilot, "y_change", control="placebo", analysis="ancova"), 0.3, [40],
+                         n_sim=400, seed=4)
+    welch = power_curve(power_design(pilot, "y_change", control="placebo"), 0.3, [40], n_sim=400, seed=4)
+    analytic = TTestIndPower().power(effect_size=0.3 / np.sqrt(1 - rho ** 2), nobs1=40, alpha=0.05)
+    assert ancova["power"].iloc[0] == pytest.approx(analytic, abs=0.08)
+    assert ancova["power"].iloc[0] > welch["power"].iloc[0] + 0.2
+
+
+def test_paired_power_matches_the_one_sample_t_test_power():
+    rng = np.random.default_rng(5)
+    n = 3000
+    control = rng.normal(0.0, 1.0, n)
+    treated = control + rng.normal(0.2, 0.5, n)  # within-patient differences: SD 0.5
+    pilot = pd.DataFrame({"arm": np.repeat(["placebo", "drug"], n), "patient": np.r_[np.arange(n), np.arange(n)],
+                          "y": np.r_[control, treated]})
+    design = power_design(pilot, "y", control="placebo", analysis="paired")
+    table = power_curve(design, 0.25, [12], n_sim=2000, seed=6)
+    analytic = TTestPower().power(effect_size=0.25 / 0.5, nobs=12, alpha=0.05)
+    assert table["power"].iloc[0] == pytest.approx(analytic, abs=0.04)
+    assert table["effect"].iloc[0] == 0.25
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda d: power_curve(d, 0.5, [1], 10), "sample_sizes"),
+    (lambda d: power_curve(d, 0.5, [10.5], 10), "sample_sizes"),
+    (lambda d: power_curve(d, 0.5, [10], 0), "n_sim"),
+])
+def test_bad_sizes_get_a_clear_message(call, message):
+    design = power_design(normal_pilot(n=20), "y_change", control="placebo")
+    with pytest.raises(UserInputError, match=message):
+        call(design)
+
+
+def test_bad_design_inputs_get_a_clear_message():
+    pilot = normal_pilot(n=20)
+    with pytest.raises(UserInputError, match="outcome 'nope'"):
+        power_design(pilot, "nope", control="placebo")
+    with pytest.raises(UserInputError, match="control arm 'x'"):
+        power_design(pilot, "y_change", control="x")
+    with pytest.raises(UserInputError, match="analysis 'anova'"):
+        power_design(pilot, "y_change", control="placebo", analysis="anova")
+
+
+def test_power_of_a_real_pilot_cohort_and_its_plot(tmp_path):
+    from calcium_abm.batch import run_batch
+
+    batch = {"name": "pilot", "scenario": "healthy_adult", "seed": 9, "years": 0.05, "output": "summary",
+             "set": {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16},
+             "cohort": {"patients": 8, "distributions": {"mk7_ug_per_day":
+                                                         {"distribution": "lognormal", "median": 8, "sigma": 0.8}}},
+             "arms": [{"name": "placebo"}, {"name": "mk7", "add": {"mk7_ug_per_day": 360}}],
+             "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "final"}}}
+    run_batch(batch, tmp_path / "pilot")
+    design = power_design(tmp_path / "pilot", "dp_ucmgp_pmol_l")
+    assert design.arm == "mk7" and design.control_arm == "placebo" and design.analysis == "welch"
+    assert design.pilot_effect < 0  # MK-7 lowers dp-ucMGP
+    table = power_curve(design, None, [2, 5, 20], n_sim=200, seed=1)
+    assert table["power"].iloc[-1] >= table["power"].iloc[0] and table["power"].iloc[-1] > 0.9
+    png = plot_power_curve(table, tmp_path / "power.png", design)
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_power_command(tmp_path, capsys):
+    from calcium_abm.batch import run_batch
+    from calcium_abm.cli import main
+
+    batch = {"name": "pilot", "scenario": "healthy_adult", "seed": 2, "years": 0.03, "output": "summary",
+             "set": {"bone_grid_width": 12, "bone_grid_height": 12, "vessel_grid_width": 12, "vessel_grid_height": 12},
+             "cohort": {"patients": 6, "distributions": {"mk7_ug_per_day":
+                                                         {"distribution": "uniform", "min": 0, "max": 20}}},
+             "arms": [{"name": "placebo"}, {"name": "mk7", "add": {"mk7_ug_per_day": 360}}],
+             "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "final"}}}
+    run_batch(batch, tmp_path / "p")
+    assert main(["power", str(tmp_path / "p"), "--outcome", "dp_ucmgp_pmol_l", "--sizes", "3,10",
+                 "--simulations", "100", "--effect", "-5"]) == 0
+    out = capsys.readouterr().out
+    assert "| n_per_arm | power | ci_low | ci_high |" in out and "mk7 vs placebo" in out
+    assert (tmp_path / "p" / "summary" / "power.png").is_file()
+    table = pd.read_csv(tmp_path / "p" / "summary" / "power.csv")
+    assert list(table["n_per_arm"]) == [3, 10] and set(table["effect"]) == {-5.0}
+    for bad, message in [(["--sizes", "1,10"], "--sizes '1'"), (["--sizes", "x"], "--sizes 'x'"),
+                         (["--effect", "big"], "--effect 'big'"), (["--simulations", "0"], "--simulations '0'"),
+                         (["--outcome", "nope", "--sizes", "5"], "outcome 'nope'")]:
+        options = {"--outcome": "dp_ucmgp_pmol_l", "--sizes": "5"}
+        for key, value in zip(bad[::2], bad[1::2]):
+            options[key] = value
+        argv = ["power", str(tmp_path / "p")] + [x for kv in options.items() for x in kv]
+        assert main(argv) == 2, bad
+        assert message in capsys.readouterr().err

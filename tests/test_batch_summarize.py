@@ -1,0 +1,150 @@
+"""`summarize` reads a batch once, and the trial analyses (Table 1, ANCOVA) against hand
+computations on small hand-made tables."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from calcium_abm.batch import ancova_effects, baseline_table, run_batch, summarize, trial_effects
+from calcium_abm.batch.store import MANIFEST
+
+SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+
+
+def count_reads(monkeypatch) -> Counter:
+    """Count reads of manifest.json (Path.read_text) and of Parquet files (pq.read_table), per file."""
+    import pyarrow.parquet as pq
+
+    reads: Counter = Counter()
+    real_read_text, real_read_table = Path.read_text, pq.read_table
+
+    def read_text(self, *args, **kwargs):
+        if self.name == MANIFEST:
+            reads[MANIFEST] += 1
+        return real_read_text(self, *args, **kwargs)
+
+    def read_table(source, *args, **kwargs):
+        reads[Path(source).name] += 1
+        return real_read_table(source, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    monkeypatch.setattr(pq, "read_table", read_table)
+    return reads
+
+
+def test_summarize_of_a_daily_cohort_reads_the_manifest_and_each_run_once(tmp_path, monkeypatch):
+    batch = {"name": "trial", "scenario": "healthy_adult", "seed": 3, "years": 0.05, "record_every_days": 6,
+             "set": dict(SMALL),
+             "cohort": {"patients": 6, "distributions": {"calcium_mg_per_day":
+                                                         {"distribution": "normal", "mean": 900, "sd": 200}}},
+             "arms": [{"name": "placebo"}, {"name": "mk7", "add": {"mk7_ug_per_day": 360}}],
+             "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "change", "bmd_change_pct": "final"},
+                          "severe_calcification": {"column": "calcification_score", "above": 100},
+                          "tertiles_of": "calcium_mg_per_day"}}
+    run_batch(batch, tmp_path / "b")
+    reads = count_reads(monkeypatch)
+    tables = summarize(tmp_path / "b")
+    runs = sorted((tmp_path / "b" / "runs").glob("*.parquet"))
+    assert len(runs) == 6
+    assert reads[MANIFEST] == 1, reads
+    assert {name: reads[name] for name in (r.name for r in runs)} == {r.name: 1 for r in runs}, reads
+    assert {"baseline", "by_arm", "effects", "ancova", "relative_risks"} <= set(tables)
+    report = (tmp_path / "b" / "summary" / "report.md").read_text()
+    assert "Table 1" in report and "ANCOVA" in report and (tmp_path / "b" / "summary" / "time_course.png").is_file()
+    table1 = tables["baseline"].set_index("characteristic")
+    assert table1.loc["runs", "placebo"] == "3" and table1.loc["runs", "mk7"] == "3"
+    assert "calcium_mg_per_day" in table1.index and "dp_ucmgp_pmol_l_baseline" in table1.index
+
+
+def test_summarize_of_a_sensitivity_batch_reads_each_file_once(tmp_path, monkeypatch):
+    batch = {"name": "m", "scenario": "healthy_adult", "seed": 5, "years": 0.02, "output": "summary",
+             "set": dict(SMALL),
+             "sensitivity": {"method": "morris", "trajectories": 2, "levels": 4,
+                             "parameters": {"mk7_ug_per_day": [0.0, 360.0], "calcium_mg_per_day": [600, 1200]}},
+             "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "final"}}}
+    run_batch(batch, tmp_path / "m")
+    reads = count_reads(monkeypatch)
+    tables = summarize(tmp_path / "m")
+    assert reads[MANIFEST] == 1, reads  # was six reads before the batch was opened once
+    parquet = {k: v for k, v in reads.items() if k.endswith(".parquet")}
+    assert parquet and set(parquet.values()) == {1}, reads
+    assert set(tables["indices"]["parameter"]) == {"mk7_ug_per_day", "calcium_mg_per_day"}
+
+
+# ---------------------------------------------------------------------- ANCOVA
+
+
+def ancova_data(seed: int = 1, n: int = 40, effect: float = -30.0) -> pd.DataFrame:
+    """Baselines spread widely; the outcome is mostly the baseline, plus the effect and noise."""
+    rng = np.random.default_rng(seed)
+    arm = np.repeat(["placebo", "mk7"], n // 2)
+    baseline = rng.normal(400.0, 100.0, n)
+    final = 0.5 * baseline + 200.0 + np.where(arm == "mk7", effect, 0.0) + rng.normal(0.0, 10.0, n)
+    return pd.DataFrame({"arm": arm, "y_baseline": baseline, "y_change": final - baseline})
+
+
+def test_ancova_effect_is_the_baseline_adjusted_difference():
+    data = ancova_data()
+    row = ancova_effects(data, [("y_change", "y_baseline")], "placebo").iloc[0]
+    # by hand: difference of means minus the pooled within-arm slope times the baseline difference
+    x, y, g = data["y_baseline"], data["y_change"], data["arm"]
+    xc, yc = x - x.groupby(g).transform("mean"), y - y.groupby(g).transform("mean")
+    slope = float((xc * yc).sum() / (xc ** 2).sum())
+    means = data.groupby("arm")[["y_baseline", "y_change"]].mean()
+    adjusted = (means.loc["mk7", "y_change"] - means.loc["placebo", "y_change"]
+                - slope * (means.loc["mk7", "y_baseline"] - means.loc["placebo", "y_baseline"]))
+    assert row["difference"] == pytest.approx(adjusted, rel=1e-10)
+    # its standard error from the normal equations, s^2 (X'X)^-1, with n - 3 degrees of freedom
+    design = np.column_stack([np.ones(len(data)), (g == "mk7").astype(float), x])
+    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residual = y - design @ beta
+    s2 = float(residual @ residual) / (len(data) - 3)
+    se = math.sqrt(s2 * np.linalg.inv(design.T @ design)[1, 1])
+    half = stats.t.ppf(0.975, len(data) - 3) * se
+    assert row["ci_low"] == pytest.approx(adjusted - half, rel=1e-8)
+    assert row["ci_high"] == pytest.approx(adjusted + half, rel=1e-8)
+    assert row["n"] == 40 and row["adjusted_for"] == "y_baseline"
+
+
+def test_ancova_narrows_the_interval_when_the_baseline_predicts_the_outcome():
+    data = ancova_data(seed=2)
+    ancova = ancova_effects(data, [("y_change", "y_baseline")], "placebo").iloc[0]
+    welch = trial_effects(data, ["y_change"], "placebo").iloc[0]
+    assert ancova["ci_low"] < -30.0 < ancova["ci_high"]  # covers the true effect
+    assert (ancova["ci_high"] - ancova["ci_low"]) < 0.7 * (welch["ci_high"] - welch["ci_low"])
+
+
+def test_ancova_without_baseline_spread_is_the_plain_difference():
+    data = pd.DataFrame({"arm": ["a", "a", "a", "b", "b", "b"], "y": [1.0, 2.0, 3.0, 3.0, 4.0, 8.0],
+                         "y_baseline": [0.0] * 6})
+    row = ancova_effects(data, [("y", "y_baseline")], "a").iloc[0]
+    assert row["difference"] == pytest.approx(3.0) and row["adjusted_for"].startswith("nothing")
+    collinear = data.assign(y_baseline=[5.0, 5.0, 5.0, 1.0, 1.0, 1.0])  # arms that start apart
+    assert ancova_effects(collinear, [("y", "y_baseline")], "a").iloc[0]["adjusted_for"].startswith("nothing")
+    pooled = math.sqrt((2 * 1.0 + 2 * 7.0) / 4 * (1 / 3 + 1 / 3))  # equal-variance t: variances 1 and 7
+    assert row["ci_high"] == pytest.approx(3.0 + stats.t.ppf(0.975, 4) * pooled)
+
+
+# --------------------------------------------------------------------- Table 1
+
+
+def test_baseline_table_reports_means_and_counts_per_arm():
+    per_run = pd.DataFrame({"arm": ["placebo", "placebo", "mk7", "mk7"], "sex": ["female", "male", "female", "female"],
+                            "ckd_stage": [0, 3, 0, 0], "postmenopausal": [True, False, False, True],
+                            "age_years": [50.0, 70.0, 60.0, 62.0]})
+    table = baseline_table(per_run, ["sex", "ckd_stage", "postmenopausal", "age_years", "not_there"])
+    assert list(table.columns) == ["characteristic", "statistic", "placebo", "mk7"]
+    rows = table.set_index("characteristic")
+    assert rows.loc["runs", "placebo"] == "2"
+    assert rows.loc["sex = female", "placebo"] == "1 (50 %)" and rows.loc["sex = female", "mk7"] == "2 (100 %)"
+    assert rows.loc["ckd_stage = 3", "placebo"] == "1 (50 %)" and rows.loc["ckd_stage = 3", "mk7"] == "0 (0 %)"
+    assert rows.loc["postmenopausal = True", "mk7"] == "1 (50 %)"
+    assert rows.loc["age_years", "placebo"] == f"60 ({math.sqrt(200):.3g})"  # mean 60, SD 14.1
+    assert rows.loc["age_years", "statistic"] == "mean (SD)" and "not_there" not in rows.index
