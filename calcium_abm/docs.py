@@ -13,10 +13,11 @@ import math
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable, Mapping
 
+from calcium_abm.io import atomic_write
+from calcium_abm.markdown import markdown_table
 from calcium_abm.parameters import Parameter
 
 __all__ = ["DOCS_DIR", "EVIDENCE_TAGS", "GENERATED_FILES", "evidence", "generate", "outputs_markdown",
@@ -59,8 +60,8 @@ def evidence(source: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Text on one line (:func:`~calcium_abm.markdown.markdown_table` escapes ``|``)."""
+    return " ".join(str(text).split())
 
 
 def _number(x: float) -> str:
@@ -109,16 +110,14 @@ def parameters_markdown(registry: Mapping[str, Parameter] | None = None) -> str:
         "",
         f"**{len(params)} parameters: {n_sourced} with a source, {n_assumed} assumptions.**",
         "",
-        "| Evidence | Meaning | Parameters |",
-        "|---|---|---|",
     ]
-    for tag, meaning in EVIDENCE_TAGS.items():
-        lines.append(f"| {tag} | {meaning} | {classes.count(tag)} |")
-    lines.append(f"| assumption | no source found: a modelling choice or a value calibrated to the "
-                 f"validation rows | {n_assumed} |")
+    evidence_rows = [(tag, meaning, classes.count(tag)) for tag, meaning in EVIDENCE_TAGS.items()]
+    evidence_rows.append(("assumption", "no source found: a modelling choice or a value calibrated to the "
+                          "validation rows", n_assumed))
     if classes.count("unclassified"):
-        lines.append(f"| unclassified | the source follows neither convention (fix it in the code) "
-                     f"| {classes.count('unclassified')} |")
+        evidence_rows.append(("unclassified", "the source follows neither convention (fix it in the code)",
+                              classes.count("unclassified")))
+    lines.append(markdown_table(("Evidence", "Meaning", "Parameters"), evidence_rows))
     lines += [
         "",
         "*Validation rows* are the rows of the calibration table (ODD.md, "
@@ -138,13 +137,11 @@ def parameters_markdown(registry: Mapping[str, Parameter] | None = None) -> str:
         link = f"; equations in [ODD.md](ODD.md#{anchor})" if anchor else ""
         lines += [f"{where}{link}. {len(group)} parameters, {len(group) - assumed} with a source, "
                   f"{assumed} assumptions.", ""]
-        lines += ["| Name | Value | Unit | Source | Description | Allowed range | Validation rows |",
-                  "|---|---|---|---|---|---|---|"]
-        for p in group:
-            rows = ", ".join(p.constrains) if p.constrains else "–"
-            lines.append(
-                f"| `{p.name}` | {_number(p.value)} | {_cell(p.unit)} | {_cell(p.source)} | "
-                f"{_cell(p.description)} | {_number(p.minimum)} – {_number(p.maximum)} | {rows} |")
+        lines.append(markdown_table(
+            ("Name", "Value", "Unit", "Source", "Description", "Allowed range", "Validation rows"),
+            [(f"`{p.name}`", _number(p.value), _cell(p.unit), _cell(p.source), _cell(p.description),
+              f"{_number(p.minimum)} – {_number(p.maximum)}", ", ".join(p.constrains) if p.constrains else "–")
+             for p in group]))
     return "\n".join(lines) + "\n"
 
 
@@ -171,11 +168,9 @@ def outputs_markdown(columns: Mapping[str, tuple[str, str]] | None = None) -> st
         "Columns starting with `ca_` form the calcium ledger: every flow moves mg between two "
         "pools, so `ca_balance_error_mg` stays at round-off.",
         "",
-        "| Column | Unit | Meaning |",
-        "|---|---|---|",
+        markdown_table(("Column", "Unit", "Meaning"),
+                       [(f"`{name}`", _cell(unit), _cell(description)) for name, (unit, description) in columns.items()]),
     ]
-    for name, (unit, description) in columns.items():
-        lines.append(f"| `{name}` | {_cell(unit)} | {_cell(description)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -191,18 +186,6 @@ def generate() -> dict[str, str]:
     return {name: make() for name, make in GENERATED_FILES.items()}
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_docs(out_dir: str | os.PathLike = DOCS_DIR) -> list[Path]:
     """Regenerate the generated files in ``out_dir`` (each written atomically); return
     the paths whose content changed."""
@@ -210,7 +193,7 @@ def write_docs(out_dir: str | os.PathLike = DOCS_DIR) -> list[Path]:
     texts = generate()
     changed = [out / name for name in stale_files(out)]
     for path in changed:
-        _write_text_atomic(path, texts[path.name])
+        atomic_write(path, lambda tmp, text=texts[path.name]: Path(tmp).write_text(text, encoding="utf-8", newline="\n"))
     return changed
 
 

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
-from calcium_abm.batch.spec import (BatchError, BatchSpec, Range, column_name, resolve_setting, setting_bounds,
-                                    setting_kind)
+from calcium_abm.batch.spec import BatchError, BatchSpec, Range
+from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind
 from calcium_abm.errors import ScenarioError
 
 __all__ = ["RunSpec", "cohort_patients", "expand_runs", "label_column", "run_id_for", "sample_run_ids",

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.options import integer_option
 
 NAME = "batch"
 HELP = "Run a batch file (parameter sweep, virtual-cohort trial or sensitivity design) in parallel."
@@ -32,12 +33,7 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_workers(raw: str | None) -> int | None:
     """``--workers`` as an integer (None if not given); UserInputError otherwise."""
-    if raw is None:
-        return None
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise UserInputError(f"--workers {raw!r} is not allowed: must be an integer from 1 to 512") from None
+    return integer_option(raw, "--workers", 1, 512)
 
 
 def run_from_args(args: argparse.Namespace):
@@ -45,12 +41,14 @@ def run_from_args(args: argparse.Namespace):
     # lazy: `calcium-abm --help` must not load pandas and the batch machinery
     from calcium_abm.batch.runner import RunFailed, run_batch
     from calcium_abm.batch.spec import load_batch
+    from calcium_abm.inputs.memory import check_memory
 
     workers = parse_workers(args.workers)
     if args.scheduler is not None and workers is not None:
         raise UserInputError("--workers and --scheduler cannot be combined: a Dask cluster has its own "
                              "workers (start them with `dask worker ADDRESS`)")
     spec = load_batch(args.file)
+    check_memory(spec.base_scenario(), str(args.file))
     try:
         table = run_batch(spec, args.out, workers=workers, scheduler=args.scheduler, resume=args.resume,
                           progress=not args.quiet)

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.options import integer_option
 
 NAME = "validate"
 HELP = ("Run the calibration table as virtual experiments and report PASS/FAIL per published finding "
@@ -51,15 +52,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write docs/validation.md and docs/validation/*.png in the source tree instead of --out")
     parser.add_argument("--no-report", action="store_true", help="print the table only; write no files")
     parser.add_argument("--list", action="store_true", help="list the rows and exit")
-
-
-def _positive_int(raw: str | None, option: str, default: int, maximum: int) -> int:
-    if raw is None:
-        return default
-    text = str(raw).strip()
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
-        raise UserInputError(f"{option} {raw!r} is not allowed: must be an integer from 1 to {maximum}")
-    return int(text)
 
 
 def selected_rows(raw: str | None):
@@ -125,8 +117,8 @@ def main(args: argparse.Namespace) -> int:
         return 0
     from calcium_abm.validation.runner import DEFAULT_SEEDS, QUICK_SEEDS
 
-    seeds = _positive_int(args.seeds, "--seeds", QUICK_SEEDS if args.quick else DEFAULT_SEEDS, MAX_SEEDS)
-    workers = _positive_int(args.workers, "--workers", 2, MAX_WORKERS)
+    seeds = integer_option(args.seeds, "--seeds", 1, MAX_SEEDS, QUICK_SEEDS if args.quick else DEFAULT_SEEDS)
+    workers = integer_option(args.workers, "--workers", 1, MAX_WORKERS, 2)
     if args.docs:
         docs = _docs_dir()
         markdown_path, image_dir = docs / "validation.md", docs / "validation"

@@ -169,7 +169,7 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         "- **One row, one virtual study.** Each row of the calibration table (`science/README.md` §3) is "
         "a control arm and one or more intervention arms, run over the study's duration. Rows S1 and S2 "
         "are the issue's global checks (steady state of the healthy adult; honest structural effects).",
-        "- **One parameter set.** Every arm is a built-in scenario (`scenarios/`) plus the study's "
+        "- **One parameter set.** Every arm is a built-in scenario (`calcium_abm/scenarios/`) plus the study's "
         "settings; no experiment sets a model parameter.",
         "- **Baseline, then intervention.** A run starts at the steady state of its day-0 inputs. An "
         "intervention (a supplement, a drug) is a `[[schedule]]` entry from study day 1, so every arm "
