@@ -6,7 +6,6 @@ whether a remodeling cycle ends with a deficit."""
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -31,8 +30,8 @@ HARSH = BoneDrives(activation_factor=3.0, osteoclast_apoptosis_factor=0.6, osteo
 REFERENCE = BoneDrives(1.0, 1.0, 1.0)
 
 
-def with_params(**changes) -> SimpleNamespace:
-    return SimpleNamespace(**{**vars(P), **changes})
+def with_params(**changes):
+    return P._replace(**changes)
 
 
 def new_section(seed: int = 0, size: int = 32) -> BoneSection:
