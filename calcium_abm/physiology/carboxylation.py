@@ -10,6 +10,7 @@ and proteins differ in ``n`` (MGP 5, osteocalcin 3, prothrombin 10).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare
@@ -32,11 +33,10 @@ PARAMETERS = declare([
 ])
 
 
-def carboxylated_fraction(kh2_nmol_per_l, half_saturation_nmol_per_l: float, gla_residues: int):
-    """Fraction of newly made protein that leaves fully carboxylated (scalar or array)."""
+def _carboxylated_fraction(kh2_nmol_per_l, half_saturation_nmol_per_l, gla_residues):
     q = kh2_nmol_per_l / (kh2_nmol_per_l + half_saturation_nmol_per_l)
     result, base, n = 1.0, q, gla_residues
-    while n:  # integer power by squaring (numpy's float power is slow on arrays)
+    while n:  # integer power by squaring (exact order; numpy's float power is slow on arrays)
         if n & 1:
             result = result * base
         base = base * base
@@ -44,13 +44,36 @@ def carboxylated_fraction(kh2_nmol_per_l, half_saturation_nmol_per_l: float, gla
     return result
 
 
+#: Fraction of newly made protein that leaves fully carboxylated: ``q**n`` with
+#: ``q = KH2 / (KH2 + K_half)`` (processive GGCX, see the module docstring). A numpy ufunc
+#: (scalars or arrays of KH2 in nmol/L; ``n`` an integer), also callable in compiled code.
+carboxylated_fraction = numba.vectorize(["float64(float64, float64, int64)"], cache=True)(_carboxylated_fraction)
+carboxylated_fraction.__doc__ = """Fraction of newly made protein that leaves fully carboxylated, ``q**n``.
+
+Args:
+    kh2_nmol_per_l: tissue KH2 (scalar or array).
+    half_saturation_nmol_per_l: the tissue's GGCX half saturation for one Glu.
+    gla_residues: Gla residues per molecule (:data:`GLA_RESIDUES`).
+"""
+
+
+@numba.njit(cache=True)
+def production_weighted_mean(values, weights):
+    """Mean of ``values`` weighted by production ``weights`` (1-D, same length); NaN if
+    nothing is made. Summed in index order."""
+    total = weighted = 0.0
+    for j in range(values.size):
+        total += weights[j]
+        weighted += weights[j] * values[j]
+    return weighted / total if total > 0.0 else np.nan
+
+
 def mean_carboxylated_fraction(kh2: np.ndarray, weights: np.ndarray, half_saturation: float,
                                gla_residues: int) -> float:
     """Production-weighted mean carboxylated fraction over a tissue; NaN if nothing is made."""
-    total = float(weights.sum())
-    if total <= 0.0:
-        return float("nan")
-    return float((carboxylated_fraction(kh2, half_saturation, gla_residues) * weights).sum() / total)
+    kh2 = np.ravel(np.asarray(kh2, dtype=np.float64))
+    weights = np.ravel(np.asarray(weights, dtype=np.float64))
+    return float(production_weighted_mean(carboxylated_fraction(kh2, half_saturation, gla_residues), weights))
 
 
 MARKER_PARAMETERS = declare([
