@@ -16,13 +16,10 @@ from calcium_abm.physiology.remodeling import (
     BoneDrives,
     BoneSection,
     bone_drives,
-    cortical_day,
-    cortical_steady_state,
-    mineralise,
-    mineralise_cortical,
     osteoblast_refill_margin,
     remodel_day,
 )
+from calcium_abm.physiology.skeleton import cortical_day, cortical_steady_state, mineralise, mineralise_cortical
 
 P = parameter_set()
 #: drives that stress the rules: fast activation, long-lived osteoclasts, short-lived osteoblasts

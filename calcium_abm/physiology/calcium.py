@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
 
 from calcium_abm.parameters import Parameter, declare
 
@@ -217,3 +218,159 @@ def steady_gut_lumen_mg(intake_mg: float, s: SystemicState, p, dt: float = 1.0) 
             break
         lumen = new
     return lumen
+
+
+# ----------------------------------------------------------------------------- glue signals
+def capxp_relative(s: SystemicState, p) -> float:
+    """Serum calcium x phosphate product relative to the reference product (-)."""
+    return s.serum_calcium_mmol_l * s.serum_phosphate_mmol_l / (
+        p.reference_serum_calcium_mmol_l * p.reference_serum_phosphate_mmol_l)
+
+
+def phosphate_relative(s: SystemicState, p) -> float:
+    """Serum phosphate relative to its reference (-)."""
+    return s.serum_phosphate_mmol_l / p.reference_serum_phosphate_mmol_l
+
+
+def pth_relative(s: SystemicState, p) -> float:
+    """PTH relative to its value at the reference serum calcium and phosphate (-)."""
+    return s.pth_pmol_l / reference_pth_pmol_l(p)
+
+
+def gfr_relative(s: SystemicState) -> float:
+    """GFR relative to normal kidneys (CKD stage 0) (-)."""
+    return s.gfr_ml_per_min / GFR_ML_PER_MIN_BY_CKD_STAGE[0]
+
+
+# ----------------------------------------------------------------------------- the ledger
+#: Largest share of the blood calcium present that each outflow may take in one day, taken
+#: in the order of the daily exchanges (trabecular then cortical mineralisation, each of
+#: what is left; vessel deposition; urine + endogenous faecal secretion together). Blood
+#: holds ~1.3 g of calcium while these flows are ~0.2-1 g a day and are computed from
+#: start-of-day signals; the caps keep every pool non-negative at any setting and step
+#: (species time scales, extreme parameters) without changing a healthy day, where each
+#: flow is far below its cap. Numerical safeguards (assumption), not physiology.
+MINERALISATION_SUPPLY_SHARE = 0.5
+VESSEL_DEPOSITION_SUPPLY_SHARE = 0.25
+EXCRETION_SUPPLY_SHARE = 0.5
+
+#: calcium pools in reporting order: the first three are held by the ledger, the others
+#: are tissue mineral read from their arrays
+CALCIUM_POOLS = ("gut", "blood", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
+
+
+def plain_sum(values: Iterable[float]) -> float:
+    """Left-to-right float sum. (Python >= 3.12's ``sum`` compensates round-off, which
+    changes the last bit; the ledger adds as the kernels and readouts do, so its totals
+    agree with theirs to the bit.)"""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+class MineralLedger:
+    """Mass of one mineral (mg) in named pools, changed only by named transfers.
+
+    Well-mixed pools (e.g. gut lumen, blood, bone fluid) are held here as floats. Tissue
+    pools whose mineral lives in arrays (the trabecular section, the cortical compartment,
+    the vessel wall) are read through ``tissue_pools`` (name -> function returning mg) and
+    changed by their own kernels: a transfer to or from one of them books only the held
+    side. Sources and sinks outside the body (``inputs`` such as diet, ``outputs`` such as
+    urine and faeces) are cumulative counters. One ledger per mineral: calcium today,
+    phosphate later with the same class.
+
+    Args:
+        mineral: the mineral's name (``"calcium"``), for messages.
+        held_mg: starting amount of each held pool (mg).
+        tissue_pools: name -> reader (mg) of each tissue pool.
+        inputs, outputs: names of the external sources and sinks.
+        order: reporting order of the pools (default: held, then tissue pools).
+
+    Raises:
+        KeyError: in :meth:`transfer`, for a name that is no pool, input or output.
+    """
+
+    def __init__(self, mineral: str, held_mg: dict[str, float], tissue_pools: dict[str, Callable[[], float]],
+                 inputs: tuple[str, ...] = ("diet",), outputs: tuple[str, ...] = ("urine", "faeces"),
+                 order: tuple[str, ...] | None = None):
+        self.mineral = mineral
+        self.held_mg = {name: float(v) for name, v in held_mg.items()}
+        self.tissue_pools = dict(tissue_pools)
+        self.inputs, self.outputs = tuple(inputs), tuple(outputs)
+        self.cumulative_mg = {name: 0.0 for name in (*self.inputs, *self.outputs)}
+        self.order = tuple(order) if order else (*self.held_mg, *self.tissue_pools)
+        self.today_mg: dict[tuple[str, str], float] = {}
+        self.initial_total_mg = self.total_mg()
+
+    def __getitem__(self, pool: str) -> float:
+        """Mineral in ``pool`` now (mg)."""
+        held = self.held_mg.get(pool)
+        return held if held is not None else self.tissue_pools[pool]()
+
+    def _book(self, name: str, delta_mg: float) -> None:
+        if name in self.held_mg:
+            self.held_mg[name] += delta_mg
+        elif name in self.cumulative_mg:
+            self.cumulative_mg[name] += abs(delta_mg)
+        elif name not in self.tissue_pools:
+            known = (*self.held_mg, *self.tissue_pools, *self.cumulative_mg)
+            raise KeyError(f"{self.mineral} ledger: no pool {name!r}; known: {', '.join(known)}")
+
+    def _count(self, source: str, sink: str, mg: float) -> None:
+        key = (source, sink)
+        self.today_mg[key] = self.today_mg.get(key, 0.0) + mg
+
+    def transfer(self, source: str, sink: str, mg: float) -> float:
+        """Move ``mg`` from ``source`` to ``sink`` (negative moves it back) and add it to
+        today's flow between them; returns ``mg``."""
+        self._book(source, -mg)
+        self._book(sink, mg)
+        self._count(source, sink, mg)
+        return mg
+
+    def transfer_split(self, source: str, sinks: Mapping[str, float]) -> None:
+        """Move mg from ``source`` to several sinks at once (``{sink: mg}``): the source
+        changes by their sum in one step, each sink by its share."""
+        self._book(source, -plain_sum(sinks.values()))
+        for sink, mg in sinks.items():
+            self._book(sink, mg)
+            self._count(source, sink, mg)
+
+    def transfer_merge(self, sources: Mapping[str, float], sink: str) -> None:
+        """Move mg from several sources (``{source: mg}``) to ``sink`` at once: the sink
+        changes by their sum in one step."""
+        for source, mg in sources.items():
+            self._book(source, -mg)
+            self._count(source, sink, mg)
+        self._book(sink, plain_sum(sources.values()))
+
+    def new_day(self) -> None:
+        """Start today's flow tallies at zero."""
+        self.today_mg = {}
+
+    def flow_today_mg(self, source: str, sink: str) -> float:
+        """Net mg moved from ``source`` to ``sink`` today (0.0 if none)."""
+        return self.today_mg.get((source, sink), 0.0)
+
+    def pools_mg(self) -> dict[str, float]:
+        """Mineral in every pool (mg), in reporting order."""
+        return {name: self[name] for name in self.order}
+
+    def total_mg(self) -> float:
+        """Sum of all pools (mg)."""
+        return plain_sum(self.pools_mg().values())
+
+    @property
+    def input_cum_mg(self) -> float:
+        return plain_sum(self.cumulative_mg[name] for name in self.inputs)
+
+    @property
+    def output_cum_mg(self) -> float:
+        return plain_sum(self.cumulative_mg[name] for name in self.outputs)
+
+    def balance_error_mg(self, total_mg: float | None = None) -> float:
+        """``sum(pools) - inputs + outputs`` minus its value when the books opened; only
+        round-off if mass is conserved. Pass ``total_mg`` if already summed."""
+        total = self.total_mg() if total_mg is None else total_mg
+        return total - self.input_cum_mg + self.output_cum_mg - self.initial_total_mg

@@ -147,6 +147,21 @@ def steady_plasma_amounts(intake_ug_per_day: dict[str, float], warfarin_mg_per_d
     return amounts, warfarin_mg_per_day * time_scale * math.exp(-kw) / -math.expm1(-kw)
 
 
+def dietary_intake_ug_per_day(diet) -> dict[str, float]:
+    """Intake of each form (µg/day) from a scenario's ``diet`` section."""
+    return {"k1": diet.vitamin_k1_ug_per_day, "mk4": diet.mk4_ug_per_day, "mk7": diet.mk7_ug_per_day}
+
+
+def steady_tissue_supply_nmol_per_l(intake_ug_per_day: dict[str, float], warfarin_mg_per_day: float,
+                                    k1_weight: float, mk7_weight: float, p, time_scale: float = 1.0) -> float:
+    """A tissue's vitamin K supply (MK-4-equivalent nmol/L) on the first day after long
+    steady dosing: steady start-of-day plasma advanced one day, weighted as in
+    :func:`tissue_supply_nmol_per_l`."""
+    amounts, warfarin = steady_plasma_amounts(intake_ug_per_day, warfarin_mg_per_day, p, time_scale)
+    _, _, plasma = advance_plasma(amounts, warfarin, intake_ug_per_day, warfarin_mg_per_day, p, time_scale)
+    return tissue_supply_nmol_per_l(plasma, k1_weight, mk7_weight)
+
+
 def vkor_activity(warfarin_mg_per_l: float, p) -> float:
     """Fraction of VKOR activity left at a plasma warfarin concentration (Emax model)."""
     c = max(warfarin_mg_per_l, 0.0)
@@ -205,4 +220,5 @@ def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:
 
 
 __all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "steady_plasma_amounts", "vkor_activity",
-           "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply"]
+           "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply",
+           "form_constants", "dietary_intake_ug_per_day", "steady_tissue_supply_nmol_per_l"]
