@@ -6,6 +6,11 @@ property layers (numpy), and only the few patches that hold a bone cell need a `
 This subclass keeps Mesa's API (``grid[(x, y)]``, ``cell.neighborhood``, property layers,
 ``CellAgent`` movement, ``SpaceRenderer``) but materialises a cell, and its connections,
 only when something asks for it. ``all_cells`` and ``agents`` cover materialised cells.
+
+It re-implements ``OrthogonalMooreGrid.__init__`` and therefore sets Mesa's private
+attributes itself (``_cells``, ``_celllist``, ``_try_random``, ``_ndims``, and calls
+``_validate_parameters``); ``tests/test_mesa_compat.py`` pins each of them and fails,
+naming the attribute, when a Mesa release changes them.
 """
 
 from __future__ import annotations

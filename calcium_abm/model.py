@@ -19,11 +19,10 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
 8. agents: births, moves and deaths of cell agents mirror the arrays;
 9. record the day's row (every column declared once in :mod:`calcium_abm.outputs`).
 
-State has one home each: ``model.bone`` / ``model.cortical`` / ``model.vessel`` (tissue
-arrays; the grids' property layers share their memory), ``model.calcium`` (calcium in mg),
-``model.blood`` (circulating vitamin K, warfarin, dp-ucMGP), ``model.osteoclasts`` /
-``model.osteoblasts`` (cell arrays; the agents read them). The compiled kernels draw from
-``self.rng`` through :attr:`CalciumParadoxModel.random_stream`.
+Each state has one home: ``model.bone`` / ``model.cortical`` / ``model.vessel`` (tissue
+arrays; the grids' property layers are views of them), ``model.calcium`` (the ledger, mg),
+``model.blood`` (vitamin K, warfarin, dp-ucMGP), ``model.osteoclasts`` / ``.osteoblasts``
+(cell arrays; agents read them). Kernels draw from ``self.rng`` via ``random_stream``.
 """
 
 from __future__ import annotations
@@ -40,8 +39,7 @@ from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, 
 from calcium_abm.grid import LazyMooreGrid
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
 from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling, skeleton, vitamin_k
-from calcium_abm.physiology.calcium import (EXCRETION_SUPPLY_SHARE, MINERALISATION_SUPPLY_SHARE,
-                                            VESSEL_DEPOSITION_SUPPLY_SHARE)
+from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
 from calcium_abm.scenario import Scenario, load_scenario
@@ -201,8 +199,8 @@ class CalciumParadoxModel(mesa.Model):
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
         s = self.systemic = calcium.systemic_state(ledger["blood"], state.diet.phosphate_mg_per_day,  # 4
                                                    state.patient.ckd_stage, p)
-        estrogen = remodeling.estrogen_loss_effect(state.patient.postmenopausal, self._years_since_menopause(), p)
-        drives = remodeling.bone_drives(calcium.pth_relative(s, p), estrogen, vk.bone_vitamin_k_supply_nmol_l, p)
+        drives = remodeling.bone_drives(calcium.pth_relative(s, p), remodeling.estrogen_loss_effect(
+            state.patient.postmenopausal, self._years_since_menopause(), p), vk.bone_vitamin_k_supply_nmol_l, p)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
                                           self.random_stream, dt)
         ledger.transfer_merge({"bone_trabecular": bone_day.resorbed_mineral_mg,  # 6
@@ -220,9 +218,8 @@ class CalciumParadoxModel(mesa.Model):
             self.vessel, vk.mgp_carboxylated_by_depth, 0.0 if state.genetics.mgp_knockout else mgp_per_cell,
             calcium.phosphate_relative(s, p), capxp, p, self.rng, VESSEL_DEPOSITION_SUPPLY_SHARE * ledger["blood"], dt)
         ledger.transfer("blood", "vessel_wall", wall.deposited_mg - wall.regressed_mg)
-        urine, endogenous = calcium.kidney_and_endogenous_day(s, p, dt)
-        scale = min(1.0, EXCRETION_SUPPLY_SHARE * ledger["blood"] / max(urine + endogenous, 1e-12))
-        ledger.transfer_split("blood", {"urine": urine * scale, "gut": endogenous * scale})
+        urine, endogenous = calcium.excretion_day(s, ledger["blood"], p, dt)
+        ledger.transfer_split("blood", {"urine": urine, "gut": endogenous})
         ledger.transfer("blood", "bone_fluid", calcium.blood_to_bone_fluid_mg(
             ledger["blood"], ledger["bone_fluid"], s.serum_phosphate_mmol_l, p))
         uc_rel = carboxylation.ucmgp_release_relative(wall.ucmgp_made, self.vessel.mineral.size, mgp_per_cell)
@@ -250,11 +247,6 @@ class CalciumParadoxModel(mesa.Model):
         bone = self.bone
         mineral_sum = remodeling.bone_tallies(bone.mineral, bone.osteoid, bone.cavity)[0]
         return self.params.reference_bmd_g_cm2 * mineral_sum / self.reference_mineral_sum
-
-    @property
-    def vessel_generation(self) -> np.ndarray:
-        """VSMC replacements per media patch (a view of ``model.vessel.generation``)."""
-        return self.vessel.generation
 
     def calcium_pools_mg(self) -> dict[str, float]:
         """Calcium in every pool (mg): ``self.calcium.pools_mg()``."""

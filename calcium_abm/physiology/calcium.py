@@ -254,6 +254,15 @@ MINERALISATION_SUPPLY_SHARE = 0.5
 VESSEL_DEPOSITION_SUPPLY_SHARE = 0.25
 EXCRETION_SUPPLY_SHARE = 0.5
 
+def excretion_day(s: SystemicState, blood_mg: float, p, dt: float = 1.0) -> tuple[float, float]:
+    """(urinary calcium, endogenous faecal calcium) for one day, mg: those of
+    :func:`kidney_and_endogenous_day`, scaled down together so that they take at most
+    :data:`EXCRETION_SUPPLY_SHARE` of the ``blood_mg`` present."""
+    urine, endogenous = kidney_and_endogenous_day(s, p, dt)
+    scale = min(1.0, EXCRETION_SUPPLY_SHARE * blood_mg / max(urine + endogenous, 1e-12))
+    return urine * scale, endogenous * scale
+
+
 #: calcium pools in reporting order: the first three are held by the ledger, the others
 #: are tissue mineral read from their arrays
 CALCIUM_POOLS = ("gut", "blood", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
