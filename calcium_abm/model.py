@@ -5,19 +5,25 @@ each day, calls the submodels of :mod:`calcium_abm.physiology` in a fixed order 
 process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads as that list:
 
 1. schedule: apply timed changes that start or end today;
-2-3. blood and carboxylation (:func:`.carboxylation.carboxylation_day`): vitamin K forms and
-   warfarin absorbed and cleared (exact within the day); tissue vitamin K follows plasma
-   with a lag; liver, vessel wall (per depth) and bone carboxylation;
+2. blood: vitamin K forms and warfarin absorbed and cleared (exact within the day);
+3. carboxylation: tissue vitamin K follows plasma with a lag; liver, vessel wall (per
+   depth) and bone carboxylation from the tissue vitamin K cycle;
 4. systemic signals: serum Ca/Pi, PTH, calcitriol (start-of-day values);
-5. bone: osteoclast recruitment, resorption, coupling, osteoblast formation
-   (:mod:`.remodeling`); the cortical compartment under the same signals (:mod:`.skeleton`);
-6. calcium exchanges, each a named transfer between two pools of the calcium ledger
-   (:class:`.calcium.MineralLedger`): resorption, absorption, mineralisation, vessel
-   deposition and regression (step 7 runs inside it), urine, faeces, bone-fluid exchange;
-7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth
-   (:func:`.calcification.vessel_day`); plasma dp-ucMGP;
+5. bone: osteoclast recruitment, resorption, coupling, osteoblast formation; the cortical
+   compartment under the same signals;
+6. calcium exchanges: resorption, absorption, mineralisation (trabecular and cortical),
+   vessel deposition and regression (step 7 is computed here),
+   urine, faeces and bone-fluid exchange, each a named transfer between two pools of the
+   calcium ledger;
+7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth; plasma
+   dp-ucMGP;
 8. agents: births, moves and deaths of cell agents mirror the arrays;
-9. record the day's row (every column declared once in :mod:`calcium_abm.outputs`).
+9. record the day's row.
+
+Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 5 :mod:`.remodeling` and
+:mod:`.skeleton`; 6 the ledger :class:`.calcium.MineralLedger`; 7
+:func:`.calcification.vessel_day`; 8 :func:`calcium_abm.agents.mirror_bone_day`; 9 the
+columns, each declared once in :mod:`calcium_abm.outputs`.
 
 Each state has one home: ``model.bone`` / ``model.cortical`` / ``model.vessel`` (tissue
 arrays; the grids' property layers are views of them), ``model.calcium`` (the ledger, mg),
@@ -32,11 +38,10 @@ from typing import Any, Mapping
 
 import mesa
 import numpy as np
-from mesa.discrete_space import PropertyLayer
 
 from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, SmoothMuscleCell, VesselWallTissue,
                                 mirror_bone_day, spawn_cell_agents)
-from calcium_abm.grid import LazyMooreGrid
+from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
 from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling, skeleton, vitamin_k
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
@@ -106,7 +111,7 @@ class CalciumParadoxModel(mesa.Model):
         # bone section: trabecular structure; its arrays ARE the grid's property layers
         self.bone_grid = self.grid = LazyMooreGrid((bw, bh), random=self.random)  # grid: for Mesa's renderers
         structure = remodeling.trabecular_structure(bw, bh, p.trabecular_bone_volume_fraction, self.rng)
-        layers = _add_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
+        layers = add_property_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
                              cavity=np.zeros((bw, bh)), vitamin_k_nmol_l=np.zeros((bw, bh)))
         trabecular_mg = p.skeletal_calcium_mg * p.trabecular_calcium_fraction
         self.bone = remodeling.BoneSection(layers["bone_mineral"], layers["osteoid"], layers["cavity"],
@@ -119,7 +124,7 @@ class CalciumParadoxModel(mesa.Model):
 
         # vessel wall (media): one VSMC per patch, MGP at steady state, no mineral yet
         self.vessel_grid = LazyMooreGrid((vw, vh), random=self.random)
-        layers = _add_layers(self.vessel_grid, vsmc_osteochondrogenic=np.zeros((vw, vh), dtype=bool),
+        layers = add_property_layers(self.vessel_grid, vsmc_osteochondrogenic=np.zeros((vw, vh), dtype=bool),
                              carboxylated_mgp=np.zeros((vw, vh)), uncarboxylated_mgp=np.zeros((vw, vh)),
                              vessel_mineral=np.zeros((vw, vh)), vitamin_k_nmol_l=np.zeros((vw, vh)),
                              vsmc_generation=np.zeros((vw, vh), dtype=np.int32))
@@ -288,10 +293,3 @@ class CalciumParadoxModel(mesa.Model):
             "vessel_kh2_nmol_l": np.broadcast_to(self.carboxylation.vessel_kh2_by_depth, wall.mineral.shape).copy(),
         }
 
-
-def _add_layers(grid: LazyMooreGrid, **data: np.ndarray) -> dict[str, np.ndarray]:
-    """Add one property layer per array; returns each layer's data (the arrays the model
-    works on: the layers are views of the model's state, not copies)."""
-    for name, values in data.items():
-        grid.add_property_layer(PropertyLayer.from_data(name, values))
-    return {name: getattr(grid, name).data for name in data}
