@@ -171,8 +171,8 @@ class CalciumParadoxModel(mesa.Model):
         gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day, s, p, self.dt)
         self.calcium = calcium.MineralLedger(
             "calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid": p.exchangeable_bone_calcium_mg},
-            {"bone_trabecular": self._trabecular_calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
-             "vessel_wall": self._vessel_wall_calcium_mg}, order=CALCIUM_POOLS)
+            {"bone_trabecular": self.bone.calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
+             "vessel_wall": self.vessel.calcium_mg}, order=CALCIUM_POOLS)
         uc_rel = mgp * float(np.mean(1.0 - carboxylated))
         blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(0.0, uc_rel, calcium.gfr_relative(s), p, dt=1e6)
         self.bmd_day0 = self.bone_mineral_density_g_cm2
@@ -240,13 +240,6 @@ class CalciumParadoxModel(mesa.Model):
         return self.inputs.patient.years_since_menopause + self.day * self.dt / 365.0
 
     # ------------------------------------------------------------------ readouts
-    def _trabecular_calcium_mg(self) -> float:
-        b = self.bone  # summed as the daily readouts sum it, so the two agree to the bit
-        return remodeling.bone_tallies(b.mineral, b.osteoid, b.cavity)[0] * b.mineral_mg_per_unit
-
-    def _vessel_wall_calcium_mg(self) -> float:
-        return calcification.wall_mineral_sum(self.vessel.mineral) * self.vessel.mineral_mg_per_unit
-
     @property
     def bone_mineral_density_g_cm2(self) -> float:
         bone = self.bone

@@ -33,16 +33,22 @@ class DayTallies:
             vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor)
         self.n_vsmc = wall.mineral.size
         self.ledger = model.calcium
-        self.pools = self.ledger.pools_mg()
+        self.pools = self.ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),
+                                           "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
         self.total_mg = plain_sum(self.pools.values())
         self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
         self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
-    def per_day(self, *flows: tuple[str, str]) -> float:
-        """Today's ledger flows ``(source, sink), ...`` summed, in mg per physiological day."""
-        return plain_sum(self.ledger.flow_today_mg(source, sink) for source, sink in flows) / self.m.dt
+    def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:
+        """Today's ledger flow ``source -> sink`` (plus ``source2 -> sink2``) in mg per
+        physiological day."""
+        today = self.ledger.today_mg
+        mg = today.get((source, sink), 0.0)
+        if source2 is not None:
+            mg = mg + today.get((source2, sink2), 0.0)
+        return mg / self.m.dt
 
 
 @dataclass(frozen=True)
@@ -119,16 +125,16 @@ _DECLARED: dict[str, Column] = {
     "ca_balance_error_mg": Column("mg", "sum(pools) - intake + excreted - its day-0 value; round-off only",
                                   lambda t: t.ledger.balance_error_mg(t.total_mg)),
     "ca_absorption_mg_per_day": Column("mg/day", "Calcium absorbed from the gut today",
-                                       lambda t: t.per_day(("gut", "blood"))),
-    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today", lambda t: t.per_day(("blood", "urine"))),
+                                       lambda t: t.per_day("gut", "blood")),
+    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today", lambda t: t.per_day("blood", "urine")),
     "bone_resorption_mg_per_day": Column(
         "mg/day", "Calcium released by osteoclasts today (trabecular + cortical)",
-        lambda t: t.per_day(("bone_trabecular", "blood"), ("bone_cortical", "blood"))),
+        lambda t: t.per_day("bone_trabecular", "blood", "bone_cortical", "blood")),
     "bone_mineralisation_mg_per_day": Column(
         "mg/day", "Calcium taken up by mineralising osteoid today (trabecular + cortical)",
-        lambda t: t.per_day(("blood", "bone_trabecular"), ("blood", "bone_cortical"))),
+        lambda t: t.per_day("blood", "bone_trabecular", "blood", "bone_cortical")),
     "vessel_deposition_mg_per_day": Column("mg/day", "Net calcium deposited in the vessel wall today",
-                                           lambda t: t.per_day(("blood", "vessel_wall"))),
+                                           lambda t: t.per_day("blood", "vessel_wall")),
 }
 
 #: name -> (unit, description) of every recorded column, in order

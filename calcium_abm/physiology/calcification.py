@@ -104,6 +104,13 @@ class VesselWall:
     generation: np.ndarray         # int: VSMC replacements at each patch
     mineral_mg_per_unit: float
 
+    def calcium_mg(self, mineral_sum: float | None = None) -> float:
+        """Calcium deposited in the media (mg); pass ``mineral_sum`` (patch volumes,
+        summed as :func:`vessel_tallies` sums it) if already tallied."""
+        if mineral_sum is None:
+            mineral_sum = wall_mineral_sum(self.mineral)
+        return mineral_sum * self.mineral_mg_per_unit
+
 
 @dataclass
 class VesselDayResult:
@@ -273,7 +280,11 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
     w, h = osteo.shape
     osteo_f, cmgp_f, ucmgp_f, mineral_f = osteo.ravel(), cmgp.ravel(), ucmgp.ravel(), mineral.ravel()
     generation_f, u_f = generation.ravel(), u.ravel()
-    mgp_made_per_cell = drives.mgp_made_per_cell
+    # the records' fields as locals, so the loops below read registers
+    mgp_made_per_cell, drive_free = drives.mgp_made_per_cell, drives.drive_free
+    mgp_keep, osteo_factor, uc_weight, half_saturation = k.mgp_keep, k.osteo_mgp_factor, k.uc_weight, k.half_saturation
+    growth_per_day, nucleation_per_day, contractile_fraction = (k.growth_per_day, k.nucleation_per_day,
+                                                                k.contractile_growth_fraction)
     made_c = np.empty(h)  # carboxylated MGP a contractile cell makes today, by depth
     made_uc = np.empty(h)
     for j in range(h):
@@ -288,16 +299,16 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
             o = osteo_f[q]
             osteo_by_depth[j] += o
             # MGP: decay, then today's synthesis (osteochondrogenic cells make more)
-            synthesis = k.osteo_mgp_factor if o else 1.0
-            c = cmgp_f[q] * k.mgp_keep + synthesis * made_c[j]
-            uc = ucmgp_f[q] * k.mgp_keep + synthesis * made_uc[j]
+            synthesis = osteo_factor if o else 1.0
+            c = cmgp_f[q] * mgp_keep + synthesis * made_c[j]
+            uc = ucmgp_f[q] * mgp_keep + synthesis * made_uc[j]
             cmgp_f[q] = c
             ucmgp_f[q] = uc
-            free = mgp_free_fraction(c, uc, k.uc_weight, k.half_saturation)
+            free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
             not_inhibited[q] = free
             m = mineral_f[q]
-            g = deposit_growth_demand(m, o, k.growth_per_day, k.nucleation_per_day, k.contractile_growth_fraction)
-            growth[q] = min(g * free * drives.drive_free, 1.0 - m)
+            g = deposit_growth_demand(m, o, growth_per_day, nucleation_per_day, contractile_fraction)
+            growth[q] = min(g * free * drive_free, 1.0 - m)
 
     want = regressed = 0.0
     n_on = n_off = n_dead = 0

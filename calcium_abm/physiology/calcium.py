@@ -362,8 +362,11 @@ class MineralLedger:
         """Net mg moved from ``source`` to ``sink`` today (0.0 if none)."""
         return self.today_mg.get((source, sink), 0.0)
 
-    def pools_mg(self) -> dict[str, float]:
-        """Mineral in every pool (mg), in reporting order."""
+    def pools_mg(self, tissue_mg: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Mineral in every pool (mg), in reporting order; ``tissue_mg`` gives tissue pools
+        already read this day (they are then not read again)."""
+        if tissue_mg:
+            return {name: tissue_mg[name] if name in tissue_mg else self[name] for name in self.order}
         return {name: self[name] for name in self.order}
 
     def total_mg(self) -> float:

@@ -99,6 +99,13 @@ class BoneSection:
     cavity: np.ndarray
     mineral_mg_per_unit: float
 
+    def calcium_mg(self, mineral_sum: float | None = None) -> float:
+        """Calcium in the section's mineral (mg); pass ``mineral_sum`` (patch volumes,
+        summed as :func:`bone_tallies` sums it) if already tallied."""
+        if mineral_sum is None:
+            mineral_sum = bone_tallies(self.mineral, self.osteoid, self.cavity)[0]
+        return mineral_sum * self.mineral_mg_per_unit
+
 
 @dataclass
 class BoneDrives:
