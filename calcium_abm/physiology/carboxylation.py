@@ -37,28 +37,23 @@ PARAMETERS = declare([
 ])
 
 
-def _carboxylated_fraction(kh2_nmol_per_l, half_saturation_nmol_per_l, gla_residues):
+def carboxylated_fraction(kh2_nmol_per_l, half_saturation_nmol_per_l: float, gla_residues: int):
+    """Fraction of newly made protein that leaves fully carboxylated: ``q**n`` with
+    ``q = KH2 / (KH2 + K_half)`` (processive GGCX, see the module docstring).
+
+    Args:
+        kh2_nmol_per_l: tissue KH2, nmol/L (scalar or numpy array; the result has its shape).
+        half_saturation_nmol_per_l: the tissue's GGCX half saturation for one Glu.
+        gla_residues: Gla residues per molecule (:data:`GLA_RESIDUES`).
+    """
     q = kh2_nmol_per_l / (kh2_nmol_per_l + half_saturation_nmol_per_l)
     result, base, n = 1.0, q, gla_residues
-    while n:  # integer power by squaring (exact order; numpy's float power is slow on arrays)
+    while n:  # integer power by squaring (numpy's float power is slow on arrays)
         if n & 1:
             result = result * base
         base = base * base
         n >>= 1
     return result
-
-
-#: Fraction of newly made protein that leaves fully carboxylated: ``q**n`` with
-#: ``q = KH2 / (KH2 + K_half)`` (processive GGCX, see the module docstring). A numpy ufunc
-#: (scalars or arrays of KH2 in nmol/L; ``n`` an integer), also callable in compiled code.
-carboxylated_fraction = numba.vectorize(["float64(float64, float64, int64)"], cache=True)(_carboxylated_fraction)
-carboxylated_fraction.__doc__ = """Fraction of newly made protein that leaves fully carboxylated, ``q**n``.
-
-Args:
-    kh2_nmol_per_l: tissue KH2 (scalar or array).
-    half_saturation_nmol_per_l: the tissue's GGCX half saturation for one Glu.
-    gla_residues: Gla residues per molecule (:data:`GLA_RESIDUES`).
-"""
 
 
 @numba.njit(cache=True)
