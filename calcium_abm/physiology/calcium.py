@@ -8,9 +8,12 @@ concentration at quasi-steady state each day (its mass is not tracked; see docs/
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, NamedTuple
+
+import numba
 
 from calcium_abm.parameters import Parameter, declare
 
@@ -123,18 +126,51 @@ def systemic_state(blood_mg: float, phosphate_mg_per_day: float, ckd_stage: int,
     return SystemicState(ca, ion, pi, pth, calcitriol, gfr)
 
 
+@numba.njit(cache=True, inline="always")
+def pth_secretion_pmol_l(ionized_mmol_l, pth_min, pth_max, setpoint_ionized_mmol_l, hill):
+    """The parathyroid calcium-sensing sigmoid (after Brown 1983; assumption): PTH
+    (pmol/L) secreted at an ionised calcium (mmol/L), from ``pth_max`` at low to
+    ``pth_min`` at high calcium, half-way at the set point."""
+    return pth_min + (pth_max - pth_min) / (1.0 + (ionized_mmol_l / setpoint_ionized_mmol_l) ** hill)
+
+
+class PthConstants(NamedTuple):
+    """Parameters of the PTH law, one record per parameter set (:func:`pth_constants`)."""
+
+    ionized_calcium_fraction: float
+    pth_min_pmol_l: float
+    pth_max_pmol_l: float
+    setpoint_ionized_mmol_l: float
+    hill: float
+    reference_serum_phosphate_mmol_l: float
+    phosphate_exponent: float
+
+
+@functools.lru_cache(maxsize=64)
+def pth_constants(p) -> PthConstants:
+    """The PTH law's record for parameter set ``p`` (hashable; cached)."""
+    return PthConstants(p.ionized_calcium_fraction, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l,
+                        p.pth_hill, p.reference_serum_phosphate_mmol_l, p.pth_phosphate_exponent)
+
+
+@numba.njit(cache=True, inline="always")
+def pth_from_serum(serum_calcium_mmol_l, serum_phosphate_mmol_l, k):
+    """PTH (pmol/L): :func:`pth_secretion_pmol_l` at the ionised share of serum calcium,
+    raised by phosphate retention; ``k`` is a :class:`PthConstants`."""
+    ion = serum_calcium_mmol_l * k.ionized_calcium_fraction
+    pth = pth_secretion_pmol_l(ion, k.pth_min_pmol_l, k.pth_max_pmol_l, k.setpoint_ionized_mmol_l, k.hill)
+    return pth * (serum_phosphate_mmol_l / k.reference_serum_phosphate_mmol_l) ** k.phosphate_exponent
+
+
 def pth_pmol_l(serum_calcium: float, serum_phosphate: float, p) -> float:
-    """PTH from the parathyroid calcium-sensing sigmoid, raised by phosphate retention."""
-    ion = serum_calcium * p.ionized_calcium_fraction
-    pth = p.pth_min_pmol_l + (p.pth_max_pmol_l - p.pth_min_pmol_l) / (
-        1.0 + (ion / p.pth_setpoint_ionized_mmol_l) ** p.pth_hill)
-    return pth * (serum_phosphate / p.reference_serum_phosphate_mmol_l) ** p.pth_phosphate_exponent
+    """PTH (pmol/L) from the calcium-sensing sigmoid, raised by phosphate retention."""
+    return pth_from_serum(serum_calcium, serum_phosphate, pth_constants(p))
 
 
 def reference_pth_pmol_l(p) -> float:
+    """PTH (pmol/L) at the reference serum calcium (and reference phosphate)."""
     ion0 = p.reference_serum_calcium_mmol_l * p.ionized_calcium_fraction
-    return p.pth_min_pmol_l + (p.pth_max_pmol_l - p.pth_min_pmol_l) / (
-        1.0 + (ion0 / p.pth_setpoint_ionized_mmol_l) ** p.pth_hill)
+    return pth_secretion_pmol_l(ion0, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l, p.pth_hill)
 
 
 def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:
@@ -178,26 +214,49 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, serum_phosphate: fl
     (the excess is monotone in blood calcium, so a bisection bracket backs every step),
     which keeps this stiff loop stable at any step.
     """
+    return _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, bone_fluid_constants(p), pth_constants(p))
+
+
+class BoneFluidConstants(NamedTuple):
+    """Constants of the blood : bone-fluid equilibrium for one parameter set."""
+
+    mg_per_mmol_l: float             # blood mg per mmol/L of serum calcium (40.08 x ECF volume)
+    reference_ratio: float           # fluid : blood calcium at the reference state
+    reference_pth_pmol_l: float
+    ratio_pth_exponent: float        # -bone_fluid_pth_exponent
+
+
+@functools.lru_cache(maxsize=64)
+def bone_fluid_constants(p) -> BoneFluidConstants:
+    """The bone-fluid record for parameter set ``p`` (hashable; cached)."""
+    return BoneFluidConstants(CALCIUM_MG_PER_MMOL * p.ecf_volume_l,
+                              p.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(p),
+                              reference_pth_pmol_l(p), -p.bone_fluid_pth_exponent)
+
+
+@numba.njit(cache=True, inline="always")
+def _excess_fluid(b, total, serum_phosphate, f, k):
+    """Fluid calcium above its equilibrium with blood calcium ``b`` (decreasing in b)."""
+    pth = pth_from_serum(b / f.mg_per_mmol_l, serum_phosphate, k)
+    return (total - b) - b * f.reference_ratio * (pth / f.reference_pth_pmol_l) ** f.ratio_pth_exponent
+
+
+@numba.njit(cache=True)
+def _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, f, k):
+    """The safeguarded Newton iteration of :func:`blood_to_bone_fluid_mg`; ``f`` is a
+    :class:`BoneFluidConstants`, ``k`` a :class:`PthConstants`."""
     total = blood_mg + fluid_mg
-    r0 = p.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(p)
-    pth0 = reference_pth_pmol_l(p)
-    exponent = -p.bone_fluid_pth_exponent
-
-    def excess_fluid(b: float) -> float:  # decreasing in b; zero at the equilibrium
-        pth = pth_pmol_l(serum_calcium_mmol_l(b, p), serum_phosphate, p)
-        return (total - b) - b * r0 * (pth / pth0) ** exponent
-
     # safeguarded Newton from today's blood calcium: a few steps instead of ~30 bisections
     lo, hi = 0.0, total
     x = min(max(blood_mg, 1e-9 * total), total)
     for _ in range(100):
-        g = excess_fluid(x)
+        g = _excess_fluid(x, total, serum_phosphate, f, k)
         if g > 0.0:
             lo = x
         else:
             hi = x
         step = 1e-7 * total
-        slope = (excess_fluid(x + step) - g) / step
+        slope = (_excess_fluid(x + step, total, serum_phosphate, f, k) - g) / step
         x_new = x - g / slope if slope < 0.0 else 0.5 * (lo + hi)
         if not lo < x_new < hi:
             x_new = 0.5 * (lo + hi)
