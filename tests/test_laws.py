@@ -229,3 +229,26 @@ def test_step_reads_short_and_core_modules_stay_small():
     assert len((package / "model.py").read_text().splitlines()) <= 300
     for path in owned:
         assert len(path.read_text().splitlines()) <= 500, path.name
+
+
+def test_pth_sigmoid_is_one_law_for_the_day_and_the_reference():
+    k = calcium.pth_constants(P)
+    half = calcium.pth_secretion_pmol_l(P.pth_setpoint_ionized_mmol_l, 1.0, 21.0, P.pth_setpoint_ionized_mmol_l, 20.0)
+    assert half == pytest.approx(11.0)  # half-way at the set point
+    assert calcium.pth_secretion_pmol_l(0.1, 1.0, 21.0, 1.0, 20.0) == pytest.approx(21.0)
+    assert calcium.pth_secretion_pmol_l(5.0, 1.0, 21.0, 1.0, 20.0) == pytest.approx(1.0)
+    # at the reference serum calcium and phosphate the day's PTH is the reference PTH, to the bit
+    assert calcium.pth_pmol_l(P.reference_serum_calcium_mmol_l, P.reference_serum_phosphate_mmol_l, P) \
+        == calcium.reference_pth_pmol_l(P)
+    assert calcium.pth_from_serum(2.0, 1.5, k) == calcium.pth_pmol_l(2.0, 1.5, P)
+    assert calcium.pth_constants(P) is k
+
+
+@pytest.mark.parametrize("blood, fluid, phosphate", [(1300.0, 4000.0, 1.1), (900.0, 5000.0, 2.2), (2000.0, 100.0, 0.9)])
+def test_bone_fluid_kernel_ends_at_the_equilibrium_of_the_pth_law(blood, fluid, phosphate):
+    moved = calcium.blood_to_bone_fluid_mg(blood, fluid, phosphate, P)
+    b, f = blood - moved, fluid + moved
+    pth = calcium.pth_pmol_l(calcium.serum_calcium_mmol_l(b, P), phosphate, P)
+    r0 = P.exchangeable_bone_calcium_mg / calcium.reference_blood_calcium_mg(P)
+    ratio = r0 * (pth / calcium.reference_pth_pmol_l(P)) ** (-P.bone_fluid_pth_exponent)
+    assert f == pytest.approx(b * ratio, rel=1e-9)
