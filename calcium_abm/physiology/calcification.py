@@ -21,7 +21,6 @@ cell's steady-state MGP) and a mineral deposit (volume fraction of the patch).
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -29,7 +28,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, per_parameter_set
 from calcium_abm.physiology.carboxylation import production_weighted_mean
 
 PARAMETERS = declare([
@@ -212,7 +211,7 @@ class VesselDrives(NamedTuple):
     supply_mg: float                    # the most calcium blood can give today
 
 
-@functools.lru_cache(maxsize=64)
+@per_parameter_set
 def vessel_constants(p, dt: float = 1.0) -> VesselConstants:
     """The wall kernel's constants for parameter set ``p`` (hashable) and step ``dt`` (days)."""
     free = 1.0 - p.systemic_calcification_inhibition

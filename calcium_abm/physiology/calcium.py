@@ -8,14 +8,13 @@ concentration at quasi-steady state each day (its mass is not tracked; see docs/
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 import numba
 
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, per_parameter_set
 
 CALCIUM_MG_PER_MMOL = 40.08
 PHOSPHORUS_MG_PER_MMOL = 30.97
@@ -146,7 +145,7 @@ class PthConstants(NamedTuple):
     phosphate_exponent: float
 
 
-@functools.lru_cache(maxsize=64)
+@per_parameter_set
 def pth_constants(p) -> PthConstants:
     """The PTH law's record for parameter set ``p`` (hashable; cached)."""
     return PthConstants(p.ionized_calcium_fraction, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l,
@@ -164,13 +163,15 @@ def pth_from_serum(serum_calcium_mmol_l, serum_phosphate_mmol_l, k):
 
 def pth_pmol_l(serum_calcium: float, serum_phosphate: float, p) -> float:
     """PTH (pmol/L) from the calcium-sensing sigmoid, raised by phosphate retention."""
-    return pth_from_serum(serum_calcium, serum_phosphate, pth_constants(p))
+    # the law's own Python body (``py_func``): one daily call, cheaper than a compiled dispatch
+    return pth_from_serum.py_func(serum_calcium, serum_phosphate, pth_constants(p))
 
 
 def reference_pth_pmol_l(p) -> float:
     """PTH (pmol/L) at the reference serum calcium (and reference phosphate)."""
     ion0 = p.reference_serum_calcium_mmol_l * p.ionized_calcium_fraction
-    return pth_secretion_pmol_l(ion0, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l, p.pth_hill)
+    return pth_secretion_pmol_l.py_func(ion0, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l,
+                                        p.pth_hill)
 
 
 def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:
@@ -226,7 +227,7 @@ class BoneFluidConstants(NamedTuple):
     ratio_pth_exponent: float        # -bone_fluid_pth_exponent
 
 
-@functools.lru_cache(maxsize=64)
+@per_parameter_set
 def bone_fluid_constants(p) -> BoneFluidConstants:
     """The bone-fluid record for parameter set ``p`` (hashable; cached)."""
     return BoneFluidConstants(CALCIUM_MG_PER_MMOL * p.ecf_volume_l,

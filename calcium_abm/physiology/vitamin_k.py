@@ -10,11 +10,10 @@ concentration is the exact AUC divided by one day. The vitamin K cycle within a 
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, per_parameter_set
 
 #: g/mol; fixed chemistry, not parameters.
 MOLAR_MASS_G_PER_MOL = {"k1": 450.7, "mk4": 444.7, "mk7": 649.0}
@@ -88,7 +87,7 @@ class PlasmaDay:
     warfarin_mean_mg_per_l: float
 
 
-@functools.lru_cache(maxsize=64)
+@per_parameter_set
 def form_constants(p, time_scale: float) -> tuple:
     """(form, elimination per simulated day, absorbed nmol per µg of dose per simulated day,
     volume) for each form; cached per (hashable) parameter set and time scale, since the
