@@ -11,8 +11,6 @@ from __future__ import annotations
 from mesa import Agent
 from mesa.discrete_space import CellAgent
 
-from calcium_abm.physiology import calcification, remodeling
-
 
 # ----------------------------------------------------------------------------- cells
 class Osteoclast(CellAgent):
@@ -60,7 +58,7 @@ class Osteoblast(CellAgent):
     @property
     def osteocalcin_carboxylated_fraction(self) -> float:
         """Fraction of the osteocalcin this team makes today that is fully carboxylated."""
-        return float(self.model.bone_tissue.osteocalcin_carboxylated_fraction)
+        return float(self.model.carboxylation.osteocalcin_carboxylated_fraction)
 
 
 class SmoothMuscleCell(Agent):
@@ -99,12 +97,13 @@ class SmoothMuscleCell(Agent):
 
     @property
     def generation(self) -> int:
-        return int(self.model.vessel_generation[self.x, self.y])
+        return int(self.model.vessel.generation[self.x, self.y])
 
 
 # ----------------------------------------------------------------------------- tissues
 class CalciumPool(Agent):
-    """A tissue agent that holds calcium (mg) and exchanges it only through the ledger."""
+    """A tissue agent that holds calcium (mg); its amounts are read from the model's
+    calcium ledger (``model.calcium``), the one place calcium moves."""
 
     @property
     def calcium_mg(self) -> float:  # pragma: no cover - overridden
@@ -114,66 +113,111 @@ class CalciumPool(Agent):
 class Gut(CalciumPool):
     """Gut lumen: dietary calcium arrives here; it is absorbed or passes to the faeces."""
 
-    def __init__(self, model):
-        super().__init__(model)
-        self.lumen_calcium_mg = 0.0
-
     @property
-    def calcium_mg(self) -> float:
-        return self.lumen_calcium_mg
+    def lumen_calcium_mg(self) -> float:
+        return self.model.calcium["gut"]
+
+    calcium_mg = lumen_calcium_mg
 
 
 class Blood(CalciumPool):
-    """Well-mixed blood / extracellular fluid: calcium, phosphate, vitamin K forms,
+    """Well-mixed blood / extracellular fluid: calcium (in the ledger), vitamin K forms,
     warfarin and the circulating markers (dp-ucMGP)."""
 
-    def __init__(self, model, calcium_mg: float):
+    def __init__(self, model):
         super().__init__(model)
-        self.ecf_calcium_mg = float(calcium_mg)
         self.vitamin_k_nmol = {"k1": 0.0, "mk4": 0.0, "mk7": 0.0}
         self.warfarin_mg = 0.0
         self.dp_ucmgp_pmol_l = 0.0
 
     @property
-    def calcium_mg(self) -> float:
-        return self.ecf_calcium_mg
+    def ecf_calcium_mg(self) -> float:
+        return self.model.calcium["blood"]
+
+    calcium_mg = ecf_calcium_mg
 
 
 class BoneTissue(CalciumPool):
-    """The skeleton: the trabecular section (mineral, osteoid and cavities in property
-    layers of ``model.bone_grid``), the mean-field cortical compartment, and the
-    exchangeable bone-fluid calcium pool."""
+    """The skeleton: the trabecular section (``model.bone``, whose arrays are the property
+    layers of ``model.bone_grid``), the mean-field cortical compartment
+    (``model.cortical``), and the exchangeable bone-fluid calcium pool."""
 
-    def __init__(self, model, section, cortical, fluid_calcium_mg: float):
-        super().__init__(model)
-        self.section = section
-        self.cortical = cortical
-        self.fluid_calcium_mg = float(fluid_calcium_mg)
-        self.osteocalcin_carboxylated_fraction = float("nan")
+    @property
+    def section(self):
+        """The trabecular section (a view of ``model.bone``)."""
+        return self.model.bone
+
+    @property
+    def cortical(self):
+        """The cortical compartment (a view of ``model.cortical``)."""
+        return self.model.cortical
+
+    @property
+    def osteocalcin_carboxylated_fraction(self) -> float:
+        """Share of today's osteocalcin fully carboxylated (NaN in the knockout)."""
+        return self.model.carboxylation.osteocalcin_carboxylated_fraction
+
+    @property
+    def fluid_calcium_mg(self) -> float:
+        return self.model.calcium["bone_fluid"]
 
     @property
     def trabecular_calcium_mg(self) -> float:
-        s = self.section  # summed as the daily readouts sum it, so the two agree to the bit
-        return remodeling.bone_tallies(s.mineral, s.osteoid, s.cavity)[0] * s.mineral_mg_per_unit
+        return self.model.calcium["bone_trabecular"]
 
     @property
     def calcium_mg(self) -> float:
-        return self.trabecular_calcium_mg + self.cortical.mineral_mg + self.fluid_calcium_mg
+        ledger = self.model.calcium
+        return ledger["bone_trabecular"] + ledger["bone_cortical"] + ledger["bone_fluid"]
 
 
 class VesselWallTissue(CalciumPool):
-    """The arterial media section: VSMC phenotype, MGP and mineral deposit in property
-    layers of ``model.vessel_grid``."""
+    """The arterial media section (``model.vessel``, whose arrays are the property layers
+    of ``model.vessel_grid``): VSMC phenotype, MGP and mineral deposit."""
 
-    def __init__(self, model, wall):
-        super().__init__(model)
-        self.wall = wall
+    @property
+    def wall(self):
+        """The media section (a view of ``model.vessel``)."""
+        return self.model.vessel
 
     @property
     def calcium_mg(self) -> float:
-        w = self.wall  # summed as the daily readouts sum it, so the two agree to the bit
-        return calcification.wall_mineral_sum(w.mineral) * w.mineral_mg_per_unit
+        return self.model.calcium["vessel_wall"]
+
+
+# ----------------------------------------------------------------------------- mirroring
+def spawn_cell_agents(model, pop, cls, slots) -> None:
+    """Give the cells in ``slots`` of population ``pop`` their agents of class ``cls``."""
+    grid = model.bone_grid
+    for slot in slots:  # only today's births: a handful per day
+        pop.agents[slot] = cls(model, grid[(int(pop.x[slot]), int(pop.y[slot]))], slot)
+
+
+def _remove_cell_agents(pop, slots) -> None:
+    for agent in pop.agents[slots]:  # only today's deaths
+        if agent is not None:
+            agent.remove()
+    pop.kill(slots)
+
+
+def mirror_bone_day(model, day) -> None:
+    """Make the bone-cell agents follow a :class:`~.remodeling.BoneDayResult`: births,
+    moves and deaths of osteoclasts and osteoblast teams (a handful a day)."""
+    ocs, obs = model.osteoclasts, model.osteoblasts
+    if day.born_osteoclasts.size:
+        spawn_cell_agents(model, ocs, Osteoclast, day.born_osteoclasts)
+    if day.born_osteoblasts.size:
+        spawn_cell_agents(model, obs, Osteoblast, day.born_osteoblasts)
+    grid = model.bone_grid
+    for slot in day.moved_osteoclasts:  # only movers
+        agent = ocs.agents[slot]
+        if agent is not None:
+            agent.cell = grid[(int(ocs.x[slot]), int(ocs.y[slot]))]
+    if day.dead_osteoclasts.size:
+        _remove_cell_agents(ocs, day.dead_osteoclasts)
+    if day.dead_osteoblasts.size:
+        _remove_cell_agents(obs, day.dead_osteoblasts)
 
 
 __all__ = ["Osteoclast", "Osteoblast", "SmoothMuscleCell", "Gut", "Blood", "BoneTissue",
-           "VesselWallTissue", "CalciumPool"]
+           "VesselWallTissue", "CalciumPool", "spawn_cell_agents", "mirror_bone_day"]

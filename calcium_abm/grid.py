@@ -6,6 +6,11 @@ property layers (numpy), and only the few patches that hold a bone cell need a `
 This subclass keeps Mesa's API (``grid[(x, y)]``, ``cell.neighborhood``, property layers,
 ``CellAgent`` movement, ``SpaceRenderer``) but materialises a cell, and its connections,
 only when something asks for it. ``all_cells`` and ``agents`` cover materialised cells.
+
+It re-implements ``OrthogonalMooreGrid.__init__`` and therefore sets Mesa's private
+attributes itself (``_cells``, ``_celllist``, ``_try_random``, ``_ndims``, and calls
+``_validate_parameters``); ``tests/test_mesa_compat.py`` pins each of them and fails,
+naming the attribute, when a Mesa release changes them.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from __future__ import annotations
 import copyreg
 from random import Random
 
-from mesa.discrete_space import Cell, OrthogonalMooreGrid
+import numpy as np
+from mesa.discrete_space import Cell, OrthogonalMooreGrid, PropertyLayer
 from mesa.discrete_space.discrete_space import DiscreteSpace
 from mesa.discrete_space.grid import pickle_gridcell
 
@@ -86,3 +92,12 @@ class LazyMooreGrid(OrthogonalMooreGrid):
     @property
     def _celllist(self):  # used by Mesa's random-cell helpers
         return list(self._cells.values())
+
+
+def add_property_layers(grid: OrthogonalMooreGrid, **data: np.ndarray) -> dict[str, np.ndarray]:
+    """Add one property layer per array (name -> (W, H) array) and return each layer's
+    data. Mesa keeps the array it is given, so these are the arrays the model works on:
+    the layers are views of the model's state, not copies."""
+    for name, values in data.items():
+        grid.add_property_layer(PropertyLayer.from_data(name, values))
+    return {name: getattr(grid, name).data for name in data}

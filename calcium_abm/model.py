@@ -2,7 +2,7 @@
 
 The model builds the tissues from a validated :class:`~calcium_abm.scenario.Scenario` and,
 each day, calls the submodels of :mod:`calcium_abm.physiology` in a fixed order (the ODD's
-process overview, see ``docs/ODD.md``):
+process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads as that list:
 
 1. schedule: apply timed changes that start or end today;
 2. blood: vitamin K forms and warfarin absorbed and cleared (exact within the day);
@@ -13,42 +13,38 @@ process overview, see ``docs/ODD.md``):
    compartment under the same signals;
 6. calcium exchanges: resorption, absorption, mineralisation (trabecular and cortical),
    vessel deposition and regression (step 7 is computed here),
-   urine, faeces and bone-fluid exchange, each moving mg between two pools;
+   urine, faeces and bone-fluid exchange, each a named transfer between two pools of the
+   calcium ledger;
 7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth; plasma
    dp-ucMGP;
 8. agents: births, moves and deaths of cell agents mirror the arrays;
 9. record the day's row.
 
-State lives in numpy arrays (property layers and cell populations), and the rules over
-the grids run as compiled numba kernels that draw from ``self.rng`` through
-:attr:`CalciumParadoxModel.random_stream`; Mesa agents give each cell and tissue a
-readable face.
+Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 5 :mod:`.remodeling` and
+:mod:`.skeleton`; 6 the ledger :class:`.calcium.MineralLedger`; 7
+:func:`.calcification.vessel_day`; 8 :func:`calcium_abm.agents.mirror_bone_day`; 9 the
+columns, each declared once in :mod:`calcium_abm.outputs`.
+
+Each state has one home: ``model.bone`` / ``model.cortical`` / ``model.vessel`` (tissue
+arrays; the grids' property layers are views of them), ``model.calcium`` (the ledger, mg),
+``model.blood`` (vitamin K, warfarin, dp-ucMGP), ``model.osteoclasts`` / ``.osteoblasts``
+(cell arrays; agents read them). Kernels draw from ``self.rng`` via ``random_stream``.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any, Mapping
 
 import mesa
 import numpy as np
-from mesa.discrete_space import PropertyLayer
 
-from calcium_abm.agents import (
-    Blood,
-    BoneTissue,
-    Gut,
-    Osteoblast,
-    Osteoclast,
-    SmoothMuscleCell,
-    VesselWallTissue,
-)
-from calcium_abm.grid import LazyMooreGrid
-from calcium_abm.outputs import CALCIUM_POOLS, RowCollector
-from calcium_abm.physiology import parameter_set
-from calcium_abm.physiology import calcification, calcium, carboxylation, remodeling, vitamin_k
-from calcium_abm.physiology.carboxylation import GLA_RESIDUES
+from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, SmoothMuscleCell, VesselWallTissue,
+                                mirror_bone_day, spawn_cell_agents)
+from calcium_abm.grid import LazyMooreGrid, add_property_layers
+from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
+from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling, skeleton, vitamin_k
+from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
 from calcium_abm.scenario import Scenario, load_scenario
@@ -96,14 +92,12 @@ class CalciumParadoxModel(mesa.Model):
         self.datacollector.collect(self)
         self.running = self.days_total > 0
 
-    # ------------------------------------------------------------------ inputs
     def _set_inputs(self, state: Scenario) -> None:
         """Take the effective settings of the day (scenario with active schedule entries)."""
         self.inputs = state
         self.params = parameter_set(state.parameters)
         self.dt = time_scale(state.patient.species, self.params)
-        d = state.diet
-        self.intake_ug = {"k1": d.vitamin_k1_ug_per_day, "mk4": d.mk4_ug_per_day, "mk7": d.mk7_ug_per_day}
+        self.intake_ug = vitamin_k.dietary_intake_ug_per_day(state.diet)
 
     @property
     def day(self) -> int:
@@ -112,163 +106,86 @@ class CalciumParadoxModel(mesa.Model):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        p, sim, rng = self.params, self.config.simulation, self.rng
-        bw, bh = sim.bone_grid_width, sim.bone_grid_height
-        vw, vh = sim.vessel_grid_width, sim.vessel_grid_height
-
-        # --- bone section: trabecular structure, spun up to a steady remodeling space
-        self.bone_grid = LazyMooreGrid((bw, bh), random=self.random)
-        structure = remodeling.trabecular_structure(bw, bh, p.trabecular_bone_volume_fraction, rng)
-        for name, data in (("bone_mineral", structure), ("osteoid", np.zeros((bw, bh))),
-                           ("cavity", np.zeros((bw, bh))), ("vitamin_k_nmol_l", np.zeros((bw, bh)))):
-            self.bone_grid.add_property_layer(PropertyLayer.from_data(name, data))
-        g = self.bone_grid
+        p, sim = self.params, self.config.simulation
+        bw, bh, vw, vh = sim.bone_grid_width, sim.bone_grid_height, sim.vessel_grid_width, sim.vessel_grid_height
+        # bone section: trabecular structure; its arrays ARE the grid's property layers
+        self.bone_grid = self.grid = LazyMooreGrid((bw, bh), random=self.random)  # grid: for Mesa's renderers
+        structure = remodeling.trabecular_structure(bw, bh, p.trabecular_bone_volume_fraction, self.rng)
+        layers = add_property_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
+                             cavity=np.zeros((bw, bh)), vitamin_k_nmol_l=np.zeros((bw, bh)))
         trabecular_mg = p.skeletal_calcium_mg * p.trabecular_calcium_fraction
-        self.bone = remodeling.BoneSection(g.bone_mineral.data, g.osteoid.data, g.cavity.data,
+        self.bone = remodeling.BoneSection(layers["bone_mineral"], layers["osteoid"], layers["cavity"],
                                            trabecular_mg / float(structure.sum()))
-        self.cortical = remodeling.cortical_steady_state(p.skeletal_calcium_mg - trabecular_mg, p)
+        self.cortical = skeleton.cortical_steady_state(p.skeletal_calcium_mg - trabecular_mg, p)
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
         self._spin_up_bone()
-        self.grid = self.bone_grid  # where Mesa's SpaceRenderer / SolaraViz look
 
-        # --- vessel wall (media): one VSMC per patch, MGP at steady state, no mineral yet
+        # vessel wall (media): one VSMC per patch, MGP at steady state, no mineral yet
         self.vessel_grid = LazyMooreGrid((vw, vh), random=self.random)
-        delivery = calcification.vitamin_k_delivery_profile(1, vh, p.vessel_vitamin_k_penetration_fraction)
-        for name, data, in (("vsmc_osteochondrogenic", np.zeros((vw, vh), dtype=bool)),
-                            ("carboxylated_mgp", np.zeros((vw, vh))), ("uncarboxylated_mgp", np.zeros((vw, vh))),
-                            ("vessel_mineral", np.zeros((vw, vh))), ("vitamin_k_nmol_l", np.zeros((vw, vh))),
-                            ("vsmc_generation", np.zeros((vw, vh), dtype=np.int32))):
-            self.vessel_grid.add_property_layer(PropertyLayer.from_data(name, data))
-        vg = self.vessel_grid
+        layers = add_property_layers(self.vessel_grid, vsmc_osteochondrogenic=np.zeros((vw, vh), dtype=bool),
+                             carboxylated_mgp=np.zeros((vw, vh)), uncarboxylated_mgp=np.zeros((vw, vh)),
+                             vessel_mineral=np.zeros((vw, vh)), vitamin_k_nmol_l=np.zeros((vw, vh)),
+                             vsmc_generation=np.zeros((vw, vh), dtype=np.int32))
         self.vessel = calcification.VesselWall(
-            vg.vsmc_osteochondrogenic.data, vg.carboxylated_mgp.data, vg.uncarboxylated_mgp.data,
-            vg.vessel_mineral.data, delivery, vg.vsmc_generation.data,
-            p.vessel_media_calcium_capacity_mg / float(vw * vh))
-        self.vessel_generation = vg.vsmc_generation.data
+            layers["vsmc_osteochondrogenic"], layers["carboxylated_mgp"], layers["uncarboxylated_mgp"],
+            layers["vessel_mineral"],
+            calcification.vitamin_k_delivery_profile(1, vh, p.vessel_vitamin_k_penetration_fraction),
+            layers["vsmc_generation"], p.vessel_media_calcium_capacity_mg / float(vw * vh))
         # one readable agent per media patch (construction only; create_agents would also
         # build an argument list and an AgentSet of them, doubling peak memory)
         for x in range(vw):
             for y in range(vh):
                 SmoothMuscleCell(self, x, y)
-
-        # --- tissue agents and their calcium
-        self.gut = Gut(self)
-        self.blood = Blood(self, calcium.reference_blood_calcium_mg(p))
-        self.bone_tissue = BoneTissue(self, self.bone, self.cortical, p.exchangeable_bone_calcium_mg)
-        self.vessel_tissue = VesselWallTissue(self, self.vessel)
-
-        # --- inputs that were steady before day 0 start at their steady state
+        self.gut, self.blood = Gut(self), Blood(self)
+        self.bone_tissue, self.vessel_tissue = BoneTissue(self), VesselWallTissue(self)
         self._start_at_steady_state()
-        self.flows = {k: 0.0 for k in ("absorbed", "urine", "resorbed", "mineralised", "vessel_net")}
-        self.intake_cum_mg = self.urine_cum_mg = self.feces_cum_mg = 0.0
-        self.initial_balance_mg = self._pool_total_mg()
 
     def _spin_up_bone(self) -> None:
-        """Remodel under healthy-adult signals for SPINUP_DAYS physiological days.
-
-        Calcium is not booked during spin-up: day 0 starts the ledger.
-        """
-        p = self.params
-        healthy = load_scenario("healthy_adult")
-        supply = self._steady_bone_supply(healthy)
-        drives = remodeling.bone_drives(1.0, 0.0, supply, p)
-        for _ in range(int(math.ceil(SPINUP_DAYS / self.dt))):
-            result = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,
-                                            self.random_stream, self.dt)
-            self.osteoclasts.kill(result.dead_osteoclasts)
-            self.osteoblasts.kill(result.dead_osteoblasts)
-            remodeling.mineralise(self.bone, math.inf, 1.0, p, self.dt)
+        """Remodel for SPINUP_DAYS under the healthy default person's signals
+        (``Scenario()``: the schema's defaults), with this run's parameters."""
+        healthy = Scenario()
+        supply = vitamin_k.steady_tissue_supply_nmol_per_l(
+            vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
+            self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
+        skeleton.spin_up_section(self.bone, self.osteoclasts, self.osteoblasts, supply, self.params,
+                                 self.random_stream, self.dt, SPINUP_DAYS)
         for pop, cls in ((self.osteoclasts, Osteoclast), (self.osteoblasts, Osteoblast)):
-            self._spawn_agents(pop, cls, pop.live_slots())
-
-    def _steady_bone_supply(self, state: Scenario) -> float:
-        """Bone vitamin K supply (nmol/L) at steady intake of ``state``'s diet."""
-        d = state.diet
-        intake = {"k1": d.vitamin_k1_ug_per_day, "mk4": d.mk4_ug_per_day, "mk7": d.mk7_ug_per_day}
-        amounts, warfarin = self._steady_plasma(intake, state.drugs.warfarin_mg_per_day)
-        _, _, plasma = vitamin_k.advance_plasma(amounts, warfarin, intake, state.drugs.warfarin_mg_per_day,
-                                                self.params, self.dt)
-        return vitamin_k.tissue_supply_nmol_per_l(plasma, self.params.bone_k1_uptake_weight,
-                                                  self.params.mk7_tissue_uptake_weight)
-
-    def _steady_plasma(self, intake_ug: Mapping[str, float], warfarin_mg_per_day: float):
-        """Start-of-day plasma amounts after long steady dosing."""
-        return vitamin_k.steady_plasma_amounts(intake_ug, warfarin_mg_per_day, self.params, self.dt)
+            spawn_cell_agents(self, pop, cls, pop.live_slots())
 
     def _start_at_steady_state(self) -> None:
-        p, state = self.params, self.inputs
-        amounts, warfarin = self._steady_plasma(self.intake_ug, state.drugs.warfarin_mg_per_day)
-        self.blood.vitamin_k_nmol, self.blood.warfarin_mg = amounts, warfarin
-        self._vitamin_k_day(advance=False)
+        """Inputs that were steady before day 0 start at their steady state; the calcium
+        ledger opens its books."""
+        p, state, blood = self.params, self.inputs, self.blood
+        blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(
+            self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
+        self.carboxylation = self._carboxylation_day(previous_supply=None)
         mgp = 0.0 if state.genetics.mgp_knockout else 1.0
-        self.vessel.cmgp[:] = mgp * self.mgp_carboxylated_by_depth
-        self.vessel.ucmgp[:] = mgp * (1.0 - self.mgp_carboxylated_by_depth)
-        sys0 = calcium.systemic_state(self.blood.ecf_calcium_mg, state.diet.phosphate_mg_per_day,
-                                      state.patient.ckd_stage, p)
-        self.systemic = sys0
-        self.gut.lumen_calcium_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day, sys0, p, self.dt)
-        uc_rel = mgp * float(np.mean(1.0 - self.mgp_carboxylated_by_depth))
-        gfr_rel = sys0.gfr_ml_per_min / calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
-        self.blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(0.0, uc_rel, gfr_rel, p, dt=1e6)
+        carboxylated = self.carboxylation.mgp_carboxylated_by_depth
+        self.vessel.cmgp[:] = mgp * carboxylated
+        self.vessel.ucmgp[:] = mgp * (1.0 - carboxylated)
+        blood_mg = calcium.reference_blood_calcium_mg(p)
+        s = self.systemic = calcium.systemic_state(blood_mg, state.diet.phosphate_mg_per_day,
+                                                   state.patient.ckd_stage, p)
+        gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day, s, p, self.dt)
+        self.calcium = calcium.MineralLedger(
+            "calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid": p.exchangeable_bone_calcium_mg},
+            {"bone_trabecular": self.bone.calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
+             "vessel_wall": self.vessel.calcium_mg}, order=CALCIUM_POOLS)
+        uc_rel = mgp * float(np.mean(1.0 - carboxylated))
+        blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(0.0, uc_rel, calcium.gfr_relative(s), p, dt=1e6)
         self.bmd_day0 = self.bone_mineral_density_g_cm2
 
-    # ------------------------------------------------------------------ agents
-    def _spawn_agents(self, pop, cls, slots) -> None:
-        grid = self.bone_grid
-        for slot in slots:  # only today's births: a handful per day
-            pop.agents[slot] = cls(self, grid[(int(pop.x[slot]), int(pop.y[slot]))], slot)
-
-    def _remove_agents(self, pop, slots) -> None:
-        for agent in pop.agents[slots]:  # only today's deaths
-            if agent is not None:
-                agent.remove()
-        pop.kill(slots)
-
-    # ------------------------------------------------------------------ daily submodels
-    def _vitamin_k_day(self, advance: bool = True) -> None:
-        """Plasma kinetics and tissue carboxylation for today.
-
-        With ``advance`` the plasma moves one day and each tissue's vitamin K follows its
-        plasma supply with the tissue lag; without it (initialisation) tissues start at
-        the steady state of the current plasma.
-        """
-        p, b = self.params, self.blood
-        warfarin_dose = self.inputs.drugs.warfarin_mg_per_day
-        amounts, warfarin, plasma = vitamin_k.advance_plasma(b.vitamin_k_nmol, b.warfarin_mg, self.intake_ug,
-                                                             warfarin_dose, p, self.dt)
-        if advance:
-            b.vitamin_k_nmol, b.warfarin_mg = amounts, warfarin
-        self.plasma = plasma
-        self.vkor = vitamin_k.vkor_activity(plasma.warfarin_mean_mg_per_l, p)
-        targets = {  # the liver takes every form; extra-hepatic tissues by their uptake weights
-            "liver": vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0, 1.0),
-            "vessel": vitamin_k.tissue_supply_nmol_per_l(plasma, p.vessel_k1_uptake_weight, p.mk7_tissue_uptake_weight),
-            "bone": vitamin_k.tissue_supply_nmol_per_l(plasma, p.bone_k1_uptake_weight, p.mk7_tissue_uptake_weight),
-        }
-        if advance:
-            self.tissue_supply = {t: vitamin_k.tissue_lag_day(self.tissue_supply[t], target, p, self.dt)
-                                  for t, target in targets.items()}
-        else:
-            self.tissue_supply = targets
-        supply = self.tissue_supply
-
-        liver_kh2 = vitamin_k.reduced_vitamin_k(supply["liver"], self.vkor, p.liver_alternative_reductase_per_h, p)
-        self.hepatic_carboxylation = float(carboxylation.carboxylated_fraction(
-            liver_kh2, p.liver_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["prothrombin"]))
-        gain = vitamin_k.kh2_per_supply(self.vkor, p.extrahepatic_alternative_reductase_per_h, p)
-        self.vessel_kh2_by_depth = gain * supply["vessel"] * self.vessel.vitamin_k_delivery  # shape (1, H)
-        self.mgp_carboxylated_by_depth = carboxylation.carboxylated_fraction(
-            self.vessel_kh2_by_depth, p.vessel_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["mgp"])
-        self.bone_vitamin_k_supply = supply["bone"]
-        self.bone_kh2 = gain * supply["bone"]
-        self.vessel_grid.vitamin_k_nmol_l.data[:] = self.vessel_kh2_by_depth
-        self.bone_grid.vitamin_k_nmol_l.data.fill(self.bone_kh2)
-        self.bone_tissue.osteocalcin_carboxylated_fraction = (
-            float("nan") if self.inputs.genetics.osteocalcin_knockout else float(
-                carboxylation.carboxylated_fraction(self.bone_kh2, p.bone_ggcx_half_saturation_nmol_per_l,
-                                                    GLA_RESIDUES["osteocalcin"])))
+    def _carboxylation_day(self, previous_supply):
+        b, state = self.blood, self.inputs
+        vk = carboxylation.carboxylation_day(
+            b.vitamin_k_nmol, b.warfarin_mg, self.intake_ug, state.drugs.warfarin_mg_per_day,
+            self.vessel.vitamin_k_delivery, previous_supply, state.genetics.osteocalcin_knockout, self.params, self.dt)
+        b.vitamin_k_nmol, b.warfarin_mg = vk.amounts_nmol, vk.warfarin_mg
+        self.vessel_grid.vitamin_k_nmol_l.data[:] = vk.vessel_kh2_by_depth
+        self.bone_grid.vitamin_k_nmol_l.data.fill(vk.bone_kh2_nmol_l)
+        return vk
 
     @property
     def random_stream(self) -> RandomStream:
@@ -277,99 +194,50 @@ class CalciumParadoxModel(mesa.Model):
             self._random_stream_source, self._random_stream = self.rng, RandomStream(self.rng)
         return self._random_stream
 
-    def _years_since_menopause(self) -> float:
-        return self.inputs.patient.years_since_menopause + self.day * self.dt / 365.0
-
     # ------------------------------------------------------------------ step
     def step(self) -> None:
-        """Advance one day (see the module docstring for the order of events)."""
-        p = self.params
-        day = self.day  # days completed before this step
-        if day in self._boundaries:
-            self._set_inputs(self.config.state_at(day))
-            p = self.params
-        state, dt, rng = self.inputs, self.dt, self.rng
-
-        self._vitamin_k_day()
-        s = calcium.systemic_state(self.blood.ecf_calcium_mg, state.diet.phosphate_mg_per_day,
-                                   state.patient.ckd_stage, p)
-        self.systemic = s
-        pth_rel = s.pth_pmol_l / calcium.reference_pth_pmol_l(p)
-
-        # bone cells
-        estrogen = remodeling.estrogen_loss_effect(state.patient.postmenopausal, self._years_since_menopause(), p)
-        drives = remodeling.bone_drives(pth_rel, estrogen, self.bone_vitamin_k_supply, p)
-        bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,
+        """Advance one day: the ODD's process overview (module docstring), in order."""
+        if self.day in self._boundaries:                                            # 1 schedule
+            self._set_inputs(self.config.state_at(self.day))
+        p, state, dt, ledger = self.params, self.inputs, self.dt, self.calcium
+        ledger.new_day()
+        vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
+        s = self.systemic = calcium.systemic_state(ledger["blood"], state.diet.phosphate_mg_per_day,  # 4
+                                                   state.patient.ckd_stage, p)
+        drives = remodeling.bone_drives(calcium.pth_relative(s, p), remodeling.estrogen_loss_effect(
+            state.patient.postmenopausal, self._years_since_menopause(), p), vk.bone_vitamin_k_supply_nmol_l, p)
+        bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
                                           self.random_stream, dt)
-        cortical_resorbed = remodeling.cortical_day(self.cortical, drives, p, dt)
-
-        # calcium exchanges, each booked on both sides; outflows never exceed what is there
-        blood = self.blood
-        resorbed = bone_day.resorbed_mineral_mg + cortical_resorbed
-        blood.ecf_calcium_mg += resorbed                                            # bone -> blood
-        intake = state.diet.calcium_mg_per_day * dt
-        self.gut.lumen_calcium_mg += intake                                         # diet -> gut
-        self.intake_cum_mg += intake
-        absorbed, fecal = calcium.gut_day(self.gut.lumen_calcium_mg - intake, intake, s, p, dt)
-        self.gut.lumen_calcium_mg -= absorbed + fecal
-        blood.ecf_calcium_mg += absorbed                                            # gut -> blood
-        self.feces_cum_mg += fecal                                                  # gut -> out
-        ref_pi, ref_ca = p.reference_serum_phosphate_mmol_l, p.reference_serum_calcium_mmol_l
-        capxp_rel = s.serum_calcium_mmol_l * s.serum_phosphate_mmol_l / (ref_ca * ref_pi)
-        mineralised = remodeling.mineralise(self.bone, 0.5 * blood.ecf_calcium_mg, capxp_rel, p, dt)
-        blood.ecf_calcium_mg -= mineralised                                         # blood -> bone
-        cortical_mineralised = remodeling.mineralise_cortical(self.cortical, 0.5 * blood.ecf_calcium_mg,
-                                                              capxp_rel, p, dt)
-        blood.ecf_calcium_mg -= cortical_mineralised                                # blood -> bone
-        mineralised += cortical_mineralised
-
-        # vessel wall
-        mgp = 0.0 if state.genetics.mgp_knockout else calcification.mgp_synthesis_per_step(p, dt)
-        vessel_day = calcification.vessel_day(
-            self.vessel, self.mgp_carboxylated_by_depth, mgp, s.serum_phosphate_mmol_l / ref_pi, capxp_rel, p, rng,
-            0.25 * blood.ecf_calcium_mg, dt)
-        blood.ecf_calcium_mg += vessel_day.regressed_mg - vessel_day.deposited_mg   # blood <-> wall
-
-        urine, endogenous = calcium.kidney_and_endogenous_day(s, p, dt)
-        scale = min(1.0, 0.5 * blood.ecf_calcium_mg / max(urine + endogenous, 1e-12))
-        urine, endogenous = urine * scale, endogenous * scale
-        blood.ecf_calcium_mg -= urine + endogenous                                  # blood -> urine, gut
-        self.urine_cum_mg += urine
-        self.gut.lumen_calcium_mg += endogenous
-        to_fluid = calcium.blood_to_bone_fluid_mg(blood.ecf_calcium_mg, self.bone_tissue.fluid_calcium_mg,
-                                                   s.serum_phosphate_mmol_l, p)
-        blood.ecf_calcium_mg -= to_fluid                                            # blood <-> bone fluid
-        self.bone_tissue.fluid_calcium_mg += to_fluid
-
-        # plasma dp-ucMGP from today's uncarboxylated MGP
-        n_vsmc = self.vessel.mineral.size
-        uc_rel = vessel_day.ucmgp_made / (n_vsmc * calcification.mgp_synthesis_per_step(p, dt))
-        gfr_rel = s.gfr_ml_per_min / calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
-        blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(blood.dp_ucmgp_pmol_l, uc_rel, gfr_rel, p, dt)
-
-        # cell agents mirror today's births, moves and deaths (a handful a day; most days
-        # some of these lists are empty)
-        if bone_day.born_osteoclasts.size:
-            self._spawn_agents(self.osteoclasts, Osteoclast, bone_day.born_osteoclasts)
-        if bone_day.born_osteoblasts.size:
-            self._spawn_agents(self.osteoblasts, Osteoblast, bone_day.born_osteoblasts)
-        grid, ocs = self.bone_grid, self.osteoclasts
-        for slot in bone_day.moved_osteoclasts:  # only movers
-            agent = ocs.agents[slot]
-            if agent is not None:
-                agent.cell = grid[(int(ocs.x[slot]), int(ocs.y[slot]))]
-        if bone_day.dead_osteoclasts.size:
-            self._remove_agents(self.osteoclasts, bone_day.dead_osteoclasts)
-        if bone_day.dead_osteoblasts.size:
-            self._remove_agents(self.osteoblasts, bone_day.dead_osteoblasts)
-
-        self.flows = {"absorbed": absorbed, "urine": urine, "resorbed": resorbed,
-                      "mineralised": mineralised, "vessel_net": vessel_day.deposited_mg - vessel_day.regressed_mg}
-        new_day = self._day = day + 1
-        if new_day % self.record_every_days == 0 or new_day == self.days_total:
+        ledger.transfer_merge({"bone_trabecular": bone_day.resorbed_mineral_mg,  # 6
+                               "bone_cortical": skeleton.cortical_day(self.cortical, drives, p, dt)}, "blood")
+        intake = ledger.transfer("diet", "gut", state.diet.calcium_mg_per_day * dt)
+        absorbed, fecal = calcium.gut_day(ledger["gut"] - intake, intake, s, p, dt)
+        ledger.transfer_split("gut", {"blood": absorbed, "faeces": fecal})
+        capxp = calcium.capxp_relative(s, p)
+        ledger.transfer("blood", "bone_trabecular", skeleton.mineralise(
+            self.bone, MINERALISATION_SUPPLY_SHARE * ledger["blood"], capxp, p, dt))
+        ledger.transfer("blood", "bone_cortical", skeleton.mineralise_cortical(
+            self.cortical, MINERALISATION_SUPPLY_SHARE * ledger["blood"], capxp, p, dt))
+        mgp_per_cell = calcification.mgp_synthesis_per_step(p, dt)
+        wall = calcification.vessel_day(  # 7
+            self.vessel, vk.mgp_carboxylated_by_depth, 0.0 if state.genetics.mgp_knockout else mgp_per_cell,
+            calcium.phosphate_relative(s, p), capxp, p, self.rng, VESSEL_DEPOSITION_SUPPLY_SHARE * ledger["blood"], dt)
+        ledger.transfer("blood", "vessel_wall", wall.deposited_mg - wall.regressed_mg)
+        urine, endogenous = calcium.excretion_day(s, ledger["blood"], p, dt)
+        ledger.transfer_split("blood", {"urine": urine, "gut": endogenous})
+        ledger.transfer("blood", "bone_fluid", calcium.blood_to_bone_fluid_mg(
+            ledger["blood"], ledger["bone_fluid"], s.serum_phosphate_mmol_l, p))
+        uc_rel = carboxylation.ucmgp_release_relative(wall.ucmgp_made, self.vessel.mineral.size, mgp_per_cell)
+        self.blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(self.blood.dp_ucmgp_pmol_l, uc_rel,
+                                                                    calcium.gfr_relative(s), p, dt)
+        mirror_bone_day(self, bone_day)  # 8
+        self._day += 1
+        if self._day % self.record_every_days == 0 or self._day == self.days_total:  # 9
             self.datacollector.collect(self)
-        if new_day >= self.days_total:
-            self.running = False
+        self.running = self._day < self.days_total
+
+    def _years_since_menopause(self) -> float:
+        return self.inputs.patient.years_since_menopause + self.day * self.dt / 365.0
 
     # ------------------------------------------------------------------ readouts
     @property
@@ -379,82 +247,13 @@ class CalciumParadoxModel(mesa.Model):
         return self.params.reference_bmd_g_cm2 * mineral_sum / self.reference_mineral_sum
 
     def calcium_pools_mg(self) -> dict[str, float]:
-        """Calcium in every pool (mg)."""
-        return {"gut": self.gut.calcium_mg, "blood": self.blood.calcium_mg,
-                "bone_fluid": self.bone_tissue.fluid_calcium_mg,
-                "bone_trabecular": self.bone_tissue.trabecular_calcium_mg,
-                "bone_cortical": self.cortical.mineral_mg, "vessel_wall": self.vessel_tissue.calcium_mg}
-
-    def _pool_total_mg(self) -> float:
-        return sum(self.calcium_pools_mg().values())
+        """Calcium in every pool (mg): ``self.calcium.pools_mg()``."""
+        return self.calcium.pools_mg()
 
     def current_row(self) -> dict[str, float]:
         """Every recorded column for the current day (see :data:`calcium_abm.outputs.COLUMNS`)."""
-        p, s, wall, bone = self.params, self.systemic, self.vessel, self.bone
-        # each tissue is reduced in one pass; everything else is arithmetic on those tallies
-        mineral_sum, osteoid_sum, cavity_sum = remodeling.bone_tallies(bone.mineral, bone.osteoid, bone.cavity)
-        vessel_mineral_sum, n_calcified, n_osteo, f_mgp = calcification.vessel_tallies(
-            wall.osteochondrogenic, wall.mineral, p.calcified_patch_threshold,
-            self.mgp_carboxylated_by_depth.ravel(), p.osteochondrogenic_mgp_synthesis_factor)
-        pools = {"gut": self.gut.calcium_mg, "blood": self.blood.calcium_mg,
-                 "bone_fluid": self.bone_tissue.fluid_calcium_mg,
-                 "bone_trabecular": mineral_sum * bone.mineral_mg_per_unit,
-                 "bone_cortical": self.cortical.mineral_mg,
-                 "vessel_wall": vessel_mineral_sum * wall.mineral_mg_per_unit}
-        total = pools["gut"] + pools["blood"] + pools["bone_fluid"] + pools["bone_trabecular"] \
-            + pools["bone_cortical"] + pools["vessel_wall"]
-        excreted = self.urine_cum_mg + self.feces_cum_mg
-        bmd = p.reference_bmd_g_cm2 * mineral_sum / self.reference_mineral_sum
-        n_vsmc = wall.mineral.size
-        ob = self.osteoblasts.live_slots()
-        ca = calcium.serum_calcium_mmol_l(self.blood.ecf_calcium_mg, p)
-        flows, dt = self.flows, self.dt
-        plasma = self.plasma.mean_nmol_per_l
-        return {
-            "day": float(self.day),
-            "years": self.day / 365.0,
-            "bone_mineral_density_g_cm2": bmd,
-            # NaN if the spin-up already resorbed the whole section (extreme settings)
-            "bmd_change_pct": 100.0 * (bmd / self.bmd_day0 - 1.0) if self.bmd_day0 > 0 else float("nan"),
-            "bone_volume_fraction": (mineral_sum + osteoid_sum) / bone.mineral.size,
-            "remodeling_space_fraction": cavity_sum / bone.cavity.size,
-            "vessel_calcification_mg": pools["vessel_wall"],
-            "calcification_score": pools["vessel_wall"] * p.agatston_units_per_mg_calcium,
-            "calcified_area_fraction": n_calcified / n_vsmc,
-            "osteochondrogenic_vsmc_fraction": n_osteo / n_vsmc,
-            "dp_ucmgp_pmol_l": self.blood.dp_ucmgp_pmol_l,
-            "ucoc_fraction": 1.0 - self.bone_tissue.osteocalcin_carboxylated_fraction,
-            "hepatic_carboxylation_fraction": self.hepatic_carboxylation,
-            "vascular_mgp_carboxylation_fraction": float("nan") if self.inputs.genetics.mgp_knockout else f_mgp,
-            "serum_calcium_mmol_l": ca,
-            "ionized_calcium_mmol_l": ca * p.ionized_calcium_fraction,
-            "serum_phosphate_mmol_l": s.serum_phosphate_mmol_l,
-            "pth_pmol_l": s.pth_pmol_l,
-            "calcitriol_relative": s.calcitriol_relative,
-            "plasma_k1_nmol_l": plasma["k1"],
-            "plasma_mk4_nmol_l": plasma["mk4"],
-            "plasma_mk7_nmol_l": plasma["mk7"],
-            "plasma_warfarin_mg_l": self.plasma.warfarin_mean_mg_per_l,
-            "vkor_activity_fraction": self.vkor,
-            "osteoclast_count": float(self.osteoclasts.count),
-            "osteoblast_count": float(ob.size),
-            "osteoblast_cells": float(self.osteoblasts.team_cells[ob].sum()),
-            "contractile_vsmc_count": float(n_vsmc - n_osteo),
-            "osteochondrogenic_vsmc_count": float(n_osteo),
-            **{f"ca_{name}_mg": pools[name] for name in CALCIUM_POOLS},
-            "ca_intake_cum_mg": self.intake_cum_mg,
-            "ca_urine_cum_mg": self.urine_cum_mg,
-            "ca_feces_cum_mg": self.feces_cum_mg,
-            "ca_excreted_cum_mg": excreted,
-            "ca_balance_error_mg": total - self.intake_cum_mg + excreted - self.initial_balance_mg,
-            "ca_absorption_mg_per_day": flows["absorbed"] / dt,
-            "urine_calcium_mg_per_day": flows["urine"] / dt,
-            "bone_resorption_mg_per_day": flows["resorbed"] / dt,
-            "bone_mineralisation_mg_per_day": flows["mineralised"] / dt,
-            "vessel_deposition_mg_per_day": flows["vessel_net"] / dt,
-        }
+        return current_row(self)
 
-    # ------------------------------------------------------------------ views
     def tissue_snapshot(self) -> dict[str, Any]:
         """Copies of the tissue state for drawing (the dashboard reads only this).
 
@@ -484,5 +283,6 @@ class CalciumParadoxModel(mesa.Model):
             "vsmc_osteochondrogenic": wall.osteochondrogenic.copy(),
             "carboxylated_mgp": wall.cmgp.copy(),
             "uncarboxylated_mgp": wall.ucmgp.copy(),
-            "vessel_kh2_nmol_l": np.broadcast_to(self.vessel_kh2_by_depth, wall.mineral.shape).copy(),
+            "vessel_kh2_nmol_l": np.broadcast_to(self.carboxylation.vessel_kh2_by_depth, wall.mineral.shape).copy(),
         }
+

@@ -1,64 +1,150 @@
-"""The recorded columns, their units, and the mapping to clinical scores.
+"""The recorded columns: each declared ONCE with its unit, its description and how it is
+computed from the day's tallies.
 
-``COLUMNS`` is the single list of what a run records (name -> unit, description); the
-DataFrame from :func:`calcium_abm.simulate`, the Parquet/CSV files and the docs all use it.
+``COLUMNS`` (name -> (unit, description)) is what a run records, in order; the DataFrame
+from :func:`calcium_abm.simulate`, the Parquet/CSV files and ``docs/outputs.md`` all use it.
+:func:`current_row` evaluates every column for the model's current day.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable
+
 from mesa import DataCollector
 
+from calcium_abm.physiology import calcification, calcium, remodeling
+from calcium_abm.physiology.calcium import CALCIUM_POOLS, plain_sum
 
-COLUMNS: dict[str, tuple[str, str]] = {
-    "day": ("day", "Simulated day (0 = start, after the bone spin-up)"),
-    "years": ("year", "Simulated time in years (365 days)"),
-    "bone_mineral_density_g_cm2": ("g/cm2", "Areal BMD of the bone section (DXA-like)"),
-    "bmd_change_pct": ("%", "BMD change since day 0 (NaN if the section held no bone at day 0)"),
-    "bone_volume_fraction": ("-", "Matrix (mineral + osteoid) volume / section volume (BV/TV)"),
-    "remodeling_space_fraction": ("-", "Resorbed cavities not yet refilled / section volume"),
-    "vessel_calcification_mg": ("mg", "Calcium deposited in the represented arterial media"),
-    "calcification_score": ("Agatston-like units", "vessel_calcification_mg x agatston_units_per_mg_calcium"),
-    "calcified_area_fraction": ("-", "Share of media patches above the calcified threshold"),
-    "osteochondrogenic_vsmc_fraction": ("-", "Share of VSMCs in the osteochondrogenic phenotype"),
-    "dp_ucmgp_pmol_l": ("pmol/L", "Plasma desphospho-uncarboxylated MGP"),
-    "ucoc_fraction": ("-", "Share of osteocalcin made today that is not fully carboxylated (%ucOC / 100); "
-                           "NaN in the osteocalcin knockout"),
-    "hepatic_carboxylation_fraction": ("-", "Share of new prothrombin fully carboxylated (clotting)"),
-    "vascular_mgp_carboxylation_fraction": ("-", "Production-weighted share of new MGP fully carboxylated"),
-    "serum_calcium_mmol_l": ("mmol/L", "Serum total calcium"),
-    "ionized_calcium_mmol_l": ("mmol/L", "Serum ionised calcium"),
-    "serum_phosphate_mmol_l": ("mmol/L", "Serum phosphate"),
-    "pth_pmol_l": ("pmol/L", "Parathyroid hormone"),
-    "calcitriol_relative": ("-", "Calcitriol relative to a healthy adult"),
-    "plasma_k1_nmol_l": ("nmol/L", "Day-mean plasma phylloquinone (K1)"),
-    "plasma_mk4_nmol_l": ("nmol/L", "Day-mean plasma menaquinone-4"),
-    "plasma_mk7_nmol_l": ("nmol/L", "Day-mean plasma menaquinone-7"),
-    "plasma_warfarin_mg_l": ("mg/L", "Day-mean plasma warfarin"),
-    "vkor_activity_fraction": ("-", "VKOR activity left under warfarin (1 = uninhibited)"),
-    "osteoclast_count": ("cells", "Live osteoclasts (remodeling units resorbing)"),
-    "osteoblast_count": ("teams", "Osteoblast teams refilling cavities"),
-    "osteoblast_cells": ("cells", "Osteoblasts in all teams"),
-    "contractile_vsmc_count": ("cells", "Contractile VSMCs"),
-    "osteochondrogenic_vsmc_count": ("cells", "Osteochondrogenic VSMCs"),
-    "ca_gut_mg": ("mg", "Calcium in the gut lumen"),
-    "ca_blood_mg": ("mg", "Calcium in blood / extracellular fluid"),
-    "ca_bone_fluid_mg": ("mg", "Exchangeable bone-fluid calcium"),
-    "ca_bone_trabecular_mg": ("mg", "Calcium in mineralised trabecular bone (the section, scaled to the skeleton)"),
-    "ca_bone_cortical_mg": ("mg", "Calcium in mineralised cortical bone (mean-field compartment)"),
-    "ca_vessel_wall_mg": ("mg", "Calcium deposited in the vessel wall (= vessel_calcification_mg)"),
-    "ca_intake_cum_mg": ("mg", "Cumulative dietary calcium since day 0"),
-    "ca_urine_cum_mg": ("mg", "Cumulative urinary calcium since day 0"),
-    "ca_feces_cum_mg": ("mg", "Cumulative faecal calcium since day 0"),
-    "ca_excreted_cum_mg": ("mg", "Cumulative urine + faeces since day 0"),
-    "ca_balance_error_mg": ("mg", "sum(pools) - intake + excreted - its day-0 value; round-off only"),
-    "ca_absorption_mg_per_day": ("mg/day", "Calcium absorbed from the gut today"),
-    "urine_calcium_mg_per_day": ("mg/day", "Urinary calcium today"),
-    "bone_resorption_mg_per_day": ("mg/day", "Calcium released by osteoclasts today (trabecular + cortical)"),
-    "bone_mineralisation_mg_per_day": ("mg/day", "Calcium taken up by mineralising osteoid today (trabecular + cortical)"),
-    "vessel_deposition_mg_per_day": ("mg/day", "Net calcium deposited in the vessel wall today"),
+__all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row"]
+
+
+class DayTallies:
+    """What the columns are computed from: one pass over each tissue section, the calcium
+    pools summed once, and the model (``m``) and its parameters (``p``) for the rest."""
+
+    def __init__(self, model: Any):
+        self.m, self.p = model, model.params
+        bone, wall, vk = model.bone, model.vessel, model.carboxylation
+        self.mineral_sum, self.osteoid_sum, self.cavity_sum = remodeling.bone_tallies(
+            bone.mineral, bone.osteoid, bone.cavity)
+        self.vessel_mineral_sum, self.n_calcified, self.n_osteo, self.mgp_share = calcification.vessel_tallies(
+            wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
+            vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor)
+        self.n_vsmc = wall.mineral.size
+        self.ledger = model.calcium
+        self.pools = self.ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),
+                                           "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
+        self.total_mg = plain_sum(self.pools.values())
+        self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
+        self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
+        self.plasma = vk.plasma
+        self.osteoblast_slots = model.osteoblasts.live_slots()
+
+    def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:
+        """Today's ledger flow ``source -> sink`` (plus ``source2 -> sink2``) in mg per
+        physiological day."""
+        today = self.ledger.today_mg
+        mg = today.get((source, sink), 0.0)
+        if source2 is not None:
+            mg = mg + today.get((source2, sink2), 0.0)
+        return mg / self.m.dt
+
+
+@dataclass(frozen=True)
+class Column:
+    unit: str
+    description: str
+    compute: Callable[[DayTallies], float]
+
+
+_NAN = float("nan")
+_DECLARED: dict[str, Column] = {
+    "day": Column("day", "Simulated day (0 = start, after the bone spin-up)", lambda t: float(t.m.day)),
+    "years": Column("year", "Simulated time in years (365 days)", lambda t: t.m.day / 365.0),
+    "bone_mineral_density_g_cm2": Column("g/cm2", "Areal BMD of the bone section (DXA-like)", lambda t: t.bmd),
+    "bmd_change_pct": Column("%", "BMD change since day 0 (NaN if the section held no bone at day 0)",
+                             lambda t: 100.0 * (t.bmd / t.m.bmd_day0 - 1.0) if t.m.bmd_day0 > 0 else _NAN),
+    "bone_volume_fraction": Column("-", "Matrix (mineral + osteoid) volume / section volume (BV/TV)",
+                                   lambda t: (t.mineral_sum + t.osteoid_sum) / t.m.bone.mineral.size),
+    "remodeling_space_fraction": Column("-", "Resorbed cavities not yet refilled / section volume",
+                                        lambda t: t.cavity_sum / t.m.bone.cavity.size),
+    "vessel_calcification_mg": Column("mg", "Calcium deposited in the represented arterial media",
+                                      lambda t: t.pools["vessel_wall"]),
+    "calcification_score": Column("Agatston-like units", "vessel_calcification_mg x agatston_units_per_mg_calcium",
+                                  lambda t: t.pools["vessel_wall"] * t.p.agatston_units_per_mg_calcium),
+    "calcified_area_fraction": Column("-", "Share of media patches above the calcified threshold",
+                                      lambda t: t.n_calcified / t.n_vsmc),
+    "osteochondrogenic_vsmc_fraction": Column("-", "Share of VSMCs in the osteochondrogenic phenotype",
+                                              lambda t: t.n_osteo / t.n_vsmc),
+    "dp_ucmgp_pmol_l": Column("pmol/L", "Plasma desphospho-uncarboxylated MGP", lambda t: t.m.blood.dp_ucmgp_pmol_l),
+    "ucoc_fraction": Column("-", "Share of osteocalcin made today that is not fully carboxylated (%ucOC / 100); "
+                                 "NaN in the osteocalcin knockout",
+                            lambda t: 1.0 - t.m.carboxylation.osteocalcin_carboxylated_fraction),
+    "hepatic_carboxylation_fraction": Column("-", "Share of new prothrombin fully carboxylated (clotting)",
+                                             lambda t: t.m.carboxylation.hepatic_carboxylation_fraction),
+    "vascular_mgp_carboxylation_fraction": Column(
+        "-", "Production-weighted share of new MGP fully carboxylated",
+        lambda t: _NAN if t.m.inputs.genetics.mgp_knockout else t.mgp_share),
+    "serum_calcium_mmol_l": Column("mmol/L", "Serum total calcium", lambda t: t.serum_ca),
+    "ionized_calcium_mmol_l": Column("mmol/L", "Serum ionised calcium",
+                                     lambda t: t.serum_ca * t.p.ionized_calcium_fraction),
+    "serum_phosphate_mmol_l": Column("mmol/L", "Serum phosphate", lambda t: t.m.systemic.serum_phosphate_mmol_l),
+    "pth_pmol_l": Column("pmol/L", "Parathyroid hormone", lambda t: t.m.systemic.pth_pmol_l),
+    "calcitriol_relative": Column("-", "Calcitriol relative to a healthy adult",
+                                  lambda t: t.m.systemic.calcitriol_relative),
+    "plasma_k1_nmol_l": Column("nmol/L", "Day-mean plasma phylloquinone (K1)",
+                               lambda t: t.plasma.mean_nmol_per_l["k1"]),
+    "plasma_mk4_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-4", lambda t: t.plasma.mean_nmol_per_l["mk4"]),
+    "plasma_mk7_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-7", lambda t: t.plasma.mean_nmol_per_l["mk7"]),
+    "plasma_warfarin_mg_l": Column("mg/L", "Day-mean plasma warfarin", lambda t: t.plasma.warfarin_mean_mg_per_l),
+    "vkor_activity_fraction": Column("-", "VKOR activity left under warfarin (1 = uninhibited)",
+                                     lambda t: t.m.carboxylation.vkor_activity_fraction),
+    "osteoclast_count": Column("cells", "Live osteoclasts (remodeling units resorbing)",
+                               lambda t: float(t.m.osteoclasts.count)),
+    "osteoblast_count": Column("teams", "Osteoblast teams refilling cavities", lambda t: float(t.osteoblast_slots.size)),
+    "osteoblast_cells": Column("cells", "Osteoblasts in all teams",
+                               lambda t: float(t.m.osteoblasts.team_cells[t.osteoblast_slots].sum())),
+    "contractile_vsmc_count": Column("cells", "Contractile VSMCs", lambda t: float(t.n_vsmc - t.n_osteo)),
+    "osteochondrogenic_vsmc_count": Column("cells", "Osteochondrogenic VSMCs", lambda t: float(t.n_osteo)),
+    "ca_gut_mg": Column("mg", "Calcium in the gut lumen", lambda t: t.pools["gut"]),
+    "ca_blood_mg": Column("mg", "Calcium in blood / extracellular fluid", lambda t: t.pools["blood"]),
+    "ca_bone_fluid_mg": Column("mg", "Exchangeable bone-fluid calcium", lambda t: t.pools["bone_fluid"]),
+    "ca_bone_trabecular_mg": Column(
+        "mg", "Calcium in mineralised trabecular bone (the section, scaled to the skeleton)",
+        lambda t: t.pools["bone_trabecular"]),
+    "ca_bone_cortical_mg": Column("mg", "Calcium in mineralised cortical bone (mean-field compartment)",
+                                  lambda t: t.pools["bone_cortical"]),
+    "ca_vessel_wall_mg": Column("mg", "Calcium deposited in the vessel wall (= vessel_calcification_mg)",
+                                lambda t: t.pools["vessel_wall"]),
+    "ca_intake_cum_mg": Column("mg", "Cumulative dietary calcium since day 0",
+                               lambda t: t.ledger.cumulative_mg["diet"]),
+    "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", lambda t: t.ledger.cumulative_mg["urine"]),
+    "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", lambda t: t.ledger.cumulative_mg["faeces"]),
+    "ca_excreted_cum_mg": Column("mg", "Cumulative urine + faeces since day 0", lambda t: t.ledger.output_cum_mg),
+    "ca_balance_error_mg": Column("mg", "sum(pools) - intake + excreted - its day-0 value; round-off only",
+                                  lambda t: t.ledger.balance_error_mg(t.total_mg)),
+    "ca_absorption_mg_per_day": Column("mg/day", "Calcium absorbed from the gut today",
+                                       lambda t: t.per_day("gut", "blood")),
+    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today", lambda t: t.per_day("blood", "urine")),
+    "bone_resorption_mg_per_day": Column(
+        "mg/day", "Calcium released by osteoclasts today (trabecular + cortical)",
+        lambda t: t.per_day("bone_trabecular", "blood", "bone_cortical", "blood")),
+    "bone_mineralisation_mg_per_day": Column(
+        "mg/day", "Calcium taken up by mineralising osteoid today (trabecular + cortical)",
+        lambda t: t.per_day("blood", "bone_trabecular", "blood", "bone_cortical")),
+    "vessel_deposition_mg_per_day": Column("mg/day", "Net calcium deposited in the vessel wall today",
+                                           lambda t: t.per_day("blood", "vessel_wall")),
 }
 
-CALCIUM_POOLS = ("gut", "blood", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
+#: name -> (unit, description) of every recorded column, in order
+COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c in _DECLARED.items()}
+
+
+def current_row(model: Any) -> dict[str, float]:
+    """Every column of :data:`COLUMNS` for the model's current day."""
+    tallies = DayTallies(model)
+    return {name: column.compute(tallies) for name, column in _DECLARED.items()}
 
 
 class RowCollector(DataCollector):
@@ -66,7 +152,9 @@ class RowCollector(DataCollector):
 
     The model computes every column once per recorded day as plain floats and hands the
     row over; this keeps Mesa's interface (``model_vars``, ``get_model_vars_dataframe``,
-    ``batch_run``, SolaraViz plots) without Mesa's per-reporter deepcopy.
+    ``batch_run``, SolaraViz plots) without Mesa's per-reporter deepcopy. It appends the
+    step to Mesa's private ``_collection_steps`` list, as ``DataCollector.collect`` does
+    (pinned by ``tests/test_mesa_compat.py``).
     """
 
     def __init__(self):

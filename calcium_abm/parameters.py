@@ -9,9 +9,12 @@ analysis all read the same list.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,3 +50,26 @@ class Parameter:
 def declare(params: Iterable[Parameter]) -> tuple[Parameter, ...]:
     """Helper for modules: ``PARAMETERS = declare([...])``."""
     return tuple(params)
+
+
+def per_parameter_set(builder: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``builder(p, *args)`` per (hashable) parameter set ``p`` and arguments.
+
+    A :func:`functools.lru_cache` holds the results; in front of it, the last call's
+    parameter set is kept (a strong reference, so its identity cannot be reused) and an
+    identical call returns at once, without hashing the ~100 parameter values (the daily
+    hot path calls these builders with the same set every day).
+    """
+    cached = functools.lru_cache(maxsize=64)(builder)
+    last: list = [None, None, None]
+
+    @functools.wraps(builder)
+    def get(p, *args):
+        if last[0] is p and last[1] == args:
+            return last[2]
+        result = cached(p, *args)
+        last[0], last[1], last[2] = p, args, result
+        return result
+
+    get.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    return get

@@ -20,10 +20,14 @@ class CellPopulation:
     """
 
     def __init__(self, fields: dict[str, np.dtype], capacity: int = 64):
+        clash = sorted(set(fields) & {"alive", "agents", "arrays", "capacity", "count", "spawn", "kill", "live_slots"})
+        if clash:
+            raise ValueError(f"fields: {clash} are names of CellPopulation itself; choose other names")
         self._dtypes = dict(fields)
         self.alive = np.zeros(capacity, dtype=bool)
         self.agents = np.empty(capacity, dtype=object)
         self.arrays = {name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()}
+        self.__dict__.update(self.arrays)  # pop.x is a plain attribute lookup (the kernels' hot path)
 
     def __getattr__(self, name):
         arrays = self.__dict__.get("arrays")
@@ -51,6 +55,7 @@ class CellPopulation:
         self.agents = np.concatenate([self.agents, np.empty(pad, dtype=object)])
         for name, arr in self.arrays.items():
             self.arrays[name] = np.concatenate([arr, np.zeros(pad, dtype=arr.dtype)])
+        self.__dict__.update(self.arrays)
 
     def spawn(self, n: int, **values) -> np.ndarray:
         """Take ``n`` free slots, set their fields from ``values`` and return the slots."""

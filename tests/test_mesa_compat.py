@@ -217,3 +217,62 @@ def test_datacollector_is_mesas(stepped_model):
     frame = dc.get_model_vars_dataframe()
     assert list(frame.columns) == list(COLUMNS)
     assert len(frame) == 41 and frame["day"].tolist() == list(range(41))
+
+
+# ----------------------------------------------------------------------------- Mesa internals we rely on
+# grid.LazyMooreGrid re-implements OrthogonalMooreGrid.__init__ (to skip building every
+# cell) and so sets Mesa's private attributes itself; outputs.RowCollector appends to
+# DataCollector's private ``_collection_steps``. These tests fail, naming the attribute,
+# when a Mesa release changes one of them.
+def _plain_grid():
+    from random import Random
+
+    return mesa.discrete_space.OrthogonalMooreGrid((3, 4), random=Random(1))
+
+
+@pytest.mark.parametrize("name", ["_cells", "_celllist", "_try_random", "_ndims", "cell_klass", "dimensions",
+                                  "torus", "capacity"])
+def test_mesa_grid_still_has_the_private_attributes_lazy_grid_sets(name):
+    grid = _plain_grid()
+    assert hasattr(grid, name), (
+        f"Mesa's OrthogonalMooreGrid no longer has {name!r}, which calcium_abm.grid.LazyMooreGrid sets; "
+        "update LazyMooreGrid.__init__ to the new OrthogonalMooreGrid.__init__")
+
+
+def test_lazy_grid_sets_every_attribute_mesas_grid_init_sets():
+    from random import Random
+
+    plain, lazy = _plain_grid(), LazyMooreGrid((3, 4), random=Random(1))
+    missing = sorted(set(vars(plain)) - set(vars(lazy)) - {"_celllist", "all_cells"})
+    assert not missing, (f"Mesa's OrthogonalMooreGrid.__init__ now sets {missing}, which "
+                         "calcium_abm.grid.LazyMooreGrid.__init__ does not: add them there")
+    assert isinstance(plain._cells, dict) and set(plain._cells) == {(x, y) for x in range(3) for y in range(4)}, (
+        "Mesa's grid no longer keeps its cells in the dict `_cells` keyed by coordinate (LazyMooreGrid replaces it)")
+    assert plain._celllist == list(plain._cells.values()), "Mesa's `_celllist` is no longer the list of `_cells`"
+    for name in ("_validate_parameters", "_connect_cells"):
+        assert callable(getattr(type(plain), name, None)), f"Mesa's grid lost the private method {name!r}"
+    from mesa.discrete_space import grid as mesa_grid
+
+    assert callable(getattr(mesa_grid, "pickle_gridcell", None)), "mesa.discrete_space.grid.pickle_gridcell is gone"
+    assert isinstance(mesa.discrete_space.Cell.__dict__.get("connections"), type(mesa.discrete_space.Cell.coordinate)), (
+        "Cell.connections is no longer a slot descriptor (LazyMooreGrid's _LazyCell wraps it)")
+
+
+def test_lazy_grid_cells_behave_like_mesas():
+    from random import Random
+
+    plain, lazy = _plain_grid(), LazyMooreGrid((3, 4), random=Random(1))
+    for xy in ((0, 0), (1, 2), (2, 3)):
+        want = sorted(c.coordinate for c in plain[xy].neighborhood)
+        assert sorted(c.coordinate for c in lazy[xy].neighborhood) == want
+
+
+def test_mesa_datacollector_private_collection_steps_is_what_row_collector_appends_to():
+    model = mesa.Model(rng=1)
+    dc = mesa.DataCollector(model_reporters={"x": lambda m: 1.0})
+    assert isinstance(getattr(dc, "_collection_steps", None), list), (
+        "Mesa's DataCollector no longer has the private list `_collection_steps` that "
+        "calcium_abm.outputs.RowCollector.collect appends to")
+    dc.collect(model)
+    assert dc._collection_steps == [model.time], "DataCollector.collect no longer appends model.time to `_collection_steps`"
+    assert list(dc.get_model_vars_dataframe().index) == [model.time]

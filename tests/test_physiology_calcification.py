@@ -4,7 +4,6 @@ and the directions of the MGP, phosphate and regression mechanisms."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -17,8 +16,8 @@ P = parameter_set()
 W, H = 24, 12
 
 
-def with_params(**changes) -> SimpleNamespace:
-    return SimpleNamespace(**{**vars(P), **changes})
+def with_params(**changes):
+    return P._replace(**changes)
 
 
 def new_wall(mgp: float = 1.0, carboxylated: float = 0.5, mineral: float = 0.0, mg_per_unit: float = 0.1,

@@ -6,7 +6,6 @@ whether a remodeling cycle ends with a deficit."""
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -17,13 +16,10 @@ from calcium_abm.physiology.remodeling import (
     BoneDrives,
     BoneSection,
     bone_drives,
-    cortical_day,
-    cortical_steady_state,
-    mineralise,
-    mineralise_cortical,
     osteoblast_refill_margin,
     remodel_day,
 )
+from calcium_abm.physiology.skeleton import cortical_day, cortical_steady_state, mineralise, mineralise_cortical
 
 P = parameter_set()
 #: drives that stress the rules: fast activation, long-lived osteoclasts, short-lived osteoblasts
@@ -31,8 +27,8 @@ HARSH = BoneDrives(activation_factor=3.0, osteoclast_apoptosis_factor=0.6, osteo
 REFERENCE = BoneDrives(1.0, 1.0, 1.0)
 
 
-def with_params(**changes) -> SimpleNamespace:
-    return SimpleNamespace(**{**vars(P), **changes})
+def with_params(**changes):
+    return P._replace(**changes)
 
 
 def new_section(seed: int = 0, size: int = 32) -> BoneSection:

@@ -5,7 +5,6 @@ solutions of the equations their docstrings state."""
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -27,8 +26,8 @@ from calcium_abm.physiology.vitamin_k import (
 P = parameter_set()
 
 
-def with_params(**changes) -> SimpleNamespace:
-    return SimpleNamespace(**{**vars(P), **changes})
+def with_params(**changes):
+    return P._replace(**changes)
 
 
 # ----------------------------------------------------------------------------- plasma kinetics

@@ -8,14 +8,14 @@ point one way: ``physiology.<module> -> parameters`` and ``physiology -> physiol
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Mapping
+import functools
+from typing import Mapping, NamedTuple
 
 from calcium_abm.parameters import Parameter
-from calcium_abm.physiology import calcification, calcium, carboxylation, remodeling, species, vitamin_k
+from calcium_abm.physiology import calcification, calcium, carboxylation, remodeling, skeleton, species, vitamin_k
 
 #: modules whose ``PARAMETERS`` form the registry, in documentation order
-MODULES = (vitamin_k, carboxylation, remodeling, calcification, calcium, species)
+MODULES = (vitamin_k, carboxylation, remodeling, skeleton, calcification, calcium, species)
 
 _REGISTRY: dict[str, Parameter] | None = None
 
@@ -38,18 +38,31 @@ def parameter_registry() -> dict[str, Parameter]:
     return _REGISTRY
 
 
-def parameter_set(overrides: Mapping[str, float] | None = None) -> SimpleNamespace:
-    """Default values with ``overrides`` applied, as attributes (``p.k1_half_life_h``).
+@functools.cache
+def parameter_set_type() -> type[tuple]:
+    """The typed parameter-set class: a :class:`typing.NamedTuple` with one float field per
+    registered parameter, in registry order.
+
+    Instances are immutable and hashable (caches key on them: see
+    :func:`calcium_abm.physiology.vitamin_k.form_constants`), and a misspelt attribute
+    raises ``AttributeError`` at once. Derive a variant with ``p._replace(name=value)``.
+    """
+    return NamedTuple("ParameterSet", [(name, float) for name in parameter_registry()])
+
+
+def parameter_set(overrides: Mapping[str, float] | None = None):
+    """Default values with ``overrides`` applied, as a typed, hashable record
+    (``p.k1_half_life_h``; see :func:`parameter_set_type`).
 
     Overrides must already be validated (see :mod:`calcium_abm.scenario`).
 
     Raises:
         KeyError: for a name that is not in the registry.
     """
-    values = {name: p.value for name, p in parameter_registry().items()}
+    values = {name: float(p.value) for name, p in parameter_registry().items()}
     if overrides:
         unknown = set(overrides) - set(values)
         if unknown:
             raise KeyError(f"unknown parameters: {sorted(unknown)}")
         values.update({k: float(v) for k, v in overrides.items()})
-    return SimpleNamespace(**values)
+    return parameter_set_type()(**values)

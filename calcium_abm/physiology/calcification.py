@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
 
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, per_parameter_set
+from calcium_abm.physiology.carboxylation import production_weighted_mean
 
 PARAMETERS = declare([
     Parameter("vessel_media_calcium_capacity_mg", 400.0, "mg",
@@ -101,6 +103,13 @@ class VesselWall:
     generation: np.ndarray         # int: VSMC replacements at each patch
     mineral_mg_per_unit: float
 
+    def calcium_mg(self, mineral_sum: float | None = None) -> float:
+        """Calcium deposited in the media (mg); pass ``mineral_sum`` (patch volumes,
+        summed as :func:`vessel_tallies` sums it) if already tallied."""
+        if mineral_sum is None:
+            mineral_sum = wall_mineral_sum(self.mineral)
+        return mineral_sum * self.mineral_mg_per_unit
+
 
 @dataclass
 class VesselDayResult:
@@ -128,9 +137,96 @@ def mgp_synthesis_per_step(p, dt: float = 1.0) -> float:
     return float(1.0 - np.exp(-p.mgp_turnover_per_day * dt))
 
 
+# ----------------------------------------------------------------------------- laws
+# Each rule of the wall is one small compiled function, inlined into the kernel and called
+# as it is by the readouts and the tests (so there is no second copy to drift).
+
+@numba.njit(cache=True, inline="always")
+def mgp_free_fraction(cmgp, ucmgp, ucmgp_relative_inhibition, half_saturation):
+    """Share of mineral growth and BMP-2 signalling NOT inhibited by MGP, ``1 - I``.
+
+    ``I = a / (a + K)`` with active MGP ``a = cMGP + w * ucMGP`` (healthy MGP units), so
+    ``1 - I = K / (a + K)``, computed directly for precision. Scalars or arrays.
+    Source: saturating inhibition, science brief 1.4; ``w`` from Schurgers 2007 JTH.
+    """
+    return half_saturation / (cmgp + ucmgp_relative_inhibition * ucmgp + half_saturation)
+
+
+@numba.njit(cache=True, inline="always")
+def deposit_growth_demand(mineral, osteochondrogenic, growth_per_day, nucleation_per_day,
+                          contractile_growth_fraction):
+    """Mineral (patch volume per day, before inhibition and Ca x P) a patch would gain:
+    matrix-vesicle nucleation plus growth on existing mineral, weighted by the phenotype of
+    its cell (osteochondrogenic ``1 + f``, contractile ``f``; Leopold 2015)."""
+    weight = 1.0 + contractile_growth_fraction if osteochondrogenic else contractile_growth_fraction
+    return (mineral * growth_per_day + nucleation_per_day) * weight
+
+
+@numba.njit(cache=True, inline="always")
+def mgp_producing_cells(n_patches, n_osteochondrogenic, osteochondrogenic_mgp_synthesis_factor):
+    """MGP production of a row of cells in contractile-cell units: contractile cells make
+    1, osteochondrogenic cells ``osteochondrogenic_mgp_synthesis_factor`` (Shanahan 1999)."""
+    return (n_patches - n_osteochondrogenic) + osteochondrogenic_mgp_synthesis_factor * n_osteochondrogenic
+
+
+@numba.njit(cache=True, inline="always")
+def _one_minus_exp(x):
+    """``1 - exp(-x)`` for ``x >= 0``. Below 1e-3 a 6-term series is exact to double
+    precision (the next term is < 1e-19 relative) and ~5x cheaper than the libm call."""
+    if x < 1e-3:
+        return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x * (1.0 / 120.0 - x * (1.0 / 720.0))))))
+    return -math.expm1(-x)
+
+
 def mgp_inhibition(cmgp: np.ndarray, ucmgp: np.ndarray, p) -> np.ndarray:
-    active = cmgp + p.ucmgp_relative_inhibition * ucmgp
-    return active / (active + p.mgp_inhibition_half_saturation)
+    """MGP inhibition ``I`` (0-1) of each patch: ``1 -`` :func:`mgp_free_fraction`."""
+    cmgp = np.asarray(cmgp, dtype=np.float64)
+    ucmgp = np.asarray(ucmgp, dtype=np.float64)
+    return 1.0 - mgp_free_fraction(cmgp, ucmgp, p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation)
+
+
+class VesselConstants(NamedTuple):
+    """Constants of the wall kernel for one parameter set and time step (built once by
+    :func:`vessel_constants`; per step = per simulated day)."""
+
+    mgp_keep: float                     # share of MGP left after a step's turnover
+    osteo_mgp_factor: float             # osteochondrogenic_mgp_synthesis_factor
+    uc_weight: float                    # ucmgp_relative_inhibition
+    half_saturation: float              # mgp_inhibition_half_saturation (healthy MGP units)
+    p_apoptosis: float                  # probability a VSMC dies in a step
+    switch_back_per_step: float         # osteochondrogenic -> contractile at I = 1
+    growth_per_day: float               # mineral_growth_per_day
+    nucleation_per_day: float           # matrix_vesicle_nucleation_per_day
+    contractile_growth_fraction: float
+    apoptotic_seed_free: float          # apoptotic-body seed x (1 - systemic inhibition)
+    regression_per_step: float          # mineral_regression_per_day x dt
+
+
+class VesselDrives(NamedTuple):
+    """Today's systemic inputs to the wall kernel."""
+
+    mgp_made_per_cell: float            # healthy units per contractile cell per step (0: knockout)
+    switch_on_per_step: float           # contractile -> osteochondrogenic at I = 0
+    drive_free: float                   # (Ca x P)^n x dt x (1 - systemic inhibition)
+    supply_mg: float                    # the most calcium blood can give today
+
+
+@per_parameter_set
+def vessel_constants(p, dt: float = 1.0) -> VesselConstants:
+    """The wall kernel's constants for parameter set ``p`` (hashable) and step ``dt`` (days)."""
+    free = 1.0 - p.systemic_calcification_inhibition
+    return VesselConstants(
+        mgp_keep=math.exp(-p.mgp_turnover_per_day * dt),
+        osteo_mgp_factor=p.osteochondrogenic_mgp_synthesis_factor,
+        uc_weight=p.ucmgp_relative_inhibition,
+        half_saturation=p.mgp_inhibition_half_saturation,
+        p_apoptosis=-math.expm1(-p.vsmc_apoptosis_per_day * dt),
+        switch_back_per_step=p.vsmc_switch_back_per_day * dt,
+        growth_per_day=p.mineral_growth_per_day,
+        nucleation_per_day=p.matrix_vesicle_nucleation_per_day,
+        contractile_growth_fraction=p.contractile_growth_fraction,
+        apoptotic_seed_free=p.apoptotic_body_mineral_seed * free,
+        regression_per_step=p.mineral_regression_per_day * dt)
 
 
 def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: float,
@@ -151,17 +247,14 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     # one uniform per cell decides apoptosis and switching (disjoint events); drawn by
     # numpy so the random stream does not depend on the kernel
     u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
-    free = 1.0 - p.systemic_calcification_inhibition
+    drives = VesselDrives(
+        mgp_made_per_cell=mgp_made_per_cell,
+        switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
+        drive_free=capxp_rel ** p.calcium_phosphate_product_exponent * dt * (1.0 - p.systemic_calcification_inhibition),
+        supply_mg=deposition_supply_mg)
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
-        _per_depth(carboxylated, osteo.shape[1]), u,
-        math.exp(-p.mgp_turnover_per_day * dt), mgp_made_per_cell, p.osteochondrogenic_mgp_synthesis_factor,
-        p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation,
-        -math.expm1(-p.vsmc_apoptosis_per_day * dt), p.vsmc_switch_back_per_day * dt,
-        p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
-        p.mineral_growth_per_day, p.matrix_vesicle_nucleation_per_day, p.contractile_growth_fraction,
-        capxp_rel ** p.calcium_phosphate_product_exponent * dt * free, p.apoptotic_body_mineral_seed * free,
-        p.mineral_regression_per_day * dt, wall.mineral_mg_per_unit, deposition_supply_mg)
+        _per_depth(carboxylated, osteo.shape[1]), u, vessel_constants(p, dt), drives, wall.mineral_mg_per_unit)
     return VesselDayResult(deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
 
 
@@ -173,101 +266,91 @@ def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
     return values
 
 
-@numba.njit(cache=True, inline="always")
-def _one_minus_exp(x):
-    """``1 - exp(-x)`` for ``x >= 0``. Below 1e-3 a 6-term series is exact to double
-    precision (the next term is < 1e-19 relative) and ~5x cheaper than the libm call."""
-    if x < 1e-3:
-        return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x * (1.0 / 120.0 - x * (1.0 / 720.0))))))
-    return -math.expm1(-x)
-
-
 @numba.njit(cache=True)
-def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_depth, u,
-                       mgp_keep, mgp_made_per_cell, osteo_mgp_factor, uc_weight, half_saturation,
-                       p_apoptosis, switch_back_per_step, switch_on_per_step,
-                       growth_per_day, nucleation_per_day, contractile_growth_fraction,
-                       drive_free, apoptotic_seed_free, regression_per_step, mg_per_unit, supply_mg):
-    """The rules of :func:`vessel_day`, patch by patch (every patch is independent).
+def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_depth, u, k, drives, mg_per_unit):
+    """The rules of :func:`vessel_day`, patch by patch (every patch is independent);
+    ``k`` is a :class:`VesselConstants`, ``drives`` a :class:`VesselDrives`.
 
-    Pass 1 (no branches or sums, so the compiler vectorises it) updates MGP and computes
-    the share not inhibited and the wanted growth. Pass 2 decides each cell's fate from its
-    uniform ``u``, seeds mineral where cells died and regresses mineral. Pass 3 adds the
-    growth, scaled down if blood cannot supply it all. A patch's fate and growth use its
-    phenotype at the start of the day.
+    Pass 1 (no sums across patches) updates MGP and computes the share not inhibited and
+    the wanted growth. Pass 2 decides each cell's fate from its uniform ``u``, seeds mineral
+    where cells died and regresses mineral. Pass 3 adds the growth, scaled down if blood
+    cannot supply it all. A patch's fate and growth use its phenotype at the start of the day.
     """
     w, h = osteo.shape
     osteo_f, cmgp_f, ucmgp_f, mineral_f = osteo.ravel(), cmgp.ravel(), ucmgp.ravel(), mineral.ravel()
     generation_f, u_f = generation.ravel(), u.ravel()
+    # the records' fields as locals, so the loops below read registers
+    mgp_made_per_cell, drive_free = drives.mgp_made_per_cell, drives.drive_free
+    mgp_keep, osteo_factor, uc_weight, half_saturation = k.mgp_keep, k.osteo_mgp_factor, k.uc_weight, k.half_saturation
+    growth_per_day, nucleation_per_day, contractile_fraction = (k.growth_per_day, k.nucleation_per_day,
+                                                                k.contractile_growth_fraction)
     made_c = np.empty(h)  # carboxylated MGP a contractile cell makes today, by depth
     made_uc = np.empty(h)
     for j in range(h):
         made_c[j] = mgp_made_per_cell * carboxylated_by_depth[j]
         made_uc[j] = mgp_made_per_cell - made_c[j]
-    osteo_growth = 1.0 + contractile_growth_fraction
     not_inhibited = np.empty(w * h)
     growth = np.empty(w * h)
     osteo_by_depth = np.zeros(h, dtype=np.int64)
     for i in range(w):
         for j in range(h):
-            k = i * h + j
-            o = osteo_f[k]
+            q = i * h + j
+            o = osteo_f[q]
             osteo_by_depth[j] += o
             # MGP: decay, then today's synthesis (osteochondrogenic cells make more)
-            synthesis = osteo_mgp_factor if o else 1.0
-            c = cmgp_f[k] * mgp_keep + synthesis * made_c[j]
-            uc = ucmgp_f[k] * mgp_keep + synthesis * made_uc[j]
-            cmgp_f[k] = c
-            ucmgp_f[k] = uc
-            # saturating inhibition; 1 - I computed directly for precision
-            free = half_saturation / (c + uc_weight * uc + half_saturation)
-            not_inhibited[k] = free
-            # nucleation by matrix vesicles plus growth on existing mineral, mostly beside
-            # osteochondrogenic cells, damped by inhibition
-            m = mineral_f[k]
-            g = (m * growth_per_day + nucleation_per_day) * (osteo_growth if o else contractile_growth_fraction)
-            growth[k] = min(g * free * drive_free, 1.0 - m)
+            synthesis = osteo_factor if o else 1.0
+            c = cmgp_f[q] * mgp_keep + synthesis * made_c[j]
+            uc = ucmgp_f[q] * mgp_keep + synthesis * made_uc[j]
+            cmgp_f[q] = c
+            ucmgp_f[q] = uc
+            free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
+            not_inhibited[q] = free
+            m = mineral_f[q]
+            g = deposit_growth_demand(m, o, growth_per_day, nucleation_per_day, contractile_fraction)
+            growth[q] = min(g * free * drive_free, 1.0 - m)
 
     want = regressed = 0.0
     n_on = n_off = n_dead = 0
-    for k in range(w * h):
-        free = not_inhibited[k]
-        m = mineral_f[k]
-        if u_f[k] < p_apoptosis:
+    p_apoptosis = k.p_apoptosis
+    for q in range(w * h):
+        free = not_inhibited[q]
+        m = mineral_f[q]
+        if u_f[q] < p_apoptosis:
             # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over
-            growth[k] = min(growth[k] + apoptotic_seed_free * free, 1.0 - m)
-            osteo_f[k] = False
-            generation_f[k] += 1
+            growth[q] = min(growth[q] + k.apoptotic_seed_free * free, 1.0 - m)
+            osteo_f[q] = False
+            generation_f[q] += 1
             n_dead += 1
         else:
-            o = osteo_f[k]
-            rate = switch_back_per_step * (1.0 - free) if o else switch_on_per_step * free
+            o = osteo_f[q]
+            rate = k.switch_back_per_step * (1.0 - free) if o else drives.switch_on_per_step * free
             # 1 - exp(-rate) <= rate: only cells with u below p_apoptosis + rate can switch,
             # so the exp is needed for few cells (the outcome is the same)
-            if u_f[k] < p_apoptosis + rate and u_f[k] < p_apoptosis + _one_minus_exp(rate):
-                osteo_f[k] = not o
+            if u_f[q] < p_apoptosis + rate and u_f[q] < p_apoptosis + _one_minus_exp(rate):
+                osteo_f[q] = not o
                 if o:
                     n_off += 1
                 else:
                     n_on += 1
-        want += growth[k]
-        lost = m * _one_minus_exp(regression_per_step * (1.0 - free))  # slow resorption of deposits
+        want += growth[q]
+        lost = m * _one_minus_exp(k.regression_per_step * (1.0 - free))  # slow resorption of deposits
         regressed += lost
-        mineral_f[k] = m - lost
+        mineral_f[q] = m - lost
 
     scale = 1.0
+    supply_mg = drives.supply_mg
     if want * mg_per_unit > supply_mg:
         scale = supply_mg / (want * mg_per_unit) if supply_mg > 0.0 else 0.0
     deposited = 0.0
-    for k in range(w * h):
-        g = growth[k] * scale
-        mineral_f[k] += g
+    for q in range(w * h):
+        g = growth[q] * scale
+        mineral_f[q] += g
         deposited += g
 
     # MGP made today, from the phenotype counts at the start of the day
     mgp_made = ucmgp_made = 0.0
     for j in range(h):
-        cells = (w - osteo_by_depth[j]) + osteo_mgp_factor * osteo_by_depth[j]
+        cells = mgp_producing_cells(w, osteo_by_depth[j], k.osteo_mgp_factor)
         mgp_made += mgp_made_per_cell * cells
         ucmgp_made += made_uc[j] * cells
     return deposited * mg_per_unit, regressed * mg_per_unit, ucmgp_made, mgp_made, n_on, n_off, n_dead
@@ -277,8 +360,8 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
 def vessel_tallies(osteochondrogenic, mineral, calcified_threshold, carboxylated_by_depth, osteo_mgp_factor):
     """One pass over the media for the daily readouts: (mineral sum in patch volumes,
     patches with mineral above ``calcified_threshold``, osteochondrogenic cells, and the
-    carboxylated share of the MGP made today, weighting each depth's carboxylated fraction
-    by the MGP its cells make: contractile 1, osteochondrogenic ``osteo_mgp_factor``)."""
+    carboxylated share of the MGP made today: each depth's carboxylated fraction weighted
+    by :func:`mgp_producing_cells`, via :func:`~.carboxylation.production_weighted_mean`)."""
     w, h = mineral.shape
     mineral_sum = 0.0
     n_calcified = 0
@@ -291,12 +374,10 @@ def vessel_tallies(osteochondrogenic, mineral, calcified_threshold, carboxylated
                 n_calcified += 1
             if osteochondrogenic[i, j]:
                 osteo_by_depth[j] += 1
-    made = made_carboxylated = 0.0
+    cells = np.empty(h)
     for j in range(h):
-        cells = (w - osteo_by_depth[j]) + osteo_mgp_factor * osteo_by_depth[j]
-        made += cells
-        made_carboxylated += cells * carboxylated_by_depth[j]
-    carboxylated_share = made_carboxylated / made if made > 0.0 else np.nan
+        cells[j] = mgp_producing_cells(w, osteo_by_depth[j], osteo_mgp_factor)
+    carboxylated_share = production_weighted_mean(carboxylated_by_depth, cells)
     return mineral_sum, n_calcified, int(osteo_by_depth.sum()), carboxylated_share
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, NamedTuple
 
-from calcium_abm.parameters import Parameter, declare
+import numba
+
+from calcium_abm.parameters import Parameter, declare, per_parameter_set
 
 CALCIUM_MG_PER_MMOL = 40.08
 PHOSPHORUS_MG_PER_MMOL = 30.97
@@ -122,18 +125,53 @@ def systemic_state(blood_mg: float, phosphate_mg_per_day: float, ckd_stage: int,
     return SystemicState(ca, ion, pi, pth, calcitriol, gfr)
 
 
+@numba.njit(cache=True, inline="always")
+def pth_secretion_pmol_l(ionized_mmol_l, pth_min, pth_max, setpoint_ionized_mmol_l, hill):
+    """The parathyroid calcium-sensing sigmoid (after Brown 1983; assumption): PTH
+    (pmol/L) secreted at an ionised calcium (mmol/L), from ``pth_max`` at low to
+    ``pth_min`` at high calcium, half-way at the set point."""
+    return pth_min + (pth_max - pth_min) / (1.0 + (ionized_mmol_l / setpoint_ionized_mmol_l) ** hill)
+
+
+class PthConstants(NamedTuple):
+    """Parameters of the PTH law, one record per parameter set (:func:`pth_constants`)."""
+
+    ionized_calcium_fraction: float
+    pth_min_pmol_l: float
+    pth_max_pmol_l: float
+    setpoint_ionized_mmol_l: float
+    hill: float
+    reference_serum_phosphate_mmol_l: float
+    phosphate_exponent: float
+
+
+@per_parameter_set
+def pth_constants(p) -> PthConstants:
+    """The PTH law's record for parameter set ``p`` (hashable; cached)."""
+    return PthConstants(p.ionized_calcium_fraction, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l,
+                        p.pth_hill, p.reference_serum_phosphate_mmol_l, p.pth_phosphate_exponent)
+
+
+@numba.njit(cache=True, inline="always")
+def pth_from_serum(serum_calcium_mmol_l, serum_phosphate_mmol_l, k):
+    """PTH (pmol/L): :func:`pth_secretion_pmol_l` at the ionised share of serum calcium,
+    raised by phosphate retention; ``k`` is a :class:`PthConstants`."""
+    ion = serum_calcium_mmol_l * k.ionized_calcium_fraction
+    pth = pth_secretion_pmol_l(ion, k.pth_min_pmol_l, k.pth_max_pmol_l, k.setpoint_ionized_mmol_l, k.hill)
+    return pth * (serum_phosphate_mmol_l / k.reference_serum_phosphate_mmol_l) ** k.phosphate_exponent
+
+
 def pth_pmol_l(serum_calcium: float, serum_phosphate: float, p) -> float:
-    """PTH from the parathyroid calcium-sensing sigmoid, raised by phosphate retention."""
-    ion = serum_calcium * p.ionized_calcium_fraction
-    pth = p.pth_min_pmol_l + (p.pth_max_pmol_l - p.pth_min_pmol_l) / (
-        1.0 + (ion / p.pth_setpoint_ionized_mmol_l) ** p.pth_hill)
-    return pth * (serum_phosphate / p.reference_serum_phosphate_mmol_l) ** p.pth_phosphate_exponent
+    """PTH (pmol/L) from the calcium-sensing sigmoid, raised by phosphate retention."""
+    # the law's own Python body (``py_func``): one daily call, cheaper than a compiled dispatch
+    return pth_from_serum.py_func(serum_calcium, serum_phosphate, pth_constants(p))
 
 
 def reference_pth_pmol_l(p) -> float:
+    """PTH (pmol/L) at the reference serum calcium (and reference phosphate)."""
     ion0 = p.reference_serum_calcium_mmol_l * p.ionized_calcium_fraction
-    return p.pth_min_pmol_l + (p.pth_max_pmol_l - p.pth_min_pmol_l) / (
-        1.0 + (ion0 / p.pth_setpoint_ionized_mmol_l) ** p.pth_hill)
+    return pth_secretion_pmol_l.py_func(ion0, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l,
+                                        p.pth_hill)
 
 
 def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:
@@ -177,26 +215,49 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, serum_phosphate: fl
     (the excess is monotone in blood calcium, so a bisection bracket backs every step),
     which keeps this stiff loop stable at any step.
     """
+    return _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, bone_fluid_constants(p), pth_constants(p))
+
+
+class BoneFluidConstants(NamedTuple):
+    """Constants of the blood : bone-fluid equilibrium for one parameter set."""
+
+    mg_per_mmol_l: float             # blood mg per mmol/L of serum calcium (40.08 x ECF volume)
+    reference_ratio: float           # fluid : blood calcium at the reference state
+    reference_pth_pmol_l: float
+    ratio_pth_exponent: float        # -bone_fluid_pth_exponent
+
+
+@per_parameter_set
+def bone_fluid_constants(p) -> BoneFluidConstants:
+    """The bone-fluid record for parameter set ``p`` (hashable; cached)."""
+    return BoneFluidConstants(CALCIUM_MG_PER_MMOL * p.ecf_volume_l,
+                              p.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(p),
+                              reference_pth_pmol_l(p), -p.bone_fluid_pth_exponent)
+
+
+@numba.njit(cache=True, inline="always")
+def _excess_fluid(b, total, serum_phosphate, f, k):
+    """Fluid calcium above its equilibrium with blood calcium ``b`` (decreasing in b)."""
+    pth = pth_from_serum(b / f.mg_per_mmol_l, serum_phosphate, k)
+    return (total - b) - b * f.reference_ratio * (pth / f.reference_pth_pmol_l) ** f.ratio_pth_exponent
+
+
+@numba.njit(cache=True)
+def _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, f, k):
+    """The safeguarded Newton iteration of :func:`blood_to_bone_fluid_mg`; ``f`` is a
+    :class:`BoneFluidConstants`, ``k`` a :class:`PthConstants`."""
     total = blood_mg + fluid_mg
-    r0 = p.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(p)
-    pth0 = reference_pth_pmol_l(p)
-    exponent = -p.bone_fluid_pth_exponent
-
-    def excess_fluid(b: float) -> float:  # decreasing in b; zero at the equilibrium
-        pth = pth_pmol_l(serum_calcium_mmol_l(b, p), serum_phosphate, p)
-        return (total - b) - b * r0 * (pth / pth0) ** exponent
-
     # safeguarded Newton from today's blood calcium: a few steps instead of ~30 bisections
     lo, hi = 0.0, total
     x = min(max(blood_mg, 1e-9 * total), total)
     for _ in range(100):
-        g = excess_fluid(x)
+        g = _excess_fluid(x, total, serum_phosphate, f, k)
         if g > 0.0:
             lo = x
         else:
             hi = x
         step = 1e-7 * total
-        slope = (excess_fluid(x + step) - g) / step
+        slope = (_excess_fluid(x + step, total, serum_phosphate, f, k) - g) / step
         x_new = x - g / slope if slope < 0.0 else 0.5 * (lo + hi)
         if not lo < x_new < hi:
             x_new = 0.5 * (lo + hi)
@@ -217,3 +278,185 @@ def steady_gut_lumen_mg(intake_mg: float, s: SystemicState, p, dt: float = 1.0) 
             break
         lumen = new
     return lumen
+
+
+# ----------------------------------------------------------------------------- glue signals
+def capxp_relative(s: SystemicState, p) -> float:
+    """Serum calcium x phosphate product relative to the reference product (-)."""
+    return s.serum_calcium_mmol_l * s.serum_phosphate_mmol_l / (
+        p.reference_serum_calcium_mmol_l * p.reference_serum_phosphate_mmol_l)
+
+
+def phosphate_relative(s: SystemicState, p) -> float:
+    """Serum phosphate relative to its reference (-)."""
+    return s.serum_phosphate_mmol_l / p.reference_serum_phosphate_mmol_l
+
+
+def pth_relative(s: SystemicState, p) -> float:
+    """PTH relative to its value at the reference serum calcium and phosphate (-)."""
+    return s.pth_pmol_l / reference_pth_pmol_l(p)
+
+
+def gfr_relative(s: SystemicState) -> float:
+    """GFR relative to normal kidneys (CKD stage 0) (-)."""
+    return s.gfr_ml_per_min / GFR_ML_PER_MIN_BY_CKD_STAGE[0]
+
+
+# ----------------------------------------------------------------------------- the ledger
+#: Largest share of the blood calcium present that each outflow may take in one day, taken
+#: in the order of the daily exchanges (trabecular then cortical mineralisation, each of
+#: what is left; vessel deposition; urine + endogenous faecal secretion together). Blood
+#: holds ~1.3 g of calcium while these flows are ~0.2-1 g a day and are computed from
+#: start-of-day signals; the caps keep every pool non-negative at any setting and step
+#: (species time scales, extreme parameters) without changing a healthy day, where each
+#: flow is far below its cap. Numerical safeguards (assumption), not physiology.
+MINERALISATION_SUPPLY_SHARE = 0.5
+VESSEL_DEPOSITION_SUPPLY_SHARE = 0.25
+EXCRETION_SUPPLY_SHARE = 0.5
+
+def excretion_day(s: SystemicState, blood_mg: float, p, dt: float = 1.0) -> tuple[float, float]:
+    """(urinary calcium, endogenous faecal calcium) for one day, mg: those of
+    :func:`kidney_and_endogenous_day`, scaled down together so that they take at most
+    :data:`EXCRETION_SUPPLY_SHARE` of the ``blood_mg`` present."""
+    urine, endogenous = kidney_and_endogenous_day(s, p, dt)
+    scale = min(1.0, EXCRETION_SUPPLY_SHARE * blood_mg / max(urine + endogenous, 1e-12))
+    return urine * scale, endogenous * scale
+
+
+#: calcium pools in reporting order: the first three are held by the ledger, the others
+#: are tissue mineral read from their arrays
+CALCIUM_POOLS = ("gut", "blood", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
+
+
+def plain_sum(values: Iterable[float]) -> float:
+    """Left-to-right float sum. (Python >= 3.12's ``sum`` compensates round-off, which
+    changes the last bit; the ledger adds as the kernels and readouts do, so its totals
+    agree with theirs to the bit.)"""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+class MineralLedger:
+    """Mass of one mineral (mg) in named pools, changed only by named transfers.
+
+    Well-mixed pools (e.g. gut lumen, blood, bone fluid) are held here as floats. Tissue
+    pools whose mineral lives in arrays (the trabecular section, the cortical compartment,
+    the vessel wall) are read through ``tissue_pools`` (name -> function returning mg) and
+    changed by their own kernels: a transfer to or from one of them books only the held
+    side. Sources and sinks outside the body (``inputs`` such as diet, ``outputs`` such as
+    urine and faeces) are cumulative counters. One ledger per mineral: calcium today,
+    phosphate later with the same class.
+
+    Args:
+        mineral: the mineral's name (``"calcium"``), for messages.
+        held_mg: starting amount of each held pool (mg).
+        tissue_pools: name -> reader (mg) of each tissue pool.
+        inputs, outputs: names of the external sources and sinks.
+        order: reporting order of the pools (default: held, then tissue pools).
+
+    Raises:
+        KeyError: in :meth:`transfer`, for a name that is no pool, input or output.
+    """
+
+    def __init__(self, mineral: str, held_mg: dict[str, float], tissue_pools: dict[str, Callable[[], float]],
+                 inputs: tuple[str, ...] = ("diet",), outputs: tuple[str, ...] = ("urine", "faeces"),
+                 order: tuple[str, ...] | None = None):
+        self.mineral = mineral
+        self.held_mg = {name: float(v) for name, v in held_mg.items()}
+        self.tissue_pools = dict(tissue_pools)
+        self.inputs, self.outputs = tuple(inputs), tuple(outputs)
+        self.cumulative_mg = {name: 0.0 for name in (*self.inputs, *self.outputs)}
+        self.order = tuple(order) if order else (*self.held_mg, *self.tissue_pools)
+        self.today_mg: dict[tuple[str, str], float] = {}
+        self.initial_total_mg = self.total_mg()
+
+    def __getitem__(self, pool: str) -> float:
+        """Mineral in ``pool`` now (mg)."""
+        try:
+            return self.held_mg[pool]
+        except KeyError:
+            return self.tissue_pools[pool]()
+
+    def _book(self, name: str, delta_mg: float) -> None:
+        """Change a held pool or an external counter; tissue pools change in their kernels."""
+        held = self.held_mg
+        if name in held:
+            held[name] += delta_mg
+        elif name in self.cumulative_mg:
+            self.cumulative_mg[name] += abs(delta_mg)
+        elif name not in self.tissue_pools:
+            known = (*held, *self.tissue_pools, *self.cumulative_mg)
+            raise KeyError(f"{self.mineral} ledger: no pool {name!r}; known: {', '.join(known)}")
+
+    def transfer(self, source: str, sink: str, mg: float) -> float:
+        """Move ``mg`` from ``source`` to ``sink`` (negative moves it back) and add it to
+        today's flow between them; returns ``mg``."""
+        held = self.held_mg
+        if source in held:  # the common case inline (this runs ~15 times a day)
+            held[source] -= mg
+        else:
+            self._book(source, -mg)
+        if sink in held:
+            held[sink] += mg
+        else:
+            self._book(sink, mg)
+        today, key = self.today_mg, (source, sink)
+        today[key] = today.get(key, 0.0) + mg
+        return mg
+
+    def transfer_split(self, source: str, sinks: Mapping[str, float]) -> None:
+        """Move mg from ``source`` to several sinks at once (``{sink: mg}``): the source
+        changes by their sum in one step, each sink by its share."""
+        self._book(source, -plain_sum(sinks.values()))
+        today = self.today_mg
+        for sink, mg in sinks.items():
+            self._book(sink, mg)
+            today[source, sink] = today.get((source, sink), 0.0) + mg
+
+    def transfer_merge(self, sources: Mapping[str, float], sink: str) -> None:
+        """Move mg from several sources (``{source: mg}``) to ``sink`` at once: the sink
+        changes by their sum in one step."""
+        today = self.today_mg
+        for source, mg in sources.items():
+            self._book(source, -mg)
+            today[source, sink] = today.get((source, sink), 0.0) + mg
+        self._book(sink, plain_sum(sources.values()))
+
+    def new_day(self) -> None:
+        """Start today's flow tallies at zero."""
+        self.today_mg = {}
+
+    def flow_today_mg(self, source: str, sink: str) -> float:
+        """Net mg moved from ``source`` to ``sink`` today (0.0 if none)."""
+        return self.today_mg.get((source, sink), 0.0)
+
+    def pools_mg(self, tissue_mg: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Mineral in every pool (mg), in reporting order; ``tissue_mg`` gives tissue pools
+        already read this day (they are then not read again)."""
+        if tissue_mg:
+            return {name: tissue_mg[name] if name in tissue_mg else self[name] for name in self.order}
+        return {name: self[name] for name in self.order}
+
+    def total_mg(self) -> float:
+        """Sum of all pools (mg)."""
+        return plain_sum(self.pools_mg().values())
+
+    @property
+    def input_cum_mg(self) -> float:
+        """Cumulative mg that entered from outside (e.g. diet)."""
+        cumulative = self.cumulative_mg
+        return plain_sum([cumulative[name] for name in self.inputs])
+
+    @property
+    def output_cum_mg(self) -> float:
+        """Cumulative mg that left (e.g. urine + faeces)."""
+        cumulative = self.cumulative_mg
+        return plain_sum([cumulative[name] for name in self.outputs])
+
+    def balance_error_mg(self, total_mg: float | None = None) -> float:
+        """``sum(pools) - inputs + outputs`` minus its value when the books opened; only
+        round-off if mass is conserved. Pass ``total_mg`` if already summed."""
+        total = self.total_mg() if total_mg is None else total_mg
+        return total - self.input_cum_mg + self.output_cum_mg - self.initial_total_mg

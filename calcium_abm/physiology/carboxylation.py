@@ -10,9 +10,14 @@ and proteins differ in ``n`` (MGP 5, osteocalcin 3, prothrombin 10).
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare
+from calcium_abm.physiology import vitamin_k
 
 #: Gla residues per molecule (fixed biochemistry).
 GLA_RESIDUES = {"prothrombin": 10, "mgp": 5, "osteocalcin": 3}
@@ -33,7 +38,14 @@ PARAMETERS = declare([
 
 
 def carboxylated_fraction(kh2_nmol_per_l, half_saturation_nmol_per_l: float, gla_residues: int):
-    """Fraction of newly made protein that leaves fully carboxylated (scalar or array)."""
+    """Fraction of newly made protein that leaves fully carboxylated: ``q**n`` with
+    ``q = KH2 / (KH2 + K_half)`` (processive GGCX, see the module docstring).
+
+    Args:
+        kh2_nmol_per_l: tissue KH2, nmol/L (scalar or numpy array; the result has its shape).
+        half_saturation_nmol_per_l: the tissue's GGCX half saturation for one Glu.
+        gla_residues: Gla residues per molecule (:data:`GLA_RESIDUES`).
+    """
     q = kh2_nmol_per_l / (kh2_nmol_per_l + half_saturation_nmol_per_l)
     result, base, n = 1.0, q, gla_residues
     while n:  # integer power by squaring (numpy's float power is slow on arrays)
@@ -44,13 +56,23 @@ def carboxylated_fraction(kh2_nmol_per_l, half_saturation_nmol_per_l: float, gla
     return result
 
 
+@numba.njit(cache=True)
+def production_weighted_mean(values, weights):
+    """Mean of ``values`` weighted by production ``weights`` (1-D, same length); NaN if
+    nothing is made. Summed in index order."""
+    total = weighted = 0.0
+    for j in range(values.size):
+        total += weights[j]
+        weighted += weights[j] * values[j]
+    return weighted / total if total > 0.0 else np.nan
+
+
 def mean_carboxylated_fraction(kh2: np.ndarray, weights: np.ndarray, half_saturation: float,
                                gla_residues: int) -> float:
     """Production-weighted mean carboxylated fraction over a tissue; NaN if nothing is made."""
-    total = float(weights.sum())
-    if total <= 0.0:
-        return float("nan")
-    return float((carboxylated_fraction(kh2, half_saturation, gla_residues) * weights).sum() / total)
+    kh2 = np.ravel(np.asarray(kh2, dtype=np.float64))
+    weights = np.ravel(np.asarray(weights, dtype=np.float64))
+    return float(production_weighted_mean(carboxylated_fraction(kh2, half_saturation, gla_residues), weights))
 
 
 MARKER_PARAMETERS = declare([
@@ -72,9 +94,83 @@ def advance_dp_ucmgp(level_pmol_l: float, uc_release_rel: float, gfr_rel: float,
     ``uc_release_rel`` is today's uncarboxylated MGP production relative to a media of
     healthy contractile cells making only uncarboxylated MGP.
     """
-    import math
-
     k = math.log(2) / p.dp_ucmgp_plasma_half_life_days * (
         1.0 - p.dp_ucmgp_renal_clearance_share + p.dp_ucmgp_renal_clearance_share * gfr_rel)
     steady = p.dp_ucmgp_release_pmol_l_per_day * uc_release_rel / k
     return steady + (level_pmol_l - steady) * math.exp(-k * dt)
+
+
+# ----------------------------------------------------------------------------- the day
+@dataclass
+class CarboxylationDay:
+    """Vitamin K status and carboxylation of one day (see :func:`carboxylation_day`).
+
+    ``vessel_*_by_depth`` have shape (1, H): axis 1 runs from the lumen to the adventitia.
+    """
+
+    amounts_nmol: dict[str, float]           # plasma vitamin K forms at the end of the day (nmol)
+    warfarin_mg: float                       # warfarin in the body at the end of the day (mg)
+    plasma: vitamin_k.PlasmaDay              # day-mean plasma concentrations
+    vkor_activity_fraction: float
+    tissue_supply_nmol_l: dict[str, float]   # liver / vessel / bone supply, MK-4-equivalent nmol/L
+    hepatic_carboxylation_fraction: float    # prothrombin fully carboxylated
+    vessel_kh2_by_depth: np.ndarray          # KH2 in the media (nmol/L), (1, H)
+    mgp_carboxylated_by_depth: np.ndarray    # share of new MGP fully carboxylated, (1, H)
+    bone_kh2_nmol_l: float
+    osteocalcin_carboxylated_fraction: float  # NaN in the osteocalcin knockout
+
+    @property
+    def bone_vitamin_k_supply_nmol_l(self) -> float:
+        return self.tissue_supply_nmol_l["bone"]
+
+
+def carboxylation_day(amounts_nmol: dict[str, float], warfarin_mg: float, intake_ug_per_day: dict[str, float],
+                      warfarin_mg_per_day: float, vessel_delivery_by_depth: np.ndarray,
+                      previous_supply_nmol_l: dict[str, float] | None, osteocalcin_knockout: bool, p,
+                      dt: float = 1.0) -> CarboxylationDay:
+    """Plasma kinetics, tissue vitamin K and carboxylation for one day (ODD step 3).
+
+    Plasma moves one day (:func:`.vitamin_k.advance_plasma`); each tissue's vitamin K
+    supply follows its plasma supply with the tissue lag (the liver takes every form; vessel
+    wall and bone by their uptake weights); the tissue cycle turns supply into KH2 under
+    today's VKOR activity; GGCX carboxylates prothrombin, MGP (per media depth) and
+    osteocalcin by :data:`carboxylated_fraction`.
+
+    Args:
+        amounts_nmol, warfarin_mg: plasma state at the start of the day.
+        vessel_delivery_by_depth: relative vitamin K delivery per media depth, shape (1, H).
+        previous_supply_nmol_l: yesterday's tissue supplies; ``None`` at initialisation,
+            when tissues start at the steady state of the current plasma and the plasma
+            state is returned unchanged.
+        dt: physiological days per simulated day.
+    """
+    new_amounts, new_warfarin, plasma = vitamin_k.advance_plasma(amounts_nmol, warfarin_mg, intake_ug_per_day,
+                                                                 warfarin_mg_per_day, p, dt)
+    if previous_supply_nmol_l is None:
+        new_amounts, new_warfarin = amounts_nmol, warfarin_mg
+    vkor = vitamin_k.vkor_activity(plasma.warfarin_mean_mg_per_l, p)
+    targets = {  # the liver takes every form; extra-hepatic tissues by their uptake weights
+        "liver": vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0, 1.0),
+        "vessel": vitamin_k.tissue_supply_nmol_per_l(plasma, p.vessel_k1_uptake_weight, p.mk7_tissue_uptake_weight),
+        "bone": vitamin_k.tissue_supply_nmol_per_l(plasma, p.bone_k1_uptake_weight, p.mk7_tissue_uptake_weight),
+    }
+    supply = targets if previous_supply_nmol_l is None else {
+        t: vitamin_k.tissue_lag_day(previous_supply_nmol_l[t], target, p, dt) for t, target in targets.items()}
+
+    liver_kh2 = vitamin_k.reduced_vitamin_k(supply["liver"], vkor, p.liver_alternative_reductase_per_h, p)
+    hepatic = float(carboxylated_fraction(liver_kh2, p.liver_ggcx_half_saturation_nmol_per_l,
+                                          GLA_RESIDUES["prothrombin"]))
+    gain = vitamin_k.kh2_per_supply(vkor, p.extrahepatic_alternative_reductase_per_h, p)
+    vessel_kh2 = gain * supply["vessel"] * vessel_delivery_by_depth
+    mgp = carboxylated_fraction(vessel_kh2, p.vessel_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["mgp"])
+    bone_kh2 = gain * supply["bone"]
+    osteocalcin = float("nan") if osteocalcin_knockout else float(
+        carboxylated_fraction(bone_kh2, p.bone_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["osteocalcin"]))
+    return CarboxylationDay(new_amounts, new_warfarin, plasma, vkor, supply, hepatic, vessel_kh2, mgp,
+                            bone_kh2, osteocalcin)
+
+
+def ucmgp_release_relative(ucmgp_made: float, n_vsmc: int, mgp_made_per_healthy_cell: float) -> float:
+    """Today's uncarboxylated MGP production relative to a media of ``n_vsmc`` healthy
+    contractile cells making only uncarboxylated MGP (the input of :func:`advance_dp_ucmgp`)."""
+    return ucmgp_made / (n_vsmc * mgp_made_per_healthy_cell)

@@ -14,7 +14,7 @@ be refilled (``cavity``). A remodeling cycle is emergent from four cell rules:
 * **Formation**: each team lays osteoid into its cavity while its cells die by apoptosis
   (estrogen loss and low vitamin K raise it). If the team dies before the cavity is full,
   the remodeling cycle ends with a deficit: that is how bone is lost.
-* **Mineralisation**: osteoid mineralises first-order, taking calcium from blood.
+* **Mineralisation** of the osteoid follows in :mod:`.skeleton`.
 
 Steady state is not imposed: it holds when teams outlive their cavities.
 """
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -32,16 +33,6 @@ from calcium_abm.populations import CellPopulation
 from calcium_abm.random_stream import RandomStream, as_random_stream
 
 PARAMETERS = declare([
-    Parameter("skeletal_calcium_mg", 1.0e6, "mg", "[V] 25,000-30,000 mmol skeletal Ca (OpenBoneMin comments)",
-              "Whole-skeleton calcium (trabecular section + cortical compartment)", 1.0, 1e8),
-    Parameter("trabecular_calcium_fraction", 0.2, "-", "[S] trabecular bone is ~20 % of skeletal mass",
-              "Share of skeletal calcium in trabecular bone (represented by the bone section)", 0.01, 0.99),
-    Parameter("cortical_turnover_per_year", 0.03, "1/year",
-              "[S] cortical bone turns over ~2-5 %/year vs ~25 %/year for trabecular bone",
-              "Cortical resorption per year at reference signals (mean-field compartment)", 0.0, 1.0, ("20",)),
-    Parameter("cortical_refill_per_day", 0.011, "1/day",
-              "[V] formation period 89 d (Bone Miner 1991): cavities are refilled at ~1/90 per day",
-              "Rate at which cortical resorption cavities are refilled", 1e-4, 1.0),
     Parameter("trabecular_bone_volume_fraction", 0.25, "-", "[S] trabecular BV/TV 20-30 % in adults",
               "Fraction of the bone section that is bone at the start", 0.02, 0.9),
     Parameter("reference_bmd_g_cm2", 1.0, "g/cm2", "[S] young-adult lumbar-spine areal BMD ~1.0 g/cm2 (DXA)",
@@ -70,13 +61,6 @@ PARAMETERS = declare([
               "Osteoblast apoptosis with estrogen present and full vitamin K status", 1e-4, 10, ("20",)),
     Parameter("osteoblast_team_minimum_cells", 0.05, "cells", "assumption",
               "A team smaller than this stops forming (remaining cells become lining cells)", 0.0, 1e3),
-    Parameter("osteoid_mineralisation_per_day", 0.07, "1/day",
-              "[V] mineralisation lag ~8-15 d (Bone Miner 1991); first-order primary mineralisation",
-              "Rate at which osteoid becomes mineralised matrix", 1e-3, 10),
-    Parameter("mineralisation_capxp_exponent", 2.0, "-",
-              "assumption: osteoid mineralises from supersaturated extracellular fluid; low Ca x P slows it "
-              "(the mechanism of osteomalacia)",
-              "Sensitivity of osteoid mineralisation to the serum Ca x P product", 0.0, 10),
     Parameter("pth_activation_exponent", 1.0, "-", "assumption: PTH raises RANKL / lowers OPG (Lemaire 2004)",
               "Sensitivity of osteoclast recruitment to PTH", 0.0, 10),
     Parameter("estrogen_loss_activation_factor", 1.8, "-",
@@ -115,19 +99,12 @@ class BoneSection:
     cavity: np.ndarray
     mineral_mg_per_unit: float
 
-
-@dataclass
-class CorticalBone:
-    """Mean-field cortical compartment (mg of mineral; cavity and osteoid in mineral-equivalent mg).
-
-    Cortical bone is 80 % of the skeleton but turns over slowly; modelled without space,
-    with the same rules as the section: resorption follows activation and osteoclast life,
-    cavities are refilled by osteoblasts up to the same refill margin, osteoid mineralises.
-    """
-
-    mineral_mg: float
-    cavity_mg: float
-    osteoid_mg: float
+    def calcium_mg(self, mineral_sum: float | None = None) -> float:
+        """Calcium in the section's mineral (mg); pass ``mineral_sum`` (patch volumes,
+        summed as :func:`bone_tallies` sums it) if already tallied."""
+        if mineral_sum is None:
+            mineral_sum = bone_tallies(self.mineral, self.osteoid, self.cavity)[0]
+        return mineral_sum * self.mineral_mg_per_unit
 
 
 @dataclass
@@ -246,31 +223,67 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     w, h = bone.mineral.shape
     m_flat, o_flat, c_flat = bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel()
 
+    rates = remodeling_rates(drives, p, dt)
     # --- activation: new osteoclasts on bone surface not being refilled (RANKL/OPG) ---
-    rate = p.osteoclast_recruitment_per_surface_patch_per_day * drives.activation_factor * dt
-    forming, where = _activation_kernel(m_flat, o_flat, w, h, obs.alive, obs.patch, rate, rng)
+    forming, where = _activation_kernel(m_flat, o_flat, w, h, obs.alive, obs.patch,
+                                        rates.recruitment_per_surface_patch, rng)
     born_oc = ocs.spawn(where.size, x=where // h, y=where % h, patch=where, age_days=0.0) if where.size else where
 
     # --- resorption, moves and apoptosis of osteoclasts; coupling to osteoblast teams ---
-    p_die = -math.expm1(-p.osteoclast_apoptosis_per_day * drives.osteoclast_apoptosis_factor * dt)
-    p_recruit = -math.expm1(-p.reversal_recruitment_per_day * dt)
     resorbed_mineral, moved, dead_oc, recruit_at, recruit_depth = _resorption_kernel(
-        m_flat, o_flat, c_flat, w, h, forming, ocs.alive, ocs.x, ocs.y, ocs.patch, ocs.age_days,
-        p.osteoclast_resorption_per_day * dt, p_die, p_recruit, dt, rng)
+        m_flat, o_flat, c_flat, w, h, forming, ocs.alive, ocs.x, ocs.y, ocs.patch, ocs.age_days, rates, rng)
     born_ob = recruit_at
     if recruit_at.size:
         born_ob = obs.spawn(recruit_at.size, x=recruit_at // h, y=recruit_at % h, patch=recruit_at, age_days=0.0,
                             team_cells=recruit_depth * p.osteoblast_cells_per_cavity_volume)
 
     # --- formation: teams lay osteoid into their cavity, and lose cells to apoptosis ---
-    # exact integral of a team decaying at rate a over the day: N r (1 - e^-a dt) / a
-    a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
-    survive = math.exp(-a * dt)
-    per_cell = p.osteoblast_osteoid_per_cell_per_day * ((1.0 - survive) / a if a > 0 else dt)
-    dead_ob = _formation_kernel(o_flat, c_flat, obs.alive, obs.patch, obs.team_cells, obs.age_days,
-                                per_cell, survive, dt, p.osteoblast_team_minimum_cells)
+    dead_ob = _formation_kernel(o_flat, c_flat, obs.alive, obs.patch, obs.team_cells, obs.age_days, rates)
     return BoneDayResult(resorbed_mineral * bone.mineral_mg_per_unit,
                          born_oc, dead_oc, moved, born_ob, dead_ob)
+
+
+class RemodelingRates(NamedTuple):
+    """Per-step rates of the bone-cell kernels for one day's drives (built by
+    :func:`remodeling_rates`; one record instead of positional floats)."""
+
+    recruitment_per_surface_patch: float  # expected new osteoclasts per free surface patch
+    resorption_per_step: float            # matrix an osteoclast removes (patch volume)
+    p_osteoclast_death: float             # probability an osteoclast dies in the step
+    p_team_recruit: float                 # probability an open cavity recruits a team
+    osteoid_per_cell: float               # osteoid one osteoblast lays in the step
+    osteoblast_survival: float            # share of a team's cells surviving the step
+    team_minimum_cells: float             # osteoblast_team_minimum_cells
+    dt: float                             # physiological days per step
+
+
+@numba.njit(cache=True, inline="always")
+def team_osteoid_per_cell(osteoid_per_cell_per_day, apoptosis_per_day, dt):
+    """Osteoid one cell of a team lays over a step while the team dies at
+    ``apoptosis_per_day``: the exact integral ``r (1 - e^-a dt) / a`` (``r dt`` at a = 0)."""
+    survive = math.exp(-apoptosis_per_day * dt)
+    return osteoid_per_cell_per_day * ((1.0 - survive) / apoptosis_per_day if apoptosis_per_day > 0 else dt)
+
+
+@numba.njit(cache=True, inline="always")
+def osteoid_laid(team_cells, osteoid_per_cell, cavity):
+    """Osteoid a team lays into its cavity in a step (patch volume): its cells' output,
+    at most what the cavity still lacks (the osteoblast refill rule)."""
+    return min(team_cells * osteoid_per_cell, cavity)
+
+
+def remodeling_rates(drives: BoneDrives, p, dt: float = 1.0) -> RemodelingRates:
+    """The kernels' rates for today's ``drives``, parameter set ``p`` and step ``dt`` (days)."""
+    a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
+    return RemodelingRates(
+        recruitment_per_surface_patch=p.osteoclast_recruitment_per_surface_patch_per_day * drives.activation_factor * dt,
+        resorption_per_step=p.osteoclast_resorption_per_day * dt,
+        p_osteoclast_death=-math.expm1(-p.osteoclast_apoptosis_per_day * drives.osteoclast_apoptosis_factor * dt),
+        p_team_recruit=-math.expm1(-p.reversal_recruitment_per_day * dt),
+        osteoid_per_cell=team_osteoid_per_cell(p.osteoblast_osteoid_per_cell_per_day, a, dt),
+        osteoblast_survival=math.exp(-a * dt),
+        team_minimum_cells=p.osteoblast_team_minimum_cells,
+        dt=dt)
 
 
 @numba.njit(cache=True)
@@ -300,8 +313,7 @@ def _activation_kernel(mineral, osteoid, w, h, ob_alive, ob_patch, rate_per_surf
 
 
 @numba.njit(cache=True)
-def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, patches, ages,
-                       resorption_per_step, p_die, p_recruit, dt, stream):
+def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, patches, ages, rates, stream):
     """Osteoclasts resorb their patch (several on one patch share it), move to the
     neighbour with most matrix when it is used up (dying if there is none), and die by
     apoptosis; then each open cavity may recruit an osteoblast team.
@@ -309,6 +321,8 @@ def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, p
     Returns (mineral resorbed, moved slots, dead slots, recruiting patches, their depth).
     """
     rng = stream.rng
+    resorption_per_step, p_die, p_recruit, dt = (rates.resorption_per_step, rates.p_osteoclast_death,
+                                                 rates.p_team_recruit, rates.dt)
     live = np.flatnonzero(alive)
     n_live = live.size
     sharing = np.zeros(w * h, dtype=np.int64)
@@ -390,8 +404,7 @@ def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, p
 
 
 @numba.njit(cache=True)
-def _formation_kernel(osteoid, cavity, alive, patches, team_cells, ages, osteoid_per_cell, survive, dt,
-                      minimum_cells):
+def _formation_kernel(osteoid, cavity, alive, patches, team_cells, ages, rates):
     """Each team (one per cavity) lays osteoid and loses cells; a team whose cavity is full
     or that shrank below the minimum ends. A team that gave up leaves its cavity unfilled
     for good: the remodeling deficit. Returns the slots of ended teams."""
@@ -401,12 +414,12 @@ def _formation_kernel(osteoid, cavity, alive, patches, team_cells, ages, osteoid
         if not alive[s]:
             continue
         k = patches[s]
-        lay = min(team_cells[s] * osteoid_per_cell, cavity[k])
+        lay = osteoid_laid(team_cells[s], rates.osteoid_per_cell, cavity[k])
         cavity[k] -= lay
         osteoid[k] += lay
-        team_cells[s] *= survive
-        ages[s] += dt
-        if cavity[k] <= EMPTY_PATCH or team_cells[s] < minimum_cells:
+        team_cells[s] *= rates.osteoblast_survival
+        ages[s] += rates.dt
+        if cavity[k] <= EMPTY_PATCH or team_cells[s] < rates.team_minimum_cells:
             dead[n_dead] = s
             n_dead += 1
             cavity[k] = 0.0
@@ -421,68 +434,6 @@ def osteoblast_refill_margin(drives: BoneDrives, p) -> float:
     """
     a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
     return p.osteoblast_osteoid_per_cell_per_day * p.osteoblast_cells_per_cavity_volume / a
-
-
-def cortical_steady_state(mineral_mg: float, p) -> CorticalBone:
-    """Cortical compartment at steady state under reference signals (the day-0 state)."""
-    k_res = p.cortical_turnover_per_year / 365.0
-    cavity = k_res * mineral_mg / p.cortical_refill_per_day
-    osteoid = p.cortical_refill_per_day * cavity / p.osteoid_mineralisation_per_day
-    return CorticalBone(mineral_mg, cavity, osteoid)
-
-
-def cortical_day(cortical: CorticalBone, drives: BoneDrives, p, dt: float = 1.0) -> float:
-    """One day of cortical remodeling (mean field), in place; returns mineral resorbed (mg)."""
-    depth = 1.0 / drives.osteoclast_apoptosis_factor  # longer-lived osteoclasts dig deeper
-    resorbed = cortical.mineral_mg * (1.0 - np.exp(-p.cortical_turnover_per_year / 365.0
-                                                   * drives.activation_factor * depth * dt))
-    refilled = cortical.cavity_mg * (1.0 - np.exp(-p.cortical_refill_per_day * dt))
-    cortical.mineral_mg -= resorbed
-    cortical.cavity_mg += resorbed - refilled
-    # teams lay min(1, margin) of their cavity; the rest of the cycle ends as a deficit
-    cortical.osteoid_mg += refilled * min(1.0, osteoblast_refill_margin(drives, p))
-    return float(resorbed)
-
-
-def mineralised_fraction(capxp_relative: float, p, dt: float = 1.0) -> float:
-    """Share of osteoid that mineralises in one step: first order, with the rate following
-    the serum Ca x P product relative to normal (low supersaturation slows it)."""
-    rate = p.osteoid_mineralisation_per_day * capxp_relative ** p.mineralisation_capxp_exponent
-    return -math.expm1(-rate * dt)
-
-
-def mineralise_cortical(cortical: CorticalBone, supply_mg: float, capxp_relative: float, p,
-                        dt: float = 1.0) -> float:
-    """Cortical osteoid mineralisation (mg taken from blood), as :func:`mineralise`."""
-    amount = min(cortical.osteoid_mg * mineralised_fraction(capxp_relative, p, dt), max(supply_mg, 0.0))
-    cortical.osteoid_mg -= amount
-    cortical.mineral_mg += amount
-    return float(amount)
-
-
-def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt: float = 1.0) -> float:
-    """First-order mineralisation of osteoid, in place; returns calcium taken from blood
-    (mg), scaled down if blood can give only ``supply_mg``. The rate follows the serum
-    Ca x P product relative to normal (``capxp_relative``)."""
-    return _mineralise_kernel(bone.mineral.ravel(), bone.osteoid.ravel(), mineralised_fraction(capxp_relative, p, dt),
-                              bone.mineral_mg_per_unit, supply_mg)
-
-
-@numba.njit(cache=True)
-def _mineralise_kernel(mineral, osteoid, fraction, mg_per_unit, supply_mg):
-    wanted = 0.0
-    for o in osteoid:
-        wanted += o * fraction
-    scale = 1.0
-    if wanted * mg_per_unit > supply_mg:  # blood cannot give it all (wanted > 0 here unless supply < 0)
-        scale = max(supply_mg, 0.0) / (wanted * mg_per_unit) if wanted > 0.0 else 0.0
-    moved = 0.0
-    for k in range(osteoid.size):
-        amount = osteoid[k] * fraction * scale
-        osteoid[k] -= amount
-        mineral[k] += amount
-        moved += amount
-    return moved * mg_per_unit
 
 
 @numba.njit(cache=True)

@@ -13,8 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, per_parameter_set
 
 #: g/mol; fixed chemistry, not parameters.
 MOLAR_MASS_G_PER_MOL = {"k1": 450.7, "mk4": 444.7, "mk7": 649.0}
@@ -88,26 +87,17 @@ class PlasmaDay:
     warfarin_mean_mg_per_l: float
 
 
-_CONSTANTS: dict[tuple[int, float], tuple[object, tuple]] = {}
-
-
-def _form_constants(p, time_scale: float) -> tuple:
+@per_parameter_set
+def form_constants(p, time_scale: float) -> tuple:
     """(form, elimination per simulated day, absorbed nmol per µg of dose per simulated day,
-    volume) for each form; cached per parameter set (the hot path runs this daily)."""
-    key = (id(p), time_scale)
-    hit = _CONSTANTS.get(key)
-    if hit is not None and hit[0] is p:
-        return hit[1]
-    constants = tuple(
+    volume) for each form; cached per (hashable) parameter set and time scale, since the
+    hot path runs this daily."""
+    return tuple(
         (form,
          math.log(2) / (getattr(p, f"{form}_half_life_h") / 24.0) * time_scale,
          time_scale * getattr(p, f"{form}_absorbed_fraction") / MOLAR_MASS_G_PER_MOL[form] * 1000.0,
          getattr(p, f"{form}_distribution_volume_l"))
         for form in FORMS)
-    if len(_CONSTANTS) > 64:
-        _CONSTANTS.clear()
-    _CONSTANTS[key] = (p, constants)
-    return constants
 
 
 def _one_compartment_day(amount_start: float, dose: float, k_per_day: float) -> tuple[float, float]:
@@ -136,7 +126,7 @@ def advance_plasma(amounts_nmol: dict[str, float], warfarin_mg: float,
         new amounts, new warfarin amount, and the day's mean concentrations.
     """
     new_amounts, means = {}, {}
-    for form, k, nmol_per_ug, volume in _form_constants(p, time_scale):
+    for form, k, nmol_per_ug, volume in form_constants(p, time_scale):
         new_amounts[form], auc = _one_compartment_day(amounts_nmol[form], intake_ug_per_day[form] * nmol_per_ug, k)
         means[form] = auc / volume
     kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * time_scale
@@ -150,10 +140,25 @@ def steady_plasma_amounts(intake_ug_per_day: dict[str, float], warfarin_mg_per_d
     """Start-of-day plasma amounts (nmol; warfarin mg) after long steady daily dosing: the
     geometric series ``D e^-k / (1 - e^-k)`` of :func:`advance_plasma`'s daily bolus."""
     amounts = {}
-    for form, k, nmol_per_ug, _ in _form_constants(p, time_scale):
+    for form, k, nmol_per_ug, _ in form_constants(p, time_scale):
         amounts[form] = intake_ug_per_day[form] * nmol_per_ug * math.exp(-k) / -math.expm1(-k)
     kw = math.log(2) / (p.warfarin_half_life_h / 24.0) * time_scale
     return amounts, warfarin_mg_per_day * time_scale * math.exp(-kw) / -math.expm1(-kw)
+
+
+def dietary_intake_ug_per_day(diet) -> dict[str, float]:
+    """Intake of each form (µg/day) from a scenario's ``diet`` section."""
+    return {"k1": diet.vitamin_k1_ug_per_day, "mk4": diet.mk4_ug_per_day, "mk7": diet.mk7_ug_per_day}
+
+
+def steady_tissue_supply_nmol_per_l(intake_ug_per_day: dict[str, float], warfarin_mg_per_day: float,
+                                    k1_weight: float, mk7_weight: float, p, time_scale: float = 1.0) -> float:
+    """A tissue's vitamin K supply (MK-4-equivalent nmol/L) on the first day after long
+    steady dosing: steady start-of-day plasma advanced one day, weighted as in
+    :func:`tissue_supply_nmol_per_l`."""
+    amounts, warfarin = steady_plasma_amounts(intake_ug_per_day, warfarin_mg_per_day, p, time_scale)
+    _, _, plasma = advance_plasma(amounts, warfarin, intake_ug_per_day, warfarin_mg_per_day, p, time_scale)
+    return tissue_supply_nmol_per_l(plasma, k1_weight, mk7_weight)
 
 
 def vkor_activity(warfarin_mg_per_l: float, p) -> float:
@@ -214,4 +219,5 @@ def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:
 
 
 __all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "steady_plasma_amounts", "vkor_activity",
-           "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply"]
+           "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply",
+           "form_constants", "dietary_intake_ug_per_day", "steady_tissue_supply_nmol_per_l"]
