@@ -131,11 +131,48 @@ def test_postmenopausal_switch_makes_the_patient_female():
     assert scenario.patient.postmenopausal and scenario.patient.sex == "female"
 
 
-def test_lecture_demo_compares_low_k2_with_an_mk7_supplement():
+def _flat(scenario) -> dict:
+    out = {}
+    for section, values in scenario.model_dump().items():
+        if isinstance(values, dict):
+            out |= {f"{section}.{k}": v for k, v in values.items()}
+        else:
+            out[section] = values
+    return out
+
+
+@pytest.mark.parametrize("demo", ds.DEMOS, ids=lambda d: d.key)
+def test_each_demo_isolates_one_cause(demo):
+    settings = demo.settings()
+    a, b = _flat(ds.side_scenario(settings.a)), _flat(ds.side_scenario(settings.b))
+    differ = {k for k in a if a[k] != b[k]}
+    assert differ == {f"{ds.KNOBS_BY_KEY[demo.cause].section}.{demo.cause}"}, differ
+    assert settings.seed is None and build_runs(settings)[0].seed == build_runs(settings)[1].seed
+
+
+def test_the_mk7_demo_is_the_same_person_with_and_without_mk7():
     demo = ds.lecture_demo()
-    assert demo.b is not None
+    assert demo.a.scenario == demo.b.scenario == "healthy_adult"
     low, high = ds.side_scenario(demo.a), ds.side_scenario(demo.b)
-    assert high.diet.mk7_ug_per_day >= 100 > low.diet.mk7_ug_per_day
+    assert high.diet.mk7_ug_per_day == 180 > low.diet.mk7_ug_per_day
+
+
+@pytest.mark.parametrize("query, field", [
+    ("seed=%C2%B2", "seed"), ("speed=%C2%B2", "speed"), ("seed=" + "9" * 5000, "seed"),
+    ("seed=" + "9" * 19, "seed"), ("present=maybe", "present"), ("x" * 5000 + "=1", "unknown setting"),
+])
+def test_hostile_links_give_one_short_line_each(query, field):
+    settings, problems = ds.settings_from_query(query)
+    assert len(problems) == 1 and field in problems[0]
+    assert "\n" not in problems[0] and len(problems[0]) < 200  # one line, no 5,000 digits echoed
+    assert settings.seed is None and settings.days_per_frame == ds.DEFAULT_DAYS_PER_FRAME
+
+
+def test_present_and_speed_travel_in_the_link_but_do_not_restart_the_run():
+    settings = ds.DashboardSettings(a=ds.SideSettings("k2_deficiency"), seed=3, days_per_frame=30, present=True)
+    restored, problems = ds.settings_from_query(settings.to_query())
+    assert problems == [] and restored == settings and "present=1" in settings.to_query()
+    assert settings.run_key == ds.DashboardSettings(a=ds.SideSettings("k2_deficiency"), seed=3).run_key
 
 
 # ------------------------------------------------------------------------------ uploads
@@ -150,6 +187,40 @@ def test_upload_parses_a_good_file_and_rejects_broken_or_large_ones():
         scenario_from_upload("big.toml", 5 * 1024 * 1024, None)
     with pytest.raises(ScenarioError, match="UTF-8"):
         scenario_from_upload("bin.toml", 3, b"\xff\xfe\x00")
+
+
+def test_upload_grid_cap_names_the_field_the_value_and_the_cap():
+    data = b"[simulation]\nbone_grid_width = 2048\nbone_grid_height = 2048\n"
+    with pytest.raises(ScenarioError, match=r"simulation.bone_grid_width = 2048 .*at most 256"):
+        scenario_from_upload("big.toml", len(data), data)
+    ok = b"[simulation]\nvessel_grid_width = 256\nvessel_grid_height = 256\n"
+    assert scenario_from_upload("ok.toml", len(ok), ok).simulation.vessel_grid_width == 256
+
+
+@pytest.mark.parametrize("data", [b"a = " + b"[" * 5000 + b"]" * 5000, b"[simulation]\nseed = " + b"9" * 5000])
+def test_upload_that_breaks_the_parser_gives_one_line(data):
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_upload("evil.toml", len(data), data)
+    message = str(info.value)
+    assert "evil.toml" in message and "\n" not in message and len(message) < 300
+
+
+def test_upload_widget_checks_the_size_before_decoding():
+    from calcium_dashboard.upload import ScenarioFileInput
+
+    got = []
+    widget = ScenarioFileInput(on_file=lambda name, size, data: got.append((name, size, data)))
+    huge = "A" * (2 * ds_max_bytes())  # valid base64, twice the limit once decoded
+    widget.vue_file_chosen({"name": "huge.toml", "size": 10, "data_b64": huge})  # size field lies
+    assert got[-1][2] is None and got[-1][1] > ds_max_bytes()
+    with pytest.raises(ScenarioError, match="1 MiB"):
+        scenario_from_upload(*got[-1])
+
+
+def ds_max_bytes() -> int:
+    from calcium_abm.scenario import MAX_SCENARIO_BYTES
+
+    return MAX_SCENARIO_BYTES
 
 
 # ------------------------------------------------------------------------- runs & charts
@@ -167,9 +238,61 @@ def test_compare_runs_share_the_seed_and_export_both_to_csv():
     assert header[:2] == ["scenario", "seed"] and "vessel_calcification_mg" in header
     assert len(text.splitlines()) == 1 + 2 * 4  # days 0..3 for both runs
     option = echarts_option(CHARTS[0], frames, 10.0)
-    assert len(option["series"]) == 2 * len(CHARTS[0].lines)
+    # per side: the BMD mean, its faint daily line, and the vessel line
+    assert len(option["series"]) == 2 * 3
     assert {s["lineStyle"]["type"] for s in option["series"]} == {"solid", "dashed"}
     assert chart_png(CHARTS[0], frames, 10.0).startswith(PNG_SIGNATURE)
+
+
+def test_trailing_mean_and_nice_range():
+    from calcium_dashboard.charts import nice_range, trailing_mean
+
+    got = trailing_mean([1.0, 3.0, float("nan"), 5.0, 7.0], 2)
+    assert np.allclose(got, [1.0, 2.0, 3.0, 5.0, 6.0])
+    assert np.isnan(trailing_mean([float("nan")], 3)[0])
+    with pytest.raises(ValueError, match="window"):
+        trailing_mean([1.0], 0)
+    lo, hi = nice_range(-3.79, 0.4)
+    assert lo <= -3.79 and hi >= 0.4 and lo == -4.0 and hi == 1.0
+
+
+def test_bmd_is_drawn_as_a_yearly_mean_that_is_smoother_than_the_daily_values():
+    run = build_runs(ds.DashboardSettings(a=ds.SideSettings("k2_deficiency"), seed=2))[0]
+    run.advance(400)
+    frame = run.frame(CHART_COLUMNS)
+    line = CHARTS[0].lines[0]
+    daily = np.array(frame.series[line.column][1], float)
+    mean = np.array(frame.series[line.series_key][1], float)
+    assert "mean of past year" in echarts_option(CHARTS[0], [frame], 10.0)["series"][1]["name"]
+    assert np.abs(np.diff(mean)).mean() < 0.5 * np.abs(np.diff(daily)).mean()
+
+
+def test_serum_calcium_axis_is_fixed_to_the_physiological_range():
+    from calcium_dashboard.charts import CHARTS_BY_KEY, AxisLock
+
+    run = build_runs(ds.DashboardSettings())[0]
+    run.advance(30)
+    frames = [run.frame(CHART_COLUMNS)]
+    chart = CHARTS_BY_KEY["serum_calcium"]
+    for lock in (AxisLock(locked=True), AxisLock(locked=False)):
+        y = echarts_option(chart, frames, 10.0, ranges=lock.ranges_for(chart, frames))["yAxis"][0]
+        assert (y["min"], y["max"]) == (2.0, 2.8)
+
+
+def test_locked_axes_keep_their_range_across_a_restart():
+    from calcium_dashboard.charts import CHARTS_BY_KEY, AxisLock
+
+    chart = CHARTS_BY_KEY["paradox"]
+    lock = AxisLock(locked=True)
+    big = build_runs(ds.DashboardSettings(a=ds.SideSettings("healthy_adult", (("ckd_stage", 5),)), seed=1))[0]
+    big.advance(730)
+    first = lock.ranges_for(chart, [big.frame(CHART_COLUMNS)])
+    assert first[1][1] >= max(v for v in big.frame(CHART_COLUMNS).series["vessel_calcification_mg"][1])
+    small = build_runs(ds.DashboardSettings(seed=1))[0]  # a restart with a smaller effect
+    small.advance(30)
+    assert lock.ranges_for(chart, [small.frame(CHART_COLUMNS)]) == first  # same axes: smaller looks smaller
+    lock.set_locked(False)
+    assert lock.ranges_for(chart, [small.frame(CHART_COLUMNS)]) == [None, None]
 
 
 def test_chart_series_contain_no_nan_for_the_browser():
@@ -257,9 +380,9 @@ def test_slider_change_restarts_the_run_and_updates_the_link():
 def test_lecture_demo_button_opens_compare_mode_with_two_runs():
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
-        rc.find(v.Btn, children=["Lecture demo: low K2 vs MK-7"]).widget.click()
-        labels = [w.children[0] for w in rc.find(v.Html, class_="ca-label run-label-b").widgets]
-        assert labels and all("MK-7" in text or "mk7" in text for text in labels)
+        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        labels = [w.children[0] for w in rc.find(v.Html, class_="ca-label ca-run-label run-label-b").widgets]
+        assert labels and all("MK-7" in text for text in labels)
         rc.find(v.Btn, children=["Step"]).widget.click()
         assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # both runs advance together: one date
     finally:
