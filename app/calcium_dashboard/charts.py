@@ -13,8 +13,8 @@ Honest by construction:
 * with the axis lock on (the default) an axis only ever widens: restarting the same demo,
   or moving a slider, keeps the range, so a smaller effect looks smaller.
 
-Titles are HTML above each chart (they wrap, never clip); the legend is a single
-scrollable row below the plot area.
+Titles and legends are HTML around each chart (they wrap, never clip); axis names are
+written across above each axis, so a short chart cannot cut them.
 """
 
 from __future__ import annotations
@@ -221,13 +221,14 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
             })
     ranges = list(ranges or [])
     fixed = list(chart.fixed)
-    name_gap = int(3.2 * font_px)  # room for tick labels such as "-2.5" or "1000"
     y_axes = []
     for axis, name in enumerate((chart.left_axis, chart.right_axis)[:2 if chart.right_axis else 1]):
         pinned = ranges[axis] if axis < len(ranges) and ranges[axis] is not None else (
             fixed[axis] if axis < len(fixed) else None)
-        y = {"type": "value", "name": name, "nameLocation": "middle", "nameGap": name_gap,
-             "nameTextStyle": {"fontSize": font_px}, "axisLabel": {"fontSize": font_px}}
+        # the axis name sits above the axis, written across: it never runs off a short chart
+        y = {"type": "value", "name": name, "nameLocation": "end", "nameGap": int(0.6 * font_px),
+             "nameTextStyle": {"fontSize": font_px, "align": "right" if axis else "left"},
+             "axisLabel": {"fontSize": font_px}}
         if pinned is not None:
             y |= {"min": pinned[0], "max": pinned[1], "scale": False}
         else:
@@ -235,14 +236,12 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
         if axis == 1:
             y["splitLine"] = {"show": False}
         y_axes.append(y)
-    margin = name_gap + font_px + 10
-    legend_rows_px = int(2.0 * font_px)
+    margin = int(3.4 * font_px)  # tick labels such as "-2.5" or "1000"
     return {
         "animation": False,
-        "legend": {"type": "scroll", "bottom": 0, "textStyle": {"fontSize": font_px - 2},
-                   "pageTextStyle": {"fontSize": font_px - 2}},
-        "grid": {"left": margin, "right": margin if chart.right_axis else 24, "top": int(0.9 * font_px),
-                 "bottom": legend_rows_px + int(2.8 * font_px)},
+        "legend": {"show": False},  # drawn in HTML under the chart (wraps, never clips)
+        "grid": {"left": margin, "right": margin if chart.right_axis else 24, "top": int(2.2 * font_px),
+                 "bottom": int(3.0 * font_px)},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "value", "name": "years", "min": 0, "max": round(years_total, 3),
                   "nameLocation": "middle", "nameGap": int(1.7 * font_px), "nameTextStyle": {"fontSize": font_px},

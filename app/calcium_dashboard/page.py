@@ -60,6 +60,36 @@ from calcium_dashboard.settings import (
 from calcium_dashboard.texts import EXPLANATIONS
 from calcium_dashboard.upload import ScenarioFileInput, scenario_from_upload
 
+def _guarded_echarts_template() -> str:
+    """Solara's ECharts template, with ``create()`` skipping a view removed before ECharts loaded.
+
+    A view built and replaced within the script's load time (a demo chosen right after the
+    page opened) otherwise raises "Initialize failed: invalid dom." in the browser.
+    """
+    from pathlib import Path
+
+    import solara.components.echarts as solara_echarts
+
+    text = (Path(solara_echarts.__file__).parent / "echarts.vue").read_text(encoding="utf-8")
+    anchor = "this.chart = this.echarts.init(this.$refs.echarts);"
+    if anchor not in text:  # a Solara release changed the template: use it as it is
+        return text
+    return text.replace(anchor, "if (!this.$refs.echarts || !this.$refs.echarts.isConnected) { return; }\n      "
+                        + anchor, 1)
+
+
+_ECHARTS_TEMPLATE = _guarded_echarts_template()
+
+
+class GuardedEchartsWidget(EchartsWidget):
+    """Solara's ECharts widget with :func:`_guarded_echarts_template`."""
+
+    template_file = None
+
+    def __init__(self, **kwargs):
+        super().__init__(template=_ECHARTS_TEMPLATE, **kwargs)
+
+
 #: upper bound on frames per second pushed to the browser: faster only queues messages
 MAX_FRAMES_PER_S = 25.0
 #: seconds between chart redraws while playing (pictures and date update every frame)
@@ -81,19 +111,27 @@ CSS = """
 .ca-notice { font-size: 17px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .ca-chart-title { font-size: 18px; font-weight: 600; text-align: center; overflow-wrap: anywhere; margin: 6px 0 0 0; }
 .ca-chart-sides { font-size: 14px; text-align: center; color: #444; overflow-wrap: anywhere; }
+.ca-chart-legend { font-size: 15px; text-align: center; line-height: 1.6; }
+.ca-legend-item { display: inline-block; margin: 0 12px; white-space: nowrap; }
+.ca-line { display: inline-block; width: 30px; height: 0; border-top: 3px solid; vertical-align: middle;
+           margin-right: 6px; }
+.ca-line-faint { opacity: 0.35; border-top-width: 1px; }
+.ca-line-dashed { border-top-style: dashed; }
 /* presentation mode: views and the paradox chart on one screen, type for the back row */
 .ca-present { padding: 4px 14px !important; height: 100vh; box-sizing: border-box; overflow: hidden; }
 .ca-present .ca-date { font-size: 44px; }
 .ca-present .ca-label { font-size: 22px; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .ca-present .ca-run-label { font-size: 20px; }
-.ca-present img.ca-tissue { height: 27vh; width: auto; max-width: 100%; }
+.ca-present img.ca-tissue { height: 25vh; width: auto; max-width: 100%; }
 .ca-present .ca-chart-title { font-size: 24px; margin: 0; }
 .ca-present .ca-chart-sides { font-size: 18px; }
+.ca-present .ca-chart-legend { font-size: 18px; line-height: 1.3; }
+.ca-present .ca-legend-item { margin: 0 8px; }
 .ca-present .v-btn { font-size: 18px !important; }
 """
 #: heights of the live charts (CSS); the presentation chart takes what the views leave
 CHART_HEIGHT = "380px"
-PRESENT_CHART_HEIGHT = "calc(100vh - 27vh - 250px)"
+PRESENT_CHART_HEIGHT = "calc(75vh - 265px)"
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -245,6 +283,13 @@ def DemoButtons(settings: solara.Reactive[DashboardSettings], on_demo: Callable[
         settings.set(replace(DEMOS_BY_KEY[key].settings(), days_per_frame=s.days_per_frame, present=s.present))
         on_demo()
 
+    if dense:
+        titles = {d.title: d.key for d in DEMOS}
+        current = next((d.title for d in DEMOS if d.settings().run_key[:2] == settings.value.run_key[:2]), None)
+        with solara.Column(style={"min-width": "300px", "max-width": "420px"}):
+            solara.Select("Demo", value=current, values=list(titles), dense=True, classes=["demo-select"],
+                          on_value=lambda title: title and choose(titles[title]))
+        return
     for demo in DEMOS:
         solara.Button(demo.title, color="primary", block=not dense, small=dense, text=dense,
                       on_click=lambda key=demo.key: choose(key), classes=["demo-button", f"demo-{demo.key}"],
@@ -310,7 +355,7 @@ class FrameSink:
             (i, tissue): widgets.Image(value=_png(frame, tissue), format="png",
                                        _dom_classes=["solara-image", "ca-tissue", f"{tissue}-view-{'ab'[i]}"])
             for i, frame in enumerate(frames) for tissue in ("bone", "vessel")}
-        self.charts = {chart.key: EchartsWidget(option=self.option(chart, frames),
+        self.charts = {chart.key: GuardedEchartsWidget(option=self.option(chart, frames),
                                                 attributes={"style": self._chart_style(chart)},
                                                 responsive=True)
                        for chart in CHARTS}
@@ -366,36 +411,60 @@ def TissueViews(sink: FrameSink, present: bool = False):
     """Bone and vessel side by side; in compare mode A's pair, then B's, in one row."""
     current = sink.latest
     compare = len(current) > 1
-    titles = (("bone", "Bone"), ("vessel", "Vessel wall")) if present else (
-        ("bone", "Bone section"), ("vessel", "Vessel wall (lumen on top)"))
+    titles = (("bone", "Bone section"), ("vessel", "Vessel wall (lumen on top)"))
     with solara.Row(gap="16px", style={"flex-wrap": "nowrap", "justify-content": "center" if present else "start",
                                        "align-items": "flex-start", "width": "100%"}):
         for i, frame in enumerate(current):
             with solara.Column(gap="2px", style={"min-width": "0", "flex": "1 1 0"}):
                 if compare:
-                    solara.Text(f"{'AB'[i]}{' (dashed)' if i else ''}: {frame.label}",
+                    solara.Text(f"{'AB'[i]}{' (dashed)' if i else ' (solid)'}: {frame.label}",
                                 classes=["ca-label", "ca-run-label", f"run-label-{'ab'[i]}"],
                                 style={"font-size": "17px"})
+                if present:
+                    solara.Text("bone  ·  vessel wall (blood on top)", classes=["ca-label", "ca-present-tissues"],
+                                style={"text-align": "center", "font-size": "18px"})
                 with solara.Row(gap="8px", style={"flex-wrap": "nowrap", "justify-content": "center"}):
                     for tissue, title in titles:
                         with solara.Column(gap="2px", style={"min-width": "0", "align-items": "center"}):
-                            solara.Text(title, classes=["ca-label"])
+                            if not present:
+                                solara.Text(title, classes=["ca-label"])
                             solara.Column(children=[sink.images[(i, tissue)]], gap="0px")
 
 
 @solara.component
-def ChartHeader(chart: Chart, frames: list[RunFrame]):
-    """The chart's title and, in compare mode, which line style is which scenario (HTML wraps)."""
+def ChartHeader(chart: Chart, frames: list[RunFrame], present: bool = False):
+    """The chart's title and, in compare mode, which line style is which scenario (HTML wraps).
+
+    In presentation mode the run labels above the pictures already say which is dashed.
+    """
     solara.Text(chart.title, classes=["ca-chart-title", f"chart-title-{chart.key}"])
-    if len(frames) > 1:
+    if len(frames) > 1 and not present:
         solara.Text("   ".join(f"{'AB'[i]}{' (dashed)' if i else ' (solid)'}: {f.label}"
                                for i, f in enumerate(frames)), classes=["ca-chart-sides"])
+
+
+@solara.component
+def ChartLegend(chart: Chart, frames: list[RunFrame]):
+    """The chart's legend in HTML under the plot: it wraps instead of clipping or scrolling."""
+    items = []
+    for line in chart.lines:
+        items.append(f'<span class="ca-legend-item"><span class="ca-line" style="border-top-color:{line.color}">'
+                     f"</span>{line.label}</span>")
+        if line.mean_days:
+            items.append(f'<span class="ca-legend-item"><span class="ca-line ca-line-faint" '
+                         f'style="border-top-color:{line.color}"></span>{line.name}, daily</span>')
+    if len(frames) > 1:
+        items.append('<span class="ca-legend-item"><span class="ca-line" style="border-top-color:#444"></span>'
+                     'A</span><span class="ca-legend-item"><span class="ca-line ca-line-dashed" '
+                     'style="border-top-color:#444"></span>B</span>')
+    solara.HTML(tag="div", unsafe_innerHTML="".join(items), classes=["ca-chart-legend", f"legend-{chart.key}"])
 
 
 @solara.component
 def LiveChart(chart: Chart, sink: FrameSink):
     ChartHeader(chart, sink.latest)
     solara.Column(children=[sink.charts[chart.key]], gap="0px", style={"width": "100%"})
+    ChartLegend(chart, sink.latest)
     solara.FileDownload(lambda: chart_png(chart, sink.latest, _years_total(sink.latest),
                                           sink.axes.ranges_for(chart, sink.latest)),
                         filename=f"calcium_abm_{chart.key}.png", label="Chart as PNG", mime_type="image/png")
@@ -538,8 +607,9 @@ def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bo
         TissueViews(sink, present=True)
         chart = CHARTS_BY_KEY["paradox"]
         with solara.Column(gap="0px", classes=["chart-paradox"], style={"width": "100%", "min-width": "0"}):
-            ChartHeader(chart, sink.latest)
+            ChartHeader(chart, sink.latest, present=True)
             solara.Column(children=[sink.charts["paradox"]], gap="0px", style={"width": "100%"})
+            ChartLegend(chart, sink.latest)
         return
     TissueViews(sink)
     Legend()
