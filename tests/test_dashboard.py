@@ -410,3 +410,138 @@ def test_dashboard_command_rejects_bad_options(kw, word):
 
     with pytest.raises(UserInputError, match=word):
         dashboard.main(_args(**kw))
+
+
+# --------------------------------------------------------- clicks, presentation, server
+def test_play_pressed_on_the_old_button_right_after_a_demo_still_plays():
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        play = rc.find(v.Btn, children=["▶ Play"]).widget  # what the browser shows while the demo builds
+        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        play.click()  # the press lands after the rebuild, on the same button
+        deadline = time.time() + 20
+        while _day(rc) < 3 * ds.DEFAULT_DAYS_PER_FRAME and time.time() < deadline:
+            time.sleep(0.05)
+        assert _day(rc) >= 3 * ds.DEFAULT_DAYS_PER_FRAME
+        rc.find(v.Btn, children=["❚❚ Pause"]).widget.click()
+    finally:
+        rc.close()
+
+
+def test_a_speed_change_keeps_the_run():
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        rc.find(v.BtnToggle, class_="speed-toggle").widget.v_model = 2  # the third speed: 14 days per frame
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # not back to day 0
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME + 14
+    finally:
+        rc.close()
+
+
+def test_presentation_mode_hides_the_settings_and_shows_the_paradox_chart():
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.Btn, children=["Presentation mode"]).widget.click()
+        assert not rc.find(v.Slider, class_="knob-mk7_ug_per_day")  # the sidebar is gone
+        rc.find(v.Html, children=[CHARTS[0].title]).assert_single()
+        assert not rc.find(v.Html, children=[CHARTS[3].title])  # only the paradox chart
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME
+        rc.find(v.Btn, children=["Exit presentation"]).widget.click()
+        rc.find(v.Slider, class_="knob-mk7_ug_per_day").assert_single()
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # the layout changed, the run did not
+    finally:
+        rc.close()
+
+
+class _FakeWatch:
+    kernel_id = "fake"
+
+    def __init__(self, gone_after_checks: int):
+        self.checks = 0
+        self.after = gone_after_checks
+
+    def gone(self) -> str:
+        self.checks += 1
+        return "tab disconnected" if self.checks > self.after else ""
+
+
+def test_play_loop_stops_when_its_tab_is_gone_and_says_so():
+    from calcium_dashboard.page import FrameSink, _frames, play_frames
+    from calcium_dashboard.charts import AxisLock
+    from calcium_dashboard.server import PLAY_LOOPS
+
+    runs = build_runs(ds.DashboardSettings(a=ds.SideSettings("healthy_adult"), seed=1))
+    sink = FrameSink(_frames(runs), AxisLock())
+    gone = []
+    reason = play_frames(runs, sink, 7, lambda: True, _FakeWatch(3), lambda: None, gone.append)
+    assert reason == "tab disconnected" and gone == ["tab disconnected"]
+    assert runs[0].day == 3 * 7  # three frames, then nothing more
+    record = [r for r in PLAY_LOOPS.snapshot()["loops"] if r["kernel_id"] == "fake"][-1]
+    assert record == {**record, "running": False, "frames": 3, "stop_reason": "tab disconnected"}
+
+
+def test_tab_watch_needs_the_grace_period_and_sees_a_closed_kernel():
+    import threading as th
+    from types import SimpleNamespace
+
+    from calcium_dashboard.server import TabWatch
+
+    ctx = SimpleNamespace(id="k1", closed_event=th.Event(), page_status={"p": "disconnected"})
+    watch = TabWatch(ctx, grace_s=0.2)
+    assert watch.gone() == ""  # a blip: still within the grace period
+    time.sleep(0.25)
+    assert watch.gone() == "tab disconnected"
+    ctx.page_status["p"] = "connected"
+    assert watch.gone() == ""
+    ctx.closed_event.set()
+    assert watch.gone() == "tab closed"
+    assert TabWatch(None).gone() == ""  # outside a server: never gone
+
+
+def test_fair_gate_serves_waiting_threads_in_arrival_order():
+    import threading as th
+
+    from calcium_dashboard.server import FairGate
+
+    gate = FairGate(1)
+    order: list[int] = []
+    gate.acquire()  # hold it while the others queue up
+    threads = []
+    for i in range(5):
+        t = th.Thread(target=lambda i=i: (gate.acquire(), order.append(i), gate.release()))
+        t.start()
+        threads.append(t)
+        time.sleep(0.05)  # arrive in order 0..4
+    gate.release()
+    for t in threads:
+        t.join(5)
+    assert order == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="slots"):
+        FairGate(0)
+
+
+@pytest.mark.parametrize("client, status", [("127.0.0.1", 200), ("::1", 200), ("192.168.1.20", 404),
+                                            ("10.0.0.5", 404)])
+def test_diagnostics_answer_this_machine_only(client, status):
+    import asyncio
+
+    from calcium_dashboard.server import _local_only
+
+    async def inner(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    scope = {"type": "http", "client": (client, 5000), "method": "GET", "path": "/resourcez", "headers": []}
+    asyncio.run(_local_only(inner, "/resourcez")(scope, receive, send))
+    assert sent[0]["status"] == status
