@@ -107,6 +107,8 @@ CSS = """
 .ca-swatch { display: inline-block; width: 18px; height: 18px; border-radius: 3px; vertical-align: middle;
              margin-right: 6px; border: 1px solid #0003; }
 .ca-colorbar { height: 16px; width: 100%; max-width: 520px; border-radius: 3px; }
+.demo-button .v-btn__content { white-space: normal; flex: 1 1 auto; line-height: 1.25; }
+.ca-tissue-title { white-space: nowrap; }
 .ca-knob-label { font-size: 15px; margin-top: 6px; }
 .ca-notice { font-size: 17px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .ca-chart-title { font-size: 18px; font-weight: 600; text-align: center; overflow-wrap: anywhere; margin: 6px 0 0 0; }
@@ -411,7 +413,7 @@ def TissueViews(sink: FrameSink, present: bool = False):
     """Bone and vessel side by side; in compare mode A's pair, then B's, in one row."""
     current = sink.latest
     compare = len(current) > 1
-    titles = (("bone", "Bone section"), ("vessel", "Vessel wall (lumen on top)"))
+    titles = (("bone", "Bone"), ("vessel", "Vessel wall"))
     with solara.Row(gap="16px", style={"flex-wrap": "nowrap", "justify-content": "center" if present else "start",
                                        "align-items": "flex-start", "width": "100%"}):
         for i, frame in enumerate(current):
@@ -419,7 +421,7 @@ def TissueViews(sink: FrameSink, present: bool = False):
                 if compare:
                     solara.Text(f"{'AB'[i]}{' (dashed)' if i else ' (solid)'}: {frame.label}",
                                 classes=["ca-label", "ca-run-label", f"run-label-{'ab'[i]}"],
-                                style={"font-size": "17px"})
+                                style={"font-size": "17px", "min-height": "3.1em" if not present else "0"})
                 if present:
                     solara.Text("bone  ·  vessel wall (blood on top)", classes=["ca-label", "ca-present-tissues"],
                                 style={"text-align": "center", "font-size": "18px"})
@@ -427,7 +429,7 @@ def TissueViews(sink: FrameSink, present: bool = False):
                     for tissue, title in titles:
                         with solara.Column(gap="2px", style={"min-width": "0", "align-items": "center"}):
                             if not present:
-                                solara.Text(title, classes=["ca-label"])
+                                solara.Text(title, classes=["ca-label", "ca-tissue-title"])
                             solara.Column(children=[sink.images[(i, tissue)]], gap="0px")
 
 

@@ -230,7 +230,7 @@ DEMOS: tuple[Demo, ...] = (
          MK7_SUPPLEMENT_UG_PER_DAY),
     Demo("warfarin", "The same person with and without warfarin", DEFAULT_SCENARIO, "warfarin_mg_per_day",
          WARFARIN_DEMO_MG_PER_DAY),
-    Demo("ckd5", "The same person with healthy kidneys and with CKD stage 5", DEFAULT_SCENARIO, "ckd_stage",
+    Demo("ckd5", "The same person: healthy kidneys vs CKD 5", DEFAULT_SCENARIO, "ckd_stage",
          5),
 )
 DEMOS_BY_KEY = {d.key: d for d in DEMOS}
