@@ -39,7 +39,13 @@ from calcium_dashboard.charts import (
     chart_png,
     echarts_option,
 )
-from calcium_dashboard.server import FRAME_GATE, PLAY_LOOPS, TabWatch, current_kernel
+from calcium_dashboard.server import (
+    CHART_INTERVAL_PER_PLAYING_TAB_S,
+    FRAME_GATE,
+    PLAY_LOOPS,
+    TabWatch,
+    current_kernel,
+)
 from calcium_dashboard.session import RunFrame, SimulationRun, build_runs, combined_csv, date_text
 from calcium_dashboard.settings import (
     DEMOS,
@@ -393,7 +399,8 @@ class FrameSink:
             for (i, tissue), widget in self.images.items():
                 widget.value = _png(frames[i], tissue)
             now = time.perf_counter()
-            if charts or (charts is None and now - self._charts_shown >= CHART_INTERVAL_S):
+            interval = max(CHART_INTERVAL_S, CHART_INTERVAL_PER_PLAYING_TAB_S * PLAY_LOOPS.running_count())
+            if charts or (charts is None and now - self._charts_shown >= interval):
                 self._charts_shown = now
                 for chart in CHARTS:
                     self.charts[chart.key].option = self.option(chart, frames)
@@ -523,8 +530,8 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 on_gone: Callable[[str], None]) -> str:
     """The play loop: advance, draw, repeat; returns why it stopped.
 
-    Frames are computed inside :data:`FRAME_GATE` (first come, first served across every
-    tab), at most MAX_FRAMES_PER_S per tab. The loop stops when ``keep_going()`` turns
+    Frames are made and sent inside :data:`FRAME_GATE` (first come, first served across
+    every tab), at most MAX_FRAMES_PER_S per tab. The loop stops when ``keep_going()`` turns
     false (pause, new settings), at the end of the run, or when its tab is gone
     (:class:`TabWatch`), so an abandoned tab costs nothing.
     """
@@ -546,11 +553,11 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 for run in runs:
                     run.advance(days_per_frame)
                 new = _frames(runs)
-            if not keep_going():
-                reason = "paused"  # paused (or superseded) while this frame was being made
-                break
-            done = all(r.finished for r in runs)
-            sink.show(new, charts=None if not done else True)
+                if not keep_going():
+                    reason = "paused"  # paused (or superseded) while this frame was being made
+                    break
+                done = all(r.finished for r in runs)
+                sink.show(new, charts=None if not done else True)
             record.frames += 1
             if done:
                 reason = "finished"

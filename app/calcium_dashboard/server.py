@@ -7,9 +7,9 @@ and the server settings that keep a classroom server bounded.
 * :data:`PLAY_LOOPS` records every running play loop (tab, frames made, why it stopped).
   ``/dashboardz`` shows it as JSON, to this machine only, for tests and ``bench/dashboard.py``.
 * :func:`install` (called once from ``app/app.py`` inside the server) culls disconnected
-  tabs after :data:`DEFAULT_CULL_TIMEOUT`, hides Solara's corner badge, and answers the
-  diagnostics endpoints (``/resourcez``, ``/dashboardz``) only from the loopback address,
-  also when the server listens on ``0.0.0.0``.
+  tabs after :data:`DEFAULT_CULL_TIMEOUT`, hands closed tabs' memory back to the system,
+  hides Solara's corner badge, and answers the diagnostics endpoints (``/resourcez``,
+  ``/dashboardz``) only from the loopback address, also when the server listens on ``0.0.0.0``.
 """
 
 from __future__ import annotations
@@ -32,9 +32,13 @@ DEFAULT_CULL_TIMEOUT = "1m"
 #: a play loop whose tab has had no connected page for this long stops (seconds); a short
 #: network blip (websocket reconnect) does not stop it
 DISCONNECTED_GRACE_S = 5.0
-#: frames computed at the same time, server-wide: one per core (no gain from more threads
-#: under the GIL, only longer waits for everyone)
-GATE_SLOTS = max(1, os.cpu_count() or 1)
+#: play loops making a frame at the same time, server-wide. One: the model, the pictures
+#: and the widget messages are Python under one GIL, so a second slot only adds switching,
+#: and the thread building a newly opened tab then competes with one loop, not with 30
+GATE_SLOTS = 1
+#: seconds between chart redraws of one tab while playing, per tab playing on the server:
+#: the charts' JSON is the largest part of a frame, so a full classroom redraws them less often
+CHART_INTERVAL_PER_PLAYING_TAB_S = 0.05
 #: paths answered only to the loopback address
 LOCAL_ONLY_PATHS = ("/resourcez", "/dashboardz")
 
@@ -125,6 +129,10 @@ class PlayLoopRegister:
         if reason not in ("paused", "finished", "restarted"):
             logger.info("play loop %s of kernel %s stopped: %s", record.loop_id, record.kernel_id, reason)
 
+    def running_count(self) -> int:
+        with self._lock:
+            return sum(1 for r in self._records.values() if r.stopped_at is None)
+
     def running(self) -> list[PlayLoopRecord]:
         with self._lock:
             return [r for r in self._records.values() if r.stopped_at is None]
@@ -214,7 +222,44 @@ def _dashboardz(request):
     return JSONResponse({"play_loops": PLAY_LOOPS.snapshot(), "gate_slots": FRAME_GATE.slots})
 
 
+#: seconds between checks for closed tabs whose memory can go back to the system
+TRIM_EVERY_S = 15.0
+
+
+def release_memory() -> bool:
+    """Collect garbage and hand freed heap pages back to the system (glibc ``malloc_trim``).
+
+    Closed tabs leave their models' memory in the allocator's free lists, so the server's
+    resident size stays at its classroom peak without this. Returns whether trimming ran.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        return False
+    return True
+
+
+def _trim_when_tabs_close(stop: threading.Event) -> None:
+    from solara.server import kernel_context
+
+    known = len(kernel_context.contexts)
+    while not stop.wait(TRIM_EVERY_S):
+        now = len(kernel_context.contexts)
+        if now < known:
+            release_memory()
+        known = now
+
+
 _installed = False
+_trimmer_stop = threading.Event()
 
 
 def install() -> None:
@@ -242,4 +287,6 @@ def install() -> None:
         path = getattr(route, "path", None)
         if path in LOCAL_ONLY_PATHS and not getattr(route.app, "__calcium_guarded__", False):
             route.app = _local_only(route.app, path)
+    threading.Thread(target=_trim_when_tabs_close, args=(_trimmer_stop,), name="calcium-abm-trim",
+                     daemon=True).start()
     _installed = True
