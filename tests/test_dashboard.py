@@ -545,3 +545,50 @@ def test_diagnostics_answer_this_machine_only(client, status):
     scope = {"type": "http", "client": (client, 5000), "method": "GET", "path": "/resourcez", "headers": []}
     asyncio.run(_local_only(inner, "/resourcez")(scope, receive, send))
     assert sent[0]["status"] == status
+
+
+def test_an_unexpected_error_becomes_one_line_without_paths():
+    from calcium_dashboard.page import one_line
+
+    try:
+        raise RuntimeError("boom in /work/wt-dash/app/x.py\nTraceback (most recent call last): ...")
+    except RuntimeError as exc:
+        text = one_line(exc)
+    assert "\n" not in text and "RuntimeError" in text and "Traceback" not in text
+
+
+def test_an_error_while_drawing_the_page_is_shown_as_one_line(monkeypatch):
+    from calcium_dashboard import page as page_module
+
+    def broken(*args, **kwargs):
+        raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
+
+    monkeypatch.setattr(page_module, "build_runs", broken)
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        errors = [w.children[0] for w in rc.find(v.Alert).widgets]
+        assert any("ValueError" in str(e) and "\n" not in str(e) for e in errors), errors
+    finally:
+        rc.close()
+
+
+def test_fair_gate_holds_play_loops_back_while_a_tab_opens():
+    import threading as th
+
+    from calcium_dashboard.server import FairGate
+
+    gate = FairGate(1, newcomer_max_s=5.0)
+    token = gate.newcomer()
+    entered = th.Event()
+    t = th.Thread(target=lambda: (gate.acquire(), entered.set(), gate.release()))
+    t.start()
+    assert not entered.wait(0.3)  # held back while the new tab is built
+    gate.newcomer_done(token)
+    assert entered.wait(2.0)
+    t.join(2)
+    short = FairGate(1, newcomer_max_s=0.2)
+    short.newcomer()  # never finished: the hold runs out by itself
+    start = time.perf_counter()
+    with short:
+        pass
+    assert 0.1 < time.perf_counter() - start < 2.0

@@ -653,6 +653,9 @@ def _initial_settings(search: str) -> tuple[DashboardSettings, list[str]]:
 
 @solara.component
 def Dashboard():
+    # a tab being opened goes before the playing tabs' next frames (FairGate.newcomer)
+    newcomer = solara.use_memo(FRAME_GATE.newcomer, [])
+    solara.use_effect(lambda: FRAME_GATE.newcomer_done(newcomer), [])
     solara.Style(CSS)
     solara.Title("Calcium paradox dashboard")
     router = solara.use_router()

@@ -44,28 +44,44 @@ LOCAL_ONLY_PATHS = ("/resourcez", "/dashboardz")
 
 
 class FairGate:
-    """A first-come first-served counting semaphore.
+    """A first-come first-served counting semaphore that steps aside for newly opened tabs.
 
     ``with gate:`` waits until fewer than ``slots`` holders are inside and every earlier
     arrival has entered. Unlike ``threading.Semaphore`` it never lets a thread that just
-    left overtake one that has been waiting.
+    left overtake one that has been waiting. While a tab is being opened
+    (:meth:`newcomer`), nobody new enters for up to ``newcomer_max_s`` seconds, so the
+    page a student just opened is built before the playing tabs take their next turns.
     """
 
-    def __init__(self, slots: int):
+    def __init__(self, slots: int, newcomer_max_s: float = 3.0):
         if slots < 1:
             raise ValueError(f"slots = {slots} is not allowed: must be 1 or more")
         self.slots = slots
+        self.newcomer_max_s = newcomer_max_s
         self._cond = threading.Condition()
         self._tickets = itertools.count()
         self._queue: collections.deque[int] = collections.deque()
         self._inside = 0
+        self._newcomers: dict[int, float] = {}  # token -> monotonic deadline
+        self._newcomer_ids = itertools.count(1)
+
+    def _newcomer_waiting(self) -> float:
+        """Seconds until the last newcomer's deadline (0 if none is being opened)."""
+        now = time.monotonic()
+        for token, deadline in list(self._newcomers.items()):
+            if deadline <= now:
+                del self._newcomers[token]
+        return max(self._newcomers.values(), default=now) - now
 
     def acquire(self) -> None:
         with self._cond:
             ticket = next(self._tickets)
             self._queue.append(ticket)
-            while self._queue[0] != ticket or self._inside >= self.slots:
-                self._cond.wait()
+            while True:
+                hold = self._newcomer_waiting()
+                if hold <= 0 and self._queue[0] == ticket and self._inside < self.slots:
+                    break
+                self._cond.wait(timeout=hold if hold > 0 else None)
             self._queue.popleft()
             self._inside += 1
             self._cond.notify_all()  # the next in line may also fit
@@ -73,6 +89,18 @@ class FairGate:
     def release(self) -> None:
         with self._cond:
             self._inside -= 1
+            self._cond.notify_all()
+
+    def newcomer(self) -> int:
+        """A tab starts opening: hold the play loops back until :meth:`newcomer_done` (or the timeout)."""
+        with self._cond:
+            token = next(self._newcomer_ids)
+            self._newcomers[token] = time.monotonic() + self.newcomer_max_s
+            return token
+
+    def newcomer_done(self, token: int) -> None:
+        with self._cond:
+            self._newcomers.pop(token, None)
             self._cond.notify_all()
 
     def __enter__(self) -> FairGate:
