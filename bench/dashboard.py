@@ -247,11 +247,26 @@ def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, flo
             for page in pages:
                 page.get_by_role("button", name="▶ Play").click()  # default speed: 7 days per frame
             time.sleep(5.0)  # let every loop settle
+            def cpu_s(proc: psutil.Process, tree: bool) -> float:
+                procs = [proc] + (proc.children(recursive=True) if tree else [])
+                total = 0.0
+                for p in procs:
+                    try:
+                        t = p.cpu_times()
+                        total += t.user + t.system
+                    except psutil.Error:
+                        pass
+                return total
+
+            server_p, browser_p = psutil.Process(server.pid), psutil.Process(victim.pid)
             before = _loops(base)
+            cpu0 = (cpu_s(server_p, False), cpu_s(browser_p, True))
             t0 = time.perf_counter()
             time.sleep(window_s)
             after = _loops(base)
             elapsed = time.perf_counter() - t0
+            cpu1 = (cpu_s(server_p, False), cpu_s(browser_p, True))
+            server_cores, browser_cores = ((b - a) / elapsed for a, b in zip(cpu0, cpu1))
             rates = sorted((after[k]["frames"] - before[k]["frames"]) / elapsed
                            for k in before if before[k]["running"] and k in after)
             stop_reasons = collections.Counter(r["stop_reason"] or "running" for r in after.values())
@@ -272,7 +287,7 @@ def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, flo
                 "median_fps": statistics.median(rates) if rates else 0.0, "fastest_fps": rates[-1] if rates else 0.0,
                 "first_frame_s": first_frame, "first_frame_alone_s": first_frame_alone, "idle_mb": idle / 2**20, "peak_mb": peak / 2**20,
                 "after_mb": later / 2**20, "loops_running_after": still, "kernels_after": kernels_after,
-                "stop_reasons": dict(stop_reasons)}
+                "stop_reasons": dict(stop_reasons), "server_cores": server_cores, "browser_cores": browser_cores}
     finally:
         if victim is not None and victim.poll() is None:
             os.killpg(victim.pid, signal.SIGKILL)
@@ -309,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.after:g} s after they vanished {f['after_mb']:.0f} MB ({change:+.0f} % vs idle; "
               f"target within 20 %); play loops still running: {f['loops_running_after']}, "
               f"tabs' kernels still open: {f['kernels_after']}")
-        print(f"  play loops at the end of the window: {f['stop_reasons']}")
+        print(f"  play loops at the end of the window: {f['stop_reasons']}; CPU used meanwhile: server "
+              f"{f['server_cores']:.2f} cores, the tabs' Chromium {f['browser_cores']:.2f} cores "
+              f"(load average {os.getloadavg()[0]:.1f})")
         return 0
 
     ours, theirs = bench_rendering(args.repeats)

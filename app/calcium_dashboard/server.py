@@ -38,7 +38,7 @@ DISCONNECTED_GRACE_S = 5.0
 GATE_SLOTS = 1
 #: seconds between chart redraws of one tab while playing, per tab playing on the server:
 #: the charts' JSON is the largest part of a frame, so a full classroom redraws them less often
-CHART_INTERVAL_PER_PLAYING_TAB_S = 0.05
+CHART_INTERVAL_PER_PLAYING_TAB_S = 0.1
 #: paths answered only to the loopback address
 LOCAL_ONLY_PATHS = ("/resourcez", "/dashboardz")
 
