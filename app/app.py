@@ -12,5 +12,8 @@ if _HERE not in sys.path:  # `solara run` adds it; tests and notebooks may not
     sys.path.insert(0, _HERE)
 
 from calcium_dashboard.page import Page  # noqa: E402
+from calcium_dashboard.server import install  # noqa: E402
+
+install()  # cull dropped tabs, hide the corner badge, diagnostics for this machine only
 
 page = Page

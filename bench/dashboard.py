@@ -1,7 +1,9 @@
-"""Dashboard speed: tissue rendering vs Mesa's matplotlib space component, and browser fps.
+"""Dashboard speed: tissue rendering vs Mesa's matplotlib space component, browser fps, and
+a classroom of 30 tabs on one server (loopback only).
 
-    .venv/bin/python bench/dashboard.py                 # both parts (needs /usr/bin/chromium)
+    .venv/bin/python bench/dashboard.py                 # parts 1 and 2 (needs /usr/bin/chromium)
     .venv/bin/python bench/dashboard.py --no-browser    # rendering only
+    .venv/bin/python bench/dashboard.py --classroom     # part 3 only (about 5 minutes)
 
 1. One frame of both tissue views at the default grid (64x64 bone + 64x64 vessel wall),
    to PNG: ``calcium_abm.render`` vs Mesa's ``SpaceRenderer(model, backend="matplotlib")``
@@ -10,18 +12,30 @@
 2. Frames per second in headless Chromium while the dashboard plays one simulated week
    per frame: date changes in the page counted by a MutationObserver over fixed windows.
    Targets: rendering >= 5x faster than Mesa, >= 10 frames/s in the browser.
+3. A classroom: ``--tabs`` (30) tabs in a Chromium of their own all play at 7 simulated
+   days per frame. Frames per second per tab come from the server's play-loop register
+   (``/dashboardz``, answered to this machine only) over ``--window`` seconds; then a
+   31st tab (another browser) is timed from navigation to its first frame (the date and
+   the tissue pictures shown). Then the 30-tab Chromium is killed (tabs vanish without
+   closing, as when a laptop lid shuts) and the server's resident memory is read
+   ``--after`` seconds later and compared with the idle server (one tab opened and closed).
+   Targets: slowest tab >= 2 frames/s; 31st tab's first frame <= 5 s; memory within 20 %
+   of idle 2 minutes after the tabs vanish.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import io
+import json
 import os
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -148,13 +162,172 @@ def bench_browser_fps(window_s: float, windows: int) -> list[float]:
         server.wait(timeout=10)
 
 
+def _start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    cmd = [sys.executable, "-m", "calcium_abm.cli", "dashboard", "--host", "127.0.0.1", "--port", str(port),
+           "--no-open"]
+    server = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+            return server
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                os.killpg(server.pid, signal.SIGTERM)
+                raise RuntimeError("the dashboard server did not start")
+            time.sleep(0.3)
+
+
+def _loops(base: str) -> dict[int, dict]:
+    with urllib.request.urlopen(base + "/dashboardz", timeout=30) as r:
+        return {rec["loop_id"]: rec for rec in json.loads(r.read())["play_loops"]["loops"]}
+
+
+def _spawn_chromium() -> tuple[subprocess.Popen, int]:
+    """A Chromium of our own, driven over CDP on loopback, so it can be killed like a lost laptop."""
+    port = _free_port()
+    profile = tempfile.mkdtemp(prefix="calcium-abm-bench-")
+    proc = subprocess.Popen(["/usr/bin/chromium", "--headless", f"--remote-debugging-port={port}",
+                             "--remote-debugging-address=127.0.0.1", f"--user-data-dir={profile}",
+                             *CHROMIUM_ARGS, "--disable-sync", "--no-first-run", "about:blank"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    raise RuntimeError("could not start Chromium")
+
+
+def _first_frame_s(page, url: str) -> float:
+    t = time.perf_counter()
+    page.goto(url)
+    page.locator(".sim-date").wait_for(timeout=120_000)
+    page.wait_for_function("() => [...document.querySelectorAll('img.ca-tissue')].some(i => i.complete && "
+                           "i.naturalWidth > 0)", timeout=120_000)
+    return time.perf_counter() - t
+
+
+def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, float]:
+    """The classroom figures (see the module docstring, part 3)."""
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _start_server(port)
+    victim = None
+    try:
+        rss = lambda: psutil.Process(server.pid).memory_info().rss  # noqa: E731 - the server's own memory
+        with sync_playwright() as pw:
+            local = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            warm = local.new_page(viewport={"width": 1280, "height": 900})
+            _first_frame_s(warm, base + "/")
+            warm.close()
+            alone = local.new_page(viewport={"width": 1280, "height": 900})
+            first_frame_alone = _first_frame_s(alone, base + "/")  # the same, with no tab playing
+            alone.close()
+            time.sleep(10)
+            idle = rss()
+            victim, cdp = _spawn_chromium()
+            remote = pw.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp}")
+            context = remote.contexts[0]
+            pages = []
+            for i in range(tabs):  # open them all first: a 10-year run lasts ~2 min at 4 frames/s
+                page = context.new_page()
+                page.set_viewport_size({"width": 1280, "height": 900})
+                page.goto(base + "/")
+                page.locator(".sim-date").wait_for(timeout=120_000)
+                pages.append(page)
+            for page in pages:
+                page.get_by_role("button", name="▶ Play").click()  # default speed: 7 days per frame
+            time.sleep(5.0)  # let every loop settle
+            def cpu_s(proc: psutil.Process, tree: bool) -> float:
+                procs = [proc] + (proc.children(recursive=True) if tree else [])
+                total = 0.0
+                for p in procs:
+                    try:
+                        t = p.cpu_times()
+                        total += t.user + t.system
+                    except psutil.Error:
+                        pass
+                return total
+
+            server_p, browser_p = psutil.Process(server.pid), psutil.Process(victim.pid)
+            before = _loops(base)
+            cpu0 = (cpu_s(server_p, False), cpu_s(browser_p, True))
+            t0 = time.perf_counter()
+            time.sleep(window_s)
+            after = _loops(base)
+            elapsed = time.perf_counter() - t0
+            cpu1 = (cpu_s(server_p, False), cpu_s(browser_p, True))
+            server_cores, browser_cores = ((b - a) / elapsed for a, b in zip(cpu0, cpu1))
+            rates = sorted((after[k]["frames"] - before[k]["frames"]) / elapsed
+                           for k in before if before[k]["running"] and k in after)
+            stop_reasons = collections.Counter(r["stop_reason"] or "running" for r in after.values())
+            newcomer = local.new_page(viewport={"width": 1280, "height": 900})
+            first_frame = _first_frame_s(newcomer, base + "/")
+            newcomer.close()
+            peak = rss()
+            os.killpg(victim.pid, signal.SIGKILL)  # the tabs vanish without closing
+            victim.wait(10)
+            victim = None
+            time.sleep(after_s)
+            later = rss()
+            still = sum(r["running"] for r in _loops(base).values())
+            with urllib.request.urlopen(base + "/resourcez", timeout=30) as r:
+                kernels_after = json.loads(r.read())["kernels"]["total"]
+            local.close()
+        return {"tabs": tabs, "playing": len(rates), "slowest_fps": rates[0] if rates else 0.0,
+                "median_fps": statistics.median(rates) if rates else 0.0, "fastest_fps": rates[-1] if rates else 0.0,
+                "first_frame_s": first_frame, "first_frame_alone_s": first_frame_alone, "idle_mb": idle / 2**20, "peak_mb": peak / 2**20,
+                "after_mb": later / 2**20, "loops_running_after": still, "kernels_after": kernels_after,
+                "stop_reasons": dict(stop_reasons), "server_cores": server_cores, "browser_cores": browser_cores}
+    finally:
+        if victim is not None and victim.poll() is None:
+            os.killpg(victim.pid, signal.SIGKILL)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=40, help="frames timed for our renderer (Mesa: a quarter)")
     parser.add_argument("--window", type=float, default=4.0, help="seconds per browser fps window")
     parser.add_argument("--windows", type=int, default=3, help="browser fps windows (median reported)")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurement")
+    parser.add_argument("--classroom", action="store_true", help="run only part 3, the classroom")
+    parser.add_argument("--tabs", type=int, default=30, help="classroom tabs playing at once")
+    parser.add_argument("--class-window", type=float, default=30.0, help="seconds over which tab fps is measured")
+    parser.add_argument("--after", type=float, default=120.0,
+                        help="seconds after the tabs vanish at which server memory is read")
     args = parser.parse_args(argv)
+
+    if args.classroom:
+        f = bench_classroom(args.tabs, args.class_window, args.after)
+        print(f"classroom: {f['tabs']} tabs playing 7 simulated days per frame on {os.cpu_count()} cores "
+              f"({f['playing']} loops measured over {args.class_window:g} s)")
+        print(f"  frames/s per tab: slowest {f['slowest_fps']:.2f}, median {f['median_fps']:.2f}, "
+              f"fastest {f['fastest_fps']:.2f} (target: slowest >= 2)")
+        print(f"  tab number {f['tabs'] + 1}: first frame after {f['first_frame_s']:.2f} s (target <= 5 s; "
+              f"{f['first_frame_alone_s']:.2f} s with no tab playing)")
+        change = 100.0 * (f["after_mb"] - f["idle_mb"]) / f["idle_mb"]
+        print(f"  server memory: idle {f['idle_mb']:.0f} MB, with {f['tabs']} tabs {f['peak_mb']:.0f} MB, "
+              f"{args.after:g} s after they vanished {f['after_mb']:.0f} MB ({change:+.0f} % vs idle; "
+              f"target within 20 %); play loops still running: {f['loops_running_after']}, "
+              f"tabs' kernels still open: {f['kernels_after']}")
+        print(f"  play loops at the end of the window: {f['stop_reasons']}; CPU used meanwhile: server "
+              f"{f['server_cores']:.2f} cores, the tabs' Chromium {f['browser_cores']:.2f} cores "
+              f"(load average {os.getloadavg()[0]:.1f})")
+        return 0
 
     ours, theirs = bench_rendering(args.repeats)
     print("one frame of both tissue views (64x64 + 64x64) to PNG, median:")

@@ -131,11 +131,48 @@ def test_postmenopausal_switch_makes_the_patient_female():
     assert scenario.patient.postmenopausal and scenario.patient.sex == "female"
 
 
-def test_lecture_demo_compares_low_k2_with_an_mk7_supplement():
+def _flat(scenario) -> dict:
+    out = {}
+    for section, values in scenario.model_dump().items():
+        if isinstance(values, dict):
+            out |= {f"{section}.{k}": v for k, v in values.items()}
+        else:
+            out[section] = values
+    return out
+
+
+@pytest.mark.parametrize("demo", ds.DEMOS, ids=lambda d: d.key)
+def test_each_demo_isolates_one_cause(demo):
+    settings = demo.settings()
+    a, b = _flat(ds.side_scenario(settings.a)), _flat(ds.side_scenario(settings.b))
+    differ = {k for k in a if a[k] != b[k]}
+    assert differ == {f"{ds.KNOBS_BY_KEY[demo.cause].section}.{demo.cause}"}, differ
+    assert settings.seed is None and build_runs(settings)[0].seed == build_runs(settings)[1].seed
+
+
+def test_the_mk7_demo_is_the_same_person_with_and_without_mk7():
     demo = ds.lecture_demo()
-    assert demo.b is not None
+    assert demo.a.scenario == demo.b.scenario == "healthy_adult"
     low, high = ds.side_scenario(demo.a), ds.side_scenario(demo.b)
-    assert high.diet.mk7_ug_per_day >= 100 > low.diet.mk7_ug_per_day
+    assert high.diet.mk7_ug_per_day == 180 > low.diet.mk7_ug_per_day
+
+
+@pytest.mark.parametrize("query, field", [
+    ("seed=%C2%B2", "seed"), ("speed=%C2%B2", "speed"), ("seed=" + "9" * 5000, "seed"),
+    ("seed=" + "9" * 19, "seed"), ("present=maybe", "present"), ("x" * 5000 + "=1", "unknown setting"),
+])
+def test_hostile_links_give_one_short_line_each(query, field):
+    settings, problems = ds.settings_from_query(query)
+    assert len(problems) == 1 and field in problems[0]
+    assert "\n" not in problems[0] and len(problems[0]) < 200  # one line, no 5,000 digits echoed
+    assert settings.seed is None and settings.days_per_frame == ds.DEFAULT_DAYS_PER_FRAME
+
+
+def test_present_and_speed_travel_in_the_link_but_do_not_restart_the_run():
+    settings = ds.DashboardSettings(a=ds.SideSettings("k2_deficiency"), seed=3, days_per_frame=30, present=True)
+    restored, problems = ds.settings_from_query(settings.to_query())
+    assert problems == [] and restored == settings and "present=1" in settings.to_query()
+    assert settings.run_key == ds.DashboardSettings(a=ds.SideSettings("k2_deficiency"), seed=3).run_key
 
 
 # ------------------------------------------------------------------------------ uploads
@@ -150,6 +187,40 @@ def test_upload_parses_a_good_file_and_rejects_broken_or_large_ones():
         scenario_from_upload("big.toml", 5 * 1024 * 1024, None)
     with pytest.raises(ScenarioError, match="UTF-8"):
         scenario_from_upload("bin.toml", 3, b"\xff\xfe\x00")
+
+
+def test_upload_grid_cap_names_the_field_the_value_and_the_cap():
+    data = b"[simulation]\nbone_grid_width = 2048\nbone_grid_height = 2048\n"
+    with pytest.raises(ScenarioError, match=r"simulation.bone_grid_width = 2048 .*at most 256"):
+        scenario_from_upload("big.toml", len(data), data)
+    ok = b"[simulation]\nvessel_grid_width = 256\nvessel_grid_height = 256\n"
+    assert scenario_from_upload("ok.toml", len(ok), ok).simulation.vessel_grid_width == 256
+
+
+@pytest.mark.parametrize("data", [b"a = " + b"[" * 5000 + b"]" * 5000, b"[simulation]\nseed = " + b"9" * 5000])
+def test_upload_that_breaks_the_parser_gives_one_line(data):
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_upload("evil.toml", len(data), data)
+    message = str(info.value)
+    assert "evil.toml" in message and "\n" not in message and len(message) < 300
+
+
+def test_upload_widget_checks_the_size_before_decoding():
+    from calcium_dashboard.upload import ScenarioFileInput
+
+    got = []
+    widget = ScenarioFileInput(on_file=lambda name, size, data: got.append((name, size, data)))
+    huge = "A" * (2 * ds_max_bytes())  # valid base64, twice the limit once decoded
+    widget.vue_file_chosen({"name": "huge.toml", "size": 10, "data_b64": huge})  # size field lies
+    assert got[-1][2] is None and got[-1][1] > ds_max_bytes()
+    with pytest.raises(ScenarioError, match="1 MiB"):
+        scenario_from_upload(*got[-1])
+
+
+def ds_max_bytes() -> int:
+    from calcium_abm.scenario import MAX_SCENARIO_BYTES
+
+    return MAX_SCENARIO_BYTES
 
 
 # ------------------------------------------------------------------------- runs & charts
@@ -167,9 +238,61 @@ def test_compare_runs_share_the_seed_and_export_both_to_csv():
     assert header[:2] == ["scenario", "seed"] and "vessel_calcification_mg" in header
     assert len(text.splitlines()) == 1 + 2 * 4  # days 0..3 for both runs
     option = echarts_option(CHARTS[0], frames, 10.0)
-    assert len(option["series"]) == 2 * len(CHARTS[0].lines)
+    # per side: the BMD mean, its faint daily line, and the vessel line
+    assert len(option["series"]) == 2 * 3
     assert {s["lineStyle"]["type"] for s in option["series"]} == {"solid", "dashed"}
     assert chart_png(CHARTS[0], frames, 10.0).startswith(PNG_SIGNATURE)
+
+
+def test_trailing_mean_and_nice_range():
+    from calcium_dashboard.charts import nice_range, trailing_mean
+
+    got = trailing_mean([1.0, 3.0, float("nan"), 5.0, 7.0], 2)
+    assert np.allclose(got, [1.0, 2.0, 3.0, 5.0, 6.0])
+    assert np.isnan(trailing_mean([float("nan")], 3)[0])
+    with pytest.raises(ValueError, match="window"):
+        trailing_mean([1.0], 0)
+    lo, hi = nice_range(-3.79, 0.4)
+    assert lo <= -3.79 and hi >= 0.4 and lo == -4.0 and hi == 1.0
+
+
+def test_bmd_is_drawn_as_a_yearly_mean_that_is_smoother_than_the_daily_values():
+    run = build_runs(ds.DashboardSettings(a=ds.SideSettings("k2_deficiency"), seed=2))[0]
+    run.advance(400)
+    frame = run.frame(CHART_COLUMNS)
+    line = CHARTS[0].lines[0]
+    daily = np.array(frame.series[line.column][1], float)
+    mean = np.array(frame.series[line.series_key][1], float)
+    assert "mean of past year" in echarts_option(CHARTS[0], [frame], 10.0)["series"][1]["name"]
+    assert np.abs(np.diff(mean)).mean() < 0.5 * np.abs(np.diff(daily)).mean()
+
+
+def test_serum_calcium_axis_is_fixed_to_the_physiological_range():
+    from calcium_dashboard.charts import CHARTS_BY_KEY, AxisLock
+
+    run = build_runs(ds.DashboardSettings())[0]
+    run.advance(30)
+    frames = [run.frame(CHART_COLUMNS)]
+    chart = CHARTS_BY_KEY["serum_calcium"]
+    for lock in (AxisLock(locked=True), AxisLock(locked=False)):
+        y = echarts_option(chart, frames, 10.0, ranges=lock.ranges_for(chart, frames))["yAxis"][0]
+        assert (y["min"], y["max"]) == (2.0, 2.8)
+
+
+def test_locked_axes_keep_their_range_across_a_restart():
+    from calcium_dashboard.charts import CHARTS_BY_KEY, AxisLock
+
+    chart = CHARTS_BY_KEY["paradox"]
+    lock = AxisLock(locked=True)
+    big = build_runs(ds.DashboardSettings(a=ds.SideSettings("healthy_adult", (("ckd_stage", 5),)), seed=1))[0]
+    big.advance(730)
+    first = lock.ranges_for(chart, [big.frame(CHART_COLUMNS)])
+    assert first[1][1] >= max(v for v in big.frame(CHART_COLUMNS).series["vessel_calcification_mg"][1])
+    small = build_runs(ds.DashboardSettings(seed=1))[0]  # a restart with a smaller effect
+    small.advance(30)
+    assert lock.ranges_for(chart, [small.frame(CHART_COLUMNS)]) == first  # same axes: smaller looks smaller
+    lock.set_locked(False)
+    assert lock.ranges_for(chart, [small.frame(CHART_COLUMNS)]) == [None, None]
 
 
 def test_chart_series_contain_no_nan_for_the_browser():
@@ -257,9 +380,9 @@ def test_slider_change_restarts_the_run_and_updates_the_link():
 def test_lecture_demo_button_opens_compare_mode_with_two_runs():
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
-        rc.find(v.Btn, children=["Lecture demo: low K2 vs MK-7"]).widget.click()
-        labels = [w.children[0] for w in rc.find(v.Html, class_="ca-label run-label-b").widgets]
-        assert labels and all("MK-7" in text or "mk7" in text for text in labels)
+        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        labels = [w.children[0] for w in rc.find(v.Html, class_="ca-label ca-run-label run-label-b").widgets]
+        assert labels and all("MK-7" in text for text in labels)
         rc.find(v.Btn, children=["Step"]).widget.click()
         assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # both runs advance together: one date
     finally:
@@ -287,3 +410,185 @@ def test_dashboard_command_rejects_bad_options(kw, word):
 
     with pytest.raises(UserInputError, match=word):
         dashboard.main(_args(**kw))
+
+
+# --------------------------------------------------------- clicks, presentation, server
+def test_play_pressed_on_the_old_button_right_after_a_demo_still_plays():
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        play = rc.find(v.Btn, children=["▶ Play"]).widget  # what the browser shows while the demo builds
+        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        play.click()  # the press lands after the rebuild, on the same button
+        deadline = time.time() + 20
+        while _day(rc) < 3 * ds.DEFAULT_DAYS_PER_FRAME and time.time() < deadline:
+            time.sleep(0.05)
+        assert _day(rc) >= 3 * ds.DEFAULT_DAYS_PER_FRAME
+        rc.find(v.Btn, children=["❚❚ Pause"]).widget.click()
+    finally:
+        rc.close()
+
+
+def test_a_speed_change_keeps_the_run():
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        rc.find(v.BtnToggle, class_="speed-toggle").widget.v_model = 2  # the third speed: 14 days per frame
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # not back to day 0
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME + 14
+    finally:
+        rc.close()
+
+
+def test_presentation_mode_hides_the_settings_and_shows_the_paradox_chart():
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.Btn, children=["Presentation mode"]).widget.click()
+        assert not rc.find(v.Slider, class_="knob-mk7_ug_per_day")  # the sidebar is gone
+        rc.find(v.Html, children=[CHARTS[0].title]).assert_single()
+        assert not rc.find(v.Html, children=[CHARTS[3].title])  # only the paradox chart
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME
+        rc.find(v.Btn, children=["Exit presentation"]).widget.click()
+        rc.find(v.Slider, class_="knob-mk7_ug_per_day").assert_single()
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # the layout changed, the run did not
+    finally:
+        rc.close()
+
+
+class _FakeWatch:
+    kernel_id = "fake"
+
+    def __init__(self, gone_after_checks: int):
+        self.checks = 0
+        self.after = gone_after_checks
+
+    def gone(self) -> str:
+        self.checks += 1
+        return "tab disconnected" if self.checks > self.after else ""
+
+
+def test_play_loop_stops_when_its_tab_is_gone_and_says_so():
+    from calcium_dashboard.page import FrameSink, _frames, play_frames
+    from calcium_dashboard.charts import AxisLock
+    from calcium_dashboard.server import PLAY_LOOPS
+
+    runs = build_runs(ds.DashboardSettings(a=ds.SideSettings("healthy_adult"), seed=1))
+    sink = FrameSink(_frames(runs), AxisLock())
+    gone = []
+    reason = play_frames(runs, sink, 7, lambda: True, _FakeWatch(3), lambda: None, gone.append)
+    assert reason == "tab disconnected" and gone == ["tab disconnected"]
+    assert runs[0].day == 3 * 7  # three frames, then nothing more
+    record = [r for r in PLAY_LOOPS.snapshot()["loops"] if r["kernel_id"] == "fake"][-1]
+    assert record == {**record, "running": False, "frames": 3, "stop_reason": "tab disconnected"}
+
+
+def test_tab_watch_needs_the_grace_period_and_sees_a_closed_kernel():
+    import threading as th
+    from types import SimpleNamespace
+
+    from calcium_dashboard.server import TabWatch
+
+    ctx = SimpleNamespace(id="k1", closed_event=th.Event(), page_status={"p": "disconnected"})
+    watch = TabWatch(ctx, grace_s=0.2)
+    assert watch.gone() == ""  # a blip: still within the grace period
+    time.sleep(0.25)
+    assert watch.gone() == "tab disconnected"
+    ctx.page_status["p"] = "connected"
+    assert watch.gone() == ""
+    ctx.closed_event.set()
+    assert watch.gone() == "tab closed"
+    assert TabWatch(None).gone() == ""  # outside a server: never gone
+
+
+def test_fair_gate_serves_waiting_threads_in_arrival_order():
+    import threading as th
+
+    from calcium_dashboard.server import FairGate
+
+    gate = FairGate(1)
+    order: list[int] = []
+    gate.acquire()  # hold it while the others queue up
+    threads = []
+    for i in range(5):
+        t = th.Thread(target=lambda i=i: (gate.acquire(), order.append(i), gate.release()))
+        t.start()
+        threads.append(t)
+        time.sleep(0.05)  # arrive in order 0..4
+    gate.release()
+    for t in threads:
+        t.join(5)
+    assert order == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="slots"):
+        FairGate(0)
+
+
+@pytest.mark.parametrize("client, status", [("127.0.0.1", 200), ("::1", 200), ("192.168.1.20", 404),
+                                            ("10.0.0.5", 404)])
+def test_diagnostics_answer_this_machine_only(client, status):
+    import asyncio
+
+    from calcium_dashboard.server import _local_only
+
+    async def inner(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    scope = {"type": "http", "client": (client, 5000), "method": "GET", "path": "/resourcez", "headers": []}
+    asyncio.run(_local_only(inner, "/resourcez")(scope, receive, send))
+    assert sent[0]["status"] == status
+
+
+def test_an_unexpected_error_becomes_one_line_without_paths():
+    from calcium_dashboard.page import one_line
+
+    try:
+        raise RuntimeError("boom in /work/wt-dash/app/x.py\nTraceback (most recent call last): ...")
+    except RuntimeError as exc:
+        text = one_line(exc)
+    assert "\n" not in text and "RuntimeError" in text and "Traceback" not in text
+
+
+def test_an_error_while_drawing_the_page_is_shown_as_one_line(monkeypatch):
+    from calcium_dashboard import page as page_module
+
+    def broken(*args, **kwargs):
+        raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
+
+    monkeypatch.setattr(page_module, "build_runs", broken)
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        errors = [w.children[0] for w in rc.find(v.Alert).widgets]
+        assert any("ValueError" in str(e) and "\n" not in str(e) for e in errors), errors
+    finally:
+        rc.close()
+
+
+def test_fair_gate_holds_play_loops_back_while_a_tab_opens():
+    import threading as th
+
+    from calcium_dashboard.server import FairGate
+
+    gate = FairGate(1, newcomer_max_s=5.0)
+    token = gate.newcomer()
+    entered = th.Event()
+    t = th.Thread(target=lambda: (gate.acquire(), entered.set(), gate.release()))
+    t.start()
+    assert not entered.wait(0.3)  # held back while the new tab is built
+    gate.newcomer_done(token)
+    assert entered.wait(2.0)
+    t.join(2)
+    short = FairGate(1, newcomer_max_s=0.2)
+    short.newcomer()  # never finished: the hold runs out by itself
+    start = time.perf_counter()
+    with short:
+        pass
+    assert 0.1 < time.perf_counter() - start < 2.0

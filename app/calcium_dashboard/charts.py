@@ -3,14 +3,32 @@
 Both draw the same :data:`CHARTS` from the same thinned series, so a downloaded PNG shows
 what the room saw. In compare mode scenario A is a solid line and B a dashed one on the
 same axes.
+
+Honest by construction:
+
+* a regulated value has a fixed physiological axis (serum calcium 2.0-2.8 mmol/L), so a
+  steady value looks steady;
+* bone density is drawn as the mean of the past year (stated in the legend) over a faint
+  daily line, so the effect stands above the day-to-day noise of a 64x64 section;
+* with the axis lock on (the default) an axis only ever widens: restarting the same demo,
+  or moving a slider, keeps the range, so a smaller effect looks smaller.
+
+Titles and legends are HTML around each chart (they wrap, never clip); axis names are
+written across above each axis, so a short chart cannot cut them.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from calcium_dashboard.session import RunFrame
+import numpy as np
+
+if TYPE_CHECKING:  # session imports this module at run time; no cycle
+    from calcium_dashboard.session import RunFrame
 
 
 @dataclass(frozen=True)
@@ -20,6 +38,20 @@ class Line:
     color: str
     scale: float = 1.0  # e.g. 100 to show a fraction as %
     right_axis: bool = False
+    mean_days: int = 0  # > 0: draw the trailing mean over this many days (and a faint daily line)
+
+    @property
+    def series_key(self) -> str:
+        """The key of this line's series in :attr:`RunFrame.series`."""
+        return self.column if not self.mean_days else f"{self.column}@mean{self.mean_days}d"
+
+    @property
+    def label(self) -> str:
+        return self.name if not self.mean_days else f"{self.name} (mean of past {_span(self.mean_days)})"
+
+
+def _span(days: int) -> str:
+    return "year" if days == 365 else f"{days} days"
 
 
 @dataclass(frozen=True)
@@ -29,66 +61,198 @@ class Chart:
     left_axis: str
     lines: tuple[Line, ...]
     right_axis: str = ""
+    #: fixed axis ranges (min, max) for regulated values, per axis index; never rescaled
+    fixed: tuple[tuple[float, float] | None, ...] = ()
+    #: with the lock on, ranges every axis shows at least (per axis index)
+    at_least: tuple[tuple[float, float] | None, ...] = ()
 
+
+#: serum total calcium axis: a physiological window around the 2.15-2.55 mmol/L adult
+#: reference range (assumption: common laboratory reference range), so PTH's steadiness shows
+SERUM_CALCIUM_AXIS_MMOL_L = (2.0, 2.8)
+#: one year: BMD is shown as the trailing mean of the past year (day-to-day noise ~1 %)
+BMD_MEAN_DAYS = 365
 
 CHARTS: tuple[Chart, ...] = (
     Chart("paradox", "The calcium paradox: bone loses, vessel gains", "bone density change (%)",
-          (Line("bmd_change_pct", "bone density change", "#2b6cb0"),
+          (Line("bmd_change_pct", "bone density change", "#2b6cb0", mean_days=BMD_MEAN_DAYS),
            Line("vessel_calcification_mg", "vessel wall calcium", "#c53030", right_axis=True)),
-          right_axis="vessel wall calcium (mg)"),
+          right_axis="vessel wall calcium (mg)", at_least=((-2.0, 1.0), (0.0, 5.0))),
     Chart("dp_ucmgp", "dp-ucMGP in plasma (vitamin K status of the vessel)", "pmol/L",
-          (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5"),)),
+          (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5"),), at_least=((0.0, 500.0),)),
     Chart("ucoc", "Undercarboxylated osteocalcin (%ucOC)", "% of osteocalcin",
-          (Line("ucoc_fraction", "%ucOC", "#d69e2e", scale=100.0),)),
-    Chart("serum_calcium", "Serum calcium (held steady by PTH)", "mmol/L",
-          (Line("serum_calcium_mmol_l", "serum calcium", "#2f855a"),)),
+          (Line("ucoc_fraction", "%ucOC", "#d69e2e", scale=100.0),), at_least=((0.0, 50.0),)),
+    Chart("serum_calcium", "Serum calcium (held steady by PTH; fixed 2.0-2.8 mmol/L axis)", "mmol/L",
+          (Line("serum_calcium_mmol_l", "serum calcium", "#2f855a"),), fixed=(SERUM_CALCIUM_AXIS_MMOL_L,)),
 )
-CHART_COLUMNS: tuple[str, ...] = tuple(sorted({ln.column for c in CHARTS for ln in c.lines}))
-FONT_PX = 16  # legible on a projector
+CHARTS_BY_KEY = {c.key: c for c in CHARTS}
+#: (series key, recorded column, trailing-mean days) for every line drawn
+SERIES_SPECS: tuple[tuple[str, str, int], ...] = tuple(sorted(
+    {(ln.column, ln.column, 0) for c in CHARTS for ln in c.lines}
+    | {(ln.series_key, ln.column, ln.mean_days) for c in CHARTS for ln in c.lines if ln.mean_days}))
+CHART_COLUMNS = SERIES_SPECS  # kept name: what RunFrame.series must hold
+FONT_PX = 16  # legible on a laptop
+PRESENT_FONT_PX = 22  # legible from the back of a lecture hall
+
+
+def trailing_mean(values, window: int) -> np.ndarray:
+    """Mean of the last ``window`` values at each position (fewer at the start), NaN-aware.
+
+    ``values``: 1-D sequence; returns a float array of the same length, NaN where the
+    window holds no finite value. Raises ValueError if ``window < 1``.
+    """
+    if window < 1:
+        raise ValueError(f"window = {window} is not allowed: must be 1 or more")
+    x = np.asarray(values, dtype=float)
+    finite = np.isfinite(x)
+    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, x, 0.0))])
+    counts = np.concatenate([[0], np.cumsum(finite)])
+    idx = np.arange(1, x.size + 1)
+    lo = np.maximum(idx - window, 0)
+    n = counts[idx] - counts[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, (sums[idx] - sums[lo]) / np.maximum(n, 1), np.nan)
+
+
+def nice_range(lo: float, hi: float) -> tuple[float, float]:
+    """``(lo, hi)`` widened to round numbers (steps of 1, 2 or 5 x 10^k, ~5 ticks)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return (0.0, 1.0)
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0) * 0.1
+    raw = (hi - lo) / 5.0
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    return (math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step)
+
+
+class AxisLock:
+    """Per-tab memory of each chart axis's range, so restarts keep their axes.
+
+    While :attr:`locked`, :meth:`ranges_for` returns ranges that only widen, covering every
+    value shown since the lock was switched on (and the chart's ``at_least`` range).
+    Unlocked, non-fixed axes scale to the data.
+    """
+
+    def __init__(self, locked: bool = True):
+        self.locked = locked
+        self._lock = threading.Lock()
+        self._seen: dict[tuple[str, int], tuple[float, float]] = {}
+
+    def set_locked(self, locked: bool) -> None:
+        with self._lock:
+            self.locked = locked
+            self._seen.clear()
+
+    def ranges_for(self, chart: Chart, frames: list[RunFrame]) -> list[tuple[float, float] | None]:
+        """One entry per axis: ``(min, max)`` to pin, or None to scale to the data."""
+        n_axes = 2 if chart.right_axis else 1
+        out: list[tuple[float, float] | None] = []
+        for axis in range(n_axes):
+            fixed = chart.fixed[axis] if axis < len(chart.fixed) else None
+            if fixed is not None:
+                out.append(fixed)
+                continue
+            if not self.locked:
+                out.append(None)
+                continue
+            lo, hi = _extent(chart, frames, axis)
+            with self._lock:
+                floor = chart.at_least[axis] if axis < len(chart.at_least) else None
+                for known in (self._seen.get((chart.key, axis)), floor):
+                    if known is not None:
+                        lo, hi = min(lo, known[0]), max(hi, known[1])
+                if math.isfinite(lo) and math.isfinite(hi):
+                    self._seen[(chart.key, axis)] = (lo, hi)
+            out.append(nice_range(lo, hi) if math.isfinite(lo) else None)
+        return out
+
+
+def _extent(chart: Chart, frames: list[RunFrame], axis: int) -> tuple[float, float]:
+    lo, hi = math.inf, -math.inf
+    for frame in frames:
+        for line in chart.lines:
+            if int(line.right_axis) != axis:
+                continue
+            keys = {line.column, line.series_key}
+            for key in keys:
+                vals = [v * line.scale for v in frame.series[key][1] if v is not None]
+                if vals:
+                    lo, hi = min(lo, min(vals)), max(hi, max(vals))
+    return lo, hi
 
 
 def _scaled(values, scale):
     return values if scale == 1.0 else [None if v is None else round(v * scale, 6) for v in values]
 
 
-def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float) -> dict:
-    """An ECharts option for one chart with every side's line(s)."""
+def _side(frames: list[RunFrame], i: int) -> str:
+    return "" if len(frames) == 1 else f" · {'AB'[i]}"
+
+
+def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, font_px: int = FONT_PX,
+                   ranges: list[tuple[float, float] | None] | None = None) -> dict:
+    """An ECharts option for one chart with every side's line(s) (title drawn by the page).
+
+    ``ranges``: per axis ``(min, max)`` from :meth:`AxisLock.ranges_for`; None (or missing)
+    scales that axis to the data, except a chart's fixed ranges, which always apply.
+    """
     series = []
     for i, frame in enumerate(frames):
+        dash = "dashed" if i == 1 else "solid"
         for line in chart.lines:
-            years, values = frame.series[line.column]
-            name = line.name if len(frames) == 1 else f"{line.name} · {'AB'[i]}"
+            axis = 1 if line.right_axis else 0
+            if line.mean_days:  # the daily values, faint, under the mean
+                years, values = frame.series[line.column]
+                series.append({
+                    "name": f"{line.name}, daily{_side(frames, i)}", "type": "line", "showSymbol": False,
+                    "animation": False, "yAxisIndex": axis, "silent": True,
+                    "lineStyle": {"width": 1, "type": dash, "color": line.color, "opacity": 0.3},
+                    "itemStyle": {"color": line.color, "opacity": 0.3},
+                    "data": [[x, y] for x, y in zip(years, _scaled(values, line.scale))],
+                })
+            years, values = frame.series[line.series_key]
             series.append({
-                "name": name, "type": "line", "showSymbol": False, "animation": False,
-                "yAxisIndex": 1 if line.right_axis else 0,
-                "lineStyle": {"width": 3, "type": "dashed" if i == 1 else "solid", "color": line.color},
+                "name": f"{line.label}{_side(frames, i)}", "type": "line", "showSymbol": False, "animation": False,
+                "yAxisIndex": axis,
+                "lineStyle": {"width": 3, "type": dash, "color": line.color},
                 "itemStyle": {"color": line.color},
                 "data": [[x, y] for x, y in zip(years, _scaled(values, line.scale))],
             })
-    axis_style = {"nameTextStyle": {"fontSize": FONT_PX}, "axisLabel": {"fontSize": FONT_PX},
-                  "scale": True, "nameLocation": "middle", "nameGap": 52}
-    y_axes = [{"type": "value", "name": chart.left_axis, **axis_style}]
-    if chart.right_axis:
-        y_axes.append({"type": "value", "name": chart.right_axis, "splitLine": {"show": False}, **axis_style})
-    subtitle = "" if len(frames) == 1 else "   ".join(f"{'AB'[i]}{' (dashed)' if i else ''}: {f.label}"
-                                                    for i, f in enumerate(frames))
+    ranges = list(ranges or [])
+    fixed = list(chart.fixed)
+    y_axes = []
+    for axis, name in enumerate((chart.left_axis, chart.right_axis)[:2 if chart.right_axis else 1]):
+        pinned = ranges[axis] if axis < len(ranges) and ranges[axis] is not None else (
+            fixed[axis] if axis < len(fixed) else None)
+        # the axis name sits above the axis, written across: it never runs off a short chart
+        y = {"type": "value", "name": name, "nameLocation": "end", "nameGap": int(0.6 * font_px),
+             "nameTextStyle": {"fontSize": font_px, "align": "right" if axis else "left"},
+             "axisLabel": {"fontSize": font_px}}
+        if pinned is not None:
+            y |= {"min": pinned[0], "max": pinned[1], "scale": False}
+        else:
+            y |= {"scale": True}
+        if axis == 1:
+            y["splitLine"] = {"show": False}
+        y_axes.append(y)
+    margin = int(3.4 * font_px)  # tick labels such as "-2.5" or "1000"
     return {
         "animation": False,
-        "title": {"text": chart.title, "subtext": subtitle, "textStyle": {"fontSize": FONT_PX + 2},
-                  "subtextStyle": {"fontSize": FONT_PX - 3}, "left": "center"},
-        "legend": {"bottom": 0, "textStyle": {"fontSize": FONT_PX - 2}},
-        "grid": {"left": 80, "right": 80 if chart.right_axis else 30, "top": 60 if subtitle else 45,
-                 "bottom": 90},
+        "legend": {"show": False},  # drawn in HTML under the chart (wraps, never clips)
+        "grid": {"left": margin, "right": margin if chart.right_axis else 24, "top": int(2.2 * font_px),
+                 "bottom": int(3.0 * font_px)},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "value", "name": "years", "min": 0, "max": round(years_total, 3),
-                  "nameLocation": "middle", "nameGap": 28, "nameTextStyle": {"fontSize": FONT_PX},
-                  "axisLabel": {"fontSize": FONT_PX}},
+                  "nameLocation": "middle", "nameGap": int(1.7 * font_px), "nameTextStyle": {"fontSize": font_px},
+                  "axisLabel": {"fontSize": font_px}},
         "yAxis": y_axes,
         "series": series,
     }
 
 
-def chart_png(chart: Chart, frames: list[RunFrame], years_total: float) -> bytes:
+def chart_png(chart: Chart, frames: list[RunFrame], years_total: float,
+              ranges: list[tuple[float, float] | None] | None = None) -> bytes:
     """The same chart drawn with matplotlib, as PNG bytes (for download)."""
     import matplotlib
 
@@ -100,14 +264,25 @@ def chart_png(chart: Chart, frames: list[RunFrame], years_total: float) -> bytes
     ax2 = ax.twinx() if chart.right_axis else None
     for i, frame in enumerate(frames):
         for line in chart.lines:
-            years, values = frame.series[line.column]
-            ys = [float("nan") if v is None else v for v in _scaled(values, line.scale)]
             target = ax2 if (line.right_axis and ax2 is not None) else ax
-            label = line.name if len(frames) == 1 else f"{line.name} · {'AB'[i]}: {frame.label}"
-            target.plot(years, ys, color=line.color, lw=2.5, ls="--" if i == 1 else "-", label=label)
+            ls = "--" if i == 1 else "-"
+            suffix = "" if len(frames) == 1 else f" · {'AB'[i]}: {frame.label}"
+            if line.mean_days:
+                years, values = frame.series[line.column]
+                ys = [float("nan") if v is None else v for v in _scaled(values, line.scale)]
+                target.plot(years, ys, color=line.color, lw=0.8, ls=ls, alpha=0.3)
+            years, values = frame.series[line.series_key]
+            ys = [float("nan") if v is None else v for v in _scaled(values, line.scale)]
+            target.plot(years, ys, color=line.color, lw=2.5, ls=ls, label=line.label + suffix)
     ax.set_xlim(0, years_total)
     ax.set_xlabel("years")
     ax.set_ylabel(chart.left_axis)
+    axes = [ax] + ([ax2] if ax2 is not None else [])
+    for axis, target in enumerate(axes):
+        pinned = (ranges[axis] if ranges and axis < len(ranges) else None) or (
+            chart.fixed[axis] if axis < len(chart.fixed) else None)
+        if pinned is not None:
+            target.set_ylim(*pinned)
     handles, labels = ax.get_legend_handles_labels()
     if ax2 is not None:
         ax2.set_ylabel(chart.right_axis)

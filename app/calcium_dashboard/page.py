@@ -28,16 +28,36 @@ from calcium_abm import ScenarioError
 from calcium_abm.render import BONE_LEGEND, VESSEL_LEGEND, VESSEL_MINERAL_FULL_SCALE, css_gradient
 from calcium_abm.scenario import MAX_SCENARIO_BYTES, builtin_scenarios
 
-from calcium_dashboard.charts import CHART_COLUMNS, CHARTS, Chart, chart_png, echarts_option
+from calcium_dashboard.charts import (
+    CHART_COLUMNS,
+    CHARTS,
+    CHARTS_BY_KEY,
+    FONT_PX,
+    PRESENT_FONT_PX,
+    AxisLock,
+    Chart,
+    chart_png,
+    echarts_option,
+)
+from calcium_dashboard.server import (
+    CHART_INTERVAL_PER_PLAYING_TAB_S,
+    FRAME_GATE,
+    PLAY_LOOPS,
+    TabWatch,
+    current_kernel,
+)
 from calcium_dashboard.session import RunFrame, SimulationRun, build_runs, combined_csv, date_text
 from calcium_dashboard.settings import (
+    DEMOS,
+    DEMOS_BY_KEY,
     KNOBS,
+    MAX_SEED,
     SPEEDS_DAYS_PER_FRAME,
     UPLOAD_PREFIX,
     DashboardSettings,
     Knob,
     SideSettings,
-    lecture_demo,
+    dashboard_limits_problem,
     resolve_scenario,
     scenario_choices,
     settings_from_query,
@@ -45,6 +65,36 @@ from calcium_dashboard.settings import (
 )
 from calcium_dashboard.texts import EXPLANATIONS
 from calcium_dashboard.upload import ScenarioFileInput, scenario_from_upload
+
+def _guarded_echarts_template() -> str:
+    """Solara's ECharts template, with ``create()`` skipping a view removed before ECharts loaded.
+
+    A view built and replaced within the script's load time (a demo chosen right after the
+    page opened) otherwise raises "Initialize failed: invalid dom." in the browser.
+    """
+    from pathlib import Path
+
+    import solara.components.echarts as solara_echarts
+
+    text = (Path(solara_echarts.__file__).parent / "echarts.vue").read_text(encoding="utf-8")
+    anchor = "this.chart = this.echarts.init(this.$refs.echarts);"
+    if anchor not in text:  # a Solara release changed the template: use it as it is
+        return text
+    return text.replace(anchor, "if (!this.$refs.echarts || !this.$refs.echarts.isConnected) { return; }\n      "
+                        + anchor, 1)
+
+
+_ECHARTS_TEMPLATE = _guarded_echarts_template()
+
+
+class GuardedEchartsWidget(EchartsWidget):
+    """Solara's ECharts widget with :func:`_guarded_echarts_template`."""
+
+    template_file = None
+
+    def __init__(self, **kwargs):
+        super().__init__(template=_ECHARTS_TEMPLATE, **kwargs)
+
 
 #: upper bound on frames per second pushed to the browser: faster only queues messages
 MAX_FRAMES_PER_S = 25.0
@@ -63,9 +113,33 @@ CSS = """
 .ca-swatch { display: inline-block; width: 18px; height: 18px; border-radius: 3px; vertical-align: middle;
              margin-right: 6px; border: 1px solid #0003; }
 .ca-colorbar { height: 16px; width: 100%; max-width: 520px; border-radius: 3px; }
+.demo-button .v-btn__content { white-space: normal; flex: 1 1 auto; line-height: 1.25; }
+.ca-tissue-title { white-space: nowrap; }
 .ca-knob-label { font-size: 15px; margin-top: 6px; }
-.ca-notice { font-size: 17px; white-space: pre-wrap; }
+.ca-notice { font-size: 17px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.ca-chart-title { font-size: 18px; font-weight: 600; text-align: center; overflow-wrap: anywhere; margin: 6px 0 0 0; }
+.ca-chart-sides { font-size: 14px; text-align: center; color: #444; overflow-wrap: anywhere; }
+.ca-chart-legend { font-size: 15px; text-align: center; line-height: 1.6; }
+.ca-legend-item { display: inline-block; margin: 0 12px; white-space: nowrap; }
+.ca-line { display: inline-block; width: 30px; height: 0; border-top: 3px solid; vertical-align: middle;
+           margin-right: 6px; }
+.ca-line-faint { opacity: 0.35; border-top-width: 1px; }
+.ca-line-dashed { border-top-style: dashed; }
+/* presentation mode: views and the paradox chart on one screen, type for the back row */
+.ca-present { padding: 4px 14px !important; height: 100vh; box-sizing: border-box; overflow: hidden; }
+.ca-present .ca-date { font-size: 44px; }
+.ca-present .ca-label { font-size: 22px; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.ca-present .ca-run-label { font-size: 20px; }
+.ca-present img.ca-tissue { height: 25vh; width: auto; max-width: 100%; }
+.ca-present .ca-chart-title { font-size: 24px; margin: 0; }
+.ca-present .ca-chart-sides { font-size: 18px; }
+.ca-present .ca-chart-legend { font-size: 18px; line-height: 1.3; }
+.ca-present .ca-legend-item { margin: 0 8px; }
+.ca-present .v-btn { font-size: 18px !important; }
 """
+#: heights of the live charts (CSS); the presentation chart takes what the views leave
+CHART_HEIGHT = "380px"
+PRESENT_CHART_HEIGHT = "calc(75vh - 265px)"
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -77,6 +151,14 @@ def _fmt(value: Any) -> str:
 
 def _frames(runs: list[SimulationRun]) -> list[RunFrame]:
     return [run.frame(CHART_COLUMNS) for run in runs]
+
+
+def one_line(exc: BaseException) -> str:
+    """An unexpected error as one line for the page: its kind and first line, no traceback or path."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if len(text) > 200:
+        text = text[:200] + "…"
+    return f"something went wrong ({type(exc).__name__}{': ' + text if text else ''}); the page keeps running"
 
 
 # -------------------------------------------------------------------------- controls
@@ -118,8 +200,9 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     def set_side(which: str, side: SideSettings) -> None:
         settings.set(replace(settings.value, **{"a" if which == "A" else "b": side}))
 
-    solara.Button("Lecture demo: low K2 vs MK-7", color="primary", block=True,
-                  on_click=lambda: (settings.set(lecture_demo()), editing.set("A")), classes=["demo-button"])
+    DemoButtons(settings, on_demo=lambda: editing.set("A"))
+    solara.Button("Presentation mode", block=True, outlined=True, classes=["present-button"],
+                  on_click=lambda: settings.set(replace(settings.value, present=True)))
     solara.Select("Scenario A" if s.b else "Scenario", value=s.a.scenario, values=choices,
                   on_value=lambda name: set_side("A", SideSettings(name)), classes=["scenario-a"])
     if s.a.scenario in descriptions:
@@ -162,8 +245,8 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
                   on_click=lambda: set_side(which, SideSettings(side.scenario)))
 
     def set_seed(value: int | None) -> None:
-        if value is not None and value < 0:
-            notify(f"seed = {value} is not allowed: must be a whole number, 0 or more")
+        if value is not None and not 0 <= value <= MAX_SEED:
+            notify(f"seed = {str(value)[:24]} is not allowed: must be a whole number from 0 to {MAX_SEED}")
             return
         settings.set(replace(settings.value, seed=value))
 
@@ -178,6 +261,9 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         except ScenarioError as exc:
             notify(str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - e.g. deeply nested TOML: one line, never a traceback
+            notify(f"{name[:80]}: could not be read as a scenario ({type(exc).__name__})")
+            return
         uploads.set(tuple((k, sc) for k, sc in uploads.value if k != scenario.name) + ((scenario.name, scenario),))
         set_side(which, SideSettings(UPLOAD_PREFIX + scenario.name))
 
@@ -190,6 +276,33 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     ScenarioFileInput.element(on_file=load)
     solara.FileDrop(label="…or drop a scenario .toml file here", on_file=on_drop, lazy=True)
     ShareLink(s)
+
+
+@solara.component
+def DemoButtons(settings: solara.Reactive[DashboardSettings], on_demo: Callable[[], None] = lambda: None,
+                dense: bool = False):
+    """One button per demo; each compares the same person with and without one cause."""
+    if not dense:
+        solara.Text("Lecture demos (one cause each, same person, same seed):",
+                    style={"font-weight": "600", "font-size": "14px"})
+
+    def choose(key: str) -> None:
+        s = settings.value
+        settings.set(replace(DEMOS_BY_KEY[key].settings(), days_per_frame=s.days_per_frame, present=s.present))
+        on_demo()
+
+    if dense:
+        titles = {d.title: d.key for d in DEMOS}
+        current = next((d.title for d in DEMOS if d.settings().run_key[:2] == settings.value.run_key[:2]), None)
+        with solara.Column(style={"min-width": "300px", "max-width": "420px"}):
+            solara.Select("Demo", value=current, values=list(titles), dense=True, classes=["demo-select"],
+                          on_value=lambda title: title and choose(titles[title]))
+        return
+    for demo in DEMOS:
+        solara.Button(demo.title, color="primary", block=not dense, small=dense, text=dense,
+                      on_click=lambda key=demo.key: choose(key), classes=["demo-button", f"demo-{demo.key}"],
+                      style={"margin-bottom": "4px", "text-transform": "none", "white-space": "normal",
+                             "height": "auto", "min-height": "36px", "padding": "4px 8px"})
 
 
 @solara.component
@@ -239,8 +352,10 @@ class FrameSink:
     the model, the renderer and the websocket message.
     """
 
-    def __init__(self, frames: list[RunFrame]):
+    def __init__(self, frames: list[RunFrame], axes: AxisLock, present: bool = False):
         self.latest = frames
+        self.axes = axes
+        self.present = present
         self._lock = threading.Lock()
         self._charts_shown = 0.0
         self.date = v.Html(tag="div", class_="ca-date sim-date", children=[frames_date_text(frames)])
@@ -248,10 +363,29 @@ class FrameSink:
             (i, tissue): widgets.Image(value=_png(frame, tissue), format="png",
                                        _dom_classes=["solara-image", "ca-tissue", f"{tissue}-view-{'ab'[i]}"])
             for i, frame in enumerate(frames) for tissue in ("bone", "vessel")}
-        self.charts = {chart.key: EchartsWidget(option=echarts_option(chart, frames, _years_total(frames)),
-                                                attributes={"style": "height: 380px; width: 100%;"},
+        self.charts = {chart.key: GuardedEchartsWidget(option=self.option(chart, frames),
+                                                attributes={"style": self._chart_style(chart)},
                                                 responsive=True)
                        for chart in CHARTS}
+
+    def _chart_style(self, chart: Chart) -> str:
+        height = PRESENT_CHART_HEIGHT if (self.present and chart.key == "paradox") else CHART_HEIGHT
+        return f"height: {height}; width: 100%;"
+
+    def option(self, chart: Chart, frames: list[RunFrame]) -> dict:
+        return echarts_option(chart, frames, _years_total(frames),
+                              font_px=PRESENT_FONT_PX if self.present else FONT_PX,
+                              ranges=self.axes.ranges_for(chart, frames))
+
+    def set_present(self, present: bool) -> None:
+        """Switch chart sizes and type between the normal page and presentation mode."""
+        with self._lock:
+            if present == self.present:
+                return
+            self.present = present
+            for chart in CHARTS:
+                self.charts[chart.key].attributes = {"style": self._chart_style(chart)}
+        self.show(self.latest, charts=True)
 
     def show(self, frames: list[RunFrame], charts: bool | None = True) -> None:
         """Put ``frames`` on screen (call from any thread).
@@ -265,10 +399,11 @@ class FrameSink:
             for (i, tissue), widget in self.images.items():
                 widget.value = _png(frames[i], tissue)
             now = time.perf_counter()
-            if charts or (charts is None and now - self._charts_shown >= CHART_INTERVAL_S):
+            interval = max(CHART_INTERVAL_S, CHART_INTERVAL_PER_PLAYING_TAB_S * PLAY_LOOPS.running_count())
+            if charts or (charts is None and now - self._charts_shown >= interval):
                 self._charts_shown = now
                 for chart in CHARTS:
-                    self.charts[chart.key].option = echarts_option(chart, frames, _years_total(frames))
+                    self.charts[chart.key].option = self.option(chart, frames)
 
 
 def _png(frame: RunFrame, tissue: str) -> bytes:
@@ -281,25 +416,66 @@ def frames_date_text(frames: list[RunFrame]) -> str:
 
 
 @solara.component
-def TissueViews(sink: FrameSink):
+def TissueViews(sink: FrameSink, present: bool = False):
     """Bone and vessel side by side; in compare mode A's pair, then B's, in one row."""
     current = sink.latest
     compare = len(current) > 1
-    with solara.Columns([1] * (2 * len(current))):
+    titles = (("bone", "Bone"), ("vessel", "Vessel wall"))
+    with solara.Row(gap="16px", style={"flex-wrap": "nowrap", "justify-content": "center" if present else "start",
+                                       "align-items": "flex-start", "width": "100%"}):
         for i, frame in enumerate(current):
-            for tissue, title in (("bone", "Bone section"), ("vessel", "Vessel wall (lumen on top)")):
-                with solara.Column(gap="4px"):
-                    if compare:
-                        solara.Text(f"{'AB'[i]}: {frame.label}", classes=["ca-label", f"run-label-{'ab'[i]}"],
-                                    style={"font-size": "17px"})
-                    solara.Text(title, classes=["ca-label"])
-                    solara.Column(children=[sink.images[(i, tissue)]], gap="0px")
+            with solara.Column(gap="2px", style={"min-width": "0", "flex": "1 1 0"}):
+                if compare:
+                    solara.Text(f"{'AB'[i]}{' (dashed)' if i else ' (solid)'}: {frame.label}",
+                                classes=["ca-label", "ca-run-label", f"run-label-{'ab'[i]}"],
+                                style={"font-size": "17px", "min-height": "3.1em" if not present else "0"})
+                if present:
+                    solara.Text("bone  ·  vessel wall (blood on top)", classes=["ca-label", "ca-present-tissues"],
+                                style={"text-align": "center", "font-size": "18px"})
+                with solara.Row(gap="8px", style={"flex-wrap": "nowrap", "justify-content": "center"}):
+                    for tissue, title in titles:
+                        with solara.Column(gap="2px", style={"min-width": "0", "align-items": "center"}):
+                            if not present:
+                                solara.Text(title, classes=["ca-label", "ca-tissue-title"])
+                            solara.Column(children=[sink.images[(i, tissue)]], gap="0px")
+
+
+@solara.component
+def ChartHeader(chart: Chart, frames: list[RunFrame], present: bool = False):
+    """The chart's title and, in compare mode, which line style is which scenario (HTML wraps).
+
+    In presentation mode the run labels above the pictures already say which is dashed.
+    """
+    solara.Text(chart.title, classes=["ca-chart-title", f"chart-title-{chart.key}"])
+    if len(frames) > 1 and not present:
+        solara.Text("   ".join(f"{'AB'[i]}{' (dashed)' if i else ' (solid)'}: {f.label}"
+                               for i, f in enumerate(frames)), classes=["ca-chart-sides"])
+
+
+@solara.component
+def ChartLegend(chart: Chart, frames: list[RunFrame]):
+    """The chart's legend in HTML under the plot: it wraps instead of clipping or scrolling."""
+    items = []
+    for line in chart.lines:
+        items.append(f'<span class="ca-legend-item"><span class="ca-line" style="border-top-color:{line.color}">'
+                     f"</span>{line.label}</span>")
+        if line.mean_days:
+            items.append(f'<span class="ca-legend-item"><span class="ca-line ca-line-faint" '
+                         f'style="border-top-color:{line.color}"></span>{line.name}, daily</span>')
+    if len(frames) > 1:
+        items.append('<span class="ca-legend-item"><span class="ca-line" style="border-top-color:#444"></span>'
+                     'A</span><span class="ca-legend-item"><span class="ca-line ca-line-dashed" '
+                     'style="border-top-color:#444"></span>B</span>')
+    solara.HTML(tag="div", unsafe_innerHTML="".join(items), classes=["ca-chart-legend", f"legend-{chart.key}"])
 
 
 @solara.component
 def LiveChart(chart: Chart, sink: FrameSink):
+    ChartHeader(chart, sink.latest)
     solara.Column(children=[sink.charts[chart.key]], gap="0px", style={"width": "100%"})
-    solara.FileDownload(lambda: chart_png(chart, sink.latest, _years_total(sink.latest)),
+    ChartLegend(chart, sink.latest)
+    solara.FileDownload(lambda: chart_png(chart, sink.latest, _years_total(sink.latest),
+                                          sink.axes.ranges_for(chart, sink.latest)),
                         filename=f"calcium_abm_{chart.key}.png", label="Chart as PNG", mime_type="image/png")
 
 
@@ -308,67 +484,125 @@ def Charts(sink: FrameSink):
     for pair in (CHARTS[:2], CHARTS[2:]):
         with solara.Columns([1] * len(pair)):
             for chart in pair:
-                with solara.Column(gap="0px", classes=[f"chart-{chart.key}"]):
+                with solara.Column(gap="0px", classes=[f"chart-{chart.key}"], style={"min-width": "0"}):
                     LiveChart(chart, sink)
 
 
 @solara.component
-def Controls(runs: list[SimulationRun], sink: FrameSink, finished: solara.Reactive[bool],
-             playing: solara.Reactive[bool], days_per_frame: int, on_speed: Callable[[int], None],
-             on_reset: Callable[[], None]):
+def Controls(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bool],
+             finished: bool, days_per_frame: int, on_speed: Callable[[int], None],
+             on_reset: Callable[[], None], on_finished: Callable[[bool], None], present: bool = False):
+    """Play/Pause, Step, Reset and speed.
+
+    Rendered by the page, outside the per-run views, so these buttons survive a rebuild of
+    the runs: a press that arrives while a run is being built is handled once it is built
+    (the old code put them inside the rebuilt views, and such a press was dropped).
+    """
     def step() -> None:
-        for run in runs:
-            run.advance(days_per_frame)
-        sink.show(_frames(runs))
-        finished.set(all(r.finished for r in runs))
+        with FRAME_GATE:
+            for run in runs:
+                run.advance(days_per_frame)
+            frames = _frames(runs)
+        sink.show(frames)
+        on_finished(all(r.finished for r in runs))
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
         if playing.value:
             solara.Button("❚❚ Pause", on_click=lambda: playing.set(False), color="warning",
                           classes=["pause-button"])
         else:
-            solara.Button("▶ Play", on_click=lambda: playing.set(True), color="success", disabled=finished.value,
+            solara.Button("▶ Play", on_click=lambda: playing.set(True), color="success", disabled=finished,
                           classes=["play-button"])
-        solara.Button("Step", on_click=step, disabled=playing.value or finished.value, classes=["step-button"])
+        solara.Button("Step", on_click=step, disabled=playing.value or finished, classes=["step-button"])
         solara.Button("Reset", on_click=on_reset, classes=["reset-button"])
         with solara.Column(gap="0px"):
-            solara.Text("Speed: simulated days per frame", style={"font-size": "13px"})
+            if not present:
+                solara.Text("Speed: simulated days per frame", style={"font-size": "13px"})
             solara.ToggleButtonsSingle(value=days_per_frame, values=list(SPEEDS_DAYS_PER_FRAME),
                                        on_value=on_speed, classes=["speed-toggle"])
-        solara.FileDownload(lambda: combined_csv(runs), filename="calcium_abm_run.csv",
-                            label="Download run (CSV)", mime_type="text/csv")
+        if not present:
+            solara.FileDownload(lambda: combined_csv(runs), filename="calcium_abm_run.csv",
+                                label="Download run (CSV)", mime_type="text/csv")
 
 
-@solara.component
-def Live(runs: list[SimulationRun], playing: solara.Reactive[bool], days_per_frame: int,
-         on_speed: Callable[[int], None], on_reset: Callable[[], None]):
-    """Date, play controls, tissue views and charts for one set of runs (one tab)."""
-    sink = solara.use_memo(lambda: FrameSink(_frames(runs)), [])
-    finished = solara.use_reactive(all(r.finished for r in runs))
+def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
+                keep_going: Callable[[], bool], watch: TabWatch, on_finished: Callable[[], None],
+                on_gone: Callable[[str], None]) -> str:
+    """The play loop: advance, draw, repeat; returns why it stopped.
 
-    def play_loop() -> None:
-        if not playing.value:
-            return
+    Frames are made and sent inside :data:`FRAME_GATE` (first come, first served across
+    every tab), at most MAX_FRAMES_PER_S per tab. The loop stops when ``keep_going()`` turns
+    false (pause, new settings), at the end of the run, or when its tab is gone
+    (:class:`TabWatch`), so an abandoned tab costs nothing.
+    """
+    record = PLAY_LOOPS.start(watch.kernel_id)
+    reason = "paused"
+    try:
         interval = 1.0 / MAX_FRAMES_PER_S
         next_frame = time.perf_counter()
-        while playing.value and task.is_current():
-            for run in runs:
-                run.advance(days_per_frame)
-            new = _frames(runs)
-            if not (playing.value and task.is_current()):
-                return  # paused (or superseded) while this frame was being made
-            done = all(r.finished for r in runs)
-            sink.show(new, charts=None if not done else True)
+        while True:
+            if not keep_going():
+                reason = "paused"
+                break
+            gone = watch.gone()
+            if gone:
+                reason = gone
+                on_gone(gone)
+                break
+            with FRAME_GATE:
+                for run in runs:
+                    run.advance(days_per_frame)
+                new = _frames(runs)
+                if not keep_going():
+                    reason = "paused"  # paused (or superseded) while this frame was being made
+                    break
+                done = all(r.finished for r in runs)
+                sink.show(new, charts=None if not done else True)
+            record.frames += 1
             if done:
-                finished.set(True)
-                playing.set(False)
-                return
+                reason = "finished"
+                on_finished()
+                break
             next_frame += interval
             delay = next_frame - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
             else:
                 next_frame = time.perf_counter()  # running behind: do not try to catch up
+    except Exception as exc:  # noqa: BLE001 - reported to the page by the caller
+        reason = f"error: {type(exc).__name__}"
+        raise
+    finally:
+        PLAY_LOOPS.stop(record, reason)
+    return reason
+
+
+@solara.component
+def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bool], days_per_frame: int,
+         on_finished: Callable[[bool], None], notify: Callable[[str], None], present: bool = False):
+    """The play loop, tissue views and charts for one set of runs (one tab)."""
+
+    def play_loop() -> None:
+        if not playing.value:
+            return
+        watch = TabWatch(current_kernel())
+
+        def finished() -> None:
+            on_finished(True)
+            playing.set(False)
+
+        def gone(reason: str) -> None:
+            try:
+                playing.set(False)
+            except Exception:  # noqa: BLE001 - the kernel may already be closing
+                pass
+
+        try:
+            play_frames(runs, sink, days_per_frame, lambda: playing.value and task.is_current(), watch,
+                        finished, gone)
+        except Exception as exc:  # noqa: BLE001 - one line on the page, never a traceback
+            playing.set(False)
+            notify(one_line(exc))
 
     task = solara.lab.use_task(play_loop, dependencies=[playing.value, days_per_frame], prefer_threaded=True)
 
@@ -378,11 +612,14 @@ def Live(runs: list[SimulationRun], playing: solara.Reactive[bool], days_per_fra
 
     solara.use_effect(charts_up_to_date, [playing.value])
 
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-        solara.Column(children=[sink.date], gap="0px")
-        Controls(runs, sink, finished, playing, days_per_frame, on_speed, on_reset)
-    if finished.value:
-        solara.Info("End of the simulated period: press Reset to watch again, or change a setting.")
+    if present:
+        TissueViews(sink, present=True)
+        chart = CHARTS_BY_KEY["paradox"]
+        with solara.Column(gap="0px", classes=["chart-paradox"], style={"width": "100%", "min-width": "0"}):
+            ChartHeader(chart, sink.latest, present=True)
+            solara.Column(children=[sink.charts["paradox"]], gap="0px", style={"width": "100%"})
+            ChartLegend(chart, sink.latest)
+        return
     TissueViews(sink)
     Legend()
     with solara.Columns([1, 1]):
@@ -397,30 +634,63 @@ def Live(runs: list[SimulationRun], playing: solara.Reactive[bool], days_per_fra
 # ------------------------------------------------------------------------------- page
 @solara.component
 def Page():
-    """The whole dashboard for one browser tab."""
+    """The whole dashboard for one browser tab; an unexpected error becomes one line."""
+    error, clear = solara.use_exception()
+    if error is not None:
+        with solara.Column(style={"padding": "16px"}):
+            solara.Error(one_line(error), classes=["ca-notice", "notice", "page-error"])
+            solara.Button("Back to the dashboard", on_click=clear, classes=["recover-button"])
+        return
+    Dashboard()
+
+
+def _initial_settings(search: str) -> tuple[DashboardSettings, list[str]]:
+    try:
+        return settings_from_query(search)
+    except Exception as exc:  # noqa: BLE001 - a link never breaks the page
+        return DashboardSettings(), [f"link: ignored ({one_line(exc)})"]
+
+
+@solara.component
+def Dashboard():
+    # a tab being opened goes before the playing tabs' next frames (FairGate.newcomer)
+    newcomer = solara.use_memo(FRAME_GATE.newcomer, [])
+    solara.use_effect(lambda: FRAME_GATE.newcomer_done(newcomer), [])
     solara.Style(CSS)
     solara.Title("Calcium paradox dashboard")
     router = solara.use_router()
     # a link's query string wins; `calcium-abm dashboard --scenario` sets the default one
     initial = solara.use_memo(
-        lambda: settings_from_query(router.search or os.environ.get(DEFAULT_QUERY_ENV, "")), [])
+        lambda: _initial_settings(router.search or os.environ.get(DEFAULT_QUERY_ENV, "")), [])
     settings = solara.use_reactive(initial[0])
     notices = solara.use_reactive(tuple(initial[1]))
     uploads = solara.use_reactive(())  # this tab's uploaded scenarios: ((name, Scenario), ...)
     playing = solara.use_reactive(False)
     reset_count = solara.use_reactive(0)
     editing = solara.use_reactive("A")
+    axes = solara.use_memo(lambda: AxisLock(locked=True), [])
+    axes_locked = solara.use_reactive(True)
+    s = settings.value
 
     def notify(message: str) -> None:
         notices.set(notices.value + (message,))
 
     def build():
         try:
-            return build_runs(settings.value, dict(uploads.value)), None
+            runs = build_runs(settings.value, dict(uploads.value))
         except ScenarioError as exc:
             return None, str(exc)
+        except Exception as exc:  # noqa: BLE001
+            return None, one_line(exc)
+        return runs, None
 
-    runs, build_error = solara.use_memo(build, [settings.value, uploads.value, reset_count.value])
+    runs, build_error = solara.use_memo(build, [s.run_key, uploads.value, reset_count.value])
+    sink = solara.use_memo(lambda: FrameSink(_frames(runs), axes, s.present) if runs else None, [runs])
+    finished_runs = solara.use_reactive(0)  # id() of the runs that reached their end, else 0
+    is_finished = bool(runs) and finished_runs.value == id(runs)
+
+    def on_finished(flag: bool) -> None:
+        finished_runs.set(id(runs) if flag else 0)
 
     def sync_url() -> None:
         query = settings.value.to_query()
@@ -429,16 +699,36 @@ def Page():
 
     solara.use_effect(sync_url, [settings.value])
 
+    def sync_present() -> None:
+        if sink is not None:
+            sink.set_present(s.present)
+
+    solara.use_effect(sync_present, [s.present, sink])
+
     def reset() -> None:
         playing.set(False)
         reset_count.set(reset_count.value + 1)
 
-    with solara.Sidebar():
-        SettingsPanel(settings, uploads, editing, notify)
+    def set_speed(dpf) -> None:
+        settings.set(replace(settings.value, days_per_frame=int(dpf)))
 
-    with solara.Column(style={"padding": "8px 16px"}):
-        solara.Text("Calcium paradox: bone loses mineral while the artery wall gains it",
-                    style={"font-size": "24px", "font-weight": "600"})
+    def lock_axes(on: bool) -> None:
+        axes.set_locked(on)
+        axes_locked.set(on)
+        if sink is not None:
+            sink.show(sink.latest, charts=True)
+
+    if not s.present:
+        with solara.Sidebar():
+            SettingsPanel(settings, uploads, editing, notify)
+            solara.Switch(label="Lock chart axes (keep their range across restarts)", value=axes_locked.value,
+                          on_value=lock_axes, classes=["axis-lock"])
+
+    with solara.Column(style={"padding": "8px 16px"}, classes=["ca-present"] if s.present else [],
+                       gap="4px" if s.present else "12px"):
+        if not s.present:
+            solara.Text("Calcium paradox: bone loses mineral while the artery wall gains it",
+                        style={"font-size": "24px", "font-weight": "600"})
         for message in notices.value:
             solara.Error(message, classes=["ca-notice", "notice"])
         if notices.value:
@@ -446,7 +736,18 @@ def Page():
                           classes=["dismiss-button"])
         if build_error:
             solara.Error(build_error, classes=["ca-notice", "build-error"])
-        elif runs:
-            Live(runs, playing, settings.value.days_per_frame,
-                 lambda dpf: settings.set(replace(settings.value, days_per_frame=int(dpf))), reset
-                 ).key(f"live-{id(runs)}")
+            return
+        if not runs:
+            return
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
+            solara.Column(children=[sink.date], gap="0px")
+            Controls(runs, sink, playing, is_finished, s.days_per_frame, set_speed, reset, on_finished,
+                     present=s.present)
+            if s.present:
+                DemoButtons(settings, dense=True)
+                solara.Button("Exit presentation", outlined=True, classes=["exit-present-button"],
+                              on_click=lambda: settings.set(replace(settings.value, present=False)))
+        if is_finished:
+            solara.Info("End of the simulated period: press Reset to watch again, or change a setting.")
+        Live(runs, sink, playing, s.days_per_frame, on_finished, notify, present=s.present
+             ).key(f"live-{id(runs)}-{s.present}")

@@ -15,12 +15,18 @@ from typing import Mapping
 import pandas as pd
 
 from calcium_abm import CalciumParadoxModel, Scenario, results_frame
-from calcium_abm.render import render_tissues_png
+from calcium_abm.render import png_bytes, render_bone, render_vessel
 
+from calcium_dashboard.charts import trailing_mean
 from calcium_dashboard.settings import DashboardSettings, side_label, side_scenario
 
 #: points per chart line sent to the browser; more adds bytes per frame, not detail
 MAX_CHART_POINTS = 400
+#: screen pixels per grid patch in the frames sent to the browser. 1 = one pixel per patch;
+#: the page enlarges the pictures with ``image-rendering: pixelated``, so they look the same
+#: with a cell filling its patch, at a third of the server's cost per frame (PNG encoding of
+#: 5x5-pixel patches was ~60 % of a frame; measured with bench/dashboard.py)
+IMAGE_SCALE = 1
 DAYS_PER_YEAR = 365
 
 
@@ -66,8 +72,12 @@ class SimulationRun:
                 done += 1
         return done
 
-    def frame(self, columns: tuple[str, ...]) -> RunFrame:
-        """Pictures of both tissues and the recorded ``columns`` so far (thinned)."""
+    def frame(self, specs: tuple[tuple[str, str, int], ...]) -> RunFrame:
+        """Pictures of both tissues and the recorded series so far (thinned).
+
+        ``specs``: ``(series key, recorded column, mean days)`` triples; with ``mean days``
+        > 0 the series is the trailing mean over that many days (``charts.trailing_mean``).
+        """
         with self._lock:
             snapshot = self.model.tissue_snapshot()
             data = self.model.datacollector.model_vars
@@ -77,9 +87,16 @@ class SimulationRun:
             if idx[-1] != len(days) - 1:
                 idx.append(len(days) - 1)  # always end at today
             years = [round(days[i] / DAYS_PER_YEAR, 4) for i in idx]
-            series = {c: (years, [_finite(data[c][i]) for i in idx]) for c in columns}
+            series = {}
+            for key, column, mean_days in specs:
+                values = data[column]
+                if mean_days:
+                    step_days = max(1, int(days[1] - days[0])) if len(days) > 1 else 1
+                    values = trailing_mean(values, max(1, round(mean_days / step_days)))
+                series[key] = (years, [_finite(values[i]) for i in idx])
             day, total = self.model.day, self.model.days_total
-        bone, vessel = render_tissues_png(snapshot)
+        bone = png_bytes(render_bone(snapshot, IMAGE_SCALE))
+        vessel = png_bytes(render_vessel(snapshot, IMAGE_SCALE))
         return RunFrame(self.label, day, total, bone, vessel, series)
 
     def results(self) -> pd.DataFrame:

@@ -27,6 +27,13 @@ DEFAULT_SCENARIO = "healthy_adult"
 SPEEDS_DAYS_PER_FRAME = (1, 7, 14, 30, 91, 365)
 DEFAULT_DAYS_PER_FRAME = 7
 MK7_SUPPLEMENT_UG_PER_DAY = 180.0  # the classic MK-7 trial dose (Knapen 2013/2015)
+WARFARIN_DEMO_MG_PER_DAY = 5.0  # a common maintenance dose (assumption: typical 2-10 mg/day)
+#: grid cap per section for the dashboard (patches per side): 256x256 keeps a frame cheap
+#: enough for a classroom on 2 cores (assumption, measured with bench/dashboard.py)
+MAX_GRID_SIDE_PATCHES = 256
+#: the largest seed a link or the seed box may carry (numpy accepts any int; 64 bits is plenty)
+MAX_SEED = 2**63 - 1
+MAX_SEED_DIGITS = len(str(MAX_SEED))
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,12 @@ class DashboardSettings:
     b: SideSettings | None = None  # compare mode when set
     seed: int | None = None  # None: each scenario's own simulation.seed (A's, shared by B)
     days_per_frame: int = DEFAULT_DAYS_PER_FRAME
+    present: bool = False  # presentation mode: no sidebar, big type, views and paradox chart on one screen
+
+    @property
+    def run_key(self) -> tuple:
+        """What the models depend on (speed and layout do not restart a run)."""
+        return (self.a, self.b, self.seed)
 
     @property
     def sides(self) -> tuple[SideSettings, ...]:
@@ -134,7 +147,14 @@ class DashboardSettings:
             pairs.append(("seed", str(self.seed)))
         if self.days_per_frame != DEFAULT_DAYS_PER_FRAME:
             pairs.append(("speed", str(self.days_per_frame)))
+        if self.present:
+            pairs.append(("present", "1"))
         return urlencode(pairs)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters for a one-line message."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 def _text(value: Any) -> str:
@@ -160,7 +180,7 @@ def resolve_scenario(choice: str, uploads: Mapping[str, Scenario] | None = None)
     if choice not in builtin_scenarios():
         # never treat a link's text as a file path
         names = ", ".join(builtin_scenarios())
-        raise ScenarioError(f"unknown scenario '{choice}': built-in scenarios are {names}")
+        raise ScenarioError(f"unknown scenario '{_short(choice)}': built-in scenarios are {names}")
     return load_scenario(choice)
 
 
@@ -185,21 +205,78 @@ def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> 
     return side.scenario.removeprefix(UPLOAD_PREFIX) + (" + " + ", ".join(parts) if parts else "")
 
 
-def lecture_demo() -> DashboardSettings:
-    """Low vitamin K2 against an MK-7 supplement, same seed: the lecture demo.
+@dataclass(frozen=True)
+class Demo:
+    """A lecture demo: one person simulated twice, differing in exactly one setting.
 
-    Uses the built-in MK-7 scenario (``mk7_180ug``, or any ``mk7 ... supplement``) when the
-    library has one, otherwise the healthy adult with MK-7 at 180 µg/day.
+    ``cause`` is the flat model setting that differs; A is the person without it, B (drawn
+    dashed) with it. Add a demo here when the model gains a mechanism (e.g. a young woman
+    vs 10 years after menopause, once the person issue lands).
     """
-    names = builtin_scenarios()
-    low = "k2_deficiency" if "k2_deficiency" in names else DEFAULT_SCENARIO
-    supplement = "mk7_180ug" if "mk7_180ug" in names else next(
-        (n for n in names if "mk7" in n.lower() and "supplement" in n.lower()), None)
-    if supplement is not None:
-        b = SideSettings(supplement)
-    else:
-        b = SideSettings(DEFAULT_SCENARIO, (("mk7_ug_per_day", MK7_SUPPLEMENT_UG_PER_DAY),))
-    return DashboardSettings(a=SideSettings(low), b=b)
+
+    key: str
+    title: str
+    scenario: str
+    cause: str
+    value: Any
+
+    def settings(self) -> DashboardSettings:
+        return DashboardSettings(a=SideSettings(self.scenario),
+                                 b=SideSettings(self.scenario, ((self.cause, self.value),)))
+
+
+DEMOS: tuple[Demo, ...] = (
+    Demo("mk7", "The same person with and without MK-7", DEFAULT_SCENARIO, "mk7_ug_per_day",
+         MK7_SUPPLEMENT_UG_PER_DAY),
+    Demo("warfarin", "The same person with and without warfarin", DEFAULT_SCENARIO, "warfarin_mg_per_day",
+         WARFARIN_DEMO_MG_PER_DAY),
+    Demo("ckd5", "The same person: healthy kidneys vs CKD 5", DEFAULT_SCENARIO, "ckd_stage",
+         5),
+)
+DEMOS_BY_KEY = {d.key: d for d in DEMOS}
+
+
+def lecture_demo(key: str = "mk7") -> DashboardSettings:
+    """The settings of demo ``key`` (default: the same person with and without MK-7)."""
+    return DEMOS_BY_KEY[key].settings()
+
+
+def dashboard_limits_problem(scenario: Scenario) -> str:
+    """Why ``scenario`` is too big to play in the dashboard, or ``""``.
+
+    The dashboard shares 2 cores among a classroom, so each grid section is capped at
+    :data:`MAX_GRID_SIDE_PATCHES` per side; larger runs belong to ``calcium-abm run``.
+    """
+    sim = scenario.simulation
+    for key in ("bone_grid_width", "bone_grid_height", "vessel_grid_width", "vessel_grid_height"):
+        value = getattr(sim, key)
+        if value > MAX_GRID_SIDE_PATCHES:
+            return (f"simulation.{key} = {value} is too large for the dashboard: at most "
+                    f"{MAX_GRID_SIDE_PATCHES} (grids up to {MAX_GRID_SIDE_PATCHES}x{MAX_GRID_SIDE_PATCHES} "
+                    "per section); run larger grids with `calcium-abm run`")
+    return ""
+
+
+def parse_seed(raw: str) -> int:
+    """A seed from a link or box: ASCII digits only, at most :data:`MAX_SEED_DIGITS` of them."""
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_SEED_DIGITS:
+        shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
+        raise ValueError(f"seed = {shown!r} is not allowed: must be a whole number from 0 to {MAX_SEED}")
+    value = int(text)
+    if value > MAX_SEED:
+        raise ValueError(f"seed = {text[:24]} is not allowed: must be a whole number from 0 to {MAX_SEED}")
+    return value
+
+
+def parse_speed(raw: str) -> int:
+    """Simulated days per frame from a link: one of :data:`SPEEDS_DAYS_PER_FRAME`."""
+    text = raw.strip()
+    if text.isascii() and text.isdigit() and len(text) <= 4 and int(text) in SPEEDS_DAYS_PER_FRAME:
+        return int(text)
+    shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
+    allowed = ", ".join(map(str, SPEEDS_DAYS_PER_FRAME))
+    raise ValueError(f"speed = {shown!r} is not allowed: must be one of {allowed} (days per frame)")
 
 
 def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | None = None
@@ -245,19 +322,23 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
     b = side("compare", "b.")
     seed = None
     if "seed" in values:
-        raw = values.pop("seed")
-        if raw.strip().isdigit():
-            seed = int(raw)
-        else:
-            problems.append(f"link: seed = {raw!r} is not allowed: must be a whole number, 0 or more")
+        try:
+            seed = parse_seed(values.pop("seed"))
+        except ValueError as exc:
+            problems.append(f"link: {exc}")
     days_per_frame = DEFAULT_DAYS_PER_FRAME
     if "speed" in values:
-        raw = values.pop("speed")
-        if raw.strip().isdigit() and int(raw) in SPEEDS_DAYS_PER_FRAME:
-            days_per_frame = int(raw)
-        else:
-            allowed = ", ".join(map(str, SPEEDS_DAYS_PER_FRAME))
-            problems.append(f"link: speed = {raw!r} is not allowed: must be one of {allowed} (days per frame)")
+        try:
+            days_per_frame = parse_speed(values.pop("speed"))
+        except ValueError as exc:
+            problems.append(f"link: {exc}")
+    present = False
+    if "present" in values:
+        raw = values.pop("present").strip().lower()
+        if raw in ("1", "true", "yes", "on", ""):
+            present = True
+        elif raw not in ("0", "false", "no", "off"):
+            problems.append(f"link: present = {raw[:24]!r} is not allowed: must be 1 or 0")
     for key in values:
-        problems.append(f"link: unknown setting '{key}' was ignored")
-    return DashboardSettings(a=a, b=b, seed=seed, days_per_frame=days_per_frame), problems
+        problems.append(f"link: unknown setting '{_short(key)}' was ignored")
+    return DashboardSettings(a=a, b=b, seed=seed, days_per_frame=days_per_frame, present=present), problems

@@ -22,15 +22,16 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     ),
     "paradox": (
         "The paradox",
-        "Blue: bone density change since day 0. Red: calcium deposited in the vessel "
-        "wall. Low vitamin K makes the lines part: calcium leaves the skeleton and ends "
+        "Blue: bone density change since day 0, as the mean of the past year (the faint "
+        "line is the noisy daily value). Red: calcium deposited in the vessel wall. Low vitamin K makes the lines part: calcium leaves the skeleton and ends "
         "up in the artery. Compare mode draws scenario B dashed on the same axes.",
     ),
     "markers": (
         "Blood markers",
         "dp-ucMGP is inactive MGP in plasma: it rises when the vessel wall lacks vitamin "
         "K. %ucOC is the share of osteocalcin left uncarboxylated: it rises when bone "
-        "lacks vitamin K. Serum calcium barely moves: parathyroid hormone holds it steady "
-        "by taking calcium from bone, which is why a normal blood calcium hides the paradox.",
+        "lacks vitamin K. Serum calcium barely moves on its fixed 2.0-2.8 mmol/L axis: "
+        "parathyroid hormone holds it steady by taking calcium from bone, which is why a "
+        "normal blood calcium hides the paradox.",
     ),
 }

@@ -72,7 +72,7 @@ def test_switch_scenario_then_move_a_slider(dash_page):
 
 def test_lecture_demo_compares_two_scenarios_on_shared_axes(dash_page):
     page = dash_page
-    page.locator(".demo-button").click()
+    page.locator(".demo-mk7").click()
     expect(page.locator(".run-label-b").first).to_contain_text(re.compile(r"mk-?7", re.IGNORECASE))
     assert page.locator("img.ca-tissue").count() == 4  # bone + vessel for A and for B
     assert page.locator(".chart-paradox canvas").count() == 1  # one chart, both scenarios on its axes

@@ -1,0 +1,320 @@
+"""What the dashboard shares across browser tabs: fair stepping, a register of play loops,
+and the server settings that keep a classroom server bounded.
+
+* :class:`FairGate` lets at most ``slots`` play loops compute a frame at once and serves
+  the waiting loops first-come first-served, so with 30 tabs on 2 cores every tab gets a
+  frame in turn (a plain lock or the GIL lets a few threads win most of the time).
+* :data:`PLAY_LOOPS` records every running play loop (tab, frames made, why it stopped).
+  ``/dashboardz`` shows it as JSON, to this machine only, for tests and ``bench/dashboard.py``.
+* :func:`install` (called once from ``app/app.py`` inside the server) culls disconnected
+  tabs after :data:`DEFAULT_CULL_TIMEOUT`, hands closed tabs' memory back to the system,
+  hides Solara's corner badge, and answers the diagnostics endpoints (``/resourcez``,
+  ``/dashboardz``) only from the loopback address, also when the server listens on ``0.0.0.0``.
+"""
+
+from __future__ import annotations
+
+import collections
+import ipaddress
+import itertools
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+logger = logging.getLogger("calcium_dashboard")
+
+#: Solara keeps a disconnected tab's kernel (models, play loop) for ``kernel.cull_timeout``,
+#: 24 h by default; a classroom server frees it after this (assumption: a lid closed for
+#: longer than a minute can reload the page). ``SOLARA_KERNEL_CULL_TIMEOUT`` overrides it.
+DEFAULT_CULL_TIMEOUT = "1m"
+#: a play loop whose tab has had no connected page for this long stops (seconds); a short
+#: network blip (websocket reconnect) does not stop it
+DISCONNECTED_GRACE_S = 5.0
+#: play loops making a frame at the same time, server-wide. One: the model, the pictures
+#: and the widget messages are Python under one GIL, so a second slot only adds switching,
+#: and the thread building a newly opened tab then competes with one loop, not with 30
+GATE_SLOTS = 1
+#: seconds between chart redraws of one tab while playing, per tab playing on the server:
+#: the charts' JSON is the largest part of a frame, so a full classroom redraws them less often
+CHART_INTERVAL_PER_PLAYING_TAB_S = 0.1
+#: paths answered only to the loopback address
+LOCAL_ONLY_PATHS = ("/resourcez", "/dashboardz")
+
+
+class FairGate:
+    """A first-come first-served counting semaphore that steps aside for newly opened tabs.
+
+    ``with gate:`` waits until fewer than ``slots`` holders are inside and every earlier
+    arrival has entered. Unlike ``threading.Semaphore`` it never lets a thread that just
+    left overtake one that has been waiting. While a tab is being opened
+    (:meth:`newcomer`), nobody new enters for up to ``newcomer_max_s`` seconds, so the
+    page a student just opened is built before the playing tabs take their next turns.
+    """
+
+    def __init__(self, slots: int, newcomer_max_s: float = 3.0):
+        if slots < 1:
+            raise ValueError(f"slots = {slots} is not allowed: must be 1 or more")
+        self.slots = slots
+        self.newcomer_max_s = newcomer_max_s
+        self._cond = threading.Condition()
+        self._tickets = itertools.count()
+        self._queue: collections.deque[int] = collections.deque()
+        self._inside = 0
+        self._newcomers: dict[int, float] = {}  # token -> monotonic deadline
+        self._newcomer_ids = itertools.count(1)
+
+    def _newcomer_waiting(self) -> float:
+        """Seconds until the last newcomer's deadline (0 if none is being opened)."""
+        now = time.monotonic()
+        for token, deadline in list(self._newcomers.items()):
+            if deadline <= now:
+                del self._newcomers[token]
+        return max(self._newcomers.values(), default=now) - now
+
+    def acquire(self) -> None:
+        with self._cond:
+            ticket = next(self._tickets)
+            self._queue.append(ticket)
+            while True:
+                hold = self._newcomer_waiting()
+                if hold <= 0 and self._queue[0] == ticket and self._inside < self.slots:
+                    break
+                self._cond.wait(timeout=hold if hold > 0 else None)
+            self._queue.popleft()
+            self._inside += 1
+            self._cond.notify_all()  # the next in line may also fit
+
+    def release(self) -> None:
+        with self._cond:
+            self._inside -= 1
+            self._cond.notify_all()
+
+    def newcomer(self) -> int:
+        """A tab starts opening: hold the play loops back until :meth:`newcomer_done` (or the timeout)."""
+        with self._cond:
+            token = next(self._newcomer_ids)
+            self._newcomers[token] = time.monotonic() + self.newcomer_max_s
+            return token
+
+    def newcomer_done(self, token: int) -> None:
+        with self._cond:
+            self._newcomers.pop(token, None)
+            self._cond.notify_all()
+
+    def __enter__(self) -> FairGate:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+FRAME_GATE = FairGate(GATE_SLOTS)
+
+
+@dataclass
+class PlayLoopRecord:
+    """One play loop: which tab, how many frames, and why it stopped (``""`` while running)."""
+
+    loop_id: int
+    kernel_id: str
+    started_at: float = field(default_factory=time.time)
+    frames: int = 0
+    stopped_at: float | None = None
+    stop_reason: str = ""
+
+    def as_dict(self) -> dict:
+        return {"loop_id": self.loop_id, "kernel_id": self.kernel_id, "frames": self.frames,
+                "running": self.stopped_at is None, "stop_reason": self.stop_reason,
+                "seconds": round((self.stopped_at or time.time()) - self.started_at, 3)}
+
+
+class PlayLoopRegister:
+    """Every play loop of this server process (the last :attr:`KEEP_STOPPED` stopped ones kept)."""
+
+    KEEP_STOPPED = 200
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._records: dict[int, PlayLoopRecord] = {}
+
+    def start(self, kernel_id: str) -> PlayLoopRecord:
+        with self._lock:
+            record = PlayLoopRecord(next(self._ids), kernel_id)
+            self._records[record.loop_id] = record
+            stopped = [r for r in self._records.values() if r.stopped_at is not None]
+            for old in stopped[:max(0, len(stopped) - self.KEEP_STOPPED)]:
+                del self._records[old.loop_id]
+            return record
+
+    def stop(self, record: PlayLoopRecord, reason: str) -> None:
+        with self._lock:
+            if record.stopped_at is None:
+                record.stopped_at, record.stop_reason = time.time(), reason
+        if reason not in ("paused", "finished", "restarted"):
+            logger.info("play loop %s of kernel %s stopped: %s", record.loop_id, record.kernel_id, reason)
+
+    def running_count(self) -> int:
+        with self._lock:
+            return sum(1 for r in self._records.values() if r.stopped_at is None)
+
+    def running(self) -> list[PlayLoopRecord]:
+        with self._lock:
+            return [r for r in self._records.values() if r.stopped_at is None]
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            records = [r.as_dict() for r in self._records.values()]
+        return {"running": sum(r["running"] for r in records), "loops": records}
+
+
+PLAY_LOOPS = PlayLoopRegister()
+
+
+def current_kernel():
+    """The Solara kernel context of the calling thread, or None outside a server/test kernel."""
+    try:
+        from solara.server import kernel_context
+
+        return kernel_context.get_current_context() if kernel_context.has_current_context() else None
+    except Exception:  # noqa: BLE001 - no kernel machinery: run without the tab checks
+        return None
+
+
+class TabWatch:
+    """Tells a play loop when its browser tab is gone.
+
+    Gone means the kernel was closed (tab closed, kernel culled) or the tab had a page and
+    none has been connected for :data:`DISCONNECTED_GRACE_S`. Outside a server (tests with
+    ``solara.render``) there are no pages and the tab is never gone.
+    """
+
+    def __init__(self, context=None, grace_s: float = DISCONNECTED_GRACE_S):
+        self.context = context
+        self.grace_s = grace_s
+        self._lost_since: float | None = None
+
+    @property
+    def kernel_id(self) -> str:
+        return str(getattr(self.context, "id", "local"))
+
+    def gone(self) -> str:
+        """``""`` while the tab is there, else why it is gone."""
+        ctx = self.context
+        if ctx is None:
+            return ""
+        closed = getattr(ctx, "closed_event", None)
+        if closed is not None and closed.is_set():
+            return "tab closed"
+        statuses = [getattr(s, "value", s) for s in tuple(getattr(ctx, "page_status", {}).values())]
+        if not statuses or "connected" in statuses:
+            self._lost_since = None
+            return ""
+        now = time.monotonic()
+        if self._lost_since is None:
+            self._lost_since = now
+        return "tab disconnected" if now - self._lost_since >= self.grace_s else ""
+
+
+# ------------------------------------------------------------------------ server set-up
+def is_loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _local_only(app, path: str):
+    """An ASGI app answering 404 to anyone but this machine, else ``app``."""
+
+    async def guarded(scope, receive, send):
+        client = scope.get("client") or (None, None)
+        if scope.get("type") == "http" and not is_loopback(client[0]):
+            from starlette.responses import PlainTextResponse
+
+            await PlainTextResponse(f"{path} is answered to this machine only", status_code=404)(
+                scope, receive, send)
+            return
+        await app(scope, receive, send)
+
+    guarded.__calcium_guarded__ = True
+    return guarded
+
+
+def _dashboardz(request):
+    from starlette.responses import JSONResponse
+
+    return JSONResponse({"play_loops": PLAY_LOOPS.snapshot(), "gate_slots": FRAME_GATE.slots})
+
+
+#: seconds between checks for closed tabs whose memory can go back to the system
+TRIM_EVERY_S = 15.0
+
+
+def release_memory() -> bool:
+    """Collect garbage and hand freed heap pages back to the system (glibc ``malloc_trim``).
+
+    Closed tabs leave their models' memory in the allocator's free lists, so the server's
+    resident size stays at its classroom peak without this. Returns whether trimming ran.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        return False
+    return True
+
+
+def _trim_when_tabs_close(stop: threading.Event) -> None:
+    from solara.server import kernel_context
+
+    known = len(kernel_context.contexts)
+    while not stop.wait(TRIM_EVERY_S):
+        now = len(kernel_context.contexts)
+        if now < known:
+            release_memory()
+        known = now
+
+
+_installed = False
+_trimmer_stop = threading.Event()
+
+
+def install() -> None:
+    """Bound a classroom server (idempotent; does nothing outside ``solara run``)."""
+    global _installed
+    if _installed:
+        return
+    try:
+        import solara.server.settings as settings
+    except Exception:  # noqa: BLE001
+        return
+    if not os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT"):
+        settings.kernel.cull_timeout = DEFAULT_CULL_TIMEOUT
+    if not os.environ.get("SOLARA_THEME_SHOW_BANNER"):
+        settings.theme.show_banner = False  # the corner badge covered the explanations
+    try:
+        from solara.server import starlette as solara_starlette
+        from starlette.routing import Route
+    except Exception:  # noqa: BLE001 - not running under Solara's starlette server
+        return
+    router = solara_starlette.app.router
+    if not any(getattr(r, "path", None) == "/dashboardz" for r in router.routes):
+        router.routes.insert(0, Route("/dashboardz", endpoint=_dashboardz))
+    for route in router.routes:
+        path = getattr(route, "path", None)
+        if path in LOCAL_ONLY_PATHS and not getattr(route.app, "__calcium_guarded__", False):
+            route.app = _local_only(route.app, path)
+    threading.Thread(target=_trim_when_tabs_close, args=(_trimmer_stop,), name="calcium-abm-trim",
+                     daemon=True).start()
+    _installed = True
