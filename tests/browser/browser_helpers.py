@@ -63,8 +63,17 @@ class PageProblems:
         self.errors: list[str] = []
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        page.on("requestfailed", self._request_failed)
         page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+
+    def _request_failed(self, request) -> None:
+        # A tissue picture is an image widget whose blob: URL the front end revokes when the
+        # next frame replaces it; a load still pending then is aborted. That is a superseded
+        # frame, not a page error (the next frame loads); any other failed request counts.
+        if request.url.startswith("blob:"):
+            return
+        self.errors.append(f"failed: {request.url} ({request.failure})")
 
 
 def screenshot(page, name: str) -> Path:
