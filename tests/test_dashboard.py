@@ -592,3 +592,21 @@ def test_fair_gate_holds_play_loops_back_while_a_tab_opens():
     with short:
         pass
     assert 0.1 < time.perf_counter() - start < 2.0
+
+
+def test_every_knob_reads_its_type_unit_and_range_from_the_scenario_schema():
+    """Sliders share the schema's bounds and units with the CLI's messages: a knob whose end
+    lies outside what a scenario accepts, or whose unit differs, would teach a wrong value."""
+    from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
+    from calcium_dashboard.settings import KNOBS
+
+    for knob in KNOBS:
+        path = resolve_key(knob.key)
+        assert knob.kind == setting_kind(path), knob.key
+        if knob.kind == "bool":
+            continue
+        lo, hi = setting_bounds(path)
+        assert lo <= knob.minimum < knob.maximum <= hi, (knob.key, knob.minimum, knob.maximum, lo, hi)
+        assert knob.unit == (knob.note or setting_unit(path)), knob.key
+        if not knob.note:
+            assert knob.unit, f"{knob.key}: the schema declares no unit"

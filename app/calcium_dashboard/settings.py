@@ -20,6 +20,7 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenario
+from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
 
 UPLOAD_PREFIX = "uploaded: "
 DEFAULT_SCENARIO = "healthy_adult"
@@ -38,16 +39,43 @@ MAX_SEED_DIGITS = len(str(MAX_SEED))
 
 @dataclass(frozen=True)
 class Knob:
-    """One slider or switch: a flat model setting with its label, unit and range."""
+    """One slider or switch on a flat model setting.
+
+    The setting's section, type, unit and allowed range come from the scenario schema
+    (:mod:`calcium_abm.inputs.keys`), the one source the CLI's messages and batch ranges use
+    too; a knob only adds its label, the end of its slider (a teaching range inside the
+    schema's range: a value above it from an upload or a link still shows) and its step.
+    """
 
     key: str
-    section: str
     label: str
-    unit: str
-    kind: str  # "float", "int" or "bool"
-    minimum: float = 0.0
-    maximum: float = 1.0
+    slider_max: float = math.inf
     step: float = 1.0
+    note: str = ""  # shown instead of the unit (e.g. "0 = healthy kidneys")
+
+    @property
+    def path(self) -> str:
+        return resolve_key(self.key)
+
+    @property
+    def section(self) -> str:
+        return self.path.partition(".")[0]
+
+    @property
+    def kind(self) -> str:
+        return setting_kind(self.path)
+
+    @property
+    def unit(self) -> str:
+        return self.note or setting_unit(self.path)
+
+    @property
+    def minimum(self) -> float:
+        return 0.0 if self.kind == "bool" else setting_bounds(self.path)[0]
+
+    @property
+    def maximum(self) -> float:
+        return 1.0 if self.kind == "bool" else min(self.slider_max, setting_bounds(self.path)[1])
 
     def scenario_value(self, scenario: Scenario) -> Any:
         """This knob's value in ``scenario`` (its base settings, day 0)."""
@@ -76,15 +104,15 @@ class Knob:
 
 
 KNOBS: tuple[Knob, ...] = (
-    Knob("vitamin_k1_ug_per_day", "diet", "Vitamin K1 (phylloquinone)", "µg/day", "float", 0, 1000, 10),
-    Knob("mk7_ug_per_day", "diet", "Vitamin K2 as MK-7", "µg/day", "float", 0, 500, 5),
-    Knob("mk4_ug_per_day", "diet", "Vitamin K2 as MK-4", "µg/day", "float", 0, 1500, 5),
-    Knob("calcium_mg_per_day", "diet", "Calcium intake", "mg/day", "float", 0, 3000, 50),
-    Knob("warfarin_mg_per_day", "drugs", "Warfarin", "mg/day", "float", 0, 15, 0.5),
-    Knob("ckd_stage", "patient", "Chronic kidney disease stage", "0 = healthy kidneys", "int", 0, 5, 1),
-    Knob("postmenopausal", "patient", "Postmenopausal woman", "", "bool"),
-    Knob("mgp_knockout", "genetics", "MGP knockout", "", "bool"),
-    Knob("osteocalcin_knockout", "genetics", "Osteocalcin knockout", "", "bool"),
+    Knob("vitamin_k1_ug_per_day", "Vitamin K1 (phylloquinone)", slider_max=1000, step=10),
+    Knob("mk7_ug_per_day", "Vitamin K2 as MK-7", slider_max=500, step=5),
+    Knob("mk4_ug_per_day", "Vitamin K2 as MK-4", slider_max=1500, step=5),
+    Knob("calcium_mg_per_day", "Calcium intake", slider_max=3000, step=50),
+    Knob("warfarin_mg_per_day", "Warfarin", slider_max=15, step=0.5),
+    Knob("ckd_stage", "Chronic kidney disease stage", note="0 = healthy kidneys"),
+    Knob("postmenopausal", "Postmenopausal woman"),
+    Knob("mgp_knockout", "MGP knockout"),
+    Knob("osteocalcin_knockout", "Osteocalcin knockout"),
 )
 KNOBS_BY_KEY = {k.key: k for k in KNOBS}
 
