@@ -42,6 +42,7 @@ import numpy as np
 from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, SmoothMuscleCell, VesselWallTissue,
                                 mirror_bone_day, spawn_cell_agents)
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
+from calcium_abm.inputs.seeds import model_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
 from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling, skeleton, vitamin_k
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
@@ -61,8 +62,10 @@ class CalciumParadoxModel(mesa.Model):
     Args:
         scenario: a built-in scenario name, a path to a TOML file, a mapping or a
             :class:`~calcium_abm.scenario.Scenario` (default ``"healthy_adult"``).
-        rng: random seed (int); defaults to the scenario's ``simulation.seed``. A string of
-            digits (Mesa's seed box) is accepted.
+        rng: random seed: an int, a string of digits (Mesa's seed box) or a numpy Generator;
+            ``None`` (Mesa's default) draws a fresh seed. The seed used is ``model.seed`` and is
+            recorded in every output; :func:`calcium_abm.simulate` and the CLI pass the
+            scenario's ``simulation.seed``.
         **settings: flat overrides of scenario fields or parameters, e.g.
             ``mk7_ug_per_day=180``, ``ckd_stage=4``, ``osteoblast_apoptosis_per_day=0.02``.
             These make ``mesa.batch_run`` and ``SolaraViz`` sliders work directly.
@@ -76,11 +79,9 @@ class CalciumParadoxModel(mesa.Model):
         config = load_scenario(scenario)
         if settings:
             config = config.with_overrides(settings)
-        if isinstance(rng, str):
-            rng = int(rng.strip()) if rng.strip().lstrip("-").isdigit() else config.simulation.seed
-        if rng is None:
-            rng = config.simulation.seed
-        super().__init__(rng=rng)
+        #: the seed this run uses: pass it back as ``rng`` to repeat the run
+        self.seed = model_seed(rng)
+        super().__init__(rng=self.seed)
         self.config = config
         self.days_total = config.days
         self._day = 0

@@ -158,12 +158,14 @@ class RowCollector(DataCollector):
     """
 
     def __init__(self):
-        super().__init__(model_reporters={name: name for name in COLUMNS})
+        super().__init__(model_reporters={**{name: name for name in COLUMNS}, "seed": "seed"})
         self.latest: dict[str, float] = {}
 
     def collect(self, model):  # noqa: D102 - see class docstring
         row = model.current_row()
         self.latest = row
         self._collection_steps.append(model.time)
-        for name, values in self.model_vars.items():
-            values.append(row[name])
+        for name in COLUMNS:
+            self.model_vars[name].append(row[name])
+        # the run's seed beside the columns, so mesa.batch_run reports it with every row
+        self.model_vars["seed"].append(model.seed)

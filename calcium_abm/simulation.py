@@ -44,7 +44,7 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
         same scenario and seed give identical frames, bit for bit.
     """
     config = prepare_scenario(scenario, years, seed, overrides)
-    model = CalciumParadoxModel(config)
+    model = CalciumParadoxModel(config, rng=config.simulation.seed)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -71,6 +71,7 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     frame = pd.DataFrame({name: data[name] for name in COLUMNS})
     frame["day"] = frame["day"].astype("int64")
     frame.attrs["scenario"] = model.config.name
+    frame.attrs["seed"] = model.seed
     frame.attrs["units"] = {name: unit for name, (unit, _) in COLUMNS.items()}
     return frame
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.options import integer_option
 
 NAME = "power"
 HELP = "Simulation-based power of a virtual trial at several sample sizes, from a pilot cohort batch."
@@ -50,10 +51,7 @@ def _number(raw: str, option: str, allowed: str) -> float:
 
 
 def _integer(raw: str, option: str, low: int, high: int) -> int:
-    text = str(raw).strip()
-    if not text.lstrip("-").isdigit() or not low <= int(text) <= high:
-        raise UserInputError(f"{option} {raw!r} is not allowed: must be an integer from {low} to {high}")
-    return int(text)
+    return integer_option(raw, option, low, high)
 
 
 def main(args: argparse.Namespace) -> int:

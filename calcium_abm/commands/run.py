@@ -137,6 +137,7 @@ def summary(scenario, df, out) -> str:
     years = scenario.simulation.years
     rows = [
         ("scenario", scenario.name),
+        ("seed", f"{df.attrs.get('seed', scenario.simulation.seed)} (repeat the run with --seed)"),
         ("days simulated", f"{scenario.days} ({years:g} year{'' if years == 1 else 's'})"),
         ("bone mineral density", f"{bmd0:.4f} → {bmd1:.4f} g/cm² ({bmd_pct:+.2f} %)"),
         ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score:.3g})"),
