@@ -2,6 +2,7 @@
 
 Layout::
 
+    DIR/.calcium-abm.lock        held (flock) by the batch writing the directory
     DIR/manifest.json            the batch (as validated), base scenario TOML, every run's
                                  id, seed, labels and overrides, package version and
                                  model fingerprint, time
@@ -14,7 +15,9 @@ so a killed batch leaves only whole files; a run's file existing means it finish
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import errno
 import functools
 import hashlib
 import json
@@ -22,7 +25,7 @@ import os
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
@@ -31,12 +34,58 @@ from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.io import atomic_write
 
-__all__ = ["MANIFEST", "RUNS_DIR", "StoredBatch", "finished_run_ids", "load_manifest", "load_results", "load_spec",
+__all__ = ["LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "claim_output", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run"]
 
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
 FORMAT = "calcium-abm batch 1"
+LOCK = ".calcium-abm.lock"
+
+
+@contextlib.contextmanager
+def claim_output(out_dir: str | os.PathLike) -> Iterator[Path]:
+    """Hold ``out_dir`` for one batch while the block runs; BatchError if another holds it.
+
+    The claim is an exclusive ``flock`` on ``DIR/.calcium-abm.lock``, which holds the
+    owner's process id (for the message). Taking it is atomic, so two batches started
+    together into one directory cannot both pass, and a second ``--resume`` beside a
+    running one is refused. The kernel drops the lock when its process dies, however it
+    dies, so a lock left by a killed batch is free again at once (no stale-pid guessing).
+    A directory this call created is removed again if the block fails before writing
+    anything else into it.
+    """
+    import fcntl  # lazy: POSIX only, needed only by the process that writes a batch
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise BatchError(f"--out '{out}': cannot create the directory or its lock file "
+                         f"({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise BatchError(f"--out '{out}': cannot lock the directory ({exc.strerror or exc})") from None
+            owner = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            raise BatchError(f"--out '{out}' is in use by another batch (process {owner}) writing there now: "
+                             "wait for it to end (or stop it), or give another directory") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield out
+        except BaseException:
+            if created:
+                _remove_if_unused(out)
+            raise
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def run_path(out_dir: str | os.PathLike, run_id: str) -> Path:
@@ -89,6 +138,17 @@ def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
     return data
 
 
+def _remove_if_unused(out: Path) -> None:
+    """Remove a directory that holds nothing but the lock file and an empty runs/."""
+    runs = out / RUNS_DIR
+    with contextlib.suppress(OSError):
+        if {p.name for p in out.iterdir()} <= {LOCK, RUNS_DIR} and not (runs.is_dir() and any(runs.iterdir())):
+            if runs.is_dir():
+                runs.rmdir()
+            (out / LOCK).unlink()
+            out.rmdir()
+
+
 def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resume: bool) -> set[str]:
     """Create (or, with ``resume``, check) the output directory; return the finished run ids.
 
@@ -99,7 +159,7 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
-    entries = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
+    entries = sorted(p.name for p in out.iterdir() if p.name != LOCK) if out.is_dir() else []
     manifest_path = out / MANIFEST
     if entries and not resume:
         raise BatchError(f"--out '{out}' is not empty ({len(entries)} entries, e.g. '{entries[0]}'): "
