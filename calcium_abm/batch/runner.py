@@ -28,7 +28,7 @@ import pandas as pd
 import calcium_abm
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
-from calcium_abm.batch.store import claim_output, model_fingerprint, prepare_output, write_run
+from calcium_abm.batch.store import check_output_dir, claim_output, model_fingerprint, prepare_output, write_run
 
 __all__ = ["MAX_WORKERS", "ProgressReport", "RunFailed", "RunTask", "check_scheduler_address",
            "connect_scheduler", "default_workers", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks", "stop_on_sigterm",
@@ -520,6 +520,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     spec = load_batch(batch)
     workers = _check_workers(workers)
     runs = expand_runs(spec)  # validates every run before anything is written
+    check_output_dir(out_dir, resume)
     client, owned = connect_scheduler(scheduler) if scheduler is not None else (None, False)
     try:
         with claim_output(out_dir):

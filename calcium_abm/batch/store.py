@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -34,7 +35,7 @@ from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.io import atomic_write
 
-__all__ = ["LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "claim_output", "finished_run_ids", "load_manifest", "load_results", "load_spec",
+__all__ = ["LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run"]
 
 MANIFEST = "manifest.json"
@@ -64,9 +65,9 @@ def claim_output(out_dir: str | os.PathLike) -> Iterator[Path]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise BatchError(f"--out '{out}': cannot create the directory or its lock file "
-                         f"({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise BatchError(f"--out {str(out)[:200]!r}: cannot create the directory or its lock file "
+                         f"({getattr(exc, 'strerror', None) or exc})") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -149,6 +150,27 @@ def _remove_if_unused(out: Path) -> None:
             out.rmdir()
 
 
+def check_output_dir(out_dir: str | os.PathLike, resume: bool) -> Path:
+    """Refuse an ``--out`` that is a file, or not empty (without ``resume``), or not empty
+    and without a manifest (with ``resume``). Writes nothing: called before the directory
+    is claimed (so a refusal leaves no lock file) and again, under the claim, by
+    :func:`prepare_output`."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
+    try:
+        entries = sorted(p.name for p in out.iterdir() if p.name != LOCK) if out.is_dir() else []
+    except OSError as exc:
+        raise BatchError(f"--out '{out}': cannot list the directory ({exc.strerror or exc})") from None
+    if entries and not resume:
+        raise BatchError(f"--out '{out}' is not empty ({len(entries)} entries, e.g. '{entries[0]}'): "
+                         "use --resume to finish the batch stored there, or give another directory")
+    if entries and not (out / MANIFEST).is_file():
+        raise BatchError(f"--out '{out}' is not empty and has no {MANIFEST}, so it is not a batch "
+                         "directory and cannot be resumed: give another directory")
+    return out
+
+
 def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resume: bool) -> set[str]:
     """Create (or, with ``resume``, check) the output directory; return the finished run ids.
 
@@ -156,17 +178,8 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
     must list exactly these runs (the same batch file, seeds and package behaviour).
     Leftover temporary files from a killed batch are removed.
     """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
-    entries = sorted(p.name for p in out.iterdir() if p.name != LOCK) if out.is_dir() else []
+    out = check_output_dir(out_dir, resume)
     manifest_path = out / MANIFEST
-    if entries and not resume:
-        raise BatchError(f"--out '{out}' is not empty ({len(entries)} entries, e.g. '{entries[0]}'): "
-                         "use --resume to finish the batch stored there, or give another directory")
-    if entries and not manifest_path.is_file():
-        raise BatchError(f"--out '{out}' is not empty and has no {MANIFEST}, so it is not a batch "
-                         "directory and cannot be resumed: give another directory")
     try:
         (out / RUNS_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -202,19 +215,56 @@ def finished_run_ids(out_dir: str | os.PathLike, run_ids: Iterable[str]) -> set[
     return {rid for rid in run_ids if run_path(out_dir, rid).is_file()}
 
 
+#: A manifest larger than this is refused (bytes; assumption: 1,000,000 runs take ~300 MB).
+MAX_MANIFEST_BYTES = 1 << 30
+_RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a run id is also part of a file name
+
+
+def _manifest_problem(data: Any) -> str | None:
+    """What is wrong with a parsed manifest's shape, or None."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return f"it is not a calcium-abm batch manifest (format {FORMAT!r})"
+    if data.get("output") not in ("daily", "summary"):
+        return f"'output' is {data.get('output')!r}; allowed are 'daily' and 'summary'"
+    if not isinstance(data.get("batch"), dict):
+        return "'batch' (the batch file as validated) is missing or not a table"
+    for key in ("name", "package_version", "created"):
+        if not isinstance(data.get(key), str):
+            return f"{key!r} is missing or not text"
+    runs = data.get("runs")
+    if not isinstance(runs, list):
+        return "'runs' is missing or not a list"
+    for i, run in enumerate(runs):
+        if not isinstance(run, dict) or not isinstance(run.get("run_id"), str) or not _RUN_ID.match(run["run_id"]):
+            return f"runs[{i}] has no valid 'run_id' (letters, digits, '_' or '-', at most 64)"
+        if not isinstance(run.get("labels"), dict):
+            return f"runs[{i}].labels is missing or not a table"
+    if data["batch"].get("sensitivity") is not None and "sample_run_ids" not in data:
+        return "a sensitivity batch without 'sample_run_ids'"
+    if "sample_run_ids" in data and not (isinstance(data["sample_run_ids"], list)
+                                         and all(isinstance(r, str) for r in data["sample_run_ids"])):
+        return "'sample_run_ids' is not a list of run ids"
+    return None
+
+
 def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
-    """The batch directory's manifest (raises BatchError if it is missing or broken)."""
+    """The batch directory's manifest (raises BatchError if it is missing, not a regular
+    file, larger than :data:`MAX_MANIFEST_BYTES`, not JSON or not shaped like a manifest)."""
+    from calcium_abm.inputs.toml_reader import read_limited  # the one size-capped reader of regular files
+
     path = Path(out_dir) / MANIFEST
     if not Path(out_dir).is_dir():
         raise BatchError(f"'{out_dir}' is not a directory: give the --out directory of a batch")
+    if not os.path.lexists(path):
+        raise BatchError(f"'{out_dir}' has no {MANIFEST}: it is not a batch directory")
+    raw = read_limited(path, MAX_MANIFEST_BYTES, BatchError, "batch manifest")
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise BatchError(f"'{out_dir}' has no {MANIFEST}: it is not a batch directory") from None
-    except (OSError, ValueError) as exc:
-        raise BatchError(f"'{path}' cannot be read: {exc}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BatchError(f"'{path}' is not a calcium-abm batch manifest (format {FORMAT!r})")
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise BatchError(f"'{path}' cannot be read: {str(exc)[:200]}") from None
+    problem = _manifest_problem(data)
+    if problem is not None:
+        raise BatchError(f"'{path}' is broken: {problem}; it cannot be summarised or resumed")
     return data
 
 
@@ -281,6 +331,21 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
                          f"`calcium-abm batch FILE --out {batch.directory}`")
     if columns is not None:
         columns = list(dict.fromkeys(["run_index", "run_id", *columns]))
-    tables = [pq.read_table(run_path(batch.directory, rid), columns=columns)
-              for rid in batch.run_ids if rid in batch.finished]
+    tables = []
+    for rid in batch.run_ids:
+        if rid not in batch.finished:
+            continue
+        path = run_path(batch.directory, rid)
+        try:
+            table = pq.read_table(path, columns=columns)
+        except (OSError, pa.ArrowException, ValueError) as exc:
+            raise BatchError(f"run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
+                             "delete it and finish the batch with --resume") from None
+        if tables and table.schema != tables[0].schema:
+            raise BatchError(f"run file '{path}' has other columns than the batch's other runs: "
+                             "delete it and finish the batch with --resume")
+        tables.append(table)
+    if "run_index" not in tables[0].schema.names:
+        raise BatchError(f"'{batch.directory}': the run files have no run_index column, so they were not "
+                         "written by calcium-abm batch")
     return pa.concat_tables(tables).to_pandas()
