@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -250,17 +251,26 @@ def _manifest_problem(data: Any) -> str | None:
 def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
     """The batch directory's manifest (raises BatchError if it is missing, not a regular
     file, larger than :data:`MAX_MANIFEST_BYTES`, not JSON or not shaped like a manifest)."""
-    from calcium_abm.inputs.toml_reader import read_limited  # the one size-capped reader of regular files
-
     path = Path(out_dir) / MANIFEST
     if not Path(out_dir).is_dir():
         raise BatchError(f"'{out_dir}' is not a directory: give the --out directory of a batch")
-    if not os.path.lexists(path):
-        raise BatchError(f"'{out_dir}' has no {MANIFEST}: it is not a batch directory")
-    raw = read_limited(path, MAX_MANIFEST_BYTES, BatchError, "batch manifest")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
+        info = path.stat()
+    except FileNotFoundError:
+        raise BatchError(f"'{out_dir}' has no {MANIFEST}: it is not a batch directory") from None
+    except OSError as exc:
+        raise BatchError(f"'{path}' cannot be read: {exc.strerror or exc}") from None
+    # a FIFO or device would block or never end: refused before it is opened (st_size is
+    # only meaningful for a regular file)
+    if not stat.S_ISREG(info.st_mode):
+        raise BatchError(f"'{path}' is not a regular file (a directory, device, pipe or socket), so it "
+                         "cannot be a batch manifest")
+    if info.st_size > MAX_MANIFEST_BYTES:
+        raise BatchError(f"'{path}' is {info.st_size:,} bytes, more than the {MAX_MANIFEST_BYTES:,} a batch "
+                         "manifest may be")
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError includes UnicodeDecodeError
         raise BatchError(f"'{path}' cannot be read: {str(exc)[:200]}") from None
     problem = _manifest_problem(data)
     if problem is not None:
