@@ -17,7 +17,7 @@ import pytest
 
 from calcium_abm.batch import BatchError, run_batch
 from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, ProgressReport, default_workers,
-                                      estimated_run_seconds)
+                                      estimate_line, estimated_run_seconds)
 from calcium_abm.batch.spec import load_batch
 from calcium_abm.batch.store import LOCK, RUNS_DIR, claim_output
 from calcium_abm.cli import main
@@ -250,7 +250,8 @@ def test_no_progress_when_quiet_and_a_bar_only_on_a_terminal():
 def test_batch_prints_progress_lines_when_stderr_is_not_a_terminal(tmp_path, capsys):
     run_batch(small_batch(patients=3), tmp_path / "o", progress=True)
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "h: 0/3 runs done (0 %), elapsed 00:00"
+    assert err[0].startswith("h: 3 runs to do on this process; roughly 00:0")  # 3 x 18 days x 512 patches
+    assert err[1] == "h: 0/3 runs done (0 %), elapsed 00:00"
     assert err[-1].startswith("h: 3/3 runs done (100 %), ") and "ETA 00:00" in err[-1]
 
 
@@ -286,6 +287,13 @@ def processes_marked(cwd: Path) -> list[int]:
 
 
 # ------------------------------------------------------------------- default workers
+
+
+def test_the_estimate_line_before_a_batch_starts():
+    assert estimate_line("cohort", 60000, 0.6, 2) == "cohort: 60000 runs to do on 2 worker processes; " \
+                                                      "roughly 5:00:00 of simulation"
+    assert estimate_line("s", 10, 0.5, 1) == "s: 10 runs to do on this process; roughly 00:05 of simulation"
+    assert estimate_line("d", 10, 0.5, 1, on_dask=True) == "d: 10 runs to do on a Dask cluster"
 
 
 def test_the_default_workers_rule():

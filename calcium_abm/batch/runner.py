@@ -31,7 +31,7 @@ from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
 from calcium_abm.batch.store import check_output_dir, claim_output, model_fingerprint, prepare_output, write_run
 
 __all__ = ["MAX_WORKERS", "ProgressReport", "RunFailed", "RunTask", "check_scheduler_address",
-           "connect_scheduler", "default_workers", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks", "stop_on_sigterm",
+           "connect_scheduler", "default_workers", "estimate_line", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks", "stop_on_sigterm",
            "summary_row"]
 
 MAX_WORKERS = 512
@@ -479,6 +479,18 @@ def run_tasks(tasks: list[RunTask], *, workers: int = 1, scheduler: Any = None,
     return _pool(tasks, min(workers, len(tasks)), keep_going)
 
 
+def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_dask: bool = False) -> str:
+    """The line a batch prints before it starts: how many runs, where, and roughly how long
+    (from :func:`estimated_run_seconds`; a rough guide, as measured on one machine)."""
+    from tqdm import tqdm  # lazy: its time formatting
+
+    where = "a Dask cluster" if on_dask else ("this process" if workers <= 1 else f"{workers} worker processes")
+    text = f"{name}: {n_runs} runs to do on {where}"
+    if not on_dask:
+        text += f"; roughly {tqdm.format_interval(n_runs * run_seconds / max(workers, 1))} of simulation"
+    return text
+
+
 def _disk_error(out_dir, what: str, exc: OSError, saved: int) -> BatchError:
     reason = exc.strerror or str(exc) or type(exc).__name__
     return BatchError(f"--out '{out_dir}': cannot write {what}: {reason}; {saved} finished runs are saved "
@@ -530,8 +542,12 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
                 raise _disk_error(out_dir, "the batch manifest", exc, 0) from None
             tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
             saved = len(done)
+            run_seconds = estimated_run_seconds(spec.base_scenario())
             if workers is None:
-                workers = default_workers(len(tasks), estimated_run_seconds(spec.base_scenario()))
+                workers = default_workers(len(tasks), run_seconds)
+            if progress and tasks:
+                print(estimate_line(spec.name, len(tasks), run_seconds, workers, client is not None),
+                      file=sys.stderr, flush=True)
             results = run_tasks(tasks, workers=workers, scheduler=client)
             try:
                 with ProgressReport(len(runs), spec.name, initial=saved, enabled=progress) as report:
