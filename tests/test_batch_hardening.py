@@ -128,6 +128,15 @@ def test_batch_into_a_full_disk_gives_one_line_and_keeps_the_saved_runs(tmp_path
     assert len(list(runs.glob("run-*.parquet"))) == 3
 
 
+def test_a_full_disk_before_the_first_run_leaves_no_directory(tmp_path, capsys, monkeypatch):
+    batch = batch_file(tmp_path / "b.toml")
+    monkeypatch.setattr(os, "replace", _enospc_for("manifest.json"))
+    code, err = cli_in_process(capsys, "batch", str(batch), "--out", str(tmp_path / "o"), "--workers", "1")
+    assert code == 2
+    assert err.startswith(f"error: --out '{tmp_path / 'o'}': cannot write the batch manifest: No space left")
+    assert not (tmp_path / "o").exists()
+
+
 def test_summarize_into_a_full_disk_leaves_no_partial_csvs(tmp_path, capsys, monkeypatch):
     out = tmp_path / "o"
     run_batch(small_batch(patients=3), out)
