@@ -277,6 +277,7 @@ def option_cases(rng: random.Random, tmp: Path, batch: Path) -> list[Case]:
             out = {"dev_null": "/dev/null", "dev_zero": "/dev/zero", "nul": out + "\x00x", "empty": ""}.get(target, out)
             argv, names = ["--out", out, "--workers", "1"], ["--out"]
         cases.append(Case(["batch", str(batch), "--quiet", *argv], names, work))
+    cases.append(Case(["batch", str(batch), "--quiet", "--out", " "], ["--out"], tmp / "p0"))
     # a well-formed address nobody listens at: refused fast, before --out is touched
     for i in range(3):
         work = tmp / f"u{i}"
@@ -358,6 +359,9 @@ def test_fuzz_batch_options_and_broken_batch_directories(tmp_path, monkeypatch):
     def reached(*args, **kwargs):
         raise Reached
 
+    cwd = tmp_path / "cwd"  # a relative or empty --out lands here: it must stay empty too
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
     monkeypatch.setattr(runner, "run_tasks", reached)
     monkeypatch.setattr(runner, "DASK_CONNECT_TIMEOUT", "2s")
     failures, harmless = [], 0
@@ -387,5 +391,6 @@ def test_fuzz_batch_options_and_broken_batch_directories(tmp_path, monkeypatch):
         elif not any(name in message for name in case.names):
             failures.append(f"{case.argv!r:.200}: message names none of {case.names}: {message[:300]!r}")
     assert not failures, f"{len(failures)} of {len(cases)} inputs failed:\n" + "\n".join(failures[:30])
+    assert tree(cwd) == [], tree(cwd)
     assert len(cases) >= 120
     assert harmless <= 5  # the generator really damages what summarize reads

@@ -56,6 +56,8 @@ def run_from_args(args: argparse.Namespace):
     if args.scheduler is not None and workers is not None:
         raise UserInputError("--workers and --scheduler cannot be combined: a Dask cluster has its own "
                              "workers (start them with `dask worker ADDRESS`)")
+    if not args.out.strip():
+        raise UserInputError(f"--out {args.out!r} is not allowed: give a directory for the batch results")
     scheduler = check_scheduler_address(args.scheduler) if args.scheduler is not None else None
     spec = load_batch(args.file)
     check_memory(spec.base_scenario(), str(args.file))
