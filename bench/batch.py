@@ -4,6 +4,7 @@ LocalCluster; parallel efficiency; per-run overhead; a 1,000-patient cohort esti
     python bench/batch.py                     # 16 default runs (64x64 grids, 10 years)
     python bench/batch.py --runs 8 --years 2  # quicker
     python bench/batch.py --cohort 1000       # also run a real 1,000-patient, 10-year cohort
+    python bench/batch.py --workers-rule      # measure the constants of the default --workers rule
 
 Definitions:
 * steady rate: runs per minute between the first result of every worker and the last
@@ -53,12 +54,49 @@ def measure(label: str, spec: dict, **kw) -> dict:
             "sim_s": sum(sims) / n, "workers": workers}
 
 
+def workers_rule(batch_file: Path) -> int:
+    """Time a batch file serially (in process) and on a pool of every CPU; print the wall
+    times, the two constants of the default ``--workers`` rule measured from them
+    (seconds per patch-day of a run; start-up of a pool), and the rule's choice."""
+    from calcium_abm.batch.expand import expand_runs
+    from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, SECONDS_PER_PATCH_DAY, default_workers,
+                                          estimated_run_seconds)
+    from calcium_abm.batch.spec import load_batch
+
+    spec = load_batch(batch_file)
+    n = len(expand_runs(spec))
+    cpus = os.cpu_count() or 1
+    base = spec.base_scenario()
+    sim = base.simulation
+    patch_days = base.days * (sim.bone_grid_width * sim.bone_grid_height + sim.vessel_grid_width * sim.vessel_grid_height)
+    print(f"{batch_file.name}: {n} runs of {base.days} days x "
+          f"{patch_days // max(base.days, 1)} patches; {cpus} CPUs; load average {os.getloadavg()[0]:.1f}")
+    serial = measure("serial (in process)", spec, workers=1)
+    pool = measure(f"local pool, {cpus} workers", spec, workers=cpus)
+    for r in (serial, pool):
+        print(f"{r['label']:32} wall {r['wall_s']:7.1f} s   simulate {r['sim_s']:.3f} s/run")
+    per_patch_day = serial["sim_s"] / patch_days
+    pool_start = pool["wall_s"] - serial["wall_s"] / cpus
+    print(f"measured: {per_patch_day:.3g} s per patch-day (rule uses {SECONDS_PER_PATCH_DAY:.3g}); "
+          f"pool start-up {pool_start:.1f} s (rule uses {POOL_START_S:.1f} s, x{POOL_PAYBACK:g} to pay back)")
+    est = estimated_run_seconds(base)
+    print(f"rule: estimated {est:.3f} s per run, {n * est:.1f} s serial -> default --workers "
+          f"{default_workers(n, est, cpus)} (faster here: {1 if serial['wall_s'] <= pool['wall_s'] else cpus})")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=16)
     parser.add_argument("--years", type=float, default=10.0)
     parser.add_argument("--cohort", type=int, default=0, help="also time a real N-patient, 10-year cohort")
+    parser.add_argument("--workers-rule", nargs="?", const=str(Path(__file__).resolve().parent.parent / "examples"
+                                                               / "batches" / "mk7_dose_sweep.toml"),
+                        metavar="BATCH_FILE", help="measure the default --workers rule on a batch file "
+                        "(default: the shipped dose sweep)")
     args = parser.parse_args()
+    if args.workers_rule:
+        return workers_rule(Path(args.workers_rule))
     spec = batch(args.runs, args.years)
     print(f"{args.runs} runs, 64x64 grids, {args.years:g} years each, summary output; {os.cpu_count()} CPUs")
     serial = measure("serial (in process)", spec, workers=1)

@@ -6,18 +6,20 @@ then renamed over the target, so a crash or Ctrl-C never leaves a half-written r
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pandas as pd
 
 from calcium_abm.errors import UserInputError
 
-__all__ = ["TABLE_FORMATS", "atomic_write", "check_output_path", "read_table", "remove_stale_temporaries",
+__all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_path", "read_table", "remove_stale_temporaries",
            "write_table"]
 
 #: A writer's temporary file older than this is a leftover of a killed process (seconds;
@@ -78,6 +80,46 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
+    """Fill a set of files together: yield a hidden temporary directory beside ``path``;
+    when the block succeeds, move every file in it into ``path`` (created if missing).
+
+    If the block fails (a full disk, an error, Ctrl-C) the temporary directory is removed
+    and ``path`` is untouched: no partial set of files. Files already in ``path`` that
+    the block did not write are kept; those it wrote replace the old ones. The moves are
+    renames within one file system. A kill leaves a hidden ``.name.*.tmp`` directory,
+    which the next call for the same ``path`` removes once it is older than
+    :data:`STALE_TEMPORARY_S`.
+
+    Raises:
+        OSError: the temporary directory cannot be made (e.g. no such parent, no space).
+    """
+    path = Path(path)
+    anchor = path.parent
+    while not anchor.exists() and anchor.parent != anchor:  # nearest existing folder: same file system
+        anchor = anchor.parent
+    _remove_stale_directories(anchor, path.name)
+    tmp = Path(tempfile.mkdtemp(dir=anchor, prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        yield tmp
+        path.mkdir(parents=True, exist_ok=True)
+        for item in sorted(tmp.iterdir()):
+            if item.is_file():
+                os.chmod(item, 0o644)
+            os.replace(item, path / item.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _remove_stale_directories(folder: Path, name: str, older_than_s: float = STALE_TEMPORARY_S) -> None:
+    now = time.time()
+    for tmp in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if tmp.is_dir() and now - tmp.lstat().st_mtime > older_than_s:
+                shutil.rmtree(tmp)
 
 
 def remove_stale_temporaries(path: str | os.PathLike, older_than_s: float = STALE_TEMPORARY_S) -> list[Path]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import random
 import sys
 import tomllib
@@ -228,3 +229,168 @@ def test_fuzz_malformed_inputs_give_messages_not_tracebacks(tmp_path, stubbed_ru
             failures.append(f"{case.argv!r:.200}: message names none of {case.names}: {message[:300]!r}")
     assert not failures, f"{len(failures)} of {len(cases)} inputs failed:\n" + "\n".join(failures[:30])
     assert rejected >= 600  # the generator really produces malformed inputs
+
+
+# ----------------------------------------------------------- batch options and summarize
+
+SCHEDULER_PROTOCOLS = ["", "tcp://", "http://", "https://", "ucx://", "inproc://", "tls://", "ws://", "wss://",
+                       "TCP://", "tcp:/", "tcp:", "://", "file://", "tcp://tcp://"]
+SCHEDULER_HOSTS = ["127.0.0.1", "", "[::1]", "::1", "10.0.0.5:1", "a b", "-x", "x" * 300, "²", "127.0.0.1/", "@"]
+SCHEDULER_PORTS = ["", ":", ":0", ":65536", ":99999999", ":-1", ":8786/x", ":²", ":1e3", ":" + "9" * 5000]
+
+
+class Reached(Exception):
+    """Raised by the stubbed executor: the batch passed every check and would start its runs."""
+
+
+def scheduler_value(rng: random.Random) -> str:
+    value = rng.choice(SCHEDULER_PROTOCOLS) + rng.choice(SCHEDULER_HOSTS) + rng.choice(SCHEDULER_PORTS)
+    return value if value != "127.0.0.1" else value + ":"  # never an address a scheduler could be at
+
+
+def option_cases(rng: random.Random, tmp: Path, batch: Path) -> list[Case]:
+    """``batch`` with malformed ``--scheduler``, ``--workers`` and ``--out`` values."""
+    cases = []
+    for i in range(70):
+        work = tmp / f"p{i}"
+        work.mkdir()
+        out = str(work / "out")
+        kind = rng.randrange(4)
+        if kind <= 1:
+            value = scheduler_value(rng)
+            argv, names = ["--scheduler", value, "--out", out], ["--scheduler"]
+        elif kind == 2:
+            value = rng.choice(JUNK_VALUES + ["0", "513", "-2", "²", "1.0", " ", "0x2", "1" * 5000])
+            argv, names = ["--workers", value, "--out", out], ["--workers"]
+        else:
+            target = rng.choice(["file", "dir_with_file", "under_file", "dev_null", "dev_zero", "fifo", "nul", "empty"])
+            if target == "file":
+                (work / "out").write_text("x")
+            elif target == "dir_with_file":
+                (work / "out").mkdir()
+                (work / "out" / "notes.txt").write_text("x")
+            elif target == "under_file":
+                (work / "f").write_text("x")
+                out = str(work / "f" / "out")
+            elif target == "fifo":
+                os.mkfifo(work / "out")
+            out = {"dev_null": "/dev/null", "dev_zero": "/dev/zero", "nul": out + "\x00x", "empty": ""}.get(target, out)
+            argv, names = ["--out", out, "--workers", "1"], ["--out"]
+        cases.append(Case(["batch", str(batch), "--quiet", *argv], names, work))
+    cases.append(Case(["batch", str(batch), "--quiet", "--out", " "], ["--out"], tmp / "p0"))
+    # a well-formed address nobody listens at: refused fast, before --out is touched
+    for i in range(3):
+        work = tmp / f"u{i}"
+        work.mkdir()
+        cases.append(Case(["batch", str(batch), "--quiet", "--scheduler", f"127.0.0.1:{rng.choice([9, 1, 47])}",
+                           "--out", str(work / "out")], ["--scheduler"], work))
+    return cases
+
+
+def broken_batch_dir(rng: random.Random, good: Path, work: Path) -> tuple[Path, list[str], str]:
+    """A copy of a finished batch directory, damaged in one of several ways (and what was done)."""
+    import json
+    import shutil
+
+    folder = work / "batch"
+    shutil.copytree(good, folder)
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    run_file = rng.choice(sorted((folder / "runs").glob("run-*.parquet")))
+    kind = rng.randrange(8)
+    what = f"damage {kind}"
+    if kind == 0:  # truncated or junk JSON
+        text = manifest_path.read_text("utf-8")
+        manifest_path.write_bytes(rng.choice([text[:rng.randrange(len(text))].encode(), b"\xff\x00", b"[" * 50000]))
+    elif kind == 1:  # a key missing or of the wrong type
+        key = rng.choice(["runs", "batch", "output", "name", "format", "created", "package_version"])
+        manifest[key] = rng.choice([None, 1, "x", [], {}, [1, 2]])
+        what += f": {key} = {manifest[key]!r}"
+        manifest_path.write_text(json.dumps(manifest), "utf-8")
+    elif kind == 2:  # a run entry that is not one
+        manifest["runs"][rng.randrange(len(manifest["runs"]))] = rng.choice(
+            [{}, {"run_id": "../../x", "labels": {}}, {"run_id": 5}, [], "run", {"run_id": "a" * 65, "labels": {}},
+             {"run_id": manifest["runs"][0]["run_id"], "labels": 3}])
+        manifest_path.write_text(json.dumps(manifest), "utf-8")
+    elif kind == 3:  # the stored batch does not validate
+        key = rng.choice(["seed", "years", "scenario", "cohort", "arms", "name"])
+        manifest["batch"][key] = rng.choice([-1, "x", None, [], {"a": 1}, 1e400 if key != "name" else 5])
+        what += f": batch.{key} = {manifest['batch'][key]!r}"
+        manifest_path.write_text(json.dumps(manifest, allow_nan=True), "utf-8")
+    elif kind == 4:  # a damaged run file
+        run_file.write_bytes(rng.choice([b"", b"PAR1", b"PAR1junkPAR1", run_file.read_bytes()[:200]]))
+    elif kind == 5:  # a run file of another table
+        import pandas as pd
+
+        pd.DataFrame({"x": [1.0]}).to_parquet(run_file)
+    elif kind == 6:  # manifest is a directory or a FIFO
+        manifest_path.unlink()
+        manifest_path.mkdir() if rng.random() < 0.5 else os.mkfifo(manifest_path)
+    else:  # summary output blocked by a file
+        (folder / "summary").write_text("x")
+    return folder, [str(folder)], what
+
+
+def tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_fuzz_batch_options_and_broken_batch_directories(tmp_path, monkeypatch):
+    """``batch`` with malformed ``--scheduler``/``--workers``/``--out`` and ``summarize`` on
+    damaged batch directories: exit 2, one message naming the option (or the directory),
+    no traceback, nothing left behind (no new file in the work folder or the batch folder)."""
+    from calcium_abm.batch import run_batch
+    from calcium_abm.batch import runner
+
+    rng = random.Random(FUZZ_SEED + 1)
+    batch = tmp_path / "b.toml"
+    batch.write_text('name = "f"\nscenario = "healthy_adult"\nseed = 1\nyears = 0.05\nrecord_every_days = 5\n'
+                     "[set]\nbone_grid_width = 16\nbone_grid_height = 16\nvessel_grid_width = 16\n"
+                     'vessel_grid_height = 16\n[cohort]\npatients = 3\n[[arms]]\nname = "usual"\n', "utf-8")
+    good = tmp_path / "good"
+    run_batch(batch, good)
+    cases = option_cases(rng, tmp_path, batch)
+    for i in range(50):
+        work = tmp_path / f"d{i}"
+        work.mkdir()
+        folder, names, what = broken_batch_dir(rng, good, work)
+        cases.append(Case(["summarize", str(folder), "--quiet", what], names + ["summary"], work))
+
+    def reached(*args, **kwargs):
+        raise Reached
+
+    cwd = tmp_path / "cwd"  # a relative or empty --out lands here: it must stay empty too
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(runner, "run_tasks", reached)
+    monkeypatch.setattr(runner, "DASK_CONNECT_TIMEOUT", "2s")
+    failures, harmless = [], 0
+    for case in cases:
+        before = tree(case.workdir)
+        err = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                code = main(case.argv[:-1] if case.argv[0] == "summarize" else case.argv)
+        except Reached:
+            failures.append(f"{case.argv!r:.200}: accepted")
+            continue
+        except BaseException as exc:  # noqa: BLE001 - a traceback is what this test hunts
+            failures.append(f"{case.argv!r:.200}: traceback {type(exc).__name__}: {str(exc)[:200]}")
+            continue
+        message = err.getvalue()
+        if code == 0 and case.argv[0] == "summarize":  # damage the summary does not read (e.g. batch.scenario)
+            harmless += 1
+            continue
+        argparse_error = message.startswith("usage: ") and "error: argument " in message  # e.g. --workers -1e400
+        if code != 2 or not (message.startswith("error: ") or argparse_error) or "Traceback" in message:
+            failures.append(f"{case.argv!r:.200}: exit {code}, stderr {message[:300]!r}")
+        elif tree(case.workdir) != before:
+            failures.append(f"{case.argv!r:.200}: left {sorted(set(tree(case.workdir)) ^ set(before))}")
+        elif len(message.strip().splitlines()) != 1 and not argparse_error:
+            failures.append(f"{case.argv!r:.200}: not one line: {message[:300]!r}")
+        elif not any(name in message for name in case.names):
+            failures.append(f"{case.argv!r:.200}: message names none of {case.names}: {message[:300]!r}")
+    assert not failures, f"{len(failures)} of {len(cases)} inputs failed:\n" + "\n".join(failures[:30])
+    assert tree(cwd) == [], tree(cwd)
+    assert len(cases) >= 120
+    assert harmless <= 5  # the generator really damages what summarize reads

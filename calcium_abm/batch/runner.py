@@ -12,28 +12,36 @@ experiments (:mod:`calcium_abm.validation.runner`) both send their runs through 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TextIO
 
 import pandas as pd
 
 import calcium_abm
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
-from calcium_abm.batch.store import model_fingerprint, prepare_output, write_run
+from calcium_abm.batch.store import check_output_dir, claim_output, model_fingerprint, prepare_output, write_run
 
-__all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "execute_run", "run_batch", "run_tasks", "summary_row"]
+__all__ = ["MAX_WORKERS", "ProgressReport", "RunFailed", "RunTask", "check_scheduler_address",
+           "connect_scheduler", "default_workers", "estimate_line", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks", "stop_on_sigterm",
+           "summary_row"]
 
 MAX_WORKERS = 512
 IN_FLIGHT_PER_WORKER = 2  # queued runs per worker: keeps workers busy, loses little on a kill
 DASK_WORKER_WAIT_S = 60.0
-DASK_CONNECT_TIMEOUT = "15s"
+#: how long to try reaching a Dask scheduler before giving up (a bad address fails fast)
+DASK_CONNECT_TIMEOUT = "5s"
+#: how often progress lines are printed when stderr is not a terminal (seconds; assumption:
+#: often enough to see a batch move in a ``nohup`` log, rare enough to keep it short)
+PROGRESS_LINE_INTERVAL_S = 10.0
 
 
 class RunFailed(RuntimeError):
@@ -142,26 +150,72 @@ def _pool(tasks: list[RunTask], workers: int, keep_going: bool) -> Iterator[Resu
                     task = in_flight.pop(future)
                     yield _guard(lambda _t, f=future: f.result(), task, keep_going)
                 refill()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # an error, Ctrl-C, SIGTERM or the caller closing us: stop the workers now
+            _stop_pool(pool)
             raise
 
 
-def _connect(scheduler: Any):
-    """A ``distributed.Client`` for an address (or the given Client), with workers ready."""
-    from distributed import Client  # lazy: Dask loads only for --scheduler
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued runs and end the worker processes, so that leaving the ``with`` block
+    neither waits for runs in flight nor leaves the pool's semaphores behind."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # Python 3.13
+        with contextlib.suppress(Exception):
+            process.terminate()
 
+
+_HOST_PORT = re.compile(r"^(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?):(?P<port>\d{1,5})$")
+SCHEDULER_ALLOWED = "tcp://HOST:PORT (a Dask scheduler address, e.g. tcp://10.0.0.5:8786)"
+
+
+def check_scheduler_address(raw: Any) -> str:
+    """``--scheduler`` as a ``tcp://HOST:PORT`` address; BatchError naming the value otherwise.
+
+    A bare ``HOST:PORT`` gets ``tcp://``. Other Dask protocols (``tls://``, ``ucx://``,
+    ``inproc://``, ``ws://``) and URLs (``http://``) are refused: this package starts and
+    reaches schedulers over plain TCP only.
+    """
+    shown = repr(raw) if isinstance(raw, str) else repr(type(raw).__name__)
+    if not isinstance(raw, str):
+        raise BatchError(f"--scheduler {shown} is not allowed: must be {SCHEDULER_ALLOWED}")
+    address = raw.strip()
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address
+    if scheme.lower() != "tcp":
+        raise BatchError(f"--scheduler {raw[:80]!r} is not allowed: protocol '{scheme[:20]}://' is not supported; "
+                         f"must be {SCHEDULER_ALLOWED}")
+    match = _HOST_PORT.match(rest)
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise BatchError(f"--scheduler {raw[:80]!r} is not allowed: must be {SCHEDULER_ALLOWED}, "
+                         "with a port from 1 to 65535")
+    return f"tcp://{rest}"
+
+
+def connect_scheduler(scheduler: Any):
+    """``(client, owned)``: a ``distributed.Client`` for ``--scheduler`` with a worker ready.
+
+    ``scheduler`` is an address (checked by :func:`check_scheduler_address`; the client
+    is then ``owned`` and the caller closes it) or a Client the caller already owns.
+    Raises BatchError, naming ``--scheduler`` and the address, when the scheduler cannot
+    be reached within :data:`DASK_CONNECT_TIMEOUT` or no worker joins it.
+    """
     if not isinstance(scheduler, str):
         return scheduler, False  # a Client (or LocalCluster client) the caller owns
-    address = scheduler.strip()
-    if not re.match(r"^([a-z]+://)?[\w.\-\[\]:]+:\d+$", address):
-        raise BatchError(f"--scheduler {scheduler!r} is not allowed: must be a Dask scheduler address "
-                         "such as tcp://10.0.0.5:8786 or 127.0.0.1:8786")
+    address = check_scheduler_address(scheduler)
+    from distributed import Client  # lazy: Dask loads only for --scheduler
+
     try:
         client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
-    except (OSError, TimeoutError) as exc:
-        raise BatchError(f"cannot connect to the Dask scheduler at {address}: {exc} "
-                         "(start one with `dask scheduler`, see docs/batch.md)") from None
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        reason = str(exc).split("\n")[0][:200] or type(exc).__name__
+        raise BatchError(f"--scheduler {address}: cannot connect to the Dask scheduler ({reason}); "
+                         f"allowed is {SCHEDULER_ALLOWED} of a running scheduler (start one with "
+                         "`dask scheduler`, see docs/batch.md)") from None
     try:
         client.wait_for_workers(1, timeout=DASK_WORKER_WAIT_S)
     except TimeoutError:
@@ -206,7 +260,7 @@ def _worker_version() -> str:
 def _dask(tasks: list[RunTask], scheduler: Any, keep_going: bool) -> Iterator[Result | RunFailed]:
     from distributed import as_completed  # lazy: Dask loads only for --scheduler
 
-    client, owned = _connect(scheduler)
+    client, owned = connect_scheduler(scheduler)
     try:
         versions = client.run(_worker_version)
         wrong = {w: v for w, v in versions.items() if v != _worker_version()}
@@ -238,12 +292,165 @@ def _dask(tasks: list[RunTask], scheduler: Any, keep_going: bool) -> Iterator[Re
             client.close()
 
 
+# ------------------------------------------------------------------------- progress
+
+
+class ProgressReport:
+    """Progress of a batch on stderr: a tqdm bar on a terminal, else a plain line every
+    ``interval_s`` seconds (runs done / total, rate, elapsed, ETA), e.g.::
+
+        mk7_dose_sweep: 12/30 runs done (40 %), 5.3 runs/min, elapsed 02:15, ETA 03:24
+
+    so that a ``nohup`` log or a CI log shows how far a long batch is. A line is also
+    printed when the work starts and when it ends.
+
+    Args:
+        total: runs in the batch (may be 0 and set later with :meth:`set`).
+        desc: the label in front of each line (the batch's name).
+        initial: runs already done before this process started (``--resume``).
+        enabled: False prints nothing (``--quiet``).
+        stream: where to write (default ``sys.stderr``); a terminal gets the bar.
+        interval_s: least seconds between two lines off a terminal.
+        clock: a monotonic clock in seconds (tests pass a fake one).
+    """
+
+    def __init__(self, total: int, desc: str, *, initial: int = 0, enabled: bool = True,
+                 stream: TextIO | None = None, interval_s: float = PROGRESS_LINE_INTERVAL_S,
+                 clock: Callable[[], float] = time.monotonic):
+        self.stream = stream if stream is not None else sys.stderr
+        self.total, self.desc, self.initial, self.done = int(total), desc, int(initial), int(initial)
+        self.interval_s, self.clock = float(interval_s), clock
+        self.started = clock()
+        self.last_line: float | None = None
+        isatty = getattr(self.stream, "isatty", None)
+        on_terminal = bool(isatty()) if callable(isatty) else False
+        self.bar = None
+        self.lines = enabled and not on_terminal
+        if enabled and on_terminal:
+            from tqdm import tqdm  # lazy: only the process that writes the batch shows a bar
+
+            self.bar = tqdm(total=self.total, initial=self.initial, unit="run", desc=desc, file=self.stream,
+                            smoothing=0.05, dynamic_ncols=True, mininterval=0.5)
+        if self.lines and self.total:
+            self._line()
+
+    def line(self) -> str:
+        """The progress line for the current state."""
+        from tqdm import tqdm  # lazy, as above (its time formatting)
+
+        elapsed = max(self.clock() - self.started, 0.0)
+        ran = self.done - self.initial
+        share = f" ({100 * self.done / self.total:.0f} %)" if self.total else ""
+        text = f"{self.desc}: {self.done}/{self.total} runs done{share}"
+        if ran > 0 and elapsed > 0:
+            per_s = ran / elapsed
+            eta = max(self.total - self.done, 0) / per_s
+            text += f", {per_s * 60:.3g} runs/min, elapsed {tqdm.format_interval(elapsed)}, " \
+                    f"ETA {tqdm.format_interval(eta)}"
+        else:
+            text += f", elapsed {tqdm.format_interval(elapsed)}"
+        return text
+
+    def _line(self) -> None:
+        self.last_line = self.clock()
+        print(self.line(), file=self.stream, flush=True)
+
+    def set(self, done: int, total: int | None = None) -> None:
+        """Record that ``done`` runs (of ``total``, if it changed) are finished."""
+        if total is not None and total != self.total:
+            self.total = int(total)
+            if self.bar is not None:
+                self.bar.total = self.total
+            if self.lines and self.last_line is None:
+                self._line()
+        step, self.done = int(done) - self.done, int(done)
+        if self.bar is not None:
+            self.bar.update(step)
+        elif self.lines and (self.last_line is None or self.clock() - self.last_line >= self.interval_s):
+            self._line()
+
+    def update(self, n: int = 1) -> None:
+        """Record ``n`` more finished runs."""
+        self.set(self.done + n)
+
+    def close(self) -> None:
+        """End the bar, or print the last line (if anything changed since the previous one)."""
+        if self.bar is not None:
+            self.bar.close()
+        elif self.lines and (self.last_line is None or self.clock() != self.last_line):
+            self._line()
+
+    def __enter__(self) -> "ProgressReport":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Terminated(SystemExit):
+    """Raised in the main thread when the process gets SIGTERM inside :func:`stop_on_sigterm`
+    (exit status 143 = 128 + 15, as a shell reports a process killed by SIGTERM)."""
+
+    def __init__(self) -> None:
+        super().__init__(128 + signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def stop_on_sigterm():
+    """Turn SIGTERM into a :class:`Terminated` exception while the block runs, so that
+    ``finally`` blocks run: the worker pool is shut down (no "leaked semaphore objects"
+    warning) and every finished run stays saved. Outside the main thread it does nothing."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_terminated(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 # ---------------------------------------------------------------------------- batch
 
 
-def _check_workers(workers: int | None) -> int:
+#: Default ``--workers`` rule (measured with ``python bench/batch.py --workers-rule``; see
+#: docs/batch.md "Workers and progress"). A pool worker is a spawned process that imports
+#: the model and compiles its kernels before its first run. On the shipped dose sweep
+#: (30 runs of 730 days on 32x32 grids, ~0.11 s each in process) a 2-worker pool took
+#: 8.7 s against 3.7 s serial (load average 12), and 20.6 s against 5.4 s at load 37.
+#: A pool is used only when the serial work it shares out clearly outweighs that start-up.
+SECONDS_PER_PATCH_DAY = 8e-8  # simulate time per (bone + vessel patch) x day, one run (measured: 7.6e-8)
+POOL_START_S = 10.0  # wall seconds a pool adds before its workers pay off (measured: 6.9 s to 15 s, 2 CPUs)
+POOL_PAYBACK = 2.0  # the time a pool saves must exceed its start-up this many times (assumption)
+
+
+def estimated_run_seconds(scenario) -> float:
+    """A run's in-process simulate time from its size: days x patches x SECONDS_PER_PATCH_DAY."""
+    sim = scenario.simulation
+    patches = sim.bone_grid_width * sim.bone_grid_height + sim.vessel_grid_width * sim.vessel_grid_height
+    return scenario.days * patches * SECONDS_PER_PATCH_DAY
+
+
+def default_workers(n_runs: int, run_seconds: float, cpus: int | None = None) -> int:
+    """The ``--workers`` used when none is given: one process per CPU if the time that saves,
+    ``n_runs x run_seconds x (1 - 1/cpus)``, exceeds ``POOL_PAYBACK x POOL_START_S``; else 1
+    (serial, in this process). Never more workers than runs."""
+    cpus = max(1, min(cpus if cpus is not None else (os.cpu_count() or 1), MAX_WORKERS, n_runs))
+    if cpus == 1:
+        return 1
+    saved = n_runs * run_seconds * (1 - 1 / cpus)
+    return cpus if saved > POOL_PAYBACK * POOL_START_S else 1
+
+
+def _check_workers(workers: int | None) -> int | None:
     if workers is None:
-        return max(1, os.cpu_count() or 1)
+        return None
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
         raise BatchError(f"--workers {workers!r} is not allowed: must be an integer from 1 to {MAX_WORKERS}")
     return workers
@@ -272,40 +479,92 @@ def run_tasks(tasks: list[RunTask], *, workers: int = 1, scheduler: Any = None,
     return _pool(tasks, min(workers, len(tasks)), keep_going)
 
 
+def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_dask: bool = False) -> str:
+    """The line a batch prints before it starts: how many runs, where, and roughly how long
+    (from :func:`estimated_run_seconds`; a rough guide, as measured on one machine)."""
+    from tqdm import tqdm  # lazy: its time formatting
+
+    where = "a Dask cluster" if on_dask else ("this process" if workers <= 1 else f"{workers} worker processes")
+    text = f"{name}: {n_runs} runs to do on {where}"
+    if not on_dask:
+        text += f"; roughly {tqdm.format_interval(n_runs * run_seconds / max(workers, 1))} of simulation"
+    return text
+
+
+def _disk_error(out_dir, what: str, exc: OSError, saved: int) -> BatchError:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return BatchError(f"--out '{out_dir}': cannot write {what}: {reason}; {saved} finished runs are saved "
+                      "there: free space (or fix the directory), then continue with --resume")
+
+
 def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.PathLike, *,
               workers: int | None = 1, scheduler: Any = None, resume: bool = False,
               progress: bool = False, on_result: Callable[[Result], None] | None = None) -> pd.DataFrame:
     """Run every unfinished run of a batch and store it in ``out_dir``.
 
+    Everything is checked before anything is written: the batch, every run, the options,
+    and (with ``scheduler``) that the Dask scheduler answers and has a worker. Then the
+    directory is claimed (see :func:`calcium_abm.batch.store.claim_output`), so a second
+    batch or ``--resume`` into the same directory is refused while this one runs.
+
     Args:
         batch: a batch file path, mapping or :class:`BatchSpec`.
         out_dir: the output directory (new or empty, or an earlier one with ``resume``).
-        workers: local processes; 1 runs in this process; None = one per CPU.
+        workers: local processes; 1 runs in this process; None = :func:`default_workers`
+            of the runs still to do.
         scheduler: a Dask scheduler address (``"tcp://host:8786"``) or a
             ``distributed.Client``; then ``workers`` is ignored.
         resume: finish a batch stored in ``out_dir``, skipping finished runs.
-        progress: a progress bar with ETA on stderr (shown only on a terminal).
+        progress: progress on stderr: a bar on a terminal, else a line every
+            :data:`PROGRESS_LINE_INTERVAL_S` seconds (see :class:`ProgressReport`).
         on_result: called with ``(run_id, rows, simulate_seconds)`` after each run is saved.
 
     Returns:
         One row per run: its labels and ``status`` ("ran" or "already done").
         Read the results with :func:`calcium_abm.batch.load_results`.
+
+    Raises:
+        BatchError: a bad batch, option, scheduler or directory; a directory in use by
+            another batch; a write that failed (e.g. a full disk: the message says how
+            many runs are saved; continue with ``resume``).
+        RunFailed: a run raised inside the model.
     """
     spec = load_batch(batch)
     workers = _check_workers(workers)
     runs = expand_runs(spec)  # validates every run before anything is written
-    done = prepare_output(out_dir, spec, runs, resume)
-    tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
-    results = run_tasks(tasks, workers=workers, scheduler=scheduler)
-    from tqdm import tqdm  # lazy: only the process that writes the batch shows a bar
-
-    with tqdm(total=len(runs), initial=len(runs) - len(tasks), unit="run", desc=spec.name, file=sys.stderr,
-              disable=None if progress else True, smoothing=0.05, dynamic_ncols=True) as bar:
-        for result in results:
-            write_run(out_dir, result[0], result[1])
-            if on_result is not None:
-                on_result(result)
-            bar.update(1)
+    check_output_dir(out_dir, resume)
+    client, owned = connect_scheduler(scheduler) if scheduler is not None else (None, False)
+    try:
+        with claim_output(out_dir):
+            try:
+                done = prepare_output(out_dir, spec, runs, resume)
+            except OSError as exc:
+                raise _disk_error(out_dir, "the batch manifest", exc, 0) from None
+            tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
+            saved = len(done)
+            run_seconds = estimated_run_seconds(spec.base_scenario())
+            if workers is None:
+                workers = default_workers(len(tasks), run_seconds)
+            if progress and tasks:
+                print(estimate_line(spec.name, len(tasks), run_seconds, workers, client is not None),
+                      file=sys.stderr, flush=True)
+            results = run_tasks(tasks, workers=workers, scheduler=client)
+            try:
+                with ProgressReport(len(runs), spec.name, initial=saved, enabled=progress) as report:
+                    for result in results:
+                        try:
+                            write_run(out_dir, result[0], result[1])
+                        except OSError as exc:
+                            raise _disk_error(out_dir, f"run {result[0]}", exc, saved) from None
+                        saved += 1
+                        if on_result is not None:
+                            on_result(result)
+                        report.update(1)
+            finally:
+                results.close()  # a pool stops at once (its workers end), also on an error
+    finally:
+        if owned:
+            client.close()
     table = pd.DataFrame([r.labels for r in runs])
     table["status"] = ["already done" if r.run_id in done else "ran" for r in runs]
     return table

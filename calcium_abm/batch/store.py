@@ -2,6 +2,7 @@
 
 Layout::
 
+    DIR/.calcium-abm.lock        held (flock) by the batch writing the directory
     DIR/manifest.json            the batch (as validated), base scenario TOML, every run's
                                  id, seed, labels and overrides, package version and
                                  model fingerprint, time
@@ -14,15 +15,19 @@ so a killed batch leaves only whole files; a run's file existing means it finish
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import errno
 import functools
 import hashlib
 import json
 import os
 import platform
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
@@ -31,12 +36,58 @@ from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.io import atomic_write
 
-__all__ = ["MANIFEST", "RUNS_DIR", "StoredBatch", "finished_run_ids", "load_manifest", "load_results", "load_spec",
+__all__ = ["LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run"]
 
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
 FORMAT = "calcium-abm batch 1"
+LOCK = ".calcium-abm.lock"
+
+
+@contextlib.contextmanager
+def claim_output(out_dir: str | os.PathLike) -> Iterator[Path]:
+    """Hold ``out_dir`` for one batch while the block runs; BatchError if another holds it.
+
+    The claim is an exclusive ``flock`` on ``DIR/.calcium-abm.lock``, which holds the
+    owner's process id (for the message). Taking it is atomic, so two batches started
+    together into one directory cannot both pass, and a second ``--resume`` beside a
+    running one is refused. The kernel drops the lock when its process dies, however it
+    dies, so a lock left by a killed batch is free again at once (no stale-pid guessing).
+    A directory this call created is removed again if the block fails before writing
+    anything else into it.
+    """
+    import fcntl  # lazy: POSIX only, needed only by the process that writes a batch
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise BatchError(f"--out {str(out)[:200]!r}: cannot create the directory or its lock file "
+                         f"({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise BatchError(f"--out '{out}': cannot lock the directory ({exc.strerror or exc})") from None
+            owner = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            raise BatchError(f"--out '{out}' is in use by another batch (process {owner}) writing there now: "
+                             "wait for it to end (or stop it), or give another directory") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield out
+        except BaseException:
+            if created:
+                _remove_if_unused(out)
+            raise
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def run_path(out_dir: str | os.PathLike, run_id: str) -> Path:
@@ -89,6 +140,38 @@ def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
     return data
 
 
+def _remove_if_unused(out: Path) -> None:
+    """Remove a directory that holds nothing but the lock file and an empty runs/."""
+    runs = out / RUNS_DIR
+    with contextlib.suppress(OSError):
+        if {p.name for p in out.iterdir()} <= {LOCK, RUNS_DIR} and not (runs.is_dir() and any(runs.iterdir())):
+            if runs.is_dir():
+                runs.rmdir()
+            (out / LOCK).unlink()
+            out.rmdir()
+
+
+def check_output_dir(out_dir: str | os.PathLike, resume: bool) -> Path:
+    """Refuse an ``--out`` that is a file, or not empty (without ``resume``), or not empty
+    and without a manifest (with ``resume``). Writes nothing: called before the directory
+    is claimed (so a refusal leaves no lock file) and again, under the claim, by
+    :func:`prepare_output`."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
+    try:
+        entries = sorted(p.name for p in out.iterdir() if p.name != LOCK) if out.is_dir() else []
+    except OSError as exc:
+        raise BatchError(f"--out '{out}': cannot list the directory ({exc.strerror or exc})") from None
+    if entries and not resume:
+        raise BatchError(f"--out '{out}' is not empty ({len(entries)} entries, e.g. '{entries[0]}'): "
+                         "use --resume to finish the batch stored there, or give another directory")
+    if entries and not (out / MANIFEST).is_file():
+        raise BatchError(f"--out '{out}' is not empty and has no {MANIFEST}, so it is not a batch "
+                         "directory and cannot be resumed: give another directory")
+    return out
+
+
 def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resume: bool) -> set[str]:
     """Create (or, with ``resume``, check) the output directory; return the finished run ids.
 
@@ -96,17 +179,8 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
     must list exactly these runs (the same batch file, seeds and package behaviour).
     Leftover temporary files from a killed batch are removed.
     """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
-    entries = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
+    out = check_output_dir(out_dir, resume)
     manifest_path = out / MANIFEST
-    if entries and not resume:
-        raise BatchError(f"--out '{out}' is not empty ({len(entries)} entries, e.g. '{entries[0]}'): "
-                         "use --resume to finish the batch stored there, or give another directory")
-    if entries and not manifest_path.is_file():
-        raise BatchError(f"--out '{out}' is not empty and has no {MANIFEST}, so it is not a batch "
-                         "directory and cannot be resumed: give another directory")
     try:
         (out / RUNS_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -142,19 +216,65 @@ def finished_run_ids(out_dir: str | os.PathLike, run_ids: Iterable[str]) -> set[
     return {rid for rid in run_ids if run_path(out_dir, rid).is_file()}
 
 
+#: A manifest larger than this is refused (bytes; assumption: 1,000,000 runs take ~300 MB).
+MAX_MANIFEST_BYTES = 1 << 30
+_RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a run id is also part of a file name
+
+
+def _manifest_problem(data: Any) -> str | None:
+    """What is wrong with a parsed manifest's shape, or None."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return f"it is not a calcium-abm batch manifest (format {FORMAT!r})"
+    if data.get("output") not in ("daily", "summary"):
+        return f"'output' is {data.get('output')!r}; allowed are 'daily' and 'summary'"
+    if not isinstance(data.get("batch"), dict):
+        return "'batch' (the batch file as validated) is missing or not a table"
+    for key in ("name", "package_version", "created"):
+        if not isinstance(data.get(key), str):
+            return f"{key!r} is missing or not text"
+    runs = data.get("runs")
+    if not isinstance(runs, list):
+        return "'runs' is missing or not a list"
+    for i, run in enumerate(runs):
+        if not isinstance(run, dict) or not isinstance(run.get("run_id"), str) or not _RUN_ID.match(run["run_id"]):
+            return f"runs[{i}] has no valid 'run_id' (letters, digits, '_' or '-', at most 64)"
+        if not isinstance(run.get("labels"), dict):
+            return f"runs[{i}].labels is missing or not a table"
+    if data["batch"].get("sensitivity") is not None and "sample_run_ids" not in data:
+        return "a sensitivity batch without 'sample_run_ids'"
+    if "sample_run_ids" in data and not (isinstance(data["sample_run_ids"], list)
+                                         and all(isinstance(r, str) for r in data["sample_run_ids"])):
+        return "'sample_run_ids' is not a list of run ids"
+    return None
+
+
 def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
-    """The batch directory's manifest (raises BatchError if it is missing or broken)."""
+    """The batch directory's manifest (raises BatchError if it is missing, not a regular
+    file, larger than :data:`MAX_MANIFEST_BYTES`, not JSON or not shaped like a manifest)."""
     path = Path(out_dir) / MANIFEST
     if not Path(out_dir).is_dir():
         raise BatchError(f"'{out_dir}' is not a directory: give the --out directory of a batch")
     try:
-        data = json.loads(path.read_text("utf-8"))
+        info = path.stat()
     except FileNotFoundError:
         raise BatchError(f"'{out_dir}' has no {MANIFEST}: it is not a batch directory") from None
-    except (OSError, ValueError) as exc:
-        raise BatchError(f"'{path}' cannot be read: {exc}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BatchError(f"'{path}' is not a calcium-abm batch manifest (format {FORMAT!r})")
+    except OSError as exc:
+        raise BatchError(f"'{path}' cannot be read: {exc.strerror or exc}") from None
+    # a FIFO or device would block or never end: refused before it is opened (st_size is
+    # only meaningful for a regular file)
+    if not stat.S_ISREG(info.st_mode):
+        raise BatchError(f"'{path}' is not a regular file (a directory, device, pipe or socket), so it "
+                         "cannot be a batch manifest")
+    if info.st_size > MAX_MANIFEST_BYTES:
+        raise BatchError(f"'{path}' is {info.st_size:,} bytes, more than the {MAX_MANIFEST_BYTES:,} a batch "
+                         "manifest may be")
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError includes UnicodeDecodeError
+        raise BatchError(f"'{path}' cannot be read: {str(exc)[:200]}") from None
+    problem = _manifest_problem(data)
+    if problem is not None:
+        raise BatchError(f"'{path}' is broken: {problem}; it cannot be summarised or resumed")
     return data
 
 
@@ -221,6 +341,21 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
                          f"`calcium-abm batch FILE --out {batch.directory}`")
     if columns is not None:
         columns = list(dict.fromkeys(["run_index", "run_id", *columns]))
-    tables = [pq.read_table(run_path(batch.directory, rid), columns=columns)
-              for rid in batch.run_ids if rid in batch.finished]
+    tables = []
+    for rid in batch.run_ids:
+        if rid not in batch.finished:
+            continue
+        path = run_path(batch.directory, rid)
+        try:
+            table = pq.read_table(path, columns=columns)
+        except (OSError, pa.ArrowException, ValueError) as exc:
+            raise BatchError(f"run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
+                             "delete it and finish the batch with --resume") from None
+        if tables and table.schema != tables[0].schema:
+            raise BatchError(f"run file '{path}' has other columns than the batch's other runs: "
+                             "delete it and finish the batch with --resume")
+        tables.append(table)
+    if "run_index" not in tables[0].schema.names:
+        raise BatchError(f"'{batch.directory}': the run files have no run_index column, so they were not "
+                         "written by calcium-abm batch")
     return pa.concat_tables(tables).to_pandas()

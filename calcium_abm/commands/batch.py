@@ -3,6 +3,12 @@
 The batch file and every run's scenario are validated before anything is written. Runs go
 to a local process pool (``--workers N``) or a Dask cluster (``--scheduler ADDRESS``);
 each finished run is saved atomically, so a killed batch continues with ``--resume``.
+
+Exit status: 0 done; 1 a run failed inside the model (the finished runs are kept); 2 a
+bad input, an unreachable ``--scheduler``, an ``--out`` in use by another batch, or a
+write that failed (e.g. a full disk; the finished runs are kept); 143 stopped by SIGTERM
+(the worker processes are ended and the finished runs kept: continue with ``--resume``).
+Progress goes to stderr: a bar on a terminal, else a line every 10 s.
 """
 
 from __future__ import annotations
@@ -23,12 +29,15 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", required=True,
                         help="directory for the results (new or empty; or an earlier one with --resume)")
     parser.add_argument("--workers", metavar="N",
-                        help="local worker processes (default: one per CPU; 1 = run in this process)")
+                        help="local worker processes (default: one per CPU, fewer for small batches, where "
+                             "starting workers costs more than it saves; 1 = run in this process)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see docs/batch.md)")
+                        help="run on a Dask cluster at tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786 "
+                             "(see docs/batch.md)")
     parser.add_argument("--resume", action="store_true",
                         help="finish the batch stored in DIR: skip finished runs, run the rest")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar and no closing summary")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress (bar on a terminal, else a line every 10 s) and no closing summary")
 
 
 def parse_workers(raw: str | None) -> int | None:
@@ -39,7 +48,7 @@ def parse_workers(raw: str | None) -> int | None:
 def run_from_args(args: argparse.Namespace):
     """Run the batch the options name; return (spec, run table)."""
     # lazy: `calcium-abm --help` must not load pandas and the batch machinery
-    from calcium_abm.batch.runner import RunFailed, run_batch
+    from calcium_abm.batch.runner import RunFailed, Terminated, check_scheduler_address, run_batch, stop_on_sigterm
     from calcium_abm.batch.spec import load_batch
     from calcium_abm.inputs.memory import check_memory
 
@@ -47,15 +56,23 @@ def run_from_args(args: argparse.Namespace):
     if args.scheduler is not None and workers is not None:
         raise UserInputError("--workers and --scheduler cannot be combined: a Dask cluster has its own "
                              "workers (start them with `dask worker ADDRESS`)")
+    if not args.out.strip():
+        raise UserInputError(f"--out {args.out!r} is not allowed: give a directory for the batch results")
+    scheduler = check_scheduler_address(args.scheduler) if args.scheduler is not None else None
     spec = load_batch(args.file)
     check_memory(spec.base_scenario(), str(args.file))
     try:
-        table = run_batch(spec, args.out, workers=workers, scheduler=args.scheduler, resume=args.resume,
-                          progress=not args.quiet)
+        with stop_on_sigterm():
+            table = run_batch(spec, args.out, workers=workers, scheduler=scheduler, resume=args.resume,
+                              progress=not args.quiet)
     except RunFailed as exc:
         print(f"error: {exc}\nthe finished runs are saved in {args.out}; after fixing the cause, "
               "continue with --resume", file=sys.stderr)
         raise SystemExit(1) from None
+    except Terminated:
+        print(f"stopped by SIGTERM: the finished runs are saved in {args.out}; continue with --resume",
+              file=sys.stderr)
+        raise
     return spec, table
 
 

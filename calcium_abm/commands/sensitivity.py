@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from calcium_abm.commands.batch import add_runner_arguments, run_from_args
+from calcium_abm.commands.summarize import write_summary
 from calcium_abm.errors import UserInputError
 
 NAME = "sensitivity"
@@ -22,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     # lazy: `calcium-abm --help` must not load pandas, scipy and SALib
-    from calcium_abm.batch.analysis import summarize, to_markdown
+    from calcium_abm.batch.analysis import to_markdown
     from calcium_abm.batch.spec import load_batch
 
     spec = load_batch(args.file)
@@ -30,8 +31,8 @@ def main(args: argparse.Namespace) -> int:
         raise UserInputError(f"{args.file}: has [{spec.kind}], not [sensitivity]: run it with "
                              "`calcium-abm batch`, or add a [sensitivity] table (see docs/batch.md)")
     run_from_args(args)
-    tables = summarize(args.out)
+    tables, report = write_summary(args.out)
     if not args.quiet:
         print(to_markdown(tables["indices"]))
-        print(f"(table and plot written to {args.out}/summary)")
+        print(f"(table and plot written to {report})")
     return 0

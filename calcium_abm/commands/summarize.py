@@ -1,9 +1,19 @@
-"""``calcium-abm summarize DIR``: statistics, trial effects and plots of a finished batch."""
+"""``calcium-abm summarize DIR``: statistics, trial effects and plots of a finished batch.
+
+All outputs (report.md, the CSV tables, the PNG plots) are written to a hidden temporary
+folder and moved into the report folder only when every one is written, so a full disk
+or an error leaves the report folder as it was, never a partial set of CSVs. A write
+that fails exits with status 2 and one message.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+from typing import Any
+
+from calcium_abm.errors import UserInputError
 
 NAME = "summarize"
 HELP = "Summarise a batch directory: means with 95 %% CIs, trial effects, relative risks, plots."
@@ -16,11 +26,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="do not print the report")
 
 
-def main(args: argparse.Namespace) -> int:
-    from calcium_abm.batch.analysis import summarize  # lazy: `calcium-abm --help` must not load pandas/scipy
+def write_summary(directory: str | os.PathLike, report_dir: str | os.PathLike | None = None
+                  ) -> tuple[dict[str, Any], Path]:
+    """Summarise batch ``directory`` into ``report_dir`` (default ``DIR/summary``), all or
+    nothing; return ``(tables by name, report folder)``.
 
-    summarize(args.directory, args.out)
-    report = Path(args.out) if args.out else Path(args.directory) / "summary"
+    Raises:
+        UserInputError: ``directory`` is not a readable batch directory, ``report_dir`` is
+            a file, or an output cannot be written (the message names the folder and the
+            reason, e.g. "No space left on device"); nothing is then written.
+    """
+    # lazy: `calcium-abm --help` must not load pandas/scipy
+    from calcium_abm.batch.analysis import summarize
+    from calcium_abm.batch.store import open_batch
+    from calcium_abm.io import atomic_directory
+
+    batch = open_batch(directory)
+    report = Path(report_dir) if report_dir is not None else Path(directory) / "summary"
+    if report.exists() and not report.is_dir():
+        raise UserInputError(f"--out '{report}' is a file: give a folder for the summary (default DIR/summary)")
+    try:
+        with atomic_directory(report) as tmp:
+            tables = summarize(batch, tmp)
+    except OSError as exc:
+        raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
+                             "nothing was written") from None
+    return tables, report
+
+
+def main(args: argparse.Namespace) -> int:
+    _tables, report = write_summary(args.directory, args.out)
     if not args.quiet:
         print((report / "report.md").read_text("utf-8"))
         print(f"(tables and plots written to {report})")

@@ -129,27 +129,27 @@ def main(args: argparse.Namespace) -> int:
     if write_files:
         check_output_dir(image_dir)
 
+    from calcium_abm.batch.runner import ProgressReport, check_scheduler_address, connect_scheduler, stop_on_sigterm
     from calcium_abm.validation.report import format_table, write_report
     from calcium_abm.validation.runner import run_validation
 
-    bar = None
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(unit="run", desc="validate", file=sys.stderr, mininterval=0.5)
+    client, owned = None, False
+    if args.scheduler is not None:  # checked and reached before anything is written
+        client, owned = connect_scheduler(check_scheduler_address(args.scheduler))
+    report = ProgressReport(0, "validate")  # a bar on a terminal, else a line every 10 s
 
     def progress(done: int, total: int, name: str) -> None:
-        if bar is not None:
-            bar.total = total
-            bar.update(done - bar.n)
+        report.set(done, total)
 
     started = time.perf_counter()
     try:
-        results = run_validation(items, seeds=seeds, quick=args.quick, workers=workers,
-                                 scheduler=args.scheduler, runs_dir=args.runs, progress=progress)
+        with stop_on_sigterm():
+            results = run_validation(items, seeds=seeds, quick=args.quick, workers=workers,
+                                     scheduler=client, runs_dir=args.runs, progress=progress)
     finally:
-        if bar is not None:
-            bar.close()
+        report.close()
+        if owned:
+            client.close()
     seconds = time.perf_counter() - started
     print(format_table(results))
     if write_files:

@@ -1,0 +1,320 @@
+"""Issue 15, outside the scenario input layer: a bad or unreachable ``--scheduler``, a full
+disk under ``batch`` and ``summarize``, the atomic claim of a batch directory, progress
+lines off a terminal, SIGTERM, and the default ``--workers`` rule."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from calcium_abm.batch import BatchError, run_batch
+from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, ProgressReport, default_workers,
+                                      estimate_line, estimated_run_seconds)
+from calcium_abm.batch.spec import load_batch
+from calcium_abm.batch.store import LOCK, RUNS_DIR, claim_output
+from calcium_abm.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+
+
+def small_batch(patients: int = 2, years: float = 0.05) -> dict:
+    return {"name": "h", "scenario": "healthy_adult", "seed": 3, "years": years, "record_every_days": 5,
+            "set": dict(SMALL), "cohort": {"patients": patients}, "arms": [{"name": "usual"}]}
+
+
+def batch_file(path: Path, patients: int = 2, years: float = 0.05) -> Path:
+    path.write_text(f"""name = "h"
+scenario = "healthy_adult"
+seed = 3
+years = {years}
+record_every_days = 5
+[set]
+bone_grid_width = 16
+bone_grid_height = 16
+vessel_grid_width = 16
+vessel_grid_height = 16
+[cohort]
+patients = {patients}
+[[arms]]
+name = "usual"
+""", "utf-8")
+    return path
+
+
+def cli_in_process(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().err
+
+
+def cli(*args: str, cwd: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", "CALCIUM_ABM_TEST_MARK": str(cwd)}
+    return subprocess.Popen([sys.executable, "-m", "calcium_abm.cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+# ------------------------------------------------------------------- --scheduler
+
+
+@pytest.mark.parametrize("address", ["http://10.0.0.5:8786", "ucx://10.0.0.5:8786", "inproc://x",
+                                     "tls://10.0.0.5:8786", "garbage", "tcp://host:0", "tcp://host:99999",
+                                     "tcp://:8786", "ws://h:1", "tcp://a b:1", ""])
+def test_a_scheduler_address_that_is_not_tcp_host_port_gets_one_message(tmp_path, capsys, address):
+    batch = batch_file(tmp_path / "b.toml")
+    code, err = cli_in_process(capsys, "batch", str(batch), "--out", str(tmp_path / "o"), "--scheduler", address)
+    assert code == 2
+    assert err.startswith("error: --scheduler ") and repr(address) in err and "tcp://HOST:PORT" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_unreachable_scheduler_is_refused_before_anything_is_written(tmp_path, capsys):
+    batch = batch_file(tmp_path / "b.toml")
+    code, err = cli_in_process(capsys, "batch", str(batch), "--out", str(tmp_path / "o"),
+                               "--scheduler", "127.0.0.1:9")  # the discard port: nobody listens
+    assert code == 2
+    assert "error: --scheduler tcp://127.0.0.1:9: cannot connect to the Dask scheduler" in err
+    assert "tcp://HOST:PORT" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()  # the retry is not refused as "not empty"
+
+
+def test_validate_checks_the_scheduler_address_too(tmp_path, capsys):
+    code, err = cli_in_process(capsys, "validate", "--rows", "8", "--quick", "--no-report",
+                               "--scheduler", "ucx://h:1")
+    assert code == 2 and "--scheduler 'ucx://h:1' is not allowed" in err and "tcp://HOST:PORT" in err
+
+
+# ------------------------------------------------------------------- full disk
+
+
+def _enospc_for(suffix: str, after: int = 0):
+    """An os.replace that fails with ENOSPC for targets ending in ``suffix`` after ``after`` good ones."""
+    real = os.replace
+    seen = {"n": 0}
+
+    def replace(src, dst, *a, **kw):
+        if str(dst).endswith(suffix):
+            seen["n"] += 1
+            if seen["n"] > after:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+        return real(src, dst, *a, **kw)
+
+    return replace
+
+
+def test_batch_into_a_full_disk_gives_one_line_and_keeps_the_saved_runs(tmp_path, capsys, monkeypatch):
+    batch = batch_file(tmp_path / "b.toml", patients=3)
+    monkeypatch.setattr(os, "replace", _enospc_for(".parquet", after=1))
+    code, err = cli_in_process(capsys, "batch", str(batch), "--out", str(tmp_path / "o"), "--workers", "1",
+                               "--quiet")
+    assert code == 2
+    assert err.startswith("error: --out ") and "No space left on device" in err
+    assert "1 finished runs are saved" in err and "--resume" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    runs = tmp_path / "o" / RUNS_DIR
+    assert len(list(runs.glob("run-*.parquet"))) == 1 and not list(runs.glob(".*.tmp"))
+    monkeypatch.undo()
+    code, err = cli_in_process(capsys, "batch", str(batch), "--out", str(tmp_path / "o"), "--workers", "1",
+                               "--resume", "--quiet")
+    assert code == 0, err
+    assert len(list(runs.glob("run-*.parquet"))) == 3
+
+
+def test_a_full_disk_before_the_first_run_leaves_no_directory(tmp_path, capsys, monkeypatch):
+    batch = batch_file(tmp_path / "b.toml")
+    monkeypatch.setattr(os, "replace", _enospc_for("manifest.json"))
+    code, err = cli_in_process(capsys, "batch", str(batch), "--out", str(tmp_path / "o"), "--workers", "1")
+    assert code == 2
+    assert err.startswith(f"error: --out '{tmp_path / 'o'}': cannot write the batch manifest: No space left")
+    assert not (tmp_path / "o").exists()
+
+
+def test_summarize_into_a_full_disk_leaves_no_partial_csvs(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "o"
+    run_batch(small_batch(patients=3), out)
+    monkeypatch.setattr(os, "replace", _enospc_for(".csv", after=1))  # the 2nd CSV fails
+    code, err = cli_in_process(capsys, "summarize", str(out), "--quiet")
+    assert code == 2
+    assert f"error: --out '{out / 'summary'}': cannot write the summary: No space left on device" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (out / "summary").exists()
+    assert sorted(p.name for p in out.iterdir()) == sorted([LOCK, "manifest.json", RUNS_DIR])  # no temporaries
+    monkeypatch.undo()
+    code, err = cli_in_process(capsys, "summarize", str(out), "--quiet")
+    assert code == 0, err
+    written = {p.name for p in (out / "summary").iterdir()}
+    assert {"report.md", "per_run.csv"} <= written
+
+
+def test_summarize_failing_over_an_old_summary_leaves_it_as_it_was(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "o"
+    run_batch(small_batch(patients=3), out)
+    assert main(["summarize", str(out), "--quiet"]) == 0
+    before = {p.name: p.read_bytes() for p in (out / "summary").iterdir()}
+    monkeypatch.setattr(os, "replace", _enospc_for(".md"))
+    code, err = cli_in_process(capsys, "summarize", str(out), "--quiet")
+    assert code == 2 and "No space left on device" in err
+    assert {p.name: p.read_bytes() for p in (out / "summary").iterdir()} == before
+
+
+# ------------------------------------------------------------------- claim of --out
+
+
+def test_a_directory_held_by_another_batch_is_refused(tmp_path):
+    out = tmp_path / "o"
+    with claim_output(out):
+        with pytest.raises(BatchError, match=rf"--out '{out}' is in use by another batch \(process {os.getpid()}\)"):
+            run_batch(small_batch(), out)
+        with pytest.raises(BatchError, match="is in use by another batch"):
+            run_batch(small_batch(), out, resume=True)
+    assert list(run_batch(small_batch(), out)["status"]) == ["ran", "ran"]
+
+
+def test_a_lock_left_by_a_dead_process_is_reclaimed(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (out / LOCK).write_text(dead.stdout)  # a killed batch leaves the file, but no lock on it
+    assert list(run_batch(small_batch(), out)["status"]) == ["ran", "ran"]
+    assert (out / LOCK).read_text().strip() == str(os.getpid())
+
+
+def test_a_rejected_claim_of_a_new_directory_leaves_nothing(tmp_path, monkeypatch):
+    from calcium_abm.batch import runner
+
+    def broken(*args, **kwargs):
+        raise BatchError("stop")
+
+    monkeypatch.setattr(runner, "prepare_output", broken)
+    with pytest.raises(BatchError, match="stop"):
+        run_batch(small_batch(), tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_two_batches_started_together_into_one_directory_cannot_both_pass(tmp_path):
+    batch = batch_file(tmp_path / "b.toml", patients=4, years=0.2)
+    procs = [cli("batch", str(batch), "--out", "same", "--workers", "1", "--quiet", cwd=tmp_path) for _ in range(2)]
+    outcomes = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in outcomes)
+    assert codes == [0, 2], outcomes
+    refused = next(err for code, err in outcomes if code == 2)
+    assert "is in use by another batch" in refused or "is not empty" in refused
+    assert len(list((tmp_path / "same" / RUNS_DIR).glob("run-*.parquet"))) == 4
+
+
+# ------------------------------------------------------------------- progress
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_lines_off_a_terminal_every_interval_with_rate_and_eta():
+    stream, clock = io.StringIO(), FakeClock()
+    report = ProgressReport(10, "sweep", initial=2, stream=stream, interval_s=10, clock=clock)
+    assert stream.getvalue().splitlines() == ["sweep: 2/10 runs done (20 %), elapsed 00:00"]
+    clock.now += 4
+    report.update(1)  # 4 s after the first line: none
+    clock.now += 5
+    report.update(1)
+    assert len(stream.getvalue().splitlines()) == 1
+    clock.now += 1  # 10 s: 2 runs in 10 s = 12 runs/min, 6 left -> 30 s
+    report.update(0)
+    lines = stream.getvalue().splitlines()
+    assert lines[-1] == "sweep: 4/10 runs done (40 %), 12 runs/min, elapsed 00:10, ETA 00:30"
+    clock.now += 50  # 8 runs in 60 s
+    report.set(10)
+    report.close()
+    assert stream.getvalue().splitlines()[-1] == "sweep: 10/10 runs done (100 %), 8 runs/min, elapsed 01:00, ETA 00:00"
+    assert "\r" not in stream.getvalue()
+
+
+def test_no_progress_when_quiet_and_a_bar_only_on_a_terminal():
+    quiet = io.StringIO()
+    ProgressReport(5, "x", enabled=False, stream=quiet).close()
+    assert quiet.getvalue() == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    with ProgressReport(5, "x", stream=term) as report:
+        report.update(5)
+    assert "5/5" in term.getvalue() and "runs done" not in term.getvalue()  # tqdm's bar, not lines
+
+
+def test_batch_prints_progress_lines_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    run_batch(small_batch(patients=3), tmp_path / "o", progress=True)
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("h: 3 runs to do on this process; roughly 00:0")  # 3 x 18 days x 512 patches
+    assert err[1] == "h: 0/3 runs done (0 %), elapsed 00:00"
+    assert err[-1].startswith("h: 3/3 runs done (100 %), ") and "ETA 00:00" in err[-1]
+
+
+def test_sigterm_stops_a_pool_batch_cleanly_and_it_resumes(tmp_path):
+    batch = batch_file(tmp_path / "b.toml", patients=40, years=0.3)
+    proc = cli("batch", str(batch), "--out", "t", "--workers", "2", cwd=tmp_path)
+    runs = tmp_path / "t" / RUNS_DIR
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None and not list(runs.glob("run-*.parquet")):
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 143, err
+    assert "stopped by SIGTERM: the finished runs are saved in t; continue with --resume" in err
+    assert "leaked semaphore" not in err and "Traceback" not in err
+    assert not list(runs.glob(".*.tmp"))
+    assert 1 <= len(list(runs.glob("run-*.parquet"))) < 40
+    assert processes_marked(tmp_path) == []  # no worker or resource tracker outlives the batch
+
+
+def processes_marked(cwd: Path) -> list[int]:
+    """Our processes started by :func:`cli` in ``cwd`` (and their children) still alive."""
+    mark = f"CALCIUM_ABM_TEST_MARK={cwd}".encode()
+    alive = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and mark in (entry / "environ").read_bytes().split(b"\0"):
+                alive.append(int(entry.name))
+        except OSError:  # gone, or another user's
+            continue
+    return alive
+
+
+# ------------------------------------------------------------------- default workers
+
+
+def test_the_estimate_line_before_a_batch_starts():
+    assert estimate_line("cohort", 60000, 0.6, 2) == "cohort: 60000 runs to do on 2 worker processes; " \
+                                                      "roughly 5:00:00 of simulation"
+    assert estimate_line("s", 10, 0.5, 1) == "s: 10 runs to do on this process; roughly 00:05 of simulation"
+    assert estimate_line("d", 10, 0.5, 1, on_dask=True) == "d: 10 runs to do on a Dask cluster"
+
+
+def test_the_default_workers_rule():
+    sweep = load_batch(REPO / "examples" / "batches" / "mk7_dose_sweep.toml")
+    run_s = estimated_run_seconds(sweep.base_scenario())
+    assert default_workers(30, run_s, cpus=2) == 1  # the shipped sweep: a pool was 4x slower here
+    assert default_workers(30, run_s, cpus=8) == 1
+    ten_years_64 = 3650 * 2 * 64 * 64 * (run_s / (730 * 2 * 32 * 32))
+    assert default_workers(200, ten_years_64, cpus=2) == 2  # a cohort of long runs: one per CPU
+    assert default_workers(200, ten_years_64, cpus=1) == 1
+    assert default_workers(3, 1e6, cpus=8) == 3  # never more workers than runs
+    # the threshold itself: saved time just below / above the pool's start-up x payback
+    edge = POOL_PAYBACK * POOL_START_S
+    assert default_workers(10, edge / 10 / 0.5 * 0.99, cpus=2) == 1
+    assert default_workers(10, edge / 10 / 0.5 * 1.01, cpus=2) == 2
