@@ -213,22 +213,30 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
     def outcomes():
         for task in kept:
             yield task.run_id, pd.read_parquet(run_path(store, task.run_id)), 0.0
-        for outcome in run_tasks(pending, workers=workers, scheduler=scheduler, keep_going=True):
-            if store is not None and not isinstance(outcome, RunFailed):
-                write_run(store, outcome[0], outcome[1])
-            yield outcome
+        running = run_tasks(pending, workers=workers, scheduler=scheduler, keep_going=True)
+        try:
+            for outcome in running:
+                if store is not None and not isinstance(outcome, RunFailed):
+                    write_run(store, outcome[0], outcome[1])
+                yield outcome
+        finally:  # a SIGTERM or an error here shuts the pool down now, not at garbage collection
+            running.close()
 
-    for done, outcome in enumerate(outcomes(), 1):
-        run_id = outcome.run_id if isinstance(outcome, RunFailed) else outcome[0]
-        for index, label, s_index in slots[run_id]:
-            if isinstance(outcome, RunFailed):  # a crashing run fails its experiment, not the validation
-                cause = outcome.cause
-                results[index].run_errors.append(f"{label}, seed {seed_list[s_index]}: "
-                                                 f"{type(cause).__name__}: {cause}")
-            else:
-                results[index].runs[label][s_index] = outcome[1]
-        if progress:
-            progress(done, total, tasks[run_id][1].name)
+    finished = outcomes()
+    try:
+        for done, outcome in enumerate(finished, 1):
+            run_id = outcome.run_id if isinstance(outcome, RunFailed) else outcome[0]
+            for index, label, s_index in slots[run_id]:
+                if isinstance(outcome, RunFailed):  # a crashing run fails its experiment, not the validation
+                    cause = outcome.cause
+                    results[index].run_errors.append(f"{label}, seed {seed_list[s_index]}: "
+                                                     f"{type(cause).__name__}: {cause}")
+                else:
+                    results[index].runs[label][s_index] = outcome[1]
+            if progress:
+                progress(done, total, tasks[run_id][1].name)
+    finally:
+        finished.close()
     elapsed = time.perf_counter() - started
     for result in results:
         exp = result.experiment
