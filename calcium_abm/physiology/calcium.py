@@ -409,20 +409,31 @@ class MineralLedger:
     def transfer_split(self, source: str, sinks: Mapping[str, float]) -> None:
         """Move mg from ``source`` to several sinks at once (``{sink: mg}``): the source
         changes by their sum in one step, each sink by its share."""
-        self._book(source, -plain_sum(sinks.values()))
-        today = self.today_mg
+        total = 0.0
+        for mg in sinks.values():
+            total += mg
+        self._book(source, -total)
+        held, today = self.held_mg, self.today_mg
         for sink, mg in sinks.items():
-            self._book(sink, mg)
+            if sink in held:
+                held[sink] += mg
+            else:
+                self._book(sink, mg)
             today[source, sink] = today.get((source, sink), 0.0) + mg
 
     def transfer_merge(self, sources: Mapping[str, float], sink: str) -> None:
         """Move mg from several sources (``{source: mg}``) to ``sink`` at once: the sink
         changes by their sum in one step."""
-        today = self.today_mg
+        held, today = self.held_mg, self.today_mg
+        total = 0.0
         for source, mg in sources.items():
-            self._book(source, -mg)
+            if source in held:
+                held[source] -= mg
+            else:
+                self._book(source, -mg)
             today[source, sink] = today.get((source, sink), 0.0) + mg
-        self._book(sink, plain_sum(sources.values()))
+            total += mg
+        self._book(sink, total)
 
     def new_day(self) -> None:
         """Start today's flow tallies at zero."""
