@@ -141,10 +141,13 @@ _DECLARED: dict[str, Column] = {
 COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c in _DECLARED.items()}
 
 
+_COMPUTE = tuple((name, column.compute) for name, column in _DECLARED.items())
+
+
 def current_row(model: Any) -> dict[str, float]:
     """Every column of :data:`COLUMNS` for the model's current day."""
     tallies = DayTallies(model)
-    return {name: column.compute(tallies) for name, column in _DECLARED.items()}
+    return {name: compute(tallies) for name, compute in _COMPUTE}
 
 
 class RowCollector(DataCollector):

@@ -14,6 +14,7 @@ import pytest
 
 import calcium_abm
 from calcium_abm.model import CalciumParadoxModel
+from calcium_abm.parameters import kernel_record
 from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling
 from calcium_abm.physiology.calcification import VesselWall
 from calcium_abm.scenario import Scenario, load_scenario
@@ -132,7 +133,7 @@ def test_formation_kernel_lays_what_the_refill_law_says():
     team = rng.random(n) * 50.0
     rates = remodeling.remodeling_rates(remodeling.BoneDrives(1.0, 1.0, 1.0), P, 1.0)
     expected = [remodeling.osteoid_laid(t, rates.osteoid_per_cell, c) for t, c in zip(team, cavity)]
-    remodeling._formation_kernel(osteoid, cavity.copy(), alive, patches, team.copy(), np.zeros(n), rates)
+    remodeling._formation_kernel(osteoid, cavity.copy(), alive, patches, team.copy(), np.zeros(n), kernel_record(rates))
     np.testing.assert_array_equal(osteoid, expected)
 
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from calcium_abm.parameters import Parameter, declare, per_parameter_set
+from calcium_abm.parameters import Parameter, declare, kernel_record, per_parameter_set
 from calcium_abm.physiology.carboxylation import production_weighted_mean
 
 PARAMETERS = declare([
@@ -229,6 +229,11 @@ def vessel_constants(p, dt: float = 1.0) -> VesselConstants:
         regression_per_step=p.mineral_regression_per_day * dt)
 
 
+@per_parameter_set
+def _vessel_kernel_constants(p, dt: float) -> np.ndarray:
+    return kernel_record(vessel_constants(p, dt))
+
+
 def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: float,
                phosphate_rel: float, capxp_rel: float, p, rng: np.random.Generator,
                deposition_supply_mg: float, dt: float = 1.0) -> VesselDayResult:
@@ -247,14 +252,15 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     # one uniform per cell decides apoptosis and switching (disjoint events); drawn by
     # numpy so the random stream does not depend on the kernel
     u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
-    drives = VesselDrives(
+    drives = kernel_record(VesselDrives(
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
         drive_free=capxp_rel ** p.calcium_phosphate_product_exponent * dt * (1.0 - p.systemic_calcification_inhibition),
-        supply_mg=deposition_supply_mg)
+        supply_mg=deposition_supply_mg))
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
-        _per_depth(carboxylated, osteo.shape[1]), u, vessel_constants(p, dt), drives, wall.mineral_mg_per_unit)
+        _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives,
+        wall.mineral_mg_per_unit)
     return VesselDayResult(deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
 
 
@@ -267,15 +273,18 @@ def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_depth, u, k, drives, mg_per_unit):
+def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_depth, u, k_record, drives_record,
+                       mg_per_unit):
     """The rules of :func:`vessel_day`, patch by patch (every patch is independent);
-    ``k`` is a :class:`VesselConstants`, ``drives`` a :class:`VesselDrives`.
+    ``k_record`` / ``drives_record`` are :func:`~calcium_abm.parameters.kernel_record` s of a
+    :class:`VesselConstants` / :class:`VesselDrives`, read by field name.
 
     Pass 1 (no sums across patches) updates MGP and computes the share not inhibited and
     the wanted growth. Pass 2 decides each cell's fate from its uniform ``u``, seeds mineral
     where cells died and regresses mineral. Pass 3 adds the growth, scaled down if blood
     cannot supply it all. A patch's fate and growth use its phenotype at the start of the day.
     """
+    k, drives = k_record[0], drives_record[0]
     w, h = osteo.shape
     osteo_f, cmgp_f, ucmgp_f, mineral_f = osteo.ravel(), cmgp.ravel(), ucmgp.ravel(), mineral.ravel()
     generation_f, u_f = generation.ravel(), u.ravel()

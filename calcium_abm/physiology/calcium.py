@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 import numba
+import numpy as np
 
-from calcium_abm.parameters import Parameter, declare, per_parameter_set
+from calcium_abm.parameters import Parameter, declare, kernel_record, per_parameter_set
 
 CALCIUM_MG_PER_MMOL = 40.08
 PHOSPHORUS_MG_PER_MMOL = 30.97
@@ -215,7 +216,13 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, serum_phosphate: fl
     (the excess is monotone in blood calcium, so a bisection bracket backs every step),
     which keeps this stiff loop stable at any step.
     """
-    return _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, bone_fluid_constants(p), pth_constants(p))
+    f_record, k_record = _bone_fluid_kernel_records(p)
+    return _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, f_record, k_record)
+
+
+@per_parameter_set
+def _bone_fluid_kernel_records(p) -> tuple[np.ndarray, np.ndarray]:
+    return kernel_record(bone_fluid_constants(p)), kernel_record(pth_constants(p))
 
 
 class BoneFluidConstants(NamedTuple):
@@ -243,9 +250,10 @@ def _excess_fluid(b, total, serum_phosphate, f, k):
 
 
 @numba.njit(cache=True)
-def _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, f, k):
-    """The safeguarded Newton iteration of :func:`blood_to_bone_fluid_mg`; ``f`` is a
-    :class:`BoneFluidConstants`, ``k`` a :class:`PthConstants`."""
+def _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, f_record, k_record):
+    """The safeguarded Newton iteration of :func:`blood_to_bone_fluid_mg`; ``f_record`` /
+    ``k_record`` are kernel records of a :class:`BoneFluidConstants` / :class:`PthConstants`."""
+    f, k = f_record[0], k_record[0]
     total = blood_mg + fluid_mg
     # safeguarded Newton from today's blood calcium: a few steps instead of ~30 bisections
     lo, hi = 0.0, total
@@ -409,20 +417,31 @@ class MineralLedger:
     def transfer_split(self, source: str, sinks: Mapping[str, float]) -> None:
         """Move mg from ``source`` to several sinks at once (``{sink: mg}``): the source
         changes by their sum in one step, each sink by its share."""
-        self._book(source, -plain_sum(sinks.values()))
-        today = self.today_mg
+        total = 0.0
+        for mg in sinks.values():
+            total += mg
+        self._book(source, -total)
+        held, today = self.held_mg, self.today_mg
         for sink, mg in sinks.items():
-            self._book(sink, mg)
+            if sink in held:
+                held[sink] += mg
+            else:
+                self._book(sink, mg)
             today[source, sink] = today.get((source, sink), 0.0) + mg
 
     def transfer_merge(self, sources: Mapping[str, float], sink: str) -> None:
         """Move mg from several sources (``{source: mg}``) to ``sink`` at once: the sink
         changes by their sum in one step."""
-        today = self.today_mg
+        held, today = self.held_mg, self.today_mg
+        total = 0.0
         for source, mg in sources.items():
-            self._book(source, -mg)
+            if source in held:
+                held[source] -= mg
+            else:
+                self._book(source, -mg)
             today[source, sink] = today.get((source, sink), 0.0) + mg
-        self._book(sink, plain_sum(sources.values()))
+            total += mg
+        self._book(sink, total)
 
     def new_day(self) -> None:
         """Start today's flow tallies at zero."""

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, kernel_record
 from calcium_abm.populations import CellPopulation
 from calcium_abm.random_stream import RandomStream, as_random_stream
 
@@ -224,6 +224,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     m_flat, o_flat, c_flat = bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel()
 
     rates = remodeling_rates(drives, p, dt)
+    rates_record = kernel_record(rates)  # read by field name in the kernels
     # --- activation: new osteoclasts on bone surface not being refilled (RANKL/OPG) ---
     forming, where = _activation_kernel(m_flat, o_flat, w, h, obs.alive, obs.patch,
                                         rates.recruitment_per_surface_patch, rng)
@@ -231,14 +232,14 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
 
     # --- resorption, moves and apoptosis of osteoclasts; coupling to osteoblast teams ---
     resorbed_mineral, moved, dead_oc, recruit_at, recruit_depth = _resorption_kernel(
-        m_flat, o_flat, c_flat, w, h, forming, ocs.alive, ocs.x, ocs.y, ocs.patch, ocs.age_days, rates, rng)
+        m_flat, o_flat, c_flat, w, h, forming, ocs.alive, ocs.x, ocs.y, ocs.patch, ocs.age_days, rates_record, rng)
     born_ob = recruit_at
     if recruit_at.size:
         born_ob = obs.spawn(recruit_at.size, x=recruit_at // h, y=recruit_at % h, patch=recruit_at, age_days=0.0,
                             team_cells=recruit_depth * p.osteoblast_cells_per_cavity_volume)
 
     # --- formation: teams lay osteoid into their cavity, and lose cells to apoptosis ---
-    dead_ob = _formation_kernel(o_flat, c_flat, obs.alive, obs.patch, obs.team_cells, obs.age_days, rates)
+    dead_ob = _formation_kernel(o_flat, c_flat, obs.alive, obs.patch, obs.team_cells, obs.age_days, rates_record)
     return BoneDayResult(resorbed_mineral * bone.mineral_mg_per_unit,
                          born_oc, dead_oc, moved, born_ob, dead_ob)
 
@@ -313,7 +314,7 @@ def _activation_kernel(mineral, osteoid, w, h, ob_alive, ob_patch, rate_per_surf
 
 
 @numba.njit(cache=True)
-def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, patches, ages, rates, stream):
+def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, patches, ages, rates_record, stream):
     """Osteoclasts resorb their patch (several on one patch share it), move to the
     neighbour with most matrix when it is used up (dying if there is none), and die by
     apoptosis; then each open cavity may recruit an osteoblast team.
@@ -321,6 +322,7 @@ def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, p
     Returns (mineral resorbed, moved slots, dead slots, recruiting patches, their depth).
     """
     rng = stream.rng
+    rates = rates_record[0]
     resorption_per_step, p_die, p_recruit, dt = (rates.resorption_per_step, rates.p_osteoclast_death,
                                                  rates.p_team_recruit, rates.dt)
     live = np.flatnonzero(alive)
@@ -404,10 +406,11 @@ def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, p
 
 
 @numba.njit(cache=True)
-def _formation_kernel(osteoid, cavity, alive, patches, team_cells, ages, rates):
+def _formation_kernel(osteoid, cavity, alive, patches, team_cells, ages, rates_record):
     """Each team (one per cavity) lays osteoid and loses cells; a team whose cavity is full
     or that shrank below the minimum ends. A team that gave up leaves its cavity unfilled
     for good: the remodeling deficit. Returns the slots of ended teams."""
+    rates = rates_record[0]
     dead = np.empty(alive.size, dtype=np.int64)
     n_dead = 0
     for s in range(alive.size):
