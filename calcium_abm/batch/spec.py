@@ -23,17 +23,21 @@ from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, note_same_setting, resolve_setting, resolved_settings,
                                      setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines
+from calcium_abm.inputs.sections import SCHEDULABLE
 from calcium_abm.inputs.messages import did_you_mean, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
 __all__ = [
     "Arm",
+    "ArmScheduleEntry",
     "BatchError",
     "BatchSpec",
     "Cohort",
+    "Criterion",
     "Distribution",
     "MAX_BATCH_BYTES",
     "MAX_RUNS",
+    "Published",
     "Sensitivity",
     "Sweep",
     "load_batch",
@@ -88,6 +92,26 @@ class Range(_Table):
 SweepValues = list[bool | int | float | str] | Range
 
 
+def _whole_numbers(where: str, path: str, values: SweepValues) -> list[str]:
+    """A swept integer setting (``ckd_stage``) takes whole numbers only, as a scenario file
+    does: listed values and a grid range's points must be whole (a random or Latin
+    hypercube draw from a range is rounded to the nearest whole number)."""
+    if isinstance(values, Range):
+        if values.steps is None:
+            return []
+        points = ([values.min * (values.max / values.min) ** (i / (values.steps - 1)) for i in range(values.steps)]
+                  if values.log else
+                  [values.min + (values.max - values.min) * i / (values.steps - 1) for i in range(values.steps)])
+        bad = [p for p in points if abs(p - round(p)) > 1e-9]
+        return [f"{where} = {{ min = {fmt_value(values.min)}, max = {fmt_value(values.max)}, steps = {values.steps} }} "
+                f"is not allowed: {path} takes whole numbers and this grid has {fmt_value(bad[0])}"] if bad else []
+    bad = [v for v in values if isinstance(v, str) or isinstance(v, bool)
+           or (isinstance(v, float) and math.isfinite(v) and v != int(v))]
+    if bad:
+        return [f"{where}: {fmt_value(bad[0])} is not allowed: {path} takes whole numbers (e.g. 3)"]
+    return []
+
+
 class Sweep(_Table):
     """Parameters to vary: a full grid, or ``samples`` random / Latin-hypercube draws."""
 
@@ -108,6 +132,8 @@ class Sweep(_Table):
             kind = setting_kind(path)
             if isinstance(values, Range) and kind not in ("int", "float"):
                 problems.append(f"{where}: {path} is not a number, so it needs a list of values, not a range")
+            if kind == "int":
+                problems += _whole_numbers(where, path, values)
             if isinstance(values, list):
                 if not values:
                     problems.append(f"{where} = [] is not allowed: must list at least one value")
@@ -192,12 +218,76 @@ class Distribution(_Table):
         return self
 
 
+class Criterion(_Table):
+    """A screening criterion on one baseline value: ``{ min = 50, max = 400 }`` (closed
+    range; either bound may be left out) or ``{ one_of = [3, 4] }`` (listed values)."""
+
+    min: float | None = Field(None, allow_inf_nan=False)
+    max: float | None = Field(None, allow_inf_nan=False)
+    one_of: list[bool | int | float | str] | None = Field(None, min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _something(self) -> Criterion:
+        if self.one_of is not None and (self.min is not None or self.max is not None):
+            raise rule_error("give either min/max or one_of, not both")
+        if self.one_of is None and self.min is None and self.max is None:
+            raise rule_error("a criterion needs min, max or one_of, e.g. { min = 50, max = 400 }")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be at least min = {fmt_value(self.min)}")
+        return self
+
+    def admits(self, value: Any) -> bool:
+        """True if ``value`` meets the criterion (a missing or NaN value never does)."""
+        if self.one_of is not None:
+            return any(_same_kind(value, v) and value == v for v in self.one_of)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            return False
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def describe(self) -> str:
+        """The criterion in words: ``"from 50 to 400"``, ``"at least 60"``, ``"one of 3, 4"``."""
+        if self.one_of is not None:
+            return "one of " + ", ".join(fmt_value(v) for v in self.one_of)
+        if self.min is not None and self.max is not None:
+            return f"from {fmt_value(self.min)} to {fmt_value(self.max)}"
+        return f"at least {fmt_value(self.min)}" if self.min is not None else f"at most {fmt_value(self.max)}"
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """Both booleans, both strings, or both numbers (an int equals a float of its value)."""
+    kinds = [("bool" if isinstance(x, bool) else "str" if isinstance(x, str) else
+              "num" if isinstance(x, (int, float)) else type(x).__name__) for x in (a, b)]
+    return kinds[0] == kinds[1]
+
+
+class ArmScheduleEntry(_Table):
+    """A change in one arm during the run (titration, stopping, wash-out): on days
+    ``start_day <= day < end_day`` (days counted from day 0 of the run, as in a scenario's
+    ``[[schedule]]``) the arm's ``set`` values replace the patient's and ``add`` amounts
+    are added to the patient's own pre-randomisation values (times ``cohort.adherence``)."""
+
+    start_day: int = Field(ge=0)
+    end_day: int | None = Field(None, ge=1)
+    set: dict[str, Any] = Field(default_factory=dict)
+    add: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _sensible(self) -> ArmScheduleEntry:
+        if self.end_day is not None and self.end_day <= self.start_day:
+            raise rule_error(f"end_day = {self.end_day} is not allowed: must be after start_day ({self.start_day})")
+        if not self.set and not self.add:
+            raise rule_error("an arm schedule entry needs set or add, e.g. add = { mk7_ug_per_day = 360 }")
+        return self
+
+
 class Arm(_Table):
-    """A trial arm: settings replaced (``set``) or added to the patient's own (``add``)."""
+    """A trial arm: settings replaced (``set``) or added to the patient's own (``add``)
+    from the randomisation day, and optional later changes (``[[arms.schedule]]``)."""
 
     name: str = Field(min_length=1, max_length=60)
     set: dict[str, Any] = Field(default_factory=dict)
     add: dict[str, float] = Field(default_factory=dict)
+    schedule: list[ArmScheduleEntry] = Field(default_factory=list, max_length=100)
 
     @field_validator("name", mode="after")
     @classmethod
@@ -205,6 +295,25 @@ class Arm(_Table):
         if not _NAME.match(value):
             raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + - only")
         return value
+
+
+def criterion_target(key: str, where: str) -> str:
+    """What a screening criterion ``key`` reads: a recorded column's day-0 value (returned
+    as the column name, e.g. ``calcification_score``) or a patient setting (returned as its
+    dotted path, e.g. ``patient.age_years``). Raises a rule error naming ``where``."""
+    from calcium_abm.outputs import COLUMNS  # lazy: outputs imports Mesa
+
+    if key in COLUMNS and key not in ("day", "years"):
+        return key
+    try:
+        path = resolve_setting(key, where)
+    except PydanticCustomError:
+        raise rule_error(f"{where}: not a recorded column{did_you_mean(key, list(COLUMNS))} nor a setting of "
+                         f"[{'], ['.join(COHORT_SECTIONS)}]") from None
+    if path.partition(".")[0] not in COHORT_SECTIONS:
+        raise rule_error(f"{where}: {path} cannot be screened on: a criterion reads a recorded column on day 0 "
+                         f"or a setting of [{'], ['.join(COHORT_SECTIONS)}]")
+    return path
 
 
 class Cohort(_Table):
@@ -216,6 +325,52 @@ class Cohort(_Table):
     postmenopausal_probability: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)  # among women
     ckd_stage_probabilities: list[float] = Field([1.0, 0.0, 0.0, 0.0, 0.0, 0.0], min_length=6, max_length=6)
     distributions: dict[str, Distribution] = Field(default_factory=dict)
+    # trial conduct (docs/batch.md, "Trial designs")
+    randomisation_day: int = Field(1, ge=0, le=36_500)  # arms' set/add start on this day
+    inclusion: dict[str, Criterion] = Field(default_factory=dict)
+    exclusion: dict[str, Criterion] = Field(default_factory=dict)
+    screening_limit: int | None = Field(None, ge=1, le=MAX_RUNS)  # candidates screened at most
+    stratify_by: list[str] = Field(default_factory=list, max_length=3)
+    dropout_per_year: float = Field(0.0, ge=0, lt=1, allow_inf_nan=False)  # assumption per design
+    adherence: float = Field(1.0, gt=0, le=1, allow_inf_nan=False)  # fraction of each added dose taken
+
+    @field_validator("inclusion", "exclusion", mode="after")
+    @classmethod
+    def _screenable(cls, value: dict[str, Criterion], info) -> dict[str, Criterion]:
+        problems = []
+        for key in value:
+            try:
+                criterion_target(key, f"cohort.{info.field_name}.{key}")
+            except PydanticCustomError as exc:
+                problems.append(exc.context["text"])
+        if problems:
+            raise rule_error("\n".join(problems))
+        return value
+
+    @field_validator("stratify_by", mode="after")
+    @classmethod
+    def _strata(cls, value: list[str]) -> list[str]:
+        problems = []
+        for _key, where, path in resolved_settings(value, "cohort.stratify_by", problems):
+            if path not in COHORT_SPECIAL_FIELDS:
+                problems.append(f"{where}: {path} cannot stratify the randomisation: use "
+                                "sex, postmenopausal or ckd_stage (the cohort's categories)")
+        if len(set(value)) != len(value):
+            problems.append(f"cohort.stratify_by = {value}: a factor is listed twice")
+        if problems:
+            raise rule_error("\n".join(problems))
+        return value
+
+    def screens(self) -> bool:
+        """True if candidates are screened (any inclusion or exclusion criterion)."""
+        return bool(self.inclusion or self.exclusion)
+
+    def candidates(self) -> int:
+        """How many candidates may be drawn: ``screening_limit``, else 20 per patient when
+        screening (at most 100,000), else exactly ``patients``."""
+        if self.screening_limit is not None:
+            return max(self.screening_limit, self.patients)
+        return min(20 * self.patients, MAX_PATIENTS) if self.screens() else self.patients
 
     @field_validator("ckd_stage_probabilities", mode="after")
     @classmethod
@@ -334,6 +489,30 @@ class Analysis(_Table):
         return value
 
 
+class Published(_Table):
+    """The published result a batch emulates, printed beside the simulated effect.
+
+    ``outcome`` is one of the analysis outcomes (``dp_ucmgp_pmol_l_pct_change``); ``effect``
+    is the published difference versus the control arm in that outcome's unit, with its
+    95 % CI (``ci_low``, ``ci_high``) when the source gives one."""
+
+    outcome: str
+    effect: float = Field(allow_inf_nan=False)
+    ci_low: float | None = Field(None, allow_inf_nan=False)
+    ci_high: float | None = Field(None, allow_inf_nan=False)
+    measure: str = Field("", max_length=500)  # how the source states the effect
+    source: str = Field(min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _ci(self) -> Published:
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise rule_error("give both ci_low and ci_high, or neither")
+        if self.ci_low is not None and not self.ci_low <= self.effect <= self.ci_high:
+            raise rule_error(f"effect = {fmt_value(self.effect)} is not allowed: must lie within "
+                             f"ci_low = {fmt_value(self.ci_low)} and ci_high = {fmt_value(self.ci_high)}")
+        return self
+
+
 # ---------------------------------------------------------------------------- batch
 
 
@@ -353,6 +532,7 @@ class BatchSpec(_Table):
     arms: list[Arm] = Field(default_factory=list)
     sensitivity: Sensitivity | None = None
     analysis: Analysis = Analysis()
+    published: Published | None = None
     base_dir: str = Field(".", exclude=True)  # where a relative scenario path is looked up
 
     @field_validator("set", mode="after")
@@ -392,6 +572,13 @@ class BatchSpec(_Table):
             if path is not None and path not in drawn:
                 problems.append(f"analysis.tertiles_of = {fmt_value(a.tertiles_of)} is not allowed: must be one "
                                 f"of the cohort's distributions ({', '.join(self.cohort.distributions) or 'none'})")
+        if self.published is not None:
+            names = [o if m == "final" else f"{o}_{m}" for o, m in a.outcomes.items()]
+            if self.cohort is None or len(self.arms) < 2:
+                problems.append("[published] belongs to a [cohort] batch with two or more arms")
+            elif self.published.outcome not in names:
+                problems.append(f"published.outcome = {fmt_value(self.published.outcome)} is not allowed: must be "
+                                f"one of the analysis outcomes ({', '.join(names)})")
         runs = self.run_count()
         if runs > MAX_RUNS:
             problems.append(f"the batch has {runs:,} runs, more than the {MAX_RUNS:,} allowed: "
@@ -407,10 +594,19 @@ class BatchSpec(_Table):
         for i, arm in enumerate(self.arms):
             if names.count(arm.name) > 1 and names.index(arm.name) == i:
                 problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
-            for table, keys in (("set", arm.set), ("add", arm.add)):
-                for _key, where, path in resolved_settings(keys, f"arms #{i + 1} ({arm.name}).{table}", problems):
-                    if table == "add" and setting_kind(path) != "float":
-                        problems.append(f"{where}: add works on numeric settings; {path} is not one")
+            tables = [(f"arms #{i + 1} ({arm.name})", arm.set, arm.add)]
+            tables += [(f"arms #{i + 1} ({arm.name}).schedule #{j + 1}", e.set, e.add)
+                       for j, e in enumerate(arm.schedule)]
+            for prefix, set_keys, add_keys in tables:
+                for table, keys in (("set", set_keys), ("add", add_keys)):
+                    for _key, where, path in resolved_settings(keys, f"{prefix}.{table}", problems):
+                        if table == "add" and setting_kind(path) != "float":
+                            problems.append(f"{where}: add works on numeric settings; {path} is not one")
+                        elif self.cohort.randomisation_day > 0 and path.partition(".")[0] not in SCHEDULABLE:
+                            problems.append(f"{where}: {path} cannot start at randomisation (day "
+                                            f"{self.cohort.randomisation_day}): only settings of "
+                                            f"{', '.join(SCHEDULABLE)} change during a run; "
+                                            "set cohort.randomisation_day = 0 to apply it from day 0")
         control = self.analysis.control_arm
         if control is not None and control not in names:
             problems.append(f"analysis.control_arm = {fmt_value(control)} is not allowed: must be one of the "
@@ -451,7 +647,7 @@ class BatchSpec(_Table):
         if self.record_every_days is not None:
             extra["simulation.record_every_days"] = self.record_every_days
         try:
-            return load_scenario(source).with_overrides(extra)
+            return load_scenario(source, overrides=extra)  # years apply before the schedule is checked
         except ScenarioError as exc:
             raise BatchError(f"scenario = {fmt_value(self.scenario)} with the batch's settings: {exc}") from None
 
