@@ -220,3 +220,11 @@ def test_cohort_seeds_are_stored_per_run_in_the_manifest(tmp_path):
             manifest["base_scenario_toml"]).with_overrides({"seed": run["seed"]}).to_toml()
     assert len({r["seed"] for r in manifest["runs"]}) == 2
     assert np.all(rows.groupby("run_id")["seed"].nunique() == 1)
+
+
+def test_a_screened_trial_resumes_with_the_same_runs(tmp_path):
+    spec = trial(patients=3, years=0.05, cohort={"inclusion": {"dp_ucmgp_pmol_l": {"min": 380}}})
+    first = run_batch(spec, tmp_path / "out")
+    again = run_batch(spec, tmp_path / "out", resume=True)
+    assert list(again["run_id"]) == list(first["run_id"])
+    assert set(again["status"]) == {"already done"}

@@ -182,12 +182,13 @@ def published_comparison(spec: BatchSpec, tables: dict[str, pd.DataFrame]) -> pd
 
     One row per estimate: ``estimate`` ("published", "simulated (Welch)", ...), ``arm``,
     ``outcome``, ``effect``, ``ci_low``, ``ci_high`` and, for simulated rows,
-    ``inside_published_ci`` (True/False; empty when the source gives no CI).
+    ``inside_published_ci`` (True/False; "" for the published row and when the source
+    gives no CI).
     """
     pub = spec.published
     assert pub is not None
     rows = [{"estimate": "published", "arm": "", "outcome": pub.outcome, "effect": pub.effect,
-             "ci_low": pub.ci_low, "ci_high": pub.ci_high, "inside_published_ci": None,
+             "ci_low": pub.ci_low, "ci_high": pub.ci_high, "inside_published_ci": "",
              "source": pub.source}]
     method = "paired" if spec.cohort is not None and spec.cohort.design == "crossover" else "Welch"
     for name, label in (("effects", f"simulated ({method})"), ("ancova", "simulated (ANCOVA)")):
@@ -195,7 +196,7 @@ def published_comparison(spec: BatchSpec, tables: dict[str, pd.DataFrame]) -> pd
         if table is None or table.empty:
             continue
         for _, r in table[table["outcome"] == pub.outcome].iterrows():
-            inside = None if pub.ci_low is None else bool(pub.ci_low <= r["difference"] <= pub.ci_high)
+            inside = "" if pub.ci_low is None else bool(pub.ci_low <= r["difference"] <= pub.ci_high)
             rows.append({"estimate": label, "arm": r["arm"], "outcome": pub.outcome, "effect": r["difference"],
                          "ci_low": r["ci_low"], "ci_high": r["ci_high"], "inside_published_ci": inside,
                          "source": "this batch"})
