@@ -22,6 +22,7 @@ from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import DAYS_PER_YEAR
+from calcium_abm.inputs.trial_tables import criterion_target
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "baseline_state", "cohort_patients", "dropout_days",
            "plan_trial", "randomise", "screen_candidates", "expand_runs", "label_column", "run_id_for", "sample_run_ids",
@@ -283,8 +284,6 @@ def screen_candidates(spec: BatchSpec, base, candidates: list[dict[str, Any]],
     cohort = spec.cohort
     if not cohort.screens():
         return list(range(cohort.patients)), None
-    from calcium_abm.batch.spec import criterion_target
-
     criteria = [(kind, key, crit, criterion_target(key, f"cohort.{kind}.{key}"))
                 for kind, table in (("inclusion", cohort.inclusion), ("exclusion", cohort.exclusion))
                 for key, crit in table.items()]

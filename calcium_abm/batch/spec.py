@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +22,9 @@ from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, note_same_setting, resolve_setting, resolved_settings,
                                      setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines
-from calcium_abm.inputs.sections import SCHEDULABLE
+from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
+                                             check_criteria, check_strata, criterion_target, published_problems,
+                                             whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
@@ -47,19 +48,14 @@ __all__ = [
 MAX_BATCH_BYTES = 1024 * 1024
 MAX_RUNS = 1_000_000  # one manifest entry each; more would make the manifest unwieldy
 MAX_PATIENTS = 100_000
-_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")
 
 #: Fields a cohort draws with its own rules rather than a distribution.
 COHORT_SPECIAL_FIELDS = ("patient.sex", "patient.postmenopausal", "patient.ckd_stage")
-#: Sections whose numeric fields a cohort may draw from distributions.
-COHORT_SECTIONS = ("patient", "diet", "drugs")
 OUTCOME_MEASURES = ("final", "change", "pct_change")
 
 
 class BatchError(UserInputError):
     """A batch file, batch directory or batch option that is not allowed."""
-
-
 
 
 class _Table(BaseModel):
@@ -92,26 +88,6 @@ class Range(_Table):
 SweepValues = list[bool | int | float | str] | Range
 
 
-def _whole_numbers(where: str, path: str, values: SweepValues) -> list[str]:
-    """A swept integer setting (``ckd_stage``) takes whole numbers only, as a scenario file
-    does: listed values and a grid range's points must be whole (a random or Latin
-    hypercube draw from a range is rounded to the nearest whole number)."""
-    if isinstance(values, Range):
-        if values.steps is None:
-            return []
-        points = ([values.min * (values.max / values.min) ** (i / (values.steps - 1)) for i in range(values.steps)]
-                  if values.log else
-                  [values.min + (values.max - values.min) * i / (values.steps - 1) for i in range(values.steps)])
-        bad = [p for p in points if abs(p - round(p)) > 1e-9]
-        return [f"{where} = {{ min = {fmt_value(values.min)}, max = {fmt_value(values.max)}, steps = {values.steps} }} "
-                f"is not allowed: {path} takes whole numbers and this grid has {fmt_value(bad[0])}"] if bad else []
-    bad = [v for v in values if isinstance(v, str) or isinstance(v, bool)
-           or (isinstance(v, float) and math.isfinite(v) and v != int(v))]
-    if bad:
-        return [f"{where}: {fmt_value(bad[0])} is not allowed: {path} takes whole numbers (e.g. 3)"]
-    return []
-
-
 class Sweep(_Table):
     """Parameters to vary: a full grid, or ``samples`` random / Latin-hypercube draws."""
 
@@ -133,7 +109,7 @@ class Sweep(_Table):
             if isinstance(values, Range) and kind not in ("int", "float"):
                 problems.append(f"{where}: {path} is not a number, so it needs a list of values, not a range")
             if kind == "int":
-                problems += _whole_numbers(where, path, values)
+                problems += whole_number_problems(where, path, values)
             if isinstance(values, list):
                 if not values:
                     problems.append(f"{where} = [] is not allowed: must list at least one value")
@@ -218,104 +194,6 @@ class Distribution(_Table):
         return self
 
 
-class Criterion(_Table):
-    """A screening criterion on one baseline value: ``{ min = 50, max = 400 }`` (closed
-    range; either bound may be left out) or ``{ one_of = [3, 4] }`` (listed values)."""
-
-    min: float | None = Field(None, allow_inf_nan=False)
-    max: float | None = Field(None, allow_inf_nan=False)
-    one_of: list[bool | int | float | str] | None = Field(None, min_length=1, max_length=100)
-
-    @model_validator(mode="after")
-    def _something(self) -> Criterion:
-        if self.one_of is not None and (self.min is not None or self.max is not None):
-            raise rule_error("give either min/max or one_of, not both")
-        if self.one_of is None and self.min is None and self.max is None:
-            raise rule_error("a criterion needs min, max or one_of, e.g. { min = 50, max = 400 }")
-        if self.min is not None and self.max is not None and self.max < self.min:
-            raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be at least min = {fmt_value(self.min)}")
-        return self
-
-    def admits(self, value: Any) -> bool:
-        """True if ``value`` meets the criterion (a missing or NaN value never does)."""
-        if self.one_of is not None:
-            return any(_same_kind(value, v) and value == v for v in self.one_of)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-            return False
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
-
-    def describe(self) -> str:
-        """The criterion in words: ``"from 50 to 400"``, ``"at least 60"``, ``"one of 3, 4"``."""
-        if self.one_of is not None:
-            return "one of " + ", ".join(fmt_value(v) for v in self.one_of)
-        if self.min is not None and self.max is not None:
-            return f"from {fmt_value(self.min)} to {fmt_value(self.max)}"
-        return f"at least {fmt_value(self.min)}" if self.min is not None else f"at most {fmt_value(self.max)}"
-
-
-def _same_kind(a: Any, b: Any) -> bool:
-    """Both booleans, both strings, or both numbers (an int equals a float of its value)."""
-    kinds = [("bool" if isinstance(x, bool) else "str" if isinstance(x, str) else
-              "num" if isinstance(x, (int, float)) else type(x).__name__) for x in (a, b)]
-    return kinds[0] == kinds[1]
-
-
-class ArmScheduleEntry(_Table):
-    """A change in one arm during the run (titration, stopping, wash-out): on days
-    ``start_day <= day < end_day`` (days counted from day 0 of the run, as in a scenario's
-    ``[[schedule]]``) the arm's ``set`` values replace the patient's and ``add`` amounts
-    are added to the patient's own pre-randomisation values (times ``cohort.adherence``)."""
-
-    start_day: int = Field(ge=0)
-    end_day: int | None = Field(None, ge=1)
-    set: dict[str, Any] = Field(default_factory=dict)
-    add: dict[str, float] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _sensible(self) -> ArmScheduleEntry:
-        if self.end_day is not None and self.end_day <= self.start_day:
-            raise rule_error(f"end_day = {self.end_day} is not allowed: must be after start_day ({self.start_day})")
-        if not self.set and not self.add:
-            raise rule_error("an arm schedule entry needs set or add, e.g. add = { mk7_ug_per_day = 360 }")
-        return self
-
-
-class Arm(_Table):
-    """A trial arm: settings replaced (``set``) or added to the patient's own (``add``)
-    from the randomisation day, and optional later changes (``[[arms.schedule]]``)."""
-
-    name: str = Field(min_length=1, max_length=60)
-    set: dict[str, Any] = Field(default_factory=dict)
-    add: dict[str, float] = Field(default_factory=dict)
-    schedule: list[ArmScheduleEntry] = Field(default_factory=list, max_length=100)
-
-    @field_validator("name", mode="after")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + - only")
-        return value
-
-
-def criterion_target(key: str, where: str) -> str:
-    """What a screening criterion ``key`` reads: a recorded column's day-0 value (returned
-    as the column name, e.g. ``calcification_score``) or a patient setting (returned as its
-    dotted path, e.g. ``patient.age_years``). Raises a rule error naming ``where``."""
-    from calcium_abm.outputs import COLUMNS  # lazy: outputs imports Mesa
-
-    if key in COLUMNS and key not in ("day", "years"):
-        return key
-    try:
-        path = resolve_setting(key, where)
-    except PydanticCustomError:
-        raise rule_error(f"{where}: not a recorded column{did_you_mean(key, list(COLUMNS))} nor a setting of "
-                         f"[{'], ['.join(COHORT_SECTIONS)}]") from None
-    if path.partition(".")[0] not in COHORT_SECTIONS:
-        raise rule_error(f"{where}: {path} cannot be screened on: a criterion reads a recorded column on day 0 "
-                         f"or a setting of [{'], ['.join(COHORT_SECTIONS)}]")
-    return path
-
-
 class Cohort(_Table):
     """N virtual patients drawn from stated distributions."""
 
@@ -337,29 +215,12 @@ class Cohort(_Table):
     @field_validator("inclusion", "exclusion", mode="after")
     @classmethod
     def _screenable(cls, value: dict[str, Criterion], info) -> dict[str, Criterion]:
-        problems = []
-        for key in value:
-            try:
-                criterion_target(key, f"cohort.{info.field_name}.{key}")
-            except PydanticCustomError as exc:
-                problems.append(exc.context["text"])
-        if problems:
-            raise rule_error("\n".join(problems))
-        return value
+        return check_criteria(value, f"cohort.{info.field_name}")
 
     @field_validator("stratify_by", mode="after")
     @classmethod
     def _strata(cls, value: list[str]) -> list[str]:
-        problems = []
-        for _key, where, path in resolved_settings(value, "cohort.stratify_by", problems):
-            if path not in COHORT_SPECIAL_FIELDS:
-                problems.append(f"{where}: {path} cannot stratify the randomisation: use "
-                                "sex, postmenopausal or ckd_stage (the cohort's categories)")
-        if len(set(value)) != len(value):
-            problems.append(f"cohort.stratify_by = {value}: a factor is listed twice")
-        if problems:
-            raise rule_error("\n".join(problems))
-        return value
+        return check_strata(value, COHORT_SPECIAL_FIELDS)
 
     def screens(self) -> bool:
         """True if candidates are screened (any inclusion or exclusion criterion)."""
@@ -489,30 +350,6 @@ class Analysis(_Table):
         return value
 
 
-class Published(_Table):
-    """The published result a batch emulates, printed beside the simulated effect.
-
-    ``outcome`` is one of the analysis outcomes (``dp_ucmgp_pmol_l_pct_change``); ``effect``
-    is the published difference versus the control arm in that outcome's unit, with its
-    95 % CI (``ci_low``, ``ci_high``) when the source gives one."""
-
-    outcome: str
-    effect: float = Field(allow_inf_nan=False)
-    ci_low: float | None = Field(None, allow_inf_nan=False)
-    ci_high: float | None = Field(None, allow_inf_nan=False)
-    measure: str = Field("", max_length=500)  # how the source states the effect
-    source: str = Field(min_length=1, max_length=1000)
-
-    @model_validator(mode="after")
-    def _ci(self) -> Published:
-        if (self.ci_low is None) != (self.ci_high is None):
-            raise rule_error("give both ci_low and ci_high, or neither")
-        if self.ci_low is not None and not self.ci_low <= self.effect <= self.ci_high:
-            raise rule_error(f"effect = {fmt_value(self.effect)} is not allowed: must lie within "
-                             f"ci_low = {fmt_value(self.ci_low)} and ci_high = {fmt_value(self.ci_high)}")
-        return self
-
-
 # ---------------------------------------------------------------------------- batch
 
 
@@ -573,12 +410,7 @@ class BatchSpec(_Table):
                 problems.append(f"analysis.tertiles_of = {fmt_value(a.tertiles_of)} is not allowed: must be one "
                                 f"of the cohort's distributions ({', '.join(self.cohort.distributions) or 'none'})")
         if self.published is not None:
-            names = [o if m == "final" else f"{o}_{m}" for o, m in a.outcomes.items()]
-            if self.cohort is None or len(self.arms) < 2:
-                problems.append("[published] belongs to a [cohort] batch with two or more arms")
-            elif self.published.outcome not in names:
-                problems.append(f"published.outcome = {fmt_value(self.published.outcome)} is not allowed: must be "
-                                f"one of the analysis outcomes ({', '.join(names)})")
+            problems += published_problems(self.published, a.outcomes, self.cohort is not None and len(self.arms) > 1)
         runs = self.run_count()
         if runs > MAX_RUNS:
             problems.append(f"the batch has {runs:,} runs, more than the {MAX_RUNS:,} allowed: "
@@ -591,22 +423,7 @@ class BatchSpec(_Table):
         if not self.arms:
             return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
         problems, names = [], [arm.name for arm in self.arms]
-        for i, arm in enumerate(self.arms):
-            if names.count(arm.name) > 1 and names.index(arm.name) == i:
-                problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
-            tables = [(f"arms #{i + 1} ({arm.name})", arm.set, arm.add)]
-            tables += [(f"arms #{i + 1} ({arm.name}).schedule #{j + 1}", e.set, e.add)
-                       for j, e in enumerate(arm.schedule)]
-            for prefix, set_keys, add_keys in tables:
-                for table, keys in (("set", set_keys), ("add", add_keys)):
-                    for _key, where, path in resolved_settings(keys, f"{prefix}.{table}", problems):
-                        if table == "add" and setting_kind(path) != "float":
-                            problems.append(f"{where}: add works on numeric settings; {path} is not one")
-                        elif self.cohort.randomisation_day > 0 and path.partition(".")[0] not in SCHEDULABLE:
-                            problems.append(f"{where}: {path} cannot start at randomisation (day "
-                                            f"{self.cohort.randomisation_day}): only settings of "
-                                            f"{', '.join(SCHEDULABLE)} change during a run; "
-                                            "set cohort.randomisation_day = 0 to apply it from day 0")
+        problems += arm_problems(self.arms, self.cohort.randomisation_day)
         control = self.analysis.control_arm
         if control is not None and control not in names:
             problems.append(f"analysis.control_arm = {fmt_value(control)} is not allowed: must be one of the "
