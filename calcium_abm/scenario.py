@@ -297,6 +297,16 @@ class Scenario(BaseModel):
             raise ScenarioError(join_problems(problems))
         return self._apply(resolved, keep_schedule=True)
 
+    def with_schedule(self, entries: list[Mapping[str, Any]]) -> Scenario:
+        """A new validated scenario with ``entries`` (``{"start_day", "end_day", "set"}``
+        mappings, as in ``[[schedule]]``) appended after its own schedule entries.
+        Raises :class:`ScenarioError`."""
+        if not entries:
+            return self
+        data = self.model_dump(exclude_defaults=False)
+        data["schedule"] = [*data["schedule"], *(dict(e) for e in entries)]
+        return _validate(data)
+
     # -- TOML -------------------------------------------------------------------------
 
     def to_toml(self) -> str:
@@ -327,16 +337,41 @@ def _validate(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
 # ---------------------------------------------------------------------------- loading
 
 
-def parse_scenario_toml(data: bytes | str, origin: str = "scenario", default_name: str | None = None) -> Scenario:
+def _with_raw_overrides(table: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``table`` (an unvalidated scenario mapping) with ``overrides`` written in before it is
+    validated, so a whole-scenario check (a schedule against ``simulation.years``) sees the
+    overridden values. Keys as for :meth:`Scenario.with_overrides`."""
+    data = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in table.items()}
+    if not overrides:
+        return data
+    problems, seen = [], set()
+    for key, value in overrides.items():
+        try:
+            path = resolve_key(key)
+        except ScenarioError as exc:
+            problems.append(str(exc))
+            continue
+        if path in seen:
+            problems.append(f"'{key}' sets {path} a second time")
+        seen.add(path)
+        _set_path(data, path, value)
+    if problems:
+        raise ScenarioError(join_problems(problems))
+    return data
+
+
+def parse_scenario_toml(data: bytes | str, origin: str = "scenario", default_name: str | None = None,
+                        overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Validate a scenario from TOML text or bytes (e.g. an upload).
 
-    ``origin`` names it in error messages; ``default_name`` is used when it has no ``name``.
+    ``origin`` names it in error messages; ``default_name`` is used when it has no ``name``;
+    ``overrides`` (as for :meth:`Scenario.with_overrides`) apply before validation.
     Raises :class:`ScenarioError` (see :func:`calcium_abm.inputs.toml_reader.parse_toml`).
     """
     table = parse_toml(data, origin, MAX_SCENARIO_BYTES, ScenarioError, "scenario")
     if default_name and "name" not in table:
         table["name"] = default_name
-    return _validate(table, origin)
+    return _validate(_with_raw_overrides(table, overrides), origin)
 
 
 def builtin_scenario_names() -> list[str]:
@@ -365,36 +400,40 @@ def looks_like_path(text: str) -> bool:
     return text.endswith(".toml") or os.sep in text or "/" in text or text.startswith(".")
 
 
-def load_scenario(source: Scenario | Mapping[str, Any] | str | os.PathLike) -> Scenario:
+def load_scenario(source: Scenario | Mapping[str, Any] | str | os.PathLike,
+                  overrides: Mapping[str, Any] | None = None) -> Scenario:
     """A validated scenario from a Scenario, a mapping, a built-in name or a .toml path.
 
-    A file without a ``name`` gets its file stem as name. Raises :class:`ScenarioError`.
+    ``overrides`` (dotted or flat keys, as for :meth:`Scenario.with_overrides`) are applied
+    *before* the whole scenario is checked, so ``overrides={"simulation.years": 11}``
+    admits a schedule entry on day 3650 in a file of 5 years. A file without a ``name``
+    gets its file stem as name. Raises :class:`ScenarioError`.
     """
     if isinstance(source, Scenario):
-        return source
+        return source.with_overrides(overrides) if overrides else source
     if isinstance(source, Mapping):
-        return _validate(source)
+        return _validate(_with_raw_overrides(source, overrides))
     if isinstance(source, str) and not looks_like_path(source):
         text = builtin_scenario_text(source)
         if text is not None:
-            return parse_scenario_toml(text, source)
+            return parse_scenario_toml(text, source, overrides=overrides)
         if Path(source).is_file():  # a file in the current directory without .toml
-            return _load_file(Path(source))
+            return _load_file(Path(source), overrides)
         names = builtin_scenario_names()
         raise ScenarioError(
             f"unknown scenario '{source}'{did_you_mean(source, names)} "
             f"(built-in scenarios: {', '.join(names)}; or give the path of a .toml file)"
         )
     if isinstance(source, (str, os.PathLike)):
-        return _load_file(Path(source))
+        return _load_file(Path(source), overrides)
     raise ScenarioError(
         f"cannot load a scenario from {type(source).__name__}: give a built-in name, a .toml path or a mapping"
     )
 
 
-def _load_file(path: Path) -> Scenario:
+def _load_file(path: Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
     data = read_limited(path, MAX_SCENARIO_BYTES, ScenarioError, "scenario file")
-    return parse_scenario_toml(data, str(path), default_name=path.stem[:200] or None)
+    return parse_scenario_toml(data, str(path), default_name=path.stem[:200] or None, overrides=overrides)
 
 
 # ------------------------------------------------------------------------ CLI helpers

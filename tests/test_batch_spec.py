@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from calcium_abm.scenario import parse_scenario_toml
+
 from calcium_abm.batch import BatchError, cohort_patients, expand_runs, load_batch, parse_batch_toml, sweep_points
 from calcium_abm.batch.expand import run_id_for
 
@@ -93,9 +95,12 @@ def test_parallel_design_randomises_balanced_arms_and_adds_the_supplement():
     arms = [r.labels["arm"] for r in runs]
     assert len(runs) == 31 and sorted([arms.count("placebo"), arms.count("mk7_180")]) == [15, 16]
     assert arms[:10] != ["placebo", "mk7_180"] * 5  # randomised, not alternating
-    for r in runs:
+    for r in runs:  # both arms start from the patient's own diet; the supplement starts on day 1
         own = r.labels["mk7_ug_per_day"]
-        given = r.overrides["diet.mk7_ug_per_day"]
+        scenario = parse_scenario_toml(r.scenario_toml)
+        assert r.overrides["diet.mk7_ug_per_day"] == own
+        assert scenario.state_at(0).diet.mk7_ug_per_day == own
+        given = scenario.state_at(1).diet.mk7_ug_per_day
         assert given == pytest.approx(own + (180 if r.labels["arm"] == "mk7_180" else 0))
 
 

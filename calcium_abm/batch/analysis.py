@@ -28,7 +28,7 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write
 from calcium_abm.markdown import markdown_table
 
-__all__ = ["outcome_name", "outcome_names", "run_outcomes", "sensitivity_indices", "summarize", "summary_tables",
+__all__ = ["conduct_table", "outcome_name", "published_comparison", "outcome_names", "run_outcomes", "sensitivity_indices", "summarize", "summary_tables",
            "to_markdown"]
 
 _LABEL_SKIP = ("run_index", "run_id", "seed")
@@ -144,7 +144,63 @@ def sensitivity_indices(source: str | os.PathLike | StoredBatch,
 def _patient_characteristics(batch: StoredBatch) -> list[str]:
     """The drawn patient label columns of a cohort (sex, CKD stage, distributions ...)."""
     labels = batch.manifest["runs"][0]["labels"] if batch.manifest["runs"] else {}
-    return [k for k in labels if k not in ("arm", "patient")]
+    return [k for k in labels if k not in ("arm", "patient", *_CONDUCT_LABELS)]
+
+
+#: Labels of trial conduct (screening order, dropout), not baseline characteristics.
+_CONDUCT_LABELS = ("screening_number", "completed", "last_day")
+
+
+def conduct_table(per_run: pd.DataFrame, screening: dict[str, Any] | None) -> pd.DataFrame:
+    """The trial's flow (CONSORT-like): screened, excluded by reason, randomised per arm,
+    completed and dropped out per arm (dropouts analysed with their last observation).
+
+    Args:
+        per_run: :func:`run_outcomes` of a cohort batch (one row per run).
+        screening: the manifest's ``screening`` counts, or None if nobody was screened.
+
+    Returns:
+        Rows ``stage``, ``arm`` ("all" or an arm's name), ``n``.
+    """
+    rows: list[dict[str, Any]] = []
+    if screening is not None:
+        rows.append({"stage": "screened", "arm": "all", "n": int(screening["screened"])})
+        rows.append({"stage": "excluded", "arm": "all", "n": int(screening["excluded"])})
+        rows += [{"stage": f"excluded: {reason}", "arm": "all", "n": int(n)}
+                 for reason, n in screening["excluded_by_reason"].items()]
+    for arm, part in per_run.groupby("arm", sort=False):
+        rows.append({"stage": "randomised", "arm": arm, "n": int(part["patient"].nunique())})
+        if "completed" in part:
+            done = part["completed"].astype(bool)
+            rows.append({"stage": "completed", "arm": arm, "n": int(done.sum())})
+            rows.append({"stage": "dropped out (last observation analysed)", "arm": arm, "n": int((~done).sum())})
+    return pd.DataFrame(rows, columns=["stage", "arm", "n"])
+
+
+def published_comparison(spec: BatchSpec, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The published effect beside the simulated ones (Welch or paired, and ANCOVA).
+
+    One row per estimate: ``estimate`` ("published", "simulated (Welch)", ...), ``arm``,
+    ``outcome``, ``effect``, ``ci_low``, ``ci_high`` and, for simulated rows,
+    ``inside_published_ci`` (True/False; "" for the published row and when the source
+    gives no CI).
+    """
+    pub = spec.published
+    assert pub is not None
+    rows = [{"estimate": "published", "arm": "", "outcome": pub.outcome, "effect": pub.effect,
+             "ci_low": pub.ci_low, "ci_high": pub.ci_high, "inside_published_ci": "",
+             "source": pub.source}]
+    method = "paired" if spec.cohort is not None and spec.cohort.design == "crossover" else "Welch"
+    for name, label in (("effects", f"simulated ({method})"), ("ancova", "simulated (ANCOVA)")):
+        table = tables.get(name)
+        if table is None or table.empty:
+            continue
+        for _, r in table[table["outcome"] == pub.outcome].iterrows():
+            inside = "" if pub.ci_low is None else bool(pub.ci_low <= r["difference"] <= pub.ci_high)
+            rows.append({"estimate": label, "arm": r["arm"], "outcome": pub.outcome, "effect": r["difference"],
+                         "ci_low": r["ci_low"], "ci_high": r["ci_high"], "inside_published_ci": inside,
+                         "source": "this batch"})
+    return pd.DataFrame(rows)
 
 
 def summary_tables(source: str | os.PathLike | StoredBatch,
@@ -176,6 +232,10 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
             tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design)
             if spec.cohort.design == "parallel":
                 tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control)
+        if batch.manifest.get("screening") is not None or spec.cohort.dropout_per_year > 0:
+            tables["conduct"] = conduct_table(per_run, batch.manifest.get("screening"))
+        if spec.published is not None and "effects" in tables:
+            tables["published"] = published_comparison(spec, tables)
         if spec.analysis.severe_calcification is not None:
             tertiles = spec.analysis.tertiles_of
             column = None if tertiles is None else tertiles.rpartition(".")[2]
@@ -215,7 +275,9 @@ def summarize(out_dir: str | os.PathLike, report_dir: str | os.PathLike | None =
     return tables
 
 
-_TITLES = {"baseline": "Baseline characteristics by arm (Table 1; day 0)",
+_TITLES = {"conduct": "Trial flow: screening, randomisation and completion",
+           "published": "Published versus simulated effect (difference vs the control arm, 95 % CI)",
+           "baseline": "Baseline characteristics by arm (Table 1; day 0)",
            "by_arm": "Outcomes by arm (mean and 95 % CI across patients)",
            "effects": "Trial effects versus the control arm (difference of means, 95 % CI)",
            "ancova": "Trial effects by ANCOVA, adjusted for the baseline value (95 % CI)",
@@ -245,8 +307,19 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
         lines.append(f"- severe calcification: final {severe.column} > {severe.above:g}")
     outcomes = ", ".join(f"{outcome_name(c, m)} ({m.replace('_', ' ')} of {c})"
                          for c, m in spec.analysis.outcomes.items())
-    lines += [f"- outcomes: {outcomes}", ""]
-    for name, table in tables.items():
+    lines += [f"- outcomes: {outcomes}"]
+    if spec.cohort is not None:
+        c = spec.cohort
+        lines.append(f"- randomisation on day {c.randomisation_day}"
+                     + (f", stratified by {', '.join(c.stratify_by)}" if c.stratify_by else "")
+                     + f"; adherence {c.adherence:g} of each added dose; dropout {c.dropout_per_year:g} per year; "
+                     "analysis by intention to treat (every randomised patient in their arm; a dropout's "
+                     "last observation carried forward)")
+    lines.append("")
+    order = [n for n in ("published", "conduct") if n in tables] + [n for n in tables
+                                                                     if n not in ("published", "conduct")]
+    for name in order:
+        table = tables[name]
         if name in _TITLES:
             lines += [f"## {_TITLES[name]}", "", to_markdown(table), ""]
     if figures:

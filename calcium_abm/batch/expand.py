@@ -21,8 +21,11 @@ from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind
 from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.sections import DAYS_PER_YEAR
+from calcium_abm.inputs.trial_tables import criterion_target
 
-__all__ = ["RunSpec", "cohort_patients", "expand_runs", "label_column", "run_id_for", "sample_run_ids",
+__all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "baseline_state", "cohort_patients", "dropout_days",
+           "plan_trial", "randomise", "screen_candidates", "expand_runs", "label_column", "run_id_for", "sample_run_ids",
            "sensitivity_design", "sweep_points"]
 
 SEED_LIMIT = 2**31 - 1  # per-run seeds stay well inside what every RNG accepts
@@ -43,6 +46,13 @@ class RunSpec:
     labels: dict[str, Any]
     overrides: dict[str, Any]
     scenario_toml: str = field(repr=False)
+
+
+class RunList(list):
+    """The runs of a batch (a list of :class:`RunSpec`); ``screening`` holds a cohort's
+    screening counts (:meth:`TrialPlan.screening`), None for other batches."""
+
+    screening: dict[str, Any] | None = None
 
 
 def run_id_for(scenario_toml: str, output: str) -> str:
@@ -137,20 +147,23 @@ def _draw(dist, n: int, rng: np.random.Generator) -> np.ndarray:
     return x
 
 
-def cohort_patients(spec: BatchSpec) -> list[dict[str, Any]]:
-    """The cohort's virtual patients: dotted path -> drawn value, one dict each.
+def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any]]:
+    """The cohort's virtual candidates: dotted path -> drawn value, one dict each.
 
     Draws are made in a fixed order from generators seeded by the batch seed, one stream
     per characteristic (so adding a distribution does not change the others). Values are
     clipped to the distribution's ``min``/``max`` and then to what the scenario allows
     (intakes at 0). ``years_since_menopause`` is drawn only for postmenopausal women.
+    ``n`` defaults to ``cohort.patients``; the first ``k`` of ``n`` candidates are the
+    same for any ``n >= k`` (screening draws more candidates than it randomises).
     """
     cohort = spec.cohort
     assert cohort is not None
-    n = cohort.patients
+    n = cohort.patients if n is None else n
     female = _generator(spec.seed, 10).random(n) < cohort.female_probability
     post = female & (_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
-    stages = _generator(spec.seed, 12).choice(6, size=n, p=np.asarray(cohort.ckd_stage_probabilities))
+    cdf = np.cumsum(cohort.ckd_stage_probabilities)
+    stages = np.minimum(np.searchsorted(cdf / cdf[-1], _generator(spec.seed, 12).random(n), side="right"), 5)
     drawn: dict[str, np.ndarray] = {}
     for j, key in enumerate(sorted(cohort.distributions)):
         dist = cohort.distributions[key]
@@ -174,18 +187,54 @@ def cohort_patients(spec: BatchSpec) -> list[dict[str, Any]]:
     return patients
 
 
-def _arm_overrides(arm, patient: dict[str, Any], base) -> dict[str, Any]:
-    out = dict(patient)
-    for key, value in arm.set.items():
-        out[resolve_setting(key, "arms")] = value
-    for key, amount in arm.add.items():
+def _own_value(path: str, patient: dict[str, Any], base) -> float:
+    """The patient's own (pre-randomisation) value of a numeric setting."""
+    if path in patient:
+        return float(patient[path])
+    section, _, fld = path.partition(".")
+    if section == "parameters":
+        return float(base.parameters.get(fld, _default(fld)))
+    return float(getattr(getattr(base, section), fld))
+
+
+def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: dict[str, Any], base,
+                 adherence: float) -> dict[str, Any]:
+    """An arm's ``set``/``add`` as dotted path -> value for one patient (adds x adherence)."""
+    out = {resolve_setting(k, "arms"): v for k, v in set_keys.items()}
+    for key, amount in add_keys.items():
         path = resolve_setting(key, "arms")
-        section, _, fld = path.partition(".")
-        own = out.get(path, base.parameters.get(fld) if section == "parameters" else None)
-        if own is None:
-            own = getattr(getattr(base, section), fld) if section != "parameters" else _default(fld)
-        out[path] = float(own) + float(amount)
+        out[path] = _own_value(path, patient, base) + adherence * float(amount)
     return out
+
+
+def _arm_overrides(arm, patient: dict[str, Any], base, adherence: float = 1.0) -> dict[str, Any]:
+    """Patient plus the arm's day-0 settings (``cohort.randomisation_day = 0``)."""
+    return {**patient, **_arm_changes(arm.set, arm.add, patient, base, adherence)}
+
+
+def arm_schedule(arm, patient: dict[str, Any], base, randomisation_day: int, adherence: float = 1.0,
+                 last_day: int | None = None) -> list[dict[str, Any]]:
+    """The scenario ``[[schedule]]`` entries of one patient in one arm.
+
+    The arm's ``set``/``add`` become an entry from ``randomisation_day`` (so every arm of a
+    patient shares day 0 and the days before randomisation), followed by the arm's own
+    ``[[arms.schedule]]`` entries in file order (a later entry wins where they overlap).
+    ``add`` amounts go on top of the patient's own pre-randomisation value, times
+    ``adherence``. Entries starting on or after ``last_day`` (a dropout's last day in the
+    trial) are left out: the run ends there.
+    """
+    entries = []
+    first = _arm_changes(arm.set, arm.add, patient, base, adherence)
+    if first:
+        entries.append({"start_day": randomisation_day, "set": first})
+    for e in arm.schedule:
+        entry = {"start_day": e.start_day, "set": _arm_changes(e.set, e.add, patient, base, adherence)}
+        if e.end_day is not None:
+            entry["end_day"] = e.end_day
+        entries.append(entry)
+    if last_day is not None:
+        entries = [e for e in entries if e["start_day"] < last_day]
+    return entries
 
 
 def _default(parameter: str) -> float:
@@ -194,6 +243,186 @@ def _default(parameter: str) -> float:
     from calcium_abm.physiology import parameter_registry
 
     return float(parameter_registry()[parameter].value)
+
+
+# ------------------------------------------------------------------ trial conduct
+
+
+def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
+    """The patient's value of a setting: drawn, else the base scenario's."""
+    if path in patient:
+        return patient[path]
+    section, _, fld = path.partition(".")
+    return getattr(getattr(base, section), fld)
+
+
+def baseline_state(scenario) -> dict[str, float]:
+    """The recorded day-0 values of a scenario (its first row; nothing is simulated).
+
+    The same numbers as day 0 of the run with this scenario and seed: a model is built
+    and its initial state read, which takes well under a second.
+    """
+    # lazy: the model (Mesa, numba) loads only when a cohort screens on its baseline state
+    from calcium_abm.model import CalciumParadoxModel
+    from calcium_abm.simulation import results_frame
+
+    return {k: float(v) for k, v in results_frame(CalciumParadoxModel(scenario)).iloc[0].items()}
+
+
+def screen_candidates(spec: BatchSpec, base, candidates: list[dict[str, Any]],
+                      seeds: np.ndarray) -> tuple[list[int], dict[str, Any] | None]:
+    """Screen candidates in order until ``cohort.patients`` meet every criterion.
+
+    Covariate criteria (settings such as ``age_years``) are read from the drawn values;
+    state criteria (recorded columns such as ``calcification_score``) from the
+    candidate's day-0 state (:func:`baseline_state`, same seed as its run). A candidate
+    is excluded for the first criterion it fails (covariates before state, inclusion
+    before exclusion, each in file order). Returns the indices of the randomised
+    candidates and the counts (None without criteria). Raises :class:`BatchError` when
+    too few candidates qualify within the screening limit.
+    """
+    cohort = spec.cohort
+    if not cohort.screens():
+        return list(range(cohort.patients)), None
+    criteria = [(kind, key, crit, criterion_target(key, f"cohort.{kind}.{key}"))
+                for kind, table in (("inclusion", cohort.inclusion), ("exclusion", cohort.exclusion))
+                for key, crit in table.items()]
+    criteria.sort(key=lambda c: "." not in c[3])  # covariates first: no model needed for them
+    selected: list[int] = []
+    reasons: dict[str, int] = {}
+    screened = 0
+    for i, candidate in enumerate(candidates):
+        if len(selected) == cohort.patients:
+            break
+        screened += 1
+        state: dict[str, float] | None = None
+        reason = None
+        for kind, key, crit, target in criteria:
+            if "." in target:
+                value = _setting_value(target, candidate, base)
+            else:
+                if state is None:
+                    try:
+                        scenario = base.with_overrides({**candidate, "simulation.seed": int(seeds[i])})
+                    except ScenarioError as exc:
+                        raise BatchError(f"screening candidate {i + 1} is not a valid scenario: {exc}") from None
+                    state = baseline_state(scenario)
+                value = state[target]
+            meets = crit.admits(value)
+            if kind == "inclusion" and not meets:
+                reason = f"inclusion {key} {crit.describe()} not met"
+            elif kind == "exclusion" and meets:
+                reason = f"exclusion {key} {crit.describe()}"
+            if reason:
+                break
+        if reason:
+            reasons[reason] = reasons.get(reason, 0) + 1
+        else:
+            selected.append(i)
+    counts = {"screened": screened, "excluded": screened - len(selected), "excluded_by_reason": reasons,
+              "randomised": len(selected), "screening_limit": len(candidates)}
+    if len(selected) < cohort.patients:
+        why = "; ".join(f"{n} {r}" for r, n in reasons.items())
+        raise BatchError(f"cohort: {len(selected)} of {cohort.patients} patients found after screening "
+                         f"{screened} candidates (the limit; excluded: {why}): widen cohort.inclusion / "
+                         "cohort.exclusion or raise cohort.screening_limit")
+    return selected, counts
+
+
+def randomise(spec: BatchSpec, patients: list[dict[str, Any]]) -> list[list[int]]:
+    """Each randomised patient's arm indices, in order.
+
+    Crossover: every arm. Parallel without strata: a balanced permutation of the whole
+    cohort (arm sizes differ by at most one). With ``cohort.stratify_by``: permuted blocks
+    of one patient per arm within each stratum, in randomisation order, so every stratum
+    is balanced to within one block. Seeded from the batch seed.
+    """
+    k, n = len(spec.arms), len(patients)
+    if spec.cohort.design == "crossover":
+        return [list(range(k))] * n
+    rng = _generator(spec.seed, 4)
+    if not spec.cohort.stratify_by:
+        return [[int(a)] for a in rng.permutation(np.resize(np.arange(k), n))]
+    paths = [resolve_setting(key, "cohort.stratify_by") for key in spec.cohort.stratify_by]
+    blocks: dict[tuple, list[int]] = {}
+    out = []
+    for patient in patients:
+        stratum = tuple(patient[p] for p in paths)
+        if not blocks.get(stratum):
+            blocks[stratum] = [int(a) for a in rng.permutation(k)]
+        out.append([blocks[stratum].pop(0)])
+    return out
+
+
+def dropout_days(spec: BatchSpec, n: int, days: int) -> list[int | None]:
+    """Each randomised patient's last day in the trial, or None if they complete it.
+
+    Time to dropout is exponential with a yearly probability ``cohort.dropout_per_year``
+    (rate ``-ln(1 - p)`` per year), never before the day after randomisation. Seeded from
+    the batch seed, the same for a patient in every crossover arm.
+    """
+    p = spec.cohort.dropout_per_year
+    if p <= 0:
+        return [None] * n
+    years = _generator(spec.seed, 5).exponential(1.0 / -math.log1p(-p), n)
+    first = spec.cohort.randomisation_day + 1
+    out: list[int | None] = []
+    for y in years:
+        day = max(int(math.ceil(y * 365)), first)
+        out.append(day if day < days else None)
+    return out
+
+
+@dataclass(frozen=True)
+class TrialPlan:
+    """A cohort's runs before validation: ``(labels, overrides, seed, schedule)`` each, and
+    the screening counts (None without criteria)."""
+
+    plans: list[tuple[dict[str, Any], dict[str, Any], int, list[dict[str, Any]]]]
+    screening: dict[str, Any] | None
+
+
+def plan_trial(spec: BatchSpec, base) -> TrialPlan:
+    """Screen, randomise and schedule a cohort batch (see docs/batch.md, "Trial designs").
+
+    Every arm of a patient shares the patient's drawn values and seed, so the runs are
+    identical up to ``cohort.randomisation_day``; each arm's ``set``/``add`` start that day
+    (:func:`arm_schedule`). A dropout's run ends on their last day (its last observation
+    is the one analysed: intention to treat with last observation carried forward).
+    """
+    cohort = spec.cohort
+    day = cohort.randomisation_day
+    if day >= base.days:
+        raise BatchError(f"cohort.randomisation_day = {day} is not allowed: the run lasts {base.days} days "
+                         f"(days 0 to {base.days - 1})")
+    candidates = cohort_patients(spec, cohort.candidates())
+    seeds = derived_seeds(spec.seed, 3, len(candidates))  # one per candidate, shared by its arms
+    chosen, screening = screen_candidates(spec, base, candidates, seeds)
+    patients = [candidates[i] for i in chosen]
+    assignment = randomise(spec, patients)
+    last_days = dropout_days(spec, len(patients), base.days)
+    plans = []
+    for i, (c, patient, arm_indices, last) in enumerate(zip(chosen, patients, assignment, last_days)):
+        for a in arm_indices:
+            arm = spec.arms[a]
+            labels: dict[str, Any] = {"arm": arm.name, "patient": i}
+            if screening is not None:
+                labels["screening_number"] = c + 1
+            if cohort.dropout_per_year > 0:
+                labels["completed"] = last is None
+                labels["last_day"] = base.days if last is None else last
+            labels.update(_labels_for(patient))
+            if day == 0:
+                overrides = _arm_overrides(arm, patient, base, cohort.adherence)
+                schedule = arm_schedule(arm.model_copy(update={"set": {}, "add": {}}), patient, base, 0,
+                                        cohort.adherence, last)
+            else:
+                overrides = dict(patient)
+                schedule = arm_schedule(arm, patient, base, day, cohort.adherence, last)
+            if last is not None:
+                overrides["simulation.years"] = last / DAYS_PER_YEAR
+            plans.append((labels, overrides, int(seeds[c]), schedule))
+    return TrialPlan(plans, screening)
 
 
 # ---------------------------------------------------------------------- sensitivity
@@ -243,6 +472,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     """
     base = spec.base_scenario()
     plans: list[tuple[dict[str, Any], dict[str, Any], int]] = []  # (labels, overrides, seed)
+    schedules: dict[int, list[dict[str, Any]]] = {}  # a cohort run's arm schedule entries
+    screening = None
     if spec.sweep is not None:
         points = sweep_points(spec)
         seeds = derived_seeds(spec.seed, 2, spec.sweep.replicates)  # shared by all points
@@ -250,19 +481,11 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
             for r, seed in enumerate(seeds):
                 plans.append(({"point": pi, "replicate": r, **_labels_for(point)}, point, int(seed)))
     elif spec.cohort is not None:
-        patients = cohort_patients(spec)
-        seeds = derived_seeds(spec.seed, 3, len(patients))  # one per patient, shared by its arms
-        if spec.cohort.design == "crossover":
-            assignment = [list(range(len(spec.arms)))] * len(patients)
-        else:  # balanced parallel-group randomisation
-            k = len(spec.arms)
-            arms = _generator(spec.seed, 4).permutation(np.resize(np.arange(k), len(patients)))
-            assignment = [[int(a)] for a in arms]
-        for i, (patient, arm_indices) in enumerate(zip(patients, assignment)):
-            for a in arm_indices:
-                arm = spec.arms[a]
-                labels = {"arm": arm.name, "patient": i, **_labels_for(patient)}
-                plans.append((labels, _arm_overrides(arm, patient, base), int(seeds[i])))
+        trial = plan_trial(spec, base)
+        screening = trial.screening
+        for labels, overrides, seed, schedule in trial.plans:
+            plans.append((labels, overrides, seed))
+            schedules[len(plans) - 1] = schedule
     else:
         _problem, x = sensitivity_design(spec)
         paths = [resolve_setting(k, "sensitivity") for k in spec.sensitivity.parameters]
@@ -274,11 +497,13 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
             seen.add(key)
             point = {p: float(v) for p, v in zip(paths, row)}
             plans.append((_labels_for(point), point, int(spec.seed)))
-    runs: list[RunSpec] = []
+    runs = RunList()
+    runs.screening = screening
     ids: dict[str, int] = {}
     for index, (labels, overrides, seed) in enumerate(plans):
         try:
             scenario = base.with_overrides({**overrides, "simulation.seed": seed})
+            scenario = scenario.with_schedule(schedules.get(index, []))
         except ScenarioError as exc:
             shown = ", ".join(f"{column_name(k)} = {v!r}" for k, v in overrides.items()) or "no overrides"
             raise BatchError(f"run {index + 1} ({shown}) is not a valid scenario: {exc}") from None

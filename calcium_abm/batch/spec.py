@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -23,17 +22,23 @@ from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, note_same_setting, resolve_setting, resolved_settings,
                                      setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines
+from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
+                                             check_criteria, check_strata, criterion_target, published_problems,
+                                             whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
 __all__ = [
     "Arm",
+    "ArmScheduleEntry",
     "BatchError",
     "BatchSpec",
     "Cohort",
+    "Criterion",
     "Distribution",
     "MAX_BATCH_BYTES",
     "MAX_RUNS",
+    "Published",
     "Sensitivity",
     "Sweep",
     "load_batch",
@@ -43,19 +48,14 @@ __all__ = [
 MAX_BATCH_BYTES = 1024 * 1024
 MAX_RUNS = 1_000_000  # one manifest entry each; more would make the manifest unwieldy
 MAX_PATIENTS = 100_000
-_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")
 
 #: Fields a cohort draws with its own rules rather than a distribution.
 COHORT_SPECIAL_FIELDS = ("patient.sex", "patient.postmenopausal", "patient.ckd_stage")
-#: Sections whose numeric fields a cohort may draw from distributions.
-COHORT_SECTIONS = ("patient", "diet", "drugs")
 OUTCOME_MEASURES = ("final", "change", "pct_change")
 
 
 class BatchError(UserInputError):
     """A batch file, batch directory or batch option that is not allowed."""
-
-
 
 
 class _Table(BaseModel):
@@ -108,6 +108,8 @@ class Sweep(_Table):
             kind = setting_kind(path)
             if isinstance(values, Range) and kind not in ("int", "float"):
                 problems.append(f"{where}: {path} is not a number, so it needs a list of values, not a range")
+            if kind == "int":
+                problems += whole_number_problems(where, path, values)
             if isinstance(values, list):
                 if not values:
                     problems.append(f"{where} = [] is not allowed: must list at least one value")
@@ -192,21 +194,6 @@ class Distribution(_Table):
         return self
 
 
-class Arm(_Table):
-    """A trial arm: settings replaced (``set``) or added to the patient's own (``add``)."""
-
-    name: str = Field(min_length=1, max_length=60)
-    set: dict[str, Any] = Field(default_factory=dict)
-    add: dict[str, float] = Field(default_factory=dict)
-
-    @field_validator("name", mode="after")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + - only")
-        return value
-
-
 class Cohort(_Table):
     """N virtual patients drawn from stated distributions."""
 
@@ -216,6 +203,35 @@ class Cohort(_Table):
     postmenopausal_probability: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)  # among women
     ckd_stage_probabilities: list[float] = Field([1.0, 0.0, 0.0, 0.0, 0.0, 0.0], min_length=6, max_length=6)
     distributions: dict[str, Distribution] = Field(default_factory=dict)
+    # trial conduct (docs/batch.md, "Trial designs")
+    randomisation_day: int = Field(1, ge=0, le=36_500)  # arms' set/add start on this day
+    inclusion: dict[str, Criterion] = Field(default_factory=dict)
+    exclusion: dict[str, Criterion] = Field(default_factory=dict)
+    screening_limit: int | None = Field(None, ge=1, le=MAX_RUNS)  # candidates screened at most
+    stratify_by: list[str] = Field(default_factory=list, max_length=3)
+    dropout_per_year: float = Field(0.0, ge=0, lt=1, allow_inf_nan=False)  # assumption per design
+    adherence: float = Field(1.0, gt=0, le=1, allow_inf_nan=False)  # fraction of each added dose taken
+
+    @field_validator("inclusion", "exclusion", mode="after")
+    @classmethod
+    def _screenable(cls, value: dict[str, Criterion], info) -> dict[str, Criterion]:
+        return check_criteria(value, f"cohort.{info.field_name}")
+
+    @field_validator("stratify_by", mode="after")
+    @classmethod
+    def _strata(cls, value: list[str]) -> list[str]:
+        return check_strata(value, COHORT_SPECIAL_FIELDS)
+
+    def screens(self) -> bool:
+        """True if candidates are screened (any inclusion or exclusion criterion)."""
+        return bool(self.inclusion or self.exclusion)
+
+    def candidates(self) -> int:
+        """How many candidates may be drawn: ``screening_limit``, else 20 per patient when
+        screening (at most 100,000), else exactly ``patients``."""
+        if self.screening_limit is not None:
+            return max(self.screening_limit, self.patients)
+        return min(20 * self.patients, MAX_PATIENTS) if self.screens() else self.patients
 
     @field_validator("ckd_stage_probabilities", mode="after")
     @classmethod
@@ -353,6 +369,7 @@ class BatchSpec(_Table):
     arms: list[Arm] = Field(default_factory=list)
     sensitivity: Sensitivity | None = None
     analysis: Analysis = Analysis()
+    published: Published | None = None
     base_dir: str = Field(".", exclude=True)  # where a relative scenario path is looked up
 
     @field_validator("set", mode="after")
@@ -392,6 +409,8 @@ class BatchSpec(_Table):
             if path is not None and path not in drawn:
                 problems.append(f"analysis.tertiles_of = {fmt_value(a.tertiles_of)} is not allowed: must be one "
                                 f"of the cohort's distributions ({', '.join(self.cohort.distributions) or 'none'})")
+        if self.published is not None:
+            problems += published_problems(self.published, a.outcomes, self.cohort is not None and len(self.arms) > 1)
         runs = self.run_count()
         if runs > MAX_RUNS:
             problems.append(f"the batch has {runs:,} runs, more than the {MAX_RUNS:,} allowed: "
@@ -404,13 +423,7 @@ class BatchSpec(_Table):
         if not self.arms:
             return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
         problems, names = [], [arm.name for arm in self.arms]
-        for i, arm in enumerate(self.arms):
-            if names.count(arm.name) > 1 and names.index(arm.name) == i:
-                problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
-            for table, keys in (("set", arm.set), ("add", arm.add)):
-                for _key, where, path in resolved_settings(keys, f"arms #{i + 1} ({arm.name}).{table}", problems):
-                    if table == "add" and setting_kind(path) != "float":
-                        problems.append(f"{where}: add works on numeric settings; {path} is not one")
+        problems += arm_problems(self.arms, self.cohort.randomisation_day)
         control = self.analysis.control_arm
         if control is not None and control not in names:
             problems.append(f"analysis.control_arm = {fmt_value(control)} is not allowed: must be one of the "
@@ -451,7 +464,7 @@ class BatchSpec(_Table):
         if self.record_every_days is not None:
             extra["simulation.record_every_days"] = self.record_every_days
         try:
-            return load_scenario(source).with_overrides(extra)
+            return load_scenario(source, overrides=extra)  # years apply before the schedule is checked
         except ScenarioError as exc:
             raise BatchError(f"scenario = {fmt_value(self.scenario)} with the batch's settings: {exc}") from None
 

@@ -135,6 +135,8 @@ def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
                   "labels": {k: v for k, v in r.labels.items() if k not in ("run_index", "run_id", "seed")},
                   "overrides": r.overrides} for r in runs],
     }
+    if getattr(runs, "screening", None) is not None:  # a cohort's screened / excluded / randomised counts
+        data["screening"] = runs.screening
     if spec.sensitivity is not None:
         data["sample_run_ids"] = sample_run_ids(spec, runs)
     return data

@@ -1,0 +1,233 @@
+"""Tables of a trial design in a batch file: screening criteria, arm schedule entries and
+the published result a batch emulates (used by :mod:`calcium_abm.batch.spec`).
+
+Like the rest of the input layer these never import the scenario or batch modules; each
+bad value raises a :func:`~calcium_abm.inputs.messages.rule_error` naming the field, the
+value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from calcium_abm.inputs.keys import resolve_setting, resolved_settings, setting_kind
+from calcium_abm.inputs.messages import did_you_mean, fmt_value, rule_error
+from calcium_abm.inputs.sections import SCHEDULABLE
+
+__all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "Published", "arm_problems", "check_criteria",
+           "check_strata", "criterion_target", "published_problems", "whole_number_problems"]
+
+#: Sections whose numeric fields a cohort may draw from distributions (and screen on).
+COHORT_SECTIONS = ("patient", "diet", "drugs")
+_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Criterion(_Table):
+    """A screening criterion on one baseline value: ``{ min = 50, max = 400 }`` (closed
+    range; either bound may be left out) or ``{ one_of = [3, 4] }`` (listed values)."""
+
+    min: float | None = Field(None, allow_inf_nan=False)
+    max: float | None = Field(None, allow_inf_nan=False)
+    one_of: list[bool | int | float | str] | None = Field(None, min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _something(self) -> Criterion:
+        if self.one_of is not None and (self.min is not None or self.max is not None):
+            raise rule_error("give either min/max or one_of, not both")
+        if self.one_of is None and self.min is None and self.max is None:
+            raise rule_error("a criterion needs min, max or one_of, e.g. { min = 50, max = 400 }")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be at least min = {fmt_value(self.min)}")
+        return self
+
+    def admits(self, value: Any) -> bool:
+        """True if ``value`` meets the criterion (a missing or NaN value never does)."""
+        if self.one_of is not None:
+            return any(_same_kind(value, v) and value == v for v in self.one_of)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            return False
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def describe(self) -> str:
+        """The criterion in words: ``"from 50 to 400"``, ``"at least 60"``, ``"one of 3, 4"``."""
+        if self.one_of is not None:
+            return "one of " + ", ".join(fmt_value(v) for v in self.one_of)
+        if self.min is not None and self.max is not None:
+            return f"from {fmt_value(self.min)} to {fmt_value(self.max)}"
+        return f"at least {fmt_value(self.min)}" if self.min is not None else f"at most {fmt_value(self.max)}"
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """Both booleans, both strings, or both numbers (an int equals a float of its value)."""
+    kinds = [("bool" if isinstance(x, bool) else "str" if isinstance(x, str) else
+              "num" if isinstance(x, (int, float)) else type(x).__name__) for x in (a, b)]
+    return kinds[0] == kinds[1]
+
+
+class ArmScheduleEntry(_Table):
+    """A change in one arm during the run (titration, stopping, wash-out): on days
+    ``start_day <= day < end_day`` (days counted from day 0 of the run, as in a scenario's
+    ``[[schedule]]``) the arm's ``set`` values replace the patient's and ``add`` amounts
+    are added to the patient's own pre-randomisation values (times ``cohort.adherence``)."""
+
+    start_day: int = Field(ge=0)
+    end_day: int | None = Field(None, ge=1)
+    set: dict[str, Any] = Field(default_factory=dict)
+    add: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _sensible(self) -> ArmScheduleEntry:
+        if self.end_day is not None and self.end_day <= self.start_day:
+            raise rule_error(f"end_day = {self.end_day} is not allowed: must be after start_day ({self.start_day})")
+        if not self.set and not self.add:
+            raise rule_error("an arm schedule entry needs set or add, e.g. add = { mk7_ug_per_day = 360 }")
+        return self
+
+
+class Arm(_Table):
+    """A trial arm: settings replaced (``set``) or added to the patient's own (``add``)
+    from the randomisation day, and optional later changes (``[[arms.schedule]]``)."""
+
+    name: str = Field(min_length=1, max_length=60)
+    set: dict[str, Any] = Field(default_factory=dict)
+    add: dict[str, float] = Field(default_factory=dict)
+    schedule: list[ArmScheduleEntry] = Field(default_factory=list, max_length=100)
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + - only")
+        return value
+
+
+def criterion_target(key: str, where: str) -> str:
+    """What a screening criterion ``key`` reads: a recorded column's day-0 value (returned
+    as the column name, e.g. ``calcification_score``) or a patient setting (returned as its
+    dotted path, e.g. ``patient.age_years``). Raises a rule error naming ``where``."""
+    from calcium_abm.outputs import COLUMNS  # lazy: outputs imports Mesa
+
+    if key in COLUMNS and key not in ("day", "years"):
+        return key
+    try:
+        path = resolve_setting(key, where)
+    except PydanticCustomError:
+        raise rule_error(f"{where}: not a recorded column{did_you_mean(key, list(COLUMNS))} nor a setting of "
+                         f"[{'], ['.join(COHORT_SECTIONS)}]") from None
+    if path.partition(".")[0] not in COHORT_SECTIONS:
+        raise rule_error(f"{where}: {path} cannot be screened on: a criterion reads a recorded column on day 0 "
+                         f"or a setting of [{'], ['.join(COHORT_SECTIONS)}]")
+    return path
+
+
+class Published(_Table):
+    """The published result a batch emulates, printed beside the simulated effect.
+
+    ``outcome`` is one of the analysis outcomes (``dp_ucmgp_pmol_l_pct_change``); ``effect``
+    is the published difference versus the control arm in that outcome's unit, with its
+    95 % CI (``ci_low``, ``ci_high``) when the source gives one."""
+
+    outcome: str
+    effect: float = Field(allow_inf_nan=False)
+    ci_low: float | None = Field(None, allow_inf_nan=False)
+    ci_high: float | None = Field(None, allow_inf_nan=False)
+    measure: str = Field("", max_length=500)  # how the source states the effect
+    source: str = Field(min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _ci(self) -> Published:
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise rule_error("give both ci_low and ci_high, or neither")
+        if self.ci_low is not None and not self.ci_low <= self.effect <= self.ci_high:
+            raise rule_error(f"effect = {fmt_value(self.effect)} is not allowed: must lie within "
+                             f"ci_low = {fmt_value(self.ci_low)} and ci_high = {fmt_value(self.ci_high)}")
+        return self
+
+
+def check_criteria(value: dict[str, Criterion], where: str) -> dict[str, Criterion]:
+    """Every key of ``cohort.inclusion``/``exclusion`` names something to screen on."""
+    problems = []
+    for key in value:
+        try:
+            criterion_target(key, f"{where}.{key}")
+        except PydanticCustomError as exc:
+            problems.append(exc.context["text"])
+    if problems:
+        raise rule_error("\n".join(problems))
+    return value
+
+
+def check_strata(value: list[str], categories: tuple[str, ...]) -> list[str]:
+    """``cohort.stratify_by`` names the cohort's categories (sex, postmenopausal, CKD stage)."""
+    problems: list[str] = []
+    for _key, where, path in resolved_settings(value, "cohort.stratify_by", problems):
+        if path not in categories:
+            problems.append(f"{where}: {path} cannot stratify the randomisation: use "
+                            "sex, postmenopausal or ckd_stage (the cohort's categories)")
+    if len(set(value)) != len(value):
+        problems.append(f"cohort.stratify_by = {value}: a factor is listed twice")
+    if problems:
+        raise rule_error("\n".join(problems))
+    return value
+
+
+def whole_number_problems(where: str, path: str, values: Any) -> list[str]:
+    """A swept integer setting (``ckd_stage``) takes whole numbers only, as a scenario file
+    does: listed values and a grid range's points must be whole (a random or Latin
+    hypercube draw from a range is rounded to the nearest whole number)."""
+    if not isinstance(values, list):  # a sweep range: min, max, steps, log
+        if values.steps is None:
+            return []
+        points = ([values.min * (values.max / values.min) ** (i / (values.steps - 1)) for i in range(values.steps)]
+                  if values.log else
+                  [values.min + (values.max - values.min) * i / (values.steps - 1) for i in range(values.steps)])
+        bad = [p for p in points if abs(p - round(p)) > 1e-9]
+        return [f"{where} = {{ min = {fmt_value(values.min)}, max = {fmt_value(values.max)}, steps = {values.steps} }} "
+                f"is not allowed: {path} takes whole numbers and this grid has {fmt_value(bad[0])}"] if bad else []
+    bad = [v for v in values if isinstance(v, str) or isinstance(v, bool)
+           or (isinstance(v, float) and math.isfinite(v) and v != int(v))]
+    if bad:
+        return [f"{where}: {fmt_value(bad[0])} is not allowed: {path} takes whole numbers (e.g. 3)"]
+    return []
+
+
+def arm_problems(arms: list[Arm], randomisation_day: int) -> list[str]:
+    """What is wrong with a cohort's arms: a name used twice, ``add`` on a non-number, or a
+    setting that cannot change during a run asked to start at randomisation."""
+    problems: list[str] = []
+    names = [arm.name for arm in arms]
+    for i, arm in enumerate(arms):
+        if names.count(arm.name) > 1 and names.index(arm.name) == i:
+            problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
+        tables = [(f"arms #{i + 1} ({arm.name})", arm.set, arm.add)]
+        tables += [(f"arms #{i + 1} ({arm.name}).schedule #{j + 1}", e.set, e.add) for j, e in enumerate(arm.schedule)]
+        for prefix, set_keys, add_keys in tables:
+            for table, keys in (("set", set_keys), ("add", add_keys)):
+                for _key, where, path in resolved_settings(keys, f"{prefix}.{table}", problems):
+                    if table == "add" and setting_kind(path) != "float":
+                        problems.append(f"{where}: add works on numeric settings; {path} is not one")
+                    elif randomisation_day > 0 and path.partition(".")[0] not in SCHEDULABLE:
+                        problems.append(f"{where}: {path} cannot start at randomisation (day {randomisation_day}): "
+                                        f"only settings of {', '.join(SCHEDULABLE)} change during a run; "
+                                        "set cohort.randomisation_day = 0 to apply it from day 0")
+    return problems
+
+
+def published_problems(published: Published, outcomes: dict[str, str], cohort_with_arms: bool) -> list[str]:
+    """``[published]`` needs a cohort with two or more arms and one of its outcomes."""
+    names = [o if m == "final" else f"{o}_{m}" for o, m in outcomes.items()]
+    if not cohort_with_arms:
+        return ["[published] belongs to a [cohort] batch with two or more arms"]
+    if published.outcome not in names:
+        return [f"published.outcome = {fmt_value(published.outcome)} is not allowed: must be one of the "
+                f"analysis outcomes ({', '.join(names)})"]
+    return []

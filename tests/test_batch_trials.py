@@ -1,0 +1,230 @@
+"""Virtual trials (issue 13): randomisation at baseline, arm schedules, screening, stratified
+randomisation, dropout and adherence, published effects beside simulated ones, and batch
+inputs that are refused before anything is written."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from calcium_abm.batch import load_results, run_batch
+from calcium_abm.batch.analysis import summarize
+from calcium_abm.batch.expand import baseline_state, expand_runs
+from calcium_abm.batch.spec import BatchError, load_batch
+from calcium_abm.scenario import load_scenario, parse_scenario_toml
+
+SMALL = {"bone_grid_width": 8, "bone_grid_height": 8, "vessel_grid_width": 8, "vessel_grid_height": 8}
+
+
+def trial(patients: int = 4, years: float = 0.5, cohort: dict | None = None, arms: list | None = None,
+          **extra) -> dict:
+    return {"name": "t", "scenario": "healthy_adult", "seed": 11, "years": years, "record_every_days": 30,
+            "set": dict(SMALL),
+            "cohort": {"patients": patients, "female_probability": 0.5,
+                       "distributions": {"age_years": {"distribution": "uniform", "min": 50, "max": 80},
+                                         "mk7_ug_per_day": {"distribution": "lognormal", "median": 6,
+                                                            "sigma": 0.9},
+                                         "vitamin_k1_ug_per_day": {"distribution": "lognormal", "median": 90,
+                                                                   "sigma": 0.6}},
+                       **(cohort or {})},
+            "arms": arms or [{"name": "placebo"}, {"name": "mk7", "add": {"mk7_ug_per_day": 360}}],
+            "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "pct_change"}}, **extra}
+
+
+# ----------------------------------------------------------- randomisation at baseline
+
+
+def test_every_arm_of_a_patient_shares_day_0_and_mk7_lowers_dp_ucmgp(tmp_path):
+    run_batch(trial(patients=3, cohort={"design": "crossover"}), tmp_path / "out")
+    rows = load_results(tmp_path / "out")
+    day0 = rows[rows["day"] == 0].drop(columns=["run_index", "run_id", "arm"]).set_index("patient")
+    for patient, both in day0.groupby(level=0):
+        assert len(both) == 2
+        assert both.iloc[0].equals(both.iloc[1]), f"patient {patient}: day-0 rows differ between arms"
+    last = rows[rows["day"] == rows["day"].max()].set_index(["patient", "arm"])["dp_ucmgp_pmol_l"]
+    first = rows[rows["day"] == 0].set_index(["patient", "arm"])["dp_ucmgp_pmol_l"]
+    change = 100 * (last - first) / first
+    assert (change.xs("mk7", level="arm") < -20).all()  # the supplement lowers dp-ucMGP ...
+    assert (change.xs("placebo", level="arm").abs() < 10).all()  # ... placebo hardly moves
+
+
+def test_randomisation_day_0_puts_the_arm_in_force_before_baseline(tmp_path):
+    # the old behaviour, on request: each arm then starts at its own steady state
+    run_batch(trial(patients=1, years=10 / 365, cohort={"design": "crossover", "randomisation_day": 0}),
+              tmp_path / "out")
+    rows = load_results(tmp_path / "out")
+    day0 = rows[rows["day"] == 0].set_index("arm")["dp_ucmgp_pmol_l"]
+    assert day0["mk7"] < 0.8 * day0["placebo"]
+
+
+def test_arm_schedules_titrate_and_stop_after_randomisation():
+    arms = [{"name": "placebo"},
+            {"name": "titrated", "add": {"mk7_ug_per_day": 90},
+             "schedule": [{"start_day": 60, "end_day": 120, "add": {"mk7_ug_per_day": 180}},
+                          {"start_day": 150, "set": {"mk7_ug_per_day": 0.0}}]}]
+    runs = expand_runs(load_batch(trial(patients=6, cohort={"randomisation_day": 14}, arms=arms)))
+    treated = [r for r in runs if r.labels["arm"] == "titrated"]
+    assert treated
+    for r in treated:
+        own = r.labels["mk7_ug_per_day"]
+        s = parse_scenario_toml(r.scenario_toml)
+        doses = [s.state_at(d).diet.mk7_ug_per_day for d in (0, 13, 14, 60, 119, 120, 150)]
+        assert doses == pytest.approx([own, own, own + 90, own + 180, own + 180, own + 90, 0.0])
+
+
+def test_adherence_scales_the_added_dose():
+    runs = expand_runs(load_batch(trial(patients=4, cohort={"adherence": 0.5})))
+    for r in runs:
+        s = parse_scenario_toml(r.scenario_toml)
+        extra = 180 if r.labels["arm"] == "mk7" else 0
+        assert s.state_at(1).diet.mk7_ug_per_day == pytest.approx(r.labels["mk7_ug_per_day"] + extra)
+
+
+# -------------------------------------------------------------------------- screening
+
+
+def test_screening_randomises_only_qualifying_candidates_and_counts_the_rest(tmp_path):
+    spec = load_batch(trial(patients=6, cohort={
+        "inclusion": {"age_years": {"min": 60}, "dp_ucmgp_pmol_l": {"min": 400}},
+        "exclusion": {"ckd_stage": {"one_of": [4, 5]}}}))
+    runs = expand_runs(spec)
+    assert len(runs) == 6 and runs.screening is not None
+    counts = runs.screening
+    assert counts["randomised"] == 6
+    assert counts["screened"] == counts["randomised"] + counts["excluded"]
+    assert sum(counts["excluded_by_reason"].values()) == counts["excluded"] > 0
+    assert any("dp_ucmgp_pmol_l" in reason for reason in counts["excluded_by_reason"])
+    for r in runs:
+        assert r.labels["age_years"] >= 60
+        s = parse_scenario_toml(r.scenario_toml)
+        assert baseline_state(s.state_at(0).model_copy(update={"schedule": ()}))["dp_ucmgp_pmol_l"] >= 400
+    assert [r.run_id for r in expand_runs(spec)] == [r.run_id for r in runs]  # deterministic per seed
+    run_batch(spec, tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["screening"] == counts
+    tables = summarize(tmp_path / "out")
+    conduct = tables["conduct"].set_index("stage")
+    assert conduct.loc["screened", "n"] == counts["screened"]
+    assert "Trial flow" in (tmp_path / "out" / "summary" / "report.md").read_text()
+
+
+def test_screening_that_finds_too_few_patients_names_the_limit_and_writes_nothing(tmp_path):
+    spec = trial(patients=3, cohort={"inclusion": {"age_years": {"min": 79.9}}, "screening_limit": 20})
+    with pytest.raises(BatchError, match=r"screening_limit") as err:
+        run_batch(spec, tmp_path / "out")
+    assert "age_years at least 79.9 not met" in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_stratified_randomisation_balances_each_stratum():
+    runs = expand_runs(load_batch(trial(patients=41, cohort={"stratify_by": ["sex"]})))
+    counts = Counter((r.labels["sex"], r.labels["arm"]) for r in runs)
+    for sex in ("female", "male"):
+        assert abs(counts[(sex, "placebo")] - counts[(sex, "mk7")]) <= 1
+
+
+def test_dropouts_end_their_run_on_their_last_day():
+    runs = expand_runs(load_batch(trial(patients=30, years=2, cohort={"dropout_per_year": 0.4})))
+    dropped = [r for r in runs if not r.labels["completed"]]
+    assert 0 < len(dropped) < 30
+    for r in runs:
+        s = parse_scenario_toml(r.scenario_toml)
+        assert s.days == r.labels["last_day"]
+        assert all(e.start_day < s.days for e in s.schedule)
+    assert all(r.labels["last_day"] > 1 for r in dropped)
+
+
+# ------------------------------------------------------------------------- published
+
+
+def test_summary_prints_the_published_effect_beside_the_simulated_one(tmp_path):
+    published = {"outcome": "dp_ucmgp_pmol_l_pct_change", "effect": -50.0, "ci_low": -60.0, "ci_high": -40.0,
+                 "source": "test source"}
+    run_batch(trial(patients=4, years=0.3, published=published), tmp_path / "out")
+    tables = summarize(tmp_path / "out")
+    table = tables["published"]
+    assert list(table["estimate"]) == ["published", "simulated (Welch)", "simulated (ANCOVA)"]
+    simulated = table.iloc[1]
+    assert simulated["effect"] == pytest.approx(tables["effects"]["difference"].iloc[0])
+    assert simulated["inside_published_ci"] == (-60 <= simulated["effect"] <= -40)
+    report = (tmp_path / "out" / "summary" / "report.md").read_text()
+    assert report.index("Published versus simulated") < report.index("Table 1")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"published": {"outcome": "bmd", "effect": 1.0, "source": "x"}}, "published.outcome"),
+    ({"published": {"outcome": "dp_ucmgp_pmol_l_pct_change", "effect": 1.0, "ci_low": 2.0, "ci_high": 3.0,
+                    "source": "x"}}, "must lie within"),
+    ({"cohort": {"patients": 2, "inclusion": {"agee_years": {"min": 1}}}}, "cohort.inclusion.agee_years"),
+    ({"cohort": {"patients": 2, "inclusion": {"age_years": {}}}}, "needs min, max or one_of"),
+    ({"cohort": {"patients": 2, "stratify_by": ["age_years"]}}, "cannot stratify"),
+    ({"arms": [{"name": "a"}, {"name": "b", "schedule": [{"start_day": 9, "end_day": 3, "add": {"mk7": 1}}]}]},
+     "end_day = 3"),
+    ({"arms": [{"name": "a"}, {"name": "b", "set": {"mgp_knockout": True}, "schedule": []}],
+      "cohort": {"patients": 2, "randomisation_day": 1}}, None),
+])
+def test_trial_designs_that_do_not_validate_get_one_message(change, message):
+    data = trial()
+    for key, value in change.items():
+        data[key] = {**data[key], **value} if isinstance(value, dict) and key == "cohort" else value
+    if message is None:  # genetics are schedulable: a knockout may start at randomisation
+        load_batch(data)
+        return
+    with pytest.raises(BatchError, match=message):
+        load_batch(data)
+
+
+def test_randomisation_after_the_run_is_refused_and_nothing_is_written(tmp_path):
+    with pytest.raises(BatchError, match="randomisation_day = 400"):
+        run_batch(trial(years=1, cohort={"randomisation_day": 400}), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------- keys as documented
+
+
+@pytest.mark.parametrize("values", [[0.4, 3.7], {"min": 0, "max": 3, "steps": 3}])
+def test_integer_settings_refuse_non_integers_in_sweeps_and_nothing_is_written(tmp_path, values):
+    data = {"scenario": "healthy_adult", "years": 0.1, "set": SMALL, "sweep": {"parameters": {"ckd_stage": values}}}
+    with pytest.raises(BatchError, match="ckd_stage takes whole numbers"):
+        run_batch(data, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_integer_settings_refuse_non_integers_in_cohort_arms():
+    with pytest.raises(BatchError, match="ckd_stage"):
+        expand_runs(load_batch(trial(arms=[{"name": "a"}, {"name": "b", "set": {"ckd_stage": 2.5}}])))
+
+
+def test_years_override_applies_before_the_schedule_check():
+    data = {"simulation": {"years": 5}, "schedule": [{"start_day": 3650, "set": {"mk7_ug_per_day": 180}}]}
+    with pytest.raises(Exception, match="start_day = 3650"):
+        load_scenario(data)
+    assert load_scenario(data, overrides={"years": 11}).days == 4015
+    batch = {"scenario": "healthy_adult", "years": 0.1, "set": SMALL,
+             "sweep": {"parameters": {"mk7_ug_per_day": [0.0, 10.0]}}}
+    assert load_batch(batch).base_scenario().days == round(0.1 * 365)
+
+
+def test_cohort_seeds_are_stored_per_run_in_the_manifest(tmp_path):
+    run_batch(trial(patients=2, years=0.05), tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    rows = load_results(tmp_path / "out")
+    for run in manifest["runs"]:
+        stored = rows.loc[rows["run_id"] == run["run_id"], "seed"].unique()
+        assert list(stored) == [run["seed"]]
+        assert f"seed = {run['seed']}" in parse_scenario_toml(
+            manifest["base_scenario_toml"]).with_overrides({"seed": run["seed"]}).to_toml()
+    assert len({r["seed"] for r in manifest["runs"]}) == 2
+    assert np.all(rows.groupby("run_id")["seed"].nunique() == 1)
+
+
+def test_a_screened_trial_resumes_with_the_same_runs(tmp_path):
+    spec = trial(patients=3, years=0.05, cohort={"inclusion": {"dp_ucmgp_pmol_l": {"min": 380}}})
+    first = run_batch(spec, tmp_path / "out")
+    again = run_batch(spec, tmp_path / "out", resume=True)
+    assert list(again["run_id"]) == list(first["run_id"])
+    assert set(again["status"]) == {"already done"}
