@@ -16,13 +16,14 @@ from calcium_abm.scenario import Scenario, load_scenario
 def prepare_scenario(scenario: str | Path | Mapping[str, Any] | Scenario, years: float | None = None,
                      seed: int | None = None, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """The validated scenario that :func:`simulate` would run (raises ScenarioError)."""
-    config = load_scenario(scenario)
     extra: dict[str, Any] = dict(overrides or {})
     if years is not None:
         extra["simulation.years"] = years
     if seed is not None:
         extra["simulation.seed"] = seed
-    return config.with_overrides(extra) if extra else config
+    # the overrides apply before the whole scenario is checked, so a schedule is checked
+    # against the effective duration (years=11 admits an entry on day 3650)
+    return load_scenario(scenario, overrides=extra or None)
 
 
 def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adult", years: float | None = None,

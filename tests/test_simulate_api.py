@@ -173,3 +173,15 @@ def test_the_package_imports_its_model_on_first_use():
             "print(heavy, CalciumParadoxModel.__module__, simulate.__module__, 'mesa' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["[]", "calcium_abm.model", "calcium_abm.simulation", "True"]
+
+
+def test_years_override_is_applied_before_the_schedule_is_checked(tmp_path):
+    """A schedule entry beyond the file's duration is valid when years= makes the run long enough."""
+    path = tmp_path / "long.toml"
+    path.write_text('name = "long"\n[simulation]\nyears = 5\nbone_grid_width = 16\nbone_grid_height = 16\n'
+                    'vessel_grid_width = 16\nvessel_grid_height = 16\nrecord_every_days = 365\n'
+                    '[[schedule]]\nstart_day = 3650\nset = { "diet.mk7_ug_per_day" = 180 }\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match="schedule"):
+        simulate(path)
+    frame = simulate(path, years=10.01)
+    assert frame["day"].iloc[-1] == round(10.01 * 365)
