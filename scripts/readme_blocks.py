@@ -1,0 +1,129 @@
+"""Regenerate (or check) the generated blocks of README.md, so its numbers cannot drift.
+
+A generated block sits between two HTML comments:
+
+    <!-- generated: NAME -->
+    ...anything...
+    <!-- end generated -->
+
+and NAME is one of :data:`BLOCKS`. Each block is produced from a command's real output or
+from a file a command wrote (a benchmark's JSON, the validation report), never typed.
+
+Usage (from the repository root):
+
+    .venv/bin/python scripts/readme_blocks.py            # rewrite README.md in place
+    .venv/bin/python scripts/readme_blocks.py --check    # exit 1 naming each stale block
+    .venv/bin/python scripts/readme_blocks.py --only run-k2_deficiency --check
+
+The speed blocks read ``bench/results/*.json``; refresh those by re-running the benchmark
+with ``--json`` on an idle machine (see bench/README.md), then run this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BENCH_RESULTS = ROOT / "bench" / "results"
+BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S)
+
+
+def _cli(*args: str) -> str:
+    """The output of ``calcium-abm ARGS`` run in a scratch folder (so paths print as given)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run([sys.executable, "-m", "calcium_abm.cli", *args], cwd=tmp, env=env,
+                              capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise SystemExit(f"calcium-abm {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+    return done.stdout
+
+
+def run_block(scenario: str, years: int = 10) -> Callable[[], str]:
+    def make() -> str:
+        command = f"calcium-abm run {scenario} --years {years} --out out.parquet"
+        output = _cli("run", scenario, "--years", str(years), "--out", "out.parquet")
+        return f"```\n$ {command}\n{output.rstrip()}\n```\n"
+    return make
+
+
+def validation_block() -> str:
+    """The summary line of docs/validation.md (written by ``calcium-abm validate --docs``)."""
+    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    match = re.search(r"(\d+) passed, (\d+) failed, (\d+) (?:findings? )?(?:listed as )?not expressible", text)
+    if match is None:
+        raise SystemExit("docs/validation.md has no 'N passed, N failed, N not expressible' line")
+    passed, failed, not_expressible = match.groups()
+    return (f"Latest result (from [docs/validation.md](docs/validation.md)): **{passed} passed, {failed} failed**, "
+            f"{not_expressible} findings listed as not expressible with the reason.\n")
+
+
+def bench_report_block(name: str, command: str) -> Callable[[], str]:
+    """The table a benchmark prints, rebuilt from the figures it saved with ``--json``
+    (``bench/results/NAME.json``) by the benchmark's own ``report()`` function."""
+    def make() -> str:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        results = json.loads((BENCH_RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+        shown = command.replace(" --json", " --quick --json") if results.get("quick") else command
+        return f"```\n$ {shown}\n{module.report(results).rstrip()}\n```\n"
+    return make
+
+
+BLOCKS: dict[str, Callable[[], str]] = {
+    "run-k2_deficiency": run_block("k2_deficiency"),
+    "run-healthy_adult": run_block("healthy_adult"),
+    "validation-summary": validation_block,
+    "bench-core": bench_report_block("core", ".venv/bin/python bench/core.py --json bench/results/core.json"),
+}
+
+
+def regenerate(text: str, only: set[str] | None = None) -> tuple[str, list[str]]:
+    """Return README text with every (or every named) block regenerated, and the stale names."""
+    stale: list[str] = []
+    unknown = [m["name"] for m in BLOCK.finditer(text) if m["name"] not in BLOCKS]
+    if unknown:
+        raise SystemExit(f"README.md names generated blocks that this script does not know: {unknown}")
+
+    def replace(match: re.Match) -> str:
+        name = match["name"]
+        if only is not None and name not in only:
+            return match.group(0)
+        body = BLOCKS[name]()
+        if body != match["body"]:
+            stale.append(name)
+        return match.group(1) + body + match.group(4)
+
+    return BLOCK.sub(replace, text), stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="do not write; exit 1 if a block is stale")
+    parser.add_argument("--only", action="append", choices=sorted(BLOCKS), help="only this block (repeatable)")
+    args = parser.parse_args(argv)
+    text = README.read_text(encoding="utf-8")
+    new, stale = regenerate(text, set(args.only) if args.only else None)
+    if args.check:
+        for name in stale:
+            print(f"README.md block '{name}' is stale: run .venv/bin/python scripts/readme_blocks.py")
+        return 1 if stale else 0
+    if new != text:
+        README.write_text(new, encoding="utf-8")
+    print(f"README.md: {len(stale)} block(s) rewritten" + (f" ({', '.join(stale)})" if stale else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
