@@ -12,7 +12,8 @@ import pytest
 
 from calcium_abm.batch import load_results, run_batch
 from calcium_abm.batch.analysis import summarize
-from calcium_abm.batch.expand import baseline_state, expand_runs
+from calcium_abm.batch.conduct import baseline_state
+from calcium_abm.batch.expand import expand_runs
 from calcium_abm.batch.spec import BatchError, load_batch
 from calcium_abm.scenario import load_scenario, parse_scenario_toml
 

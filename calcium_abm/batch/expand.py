@@ -18,18 +18,15 @@ from typing import Any
 import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
+from calcium_abm.batch.conduct import baseline_state, dropout_days, randomise, screen_candidates
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
+from calcium_abm.batch.streams import derived_seeds, stream_generator
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import DAYS_PER_YEAR
-from calcium_abm.inputs.trial_tables import criterion_target
 
-__all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "baseline_state", "cohort_patients", "dropout_days",
-           "plan_trial", "randomise", "screen_candidates", "expand_runs", "label_column", "run_id_for", "sample_run_ids",
-           "sensitivity_design", "sweep_points"]
-
-SEED_LIMIT = 2**31 - 1  # per-run seeds stay well inside what every RNG accepts
-
+__all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
+           "label_column", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
 
 @dataclass(frozen=True)
 class RunSpec:
@@ -59,16 +56,6 @@ def run_id_for(scenario_toml: str, output: str) -> str:
     """The stable id of a run: 16 hex digits of SHA-256 over its scenario TOML and output mode."""
     digest = hashlib.sha256(f"{scenario_toml}\n# output = {output}\n".encode()).hexdigest()
     return digest[:16]
-
-
-def derived_seeds(seed: int, purpose: int, n: int) -> np.ndarray:
-    """``n`` independent per-run seeds from the batch seed (``purpose`` separates streams)."""
-    state = np.random.SeedSequence([seed, purpose]).generate_state(n, dtype=np.uint64)
-    return (state % SEED_LIMIT).astype(np.int64)
-
-
-def _generator(seed: int, purpose: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence([seed, purpose]))
 
 
 def _typed(path: str, value: Any) -> Any:
@@ -118,9 +105,9 @@ def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
         if sweep.method == "latin_hypercube":
             from scipy.stats import qmc  # lazy: scipy.stats costs ~1 s to import; grids never need it
 
-            u = qmc.LatinHypercube(d=d, rng=_generator(spec.seed, 1)).random(n)
+            u = qmc.LatinHypercube(d=d, rng=stream_generator(spec.seed, 1)).random(n)
         else:
-            u = _generator(spec.seed, 1).random((n, d))
+            u = stream_generator(spec.seed, 1).random((n, d))
         columns = []
         for j, values in enumerate(sweep.parameters.values()):
             if isinstance(values, Range):
@@ -160,15 +147,15 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     cohort = spec.cohort
     assert cohort is not None
     n = cohort.patients if n is None else n
-    female = _generator(spec.seed, 10).random(n) < cohort.female_probability
-    post = female & (_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
+    female = stream_generator(spec.seed, 10).random(n) < cohort.female_probability
+    post = female & (stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
     cdf = np.cumsum(cohort.ckd_stage_probabilities)
-    stages = np.minimum(np.searchsorted(cdf / cdf[-1], _generator(spec.seed, 12).random(n), side="right"), 5)
+    stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
     drawn: dict[str, np.ndarray] = {}
     for j, key in enumerate(sorted(cohort.distributions)):
         dist = cohort.distributions[key]
         path = resolve_setting(key, "cohort.distributions")
-        x = _draw(dist, n, _generator(spec.seed, 100 + j))
+        x = _draw(dist, n, stream_generator(spec.seed, 100 + j))
         lo, hi = setting_bounds(path)
         lo = max(lo, dist.min) if dist.min is not None else lo
         hi = min(hi, dist.max) if dist.max is not None else hi
@@ -243,134 +230,6 @@ def _default(parameter: str) -> float:
     from calcium_abm.physiology import parameter_registry
 
     return float(parameter_registry()[parameter].value)
-
-
-# ------------------------------------------------------------------ trial conduct
-
-
-def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
-    """The patient's value of a setting: drawn, else the base scenario's."""
-    if path in patient:
-        return patient[path]
-    section, _, fld = path.partition(".")
-    return getattr(getattr(base, section), fld)
-
-
-def baseline_state(scenario) -> dict[str, float]:
-    """The recorded day-0 values of a scenario (its first row; nothing is simulated).
-
-    The same numbers as day 0 of the run with this scenario and seed: a model is built
-    and its initial state read, which takes well under a second.
-    """
-    # lazy: the model (Mesa, numba) loads only when a cohort screens on its baseline state
-    from calcium_abm.model import CalciumParadoxModel
-    from calcium_abm.simulation import results_frame
-
-    return {k: float(v) for k, v in results_frame(CalciumParadoxModel(scenario)).iloc[0].items()}
-
-
-def screen_candidates(spec: BatchSpec, base, candidates: list[dict[str, Any]],
-                      seeds: np.ndarray) -> tuple[list[int], dict[str, Any] | None]:
-    """Screen candidates in order until ``cohort.patients`` meet every criterion.
-
-    Covariate criteria (settings such as ``age_years``) are read from the drawn values;
-    state criteria (recorded columns such as ``calcification_score``) from the
-    candidate's day-0 state (:func:`baseline_state`, same seed as its run). A candidate
-    is excluded for the first criterion it fails (covariates before state, inclusion
-    before exclusion, each in file order). Returns the indices of the randomised
-    candidates and the counts (None without criteria). Raises :class:`BatchError` when
-    too few candidates qualify within the screening limit.
-    """
-    cohort = spec.cohort
-    if not cohort.screens():
-        return list(range(cohort.patients)), None
-    criteria = [(kind, key, crit, criterion_target(key, f"cohort.{kind}.{key}"))
-                for kind, table in (("inclusion", cohort.inclusion), ("exclusion", cohort.exclusion))
-                for key, crit in table.items()]
-    criteria.sort(key=lambda c: "." not in c[3])  # covariates first: no model needed for them
-    selected: list[int] = []
-    reasons: dict[str, int] = {}
-    screened = 0
-    for i, candidate in enumerate(candidates):
-        if len(selected) == cohort.patients:
-            break
-        screened += 1
-        state: dict[str, float] | None = None
-        reason = None
-        for kind, key, crit, target in criteria:
-            if "." in target:
-                value = _setting_value(target, candidate, base)
-            else:
-                if state is None:
-                    try:
-                        scenario = base.with_overrides({**candidate, "simulation.seed": int(seeds[i])})
-                    except ScenarioError as exc:
-                        raise BatchError(f"screening candidate {i + 1} is not a valid scenario: {exc}") from None
-                    state = baseline_state(scenario)
-                value = state[target]
-            meets = crit.admits(value)
-            if kind == "inclusion" and not meets:
-                reason = f"inclusion {key} {crit.describe()} not met"
-            elif kind == "exclusion" and meets:
-                reason = f"exclusion {key} {crit.describe()}"
-            if reason:
-                break
-        if reason:
-            reasons[reason] = reasons.get(reason, 0) + 1
-        else:
-            selected.append(i)
-    counts = {"screened": screened, "excluded": screened - len(selected), "excluded_by_reason": reasons,
-              "randomised": len(selected), "screening_limit": len(candidates)}
-    if len(selected) < cohort.patients:
-        why = "; ".join(f"{n} {r}" for r, n in reasons.items())
-        raise BatchError(f"cohort: {len(selected)} of {cohort.patients} patients found after screening "
-                         f"{screened} candidates (the limit; excluded: {why}): widen cohort.inclusion / "
-                         "cohort.exclusion or raise cohort.screening_limit")
-    return selected, counts
-
-
-def randomise(spec: BatchSpec, patients: list[dict[str, Any]]) -> list[list[int]]:
-    """Each randomised patient's arm indices, in order.
-
-    Crossover: every arm. Parallel without strata: a balanced permutation of the whole
-    cohort (arm sizes differ by at most one). With ``cohort.stratify_by``: permuted blocks
-    of one patient per arm within each stratum, in randomisation order, so every stratum
-    is balanced to within one block. Seeded from the batch seed.
-    """
-    k, n = len(spec.arms), len(patients)
-    if spec.cohort.design == "crossover":
-        return [list(range(k))] * n
-    rng = _generator(spec.seed, 4)
-    if not spec.cohort.stratify_by:
-        return [[int(a)] for a in rng.permutation(np.resize(np.arange(k), n))]
-    paths = [resolve_setting(key, "cohort.stratify_by") for key in spec.cohort.stratify_by]
-    blocks: dict[tuple, list[int]] = {}
-    out = []
-    for patient in patients:
-        stratum = tuple(patient[p] for p in paths)
-        if not blocks.get(stratum):
-            blocks[stratum] = [int(a) for a in rng.permutation(k)]
-        out.append([blocks[stratum].pop(0)])
-    return out
-
-
-def dropout_days(spec: BatchSpec, n: int, days: int) -> list[int | None]:
-    """Each randomised patient's last day in the trial, or None if they complete it.
-
-    Time to dropout is exponential with a yearly probability ``cohort.dropout_per_year``
-    (rate ``-ln(1 - p)`` per year), never before the day after randomisation. Seeded from
-    the batch seed, the same for a patient in every crossover arm.
-    """
-    p = spec.cohort.dropout_per_year
-    if p <= 0:
-        return [None] * n
-    years = _generator(spec.seed, 5).exponential(1.0 / -math.log1p(-p), n)
-    first = spec.cohort.randomisation_day + 1
-    out: list[int | None] = []
-    for y in years:
-        day = max(int(math.ceil(y * 365)), first)
-        out.append(day if day < days else None)
-    return out
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ def parse_workers(raw: str | None) -> int | None:
 def run_from_args(args: argparse.Namespace):
     """Run the batch the options name; return (spec, run table)."""
     # lazy: `calcium-abm --help` must not load pandas and the batch machinery
-    from calcium_abm.batch.runner import RunFailed, Terminated, check_scheduler_address, run_batch, stop_on_sigterm
+    from calcium_abm.batch.progress import Terminated, stop_on_sigterm
+    from calcium_abm.batch.runner import RunFailed, check_scheduler_address, run_batch
     from calcium_abm.batch.spec import load_batch
     from calcium_abm.inputs.memory import check_memory
 

@@ -129,7 +129,8 @@ def main(args: argparse.Namespace) -> int:
     if write_files:
         check_output_dir(image_dir)
 
-    from calcium_abm.batch.runner import ProgressReport, check_scheduler_address, connect_scheduler, stop_on_sigterm
+    from calcium_abm.batch.progress import ProgressReport, stop_on_sigterm
+    from calcium_abm.batch.runner import check_scheduler_address, connect_scheduler
     from calcium_abm.validation.report import format_table, write_report
     from calcium_abm.validation.runner import run_validation
 
