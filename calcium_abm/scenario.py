@@ -282,20 +282,7 @@ class Scenario(BaseModel):
         """
         if not overrides:
             return self
-        resolved: dict[str, Any] = {}
-        problems = []
-        for key, value in overrides.items():
-            try:
-                path = resolve_key(key)
-            except ScenarioError as exc:
-                problems.append(str(exc))
-                continue
-            if path in resolved:
-                problems.append(f"'{key}' sets {path} a second time")
-            resolved[path] = value
-        if problems:
-            raise ScenarioError(join_problems(problems))
-        return self._apply(resolved, keep_schedule=True)
+        return self._apply(resolve_overrides(overrides), keep_schedule=True)
 
     def with_schedule(self, entries: list[Mapping[str, Any]]) -> Scenario:
         """A new validated scenario with ``entries`` (``{"start_day", "end_day", "set"}``
@@ -337,26 +324,35 @@ def _validate(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
 # ---------------------------------------------------------------------------- loading
 
 
-def _with_raw_overrides(table: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``table`` (an unvalidated scenario mapping) with ``overrides`` written in before it is
-    validated, so a whole-scenario check (a schedule against ``simulation.years``) sees the
-    overridden values. Keys as for :meth:`Scenario.with_overrides`."""
-    data = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in table.items()}
-    if not overrides:
-        return data
-    problems, seen = [], set()
+def resolve_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """``overrides`` keyed by dotted path (:func:`resolve_key`), in the given order.
+
+    Raises :class:`ScenarioError` listing every unknown key and every path set twice
+    (``mk7_ug_per_day`` and ``diet.mk7_ug_per_day`` together).
+    """
+    resolved: dict[str, Any] = {}
+    problems = []
     for key, value in overrides.items():
         try:
             path = resolve_key(key)
         except ScenarioError as exc:
             problems.append(str(exc))
             continue
-        if path in seen:
+        if path in resolved:
             problems.append(f"'{key}' sets {path} a second time")
-        seen.add(path)
-        _set_path(data, path, value)
+        resolved[path] = value
     if problems:
         raise ScenarioError(join_problems(problems))
+    return resolved
+
+
+def _with_raw_overrides(table: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``table`` (an unvalidated scenario mapping) with ``overrides`` written in before it is
+    validated, so a whole-scenario check (a schedule against ``simulation.years``) sees the
+    overridden values. Keys as for :meth:`Scenario.with_overrides`."""
+    data = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in table.items()}
+    for path, value in resolve_overrides(overrides or {}).items():
+        _set_path(data, path, value)
     return data
 
 

@@ -166,7 +166,7 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         "",
         "## Method",
         "",
-        "- **One row, one virtual study.** Each row of the calibration table (`science/README.md` §3) is "
+        "- **One row, one virtual study.** Each row of the calibration table ([ODD.md](ODD.md) §1, from the project's science brief) is "
         "a control arm and one or more intervention arms, run over the study's duration. Rows S1 and S2 "
         "are the issue's global checks (steady state of the healthy adult; honest structural effects).",
         "- **One parameter set.** Every arm is a built-in scenario (`calcium_abm/scenarios/`) plus the study's "
