@@ -99,3 +99,23 @@ def test_gla_residue_counts_agree_with_the_carboxylation_module():
 
     assert c.GLA_RESIDUES_BY_FACTOR == {"ii": 10, "vii": 10, "ix": 12, "x": 12}
     assert c.GLA_RESIDUES_BY_FACTOR["ii"] == GLA_RESIDUES["prothrombin"]
+
+
+def test_flux_limited_carboxylation_is_a_smooth_minimum():
+    f = c.flux_limited_carboxylated_fraction
+    assert f(0.0, 1.3, P) == 0.0
+    assert f(0.1, 1.3, P) == pytest.approx(0.13, rel=1e-4)           # supply-limited: proportional
+    assert 0.97 <= f(1.0, 1.3, P) < 1.0                             # healthy liver: nearly complete
+    assert f(100.0, 1.3, P) == pytest.approx(1.0, abs=1e-6)          # never above 1
+    values = [f(x / 20, 1.3, P) for x in range(0, 60)]
+    assert all(a < b for a, b in zip(values, values[1:]))
+    assert f(1.0, 0.6, P) < 0.61                                     # a tissue with reserve < 1 stays partly uncarboxylated
+    with pytest.raises(ValueError, match="kh2_relative"):
+        f(-0.1, 1.3, P)
+
+
+def test_hepatic_kh2_loss_maps_to_the_therapeutic_inr():
+    # with the default reserve, the INR is normal at the reference and 2-3 when hepatic KH2 falls to ~15-20 %
+    assert c.steady_state_inr(c.hepatic_factor_carboxylation(1.0, P), P) <= 1.05
+    assert 2.0 <= c.steady_state_inr(c.hepatic_factor_carboxylation(0.17, P), P) <= 3.0
+    assert c.steady_state_inr(c.hepatic_factor_carboxylation(0.5, P), P) < 1.5

@@ -55,6 +55,16 @@ PARAMETERS = declare([
               "Pharmacokinet 11:483 [V abstract]; cross-check: factor X 23 % at INR 1.6-2.5, all factors < 30 % "
               "at INR >= 3.6 (Gulati 2011 Arch Pathol Lab Med 135:490 [V abstract])",
               "b in INR = 1 + b * (1/activity - 1)", 0.05, 2.0),
+    Parameter("hepatic_carboxylation_reserve", 1.3, "-",
+              "assumption: the liver's KH2 turnover at the reference diet is ~1.3x what full carboxylation of its "
+              "Gla demand needs (~12 umol Gla/day for prothrombin alone [C]: 1.4 uM x 3 L x ln2/60 h x 10 Gla, vs "
+              "~0.1-0.2 umol/day of absorbed K1, so each K is recycled ~100x); constrained by W1 (INR 2-3 at "
+              "5 mg/d warfarin) and by normal INR at low K1 intake (design note)",
+              "Hepatic KH2 supply relative to the Gla demand of clotting-factor synthesis at the reference state",
+              0.5, 10.0, ("W1", "W2", "2b")),
+    Parameter("carboxylation_saturation_sharpness", 8.0, "-",
+              "assumption: smooth minimum between supply-limited and complete carboxylation",
+              "Sharpness m of the smooth minimum y / (1 + y**m)**(1/m)", 1.0, 50.0),
     Parameter("minimum_prothrombin_complex_activity", 0.01, "-",
               "assumption: keeps the INR finite (1 % activity -> INR ~34)",
               "Floor of prothrombin-complex activity in the INR relation", 1e-4, 0.2),
@@ -146,6 +156,34 @@ def activity_for_inr(target_inr: float, p) -> float:
     return 1.0 / (1.0 + (v - 1.0) / p.inr_hyperbolic_slope)
 
 
+def flux_limited_carboxylated_fraction(kh2_relative: float, reserve: float, p) -> float:
+    """Fraction of newly made factor that leaves the liver fully carboxylated when carboxylation
+    is limited by the KH2 the vitamin K cycle delivers (one KH2 oxidised per Gla formed).
+
+    ``y = reserve * kh2_relative`` is KH2 turnover over Gla demand (``kh2_relative`` = hepatic KH2
+    relative to the reference state, e.g. from ``vitamin_k.reduced_vitamin_k``); the fraction is
+    the smooth minimum ``y / (1 + y**m)**(1/m)`` of ``y`` and 1. Warfarin lowers ``kh2_relative``
+    by blocking recycling; extra vitamin K raises it; the reserve is why a healthy liver is
+    (nearly) fully carboxylated while extra-hepatic tissues with reserve < 1 are not.
+    """
+    x = float(kh2_relative)
+    r = float(reserve)
+    if not (x >= 0.0 and math.isfinite(x)):
+        raise ValueError(f"kh2_relative = {kh2_relative!r} is not allowed: it must be a finite number >= 0")
+    if not (r > 0.0 and math.isfinite(r)):
+        raise ValueError(f"reserve = {reserve!r} is not allowed: it must be a finite number > 0")
+    y = r * x
+    m = p.carboxylation_saturation_sharpness
+    return y / (1.0 + y ** m) ** (1.0 / m)
+
+
+def hepatic_factor_carboxylation(kh2_relative: float, p) -> dict[str, float]:
+    """Carboxylated fraction of each clotting factor at a hepatic KH2 relative to the reference
+    (the same for all four: their Gla demand is in the liver's reserve)."""
+    f = flux_limited_carboxylated_fraction(kh2_relative, p.hepatic_carboxylation_reserve, p)
+    return {name: f for name in FACTORS}
+
+
 def steady_state_inr(carboxylated_fraction_by_factor: Mapping[str, float], p) -> float:
     """INR once every factor has reached its carboxylated fraction (weeks on a stable dose)."""
     return inr(prothrombin_complex_activity(carboxylated_fraction_by_factor, p), p)
@@ -153,4 +191,4 @@ def steady_state_inr(carboxylated_fraction_by_factor: Mapping[str, float], p) ->
 
 __all__ = ["PARAMETERS", "FACTORS", "GLA_RESIDUES_BY_FACTOR", "default_parameters", "factor_half_lives_h",
            "advance_factor_activity", "prothrombin_complex_activity", "inr", "activity_for_inr",
-           "steady_state_inr"]
+           "flux_limited_carboxylated_fraction", "hepatic_factor_carboxylation", "steady_state_inr"]
