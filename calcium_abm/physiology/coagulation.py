@@ -25,7 +25,7 @@ from calcium_abm.parameters import Parameter, declare
 #: the hepatic vitamin K-dependent clotting factors
 FACTORS = ("ii", "vii", "ix", "x")
 #: Gla residues per molecule: "factors II and VII each possess 10 such residues per molecule,
-#: whereas factors IX and X each possess 12" (NEJM review of vitamin K-dependent proteins [V]).
+#: whereas factors IX and X each possess 12" (review "Vitamin K-dependent proteins", abstract on scilit.com [V]).
 GLA_RESIDUES_BY_FACTOR = {"ii": 10, "vii": 10, "ix": 12, "x": 12}
 
 PARAMETERS = declare([

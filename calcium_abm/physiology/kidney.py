@@ -79,17 +79,17 @@ PARAMETERS = declare([
               "Brickman 1974)",
               "Share of reference phosphate absorption that is calcitriol-dependent (transcellular)", 0.0, 0.9),
     Parameter("sevelamer_phosphate_binding_mg_per_g", 44.0, "mg P/g",
-              "[C] lanthanum 3 g/day lowers urine P by 236-468 mg/day (Ren Fail 2012, healthy volunteers) -> "
-              "79-156 mg P/g La; x relative binding coefficient sevelamer 0.75 / La 2.0 (Daugirdas 2011 "
+              "[C] lanthanum 3 g/day lowers urine P by 236-468 mg/day (Ren Fail 2012, doi 10.3109/0886022X.2011.649657, healthy volunteers) -> "
+              "79-156 mg P/g La; x relative binding coefficient sevelamer 0.75 / La 2.0 (Daugirdas et al., "The phosphate binder equivalent dose" "
               "phosphate binder equivalent dose) = 30-59 mg P/g",
               "Phosphorus kept from absorption per g of sevelamer taken with meals", 0.0, 200.0),
     Parameter("calcium_acetate_phosphate_binding_mg_per_g", 58.0, "mg P/g",
-              "[C] as sevelamer, with relative binding coefficient 1.0 for calcium acetate (Daugirdas 2011): "
+              "[C] as sevelamer, with relative binding coefficient 1.0 for calcium acetate (Daugirdas et al., "The phosphate binder equivalent dose"): "
               "39-78 mg P/g", "Phosphorus kept from absorption per g of calcium acetate", 0.0, 200.0),
     # ------------------------------------------------------------------ FGF23
     Parameter("fgf23_nephron_load_exponent", 1.0, "-",
               "assumption: FGF23 rises as eGFR falls, before phosphate and PTH (Isakova 2011 Kidney Int 79:1370 "
-              "[V abstract]; Gutierrez 2005 JASN 16:2205 [V abstract]); sensed as phosphate to excrete per "
+              "[V abstract]; Gutierrez 2005 J Am Soc Nephrol [V abstract]); sensed as phosphate to excrete per "
               "remaining nephron; with 1, haemodialysis patients sit ~10-20x normal (median intact FGF23 763 "
               "pg/mL, Minoo 2018 [V], vs ~40-60 pg/mL in health [U])",
               "Power of per-nephron phosphate load in FGF23 secretion", 0.0, 3.0),
@@ -171,7 +171,7 @@ PARAMETERS = declare([
               "Half-life of the gland capacity's approach to its calcitriol-set target", 1.0, 2000.0),
     Parameter("parathyroid_phosphate_exponent", 0.3, "-",
               "assumption: chronic phosphate retention raises PTH in CKD (KDIGO CKD-MBD [S]); no acute effect "
-              "(Reiss 1968 Endocrinology 83:1043 [V abstract]); OpenBoneMin sets its direct term to 0 [V]",
+              "(Endocrinology 1968;83:1043 [V abstract]); OpenBoneMin sets its direct term to 0 [V]",
               "Power of relative serum phosphate in PTH secretion", 0.0, 3.0),
     Parameter("pth_renal_clearance_share", 0.0, "-",
               "assumption: OpenBoneMin clears PTH at a GFR-independent rate [V]; raise for assays that see "
@@ -196,11 +196,11 @@ PARAMETERS = declare([
     Parameter("esrd_calcification_inhibition_fraction", 0.71, "-",
               "[C] serum IC50 for Ca x PO4 precipitation 6.4 uL (controls) vs 9.0 uL (long-term dialysis) "
               "(Ketteler 2003 Lancet 361:827); cross-check: fetuin-A 0.66 vs 0.72 g/L (same), plasma PPi 2.26 vs "
-              "3.26 uM (Lomashvili 2005 JASN 16:2495)",
+              "3.26 uM (J Am Soc Nephrol 2005;16:2495, PMID 15958726)",
               "Serum calcification-inhibitory capacity in kidney failure, relative to health", 0.1, 1.0),
     Parameter("calcification_inhibition_gfr_exponent", 1.0, "-",
               "assumption: plasma PPi did not differ between CKD 4, peritoneal and haemodialysis (O'Neill 2010 "
-              "NDT 25:187 [V abstract]), so the loss is already large by CKD 4",
+              "Nephrol Dial Transplant, PMID 19633093 [V abstract]), so the loss is already large by CKD 4",
               "Shape of the fall of inhibitory capacity as GFR falls", 0.1, 5.0),
     # ------------------------------------------------------------------ mineral stoichiometry
     Parameter("mineral_ca_per_p_molar", HYDROXYAPATITE_CA_PER_P_MOLAR, "mol/mol",
