@@ -109,7 +109,7 @@ def test_flux_limited_carboxylation_is_a_smooth_minimum():
     assert f(100.0, 1.3, P) == pytest.approx(1.0, abs=1e-6)          # never above 1
     values = [f(x / 20, 1.3, P) for x in range(0, 60)]
     assert all(a < b for a, b in zip(values, values[1:]))
-    assert f(1.0, 0.6, P) < 0.61                                     # a tissue with reserve < 1 stays partly uncarboxylated
+    assert f(1.0, 0.6, P) < 0.61          # a tissue with reserve < 1 stays partly uncarboxylated
     with pytest.raises(ValueError, match="kh2_relative"):
         f(-0.1, 1.3, P)
 

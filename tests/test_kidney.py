@@ -107,7 +107,7 @@ def test_binders_remove_about_their_capacity_and_never_more_than_is_absorbable()
     assert free - k.phosphate_absorbed_mg(1000.0, 1.0, small, P) == pytest.approx(small, rel=0.05)
     huge = k.phosphate_absorbed_mg(1000.0, 1.0, 1e5, P)
     assert 0.0 <= huge < 1e-6 * free
-    # 3 g/day of calcium acetate keeps 3 x its per-gram capacity (Daugirdas 2011 relative coefficients)
+    # 3 g/day of calcium acetate keeps 3 x its per-gram capacity (Daugirdas relative coefficients)
     assert k.binder_capacity_mg(0.0, 3.0, P) == pytest.approx(3.0 * P.calcium_acetate_phosphate_binding_mg_per_g)
 
 

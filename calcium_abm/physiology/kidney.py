@@ -79,12 +79,13 @@ PARAMETERS = declare([
               "Brickman 1974)",
               "Share of reference phosphate absorption that is calcitriol-dependent (transcellular)", 0.0, 0.9),
     Parameter("sevelamer_phosphate_binding_mg_per_g", 44.0, "mg P/g",
-              "[C] lanthanum 3 g/day lowers urine P by 236-468 mg/day (Ren Fail 2012, doi 10.3109/0886022X.2011.649657, healthy volunteers) -> "
-              "79-156 mg P/g La; x relative binding coefficient sevelamer 0.75 / La 2.0 (Daugirdas et al., "The phosphate binder equivalent dose" "
-              "phosphate binder equivalent dose) = 30-59 mg P/g",
+              "[C] lanthanum 3 g/day lowers urine P by 236-468 mg/day (Ren Fail 2012, doi "
+              "10.3109/0886022X.2011.649657, healthy volunteers) -> 79-156 mg P/g La; x relative binding "
+              "coefficient sevelamer 0.75 / La 2.0 (Daugirdas et al., 'The phosphate binder equivalent dose') "
+              "= 30-59 mg P/g",
               "Phosphorus kept from absorption per g of sevelamer taken with meals", 0.0, 200.0),
     Parameter("calcium_acetate_phosphate_binding_mg_per_g", 58.0, "mg P/g",
-              "[C] as sevelamer, with relative binding coefficient 1.0 for calcium acetate (Daugirdas et al., "The phosphate binder equivalent dose"): "
+              "[C] as sevelamer, with relative binding coefficient 1.0 for calcium acetate (Daugirdas et al.): "
               "39-78 mg P/g", "Phosphorus kept from absorption per g of calcium acetate", 0.0, 200.0),
     # ------------------------------------------------------------------ FGF23
     Parameter("fgf23_nephron_load_exponent", 1.0, "-",
