@@ -119,3 +119,34 @@ def test_hepatic_kh2_loss_maps_to_the_therapeutic_inr():
     assert c.steady_state_inr(c.hepatic_factor_carboxylation(1.0, P), P) <= 1.05
     assert 2.0 <= c.steady_state_inr(c.hepatic_factor_carboxylation(0.17, P), P) <= 3.0
     assert c.steady_state_inr(c.hepatic_factor_carboxylation(0.5, P), P) < 1.5
+
+
+def _liver_inr(vk, p, k1=100.0, mk7=0.0, warfarin=0.0):
+    """INR from the existing vitamin K functions and the liver law (the chain the model will run)."""
+    intake = {"k1": k1, "mk4": 0.0, "mk7": mk7}
+    amounts, w = vk.steady_plasma_amounts(intake, warfarin, p)
+    _, _, day = vk.advance_plasma(amounts, w, intake, warfarin, p)
+    supply = c.hepatic_supply_nmol_per_l(vk.tissue_supply_nmol_per_l(day, 1.0, 1.0), P)
+    return vk.reduced_vitamin_k(supply, vk.vkor_activity(day.warfarin_mean_mg_per_l, p),
+                                p.liver_alternative_reductase_per_h, p)
+
+
+def test_liver_mechanism_meets_w1_w2_and_the_price_rescue_with_the_proposed_values():
+    # Design note section 5: with the hepatic store, FSP1-like reductase 0.0005 /h and a warfarin EC50
+    # of 0.15 mg/L (calibrated to W1), the same chain gives W1, W2, normal INR on a low-K1 diet and the
+    # Price 1998 rescue by high-dose K1. Uses vitamin_k.py as it is today.
+    from calcium_abm.physiology import parameter_set, vitamin_k as vk
+
+    p = parameter_set({"warfarin_ec50_mg_per_l": 0.15, "liver_alternative_reductase_per_h": 0.0005})
+    ref = _liver_inr(vk, p)
+
+    def inr_of(**kw):
+        return c.steady_state_inr(c.hepatic_factor_carboxylation(_liver_inr(vk, p, **kw) / ref, P), P)
+
+    assert inr_of() <= 1.05
+    assert inr_of(k1=30.0) <= 1.2                         # low-K1 diet: INR stays normal
+    w5 = inr_of(warfarin=5.0)
+    assert 2.0 <= w5 <= 3.0                               # W1
+    assert inr_of(warfarin=2.0) < w5 < inr_of(warfarin=10.0)
+    assert 0.45 <= inr_of(warfarin=5.0, mk7=45.0) / w5 <= 0.75   # W2: ~40 % lower INR
+    assert inr_of(warfarin=5.0, k1=20000.0) <= 1.1        # high-dose K1 through the warfarin-insensitive path

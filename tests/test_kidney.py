@@ -261,3 +261,20 @@ def test_hydroxyapatite_ratio_and_phosphorus_moving_with_calcium():
     assert k.HYDROXYAPATITE_CA_PER_P_MASS == pytest.approx(2.157, abs=0.005)
     assert k.phosphorus_with_calcium_mg(1000.0, P) == pytest.approx(1000.0 / 2.157, rel=0.003)
     assert k.phosphorus_with_calcium_mg(-200.0, P) < 0    # resorption returns phosphorus
+
+
+def test_blood_phosphate_day_conserves_and_reaches_the_balance():
+    blood = 1.1 * 14.0 * k.PHOSPHORUS_MG_PER_MMOL      # reference ECF phosphorus, mg
+    for dt in (0.1, 1.0, 7.0):
+        urine, end = k.blood_phosphate_day(blood, 750.0 * dt, 100.0, 0.15, 14.0, dt)
+        assert urine + end == pytest.approx(blood + 750.0 * dt, rel=1e-14)
+        assert urine >= 0.0 and end >= 0.0
+    # after many days at constant inflow, urine equals inflow (IOM: urine P = absorbed P)
+    b = blood
+    for _ in range(60):
+        urine, b = k.blood_phosphate_day(b, 750.0, 100.0, 0.15, 14.0)
+    assert urine == pytest.approx(750.0, rel=1e-9)
+    assert b / (14.0 * k.PHOSPHORUS_MG_PER_MMOL) == pytest.approx(
+        750.0 / (100.0 * 1.44 * 0.15 * k.PHOSPHORUS_MG_PER_MMOL), rel=1e-9)
+    # no kidney function: everything stays in the blood
+    assert k.blood_phosphate_day(blood, 700.0, 0.0, 0.15, 14.0) == (0.0, blood + 700.0)

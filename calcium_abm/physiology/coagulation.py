@@ -62,6 +62,12 @@ PARAMETERS = declare([
               "5 mg/d warfarin) and by normal INR at low K1 intake (design note)",
               "Hepatic KH2 supply relative to the Gla demand of clotting-factor synthesis at the reference state",
               0.5, 10.0, ("W1", "W2", "2b")),
+    Parameter("hepatic_menaquinone_store_nmol_per_l", 0.8, "nmol/L",
+              "assumption: human liver vitamin K is ~90 % long-chain menaquinones, a slowly turning store, and "
+              "hepatic K1 is labile ([S] nutrition texts); a basal hepatic supply, in plasma-equivalent nmol/L, "
+              "that keeps the INR normal on low-K1 diets (design note section 5)",
+              "Hepatic vitamin K supply from the menaquinone store, added to the plasma-derived supply",
+              0.0, 20.0, ("W1", "W2")),
     Parameter("carboxylation_saturation_sharpness", 8.0, "-",
               "assumption: smooth minimum between supply-limited and complete carboxylation",
               "Sharpness m of the smooth minimum y / (1 + y**m)**(1/m)", 1.0, 50.0),
@@ -177,6 +183,16 @@ def flux_limited_carboxylated_fraction(kh2_relative: float, reserve: float, p) -
     return y / (1.0 + y ** m) ** (1.0 / m)
 
 
+def hepatic_supply_nmol_per_l(plasma_supply_nmol_per_l: float, p) -> float:
+    """Vitamin K supply to hepatocytes: the plasma-derived supply (all forms, chylomicron-remnant
+    K1 included) plus the hepatic menaquinone store."""
+    s = float(plasma_supply_nmol_per_l)
+    if not (s >= 0.0 and math.isfinite(s)):
+        raise ValueError(f"plasma_supply_nmol_per_l = {plasma_supply_nmol_per_l!r} is not allowed: "
+                         "it must be a finite number >= 0")
+    return s + p.hepatic_menaquinone_store_nmol_per_l
+
+
 def hepatic_factor_carboxylation(kh2_relative: float, p) -> dict[str, float]:
     """Carboxylated fraction of each clotting factor at a hepatic KH2 relative to the reference
     (the same for all four: their Gla demand is in the liver's reserve)."""
@@ -191,4 +207,4 @@ def steady_state_inr(carboxylated_fraction_by_factor: Mapping[str, float], p) ->
 
 __all__ = ["PARAMETERS", "FACTORS", "GLA_RESIDUES_BY_FACTOR", "default_parameters", "factor_half_lives_h",
            "advance_factor_activity", "prothrombin_complex_activity", "inr", "activity_for_inr",
-           "flux_limited_carboxylated_fraction", "hepatic_factor_carboxylation", "steady_state_inr"]
+           "flux_limited_carboxylated_fraction", "hepatic_supply_nmol_per_l", "hepatic_factor_carboxylation", "steady_state_inr"]

@@ -382,6 +382,29 @@ def urine_phosphate_mg(filtered_load_mg: float, pth_relative: float, fgf23_relat
     return filtered * phosphate_fractional_excretion(pth_relative, fgf23_relative_, p)
 
 
+def blood_phosphate_day(blood_mg: float, inflow_mg: float, gfr: float, fractional_excretion: float,
+                        ecf_volume_l: float, dt_days: float = 1.0) -> tuple[float, float]:
+    """One day of blood (ECF) phosphorus with a constant inflow and renal excretion, exactly.
+
+    ``dB/dt = J - k B`` with ``J = inflow_mg / dt`` and ``k = GFR * 1.44 * FE / V`` (per day):
+    ``B1 = J/k + (B0 - J/k) e^(-k dt)``; urine = ``B0 + inflow - B1`` so phosphorus is conserved
+    to round-off at any step (the renal time constant is ~0.6 day at the reference, so an
+    explicit daily step would overshoot). Returns ``(urine_mg, blood_mg_at_end)``.
+    """
+    b0 = _check("blood phosphorus blood_mg", blood_mg)
+    inflow = _check("inflow_mg", inflow_mg)
+    g = _check("gfr", gfr)
+    fe = _check("fractional_excretion", fractional_excretion, 0.0, 1.0)
+    volume = _check("ecf_volume_l", ecf_volume_l, 1e-6)
+    dt = _check("dt_days", dt_days, 1e-12)
+    k = g * L_PER_DAY_PER_ML_PER_MIN * fe / volume
+    if k * dt < 1e-12:
+        return 0.0, b0 + inflow
+    steady = inflow / dt / k
+    b1 = steady + (b0 - steady) * math.exp(-k * dt)
+    return b0 + inflow - b1, b1
+
+
 # ------------------------------------------------------------------------------ calcitriol
 def calcitriol_phosphate_effect(serum_phosphate_mmol_l: float, p) -> float:
     """Suppression of 1-alpha-hydroxylase by phosphate (1 at or below the threshold).
@@ -586,7 +609,7 @@ __all__ = [
     "PHYSIOLOGICAL_RANGES", "default_parameters", "parameter_conflicts", "physiology_violations",
     "gfr_ml_per_min", "gfr_decline_ml_per_min", "renal_clearance_relative", "binder_capacity_mg",
     "phosphate_absorbed_mg", "reference_phosphate_load_mg", "fgf23_relative", "filtered_phosphate_mg",
-    "phosphate_fractional_excretion", "urine_phosphate_mg", "calcitriol_phosphate_effect", "calcitriol_relative",
+    "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day", "calcitriol_phosphate_effect", "calcitriol_relative",
     "parathyroid_capacity_target", "advance_parathyroid_capacity", "parathyroid_calcium_sigmoid_pmol_l",
     "pth_secretion_pmol_l", "reference_pth_pmol_l", "dialysis_session_removal_mg",
     "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction", "phosphorus_with_calcium_mg",
