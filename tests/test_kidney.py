@@ -43,7 +43,10 @@ def test_cross_field_rules():
     messages = k.parameter_conflicts(bad)
     assert len(messages) == 1
     assert "parathyroid_min_pmol_l" in messages[0] and "parathyroid_max_pmol_l" in messages[0]
-    assert k.parameter_conflicts(k.default_parameters(phosphate_fractional_excretion_reference=0.9))
+    overshoot = k.parameter_conflicts(k.default_parameters(fgf23_nephron_load_exponent=2.0))
+    assert overshoot and "fgf23_nephron_load_exponent" in overshoot[0]
+    too_low = k.parameter_conflicts(k.default_parameters(phosphate_fractional_excretion_ceiling=0.1))
+    assert too_low and "phosphate_fractional_excretion_ceiling" in too_low[0]
 
 
 def test_unknown_override_is_refused():
@@ -122,7 +125,8 @@ def test_fgf23_is_one_at_reference_and_rises_as_gfr_falls():
 def test_phosphate_excretion_per_nephron_rises_with_fgf23_and_pth():
     fe = [k.phosphate_fractional_excretion(1.0, f, P) for f in (0.5, 1.0, 2.0, 5.0, 20.0)]
     assert all(a < b for a, b in zip(fe, fe[1:]))
-    assert fe[1] == pytest.approx(P.phosphate_fractional_excretion_reference)
+    assert fe[1] == pytest.approx(k.reference_fractional_excretion(P))
+    assert 0.10 <= k.reference_fractional_excretion(P) <= 0.20      # normal FEPi 10-20 %
     assert fe[-1] < P.phosphate_fractional_excretion_ceiling
     assert k.phosphate_fractional_excretion(3.0, 1.0, P) > k.phosphate_fractional_excretion(1.0, 1.0, P)
     # at a fixed GFR and serum phosphate, urine (= excretion per nephron x nephrons) rises with FGF23
@@ -278,3 +282,28 @@ def test_blood_phosphate_day_conserves_and_reaches_the_balance():
         750.0 / (100.0 * 1.44 * 0.15 * k.PHOSPHORUS_MG_PER_MMOL), rel=1e-9)
     # no kidney function: everything stays in the blood
     assert k.blood_phosphate_day(blood, 700.0, 0.0, 0.15, 14.0) == (0.0, blood + 700.0)
+
+
+# ----------------------------------------------------------------------------- ranges keep health physiological
+from hypothesis import HealthCheck, assume, given, settings, strategies as st  # noqa: E402
+
+_RANGED = [q for q in k.PARAMETERS if q.maximum < math.inf]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.floats(0.0, 1.0), min_size=len(_RANGED), max_size=len(_RANGED)))
+def test_any_parameter_set_inside_the_ranges_keeps_a_healthy_adult_physiological(fractions):
+    # every parameter drawn inside its declared range (log-uniform when the range spans > 10x)
+    values = {}
+    for q, u in zip(_RANGED, fractions):
+        if q.minimum > 0 and q.maximum / q.minimum > 10:
+            values[q.name] = q.minimum * (q.maximum / q.minimum) ** u
+        else:
+            values[q.name] = q.minimum + (q.maximum - q.minimum) * u
+    p = k.default_parameters(**values)
+    assume(not k.parameter_conflicts(p))     # the scenario validator refuses these (test_cross_field_rules)
+    # the scenario's default diet (1200 mg/day), healthy kidneys and CKD 3
+    for gfr in (p.reference_gfr_ml_per_min, 45.0):
+        s = k.mineral_steady_state(gfr, p, phosphate_intake_mg=1200.0)
+        assert not k.physiology_violations(serum_phosphate_mmol_l=s.serum_phosphate_mmol_l), (gfr, values)
+        assert math.isfinite(s.pth_pmol_l) and s.pth_pmol_l > 0

@@ -58,21 +58,21 @@ PARAMETERS = declare([
     # ------------------------------------------------------------------ reference state
     Parameter("reference_gfr_ml_per_min", 100.0, "mL/min",
               "[V] OpenBoneMin initial GFR = 100/16.667 L/h = 100 mL/min (Peterson & Riggs 2010)",
-              "GFR of the healthy adult at which FGF23, calcitriol and clearances are 1", 30.0, 200.0),
+              "GFR of the healthy adult at which FGF23, calcitriol and clearances are 1", 80.0, 130.0),
     Parameter("reference_phosphate_intake_mg_per_day", 1200.0, "mg/day",
               "[S] adult intakes ~1000-1500 mg/day (IOM 1997 DRI ch. 5; LPI phosphorus page)",
-              "Dietary phosphorus intake of the reference adult", 100.0, 4000.0),
+              "Dietary phosphorus intake of the reference adult", 900.0, 1500.0),
     Parameter("reference_serum_phosphate_mmol_l_kidney", 1.1, "mmol/L",
               "[V] serum Pi ~1 mmol/L (IOM 1997 p. 146); controls 1.11 mmol/L (CKD 3-5 cross-sectional, "
-              "Nephron Clin Pract 107:c109)", "Serum inorganic phosphate of the reference adult", 0.5, 2.0),
+              "Nephron Clin Pract 107:c109)", "Serum inorganic phosphate of the reference adult", 0.8, 1.45),
     Parameter("reference_ionized_calcium_mmol_l", 1.175, "mmol/L",
               "[C] 0.5 x 2.35 mmol/L (calcium.py reference); normal ionised 1.1-1.3 (PMC7276095)",
-              "Ionised calcium of the reference adult", 0.8, 1.6),
+              "Ionised calcium of the reference adult", 1.1, 1.3),
     # ------------------------------------------------------------------ gut
     Parameter("phosphate_net_absorption_fraction", 0.625, "-",
               "[V] 60-65 % on mixed diets, nearly independent of intake (IOM 1997 DRI pp. 148, 173, citing "
               "Heaney & Recker 1982); [S] 40-80 % by food source (phosphorus reviews)",
-              "Net fraction of dietary phosphorus absorbed at reference calcitriol", 0.3, 0.9),
+              "Net fraction of dietary phosphorus absorbed at reference calcitriol", 0.4, 0.8),
     Parameter("phosphate_calcitriol_dependent_share", 0.3, "-",
               "assumption: calcitriol raises phosphate absorption (IOM 1997; LPI [S]) but most absorption is "
               "passive and persists in hyperphosphataemia 'only slightly lower than normal' (IOM 1997 p. 148, "
@@ -93,46 +93,43 @@ PARAMETERS = declare([
               "[V abstract]; Gutierrez 2005 J Am Soc Nephrol [V abstract]); sensed as phosphate to excrete per "
               "remaining nephron; with 1, haemodialysis patients sit ~10-20x normal (median intact FGF23 763 "
               "pg/mL, Minoo 2018 [V], vs ~40-60 pg/mL in health [U])",
-              "Power of per-nephron phosphate load in FGF23 secretion", 0.0, 3.0),
+              "Power of per-nephron phosphate load in FGF23 secretion", 0.5, 2.0),
     Parameter("fgf23_calcitriol_exponent", 0.3, "-",
               "assumption: active vitamin D raises FGF23 (review PMC5198563 [V qualitative]); half of secretion "
               "is taken as calcitriol-independent, so FGF23 stays high in CKD despite low calcitriol",
-              "Power of (1 + relative calcitriol) / 2 in FGF23 secretion", 0.0, 2.0),
+              "Power of (1 + relative calcitriol) / 2 in FGF23 secretion", 0.0, 1.0),
     Parameter("fgf23_max_relative", 100.0, "-", "assumption: FGF23 in dialysis can exceed 100x normal [U]",
-              "Ceiling of relative FGF23", 1.0, 1000.0),
+              "Ceiling of relative FGF23", 10.0, 1000.0),
     # ------------------------------------------------------------------ tubular phosphate handling
-    Parameter("phosphate_fractional_excretion_reference", 0.15, "-",
-              "[C] urine P = net absorbed P at steady state (IOM 1997 p. 148 [V]): 750 mg/day / (144 L/day x "
-              "1.1 mmol/L x 30.97 mg/mmol) = 0.15; [S] normal FEPi 10-20 %",
-              "Fractional excretion of filtered phosphate at reference FGF23 and PTH", 0.02, 0.5),
     Parameter("phosphate_fractional_excretion_ceiling", 0.85, "-",
-              "assumption: NaPi-2a/2c inhibition cannot stop all proximal reabsorption",
-              "Highest fractional phosphate excretion FGF23 and PTH can reach", 0.2, 1.0),
+              "assumption: NaPi-2a/2c inhibition cannot stop all proximal reabsorption. The reference FEPi is "
+              "not a parameter: it follows from the reference balance (urine P = absorbed P, IOM 1997 p. 148 "
+              "[V]): 750 mg/day / (144 L/day x 1.1 mmol/L x 30.97) = 0.15 [C], within the normal 10-20 % [S]",
+              "Highest fractional phosphate excretion FGF23 and PTH can reach", 0.5, 1.0),
     Parameter("phosphate_excretion_fgf23_exponent", 1.0, "-",
               "assumption: FGF23 is independently associated with higher FePO4 (Gutierrez 2005 [V abstract]); "
               "FGF23 suppresses NaPi-2a/2c (PMC2721424 [V])",
-              "Power of relative FGF23 in the phosphaturic drive", 0.0, 3.0),
+              "Power of relative FGF23 in the phosphaturic drive", 0.5, 2.0),
     Parameter("phosphate_excretion_pth_exponent", 0.5, "-",
               "assumption: PTH lowers TmP (IOM 1997 p. 148 [V]) and is independently associated with higher FePO4 "
-              "(Gutierrez 2005 [V abstract])", "Power of relative PTH in the phosphaturic drive", 0.0, 3.0),
+              "(Gutierrez 2005 [V abstract])", "Power of relative PTH in the phosphaturic drive", 0.0, 1.0),
     # ------------------------------------------------------------------ calcitriol (1-alpha-hydroxylase)
     Parameter("calcitriol_renal_mass_exponent", 0.2, "-",
               "assumption: small, because the effect of eGFR on calcitriol is 'completely extinguished' after "
               "adjusting for FGF23 (Gutierrez 2005 [V abstract])",
-              "Power of GFR (functioning proximal tubules) in calcitriol production", 0.0, 2.0),
+              "Power of GFR (functioning proximal tubules) in calcitriol production", 0.0, 1.0),
     Parameter("calcitriol_fgf23_exponent", 0.35, "-",
               "assumption calibrated to calcitriol 58 vs 120 pmol/L (0.49x) in CKD 3-5 vs controls (Nephron "
               "Clin Pract 107:c109 [V]) and to FGF23 as the independent predictor of low calcitriol "
-              "(Gutierrez 2005 [V])", "Power by which FGF23 suppresses calcitriol", 0.0, 3.0),
+              "(Gutierrez 2005 [V])", "Power by which FGF23 suppresses calcitriol", 0.0, 1.5),
     Parameter("calcitriol_pth_exponent", 0.11, "-",
               "[V] OpenBoneMin AlphOHgam = 0.111 (PTH stimulation of 1-alpha-hydroxylase, Peterson & Riggs 2010), "
-              "used here as a power", "Power by which PTH stimulates calcitriol production", 0.0, 2.0),
+              "used here as a power", "Power by which PTH stimulates calcitriol production", 0.0, 1.0),
     Parameter("calcitriol_phosphate_effect_at_threshold", 1.52493, "-",
               "[V] OpenBoneMin PhosEff0 (Peterson & Riggs 2010)",
-              "Shape constant of phosphate suppression of 1-alpha-hydroxylase (value of the curve at 0)",
-              1.0, 5.0),
+              "Shape constant of phosphate suppression of 1-alpha-hydroxylase (value of the curve at 0)", 1.0, 2.0),
     Parameter("calcitriol_phosphate_half_mmol_l", 1.3021, "mmol/L", "[V] OpenBoneMin PhosEff50",
-              "Serum phosphate at half-maximal suppression of 1-alpha-hydroxylase", 0.5, 5.0),
+              "Serum phosphate at half-maximal suppression of 1-alpha-hydroxylase", 1.0, 2.0),
     Parameter("calcitriol_phosphate_hill", 8.25229, "-", "[V] OpenBoneMin PhosEffGam",
               "Steepness of phosphate suppression of 1-alpha-hydroxylase", 1.0, 30.0),
     Parameter("calcitriol_phosphate_effect_weight", 0.25, "-",
@@ -142,7 +139,7 @@ PARAMETERS = declare([
               "Weight of the direct phosphate suppression of 1-alpha-hydroxylase", 0.0, 1.0),
     Parameter("calcitriol_phosphate_threshold_mmol_l", 1.2, "mmol/L",
               "[V] OpenBoneMin: suppression acts only above ECF phosphate 1.2 mmol/L",
-              "Serum phosphate above which it suppresses 1-alpha-hydroxylase", 0.5, 3.0),
+              "Serum phosphate above which it suppresses 1-alpha-hydroxylase", 1.0, 1.5),
     # ------------------------------------------------------------------ parathyroid gland
     Parameter("parathyroid_setpoint_ionized_mmol_l", 1.13, "mmol/L",
               "[V] Brown set point in healthy controls 1.13 (SD 0.04) mmol/L, citrate/calcium clamps "
@@ -156,17 +153,17 @@ PARAMETERS = declare([
               "PTH of a normal-sized gland at high ionised calcium", 0.0, 20.0),
     Parameter("parathyroid_max_pmol_l", 25.0, "pmol/L",
               "assumption: maximal secretion of a normal-sized gland in hypocalcaemia (~5x basal)",
-              "PTH of a normal-sized gland at low ionised calcium", 1.0, 200.0),
+              "PTH of a normal-sized gland at low ionised calcium", 2.0, 60.0),
     Parameter("parathyroid_capacity_max", 4.1029, "-",
               "[V] OpenBoneMin CtriolMax (Peterson & Riggs 2010)",
-              "Gland capacity (relative secretory mass) when calcitriol is absent", 1.0, 20.0),
+              "Gland capacity (relative secretory mass) when calcitriol is absent", 1.5, 8.0),
     Parameter("parathyroid_capacity_min", 0.9, "-", "[V] OpenBoneMin CtriolMin",
-              "Gland capacity when calcitriol is high", 0.1, 1.0),
+              "Gland capacity when calcitriol is high", 0.5, 0.99),
     Parameter("parathyroid_capacity_calcitriol_hill", 5.0, "-",
               "assumption calibrated to K1 (PTH x1.26 at eGFR 45-59 and x1.62 at 30-44 vs >= 60, [C] from NHANES "
               "PMC2615703): OpenBoneMin's CtriolPTgam = 12.5 [V] acts on a calcitriol that hardly moves in its CKD; "
               "here calcitriol falls early through FGF23, so the gland responds less steeply",
-              "Steepness of the calcitriol control of gland capacity", 1.0, 50.0),
+              "Steepness of the calcitriol control of gland capacity", 1.0, 15.0),
     Parameter("parathyroid_capacity_half_life_days", 180.0, "days",
               "[C] OpenBoneMin PTout = 1.604e-4 /h -> ln2/PTout = 4321 h = 180 days (slow hyperplasia)",
               "Half-life of the gland capacity's approach to its calcitriol-set target", 1.0, 2000.0),
@@ -248,9 +245,16 @@ def parameter_conflicts(p) -> list[str]:
         (p.parathyroid_capacity_min < 1.0 < p.parathyroid_capacity_max,
          f"parathyroid_capacity_min ({p.parathyroid_capacity_min}) < 1 < parathyroid_capacity_max "
          f"({p.parathyroid_capacity_max}) is required (capacity 1 = healthy gland)"),
-        (p.phosphate_fractional_excretion_reference < p.phosphate_fractional_excretion_ceiling,
-         f"phosphate_fractional_excretion_reference ({p.phosphate_fractional_excretion_reference}) must be below "
+        (reference_fractional_excretion(p) < p.phosphate_fractional_excretion_ceiling,
+         f"the reference balance needs a fractional phosphate excretion of {reference_fractional_excretion(p):.3f} "
+         f"(reference_phosphate_intake_mg_per_day x phosphate_net_absorption_fraction / filtered phosphate at "
+         f"reference_gfr_ml_per_min and reference_serum_phosphate_mmol_l_kidney), which must be below "
          f"phosphate_fractional_excretion_ceiling ({p.phosphate_fractional_excretion_ceiling})"),
+        (p.fgf23_nephron_load_exponent * p.phosphate_excretion_fgf23_exponent <= 1.0,
+         f"fgf23_nephron_load_exponent x phosphate_excretion_fgf23_exponent "
+         f"({p.fgf23_nephron_load_exponent} x {p.phosphate_excretion_fgf23_exponent}) must be at most 1: "
+         f"above 1 the FGF23 response to phosphate load over-corrects, so eating more phosphate would lower "
+         f"serum phosphate (serum Pi rises with absorbed intake, IOM 1997 Fig. 5-1)"),
         (p.calcitriol_phosphate_threshold_mmol_l < p.calcitriol_phosphate_half_mmol_l
          or p.calcitriol_phosphate_effect_at_threshold > 1.0,
          "calcitriol_phosphate_threshold_mmol_l must be below calcitriol_phosphate_half_mmol_l"),
@@ -362,16 +366,23 @@ def filtered_phosphate_mg(gfr: float, serum_phosphate_mmol_l: float) -> float:
     return g * L_PER_DAY_PER_ML_PER_MIN * pi * PHOSPHORUS_MG_PER_MMOL
 
 
+def reference_fractional_excretion(p) -> float:
+    """FEPi of the reference adult, from the balance urine = net absorbed phosphorus (IOM 1997)."""
+    return reference_phosphate_load_mg(p) / filtered_phosphate_mg(p.reference_gfr_ml_per_min,
+                                                                   p.reference_serum_phosphate_mmol_l_kidney)
+
+
 def phosphate_fractional_excretion(pth_relative: float, fgf23_relative_: float, p) -> float:
     """Fractional excretion of filtered phosphate.
 
     Phosphaturic drive ``D = FGF23 ** a * PTH ** b`` (both relative, 1 at the reference);
-    ``FE = FE_max * D / (D + K)`` with ``K = FE_max / FE_ref - 1`` so that ``FE(1) = FE_ref``.
+    ``FE = FE_max * D / (D + K)`` with ``K = FE_max / FE_ref - 1`` so that ``FE(1) = FE_ref``
+    (:func:`reference_fractional_excretion`).
     """
     pth = _check("pth_relative", pth_relative)
     fgf = _check("fgf23_relative", fgf23_relative_)
     fe_max = p.phosphate_fractional_excretion_ceiling
-    k = fe_max / p.phosphate_fractional_excretion_reference - 1.0
+    k = fe_max / reference_fractional_excretion(p) - 1.0
     drive = fgf ** p.phosphate_excretion_fgf23_exponent * pth ** p.phosphate_excretion_pth_exponent
     return fe_max * drive / (drive + k)
 
@@ -609,7 +620,7 @@ __all__ = [
     "PHYSIOLOGICAL_RANGES", "default_parameters", "parameter_conflicts", "physiology_violations",
     "gfr_ml_per_min", "gfr_decline_ml_per_min", "renal_clearance_relative", "binder_capacity_mg",
     "phosphate_absorbed_mg", "reference_phosphate_load_mg", "fgf23_relative", "filtered_phosphate_mg",
-    "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day", "calcitriol_phosphate_effect", "calcitriol_relative",
+    "reference_fractional_excretion", "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day", "calcitriol_phosphate_effect", "calcitriol_relative",
     "parathyroid_capacity_target", "advance_parathyroid_capacity", "parathyroid_calcium_sigmoid_pmol_l",
     "pth_secretion_pmol_l", "reference_pth_pmol_l", "dialysis_session_removal_mg",
     "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction", "phosphorus_with_calcium_mg",
