@@ -7,7 +7,8 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
 1. schedule: apply timed changes that start or end today;
 2. blood: vitamin K forms and warfarin absorbed and cleared (exact within the day);
 3. carboxylation: tissue vitamin K follows plasma with a lag; liver, vessel wall (per
-   depth) and bone carboxylation from the tissue vitamin K cycle;
+   depth) and bone carboxylation from the tissue vitamin K cycle; functional clotting
+   factors follow the hepatic carboxylation with their half-lives (INR);
 4. systemic signals: serum Ca/Pi, PTH, calcitriol (start-of-day values);
 5. bone: osteoclast recruitment, resorption, coupling, osteoblast formation; the cortical
    compartment under the same signals;
@@ -43,7 +44,8 @@ from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, 
                                 mirror_bone_day, spawn_cell_agents)
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
-from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling, skeleton, vitamin_k
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, parameter_set, remodeling,
+                                   skeleton, vitamin_k)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -161,6 +163,8 @@ class CalciumParadoxModel(mesa.Model):
         blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(
             self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
         self.carboxylation = self._carboxylation_day(previous_supply=None)
+        blood.clotting_factor_activity = coagulation.hepatic_factor_carboxylation(
+            self.carboxylation.hepatic_kh2_relative, p)  # steady state: activity = carboxylated share
         mgp = 0.0 if state.genetics.mgp_knockout else 1.0
         carboxylated = self.carboxylation.mgp_carboxylated_by_depth
         self.vessel.cmgp[:] = mgp * carboxylated
@@ -202,6 +206,9 @@ class CalciumParadoxModel(mesa.Model):
         p, state, dt, ledger = self.params, self.inputs, self.dt, self.calcium
         ledger.new_day()
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
+        self.blood.clotting_factor_activity = coagulation.advance_factor_activity(  # 3: clotting factors
+            self.blood.clotting_factor_activity, coagulation.hepatic_factor_carboxylation(vk.hepatic_kh2_relative, p),
+            p, dt)
         s = self.systemic = calcium.systemic_state(ledger["blood"], state.diet.phosphate_mg_per_day,  # 4
                                                    state.patient.ckd_stage, p)
         drives = remodeling.bone_drives(calcium.pth_relative(s, p), remodeling.estrogen_loss_effect(

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from mesa import DataCollector
 
-from calcium_abm.physiology import calcification, calcium, remodeling
+from calcium_abm.physiology import calcification, calcium, coagulation, remodeling
 from calcium_abm.physiology.calcium import CALCIUM_POOLS, plain_sum
 
 __all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row"]
@@ -39,6 +39,7 @@ class DayTallies:
         self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
         self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
+        self.pca = coagulation.prothrombin_complex_activity(model.blood.clotting_factor_activity, self.p)
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
     def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:
@@ -81,8 +82,14 @@ _DECLARED: dict[str, Column] = {
     "ucoc_fraction": Column("-", "Share of osteocalcin made today that is not fully carboxylated (%ucOC / 100); "
                                  "NaN in the osteocalcin knockout",
                             lambda t: 1.0 - t.m.carboxylation.osteocalcin_carboxylated_fraction),
-    "hepatic_carboxylation_fraction": Column("-", "Share of new prothrombin fully carboxylated (clotting)",
+    "hepatic_carboxylation_fraction": Column("-", "Share of new clotting factors (II, VII, IX, X) made fully "
+                                                  "carboxylated today (flux-limited hepatic carboxylation)",
                                              lambda t: t.m.carboxylation.hepatic_carboxylation_fraction),
+    "prothrombin_complex_activity": Column(
+        "-", "Functional prothrombin-complex activity (factors II, VII, X; fraction of normal pooled plasma)",
+        lambda t: t.pca),
+    "inr": Column("-", "International normalised ratio, 1 + b (1/activity - 1) (Holford 1986 form)",
+                  lambda t: coagulation.inr(t.pca, t.p)),
     "vascular_mgp_carboxylation_fraction": Column(
         "-", "Production-weighted share of new MGP fully carboxylated",
         lambda t: _NAN if t.m.inputs.genetics.mgp_knockout else t.mgp_share),

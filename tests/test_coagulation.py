@@ -21,7 +21,8 @@ def test_parameters_are_documented_and_inside_their_ranges():
         assert q.unit and q.description, q.name
         assert q.minimum <= q.value <= q.maximum, q.name
         assert q.source.startswith(("[V]", "[S]", "[C]", "assumption")), q.name
-    assert not {q.name for q in c.PARAMETERS} & set(parameter_registry())
+    registry = parameter_registry()  # registered once, under this module
+    assert all(registry[q.name].module == c.__name__ for q in c.PARAMETERS)
 
 
 def test_inr_is_one_at_full_carboxylation():
@@ -121,28 +122,28 @@ def test_hepatic_kh2_loss_maps_to_the_therapeutic_inr():
     assert c.steady_state_inr(c.hepatic_factor_carboxylation(0.5, P), P) < 1.5
 
 
-def _liver_inr(vk, p, k1=100.0, mk7=0.0, warfarin=0.0):
-    """INR from the existing vitamin K functions and the liver law (the chain the model will run)."""
+def _liver_kh2_relative(p, k1=100.0, mk7=0.0, warfarin=0.0):
+    """Hepatic KH2 relative to the reference, from the vitamin K functions the model runs daily."""
+    from calcium_abm.physiology import carboxylation, vitamin_k as vk
     intake = {"k1": k1, "mk4": 0.0, "mk7": mk7}
     amounts, w = vk.steady_plasma_amounts(intake, warfarin, p)
     _, _, day = vk.advance_plasma(amounts, w, intake, warfarin, p)
-    supply = c.hepatic_supply_nmol_per_l(vk.tissue_supply_nmol_per_l(day, 1.0, 1.0), P)
-    return vk.reduced_vitamin_k(supply, vk.vkor_activity(day.warfarin_mean_mg_per_l, p),
-                                p.liver_alternative_reductase_per_h, p)
+    return carboxylation.hepatic_kh2_relative(vk.tissue_supply_nmol_per_l(day, 1.0, 1.0),
+                                              vk.vkor_activity(day.warfarin_mean_mg_per_l, p), p)
 
 
-def test_liver_mechanism_meets_w1_w2_and_the_price_rescue_with_the_proposed_values():
-    # Design note section 5: with the hepatic store, FSP1-like reductase 0.0005 /h and a warfarin EC50
-    # of 0.15 mg/L (calibrated to W1), the same chain gives W1, W2, normal INR on a low-K1 diet and the
-    # Price 1998 rescue by high-dose K1. Uses vitamin_k.py as it is today.
-    from calcium_abm.physiology import parameter_set, vitamin_k as vk
+def test_liver_mechanism_meets_w1_w2_and_the_price_rescue_with_the_model_defaults():
+    # Design note section 5: with the hepatic store, the FSP1-like reductase and the warfarin EC50
+    # calibrated to W1, the model's own chain gives W1, W2, normal INR on a low-K1 diet and the
+    # Price 1998 rescue by high-dose K1.
+    from calcium_abm.physiology import parameter_set
 
-    p = parameter_set({"warfarin_ec50_mg_per_l": 0.15, "liver_alternative_reductase_per_h": 0.0005})
-    ref = _liver_inr(vk, p)
+    p = parameter_set()
 
     def inr_of(**kw):
-        return c.steady_state_inr(c.hepatic_factor_carboxylation(_liver_inr(vk, p, **kw) / ref, P), P)
+        return c.steady_state_inr(c.hepatic_factor_carboxylation(_liver_kh2_relative(p, **kw), p), p)
 
+    assert _liver_kh2_relative(p) == pytest.approx(1.0, rel=1e-12)   # the reference state
     assert inr_of() <= 1.05
     assert inr_of(k1=30.0) <= 1.2                         # low-K1 diet: INR stays normal
     w5 = inr_of(warfarin=5.0)
@@ -150,3 +151,9 @@ def test_liver_mechanism_meets_w1_w2_and_the_price_rescue_with_the_proposed_valu
     assert inr_of(warfarin=2.0) < w5 < inr_of(warfarin=10.0)
     assert 0.45 <= inr_of(warfarin=5.0, mk7=45.0) / w5 <= 0.75   # W2: ~40 % lower INR
     assert inr_of(warfarin=5.0, k1=20000.0) <= 1.1        # high-dose K1 through the warfarin-insensitive path
+    # the rescue runs through the warfarin-insensitive reductase: without it the same K1 leaves the INR high
+    q = p._replace(liver_alternative_reductase_per_h=0.0)
+    rescued = inr_of(warfarin=100.0, k1=2000.0)
+    without = c.steady_state_inr(c.hepatic_factor_carboxylation(_liver_kh2_relative(q, warfarin=100.0, k1=2000.0),
+                                                                q), q)
+    assert rescued < 1.5 < 3.0 < without

@@ -61,13 +61,13 @@ PARAMETERS = declare([
               "~0.1-0.2 umol/day of absorbed K1, so each K is recycled ~100x); constrained by W1 (INR 2-3 at "
               "5 mg/d warfarin) and by normal INR at low K1 intake (design note)",
               "Hepatic KH2 supply relative to the Gla demand of clotting-factor synthesis at the reference state",
-              0.5, 10.0, ("W1", "W2", "2b")),
+              0.5, 10.0, ()),
     Parameter("hepatic_menaquinone_store_nmol_per_l", 0.8, "nmol/L",
               "assumption: human liver vitamin K is ~90 % long-chain menaquinones, a slowly turning store, and "
               "hepatic K1 is labile ([S] nutrition texts); a basal hepatic supply, in plasma-equivalent nmol/L, "
               "that keeps the INR normal on low-K1 diets (design note section 5)",
               "Hepatic vitamin K supply from the menaquinone store, added to the plasma-derived supply",
-              0.0, 20.0, ("W1", "W2")),
+              0.0, 20.0, ()),
     Parameter("carboxylation_saturation_sharpness", 8.0, "-",
               "assumption: smooth minimum between supply-limited and complete carboxylation",
               "Sharpness m of the smooth minimum y / (1 + y**m)**(1/m)", 1.0, 50.0),
