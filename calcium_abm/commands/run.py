@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from typing import Any
 
 from calcium_abm.errors import ScenarioError, UserInputError
@@ -106,6 +107,12 @@ def main(args: argparse.Namespace) -> int:
         overrides=None,  # already applied (and validated) above
         progress=not args.quiet,
     )
+    from calcium_abm.outputs import physiology_warning
+
+    warning = physiology_warning(df, scenario)
+    df.attrs["physiology_warnings"] = [warning] if warning else []  # kept in the Parquet metadata
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         write_table(df, out)
     except OSError as exc:  # e.g. the disk filled up during the run

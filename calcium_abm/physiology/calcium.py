@@ -81,6 +81,25 @@ PARAMETERS = declare([
 ])
 
 
+def parameter_conflicts(p) -> list[str]:
+    """Cross-field rules of this module's parameters; one message per broken rule (empty = fine).
+
+    Each message names the fields, their values and what is required. The scenario validator
+    refuses a parameter set for which this is not empty (issue 11: ``pth_min_pmol_l = 100`` above
+    ``pth_max_pmol_l`` gave serum calcium 0.16 mmol/L without a word).
+    """
+    rules = [
+        (p.pth_min_pmol_l < p.pth_max_pmol_l,
+         f"pth_min_pmol_l ({p.pth_min_pmol_l:g}) must be below pth_max_pmol_l ({p.pth_max_pmol_l:g}): "
+         f"the parathyroid secretes between them, more at low calcium"),
+        (p.phosphate_fractional_excretion <= p.phosphate_fractional_excretion_max,
+         f"phosphate_fractional_excretion ({p.phosphate_fractional_excretion:g}) must be at most "
+         f"phosphate_fractional_excretion_max ({p.phosphate_fractional_excretion_max:g}): the ceiling "
+         f"reached in CKD cannot lie below the healthy value"),
+    ]
+    return [message for ok, message in rules if not ok]
+
+
 @dataclass
 class SystemicState:
     """Scalar systemic readouts for one day."""
