@@ -10,14 +10,17 @@ import math
 
 import pytest
 
-from calcium_abm.physiology import kidney as k
+from types import SimpleNamespace
 
-P = k.default_parameters()
+from calcium_abm.physiology import dialysis as d, kidney as k
+from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
+
+P = SimpleNamespace(**vars(k.default_parameters()), **vars(d.default_parameters()))
 STAGES = sorted(k.GFR_ML_PER_MIN_BY_CKD_STAGE)
 
 
 def steady(gfr, **kw):
-    return k.mineral_steady_state(gfr, P, **kw)
+    return mineral_steady_state(gfr, P, **kw)
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -61,7 +64,7 @@ def test_unknown_override_is_refused():
     (lambda: k.phosphate_absorbed_mg(1000.0, float("nan"), 0.0, P), "calcitriol"),
     (lambda: k.filtered_phosphate_mg(float("inf"), 1.0), "gfr"),
     (lambda: k.gfr_ml_per_min(6), "ckd_stage"),
-    (lambda: k.dialysis_session_removal_mg(1.5, P, duration_h=-4.0), "duration_h"),
+    (lambda: d.dialysis_session_removal_mg(1.5, P, duration_h=-4.0), "duration_h"),
 ])
 def test_bad_input_names_the_field(call, field):
     with pytest.raises(ValueError, match=field):
@@ -107,12 +110,12 @@ def test_calcitriol_raises_absorption_but_passive_absorption_persists():
 
 def test_binders_remove_about_their_capacity_and_never_more_than_is_absorbable():
     free = k.phosphate_absorbed_mg(1000.0, 1.0, 0.0, P)
-    small = k.binder_capacity_mg(0.8, 0.0, P)   # one 800-mg sevelamer tablet
+    small = d.binder_capacity_mg(0.8, 0.0, P)   # one 800-mg sevelamer tablet
     assert free - k.phosphate_absorbed_mg(1000.0, 1.0, small, P) == pytest.approx(small, rel=0.05)
     huge = k.phosphate_absorbed_mg(1000.0, 1.0, 1e5, P)
     assert 0.0 <= huge < 1e-6 * free
     # 3 g/day of calcium acetate keeps 3 x its per-gram capacity (Daugirdas relative coefficients)
-    assert k.binder_capacity_mg(0.0, 3.0, P) == pytest.approx(3.0 * P.calcium_acetate_phosphate_binding_mg_per_g)
+    assert d.binder_capacity_mg(0.0, 3.0, P) == pytest.approx(3.0 * P.calcium_acetate_phosphate_binding_mg_per_g)
 
 
 # ----------------------------------------------------------------------------- FGF23 and the tubule
@@ -225,11 +228,11 @@ def test_calcitriol_falls_with_fgf23_and_high_phosphate():
 
 # ----------------------------------------------------------------------------- dialysis
 def test_four_hour_session_removes_the_published_amount():
-    removed = k.dialysis_session_removal_mg(P.dialysis_reference_predialysis_phosphate_mmol_l, P)
+    removed = d.dialysis_session_removal_mg(P.dialysis_reference_predialysis_phosphate_mmol_l, P)
     assert 776.0 <= removed <= 975.0                       # Elias 2018 medians by pre-dialysis P
-    assert k.dialysis_session_removal_mg(2.2, P) > removed   # more removed when phosphate is higher
+    assert d.dialysis_session_removal_mg(2.2, P) > removed   # more removed when phosphate is higher
     # 8-h sessions remove ~40 % more at matched Kt/V (1219 vs 858 mg, Am J Nephrol 2012)
-    ratio = k.dialysis_session_removal_mg(1.52, P, 8.0) / removed
+    ratio = d.dialysis_session_removal_mg(1.52, P, 8.0) / removed
     assert ratio == pytest.approx(1219.0 / 858.0, rel=0.05)
 
 
@@ -238,17 +241,17 @@ def test_haemodialysis_keeps_anuric_phosphate_in_the_clinical_range():
     hd = steady(3.0, dialysis_sessions_per_week=3)
     assert k.physiology_violations(serum_phosphate_mmol_l=none.serum_phosphate_mmol_l)  # fatal without dialysis
     assert 1.1 <= hd.serum_phosphate_mmol_l <= 2.3                 # typical pre-dialysis range
-    with_binder = steady(3.0, dialysis_sessions_per_week=3, binder_mg=k.binder_capacity_mg(2.4, 0.0, P))
+    with_binder = steady(3.0, dialysis_sessions_per_week=3, binder_mg=d.binder_capacity_mg(2.4, 0.0, P))
     assert with_binder.serum_phosphate_mmol_l < hd.serum_phosphate_mmol_l
     assert hd.pth_pmol_l > 2 * steady(P.reference_gfr_ml_per_min).pth_pmol_l
 
 
 # ----------------------------------------------------------------------------- inhibitors and clearance
 def test_systemic_inhibitors_fall_with_gfr_and_on_dialysis():
-    values = [k.systemic_inhibitor_fraction(g, False, P) for g in (100, 60, 30, 15)]
+    values = [d.systemic_inhibitor_fraction(g, False, P) for g in (100, 60, 30, 15)]
     assert values[0] == pytest.approx(1.0)
     assert all(a > b for a, b in zip(values, values[1:]))
-    hd = k.systemic_inhibitor_fraction(3.0, True, P)
+    hd = d.systemic_inhibitor_fraction(3.0, True, P)
     assert hd == pytest.approx(6.4 / 9.0, abs=0.01)          # Ketteler 2003 IC50 ratio
     assert hd < values[-1]
 
@@ -301,10 +304,10 @@ def test_any_parameter_set_inside_the_ranges_keeps_a_healthy_adult_physiological
             values[q.name] = q.minimum * (q.maximum / q.minimum) ** u
         else:
             values[q.name] = q.minimum + (q.maximum - q.minimum) * u
-    p = k.default_parameters(**values)
+    p = SimpleNamespace(**vars(d.default_parameters()), **vars(k.default_parameters(**values)))
     assume(not k.parameter_conflicts(p))     # the scenario validator refuses these (test_cross_field_rules)
     # the scenario's default diet (1200 mg/day), healthy kidneys and CKD 3
     for gfr in (p.reference_gfr_ml_per_min, 45.0):
-        s = k.mineral_steady_state(gfr, p, phosphate_intake_mg=1200.0)
+        s = mineral_steady_state(gfr, p, phosphate_intake_mg=1200.0)
         assert not k.physiology_violations(serum_phosphate_mmol_l=s.serum_phosphate_mmol_l), (gfr, values)
         assert math.isfinite(s.pth_pmol_l) and s.pth_pmol_l > 0

@@ -12,11 +12,12 @@ import functools
 from typing import Mapping, NamedTuple
 
 from calcium_abm.parameters import Parameter
-from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, kidney, remodeling, skeleton,
-                                   species, vitamin_k)
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, dialysis, kidney, remodeling,
+                                   skeleton, species, vitamin_k)
 
 #: modules whose ``PARAMETERS`` form the registry, in documentation order
-MODULES = (vitamin_k, carboxylation, coagulation, remodeling, skeleton, calcification, calcium, kidney, species)
+MODULES = (vitamin_k, carboxylation, coagulation, remodeling, skeleton, calcification, calcium, kidney, dialysis,
+           species)
 
 _REGISTRY: dict[str, Parameter] | None = None
 

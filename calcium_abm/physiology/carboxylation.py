@@ -21,7 +21,7 @@ import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare, per_parameter_set
-from calcium_abm.physiology import coagulation, vitamin_k
+from calcium_abm.physiology import coagulation, kidney, vitamin_k
 
 #: Gla residues per molecule (fixed biochemistry).
 GLA_RESIDUES = {"prothrombin": 10, "mgp": 5, "osteocalcin": 3}
@@ -87,8 +87,9 @@ MARKER_PARAMETERS = declare([
               "Rise in plasma dp-ucMGP per day if all vascular MGP were made uncarboxylated", 0.0, 1e5, ("8", "9")),
     Parameter("dp_ucmgp_plasma_half_life_days", 2.0, "days", "assumption: small (~10 kDa) protein",
               "Plasma half-life of dp-ucMGP with normal kidneys", 0.01, 100),
-    Parameter("dp_ucmgp_renal_clearance_share", 0.5, "-",
-              "assumption: dp-ucMGP rises as GFR falls (CKD cohorts, Schurgers 2010 [U])",
+    Parameter("dp_ucmgp_renal_clearance_share", 0.75, "-",
+              "[C] Kremer 2021 Nutrients 13:3069 [V]: dp-ucMGP 1252 -> 609 pmol/L after kidney transplantation and "
+              "-14 % per +10 mL/min eGFR; a renal share of 0.75 reproduces both (design note section 3.9)",
               "Share of dp-ucMGP clearance that is renal", 0.0, 1.0),
 ])
 PARAMETERS = PARAMETERS + MARKER_PARAMETERS
@@ -100,8 +101,8 @@ def advance_dp_ucmgp(level_pmol_l: float, uc_release_rel: float, gfr_rel: float,
     ``uc_release_rel`` is today's uncarboxylated MGP production relative to a media of
     healthy contractile cells making only uncarboxylated MGP.
     """
-    k = math.log(2) / p.dp_ucmgp_plasma_half_life_days * (
-        1.0 - p.dp_ucmgp_renal_clearance_share + p.dp_ucmgp_renal_clearance_share * gfr_rel)
+    k = math.log(2) / p.dp_ucmgp_plasma_half_life_days * kidney.renal_clearance_relative(
+        gfr_rel * p.reference_gfr_ml_per_min, p.dp_ucmgp_renal_clearance_share, p)
     steady = p.dp_ucmgp_release_pmol_l_per_day * uc_release_rel / k
     return steady + (level_pmol_l - steady) * math.exp(-k * dt)
 

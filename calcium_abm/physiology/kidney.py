@@ -20,7 +20,8 @@ OpenBoneMin, GPL: no code is copied, only the published forms and parameter valu
   suppressed by high phosphate;
 * the parathyroid gland: Brown's calcium sigmoid x a slowly adapting gland capacity that
   grows when calcitriol is low, x a phosphate term;
-* haemodialysis sessions remove phosphate; systemic calcification inhibitors fall with GFR.
+* haemodialysis, binders and systemic calcification inhibitors: :mod:`.dialysis`; the
+  steady state of these laws (a readout): :mod:`.mineral_steady_state`.
 
 Errors: functions raise :class:`ValueError` with the field, the value and what is allowed
 when given a negative amount, a non-finite number, or an unknown CKD stage.
@@ -29,7 +30,6 @@ when given a negative amount, a non-finite number, or an unknown CKD stage.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 from calcium_abm.parameters import Parameter, declare
@@ -78,15 +78,6 @@ PARAMETERS = declare([
               "passive and persists in hyperphosphataemia 'only slightly lower than normal' (IOM 1997 p. 148, "
               "Brickman 1974)",
               "Share of reference phosphate absorption that is calcitriol-dependent (transcellular)", 0.0, 0.9),
-    Parameter("sevelamer_phosphate_binding_mg_per_g", 44.0, "mg P/g",
-              "[C] lanthanum 3 g/day lowers urine P by 236-468 mg/day (Ren Fail 2012, doi "
-              "10.3109/0886022X.2011.649657, healthy volunteers) -> 79-156 mg P/g La; x relative binding "
-              "coefficient sevelamer 0.75 / La 2.0 (Daugirdas et al., 'The phosphate binder equivalent dose') "
-              "= 30-59 mg P/g",
-              "Phosphorus kept from absorption per g of sevelamer taken with meals", 0.0, 200.0),
-    Parameter("calcium_acetate_phosphate_binding_mg_per_g", 58.0, "mg P/g",
-              "[C] as sevelamer, with relative binding coefficient 1.0 for calcium acetate (Daugirdas et al.): "
-              "39-78 mg P/g", "Phosphorus kept from absorption per g of calcium acetate", 0.0, 200.0),
     # ------------------------------------------------------------------ FGF23
     Parameter("fgf23_nephron_load_exponent", 1.0, "-",
               "assumption: FGF23 rises as eGFR falls, before phosphate and PTH (Isakova 2011 Kidney Int 79:1370 "
@@ -174,32 +165,6 @@ PARAMETERS = declare([
     Parameter("pth_renal_clearance_share", 0.0, "-",
               "assumption: OpenBoneMin clears PTH at a GFR-independent rate [V]; raise for assays that see "
               "renally cleared fragments", "Share of PTH clearance that falls with GFR", 0.0, 0.9),
-    # ------------------------------------------------------------------ haemodialysis
-    Parameter("dialysis_phosphate_removal_reference_mg", 858.0, "mg/session",
-              "[V] 858 +/- 186 mg per 4-h conventional session (Am J Nephrol 2012 36:121); [V] 776-975 mg per "
-              "4-h session by pre-dialysis P (Elias 2018 Kidney Blood Press Res 43:110); [V] 20-28 mmol "
-              "(620-870 mg) per 5-h session (ASAIO Trans 1991 37:M463)",
-              "Phosphorus removed by a 4-h session at the reference pre-dialysis phosphate", 0.0, 3000.0),
-    Parameter("dialysis_reference_predialysis_phosphate_mmol_l", 1.52, "mmol/L",
-              "[V] mean pre-dialysis P 4.7 mg/dL (Elias 2018) = 1.52 mmol/L",
-              "Pre-dialysis serum phosphate of the reference session", 0.5, 4.0),
-    Parameter("dialysis_phosphate_exponent", 0.5, "-",
-              "assumption: removal rises less than proportionally with pre-dialysis P (correlation r = 0.455, "
-              "Elias 2018 [V]; plasma P plateaus at 0.8-0.9 mmol/L whatever the start, ASAIO 1991 [V])",
-              "Power of pre-dialysis phosphate in session removal", 0.0, 2.0),
-    Parameter("dialysis_duration_exponent", 0.5, "-",
-              "[C] 1219 vs 858 mg at 8 vs 4 h with matched Kt/V (Am J Nephrol 2012): log2(1.42) = 0.51",
-              "Power of session length in phosphate removal", 0.0, 1.0),
-    # ------------------------------------------------------------------ systemic inhibitors
-    Parameter("esrd_calcification_inhibition_fraction", 0.71, "-",
-              "[C] serum IC50 for Ca x PO4 precipitation 6.4 uL (controls) vs 9.0 uL (long-term dialysis) "
-              "(Ketteler 2003 Lancet 361:827); cross-check: fetuin-A 0.66 vs 0.72 g/L (same), plasma PPi 2.26 vs "
-              "3.26 uM (J Am Soc Nephrol 2005;16:2495, PMID 15958726)",
-              "Serum calcification-inhibitory capacity in kidney failure, relative to health", 0.1, 1.0),
-    Parameter("calcification_inhibition_gfr_exponent", 1.0, "-",
-              "assumption: plasma PPi did not differ between CKD 4, peritoneal and haemodialysis (O'Neill 2010 "
-              "Nephrol Dial Transplant, PMID 19633093 [V abstract]), so the loss is already large by CKD 4",
-              "Shape of the fall of inhibitory capacity as GFR falls", 0.1, 5.0),
     # ------------------------------------------------------------------ mineral stoichiometry
     Parameter("mineral_ca_per_p_molar", HYDROXYAPATITE_CA_PER_P_MOLAR, "mol/mol",
               "[V] hydroxyapatite Ca10(PO4)6(OH)2 stoichiometry; [S] whole-body Ca:P 1.4-1.9 mol/mol (EFSA "
@@ -313,13 +278,6 @@ def renal_clearance_relative(gfr: float, renal_share: float, p) -> float:
 
 
 # ------------------------------------------------------------------------------ gut and binders
-def binder_capacity_mg(sevelamer_g_per_day: float, calcium_acetate_g_per_day: float, p) -> float:
-    """Phosphorus (mg/day) the day's binders can keep from absorption (in vivo binding)."""
-    sev = _check("sevelamer_g_per_day", sevelamer_g_per_day)
-    caac = _check("calcium_acetate_g_per_day", calcium_acetate_g_per_day)
-    return sev * p.sevelamer_phosphate_binding_mg_per_g + caac * p.calcium_acetate_phosphate_binding_mg_per_g
-
-
 def phosphate_absorbed_mg(intake_mg: float, calcitriol_relative: float, binder_mg: float, p) -> float:
     """Net phosphorus absorbed (mg) from ``intake_mg``; the rest goes to the faeces.
 
@@ -500,39 +458,6 @@ def reference_pth_pmol_l(p) -> float:
                                 1.0, p.reference_gfr_ml_per_min, p)
 
 
-# ------------------------------------------------------------------------------ dialysis
-def dialysis_session_removal_mg(predialysis_phosphate_mmol_l: float, p, duration_h: float = 4.0) -> float:
-    """Phosphorus removed by one haemodialysis session (mg):
-    ``R_ref * (P / P_ref)**a * (hours / 4)**b``."""
-    pi = _check("predialysis_phosphate_mmol_l", predialysis_phosphate_mmol_l)
-    hours = _check("duration_h", duration_h, 0.0, 24.0)
-    return (p.dialysis_phosphate_removal_reference_mg
-            * (pi / p.dialysis_reference_predialysis_phosphate_mmol_l) ** p.dialysis_phosphate_exponent
-            * (hours / 4.0) ** p.dialysis_duration_exponent)
-
-
-def dialysis_mean_daily_removal_mg(predialysis_phosphate_mmol_l: float, sessions_per_week: float, p,
-                                   duration_h: float = 4.0) -> float:
-    """Session removal averaged over the week (mg/day), for steady-state readouts."""
-    n = _check("sessions_per_week", sessions_per_week, 0.0, 7.0)
-    return dialysis_session_removal_mg(predialysis_phosphate_mmol_l, p, duration_h) * n / 7.0
-
-
-# ------------------------------------------------------------------------------ inhibitors
-def systemic_inhibitor_fraction(gfr: float, on_dialysis: bool, p) -> float:
-    """Serum calcification-inhibitory capacity (fetuin-A, pyrophosphate ...) relative to health.
-
-    ``1 - (1 - f_ESRD) * (1 - min(GFR/GFR_ref, 1)) ** k``; ``f_ESRD`` on dialysis. Multiplies
-    the inhibition term of vessel nucleation/growth (calcification.py).
-    """
-    g = _check("gfr", gfr)
-    f_esrd = p.esrd_calcification_inhibition_fraction
-    if on_dialysis:
-        return f_esrd
-    loss = (1.0 - min(g / p.reference_gfr_ml_per_min, 1.0)) ** p.calcification_inhibition_gfr_exponent
-    return 1.0 - (1.0 - f_esrd) * loss
-
-
 # ------------------------------------------------------------------------------ mineral stoichiometry
 def phosphorus_with_calcium_mg(calcium_mg: float, p) -> float:
     """Phosphorus (mg) that moves with ``calcium_mg`` of mineral (deposition or resorption)."""
@@ -542,87 +467,13 @@ def phosphorus_with_calcium_mg(calcium_mg: float, p) -> float:
     return ca / CALCIUM_MG_PER_MMOL / p.mineral_ca_per_p_molar * PHOSPHORUS_MG_PER_MMOL
 
 
-# ------------------------------------------------------------------------------ steady state (readout)
-@dataclass(frozen=True)
-class MineralSteadyState:
-    """The kidney-hormone loop at steady state for a given GFR, diet and ionised calcium."""
-
-    gfr_ml_per_min: float
-    serum_phosphate_mmol_l: float
-    pth_pmol_l: float
-    calcitriol_relative: float
-    fgf23_relative: float
-    fractional_excretion: float
-    absorbed_mg_per_day: float
-    urine_mg_per_day: float
-    dialysis_mg_per_day: float
-
-
-def _hormones_at(pi: float, gfr: float, intake: float, ionized: float, binder: float, p):
-    """Calcitriol, PTH, FGF23 and absorption consistent with each other at phosphate ``pi``."""
-    pth0 = reference_pth_pmol_l(p)
-    c = 1.0
-    for _ in range(200):
-        absorbed = phosphate_absorbed_mg(intake, c, binder, p)
-        fgf = fgf23_relative(gfr, absorbed, c, p)
-        pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p)
-        c_new = calcitriol_relative(gfr, pth / pth0, fgf, pi, p)
-        if abs(c_new - c) < 1e-12:
-            c = c_new
-            break
-        c = 0.5 * (c + c_new)
-    absorbed = phosphate_absorbed_mg(intake, c, binder, p)
-    fgf = fgf23_relative(gfr, absorbed, c, p)
-    pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p)
-    return c, pth, fgf, absorbed
-
-
-def mineral_steady_state(gfr: float, p, phosphate_intake_mg: float | None = None,
-                         ionized_calcium_mmol_l: float | None = None, binder_mg: float = 0.0,
-                         dialysis_sessions_per_week: float = 0.0) -> MineralSteadyState:
-    """Serum phosphate at which absorbed phosphorus = urine (+ mean dialysis removal), with the
-    hormones consistent with it (bisection on phosphate; the hormones by damped fixed point).
-
-    Ionised calcium is held at ``ionized_calcium_mmol_l`` (default: the reference): the calcium
-    ledger lives in calcium.py. A readout and test oracle for the laws above, not the model's
-    daily update (the model carries phosphate as mass).
-
-    Raises:
-        ValueError: if no phosphate in 0.01-30 mmol/L balances the day.
-    """
-    from scipy.optimize import brentq
-
-    g = _check("gfr", gfr, 1e-3)
-    intake = p.reference_phosphate_intake_mg_per_day if phosphate_intake_mg is None \
-        else _check("phosphate_intake_mg", phosphate_intake_mg)
-    ionized = p.reference_ionized_calcium_mmol_l if ionized_calcium_mmol_l is None \
-        else _check("ionized_calcium_mmol_l", ionized_calcium_mmol_l, 0.1, 5.0)
-    sessions = _check("dialysis_sessions_per_week", dialysis_sessions_per_week, 0.0, 7.0)
-
-    def balance(pi: float) -> float:
-        c, pth, fgf, absorbed = _hormones_at(pi, g, intake, ionized, binder_mg, p)
-        urine = urine_phosphate_mg(filtered_phosphate_mg(g, pi), pth / reference_pth_pmol_l(p), fgf, p)
-        return absorbed - urine - dialysis_mean_daily_removal_mg(pi, sessions, p)
-
-    lo, hi = 0.01, 30.0
-    if not balance(lo) > 0.0 > balance(hi):
-        raise ValueError(f"no serum phosphate in {lo}-{hi} mmol/L balances GFR {g} mL/min and intake {intake} mg/day")
-    pi = brentq(balance, lo, hi, xtol=1e-10)
-    c, pth, fgf, absorbed = _hormones_at(pi, g, intake, ionized, binder_mg, p)
-    fe = phosphate_fractional_excretion(pth / reference_pth_pmol_l(p), fgf, p)
-    urine = filtered_phosphate_mg(g, pi) * fe
-    return MineralSteadyState(g, pi, pth, c, fgf, fe, absorbed, urine,
-                              dialysis_mean_daily_removal_mg(pi, sessions, p))
-
-
 __all__ = [
     "PARAMETERS", "PHOSPHORUS_MG_PER_MMOL", "HYDROXYAPATITE_CA_PER_P_MASS", "GFR_ML_PER_MIN_BY_CKD_STAGE",
     "PHYSIOLOGICAL_RANGES", "default_parameters", "parameter_conflicts", "physiology_violations",
-    "gfr_ml_per_min", "gfr_decline_ml_per_min", "renal_clearance_relative", "binder_capacity_mg",
+    "gfr_ml_per_min", "gfr_decline_ml_per_min", "renal_clearance_relative",
     "phosphate_absorbed_mg", "reference_phosphate_load_mg", "fgf23_relative", "filtered_phosphate_mg",
     "reference_fractional_excretion", "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day", "calcitriol_phosphate_effect", "calcitriol_relative",
     "parathyroid_capacity_target", "advance_parathyroid_capacity", "parathyroid_calcium_sigmoid_pmol_l",
-    "pth_secretion_pmol_l", "reference_pth_pmol_l", "dialysis_session_removal_mg",
-    "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction", "phosphorus_with_calcium_mg",
-    "MineralSteadyState", "mineral_steady_state",
+    "pth_secretion_pmol_l", "reference_pth_pmol_l",
+    "phosphorus_with_calcium_mg",
 ]

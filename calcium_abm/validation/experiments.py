@@ -199,6 +199,29 @@ EXPERIMENTS: tuple[Experiment, ...] = (
               "Patients were on stable anticoagulation before the study (steady state at day 0).",
     ),
     Experiment(
+        row="Kurnatowska",
+        title="dp-ucMGP in CKD 4 and CKD 5 without a vitamin K antagonist",
+        finding="dp-ucMGP 885 ± 420 pmol/L in CKD 4 and 1388 ± 505 pmol/L in CKD 5 (mean ± SD), higher in CKD 5",
+        source="Kurnatowska et al. 2016, Kidney Blood Press Res 41:231; renal clearance share from Kremer et al. "
+               "2021, Nutrients 13:3069",
+        days=30,
+        arms=(Arm("CKD 4", "ckd_stage4"), Arm("CKD 5", "ckd_stage5")),
+        criteria=(
+            Criterion("dp-ucMGP in CKD 4", value("dp_ucmgp_pmol_l", 30, "CKD 4"), 885 - 210, 885 + 210,
+                      "885 ± 420 pmol/L", "pmol/L",
+                      "a typical patient of the cohort: mean ± half an SD (the model has one person, the study "
+                      "a spread of diets and ages)"),
+            Criterion("dp-ucMGP in CKD 5", value("dp_ucmgp_pmol_l", 30, "CKD 5"), 1388 - 252, 1388 + 252,
+                      "1388 ± 505 pmol/L", "pmol/L", "as for CKD 4: mean ± half an SD"),
+            Criterion("dp-ucMGP CKD 5 vs CKD 4", pct_vs_control("dp_ucmgp_pmol_l", 30, "CKD 5", "CKD 4"), 10, 100,
+                      "+57 %", "%", "higher in CKD 5 (Schurgers 2010: rises with stage); at most double"),
+        ),
+        grid=16, quick_grid=16,
+        plot_columns=("dp_ucmgp_pmol_l",),
+        notes="The usual diet (no vitamin K restriction); dp-ucMGP rises in CKD through its renal clearance "
+              "(share 0.75 of clearance scales with GFR).",
+    ),
+    Experiment(
         row="5",
         title="Osteocalcin knockout mouse",
         finding="Newer Ocn-/- lines show no change in bone quantity (Moriishi 2020); the first line showed "
