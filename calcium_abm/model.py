@@ -163,8 +163,6 @@ class CalciumParadoxModel(mesa.Model):
         blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(
             self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
         self.carboxylation = self._carboxylation_day(previous_supply=None)
-        blood.clotting_factor_activity = coagulation.hepatic_factor_carboxylation(
-            self.carboxylation.hepatic_kh2_relative, p)  # steady state: activity = carboxylated share
         mgp = 0.0 if state.genetics.mgp_knockout else 1.0
         carboxylated = self.carboxylation.mgp_carboxylated_by_depth
         self.vessel.cmgp[:] = mgp * carboxylated
@@ -187,6 +185,11 @@ class CalciumParadoxModel(mesa.Model):
             b.vitamin_k_nmol, b.warfarin_mg, self.intake_ug, state.drugs.warfarin_mg_per_day,
             self.vessel.vitamin_k_delivery, previous_supply, state.genetics.osteocalcin_knockout, self.params, self.dt)
         b.vitamin_k_nmol, b.warfarin_mg = vk.amounts_nmol, vk.warfarin_mg
+        # functional clotting factors: at their steady state at initialisation, then each relaxes
+        # towards today's carboxylated share with its half-life (coagulation.advance_factor_activity)
+        carboxylated = coagulation.hepatic_factor_carboxylation(vk.hepatic_kh2_relative, self.params)
+        b.clotting_factor_activity = carboxylated if previous_supply is None else coagulation.advance_factor_activity(
+            b.clotting_factor_activity, carboxylated, self.params, self.dt)
         self.vessel_grid.vitamin_k_nmol_l.data[:] = vk.vessel_kh2_by_depth
         self.bone_grid.vitamin_k_nmol_l.data.fill(vk.bone_kh2_nmol_l)
         return vk
@@ -206,9 +209,6 @@ class CalciumParadoxModel(mesa.Model):
         p, state, dt, ledger = self.params, self.inputs, self.dt, self.calcium
         ledger.new_day()
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
-        self.blood.clotting_factor_activity = coagulation.advance_factor_activity(  # 3: clotting factors
-            self.blood.clotting_factor_activity, coagulation.hepatic_factor_carboxylation(vk.hepatic_kh2_relative, p),
-            p, dt)
         s = self.systemic = calcium.systemic_state(ledger["blood"], state.diet.phosphate_mg_per_day,  # 4
                                                    state.patient.ckd_stage, p)
         drives = remodeling.bone_drives(calcium.pth_relative(s, p), remodeling.estrogen_loss_effect(
