@@ -84,7 +84,7 @@ PARAMETERS = declare([
               "[V abstract]; Gutierrez 2005 J Am Soc Nephrol [V abstract]); sensed as phosphate to excrete per "
               "remaining nephron; with 1, haemodialysis patients sit ~10-20x normal (median intact FGF23 763 "
               "pg/mL, Minoo 2018 [V], vs ~40-60 pg/mL in health [U])",
-              "Power of per-nephron phosphate load in FGF23 secretion", 0.5, 2.0),
+              "Power of per-nephron phosphate load in FGF23 secretion", 0.5, 1.0),
     Parameter("fgf23_calcitriol_exponent", 0.3, "-",
               "assumption: active vitamin D raises FGF23 (review PMC5198563 [V qualitative]); half of secretion "
               "is taken as calcitriol-independent, so FGF23 stays high in CKD despite low calcitriol",
@@ -100,7 +100,7 @@ PARAMETERS = declare([
     Parameter("phosphate_excretion_fgf23_exponent", 1.0, "-",
               "assumption: FGF23 is independently associated with higher FePO4 (Gutierrez 2005 [V abstract]); "
               "FGF23 suppresses NaPi-2a/2c (PMC2721424 [V])",
-              "Power of relative FGF23 in the phosphaturic drive", 0.5, 2.0),
+              "Power of relative FGF23 in the phosphaturic drive", 0.5, 1.0),
     Parameter("phosphate_excretion_pth_exponent", 0.5, "-",
               "assumption: PTH lowers TmP (IOM 1997 p. 148 [V]) and is independently associated with higher FePO4 "
               "(Gutierrez 2005 [V abstract])", "Power of relative PTH in the phosphaturic drive", 0.0, 1.0),
