@@ -129,6 +129,8 @@ class Blood(CalciumPool):
         self.vitamin_k_nmol = {"k1": 0.0, "mk4": 0.0, "mk7": 0.0}
         self.warfarin_mg = 0.0
         self.dp_ucmgp_pmol_l = 0.0
+        #: relative activity of each clotting factor (II, VII, IX, X; 1 = healthy), set daily
+        self.clotting_factor_activity: dict[str, float] = {}
 
     @property
     def ecf_calcium_mg(self) -> float:

@@ -7,7 +7,8 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
 1. schedule: apply timed changes that start or end today;
 2. blood: vitamin K forms and warfarin absorbed and cleared (exact within the day);
 3. carboxylation: tissue vitamin K follows plasma with a lag; liver, vessel wall (per
-   depth) and bone carboxylation from the tissue vitamin K cycle;
+   depth) and bone carboxylation from the tissue vitamin K cycle; functional clotting
+   factors follow the hepatic carboxylation with their half-lives (INR);
 4. systemic signals: serum Ca/Pi, PTH, calcitriol (start-of-day values);
 5. bone: osteoclast recruitment, resorption, coupling, osteoblast formation; the cortical
    compartment under the same signals;
@@ -44,7 +45,8 @@ from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, 
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import model_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
-from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling, skeleton, vitamin_k
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, parameter_set, remodeling,
+                                   skeleton, vitamin_k)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -184,6 +186,11 @@ class CalciumParadoxModel(mesa.Model):
             b.vitamin_k_nmol, b.warfarin_mg, self.intake_ug, state.drugs.warfarin_mg_per_day,
             self.vessel.vitamin_k_delivery, previous_supply, state.genetics.osteocalcin_knockout, self.params, self.dt)
         b.vitamin_k_nmol, b.warfarin_mg = vk.amounts_nmol, vk.warfarin_mg
+        # functional clotting factors: at their steady state at initialisation, then each relaxes
+        # towards today's carboxylated share with its half-life (coagulation.advance_factor_activity)
+        carboxylated = coagulation.hepatic_factor_carboxylation(vk.hepatic_kh2_relative, self.params)
+        b.clotting_factor_activity = carboxylated if previous_supply is None else coagulation.advance_factor_activity(
+            b.clotting_factor_activity, carboxylated, self.params, self.dt)
         self.vessel_grid.vitamin_k_nmol_l.data[:] = vk.vessel_kh2_by_depth
         self.bone_grid.vitamin_k_nmol_l.data.fill(vk.bone_kh2_nmol_l)
         return vk

@@ -13,10 +13,11 @@ from typing import Any, Callable
 
 from mesa import DataCollector
 
-from calcium_abm.physiology import calcification, calcium, remodeling
+from calcium_abm.physiology import calcification, calcium, coagulation, remodeling
 from calcium_abm.physiology.calcium import CALCIUM_POOLS, plain_sum
 
-__all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row"]
+__all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
+           "inputs_most_changed"]
 
 
 class DayTallies:
@@ -39,6 +40,7 @@ class DayTallies:
         self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
         self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
+        self.pca = coagulation.prothrombin_complex_activity(model.blood.clotting_factor_activity, self.p)
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
     def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:
@@ -81,8 +83,14 @@ _DECLARED: dict[str, Column] = {
     "ucoc_fraction": Column("-", "Share of osteocalcin made today that is not fully carboxylated (%ucOC / 100); "
                                  "NaN in the osteocalcin knockout",
                             lambda t: 1.0 - t.m.carboxylation.osteocalcin_carboxylated_fraction),
-    "hepatic_carboxylation_fraction": Column("-", "Share of new prothrombin fully carboxylated (clotting)",
+    "hepatic_carboxylation_fraction": Column("-", "Share of new clotting factors (II, VII, IX, X) made fully "
+                                                  "carboxylated today (flux-limited hepatic carboxylation)",
                                              lambda t: t.m.carboxylation.hepatic_carboxylation_fraction),
+    "prothrombin_complex_activity": Column(
+        "-", "Functional prothrombin-complex activity (factors II, VII, X; fraction of normal pooled plasma)",
+        lambda t: t.pca),
+    "inr": Column("-", "International normalised ratio, 1 + b (1/activity - 1) (Holford 1986 form)",
+                  lambda t: coagulation.inr(t.pca, t.p)),
     "vascular_mgp_carboxylation_fraction": Column(
         "-", "Production-weighted share of new MGP fully carboxylated",
         lambda t: _NAN if t.m.inputs.genetics.mgp_knockout else t.mgp_share),
@@ -172,3 +180,68 @@ class RowCollector(DataCollector):
             self.model_vars[name].append(row[name])
         # the run's seed beside the columns, so mesa.batch_run reports it with every row
         self.model_vars["seed"].append(model.seed)
+
+
+
+# ----------------------------------------------------------------------------- guardrail
+def inputs_most_changed(scenario: Any, n: int = 3) -> list[str]:
+    """The ``n`` scenario inputs that differ most from the healthy default person, as
+    ``"key = value (default d)"``, ranked by ``|log((value + e) / (default + e))|`` with
+    ``e = 1e-3 * max(|default|, 1)`` (so a dose switched on from 0 ranks high). Considers
+    ``patient``, ``diet``, ``drugs``, ``genetics`` (numbers and booleans) and ``parameters``."""
+    import math
+
+    from calcium_abm.inputs.keys import flatten
+    from calcium_abm.physiology import parameter_registry
+    from calcium_abm.scenario import Scenario
+
+    sections = ("patient", "diet", "drugs", "genetics")
+    given, default = scenario.model_dump(), Scenario().model_dump()
+    pairs = []
+    for section in sections:
+        here, base = flatten(given.get(section, {}), f"{section}."), flatten(default.get(section, {}), f"{section}.")
+        pairs += [(key, here[key], base.get(key)) for key in here]
+    registry = parameter_registry()
+    pairs += [(f"parameters.{name}", value, registry[name].value) for name, value in scenario.parameters.items()]
+    scored = []
+    for key, value, base in pairs:
+        if isinstance(value, bool) or isinstance(base, bool):
+            score = 10.0 if bool(value) != bool(base) else 0.0
+        elif isinstance(value, (int, float)) and isinstance(base, (int, float)):
+            eps = 1e-3 * max(abs(float(base)), 1.0)
+            score = abs(math.log((abs(float(value)) + eps) / (abs(float(base)) + eps)))
+        else:
+            continue
+        if score > 0.0:
+            scored.append((score, f"{key} = {value:g} (default {base:g})" if not isinstance(value, bool)
+                           else f"{key} = {str(value).lower()} (default {str(base).lower()})"))
+    scored.sort(key=lambda item: -item[0])
+    return [text for _, text in scored[:n]]
+
+
+def physiology_warning(frame: Any, scenario: Any) -> str | None:
+    """One warning for the first recorded day on which a run left physiology, or ``None``.
+
+    Checks the columns named in :data:`calcium_abm.physiology.kidney.PHYSIOLOGICAL_RANGES`
+    (serum calcium 1.8-3.2, phosphate 0.3-4 mmol/L) with
+    :func:`calcium_abm.physiology.kidney.physiology_violations`; the message names the day, the
+    quantity, its value, the allowed range and the inputs most likely responsible
+    (:func:`inputs_most_changed`).
+    """
+    from calcium_abm.physiology import kidney
+
+    names = [name for name in kidney.PHYSIOLOGICAL_RANGES if name in frame.columns]
+    if not names or len(frame) == 0:
+        return None
+    days = frame["day"].to_numpy() if "day" in frame.columns else range(len(frame))
+    columns = [frame[name].to_numpy() for name in names]
+    for i, day in enumerate(days):
+        broken = kidney.physiology_violations(**{name: float(col[i]) for name, col in zip(names, columns)})
+        if broken:
+            name, value, (low, high) = broken[0]
+            causes = inputs_most_changed(scenario)
+            cause = ("; inputs most different from a healthy adult: " + ", ".join(causes)) if causes else (
+                "; no input differs from the healthy adult's defaults")
+            return (f"the run left physiology on day {int(day)}: {name} = {value:.3g}, outside the "
+                    f"physiological {low:g}-{high:g}{cause}. Results after that day are not physiological.")
+    return None

@@ -203,6 +203,11 @@ class Scenario(BaseModel):
                     f"parameters.{name} = {fmt_num(val)} is not allowed: "
                     f"{range_text(p.minimum, p.maximum, unit_suffix(p.unit))}"
                 )
+        if not problems:  # every name known and in range: now the rules between fields
+            from calcium_abm.physiology import MODULES, parameter_conflicts, parameter_set
+            model_names = {q.name for mod in MODULES for q in getattr(mod, "PARAMETERS", ())}
+            if set(registry) == model_names:  # the model's registry (a test may install one of its own)
+                problems = [f"parameters: {message}" for message in parameter_conflicts(parameter_set(value))]
         if problems:
             raise rule_error("\n".join(problems))
         return value

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from calcium_abm.model import CalciumParadoxModel
-from calcium_abm.outputs import COLUMNS
+from calcium_abm.outputs import COLUMNS, physiology_warning
 from calcium_abm.scenario import Scenario, load_scenario
 
 
@@ -73,6 +73,8 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     frame["day"] = frame["day"].astype("int64")
     frame.attrs["scenario"] = model.config.name
     frame.attrs["seed"] = model.seed
+    warning = physiology_warning(frame, model.config)
+    frame.attrs["physiology_warnings"] = [warning] if warning else []
     frame.attrs["units"] = {name: unit for name, (unit, _) in COLUMNS.items()}
     return frame
 

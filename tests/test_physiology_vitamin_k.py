@@ -176,12 +176,19 @@ def test_carboxylated_fraction_is_monotone():
     assert carboxylated_fraction(1.0, 3.0, 5) < carboxylated_fraction(1.0, 2.0, 5)
 
 
-def test_the_liver_carboxylates_at_far_less_vitamin_k_than_the_vessel_wall():
-    """Triage: the same KH2 carboxylates prothrombin more completely than MGP."""
-    kh2 = 0.5
-    liver = carboxylated_fraction(kh2, P.liver_ggcx_half_saturation_nmol_per_l, carboxylation.GLA_RESIDUES["prothrombin"])
-    vessel = carboxylated_fraction(kh2, P.vessel_ggcx_half_saturation_nmol_per_l, carboxylation.GLA_RESIDUES["mgp"])
-    assert liver > vessel
+def test_the_liver_carboxylates_more_completely_than_the_vessel_wall_by_mechanism():
+    """Triage without a liver-only threshold: at the same plasma supply and VKOR activity the liver's
+    flux-limited carboxylation (reserve, menaquinone store, FSP1-like reductase) is more complete than
+    the vessel wall's MGP carboxylation, with and without warfarin."""
+    from calcium_abm.physiology import coagulation
+    assert "liver_ggcx_half_saturation_nmol_per_l" not in P._fields
+    for vkor in (1.0, 0.3):
+        supply = 1.0
+        liver = coagulation.flux_limited_carboxylated_fraction(
+            carboxylation.hepatic_kh2_relative(supply, vkor, P), P.hepatic_carboxylation_reserve, P)
+        vessel_kh2 = supply * vitamin_k.kh2_per_supply(vkor, P.extrahepatic_alternative_reductase_per_h, P)
+        vessel = carboxylated_fraction(vessel_kh2, P.vessel_ggcx_half_saturation_nmol_per_l, carboxylation.GLA_RESIDUES["mgp"])
+        assert liver > vessel
 
 
 def test_mean_carboxylated_fraction_weights_and_empty_tissue():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from typing import Any
 
 from calcium_abm.errors import ScenarioError, UserInputError
@@ -106,6 +107,8 @@ def main(args: argparse.Namespace) -> int:
         overrides=None,  # already applied (and validated) above
         progress=not args.quiet,
     )
+    for warning in df.attrs.get("physiology_warnings", []):  # also kept in the Parquet metadata
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         write_table(df, out)
     except OSError as exc:  # e.g. the disk filled up during the run

@@ -12,10 +12,12 @@ import functools
 from typing import Mapping, NamedTuple
 
 from calcium_abm.parameters import Parameter
-from calcium_abm.physiology import calcification, calcium, carboxylation, remodeling, skeleton, species, vitamin_k
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, dialysis, kidney, remodeling,
+                                   skeleton, species, vitamin_k)
 
 #: modules whose ``PARAMETERS`` form the registry, in documentation order
-MODULES = (vitamin_k, carboxylation, remodeling, skeleton, calcification, calcium, species)
+MODULES = (vitamin_k, carboxylation, coagulation, remodeling, skeleton, calcification, calcium, kidney, dialysis,
+           species)
 
 _REGISTRY: dict[str, Parameter] | None = None
 
@@ -66,3 +68,11 @@ def parameter_set(overrides: Mapping[str, float] | None = None):
             raise KeyError(f"unknown parameters: {sorted(unknown)}")
         values.update({k: float(v) for k, v in overrides.items()})
     return parameter_set_type()(**values)
+
+
+def parameter_conflicts(p) -> list[str]:
+    """Every broken cross-field rule of a parameter set (each module's ``parameter_conflicts``,
+    in :data:`MODULES` order); empty if the set is consistent. One message per rule, naming
+    the fields, their values and what is required."""
+    return [message for mod in MODULES if hasattr(mod, "parameter_conflicts")
+            for message in mod.parameter_conflicts(p)]

@@ -60,9 +60,9 @@ PARAMETERS = declare([
     Parameter("urine_pth_exponent", 0.5, "-", "assumption: PTH raises distal tubular calcium reabsorption",
               "Sensitivity of urinary calcium to PTH (negative effect)", 0.0, 10),
     Parameter("pth_min_pmol_l", 1.0, "pmol/L", "assumption: basal secretion (Brown 1983 sigmoid)",
-              "PTH at very high ionised calcium", 0.0, 100),
+              "PTH at very high ionised calcium", 0.0, 10.0),
     Parameter("pth_max_pmol_l", 20.0, "pmol/L", "assumption: maximal secretion (Brown 1983 sigmoid)",
-              "PTH at very low ionised calcium", 1.0, 1000),
+              "PTH at very low ionised calcium", 5.0, 100.0),
     Parameter("pth_setpoint_ionized_mmol_l", 1.081, "mmol/L",
               "assumption: set so PTH ~4 pmol/L at ionised 1.175 mmol/L (normal 1.6-6.9, PMC7276095)",
               "Ionised calcium at half-maximal PTH secretion", 0.5, 2.0),
@@ -75,11 +75,30 @@ PARAMETERS = declare([
     Parameter("phosphate_absorbed_fraction", 0.65, "-", "[S] ~60-70 % of dietary phosphate is absorbed",
               "Fraction of dietary phosphate absorbed", 0.05, 1.0),
     Parameter("phosphate_fractional_excretion", 0.16, "-", "[S] normal FEPi 10-20 %",
-              "Fractional renal excretion of filtered phosphate with normal kidneys", 0.01, 1.0),
+              "Fractional renal excretion of filtered phosphate with normal kidneys", 0.08, 0.3),
     Parameter("phosphate_fractional_excretion_max", 0.55, "-",
               "assumption: FGF23/PTH raise FEPi as GFR falls, up to a ceiling",
-              "Highest fractional phosphate excretion reachable in CKD", 0.05, 1.0),
+              "Highest fractional phosphate excretion reachable in CKD", 0.3, 0.95),
 ])
+
+
+def parameter_conflicts(p) -> list[str]:
+    """Cross-field rules of this module's parameters; one message per broken rule (empty = fine).
+
+    Each message names the fields, their values and what is required. The scenario validator
+    refuses a parameter set for which this is not empty (issue 11: ``pth_min_pmol_l = 100`` above
+    ``pth_max_pmol_l`` gave serum calcium 0.16 mmol/L without a word).
+    """
+    rules = [
+        (p.pth_min_pmol_l < p.pth_max_pmol_l,
+         f"pth_min_pmol_l ({p.pth_min_pmol_l:g}) must be below pth_max_pmol_l ({p.pth_max_pmol_l:g}): "
+         f"the parathyroid secretes between them, more at low calcium"),
+        (p.phosphate_fractional_excretion <= p.phosphate_fractional_excretion_max,
+         f"phosphate_fractional_excretion ({p.phosphate_fractional_excretion:g}) must be at most "
+         f"phosphate_fractional_excretion_max ({p.phosphate_fractional_excretion_max:g}): the ceiling "
+         f"reached in CKD cannot lie below the healthy value"),
+    ]
+    return [message for ok, message in rules if not ok]
 
 
 @dataclass

@@ -4,8 +4,12 @@ GGCX binds a protein's propeptide and carboxylates its Glu residues processively
 residue needs a KH2 molecule. If each residue is carboxylated with probability
 ``q = KH2 / (KH2 + K_half)`` before the enzyme lets go, a protein with ``n`` Gla residues is
 fully carboxylated with probability ``q**n``. Tissues differ in ``K_half`` (the liver's
-clotting-factor machinery needs far less vitamin K: the triage of McCann & Ames / Vermeer),
-and proteins differ in ``n`` (MGP 5, osteocalcin 3, prothrombin 10).
+extra-hepatic tissues) and proteins differ in ``n`` (MGP 5, osteocalcin 3). The liver's
+clotting factors are not given a half-saturation of their own: their carboxylation is
+flux-limited by the KH2 the hepatic cycle turns over (:func:`.coagulation.hepatic_factor_carboxylation`,
+design note ``docs/design/kidney_and_anticoagulation.md`` section 5), so the liver differs by
+mechanism (delivery of every form, the menaquinone store, the warfarin-insensitive reductase
+and its reserve), not by a threshold.
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from calcium_abm.parameters import Parameter, declare
-from calcium_abm.physiology import vitamin_k
+from calcium_abm.parameters import Parameter, declare, per_parameter_set
+from calcium_abm.physiology import coagulation, kidney, vitamin_k
 
 #: Gla residues per molecule (fixed biochemistry).
 GLA_RESIDUES = {"prothrombin": 10, "mgp": 5, "osteocalcin": 3}
 
 PARAMETERS = declare([
-    Parameter("liver_ggcx_half_saturation_nmol_per_l", 0.02, "nmol/L",
-              "assumption: clotting factors are fully carboxylated at normal intake (triage; PMC3321262)",
-              "Hepatic KH2 at which a single Glu is carboxylated with probability 1/2", 1e-6, 1e3),
+    Parameter("reference_vitamin_k1_intake_ug_per_day", 100.0, "ug/day",
+              "assumption: a typical adult phylloquinone intake (~100 ug/day; adequate intake 90-120 ug/day, "
+              "IOM 2001 [S]); the diet at which the liver's carboxylation reserve is defined (design note section 5)",
+              "Vitamin K1 intake of the reference state of hepatic KH2 (no warfarin, no menaquinone supplement)",
+              10.0, 1000.0, ()),
     Parameter("vessel_ggcx_half_saturation_nmol_per_l", 3.3, "nmol/L",
               "assumption: calibrated to healthy dp-ucMGP and its fall on MK-7 (rows 8, 9)",
               "Vessel-wall KH2 at which a single Glu of MGP is carboxylated with probability 1/2",
@@ -81,8 +87,9 @@ MARKER_PARAMETERS = declare([
               "Rise in plasma dp-ucMGP per day if all vascular MGP were made uncarboxylated", 0.0, 1e5, ("8", "9")),
     Parameter("dp_ucmgp_plasma_half_life_days", 2.0, "days", "assumption: small (~10 kDa) protein",
               "Plasma half-life of dp-ucMGP with normal kidneys", 0.01, 100),
-    Parameter("dp_ucmgp_renal_clearance_share", 0.5, "-",
-              "assumption: dp-ucMGP rises as GFR falls (CKD cohorts, Schurgers 2010 [U])",
+    Parameter("dp_ucmgp_renal_clearance_share", 0.75, "-",
+              "[C] Kremer 2021 Nutrients 13:3069 [V]: dp-ucMGP 1252 -> 609 pmol/L after kidney transplantation and "
+              "-14 % per +10 mL/min eGFR; a renal share of 0.75 reproduces both (design note section 3.9)",
               "Share of dp-ucMGP clearance that is renal", 0.0, 1.0),
 ])
 PARAMETERS = PARAMETERS + MARKER_PARAMETERS
@@ -94,10 +101,36 @@ def advance_dp_ucmgp(level_pmol_l: float, uc_release_rel: float, gfr_rel: float,
     ``uc_release_rel`` is today's uncarboxylated MGP production relative to a media of
     healthy contractile cells making only uncarboxylated MGP.
     """
-    k = math.log(2) / p.dp_ucmgp_plasma_half_life_days * (
-        1.0 - p.dp_ucmgp_renal_clearance_share + p.dp_ucmgp_renal_clearance_share * gfr_rel)
+    k = math.log(2) / p.dp_ucmgp_plasma_half_life_days * kidney.renal_clearance_relative(
+        gfr_rel * p.reference_gfr_ml_per_min, p.dp_ucmgp_renal_clearance_share, p)
     steady = p.dp_ucmgp_release_pmol_l_per_day * uc_release_rel / k
     return steady + (level_pmol_l - steady) * math.exp(-k * dt)
+
+
+# ----------------------------------------------------------------------------- the liver
+def hepatic_kh2_nmol_l(liver_supply_nmol_l, vkor: float, p):
+    """Hepatic KH2 (nmol/L): the plasma-derived liver supply plus the menaquinone store
+    (:func:`.coagulation.hepatic_supply_nmol_per_l`) through the tissue vitamin K cycle with
+    the liver's warfarin-insensitive reductase (``liver_alternative_reductase_per_h``)."""
+    return float(vitamin_k.reduced_vitamin_k(coagulation.hepatic_supply_nmol_per_l(liver_supply_nmol_l, p), vkor,
+                                             p.liver_alternative_reductase_per_h, p))
+
+
+@per_parameter_set
+def reference_hepatic_kh2_nmol_l(p, time_scale: float = 1.0) -> float:
+    """Hepatic KH2 (nmol/L) at the reference state: steady plasma on
+    ``reference_vitamin_k1_intake_ug_per_day`` of K1, no menaquinone supplement, no warfarin
+    (the state in which ``hepatic_carboxylation_reserve`` is defined). Cached per parameter set."""
+    intake = {"k1": p.reference_vitamin_k1_intake_ug_per_day, "mk4": 0.0, "mk7": 0.0}
+    amounts, warfarin = vitamin_k.steady_plasma_amounts(intake, 0.0, p, time_scale)
+    plasma = vitamin_k.advance_plasma(amounts, warfarin, intake, 0.0, p, time_scale)[2]
+    return hepatic_kh2_nmol_l(vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0, 1.0), 1.0, p)
+
+
+def hepatic_kh2_relative(liver_supply_nmol_l: float, vkor: float, p, time_scale: float = 1.0) -> float:
+    """Hepatic KH2 relative to :func:`reference_hepatic_kh2_nmol_l` (the input of
+    :func:`.coagulation.hepatic_factor_carboxylation`)."""
+    return hepatic_kh2_nmol_l(liver_supply_nmol_l, vkor, p) / reference_hepatic_kh2_nmol_l(p, time_scale)
 
 
 # ----------------------------------------------------------------------------- the day
@@ -113,7 +146,8 @@ class CarboxylationDay:
     plasma: vitamin_k.PlasmaDay              # day-mean plasma concentrations
     vkor_activity_fraction: float
     tissue_supply_nmol_l: dict[str, float]   # liver / vessel / bone supply, MK-4-equivalent nmol/L
-    hepatic_carboxylation_fraction: float    # prothrombin fully carboxylated
+    hepatic_kh2_relative: float              # hepatic KH2 / its reference-state value
+    hepatic_carboxylation_fraction: float    # new clotting factors (II, VII, IX, X) fully carboxylated
     vessel_kh2_by_depth: np.ndarray          # KH2 in the media (nmol/L), (1, H)
     mgp_carboxylated_by_depth: np.ndarray    # share of new MGP fully carboxylated, (1, H)
     bone_kh2_nmol_l: float
@@ -134,7 +168,8 @@ def carboxylation_day(amounts_nmol: dict[str, float], warfarin_mg: float, intake
     supply follows its plasma supply with the tissue lag (the liver takes every form; vessel
     wall and bone by their uptake weights); the tissue cycle turns supply into KH2 under
     today's VKOR activity; GGCX carboxylates prothrombin, MGP (per media depth) and
-    osteocalcin by :data:`carboxylated_fraction`.
+    osteocalcin by :data:`carboxylated_fraction`; the liver's clotting factors by the
+    flux-limited law (:func:`hepatic_kh2_relative`, :func:`.coagulation.hepatic_factor_carboxylation`).
 
     Args:
         amounts_nmol, warfarin_mg: plasma state at the start of the day.
@@ -157,16 +192,15 @@ def carboxylation_day(amounts_nmol: dict[str, float], warfarin_mg: float, intake
     supply = targets if previous_supply_nmol_l is None else {
         t: vitamin_k.tissue_lag_day(previous_supply_nmol_l[t], target, p, dt) for t, target in targets.items()}
 
-    liver_kh2 = vitamin_k.reduced_vitamin_k(supply["liver"], vkor, p.liver_alternative_reductase_per_h, p)
-    hepatic = float(carboxylated_fraction(liver_kh2, p.liver_ggcx_half_saturation_nmol_per_l,
-                                          GLA_RESIDUES["prothrombin"]))
+    liver_rel = hepatic_kh2_relative(supply["liver"], vkor, p, dt)
+    hepatic = coagulation.flux_limited_carboxylated_fraction(liver_rel, p.hepatic_carboxylation_reserve, p)
     gain = vitamin_k.kh2_per_supply(vkor, p.extrahepatic_alternative_reductase_per_h, p)
     vessel_kh2 = gain * supply["vessel"] * vessel_delivery_by_depth
     mgp = carboxylated_fraction(vessel_kh2, p.vessel_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["mgp"])
     bone_kh2 = gain * supply["bone"]
     osteocalcin = float("nan") if osteocalcin_knockout else float(
         carboxylated_fraction(bone_kh2, p.bone_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["osteocalcin"]))
-    return CarboxylationDay(new_amounts, new_warfarin, plasma, vkor, supply, hepatic, vessel_kh2, mgp,
+    return CarboxylationDay(new_amounts, new_warfarin, plasma, vkor, supply, liver_rel, hepatic, vessel_kh2, mgp,
                             bone_kh2, osteocalcin)
 
 

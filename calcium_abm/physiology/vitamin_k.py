@@ -62,17 +62,24 @@ PARAMETERS = declare([
               "assumption: slow loss of each cycle form from the tissue (catabolism, efflux); "
               "tissue vitamin K therefore follows plasma with a lag of 1/loss (~8 days)",
               "First-order loss of tissue K, KH2 and KO", 1e-6, 10),
-    Parameter("liver_alternative_reductase_per_h", 0.005, "1/h",
-              "assumption: warfarin-insensitive K reductase, active in liver (Price 1998; Blood 2018;132:1974)",
+    Parameter("liver_alternative_reductase_per_h", 0.002, "1/h",
+              "assumption: the warfarin-insensitive reductase is FSP1 (Mishima 2022 Nature 608:778 [V abstract]), "
+              "slow at nanomolar vitamin K and decisive at milligram doses (Price 1998 rescue); 0.002 /h "
+              "calibrated with W1/W2/2b and row 2 (design note section 5)",
               "Warfarin-insensitive reduction of K to KH2 in the liver", 0.0, 100, ("2",)),
-    Parameter("extrahepatic_alternative_reductase_per_h", 0.0001, "1/h",
-              "assumption: the warfarin-insensitive pathway is far less active outside the liver (Price 1998)",
+    Parameter("extrahepatic_alternative_reductase_per_h", 0.000005, "1/h",
+              "assumption: the warfarin-insensitive pathway is far less active outside the liver (Price 1998); "
+              "1/400 of the liver's, so the K1 dose that keeps the rat's INR < 1.3 under warfarin still leaves "
+              "vascular MGP uncarboxylated (rows 2, 2b)",
               "Warfarin-insensitive reduction of K to KH2 in vessel wall and bone", 0.0, 100, ("2",)),
     Parameter("warfarin_half_life_h", 34.7, "h", "[V] Wajima et al. 2009 (elimination 0.02 /h)",
               "Plasma half-life of warfarin", 1.0, 500),
     Parameter("warfarin_distribution_volume_l", 10.0, "L", "[S] ~0.14 L/kg x 70 kg",
               "Apparent volume of distribution of warfarin", 0.5, 500),
-    Parameter("warfarin_ec50_mg_per_l", 0.34, "mg/L", "[V] Wajima et al. 2009",
+    Parameter("warfarin_ec50_mg_per_l", 0.05, "mg/L",
+              "assumption calibrated to W1 (INR 2-3 at 5 mg/day): an effective value of this model, whose "
+              "carboxylation saturates; Wajima et al. 2009 give 0.34 [V] for a model linear in KH2 "
+              "(design note section 5)",
               "Plasma warfarin giving half-maximal VKOR inhibition", 1e-4, 100, ("2",)),
     Parameter("warfarin_imax", 1.0, "-", "[V] Wajima et al. 2009", "Maximal fractional VKOR inhibition",
               0.0, 1.0),

@@ -56,7 +56,13 @@ _BIOMARKER_REASON = (f"±{BIOMARKER_BAND_PP:g} percentage points: trial means of
                      "SDs of 20-30 % with n = 30-120 per arm, and assays differ between studies")
 
 _MK7 = 5.0  # µg/day MK-7 from food in the healthy adult; supplements add to it
-_RAT_ON_K1 = {"patient.species": "rat", "patient.age_years": 0.1, "drugs.warfarin_mg_per_day": 0.0}
+#: extra K1 of the Price 1998 rat arms, human-equivalent µg/day: the dose at which the model's liver keeps the
+#: INR < 1.3 under warfarin 100 mg/day through its warfarin-insensitive reductase (design note section 5)
+_RAT_EXTRA_K1 = 1200.0
+_RAT_ON_K1 = {"patient.species": "rat", "patient.age_years": 0.1, "drugs.warfarin_mg_per_day": 0.0,
+              "diet.vitamin_k1_ug_per_day": _RAT_EXTRA_K1}
+_RAT_USUAL_K1 = {**_RAT_ON_K1, "diet.vitamin_k1_ug_per_day": 100.0}
+_INR_CLOTTING_NORMAL = 1.3  # upper end of a normal INR (0.8-1.2) plus assay spread
 
 EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
@@ -107,20 +113,113 @@ EXPERIMENTS: tuple[Experiment, ...] = (
             Criterion("serum phosphate at 5 weeks vs vitamin K1 only",
                       pct_vs_control("serum_phosphate_mmol_l", 5 * WEEK, "warfarin + K1", "vitamin K1 only"),
                       -5, 5, "unchanged", "%", "'unchanged' read as within ±5 %"),
-            Criterion("lowest hepatic carboxylation under warfarin + K1",
-                      extreme("hepatic_carboxylation_fraction", "min", "warfarin + K1"), 0.9, 1.0,
-                      "clotting normal", "(fraction)",
-                      "the protocol's point: vitamin K1 keeps clotting factors carboxylated"),
+            Criterion("highest INR under warfarin + K1",
+                      extreme("inr", "max", "warfarin + K1"), None, _INR_CLOTTING_NORMAL,
+                      "clotting normal", "(INR)",
+                      "the protocol's point: vitamin K1 keeps clotting normal; INR ≤ 1.3 (normal 0.8-1.2); "
+                      "row 2b checks that the criterion fails without the extra K1"),
         ),
         grid=32, quick_grid=16,
         plot_columns=("calcified_area_fraction", "vascular_mgp_carboxylation_fraction",
-                      "hepatic_carboxylation_fraction", "serum_calcium_mmol_l"),
-        notes="Rat preset (species = rat). Doses are the warfarin_high_k1 scenario's human-equivalent "
-              "doses (warfarin 100 mg/day, K1 300 ug/day), mapped by effect because the rats' 20 mg "
+                      "inr", "serum_calcium_mmol_l"),
+        notes="Rat preset (species = rat). Doses are human-equivalent: the warfarin_high_k1 scenario's "
+              "warfarin 100 mg/day and K1 1200 ug/day (set by the arms), mapped by effect because the rats' 20 mg "
               "warfarin / 15 mg K1 per 100 g body weight per day have no human equivalent. Warfarin "
               "starts on study day 1 in rats already on high K1; the control arm gets K1 alone.",
         unexpressed=(("serum MGP decreases", "the model reports dp-ucMGP, not the total serum MGP Price measured"),
                      ("bone growth unchanged", "the model has no longitudinal bone growth")),
+    ),
+    Experiment(
+        row="2b",
+        title="Rat warfarin without the extra vitamin K1",
+        finding="Without the extra vitamin K1 the Price protocol's warfarin dose abolishes clotting; the "
+                "extra K1 is what keeps it normal (the control of row 2's 'clotting normal')",
+        source="Price, Faus & Williamson 1998, Arterioscler Thromb Vasc Biol 18:1400 (design); "
+               "warfarin-insensitive reductase FSP1: Mishima et al. 2022, Nature 608:778",
+        days=5 * WEEK,
+        arms=(Arm("warfarin, usual K1", "warfarin_high_k1", _RAT_USUAL_K1, {"drugs.warfarin_mg_per_day": 100.0}),
+              Arm("warfarin + K1", "warfarin_high_k1", _RAT_ON_K1, {"drugs.warfarin_mg_per_day": 100.0})),
+        criteria=(
+            Criterion("highest INR under warfarin with the usual K1 intake",
+                      extreme("inr", "max", "warfarin, usual K1"), 3.0, None, "clotting impaired", "(INR)",
+                      "a warfarin dose that blocks VKOR by ~98 % must anticoagulate beyond the therapeutic range "
+                      "when nothing bypasses VKOR"),
+            Criterion("highest INR under warfarin + K1",
+                      extreme("inr", "max", "warfarin + K1"), None, _INR_CLOTTING_NORMAL, "clotting normal",
+                      "(INR)", "as row 2"),
+        ),
+        grid=16, quick_grid=16,
+        plot_columns=("inr", "prothrombin_complex_activity", "vascular_mgp_carboxylation_fraction"),
+        notes="Rat preset. Same doses as row 2; the first arm keeps the usual 100 ug/day K1.",
+    ),
+    Experiment(
+        row="W1",
+        title="Warfarin 5 mg/day: INR",
+        finding="Usual warfarin maintenance doses (2-10 mg/day, 5 mg/day typical) give INR 2-3, a "
+                "prothrombin-complex activity of ~15-25 %",
+        source="INR-activity table (medicalalgorithms.com, from a published figure [S]); Gulati et al. 2011, "
+               "Arch Pathol Lab Med 135:490; Holford 1986, Clin Pharmacokinet 11:483",
+        days=8 * WEEK,
+        arms=(Arm("no warfarin"), Arm("warfarin 5 mg/d", "healthy_adult", {}, {"drugs.warfarin_mg_per_day": 5.0})),
+        criteria=(
+            Criterion("INR after 8 weeks of warfarin 5 mg/day", value("inr", 8 * WEEK, "warfarin 5 mg/d"), 2.0, 3.0,
+                      "INR 2-3", "(INR)", "the therapeutic range that usual maintenance doses reach"),
+            Criterion("prothrombin-complex activity after 8 weeks",
+                      value("prothrombin_complex_activity", 8 * WEEK, "warfarin 5 mg/d"), 0.15, 0.25,
+                      "15-25 %", "(fraction)", "the activities that the INR-activity table maps to INR 2-3"),
+            Criterion("INR without warfarin at 8 weeks", value("inr", 8 * WEEK, "no warfarin"), 0.8, 1.2,
+                      "normal", "(INR)", "normal INR 0.8-1.2"),
+        ),
+        grid=16, quick_grid=16,
+        plot_columns=("inr", "prothrombin_complex_activity", "vkor_activity_fraction"),
+        notes="A healthy adult on the usual diet starts warfarin 5 mg/day on study day 1.",
+    ),
+    Experiment(
+        row="W2",
+        title="MK-7 45 µg/day on a vitamin K antagonist",
+        finding="MK-7 45 µg/day on top of stable VKO anticoagulation lowers the INR by ~40 % (and ucFII); "
+                "ucOC and dp-ucMGP unchanged",
+        source="Theuwissen et al. 2013, J Thromb Haemost 11:1085",
+        days=6 * WEEK,
+        arms=(Arm("VKA", "long_term_warfarin"),
+              Arm("VKA + MK-7 45", "long_term_warfarin", {}, {"diet.mk7_ug_per_day": _MK7 + 45})),
+        criteria=(
+            Criterion("INR vs VKA alone at 6 weeks", pct_vs_control("inr", 6 * WEEK, "VKA + MK-7 45", "VKA"),
+                      -55, -25, "~−40 %", "%", "±15 percentage points around the published ~40 % fall"),
+            Criterion("%ucOC vs VKA alone at 6 weeks",
+                      pct_vs_control("ucoc_fraction", 6 * WEEK, "VKA + MK-7 45", "VKA"), -15, 15, "unchanged", "%",
+                      "'unchanged' read as within ±15 %"),
+            Criterion("dp-ucMGP vs VKA alone at 6 weeks",
+                      pct_vs_control("dp_ucmgp_pmol_l", 6 * WEEK, "VKA + MK-7 45", "VKA"), -15, 15, "unchanged", "%",
+                      "'unchanged' read as within ±15 %"),
+        ),
+        grid=16, quick_grid=16,
+        plot_columns=("inr", "ucoc_fraction", "dp_ucmgp_pmol_l"),
+        notes="Warfarin 5 mg/day (long_term_warfarin) stands in for acenocoumarol: the model has one VKA. "
+              "Patients were on stable anticoagulation before the study (steady state at day 0).",
+    ),
+    Experiment(
+        row="Kurnatowska",
+        title="dp-ucMGP in CKD 4 and CKD 5 without a vitamin K antagonist",
+        finding="dp-ucMGP 885 ± 420 pmol/L in CKD 4 and 1388 ± 505 pmol/L in CKD 5 (mean ± SD), higher in CKD 5",
+        source="Kurnatowska et al. 2016, Kidney Blood Press Res 41:231; renal clearance share from Kremer et al. "
+               "2021, Nutrients 13:3069",
+        days=30,
+        arms=(Arm("CKD 4", "ckd_stage4"), Arm("CKD 5", "ckd_stage5")),
+        criteria=(
+            Criterion("dp-ucMGP in CKD 4", value("dp_ucmgp_pmol_l", 30, "CKD 4"), 885 - 210, 885 + 210,
+                      "885 ± 420 pmol/L", "pmol/L",
+                      "a typical patient of the cohort: mean ± half an SD (the model has one person, the study "
+                      "a spread of diets and ages)"),
+            Criterion("dp-ucMGP in CKD 5", value("dp_ucmgp_pmol_l", 30, "CKD 5"), 1388 - 252, 1388 + 252,
+                      "1388 ± 505 pmol/L", "pmol/L", "as for CKD 4: mean ± half an SD"),
+            Criterion("dp-ucMGP CKD 5 vs CKD 4", pct_vs_control("dp_ucmgp_pmol_l", 30, "CKD 5", "CKD 4"), 10, 100,
+                      "+57 %", "%", "higher in CKD 5 (Schurgers 2010: rises with stage); at most double"),
+        ),
+        grid=16, quick_grid=16,
+        plot_columns=("dp_ucmgp_pmol_l",),
+        notes="The usual diet (no vitamin K restriction); dp-ucMGP rises in CKD through its renal clearance "
+              "(share 0.75 of clearance scales with GFR).",
     ),
     Experiment(
         row="5",

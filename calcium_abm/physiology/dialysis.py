@@ -1,0 +1,112 @@
+"""Haemodialysis, phosphate binders and the systemic calcification inhibitors (issue 11).
+
+Pure functions of scalars with their parameters (value, unit, source); the kidney laws they
+complete are in :mod:`.kidney`, the design and sources in
+``docs/design/kidney_and_anticoagulation.md`` (sections 3.2, 3.7, 3.8). Errors: a
+:class:`ValueError` naming the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from calcium_abm.parameters import Parameter, declare
+from calcium_abm.physiology.kidney import _check
+
+PARAMETERS = declare([
+    # ------------------------------------------------------------------ binders
+    Parameter("sevelamer_phosphate_binding_mg_per_g", 44.0, "mg P/g",
+              "[C] lanthanum 3 g/day lowers urine P by 236-468 mg/day (Ren Fail 2012, doi "
+              "10.3109/0886022X.2011.649657, healthy volunteers) -> 79-156 mg P/g La; x relative binding "
+              "coefficient sevelamer 0.75 / La 2.0 (Daugirdas et al., 'The phosphate binder equivalent dose') "
+              "= 30-59 mg P/g",
+              "Phosphorus kept from absorption per g of sevelamer taken with meals", 0.0, 200.0),
+    Parameter("calcium_acetate_phosphate_binding_mg_per_g", 58.0, "mg P/g",
+              "[C] as sevelamer, with relative binding coefficient 1.0 for calcium acetate (Daugirdas et al.): "
+              "39-78 mg P/g", "Phosphorus kept from absorption per g of calcium acetate", 0.0, 200.0),
+    # ------------------------------------------------------------------ haemodialysis
+    Parameter("dialysis_phosphate_removal_reference_mg", 858.0, "mg/session",
+              "[V] 858 +/- 186 mg per 4-h conventional session (Am J Nephrol 2012 36:121); [V] 776-975 mg per "
+              "4-h session by pre-dialysis P (Elias 2018 Kidney Blood Press Res 43:110); [V] 20-28 mmol "
+              "(620-870 mg) per 5-h session (ASAIO Trans 1991 37:M463)",
+              "Phosphorus removed by a 4-h session at the reference pre-dialysis phosphate", 0.0, 3000.0),
+    Parameter("dialysis_reference_predialysis_phosphate_mmol_l", 1.52, "mmol/L",
+              "[V] mean pre-dialysis P 4.7 mg/dL (Elias 2018) = 1.52 mmol/L",
+              "Pre-dialysis serum phosphate of the reference session", 0.5, 4.0),
+    Parameter("dialysis_phosphate_exponent", 0.5, "-",
+              "assumption: removal rises less than proportionally with pre-dialysis P (correlation r = 0.455, "
+              "Elias 2018 [V]; plasma P plateaus at 0.8-0.9 mmol/L whatever the start, ASAIO 1991 [V])",
+              "Power of pre-dialysis phosphate in session removal", 0.0, 2.0),
+    Parameter("dialysis_duration_exponent", 0.5, "-",
+              "[C] 1219 vs 858 mg at 8 vs 4 h with matched Kt/V (Am J Nephrol 2012): log2(1.42) = 0.51",
+              "Power of session length in phosphate removal", 0.0, 1.0),
+    # ------------------------------------------------------------------ systemic inhibitors
+    Parameter("esrd_calcification_inhibition_fraction", 0.71, "-",
+              "[C] serum IC50 for Ca x PO4 precipitation 6.4 uL (controls) vs 9.0 uL (long-term dialysis) "
+              "(Ketteler 2003 Lancet 361:827); cross-check: fetuin-A 0.66 vs 0.72 g/L (same), plasma PPi 2.26 vs "
+              "3.26 uM (J Am Soc Nephrol 2005;16:2495, PMID 15958726)",
+              "Serum calcification-inhibitory capacity in kidney failure, relative to health", 0.1, 1.0),
+    Parameter("calcification_inhibition_gfr_exponent", 1.0, "-",
+              "assumption: plasma PPi did not differ between CKD 4, peritoneal and haemodialysis (O'Neill 2010 "
+              "Nephrol Dial Transplant, PMID 19633093 [V abstract]), so the loss is already large by CKD 4",
+              "Shape of the fall of inhibitory capacity as GFR falls", 0.1, 5.0),
+])
+
+_DEFAULTS = SimpleNamespace(**{p.name: p.value for p in PARAMETERS})
+
+
+def default_parameters(**overrides: float) -> SimpleNamespace:
+    """This module's defaults as attributes, with ``overrides`` applied (tests and readouts).
+
+    Raises:
+        KeyError: for a name this module does not declare.
+    """
+    unknown = set(overrides) - set(vars(_DEFAULTS))
+    if unknown:
+        raise KeyError(f"unknown dialysis parameters: {sorted(unknown)}")
+    return SimpleNamespace(**{**vars(_DEFAULTS), **{k: float(v) for k, v in overrides.items()}})
+
+
+# ------------------------------------------------------------------------------ binders
+def binder_capacity_mg(sevelamer_g_per_day: float, calcium_acetate_g_per_day: float, p) -> float:
+    """Phosphorus (mg/day) the day's binders can keep from absorption (in vivo binding)."""
+    sev = _check("sevelamer_g_per_day", sevelamer_g_per_day)
+    caac = _check("calcium_acetate_g_per_day", calcium_acetate_g_per_day)
+    return sev * p.sevelamer_phosphate_binding_mg_per_g + caac * p.calcium_acetate_phosphate_binding_mg_per_g
+
+
+# ------------------------------------------------------------------------------ dialysis
+def dialysis_session_removal_mg(predialysis_phosphate_mmol_l: float, p, duration_h: float = 4.0) -> float:
+    """Phosphorus removed by one haemodialysis session (mg):
+    ``R_ref * (P / P_ref)**a * (hours / 4)**b``."""
+    pi = _check("predialysis_phosphate_mmol_l", predialysis_phosphate_mmol_l)
+    hours = _check("duration_h", duration_h, 0.0, 24.0)
+    return (p.dialysis_phosphate_removal_reference_mg
+            * (pi / p.dialysis_reference_predialysis_phosphate_mmol_l) ** p.dialysis_phosphate_exponent
+            * (hours / 4.0) ** p.dialysis_duration_exponent)
+
+
+def dialysis_mean_daily_removal_mg(predialysis_phosphate_mmol_l: float, sessions_per_week: float, p,
+                                   duration_h: float = 4.0) -> float:
+    """Session removal averaged over the week (mg/day), for steady-state readouts."""
+    n = _check("sessions_per_week", sessions_per_week, 0.0, 7.0)
+    return dialysis_session_removal_mg(predialysis_phosphate_mmol_l, p, duration_h) * n / 7.0
+
+
+# ------------------------------------------------------------------------------ inhibitors
+def systemic_inhibitor_fraction(gfr: float, on_dialysis: bool, p) -> float:
+    """Serum calcification-inhibitory capacity (fetuin-A, pyrophosphate ...) relative to health.
+
+    ``1 - (1 - f_ESRD) * (1 - min(GFR/GFR_ref, 1)) ** k``; ``f_ESRD`` on dialysis. Multiplies
+    the inhibition term of vessel nucleation/growth (calcification.py).
+    """
+    g = _check("gfr", gfr)
+    f_esrd = p.esrd_calcification_inhibition_fraction
+    if on_dialysis:
+        return f_esrd
+    loss = (1.0 - min(g / p.reference_gfr_ml_per_min, 1.0)) ** p.calcification_inhibition_gfr_exponent
+    return 1.0 - (1.0 - f_esrd) * loss
+
+
+__all__ = ["PARAMETERS", "default_parameters", "binder_capacity_mg", "dialysis_session_removal_mg",
+           "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction"]

@@ -1,0 +1,90 @@
+"""The kidney-hormone loop at steady state (a readout and test oracle, not the daily update).
+
+For a GFR, a diet and an ionised calcium, the serum phosphate at which absorbed phosphorus
+equals urine (+ mean dialysis removal), with calcitriol, PTH and FGF23 consistent with it,
+from the laws of :mod:`.kidney` and :mod:`.dialysis`. Design note section 4 tabulates it.
+Parameters: a record with the kidney and dialysis parameters (e.g. the registry's parameter set).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calcium_abm.physiology.dialysis import dialysis_mean_daily_removal_mg
+from calcium_abm.physiology.kidney import (_check, calcitriol_relative, fgf23_relative, filtered_phosphate_mg,
+                                          phosphate_absorbed_mg, phosphate_fractional_excretion,
+                                          pth_secretion_pmol_l, reference_pth_pmol_l, urine_phosphate_mg)
+
+@dataclass(frozen=True)
+class MineralSteadyState:
+    """The kidney-hormone loop at steady state for a given GFR, diet and ionised calcium."""
+
+    gfr_ml_per_min: float
+    serum_phosphate_mmol_l: float
+    pth_pmol_l: float
+    calcitriol_relative: float
+    fgf23_relative: float
+    fractional_excretion: float
+    absorbed_mg_per_day: float
+    urine_mg_per_day: float
+    dialysis_mg_per_day: float
+
+
+def _hormones_at(pi: float, gfr: float, intake: float, ionized: float, binder: float, p):
+    """Calcitriol, PTH, FGF23 and absorption consistent with each other at phosphate ``pi``."""
+    pth0 = reference_pth_pmol_l(p)
+    c = 1.0
+    for _ in range(200):
+        absorbed = phosphate_absorbed_mg(intake, c, binder, p)
+        fgf = fgf23_relative(gfr, absorbed, c, p)
+        pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p)
+        c_new = calcitriol_relative(gfr, pth / pth0, fgf, pi, p)
+        if abs(c_new - c) < 1e-12:
+            c = c_new
+            break
+        c = 0.5 * (c + c_new)
+    absorbed = phosphate_absorbed_mg(intake, c, binder, p)
+    fgf = fgf23_relative(gfr, absorbed, c, p)
+    pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p)
+    return c, pth, fgf, absorbed
+
+
+def mineral_steady_state(gfr: float, p, phosphate_intake_mg: float | None = None,
+                         ionized_calcium_mmol_l: float | None = None, binder_mg: float = 0.0,
+                         dialysis_sessions_per_week: float = 0.0) -> MineralSteadyState:
+    """Serum phosphate at which absorbed phosphorus = urine (+ mean dialysis removal), with the
+    hormones consistent with it (bisection on phosphate; the hormones by damped fixed point).
+
+    Ionised calcium is held at ``ionized_calcium_mmol_l`` (default: the reference): the calcium
+    ledger lives in calcium.py. A readout and test oracle for the laws above, not the model's
+    daily update (the model carries phosphate as mass).
+
+    Raises:
+        ValueError: if no phosphate in 0.01-30 mmol/L balances the day.
+    """
+    from scipy.optimize import brentq
+
+    g = _check("gfr", gfr, 1e-3)
+    intake = p.reference_phosphate_intake_mg_per_day if phosphate_intake_mg is None \
+        else _check("phosphate_intake_mg", phosphate_intake_mg)
+    ionized = p.reference_ionized_calcium_mmol_l if ionized_calcium_mmol_l is None \
+        else _check("ionized_calcium_mmol_l", ionized_calcium_mmol_l, 0.1, 5.0)
+    sessions = _check("dialysis_sessions_per_week", dialysis_sessions_per_week, 0.0, 7.0)
+
+    def balance(pi: float) -> float:
+        c, pth, fgf, absorbed = _hormones_at(pi, g, intake, ionized, binder_mg, p)
+        urine = urine_phosphate_mg(filtered_phosphate_mg(g, pi), pth / reference_pth_pmol_l(p), fgf, p)
+        return absorbed - urine - dialysis_mean_daily_removal_mg(pi, sessions, p)
+
+    lo, hi = 0.01, 30.0
+    if not balance(lo) > 0.0 > balance(hi):
+        raise ValueError(f"no serum phosphate in {lo}-{hi} mmol/L balances GFR {g} mL/min and intake {intake} mg/day")
+    pi = brentq(balance, lo, hi, xtol=1e-10)
+    c, pth, fgf, absorbed = _hormones_at(pi, g, intake, ionized, binder_mg, p)
+    fe = phosphate_fractional_excretion(pth / reference_pth_pmol_l(p), fgf, p)
+    urine = filtered_phosphate_mg(g, pi) * fe
+    return MineralSteadyState(g, pi, pth, c, fgf, fe, absorbed, urine,
+                              dialysis_mean_daily_removal_mg(pi, sessions, p))
+
+
+__all__ = ["MineralSteadyState", "mineral_steady_state"]

@@ -1,0 +1,81 @@
+"""Anticoagulation wired into the model (issue 11, step 2): hepatic carboxylation -> functional
+clotting factors (each with its half-life) -> prothrombin-complex activity -> the ``inr`` column.
+
+Short runs on small grids; the bands are the validation rows W1 / W2 / 2b (docs/validation.md),
+checked here on one seed so a regression shows up in the test suite, not only in ``validate``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from calcium_abm import simulate
+from calcium_abm.outputs import COLUMNS
+from calcium_abm.physiology import coagulation, parameter_registry, parameter_set
+from calcium_abm.scenario import load_scenario
+
+SMALL = {f"{tissue}_grid_{side}": 8 for tissue in ("bone", "vessel") for side in ("width", "height")}
+P = parameter_set()
+
+
+def _run(scenario: str = "healthy_adult", days: int = 56, **overrides):
+    return simulate(scenario, years=days / 365.0, seed=2, overrides={**SMALL, **overrides}).set_index("day")
+
+
+def test_inr_and_activity_are_output_columns_with_units():
+    assert COLUMNS["inr"][0] == "-" and "normalised ratio" in COLUMNS["inr"][1]
+    assert "II, VII, X" in COLUMNS["prothrombin_complex_activity"][1]
+
+
+def test_the_liver_only_half_saturation_is_gone():
+    # the liver differs from the vessel wall by mechanism (design note section 5), not by a threshold
+    assert "liver_ggcx_half_saturation_nmol_per_l" not in parameter_registry()
+
+
+def test_healthy_adult_has_a_normal_inr_throughout():
+    frame = _run(days=30)
+    assert frame["inr"].between(0.95, 1.1).all()
+    assert frame["prothrombin_complex_activity"].between(0.9, 1.0).all()
+
+
+def test_warfarin_5_mg_reaches_the_therapeutic_inr_through_the_factor_half_lives():
+    frame = _run(warfarin_mg_per_day=5.0)
+    # started at its steady state (warfarin was taken before day 0): INR 2-3, activity 15-25 %
+    assert 2.0 <= frame["inr"].iloc[-1] <= 3.0
+    assert 0.15 <= frame["prothrombin_complex_activity"].iloc[-1] <= 0.25
+    # the column is the documented INR law of the recorded activity, row by row
+    for activity, inr in zip(frame["prothrombin_complex_activity"], frame["inr"]):
+        assert inr == pytest.approx(coagulation.inr(activity, P), rel=1e-12)
+
+
+def test_starting_warfarin_raises_the_inr_over_days_as_the_factors_decay():
+    data = load_scenario("healthy_adult").model_dump()
+    data["schedule"] = [{"start_day": 1, "set": {"drugs.warfarin_mg_per_day": 5.0}}]
+    frame = simulate(data, years=21 / 365.0, seed=2, overrides=SMALL).set_index("day")
+    inr = frame["inr"]
+    assert inr.loc[0] < 1.1
+    assert inr.loc[1] < inr.loc[3] < inr.loc[10]           # not a step: factors decay with their half-lives
+    assert inr.loc[2] < 1.8                                 # factor II (t1/2 60 h) keeps the first days' INR low
+    assert inr.loc[21] > 1.8
+
+
+def test_mk7_45_on_warfarin_lowers_the_inr_but_not_the_extrahepatic_markers():
+    vka = _run("long_term_warfarin", days=42)
+    both = _run("long_term_warfarin", days=42, mk7_ug_per_day=50.0)
+    change = both["inr"].iloc[-1] / vka["inr"].iloc[-1] - 1.0
+    assert -0.55 <= change <= -0.25                         # Theuwissen 2013: ~ -40 %
+    assert abs(both["ucoc_fraction"].iloc[-1] / vka["ucoc_fraction"].iloc[-1] - 1.0) < 0.15
+    assert abs(both["dp_ucmgp_pmol_l"].iloc[-1] / vka["dp_ucmgp_pmol_l"].iloc[-1] - 1.0) < 0.15
+
+
+def test_the_rat_protocol_needs_its_extra_k1_for_normal_clotting():
+    rat = {"species": "rat", "age_years": 0.1, "warfarin_mg_per_day": 100.0}
+    usual = _run("warfarin_high_k1", days=35, vitamin_k1_ug_per_day=100.0, **rat)
+    extra = _run("warfarin_high_k1", days=35, vitamin_k1_ug_per_day=1200.0, **rat)
+    assert usual["inr"].max() > 3.0
+    assert extra["inr"].max() <= 1.3
+    # ... while vascular MGP stays uncarboxylated (the point of Price's design)
+    assert extra["vascular_mgp_carboxylation_fraction"].iloc[-1] < 0.05
+    assert not math.isnan(extra["inr"].iloc[-1])
