@@ -103,14 +103,14 @@ def test_absorption_keeps_its_floor():
 @pytest.mark.parametrize("sex", ["female", "male"])
 def test_gfr_at_80_vs_40_within_the_cited_range(sex):
     drop = ageing.gfr_by_age_ml_per_min(40.0, sex, P) - ageing.gfr_by_age_ml_per_min(80.0, sex, P)
-    # 0.72-1.15 mL/min/1.73m2 per year after 40 (Eriksen 2020; Cohen 2014)
+    # 0.72-1.15 mL/min/1.73m2 per year after 40 (PMC7350990; Cohen 2014)
     assert 0.7 * 40 <= drop <= 1.15 * 40
 
 
 def test_gfr_falls_faster_in_women_and_within_the_measured_ci():
     men = (ageing.gfr_by_age_ml_per_min(60.0, "male", P) - ageing.gfr_by_age_ml_per_min(90.0, "male", P)) / 30
     women = (ageing.gfr_by_age_ml_per_min(60.0, "female", P) - ageing.gfr_by_age_ml_per_min(90.0, "female", P)) / 30
-    assert 0.48 <= men <= 0.96         # Eriksen 2020, men: -0.72 (95 % CI -0.96 to -0.48)
+    assert 0.48 <= men <= 0.96         # PMC7350990, men: -0.72 (95 % CI -0.96 to -0.48)
     assert men < women <= 1.25          # women: -1.03 (CI lower bound -1.25)
 
 
@@ -131,7 +131,7 @@ def test_vascular_propensity_rises_with_age_like_cac_incidence():
     ages = np.arange(30.0, 95.0, 5.0)
     prop = ageing.vascular_calcification_propensity(ages, "male", 0.0, P)
     assert np.all(np.diff(prop) > 0)
-    # MESA (Kronmal 2007): incidence < 5 %/y below 50, > 12 %/y above 80 -> ratio >= 2.4
+    # MESA (PMID 17502571): incidence < 5 %/y below 50, > 12 %/y above 80 -> ratio >= 2.4
     ratio = ageing.vascular_calcification_propensity(82.0, "male", 0.0, P) / \
         ageing.vascular_calcification_propensity(47.0, "male", 0.0, P)
     assert 2.4 <= ratio <= 4.0
@@ -177,7 +177,7 @@ def test_perimenopausal_effect_is_greatest_in_the_transmenopause_then_subsides()
     after = e[t >= P.transmenopause_end_years]
     assert np.all(np.diff(after) <= 1e-12)
     assert e[-1] == pytest.approx(P.estrogen_loss_late_effect_fraction, abs=1e-3)
-    # mean effect over the 2 y before the FMP is about half the full effect (Sowers 2010: 1.7 vs 3.3 %/y)
+    # mean effect over the 2 y before the FMP is about half the full effect (PMC2869543: 1.7 vs 3.3 %/y)
     pre = e[(t >= -2) & (t <= 0)].mean()
     assert 0.35 <= pre <= 0.65
 

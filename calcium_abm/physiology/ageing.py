@@ -53,11 +53,11 @@ PARAMETERS = declare([
               "Age at which osteoblast capacity is 1 (young-adult reference)", 0.0, 120.0),
     # --- intestinal calcium absorption ----------------------------------------------
     Parameter("absorption_fraction_decline_per_year", 0.0021, "1/year (absolute fraction)",
-              "[V] Heaney 1989 JBMR 4:469 (526 studies, 189 women, 17 y): absorption efficiency falls "
+              "[V] Heaney 1989 JBMR 4(4) (526 studies, 189 women, 17 y): absorption efficiency falls "
               "~0.0021 per year of age",
               "Fall of fractional calcium absorption per year of age", 0.0, 0.05),
     Parameter("absorption_fraction_menopause_drop", 0.022, "absolute fraction",
-              "[V] Heaney 1989 JBMR 4:469: one-time decrease ~0.022 at menopausal estrogen loss",
+              "[V] Heaney 1989 JBMR 4(4): one-time decrease ~0.022 at menopausal estrogen loss",
               "One-time fall of fractional calcium absorption at menopause", 0.0, 0.5),
     Parameter("reference_fractional_absorption", 0.30, "-",
               "assumption: typical adult fractional absorption at usual intake (Heaney 1989: 0.45 at "
@@ -80,18 +80,20 @@ PARAMETERS = declare([
               "[V] Cohen 2014 J Nephrol 27:635 (2693 healthy, longitudinal): 0.82 /y at 20-30 y, 0.84 at 31-40",
               "GFR decline per year of age between 20 and 40", 0.0, 5.0),
     Parameter("gfr_decline_male_ml_per_min_per_year", 0.72, "mL/min/1.73m2/year",
-              "[V] Eriksen 2020 JASN (PMC7350990), iohexol-measured GFR, healthy men 50-97 y: -0.72 /y "
+              "[V] JASN 2020 meta-analysis of 3 European cohorts (PMC7350990), iohexol-measured GFR, "
+              "healthy men 50-97 y: -0.72 /y "
               "(95% CI -0.96 to -0.48); [V] Cohen 2014: 1.07 (41-50 y), 1.15 (>= 50 y), both sexes, eGFR",
               "GFR decline per year of age after 40, men", 0.0, 5.0),
     Parameter("gfr_decline_female_ml_per_min_per_year", 1.03, "mL/min/1.73m2/year",
-              "[V] Eriksen 2020 JASN (PMC7350990): healthy women -1.03 /y, 'more negative in women'; "
+              "[V] JASN 2020 meta-analysis of 3 European cohorts (PMC7350990): healthy women -1.03 /y, "
+              "'more negative in women'; "
               "[V] Cohen 2014: 1.07-1.15 /y after 40 (both sexes)",
               "GFR decline per year of age after 40, women", 0.0, 5.0),
     Parameter("gfr_minimum_ml_per_min", 5.0, "mL/min/1.73m2", "assumption: floor of the age law",
               "Lowest GFR the age law returns", 0.0, 100.0),
     # --- vascular ageing, sex and estrogen ------------------------------------------
     Parameter("vascular_ageing_rate_per_year", 0.029, "1/year",
-              "[C] MESA (Kronmal 2007 Circulation 115:2722) incidence of new CAC <5 %/y below 50 y to >12 %/y "
+              "[C] MESA (MESA, Circulation 2007 (PMID 17502571)) incidence of new CAC <5 %/y below 50 y to >12 %/y "
               "above 80 y: ln(12.5/4.5)/35 y; [V] Heinz Nixdorf Recall (Erbel 2014 EHJ 35:2960): CAC "
               "percentiles show exponentially shaped age-dependence",
               "Exponential rise of the media's calcification drive with age", 0.0, 0.2, ("21",)),
@@ -103,17 +105,18 @@ PARAMETERS = declare([
               "postmenopausal women progress at least as fast as matched men (8 vs 4 AU/y at CAC 1-99)",
               "Female / male calcification drive when ovarian estrogen is absent", 0.0, 10.0, ("21",)),
     Parameter("estrogen_vessel_protection", 0.6, "-",
-              "assumption: size from WHI-CACS (Manson 2007 NEJM 356:2591, women 50-59): adherent estrogen "
-              "users 60 % lower odds of CAC > 100, mean CAC 83.1 vs 123.1 placebo; calibrated to row 21",
+              "assumption: size from WHI-CACS (Manson 2007 NEJM (NEJMoa071513), women 50-59): adherent estrogen "
+              "users 40-50 % lower risk of mild-moderate and 60 % lower of severe CAC, mean CAC 83.1 vs "
+              "123.1 placebo; calibrated to row 21",
               "Fraction of the calcification drive removed by full premenopausal estrogen", 0.0, 1.0, ("21",)),
     # --- menopause transition ------------------------------------------------------------
     Parameter("perimenopause_onset_midpoint_years", -1.0, "years from FMP",
-              "[V] SWAN, Greendale 2012 JBMR 27:111: BMD loss began 1 year before the FMP; [V] Sowers 2010 "
-              "JCEM (PMC2869543): loss begins in FSH stage 3, ~2 y before the FMP (1.7 %/y)",
+              "[V] SWAN, Greendale 2012 JBMR 27:111: BMD loss began 1 year before the FMP; [V] PMC2869543 "
+              "(JCEM 2010): loss begins in FSH stage 3, ~2 y before the FMP (1.7 %/y)",
               "Time relative to the final menstrual period at which half the estrogen-loss effect acts",
               -10.0, 5.0, ("20", "20b")),
     Parameter("perimenopause_onset_width_years", 0.5, "years",
-              "assumption: logistic width so the effect rises over the ~2 y before the FMP (SWAN, Sowers 2010)",
+              "assumption: logistic width so the effect rises over the ~2 y before the FMP (SWAN; PMC2869543)",
               "Width of the logistic rise of the estrogen-loss effect around its midpoint", 0.01, 10.0, ("20b",)),
     Parameter("transmenopause_end_years", 2.0, "years from FMP",
               "[V] Greendale 2012: loss decelerated (but did not cease) 2 years after the FMP; "
@@ -138,7 +141,8 @@ PARAMETERS = declare([
     Parameter("female_bone_size_factor", 0.8, "-",
               "assumption: women's skeleton (bone area, hence calcium at equal areal BMD) ~20 % smaller; "
               "[V] vertebral cross-sectional area 17 % greater in boys matched for age, height and weight, "
-              "gap widest at sexual maturity (Gilsanz 1994, QCT, 196 children); [V] Nieves 2005 JBMR 20:529: "
+              "gap widest at sexual maturity ('Gender differences in vertebral body sizes in children and "
+              "adolescents', QCT, 196 children); [V] Nieves 2005 JBMR 20:529: "
               "males have greater spine width/bone area and femoral BMC at equal body size",
               "Female / male skeletal size (multiplies whole-skeleton calcium)", 0.1, 2.0),
 ])
@@ -186,7 +190,8 @@ def osteoblast_capacity_by_age(age_years, p):
     osteoclasts removed once ``refill margin x capacity < 1``.
     """
     a = _ages(age_years)
-    reference = p.wall_thickness_at_age_zero_um - p.wall_thickness_decline_um_per_year * p.osteoblast_reference_age_years
+    reference = (p.wall_thickness_at_age_zero_um
+                 - p.wall_thickness_decline_um_per_year * p.osteoblast_reference_age_years)
     wall = np.maximum(p.wall_thickness_at_age_zero_um - p.wall_thickness_decline_um_per_year * a, 0.0)
     return _out(wall / reference)
 

@@ -43,7 +43,7 @@ PARAMETERS = declare([
               "SD of the osteoblast team-size multiplier between people", 0.0, 0.3, ("A1", "A2")),
     Parameter("calcium_absorption_cv", 0.405, "-",
               "[C] fractional absorption 18.5 +/- 7.5 % (dual stable isotopes, 19 adults 54-74 y; Horm Metab "
-              "Res 2009, doi 10.1055/s-0029-1234088); [V] Heaney 1989 JBMR 4:469: 'range of absorptive "
+              "Res 2009, doi 10.1055/s-0029-1234088); [V] Heaney 1989 JBMR 4(4): 'range of absorptive "
               "performance very broad at all intake levels' (includes measurement error)",
               "Coefficient of variation of calcium absorption efficiency between people", 0.0, 2.0),
     Parameter("vitamin_k_disposition_log_sd", 1.09, "-",
