@@ -14,9 +14,8 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.physiology import ageing, parameter_registry
 from calcium_abm.physiology import person_traits as pt
 
-#: registry defaults plus the new modules' parameters (not yet in the registry)
-P = SimpleNamespace(**{name: q.value for name, q in parameter_registry().items()},
-                    **{q.name: q.value for mod in (ageing, pt) for q in mod.PARAMETERS})
+#: registry defaults (the registry holds the ageing and person_traits parameters)
+P = SimpleNamespace(**{name: q.value for name, q in parameter_registry().items()})
 
 
 def with_params(**changes) -> SimpleNamespace:

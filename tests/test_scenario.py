@@ -183,7 +183,8 @@ def test_to_toml_round_trip_of_builtins():
 def test_to_toml_round_trip_property(k1, mk7, age, ckd, seed, sex, text):
     s = Scenario(
         description=text,
-        patient={"age_years": age, "ckd_stage": ckd, "sex": sex},
+        # a woman of 60 or more must be postmenopausal (rule in inputs/sections.py)
+        patient={"age_years": age, "ckd_stage": ckd, "sex": sex, "postmenopausal": sex == "female" and age >= 60},
         diet={"vitamin_k1_ug_per_day": k1, "mk7_ug_per_day": mk7},
         simulation={"seed": seed, "years": 0.5},
     )
@@ -433,7 +434,7 @@ def test_flat_keys_cover_every_section_field():
     assert FLAT_KEYS["years"] == "simulation.years"
     assert FLAT_KEYS["warfarin_mg_per_day"] == "drugs.warfarin_mg_per_day"
     assert FLAT_KEYS["mgp_knockout"] == "genetics.mgp_knockout"
-    assert len(FLAT_KEYS) == 6 + 5 + 1 + 2 + 7
+    assert len(FLAT_KEYS) == 14 + 5 + 1 + 2 + 7  # patient: 6 + FMP age + 2 baselines + 5 traits
 
 
 def test_resolve_key(fake_registry):

@@ -12,10 +12,11 @@ import functools
 from typing import Mapping, NamedTuple
 
 from calcium_abm.parameters import Parameter
-from calcium_abm.physiology import calcification, calcium, carboxylation, remodeling, skeleton, species, vitamin_k
+from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, person_traits, remodeling, skeleton,
+                                    species, vitamin_k)
 
 #: modules whose ``PARAMETERS`` form the registry, in documentation order
-MODULES = (vitamin_k, carboxylation, remodeling, skeleton, calcification, calcium, species)
+MODULES = (vitamin_k, carboxylation, remodeling, skeleton, calcification, calcium, species, ageing, person_traits)
 
 _REGISTRY: dict[str, Parameter] | None = None
 

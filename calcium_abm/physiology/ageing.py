@@ -1,4 +1,4 @@
-"""Age, sex and the menopause transition as mechanisms (pure functions, not yet wired in).
+"""Age, sex and the menopause transition as mechanisms (pure functions the model calls).
 
 Each function is one physiological law with its parameters declared below (unit and
 source beside each); the model multiplies an existing rate by what it returns:
@@ -51,6 +51,12 @@ PARAMETERS = declare([
               "assumption: peak bone mass is reached in the third decade (Hoiberg 2007 Osteoporos Int; "
               "premenopausal spine peak mid-30s, Bone 1990;11:1)",
               "Age at which osteoblast capacity is 1 (young-adult reference)", 0.0, 120.0),
+    Parameter("osteoblast_age_deficit_share", 0.3, "-",
+              "assumption, calibrated to row A1 (MrOS: femoral neck -0.37 %/y at ~73 y, ~2.5x faster at 85 "
+              "than at 65): resorption cavities also become shallower with age, so only part of the fall "
+              "in completed wall thickness is a net deficit of the remodeling unit",
+              "Share of the age-related fall in osteoblast output that is a net per-cycle bone deficit",
+              0.0, 1.0, ("A1",)),
     # --- intestinal calcium absorption ----------------------------------------------
     Parameter("absorption_fraction_decline_per_year", 0.0021, "1/year (absolute fraction)",
               "[V] Heaney 1989 JBMR 4(4) (526 studies, 189 women, 17 y): absorption efficiency falls "
@@ -138,6 +144,11 @@ PARAMETERS = declare([
     Parameter("young_adult_spine_bmd_sd_male_g_cm2", 0.110, "g/cm2",
               "[V] NHANES, men 21-30 y (PMC12995607 Table 3); Hoiberg 2007: 0.125",
               "SD of young-adult lumbar-spine BMD, men", 0.001, 1.0),
+    # --- the reference person the calibrated rates describe ---------------------------
+    Parameter("calibration_reference_age_years", 50.0, "years",
+              "assumption: the model's rates were calibrated for its default patient (healthy_adult, a man "
+              "of 50; validation rows 8-20); the age laws scale each rate by law(age) / law(50 y, man)",
+              "Age of the person whose rates the parameter values describe", 0.0, 120.0),
     Parameter("female_bone_size_factor", 0.8, "-",
               "assumption: women's skeleton (bone area, hence calcium at equal areal BMD) ~20 % smaller; "
               "[V] vertebral cross-sectional area 17 % greater in boys matched for age, height and weight, "
@@ -356,3 +367,76 @@ def years_relative_to_fmp(age_years, age_at_fmp_years):
     f = _ages(age_at_fmp_years, "age_at_fmp_years")
     return _out(a - f)
 
+
+
+# ----------------------------------------------------------------------------- the person
+def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: float | None,
+                        traits: dict[str, float] | None = None):
+    """The parameter set ``p`` with the rates a person of this age, sex and menopause state
+    (and these traits) has: a copy of ``p`` (``p._replace``), ``p`` itself unchanged.
+
+    The values in ``p`` describe the reference person (a man of
+    ``calibration_reference_age_years``, every trait 1); each age law acts as
+    ``law(age) / law(reference)``:
+
+    * ``osteoblast_cells_per_cavity_volume`` x ``1 - share x (1 - capacity ratio)``
+      (:func:`osteoblast_capacity_by_age`, ``osteoblast_age_deficit_share``) x
+      ``remodeling_balance`` trait;
+    * ``passive_absorption_per_day`` and ``active_absorption_max_mg_per_day`` x
+      :func:`calcium_absorption_by_age` ratio x ``calcium_absorption_efficiency`` trait;
+    * ``vsmc_switch_per_day`` and ``matrix_vesicle_nucleation_per_day`` x
+      :func:`vascular_calcification_propensity` x ``calcification_propensity`` trait;
+    * ``k1/mk4/mk7_absorbed_fraction`` x ``vitamin_k_disposition`` trait (at most 1).
+
+    GFR is not a parameter: see :func:`gfr_for_person_ml_per_min`. ``years_relative_to_fmp``
+    is ``None`` for men and for women whose final period is not known (premenopausal).
+
+    Raises:
+        UserInputError: age, sex or a trait out of range (message names it).
+    """
+    traits = dict(traits or {})
+    for name, value in traits.items():
+        if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
+            raise UserInputError(f"patient.traits.{name} = {value!r} is not allowed: it must be a positive number "
+                                 "(1 = the typical person)")
+    ref_age = p.calibration_reference_age_years
+    team = 1.0 - p.osteoblast_age_deficit_share * (
+        1.0 - osteoblast_capacity_by_age(age_years, p) / osteoblast_capacity_by_age(ref_age, p))
+    post = years_relative_to_fmp is not None and years_relative_to_fmp >= 0.0
+    gut = calcium_absorption_by_age(age_years, bool(post), p) / calcium_absorption_by_age(ref_age, False, p)
+    estrogen = 0.0 if _sex(sex) == "male" else (
+        1.0 if years_relative_to_fmp is None else ovarian_estrogen_level(years_relative_to_fmp, p))
+    vessel = vascular_calcification_propensity(age_years, sex, estrogen, p)
+    gut *= traits.get("calcium_absorption_efficiency", 1.0)
+    vessel *= traits.get("calcification_propensity", 1.0)
+    team *= traits.get("remodeling_balance", 1.0)
+    k = traits.get("vitamin_k_disposition", 1.0)
+    return p._replace(
+        osteoblast_cells_per_cavity_volume=p.osteoblast_cells_per_cavity_volume * team,
+        passive_absorption_per_day=p.passive_absorption_per_day * gut,
+        active_absorption_max_mg_per_day=p.active_absorption_max_mg_per_day * gut,
+        vsmc_switch_per_day=p.vsmc_switch_per_day * vessel,
+        matrix_vesicle_nucleation_per_day=p.matrix_vesicle_nucleation_per_day * vessel,
+        k1_absorbed_fraction=min(p.k1_absorbed_fraction * k, 1.0),
+        mk4_absorbed_fraction=min(p.mk4_absorbed_fraction * k, 1.0),
+        mk7_absorbed_fraction=min(p.mk7_absorbed_fraction * k, 1.0),
+    )
+
+
+def gfr_for_person_ml_per_min(age_years: float, sex: str, stage_gfr_ml_per_min: float, p) -> float:
+    """GFR (mL/min/1.73 m2) of a person with kidneys of CKD stage GFR ``stage_gfr_ml_per_min``.
+
+    ``stage GFR x gfr_by_age(age, sex) / gfr_by_age(reference age, man)`` for normal kidneys
+    (stage GFR = the model's normal 100), capped at the stage GFR's own value for CKD: the
+    lower of the age law and the stage. Equals the stage GFR for the reference person.
+    """
+    normal = GFR_ML_PER_MIN_BY_CKD_STAGE[0]
+    aged = normal * gfr_by_age_ml_per_min(age_years, sex, p) / gfr_by_age_ml_per_min(
+        p.calibration_reference_age_years, "male", p)
+    return float(aged if stage_gfr_ml_per_min >= normal else min(aged, stage_gfr_ml_per_min))
+
+
+def menopause_estrogen_effect(years_relative_to_fmp: float | None, p) -> float:
+    """Share of the early estrogen-loss effects on bone today: 0 with no known final period
+    (men, premenopausal women), else :func:`perimenopausal_estrogen_effect`."""
+    return 0.0 if years_relative_to_fmp is None else float(perimenopausal_estrogen_effect(years_relative_to_fmp, p))
