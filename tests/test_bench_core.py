@@ -18,6 +18,7 @@ SCRIPT = REPO / "bench" / "core.py"
 FIGURE_LABELS = [
     "Simulated days/s (default, 64x64)",
     "Full default run, build + 3650 days (s)",
+    "Start cost, 68-year-old woman, share of full run",
     "Updates/s (patches + agents), ours",
     "Updates/s, Mesa wolf_sheep",
     "Ratio ours / wolf_sheep",
