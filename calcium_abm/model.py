@@ -154,6 +154,12 @@ class CalciumParadoxModel(mesa.Model):
             return 0.0
         return remodeling.estrogen_loss_effect(True, years_relative_to_fmp, self.params)
 
+    def _past_estrogen_loss_effect(self, years_relative_to_fmp: float) -> float:
+        """Estrogen-loss effect on a spin-up day before day 0: the person's own after the
+        final period; none before it (the perimenopausal loss is simulated only when a run
+        covers it, e.g. with ``age_at_final_menstrual_period``: see docs/ODD.md section 5)."""
+        return self._estrogen_loss_effect(years_relative_to_fmp) if years_relative_to_fmp >= 0.0 else 0.0
+
     @property
     def day(self) -> int:
         """Days simulated so far (0 before the first step)."""
@@ -216,8 +222,8 @@ class CalciumParadoxModel(mesa.Model):
         fmp = self.years_relative_to_fmp
         skeleton.spin_up_section(self.bone, self.osteoclasts, self.osteoblasts, supply, self.params,
                                  self.random_stream, self.dt, SPINUP_DAYS,
-                                 None if fmp is None else lambda days_before: self._estrogen_loss_effect(
-                                     max(fmp - days_before / DAYS_PER_YEAR_OF_AGE, -120.0)))
+                                 None if fmp is None else lambda days_before: self._past_estrogen_loss_effect(
+                                     fmp - days_before / DAYS_PER_YEAR_OF_AGE))
         for pop, cls in ((self.osteoclasts, Osteoclast), (self.osteoblasts, Osteoblast)):
             spawn_cell_agents(self, pop, cls, pop.live_slots())
 

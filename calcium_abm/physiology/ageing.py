@@ -51,10 +51,11 @@ PARAMETERS = declare([
               "assumption: peak bone mass is reached in the third decade (Hoiberg 2007 Osteoporos Int; "
               "premenopausal spine peak mid-30s, Bone 1990;11:1)",
               "Age at which osteoblast capacity is 1 (young-adult reference)", 0.0, 120.0),
-    Parameter("osteoblast_age_deficit_share", 0.3, "-",
+    Parameter("osteoblast_age_deficit_share", 0.1, "-",
               "assumption, calibrated to row A1 (MrOS: femoral neck -0.37 %/y at ~73 y, ~2.5x faster at 85 "
               "than at 65): resorption cavities also become shallower with age, so only part of the fall "
-              "in completed wall thickness is a net deficit of the remodeling unit",
+              "in completed wall thickness is a net deficit of the remodeling unit; with the age laws of the "
+              "gut and kidney (PTH rises with age) 0.1 keeps rows 20 and S1 in band",
               "Share of the age-related fall in osteoblast output that is a net per-cycle bone deficit",
               0.0, 1.0, ("A1",)),
     # --- intestinal calcium absorption ----------------------------------------------
