@@ -43,8 +43,8 @@ from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, 
                                 mirror_bone_day, spawn_cell_agents)
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
-from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, parameter_set, remodeling, skeleton,
-                                    vitamin_k)
+from calcium_abm import person
+from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling, skeleton, vitamin_k
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -53,15 +53,6 @@ from calcium_abm.scenario import Scenario, load_scenario
 #: physiological days the bone section remodels under healthy signals before day 0, so a
 #: run starts with a steady remodeling space rather than untouched bone.
 SPINUP_DAYS = 400
-#: days between updates of the person's age-dependent rates (age laws change over years;
-#: the estrogen-loss effect on bone is updated daily)
-PERSON_UPDATE_DAYS = 30
-#: days in a year of age
-DAYS_PER_YEAR_OF_AGE = 365.25
-#: person-level traits a scenario's [patient] table may set (physiology/person_traits.py)
-TRAIT_KEYS = ("calcification_propensity", "remodeling_balance", "calcium_absorption_efficiency",
-              "vitamin_k_disposition", "peak_bone_mass")
-
 
 class CalciumParadoxModel(mesa.Model):
     """The calcium-paradox model: a trabecular bone section and an arterial media section,
@@ -95,10 +86,7 @@ class CalciumParadoxModel(mesa.Model):
         self._day = 0
         self.record_every_days = config.simulation.record_every_days
         self._boundaries = set(config.schedule_boundaries())
-        start = config.state_at(0).patient
-        self.start_age_years = start.age_years
-        self.age_at_fmp_years = (start.age_years - start.years_since_menopause if start.postmenopausal
-                                 else start.age_at_final_menstrual_period)
+        self.start_age_years, self.age_at_fmp_years = person.start_of(config.state_at(0).patient)
         self._set_inputs(config.state_at(0))
         self._build()
         self.datacollector = RowCollector()
@@ -107,58 +95,21 @@ class CalciumParadoxModel(mesa.Model):
 
     def _set_inputs(self, state: Scenario) -> None:
         """Take the effective settings of the day (scenario with active schedule entries)."""
-        previous = self.__dict__.get("inputs")
-        self.inputs = state
+        previous, self.inputs = self.__dict__.get("inputs"), state
         self.base_params = parameter_set(state.parameters)
         self.dt = time_scale(state.patient.species, self.base_params)
-        if previous is not None and state.patient.postmenopausal and not previous.patient.postmenopausal:
-            # menopause set by a schedule: it begins today (years_since_menopause counts from here)
-            self.age_at_fmp_years = self.age_years - state.patient.years_since_menopause
-        self._update_person()
+        person.take_inputs(self, previous)  # the person's rates (self.params) and menopause start
         self.intake_ug = vitamin_k.dietary_intake_ug_per_day(state.diet)
 
     @property
     def age_years(self) -> float:
         """The person's age today (years): the scenario's ``age_years`` plus simulated time."""
-        return self.start_age_years + self.__dict__.get("_day", 0) * self.dt / DAYS_PER_YEAR_OF_AGE
+        return self.start_age_years + self.__dict__.get("_day", 0) * self.dt / person.DAYS_PER_YEAR_OF_AGE
 
     @property
     def years_relative_to_fmp(self) -> float | None:
-        """Years since the final menstrual period today (negative before it); ``None`` for men
-        and for women whose final period is not known."""
-        if self.age_at_fmp_years is None:
-            return None
-        return float(np.clip(self.age_years - self.age_at_fmp_years, -120.0, 120.0))
-
-    def _update_person(self) -> None:
-        """Set ``self.params`` (and ``self.gfr_ml_per_min``) to the rates of this person
-        today: the age and sex laws of :mod:`.ageing` and the traits act on the base
-        parameters. Rodent presets keep the base parameters (the age laws are human)."""
-        patient = self.inputs.patient
-        self._person_updated_day = self.__dict__.get("_day", 0)
-        if patient.species != "human":
-            self.params, self.gfr_ml_per_min = self.base_params, None
-            return
-        traits = {name: getattr(patient, name) for name in TRAIT_KEYS}
-        self.params = ageing.personal_parameters(self.base_params, self.age_years, patient.sex,
-                                                 self.years_relative_to_fmp, traits)
-        self.gfr_ml_per_min = ageing.gfr_for_person_ml_per_min(
-            self.age_years, patient.sex, calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], self.params)
-
-    def _estrogen_loss_effect(self, years_relative_to_fmp: float | None) -> float:
-        """Early estrogen-loss effect on bone: the perimenopausal law for women, an abrupt
-        loss (ovariectomy-like) for rodent presets."""
-        if self.inputs.patient.species == "human":
-            return ageing.menopause_estrogen_effect(years_relative_to_fmp, self.params)
-        if years_relative_to_fmp is None or years_relative_to_fmp < 0.0:
-            return 0.0
-        return remodeling.estrogen_loss_effect(True, years_relative_to_fmp, self.params)
-
-    def _past_estrogen_loss_effect(self, years_relative_to_fmp: float) -> float:
-        """Estrogen-loss effect on a spin-up day before day 0: the person's own after the
-        final period; none before it (the perimenopausal loss is simulated only when a run
-        covers it, e.g. with ``age_at_final_menstrual_period``: see docs/ODD.md section 5)."""
-        return self._estrogen_loss_effect(years_relative_to_fmp) if years_relative_to_fmp >= 0.0 else 0.0
+        """Years from the final menstrual period today (negative before; None if unknown)."""
+        return person.years_relative_to_fmp(self.age_years, self.age_at_fmp_years)
 
     @property
     def day(self) -> int:
@@ -171,13 +122,11 @@ class CalciumParadoxModel(mesa.Model):
         bw, bh, vw, vh = sim.bone_grid_width, sim.bone_grid_height, sim.vessel_grid_width, sim.vessel_grid_height
         # bone section: trabecular structure; its arrays ARE the grid's property layers
         self.bone_grid = self.grid = LazyMooreGrid((bw, bh), random=self.random)  # grid: for Mesa's renderers
-        patient = self.inputs.patient
-        start_fraction = min(p.trabecular_bone_volume_fraction * self._start_bone_fraction_relative(), 0.95)
+        start_fraction = min(p.trabecular_bone_volume_fraction * person.start_bone_fraction_relative(self), 0.95)
         structure = remodeling.trabecular_structure(bw, bh, start_fraction, self.rng)
         layers = add_property_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
                              cavity=np.zeros((bw, bh)), vitamin_k_nmol_l=np.zeros((bw, bh)))
-        size = ageing.bone_size_factor(patient.sex, p) if patient.species == "human" else 1.0
-        skeleton_mg = p.skeletal_calcium_mg * size * (start_fraction / p.trabecular_bone_volume_fraction)
+        skeleton_mg = person.start_skeleton_mg(self, start_fraction)
         trabecular_mg = skeleton_mg * p.trabecular_calcium_fraction
         self.bone = remodeling.BoneSection(layers["bone_mineral"], layers["osteoid"], layers["cavity"],
                                            trabecular_mg / float(structure.sum()))
@@ -186,7 +135,7 @@ class CalciumParadoxModel(mesa.Model):
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
         self._spin_up_bone()
-        self._match_baseline_bmd()
+        person.match_baseline_bmd(self)
 
         # vessel wall (media): one VSMC per patch, MGP at steady state, no mineral yet
         self.vessel_grid = LazyMooreGrid((vw, vh), random=self.random)
@@ -204,10 +153,7 @@ class CalciumParadoxModel(mesa.Model):
         for x in range(vw):
             for y in range(vh):
                 SmoothMuscleCell(self, x, y)
-        baseline_score = self.inputs.patient.baseline_calcification_score
-        if baseline_score is not None:
-            calcification.seed_baseline_lesions(self.vessel, baseline_score / p.agatston_units_per_mg_calcium,
-                                                self.rng, p)
+        person.seed_baseline_calcification(self)
         self.gut, self.blood = Gut(self), Blood(self)
         self.bone_tissue, self.vessel_tissue = BoneTissue(self), VesselWallTissue(self)
         self._start_at_steady_state()
@@ -219,33 +165,10 @@ class CalciumParadoxModel(mesa.Model):
         supply = vitamin_k.steady_tissue_supply_nmol_per_l(
             vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
             self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
-        fmp = self.years_relative_to_fmp
         skeleton.spin_up_section(self.bone, self.osteoclasts, self.osteoblasts, supply, self.params,
-                                 self.random_stream, self.dt, SPINUP_DAYS,
-                                 None if fmp is None else lambda days_before: self._past_estrogen_loss_effect(
-                                     fmp - days_before / DAYS_PER_YEAR_OF_AGE))
+                                 self.random_stream, self.dt, SPINUP_DAYS, person.estrogen_history(self))
         for pop, cls in ((self.osteoclasts, Osteoclast), (self.osteoblasts, Osteoblast)):
             spawn_cell_agents(self, pop, cls, pop.live_slots())
-
-    def _start_bone_fraction_relative(self) -> float:
-        """Trabecular bone volume at the start relative to the reference person's: the
-        ``peak_bone_mass`` trait, or what a measured ``baseline_bmd_t_score`` implies
-        (with 5 % headroom that :meth:`_match_baseline_bmd` trims after the spin-up)."""
-        patient, p = self.inputs.patient, self.params
-        if patient.baseline_bmd_t_score is not None and patient.species == "human":
-            target = ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p)
-            return 1.05 * target / p.reference_bmd_g_cm2
-        return patient.peak_bone_mass
-
-    def _match_baseline_bmd(self) -> None:
-        """After the spin-up, scale the section's mineral so BMD equals the measured
-        ``baseline_bmd_t_score`` (young-adult reference of :func:`.ageing.bmd_from_t_score`)."""
-        patient, p = self.inputs.patient, self.params
-        if patient.baseline_bmd_t_score is None or patient.species != "human":
-            return
-        target = ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p)
-        np.multiply(self.bone.mineral, target / self.bone_mineral_density_g_cm2, out=self.bone.mineral)
-        np.minimum(self.bone.mineral, 1.0 - self.bone.osteoid - self.bone.cavity, out=self.bone.mineral)
 
     def _start_at_steady_state(self) -> None:
         """Inputs that were steady before day 0 start at their steady state; the calcium
@@ -290,16 +213,13 @@ class CalciumParadoxModel(mesa.Model):
     # ------------------------------------------------------------------ step
     def step(self) -> None:
         """Advance one day: the ODD's process overview (module docstring), in order."""
-        if self.day in self._boundaries:                                            # 1 schedule
-            self._set_inputs(self.config.state_at(self.day))
-        elif self.day - self._person_updated_day >= PERSON_UPDATE_DAYS:                # the person ages
-            self._update_person()
+        person.apply_schedule_and_age(self)                                         # 1 schedule
         p, state, dt, ledger = self.params, self.inputs, self.dt, self.calcium
         ledger.new_day()
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
         s = self.systemic = calcium.systemic_state(ledger["blood"], state.diet.phosphate_mg_per_day,  # 4
                                                    state.patient.ckd_stage, p, self.gfr_ml_per_min)
-        drives = remodeling.bone_drives(calcium.pth_relative(s, p), self._estrogen_loss_effect(
+        drives = remodeling.bone_drives(calcium.pth_relative(s, p), person.estrogen_loss_effect(self, 
             self.years_relative_to_fmp), vk.bone_vitamin_k_supply_nmol_l, p)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
                                           self.random_stream, dt)

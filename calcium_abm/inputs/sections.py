@@ -22,9 +22,6 @@ DAYS_PER_YEAR = 365
 #: menopause). Assumption: menopause before 30 is outside what the model's estrogen
 #: rules were written for (premature ovarian insufficiency is defined as before 40).
 MIN_AGE_AT_MENOPAUSE_YEARS = 30.0
-#: A woman this old is taken as past her final period unless she says when it will be.
-#: Assumption: natural menopause at 60 or later is very rare (median age 51; SWAN).
-PREMENOPAUSAL_AGE_LIMIT_YEARS = 60.0
 MAX_SEED = 2**63 - 1  # numpy and Mesa seeds; larger integers are almost certainly typos
 
 
@@ -89,12 +86,6 @@ class Patient(Section):
                 f"patient.age_at_final_menstrual_period = {fmt_num(self.age_at_final_menstrual_period)} is not "
                 f"allowed with patient.age_years = {fmt_num(self.age_years)}: a woman past her final period "
                 "is postmenopausal = true with years_since_menopause = age_years minus that age")
-        if (self.sex == "female" and self.species == "human" and not self.postmenopausal
-                and self.age_at_final_menstrual_period is None and self.age_years >= PREMENOPAUSAL_AGE_LIMIT_YEARS):
-            raise rule_error(
-                f"patient.age_years = {fmt_num(self.age_years)} is not allowed for a woman with patient."
-                f"postmenopausal = false: at {fmt_num(PREMENOPAUSAL_AGE_LIMIT_YEARS)} or older set postmenopausal "
-                "= true (with years_since_menopause), or give age_at_final_menstrual_period")
         if self.postmenopausal and self.species == "human":
             at_menopause = self.age_years - self.years_since_menopause
             if at_menopause < MIN_AGE_AT_MENOPAUSE_YEARS:

@@ -205,6 +205,8 @@ def osteoblast_capacity_by_age(age_years, p):
     reference = (p.wall_thickness_at_age_zero_um
                  - p.wall_thickness_decline_um_per_year * p.osteoblast_reference_age_years)
     wall = np.maximum(p.wall_thickness_at_age_zero_um - p.wall_thickness_decline_um_per_year * a, 0.0)
+    if reference <= 0.0:  # parameters at their bounds: no wall left at the reference age either
+        return _out(np.ones_like(wall))
     return _out(wall / reference)
 
 

@@ -290,7 +290,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
               "(patient.age_at_final_menstrual_period): the estrogen-loss effect rises before the final "
               "period (ageing.perimenopausal_estrogen_effect), counted from the age she reaches it.",
         unexpressed=(("LS loss ~3.3 %/year in the 2 years after the final period (band 2.3-4.3)",
-                      "FAILS, so kept out of the table: the model gives 2.29 [1.56, 3.02] %/year (5 seeds). Its "
+                      "OUT OF BAND, so kept out of the table: the model gives 2.29 [1.56, 3.02] %/year (5 seeds). Its "
                       "remodeling-space transient is faster than SWAN's: when estrogen loss starts a year before "
                       "the final period, the fastest loss moves before it. Row 20 (start at the final period) "
                       "passes this band"),),
@@ -412,7 +412,7 @@ NOT_EXPRESSIBLE: tuple[NotExpressible, ...] = (
         title="Late postmenopausal women: slow continuing loss",
         finding="LS loss ~0.5 %/year (0.3-0.7) in women 60-79 more than 10 years past the final period",
         source="science brief §6 (KAKEN 13670383, as cited there; not re-read)",
-        reason="FAILS, so kept out of the table: a woman of 65, 14 years past menopause, loses 0.995 "
+        reason="OUT OF BAND, so kept out of the table: a woman of 65, 14 years past menopause, loses 0.995 "
                "[0.64, 1.35] %/year over 3 years (5 seeds, 64x64), twice the published rate. The late estrogen "
                "effect (estrogen_loss_late_effect_fraction) and the age laws of gut absorption (with Heaney's "
                "one-time menopausal drop) and GFR add up to too much loss late after menopause; a fix needs a "
