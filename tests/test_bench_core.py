@@ -56,8 +56,7 @@ def test_quick_run_prints_every_figure_with_a_verdict(quick_run):
         matching = [line for line in lines if line.startswith(label)]
         assert len(matching) == 1, f"{label!r} missing from:\n{proc.stdout}"
     targeted = [line for line in lines if line.rstrip().endswith(("PASS", "MISS"))]
-    # full run, ratio, growth exponent, memory at the largest grid
-    assert len(targeted) == 5,  # full run, start cost, ratio, growth, memory proc.stdout
+    assert len(targeted) == 5, proc.stdout  # full run, start cost, ratio, growth, memory
 
 
 def test_quick_run_saves_positive_finite_figures(quick_run):
