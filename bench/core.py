@@ -16,7 +16,10 @@ It prints, for the default scenario (``healthy_adult``), medians over repeats of
    sheep, 500 wolves, grass on; grass patches are agents there, so ``len(model.agents)``
    counts grass patches + sheep + wolves) measured in the same process, and the ratio;
 4. cost per day (ms) at 64^2 .. 512^2 patches per section and the log-log growth exponent;
-5. peak traced memory (``tracemalloc``, which sees numpy buffers) of model construction +
+5. the start cost of a person: construction (life-course start state, spin-up and measured
+   baselines) of a 68-year-old woman 17 years past menopause with a calcium score of 200
+   and a T-score of -1.8, as a share of the full default run (target <= 25 %);
+6. peak traced memory (``tracemalloc``, which sees numpy buffers) of model construction +
    30 days, per patch of both sections.
 
 and a table of each figure against its target (PASS/MISS).
@@ -53,6 +56,10 @@ TARGET_FULL_RUN_S = 2.0
 TARGET_RATIO_VS_WOLF_SHEEP = 100.0
 TARGET_GROWTH_EXPONENT = 1.1
 TARGET_BYTES_PER_PATCH = 300.0
+TARGET_START_SHARE_OF_RUN = 0.25
+#: the person whose start is timed (figure 5)
+START_COST_PERSON = {"sex": "female", "age_years": 68.0, "postmenopausal": True, "years_since_menopause": 17.0,
+                     "baseline_calcification_score": 200.0, "baseline_bmd_t_score": -1.8}
 
 
 def grid_settings(side: int) -> dict[str, int]:
@@ -88,6 +95,17 @@ def time_default_run() -> dict[str, float]:
         updates += patches + live
     return {"default_days": int(frame["day"].iloc[-1]), "default_days_per_s": model.day / step_s,
             "default_build_s": build_s, "default_full_run_s": full_run_s, "updates_per_s": updates / step_s}
+
+
+def start_cost_s(repeats: int) -> float:
+    """Median wall time (s) of constructing the model for :data:`START_COST_PERSON`."""
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        CalciumParadoxModel(DEFAULT_SCENARIO, **START_COST_PERSON)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 # ----------------------------------------------------------------------------- 3
@@ -205,6 +223,8 @@ def run(quick: bool = False) -> dict[str, object]:
     results: dict[str, object] = {"quick": quick, "repeats": repeats}
     results["load_average_before"] = os.getloadavg()[0]
     results.update(compare_with_wolf_sheep(repeats, wolf_sheep_steps=10 if quick else 50))
+    results["start_cost_s"] = start_cost_s(repeats)
+    results["start_share_of_run"] = results["start_cost_s"] / results["default_full_run_s"]
 
     warmup, timed = (3, 5) if quick else (10, 40)
     cost = {side: cost_per_day_ms(side, warmup, timed) for side in SECTION_SIZES}
@@ -237,6 +257,9 @@ def report(r: dict[str, object]) -> str:
         (f"Full default run, build + {r['default_days']} days (s)", f"{r['default_full_run_s']:.2f}",
          f"<= {TARGET_FULL_RUN_S:g}", _verdict(r["default_full_run_s"] <= TARGET_FULL_RUN_S)),
         ("Model construction (s)", f"{r['default_build_s']:.3f}", "-", "info"),
+        ("Start cost, 68-year-old woman, share of full run", f"{r['start_share_of_run']:.1%} "
+         f"({r['start_cost_s']:.3f} s)", f"<= {TARGET_START_SHARE_OF_RUN:.0%}",
+         _verdict(r["start_share_of_run"] <= TARGET_START_SHARE_OF_RUN)),
         ("Updates/s (patches + agents), ours", f"{r['updates_per_s']:,.0f}", "-", "info"),
         (f"Updates/s, Mesa wolf_sheep ({r['wolf_sheep_mean_entities']:,.0f} entities/step)",
          f"{r['wolf_sheep_updates_per_s']:,.0f}", "-", "info"),

@@ -45,6 +45,7 @@ from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, 
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import model_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
+from calcium_abm import person
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, parameter_set, remodeling,
                                    skeleton, vitamin_k)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
@@ -55,7 +56,6 @@ from calcium_abm.scenario import Scenario, load_scenario
 #: physiological days the bone section remodels under healthy signals before day 0, so a
 #: run starts with a steady remodeling space rather than untouched bone.
 SPINUP_DAYS = 400
-
 
 class CalciumParadoxModel(mesa.Model):
     """The calcium-paradox model: a trabecular bone section and an arterial media section,
@@ -89,6 +89,7 @@ class CalciumParadoxModel(mesa.Model):
         self._day = 0
         self.record_every_days = config.simulation.record_every_days
         self._boundaries = set(config.schedule_boundaries())
+        self.start_age_years, self.age_at_fmp_years = person.start_of(config.state_at(0).patient)
         self._set_inputs(config.state_at(0))
         self._build()
         self.datacollector = RowCollector()
@@ -97,10 +98,21 @@ class CalciumParadoxModel(mesa.Model):
 
     def _set_inputs(self, state: Scenario) -> None:
         """Take the effective settings of the day (scenario with active schedule entries)."""
-        self.inputs = state
-        self.params = parameter_set(state.parameters)
-        self.dt = time_scale(state.patient.species, self.params)
+        previous, self.inputs = self.__dict__.get("inputs"), state
+        self.base_params = parameter_set(state.parameters)
+        self.dt = time_scale(state.patient.species, self.base_params)
+        person.take_inputs(self, previous)  # the person's rates (self.params) and menopause start
         self.intake_ug = vitamin_k.dietary_intake_ug_per_day(state.diet)
+
+    @property
+    def age_years(self) -> float:
+        """The person's age today (years): the scenario's ``age_years`` plus simulated time."""
+        return self.start_age_years + self.__dict__.get("_day", 0) * self.dt / person.DAYS_PER_YEAR_OF_AGE
+
+    @property
+    def years_relative_to_fmp(self) -> float | None:
+        """Years from the final menstrual period today (negative before; None if unknown)."""
+        return person.years_relative_to_fmp(self.age_years, self.age_at_fmp_years)
 
     @property
     def day(self) -> int:
@@ -113,17 +125,20 @@ class CalciumParadoxModel(mesa.Model):
         bw, bh, vw, vh = sim.bone_grid_width, sim.bone_grid_height, sim.vessel_grid_width, sim.vessel_grid_height
         # bone section: trabecular structure; its arrays ARE the grid's property layers
         self.bone_grid = self.grid = LazyMooreGrid((bw, bh), random=self.random)  # grid: for Mesa's renderers
-        structure = remodeling.trabecular_structure(bw, bh, p.trabecular_bone_volume_fraction, self.rng)
+        start_fraction = min(p.trabecular_bone_volume_fraction * person.start_bone_fraction_relative(self), 0.95)
+        structure = remodeling.trabecular_structure(bw, bh, start_fraction, self.rng)
         layers = add_property_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
                              cavity=np.zeros((bw, bh)), vitamin_k_nmol_l=np.zeros((bw, bh)))
-        trabecular_mg = p.skeletal_calcium_mg * p.trabecular_calcium_fraction
+        skeleton_mg = person.start_skeleton_mg(self, start_fraction)
+        trabecular_mg = skeleton_mg * p.trabecular_calcium_fraction
         self.bone = remodeling.BoneSection(layers["bone_mineral"], layers["osteoid"], layers["cavity"],
                                            trabecular_mg / float(structure.sum()))
-        self.cortical = skeleton.cortical_steady_state(p.skeletal_calcium_mg - trabecular_mg, p)
+        self.cortical = skeleton.cortical_steady_state(skeleton_mg - trabecular_mg, p)
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
         self._spin_up_bone()
+        person.match_baseline_bmd(self)
 
         # vessel wall (media): one VSMC per patch, MGP at steady state, no mineral yet
         self.vessel_grid = LazyMooreGrid((vw, vh), random=self.random)
@@ -141,6 +156,7 @@ class CalciumParadoxModel(mesa.Model):
         for x in range(vw):
             for y in range(vh):
                 SmoothMuscleCell(self, x, y)
+        person.seed_baseline_calcification(self)
         self.gut, self.blood = Gut(self), Blood(self)
         self.bone_tissue, self.vessel_tissue = BoneTissue(self), VesselWallTissue(self)
         self._start_at_steady_state()
@@ -153,7 +169,7 @@ class CalciumParadoxModel(mesa.Model):
             vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
             self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
         skeleton.spin_up_section(self.bone, self.osteoclasts, self.osteoblasts, supply, self.params,
-                                 self.random_stream, self.dt, SPINUP_DAYS)
+                                 self.random_stream, self.dt, SPINUP_DAYS, person.estrogen_history(self))
         for pop, cls in ((self.osteoclasts, Osteoclast), (self.osteoblasts, Osteoblast)):
             spawn_cell_agents(self, pop, cls, pop.live_slots())
 
@@ -170,7 +186,7 @@ class CalciumParadoxModel(mesa.Model):
         self.vessel.ucmgp[:] = mgp * (1.0 - carboxylated)
         blood_mg = calcium.reference_blood_calcium_mg(p)
         s = self.systemic = calcium.systemic_state(blood_mg, state.diet.phosphate_mg_per_day,
-                                                   state.patient.ckd_stage, p)
+                                                   state.patient.ckd_stage, p, self.gfr_ml_per_min)
         gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day, s, p, self.dt)
         self.calcium = calcium.MineralLedger(
             "calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid": p.exchangeable_bone_calcium_mg},
@@ -205,15 +221,14 @@ class CalciumParadoxModel(mesa.Model):
     # ------------------------------------------------------------------ step
     def step(self) -> None:
         """Advance one day: the ODD's process overview (module docstring), in order."""
-        if self.day in self._boundaries:                                            # 1 schedule
-            self._set_inputs(self.config.state_at(self.day))
+        person.apply_schedule_and_age(self)                                         # 1 schedule
         p, state, dt, ledger = self.params, self.inputs, self.dt, self.calcium
         ledger.new_day()
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
         s = self.systemic = calcium.systemic_state(ledger["blood"], state.diet.phosphate_mg_per_day,  # 4
-                                                   state.patient.ckd_stage, p)
-        drives = remodeling.bone_drives(calcium.pth_relative(s, p), remodeling.estrogen_loss_effect(
-            state.patient.postmenopausal, self._years_since_menopause(), p), vk.bone_vitamin_k_supply_nmol_l, p)
+                                                   state.patient.ckd_stage, p, self.gfr_ml_per_min)
+        drives = remodeling.bone_drives(calcium.pth_relative(s, p), person.estrogen_loss_effect(self, 
+            self.years_relative_to_fmp), vk.bone_vitamin_k_supply_nmol_l, p)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
                                           self.random_stream, dt)
         ledger.transfer_merge({"bone_trabecular": bone_day.resorbed_mineral_mg,  # 6
@@ -243,9 +258,6 @@ class CalciumParadoxModel(mesa.Model):
         if self._day % self.record_every_days == 0 or self._day == self.days_total:  # 9
             self.datacollector.collect(self)
         self.running = self._day < self.days_total
-
-    def _years_since_menopause(self) -> float:
-        return self.inputs.patient.years_since_menopause + self.day * self.dt / 365.0
 
     # ------------------------------------------------------------------ readouts
     @property

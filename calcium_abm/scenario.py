@@ -306,6 +306,7 @@ class Scenario(BaseModel):
         equal scenario."""
         data = self.model_dump(mode="python")
         data["schedule"] = [{k: v for k, v in e.items() if v is not None} for e in data["schedule"]]
+        data["patient"] = {k: v for k, v in data["patient"].items() if v is not None}  # unmeasured baselines
         if not data["schedule"]:
             del data["schedule"]
         if not data["parameters"]:

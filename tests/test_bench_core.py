@@ -25,6 +25,7 @@ HANG_TIMEOUT_S = 3600  # a subprocess still running after an hour hangs; slownes
 FIGURE_LABELS = [
     "Simulated days/s (default, 64x64)",
     "Full default run, build + 3650 days (s)",
+    "Start cost, 68-year-old woman, share of full run",
     "Updates/s (patches + agents), ours",
     "Updates/s, Mesa wolf_sheep",
     "Ratio ours / wolf_sheep",
@@ -62,8 +63,7 @@ def test_quick_run_prints_every_figure_with_a_verdict(quick_run):
         matching = [line for line in lines if line.startswith(label)]
         assert len(matching) == 1, f"{label!r} missing from:\n{proc.stdout}"
     targeted = [line for line in lines if line.rstrip().endswith(("PASS", "MISS"))]
-    # full run, ratio, growth exponent, memory at the largest grid
-    assert len(targeted) == 4, proc.stdout
+    assert len(targeted) == 5, proc.stdout  # full run, start cost, ratio, growth, memory
 
 
 def test_quick_run_saves_positive_finite_figures(quick_run):

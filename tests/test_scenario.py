@@ -433,7 +433,7 @@ def test_flat_keys_cover_every_section_field():
     assert FLAT_KEYS["years"] == "simulation.years"
     assert FLAT_KEYS["warfarin_mg_per_day"] == "drugs.warfarin_mg_per_day"
     assert FLAT_KEYS["mgp_knockout"] == "genetics.mgp_knockout"
-    assert len(FLAT_KEYS) == 6 + 5 + 1 + 2 + 7
+    assert len(FLAT_KEYS) == 14 + 5 + 1 + 2 + 7  # patient: 6 + FMP age + 2 baselines + 5 traits
 
 
 def test_resolve_key(fake_registry):

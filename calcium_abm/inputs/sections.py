@@ -51,6 +51,20 @@ class Patient(Section):
     years_since_menopause: float = number(0.0, 0, 60, "years")
     ckd_stage: int = integer(0, 0, 5)  # 0 = normal kidney function
     species: Literal["human", "rat", "mouse"] = "human"  # rodent presets for validation rows
+    # a premenopausal woman's final menstrual period, if it falls in (or just after) the run
+    age_at_final_menstrual_period: float | None = Field(
+        None, ge=MIN_AGE_AT_MENOPAUSE_YEARS, le=70.0, allow_inf_nan=False, json_schema_extra={"unit": "years"})
+    # measured baselines (None = not measured: the start follows from age and sex)
+    baseline_calcification_score: float | None = Field(
+        None, ge=0.0, le=5000.0, allow_inf_nan=False, json_schema_extra={"unit": "Agatston-like units"})
+    baseline_bmd_t_score: float | None = Field(
+        None, ge=-6.0, le=6.0, allow_inf_nan=False, json_schema_extra={"unit": "SD"})
+    # person-level traits (physiology/person_traits.py): 1 = the typical person (median)
+    calcification_propensity: float = number(1.0, 0.01, 100.0, "-", gt=True)
+    remodeling_balance: float = number(1.0, 0.01, 2.0, "-", gt=True)
+    calcium_absorption_efficiency: float = number(1.0, 0.01, 10.0, "-", gt=True)
+    vitamin_k_disposition: float = number(1.0, 0.01, 100.0, "-", gt=True)
+    peak_bone_mass: float = number(1.0, 0.5, 1.5, "-")
 
     @model_validator(mode="after")
     def _a_possible_person(self) -> Patient:
@@ -61,6 +75,17 @@ class Patient(Section):
             raise rule_error(f"patient.years_since_menopause = {fmt_num(self.years_since_menopause)} is not "
                              "allowed with patient.postmenopausal = false: must be 0 unless the patient "
                              "is postmenopausal")
+        if self.age_at_final_menstrual_period is not None and (self.sex != "female" or self.postmenopausal):
+            raise rule_error(
+                f"patient.age_at_final_menstrual_period = {fmt_num(self.age_at_final_menstrual_period)} is not "
+                "allowed here: it is for a premenopausal woman (sex = \"female\", postmenopausal = false); a "
+                "postmenopausal woman gives years_since_menopause instead")
+        if (self.age_at_final_menstrual_period is not None
+                and self.age_at_final_menstrual_period < self.age_years):
+            raise rule_error(
+                f"patient.age_at_final_menstrual_period = {fmt_num(self.age_at_final_menstrual_period)} is not "
+                f"allowed with patient.age_years = {fmt_num(self.age_years)}: a woman past her final period "
+                "is postmenopausal = true with years_since_menopause = age_years minus that age")
         if self.postmenopausal and self.species == "human":
             at_menopause = self.age_years - self.years_since_menopause
             if at_menopause < MIN_AGE_AT_MENOPAUSE_YEARS:

@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from calcium_abm.errors import UserInputError
 from calcium_abm.parameters import Parameter, declare, kernel_record, per_parameter_set
 from calcium_abm.physiology.carboxylation import production_weighted_mean
 
@@ -85,6 +86,11 @@ PARAMETERS = declare([
     Parameter("agatston_units_per_mg_calcium", 12.5, "Agatston units/mg",
               "assumption: mass score ~0.2 mg calcium hydroxyapatite per Agatston unit [U]; HA is 39.9 % Ca [C]",
               "Agatston-like score per mg of calcium deposited in the coronary media", 0.0, 1e4, ("21",)),
+    Parameter("baseline_lesion_deposit_fraction", 0.3, "patch volume",
+              "assumption: a measured baseline score is placed as dense, CT-visible lesions (a patch filled to "
+              "~30 % mineral); only the total (the score) is measured",
+              "Mineral fraction of a media patch seeded as a lesion from patient.baseline_calcification_score",
+              0.01, 1.0),
     Parameter("calcified_patch_threshold", 0.01, "patch volume",
               "assumption: CT detects a patch once ~1 % of it is mineral (130 HU threshold)",
               "Mineral fraction above which a vessel patch counts as calcified", 0.0, 1.0, ("1", "2")),
@@ -397,3 +403,37 @@ def wall_mineral_sum(mineral):
     for m in mineral.ravel():
         total += m
     return total
+
+
+def seed_baseline_lesions(wall: VesselWall, calcium_mg: float, rng: np.random.Generator, p) -> float:
+    """Place ``calcium_mg`` of media mineral as lesions, in place; returns the mg placed.
+
+    Patches are taken in random order (``rng``), each filled to
+    ``baseline_lesion_deposit_fraction`` (the last one partly) until the mass is reached,
+    and their VSMCs made osteochondrogenic (the phenotype found in calcified media). Used
+    for ``patient.baseline_calcification_score`` (mg = score / ``agatston_units_per_mg_calcium``).
+
+    Raises:
+        UserInputError: the mass is negative or exceeds what the wall can hold at that fill.
+    """
+    fill = p.baseline_lesion_deposit_fraction
+    units = calcium_mg / wall.mineral_mg_per_unit
+    if not (np.isfinite(units) and 0.0 <= units <= fill * wall.mineral.size):
+        raise UserInputError(
+            f"baseline calcium = {calcium_mg!r} mg is not allowed: the media section holds at most "
+            f"{fill * wall.mineral.size * wall.mineral_mg_per_unit:.1f} mg as lesions "
+            f"(patient.baseline_calcification_score at most "
+            f"{fill * wall.mineral.size * wall.mineral_mg_per_unit * p.agatston_units_per_mg_calcium:.0f})")
+    if units == 0.0:
+        return 0.0
+    order = rng.permutation(wall.mineral.size)
+    n_full = int(units // fill)
+    flat_mineral = wall.mineral.reshape(-1)
+    flat_cells = wall.osteochondrogenic.reshape(-1)
+    flat_mineral[order[:n_full]] = fill
+    rest = units - n_full * fill
+    if rest > 0.0:
+        flat_mineral[order[n_full]] = rest
+        n_full += 1
+    flat_cells[order[:n_full]] = True
+    return float(units * wall.mineral_mg_per_unit)

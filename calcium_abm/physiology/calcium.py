@@ -131,9 +131,11 @@ def serum_phosphate_mmol_l(phosphate_mg_per_day: float, gfr_ml_per_min: float, p
     return absorbed_mmol / clearance_l_per_day
 
 
-def systemic_state(blood_mg: float, phosphate_mg_per_day: float, ckd_stage: int, p) -> SystemicState:
-    """Serum Ca/Pi, PTH and relative calcitriol at the start of a day."""
-    gfr = GFR_ML_PER_MIN_BY_CKD_STAGE[ckd_stage]
+def systemic_state(blood_mg: float, phosphate_mg_per_day: float, ckd_stage: int, p,
+                   gfr_ml_per_min: float | None = None) -> SystemicState:
+    """Serum Ca/Pi, PTH and relative calcitriol at the start of a day (``gfr_ml_per_min``:
+    the person's GFR, default the CKD stage's; see ``ageing.gfr_for_person_ml_per_min``)."""
+    gfr = GFR_ML_PER_MIN_BY_CKD_STAGE[ckd_stage] if gfr_ml_per_min is None else gfr_ml_per_min
     ca = serum_calcium_mmol_l(blood_mg, p)
     ion = ca * p.ionized_calcium_fraction
     pi = serum_phosphate_mmol_l(phosphate_mg_per_day, gfr, p)

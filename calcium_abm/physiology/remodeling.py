@@ -75,8 +75,10 @@ PARAMETERS = declare([
     Parameter("estrogen_loss_adaptation_years", 3.0, "years",
               "assumption: the early post-menopausal surge in remodeling subsides over years (SWAN, row 20)",
               "Time constant over which the menopause effects fall to their late level", 0.01, 100, ("20",)),
-    Parameter("estrogen_loss_late_effect_fraction", 0.5, "-",
-              "assumption: late post-menopausal remodeling stays above pre-menopausal (row 20)",
+    Parameter("estrogen_loss_late_effect_fraction", 0.3, "-",
+              "assumption: late post-menopausal remodeling stays above pre-menopausal (row 20); 0.3 (was 0.5 "
+              "before the age laws of ageing.py, which now carry part of SWAN's 10-year loss) keeps row 20's "
+              "10-year loss in band",
               "Share of the menopause effects that persists late after menopause", 0.0, 1.0, ("20",)),
     Parameter("vitamin_k_bone_half_saturation_nmol_per_l", 1.0, "nmol/L",
               "assumption: Gla-independent SXR/PXR action of vitamin K in bone (Tabb 2003)",

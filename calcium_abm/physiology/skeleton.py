@@ -116,13 +116,20 @@ def _mineralise_kernel(mineral, osteoid, fraction, mg_per_unit, supply_mg):
 
 
 def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: float, p, stream,
-                    dt: float, days: float) -> None:
-    """Remodel the section under reference signals (PTH and Ca x P at reference, estrogen
-    present) and the given bone vitamin K supply for ``days`` physiological days, in place,
-    so a run starts from a steady remodeling space. Dead cells are removed from ``ocs`` and
-    ``obs``; no calcium is booked (the ledger starts at day 0)."""
+                    dt: float, days: float, estrogen_effect_at=None) -> None:
+    """Remodel the section under reference signals (PTH and Ca x P at reference) and the
+    given bone vitamin K supply for ``days`` physiological days, in place, so a run starts
+    from a steady remodeling space. Dead cells are removed from ``ocs`` and ``obs``; no
+    calcium is booked (the ledger starts at day 0).
+
+    ``estrogen_effect_at(days_before_start)`` gives the estrogen-loss effect (0-1) on that
+    day of the person's past (default: estrogen present throughout, 0); ``p`` carries the
+    person's age-adjusted rates."""
+    steps = int(math.ceil(days / dt))
     drives = bone_drives(1.0, 0.0, vitamin_k_supply_nmol_per_l, p)
-    for _ in range(int(math.ceil(days / dt))):
+    for i in range(steps):
+        if estrogen_effect_at is not None:
+            drives = bone_drives(1.0, estrogen_effect_at((steps - i) * dt), vitamin_k_supply_nmol_per_l, p)
         result = remodel_day(bone, ocs, obs, drives, p, stream, dt)
         ocs.kill(result.dead_osteoclasts)
         obs.kill(result.dead_osteoblasts)

@@ -1,0 +1,130 @@
+"""The simulated person: age, sex, menopause timing, traits and measured baselines.
+
+Helpers of :class:`calcium_abm.model.CalciumParadoxModel` (each takes the model): they turn
+the scenario's ``[patient]`` keys into the day's rates (laws in
+:mod:`calcium_abm.physiology.ageing`, traits in :mod:`calcium_abm.physiology.person_traits`)
+and into the start state. See ``docs/ODD.md`` sections 5 and 7.9-7.10.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from calcium_abm.physiology import ageing, calcification, calcium, remodeling
+
+#: days between updates of the person's age-dependent rates (age laws change over years;
+#: the estrogen-loss effect on bone is computed daily)
+PERSON_UPDATE_DAYS = 30
+#: days in a year of age
+DAYS_PER_YEAR_OF_AGE = 365.25
+#: person-level traits a scenario's [patient] table may set (physiology/person_traits.py)
+TRAIT_KEYS = ("calcification_propensity", "remodeling_balance", "calcium_absorption_efficiency",
+              "vitamin_k_disposition", "peak_bone_mass")
+
+
+def start_of(patient) -> tuple[float, float | None]:
+    """``(age at day 0, age at the final menstrual period or None if unknown)``, in years."""
+    if patient.postmenopausal:
+        return patient.age_years, patient.age_years - patient.years_since_menopause
+    return patient.age_years, patient.age_at_final_menstrual_period
+
+
+def years_relative_to_fmp(age_years: float, age_at_fmp: float | None) -> float | None:
+    """Years from the final menstrual period (negative before it); None if it is not known."""
+    return None if age_at_fmp is None else float(np.clip(age_years - age_at_fmp, -120.0, 120.0))
+
+
+def take_inputs(model: Any, previous) -> None:
+    """After ``model.inputs`` changed from ``previous`` (None on day 0): a menopause set by a
+    schedule begins today (its years_since_menopause count from here); then the rates."""
+    state = model.inputs
+    if previous is not None and state.patient.postmenopausal and not previous.patient.postmenopausal:
+        model.age_at_fmp_years = model.age_years - state.patient.years_since_menopause
+    update_rates(model)
+
+
+def apply_schedule_and_age(model: Any) -> None:
+    """Step 1 of the day: today's schedule changes, else every PERSON_UPDATE_DAYS the
+    person's age-dependent rates."""
+    if model.day in model._boundaries:
+        model._set_inputs(model.config.state_at(model.day))
+    elif model.day - model._person_updated_day >= PERSON_UPDATE_DAYS:
+        update_rates(model)
+
+
+def start_skeleton_mg(model: Any, start_fraction: float) -> float:
+    """Skeletal calcium at the start (mg): ``skeletal_calcium_mg`` x bone size of the sex x
+    start bone volume relative to the reference."""
+    patient, p = model.inputs.patient, model.params
+    size = ageing.bone_size_factor(patient.sex, p) if patient.species == "human" else 1.0
+    return p.skeletal_calcium_mg * size * (start_fraction / p.trabecular_bone_volume_fraction)
+
+
+def estrogen_history(model: Any):
+    """``f(days before day 0) -> estrogen-loss effect`` for the spin-up, or None (no menopause)."""
+    t0 = model.years_relative_to_fmp
+    if t0 is None:
+        return None
+    return lambda days_before: past_estrogen_loss_effect(model, t0 - days_before / DAYS_PER_YEAR_OF_AGE)
+
+
+def update_rates(model: Any) -> None:
+    """Set ``model.params`` and ``model.gfr_ml_per_min`` to the person's rates today: the age
+    and sex laws and the traits act on ``model.base_params``. Rodent presets keep the base
+    parameters (the age laws are human)."""
+    patient = model.inputs.patient
+    model._person_updated_day = model.__dict__.get("_day", 0)
+    if patient.species != "human":
+        model.params, model.gfr_ml_per_min = model.base_params, None
+        return
+    traits = {name: getattr(patient, name) for name in TRAIT_KEYS}
+    model.params = ageing.personal_parameters(model.base_params, model.age_years, patient.sex,
+                                              model.years_relative_to_fmp, traits)
+    model.gfr_ml_per_min = ageing.gfr_for_person_ml_per_min(
+        model.age_years, patient.sex, calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], model.params)
+
+
+def estrogen_loss_effect(model: Any, years_relative_to_fmp: float | None) -> float:
+    """Early estrogen-loss effect on bone (0-1): the perimenopausal law for women, an abrupt
+    loss (ovariectomy-like) for rodent presets."""
+    if model.inputs.patient.species == "human":
+        return ageing.menopause_estrogen_effect(years_relative_to_fmp, model.params)
+    if years_relative_to_fmp is None or years_relative_to_fmp < 0.0:
+        return 0.0
+    return remodeling.estrogen_loss_effect(True, years_relative_to_fmp, model.params)
+
+
+def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float:
+    """The effect on a spin-up day before day 0: the person's own after the final period,
+    none before it (the perimenopausal loss is simulated only when a run covers it)."""
+    return estrogen_loss_effect(model, years_relative_to_fmp) if years_relative_to_fmp >= 0.0 else 0.0
+
+
+def start_bone_fraction_relative(model: Any) -> float:
+    """Start trabecular bone volume relative to the reference person's: the ``peak_bone_mass``
+    trait, or what a measured ``baseline_bmd_t_score`` implies (5 % headroom, trimmed by
+    :func:`match_baseline_bmd` after the spin-up)."""
+    patient, p = model.inputs.patient, model.params
+    if patient.baseline_bmd_t_score is not None and patient.species == "human":
+        return 1.05 * ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p) / p.reference_bmd_g_cm2
+    return patient.peak_bone_mass
+
+
+def match_baseline_bmd(model: Any) -> None:
+    """After the spin-up, scale the section's mineral so BMD equals the measured
+    ``baseline_bmd_t_score`` (young-adult reference of :func:`.ageing.bmd_from_t_score`)."""
+    patient, p, bone = model.inputs.patient, model.params, model.bone
+    if patient.baseline_bmd_t_score is None or patient.species != "human":
+        return
+    target = ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p)
+    np.multiply(bone.mineral, target / model.bone_mineral_density_g_cm2, out=bone.mineral)
+    np.minimum(bone.mineral, 1.0 - bone.osteoid - bone.cavity, out=bone.mineral)
+
+
+def seed_baseline_calcification(model: Any) -> None:
+    """Place a measured ``baseline_calcification_score`` in the media as lesions."""
+    score, p = model.inputs.patient.baseline_calcification_score, model.params
+    if score is not None:
+        calcification.seed_baseline_lesions(model.vessel, score / p.agatston_units_per_mg_calcium, model.rng, p)

@@ -1,0 +1,136 @@
+"""Person-level traits: how one virtual patient differs from another (pure, not yet wired in).
+
+A trait is a dimensionless multiplier on one rule of the model, constant over a run. Each
+has a distribution (``scipy.stats``) whose median is 1, so **the typical person -- every
+trait at its median -- is the model's default patient**; a single run uses it unless the
+scenario sets traits. Cohorts draw traits per virtual patient from a
+``numpy.random.Generator`` in a fixed order, so a seed gives the same people.
+
+===============================  =============  ========================================
+trait                            distribution   multiplies (see docs/design/person.md)
+===============================  =============  ========================================
+calcification_propensity         log-normal     media switch + nucleation drive (with
+                                                :func:`ageing.vascular_calcification_propensity`)
+remodeling_balance               normal         osteoblast team size per cavity
+calcium_absorption_efficiency    log-normal     gut calcium absorption rate
+vitamin_k_disposition            log-normal     vitamin K reaching plasma per unit intake
+peak_bone_mass                   normal         young-adult bone volume fraction / BMD
+===============================  =============  ========================================
+
+Traits are drawn independently (assumption: no published joint distribution was found).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from calcium_abm.errors import UserInputError
+from calcium_abm.parameters import Parameter, declare
+
+PARAMETERS = declare([
+    Parameter("calcification_propensity_log_sd", 0.5, "-",
+              "assumption: calibration target = row 21 (Heinz Nixdorf Recall, Erbel 2014 EHJ 35:2960: men "
+              "25/50/75/90th 2.3/41/193/557, women 50/75/90th 0/1/24.5/140); [V] same study: after knowing "
+              "baseline CAC, 5-year CAC still varies by SD 1.11 (men) / 1.29 (women) in log(CAC+1)",
+              "SD of ln(calcification propensity) between people", 0.0, 5.0, ("21",)),
+    Parameter("remodeling_balance_sd", 0.07, "-",
+              "[V] completed wall thickness: coefficient of variation 7 % between individuals of the same age "
+              "(85 normal individuals; wbldb.lievers.net/10169270)",
+              "SD of the osteoblast team-size multiplier between people", 0.0, 0.3, ("A1", "A2")),
+    Parameter("calcium_absorption_cv", 0.405, "-",
+              "[C] fractional absorption 18.5 +/- 7.5 % (dual stable isotopes, 19 adults 54-74 y; Horm Metab "
+              "Res 2009, doi 10.1055/s-0029-1234088); [V] Heaney 1989 JBMR 4(4): 'range of absorptive "
+              "performance very broad at all intake levels' (includes measurement error)",
+              "Coefficient of variation of calcium absorption efficiency between people", 0.0, 2.0),
+    Parameter("vitamin_k_disposition_log_sd", 1.09, "-",
+              "[C] plasma phylloquinone, UK NDNS 2000-1 (1154 adults; Br J Nutr 2007): geometric mean 0.94 "
+              "nmol/L, 95 % of values 0.10-8.72 -> ln-SD 1.14, of which intake explains 8 %: 1.14 x sqrt(0.92); "
+              "[V] hemodialysis cohort (Thromb Haemost, 10.1055/s-0038-1649921): intra/inter-individual "
+              "variance 0.17, 'individual disposition' dominates",
+              "SD of ln(vitamin K reaching plasma per unit intake) between people", 0.0, 3.0, ("8", "9")),
+    Parameter("peak_bone_mass_cv", 0.10, "-",
+              "[C] NHANES young-adult lumbar-spine BMD SD/mean: women 0.106/1.064, men 0.110/1.057 "
+              "(PMC12995607 Table 3); Xue 2021 JCEM: 0.122/1.065",
+              "Coefficient of variation of peak bone mass between people", 0.0, 0.5, ("A1", "A2", "A3")),
+])
+
+
+@dataclass(frozen=True)
+class Trait:
+    """One person-level trait: a multiplier with median 1 on the rule named in ``multiplies``."""
+
+    name: str
+    multiplies: str
+    kind: str            # "lognormal" (spread = SD of ln), "lognormal_cv" (spread = CV) or "normal" (SD = CV)
+    spread_parameter: str
+
+    def distribution(self, p):
+        """The frozen ``scipy.stats`` distribution of this trait under parameters ``p`` (median 1)."""
+        spread = float(getattr(p, self.spread_parameter))
+        if spread == 0.0:  # no spread: everyone is typical
+            return stats.rv_discrete(values=([1.0], [1.0]))
+        if self.kind == "lognormal":
+            return stats.lognorm(s=spread, scale=1.0)
+        if self.kind == "lognormal_cv":
+            return stats.lognorm(s=math.sqrt(math.log1p(spread * spread)), scale=1.0)
+        return stats.norm(loc=1.0, scale=spread)
+
+
+#: the traits, in the fixed order they are drawn
+TRAITS: tuple[Trait, ...] = (
+    Trait("calcification_propensity",
+          "vsmc_switch_per_day and matrix_vesicle_nucleation_per_day (media calcification drive)",
+          "lognormal", "calcification_propensity_log_sd"),
+    Trait("remodeling_balance", "osteoblast_cells_per_cavity_volume (team size, hence the refill margin)",
+          "normal", "remodeling_balance_sd"),
+    Trait("calcium_absorption_efficiency", "the gut absorption rate in calcium.gut_day",
+          "lognormal_cv", "calcium_absorption_cv"),
+    Trait("vitamin_k_disposition", "vitamin K reaching plasma per unit of intake (all forms)",
+          "lognormal", "vitamin_k_disposition_log_sd"),
+    Trait("peak_bone_mass", "the young-adult trabecular bone volume fraction (and reference BMD)",
+          "normal", "peak_bone_mass_cv"),
+)
+TRAIT_NAMES = tuple(t.name for t in TRAITS)
+
+
+def trait_distributions(p) -> dict[str, object]:
+    """``{trait name: frozen scipy.stats distribution}`` in draw order."""
+    return {t.name: t.distribution(p) for t in TRAITS}
+
+
+def typical_person(p) -> dict[str, float]:
+    """The typical person: every trait at its distribution's median (all 1.0)."""
+    return {name: float(d.median()) for name, d in trait_distributions(p).items()}
+
+
+def draw_person_traits(rng: np.random.Generator, p, n: int | None = None) -> dict[str, float | np.ndarray]:
+    """Draw traits for one virtual patient (``n=None``: floats) or ``n`` patients (arrays of shape (n,)).
+
+    Deterministic for a given generator state: traits are drawn in :data:`TRAITS` order, one
+    block of ``n`` per trait. Normal traits are kept positive (redrawn below 1 % of the
+    median, which for the default spreads is beyond 9 SD).
+
+    Raises:
+        UserInputError: ``rng`` is not a ``numpy.random.Generator`` or ``n`` is not a positive integer.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise UserInputError(f"rng = {rng!r} is not allowed: pass a numpy.random.Generator "
+                             "(numpy.random.default_rng(seed))")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+        raise UserInputError(f"n = {n!r} is not allowed: it must be a positive whole number of patients or None")
+    size = 1 if n is None else int(n)
+    out: dict[str, float | np.ndarray] = {}
+    for trait in TRAITS:
+        dist = trait.distribution(p)
+        values = np.asarray(dist.rvs(size=size, random_state=rng), dtype=np.float64)
+        if trait.kind == "normal":
+            low = values < 0.01
+            while np.any(low):
+                values[low] = dist.rvs(size=int(low.sum()), random_state=rng)
+                low = values < 0.01
+        out[trait.name] = float(values[0]) if n is None else values
+    return out

@@ -1,0 +1,140 @@
+"""The person in the model: age, sex, menopause timing, measured baselines and traits act
+(issue 10). Small grids keep each run short; every assertion compares runs or states that
+would be equal if the person's keys were ignored."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from calcium_abm import person
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.sections import Patient
+from calcium_abm.model import CalciumParadoxModel
+from calcium_abm.person import TRAIT_KEYS
+from calcium_abm.physiology import ageing, parameter_set
+
+SMALL = {"bone_grid_width": 32, "bone_grid_height": 32, "vessel_grid_width": 16, "vessel_grid_height": 16}
+
+
+def model(**settings) -> CalciumParadoxModel:
+    return CalciumParadoxModel("healthy_adult", **{**SMALL, "years": 1.0, **settings})
+
+
+def final_row(**settings) -> dict[str, float]:
+    m = model(**settings)
+    while m.running:
+        m.step()
+    return m.current_row()
+
+
+def test_the_reference_person_keeps_the_calibrated_rates():
+    p = parameter_set()
+    assert ageing.personal_parameters(p, p.calibration_reference_age_years, "male", None, {}) == p
+    assert ageing.gfr_for_person_ml_per_min(50.0, "male", 100.0, p) == pytest.approx(100.0)
+    m = model()
+    assert m.params == m.base_params
+
+
+def test_age_and_sex_change_the_rates_the_kernels_read():
+    old, young = model(age_years=85.0), model(age_years=50.0)
+    assert old.params.osteoblast_cells_per_cavity_volume < young.params.osteoblast_cells_per_cavity_volume
+    assert old.params.passive_absorption_per_day < young.params.passive_absorption_per_day
+    assert old.params.vsmc_switch_per_day > young.params.vsmc_switch_per_day
+    assert old.gfr_ml_per_min < young.gfr_ml_per_min
+    woman = model(sex="female", age_years=45.0)
+    assert woman.params.vsmc_switch_per_day < young.params.vsmc_switch_per_day  # estrogen protects the media
+    assert woman.bone.calcium_mg() < young.bone.calcium_mg()                  # smaller skeleton
+
+
+def test_age_advances_with_simulated_time():
+    m = model(age_years=60.0)
+    for _ in range(365):
+        m.step()
+    assert m.age_years == pytest.approx(60.0 + 365 / 365.25)
+    assert m.params.osteoblast_cells_per_cavity_volume < model(age_years=60.0).params.osteoblast_cells_per_cavity_volume
+
+
+def test_a_scheduled_menopause_counts_from_its_own_day():
+    scenario = {"patient": {"age_years": 49.0, "sex": "female"}, "simulation": {**SMALL, "years": 2.1},
+                "schedule": [{"start_day": 730, "set": {"postmenopausal": True, "years_since_menopause": 0.0}}]}
+    m = CalciumParadoxModel(scenario)
+    assert m.years_relative_to_fmp is None
+    for _ in range(731):
+        m.step()
+    assert m.years_relative_to_fmp == pytest.approx(1 / 365.25, abs=1e-9)
+    effect = person.estrogen_loss_effect(m, m.years_relative_to_fmp)
+    assert effect == pytest.approx(ageing.perimenopausal_estrogen_effect(1 / 365.25, m.params))
+    assert 0.8 < effect < 0.95  # not the 0.756 of "2 years since menopause"
+
+
+def test_perimenopausal_loss_starts_before_the_final_period():
+    pre = model(sex="female", age_years=49.0, age_at_final_menstrual_period=50.0)
+    assert pre.years_relative_to_fmp == pytest.approx(-1.0)
+    assert person.estrogen_loss_effect(pre, pre.years_relative_to_fmp) > 0.3
+    never = model(sex="female", age_years=45.0)
+    assert person.estrogen_loss_effect(never, never.years_relative_to_fmp) == 0.0
+
+
+def test_a_measured_calcium_score_is_the_day0_score():
+    m = CalciumParadoxModel("healthy_adult", sex="female", age_years=68.0, postmenopausal=True,
+                            years_since_menopause=17.0, baseline_calcification_score=200.0, years=1.0)
+    assert m.current_row()["calcification_score"] == pytest.approx(200.0, rel=0.10)
+    for _ in range(365):
+        m.step()
+    assert m.current_row()["calcification_score"] > 180.0  # kept, not lost
+
+
+def test_a_young_man_starts_without_calcium():
+    m = model(age_years=30.0)
+    assert m.current_row()["calcification_score"] == 0.0
+
+
+def test_a_measured_t_score_sets_the_start_bmd():
+    m = model(sex="female", age_years=68.0, postmenopausal=True, years_since_menopause=17.0,
+              baseline_bmd_t_score=-1.8)
+    t = ageing.t_score(m.bone_mineral_density_g_cm2, "female", m.params)
+    assert t == pytest.approx(-1.8, abs=0.1)
+
+
+@pytest.mark.parametrize("bad, word", [
+    ({"sex": "male", "age_at_final_menstrual_period": 50.0}, "age_at_final_menstrual_period"),
+    ({"sex": "female", "age_years": 55.0, "age_at_final_menstrual_period": 50.0}, "age_at_final_menstrual_period"),
+    ({"baseline_calcification_score": -1.0}, "baseline_calcification_score"),
+    ({"baseline_bmd_t_score": 9.0}, "baseline_bmd_t_score"),
+    ({"calcification_propensity": 0.0}, "calcification_propensity"),
+])
+def test_impossible_people_are_refused_with_the_field_named(bad, word):
+    with pytest.raises(ScenarioError, match=word):
+        model(**bad)
+
+
+#: for each patient key: (base settings, changed settings) that are both valid
+SWEEP = {
+    "age_years": ({}, {"age_years": 80.0}),
+    "sex": ({"age_years": 45.0}, {"age_years": 45.0, "sex": "female"}),
+    "postmenopausal": ({"sex": "female", "age_years": 52.0},
+                       {"sex": "female", "age_years": 52.0, "postmenopausal": True}),
+    "years_since_menopause": ({"sex": "female", "age_years": 60.0, "postmenopausal": True},
+                              {"sex": "female", "age_years": 60.0, "postmenopausal": True, "years_since_menopause": 8.0}),
+    "ckd_stage": ({}, {"ckd_stage": 4}),
+    "species": ({"age_years": 0.5}, {"age_years": 0.5, "species": "rat"}),
+    "age_at_final_menstrual_period": ({"sex": "female", "age_years": 50.0},
+                                      {"sex": "female", "age_years": 50.0, "age_at_final_menstrual_period": 50.5}),
+    "baseline_calcification_score": ({}, {"baseline_calcification_score": 100.0}),
+    "baseline_bmd_t_score": ({}, {"baseline_bmd_t_score": -2.0}),
+    **{trait: ({}, {trait: 1.3}) for trait in TRAIT_KEYS},
+}
+
+
+def test_the_sweep_covers_every_patient_key():
+    assert set(SWEEP) == set(Patient.model_fields)
+
+
+@pytest.mark.parametrize("key", sorted(SWEEP))
+def test_every_patient_key_changes_a_one_year_run(key):
+    base, changed = SWEEP[key]
+    a, b = final_row(**base), final_row(**changed)
+    differing = [c for c in a if not (a[c] == b[c] or (math.isnan(a[c]) and math.isnan(b[c])))]
+    assert differing, f"patient.{key}: {base} and {changed} gave identical rows"

@@ -1,0 +1,128 @@
+"""Person-level traits: the typical person, determinism per seed, and that drawn traits
+reproduce their stated medians and spreads (within sampling error)."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from calcium_abm.errors import UserInputError
+from calcium_abm.physiology import ageing, parameter_registry
+from calcium_abm.physiology import person_traits as pt
+
+#: registry defaults (the registry holds the ageing and person_traits parameters)
+P = SimpleNamespace(**{name: q.value for name, q in parameter_registry().items()})
+
+
+def with_params(**changes) -> SimpleNamespace:
+    return SimpleNamespace(**{**vars(P), **changes})
+
+N = 20_000
+
+
+def draws(seed: int = 7, n: int = N, p=P) -> dict[str, np.ndarray]:
+    return pt.draw_person_traits(np.random.default_rng(seed), p, n)
+
+
+def test_parameters_have_units_sources_and_valid_values():
+    for q in pt.PARAMETERS:
+        assert q.unit and q.source and q.description, q.name
+        assert q.minimum <= q.value <= q.maximum, q.name
+
+
+def test_every_trait_names_the_rule_it_multiplies_and_its_spread_parameter():
+    declared = {q.name for q in pt.PARAMETERS}
+    for t in pt.TRAITS:
+        assert t.multiplies
+        assert t.spread_parameter in declared, t.name
+
+
+def test_the_typical_person_is_every_trait_at_one():
+    assert pt.typical_person(P) == {name: 1.0 for name in pt.TRAIT_NAMES}
+
+
+def test_same_seed_same_people_and_another_seed_other_people():
+    a, b, c = draws(3, 50), draws(3, 50), draws(4, 50)
+    for name in pt.TRAIT_NAMES:
+        assert np.array_equal(a[name], b[name])
+        assert not np.array_equal(a[name], c[name])
+
+
+def test_one_patient_gives_floats_for_every_trait():
+    one = pt.draw_person_traits(np.random.default_rng(1), P)
+    assert set(one) == set(pt.TRAIT_NAMES)
+    assert all(isinstance(v, float) and v > 0 for v in one.values())
+
+
+def test_drawn_medians_are_one_within_sampling_error():
+    d = draws()
+    for name, dist in pt.trait_distributions(P).items():
+        x = d[name]
+        # SE of a sample median: 1 / (2 f(m) sqrt(n)); allow 4 SE
+        se = 1.0 / (2.0 * dist.pdf(1.0) * math.sqrt(N))
+        assert abs(np.median(x) - 1.0) < 4 * se, name
+
+
+def test_drawn_spreads_match_their_parameters():
+    d = draws()
+    # log-normal traits: SD of ln(x) is the stated log-SD (SE of an SD ~ sd / sqrt(2n))
+    for name, sd in [("calcification_propensity", P.calcification_propensity_log_sd),
+                     ("vitamin_k_disposition", P.vitamin_k_disposition_log_sd)]:
+        assert np.std(np.log(d[name])) == pytest.approx(sd, rel=4 / math.sqrt(2 * N)), name
+    for name, sd in [("remodeling_balance", P.remodeling_balance_sd), ("peak_bone_mass", P.peak_bone_mass_cv)]:
+        assert np.std(d[name]) == pytest.approx(sd, rel=4 / math.sqrt(2 * N)), name
+    x = d["calcium_absorption_efficiency"]
+    assert np.std(x) / np.mean(x) == pytest.approx(P.calcium_absorption_cv, rel=0.05)
+
+
+def test_absorption_trait_reproduces_the_measured_spread_of_fractional_absorption():
+    # 18.5 +/- 7.5 % in 19 adults aged 54-74 (dual stable isotopes)
+    x = 18.5 * draws()["calcium_absorption_efficiency"] / np.mean(draws()["calcium_absorption_efficiency"])
+    assert np.std(x) == pytest.approx(7.5, rel=0.05)
+
+
+def test_vitamin_k_trait_spans_the_published_plasma_range():
+    # UK NDNS: geometric mean 0.94 nmol/L, 95 % of values 0.10-8.72 (intake adds ~8 % of the variance)
+    lo, hi = 0.94 * np.quantile(draws()["vitamin_k_disposition"], [0.025, 0.975])
+    assert 0.10 / 1.5 < lo < 0.10 * 1.5
+    assert 8.72 / 1.5 < hi < 8.72 * 1.5
+
+
+def test_remodeling_balance_matches_the_wall_thickness_cv():
+    # completed wall thickness varies 7 % between people of the same age
+    x = draws()["remodeling_balance"]
+    assert np.std(x) / np.mean(x) == pytest.approx(0.07, rel=0.05)
+
+
+def test_normal_traits_stay_positive_even_with_a_huge_spread():
+    d = draws(p=with_params(remodeling_balance_sd=0.3, peak_bone_mass_cv=0.5), n=5000)
+    assert d["remodeling_balance"].min() >= 0.01 and d["peak_bone_mass"].min() >= 0.01
+
+
+def test_zero_spread_makes_everyone_typical():
+    d = draws(p=with_params(calcification_propensity_log_sd=0.0, remodeling_balance_sd=0.0), n=10)
+    assert np.all(d["calcification_propensity"] == 1.0) and np.all(d["remodeling_balance"] == 1.0)
+
+
+def test_traits_are_drawn_independently():
+    d = draws()
+    names = pt.TRAIT_NAMES
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            r, _ = stats.spearmanr(d[names[i]], d[names[j]])
+            assert abs(r) < 4 / math.sqrt(N), (names[i], names[j])
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True])
+def test_bad_patient_count_gets_a_clear_message(bad):
+    with pytest.raises(UserInputError, match=r"n = .* positive whole number"):
+        pt.draw_person_traits(np.random.default_rng(0), P, bad)
+
+
+def test_a_seed_instead_of_a_generator_gets_a_clear_message():
+    with pytest.raises(UserInputError, match=r"rng = 42 .*numpy.random.Generator"):
+        pt.draw_person_traits(42, P)
