@@ -22,7 +22,7 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
 9. record the day's row.
 
 Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 5 :mod:`.remodeling` and
-:mod:`.skeleton`; 6 the ledger :class:`.calcium.MineralLedger`; 7
+:mod:`.skeleton`; 6 the ledger :class:`.ledger.MineralLedger`; 7
 :func:`.calcification.vessel_day`; 8 :func:`calcium_abm.agents.mirror_bone_day`; 9 the
 columns, each declared once in :mod:`calcium_abm.outputs`.
 
@@ -44,10 +44,10 @@ from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, 
                                 mirror_bone_day, spawn_cell_agents)
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import model_seed
-from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
+from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import person
-from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, parameter_set, remodeling,
-                                   skeleton, vitamin_k)
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, ledger, parameter_set,
+                                   remodeling, skeleton, vitamin_k)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -188,7 +188,7 @@ class CalciumParadoxModel(mesa.Model):
         s = self.systemic = calcium.systemic_state(blood_mg, state.diet.phosphate_mg_per_day,
                                                    state.patient.ckd_stage, p, self.gfr_ml_per_min)
         gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day, s, p, self.dt)
-        self.calcium = calcium.MineralLedger(
+        self.calcium = ledger.MineralLedger(
             "calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid": p.exchangeable_bone_calcium_mg},
             {"bone_trabecular": self.bone.calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
              "vessel_wall": self.vessel.calcium_mg}, order=CALCIUM_POOLS)
@@ -275,34 +275,7 @@ class CalciumParadoxModel(mesa.Model):
         return current_row(self)
 
     def tissue_snapshot(self) -> dict[str, Any]:
-        """Copies of the tissue state for drawing (the dashboard reads only this).
-
-        Returns a dict with:
-            ``bone_mineral``, ``bone_osteoid``, ``bone_cavity``: (W, H) volume fractions;
-            ``osteoclast_xy``, ``osteoblast_xy``: (n, 2) int patch coordinates;
-            ``osteoblast_team_cells``: (n,) team sizes;
-            ``vessel_mineral``: (W, H) deposit volume fraction;
-            ``vsmc_osteochondrogenic``: (W, H) bool;
-            ``carboxylated_mgp``, ``uncarboxylated_mgp``: (W, H) in healthy-MGP units;
-            ``vessel_kh2_nmol_l``: (W, H) local reduced vitamin K;
-            ``day``: int.
-        In the vessel arrays axis 0 runs along the vessel and axis 1 from the lumen
-        (index 0) to the adventitia.
-        """
-        ocs, obs = self.osteoclasts.live_slots(), self.osteoblasts.live_slots()
-        wall = self.vessel
-        return {
-            "day": self.day,
-            "bone_mineral": self.bone.mineral.copy(),
-            "bone_osteoid": self.bone.osteoid.copy(),
-            "bone_cavity": self.bone.cavity.copy(),
-            "osteoclast_xy": np.stack([self.osteoclasts.x[ocs], self.osteoclasts.y[ocs]], axis=1),
-            "osteoblast_xy": np.stack([self.osteoblasts.x[obs], self.osteoblasts.y[obs]], axis=1),
-            "osteoblast_team_cells": self.osteoblasts.team_cells[obs].copy(),
-            "vessel_mineral": wall.mineral.copy(),
-            "vsmc_osteochondrogenic": wall.osteochondrogenic.copy(),
-            "carboxylated_mgp": wall.cmgp.copy(),
-            "uncarboxylated_mgp": wall.ucmgp.copy(),
-            "vessel_kh2_nmol_l": np.broadcast_to(self.carboxylation.vessel_kh2_by_depth, wall.mineral.shape).copy(),
-        }
+        """Copies of the tissue state for drawing (the dashboard reads only this); see
+        :func:`calcium_abm.outputs.tissue_snapshot` for the keys and shapes."""
+        return tissue_snapshot(self)
 

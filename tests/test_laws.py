@@ -15,7 +15,7 @@ import pytest
 import calcium_abm
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.parameters import kernel_record
-from calcium_abm.physiology import calcification, calcium, carboxylation, parameter_set, remodeling
+from calcium_abm.physiology import calcification, calcium, carboxylation, ledger, parameter_set, remodeling
 from calcium_abm.physiology.calcification import VesselWall
 from calcium_abm.scenario import Scenario, load_scenario
 
@@ -167,25 +167,25 @@ def test_parameter_set_is_typed_hashable_and_rejects_misspelt_names():
 # ----------------------------------------------------------------------------- the ledger
 def test_ledger_moves_mass_only_between_named_pools():
     tissue = {"bone": 100.0}
-    ledger = calcium.MineralLedger("calcium", {"gut": 10.0, "blood": 50.0}, {"bone": lambda: tissue["bone"]})
-    assert ledger.total_mg() == 160.0 and ledger.balance_error_mg() == 0.0
-    ledger.transfer("diet", "gut", 30.0)
-    ledger.transfer_split("gut", {"blood": 12.0, "faeces": 20.0})
+    books = ledger.MineralLedger("calcium", {"gut": 10.0, "blood": 50.0}, {"bone": lambda: tissue["bone"]})
+    assert books.total_mg() == 160.0 and books.balance_error_mg() == 0.0
+    books.transfer("diet", "gut", 30.0)
+    books.transfer_split("gut", {"blood": 12.0, "faeces": 20.0})
     tissue["bone"] += 5.0  # the tissue's kernel moved it; the ledger books the blood side
-    ledger.transfer("blood", "bone", 5.0)
-    ledger.transfer_split("blood", {"urine": 4.0, "gut": 1.0})
-    assert ledger["gut"] == 9.0 and ledger["blood"] == 52.0 and ledger["bone"] == 105.0
-    assert ledger.cumulative_mg == {"diet": 30.0, "urine": 4.0, "faeces": 20.0}
-    assert ledger.balance_error_mg() == 0.0
-    assert ledger.flow_today_mg("gut", "blood") == 12.0 and ledger.flow_today_mg("blood", "urine") == 4.0
-    ledger.new_day()
-    assert ledger.flow_today_mg("gut", "blood") == 0.0
+    books.transfer("blood", "bone", 5.0)
+    books.transfer_split("blood", {"urine": 4.0, "gut": 1.0})
+    assert books["gut"] == 9.0 and books["blood"] == 52.0 and books["bone"] == 105.0
+    assert books.cumulative_mg == {"diet": 30.0, "urine": 4.0, "faeces": 20.0}
+    assert books.balance_error_mg() == 0.0
+    assert books.flow_today_mg("gut", "blood") == 12.0 and books.flow_today_mg("blood", "urine") == 4.0
+    books.new_day()
+    assert books.flow_today_mg("gut", "blood") == 0.0
     with pytest.raises(KeyError, match="no pool 'liver'"):
-        ledger.transfer("blood", "liver", 1.0)
+        books.transfer("blood", "liver", 1.0)
 
 
 def test_a_second_mineral_uses_the_same_ledger_class():
-    phosphate = calcium.MineralLedger("phosphate", {"blood": 3.0}, {}, inputs=("diet",), outputs=("urine",))
+    phosphate = ledger.MineralLedger("phosphate", {"blood": 3.0}, {}, inputs=("diet",), outputs=("urine",))
     phosphate.transfer("diet", "blood", 1.0)
     phosphate.transfer("blood", "urine", 0.5)
     assert phosphate["blood"] == 3.5 and phosphate.balance_error_mg() == 0.0
