@@ -1,5 +1,5 @@
-"""Validation rows on age, sex and the menopause transition (rows 20b, A1; A2 and A3 listed as
-not expressible with the reason). Part of the table of :mod:`calcium_abm.validation.experiments`,
+"""Validation rows on age, sex and the menopause transition (rows 20b, A1, A3; A2 listed as
+not expressible with the reason; the known failures of 20b and A3 run and are shown). Part of the table of :mod:`calcium_abm.validation.experiments`,
 in the same vocabulary (:mod:`calcium_abm.validation.design`).
 """
 
@@ -29,17 +29,18 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                       lambda runs: -effects.percent_change(runs["final period at 51"], "bone_mineral_density_g_cm2",
                                                            10 * YEAR),
                       7.6, 13.6, "10.6 %", "%", "±3 percentage points (SWAN's 10-year span)"),
+            Criterion("LS loss per year in the 2 years after the final period",
+                      loss_per_year("bone_mineral_density_g_cm2", 5, 7, "final period at 51"), 2.3, 4.3,
+                      "3.3 %/year", "%/year", "±1 %/year around the cohort mean, as row 20",
+                      known_failure="issue 10: the remodeling-space transient is faster than SWAN's, so when "
+                                    "estrogen loss starts before the final period the fastest loss moves before it "
+                                    "(row 20, which starts at the final period, passes this band)"),
         ),
         grid=64, quick_grid=24,
         plot_columns=("bmd_change_pct", "osteoclast_count"),
         notes="A premenopausal woman of 46 whose final menstrual period comes at 51 "
               "(patient.age_at_final_menstrual_period): the estrogen-loss effect rises before the final "
               "period (ageing.perimenopausal_estrogen_effect), counted from the age she reaches it.",
-        unexpressed=(("LS loss ~3.3 %/year in the 2 years after the final period (band 2.3-4.3)",
-                      "OUT OF BAND, so kept out of the table: the model gives 2.29 [1.56, 3.02] %/year (5 seeds). Its "
-                      "remodeling-space transient is faster than SWAN's: when estrogen loss starts a year before "
-                      "the final period, the fastest loss moves before it. Row 20 (start at the final period) "
-                      "passes this band"),),
     ),
     Experiment(
         row="A1",
@@ -65,6 +66,28 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
         notes="Healthy men, the age laws of ageing.py only (no disease). The model's bone is trabecular, "
               "compared with femoral-neck DXA (mixed): a proxy.",
     ),
+    Experiment(
+        row="A3",
+        title="Late postmenopausal women: slow continuing loss",
+        finding="LS loss ~0.5 %/year in women 60-79 more than 10 years past the final period",
+        source="science brief §6 (KAKEN 13670383, as cited there; not re-read)",
+        days=3 * YEAR,
+        arms=(Arm("woman 65, 14 y past menopause", "postmenopausal",
+                  {"patient.age_years": 65.0, "patient.years_since_menopause": 14.0}),),
+        criteria=(
+            Criterion("LS loss per year over 3 years",
+                      loss_per_year("bone_mineral_density_g_cm2", 0, 3, "woman 65, 14 y past menopause"), 0.3, 0.7,
+                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)",
+                      known_failure="issue 10: about twice the published rate; the late estrogen effect and the "
+                                    "age laws of gut absorption (with the one-time menopausal drop) and GFR add up "
+                                    "to too much loss late after menopause: a joint recalibration with row 20 is "
+                                    "needed, not a wider band"),
+        ),
+        grid=64, quick_grid=24,
+        plot_columns=("bmd_change_pct",),
+        notes="Her spin-up runs under her own late estrogen-loss effect, so she does not re-live the early "
+              "transient at day 0.",
+    ),
 )
 
 AGEING_NOT_EXPRESSIBLE: tuple[NotExpressible, ...] = (
@@ -75,14 +98,4 @@ AGEING_NOT_EXPRESSIBLE: tuple[NotExpressible, ...] = (
         source="Jones et al. 1994, BMJ 309:691",
         reason="not built yet: it describes a population of both sexes aged 60+, to be run through the cohort "
                "machinery with traits drawn per person (physiology/person_traits.py)"),
-    NotExpressible(
-        row="A3",
-        title="Late postmenopausal women: slow continuing loss",
-        finding="LS loss ~0.5 %/year (0.3-0.7) in women 60-79 more than 10 years past the final period",
-        source="science brief §6 (KAKEN 13670383, as cited there; not re-read)",
-        reason="OUT OF BAND, so kept out of the table: a woman of 65, 14 years past menopause, loses 0.995 "
-               "[0.64, 1.35] %/year over 3 years (5 seeds, 64x64), twice the published rate. The late estrogen "
-               "effect (estrogen_loss_late_effect_fraction) and the age laws of gut absorption (with Heaney's "
-               "one-time menopausal drop) and GFR add up to too much loss late after menopause; a fix needs a "
-               "joint recalibration with row 20, not a wider band"),
 )

@@ -60,6 +60,10 @@ class Criterion:
         expected: the published number as the study states it.
         unit: unit of the effect ("%", "days", "percentage points").
         band_reason: why the band is this wide.
+        known_failure: empty, or why this criterion is known to fail today (with the open
+            issue that tracks it). It still runs and is judged against its band: a failure
+            shows as KNOWN FAIL, counted apart and not failing ``validate``; a pass shows as
+            PASS (and the note is then stale). The band is never widened to hide it.
     """
 
     label: str
@@ -69,6 +73,7 @@ class Criterion:
     expected: str
     unit: str
     band_reason: str = ""
+    known_failure: str = ""
 
     def passes(self, value: float) -> bool:
         """Whether a (mean) effect lies inside the band."""

@@ -59,6 +59,11 @@ class CriterionResult:
     def passed(self) -> bool:
         return not self.error and self.criterion.passes(self.mean)
 
+    @property
+    def known_failure(self) -> bool:
+        """Failed, and declared as a known failure (:attr:`Criterion.known_failure`)."""
+        return not self.passed and bool(self.criterion.known_failure)
+
 
 @dataclass
 class ExperimentResult:
@@ -79,7 +84,7 @@ class ExperimentResult:
     @property
     def passed(self) -> bool:
         """True when every criterion passed (a not-expressible row neither passes nor fails)."""
-        return self.expressible and all(c.passed for c in self.criteria)
+        return self.expressible and all(c.passed or c.known_failure for c in self.criteria)
 
     @property
     def failed(self) -> bool:
