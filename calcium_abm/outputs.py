@@ -93,7 +93,8 @@ _DECLARED: dict[str, Column] = {
     "inr": Column("-", "International normalised ratio, 1 + b (1/activity - 1) (Holford 1986 form)",
                   lambda t: coagulation.inr(t.pca, t.p)),
     "vascular_mgp_carboxylation_fraction": Column(
-        "-", "Production-weighted share of new MGP fully carboxylated",
+        "-", "Production-weighted share of new MGP fully carboxylated; NaN in the MGP knockout (no MGP is "
+            "made, so the share is undefined)",
         lambda t: _NAN if t.m.inputs.genetics.mgp_knockout else t.mgp_share),
     "serum_calcium_mmol_l": Column("mmol/L", "Serum total calcium", lambda t: t.serum_ca),
     "ionized_calcium_mmol_l": Column("mmol/L", "Serum ionised calcium",
