@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario_file", nargs="?", metavar="SCENARIO_FILE",
                         help="only check that this scenario (.toml or built-in name) is valid; no simulation")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer seeds (2) and small grids: a rough check in about a minute")
+                        help="fewer seeds (2) and smaller grids: a rough check")
     parser.add_argument("--seeds", metavar="N", help="seeds per arm (default 5; 2 with --quick)")
     parser.add_argument("--rows", metavar="LIST",
                         help="only these rows, comma-separated (e.g. 8,9 or S1); see --list")
