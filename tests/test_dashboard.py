@@ -610,3 +610,21 @@ def test_every_knob_reads_its_type_unit_and_range_from_the_scenario_schema():
         assert knob.unit == (knob.note or setting_unit(path)), knob.key
         if not knob.note:
             assert knob.unit, f"{knob.key}: the schema declares no unit"
+
+
+def test_the_age_slider_acts_on_the_model():
+    """Age is a slider (issue 10): an 80-year-old's first year differs from the default 50-year-old's."""
+    base = ds.SideSettings()
+    old = base.with_change("age_years", 80.0, ds.side_scenario(base))
+    assert old.model_settings() == {"age_years": 80.0}
+
+    def first_year_bmd(side):
+        scenario = ds.side_scenario(side).with_overrides({"simulation.years": 1, "bone_grid_width": 24,
+                                                          "bone_grid_height": 24, "vessel_grid_width": 16,
+                                                          "vessel_grid_height": 16})
+        model = CalciumParadoxModel(scenario, rng=3)
+        while model.running:
+            model.step()
+        return model.datacollector.latest["bmd_change_pct"], model.datacollector.latest["calcification_score"]
+
+    assert first_year_bmd(old) != first_year_bmd(base)

@@ -110,6 +110,7 @@ KNOBS: tuple[Knob, ...] = (
     Knob("calcium_mg_per_day", "Calcium intake", slider_max=3000, step=50),
     Knob("warfarin_mg_per_day", "Warfarin", slider_max=15, step=0.5),
     Knob("ckd_stage", "Chronic kidney disease stage", note="0 = healthy kidneys"),
+    Knob("age_years", "Age at the start", slider_max=100, step=1),
     Knob("postmenopausal", "Postmenopausal woman"),
     Knob("mgp_knockout", "MGP knockout"),
     Knob("osteocalcin_knockout", "Osteocalcin knockout"),
