@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, TypeVar
+from types import SimpleNamespace
+from typing import Callable, Iterable, Mapping, TypeVar
 
 import numpy as np
 
@@ -88,3 +89,17 @@ def kernel_record(values) -> np.ndarray:
     so a swapped pair cannot compile. (Numba types a NamedTuple argument in Python at
     every call, ~0.4 us per field; a record array costs ~0.3 us.)"""
     return np.array([tuple(values)], dtype=_record_dtype(values._fields))
+
+
+def module_defaults(params: Iterable[Parameter], module: str, overrides: Mapping[str, float]) -> SimpleNamespace:
+    """One module's parameter defaults as attributes, with ``overrides`` applied (for the pure
+    laws' tests and readouts, without the whole registry).
+
+    Raises:
+        KeyError: for a name the module does not declare (naming the module).
+    """
+    defaults = {p.name: p.value for p in params}
+    unknown = set(overrides) - set(defaults)
+    if unknown:
+        raise KeyError(f"unknown {module} parameters: {sorted(unknown)}")
+    return SimpleNamespace(**{**defaults, **{k: float(v) for k, v in overrides.items()}})

@@ -20,7 +20,7 @@ import math
 from types import SimpleNamespace
 from typing import Mapping
 
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, module_defaults
 
 #: the hepatic vitamin K-dependent clotting factors
 FACTORS = ("ii", "vii", "ix", "x")
@@ -76,19 +76,13 @@ PARAMETERS = declare([
               "Floor of prothrombin-complex activity in the INR relation", 1e-4, 0.2),
 ])
 
-_DEFAULTS = SimpleNamespace(**{p.name: p.value for p in PARAMETERS})
-
-
 def default_parameters(**overrides: float) -> SimpleNamespace:
-    """This module's defaults as attributes, with ``overrides`` applied.
+    """This module's defaults as attributes, with ``overrides`` applied (tests and readouts).
 
     Raises:
         KeyError: for a name this module does not declare.
     """
-    unknown = set(overrides) - set(vars(_DEFAULTS))
-    if unknown:
-        raise KeyError(f"unknown coagulation parameters: {sorted(unknown)}")
-    return SimpleNamespace(**{**vars(_DEFAULTS), **{k: float(v) for k, v in overrides.items()}})
+    return module_defaults(PARAMETERS, "coagulation", overrides)
 
 
 def _fraction(name: str, value: float) -> float:

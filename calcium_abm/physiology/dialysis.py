@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, module_defaults
 from calcium_abm.physiology.kidney import _check
 
 PARAMETERS = declare([
@@ -52,19 +52,13 @@ PARAMETERS = declare([
               "Shape of the fall of inhibitory capacity as GFR falls", 0.1, 5.0),
 ])
 
-_DEFAULTS = SimpleNamespace(**{p.name: p.value for p in PARAMETERS})
-
-
 def default_parameters(**overrides: float) -> SimpleNamespace:
     """This module's defaults as attributes, with ``overrides`` applied (tests and readouts).
 
     Raises:
         KeyError: for a name this module does not declare.
     """
-    unknown = set(overrides) - set(vars(_DEFAULTS))
-    if unknown:
-        raise KeyError(f"unknown dialysis parameters: {sorted(unknown)}")
-    return SimpleNamespace(**{**vars(_DEFAULTS), **{k: float(v) for k, v in overrides.items()}})
+    return module_defaults(PARAMETERS, "dialysis", overrides)
 
 
 # ------------------------------------------------------------------------------ binders

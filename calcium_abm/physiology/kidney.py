@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, module_defaults
 
 #: g/mol (fixed chemistry, not parameters)
 PHOSPHORUS_MG_PER_MMOL = 30.97
@@ -173,19 +173,13 @@ PARAMETERS = declare([
               1.3, 2.2),
 ])
 
-_DEFAULTS = SimpleNamespace(**{p.name: p.value for p in PARAMETERS})
-
-
 def default_parameters(**overrides: float) -> SimpleNamespace:
-    """This module's defaults as attributes, with ``overrides`` applied (for tests and readouts).
+    """This module's defaults as attributes, with ``overrides`` applied (tests and readouts).
 
     Raises:
         KeyError: for a name this module does not declare.
     """
-    unknown = set(overrides) - set(vars(_DEFAULTS))
-    if unknown:
-        raise KeyError(f"unknown kidney parameters: {sorted(unknown)}")
-    return SimpleNamespace(**{**vars(_DEFAULTS), **{k: float(v) for k, v in overrides.items()}})
+    return module_defaults(PARAMETERS, "kidney", overrides)
 
 
 # ------------------------------------------------------------------------------ input checks
