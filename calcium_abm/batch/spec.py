@@ -46,10 +46,7 @@ __all__ = [
 ]
 
 MAX_BATCH_BYTES = 1024 * 1024
-#: every run's scenario is validated and hashed before anything runs (measured ~3 ms per run on
-#: this project's 2-core machine: 100,000 runs are ~5 minutes of checking, a million were ~an
-#: hour with no output), and each run is a manifest entry and a file
-MAX_RUNS = 100_000
+MAX_RUNS = 100_000  # each run is validated before the batch starts (~3 ms a run: a million took ~1 h)
 MAX_PATIENTS = 100_000
 
 #: Fields a cohort draws with its own rules rather than a distribution.
