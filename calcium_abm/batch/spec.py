@@ -375,12 +375,8 @@ class BatchSpec(_Table):
     @field_validator("set", mode="after")
     @classmethod
     def _known_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
-        problems = []
-        for key in value:
-            try:
-                resolve_setting(key, f"set.{key}")
-            except PydanticCustomError as exc:
-                problems.append(exc.context["text"])
+        problems: list[str] = []
+        list(resolved_settings(value, "set", problems))  # each key that names no setting adds its message
         if problems:
             raise rule_error("\n".join(problems))
         return value

@@ -76,6 +76,22 @@ class PageProblems:
         self.errors.append(f"failed: {request.url} ({request.failure})")
 
 
+def day(page) -> int:
+    """The simulated day the page shows (its date line "Day N · year …")."""
+    return int(page.locator(".sim-date").inner_text().split()[1])
+
+
+def wait_for_day(page, at_least: int, timeout_s: float = 30) -> int:
+    """Wait until the page shows day ``at_least`` or later; fails naming the day it stayed at."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        d = day(page)
+        if d >= at_least:
+            return d
+        time.sleep(0.1)
+    raise AssertionError(f"the date stayed at day {day(page)} (wanted >= {at_least})")
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -10,23 +10,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import REPO, PageProblems, free_port, screenshot, start_server, stop_server
+from browser_helpers import day, wait_for_day, REPO, PageProblems, free_port, screenshot, start_server, stop_server
 
 pytestmark = pytest.mark.browser
-
-
-def day(page) -> int:
-    return int(page.locator(".sim-date").inner_text().split()[1])
-
-
-def wait_for_day(page, at_least: int, timeout_s: float = 20) -> int:
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        d = day(page)
-        if d >= at_least:
-            return d
-        time.sleep(0.1)
-    raise AssertionError(f"the date stayed at day {day(page)} (wanted >= {at_least})")
 
 
 def query(page) -> dict[str, list[str]]:

@@ -14,25 +14,11 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, PageProblems, free_port, screenshot
+from browser_helpers import day, wait_for_day, CHROMIUM, CHROMIUM_ARGS, PageProblems, free_port, screenshot
 
 pytestmark = pytest.mark.browser
 
 MK7_DEMO = "The same person with and without MK-7"
-
-
-def day(page) -> int:
-    return int(page.locator(".sim-date").inner_text().split()[1])
-
-
-def wait_for_day(page, at_least: int, timeout_s: float = 30) -> int:
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        d = day(page)
-        if d >= at_least:
-            return d
-        time.sleep(0.1)
-    raise AssertionError(f"the date stayed at day {day(page)} (wanted >= {at_least})")
 
 
 def dashboardz(base_url: str) -> dict:
