@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
+from calcium_abm.batch.draws import draw_values
 from calcium_abm.batch.conduct import baseline_state, dropout_days, randomise, screen_candidates
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
@@ -122,43 +123,34 @@ def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- cohort
 
 
-def _draw(dist, n: int, rng: np.random.Generator) -> np.ndarray:
-    if dist.distribution == "normal":
-        x = rng.normal(dist.mean, dist.sd, n)
-    elif dist.distribution == "uniform":
-        x = rng.uniform(dist.min, dist.max, n)
-    elif dist.distribution == "lognormal":
-        x = dist.median * np.exp(rng.normal(0.0, dist.sigma, n))
-    else:
-        x = np.full(n, float(dist.value))
-    return x
-
-
 def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any]]:
     """The cohort's virtual candidates: dotted path -> drawn value, one dict each.
 
     Draws are made in a fixed order from generators seeded by the batch seed, one stream
-    per characteristic (so adding a distribution does not change the others). Values are
-    clipped to the distribution's ``min``/``max`` and then to what the scenario allows
-    (intakes at 0). ``years_since_menopause`` is drawn only for postmenopausal women.
+    per characteristic (:func:`~calcium_abm.batch.draws.draw_values`). Sex comes from
+    ``female_probability`` or a ``sex = { choice = [...], p = [...] }`` distribution (the
+    same stream either way). Values are clipped to the distribution's ``min``/``max`` and
+    then to what the scenario allows (intakes at 0). ``years_since_menopause`` is drawn
+    only for postmenopausal women. Person-level traits with ``distribution = "documented"``
+    are drawn from their published distributions under the base scenario's parameters.
     ``n`` defaults to ``cohort.patients``; the first ``k`` of ``n`` candidates are the
     same for any ``n >= k`` (screening draws more candidates than it randomises).
     """
     cohort = spec.cohort
     assert cohort is not None
     n = cohort.patients if n is None else n
-    female = stream_generator(spec.seed, 10).random(n) < cohort.female_probability
+    female = stream_generator(spec.seed, 10).random(n) < cohort.female_share()
     post = female & (stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
     cdf = np.cumsum(cohort.ckd_stage_probabilities)
     stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
+    params = _base_parameters(spec) if any(d.kind == "documented" for d in cohort.distributions.values()) else None
+    keys = [k for k in sorted(cohort.distributions) if resolve_setting(k, "cohort.distributions") != "patient.sex"]
     drawn: dict[str, np.ndarray] = {}
-    for j, key in enumerate(sorted(cohort.distributions)):
+    for j, key in enumerate(keys):
         dist = cohort.distributions[key]
         path = resolve_setting(key, "cohort.distributions")
-        x = _draw(dist, n, stream_generator(spec.seed, 100 + j))
+        x = draw_values(dist, n, stream_generator(spec.seed, 100 + j), path, params)
         lo, hi = setting_bounds(path)
-        lo = max(lo, dist.min) if dist.min is not None else lo
-        hi = min(hi, dist.max) if dist.max is not None else hi
         x = np.clip(x, lo, hi)
         if path == "patient.years_since_menopause":
             x = np.where(post, x, 0.0)
@@ -172,6 +164,13 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
             p[path] = float(x[i])
         patients.append(p)
     return patients
+
+
+def _base_parameters(spec: BatchSpec):
+    """The base scenario's parameter set (the spread of documented traits can be set there)."""
+    from calcium_abm.physiology import parameter_set  # lazy: numba kernels load with the registry
+
+    return parameter_set(spec.base_scenario().parameters)
 
 
 def _own_value(path: str, patient: dict[str, Any], base) -> float:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from calcium_abm.batch.draws import DRAWABLE_OPTIONAL, Distribution, distribution_problems
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, note_same_setting, resolve_setting, resolved_settings,
                                      setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
@@ -158,42 +159,6 @@ class Sweep(_Table):
 # --------------------------------------------------------------------------- cohort
 
 
-class Distribution(_Table):
-    """How one patient characteristic or intake is drawn; ``min``/``max`` clip the draws."""
-
-    distribution: Literal["normal", "uniform", "lognormal", "constant"]
-    mean: float | None = Field(None, allow_inf_nan=False)
-    sd: float | None = Field(None, ge=0, allow_inf_nan=False)
-    median: float | None = Field(None, gt=0, allow_inf_nan=False)
-    sigma: float | None = Field(None, ge=0, le=10, allow_inf_nan=False)  # sd of log(value)
-    value: float | None = Field(None, allow_inf_nan=False)
-    min: float | None = Field(None, allow_inf_nan=False)
-    max: float | None = Field(None, allow_inf_nan=False)
-
-    @model_validator(mode="after")
-    def _has_its_parameters(self) -> Distribution:
-        need = {"normal": ("mean", "sd"), "uniform": ("min", "max"), "lognormal": ("median", "sigma"),
-                "constant": ("value",)}[self.distribution]
-        missing = [n for n in need if getattr(self, n) is None]
-        if missing:
-            raise rule_error(f'a {self.distribution} distribution needs {" and ".join(need)}; '
-                        f'{", ".join(missing)} {"is" if len(missing) == 1 else "are"} missing')
-        allowed = set(need) | {"distribution", "min", "max"}
-        extra = [n for n in ("mean", "sd", "median", "sigma", "value")
-                 if getattr(self, n) is not None and n not in allowed]
-        if extra:
-            raise rule_error(f"{extra[0]} is not used by a {self.distribution} distribution "
-                        f"(it takes {', '.join(need)}, and optional min and max)")
-        if self.min is not None and self.max is not None and self.max < self.min:
-            raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be at least min = {fmt_value(self.min)}")
-        if self.distribution == "uniform" and not math.isfinite(self.max - self.min):
-            raise rule_error(f"min = {fmt_value(self.min)} and max = {fmt_value(self.max)} are not allowed: "
-                             "max - min must be finite (a uniform draw over a wider span overflows)")
-        if self.distribution == "uniform" and self.max == self.min:
-            raise rule_error("a uniform distribution needs max > min (use distribution = \"constant\")")
-        return self
-
-
 class Cohort(_Table):
     """N virtual patients drawn from stated distributions."""
 
@@ -248,17 +213,36 @@ class Cohort(_Table):
     def _drawable(cls, value: dict[str, Distribution]) -> dict[str, Distribution]:
         problems = []
         for _key, where, path in resolved_settings(value, "cohort.distributions", problems):
-            if path in COHORT_SPECIAL_FIELDS:
-                own = {"patient.sex": "cohort.female_probability",
-                       "patient.postmenopausal": "cohort.postmenopausal_probability",
+            if path in COHORT_SPECIAL_FIELDS[1:]:
+                own = {"patient.postmenopausal": "cohort.postmenopausal_probability",
                        "patient.ckd_stage": "cohort.ckd_stage_probabilities"}[path]
                 problems.append(f"{where}: {path} is drawn with {own}, not a distribution")
-            elif path.partition(".")[0] not in COHORT_SECTIONS or setting_kind(path) != "float":
-                problems.append(f"{where}: {path} cannot be drawn: a cohort draws numeric settings of "
-                                f"[{'], ['.join(COHORT_SECTIONS)}] (ages, intakes, doses)")
+            elif path == "patient.sex":
+                problems += distribution_problems(where, path, value[_key], ("female", "male"))
+            elif path.partition(".")[0] not in COHORT_SECTIONS or (setting_kind(path) != "float"
+                                                                   and path not in DRAWABLE_OPTIONAL):
+                problems.append(f"{where}: {path} cannot be drawn: a cohort draws sex and numeric settings of "
+                                f"[{'], ['.join(COHORT_SECTIONS)}] (ages, traits, baselines, intakes, doses)")
+            else:
+                problems += distribution_problems(where, path, value[_key])
         if problems:
             raise rule_error("\n".join(problems))
         return value
+
+    @model_validator(mode="after")
+    def _sex_drawn_once(self) -> Cohort:
+        drawn = any(resolve_setting(k, "cohort.distributions") == "patient.sex" for k in self.distributions)
+        if drawn and "female_probability" in self.model_fields_set:
+            raise rule_error("cohort.female_probability and cohort.distributions.sex are two ways to draw sex: "
+                             "give one")
+        return self
+
+    def female_share(self) -> float:
+        """The probability that a drawn patient is a woman."""
+        for key, dist in self.distributions.items():
+            if resolve_setting(key, "cohort.distributions") == "patient.sex":
+                return float(dict(zip(dist.choice, dist.probabilities())).get("female", 0.0))
+        return self.female_probability
 
 
 # ---------------------------------------------------------------------- sensitivity

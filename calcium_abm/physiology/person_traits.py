@@ -1,4 +1,4 @@
-"""Person-level traits: how one virtual patient differs from another (pure, not yet wired in).
+"""Person-level traits: how one virtual patient differs from another.
 
 A trait is a dimensionless multiplier on one rule of the model, constant over a run. Each
 has a distribution (``scipy.stats``) whose median is 1, so **the typical person -- every
@@ -125,12 +125,29 @@ def draw_person_traits(rng: np.random.Generator, p, n: int | None = None) -> dic
     size = 1 if n is None else int(n)
     out: dict[str, float | np.ndarray] = {}
     for trait in TRAITS:
-        dist = trait.distribution(p)
-        values = np.asarray(dist.rvs(size=size, random_state=rng), dtype=np.float64)
-        if trait.kind == "normal":
-            low = values < 0.01
-            while np.any(low):
-                values[low] = dist.rvs(size=int(low.sum()), random_state=rng)
-                low = values < 0.01
+        values = draw_trait(trait.name, rng, p, size)
         out[trait.name] = float(values[0]) if n is None else values
     return out
+
+
+def draw_trait(name: str, rng: np.random.Generator, p, n: int) -> np.ndarray:
+    """``n`` draws (shape (n,)) of trait ``name`` from its distribution under parameters ``p``.
+
+    Normal traits are kept positive (redrawn below 1 % of the median, beyond 9 SD for the
+    default spreads). Used by :func:`draw_person_traits` and by cohorts
+    (``distribution = "documented"``, :mod:`calcium_abm.batch.draws`).
+
+    Raises:
+        UserInputError: ``name`` is not a trait.
+    """
+    trait = next((t for t in TRAITS if t.name == name), None)
+    if trait is None:
+        raise UserInputError(f"trait = {name!r} is not allowed: must be one of {', '.join(TRAIT_NAMES)}")
+    dist = trait.distribution(p)
+    values = np.asarray(dist.rvs(size=n, random_state=rng), dtype=np.float64)
+    if trait.kind == "normal":
+        low = values < 0.01
+        while np.any(low):
+            values[low] = dist.rvs(size=int(low.sum()), random_state=rng)
+            low = values < 0.01
+    return values

@@ -1,0 +1,169 @@
+"""How a cohort draws one characteristic of its virtual patients: the ``Distribution`` table
+of ``[cohort.distributions]`` and the draws themselves.
+
+A distribution is either numeric (``normal``, ``uniform``, ``lognormal``, ``constant``, or
+``documented``: the published distribution of a person-level trait, from
+:mod:`calcium_abm.physiology.person_traits`, as a frozen ``scipy.stats`` distribution) or a
+``choice`` among listed values with probabilities ``p`` (``sex = { choice = ["male",
+"female"], p = [0.47, 0.53] }``). ``zero_probability`` makes a numeric distribution
+zero-inflated (a share of exactly 0, e.g. a coronary calcium score of 0). Every draw takes a
+``numpy.random.Generator`` from the batch's streams (:mod:`calcium_abm.batch.streams`), so
+the same batch seed gives the same people on any number of workers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from calcium_abm.inputs.keys import setting_kind
+from calcium_abm.inputs.messages import fmt_value, rule_error
+
+__all__ = ["DRAWABLE_OPTIONAL", "Distribution", "TRAIT_PATHS", "distribution_problems", "draw_values"]
+
+#: person-level traits (physiology/person_traits.py), drawable with distribution = "documented"
+TRAIT_PATHS = tuple(f"patient.{name}" for name in ("calcification_propensity", "remodeling_balance",
+                                                   "calcium_absorption_efficiency", "vitamin_k_disposition",
+                                                   "peak_bone_mass"))
+#: numeric settings that are absent unless given (measured baselines): a cohort may draw them
+DRAWABLE_OPTIONAL = ("patient.baseline_calcification_score", "patient.baseline_bmd_t_score")
+_NEEDS = {"normal": ("mean", "sd"), "uniform": ("min", "max"), "lognormal": ("median", "sigma"),
+          "constant": ("value",), "documented": (), "choice": ("choice",)}
+_OWN = ("mean", "sd", "median", "sigma", "value", "choice", "p")
+
+
+class Distribution(BaseModel):
+    """How one patient characteristic or intake is drawn; ``min``/``max`` clip numeric draws."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    distribution: Literal["normal", "uniform", "lognormal", "constant", "documented", "choice"] | None = None
+    mean: float | None = Field(None, allow_inf_nan=False)
+    sd: float | None = Field(None, ge=0, allow_inf_nan=False)
+    median: float | None = Field(None, gt=0, allow_inf_nan=False)
+    sigma: float | None = Field(None, ge=0, le=10, allow_inf_nan=False)  # sd of log(value)
+    value: float | None = Field(None, allow_inf_nan=False)
+    choice: list[bool | str | float] | None = Field(None, min_length=1, max_length=100)
+    p: list[float] | None = Field(None, min_length=1, max_length=100)
+    zero_probability: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
+    min: float | None = Field(None, allow_inf_nan=False)
+    max: float | None = Field(None, allow_inf_nan=False)
+
+    @property
+    def kind(self) -> str:
+        """The distribution's name (``"choice"`` when only ``choice`` is given)."""
+        return self.distribution or "choice"
+
+    @model_validator(mode="after")
+    def _has_its_parameters(self) -> Distribution:
+        if self.distribution is None and self.choice is None:
+            raise rule_error('distribution is missing: give distribution = "normal", "uniform", "lognormal", '
+                             '"constant" or "documented", or choice = [...] with p = [...]')
+        kind, need = self.kind, _NEEDS[self.kind]
+        missing = [n for n in need if getattr(self, n) is None]
+        if missing:
+            what = " and ".join(need)
+            raise rule_error(f'a {kind} distribution needs {what}; {", ".join(missing)} '
+                             f'{"is" if len(missing) == 1 else "are"} missing')
+        extra = [n for n in _OWN if getattr(self, n) is not None and n not in need and not (kind == "choice" and n == "p")]
+        if kind == "choice":
+            extra += [n for n in ("min", "max", "zero_probability") if getattr(self, n) is not None]
+        if extra:
+            takes = {"documented": "no parameters (optional min, max and zero_probability)",
+                     "choice": "choice and p"}.get(kind, f"{', '.join(need)}, and optional min, max and "
+                                                         "zero_probability")
+            raise rule_error(f"{extra[0]} is not used by a {kind} distribution (it takes {takes})")
+        if kind == "choice":
+            self._check_choice()
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be at least min = {fmt_value(self.min)}")
+        if kind == "uniform" and not math.isfinite(self.max - self.min):
+            raise rule_error(f"min = {fmt_value(self.min)} and max = {fmt_value(self.max)} are not allowed: "
+                             "max - min must be finite (a uniform draw over a wider span overflows)")
+        if kind == "uniform" and self.max == self.min:
+            raise rule_error("a uniform distribution needs max > min (use distribution = \"constant\")")
+        return self
+
+    def _check_choice(self) -> None:
+        values, p = self.choice, self.p
+        if len({repr(v) for v in values}) != len(values):
+            raise rule_error(f"choice = {_listed(values)} is not allowed: each value may be listed once")
+        if len({type(v) for v in values}) > 1:
+            raise rule_error(f"choice = {_listed(values)} is not allowed: the values must all be text or "
+                             "all numbers")
+        if p is None:
+            return
+        if len(p) != len(values):
+            raise rule_error(f"p = {_listed(p)} is not allowed: give one probability per value of choice "
+                             f"({len(values)})")
+        if any(not math.isfinite(x) or x < 0 for x in p) or abs(sum(p) - 1.0) > 1e-6:
+            raise rule_error(f"p = {_listed(p)} is not allowed: probabilities must be 0 or more and add up "
+                             f"to 1 (they add up to {sum(p):g})")
+
+    def probabilities(self) -> np.ndarray:
+        """A choice's probabilities (equal when ``p`` is not given)."""
+        n = len(self.choice or ())
+        return np.full(n, 1.0 / n) if self.p is None else np.asarray(self.p, dtype=np.float64)
+
+
+def _listed(values: list[Any]) -> str:
+    return "[" + ", ".join(fmt_value(v) for v in values) + "]"
+
+
+def distribution_problems(where: str, path: str, dist: Distribution, choices: tuple[Any, ...] = ()) -> list[str]:
+    """What is wrong with drawing setting ``path`` from ``dist`` (empty if it fits).
+
+    ``choices`` are the values a text setting accepts (``("female", "male")`` for sex).
+    """
+    kind = dist.kind
+    numeric = setting_kind(path) in ("int", "float") or path in DRAWABLE_OPTIONAL
+    if kind == "documented" and path not in TRAIT_PATHS:
+        return [f"{where}: distribution = \"documented\" is only for the person-level traits "
+                f"({', '.join(p.split('.')[1] for p in TRAIT_PATHS)}); give {path} a normal, uniform, lognormal, "
+                "constant or choice distribution"]
+    if kind != "choice":
+        return [] if numeric else [f"{where}: {path} is not a number: draw it with choice = [...] and p = [...]"]
+    bad = [v for v in dist.choice if (v not in choices if choices else isinstance(v, (str, bool)) or not numeric)]
+    if bad:
+        allowed = ", ".join(fmt_value(c) for c in choices) if choices else "numbers"
+        return [f"{where}.choice: {fmt_value(bad[0])} is not allowed: {path} takes {allowed}"]
+    return []
+
+
+def draw_values(dist: Distribution, n: int, rng: np.random.Generator, path: str = "", params: Any = None) -> np.ndarray:
+    """``n`` draws of ``dist`` (shape ``(n,)``; objects for a choice of text, else float64).
+
+    Numeric draws are clipped to ``min``/``max``; ``zero_probability`` then sets that share
+    of the draws to exactly 0 (chosen with a child stream of ``rng``, so the first ``k`` of
+    ``n`` draws are the same for any ``n``). A
+    ``documented`` trait (``path`` = ``patient.<trait>``) is drawn with
+    :func:`calcium_abm.physiology.person_traits.draw_trait` under ``params`` (the base
+    scenario's parameter set).
+    """
+    kind = dist.kind
+    if kind == "choice":
+        picks = rng.choice(len(dist.choice), size=n, p=dist.probabilities())
+        values = [dist.choice[i] for i in picks]
+        return np.asarray(values, dtype=object if isinstance(dist.choice[0], (str, bool)) else np.float64)
+    if kind == "normal":
+        x = rng.normal(dist.mean, dist.sd, n)
+    elif kind == "uniform":
+        x = rng.uniform(dist.min, dist.max, n)
+    elif kind == "lognormal":
+        x = dist.median * np.exp(rng.normal(0.0, dist.sigma, n))
+    elif kind == "documented":
+        from calcium_abm.physiology.person_traits import draw_trait  # lazy: scipy.stats and the registry
+
+        x = draw_trait(path.partition(".")[2], rng, params, n)
+    else:
+        x = np.full(n, float(dist.value))
+    lo = -np.inf if dist.min is None else dist.min
+    hi = np.inf if dist.max is None else dist.max
+    x = np.clip(x, lo, hi)
+    if dist.zero_probability:  # its own child stream: the first k patients stay the same for any n
+        x = np.where(rng.spawn(1)[0].random(n) < dist.zero_probability, 0.0, x)
+    return x
+

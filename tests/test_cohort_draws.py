@@ -1,0 +1,93 @@
+"""Cohorts draw sex, person traits and measured baselines (issue 10): the stated
+distributions, the documented trait distributions, the same people for the same seed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from calcium_abm.batch import cohort_patients, expand_runs, load_batch
+from calcium_abm.batch.draws import TRAIT_PATHS
+from calcium_abm.batch.conduct import baseline_state
+from calcium_abm.physiology import parameter_set
+from calcium_abm.physiology.person_traits import TRAIT_NAMES, trait_distributions
+from calcium_abm.scenario import parse_scenario_toml
+
+SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+
+
+def cohort(distributions, patients=20, seed=4, **extra):
+    return {"scenario": "healthy_adult", "seed": seed, "years": 0.1, "set": dict(SMALL),
+            "cohort": {"patients": patients, "postmenopausal_probability": 1.0, "distributions": distributions,
+                       **extra},
+            "arms": [{"name": "placebo"}]}
+
+
+def column(patients, path):
+    return np.array([p[path] for p in patients])
+
+
+def test_trait_paths_are_the_documented_traits():
+    assert tuple(p.split(".")[1] for p in TRAIT_PATHS) == TRAIT_NAMES
+
+
+def test_sex_choice_draws_with_its_probabilities_and_equals_female_probability():
+    by_choice = load_batch(cohort({"sex": {"choice": ["male", "female"], "p": [0.3, 0.7]}}, patients=2000))
+    female = column(cohort_patients(by_choice), "patient.sex") == "female"
+    assert 0.66 < female.mean() < 0.74
+    same = load_batch(cohort({}, patients=2000, female_probability=0.7))
+    assert cohort_patients(same) == cohort_patients(by_choice)  # two spellings, one stream
+    only_men = load_batch(cohort({"sex": {"choice": ["male"]}}, patients=50))
+    assert set(column(cohort_patients(only_men), "patient.sex")) == {"male"}
+
+
+def test_documented_traits_follow_their_published_distributions():
+    keys = {name: {"distribution": "documented"} for name in TRAIT_NAMES}
+    patients = cohort_patients(load_batch(cohort(keys, patients=3000)))
+    dists = trait_distributions(parameter_set())
+    for name in TRAIT_NAMES:
+        x = column(patients, f"patient.{name}")
+        assert len(set(x)) > 2900, name  # drawn, not all typical
+        # the sample follows the trait's own scipy.stats distribution (clipping aside)
+        result = stats.kstest(x, dists[name].cdf)
+        assert result.pvalue > 1e-3, (name, result)
+    log_sd = np.std(np.log(column(patients, "patient.calcification_propensity")))
+    assert math.isclose(log_sd, parameter_set().calcification_propensity_log_sd, rel_tol=0.08)
+
+
+def test_documented_trait_spread_comes_from_the_base_scenario_parameters():
+    keys = {"calcification_propensity": {"distribution": "documented"}}
+    wide = cohort(keys, patients=500)
+    wide["set"]["calcification_propensity_log_sd"] = 1.5
+    x = column(cohort_patients(load_batch(wide)), "patient.calcification_propensity")
+    assert 1.3 < np.std(np.log(x)) < 1.7
+
+
+def test_baselines_drawn_zero_inflated_and_clipped_and_same_for_same_seed():
+    d = {"baseline_calcification_score": {"distribution": "lognormal", "median": 40, "sigma": 1.5,
+                                          "zero_probability": 0.4, "max": 3000},
+         "baseline_bmd_t_score": {"distribution": "normal", "mean": -1.0, "sd": 1.0}}
+    spec = load_batch(cohort(d, patients=2000))
+    patients = cohort_patients(spec)
+    score = column(patients, "patient.baseline_calcification_score")
+    assert 0.36 < (score == 0).mean() < 0.44 and score.max() <= 3000
+    assert 25 < np.median(score[score > 0]) < 60
+    t = column(patients, "patient.baseline_bmd_t_score")
+    assert abs(t.mean() + 1.0) < 0.1 and t.min() >= -6
+    assert cohort_patients(load_batch(cohort(d, patients=2000))) == patients
+    assert cohort_patients(load_batch(cohort(d, patients=2000, seed=5))) != patients
+    assert cohort_patients(spec, 50)[:20] == patients[:20]  # more candidates keep the first ones
+
+
+def test_a_drawn_baseline_score_is_the_run_s_day_0_score():
+    d = {"baseline_calcification_score": {"distribution": "uniform", "min": 50, "max": 400},
+         "age_years": {"distribution": "uniform", "min": 50, "max": 75}}
+    runs = expand_runs(load_batch(cohort(d, patients=3)))
+    for run in runs:
+        scenario = parse_scenario_toml(run.scenario_toml)
+        drawn = run.labels["baseline_calcification_score"]
+        assert scenario.patient.baseline_calcification_score == pytest.approx(drawn)
+        assert baseline_state(scenario)["calcification_score"] == pytest.approx(drawn, rel=0.1)
