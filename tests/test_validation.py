@@ -63,10 +63,15 @@ def test_experiment_has_control_intervention_and_criteria(exp):
 def test_arm_scenarios_validate_and_start_the_intervention_on_study_day_1(exp):
     for arm in exp.arms:
         scenario = arm_scenario(exp, arm, grid=exp.quick_grid, seed=3)
-        assert scenario.days == exp.days and scenario.simulation.seed == 3
+        own_days = "simulation.years" in arm.settings  # a population's patient runs to their own age
+        assert (scenario.days <= exp.days if own_days else scenario.days == exp.days)
+        assert scenario.simulation.seed == 3
         assert scenario.simulation.bone_grid_width == exp.quick_grid
         day0 = scenario.state_at(0)
         for key, value in arm.settings.items():
+            if key == "simulation.years":
+                assert scenario.simulation.years == value
+                continue
             section, name = key.split(".")
             assert getattr(getattr(day0, section), name) == value
         if arm.start:

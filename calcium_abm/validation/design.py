@@ -113,6 +113,10 @@ class Experiment:
         notes: how the study is expressed (mappings, proxies, choices), for the report.
         unexpressed: (finding, reason) pairs for parts of the row the model cannot express;
             the report lists them as NOT EXPRESSIBLE.
+        max_seeds: run at most this many seeds (None = all): a population row's spread comes
+            from its many patients, not from seeds.
+        record_every_days: the arms' recording interval (1 = daily; a decades-long life course
+            records less often).
     """
 
     row: str
@@ -127,6 +131,8 @@ class Experiment:
     plot_columns: tuple[str, ...] = ()
     notes: str = ""
     unexpressed: tuple[tuple[str, str], ...] = ()
+    max_seeds: int | None = None
+    record_every_days: int = 1
 
     def __post_init__(self):
         labels = [arm.label for arm in self.arms]

@@ -368,36 +368,6 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     ),
     *AGEING_EXPERIMENTS,
     Experiment(
-        row="21",
-        title="Population coronary calcium (CAC)",
-        finding="Agatston percentiles, men 25/50/75/90th 2.3/41/193/557; women 50/75/90th 0/1/24.5/140",
-        source="Erbel et al. 2014, Eur Heart J (Heinz Nixdorf Recall)",
-        days=10 * YEAR,
-        # the woman is simulated and plotted for comparison; no criterion (see unexpressed)
-        arms=(Arm("man 50→60"),
-              Arm("woman 50→60", "postmenopausal", {"patient.age_years": 50.0, "patient.years_since_menopause": 1.0})),
-        criteria=(
-            Criterion("Agatston-like score of the default man at 60",
-                      value("calcification_score", 10 * YEAR, "man 50→60"), 0, 193,
-                      "typical man: median 41", "AU",
-                      "one typical person should lie between 0 and the 75th percentile"),
-        ),
-        grid=32, quick_grid=16,
-        plot_columns=("calcification_score", "calcified_area_fraction"),
-        notes="Only partly expressible: the percentiles come from between-person heterogeneity "
-              "(lipids, blood pressure, smoking, diabetes, genetics) the model does not represent, "
-              "and the model's vessel is arterial media while CAC is mostly intimal. A virtual "
-              "population built by spreading diet inputs would reproduce whatever spread we chose, so "
-              "matching the percentiles would be tuning, not validation. What is checked: a typical "
-              "man, simulated from 50 to 60, lands in the typical part of his distribution.",
-        unexpressed=(("women's percentiles (median 0, 75th 1) below men's",
-                      "the vessel law now has estrogen's protection and traits can be drawn per person "
-                      "(physiology/person_traits.py), but the life-course vessel start and the virtual "
-                      "population run through the cohort machinery are not built yet"),
-                     ("the percentile distributions themselves",
-                      "they come from between-person heterogeneity the model does not represent (see notes)")),
-    ),
-    Experiment(
         row="S1",
         title="Healthy adult steady state",
         finding="With no intervention the healthy adult stays at a physiological steady state: serum calcium "

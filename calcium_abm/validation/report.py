@@ -118,6 +118,14 @@ def _unit(name: str) -> str:
     return DERIVED_COLUMNS[name][0] if name in DERIVED_COLUMNS else ""
 
 
+#: experiments with more arms (a virtual population) list one example arm, without a legend
+MAX_LISTED_ARMS = 12
+
+
+def _short(value):
+    return f"{value:.3g}" if isinstance(value, float) else value
+
+
 def plot_experiment(result: ExperimentResult, path: Path) -> Path:
     """Control vs intervention time courses: mean across seeds with the min–max band."""
     # lazy: matplotlib loads only when a report is drawn (not for --no-report)
@@ -152,7 +160,8 @@ def plot_experiment(result: ExperimentResult, path: Path) -> Path:
         ax.set_ylabel(unit if unit not in ("", "-") else "fraction / ratio", fontsize=8)
         ax.set_xlabel("years" if in_years else "days", fontsize=8)
         ax.tick_params(labelsize=7)
-    axes[0][0].legend(fontsize=7)
+    if len(exp.arms) <= MAX_LISTED_ARMS:  # a population's patients are described in its notes
+        axes[0][0].legend(fontsize=7)
     fig.suptitle(f"Row {exp.row}: {exp.title} (mean of {len(result.seeds)} seeds, band = min–max)", fontsize=10)
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=90, format="png"))
@@ -224,7 +233,10 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
             continue
         lines.append(f"*Design:* {exp.days} days, grid {result.grid}×{result.grid}, seeds "
                      f"{', '.join(map(str, result.seeds))}. Arms:")
-        for arm in exp.arms:
+        if len(exp.arms) > MAX_LISTED_ARMS:
+            lines.append(f"- {len(exp.arms)} virtual patients, e.g. **{exp.arms[0].label}**: "
+                         + ", ".join(f"`{k} = {_short(v)}`" for k, v in exp.arms[0].settings.items()))
+        for arm in exp.arms if len(exp.arms) <= MAX_LISTED_ARMS else ():
             parts = [f"scenario `{arm.scenario}`"]
             if arm.settings:
                 parts.append("baseline " + ", ".join(f"`{k} = {v}`" for k, v in arm.settings.items()))

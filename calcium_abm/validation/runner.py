@@ -93,7 +93,8 @@ class ExperimentResult:
 
 def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> Scenario:
     """The validated scenario for one arm: base scenario + baseline settings + the
-    intervention as a schedule entry from :data:`STUDY_START_DAY`, run for the study's days."""
+    intervention as a schedule entry from :data:`STUDY_START_DAY`, run for the study's days
+    (or the arm's own ``simulation.years``: a population's patients each run to their age)."""
     base = load_scenario(arm.scenario)
     years = experiment.days / DAYS_PER_YEAR
     data = base.model_dump()
@@ -103,17 +104,18 @@ def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> S
     data["name"] = f"{base.name} [{experiment.row}: {arm.label}]"[:200]
     scenario = load_scenario(data)
     overrides: dict[str, Any] = dict(arm.settings)
+    own_length = "simulation.years" in arm.settings  # a population's patient runs to their own age
     overrides.update({
-        "simulation.years": years,
+        "simulation.years": overrides.get("simulation.years", years),
         "simulation.seed": seed,
-        "simulation.record_every_days": 1,
+        "simulation.record_every_days": experiment.record_every_days,
         "simulation.bone_grid_width": grid,
         "simulation.bone_grid_height": grid,
         "simulation.vessel_grid_width": grid,
         "simulation.vessel_grid_height": grid,
     })
     scenario = scenario.with_overrides(overrides)
-    if scenario.days != experiment.days:  # years -> days must round-trip
+    if not own_length and scenario.days != experiment.days:  # years -> days must round-trip
         raise ValueError(f"row {experiment.row}: {experiment.days} days became {scenario.days}")
     return scenario
 
@@ -198,9 +200,10 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
         if not isinstance(exp, Experiment):
             continue
         result.grid = exp.quick_grid if quick else exp.grid
-        result.runs = {arm.label: [None] * len(seed_list) for arm in exp.arms}  # type: ignore[misc]
+        result.seeds = seed_list[:exp.max_seeds] if exp.max_seeds else seed_list
+        result.runs = {arm.label: [None] * len(result.seeds) for arm in exp.arms}  # type: ignore[misc]
         for arm in exp.arms:
-            for s_index, seed in enumerate(seed_list):
+            for s_index, seed in enumerate(result.seeds):
                 scenario = arm_scenario(exp, arm, grid=result.grid, seed=seed)
                 toml = scenario.to_toml()
                 run_id = run_id_for(toml, "daily")
@@ -234,7 +237,7 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
             for index, label, s_index in slots[run_id]:
                 if isinstance(outcome, RunFailed):  # a crashing run fails its experiment, not the validation
                     cause = outcome.cause
-                    results[index].run_errors.append(f"{label}, seed {seed_list[s_index]}: "
+                    results[index].run_errors.append(f"{label}, seed {results[index].seeds[s_index]}: "
                                                      f"{type(cause).__name__}: {cause}")
                 else:
                     results[index].runs[label][s_index] = outcome[1]
@@ -253,7 +256,7 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
                                for c in exp.criteria]
         else:
             runs_by_seed = [{label: frames[i] for label, frames in result.runs.items()}
-                            for i in range(len(seed_list))]
+                            for i in range(len(result.seeds))]
             result.criteria = [evaluate(c, runs_by_seed) for c in exp.criteria]
         result.seconds = elapsed
     return results

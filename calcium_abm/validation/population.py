@@ -1,0 +1,100 @@
+"""Virtual populations for validation rows that describe a population (rows A2, 21).
+
+A population is drawn with the cohort machinery of ``calcium-abm batch``
+(:func:`calcium_abm.batch.cohort_patients`: the same distributions, streams and checks as a
+cohort file), and each virtual patient becomes one :class:`~calcium_abm.validation.design.Arm`
+of the experiment. The validation runner then runs every patient with each seed, and a
+population measure (a percentile, a mean by sex) is computed across the patients of one
+seed. What is drawn are the person's characteristics (age, sex, traits); outcomes such as
+the calcification score come out of the rules over the simulated life course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from calcium_abm.batch.expand import cohort_patients
+from calcium_abm.batch.spec import load_batch
+from calcium_abm.validation import effects
+from calcium_abm.validation.design import Arm, Runs
+
+__all__ = ["DOCUMENTED_TRAITS", "Population", "draw_by_sex", "draw_population", "mean_by_group", "percentile_by_sex",
+           "share_at_most"]
+
+#: person-level traits drawn from their documented distributions in every validation population
+DOCUMENTED_TRAITS = ("calcification_propensity", "remodeling_balance", "calcium_absorption_efficiency",
+                     "vitamin_k_disposition", "peak_bone_mass")
+
+
+@dataclass(frozen=True)
+class Population:
+    """A drawn population: one arm per patient, and what each patient is (drawn values)."""
+
+    arms: tuple[Arm, ...]
+    people: Mapping[str, Mapping[str, Any]]  # arm label -> the patient's drawn dotted settings
+
+    def labels(self, where: Callable[[Mapping[str, Any]], bool]) -> list[str]:
+        """The labels of the patients for whom ``where(drawn settings)`` holds."""
+        return [label for label, person in self.people.items() if where(person)]
+
+
+def draw_population(cohort: Mapping[str, Any], *, seed: int,
+                    settings: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Population:
+    """Draw ``cohort`` (a ``[cohort]`` table of a batch file) with batch seed ``seed``.
+
+    Every documented trait not named in ``cohort["distributions"]`` is drawn from its
+    documented distribution. ``settings(person)`` turns a patient's drawn values into the
+    arm's settings (e.g. to start a life course younger than the age drawn); by default
+    the drawn values themselves.
+
+    Raises:
+        BatchError: the cohort table does not validate (as for a batch file).
+    """
+    table = {**cohort, "distributions": {**{t: {"distribution": "documented"} for t in DOCUMENTED_TRAITS},
+                                         **dict(cohort.get("distributions", {}))}}
+    spec = load_batch({"scenario": "healthy_adult", "seed": seed, "cohort": table, "arms": [{"name": "observed"}]})
+    arms, people = [], {}
+    for i, person in enumerate(cohort_patients(spec)):
+        sex = person["patient.sex"]
+        label = f"{'woman' if sex == 'female' else 'man'} {i + 1}, {person['patient.age_years']:.1f} y"
+        arms.append(Arm(label, settings=settings(dict(person)) if settings else person))
+        people[label] = person
+    return Population(tuple(arms), people)
+
+
+def _final(df, name: str) -> float:
+    return effects.value_at(df, name, float(df["day"].iloc[-1]))
+
+
+def draw_by_sex(cohort: Mapping[str, Any], per_sex: int, *, seed: int,
+                settings: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Population:
+    """``per_sex`` men (batch seed ``seed``) and ``per_sex`` women (seed ``seed + 1``), each
+    drawn as :func:`draw_population` with ``sex = { choice = [...] }`` set to one sex."""
+    parts = [draw_population({**cohort, "patients": per_sex,
+                              "distributions": {**cohort.get("distributions", {}), "sex": {"choice": [sex]}}},
+                             seed=seed + i, settings=settings) for i, sex in enumerate(("male", "female"))]
+    return Population(parts[0].arms + parts[1].arms, {**parts[0].people, **parts[1].people})
+
+
+def percentile_by_sex(population: Population, sex: str, q: float, name: str) -> Callable[[Runs], float]:
+    """The ``q``-th percentile (0-100) of ``name`` at the end of each run, across the patients
+    of ``sex`` (numpy's default linear interpolation between order statistics)."""
+    labels = population.labels(lambda p: p["patient.sex"] == sex)
+    return lambda runs: float(np.percentile([_final(runs[label], name) for label in labels], q))
+
+
+def share_at_most(population: Population, sex: str, name: str, limit: float) -> Callable[[Runs], float]:
+    """Share (0-1) of the patients of ``sex`` whose ``name`` is at most ``limit`` at the end."""
+    labels: Sequence[str] = population.labels(lambda p: p["patient.sex"] == sex)
+    return lambda runs: float(np.mean([_final(runs[label], name) <= limit for label in labels]))
+
+
+def mean_by_group(population: Population, where: Callable[[Mapping[str, Any]], bool],
+                  per_patient: Callable[[Any], float]) -> Callable[[Runs], float]:
+    """The mean of ``per_patient(table)`` over the patients for whom ``where`` holds."""
+    labels = population.labels(where)
+    return lambda runs: float(np.mean([per_patient(runs[label]) for label in labels]))

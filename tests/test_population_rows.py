@@ -1,0 +1,105 @@
+"""Population validation rows (A2 Dubbo, 21 Heinz Nixdorf Recall): drawn through the cohort
+machinery, scored from the rules, and judged by bands that can fail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calcium_abm.batch import cohort_patients, load_batch
+from calcium_abm.validation import all_rows
+from calcium_abm.validation.ageing_rows import (AGE_AT_FMP_YEARS, CAC_COLUMN, DUBBO, HEINZ_NIXDORF,
+                                                LIFE_COURSE_START_YEARS)
+from calcium_abm.validation.population import DOCUMENTED_TRAITS
+from calcium_abm.validation.runner import arm_scenario
+
+
+def test_row_21_is_expressed_for_both_sexes_and_draws_no_score():
+    row = all_rows()["21"]
+    assert not getattr(row, "unexpressed", ())  # no part of row 21 is left "not expressible"
+    sexes = [a.settings["patient.sex"] for a in row.arms]
+    assert sexes.count("male") == sexes.count("female") == 40
+    for arm in row.arms:
+        assert not any("calcification_score" in key for key in arm.settings)  # the score comes from the rules
+        assert arm.settings["patient.age_years"] == LIFE_COURSE_START_YEARS
+    ages = np.array([p["patient.age_years"] for p in HEINZ_NIXDORF.people.values()])
+    assert ages.min() >= 45 and ages.max() <= 75 and ages.std() > 5
+    for trait in DOCUMENTED_TRAITS:  # people differ in every documented trait
+        values = {a.settings[f"patient.{trait}"] for a in row.arms}
+        assert len(values) == len(row.arms), trait
+
+
+def test_the_population_is_the_cohort_machinery_s_draw():
+    men = cohort_patients(load_batch({"seed": 2960, "cohort": {"patients": 40, "distributions": {
+        "sex": {"choice": ["male"]}, "age_years": {"distribution": "uniform", "min": 45, "max": 75},
+        **{t: {"distribution": "documented"} for t in DOCUMENTED_TRAITS}}}, "arms": [{"name": "observed"}]}))
+    drawn = [p for p in HEINZ_NIXDORF.people.values() if p["patient.sex"] == "male"]
+    assert drawn == men
+
+
+def test_a_patient_runs_from_the_life_course_start_to_the_age_drawn():
+    row = all_rows()["21"]
+    woman = next(a for a in row.arms if a.settings["patient.sex"] == "female")
+    scenario = arm_scenario(row, woman, grid=16, seed=1)
+    age = HEINZ_NIXDORF.people[woman.label]["patient.age_years"]
+    assert scenario.patient.age_years == LIFE_COURSE_START_YEARS
+    assert scenario.patient.age_at_final_menstrual_period == AGE_AT_FMP_YEARS
+    assert scenario.days == pytest.approx((age - LIFE_COURSE_START_YEARS) * 365, abs=1)
+    dubbo = all_rows()["A2"]
+    woman = next(a for a in dubbo.arms if a.settings["patient.sex"] == "female")
+    s = arm_scenario(dubbo, woman, grid=16, seed=1)
+    assert s.patient.postmenopausal and s.patient.age_years - s.patient.years_since_menopause == pytest.approx(
+        AGE_AT_FMP_YEARS)
+    assert s.days == dubbo.days
+
+
+def _final_scores(population, score_of):
+    """Synthetic tables: each patient's score rises linearly to ``score_of(sex, rank)``."""
+    runs, ranks = {}, {"male": 0, "female": 0}
+    for label, person in population.people.items():
+        sex = person["patient.sex"]
+        final = score_of(sex, ranks[sex])
+        ranks[sex] += 1
+        runs[label] = pd.DataFrame({"day": [0.0, 100.0], CAC_COLUMN: [0.0, final]})
+    return runs
+
+
+def _published_like(sex, rank):
+    """A population whose percentiles are Heinz Nixdorf's (interpolated on log(CAC + 1))."""
+    q = (rank + 0.5) / 40 * 100
+    if sex == "male":
+        qs, cac = [0, 25, 50, 75, 90, 100], [0, 2.3, 41, 193, 557, 3000]
+    else:
+        qs, cac = [0, 50, 75, 90, 100], [0, 0, 1, 140, 800]
+    return float(np.expm1(np.interp(q, qs, np.log1p(cac))))
+
+
+def test_row_21_bands_pass_the_published_spread_and_fail_a_uniform_population():
+    row = all_rows()["21"]
+    published = _final_scores(HEINZ_NIXDORF, _published_like)
+    by_label = {c.label: c for c in row.criteria}
+    passed = {c.label: c.passes(c.measure(published)) for c in row.criteria}
+    assert passed["men: 50th percentile of the score"] and passed["men: 90th percentile of the score"]
+    assert passed["women: share with a score of 0 (< 0.5 AU)"]
+    everyone_typical = _final_scores(HEINZ_NIXDORF, lambda sex, rank: 41.0)  # no spread, no zeros
+    failed = [c.label for c in row.criteria if not c.passes(c.measure(everyone_typical))]
+    assert "men: 90th percentile of the score" in failed and "women: share with a score of 0 (< 0.5 AU)" in failed
+    assert by_label["men: 50th percentile of the score"].measure(everyone_typical) == pytest.approx(41.0)
+
+
+def test_dubbo_rates_are_measured_per_person_and_can_fail():
+    row = all_rows()["A2"]
+
+    def tables(loss_per_year):
+        return {label: pd.DataFrame({"day": np.arange(0, 3 * 365 + 1, 365.0),
+                                     "bone_mineral_density_g_cm2": [1.0 * (1 - loss_per_year(p) / 100) ** y
+                                                                    for y in range(4)]})
+                for label, p in DUBBO.people.items()}
+
+    published = tables(lambda p: (0.82 if p["patient.sex"] == "male" else 0.96) + (p["patient.age_years"] - 70) / 40)
+    men, women, rising = (c.measure(published) for c in row.criteria)
+    assert men == pytest.approx(0.82, abs=0.06) and women == pytest.approx(0.96, abs=0.06) and rising > 0
+    assert all(c.passes(c.measure(published)) for c in row.criteria)
+    slowing = tables(lambda p: 2.0 - (p["patient.age_years"] - 70) / 40)
+    assert not any(c.passes(c.measure(slowing)) for c in row.criteria)  # too fast, and falling with age
