@@ -597,12 +597,18 @@ def test_fair_gate_holds_play_loops_back_while_a_tab_opens():
 def test_every_knob_reads_its_type_unit_and_range_from_the_scenario_schema():
     """Sliders share the schema's bounds and units with the CLI's messages: a knob whose end
     lies outside what a scenario accepts, or whose unit differs, would teach a wrong value."""
+    from calcium_abm.inputs.fields import field_choices
     from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
+    from calcium_abm.inputs.sections import SECTIONS
     from calcium_dashboard.settings import KNOBS
 
     for knob in KNOBS:
         path = resolve_key(knob.key)
         assert knob.kind == setting_kind(path), knob.key
+        if knob.kind == "str":  # a choice: its values are the schema's
+            section, _, name = path.partition(".")
+            assert knob.choices and knob.choices == field_choices(SECTIONS[section], name), knob.key
+            continue
         if knob.kind == "bool":
             continue
         lo, hi = setting_bounds(path)
@@ -610,6 +616,35 @@ def test_every_knob_reads_its_type_unit_and_range_from_the_scenario_schema():
         assert knob.unit == (knob.note or setting_unit(path)), knob.key
         if not knob.note:
             assert knob.unit, f"{knob.key}: the schema declares no unit"
+
+
+def _first_year(side):
+    scenario = ds.side_scenario(side).with_overrides({"simulation.years": 1, "bone_grid_width": 24,
+                                                      "bone_grid_height": 24, "vessel_grid_width": 16,
+                                                      "vessel_grid_height": 16})
+    model = CalciumParadoxModel(scenario, rng=3)
+    while model.running:
+        model.step()
+    return {k: model.datacollector.latest[k] for k in ("bmd_change_pct", "calcification_score",
+                                                       "bone_mineral_density_g_cm2", "ca_bone_cortical_mg")}
+
+
+def test_the_sex_control_acts_on_the_model_and_travels_in_links():
+    """Sex is a choice control (issue 10): a woman's first year differs from the default man's,
+    and a link carries it; a value the schema does not list is refused with the allowed ones."""
+    knob = ds.KNOBS_BY_KEY["sex"]
+    assert knob.choices == ("female", "male") and knob.scenario_value(ds.side_scenario(ds.SideSettings())) == "male"
+    base = ds.SideSettings()
+    woman = base.with_change("sex", "female", ds.side_scenario(base))
+    assert woman.model_settings() == {"sex": "female"}
+    man, her = _first_year(base), _first_year(woman)
+    assert her["ca_bone_cortical_mg"] < man["ca_bone_cortical_mg"]  # a smaller skeleton (bone size law)
+    assert her != man
+    restored, problems = ds.settings_from_query(ds.DashboardSettings(a=woman).to_query())
+    assert problems == [] and restored.a == woman
+    _, problems = ds.settings_from_query("scenario=healthy_adult&sex=woman")
+    assert problems == ["link: sex = 'woman' is not allowed: must be one of female, male"]
+    assert ds.side_label(woman) == "healthy_adult + Sex female"
 
 
 def test_the_age_slider_acts_on_the_model():

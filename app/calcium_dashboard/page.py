@@ -164,8 +164,12 @@ def one_line(exc: BaseException) -> str:
 # -------------------------------------------------------------------------- controls
 @solara.component
 def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None]):
-    """A switch for a yes/no setting, else a slider applied when released."""
-    if knob.kind == "bool":
+    """A switch for a yes/no setting, buttons for a choice (sex), else a slider applied when released."""
+    if knob.choices:
+        solara.Text(knob.label, classes=["ca-knob-label", f"knob-label-{knob.key}"])
+        solara.ToggleButtonsSingle(value=value, values=list(knob.choices), on_value=on_change,
+                                   classes=[f"knob-{knob.key}"])
+    elif knob.kind == "bool":
         solara.Switch(label=knob.label, value=bool(value), on_value=on_change, classes=[f"knob-{knob.key}"])
     else:
         KnobSlider(knob, value, on_change)

@@ -20,7 +20,9 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenario
+from calcium_abm.inputs.fields import field_choices
 from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
+from calcium_abm.inputs.sections import SECTIONS
 
 UPLOAD_PREFIX = "uploaded: "
 DEFAULT_SCENARIO = "healthy_adult"
@@ -39,7 +41,7 @@ MAX_SEED_DIGITS = len(str(MAX_SEED))
 
 @dataclass(frozen=True)
 class Knob:
-    """One slider or switch on a flat model setting.
+    """One slider, switch or choice (e.g. sex) on a flat model setting.
 
     The setting's section, type, unit and allowed range come from the scenario schema
     (:mod:`calcium_abm.inputs.keys`), the one source the CLI's messages and batch ranges use
@@ -66,6 +68,13 @@ class Knob:
         return setting_kind(self.path)
 
     @property
+    def choices(self) -> tuple[str, ...]:
+        """The values a choice setting accepts (``("female", "male")`` for sex), from the
+        schema; empty for numbers and switches."""
+        section, _, name = self.path.partition(".")
+        return tuple(field_choices(SECTIONS[section], name)) if section in SECTIONS else ()
+
+    @property
     def unit(self) -> str:
         return self.note or setting_unit(self.path)
 
@@ -84,6 +93,10 @@ class Knob:
     def parse(self, text: str) -> Any:
         """A value from a link; raises ValueError with a clear message."""
         text = text.strip()
+        if self.choices:
+            if text not in self.choices:
+                raise ValueError(f"{self.key} = {text!r} is not allowed: must be one of {', '.join(self.choices)}")
+            return text
         if self.kind == "bool":
             if text.lower() in ("1", "true", "yes", "on"):
                 return True
@@ -110,6 +123,7 @@ KNOBS: tuple[Knob, ...] = (
     Knob("calcium_mg_per_day", "Calcium intake", slider_max=3000, step=50),
     Knob("warfarin_mg_per_day", "Warfarin", slider_max=15, step=0.5),
     Knob("ckd_stage", "Chronic kidney disease stage", note="0 = healthy kidneys"),
+    Knob("sex", "Sex"),
     Knob("age_years", "Age at the start", slider_max=100, step=1),
     Knob("postmenopausal", "Postmenopausal woman"),
     Knob("mgp_knockout", "MGP knockout"),
@@ -227,7 +241,7 @@ def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> 
         knob = knobs[key]
         if knob.kind == "bool":
             parts.append(knob.label if value else f"no {knob.label.lower()}")
-        elif knob.kind == "int":
+        elif knob.kind in ("int", "str"):
             parts.append(f"{knob.label} {value}")
         else:
             parts.append(f"{knob.label.split(' as ')[-1]} {_text(value)} {knob.unit}")
