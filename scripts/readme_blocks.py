@@ -57,6 +57,21 @@ def run_block(scenario: str, years: int = 10) -> Callable[[], str]:
     return make
 
 
+#: a man and a woman of 60 (she is 9 years past a final period at 51), 5 years each (issue 10)
+MAN_AND_WOMAN_OF_60 = (("--set", "age_years=60"),
+                       ("--set", "age_years=60", "--set", "sex=female", "--set", "postmenopausal=true",
+                        "--set", "years_since_menopause=9"))
+
+
+def man_and_woman_block(years: int = 5) -> str:
+    """Two runs of healthy_adult: the same person as a man and as a woman of 60."""
+    shown = []
+    for settings in MAN_AND_WOMAN_OF_60:
+        args = ("run", "healthy_adult", "--years", str(years), *settings, "--out", "out.csv")
+        shown.append(f"$ calcium-abm {' '.join(args)}\n{_cli(*args).rstrip()}")
+    return "```\n" + "\n\n".join(shown) + "\n```\n"
+
+
 def validation_block() -> str:
     """The summary line of docs/validation.md (written by ``calcium-abm validate --docs``)."""
     text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
@@ -85,6 +100,7 @@ def bench_report_block(name: str, command: str) -> Callable[[], str]:
 BLOCKS: dict[str, Callable[[], str]] = {
     "run-k2_deficiency": run_block("k2_deficiency"),
     "run-healthy_adult": run_block("healthy_adult"),
+    "run-man-and-woman-60": man_and_woman_block,
     "validation-summary": validation_block,
     "bench-core": bench_report_block("core", ".venv/bin/python bench/core.py --json bench/results/core.json"),
 }
