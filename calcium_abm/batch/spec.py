@@ -164,7 +164,7 @@ class Cohort(_Table):
 
     patients: int = Field(ge=1, le=MAX_PATIENTS)
     design: Literal["parallel", "crossover"] = "parallel"
-    female_probability: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
+    female_probability: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)  # None: 0.5, or sex's choice
     postmenopausal_probability: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)  # among women
     ckd_stage_probabilities: list[float] = Field([1.0, 0.0, 0.0, 0.0, 0.0, 0.0], min_length=6, max_length=6)
     distributions: dict[str, Distribution] = Field(default_factory=dict)
@@ -232,7 +232,7 @@ class Cohort(_Table):
     @model_validator(mode="after")
     def _sex_drawn_once(self) -> Cohort:
         drawn = any(resolve_setting(k, "cohort.distributions") == "patient.sex" for k in self.distributions)
-        if drawn and "female_probability" in self.model_fields_set:
+        if drawn and self.female_probability is not None:
             raise rule_error("cohort.female_probability and cohort.distributions.sex are two ways to draw sex: "
                              "give one")
         return self
@@ -242,7 +242,7 @@ class Cohort(_Table):
         for key, dist in self.distributions.items():
             if resolve_setting(key, "cohort.distributions") == "patient.sex":
                 return float(dict(zip(dist.choice, dist.probabilities())).get("female", 0.0))
-        return self.female_probability
+        return 0.5 if self.female_probability is None else self.female_probability
 
 
 # ---------------------------------------------------------------------- sensitivity
