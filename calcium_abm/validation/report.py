@@ -199,6 +199,11 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         "it (percent change versus control or from baseline, time to onset, a level), then summarised as "
         "the mean with a 95 % confidence interval across seeds (Student t). Plots show the mean and the "
         "min–max band across seeds; the control arm is dashed.",
+        "- **Populations (rows A2, 21).** A row that describes a population is a virtual population drawn "
+        "with the cohort machinery of `calcium-abm batch` (age, sex and every person-level trait from its "
+        "documented distribution; `calcium_abm/validation/population.py`); each person is an arm, and the "
+        "population measure (a percentile, a mean by sex) is taken across the people of one seed. Outcomes "
+        "are never drawn: row 21 simulates each life course from 35 to the age of the scan.",
         "- **Verdict.** A criterion passes when the mean lies inside its band. Bands are wider than the "
         "published means because trials report means with wide SDs; each band's reason is given.",
         "- **Rodent rows (1, 2, 5).** `patient.species = \"mouse\"` / `\"rat\"` keeps the one parameter set "
