@@ -56,6 +56,19 @@ def test_switch_scenario_then_move_a_slider(dash_page):
     screenshot(page, "dashboard-slider")
 
 
+def test_the_sex_control_switches_the_person(dash_page):
+    """Issue 10: the sex buttons rebuild the model as a woman and the link carries it."""
+    page = dash_page
+    page.get_by_role("button", name="Step").click()
+    wait_for_day(page, 1)
+    page.locator(".knob-sex").get_by_role("button", name="female").click()
+    expect(page.get_by_text("Day 0 · year 0.0")).to_be_visible()  # a new run
+    page.wait_for_function("() => location.search.includes('sex=female')")
+    page.get_by_role("button", name="Step").click()
+    wait_for_day(page, 7)
+    screenshot(page, "dashboard-sex")
+
+
 def test_lecture_demo_compares_two_scenarios_on_shared_axes(dash_page):
     page = dash_page
     page.locator(".demo-mk7").click()
