@@ -17,31 +17,36 @@ from mesa import DataCollector
 from calcium_abm.physiology import calcification, calcium, coagulation, remodeling
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
 
-__all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
-           "inputs_most_changed"]
+__all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "row_values",
+           "physiology_warning", "inputs_most_changed"]
 
 
 class DayTallies:
     """What the columns are computed from: one pass over each tissue section, the calcium
     pools summed once, and the model (``m``) and its parameters (``p``) for the rest."""
 
+    __slots__ = ("m", "p", "mineral_sum", "osteoid_sum", "cavity_sum", "vessel_mineral_sum", "n_calcified",
+                 "n_osteo", "mgp_share", "n_vsmc", "ledger", "pools", "total_mg", "bmd", "serum_ca", "plasma",
+                 "pca", "osteoblast_slots")
+
     def __init__(self, model: Any):
-        self.m, self.p = model, model.params
+        self.m, p = model, model.params
+        self.p = p
         bone, wall, vk = model.bone, model.vessel, model.carboxylation
         self.mineral_sum, self.osteoid_sum, self.cavity_sum = remodeling.bone_tallies(
             bone.mineral, bone.osteoid, bone.cavity)
         self.vessel_mineral_sum, self.n_calcified, self.n_osteo, self.mgp_share = calcification.vessel_tallies(
-            wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
-            vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor)
+            wall.osteochondrogenic, wall.mineral, p.calcified_patch_threshold,
+            vk.mgp_carboxylated_by_depth.ravel(), p.osteochondrogenic_mgp_synthesis_factor)
         self.n_vsmc = wall.mineral.size
-        self.ledger = model.calcium
-        self.pools = self.ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),
-                                           "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
+        self.ledger = ledger = model.calcium
+        self.pools = ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),
+                                      "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
         self.total_mg = plain_sum(self.pools.values())
-        self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
-        self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
+        self.bmd = p.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
+        self.serum_ca = calcium.serum_calcium_mmol_l(self.pools["blood"], p)
         self.plasma = vk.plasma
-        self.pca = coagulation.prothrombin_complex_activity(model.blood.clotting_factor_activity, self.p)
+        self.pca = coagulation.prothrombin_complex_activity(model.blood.clotting_factor_activity, p)
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
     def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:
@@ -151,38 +156,67 @@ _DECLARED: dict[str, Column] = {
 COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c in _DECLARED.items()}
 
 
-_COMPUTE = tuple((name, column.compute) for name, column in _DECLARED.items())
+_NAMES = tuple(_DECLARED)
+_COMPUTE = tuple(column.compute for column in _DECLARED.values())
+
+
+def row_values(model: Any) -> list[float]:
+    """The values of every column of :data:`COLUMNS`, in order, for the model's current day."""
+    tallies = DayTallies(model)
+    return [compute(tallies) for compute in _COMPUTE]
 
 
 def current_row(model: Any) -> dict[str, float]:
-    """Every column of :data:`COLUMNS` for the model's current day."""
-    tallies = DayTallies(model)
-    return {name: compute(tallies) for name, compute in _COMPUTE}
+    """Every column of :data:`COLUMNS` for the model's current day (name -> value)."""
+    return dict(zip(_NAMES, row_values(model)))
 
 
 class RowCollector(DataCollector):
     """A Mesa ``DataCollector`` fed with ready-made rows.
 
-    The model computes every column once per recorded day as plain floats and hands the
-    row over; this keeps Mesa's interface (``model_vars``, ``get_model_vars_dataframe``,
-    ``batch_run``, SolaraViz plots) without Mesa's per-reporter deepcopy. It appends the
-    step to Mesa's private ``_collection_steps`` list, as ``DataCollector.collect`` does
-    (pinned by ``tests/test_mesa_compat.py``).
+    The model computes every column once per recorded day as plain floats (:func:`row_values`)
+    and hands the row over; this keeps Mesa's interface (``model_vars``,
+    ``get_model_vars_dataframe``, ``batch_run``, SolaraViz plots) without Mesa's per-reporter
+    deepcopy. Rows are kept as they come and moved into ``model_vars``' per-column lists when
+    ``model_vars`` is read (one pass per column instead of ~50 appends a day); ``latest`` is the
+    last row as a dict. It appends the step to Mesa's private ``_collection_steps`` list, as
+    ``DataCollector.collect`` does (pinned by ``tests/test_mesa_compat.py``).
     """
 
     def __init__(self):
+        self._pending: list[list] = []  # rows not yet in model_vars: the column values, then the seed
+        self._last: list | None = None  # the last row collected
+        self._latest: tuple[list | None, dict[str, float]] = (None, {})
         super().__init__(model_reporters={**{name: name for name in COLUMNS}, "seed": "seed"})
-        self.latest: dict[str, float] = {}
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        """Column name -> list of its recorded values (Mesa's ``DataCollector.model_vars``),
+        and ``"seed"``: the run's seed beside every row, so ``mesa.batch_run`` reports it."""
+        pending, columns = self._pending, self._model_vars
+        if pending:
+            for i, name in enumerate((*_NAMES, "seed")):
+                columns[name].extend([row[i] for row in pending])
+            pending.clear()
+        return columns
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, list]) -> None:
+        self._model_vars = value
+
+    @property
+    def latest(self) -> dict[str, float]:
+        """The last recorded row (column name -> value); ``{}`` before the first."""
+        if self._latest[0] is not self._last:
+            self._latest = (self._last, dict(zip(_NAMES, self._last)))
+        return self._latest[1]
 
     def collect(self, model):  # noqa: D102 - see class docstring
-        row = model.current_row()
-        self.latest = row
+        row = row_values(model)
+        row.append(model.seed)
+        self._pending.append(row)
+        self._last = row
         self._collection_steps.append(model.time)
-        for name in COLUMNS:
-            self.model_vars[name].append(row[name])
-        # the run's seed beside the columns, so mesa.batch_run reports it with every row
-        self.model_vars["seed"].append(model.seed)
-
 
 
 # ----------------------------------------------------------------------------- guardrail
