@@ -208,7 +208,7 @@ def mirror_bone_day(model, day) -> None:
     moves and deaths of osteoclasts and osteoblast teams (a handful a day). After
     :func:`stop_mirroring` only the dead cells' slots are freed (the populations' state)."""
     ocs, obs = model.osteoclasts, model.osteoblasts
-    if not getattr(model, "mirrors_cell_agents", True):
+    if not model.__dict__.get("mirrors_cell_agents", True):  # set by stop_mirroring (a lookup, no AttributeError)
         if day.dead_osteoclasts.size:
             ocs.kill(day.dead_osteoclasts)
         if day.dead_osteoblasts.size:
