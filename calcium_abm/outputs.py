@@ -17,36 +17,31 @@ from mesa import DataCollector
 from calcium_abm.physiology import calcification, calcium, coagulation, remodeling
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
 
-__all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "row_values",
-           "physiology_warning", "inputs_most_changed"]
+__all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
+           "inputs_most_changed"]
 
 
 class DayTallies:
     """What the columns are computed from: one pass over each tissue section, the calcium
     pools summed once, and the model (``m``) and its parameters (``p``) for the rest."""
 
-    __slots__ = ("m", "p", "mineral_sum", "osteoid_sum", "cavity_sum", "vessel_mineral_sum", "n_calcified",
-                 "n_osteo", "mgp_share", "n_vsmc", "ledger", "pools", "total_mg", "bmd", "serum_ca", "plasma",
-                 "pca", "osteoblast_slots")
-
     def __init__(self, model: Any):
-        self.m, p = model, model.params
-        self.p = p
+        self.m, self.p = model, model.params
         bone, wall, vk = model.bone, model.vessel, model.carboxylation
         self.mineral_sum, self.osteoid_sum, self.cavity_sum = remodeling.bone_tallies(
             bone.mineral, bone.osteoid, bone.cavity)
         self.vessel_mineral_sum, self.n_calcified, self.n_osteo, self.mgp_share = calcification.vessel_tallies(
-            wall.osteochondrogenic, wall.mineral, p.calcified_patch_threshold,
-            vk.mgp_carboxylated_by_depth.ravel(), p.osteochondrogenic_mgp_synthesis_factor)
+            wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
+            vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor)
         self.n_vsmc = wall.mineral.size
-        self.ledger = ledger = model.calcium
-        self.pools = ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),
-                                      "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
+        self.ledger = model.calcium
+        self.pools = self.ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),
+                                           "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
         self.total_mg = plain_sum(self.pools.values())
-        self.bmd = p.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
-        self.serum_ca = calcium.serum_calcium_mmol_l(self.pools["blood"], p)
+        self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
+        self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
-        self.pca = coagulation.prothrombin_complex_activity(model.blood.clotting_factor_activity, p)
+        self.pca = coagulation.prothrombin_complex_activity(model.blood.clotting_factor_activity, self.p)
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
     def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:
