@@ -214,6 +214,57 @@ def profile_step(side: int, days: int, top: int = 25) -> str:
     return out.getvalue()
 
 
+# ----------------------------------------------------------------------------- alternate
+#: one timing sample, run in a fresh interpreter with a checkout's package first on the path;
+#: it uses only ``simulate`` and ``CalciumParadoxModel(name, rng=...)``, which every version has
+_SAMPLE_CODE = """
+import gc, json, time
+from calcium_abm import CalciumParadoxModel, simulate
+CalciumParadoxModel("healthy_adult", rng=42, years=0.02).step()  # load kernels and caches
+gc.collect(); t, c = time.perf_counter(), time.process_time(); simulate("healthy_adult")
+full, full_cpu = time.perf_counter() - t, time.process_time() - c
+gc.collect(); model = CalciumParadoxModel("healthy_adult", rng=42)
+t, c = time.perf_counter(), time.process_time()
+while model.running:
+    model.step()
+wall, cpu = time.perf_counter() - t, time.process_time() - c
+print(json.dumps({"full_run_s": full, "full_run_cpu_s": full_cpu, "days_per_s": model.day / wall,
+                  "cpu_days_per_s": model.day / cpu}))
+"""
+
+
+def alternate(checkouts: list[Path], rounds: int) -> dict[str, dict[str, float]]:
+    """Figure 1 of several checkouts (e.g. before and after a change), measured in turn
+    (A B C A B C ...) so that a change in machine load hits all of them alike; medians over
+    ``rounds``. Each sample is a fresh interpreter with the checkout first on ``PYTHONPATH``.
+    Returns checkout -> medians of: full default run (s, wall and CPU) and days/s in
+    ``model.step()`` (wall and CPU)."""
+    import subprocess
+
+    samples: dict[str, list[dict[str, float]]] = {str(c): [] for c in checkouts}
+    for _ in range(rounds):
+        for checkout in checkouts:
+            env = {**os.environ, "PYTHONPATH": str(checkout)}
+            proc = subprocess.run([sys.executable, "-c", _SAMPLE_CODE], env=env, capture_output=True, text=True,
+                                  cwd=checkout, check=False)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{checkout}: the sample failed:\n{proc.stderr.strip()[-2000:]}")
+            samples[str(checkout)].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return {name: {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+            for name, rows in samples.items()}
+
+
+def alternate_report(medians: dict[str, dict[str, float]], rounds: int, load: tuple[float, float]) -> str:
+    """The printed comparison of :func:`alternate`."""
+    lines = [f"default run, medians of {rounds} alternating rounds (1-min load average {load[0]:.1f} -> {load[1]:.1f} "
+             f"on {os.cpu_count()} CPUs)",
+             f"{'checkout':40s} {'full run s':>10s} {'(CPU s)':>8s} {'days/s':>8s} {'(CPU)':>8s}"]
+    for name, m in medians.items():
+        lines.append(f"{name[-40:]:40s} {m['full_run_s']:10.3f} {m['full_run_cpu_s']:8.3f} "
+                     f"{m['days_per_s']:8,.0f} {m['cpu_days_per_s']:8,.0f}")
+    return "\n".join(lines)
+
+
 # ----------------------------------------------------------------------------- driver
 def run(quick: bool = False) -> dict[str, object]:
     """Measure every figure; returns a JSON-ready dict."""
@@ -312,7 +363,25 @@ def main(argv: list[str] | None = None) -> int:
                              "patches per section")
     parser.add_argument("--profile-days", type=int, default=200, metavar="DAYS",
                         help="days to profile with --profile (default 200)")
+    parser.add_argument("--alternate", type=Path, nargs="+", metavar="CHECKOUT",
+                        help="instead of the benchmark, compare the default run of these checkouts (folders "
+                             "holding calcium_abm/), measured in turn, e.g. before and after a change")
+    parser.add_argument("--rounds", type=int, default=3, metavar="N",
+                        help="rounds of --alternate (default 3)")
     args = parser.parse_args(argv)
+    if args.alternate is not None:
+        missing = [str(c) for c in args.alternate if not (c / "calcium_abm" / "__init__.py").is_file()]
+        if missing:
+            print(f"error: --alternate: {', '.join(missing)} holds no calcium_abm/__init__.py; give checkouts "
+                  "of this repository", file=sys.stderr)
+            return 2
+        if not 1 <= args.rounds <= 100:
+            print(f"error: --rounds: {args.rounds} is out of range; allowed 1 to 100", file=sys.stderr)
+            return 2
+        before = os.getloadavg()[0]
+        medians = alternate([c.resolve() for c in args.alternate], args.rounds)
+        print(alternate_report(medians, args.rounds, (before, os.getloadavg()[0])))
+        return 0
     if args.profile is not None:
         if not 4 <= args.profile <= 2048:
             print(f"error: --profile: side {args.profile} is out of range; allowed 4 to 2048 patches",

@@ -190,13 +190,14 @@ class VesselWallTissue(CalciumPool):
 # ----------------------------------------------------------------------------- mirroring
 def spawn_cell_agents(model, pop, cls, slots) -> None:
     """Give the cells in ``slots`` of population ``pop`` their agents of class ``cls``."""
-    grid = model.bone_grid
-    for slot in slots:  # only today's births: a handful per day
-        pop.agents[slot] = cls(model, grid[(int(pop.x[slot]), int(pop.y[slot]))], slot)
+    grid, agents = model.bone_grid, pop.agents
+    # only today's births (a handful a day); plain ints, read once from the arrays
+    for slot, x, y in zip(slots.tolist(), pop.x[slots].tolist(), pop.y[slots].tolist()):
+        agents[slot] = cls(model, grid[(x, y)], slot)
 
 
 def _remove_cell_agents(pop, slots) -> None:
-    for agent in pop.agents[slots]:  # only today's deaths
+    for agent in pop.agents[slots].tolist():  # only today's deaths
         if agent is not None:
             agent.remove()
     pop.kill(slots)
@@ -204,22 +205,46 @@ def _remove_cell_agents(pop, slots) -> None:
 
 def mirror_bone_day(model, day) -> None:
     """Make the bone-cell agents follow a :class:`~.remodeling.BoneDayResult`: births,
-    moves and deaths of osteoclasts and osteoblast teams (a handful a day)."""
+    moves and deaths of osteoclasts and osteoblast teams (a handful a day). After
+    :func:`stop_mirroring` only the dead cells' slots are freed (the populations' state)."""
     ocs, obs = model.osteoclasts, model.osteoblasts
+    if not model.__dict__.get("mirrors_cell_agents", True):  # set by stop_mirroring (a lookup, no AttributeError)
+        if day.dead_osteoclasts.size:
+            ocs.kill(day.dead_osteoclasts)
+        if day.dead_osteoblasts.size:
+            obs.kill(day.dead_osteoblasts)
+        return
     if day.born_osteoclasts.size:
         spawn_cell_agents(model, ocs, Osteoclast, day.born_osteoclasts)
     if day.born_osteoblasts.size:
         spawn_cell_agents(model, obs, Osteoblast, day.born_osteoblasts)
-    grid = model.bone_grid
-    for slot in day.moved_osteoclasts:  # only movers
-        agent = ocs.agents[slot]
-        if agent is not None:
-            agent.cell = grid[(int(ocs.x[slot]), int(ocs.y[slot]))]
+    moved = day.moved_osteoclasts
+    if moved.size:  # only movers
+        grid, agents = model.bone_grid, ocs.agents
+        for slot, x, y in zip(moved.tolist(), ocs.x[moved].tolist(), ocs.y[moved].tolist()):
+            agent = agents[slot]
+            if agent is not None:
+                agent.cell = grid[(x, y)]
     if day.dead_osteoclasts.size:
         _remove_cell_agents(ocs, day.dead_osteoclasts)
     if day.dead_osteoblasts.size:
         _remove_cell_agents(obs, day.dead_osteoblasts)
 
 
+def stop_mirroring(model) -> None:
+    """For a model whose agents no one will read (:func:`calcium_abm.simulate` and the
+    batches, which keep only the recorded rows): remove the bone-cell agents (osteoclasts
+    and osteoblast teams) and stop mirroring their births, moves and deaths, which costs
+    ~30 us a day in Mesa's agent bookkeeping. The numbers do not change: the cells live in
+    the population arrays, and agents only read them. Tissue agents and smooth muscle cells
+    stay (they read the arrays and never need mirroring)."""
+    model.mirrors_cell_agents = False
+    for pop in (model.osteoclasts, model.osteoblasts):
+        for agent in pop.agents[pop.live_slots()].tolist():
+            if agent is not None:
+                agent.remove()
+        pop.agents[:] = None
+
+
 __all__ = ["Osteoclast", "Osteoblast", "SmoothMuscleCell", "Gut", "Blood", "BoneTissue",
-           "VesselWallTissue", "CalciumPool", "spawn_cell_agents", "mirror_bone_day"]
+           "VesselWallTissue", "CalciumPool", "spawn_cell_agents", "mirror_bone_day", "stop_mirroring"]

@@ -151,38 +151,67 @@ _DECLARED: dict[str, Column] = {
 COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c in _DECLARED.items()}
 
 
-_COMPUTE = tuple((name, column.compute) for name, column in _DECLARED.items())
+_NAMES = tuple(_DECLARED)
+_COMPUTE = tuple(column.compute for column in _DECLARED.values())
+
+
+def row_values(model: Any) -> list[float]:
+    """The values of every column of :data:`COLUMNS`, in order, for the model's current day."""
+    tallies = DayTallies(model)
+    return [compute(tallies) for compute in _COMPUTE]
 
 
 def current_row(model: Any) -> dict[str, float]:
-    """Every column of :data:`COLUMNS` for the model's current day."""
-    tallies = DayTallies(model)
-    return {name: compute(tallies) for name, compute in _COMPUTE}
+    """Every column of :data:`COLUMNS` for the model's current day (name -> value)."""
+    return dict(zip(_NAMES, row_values(model)))
 
 
 class RowCollector(DataCollector):
     """A Mesa ``DataCollector`` fed with ready-made rows.
 
-    The model computes every column once per recorded day as plain floats and hands the
-    row over; this keeps Mesa's interface (``model_vars``, ``get_model_vars_dataframe``,
-    ``batch_run``, SolaraViz plots) without Mesa's per-reporter deepcopy. It appends the
-    step to Mesa's private ``_collection_steps`` list, as ``DataCollector.collect`` does
-    (pinned by ``tests/test_mesa_compat.py``).
+    The model computes every column once per recorded day as plain floats (:func:`row_values`)
+    and hands the row over; this keeps Mesa's interface (``model_vars``,
+    ``get_model_vars_dataframe``, ``batch_run``, SolaraViz plots) without Mesa's per-reporter
+    deepcopy. Rows are kept as they come and moved into ``model_vars``' per-column lists when
+    ``model_vars`` is read (one pass per column instead of ~50 appends a day); ``latest`` is the
+    last row as a dict. It appends the step to Mesa's private ``_collection_steps`` list, as
+    ``DataCollector.collect`` does (pinned by ``tests/test_mesa_compat.py``).
     """
 
     def __init__(self):
+        self._pending: list[list] = []  # rows not yet in model_vars: the column values, then the seed
+        self._last: list | None = None  # the last row collected
+        self._latest: tuple[list | None, dict[str, float]] = (None, {})
         super().__init__(model_reporters={**{name: name for name in COLUMNS}, "seed": "seed"})
-        self.latest: dict[str, float] = {}
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        """Column name -> list of its recorded values (Mesa's ``DataCollector.model_vars``),
+        and ``"seed"``: the run's seed beside every row, so ``mesa.batch_run`` reports it."""
+        pending, columns = self._pending, self._model_vars
+        if pending:
+            for i, name in enumerate((*_NAMES, "seed")):
+                columns[name].extend([row[i] for row in pending])
+            pending.clear()
+        return columns
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, list]) -> None:
+        self._model_vars = value
+
+    @property
+    def latest(self) -> dict[str, float]:
+        """The last recorded row (column name -> value); ``{}`` before the first."""
+        if self._latest[0] is not self._last:
+            self._latest = (self._last, dict(zip(_NAMES, self._last)))
+        return self._latest[1]
 
     def collect(self, model):  # noqa: D102 - see class docstring
-        row = model.current_row()
-        self.latest = row
+        row = row_values(model)
+        row.append(model.seed)
+        self._pending.append(row)
+        self._last = row
         self._collection_steps.append(model.time)
-        for name in COLUMNS:
-            self.model_vars[name].append(row[name])
-        # the run's seed beside the columns, so mesa.batch_run reports it with every row
-        self.model_vars["seed"].append(model.seed)
-
 
 
 # ----------------------------------------------------------------------------- guardrail

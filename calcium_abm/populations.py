@@ -44,7 +44,7 @@ class CellPopulation:
         return int(np.count_nonzero(self.alive))
 
     def live_slots(self) -> np.ndarray:
-        return np.flatnonzero(self.alive)
+        return self.alive.nonzero()[0]  # = np.flatnonzero (1-D), without its ~2 us of wrappers
 
     def _grow(self, needed: int) -> None:
         new_cap = self.capacity
@@ -61,10 +61,10 @@ class CellPopulation:
         """Take ``n`` free slots, set their fields from ``values`` and return the slots."""
         if n <= 0:
             return np.empty(0, dtype=np.int64)
-        free = np.flatnonzero(~self.alive)
+        free = (~self.alive).nonzero()[0]
         if free.size < n:
             self._grow(self.count + n)
-            free = np.flatnonzero(~self.alive)
+            free = (~self.alive).nonzero()[0]
         slots = free[:n]
         self.alive[slots] = True
         for name, arr in self.arrays.items():

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from calcium_abm.agents import stop_mirroring
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.outputs import COLUMNS, physiology_warning
 from calcium_abm.scenario import Scenario, load_scenario
@@ -46,6 +47,7 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
     """
     config = prepare_scenario(scenario, years, seed, overrides)
     model = CalciumParadoxModel(config, rng=config.simulation.seed)
+    stop_mirroring(model)  # only the recorded rows leave this function: no one reads the bone-cell agents
     bar = None
     if progress:
         from tqdm import tqdm

@@ -94,6 +94,8 @@ def test_growth_exponent_recovers_a_known_power_law():
     (["--json", "/no/such/folder/core.json"], "--json: folder '/no/such/folder' does not exist"),
     (["--profile", "2"], "--profile: side 2 is out of range; allowed 4 to 2048"),
     (["--profile", "16", "--profile-days", "0"], "--profile-days: 0 is out of range; allowed 1 to 100000"),
+    (["--alternate", "/no/such/checkout"], "--alternate: /no/such/checkout holds no calcium_abm/__init__.py"),
+    (["--alternate", str(REPO), "--rounds", "0"], "--rounds: 0 is out of range; allowed 1 to 100"),
 ])
 def test_bad_arguments_give_one_clear_message(args, message):
     proc = subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=HANG_TIMEOUT_S)
@@ -109,3 +111,16 @@ def test_profile_reports_the_model_step():
     assert proc.returncode == 0, proc.stderr
     assert "cProfile of 5 days at 16x16 per section" in proc.stdout
     assert "remodel_day" in proc.stdout and "vessel_day" in proc.stdout
+
+
+def test_alternate_compares_checkouts_in_turn():
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--alternate", str(REPO), str(REPO), "--rounds", "1"],
+                          capture_output=True, text=True, timeout=HANG_TIMEOUT_S)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("default run, medians of 1 alternating rounds")
+    rows = [line.split() for line in lines[2:]]
+    assert len(rows) == 1 and rows[0][0] == str(REPO)[-40:]  # one row per distinct checkout
+    full_s, full_cpu_s = float(rows[0][1]), float(rows[0][2])
+    days_per_s = float(rows[0][3].replace(",", ""))
+    assert full_s > 0 and full_cpu_s > 0 and days_per_s > 0

@@ -92,18 +92,27 @@ def _fraction(name: str, value: float) -> float:
     return v
 
 
+_FACTOR_SET = frozenset(FACTORS)
+_HALF_LIFE_NAMES = tuple(f"factor_{f}_half_life_h" for f in FACTORS)
+_PT_WEIGHT_NAMES = tuple(f"pt_weight_factor_{f}" for f in FACTORS)
+
+
 def _factor_map(name: str, values: Mapping[str, float]) -> dict[str, float]:
-    missing = set(FACTORS) - set(values)
-    unknown = set(values) - set(FACTORS)
-    if missing or unknown:
+    if values.keys() != _FACTOR_SET:
+        missing = set(FACTORS) - set(values)
+        unknown = set(values) - set(FACTORS)
         raise ValueError(f"{name} must give each of {list(FACTORS)} exactly; missing {sorted(missing)}, "
                          f"unknown {sorted(unknown)}")
-    return {f: _fraction(f"{name}[{f!r}]", values[f]) for f in FACTORS}
+    checked = {}
+    for f in FACTORS:  # the checks of _fraction, its message built only for a bad value (daily path)
+        v = float(values[f])
+        checked[f] = v if 0.0 <= v <= 1.0 else _fraction(f"{name}[{f!r}]", values[f])
+    return checked
 
 
 def factor_half_lives_h(p) -> dict[str, float]:
     """Plasma half-life (h) of each factor."""
-    return {f: getattr(p, f"factor_{f}_half_life_h") for f in FACTORS}
+    return {f: getattr(p, attr) for f, attr in zip(FACTORS, _HALF_LIFE_NAMES)}
 
 
 def advance_factor_activity(activity: Mapping[str, float], carboxylated_fraction: Mapping[str, float], p,
@@ -131,7 +140,7 @@ def prothrombin_complex_activity(factor_activity: Mapping[str, float], p) -> flo
     """
     a = _factor_map("factor_activity", factor_activity)
     floor = p.minimum_prothrombin_complex_activity
-    weights = {f: getattr(p, f"pt_weight_factor_{f}") for f in FACTORS}
+    weights = {f: getattr(p, attr) for f, attr in zip(FACTORS, _PT_WEIGHT_NAMES)}
     total = sum(weights.values())
     if total <= 0.0:
         raise ValueError("pt_weight_factor_* are all 0: at least one factor must count in the prothrombin time")

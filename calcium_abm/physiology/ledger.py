@@ -64,10 +64,10 @@ class MineralLedger:
 
     def __getitem__(self, pool: str) -> float:
         """Mineral in ``pool`` now (mg)."""
-        try:
-            return self.held_mg[pool]
-        except KeyError:
-            return self.tissue_pools[pool]()
+        held = self.held_mg
+        if pool in held:
+            return held[pool]
+        return self.tissue_pools[pool]()
 
     def _book(self, name: str, delta_mg: float) -> None:
         """Change a held pool or an external counter; tissue pools change in their kernels."""
@@ -102,8 +102,11 @@ class MineralLedger:
         total = 0.0
         for mg in sinks.values():
             total += mg
-        self._book(source, -total)
         held, today = self.held_mg, self.today_mg
+        if source in held:
+            held[source] -= total
+        else:
+            self._book(source, -total)
         for sink, mg in sinks.items():
             if sink in held:
                 held[sink] += mg
@@ -123,7 +126,10 @@ class MineralLedger:
                 self._book(source, -mg)
             today[source, sink] = today.get((source, sink), 0.0) + mg
             total += mg
-        self._book(sink, total)
+        if sink in held:
+            held[sink] += total
+        else:
+            self._book(sink, total)
 
     def new_day(self) -> None:
         """Start today's flow tallies at zero."""
@@ -136,9 +142,9 @@ class MineralLedger:
     def pools_mg(self, tissue_mg: Mapping[str, float] | None = None) -> dict[str, float]:
         """Mineral in every pool (mg), in reporting order; ``tissue_mg`` gives tissue pools
         already read this day (they are then not read again)."""
-        if tissue_mg:
-            return {name: tissue_mg[name] if name in tissue_mg else self[name] for name in self.order}
-        return {name: self[name] for name in self.order}
+        held, tissue, given = self.held_mg, self.tissue_pools, tissue_mg or {}
+        return {name: given[name] if name in given else held[name] if name in held else tissue[name]()
+                for name in self.order}
 
     def total_mg(self) -> float:
         """Sum of all pools (mg)."""

@@ -1,0 +1,115 @@
+"""The per-day path's shortcuts give the numbers and the Mesa interface of the plain path:
+rows kept by ``RowCollector`` and moved into ``model_vars`` when read, ``simulate`` without
+bone-cell agents (``agents.stop_mirroring``), the ledger's tissue reads, and the coagulation
+checks that build their messages only for bad values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from calcium_abm import COLUMNS, CalciumParadoxModel, results_frame
+from calcium_abm.agents import Blood, Osteoblast, Osteoclast, SmoothMuscleCell, stop_mirroring
+from calcium_abm.physiology import coagulation, ledger
+
+SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
+
+
+def _same_bits(a: list, b: list) -> bool:
+    return np.array_equal(np.asarray(a, dtype=float).view(np.uint64), np.asarray(b, dtype=float).view(np.uint64))
+
+
+# ----------------------------------------------------------------------------- RowCollector
+def test_model_vars_read_every_day_equal_model_vars_read_once():
+    watched = CalciumParadoxModel("k2_deficiency", rng=4, years=0.15, **SMALL)
+    unwatched = CalciumParadoxModel("k2_deficiency", rng=4, years=0.15, **SMALL)
+    seen_days = []
+    while watched.running:
+        watched.step()
+        unwatched.step()
+        data = watched.datacollector.model_vars  # moves the pending row into the columns
+        seen_days.append(data["day"][-1])
+        assert watched.datacollector.latest == {name: data[name][-1] for name in COLUMNS} == watched.current_row()
+    assert seen_days == list(range(1, watched.day + 1))
+    once, every_day = unwatched.datacollector.model_vars, watched.datacollector.model_vars
+    assert list(once) == [*COLUMNS, "seed"] == list(every_day)
+    assert all(_same_bits(once[name], every_day[name]) for name in COLUMNS)
+    assert once["seed"] == every_day["seed"] == [4] * (watched.day + 1)
+
+
+def test_latest_is_the_last_recorded_row_also_on_thinned_records():
+    model = CalciumParadoxModel(rng=3, years=0.1, record_every_days=7, **SMALL)
+    assert model.datacollector.latest == model.current_row() and model.datacollector.latest["day"] == 0.0
+    for _ in range(7):
+        model.step()
+    day_seven = model.current_row()
+    for _ in range(3):
+        model.step()
+    latest = model.datacollector.latest
+    assert latest == day_seven and latest != model.current_row()  # day 10 is not recorded
+    assert model.datacollector.model_vars["day"] == [0.0, 7.0]
+    assert model.datacollector.latest is latest  # the same row: no new dict per read
+
+
+# ----------------------------------------------------------------------------- agents
+def test_stop_mirroring_drops_bone_cell_agents_and_keeps_every_number():
+    mirrored = CalciumParadoxModel("postmenopausal", rng=6, years=0.2, **SMALL)
+    bare = CalciumParadoxModel("postmenopausal", rng=6, years=0.2, **SMALL)
+    stop_mirroring(bare)
+    while mirrored.running:
+        mirrored.step()
+        bare.step()
+    frame, bare_frame = results_frame(mirrored), results_frame(bare)
+    assert all(_same_bits(frame[name].to_numpy(), bare_frame[name].to_numpy()) for name in COLUMNS)
+    assert mirrored.osteoclasts.count > 0 and mirrored.osteoblasts.count > 0  # cells live, so the check bites
+    for cls, pop in ((Osteoclast, mirrored.osteoclasts), (Osteoblast, mirrored.osteoblasts)):
+        assert len(mirrored.agents_by_type[cls]) == pop.count
+    assert not bare.agents_by_type.get(Osteoclast) and not bare.agents_by_type.get(Osteoblast)
+    assert all(agent is None for agent in bare.osteoclasts.agents) and all(a is None for a in bare.osteoblasts.agents)
+    assert bare.osteoclasts.count == mirrored.osteoclasts.count  # the cells themselves are all there
+    assert len(bare.agents_by_type[SmoothMuscleCell]) == 16 * 16 and len(bare.agents_by_type[Blood]) == 1
+
+
+# ----------------------------------------------------------------------------- ledger
+def test_pools_mg_takes_tissue_values_given_and_reads_the_others():
+    reads = []
+
+    def bone() -> float:
+        reads.append(1)
+        return 90.0
+
+    books = ledger.MineralLedger("calcium", {"gut": 2.0, "blood": 40.0}, {"bone": bone, "wall": lambda: 3.0})
+    reads.clear()  # opening the books read every pool once
+    assert books.pools_mg({"bone": 100.0}) == {"gut": 2.0, "blood": 40.0, "bone": 100.0, "wall": 3.0}
+    assert reads == []
+    assert books.pools_mg() == {"gut": 2.0, "blood": 40.0, "bone": 90.0, "wall": 3.0} and reads == [1]
+    assert books["wall"] == 3.0 and books["blood"] == 40.0
+    with pytest.raises(KeyError, match="liver"):
+        books["liver"]
+
+
+def test_split_and_merge_book_tissue_and_held_sides_alike():
+    tissue = {"bone": 10.0}
+    books = ledger.MineralLedger("calcium", {"blood": 40.0, "gut": 1.0}, {"bone": lambda: tissue["bone"]})
+    tissue["bone"] -= 3.0  # the kernel resorbed it
+    books.transfer_merge({"bone": 3.0, "gut": 0.5}, "blood")
+    tissue["bone"] += 2.0
+    books.transfer_split("blood", {"bone": 2.0, "urine": 1.5})
+    assert books["blood"] == 40.0 and books["gut"] == 0.5 and books.cumulative_mg["urine"] == 1.5
+    assert books.balance_error_mg() == 0.0
+    assert books.flow_today_mg("bone", "blood") == 3.0 and books.flow_today_mg("blood", "bone") == 2.0
+
+
+# ----------------------------------------------------------------------------- coagulation checks
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -0.1, 1.5])
+def test_every_bad_factor_value_is_refused_naming_map_and_factor(bad):
+    full = {f: 1.0 for f in coagulation.FACTORS}
+    p = coagulation.default_parameters()
+    with pytest.raises(ValueError, match=r"factor_activity\['x'\] = .* fraction between 0 and 1"):
+        coagulation.prothrombin_complex_activity({**full, "x": bad}, p)
+    with pytest.raises(ValueError, match=r"carboxylated_fraction\['ii'\]"):
+        coagulation.advance_factor_activity(full, {**full, "ii": bad}, p)
+    with pytest.raises(ValueError, match=r"unknown \['xi'\]"):
+        coagulation.advance_factor_activity({**full, "xi": 1.0}, full, p)
