@@ -91,6 +91,8 @@ PARAMETERS = declare([
               "Power of (1 + relative calcitriol) / 2 in FGF23 secretion", 0.0, 1.0),
     Parameter("fgf23_max_relative", 100.0, "-", "assumption: FGF23 in dialysis can exceed 100x normal [U]",
               "Ceiling of relative FGF23", 10.0, 1000.0),
+    Parameter("fgf23_min_relative", 0.05, "-", "assumption: osteocytes keep a basal FGF23 secretion when almost no "
+              "phosphate is absorbed (binders with a minimal diet)", "Floor of relative FGF23", 0.001, 0.5),
     # ------------------------------------------------------------------ tubular phosphate handling
     Parameter("phosphate_fractional_excretion_ceiling", 0.85, "-",
               "assumption: NaPi-2a/2c inhibition cannot stop all proximal reabsorption. The reference FEPi is "
@@ -299,7 +301,8 @@ def reference_phosphate_load_mg(p) -> float:
 def fgf23_relative(gfr: float, phosphate_load_mg: float, calcitriol_relative: float, p) -> float:
     """Relative FGF23 (1 = healthy reference) from the phosphate each remaining nephron must excrete.
 
-    ``FGF23 = min(max, ((load / load_ref) / (GFR / GFR_ref)) ** a * ((1 + calcitriol) / 2) ** c)``.
+    ``FGF23 = ((load / load_ref) / (GFR / GFR_ref)) ** a * ((1 + calcitriol) / 2) ** c``, kept
+    between ``fgf23_min_relative`` and ``fgf23_max_relative``.
     ``phosphate_load_mg`` is the day's net absorbed phosphorus (mg/day).
     """
     g = _check("gfr", gfr, 1e-6)
@@ -307,7 +310,7 @@ def fgf23_relative(gfr: float, phosphate_load_mg: float, calcitriol_relative: fl
     c = _check("calcitriol_relative", calcitriol_relative)
     per_nephron = (load / reference_phosphate_load_mg(p)) / (g / p.reference_gfr_ml_per_min)
     value = per_nephron ** p.fgf23_nephron_load_exponent * (0.5 * (1.0 + c)) ** p.fgf23_calcitriol_exponent
-    return min(p.fgf23_max_relative, value)
+    return min(p.fgf23_max_relative, max(p.fgf23_min_relative, value))
 
 
 # ------------------------------------------------------------------------------ tubule
