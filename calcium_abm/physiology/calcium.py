@@ -53,18 +53,23 @@ PARAMETERS = declare([
     Parameter("endogenous_fecal_calcium_mg_per_day", 100.0, "mg/day",
               "[S] endogenous faecal calcium ~100-150 mg/day (Heaney)",
               "Calcium secreted from blood into the gut at the reference serum calcium", 0.0, 1e3),
-    Parameter("reference_urine_calcium_mg_per_day", 160.0, "mg/day",
-              "assumption: urine balances net absorption at 1000 mg/day intake (typical 100-250 mg/day)",
-              "Urinary calcium at reference serum calcium, PTH and GFR", 0.0, 2e3),
+    Parameter("reference_urine_calcium_mg_per_day", 125.0, "mg/day",
+              "[C] urine = net absorption of the reference adult at 1000 mg/day (absorbed ~223 - endogenous faecal "
+              "100 mg/day, measured in the model), so the reference state is a steady state; typical 100-250 "
+              "mg/day [S]",
+              "Urinary calcium at reference serum calcium and PTH", 0.0, 2e3),
     Parameter("urine_calcium_exponent", 4.0, "-",
               "assumption: steep renal calcium threshold (Peterson & Riggs 2010 use a Hill-type tubular term)",
               "Sensitivity of urinary calcium to serum calcium", 0.0, 20),
-    Parameter("urine_calcium_gfr_exponent", 0.5, "-",
+    Parameter("urine_calcium_gfr_exponent", 0.0, "-",
               "assumption between two sources: 24-h urine calcium falls with eGFR (relative hypocalciuria, Cirillo "
-              "2020 J Clin Med 9:4133; CRIC, Liu 2022 J Clin Endocrinol Metab 107:e281) while the fractional "
-              "excretion of calcium of the remaining nephrons rises as CKD progresses (fractional excretions vs "
-              "eGFR in 261 CKD patients, Chin J Nephrol Dial Transplant 2023); 1 = urine proportional to GFR",
-              "Power of relative GFR in urinary calcium", 0.0, 1.5),
+              "2020 J Clin Med 9:4133), with PTH its strongest physiological predictor (CRIC, Liu 2022 J Clin "
+              "Endocrinol Metab 107:e281: beta -0.22), while the fractional excretion of calcium of the remaining "
+              "nephrons rises as CKD progresses (Chin J Nephrol Dial Transplant 2023, 261 patients): at 0 the "
+              "remaining nephrons excrete what the kidney did (FECa ~ 1/GFR) and urine falls with GFR only through "
+              "PTH; 1 = urine proportional to GFR. Sensitivity: 0.25-0.5 raises CKD 4-5 calcium to 2.4 mmol/L and "
+              "suppresses their PTH (design note section 7)",
+              "Power of relative GFR in urinary calcium at given serum calcium and PTH", 0.0, 1.5),
     Parameter("urine_pth_exponent", 0.5, "-", "assumption: PTH raises distal tubular calcium reabsorption",
               "Sensitivity of urinary calcium to PTH (negative effect)", 0.0, 10),
     Parameter("bone_fluid_pth_calcitriol_exponent", 1.0, "-",
