@@ -259,7 +259,8 @@ class CalciumParadoxModel(mesa.Model):
         absorbed, fecal = calcium.gut_day(ca["gut"] - intake, intake, s, p, dt)
         ca.transfer_split("gut", {"blood": absorbed, "faeces": fecal})
         capxp = calcium.capxp_relative(s, p)
-        supply = lambda share: share * min(ca["blood"], kidney.HYDROXYAPATITE_CA_PER_P_MASS * max(ph["blood"], 0.0))
+        supply = lambda share: share * min(ca["blood"], kidney.HYDROXYAPATITE_CA_PER_P_MASS * max(  # P: blood and
+            ph["blood"] + ph["soft_tissue"], 0.0))  # the cellular P that exchanges with it within the day
         minerals.book_mineral(ca, ph, "blood", "bone_trabecular", skeleton.mineralise(
             self.bone, supply(MINERALISATION_SUPPLY_SHARE), capxp, p, dt), p)
         minerals.book_mineral(ca, ph, "blood", "bone_cortical", skeleton.mineralise_cortical(

@@ -109,8 +109,25 @@ def test_run_prints_one_warning_and_keeps_it_in_the_parquet_metadata(tmp_path, c
     assert len(warnings) == 1 and "day 0" in warnings[0]
 
 
-_HUMAN_SCENARIOS = ("healthy_adult", "postmenopausal", "ckd_stage4", "ckd_stage5", "long_term_warfarin")
-_CALCIUM_PARAMETERS = [p for p in parameter_registry().values() if p.module.endswith(".calcium")]
+_HUMAN_SCENARIOS = ("healthy_adult", "postmenopausal", "ckd_stage4", "ckd_stage5", "long_term_warfarin",
+                    "haemodialysis")
+_CALCIUM_PARAMETERS = [p for p in parameter_registry().values()
+                       if p.module.endswith((".calcium", ".kidney", ".dialysis"))]
+
+
+@st.composite
+def _kidney_inputs(draw):
+    """Optional kidney, dialysis and binder keys over their allowed ranges."""
+    values = {}
+    if draw(st.booleans()):
+        values["residual_gfr_ml_per_min"] = draw(st.floats(0.0, 130.0))
+    if draw(st.booleans()):
+        values["sessions_per_week"] = draw(st.integers(1, 7))
+        values["session_hours"] = draw(st.floats(0.5, 12.0))
+    if draw(st.booleans()):
+        values["sevelamer_g_per_day"] = draw(st.floats(0.0, 15.0))
+        values["calcium_acetate_g_per_day"] = draw(st.floats(0.0, 12.0))
+    return values
 
 
 @st.composite
@@ -120,16 +137,18 @@ def _calcium_parameters(draw):
     return values
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=16, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(st.sampled_from(_HUMAN_SCENARIOS), _calcium_parameters(),
+@given(st.sampled_from(_HUMAN_SCENARIOS), _calcium_parameters(), _kidney_inputs(),
        st.floats(100.0, 3000.0), st.floats(100.0, 3000.0))
-def test_no_allowed_human_run_leaves_serum_calcium_silently(scenario_name, params, phosphate, calcium_intake):
-    """Bounded (12 runs of 4 days on 8x8 grids): any human, non-knockout run inside the allowed
-    ranges and rules whose serum calcium leaves 1.5-3.5 mmol/L carries the warning."""
+def test_no_allowed_human_run_leaves_serum_calcium_silently(scenario_name, params, kidney_keys, phosphate,
+                                                            calcium_intake):
+    """Bounded (16 runs of 4 days on 8x8 grids): any human, non-knockout run inside the allowed
+    ranges and rules (calcium, kidney and dialysis parameters, kidney/dialysis/binder keys)
+    whose serum calcium leaves 1.5-3.5 mmol/L carries the warning."""
     try:
         scenario = load_scenario(scenario_name).with_overrides(
-            {**TINY, **{f"parameters.{k}": v for k, v in params.items()},
+            {**TINY, **{f"parameters.{k}": v for k, v in params.items()}, **kidney_keys,
              "phosphate_mg_per_day": phosphate, "calcium_mg_per_day": calcium_intake})
     except ScenarioError:
         return  # refused by a rule: nothing runs, nothing silent

@@ -99,3 +99,32 @@ def test_haemodialysis_scenario_is_in_clinical_ranges():
     assert 1419 <= last["dp_ucmgp_pmol_l"].mean() <= 2841               # Delanaye 2014 IQR, no VKA
     assert 2.0 <= last["serum_calcium_mmol_l"].mean() <= 2.6
     assert frame["p_dialysate_cum_mg"].iloc[-1] > 0
+
+
+# ----------------------------------------------------------------------------- the rows can fail
+def run_arms(row: str, grid: int = 16, **parameters):
+    """One seed of a kidney validation row's arms, with extra parameters (a broken mechanism)."""
+    from calcium_abm.validation.experiments import all_rows
+    from calcium_abm.validation.runner import arm_scenario
+
+    experiment = all_rows()[row]
+    overrides = {f"parameters.{k}": v for k, v in parameters.items()}
+    return experiment, {arm.label: simulate(arm_scenario(experiment, arm, grid=grid, seed=1).with_overrides(overrides))
+                        for arm in experiment.arms}
+
+
+def test_k1_passes_with_the_mechanism_and_fails_without_it():
+    """Without gland hyperplasia and with urine calcium proportional to GFR (the old law that
+    hoarded calcium in CKD), PTH no longer rises with falling GFR: both K1 bands fail."""
+    experiment, runs = run_arms("K1")
+    assert all(c.passes(c.measure(runs)) for c in experiment.criteria)
+    _, broken = run_arms("K1", urine_calcium_gfr_exponent=1.0, parathyroid_capacity_max=1.5)
+    assert not any(c.passes(c.measure(broken)) for c in experiment.criteria)
+
+
+def test_k5_fails_when_pth_does_not_drive_remodeling():
+    """CKD bone loss comes from PTH-driven turnover: with PTH's effect on osteoclast recruitment
+    switched off, CKD 5 loses no more than the healthy man of 60 and K5's CKD 5 band fails."""
+    experiment, broken = run_arms("K5", grid=24, pth_activation_exponent=0.0)
+    ckd5 = next(c for c in experiment.criteria if "CKD 5" in c.label)
+    assert not ckd5.passes(ckd5.measure(broken))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from calcium_abm.validation import effects
 from calcium_abm.validation.ageing_rows import AGEING_EXPERIMENTS, AGEING_NOT_EXPRESSIBLE
+from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
 from calcium_abm.validation.design import (Arm, Criterion, Experiment, NotExpressible, WEEK, YEAR, extreme,
                                            loss_per_year, onset, pct_change, pct_vs_control, pp_difference, trend,
                                            value)
@@ -367,6 +368,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                       "this row starts at the final period; the perimenopausal start is row 20b")),
     ),
     *AGEING_EXPERIMENTS,
+    *KIDNEY_EXPERIMENTS,
     Experiment(
         row="21",
         title="Population coronary calcium (CAC)",
