@@ -73,9 +73,12 @@ PARAMETERS = declare([
     Parameter("urine_pth_exponent", 0.5, "-", "assumption: PTH raises distal tubular calcium reabsorption",
               "Sensitivity of urinary calcium to PTH (negative effect)", 0.0, 10),
     Parameter("bone_fluid_pth_calcitriol_exponent", 1.0, "-",
-              "assumption (form): the calcaemic action of PTH on bone needs calcitriol, so uraemic bone resists "
-              "it (Massry 1973 J Clin Invest 52:3026; Llach 1975 J Clin Endocrinol Metab 41:339): the bone-fluid "
-              "equilibrium sees PTH x calcitriol**k; 1 keeps CKD 4-5 calcium normal (K2)",
+              "assumption (form and value): the calcaemic action of PTH on bone needs calcitriol: selective "
+              "calcitriol deficiency gave isolated skeletal resistance to PTH, restored by 1 ug/day calcitriol "
+              "(Metz 1977 N Engl J Med 297:1084 [V abstract]); skeletal resistance to PTH is a mechanism of "
+              "secondary hyperparathyroidism in CKD (Sampaio, Lugon & Barreto 2008 J Bras Nefrol review [V "
+              "abstract]; Massry 1973, Llach 1975 [S]): the bone-fluid equilibrium sees PTH x calcitriol**k; "
+              "1 keeps CKD 4-5 calcium normal (K2)",
               "Power of relative calcitriol in PTH's release of bone-fluid calcium (skeletal PTH resistance)",
               0.0, 3.0),
     Parameter("soft_tissue_phosphate_ratio", 1.4, "-",
