@@ -25,7 +25,7 @@ def test_the_default_parameter_set_breaks_no_rule():
 
 
 @pytest.mark.parametrize("overrides, fields", [
-    ({"parathyroid_min_pmol_l": 15.0, "parathyroid_max_pmol_l": 10.0}, ("parathyroid_min_pmol_l", "parathyroid_max_pmol_l")),
+    ({"parathyroid_min_pmol_l": 5.0, "parathyroid_max_pmol_l": 5.0}, ("parathyroid_min_pmol_l", "parathyroid_max_pmol_l")),
 ])
 def test_cross_field_rules_are_refused_with_the_fields_named(overrides, fields):
     ranges = parameter_registry()
@@ -40,9 +40,9 @@ def test_cross_field_rules_are_refused_with_the_fields_named(overrides, fields):
 
 def test_a_cross_field_rule_in_a_schedule_entry_is_refused_too():
     data = load_scenario("healthy_adult").model_dump()
-    data["schedule"] = [{"start_day": 5, "set": {"parameters.parathyroid_min_pmol_l": 19.0,
-                                                  "parameters.parathyroid_max_pmol_l": 3.0}}]
-    with pytest.raises(ScenarioError, match="schedule entry 1.*parathyroid_min_pmol_l"):
+    data["schedule"] = [{"start_day": 5, "set": {"parameters.parathyroid_min_pmol_l": 5.0,
+                                                  "parameters.parathyroid_max_pmol_l": 5.0}}]
+    with pytest.raises(ScenarioError, match="schedule entry 1.*parathyroid_min_pmol_l.*must be below"):
         load_scenario(data)
 
 

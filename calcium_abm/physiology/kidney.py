@@ -148,7 +148,8 @@ PARAMETERS = declare([
               "[V] 0.9 pmol/L in healthy controls at ionised Ca 0.2 mmol/L above baseline (Schwarz 1994 Miner "
               "Electrolyte Metab 20:135); ~1/4 of baseline (Schwarz 1993; Brown-lab infusions 23 -> 6 ng/L, "
               "J Clin Endocrinol Metab 1988 67:944)",
-              "PTH of a normal-sized gland at high ionised calcium", 0.0, 5.0),
+              "PTH of a normal-sized gland at high ionised calcium (at least 0.1: the gland never stops, and "
+              "a PTH of 0 would divide PTH-dependent laws by zero)", 0.1, 5.0),
     Parameter("parathyroid_max_pmol_l", 9.0, "pmol/L",
               "[V] steady-state hypersecretion 8.6 pmol/L at ionised Ca 0.2 mmol/L below baseline in healthy "
               "controls (Schwarz 1994); the acute peak (19 pmol/L, 4-7x) decays within the hour (Schwarz 1993), "
