@@ -9,27 +9,25 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
 3. carboxylation: tissue vitamin K follows plasma with a lag; liver, vessel wall (per
    depth) and bone carboxylation from the tissue vitamin K cycle; functional clotting
    factors follow the hepatic carboxylation with their half-lives (INR);
-4. systemic signals: serum Ca/Pi, PTH, calcitriol (start-of-day values);
+4. systemic signals: serum Ca/Pi from the ledgers; FGF23, parathyroid gland, PTH, calcitriol;
 5. bone: osteoclast recruitment, resorption, coupling, osteoblast formation; the cortical
    compartment under the same signals;
-6. calcium exchanges: resorption, absorption, mineralisation (trabecular and cortical),
-   vessel deposition and regression (step 7 is computed here),
-   urine, faeces and bone-fluid exchange, each a named transfer between two pools of the
-   calcium ledger;
-7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth; plasma
-   dp-ucMGP;
+6. mineral exchanges: resorption, absorption, mineralisation, vessel deposition and
+   regression (step 7 is computed here), urine, faeces, bone fluid, dialysis: named transfers
+   of the calcium and phosphate ledgers (mineral moves its P with its Ca);
+7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth; plasma dp-ucMGP;
 8. agents: births, moves and deaths of cell agents mirror the arrays;
 9. record the day's row.
 
-Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 5 :mod:`.remodeling` and
-:mod:`.skeleton`; 6 the ledger :class:`.ledger.MineralLedger`; 7
-:func:`.calcification.vessel_day`; 8 :func:`calcium_abm.agents.mirror_bone_day`; 9 the
-columns, each declared once in :mod:`calcium_abm.outputs`.
+Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 4 :func:`.minerals.systemic_day`; 5
+:mod:`.remodeling` and :mod:`.skeleton`; 6 :class:`.ledger.MineralLedger` and
+:func:`.minerals.phosphate_day`; 7 :func:`.calcification.vessel_day`; 8
+:func:`calcium_abm.agents.mirror_bone_day`; 9 the columns, declared once in :mod:`calcium_abm.outputs`.
 
 Each state has one home: ``model.bone`` / ``model.cortical`` / ``model.vessel`` (tissue
-arrays; the grids' property layers are views of them), ``model.calcium`` (the ledger, mg),
-``model.blood`` (vitamin K, warfarin, dp-ucMGP), ``model.osteoclasts`` / ``.osteoblasts``
-(cell arrays; agents read them). Kernels draw from ``self.rng`` via ``random_stream``.
+arrays; the grids' property layers are views of them), ``model.calcium`` / ``model.phosphate``
+(the ledgers, mg), ``model.hormones`` (gland capacity, calcitriol), ``model.blood`` (vitamin K,
+warfarin, dp-ucMGP), ``model.osteoclasts`` / ``.osteoblasts`` (cell arrays; agents read them).
 """
 
 from __future__ import annotations
@@ -46,8 +44,8 @@ from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import model_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import person
-from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, ledger, parameter_set,
-                                   remodeling, skeleton, vitamin_k)
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, dialysis, kidney, ledger,
+                                   minerals, parameter_set, remodeling, skeleton, vitamin_k)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -174,8 +172,8 @@ class CalciumParadoxModel(mesa.Model):
             spawn_cell_agents(self, pop, cls, pop.live_slots())
 
     def _start_at_steady_state(self) -> None:
-        """Inputs that were steady before day 0 start at their steady state; the calcium
-        ledger opens its books."""
+        """Inputs that were steady before day 0 start at their steady state (vitamin K, the
+        kidney-hormone loop and serum phosphate at the day-0 GFR); both ledgers open their books."""
         p, state, blood = self.params, self.inputs, self.blood
         blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(
             self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
@@ -184,17 +182,23 @@ class CalciumParadoxModel(mesa.Model):
         carboxylated = self.carboxylation.mgp_carboxylated_by_depth
         self.vessel.cmgp[:] = mgp * carboxylated
         self.vessel.ucmgp[:] = mgp * (1.0 - carboxylated)
-        blood_mg = calcium.reference_blood_calcium_mg(p)
-        s = self.systemic = calcium.systemic_state(blood_mg, state.diet.phosphate_mg_per_day,
-                                                   state.patient.ckd_stage, p, self.gfr_ml_per_min)
-        gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day, s, p, self.dt)
-        self.calcium = ledger.MineralLedger(
-            "calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid": p.exchangeable_bone_calcium_mg},
-            {"bone_trabecular": self.bone.calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
-             "vessel_wall": self.vessel.calcium_mg}, order=CALCIUM_POOLS)
+        blood_mg, k = calcium.reference_blood_calcium_mg(p), self.kidney_inputs()
+        self.hormones, phosphate_mmol_l = minerals.steady_hormones(k, p)
+        blood_p_mg = phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
+        s = self.systemic = minerals.systemic_day(self.hormones, blood_mg, blood_p_mg, k, p, dt=0.0)
+        gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day + k.binder_calcium_mg_per_day, s, p, self.dt)
+        tissue = {"bone_trabecular": self.bone.calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
+                  "vessel_wall": self.vessel.calcium_mg}
+        self.calcium = ledger.MineralLedger("calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid":
+                                                        p.exchangeable_bone_calcium_mg}, tissue, order=CALCIUM_POOLS)
+        self.phosphate = minerals.open_phosphate_ledger(phosphate_mmol_l, p.exchangeable_bone_calcium_mg, tissue, p)
         uc_rel = mgp * float(np.mean(1.0 - carboxylated))
-        blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(0.0, uc_rel, calcium.gfr_relative(s), p, dt=1e6)
+        blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(0.0, uc_rel, calcium.gfr_relative(s, p), p, dt=1e6)
         self.bmd_day0 = self.bone_mineral_density_g_cm2
+
+    def kidney_inputs(self) -> minerals.KidneyInputs:
+        """Today's GFR, dietary phosphorus, binders and dialysis (:func:`.minerals.kidney_inputs`)."""
+        return minerals.kidney_inputs(self.inputs, self.gfr_ml_per_min, self.day * self.dt / 365.0, self.params)
 
     def _carboxylation_day(self, previous_supply):
         b, state = self.blood, self.inputs
@@ -222,42 +226,56 @@ class CalciumParadoxModel(mesa.Model):
     def step(self) -> None:
         """Advance one day: the ODD's process overview (module docstring), in order."""
         person.apply_schedule_and_age(self)                                         # 1 schedule
-        p, state, dt, ledger = self.params, self.inputs, self.dt, self.calcium
-        ledger.new_day()
+        p, dt, k = self.params, self.dt, self.kidney_inputs()
+        self.calcium.new_day()
+        self.phosphate.new_day()
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
-        s = self.systemic = calcium.systemic_state(ledger["blood"], state.diet.phosphate_mg_per_day,  # 4
-                                                   state.patient.ckd_stage, p, self.gfr_ml_per_min)
-        drives = remodeling.bone_drives(calcium.pth_relative(s, p), person.estrogen_loss_effect(self, 
-            self.years_relative_to_fmp), vk.bone_vitamin_k_supply_nmol_l, p)
+        s = self.systemic = minerals.systemic_day(self.hormones, self.calcium["blood"],  # 4
+                                                  self.phosphate["blood"], k, p, dt)
+        drives = remodeling.bone_drives(s.pth_relative, person.estrogen_loss_effect(self, self.years_relative_to_fmp),
+                                        vk.bone_vitamin_k_supply_nmol_l, p)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
                                           self.random_stream, dt)
-        ledger.transfer_merge({"bone_trabecular": bone_day.resorbed_mineral_mg,  # 6
-                               "bone_cortical": skeleton.cortical_day(self.cortical, drives, p, dt)}, "blood")
-        intake = ledger.transfer("diet", "gut", state.diet.calcium_mg_per_day * dt)
-        absorbed, fecal = calcium.gut_day(ledger["gut"] - intake, intake, s, p, dt)
-        ledger.transfer_split("gut", {"blood": absorbed, "faeces": fecal})
-        capxp = calcium.capxp_relative(s, p)
-        ledger.transfer("blood", "bone_trabecular", skeleton.mineralise(
-            self.bone, MINERALISATION_SUPPLY_SHARE * ledger["blood"], capxp, p, dt))
-        ledger.transfer("blood", "bone_cortical", skeleton.mineralise_cortical(
-            self.cortical, MINERALISATION_SUPPLY_SHARE * ledger["blood"], capxp, p, dt))
-        mgp_per_cell = calcification.mgp_synthesis_per_step(p, dt)
-        wall = calcification.vessel_day(  # 7
-            self.vessel, vk.mgp_carboxylated_by_depth, 0.0 if state.genetics.mgp_knockout else mgp_per_cell,
-            calcium.phosphate_relative(s, p), capxp, p, self.rng, VESSEL_DEPOSITION_SUPPLY_SHARE * ledger["blood"], dt)
-        ledger.transfer("blood", "vessel_wall", wall.deposited_mg - wall.regressed_mg)
-        urine, endogenous = calcium.excretion_day(s, ledger["blood"], p, dt)
-        ledger.transfer_split("blood", {"urine": urine, "gut": endogenous})
-        ledger.transfer("blood", "bone_fluid", calcium.blood_to_bone_fluid_mg(
-            ledger["blood"], ledger["bone_fluid"], s.serum_phosphate_mmol_l, p))
+        wall, mgp_per_cell = self._mineral_exchanges(s, k, bone_day.resorbed_mineral_mg,  # 6-7
+                                                     skeleton.cortical_day(self.cortical, drives, p, dt))
         uc_rel = carboxylation.ucmgp_release_relative(wall.ucmgp_made, self.vessel.mineral.size, mgp_per_cell)
         self.blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(self.blood.dp_ucmgp_pmol_l, uc_rel,
-                                                                    calcium.gfr_relative(s), p, dt)
+                                                                    calcium.gfr_relative(s, p), p, dt)
         mirror_bone_day(self, bone_day)  # 8
         self._day += 1
         if self._day % self.record_every_days == 0 or self._day == self.days_total:  # 9
             self.datacollector.collect(self)
         self.running = self._day < self.days_total
+
+    def _mineral_exchanges(self, s, k, trabecular_resorbed_mg: float, cortical_resorbed_mg: float):
+        """Step 6 (and the vessel wall, 7): each calcium exchange a named transfer of the calcium
+        ledger; mineral moves its phosphorus with it (:func:`.minerals.book_mineral`); then the
+        phosphate diet, gut, kidney and dialysis (:func:`.minerals.phosphate_day`). Returns the
+        wall's day and the healthy MGP synthesis per cell."""
+        p, state, dt, ca, ph = self.params, self.inputs, self.dt, self.calcium, self.phosphate
+        for tissue, mg in (("bone_trabecular", trabecular_resorbed_mg), ("bone_cortical", cortical_resorbed_mg)):
+            minerals.book_mineral(ca, ph, tissue, "blood", mg, p)
+        intake = ca.transfer("diet", "gut", (state.diet.calcium_mg_per_day + k.binder_calcium_mg_per_day) * dt)
+        absorbed, fecal = calcium.gut_day(ca["gut"] - intake, intake, s, p, dt)
+        ca.transfer_split("gut", {"blood": absorbed, "faeces": fecal})
+        capxp = calcium.capxp_relative(s, p)
+        supply = lambda share: share * min(ca["blood"], kidney.HYDROXYAPATITE_CA_PER_P_MASS * max(  # P: blood and
+            ph["blood"] + ph["soft_tissue"], 0.0))  # the cellular P that exchanges with it within the day
+        minerals.book_mineral(ca, ph, "blood", "bone_trabecular", skeleton.mineralise(
+            self.bone, supply(MINERALISATION_SUPPLY_SHARE), capxp, p, dt), p)
+        minerals.book_mineral(ca, ph, "blood", "bone_cortical", skeleton.mineralise_cortical(
+            self.cortical, supply(MINERALISATION_SUPPLY_SHARE), capxp, p, dt), p)
+        mgp_per_cell = calcification.mgp_synthesis_per_step(p, dt)
+        wall = calcification.vessel_day(
+            self.vessel, self.carboxylation.mgp_carboxylated_by_depth,
+            0.0 if state.genetics.mgp_knockout else mgp_per_cell, calcium.phosphate_relative(s, p), capxp, p,
+            self.rng, supply(VESSEL_DEPOSITION_SUPPLY_SHARE), dt, inhibitor_relative=s.inhibitor_fraction)
+        minerals.book_mineral(ca, ph, "blood", "vessel_wall", wall.deposited_mg - wall.regressed_mg, p)
+        urine, endogenous = calcium.excretion_day(s, ca["blood"], p, dt)
+        ca.transfer_split("blood", {"urine": urine, "gut": endogenous})
+        minerals.book_bone_fluid(ca, ph, calcium.blood_to_bone_fluid_mg(ca["blood"], ca["bone_fluid"], s, p), p)
+        minerals.phosphate_day(ph, s, k, minerals.is_session_day(self.day, k.sessions_per_week), p, dt)
+        return wall, mgp_per_cell
 
     # ------------------------------------------------------------------ readouts
     @property

@@ -14,10 +14,11 @@ from typing import Any, Callable
 import numpy as np
 from mesa import DataCollector
 
-from calcium_abm.physiology import calcification, calcium, coagulation, remodeling
+from calcium_abm.physiology import calcification, calcium, coagulation, kidney, remodeling
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
+from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
-__all__ = ["COLUMNS", "CALCIUM_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
+__all__ = ["COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
            "inputs_most_changed"]
 
 
@@ -38,6 +39,10 @@ class DayTallies:
         self.pools = self.ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),
                                            "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
         self.total_mg = plain_sum(self.pools.values())
+        self.p_ledger = model.phosphate
+        self.p_pools = self.p_ledger.pools_mg({name: kidney.phosphorus_with_calcium_mg(self.pools[name], self.p)
+                                               for name in ("bone_trabecular", "bone_cortical", "vessel_wall")})
+        self.p_total_mg = plain_sum(self.p_pools.values())
         self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
         self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
@@ -99,10 +104,16 @@ _DECLARED: dict[str, Column] = {
     "serum_calcium_mmol_l": Column("mmol/L", "Serum total calcium", lambda t: t.serum_ca),
     "ionized_calcium_mmol_l": Column("mmol/L", "Serum ionised calcium",
                                      lambda t: t.serum_ca * t.p.ionized_calcium_fraction),
-    "serum_phosphate_mmol_l": Column("mmol/L", "Serum phosphate", lambda t: t.m.systemic.serum_phosphate_mmol_l),
-    "pth_pmol_l": Column("pmol/L", "Parathyroid hormone", lambda t: t.m.systemic.pth_pmol_l),
+    "serum_phosphate_mmol_l": Column("mmol/L", "Serum inorganic phosphate: blood phosphorus / (30.97 x ECF volume), "
+                                               "end of day (after a dialysis session on session days)",
+                                     lambda t: t.p_pools["blood"] / (kidney.PHOSPHORUS_MG_PER_MMOL * t.p.ecf_volume_l)),
+    "pth_pmol_l": Column("pmol/L", "Parathyroid hormone (start of day)", lambda t: t.m.systemic.pth_pmol_l),
     "calcitriol_relative": Column("-", "Calcitriol relative to a healthy adult",
                                   lambda t: t.m.systemic.calcitriol_relative),
+    "fgf23_relative": Column("-", "FGF23 relative to a healthy adult", lambda t: t.m.systemic.fgf23_relative),
+    "parathyroid_gland_capacity": Column("-", "Parathyroid secretory capacity (1 = healthy gland; slow hyperplasia)",
+                                         lambda t: t.m.hormones.gland_capacity),
+    "gfr_ml_per_min": Column("mL/min/1.73m2", "Glomerular filtration rate today", lambda t: t.m.systemic.gfr_ml_per_min),
     "plasma_k1_nmol_l": Column("nmol/L", "Day-mean plasma phylloquinone (K1)",
                                lambda t: t.plasma.mean_nmol_per_l["k1"]),
     "plasma_mk4_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-4", lambda t: t.plasma.mean_nmol_per_l["mk4"]),
@@ -145,6 +156,23 @@ _DECLARED: dict[str, Column] = {
         lambda t: t.per_day("blood", "bone_trabecular", "blood", "bone_cortical")),
     "vessel_deposition_mg_per_day": Column("mg/day", "Net calcium deposited in the vessel wall today",
                                            lambda t: t.per_day("blood", "vessel_wall")),
+    **{f"p_{pool}_mg": Column("mg", f"Phosphorus in the {pool.replace('_', ' ')} pool",
+                              lambda t, pool=pool: t.p_pools[pool]) for pool in PHOSPHATE_POOLS},
+    "p_intake_cum_mg": Column("mg", "Cumulative dietary phosphorus since day 0",
+                              lambda t: t.p_ledger.cumulative_mg["diet"]),
+    "p_urine_cum_mg": Column("mg", "Cumulative urinary phosphorus since day 0",
+                             lambda t: t.p_ledger.cumulative_mg["urine"]),
+    "p_feces_cum_mg": Column("mg", "Cumulative faecal phosphorus since day 0",
+                             lambda t: t.p_ledger.cumulative_mg["faeces"]),
+    "p_dialysate_cum_mg": Column("mg", "Cumulative phosphorus removed by dialysis since day 0",
+                                 lambda t: t.p_ledger.cumulative_mg["dialysate"]),
+    "p_excreted_cum_mg": Column("mg", "Cumulative urine + faeces + dialysate phosphorus since day 0",
+                                lambda t: t.p_ledger.output_cum_mg),
+    "p_balance_error_mg": Column("mg", "Phosphorus: sum(pools) - intake + excreted - its day-0 value; round-off only",
+                                 lambda t: t.p_ledger.balance_error_mg(t.p_total_mg)),
+    "urine_phosphate_mg_per_day": Column(
+        "mg/day", "Urinary phosphorus today",
+        lambda t: t.p_ledger.today_mg.get(("blood", "urine"), 0.0) / t.m.dt),
 }
 
 #: name -> (unit, description) of every recorded column, in order
@@ -226,7 +254,7 @@ def inputs_most_changed(scenario: Any, n: int = 3) -> list[str]:
     from calcium_abm.physiology import parameter_registry
     from calcium_abm.scenario import Scenario
 
-    sections = ("patient", "diet", "drugs", "genetics")
+    sections = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis")
     given, default = scenario.model_dump(), Scenario().model_dump()
     pairs = []
     for section in sections:
@@ -236,6 +264,9 @@ def inputs_most_changed(scenario: Any, n: int = 3) -> list[str]:
     pairs += [(f"parameters.{name}", value, registry[name].value) for name, value in scenario.parameters.items()]
     scored = []
     for key, value, base in pairs:
+        if base is None and isinstance(value, (int, float)):  # a measured value given where none is the default
+            scored.append((10.0, f"{key} = {value:g} (default none)"))
+            continue
         if isinstance(value, bool) or isinstance(base, bool):
             score = 10.0 if bool(value) != bool(base) else 0.0
         elif isinstance(value, (int, float)) and isinstance(base, (int, float)):

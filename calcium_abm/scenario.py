@@ -11,8 +11,10 @@ code) or a mapping with the same layout::
     sex = "female"          # ckd_stage (0 = normal kidneys), species
     [diet]                  # calcium_mg_per_day, phosphate_mg_per_day,
     mk7_ug_per_day = 90     # vitamin_k1_ug_per_day, mk4_ug_per_day, mk7_ug_per_day
-    [drugs]                 # warfarin_mg_per_day
+    [drugs]                 # warfarin_mg_per_day, sevelamer_g_per_day, calcium_acetate_g_per_day
     [genetics]              # mgp_knockout, osteocalcin_knockout
+    [kidney]                # residual_gfr_ml_per_min, gfr_end_ml_per_min, gfr_decline_years
+    [dialysis]              # sessions_per_week, session_hours
     [simulation]            # years, seed, bone/vessel grid sizes, record_every_days
     [parameters]            # model constants by name (see calcium_abm.parameters)
     k1_half_life_h = 2.0
@@ -69,8 +71,10 @@ from calcium_abm.inputs.sections import (
     FLAT_KEYS,
     SCHEDULABLE,
     Diet,
+    Dialysis,
     Drugs,
     Genetics,
+    Kidney,
     Patient,
     Simulation,
 )
@@ -181,6 +185,8 @@ class Scenario(BaseModel):
     diet: Diet = Diet()
     drugs: Drugs = Drugs()
     genetics: Genetics = Genetics()
+    kidney: Kidney = Kidney()
+    dialysis: Dialysis = Dialysis()
     simulation: Simulation = Simulation()
     parameters: dict[str, Annotated[float, Field(allow_inf_nan=False)]] = Field(default_factory=dict)
     schedule: tuple[ScheduleEntry, ...] = Field((), strict=False)  # TOML gives a list
@@ -306,7 +312,8 @@ class Scenario(BaseModel):
         equal scenario."""
         data = self.model_dump(mode="python")
         data["schedule"] = [{k: v for k, v in e.items() if v is not None} for e in data["schedule"]]
-        data["patient"] = {k: v for k, v in data["patient"].items() if v is not None}  # unmeasured baselines
+        for section in ("patient", "kidney"):  # unmeasured baselines, no residual GFR given
+            data[section] = {k: v for k, v in data[section].items() if v is not None}
         if not data["schedule"]:
             del data["schedule"]
         if not data["parameters"]:

@@ -14,7 +14,7 @@ from calcium_abm import simulate
 from calcium_abm.cli import main as cli_main
 from calcium_abm.errors import ScenarioError
 from calcium_abm.outputs import inputs_most_changed, physiology_warning
-from calcium_abm.physiology import calcium, parameter_conflicts, parameter_registry, parameter_set
+from calcium_abm.physiology import calcium, kidney, parameter_conflicts, parameter_registry, parameter_set
 from calcium_abm.scenario import load_scenario
 
 TINY = {f"{tissue}_grid_{side}": 8 for tissue in ("bone", "vessel") for side in ("width", "height")}
@@ -25,8 +25,7 @@ def test_the_default_parameter_set_breaks_no_rule():
 
 
 @pytest.mark.parametrize("overrides, fields", [
-    ({"pth_min_pmol_l": 8.0, "pth_max_pmol_l": 6.0}, ("pth_min_pmol_l (8)", "pth_max_pmol_l (6)")),
-    ({"parathyroid_min_pmol_l": 15.0, "parathyroid_max_pmol_l": 10.0}, ("parathyroid_min_pmol_l", "parathyroid_max_pmol_l")),
+    ({"parathyroid_min_pmol_l": 5.0, "parathyroid_max_pmol_l": 5.0}, ("parathyroid_min_pmol_l", "parathyroid_max_pmol_l")),
 ])
 def test_cross_field_rules_are_refused_with_the_fields_named(overrides, fields):
     ranges = parameter_registry()
@@ -41,17 +40,20 @@ def test_cross_field_rules_are_refused_with_the_fields_named(overrides, fields):
 
 def test_a_cross_field_rule_in_a_schedule_entry_is_refused_too():
     data = load_scenario("healthy_adult").model_dump()
-    data["schedule"] = [{"start_day": 5, "set": {"parameters.pth_min_pmol_l": 50.0}}]
-    with pytest.raises(ScenarioError, match="schedule entry 1.*pth_min_pmol_l"):
+    data["schedule"] = [{"start_day": 5, "set": {"parameters.parathyroid_min_pmol_l": 5.0,
+                                                  "parameters.parathyroid_max_pmol_l": 5.0}}]
+    with pytest.raises(ScenarioError, match="schedule entry 1.*parathyroid_min_pmol_l.*must be below"):
         load_scenario(data)
 
 
-def test_calcium_rules_are_the_modules_own():
-    p = parameter_set()._replace(pth_min_pmol_l=30.0)
-    assert any("pth_min_pmol_l (30)" in m for m in calcium.parameter_conflicts(p))
+def test_parathyroid_rules_are_the_kidney_modules_own():
+    """One PTH law (kidney.py) and its rules; calcium.py keeps no copy of either."""
+    p = parameter_set()._replace(parathyroid_min_pmol_l=30.0)
+    assert any("parathyroid_min_pmol_l (30.0)" in m for m in kidney.parameter_conflicts(p))
+    assert not hasattr(calcium, "parameter_conflicts") and "pth_min_pmol_l" not in parameter_registry()
     # the ranges alone cannot break the FEPi rule today; the rule still guards a future range change
-    q = parameter_set()._replace(phosphate_fractional_excretion=0.6, phosphate_fractional_excretion_max=0.5)
-    assert any("phosphate_fractional_excretion (0.6)" in m for m in parameter_conflicts(q))
+    q = parameter_set()._replace(phosphate_fractional_excretion_ceiling=0.1)
+    assert any("phosphate_fractional_excretion_ceiling (0.1)" in m for m in parameter_conflicts(q))
 
 
 def test_every_single_range_boundary_keeps_the_rules_with_the_other_defaults():
@@ -68,12 +70,22 @@ def test_a_healthy_run_gives_no_warning():
 
 
 def test_a_run_that_leaves_physiology_names_day_quantity_and_inputs():
-    scenario = load_scenario("healthy_adult").with_overrides({"phosphate_mg_per_day": 100.0, **TINY})
+    """Kidneys at GFR 3 without dialysis cannot excrete the phosphate eaten: serum phosphate
+    above 4 mmol/L from day 0 (the loop's steady state is 5.6 mmol/L)."""
+    scenario = load_scenario("healthy_adult").with_overrides({"residual_gfr_ml_per_min": 3.0, **TINY})
     frame = simulate(scenario, years=5 / 365, seed=1)
     message = physiology_warning(frame, scenario)
     assert message is not None
     assert "day 0" in message and "serum_phosphate_mmol_l" in message and "0.3-4" in message
-    assert "diet.phosphate_mg_per_day = 100 (default 1200)" in message
+    assert "kidney.residual_gfr_ml_per_min = 3 (default none)" in message
+
+
+def test_a_very_low_phosphate_diet_is_defended_by_the_kidney():
+    """Issue 11: 100 mg/day gave serum Ca 0.47 mmol/L. With phosphate as mass, FGF23 and FEPi
+    fall (renal conservation, IOM 1997) and serum phosphate stays above 0.6 mmol/L."""
+    frame = simulate("healthy_adult", years=30 / 365, seed=1, overrides={"phosphate_mg_per_day": 100.0, **TINY})
+    assert frame["serum_phosphate_mmol_l"].min() > 0.6
+    assert 2.0 < frame["serum_calcium_mmol_l"].min() and frame["serum_calcium_mmol_l"].max() < 2.7
 
 
 def test_inputs_most_changed_ranks_by_log_ratio():
@@ -88,7 +100,7 @@ def test_inputs_most_changed_ranks_by_log_ratio():
 
 def test_run_prints_one_warning_and_keeps_it_in_the_parquet_metadata(tmp_path, capsys):
     out = tmp_path / "low_p.parquet"
-    argv = ["run", "healthy_adult", "--years", "0.02", "--set", "phosphate_mg_per_day=100", "--quiet", "--out", str(out)]
+    argv = ["run", "healthy_adult", "--years", "0.02", "--set", "residual_gfr_ml_per_min=3", "--quiet", "--out", str(out)]
     argv += [f"--set={key}=8" for key in TINY]
     assert cli_main(argv) == 0
     err = capsys.readouterr().err
@@ -97,8 +109,25 @@ def test_run_prints_one_warning_and_keeps_it_in_the_parquet_metadata(tmp_path, c
     assert len(warnings) == 1 and "day 0" in warnings[0]
 
 
-_HUMAN_SCENARIOS = ("healthy_adult", "postmenopausal", "ckd_stage4", "ckd_stage5", "long_term_warfarin")
-_CALCIUM_PARAMETERS = [p for p in parameter_registry().values() if p.module.endswith(".calcium")]
+_HUMAN_SCENARIOS = ("healthy_adult", "postmenopausal", "ckd_stage4", "ckd_stage5", "long_term_warfarin",
+                    "haemodialysis")
+_CALCIUM_PARAMETERS = [p for p in parameter_registry().values()
+                       if p.module.endswith((".calcium", ".kidney", ".dialysis"))]
+
+
+@st.composite
+def _kidney_inputs(draw):
+    """Optional kidney, dialysis and binder keys over their allowed ranges."""
+    values = {}
+    if draw(st.booleans()):
+        values["residual_gfr_ml_per_min"] = draw(st.floats(0.0, 130.0))
+    if draw(st.booleans()):
+        values["sessions_per_week"] = draw(st.integers(1, 7))
+        values["session_hours"] = draw(st.floats(0.5, 12.0))
+    if draw(st.booleans()):
+        values["sevelamer_g_per_day"] = draw(st.floats(0.0, 15.0))
+        values["calcium_acetate_g_per_day"] = draw(st.floats(0.0, 12.0))
+    return values
 
 
 @st.composite
@@ -108,16 +137,18 @@ def _calcium_parameters(draw):
     return values
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=16, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(st.sampled_from(_HUMAN_SCENARIOS), _calcium_parameters(),
+@given(st.sampled_from(_HUMAN_SCENARIOS), _calcium_parameters(), _kidney_inputs(),
        st.floats(100.0, 3000.0), st.floats(100.0, 3000.0))
-def test_no_allowed_human_run_leaves_serum_calcium_silently(scenario_name, params, phosphate, calcium_intake):
-    """Bounded (12 runs of 4 days on 8x8 grids): any human, non-knockout run inside the allowed
-    ranges and rules whose serum calcium leaves 1.5-3.5 mmol/L carries the warning."""
+def test_no_allowed_human_run_leaves_serum_calcium_silently(scenario_name, params, kidney_keys, phosphate,
+                                                            calcium_intake):
+    """Bounded (16 runs of 4 days on 8x8 grids): any human, non-knockout run inside the allowed
+    ranges and rules (calcium, kidney and dialysis parameters, kidney/dialysis/binder keys)
+    whose serum calcium leaves 1.5-3.5 mmol/L carries the warning."""
     try:
         scenario = load_scenario(scenario_name).with_overrides(
-            {**TINY, **{f"parameters.{k}": v for k, v in params.items()},
+            {**TINY, **{f"parameters.{k}": v for k, v in params.items()}, **kidney_keys,
              "phosphate_mg_per_day": phosphate, "calcium_mg_per_day": calcium_intake})
     except ScenarioError:
         return  # refused by a rule: nothing runs, nothing silent

@@ -5,6 +5,7 @@ parameter set, and the calcium ledger."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 from pathlib import Path
@@ -15,7 +16,8 @@ import pytest
 import calcium_abm
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.parameters import kernel_record
-from calcium_abm.physiology import calcification, calcium, carboxylation, ledger, parameter_set, remodeling
+from calcium_abm.physiology import (calcification, calcium, carboxylation, kidney, ledger, minerals, parameter_set,
+                                   remodeling)
 from calcium_abm.physiology.calcification import VesselWall
 from calcium_abm.scenario import Scenario, load_scenario
 
@@ -191,8 +193,15 @@ def test_a_second_mineral_uses_the_same_ledger_class():
     assert phosphate["blood"] == 3.5 and phosphate.balance_error_mg() == 0.0
 
 
+def reference_state():
+    k = minerals.KidneyInputs(100.0, 1200.0)
+    hormones, pi = minerals.steady_hormones(k, P)
+    return minerals.systemic_day(hormones, calcium.reference_blood_calcium_mg(P),
+                                 pi * kidney.PHOSPHORUS_MG_PER_MMOL * P.ecf_volume_l, k, P, dt=0.0)
+
+
 def test_excretion_is_capped_at_its_share_of_blood():
-    s = calcium.systemic_state(calcium.reference_blood_calcium_mg(P), 1200.0, 0, P)
+    s = reference_state()
     urine, endo = calcium.kidney_and_endogenous_day(s, P)
     assert calcium.excretion_day(s, 1e9, P) == (urine, endo)
     tiny = 1.0
@@ -233,23 +242,27 @@ def test_step_reads_short_and_core_modules_stay_small():
 
 
 def test_pth_sigmoid_is_one_law_for_the_day_and_the_reference():
+    """The compiled PTH of the bone-fluid kernel is the kidney's gland law, to round-off."""
     k = calcium.pth_constants(P)
-    half = calcium.pth_secretion_pmol_l(P.pth_setpoint_ionized_mmol_l, 1.0, 21.0, P.pth_setpoint_ionized_mmol_l, 20.0)
-    assert half == pytest.approx(11.0)  # half-way at the set point
-    assert calcium.pth_secretion_pmol_l(0.1, 1.0, 21.0, 1.0, 20.0) == pytest.approx(21.0)
-    assert calcium.pth_secretion_pmol_l(5.0, 1.0, 21.0, 1.0, 20.0) == pytest.approx(1.0)
-    # at the reference serum calcium and phosphate the day's PTH is the reference PTH, to the bit
-    assert calcium.pth_pmol_l(P.reference_serum_calcium_mmol_l, P.reference_serum_phosphate_mmol_l, P) \
-        == calcium.reference_pth_pmol_l(P)
-    assert calcium.pth_from_serum(2.0, 1.5, k) == calcium.pth_pmol_l(2.0, 1.5, P)
+    for ca, scale in ((2.35, 1.0), (2.0, 1.7), (2.6, 3.2)):
+        ion = ca * P.ionized_calcium_fraction
+        assert calcium.pth_from_serum.py_func(ca, scale, k) == pytest.approx(
+            scale * kidney.parathyroid_calcium_sigmoid_pmol_l(ion, P), rel=1e-14)
+        assert calcium.pth_from_serum(ca, scale, k) == pytest.approx(calcium.pth_from_serum.py_func(ca, scale, k),
+                                                                     rel=1e-14)
+    # at the reference serum calcium, phosphate and healthy gland the day's PTH is the reference PTH
+    s = reference_state()
+    assert s.pth_pmol_l == pytest.approx(calcium.reference_pth_pmol_l(P), rel=1e-9)
     assert calcium.pth_constants(P) is k
 
 
 @pytest.mark.parametrize("blood, fluid, phosphate", [(1300.0, 4000.0, 1.1), (900.0, 5000.0, 2.2), (2000.0, 100.0, 0.9)])
 def test_bone_fluid_kernel_ends_at_the_equilibrium_of_the_pth_law(blood, fluid, phosphate):
-    moved = calcium.blood_to_bone_fluid_mg(blood, fluid, phosphate, P)
+    s = dataclasses.replace(reference_state(), serum_phosphate_mmol_l=phosphate, gland_pth_scale=phosphate / 1.1)
+    moved = calcium.blood_to_bone_fluid_mg(blood, fluid, s, P)
     b, f = blood - moved, fluid + moved
-    pth = calcium.pth_pmol_l(calcium.serum_calcium_mmol_l(b, P), phosphate, P)
+    pth = calcium.pth_from_serum.py_func(calcium.serum_calcium_mmol_l(b, P), s.gland_pth_scale, calcium.pth_constants(P))
     r0 = P.exchangeable_bone_calcium_mg / calcium.reference_blood_calcium_mg(P)
-    ratio = r0 * (pth / calcium.reference_pth_pmol_l(P)) ** (-P.bone_fluid_pth_exponent)
+    seen = pth * s.calcitriol_relative ** P.bone_fluid_pth_calcitriol_exponent
+    ratio = r0 * (seen / calcium.reference_pth_pmol_l(P)) ** (-P.bone_fluid_pth_exponent)
     assert f == pytest.approx(b * ratio, rel=1e-9)

@@ -1,9 +1,9 @@
-"""Calcium mass balance: sum(pools) - cumulative intake + cumulative excretion is constant
-to round-off on every recorded day, for every built-in scenario, at every boundary of the
-documented input and parameter ranges, and under random valid inputs (hypothesis).
+"""Calcium and phosphate mass balance: sum(pools) - cumulative intake + cumulative excretion
+is constant to round-off on every recorded day, for every built-in scenario, at every boundary
+of the documented input and parameter ranges, and under random valid inputs (hypothesis).
 
-The ledger is checked twice: the model's own ``ca_balance_error_mg`` column, and the
-identity recomputed here from the ``ca_*`` columns.
+Each ledger is checked twice: the model's own ``ca_balance_error_mg`` / ``p_balance_error_mg``
+column, and the identity recomputed here from the ``ca_*`` / ``p_*`` columns.
 """
 
 from __future__ import annotations
@@ -17,45 +17,52 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calcium_abm import builtin_scenarios, parameter_registry, simulate
-from calcium_abm.outputs import CALCIUM_POOLS
-from calcium_abm.scenario import Diet, Drugs
+from calcium_abm.outputs import CALCIUM_POOLS, PHOSPHATE_POOLS
+from calcium_abm.scenario import Dialysis, Diet, Drugs
 
 SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
 POOL_COLUMNS = [f"ca_{pool}_mg" for pool in CALCIUM_POOLS]
+P_POOL_COLUMNS = [f"p_{pool}_mg" for pool in PHOSPHATE_POOLS]
 #: Allowed |balance error| relative to the calcium in the body. Each day adds a few
 #: rounding errors of ~1e-16 x 1e6 mg; a 10-year run stays near 1e-14 relative, so this
 #: leaves four orders of magnitude while catching any real leak (1e-4 mg in 1e6 mg).
 RELATIVE_ROUND_OFF = 1e-10
 
 
-def assert_calcium_balanced(frame: pd.DataFrame) -> None:
-    """Both the recorded error and the recomputed ledger stay at round-off on every row."""
+def assert_ledger_balanced(frame: pd.DataFrame, prefix: str, pool_columns: list[str], sinks: tuple[str, ...]) -> None:
+    """One mineral's recorded error and its recomputed ledger stay at round-off on every row."""
     assert len(frame) >= 2
-    pools = frame[POOL_COLUMNS]
-    assert np.isfinite(pools.to_numpy()).all(), "a calcium pool is not finite"
-    assert (pools.to_numpy() >= -1e-9).all(), "a calcium pool went negative"
+    pools = frame[pool_columns]
+    assert np.isfinite(pools.to_numpy()).all(), f"a {prefix} pool is not finite"
+    assert (pools.to_numpy() >= -1e-9).all(), f"a {prefix} pool went negative"
     total = pools.sum(axis=1)
     tolerance = RELATIVE_ROUND_OFF * float(total.abs().max())
 
-    error = frame["ca_balance_error_mg"]
-    assert error.abs().max() <= tolerance, f"recorded balance error {error.abs().max()} mg > {tolerance} mg"
+    error = frame[f"{prefix}_balance_error_mg"]
+    assert error.abs().max() <= tolerance, f"recorded {prefix} error {error.abs().max()} mg > {tolerance} mg"
 
     # the ledger identity, recomputed from the columns
-    assert np.allclose(frame["ca_excreted_cum_mg"], frame["ca_urine_cum_mg"] + frame["ca_feces_cum_mg"],
+    assert np.allclose(frame[f"{prefix}_excreted_cum_mg"], sum(frame[f"{prefix}_{s}_cum_mg"] for s in sinks),
                        rtol=0, atol=tolerance)
-    ledger = total - frame["ca_intake_cum_mg"] + frame["ca_excreted_cum_mg"]
+    ledger = total - frame[f"{prefix}_intake_cum_mg"] + frame[f"{prefix}_excreted_cum_mg"]
     drift = (ledger - ledger.iloc[0]).abs().max()
-    assert drift <= tolerance, f"sum(pools) - intake + excreted drifts by {drift} mg"
+    assert drift <= tolerance, f"{prefix}: sum(pools) - intake + excreted drifts by {drift} mg"
     assert ((ledger - ledger.iloc[0]) - error).abs().max() <= tolerance, "recorded error is not the ledger's"
 
     # cumulative flows start at zero and never decrease
-    for col in ("ca_intake_cum_mg", "ca_urine_cum_mg", "ca_feces_cum_mg"):
+    for col in (f"{prefix}_intake_cum_mg", *(f"{prefix}_{s}_cum_mg" for s in sinks)):
         assert frame[col].iloc[0] == 0.0
         assert (frame[col].diff().dropna() >= 0).all(), col
 
 
+def assert_calcium_balanced(frame: pd.DataFrame) -> None:
+    """Both ledgers, calcium and phosphate, at round-off on every row."""
+    assert_ledger_balanced(frame, "ca", POOL_COLUMNS, ("urine", "feces"))
+    assert_ledger_balanced(frame, "p", P_POOL_COLUMNS, ("urine", "feces", "dialysate"))
+
+
 @pytest.mark.parametrize("name", sorted(builtin_scenarios()))
-def test_every_builtin_scenario_balances_calcium(name):
+def test_every_builtin_scenario_balances_calcium_and_phosphate(name):
     assert_calcium_balanced(simulate(name, years=0.5, seed=1, overrides=SMALL))
 
 
@@ -79,6 +86,10 @@ def test_a_leak_is_detected():
     leaky.loc[leaky.index[-1], "ca_blood_mg"] += 1e-3
     with pytest.raises(AssertionError):
         assert_calcium_balanced(leaky)
+    leaky = frame.copy()
+    leaky.loc[leaky.index[-1], "p_soft_tissue_mg"] += 1e-3
+    with pytest.raises(AssertionError, match="p:"):
+        assert_calcium_balanced(leaky)
 
 
 # ----------------------------------------------------------------------------- range boundaries
@@ -89,7 +100,7 @@ def _range_of(model, name: str) -> tuple[float, float]:
 
 
 def _boundary_cases():
-    for model in (Diet, Drugs):
+    for model in (Diet, Drugs, Dialysis):
         for name in model.model_fields:
             for value in _range_of(model, name):
                 yield pytest.param(name, value, id=f"{name}={value:g}")
@@ -103,7 +114,8 @@ def _boundary_cases():
 def test_every_range_boundary_runs_and_balances(name, value):
     """Every value the schema accepts must run; the extremes are where division by zero
     and overflow live."""
-    frame = simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, name: value})
+    needs = {"session_hours": {"sessions_per_week": 3}}.get(name, {})  # acts only with sessions
+    frame = simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
     assert_calcium_balanced(frame)
 
 
@@ -153,7 +165,11 @@ def _parameter_value(name: str):
 @st.composite
 def random_inputs(draw):
     overrides = {name: draw(st.floats(*_range_of(Diet, name))) for name in Diet.model_fields}
-    overrides["warfarin_mg_per_day"] = draw(st.floats(*_range_of(Drugs, "warfarin_mg_per_day")))
+    overrides.update({name: draw(st.floats(*_range_of(Drugs, name))) for name in Drugs.model_fields})
+    if draw(st.booleans()):
+        overrides["sessions_per_week"] = draw(st.integers(1, 7))
+        overrides["session_hours"] = draw(st.floats(*_range_of(Dialysis, "session_hours")))
+        overrides["residual_gfr_ml_per_min"] = draw(st.floats(0.0, 15.0))
     overrides["ckd_stage"] = draw(st.integers(0, 5))
     overrides["species"] = draw(st.sampled_from(["human", "rat", "mouse"]))
     overrides["sex"] = draw(st.sampled_from(["female", "male"]))

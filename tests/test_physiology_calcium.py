@@ -9,23 +9,38 @@ import math
 
 import pytest
 
-from calcium_abm.physiology import parameter_set
+from calcium_abm.physiology import kidney, minerals, parameter_set
 from calcium_abm.physiology import calcium
 from calcium_abm.physiology.calcium import (
     GFR_ML_PER_MIN_BY_CKD_STAGE,
     blood_to_bone_fluid_mg,
     gut_day,
     kidney_and_endogenous_day,
-    pth_pmol_l,
     reference_blood_calcium_mg,
     reference_pth_pmol_l,
     serum_calcium_mmol_l,
     steady_gut_lumen_mg,
-    systemic_state,
 )
 
 P = parameter_set()
+
+
+def systemic_state(blood_mg: float, phosphate_mg_per_day: float, ckd_stage: int, p, phosphate_mmol_l=None):
+    """The day's systemic state with the kidney-hormone loop at its steady state for the stage
+    (serum phosphate from that steady state unless given)."""
+    k = minerals.KidneyInputs(kidney.gfr_ml_per_min(ckd_stage), phosphate_mg_per_day)
+    hormones, pi = minerals.steady_hormones(k, p)
+    pi = pi if phosphate_mmol_l is None else phosphate_mmol_l
+    return minerals.systemic_day(hormones, blood_mg, pi * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l, k, p, dt=0.0)
+
+
 REFERENCE = systemic_state(reference_blood_calcium_mg(P), 1200.0, 0, P)
+
+
+def pth_pmol_l(serum_calcium: float, serum_phosphate: float, p) -> float:
+    """PTH of a healthy gland at a serum calcium and phosphate (kidney.pth_secretion_pmol_l)."""
+    return kidney.pth_secretion_pmol_l(serum_calcium * p.ionized_calcium_fraction, serum_phosphate, 1.0, 100.0, p,
+                                       gland_capacity=1.0)
 
 
 # ----------------------------------------------------------------------------- gut
@@ -76,10 +91,18 @@ def test_calcitriol_raises_absorption():
 
 # ----------------------------------------------------------------------------- bone fluid
 def equilibrium_ratio(blood_mg: float, serum_phosphate: float) -> float:
-    """The fluid : blood ratio the docstring states: r0 (PTH / PTH0) ** -exponent."""
+    """The fluid : blood ratio the docstring states: r0 (PTH c**k / PTH0) ** -exponent (healthy
+    gland, steady calcitriol: c = 1 at the reference)."""
+    s = state_at(serum_phosphate)
     r0 = P.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(P)
-    pth = pth_pmol_l(serum_calcium_mmol_l(blood_mg, P), serum_phosphate, P)
-    return r0 * (pth / reference_pth_pmol_l(P)) ** (-P.bone_fluid_pth_exponent)
+    pth = s.gland_pth_scale * kidney.parathyroid_calcium_sigmoid_pmol_l(
+        serum_calcium_mmol_l(blood_mg, P) * P.ionized_calcium_fraction, P)
+    seen = pth * s.calcitriol_relative ** P.bone_fluid_pth_calcitriol_exponent
+    return r0 * (seen / reference_pth_pmol_l(P)) ** (-P.bone_fluid_pth_exponent)
+
+
+def state_at(phosphate: float):
+    return systemic_state(reference_blood_calcium_mg(P), 1200.0, 0, P, phosphate_mmol_l=phosphate)
 
 
 @pytest.mark.parametrize("blood_factor, fluid_factor, phosphate", [
@@ -88,34 +111,38 @@ def equilibrium_ratio(blood_mg: float, serum_phosphate: float) -> float:
 def test_bone_fluid_exchange_conserves_and_ends_at_equilibrium(blood_factor, fluid_factor, phosphate):
     blood = blood_factor * reference_blood_calcium_mg(P)
     fluid = fluid_factor * P.exchangeable_bone_calcium_mg
-    moved = blood_to_bone_fluid_mg(blood, fluid, phosphate, P)
+    phosphate_state = state_at(phosphate)
+    moved = blood_to_bone_fluid_mg(blood, fluid, phosphate_state, P)
     new_blood, new_fluid = blood - moved, fluid + moved
     assert new_blood + new_fluid == pytest.approx(blood + fluid, rel=1e-15)
     assert new_blood > 0 and new_fluid > 0
     assert new_fluid / new_blood == pytest.approx(equilibrium_ratio(new_blood, phosphate), rel=1e-6)
     # at equilibrium nothing more moves
-    assert abs(blood_to_bone_fluid_mg(new_blood, new_fluid, phosphate, P)) <= 1e-6 * (blood + fluid)
+    assert abs(blood_to_bone_fluid_mg(new_blood, new_fluid, phosphate_state, P)) <= 1e-6 * (blood + fluid)
 
 
 def test_reference_state_is_at_bone_fluid_equilibrium():
-    moved = blood_to_bone_fluid_mg(reference_blood_calcium_mg(P), P.exchangeable_bone_calcium_mg,
-                                   P.reference_serum_phosphate_mmol_l, P)
+    moved = blood_to_bone_fluid_mg(reference_blood_calcium_mg(P), P.exchangeable_bone_calcium_mg, REFERENCE, P)
     assert abs(moved) <= 1e-6 * P.exchangeable_bone_calcium_mg
 
 
-def test_pth_pulls_calcium_out_of_bone_fluid():
-    """Phosphate retention raises PTH, which lowers the fluid : blood ratio."""
+def test_pth_pulls_calcium_out_of_bone_fluid_unless_calcitriol_is_missing():
+    """A larger gland (more PTH at the same calcium) lowers the fluid : blood ratio; without
+    calcitriol the skeleton resists PTH's calcaemic action (Massry 1973)."""
     blood, fluid = reference_blood_calcium_mg(P), P.exchangeable_bone_calcium_mg
-    normal = blood_to_bone_fluid_mg(blood, fluid, 1.1, P)
-    high_pth = blood_to_bone_fluid_mg(blood, fluid, 2.5, P)
+    normal = blood_to_bone_fluid_mg(blood, fluid, REFERENCE, P)
+    big_gland = dataclasses.replace(REFERENCE, gland_pth_scale=2.0 * REFERENCE.gland_pth_scale)
+    high_pth = blood_to_bone_fluid_mg(blood, fluid, big_gland, P)
     assert high_pth < normal
+    resistant = dataclasses.replace(big_gland, calcitriol_relative=0.2)
+    assert blood_to_bone_fluid_mg(blood, fluid, resistant, P) > high_pth
 
 
 # ----------------------------------------------------------------------------- PTH, phosphate, kidney
 def test_pth_falls_as_serum_calcium_rises_and_rises_with_phosphate():
     levels = [pth_pmol_l(ca, 1.1, P) for ca in (1.8, 2.1, 2.35, 2.6, 3.0)]
     assert all(a > b for a, b in zip(levels, levels[1:]))
-    assert P.pth_min_pmol_l <= levels[-1] and levels[0] <= P.pth_max_pmol_l
+    assert P.parathyroid_min_pmol_l <= levels[-1] and levels[0] <= P.parathyroid_max_pmol_l
     assert pth_pmol_l(2.35, 2.0, P) > pth_pmol_l(2.35, 1.1, P)
 
 
@@ -124,7 +151,7 @@ def test_failing_kidneys_raise_phosphate_and_pth_and_lower_calcitriol():
     states = [systemic_state(blood, 1200.0, stage, P) for stage in range(6)]
     phosphate = [s.serum_phosphate_mmol_l for s in states]
     # early stages are compensated (FEPi rises), so phosphate only stays level there
-    assert all(a <= b * (1 + 1e-12) for a, b in zip(phosphate, phosphate[1:])) and phosphate[5] > phosphate[0]
+    assert all(a <= b * (1 + 1e-9) for a, b in zip(phosphate, phosphate[1:])) and phosphate[5] > phosphate[0]
     assert states[5].pth_pmol_l > states[0].pth_pmol_l
     assert states[5].calcitriol_relative < states[0].calcitriol_relative
     assert [s.gfr_ml_per_min for s in states] == [GFR_ML_PER_MIN_BY_CKD_STAGE[k] for k in range(6)]

@@ -433,7 +433,10 @@ def test_flat_keys_cover_every_section_field():
     assert FLAT_KEYS["years"] == "simulation.years"
     assert FLAT_KEYS["warfarin_mg_per_day"] == "drugs.warfarin_mg_per_day"
     assert FLAT_KEYS["mgp_knockout"] == "genetics.mgp_knockout"
-    assert len(FLAT_KEYS) == 14 + 5 + 1 + 2 + 7  # patient: 6 + FMP age + 2 baselines + 5 traits
+    assert FLAT_KEYS["sessions_per_week"] == "dialysis.sessions_per_week"
+    assert FLAT_KEYS["residual_gfr_ml_per_min"] == "kidney.residual_gfr_ml_per_min"
+    # patient: 6 + FMP age + 2 baselines + 5 traits; drugs 3; kidney 3; dialysis 2
+    assert len(FLAT_KEYS) == 14 + 5 + 3 + 2 + 3 + 2 + 7
 
 
 def test_resolve_key(fake_registry):

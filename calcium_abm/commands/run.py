@@ -133,10 +133,12 @@ def summary(scenario, df, out) -> str:
     _, score = _first_last(df, "calcification_score")
     _, ucmgp = _first_last(df, "dp_ucmgp_pmol_l")
     _, ucoc = _first_last(df, "ucoc_fraction")
-    if "ca_balance_error_mg" in df.columns and len(df):
-        balance = float(df["ca_balance_error_mg"].abs().max())
-    else:
-        balance = math.nan
+    balance, p_balance = (float(df[c].abs().max()) if c in df.columns and len(df) else math.nan
+                          for c in ("ca_balance_error_mg", "p_balance_error_mg"))
+    last = df[df["day"] > df["day"].iloc[-1] - 28] if "day" in df.columns and len(df) else df
+
+    def late(column: str, how: str = "mean") -> float:
+        return float(getattr(last[column], how)()) if column in last.columns and len(last) else math.nan
     years = scenario.simulation.years
     rows = [
         ("scenario", scenario.name),
@@ -146,7 +148,14 @@ def summary(scenario, df, out) -> str:
         ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score:.3g})"),
         ("dp-ucMGP at the end", f"{ucmgp:.4g} pmol/L"),
         ("ucOC fraction at the end", f"{ucoc:.3f}"),
+        ("serum Ca, last 4 weeks", f"{late('serum_calcium_mmol_l'):.3f} mmol/L (mean)"),
+        ("serum phosphate, last 4 weeks", f"{late('serum_phosphate_mmol_l'):.2f} mmol/L (mean; "
+                                          f"{late('serum_phosphate_mmol_l', 'min'):.2f}-"
+                                          f"{late('serum_phosphate_mmol_l', 'max'):.2f})"),
+        ("PTH, last 4 weeks", f"{late('pth_pmol_l'):.3g} pmol/L (mean); calcitriol "
+                              f"{late('calcitriol_relative'):.2f} x normal"),
         ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over days)"),
+        ("P mass-balance error", f"{p_balance:.2e} mg (max |error| over days)"),
         ("written", f"{out} ({len(df)} rows)"),
     ]
     width = max(len(label) for label, _ in rows)

@@ -1,5 +1,5 @@
 """The sections of a scenario (``[patient]``, ``[diet]``, ``[drugs]``, ``[genetics]``,
-``[simulation]``): each field typed, finite, range-checked and with its unit.
+``[kidney]``, ``[dialysis]``, ``[simulation]``): each field typed, finite, range-checked and with its unit.
 
 The defaults here *are* the model's defaults: ``Scenario()`` is the healthy 50-year-old man
 of ``healthy_adult`` (sources in that file's ``source``). :class:`calcium_abm.scenario.Scenario`
@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from calcium_abm.inputs.messages import fmt_num, rule_error
 
-__all__ = ["DAYS_PER_YEAR", "Diet", "Drugs", "FLAT_KEYS", "Genetics", "Patient", "SCHEDULABLE", "SECTIONS",
+__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "SCHEDULABLE", "SECTIONS",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS"]
 
 DAYS_PER_YEAR = 365
@@ -110,9 +110,44 @@ class Diet(Section):
 
 
 class Drugs(Section):
-    """Daily drug doses."""
+    """Daily drug doses (phosphate binders taken with meals)."""
 
     warfarin_mg_per_day: float = number(0.0, 0, 100, "mg/day")
+    sevelamer_g_per_day: float = number(0.0, 0, 15, "g/day")
+    calcium_acetate_g_per_day: float = number(0.0, 0, 12, "g/day")
+
+
+class Kidney(Section):
+    """Kidney function beyond ``patient.ckd_stage``: a measured (residual) GFR, and an
+    exponential decline of GFR during the run (Peterson & Riggs 2010 form)."""
+
+    # None = the stage's GFR (KDIGO midpoint), lowered with age for normal kidneys
+    residual_gfr_ml_per_min: float | None = Field(
+        None, ge=0.0, le=130.0, allow_inf_nan=False, json_schema_extra={"unit": "mL/min/1.73m2"})
+    gfr_end_ml_per_min: float | None = Field(
+        None, ge=0.5, le=130.0, allow_inf_nan=False, json_schema_extra={"unit": "mL/min/1.73m2"})
+    gfr_decline_years: float = number(10.0, 0.1, 100, "years")
+
+    @model_validator(mode="after")
+    def _decline_needs_an_end(self) -> Kidney:
+        if self.gfr_end_ml_per_min is None and self.gfr_decline_years != 10.0:
+            raise rule_error(f"kidney.gfr_decline_years = {fmt_num(self.gfr_decline_years)} is not allowed without "
+                             "kidney.gfr_end_ml_per_min: it is the time GFR takes to reach that end value")
+        return self
+
+
+class Dialysis(Section):
+    """Haemodialysis sessions (0 = none)."""
+
+    sessions_per_week: int = integer(0, 0, 7)
+    session_hours: float = number(4.0, 0.5, 12, "hours")
+
+    @model_validator(mode="after")
+    def _hours_need_sessions(self) -> Dialysis:
+        if self.sessions_per_week == 0 and self.session_hours != 4.0:
+            raise rule_error(f"dialysis.session_hours = {fmt_num(self.session_hours)} is not allowed with "
+                             "dialysis.sessions_per_week = 0: session length acts only when there are sessions")
+        return self
 
 
 class Genetics(Section):
@@ -148,12 +183,14 @@ SECTIONS: dict[str, type[Section]] = {
     "diet": Diet,
     "drugs": Drugs,
     "genetics": Genetics,
+    "kidney": Kidney,
+    "dialysis": Dialysis,
     "simulation": Simulation,
 }
 #: Top-level text fields of a scenario.
 TOP_LEVEL_TEXT = ("name", "description", "source")
 #: Sections a ``[[schedule]]`` entry may change.
-SCHEDULABLE = ("patient", "diet", "drugs", "genetics", "parameters")
+SCHEDULABLE = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis", "parameters")
 #: Sections whose fields are substances taken in (an unknown key there is "not modelled").
 SUBSTANCE_SECTIONS = ("diet", "drugs")
 

@@ -242,7 +242,7 @@ def _vessel_kernel_constants(p, dt: float) -> np.ndarray:
 
 def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: float,
                phosphate_rel: float, capxp_rel: float, p, rng: np.random.Generator,
-               deposition_supply_mg: float, dt: float = 1.0) -> VesselDayResult:
+               deposition_supply_mg: float, dt: float = 1.0, inhibitor_relative: float = 1.0) -> VesselDayResult:
     """One day in the media, in place on ``wall``.
 
     Args:
@@ -253,6 +253,9 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         phosphate_rel: serum phosphate / reference.
         capxp_rel: serum Ca x P product / reference.
         deposition_supply_mg: the most calcium blood can give today.
+        inhibitor_relative: circulating calcification inhibitors (fetuin-A, pyrophosphate)
+            relative to health (:func:`.dialysis.systemic_inhibitor_fraction`); multiplies
+            ``systemic_calcification_inhibition`` in today's growth drive.
     """
     osteo = wall.osteochondrogenic
     # one uniform per cell decides apoptosis and switching (disjoint events); drawn by
@@ -261,7 +264,8 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     drives = kernel_record(VesselDrives(
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
-        drive_free=capxp_rel ** p.calcium_phosphate_product_exponent * dt * (1.0 - p.systemic_calcification_inhibition),
+        drive_free=capxp_rel ** p.calcium_phosphate_product_exponent * dt
+        * (1.0 - p.systemic_calcification_inhibition * inhibitor_relative),
         supply_mg=deposition_supply_mg))
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,

@@ -1,9 +1,10 @@
-"""Whole-body calcium and phosphate: gut absorption, blood (extracellular fluid), the
-exchangeable bone-fluid pool, kidneys, and the PTH / calcitriol loop.
+"""Whole-body calcium: gut absorption, blood (extracellular fluid), the exchangeable
+bone-fluid pool and urine, under the day's PTH and calcitriol.
 
 Calcium is tracked in mg in each pool; every function here returns amounts moved, which
-the model applies to both sides, so calcium is never created or lost. Phosphate is a
-concentration at quasi-steady state each day (its mass is not tracked; see docs/ODD.md).
+the model applies to both sides, so calcium is never created or lost. Phosphate is mass in
+its own ledger and the hormones (PTH gland, FGF23, calcitriol) are the laws of
+:mod:`.kidney`; :mod:`.minerals` evaluates them each day into a :class:`SystemicState`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare, kernel_record, per_parameter_set
+from calcium_abm.physiology import kidney
 
-CALCIUM_MG_PER_MMOL = 40.08
-PHOSPHORUS_MG_PER_MMOL = 30.97
-#: KDIGO GFR categories G1-G5 (mL/min/1.73 m2): midpoints; stage 0 = normal kidneys.
-GFR_ML_PER_MIN_BY_CKD_STAGE = {0: 100.0, 1: 95.0, 2: 75.0, 3: 45.0, 4: 22.0, 5: 10.0}
+CALCIUM_MG_PER_MMOL = kidney.CALCIUM_MG_PER_MMOL
+PHOSPHORUS_MG_PER_MMOL = kidney.PHOSPHORUS_MG_PER_MMOL
+#: KDIGO GFR categories: the one table lives in :mod:`.kidney` (this name is kept for callers).
+GFR_ML_PER_MIN_BY_CKD_STAGE = kidney.GFR_ML_PER_MIN_BY_CKD_STAGE
 
 PARAMETERS = declare([
     Parameter("ecf_volume_l", 14.0, "L", "[V] Peterson & Riggs 2010 / OpenBoneMin (V1 = 14 L)",
@@ -51,59 +53,46 @@ PARAMETERS = declare([
     Parameter("endogenous_fecal_calcium_mg_per_day", 100.0, "mg/day",
               "[S] endogenous faecal calcium ~100-150 mg/day (Heaney)",
               "Calcium secreted from blood into the gut at the reference serum calcium", 0.0, 1e3),
-    Parameter("reference_urine_calcium_mg_per_day", 160.0, "mg/day",
-              "assumption: urine balances net absorption at 1000 mg/day intake (typical 100-250 mg/day)",
-              "Urinary calcium at reference serum calcium, PTH and GFR", 0.0, 2e3),
+    Parameter("reference_urine_calcium_mg_per_day", 125.0, "mg/day",
+              "[C] urine = net absorption of the reference adult at 1000 mg/day (absorbed ~223 - endogenous faecal "
+              "100 mg/day, measured in the model), so the reference state is a steady state; typical 100-250 "
+              "mg/day [S]",
+              "Urinary calcium at reference serum calcium and PTH", 0.0, 2e3),
     Parameter("urine_calcium_exponent", 4.0, "-",
               "assumption: steep renal calcium threshold (Peterson & Riggs 2010 use a Hill-type tubular term)",
               "Sensitivity of urinary calcium to serum calcium", 0.0, 20),
+    Parameter("urine_calcium_gfr_exponent", 0.0, "-",
+              "assumption between two sources: 24-h urine calcium falls with eGFR (relative hypocalciuria, Cirillo "
+              "2020 J Clin Med 9:4133), with PTH its strongest physiological predictor (CRIC, Liu 2022 J Clin "
+              "Endocrinol Metab 107:e281: beta -0.22), while the fractional excretion of calcium of the remaining "
+              "nephrons rises as CKD progresses (Chin J Nephrol Dial Transplant 2023, 261 patients): at 0 the "
+              "remaining nephrons excrete what the kidney did (FECa ~ 1/GFR) and urine falls with GFR only through "
+              "PTH; 1 = urine proportional to GFR. Sensitivity: 0.25-0.5 raises CKD 4-5 calcium to 2.4 mmol/L and "
+              "suppresses their PTH (design note section 7)",
+              "Power of relative GFR in urinary calcium at given serum calcium and PTH", 0.0, 1.5),
     Parameter("urine_pth_exponent", 0.5, "-", "assumption: PTH raises distal tubular calcium reabsorption",
               "Sensitivity of urinary calcium to PTH (negative effect)", 0.0, 10),
-    Parameter("pth_min_pmol_l", 1.0, "pmol/L", "assumption: basal secretion (Brown 1983 sigmoid)",
-              "PTH at very high ionised calcium", 0.0, 10.0),
-    Parameter("pth_max_pmol_l", 20.0, "pmol/L", "assumption: maximal secretion (Brown 1983 sigmoid)",
-              "PTH at very low ionised calcium", 5.0, 100.0),
-    Parameter("pth_setpoint_ionized_mmol_l", 1.081, "mmol/L",
-              "assumption: set so PTH ~4 pmol/L at ionised 1.175 mmol/L (normal 1.6-6.9, PMC7276095)",
-              "Ionised calcium at half-maximal PTH secretion", 0.5, 2.0),
-    Parameter("pth_hill", 20.0, "-", "assumption: steep parathyroid calcium-sensing curve",
-              "Steepness of PTH secretion vs ionised calcium", 1.0, 100),
-    Parameter("pth_phosphate_exponent", 1.0, "-", "assumption: phosphate retention stimulates PTH in CKD",
-              "Sensitivity of PTH to serum phosphate", 0.0, 10),
-    Parameter("reference_serum_phosphate_mmol_l", 1.1, "mmol/L", "[S] normal 0.8-1.45 mmol/L",
-              "Reference serum phosphate", 0.1, 5),
-    Parameter("phosphate_absorbed_fraction", 0.65, "-", "[S] ~60-70 % of dietary phosphate is absorbed",
-              "Fraction of dietary phosphate absorbed", 0.05, 1.0),
-    Parameter("phosphate_fractional_excretion", 0.16, "-", "[S] normal FEPi 10-20 %",
-              "Fractional renal excretion of filtered phosphate with normal kidneys", 0.08, 0.3),
-    Parameter("phosphate_fractional_excretion_max", 0.55, "-",
-              "assumption: FGF23/PTH raise FEPi as GFR falls, up to a ceiling",
-              "Highest fractional phosphate excretion reachable in CKD", 0.3, 0.95),
+    Parameter("bone_fluid_pth_calcitriol_exponent", 1.0, "-",
+              "assumption (form and value): the calcaemic action of PTH on bone needs calcitriol: selective "
+              "calcitriol deficiency gave isolated skeletal resistance to PTH, restored by 1 ug/day calcitriol "
+              "(Metz 1977 N Engl J Med 297:1084 [V abstract]); skeletal resistance to PTH is a mechanism of "
+              "secondary hyperparathyroidism in CKD (Sampaio, Lugon & Barreto 2008 J Bras Nefrol review [V "
+              "abstract]; Massry 1973, Llach 1975 [S]): the bone-fluid equilibrium sees PTH x calcitriol**k; "
+              "1 keeps CKD 4-5 calcium normal (K2)",
+              "Power of relative calcitriol in PTH's release of bone-fluid calcium (skeletal PTH resistance)",
+              0.0, 3.0),
+    Parameter("soft_tissue_phosphate_ratio", 1.4, "-",
+              "[C] 20-28 mmol P removed per 5-h session while plasma P falls from ~1.6 to a 0.8-0.9 mmol/L "
+              "plateau (ASAIO Trans 1991 37:M463): removed / (14 L x 0.75 mmol/L) - 1 = 0.9-1.7; pseudo-one-"
+              "compartment mobilisation of cellular phosphate during dialysis (Spalding 2002 Kidney Int 61:655 [S])",
+              "Rapidly exchangeable cellular phosphorus per phosphorus in blood/ECF (equilibrates within the day)",
+              0.0, 10.0),
 ])
-
-
-def parameter_conflicts(p) -> list[str]:
-    """Cross-field rules of this module's parameters; one message per broken rule (empty = fine).
-
-    Each message names the fields, their values and what is required. The scenario validator
-    refuses a parameter set for which this is not empty (issue 11: ``pth_min_pmol_l = 100`` above
-    ``pth_max_pmol_l`` gave serum calcium 0.16 mmol/L without a word).
-    """
-    rules = [
-        (p.pth_min_pmol_l < p.pth_max_pmol_l,
-         f"pth_min_pmol_l ({p.pth_min_pmol_l:g}) must be below pth_max_pmol_l ({p.pth_max_pmol_l:g}): "
-         f"the parathyroid secretes between them, more at low calcium"),
-        (p.phosphate_fractional_excretion <= p.phosphate_fractional_excretion_max,
-         f"phosphate_fractional_excretion ({p.phosphate_fractional_excretion:g}) must be at most "
-         f"phosphate_fractional_excretion_max ({p.phosphate_fractional_excretion_max:g}): the ceiling "
-         f"reached in CKD cannot lie below the healthy value"),
-    ]
-    return [message for ok, message in rules if not ok]
 
 
 @dataclass
 class SystemicState:
-    """Scalar systemic readouts for one day."""
+    """Scalar systemic readouts for one day (start-of-day values; see :func:`.minerals.systemic_day`)."""
 
     serum_calcium_mmol_l: float
     ionized_calcium_mmol_l: float
@@ -111,6 +100,11 @@ class SystemicState:
     pth_pmol_l: float
     calcitriol_relative: float
     gfr_ml_per_min: float
+    fgf23_relative: float = 1.0
+    pth_relative: float = 1.0                 # PTH / kidney.reference_pth_pmol_l
+    gland_pth_scale: float = 1.0              # PTH per unit of the calcium sigmoid (capacity x P term / clearance)
+    phosphate_fractional_excretion: float = 0.15
+    inhibitor_fraction: float = 1.0           # systemic calcification inhibitors relative to health
 
 
 def serum_calcium_mmol_l(blood_mg: float, p) -> float:
@@ -121,79 +115,36 @@ def reference_blood_calcium_mg(p) -> float:
     return p.reference_serum_calcium_mmol_l * CALCIUM_MG_PER_MMOL * p.ecf_volume_l
 
 
-def serum_phosphate_mmol_l(phosphate_mg_per_day: float, gfr_ml_per_min: float, p) -> float:
-    """Quasi-steady serum phosphate: absorbed phosphate = renal clearance x concentration."""
-    gfr0 = GFR_ML_PER_MIN_BY_CKD_STAGE[0]
-    fe = min(p.phosphate_fractional_excretion_max,
-             p.phosphate_fractional_excretion * gfr0 / max(gfr_ml_per_min, 1e-3))
-    clearance_l_per_day = gfr_ml_per_min * 1.44 * max(fe, 1e-6)   # mL/min -> L/day
-    absorbed_mmol = phosphate_mg_per_day * p.phosphate_absorbed_fraction / PHOSPHORUS_MG_PER_MMOL
-    return absorbed_mmol / clearance_l_per_day
-
-
-def systemic_state(blood_mg: float, phosphate_mg_per_day: float, ckd_stage: int, p,
-                   gfr_ml_per_min: float | None = None) -> SystemicState:
-    """Serum Ca/Pi, PTH and relative calcitriol at the start of a day (``gfr_ml_per_min``:
-    the person's GFR, default the CKD stage's; see ``ageing.gfr_for_person_ml_per_min``)."""
-    gfr = GFR_ML_PER_MIN_BY_CKD_STAGE[ckd_stage] if gfr_ml_per_min is None else gfr_ml_per_min
-    ca = serum_calcium_mmol_l(blood_mg, p)
-    ion = ca * p.ionized_calcium_fraction
-    pi = serum_phosphate_mmol_l(phosphate_mg_per_day, gfr, p)
-    pth = pth_pmol_l(ca, pi, p)
-    # 1-alpha-hydroxylase: stimulated by PTH, suppressed by phosphate, lost with renal mass.
-    pth0 = reference_pth_pmol_l(p)
-    calcitriol = math.sqrt(gfr / GFR_ML_PER_MIN_BY_CKD_STAGE[0]) * math.sqrt(pth / pth0) \
-        * math.sqrt(p.reference_serum_phosphate_mmol_l / pi)
-    return SystemicState(ca, ion, pi, pth, calcitriol, gfr)
-
-
-@numba.njit(cache=True, inline="always")
-def pth_secretion_pmol_l(ionized_mmol_l, pth_min, pth_max, setpoint_ionized_mmol_l, hill):
-    """The parathyroid calcium-sensing sigmoid (after Brown 1983; assumption): PTH
-    (pmol/L) secreted at an ionised calcium (mmol/L), from ``pth_max`` at low to
-    ``pth_min`` at high calcium, half-way at the set point."""
-    return pth_min + (pth_max - pth_min) / (1.0 + (ionized_mmol_l / setpoint_ionized_mmol_l) ** hill)
-
-
 class PthConstants(NamedTuple):
-    """Parameters of the PTH law, one record per parameter set (:func:`pth_constants`)."""
+    """The parathyroid calcium sigmoid's parameters (:mod:`.kidney`), one record per parameter set."""
 
     ionized_calcium_fraction: float
     pth_min_pmol_l: float
     pth_max_pmol_l: float
     setpoint_ionized_mmol_l: float
     hill: float
-    reference_serum_phosphate_mmol_l: float
-    phosphate_exponent: float
 
 
 @per_parameter_set
 def pth_constants(p) -> PthConstants:
-    """The PTH law's record for parameter set ``p`` (hashable; cached)."""
-    return PthConstants(p.ionized_calcium_fraction, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l,
-                        p.pth_hill, p.reference_serum_phosphate_mmol_l, p.pth_phosphate_exponent)
+    """The PTH sigmoid's record for parameter set ``p`` (hashable; cached)."""
+    return PthConstants(p.ionized_calcium_fraction, p.parathyroid_min_pmol_l, p.parathyroid_max_pmol_l,
+                        p.parathyroid_setpoint_ionized_mmol_l, p.parathyroid_hill)
 
 
 @numba.njit(cache=True, inline="always")
-def pth_from_serum(serum_calcium_mmol_l, serum_phosphate_mmol_l, k):
-    """PTH (pmol/L): :func:`pth_secretion_pmol_l` at the ionised share of serum calcium,
-    raised by phosphate retention; ``k`` is a :class:`PthConstants`."""
+def pth_from_serum(serum_calcium_mmol_l, gland_pth_scale, k):
+    """PTH (pmol/L) at a serum total calcium: ``gland_pth_scale`` x Brown's sigmoid at the ionised
+    share (the compiled twin of :func:`.kidney.pth_secretion_pmol_l`, whose capacity, phosphate
+    and clearance factors make ``gland_pth_scale``); ``k`` is a :class:`PthConstants`."""
     ion = serum_calcium_mmol_l * k.ionized_calcium_fraction
-    pth = pth_secretion_pmol_l(ion, k.pth_min_pmol_l, k.pth_max_pmol_l, k.setpoint_ionized_mmol_l, k.hill)
-    return pth * (serum_phosphate_mmol_l / k.reference_serum_phosphate_mmol_l) ** k.phosphate_exponent
-
-
-def pth_pmol_l(serum_calcium: float, serum_phosphate: float, p) -> float:
-    """PTH (pmol/L) from the calcium-sensing sigmoid, raised by phosphate retention."""
-    # the law's own Python body (``py_func``): one daily call, cheaper than a compiled dispatch
-    return pth_from_serum.py_func(serum_calcium, serum_phosphate, pth_constants(p))
+    return gland_pth_scale * (k.pth_min_pmol_l + (k.pth_max_pmol_l - k.pth_min_pmol_l)
+                              / (1.0 + (ion / k.setpoint_ionized_mmol_l) ** k.hill))
 
 
 def reference_pth_pmol_l(p) -> float:
-    """PTH (pmol/L) at the reference serum calcium (and reference phosphate)."""
-    ion0 = p.reference_serum_calcium_mmol_l * p.ionized_calcium_fraction
-    return pth_secretion_pmol_l.py_func(ion0, p.pth_min_pmol_l, p.pth_max_pmol_l, p.pth_setpoint_ionized_mmol_l,
-                                        p.pth_hill)
+    """PTH (pmol/L) of the reference adult: :func:`.kidney.reference_pth_pmol_l`."""
+    return kidney.reference_pth_pmol_l(p)
 
 
 def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:
@@ -215,30 +166,34 @@ def kidney_and_endogenous_day(s: SystemicState, p, dt: float = 1.0) -> tuple[flo
     """(urinary calcium, endogenous faecal calcium) for one day, mg, from start-of-day serum.
 
     Urine rises steeply with serum calcium (renal threshold), falls with PTH (distal
-    reabsorption) and scales with GFR.
+    reabsorption) and falls less than proportionally with GFR (the remaining nephrons'
+    fractional excretion rises: ``urine_calcium_gfr_exponent``).
     """
     ref_ca = p.reference_serum_calcium_mmol_l
-    gfr_rel = s.gfr_ml_per_min / GFR_ML_PER_MIN_BY_CKD_STAGE[0]
-    pth_rel = s.pth_pmol_l / reference_pth_pmol_l(p)
-    urine = (p.reference_urine_calcium_mg_per_day * dt * gfr_rel
-             * (s.serum_calcium_mmol_l / ref_ca) ** p.urine_calcium_exponent * pth_rel ** (-p.urine_pth_exponent))
+    gfr_rel = s.gfr_ml_per_min / p.reference_gfr_ml_per_min
+    urine = (p.reference_urine_calcium_mg_per_day * dt * gfr_rel ** p.urine_calcium_gfr_exponent
+             * (s.serum_calcium_mmol_l / ref_ca) ** p.urine_calcium_exponent * s.pth_relative ** (-p.urine_pth_exponent))
     endo = p.endogenous_fecal_calcium_mg_per_day * dt * s.serum_calcium_mmol_l / ref_ca
     return urine, endo
 
 
-def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, serum_phosphate: float, p) -> float:
+def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p) -> float:
     """Calcium moving from blood to the exchangeable bone fluid in one day (negative means
     fluid -> blood).
 
     The two pools equilibrate within hours, so the day ends at their equilibrium: the
     fluid : blood ratio falls as PTH rises (PTH makes bone lining cells give up fluid
     calcium, the body's fastest defence of serum calcium), and PTH itself follows blood
-    calcium. The blood calcium that satisfies both is found by safeguarded Newton iteration
+    calcium through the gland's sigmoid (``s.gland_pth_scale`` holds the day's gland size,
+    phosphate and clearance factors). Bone sees PTH x calcitriol**k
+    (``bone_fluid_pth_calcitriol_exponent``): the calcaemic action of PTH needs calcitriol,
+    so a uraemic skeleton resists it (Massry 1973; Llach 1975). The blood calcium that satisfies both is found by safeguarded Newton iteration
     (the excess is monotone in blood calcium, so a bisection bracket backs every step),
     which keeps this stiff loop stable at any step.
     """
     f_record, k_record = _bone_fluid_kernel_records(p)
-    moved = _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, f_record, k_record)
+    scale = s.gland_pth_scale * max(s.calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
+    moved = _bone_fluid_exchange(blood_mg, fluid_mg, scale, f_record, k_record)
     # when the equilibrium puts nearly all calcium in blood, round-off could leave the fluid
     # at -1e-12 mg: never take more than it holds (the ledger books the same amount both ways)
     return max(moved, -fluid_mg)
@@ -267,14 +222,14 @@ def bone_fluid_constants(p) -> BoneFluidConstants:
 
 
 @numba.njit(cache=True, inline="always")
-def _excess_fluid(b, total, serum_phosphate, f, k):
+def _excess_fluid(b, total, pth_scale, f, k):
     """Fluid calcium above its equilibrium with blood calcium ``b`` (decreasing in b)."""
-    pth = pth_from_serum(b / f.mg_per_mmol_l, serum_phosphate, k)
+    pth = pth_from_serum(b / f.mg_per_mmol_l, pth_scale, k)
     return (total - b) - b * f.reference_ratio * (pth / f.reference_pth_pmol_l) ** f.ratio_pth_exponent
 
 
 @numba.njit(cache=True)
-def _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, f_record, k_record):
+def _bone_fluid_exchange(blood_mg, fluid_mg, pth_scale, f_record, k_record):
     """The safeguarded Newton iteration of :func:`blood_to_bone_fluid_mg`; ``f_record`` /
     ``k_record`` are kernel records of a :class:`BoneFluidConstants` / :class:`PthConstants`."""
     f, k = f_record[0], k_record[0]
@@ -283,13 +238,13 @@ def _bone_fluid_exchange(blood_mg, fluid_mg, serum_phosphate, f_record, k_record
     lo, hi = 0.0, total
     x = min(max(blood_mg, 1e-9 * total), total)
     for _ in range(100):
-        g = _excess_fluid(x, total, serum_phosphate, f, k)
+        g = _excess_fluid(x, total, pth_scale, f, k)
         if g > 0.0:
             lo = x
         else:
             hi = x
         step = 1e-7 * total
-        slope = (_excess_fluid(x + step, total, serum_phosphate, f, k) - g) / step
+        slope = (_excess_fluid(x + step, total, pth_scale, f, k) - g) / step
         x_new = x - g / slope if slope < 0.0 else 0.5 * (lo + hi)
         if not lo < x_new < hi:
             x_new = 0.5 * (lo + hi)
@@ -316,22 +271,17 @@ def steady_gut_lumen_mg(intake_mg: float, s: SystemicState, p, dt: float = 1.0) 
 def capxp_relative(s: SystemicState, p) -> float:
     """Serum calcium x phosphate product relative to the reference product (-)."""
     return s.serum_calcium_mmol_l * s.serum_phosphate_mmol_l / (
-        p.reference_serum_calcium_mmol_l * p.reference_serum_phosphate_mmol_l)
+        p.reference_serum_calcium_mmol_l * p.reference_serum_phosphate_mmol_l_kidney)
 
 
 def phosphate_relative(s: SystemicState, p) -> float:
     """Serum phosphate relative to its reference (-)."""
-    return s.serum_phosphate_mmol_l / p.reference_serum_phosphate_mmol_l
+    return s.serum_phosphate_mmol_l / p.reference_serum_phosphate_mmol_l_kidney
 
 
-def pth_relative(s: SystemicState, p) -> float:
-    """PTH relative to its value at the reference serum calcium and phosphate (-)."""
-    return s.pth_pmol_l / reference_pth_pmol_l(p)
-
-
-def gfr_relative(s: SystemicState) -> float:
-    """GFR relative to normal kidneys (CKD stage 0) (-)."""
-    return s.gfr_ml_per_min / GFR_ML_PER_MIN_BY_CKD_STAGE[0]
+def gfr_relative(s: SystemicState, p) -> float:
+    """GFR relative to the healthy reference (``reference_gfr_ml_per_min``) (-)."""
+    return s.gfr_ml_per_min / p.reference_gfr_ml_per_min
 
 
 # ----------------------------------------------------------------------------- the ledger

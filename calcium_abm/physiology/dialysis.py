@@ -11,7 +11,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from calcium_abm.parameters import Parameter, declare, module_defaults
-from calcium_abm.physiology.kidney import _check
+from calcium_abm.physiology.kidney import CALCIUM_MG_PER_MMOL, _check
+
+#: elemental calcium per g of calcium acetate Ca(C2H3O2)2 (fixed chemistry: 40.08 / 158.17 g/mol)
+CALCIUM_ACETATE_CALCIUM_MASS_FRACTION = CALCIUM_MG_PER_MMOL / 158.17
 
 PARAMETERS = declare([
     # ------------------------------------------------------------------ binders
@@ -102,5 +105,5 @@ def systemic_inhibitor_fraction(gfr: float, on_dialysis: bool, p) -> float:
     return 1.0 - (1.0 - f_esrd) * loss
 
 
-__all__ = ["PARAMETERS", "default_parameters", "binder_capacity_mg", "dialysis_session_removal_mg",
+__all__ = ["PARAMETERS", "CALCIUM_ACETATE_CALCIUM_MASS_FRACTION", "default_parameters", "binder_capacity_mg", "dialysis_session_removal_mg",
            "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction"]

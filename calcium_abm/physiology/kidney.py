@@ -91,6 +91,8 @@ PARAMETERS = declare([
               "Power of (1 + relative calcitriol) / 2 in FGF23 secretion", 0.0, 1.0),
     Parameter("fgf23_max_relative", 100.0, "-", "assumption: FGF23 in dialysis can exceed 100x normal [U]",
               "Ceiling of relative FGF23", 10.0, 1000.0),
+    Parameter("fgf23_min_relative", 0.05, "-", "assumption: osteocytes keep a basal FGF23 secretion when almost no "
+              "phosphate is absorbed (binders with a minimal diet)", "Floor of relative FGF23", 0.001, 0.5),
     # ------------------------------------------------------------------ tubular phosphate handling
     Parameter("phosphate_fractional_excretion_ceiling", 0.85, "-",
               "assumption: NaPi-2a/2c inhibition cannot stop all proximal reabsorption. The reference FEPi is "
@@ -136,15 +138,23 @@ PARAMETERS = declare([
               "[V] Brown set point in healthy controls 1.13 (SD 0.04) mmol/L, citrate/calcium clamps "
               "(Schwarz 1994 Eur J Clin Invest 24:553); [V] 1.0 mM in dispersed normal human cells (Brown 1983)",
               "Ionised calcium at half-maximal PTH secretion", 0.8, 1.5),
-    Parameter("parathyroid_hill", 40.0, "-",
-              "assumption: steep in vivo sigmoid; with the set point gives ~5 pmol/L at ionised 1.175 mmol/L "
-              "(normal PTH 1.6-6.9 pmol/L, PMC7276095 [V])", "Steepness of the calcium-PTH sigmoid", 2.0, 200.0),
-    Parameter("parathyroid_min_pmol_l", 1.0, "pmol/L",
-              "assumption: non-suppressible secretion (Brown sigmoid minimum)",
-              "PTH of a normal-sized gland at high ionised calcium", 0.0, 20.0),
-    Parameter("parathyroid_max_pmol_l", 25.0, "pmol/L",
-              "assumption: maximal secretion of a normal-sized gland in hypocalcaemia (~5x basal)",
-              "PTH of a normal-sized gland at low ionised calcium", 2.0, 60.0),
+    Parameter("parathyroid_hill", 20.0, "-",
+              "[C] fitted with parathyroid_min/max_pmol_l to the steady-state citrate/calcium clamps of healthy "
+              "controls: PTH 3.4 pmol/L at baseline, 8.6 at ionised Ca 0.2 mmol/L below and 0.9 above (Schwarz "
+              "1994 Miner Electrolyte Metab 20:135 [V abstract]); steady state 2-3x baseline at -0.21 mmol/L and "
+              "~1/4 at +0.20 (Schwarz 1993 Eur J Clin Invest 23:546 [V abstract]); log-gain ~ -10 at the set point",
+              "Steepness of the calcium-PTH sigmoid", 2.0, 200.0),
+    Parameter("parathyroid_min_pmol_l", 0.9, "pmol/L",
+              "[V] 0.9 pmol/L in healthy controls at ionised Ca 0.2 mmol/L above baseline (Schwarz 1994 Miner "
+              "Electrolyte Metab 20:135); ~1/4 of baseline (Schwarz 1993; Brown-lab infusions 23 -> 6 ng/L, "
+              "J Clin Endocrinol Metab 1988 67:944)",
+              "PTH of a normal-sized gland at high ionised calcium (at least 0.1: the gland never stops, and "
+              "a PTH of 0 would divide PTH-dependent laws by zero)", 0.1, 5.0),
+    Parameter("parathyroid_max_pmol_l", 9.0, "pmol/L",
+              "[V] steady-state hypersecretion 8.6 pmol/L at ionised Ca 0.2 mmol/L below baseline in healthy "
+              "controls (Schwarz 1994); the acute peak (19 pmol/L, 4-7x) decays within the hour (Schwarz 1993), "
+              "so a daily model takes the steady level",
+              "PTH of a normal-sized gland at low ionised calcium (daily steady state)", 5.0, 60.0),
     Parameter("parathyroid_capacity_max", 4.1029, "-",
               "[V] OpenBoneMin CtriolMax (Peterson & Riggs 2010)",
               "Gland capacity (relative secretory mass) when calcitriol is absent", 1.5, 8.0),
@@ -299,7 +309,8 @@ def reference_phosphate_load_mg(p) -> float:
 def fgf23_relative(gfr: float, phosphate_load_mg: float, calcitriol_relative: float, p) -> float:
     """Relative FGF23 (1 = healthy reference) from the phosphate each remaining nephron must excrete.
 
-    ``FGF23 = min(max, ((load / load_ref) / (GFR / GFR_ref)) ** a * ((1 + calcitriol) / 2) ** c)``.
+    ``FGF23 = ((load / load_ref) / (GFR / GFR_ref)) ** a * ((1 + calcitriol) / 2) ** c``, kept
+    between ``fgf23_min_relative`` and ``fgf23_max_relative``.
     ``phosphate_load_mg`` is the day's net absorbed phosphorus (mg/day).
     """
     g = _check("gfr", gfr, 1e-6)
@@ -307,7 +318,7 @@ def fgf23_relative(gfr: float, phosphate_load_mg: float, calcitriol_relative: fl
     c = _check("calcitriol_relative", calcitriol_relative)
     per_nephron = (load / reference_phosphate_load_mg(p)) / (g / p.reference_gfr_ml_per_min)
     value = per_nephron ** p.fgf23_nephron_load_exponent * (0.5 * (1.0 + c)) ** p.fgf23_calcitriol_exponent
-    return min(p.fgf23_max_relative, value)
+    return min(p.fgf23_max_relative, max(p.fgf23_min_relative, value))
 
 
 # ------------------------------------------------------------------------------ tubule

@@ -1,0 +1,204 @@
+"""The day's mineral glue: the hormones from the ledgers, and phosphate as mass beside calcium.
+
+The laws are in :mod:`.kidney` (FGF23, tubule, calcitriol, parathyroid gland), :mod:`.dialysis`
+(sessions, binders, inhibitors) and :mod:`.calcium`; this module only evaluates them in the
+order of the design note (``docs/design/kidney_and_anticoagulation.md`` section 7) and books
+the phosphorus they move in a second :class:`~.ledger.MineralLedger`:
+
+* :func:`systemic_day` -- start-of-day serum Ca and P from the ledgers' blood pools, then
+  FGF23, the gland capacity (a slow state), PTH and calcitriol (:class:`MineralHormones`);
+* :func:`open_phosphate_ledger` -- pools gut, blood (ECF), soft tissue (rapidly exchangeable
+  cellular P), bone fluid, trabecular and cortical bone, vessel wall; sinks urine, faeces,
+  dialysate. Bone, bone-fluid and vessel phosphorus move with calcium at the mineral Ca:P
+  (:func:`.kidney.phosphorus_with_calcium_mg`); the tissue pools are read as their calcium
+  times that ratio, so both ledgers close to round-off;
+* :func:`phosphate_day` -- diet to gut, absorption, urine (exact within the day,
+  :func:`.kidney.blood_phosphate_day` on blood + soft tissue), dialysate on session days.
+
+Errors: the kidney laws raise :class:`ValueError` naming the field for a negative or
+non-finite input.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from calcium_abm.physiology import calcium, dialysis, kidney
+from calcium_abm.physiology.calcium import SystemicState
+from calcium_abm.physiology.ledger import MineralLedger
+
+__all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
+           "open_phosphate_ledger", "phosphate_day", "is_session_day", "book_mineral", "book_bone_fluid",
+           "mineral_p_mg"]
+
+#: phosphate pools in reporting order (held first, then tissue mineral read from the arrays)
+PHOSPHATE_POOLS = ("gut", "blood", "soft_tissue", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
+#: mineral pools whose phosphorus is their calcium at the mineral Ca:P
+MINERAL_POOLS = ("bone_trabecular", "bone_cortical", "vessel_wall")
+
+
+@dataclass
+class MineralHormones:
+    """The slow hormone state carried from day to day: parathyroid gland capacity (1 = healthy
+    gland; half-life months) and yesterday's calcitriol (relative), which sets today's
+    absorption and FGF23 (calcitriol itself is quasi-steady within a day)."""
+
+    gland_capacity: float = 1.0
+    calcitriol_relative: float = 1.0
+
+
+@dataclass(frozen=True)
+class KidneyInputs:
+    """The day's kidney-related inputs: GFR (mL/min), dietary phosphorus (mg/day), binder
+    capacity (mg P/day), extra elemental calcium from calcium acetate (mg/day), dialysis
+    sessions per week and hours per session."""
+
+    gfr_ml_per_min: float
+    phosphate_mg_per_day: float
+    binder_mg_per_day: float = 0.0
+    binder_calcium_mg_per_day: float = 0.0
+    sessions_per_week: float = 0.0
+    session_hours: float = 4.0
+
+    @property
+    def on_dialysis(self) -> bool:
+        return self.sessions_per_week > 0.0
+
+
+def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_since_day0: float, p) -> KidneyInputs:
+    """The day's :class:`KidneyInputs` from the effective scenario ``state``.
+
+    GFR: the person's (``person_gfr_ml_per_min``: the CKD stage's, lowered with age; None for
+    rodent presets = the stage's), replaced by ``kidney.residual_gfr_ml_per_min`` when given, then
+    on an exponential decline to ``kidney.gfr_end_ml_per_min`` over ``kidney.gfr_decline_years``
+    (:func:`.kidney.gfr_decline_ml_per_min`, Peterson & Riggs 2010). Binders: phosphorus kept from
+    absorption (:func:`.dialysis.binder_capacity_mg`) and the elemental calcium of calcium acetate.
+    """
+    kin, drugs, hd = state.kidney, state.drugs, state.dialysis
+    gfr = kidney.gfr_ml_per_min(state.patient.ckd_stage) if person_gfr_ml_per_min is None else person_gfr_ml_per_min
+    gfr = gfr if kin.residual_gfr_ml_per_min is None else kin.residual_gfr_ml_per_min
+    if kin.gfr_end_ml_per_min is not None:
+        gfr = kidney.gfr_decline_ml_per_min(max(gfr, 1e-3), kin.gfr_end_ml_per_min, kin.gfr_decline_years,
+                                            years_since_day0)
+    return KidneyInputs(gfr, state.diet.phosphate_mg_per_day,
+                        dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p),
+                        drugs.calcium_acetate_g_per_day * 1000.0 * dialysis.CALCIUM_ACETATE_CALCIUM_MASS_FRACTION,
+                        float(hd.sessions_per_week), hd.session_hours)
+
+
+def mineral_p_mg(calcium_mg: float, p) -> float:
+    """Phosphorus (mg) carried by ``calcium_mg`` of mineral (:func:`.kidney.phosphorus_with_calcium_mg`)."""
+    return kidney.phosphorus_with_calcium_mg(calcium_mg, p)
+
+
+def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: float, k: KidneyInputs, p,
+                 dt: float = 1.0) -> SystemicState:
+    """Start-of-day serum calcium and phosphate (ledger mass / ECF volume) and the hormones.
+
+    Order (design note section 7, step 7): absorbable phosphorus and FGF23 from yesterday's
+    calcitriol (:func:`.kidney.fgf23_relative`); the gland capacity advances towards its
+    calcitriol-set target (:func:`.kidney.advance_parathyroid_capacity`, updates ``hormones``);
+    PTH from ionised calcium, phosphate and the gland (:func:`.kidney.pth_secretion_pmol_l`);
+    calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`).
+    """
+    ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
+    pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
+    ion = ca * p.ionized_calcium_fraction
+    c_prev, gfr = hormones.calcitriol_relative, max(k.gfr_ml_per_min, 1e-6)
+    load = kidney.phosphate_absorbed_mg(k.phosphate_mg_per_day, c_prev, k.binder_mg_per_day, p)
+    fgf = kidney.fgf23_relative(gfr, load, c_prev, p)
+    hormones.gland_capacity = kidney.advance_parathyroid_capacity(
+        hormones.gland_capacity, kidney.parathyroid_capacity_target(c_prev, p), p, dt)
+    pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=hormones.gland_capacity)
+    pth_rel = pth / kidney.reference_pth_pmol_l(p)
+    c = hormones.calcitriol_relative = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
+    scale = pth / kidney.parathyroid_calcium_sigmoid_pmol_l(ion, p)
+    return SystemicState(ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale,
+                         kidney.phosphate_fractional_excretion(pth_rel, fgf, p),
+                         dialysis.systemic_inhibitor_fraction(gfr, k.on_dialysis, p))
+
+
+def steady_hormones(k: KidneyInputs, p) -> tuple[MineralHormones, float]:
+    """(hormone state, serum phosphate mmol/L) at the steady state of the laws for ``k`` at the
+    reference ionised calcium (:func:`.mineral_steady_state.mineral_steady_state`): a run whose
+    kidneys were stable before day 0 starts there. Where no phosphate balances the day (too little
+    GFR without dialysis), the run starts from the healthy reference, as after acute failure."""
+    from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
+
+    try:
+        ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day,
+                                  binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
+    except ValueError:  # no steady state (anuria without dialysis): kidneys that failed just now
+        return MineralHormones(), p.reference_serum_phosphate_mmol_l_kidney
+    c = ss.calcitriol_relative
+    return MineralHormones(kidney.parathyroid_capacity_target(c, p), c), ss.serum_phosphate_mmol_l
+
+
+def open_phosphate_ledger(serum_phosphate_mmol_l: float, bone_fluid_ca_mg: float,
+                          calcium_readers: dict[str, Callable[[], float]], p) -> MineralLedger:
+    """The phosphate ledger at the start of a run: blood P = serum P x ECF volume, soft tissue at
+    its exchange equilibrium with blood (``soft_tissue_phosphate_ratio``), bone fluid with its
+    calcium at the mineral Ca:P, and each mineral pool read as its calcium x P:Ca."""
+    blood = serum_phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
+    tissue = {name: (lambda read=calcium_readers[name]: mineral_p_mg(read(), p)) for name in MINERAL_POOLS}
+    return MineralLedger("phosphate", {"gut": 0.0, "blood": blood, "soft_tissue": blood * p.soft_tissue_phosphate_ratio,
+                                       "bone_fluid": mineral_p_mg(bone_fluid_ca_mg, p)},
+                         tissue, outputs=("urine", "faeces", "dialysate"), order=PHOSPHATE_POOLS)
+
+
+def book_mineral(calcium_ledger: MineralLedger, phosphate_ledger: MineralLedger, source: str, sink: str,
+                 calcium_mg: float, p) -> float:
+    """Move ``calcium_mg`` of mineral from ``source`` to ``sink`` in the calcium ledger and its
+    phosphorus (mineral Ca:P) in the phosphate ledger; returns ``calcium_mg``."""
+    phosphate_ledger.transfer(source, sink, mineral_p_mg(calcium_mg, p))
+    return calcium_ledger.transfer(source, sink, calcium_mg)
+
+
+def book_bone_fluid(calcium_ledger: MineralLedger, phosphate_ledger: MineralLedger, calcium_mg: float, p) -> float:
+    """Move ``calcium_mg`` from blood to the bone fluid (negative: back) with its phosphorus at the
+    mineral Ca:P, the phosphorus limited to what the fluid holds (back) or to 90 % of blood and
+    soft-tissue phosphorus (in): the fluid's Ca:P may then drift, the masses are conserved."""
+    moved = mineral_p_mg(calcium_mg, p)
+    held = phosphate_ledger.held_mg
+    moved = min(max(moved, -held["bone_fluid"]), 0.9 * max(held["blood"] + held["soft_tissue"], 0.0))
+    phosphate_ledger.transfer("blood", "bone_fluid", moved)
+    return calcium_ledger.transfer("blood", "bone_fluid", calcium_mg)
+
+
+def is_session_day(day: int, sessions_per_week: float) -> bool:
+    """True if a dialysis session falls on ``day``: sessions spread evenly over each week
+    (3 a week: days 0, 2, 4 of every 7 when counted as ``floor((d + 1) n / 7) > floor(d n / 7)``)."""
+    n = sessions_per_week
+    return n > 0.0 and math.floor((day + 1) * n / 7.0) > math.floor(day * n / 7.0)
+
+
+def phosphate_day(ledger: MineralLedger, s: SystemicState, k: KidneyInputs, session_today: bool, p,
+                  dt: float = 1.0) -> None:
+    """Diet, gut, kidneys and dialysis for one day, booked in ``ledger`` (mg of phosphorus).
+
+    1. ``diet -> gut`` the intake; ``gut -> blood`` the absorbed part
+       (:func:`.kidney.phosphate_absorbed_mg` at today's calcitriol, less what binders keep),
+       ``gut -> faeces`` the rest.
+    2. Urine: blood and soft tissue exchange within hours, so the renal loss acts on both at
+       their equilibrium ratio ``r``; :func:`.kidney.blood_phosphate_day` integrates it exactly
+       with the ECF volume scaled by ``1 + r`` and the absorbed phosphorus arriving evenly over
+       the day; the soft-tissue share is then restored.
+    3. On a session day, :func:`.dialysis.dialysis_session_removal_mg` at the pre-dialysis
+       (start-of-day) phosphate leaves to the dialysate from blood, refilled from soft tissue
+       at the same ratio (never more than 90 % of the two pools).
+    """
+    intake = ledger.transfer("diet", "gut", k.phosphate_mg_per_day * dt)
+    absorbed = kidney.phosphate_absorbed_mg(intake, s.calcitriol_relative, k.binder_mg_per_day * dt, p)
+    ledger.transfer_split("gut", {"blood": absorbed, "faeces": ledger["gut"] - absorbed})
+    r = p.soft_tissue_phosphate_ratio
+    pooled = ledger["blood"] + ledger["soft_tissue"] - absorbed  # absorption arrives over the day
+    urine, end = kidney.blood_phosphate_day(max(pooled, 0.0), absorbed + min(pooled, 0.0), s.gfr_ml_per_min,
+                                            s.phosphate_fractional_excretion, p.ecf_volume_l * (1.0 + r), dt)
+    if session_today:
+        removal = min(dialysis.dialysis_session_removal_mg(s.serum_phosphate_mmol_l, p, k.session_hours), 0.9 * end)
+        ledger.transfer("blood", "dialysate", removal)
+        end -= removal
+    ledger.transfer("blood", "urine", urine)
+    ledger.transfer("soft_tissue", "blood", ledger["soft_tissue"] - end * r / (1.0 + r))

@@ -1,0 +1,170 @@
+"""Validation rows on kidney disease (issue 11; design note section 10): K1 (PTH rises as GFR
+falls), K2 (CKD 4-5 phosphate and calcitriol with calcium not high), K3 (dp-ucMGP on
+haemodialysis with and without a vitamin K antagonist), K4 (a 10-year GFR decline against
+OpenBoneMin's ``sim_2h``), K5 (CKD 4-5 bone loss at least that of a healthy person of the
+same age). Part of the table of :mod:`calcium_abm.validation.experiments`, in the same
+vocabulary (:mod:`calcium_abm.validation.design`).
+"""
+
+from __future__ import annotations
+
+from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, Runs, pp_difference
+
+__all__ = ["KIDNEY_EXPERIMENTS", "window_mean", "ratio_of_means"]
+
+
+def window_mean(name: str, arm: str, from_day: float, to_day: float):
+    """Mean of ``name`` in ``arm`` over days ``from_day < day <= to_day`` (hormones and serum
+    values are read as clinic averages, not single days; dialysis makes phosphate swing)."""
+    def measure(runs: Runs) -> float:
+        frame = runs[arm]
+        window = frame[(frame["day"] > from_day) & (frame["day"] <= to_day)]
+        if window.empty:
+            raise ValueError(f"no recorded day in ({from_day}, {to_day}] for {arm}")
+        return float(window[name].mean())
+    return measure
+
+
+def ratio_of_means(name: str, arm: str, control: str, from_day: float, to_day: float):
+    """``window_mean`` of ``arm`` / that of ``control`` over the same days."""
+    a, b = window_mean(name, arm, from_day, to_day), window_mean(name, control, from_day, to_day)
+    return lambda runs: a(runs) / b(runs)
+
+
+def _gfr(value: float) -> dict:
+    return {"kidney.residual_gfr_ml_per_min": value}
+
+
+def _decline(end: float) -> dict:
+    return {"kidney.gfr_end_ml_per_min": end, "kidney.gfr_decline_years": 10.0}
+
+
+_LAST_YEAR = (YEAR, 2 * YEAR)
+_AGE60 = {"patient.age_years": 60.0}
+
+KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
+    Experiment(
+        row="K1",
+        title="Secondary hyperparathyroidism: PTH rises as GFR falls",
+        finding="iPTH >= 70 pg/mL in 8.2 / 19.3 / 38.3 % at eGFR >= 60 / 45-59 / 30-44: with one log-normal SD, "
+                "geometric-mean PTH x1.26 at 45-59 and x1.62 at 30-44 of the >= 60 group",
+        source="NHANES 2003-04, Muntner et al. 2009 (PMC2615703); ratios computed in the design note section 6",
+        days=2 * YEAR,
+        arms=(Arm("GFR 90", settings={**_AGE60, **_gfr(90.0)}), Arm("GFR 52", settings={**_AGE60, **_gfr(52.0)}),
+              Arm("GFR 37", settings={**_AGE60, **_gfr(37.0)})),
+        criteria=(
+            Criterion("PTH at GFR 52 / PTH at GFR 90 (year 2)", ratio_of_means("pth_pmol_l", "GFR 52", "GFR 90",
+                                                                              *_LAST_YEAR),
+                      1.05, 1.55, "x1.26", "ratio", "design note section 10: x1.26 with the NHANES spread"),
+            Criterion("PTH at GFR 37 / PTH at GFR 90 (year 2)", ratio_of_means("pth_pmol_l", "GFR 37", "GFR 90",
+                                                                              *_LAST_YEAR),
+                      1.3, 2.1, "x1.62", "ratio", "design note section 10"),
+        ),
+        grid=32, quick_grid=16,
+        plot_columns=("pth_pmol_l", "parathyroid_gland_capacity", "calcitriol_relative", "serum_calcium_mmol_l"),
+        notes="Steady kidneys at a measured GFR (kidney.residual_gfr_ml_per_min) from the kidney-hormone loop's "
+              "steady state; PTH follows from FGF23, calcitriol, the slowly adapting gland and serum calcium.",
+    ),
+    Experiment(
+        row="K2",
+        title="CKD 4-5: high phosphate, low calcitriol, calcium not high",
+        finding="Hyperphosphataemia only at eGFR < 30; calcitriol 58 vs 120 pmol/L in CKD 3-5 vs controls, falling "
+                "with eGFR; serum calcium normal or low",
+        source="Gutierrez et al. 2005 J Am Soc Nephrol 16:2205; Nephron Clin Pract 107:c109; KDIGO CKD-MBD",
+        days=2 * YEAR,
+        arms=(Arm("GFR 60", settings={**_AGE60, **_gfr(60.0)}), Arm("GFR 22", settings={**_AGE60, **_gfr(22.0)}),
+              Arm("GFR 10", settings={**_AGE60, **_gfr(10.0)})),
+        criteria=(
+            Criterion("serum phosphate at GFR 10", window_mean("serum_phosphate_mmol_l", "GFR 10", *_LAST_YEAR),
+                      1.45, None, "hyperphosphataemia", "mmol/L", "above the normal upper limit 1.45 mmol/L"),
+            Criterion("serum phosphate at GFR 22", window_mean("serum_phosphate_mmol_l", "GFR 22", *_LAST_YEAR),
+                      None, 1.6, "normal to mildly high", "mmol/L", "design note section 10"),
+            Criterion("calcitriol at GFR 22 (relative)", window_mean("calcitriol_relative", "GFR 22", *_LAST_YEAR),
+                      None, 0.7, "0.49 of controls in CKD 3-5", "-", "below 0.7 of normal below GFR 30"),
+            Criterion("calcitriol GFR 22 / GFR 60", ratio_of_means("calcitriol_relative", "GFR 22", "GFR 60",
+                                                                   *_LAST_YEAR),
+                      None, 0.95, "falls with eGFR", "ratio", "lower at 22 than at 60 by more than 5 %"),
+            Criterion("serum calcium at GFR 10", window_mean("serum_calcium_mmol_l", "GFR 10", *_LAST_YEAR),
+                      2.0, 2.6, "normal or low", "mmol/L", "not high (issue 11: it was 2.70)"),
+            Criterion("serum calcium at GFR 22", window_mean("serum_calcium_mmol_l", "GFR 22", *_LAST_YEAR),
+                      2.0, 2.6, "normal", "mmol/L", "normal range"),
+        ),
+        grid=32, quick_grid=16,
+        plot_columns=("serum_phosphate_mmol_l", "calcitriol_relative", "fgf23_relative", "serum_calcium_mmol_l"),
+        notes="Steady kidneys at GFR 60, 22 and 10 mL/min, usual diet (1200 mg/day phosphorus), no binders.",
+    ),
+    Experiment(
+        row="K3",
+        title="Haemodialysis: dp-ucMGP without and with a vitamin K antagonist",
+        finding="dp-ucMGP median 1939 [IQR 1419-2841] pmol/L without and 5604 [3758-7836] with a VKA",
+        source="Delanaye et al. 2014, BMC Nephrol 15:145",
+        days=2 * YEAR,
+        arms=(Arm("HD", "haemodialysis"), Arm("HD + warfarin 5 mg", "haemodialysis",
+                                              {"drugs.warfarin_mg_per_day": 5.0})),
+        criteria=(
+            Criterion("dp-ucMGP on haemodialysis (year 2)", window_mean("dp_ucmgp_pmol_l", "HD", *_LAST_YEAR),
+                      1419, 2841, "1939 pmol/L (median)", "pmol/L", "the cohort's interquartile range"),
+            Criterion("dp-ucMGP on haemodialysis + VKA (year 2)",
+                      window_mean("dp_ucmgp_pmol_l", "HD + warfarin 5 mg", *_LAST_YEAR),
+                      3758, 7836, "5604 pmol/L (median)", "pmol/L", "the cohort's interquartile range",
+                      known_failure="issue 11: measured 3.7e3 pmol/L at 48x48, just under the IQR; the vessel's "
+                                    "warfarin response (carboxylation.py, another helper's) sets it, not retuned here"),
+        ),
+        grid=32, quick_grid=16,
+        plot_columns=("dp_ucmgp_pmol_l", "serum_phosphate_mmol_l", "pth_pmol_l", "vessel_calcification_mg"),
+        notes="The built-in haemodialysis scenario (3 x 4 h a week, residual GFR 3, sevelamer, K1 60 ug/day), "
+              "with warfarin 5 mg/day in the second arm from the start.",
+    ),
+    Experiment(
+        row="K4",
+        title="GFR declining over 10 years (OpenBoneMin sim_2h)",
+        finding="GFR 100 -> 45 / 22 / 10 mL/min over 10 years: PTH x1.5 / x3.5 / x4.1 of its start "
+                "(5.9 / 13.5 / 15.7 from 3.85 pmol/L), LS BMD -7 / -12.8 / -13.2 %",
+        source="Peterson & Riggs 2010 Bone 46:49, OpenBoneMin sim_2h (science brief §6, K4)",
+        days=10 * YEAR,
+        arms=(Arm("healthy 60", settings=_AGE60), Arm("to 45", settings={**_AGE60, **_decline(45.0)}),
+              Arm("to 22", settings={**_AGE60, **_decline(22.0)}), Arm("to 10", settings={**_AGE60, **_decline(10.0)})),
+        criteria=(
+            Criterion("PTH in year 10, GFR to 45 / healthy of the same age",
+                      ratio_of_means("pth_pmol_l", "to 45", "healthy 60", 9 * YEAR, 10 * YEAR),
+                      0.9, 2.1, "x1.5", "ratio", "±40 % of OpenBoneMin (design note section 10)"),
+            Criterion("PTH in year 10, GFR to 22 / healthy of the same age",
+                      ratio_of_means("pth_pmol_l", "to 22", "healthy 60", 9 * YEAR, 10 * YEAR),
+                      2.1, 4.9, "x3.5", "ratio", "±40 % of OpenBoneMin"),
+            Criterion("PTH in year 10, GFR to 10 / healthy of the same age",
+                      ratio_of_means("pth_pmol_l", "to 10", "healthy 60", 9 * YEAR, 10 * YEAR),
+                      2.46, 5.74, "x4.1", "ratio", "±40 % of OpenBoneMin"),
+            Criterion("BMD change at 10 years, GFR to 10 minus healthy",
+                      pp_difference("bmd_change_pct", 10 * YEAR, "to 10", "healthy 60"),
+                      None, 0.0, "-13.2 % (OpenBoneMin, no ageing)", "percentage points",
+                      "at least the loss of a healthy person of the same age"),
+        ),
+        grid=32, quick_grid=16,
+        plot_columns=("gfr_ml_per_min", "pth_pmol_l", "serum_phosphate_mmol_l", "bmd_change_pct"),
+        notes="A 60-year-old man whose GFR (kidney.gfr_end_ml_per_min, gfr_decline_years = 10) falls "
+              "exponentially from its age value as in OpenBoneMin. OpenBoneMin has no ageing, so its PTH ratio "
+              "to its start is compared with the ratio to a healthy man of the same age over the same year "
+              "(the model's own PTH also changes with age); OpenBoneMin has no FGF23 and no GFR term in "
+              "1-alpha-hydroxylase, so its PTH rises later.",
+    ),
+    Experiment(
+        row="K5",
+        title="CKD 4-5 bone loss at least that of a healthy person of the same age",
+        finding="Renal osteodystrophy: high-turnover bone loss in CKD 4-5 (secondary hyperparathyroidism), "
+                "at least the age-related loss of a healthy person",
+        source="issue 11; KDIGO CKD-MBD 2017 (high-turnover disease with SHPT) [S]",
+        days=10 * YEAR,
+        arms=(Arm("healthy 60", settings=_AGE60), Arm("CKD 4", "ckd_stage4"), Arm("CKD 5", "ckd_stage5")),
+        criteria=(
+            Criterion("BMD change at 10 years, CKD 4 minus healthy",
+                      pp_difference("bmd_change_pct", 10 * YEAR, "CKD 4", "healthy 60"),
+                      None, 0.0, "more loss", "percentage points", "at least the healthy loss"),
+            Criterion("BMD change at 10 years, CKD 5 minus healthy",
+                      pp_difference("bmd_change_pct", 10 * YEAR, "CKD 5", "healthy 60"),
+                      None, 0.0, "more loss", "percentage points", "at least the healthy loss"),
+        ),
+        grid=48, quick_grid=24,
+        plot_columns=("bmd_change_pct", "pth_pmol_l", "osteoclast_count"),
+        notes="The built-in ckd_stage4 / ckd_stage5 scenarios (60-year-old man) against a healthy man of 60.",
+    ),
+)

@@ -1,0 +1,130 @@
+"""Kidney disease in the running model (issue 11): every kidney, dialysis and binder key acts
+in the direction physiology says (or is refused), secondary hyperparathyroidism emerges from
+the laws as GFR falls, and the built-in haemodialysis scenario sits in clinical ranges."""
+
+from __future__ import annotations
+
+import pytest
+
+from calcium_abm import simulate
+from calcium_abm.errors import ScenarioError
+from calcium_abm.physiology import minerals
+from calcium_abm.scenario import Dialysis, Kidney, load_scenario
+
+SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
+
+
+def run(years: float = 60 / 365, scenario: str = "healthy_adult", **settings):
+    return simulate(scenario, years=years, seed=3, overrides={**SMALL, **settings})
+
+
+def mean_last(frame, column: str, days: int = 28) -> float:
+    return float(frame[column].iloc[-days:].mean())
+
+
+#: each new key: (base settings, changed settings, column, sign of the change it must cause)
+SWEEP = {
+    "residual_gfr_ml_per_min": ({}, {"residual_gfr_ml_per_min": 20.0}, "serum_phosphate_mmol_l", +1),
+    "gfr_end_ml_per_min": ({}, {"gfr_end_ml_per_min": 15.0, "gfr_decline_years": 0.1}, "gfr_ml_per_min", -1),
+    "gfr_decline_years": ({"gfr_end_ml_per_min": 15.0, "gfr_decline_years": 0.1},
+                          {"gfr_end_ml_per_min": 15.0, "gfr_decline_years": 5.0}, "gfr_ml_per_min", +1),
+    "sessions_per_week": ({"residual_gfr_ml_per_min": 5.0},
+                          {"residual_gfr_ml_per_min": 5.0, "sessions_per_week": 3}, "serum_phosphate_mmol_l", -1),
+    "session_hours": ({"residual_gfr_ml_per_min": 5.0, "sessions_per_week": 3},
+                      {"residual_gfr_ml_per_min": 5.0, "sessions_per_week": 3, "session_hours": 8.0},
+                      "serum_phosphate_mmol_l", -1),
+    "sevelamer_g_per_day": ({"residual_gfr_ml_per_min": 15.0},
+                            {"residual_gfr_ml_per_min": 15.0, "sevelamer_g_per_day": 4.8}, "serum_phosphate_mmol_l",
+                            -1),
+    "calcium_acetate_g_per_day": ({"residual_gfr_ml_per_min": 15.0},
+                                  {"residual_gfr_ml_per_min": 15.0, "calcium_acetate_g_per_day": 4.0},
+                                  "ca_intake_cum_mg", +1),
+}
+
+
+def test_the_sweep_covers_every_new_key():
+    assert set(SWEEP) == set(Kidney.model_fields) | set(Dialysis.model_fields) | {
+        "sevelamer_g_per_day", "calcium_acetate_g_per_day"}
+
+
+@pytest.mark.parametrize("key", sorted(SWEEP))
+def test_every_kidney_key_acts_in_its_direction(key):
+    base, changed, column, sign = SWEEP[key]
+    a, b = mean_last(run(**base), column), mean_last(run(**changed), column)
+    assert sign * (b - a) > 0.01 * abs(a), f"{key}: {column} {a} -> {b}"
+
+
+def test_calcium_acetate_also_binds_phosphate():
+    base, changed, _, _ = SWEEP["calcium_acetate_g_per_day"]
+    assert mean_last(run(**changed), "serum_phosphate_mmol_l") < mean_last(run(**base), "serum_phosphate_mmol_l")
+
+
+@pytest.mark.parametrize("settings, field", [
+    ({"session_hours": 5.0}, "dialysis.session_hours"),
+    ({"gfr_decline_years": 3.0}, "kidney.gfr_decline_years"),
+    ({"sessions_per_week": 8}, "dialysis.sessions_per_week"),
+    ({"residual_gfr_ml_per_min": -1.0}, "kidney.residual_gfr_ml_per_min"),
+])
+def test_keys_without_effect_or_out_of_range_are_refused(settings, field):
+    with pytest.raises(ScenarioError, match=field.replace(".", r"\.")):
+        load_scenario("healthy_adult").with_overrides(settings)
+
+
+def test_dialysis_sessions_fall_evenly_through_the_week():
+    days = [d for d in range(14) if minerals.is_session_day(d, 3)]
+    assert len(days) == 6 and all(1 <= b - a <= 3 for a, b in zip(days, days[1:]))
+    assert not any(minerals.is_session_day(d, 0) for d in range(14))
+    assert all(minerals.is_session_day(d, 7) for d in range(14))
+
+
+def test_falling_gfr_gives_secondary_hyperparathyroidism_with_normal_calcium():
+    """PTH rises as GFR falls (K1 direction), calcitriol falls below GFR 30, CKD 4-5 has high
+    phosphate while calcium stays normal (issue 11: it used to climb to 2.7 with PTH falling)."""
+    frames = {g: run(1.0, residual_gfr_ml_per_min=g) for g in (90.0, 45.0, 22.0, 10.0)}
+    pth = [mean_last(frames[g], "pth_pmol_l", 90) for g in (90.0, 45.0, 22.0, 10.0)]
+    assert all(a < b for a, b in zip(pth, pth[1:])), pth
+    assert pth[-1] > 2.0 * pth[0]
+    assert mean_last(frames[22.0], "calcitriol_relative") < 0.7
+    assert mean_last(frames[10.0], "serum_phosphate_mmol_l") > 1.45
+    for g, frame in frames.items():
+        assert 2.1 <= mean_last(frame, "serum_calcium_mmol_l", 90) <= 2.6, g
+
+
+def test_haemodialysis_scenario_is_in_clinical_ranges():
+    """Design note section 8 (short run: the ranges hold from the first months)."""
+    frame = run(0.5, "haemodialysis")
+    last = frame.iloc[-56:]
+    assert 1.2 <= last["serum_phosphate_mmol_l"].max() <= 2.3           # pre-dialysis phosphate
+    assert 6.9 < last["pth_pmol_l"].mean() <= 60.0   # above the normal range (1.6-6.9, PMC7276095), <= KDIGO 9 x ULN
+    assert 1419 <= last["dp_ucmgp_pmol_l"].mean() <= 2841               # Delanaye 2014 IQR, no VKA
+    assert 2.0 <= last["serum_calcium_mmol_l"].mean() <= 2.6
+    assert frame["p_dialysate_cum_mg"].iloc[-1] > 0
+
+
+# ----------------------------------------------------------------------------- the rows can fail
+def run_arms(row: str, grid: int = 16, **parameters):
+    """One seed of a kidney validation row's arms, with extra parameters (a broken mechanism)."""
+    from calcium_abm.validation.experiments import all_rows
+    from calcium_abm.validation.runner import arm_scenario
+
+    experiment = all_rows()[row]
+    overrides = {f"parameters.{k}": v for k, v in parameters.items()}
+    return experiment, {arm.label: simulate(arm_scenario(experiment, arm, grid=grid, seed=1).with_overrides(overrides))
+                        for arm in experiment.arms}
+
+
+def test_k1_passes_with_the_mechanism_and_fails_without_it():
+    """Without gland hyperplasia and with urine calcium proportional to GFR (the old law that
+    hoarded calcium in CKD), PTH no longer rises with falling GFR: both K1 bands fail."""
+    experiment, runs = run_arms("K1")
+    assert all(c.passes(c.measure(runs)) for c in experiment.criteria)
+    _, broken = run_arms("K1", urine_calcium_gfr_exponent=1.0, parathyroid_capacity_max=1.5)
+    assert not any(c.passes(c.measure(broken)) for c in experiment.criteria)
+
+
+def test_k5_fails_when_pth_does_not_drive_remodeling():
+    """CKD bone loss comes from PTH-driven turnover: with PTH's effect on osteoclast recruitment
+    switched off, CKD 5 loses no more than the healthy man of 60 and K5's CKD 5 band fails."""
+    experiment, broken = run_arms("K5", grid=24, pth_activation_exponent=0.0)
+    ckd5 = next(c for c in experiment.criteria if "CKD 5" in c.label)
+    assert not ckd5.passes(ckd5.measure(broken))
