@@ -35,18 +35,26 @@ from calcium_abm.physiology.intima import Intima, intima_day, start_intima
 
 PARAMETERS = declare([
     Parameter("vessel_media_calcium_capacity_mg", 400.0, "mg",
-              "assumption: calcium held by a fully calcified coronary media (sets the mg scale)",
+              "[C] a fully calcified media scores 5000 AU (400 mg x agatston_units_per_mg_calcium), the larges"
+              "t baseline score the schema accepts; target V1 (the media must not fill in a decade of warfarin"
+              "); sensitivity: only scales mg",
               "Calcium in the whole represented media if every patch were fully mineralised", 1e-3, 1e6, ("21",)),
     Parameter("vessel_vitamin_k_penetration_fraction", 0.35, "-",
-              "assumption: vitamin K reaches the media from the lumen and the adventitial vasa vasorum",
+              "assumption: vitamin K reaches the media from the lumen and the adventitial vasa vasorum; only t"
+              "he depth profile of carboxylation depends on it (rows 8, 9 see its mean)",
               "Decay length of vitamin K delivery into the media, as a fraction of its thickness", 0.01, 10),
-    Parameter("mgp_turnover_per_day", 0.1, "1/day", "assumption: MGP protein half-life in the wall ~1 week",
+    Parameter("mgp_turnover_per_day", 0.1, "1/day", "assumption: MGP protein half-life in the wall ~1 week; targets: row 2 (protection lost within ~"
+              "2 weeks of warfarin) and row 8 (dp-ucMGP responds within weeks); Morris: minor (docs/sensitivit"
+              "y_vessel.md)",
               "Turnover of MGP in the vessel wall", 1e-4, 10, ("8",)),
     Parameter("osteochondrogenic_mgp_synthesis_factor", 2.0, "-",
-              "assumption: value; MGP is up-regulated in calcifying VSMCs ([S] Shanahan 1999)",
+              "[S] MGP is up-regulated in calcifying VSMCs (Shanahan 1999); value an assumption, target: row K"
+              "urnatowska (CKD 5 dp-ucMGP rises through osteochondrogenic cells)",
               "MGP synthesis of an osteochondrogenic VSMC relative to a contractile one", 0.0, 20),
     Parameter("ucmgp_relative_inhibition", 0.001, "-",
-              "assumption: uncarboxylated MGP keeps some inhibition via its phospho-serine motif (Schurgers 2007 JTH)",
+              "[C] calibration: warfarin rats calcify within 2-3 weeks (row 2, Price 1998), so uncarboxylated "
+              "MGP leaves >= 95 % of growth uninhibited; > 0 because the phospho-serine peptide inhibits in vi"
+              "tro (Schurgers 2007 JTH [V])",
               "Inhibitory potency of ucMGP relative to cMGP", 0.0, 1.0, ("2",)),
     Parameter("mgp_inhibition_half_saturation", 0.02, "healthy MGP units",
               "[C] calibration: saturating inhibition (science brief 1.4; Langmuir-type adsorption inhibition of "
@@ -54,18 +62,26 @@ PARAMETERS = declare([
               "of starting (row 2), so the wall's cMGP (half-life ~1 week) must lose its protection after a "
               "~98 % fall; larger values raise osteochondrogenic switching and dp-ucMGP in CKD 5 above "
               "Kurnatowska 2016 (row Kurnatowska)",
-              "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "2", "Kurnatowska")),
+              "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "1b", "2")),
     Parameter("systemic_calcification_inhibition", 0.9, "-",
-              "assumption: fetuin-A and pyrophosphate keep serum supersaturation from precipitating (Pasch 2012)",
+              "assumption: fetuin-A and pyrophosphate keep serum supersaturation from precipitating (Pasch 201"
+              "2 T50); only the product mineral_growth_per_day x (1 - this) is identified by rows 1, 1b, 2; Mo"
+              "rris: large (docs/sensitivity_vessel.md)",
               "Inhibition of mineral growth by circulating inhibitors", 0.0, 1.0, ("1",)),
     Parameter("vsmc_switch_per_day", 0.04, "1/day",
-              "assumption: osteochondrogenic switch rate with unopposed BMP-2 at normal phosphate",
+              "assumption: osteochondrogenic switch within days when MGP is absent (MGP-/- arteries hold chond"
+              "rocytes by 2-3 weeks, Luo 1997); targets rows 1, 2 and Kurnatowska (osteochondrogenic cells mak"
+              "e more dp-ucMGP); Morris: drives dp-ucMGP",
               "Contractile -> osteochondrogenic switching rate at I = 0", 0.0, 10, ("1", "2")),
-    Parameter("vsmc_switch_back_per_day", 0.03, "1/day", "assumption: slow re-differentiation when MGP is active",
+    Parameter("vsmc_switch_back_per_day", 0.03, "1/day", "assumption: slow re-differentiation when MGP is active; targets Kurnatowska and S1 (few osteoch"
+              "ondrogenic cells in the healthy media); Morris: drives dp-ucMGP",
               "Osteochondrogenic -> contractile switching rate at I = 1", 0.0, 10),
-    Parameter("vsmc_switch_phosphate_exponent", 2.0, "-", "assumption: high Pi drives Runx2 via PiT-1 (Leopold 2015)",
+    Parameter("vsmc_switch_phosphate_exponent", 2.0, "-", "assumption: high Pi drives Runx2 via PiT-1 (Leopold 2015); target: row Kurnatowska (CKD 5); wit"
+              "h species phosphate it speeds the rodent switch",
               "Sensitivity of the switch to serum phosphate", 0.0, 10),
-    Parameter("vsmc_apoptosis_per_day", 0.0005, "1/day", "assumption: slow VSMC turnover in the adult media",
+    Parameter("vsmc_apoptosis_per_day", 0.0005, "1/day", "assumption: slow VSMC turnover in the adult media (~17 %/year); apoptotic seeds are a minor nuc"
+              "leation route (Morris screening of its seed: docs/sensitivity_vessel.md lists the nucleus volum"
+              "e)",
               "VSMC apoptosis rate (replaced by a contractile cell)", 0.0, 1.0),
     Parameter("apoptotic_body_mineral_seed", 1e-5, "patch volume",
               "assumption: an apoptotic body nucleates calcium phosphate like a matrix vesicle (Proudfoot 2000 "
@@ -92,22 +108,28 @@ PARAMETERS = declare([
               "Surface growth constant of an existing deposit at zero inhibition and reference Ca x P",
               0.0, 10, ("1", "1b", "2")),
     Parameter("contractile_growth_fraction", 0.1, "-",
-              "assumption: deposits grow mainly where cells are osteochondrogenic (matrix vesicles, alkaline "
-              "phosphatase; Leopold 2015); growth beside contractile cells is slower",
+              "assumption: deposits grow mainly where cells are osteochondrogenic (matrix vesicles, alkaline p"
+              "hosphatase; Leopold 2015); growth beside contractile cells is slower; targets rows 1b, 2; Morri"
+              "s: minor",
               "Growth of a deposit beside a contractile VSMC relative to beside an osteochondrogenic one",
               0.0, 1.0, ("2",)),
     Parameter("calcium_phosphate_product_exponent", 2.0, "-",
-              "assumption: growth rises with supersaturation (Ca x P; KDOQI 55 mg2/dL2 target)",
+              "[V] hydroxyapatite crystal growth is second order in supersaturation (J Cryst Growth 2000 216:4"
+              "43: apparent order n = 2; surface-diffusion-controlled spiral growth); the Ca x P ratio stands "
+              "in for supersaturation",
               "Sensitivity of nucleation and growth to the Ca x P product", 0.0, 10),
     Parameter("mineral_regression_per_day", 0.0002, "1/day",
-              "assumption: slow partial regression once inhibition returns (Millan 2021; animal data)",
+              "assumption: slow partial regression once inhibition returns (Millan 2021); target T-Ikari2016 ("
+              "MK-4 45 mg does not reverse human CAC in a year); rat regression on high vitamin K (Schurgers 2"
+              "007 Blood) is not reproduced",
               "Resorption rate of a deposit at full MGP inhibition", 0.0, 1.0),
     # readouts of the wall (CT detection and the Agatston-like scale)
     Parameter("agatston_units_per_mg_calcium", 12.5, "Agatston units/mg",
               "assumption: mass score ~0.2 mg calcium hydroxyapatite per Agatston unit [U]; HA is 39.9 % Ca [C]",
               "Agatston-like score per mg of calcium deposited in the coronary media", 0.0, 1e4, ("21",)),
     Parameter("calcified_patch_threshold", 0.01, "patch volume",
-              "assumption: CT detects a patch once ~1 % of it is mineral (130 HU threshold)",
+              "assumption: CT/histology detects a patch once ~1 % of it is mineral (130 HU threshold); the det"
+              "ection threshold of rows 1, 1b and 2",
               "Mineral fraction above which a vessel patch counts as calcified", 0.0, 1.0, ("1", "2")),
 ])
 

@@ -69,7 +69,7 @@ PARAMETERS = declare([
               "J Nutr 141:1529 [S title]); trials: K1 500 ug 3 y 27 vs 37 AU (Shea 2009 AJCN [V]), MK-7 720 ug "
               "2 y AVC -17 AU (95 % CI -86 to 53) of 292 (Diederichsen 2022 Circulation [V])",
               "Active wall MGP giving half-maximal inhibition of intimal calcification", 1e-3, 1e3,
-              ("S2",)),
+              ("21",)),
     Parameter("intimal_reference_active_mgp", 0.47, "healthy MGP units",
               "[C] the healthy adult's mean carboxylated MGP in this model (vascular_mgp_carboxylation_fraction "
               "0.47 on the usual diet), where intimal_sqrt_score_growth_per_year is defined",

@@ -33,7 +33,7 @@ PARAMETERS = declare([
               "Binkley 2009 JBMR 24:983 [V abstract]: MK-4 45 mg reduced ucOC, no BMD effect), about what MK-7 "
               "375 ug/day does (Ronn 2016 [V]); [S] nutritional MK-4 (420 ug/day) is not detectable in serum while "
               "MK-7 is (Sato 2012 Nutr J 11:93, via the science brief): MK-4 reaches plasma poorly",
-              "Fraction of dietary MK-4 reaching plasma", 0.0, 1.0, ("T-Ikari2016",)),
+              "Fraction of dietary MK-4 reaching plasma", 0.0, 1.0),
     Parameter("mk7_absorbed_fraction", 0.6, "-", "assumption: MK-7 is well absorbed from natto and capsules",
               "Fraction of dietary MK-7 reaching plasma", 0.0, 1.0),
     Parameter("k1_distribution_volume_l", 5.0, "L",
