@@ -27,8 +27,8 @@ Law (one person, per physiological day ``dt``)::
   no measurement the person starts on the typical trajectory (x trait), from
   ``intimal_onset_age_years``; ``S0 = 0`` starts at zero with the trait's rate. Relative
   progression of a person with CAC is then ``2 P(age) / integral of P``, about 15-25 %/y
-  in later life (not fitted: compared with MESA, Budoff 2010 JACC 3:1229, and
-  PMC8673314, median 18.3 %/y).
+  in later life (not fitted: compared with MESA, Budoff et al. (J Am Coll Cardiol; annual change
+  24.9 AU), and PMC8673314, median 18.3 %/y).
 """
 
 from __future__ import annotations
