@@ -11,12 +11,15 @@ cell's steady-state MGP) and a mineral deposit (volume fraction of the patch).
 * Contractile VSMCs switch to the osteochondrogenic phenotype at a rate raised by phosphate
   (via PiT-1) and by unopposed BMP-2 ``(1 - I)``; they switch back at a rate rising with I.
   (Serum calcium acts through the Ca x P product on mineral, not on the switch.)
-* Osteochondrogenic cells shed matrix vesicles that nucleate mineral; deposits grow with
-  the calcium-phosphate product, fastest beside osteochondrogenic cells; both are damped
-  by ``1 - I_total`` where systemic inhibitors (fetuin-A, pyrophosphate) add to MGP.
+* Matrix vesicles nucleate crystals at random (mostly beside osteochondrogenic cells);
+  deposits grow on their surface (``m**(2/3)``) with the calcium-phosphate product; both are
+  damped by ``1 - I_total`` where systemic inhibitors (fetuin-A, pyrophosphate) add to MGP.
+  Rodent media see their species' serum Ca x P (:func:`.species.vessel_chemistry`).
 * Deposits regress slowly (macrophage / osteoclast-like resorption) when MGP is active.
 * VSMCs die by apoptosis and are replaced by a contractile daughter of a neighbour;
   apoptotic bodies seed mineral (Proudfoot 2000).
+* The wall also holds the person's intimal (plaque) calcium (:mod:`.intima`); the wall's
+  calcium and the score are media plus intima.
 """
 
 from __future__ import annotations
@@ -300,7 +303,9 @@ def _vessel_kernel_constants(p, dt: float) -> np.ndarray:
 def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: float,
                phosphate_rel: float, capxp_rel: float, p, rng: np.random.Generator,
                deposition_supply_mg: float, dt: float = 1.0) -> VesselDayResult:
-    """One day in the media, in place on ``wall``.
+    """One day in the wall, in place on ``wall``: the media's kernel, then the intima
+    (:func:`.intima.intima_day`, from the blood supply the media left). The result's
+    ``deposited_mg`` is media plus intima.
 
     Args:
         carboxylated: fraction of new MGP fully carboxylated at each depth of the media
@@ -312,7 +317,7 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         deposition_supply_mg: the most calcium blood can give today.
     """
     osteo = wall.osteochondrogenic
-    # one uniform per cell decides apoptosis and switching (disjoint events); drawn by
+    # one uniform per cell decides apoptosis, switching and nucleation (disjoint events); drawn by
     # numpy so the random stream does not depend on the kernel
     u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
     phosphate_rel = phosphate_rel * wall.species_phosphate_relative
