@@ -46,9 +46,10 @@ PARAMETERS = declare([
               "assumption: vitamin K reaches the media from the lumen and the adventitial vasa vasorum; only t"
               "he depth profile of carboxylation depends on it (rows 8, 9 see its mean)",
               "Decay length of vitamin K delivery into the media, as a fraction of its thickness", 0.01, 10),
-    Parameter("mgp_turnover_per_day", 0.1, "1/day", "assumption: MGP protein half-life in the wall ~1 week; targets: row 2 (protection lost within ~"
-              "2 weeks of warfarin) and row 8 (dp-ucMGP responds within weeks); Morris: minor (docs/sensitivit"
-              "y_vessel.md)",
+    Parameter("mgp_turnover_per_day", 0.15, "1/day",
+              "assumption: MGP protein half-life in the wall ~5 days; targets: row 2 (protection lost within "
+              "~2 weeks of warfarin in rats) and row 8 (dp-ucMGP responds within weeks); Morris: minor "
+              "(docs/sensitivity_vessel.md)",
               "Turnover of MGP in the vessel wall", 1e-4, 10, ("8",)),
     Parameter("osteochondrogenic_mgp_synthesis_factor", 2.0, "-",
               "[S] MGP is up-regulated in calcifying VSMCs (Shanahan 1999); value an assumption, target: row K"
@@ -71,18 +72,22 @@ PARAMETERS = declare([
               "2 T50); only the product mineral_growth_per_day x (1 - this) is identified by rows 1, 1b, 2; Mo"
               "rris: large (docs/sensitivity_vessel.md)",
               "Inhibition of mineral growth by circulating inhibitors", 0.0, 1.0, ("1",)),
-    Parameter("vsmc_switch_per_day", 0.04, "1/day",
-              "assumption: osteochondrogenic switch within days when MGP is absent (MGP-/- arteries hold chond"
-              "rocytes by 2-3 weeks, Luo 1997); targets rows 1, 2 and Kurnatowska (osteochondrogenic cells mak"
-              "e more dp-ucMGP); Morris: drives dp-ucMGP",
+    Parameter("vsmc_switch_per_day", 0.015, "1/day",
+              "assumption: osteochondrogenic switch within days when MGP is absent (MGP-/- arteries hold "
+              "chondrocytes by 2-3 weeks, Luo 1997; the rodent phosphate speeds it); few osteochondrogenic cells "
+              "in the healthy media (a placebo arm's dp-ucMGP stays flat: row 8); targets rows 1, 2 and "
+              "Kurnatowska; Morris: drives dp-ucMGP",
               "Contractile -> osteochondrogenic switching rate at I = 0", 0.0, 10, ("1", "2")),
-    Parameter("vsmc_switch_back_per_day", 0.03, "1/day", "assumption: slow re-differentiation when MGP is active; targets Kurnatowska and S1 (few osteoch"
+    Parameter("vsmc_switch_back_per_day", 0.03, "1/day",
+              "assumption: slow re-differentiation when MGP is active; targets Kurnatowska and S1 (few osteoch"
               "ondrogenic cells in the healthy media); Morris: drives dp-ucMGP",
               "Osteochondrogenic -> contractile switching rate at I = 1", 0.0, 10),
-    Parameter("vsmc_switch_phosphate_exponent", 2.0, "-", "assumption: high Pi drives Runx2 via PiT-1 (Leopold 2015); target: row Kurnatowska (CKD 5); wit"
+    Parameter("vsmc_switch_phosphate_exponent", 2.0, "-",
+              "assumption: high Pi drives Runx2 via PiT-1 (Leopold 2015); target: row Kurnatowska (CKD 5); wit"
               "h species phosphate it speeds the rodent switch",
               "Sensitivity of the switch to serum phosphate", 0.0, 10),
-    Parameter("vsmc_apoptosis_per_day", 0.0005, "1/day", "assumption: slow VSMC turnover in the adult media (~17 %/year); apoptotic seeds are a minor nuc"
+    Parameter("vsmc_apoptosis_per_day", 0.0005, "1/day",
+              "assumption: slow VSMC turnover in the adult media (~17 %/year); apoptotic seeds are a minor nuc"
               "leation route (Morris screening of its seed: docs/sensitivity_vessel.md lists the nucleus volum"
               "e)",
               "VSMC apoptosis rate (replaced by a contractile cell)", 0.0, 1.0),
@@ -102,7 +107,7 @@ PARAMETERS = declare([
               "surface growth the delay to detection is 3 (0.01^(1/3) - v^(1/3)) / rate, insensitive to v "
               "below ~1e-5",
               "Mineral of a newly nucleated crystal", 0.0, 1e-2),
-    Parameter("mineral_growth_per_day", 0.019, "patch volume^(1/3)/day",
+    Parameter("mineral_growth_per_day", 0.021, "patch volume^(1/3)/day",
               "[C] calibration: growth on the mineral surface, d m/dt = g m^(2/3) (rate proportional to crystal "
               "surface area: J Dent Res 1984 63:874 [V]; surface-controlled, 2nd order in supersaturation: "
               "Koutsoukos 2000 [V]); g set so a knockout-mouse nucleus reaches detection in ~7.5 mouse days "
@@ -325,7 +330,8 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     drives = kernel_record(VesselDrives(
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
-        drive_free=capxp_media ** p.calcium_phosphate_product_exponent * dt * (1.0 - p.systemic_calcification_inhibition),
+        drive_free=(capxp_media ** p.calcium_phosphate_product_exponent * dt
+                    * (1.0 - p.systemic_calcification_inhibition)),
         supply_mg=deposition_supply_mg))
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
@@ -365,7 +371,8 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
     Pass 1 (no sums across patches) updates MGP and computes the share not inhibited and
     the wanted growth. Pass 2 decides each cell's fate from its uniform ``u`` (apoptosis,
     switching or, in the rest of ``u``'s range, nucleation of a crystal by a matrix
-    vesicle), seeds mineral where cells died or crystals nucleated, and regresses mineral. Pass 3 adds the growth, scaled down if blood
+    vesicle), seeds mineral where cells died or crystals nucleated, and regresses mineral.
+    Pass 3 adds the growth, scaled down if blood
     cannot supply it all. A patch's fate and growth use its phenotype at the start of the day.
     """
     k, drives = k_record[0], drives_record[0]
