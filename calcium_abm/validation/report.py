@@ -263,9 +263,10 @@ def structural_trials_section(results: Sequence[ExperimentResult]) -> list[str]:
         return []
     return ["", "## Trials with structural endpoints", "",
             "Randomised (and one single-arm) vitamin K trials whose endpoint is calcification, emulated as "
-            "virtual trials with the trial's dose, duration and a typical participant; the band is the "
-            "published 95 % confidence interval of the effect.", "",
-            markdown_table(["trial", "source", "published effect", "published 95 % CI (band)",
+            "virtual trials with the trial's dose, duration and a typical participant; for the randomised "
+            "trials the band is the published 95 % confidence interval of the effect (the single-arm study's "
+            "band and the dp-ucMGP band are stated with their reasons in the rows below).", "",
+            markdown_table(["trial", "source", "published effect", "band",
                             "simulated mean [95 % CI]"], rows)]
 
 
