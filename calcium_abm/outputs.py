@@ -77,7 +77,8 @@ _DECLARED: dict[str, Column] = {
                                    lambda t: (t.mineral_sum + t.osteoid_sum) / t.m.bone.mineral.size),
     "remodeling_space_fraction": Column("-", "Resorbed cavities not yet refilled / section volume",
                                         lambda t: t.cavity_sum / t.m.bone.cavity.size),
-    "vessel_calcification_mg": Column("mg", "Calcium deposited in the represented arterial media",
+    "vessel_calcification_mg": Column("mg", "Calcium deposited in the represented arterial wall: media plus "
+                                            "intimal plaque (intima.py)",
                                       lambda t: t.pools["vessel_wall"]),
     "calcification_score": Column("Agatston-like units", "vessel_calcification_mg x agatston_units_per_mg_calcium",
                                   lambda t: t.pools["vessel_wall"] * t.p.agatston_units_per_mg_calcium),

@@ -124,7 +124,8 @@ def match_baseline_bmd(model: Any) -> None:
 
 
 def seed_baseline_calcification(model: Any) -> None:
-    """Place a measured ``baseline_calcification_score`` in the media as lesions."""
-    score, p = model.inputs.patient.baseline_calcification_score, model.params
-    if score is not None:
-        calcification.seed_baseline_lesions(model.vessel, score / p.agatston_units_per_mg_calcium, model.rng, p)
+    """Start the wall at the person's age: a measured ``baseline_calcification_score`` (or
+    the typical trajectory) in the intima, and the species' chemistry
+    (:func:`.calcification.prepare_wall`)."""
+    calcification.prepare_wall(model.vessel, model.inputs.patient, model.age_years, model.age_at_fmp_years,
+                               model.params)

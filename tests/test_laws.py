@@ -40,11 +40,14 @@ def test_mgp_free_fraction_is_k_over_active_plus_k():
                                                                          P.mgp_inhibition_half_saturation))
 
 
-def test_deposit_growth_demand_weights_the_phenotype():
-    g, n, f = 0.3, 0.01, 0.1
-    assert calcification.deposit_growth_demand(0.2, True, g, n, f) == pytest.approx((0.2 * g + n) * (1 + f))
-    assert calcification.deposit_growth_demand(0.2, False, g, n, f) == pytest.approx((0.2 * g + n) * f)
-    assert calcification.deposit_growth_demand(0.0, False, g, 0.0, f) == 0.0
+def test_deposit_growth_demand_grows_on_the_surface_and_weights_the_phenotype():
+    g, f = 0.3, 0.1
+    assert calcification.deposit_growth_demand(0.2, True, g, f) == pytest.approx(0.2 ** (2 / 3) * g * (1 + f))
+    assert calcification.deposit_growth_demand(0.2, False, g, f) == pytest.approx(0.2 ** (2 / 3) * g * f)
+    assert calcification.deposit_growth_demand(0.0, True, g, f) == 0.0  # no surface, no growth: needs a nucleus
+    # surface law: 8x the mineral grows 4x as fast
+    assert calcification.deposit_growth_demand(0.08, True, g, f) == pytest.approx(
+        4 * calcification.deposit_growth_demand(0.01, True, g, f))
 
 
 def test_mgp_producing_cells_counts_osteochondrogenic_cells_by_their_factor():
@@ -91,7 +94,7 @@ def test_vessel_kernel_uses_the_law_functions(seed):
     """With no apoptosis, switching or regression, and ample supply, each patch's new MGP,
     inhibition and mineral follow the law functions exactly."""
     p = P._replace(vsmc_apoptosis_per_day=0.0, vsmc_switch_per_day=0.0, vsmc_switch_back_per_day=0.0,
-                   mineral_regression_per_day=0.0)
+                   mineral_regression_per_day=0.0, matrix_vesicle_nucleation_per_day=0.0)
     wall = random_wall(seed)
     carboxylated = np.random.default_rng(seed + 10).random(H)
     osteo, c0, uc0, m0 = wall.osteochondrogenic.copy(), wall.cmgp.copy(), wall.ucmgp.copy(), wall.mineral.copy()
@@ -107,7 +110,6 @@ def test_vessel_kernel_uses_the_law_functions(seed):
     free = calcification.mgp_free_fraction(c, uc, p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation)
     drive = capxp ** p.calcium_phosphate_product_exponent * (1.0 - p.systemic_calcification_inhibition)
     demand = np.array([[calcification.deposit_growth_demand(m0[i, j], osteo[i, j], p.mineral_growth_per_day,
-                                                            p.matrix_vesicle_nucleation_per_day,
                                                             p.contractile_growth_fraction)
                         for j in range(H)] for i in range(W)])
     np.testing.assert_allclose(wall.mineral, m0 + np.minimum(demand * free * drive, 1.0 - m0), rtol=1e-13)

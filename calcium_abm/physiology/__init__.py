@@ -12,12 +12,12 @@ import functools
 from typing import Mapping, NamedTuple
 
 from calcium_abm.parameters import Parameter
-from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, coagulation, dialysis, kidney,
-                                   person_traits, remodeling, skeleton, species, vitamin_k)
+from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, coagulation, dialysis, intima,
+                                   kidney, person_traits, remodeling, skeleton, species, vitamin_k)
 
 #: modules whose ``PARAMETERS`` form the registry, in documentation order
-MODULES = (vitamin_k, carboxylation, coagulation, remodeling, skeleton, calcification, calcium, kidney, dialysis,
-           species, ageing, person_traits)
+MODULES = (vitamin_k, carboxylation, coagulation, remodeling, skeleton, calcification, intima, calcium, kidney,
+           dialysis, species, ageing, person_traits)
 
 _REGISTRY: dict[str, Parameter] | None = None
 

@@ -11,88 +11,133 @@ cell's steady-state MGP) and a mineral deposit (volume fraction of the patch).
 * Contractile VSMCs switch to the osteochondrogenic phenotype at a rate raised by phosphate
   (via PiT-1) and by unopposed BMP-2 ``(1 - I)``; they switch back at a rate rising with I.
   (Serum calcium acts through the Ca x P product on mineral, not on the switch.)
-* Osteochondrogenic cells shed matrix vesicles that nucleate mineral; deposits grow with
-  the calcium-phosphate product, fastest beside osteochondrogenic cells; both are damped
-  by ``1 - I_total`` where systemic inhibitors (fetuin-A, pyrophosphate) add to MGP.
+* Matrix vesicles nucleate crystals at random (mostly beside osteochondrogenic cells);
+  deposits grow on their surface (``m**(2/3)``) with the calcium-phosphate product; both are
+  damped by ``1 - I_total`` where systemic inhibitors (fetuin-A, pyrophosphate) add to MGP.
+  Rodent media see their species' serum Ca x P (:func:`.species.vessel_chemistry`).
 * Deposits regress slowly (macrophage / osteoclast-like resorption) when MGP is active.
 * VSMCs die by apoptosis and are replaced by a contractile daughter of a neighbour;
   apoptotic bodies seed mineral (Proudfoot 2000).
+* The wall also holds the person's intimal (plaque) calcium (:mod:`.intima`); the wall's
+  calcium and the score are media plus intima.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numba
 import numpy as np
 
-from calcium_abm.errors import UserInputError
 from calcium_abm.parameters import Parameter, declare, kernel_record, per_parameter_set
+from calcium_abm.physiology import species
 from calcium_abm.physiology.carboxylation import production_weighted_mean
+from calcium_abm.physiology.intima import Intima, intima_day, start_intima
 
 PARAMETERS = declare([
     Parameter("vessel_media_calcium_capacity_mg", 400.0, "mg",
-              "assumption: calcium held by a fully calcified coronary media (sets the mg scale)",
+              "[C] a fully calcified media scores 5000 AU (400 mg x agatston_units_per_mg_calcium), the larges"
+              "t baseline score the schema accepts; target V1 (the media must not fill in a decade of warfarin"
+              "); sensitivity: only scales mg",
               "Calcium in the whole represented media if every patch were fully mineralised", 1e-3, 1e6, ("21",)),
     Parameter("vessel_vitamin_k_penetration_fraction", 0.35, "-",
-              "assumption: vitamin K reaches the media from the lumen and the adventitial vasa vasorum",
+              "assumption: vitamin K reaches the media from the lumen and the adventitial vasa vasorum; only t"
+              "he depth profile of carboxylation depends on it (rows 8, 9 see its mean)",
               "Decay length of vitamin K delivery into the media, as a fraction of its thickness", 0.01, 10),
-    Parameter("mgp_turnover_per_day", 0.1, "1/day", "assumption: MGP protein half-life in the wall ~1 week",
+    Parameter("mgp_turnover_per_day", 0.15, "1/day",
+              "assumption: MGP protein half-life in the wall ~5 days; targets: row 2 (protection lost within "
+              "~2 weeks of warfarin in rats) and row 8 (dp-ucMGP responds within weeks); Morris: minor "
+              "(docs/sensitivity_vessel.md)",
               "Turnover of MGP in the vessel wall", 1e-4, 10, ("8",)),
     Parameter("osteochondrogenic_mgp_synthesis_factor", 2.0, "-",
-              "assumption: value; MGP is up-regulated in calcifying VSMCs ([S] Shanahan 1999)",
+              "[S] MGP is up-regulated in calcifying VSMCs (Shanahan 1999); value an assumption, target: row K"
+              "urnatowska (CKD 5 dp-ucMGP rises through osteochondrogenic cells)",
               "MGP synthesis of an osteochondrogenic VSMC relative to a contractile one", 0.0, 20),
-    Parameter("ucmgp_relative_inhibition", 0.02, "-",
-              "assumption: uncarboxylated MGP keeps some inhibition via its phospho-serine motif (Schurgers 2007 JTH)",
+    Parameter("ucmgp_relative_inhibition", 0.001, "-",
+              "[C] calibration: warfarin rats calcify within 2-3 weeks (row 2, Price 1998), so uncarboxylated "
+              "MGP leaves >= 95 % of growth uninhibited; > 0 because the phospho-serine peptide inhibits in vi"
+              "tro (Schurgers 2007 JTH [V])",
               "Inhibitory potency of ucMGP relative to cMGP", 0.0, 1.0, ("2",)),
-    Parameter("mgp_inhibition_half_saturation", 0.01, "healthy MGP units",
-              "assumption: saturating inhibition (science brief 1.4); calibrated to rows 1, 2, 21",
-              "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "2", "21")),
+    Parameter("mgp_inhibition_half_saturation", 0.02, "healthy MGP units",
+              "[C] calibration: saturating inhibition (science brief 1.4; Langmuir-type adsorption inhibition of "
+              "hydroxyapatite growth, J Cryst Growth 2000 216:443 [V]); warfarin rats calcify within ~2-3 weeks "
+              "of starting (row 2), so the wall's cMGP (half-life ~1 week) must lose its protection after a "
+              "~98 % fall; larger values raise osteochondrogenic switching and dp-ucMGP in CKD 5 above "
+              "Kurnatowska 2016 (row Kurnatowska)",
+              "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "1b", "2")),
     Parameter("systemic_calcification_inhibition", 0.9, "-",
-              "assumption: fetuin-A and pyrophosphate keep serum supersaturation from precipitating (Pasch 2012)",
+              "assumption: fetuin-A and pyrophosphate keep serum supersaturation from precipitating (Pasch 201"
+              "2 T50); only the product mineral_growth_per_day x (1 - this) is identified by rows 1, 1b, 2; Mo"
+              "rris: large (docs/sensitivity_vessel.md)",
               "Inhibition of mineral growth by circulating inhibitors", 0.0, 1.0, ("1",)),
-    Parameter("vsmc_switch_per_day", 0.04, "1/day",
-              "assumption: osteochondrogenic switch rate with unopposed BMP-2 at normal phosphate",
+    Parameter("vsmc_switch_per_day", 0.015, "1/day",
+              "assumption: osteochondrogenic switch within days when MGP is absent (MGP-/- arteries hold "
+              "chondrocytes by 2-3 weeks, Luo 1997; the rodent phosphate speeds it); few osteochondrogenic cells "
+              "in the healthy media (a placebo arm's dp-ucMGP stays flat: row 8); targets rows 1, 2 and "
+              "Kurnatowska; Morris: drives dp-ucMGP",
               "Contractile -> osteochondrogenic switching rate at I = 0", 0.0, 10, ("1", "2")),
-    Parameter("vsmc_switch_back_per_day", 0.03, "1/day", "assumption: slow re-differentiation when MGP is active",
+    Parameter("vsmc_switch_back_per_day", 0.03, "1/day",
+              "assumption: slow re-differentiation when MGP is active; targets Kurnatowska and S1 (few osteoch"
+              "ondrogenic cells in the healthy media); Morris: drives dp-ucMGP",
               "Osteochondrogenic -> contractile switching rate at I = 1", 0.0, 10),
-    Parameter("vsmc_switch_phosphate_exponent", 2.0, "-", "assumption: high Pi drives Runx2 via PiT-1 (Leopold 2015)",
+    Parameter("vsmc_switch_phosphate_exponent", 2.0, "-",
+              "assumption: high Pi drives Runx2 via PiT-1 (Leopold 2015); target: row Kurnatowska (CKD 5); wit"
+              "h species phosphate it speeds the rodent switch",
               "Sensitivity of the switch to serum phosphate", 0.0, 10),
-    Parameter("vsmc_apoptosis_per_day", 0.0005, "1/day", "assumption: slow VSMC turnover in the adult media",
+    Parameter("vsmc_apoptosis_per_day", 0.0005, "1/day",
+              "assumption: slow VSMC turnover in the adult media (~17 %/year); apoptotic seeds are a minor nuc"
+              "leation route (Morris screening of its seed: docs/sensitivity_vessel.md lists the nucleus volum"
+              "e)",
               "VSMC apoptosis rate (replaced by a contractile cell)", 0.0, 1.0),
-    Parameter("apoptotic_body_mineral_seed", 0.002, "patch volume",
-              "assumption: apoptotic bodies nucleate calcium phosphate (Proudfoot 2000)",
+    Parameter("apoptotic_body_mineral_seed", 1e-5, "patch volume",
+              "assumption: an apoptotic body nucleates calcium phosphate like a matrix vesicle (Proudfoot 2000 "
+              "Circ Res 87:1055): a few nuclei, so it counts as ~10 crystal nuclei (mineral_nucleus_volume)",
               "Mineral nucleated by one apoptotic VSMC at zero inhibition", 0.0, 1.0),
-    Parameter("matrix_vesicle_nucleation_per_day", 0.01, "patch volume/day",
-              "assumption: calibrated to MGP-knockout and warfarin-rat onset (rows 1, 2)",
-              "Mineral nucleated per day by an osteochondrogenic VSMC at zero inhibition", 0.0, 1.0, ("1", "2")),
-    Parameter("mineral_growth_per_day", 0.3, "1/day",
-              "assumption: calibrated to rows 1, 2 (radiographic calcification by 5 weeks in rats)",
-              "Relative growth rate of an existing deposit at zero inhibition", 0.0, 10, ("1", "2")),
+    Parameter("matrix_vesicle_nucleation_per_day", 0.0053, "1/day",
+              "[C] calibration: MGP-/- mice (row 1b, Luo 1997 / MGI: none detected up to 1 week, widespread at "
+              "2-3 weeks) and warfarin rats (row 2, Price 1998: first seen at 2 weeks); in the knockout a "
+              "patch nucleates within ~1/(0.0053 x 9.4) = 20 mouse days (calcification 'originates at several "
+              "sites', MGI)",
+              "Probability per day that an osteochondrogenic VSMC's matrix vesicles nucleate a crystal in its "
+              "patch, at zero inhibition and reference Ca x P", 0.0, 1.0, ("1", "1b", "2")),
+    Parameter("mineral_nucleus_volume", 1e-6, "patch volume",
+              "assumption: a nucleated crystal is far below CT/histology detection (1 % of a patch); with "
+              "surface growth the delay to detection is 3 (0.01^(1/3) - v^(1/3)) / rate, insensitive to v "
+              "below ~1e-5",
+              "Mineral of a newly nucleated crystal", 0.0, 1e-2),
+    Parameter("mineral_growth_per_day", 0.021, "patch volume^(1/3)/day",
+              "[C] calibration: growth on the mineral surface, d m/dt = g m^(2/3) (rate proportional to crystal "
+              "surface area: J Dent Res 1984 63:874 [V]; surface-controlled, 2nd order in supersaturation: "
+              "Koutsoukos 2000 [V]); g set so a knockout-mouse nucleus reaches detection in ~7.5 mouse days "
+              "(row 1b: none detected up to 1 week) and fills its patch in ~5 weeks (row 1: death within 2 "
+              "months); rats then see it at 2-3 weeks (row 2)",
+              "Surface growth constant of an existing deposit at zero inhibition and reference Ca x P",
+              0.0, 10, ("1", "1b", "2")),
     Parameter("contractile_growth_fraction", 0.1, "-",
-              "assumption: deposits grow mainly where cells are osteochondrogenic (matrix vesicles, alkaline "
-              "phosphatase; Leopold 2015); growth beside contractile cells is slower",
+              "assumption: deposits grow mainly where cells are osteochondrogenic (matrix vesicles, alkaline p"
+              "hosphatase; Leopold 2015); growth beside contractile cells is slower; targets rows 1b, 2; Morri"
+              "s: minor",
               "Growth of a deposit beside a contractile VSMC relative to beside an osteochondrogenic one",
               0.0, 1.0, ("2",)),
     Parameter("calcium_phosphate_product_exponent", 2.0, "-",
-              "assumption: growth rises with supersaturation (Ca x P; KDOQI 55 mg2/dL2 target)",
+              "[V] hydroxyapatite crystal growth is second order in supersaturation (J Cryst Growth 2000 216:4"
+              "43: apparent order n = 2; surface-diffusion-controlled spiral growth); the Ca x P ratio stands "
+              "in for supersaturation",
               "Sensitivity of nucleation and growth to the Ca x P product", 0.0, 10),
     Parameter("mineral_regression_per_day", 0.0002, "1/day",
-              "assumption: slow partial regression once inhibition returns (Millan 2021; animal data)",
+              "assumption: slow partial regression once inhibition returns (Millan 2021); target T-Ikari2016 ("
+              "MK-4 45 mg does not reverse human CAC in a year); rat regression on high vitamin K (Schurgers 2"
+              "007 Blood) is not reproduced",
               "Resorption rate of a deposit at full MGP inhibition", 0.0, 1.0),
     # readouts of the wall (CT detection and the Agatston-like scale)
     Parameter("agatston_units_per_mg_calcium", 12.5, "Agatston units/mg",
               "assumption: mass score ~0.2 mg calcium hydroxyapatite per Agatston unit [U]; HA is 39.9 % Ca [C]",
               "Agatston-like score per mg of calcium deposited in the coronary media", 0.0, 1e4, ("21",)),
-    Parameter("baseline_lesion_deposit_fraction", 0.3, "patch volume",
-              "assumption: a measured baseline score is placed as dense, CT-visible lesions (a patch filled to "
-              "~30 % mineral); only the total (the score) is measured",
-              "Mineral fraction of a media patch seeded as a lesion from patient.baseline_calcification_score",
-              0.01, 1.0),
     Parameter("calcified_patch_threshold", 0.01, "patch volume",
-              "assumption: CT detects a patch once ~1 % of it is mineral (130 HU threshold)",
+              "assumption: CT/histology detects a patch once ~1 % of it is mineral (130 HU threshold); the det"
+              "ection threshold of rows 1, 1b and 2",
               "Mineral fraction above which a vessel patch counts as calcified", 0.0, 1.0, ("1", "2")),
 ])
 
@@ -108,10 +153,18 @@ class VesselWall:
     vitamin_k_delivery: np.ndarray  # relative vitamin K reaching each depth (mean 1), shape (1, H)
     generation: np.ndarray         # int: VSMC replacements at each patch
     mineral_mg_per_unit: float
+    # set by prepare_wall at the start of a run
+    species_phosphate_relative: float = 1.0   # the species' serum phosphate / human reference
+    species_capxp_relative: float = 1.0       # the species' serum Ca x P / human reference
+    intima: Intima = field(default_factory=Intima)
 
     def calcium_mg(self, mineral_sum: float | None = None) -> float:
-        """Calcium deposited in the media (mg); pass ``mineral_sum`` (patch volumes,
-        summed as :func:`vessel_tallies` sums it) if already tallied."""
+        """Calcium deposited in the wall (mg): media plus intima; pass ``mineral_sum``
+        (media patch volumes, summed as :func:`vessel_tallies` sums it) if already tallied."""
+        return self.media_calcium_mg(mineral_sum) + self.intima.calcium_mg
+
+    def media_calcium_mg(self, mineral_sum: float | None = None) -> float:
+        """Calcium deposited in the media (mg)."""
         if mineral_sum is None:
             mineral_sum = wall_mineral_sum(self.mineral)
         return mineral_sum * self.mineral_mg_per_unit
@@ -159,13 +212,23 @@ def mgp_free_fraction(cmgp, ucmgp, ucmgp_relative_inhibition, half_saturation):
 
 
 @numba.njit(cache=True, inline="always")
-def deposit_growth_demand(mineral, osteochondrogenic, growth_per_day, nucleation_per_day,
-                          contractile_growth_fraction):
-    """Mineral (patch volume per day, before inhibition and Ca x P) a patch would gain:
-    matrix-vesicle nucleation plus growth on existing mineral, weighted by the phenotype of
-    its cell (osteochondrogenic ``1 + f``, contractile ``f``; Leopold 2015)."""
-    weight = 1.0 + contractile_growth_fraction if osteochondrogenic else contractile_growth_fraction
-    return (mineral * growth_per_day + nucleation_per_day) * weight
+def deposit_growth_demand(mineral, osteochondrogenic, growth_per_day, contractile_growth_fraction):
+    """Mineral (patch volume per day, before inhibition and Ca x P) a patch would gain by
+    growth on the surface of existing mineral, ``m**(2/3)``
+    (seeded calcium phosphate grows in proportion to crystal surface area, surface-reaction
+    controlled: J Dent Res 1984 63:874; Nancollas, Croat Chem Acta; Koutsoukos 2000),
+    weighted by the phenotype of its cell (:func:`phenotype_weight`). From a nucleus,
+    ``m**(1/3)`` grows linearly, so detection (1 % mineral) comes ~0.6 / rate after
+    nucleation and filling ~3 / rate after: an onset delay without a timer."""
+    root = mineral ** (1.0 / 3.0) if mineral > 0.0 else 0.0
+    return root * root * growth_per_day * phenotype_weight(osteochondrogenic, contractile_growth_fraction)
+
+
+@numba.njit(cache=True, inline="always")
+def phenotype_weight(osteochondrogenic, contractile_growth_fraction):
+    """Weight of mineral growth and nucleation beside a cell: osteochondrogenic ``1 + f``,
+    contractile ``f`` (matrix vesicles and alkaline phosphatase; Leopold 2015)."""
+    return 1.0 + contractile_growth_fraction if osteochondrogenic else contractile_growth_fraction
 
 
 @numba.njit(cache=True, inline="always")
@@ -203,6 +266,7 @@ class VesselConstants(NamedTuple):
     switch_back_per_step: float         # osteochondrogenic -> contractile at I = 1
     growth_per_day: float               # mineral_growth_per_day
     nucleation_per_day: float           # matrix_vesicle_nucleation_per_day
+    nucleus_volume: float               # mineral_nucleus_volume
     contractile_growth_fraction: float
     apoptotic_seed_free: float          # apoptotic-body seed x (1 - systemic inhibition)
     regression_per_step: float          # mineral_regression_per_day x dt
@@ -230,6 +294,7 @@ def vessel_constants(p, dt: float = 1.0) -> VesselConstants:
         switch_back_per_step=p.vsmc_switch_back_per_day * dt,
         growth_per_day=p.mineral_growth_per_day,
         nucleation_per_day=p.matrix_vesicle_nucleation_per_day,
+        nucleus_volume=p.mineral_nucleus_volume,
         contractile_growth_fraction=p.contractile_growth_fraction,
         apoptotic_seed_free=p.apoptotic_body_mineral_seed * free,
         regression_per_step=p.mineral_regression_per_day * dt)
@@ -243,7 +308,9 @@ def _vessel_kernel_constants(p, dt: float) -> np.ndarray:
 def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: float,
                phosphate_rel: float, capxp_rel: float, p, rng: np.random.Generator,
                deposition_supply_mg: float, dt: float = 1.0, inhibitor_relative: float = 1.0) -> VesselDayResult:
-    """One day in the media, in place on ``wall``.
+    """One day in the wall, in place on ``wall``: the media's kernel, then the intima
+    (:func:`.intima.intima_day`, from the blood supply the media left). The result's
+    ``deposited_mg`` is media plus intima.
 
     Args:
         carboxylated: fraction of new MGP fully carboxylated at each depth of the media
@@ -258,20 +325,35 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
             ``systemic_calcification_inhibition`` in today's growth drive.
     """
     osteo = wall.osteochondrogenic
-    # one uniform per cell decides apoptosis and switching (disjoint events); drawn by
+    # one uniform per cell decides apoptosis, switching and nucleation (disjoint events); drawn by
     # numpy so the random stream does not depend on the kernel
     u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
+    phosphate_rel = phosphate_rel * wall.species_phosphate_relative
+    capxp_media = capxp_rel * wall.species_capxp_relative
     drives = kernel_record(VesselDrives(
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
-        drive_free=capxp_rel ** p.calcium_phosphate_product_exponent * dt
-        * (1.0 - p.systemic_calcification_inhibition * inhibitor_relative),
+        drive_free=(capxp_media ** p.calcium_phosphate_product_exponent * dt
+                    * (1.0 - p.systemic_calcification_inhibition * inhibitor_relative)),
         supply_mg=deposition_supply_mg))
-    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead = _vessel_day_kernel(
+    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
         _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives,
         wall.mineral_mg_per_unit)
-    return VesselDayResult(deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
+    intima_mg = intima_day(wall.intima, active_sum / osteo.size, capxp_rel, p.calcium_phosphate_product_exponent,
+                           p.agatston_units_per_mg_calcium, max(deposition_supply_mg - deposited, 0.0), p, dt)
+    return VesselDayResult(deposited + intima_mg, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
+
+
+def prepare_wall(wall: VesselWall, patient, age_years: float, age_at_fmp_years: float | None, p) -> None:
+    """Start a run's wall, in place: the species' serum chemistry as the media sees it
+    (:func:`.species.vessel_chemistry`) and the intima at the person's age
+    (:func:`.intima.start_intima`: a measured ``patient.baseline_calcification_score``, or the
+    typical trajectory x the ``calcification_propensity`` trait; none in rodents)."""
+    wall.species_phosphate_relative, wall.species_capxp_relative = species.vessel_chemistry(patient.species, p)
+    wall.intima = start_intima(age_years, patient.sex == "female", age_at_fmp_years, patient.calcification_propensity,
+                               patient.baseline_calcification_score, p.agatston_units_per_mg_calcium, p,
+                               human=patient.species == "human")
 
 
 def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
@@ -290,8 +372,10 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
     :class:`VesselConstants` / :class:`VesselDrives`, read by field name.
 
     Pass 1 (no sums across patches) updates MGP and computes the share not inhibited and
-    the wanted growth. Pass 2 decides each cell's fate from its uniform ``u``, seeds mineral
-    where cells died and regresses mineral. Pass 3 adds the growth, scaled down if blood
+    the wanted growth. Pass 2 decides each cell's fate from its uniform ``u`` (apoptosis,
+    switching or, in the rest of ``u``'s range, nucleation of a crystal by a matrix
+    vesicle), seeds mineral where cells died or crystals nucleated, and regresses mineral.
+    Pass 3 adds the growth, scaled down if blood
     cannot supply it all. A patch's fate and growth use its phenotype at the start of the day.
     """
     k, drives = k_record[0], drives_record[0]
@@ -311,6 +395,7 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
     not_inhibited = np.empty(w * h)
     growth = np.empty(w * h)
     osteo_by_depth = np.zeros(h, dtype=np.int64)
+    active_sum = 0.0  # cMGP + w ucMGP over the wall (the intima's MGP input)
     for i in range(w):
         for j in range(h):
             q = i * h + j
@@ -322,10 +407,11 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
             uc = ucmgp_f[q] * mgp_keep + synthesis * made_uc[j]
             cmgp_f[q] = c
             ucmgp_f[q] = uc
+            active_sum += c + uc_weight * uc
             free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
             not_inhibited[q] = free
             m = mineral_f[q]
-            g = deposit_growth_demand(m, o, growth_per_day, nucleation_per_day, contractile_fraction)
+            g = deposit_growth_demand(m, o, growth_per_day, contractile_fraction)
             growth[q] = min(g * free * drive_free, 1.0 - m)
 
     want = regressed = 0.0
@@ -343,14 +429,17 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
         else:
             o = osteo_f[q]
             rate = k.switch_back_per_step * (1.0 - free) if o else drives.switch_on_per_step * free
-            # 1 - exp(-rate) <= rate: only cells with u below p_apoptosis + rate can switch,
-            # so the exp is needed for few cells (the outcome is the same)
-            if u_f[q] < p_apoptosis + rate and u_f[q] < p_apoptosis + _one_minus_exp(rate):
+            p_switch = _one_minus_exp(rate)
+            if u_f[q] < p_apoptosis + p_switch:
                 osteo_f[q] = not o
                 if o:
                     n_off += 1
                 else:
                     n_on += 1
+            elif u_f[q] < p_apoptosis + p_switch + _one_minus_exp(
+                    nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free):
+                # a matrix vesicle nucleates a crystal (disjoint from switching: both are rare)
+                growth[q] = min(growth[q] + k.nucleus_volume, 1.0 - m)
         want += growth[q]
         lost = m * _one_minus_exp(k.regression_per_step * (1.0 - free))  # slow resorption of deposits
         regressed += lost
@@ -372,7 +461,8 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
         cells = mgp_producing_cells(w, osteo_by_depth[j], k.osteo_mgp_factor)
         mgp_made += mgp_made_per_cell * cells
         ucmgp_made += made_uc[j] * cells
-    return deposited * mg_per_unit, regressed * mg_per_unit, ucmgp_made, mgp_made, n_on, n_off, n_dead
+    return (deposited * mg_per_unit, regressed * mg_per_unit, ucmgp_made, mgp_made, n_on, n_off, n_dead,
+            active_sum)
 
 
 @numba.njit(cache=True)
@@ -407,37 +497,3 @@ def wall_mineral_sum(mineral):
     for m in mineral.ravel():
         total += m
     return total
-
-
-def seed_baseline_lesions(wall: VesselWall, calcium_mg: float, rng: np.random.Generator, p) -> float:
-    """Place ``calcium_mg`` of media mineral as lesions, in place; returns the mg placed.
-
-    Patches are taken in random order (``rng``), each filled to
-    ``baseline_lesion_deposit_fraction`` (the last one partly) until the mass is reached,
-    and their VSMCs made osteochondrogenic (the phenotype found in calcified media). Used
-    for ``patient.baseline_calcification_score`` (mg = score / ``agatston_units_per_mg_calcium``).
-
-    Raises:
-        UserInputError: the mass is negative or exceeds what the wall can hold at that fill.
-    """
-    fill = p.baseline_lesion_deposit_fraction
-    units = calcium_mg / wall.mineral_mg_per_unit
-    if not (np.isfinite(units) and 0.0 <= units <= fill * wall.mineral.size):
-        raise UserInputError(
-            f"baseline calcium = {calcium_mg!r} mg is not allowed: the media section holds at most "
-            f"{fill * wall.mineral.size * wall.mineral_mg_per_unit:.1f} mg as lesions "
-            f"(patient.baseline_calcification_score at most "
-            f"{fill * wall.mineral.size * wall.mineral_mg_per_unit * p.agatston_units_per_mg_calcium:.0f})")
-    if units == 0.0:
-        return 0.0
-    order = rng.permutation(wall.mineral.size)
-    n_full = int(units // fill)
-    flat_mineral = wall.mineral.reshape(-1)
-    flat_cells = wall.osteochondrogenic.reshape(-1)
-    flat_mineral[order[:n_full]] = fill
-    rest = units - n_full * fill
-    if rest > 0.0:
-        flat_mineral[order[n_full]] = rest
-        n_full += 1
-    flat_cells[order[:n_full]] = True
-    return float(units * wall.mineral_mg_per_unit)

@@ -80,8 +80,10 @@ PARAMETERS = declare([
               "before the age laws of ageing.py, which now carry part of SWAN's 10-year loss) keeps row 20's "
               "10-year loss in band",
               "Share of the menopause effects that persists late after menopause", 0.0, 1.0, ("20",)),
-    Parameter("vitamin_k_bone_half_saturation_nmol_per_l", 1.0, "nmol/L",
-              "assumption: Gla-independent SXR/PXR action of vitamin K in bone (Tabb 2003)",
+    Parameter("vitamin_k_bone_half_saturation_nmol_per_l", 2.37, "nmol/L",
+              "assumption: Gla-independent SXR/PXR action of vitamin K in bone (Tabb 2003); 2.37 = 1.0 x the "
+              "healthy bone supply's rise (0.70 -> 1.66 MK-4-equivalent nmol/L) when the bone uptake weights "
+              "were recalibrated (issue 12), so the healthy vitamin K status is unchanged",
               "Bone vitamin K supply at half-maximal SXR effect", 1e-6, 1e3),
     Parameter("vitamin_k_osteoblast_survival_gain", 0.05, "-",
               "assumption: vitamin K2 inhibits osteoblast apoptosis (Urayama 2000)",

@@ -4,7 +4,15 @@ Rodent physiology runs faster. Physiological times scale with body mass roughly 
 ``M**0.25`` (Lindstedt & Calder 1981), so one rodent day corresponds to
 ``(70 kg / M_rodent)**0.25`` human-physiology days. The model keeps one parameter set and
 advances every rate process (pharmacokinetics, cell turnover, MGP turnover, mineral
-growth) by ``time_scale`` physiological days per simulated day. Nothing else changes.
+growth) by ``time_scale`` physiological days per simulated day.
+
+Rodent serum is also richer in phosphate: mice ~3x and rats ~2.3x the human phosphate, so
+the arterial media of a rodent sees a larger Ca x P product. :func:`vessel_chemistry` gives
+the media's drive these ratios (the rest of the model keeps human serum chemistry). This is
+why losing MGP calcifies a mouse's arteries within weeks (Luo 1997) while humans without
+MGP (Keutel syndrome, complete loss-of-function mutations) have arterial calcification
+only "in some cases" (Cancela et al. 2021, Front Cell Dev Biol 9:642136; Am J Med Genet A
+2014 164A:1062).
 """
 
 from __future__ import annotations
@@ -16,7 +24,31 @@ PARAMETERS = declare([
               "Human-physiology days per rat day", 0.1, 100, ("2",)),
     Parameter("mouse_time_scale", 7.3, "-", "[C] (70 kg / 0.025 kg)**0.25 (allometric time scaling)",
               "Human-physiology days per mouse day", 0.1, 100, ("1",)),
+    Parameter("mouse_serum_phosphate_relative", 3.0, "-",
+              "[C] mouse serum phosphorus 10.5 / 10.3 mg/dL (FVB males / females; Taconic phenotype data [V]) vs "
+              "the human reference 3.5 mg/dL (1.13 mmol/L)",
+              "Mouse serum phosphate relative to the human reference (vessel wall only)", 0.1, 10, ("1", "1b")),
+    Parameter("mouse_serum_calcium_relative", 1.14, "-",
+              "[C] mouse serum calcium 11.0 / 10.7 mg/dL (Taconic FVB [V]) vs the human 9.5 mg/dL (2.375 mmol/L)",
+              "Mouse serum calcium relative to the human reference (vessel wall only)", 0.1, 10, ("1", "1b")),
+    Parameter("rat_serum_phosphate_relative", 3.2, "-",
+              "assumption: calibrated to row 2 (Price 1998 rats first calcified at 2 weeks): 3.6 mmol/L (11 mg/dL) "
+              "vs the human 1.13 mmol/L, the upper range of young growing rats [U] (adult rodents run ~2.5-3x "
+              "human: Taconic mouse data [V]; Biol Chem 2007 388:547 rodent reference database [S abstract])",
+              "Rat serum phosphate relative to the human reference (vessel wall only)", 0.1, 10, ("2",)),
+    Parameter("rat_serum_calcium_relative", 1.1, "-",
+              "assumption: rat serum calcium ~10.4 mg/dL vs the human 9.5 mg/dL",
+              "Rat serum calcium relative to the human reference (vessel wall only)", 0.1, 10, ("2",)),
 ])
+
+
+def vessel_chemistry(species: str, p) -> tuple[float, float]:
+    """(serum phosphate, serum Ca x P) of a species relative to the human reference, as the
+    arterial media sees them; (1, 1) for humans."""
+    if species == "human":
+        return 1.0, 1.0
+    phosphate = float(getattr(p, f"{species}_serum_phosphate_relative"))
+    return phosphate, phosphate * float(getattr(p, f"{species}_serum_calcium_relative"))
 
 
 def time_scale(species: str, p) -> float:

@@ -28,7 +28,11 @@ PARAMETERS = declare([
               "Plasma elimination half-life of menaquinone-7", 1.0, 500),
     Parameter("k1_absorbed_fraction", 0.2, "-", "assumption: K1 from vegetables is poorly absorbed (5-20 %)",
               "Fraction of dietary K1 reaching plasma", 0.0, 1.0),
-    Parameter("mk4_absorbed_fraction", 0.2, "-", "assumption: as K1 (both short-lived, chylomicron-borne)",
+    Parameter("mk4_absorbed_fraction", 0.004, "-",
+              "[C] calibration: MK-4 45 mg/day lowers %ucOC by ~70 % (the order of the published falls, issue 12; "
+              "Binkley 2009 JBMR 24:983 [V abstract]: MK-4 45 mg reduced ucOC, no BMD effect), about what MK-7 "
+              "375 ug/day does (Ronn 2016 [V]); [S] nutritional MK-4 (420 ug/day) is not detectable in serum while "
+              "MK-7 is (Sato 2012 Nutr J 11:93, via the science brief): MK-4 reaches plasma poorly",
               "Fraction of dietary MK-4 reaching plasma", 0.0, 1.0),
     Parameter("mk7_absorbed_fraction", 0.6, "-", "assumption: MK-7 is well absorbed from natto and capsules",
               "Fraction of dietary MK-7 reaching plasma", 0.0, 1.0),
@@ -37,19 +41,30 @@ PARAMETERS = declare([
               "Apparent volume of distribution of K1", 0.5, 1000),
     Parameter("mk4_distribution_volume_l", 5.0, "L", "assumption: as K1",
               "Apparent volume of distribution of MK-4", 0.5, 1000),
-    Parameter("mk7_distribution_volume_l", 70.0, "L",
-              "assumption: set so MK-7 accumulates 7-8x more than K1 at equal intake (Schurgers 2007 [V])",
+    Parameter("mk7_distribution_volume_l", 62.0, "L",
+              "[C] Schurgers et al. 2007 Blood 109:3279 [V]: MK-7 accumulates 7-8x more than K1 during prolonged "
+              "equal intake; with the K1 kinetics here (F 0.2, V 5 L, t1/2 1.5 h) and MK-7's (F 0.6, t1/2 68 h) "
+              "the ratio of steady mean concentrations is 468 L / V, so V = 468 / 7.5 = 62 L (fixed by that "
+              "source, not calibrated)",
               "Apparent volume of distribution of MK-7", 0.5, 5000),
-    Parameter("vessel_k1_uptake_weight", 1.5, "-",
-              "assumption: fast-cleared K1 delivers more per nmol/L of plasma than long-lived MK-7; "
-              "calibrated to dp-ucMGP responses (rows 8, 9)",
+    Parameter("vessel_k1_uptake_weight", 1.47, "-",
+              "[C] equal potency per ug of K1 and MK-7 in the vessel wall: 7.62 x mk7_tissue_uptake_weight, 7.62 "
+              "being MK-7's steady plasma nmol/L per ug/day over K1's. Menaquinone, not phylloquinone, intake is "
+              "associated with less coronary calcification (Geleijnse 2004 J Nutr 134:3100; Beulens 2009 "
+              "Atherosclerosis 203:489), so K1 must not be the more potent form per ug; equality is the "
+              "least-assuming choice that meets rows 8 and 9",
               "Vessel-wall uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "9")),
-    Parameter("bone_k1_uptake_weight", 0.8, "-",
-              "assumption: as vessel_k1_uptake_weight; calibrated to the ucOC response (rows 8, 11)",
+    Parameter("bone_k1_uptake_weight", 2.0, "-",
+              "[C] calibration with bone_ggcx_half_saturation_nmol_per_l: keeps the healthy %ucOC (~46 %) and "
+              "gives ucOC/cOC -61 / -76 % on MK-7 180 / 360 ug/day (Dalmeijer 2012 [V]: -60 / -74 %, row 8), "
+              "%ucOC -64 % on MK-7 375 (Ronn 2016 [V]: -65.6 %, row 11) and -66 % on MK-4 45 mg; open: per ug "
+              "K1 is then 1.4x MK-7 at bone, while Schurgers 2007 found MK-7 the more effective for osteocalcin",
               "Bone uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "11")),
-    Parameter("mk7_tissue_uptake_weight", 0.14, "-",
-              "assumption: LDL-borne MK-7 stays in plasma for days (t1/2 68 h), so each nmol/L delivers little "
-              "per day to extra-hepatic tissue; calibrated to rows 8, 9, 11",
+    Parameter("mk7_tissue_uptake_weight", 0.193, "-",
+              "[C] calibration: sets the media's absolute vitamin K supply so that the healthy adult's vascular "
+              "MGP is ~47 % carboxylated with the usual diet at vessel_ggcx_half_saturation (rows 8, 9: the "
+              "relative MK-7 effects follow from the per-ug potencies and the diet, not from this value); "
+              "LDL-borne MK-7 stays in plasma for days, so each nmol/L delivers little per day",
               "Extra-hepatic uptake per nmol/L of plasma MK-7, relative to MK-4 (the liver takes all forms)",
               0.0, 10, ("8", "9", "11")),
     Parameter("vkor_quinone_reduction_per_h", 0.0228, "1/h", "[V] Wajima et al. 2009 CPT 86:290 (VK -> VKH2)",
