@@ -108,10 +108,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("first detectable medial calcification (≥ 1 % of media calcified)",
                       onset("calcified_area_fraction", 0.01, "warfarin + K1"), 7, 21, "2 weeks", "days",
-                      "histology first showed calcification at 2 weeks; band 1-3 weeks",
-                      known_failure="issue 11: 23.8 days (was 20.8) since serum phosphate is mass: the rat's PTH rises "
-                                    "~11 % in the study as its calcium drifts 1 % down, its phosphaturia lowers "
-                                    "phosphate ~5 % and the Ca x P drive of the wall; not retuned"),
+                      "histology first showed calcification at 2 weeks; band 1-3 weeks"),
             Criterion("radiographically visible calcification (≥ 10 % of media calcified)",
                       onset("calcified_area_fraction", 0.10, "warfarin + K1"), 21, 49, "5 weeks", "days",
                       "radiographs showed it at 5 weeks; band 3-7 weeks; 10 % of the media is our "
