@@ -527,6 +527,7 @@ def test_fair_gate_serves_waiting_threads_in_arrival_order():
                                             ("10.0.0.5", 404)])
 def test_diagnostics_answer_this_machine_only(client, status):
     import asyncio
+    import concurrent.futures
 
     from calcium_dashboard.server import _local_only
 
@@ -543,7 +544,10 @@ def test_diagnostics_answer_this_machine_only(client, status):
         return {"type": "http.request"}
 
     scope = {"type": "http", "client": (client, 5000), "method": "GET", "path": "/resourcez", "headers": []}
-    asyncio.run(_local_only(inner, "/resourcez")(scope, receive, send))
+    # a fresh thread, so the test runs whatever event loop an earlier test in this worker left running
+    # (Playwright's sync API keeps one)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _local_only(inner, "/resourcez")(scope, receive, send)).result()
     assert sent[0]["status"] == status
 
 
