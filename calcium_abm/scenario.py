@@ -69,7 +69,11 @@ from calcium_abm.inputs.pydantic_messages import scenario_error_line
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
+    MAX_AGE_YEARS,
     SCHEDULABLE,
+    START_ONLY,
+    changes_during_run,
+    kidney_conflicts,
     Diet,
     Dialysis,
     Drugs,
@@ -138,10 +142,10 @@ class ScheduleEntry(BaseModel):
             except ScenarioError as exc:
                 problems.append(f"set: {exc}")
                 continue
-            if path.split(".")[0] not in SCHEDULABLE:
+            if not changes_during_run(path):
                 problems.append(
                     f"set: '{key}' cannot change during a run: a schedule may set keys of "
-                    f"{', '.join(SCHEDULABLE)}"
+                    f"{', '.join(SCHEDULABLE)} except {', '.join(START_ONLY)}"
                 )
                 continue
             out[path] = val
@@ -217,6 +221,18 @@ class Scenario(BaseModel):
         if problems:
             raise rule_error("\n".join(problems))
         return value
+
+    @model_validator(mode="after")
+    def _settings_agree(self) -> Scenario:
+        problems = kidney_conflicts(self.patient.ckd_stage, self.kidney, self.dialysis)
+        end_age = self.patient.age_years + self.simulation.years
+        if end_age > MAX_AGE_YEARS:
+            problems.append(f"simulation.years = {fmt_num(self.simulation.years)} is not allowed with "
+                            f"patient.age_years = {fmt_num(self.patient.age_years)}: the person would pass "
+                            f"{fmt_num(MAX_AGE_YEARS)} years (at most {fmt_num(MAX_AGE_YEARS - self.patient.age_years)} years)")
+        if problems:
+            raise rule_error("\n".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _schedule_fits(self) -> Scenario:

@@ -70,14 +70,16 @@ def test_a_healthy_run_gives_no_warning():
 
 
 def test_a_run_that_leaves_physiology_names_day_quantity_and_inputs():
-    """Kidneys at GFR 3 without dialysis cannot excrete the phosphate eaten: serum phosphate
-    above 4 mmol/L from day 0 (the loop's steady state is 5.6 mmol/L)."""
-    scenario = load_scenario("healthy_adult").with_overrides({"residual_gfr_ml_per_min": 3.0, **TINY})
+    """Kidneys at GFR 5 without dialysis cannot excrete 3 g/day of phosphate: serum phosphate
+    above 4 mmol/L from day 0."""
+    scenario = load_scenario("healthy_adult").with_overrides({"residual_gfr_ml_per_min": 5.0,
+                                                              "phosphate_mg_per_day": 3000.0, **TINY})
     frame = simulate(scenario, years=5 / 365, seed=1)
     message = physiology_warning(frame, scenario)
     assert message is not None
     assert "day 0" in message and "serum_phosphate_mmol_l" in message and "0.3-4" in message
-    assert "kidney.residual_gfr_ml_per_min = 3 (default none)" in message
+    assert "kidney.residual_gfr_ml_per_min = 5 (default none)" in message
+    assert "diet.phosphate_mg_per_day = 3000" in message
 
 
 def test_a_very_low_phosphate_diet_is_defended_by_the_kidney():
@@ -100,7 +102,8 @@ def test_inputs_most_changed_ranks_by_log_ratio():
 
 def test_run_prints_one_warning_and_keeps_it_in_the_parquet_metadata(tmp_path, capsys):
     out = tmp_path / "low_p.parquet"
-    argv = ["run", "healthy_adult", "--years", "0.02", "--set", "residual_gfr_ml_per_min=3", "--quiet", "--out", str(out)]
+    argv = ["run", "healthy_adult", "--years", "0.02", "--set", "residual_gfr_ml_per_min=5",
+            "--set", "phosphate_mg_per_day=3000", "--quiet", "--out", str(out)]
     argv += [f"--set={key}=8" for key in TINY]
     assert cli_main(argv) == 0
     err = capsys.readouterr().err

@@ -114,7 +114,8 @@ def _boundary_cases():
 def test_every_range_boundary_runs_and_balances(name, value):
     """Every value the schema accepts must run; the extremes are where division by zero
     and overflow live."""
-    needs = {"session_hours": {"sessions_per_week": 3}}.get(name, {})  # acts only with sessions
+    needs = {"session_hours": {"sessions_per_week": 3, "ckd_stage": 5},  # acts only with sessions,
+             "sessions_per_week": {"ckd_stage": 5}}.get(name, {})        # which need kidney failure
     frame = simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
     assert_calcium_balanced(frame)
 
@@ -169,8 +170,10 @@ def random_inputs(draw):
     if draw(st.booleans()):
         overrides["sessions_per_week"] = draw(st.integers(1, 7))
         overrides["session_hours"] = draw(st.floats(*_range_of(Dialysis, "session_hours")))
-        overrides["residual_gfr_ml_per_min"] = draw(st.floats(0.0, 15.0))
-    overrides["ckd_stage"] = draw(st.integers(0, 5))
+        overrides["residual_gfr_ml_per_min"] = draw(st.floats(1.0, 15.0))  # the schema's floor; stage 5's range
+        overrides["ckd_stage"] = 5
+    else:
+        overrides["ckd_stage"] = draw(st.integers(0, 5))
     overrides["species"] = draw(st.sampled_from(["human", "rat", "mouse"]))
     overrides["sex"] = draw(st.sampled_from(["female", "male"]))
     overrides["postmenopausal"] = overrides["sex"] == "female" and draw(st.booleans())

@@ -91,7 +91,42 @@ def test_defaults():
 
 @pytest.mark.parametrize("years, days", [(0.1, 36), (1, 365), (2.5, 912), (100, 36500)])
 def test_days_is_years_times_365_rounded(years, days):
-    assert Scenario(simulation={"years": years}).days == days
+    assert Scenario(patient={"age_years": 20}, simulation={"years": years}).days == days
+
+
+def test_a_run_may_not_take_the_person_past_120_years():
+    with pytest.raises(ScenarioError, match=r"simulation.years = 2 is not allowed with patient.age_years = 119.5"):
+        load_scenario({"patient": {"age_years": 119.5}, "simulation": {"years": 2}})
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"dialysis": {"sessions_per_week": 3}}, "haemodialysis is for kidney failure"),
+    ({"patient": {"ckd_stage": 5}, "kidney": {"residual_gfr_ml_per_min": 100}}, "that stage's GFR is 1 to 15"),
+    ({"kidney": {"residual_gfr_ml_per_min": 3}}, "not allowed without dialysis"),
+    ({"kidney": {"residual_gfr_ml_per_min": 40, "gfr_end_ml_per_min": 60}}, "a decline ends below where it starts"),
+])
+def test_contradictory_kidney_settings_are_refused(settings, message):
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario(settings)
+
+
+def test_consistent_kidney_settings_are_accepted():
+    assert Scenario(patient={"ckd_stage": 5}, kidney={"residual_gfr_ml_per_min": 3},
+                    dialysis={"sessions_per_week": 3}).dialysis.sessions_per_week == 3
+    assert Scenario(kidney={"residual_gfr_ml_per_min": 40}).kidney.residual_gfr_ml_per_min == 40
+
+
+def test_a_schedule_cannot_change_a_start_only_setting():
+    for key, value in (("patient.age_years", 30.0), ("patient.baseline_calcification_score", 900.0),
+                       ("patient.baseline_bmd_t_score", -4.0)):
+        with pytest.raises(ScenarioError, match=f"'{key}' cannot change during a run"):
+            load_scenario({"simulation": {"years": 1}, "schedule": [{"start_day": 30, "set": {key: value}}]})
+
+
+def test_a_schedule_cannot_make_the_stage_contradict_a_measured_gfr():
+    with pytest.raises(ScenarioError, match="schedule entry 1"):
+        load_scenario({"kidney": {"residual_gfr_ml_per_min": 60}, "simulation": {"years": 1},
+                       "schedule": [{"start_day": 100, "set": {"patient.ckd_stage": 5}}]})
 
 
 def test_scenario_is_frozen():
@@ -332,17 +367,17 @@ def test_schedule_applies_in_order_and_end_is_exclusive():
         {
             "schedule": [
                 {"start_day": 365, "end_day": 1460, "set": {"diet.mk7_ug_per_day": 180}},
-                {"start_day": 1000, "set": {"mk7_ug_per_day": 360, "sex": "female"}},
+                {"start_day": 1000, "set": {"mk7_ug_per_day": 360, "ckd_stage": 3}},
             ]
         }
     )
-    assert s.schedule[1].set == {"diet.mk7_ug_per_day": 360, "patient.sex": "female"}
+    assert s.schedule[1].set == {"diet.mk7_ug_per_day": 360, "patient.ckd_stage": 3}
     assert s.schedule_boundaries() == [365, 1000, 1460]
     assert s.state_at(0).diet.mk7_ug_per_day == 5
     assert s.state_at(364).diet.mk7_ug_per_day == 5
     assert s.state_at(365).diet.mk7_ug_per_day == 180
     assert s.state_at(1000).diet.mk7_ug_per_day == 360  # later entry wins
-    assert s.state_at(1459).patient.sex == "female"
+    assert s.state_at(1459).patient.ckd_stage == 3
     assert s.state_at(1460).diet.mk7_ug_per_day == 360
     assert s.state_at(365).schedule == ()
 
@@ -359,12 +394,12 @@ def test_schedule_combination_that_is_valid_together():
     s = load_scenario(
         {
             "schedule": [
-                {"start_day": 0, "end_day": 100, "set": {"sex": "female"}},
-                {"start_day": 50, "end_day": 100, "set": {"postmenopausal": True}},
+                {"start_day": 0, "end_day": 100, "set": {"ckd_stage": 5}},
+                {"start_day": 50, "end_day": 100, "set": {"sessions_per_week": 3}},
             ]
         }
     )
-    assert s.state_at(60).patient.postmenopausal
+    assert s.state_at(60).dialysis.sessions_per_week == 3
 
 
 @pytest.mark.parametrize(

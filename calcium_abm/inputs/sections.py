@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from calcium_abm.inputs.messages import fmt_num, rule_error
 
-__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "SCHEDULABLE", "SECTIONS",
+__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "changes_during_run", "kidney_conflicts",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS"]
 
 DAYS_PER_YEAR = 365
@@ -42,10 +42,14 @@ class Section(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+#: Oldest age a run may reach (start age plus simulated years).
+MAX_AGE_YEARS = 120.0
+
+
 class Patient(Section):
     """Who is simulated."""
 
-    age_years: float = number(50.0, 0, 120, "years")
+    age_years: float = number(50.0, 0, MAX_AGE_YEARS, "years")
     sex: Literal["female", "male"] = "male"
     postmenopausal: bool = False
     years_since_menopause: float = number(0.0, 0, 60, "years")
@@ -123,7 +127,7 @@ class Kidney(Section):
 
     # None = the stage's GFR (KDIGO midpoint), lowered with age for normal kidneys
     residual_gfr_ml_per_min: float | None = Field(
-        None, ge=0.0, le=130.0, allow_inf_nan=False, json_schema_extra={"unit": "mL/min/1.73m2"})
+        None, ge=1.0, le=130.0, allow_inf_nan=False, json_schema_extra={"unit": "mL/min/1.73m2"})
     gfr_end_ml_per_min: float | None = Field(
         None, ge=0.5, le=130.0, allow_inf_nan=False, json_schema_extra={"unit": "mL/min/1.73m2"})
     gfr_decline_years: float = number(10.0, 0.1, 100, "years")
@@ -191,6 +195,58 @@ SECTIONS: dict[str, type[Section]] = {
 TOP_LEVEL_TEXT = ("name", "description", "source")
 #: Sections a ``[[schedule]]`` entry may change.
 SCHEDULABLE = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis", "parameters")
+#: Fields of schedulable sections that describe the person at the start and cannot change
+#: during a run (no rule reads them after day 0).
+START_ONLY = ("patient.age_years", "patient.sex", "patient.species", "patient.baseline_calcification_score",
+              "patient.baseline_bmd_t_score", "patient.age_at_final_menstrual_period")
+
+
+def changes_during_run(path: str) -> bool:
+    """True if a dotted setting may change during a run (a schedule entry or an arm that starts
+    at randomisation); False for start-only settings and for sections such as ``simulation``."""
+    return path.partition(".")[0] in SCHEDULABLE and path not in START_ONLY
+
+
+#: KDIGO 2012 GFR categories (mL/min/1.73 m2) of the model's stages: G1 >= 90 (stage 0 is
+#: healthy kidneys), G2 60-89, G3 30-59, G4 15-29, G5 < 15 (KDIGO 2012 CKD guideline, ch. 1).
+GFR_RANGE_BY_CKD_STAGE = {0: (90.0, 130.0), 1: (90.0, 130.0), 2: (60.0, 90.0), 3: (30.0, 60.0), 4: (15.0, 30.0),
+                          5: (1.0, 15.0)}
+#: Below this GFR a person without dialysis is uraemic; dialysis usually starts at eGFR 5-7
+#: (late-start arm of the IDEAL trial, Cooper et al. 2010 N Engl J Med 363:609).
+LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN = 5.0
+
+
+def kidney_conflicts(ckd_stage: int, kidney: Kidney, dialysis: Dialysis) -> list[str]:
+    """Contradictions between ``patient.ckd_stage``, ``[kidney]`` and ``[dialysis]``: each a
+    message naming the fields, their values and what is allowed. A measured GFR
+    (``kidney.residual_gfr_ml_per_min``) sets kidney function; with a stage other than 0 it
+    must lie in that stage's KDIGO range."""
+    problems = []
+    gfr = kidney.residual_gfr_ml_per_min
+    if gfr is not None and ckd_stage != 0:
+        low, high = GFR_RANGE_BY_CKD_STAGE[ckd_stage]
+        if not low <= gfr <= high:
+            problems.append(f"kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} is not allowed with "
+                            f"patient.ckd_stage = {ckd_stage}: that stage's GFR is {fmt_num(low)} to "
+                            f"{fmt_num(high)} mL/min (KDIGO); change the stage, or leave it 0 and give the GFR")
+    failing = ckd_stage == 5 if gfr is None else gfr < GFR_RANGE_BY_CKD_STAGE[5][1]
+    if dialysis.sessions_per_week > 0 and not failing:
+        problems.append(f"dialysis.sessions_per_week = {dialysis.sessions_per_week} is not allowed with "
+                        f"patient.ckd_stage = {ckd_stage} and kidney.residual_gfr_ml_per_min = "
+                        f"{'none' if gfr is None else fmt_num(gfr)}: haemodialysis is for kidney failure "
+                        "(ckd_stage = 5, or a GFR below 15 mL/min)")
+    for name in ("residual_gfr_ml_per_min", "gfr_end_ml_per_min"):
+        value = getattr(kidney, name)
+        if value is not None and dialysis.sessions_per_week == 0 and value < LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN:
+            problems.append(f"kidney.{name} = {fmt_num(value)} is not allowed without dialysis: below "
+                            f"{fmt_num(LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN)} mL/min a person needs it "
+                            "(set dialysis.sessions_per_week, e.g. 3)")
+    if kidney.gfr_end_ml_per_min is not None and gfr is not None and kidney.gfr_end_ml_per_min > gfr:
+        problems.append(f"kidney.gfr_end_ml_per_min = {fmt_num(kidney.gfr_end_ml_per_min)} is not allowed with "
+                        f"kidney.residual_gfr_ml_per_min = {fmt_num(gfr)}: a decline ends below where it starts")
+    return problems
+
+
 #: Sections whose fields are substances taken in (an unknown key there is "not modelled").
 SUBSTANCE_SECTIONS = ("diet", "drugs")
 
