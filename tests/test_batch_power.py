@@ -132,3 +132,10 @@ def test_power_command(tmp_path, capsys):
         argv = ["power", str(tmp_path / "p")] + [x for kv in options.items() for x in kv]
         assert main(argv) == 2, bad
         assert message in capsys.readouterr().err
+
+
+def test_a_small_pilot_gets_a_caveat_and_a_large_one_does_not():
+    small = normal_pilot().groupby("arm").head(3)
+    caveat = power_design(small, "y_change", control="placebo").pilot_caveat
+    assert caveat is not None and "only 3 patients in an arm" in caveat
+    assert power_design(normal_pilot(), "y_change", control="placebo").pilot_caveat is None

@@ -209,7 +209,7 @@ def test_to_toml_round_trip_of_builtins():
 @given(
     k1=st.floats(0, 100000, allow_nan=False),
     mk7=st.floats(0, 10000, allow_nan=False),
-    age=st.floats(0, 120, allow_nan=False),
+    age=st.floats(0, 119.5, allow_nan=False),  # a 0.5-year run may not pass 120
     ckd=st.integers(0, 5),
     seed=st.integers(0, 2**63 - 1),
     sex=st.sampled_from(["female", "male"]),

@@ -38,6 +38,10 @@ MAX_SIMULATIONS = 100_000  # simulated trials per sample size (a bound on run ti
 MAX_PATIENTS_PER_ARM = 100_000
 
 
+#: Patients per arm below which a pilot is too small to resample (see PowerDesign.pilot_caveat).
+SMALL_PILOT_PER_ARM = 10
+
+
 @dataclass(frozen=True)
 class PowerDesign:
     """What a simulated trial resamples and how it is analysed.
@@ -58,6 +62,19 @@ class PowerDesign:
     outcome: str = "outcome"
     arm: str = "treated"
     control_arm: str = "control"
+
+    @property
+    def pilot_caveat(self) -> str | None:
+        """A warning when the pilot is too small to resample (fewer than
+        :data:`SMALL_PILOT_PER_ARM` patients in an arm), else None. Resampling n patients
+        reproduces their spread, which underestimates the population's for small n (the
+        bootstrap's variance is biased by (n - 1)/n and misses the tails), so the power is optimistic."""
+        n = min(len(self.control), len(self.treated))
+        if n >= SMALL_PILOT_PER_ARM:
+            return None
+        return (f"the pilot has only {n} patients in an arm: resampling so few reproduces their spread, not "
+                f"the population's, so this power is optimistic; run a pilot of at least "
+                f"{SMALL_PILOT_PER_ARM} patients per arm")
 
     @property
     def pilot_effect(self) -> float:

@@ -71,6 +71,8 @@ def main(args: argparse.Namespace) -> int:
     seed = _integer(args.seed, "--seed", 0, 2**32 - 1)
     report = Path(args.out) if args.out else Path(args.directory) / "summary"
     design = power_design(args.directory, args.outcome, arm=args.arm, analysis=args.analysis, alpha=alpha)
+    if design.pilot_caveat:
+        print(f"warning: {design.pilot_caveat}", file=sys.stderr)
     table = power_curve(design, effect, sizes, simulations, seed)
     try:
         report.mkdir(parents=True, exist_ok=True)
