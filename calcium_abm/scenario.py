@@ -69,9 +69,8 @@ from calcium_abm.inputs.pydantic_messages import scenario_error_line
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
+    CHANGEABLE_DURING_RUN,
     MAX_AGE_YEARS,
-    SCHEDULABLE,
-    START_ONLY,
     changes_during_run,
     kidney_conflicts,
     Diet,
@@ -145,7 +144,7 @@ class ScheduleEntry(BaseModel):
             if not changes_during_run(path):
                 problems.append(
                     f"set: '{key}' cannot change during a run: a schedule may set keys of "
-                    f"{', '.join(SCHEDULABLE)} except {', '.join(START_ONLY)}"
+                    f"{CHANGEABLE_DURING_RUN}"
                 )
                 continue
             out[path] = val

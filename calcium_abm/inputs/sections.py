@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from calcium_abm.inputs.messages import fmt_num, rule_error
 
-__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "changes_during_run", "kidney_conflicts",
+__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS"]
 
 DAYS_PER_YEAR = 365
@@ -205,6 +205,10 @@ def changes_during_run(path: str) -> bool:
     """True if a dotted setting may change during a run (a schedule entry or an arm that starts
     at randomisation); False for start-only settings and for sections such as ``simulation``."""
     return path.partition(".")[0] in SCHEDULABLE and path not in START_ONLY
+
+
+#: The settings :func:`changes_during_run` accepts, in words (for messages).
+CHANGEABLE_DURING_RUN = f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)}"
 
 
 #: KDIGO 2012 GFR categories (mL/min/1.73 m2) of the model's stages: G1 >= 90 (stage 0 is

@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from calcium_abm.inputs.keys import resolve_setting, resolved_settings, setting_kind
 from calcium_abm.inputs.messages import did_you_mean, fmt_value, rule_error
-from calcium_abm.inputs.sections import SCHEDULABLE, START_ONLY, changes_during_run
+from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "Published", "arm_problems", "check_criteria",
            "check_strata", "criterion_target", "published_problems", "whole_number_problems"]
@@ -217,8 +217,7 @@ def arm_problems(arms: list[Arm], randomisation_day: int) -> list[str]:
                         problems.append(f"{where}: add works on numeric settings; {path} is not one")
                     elif randomisation_day > 0 and not changes_during_run(path):
                         problems.append(f"{where}: {path} cannot start at randomisation (day {randomisation_day}): "
-                                        f"only settings of {', '.join(SCHEDULABLE)} change during a run, except "
-                                        f"{', '.join(START_ONLY)}; "
+                                        f"only settings of {CHANGEABLE_DURING_RUN} change during a run; "
                                         "set cohort.randomisation_day = 0 to apply it from day 0")
     return problems
 
