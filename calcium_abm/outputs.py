@@ -208,7 +208,8 @@ class RowCollector(DataCollector):
     """
 
     def __init__(self):
-        self._pending: list[list] = []  # rows not yet in model_vars: the column values, then the seed
+        self._pending: list[list] = []  # rows not yet in model_vars: the column values
+        self._pending_seeds: list = []  # the seed beside each pending row
         self._last: list | None = None  # the last row collected
         self._latest: tuple[list | None, dict[str, float]] = (None, {})
         super().__init__(model_reporters={**{name: name for name in COLUMNS}, "seed": "seed"})
@@ -219,10 +220,23 @@ class RowCollector(DataCollector):
         and ``"seed"``: the run's seed beside every row, so ``mesa.batch_run`` reports it."""
         pending, columns = self._pending, self._model_vars
         if pending:
-            for i, name in enumerate((*_NAMES, "seed")):
+            for i, name in enumerate(_NAMES):
                 columns[name].extend([row[i] for row in pending])
+            columns["seed"].extend(self._pending_seeds)
             pending.clear()
+            self._pending_seeds.clear()
         return columns
+
+    def column_arrays(self) -> dict[str, np.ndarray]:
+        """Column name -> float64 array of its recorded values, for every column of
+        :data:`COLUMNS` (not the seed): the values of :attr:`model_vars`, built from the
+        pending rows in one conversion instead of through the per-column lists."""
+        done, pending = self._model_vars, self._pending
+        table = np.array(pending, dtype=np.float64).reshape(len(pending), len(_NAMES))
+        if not done[_NAMES[0]]:
+            return {name: table[:, i] for i, name in enumerate(_NAMES)}
+        return {name: np.concatenate([np.asarray(done[name], dtype=np.float64), table[:, i]])
+                for i, name in enumerate(_NAMES)}
 
     @model_vars.setter
     def model_vars(self, value: dict[str, list]) -> None:
@@ -237,8 +251,8 @@ class RowCollector(DataCollector):
 
     def collect(self, model):  # noqa: D102 - see class docstring
         row = row_values(model)
-        row.append(model.seed)
         self._pending.append(row)
+        self._pending_seeds.append(model.seed)
         self._last = row
         self._collection_steps.append(model.time)
 
@@ -297,8 +311,13 @@ def physiology_warning(frame: Any, scenario: Any) -> str | None:
     if not names or len(frame) == 0:
         return None
     days = frame["day"].to_numpy() if "day" in frame.columns else range(len(frame))
-    columns = [frame[name].to_numpy() for name in names]
-    for i, day in enumerate(days):
+    columns = [frame[name].to_numpy(dtype=np.float64) for name in names]
+    outside = np.zeros(len(frame), dtype=bool)  # rows the law below may flag (its test, on whole columns)
+    for name, col in zip(names, columns):
+        low, high = kidney.PHYSIOLOGICAL_RANGES[name]
+        outside |= ~((low <= col) & (col <= high))
+    for i in np.flatnonzero(outside).tolist():
+        day = days[i]
         broken = kidney.physiology_violations(**{name: float(col[i]) for name, col in zip(names, columns)})
         if broken:
             name, value, (low, high) = broken[0]

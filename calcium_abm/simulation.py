@@ -70,7 +70,7 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
 
 def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     """The model's recorded rows as a DataFrame with the documented column order."""
-    data = model.datacollector.model_vars
+    data = model.datacollector.column_arrays()  # = model_vars, without the per-column lists
     frame = pd.DataFrame({name: data[name] for name in COLUMNS})
     frame["day"] = frame["day"].astype("int64")
     frame.attrs["scenario"] = model.config.name

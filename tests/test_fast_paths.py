@@ -113,3 +113,21 @@ def test_every_bad_factor_value_is_refused_naming_map_and_factor(bad):
         coagulation.advance_factor_activity(full, {**full, "ii": bad}, p)
     with pytest.raises(ValueError, match=r"unknown \['xi'\]"):
         coagulation.advance_factor_activity({**full, "xi": 1.0}, full, p)
+
+
+# ----------------------------------------------------------------------------- column arrays
+def test_column_arrays_equal_model_vars_whether_or_not_model_vars_was_read_midway():
+    read_midway = CalciumParadoxModel("k2_deficiency", rng=8, years=0.1, **SMALL)
+    never_read = CalciumParadoxModel("k2_deficiency", rng=8, years=0.1, **SMALL)
+    while read_midway.running:
+        read_midway.step()
+        never_read.step()
+        if read_midway.day == 9:
+            assert len(read_midway.datacollector.model_vars["day"]) == 10  # moves the pending rows
+    for model in (read_midway, never_read):
+        arrays, lists = model.datacollector.column_arrays(), model.datacollector.model_vars
+        assert list(arrays) == list(COLUMNS) and len(arrays["day"]) == model.day + 1
+        assert all(_same_bits(arrays[name], lists[name]) for name in COLUMNS)
+        assert lists["seed"] == [8] * (model.day + 1)
+    assert all(_same_bits(read_midway.datacollector.column_arrays()[name], never_read.datacollector.column_arrays()[name])
+               for name in COLUMNS)
