@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Callable, Iterable, Mapping, TypeVar
@@ -89,6 +90,22 @@ def kernel_record(values) -> np.ndarray:
     so a swapped pair cannot compile. (Numba types a NamedTuple argument in Python at
     every call, ~0.4 us per field; a record array costs ~0.3 us.)"""
     return np.array([tuple(values)], dtype=_record_dtype(values._fields))
+
+
+_DRIVE_RECORDS = threading.local()  # per thread: NamedTuple type -> its preallocated record
+
+
+def drive_record(values) -> np.ndarray:
+    """:func:`kernel_record` for values that change every day (a kernel's drives): the same
+    record, written into one preallocated record per NamedTuple type and thread instead of a
+    new array per call (~0.4 instead of ~2 us). It is valid until the next call for the same
+    type in the same thread: pass it straight to the kernel; never keep it."""
+    records = _DRIVE_RECORDS.__dict__
+    record = records.get(type(values))
+    if record is None:
+        record = records[type(values)] = np.zeros(1, dtype=_record_dtype(values._fields))
+    record[0] = values
+    return record
 
 
 def module_defaults(params: Iterable[Parameter], module: str, overrides: Mapping[str, float]) -> SimpleNamespace:

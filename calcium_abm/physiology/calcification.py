@@ -31,7 +31,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from calcium_abm.parameters import Parameter, declare, kernel_record, per_parameter_set
+from calcium_abm.parameters import Parameter, declare, drive_record, kernel_record, per_parameter_set
 from calcium_abm.physiology import species
 from calcium_abm.physiology.carboxylation import production_weighted_mean
 from calcium_abm.physiology.intima import Intima, intima_day, start_intima
@@ -330,7 +330,7 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
     phosphate_rel = phosphate_rel * wall.species_phosphate_relative
     capxp_media = capxp_rel * wall.species_capxp_relative
-    drives = kernel_record(VesselDrives(
+    drives = drive_record(VesselDrives(
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
         drive_free=(capxp_media ** p.calcium_phosphate_product_exponent * dt

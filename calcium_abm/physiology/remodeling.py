@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from calcium_abm.parameters import Parameter, declare, kernel_record
+from calcium_abm.parameters import Parameter, declare, drive_record
 from calcium_abm.populations import CellPopulation
 from calcium_abm.random_stream import RandomStream, as_random_stream
 
@@ -228,7 +228,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     m_flat, o_flat, c_flat = bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel()
 
     rates = remodeling_rates(drives, p, dt)
-    rates_record = kernel_record(rates)  # read by field name in the kernels
+    rates_record = drive_record(rates)  # read by field name in the kernels
     # --- activation: new osteoclasts on bone surface not being refilled (RANKL/OPG) ---
     forming, where = _activation_kernel(m_flat, o_flat, w, h, obs.alive, obs.patch,
                                         rates.recruitment_per_surface_patch, rng)
