@@ -61,6 +61,8 @@ class CellPopulation:
         """Take ``n`` free slots, set their fields from ``values`` and return the slots."""
         if n <= 0:
             return np.empty(0, dtype=np.int64)
+        if n == 1:  # most days' births: scalar writes, ~5x cheaper than fancy indexing
+            return self._spawn_one(values)
         free = (~self.alive).nonzero()[0]
         if free.size < n:
             self._grow(self.count + n)
@@ -70,6 +72,18 @@ class CellPopulation:
         for name, arr in self.arrays.items():
             arr[slots] = values.get(name, 0)
         return slots
+
+    def _spawn_one(self, values: dict) -> np.ndarray:
+        """:meth:`spawn` of one cell: the same slot (the lowest free one) and the same values."""
+        slot = int(self.alive.argmin())  # the first free slot, as nonzero()[0][0] finds it
+        if self.alive[slot]:  # none free
+            self._grow(self.count + 1)
+            slot = int(self.alive.argmin())
+        self.alive[slot] = True
+        for name, arr in self.arrays.items():
+            value = values.get(name, 0)
+            arr[slot] = value[0] if isinstance(value, np.ndarray) else value
+        return np.array([slot], dtype=np.intp)
 
     def kill(self, slots: np.ndarray) -> None:
         self.alive[slots] = False

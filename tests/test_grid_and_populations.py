@@ -158,3 +158,19 @@ def test_random_spawn_and_kill_sequence_keeps_a_consistent_population():
             reference[int(slot)] = int(ident)
         assert sorted(reference) == pop.live_slots().tolist()
         assert all(pop.x[s] == v for s, v in reference.items())
+
+
+def test_spawning_one_cell_takes_the_lowest_free_slot_like_spawning_several():
+    """spawn(1) has its own scalar path; it must pick the slot and write the values the
+    general path (n >= 2) would: the lowest free slot, given fields set, the others zeroed."""
+    fields = {"x": np.int64, "age_days": np.float64, "team_cells": np.float64}
+    one, many = CellPopulation(fields, capacity=4), CellPopulation(fields, capacity=4)
+    for pop in (one, many):
+        pop.spawn(4, x=np.array([1, 2, 3, 4]), age_days=5.0, team_cells=np.array([1.5, 2.5, 3.5, 4.5]))
+        pop.kill(np.array([1, 3]))
+    got = [one.spawn(1, x=np.array([7]), age_days=0.0)[0] for _ in range(3)]  # 1, 3, then a grown slot
+    ref = many.spawn(3, x=np.array([7, 7, 7]), age_days=0.0)
+    assert got == ref.tolist() == [1, 3, 4] and one.capacity == many.capacity == 8
+    for name in fields:
+        assert np.array_equal(getattr(one, name), getattr(many, name)), name
+    assert np.array_equal(one.alive, many.alive) and one.team_cells[1] == 0.0  # reused slot zeroed
