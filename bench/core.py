@@ -265,6 +265,53 @@ def alternate_report(medians: dict[str, dict[str, float]], rounds: int, load: tu
     return "\n".join(lines)
 
 
+# ----------------------------------------------------------------------------- same frames
+#: writes ``simulate(name, years=YEARS)`` of every built-in scenario of the checkout first on
+#: ``PYTHONPATH`` to the pickle file given as argv[1] (name -> DataFrame)
+_FRAMES_CODE = """
+import pickle, sys
+from calcium_abm import simulate
+from calcium_abm.scenario import builtin_scenario_names
+frames = {name: simulate(name, years=float(sys.argv[2])) for name in builtin_scenario_names()}
+with open(sys.argv[1], "wb") as handle:
+    pickle.dump(frames, handle)
+"""
+
+
+def same_bits(a: object, b: object) -> bool:
+    """Whether two frames hold the same columns, dtypes, attrs and values, bit for bit (NaN
+    equal to the same NaN)."""
+    if list(a.columns) != list(b.columns) or list(a.dtypes) != list(b.dtypes) or a.shape != b.shape:
+        return False
+    if a.attrs != b.attrs:
+        return False
+    return all(np.array_equal(a[c].to_numpy().view(np.uint8), b[c].to_numpy().view(np.uint8)) for c in a.columns)
+
+
+def same_frames(checkouts: list[Path], years: float) -> dict[str, bool]:
+    """Run every built-in scenario for ``years`` in each checkout (a fresh interpreter each)
+    and compare the first checkout's frames with the others'. Returns scenario -> whether all
+    checkouts gave bit-identical frames (a scenario missing from one checkout counts as
+    different)."""
+    import pickle
+    import subprocess
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, checkout in enumerate(checkouts):
+            out = Path(tmp) / f"{i}.pkl"
+            env = {**os.environ, "PYTHONPATH": str(checkout)}
+            proc = subprocess.run([sys.executable, "-c", _FRAMES_CODE, str(out), str(years)], env=env,
+                                  capture_output=True, text=True, cwd=checkout, check=False)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{checkout}: the run failed:\n{proc.stderr.strip()[-2000:]}")
+            with open(out, "rb") as handle:
+                results.append(pickle.load(handle))
+    first = results[0]
+    return {name: all(name in other and same_bits(frame, other[name]) for other in results[1:])
+            for name, frame in first.items()}
+
+
 # ----------------------------------------------------------------------------- driver
 def run(quick: bool = False) -> dict[str, object]:
     """Measure every figure; returns a JSON-ready dict."""
@@ -368,7 +415,26 @@ def main(argv: list[str] | None = None) -> int:
                              "holding calcium_abm/), measured in turn, e.g. before and after a change")
     parser.add_argument("--rounds", type=int, default=3, metavar="N",
                         help="rounds of --alternate (default 3)")
+    parser.add_argument("--same-frames", type=Path, nargs="+", metavar="CHECKOUT",
+                        help="instead of the benchmark, check that these checkouts give bit-identical frames "
+                             "for every built-in scenario (exit status 1 if not)")
+    parser.add_argument("--years", type=float, default=3.0, metavar="Y",
+                        help="simulated years per scenario with --same-frames (default 3)")
     args = parser.parse_args(argv)
+    if args.same_frames is not None:
+        missing = [str(c) for c in args.same_frames if not (c / "calcium_abm" / "__init__.py").is_file()]
+        if missing or len(args.same_frames) < 2:
+            print(f"error: --same-frames: give at least two checkouts of this repository (folders holding "
+                  f"calcium_abm/); not checkouts: {', '.join(missing) or 'none'}", file=sys.stderr)
+            return 2
+        if not 0.0 < args.years <= 100.0:
+            print(f"error: --years: {args.years} is out of range; allowed above 0 up to 100", file=sys.stderr)
+            return 2
+        same = same_frames([c.resolve() for c in args.same_frames], args.years)
+        for name, ok in same.items():
+            print(f"{name:36s} {'identical' if ok else 'DIFFERENT'}")
+        print(f"{sum(same.values())} of {len(same)} built-in scenarios bit-identical over {args.years:g} years")
+        return 0 if all(same.values()) else 1
     if args.alternate is not None:
         missing = [str(c) for c in args.alternate if not (c / "calcium_abm" / "__init__.py").is_file()]
         if missing:

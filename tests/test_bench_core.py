@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,6 +97,9 @@ def test_growth_exponent_recovers_a_known_power_law():
     (["--profile", "16", "--profile-days", "0"], "--profile-days: 0 is out of range; allowed 1 to 100000"),
     (["--alternate", "/no/such/checkout"], "--alternate: /no/such/checkout holds no calcium_abm/__init__.py"),
     (["--alternate", str(REPO), "--rounds", "0"], "--rounds: 0 is out of range; allowed 1 to 100"),
+    (["--same-frames", str(REPO)], "--same-frames: give at least two checkouts"),
+    (["--same-frames", str(REPO), "/no/such/checkout"], "not checkouts: /no/such/checkout"),
+    (["--same-frames", str(REPO), str(REPO), "--years", "0"], "--years: 0.0 is out of range"),
 ])
 def test_bad_arguments_give_one_clear_message(args, message):
     proc = subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=HANG_TIMEOUT_S)
@@ -124,3 +128,33 @@ def test_alternate_compares_checkouts_in_turn():
     full_s, full_cpu_s = float(rows[0][1]), float(rows[0][2])
     days_per_s = float(rows[0][3].replace(",", ""))
     assert full_s > 0 and full_cpu_s > 0 and days_per_s > 0
+
+
+def test_same_bits_sees_one_bit_a_dtype_and_the_attrs():
+    import pandas as pd
+
+    bench = _load_bench()
+    frame = pd.DataFrame({"day": np.arange(3, dtype=np.int64), "x": [0.1, float("nan"), 2.0]})
+    frame.attrs["seed"] = 1
+    assert bench.same_bits(frame, frame.copy(deep=True))  # NaN equals the same NaN
+    nudged = frame.copy(deep=True)
+    nudged.loc[2, "x"] = np.nextafter(2.0, 3.0)
+    assert not bench.same_bits(frame, nudged)
+    negative_zero = frame.copy(deep=True)
+    negative_zero.loc[0, "x"], frame.loc[0, "x"] = -0.0, 0.0  # equal as floats, not as bits
+    assert not bench.same_bits(frame, negative_zero)
+    assert not bench.same_bits(frame, frame.astype({"day": np.float64}))
+    other_seed = frame.copy(deep=True)
+    other_seed.attrs["seed"] = 2
+    assert not bench.same_bits(frame, other_seed)
+
+
+def test_same_frames_finds_a_checkout_identical_to_itself():
+    from calcium_abm.scenario import builtin_scenario_names
+
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--same-frames", str(REPO), str(REPO), "--years", "0.01"],
+                          capture_output=True, text=True, timeout=HANG_TIMEOUT_S)
+    assert proc.returncode == 0, proc.stderr
+    n = len(builtin_scenario_names())
+    assert n > 0 and f"{n} of {n} built-in scenarios bit-identical over 0.01 years" in proc.stdout
+    assert proc.stdout.count("identical") == n + 1 and "DIFFERENT" not in proc.stdout
