@@ -131,3 +131,24 @@ def test_column_arrays_equal_model_vars_whether_or_not_model_vars_was_read_midwa
         assert lists["seed"] == [8] * (model.day + 1)
     assert all(_same_bits(read_midway.datacollector.column_arrays()[name], never_read.datacollector.column_arrays()[name])
                for name in COLUMNS)
+
+
+# ----------------------------------------------------------------------------- drive records
+def test_drive_record_equals_kernel_record_and_is_one_buffer_per_type_and_thread():
+    import threading
+
+    from calcium_abm.parameters import drive_record, kernel_record
+    from calcium_abm.physiology.calcification import VesselDrives
+
+    today = VesselDrives(mgp_made_per_cell=0.14, switch_on_per_step=0.0175, drive_free=0.1, supply_mg=-0.0)
+    record = drive_record(today)
+    assert record.dtype == kernel_record(today).dtype
+    assert record.tobytes() == kernel_record(today).tobytes()  # every bit, the sign of -0.0 too
+    tomorrow = today._replace(drive_free=math.nan)
+    assert drive_record(tomorrow) is record and record.tobytes() == kernel_record(tomorrow).tobytes()
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(drive_record(today)))
+    thread.start()
+    thread.join()
+    assert seen[0] is not record and seen[0].tobytes() == kernel_record(today).tobytes()
+    assert record.tobytes() == kernel_record(tomorrow).tobytes()  # the other thread wrote its own buffer
