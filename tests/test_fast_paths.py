@@ -129,8 +129,8 @@ def test_column_arrays_equal_model_vars_whether_or_not_model_vars_was_read_midwa
         assert list(arrays) == list(COLUMNS) and len(arrays["day"]) == model.day + 1
         assert all(_same_bits(arrays[name], lists[name]) for name in COLUMNS)
         assert lists["seed"] == [8] * (model.day + 1)
-    assert all(_same_bits(read_midway.datacollector.column_arrays()[name], never_read.datacollector.column_arrays()[name])
-               for name in COLUMNS)
+    midway, never = read_midway.datacollector.column_arrays(), never_read.datacollector.column_arrays()
+    assert all(_same_bits(midway[name], never[name]) for name in COLUMNS)
 
 
 # ----------------------------------------------------------------------------- drive records
