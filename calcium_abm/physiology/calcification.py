@@ -430,8 +430,7 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
             o = osteo_f[q]
             rate = k.switch_back_per_step * (1.0 - free) if o else drives.switch_on_per_step * free
             nucleation = nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free
-            # 0 <= 1 - exp(-x) <= x for x >= 0 (also as computed), so a cell whose u is not below
-            # p_apoptosis + rate + nucleation neither switches nor nucleates: most skip the exponentials
+            # 0 <= 1 - exp(-x) <= x (x >= 0, also as computed): most cells skip both exponentials
             if not (u_f[q] >= p_apoptosis + rate + nucleation and rate >= 0.0 and nucleation >= 0.0):
                 p_switch = _one_minus_exp(rate)
                 if u_f[q] < p_apoptosis + p_switch:
@@ -440,8 +439,7 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
                         n_off += 1
                     else:
                         n_on += 1
-                elif u_f[q] < p_apoptosis + p_switch + _one_minus_exp(nucleation):
-                    # a matrix vesicle nucleates a crystal (disjoint from switching: both are rare)
+                elif u_f[q] < p_apoptosis + p_switch + _one_minus_exp(nucleation):  # matrix vesicle (rare)
                     growth[q] = min(growth[q] + k.nucleus_volume, 1.0 - m)
         want += growth[q]
         lost = m * _one_minus_exp(k.regression_per_step * (1.0 - free))  # slow resorption of deposits
