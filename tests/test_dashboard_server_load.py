@@ -136,3 +136,12 @@ def test_sample_threads_sees_a_busy_thread_and_not_an_idle_one():
         busy.join(), idle.join()
     assert any("spin_in_a_named_function" in key for key in profile["inclusive"])
     assert 0 < profile["busy"] < profile["samples"]
+
+
+def test_the_dashboard_command_starts_the_server_with_the_c_allocator_unless_told_otherwise():
+    from calcium_abm.commands.dashboard import server_environment
+
+    env = server_environment({"PATH": "/bin"})
+    assert env["PYTHONMALLOC"] == "malloc" and env["MALLOC_ARENA_MAX"] == "2" and env["PATH"] == "/bin"
+    mine = server_environment({"PYTHONMALLOC": "pymalloc", "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "True"})
+    assert mine["PYTHONMALLOC"] == "pymalloc" and mine["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"

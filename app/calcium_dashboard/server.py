@@ -278,6 +278,76 @@ def _mallinfo() -> dict:
             "mmapped_bytes": info.hblkhd, "trimmable_bytes": info.keepcost}
 
 
+def resident_by_mapping(path: str = "/proc/self/smaps") -> dict:
+    """Resident MB by kind of mapping (Linux): the C heap, thread stacks, file-backed
+    (libraries), and anonymous mappings by size: 1 MiB (Python's object arenas), 8 MiB
+    (thread stacks), 64 MiB (glibc's per-thread malloc arenas) and the rest. ``{}`` elsewhere."""
+    totals: collections.Counter = collections.Counter()
+    kind = ""
+    try:
+        with open(path, encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                head = line.split()
+                if not head:
+                    continue
+                if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                    lo, hi = (int(x, 16) for x in head[0].split("-"))
+                    size = hi - lo
+                    name = head[5] if len(head) > 5 else ""
+                    if name == "[heap]":
+                        kind = "heap"
+                    elif name.startswith("[stack"):
+                        kind = "main stack"
+                    elif name.startswith("/"):
+                        kind = "files"
+                    elif name:
+                        kind = "other"
+                    elif size in (2**20, 2**20 + 4096):
+                        kind = "anon 1 MiB (Python arenas)"
+                    elif 8 * 2**20 <= size <= 8 * 2**20 + 8192:
+                        kind = "anon 8 MiB (thread stacks)"
+                    elif size >= 32 * 2**20:
+                        kind = "anon >= 32 MiB (malloc arenas, numpy)"
+                    else:
+                        kind = "anon other"
+                elif head[0] == "Rss:":
+                    totals[kind] += int(head[1])
+    except OSError:
+        return {}
+    return {k: round(v / 1024, 1) for k, v in totals.most_common()}
+
+
+def pymalloc_arenas() -> dict:
+    """Python's small-object allocator: arenas in use and their bytes, from
+    ``sys._debugmallocstats`` (CPython only; ``{}`` elsewhere). An arena goes back to the
+    system only when every object in it is freed, so a few survivors pin a whole arena."""
+    import re
+    import sys
+    import tempfile
+
+    if not hasattr(sys, "_debugmallocstats"):
+        return {}
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        saved = os.dup(2)
+        try:
+            sys.stderr.flush()
+            os.dup2(tmp.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        tmp.seek(0)
+        text = tmp.read().decode("ascii", "replace")
+    out = {}
+    for key, pattern in (("arenas_now", r"# arenas allocated current\s*=\s*([\d,]+)"),
+                         ("in_use_bytes", r"# bytes in allocated blocks\s*=\s*([\d,]+)"),
+                         ("free_in_arenas_bytes", r"# bytes in available blocks\s*=\s*([\d,]+)")):
+        found = re.search(pattern, text)
+        if found:
+            out[key] = int(found.group(1).replace(",", ""))
+    return out
+
+
 def memory_report(top: int = 20) -> dict:
     """What the server holds: resident size, the C heap, live instances of :data:`TRACKED_CLASSES`,
     the widgets each kernel holds, and (when ``tracemalloc`` is tracing) the largest allocation sites."""
@@ -305,6 +375,8 @@ def memory_report(top: int = 20) -> dict:
     except Exception:  # noqa: BLE001
         pass
     report["pymalloc_blocks"] = sys.getallocatedblocks()
+    report["resident_mb_by_mapping"] = resident_by_mapping()
+    report["pymalloc"] = pymalloc_arenas()
     if tracemalloc.is_tracing():
         snapshot = tracemalloc.take_snapshot()
         stats = snapshot.statistics("lineno")
@@ -318,6 +390,8 @@ def _memoryz(request):
     from starlette.responses import JSONResponse
 
     top = int(request.query_params.get("top", "20"))
+    if request.query_params.get("trim"):  # hand freed heap pages back first (release_memory)
+        release_memory()
     return JSONResponse(memory_report(max(1, min(top, 200))))
 
 
