@@ -20,7 +20,10 @@ a classroom of 30 tabs on one server (loopback only).
    closing, as when a laptop lid shuts) and the server's resident memory is read
    ``--after`` seconds later and compared with the idle server (one tab opened and closed).
    Targets: slowest tab >= 2 frames/s; 31st tab's first frame <= 5 s; memory within 20 %
-   of idle 2 minutes after the tabs vanish.
+   of idle 2 minutes after the tabs vanish. It also prints the CPU the server and the
+   tabs' Chromium used over the window, the server's CPU per frame (so what 30 tabs at
+   2 frames/s would need), and the models still in memory after the tabs vanished
+   (``/memoryz``; 0 unless a tab's models leak).
 """
 
 from __future__ import annotations
@@ -269,6 +272,7 @@ def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, flo
             server_cores, browser_cores = ((b - a) / elapsed for a, b in zip(cpu0, cpu1))
             rates = sorted((after[k]["frames"] - before[k]["frames"]) / elapsed
                            for k in before if before[k]["running"] and k in after)
+            frames_made = sum(after[k]["frames"] - before[k]["frames"] for k in before if k in after)
             stop_reasons = collections.Counter(r["stop_reason"] or "running" for r in after.values())
             newcomer = local.new_page(viewport={"width": 1280, "height": 900})
             first_frame = _first_frame_s(newcomer, base + "/")
@@ -282,12 +286,16 @@ def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, flo
             still = sum(r["running"] for r in _loops(base).values())
             with urllib.request.urlopen(base + "/resourcez", timeout=30) as r:
                 kernels_after = json.loads(r.read())["kernels"]["total"]
+            with urllib.request.urlopen(base + "/memoryz", timeout=60) as r:
+                models_after = json.loads(r.read())["instances"]["CalciumParadoxModel"]
             local.close()
         return {"tabs": tabs, "playing": len(rates), "slowest_fps": rates[0] if rates else 0.0,
                 "median_fps": statistics.median(rates) if rates else 0.0, "fastest_fps": rates[-1] if rates else 0.0,
                 "first_frame_s": first_frame, "first_frame_alone_s": first_frame_alone, "idle_mb": idle / 2**20, "peak_mb": peak / 2**20,
                 "after_mb": later / 2**20, "loops_running_after": still, "kernels_after": kernels_after,
-                "stop_reasons": dict(stop_reasons), "server_cores": server_cores, "browser_cores": browser_cores}
+                "stop_reasons": dict(stop_reasons), "server_cores": server_cores, "browser_cores": browser_cores,
+                "server_ms_per_frame": 1e3 * server_cores * elapsed / max(1, frames_made),
+                "models_after": models_after}
     finally:
         if victim is not None and victim.poll() is None:
             os.killpg(victim.pid, signal.SIGKILL)
@@ -323,10 +331,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  server memory: idle {f['idle_mb']:.0f} MB, with {f['tabs']} tabs {f['peak_mb']:.0f} MB, "
               f"{args.after:g} s after they vanished {f['after_mb']:.0f} MB ({change:+.0f} % vs idle; "
               f"target within 20 %); play loops still running: {f['loops_running_after']}, "
-              f"tabs' kernels still open: {f['kernels_after']}")
+              f"tabs' kernels still open: {f['kernels_after']}, models still in memory: {f['models_after']}")
         print(f"  play loops at the end of the window: {f['stop_reasons']}; CPU used meanwhile: server "
               f"{f['server_cores']:.2f} cores, the tabs' Chromium {f['browser_cores']:.2f} cores "
-              f"(load average {os.getloadavg()[0]:.1f})")
+              f"(load average {os.getloadavg()[0]:.1f}); server CPU per frame {f['server_ms_per_frame']:.1f} ms, "
+              f"so {f['tabs']} tabs at 2 frames/s need {f['tabs'] * 2 * f['server_ms_per_frame'] / 1e3:.2f} server cores")
         return 0
 
     ours, theirs = bench_rendering(args.repeats)

@@ -197,7 +197,8 @@ def spawn_cell_agents(model, pop, cls, slots) -> None:
 
 
 def _remove_cell_agents(pop, slots) -> None:
-    for agent in pop.agents[slots].tolist():  # only today's deaths
+    agents = pop.agents
+    for agent in [agents[slot] for slot in slots.tolist()]:  # only today's deaths
         if agent is not None:
             agent.remove()
     pop.kill(slots)
@@ -240,10 +241,10 @@ def stop_mirroring(model) -> None:
     stay (they read the arrays and never need mirroring)."""
     model.mirrors_cell_agents = False
     for pop in (model.osteoclasts, model.osteoblasts):
-        for agent in pop.agents[pop.live_slots()].tolist():
-            if agent is not None:
-                agent.remove()
-        pop.agents[:] = None
+        for slot in pop.live_slots().tolist():
+            if pop.agents[slot] is not None:
+                pop.agents[slot].remove()
+        pop.agents[:] = [None] * len(pop.agents)
 
 
 __all__ = ["Osteoclast", "Osteoblast", "SmoothMuscleCell", "Gut", "Blood", "BoneTissue",

@@ -15,7 +15,6 @@ naming the attribute, when a Mesa release changes them.
 
 from __future__ import annotations
 
-import copyreg
 from random import Random
 
 import numpy as np
@@ -48,6 +47,12 @@ class _LazyCell(Cell):
 
     __slots__ = ()
     _grid: "LazyMooreGrid" = None  # set on the per-grid subclass
+
+    def __reduce__(self):
+        # Mesa registers each per-grid cell class with ``copyreg.pickle``; copyreg's table is
+        # global and never forgets, so it kept every grid (``_grid``), its layers and, through
+        # the cells' agents, every model ever built alive. The class pickles itself instead.
+        return pickle_gridcell(self)
 
     @property
     def connections(self):
@@ -84,7 +89,6 @@ class LazyMooreGrid(OrthogonalMooreGrid):
         self._validate_parameters()
         self.cell_klass = type("GridCell", (_LazyCell,), {"_mesa_properties": set(), "__slots__": (),
                                                           "_grid": self})
-        copyreg.pickle(self.cell_klass, pickle_gridcell)
         self._connected: set[tuple[int, int]] = set()
         self._cells = _LazyCells(self)
         self.create_property_layer("empty", default_value=True, dtype=bool)

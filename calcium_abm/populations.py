@@ -4,6 +4,9 @@ A :class:`CellPopulation` keeps each cell's state in numpy arrays indexed by a s
 slot number, so the per-day rules run as whole-array operations or compiled loops. Slots of dead cells are
 reused; nothing is compacted, so an agent's slot never changes while it lives. The Mesa
 agent objects (``agents[slot]``) are the readable face: their properties read these arrays.
+They are kept in a Python list, not an object ndarray: numpy arrays are invisible to the
+cyclic garbage collector, so agent -> model -> population -> array -> agent was a cycle it
+could never free, and every model ever built stayed in memory until the process ended.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class CellPopulation:
             raise ValueError(f"fields: {clash} are names of CellPopulation itself; choose other names")
         self._dtypes = dict(fields)
         self.alive = np.zeros(capacity, dtype=bool)
-        self.agents = np.empty(capacity, dtype=object)
+        self.agents: list = [None] * capacity  # a list: the garbage collector sees it (module docstring)
         self.arrays = {name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()}
         self.__dict__.update(self.arrays)  # pop.x is a plain attribute lookup (the kernels' hot path)
 
@@ -52,7 +55,7 @@ class CellPopulation:
             new_cap *= 2
         pad = new_cap - self.capacity
         self.alive = np.concatenate([self.alive, np.zeros(pad, dtype=bool)])
-        self.agents = np.concatenate([self.agents, np.empty(pad, dtype=object)])
+        self.agents.extend([None] * pad)
         for name, arr in self.arrays.items():
             self.arrays[name] = np.concatenate([arr, np.zeros(pad, dtype=arr.dtype)])
         self.__dict__.update(self.arrays)
@@ -87,4 +90,6 @@ class CellPopulation:
 
     def kill(self, slots: np.ndarray) -> None:
         self.alive[slots] = False
-        self.agents[slots] = None
+        agents = self.agents
+        for slot in np.asarray(slots).reshape(-1).tolist():
+            agents[slot] = None

@@ -149,8 +149,8 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _frames(runs: list[SimulationRun]) -> list[RunFrame]:
-    return [run.frame(CHART_COLUMNS) for run in runs]
+def _frames(runs: list[SimulationRun], series: bool = True) -> list[RunFrame]:
+    return [run.frame(CHART_COLUMNS, series) for run in runs]
 
 
 def one_line(exc: BaseException) -> str:
@@ -391,20 +391,32 @@ class FrameSink:
                 self.charts[chart.key].attributes = {"style": self._chart_style(chart)}
         self.show(self.latest, charts=True)
 
+    def _chart_interval(self) -> float:
+        return max(CHART_INTERVAL_S, CHART_INTERVAL_PER_PLAYING_TAB_S * PLAY_LOOPS.running_count())
+
+    def charts_due(self) -> bool:
+        """Whether a playing tab's next frame redraws the charts (and so needs its series)."""
+        return time.perf_counter() - self._charts_shown >= self._chart_interval()
+
     def show(self, frames: list[RunFrame], charts: bool | None = True) -> None:
         """Put ``frames`` on screen (call from any thread).
 
         ``charts=None`` redraws the charts only if the last redraw is older than
-        CHART_INTERVAL_S: a chart redraw costs the browser far more than a picture.
+        CHART_INTERVAL_S: a chart redraw costs the browser far more than a picture. Frames
+        made without their series (``SimulationRun.frame(series=False)``) keep the series
+        the charts show now, so :attr:`latest` is always what the page shows.
         """
         with self._lock:
+            if any(f.series is None for f in frames):
+                frames = [f if f.series is not None else replace(f, series=old.series)
+                          for f, old in zip(frames, self.latest)]
+                charts = False
             self.latest = frames
             self.date.children = [frames_date_text(frames)]
             for (i, tissue), widget in self.images.items():
                 widget.value = _png(frames[i], tissue)
             now = time.perf_counter()
-            interval = max(CHART_INTERVAL_S, CHART_INTERVAL_PER_PLAYING_TAB_S * PLAY_LOOPS.running_count())
-            if charts or (charts is None and now - self._charts_shown >= interval):
+            if charts or (charts is None and now - self._charts_shown >= self._chart_interval()):
                 self._charts_shown = now
                 for chart in CHARTS:
                     self.charts[chart.key].option = self.option(chart, frames)
@@ -534,8 +546,9 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 on_gone: Callable[[str], None]) -> str:
     """The play loop: advance, draw, repeat; returns why it stopped.
 
-    Frames are made and sent inside :data:`FRAME_GATE` (first come, first served across
-    every tab), at most MAX_FRAMES_PER_S per tab. The loop stops when ``keep_going()`` turns
+    Frames are made inside :data:`FRAME_GATE` (first come, first served across every tab)
+    and sent after leaving it, at most MAX_FRAMES_PER_S per tab; a frame carries the chart
+    series only when its charts are redrawn (:meth:`FrameSink.charts_due`). The loop stops when ``keep_going()`` turns
     false (pause, new settings), at the end of the run, or when its tab is gone
     (:class:`TabWatch`), so an abandoned tab costs nothing.
     """
@@ -556,12 +569,15 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
             with FRAME_GATE:
                 for run in runs:
                     run.advance(days_per_frame)
-                new = _frames(runs)
-                if not keep_going():
-                    reason = "paused"  # paused (or superseded) while this frame was being made
-                    break
                 done = all(r.finished for r in runs)
-                sink.show(new, charts=None if not done else True)
+                redraw = done or sink.charts_due()
+                new = _frames(runs, series=redraw)
+            if not keep_going():
+                reason = "paused"  # paused (or superseded) while this frame was being made
+                break
+            # sent outside the gate: each widget message waits for the server's event loop
+            # (a thread hop per message), and the next tab can compute its frame meanwhile
+            sink.show(new, charts=redraw)
             record.frames += 1
             if done:
                 reason = "finished"
@@ -612,7 +628,7 @@ def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bo
 
     def charts_up_to_date() -> None:
         if not playing.value:  # paused: the charts must show the same day as the pictures
-            sink.show(sink.latest, charts=True)
+            sink.show(_frames(runs), charts=True)
 
     solara.use_effect(charts_up_to_date, [playing.value])
 

@@ -32,15 +32,16 @@ DEFAULT_CULL_TIMEOUT = "1m"
 #: a play loop whose tab has had no connected page for this long stops (seconds); a short
 #: network blip (websocket reconnect) does not stop it
 DISCONNECTED_GRACE_S = 5.0
-#: play loops making a frame at the same time, server-wide. One: the model, the pictures
-#: and the widget messages are Python under one GIL, so a second slot only adds switching,
+#: play loops making a frame at the same time, server-wide. One: the model and the pictures
+#: are Python under one GIL, so a second slot only adds switching (the widget messages are
+#: sent after the gate: each waits for the event loop, and must not hold up the other tabs),
 #: and the thread building a newly opened tab then competes with one loop, not with 30
 GATE_SLOTS = 1
 #: seconds between chart redraws of one tab while playing, per tab playing on the server:
 #: the charts' JSON is the largest part of a frame, so a full classroom redraws them less often
 CHART_INTERVAL_PER_PLAYING_TAB_S = 0.1
 #: paths answered only to the loopback address
-LOCAL_ONLY_PATHS = ("/resourcez", "/dashboardz")
+LOCAL_ONLY_PATHS = ("/resourcez", "/dashboardz", "/memoryz", "/profilez")
 
 
 class FairGate:
@@ -250,6 +251,198 @@ def _dashboardz(request):
     return JSONResponse({"play_loops": PLAY_LOOPS.snapshot(), "gate_slots": FRAME_GATE.slots})
 
 
+#: classes whose live instances ``/memoryz`` counts: one set per tab, so a count above the open
+#: tabs' share after their kernels closed is a leak
+TRACKED_CLASSES = ("CalciumParadoxModel", "SimulationRun", "FrameSink", "VirtualKernelContext", "Kernel",
+                   "RenderContext", "Image", "GuardedEchartsWidget", "Html", "ndarray", "DataFrame")
+
+
+def _mallinfo() -> dict:
+    """glibc's heap figures (bytes): in use, free inside the heap, mmapped; ``{}`` elsewhere."""
+    import ctypes
+    import ctypes.util
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in
+                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+                     "fordblks", "keepcost")]
+
+    name = ctypes.util.find_library("c")
+    try:
+        fn = ctypes.CDLL(name).mallinfo2
+    except (OSError, AttributeError, TypeError):
+        return {}
+    fn.restype = MallInfo2
+    info = fn()
+    return {"heap_bytes": info.arena, "in_use_bytes": info.uordblks, "free_in_heap_bytes": info.fordblks,
+            "mmapped_bytes": info.hblkhd, "trimmable_bytes": info.keepcost}
+
+
+def resident_by_mapping(path: str = "/proc/self/smaps") -> dict:
+    """Resident MB by kind of mapping (Linux): the C heap, thread stacks, file-backed
+    (libraries), and anonymous mappings by size: 1 MiB (Python's object arenas), 8 MiB
+    (thread stacks), 64 MiB (glibc's per-thread malloc arenas) and the rest. ``{}`` elsewhere."""
+    totals: collections.Counter = collections.Counter()
+    kind = ""
+    try:
+        with open(path, encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                head = line.split()
+                if not head:
+                    continue
+                if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                    lo, hi = (int(x, 16) for x in head[0].split("-"))
+                    size = hi - lo
+                    name = head[5] if len(head) > 5 else ""
+                    if name == "[heap]":
+                        kind = "heap"
+                    elif name.startswith("[stack"):
+                        kind = "main stack"
+                    elif name.startswith("/"):
+                        kind = "files"
+                    elif name:
+                        kind = "other"
+                    elif size in (2**20, 2**20 + 4096):
+                        kind = "anon 1 MiB (Python arenas)"
+                    elif 8 * 2**20 <= size <= 8 * 2**20 + 8192:
+                        kind = "anon 8 MiB (thread stacks)"
+                    elif size >= 32 * 2**20:
+                        kind = "anon >= 32 MiB (malloc arenas, numpy)"
+                    else:
+                        kind = "anon other"
+                elif head[0] == "Rss:":
+                    totals[kind] += int(head[1])
+    except OSError:
+        return {}
+    return {k: round(v / 1024, 1) for k, v in totals.most_common()}
+
+
+def pymalloc_arenas() -> dict:
+    """Python's small-object allocator: arenas in use and their bytes, from
+    ``sys._debugmallocstats`` (CPython only; ``{}`` elsewhere). An arena goes back to the
+    system only when every object in it is freed, so a few survivors pin a whole arena."""
+    import re
+    import sys
+    import tempfile
+
+    if not hasattr(sys, "_debugmallocstats"):
+        return {}
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        saved = os.dup(2)
+        try:
+            sys.stderr.flush()
+            os.dup2(tmp.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        tmp.seek(0)
+        text = tmp.read().decode("ascii", "replace")
+    out = {}
+    for key, pattern in (("arenas_now", r"# arenas allocated current\s*=\s*([\d,]+)"),
+                         ("in_use_bytes", r"# bytes in allocated blocks\s*=\s*([\d,]+)"),
+                         ("free_in_arenas_bytes", r"# bytes in available blocks\s*=\s*([\d,]+)")):
+        found = re.search(pattern, text)
+        if found:
+            out[key] = int(found.group(1).replace(",", ""))
+    return out
+
+
+def memory_report(top: int = 20) -> dict:
+    """What the server holds: resident size, the C heap, live instances of :data:`TRACKED_CLASSES`,
+    the widgets each kernel holds, and (when ``tracemalloc`` is tracing) the largest allocation sites."""
+    import gc
+    import sys
+    import tracemalloc
+
+    gc.collect()
+    counts = collections.Counter(type(o).__name__ for o in gc.get_objects())
+    report: dict = {"objects_tracked_by_gc": sum(counts.values()),
+                    "instances": {name: counts.get(name, 0) for name in TRACKED_CLASSES},
+                    "most_common_types": dict(counts.most_common(top)), "malloc": _mallinfo()}
+    try:
+        import psutil
+
+        report["rss_bytes"] = psutil.Process().memory_info().rss
+    except Exception:  # noqa: BLE001 - psutil is optional
+        pass
+    try:
+        from ipywidgets.widgets import widget as ipywidget
+        from solara.server import kernel_context
+
+        report["kernels"] = {str(k): len(ctx.widgets) for k, ctx in list(kernel_context.contexts.items())}
+        report["widgets_outside_kernels"] = len(getattr(ipywidget, "_instances", {}))
+    except Exception:  # noqa: BLE001
+        pass
+    report["pymalloc_blocks"] = sys.getallocatedblocks()
+    report["resident_mb_by_mapping"] = resident_by_mapping()
+    report["pymalloc"] = pymalloc_arenas()
+    if tracemalloc.is_tracing():
+        snapshot = tracemalloc.take_snapshot()
+        stats = snapshot.statistics("lineno")
+        report["tracemalloc"] = {"traced_bytes": tracemalloc.get_traced_memory()[0],
+                                 "top": [f"{s.size / 2**20:.2f} MB {s.count} blocks {s.traceback[0]}"
+                                         for s in stats[:top]]}
+    return report
+
+
+def _memoryz(request):
+    from starlette.responses import JSONResponse
+
+    top = int(request.query_params.get("top", "20"))
+    if request.query_params.get("trim"):  # hand freed heap pages back first (release_memory)
+        release_memory()
+    return JSONResponse(memory_report(max(1, min(top, 200))))
+
+
+#: stack frames whose function means "this thread is waiting", left out of /profilez's own-time table
+_WAITING = {"wait", "select", "_worker", "sleep", "acquire", "poll", "_run_once", "get", "run_forever"}
+
+
+def sample_threads(seconds: float, interval_s: float = 0.005, top: int = 40) -> dict:
+    """A sampling profile of every thread but this one: for ``seconds``, every ``interval_s``,
+    the function at the top of each stack ("own") and every function on it ("inclusive").
+
+    Stacks whose top is a wait (lock, select, sleep) count as idle. Returns sample counts:
+    ``{"samples", "busy", "own": {function: n}, "inclusive": {function: n}}``.
+    """
+    import sys
+
+    me = threading.get_ident()
+    own: collections.Counter = collections.Counter()
+    inclusive: collections.Counter = collections.Counter()
+    samples = busy = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for ident, frame in sys._current_frames().items():
+            if ident == me:
+                continue
+            samples += 1
+            code = frame.f_code
+            if code.co_name in _WAITING:
+                continue
+            busy += 1
+            own[f"{code.co_name} {'/'.join(code.co_filename.rsplit('/', 2)[-2:])}:{frame.f_lineno}"] += 1
+            seen = set()
+            while frame is not None:
+                code = frame.f_code
+                key = f"{code.co_name} {'/'.join(code.co_filename.rsplit('/', 2)[-2:])}"
+                if key not in seen:
+                    seen.add(key)
+                    inclusive[key] += 1
+                frame = frame.f_back
+        time.sleep(interval_s)
+    return {"samples": samples, "busy": busy, "own": dict(own.most_common(top)),
+            "inclusive": dict(inclusive.most_common(top))}
+
+
+def _profilez(request):
+    from starlette.responses import JSONResponse
+
+    seconds = max(0.1, min(float(request.query_params.get("seconds", "5")), 60.0))
+    return JSONResponse(sample_threads(seconds, top=int(request.query_params.get("top", "40"))))
+
+
 #: seconds between checks for closed tabs whose memory can go back to the system
 TRIM_EVERY_S = 15.0
 
@@ -273,6 +466,30 @@ def release_memory() -> bool:
     except (OSError, AttributeError):  # not glibc
         return False
     return True
+
+
+#: glibc malloc arenas the server may use (``mallopt(M_ARENA_MAX)``). glibc's default is 8 per
+#: core, and each play-loop thread then keeps freed pages in an arena of its own that
+#: ``malloc_trim`` cannot shrink while a block near its top is in use; two arenas keep
+#: the tabs' memory in heaps that are handed back when the tabs close (assumption: the
+#: common setting for Python servers; ``MALLOC_ARENA_MAX`` in the environment wins)
+MALLOC_ARENA_MAX = 2
+_M_ARENA_MAX = -8  # glibc's mallopt parameter number
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENA_MAX) -> bool:
+    """Cap glibc's malloc arenas for the threads created from now on; False if not glibc
+    or ``MALLOC_ARENA_MAX`` is set (glibc read it at start)."""
+    import ctypes
+    import ctypes.util
+
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    name = ctypes.util.find_library("c")
+    try:
+        return bool(name) and ctypes.CDLL(name).mallopt(_M_ARENA_MAX, arenas) == 1
+    except (OSError, AttributeError):
+        return False
 
 
 def _trim_when_tabs_close(stop: threading.Event) -> None:
@@ -299,6 +516,7 @@ def install() -> None:
         import solara.server.settings as settings
     except Exception:  # noqa: BLE001
         return
+    limit_malloc_arenas()
     if not os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT"):
         settings.kernel.cull_timeout = DEFAULT_CULL_TIMEOUT
     if not os.environ.get("SOLARA_THEME_SHOW_BANNER"):
@@ -311,6 +529,10 @@ def install() -> None:
     router = solara_starlette.app.router
     if not any(getattr(r, "path", None) == "/dashboardz" for r in router.routes):
         router.routes.insert(0, Route("/dashboardz", endpoint=_dashboardz))
+    if not any(getattr(r, "path", None) == "/memoryz" for r in router.routes):
+        router.routes.insert(0, Route("/memoryz", endpoint=_memoryz))
+    if not any(getattr(r, "path", None) == "/profilez" for r in router.routes):
+        router.routes.insert(0, Route("/profilez", endpoint=_profilez))
     for route in router.routes:
         path = getattr(route, "path", None)
         if path in LOCAL_ONLY_PATHS and not getattr(route.app, "__calcium_guarded__", False):

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from calcium_abm import CalciumParadoxModel, Scenario, results_frame
@@ -39,7 +40,8 @@ class RunFrame:
     days_total: int
     bone_png: bytes
     vessel_png: bytes
-    series: dict[str, tuple[list[float], list[float | None]]]  # column -> (years, values)
+    #: column -> (years, values); None in a frame made without its series (``SimulationRun.frame``)
+    series: dict[str, tuple[list[float], list[float | None]]] | None
 
 
 class SimulationRun:
@@ -72,32 +74,40 @@ class SimulationRun:
                 done += 1
         return done
 
-    def frame(self, specs: tuple[tuple[str, str, int], ...]) -> RunFrame:
-        """Pictures of both tissues and the recorded series so far (thinned).
+    def frame(self, specs: tuple[tuple[str, str, int], ...], series: bool = True) -> RunFrame:
+        """Pictures of both tissues and, with ``series``, the recorded series so far (thinned).
 
         ``specs``: ``(series key, recorded column, mean days)`` triples; with ``mean days``
         > 0 the series is the trailing mean over that many days (``charts.trailing_mean``).
+        Without ``series`` the frame's ``series`` is ``None``: a playing tab redraws its
+        charts only every few seconds, and building the series was a third of a frame.
         """
         with self._lock:
             snapshot = self.model.tissue_snapshot()
-            data = self.model.datacollector.model_vars
-            days = data["day"]
-            stride = max(1, math.ceil(len(days) / MAX_CHART_POINTS))
-            idx = list(range(0, len(days), stride))
-            if idx[-1] != len(days) - 1:
-                idx.append(len(days) - 1)  # always end at today
-            years = [round(days[i] / DAYS_PER_YEAR, 4) for i in idx]
-            series = {}
-            for key, column, mean_days in specs:
-                values = data[column]
-                if mean_days:
-                    step_days = max(1, int(days[1] - days[0])) if len(days) > 1 else 1
-                    values = trailing_mean(values, max(1, round(mean_days / step_days)))
-                series[key] = (years, [_finite(values[i]) for i in idx])
+            lines = self._series(specs) if series else None
             day, total = self.model.day, self.model.days_total
         bone = png_bytes(render_bone(snapshot, IMAGE_SCALE))
         vessel = png_bytes(render_vessel(snapshot, IMAGE_SCALE))
-        return RunFrame(self.label, day, total, bone, vessel, series)
+        return RunFrame(self.label, day, total, bone, vessel, lines)
+
+    def _series(self, specs: tuple[tuple[str, str, int], ...]) -> dict[str, tuple[list[float], list[float | None]]]:
+        data = self.model.datacollector.model_vars
+        days = data["day"]
+        stride = max(1, math.ceil(len(days) / MAX_CHART_POINTS))
+        idx = list(range(0, len(days), stride))
+        if idx[-1] != len(days) - 1:
+            idx.append(len(days) - 1)  # always end at today
+        years = np.round(np.array([days[i] for i in idx], dtype=float) / DAYS_PER_YEAR, 4).tolist()
+        step_days = max(1, int(days[1] - days[0])) if len(days) > 1 else 1
+        series = {}
+        for key, column, mean_days in specs:
+            values = data[column]
+            if mean_days:
+                picked = trailing_mean(values, max(1, round(mean_days / step_days)))[idx]
+            else:
+                picked = np.array([values[i] for i in idx], dtype=float)
+            series[key] = (years, _finite(picked))
+        return series
 
     def results(self) -> pd.DataFrame:
         """Every recorded column so far (the CSV export)."""
@@ -105,10 +115,13 @@ class SimulationRun:
             return results_frame(self.model)
 
 
-def _finite(x: float) -> float | None:
-    """JSON has no NaN: gaps (e.g. %ucOC in the osteocalcin knockout) become null."""
-    x = float(x)
-    return round(x, 6) if math.isfinite(x) else None
+def _finite(values: np.ndarray) -> list[float | None]:
+    """Rounded to 6 decimals; JSON has no NaN: gaps (e.g. %ucOC in the osteocalcin knockout) become null."""
+    out = np.round(values, 6).tolist()
+    finite = np.isfinite(values)
+    if not finite.all():
+        out = [x if ok else None for x, ok in zip(out, finite.tolist())]
+    return out
 
 
 def build_runs(settings: DashboardSettings, uploads: Mapping[str, Scenario] | None = None
