@@ -198,7 +198,7 @@ class CalciumParadoxModel(mesa.Model):
 
     def kidney_inputs(self) -> minerals.KidneyInputs:
         """Today's GFR, dietary phosphorus, binders and dialysis (:func:`.minerals.kidney_inputs`)."""
-        return minerals.kidney_inputs(self.inputs, self.gfr_ml_per_min, self.day * self.dt / 365.0, self.params)
+        return minerals.kidney_inputs(self.inputs, self.gfr_ml_per_min, person.years_of_kidney_state(self), self.params)
 
     def _carboxylation_day(self, previous_supply):
         b, state = self.blood, self.inputs

@@ -38,11 +38,25 @@ def years_relative_to_fmp(age_years: float, age_at_fmp: float | None) -> float |
 
 def take_inputs(model: Any, previous) -> None:
     """After ``model.inputs`` changed from ``previous`` (None on day 0): a menopause set by a
-    schedule begins today (its years_since_menopause count from here); then the rates."""
+    schedule begins today (its years_since_menopause count from here); a kidney state set by a
+    schedule (``patient.ckd_stage`` or any ``[kidney]`` key) begins today, so a GFR decline is
+    timed from its start day (:func:`years_of_kidney_state`); then the rates."""
     state = model.inputs
     if previous is not None and state.patient.postmenopausal and not previous.patient.postmenopausal:
         model.age_at_fmp_years = model.age_years - state.patient.years_since_menopause
+    if previous is None or kidney_state_changed(previous, state):
+        model.kidney_state_start_day = model.__dict__.get("_day", 0)
     update_rates(model)
+
+
+def kidney_state_changed(previous, state) -> bool:
+    """True if ``state`` sets another CKD stage or other ``[kidney]`` keys than ``previous``."""
+    return previous.patient.ckd_stage != state.patient.ckd_stage or previous.kidney != state.kidney
+
+
+def years_of_kidney_state(model: Any) -> float:
+    """Physiological years since today's kidney state began (day 0, or the schedule day that set it)."""
+    return (model.day - model.kidney_state_start_day) * model.dt / 365.0
 
 
 def apply_schedule_and_age(model: Any) -> None:

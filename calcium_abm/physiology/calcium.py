@@ -105,6 +105,7 @@ class SystemicState:
     gland_pth_scale: float = 1.0              # PTH per unit of the calcium sigmoid (capacity x P term / clearance)
     phosphate_fractional_excretion: float = 0.15
     inhibitor_fraction: float = 1.0           # systemic calcification inhibitors relative to health
+    skeletal_calcitriol_relative: float = 1.0  # calcitriol as the skeleton sees it (lagged, kidney.advance_skeletal_calcitriol)
 
 
 def serum_calcium_mmol_l(blood_mg: float, p) -> float:
@@ -186,13 +187,14 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p
     calcium, the body's fastest defence of serum calcium), and PTH itself follows blood
     calcium through the gland's sigmoid (``s.gland_pth_scale`` holds the day's gland size,
     phosphate and clearance factors). Bone sees PTH x calcitriol**k
-    (``bone_fluid_pth_calcitriol_exponent``): the calcaemic action of PTH needs calcitriol,
+    (``bone_fluid_pth_calcitriol_exponent``; the skeleton's lagged calcitriol signal,
+    ``s.skeletal_calcitriol_relative``): the calcaemic action of PTH needs calcitriol,
     so a uraemic skeleton resists it (Massry 1973; Llach 1975). The blood calcium that satisfies both is found by safeguarded Newton iteration
     (the excess is monotone in blood calcium, so a bisection bracket backs every step),
     which keeps this stiff loop stable at any step.
     """
     f_record, k_record = _bone_fluid_kernel_records(p)
-    scale = s.gland_pth_scale * max(s.calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
+    scale = s.gland_pth_scale * max(s.skeletal_calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
     moved = _bone_fluid_exchange(blood_mg, fluid_mg, scale, f_record, k_record)
     # when the equilibrium puts nearly all calcium in blood, round-off could leave the fluid
     # at -1e-12 mg: never take more than it holds (the ledger books the same amount both ways)

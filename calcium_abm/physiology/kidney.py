@@ -168,6 +168,13 @@ PARAMETERS = declare([
     Parameter("parathyroid_capacity_half_life_days", 180.0, "days",
               "[C] OpenBoneMin PTout = 1.604e-4 /h -> ln2/PTout = 4321 h = 180 days (slow hyperplasia)",
               "Half-life of the gland capacity's approach to its calcitriol-set target", 1.0, 2000.0),
+    Parameter("skeletal_calcitriol_half_life_days", 14.0, "days",
+              "assumption: calcitriol acts on bone genomically (VDR-induced RANKL in osteoblasts and lining cells, "
+              "Kitazawa 2003 J Cell Biochem 89:771 [S]), so the skeleton's calcitriol-dependent PTH response "
+              "follows plasma calcitriol over days to weeks: 1 ug/day calcitriol restored the calcaemic response "
+              "to PTH over a course of treatment, not at once (Metz 1977 N Engl J Med 297:1084 [V abstract]); "
+              "without a lag a scheduled GFR step moved serum Ca from 2.33 to 1.23 mmol/L in one day",
+              "Half-life of the skeleton's calcitriol signal following plasma calcitriol", 0.5, 120.0),
     Parameter("parathyroid_phosphate_exponent", 0.3, "-",
               "assumption: chronic phosphate retention raises PTH in CKD (KDIGO CKD-MBD [S]); no acute effect "
               "(Endocrinology 1968;83:1043 [V abstract]); OpenBoneMin sets its direct term to 0 [V]",
@@ -424,13 +431,25 @@ def parathyroid_capacity_target(calcitriol_relative_: float, p) -> float:
     return cmax - (cmax - cmin) * c ** h / (c ** h + c50_h)
 
 
+def relax(value: float, target: float, half_life_days: float, dt_days: float = 1.0) -> float:
+    """``value`` after ``dt_days`` of first-order approach to ``target`` with ``half_life_days`` (exact)."""
+    dt = _check("dt_days", dt_days)
+    k = math.log(2.0) / _check("half_life_days", half_life_days, 1e-12)
+    return target + (value - target) * math.exp(-k * dt)
+
+
 def advance_parathyroid_capacity(capacity: float, target: float, p, dt_days: float = 1.0) -> float:
     """Gland capacity after ``dt_days`` of first-order approach to ``target`` (exact)."""
     cap = _check("parathyroid capacity", capacity)
     tgt = _check("parathyroid capacity target", target)
-    dt = _check("dt_days", dt_days)
-    k = math.log(2.0) / p.parathyroid_capacity_half_life_days
-    return tgt + (cap - tgt) * math.exp(-k * dt)
+    return relax(cap, tgt, p.parathyroid_capacity_half_life_days, dt_days)
+
+
+def advance_skeletal_calcitriol(skeletal: float, calcitriol_relative_: float, p, dt_days: float = 1.0) -> float:
+    """The skeleton's calcitriol signal (relative) after ``dt_days`` following plasma calcitriol
+    with ``skeletal_calcitriol_half_life_days`` (genomic action: days to weeks)."""
+    return relax(_check("skeletal calcitriol", skeletal), _check("calcitriol_relative", calcitriol_relative_),
+                 p.skeletal_calcitriol_half_life_days, dt_days)
 
 
 def parathyroid_calcium_sigmoid_pmol_l(ionized_calcium_mmol_l: float, p) -> float:
@@ -478,7 +497,7 @@ __all__ = [
     "gfr_ml_per_min", "gfr_decline_ml_per_min", "renal_clearance_relative",
     "phosphate_absorbed_mg", "reference_phosphate_load_mg", "fgf23_relative", "filtered_phosphate_mg",
     "reference_fractional_excretion", "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day", "calcitriol_phosphate_effect", "calcitriol_relative",
-    "parathyroid_capacity_target", "advance_parathyroid_capacity", "parathyroid_calcium_sigmoid_pmol_l",
+    "parathyroid_capacity_target", "relax", "advance_parathyroid_capacity", "advance_skeletal_calcitriol", "parathyroid_calcium_sigmoid_pmol_l",
     "pth_secretion_pmol_l", "reference_pth_pmol_l",
     "phosphorus_with_calcium_mg",
 ]

@@ -42,11 +42,13 @@ MINERAL_POOLS = ("bone_trabecular", "bone_cortical", "vessel_wall")
 @dataclass
 class MineralHormones:
     """The slow hormone state carried from day to day: parathyroid gland capacity (1 = healthy
-    gland; half-life months) and yesterday's calcitriol (relative), which sets today's
-    absorption and FGF23 (calcitriol itself is quasi-steady within a day)."""
+    gland; half-life months), yesterday's calcitriol (relative), which sets today's
+    absorption and FGF23 (calcitriol itself is quasi-steady within a day), and the skeleton's
+    calcitriol signal, which follows calcitriol over days to weeks (genomic action)."""
 
     gland_capacity: float = 1.0
     calcitriol_relative: float = 1.0
+    skeletal_calcitriol_relative: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,14 @@ class KidneyInputs:
         return self.sessions_per_week > 0.0
 
 
-def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_since_day0: float, p) -> KidneyInputs:
+def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_state: float, p) -> KidneyInputs:
     """The day's :class:`KidneyInputs` from the effective scenario ``state``.
 
     GFR: the person's (``person_gfr_ml_per_min``: the CKD stage's, lowered with age; None for
     rodent presets = the stage's), replaced by ``kidney.residual_gfr_ml_per_min`` when given, then
     on an exponential decline to ``kidney.gfr_end_ml_per_min`` over ``kidney.gfr_decline_years``
-    (:func:`.kidney.gfr_decline_ml_per_min`, Peterson & Riggs 2010). Binders: phosphorus kept from
+    (:func:`.kidney.gfr_decline_ml_per_min`, Peterson & Riggs 2010) timed from when the kidney
+    state began (``years_of_kidney_state``: day 0 or the schedule day that set it). Binders: phosphorus kept from
     absorption (:func:`.dialysis.binder_capacity_mg`) and the elemental calcium of calcium acetate.
     """
     kin, drugs, hd = state.kidney, state.drugs, state.dialysis
@@ -81,7 +84,7 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_since_day0: 
     gfr = gfr if kin.residual_gfr_ml_per_min is None else kin.residual_gfr_ml_per_min
     if kin.gfr_end_ml_per_min is not None:
         gfr = kidney.gfr_decline_ml_per_min(max(gfr, 1e-3), kin.gfr_end_ml_per_min, kin.gfr_decline_years,
-                                            years_since_day0)
+                                            years_of_kidney_state)
     return KidneyInputs(gfr, state.diet.phosphate_mg_per_day,
                         dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p),
                         drugs.calcium_acetate_g_per_day * 1000.0 * dialysis.CALCIUM_ACETATE_CALCIUM_MASS_FRACTION,
@@ -101,7 +104,8 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
     calcitriol (:func:`.kidney.fgf23_relative`); the gland capacity advances towards its
     calcitriol-set target (:func:`.kidney.advance_parathyroid_capacity`, updates ``hormones``);
     PTH from ionised calcium, phosphate and the gland (:func:`.kidney.pth_secretion_pmol_l`);
-    calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`).
+    calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`); the
+    skeleton's calcitriol signal follows it (:func:`.kidney.advance_skeletal_calcitriol`).
     """
     ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
     pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
@@ -114,10 +118,12 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
     pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=hormones.gland_capacity)
     pth_rel = pth / kidney.reference_pth_pmol_l(p)
     c = hormones.calcitriol_relative = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
+    skeletal = hormones.skeletal_calcitriol_relative = kidney.advance_skeletal_calcitriol(
+        hormones.skeletal_calcitriol_relative, c, p, dt)
     scale = pth / kidney.parathyroid_calcium_sigmoid_pmol_l(ion, p)
     return SystemicState(ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale,
                          kidney.phosphate_fractional_excretion(pth_rel, fgf, p),
-                         dialysis.systemic_inhibitor_fraction(gfr, k.on_dialysis, p))
+                         dialysis.systemic_inhibitor_fraction(gfr, k.on_dialysis, p), skeletal)
 
 
 def steady_hormones(k: KidneyInputs, p) -> tuple[MineralHormones, float]:
@@ -133,7 +139,7 @@ def steady_hormones(k: KidneyInputs, p) -> tuple[MineralHormones, float]:
     except ValueError:  # no steady state (anuria without dialysis): kidneys that failed just now
         return MineralHormones(), p.reference_serum_phosphate_mmol_l_kidney
     c = ss.calcitriol_relative
-    return MineralHormones(kidney.parathyroid_capacity_target(c, p), c), ss.serum_phosphate_mmol_l
+    return MineralHormones(kidney.parathyroid_capacity_target(c, p), c, c), ss.serum_phosphate_mmol_l
 
 
 def open_phosphate_ledger(serum_phosphate_mmol_l: float, bone_fluid_ca_mg: float,
