@@ -255,7 +255,7 @@ class CalciumParadoxModel(mesa.Model):
         p, state, dt, ca, ph = self.params, self.inputs, self.dt, self.calcium, self.phosphate
         for tissue, mg in (("bone_trabecular", trabecular_resorbed_mg), ("bone_cortical", cortical_resorbed_mg)):
             minerals.book_mineral(ca, ph, tissue, "blood", mg, p)
-        intake = ca.transfer("diet", "gut", (state.diet.calcium_mg_per_day + k.binder_calcium_mg_per_day) * dt)
+        intake = minerals.calcium_intake_day(ca, state.diet.calcium_mg_per_day, k, dt)
         absorbed, fecal = calcium.gut_day(ca["gut"] - intake, intake, s, p, dt)
         ca.transfer_split("gut", {"blood": absorbed, "faeces": fecal})
         capxp = calcium.capxp_relative(s, p)

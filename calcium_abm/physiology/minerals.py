@@ -31,6 +31,7 @@ from calcium_abm.physiology.ledger import MineralLedger
 
 __all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
            "open_phosphate_ledger", "phosphate_day", "is_session_day", "book_mineral", "book_bone_fluid",
+           "calcium_intake_day",
            "mineral_p_mg"]
 
 #: phosphate pools in reporting order (held first, then tissue mineral read from the arrays)
@@ -54,8 +55,9 @@ class MineralHormones:
 @dataclass(frozen=True)
 class KidneyInputs:
     """The day's kidney-related inputs: GFR (mL/min), dietary phosphorus (mg/day), binder
-    capacity (mg P/day), extra elemental calcium from calcium acetate (mg/day), dialysis
-    sessions per week and hours per session."""
+    capacity (mg P/day), the elemental calcium of calcium acetate that joins the gut lumen and
+    the part that precipitates with the phosphorus it binds (mg/day), dialysis sessions per week
+    and hours per session."""
 
     gfr_ml_per_min: float
     phosphate_mg_per_day: float
@@ -63,6 +65,7 @@ class KidneyInputs:
     binder_calcium_mg_per_day: float = 0.0
     sessions_per_week: float = 0.0
     session_hours: float = 4.0
+    binder_precipitated_calcium_mg_per_day: float = 0.0
 
     @property
     def on_dialysis(self) -> bool:
@@ -77,7 +80,8 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
     on an exponential decline to ``kidney.gfr_end_ml_per_min`` over ``kidney.gfr_decline_years``
     (:func:`.kidney.gfr_decline_ml_per_min`, Peterson & Riggs 2010) timed from when the kidney
     state began (``years_of_kidney_state``: day 0 or the schedule day that set it). Binders: phosphorus kept from
-    absorption (:func:`.dialysis.binder_capacity_mg`) and the elemental calcium of calcium acetate.
+    absorption (:func:`.dialysis.binder_capacity_mg`) and the elemental calcium of calcium acetate,
+    soluble and precipitated with the phosphorus it binds (:func:`.dialysis.calcium_acetate_calcium_mg`).
     """
     kin, drugs, hd = state.kidney, state.drugs, state.dialysis
     gfr = kidney.gfr_ml_per_min(state.patient.ckd_stage) if person_gfr_ml_per_min is None else person_gfr_ml_per_min
@@ -85,10 +89,21 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
     if kin.gfr_end_ml_per_min is not None:
         gfr = kidney.gfr_decline_ml_per_min(max(gfr, 1e-3), kin.gfr_end_ml_per_min, kin.gfr_decline_years,
                                             years_of_kidney_state)
+    soluble, precipitated = dialysis.calcium_acetate_calcium_mg(drugs.calcium_acetate_g_per_day, p)
     return KidneyInputs(gfr, state.diet.phosphate_mg_per_day,
                         dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p),
-                        drugs.calcium_acetate_g_per_day * 1000.0 * dialysis.CALCIUM_ACETATE_CALCIUM_MASS_FRACTION,
-                        float(hd.sessions_per_week), hd.session_hours)
+                        soluble, float(hd.sessions_per_week), hd.session_hours, precipitated)
+
+
+def calcium_intake_day(ledger: MineralLedger, diet_calcium_mg_per_day: float, k: KidneyInputs,
+                       dt: float = 1.0) -> float:
+    """Book the day's calcium intake (diet + calcium acetate) ``diet -> gut`` and the binder
+    calcium precipitated with phosphate ``gut -> faeces``; returns the soluble calcium that
+    joined the lumen today (mg), for :func:`.calcium.gut_day`."""
+    soluble = (diet_calcium_mg_per_day + k.binder_calcium_mg_per_day) * dt
+    ledger.transfer("diet", "gut", soluble + k.binder_precipitated_calcium_mg_per_day * dt)
+    ledger.transfer("gut", "faeces", k.binder_precipitated_calcium_mg_per_day * dt)
+    return soluble
 
 
 def mineral_p_mg(calcium_mg: float, p) -> float:
