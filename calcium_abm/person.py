@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from calcium_abm.physiology import ageing, calcification, calcium, remodeling
+from calcium_abm.physiology import ageing, calcification, calcium, minerals, remodeling
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
 #: the estrogen-loss effect on bone is computed daily)
@@ -74,6 +74,18 @@ def start_skeleton_mg(model: Any, start_fraction: float) -> float:
     patient, p = model.inputs.patient, model.params
     size = ageing.bone_size_factor(patient.sex, p) if patient.species == "human" else 1.0
     return p.skeletal_calcium_mg * size * (start_fraction / p.trabecular_bone_volume_fraction)
+
+
+def start_pth_relative(model: Any) -> float:
+    """PTH (relative to the reference adult) at the steady state of the person's day-0 kidneys
+    (:func:`.minerals.steady_pth_relative`): a patient whose kidneys were stable before day 0 has
+    remodelled under it, so the bone spin-up uses it and year 1 is not a transient."""
+    return minerals.steady_pth_relative(model.kidney_inputs(), model.params)
+
+
+def start_activation(model: Any) -> float:
+    """Remodeling activation factor under :func:`start_pth_relative` (the cortical start state)."""
+    return remodeling.bone_drives(start_pth_relative(model), 0.0, 0.0, model.params).activation_factor
 
 
 def estrogen_history(model: Any):

@@ -81,6 +81,13 @@ PARAMETERS = declare([
               "1 keeps CKD 4-5 calcium normal (K2)",
               "Power of relative calcitriol in PTH's release of bone-fluid calcium (skeletal PTH resistance)",
               0.0, 3.0),
+    Parameter("skeletal_calcitriol_half_life_days", 14.0, "days",
+              "assumption: calcitriol acts on bone genomically (VDR-induced RANKL in osteoblasts and lining cells, "
+              "Kitazawa 2003 J Cell Biochem 89:771 [S]), so the skeleton's calcitriol-dependent PTH response "
+              "follows plasma calcitriol over days to weeks: 1 ug/day calcitriol restored the calcaemic response "
+              "to PTH over a course of treatment, not at once (Metz 1977 N Engl J Med 297:1084 [V abstract]); "
+              "without a lag a scheduled GFR step moved serum Ca from 2.33 to 1.23 mmol/L in one day",
+              "Half-life of the skeleton's calcitriol signal following plasma calcitriol", 0.5, 120.0),
     Parameter("soft_tissue_phosphate_ratio", 1.4, "-",
               "[C] 20-28 mmol P removed per 5-h session while plasma P falls from ~1.6 to a 0.8-0.9 mmol/L "
               "plateau (ASAIO Trans 1991 37:M463): removed / (14 L x 0.75 mmol/L) - 1 = 0.9-1.7; pseudo-one-"
@@ -105,7 +112,7 @@ class SystemicState:
     gland_pth_scale: float = 1.0              # PTH per unit of the calcium sigmoid (capacity x P term / clearance)
     phosphate_fractional_excretion: float = 0.15
     inhibitor_fraction: float = 1.0           # systemic calcification inhibitors relative to health
-    skeletal_calcitriol_relative: float = 1.0  # calcitriol as the skeleton sees it (lagged, kidney.advance_skeletal_calcitriol)
+    skeletal_calcitriol_relative: float = 1.0  # calcitriol as the skeleton sees it (lagged, advance_skeletal_calcitriol)
 
 
 def serum_calcium_mmol_l(blood_mg: float, p) -> float:
@@ -176,6 +183,13 @@ def kidney_and_endogenous_day(s: SystemicState, p, dt: float = 1.0) -> tuple[flo
              * (s.serum_calcium_mmol_l / ref_ca) ** p.urine_calcium_exponent * s.pth_relative ** (-p.urine_pth_exponent))
     endo = p.endogenous_fecal_calcium_mg_per_day * dt * s.serum_calcium_mmol_l / ref_ca
     return urine, endo
+
+
+def advance_skeletal_calcitriol(skeletal: float, calcitriol_relative: float, p, dt_days: float = 1.0) -> float:
+    """The skeleton's calcitriol signal (relative, read by :func:`blood_to_bone_fluid_mg`) after
+    ``dt_days`` following plasma calcitriol with ``skeletal_calcitriol_half_life_days``
+    (genomic action: days to weeks; :func:`.kidney.relax`, exact)."""
+    return kidney.relax(skeletal, calcitriol_relative, p.skeletal_calcitriol_half_life_days, dt_days)
 
 
 def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p) -> float:

@@ -30,6 +30,7 @@ from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.ledger import MineralLedger
 
 __all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
+           "steady_pth_relative",
            "open_phosphate_ledger", "phosphate_day", "is_session_day", "book_mineral", "book_bone_fluid",
            "calcium_intake_day",
            "mineral_p_mg"]
@@ -117,10 +118,10 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
 
     Order (design note section 7, step 7): absorbable phosphorus and FGF23 from yesterday's
     calcitriol (:func:`.kidney.fgf23_relative`); the gland capacity advances towards its
-    calcitriol-set target (:func:`.kidney.advance_parathyroid_capacity`, updates ``hormones``);
+    target set by calcitriol and the per-nephron phosphate load (:func:`.kidney.advance_parathyroid_capacity`, updates ``hormones``);
     PTH from ionised calcium, phosphate and the gland (:func:`.kidney.pth_secretion_pmol_l`);
     calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`); the
-    skeleton's calcitriol signal follows it (:func:`.kidney.advance_skeletal_calcitriol`).
+    skeleton's calcitriol signal follows it (:func:`.calcium.advance_skeletal_calcitriol`).
     """
     ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
     pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
@@ -128,12 +129,12 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
     c_prev, gfr = hormones.calcitriol_relative, max(k.gfr_ml_per_min, 1e-6)
     load = kidney.phosphate_absorbed_mg(k.phosphate_mg_per_day, c_prev, k.binder_mg_per_day, p)
     fgf = kidney.fgf23_relative(gfr, load, c_prev, p)
-    hormones.gland_capacity = kidney.advance_parathyroid_capacity(
-        hormones.gland_capacity, kidney.parathyroid_capacity_target(c_prev, p), p, dt)
+    hormones.gland_capacity = kidney.advance_parathyroid_capacity(hormones.gland_capacity, kidney.parathyroid_capacity_target(
+        c_prev, p, kidney.phosphate_load_per_nephron_relative(gfr, load, p)), p, dt)
     pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=hormones.gland_capacity)
     pth_rel = pth / kidney.reference_pth_pmol_l(p)
     c = hormones.calcitriol_relative = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
-    skeletal = hormones.skeletal_calcitriol_relative = kidney.advance_skeletal_calcitriol(
+    skeletal = hormones.skeletal_calcitriol_relative = calcium.advance_skeletal_calcitriol(
         hormones.skeletal_calcitriol_relative, c, p, dt)
     scale = pth / kidney.parathyroid_calcium_sigmoid_pmol_l(ion, p)
     return SystemicState(ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale,
@@ -141,20 +142,36 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
                          dialysis.systemic_inhibitor_fraction(gfr, k.on_dialysis, p), skeletal)
 
 
+def _steady_state(k: KidneyInputs, p):
+    """:func:`.mineral_steady_state.mineral_steady_state` for ``k``, or None where no phosphate
+    balances the day (too little GFR without dialysis)."""
+    from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
+
+    try:
+        return mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day,
+                                    binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
+    except ValueError:  # no steady state (anuria without dialysis): kidneys that failed just now
+        return None
+
+
 def steady_hormones(k: KidneyInputs, p) -> tuple[MineralHormones, float]:
     """(hormone state, serum phosphate mmol/L) at the steady state of the laws for ``k`` at the
     reference ionised calcium (:func:`.mineral_steady_state.mineral_steady_state`): a run whose
     kidneys were stable before day 0 starts there. Where no phosphate balances the day (too little
     GFR without dialysis), the run starts from the healthy reference, as after acute failure."""
-    from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
-
-    try:
-        ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day,
-                                  binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
-    except ValueError:  # no steady state (anuria without dialysis): kidneys that failed just now
+    ss = _steady_state(k, p)
+    if ss is None:
         return MineralHormones(), p.reference_serum_phosphate_mmol_l_kidney
-    c = ss.calcitriol_relative
-    return MineralHormones(kidney.parathyroid_capacity_target(c, p), c, c), ss.serum_phosphate_mmol_l
+    c, load = ss.calcitriol_relative, kidney.phosphate_load_per_nephron_relative(ss.gfr_ml_per_min, ss.absorbed_mg_per_day, p)
+    return MineralHormones(kidney.parathyroid_capacity_target(c, p, load), c, c), ss.serum_phosphate_mmol_l
+
+
+def steady_pth_relative(k: KidneyInputs, p) -> float:
+    """PTH relative to the reference adult's at the steady state of the laws for ``k`` (1 where
+    none exists): the signal a skeleton whose kidneys were stable before day 0 has remodelled
+    under (the bone spin-up)."""
+    ss = _steady_state(k, p)
+    return 1.0 if ss is None else ss.pth_pmol_l / kidney.reference_pth_pmol_l(p)
 
 
 def open_phosphate_ledger(serum_phosphate_mmol_l: float, bone_fluid_ca_mg: float,
