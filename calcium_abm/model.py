@@ -131,7 +131,7 @@ class CalciumParadoxModel(mesa.Model):
         trabecular_mg = skeleton_mg * p.trabecular_calcium_fraction
         self.bone = remodeling.BoneSection(layers["bone_mineral"], layers["osteoid"], layers["cavity"],
                                            trabecular_mg / float(structure.sum()))
-        self.cortical = skeleton.cortical_steady_state(skeleton_mg - trabecular_mg, p)
+        self.cortical = skeleton.cortical_steady_state(skeleton_mg - trabecular_mg, p, person.start_activation(self))
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
@@ -160,14 +160,14 @@ class CalciumParadoxModel(mesa.Model):
         self._start_at_steady_state()
 
     def _spin_up_bone(self) -> None:
-        """Remodel for SPINUP_DAYS under the healthy default person's signals
-        (``Scenario()``: the schema's defaults), with this run's parameters."""
+        """Remodel for SPINUP_DAYS under the healthy default person's vitamin K (``Scenario()``:
+        the schema's defaults) and this person's own steady kidney PTH, with this run's parameters."""
         healthy = Scenario()
         supply = vitamin_k.steady_tissue_supply_nmol_per_l(
             vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
             self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
-        skeleton.spin_up_section(self.bone, self.osteoclasts, self.osteoblasts, supply, self.params,
-                                 self.random_stream, self.dt, SPINUP_DAYS, person.estrogen_history(self))
+        skeleton.spin_up_section(self.bone, self.osteoclasts, self.osteoblasts, supply, self.params, self.random_stream,
+                                 self.dt, SPINUP_DAYS, person.estrogen_history(self), person.start_pth_relative(self))
         for pop, cls in ((self.osteoclasts, Osteoclast), (self.osteoblasts, Osteoblast)):
             spawn_cell_agents(self, pop, cls, pop.live_slots())
 
@@ -198,7 +198,7 @@ class CalciumParadoxModel(mesa.Model):
 
     def kidney_inputs(self) -> minerals.KidneyInputs:
         """Today's GFR, dietary phosphorus, binders and dialysis (:func:`.minerals.kidney_inputs`)."""
-        return minerals.kidney_inputs(self.inputs, self.gfr_ml_per_min, self.day * self.dt / 365.0, self.params)
+        return minerals.kidney_inputs(self.inputs, self.gfr_ml_per_min, person.years_of_kidney_state(self), self.params)
 
     def _carboxylation_day(self, previous_supply):
         b, state = self.blood, self.inputs
@@ -255,7 +255,7 @@ class CalciumParadoxModel(mesa.Model):
         p, state, dt, ca, ph = self.params, self.inputs, self.dt, self.calcium, self.phosphate
         for tissue, mg in (("bone_trabecular", trabecular_resorbed_mg), ("bone_cortical", cortical_resorbed_mg)):
             minerals.book_mineral(ca, ph, tissue, "blood", mg, p)
-        intake = ca.transfer("diet", "gut", (state.diet.calcium_mg_per_day + k.binder_calcium_mg_per_day) * dt)
+        intake = minerals.calcium_intake_day(ca, state.diet.calcium_mg_per_day, k, dt)
         absorbed, fecal = calcium.gut_day(ca["gut"] - intake, intake, s, p, dt)
         ca.transfer_split("gut", {"blood": absorbed, "faeces": fecal})
         capxp = calcium.capxp_relative(s, p)

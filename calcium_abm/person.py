@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from calcium_abm.physiology import ageing, calcification, calcium, remodeling
+from calcium_abm.physiology import ageing, calcification, calcium, minerals, remodeling
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
 #: the estrogen-loss effect on bone is computed daily)
@@ -38,11 +38,25 @@ def years_relative_to_fmp(age_years: float, age_at_fmp: float | None) -> float |
 
 def take_inputs(model: Any, previous) -> None:
     """After ``model.inputs`` changed from ``previous`` (None on day 0): a menopause set by a
-    schedule begins today (its years_since_menopause count from here); then the rates."""
+    schedule begins today (its years_since_menopause count from here); a kidney state set by a
+    schedule (``patient.ckd_stage`` or any ``[kidney]`` key) begins today, so a GFR decline is
+    timed from its start day (:func:`years_of_kidney_state`); then the rates."""
     state = model.inputs
     if previous is not None and state.patient.postmenopausal and not previous.patient.postmenopausal:
         model.age_at_fmp_years = model.age_years - state.patient.years_since_menopause
+    if previous is None or kidney_state_changed(previous, state):
+        model.kidney_state_start_day = model.__dict__.get("_day", 0)
     update_rates(model)
+
+
+def kidney_state_changed(previous, state) -> bool:
+    """True if ``state`` sets another CKD stage or other ``[kidney]`` keys than ``previous``."""
+    return previous.patient.ckd_stage != state.patient.ckd_stage or previous.kidney != state.kidney
+
+
+def years_of_kidney_state(model: Any) -> float:
+    """Physiological years since today's kidney state began (day 0, or the schedule day that set it)."""
+    return (model.day - model.kidney_state_start_day) * model.dt / 365.0
 
 
 def apply_schedule_and_age(model: Any) -> None:
@@ -60,6 +74,18 @@ def start_skeleton_mg(model: Any, start_fraction: float) -> float:
     patient, p = model.inputs.patient, model.params
     size = ageing.bone_size_factor(patient.sex, p) if patient.species == "human" else 1.0
     return p.skeletal_calcium_mg * size * (start_fraction / p.trabecular_bone_volume_fraction)
+
+
+def start_pth_relative(model: Any) -> float:
+    """PTH (relative to the reference adult) at the steady state of the person's day-0 kidneys
+    (:func:`.minerals.steady_pth_relative`): a patient whose kidneys were stable before day 0 has
+    remodelled under it, so the bone spin-up uses it and year 1 is not a transient."""
+    return minerals.steady_pth_relative(model.kidney_inputs(), model.params)
+
+
+def start_activation(model: Any) -> float:
+    """Remodeling activation factor under :func:`start_pth_relative` (the cortical start state)."""
+    return remodeling.bone_drives(start_pth_relative(model), 0.0, 0.0, model.params).activation_factor
 
 
 def estrogen_history(model: Any):

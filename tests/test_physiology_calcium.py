@@ -92,12 +92,12 @@ def test_calcitriol_raises_absorption():
 # ----------------------------------------------------------------------------- bone fluid
 def equilibrium_ratio(blood_mg: float, serum_phosphate: float) -> float:
     """The fluid : blood ratio the docstring states: r0 (PTH c**k / PTH0) ** -exponent (healthy
-    gland, steady calcitriol: c = 1 at the reference)."""
+    gland; c = the skeleton's calcitriol signal, 1 at the reference)."""
     s = state_at(serum_phosphate)
     r0 = P.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(P)
     pth = s.gland_pth_scale * kidney.parathyroid_calcium_sigmoid_pmol_l(
         serum_calcium_mmol_l(blood_mg, P) * P.ionized_calcium_fraction, P)
-    seen = pth * s.calcitriol_relative ** P.bone_fluid_pth_calcitriol_exponent
+    seen = pth * s.skeletal_calcitriol_relative ** P.bone_fluid_pth_calcitriol_exponent
     return r0 * (seen / reference_pth_pmol_l(P)) ** (-P.bone_fluid_pth_exponent)
 
 
@@ -134,7 +134,7 @@ def test_pth_pulls_calcium_out_of_bone_fluid_unless_calcitriol_is_missing():
     big_gland = dataclasses.replace(REFERENCE, gland_pth_scale=2.0 * REFERENCE.gland_pth_scale)
     high_pth = blood_to_bone_fluid_mg(blood, fluid, big_gland, P)
     assert high_pth < normal
-    resistant = dataclasses.replace(big_gland, calcitriol_relative=0.2)
+    resistant = dataclasses.replace(big_gland, skeletal_calcitriol_relative=0.2)  # the skeleton's (lagged) signal
     assert blood_to_bone_fluid_mg(blood, fluid, resistant, P) > high_pth
 
 

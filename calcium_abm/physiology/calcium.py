@@ -81,6 +81,13 @@ PARAMETERS = declare([
               "1 keeps CKD 4-5 calcium normal (K2)",
               "Power of relative calcitriol in PTH's release of bone-fluid calcium (skeletal PTH resistance)",
               0.0, 3.0),
+    Parameter("skeletal_calcitriol_half_life_days", 14.0, "days",
+              "assumption: calcitriol acts on bone genomically (VDR-induced RANKL in osteoblasts and lining cells, "
+              "Kitazawa 2003 J Cell Biochem 89:771 [S]), so the skeleton's calcitriol-dependent PTH response "
+              "follows plasma calcitriol over days to weeks: 1 ug/day calcitriol restored the calcaemic response "
+              "to PTH over a course of treatment, not at once (Metz 1977 N Engl J Med 297:1084 [V abstract]); "
+              "without a lag a scheduled GFR step moved serum Ca from 2.33 to 1.23 mmol/L in one day",
+              "Half-life of the skeleton's calcitriol signal following plasma calcitriol", 0.5, 120.0),
     Parameter("soft_tissue_phosphate_ratio", 1.4, "-",
               "[C] 20-28 mmol P removed per 5-h session while plasma P falls from ~1.6 to a 0.8-0.9 mmol/L "
               "plateau (ASAIO Trans 1991 37:M463): removed / (14 L x 0.75 mmol/L) - 1 = 0.9-1.7; pseudo-one-"
@@ -105,6 +112,7 @@ class SystemicState:
     gland_pth_scale: float = 1.0              # PTH per unit of the calcium sigmoid (capacity x P term / clearance)
     phosphate_fractional_excretion: float = 0.15
     inhibitor_fraction: float = 1.0           # systemic calcification inhibitors relative to health
+    skeletal_calcitriol_relative: float = 1.0  # calcitriol as the skeleton sees it (lagged, advance_skeletal_calcitriol)
 
 
 def serum_calcium_mmol_l(blood_mg: float, p) -> float:
@@ -177,6 +185,13 @@ def kidney_and_endogenous_day(s: SystemicState, p, dt: float = 1.0) -> tuple[flo
     return urine, endo
 
 
+def advance_skeletal_calcitriol(skeletal: float, calcitriol_relative: float, p, dt_days: float = 1.0) -> float:
+    """The skeleton's calcitriol signal (relative, read by :func:`blood_to_bone_fluid_mg`) after
+    ``dt_days`` following plasma calcitriol with ``skeletal_calcitriol_half_life_days``
+    (genomic action: days to weeks; :func:`.kidney.relax`, exact)."""
+    return kidney.relax(skeletal, calcitriol_relative, p.skeletal_calcitriol_half_life_days, dt_days)
+
+
 def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p) -> float:
     """Calcium moving from blood to the exchangeable bone fluid in one day (negative means
     fluid -> blood).
@@ -186,13 +201,14 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p
     calcium, the body's fastest defence of serum calcium), and PTH itself follows blood
     calcium through the gland's sigmoid (``s.gland_pth_scale`` holds the day's gland size,
     phosphate and clearance factors). Bone sees PTH x calcitriol**k
-    (``bone_fluid_pth_calcitriol_exponent``): the calcaemic action of PTH needs calcitriol,
+    (``bone_fluid_pth_calcitriol_exponent``; the skeleton's lagged calcitriol signal,
+    ``s.skeletal_calcitriol_relative``): the calcaemic action of PTH needs calcitriol,
     so a uraemic skeleton resists it (Massry 1973; Llach 1975). The blood calcium that satisfies both is found by safeguarded Newton iteration
     (the excess is monotone in blood calcium, so a bisection bracket backs every step),
     which keeps this stiff loop stable at any step.
     """
     f_record, k_record = _bone_fluid_kernel_records(p)
-    scale = s.gland_pth_scale * max(s.calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
+    scale = s.gland_pth_scale * max(s.skeletal_calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
     moved = _bone_fluid_exchange(blood_mg, fluid_mg, scale, f_record, k_record)
     # when the equilibrium puts nearly all calcium in blood, round-off could leave the fluid
     # at -1e-12 mg: never take more than it holds (the ledger books the same amount both ways)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from calcium_abm.parameters import Parameter, declare, module_defaults
-from calcium_abm.physiology.kidney import CALCIUM_MG_PER_MMOL, _check
+from calcium_abm.physiology.kidney import CALCIUM_MG_PER_MMOL, PHOSPHORUS_MG_PER_MMOL, _check
 
 #: elemental calcium per g of calcium acetate Ca(C2H3O2)2 (fixed chemistry: 40.08 / 158.17 g/mol)
 CALCIUM_ACETATE_CALCIUM_MASS_FRACTION = CALCIUM_MG_PER_MMOL / 158.17
@@ -26,7 +26,16 @@ PARAMETERS = declare([
               "Phosphorus kept from absorption per g of sevelamer taken with meals", 0.0, 200.0),
     Parameter("calcium_acetate_phosphate_binding_mg_per_g", 58.0, "mg P/g",
               "[C] as sevelamer, with relative binding coefficient 1.0 for calcium acetate (Daugirdas et al.): "
-              "39-78 mg P/g", "Phosphorus kept from absorption per g of calcium acetate", 0.0, 200.0),
+              "39-78 mg P/g; [V] cross-check: 4.4 g with a meal of 12 mmol P bound 5.36 mmol (166 mg) = 38 mg P/g "
+              "in one meal (Schiller 1989 N Engl J Med 320:1110)",
+              "Phosphorus kept from absorption per g of calcium acetate", 0.0, 200.0),
+    Parameter("calcium_acetate_precipitate_ca_per_p_molar", 0.89, "mol/mol",
+              "[C] calcium absorption from 4.4 g calcium acetate (25 mmol Ca) was 21 % with a meal and 40 % fasting, "
+              "the meal's phosphate binding 5.36 mmol: (0.40 - 0.21) x 25 / 5.36 = 0.89 mol Ca per mol P bound "
+              "(Schiller 1989 N Engl J Med 320:1110 [V abstract]), i.e. CaHPO4-like; less calcium is absorbed "
+              "from calcium acetate than from equimolar calcium carbonate because more of it binds phosphorus "
+              "(Jegadeesan 1996 Nephrology 2:53 [V abstract])",
+              "Calcium that leaves in the faeces with each mol of phosphorus calcium acetate binds", 0.0, 2.0),
     # ------------------------------------------------------------------ haemodialysis
     Parameter("dialysis_phosphate_removal_reference_mg", 858.0, "mg/session",
               "[V] 858 +/- 186 mg per 4-h conventional session (Am J Nephrol 2012 36:121); [V] 776-975 mg per "
@@ -72,6 +81,20 @@ def binder_capacity_mg(sevelamer_g_per_day: float, calcium_acetate_g_per_day: fl
     return sev * p.sevelamer_phosphate_binding_mg_per_g + caac * p.calcium_acetate_phosphate_binding_mg_per_g
 
 
+def calcium_acetate_calcium_mg(calcium_acetate_g_per_day: float, p) -> tuple[float, float]:
+    """``(soluble, precipitated)`` elemental calcium (mg/day) of the day's calcium acetate.
+
+    The calcium that binds phosphorus leaves in the faeces as calcium phosphate
+    (``calcium_acetate_precipitate_ca_per_p_molar`` mol Ca per mol P bound, Schiller 1989); the
+    rest joins dietary calcium in the gut lumen. Never more than the elemental calcium taken.
+    """
+    caac = _check("calcium_acetate_g_per_day", calcium_acetate_g_per_day)
+    elemental = caac * 1000.0 * CALCIUM_ACETATE_CALCIUM_MASS_FRACTION
+    bound_p_mmol = caac * p.calcium_acetate_phosphate_binding_mg_per_g / PHOSPHORUS_MG_PER_MMOL
+    precipitated = min(elemental, bound_p_mmol * p.calcium_acetate_precipitate_ca_per_p_molar * CALCIUM_MG_PER_MMOL)
+    return elemental - precipitated, precipitated
+
+
 # ------------------------------------------------------------------------------ dialysis
 def dialysis_session_removal_mg(predialysis_phosphate_mmol_l: float, p, duration_h: float = 4.0) -> float:
     """Phosphorus removed by one haemodialysis session (mg):
@@ -105,5 +128,6 @@ def systemic_inhibitor_fraction(gfr: float, on_dialysis: bool, p) -> float:
     return 1.0 - (1.0 - f_esrd) * loss
 
 
-__all__ = ["PARAMETERS", "CALCIUM_ACETATE_CALCIUM_MASS_FRACTION", "default_parameters", "binder_capacity_mg", "dialysis_session_removal_mg",
+__all__ = ["PARAMETERS", "CALCIUM_ACETATE_CALCIUM_MASS_FRACTION", "default_parameters", "binder_capacity_mg",
+           "calcium_acetate_calcium_mg", "dialysis_session_removal_mg",
            "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction"]

@@ -165,6 +165,12 @@ PARAMETERS = declare([
               "PMC2615703): OpenBoneMin's CtriolPTgam = 12.5 [V] acts on a calcitriol that hardly moves in its CKD; "
               "here calcitriol falls early through FGF23, so the gland responds less steeply",
               "Steepness of the calcitriol control of gland capacity", 1.0, 15.0),
+    Parameter("parathyroid_capacity_phosphate_load_exponent", 0.08, "-",
+              "assumption (value; direction [V]): dietary P drives parathyroid hyperplasia in uraemia independently of "
+              "ionised Ca and calcitriol: gland weight 1.80 vs 0.88 ug/g on 0.8 vs 0.2 % P diets (Slatopolsky 1996 J "
+              "Clin Invest 97:2534), ~2x within 2 weeks of uraemia on high P, none on low P (Denda 1996 Am J Kidney "
+              "Dis 28:596); sensed as P to excrete per remaining nephron (as FGF23). K4 (PTH at GFR 10 <= 5.7x) caps it at 0.08",
+              "Power of the per-nephron phosphate load in the gland capacity target", 0.0, 1.0),
     Parameter("parathyroid_capacity_half_life_days", 180.0, "days",
               "[C] OpenBoneMin PTout = 1.604e-4 /h -> ln2/PTout = 4321 h = 180 days (slow hyperplasia)",
               "Half-life of the gland capacity's approach to its calcitriol-set target", 1.0, 2000.0),
@@ -260,10 +266,8 @@ def gfr_ml_per_min(ckd_stage: int) -> float:
 
 def gfr_decline_ml_per_min(gfr_start: float, gfr_end: float, years_to_end: float, t_years: float) -> float:
     """GFR at ``t_years`` on an exponential decline from ``gfr_start`` to ``gfr_end`` over
-    ``years_to_end`` (the form of OpenBoneMin's GFR decline, Peterson & Riggs 2010), then held.
-    """
-    g0 = _check("gfr_start", gfr_start, 1e-6)
-    g1 = _check("gfr_end", gfr_end, 1e-6)
+    ``years_to_end`` (the form of OpenBoneMin's GFR decline, Peterson & Riggs 2010), then held."""
+    g0, g1 = _check("gfr_start", gfr_start, 1e-6), _check("gfr_end", gfr_end, 1e-6)
     tau = _check("years_to_end", years_to_end, 1e-9)
     t = min(_check("t_years", t_years), tau)
     return g0 * (g1 / g0) ** (t / tau)
@@ -306,6 +310,14 @@ def reference_phosphate_load_mg(p) -> float:
     return phosphate_absorbed_mg(p.reference_phosphate_intake_mg_per_day, 1.0, 0.0, p)
 
 
+def phosphate_load_per_nephron_relative(gfr: float, phosphate_load_mg: float, p) -> float:
+    """Net absorbed phosphorus (mg/day) per remaining nephron, relative to the reference adult's:
+    ``(load / load_ref) / (GFR / GFR_ref)`` (sensed by FGF23 and the parathyroid gland's growth)."""
+    g = _check("gfr", gfr, 1e-6)
+    load = _check("phosphate_load_mg", phosphate_load_mg)
+    return (load / reference_phosphate_load_mg(p)) / (g / p.reference_gfr_ml_per_min)
+
+
 def fgf23_relative(gfr: float, phosphate_load_mg: float, calcitriol_relative: float, p) -> float:
     """Relative FGF23 (1 = healthy reference) from the phosphate each remaining nephron must excrete.
 
@@ -313,10 +325,8 @@ def fgf23_relative(gfr: float, phosphate_load_mg: float, calcitriol_relative: fl
     between ``fgf23_min_relative`` and ``fgf23_max_relative``.
     ``phosphate_load_mg`` is the day's net absorbed phosphorus (mg/day).
     """
-    g = _check("gfr", gfr, 1e-6)
-    load = _check("phosphate_load_mg", phosphate_load_mg)
     c = _check("calcitriol_relative", calcitriol_relative)
-    per_nephron = (load / reference_phosphate_load_mg(p)) / (g / p.reference_gfr_ml_per_min)
+    per_nephron = phosphate_load_per_nephron_relative(gfr, phosphate_load_mg, p)
     value = per_nephron ** p.fgf23_nephron_load_exponent * (0.5 * (1.0 + c)) ** p.fgf23_calcitriol_exponent
     return min(p.fgf23_max_relative, max(p.fgf23_min_relative, value))
 
@@ -352,8 +362,7 @@ def phosphate_fractional_excretion(pth_relative: float, fgf23_relative_: float, 
 
 def urine_phosphate_mg(filtered_load_mg: float, pth_relative: float, fgf23_relative_: float, p) -> float:
     """Urinary phosphorus (mg/day) = filtered load x fractional excretion."""
-    filtered = _check("filtered_load_mg", filtered_load_mg)
-    return filtered * phosphate_fractional_excretion(pth_relative, fgf23_relative_, p)
+    return _check("filtered_load_mg", filtered_load_mg) * phosphate_fractional_excretion(pth_relative, fgf23_relative_, p)
 
 
 def blood_phosphate_day(blood_mg: float, inflow_mg: float, gfr: float, fractional_excretion: float,
@@ -414,23 +423,29 @@ def calcitriol_relative(gfr: float, pth_relative: float, fgf23_relative_: float,
 
 
 # ------------------------------------------------------------------------------ parathyroid
-def parathyroid_capacity_target(calcitriol_relative_: float, p) -> float:
-    """Gland capacity (1 = healthy) the gland grows or shrinks towards at a calcitriol level:
-    ``Cmax - (Cmax - Cmin) c**h / (c**h + c50**h)``, ``c50`` set so the capacity is 1 at c = 1
-    (Peterson & Riggs 2010 form; low calcitriol -> hyperplasia, up to Cmax)."""
+def parathyroid_capacity_target(calcitriol_relative_: float, p, phosphate_load_relative: float = 1.0) -> float:
+    """Gland capacity (1 = healthy) the gland grows or shrinks towards at a calcitriol level and a
+    per-nephron phosphate load (:func:`phosphate_load_per_nephron_relative`):
+    ``(Cmax - (Cmax - Cmin) c**h / (c**h + c50**h)) * L**g``, ``c50`` set so the capacity is 1 at
+    c = 1 (Peterson & Riggs 2010 form; low calcitriol -> hyperplasia, up to Cmax) and ``g`` =
+    ``parathyroid_capacity_phosphate_load_exponent`` (phosphate-driven hyperplasia, Slatopolsky 1996)."""
     c = _check("calcitriol_relative", calcitriol_relative_)
+    load = _check("phosphate_load_relative", phosphate_load_relative) ** p.parathyroid_capacity_phosphate_load_exponent
     cmax, cmin, h = p.parathyroid_capacity_max, p.parathyroid_capacity_min, p.parathyroid_capacity_calcitriol_hill
     c50_h = (cmax - cmin) / (cmax - 1.0) - 1.0  # c50**h
-    return cmax - (cmax - cmin) * c ** h / (c ** h + c50_h)
+    return (cmax - (cmax - cmin) * c ** h / (c ** h + c50_h)) * load
+
+
+def relax(value: float, target: float, half_life_days: float, dt_days: float = 1.0) -> float:
+    """``value`` after ``dt_days`` of first-order approach to ``target`` with ``half_life_days`` (exact)."""
+    k = math.log(2.0) / _check("half_life_days", half_life_days, 1e-12)
+    return target + (value - target) * math.exp(-k * _check("dt_days", dt_days))
 
 
 def advance_parathyroid_capacity(capacity: float, target: float, p, dt_days: float = 1.0) -> float:
     """Gland capacity after ``dt_days`` of first-order approach to ``target`` (exact)."""
-    cap = _check("parathyroid capacity", capacity)
-    tgt = _check("parathyroid capacity target", target)
-    dt = _check("dt_days", dt_days)
-    k = math.log(2.0) / p.parathyroid_capacity_half_life_days
-    return tgt + (cap - tgt) * math.exp(-k * dt)
+    return relax(_check("parathyroid capacity", capacity), _check("parathyroid capacity target", target),
+                 p.parathyroid_capacity_half_life_days, dt_days)
 
 
 def parathyroid_calcium_sigmoid_pmol_l(ionized_calcium_mmol_l: float, p) -> float:
@@ -442,15 +457,16 @@ def parathyroid_calcium_sigmoid_pmol_l(ionized_calcium_mmol_l: float, p) -> floa
 
 def pth_secretion_pmol_l(ionized_calcium_mmol_l: float, serum_phosphate_mmol_l: float,
                          calcitriol_relative_: float, gfr: float, p,
-                         gland_capacity: float | None = None) -> float:
+                         gland_capacity: float | None = None, phosphate_load_relative: float = 1.0) -> float:
     """Plasma PTH (pmol/L) at quasi-steady state (PTH half-life minutes).
 
     ``PTH = capacity * sigmoid(Ca_ion) * (P / P_ref)**k / renal_clearance_relative(GFR)``.
     ``gland_capacity`` is the slow state of :func:`advance_parathyroid_capacity`; when None, the
-    gland is taken at its steady-state size for ``calcitriol_relative_`` (use for steady states).
+    gland is taken at its steady-state size for ``calcitriol_relative_`` and
+    ``phosphate_load_relative`` (use for steady states).
     """
     pi = _check("serum_phosphate_mmol_l", serum_phosphate_mmol_l)
-    cap = parathyroid_capacity_target(calcitriol_relative_, p) if gland_capacity is None \
+    cap = parathyroid_capacity_target(calcitriol_relative_, p, phosphate_load_relative) if gland_capacity is None \
         else _check("gland_capacity", gland_capacity)
     clearance = renal_clearance_relative(gfr, p.pth_renal_clearance_share, p)
     return (cap * parathyroid_calcium_sigmoid_pmol_l(ionized_calcium_mmol_l, p)
@@ -474,11 +490,11 @@ def phosphorus_with_calcium_mg(calcium_mg: float, p) -> float:
 
 __all__ = [
     "PARAMETERS", "PHOSPHORUS_MG_PER_MMOL", "HYDROXYAPATITE_CA_PER_P_MASS", "GFR_ML_PER_MIN_BY_CKD_STAGE",
-    "PHYSIOLOGICAL_RANGES", "default_parameters", "parameter_conflicts", "physiology_violations",
-    "gfr_ml_per_min", "gfr_decline_ml_per_min", "renal_clearance_relative",
-    "phosphate_absorbed_mg", "reference_phosphate_load_mg", "fgf23_relative", "filtered_phosphate_mg",
-    "reference_fractional_excretion", "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day", "calcitriol_phosphate_effect", "calcitriol_relative",
-    "parathyroid_capacity_target", "advance_parathyroid_capacity", "parathyroid_calcium_sigmoid_pmol_l",
-    "pth_secretion_pmol_l", "reference_pth_pmol_l",
-    "phosphorus_with_calcium_mg",
+    "PHYSIOLOGICAL_RANGES", "default_parameters", "parameter_conflicts", "physiology_violations", "gfr_ml_per_min",
+    "gfr_decline_ml_per_min", "renal_clearance_relative", "phosphate_absorbed_mg", "reference_phosphate_load_mg",
+    "phosphate_load_per_nephron_relative", "fgf23_relative", "filtered_phosphate_mg",
+    "reference_fractional_excretion", "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day",
+    "calcitriol_phosphate_effect", "calcitriol_relative", "parathyroid_capacity_target", "relax",
+    "advance_parathyroid_capacity", "parathyroid_calcium_sigmoid_pmol_l", "pth_secretion_pmol_l",
+    "reference_pth_pmol_l", "phosphorus_with_calcium_mg",
 ]

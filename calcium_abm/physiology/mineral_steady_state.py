@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from calcium_abm.physiology.dialysis import dialysis_mean_daily_removal_mg
 from calcium_abm.physiology.kidney import (_check, calcitriol_relative, fgf23_relative, filtered_phosphate_mg,
                                           phosphate_absorbed_mg, phosphate_fractional_excretion,
+                                          phosphate_load_per_nephron_relative,
                                           pth_secretion_pmol_l, reference_pth_pmol_l, urine_phosphate_mg)
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def _hormones_at(pi: float, gfr: float, intake: float, ionized: float, binder: f
     for _ in range(200):
         absorbed = phosphate_absorbed_mg(intake, c, binder, p)
         fgf = fgf23_relative(gfr, absorbed, c, p)
-        pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p)
+        pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p,
+                                   phosphate_load_relative=phosphate_load_per_nephron_relative(gfr, absorbed, p))
         c_new = calcitriol_relative(gfr, pth / pth0, fgf, pi, p)
         if abs(c_new - c) < 1e-12:
             c = c_new
@@ -45,7 +47,8 @@ def _hormones_at(pi: float, gfr: float, intake: float, ionized: float, binder: f
         c = 0.5 * (c + c_new)
     absorbed = phosphate_absorbed_mg(intake, c, binder, p)
     fgf = fgf23_relative(gfr, absorbed, c, p)
-    pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p)
+    pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p,
+                               phosphate_load_relative=phosphate_load_per_nephron_relative(gfr, absorbed, p))
     return c, pth, fgf, absorbed
 
 

@@ -30,7 +30,9 @@ from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.ledger import MineralLedger
 
 __all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
+           "steady_pth_relative",
            "open_phosphate_ledger", "phosphate_day", "is_session_day", "book_mineral", "book_bone_fluid",
+           "calcium_intake_day",
            "mineral_p_mg"]
 
 #: phosphate pools in reporting order (held first, then tissue mineral read from the arrays)
@@ -42,18 +44,21 @@ MINERAL_POOLS = ("bone_trabecular", "bone_cortical", "vessel_wall")
 @dataclass
 class MineralHormones:
     """The slow hormone state carried from day to day: parathyroid gland capacity (1 = healthy
-    gland; half-life months) and yesterday's calcitriol (relative), which sets today's
-    absorption and FGF23 (calcitriol itself is quasi-steady within a day)."""
+    gland; half-life months), yesterday's calcitriol (relative), which sets today's
+    absorption and FGF23 (calcitriol itself is quasi-steady within a day), and the skeleton's
+    calcitriol signal, which follows calcitriol over days to weeks (genomic action)."""
 
     gland_capacity: float = 1.0
     calcitriol_relative: float = 1.0
+    skeletal_calcitriol_relative: float = 1.0
 
 
 @dataclass(frozen=True)
 class KidneyInputs:
     """The day's kidney-related inputs: GFR (mL/min), dietary phosphorus (mg/day), binder
-    capacity (mg P/day), extra elemental calcium from calcium acetate (mg/day), dialysis
-    sessions per week and hours per session."""
+    capacity (mg P/day), the elemental calcium of calcium acetate that joins the gut lumen and
+    the part that precipitates with the phosphorus it binds (mg/day), dialysis sessions per week
+    and hours per session."""
 
     gfr_ml_per_min: float
     phosphate_mg_per_day: float
@@ -61,31 +66,45 @@ class KidneyInputs:
     binder_calcium_mg_per_day: float = 0.0
     sessions_per_week: float = 0.0
     session_hours: float = 4.0
+    binder_precipitated_calcium_mg_per_day: float = 0.0
 
     @property
     def on_dialysis(self) -> bool:
         return self.sessions_per_week > 0.0
 
 
-def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_since_day0: float, p) -> KidneyInputs:
+def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_state: float, p) -> KidneyInputs:
     """The day's :class:`KidneyInputs` from the effective scenario ``state``.
 
     GFR: the person's (``person_gfr_ml_per_min``: the CKD stage's, lowered with age; None for
     rodent presets = the stage's), replaced by ``kidney.residual_gfr_ml_per_min`` when given, then
     on an exponential decline to ``kidney.gfr_end_ml_per_min`` over ``kidney.gfr_decline_years``
-    (:func:`.kidney.gfr_decline_ml_per_min`, Peterson & Riggs 2010). Binders: phosphorus kept from
-    absorption (:func:`.dialysis.binder_capacity_mg`) and the elemental calcium of calcium acetate.
+    (:func:`.kidney.gfr_decline_ml_per_min`, Peterson & Riggs 2010) timed from when the kidney
+    state began (``years_of_kidney_state``: day 0 or the schedule day that set it). Binders: phosphorus kept from
+    absorption (:func:`.dialysis.binder_capacity_mg`) and the elemental calcium of calcium acetate,
+    soluble and precipitated with the phosphorus it binds (:func:`.dialysis.calcium_acetate_calcium_mg`).
     """
     kin, drugs, hd = state.kidney, state.drugs, state.dialysis
     gfr = kidney.gfr_ml_per_min(state.patient.ckd_stage) if person_gfr_ml_per_min is None else person_gfr_ml_per_min
     gfr = gfr if kin.residual_gfr_ml_per_min is None else kin.residual_gfr_ml_per_min
     if kin.gfr_end_ml_per_min is not None:
         gfr = kidney.gfr_decline_ml_per_min(max(gfr, 1e-3), kin.gfr_end_ml_per_min, kin.gfr_decline_years,
-                                            years_since_day0)
+                                            years_of_kidney_state)
+    soluble, precipitated = dialysis.calcium_acetate_calcium_mg(drugs.calcium_acetate_g_per_day, p)
     return KidneyInputs(gfr, state.diet.phosphate_mg_per_day,
                         dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p),
-                        drugs.calcium_acetate_g_per_day * 1000.0 * dialysis.CALCIUM_ACETATE_CALCIUM_MASS_FRACTION,
-                        float(hd.sessions_per_week), hd.session_hours)
+                        soluble, float(hd.sessions_per_week), hd.session_hours, precipitated)
+
+
+def calcium_intake_day(ledger: MineralLedger, diet_calcium_mg_per_day: float, k: KidneyInputs,
+                       dt: float = 1.0) -> float:
+    """Book the day's calcium intake (diet + calcium acetate) ``diet -> gut`` and the binder
+    calcium precipitated with phosphate ``gut -> faeces``; returns the soluble calcium that
+    joined the lumen today (mg), for :func:`.calcium.gut_day`."""
+    soluble = (diet_calcium_mg_per_day + k.binder_calcium_mg_per_day) * dt
+    ledger.transfer("diet", "gut", soluble + k.binder_precipitated_calcium_mg_per_day * dt)
+    ledger.transfer("gut", "faeces", k.binder_precipitated_calcium_mg_per_day * dt)
+    return soluble
 
 
 def mineral_p_mg(calcium_mg: float, p) -> float:
@@ -99,9 +118,10 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
 
     Order (design note section 7, step 7): absorbable phosphorus and FGF23 from yesterday's
     calcitriol (:func:`.kidney.fgf23_relative`); the gland capacity advances towards its
-    calcitriol-set target (:func:`.kidney.advance_parathyroid_capacity`, updates ``hormones``);
+    target set by calcitriol and the per-nephron phosphate load (:func:`.kidney.advance_parathyroid_capacity`, updates ``hormones``);
     PTH from ionised calcium, phosphate and the gland (:func:`.kidney.pth_secretion_pmol_l`);
-    calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`).
+    calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`); the
+    skeleton's calcitriol signal follows it (:func:`.calcium.advance_skeletal_calcitriol`).
     """
     ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
     pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
@@ -109,15 +129,29 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
     c_prev, gfr = hormones.calcitriol_relative, max(k.gfr_ml_per_min, 1e-6)
     load = kidney.phosphate_absorbed_mg(k.phosphate_mg_per_day, c_prev, k.binder_mg_per_day, p)
     fgf = kidney.fgf23_relative(gfr, load, c_prev, p)
-    hormones.gland_capacity = kidney.advance_parathyroid_capacity(
-        hormones.gland_capacity, kidney.parathyroid_capacity_target(c_prev, p), p, dt)
+    hormones.gland_capacity = kidney.advance_parathyroid_capacity(hormones.gland_capacity, kidney.parathyroid_capacity_target(
+        c_prev, p, kidney.phosphate_load_per_nephron_relative(gfr, load, p)), p, dt)
     pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=hormones.gland_capacity)
     pth_rel = pth / kidney.reference_pth_pmol_l(p)
     c = hormones.calcitriol_relative = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
+    skeletal = hormones.skeletal_calcitriol_relative = calcium.advance_skeletal_calcitriol(
+        hormones.skeletal_calcitriol_relative, c, p, dt)
     scale = pth / kidney.parathyroid_calcium_sigmoid_pmol_l(ion, p)
     return SystemicState(ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale,
                          kidney.phosphate_fractional_excretion(pth_rel, fgf, p),
-                         dialysis.systemic_inhibitor_fraction(gfr, k.on_dialysis, p))
+                         dialysis.systemic_inhibitor_fraction(gfr, k.on_dialysis, p), skeletal)
+
+
+def _steady_state(k: KidneyInputs, p):
+    """:func:`.mineral_steady_state.mineral_steady_state` for ``k``, or None where no phosphate
+    balances the day (too little GFR without dialysis)."""
+    from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
+
+    try:
+        return mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day,
+                                    binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
+    except ValueError:  # no steady state (anuria without dialysis): kidneys that failed just now
+        return None
 
 
 def steady_hormones(k: KidneyInputs, p) -> tuple[MineralHormones, float]:
@@ -125,15 +159,19 @@ def steady_hormones(k: KidneyInputs, p) -> tuple[MineralHormones, float]:
     reference ionised calcium (:func:`.mineral_steady_state.mineral_steady_state`): a run whose
     kidneys were stable before day 0 starts there. Where no phosphate balances the day (too little
     GFR without dialysis), the run starts from the healthy reference, as after acute failure."""
-    from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
-
-    try:
-        ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day,
-                                  binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
-    except ValueError:  # no steady state (anuria without dialysis): kidneys that failed just now
+    ss = _steady_state(k, p)
+    if ss is None:
         return MineralHormones(), p.reference_serum_phosphate_mmol_l_kidney
-    c = ss.calcitriol_relative
-    return MineralHormones(kidney.parathyroid_capacity_target(c, p), c), ss.serum_phosphate_mmol_l
+    c, load = ss.calcitriol_relative, kidney.phosphate_load_per_nephron_relative(ss.gfr_ml_per_min, ss.absorbed_mg_per_day, p)
+    return MineralHormones(kidney.parathyroid_capacity_target(c, p, load), c, c), ss.serum_phosphate_mmol_l
+
+
+def steady_pth_relative(k: KidneyInputs, p) -> float:
+    """PTH relative to the reference adult's at the steady state of the laws for ``k`` (1 where
+    none exists): the signal a skeleton whose kidneys were stable before day 0 has remodelled
+    under (the bone spin-up)."""
+    ss = _steady_state(k, p)
+    return 1.0 if ss is None else ss.pth_pmol_l / kidney.reference_pth_pmol_l(p)
 
 
 def open_phosphate_ledger(serum_phosphate_mmol_l: float, bone_fluid_ca_mg: float,

@@ -53,9 +53,10 @@ class CorticalBone:
     osteoid_mg: float
 
 
-def cortical_steady_state(mineral_mg: float, p) -> CorticalBone:
-    """Cortical compartment at steady state under reference signals (the day-0 state)."""
-    k_res = p.cortical_turnover_per_year / 365.0
+def cortical_steady_state(mineral_mg: float, p, activation_factor: float = 1.0) -> CorticalBone:
+    """Cortical compartment at steady state (the day-0 state) under reference signals, or under
+    a remodeling ``activation_factor`` (:class:`.remodeling.BoneDrives`, e.g. a CKD patient's PTH)."""
+    k_res = p.cortical_turnover_per_year / 365.0 * activation_factor
     cavity = k_res * mineral_mg / p.cortical_refill_per_day
     osteoid = p.cortical_refill_per_day * cavity / p.osteoid_mineralisation_per_day
     return CorticalBone(mineral_mg, cavity, osteoid)
@@ -116,8 +117,9 @@ def _mineralise_kernel(mineral, osteoid, fraction, mg_per_unit, supply_mg):
 
 
 def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: float, p, stream,
-                    dt: float, days: float, estrogen_effect_at=None) -> None:
-    """Remodel the section under reference signals (PTH and Ca x P at reference) and the
+                    dt: float, days: float, estrogen_effect_at=None, pth_relative: float = 1.0) -> None:
+    """Remodel the section under ``pth_relative`` (default the reference; a CKD patient's own
+    steady-state PTH), Ca x P at reference and the
     given bone vitamin K supply for ``days`` physiological days, in place, so a run starts
     from a steady remodeling space. Dead cells are removed from ``ocs`` and ``obs``; no
     calcium is booked (the ledger starts at day 0).
@@ -126,10 +128,10 @@ def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: fl
     day of the person's past (default: estrogen present throughout, 0); ``p`` carries the
     person's age-adjusted rates."""
     steps = int(math.ceil(days / dt))
-    drives = bone_drives(1.0, 0.0, vitamin_k_supply_nmol_per_l, p)
+    drives = bone_drives(pth_relative, 0.0, vitamin_k_supply_nmol_per_l, p)
     for i in range(steps):
         if estrogen_effect_at is not None:
-            drives = bone_drives(1.0, estrogen_effect_at((steps - i) * dt), vitamin_k_supply_nmol_per_l, p)
+            drives = bone_drives(pth_relative, estrogen_effect_at((steps - i) * dt), vitamin_k_supply_nmol_per_l, p)
         result = remodel_day(bone, ocs, obs, drives, p, stream, dt)
         ocs.kill(result.dead_osteoclasts)
         obs.kill(result.dead_osteoblasts)
