@@ -68,7 +68,8 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                 "accumulating over years; complete human MGP loss (Keutel syndrome) gives arterial "
                 "calcification only in some patients",
         source="Cancela et al. 2021, Front Cell Dev Biol 9:642136 (Keutel syndrome review); Am J Med Genet A "
-               "2014 164A:1062; Price 1998 (rats: weeks)",
+               "2014 164A:1062; Rennenberg et al. 2010, Blood 115:5121 (> 10 years of coumarins: femoral "
+               "calcification, odds ratio 8.5); Price 1998 (rats: weeks)",
         days=10 * YEAR,
         arms=(Arm("no warfarin"), Arm("warfarin 5 mg/d", "long_term_warfarin")),
         criteria=(
@@ -77,14 +78,14 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                                     - effects.value_at(runs["no warfarin"], "calcification_score", 10 * YEAR)),
                       1.0, 2500.0, "more, not whole-media", "AU",
                       "above 0 (warfarin calcifies) and below half the media's capacity (400 mg x 12.5 AU/mg / 2): "
-                      "no human data show whole-media mineralisation within a decade",
-                      known_failure="issue 12: the media's kinetics are calibrated on rodents (rows 1, 1b, 2) and "
-                                    "mapped to humans by allometric time and serum Ca x P alone; a human on warfarin "
-                                    "still mineralises most of the media in a decade (whole media in ~15 years)"),
+                      "no human data show whole-media mineralisation within a decade"),
         ),
         grid=16, quick_grid=16,
         plot_columns=("calcification_score", "calcified_area_fraction"),
-        notes="The healthy adult vs the same man on warfarin 5 mg/day from before day 0 (steady state).",
+        notes="The healthy adult vs the same man on warfarin 5 mg/day from before day 0 (steady state). The human "
+              "media's systemic inhibition (systemic_calcification_inhibition, larger than the rodents') is "
+              "calibrated on VKA users' coronary calcium after 5-8 years (Weijs 2011, Eur Heart J 32:2555), not on "
+              "this band; the rodent kinetics (rows 1, 1b, 2) are unchanged.",
     ),
     Experiment(
         row="P1",
