@@ -181,10 +181,12 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                       -257.0 - 130.0, -257.0 + 130.0, "−257 pmol/L (−212 vs +45)", "pmol/L",
                       "±130 pmol/L (about half the effect): the trial's SDs are not in the abstract, and assays "
                       "differ between laboratories",
-                      known_failure="issue 12: a 71-year-old man's dp-ucMGP (high through his age-reduced GFR) "
-                                    "falls about twice as much on 720 ug/day MK-7 in the model as in AVADEC; the "
-                                    "trial's baseline and assay are not in the abstract, so the cause (dose "
-                                    "saturation, adherence, assay) is open"),
+                      known_failure="issue 12: the model's 71-year-old man starts at ~470 pmol/L (high through his "
+                                    "age-reduced GFR) and MK-7 720 ug/day takes him ~80 % below placebo in 2 years "
+                                    "(steady state vs placebo: -52 / -68 / -81 % at 180 / 360 / 720 ug/day; -50 % at "
+                                    "180 over 3 years as Knapen 2015); the abstract gives no baseline, so whether the "
+                                    "excess is the baseline (at ~350 pmol/L the same relative fall lands in the band) "
+                                    "or a dose saturation beyond 360 ug/day is open"),
         ),
         grid=16, quick_grid=12,
         plot_columns=("calcification_score", "dp_ucmgp_pmol_l"),
