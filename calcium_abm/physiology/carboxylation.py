@@ -36,10 +36,9 @@ PARAMETERS = declare([
               "assumption: calibrated to healthy dp-ucMGP and its fall on MK-7 (rows 8, 9)",
               "Vessel-wall KH2 at which a single Glu of MGP is carboxylated with probability 1/2",
               1e-6, 1e3, ("8", "9")),
-    Parameter("bone_ggcx_half_saturation_nmol_per_l", 4.59, "nmol/L",
-              "[C] calibration: keeps the healthy adult's %ucOC at ~46 % (the usual diet's bone supply with "
-              "bone_k1_uptake_weight 1.47 is 0.745 of that with the former 2.0, so 6.16 x 0.745); the MK-7 / MK-4 "
-              "responses of rows 8 and 11 then follow, not fitted",
+    Parameter("bone_ggcx_half_saturation_nmol_per_l", 6.16, "nmol/L",
+              "[C] calibration with bone_k1_uptake_weight: the healthy adult's %ucOC stays ~46 % and the "
+              "MK-7 / MK-4 responses of rows 8 and 11 follow",
               "Osteoblast KH2 at which a single Glu of osteocalcin is carboxylated with probability 1/2",
               1e-6, 1e3, ("8", "11")),
 ])

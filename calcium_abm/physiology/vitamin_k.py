@@ -54,11 +54,11 @@ PARAMETERS = declare([
               "Atherosclerosis 203:489), so K1 must not be the more potent form per ug; equality is the "
               "least-assuming choice that meets rows 8 and 9",
               "Vessel-wall uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "9")),
-    Parameter("bone_k1_uptake_weight", 1.47, "-",
-              "[C] equal potency per ug of K1 and MK-7 at bone, as in the vessel (vessel_k1_uptake_weight: 7.62 x "
-              "mk7_tissue_uptake_weight), so MK-7 is 1.44x K1 per mol (molar masses 649 / 451): Schurgers 2007 "
-              "Blood 109:3279 [V] found MK-7 the more effective for osteocalcin carboxylation (was 2.0: K1 1.4x "
-              "MK-7 per ug); with bone_ggcx_half_saturation_nmol_per_l the healthy %ucOC and rows 8, 11 follow",
+    Parameter("bone_k1_uptake_weight", 2.0, "-",
+              "[C] calibration with bone_ggcx_half_saturation_nmol_per_l: keeps the healthy %ucOC (~46 %) and "
+              "gives ucOC/cOC -61 / -76 % on MK-7 180 / 360 ug/day (Dalmeijer 2012 [V]: -60 / -74 %, row 8), "
+              "%ucOC -64 % on MK-7 375 (Ronn 2016 [V]: -65.6 %, row 11) and -66 % on MK-4 45 mg; open: per ug "
+              "K1 is then 1.4x MK-7 at bone, while Schurgers 2007 found MK-7 the more effective for osteocalcin",
               "Bone uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "11")),
     Parameter("mk7_tissue_uptake_weight", 0.193, "-",
               "[C] calibration: sets the media's absolute vitamin K supply so that the healthy adult's vascular "
