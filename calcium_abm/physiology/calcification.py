@@ -14,7 +14,8 @@ cell's steady-state MGP) and a mineral deposit (volume fraction of the patch).
 * Matrix vesicles nucleate crystals at random (mostly beside osteochondrogenic cells);
   deposits grow on their surface (``m**(2/3)``) with the calcium-phosphate product; both are
   damped by ``1 - I_total`` where systemic inhibitors (fetuin-A, pyrophosphate) add to MGP.
-  Rodent media see their species' serum Ca x P (:func:`.species.vessel_chemistry`).
+  Rodent media see their species' serum Ca x P (:func:`.species.vessel_chemistry`) and
+  systemic inhibition (:func:`.species.systemic_calcification_inhibition`).
 * Deposits regress slowly (macrophage / osteoclast-like resorption) when MGP is active.
 * VSMCs die by apoptosis and are replaced by a contractile daughter of a neighbour;
   apoptotic bodies seed mineral (Proudfoot 2000).
@@ -67,11 +68,12 @@ PARAMETERS = declare([
               "~98 % fall; larger values raise osteochondrogenic switching and dp-ucMGP in CKD 5 above "
               "Kurnatowska 2016 (row Kurnatowska)",
               "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "1b", "2")),
-    Parameter("systemic_calcification_inhibition", 0.9, "-",
-              "assumption: fetuin-A and pyrophosphate keep serum supersaturation from precipitating (Pasch 201"
-              "2 T50); only the product mineral_growth_per_day x (1 - this) is identified by rows 1, 1b, 2; Mo"
-              "rris: large (docs/sensitivity_vessel.md)",
-              "Inhibition of mineral growth by circulating inhibitors", 0.0, 1.0, ("1",)),
+    Parameter("systemic_calcification_inhibition", 0.97, "-",
+              "[C] human media; calibration: VKA users' coronary calcium exceeds non-users' by +37 AU after 6-60 and "
+              "+183 AU after > 60 months (Weijs 2011 Eur Heart J 32:2555 [V abstract]); 0.97 gives +5, +50, +250 AU "
+              "at 2.5, 5, 7.5 years of warfarin (rodent 0.9: +1,300 at 5); > rodents' (species.py); check: V1",
+              "Inhibition of mineral growth by circulating inhibitors (fetuin-A, pyrophosphate) in humans", 0.0, 1.0,
+              ("V1",)),
     Parameter("vsmc_switch_per_day", 0.015, "1/day",
               "assumption: osteochondrogenic switch within days when MGP is absent (MGP-/- arteries hold "
               "chondrocytes by 2-3 weeks, Luo 1997; the rodent phosphate speeds it); few osteochondrogenic cells "
@@ -156,6 +158,7 @@ class VesselWall:
     # set by prepare_wall at the start of a run
     species_phosphate_relative: float = 1.0   # the species' serum phosphate / human reference
     species_capxp_relative: float = 1.0       # the species' serum Ca x P / human reference
+    species: str = "human"                    # whose systemic inhibition the media has
     intima: Intima = field(default_factory=Intima)
 
     def calcium_mg(self, mineral_sum: float | None = None) -> float:
@@ -202,24 +205,19 @@ def mgp_synthesis_per_step(p, dt: float = 1.0) -> float:
 
 @numba.njit(cache=True, inline="always")
 def mgp_free_fraction(cmgp, ucmgp, ucmgp_relative_inhibition, half_saturation):
-    """Share of mineral growth and BMP-2 signalling NOT inhibited by MGP, ``1 - I``.
-
+    """Share of mineral growth and BMP-2 signalling NOT inhibited by MGP, ``1 - I``:
     ``I = a / (a + K)`` with active MGP ``a = cMGP + w * ucMGP`` (healthy MGP units), so
     ``1 - I = K / (a + K)``, computed directly for precision. Scalars or arrays.
-    Source: saturating inhibition, science brief 1.4; ``w`` from Schurgers 2007 JTH.
-    """
+    Source: saturating inhibition, science brief 1.4; ``w`` from Schurgers 2007 JTH."""
     return half_saturation / (cmgp + ucmgp_relative_inhibition * ucmgp + half_saturation)
 
 
 @numba.njit(cache=True, inline="always")
 def deposit_growth_demand(mineral, osteochondrogenic, growth_per_day, contractile_growth_fraction):
-    """Mineral (patch volume per day, before inhibition and Ca x P) a patch would gain by
-    growth on the surface of existing mineral, ``m**(2/3)``
-    (seeded calcium phosphate grows in proportion to crystal surface area, surface-reaction
-    controlled: J Dent Res 1984 63:874; Nancollas, Croat Chem Acta; Koutsoukos 2000),
-    weighted by the phenotype of its cell (:func:`phenotype_weight`). From a nucleus,
-    ``m**(1/3)`` grows linearly, so detection (1 % mineral) comes ~0.6 / rate after
-    nucleation and filling ~3 / rate after: an onset delay without a timer."""
+    """Mineral (patch volume/day, before inhibition and Ca x P) a patch gains by growth on the
+    surface of its mineral, ``m**(2/3)`` (seeded calcium phosphate grows with crystal surface
+    area: J Dent Res 1984 63:874; Koutsoukos 2000), weighted by :func:`phenotype_weight`. From a
+    nucleus ``m**(1/3)`` grows linearly: detection (1 %) ~0.6 / rate, filling ~3 / rate later."""
     root = mineral ** (1.0 / 3.0) if mineral > 0.0 else 0.0
     return root * root * growth_per_day * phenotype_weight(osteochondrogenic, contractile_growth_fraction)
 
@@ -268,7 +266,7 @@ class VesselConstants(NamedTuple):
     nucleation_per_day: float           # matrix_vesicle_nucleation_per_day
     nucleus_volume: float               # mineral_nucleus_volume
     contractile_growth_fraction: float
-    apoptotic_seed_free: float          # apoptotic-body seed x (1 - systemic inhibition)
+    apoptotic_seed: float               # apoptotic_body_mineral_seed
     regression_per_step: float          # mineral_regression_per_day x dt
 
 
@@ -278,13 +276,13 @@ class VesselDrives(NamedTuple):
     mgp_made_per_cell: float            # healthy units per contractile cell per step (0: knockout)
     switch_on_per_step: float           # contractile -> osteochondrogenic at I = 0
     drive_free: float                   # (Ca x P)^n x dt x (1 - systemic inhibition)
+    seed_free: float                    # 1 - the species' systemic inhibition (apoptotic seeds)
     supply_mg: float                    # the most calcium blood can give today
 
 
 @per_parameter_set
 def vessel_constants(p, dt: float = 1.0) -> VesselConstants:
     """The wall kernel's constants for parameter set ``p`` (hashable) and step ``dt`` (days)."""
-    free = 1.0 - p.systemic_calcification_inhibition
     return VesselConstants(
         mgp_keep=math.exp(-p.mgp_turnover_per_day * dt),
         osteo_mgp_factor=p.osteochondrogenic_mgp_synthesis_factor,
@@ -296,7 +294,7 @@ def vessel_constants(p, dt: float = 1.0) -> VesselConstants:
         nucleation_per_day=p.matrix_vesicle_nucleation_per_day,
         nucleus_volume=p.mineral_nucleus_volume,
         contractile_growth_fraction=p.contractile_growth_fraction,
-        apoptotic_seed_free=p.apoptotic_body_mineral_seed * free,
+        apoptotic_seed=p.apoptotic_body_mineral_seed,
         regression_per_step=p.mineral_regression_per_day * dt)
 
 
@@ -321,10 +319,11 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         capxp_rel: serum Ca x P product / reference.
         deposition_supply_mg: the most calcium blood can give today.
         inhibitor_relative: circulating calcification inhibitors (fetuin-A, pyrophosphate)
-            relative to health (:func:`.dialysis.systemic_inhibitor_fraction`); multiplies
-            ``systemic_calcification_inhibition`` in today's growth drive.
+            relative to health (:func:`.dialysis.systemic_inhibitor_fraction`); multiplies the
+            species' systemic inhibition (:func:`.species.systemic_calcification_inhibition`).
     """
     osteo = wall.osteochondrogenic
+    systemic = species.systemic_calcification_inhibition(wall.species, p)
     # one uniform per cell decides apoptosis, switching and nucleation (disjoint events); drawn by
     # numpy so the random stream does not depend on the kernel
     u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
@@ -334,7 +333,8 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
         drive_free=(capxp_media ** p.calcium_phosphate_product_exponent * dt
-                    * (1.0 - p.systemic_calcification_inhibition * inhibitor_relative)),
+                    * (1.0 - systemic * inhibitor_relative)),
+        seed_free=1.0 - systemic,
         supply_mg=deposition_supply_mg))
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
@@ -346,10 +346,11 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
 
 
 def prepare_wall(wall: VesselWall, patient, age_years: float, age_at_fmp_years: float | None, p) -> None:
-    """Start a run's wall, in place: the species' serum chemistry as the media sees it
-    (:func:`.species.vessel_chemistry`) and the intima at the person's age
+    """Start a run's wall, in place: the species (its systemic inhibition) and its serum
+    chemistry as the media sees it (:func:`.species.vessel_chemistry`) and the intima at the person's age
     (:func:`.intima.start_intima`: a measured ``patient.baseline_calcification_score``, or the
     typical trajectory x the ``calcification_propensity`` trait; none in rodents)."""
+    wall.species = patient.species
     wall.species_phosphate_relative, wall.species_capxp_relative = species.vessel_chemistry(patient.species, p)
     wall.intima = start_intima(age_years, patient.sex == "female", age_at_fmp_years, patient.calcification_propensity,
                                patient.baseline_calcification_score, p.agatston_units_per_mg_calcium, p,
@@ -422,7 +423,7 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
         m = mineral_f[q]
         if u_f[q] < p_apoptosis:
             # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over
-            growth[q] = min(growth[q] + k.apoptotic_seed_free * free, 1.0 - m)
+            growth[q] = min(growth[q] + k.apoptotic_seed * drives.seed_free * free, 1.0 - m)
             osteo_f[q] = False
             generation_f[q] += 1
             n_dead += 1

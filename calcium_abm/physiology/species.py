@@ -13,6 +13,15 @@ why losing MGP calcifies a mouse's arteries within weeks (Luo 1997) while humans
 MGP (Keutel syndrome, complete loss-of-function mutations) have arterial calcification
 only "in some cases" (Cancela et al. 2021, Front Cell Dev Biol 9:642136; Am J Med Genet A
 2014 164A:1062).
+
+The species also differ in what protects the media. In humans, losing the pyrophosphate-making
+enzyme ENPP1 calcifies the arteries of most infants, half of whom die before 6 months (GACI:
+Rutsch et al. 2003, Nat Genet 34:379; Ferreira et al. 2021, J Bone Miner Res 36:2193: arterial
+calcification in 77 %, 50 % dead by 6 months), while losing MGP (Keutel syndrome) does so only
+in some; in the mouse, losing MGP is lethal within 2 months (Luo 1997). So the circulating
+inhibitors (pyrophosphate, fetuin-A) carry more of the human media's protection than the
+rodent's: :func:`systemic_calcification_inhibition` gives each species its own (rodents:
+``rodent_systemic_calcification_inhibition``, calibrated with the rodent rows).
 """
 
 from __future__ import annotations
@@ -36,6 +45,12 @@ PARAMETERS = declare([
               "vs the human 1.13 mmol/L, the upper range of young growing rats [U] (adult rodents run ~2.5-3x "
               "human: Taconic mouse data [V]; Biol Chem 2007 388:547 rodent reference database [S abstract])",
               "Rat serum phosphate relative to the human reference (vessel wall only)", 0.1, 10, ("2",)),
+    Parameter("rodent_systemic_calcification_inhibition", 0.9, "-",
+              "assumption: fetuin-A and pyrophosphate keep serum supersaturation from precipitating (Pasch 2012 "
+              "T50); in rodents only the product mineral_growth_per_day x (1 - this) is identified, by rows 1, 1b "
+              "and 2 (humans: systemic_calcification_inhibition, larger: module docstring)",
+              "Inhibition of media mineral growth by circulating inhibitors in mice and rats", 0.0, 1.0,
+              ("1", "1b", "2")),
     Parameter("rat_serum_calcium_relative", 1.1, "-",
               "assumption: rat serum calcium ~10.4 mg/dL vs the human 9.5 mg/dL",
               "Rat serum calcium relative to the human reference (vessel wall only)", 0.1, 10, ("2",)),
@@ -49,6 +64,15 @@ def vessel_chemistry(species: str, p) -> tuple[float, float]:
         return 1.0, 1.0
     phosphate = float(getattr(p, f"{species}_serum_phosphate_relative"))
     return phosphate, phosphate * float(getattr(p, f"{species}_serum_calcium_relative"))
+
+
+def systemic_calcification_inhibition(species: str, p) -> float:
+    """Share of media mineral growth that circulating inhibitors (pyrophosphate, fetuin-A)
+    block in a healthy member of ``species``: ``systemic_calcification_inhibition`` in humans,
+    ``rodent_systemic_calcification_inhibition`` in mice and rats (module docstring)."""
+    if species == "human":
+        return float(p.systemic_calcification_inhibition)
+    return float(p.rodent_systemic_calcification_inhibition)
 
 
 def time_scale(species: str, p) -> float:

@@ -57,8 +57,10 @@ HEINZ_NIXDORF = draw_by_sex({"distributions": {"age_years": {"distribution": "un
 _NO_ZEROS = ("issue 12: every virtual person carries some media mineral and intimal calcium soon after the "
              "life-course start (the intima has no onset that spares part of the population), so too few "
              "keep a score of 0")
-_TAIL = ("issue 12: the top tail is too heavy: the propensity trait's spread is amplified over decades and the "
-         "media of high-propensity people mineralises with kinetics mapped from rodents (row V1)")
+_LOW_MEDIAN = ("issue 12: the men's median now rests on the intima alone: since the human media's circulating "
+               "inhibition is calibrated on vitamin K antagonist users (Weijs 2011; row V1), a healthy man's media "
+               "adds almost no score, while the intimal law (intima.py) was calibrated on this median when the media "
+               "still added some; the intima needs recalibrating to it")
 _WOMEN_COMPRESSED = ("issue 12: the women's distribution is compressed: too many small non-zero scores and too "
                      "few high ones")
 
@@ -210,8 +212,8 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
         arms=HEINZ_NIXDORF.arms,
         criteria=(
             _cac_criterion("male", 25, 2.3, known_failure=_NO_ZEROS),
-            _cac_criterion("male", 50, 41.0), _cac_criterion("male", 75, 193.0),
-            _cac_criterion("male", 90, 557.0, known_failure=_TAIL),
+            _cac_criterion("male", 50, 41.0, known_failure=_LOW_MEDIAN), _cac_criterion("male", 75, 193.0),
+            _cac_criterion("male", 90, 557.0),
             Criterion("women: share with a score of 0 (< 0.5 AU)", share_at_most(HEINZ_NIXDORF, "female", CAC_COLUMN,
                                                                                    0.5),
                       0.5, None, "at least half (50th percentile 0)", "share", "the published median is 0",

@@ -68,7 +68,8 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                 "accumulating over years; complete human MGP loss (Keutel syndrome) gives arterial "
                 "calcification only in some patients",
         source="Cancela et al. 2021, Front Cell Dev Biol 9:642136 (Keutel syndrome review); Am J Med Genet A "
-               "2014 164A:1062; Price 1998 (rats: weeks)",
+               "2014 164A:1062; Rennenberg et al. 2010, Blood 115:5121 (> 10 years of coumarins: femoral "
+               "calcification, odds ratio 8.5); Price 1998 (rats: weeks)",
         days=10 * YEAR,
         arms=(Arm("no warfarin"), Arm("warfarin 5 mg/d", "long_term_warfarin")),
         criteria=(
@@ -77,14 +78,14 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                                     - effects.value_at(runs["no warfarin"], "calcification_score", 10 * YEAR)),
                       1.0, 2500.0, "more, not whole-media", "AU",
                       "above 0 (warfarin calcifies) and below half the media's capacity (400 mg x 12.5 AU/mg / 2): "
-                      "no human data show whole-media mineralisation within a decade",
-                      known_failure="issue 12: the media's kinetics are calibrated on rodents (rows 1, 1b, 2) and "
-                                    "mapped to humans by allometric time and serum Ca x P alone; a human on warfarin "
-                                    "still mineralises most of the media in a decade (whole media in ~15 years)"),
+                      "no human data show whole-media mineralisation within a decade"),
         ),
         grid=16, quick_grid=16,
         plot_columns=("calcification_score", "calcified_area_fraction"),
-        notes="The healthy adult vs the same man on warfarin 5 mg/day from before day 0 (steady state).",
+        notes="The healthy adult vs the same man on warfarin 5 mg/day from before day 0 (steady state). The human "
+              "media's systemic inhibition (systemic_calcification_inhibition, larger than the rodents') is "
+              "calibrated on VKA users' coronary calcium after 5-8 years (Weijs 2011, Eur Heart J 32:2555), not on "
+              "this band; the rodent kinetics (rows 1, 1b, 2) are unchanged.",
     ),
     Experiment(
         row="P1",
@@ -180,10 +181,12 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                       -257.0 - 130.0, -257.0 + 130.0, "−257 pmol/L (−212 vs +45)", "pmol/L",
                       "±130 pmol/L (about half the effect): the trial's SDs are not in the abstract, and assays "
                       "differ between laboratories",
-                      known_failure="issue 12: a 71-year-old man's dp-ucMGP (high through his age-reduced GFR) "
-                                    "falls about twice as much on 720 ug/day MK-7 in the model as in AVADEC; the "
-                                    "trial's baseline and assay are not in the abstract, so the cause (dose "
-                                    "saturation, adherence, assay) is open"),
+                      known_failure="issue 12: the model's 71-year-old man starts at ~470 pmol/L (high through his "
+                                    "age-reduced GFR) and MK-7 720 ug/day takes him ~80 % below placebo in 2 years "
+                                    "(steady state vs placebo: -52 / -68 / -81 % at 180 / 360 / 720 ug/day; -50 % at "
+                                    "180 over 3 years as Knapen 2015); the abstract gives no baseline, so whether the "
+                                    "excess is the baseline (at ~350 pmol/L the same relative fall lands in the band) "
+                                    "or a dose saturation beyond 360 ug/day is open"),
         ),
         grid=16, quick_grid=12,
         plot_columns=("calcification_score", "dp_ucmgp_pmol_l"),
