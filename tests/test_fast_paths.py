@@ -140,7 +140,8 @@ def test_drive_record_equals_kernel_record_and_is_one_buffer_per_type_and_thread
     from calcium_abm.parameters import drive_record, kernel_record
     from calcium_abm.physiology.calcification import VesselDrives
 
-    today = VesselDrives(mgp_made_per_cell=0.14, switch_on_per_step=0.0175, drive_free=0.1, supply_mg=-0.0)
+    today = VesselDrives(mgp_made_per_cell=0.14, switch_on_per_step=0.0175, drive_free=0.1, seed_free=0.03,
+                         supply_mg=-0.0)
     record = drive_record(today)
     assert record.dtype == kernel_record(today).dtype
     assert record.tobytes() == kernel_record(today).tobytes()  # every bit, the sign of -0.0 too
