@@ -340,7 +340,7 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
         _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives,
         wall.mineral_mg_per_unit)
-    intima_mg = intima_day(wall.intima, active_sum / osteo.size, capxp_rel, p.calcium_phosphate_product_exponent,
+    intima_mg = intima_day(wall.intima, active_sum / osteo.size, capxp_rel, inhibitor_relative,
                            p.agatston_units_per_mg_calcium, max(deposition_supply_mg - deposited, 0.0), p, dt)
     return VesselDayResult(deposited + intima_mg, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
 

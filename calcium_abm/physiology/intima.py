@@ -7,28 +7,38 @@ per person, its calcium (mg); the Agatston-like score of the wall is
 
 Law (one person, per physiological day ``dt``)::
 
-    d sqrt(S)/dt = g0 x P(age, sex, estrogen) x trait x h(MGP) x (Ca x P)^n / 365.25
+    onset:            nothing before the person's age of onset a_on
+    after onset:      d sqrt(S)/dt = g0 x E(sex, estrogen) x h(MGP) x (Ca x P)^n x F(inhibitors) / 365.25
 
-* ``S`` is the intimal score (Agatston units). Growth of the square root at a steady
-  rate is the empirical law of CAC progression: the square-root transform makes the
-  change independent of the baseline (Hokanson et al. 2004, AJR 182:1327; used as the
-  progression criterion sqrt(CAC) change > 2.5 in MESA and KOICA, PLoS ONE 16:e0248884),
-  and it is the surface-controlled growth of calcium phosphate on existing mineral
-  (rate proportional to seed surface area: J Dent Res 1984 63:874; Koutsoukos 2000).
-* ``P = exp(k (age - 50))`` (x ``intimal_female_factor`` x (1 - protection x E) for women):
-  CAC percentiles rise with "exponentially shaped age-dependence" (Erbel 2014 EHJ 35:2960).
-* ``h = f(a) / f(a_ref)`` with ``f(a) = K / (a + K)``: the saturating MGP inhibition of
-  :func:`.calcification.mgp_free_fraction`, with a large half saturation, because
-  circulating ucMGP is not associated with CAC (Shea 2011, J Nutr 141:1529) and vitamin K
-  trials move CAC little (Shea 2009 AJCN 89:1799; Diederichsen 2022 Circulation 145:1387).
-* A person's start: a measured baseline ``S0 > 0`` fixes the person's rate multiplier so
-  that the law's trajectory passes through ``S0`` at their age (the person is on their own
-  percentile track: HNR "progression along gender-specific percentiles", Erbel 2014); with
-  no measurement the person starts on the typical trajectory (x trait), from
-  ``intimal_onset_age_years``; ``S0 = 0`` starts at zero with the trait's rate. Relative
-  progression of a person with CAC is then ``2 P(age) / integral of P``, about 15-25 %/y
-  in later life (not fitted: compared with MESA, Budoff et al. (J Am Coll Cardiol; annual change
-  24.9 AU), and PMC8673314, median 18.3 %/y).
+* **Onset** (:func:`onset_age_years`). Plaque calcium appears at a person-specific age: the
+  age of onset is normal with a sex-specific median and SD ``intimal_onset_age_sd_years``.
+  The person's place in that distribution is the percentile of their
+  ``calcification_propensity`` trait (``z = ln(trait) / calcification_propensity_log_sd``;
+  onset ``= median - SD x z``): the typical person (trait 1) starts at the median. Before
+  onset the score stays 0, so part of every age group keeps a score of 0 (CARDIA, Carr 2017;
+  MESA, Dzaye 2021: CAC = 0 "warranty period").
+* **Growth after onset**: the square root of the score grows at a steady rate, the empirical
+  law of CAC progression (Hokanson et al. 2004, AJR 182:1327; MESA and KOICA use a sqrt(CAC)
+  change as the progression criterion, PLoS ONE 16:e0248884); it is the surface-controlled
+  growth of calcium phosphate on existing mineral (rate proportional to seed surface). Then
+  ``dS/dt = 2 sqrt(S) x rate``: absolute growth accelerates as the score grows, relative growth
+  ``2 rate / sqrt(S)`` falls (15-25 %/y at 50-200 AU, row P1).
+* ``E = 1 - estrogen_vessel_protection x E_ovary`` for women (1 for men): estrogen's protection
+  of the vessel wall before the final period (:func:`.ageing.ovarian_estrogen_level`).
+* ``h = (a_ref + K) / (a + K)``: weak MGP inhibition (ucMGP is not associated with CAC, Shea
+  2011 J Nutr 141:1529; vitamin K trials move CAC little, Shea 2009 AJCN 89:1799).
+* ``(Ca x P)^n``: serum calcium-phosphate product relative to health, ``n`` =
+  ``intimal_capxp_exponent``.
+* ``F = 1 + (F_ESRD - 1) x (loss / loss_ESRD)^q`` (:func:`inhibitor_growth_factor`): the loss of
+  systemic calcification inhibitors (fetuin-A, pyrophosphate: ``inhibitor_relative`` of
+  :func:`.dialysis.systemic_inhibitor_fraction`) speeds growth, ``F_ESRD`` at the loss of
+  kidney failure; convex (``q`` > 1) because a mild loss (healthy ageing kidneys, CKD 3) is
+  barely associated with CAC while dialysis triples its progression.
+* **Start of a run** (:func:`start_intima`): a measured baseline ``S0 > 0`` is the person's
+  score at their age and grows at the typical rate from there (the person is past onset);
+  a measured ``S0 = 0`` means onset has not come: it comes at the person's onset age if that
+  is later, else at the median onset of people still at zero at this age (conditional
+  median); with no measurement the person is on the law's trajectory from their onset age.
 """
 
 from __future__ import annotations
@@ -37,39 +47,59 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from calcium_abm.errors import UserInputError
 from calcium_abm.parameters import Parameter, declare
 
 DAYS_PER_YEAR = 365.25
-_REFERENCE_AGE_YEARS = 50.0  # the model's default person
 
 PARAMETERS = declare([
-    Parameter("intimal_sqrt_score_growth_per_year", 0.29, "sqrt(AU)/year",
-              "[C] calibration: the typical man's trajectory reaches the Heinz Nixdorf Recall median of 41 AU "
-              "at ~59 y (Erbel 2014 EHJ 35:2960 [V]: men's median 41.0, mean age of the 25-50th and 50-75th "
-              "groups 57.6 and 60.1 y) from onset at intimal_onset_age_years",
-              "Growth of sqrt(intimal Agatston score) per year for the reference man of 50 (healthy MGP)",
-              0.0, 100.0, ("21",)),
-    Parameter("intimal_ageing_rate_per_year", 0.08, "1/year",
-              "[C] calibration: with the onset age, the typical 40-year-old has CAC ~0 (CARDIA, Carr 2017 JAMA "
-              "Cardiol 2:391 [V]: CAC > 0 in 10.2 % at mean age 40.3) and the typical man of ~59 has 41 (HNR); "
-              "HNR: percentiles show exponentially shaped age-dependence (Erbel 2014 [V])",
-              "Exponential age dependence of intimal calcification growth", 0.0, 0.5, ("21",)),
-    Parameter("intimal_onset_age_years", 35.0, "years",
-              "assumption: intimal plaque calcium appears from the mid-thirties (CARDIA: CAC > 0 in 9.9 % at "
-              "33-45 y, JACC Imaging 2012 [V]); sensitivity in docs/sensitivity_vessel.md",
-              "Age from which the typical person's intimal calcium accumulates", 0.0, 90.0),
-    Parameter("intimal_female_factor", 0.43, "-",
-              "[C] HNR women vs men, square-root scale of the upper percentiles: sqrt(139.8/557) = 0.50 (90th), "
-              "sqrt(24.5/192.6) = 0.36 (75th) (Erbel 2014 [V]); mean 0.43",
-              "Women's intimal growth relative to men's (beside estrogen protection)", 0.0, 10.0, ("21",)),
+    Parameter("intimal_sqrt_score_growth_per_year", 1.0, "sqrt(AU)/year",
+              "[C] Spokane Heart Study (Tuttle & Short 2009, Clin J Am Soc Nephrol 4:1968): in people with CAC "
+              "at baseline the median score rose from 38 to 152 AU in 6 years, sqrt 6.2 -> 12.3 = 1.03 sqrt(AU) "
+              "per year (eGFR ~100, serum P normal); [V] row P1: median 18.3 %/y in 200 men (PMC8673314); "
+              "MESA annual change 24.9 AU (Budoff 2013 JACC)",
+              "Growth of sqrt(intimal Agatston score) per year after onset (healthy man, healthy MGP, "
+              "normal Ca x P and inhibitors)", 0.0, 100.0, ("21",)),
+    Parameter("intimal_onset_age_median_male_years", 53.0, "years",
+              "[C] with the SD: CAC > 0 in 10.2 % of CARDIA at a mean age of 40.3 (45 % men; Carr 2017 JAMA "
+              "Cardiol 2:391) and in 93 % of men / 75 % of women aged >= 70 (Wong 1994 Am Heart J 127:422); "
+              "[V] MESA people with CAC = 0 at a mean age of 58 (63 % women): 53 % have CAC > 0 10 years later, "
+              "5-6 per 100 person-years (Dzaye 2021 JACC Cardiovasc Imaging, PMC8076346); the model gives 52 %; [V] "
+              "ARIC + MESA aged >= 75 (median 80): CAC = 0 in 4 % of white men, 14 % of white women (Circ "
+              "Cardiovasc Imaging 2023 16:e015145); the model gives 2 % and 10 % at 80",
+              "Median age at which men's coronary calcium becomes detectable", 20.0, 100.0, ("21",)),
+    Parameter("intimal_onset_age_median_female_years", 63.0, "years",
+              "[C] as intimal_onset_age_median_male_years (women's CAC lags men's by ~10 years: 75 % vs 93 % at "
+              ">= 70, Wong 1994; CARDIA women 33-45 y rarely have CAC)",
+              "Median age at which women's coronary calcium becomes detectable", 20.0, 100.0, ("21",)),
+    Parameter("intimal_onset_age_sd_years", 13.0, "years",
+              "[C] with the medians (CARDIA 10.2 % at 40; Wong 1994 93 %/75 % at >= 70); [V] Dzaye 2021 (above)",
+              "SD of the age of onset of coronary calcium between people", 0.5, 40.0, ("21",)),
+    Parameter("intimal_capxp_exponent", 1.0, "-",
+              "assumption (sensitivity: docs/sensitivity_vessel.md); [V] phosphorus is an independent predictor "
+              "of CAC: OR 1.61 per mg/dL for incident CAC (Tuttle 2009 CJASN 4:1968), +0.14 sqrt(AU) per SD of "
+              "serum phosphate over 3.3 y in CKD (Bundy 2018 Atherosclerosis 271:53, CRIC): weaker than the "
+              "media's square law",
+              "Power of the serum Ca x P product in intimal growth", 0.0, 4.0),
+    Parameter("intimal_esrd_growth_factor", 2.1, "-",
+              "[C] incident haemodialysis: median CAC 129 -> 364 AU in 30 months (PMID 19384844): sqrt 11.4 -> "
+              "19.1 = 3.1 sqrt(AU)/y, 3.0 x the general population's 1.03 (Tuttle 2009), at a Ca x P of 46-49 "
+              "mg2/dL2 (~1.45 x normal 33): 3.0 / 1.45^intimal_capxp_exponent = 2.1 from the inhibitors; [V] "
+              "Chertow 2002 Kidney Int 62:245 (Treat to Goal, HD): median coronary score +36.6 AU in a year on "
+              "calcium binders; Ketteler 2003 Lancet 361:827: serum inhibition 0.71 of normal on dialysis",
+              "Intimal growth multiplier at the inhibitor loss of kidney failure (dialysis)", 1.0, 20.0),
+    Parameter("intimal_inhibitor_loss_exponent", 2.0, "-",
+              "assumption: mild inhibitor loss barely matters: no CAC difference across GFR tertiles below 70 y "
+              "(Rotterdam, PLoS ONE 6:e16738) and -0.20 sqrt(AU) per SD of eGFR over 3.3 y in CKD 2-4 (Bundy "
+              "2018, CRIC [V]); with 2 a healthy 80-year-old (GFR ~77) grows 6 % faster, CKD 4 x 2.2",
+              "Convexity of intimal growth in the loss of systemic inhibitors", 1.0, 6.0),
     Parameter("intimal_mgp_half_saturation", 1.0, "healthy MGP units",
               "assumption: weak MGP dependence of plaque calcification: ucMGP not associated with CAC (Shea 2011 "
               "J Nutr 141:1529 [S title]); trials: K1 500 ug 3 y 27 vs 37 AU (Shea 2009 AJCN [V]), MK-7 720 ug "
               "2 y AVC -17 AU (95 % CI -86 to 53) of 292 (Diederichsen 2022 Circulation [V])",
-              "Active wall MGP giving half-maximal inhibition of intimal calcification", 1e-3, 1e3,
-              ("21",)),
+              "Active wall MGP giving half-maximal inhibition of intimal calcification", 1e-3, 1e3),
     Parameter("intimal_reference_active_mgp", 0.47, "healthy MGP units",
               "[C] the healthy adult's mean carboxylated MGP in this model (vascular_mgp_carboxylation_fraction "
               "0.47 on the usual diet), where intimal_sqrt_score_growth_per_year is defined",
@@ -86,28 +116,65 @@ class Intima:
     age_years: float = 50.0          # advanced by the wall each physiological day
     female: bool = False
     age_at_fmp_years: float | None = None  # women: final menstrual period (None: premenopausal)
+    onset_age_years: float = math.inf      # age from which plaque calcium grows
 
 
-def propensity(age_years: float, female: bool, age_at_fmp_years: float | None, p) -> float:
-    """Relative intimal growth at an age (1 for the man of 50): ``exp(k (age - 50))``,
-    for women x ``intimal_female_factor`` x (1 - ``estrogen_vessel_protection`` x E) with E
-    the ovarian estrogen level (:func:`.ageing.ovarian_estrogen_level`; 1 before the FMP)."""
+def onset_z(trait: float, p) -> float:
+    """The person's standard-normal place in the onset distribution from their
+    ``calcification_propensity`` trait: ``ln(trait) / calcification_propensity_log_sd``
+    (0 for the typical person, and for everyone when the trait has no spread)."""
+    sd = float(p.calcification_propensity_log_sd)
+    return math.log(trait) / sd if sd > 0.0 and trait > 0.0 else 0.0
+
+
+def onset_age_years(female: bool, trait: float, p) -> float:
+    """Age at which the person's coronary calcium appears (years): ``median(sex) - SD x z``
+    with ``z`` from :func:`onset_z` (a higher propensity comes earlier)."""
+    median = p.intimal_onset_age_median_female_years if female else p.intimal_onset_age_median_male_years
+    return float(median - p.intimal_onset_age_sd_years * onset_z(trait, p))
+
+
+def still_zero_onset_age_years(age_years: float, female: bool, trait: float, p) -> float:
+    """Onset age of a person measured at score 0 at ``age_years``: their own onset if later,
+    else the median onset of the people of their sex still at zero at that age,
+    ``median + SD x Phi^-1((1 + Phi(z_age)) / 2)`` with ``z_age = (age - median) / SD``."""
+    own = onset_age_years(female, trait, p)
+    if own > age_years:
+        return own
+    median = p.intimal_onset_age_median_female_years if female else p.intimal_onset_age_median_male_years
+    sd = p.intimal_onset_age_sd_years
+    u = (1.0 + float(ndtr((age_years - median) / sd))) / 2.0
+    return float(max(median + sd * float(ndtri(min(u, 1.0 - 1e-12))), age_years))
+
+
+def estrogen_factor(age_years: float, female: bool, age_at_fmp_years: float | None, p) -> float:
+    """``1 - estrogen_vessel_protection x E`` for women (E: ovarian estrogen level, 1 before
+    the final period, :func:`.ageing.ovarian_estrogen_level`); 1 for men."""
+    if not female:
+        return 1.0
     from calcium_abm.physiology.ageing import ovarian_estrogen_level  # ageing imports no vessel module
-    value = math.exp(p.intimal_ageing_rate_per_year * (age_years - _REFERENCE_AGE_YEARS))
-    if female:
-        e = 1.0 if age_at_fmp_years is None else float(ovarian_estrogen_level(age_years - age_at_fmp_years, p))
-        value *= p.intimal_female_factor * (1.0 - p.estrogen_vessel_protection * e)
-    return value
+    e = 1.0 if age_at_fmp_years is None else float(ovarian_estrogen_level(age_years - age_at_fmp_years, p))
+    return 1.0 - p.estrogen_vessel_protection * e
 
 
-def typical_sqrt_score(age_years: float, female: bool, age_at_fmp_years: float | None, p) -> float:
-    """sqrt(score) of the typical person (trait 1, healthy MGP, reference Ca x P) at an age:
-    the growth law integrated from ``intimal_onset_age_years`` (trapezoid, 0.1-year steps)."""
-    a0 = p.intimal_onset_age_years
+def inhibitor_growth_factor(inhibitor_relative: float, p) -> float:
+    """Intimal growth multiplier from the loss of systemic inhibitors:
+    ``1 + (F_ESRD - 1) x ((1 - I) / (1 - I_ESRD))^q`` with ``I`` = ``inhibitor_relative``
+    (1 in health) and ``I_ESRD`` = ``esrd_calcification_inhibition_fraction`` (kidney failure)."""
+    loss = max(1.0 - inhibitor_relative, 0.0) / max(1.0 - p.esrd_calcification_inhibition_fraction, 1e-9)
+    return 1.0 + (p.intimal_esrd_growth_factor - 1.0) * loss ** p.intimal_inhibitor_loss_exponent
+
+
+def typical_sqrt_score(age_years: float, female: bool, age_at_fmp_years: float | None, p,
+                       onset_years: float | None = None) -> float:
+    """sqrt(score) at an age on the law's trajectory (healthy MGP, Ca x P and inhibitors) from
+    onset at ``onset_years`` (default: the typical person's, the sex's median); trapezoid,
+    0.1-year steps."""
+    a0 = onset_age_years(female, 1.0, p) if onset_years is None else onset_years
     if age_years <= a0:
         return 0.0
     ages = np.linspace(a0, age_years, max(2, int((age_years - a0) * 10) + 1))
-    rates = np.array([propensity(a, female, age_at_fmp_years, p) for a in ages])
+    rates = np.array([estrogen_factor(a, female, age_at_fmp_years, p) for a in ages])
     return float(p.intimal_sqrt_score_growth_per_year * np.sum((rates[1:] + rates[:-1]) * 0.5 * np.diff(ages)))
 
 
@@ -123,33 +190,33 @@ def start_intima(age_years: float, female: bool, age_at_fmp_years: float | None,
     if baseline_score is not None and not (math.isfinite(baseline_score) and baseline_score >= 0.0):
         raise UserInputError(f"patient.baseline_calcification_score = {baseline_score!r} is not allowed: it must "
                              "be a number >= 0 (Agatston-like units)")
-    typical = typical_sqrt_score(age_years, female, age_at_fmp_years, p)
     if baseline_score is None:
-        root, multiplier = trait * typical, trait
-    elif baseline_score == 0.0 or typical == 0.0:
-        root, multiplier = math.sqrt(baseline_score), trait
+        onset = onset_age_years(female, trait, p)
+        score = typical_sqrt_score(age_years, female, age_at_fmp_years, p, onset) ** 2
+    elif baseline_score == 0.0:
+        onset, score = still_zero_onset_age_years(age_years, female, trait, p), 0.0
     else:
-        root = math.sqrt(baseline_score)
-        multiplier = root / typical
-    return Intima(root * root / units_per_mg if units_per_mg > 0 else 0.0, multiplier, age_years, female,
-                  age_at_fmp_years)
+        onset, score = min(onset_age_years(female, trait, p), age_years), float(baseline_score)
+    return Intima(score / units_per_mg if units_per_mg > 0 else 0.0, 1.0, age_years, female, age_at_fmp_years,
+                  onset)
 
 
-def intima_day(intima: Intima, active_mgp: float, capxp_rel: float, capxp_exponent: float, units_per_mg: float,
-               supply_mg: float, p, dt: float = 1.0) -> float:
+def intima_day(intima: Intima, active_mgp: float, capxp_rel: float, inhibitor_relative: float,
+               units_per_mg: float, supply_mg: float, p, dt: float = 1.0) -> float:
     """Advance the intima one step of ``dt`` physiological days, in place; returns the mg
     deposited (>= 0, at most ``supply_mg``, what blood can still give today).
-    ``active_mgp``: the wall's mean ``cMGP + w ucMGP`` (healthy units)."""
+    ``active_mgp``: the wall's mean ``cMGP + w ucMGP`` (healthy units); ``capxp_rel``: serum
+    Ca x P / reference; ``inhibitor_relative``: systemic inhibitors / health."""
     age = intima.age_years
     intima.age_years = age + dt / DAYS_PER_YEAR
-    if intima.rate_multiplier <= 0.0 or units_per_mg <= 0.0:
+    if intima.rate_multiplier <= 0.0 or units_per_mg <= 0.0 or age < intima.onset_age_years:
         return 0.0
     k = p.intimal_mgp_half_saturation
     h = (p.intimal_reference_active_mgp + k) / (max(active_mgp, 0.0) + k)
-    growth = (p.intimal_sqrt_score_growth_per_year * intima.rate_multiplier * h * capxp_rel ** capxp_exponent
-              * propensity(age, intima.female, intima.age_at_fmp_years, p) * dt / DAYS_PER_YEAR)
+    growth = (p.intimal_sqrt_score_growth_per_year * intima.rate_multiplier * h
+              * max(capxp_rel, 0.0) ** p.intimal_capxp_exponent * inhibitor_growth_factor(inhibitor_relative, p)
+              * estrogen_factor(age, intima.female, intima.age_at_fmp_years, p) * dt / DAYS_PER_YEAR)
     root = math.sqrt(intima.calcium_mg * units_per_mg) + growth
     deposited = min(root * root / units_per_mg - intima.calcium_mg, max(supply_mg, 0.0))
-    new_mg = intima.calcium_mg + deposited
-    intima.calcium_mg = new_mg
+    intima.calcium_mg += deposited
     return deposited

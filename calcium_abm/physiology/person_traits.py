@@ -10,7 +10,8 @@ scenario sets traits. Cohorts draw traits per virtual patient from a
 trait                            distribution   multiplies (see docs/design/person.md)
 ===============================  =============  ========================================
 calcification_propensity         log-normal     media switch + nucleation drive (with
-                                                :func:`ageing.vascular_calcification_propensity`)
+                                                :func:`ageing.vascular_calcification_propensity`);
+                                                its percentile sets the intimal onset age
 remodeling_balance               normal         osteoblast team size per cavity
 calcium_absorption_efficiency    log-normal     gut calcium absorption rate
 vitamin_k_disposition            log-normal     vitamin K reaching plasma per unit intake
@@ -33,9 +34,9 @@ from calcium_abm.parameters import Parameter, declare
 
 PARAMETERS = declare([
     Parameter("calcification_propensity_log_sd", 0.5, "-",
-              "assumption: calibration target = row 21 (Heinz Nixdorf Recall, Erbel 2014 EHJ 35:2960: men "
-              "25/50/75/90th 2.3/41/193/557, women 50/75/90th 0/1/24.5/140); [V] same study: after knowing "
-              "baseline CAC, 5-year CAC still varies by SD 1.11 (men) / 1.29 (women) in log(CAC+1)",
+              "assumption (not fitted; sensitivity in docs/sensitivity_vessel.md): spread of the media's "
+              "calcification drive; for the intima only the trait's percentile acts (the person's age of onset, "
+              "intima.onset_age_years, whose spread is intimal_onset_age_sd_years); row 21 (Erbel 2014) tests it",
               "SD of ln(calcification propensity) between people", 0.0, 5.0, ("21",)),
     Parameter("remodeling_balance_sd", 0.07, "-",
               "[V] completed wall thickness: coefficient of variation 7 % between individuals of the same age "
@@ -83,7 +84,8 @@ class Trait:
 #: the traits, in the fixed order they are drawn
 TRAITS: tuple[Trait, ...] = (
     Trait("calcification_propensity",
-          "vsmc_switch_per_day and matrix_vesicle_nucleation_per_day (media calcification drive)",
+          "vsmc_switch_per_day and matrix_vesicle_nucleation_per_day (media calcification drive); its "
+          "percentile sets the age of intimal calcium onset (intima.onset_age_years)",
           "lognormal", "calcification_propensity_log_sd"),
     Trait("remodeling_balance", "osteoblast_cells_per_cavity_volume (team size, hence the refill margin)",
           "normal", "remodeling_balance_sd"),
