@@ -346,10 +346,9 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
 
 
 def prepare_wall(wall: VesselWall, patient, age_years: float, age_at_fmp_years: float | None, p) -> None:
-    """Start a run's wall, in place: the species (its systemic inhibition) and its serum
-    chemistry as the media sees it (:func:`.species.vessel_chemistry`) and the intima at the person's age
-    (:func:`.intima.start_intima`: a measured ``patient.baseline_calcification_score``, or the
-    typical trajectory x the ``calcification_propensity`` trait; none in rodents)."""
+    """Start a run's wall, in place: the species (its systemic inhibition and serum chemistry,
+    :func:`.species.vessel_chemistry`) and the intima at the person's age (:func:`.intima.start_intima`:
+    a measured ``patient.baseline_calcification_score``, or the onset and growth laws; none in rodents)."""
     wall.species = patient.species
     wall.species_phosphate_relative, wall.species_capxp_relative = species.vessel_chemistry(patient.species, p)
     wall.intima = start_intima(age_years, patient.sex == "female", age_at_fmp_years, patient.calcification_propensity,

@@ -106,15 +106,15 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                       lambda runs: effects.percent_change(runs["man 60, 100 AU"], "calcification_score", YEAR),
                       10.0, 30.0, "~18 %/year (median)", "%/year",
                       "the median ± the spread between cohorts (15-25 %/year); not fitted: the rate follows from "
-                      "the age law calibrated on cross-sectional percentiles (intima.py)"),
+                      "the square-root growth law calibrated on the Spokane Heart Study (intima.py)"),
             Criterion("annual progression, woman of 68 with 200 AU",
                       lambda runs: effects.percent_change(runs["woman 68, 200 AU"], "calcification_score", YEAR),
                       10.0, 30.0, "15-25 %/year", "%/year", "as for the man"),
         ),
         grid=12, quick_grid=12,
         plot_columns=("calcification_score",),
-        notes="Measured baselines placed in the intima: each person is on the trajectory of the intimal law "
-              "that passes through their score at their age.",
+        notes="Measured baselines placed in the intima: each person's score grows from its measured value "
+              "by the intima's square-root law (intima.py).",
     ),
     Experiment(
         row="T-Ikari2016",
