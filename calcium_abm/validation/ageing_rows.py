@@ -100,7 +100,10 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                       "3.3 %/year", "%/year", "±1 %/year around the cohort mean, as row 20",
                       known_failure="issue 10: the remodeling-space transient is faster than SWAN's, so when "
                                     "estrogen loss starts before the final period the fastest loss moves before it "
-                                    "(row 20, which starts at the final period, passes this band)"),
+                                    "(row 20, which starts at the final period, passes this band); timing the "
+                                    "estrogen fall by SWAN's hormone data (estradiol falling from 2 years before to "
+                                    "2 years after the final period, Randolph 2011 JCEM 96:746) spreads the "
+                                    "transient but does not raise its peak after the final period"),
         ),
         grid=64, quick_grid=48,  # 24x24 is too noisy for a 2-seed rate (as rows 20, S1)
         plot_columns=("bmd_change_pct", "osteoclast_count"),
@@ -120,11 +123,7 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("BMD change over 4.6 years, man of 73",
                       lambda runs: -effects.percent_change(runs["man 73"], "bone_mineral_density_g_cm2", 4.6 * YEAR),
-                      0.92, 2.52, "1.72 % loss", "%", "±0.8 percentage points",
-                      known_failure="issue 11: 2.8 % (was 2.0 %) since PTH follows the kidney laws: PTH rises x1.4 "
-                                    "from 50 to 73 (GFR by age raises FGF23 and lowers calcitriol; serum Ca falls "
-                                    "with the age law of absorption), more than NHANES' ~x1.2-1.3; the age laws "
-                                    "were calibrated with a PTH that ignored GFR: a joint recalibration is needed"),
+                      0.92, 2.52, "1.72 % loss", "%", "±0.8 percentage points"),
             Criterion("loss per year at 85 / loss per year at 65",
                       lambda runs: (effects.annual_percent_change(runs["man 85"], "bone_mineral_density_g_cm2", 0, 4.6)
                                     / effects.annual_percent_change(runs["man 65"], "bone_mineral_density_g_cm2", 0,
@@ -147,11 +146,7 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("LS loss per year over 3 years",
                       loss_per_year("bone_mineral_density_g_cm2", 0, 3, "woman 65, 14 y past menopause"), 0.3, 0.7,
-                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)",
-                      known_failure="issue 10: about twice the published rate; the late estrogen effect and the "
-                                    "age laws of gut absorption (with the one-time menopausal drop) and GFR add up "
-                                    "to too much loss late after menopause: a joint recalibration with row 20 is "
-                                    "needed, not a wider band"),
+                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)"),
         ),
         grid=64, quick_grid=24,
         plot_columns=("bmd_change_pct",),
@@ -177,14 +172,10 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("men: BMD loss per year over 2.5 years (population mean)",
                       mean_by_group(DUBBO, _MEN, _fn_loss_per_year), 0.52, 1.12, "0.82 %/year", "%/year",
-                      "the published 95 % CI",
-                      known_failure="issue 10: measured 1.20 %/year (2 seeds, grid 64), above the CI; the "
-                                    "model's trabecular BMD loses faster than femoral-neck DXA late in life"),
+                      "the published 95 % CI"),
             Criterion("women: BMD loss per year over 2.5 years (population mean)",
                       mean_by_group(DUBBO, _WOMEN, _fn_loss_per_year), 0.64, 1.28, "0.96 %/year", "%/year",
-                      "the published 95 % CI",
-                      known_failure="issue 10: measured 1.43 %/year (2 seeds, grid 64): late postmenopausal "
-                                    "loss too fast, the same excess as row A3"),
+                      "the published 95 % CI"),
             Criterion("loss per year at 72-80 minus at 60-68 (both sexes)",
                       lambda runs: (mean_by_group(DUBBO, lambda p: p["patient.age_years"] >= 72,
                                                   _fn_loss_per_year)(runs)
