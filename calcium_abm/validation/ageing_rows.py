@@ -201,7 +201,7 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                       loss_per_year("bone_mineral_density_g_cm2", 0, 3, "woman 65, 14 y past menopause"), 0.3, 0.7,
                       "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)"),
         ),
-        grid=64, quick_grid=24,
+        grid=64, quick_grid=48,  # 24x24 is too noisy for a 2-seed 3-year rate (as rows 20, 20b, S1)
         plot_columns=("bmd_change_pct",),
         notes="Her spin-up runs under her own late estrogen-loss effect, so she does not re-live the early "
               "transient at day 0.",
