@@ -72,12 +72,13 @@ PARAMETERS = declare([
     Parameter("estrogen_loss_osteoblast_apoptosis_factor", 1.04, "-",
               "assumption: estrogen prevents osteoblast apoptosis (Manolagas 2000)",
               "Osteoblast apoptosis multiplier right after menopause", 0.1, 10, ("20",)),
-    Parameter("estrogen_loss_adaptation_years", 4.0, "years",
+    Parameter("estrogen_loss_adaptation_years", 5.0, "years",
               "assumption (sensitivity: rows 20 and A3): the direct effects of estrogen loss on bone cells "
               "subside after the transmenopause; [V] Riggs, Khosla & Melton 1998 J Bone Miner Res 13:763: the "
               "accelerated phase is 'most apparent during the first decade after menopause'; [V] Greendale 2012 "
               "J Bone Miner Res 27:111 (SWAN): loss decelerates 2 y after the final period (1.1 %/y at 2-7 y); "
-              "4 y (was 3) leaves ~13 % of the early effect 10 y after the final period",
+              "5 y (was 3) leaves ~20 % of the early effect 10 y after the final period (row 20: SWAN "
+              "1.1 %/y at 2-7 y)",
               "Time constant over which the menopause effects fall to their late level", 0.01, 100, ("20", "A3")),
     Parameter("estrogen_loss_late_effect_fraction", 0.0, "-",
               "[V] Riggs, Khosla & Melton 1998 J Bone Miner Res 13:763 (unitary model): the late slow phase is "
