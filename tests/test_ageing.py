@@ -76,9 +76,12 @@ def test_bmu_balance_is_zero_while_teams_refill_and_a_growing_deficit_later():
 
 # ----------------------------------------------------------------------------- gut
 def test_calcium_absorption_falls_with_age_at_the_published_rate():
-    young = ageing.calcium_absorption_by_age(P.absorption_decline_onset_age_years, False, P)
+    onset = P.absorption_decline_onset_age_years
+    young = ageing.calcium_absorption_by_age(onset, False, P)
     assert young == pytest.approx(1.0)
-    a = ageing.calcium_absorption_by_age(np.array([40.0, 50.0, 60.0, 70.0, 80.0]), False, P)
+    # no decline before the onset (Bullamore 1970: absorption falls after about 60)
+    assert ageing.calcium_absorption_by_age(onset - 20.0, False, P) == pytest.approx(1.0)
+    a = ageing.calcium_absorption_by_age(onset + np.array([0.0, 10.0, 20.0, 30.0]), False, P)
     assert np.all(np.diff(a) < 0)
     # Heaney 1989: fractional absorption 0.0021 lower per year -> 0.021 per decade
     fall_per_decade = (a[1] - a[2]) * P.reference_fractional_absorption
@@ -247,3 +250,14 @@ def test_scalars_give_floats_and_arrays_give_arrays_of_the_same_values():
         singles = [fn(float(a)) for a in ages]
         assert all(isinstance(s, float) for s in singles)
         assert np.allclose(arr, singles)
+
+
+def test_late_postmenopausal_loss_acts_through_calcium_homeostasis_not_bone_cells():
+    # Riggs, Khosla & Melton 1998 (unitary model): the direct effects of estrogen loss on bone
+    # cells make the accelerated phase of the first decade; the slow phase after it comes from
+    # extraskeletal calcium homeostasis (here: the menopausal fall in absorption, Heaney 1989)
+    early = ageing.perimenopausal_estrogen_effect(1.0, P)
+    late = ageing.perimenopausal_estrogen_effect(14.0, P)
+    assert early > 0.9
+    assert late < 0.15 * early
+    assert ageing.calcium_absorption_by_age(65.0, True, P) < ageing.calcium_absorption_by_age(65.0, False, P)

@@ -252,6 +252,7 @@ def test_bone_drives_directions():
 def test_estrogen_loss_effect_starts_full_and_settles_at_its_late_level():
     assert remodeling.estrogen_loss_effect(False, 3.0, P) == 0.0
     assert remodeling.estrogen_loss_effect(True, 0.0, P) == pytest.approx(1.0)
-    series = [remodeling.estrogen_loss_effect(True, y, P) for y in (0.0, 1.0, 3.0, 10.0, 60.0)]
+    long_after = 20 * P.estrogen_loss_adaptation_years
+    series = [remodeling.estrogen_loss_effect(True, y, P) for y in (0.0, 1.0, 3.0, 10.0, long_after)]
     assert all(a > b for a, b in zip(series, series[1:]))
     assert series[-1] == pytest.approx(P.estrogen_loss_late_effect_fraction, abs=1e-6)

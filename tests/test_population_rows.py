@@ -103,3 +103,34 @@ def test_dubbo_rates_are_measured_per_person_and_can_fail():
     assert all(c.passes(c.measure(published)) for c in row.criteria)
     slowing = tables(lambda p: 2.0 - (p["patient.age_years"] - 70) / 40)
     assert not any(c.passes(c.measure(slowing)) for c in row.criteria)  # too fast, and falling with age
+
+
+def test_bmd_by_age_and_sex_runs_each_skeleton_from_its_peak_and_its_bands_can_fail():
+    from calcium_abm.validation.ageing_rows import BONE_LIFE_COURSE_START_YEARS, NHANES_BMD
+
+    row = all_rows()["A4"]
+    man = next(a for a in row.arms if a.settings["patient.sex"] == "male")
+    s = arm_scenario(row, man, grid=16, seed=1)
+    age = NHANES_BMD.people[man.label]["patient.age_years"]
+    assert s.patient.age_years == BONE_LIFE_COURSE_START_YEARS
+    assert s.days == pytest.approx((age - BONE_LIFE_COURSE_START_YEARS) * 365, abs=1)
+    assert all(61 <= p["patient.age_years"] <= 80 for p in NHANES_BMD.people.values())
+
+    def tables(ratio_of, cv=0.17):  # BMD from 1 at 30 to ratio x an evenly spread factor (that CV) at the scan
+        runs, rank = {}, {"male": 0, "female": 0}
+        for label, p in NHANES_BMD.people.items():
+            n = len(NHANES_BMD.labels(lambda q, sex=p["patient.sex"]: q["patient.sex"] == sex))
+            spread = 1 + cv * np.sqrt(3) * (2 * (rank[p["patient.sex"]] + 0.5) / n - 1)  # uniform, that CV
+            rank[p["patient.sex"]] += 1
+            runs[label] = pd.DataFrame({"day": [0.0, 365.0], "bone_mineral_density_g_cm2": [1.0, ratio_of(p) * spread]})
+        return runs
+
+    by_label = {c.label: c for c in row.criteria}
+    women_mean = by_label["women 61-80: mean BMD / the same women's mean at 30"]
+    women_cv = by_label["women 61-80: coefficient of variation of BMD"]
+    published = tables(lambda p: 0.87 if p["patient.sex"] == "female" else 1.01)
+    assert women_mean.measure(published) == pytest.approx(0.87, abs=0.05)
+    assert women_cv.passes(women_cv.measure(published))
+    no_loss = tables(lambda p: 1.0, cv=0.10)
+    assert not women_mean.passes(women_mean.measure(no_loss))  # a population that does not lose bone fails
+    assert not women_cv.passes(women_cv.measure(no_loss))  # nor does one that keeps its young-adult spread

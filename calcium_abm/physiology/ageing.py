@@ -71,10 +71,14 @@ PARAMETERS = declare([
               "200 mg/d to 0.15 above 2000 mg/d; the model gives ~0.26 at 1000 mg/d)",
               "Fractional absorption at the reference age that the absolute declines are relative to",
               0.05, 1.0),
-    Parameter("absorption_decline_onset_age_years", 35.0, "years",
-              "assumption: start of Heaney's observation window (women 35-65 y); [V] Gennari (Public Health "
-              "Nutr 2001): active transport falls with age, particularly after 70",
-              "Age after which intestinal calcium absorption declines", 0.0, 120.0),
+    Parameter("absorption_decline_onset_age_years", 60.0, "years",
+              "[V] Gennari 2001 Public Health Nutr 4(2B):547 (abstract): active intestinal transport falls "
+              "with age in both sexes, 'particularly after the age of 70'; [S] Bullamore 1970 Lancet 2:535 "
+              "(radiocalcium, both sexes; via IOM 2011 DRI report and reviews): absorption falls after about 60, "
+              "malabsorption common above 80; [S] Wolf 1999 ASBMR abstract (STORM, 234 men 58-91 y; press "
+              "release): absorption fell with age, most after 80. Heaney 1989's slope is taken from 60: his "
+              "women were 35-65 y, so this is a choice between sources (was 35; sensitivity: rows A1-A3)",
+              "Age after which intestinal calcium absorption declines", 0.0, 120.0, ("A1", "A2", "A3")),
     Parameter("absorption_minimum_relative", 0.3, "-",
               "assumption: floor so that very old ages keep some (passive) absorption",
               "Lowest relative absorption reachable with age", 0.0, 1.0),

@@ -72,14 +72,25 @@ PARAMETERS = declare([
     Parameter("estrogen_loss_osteoblast_apoptosis_factor", 1.04, "-",
               "assumption: estrogen prevents osteoblast apoptosis (Manolagas 2000)",
               "Osteoblast apoptosis multiplier right after menopause", 0.1, 10, ("20",)),
-    Parameter("estrogen_loss_adaptation_years", 3.0, "years",
-              "assumption: the early post-menopausal surge in remodeling subsides over years (SWAN, row 20)",
-              "Time constant over which the menopause effects fall to their late level", 0.01, 100, ("20",)),
-    Parameter("estrogen_loss_late_effect_fraction", 0.3, "-",
-              "assumption: late post-menopausal remodeling stays above pre-menopausal (row 20); 0.3 (was 0.5 "
-              "before the age laws of ageing.py, which now carry part of SWAN's 10-year loss) keeps row 20's "
-              "10-year loss in band",
-              "Share of the menopause effects that persists late after menopause", 0.0, 1.0, ("20",)),
+    Parameter("estrogen_loss_adaptation_years", 5.0, "years",
+              "assumption (sensitivity: rows 20 and A3): the direct effects of estrogen loss on bone cells "
+              "subside after the transmenopause; [V] Riggs, Khosla & Melton 1998 J Bone Miner Res 13:763: the "
+              "accelerated phase is 'most apparent during the first decade after menopause'; [V] Greendale 2012 "
+              "J Bone Miner Res 27:111 (SWAN): loss decelerates 2 y after the final period (1.1 %/y at 2-7 y); "
+              "5 y (was 3) leaves ~20 % of the early effect 10 y after the final period (row 20: SWAN "
+              "1.1 %/y at 2-7 y)",
+              "Time constant over which the menopause effects fall to their late level", 0.01, 100, ("20", "A3")),
+    Parameter("estrogen_loss_late_effect_fraction", 0.0, "-",
+              "[V] Riggs, Khosla & Melton 1998 J Bone Miner Res 13:763 (unitary model): the late slow phase is "
+              "'mediated mainly by loss of E action on extraskeletal calcium homeostasis' (gut absorption, "
+              "renal calcium) with secondary hyperparathyroidism, not by the direct effects on bone cells; "
+              "the model carries it through ageing.absorption_fraction_menopause_drop (Heaney 1989) and the "
+              "age laws raising PTH, so no direct effect persists (was 0.3, an assumption, which with those "
+              "laws gave late loss about twice [V] Ensrud 1995 J Bone Miner Res 10:1778 (SOF, women >= 65: "
+              "total hip 2.5 mg/cm2/y at 67-69 y, ~0.3 %/y) and [S] Moilanen 2021 J Bone Miner Res (OSTPRE, "
+              "femoral neck ~0.4 %/y over 25 y; news reports)); [S] Recker 2004 J Bone Miner Res 19:1628: activation "
+              "frequency still x3 at 13 y past menopause, here through PTH",
+              "Share of the menopause effects that persists late after menopause", 0.0, 1.0, ("20", "A3")),
     Parameter("vitamin_k_bone_half_saturation_nmol_per_l", 2.37, "nmol/L",
               "assumption: Gla-independent SXR/PXR action of vitamin K in bone (Tabb 2003); 2.37 = 1.0 x the "
               "healthy bone supply's rise (0.70 -> 1.66 MK-4-equivalent nmol/L) when the bone uptake weights "
