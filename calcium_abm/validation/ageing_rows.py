@@ -111,8 +111,9 @@ _MEN_ZEROS = ("issue 12: too many of the 40 drawn men have not reached their int
               "in this draw; the onset law from CARDIA, Wong 1994 and MESA expects ~35 % at 45-75, and HNR men have "
               "fewer zeros than MESA's), so the lower percentiles fall near 0; with 40 people the sampling error of "
               "a percentile near the edge of the zeros is large")
-_TAIL = ("issue 12: the top tail is too heavy: the media of high-propensity people mineralises with kinetics "
-         "mapped from rodents (row V1); the intima alone gives a 90th percentile of ~790 AU in this draw")
+_TAIL = ("issue 12: the top tail is too heavy: growth after onset has no between-person spread of its own (only the "
+         "onset age differs), so the tail comes from early-onset men and the media of high-propensity men; with 40 "
+         "men the 90th percentile rests on four people; the cause is not yet separated")
 _WOMEN_ONSET = ("issue 12: women's intimal onset (median 63 y, from Wong 1994 and CARDIA; MESA-like: CAC > 0 in ~40 % "
                 "of women 45-75) comes earlier than in HNR, whose 75th percentile of 1 AU means at most ~25-30 % "
                 "of its women have CAC")
@@ -201,7 +202,12 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("LS loss per year over 3 years",
                       loss_per_year("bone_mineral_density_g_cm2", 0, 3, "woman 65, 14 y past menopause"), 0.3, 0.7,
-                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)"),
+                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)",
+                      known_failure="issue 10: the age and menopause laws were recalibrated with a skeleton spun "
+                                    "up under a healthy adult's PTH; since the spin-up runs under the person's own "
+                                    "steady kidney PTH (issue 11: no start transient), a woman of 65 starts at her "
+                                    "higher steady turnover and loses faster than the band (with the healthy-PTH "
+                                    "spin-up she would pass): the two changes need one joint recalibration"),
         ),
         grid=64, quick_grid=48,  # 24x24 is too noisy for a 2-seed 3-year rate (as rows 20, 20b, S1)
         plot_columns=("bmd_change_pct",),
@@ -294,7 +300,7 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             _cac_criterion("male", 25, 2.3, known_failure=_MEN_ZEROS),
             _cac_criterion("male", 50, 41.0, known_failure=_MEN_ZEROS),
-            _cac_criterion("male", 75, 193.0, known_failure=_TAIL),
+            _cac_criterion("male", 75, 193.0),
             _cac_criterion("male", 90, 557.0, known_failure=_TAIL),
             Criterion("women: share with a score of 0 (< 0.5 AU)", share_at_most(HEINZ_NIXDORF, "female", CAC_COLUMN,
                                                                                    0.5),
