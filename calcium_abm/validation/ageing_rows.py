@@ -84,16 +84,16 @@ NHANES_BMD = draw_by_sex({"distributions": {"age_years": {"distribution": "unifo
                          20, seed=1351, settings=_bone_life_course)
 
 
+def _bmd_at(runs, labels, at_scan: bool) -> np.ndarray:
+    """BMD of each person in ``labels``: at their scan (the run's last day) or at 30 (day 0)."""
+    return np.array([effects.value_at(runs[k], "bone_mineral_density_g_cm2",
+                                      float(runs[k]["day"].iloc[-1]) if at_scan else 0.0) for k in labels])
+
+
 def _bmd_ratio_to_young(sex: str):
     """Mean BMD of the people of ``sex`` at their scan / their mean BMD at 30 (day 0)."""
     labels = NHANES_BMD.labels(lambda p: p["patient.sex"] == sex)
-
-    def measure(runs) -> float:
-        final = [effects.value_at(runs[k], "bone_mineral_density_g_cm2", float(runs[k]["day"].iloc[-1]))
-                 for k in labels]
-        start = [effects.value_at(runs[k], "bone_mineral_density_g_cm2", 0.0) for k in labels]
-        return float(np.mean(final) / np.mean(start))
-    return measure
+    return lambda runs: float(np.mean(_bmd_at(runs, labels, True)) / np.mean(_bmd_at(runs, labels, False)))
 
 
 def _bmd_cv(sex: str):
@@ -101,8 +101,7 @@ def _bmd_cv(sex: str):
     labels = NHANES_BMD.labels(lambda p: p["patient.sex"] == sex)
 
     def measure(runs) -> float:
-        final = np.array([effects.value_at(runs[k], "bone_mineral_density_g_cm2", float(runs[k]["day"].iloc[-1]))
-                          for k in labels])
+        final = _bmd_at(runs, labels, True)
         return float(final.std(ddof=1) / final.mean())
     return measure
 
