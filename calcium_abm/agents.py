@@ -187,6 +187,62 @@ class VesselWallTissue(CalciumPool):
         return self.model.calcium["vessel_wall"]
 
 
+# ----------------------------------------------------------------------------- on demand
+class AgentsOnDemand:
+    """Mix-in for a model (before ``mesa.Model`` in the bases) whose cell agents are made
+    the first time anyone reads them: ``model.agents``, ``model.agents_by_type``,
+    ``model.agent_types`` or the bone grid's ``agents`` (Mesa's ``SpaceRenderer`` and
+    SolaraViz read that). Until then the cells live only in their arrays (the model's
+    numbers never depend on agents), so a run nobody looks at makes none: no 4,096 smooth
+    muscle cells at construction, no births, moves and deaths mirrored every day. From the
+    first read on, :func:`mirror_bone_day` keeps them in step (see :func:`materialise_agents`)."""
+
+    @property
+    def agents(self):  # noqa: D102 - Mesa's Model.agents, filled first
+        materialise_agents(self)
+        return self._all_agents
+
+    @property
+    def agents_by_type(self):  # noqa: D102 - Mesa's Model.agents_by_type, filled first
+        materialise_agents(self)
+        return self._agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:  # noqa: D102 - Mesa's Model.agent_types, filled first
+        materialise_agents(self)
+        return list(self._agents_by_type)
+
+
+def materialise_agents(model) -> None:
+    """Make a model's cell agents, once: one :class:`SmoothMuscleCell` per media patch and,
+    unless :func:`stop_mirroring` was called, an :class:`Osteoclast` / :class:`Osteoblast`
+    for every live cell of the populations, at its current patch; from then on
+    :func:`mirror_bone_day` mirrors the bone cells' births, moves and deaths. (Tissue agents
+    are made with the model.) Agents made later than in a model that mirrored from day 0
+    read the same arrays, so they show the same state; only their ``unique_id`` differs."""
+    state = model.__dict__
+    if state.get("agents_materialised", True):  # absent while the model is being built
+        return
+    model.agents_materialised = True
+    w, h = model.vessel.mineral.shape
+    for x in range(w):
+        for y in range(h):
+            SmoothMuscleCell(model, x, y)
+    if not state.get("cell_agents_stopped", False):
+        for pop, cls in ((model.osteoclasts, Osteoclast), (model.osteoblasts, Osteoblast)):
+            spawn_cell_agents(model, pop, cls, pop.live_slots())
+        model.mirrors_cell_agents = True
+
+
+def agent_count(model) -> int:
+    """``len(model.agents)`` without making the agents: the tissue agents, one smooth muscle
+    cell per media patch and the live bone cells (none after :func:`stop_mirroring`)."""
+    if model.__dict__.get("agents_materialised", True):
+        return len(model._all_agents)
+    cells = 0 if model.__dict__.get("cell_agents_stopped") else model.osteoclasts.count + model.osteoblasts.count
+    return len(model._all_agents) + model.vessel.mineral.size + cells
+
+
 # ----------------------------------------------------------------------------- mirroring
 def spawn_cell_agents(model, pop, cls, slots) -> None:
     """Give the cells in ``slots`` of population ``pop`` their agents of class ``cls``."""
@@ -206,10 +262,11 @@ def _remove_cell_agents(pop, slots) -> None:
 
 def mirror_bone_day(model, day) -> None:
     """Make the bone-cell agents follow a :class:`~.remodeling.BoneDayResult`: births,
-    moves and deaths of osteoclasts and osteoblast teams (a handful a day). After
-    :func:`stop_mirroring` only the dead cells' slots are freed (the populations' state)."""
+    moves and deaths of osteoclasts and osteoblast teams (a handful a day). While no one has
+    read the agents (:func:`materialise_agents`), or after :func:`stop_mirroring`, only the
+    dead cells' slots are freed (the populations' state)."""
     ocs, obs = model.osteoclasts, model.osteoblasts
-    if not model.__dict__.get("mirrors_cell_agents", True):  # set by stop_mirroring (a lookup, no AttributeError)
+    if not model.__dict__.get("mirrors_cell_agents", False):  # set by materialise_agents (a lookup, no AttributeError)
         if day.dead_osteoclasts.size:
             ocs.kill(day.dead_osteoclasts)
         if day.dead_osteoblasts.size:
@@ -233,12 +290,13 @@ def mirror_bone_day(model, day) -> None:
 
 
 def stop_mirroring(model) -> None:
-    """For a model whose agents no one will read (:func:`calcium_abm.simulate` and the
-    batches, which keep only the recorded rows): remove the bone-cell agents (osteoclasts
-    and osteoblast teams) and stop mirroring their births, moves and deaths, which costs
-    ~30 us a day in Mesa's agent bookkeeping. The numbers do not change: the cells live in
-    the population arrays, and agents only read them. Tissue agents and smooth muscle cells
-    stay (they read the arrays and never need mirroring)."""
+    """For a model whose bone-cell agents no one will read (:func:`calcium_abm.simulate` and
+    the batches, which keep only the recorded rows): remove the bone-cell agents (osteoclasts
+    and osteoblast teams) if they were made, and never make or mirror them again. The numbers
+    do not change: the cells live in the population arrays, and agents only read them. Tissue
+    agents stay, and smooth muscle cells are still made when the agents are read (they read
+    the arrays and never need mirroring)."""
+    model.cell_agents_stopped = True
     model.mirrors_cell_agents = False
     for pop in (model.osteoclasts, model.osteoblasts):
         for slot in pop.live_slots().tolist():
@@ -248,4 +306,5 @@ def stop_mirroring(model) -> None:
 
 
 __all__ = ["Osteoclast", "Osteoblast", "SmoothMuscleCell", "Gut", "Blood", "BoneTissue",
-           "VesselWallTissue", "CalciumPool", "spawn_cell_agents", "mirror_bone_day", "stop_mirroring"]
+           "VesselWallTissue", "CalciumPool", "AgentsOnDemand", "agent_count", "materialise_agents", "spawn_cell_agents",
+           "mirror_bone_day", "stop_mirroring"]

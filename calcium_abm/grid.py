@@ -5,7 +5,8 @@ Mesa builds a Python ``Cell`` object with a connections dict for every coordinat
 property layers (numpy), and only the few patches that hold a bone cell need a ``Cell``.
 This subclass keeps Mesa's API (``grid[(x, y)]``, ``cell.neighborhood``, property layers,
 ``CellAgent`` movement, ``SpaceRenderer``) but materialises a cell, and its connections,
-only when something asks for it. ``all_cells`` and ``agents`` cover materialised cells.
+only when something asks for it. ``all_cells`` and ``agents`` cover materialised cells; reading
+``agents`` first calls ``before_reading_agents`` (the model makes its cell agents then).
 
 It re-implements ``OrthogonalMooreGrid.__init__`` and therefore sets Mesa's private
 attributes itself (``_cells``, ``_celllist``, ``_try_random``, ``_ndims``, and calls
@@ -96,6 +97,17 @@ class LazyMooreGrid(OrthogonalMooreGrid):
     @property
     def _celllist(self):  # used by Mesa's random-cell helpers
         return list(self._cells.values())
+
+    #: called before :attr:`agents` is read (the model sets it to make its agents on demand)
+    before_reading_agents = None
+
+    @property
+    def agents(self):
+        """The agents on materialised cells (Mesa's ``DiscreteSpace.agents``), after
+        :attr:`before_reading_agents` has run."""
+        if self.before_reading_agents is not None:
+            self.before_reading_agents()
+        return super().agents
 
 
 def add_property_layers(grid: OrthogonalMooreGrid, **data: np.ndarray) -> dict[str, np.ndarray]:

@@ -16,7 +16,7 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
    regression (step 7 is computed here), urine, faeces, bone fluid, dialysis: named transfers
    of the calcium and phosphate ledgers (mineral moves its P with its Ca);
 7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth; plasma dp-ucMGP;
-8. agents: births, moves and deaths of cell agents mirror the arrays;
+8. agents: births, moves and deaths of cell agents mirror the arrays (once anyone reads the agents);
 9. record the day's row.
 
 Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 4 :func:`.minerals.systemic_day`; 5
@@ -38,8 +38,7 @@ from typing import Any, Mapping
 import mesa
 import numpy as np
 
-from calcium_abm.agents import (Blood, BoneTissue, Gut, Osteoblast, Osteoclast, SmoothMuscleCell, VesselWallTissue,
-                                mirror_bone_day, spawn_cell_agents)
+from calcium_abm.agents import AgentsOnDemand, Blood, BoneTissue, Gut, VesselWallTissue, materialise_agents, mirror_bone_day
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import model_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
@@ -55,7 +54,7 @@ from calcium_abm.scenario import Scenario, load_scenario
 #: run starts with a steady remodeling space rather than untouched bone.
 SPINUP_DAYS = 400
 
-class CalciumParadoxModel(mesa.Model):
+class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
     """The calcium-paradox model: a trabecular bone section and an arterial media section,
     each on a Mesa grid, coupled through a well-mixed blood compartment. One step is one day.
 
@@ -93,6 +92,7 @@ class CalciumParadoxModel(mesa.Model):
         self.datacollector = RowCollector()
         self.datacollector.collect(self)
         self.running = self.days_total > 0
+        self.agents_materialised = False  # cell agents are made when first read (AgentsOnDemand)
 
     def _set_inputs(self, state: Scenario) -> None:
         """Take the effective settings of the day (scenario with active schedule entries)."""
@@ -123,6 +123,7 @@ class CalciumParadoxModel(mesa.Model):
         bw, bh, vw, vh = sim.bone_grid_width, sim.bone_grid_height, sim.vessel_grid_width, sim.vessel_grid_height
         # bone section: trabecular structure; its arrays ARE the grid's property layers
         self.bone_grid = self.grid = LazyMooreGrid((bw, bh), random=self.random)  # grid: for Mesa's renderers
+        self.bone_grid.before_reading_agents = lambda: materialise_agents(self)
         start_fraction = min(p.trabecular_bone_volume_fraction * person.start_bone_fraction_relative(self), 0.95)
         structure = remodeling.trabecular_structure(bw, bh, start_fraction, self.rng)
         layers = add_property_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
@@ -149,11 +150,6 @@ class CalciumParadoxModel(mesa.Model):
             layers["vessel_mineral"],
             calcification.vitamin_k_delivery_profile(1, vh, p.vessel_vitamin_k_penetration_fraction),
             layers["vsmc_generation"], p.vessel_media_calcium_capacity_mg / float(vw * vh))
-        # one readable agent per media patch (construction only; create_agents would also
-        # build an argument list and an AgentSet of them, doubling peak memory)
-        for x in range(vw):
-            for y in range(vh):
-                SmoothMuscleCell(self, x, y)
         person.seed_baseline_calcification(self)
         self.gut, self.blood = Gut(self), Blood(self)
         self.bone_tissue, self.vessel_tissue = BoneTissue(self), VesselWallTissue(self)
@@ -168,8 +164,6 @@ class CalciumParadoxModel(mesa.Model):
             self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
         skeleton.spin_up_section(self.bone, self.osteoclasts, self.osteoblasts, supply, self.params, self.random_stream,
                                  self.dt, SPINUP_DAYS, person.estrogen_history(self), person.start_pth_relative(self))
-        for pop, cls in ((self.osteoclasts, Osteoclast), (self.osteoblasts, Osteoblast)):
-            spawn_cell_agents(self, pop, cls, pop.live_slots())
 
     def _start_at_steady_state(self) -> None:
         """Inputs that were steady before day 0 start at their steady state (vitamin K, the
