@@ -12,6 +12,7 @@ from calcium_abm.agents import stop_mirroring
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.outputs import COLUMNS, physiology_warning
 from calcium_abm.scenario import Scenario, load_scenario
+from calcium_abm.stepping import step_days
 
 
 def prepare_scenario(scenario: str | Path | Mapping[str, Any] | Scenario, years: float | None = None,
@@ -54,16 +55,11 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
 
         bar = tqdm(total=model.days_total, unit="day", desc=config.name, file=sys.stderr, delay=2.0,
                    disable=None, mininterval=0.5)
-    chunk = 0
     while model.running:
-        model.step()
+        done = step_days(model, 100)  # = model.step() 100 times, without Mesa's per-step events
         if bar is not None:
-            chunk += 1
-            if chunk == 100:
-                bar.update(chunk)
-                chunk = 0
+            bar.update(done)
     if bar is not None:
-        bar.update(chunk)
         bar.close()
     return results_frame(model)
 
