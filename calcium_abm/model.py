@@ -238,7 +238,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         mirror_bone_day(self, bone_day)  # 8
         self._day += 1
         if self._day % self.record_every_days == 0 or self._day == self.days_total:  # 9
-            self.datacollector.collect(self)
+            self.datacollector.collect(self, fresh=True)  # the tissue sums the kernels just left
         self.running = self._day < self.days_total
 
     def _mineral_exchanges(self, s, k, trabecular_resorbed_mg: float, cortical_resorbed_mg: float):

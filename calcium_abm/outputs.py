@@ -26,10 +26,11 @@ class DayTallies:
     """What the columns are computed from: one pass over each tissue section, the calcium
     pools summed once, and the model (``m``) and its parameters (``p``) for the rest."""
 
-    def __init__(self, model: Any):
+    def __init__(self, model: Any, fresh: bool = False):
         self.m, self.p = model, model.params
         bone, wall, vk = model.bone, model.vessel, model.carboxylation
-        self.mineral_sum, self.osteoid_sum, self.cavity_sum = remodeling.bone_tallies(
+        # fresh: the sums today's kernels left are current (model.step records right after them)
+        self.mineral_sum, self.osteoid_sum, self.cavity_sum = bone.day_sums if fresh else remodeling.bone_tallies(
             bone.mineral, bone.osteoid, bone.cavity)
         self.vessel_mineral_sum, self.n_calcified, self.n_osteo, self.mgp_share = calcification.vessel_tallies(
             wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
@@ -184,9 +185,11 @@ _NAMES = tuple(_DECLARED)
 _COMPUTE = tuple(column.compute for column in _DECLARED.values())
 
 
-def row_values(model: Any) -> list[float]:
-    """The values of every column of :data:`COLUMNS`, in order, for the model's current day."""
-    tallies = DayTallies(model)
+def row_values(model: Any, fresh: bool = False) -> list[float]:
+    """The values of every column of :data:`COLUMNS`, in order, for the model's current day;
+    ``fresh``: take the tissue sums today's kernels left (:class:`DayTallies`) instead of a new
+    pass over the sections (only right after :meth:`~calcium_abm.model.CalciumParadoxModel.step`)."""
+    tallies = DayTallies(model, fresh)
     return [compute(tallies) for compute in _COMPUTE]
 
 
@@ -249,8 +252,8 @@ class RowCollector(DataCollector):
             self._latest = (self._last, dict(zip(_NAMES, self._last)))
         return self._latest[1]
 
-    def collect(self, model):  # noqa: D102 - see class docstring
-        row = row_values(model)
+    def collect(self, model, fresh: bool = False):  # noqa: D102 - see class docstring; fresh: row_values'
+        row = row_values(model, fresh)
         self._pending.append(row)
         self._pending_seeds.append(model.seed)
         self._last = row

@@ -113,6 +113,9 @@ class BoneSection:
     osteoid: np.ndarray
     cavity: np.ndarray
     mineral_mg_per_unit: float
+    #: (mineral, osteoid, cavity) sums as :func:`bone_tallies` gives them, left by the day's last
+    #: pass over the section (:func:`.skeleton.mineralise`); current only until the arrays change
+    day_sums: tuple = ()
 
     def calcium_mg(self, mineral_sum: float | None = None) -> float:
         """Calcium in the section's mineral (mg); pass ``mineral_sum`` (patch volumes,

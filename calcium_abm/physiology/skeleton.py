@@ -94,26 +94,34 @@ def mineralise_cortical(cortical: CorticalBone, supply_mg: float, capxp_relative
 def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt: float = 1.0) -> float:
     """First-order mineralisation of osteoid, in place; returns calcium taken from blood
     (mg), scaled down if blood can give only ``supply_mg``. The rate follows the serum
-    Ca x P product relative to normal (``capxp_relative``)."""
-    return _mineralise_kernel(bone.mineral.ravel(), bone.osteoid.ravel(), mineralised_fraction(capxp_relative, p, dt),
-                              bone.mineral_mg_per_unit, supply_mg)
+    Ca x P product relative to normal (``capxp_relative``). Leaves the section's sums after the
+    step in ``bone.day_sums`` (see :class:`.remodeling.BoneSection`)."""
+    moved, *sums = _mineralise_kernel(bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
+                                      mineralised_fraction(capxp_relative, p, dt), bone.mineral_mg_per_unit, supply_mg)
+    bone.day_sums = tuple(sums)
+    return moved
 
 
 @numba.njit(cache=True)
-def _mineralise_kernel(mineral, osteoid, fraction, mg_per_unit, supply_mg):
+def _mineralise_kernel(mineral, osteoid, cavity, fraction, mg_per_unit, supply_mg):
+    """Returns (calcium moved, mg; then the sums of mineral, osteoid and cavity after the step,
+    added in the order :func:`.remodeling.bone_tallies` adds them, so they equal its result)."""
     wanted = 0.0
     for o in osteoid:
         wanted += o * fraction
     scale = 1.0
     if wanted * mg_per_unit > supply_mg:  # blood cannot give it all (wanted > 0 here unless supply < 0)
         scale = max(supply_mg, 0.0) / (wanted * mg_per_unit) if wanted > 0.0 else 0.0
-    moved = 0.0
+    moved = mineral_sum = osteoid_sum = cavity_sum = 0.0
     for k in range(osteoid.size):
         amount = osteoid[k] * fraction * scale
         osteoid[k] -= amount
         mineral[k] += amount
         moved += amount
-    return moved * mg_per_unit
+        mineral_sum += mineral[k]  # the day's readout sums, in the same pass (no second read of the section)
+        osteoid_sum += osteoid[k]
+        cavity_sum += cavity[k]
+    return moved * mg_per_unit, mineral_sum, osteoid_sum, cavity_sum
 
 
 def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: float, p, stream,
