@@ -16,7 +16,7 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
    regression (step 7 is computed here), urine, faeces, bone fluid, dialysis: named transfers
    of the calcium and phosphate ledgers (mineral moves its P with its Ca);
 7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth; plasma dp-ucMGP;
-8. agents: births, moves and deaths of cell agents mirror the arrays (once anyone reads the agents);
+8. agents: births, moves and deaths of cell agents mirror the arrays;
 9. record the day's row.
 
 Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 4 :func:`.minerals.systemic_day`; 5
@@ -27,11 +27,13 @@ Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 4 :func:`.minerals.syste
 Each state has one home: ``model.bone`` / ``model.cortical`` / ``model.vessel`` (tissue
 arrays; the grids' property layers are views of them), ``model.calcium`` / ``model.phosphate``
 (the ledgers, mg), ``model.hormones`` (gland capacity, calcitriol), ``model.blood`` (vitamin K,
-warfarin, dp-ucMGP), ``model.osteoclasts`` / ``.osteoblasts`` (cell arrays; agents read them).
+warfarin, dp-ucMGP), ``model.osteoclasts`` / ``.osteoblasts`` (cell arrays; agents read them,
+and are made when first read: :class:`~calcium_abm.agents.AgentsOnDemand`).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -123,7 +125,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         bw, bh, vw, vh = sim.bone_grid_width, sim.bone_grid_height, sim.vessel_grid_width, sim.vessel_grid_height
         # bone section: trabecular structure; its arrays ARE the grid's property layers
         self.bone_grid = self.grid = LazyMooreGrid((bw, bh), random=self.random)  # grid: for Mesa's renderers
-        self.bone_grid.before_reading_agents = lambda: materialise_agents(self)
+        self.bone_grid.before_reading_agents = partial(materialise_agents, self)  # picklable, unlike a lambda
         start_fraction = min(p.trabecular_bone_volume_fraction * person.start_bone_fraction_relative(self), 0.95)
         structure = remodeling.trabecular_structure(bw, bh, start_fraction, self.rng)
         layers = add_property_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
