@@ -90,11 +90,14 @@ def start_pth_relative(model: Any) -> float:
 def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, reference_p, dt: float = 1.0) -> float:
     """Steady PTH of the person (parameters ``p``) / that of the reference person the rates were
     calibrated for (``reference_p``), each where the gut absorbs what urine and endogenous faeces
-    lose (:func:`calcium_balanced_pth_pmol_l`), on the same kidneys ``k`` and diet. 1 for the
-    reference person; above 1 when age, menopause or the absorption trait lower absorption
-    (Heaney 1989 J Bone Miner Res 4:469: absorption falls with age and at menopause, and PTH
-    rises with age as calcium balance is defended, Need 2004 Am J Clin Nutr 80:1747 (cited by
-    ageing.py)). 1 where either balance has no solution."""
+    lose (:func:`calcium_balanced_pth_pmol_l`), on the same kidneys ``k`` and diet: the level the
+    run's own laws settle at within months. 1 for the reference person; above 1 when age,
+    menopause or the absorption trait lower absorption (ageing.calcium_absorption_by_age, Heaney
+    1989). Magnitude: ~1.36 for a man of 80, as serum PTH rises with age (Marcus 1984 J Clin
+    Endocrinol Metab: 29 -> 48 pg/mL from 20 to 80 y, 158 adults); Need 2004 J Clin Endocrinol Metab
+    89:1646 (918 postmenopausal women) and Need 2009 Calcif Tissue Int 85:31 attribute that rise to
+    renal function and 25(OH)D rather than to absorption, a cause the model does not separate.
+    1 where either balance has no solution."""
     own, reference = (calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day, q, dt) for q in (p, reference_p))
     return 1.0 if own is None or reference is None else own / reference
 

@@ -42,7 +42,7 @@ PARAMETERS = declare([
               "derived from the persistent between-person spread of the rate of bone loss, through the model's "
               "sensitivity: [V] Melton 2000 J Bone Miner Res 15:24 (Rochester, 304 women 30-94 y, femoral neck, "
               "16 y): baseline vs 16-year BMD correlation 0.83, no subset of fast losers, so the SD of the 16-year "
-              "change is ~0.67 x the baseline SD (~10 % of the mean, ~0.6 %/y); [V] Cawthon 2009 J Bone Miner Res "
+              "change is ~0.67 x the baseline SD (~10 % of the mean, ~0.6 %/y); [V] Cawthon 2009 J Bone Miner Res 24:1728 "
               "(MrOS, PMC2743283 Table 2): SD of the 4.6-year femoral-neck change 0.034 g/cm2 at 0.78 g/cm2 "
               "(~0.95 %/y, with DXA error and short-lived changes); [V] Ahlborg 2003 N Engl J Med 349:327 (108 women "
               "followed 15 y from menopause, distal radius): annual BMD loss 1.9 +/- 0.7 %/y (SD between women of "
