@@ -81,10 +81,13 @@ def start_pth_relative(model: Any) -> float:
     day 0: the steady state of the person's day-0 kidneys (:func:`.minerals.steady_pth_relative`,
     at the reference ionised calcium) x the rise of steady PTH that the person's own calcium
     balance adds (:func:`calcium_balance_pth_factor`). Both were stable before day 0, so the bone
-    spin-up uses it and year 1 is not a transient of the remodeling space."""
-    k = model.kidney_inputs()
-    return minerals.steady_pth_relative(k, model.params) * calcium_balance_pth_factor(
-        k, model.inputs.diet.calcium_mg_per_day, model.params, model.base_params, model.dt)
+    spin-up uses it and year 1 is not a transient of the remodeling space. Computed once per model
+    (the spin-up and the cortical start both read it; ~0.2 s)."""
+    if "_start_pth_relative" not in model.__dict__:
+        k = model.kidney_inputs()
+        model._start_pth_relative = minerals.steady_pth_relative(k, model.params) * calcium_balance_pth_factor(
+            k, model.inputs.diet.calcium_mg_per_day, model.params, model.base_params, model.dt)
+    return model._start_pth_relative
 
 
 def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, reference_p, dt: float = 1.0) -> float:
@@ -98,6 +101,8 @@ def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, reference
     89:1646 (918 postmenopausal women) and Need 2009 Calcif Tissue Int 85:31 attribute that rise to
     renal function and 25(OH)D rather than to absorption, a cause the model does not separate.
     1 where either balance has no solution."""
+    if p == reference_p:  # the reference person: exactly 1 (no round-off from two solves)
+        return 1.0
     own, reference = (calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day, q, dt) for q in (p, reference_p))
     return 1.0 if own is None or reference is None else own / reference
 

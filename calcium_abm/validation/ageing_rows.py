@@ -288,7 +288,9 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
               "menopause laws and the traits acting through the rules. Ratios to the same people at 30 "
               "compare shapes, not the model's absolute BMD scale (reference_bmd_g_cm2). One seed, a 32 x 32 "
               "bone section: the spread is between people. The peak_bone_mass trait's spread was set from the "
-              "young-adult NHANES SD (person_traits), so only the older spread is a prediction.",
+              "young-adult NHANES SD (person_traits), so only the older spread is a prediction; the "
+              "remodeling_balance spread comes from longitudinal loss-rate spreads (Melton 2000, Cawthon 2009, "
+              "Ahlborg 2003), not from this row.",
     ),
     Experiment(
         row="21",
