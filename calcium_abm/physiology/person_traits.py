@@ -39,7 +39,7 @@ PARAMETERS = declare([
               "intima.onset_age_years, whose spread is intimal_onset_age_sd_years); row 21 (Erbel 2014) tests it",
               "SD of ln(calcification propensity) between people", 0.0, 5.0, ("21",)),
     Parameter("remodeling_balance_sd", 0.04, "-",
-              "derived from the persistent between-person spread of the rate of bone loss, through the model's "
+              "[C] from the persistent between-person spread of the rate of bone loss, through the model's "
               "sensitivity: [V] Melton 2000 J Bone Miner Res 15:24 (Rochester, 304 women 30-94 y, femoral neck, "
               "16 y): baseline vs 16-year BMD correlation 0.83, no subset of fast losers, so the SD of the 16-year "
               "change is ~0.67 x the baseline SD (~10 % of the mean, ~0.6 %/y); [V] Cawthon 2009 J Bone Miner Res 24:1728 "
