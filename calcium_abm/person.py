@@ -77,10 +77,68 @@ def start_skeleton_mg(model: Any, start_fraction: float) -> float:
 
 
 def start_pth_relative(model: Any) -> float:
-    """PTH (relative to the reference adult) at the steady state of the person's day-0 kidneys
-    (:func:`.minerals.steady_pth_relative`): a patient whose kidneys were stable before day 0 has
-    remodelled under it, so the bone spin-up uses it and year 1 is not a transient."""
-    return minerals.steady_pth_relative(model.kidney_inputs(), model.params)
+    """PTH (relative to the reference adult) the person's skeleton has remodelled under before
+    day 0: the steady state of the person's day-0 kidneys (:func:`.minerals.steady_pth_relative`,
+    at the reference ionised calcium) x the rise of steady PTH that the person's own calcium
+    balance adds (:func:`calcium_balance_pth_factor`). Both were stable before day 0, so the bone
+    spin-up uses it and year 1 is not a transient of the remodeling space. Computed once per model
+    (the spin-up and the cortical start both read it; ~0.2 s)."""
+    if "_start_pth_relative" not in model.__dict__:
+        k = model.kidney_inputs()
+        model._start_pth_relative = minerals.steady_pth_relative(k, model.params) * calcium_balance_pth_factor(
+            k, model.inputs.diet.calcium_mg_per_day, model.params, model.base_params, model.dt)
+    return model._start_pth_relative
+
+
+def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, reference_p, dt: float = 1.0) -> float:
+    """Steady PTH of the person (parameters ``p``) / that of the reference person the rates were
+    calibrated for (``reference_p``), each where the gut absorbs what urine and endogenous faeces
+    lose (:func:`calcium_balanced_pth_pmol_l`), on the same kidneys ``k`` and diet: the level the
+    run's own laws settle at within months. 1 for the reference person; above 1 when age,
+    menopause or the absorption trait lower absorption (ageing.calcium_absorption_by_age, Heaney
+    1989). Magnitude: ~1.36 for a man of 80, as serum PTH rises with age (Marcus 1984 J Clin
+    Endocrinol Metab: 29 -> 48 pg/mL from 20 to 80 y, 158 adults); Need 2004 J Clin Endocrinol Metab
+    89:1646 (918 postmenopausal women) and Need 2009 Calcif Tissue Int 85:31 attribute that rise to
+    renal function and 25(OH)D rather than to absorption, a cause the model does not separate.
+    1 where either balance has no solution."""
+    if p == reference_p:  # the reference person: exactly 1 (no round-off from two solves)
+        return 1.0
+    own, reference = (calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day, q, dt) for q in (p, reference_p))
+    return 1.0 if own is None or reference is None else own / reference
+
+
+def calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day: float, p, dt: float = 1.0) -> float | None:
+    """PTH (pmol/L) at the ionised calcium where a day's calcium absorption (steady gut lumen,
+    :func:`.calcium.gut_day`) equals urine + endogenous faecal calcium
+    (:func:`.calcium.kidney_and_endogenous_day`) with the skeleton in balance, the hormones at
+    their steady state for that ionised calcium (:func:`.mineral_steady_state.mineral_steady_state`).
+    None if no ionised calcium in 0.8-1.6 mmol/L balances the day (e.g. anuria)."""
+    from scipy.optimize import brentq
+
+    from calcium_abm.physiology import kidney
+    from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
+
+    intake = calcium_intake_mg_per_day + k.binder_calcium_mg_per_day
+
+    def state(ionized: float):
+        ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day, ionized,
+                                  binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
+        load = kidney.phosphate_load_per_nephron_relative(ss.gfr_ml_per_min, ss.absorbed_mg_per_day, p)
+        hormones = minerals.MineralHormones(kidney.parathyroid_capacity_target(ss.calcitriol_relative, p, load),
+                                            ss.calcitriol_relative, ss.calcitriol_relative)
+        blood_mg = ionized / p.ionized_calcium_fraction * calcium.CALCIUM_MG_PER_MMOL * p.ecf_volume_l
+        blood_p_mg = ss.serum_phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
+        return minerals.systemic_day(hormones, blood_mg, blood_p_mg, k, p, dt=0.0)
+
+    def balance(ionized: float) -> float:
+        s = state(ionized)
+        absorbed = calcium.gut_day(calcium.steady_gut_lumen_mg(intake, s, p, dt), intake, s, p, dt)[0]
+        return absorbed - sum(calcium.kidney_and_endogenous_day(s, p, dt))
+
+    try:
+        return state(brentq(balance, 0.8, 1.6, xtol=1e-9)).pth_pmol_l
+    except ValueError:  # no balance in range (or no phosphate steady state)
+        return None
 
 
 def start_activation(model: Any) -> float:

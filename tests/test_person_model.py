@@ -138,3 +138,29 @@ def test_every_patient_key_changes_a_one_year_run(key):
     a, b = final_row(**base), final_row(**changed)
     differing = [c for c in a if not (a[c] == b[c] or (math.isnan(a[c]) and math.isnan(b[c])))]
     assert differing, f"patient.{key}: {base} and {changed} gave identical rows"
+
+
+def test_the_spin_up_pth_includes_the_persons_own_calcium_balance():
+    """An older person absorbs less calcium, so their steady PTH (the spin-up's signal) is
+    above the reference man's; the reference man keeps his kidney steady state exactly, and a
+    lower absorption trait raises it further."""
+    reference, old = model(), model(age_years=80.0)
+    k0 = reference.kidney_inputs()
+    assert person.calcium_balance_pth_factor(k0, 1000.0, reference.params, reference.base_params) == 1.0
+    assert person.start_pth_relative(reference) == person.minerals.steady_pth_relative(k0, reference.params)
+    k = old.kidney_inputs()
+    factor = person.calcium_balance_pth_factor(k, old.inputs.diet.calcium_mg_per_day, old.params, old.base_params)
+    assert factor > 1.05
+    assert person.start_pth_relative(old) > person.start_pth_relative(reference) * 1.05
+    poor_absorber = model(age_years=80.0, calcium_absorption_efficiency=0.6)
+    assert person.start_pth_relative(poor_absorber) > person.start_pth_relative(old)
+
+
+def test_the_calcium_balanced_pth_balances_the_day():
+    """At the PTH returned, absorption equals urine + endogenous faecal calcium: a smaller
+    intake needs a higher PTH."""
+    m = model(age_years=70.0)
+    k, p = m.kidney_inputs(), m.params
+    usual = person.calcium_balanced_pth_pmol_l(k, 1000.0, p)
+    low = person.calcium_balanced_pth_pmol_l(k, 500.0, p)
+    assert usual is not None and low is not None and low > usual

@@ -38,10 +38,20 @@ PARAMETERS = declare([
               "calcification drive; for the intima only the trait's percentile acts (the person's age of onset, "
               "intima.onset_age_years, whose spread is intimal_onset_age_sd_years); row 21 (Erbel 2014) tests it",
               "SD of ln(calcification propensity) between people", 0.0, 5.0, ("21",)),
-    Parameter("remodeling_balance_sd", 0.07, "-",
-              "[V] completed wall thickness: coefficient of variation 7 % between individuals of the same age "
-              "(85 normal individuals; wbldb.lievers.net/10169270)",
-              "SD of the osteoblast team-size multiplier between people", 0.0, 0.3, ("A1", "A2")),
+    Parameter("remodeling_balance_sd", 0.04, "-",
+              "[C] from the persistent between-person spread of the rate of bone loss, through the model's "
+              "sensitivity: [V] Melton 2000 J Bone Miner Res 15:24 (Rochester, 304 women 30-94 y, femoral neck, "
+              "16 y): baseline vs 16-year BMD correlation 0.83, no subset of fast losers, so the SD of the 16-year "
+              "change is ~0.67 x the baseline SD (~10 % of the mean, ~0.6 %/y); [V] Cawthon 2009 J Bone Miner Res 24:1728 "
+              "(MrOS, PMC2743283 Table 2): SD of the 4.6-year femoral-neck change 0.034 g/cm2 at 0.78 g/cm2 "
+              "(~0.95 %/y, with DXA error and short-lived changes); [V] Ahlborg 2003 N Engl J Med 349:327 (108 women "
+              "followed 15 y from menopause, distal radius): annual BMD loss 1.9 +/- 0.7 %/y (SD between women of "
+              "their 15-year rates); [V] Osteoporos Int 1996 6:320 (93 women, two "
+              "22-month periods): individual rates not stable, 20-47 % kept their class. A persistent SD of "
+              "~0.55 %/y (0.6 less the vitamin K and absorption traits' share) at the model's 0.18 %/y per 0.01 "
+              "of balance (women 60-76) gives 0.04 (was 0.07 from the 7 % CV of completed wall thickness, which "
+              "is coupled to erosion depth and so overstates the spread of the balance); sensitivity: row A4",
+              "SD of the osteoblast team-size multiplier between people", 0.0, 0.3, ("A1", "A2", "A4")),
     Parameter("calcium_absorption_cv", 0.405, "-",
               "[C] fractional absorption 18.5 +/- 7.5 % (dual stable isotopes, 19 adults 54-74 y; Horm Metab "
               "Res 2009, doi 10.1055/s-0029-1234088); [V] Heaney 1989 JBMR 4(4): 'range of absorptive "

@@ -71,12 +71,15 @@ def _bone_life_course(person: dict) -> dict:
     return settings
 
 
-_BALANCE_SPREAD = ("issue 10: over decades the remodeling-balance trait's spread (person_traits.remodeling_balance_sd, "
-                   "set from the between-person CV of completed wall thickness, which may overstate the spread of "
-                   "the per-cycle balance) compounds: people below the median lose much faster while those above it "
-                   "cannot gain, so the population loses more than its typical person and spreads too wide")
-_BALANCE_MEAN = (_BALANCE_SPREAD + "; the typical person also loses bone from 30 on through the healthy adult's "
-                 "vitamin K-limited refill margin")
+_BALANCE_SPREAD = ("issue 10: each person-level trait is a lifelong constant, so a person's deviation in loss rate "
+                   "persists from 30 to the scan and compounds, and the responses are convex (a low remodeling balance, "
+                   "vitamin K disposition or calcium absorption loses far more than a high one gains), so the women "
+                   "lose more than their typical woman and spread too wide; longitudinal cohorts find individual loss "
+                   "rates unstable over time (Osteoporos Int 1996 6:320: 20-47 % of women kept their loss class over "
+                   "two 22-month periods; the Wakayama cohort, KAKEN 13670383: the fast losers of the first 3 years "
+                   "did not lose faster over 10), which a time-varying trait would express")
+_BALANCE_MEAN = (_BALANCE_SPREAD + "; the typical person also loses trabecular bone from 30 on through the healthy "
+                 "adult's vitamin K-limited refill margin")
 
 
 #: NHANES 2005-2008 age groups 61-70 and 71-80 (Looker 2012): ages uniform 61-80
@@ -201,17 +204,13 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("LS loss per year over 3 years",
                       loss_per_year("bone_mineral_density_g_cm2", 0, 3, "woman 65, 14 y past menopause"), 0.3, 0.7,
-                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)",
-                      known_failure="issue 10: the age and menopause laws were recalibrated with a skeleton spun "
-                                    "up under a healthy adult's PTH; since the spin-up runs under the person's own "
-                                    "steady kidney PTH (issue 11: no start transient), a woman of 65 starts at her "
-                                    "higher steady turnover and loses faster than the band (with the healthy-PTH "
-                                    "spin-up she would pass): the two changes need one joint recalibration"),
+                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)"),
         ),
         grid=64, quick_grid=48,  # 24x24 is too noisy for a 2-seed 3-year rate (as rows 20, 20b, S1)
         plot_columns=("bmd_change_pct",),
-        notes="Her spin-up runs under her own late estrogen-loss effect, so she does not re-live the early "
-              "transient at day 0.",
+        notes="Her spin-up runs under her own late estrogen-loss effect and her own steady PTH (her kidneys "
+              "and her age- and menopause-lowered calcium absorption, person.start_pth_relative), so she "
+              "re-lives neither the early menopause transient nor a remodeling-space expansion at day 0.",
     ),
 )
 
@@ -269,12 +268,15 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
                       "~0.17 (SD 0.142-0.167 around 0.90-0.95)", "-", "±0.04", known_failure=_BALANCE_SPREAD),
             Criterion("men 61-80: mean BMD / the same men's mean at 30", _bmd_ratio_to_young("male"),
                       0.96, 1.06, "1.01 (1.069 / 1.057)", "ratio", "±0.05 (about half a young-adult SD)",
-                      known_failure="issue 10: lumbar-spine DXA does not fall with age in men (Looker 2012), "
-                                    "partly because degenerative changes raise the reading, while the model's "
-                                    "trabecular section loses bone in men (no cortical or degenerative compartment "
-                                    "is modelled); " + _BALANCE_MEAN.removeprefix("issue 10: ")),
+                      known_failure="issue 10: lumbar-spine DXA does not fall with age in men (Looker 2012): vertebral "
+                                    "area grows ~15 % over life (Riggs 2004 J Bone Miner Res 19:1945) and degenerative "
+                                    "changes raise the reading (Looker 2012), while the model's trabecular section loses "
+                                    "bone in men as trabecular vBMD does by QCT (Riggs 2004: -46 % over life at central "
+                                    "sites; Riggs 2008 J Bone Miner Res 23:205: lumbar trabecular loss from young "
+                                    "adulthood, -0.84 %/y in young men); no bone-area growth or degenerative compartment "
+                                    "is modelled"),
             Criterion("men 61-80: coefficient of variation of BMD", _bmd_cv("male"), 0.11, 0.19,
-                      "~0.15 (SD 0.142-0.177 around 1.07)", "-", "±0.04", known_failure=_BALANCE_SPREAD),
+                      "~0.15 (SD 0.142-0.177 around 1.07)", "-", "±0.04"),
         ),
         grid=32, quick_grid=24, max_seeds=1, record_every_days=365,
         plot_columns=("bmd_change_pct",),
@@ -286,7 +288,9 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
               "menopause laws and the traits acting through the rules. Ratios to the same people at 30 "
               "compare shapes, not the model's absolute BMD scale (reference_bmd_g_cm2). One seed, a 32 x 32 "
               "bone section: the spread is between people. The peak_bone_mass trait's spread was set from the "
-              "young-adult NHANES SD (person_traits), so only the older spread is a prediction.",
+              "young-adult NHANES SD (person_traits), so only the older spread is a prediction; the "
+              "remodeling_balance spread comes from longitudinal loss-rate spreads (Melton 2000, Cawthon 2009, "
+              "Ahlborg 2003), not from this row.",
     ),
     Experiment(
         row="21",
