@@ -83,8 +83,15 @@ def mean_carboxylated_fraction(kh2: np.ndarray, weights: np.ndarray, half_satura
 
 
 MARKER_PARAMETERS = declare([
-    Parameter("dp_ucmgp_release_pmol_l_per_day", 260.0, "pmol/L/day",
-              "assumption: calibrated so a healthy adult has ~300-500 pmol/L dp-ucMGP ([U] science brief)",
+    Parameter("dp_ucmgp_release_pmol_l_per_day", 225.0, "pmol/L/day",
+              "[C] the typical person of 52 (every trait at its median, so the cohort's median) at the "
+              "general-population median: PREVEND, 3969 adults of mean age 52.3, eGFR 95: median 363 (IQR "
+              "219-532) pmol/L (Groothof 2021 Nephrol Dial Transplant, PMC8643608 [V]); the model's man / "
+              "woman of 52: ~365 / ~375; [V] checks: LASA 55-65 y mean 376 +/- 233 (van Ballegooijen 2018 "
+              "Maturitas), VitaK-CAC (age ~60, with CAC) medians 349 and 329 (Vossen, explorationpub "
+              "1001321 Table 1); model at 60: ~380 (man); the rise with age comes from the GFR law (+16 % "
+              "from 52 to 71; FLEMENGHO: +23 % in 8.9 years, Wei 2018 Nephrol Dial Transplant 33:1122 [V]). "
+              "Was 260 (~420 at 52, [U])",
               "Rise in plasma dp-ucMGP per day if all vascular MGP were made uncarboxylated", 0.0, 1e5, ("8", "9")),
     Parameter("dp_ucmgp_plasma_half_life_days", 2.0, "days", "assumption: small (~10 kDa) protein",
               "Plasma half-life of dp-ucMGP with normal kidneys", 0.01, 100),

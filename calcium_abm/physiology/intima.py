@@ -59,8 +59,13 @@ PARAMETERS = declare([
               "[C] Spokane Heart Study (Tuttle & Short 2009, Clin J Am Soc Nephrol 4:1968): in people with CAC "
               "at baseline the median score rose from 38 to 152 AU in 6 years, sqrt 6.2 -> 12.3 = 1.03 sqrt(AU) "
               "per year (eGFR ~100, serum P normal); [V] row P1: median 18.3 %/y in 200 men (PMC8673314); "
-              "MESA annual change 24.9 AU (Budoff 2013 JACC)",
-              "Growth of sqrt(intimal Agatston score) per year after onset (healthy man, healthy MGP, "
+              "MESA annual change 24.9 AU (Budoff 2013 JACC); the same for women after onset: once the baseline "
+              "score is known neither sex nor age predicts progression (Yoon 2002 Radiology 224:236, 103 women, "
+              "114 men), and MESA's lower absolute change in women (median 14 vs 21 AU/y among people with CAC, "
+              "Kronmal 2007 Circulation 115:2722) is what one sqrt rate gives at women's lower scores; KOICA finds "
+              "men faster only in its low-risk group (Lee 2021 PLoS ONE 16:e0248884). No between-person spread "
+              "(docs/design/vessel_wall.md section 2)",
+              "Growth of sqrt(intimal Agatston score) per year after onset (healthy man or woman, healthy MGP, "
               "normal Ca x P and inhibitors)", 0.0, 100.0, ("21",)),
     Parameter("intimal_onset_age_median_male_years", 53.0, "years",
               "[C] with the SD: CAC > 0 in 10.2 % of CARDIA at a mean age of 40.3 (45 % men; Carr 2017 JAMA "

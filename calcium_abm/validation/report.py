@@ -19,7 +19,7 @@ from calcium_abm.markdown import markdown_table
 from calcium_abm.validation.effects import DERIVED_COLUMNS, column
 from calcium_abm.validation.design import Experiment
 from calcium_abm.validation.runner import CriterionResult, ExperimentResult
-from calcium_abm.validation.vessel_rows import TRIAL_ROW_PREFIX
+from calcium_abm.validation.vessel_rows import OTHER_TRIAL_ENDPOINTS, TRIAL_ROW_PREFIX
 
 __all__ = ["format_table", "plot_experiment", "status_counts", "table_rows", "write_report"]
 
@@ -263,26 +263,31 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
 
 def structural_trials_section(results: Sequence[ExperimentResult]) -> list[str]:
     """Markdown lines of the section "Trials with structural endpoints": each emulated trial
-    (rows ``T-...`` of :mod:`calcium_abm.validation.vessel_rows`), its published effect with
-    the 95 % CI (the band) and the simulated effect; trials not expressible give the reason."""
+    (rows ``T-...`` of :mod:`calcium_abm.validation.vessel_rows`, and the structural criteria
+    of other trial rows named in ``OTHER_TRIAL_ENDPOINTS``), its published effect with the 95 %
+    CI (the band) and the simulated effect; trials not expressible give the reason."""
     rows = []
     for result in results:
         exp = result.experiment
-        if not exp.row.startswith(TRIAL_ROW_PREFIX):
+        trial = exp.row.startswith(TRIAL_ROW_PREFIX)
+        if not trial and not any(row == exp.row for row, _ in OTHER_TRIAL_ENDPOINTS):
             continue
         if not isinstance(exp, Experiment):
             rows.append([exp.title, exp.source, exp.finding, "", f"not expressible: {exp.reason}"])
             continue
         for c in result.criteria:
+            if not trial and (exp.row, c.criterion.label) not in OTHER_TRIAL_ENDPOINTS:
+                continue
             rows.append([exp.title, exp.source, f"{c.criterion.label}: {c.criterion.expected}",
                          c.criterion.band_text, f"{_simulated(c)} ({_status(c)})"])
     if not rows:
         return []
     return ["", "## Trials with structural endpoints", "",
-            "Randomised (and one single-arm) vitamin K trials whose endpoint is calcification, emulated as "
-            "virtual trials with the trial's dose, duration and a typical participant; for the randomised "
-            "trials the band is the published 95 % confidence interval of the effect (the single-arm study's "
-            "band and the dp-ucMGP band are stated with their reasons in the rows below).", "",
+            "Randomised (and one single-arm) vitamin K trials whose endpoint is calcification or bone density, "
+            "emulated as virtual trials with the trial's dose, duration and a typical participant; for the "
+            "randomised calcification trials the band is the published 95 % confidence interval of the effect "
+            "(the single-arm study's band, the BMD band and the dp-ucMGP band are stated with their reasons in "
+            "the rows below).", "",
             markdown_table(["trial", "source", "published effect", "band",
                             "simulated mean [95 % CI]"], rows)]
 

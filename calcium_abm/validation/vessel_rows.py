@@ -17,10 +17,13 @@ from typing import Callable
 from calcium_abm.validation import effects
 from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, NotExpressible, value
 
-__all__ = ["VESSEL_EXPERIMENTS", "VESSEL_NOT_EXPRESSIBLE", "TRIAL_ROW_PREFIX"]
+__all__ = ["VESSEL_EXPERIMENTS", "VESSEL_NOT_EXPRESSIBLE", "TRIAL_ROW_PREFIX", "OTHER_TRIAL_ENDPOINTS"]
 
 #: rows whose id starts with this are randomised trials with structural endpoints
 TRIAL_ROW_PREFIX = "T-"
+#: structural endpoints of randomised vitamin K trials emulated in rows of their own (row id,
+#: criterion label): listed in the report's section "trials with structural endpoints" too
+OTHER_TRIAL_ENDPOINTS = (("11", "BMD change difference (MK-7 minus placebo) at 12 months"),)
 _MK7_FOOD = 5.0     # µg/day MK-7 in the usual diet (as experiments._MK7)
 _K1_FOOD = 100.0    # µg/day K1 in the usual diet (healthy_adult)
 
@@ -180,19 +183,15 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                                        - effects.value_at(runs["placebo"], "dp_ucmgp_pmol_l", 0))),
                       -257.0 - 130.0, -257.0 + 130.0, "−257 pmol/L (−212 vs +45)", "pmol/L",
                       "±130 pmol/L (about half the effect): the trial's SDs are not in the abstract, and assays "
-                      "differ between laboratories",
-                      known_failure="issue 12: the model's 71-year-old man starts at ~470 pmol/L (high through his "
-                                    "age-reduced GFR) and MK-7 720 ug/day takes him ~80 % below placebo in 2 years "
-                                    "(steady state vs placebo: -52 / -68 / -81 % at 180 / 360 / 720 ug/day; -50 % at "
-                                    "180 over 3 years as Knapen 2015); the abstract gives no baseline, so whether the "
-                                    "excess is the baseline (at ~350 pmol/L the same relative fall lands in the band) "
-                                    "or a dose saturation beyond 360 ug/day is open"),
+                      "differ between laboratories"),
         ),
         grid=16, quick_grid=12,
         plot_columns=("calcification_score", "dp_ucmgp_pmol_l"),
         notes="The model has no valve: the aortic valve's calcium is represented by the same plaque-calcium law "
               "as the coronary intima (a man of 71 with a measured score of 600, the order of the trial's "
-              "baseline AVC). Vitamin D is not modelled.",
+              "baseline AVC). Vitamin D is not modelled. His dp-ucMGP starts at ~410 pmol/L (the general-population "
+              "level of carboxylation.dp_ucmgp_release_pmol_l_per_day, raised by his age-reduced GFR); the trial's "
+              "abstract gives no baseline.",
     ),
 )
 

@@ -1,0 +1,67 @@
+"""dp-ucMGP at the general population's level and by age (carboxylation.py), row 21 read from
+Erbel 2014 Table 1, and the report's section "trials with structural endpoints"."""
+
+from calcium_abm.simulation import simulate
+from calcium_abm.validation.ageing_rows import POPULATION_EXPERIMENTS
+from calcium_abm.validation.design import Experiment
+from calcium_abm.validation.experiments import all_rows
+from calcium_abm.validation.report import structural_trials_section
+from calcium_abm.validation.runner import CriterionResult, ExperimentResult
+from calcium_abm.validation.vessel_rows import OTHER_TRIAL_ENDPOINTS
+
+EXPERIMENTS = [e for e in all_rows().values() if isinstance(e, Experiment)]
+
+
+def _dp_ucmgp(age: float, sex: str = "male") -> float:
+    overrides = {"patient.age_years": age, "patient.sex": sex, "simulation.bone_grid_width": 8,
+                 "simulation.bone_grid_height": 8, "simulation.vessel_grid_width": 8,
+                 "simulation.vessel_grid_height": 8}
+    return float(simulate("healthy_adult", years=1 / 365.25, seed=1, overrides=overrides)["dp_ucmgp_pmol_l"].iloc[0])
+
+
+def test_typical_adult_dp_ucmgp_sits_at_the_general_population_median_and_rises_with_age():
+    """PREVEND (Groothof 2021): median 363, IQR 219-532 pmol/L at a mean age of 52; LASA
+    (van Ballegooijen 2018): 376 +/- 233 at 55-65. The typical person is the population's
+    median; older kidneys clear less (+23 % over 8.9 years in FLEMENGHO, Wei 2018)."""
+    at_52, at_71 = _dp_ucmgp(52.0), _dp_ucmgp(71.0)
+    assert 363 * 0.9 < at_52 < 363 * 1.1
+    assert 219 < _dp_ucmgp(60.0) < 532
+    assert 1.05 < at_71 / at_52 < 1.4
+
+
+def test_row_21_tests_the_womens_percentiles_erbel_2014_reports():
+    """Erbel 2014 Table 1: women's 25/50/75/90th = 0 / 1.0 / 24.5 / 139.8 AU."""
+    row = next(e for e in POPULATION_EXPERIMENTS if e.row == "21")
+    women = {c.label: c for c in row.criteria if c.label.startswith("women")}
+    assert set(women) == {f"women: {q}th percentile of the score" for q in (50, 75, 90)}
+    assert women["women: 75th percentile of the score"].expected == "24.5"
+    assert women["women: 75th percentile of the score"].passes(24.5)
+    assert not women["women: 75th percentile of the score"].passes(1.0)
+
+
+def _result(exp: Experiment, value: float) -> ExperimentResult:
+    result = ExperimentResult(exp)
+    result.criteria = [CriterionResult(c, (value,), value, value, value) for c in exp.criteria]
+    return result
+
+
+def test_structural_trials_section_lists_trial_rows_and_the_bmd_endpoints_of_other_trials():
+    by_row = {e.row: e for e in EXPERIMENTS if isinstance(e, Experiment)}
+    results = [_result(by_row[row], 0.0) for row in ("T-Shea2009", "11", "8")]
+    text = "\n".join(structural_trials_section(results))
+    assert "Shea et al. 2009" in text and "−27 % (−76 to +22)" in text
+    for _, label in OTHER_TRIAL_ENDPOINTS:
+        assert label in text
+    assert "%ucOC change from baseline" not in text       # row 11's biomarker criteria stay out
+    assert "Dalmeijer" not in text                        # a biomarker-only trial row stays out
+
+
+def test_every_other_trial_endpoint_names_an_existing_criterion():
+    labels = {(e.row, c.label) for e in EXPERIMENTS if isinstance(e, Experiment) for c in e.criteria}
+    assert OTHER_TRIAL_ENDPOINTS and set(OTHER_TRIAL_ENDPOINTS) <= labels
+
+
+def test_structural_trials_section_is_empty_without_trials():
+    exp = next(e for e in EXPERIMENTS if isinstance(e, Experiment) and e.row == "8")
+    assert structural_trials_section([_result(exp, 0.0)]) == []
+
