@@ -566,19 +566,22 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 reason = gone
                 on_gone(gone)
                 break
+            t0 = time.perf_counter()
             with FRAME_GATE:
+                t1 = time.perf_counter()
                 for run in runs:
                     run.advance(days_per_frame)
                 done = all(r.finished for r in runs)
                 redraw = done or sink.charts_due()
                 new = _frames(runs, series=redraw)
+            t2 = time.perf_counter()
             if not keep_going():
                 reason = "paused"  # paused (or superseded) while this frame was being made
                 break
             # sent outside the gate: each widget message waits for the server's event loop
             # (a thread hop per message), and the next tab can compute its frame meanwhile
             sink.show(new, charts=redraw)
-            record.frames += 1
+            record.timed(t1 - t0, t2 - t1, time.perf_counter() - t2)
             if done:
                 reason = "finished"
                 on_finished()
@@ -705,7 +708,9 @@ def Dashboard():
         return runs, None
 
     runs, build_error = solara.use_memo(build, [s.run_key, uploads.value, reset_count.value])
+    FRAME_GATE.newcomer_mark(newcomer, "built")
     sink = solara.use_memo(lambda: FrameSink(_frames(runs), axes, s.present) if runs else None, [runs])
+    FRAME_GATE.newcomer_mark(newcomer, "first_frame")
     finished_runs = solara.use_reactive(0)  # id() of the runs that reached their end, else 0
     is_finished = bool(runs) and finished_runs.value == id(runs)
 

@@ -65,6 +65,9 @@ class FairGate:
         self._inside = 0
         self._newcomers: dict[int, float] = {}  # token -> monotonic deadline
         self._newcomer_ids = itertools.count(1)
+        #: the last tabs opened: seconds from :meth:`newcomer` to each :meth:`newcomer_mark` stage
+        self._opening: dict[int, dict[str, float]] = {}
+        self.openings: collections.deque[dict[str, float]] = collections.deque(maxlen=50)
 
     def _newcomer_waiting(self) -> float:
         """Seconds until the last newcomer's deadline (0 if none is being opened)."""
@@ -96,12 +99,25 @@ class FairGate:
         """A tab starts opening: hold the play loops back until :meth:`newcomer_done` (or the timeout)."""
         with self._cond:
             token = next(self._newcomer_ids)
-            self._newcomers[token] = time.monotonic() + self.newcomer_max_s
+            now = time.monotonic()
+            self._newcomers[token] = now + self.newcomer_max_s
+            self._opening[token] = {"opened": now}
             return token
+
+    def newcomer_mark(self, token: int, stage: str) -> None:
+        """Note when a tab being opened reached ``stage`` (for ``/dashboardz``)."""
+        with self._cond:
+            times = self._opening.get(token)
+            if times is not None:
+                times[stage] = round(time.monotonic() - times["opened"], 4)
 
     def newcomer_done(self, token: int) -> None:
         with self._cond:
             self._newcomers.pop(token, None)
+            times = self._opening.pop(token, None)
+            if times is not None:
+                times["done"] = round(time.monotonic() - times.pop("opened"), 4)
+                self.openings.append(times)
             self._cond.notify_all()
 
     def __enter__(self) -> FairGate:
@@ -125,11 +141,29 @@ class PlayLoopRecord:
     frames: int = 0
     stopped_at: float | None = None
     stop_reason: str = ""
+    #: seconds summed over the frames: waiting for the gate, making frames inside it, sending them
+    gate_wait_s: float = 0.0
+    compute_s: float = 0.0
+    send_s: float = 0.0
+    gate_wait_max_s: float = 0.0
+    send_max_s: float = 0.0
+
+    def timed(self, gate_wait_s: float, compute_s: float, send_s: float) -> None:
+        """Count one frame and where its time went (seconds)."""
+        self.frames += 1
+        self.gate_wait_s += gate_wait_s
+        self.compute_s += compute_s
+        self.send_s += send_s
+        self.gate_wait_max_s = max(self.gate_wait_max_s, gate_wait_s)
+        self.send_max_s = max(self.send_max_s, send_s)
 
     def as_dict(self) -> dict:
         return {"loop_id": self.loop_id, "kernel_id": self.kernel_id, "frames": self.frames,
                 "running": self.stopped_at is None, "stop_reason": self.stop_reason,
-                "seconds": round((self.stopped_at or time.time()) - self.started_at, 3)}
+                "seconds": round((self.stopped_at or time.time()) - self.started_at, 3),
+                "gate_wait_s": round(self.gate_wait_s, 4), "compute_s": round(self.compute_s, 4),
+                "send_s": round(self.send_s, 4), "gate_wait_max_s": round(self.gate_wait_max_s, 4),
+                "send_max_s": round(self.send_max_s, 4)}
 
 
 class PlayLoopRegister:
@@ -248,7 +282,8 @@ def _local_only(app, path: str):
 def _dashboardz(request):
     from starlette.responses import JSONResponse
 
-    return JSONResponse({"play_loops": PLAY_LOOPS.snapshot(), "gate_slots": FRAME_GATE.slots})
+    return JSONResponse({"play_loops": PLAY_LOOPS.snapshot(), "gate_slots": FRAME_GATE.slots,
+                         "openings": list(FRAME_GATE.openings)})
 
 
 #: classes whose live instances ``/memoryz`` counts: one set per tab, so a count above the open
