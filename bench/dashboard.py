@@ -215,7 +215,9 @@ def _spawn_chromium() -> tuple[subprocess.Popen, int]:
 def _first_frame_s(page, url: str, phases: dict | None = None) -> float:
     """Seconds from navigation to the first frame (date and a tissue picture shown); with
     ``phases``, also when the page's HTML had loaded and when the date appeared."""
-    t = time.perf_counter()
+    t, t_epoch = time.perf_counter(), time.time()
+    opened = []
+    page.on("websocket", lambda ws: opened.append(time.perf_counter() - t))
     page.goto(url)
     loaded = time.perf_counter() - t
     page.locator(".sim-date").wait_for(timeout=120_000)
@@ -223,7 +225,8 @@ def _first_frame_s(page, url: str, phases: dict | None = None) -> float:
     page.wait_for_function("() => [...document.querySelectorAll('img.ca-tissue')].some(i => i.complete && "
                            "i.naturalWidth > 0)", timeout=120_000)
     if phases is not None:
-        phases.update(html_loaded_s=loaded, date_shown_s=dated)
+        phases.update(html_loaded_s=loaded, websocket_s=opened[0] if opened else float("nan"),
+                      date_shown_s=dated, navigated_epoch=t_epoch)
     return time.perf_counter() - t
 
 
@@ -369,9 +372,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{f['server_cores']:.2f} cores, the tabs' Chromium {f['browser_cores']:.2f} cores "
               f"(load average {os.getloadavg()[0]:.1f}); server CPU per frame {f['server_ms_per_frame']:.1f} ms, "
               f"so {f['tabs']} tabs at 2 frames/s need {f['tabs'] * 2 * f['server_ms_per_frame'] / 1e3:.2f} server cores")
-        p = f["newcomer_phases"]
-        print(f"  tab number {f['tabs'] + 1}, browser: page loaded after {p['html_loaded_s']:.2f} s, date shown after "
-              f"{p['date_shown_s']:.2f} s; server (from the page's first render): {f['newcomer_server'] or 'not timed'}")
+        p, srv = f["newcomer_phases"], dict(f["newcomer_server"])
+        if "opened_epoch" in srv:
+            srv["first_render_after_navigation_s"] = round(srv.pop("opened_epoch") - p["navigated_epoch"], 3)
+        print(f"  tab number {f['tabs'] + 1}, browser: page loaded after {p['html_loaded_s']:.2f} s, websocket "
+              f"opened after {p['websocket_s']:.2f} s, date shown after {p['date_shown_s']:.2f} s; server, seconds "
+              f"from the page's first render: {srv or 'not timed'}")
         for key, values in f["per_frame_ms"].items():
             if values:
                 print(f"  per frame, {key[:-2]}: median tab {statistics.median(values):.1f} ms, "

@@ -42,6 +42,7 @@ from calcium_dashboard.charts import (
 from calcium_dashboard.server import (
     CHART_INTERVAL_PER_PLAYING_TAB_S,
     FRAME_GATE,
+    NEVER,
     PLAY_LOOPS,
     TabWatch,
     current_kernel,
@@ -98,6 +99,12 @@ class GuardedEchartsWidget(EchartsWidget):
 
 #: upper bound on frames per second pushed to the browser: faster only queues messages
 MAX_FRAMES_PER_S = 25.0
+#: frames per second the whole server makes, shared by the playing tabs: each tab plays at most
+#: this divided by the tabs playing (2.5 frames/s each with 30 tabs, 25 with 3). Tabs faster than
+#: their share take CPU a newly opened page (and, with the tabs on the same machine, their
+#: browser) needs; the classroom target is 2 frames/s per tab with 30 tabs (assumption: 25 %
+#: above it; :func:`frame_interval_s`)
+SERVER_FRAMES_PER_S = 75.0
 #: seconds between chart redraws while playing (pictures and date update every frame)
 CHART_INTERVAL_S = 0.25
 #: environment variable holding the query string used when a page opens without one
@@ -541,13 +548,20 @@ def Controls(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactiv
                                 label="Download run (CSV)", mime_type="text/csv")
 
 
+def frame_interval_s(playing_tabs: int) -> float:
+    """Seconds between one tab's frames with ``playing_tabs`` tabs playing on the server: its
+    share of :data:`SERVER_FRAMES_PER_S`, at most :data:`MAX_FRAMES_PER_S`."""
+    return max(1.0 / MAX_FRAMES_PER_S, max(1, playing_tabs) / SERVER_FRAMES_PER_S)
+
+
 def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 keep_going: Callable[[], bool], watch: TabWatch, on_finished: Callable[[], None],
                 on_gone: Callable[[str], None]) -> str:
     """The play loop: advance, draw, repeat; returns why it stopped.
 
-    Frames are made inside :data:`FRAME_GATE` (first come, first served across every tab)
-    and sent after leaving it, at most MAX_FRAMES_PER_S per tab; a frame carries the chart
+    Frames are made inside :data:`FRAME_GATE` (the tab that has waited longest for a turn goes
+    first; a first frame before every next one) and sent after leaving it, at most the tab's
+    share of the server's frames (:func:`frame_interval_s`); a frame carries the chart
     series only when its charts are redrawn (:meth:`FrameSink.charts_due`). The loop stops when ``keep_going()`` turns
     false (pause, new settings), at the end of the run, or when its tab is gone
     (:class:`TabWatch`), so an abandoned tab costs nothing.
@@ -555,8 +569,8 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
     record = PLAY_LOOPS.start(watch.kernel_id)
     reason = "paused"
     try:
-        interval = 1.0 / MAX_FRAMES_PER_S
         next_frame = time.perf_counter()
+        last_turn = NEVER  # a tab's first frame goes before the other tabs' next ones
         while True:
             if not keep_going():
                 reason = "paused"
@@ -567,13 +581,17 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 on_gone(gone)
                 break
             t0 = time.perf_counter()
-            with FRAME_GATE:
+            FRAME_GATE.acquire(since=last_turn)  # the tab that has waited longest goes first
+            try:
+                last_turn = time.monotonic()
                 t1 = time.perf_counter()
                 for run in runs:
                     run.advance(days_per_frame)
                 done = all(r.finished for r in runs)
                 redraw = done or sink.charts_due()
                 new = _frames(runs, series=redraw)
+            finally:
+                FRAME_GATE.release()
             t2 = time.perf_counter()
             if not keep_going():
                 reason = "paused"  # paused (or superseded) while this frame was being made
@@ -586,7 +604,7 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 reason = "finished"
                 on_finished()
                 break
-            next_frame += interval
+            next_frame += frame_interval_s(PLAY_LOOPS.running_count())
             delay = next_frame - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
