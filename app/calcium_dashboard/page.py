@@ -100,11 +100,12 @@ class GuardedEchartsWidget(EchartsWidget):
 #: upper bound on frames per second pushed to the browser: faster only queues messages
 MAX_FRAMES_PER_S = 25.0
 #: frames per second the whole server makes, shared by the playing tabs: each tab plays at most
-#: this divided by the tabs playing (2.5 frames/s each with 30 tabs, 25 with 3). Tabs faster than
+#: this divided by the tabs playing (2.2 frames/s each with 30 tabs, 22 with 3). Tabs faster than
 #: their share take CPU a newly opened page (and, with the tabs on the same machine, their
-#: browser) needs; the classroom target is 2 frames/s per tab with 30 tabs (assumption: 25 %
-#: above it; :func:`frame_interval_s`)
-SERVER_FRAMES_PER_S = 75.0
+#: browser) needs: 30 tabs at 2 frames/s took ~0.5 cores of server and ~1.3 of browser, so a
+#: 2-core machine has little to spare. The classroom target is 2 frames/s per tab with 30 tabs
+#: (assumption: 10 % above it; :func:`frame_interval_s`)
+SERVER_FRAMES_PER_S = 66.0
 #: seconds between chart redraws while playing (pictures and date update every frame)
 CHART_INTERVAL_S = 0.25
 #: environment variable holding the query string used when a page opens without one
