@@ -73,15 +73,9 @@ def test_a_play_loop_claims_its_turn_with_the_start_of_its_previous_frame(monkey
     runs = build_runs(ds.DashboardSettings(a=ds.SideSettings("healthy_adult"), seed=3))
     sink = page.FrameSink(page._frames(runs), AxisLock())
 
-    class Watch:
-        kernel_id = "claims-test"
-        left = 3
-
-        def gone(self):
-            self.left -= 1
-            return "" if self.left >= 0 else "tab closed"
-
-    page.play_frames(runs, sink, 7, lambda: True, Watch(), lambda: None, lambda reason: None)
+    answers = iter(["", "", ""])  # the tab is there for three frames, then gone
+    watch = SimpleNamespace(kernel_id="claims-test", gone=lambda: next(answers, "tab closed"))
+    page.play_frames(runs, sink, 7, lambda: True, watch, lambda: None, lambda reason: None)
     assert len(gate.claims) == 3 and runs[0].day == 21
     assert gate.claims[0] == NEVER  # its first frame goes before the other tabs' next ones
     for i in (1, 2):  # then: when its previous turn began (taken as it was let in)
