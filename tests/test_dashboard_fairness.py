@@ -19,7 +19,7 @@ sys.path.insert(0, str(APP_DIR))
 from calcium_dashboard import page  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
 from calcium_dashboard.charts import AxisLock  # noqa: E402
-from calcium_dashboard.server import NEVER, FairGate, queue_widget_messages  # noqa: E402
+from calcium_dashboard.server import NEVER, FairGate, TabWatch, queue_widget_messages  # noqa: E402
 from calcium_dashboard.session import build_runs  # noqa: E402
 
 
@@ -74,7 +74,7 @@ def test_a_play_loop_claims_its_turn_with_the_start_of_its_previous_frame(monkey
     sink = page.FrameSink(page._frames(runs), AxisLock())
 
     answers = iter(["", "", ""])  # the tab is there for three frames, then gone
-    watch = SimpleNamespace(kernel_id="claims-test", gone=lambda: next(answers, "tab closed"))
+    watch = SimpleNamespace(kernel_id="claims-test", gone=lambda: next(answers, "tab closed"), backlog=lambda: 0)
     page.play_frames(runs, sink, 7, lambda: True, watch, lambda: None, lambda reason: None)
     assert len(gate.claims) == 3 and runs[0].day == 21
     assert gate.claims[0] == NEVER  # its first frame goes before the other tabs' next ones
@@ -141,3 +141,17 @@ def test_a_page_request_no_render_takes_over_runs_out_and_is_forgotten():
     token = gate.newcomer()
     gate.newcomer_done(token)
     assert "render" not in gate.openings[-1]  # not the stale request's hold
+
+
+def test_a_tab_whose_browser_is_behind_gets_no_new_frame_until_it_catches_up():
+    queued = SimpleNamespace(to_send=["m"] * 40)
+    context = SimpleNamespace(kernel=SimpleNamespace(session=SimpleNamespace(websockets={queued})))
+    assert TabWatch(context).backlog() == 40 and TabWatch(None).backlog() == 0
+    runs = build_runs(ds.DashboardSettings(a=ds.SideSettings("healthy_adult"), seed=4))
+    sink = page.FrameSink(page._frames(runs), AxisLock())
+    answers = iter(["", "", "", ""])  # four looks at the tab, then it is gone
+    backlogs = iter([page.MAX_QUEUED_MESSAGES + 1] * 2)  # behind at the first two looks, then not
+    watch = SimpleNamespace(kernel_id="backlog-test", gone=lambda: next(answers, "tab closed"),
+                            backlog=lambda: next(backlogs, 0))
+    page.play_frames(runs, sink, 7, lambda: True, watch, lambda: None, lambda reason: None)
+    assert runs[0].day == 2 * 7  # frames only at the two looks when it had caught up

@@ -42,6 +42,7 @@ from calcium_dashboard.charts import (
 from calcium_dashboard.server import (
     CHART_INTERVAL_PER_PLAYING_TAB_S,
     FRAME_GATE,
+    MAX_QUEUED_MESSAGES,
     NEVER,
     PLAY_LOOPS,
     TabWatch,
@@ -106,6 +107,8 @@ MAX_FRAMES_PER_S = 25.0
 #: 2-core machine has little to spare. The classroom target is 2 frames/s per tab with 30 tabs
 #: (assumption: 10 % above it; :func:`frame_interval_s`)
 SERVER_FRAMES_PER_S = 66.0
+#: seconds a play loop waits before looking again when its tab's browser is behind
+BACKLOG_WAIT_S = 0.05
 #: seconds between chart redraws while playing (pictures and date update every frame)
 CHART_INTERVAL_S = 0.25
 #: environment variable holding the query string used when a page opens without one
@@ -581,6 +584,10 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 reason = gone
                 on_gone(gone)
                 break
+            if watch.backlog() > MAX_QUEUED_MESSAGES:  # its browser is behind: let it catch up
+                time.sleep(BACKLOG_WAIT_S)
+                next_frame = time.perf_counter()
+                continue
             t0 = time.perf_counter()
             FRAME_GATE.acquire(since=last_turn)  # the tab that has waited longest goes first
             try:
@@ -597,8 +604,8 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
             if not keep_going():
                 reason = "paused"  # paused (or superseded) while this frame was being made
                 break
-            # sent outside the gate: each widget message waits for the server's event loop
-            # (a thread hop per message), and the next tab can compute its frame meanwhile
+            # sent outside the gate, so the next tab computes its frame meanwhile; the widget
+            # messages are queued for the event loop (server.queue_widget_messages)
             sink.show(new, charts=redraw)
             record.timed(t1 - t0, t2 - t1, time.perf_counter() - t2)
             if done:

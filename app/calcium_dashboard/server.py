@@ -38,7 +38,7 @@ DEFAULT_CULL_TIMEOUT = "1m"
 DISCONNECTED_GRACE_S = 5.0
 #: play loops making a frame at the same time, server-wide. One: the model and the pictures
 #: are Python under one GIL, so a second slot only adds switching (the widget messages are
-#: sent after the gate: each waits for the event loop, and must not hold up the other tabs),
+#: sent after the gate, so that sending them never holds up the other tabs),
 #: and the thread building a newly opened tab then competes with one loop, not with 30
 GATE_SLOTS = 1
 #: seconds between chart redraws of one tab while playing, per tab playing on the server:
@@ -47,6 +47,10 @@ CHART_INTERVAL_PER_PLAYING_TAB_S = 0.1
 #: widget messages are queued per connection and written by the event loop in batches
 #: (:func:`queue_widget_messages`)
 QUEUE_WIDGET_MESSAGES = True
+#: a play loop makes no new frame while more than this many of its tab's widget messages wait
+#: to be written (about ten frames): a tab whose browser or network cannot keep up is slowed
+#: down instead of its queue growing without bound (:meth:`TabWatch.backlog`)
+MAX_QUEUED_MESSAGES = 30
 #: paths answered only to the loopback address
 LOCAL_ONLY_PATHS = ("/resourcez", "/dashboardz", "/memoryz", "/profilez")
 
@@ -300,6 +304,13 @@ class TabWatch:
         if self._lost_since is None:
             self._lost_since = now
         return "tab disconnected" if now - self._lost_since >= self.grace_s else ""
+
+    def backlog(self) -> int:
+        """Widget messages queued for this tab's connections and not yet written
+        (:func:`queue_widget_messages`); 0 outside a server."""
+        kernel = getattr(self.context, "kernel", None)
+        sockets = getattr(getattr(kernel, "session", None), "websockets", ())
+        return sum(len(getattr(ws, "to_send", ())) for ws in tuple(sockets))
 
 
 # ------------------------------------------------------------------------ server set-up
