@@ -145,7 +145,7 @@ def test_a_page_request_no_render_takes_over_runs_out_and_is_forgotten():
 
 def test_a_tab_whose_browser_is_behind_gets_no_new_frame_until_it_catches_up():
     queued = SimpleNamespace(to_send=["m"] * 40)
-    context = SimpleNamespace(kernel=SimpleNamespace(session=SimpleNamespace(websockets={queued})))
+    context = SimpleNamespace(kernel=SimpleNamespace(session=SimpleNamespace(websockets=[queued])))
     assert TabWatch(context).backlog() == 40 and TabWatch(None).backlog() == 0
     runs = build_runs(ds.DashboardSettings(a=ds.SideSettings("healthy_adult"), seed=4))
     sink = page.FrameSink(page._frames(runs), AxisLock())
