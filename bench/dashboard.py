@@ -23,7 +23,12 @@ a classroom of 30 tabs on one server (loopback only).
    of idle 2 minutes after the tabs vanish. It also prints the CPU the server and the
    tabs' Chromium used over the window, the server's CPU per frame (so what 30 tabs at
    2 frames/s would need), and the models still in memory after the tabs vanished
-   (``/memoryz``; 0 unless a tab's models leak).
+   (``/memoryz``; 0 unless a tab's models leak), where each frame's time went (waiting
+   for the gate, making it, sending it: per tab, from ``/dashboardz``), and where the 31st
+   tab's time went (page loaded, websocket open, date shown; the server's request, render
+   and build times). ``--server-repo DIR`` runs the server of another checkout (e.g. a
+   ``git archive`` of an older commit) with this script, for before/after comparisons;
+   ``--tabs 12 --class-window 20 --after 5`` is a shorter run for such comparisons.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -165,11 +171,12 @@ def bench_browser_fps(window_s: float, windows: int) -> list[float]:
         server.wait(timeout=10)
 
 
-def _start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+def _start_server(port: int, repo: Path = REPO) -> subprocess.Popen:
+    """``calcium-abm dashboard`` from the checkout ``repo`` (another checkout: an A/B comparison)."""
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONPATH": str(repo)}
     cmd = [sys.executable, "-m", "calcium_abm.cli", "dashboard", "--host", "127.0.0.1", "--port", str(port),
            "--no-open"]
-    server = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    server = subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     deadline = time.time() + 90
     while True:
@@ -183,9 +190,13 @@ def _start_server(port: int) -> subprocess.Popen:
             time.sleep(0.3)
 
 
-def _loops(base: str) -> dict[int, dict]:
+def _dashboardz(base: str) -> dict:
     with urllib.request.urlopen(base + "/dashboardz", timeout=30) as r:
-        return {rec["loop_id"]: rec for rec in json.loads(r.read())["play_loops"]["loops"]}
+        return json.loads(r.read())
+
+
+def _loops(base: str) -> dict[int, dict]:
+    return {rec["loop_id"]: rec for rec in _dashboardz(base)["play_loops"]["loops"]}
 
 
 def _spawn_chromium() -> tuple[subprocess.Popen, int]:
@@ -207,23 +218,48 @@ def _spawn_chromium() -> tuple[subprocess.Popen, int]:
     raise RuntimeError("could not start Chromium")
 
 
-def _first_frame_s(page, url: str) -> float:
-    t = time.perf_counter()
+def _first_frame_s(page, url: str, phases: dict | None = None) -> float:
+    """Seconds from navigation to the first frame (date and a tissue picture shown); with
+    ``phases``, also when the page's HTML had loaded and when the date appeared."""
+    t, t_epoch = time.perf_counter(), time.time()
+    opened = []
+    page.on("websocket", lambda ws: opened.append(time.perf_counter() - t))
     page.goto(url)
+    loaded = time.perf_counter() - t
     page.locator(".sim-date").wait_for(timeout=120_000)
+    dated = time.perf_counter() - t
+    page.locator("img.ca-tissue").first.wait_for(state="attached", timeout=120_000)
+    pictured = time.perf_counter() - t
     page.wait_for_function("() => [...document.querySelectorAll('img.ca-tissue')].some(i => i.complete && "
                            "i.naturalWidth > 0)", timeout=120_000)
+    if phases is not None:
+        phases.update(html_loaded_s=loaded, websocket_s=opened[0] if opened else float("nan"),
+                      date_shown_s=dated, picture_element_s=pictured, navigated_epoch=t_epoch)
     return time.perf_counter() - t
 
 
-def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, float]:
-    """The classroom figures (see the module docstring, part 3)."""
+def _per_frame_ms(before: dict[int, dict], after: dict[int, dict], key: str) -> list[float]:
+    """Per playing loop, the mean milliseconds per frame spent on ``key`` over the window
+    (empty for a server that does not time its frames)."""
+    out = []
+    for k, b in before.items():
+        a = after.get(k)
+        if a is None or key not in a or not b["running"]:
+            continue
+        frames = a["frames"] - b["frames"]
+        if frames > 0:
+            out.append(1e3 * (a[key] - b[key]) / frames)
+    return sorted(out)
+
+
+def bench_classroom(tabs: int, window_s: float, after_s: float, repo: Path = REPO) -> dict[str, float]:
+    """The classroom figures (see the module docstring, part 3), for the server in ``repo``."""
     import psutil
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _start_server(port)
+    server = _start_server(port, repo)
     victim = None
     try:
         rss = lambda: psutil.Process(server.pid).memory_info().rss  # noqa: E731 - the server's own memory
@@ -275,8 +311,10 @@ def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, flo
             frames_made = sum(after[k]["frames"] - before[k]["frames"] for k in before if k in after)
             stop_reasons = collections.Counter(r["stop_reason"] or "running" for r in after.values())
             newcomer = local.new_page(viewport={"width": 1280, "height": 900})
-            first_frame = _first_frame_s(newcomer, base + "/")
+            phases: dict = {}
+            first_frame = _first_frame_s(newcomer, base + "/", phases)
             newcomer.close()
+            openings = _dashboardz(base).get("openings", [])
             peak = rss()
             os.killpg(victim.pid, signal.SIGKILL)  # the tabs vanish without closing
             victim.wait(10)
@@ -286,8 +324,11 @@ def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, flo
             still = sum(r["running"] for r in _loops(base).values())
             with urllib.request.urlopen(base + "/resourcez", timeout=30) as r:
                 kernels_after = json.loads(r.read())["kernels"]["total"]
-            with urllib.request.urlopen(base + "/memoryz", timeout=60) as r:
-                models_after = json.loads(r.read())["instances"]["CalciumParadoxModel"]
+            try:
+                with urllib.request.urlopen(base + "/memoryz", timeout=60) as r:
+                    models_after = json.loads(r.read())["instances"]["CalciumParadoxModel"]
+            except urllib.error.HTTPError:  # an older server (--server-repo) has no /memoryz
+                models_after = "unknown"
             local.close()
         return {"tabs": tabs, "playing": len(rates), "slowest_fps": rates[0] if rates else 0.0,
                 "median_fps": statistics.median(rates) if rates else 0.0, "fastest_fps": rates[-1] if rates else 0.0,
@@ -295,7 +336,10 @@ def bench_classroom(tabs: int, window_s: float, after_s: float) -> dict[str, flo
                 "after_mb": later / 2**20, "loops_running_after": still, "kernels_after": kernels_after,
                 "stop_reasons": dict(stop_reasons), "server_cores": server_cores, "browser_cores": browser_cores,
                 "server_ms_per_frame": 1e3 * server_cores * elapsed / max(1, frames_made),
-                "models_after": models_after}
+                "models_after": models_after, "newcomer_phases": phases,
+                "newcomer_server": openings[-1] if openings else {},
+                "per_frame_ms": {key: _per_frame_ms(before, after, key)
+                                 for key in ("gate_wait_s", "compute_s", "send_s")}}
     finally:
         if victim is not None and victim.poll() is None:
             os.killpg(victim.pid, signal.SIGKILL)
@@ -317,10 +361,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--class-window", type=float, default=30.0, help="seconds over which tab fps is measured")
     parser.add_argument("--after", type=float, default=120.0,
                         help="seconds after the tabs vanish at which server memory is read")
+    parser.add_argument("--server-repo", type=Path, default=REPO,
+                        help="checkout whose dashboard server the classroom runs (default: this one), "
+                             "for before/after comparisons")
     args = parser.parse_args(argv)
 
     if args.classroom:
-        f = bench_classroom(args.tabs, args.class_window, args.after)
+        f = bench_classroom(args.tabs, args.class_window, args.after, args.server_repo.resolve())
         print(f"classroom: {f['tabs']} tabs playing 7 simulated days per frame on {os.cpu_count()} cores "
               f"({f['playing']} loops measured over {args.class_window:g} s)")
         print(f"  frames/s per tab: slowest {f['slowest_fps']:.2f}, median {f['median_fps']:.2f}, "
@@ -336,6 +383,17 @@ def main(argv: list[str] | None = None) -> int:
               f"{f['server_cores']:.2f} cores, the tabs' Chromium {f['browser_cores']:.2f} cores "
               f"(load average {os.getloadavg()[0]:.1f}); server CPU per frame {f['server_ms_per_frame']:.1f} ms, "
               f"so {f['tabs']} tabs at 2 frames/s need {f['tabs'] * 2 * f['server_ms_per_frame'] / 1e3:.2f} server cores")
+        p, srv = f["newcomer_phases"], dict(f["newcomer_server"])
+        if "opened_epoch" in srv:
+            srv["request_after_navigation_s"] = round(srv.pop("opened_epoch") - p["navigated_epoch"], 3)
+        print(f"  tab number {f['tabs'] + 1}, browser: page loaded after {p['html_loaded_s']:.2f} s, websocket "
+              f"opened after {p['websocket_s']:.2f} s, date shown after {p['date_shown_s']:.2f} s, "
+              f"picture element after {p['picture_element_s']:.2f} s; server, seconds "
+              f"from the page's request (or first render) to each stage: {srv or 'not timed'}")
+        for key, values in f["per_frame_ms"].items():
+            if values:
+                print(f"  per frame, {key[:-2]}: median tab {statistics.median(values):.1f} ms, "
+                      f"lowest {values[0]:.1f}, highest {values[-1]:.1f}")
         return 0
 
     ours, theirs = bench_rendering(args.repeats)

@@ -467,6 +467,9 @@ class _FakeWatch:
         self.checks += 1
         return "tab disconnected" if self.checks > self.after else ""
 
+    def backlog(self) -> int:
+        return 0  # its browser keeps up
+
 
 def test_play_loop_stops_when_its_tab_is_gone_and_says_so():
     from calcium_dashboard.page import FrameSink, _frames, play_frames

@@ -78,6 +78,9 @@ def test_play_loop_builds_series_only_for_the_frames_that_redraw_the_charts(monk
             self.left -= 1
             return "" if self.left >= 0 else "tab closed"
 
+        def backlog(self):
+            return 0
+
     play_frames(runs, sink, 7, lambda: True, Watch(), lambda: None, lambda reason: None)
     assert runs[0].day == 4 * 7 and built == [False] * 4
     assert sink.date.children == ["Day 28 · year 0.1"]

@@ -42,6 +42,8 @@ from calcium_dashboard.charts import (
 from calcium_dashboard.server import (
     CHART_INTERVAL_PER_PLAYING_TAB_S,
     FRAME_GATE,
+    MAX_QUEUED_MESSAGES,
+    NEVER,
     PLAY_LOOPS,
     TabWatch,
     current_kernel,
@@ -98,6 +100,15 @@ class GuardedEchartsWidget(EchartsWidget):
 
 #: upper bound on frames per second pushed to the browser: faster only queues messages
 MAX_FRAMES_PER_S = 25.0
+#: frames per second the whole server makes, shared by the playing tabs: each tab plays at most
+#: this divided by the tabs playing (2.2 frames/s each with 30 tabs, 22 with 3). Tabs faster than
+#: their share take CPU a newly opened page (and, with the tabs on the same machine, their
+#: browser) needs: 30 tabs at 2 frames/s took ~0.5 cores of server and ~1.3 of browser, so a
+#: 2-core machine has little to spare. The classroom target is 2 frames/s per tab with 30 tabs
+#: (assumption: 10 % above it; :func:`frame_interval_s`)
+SERVER_FRAMES_PER_S = 66.0
+#: seconds a play loop waits before looking again when its tab's browser is behind
+BACKLOG_WAIT_S = 0.05
 #: seconds between chart redraws while playing (pictures and date update every frame)
 CHART_INTERVAL_S = 0.25
 #: environment variable holding the query string used when a page opens without one
@@ -541,13 +552,20 @@ def Controls(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactiv
                                 label="Download run (CSV)", mime_type="text/csv")
 
 
+def frame_interval_s(playing_tabs: int) -> float:
+    """Seconds between one tab's frames with ``playing_tabs`` tabs playing on the server: its
+    share of :data:`SERVER_FRAMES_PER_S`, at most :data:`MAX_FRAMES_PER_S`."""
+    return max(1.0 / MAX_FRAMES_PER_S, max(1, playing_tabs) / SERVER_FRAMES_PER_S)
+
+
 def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 keep_going: Callable[[], bool], watch: TabWatch, on_finished: Callable[[], None],
                 on_gone: Callable[[str], None]) -> str:
     """The play loop: advance, draw, repeat; returns why it stopped.
 
-    Frames are made inside :data:`FRAME_GATE` (first come, first served across every tab)
-    and sent after leaving it, at most MAX_FRAMES_PER_S per tab; a frame carries the chart
+    Frames are made inside :data:`FRAME_GATE` (the tab that has waited longest for a turn goes
+    first; a first frame before every next one) and sent after leaving it, at most the tab's
+    share of the server's frames (:func:`frame_interval_s`); a frame carries the chart
     series only when its charts are redrawn (:meth:`FrameSink.charts_due`). The loop stops when ``keep_going()`` turns
     false (pause, new settings), at the end of the run, or when its tab is gone
     (:class:`TabWatch`), so an abandoned tab costs nothing.
@@ -555,8 +573,8 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
     record = PLAY_LOOPS.start(watch.kernel_id)
     reason = "paused"
     try:
-        interval = 1.0 / MAX_FRAMES_PER_S
         next_frame = time.perf_counter()
+        last_turn = NEVER  # a tab's first frame goes before the other tabs' next ones
         while True:
             if not keep_going():
                 reason = "paused"
@@ -566,24 +584,35 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 reason = gone
                 on_gone(gone)
                 break
-            with FRAME_GATE:
+            if watch.backlog() > MAX_QUEUED_MESSAGES:  # its browser is behind: let it catch up
+                time.sleep(BACKLOG_WAIT_S)
+                next_frame = time.perf_counter()
+                continue
+            t0 = time.perf_counter()
+            FRAME_GATE.acquire(since=last_turn)  # the tab that has waited longest goes first
+            try:
+                last_turn = time.monotonic()
+                t1 = time.perf_counter()
                 for run in runs:
                     run.advance(days_per_frame)
                 done = all(r.finished for r in runs)
                 redraw = done or sink.charts_due()
                 new = _frames(runs, series=redraw)
+            finally:
+                FRAME_GATE.release()
+            t2 = time.perf_counter()
             if not keep_going():
                 reason = "paused"  # paused (or superseded) while this frame was being made
                 break
-            # sent outside the gate: each widget message waits for the server's event loop
-            # (a thread hop per message), and the next tab can compute its frame meanwhile
+            # sent outside the gate, so the next tab computes its frame meanwhile; the widget
+            # messages are queued for the event loop (server.queue_widget_messages)
             sink.show(new, charts=redraw)
-            record.frames += 1
+            record.timed(t1 - t0, t2 - t1, time.perf_counter() - t2)
             if done:
                 reason = "finished"
                 on_finished()
                 break
-            next_frame += interval
+            next_frame += frame_interval_s(PLAY_LOOPS.running_count())
             delay = next_frame - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
@@ -705,7 +734,9 @@ def Dashboard():
         return runs, None
 
     runs, build_error = solara.use_memo(build, [s.run_key, uploads.value, reset_count.value])
+    FRAME_GATE.newcomer_mark(newcomer, "built")
     sink = solara.use_memo(lambda: FrameSink(_frames(runs), axes, s.present) if runs else None, [runs])
+    FRAME_GATE.newcomer_mark(newcomer, "first_frame")
     finished_runs = solara.use_reactive(0)  # id() of the runs that reached their end, else 0
     is_finished = bool(runs) and finished_runs.value == id(runs)
 
