@@ -137,3 +137,13 @@ def test_k5_fails_when_pth_does_not_drive_remodeling():
     experiment, broken = run_arms("K5", grid=24, pth_activation_exponent=0.0)
     ckd5 = next(c for c in experiment.criteria if "CKD 5" in c.label)
     assert not ckd5.passes(ckd5.measure(broken))
+
+
+def test_k3_predialysis_phosphate_fails_when_absorption_follows_calcitriol():
+    """With a third of phosphate absorption calcitriol-dependent (the old 0.3), low dialysis calcitriol
+    cuts absorption by a fifth and the pre-dialysis phosphate falls below the cohort's lower quartile."""
+    experiment, runs = run_arms("K3")
+    criterion = next(c for c in experiment.criteria if "pre-dialysis" in c.label)
+    assert criterion.passes(criterion.measure(runs))
+    _, broken = run_arms("K3", phosphate_calcitriol_dependent_share=0.3)
+    assert not criterion.passes(criterion.measure(broken))
