@@ -201,12 +201,7 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("LS loss per year over 3 years",
                       loss_per_year("bone_mineral_density_g_cm2", 0, 3, "woman 65, 14 y past menopause"), 0.3, 0.7,
-                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)",
-                      known_failure="issue 10: the age and menopause laws were recalibrated with a skeleton spun "
-                                    "up under a healthy adult's PTH; since the spin-up runs under the person's own "
-                                    "steady kidney PTH (issue 11: no start transient), a woman of 65 starts at her "
-                                    "higher steady turnover and loses faster than the band (with the healthy-PTH "
-                                    "spin-up she would pass): the two changes need one joint recalibration"),
+                      "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)"),
         ),
         grid=64, quick_grid=48,  # 24x24 is too noisy for a 2-seed 3-year rate (as rows 20, 20b, S1)
         plot_columns=("bmd_change_pct",),
