@@ -160,3 +160,20 @@ def test_no_allowed_human_run_leaves_serum_calcium_silently(scenario_name, param
     if ((ca < 1.5) | (ca > 3.5) | ca.isna()).any():
         assert physiology_warning(frame, scenario) is not None
     assert all(math.isfinite(v) or math.isnan(v) for v in ca)
+
+
+def test_batch_prints_each_runs_warning_and_keeps_it_in_the_results_metadata(tmp_path, capsys):
+    """A batch run that leaves physiology warns as `run` does, and load_results carries the warning
+    (from the run file's Parquet metadata) under its run id; the run that stays physiological has none."""
+    from calcium_abm.batch import load_results, run_batch
+
+    batch = {"name": "w", "scenario": "healthy_adult", "seed": 1, "years": 0.02,
+             "set": {**TINY, "phosphate_mg_per_day": 3000},
+             "sweep": {"parameters": {"residual_gfr_ml_per_min": [100, 5]}}}
+    run_batch(batch, tmp_path / "b", workers=1)
+    err = capsys.readouterr().err
+    assert err.count("warning: run ") == 1 and "serum_phosphate_mmol_l" in err
+    results = load_results(tmp_path / "b")
+    warned = results.attrs["physiology_warnings"]
+    high_p = results.loc[results["residual_gfr_ml_per_min"] == 5, "run_id"].iloc[0]
+    assert list(warned) == [high_p] and "day 0" in warned[high_p][0]

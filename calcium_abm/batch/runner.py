@@ -95,7 +95,8 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
     else:
         labels = pd.DataFrame({k: [v] * len(days) for k, v in task.labels.items()})
         frame = pd.concat([labels, days.reset_index(drop=True)], axis=1)
-    frame.attrs = {}
+    # only the physiology warnings travel on (into the run file's Parquet metadata, see load_results)
+    frame.attrs = {"physiology_warnings": list(days.attrs.get("physiology_warnings", []))}
     return task.run_id, frame, seconds
 
 
@@ -430,6 +431,8 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
                         except OSError as exc:
                             raise _disk_error(out_dir, f"run {result[0]}", exc, saved) from None
                         saved += 1
+                        for warning in result[1].attrs.get("physiology_warnings", []):  # as `run` prints them
+                            print(f"warning: run {result[0]}: {warning}", file=sys.stderr, flush=True)
                         if on_result is not None:
                             on_result(result)
                         report.update(1)

@@ -323,7 +323,8 @@ def open_batch(out_dir: str | os.PathLike | StoredBatch) -> StoredBatch:
 
 
 def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | None = None) -> pd.DataFrame:
-    """The finished runs of a batch directory as one DataFrame, in run order.
+    """The finished runs of a batch directory as one DataFrame, in run order; its
+    ``attrs["physiology_warnings"]`` maps each run id that left physiology to its warnings.
 
     Args:
         out_dir: the batch directory, or a :class:`StoredBatch` already opened.
@@ -343,7 +344,7 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
                          f"`calcium-abm batch FILE --out {batch.directory}`")
     if columns is not None:
         columns = list(dict.fromkeys(["run_index", "run_id", *columns]))
-    tables = []
+    tables, warnings = [], {}
     for rid in batch.run_ids:
         if rid not in batch.finished:
             continue
@@ -357,7 +358,20 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
             raise BatchError(f"run file '{path}' has other columns than the batch's other runs: "
                              "delete it and finish the batch with --resume")
         tables.append(table)
+        warned = _physiology_warnings(table.schema.metadata)
+        if warned:
+            warnings[rid] = warned
     if "run_index" not in tables[0].schema.names:
         raise BatchError(f"'{batch.directory}': the run files have no run_index column, so they were not "
                          "written by calcium-abm batch")
-    return pa.concat_tables(tables).to_pandas()
+    frame = pa.concat_tables(tables).to_pandas()
+    frame.attrs = {"physiology_warnings": warnings}
+    return frame
+
+
+def _physiology_warnings(metadata: dict | None) -> list[str]:
+    """The physiology warnings a run file carries in its Parquet metadata (pandas' attrs)."""
+    try:
+        return list(json.loads((metadata or {}).get(b"PANDAS_ATTRS", b"{}")).get("physiology_warnings", []))
+    except (ValueError, AttributeError):  # metadata written by something else
+        return []

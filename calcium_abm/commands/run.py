@@ -125,6 +125,17 @@ def _first_last(df, column: str) -> tuple[float, float]:
     return float(values.iloc[0]), float(values.iloc[-1])
 
 
+def _predialysis_rows(scenario, last) -> list[tuple[str, str]]:
+    """The clinic's pre-dialysis phosphate (rows before a session) when the run has dialysis."""
+    from calcium_abm.physiology.minerals import predialysis_rows
+
+    n = scenario.state_at(max(scenario.days - 1, 0)).dialysis.sessions_per_week
+    if not n or "serum_phosphate_mmol_l" not in last.columns:
+        return []
+    pre = last["serum_phosphate_mmol_l"][predialysis_rows(last["day"], n)]
+    return [("  pre-dialysis", f"{pre.mean():.2f} mmol/L (mean of {len(pre)} sessions; the clinic's sample)")]
+
+
 def summary(scenario, df, out) -> str:
     """A few lines saying what a run produced."""
     bmd0, bmd1 = _first_last(df, "bone_mineral_density_g_cm2")
@@ -152,6 +163,7 @@ def summary(scenario, df, out) -> str:
         ("serum phosphate, last 4 weeks", f"{late('serum_phosphate_mmol_l'):.2f} mmol/L (mean; "
                                           f"{late('serum_phosphate_mmol_l', 'min'):.2f}-"
                                           f"{late('serum_phosphate_mmol_l', 'max'):.2f})"),
+        *_predialysis_rows(scenario, last),
         ("PTH, last 4 weeks", f"{late('pth_pmol_l'):.3g} pmol/L (mean); calcitriol "
                               f"{late('calcitriol_relative'):.2f} x normal"),
         ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over days)"),

@@ -73,10 +73,10 @@ PARAMETERS = declare([
               "[V] 60-65 % on mixed diets, nearly independent of intake (IOM 1997 DRI pp. 148, 173, citing "
               "Heaney & Recker 1982); [S] 40-80 % by food source (phosphorus reviews)",
               "Net fraction of dietary phosphorus absorbed at reference calcitriol", 0.4, 0.8),
-    Parameter("phosphate_calcitriol_dependent_share", 0.3, "-",
-              "assumption: calcitriol raises phosphate absorption (IOM 1997; LPI [S]) but most absorption is "
-              "passive and persists in hyperphosphataemia 'only slightly lower than normal' (IOM 1997 p. 148, "
-              "Brickman 1974)",
+    Parameter("phosphate_calcitriol_dependent_share", 0.1, "-",
+              "assumption (value; bounds [V]): paracellular P absorption 65-80 % (Am J Nephrol 2021 52:522; Hill "
+              "Gallant & Vorland 2021 Curr Opin Nephrol Hypertens 30:404); absorption 0.69 in CKD 3b-4 vs 0.62 despite "
+              "low calcitriol (Stremke 2021 J Am Soc Nephrol 32:2057 [V]). HD pre-dialysis P 1.59/1.42/1.10 at 0/0.1/0.3",
               "Share of reference phosphate absorption that is calcitriol-dependent (transcellular)", 0.0, 0.9),
     # ------------------------------------------------------------------ FGF23
     Parameter("fgf23_nephron_load_exponent", 1.0, "-",
@@ -165,11 +165,11 @@ PARAMETERS = declare([
               "PMC2615703): OpenBoneMin's CtriolPTgam = 12.5 [V] acts on a calcitriol that hardly moves in its CKD; "
               "here calcitriol falls early through FGF23, so the gland responds less steeply",
               "Steepness of the calcitriol control of gland capacity", 1.0, 15.0),
-    Parameter("parathyroid_capacity_phosphate_load_exponent", 0.08, "-",
+    Parameter("parathyroid_capacity_phosphate_load_exponent", 0.06, "-",
               "assumption (value; direction [V]): dietary P drives parathyroid hyperplasia in uraemia independently of "
               "ionised Ca and calcitriol: gland weight 1.80 vs 0.88 ug/g on 0.8 vs 0.2 % P diets (Slatopolsky 1996 J "
               "Clin Invest 97:2534), ~2x within 2 weeks of uraemia on high P, none on low P (Denda 1996 Am J Kidney "
-              "Dis 28:596); sensed as P to excrete per remaining nephron (as FGF23). K4 (PTH at GFR 10 <= 5.7x) caps it at 0.08",
+              "Dis 28:596); sensed as P to excrete per remaining nephron (as FGF23). K4 (steady PTH at GFR 10 <= 5.7x) caps it at 0.06",
               "Power of the per-nephron phosphate load in the gland capacity target", 0.0, 1.0),
     Parameter("parathyroid_capacity_half_life_days", 180.0, "days",
               "[C] OpenBoneMin PTout = 1.604e-4 /h -> ln2/PTout = 4321 h = 180 days (slow hyperplasia)",
@@ -449,10 +449,10 @@ def advance_parathyroid_capacity(capacity: float, target: float, p, dt_days: flo
 
 
 def parathyroid_calcium_sigmoid_pmol_l(ionized_calcium_mmol_l: float, p) -> float:
-    """PTH of a normal-sized gland at an ionised calcium: Brown's four-parameter sigmoid."""
-    ion = _check("ionized_calcium_mmol_l", ionized_calcium_mmol_l)
-    lo, hi = p.parathyroid_min_pmol_l, p.parathyroid_max_pmol_l
-    return lo + (hi - lo) / (1.0 + (ion / p.parathyroid_setpoint_ionized_mmol_l) ** p.parathyroid_hill)
+    """PTH of a normal-sized gland at an ionised calcium: Brown's sigmoid, ``(ion/set)**h`` in log form (no overflow)."""
+    ion, lo, hi = _check("ionized_calcium_mmol_l", ionized_calcium_mmol_l), p.parathyroid_min_pmol_l, p.parathyroid_max_pmol_l
+    x = p.parathyroid_hill * math.log(ion / p.parathyroid_setpoint_ionized_mmol_l) if ion > 0.0 else -math.inf
+    return lo + (hi - lo) / (1.0 + math.exp(min(x, 700.0)))
 
 
 def pth_secretion_pmol_l(ionized_calcium_mmol_l: float, serum_phosphate_mmol_l: float,

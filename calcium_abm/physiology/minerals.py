@@ -31,7 +31,7 @@ from calcium_abm.physiology.ledger import MineralLedger
 
 __all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
            "steady_pth_relative",
-           "open_phosphate_ledger", "phosphate_day", "is_session_day", "book_mineral", "book_bone_fluid",
+           "open_phosphate_ledger", "phosphate_day", "is_session_day", "predialysis_rows", "book_mineral", "book_bone_fluid",
            "calcium_intake_day",
            "mineral_p_mg"]
 
@@ -210,6 +210,17 @@ def is_session_day(day: int, sessions_per_week: float) -> bool:
     (3 a week: days 0, 2, 4 of every 7 when counted as ``floor((d + 1) n / 7) > floor(d n / 7)``)."""
     n = sessions_per_week
     return n > 0.0 and math.floor((day + 1) * n / 7.0) > math.floor(day * n / 7.0)
+
+
+def predialysis_rows(days, sessions_per_week: float) -> list[bool]:
+    """Which recorded rows hold a PRE-dialysis value (the clinic's sample, drawn before the session).
+
+    Row ``d`` of the daily table holds the end of day ``d - 1``, i.e. the blood just before day
+    ``d``'s session; so the pre-dialysis rows are those whose ``day`` is a session day
+    (:func:`is_session_day`). ``days``: the table's ``day`` column (iterable of int); returns one
+    bool per row (all False without dialysis).
+    """
+    return [is_session_day(int(d), sessions_per_week) for d in days]
 
 
 def phosphate_day(ledger: MineralLedger, s: SystemicState, k: KidneyInputs, session_today: bool, p,

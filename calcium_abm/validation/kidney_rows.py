@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, Runs, pp_difference
 
-__all__ = ["KIDNEY_EXPERIMENTS", "window_mean", "ratio_of_means"]
+__all__ = ["KIDNEY_EXPERIMENTS", "window_mean", "ratio_of_means", "predialysis_mean"]
 
 
 def window_mean(name: str, arm: str, from_day: float, to_day: float):
@@ -21,6 +21,21 @@ def window_mean(name: str, arm: str, from_day: float, to_day: float):
         window = frame[(frame["day"] > from_day) & (frame["day"] <= to_day)]
         if window.empty:
             raise ValueError(f"no recorded day in ({from_day}, {to_day}] for {arm}")
+        return float(window[name].mean())
+    return measure
+
+
+def predialysis_mean(name: str, arm: str, from_day: float, to_day: float, sessions_per_week: float = 3.0):
+    """Mean of ``name`` in ``arm`` over the PRE-dialysis rows of days ``from_day < day <= to_day``
+    (:func:`calcium_abm.physiology.minerals.predialysis_rows`): clinics sample before the session."""
+    from calcium_abm.physiology.minerals import predialysis_rows
+
+    def measure(runs: Runs) -> float:
+        frame = runs[arm]
+        window = frame[(frame["day"] > from_day) & (frame["day"] <= to_day)]
+        window = window[predialysis_rows(window["day"], sessions_per_week)]
+        if window.empty:
+            raise ValueError(f"no pre-dialysis day in ({from_day}, {to_day}] for {arm}")
         return float(window[name].mean())
     return measure
 
@@ -95,9 +110,9 @@ KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
     ),
     Experiment(
         row="K3",
-        title="Haemodialysis: dp-ucMGP without and with a vitamin K antagonist",
+        title="Haemodialysis: dp-ucMGP without and with a vitamin K antagonist; pre-dialysis phosphate",
         finding="dp-ucMGP median 1939 [IQR 1419-2841] pmol/L without and 5604 [3758-7836] with a VKA",
-        source="Delanaye et al. 2014, BMC Nephrol 15:145",
+        source="Delanaye et al. 2014, BMC Nephrol 15:145; phosphate: Isakova et al. 2009 J Am Soc Nephrol 20:388",
         days=2 * YEAR,
         arms=(Arm("HD", "haemodialysis"), Arm("HD + warfarin 5 mg", "haemodialysis",
                                               {"drugs.warfarin_mg_per_day": 5.0})),
@@ -107,6 +122,11 @@ KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
             Criterion("dp-ucMGP on haemodialysis + VKA (year 2)",
                       window_mean("dp_ucmgp_pmol_l", "HD + warfarin 5 mg", *_LAST_YEAR),
                       3758, 7836, "5604 pmol/L (median)", "pmol/L", "the cohort's interquartile range"),
+            Criterion("pre-dialysis serum phosphate on haemodialysis (year 2)",
+                      predialysis_mean("serum_phosphate_mmol_l", "HD", *_LAST_YEAR),
+                      1.19, 1.81, "4.6 mg/dL = 1.49 mmol/L (median)", "mmol/L",
+                      "quartile cut points 3.7 / 4.6 / 5.6 mg/dL of incident HD patients (Isakova 2009 J Am Soc "
+                      "Nephrol 20:388); means 4.8-5.5 mg/dL by residual GFR (Penne 2010, 569 HD patients)"),
         ),
         grid=32, quick_grid=16,
         plot_columns=("dp_ucmgp_pmol_l", "serum_phosphate_mmol_l", "pth_pmol_l", "vessel_calcification_mg"),
