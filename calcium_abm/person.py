@@ -188,11 +188,11 @@ def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float
 
 def start_bone_fraction_relative(model: Any) -> float:
     """Start trabecular bone volume relative to the reference person's: the ``peak_bone_mass``
-    trait, or what a measured ``baseline_bmd_t_score`` implies (5 % headroom, trimmed by
+    trait, or what a measured ``baseline_bmd_t_score`` implies (15 % headroom for the spin-up's loss, trimmed by
     :func:`match_baseline_bmd` after the spin-up)."""
     patient, p = model.inputs.patient, model.params
     if patient.baseline_bmd_t_score is not None and patient.species == "human":
-        return 1.05 * ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p) / p.reference_bmd_g_cm2
+        return 1.15 * ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p) / p.reference_bmd_g_cm2
     return patient.peak_bone_mass
 
 
@@ -202,9 +202,12 @@ def match_baseline_bmd(model: Any) -> None:
     patient, p, bone = model.inputs.patient, model.params, model.bone
     if patient.baseline_bmd_t_score is None or patient.species != "human":
         return
-    target = ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p)
-    np.multiply(bone.mineral, target / model.bone_mineral_density_g_cm2, out=bone.mineral)
-    np.minimum(bone.mineral, 1.0 - bone.osteoid - bone.cavity, out=bone.mineral)
+    target, room = ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p), 1.0 - bone.osteoid - bone.cavity
+    for _ in range(100):  # patches that fill up are held at their room and the rest scaled again
+        np.multiply(bone.mineral, target / model.bone_mineral_density_g_cm2, out=bone.mineral)
+        if not (bone.mineral > room).any():
+            return
+        np.minimum(bone.mineral, room, out=bone.mineral)
 
 
 def seed_baseline_calcification(model: Any) -> None:
