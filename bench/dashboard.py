@@ -350,6 +350,40 @@ def bench_classroom(tabs: int, window_s: float, after_s: float, repo: Path = REP
             os.killpg(server.pid, signal.SIGKILL)
 
 
+def report(f: dict) -> str:
+    """The classroom figures as printed (and as the README block shows them), from the dict
+    :func:`bench_classroom` returns plus the run's ``cores``, ``class_window_s``, ``after_s``,
+    ``load_average`` and ``measured``."""
+    lines = [f"measured {f.get('measured', '?')}"]
+    lines.append(f"classroom: {f['tabs']} tabs playing 7 simulated days per frame on {f['cores']} cores "
+                 f"({f['playing']} loops measured over {f['class_window_s']:g} s)")
+    lines.append(f"  frames/s per tab: slowest {f['slowest_fps']:.2f}, median {f['median_fps']:.2f}, "
+                 f"fastest {f['fastest_fps']:.2f} (target: slowest >= 2)")
+    lines.append(f"  tab number {f['tabs'] + 1}: first frame after {f['first_frame_s']:.2f} s (target <= 5 s; "
+                 f"{f['first_frame_alone_s']:.2f} s with no tab playing)")
+    change = 100.0 * (f["after_mb"] - f["idle_mb"]) / f["idle_mb"]
+    lines.append(f"  server memory: idle {f['idle_mb']:.0f} MB, with {f['tabs']} tabs {f['peak_mb']:.0f} MB, "
+                 f"{f['after_s']:g} s after they vanished {f['after_mb']:.0f} MB ({change:+.0f} % vs idle; "
+                 f"target within 20 %); play loops still running: {f['loops_running_after']}, "
+                 f"tabs' kernels still open: {f['kernels_after']}, models still in memory: {f['models_after']}")
+    lines.append(f"  play loops at the end of the window: {f['stop_reasons']}; CPU used meanwhile: server "
+                 f"{f['server_cores']:.2f} cores, the tabs' Chromium {f['browser_cores']:.2f} cores "
+                 f"(load average {f['load_average']:.1f}); server CPU per frame {f['server_ms_per_frame']:.1f} ms, "
+                 f"so {f['tabs']} tabs at 2 frames/s need {f['tabs'] * 2 * f['server_ms_per_frame'] / 1e3:.2f} server cores")
+    p, srv = f["newcomer_phases"], dict(f["newcomer_server"])
+    if "opened_epoch" in srv:
+        srv["request_after_navigation_s"] = round(srv.pop("opened_epoch") - p["navigated_epoch"], 3)
+    lines.append(f"  tab number {f['tabs'] + 1}, browser: page loaded after {p['html_loaded_s']:.2f} s, websocket "
+                 f"opened after {p['websocket_s']:.2f} s, date shown after {p['date_shown_s']:.2f} s, "
+                 f"picture element after {p['picture_element_s']:.2f} s; server, seconds "
+                 f"from the page's request (or first render) to each stage: {srv or 'not timed'}")
+    for key, values in f["per_frame_ms"].items():
+        if values:
+            lines.append(f"  per frame, {key[:-2]}: median tab {statistics.median(values):.1f} ms, "
+                         f"lowest {values[0]:.1f}, highest {values[-1]:.1f}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=40, help="frames timed for our renderer (Mesa: a quarter)")
@@ -364,36 +398,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-repo", type=Path, default=REPO,
                         help="checkout whose dashboard server the classroom runs (default: this one), "
                              "for before/after comparisons")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="with --classroom, also save the figures as JSON (the README block reads "
+                             "bench/results/dashboard.json)")
     args = parser.parse_args(argv)
 
     if args.classroom:
         f = bench_classroom(args.tabs, args.class_window, args.after, args.server_repo.resolve())
-        print(f"classroom: {f['tabs']} tabs playing 7 simulated days per frame on {os.cpu_count()} cores "
-              f"({f['playing']} loops measured over {args.class_window:g} s)")
-        print(f"  frames/s per tab: slowest {f['slowest_fps']:.2f}, median {f['median_fps']:.2f}, "
-              f"fastest {f['fastest_fps']:.2f} (target: slowest >= 2)")
-        print(f"  tab number {f['tabs'] + 1}: first frame after {f['first_frame_s']:.2f} s (target <= 5 s; "
-              f"{f['first_frame_alone_s']:.2f} s with no tab playing)")
-        change = 100.0 * (f["after_mb"] - f["idle_mb"]) / f["idle_mb"]
-        print(f"  server memory: idle {f['idle_mb']:.0f} MB, with {f['tabs']} tabs {f['peak_mb']:.0f} MB, "
-              f"{args.after:g} s after they vanished {f['after_mb']:.0f} MB ({change:+.0f} % vs idle; "
-              f"target within 20 %); play loops still running: {f['loops_running_after']}, "
-              f"tabs' kernels still open: {f['kernels_after']}, models still in memory: {f['models_after']}")
-        print(f"  play loops at the end of the window: {f['stop_reasons']}; CPU used meanwhile: server "
-              f"{f['server_cores']:.2f} cores, the tabs' Chromium {f['browser_cores']:.2f} cores "
-              f"(load average {os.getloadavg()[0]:.1f}); server CPU per frame {f['server_ms_per_frame']:.1f} ms, "
-              f"so {f['tabs']} tabs at 2 frames/s need {f['tabs'] * 2 * f['server_ms_per_frame'] / 1e3:.2f} server cores")
-        p, srv = f["newcomer_phases"], dict(f["newcomer_server"])
-        if "opened_epoch" in srv:
-            srv["request_after_navigation_s"] = round(srv.pop("opened_epoch") - p["navigated_epoch"], 3)
-        print(f"  tab number {f['tabs'] + 1}, browser: page loaded after {p['html_loaded_s']:.2f} s, websocket "
-              f"opened after {p['websocket_s']:.2f} s, date shown after {p['date_shown_s']:.2f} s, "
-              f"picture element after {p['picture_element_s']:.2f} s; server, seconds "
-              f"from the page's request (or first render) to each stage: {srv or 'not timed'}")
-        for key, values in f["per_frame_ms"].items():
-            if values:
-                print(f"  per frame, {key[:-2]}: median tab {statistics.median(values):.1f} ms, "
-                      f"lowest {values[0]:.1f}, highest {values[-1]:.1f}")
+        f = dict(f, cores=os.cpu_count(), class_window_s=args.class_window, after_s=args.after,
+                 load_average=os.getloadavg()[0], measured=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+        print(report(f))
+        if args.json is not None:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(f, indent=1, default=str) + "\n", encoding="utf-8")
+            print(f"figures saved to {args.json}")
         return 0
 
     ours, theirs = bench_rendering(args.repeats)

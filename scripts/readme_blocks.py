@@ -103,6 +103,8 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "run-man-and-woman-60": man_and_woman_block,
     "validation-summary": validation_block,
     "bench-core": bench_report_block("core", ".venv/bin/python bench/core.py --json bench/results/core.json"),
+    "bench-classroom": bench_report_block("dashboard", ".venv/bin/python bench/dashboard.py --classroom "
+                                                       "--json bench/results/dashboard.json"),
 }
 
 
