@@ -123,9 +123,7 @@ def calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day: float, p, dt: floa
     def state(ionized: float):
         ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day, ionized,
                                   binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
-        load = kidney.phosphate_load_per_nephron_relative(ss.gfr_ml_per_min, ss.absorbed_mg_per_day, p)
-        hormones = minerals.MineralHormones(kidney.parathyroid_capacity_target(ss.calcitriol_relative, p, load),
-                                            ss.calcitriol_relative, ss.calcitriol_relative)
+        hormones = minerals.hormones_at(ss, p)
         blood_mg = ionized / p.ionized_calcium_fraction * calcium.CALCIUM_MG_PER_MMOL * p.ecf_volume_l
         blood_p_mg = ss.serum_phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
         return minerals.systemic_day(hormones, blood_mg, blood_p_mg, k, p, dt=0.0)

@@ -30,7 +30,7 @@ from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.ledger import MineralLedger
 
 __all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
-           "steady_pth_relative",
+           "steady_pth_relative", "hormones_at",
            "open_phosphate_ledger", "phosphate_day", "is_session_day", "predialysis_rows", "book_mineral", "book_bone_fluid",
            "calcium_intake_day",
            "mineral_p_mg"]
@@ -162,8 +162,15 @@ def steady_hormones(k: KidneyInputs, p) -> tuple[MineralHormones, float]:
     ss = _steady_state(k, p)
     if ss is None:
         return MineralHormones(), p.reference_serum_phosphate_mmol_l_kidney
+    return hormones_at(ss, p), ss.serum_phosphate_mmol_l
+
+
+def hormones_at(ss, p) -> MineralHormones:
+    """The slow hormone state of a steady state ``ss`` (:func:`.mineral_steady_state.mineral_steady_state`):
+    the gland at its target for the steady calcitriol and per-nephron phosphate load, calcitriol
+    (and the skeleton's signal) at their steady value."""
     c, load = ss.calcitriol_relative, kidney.phosphate_load_per_nephron_relative(ss.gfr_ml_per_min, ss.absorbed_mg_per_day, p)
-    return MineralHormones(kidney.parathyroid_capacity_target(c, p, load), c, c), ss.serum_phosphate_mmol_l
+    return MineralHormones(kidney.parathyroid_capacity_target(c, p, load), c, c)
 
 
 def steady_pth_relative(k: KidneyInputs, p) -> float:
