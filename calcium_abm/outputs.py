@@ -32,9 +32,9 @@ class DayTallies:
         # fresh: the sums today's kernels left are current (model.step records right after them)
         self.mineral_sum, self.osteoid_sum, self.cavity_sum = bone.day_sums if fresh else remodeling.bone_tallies(
             bone.mineral, bone.osteoid, bone.cavity)
-        self.vessel_mineral_sum, self.n_calcified, self.n_osteo, self.mgp_share = calcification.vessel_tallies(
-            wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
-            vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor)
+        self.vessel_mineral_sum, self.n_calcified, self.n_osteo, self.mgp_share = wall.day_tallies if fresh else (
+            calcification.vessel_tallies(wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
+                                         vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor))
         self.n_vsmc = wall.mineral.size
         self.ledger = model.calcium
         self.pools = self.ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),

@@ -160,6 +160,8 @@ class VesselWall:
     species_capxp_relative: float = 1.0       # the species' serum Ca x P / human reference
     species: str = "human"                    # whose systemic inhibition the media has
     intima: Intima = field(default_factory=Intima)
+    #: :func:`vessel_tallies` of the wall as the last :func:`vessel_day` left it (set by that day)
+    day_tallies: tuple = ()
 
     def calcium_mg(self, mineral_sum: float | None = None) -> float:
         """Calcium deposited in the wall (mg): media plus intima; pass ``mineral_sum``
@@ -268,6 +270,7 @@ class VesselConstants(NamedTuple):
     contractile_growth_fraction: float
     apoptotic_seed: float               # apoptotic_body_mineral_seed
     regression_per_step: float          # mineral_regression_per_day x dt
+    calcified_threshold: float          # calcified_patch_threshold (the day's readout tallies)
 
 
 class VesselDrives(NamedTuple):
@@ -284,18 +287,13 @@ class VesselDrives(NamedTuple):
 def vessel_constants(p, dt: float = 1.0) -> VesselConstants:
     """The wall kernel's constants for parameter set ``p`` (hashable) and step ``dt`` (days)."""
     return VesselConstants(
-        mgp_keep=math.exp(-p.mgp_turnover_per_day * dt),
-        osteo_mgp_factor=p.osteochondrogenic_mgp_synthesis_factor,
-        uc_weight=p.ucmgp_relative_inhibition,
-        half_saturation=p.mgp_inhibition_half_saturation,
-        p_apoptosis=-math.expm1(-p.vsmc_apoptosis_per_day * dt),
-        switch_back_per_step=p.vsmc_switch_back_per_day * dt,
-        growth_per_day=p.mineral_growth_per_day,
-        nucleation_per_day=p.matrix_vesicle_nucleation_per_day,
-        nucleus_volume=p.mineral_nucleus_volume,
-        contractile_growth_fraction=p.contractile_growth_fraction,
-        apoptotic_seed=p.apoptotic_body_mineral_seed,
-        regression_per_step=p.mineral_regression_per_day * dt)
+        mgp_keep=math.exp(-p.mgp_turnover_per_day * dt), osteo_mgp_factor=p.osteochondrogenic_mgp_synthesis_factor,
+        uc_weight=p.ucmgp_relative_inhibition, half_saturation=p.mgp_inhibition_half_saturation,
+        p_apoptosis=-math.expm1(-p.vsmc_apoptosis_per_day * dt), switch_back_per_step=p.vsmc_switch_back_per_day * dt,
+        growth_per_day=p.mineral_growth_per_day, nucleation_per_day=p.matrix_vesicle_nucleation_per_day,
+        nucleus_volume=p.mineral_nucleus_volume, contractile_growth_fraction=p.contractile_growth_fraction,
+        apoptotic_seed=p.apoptotic_body_mineral_seed, regression_per_step=p.mineral_regression_per_day * dt,
+        calcified_threshold=p.calcified_patch_threshold)
 
 
 @per_parameter_set
@@ -332,11 +330,9 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     drives = drive_record(VesselDrives(
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
-        drive_free=(capxp_media ** p.calcium_phosphate_product_exponent * dt
-                    * (1.0 - systemic * inhibitor_relative)),
-        seed_free=1.0 - systemic,
-        supply_mg=deposition_supply_mg))
-    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum = _vessel_day_kernel(
+        drive_free=capxp_media ** p.calcium_phosphate_product_exponent * dt * (1.0 - systemic * inhibitor_relative),
+        seed_free=1.0 - systemic, supply_mg=deposition_supply_mg))
+    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, wall.day_tallies = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
         _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives,
         wall.mineral_mg_per_unit)
@@ -371,12 +367,13 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
     ``k_record`` / ``drives_record`` are :func:`~calcium_abm.parameters.kernel_record` s of a
     :class:`VesselConstants` / :class:`VesselDrives`, read by field name.
 
-    Pass 1 (no sums across patches) updates MGP and computes the share not inhibited and
-    the wanted growth. Pass 2 decides each cell's fate from its uniform ``u`` (apoptosis,
-    switching or, in the rest of ``u``'s range, nucleation of a crystal by a matrix
-    vesicle), seeds mineral where cells died or crystals nucleated, and regresses mineral.
-    Pass 3 adds the growth, scaled down if blood
-    cannot supply it all. A patch's fate and growth use its phenotype at the start of the day.
+    One sweep over the patches does, for each patch, pass 1 (no sums across patches: MGP,
+    the share not inhibited and the wanted growth) and pass 2 (the cell's fate from its
+    uniform ``u``: apoptosis, switching or, in the rest of ``u``'s range, nucleation of a
+    crystal by a matrix vesicle; mineral seeded where a cell died or a crystal nucleated;
+    regression). Pass 3 adds the growth, scaled down if blood cannot supply it all, and
+    tallies the wall for the day's readouts (as :func:`vessel_tallies`). A patch's fate and
+    growth use its phenotype at the start of the day.
     """
     k, drives = k_record[0], drives_record[0]
     w, h = osteo.shape
@@ -387,83 +384,85 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
     mgp_keep, osteo_factor, uc_weight, half_saturation = k.mgp_keep, k.osteo_mgp_factor, k.uc_weight, k.half_saturation
     growth_per_day, nucleation_per_day, contractile_fraction = (k.growth_per_day, k.nucleation_per_day,
                                                                 k.contractile_growth_fraction)
-    made_c = np.empty(h)  # carboxylated MGP a contractile cell makes today, by depth
-    made_uc = np.empty(h)
+    p_apoptosis = k.p_apoptosis
+    made_c, made_uc = np.empty(h), np.empty(h)  # (un)carboxylated MGP a contractile cell makes today, by depth
     for j in range(h):
         made_c[j] = mgp_made_per_cell * carboxylated_by_depth[j]
         made_uc[j] = mgp_made_per_cell - made_c[j]
-    not_inhibited = np.empty(w * h)
     growth = np.empty(w * h)
     osteo_by_depth = np.zeros(h, dtype=np.int64)
     active_sum = 0.0  # cMGP + w ucMGP over the wall (the intima's MGP input)
+    want = regressed = 0.0
+    n_on = n_off = n_dead = 0
     for i in range(w):
         for j in range(h):
             q = i * h + j
             o = osteo_f[q]
             osteo_by_depth[j] += o
-            # MGP: decay, then today's synthesis (osteochondrogenic cells make more)
+            # pass 1: MGP decays, then today's synthesis (osteochondrogenic cells make more)
             synthesis = osteo_factor if o else 1.0
             c = cmgp_f[q] * mgp_keep + synthesis * made_c[j]
             uc = ucmgp_f[q] * mgp_keep + synthesis * made_uc[j]
-            cmgp_f[q] = c
-            ucmgp_f[q] = uc
+            cmgp_f[q], ucmgp_f[q] = c, uc
             active_sum += c + uc_weight * uc
             free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
-            not_inhibited[q] = free
             m = mineral_f[q]
-            g = deposit_growth_demand(m, o, growth_per_day, contractile_fraction)
-            growth[q] = min(g * free * drive_free, 1.0 - m)
-
-    want = regressed = 0.0
-    n_on = n_off = n_dead = 0
-    p_apoptosis = k.p_apoptosis
-    for q in range(w * h):
-        free = not_inhibited[q]
-        m = mineral_f[q]
-        if u_f[q] < p_apoptosis:
-            # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over
-            growth[q] = min(growth[q] + k.apoptotic_seed * drives.seed_free * free, 1.0 - m)
-            osteo_f[q] = False
-            generation_f[q] += 1
-            n_dead += 1
-        else:
-            o = osteo_f[q]
-            rate = k.switch_back_per_step * (1.0 - free) if o else drives.switch_on_per_step * free
-            nucleation = nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free
-            # 0 <= 1 - exp(-x) <= x (x >= 0, also as computed): most cells skip both exponentials
-            if not (u_f[q] >= p_apoptosis + rate + nucleation and rate >= 0.0 and nucleation >= 0.0):
-                p_switch = _one_minus_exp(rate)
-                if u_f[q] < p_apoptosis + p_switch:
-                    osteo_f[q] = not o
-                    if o:
-                        n_off += 1
-                    else:
-                        n_on += 1
-                elif u_f[q] < p_apoptosis + p_switch + _one_minus_exp(nucleation):  # matrix vesicle (rare)
-                    growth[q] = min(growth[q] + k.nucleus_volume, 1.0 - m)
-        want += growth[q]
-        lost = m * _one_minus_exp(k.regression_per_step * (1.0 - free))  # slow resorption of deposits
-        regressed += lost
-        mineral_f[q] = m - lost
+            g = min(deposit_growth_demand(m, o, growth_per_day, contractile_fraction) * free * drive_free, 1.0 - m)
+            # pass 2 (the same cell, so one sweep): its fate
+            if u_f[q] < p_apoptosis:
+                # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over
+                g = min(g + k.apoptotic_seed * drives.seed_free * free, 1.0 - m)
+                osteo_f[q] = False
+                generation_f[q] += 1
+                n_dead += 1
+            else:
+                rate = k.switch_back_per_step * (1.0 - free) if o else drives.switch_on_per_step * free
+                nucleation = nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free
+                # 0 <= 1 - exp(-x) <= x (x >= 0, also as computed): most cells skip both exponentials
+                if not (u_f[q] >= p_apoptosis + rate + nucleation and rate >= 0.0 and nucleation >= 0.0):
+                    p_switch = _one_minus_exp(rate)
+                    if u_f[q] < p_apoptosis + p_switch:
+                        osteo_f[q] = not o
+                        n_off += o
+                        n_on += not o
+                    elif u_f[q] < p_apoptosis + p_switch + _one_minus_exp(nucleation):  # matrix vesicle (rare)
+                        g = min(g + k.nucleus_volume, 1.0 - m)
+            growth[q] = g
+            want += g
+            lost = m * _one_minus_exp(k.regression_per_step * (1.0 - free))  # slow resorption of deposits
+            regressed += lost
+            mineral_f[q] = m - lost
 
     scale = 1.0
     supply_mg = drives.supply_mg
     if want * mg_per_unit > supply_mg:
         scale = supply_mg / (want * mg_per_unit) if supply_mg > 0.0 else 0.0
-    deposited = 0.0
-    for q in range(w * h):
-        g = growth[q] * scale
-        mineral_f[q] += g
-        deposited += g
+    # pass 3: the growth blood can supply; and the day's readout tallies of the wall as it ends
+    # (the sums and counts of vessel_tallies, added in its order, so they equal its result)
+    deposited = mineral_sum = 0.0
+    n_calcified, osteo_at_end = 0, np.zeros(h, dtype=np.int64)
+    for i in range(w):
+        for j in range(h):
+            q = i * h + j
+            g = growth[q] * scale
+            mineral_f[q] = m = mineral_f[q] + g
+            deposited += g
+            mineral_sum += m
+            n_calcified += m > k.calcified_threshold
+            osteo_at_end[j] += osteo_f[q]
 
     # MGP made today, from the phenotype counts at the start of the day
     mgp_made = ucmgp_made = 0.0
+    cells_at_end = np.empty(h)
     for j in range(h):
         cells = mgp_producing_cells(w, osteo_by_depth[j], k.osteo_mgp_factor)
         mgp_made += mgp_made_per_cell * cells
         ucmgp_made += made_uc[j] * cells
+        cells_at_end[j] = mgp_producing_cells(w, osteo_at_end[j], k.osteo_mgp_factor)
+    tallies = (mineral_sum, n_calcified, int(osteo_at_end.sum()),
+               production_weighted_mean(carboxylated_by_depth, cells_at_end))
     return (deposited * mg_per_unit, regressed * mg_per_unit, ucmgp_made, mgp_made, n_on, n_off, n_dead,
-            active_sum)
+            active_sum, tallies)
 
 
 @numba.njit(cache=True)

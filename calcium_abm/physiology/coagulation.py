@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Mapping
 
 from calcium_abm.parameters import Parameter, declare, module_defaults
+from calcium_abm.physiology.checks import per_set_or_fresh
 
 #: the hepatic vitamin K-dependent clotting factors
 FACTORS = ("ii", "vii", "ix", "x")
@@ -128,8 +129,16 @@ def advance_factor_activity(activity: Mapping[str, float], carboxylated_fraction
     dt = float(dt_days)
     if not math.isfinite(dt) or dt < 0.0:
         raise ValueError(f"dt_days = {dt_days!r} is not allowed: it must be a finite number >= 0")
+    keep = _factor_keep(p, dt)
+    return {f: target[f] + (a0[f] - target[f]) * keep[f] for f in FACTORS}
+
+
+@per_set_or_fresh
+def _factor_keep(p, dt_days: float) -> dict[str, float]:
+    """Share of each factor's distance to its target left after ``dt_days``: ``exp(-ln2 * 24 dt / t_half)``
+    (a constant of the parameter set and step, so the daily path computes it once)."""
     half = factor_half_lives_h(p)
-    return {f: target[f] + (a0[f] - target[f]) * math.exp(-math.log(2.0) * 24.0 * dt / half[f]) for f in FACTORS}
+    return {f: math.exp(-math.log(2.0) * 24.0 * dt_days / half[f]) for f in FACTORS}
 
 
 def prothrombin_complex_activity(factor_activity: Mapping[str, float], p) -> float:
@@ -140,11 +149,22 @@ def prothrombin_complex_activity(factor_activity: Mapping[str, float], p) -> flo
     """
     a = _factor_map("factor_activity", factor_activity)
     floor = p.minimum_prothrombin_complex_activity
+    weights, total = _pt_weights(p)
+    return math.exp(sum([w * math.log(max(a[f], floor)) for f, w in weights]) / total)
+
+
+@per_set_or_fresh
+def _pt_weights(p) -> tuple[tuple[tuple[str, float], ...], float]:
+    """((factor, weight), ...) of the prothrombin time and the weights' sum, for parameter set ``p``.
+
+    Raises:
+        ValueError: if every weight is 0.
+    """
     weights = {f: getattr(p, attr) for f, attr in zip(FACTORS, _PT_WEIGHT_NAMES)}
     total = sum(weights.values())
     if total <= 0.0:
         raise ValueError("pt_weight_factor_* are all 0: at least one factor must count in the prothrombin time")
-    return math.exp(sum(w * math.log(max(a[f], floor)) for f, w in weights.items()) / total)
+    return tuple(weights.items()), total
 
 
 def inr(activity: float, p) -> float:

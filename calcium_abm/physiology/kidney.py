@@ -33,6 +33,7 @@ import math
 from types import SimpleNamespace
 
 from calcium_abm.parameters import Parameter, declare, module_defaults
+from calcium_abm.physiology.checks import checked_float as _check, per_set_or_fresh
 
 #: g/mol (fixed chemistry, not parameters)
 PHOSPHORUS_MG_PER_MMOL = 30.97
@@ -198,16 +199,7 @@ def default_parameters(**overrides: float) -> SimpleNamespace:
     return module_defaults(PARAMETERS, "kidney", overrides)
 
 
-# ------------------------------------------------------------------------------ input checks
-def _check(name: str, value: float, low: float = 0.0, high: float = math.inf) -> float:
-    """Return ``value`` as float, or raise one clear ValueError naming the field."""
-    v = float(value)
-    if not math.isfinite(v) or v < low or v > high:
-        allowed = f">= {low}" if high == math.inf else f"between {low} and {high}"
-        raise ValueError(f"{name} = {value!r} is not allowed: it must be a finite number {allowed}")
-    return v
-
-
+# ------------------------------------------------------------------------------ parameter rules
 def parameter_conflicts(p) -> list[str]:
     """Cross-field rules of this module's parameters; one message per broken rule (empty = fine).
 
@@ -305,6 +297,7 @@ def phosphate_absorbed_mg(intake_mg: float, calcitriol_relative: float, binder_m
 
 
 # ------------------------------------------------------------------------------ FGF23
+@per_set_or_fresh
 def reference_phosphate_load_mg(p) -> float:
     """Net absorbed phosphorus (mg/day) of the reference adult: what the kidneys must excrete."""
     return phosphate_absorbed_mg(p.reference_phosphate_intake_mg_per_day, 1.0, 0.0, p)
@@ -339,6 +332,7 @@ def filtered_phosphate_mg(gfr: float, serum_phosphate_mmol_l: float) -> float:
     return g * L_PER_DAY_PER_ML_PER_MIN * pi * PHOSPHORUS_MG_PER_MMOL
 
 
+@per_set_or_fresh
 def reference_fractional_excretion(p) -> float:
     """FEPi of the reference adult, from the balance urine = net absorbed phosphorus (IOM 1997)."""
     return reference_phosphate_load_mg(p) / filtered_phosphate_mg(p.reference_gfr_ml_per_min,
@@ -473,6 +467,7 @@ def pth_secretion_pmol_l(ionized_calcium_mmol_l: float, serum_phosphate_mmol_l: 
             * (pi / p.reference_serum_phosphate_mmol_l_kidney) ** p.parathyroid_phosphate_exponent / clearance)
 
 
+@per_set_or_fresh
 def reference_pth_pmol_l(p) -> float:
     """PTH of the reference adult (normal gland, reference ionised calcium and phosphate)."""
     return pth_secretion_pmol_l(p.reference_ionized_calcium_mmol_l, p.reference_serum_phosphate_mmol_l_kidney,
@@ -483,7 +478,7 @@ def reference_pth_pmol_l(p) -> float:
 def phosphorus_with_calcium_mg(calcium_mg: float, p) -> float:
     """Phosphorus (mg) that moves with ``calcium_mg`` of mineral (deposition or resorption)."""
     ca = float(calcium_mg)
-    if not math.isfinite(ca):
+    if ca - ca != 0.0:  # not finite
         raise ValueError(f"calcium_mg = {calcium_mg!r} is not allowed: it must be a finite number")
     return ca / CALCIUM_MG_PER_MMOL / p.mineral_ca_per_p_molar * PHOSPHORUS_MG_PER_MMOL
 

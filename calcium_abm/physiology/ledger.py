@@ -88,13 +88,13 @@ class MineralLedger:
             held[source] -= mg
         elif source in cumulative:
             cumulative[source] += abs(mg)
-        else:
+        elif source not in self.tissue_pools:  # a tissue pool changes in its kernel
             self._book(source, -mg)
         if sink in held:
             held[sink] += mg
         elif sink in cumulative:
             cumulative[sink] += abs(mg)
-        else:
+        elif sink not in self.tissue_pools:
             self._book(sink, mg)
         today, key = self.today_mg, (source, sink)
         today[key] = today.get(key, 0.0) + mg
