@@ -62,135 +62,152 @@ class DayTallies:
 
 @dataclass(frozen=True)
 class Column:
+    """One recorded column: its unit, its description and ``expression``, the Python expression
+    over ``t`` (a :class:`DayTallies`) that computes it. :func:`row_values` evaluates all the
+    expressions in one compiled function (one call a day instead of one per column)."""
+
     unit: str
     description: str
-    compute: Callable[[DayTallies], float]
+    expression: str
+
+    @property
+    def compute(self) -> Callable[[DayTallies], float]:
+        """The column alone, as a function of a :class:`DayTallies`."""
+        row = _compile_row([self.expression])
+        return lambda t: row(t)[0]
 
 
 _NAN = float("nan")
 _DECLARED: dict[str, Column] = {
-    "day": Column("day", "Simulated day (0 = start, after the bone spin-up)", lambda t: float(t.m.day)),
-    "years": Column("year", "Simulated time in years (365 days)", lambda t: t.m.day / 365.0),
-    "bone_mineral_density_g_cm2": Column("g/cm2", "Areal BMD of the bone section (DXA-like)", lambda t: t.bmd),
+    "day": Column("day", "Simulated day (0 = start, after the bone spin-up)", "float(t.m.day)"),
+    "years": Column("year", "Simulated time in years (365 days)", "t.m.day / 365.0"),
+    "bone_mineral_density_g_cm2": Column("g/cm2", "Areal BMD of the bone section (DXA-like)", "t.bmd"),
     "bmd_change_pct": Column("%", "BMD change since day 0 (NaN if the section held no bone at day 0)",
-                             lambda t: 100.0 * (t.bmd / t.m.bmd_day0 - 1.0) if t.m.bmd_day0 > 0 else _NAN),
+                             "100.0 * (t.bmd / t.m.bmd_day0 - 1.0) if t.m.bmd_day0 > 0 else _NAN"),
     "bone_volume_fraction": Column("-", "Matrix (mineral + osteoid) volume / section volume (BV/TV)",
-                                   lambda t: (t.mineral_sum + t.osteoid_sum) / t.m.bone.mineral.size),
+                                   "(t.mineral_sum + t.osteoid_sum) / t.m.bone.mineral.size"),
     "remodeling_space_fraction": Column("-", "Resorbed cavities not yet refilled / section volume",
-                                        lambda t: t.cavity_sum / t.m.bone.cavity.size),
+                                        "t.cavity_sum / t.m.bone.cavity.size"),
     "vessel_calcification_mg": Column("mg", "Calcium deposited in the represented arterial wall: media plus "
                                             "intimal plaque (intima.py)",
-                                      lambda t: t.pools["vessel_wall"]),
+                                      't.pools["vessel_wall"]'),
     "calcification_score": Column("Agatston-like units", "vessel_calcification_mg x agatston_units_per_mg_calcium",
-                                  lambda t: t.pools["vessel_wall"] * t.p.agatston_units_per_mg_calcium),
+                                  't.pools["vessel_wall"] * t.p.agatston_units_per_mg_calcium'),
     "calcified_area_fraction": Column("-", "Share of media patches above the calcified threshold",
-                                      lambda t: t.n_calcified / t.n_vsmc),
+                                      "t.n_calcified / t.n_vsmc"),
     "osteochondrogenic_vsmc_fraction": Column("-", "Share of VSMCs in the osteochondrogenic phenotype",
-                                              lambda t: t.n_osteo / t.n_vsmc),
-    "dp_ucmgp_pmol_l": Column("pmol/L", "Plasma desphospho-uncarboxylated MGP", lambda t: t.m.blood.dp_ucmgp_pmol_l),
+                                              "t.n_osteo / t.n_vsmc"),
+    "dp_ucmgp_pmol_l": Column("pmol/L", "Plasma desphospho-uncarboxylated MGP", "t.m.blood.dp_ucmgp_pmol_l"),
     "ucoc_fraction": Column("-", "Share of osteocalcin made today that is not fully carboxylated (%ucOC / 100); "
                                  "NaN in the osteocalcin knockout",
-                            lambda t: 1.0 - t.m.carboxylation.osteocalcin_carboxylated_fraction),
+                            "1.0 - t.m.carboxylation.osteocalcin_carboxylated_fraction"),
     "hepatic_carboxylation_fraction": Column("-", "Share of new clotting factors (II, VII, IX, X) made fully "
                                                   "carboxylated today (flux-limited hepatic carboxylation)",
-                                             lambda t: t.m.carboxylation.hepatic_carboxylation_fraction),
+                                             "t.m.carboxylation.hepatic_carboxylation_fraction"),
     "prothrombin_complex_activity": Column(
         "-", "Functional prothrombin-complex activity (factors II, VII, X; fraction of normal pooled plasma)",
-        lambda t: t.pca),
+        "t.pca"),
     "inr": Column("-", "International normalised ratio, 1 + b (1/activity - 1) (Holford 1986 form)",
-                  lambda t: coagulation.inr(t.pca, t.p)),
+                  "coagulation.inr(t.pca, t.p)"),
     "vascular_mgp_carboxylation_fraction": Column(
         "-", "Production-weighted share of new MGP fully carboxylated; NaN in the MGP knockout (no MGP is "
             "made, so the share is undefined)",
-        lambda t: _NAN if t.m.inputs.genetics.mgp_knockout else t.mgp_share),
-    "serum_calcium_mmol_l": Column("mmol/L", "Serum total calcium", lambda t: t.serum_ca),
+        "_NAN if t.m.inputs.genetics.mgp_knockout else t.mgp_share"),
+    "serum_calcium_mmol_l": Column("mmol/L", "Serum total calcium", "t.serum_ca"),
     "ionized_calcium_mmol_l": Column("mmol/L", "Serum ionised calcium",
-                                     lambda t: t.serum_ca * t.p.ionized_calcium_fraction),
+                                     "t.serum_ca * t.p.ionized_calcium_fraction"),
     "serum_phosphate_mmol_l": Column("mmol/L", "Serum inorganic phosphate: blood phosphorus / (30.97 x ECF volume), "
                                                "end of day (after a dialysis session on session days)",
-                                     lambda t: t.p_pools["blood"] / (kidney.PHOSPHORUS_MG_PER_MMOL * t.p.ecf_volume_l)),
-    "pth_pmol_l": Column("pmol/L", "Parathyroid hormone (start of day)", lambda t: t.m.systemic.pth_pmol_l),
+                                     't.p_pools["blood"] / (kidney.PHOSPHORUS_MG_PER_MMOL * t.p.ecf_volume_l)'),
+    "pth_pmol_l": Column("pmol/L", "Parathyroid hormone (start of day)", "t.m.systemic.pth_pmol_l"),
     "calcitriol_relative": Column("-", "Calcitriol relative to a healthy adult",
-                                  lambda t: t.m.systemic.calcitriol_relative),
-    "fgf23_relative": Column("-", "FGF23 relative to a healthy adult", lambda t: t.m.systemic.fgf23_relative),
+                                  "t.m.systemic.calcitriol_relative"),
+    "fgf23_relative": Column("-", "FGF23 relative to a healthy adult", "t.m.systemic.fgf23_relative"),
     "parathyroid_gland_capacity": Column("-", "Parathyroid secretory capacity (1 = healthy gland; slow hyperplasia)",
-                                         lambda t: t.m.hormones.gland_capacity),
-    "gfr_ml_per_min": Column("mL/min/1.73m2", "Glomerular filtration rate today", lambda t: t.m.systemic.gfr_ml_per_min),
+                                         "t.m.hormones.gland_capacity"),
+    "gfr_ml_per_min": Column("mL/min/1.73m2", "Glomerular filtration rate today", "t.m.systemic.gfr_ml_per_min"),
     "plasma_k1_nmol_l": Column("nmol/L", "Day-mean plasma phylloquinone (K1)",
-                               lambda t: t.plasma.mean_nmol_per_l["k1"]),
-    "plasma_mk4_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-4", lambda t: t.plasma.mean_nmol_per_l["mk4"]),
-    "plasma_mk7_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-7", lambda t: t.plasma.mean_nmol_per_l["mk7"]),
-    "plasma_warfarin_mg_l": Column("mg/L", "Day-mean plasma warfarin", lambda t: t.plasma.warfarin_mean_mg_per_l),
+                               't.plasma.mean_nmol_per_l["k1"]'),
+    "plasma_mk4_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-4", 't.plasma.mean_nmol_per_l["mk4"]'),
+    "plasma_mk7_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-7", 't.plasma.mean_nmol_per_l["mk7"]'),
+    "plasma_warfarin_mg_l": Column("mg/L", "Day-mean plasma warfarin", "t.plasma.warfarin_mean_mg_per_l"),
     "vkor_activity_fraction": Column("-", "VKOR activity left under warfarin (1 = uninhibited)",
-                                     lambda t: t.m.carboxylation.vkor_activity_fraction),
+                                     "t.m.carboxylation.vkor_activity_fraction"),
     "osteoclast_count": Column("cells", "Live osteoclasts (remodeling units resorbing)",
-                               lambda t: float(t.m.osteoclasts.count)),
-    "osteoblast_count": Column("teams", "Osteoblast teams refilling cavities", lambda t: float(t.osteoblast_slots.size)),
+                               "float(t.m.osteoclasts.count)"),
+    "osteoblast_count": Column("teams", "Osteoblast teams refilling cavities", "float(t.osteoblast_slots.size)"),
     "osteoblast_cells": Column("cells", "Osteoblasts in all teams",
-                               lambda t: float(t.m.osteoblasts.team_cells[t.osteoblast_slots].sum())),
-    "contractile_vsmc_count": Column("cells", "Contractile VSMCs", lambda t: float(t.n_vsmc - t.n_osteo)),
-    "osteochondrogenic_vsmc_count": Column("cells", "Osteochondrogenic VSMCs", lambda t: float(t.n_osteo)),
-    "ca_gut_mg": Column("mg", "Calcium in the gut lumen", lambda t: t.pools["gut"]),
-    "ca_blood_mg": Column("mg", "Calcium in blood / extracellular fluid", lambda t: t.pools["blood"]),
-    "ca_bone_fluid_mg": Column("mg", "Exchangeable bone-fluid calcium", lambda t: t.pools["bone_fluid"]),
+                               "float(t.m.osteoblasts.team_cells[t.osteoblast_slots].sum())"),
+    "contractile_vsmc_count": Column("cells", "Contractile VSMCs", "float(t.n_vsmc - t.n_osteo)"),
+    "osteochondrogenic_vsmc_count": Column("cells", "Osteochondrogenic VSMCs", "float(t.n_osteo)"),
+    "ca_gut_mg": Column("mg", "Calcium in the gut lumen", 't.pools["gut"]'),
+    "ca_blood_mg": Column("mg", "Calcium in blood / extracellular fluid", 't.pools["blood"]'),
+    "ca_bone_fluid_mg": Column("mg", "Exchangeable bone-fluid calcium", 't.pools["bone_fluid"]'),
     "ca_bone_trabecular_mg": Column(
         "mg", "Calcium in mineralised trabecular bone (the section, scaled to the skeleton)",
-        lambda t: t.pools["bone_trabecular"]),
+        't.pools["bone_trabecular"]'),
     "ca_bone_cortical_mg": Column("mg", "Calcium in mineralised cortical bone (mean-field compartment)",
-                                  lambda t: t.pools["bone_cortical"]),
+                                  't.pools["bone_cortical"]'),
     "ca_vessel_wall_mg": Column("mg", "Calcium deposited in the vessel wall (= vessel_calcification_mg)",
-                                lambda t: t.pools["vessel_wall"]),
+                                't.pools["vessel_wall"]'),
     "ca_intake_cum_mg": Column("mg", "Cumulative dietary calcium since day 0",
-                               lambda t: t.ledger.cumulative_mg["diet"]),
-    "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", lambda t: t.ledger.cumulative_mg["urine"]),
-    "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", lambda t: t.ledger.cumulative_mg["faeces"]),
-    "ca_excreted_cum_mg": Column("mg", "Cumulative urine + faeces since day 0", lambda t: t.ledger.output_cum_mg),
+                               't.ledger.cumulative_mg["diet"]'),
+    "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", 't.ledger.cumulative_mg["urine"]'),
+    "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", 't.ledger.cumulative_mg["faeces"]'),
+    "ca_excreted_cum_mg": Column("mg", "Cumulative urine + faeces since day 0", "t.ledger.output_cum_mg"),
     "ca_balance_error_mg": Column("mg", "sum(pools) - intake + excreted - its day-0 value; round-off only",
-                                  lambda t: t.ledger.balance_error_mg(t.total_mg)),
+                                  "t.ledger.balance_error_mg(t.total_mg)"),
     "ca_absorption_mg_per_day": Column("mg/day", "Calcium absorbed from the gut today",
-                                       lambda t: t.per_day("gut", "blood")),
-    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today", lambda t: t.per_day("blood", "urine")),
+                                       't.per_day("gut", "blood")'),
+    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today", 't.per_day("blood", "urine")'),
     "bone_resorption_mg_per_day": Column(
         "mg/day", "Calcium released by osteoclasts today (trabecular + cortical)",
-        lambda t: t.per_day("bone_trabecular", "blood", "bone_cortical", "blood")),
+        't.per_day("bone_trabecular", "blood", "bone_cortical", "blood")'),
     "bone_mineralisation_mg_per_day": Column(
         "mg/day", "Calcium taken up by mineralising osteoid today (trabecular + cortical)",
-        lambda t: t.per_day("blood", "bone_trabecular", "blood", "bone_cortical")),
+        't.per_day("blood", "bone_trabecular", "blood", "bone_cortical")'),
     "vessel_deposition_mg_per_day": Column("mg/day", "Net calcium deposited in the vessel wall today",
-                                           lambda t: t.per_day("blood", "vessel_wall")),
-    **{f"p_{pool}_mg": Column("mg", f"Phosphorus in the {pool.replace('_', ' ')} pool",
-                              lambda t, pool=pool: t.p_pools[pool]) for pool in PHOSPHATE_POOLS},
+                                           't.per_day("blood", "vessel_wall")'),
+    **{f"p_{pool}_mg": Column("mg", f"Phosphorus in the {pool.replace("_", " ")} pool",
+                              f"t.p_pools[{pool!r}]") for pool in PHOSPHATE_POOLS},
     "p_intake_cum_mg": Column("mg", "Cumulative dietary phosphorus since day 0",
-                              lambda t: t.p_ledger.cumulative_mg["diet"]),
+                              't.p_ledger.cumulative_mg["diet"]'),
     "p_urine_cum_mg": Column("mg", "Cumulative urinary phosphorus since day 0",
-                             lambda t: t.p_ledger.cumulative_mg["urine"]),
+                             't.p_ledger.cumulative_mg["urine"]'),
     "p_feces_cum_mg": Column("mg", "Cumulative faecal phosphorus since day 0",
-                             lambda t: t.p_ledger.cumulative_mg["faeces"]),
+                             't.p_ledger.cumulative_mg["faeces"]'),
     "p_dialysate_cum_mg": Column("mg", "Cumulative phosphorus removed by dialysis since day 0",
-                                 lambda t: t.p_ledger.cumulative_mg["dialysate"]),
+                                 't.p_ledger.cumulative_mg["dialysate"]'),
     "p_excreted_cum_mg": Column("mg", "Cumulative urine + faeces + dialysate phosphorus since day 0",
-                                lambda t: t.p_ledger.output_cum_mg),
+                                "t.p_ledger.output_cum_mg"),
     "p_balance_error_mg": Column("mg", "Phosphorus: sum(pools) - intake + excreted - its day-0 value; round-off only",
-                                 lambda t: t.p_ledger.balance_error_mg(t.p_total_mg)),
+                                 "t.p_ledger.balance_error_mg(t.p_total_mg)"),
     "urine_phosphate_mg_per_day": Column(
         "mg/day", "Urinary phosphorus today",
-        lambda t: t.p_ledger.today_mg.get(("blood", "urine"), 0.0) / t.m.dt),
+        't.p_ledger.today_mg.get(("blood", "urine"), 0.0) / t.m.dt'),
 }
 
 #: name -> (unit, description) of every recorded column, in order
 COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c in _DECLARED.items()}
 
 
+def _compile_row(expressions: list[str]) -> Callable[[DayTallies], list[float]]:
+    """``lambda t: [expression, ...]``, compiled with this module's names (as ``namedtuple``
+    builds its methods), so the row's columns are evaluated without a call per column."""
+    source = "lambda t: [" + ", ".join(f"({e})" for e in expressions) + "]"
+    names = {"_NAN": _NAN, "kidney": kidney, "coagulation": coagulation}
+    return eval(compile(source, "<calcium_abm.outputs row>", "eval"), names)  # noqa: S307 - our own declarations
+
+
 _NAMES = tuple(_DECLARED)
-_COMPUTE = tuple(column.compute for column in _DECLARED.values())
+_ROW = _compile_row([column.expression for column in _DECLARED.values()])
 
 
 def row_values(model: Any, fresh: bool = False) -> list[float]:
     """The values of every column of :data:`COLUMNS`, in order, for the model's current day;
     ``fresh``: take the tissue sums today's kernels left (:class:`DayTallies`) instead of a new
     pass over the sections (only right after :meth:`~calcium_abm.model.CalciumParadoxModel.step`)."""
-    tallies = DayTallies(model, fresh)
-    return [compute(tallies) for compute in _COMPUTE]
+    return _ROW(DayTallies(model, fresh))
 
 
 def current_row(model: Any) -> dict[str, float]:
