@@ -153,6 +153,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
             calcification.vitamin_k_delivery_profile(1, vh, p.vessel_vitamin_k_penetration_fraction),
             layers["vsmc_generation"], p.vessel_media_calcium_capacity_mg / float(vw * vh))
         person.seed_baseline_calcification(self)
+        self._kh2_layers = (self.bone_grid.vitamin_k_nmol_l.data, layers["vitamin_k_nmol_l"])  # (bone, vessel)
         self.gut, self.blood = Gut(self), Blood(self)
         self.bone_tissue, self.vessel_tissue = BoneTissue(self), VesselWallTissue(self)
         self._start_at_steady_state()
@@ -203,12 +204,12 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
             self.vessel.vitamin_k_delivery, previous_supply, state.genetics.osteocalcin_knockout, self.params, self.dt)
         b.vitamin_k_nmol, b.warfarin_mg = vk.amounts_nmol, vk.warfarin_mg
         # functional clotting factors: at their steady state at initialisation, then each relaxes
-        # towards today's carboxylated share with its half-life (coagulation.advance_factor_activity)
+        # towards today's carboxylated share with its half-life (coagulation.advance_factor_activity's law)
         carboxylated = coagulation.hepatic_factor_carboxylation(vk.hepatic_kh2_relative, self.params)
-        b.clotting_factor_activity = carboxylated if previous_supply is None else coagulation.advance_factor_activity(
+        b.clotting_factor_activity = carboxylated if previous_supply is None else coagulation.relax_factor_activity(
             b.clotting_factor_activity, carboxylated, self.params, self.dt)
-        self.vessel_grid.vitamin_k_nmol_l.data[:] = vk.vessel_kh2_by_depth
-        self.bone_grid.vitamin_k_nmol_l.data.fill(vk.bone_kh2_nmol_l)
+        self._kh2_layers[1][:] = vk.vessel_kh2_by_depth  # the grids' vitamin_k_nmol_l property layers
+        self._kh2_layers[0].fill(vk.bone_kh2_nmol_l)
         return vk
 
     @property

@@ -47,7 +47,7 @@ class DayTallies:
         self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
         self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
-        self.pca = coagulation.prothrombin_complex_activity(model.blood.clotting_factor_activity, self.p)
+        self.pca = coagulation.weighted_factor_activity(model.blood.clotting_factor_activity, self.p)  # the model's map
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
     def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:

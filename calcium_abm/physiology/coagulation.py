@@ -129,8 +129,15 @@ def advance_factor_activity(activity: Mapping[str, float], carboxylated_fraction
     dt = float(dt_days)
     if not math.isfinite(dt) or dt < 0.0:
         raise ValueError(f"dt_days = {dt_days!r} is not allowed: it must be a finite number >= 0")
-    keep = _factor_keep(p, dt)
-    return {f: target[f] + (a0[f] - target[f]) * keep[f] for f in FACTORS}
+    return relax_factor_activity(a0, target, p, dt)
+
+
+def relax_factor_activity(activity: Mapping[str, float], carboxylated_fraction: Mapping[str, float], p,
+                          dt_days: float = 1.0) -> dict[str, float]:
+    """The law of :func:`advance_factor_activity` without its input checks, for maps of every
+    factor already checked (the model's own state, every day)."""
+    keep = _factor_keep(p, dt_days)
+    return {f: carboxylated_fraction[f] + (activity[f] - carboxylated_fraction[f]) * keep[f] for f in FACTORS}
 
 
 @per_set_or_fresh
@@ -147,10 +154,15 @@ def prothrombin_complex_activity(factor_activity: Mapping[str, float], p) -> flo
 
     At steady state, pass the hepatic carboxylated fraction of each factor as its activity.
     """
-    a = _factor_map("factor_activity", factor_activity)
+    return weighted_factor_activity(_factor_map("factor_activity", factor_activity), p)
+
+
+def weighted_factor_activity(factor_activity: Mapping[str, float], p) -> float:
+    """The law of :func:`prothrombin_complex_activity` without its input check, for a map of
+    every factor already checked (the model's own state, every recorded day)."""
     floor = p.minimum_prothrombin_complex_activity
     weights, total = _pt_weights(p)
-    return math.exp(sum([w * math.log(max(a[f], floor)) for f, w in weights]) / total)
+    return math.exp(sum([w * math.log(max(factor_activity[f], floor)) for f, w in weights]) / total)
 
 
 @per_set_or_fresh
@@ -229,5 +241,6 @@ def steady_state_inr(carboxylated_fraction_by_factor: Mapping[str, float], p) ->
 
 
 __all__ = ["PARAMETERS", "FACTORS", "GLA_RESIDUES_BY_FACTOR", "default_parameters", "factor_half_lives_h",
-           "advance_factor_activity", "prothrombin_complex_activity", "inr", "activity_for_inr",
+           "advance_factor_activity", "relax_factor_activity",
+           "prothrombin_complex_activity", "weighted_factor_activity", "inr", "activity_for_inr",
            "flux_limited_carboxylated_fraction", "hepatic_supply_nmol_per_l", "hepatic_factor_carboxylation", "steady_state_inr"]

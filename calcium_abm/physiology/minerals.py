@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from calcium_abm.physiology import calcium, dialysis, kidney
 from calcium_abm.physiology.calcium import SystemicState
@@ -53,12 +53,12 @@ class MineralHormones:
     skeletal_calcitriol_relative: float = 1.0
 
 
-@dataclass(frozen=True)
-class KidneyInputs:
+class KidneyInputs(NamedTuple):
     """The day's kidney-related inputs: GFR (mL/min), dietary phosphorus (mg/day), binder
     capacity (mg P/day), the elemental calcium of calcium acetate that joins the gut lumen and
     the part that precipitates with the phosphorus it binds (mg/day), dialysis sessions per week
-    and hours per session."""
+    and hours per session. (Immutable; a NamedTuple, built every day ~4x faster than a frozen
+    dataclass.)"""
 
     gfr_ml_per_min: float
     phosphate_mg_per_day: float
