@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Mapping
 
 from calcium_abm.parameters import Parameter, declare, module_defaults
-from calcium_abm.physiology.checks import per_set_or_fresh
+from calcium_abm.checks import per_set_or_fresh
 
 #: the hepatic vitamin K-dependent clotting factors
 FACTORS = ("ii", "vii", "ix", "x")

@@ -33,7 +33,7 @@ import math
 from types import SimpleNamespace
 
 from calcium_abm.parameters import Parameter, declare, module_defaults
-from calcium_abm.physiology.checks import checked_float as _check, per_set_or_fresh
+from calcium_abm.checks import checked_float as _check, per_set_or_fresh
 
 #: g/mol (fixed chemistry, not parameters)
 PHOSPHORUS_MG_PER_MMOL = 30.97
