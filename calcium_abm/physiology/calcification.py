@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare, drive_record, kernel_record, per_parameter_set
 from calcium_abm.physiology import species
 from calcium_abm.physiology.carboxylation import production_weighted_mean
@@ -195,9 +196,10 @@ def vitamin_k_delivery_profile(width: int, height: int, penetration_fraction: fl
     return np.broadcast_to(profile[None, :], (width, height)).copy()
 
 
+@per_set_or_fresh
 def mgp_synthesis_per_step(p, dt: float = 1.0) -> float:
     """MGP a healthy contractile VSMC makes per step: sized so that its steady-state MGP is
-    1 unit (the unit of cMGP/ucMGP)."""
+    1 unit (the unit of cMGP/ucMGP). Cached per parameter set and step."""
     return float(1.0 - np.exp(-p.mgp_turnover_per_day * dt))
 
 
@@ -334,8 +336,7 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         seed_free=1.0 - systemic, supply_mg=deposition_supply_mg))
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, wall.day_tallies = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
-        _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives,
-        wall.mineral_mg_per_unit)
+        _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives, wall.mineral_mg_per_unit)
     intima_mg = intima_day(wall.intima, active_sum / osteo.size, capxp_rel, inhibitor_relative,
                            p.agatston_units_per_mg_calcium, max(deposition_supply_mg - deposited, 0.0), p, dt)
     return VesselDayResult(deposited + intima_mg, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
