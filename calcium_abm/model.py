@@ -194,8 +194,13 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         self.bmd_day0 = self.bone_mineral_density_g_cm2
 
     def kidney_inputs(self) -> minerals.KidneyInputs:
-        """Today's GFR, dietary phosphorus, binders and dialysis (:func:`.minerals.kidney_inputs`)."""
-        return minerals.kidney_inputs(self.inputs, self.gfr_ml_per_min, person.years_of_kidney_state(self), self.params)
+        """Today's GFR, dietary phosphorus, binders and dialysis (:func:`.minerals.kidney_inputs`); the last
+        day's while the (frozen) inputs, the parameters, the GFR and, on a GFR decline, the years are the same."""
+        years = person.years_of_kidney_state(self) if self.inputs.kidney.gfr_end_ml_per_min is not None else 0.0
+        key, last = (self.inputs, self.gfr_ml_per_min, years, self.params), self.__dict__.get("_kidney_inputs")
+        if last is None or last[0] != key:
+            last = self._kidney_inputs = (key, minerals.kidney_inputs(*key))
+        return last[1]
 
     def _carboxylation_day(self, previous_supply):
         b, state = self.blood, self.inputs
@@ -224,8 +229,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         """Advance one day: the ODD's process overview (module docstring), in order."""
         person.apply_schedule_and_age(self)                                         # 1 schedule
         p, dt, k = self.params, self.dt, self.kidney_inputs()
-        self.calcium.new_day()
-        self.phosphate.new_day()
+        self.calcium.new_day(), self.phosphate.new_day()
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
         s = self.systemic = minerals.systemic_day(self.hormones, self.calcium["blood"],  # 4
                                                   self.phosphate["blood"], k, p, dt)
