@@ -189,6 +189,10 @@ def _out(x: np.ndarray):
     return float(x) if np.ndim(x) == 0 else x
 
 
+#: the same checks for the age readouts of other modules (:func:`.skeleton.spine_dxa_bmd_g_cm2`)
+checked_ages, checked_sex, float_or_array = _ages, _sex, _out
+
+
 # ----------------------------------------------------------------------------- bone cells
 def wall_thickness_um(age_years, p):
     """Completed wall thickness of trabecular bone packets (um) at ``age_years``.

@@ -17,7 +17,7 @@ import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare
-from calcium_abm.physiology.ageing import _ages as ages_years, _out as as_float_or_array, _sex as ageing_sex
+from calcium_abm.physiology.ageing import checked_ages, checked_sex, float_or_array
 from calcium_abm.physiology.remodeling import BoneDrives, BoneSection, bone_drives, osteoblast_refill_margin, remodel_day
 
 PARAMETERS = declare([
@@ -49,7 +49,7 @@ PARAMETERS = declare([
     Parameter("lumbar_osteophyte_prevalence_male", 0.75, "-",
               "[V] Liu 1997 Osteoporos Int 7:564 (radiographs and DXA, 120 men and 314 women 60-99 y): lumbar "
               "osteophytes in 75 % of men and 61.1 % of women; [V] Orwoll 1990 J Clin Endocrinol Metab 70:1202 "
-              "(129 men of all adult ages): 43 %",
+              "(129 men of all adult ages, dual-photon absorptiometry): 43 %",
               "Share of men aged 60 or more with lumbar osteophytes", 0.0, 1.0, ("A4",)),
     Parameter("lumbar_osteophyte_prevalence_female", 0.611, "-",
               "[V] Liu 1997 Osteoporos Int 7:564: 61.1 % of 314 women aged 60-99",
@@ -59,7 +59,7 @@ PARAMETERS = declare([
               "60-y value of Liu 1997 at 60 (no row depends on it: row A4's people are 61-80)",
               "Age from which the prevalence of lumbar osteophytes rises (reaching its 60+ value at 60)", 0.0, 60.0),
     Parameter("osteophyte_spine_bmd_g_cm2", 0.17, "g/cm2",
-              "[V] Orwoll 1990 J Clin Endocrinol Metab 70:1202: men with osteophytes 1.34 vs 1.17 g/cm2 at "
+              "[V] Orwoll 1990 J Clin Endocrinol Metab 70:1202 (dual-photon absorptiometry): men with osteophytes 1.34 vs 1.17 g/cm2 at "
               "similar age and weight, vascular calcification had a minimal effect; [C] Liu 1997 Osteoporos Int "
               "7:564: osteophytes explain 22.4 % (men) and 16.6 % (women) of the variance of LS BMD, which at "
               "prevalences 0.75 / 0.611 and SDs 0.177 / 0.16 g/cm2 (NHANES 71-80 y) is 0.19 / 0.13 g/cm2",
@@ -113,20 +113,24 @@ def spine_areal_bmd_factor(age_years, reference_age_years, p):
     (assumption: proportional growth). The model's bone section gives volumetric (QCT-like)
     BMD; a DXA areal reading is its BMD x this factor (row A4); the trabecular readouts (rows
     A1, A3, 20) stay volumetric. Float or array like ``age_years``; ~1.04 at 70 vs 30 y.
+
+    Raises:
+        UserInputError: an age outside 0-120 years (the message names the argument).
     """
-    a = ages_years(age_years)
-    ref = float(ages_years(reference_age_years, "reference_age_years"))
+    a = checked_ages(age_years)
+    ref = float(checked_ages(reference_age_years, "reference_age_years"))
     g = p.vertebral_area_growth_per_year
-    return as_float_or_array(np.sqrt((1.0 + g * np.maximum(a - 20.0, 0.0)) / (1.0 + g * max(ref - 20.0, 0.0))))
+    return float_or_array(np.sqrt((1.0 + g * np.maximum(a - 20.0, 0.0)) / (1.0 + g * max(ref - 20.0, 0.0))))
 
 
 def lumbar_osteophyte_prevalence(age_years, sex: str, p):
     """Share of people of ``sex`` at ``age_years`` with lumbar osteophytes: 0 before
-    ``osteophyte_onset_age_years``, rising linearly to the sex's 60+ prevalence (Liu 1997) at 60."""
-    a = ages_years(age_years)
-    at_60 = p.lumbar_osteophyte_prevalence_female if ageing_sex(sex) == "female" else p.lumbar_osteophyte_prevalence_male
+    ``osteophyte_onset_age_years``, rising linearly to the sex's 60+ prevalence (Liu 1997) at 60.
+    Float or array like ``age_years``; raises UserInputError for a bad age or sex."""
+    a = checked_ages(age_years)
+    at_60 = p.lumbar_osteophyte_prevalence_female if checked_sex(sex) == "female" else p.lumbar_osteophyte_prevalence_male
     onset = p.osteophyte_onset_age_years
-    return as_float_or_array(at_60 * np.clip((a - onset) / max(60.0 - onset, 1e-9), 0.0, 1.0))
+    return float_or_array(at_60 * np.clip((a - onset) / max(60.0 - onset, 1e-9), 0.0, 1.0))
 
 
 def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, has_osteophytes, p):
@@ -135,10 +139,11 @@ def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, ha
     ``bmd x`` :func:`spine_areal_bmd_factor` ``(age, reference age) + osteophytes x
     osteophyte_spine_bmd_g_cm2 x reference_bmd_g_cm2 / 1.06`` (the osteophytes' mineral relative to a
     young-adult spine of ~1.06 g/cm2, NHANES). Arrays broadcast; ``has_osteophytes`` is a bool or
-    an array of bools (drawn per person with :func:`lumbar_osteophyte_prevalence`)."""
+    an array of bools (drawn per person with :func:`lumbar_osteophyte_prevalence`); raises
+    UserInputError for a bad age."""
     young = 0.5 * (p.young_adult_spine_bmd_female_g_cm2 + p.young_adult_spine_bmd_male_g_cm2)
     extra = np.asarray(has_osteophytes, dtype=np.float64) * p.osteophyte_spine_bmd_g_cm2 * p.reference_bmd_g_cm2 / young
-    return as_float_or_array(np.asarray(volumetric_bmd_g_cm2, dtype=np.float64)
+    return float_or_array(np.asarray(volumetric_bmd_g_cm2, dtype=np.float64)
                 * np.asarray(spine_areal_bmd_factor(age_years, reference_age_years, p)) + extra)
 
 
