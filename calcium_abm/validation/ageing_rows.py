@@ -177,7 +177,11 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                                     "(row 20, which starts at the final period, passes this band); timing the "
                                     "estrogen fall by SWAN's hormone data (estradiol falling from 2 years before to "
                                     "2 years after the final period, Randolph 2011 JCEM 96:746) spreads the "
-                                    "transient but does not raise its peak after the final period"),
+                                    "transient but does not raise its peak after the final period, and letting half "
+                                    "of the effect grow with FSH from the final period to 2 years after it (Recker "
+                                    "2004 J Bone Miner Res 19:1628: activation still rising after menopause) raised "
+                                    "it little while the loss before the final period fell to the edge of its band; "
+                                    "activation would need its own, slower time course (docs/design/person.md)"),
         ),
         grid=64, quick_grid=48,  # 24x24 is too noisy for a 2-seed rate (as rows 20, S1)
         plot_columns=("bmd_change_pct", "osteoclast_count"),
