@@ -58,12 +58,19 @@ PARAMETERS = declare([
               "assumption: lumbar osteophytes are rare before 40 and their prevalence rises linearly to the "
               "60-y value of Liu 1997 at 60 (no row depends on it: row A4's people are 61-80)",
               "Age from which the prevalence of lumbar osteophytes rises (reaching its 60+ value at 60)", 0.0, 60.0),
-    Parameter("osteophyte_spine_bmd_g_cm2", 0.17, "g/cm2",
-              "[V] Orwoll 1990 J Clin Endocrinol Metab 70:1202 (dual-photon absorptiometry): men with osteophytes 1.34 vs 1.17 g/cm2 at "
-              "similar age and weight, vascular calcification had a minimal effect; [C] Liu 1997 Osteoporos Int "
-              "7:564: osteophytes explain 22.4 % (men) and 16.6 % (women) of the variance of LS BMD, which at "
-              "prevalences 0.75 / 0.611 and SDs 0.177 / 0.16 g/cm2 (NHANES 71-80 y) is 0.19 / 0.13 g/cm2",
-              "Lumbar-spine DXA reading added by osteophytes (both sexes)", 0.0, 1.0, ("A4",)),
+    Parameter("osteophyte_spine_bmd_male_g_cm2", 0.17, "g/cm2",
+              "[V] Orwoll 1990 J Clin Endocrinol Metab 70:1202 (129 men, dual-photon absorptiometry): men with "
+              "osteophytes 1.34 vs 1.17 g/cm2 at similar age and weight, vascular calcification had a minimal "
+              "effect; [C] Liu 1997 Osteoporos Int 7:564: osteophytes explain 22.4 % of the variance of LS BMD in "
+              "men, which at a prevalence of 0.75 and an SD of 0.177 g/cm2 (NHANES men 71-80 y) is 0.19 g/cm2",
+              "Lumbar-spine DXA reading added by osteophytes, men", 0.0, 1.0, ("A4",)),
+    Parameter("osteophyte_spine_bmd_female_g_cm2", 0.13, "g/cm2",
+              "[C] Liu 1997 Osteoporos Int 7:564 (314 women 60-99 y): osteophytes explain 16.6 % of the variance "
+              "of LS BMD, which at a prevalence of 0.611 and an SD of 0.16 g/cm2 (NHANES women 61-80 y) is "
+              "sqrt(0.166 x 0.16^2 / (0.611 x 0.389)) = 0.13 g/cm2; [V] Aging (Milano) 2000 12:360 (198 women "
+              "32-81 y, lateral radiographs): lumbar DXA BMD rose with the grade of osteophytosis at equal age "
+              "(no increment per person given)",
+              "Lumbar-spine DXA reading added by osteophytes, women", 0.0, 1.0, ("A4",)),
 ])
 
 
@@ -133,16 +140,18 @@ def lumbar_osteophyte_prevalence(age_years, sex: str, p):
     return float_or_array(at_60 * np.clip((a - onset) / max(60.0 - onset, 1e-9), 0.0, 1.0))
 
 
-def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, has_osteophytes, p):
+def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, sex: str, has_osteophytes, p):
     """Lumbar-spine DXA reading (g/cm2) of a vertebra whose volumetric BMD (the section's
     ``bone_mineral_density_g_cm2``, scaled to the young adult) is ``volumetric_bmd_g_cm2``:
     ``bmd x`` :func:`spine_areal_bmd_factor` ``(age, reference age) + osteophytes x
-    osteophyte_spine_bmd_g_cm2 x reference_bmd_g_cm2 / 1.06`` (the osteophytes' mineral relative to a
-    young-adult spine of ~1.06 g/cm2, NHANES). Arrays broadcast; ``has_osteophytes`` is a bool or
-    an array of bools (drawn per person with :func:`lumbar_osteophyte_prevalence`); raises
-    UserInputError for a bad age."""
-    young = 0.5 * (p.young_adult_spine_bmd_female_g_cm2 + p.young_adult_spine_bmd_male_g_cm2)
-    extra = np.asarray(has_osteophytes, dtype=np.float64) * p.osteophyte_spine_bmd_g_cm2 * p.reference_bmd_g_cm2 / young
+    osteophyte_spine_bmd_<sex>_g_cm2 x reference_bmd_g_cm2 / young-adult mean of the sex`` (the
+    osteophytes' mineral relative to the NHANES young-adult spine). Arrays broadcast;
+    ``has_osteophytes`` is a bool or an array of bools (drawn per person with
+    :func:`lumbar_osteophyte_prevalence`); raises UserInputError for a bad age or sex."""
+    female = checked_sex(sex) == "female"
+    young = p.young_adult_spine_bmd_female_g_cm2 if female else p.young_adult_spine_bmd_male_g_cm2
+    added = p.osteophyte_spine_bmd_female_g_cm2 if female else p.osteophyte_spine_bmd_male_g_cm2
+    extra = np.asarray(has_osteophytes, dtype=np.float64) * added * p.reference_bmd_g_cm2 / young
     return float_or_array(np.asarray(volumetric_bmd_g_cm2, dtype=np.float64)
                 * np.asarray(spine_areal_bmd_factor(age_years, reference_age_years, p)) + extra)
 
