@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from calcium_abm.physiology import ageing, calcification, calcium, minerals, remodeling
+from calcium_abm.physiology import ageing, calcification, calcium, minerals, person_traits, remodeling
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
 #: the estrogen-loss effect on bone is computed daily)
@@ -162,10 +162,37 @@ def update_rates(model: Any) -> None:
         model.params, model.gfr_ml_per_min = model.base_params, None
         return
     traits = {name: getattr(patient, name) for name in TRAIT_KEYS}
+    if patient.remodeling_balance_varies:
+        traits["remodeling_balance"] = wandering_remodeling_balance(model)
     model.params = ageing.personal_parameters(model.base_params, model.age_years, patient.sex,
                                               model.years_relative_to_fmp, traits)
     model.gfr_ml_per_min = ageing.gfr_for_person_ml_per_min(
         model.age_years, patient.sex, calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], model.params)
+
+
+#: entropy added to the run's seed for the stream of a wandering trait (its own generator, so
+#: the bone and vessel streams of the run are the same with and without it)
+WANDERING_TRAIT_STREAM = 0x7A17
+
+
+def wandering_remodeling_balance(model: Any) -> float:
+    """Today's ``remodeling_balance`` of a person whose balance wanders
+    (``patient.remodeling_balance_varies``): the set value on day 0 (or on the day a schedule
+    sets another), then :func:`.person_traits.wandering_trait_step` from the last update, with
+    normal draws from the run's own trait stream (seed + :data:`WANDERING_TRAIT_STREAM`: same
+    seed, same numbers)."""
+    patient, p, day = model.inputs.patient, model.base_params, model.__dict__.get("_day", 0)
+    state = model.__dict__.get("_wandering_balance")
+    if state is None or state[2] != patient.remodeling_balance:  # day 0, or a schedule set a new value
+        rng = state[3] if state is not None else np.random.default_rng([model.seed, WANDERING_TRAIT_STREAM])
+        state = (day, patient.remodeling_balance, patient.remodeling_balance, rng)
+    last_day, value, set_value, rng = state
+    if day > last_day:
+        value = person_traits.wandering_trait_step(value, 1.0, p.remodeling_balance_sd,
+                                                   (day - last_day) * model.dt / DAYS_PER_YEAR_OF_AGE,
+                                                   p.remodeling_balance_correlation_years, rng.standard_normal())
+    model._wandering_balance = (day, value, set_value, rng)
+    return value
 
 
 def estrogen_loss_effect(model: Any, years_relative_to_fmp: float | None) -> float:

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 
 from calcium_abm.errors import UserInputError
-from calcium_abm.physiology import ageing, parameter_registry, person_traits
+from calcium_abm.physiology import ageing, parameter_registry, person_traits, skeleton
 
 
 def all_parameters() -> SimpleNamespace:
     """Registry defaults plus this module's (not yet in the registry)."""
     values = {name: q.value for name, q in parameter_registry().items()}
-    for mod in (ageing, person_traits):
+    for mod in (ageing, person_traits, skeleton):
         values.update({q.name: q.value for q in mod.PARAMETERS})
     return SimpleNamespace(**values)
 
@@ -261,3 +261,42 @@ def test_late_postmenopausal_loss_acts_through_calcium_homeostasis_not_bone_cell
     assert early > 0.9
     assert late < 0.15 * early
     assert ageing.calcium_absorption_by_age(65.0, True, P) < ageing.calcium_absorption_by_age(65.0, False, P)
+
+
+# ----------------------------------------------------------------------------- DXA areal reading
+def test_the_areal_factor_follows_vertebral_growth_of_riggs_2004():
+    """Area +15 % over 70 adult years (Riggs 2004), depth as its square root: areal BMD per unit
+    of volumetric BMD is 1 at the reference age, ~ +4 % at 70 vs 30, and grows with age."""
+    assert skeleton.spine_areal_bmd_factor(30.0, 30.0, P) == pytest.approx(1.0)
+    over_life = skeleton.spine_areal_bmd_factor(90.0, 20.0, P) ** 2
+    assert over_life == pytest.approx(1.15, abs=0.01)
+    f = skeleton.spine_areal_bmd_factor(np.array([40.0, 60.0, 70.0, 80.0]), 30.0, P)
+    assert np.all(np.diff(f) > 0) and f[2] == pytest.approx(1.04, abs=0.005)
+    assert skeleton.spine_areal_bmd_factor(70.0, 30.0, with_params(vertebral_area_growth_per_year=0.0)) == 1.0
+
+
+def test_the_areal_factor_refuses_a_bad_age():
+    with pytest.raises(UserInputError, match="reference_age_years"):
+        skeleton.spine_areal_bmd_factor(60.0, -3.0, P)
+
+
+def test_osteophytes_are_common_after_60_more_in_men_and_absent_in_young_adults():
+    """Liu 1997: 75 % of men and 61.1 % of women aged 60-99 have lumbar osteophytes."""
+    assert skeleton.lumbar_osteophyte_prevalence(30.0, "male", P) == 0.0
+    assert skeleton.lumbar_osteophyte_prevalence(70.0, "male", P) == pytest.approx(0.75)
+    assert skeleton.lumbar_osteophyte_prevalence(70.0, "female", P) == pytest.approx(0.611)
+    assert 0.0 < skeleton.lumbar_osteophyte_prevalence(50.0, "female", P) < 0.611
+
+
+def test_the_dxa_reading_adds_osteophyte_mineral_to_the_areal_bone():
+    """Orwoll 1990: men 1.34 vs 1.17 g/cm2 with and without osteophytes (+0.17 on the men's young-adult
+    scale of 1.057 g/cm2); without osteophytes, the areal factor alone."""
+    without = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "male", False, P)
+    assert without == pytest.approx(0.9 * skeleton.spine_areal_bmd_factor(70.0, 30.0, P))
+    added = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "male", True, P) - without
+    assert added == pytest.approx(0.17 * P.reference_bmd_g_cm2 / 1.057, rel=1e-6)
+    both = skeleton.spine_dxa_bmd_g_cm2(np.array([0.9, 0.9]), 70.0, 30.0, "male", np.array([False, True]), P)
+    assert both[1] - both[0] == pytest.approx(added)
+    # Liu 1997's variance explained gives women a smaller increment (0.13 g/cm2)
+    woman = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "female", True, P) - without
+    assert woman == pytest.approx(0.13 * P.reference_bmd_g_cm2 / 1.064, rel=1e-6) and woman < added

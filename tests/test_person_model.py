@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import pytest
 
 from calcium_abm import person
@@ -130,6 +132,7 @@ SWEEP = {
     "baseline_calcification_score": ({}, {"baseline_calcification_score": 100.0}),
     "baseline_bmd_t_score": ({}, {"baseline_bmd_t_score": -2.0}),
     **{trait: ({}, {trait: 1.3}) for trait in TRAIT_KEYS},
+    "remodeling_balance_varies": ({}, {"remodeling_balance_varies": True}),
 }
 
 
@@ -174,3 +177,22 @@ def test_the_calcium_balanced_pth_balances_the_day():
     usual = person.calcium_balanced_pth_pmol_l(k, 1000.0, p)
     low = person.calcium_balanced_pth_pmol_l(k, 500.0, p)
     assert usual is not None and low is not None and low > usual
+
+
+def test_a_wandering_balance_is_reproducible_and_leaves_the_typical_person_alone():
+    """Same seed, same wandering balance; with the key the team size moves against the typical
+    person's (whose only change is the age law), without it the two are the same person."""
+    def balances(**settings):
+        m = CalciumParadoxModel("healthy_adult", rng=5, **{**SMALL, "years": 1.0}, **settings)
+        values = []
+        while m.running:
+            m.step()
+            if m.day % 90 == 0:
+                values.append(m.params.osteoblast_cells_per_cavity_volume)
+        return np.array(values)
+
+    a, b = balances(remodeling_balance_varies=True), balances(remodeling_balance_varies=True)
+    assert np.array_equal(a, b)
+    typical = balances()
+    assert np.array_equal(typical, balances(remodeling_balance_varies=False))
+    assert a[0] != typical[0] and np.ptp(a / typical) > 0.005

@@ -129,3 +129,58 @@ def test_bad_patient_count_gets_a_clear_message(bad):
 def test_a_seed_instead_of_a_generator_gets_a_clear_message():
     with pytest.raises(UserInputError, match=r"rng = 42 .*numpy.random.Generator"):
         pt.draw_person_traits(42, P)
+
+
+# ----------------------------------------------------------------------------- wandering trait
+def _wander(n: int, years: float, step_days: float = 30.0, start=None, seed: int = 3, tau=None):
+    """``n`` people's remodeling balance after ``years`` of 30-day steps from ``start`` (default: drawn)."""
+    rng = np.random.default_rng(seed)
+    tau = P.remodeling_balance_correlation_years if tau is None else tau
+    x = pt.draw_trait("remodeling_balance", rng, P, n) if start is None else np.full(n, float(start))
+    x0 = x.copy()
+    for _ in range(int(round(years * 365.25 / step_days))):
+        x = pt.wandering_trait_step(x, 1.0, P.remodeling_balance_sd, step_days / 365.25, tau, rng.standard_normal(n))
+    return x0, x
+
+
+def test_a_wandering_trait_keeps_the_documented_distribution():
+    """Stationary: after 20 years the population's spread is still the trait's SD, around its median."""
+    _, x = _wander(20_000, 20.0)
+    assert np.median(x) == pytest.approx(1.0, abs=0.002)
+    assert np.std(x) == pytest.approx(P.remodeling_balance_sd, rel=0.03)
+
+
+def test_a_persons_deviation_decorrelates_over_the_correlation_time():
+    """Corr(day 0, t) = exp(-t / tau): ~0.61 after 1 year and ~0.08 after 5 (tau = 2 y)."""
+    for years in (1.0, 5.0):
+        x0, x = _wander(20_000, years)
+        expected = math.exp(-years / P.remodeling_balance_correlation_years)
+        assert np.corrcoef(x0, x)[0, 1] == pytest.approx(expected, abs=0.03)
+
+
+def test_a_wandering_trait_shrinks_the_spread_of_a_long_average():
+    """What the mechanism is for: the SD of a person's 40-year mean balance is far below the
+    trait's SD (a lifelong constant keeps it whole), and a longer correlation time keeps more."""
+    rng = np.random.default_rng(11)
+    spreads = {}
+    for tau in (2.0, 20.0):
+        x = pt.draw_trait("remodeling_balance", rng, P, 4000)
+        total = np.zeros_like(x)
+        for _ in range(480):  # 40 years of months
+            x = pt.wandering_trait_step(x, 1.0, P.remodeling_balance_sd, 1 / 12, tau, rng.standard_normal(x.size))
+            total += x
+        spreads[tau] = np.std(total / 480)
+    assert spreads[2.0] < 0.4 * P.remodeling_balance_sd < spreads[20.0]
+
+
+def test_the_typical_person_wanders_only_when_asked_and_a_zero_step_changes_nothing():
+    assert pt.wandering_trait_step(1.1, 1.0, 0.04, 0.0, 2.0, 5.0) == pytest.approx(1.1)
+    assert pt.wandering_trait_step(1.1, 1.0, 0.0, 100.0, 2.0, 5.0) == pytest.approx(1.0)
+    assert pt.wandering_trait_step(0.02, 1.0, 0.5, 1.0, 2.0, -10.0) == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize("bad", [{"sd": -0.1}, {"dt_years": -1.0}, {"correlation_years": 0.0}])
+def test_a_bad_wandering_step_is_refused(bad):
+    args = {"sd": 0.04, "dt_years": 1.0, "correlation_years": 2.0, **bad}
+    with pytest.raises(UserInputError, match=next(iter(bad))):
+        pt.wandering_trait_step(1.0, 1.0, args["sd"], args["dt_years"], args["correlation_years"], 0.0)

@@ -105,8 +105,23 @@ def test_dubbo_rates_are_measured_per_person_and_can_fail():
     assert not any(c.passes(c.measure(slowing)) for c in row.criteria)  # too fast, and falling with age
 
 
+def with_params_row(**changes):
+    """``f(criterion, runs)``: the criterion's measure with these parameters changed."""
+    from calcium_abm.validation import ageing_rows
+
+    def measure(criterion, runs):
+        original = ageing_rows.parameter_set
+        ageing_rows.parameter_set = lambda: original(changes)
+        try:
+            return criterion.measure(runs)
+        finally:
+            ageing_rows.parameter_set = original
+    return measure
+
+
 def test_bmd_by_age_and_sex_runs_each_skeleton_from_its_peak_and_its_bands_can_fail():
-    from calcium_abm.validation.ageing_rows import BONE_LIFE_COURSE_START_YEARS, NHANES_BMD
+    from calcium_abm.physiology import parameter_set, skeleton
+    from calcium_abm.validation.ageing_rows import _OSTEOPHYTE_DRAW, BONE_LIFE_COURSE_START_YEARS, NHANES_BMD
 
     row = all_rows()["A4"]
     man = next(a for a in row.arms if a.settings["patient.sex"] == "male")
@@ -128,9 +143,23 @@ def test_bmd_by_age_and_sex_runs_each_skeleton_from_its_peak_and_its_bands_can_f
     by_label = {c.label: c for c in row.criteria}
     women_mean = by_label["women 61-80: mean BMD / the same women's mean at 30"]
     women_cv = by_label["women 61-80: coefficient of variation of BMD"]
-    published = tables(lambda p: 0.87 if p["patient.sex"] == "female" else 1.01)
-    assert women_mean.measure(published) == pytest.approx(0.87, abs=0.05)
-    assert women_cv.passes(women_cv.measure(published))
+    men_mean = by_label["men 61-80: mean BMD / the same men's mean at 30"]
+    # the scan is read as lumbar-spine DXA (skeleton.spine_dxa_bmd_g_cm2): section BMD x vertebral
+    # growth + osteophytes in the people drawn to have them
+    p = parameter_set()
+    volumetric = tables(lambda q: 0.8 if q["patient.sex"] == "female" else 0.9)
+    women = NHANES_BMD.labels(lambda q: q["patient.sex"] == "female")
+    read = [skeleton.spine_dxa_bmd_g_cm2(
+        volumetric[k]["bone_mineral_density_g_cm2"].iloc[-1], NHANES_BMD.people[k]["patient.age_years"],
+        BONE_LIFE_COURSE_START_YEARS, "female", _OSTEOPHYTE_DRAW[k] < skeleton.lumbar_osteophyte_prevalence(
+            NHANES_BMD.people[k]["patient.age_years"], "female", p), p) for k in women]
+    assert women_mean.measure(volumetric) == pytest.approx(np.mean(read), rel=1e-12)
+    assert women_mean.measure(volumetric) > 0.8 * 1.03  # the reading is above the section's BMD
+    as_qct = with_params_row(vertebral_area_growth_per_year=0.0, osteophyte_spine_bmd_female_g_cm2=0.0,
+                             osteophyte_spine_bmd_male_g_cm2=0.0)
+    assert as_qct(women_mean, volumetric) == pytest.approx(0.8, abs=0.01)  # without the readout: the section
+    assert not men_mean.passes(as_qct(men_mean, volumetric))  # a man at 0.9 by QCT fails the DXA band
     no_loss = tables(lambda p: 1.0, cv=0.10)
     assert not women_mean.passes(women_mean.measure(no_loss))  # a population that does not lose bone fails
-    assert not women_cv.passes(women_cv.measure(no_loss))  # nor does one that keeps its young-adult spread
+    assert not women_cv.passes(women_cv.measure(tables(lambda p: 0.8, cv=0.35)))  # nor one spread too wide
+    assert not women_cv.passes(as_qct(women_cv, tables(lambda p: 0.8, cv=0.0)))  # nor one without spread

@@ -19,6 +19,9 @@ source beside each); the model multiplies an existing rate by what it returns:
 * :func:`t_score`, :func:`bmd_from_t_score`, :func:`peak_bmd_g_cm2`, :func:`bone_size_factor`
   -- the young-adult reference by sex and the sex difference in skeletal size.
 
+What lumbar-spine DXA reads at an age (vertebral growth, osteophytes) is a readout in
+:mod:`.skeleton` (:func:`.skeleton.spine_dxa_bmd_g_cm2`).
+
 All functions accept a float or a numpy array for ages and return the same shape
 (a float for a scalar). Bad input raises :class:`calcium_abm.errors.UserInputError`
 with one message naming the argument, the value and what is allowed.
@@ -184,6 +187,10 @@ def _sex(sex: str) -> str:
 
 def _out(x: np.ndarray):
     return float(x) if np.ndim(x) == 0 else x
+
+
+#: the same checks for the age readouts of other modules (:func:`.skeleton.spine_dxa_bmd_g_cm2`)
+checked_ages, checked_sex, float_or_array = _ages, _sex, _out
 
 
 # ----------------------------------------------------------------------------- bone cells

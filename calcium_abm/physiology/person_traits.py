@@ -19,6 +19,12 @@ peak_bone_mass                   normal         young-adult bone volume fraction
 ===============================  =============  ========================================
 
 Traits are drawn independently (assumption: no published joint distribution was found).
+
+A drawn trait is the person's value on day 0. ``remodeling_balance`` may instead wander
+(``patient.remodeling_balance_varies``, set in the validation populations): an
+Ornstein-Uhlenbeck process around the population median whose stationary distribution is
+the trait's own (:func:`wandering_trait_step`), so a person's deviation in loss rate does
+not persist for life (Pouilles 1996; Melton 2000; docs/design/person.md).
 """
 
 from __future__ import annotations
@@ -50,8 +56,24 @@ PARAMETERS = declare([
               "22-month periods): individual rates not stable, 20-47 % kept their class. A persistent SD of "
               "~0.55 %/y (0.6 less the vitamin K and absorption traits' share) at the model's 0.18 %/y per 0.01 "
               "of balance (women 60-76) gives 0.04 (was 0.07 from the 7 % CV of completed wall thickness, which "
-              "is coupled to erosion depth and so overstates the spread of the balance); sensitivity: row A4",
+              "is coupled to erosion depth and so overstates the spread of the balance); sensitivity: row A4. "
+              "It is the spread at any moment: where the trait wanders (patient.remodeling_balance_varies, "
+              "remodeling_balance_correlation_years 2 y) the SD of a person's 16-year mean balance is 0.47 x "
+              "0.04 (~0.34 %/y of loss, ~0.41 with the constant vitamin K and absorption traits: below Melton's "
+              "0.6, a lower bound)",
               "SD of the osteoblast team-size multiplier between people", 0.0, 0.3, ("A1", "A2", "A4")),
+    Parameter("remodeling_balance_correlation_years", 2.0, "years",
+              "[C] from how the between-person SD of the rate of bone loss shrinks with the span it is averaged "
+              "over, read as an Ornstein-Uhlenbeck process (SD of a T-year mean rate = s sqrt(2/x - 2(1 - "
+              "exp(-x))/x^2), x = T / tau): [V] Cawthon 2009 J Bone Miner Res 24:1728 (MrOS, PMC2743283): SD "
+              "~0.95 %/y over 4.6 y; [V] Melton 2000 J Bone Miner Res 15:24: ~0.6 %/y over 16 y; ratio 0.63, "
+              "which tau = 2 y gives (0.64; 3 y: 0.69, 1 y: 0.58); [V] Pouilles 1996 Osteoporos Int 6:320 (93 "
+              "women, two consecutive 22-month periods, DXA spine and femur): no significant relationship "
+              "between the two rates, 20-47 % kept their loss class; [V] Wakayama cohort (KAKEN 13670383): the "
+              "fast losers of the first 3 years did not lose faster over 10. Acts only with "
+              "patient.remodeling_balance_varies (sensitivity: row A4)",
+              "Correlation time of a person's wandering remodeling balance (Ornstein-Uhlenbeck)", 0.01, 100.0,
+              ("A4",)),
     Parameter("calcium_absorption_cv", 0.405, "-",
               "[C] fractional absorption 18.5 +/- 7.5 % (dual stable isotopes, 19 adults 54-74 y; Horm Metab "
               "Res 2009, doi 10.1055/s-0029-1234088); [V] Heaney 1989 JBMR 4(4): 'range of absorptive "
@@ -140,6 +162,29 @@ def draw_person_traits(rng: np.random.Generator, p, n: int | None = None) -> dic
         values = draw_trait(trait.name, rng, p, size)
         out[trait.name] = float(values[0]) if n is None else values
     return out
+
+
+def wandering_trait_step(value, median: float, sd: float, dt_years: float, correlation_years: float,
+                         standard_normal):
+    """One exact step of an Ornstein-Uhlenbeck trait (float or array of shape (n,)).
+
+    ``median + (value - median) e^{-dt/tau} + sd sqrt(1 - e^{-2 dt/tau}) z`` with ``z`` the
+    ``standard_normal`` draw(s) (same shape as ``value``): the stationary distribution is
+    normal(median, sd), the trait's own, and two values ``dt`` apart correlate as
+    ``e^{-dt/tau}`` (Gillespie 1996 Phys Rev E 54:2084, exact updating formula). The result is kept at
+    or above 1 % of the median (as :func:`draw_trait` keeps normal traits positive).
+
+    Raises:
+        UserInputError: ``sd`` < 0, ``dt_years`` < 0 or ``correlation_years`` <= 0.
+    """
+    if not (sd >= 0.0 and dt_years >= 0.0 and correlation_years > 0.0):
+        raise UserInputError(f"sd = {sd!r}, dt_years = {dt_years!r}, correlation_years = {correlation_years!r} are "
+                             "not allowed: sd and dt_years must be >= 0 and correlation_years > 0")
+    keep = math.exp(-dt_years / correlation_years)
+    new = median + (np.asarray(value, dtype=np.float64) - median) * keep + sd * math.sqrt(
+        max(1.0 - keep * keep, 0.0)) * np.asarray(standard_normal, dtype=np.float64)
+    new = np.maximum(new, 0.01 * median)
+    return float(new) if new.ndim == 0 else new
 
 
 def draw_trait(name: str, rng: np.random.Generator, p, n: int) -> np.ndarray:
