@@ -136,7 +136,7 @@ def _bmd_cv(sex: str):
 
 
 _US_LAW = ("the intimal law is calibrated on US cohorts (onset: CARDIA, Carr 2017, and Wong 1994; growth: the "
-           "Spokane Heart Study, Tuttle 2009, which matches MESA's median change among people with CAC, Kronmal 2007) "
+           "Spokane Heart Study, Tuttle 2009, consistent with MESA's median change among people with CAC, Kronmal 2007) "
            "and HNR differs from MESA in both directions at once: CAC > 0 in 67.0 vs 52.6 % of white adults 45-75 "
            "(prevalence ratio 0.78, 95 % CI 0.72-0.85, the same after adjustment for the known risk factors, so "
            "drawing smoking, cholesterol or blood pressure at HNR's prevalence would not close it), while among "
