@@ -10,6 +10,7 @@ import pytest
 from calcium_abm.batch import cohort_patients, load_batch
 from calcium_abm.validation import all_rows
 from calcium_abm.validation.ageing_rows import (AGE_AT_FMP_YEARS, CAC_COLUMN, DUBBO, HEINZ_NIXDORF,
+                                                HNR_AGE_STRATA_YEARS, HNR_PER_STRATUM, HNR_SEED,
                                                 LIFE_COURSE_START_YEARS)
 from calcium_abm.validation.population import DOCUMENTED_TRAITS
 from calcium_abm.validation.runner import arm_scenario
@@ -19,7 +20,8 @@ def test_row_21_is_expressed_for_both_sexes_and_draws_no_score():
     row = all_rows()["21"]
     assert not getattr(row, "unexpressed", ())  # no part of row 21 is left "not expressible"
     sexes = [a.settings["patient.sex"] for a in row.arms]
-    assert sexes.count("male") == sexes.count("female") == 40
+    assert sexes.count("male") == sexes.count("female") == len(HNR_AGE_STRATA_YEARS) * HNR_PER_STRATUM
+    assert len({a.label for a in row.arms}) == len(row.arms)  # every person has their own label
     for arm in row.arms:
         assert not any("calcification_score" in key for key in arm.settings)  # the score comes from the rules
         assert arm.settings["patient.age_years"] == LIFE_COURSE_START_YEARS
@@ -30,12 +32,17 @@ def test_row_21_is_expressed_for_both_sexes_and_draws_no_score():
         assert len(values) == len(row.arms), trait
 
 
-def test_the_population_is_the_cohort_machinery_s_draw():
-    men = cohort_patients(load_batch({"seed": 2960, "cohort": {"patients": 40, "distributions": {
-        "sex": {"choice": ["male"]}, "age_years": {"distribution": "uniform", "min": 45, "max": 75},
-        **{t: {"distribution": "documented"} for t in DOCUMENTED_TRAITS}}}, "arms": [{"name": "observed"}]}))
-    drawn = [p for p in HEINZ_NIXDORF.people.values() if p["patient.sex"] == "male"]
-    assert drawn == men
+def test_the_population_is_the_cohort_machinery_s_draw_in_age_strata():
+    drawn = {sex: [p for p in HEINZ_NIXDORF.people.values() if p["patient.sex"] == sex] for sex in ("male", "female")}
+    for k, (low, high) in enumerate(HNR_AGE_STRATA_YEARS):
+        for i, sex in enumerate(("male", "female")):
+            batch = load_batch({"seed": HNR_SEED + 2 * k + i, "cohort": {"patients": HNR_PER_STRATUM, "distributions": {
+                "sex": {"choice": [sex]}, "age_years": {"distribution": "uniform", "min": low, "max": high},
+                **{t: {"distribution": "documented"} for t in DOCUMENTED_TRAITS}}}, "arms": [{"name": "observed"}]})
+            assert drawn[sex][k * HNR_PER_STRATUM:(k + 1) * HNR_PER_STRATUM] == cohort_patients(batch)
+    for people in drawn.values():  # every 5-year stratum holds the same number of people of each sex
+        counts = np.histogram([p["patient.age_years"] for p in people], bins=6, range=(45, 75))[0]
+        assert list(counts) == [HNR_PER_STRATUM] * 6
 
 
 def test_a_patient_runs_from_the_life_course_start_to_the_age_drawn():
@@ -67,7 +74,7 @@ def _final_scores(population, score_of):
 
 def _published_like(sex, rank):
     """A population whose percentiles are Heinz Nixdorf's (interpolated on log(CAC + 1))."""
-    q = (rank + 0.5) / 40 * 100
+    q = (rank + 0.5) / (len(HNR_AGE_STRATA_YEARS) * HNR_PER_STRATUM) * 100
     if sex == "male":
         qs, cac = [0, 25, 50, 75, 90, 100], [0, 2.3, 41, 193, 557, 3000]
     else:
