@@ -96,3 +96,40 @@ def test_a_summary_batch_equals_the_summary_of_its_daily_runs(tmp_path):
     index_of = lambda results: {rid: int(i) for rid, i in zip(results["run_id"], results["run_index"])}  # noqa: E731
     warned = lambda results: {index_of(results)[rid]: w for rid, w in results.attrs["physiology_warnings"].items()}  # noqa: E731
     assert warned(summary) == warned(daily) and len(warned(daily)) == 2  # both patients of the second arm
+
+
+def _cohort(patients: int) -> dict:
+    return {"name": "parts", "scenario": "healthy_adult", "seed": 4, "years": 3 / 365, "output": "summary",
+            "set": dict(TINY), "cohort": {"patients": patients, "distributions": {
+                "age_years": {"distribution": "uniform", "min": 50, "max": 70}}}, "arms": [{"name": "usual"}]}
+
+
+def test_summary_runs_are_saved_in_files_of_several_runs_and_a_stopped_batch_resumes(tmp_path, monkeypatch):
+    """Files of at most SUMMARY_RUNS_PER_FILE runs; a batch stopped after its third run keeps
+    the three (buffered runs are written when it stops), and --resume gives the rows of an
+    uninterrupted batch."""
+    from calcium_abm.batch import runner
+    from calcium_abm.batch.store import RUNS_DIR
+
+    monkeypatch.setattr(runner, "SUMMARY_RUNS_PER_FILE", 2)
+    whole = tmp_path / "whole"
+    run_batch(_cohort(5), whole)
+    files = sorted(p.name for p in (whole / RUNS_DIR).iterdir())
+    assert len(files) == 3 and all(name.startswith("part-") for name in files)
+    assert sorted(int(name.rsplit("-", 1)[1].split(".")[0]) for name in files) == [1, 2, 2]
+
+    seen = []
+
+    def stop_after_three(result):
+        seen.append(result[0])
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    stopped = tmp_path / "stopped"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(_cohort(5), stopped, on_result=stop_after_three)
+    assert sorted(load_results(stopped)["run_id"]) == sorted(seen)
+    table = run_batch(_cohort(5), stopped, resume=True)
+    assert list(table["status"]).count("already done") == 3
+    order = lambda folder: load_results(folder).sort_values("run_index").reset_index(drop=True)  # noqa: E731
+    pdt.assert_frame_equal(order(stopped), order(whole), check_exact=True)
