@@ -19,7 +19,7 @@ from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
 __all__ = ["COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
-           "inputs_most_changed"]
+           "inputs_most_changed", "physiology_row"]
 
 
 class DayTallies:
@@ -208,6 +208,27 @@ def row_values(model: Any, fresh: bool = False) -> list[float]:
     ``fresh``: take the tissue sums today's kernels left (:class:`DayTallies`) instead of a new
     pass over the sections (only right after :meth:`~calcium_abm.model.CalciumParadoxModel.step`)."""
     return _ROW(DayTallies(model, fresh))
+
+
+class _SerumTallies:
+    """The part of :class:`DayTallies` that the columns of
+    :data:`calcium_abm.physiology.kidney.PHYSIOLOGICAL_RANGES` read (serum calcium and phosphate
+    from the ledgers' blood pools): no pass over the tissue sections."""
+
+    def __init__(self, model: Any):
+        self.m, self.p = model, model.params
+        self.serum_ca = calcium.serum_calcium_mmol_l(model.calcium["blood"], self.p)
+        self.p_pools = {"blood": model.phosphate["blood"]}
+
+
+def physiology_row(model: Any) -> dict[str, float]:
+    """``day`` and the columns :func:`physiology_warning` reads (those of
+    :data:`calcium_abm.physiology.kidney.PHYSIOLOGICAL_RANGES`) for the model's current day,
+    computed by the same column functions as the full row (the same values, bit for bit), at a
+    fraction of its cost: what a run that keeps only its first and last rows checks on the
+    recorded days between (``simulate(..., rows="ends")``)."""
+    tallies = _SerumTallies(model)
+    return {"day": float(model.day), **{name: _DECLARED[name].compute(tallies) for name in kidney.PHYSIOLOGICAL_RANGES}}
 
 
 def current_row(model: Any) -> dict[str, float]:

@@ -10,7 +10,8 @@ import pandas as pd
 
 from calcium_abm.agents import stop_mirroring
 from calcium_abm.model import CalciumParadoxModel
-from calcium_abm.outputs import COLUMNS, physiology_warning
+from calcium_abm.outputs import COLUMNS, RowCollector, physiology_row, physiology_warning
+from calcium_abm.physiology.kidney import PHYSIOLOGICAL_RANGES
 from calcium_abm.scenario import Scenario, load_scenario
 from calcium_abm.stepping import step_days
 
@@ -28,9 +29,13 @@ def prepare_scenario(scenario: str | Path | Mapping[str, Any] | Scenario, years:
     return load_scenario(scenario, overrides=extra or None)
 
 
+#: what :func:`simulate` can keep: every recorded day, or day 0 and the last day only
+ROWS = ("all", "ends")
+
+
 def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adult", years: float | None = None,
              seed: int | None = None, overrides: Mapping[str, Any] | None = None,
-             progress: bool = False) -> pd.DataFrame:
+             progress: bool = False, rows: str = "all") -> pd.DataFrame:
     """Run one scenario and return its recorded days.
 
     Args:
@@ -40,15 +45,27 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
         overrides: more settings, dotted (``"diet.mk7_ug_per_day"``) or flat
             (``"mk7_ug_per_day"``, a parameter name).
         progress: show a progress bar on stderr for runs longer than ~2 s (terminal only).
+        rows: ``"all"`` keeps every recorded day; ``"ends"`` keeps day 0 and the last day
+            only (all a batch's ``output = "summary"`` reads): the recorded days between
+            are not evaluated except for the columns the physiology warning reads
+            (:func:`calcium_abm.outputs.physiology_row`), so the two rows and
+            ``attrs["physiology_warnings"]`` are the same as with ``"all"``, bit for bit.
 
     Returns:
         DataFrame with the columns of :data:`calcium_abm.outputs.COLUMNS`, one row per
         ``simulation.record_every_days`` (day 0 and the last day always included). The
         same scenario and seed give identical frames, bit for bit.
+
+    Raises:
+        ValueError: ``rows`` is not one of :data:`ROWS`.
     """
+    if rows not in ROWS:
+        raise ValueError(f"rows = {rows!r} is not allowed: must be one of {', '.join(map(repr, ROWS))}")
     config = prepare_scenario(scenario, years, seed, overrides)
     model = CalciumParadoxModel(config, rng=config.simulation.seed)
     stop_mirroring(model)  # only the recorded rows leave this function: no one reads the bone-cell agents
+    if rows == "ends":
+        model.datacollector = EndRowsCollector(model)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -71,10 +88,39 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     frame["day"] = frame["day"].astype("int64")
     frame.attrs["scenario"] = model.config.name
     frame.attrs["seed"] = model.seed
-    warning = physiology_warning(frame, model.config)
+    collector = model.datacollector
+    checked = collector.checked_rows(frame) if isinstance(collector, EndRowsCollector) else frame
+    warning = physiology_warning(checked, model.config)
     frame.attrs["physiology_warnings"] = [warning] if warning else []
     frame.attrs["units"] = {name: unit for name, (unit, _) in COLUMNS.items()}
     return frame
+
+
+class EndRowsCollector(RowCollector):
+    """A :class:`~calcium_abm.outputs.RowCollector` that keeps the whole row of day 0 and of
+    the last day only; on the recorded days between it keeps
+    :func:`~calcium_abm.outputs.physiology_row` (day, serum calcium and phosphate), so the
+    physiology warning checks the same days with the same values as a run that keeps every
+    row. Made right after the model is built (it takes day 0 from the model's state)."""
+
+    def __init__(self, model: CalciumParadoxModel):
+        super().__init__()
+        self.last_day = model.days_total
+        self.between: list[dict[str, float]] = []  # physiology_row of each recorded day between the ends
+        self.collect(model)
+
+    def collect(self, model, fresh: bool = False):  # noqa: D102 - see the class docstring
+        if model.day in (0, self.last_day):
+            super().collect(model, fresh)
+        else:
+            self.between.append(physiology_row(model))
+
+    def checked_rows(self, ends: pd.DataFrame) -> pd.DataFrame:
+        """Every recorded day's physiology columns, in day order: the two kept rows of
+        ``ends`` with the days between."""
+        names = ["day", *PHYSIOLOGICAL_RANGES]
+        between = pd.DataFrame(self.between, columns=names)
+        return pd.concat([ends[names].iloc[:1], between, ends[names].iloc[1:]], ignore_index=True)
 
 
 def warm_up() -> float:

@@ -180,7 +180,7 @@ def test_bad_scheduler_address(tmp_path, monkeypatch):
 def test_a_failing_run_is_reported_with_its_run(tmp_path, monkeypatch):
     from calcium_abm.batch import runner
 
-    def broken(scenario):
+    def broken(scenario, **kwargs):
         raise FloatingPointError("boom")
 
     monkeypatch.setattr("calcium_abm.simulation.simulate", broken)

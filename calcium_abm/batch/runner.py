@@ -28,7 +28,8 @@ import calcium_abm
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.progress import ProgressReport
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
-from calcium_abm.batch.store import check_output_dir, claim_output, model_fingerprint, prepare_output, write_run
+from calcium_abm.batch.store import (check_output_dir, claim_output, model_fingerprint, prepare_output, write_run,
+                                     write_runs)
 
 __all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "check_scheduler_address",
            "connect_scheduler", "default_workers", "estimate_line", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks",
@@ -86,7 +87,9 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
 
     scenario = parse_scenario_toml(task.scenario_toml, origin=f"run {task.run_id}")
     start = time.perf_counter()
-    days = simulate(scenario)
+    # a summary reads day 0 and the last day only: the days between are not evaluated (the
+    # physiology warning still checks every recorded day; see simulate's ``rows``)
+    days = simulate(scenario, rows="ends" if task.output == "summary" else "all")
     seconds = time.perf_counter() - start
     if task.output == "summary":
         frame = pd.DataFrame([{**task.labels, **summary_row(days)}])
@@ -371,6 +374,45 @@ def _disk_error(out_dir, what: str, exc: OSError, saved: int) -> BatchError:
                       "there: free space (or fix the directory), then continue with --resume")
 
 
+#: Summary output is written in files of several runs (store.write_runs): at most this many
+#: runs, and at least every SUMMARY_FLUSH_S seconds, so a kill -9 loses no more than the runs
+#: in flight and the finished runs of the last few seconds.
+SUMMARY_RUNS_PER_FILE = 500
+SUMMARY_FLUSH_S = 10.0
+
+
+class _Saver:
+    """Saves finished runs as they come: daily output a file per run; summary output in files
+    of several runs (:data:`SUMMARY_RUNS_PER_FILE`, :data:`SUMMARY_FLUSH_S`)."""
+
+    def __init__(self, out_dir, output: str, saved: int):
+        self.out_dir, self.buffered, self.saved = out_dir, [] if output == "summary" else None, saved
+        self.last_flush = time.monotonic()
+
+    def add(self, run_id: str, frame: pd.DataFrame) -> None:
+        if self.buffered is None:
+            self._write(f"run {run_id}", lambda: write_run(self.out_dir, run_id, frame), 1)
+            return
+        self.buffered.append((run_id, frame))
+        if len(self.buffered) >= SUMMARY_RUNS_PER_FILE or time.monotonic() - self.last_flush >= SUMMARY_FLUSH_S:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered summary runs (also when a batch stops on an error or a signal)."""
+        if self.buffered:
+            runs = list(self.buffered)
+            self._write(f"runs {runs[0][0]} ... ({len(runs)} runs)", lambda: write_runs(self.out_dir, runs), len(runs))
+            self.buffered.clear()
+        self.last_flush = time.monotonic()
+
+    def _write(self, what: str, write: Callable[[], Any], n: int) -> None:
+        try:
+            write()
+        except OSError as exc:
+            raise _disk_error(self.out_dir, what, exc, self.saved) from None
+        self.saved += n
+
+
 def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.PathLike, *,
               workers: int | None = 1, scheduler: Any = None, resume: bool = False,
               progress: bool = False, on_result: Callable[[Result], None] | None = None) -> pd.DataFrame:
@@ -391,7 +433,9 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
         resume: finish a batch stored in ``out_dir``, skipping finished runs.
         progress: progress on stderr: a bar on a terminal, else a line every
             :data:`PROGRESS_LINE_INTERVAL_S` seconds (see :class:`ProgressReport`).
-        on_result: called with ``(run_id, rows, simulate_seconds)`` after each run is saved.
+        on_result: called with ``(run_id, rows, simulate_seconds)`` after each run is saved
+            (summary output: handed to the writer, which saves it within
+            :data:`SUMMARY_FLUSH_S` seconds, at the latest when the batch ends or stops).
 
     Returns:
         One row per run: its labels and ``status`` ("ran" or "already done").
@@ -415,7 +459,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
             except OSError as exc:
                 raise _disk_error(out_dir, "the batch manifest", exc, 0) from None
             tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
-            saved = len(done)
+            saver = _Saver(out_dir, spec.output, len(done))
             run_seconds = estimated_run_seconds(spec.base_scenario())
             if workers is None:
                 workers = default_workers(len(tasks), run_seconds)
@@ -424,18 +468,19 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
                       file=sys.stderr, flush=True)
             results = run_tasks(tasks, workers=workers, scheduler=client)
             try:
-                with ProgressReport(len(runs), spec.name, initial=saved, enabled=progress) as report:
+                with ProgressReport(len(runs), spec.name, initial=saver.saved, enabled=progress) as report:
                     for result in results:
-                        try:
-                            write_run(out_dir, result[0], result[1])
-                        except OSError as exc:
-                            raise _disk_error(out_dir, f"run {result[0]}", exc, saved) from None
-                        saved += 1
+                        saver.add(result[0], result[1])
                         for warning in result[1].attrs.get("physiology_warnings", []):  # as `run` prints them
                             print(f"warning: run {result[0]}: {warning}", file=sys.stderr, flush=True)
                         if on_result is not None:
                             on_result(result)
                         report.update(1)
+                    saver.flush()
+            except BaseException:
+                with contextlib.suppress(BatchError):
+                    saver.flush()  # the finished runs still buffered are kept, also on an error or a stop
+                raise
             finally:
                 results.close()  # a pool stops at once (its workers end), also on an error
     finally:

@@ -6,11 +6,12 @@ Layout::
     DIR/manifest.json            the batch (as validated), base scenario TOML, every run's
                                  id, seed, labels and overrides, package version and
                                  model fingerprint, time
-    DIR/runs/run-<id>.parquet    one finished run (its recorded days, or one summary row)
+    DIR/runs/run-<id>.parquet    one finished run (its recorded days)
+    DIR/runs/part-<id>-<n>.parquet   n finished runs of summary output (a row each; <id> = the first)
     DIR/summary/                 tables and plots from `calcium-abm summarize`
 
 Every file is written to a temporary name in the same directory and renamed into place,
-so a killed batch leaves only whole files; a run's file existing means it finished.
+so a killed batch leaves only whole files; a run's row in a file means it finished.
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.io import atomic_write
 
 __all__ = ["LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "finished_run_ids", "load_manifest", "load_results", "load_spec",
-           "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run"]
+           "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run", "write_runs"]
 
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
 FORMAT = "calcium-abm batch 1"
 LOCK = ".calcium-abm.lock"
+PART_PREFIX = "part-"  # a file of several summary runs (write_runs)
 
 
 @contextlib.contextmanager
@@ -98,6 +100,36 @@ def run_path(out_dir: str | os.PathLike, run_id: str) -> Path:
 def write_run(out_dir: str | os.PathLike, run_id: str, frame: pd.DataFrame) -> Path:
     """Write one finished run atomically (temp file in the same directory, then rename)."""
     return atomic_write(run_path(out_dir, run_id), lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
+
+
+def write_runs(out_dir: str | os.PathLike, results: list[tuple[str, pd.DataFrame]]) -> Path:
+    """Write several finished runs of summary output (one row each) to one Parquet file,
+    atomically, named after the first run (``runs/part-<run_id>-<n>.parquet``); its metadata
+    maps each run id to its physiology warnings. One file per run cost ~10-25 ms of Parquet
+    encoding per run in the parent (bench/batch.py); a file of many rows costs about as much
+    as one."""
+    frame = pd.concat([f for _, f in results], ignore_index=True)
+    frame.attrs = {"physiology_warnings": {rid: list(f.attrs.get("physiology_warnings", []))
+                                           for rid, f in results if f.attrs.get("physiology_warnings")}}
+    path = Path(out_dir) / RUNS_DIR / f"{PART_PREFIX}{results[0][0]}-{len(results)}.parquet"
+    return atomic_write(path, lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
+
+
+def _read_parts(out_dir: str | os.PathLike) -> dict[Path, Any]:
+    """Every summary part file of a batch directory, read whole (a row per run: small), as
+    path -> pyarrow Table; BatchError naming a file that cannot be read."""
+    import pyarrow as pa  # lazy, as in load_results
+    import pyarrow.parquet as pq
+
+    parts = {}
+    for path in sorted((Path(out_dir) / RUNS_DIR).glob(f"{PART_PREFIX}*.parquet")):
+        try:
+            parts[path] = pq.read_table(path)
+            parts[path].column("run_id")
+        except (OSError, pa.ArrowException, ValueError, KeyError) as exc:
+            raise BatchError(f"run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
+                             "delete it and finish the batch with --resume") from None
+    return parts
 
 
 #: package parts that cannot change a run's numbers (the CLI, docs and validation front ends)
@@ -208,14 +240,19 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
     else:
         text = json.dumps(new, indent=1, ensure_ascii=False)
         atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
-    for leftover in (out / RUNS_DIR).glob(".run-*.tmp"):  # from runs in flight when killed
-        leftover.unlink(missing_ok=True)
+    for pattern in (".run-*.tmp", f".{PART_PREFIX}*.tmp"):  # from files in the writing when killed
+        for leftover in (out / RUNS_DIR).glob(pattern):
+            leftover.unlink(missing_ok=True)
     return finished_run_ids(out, (r.run_id for r in runs))
 
 
-def finished_run_ids(out_dir: str | os.PathLike, run_ids: Iterable[str]) -> set[str]:
-    """The ids whose Parquet file exists (a file exists only once it is complete)."""
-    return {rid for rid in run_ids if run_path(out_dir, rid).is_file()}
+def finished_run_ids(out_dir: str | os.PathLike, run_ids: Iterable[str], parts: dict[Path, Any] | None = None) -> set[str]:
+    """The ids whose Parquet file exists or that a summary part file holds (a file exists only
+    once it is complete); ``parts``: the part files already read (:func:`_read_parts`)."""
+    ids = set(run_ids)
+    parts = _read_parts(out_dir) if parts is None else parts
+    in_parts = {rid for table in parts.values() for rid in table.column("run_id").to_pylist()}
+    return {rid for rid in ids if rid in in_parts or run_path(out_dir, rid).is_file()}
 
 
 #: A manifest larger than this is refused (bytes; assumption: 1,000,000 runs take ~300 MB).
@@ -297,6 +334,7 @@ class StoredBatch:
     manifest: dict[str, Any] = field(repr=False)
     spec: BatchSpec = field(repr=False)
     finished: frozenset[str] = field(repr=False)
+    parts: dict[Path, Any] = field(default_factory=dict, repr=False)  # summary part files, read once
 
     @property
     def run_ids(self) -> list[str]:
@@ -319,7 +357,9 @@ def open_batch(out_dir: str | os.PathLike | StoredBatch) -> StoredBatch:
         return out_dir
     manifest = load_manifest(out_dir)
     ids = [r["run_id"] for r in manifest["runs"]]
-    return StoredBatch(Path(out_dir), manifest, load_spec(manifest), frozenset(finished_run_ids(out_dir, ids)))
+    parts = _read_parts(out_dir)
+    return StoredBatch(Path(out_dir), manifest, load_spec(manifest), frozenset(finished_run_ids(out_dir, ids, parts)),
+                       parts)
 
 
 def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | None = None) -> pd.DataFrame:
@@ -344,23 +384,36 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
                          f"`calcium-abm batch FILE --out {batch.directory}`")
     if columns is not None:
         columns = list(dict.fromkeys(["run_index", "run_id", *columns]))
-    tables, warnings = [], {}
-    for rid in batch.run_ids:
-        if rid not in batch.finished:
-            continue
-        path = run_path(batch.directory, rid)
+    def read(path: Path):
         try:
-            table = pq.read_table(path, columns=columns)
+            return pq.read_table(path, columns=columns)
         except (OSError, pa.ArrowException, ValueError) as exc:
             raise BatchError(f"run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
                              "delete it and finish the batch with --resume") from None
+
+    rows, warnings, files = {}, {}, {}  # run id -> its rows, its warnings, its file
+    for path, table in batch.parts.items():
+        table = table.select(columns) if columns is not None else table
+        warned = _physiology_warnings(table.schema.metadata, {})
+        for i, rid in enumerate(table.column("run_id").to_pylist()):
+            rows[rid], files[rid] = table.slice(i, 1), path
+            if warned.get(rid):
+                warnings[rid] = warned[rid]
+    tables = []
+    for rid in batch.run_ids:
+        if rid not in batch.finished:
+            continue
+        if rid not in rows:
+            files[rid] = run_path(batch.directory, rid)
+            rows[rid] = read(files[rid])
+            warned = _physiology_warnings(rows[rid].schema.metadata, [])
+            if warned:
+                warnings[rid] = warned
+        table = rows[rid]
         if tables and table.schema != tables[0].schema:
-            raise BatchError(f"run file '{path}' has other columns than the batch's other runs: "
+            raise BatchError(f"run file '{files[rid]}' has other columns than the batch's other runs: "
                              "delete it and finish the batch with --resume")
         tables.append(table)
-        warned = _physiology_warnings(table.schema.metadata)
-        if warned:
-            warnings[rid] = warned
     if "run_index" not in tables[0].schema.names:
         raise BatchError(f"'{batch.directory}': the run files have no run_index column, so they were not "
                          "written by calcium-abm batch")
@@ -369,9 +422,11 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
     return frame
 
 
-def _physiology_warnings(metadata: dict | None) -> list[str]:
-    """The physiology warnings a run file carries in its Parquet metadata (pandas' attrs)."""
+def _physiology_warnings(metadata: dict | None, empty: list | dict) -> list[str] | dict[str, list[str]]:
+    """The physiology warnings a run file carries in its Parquet metadata (pandas' attrs): a
+    list for a one-run file, run id -> list for a summary part file; ``empty`` if none."""
     try:
-        return list(json.loads((metadata or {}).get(b"PANDAS_ATTRS", b"{}")).get("physiology_warnings", []))
+        warned = json.loads((metadata or {}).get(b"PANDAS_ATTRS", b"{}")).get("physiology_warnings", empty)
     except (ValueError, AttributeError):  # metadata written by something else
-        return []
+        return empty
+    return warned if isinstance(warned, type(empty)) else empty
