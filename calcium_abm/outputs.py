@@ -227,8 +227,10 @@ def physiology_row(model: Any) -> dict[str, float]:
     computed by the same column functions as the full row (the same values, bit for bit), at a
     fraction of its cost: what a run that keeps only its first and last rows checks on the
     recorded days between (``simulate(..., rows="ends")``)."""
-    tallies = _SerumTallies(model)
-    return {"day": float(model.day), **{name: _DECLARED[name].compute(tallies) for name in kidney.PHYSIOLOGICAL_RANGES}}
+    return {"day": float(model.day), **dict(zip(kidney.PHYSIOLOGICAL_RANGES, _PHYSIOLOGY_ROW(_SerumTallies(model))))}
+
+
+_PHYSIOLOGY_ROW = _compile_row([_DECLARED[name].expression for name in kidney.PHYSIOLOGICAL_RANGES])
 
 
 def current_row(model: Any) -> dict[str, float]:
