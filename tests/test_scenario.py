@@ -114,6 +114,12 @@ def test_consistent_kidney_settings_are_accepted():
     assert Scenario(patient={"ckd_stage": 5}, kidney={"residual_gfr_ml_per_min": 3},
                     dialysis={"sessions_per_week": 3}).dialysis.sessions_per_week == 3
     assert Scenario(kidney={"residual_gfr_ml_per_min": 40}).kidney.residual_gfr_ml_per_min == 40
+    # stage 5's range includes its upper edge, so a stage-5 patient at 15 mL/min may be dialysed
+    # (a mass-balance fuzz case found this contradiction); at stage 0 a GFR of 15 is not failure
+    assert Scenario(patient={"ckd_stage": 5}, kidney={"residual_gfr_ml_per_min": 15},
+                    dialysis={"sessions_per_week": 1}).kidney.residual_gfr_ml_per_min == 15
+    with pytest.raises(ScenarioError, match="haemodialysis is for kidney failure"):
+        load_scenario({"kidney": {"residual_gfr_ml_per_min": 15}, "dialysis": {"sessions_per_week": 1}})
 
 
 def test_a_schedule_cannot_change_a_start_only_setting():

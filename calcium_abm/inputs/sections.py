@@ -236,7 +236,8 @@ def kidney_conflicts(ckd_stage: int, kidney: Kidney, dialysis: Dialysis) -> list
             problems.append(f"kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} is not allowed with "
                             f"patient.ckd_stage = {ckd_stage}: that stage's GFR is {fmt_num(low)} to "
                             f"{fmt_num(high)} mL/min (KDIGO); change the stage, or leave it 0 and give the GFR")
-    failing = ckd_stage == 5 if gfr is None else gfr < GFR_RANGE_BY_CKD_STAGE[5][1]
+    # kidney failure: stage 5 (its GFR range checked above, 15 included), or a GFR below 15 at stage 0
+    failing = ckd_stage == 5 or (gfr is not None and gfr < GFR_RANGE_BY_CKD_STAGE[5][1])
     if dialysis.sessions_per_week > 0 and not failing:
         problems.append(f"dialysis.sessions_per_week = {dialysis.sessions_per_week} is not allowed with "
                         f"patient.ckd_stage = {ckd_stage} and kidney.residual_gfr_ml_per_min = "
