@@ -228,10 +228,11 @@ def _first_frame_s(page, url: str, phases: dict | None = None) -> float:
     loaded = time.perf_counter() - t
     page.locator(".sim-date").wait_for(timeout=120_000)
     dated = time.perf_counter() - t
-    page.locator("img.ca-tissue").first.wait_for(state="attached", timeout=120_000)
+    page.locator("canvas.ca-tissue").first.wait_for(state="attached", timeout=120_000)
     pictured = time.perf_counter() - t
-    page.wait_for_function("() => [...document.querySelectorAll('img.ca-tissue')].some(i => i.complete && "
-                           "i.naturalWidth > 0)", timeout=120_000)
+    # the pictures are drawn (FrameView sets data-day when it draws a frame)
+    page.wait_for_function("() => { const v = document.querySelector('.ca-tissues'); "
+                           "return v && v.dataset.day !== undefined; }", timeout=120_000)
     if phases is not None:
         phases.update(html_loaded_s=loaded, websocket_s=opened[0] if opened else float("nan"),
                       date_shown_s=dated, picture_element_s=pictured, navigated_epoch=t_epoch)

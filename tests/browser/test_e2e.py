@@ -25,6 +25,8 @@ def test_play_advances_the_date_and_the_charts(dash_page):
     expect(chart).to_be_visible()
     time.sleep(0.5)
     before = chart.screenshot()
+    bone = page.locator("canvas.bone-view-a")
+    bone_before = bone.screenshot()
     page.get_by_role("button", name="▶ Play").click()
     wait_for_day(page, 120)
     page.get_by_role("button", name="❚❚ Pause").click()
@@ -34,7 +36,31 @@ def test_play_advances_the_date_and_the_charts(dash_page):
     time.sleep(1.0)
     assert day(page) == paused  # pause stops the clock
     assert chart.screenshot() != before  # the lines grew
+    assert pictures_day(page) == paused  # date and pictures come in one message
+    assert bone.screenshot() != bone_before  # the bone section changed
     screenshot(page, "dashboard-played")
+
+
+def pictures_day(page) -> int:
+    """The day the tissue pictures show (set when a frame is drawn)."""
+    return int(page.locator(".ca-tissues").get_attribute("data-day"))
+
+
+def test_pictures_shown_again_after_a_layout_change_are_the_latest(dash_page):
+    page = dash_page
+    page.get_by_role("button", name="▶ Play").click()
+    wait_for_day(page, 70)
+    page.get_by_role("button", name="❚❚ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for()
+    time.sleep(0.5)
+    paused = day(page)
+    page.locator(".present-button").click()  # new views of the same pictures and date
+    page.locator(".exit-present-button").wait_for()
+    page.wait_for_function(f"() => document.querySelector('.ca-tissues')?.dataset.day === '{paused}'")
+    assert day(page) == paused
+    drawn = page.locator("canvas.bone-view-a").evaluate(
+        "c => new Set(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).size")
+    assert drawn > 2  # a drawn section, not a blank canvas
 
 
 def test_switch_scenario_then_move_a_slider(dash_page):
@@ -73,7 +99,7 @@ def test_lecture_demo_compares_two_scenarios_on_shared_axes(dash_page):
     page = dash_page
     page.locator(".demo-mk7").click()
     expect(page.locator(".run-label-b").first).to_contain_text(re.compile(r"mk-?7", re.IGNORECASE))
-    assert page.locator("img.ca-tissue").count() == 4  # bone + vessel for A and for B
+    assert page.locator("canvas.ca-tissue").count() == 4  # bone + vessel for A and for B
     assert page.locator(".chart-paradox canvas").count() == 1  # one chart, both scenarios on its axes
     page.get_by_role("button", name="▶ Play").click()
     wait_for_day(page, 200)
