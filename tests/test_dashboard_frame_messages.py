@@ -30,7 +30,10 @@ def _sink(compare: bool = False) -> tuple[list, FrameSink]:
     settings = ds.DashboardSettings(a=ds.SideSettings("healthy_adult"),
                                     b=ds.SideSettings("k2_deficiency") if compare else None, seed=5)
     runs = build_runs(settings)
-    return runs, FrameSink(_frames(runs), AxisLock())
+    sink = FrameSink(_frames(runs), AxisLock())
+    for chart in sink.charts.values():
+        chart.vue_visible(True)  # as the page says of charts on screen
+    return runs, sink
 
 
 @pytest.mark.parametrize("compare", [False, True])
@@ -84,6 +87,41 @@ def test_a_view_mounted_late_gets_the_latest_frame_and_option():
     fresh_sent = _record(fresh)
     fresh.vue_ready()  # it already drew the option it was made with
     assert fresh_sent == []
+
+
+def test_a_chart_out_of_view_is_redrawn_only_when_it_comes_back():
+    runs, sink = _sink()
+    hidden, shown = sink.charts["dp_ucmgp"], sink.charts["paradox"]
+    hidden.vue_visible(False)  # scrolled below the fold
+    sent_hidden, sent_shown = _record(hidden), _record(shown)
+    made = []
+    option = sink.option
+
+    def counting_option(chart, frames):
+        made.append(chart.key)
+        return option(chart, frames)
+
+    sink.option = counting_option
+    runs[0].advance(100)
+    sink.show(_frames(runs), charts=True)
+    assert sent_hidden == [] and len(sent_shown) == 1
+    assert "dp_ucmgp" not in made and "paradox" in made  # not even made on the server
+    runs[0].advance(100)
+    sink.show(_frames(runs, series=False), charts=False)  # pictures only: nothing pending changes
+    hidden.vue_visible(True)  # scrolled back: the latest charts' frames, at once
+    (content, _buffers), = sent_hidden
+    assert content["args"] == [hidden.latest] and made.count("dp_ucmgp") == 1
+    years = content["args"][0]["series"][0]["data"][-1][0]
+    assert years == round(100 / 365, 4)  # the frames the charts were last due for
+    hidden.vue_visible(True)
+    assert len(sent_hidden) == 1  # nothing new to send
+
+
+def test_a_chart_no_view_has_shown_costs_nothing():
+    chart = ChartView(option={"series": []})
+    sent = _record(chart)
+    chart.show(lambda: pytest.fail("an option made for a chart nobody sees"))
+    assert sent == [] and chart.on_screen is False
 
 
 def test_presentation_mode_reaches_the_frame_view():

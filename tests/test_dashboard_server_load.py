@@ -45,6 +45,8 @@ def test_a_frame_without_series_has_the_same_pictures_and_no_series():
 def test_a_frame_without_series_updates_the_pictures_and_keeps_the_charts():
     runs = _runs()
     sink = FrameSink(_frames(runs), AxisLock())
+    for chart in sink.charts.values():
+        chart.vue_visible(True)  # as the page says of charts on screen
     options = {c.key: sink.charts[c.key].latest for c in CHARTS}
     shown_series = sink.latest[0].series
     runs[0].advance(60)

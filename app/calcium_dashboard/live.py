@@ -13,7 +13,8 @@ compared and watched point by point before ECharts drew it.
   layout change. The same widget is placed twice: inside an element of class
   ``ca-date-slot`` it shows the date, elsewhere the pictures, so one message changes both.
 * :class:`ChartView` is Solara's ECharts widget whose later options arrive as custom
-  messages (:meth:`ChartView.show`) and go straight to ECharts.
+  messages (:meth:`ChartView.show`) and go straight to ECharts, and only while the chart is
+  on screen: a chart scrolled out of view gets its latest option when it comes back.
 
 A view mounted after the first frame (presentation mode switched, a reconnect) draws the
 frame it was created with, then asks for the latest (``vue_ready``).
@@ -22,7 +23,7 @@ frame it was created with, then asks for the latest (``vue_ready``).
 from __future__ import annotations
 
 import threading
-from typing import Sequence
+from typing import Callable, Sequence
 
 import ipyvuetify as v
 import numpy as np
@@ -86,24 +87,51 @@ class FrameView(v.VuetifyTemplate):
 
 
 class ChartView(EchartsWidget):
-    """A live ECharts chart: the first option as state, later ones as messages (:meth:`show`)."""
+    """A live ECharts chart: the first option as state, later ones as messages (:meth:`show`),
+    made and sent only while the chart is on screen.
+
+    The page reports when the chart scrolls into or out of view (``vue_visible``). A redraw
+    of a chart out of view is only noted: its option is made and sent when the chart comes
+    back, from the frames shown then. A student's tab whose charts are below the fold costs
+    neither the server nor its browser a chart redraw; a chart on screen is redrawn as before.
+    """
 
     template_file = (__file__, "chart.vue")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._lock = threading.Lock()
-        #: the option the chart shows now
+        #: the option the chart shows now (the last sent)
         self.latest: dict = self.option
+        #: whether the page shows the chart: not until a view says so (a chart left out of the
+        #: page, as three of four in presentation mode, never says so and costs nothing)
+        self.on_screen = False
+        self._pending: Callable[[], dict] | None = None  # a redraw waiting for the chart to be seen
 
-    def show(self, option: dict) -> None:
-        """Draw ``option`` (any thread)."""
+    def show(self, option: dict | Callable[[], dict]) -> None:
+        """Draw ``option`` (any thread); a callable making it is called only when the chart is on screen."""
         with self._lock:
-            self.latest = option
-            self.send({"method": "option", "args": [option]})
+            if not self.on_screen:
+                self._pending = option if callable(option) else (lambda: option)
+                return
+            self._send_option(option() if callable(option) else option)
+
+    def _send_option(self, option: dict) -> None:
+        self._pending = None
+        self.latest = option
+        self.send({"method": "option", "args": [option]})
+
+    def vue_visible(self, data=None) -> None:
+        """The page scrolled the chart into (``data`` true) or out of view."""
+        with self._lock:
+            self.on_screen = bool(data)
+            if self.on_screen and self._pending is not None:
+                self._send_option(self._pending())
 
     def vue_ready(self, data=None) -> None:
         """A view's chart was created: send it the latest option."""
         with self._lock:
-            if self.latest is not self.option:
+            if self._pending is not None:
+                self._send_option(self._pending())
+            elif self.latest is not self.option:
                 self.send({"method": "option", "args": [self.latest]})

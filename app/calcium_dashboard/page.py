@@ -403,8 +403,8 @@ class FrameSink:
             now = time.perf_counter()
             if charts or (charts is None and now - self._charts_shown >= self._chart_interval()):
                 self._charts_shown = now
-                for chart in CHARTS:
-                    self.charts[chart.key].show(self.option(chart, frames))
+                for chart in CHARTS:  # made only for the charts on screen (ChartView.show)
+                    self.charts[chart.key].show(lambda chart=chart, frames=frames: self.option(chart, frames))
 
 
 def _pictures(frames: list[RunFrame]) -> list:

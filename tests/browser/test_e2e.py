@@ -63,6 +63,32 @@ def test_pictures_shown_again_after_a_layout_change_are_the_latest(dash_page):
     assert drawn > 2  # a drawn section, not a blank canvas
 
 
+def test_a_chart_below_the_fold_shows_the_latest_run_once_scrolled_to(chromium, dashboard_url):
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(20_000)
+    try:
+        page = ctx.new_page()
+        problems = PageProblems(page)
+        page.goto(dashboard_url + "/")
+        page.get_by_text("Day 0 · year 0.0").wait_for()
+        chart = page.locator(".chart-serum_calcium .solara-echarts").first
+        assert chart.bounding_box()["y"] > 900  # below the fold: not redrawn while playing
+        page.get_by_role("button", name="▶ Play").click()
+        wait_for_day(page, 200)
+        page.get_by_role("button", name="❚❚ Pause").click()
+        page.get_by_role("button", name="▶ Play").wait_for()
+        time.sleep(0.5)
+        paused = day(page)
+        assert chart.get_attribute("data-years") == "0"  # out of view: never redrawn
+        chart.scroll_into_view_if_needed()
+        years = round(paused / 365, 4)
+        page.wait_for_function(f"() => document.querySelector('.chart-serum_calcium .solara-echarts')"
+                               f".dataset.years === '{years:g}'")
+        assert problems.errors == []
+    finally:
+        ctx.close()
+
+
 def test_switch_scenario_then_move_a_slider(dash_page):
     page = dash_page
     page.get_by_role("button", name="Step").click()
