@@ -69,12 +69,14 @@ from calcium_dashboard.upload import ScenarioFileInput, scenario_from_upload
 #: upper bound on frames per second pushed to the browser: faster only queues messages
 MAX_FRAMES_PER_S = 25.0
 #: frames per second the whole server makes, shared by the playing tabs: each tab plays at most
-#: this divided by the tabs playing (2.2 frames/s each with 30 tabs, 22 with 3). Tabs faster than
+#: this divided by the tabs playing (2.7 frames/s each with 30 tabs, 25 with 3). Tabs faster than
 #: their share take CPU a newly opened page (and, with the tabs on the same machine, their
-#: browser) needs: 30 tabs at 2 frames/s took ~0.5 cores of server and ~1.3 of browser, so a
-#: 2-core machine has little to spare. The classroom target is 2 frames/s per tab with 30 tabs
-#: (assumption: 10 % above it; :func:`frame_interval_s`)
-SERVER_FRAMES_PER_S = 66.0
+#: browser) needs. A frame costs ~4.5 ms of server CPU and 4-6 ms of browser CPU (one message,
+#: pictures on canvases, charts redrawn only on screen; bench/dashboard.py --frame-cost), so
+#: 80 frames/s take ~0.8 of a 2-core machine's cores (it was 66 when a frame cost the browser
+#: 22 ms). The classroom target is 2 frames/s per tab with 30 tabs (assumption: a third above
+#: it, so a tab that misses a turn still meets it; :func:`frame_interval_s`)
+SERVER_FRAMES_PER_S = 80.0
 #: seconds a play loop waits before looking again when its tab's browser is behind
 BACKLOG_WAIT_S = 0.05
 #: seconds between chart redraws while playing (pictures and date update every frame)
