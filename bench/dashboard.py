@@ -4,6 +4,7 @@ a classroom of 30 tabs on one server (loopback only).
     .venv/bin/python bench/dashboard.py                 # parts 1 and 2 (needs /usr/bin/chromium)
     .venv/bin/python bench/dashboard.py --no-browser    # rendering only
     .venv/bin/python bench/dashboard.py --classroom     # part 3 only (about 5 minutes)
+    .venv/bin/python bench/dashboard.py --frame-cost    # part 4 only (about 1 minute)
 
 1. One frame of both tissue views at the default grid (64x64 bone + 64x64 vessel wall),
    to PNG: ``calcium_abm.render`` vs Mesa's ``SpaceRenderer(model, backend="matplotlib")``
@@ -29,6 +30,13 @@ a classroom of 30 tabs on one server (loopback only).
    and build times). ``--server-repo DIR`` runs the server of another checkout (e.g. a
    ``git archive`` of an older commit) with this script, for before/after comparisons;
    ``--tabs 12 --class-window 20 --after 5`` is a shorter run for such comparisons.
+4. What a frame costs: ``--tabs`` (use 6-8) tabs in one Chromium play at 7 simulated days
+   per frame for ``--class-window`` seconds; the CPU time the server and the Chromium (all
+   its processes) used, divided by the frames the server made. CPU time per frame, unlike
+   frames per second, hardly depends on what else runs on the machine, so before/after
+   comparisons (``--server-repo``) hold on a shared machine. ``--query present=1`` plays in
+   presentation mode (the paradox chart on screen); ``--viewport 1600x2000`` puts every chart
+   on screen.
 """
 
 from __future__ import annotations
@@ -228,10 +236,14 @@ def _first_frame_s(page, url: str, phases: dict | None = None) -> float:
     loaded = time.perf_counter() - t
     page.locator(".sim-date").wait_for(timeout=120_000)
     dated = time.perf_counter() - t
-    page.locator("img.ca-tissue").first.wait_for(state="attached", timeout=120_000)
+    page.locator("canvas.ca-tissue, img.ca-tissue").first.wait_for(state="attached", timeout=120_000)
     pictured = time.perf_counter() - t
-    page.wait_for_function("() => [...document.querySelectorAll('img.ca-tissue')].some(i => i.complete && "
-                           "i.naturalWidth > 0)", timeout=120_000)
+    # the pictures are drawn: FrameView sets data-day when it draws a frame (an older server's
+    # pictures are <img> elements, loaded when complete)
+    page.wait_for_function("() => { const v = document.querySelector('.ca-tissues'); "
+                           "if (v) return v.dataset.day !== undefined; "
+                           "return [...document.querySelectorAll('img.ca-tissue')].some(i => i.complete && "
+                           "i.naturalWidth > 0); }", timeout=120_000)
     if phases is not None:
         phases.update(html_loaded_s=loaded, websocket_s=opened[0] if opened else float("nan"),
                       date_shown_s=dated, picture_element_s=pictured, navigated_epoch=t_epoch)
@@ -350,6 +362,72 @@ def bench_classroom(tabs: int, window_s: float, after_s: float, repo: Path = REP
             os.killpg(server.pid, signal.SIGKILL)
 
 
+def bench_frame_cost(tabs: int, window_s: float, repo: Path = REPO, query: str = "",
+                     viewport: tuple[int, int] = (1280, 900)) -> dict[str, float]:
+    """Part 4 (module docstring): CPU milliseconds per frame of the server and of the tabs'
+    Chromium, with ``tabs`` tabs playing at 7 days per frame for ``window_s`` seconds."""
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    def cpu_s(procs) -> float:
+        total = 0.0
+        for p in procs:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+        return total
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _start_server(port, repo)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            pages = []
+            for _ in range(tabs):
+                page = context.new_page()
+                page.goto(f"{base}/?{query}")
+                page.locator(".sim-date").wait_for(timeout=120_000)
+                pages.append(page)
+            for page in pages:
+                page.get_by_role("button", name="▶ Play").click()  # default speed: 7 days per frame
+            time.sleep(4.0)  # let every loop settle
+            server_p = psutil.Process(server.pid)
+            chromium = [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name().lower()]
+            before, cpu0, t0 = _loops(base), (cpu_s([server_p]), cpu_s(chromium)), time.perf_counter()
+            time.sleep(window_s)
+            after, cpu1 = _loops(base), (cpu_s([server_p]), cpu_s(chromium))
+            elapsed = time.perf_counter() - t0
+            browser.close()
+        frames = sum(after[k]["frames"] - before[k]["frames"] for k in before if k in after)
+        rates = sorted((after[k]["frames"] - before[k]["frames"]) / elapsed
+                       for k in before if before[k]["running"] and k in after)
+        return {"tabs": tabs, "frames": frames, "seconds": elapsed, "query": query,
+                "viewport": f"{viewport[0]}x{viewport[1]}",
+                "slowest_fps": rates[0] if rates else 0.0, "fastest_fps": rates[-1] if rates else 0.0,
+                "server_cores": (cpu1[0] - cpu0[0]) / elapsed, "browser_cores": (cpu1[1] - cpu0[1]) / elapsed,
+                "server_ms_per_frame": 1e3 * (cpu1[0] - cpu0[0]) / max(1, frames),
+                "browser_ms_per_frame": 1e3 * (cpu1[1] - cpu0[1]) / max(1, frames)}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def frame_cost_report(f: dict) -> str:
+    """Part 4's figures as printed."""
+    return (f"frame cost: {f['tabs']} tabs at 7 simulated days per frame, {f['viewport']}"
+            f"{', query ' + f['query'] if f['query'] else ''}: {f['frames']} frames in {f['seconds']:.1f} s "
+            f"({f['slowest_fps']:.2f}-{f['fastest_fps']:.2f} frames/s per tab); CPU per frame: server "
+            f"{f['server_ms_per_frame']:.1f} ms, browser {f['browser_ms_per_frame']:.1f} ms (server "
+            f"{f['server_cores']:.2f} cores, browser {f['browser_cores']:.2f}; load average {f['load_average']:.1f})")
+
+
 def report(f: dict) -> str:
     """The classroom figures as printed (and as the README block shows them), from the dict
     :func:`bench_classroom` returns plus the run's ``cores``, ``class_window_s``, ``after_s``,
@@ -391,7 +469,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--windows", type=int, default=3, help="browser fps windows (median reported)")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurement")
     parser.add_argument("--classroom", action="store_true", help="run only part 3, the classroom")
-    parser.add_argument("--tabs", type=int, default=30, help="classroom tabs playing at once")
+    parser.add_argument("--frame-cost", action="store_true", help="run only part 4, CPU per frame")
+    parser.add_argument("--query", default="", help="with --frame-cost, the page's query string (e.g. present=1)")
+    parser.add_argument("--viewport", default="1280x900", help="with --frame-cost, the tabs' size WIDTHxHEIGHT")
+    parser.add_argument("--tabs", type=int, default=None,
+                        help="tabs playing at once (default: 30 with --classroom, 6 with --frame-cost)")
     parser.add_argument("--class-window", type=float, default=30.0, help="seconds over which tab fps is measured")
     parser.add_argument("--after", type=float, default=120.0,
                         help="seconds after the tabs vanish at which server memory is read")
@@ -403,8 +485,14 @@ def main(argv: list[str] | None = None) -> int:
                              "bench/results/dashboard.json)")
     args = parser.parse_args(argv)
 
+    if args.frame_cost:
+        width, height = (int(x) for x in args.viewport.lower().split("x"))
+        f = bench_frame_cost(args.tabs or 6, args.class_window, args.server_repo.resolve(), args.query,
+                             (width, height))
+        print(frame_cost_report(dict(f, load_average=os.getloadavg()[0])))
+        return 0
     if args.classroom:
-        f = bench_classroom(args.tabs, args.class_window, args.after, args.server_repo.resolve())
+        f = bench_classroom(args.tabs or 30, args.class_window, args.after, args.server_repo.resolve())
         f = dict(f, cores=os.cpu_count(), class_window_s=args.class_window, after_s=args.after,
                  load_average=os.getloadavg()[0], measured=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
         print(report(f))

@@ -316,9 +316,11 @@ def _page():
 
 
 def _date(rc) -> str:
-    texts = [w.children[0] for w in rc.find(v.Html, class_="ca-date sim-date").widgets]
-    assert len(texts) == 1
-    return texts[0]
+    from calcium_dashboard.live import FrameView
+
+    views = {id(w): w for w in rc.find(FrameView).widgets}  # placed twice: date slot and pictures
+    assert len(views) == 1
+    return next(iter(views.values())).latest[1]
 
 
 def _day(rc) -> int:
@@ -381,8 +383,10 @@ def test_lecture_demo_button_opens_compare_mode_with_two_runs():
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
         rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
-        labels = [w.children[0] for w in rc.find(v.Html, class_="ca-label ca-run-label run-label-b").widgets]
-        assert labels and all("MK-7" in text for text in labels)
+        from calcium_dashboard.live import FrameView
+
+        labels = [w.sides for w in rc.find(FrameView).widgets]  # the pictures' run labels, A then B
+        assert labels and all(len(sides) == 2 and "MK-7" in sides[1] for sides in labels)
         rc.find(v.Btn, children=["Step"]).widget.click()
         assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # both runs advance together: one date
     finally:

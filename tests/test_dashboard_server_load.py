@@ -11,6 +11,7 @@ import time
 import weakref
 from pathlib import Path
 
+import numpy as np
 import solara
 
 from calcium_abm import CalciumParadoxModel
@@ -22,6 +23,7 @@ from calcium_dashboard import settings as ds  # noqa: E402
 from calcium_dashboard.charts import CHART_COLUMNS, CHARTS, AxisLock  # noqa: E402
 from calcium_dashboard.page import FrameSink, _frames, play_frames  # noqa: E402
 from calcium_dashboard.server import memory_report, sample_threads  # noqa: E402
+from calcium_dashboard.live import rgb_buffer  # noqa: E402
 from calcium_dashboard.session import build_runs  # noqa: E402
 
 
@@ -34,7 +36,8 @@ def test_a_frame_without_series_has_the_same_pictures_and_no_series():
     run.advance(30)
     full, bare = run.frame(CHART_COLUMNS), run.frame(CHART_COLUMNS, series=False)
     assert bare.series is None and full.series is not None
-    assert (bare.day, bare.bone_png, bare.vessel_png) == (full.day, full.bone_png, full.vessel_png)
+    assert bare.day == full.day
+    assert np.array_equal(bare.bone, full.bone) and np.array_equal(bare.vessel, full.vessel)
     years, values = full.series["bmd_change_pct"]
     assert len(years) == len(values) and years[-1] == round(30 / 365, 4)
 
@@ -42,16 +45,19 @@ def test_a_frame_without_series_has_the_same_pictures_and_no_series():
 def test_a_frame_without_series_updates_the_pictures_and_keeps_the_charts():
     runs = _runs()
     sink = FrameSink(_frames(runs), AxisLock())
-    options = {c.key: sink.charts[c.key].option for c in CHARTS}
+    for chart in sink.charts.values():
+        chart.vue_visible(True)  # as the page says of charts on screen
+    options = {c.key: sink.charts[c.key].latest for c in CHARTS}
     shown_series = sink.latest[0].series
     runs[0].advance(60)
     sink.show(_frames(runs, series=False), charts=True)  # a bare frame never redraws the charts
-    assert sink.date.children == ["Day 60 · year 0.2"]
-    assert sink.images[(0, "bone")].value == runs[0].frame(CHART_COLUMNS, series=False).bone_png
-    assert {c.key: sink.charts[c.key].option for c in CHARTS} == options
+    day, date, pictures = sink.view.latest
+    assert (day, date) == (60, "Day 60 · year 0.2")
+    assert pictures[0] == rgb_buffer(runs[0].frame(CHART_COLUMNS, series=False).bone)
+    assert {c.key: sink.charts[c.key].latest for c in CHARTS} == options
     assert sink.latest[0].series is shown_series and sink.latest[0].day == 60  # what the page shows
     sink.show(_frames(runs), charts=True)
-    assert sink.charts["paradox"].option != options["paradox"]
+    assert sink.charts["paradox"].latest != options["paradox"]
 
 
 def test_play_loop_builds_series_only_for_the_frames_that_redraw_the_charts(monkeypatch):
@@ -83,7 +89,7 @@ def test_play_loop_builds_series_only_for_the_frames_that_redraw_the_charts(monk
 
     play_frames(runs, sink, 7, lambda: True, Watch(), lambda: None, lambda reason: None)
     assert runs[0].day == 4 * 7 and built == [False] * 4
-    assert sink.date.children == ["Day 28 · year 0.1"]
+    assert sink.view.latest[:2] == (28, "Day 28 · year 0.1")
 
 
 def _live_models() -> list[weakref.ref]:

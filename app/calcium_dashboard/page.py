@@ -20,9 +20,6 @@ import reacton.ipyvuetify as rv
 import reacton.ipyvue
 import solara
 import solara.lab
-import ipyvuetify as v
-import ipywidgets as widgets
-from solara.components.echarts import EchartsWidget
 
 from calcium_abm import ScenarioError
 from calcium_abm.render import BONE_LEGEND, VESSEL_LEGEND, VESSEL_MINERAL_FULL_SCALE, css_gradient
@@ -65,48 +62,21 @@ from calcium_dashboard.settings import (
     settings_from_query,
     side_scenario,
 )
+from calcium_dashboard.live import ChartView, FrameView
 from calcium_dashboard.texts import EXPLANATIONS
 from calcium_dashboard.upload import ScenarioFileInput, scenario_from_upload
-
-def _guarded_echarts_template() -> str:
-    """Solara's ECharts template, with ``create()`` skipping a view removed before ECharts loaded.
-
-    A view built and replaced within the script's load time (a demo chosen right after the
-    page opened) otherwise raises "Initialize failed: invalid dom." in the browser.
-    """
-    from pathlib import Path
-
-    import solara.components.echarts as solara_echarts
-
-    text = (Path(solara_echarts.__file__).parent / "echarts.vue").read_text(encoding="utf-8")
-    anchor = "this.chart = this.echarts.init(this.$refs.echarts);"
-    if anchor not in text:  # a Solara release changed the template: use it as it is
-        return text
-    return text.replace(anchor, "if (!this.$refs.echarts || !this.$refs.echarts.isConnected) { return; }\n      "
-                        + anchor, 1)
-
-
-_ECHARTS_TEMPLATE = _guarded_echarts_template()
-
-
-class GuardedEchartsWidget(EchartsWidget):
-    """Solara's ECharts widget with :func:`_guarded_echarts_template`."""
-
-    template_file = None
-
-    def __init__(self, **kwargs):
-        super().__init__(template=_ECHARTS_TEMPLATE, **kwargs)
-
 
 #: upper bound on frames per second pushed to the browser: faster only queues messages
 MAX_FRAMES_PER_S = 25.0
 #: frames per second the whole server makes, shared by the playing tabs: each tab plays at most
-#: this divided by the tabs playing (2.2 frames/s each with 30 tabs, 22 with 3). Tabs faster than
+#: this divided by the tabs playing (2.7 frames/s each with 30 tabs, 25 with 3). Tabs faster than
 #: their share take CPU a newly opened page (and, with the tabs on the same machine, their
-#: browser) needs: 30 tabs at 2 frames/s took ~0.5 cores of server and ~1.3 of browser, so a
-#: 2-core machine has little to spare. The classroom target is 2 frames/s per tab with 30 tabs
-#: (assumption: 10 % above it; :func:`frame_interval_s`)
-SERVER_FRAMES_PER_S = 66.0
+#: browser) needs. A frame costs ~4.5 ms of server CPU and 4-6 ms of browser CPU (one message,
+#: pictures on canvases, charts redrawn only on screen; bench/dashboard.py --frame-cost), so
+#: 80 frames/s take ~0.8 of a 2-core machine's cores (it was 66 when a frame cost the browser
+#: 22 ms). The classroom target is 2 frames/s per tab with 30 tabs (assumption: a third above
+#: it, so a tab that misses a turn still meets it; :func:`frame_interval_s`)
+SERVER_FRAMES_PER_S = 80.0
 #: seconds a play loop waits before looking again when its tab's browser is behind
 BACKLOG_WAIT_S = 0.05
 #: seconds between chart redraws while playing (pictures and date update every frame)
@@ -117,7 +87,15 @@ DEFAULT_QUERY_ENV = "CALCIUM_ABM_DASHBOARD_QUERY"
 CSS = """
 .ca-date { font-size: 34px; font-weight: 700; line-height: 1.2; }
 .ca-label { font-size: 20px; font-weight: 600; margin: 4px 0; }
-.ca-tissue img, img.ca-tissue { width: 100%; max-width: 520px; image-rendering: pixelated; border-radius: 4px; }
+.ca-tissues { display: flex; flex-wrap: nowrap; gap: 16px; align-items: flex-start; width: 100%; }
+.ca-tissues-present { justify-content: center; }
+.ca-side { display: flex; flex-direction: column; gap: 2px; min-width: 0; flex: 1 1 0; }
+.ca-tissue-row { display: flex; flex-wrap: nowrap; gap: 8px; justify-content: center; }
+.ca-tissue-cell { display: flex; flex-direction: column; gap: 2px; min-width: 0; align-items: center; }
+.ca-run-label { font-size: 17px; min-height: 3.1em; }
+/* fixed-size boxes: a new frame repaints the canvas and never changes the layout */
+canvas.ca-tissue { width: 68px; height: auto; max-width: 100%; image-rendering: pixelated; border-radius: 4px; }
+.ca-date { font-variant-numeric: tabular-nums; }
 .ca-explain, .ca-explain span { font-size: 20px !important; line-height: 1.45; color: #222; }
 .ca-explain h3 { font-size: 23px !important; margin-bottom: 4px; }
 .ca-legend { font-size: 17px; }
@@ -140,8 +118,9 @@ CSS = """
 .ca-present { padding: 4px 14px !important; height: 100vh; box-sizing: border-box; overflow: hidden; }
 .ca-present .ca-date { font-size: 44px; }
 .ca-present .ca-label { font-size: 22px; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.ca-present .ca-run-label { font-size: 20px; }
-.ca-present img.ca-tissue { height: 25vh; width: auto; max-width: 100%; }
+.ca-present .ca-run-label { font-size: 17px; min-height: 0; }
+.ca-present .ca-present-tissues { text-align: center; font-size: 18px; }
+.ca-present canvas.ca-tissue { height: 25vh; width: auto; max-width: 100%; }
 .ca-present .ca-chart-title { font-size: 24px; margin: 0; }
 .ca-present .ca-chart-sides { font-size: 18px; }
 .ca-present .ca-chart-legend { font-size: 18px; line-height: 1.3; }
@@ -363,8 +342,9 @@ class FrameSink:
     Re-rendering through Solara on every frame makes the renderer walk the page (and every
     chart data point), ~50-250 ms a frame on 2 cores. Instead these widgets are created
     once per set of runs, placed in the page as ready-made children (so Solara never
-    rewrites their values), and each frame only sets their traits: the cost of a frame is
-    the model, the renderer and the websocket message.
+    rewrites their values), and each frame is one message to :attr:`view` (the date and the
+    pictures) plus, when the charts are redrawn, one per chart (``live``): the cost of a
+    frame is the model, the renderer and the messages.
     """
 
     def __init__(self, frames: list[RunFrame], axes: AxisLock, present: bool = False):
@@ -373,14 +353,11 @@ class FrameSink:
         self.present = present
         self._lock = threading.Lock()
         self._charts_shown = 0.0
-        self.date = v.Html(tag="div", class_="ca-date sim-date", children=[frames_date_text(frames)])
-        self.images: dict[tuple[int, str], widgets.Image] = {
-            (i, tissue): widgets.Image(value=_png(frame, tissue), format="png",
-                                       _dom_classes=["solara-image", "ca-tissue", f"{tissue}-view-{'ab'[i]}"])
-            for i, frame in enumerate(frames) for tissue in ("bone", "vessel")}
-        self.charts = {chart.key: GuardedEchartsWidget(option=self.option(chart, frames),
-                                                attributes={"style": self._chart_style(chart)},
-                                                responsive=True)
+        #: the date and the tissue pictures; placed twice (date slot, pictures), one message a frame
+        self.view = FrameView([f.label for f in frames], min(f.day for f in frames), frames_date_text(frames),
+                              _pictures(frames), present=present)
+        self.charts = {chart.key: ChartView(option=self.option(chart, frames),
+                                            attributes={"style": self._chart_style(chart)}, responsive=True)
                        for chart in CHARTS}
 
     def _chart_style(self, chart: Chart) -> str:
@@ -398,6 +375,7 @@ class FrameSink:
             if present == self.present:
                 return
             self.present = present
+            self.view.present = present
             for chart in CHARTS:
                 self.charts[chart.key].attributes = {"style": self._chart_style(chart)}
         self.show(self.latest, charts=True)
@@ -423,18 +401,17 @@ class FrameSink:
                           for f, old in zip(frames, self.latest)]
                 charts = False
             self.latest = frames
-            self.date.children = [frames_date_text(frames)]
-            for (i, tissue), widget in self.images.items():
-                widget.value = _png(frames[i], tissue)
+            self.view.show(min(f.day for f in frames), frames_date_text(frames), _pictures(frames))
             now = time.perf_counter()
             if charts or (charts is None and now - self._charts_shown >= self._chart_interval()):
                 self._charts_shown = now
-                for chart in CHARTS:
-                    self.charts[chart.key].option = self.option(chart, frames)
+                for chart in CHARTS:  # made only for the charts on screen (ChartView.show)
+                    self.charts[chart.key].show(lambda chart=chart, frames=frames: self.option(chart, frames))
 
 
-def _png(frame: RunFrame, tissue: str) -> bytes:
-    return frame.bone_png if tissue == "bone" else frame.vessel_png
+def _pictures(frames: list[RunFrame]) -> list:
+    """Every side's pictures in the order the page draws them: A bone, A vessel, B bone, B vessel."""
+    return [picture for frame in frames for picture in (frame.bone, frame.vessel)]
 
 
 def frames_date_text(frames: list[RunFrame]) -> str:
@@ -444,27 +421,9 @@ def frames_date_text(frames: list[RunFrame]) -> str:
 
 @solara.component
 def TissueViews(sink: FrameSink, present: bool = False):
-    """Bone and vessel side by side; in compare mode A's pair, then B's, in one row."""
-    current = sink.latest
-    compare = len(current) > 1
-    titles = (("bone", "Bone"), ("vessel", "Vessel wall"))
-    with solara.Row(gap="16px", style={"flex-wrap": "nowrap", "justify-content": "center" if present else "start",
-                                       "align-items": "flex-start", "width": "100%"}):
-        for i, frame in enumerate(current):
-            with solara.Column(gap="2px", style={"min-width": "0", "flex": "1 1 0"}):
-                if compare:
-                    solara.Text(f"{'AB'[i]}{' (dashed)' if i else ' (solid)'}: {frame.label}",
-                                classes=["ca-label", "ca-run-label", f"run-label-{'ab'[i]}"],
-                                style={"font-size": "17px", "min-height": "3.1em" if not present else "0"})
-                if present:
-                    solara.Text("bone  ·  vessel wall (blood on top)", classes=["ca-label", "ca-present-tissues"],
-                                style={"text-align": "center", "font-size": "18px"})
-                with solara.Row(gap="8px", style={"flex-wrap": "nowrap", "justify-content": "center"}):
-                    for tissue, title in titles:
-                        with solara.Column(gap="2px", style={"min-width": "0", "align-items": "center"}):
-                            if not present:
-                                solara.Text(title, classes=["ca-label", "ca-tissue-title"])
-                            solara.Column(children=[sink.images[(i, tissue)]], gap="0px")
+    """Bone and vessel side by side; in compare mode A's pair, then B's, in one row (drawn by
+    :class:`FrameView`, which also shows the date in the page's date slot)."""
+    solara.Column(children=[sink.view], gap="0px", style={"width": "100%"}, classes=["ca-pictures-slot"])
 
 
 @solara.component
@@ -791,7 +750,7 @@ def Dashboard():
         if not runs:
             return
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-            solara.Column(children=[sink.date], gap="0px")
+            solara.Column(children=[sink.view], gap="0px", classes=["ca-date-slot"])
             Controls(runs, sink, playing, is_finished, s.days_per_frame, set_speed, reset, on_finished,
                      present=s.present)
             if s.present:

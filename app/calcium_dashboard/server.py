@@ -48,9 +48,10 @@ CHART_INTERVAL_PER_PLAYING_TAB_S = 0.1
 #: (:func:`queue_widget_messages`)
 QUEUE_WIDGET_MESSAGES = True
 #: a play loop makes no new frame while more than this many of its tab's widget messages wait
-#: to be written (about ten frames): a tab whose browser or network cannot keep up is slowed
-#: down instead of its queue growing without bound (:meth:`TabWatch.backlog`)
-MAX_QUEUED_MESSAGES = 30
+#: to be written (about ten frames: a frame is one message, a chart redraw one per chart): a tab
+#: whose browser or network cannot keep up is slowed down instead of its queue growing without
+#: bound (:meth:`TabWatch.backlog`)
+MAX_QUEUED_MESSAGES = 14
 #: paths answered only to the loopback address
 LOCAL_ONLY_PATHS = ("/resourcez", "/dashboardz", "/memoryz", "/profilez")
 
@@ -369,7 +370,7 @@ def _queued_messages() -> bool:
 #: classes whose live instances ``/memoryz`` counts: one set per tab, so a count above the open
 #: tabs' share after their kernels closed is a leak
 TRACKED_CLASSES = ("CalciumParadoxModel", "SimulationRun", "FrameSink", "VirtualKernelContext", "Kernel",
-                   "RenderContext", "Image", "GuardedEchartsWidget", "Html", "ndarray", "DataFrame")
+                   "RenderContext", "FrameView", "ChartView", "ndarray", "DataFrame")
 
 
 def _mallinfo() -> dict:

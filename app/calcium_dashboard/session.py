@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from calcium_abm import CalciumParadoxModel, Scenario, results_frame
-from calcium_abm.render import png_bytes, render_bone, render_vessel
+from calcium_abm.render import render_bone, render_vessel
 
 from calcium_dashboard.charts import trailing_mean
 from calcium_dashboard.settings import DashboardSettings, side_label, side_scenario
@@ -26,20 +26,22 @@ MAX_CHART_POINTS = 400
 #: screen pixels per grid patch in the frames sent to the browser. 1 = one pixel per patch;
 #: the page enlarges the pictures with ``image-rendering: pixelated``, so they look the same
 #: with a cell filling its patch, at a third of the server's cost per frame (PNG encoding of
-#: 5x5-pixel patches was ~60 % of a frame; measured with bench/dashboard.py)
+#: 5x5-pixel patches was ~60 % of a frame; measured with bench/dashboard.py). The pictures
+#: go to the page as raw RGB pixels (12 KB each at 64x64; ``live.FrameView``)
 IMAGE_SCALE = 1
 DAYS_PER_YEAR = 365
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RunFrame:
-    """What one side shows at one moment."""
+    """What one side shows at one moment (compared by identity: it holds arrays)."""
 
     label: str
     day: int
     days_total: int
-    bone_png: bytes
-    vessel_png: bytes
+    #: the tissue pictures, ``uint8`` of shape ``(height, width, 3)`` (``calcium_abm.render``)
+    bone: np.ndarray
+    vessel: np.ndarray
     #: column -> (years, values); None in a frame made without its series (``SimulationRun.frame``)
     series: dict[str, tuple[list[float], list[float | None]]] | None
 
@@ -86,8 +88,8 @@ class SimulationRun:
             snapshot = self.model.tissue_snapshot()
             lines = self._series(specs) if series else None
             day, total = self.model.day, self.model.days_total
-        bone = png_bytes(render_bone(snapshot, IMAGE_SCALE))
-        vessel = png_bytes(render_vessel(snapshot, IMAGE_SCALE))
+        bone = render_bone(snapshot, IMAGE_SCALE)
+        vessel = render_vessel(snapshot, IMAGE_SCALE)
         return RunFrame(self.label, day, total, bone, vessel, lines)
 
     def _series(self, specs: tuple[tuple[str, str, int], ...]) -> dict[str, tuple[list[float], list[float | None]]]:

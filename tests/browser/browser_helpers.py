@@ -92,6 +92,16 @@ def wait_for_day(page, at_least: int, timeout_s: float = 30) -> int:
     raise AssertionError(f"the date stayed at day {day(page)} (wanted >= {at_least})")
 
 
+def play_until_then_pause(page, at_least: int) -> int:
+    """Press Play, wait for day ``at_least``, press Pause; the day the page stays at."""
+    page.get_by_role("button", name="▶ Play").click()
+    wait_for_day(page, at_least)
+    page.get_by_role("button", name="❚❚ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for()
+    time.sleep(0.5)  # a frame already on its way may still land
+    return day(page)
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

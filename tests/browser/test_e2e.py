@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import day, wait_for_day, REPO, PageProblems, free_port, screenshot, start_server, stop_server
+from browser_helpers import day, play_until_then_pause, wait_for_day, REPO, PageProblems, free_port, screenshot, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +25,58 @@ def test_play_advances_the_date_and_the_charts(dash_page):
     expect(chart).to_be_visible()
     time.sleep(0.5)
     before = chart.screenshot()
-    page.get_by_role("button", name="▶ Play").click()
-    wait_for_day(page, 120)
-    page.get_by_role("button", name="❚❚ Pause").click()
-    page.get_by_role("button", name="▶ Play").wait_for()
-    time.sleep(0.5)  # a frame already on its way may still land
-    paused = day(page)
+    bone = page.locator("canvas.bone-view-a")
+    bone_before = bone.screenshot()
+    paused = play_until_then_pause(page, 120)
     time.sleep(1.0)
     assert day(page) == paused  # pause stops the clock
     assert chart.screenshot() != before  # the lines grew
+    assert pictures_day(page) == paused  # date and pictures come in one message
+    assert bone.screenshot() != bone_before  # the bone section changed
     screenshot(page, "dashboard-played")
+
+
+def pictures_day(page) -> int:
+    """The day the tissue pictures show (set when a frame is drawn)."""
+    return int(page.locator(".ca-tissues").get_attribute("data-day"))
+
+
+def test_pictures_shown_again_after_a_layout_change_are_the_latest(dash_page):
+    page = dash_page
+    paused = play_until_then_pause(page, 70)
+    page.locator(".present-button").click()  # new views of the same pictures and date
+    page.locator(".exit-present-button").wait_for()
+    page.wait_for_function(f"() => document.querySelector('.ca-tissues')?.dataset.day === '{paused}'")
+    assert day(page) == paused
+    drawn = page.locator("canvas.bone-view-a").evaluate(
+        "c => new Set(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).size")
+    assert drawn > 2  # a drawn section, not a blank canvas
+
+
+@pytest.fixture
+def laptop_page(chromium, dashboard_url):
+    """A fresh tab on a 1280x900 laptop screen, where the lower charts are below the fold."""
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(20_000)
+    page = ctx.new_page()
+    problems = PageProblems(page)
+    page.goto(dashboard_url + "/")
+    page.get_by_text("Day 0 · year 0.0").wait_for()
+    yield page
+    assert problems.errors == []
+    ctx.close()
+
+
+def test_a_chart_below_the_fold_shows_the_latest_run_once_scrolled_to(laptop_page):
+    page = laptop_page
+    chart = page.locator(".chart-serum_calcium .solara-echarts").first
+    assert chart.bounding_box()["y"] > 900  # below the fold: not redrawn while playing
+    paused = play_until_then_pause(page, 200)
+    assert chart.get_attribute("data-years") == "0"  # out of view: never redrawn
+    chart.scroll_into_view_if_needed()
+    years = round(paused / 365, 4)
+    page.wait_for_function(f"() => document.querySelector('.chart-serum_calcium .solara-echarts')"
+                           f".dataset.years === '{years:g}'")
 
 
 def test_switch_scenario_then_move_a_slider(dash_page):
@@ -73,7 +115,7 @@ def test_lecture_demo_compares_two_scenarios_on_shared_axes(dash_page):
     page = dash_page
     page.locator(".demo-mk7").click()
     expect(page.locator(".run-label-b").first).to_contain_text(re.compile(r"mk-?7", re.IGNORECASE))
-    assert page.locator("img.ca-tissue").count() == 4  # bone + vessel for A and for B
+    assert page.locator("canvas.ca-tissue").count() == 4  # bone + vessel for A and for B
     assert page.locator(".chart-paradox canvas").count() == 1  # one chart, both scenarios on its axes
     page.get_by_role("button", name="▶ Play").click()
     wait_for_day(page, 200)

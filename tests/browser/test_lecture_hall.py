@@ -41,8 +41,8 @@ def test_presentation_mode_shows_views_and_paradox_chart_on_one_screen(chromium,
         wait_for_day(page, 365)
         page.get_by_role("button", name="❚❚ Pause").click()
         time.sleep(0.8)
-        assert page.locator("img.ca-tissue").count() == 4
-        for img in page.locator("img.ca-tissue").all():
+        assert page.locator("canvas.ca-tissue").count() == 4
+        for img in page.locator("canvas.ca-tissue").all():
             box = img.bounding_box()
             assert box and box["y"] >= 0 and box["y"] + box["height"] <= height
         chart = page.locator(".chart-paradox").first
