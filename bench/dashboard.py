@@ -264,8 +264,11 @@ def _per_frame_ms(before: dict[int, dict], after: dict[int, dict], key: str) -> 
     return sorted(out)
 
 
-def bench_classroom(tabs: int, window_s: float, after_s: float, repo: Path = REPO) -> dict[str, float]:
-    """The classroom figures (see the module docstring, part 3), for the server in ``repo``."""
+def bench_classroom(tabs: int, window_s: float, after_s: float, repo: Path = REPO, query: str = "",
+                    viewport: tuple[int, int] = (1280, 900)) -> dict[str, float]:
+    """The classroom figures (see the module docstring, part 3), for the server in ``repo``; the
+    playing tabs open ``/?query`` at ``viewport`` (the default 1280x900 page has its charts below
+    the fold, so they are not redrawn; ``present=1`` puts the paradox chart on screen)."""
     import psutil
     from playwright.sync_api import sync_playwright
 
@@ -291,8 +294,8 @@ def bench_classroom(tabs: int, window_s: float, after_s: float, repo: Path = REP
             pages = []
             for i in range(tabs):  # open them all first: a 10-year run lasts ~2 min at 4 frames/s
                 page = context.new_page()
-                page.set_viewport_size({"width": 1280, "height": 900})
-                page.goto(base + "/")
+                page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+                page.goto(f"{base}/?{query}")
                 page.locator(".sim-date").wait_for(timeout=120_000)
                 pages.append(page)
             for page in pages:
@@ -342,7 +345,7 @@ def bench_classroom(tabs: int, window_s: float, after_s: float, repo: Path = REP
             except urllib.error.HTTPError:  # an older server (--server-repo) has no /memoryz
                 models_after = "unknown"
             local.close()
-        return {"tabs": tabs, "playing": len(rates), "slowest_fps": rates[0] if rates else 0.0,
+        return {"tabs": tabs, "query": query, "viewport": f"{viewport[0]}x{viewport[1]}", "playing": len(rates), "slowest_fps": rates[0] if rates else 0.0,
                 "median_fps": statistics.median(rates) if rates else 0.0, "fastest_fps": rates[-1] if rates else 0.0,
                 "first_frame_s": first_frame, "first_frame_alone_s": first_frame_alone, "idle_mb": idle / 2**20, "peak_mb": peak / 2**20,
                 "after_mb": later / 2**20, "loops_running_after": still, "kernels_after": kernels_after,
@@ -433,8 +436,9 @@ def report(f: dict) -> str:
     :func:`bench_classroom` returns plus the run's ``cores``, ``class_window_s``, ``after_s``,
     ``load_average`` and ``measured``."""
     lines = [f"measured {f.get('measured', '?')}"]
-    lines.append(f"classroom: {f['tabs']} tabs playing 7 simulated days per frame on {f['cores']} cores "
-                 f"({f['playing']} loops measured over {f['class_window_s']:g} s)")
+    page = f"{f.get('viewport', '1280x900')} page" + (f", /?{f['query']}" if f.get("query") else "")
+    lines.append(f"classroom: {f['tabs']} tabs playing 7 simulated days per frame on {f['cores']} cores, "
+                 f"{page} ({f['playing']} loops measured over {f['class_window_s']:g} s)")
     lines.append(f"  frames/s per tab: slowest {f['slowest_fps']:.2f}, median {f['median_fps']:.2f}, "
                  f"fastest {f['fastest_fps']:.2f} (target: slowest >= 2)")
     lines.append(f"  tab number {f['tabs'] + 1}: first frame after {f['first_frame_s']:.2f} s (target <= 5 s; "
@@ -470,8 +474,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurement")
     parser.add_argument("--classroom", action="store_true", help="run only part 3, the classroom")
     parser.add_argument("--frame-cost", action="store_true", help="run only part 4, CPU per frame")
-    parser.add_argument("--query", default="", help="with --frame-cost, the page's query string (e.g. present=1)")
-    parser.add_argument("--viewport", default="1280x900", help="with --frame-cost, the tabs' size WIDTHxHEIGHT")
+    parser.add_argument("--query", default="", help="with --frame-cost or --classroom, the playing tabs' query "
+                        "string (e.g. present=1)")
+    parser.add_argument("--viewport", default="1280x900", help="with --frame-cost or --classroom, the playing "
+                        "tabs' size WIDTHxHEIGHT")
     parser.add_argument("--tabs", type=int, default=None,
                         help="tabs playing at once (default: 30 with --classroom, 6 with --frame-cost)")
     parser.add_argument("--class-window", type=float, default=30.0, help="seconds over which tab fps is measured")
@@ -485,14 +491,15 @@ def main(argv: list[str] | None = None) -> int:
                              "bench/results/dashboard.json)")
     args = parser.parse_args(argv)
 
+    width, height = (int(x) for x in args.viewport.lower().split("x"))
     if args.frame_cost:
-        width, height = (int(x) for x in args.viewport.lower().split("x"))
         f = bench_frame_cost(args.tabs or 6, args.class_window, args.server_repo.resolve(), args.query,
                              (width, height))
         print(frame_cost_report(dict(f, load_average=os.getloadavg()[0])))
         return 0
     if args.classroom:
-        f = bench_classroom(args.tabs or 30, args.class_window, args.after, args.server_repo.resolve())
+        f = bench_classroom(args.tabs or 30, args.class_window, args.after, args.server_repo.resolve(), args.query,
+                            (width, height))
         f = dict(f, cores=os.cpu_count(), class_window_s=args.class_window, after_s=args.after,
                  load_average=os.getloadavg()[0], measured=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
         print(report(f))
