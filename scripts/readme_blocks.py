@@ -84,14 +84,14 @@ def validation_block() -> str:
             f"that tracks it), {not_expressible} findings listed as not expressible with the reason.\n")
 
 
-def bench_report_block(name: str, command: str) -> Callable[[], str]:
+def bench_report_block(name: str, command: str, results_name: str | None = None) -> Callable[[], str]:
     """The table a benchmark prints, rebuilt from the figures it saved with ``--json``
-    (``bench/results/NAME.json``) by the benchmark's own ``report()`` function."""
+    (``bench/results/RESULTS_NAME.json``, default NAME) by the benchmark's own ``report()``."""
     def make() -> str:
         spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        results = json.loads((BENCH_RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+        results = json.loads((BENCH_RESULTS / f"{results_name or name}.json").read_text(encoding="utf-8"))
         shown = command.replace(" --json", " --quick --json") if results.get("quick") else command
         return f"```\n$ {shown}\n{module.report(results).rstrip()}\n```\n"
     return make
@@ -105,6 +105,13 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "bench-core": bench_report_block("core", ".venv/bin/python bench/core.py --json bench/results/core.json"),
     "bench-classroom": bench_report_block("dashboard", ".venv/bin/python bench/dashboard.py --classroom "
                                                        "--json bench/results/dashboard.json"),
+    "bench-classroom-charts": bench_report_block(
+        "dashboard", ".venv/bin/python bench/dashboard.py --classroom --viewport 1600x2000 "
+                     "--json bench/results/dashboard_charts.json", "dashboard_charts"),
+    "bench-classroom-present": bench_report_block(
+        "dashboard", ".venv/bin/python bench/dashboard.py --classroom --query present=1 --viewport 1024x768 "
+                     "--json bench/results/dashboard_present.json", "dashboard_present"),
+    "bench-batch": bench_report_block("batch", ".venv/bin/python bench/batch.py --json bench/results/batch.json"),
 }
 
 
