@@ -82,12 +82,36 @@ def test_cohort_draws_follow_the_stated_distributions():
     assert age.min() >= 40 and age.max() <= 90 and (age == 40).any()  # clipped
     female = np.array([p["patient.sex"] == "female" for p in patients])
     post = np.array([p["patient.postmenopausal"] for p in patients])
-    assert 0.4 < female.mean() < 0.6 and not post[~female].any() and 0.7 < post[female].mean() < 0.9
+    up_to_60 = female & (age <= 60)
+    assert 0.4 < female.mean() < 0.6 and not post[~female].any() and 0.7 < post[up_to_60].mean() < 0.9
+    assert post[female & (age > 60)].all()  # natural menopause comes by 60, whatever the probability
     ysm = np.array([p["patient.years_since_menopause"] for p in patients])
     assert (ysm[~post] == 0).all() and (ysm[post] >= 1).all()
+    at_menopause = (age - ysm)[post]
+    assert (at_menopause >= 30).all() and (at_menopause <= 60).all()  # clipped to a possible woman
     assert {p["patient.ckd_stage"] for p in patients} == {0, 1}
     mk7 = np.array([p["diet.mk7_ug_per_day"] for p in patients])
     assert (mk7 > 0).all() and 7 < np.median(mk7) < 14
+
+
+def test_a_cohort_without_a_menopause_probability_follows_each_womans_age():
+    """Without ``postmenopausal_probability`` each woman is past menopause once her age reaches
+    her own age at menopause (median ~51), and before it her final period is still to come."""
+    table = {"scenario": "healthy_adult", "seed": 5, "arms": [{"name": "observed"}],
+             "cohort": {"patients": 400, "female_probability": 1.0,
+                        "distributions": {"age_years": {"distribution": "uniform", "min": 40, "max": 70}}}}
+    patients = cohort_patients(load_batch(table))
+    age = np.array([p["patient.age_years"] for p in patients])
+    post = np.array([p["patient.postmenopausal"] for p in patients])
+    assert not post[age < 40.5].any() and post[age > 60].all()
+    assert 0.3 < post[(age > 49) & (age < 53)].mean() < 0.7  # around the median age at menopause
+    at_menopause = np.array([p["patient.age_years"] - p["patient.years_since_menopause"] for p in patients])[post]
+    assert 44 < np.median(at_menopause) < 54 and (at_menopause >= 40).all() and (at_menopause <= 60).all()
+    ahead = [p["patient.age_at_final_menstrual_period"] for p in patients if not p["patient.postmenopausal"]]
+    assert all(a is not None and a >= 40 for a in ahead)
+    later = [p["patient.age_at_final_menstrual_period"] - p["patient.age_years"] for p in patients
+             if not p["patient.postmenopausal"]]
+    assert min(later) > 0
 
 
 def test_parallel_design_randomises_balanced_arms_and_adds_the_supplement():

@@ -143,10 +143,32 @@ def test_set_value_with_a_newline(tmp_path, capsys):
     (["sex=female", "years_since_menopause=30"], "patient.years_since_menopause = 30"),
     (["sex=female", "postmenopausal=true", "age_years=0"], "patient.age_years = 0"),
     (["sex=male", "postmenopausal=true"], "patient.postmenopausal = true"),
+    # natural menopause comes by 60: no premenopausal woman of 75, no menopause at 80
+    (["sex=female", "age_years=75"], "patient.age_years = 75"),
+    (["sex=female", "postmenopausal=true", "age_years=80"], "patient.age_years = 80"),
+    (["age_years=10"], "patient.age_years = 10"),  # the laws are adult laws
+    (["species=mouse", "age_years=50"], "patient.age_years = 50"),  # beyond a mouse's lifespan
 ])
 def test_impossible_patients(sets, field, tmp_path, capsys):
     extra = [arg for s in sets for arg in ("--set", s)]
     rejected(run_args(tmp_path, *extra), capsys, field)
+
+
+def test_an_extreme_calcification_propensity_starts_its_plaque_in_adulthood(tmp_path):
+    """A propensity 9 SD above the median (the trait's upper bound) once put the onset of
+    coronary calcium before birth, and an internal variable in the error message."""
+    from calcium_abm.physiology import intima, parameter_set
+
+    p = parameter_set()
+    assert intima.onset_age_years(False, 100.0, p) == intima.EARLIEST_INTIMAL_ONSET_AGE_YEARS
+    assert intima.onset_age_years(False, 1.0, p) == p.intimal_onset_age_median_male_years
+    from calcium_abm.model import CalciumParadoxModel
+
+    woman = CalciumParadoxModel(sex="female", age_years=80.0, postmenopausal=True, years_since_menopause=29.0,
+                                calcification_propensity=100.0, bone_grid_width=16, bone_grid_height=16,
+                                vessel_grid_width=16, vessel_grid_height=16)
+    woman.step()
+    assert woman.current_row()["calcification_score"] > 1000  # 9 SD above the median, plaque since 20
 
 
 def test_a_real_postmenopausal_woman_is_fine(tmp_path):

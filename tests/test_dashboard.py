@@ -665,3 +665,18 @@ def test_the_age_slider_acts_on_the_model():
     assert old.model_settings() == {"age_years": 80.0}
 
     assert _first_year(old) != _first_year(base)
+
+
+def test_a_woman_moved_past_60_by_the_sliders_is_postmenopausal_since_51():
+    """The dashboard has no menopause-history sliders: the sex and age controls give a
+    possible woman (the model refuses a premenopausal woman of 75, or a menopause at 75)."""
+    base = ds.resolve_scenario("healthy_adult")
+    side = ds.SideSettings().with_change("sex", "female", base).with_change("age_years", 75.0, base)
+    patient = ds.side_scenario(side).patient
+    assert patient.postmenopausal and patient.years_since_menopause == 24.0
+    switched = side.with_change("postmenopausal", True, base)
+    assert ds.side_scenario(switched).patient.years_since_menopause == 24.0
+    young = ds.SideSettings().with_change("sex", "female", base).with_change("age_years", 40.0, base)
+    assert not ds.side_scenario(young).patient.postmenopausal  # a woman of 40 keeps her periods
+    man = ds.SideSettings().with_change("age_years", 75.0, base)
+    assert not ds.side_scenario(man).patient.postmenopausal

@@ -215,16 +215,19 @@ def test_to_toml_round_trip_of_builtins():
 @given(
     k1=st.floats(0, 100000, allow_nan=False),
     mk7=st.floats(0, 10000, allow_nan=False),
-    age=st.floats(0, 119.5, allow_nan=False),  # a 0.5-year run may not pass 120
+    age=st.floats(18, 119.5, allow_nan=False),  # adults; a 0.5-year run may not pass 120
     ckd=st.integers(0, 5),
     seed=st.integers(0, 2**63 - 1),
     sex=st.sampled_from(["female", "male"]),
     text=st.text(max_size=30),
 )
 def test_to_toml_round_trip_property(k1, mk7, age, ckd, seed, sex, text):
+    patient = {"age_years": age, "ckd_stage": ckd, "sex": sex}
+    if sex == "female" and age > 60:  # a woman past 60 is postmenopausal (menopause at 51 here)
+        patient.update(postmenopausal=True, years_since_menopause=age - 51)
     s = Scenario(
         description=text,
-        patient={"age_years": age, "ckd_stage": ckd, "sex": sex},
+        patient=patient,
         diet={"vitamin_k1_ug_per_day": k1, "mk7_ug_per_day": mk7},
         simulation={"seed": seed, "years": 0.5},
     )

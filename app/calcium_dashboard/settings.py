@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenario
 from calcium_abm.inputs.fields import field_choices
 from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
-from calcium_abm.inputs.sections import SECTIONS
+from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS, SECTIONS
 
 UPLOAD_PREFIX = "uploaded: "
 DEFAULT_SCENARIO = "healthy_adult"
@@ -230,8 +230,32 @@ def resolve_scenario(choice: str, uploads: Mapping[str, Scenario] | None = None)
 def side_scenario(side: SideSettings, uploads: Mapping[str, Scenario] | None = None) -> Scenario:
     """The scenario of one side with its slider values applied (raises ScenarioError)."""
     base = resolve_scenario(side.scenario, uploads)
-    settings = side.model_settings()
+    settings = menopause_follows_age(side.model_settings(), base)
     return base.with_overrides(settings) if settings else base
+
+
+#: the age at menopause the dashboard assumes for a woman moved past it (the median, NAMS)
+DASHBOARD_AGE_AT_MENOPAUSE_YEARS = 51.0
+
+
+def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str, Any]:
+    """The dashboard has sliders for sex and age but none for a menopause history: a woman
+    moved past 60 (by the age or sex control) is postmenopausal, and a postmenopausal woman
+    whose menopause would fall outside 30-60 had it at 51. Returns the settings to apply."""
+    patient = base.patient
+    if patient.species != "human" or not {"age_years", "sex", "postmenopausal"} & settings.keys():
+        return settings
+    age = settings.get("age_years", patient.age_years)
+    if settings.get("sex", patient.sex) != "female":
+        return settings
+    out = dict(settings)
+    if age > MAX_AGE_AT_MENOPAUSE_YEARS and "postmenopausal" not in out and patient.age_at_final_menstrual_period is None:
+        out["postmenopausal"] = True
+    if out.get("postmenopausal", patient.postmenopausal):
+        since = patient.years_since_menopause if patient.postmenopausal else 0.0
+        if not MIN_AGE_AT_MENOPAUSE_YEARS <= age - since <= MAX_AGE_AT_MENOPAUSE_YEARS:
+            out["years_since_menopause"] = max(age - DASHBOARD_AGE_AT_MENOPAUSE_YEARS, 0.0)
+    return out
 
 
 def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> str:

@@ -24,7 +24,7 @@ from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.sections import DAYS_PER_YEAR
+from calcium_abm.inputs.sections import DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -130,8 +130,13 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     per characteristic (:func:`~calcium_abm.batch.draws.draw_values`). Sex comes from
     ``female_probability`` or a ``sex = { choice = [...], p = [...] }`` distribution (the
     same stream either way). Values are clipped to the distribution's ``min``/``max`` and
-    then to what the scenario allows (intakes at 0). ``years_since_menopause`` is drawn
-    only for postmenopausal women. Person-level traits with ``distribution = "documented"``
+    then to what the scenario allows (intakes at 0). Each woman draws her age at natural
+    menopause (:data:`AGE_AT_MENOPAUSE`); without ``postmenopausal_probability`` she is
+    postmenopausal once her age reaches it (``years_since_menopause`` = age minus it), and
+    before it her final period comes at that age (``age_at_final_menstrual_period``). With a
+    probability, women are postmenopausal with it, and always past 60 (natural menopause comes
+    by then). A drawn ``years_since_menopause`` applies to postmenopausal women only, clipped so
+    that her menopause falls at 30-60. Person-level traits with ``distribution = "documented"``
     are drawn from their published distributions under the base scenario's parameters.
     ``n`` defaults to ``cohort.patients``; the first ``k`` of ``n`` candidates are the
     same for any ``n >= k`` (screening draws more candidates than it randomises).
@@ -140,7 +145,7 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     assert cohort is not None
     n = cohort.patients if n is None else n
     female = stream_generator(spec.seed, 10).random(n) < cohort.female_share()
-    post = female & (stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
+    menopause_age = AGE_AT_MENOPAUSE.draw(stream_generator(spec.seed, 13), n)
     cdf = np.cumsum(cohort.ckd_stage_probabilities)
     stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
     params = _base_parameters(spec) if any(d.kind == "documented" for d in cohort.distributions.values()) else None
@@ -151,10 +156,19 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         path = resolve_setting(key, "cohort.distributions")
         x = draw_values(dist, n, stream_generator(spec.seed, 100 + j), path, params)
         lo, hi = setting_bounds(path)
-        x = np.clip(x, lo, hi)
-        if path == "patient.years_since_menopause":
-            x = np.where(post, x, 0.0)
-        drawn[path] = x
+        drawn[path] = np.clip(x, lo, hi)
+    age = drawn.get("patient.age_years", np.full(n, spec.base_scenario().patient.age_years))
+    if cohort.postmenopausal_probability is None:
+        post = female & (age >= menopause_age)
+    else:
+        post = female & ((stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
+                         | (age > MAX_AGE_AT_MENOPAUSE_YEARS))
+    since = drawn.get("patient.years_since_menopause", np.maximum(age - menopause_age, 0.0))
+    since = np.where(post, np.clip(since, np.maximum(age - MAX_AGE_AT_MENOPAUSE_YEARS, 0.0),
+                                   np.maximum(age - MIN_AGE_AT_MENOPAUSE_YEARS, 0.0)), 0.0)
+    if post.any() or "patient.years_since_menopause" in drawn:
+        drawn["patient.years_since_menopause"] = since
+    ahead = female & ~post & (cohort.postmenopausal_probability is None)  # her final period is still to come
     patients = []
     for i in range(n):
         p: dict[str, Any] = {"patient.sex": "female" if female[i] else "male",
@@ -162,8 +176,29 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
                              "patient.ckd_stage": int(stages[i])}
         for path, x in drawn.items():
             p[path] = float(x[i])
+        if ahead.any():  # every run has the same settings (its columns)
+            p["patient.age_at_final_menstrual_period"] = float(menopause_age[i]) if ahead[i] else None
         patients.append(p)
     return patients
+
+
+@dataclass(frozen=True)
+class AgeAtMenopause:
+    """Age at natural menopause (years), drawn per woman: normal, clipped to the normal range."""
+
+    mean_years: float
+    sd_years: float
+    lo_years: float
+    hi_years: float
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return np.clip(rng.normal(self.mean_years, self.sd_years, n), self.lo_years, self.hi_years)
+
+
+#: Median 51 (Australian Twin Registry, Do et al. 1998 Hum Biol 70:1073; NAMS; SWAN 52.5, Gold et
+#: al. 2013 Am J Epidemiol 178:70), SD 4 years (assumption: ~10 % of women by 45 and ~90 % by 55,
+#: as population surveys report), clipped to the normal range 40-60 (NAMS).
+AGE_AT_MENOPAUSE = AgeAtMenopause(51.0, 4.0, 40.0, MAX_AGE_AT_MENOPAUSE_YEARS)
 
 
 def _base_parameters(spec: BatchSpec):
@@ -318,7 +353,9 @@ def label_column(path: str) -> str:
 
 
 def _labels_for(overrides: dict[str, Any]) -> dict[str, Any]:
-    return {label_column(p): v for p, v in overrides.items()}
+    """Label columns of a run; an optional setting left unset (None) is NaN, so every run's
+    column has one type."""
+    return {label_column(p): math.nan if v is None else v for p, v in overrides.items()}
 
 
 def expand_runs(spec: BatchSpec) -> list[RunSpec]:

@@ -165,7 +165,8 @@ class Cohort(_Table):
     patients: int = Field(ge=1, le=MAX_PATIENTS)
     design: Literal["parallel", "crossover"] = "parallel"
     female_probability: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)  # None: 0.5, or sex's choice
-    postmenopausal_probability: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)  # among women
+    # among women; None: by age (each woman draws her age at natural menopause, expand.AGE_AT_MENOPAUSE)
+    postmenopausal_probability: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
     ckd_stage_probabilities: list[float] = Field([1.0, 0.0, 0.0, 0.0, 0.0, 0.0], min_length=6, max_length=6)
     distributions: dict[str, Distribution] = Field(default_factory=dict)
     # trial conduct (docs/batch.md, "Trial designs")

@@ -15,13 +15,26 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from calcium_abm.inputs.messages import fmt_num, rule_error
 
 __all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts",
-           "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS"]
+           "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
+           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS"]
 
 DAYS_PER_YEAR = 365
 #: The youngest age at menopause a human scenario may imply (age minus years since
 #: menopause). Assumption: menopause before 30 is outside what the model's estrogen
 #: rules were written for (premature ovarian insufficiency is defined as before 40).
 MIN_AGE_AT_MENOPAUSE_YEARS = 30.0
+#: The oldest age at natural menopause a human scenario may imply: the upper end of the normal
+#: range, 40-60 years (NAMS, Menopause Practice: median 51; SWAN, Gold et al. 2001 Am J Epidemiol
+#: 153:865, median 51.4). A woman older than this is postmenopausal.
+MAX_AGE_AT_MENOPAUSE_YEARS = 60.0
+#: The youngest human the model simulates: its bone, kidney, vessel and age laws are adult
+#: laws (the bone reference is the young adult of 20-30 years, NHANES; the growing skeleton
+#: of children and adolescents is not modelled).
+MIN_HUMAN_AGE_YEARS = 18.0
+#: The oldest age a rodent preset may be given (years): the lifespan of laboratory mice
+#: (C57BL/6 median ~2.4 y, maximum ~3.5 y; Yuan et al. 2009 Aging Cell 8:277) and rats (~3-4 y).
+#: The rodent presets do not age (the age laws are human), so beyond the lifespan an age is a typo.
+MAX_RODENT_AGE_YEARS = {"mouse": 3.5, "rat": 4.0}
 MAX_SEED = 2**63 - 1  # numpy and Mesa seeds; larger integers are almost certainly typos
 
 
@@ -57,7 +70,7 @@ class Patient(Section):
     species: Literal["human", "rat", "mouse"] = "human"  # rodent presets for validation rows
     # a premenopausal woman's final menstrual period, if it falls in (or just after) the run
     age_at_final_menstrual_period: float | None = Field(
-        None, ge=MIN_AGE_AT_MENOPAUSE_YEARS, le=70.0, allow_inf_nan=False, json_schema_extra={"unit": "years"})
+        None, ge=MIN_AGE_AT_MENOPAUSE_YEARS, le=MAX_AGE_AT_MENOPAUSE_YEARS, allow_inf_nan=False, json_schema_extra={"unit": "years"})
     # measured baselines (None = not measured: the start follows from age and sex)
     baseline_calcification_score: float | None = Field(
         None, ge=0.0, le=5000.0, allow_inf_nan=False, json_schema_extra={"unit": "Agatston-like units"})
@@ -93,15 +106,36 @@ class Patient(Section):
                 f"patient.age_at_final_menstrual_period = {fmt_num(self.age_at_final_menstrual_period)} is not "
                 f"allowed with patient.age_years = {fmt_num(self.age_years)}: a woman past her final period "
                 "is postmenopausal = true with years_since_menopause = age_years minus that age")
+        self._an_age_for_the_species()
         if self.postmenopausal and self.species == "human":
             at_menopause = self.age_years - self.years_since_menopause
-            if at_menopause < MIN_AGE_AT_MENOPAUSE_YEARS:
+            if not MIN_AGE_AT_MENOPAUSE_YEARS <= at_menopause <= MAX_AGE_AT_MENOPAUSE_YEARS:
                 raise rule_error(
                     f"patient.age_years = {fmt_num(self.age_years)} is not allowed with patient.years_since_"
                     f"menopause = {fmt_num(self.years_since_menopause)} for a postmenopausal woman: she would "
                     f"have reached menopause at {fmt_num(round(at_menopause, 2))}; age_years minus "
-                    f"years_since_menopause must be at least {fmt_num(MIN_AGE_AT_MENOPAUSE_YEARS)}")
+                    f"years_since_menopause must be from {fmt_num(MIN_AGE_AT_MENOPAUSE_YEARS)} to "
+                    f"{fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS)} (natural menopause comes at 40-60)")
+        if (self.sex == "female" and self.species == "human" and not self.postmenopausal
+                and self.age_at_final_menstrual_period is None and self.age_years > MAX_AGE_AT_MENOPAUSE_YEARS):
+            raise rule_error(
+                f"patient.age_years = {fmt_num(self.age_years)} is not allowed for a premenopausal woman "
+                f"(patient.postmenopausal = false): natural menopause comes by {fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS)}; "
+                "set postmenopausal = true with years_since_menopause (e.g. age_years minus 51, the median age "
+                "at menopause)")
         return self
+
+    def _an_age_for_the_species(self) -> None:
+        if self.species == "human" and self.age_years < MIN_HUMAN_AGE_YEARS:
+            raise rule_error(
+                f"patient.age_years = {fmt_num(self.age_years)} is not allowed for species = \"human\": the model's "
+                f"bone, kidney and vessel laws are adult laws; age_years must be from {fmt_num(MIN_HUMAN_AGE_YEARS)} "
+                f"to {fmt_num(MAX_AGE_YEARS)}")
+        most = MAX_RODENT_AGE_YEARS.get(self.species)
+        if most is not None and self.age_years > most:
+            raise rule_error(
+                f"patient.age_years = {fmt_num(self.age_years)} is not allowed for species = \"{self.species}\": "
+                f"it must be from 0 to {fmt_num(most)} (the {self.species}'s lifespan; the rodent presets do not age)")
 
 
 class Diet(Section):

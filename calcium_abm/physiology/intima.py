@@ -132,11 +132,20 @@ def onset_z(trait: float, p) -> float:
     return math.log(trait) / sd if sd > 0.0 and trait > 0.0 else 0.0
 
 
+#: The earliest age at which coronary calcium appears (years): detectable calcium starts in
+#: young adulthood (13 % of 20-30-year-olds referred for scoring, median 4.6 AU: Osei et al. 2021
+#: Atherosclerosis 334:57; CARDIA, recruited at 18-30: Carr et al. 2017 JAMA Cardiol 2:391), not
+#: in childhood. The onset law's normal tail is cut here (it moves only people more than 2.5 SD
+#: above the median propensity, men, or 3.3 SD, women).
+EARLIEST_INTIMAL_ONSET_AGE_YEARS = 20.0
+
+
 def onset_age_years(female: bool, trait: float, p) -> float:
     """Age at which the person's coronary calcium appears (years): ``median(sex) - SD x z``
-    with ``z`` from :func:`onset_z` (a higher propensity comes earlier)."""
+    with ``z`` from :func:`onset_z` (a higher propensity comes earlier), not before
+    :data:`EARLIEST_INTIMAL_ONSET_AGE_YEARS`."""
     median = p.intimal_onset_age_median_female_years if female else p.intimal_onset_age_median_male_years
-    return float(median - p.intimal_onset_age_sd_years * onset_z(trait, p))
+    return max(float(median - p.intimal_onset_age_sd_years * onset_z(trait, p)), EARLIEST_INTIMAL_ONSET_AGE_YEARS)
 
 
 def still_zero_onset_age_years(age_years: float, female: bool, trait: float, p) -> float:

@@ -45,7 +45,8 @@ def _life_course(person: dict) -> dict:
     settings = {**person, "patient.age_years": LIFE_COURSE_START_YEARS,
                 "simulation.years": round(person["patient.age_years"] - LIFE_COURSE_START_YEARS, 3)}
     if person["patient.sex"] == "female":
-        settings["patient.age_at_final_menstrual_period"] = AGE_AT_FMP_YEARS
+        settings.update({"patient.postmenopausal": False, "patient.years_since_menopause": 0.0,
+                         "patient.age_at_final_menstrual_period": AGE_AT_FMP_YEARS})
     return settings
 
 
@@ -95,7 +96,8 @@ def _bone_life_course(person: dict) -> dict:
                 "simulation.years": round(person["patient.age_years"] - BONE_LIFE_COURSE_START_YEARS, 3),
                 "patient.remodeling_balance_varies": True}
     if person["patient.sex"] == "female":
-        settings["patient.age_at_final_menstrual_period"] = AGE_AT_FMP_YEARS
+        settings.update({"patient.postmenopausal": False, "patient.years_since_menopause": 0.0,
+                         "patient.age_at_final_menstrual_period": AGE_AT_FMP_YEARS})
     return settings
 
 
