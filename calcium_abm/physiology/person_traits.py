@@ -93,13 +93,13 @@ PARAMETERS = declare([
               "[C] NHANES young-adult lumbar-spine BMD SD/mean: women 0.106/1.064, men 0.110/1.057 "
               "(PMC12995607 Table 3); Xue 2021 JCEM: 0.122/1.065",
               "Coefficient of variation of peak bone mass between people", 0.0, 0.5, ("A1", "A2", "A3")),
-    Parameter("wall_plaque_growth_log_sd", 0.6, "-",
+    Parameter("wall_plaque_growth_log_sd", 0.55, "-",
               "[C] MESA, the spread of progression between people: [V] annual change 24.9 +/- 65.3 AU (Budoff 2013 J Am "
               "Coll Cardiol, 6,778 people 45-84 y, 52.8 % women): under the onset law and the median growth "
-              "intimal_sqrt_score_growth_per_year, ln-SD 0.5 gives 22 +/- 51, 0.6 gives 28 +/- 81 AU/y (ages "
-              "45-84, 47 % men; docs/design/vessel_wall.md); [V] check: MESA white adults 45-75 have a mean "
-              "score of 244.6 AU with CAC > 0 in 52.6 % (Erbel 2008 Eur Heart J 29:2782, PMC2582985): 0.6 gives "
-              "189 AU and 54 % (no spread: 93 AU); mechanism: the risk factors that differ between people "
+              "intimal_sqrt_score_growth_per_year, ln-SD 0.5 gives 22 +/- 51, 0.55 gives 24.9 +/- 64, 0.6 gives "
+              "28 +/- 81 AU/y (ages 45-84 uniform, 47 % men; docs/design/vessel_wall.md); [V] check: MESA white adults 45-75 have a mean "
+              "score of 244.6 AU with CAC > 0 in 52.6 % (Erbel 2008 Eur Heart J 29:2782, PMC2582985): 0.55 gives "
+              "169 AU and 54 % (no spread: 93 AU); mechanism: the risk factors that differ between people "
               "(hypertension, BMI, diabetes, family history) each predict faster progression of existing calcium "
               "(Kronmal 2007 Circulation 115:2722 [V])",
               "SD of ln(growth of sqrt(intimal score)) between people", 0.0, 3.0, ("21", "P1")),

@@ -148,7 +148,7 @@ def _bmd_cv(sex: str):
 _US_LAW = ("the intimal law is calibrated on US cohorts (onset: CARDIA, Carr 2017, and Wong 1994; the median person's "
            "growth: MESA's median change among people with CAC, Kronmal 2007; its spread between people: MESA's SD of "
            "the annual change, Budoff 2013) and reproduces US data: in these 120 people 45-75, 55 % have a score of "
-           "1 AU or more and the mean is 259 AU (MESA white adults 45-75: 52.6 % > 0, mean 244.6 AU). HNR differs "
+           "1 AU or more and the mean is 251 AU (MESA white adults 45-75: 52.6 % > 0, mean 244.6 AU). HNR differs "
            "from MESA: CAC > 0 in 67.0 vs 52.6 % of white adults 45-75 (prevalence ratio 0.78, 95 % CI 0.72-0.85, the "
            "same after adjustment for the known risk factors, so drawing smoking, cholesterol or blood pressure at "
            "HNR's prevalence would not close it), with similar means (240.3 vs 244.6 AU) because many HNR scores are "
@@ -156,14 +156,14 @@ _US_LAW = ("the intimal law is calibrated on US cohorts (onset: CARDIA, Carr 201
            "Dtsch Arztebl 105:1)")
 _MEN_ZEROS = ("issue 12: " + _US_LAW + ". The model's men have US prevalence: 21 of the 60 men aged 45-75 "
               "(age-stratified) have a score below 1 AU (HNR 18 % at 0), so their 25th percentile is ~0 where HNR's "
-              "is 2.3 AU; their 50th / 75th / 90th percentiles (41.9 / 209 / 639 AU) are HNR's (41 / 193 / 557)")
+              "is 2.3 AU; their 50th / 75th / 90th percentiles (47.4 / 199 / 636 AU) are HNR's (41 / 193 / 557)")
 _WOMEN_LEVELS = ("issue 12: the intimal law alone (onset 63 +- 13 y, the median growth 0.8 sqrt(AU)/y with the "
-                 "wall_plaque_growth spread, no media) puts the 75th / 90th percentiles of women 45-75 at 24.5 / 183 "
-                 "AU (100,000 women) and of this draw's 60 women at 39 / 273, inside both bands; the simulated women "
+                 "wall_plaque_growth spread, no media) puts the 75th / 90th percentiles of women 45-75 at 25 / 176 "
+                 "AU (100,000 women) and of this draw's 60 women at 41 / 270, inside both bands; the simulated women "
                  "add medial calcium: the 7 of 60 with media > 1 % are those with the lowest vitamin_k_disposition "
                  "(0.09-0.27; two women of 72-75 at 0.12-0.14 reach ~3,900 AU, 93-95 % of the media), and sub-threshold "
-                 "medial mineral adds to others, which lifts the 75th / 90th to 72 / 462 AU (the 53 women without "
-                 "calcified media: 21 / 398). The media's steep response to a low vitamin K status is the open cause "
+                 "medial mineral adds to others, which lifts the 75th / 90th to 72 / 435 AU (the 53 women without "
+                 "calcified media: 16 / 386). The media's steep response to a low vitamin K status is the open cause "
                  "(docs/design/vessel_wall.md, 'The medial tail, measured'); the women's prevalence (45 % >= 1 AU, "
                  "HNR 55 % > 0) is the US one, as for the men")
 
