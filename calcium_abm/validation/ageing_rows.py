@@ -159,13 +159,15 @@ _MEN_ZEROS = ("issue 12: " + _US_LAW + ". The model's men have US prevalence: 21
               "is 2.3 AU; their 50th / 75th / 90th percentiles (47.4 / 199 / 636 AU) are HNR's (41 / 193 / 557)")
 _WOMEN_LEVELS = ("issue 12: the intimal law alone (onset 63 +- 13 y, the median growth 0.8 sqrt(AU)/y with the "
                  "wall_plaque_growth spread, no media) puts the 75th / 90th percentiles of women 45-75 at 25 / 176 "
-                 "AU (100,000 women) and of this draw's 60 women at 41 / 270, inside both bands; the simulated women "
+                 "AU (100,000 women) and of this draw's 60 women at 41 / 270, inside both bands. The simulated women "
                  "add medial calcium: the 7 of 60 with media > 1 % are those with the lowest vitamin_k_disposition "
-                 "(0.09-0.27; two women of 72-75 at 0.12-0.14 reach ~3,900 AU, 93-95 % of the media), and sub-threshold "
-                 "medial mineral adds to others, which lifts the 75th / 90th to 72 / 435 AU (the 53 women without "
-                 "calcified media: 16 / 386). The media's steep response to a low vitamin K status is the open cause "
-                 "(docs/design/vessel_wall.md, 'The medial tail, measured'); the women's prevalence (45 % >= 1 AU, "
-                 "HNR 55 % > 0) is the US one, as for the men")
+                 "(0.09-0.27; two women of 72-75 at 0.12-0.14 reach ~3,900 AU, 93-95 % of the media), and the wall's "
+                 "other modifiers (MGP activity, Ca x P, systemic inhibitors, sub-threshold medial mineral) move each "
+                 "woman's score 0.3-2.2 x the law alone; together 72 / 435 AU. Without the 7 women with calcified "
+                 "media the 75th is 16 AU (inside the band) and the 90th 386 (this draw's fast growers: women of 66-73 "
+                 "with wall_plaque_growth 2-3.4). The media's steep response to a low vitamin K status is the open "
+                 "cause of the 75th (docs/design/vessel_wall.md, 'The medial tail, measured'); the women's prevalence "
+                 "(45 % >= 1 AU, HNR 55 % > 0) is the US one, as for the men")
 
 
 def _fn_loss_per_year(df) -> float:
