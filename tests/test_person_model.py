@@ -133,6 +133,8 @@ SWEEP = {
     "baseline_calcification_score": ({}, {"baseline_calcification_score": 100.0}),
     "baseline_bmd_t_score": ({}, {"baseline_bmd_t_score": -2.0}),
     **{trait: ({}, {trait: 1.3}) for trait in TRAIT_KEYS},
+    # acts on the intima after onset: a man of 60 (past the median onset) grows faster
+    "wall_plaque_growth": ({"age_years": 60.0}, {"age_years": 60.0, "wall_plaque_growth": 1.3}),
     "remodeling_balance_varies": ({}, {"remodeling_balance_varies": True}),
 }
 

@@ -27,7 +27,7 @@ __all__ = ["DRAWABLE_OPTIONAL", "Distribution", "TRAIT_PATHS", "distribution_pro
 #: person-level traits (physiology/person_traits.py), drawable with distribution = "documented"
 TRAIT_PATHS = tuple(f"patient.{name}" for name in ("calcification_propensity", "remodeling_balance",
                                                    "calcium_absorption_efficiency", "vitamin_k_disposition",
-                                                   "peak_bone_mass"))
+                                                   "peak_bone_mass", "wall_plaque_growth"))
 #: numeric settings that are absent unless given (measured baselines): a cohort may draw them
 DRAWABLE_OPTIONAL = ("patient.baseline_calcification_score", "patient.baseline_bmd_t_score")
 _NEEDS = {"normal": ("mean", "sd"), "uniform": ("min", "max"), "lognormal": ("median", "sigma"),

@@ -82,6 +82,7 @@ class Patient(Section):
     calcium_absorption_efficiency: float = number(1.0, 0.01, 10.0, "-", gt=True)
     vitamin_k_disposition: float = number(1.0, 0.01, 100.0, "-", gt=True)
     peak_bone_mass: float = number(1.0, 0.5, 1.5, "-")
+    wall_plaque_growth: float = number(1.0, 0.01, 100.0, "-", gt=True)
     # true: remodeling_balance is the day-0 value of a trait that wanders around the population
     # median (person_traits.wandering_trait_step); false: a lifelong constant (the typical person)
     remodeling_balance_varies: bool = False

@@ -350,7 +350,7 @@ def prepare_wall(wall: VesselWall, patient, age_years: float, age_at_fmp_years: 
     wall.species_phosphate_relative, wall.species_capxp_relative = species.vessel_chemistry(patient.species, p)
     wall.intima = start_intima(age_years, patient.sex == "female", age_at_fmp_years, patient.calcification_propensity,
                                patient.baseline_calcification_score, p.agatston_units_per_mg_calcium, p,
-                               human=patient.species == "human")
+                               human=patient.species == "human", growth=patient.wall_plaque_growth)
 
 
 def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:

@@ -8,7 +8,7 @@ per person, its calcium (mg); the Agatston-like score of the wall is
 Law (one person, per physiological day ``dt``)::
 
     onset:            nothing before the person's age of onset a_on
-    after onset:      d sqrt(S)/dt = g0 x E(sex, estrogen) x h(MGP) x (Ca x P)^n x F(inhibitors) / 365.25
+    after onset:      d sqrt(S)/dt = g0 x m x E(sex, estrogen) x h(MGP) x (Ca x P)^n x F(inhibitors) / 365.25
 
 * **Onset** (:func:`onset_age_years`). Plaque calcium appears at a person-specific age: the
   age of onset is normal with a sex-specific median and SD ``intimal_onset_age_sd_years``.
@@ -22,7 +22,10 @@ Law (one person, per physiological day ``dt``)::
   change as the progression criterion, PLoS ONE 16:e0248884); it is the surface-controlled
   growth of calcium phosphate on existing mineral (rate proportional to seed surface). Then
   ``dS/dt = 2 sqrt(S) x rate``: absolute growth accelerates as the score grows, relative growth
-  ``2 rate / sqrt(S)`` falls (15-25 %/y at 50-200 AU, row P1).
+  ``2 rate / sqrt(S)`` falls (15-25 %/y at 50-200 AU, row P1). ``g0`` is the median person's
+  rate; ``m`` is the person's ``wall_plaque_growth`` trait (log-normal, median 1): people
+  progress very unequally (MESA: annual change 24.9 +- 65.3 AU, Budoff 2013), so many scores
+  stay small for years while a few grow fast.
 * ``E = 1 - estrogen_vessel_protection x E_ovary`` for women (1 for men): estrogen's protection
   of the vessel wall before the final period (:func:`.ageing.ovarian_estrogen_level`).
 * ``h = (a_ref + K) / (a + K)``: weak MGP inhibition (ucMGP is not associated with CAC, Shea
@@ -35,10 +38,10 @@ Law (one person, per physiological day ``dt``)::
   kidney failure; convex (``q`` > 1) because a mild loss (healthy ageing kidneys, CKD 3) is
   barely associated with CAC while dialysis triples its progression.
 * **Start of a run** (:func:`start_intima`): a measured baseline ``S0 > 0`` is the person's
-  score at their age and grows at the typical rate from there (the person is past onset);
+  score at their age and grows at the person's rate from there (the person is past onset);
   a measured ``S0 = 0`` means onset has not come: it comes at the person's onset age if that
   is later, else at the median onset of people still at zero at this age (conditional
-  median); with no measurement the person is on the law's trajectory from their onset age.
+  median); with no measurement the person is on their own trajectory from their onset age.
 """
 
 from __future__ import annotations
@@ -55,18 +58,22 @@ from calcium_abm.parameters import Parameter, declare
 DAYS_PER_YEAR = 365.25
 
 PARAMETERS = declare([
-    Parameter("intimal_sqrt_score_growth_per_year", 1.0, "sqrt(AU)/year",
-              "[C] Spokane Heart Study (Tuttle & Short 2009, Clin J Am Soc Nephrol 4:1968): in people with CAC "
-              "at baseline the median score rose from 38 to 152 AU in 6 years, sqrt 6.2 -> 12.3 = 1.03 sqrt(AU) "
-              "per year (eGFR ~100, serum P normal); [V] row P1: median 18.3 %/y in 200 men (PMC8673314); "
-              "MESA annual change 24.9 AU (Budoff 2013 JACC); the same for women after onset: once the baseline "
+    Parameter("intimal_sqrt_score_growth_per_year", 0.8, "sqrt(AU)/year",
+              "[C] the median person's rate, from MESA's median annual change among people with CAC at baseline, "
+              "21 AU/y in men and 14 in women (Kronmal 2007 Circulation 115:2722, 45-84 y): with the onset law "
+              "and the between-person spread wall_plaque_growth_log_sd, 0.8 gives 20.1 / 13.6 (1.0 gave 36 / 25 "
+              "without a spread); [V] Spokane Heart Study (Tuttle & Short 2009, Clin J Am Soc Nephrol 4:1968): "
+              "median 38 -> 152 AU in 6 years among people with CAC, sqrt 6.2 -> 12.3 = 1.03 sqrt(AU)/y: "
+              "the medians of a group whose rates differ rise by about the mean rate, 0.8 x exp(0.55^2 / 2) = "
+              "0.93 (the model's baseline-positive men 45-75: 0.84/y); [V] row P1: median 18.3 %/y in 200 men "
+              "(PMC8673314); the same for women after onset: once the baseline "
               "score is known neither sex nor age predicts progression (Yoon 2002 Radiology 224:236, 103 women, "
-              "114 men), and MESA's lower absolute change in women (median 14 vs 21 AU/y among people with CAC, "
-              "Kronmal 2007 Circulation 115:2722) is what one sqrt rate gives at women's lower scores; KOICA finds "
-              "men faster only in its low-risk group (Lee 2021 PLoS ONE 16:e0248884). No between-person spread "
-              "(docs/design/vessel_wall.md section 2)",
-              "Growth of sqrt(intimal Agatston score) per year after onset (healthy man or woman, healthy MGP, "
-              "normal Ca x P and inhibitors)", 0.0, 100.0, ("21",)),
+              "114 men), and MESA's lower absolute change in women is what one sqrt rate gives at women's lower "
+              "scores; KOICA finds men faster only in its low-risk group (Lee 2021 PLoS ONE 16:e0248884). A "
+              "person's own rate is this x their wall_plaque_growth trait (person_traits; "
+              "docs/design/vessel_wall.md section 2)",
+              "Growth of sqrt(intimal Agatston score) per year after onset (the median man or woman, healthy MGP, "
+              "normal Ca x P and inhibitors)", 0.0, 100.0, ("21", "P1")),
     Parameter("intimal_onset_age_median_male_years", 53.0, "years",
               "[C] with the SD: CAC > 0 in 10.2 % of CARDIA at a mean age of 40.3 (45 % men; Carr 2017 JAMA "
               "Cardiol 2:391) and in 93 % of men / 75 % of women aged >= 70 (Wong 1994 Am Heart J 127:422); "
@@ -193,8 +200,10 @@ def typical_sqrt_score(age_years: float, female: bool, age_at_fmp_years: float |
 
 
 def start_intima(age_years: float, female: bool, age_at_fmp_years: float | None, trait: float,
-                 baseline_score: float | None, units_per_mg: float, p, human: bool = True) -> Intima:
-    """The intima at day 0 (see the module docstring for the three cases).
+                 baseline_score: float | None, units_per_mg: float, p, human: bool = True,
+                 growth: float = 1.0) -> Intima:
+    """The intima at day 0 (see the module docstring for the three cases); ``growth`` is the
+    person's ``wall_plaque_growth`` trait, their multiplier on the median sqrt growth rate.
 
     Raises:
         UserInputError: a negative or non-finite baseline score.
@@ -206,12 +215,12 @@ def start_intima(age_years: float, female: bool, age_at_fmp_years: float | None,
                              "be a number >= 0 (Agatston-like units)")
     if baseline_score is None:
         onset = onset_age_years(female, trait, p)
-        score = typical_sqrt_score(age_years, female, age_at_fmp_years, p, onset) ** 2
+        score = (growth * typical_sqrt_score(age_years, female, age_at_fmp_years, p, onset)) ** 2
     elif baseline_score == 0.0:
         onset, score = still_zero_onset_age_years(age_years, female, trait, p), 0.0
     else:
         onset, score = min(onset_age_years(female, trait, p), age_years), float(baseline_score)
-    return Intima(score / units_per_mg if units_per_mg > 0 else 0.0, 1.0, age_years, female, age_at_fmp_years,
+    return Intima(score / units_per_mg if units_per_mg > 0 else 0.0, growth, age_years, female, age_at_fmp_years,
                   onset)
 
 

@@ -16,9 +16,13 @@ remodeling_balance               normal         osteoblast team size per cavity
 calcium_absorption_efficiency    log-normal     gut calcium absorption rate
 vitamin_k_disposition            log-normal     vitamin K reaching plasma per unit intake
 peak_bone_mass                   normal         young-adult bone volume fraction / BMD
+wall_plaque_growth               log-normal     growth of sqrt(intimal calcium score) after
+                                                onset (:func:`intima.intima_day`)
 ===============================  =============  ========================================
 
-Traits are drawn independently (assumption: no published joint distribution was found).
+Traits are drawn independently (assumption: no published joint distribution was found; for
+the intima this makes the age of onset and the growth after it independent, although the
+same risk factors predict both in MESA, Kronmal 2007 Circulation 115:2722).
 
 A drawn trait is the person's value on day 0. ``remodeling_balance`` may instead wander
 (``patient.remodeling_balance_varies``, set in the validation populations): an
@@ -89,6 +93,16 @@ PARAMETERS = declare([
               "[C] NHANES young-adult lumbar-spine BMD SD/mean: women 0.106/1.064, men 0.110/1.057 "
               "(PMC12995607 Table 3); Xue 2021 JCEM: 0.122/1.065",
               "Coefficient of variation of peak bone mass between people", 0.0, 0.5, ("A1", "A2", "A3")),
+    Parameter("wall_plaque_growth_log_sd", 0.55, "-",
+              "[C] MESA, the spread of progression between people: [V] annual change 24.9 +/- 65.3 AU (Budoff 2013 J Am "
+              "Coll Cardiol, 6,778 people 45-84 y, 52.8 % women): under the onset law and the median growth "
+              "intimal_sqrt_score_growth_per_year, ln-SD 0.5 gives 22 +/- 51, 0.55 gives 24.9 +/- 64, 0.6 gives "
+              "28 +/- 81 AU/y (ages 45-84 uniform, 47 % men; docs/design/vessel_wall.md); [V] check: MESA white adults 45-75 have a mean "
+              "score of 244.6 AU with CAC > 0 in 52.6 % (Erbel 2008 Eur Heart J 29:2782, PMC2582985): 0.55 gives "
+              "169 AU and 54 % (no spread: 93 AU); mechanism: the risk factors that differ between people "
+              "(hypertension, BMI, diabetes, family history) each predict faster progression of existing calcium "
+              "(Kronmal 2007 Circulation 115:2722 [V])",
+              "SD of ln(growth of sqrt(intimal score)) between people", 0.0, 3.0, ("21", "P1")),
 ])
 
 
@@ -127,6 +141,10 @@ TRAITS: tuple[Trait, ...] = (
           "lognormal", "vitamin_k_disposition_log_sd"),
     Trait("peak_bone_mass", "the young-adult trabecular bone volume fraction (and reference BMD)",
           "normal", "peak_bone_mass_cv"),
+    # last in the draw order, and named to sort last among a cohort's keys (one stream per key in
+    # sorted order, batch.expand.cohort_patients): the traits drawn before it keep their values
+    Trait("wall_plaque_growth", "intimal_sqrt_score_growth_per_year (growth of the coronary plaque's calcium "
+          "after onset, intima.intima_day)", "lognormal", "wall_plaque_growth_log_sd"),
 )
 TRAIT_NAMES = tuple(t.name for t in TRAITS)
 

@@ -27,7 +27,7 @@ __all__ = ["DOCUMENTED_TRAITS", "Population", "draw_by_sex", "draw_population", 
 
 #: person-level traits drawn from their documented distributions in every validation population
 DOCUMENTED_TRAITS = ("calcification_propensity", "remodeling_balance", "calcium_absorption_efficiency",
-                     "vitamin_k_disposition", "peak_bone_mass")
+                     "vitamin_k_disposition", "peak_bone_mass", "wall_plaque_growth")
 
 
 @dataclass(frozen=True)
