@@ -77,10 +77,17 @@ PARAMETERS = declare([
               "assumption: slow loss of each cycle form from the tissue (catabolism, efflux); "
               "tissue vitamin K therefore follows plasma with a lag of 1/loss (~8 days)",
               "First-order loss of tissue K, KH2 and KO", 1e-6, 10),
-    Parameter("liver_alternative_reductase_per_h", 0.002, "1/h",
+    Parameter("liver_alternative_reductase_per_h", 0.0003, "1/h",
               "assumption: the warfarin-insensitive reductase is FSP1 (Mishima 2022 Nature 608:778 [V abstract]), "
-              "slow at nanomolar vitamin K and decisive at milligram doses (Price 1998 rescue); 0.002 /h "
-              "calibrated with W1/W2/2b and row 2 (design note section 5)",
+              "slow at nanomolar vitamin K and decisive at milligram doses (Price 1998 rescue). Bounded from above "
+              "by complete VKOR block: superwarfarin poisoning leaves the factors low and needs oral K1 of up to "
+              "~50-200 mg/day for weeks (Olson, Poisoning & Drug Overdose, 'doses as high as 200 mg/day have been "
+              "required' [S]; Hong 2010 J Korean Med Sci 25:1754 [V abstract]), and the PK/PD models have no floor "
+              "on factor synthesis (Emax 1: Hamberg 2007 Clin Pharmacol Ther 81:529, INR 21 at full inhibition [V "
+              "model code]); with 0.0003 /h the dietary-K liver under full block makes ~2 % of its factors (INR "
+              "~15) and oral K1 ~5-10 mg/day restores it (less than the poisoning doses, whose large oral doses are "
+              "poorly absorbed; the model absorbs 20 % of any dose). Was 0.002 /h, which capped the INR near 3.6-4 at any dose "
+              "(design note section 14)",
               "Warfarin-insensitive reduction of K to KH2 in the liver", 0.0, 100, ("2",)),
     Parameter("extrahepatic_alternative_reductase_per_h", 0.000005, "1/h",
               "assumption: the warfarin-insensitive pathway is far less active outside the liver (Price 1998); "
@@ -91,10 +98,13 @@ PARAMETERS = declare([
               "Plasma half-life of warfarin", 1.0, 500),
     Parameter("warfarin_distribution_volume_l", 10.0, "L", "[S] ~0.14 L/kg x 70 kg",
               "Apparent volume of distribution of warfarin", 0.5, 500),
-    Parameter("warfarin_ec50_mg_per_l", 0.05, "mg/L",
-              "assumption calibrated to W1 (INR 2-3 at 5 mg/day): an effective value of this model, whose "
-              "carboxylation saturates; Wajima et al. 2009 give 0.34 [V] for a model linear in KH2 "
-              "(design note section 5)",
+    Parameter("warfarin_ec50_mg_per_l", 0.13, "mg/L",
+              "assumption calibrated to W1 (INR 2-3 at 5 mg/day) with liver_alternative_reductase_per_h: an "
+              "effective value of this model, whose carboxylation saturates; Wajima et al. 2009 give 0.34 [V] for "
+              "a model linear in KH2; Holford 1986 Clin Pharmacokinet 11:483 [V abstract]: prothrombin-complex "
+              "synthesis halved at ~1.5 mg/L total warfarin, therapeutic concentrations of the same order, i.e. "
+              "VKOR is not saturated at therapeutic doses, so the INR keeps rising with the dose (design note "
+              "sections 5 and 14)",
               "Plasma warfarin giving half-maximal VKOR inhibition", 1e-4, 100, ("2",)),
     Parameter("warfarin_imax", 1.0, "-", "[V] Wajima et al. 2009", "Maximal fractional VKOR inhibition",
               0.0, 1.0),
