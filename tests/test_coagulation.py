@@ -162,7 +162,8 @@ def test_liver_mechanism_meets_w1_w2_and_the_price_rescue_with_the_model_default
 def test_the_inr_keeps_rising_with_the_warfarin_dose():
     # No ceiling (a user found INR 3.6 at 100 mg/day): in the PK/PD models factor synthesis can be blocked
     # completely (Hamberg 2007 Clin Pharmacol Ther: Emax 1, INR 1 + 20 at full block), and warfarin-treated
-    # patients present with INR 10-21 (Crowther 2005 Blood 106:547). Margins from the activity-INR table the
+    # outpatients reach INR 4.5-10 routinely (724 in Crowther 2009 Ann Intern Med 150:293; mean 5.8 in Crowther
+    # 2000 Thromb Haemost), guidelines grade INR > 10 (ACCP 2008/2012). Margins from the activity-INR table the
     # law is fitted to: doubling the dose from 10 to 20 mg/day must lower the factors from the therapeutic
     # 15-25 % to below 10 % (INR > 4), and near-complete VKOR block on the usual diet to below 5 % (INR > 7).
     from calcium_abm.physiology import parameter_set
