@@ -108,6 +108,21 @@ PARAMETERS = declare([
               "Plasma warfarin giving half-maximal VKOR inhibition", 1e-4, 100, ("2",)),
     Parameter("warfarin_imax", 1.0, "-", "[V] Wajima et al. 2009", "Maximal fractional VKOR inhibition",
               0.0, 1.0),
+    Parameter("extrahepatic_warfarin_ec50_mg_per_l", 0.05, "mg/L",
+              "[C] VKOR's effective warfarin sensitivity depends on the cell: without the warfarin-resistant quinone "
+              "reductase that cooperates with VKORC1 in the liver, warfarin uncouples VKORC1's two reductions and "
+              "carboxylation is inhibited far more (Tie et al. 2018 Blood 131:2826 [V abstract]: 70-fold vs 2.5-fold "
+              "in cells without / with it); arteries lack that rescue in vivo (K1 keeps the rat's clotting normal "
+              "under warfarin while its arteries calcify: Price et al. 1998 Arterioscler Thromb Vasc Biol 18:1400, "
+              "row 2; in sheep vitamin K reverses phenprocoumon's effect on clotting but not on osteocalcin: van "
+              "Haarlem 1988 Thromb Haemost 60:79 [V abstract]). Value: calibration to dp-ucMGP on a VKA (Delanaye 2014 BMC Nephrol 15:145 [V]: 5604 vs 1939 "
+              "pmol/L on haemodialysis; check: row K3) and the extra coronary calcium of VKA users (Weijs 2011 Eur Heart J "
+              "32:2555 [V abstract], row V1): 0.05 leaves the media 4.6 % of its VKOR on 5 mg/day (the liver 11 %), its "
+              "new MGP ~0.1 % carboxylated and dp-ucMGP ~3x a non-user's (uncarboxylated MGP 2316 vs 685 pmol/L after "
+              "3 months of phenprocoumon vs aspirin, AHA abstract 5583 [V abstract]); 0.13 (the liver's) gave "
+              "+8 AU at 5 years (design note section 14)",
+              "Plasma warfarin giving half-maximal VKOR inhibition in vessel wall and bone", 1e-4, 100,
+              ("V1",)),
 ])
 
 
@@ -193,10 +208,14 @@ def steady_tissue_supply_nmol_per_l(intake_ug_per_day: dict[str, float], warfari
     return tissue_supply_nmol_per_l(plasma, k1_weight, mk7_weight)
 
 
-def vkor_activity(warfarin_mg_per_l: float, p) -> float:
-    """Fraction of VKOR activity left at a plasma warfarin concentration (Emax model)."""
+def vkor_activity(warfarin_mg_per_l: float, p, ec50_mg_per_l: float | None = None) -> float:
+    """Fraction of VKOR activity left at a plasma warfarin concentration (Emax model).
+
+    ``ec50_mg_per_l`` defaults to the liver's ``warfarin_ec50_mg_per_l``; vessel wall and bone
+    pass ``extrahepatic_warfarin_ec50_mg_per_l`` (no cooperating warfarin-resistant reductase)."""
     c = max(warfarin_mg_per_l, 0.0)
-    return 1.0 - p.warfarin_imax * c / (p.warfarin_ec50_mg_per_l + c)
+    ec50 = p.warfarin_ec50_mg_per_l if ec50_mg_per_l is None else ec50_mg_per_l
+    return 1.0 - p.warfarin_imax * c / (ec50 + c)
 
 
 def tissue_supply_nmol_per_l(plasma: PlasmaDay, k1_weight: float, mk7_weight: float) -> float:
