@@ -131,7 +131,7 @@ _DECLARED: dict[str, Column] = {
     "plasma_mk4_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-4", 't.plasma.mean_nmol_per_l["mk4"]'),
     "plasma_mk7_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-7", 't.plasma.mean_nmol_per_l["mk7"]'),
     "plasma_warfarin_mg_l": Column("mg/L", "Day-mean plasma warfarin", "t.plasma.warfarin_mean_mg_per_l"),
-    "vkor_activity_fraction": Column("-", "VKOR activity left under warfarin (1 = uninhibited)",
+    "vkor_activity_fraction": Column("-", "Hepatic VKOR activity left under warfarin (1 = uninhibited; vessel wall and bone are more inhibited)",
                                      "t.m.carboxylation.vkor_activity_fraction"),
     "osteoclast_count": Column("cells", "Live osteoclasts (remodeling units resorbing)",
                                "float(t.m.osteoclasts.count)"),

@@ -50,6 +50,15 @@ def test_warfarin_5_mg_reaches_the_therapeutic_inr_through_the_factor_half_lives
         assert inr == pytest.approx(coagulation.inr(activity, P), rel=1e-12)
 
 
+def test_a_fourfold_warfarin_dose_gives_a_supratherapeutic_inr_in_the_model():
+    # the whole daily chain, not only the static one (test_coagulation): 20 mg/day taken since before day 0
+    # lowers the factors below 10 % (INR > 4 by the activity-INR table), far beyond 5 mg/day's 2-3
+    usual = _run(warfarin_mg_per_day=5.0, days=3)["inr"].iloc[-1]
+    high = _run(warfarin_mg_per_day=20.0, days=3)["inr"].iloc[-1]
+    assert high > 4.0 and high > 1.5 * usual
+    assert _run(warfarin_mg_per_day=1000.0, days=3)["prothrombin_complex_activity"].iloc[-1] < 0.05
+
+
 def test_starting_warfarin_raises_the_inr_over_days_as_the_factors_decay():
     data = load_scenario("healthy_adult").model_dump()
     data["schedule"] = [{"start_day": 1, "set": {"drugs.warfarin_mg_per_day": 5.0}}]
@@ -71,9 +80,9 @@ def test_mk7_45_on_warfarin_lowers_the_inr_but_not_the_extrahepatic_markers():
 
 
 def test_the_rat_protocol_needs_its_extra_k1_for_normal_clotting():
-    rat = {"species": "rat", "age_years": 0.1, "warfarin_mg_per_day": 100.0}
+    rat = {"species": "rat", "age_years": 0.1, "warfarin_mg_per_day": 1000.0}
     usual = _run("warfarin_high_k1", days=35, vitamin_k1_ug_per_day=100.0, **rat)
-    extra = _run("warfarin_high_k1", days=35, vitamin_k1_ug_per_day=1200.0, **rat)
+    extra = _run("warfarin_high_k1", days=35, vitamin_k1_ug_per_day=6000.0, **rat)
     assert usual["inr"].max() > 3.0
     assert extra["inr"].max() <= 1.3
     # ... while vascular MGP stays uncarboxylated (the point of Price's design)

@@ -153,7 +153,30 @@ def test_liver_mechanism_meets_w1_w2_and_the_price_rescue_with_the_model_default
     assert inr_of(warfarin=5.0, k1=20000.0) <= 1.1        # high-dose K1 through the warfarin-insensitive path
     # the rescue runs through the warfarin-insensitive reductase: without it the same K1 leaves the INR high
     q = p._replace(liver_alternative_reductase_per_h=0.0)
-    rescued = inr_of(warfarin=100.0, k1=2000.0)
-    without = c.steady_state_inr(c.hepatic_factor_carboxylation(_liver_kh2_relative(q, warfarin=100.0, k1=2000.0),
+    rescued = inr_of(warfarin=1000.0, k1=10000.0)
+    without = c.steady_state_inr(c.hepatic_factor_carboxylation(_liver_kh2_relative(q, warfarin=1000.0, k1=10000.0),
                                                                 q), q)
     assert rescued < 1.5 < 3.0 < without
+
+
+def test_the_inr_keeps_rising_with_the_warfarin_dose():
+    # No ceiling (a user found INR 3.6 at 100 mg/day): in the PK/PD models factor synthesis can be blocked
+    # completely (Hamberg 2007 Clin Pharmacol Ther: Emax 1, INR 1 + 20 at full block), and warfarin-treated
+    # outpatients reach INR 4.5-10 routinely (724 in Crowther 2009 Ann Intern Med 150:293; mean 5.8 in Crowther
+    # 2000 Thromb Haemost), guidelines grade INR > 10 (ACCP 2008/2012). Margins from the activity-INR table the
+    # law is fitted to: doubling the dose from 10 to 20 mg/day must lower the factors from the therapeutic
+    # 15-25 % to below 10 % (INR > 4), and near-complete VKOR block on the usual diet to below 5 % (INR > 7).
+    from calcium_abm.physiology import parameter_set
+
+    p = parameter_set()
+
+    def inr_of(warfarin):
+        return c.steady_state_inr(c.hepatic_factor_carboxylation(_liver_kh2_relative(p, warfarin=warfarin), p), p)
+
+    doses = (2.5, 5.0, 10.0, 20.0, 50.0, 100.0, 1000.0)
+    inrs = [inr_of(d) for d in doses]
+    assert all(b > a for a, b in zip(inrs, inrs[1:]))      # strictly rising with the dose
+    assert 2.0 <= inrs[1] <= 3.0                            # 5 mg/day: the therapeutic range (W1)
+    assert inrs[3] > 4.0 and inrs[3] > 1.5 * inrs[1]        # 20 mg/day: well above therapeutic, not capped
+    assert inrs[-1] > 7.0                                   # VKOR ~99.9 % blocked: factors < 5 %
+    assert c.activity_for_inr(inrs[-1], p) < 0.05

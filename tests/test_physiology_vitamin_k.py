@@ -134,6 +134,34 @@ def test_vkor_activity_limits_and_shape():
     assert all(a > b for a, b in zip(levels, levels[1:]))
 
 
+def test_vessel_wall_and_bone_vkor_is_more_warfarin_sensitive_than_the_liver():
+    """Extra-hepatic tissues lack the reductase that cooperates with VKORC1 in the liver (design note
+    section 14): at any warfarin concentration their VKOR keeps less activity, and none is lost without it."""
+    ec50 = P.extrahepatic_warfarin_ec50_mg_per_l
+    assert ec50 < P.warfarin_ec50_mg_per_l
+    assert vkor_activity(0.0, P, ec50) == 1.0
+    assert vkor_activity(ec50, P, ec50) == pytest.approx(1.0 - P.warfarin_imax / 2)
+    for c in (0.01, 0.1, 0.3, 1.0):
+        assert vkor_activity(c, P, ec50) < vkor_activity(c, P)
+
+
+def test_carboxylation_day_uses_the_extrahepatic_sensitivity_for_mgp_and_osteocalcin_only():
+    """On warfarin 5 mg/day the media's MGP and bone's osteocalcin are less carboxylated with the
+    extra-hepatic EC50 than they would be with the liver's, while the liver's factors do not change."""
+    intake = {"k1": 100.0, "mk4": 0.0, "mk7": 5.0}
+    amounts, warfarin = vitamin_k.steady_plasma_amounts(intake, 5.0, P)
+    delivery = np.ones((1, 4))
+
+    def day(p):
+        return carboxylation.carboxylation_day(amounts, warfarin, intake, 5.0, delivery, None, False, p)
+
+    sensitive, as_liver = day(P), day(with_params(extrahepatic_warfarin_ec50_mg_per_l=P.warfarin_ec50_mg_per_l))
+    assert sensitive.hepatic_carboxylation_fraction == as_liver.hepatic_carboxylation_fraction
+    assert sensitive.vkor_activity_fraction == as_liver.vkor_activity_fraction
+    assert np.all(sensitive.mgp_carboxylated_by_depth < as_liver.mgp_carboxylated_by_depth)
+    assert sensitive.osteocalcin_carboxylated_fraction < as_liver.osteocalcin_carboxylated_fraction
+
+
 def test_tissue_lag_converges_without_overshoot():
     level, target = 0.0, 3.0
     previous = level

@@ -154,7 +154,7 @@ class Diet(Section):
 class Drugs(Section):
     """Daily drug doses (phosphate binders taken with meals)."""
 
-    warfarin_mg_per_day: float = number(0.0, 0, 100, "mg/day")
+    warfarin_mg_per_day: float = number(0.0, 0, 1000, "mg/day")  # up to overdoses and the rat protocol (row 2)
     sevelamer_g_per_day: float = number(0.0, 0, 15, "g/day")
     calcium_acetate_g_per_day: float = number(0.0, 0, 12, "g/day")
 

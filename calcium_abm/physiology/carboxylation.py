@@ -166,7 +166,7 @@ class CarboxylationDay:
     amounts_nmol: dict[str, float]           # plasma vitamin K forms at the end of the day (nmol)
     warfarin_mg: float                       # warfarin in the body at the end of the day (mg)
     plasma: vitamin_k.PlasmaDay              # day-mean plasma concentrations
-    vkor_activity_fraction: float
+    vkor_activity_fraction: float            # the liver's (vessel wall and bone: extrahepatic EC50)
     tissue_supply_nmol_l: dict[str, float]   # liver / vessel / bone supply, MK-4-equivalent nmol/L
     hepatic_kh2_relative: float              # hepatic KH2 / its reference-state value
     hepatic_carboxylation_fraction: float    # new clotting factors (II, VII, IX, X) fully carboxylated
@@ -220,7 +220,8 @@ def carboxylation_day(amounts_nmol: dict[str, float], warfarin_mg: float, intake
 
     liver_rel = hepatic_kh2_relative(supply["liver"], vkor, p, dt)
     hepatic = coagulation.flux_limited_carboxylated_fraction(liver_rel, p.hepatic_carboxylation_reserve, p)
-    gain = vitamin_k.kh2_per_supply(vkor, p.extrahepatic_alternative_reductase_per_h, p)
+    vkor_extrahepatic = vitamin_k.vkor_activity(plasma.warfarin_mean_mg_per_l, p, p.extrahepatic_warfarin_ec50_mg_per_l)
+    gain = vitamin_k.kh2_per_supply(vkor_extrahepatic, p.extrahepatic_alternative_reductase_per_h, p)
     vessel_kh2 = gain * supply["vessel"] * vessel_delivery_by_depth
     mgp = carboxylated_fraction(vessel_kh2, p.vessel_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["mgp"])
     bone_kh2 = gain * supply["bone"]

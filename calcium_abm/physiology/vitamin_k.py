@@ -77,10 +77,17 @@ PARAMETERS = declare([
               "assumption: slow loss of each cycle form from the tissue (catabolism, efflux); "
               "tissue vitamin K therefore follows plasma with a lag of 1/loss (~8 days)",
               "First-order loss of tissue K, KH2 and KO", 1e-6, 10),
-    Parameter("liver_alternative_reductase_per_h", 0.002, "1/h",
+    Parameter("liver_alternative_reductase_per_h", 0.0003, "1/h",
               "assumption: the warfarin-insensitive reductase is FSP1 (Mishima 2022 Nature 608:778 [V abstract]), "
-              "slow at nanomolar vitamin K and decisive at milligram doses (Price 1998 rescue); 0.002 /h "
-              "calibrated with W1/W2/2b and row 2 (design note section 5)",
+              "slow at nanomolar vitamin K and decisive at milligram doses (Price 1998 rescue). Bounded from above "
+              "by complete VKOR block: superwarfarin poisoning leaves the factors low and needs oral K1 of up to "
+              "~50-200 mg/day for weeks (Olson, Poisoning & Drug Overdose, 'doses as high as 200 mg/day have been "
+              "required' [S]; Hong 2010 J Korean Med Sci 25:1754 [V abstract]), and the PK/PD models have no floor "
+              "on factor synthesis (Emax 1: Hamberg 2007 Clin Pharmacol Ther 81:529, INR 21 at full inhibition [V "
+              "model code]); with 0.0003 /h the dietary-K liver under full block makes ~2 % of its factors (INR "
+              "~15) and oral K1 ~5-10 mg/day restores it (less than the poisoning doses, whose large oral doses are "
+              "poorly absorbed; the model absorbs 20 % of any dose). Was 0.002 /h, which capped the INR near 3.6-4 at any dose "
+              "(design note section 14)",
               "Warfarin-insensitive reduction of K to KH2 in the liver", 0.0, 100, ("2",)),
     Parameter("extrahepatic_alternative_reductase_per_h", 0.000005, "1/h",
               "assumption: the warfarin-insensitive pathway is far less active outside the liver (Price 1998); "
@@ -91,13 +98,31 @@ PARAMETERS = declare([
               "Plasma half-life of warfarin", 1.0, 500),
     Parameter("warfarin_distribution_volume_l", 10.0, "L", "[S] ~0.14 L/kg x 70 kg",
               "Apparent volume of distribution of warfarin", 0.5, 500),
-    Parameter("warfarin_ec50_mg_per_l", 0.05, "mg/L",
-              "assumption calibrated to W1 (INR 2-3 at 5 mg/day): an effective value of this model, whose "
-              "carboxylation saturates; Wajima et al. 2009 give 0.34 [V] for a model linear in KH2 "
-              "(design note section 5)",
+    Parameter("warfarin_ec50_mg_per_l", 0.13, "mg/L",
+              "assumption calibrated to W1 (INR 2-3 at 5 mg/day) with liver_alternative_reductase_per_h: an "
+              "effective value of this model, whose carboxylation saturates; Wajima et al. 2009 give 0.34 [V] for "
+              "a model linear in KH2; Holford 1986 Clin Pharmacokinet 11:483 [V abstract]: prothrombin-complex "
+              "synthesis halved at ~1.5 mg/L total warfarin, therapeutic concentrations of the same order, i.e. "
+              "VKOR is not saturated at therapeutic doses, so the INR keeps rising with the dose (design note "
+              "sections 5 and 14)",
               "Plasma warfarin giving half-maximal VKOR inhibition", 1e-4, 100, ("2",)),
     Parameter("warfarin_imax", 1.0, "-", "[V] Wajima et al. 2009", "Maximal fractional VKOR inhibition",
               0.0, 1.0),
+    Parameter("extrahepatic_warfarin_ec50_mg_per_l", 0.05, "mg/L",
+              "[C] VKOR's effective warfarin sensitivity depends on the cell: without the warfarin-resistant quinone "
+              "reductase that cooperates with VKORC1 in the liver, warfarin uncouples VKORC1's two reductions and "
+              "carboxylation is inhibited far more (Tie et al. 2018 Blood 131:2826 [V abstract]: 70-fold vs 2.5-fold "
+              "in cells without / with it); arteries lack that rescue in vivo (K1 keeps the rat's clotting normal "
+              "under warfarin while its arteries calcify: Price et al. 1998 Arterioscler Thromb Vasc Biol 18:1400, "
+              "row 2; in sheep vitamin K reverses phenprocoumon's effect on clotting but not on osteocalcin: van "
+              "Haarlem 1988 Thromb Haemost 60:79 [V abstract]). Value: calibration to dp-ucMGP on a VKA (Delanaye 2014 BMC Nephrol 15:145 [V]: 5604 vs 1939 "
+              "pmol/L on haemodialysis; check: row K3) and the extra coronary calcium of VKA users (Weijs 2011 Eur Heart J "
+              "32:2555 [V abstract], row V1): 0.05 leaves the media 4.6 % of its VKOR on 5 mg/day (the liver 11 %), its "
+              "new MGP ~0.1 % carboxylated and dp-ucMGP ~3x a non-user's (uncarboxylated MGP 2316 vs 685 pmol/L after "
+              "3 months of phenprocoumon vs aspirin, AHA abstract 5583 [V abstract]); 0.13 (the liver's) gave "
+              "+8 AU at 5 years (design note section 14)",
+              "Plasma warfarin giving half-maximal VKOR inhibition in vessel wall and bone", 1e-4, 100,
+              ("V1",)),
 ])
 
 
@@ -183,10 +208,14 @@ def steady_tissue_supply_nmol_per_l(intake_ug_per_day: dict[str, float], warfari
     return tissue_supply_nmol_per_l(plasma, k1_weight, mk7_weight)
 
 
-def vkor_activity(warfarin_mg_per_l: float, p) -> float:
-    """Fraction of VKOR activity left at a plasma warfarin concentration (Emax model)."""
+def vkor_activity(warfarin_mg_per_l: float, p, ec50_mg_per_l: float | None = None) -> float:
+    """Fraction of VKOR activity left at a plasma warfarin concentration (Emax model).
+
+    ``ec50_mg_per_l`` defaults to the liver's ``warfarin_ec50_mg_per_l``; vessel wall and bone
+    pass ``extrahepatic_warfarin_ec50_mg_per_l`` (no cooperating warfarin-resistant reductase)."""
     c = max(warfarin_mg_per_l, 0.0)
-    return 1.0 - p.warfarin_imax * c / (p.warfarin_ec50_mg_per_l + c)
+    ec50 = p.warfarin_ec50_mg_per_l if ec50_mg_per_l is None else ec50_mg_per_l
+    return 1.0 - p.warfarin_imax * c / (ec50 + c)
 
 
 def tissue_supply_nmol_per_l(plasma: PlasmaDay, k1_weight: float, mk7_weight: float) -> float:

@@ -62,8 +62,12 @@ _BIOMARKER_REASON = (f"±{BIOMARKER_BAND_PP:g} percentage points: trial means of
 _MK7 = 5.0  # µg/day MK-7 from food in the healthy adult; supplements add to it
 _WITH_PLAQUE = {"patient.baseline_calcification_score": 100.0}  # AU: a man of 50 with coronary calcium
 #: extra K1 of the Price 1998 rat arms, human-equivalent µg/day: the dose at which the model's liver keeps the
-#: INR < 1.3 under warfarin 100 mg/day through its warfarin-insensitive reductase (design note section 5)
-_RAT_EXTRA_K1 = 1200.0
+#: INR < 1.3 under the rat warfarin dose through its warfarin-insensitive reductase (design note sections 5, 14)
+_RAT_EXTRA_K1 = 6000.0
+#: warfarin of the rat arms, human-equivalent mg/day: blocks VKOR by > 99.9 %, as the rats' 20 mg per 100 g per
+#: day (~2 g/day for 70 kg by body surface area) did; 100 mg/day leaves ~0.6 % of VKOR, through which the
+#: extra K1 would carboxylate vascular MGP too (design note section 14)
+_RAT_WARFARIN = 1000.0
 _RAT_ON_K1 = {"patient.species": "rat", "patient.age_years": 0.1, "drugs.warfarin_mg_per_day": 0.0,
               "diet.vitamin_k1_ug_per_day": _RAT_EXTRA_K1}
 _RAT_USUAL_K1 = {**_RAT_ON_K1, "diet.vitamin_k1_ug_per_day": 100.0}
@@ -105,7 +109,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         source="Price, Faus & Williamson 1998, Arterioscler Thromb Vasc Biol 18:1400",
         days=7 * WEEK,
         arms=(Arm("vitamin K1 only", "warfarin_high_k1", _RAT_ON_K1),
-              Arm("warfarin + K1", "warfarin_high_k1", _RAT_ON_K1, {"drugs.warfarin_mg_per_day": 100.0})),
+              Arm("warfarin + K1", "warfarin_high_k1", _RAT_ON_K1, {"drugs.warfarin_mg_per_day": _RAT_WARFARIN})),
         criteria=(
             Criterion("first detectable medial calcification (≥ 1 % of media calcified)",
                       onset("calcified_area_fraction", 0.01, "warfarin + K1"), 7, 21, "2 weeks", "days",
@@ -130,7 +134,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         plot_columns=("calcified_area_fraction", "vascular_mgp_carboxylation_fraction",
                       "inr", "serum_calcium_mmol_l"),
         notes="Rat preset (species = rat). Doses are human-equivalent: the warfarin_high_k1 scenario's "
-              "warfarin 100 mg/day and K1 1200 ug/day (set by the arms), mapped by effect because the rats' 20 mg "
+              "warfarin 1000 mg/day and K1 6000 ug/day (set by the arms), mapped by effect because the rats' 20 mg "
               "warfarin / 15 mg K1 per 100 g body weight per day have no human equivalent. Warfarin "
               "starts on study day 1 in rats already on high K1; the control arm gets K1 alone.",
         unexpressed=(("serum MGP decreases", "the model reports dp-ucMGP, not the total serum MGP Price measured"),
@@ -144,12 +148,12 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         source="Price, Faus & Williamson 1998, Arterioscler Thromb Vasc Biol 18:1400 (design); "
                "warfarin-insensitive reductase FSP1: Mishima et al. 2022, Nature 608:778",
         days=5 * WEEK,
-        arms=(Arm("warfarin, usual K1", "warfarin_high_k1", _RAT_USUAL_K1, {"drugs.warfarin_mg_per_day": 100.0}),
-              Arm("warfarin + K1", "warfarin_high_k1", _RAT_ON_K1, {"drugs.warfarin_mg_per_day": 100.0})),
+        arms=(Arm("warfarin, usual K1", "warfarin_high_k1", _RAT_USUAL_K1, {"drugs.warfarin_mg_per_day": _RAT_WARFARIN}),
+              Arm("warfarin + K1", "warfarin_high_k1", _RAT_ON_K1, {"drugs.warfarin_mg_per_day": _RAT_WARFARIN})),
         criteria=(
             Criterion("highest INR under warfarin with the usual K1 intake",
                       extreme("inr", "max", "warfarin, usual K1"), 3.0, None, "clotting impaired", "(INR)",
-                      "a warfarin dose that blocks VKOR by ~98 % must anticoagulate beyond the therapeutic range "
+                      "a warfarin dose that blocks VKOR by > 99.9 % must anticoagulate beyond the therapeutic range "
                       "when nothing bypasses VKOR"),
             Criterion("highest INR under warfarin + K1",
                       extreme("inr", "max", "warfarin + K1"), None, _INR_CLOTTING_NORMAL, "clotting normal",
