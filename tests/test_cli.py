@@ -293,6 +293,25 @@ def test_run_quiet_and_interrupt(tmp_path, capsys, monkeypatch):
     assert not out2.exists()
 
 
+def test_run_checks_the_schedule_against_the_years_option(tmp_path, capsys, monkeypatch):
+    """--years applies before the schedule is checked: a longer run admits a later entry,
+    and a refusal quotes the length of the run asked for, not the file's."""
+    calls = []
+    fake = types.ModuleType("calcium_abm.simulation")
+    fake.simulate = lambda scenario, **kw: calls.append(scenario) or fake_result(scenario.days)
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    path = write(tmp_path, "late.toml", "[simulation]\nyears = 1\n[[schedule]]\nstart_day = 500\n"
+                                        'set = { "diet.mk7_ug_per_day" = 180 }\n')
+    out = tmp_path / "out.csv"
+    assert main(["run", path, "--years", "2", "--quiet", "--out", str(out)]) == 0
+    assert calls[0].days == 730 and calls[0].state_at(500).diet.mk7_ug_per_day == 180
+    out.unlink()
+    assert main(["run", path, "--years", "0.01", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "start_day = 500 is not allowed: the run lasts 4 days" in err and "--years 0.01" in err
+    assert "365" not in err and not out.exists()
+
+
 # ----------------------------------------------------------------------------- io
 
 
