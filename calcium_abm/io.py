@@ -19,7 +19,7 @@ import pandas as pd
 
 from calcium_abm.errors import UserInputError
 
-__all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_path", "read_table", "remove_stale_temporaries",
+__all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path", "read_table", "remove_stale_temporaries",
            "write_table"]
 
 #: A writer's temporary file older than this is a leftover of a killed process (seconds;
@@ -58,6 +58,30 @@ def check_output_path(path: str | os.PathLike) -> Path:
         raise UserInputError(f"output file '{path}': directory '{parent}' is not writable")
     if path.exists() and not os.access(path, os.W_OK):
         raise UserInputError(f"output file '{path}' exists and is not writable")
+    return path
+
+
+def check_output_directory(path: str | os.PathLike, option: str = "--out", what: str = "the results") -> Path:
+    """Check that ``path`` is, or can be made as, a writable directory; return it as a Path.
+
+    Only the last level is ever created (as ``run --out`` needs an existing directory for
+    its file): a missing parent is refused, so a typo in a path never makes a tree of
+    folders. Raises :class:`UserInputError` naming ``option``. Writes nothing.
+    """
+    path = Path(path)
+    if path.exists():
+        if not path.is_dir():
+            raise UserInputError(f"{option} '{path}' is a file, not a directory: give a directory for {what}")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise UserInputError(f"{option} '{path}': the directory is not writable")
+        return path
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        problem = "is not a directory" if parent.exists() else "does not exist"
+        raise UserInputError(f"{option} '{path}': directory '{parent}' {problem} (only the last level, "
+                             f"'{path.name}', is created: create '{parent}' first or give another directory)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserInputError(f"{option} '{path}': cannot create it, directory '{parent}' is not writable")
     return path
 
 

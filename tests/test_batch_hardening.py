@@ -164,6 +164,10 @@ def test_summarize_failing_over_an_old_summary_leaves_it_as_it_was(tmp_path, cap
     code, err = cli_in_process(capsys, "summarize", str(out), "--quiet")
     assert code == 2 and "No space left on device" in err
     assert {p.name: p.read_bytes() for p in (out / "summary").iterdir()} == before
+    monkeypatch.undo()
+    deep = tmp_path / "no" / "such"
+    code, err = cli_in_process(capsys, "summarize", str(out), "--quiet", "--out", str(deep))
+    assert code == 2 and f"directory '{deep.parent}' does not exist" in err and not deep.parent.exists()
 
 
 # ------------------------------------------------------------------- claim of --out

@@ -132,6 +132,15 @@ def test_power_command(tmp_path, capsys):
         argv = ["power", str(tmp_path / "p")] + [x for kv in options.items() for x in kv]
         assert main(argv) == 2, bad
         assert message in capsys.readouterr().err
+    deep = tmp_path / "no" / "such" / "report"
+    assert main(["power", str(tmp_path / "p"), "--outcome", "dp_ucmgp_pmol_l", "--sizes", "5",
+                 "--out", str(deep)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out '{deep}': directory '{deep.parent}' does not exist" in err and "Traceback" not in err
+    assert not (tmp_path / "no").exists()  # no tree of folders made
+    assert main(["power", str(tmp_path / "p"), "--outcome", "dp_ucmgp_pmol_l", "--sizes", "5",
+                 "--simulations", "20", "--out", str(tmp_path / "report")]) == 0  # the last level is made
+    assert (tmp_path / "report" / "power.csv").is_file()
 
 
 def test_a_small_pilot_gets_a_caveat_and_a_large_one_does_not():

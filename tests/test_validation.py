@@ -268,7 +268,11 @@ def test_cli_out_must_be_a_directory(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["validate", "--rows", "8", "--out", str(blocker)]) == 2
-    assert "is not a directory" in capsys.readouterr().err
+    assert "not a directory" in capsys.readouterr().err
+    deep = tmp_path / "no" / "such" / "rep"
+    assert main(["validate", "--rows", "8", "--out", str(deep)]) == 2
+    assert f"directory '{deep.parent}' does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
 
 
 def test_cli_list_and_scenario_file_check(tmp_path, capsys):

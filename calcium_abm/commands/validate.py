@@ -14,7 +14,6 @@ stays fast (see :mod:`calcium_abm.commands`).
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 import time
@@ -79,19 +78,11 @@ def _docs_dir() -> Path:
 
 
 def check_output_dir(path: Path) -> Path:
-    """Raise UserInputError unless ``path`` is, or can be created as, a writable directory."""
-    if path.exists() and not path.is_dir():
-        raise UserInputError(f"--out '{path}' exists and is not a directory")
-    probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir():
-        raise UserInputError(f"--out '{path}': '{probe}' is not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise UserInputError(f"--out '{path}': directory '{probe}' is not writable")
-    return path
+    """Raise UserInputError unless ``path`` is, or can be created (its last level only) as,
+    a writable directory."""
+    from calcium_abm.io import check_output_directory
+
+    return check_output_directory(path, "--out", "the report")
 
 
 def _list_rows(items) -> None:
