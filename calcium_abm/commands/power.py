@@ -66,7 +66,10 @@ def main(args: argparse.Namespace) -> int:
         raise UserInputError(f"--sizes {args.sizes!r} is not allowed: give patients per arm, e.g. 10,20,50")
     sizes = [_integer(part, "--sizes", 2, MAX_PATIENTS_PER_ARM) for part in sizes_text]
     effect = None if args.effect is None else _number(args.effect, "--effect", "a number (the outcome's unit)")
-    alpha = _number(args.alpha, "--alpha", "a number between 0 and 1")
+    alpha_allowed = "more than 0 and less than 1, e.g. 0.05"
+    alpha = _number(args.alpha, "--alpha", f"a number {alpha_allowed}")
+    if not 0.0 < alpha < 1.0:
+        raise UserInputError(f"--alpha {args.alpha!r} is not allowed: must be {alpha_allowed}")
     simulations = _integer(args.simulations, "--simulations", 1, MAX_SIMULATIONS)
     seed = _integer(args.seed, "--seed", 0, 2**32 - 1)
     report = Path(args.out) if args.out else Path(args.directory) / "summary"
