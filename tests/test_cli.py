@@ -102,6 +102,8 @@ BAD_RUNS = [
     (["healthy_adult", "--seed", "-1"], ["simulation.seed = -1", "integer"]),
     (["healthy_adult", "--seed", "1.5"], ["simulation.seed = 1.5", "integer"]),
     (["healthy_adult", "--years", "2", "--set", "years=3"], ["simulation.years is given twice"]),
+    (["healthy_adult", "--set", "mk7_ug_per_day=1e400"], ["diet.mk7_ug_per_day = 1e400 is not allowed: must be between 0 and 10000"]),
+    (["healthy_adult", "--set", "diet=5"], ["'diet' is a section, not a setting", "diet.<key>=value", "mk7_ug_per_day"]),
     (["k2_deficency"], ["unknown scenario 'k2_deficency'", "did you mean 'k2_deficiency'"]),
     (["missing.toml"], ["missing.toml: scenario file not found"]),
 ]
@@ -123,7 +125,7 @@ def test_bad_input_in_process(args, fragments, tmp_path, capsys, monkeypatch, no
 
 @pytest.mark.parametrize(
     "args, fragments",
-    [BAD_RUNS[0], BAD_RUNS[2], BAD_RUNS[6], BAD_RUNS[8], BAD_RUNS[13]],
+    [BAD_RUNS[0], BAD_RUNS[2], BAD_RUNS[6], BAD_RUNS[8], BAD_RUNS[15]],
     ids=["ckd_stage", "nan", "unknown key", "years", "unknown scenario"],
 )
 def test_bad_input_subprocess(args, fragments, tmp_path):
@@ -150,6 +152,7 @@ def test_bad_scenario_files(tmp_path, capsys, no_simulate):
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * (sc.MAX_SCENARIO_BYTES + 1))
     cases[str(big)] = ["big.toml", "a scenario file may be"]
+    cases[write(tmp_path, "huge.toml", "[diet]\nmk7_ug_per_day = -1e400\n")] = ["diet.mk7_ug_per_day = -1e400 is not"]
     for path, fragments in cases.items():
         assert main(["run", path, "--out", str(out)]) == 2
         err = capsys.readouterr().err

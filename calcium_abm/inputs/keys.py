@@ -49,6 +49,14 @@ def resolve_key(key: str) -> str:
         return FLAT_KEYS[key]
     registry = parameter_registry()
     section, dot, field = key.partition(".")
+    if not dot and key in SECTIONS:  # a section given where a setting belongs
+        raise ScenarioError(f"'{key}' is a section, not a setting: set one of its keys as {key}.<key>=value "
+                            f"(e.g. {key}.{next(iter(SECTIONS[key].model_fields))}); the keys of [{key}] are "
+                            f"{', '.join(SECTIONS[key].model_fields)}")
+    if key == "parameters":
+        raise ScenarioError("'parameters' is a section, not a setting: set a model parameter as "
+                            f"parameters.<name>=value (e.g. parameters.{next(iter(registry), 'NAME')}); the "
+                            "names are in docs/parameters.md")
     if dot:
         if section in SECTIONS and field in SECTIONS[section].model_fields:
             return key
