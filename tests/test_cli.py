@@ -332,6 +332,26 @@ def test_write_table_is_atomic(tmp_path):
     assert oct(target.stat().st_mode & 0o777) == oct(0o644)
 
 
+def test_a_symbolic_link_is_written_through_and_kept(tmp_path, capsys, monkeypatch):
+    """--out LINK writes the link's target and keeps the link (it was replaced by a file)."""
+    fake = types.ModuleType("calcium_abm.simulation")
+    fake.simulate = lambda scenario, **kw: fake_result(scenario.days)
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "data" / "kept.csv"
+    target.write_text("old\n")
+    link = tmp_path / "full.csv"
+    link.symlink_to(Path("data") / "kept.csv")  # relative, as `ln -s` makes it
+    assert main(["run", "healthy_adult", "--years", "0.1", "--quiet", "--out", str(link)]) == 0
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert len(read_table(target)) == 37 and sorted(p.name for p in target.parent.iterdir()) == ["kept.csv"]
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "gone" / "x.csv")
+    assert main(["run", "healthy_adult", "--years", "0.1", "--out", str(dangling)]) == 2
+    err = capsys.readouterr().err
+    assert "a symbolic link to" in err and f"directory '{tmp_path / 'gone'}' does not exist" in err
+
+
 def test_read_table_errors(tmp_path):
     from calcium_abm.errors import UserInputError
 
