@@ -152,6 +152,7 @@ def test_bad_scenario_files(tmp_path, capsys, no_simulate):
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * (sc.MAX_SCENARIO_BYTES + 1))
     cases[str(big)] = ["big.toml", "a scenario file may be"]
+    cases[write(tmp_path, "empty.toml", "# nothing yet\n\n")] = ["empty.toml: the file has no settings"]
     cases[write(tmp_path, "huge.toml", "[diet]\nmk7_ug_per_day = -1e400\n")] = ["diet.mk7_ug_per_day = -1e400 is not"]
     for path, fragments in cases.items():
         assert main(["run", path, "--out", str(out)]) == 2
