@@ -29,7 +29,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import DAYS_PER_YEAR
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
-           "label_column", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
+           "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
 
 @dataclass(frozen=True)
 class RunSpec:
@@ -362,6 +362,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     else:
         _problem, x = sensitivity_design(spec)
         paths = [resolve_setting(k, "sensitivity") for k in spec.sensitivity.parameters]
+        seeds = replicate_seeds(spec)
         seen: set[tuple] = set()
         for row in x:
             key = tuple(float(v) for v in row)
@@ -369,7 +370,9 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
                 continue  # Morris trajectories may share points; each runs once
             seen.add(key)
             point = {p: float(v) for p, v in zip(paths, row)}
-            plans.append((_labels_for(point), point, int(spec.seed)))
+            for r, seed in enumerate(seeds):
+                replicate = {"replicate": r} if len(seeds) > 1 else {}
+                plans.append(({**_labels_for(point), **replicate}, point, seed))
     runs = RunList()
     runs.screening = screening
     ids: dict[str, int] = {}
@@ -392,12 +395,25 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     return runs
 
 
+def replicate_seeds(spec: BatchSpec) -> list[int]:
+    """A sensitivity batch's seeds: the batch seed, then ``replicates - 1`` derived ones.
+
+    Every design point runs at each of them (common random numbers within a replicate), and
+    the analysis averages each point's outputs over the replicates before the elementary
+    effects (:func:`calcium_abm.batch.analysis.sensitivity_indices`), which damps the seed
+    noise of stochastic outputs by the square root of ``replicates``.
+    """
+    extra = spec.sensitivity.replicates - 1
+    return [int(spec.seed), *(int(s) for s in derived_seeds(spec.seed, 6, extra))] if extra else [int(spec.seed)]
+
+
 def sample_run_ids(spec: BatchSpec, runs: list[RunSpec]) -> list[str]:
-    """For a sensitivity batch: the run id of each row of the sample matrix, in order."""
+    """For a sensitivity batch: the run id of each row of the sample matrix, in order, for
+    replicate 0, then replicate 1, ... (``replicates x rows`` ids)."""
     _problem, x = sensitivity_design(spec)
     names = [label_column(resolve_setting(k, "sensitivity")) for k in spec.sensitivity.parameters]
-    by_point = {tuple(float(r.labels[n]) for n in names): r.run_id for r in runs}
-    return [by_point[tuple(float(v) for v in row)] for row in x]
+    by_point = {(tuple(float(r.labels[n]) for n in names), r.labels.get("replicate", 0)): r.run_id for r in runs}
+    return [by_point[(tuple(float(v) for v in row), rep)] for rep in range(spec.sensitivity.replicates) for row in x]
 
 
 def _describe(labels: dict[str, Any]) -> str:
