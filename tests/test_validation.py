@@ -308,6 +308,8 @@ def test_cli_out_must_be_a_directory(tmp_path, capsys):
     deep = tmp_path / "no" / "such" / "rep"
     assert main(["validate", "--rows", "8", "--out", str(deep)]) == 2
     assert f"directory '{deep.parent}' does not exist" in capsys.readouterr().err
+    assert main(["validate", "--rows", "8", "--no-report", "--runs", str(deep)]) == 2
+    assert f"--runs '{deep}': directory '{deep.parent}' does not exist" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
 
 
