@@ -19,7 +19,7 @@ import pandas as pd
 
 from calcium_abm.errors import UserInputError
 
-__all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_path", "read_table", "remove_stale_temporaries",
+__all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path", "read_table", "remove_stale_temporaries",
            "write_table"]
 
 #: A writer's temporary file older than this is a leftover of a killed process (seconds;
@@ -43,32 +43,70 @@ def check_output_path(path: str | os.PathLike) -> Path:
     """Check that a table can be written to ``path``; return it as a Path.
 
     Raises :class:`UserInputError` for an unsupported extension, a missing or unwritable
-    directory, or a path that is a directory. Call it before a long run starts.
+    directory, or a path that is a directory. Call it before a long run starts. A symbolic
+    link is checked as the file it points to (written there, see :func:`atomic_write`).
     """
     path = Path(path)
     _format(path)
     if path.is_dir():
         raise UserInputError(f"output file '{path}' is a directory")
-    parent = path.parent if str(path.parent) else Path(".")
+    target = _through_link(path)
+    shown = f"'{path}'" if target == path else f"'{path}' (a symbolic link to '{target}')"
+    parent = target.parent if str(target.parent) else Path(".")
     if not parent.exists():
-        raise UserInputError(f"output file '{path}': directory '{parent}' does not exist")
+        raise UserInputError(f"output file {shown}: directory '{parent}' does not exist")
     if not parent.is_dir():
-        raise UserInputError(f"output file '{path}': '{parent}' is not a directory")
+        raise UserInputError(f"output file {shown}: '{parent}' is not a directory")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise UserInputError(f"output file '{path}': directory '{parent}' is not writable")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise UserInputError(f"output file '{path}' exists and is not writable")
+        raise UserInputError(f"output file {shown}: directory '{parent}' is not writable")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UserInputError(f"output file {shown} exists and is not writable")
+    return path
+
+
+def _through_link(path: Path) -> Path:
+    """``path``, or for a symbolic link the file it points to (links followed to the end).
+
+    A result written to a link goes to the link's target and the link stays: the user
+    pointed the name somewhere (a shared data folder, a file kept elsewhere), and replacing
+    the link by a regular file would silently cut that tie.
+    """
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def check_output_directory(path: str | os.PathLike, option: str = "--out", what: str = "the results") -> Path:
+    """Check that ``path`` is, or can be made as, a writable directory; return it as a Path.
+
+    Only the last level is ever created (as ``run --out`` needs an existing directory for
+    its file): a missing parent is refused, so a typo in a path never makes a tree of
+    folders. Raises :class:`UserInputError` naming ``option``. Writes nothing.
+    """
+    path = Path(path)
+    if path.exists():
+        if not path.is_dir():
+            raise UserInputError(f"{option} '{path}' is a file, not a directory: give a directory for {what}")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise UserInputError(f"{option} '{path}': the directory is not writable")
+        return path
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        problem = "is not a directory" if parent.exists() else "does not exist"
+        raise UserInputError(f"{option} '{path}': directory '{parent}' {problem} (only the last level, "
+                             f"'{path.name}', is created: create '{parent}' first or give another directory)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserInputError(f"{option} '{path}': cannot create it, directory '{parent}' is not writable")
     return path
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
 
-    Readers never see a half-written file, and a failure or a kill leaves no partial file
+    If ``path`` is a symbolic link, its target is written (atomically, beside the target)
+    and the link is kept. Readers never see a half-written file, and a failure or a kill leaves no partial file
     behind (the temporary file is removed; a kill can leave a hidden ``.name.*.tmp``, which the
     next write of the same file removes once it is older than :data:`STALE_TEMPORARY_S`).
     """
-    path = Path(path)
+    path = _through_link(Path(path))  # a symbolic link keeps pointing at the new result
     remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)

@@ -390,9 +390,13 @@ def parse_scenario_toml(data: bytes | str, origin: str = "scenario", default_nam
 
     ``origin`` names it in error messages; ``default_name`` is used when it has no ``name``;
     ``overrides`` (as for :meth:`Scenario.with_overrides`) apply before validation.
-    Raises :class:`ScenarioError` (see :func:`calcium_abm.inputs.toml_reader.parse_toml`).
+    Raises :class:`ScenarioError` (see :func:`calcium_abm.inputs.toml_reader.parse_toml`; also if empty).
     """
     table = parse_toml(data, origin, MAX_SCENARIO_BYTES, ScenarioError, "scenario")
+    if not table:  # an empty file is a mistake (the wrong file, or not yet saved), not a scenario
+        raise ScenarioError(f"{origin}: the file has no settings (it is empty or holds only comments); a scenario "
+                            "sets at least one, e.g. [patient] age_years = 60 (the model's default person is "
+                            "the built-in scenario healthy_adult)")
     if default_name and "name" not in table:
         table["name"] = default_name
     return _validate(_with_raw_overrides(table, overrides), origin)

@@ -164,6 +164,10 @@ def test_summarize_failing_over_an_old_summary_leaves_it_as_it_was(tmp_path, cap
     code, err = cli_in_process(capsys, "summarize", str(out), "--quiet")
     assert code == 2 and "No space left on device" in err
     assert {p.name: p.read_bytes() for p in (out / "summary").iterdir()} == before
+    monkeypatch.undo()
+    deep = tmp_path / "no" / "such"
+    code, err = cli_in_process(capsys, "summarize", str(out), "--quiet", "--out", str(deep))
+    assert code == 2 and f"directory '{deep.parent}' does not exist" in err and not deep.parent.exists()
 
 
 # ------------------------------------------------------------------- claim of --out
@@ -260,7 +264,7 @@ def test_no_progress_when_quiet_and_a_bar_only_on_a_terminal():
 def test_batch_prints_progress_lines_when_stderr_is_not_a_terminal(tmp_path, capsys):
     run_batch(small_batch(patients=3), tmp_path / "o", progress=True)
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("h: 3 runs to do on this process; roughly 00:0")  # 3 x 18 days x 512 patches
+    assert err[0] == "h: 3 runs to do on this process; under a second of simulation"  # 3 x 18 days x 512 patches
     assert err[1] == "h: 0/3 runs done (0 %), elapsed 00:00"
     assert err[-1].startswith("h: 3/3 runs done (100 %), ") and "ETA 00:00" in err[-1]
 
@@ -301,8 +305,11 @@ def processes_marked(cwd: Path) -> list[int]:
 
 def test_the_estimate_line_before_a_batch_starts():
     assert estimate_line("cohort", 60000, 0.6, 2) == "cohort: 60000 runs to do on 2 worker processes; " \
-                                                      "roughly 5:00:00 of simulation"
-    assert estimate_line("s", 10, 0.5, 1) == "s: 10 runs to do on this process; roughly 00:05 of simulation"
+                                                      "roughly 5:00:00 of simulation, plus about 10 s to start the workers"
+    assert estimate_line("s", 10, 0.5, 1) == "s: 10 runs to do on this process; roughly 5 s of simulation"
+    assert estimate_line("s", 16, 0.06, 1).endswith("roughly 1 s of simulation")  # was "00:00"
+    assert estimate_line("s", 2, 0.1, 1).endswith("; under a second of simulation")
+    assert estimate_line("s", 100, 1.5, 1).endswith("roughly 02:30 of simulation")
     assert estimate_line("d", 10, 0.5, 1, on_dask=True) == "d: 10 runs to do on a Dask cluster"
 
 

@@ -125,13 +125,32 @@ def test_power_command(tmp_path, capsys):
     assert list(table["n_per_arm"]) == [3, 10] and set(table["effect"]) == {-5.0}
     for bad, message in [(["--sizes", "1,10"], "--sizes '1'"), (["--sizes", "x"], "--sizes 'x'"),
                          (["--effect", "big"], "--effect 'big'"), (["--simulations", "0"], "--simulations '0'"),
-                         (["--outcome", "nope", "--sizes", "5"], "outcome 'nope'")]:
+                         (["--outcome", "nope", "--sizes", "5"], "outcome 'nope'"),
+                         (["--alpha", "1.5"], "--alpha '1.5' is not allowed: must be more than 0 and less than 1"),
+                         (["--analysis", "paired"], "paired analysis needs a crossover pilot: "
+                                                    f"'{tmp_path / 'p'}' is a parallel cohort")]:
         options = {"--outcome": "dp_ucmgp_pmol_l", "--sizes": "5"}
         for key, value in zip(bad[::2], bad[1::2]):
             options[key] = value
         argv = ["power", str(tmp_path / "p")] + [x for kv in options.items() for x in kv]
         assert main(argv) == 2, bad
         assert message in capsys.readouterr().err
+    deep = tmp_path / "no" / "such" / "report"
+    assert main(["power", str(tmp_path / "p"), "--outcome", "dp_ucmgp_pmol_l", "--sizes", "5",
+                 "--out", str(deep)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out '{deep}': directory '{deep.parent}' does not exist" in err and "Traceback" not in err
+    assert not (tmp_path / "no").exists()  # no tree of folders made
+    assert main(["power", str(tmp_path / "p"), "--outcome", "dp_ucmgp_pmol_l", "--sizes", "5",
+                 "--simulations", "20", "--out", str(tmp_path / "report")]) == 0  # the last level is made
+    assert (tmp_path / "report" / "power.csv").is_file()
+
+
+def test_paired_analysis_of_unpaired_patients_says_so():
+    pilot = normal_pilot(n=20)
+    pilot.loc[pilot["arm"] == "drug", "patient"] += 1000  # no patient in both arms
+    with pytest.raises(UserInputError, match="paired analysis needs the same patients in both arms"):
+        power_design(pilot, "y_change", control="placebo", analysis="paired")
 
 
 def test_a_small_pilot_gets_a_caveat_and_a_large_one_does_not():

@@ -154,6 +154,17 @@ def test_non_empty_directory_needs_resume_and_the_same_batch(tmp_path):
         run_batch(cohort_batch(patients=2), afile)
 
 
+def test_out_creates_only_its_last_level(tmp_path):
+    deep = tmp_path / "no" / "such" / "o"
+    with pytest.raises(BatchError, match=rf"--out '{deep}': directory '{deep.parent}' does not exist"):
+        run_batch(cohort_batch(patients=2), deep)
+    assert not (tmp_path / "no").exists()  # as `run --out` refuses a missing directory
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(BatchError, match="is not a directory"):
+        run_batch(cohort_batch(patients=2), afile / "o")
+
+
 def test_resume_of_a_new_directory_just_runs(tmp_path):
     table = run_batch(cohort_batch(patients=2), tmp_path / "fresh", resume=True)
     assert list(table["status"]) == ["ran", "ran"]

@@ -50,3 +50,40 @@ def test_real_model_morris_puts_an_inert_parameter_below_mk7(tmp_path):
     tables = summarize(tmp_path / "m")
     assert "indices" in tables and (tmp_path / "m" / "summary" / "indices.png").stat().st_size > 0
     assert "## Sensitivity indices" in (tmp_path / "m" / "summary" / "report.md").read_text()
+
+
+def test_replicates_run_each_point_at_several_seeds_and_the_indices_use_their_mean(tmp_path):
+    """``replicates = 2``: every design point at the batch seed and one derived seed (the same
+    two at every point), and the elementary effects of the per-point mean over them."""
+    import numpy as np
+
+    from calcium_abm.batch import load_results, run_outcomes
+    from calcium_abm.batch.expand import expand_runs, sensitivity_design
+    from calcium_abm.batch.sensitivity import analyze_design
+    from calcium_abm.batch.spec import load_batch
+    from calcium_abm.batch.store import open_batch
+
+    batch = {"name": "rep", "scenario": "healthy_adult", "seed": 5, "years": 0.05, "output": "summary",
+             "set": {"bone_grid_width": 8, "bone_grid_height": 8, "vessel_grid_width": 8, "vessel_grid_height": 8},
+             "sensitivity": {"method": "morris", "trajectories": 2, "levels": 4, "replicates": 2,
+                             "parameters": {"vitamin_k1_ug_per_day": [20.0, 400.0], "mk7_ug_per_day": [0.0, 360.0]}},
+             "analysis": {"outcomes": {"bmd_change_pct": "final", "dp_ucmgp_pmol_l": "final"}}}
+    spec = load_batch(batch)
+    runs = expand_runs(spec)
+    points = {(r.labels["vitamin_k1_ug_per_day"], r.labels["mk7_ug_per_day"]) for r in runs}
+    assert len(runs) == 2 * len(points) and spec.run_count() == 2 * 2 * 3
+    seeds = {rep: {r.seed for r in runs if r.labels["replicate"] == rep} for rep in (0, 1)}
+    assert seeds[0] == {5} and len(seeds[1]) == 1 and seeds[1] != {5}  # one seed per replicate
+    assert [r.run_id for r in expand_runs(load_batch(batch))] == [r.run_id for r in runs]  # deterministic
+    run_batch(batch, tmp_path / "r", workers=1)
+    table = sensitivity_indices(tmp_path / "r")
+    per_run = run_outcomes(open_batch(tmp_path / "r")).set_index("run_id")
+    order = open_batch(tmp_path / "r").manifest["sample_run_ids"]
+    problem, x = sensitivity_design(spec)
+    assert len(order) == 2 * len(x) and set(order) == {r.run_id for r in runs}
+    y = per_run.loc[order, "bmd_change_pct"].to_numpy().reshape(2, len(x))
+    assert not np.allclose(y[0], y[1])  # the replicates differ (else averaging would be moot)
+    expected = analyze_design("morris", problem, x, y.mean(axis=0), levels=4, seed=5, output="bmd_change_pct")
+    got = table[table["output"] == "bmd_change_pct"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected)
+    assert len(load_results(tmp_path / "r")) == len(runs)

@@ -145,6 +145,10 @@ def test_baseline_table_reports_means_and_counts_per_arm():
     assert rows.loc["runs", "placebo"] == "2"
     assert rows.loc["sex = female", "placebo"] == "1 (50 %)" and rows.loc["sex = female", "mk7"] == "2 (100 %)"
     assert rows.loc["ckd_stage = 3", "placebo"] == "1 (50 %)" and rows.loc["ckd_stage = 3", "mk7"] == "0 (0 %)"
-    assert rows.loc["postmenopausal = True", "mk7"] == "1 (50 %)"
+    # menopause is counted among the women of each arm (the man of placebo is not a "False")
+    assert rows.loc["postmenopausal = True (women)", "mk7"] == "1 (50 %)"
+    assert rows.loc["postmenopausal = True (women)", "placebo"] == "1 (100 %)"
+    assert rows.loc["postmenopausal = False (women)", "placebo"] == "0 (0 %)"
+    assert rows.loc["postmenopausal = True (women)", "statistic"] == "n (% of women)"
     assert rows.loc["age_years", "placebo"] == f"60 ({math.sqrt(200):.3g})"  # mean 60, SD 14.1
     assert rows.loc["age_years", "statistic"] == "mean (SD)" and "not_there" not in rows.index

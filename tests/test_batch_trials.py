@@ -84,6 +84,22 @@ def test_adherence_scales_the_added_dose():
         assert s.state_at(1).diet.mk7_ug_per_day == pytest.approx(r.labels["mk7_ug_per_day"] + extra)
 
 
+def test_an_arm_that_takes_a_setting_out_of_range_is_named_with_its_add_or_set():
+    """The message names the arm, its add and the patient's resulting value, not a
+    "schedule entry" the user never wrote."""
+    arms = [{"name": "placebo"}, {"name": "minus", "add": {"mk7_ug_per_day": -1000}}]
+    with pytest.raises(BatchError) as err:
+        expand_runs(load_batch(trial(arms=arms)))
+    message = str(err.value)
+    assert message.startswith("arm 'minus': add = { mk7_ug_per_day = -1000 } on a patient's own ")
+    assert "gives diet.mk7_ug_per_day = -9" in message and "must be between 0 and 10000 µg/day" in message
+    assert "schedule entry" not in message
+    arms = [{"name": "placebo"}, {"name": "minus", "set": {"mk7_ug_per_day": -5}}]
+    with pytest.raises(BatchError, match=r"arms #2 \(minus\)\.set\.mk7_ug_per_day: diet\.mk7_ug_per_day = -5 is "
+                                         "not allowed: must be between 0 and 10000"):
+        load_batch(trial(arms=arms))
+
+
 # -------------------------------------------------------------------------- screening
 
 

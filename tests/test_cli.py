@@ -102,6 +102,8 @@ BAD_RUNS = [
     (["healthy_adult", "--seed", "-1"], ["simulation.seed = -1", "integer"]),
     (["healthy_adult", "--seed", "1.5"], ["simulation.seed = 1.5", "integer"]),
     (["healthy_adult", "--years", "2", "--set", "years=3"], ["simulation.years is given twice"]),
+    (["healthy_adult", "--set", "mk7_ug_per_day=1e400"], ["diet.mk7_ug_per_day = 1e400 is not allowed: must be between 0 and 10000"]),
+    (["healthy_adult", "--set", "diet=5"], ["'diet' is a section, not a setting", "diet.<key>=value", "mk7_ug_per_day"]),
     (["k2_deficency"], ["unknown scenario 'k2_deficency'", "did you mean 'k2_deficiency'"]),
     (["missing.toml"], ["missing.toml: scenario file not found"]),
 ]
@@ -123,7 +125,7 @@ def test_bad_input_in_process(args, fragments, tmp_path, capsys, monkeypatch, no
 
 @pytest.mark.parametrize(
     "args, fragments",
-    [BAD_RUNS[0], BAD_RUNS[2], BAD_RUNS[6], BAD_RUNS[8], BAD_RUNS[13]],
+    [BAD_RUNS[0], BAD_RUNS[2], BAD_RUNS[6], BAD_RUNS[8], BAD_RUNS[15]],
     ids=["ckd_stage", "nan", "unknown key", "years", "unknown scenario"],
 )
 def test_bad_input_subprocess(args, fragments, tmp_path):
@@ -150,6 +152,8 @@ def test_bad_scenario_files(tmp_path, capsys, no_simulate):
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * (sc.MAX_SCENARIO_BYTES + 1))
     cases[str(big)] = ["big.toml", "a scenario file may be"]
+    cases[write(tmp_path, "empty.toml", "# nothing yet\n\n")] = ["empty.toml: the file has no settings"]
+    cases[write(tmp_path, "huge.toml", "[diet]\nmk7_ug_per_day = -1e400\n")] = ["diet.mk7_ug_per_day = -1e400 is not"]
     for path, fragments in cases.items():
         assert main(["run", path, "--out", str(out)]) == 2
         err = capsys.readouterr().err
@@ -293,6 +297,25 @@ def test_run_quiet_and_interrupt(tmp_path, capsys, monkeypatch):
     assert not out2.exists()
 
 
+def test_run_checks_the_schedule_against_the_years_option(tmp_path, capsys, monkeypatch):
+    """--years applies before the schedule is checked: a longer run admits a later entry,
+    and a refusal quotes the length of the run asked for, not the file's."""
+    calls = []
+    fake = types.ModuleType("calcium_abm.simulation")
+    fake.simulate = lambda scenario, **kw: calls.append(scenario) or fake_result(scenario.days)
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    path = write(tmp_path, "late.toml", "[simulation]\nyears = 1\n[[schedule]]\nstart_day = 500\n"
+                                        'set = { "diet.mk7_ug_per_day" = 180 }\n')
+    out = tmp_path / "out.csv"
+    assert main(["run", path, "--years", "2", "--quiet", "--out", str(out)]) == 0
+    assert calls[0].days == 730 and calls[0].state_at(500).diet.mk7_ug_per_day == 180
+    out.unlink()
+    assert main(["run", path, "--years", "0.01", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "start_day = 500 is not allowed: the run lasts 4 days" in err and "--years 0.01" in err
+    assert "365" not in err and not out.exists()
+
+
 # ----------------------------------------------------------------------------- io
 
 
@@ -308,6 +331,26 @@ def test_write_table_is_atomic(tmp_path):
     assert read_table(target)["a"].tolist() == [1, 2]  # old result intact
     assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]  # temporary removed
     assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_a_symbolic_link_is_written_through_and_kept(tmp_path, capsys, monkeypatch):
+    """--out LINK writes the link's target and keeps the link (it was replaced by a file)."""
+    fake = types.ModuleType("calcium_abm.simulation")
+    fake.simulate = lambda scenario, **kw: fake_result(scenario.days)
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "data" / "kept.csv"
+    target.write_text("old\n")
+    link = tmp_path / "full.csv"
+    link.symlink_to(Path("data") / "kept.csv")  # relative, as `ln -s` makes it
+    assert main(["run", "healthy_adult", "--years", "0.1", "--quiet", "--out", str(link)]) == 0
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert len(read_table(target)) == 37 and sorted(p.name for p in target.parent.iterdir()) == ["kept.csv"]
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "gone" / "x.csv")
+    assert main(["run", "healthy_adult", "--years", "0.1", "--out", str(dangling)]) == 2
+    err = capsys.readouterr().err
+    assert "a symbolic link to" in err and f"directory '{tmp_path / 'gone'}' does not exist" in err
 
 
 def test_read_table_errors(tmp_path):

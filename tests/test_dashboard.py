@@ -416,6 +416,29 @@ def test_dashboard_command_rejects_bad_options(kw, word):
         dashboard.main(_args(**kw))
 
 
+@pytest.mark.parametrize("host", ["999.1.1.1", "no such host!", "10.255.255.254"])
+def test_dashboard_command_checks_the_host_before_solara_starts(host, monkeypatch):
+    from calcium_abm.commands import dashboard
+
+    monkeypatch.setattr(dashboard.os, "execve", lambda *a: pytest.fail("Solara was started"))
+    monkeypatch.setattr(dashboard.subprocess, "call", lambda *a, **k: pytest.fail("Solara was started"))
+    with pytest.raises(UserInputError, match=rf"^--host {host} is not allowed: .*127\.0\.0\.1"):
+        dashboard.main(_args(host=host))
+
+
+def test_the_page_has_the_apps_title_before_and_after_it_loads(monkeypatch):
+    import types
+
+    from calcium_dashboard import page, server
+
+    theme = types.SimpleNamespace(theme=types.SimpleNamespace(title="Solara ☀️"))
+    monkeypatch.delenv("SOLARA_THEME_TITLE", raising=False)
+    server.name_the_page(theme)  # the template's <title>, served before any script runs
+    assert theme.theme.title == server.PAGE_TITLE == "Calcium paradox dashboard"
+    source = Path(page.__file__).read_text("utf-8")
+    assert source.count("solara.Title(PAGE_TITLE)") == 2 and "solara.Title(\"" not in source
+
+
 # --------------------------------------------------------- clicks, presentation, server
 def test_play_pressed_on_the_old_button_right_after_a_demo_still_plays():
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)

@@ -250,6 +250,42 @@ def test_cli_exit_status_is_nonzero_when_a_row_fails(only_tiny, tmp_path, capsys
     assert len(list((tmp_path / "kept" / "runs").glob("*.parquet"))) == 4
 
 
+def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_there(only_tiny, monkeypatch, capsys):
+    """--quick: a criterion that fails only at the small grids and 2 seeds is not a FAIL."""
+    from calcium_abm.validation import runner as validation_runner
+    from calcium_abm.validation.runner import CriterionResult, ExperimentResult
+
+    calls = []
+
+    def fake(items, *, seeds, quick, **kw):  # TN fails at quick settings only, TR at full ones too
+        items = list(items)
+        calls.append(([e.row for e in items if isinstance(e, Experiment)], seeds, quick))
+        out = []
+        for exp in items:
+            if not isinstance(exp, Experiment):
+                out.append(ExperimentResult(exp))
+                continue
+            mean = 5.0 if quick or exp.row == "TR" else -5.0
+            out.append(ExperimentResult(exp, [CriterionResult(exp.criteria[0], (mean,), mean, mean, mean)],
+                                        seeds=tuple(range(1, seeds + 1)), grid=exp.quick_grid if quick else exp.grid))
+        return out
+
+    monkeypatch.setattr(validation_runner, "run_validation", fake)
+    only_tiny(tiny_experiment(-100, 0, "TN"))
+    assert main(["validate", "--rows", "TN", "--quick", "--workers", "1", "--no-report"]) == 0
+    printed = capsys.readouterr()
+    assert calls == [(["TN"], 2, True), (["TN"], 5, False)]
+    assert "PASS" in printed.out and "FAIL" not in printed.out and "the quick FAIL was noise" in printed.err
+    calls.clear()
+    only_tiny(tiny_experiment(-100, 0, "TN"), tiny_experiment(-100, 0, "TR"))
+    assert main(["validate", "--rows", "TN,TR", "--quick", "--workers", "1", "--no-report"]) == 1  # TR fails at full
+    assert calls == [(["TN", "TR"], 2, True), (["TN", "TR"], 5, False)]
+    assert "row TR at full settings (8x8, 5 seeds) fails there too" in capsys.readouterr().err
+    calls.clear()
+    assert main(["validate", "--rows", "TR", "--workers", "1", "--no-report"]) == 1  # no re-run without --quick
+    assert calls == [(["TR"], 5, False)]
+
+
 @pytest.mark.parametrize("option, message", [
     (["--rows", "99"], "unknown row 99"),
     (["--rows", ","], "--rows"),
@@ -268,7 +304,13 @@ def test_cli_out_must_be_a_directory(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["validate", "--rows", "8", "--out", str(blocker)]) == 2
-    assert "is not a directory" in capsys.readouterr().err
+    assert "not a directory" in capsys.readouterr().err
+    deep = tmp_path / "no" / "such" / "rep"
+    assert main(["validate", "--rows", "8", "--out", str(deep)]) == 2
+    assert f"directory '{deep.parent}' does not exist" in capsys.readouterr().err
+    assert main(["validate", "--rows", "8", "--no-report", "--runs", str(deep)]) == 2
+    assert f"--runs '{deep}': directory '{deep.parent}' does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
 
 
 def test_cli_list_and_scenario_file_check(tmp_path, capsys):

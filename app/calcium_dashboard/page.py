@@ -41,6 +41,7 @@ from calcium_dashboard.server import (
     FRAME_GATE,
     MAX_QUEUED_MESSAGES,
     NEVER,
+    PAGE_TITLE,
     PLAY_LOOPS,
     TabWatch,
     current_kernel,
@@ -646,6 +647,7 @@ def Page():
     error, clear = solara.use_exception()
     if error is not None:
         with solara.Column(style={"padding": "16px"}):
+            solara.Title(PAGE_TITLE)
             solara.Error(one_line(error), classes=["ca-notice", "notice", "page-error"])
             solara.Button("Back to the dashboard", on_click=clear, classes=["recover-button"])
         return
@@ -665,7 +667,7 @@ def Dashboard():
     newcomer = solara.use_memo(FRAME_GATE.newcomer, [])
     solara.use_effect(lambda: FRAME_GATE.newcomer_done(newcomer), [])
     solara.Style(CSS)
-    solara.Title("Calcium paradox dashboard")
+    solara.Title(PAGE_TITLE)
     router = solara.use_router()
     # a link's query string wins; `calcium-abm dashboard --scenario` sets the default one
     initial = solara.use_memo(

@@ -9,7 +9,7 @@ and the server settings that keep a classroom server bounded.
   ``/dashboardz`` shows it as JSON, to this machine only, for tests and ``bench/dashboard.py``.
 * :func:`install` (called once from ``app/app.py`` inside the server) culls disconnected
   tabs after :data:`DEFAULT_CULL_TIMEOUT`, hands closed tabs' memory back to the system,
-  hides Solara's corner badge, queues widget messages instead of making each sending thread
+  names the page (:data:`PAGE_TITLE`), hides Solara's corner badge, queues widget messages instead of making each sending thread
   wait for the event loop (:func:`queue_widget_messages`), and answers the diagnostics
   endpoints (``/resourcez``, ``/dashboardz``) only from the loopback address, also when the
   server listens on ``0.0.0.0``.
@@ -644,6 +644,18 @@ def queue_widget_messages(settings, solara_starlette) -> bool:
     return bool(settings.main.experimental_performance)
 
 
+#: The page's title: in the browser tab from the first byte (Solara's page template), and
+#: kept by ``solara.Title`` in the page itself.
+PAGE_TITLE = "Calcium paradox dashboard"
+
+
+def name_the_page(settings) -> None:
+    """Give Solara's page template the app's title (it said "Solara ☀️" until the page
+    had loaded, and for good in a tab that never ran the scripts); SOLARA_THEME_TITLE wins."""
+    if not os.environ.get("SOLARA_THEME_TITLE"):
+        settings.theme.title = PAGE_TITLE
+
+
 def install() -> None:
     """Bound a classroom server (idempotent; does nothing outside ``solara run``)."""
     global _installed
@@ -654,6 +666,7 @@ def install() -> None:
     except Exception:  # noqa: BLE001
         return
     limit_malloc_arenas()
+    name_the_page(settings)
     if not os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT"):
         settings.kernel.cull_timeout = DEFAULT_CULL_TIMEOUT
     if not os.environ.get("SOLARA_THEME_SHOW_BANNER"):

@@ -134,8 +134,13 @@ def sensitivity_indices(source: str | os.PathLike | StoredBatch,
         raise UserInputError(f"'{batch.directory}' has {len(missing)} unfinished runs of {len(batch.run_ids)}: "
                              "finish them with `calcium-abm batch FILE --out DIR --resume` first")
     problem, x = sensitivity_design(spec)
-    order = batch.manifest["sample_run_ids"]
-    frames = [analyze_design(spec.sensitivity.method, problem, x, per_run.loc[order, name].to_numpy(),
+    order = batch.manifest["sample_run_ids"]  # replicate 0's rows, then replicate 1's, ...
+    replicates = spec.sensitivity.replicates
+
+    def averaged(name: str) -> np.ndarray:  # each design point's mean over the replicates
+        return per_run.loc[order, name].to_numpy(dtype=float).reshape(replicates, len(x)).mean(axis=0)
+
+    frames = [analyze_design(spec.sensitivity.method, problem, x, averaged(name),
                              levels=spec.sensitivity.levels, seed=spec.seed, output=name)
               for name in outcome_names(spec)]
     return pd.concat(frames, ignore_index=True)

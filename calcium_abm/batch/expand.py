@@ -22,12 +22,14 @@ from calcium_abm.batch.draws import draw_values
 from calcium_abm.batch.conduct import baseline_state, dropout_days, randomise, screen_candidates
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
-from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind
+from calcium_abm.inputs.keys import (column_name, range_problem, resolve_setting, setting_bounds, setting_kind,
+                                     setting_unit)
+from calcium_abm.inputs.messages import fmt_num, unit_suffix
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
-           "label_column", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
+           "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
 
 @dataclass(frozen=True)
 class RunSpec:
@@ -219,18 +221,30 @@ def _own_value(path: str, patient: dict[str, Any], base) -> float:
 
 
 def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: dict[str, Any], base,
-                 adherence: float) -> dict[str, Any]:
-    """An arm's ``set``/``add`` as dotted path -> value for one patient (adds x adherence)."""
+                 adherence: float, where: str = "arms") -> dict[str, Any]:
+    """An arm's ``set``/``add`` as dotted path -> value for one patient (adds x adherence).
+
+    Raises BatchError naming ``where`` (the arm) and its ``add`` if a sum leaves the
+    setting's range (``add = { mk7_ug_per_day = -100 }`` on a patient's own 5 µg/day).
+    """
     out = {resolve_setting(k, "arms"): v for k, v in set_keys.items()}
     for key, amount in add_keys.items():
         path = resolve_setting(key, "arms")
-        out[path] = _own_value(path, patient, base) + adherence * float(amount)
+        own = _own_value(path, patient, base)
+        out[path] = own + adherence * float(amount)
+        allowed = range_problem(path, out[path])
+        if allowed:
+            taken = "" if adherence == 1 else f" x adherence {fmt_num(adherence)}"
+            unit = unit_suffix(setting_unit(path))
+            raise BatchError(f"{where}: add = {{ {key} = {fmt_num(amount)} }}{taken} on a patient's own "
+                             f"{fmt_num(own)}{unit} gives {path} = {fmt_num(out[path])}{unit}, which is not "
+                             f"allowed: {allowed}")
     return out
 
 
 def _arm_overrides(arm, patient: dict[str, Any], base, adherence: float = 1.0) -> dict[str, Any]:
     """Patient plus the arm's day-0 settings (``cohort.randomisation_day = 0``)."""
-    return {**patient, **_arm_changes(arm.set, arm.add, patient, base, adherence)}
+    return {**patient, **_arm_changes(arm.set, arm.add, patient, base, adherence, f"arm '{arm.name}'")}
 
 
 def arm_schedule(arm, patient: dict[str, Any], base, randomisation_day: int, adherence: float = 1.0,
@@ -245,11 +259,12 @@ def arm_schedule(arm, patient: dict[str, Any], base, randomisation_day: int, adh
     trial) are left out: the run ends there.
     """
     entries = []
-    first = _arm_changes(arm.set, arm.add, patient, base, adherence)
+    first = _arm_changes(arm.set, arm.add, patient, base, adherence, f"arm '{arm.name}'")
     if first:
         entries.append({"start_day": randomisation_day, "set": first})
-    for e in arm.schedule:
-        entry = {"start_day": e.start_day, "set": _arm_changes(e.set, e.add, patient, base, adherence)}
+    for j, e in enumerate(arm.schedule):
+        where = f"arm '{arm.name}', schedule #{j + 1}"
+        entry = {"start_day": e.start_day, "set": _arm_changes(e.set, e.add, patient, base, adherence, where)}
         if e.end_day is not None:
             entry["end_day"] = e.end_day
         entries.append(entry)
@@ -384,6 +399,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     else:
         _problem, x = sensitivity_design(spec)
         paths = [resolve_setting(k, "sensitivity") for k in spec.sensitivity.parameters]
+        seeds = replicate_seeds(spec)
         seen: set[tuple] = set()
         for row in x:
             key = tuple(float(v) for v in row)
@@ -391,7 +407,9 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
                 continue  # Morris trajectories may share points; each runs once
             seen.add(key)
             point = {p: float(v) for p, v in zip(paths, row)}
-            plans.append((_labels_for(point), point, int(spec.seed)))
+            for r, seed in enumerate(seeds):
+                replicate = {"replicate": r} if len(seeds) > 1 else {}
+                plans.append(({**_labels_for(point), **replicate}, point, seed))
     runs = RunList()
     runs.screening = screening
     ids: dict[str, int] = {}
@@ -414,12 +432,25 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     return runs
 
 
+def replicate_seeds(spec: BatchSpec) -> list[int]:
+    """A sensitivity batch's seeds: the batch seed, then ``replicates - 1`` derived ones.
+
+    Every design point runs at each of them (common random numbers within a replicate), and
+    the analysis averages each point's outputs over the replicates before the elementary
+    effects (:func:`calcium_abm.batch.analysis.sensitivity_indices`), which damps the seed
+    noise of stochastic outputs by the square root of ``replicates``.
+    """
+    extra = spec.sensitivity.replicates - 1
+    return [int(spec.seed), *(int(s) for s in derived_seeds(spec.seed, 6, extra))] if extra else [int(spec.seed)]
+
+
 def sample_run_ids(spec: BatchSpec, runs: list[RunSpec]) -> list[str]:
-    """For a sensitivity batch: the run id of each row of the sample matrix, in order."""
+    """For a sensitivity batch: the run id of each row of the sample matrix, in order, for
+    replicate 0, then replicate 1, ... (``replicates x rows`` ids)."""
     _problem, x = sensitivity_design(spec)
     names = [label_column(resolve_setting(k, "sensitivity")) for k in spec.sensitivity.parameters]
-    by_point = {tuple(float(r.labels[n]) for n in names): r.run_id for r in runs}
-    return [by_point[tuple(float(v) for v in row)] for row in x]
+    by_point = {(tuple(float(r.labels[n]) for n in names), r.labels.get("replicate", 0)): r.run_id for r in runs}
+    return [by_point[(tuple(float(v) for v in row), rep)] for rep in range(spec.sensitivity.replicates) for row in x]
 
 
 def _describe(labels: dict[str, Any]) -> str:

@@ -122,6 +122,10 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
     analysis = analysis or ("paired" if design_kind == "crossover" else "welch")
     if analysis not in ANALYSES:
         raise UserInputError(f"analysis {analysis!r} is not allowed: must be one of {', '.join(ANALYSES)}")
+    if analysis == "paired" and design_kind not in (None, "crossover"):
+        raise UserInputError(f"paired analysis needs a crossover pilot: '{batch.directory}' is a {design_kind} "
+                             "cohort (each patient is in one arm only, so there are no pairs); analyse it with "
+                             "welch or ancova, or run the pilot with cohort.design = \"crossover\"")
     if not 0.0 < alpha < 1.0:
         raise UserInputError(f"alpha {alpha!r} is not allowed: must lie between 0 and 1")
     if baseline is None:
@@ -138,6 +142,9 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
     ctrl, trt = rows(control), rows(arm)
     if analysis == "paired":
         both = ctrl.merge(trt, on="pair", suffixes=("_c", "_t")).dropna(subset=["y_c", "y_t"])
+        if both.empty and len(ctrl) and len(trt):
+            raise UserInputError(f"paired analysis needs the same patients in both arms: no patient ('{pair_column}') "
+                                 f"of {arm} is also in {control}; use welch or ancova for a parallel pilot")
         ctrl, trt = both[["y_c", "x_c"]].to_numpy(), both[["y_t", "x_t"]].to_numpy()
     else:
         ctrl, trt = ctrl.dropna(subset=["y"])[["y", "x"]].to_numpy(), trt.dropna(subset=["y"])[["y", "x"]].to_numpy()

@@ -364,7 +364,13 @@ def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_d
     where = "a Dask cluster" if on_dask else ("this process" if workers <= 1 else f"{workers} worker processes")
     text = f"{name}: {n_runs} runs to do on {where}"
     if not on_dask:
-        text += f"; roughly {tqdm.format_interval(n_runs * run_seconds / max(workers, 1))} of simulation"
+        seconds = n_runs * run_seconds / max(workers, 1)
+        # tqdm's mm:ss would print a batch of a few seconds as "00:00"
+        shown = ("under a second" if seconds < 0.5 else f"roughly {seconds:.0f} s" if seconds < 60
+                 else f"roughly {tqdm.format_interval(seconds)}")
+        text += f"; {shown} of simulation"
+        if workers > 1:
+            text += f", plus about {POOL_START_S:.0f} s to start the workers"
     return text
 
 

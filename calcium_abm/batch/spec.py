@@ -257,6 +257,7 @@ class Sensitivity(_Table):
     trajectories: int = Field(10, ge=2, le=10_000)  # Morris
     levels: int = Field(4, ge=2, le=100)  # Morris
     samples: int = Field(64, ge=2, le=65_536)  # Sobol base sample (a power of 2)
+    replicates: int = Field(1, ge=1, le=1000)  # seeds per design point; outputs averaged over them
 
     @field_validator("parameters", mode="after")
     @classmethod
@@ -288,7 +289,8 @@ class Sensitivity(_Table):
 
     def runs(self) -> int:
         k = len(self.parameters)
-        return self.trajectories * (k + 1) if self.method == "morris" else self.samples * (k + 2)
+        points = self.trajectories * (k + 1) if self.method == "morris" else self.samples * (k + 2)
+        return points * self.replicates
 
 
 # ------------------------------------------------------------------------- analysis

@@ -241,12 +241,20 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
     return pd.DataFrame(rows)
 
 
+#: Characteristics that apply to a subgroup only: column -> (the column that selects it,
+#: its value, the subgroup's name). Table 1 describes them within that subgroup.
+SUBGROUP_CHARACTERISTICS = {"postmenopausal": ("sex", "female", "women"),
+                            "years_since_menopause": ("postmenopausal", True, "postmenopausal women")}
+
+
 def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_column: str = "arm",
                    digits: int = 3) -> pd.DataFrame:
     """"Table 1": each arm's baseline characteristics, as trials report them.
 
     Numbers (floats) as ``mean (SD)``; text, booleans and integers (sex, postmenopausal,
-    CKD stage) as ``count (percent)`` per level.
+    CKD stage) as ``count (percent)`` per level. A characteristic of a subgroup
+    (:data:`SUBGROUP_CHARACTERISTICS`: menopause among women) is described within it, and
+    its row says so (``postmenopausal = True (women)``, ``n (% of women)``).
 
     Args:
         per_run: one row per run with ``arm_column`` and the characteristics (drawn patient
@@ -263,19 +271,23 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
     for name in characteristics:
         if name not in per_run:
             continue
-        column = per_run[name]
+        column, within, among, of = per_run[name], groups, "", ""
+        if name in SUBGROUP_CHARACTERISTICS and SUBGROUP_CHARACTERISTICS[name][0] in per_run:
+            by, value, who = SUBGROUP_CHARACTERISTICS[name]
+            within = {a: g[g[by] == value] for a, g in groups.items()}
+            column, among, of = column[per_run[by] == value], f" ({who})", f" of {who}"
         if pd.api.types.is_float_dtype(column):
             def describe(part: pd.Series) -> str:
                 ci = mean_ci(part)
                 return f"{ci['mean']:.{digits}g} ({ci['sd']:.{digits}g})" if ci["n"] else ""
 
-            rows.append({"characteristic": name, "statistic": "mean (SD)",
-                         **{a: describe(g[name]) for a, g in groups.items()}})
+            rows.append({"characteristic": name + among, "statistic": "mean (SD)",
+                         **{a: describe(g[name]) for a, g in within.items()}})
             continue
         for level in sorted(pd.unique(column.dropna()), key=str):
             cells = {}
-            for a, g in groups.items():
+            for a, g in within.items():
                 count = int((g[name] == level).sum())
                 cells[a] = f"{count} ({100.0 * count / len(g):.0f} %)" if len(g) else ""
-            rows.append({"characteristic": f"{name} = {level}", "statistic": "n (%)", **cells})
+            rows.append({"characteristic": f"{name} = {level}{among}", "statistic": f"n (%{of})", **cells})
     return pd.DataFrame(rows, columns=["characteristic", "statistic", *arms])

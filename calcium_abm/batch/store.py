@@ -35,7 +35,8 @@ import pandas as pd
 import calcium_abm
 from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
-from calcium_abm.io import atomic_write
+from calcium_abm.errors import UserInputError
+from calcium_abm.io import atomic_write, check_output_directory
 
 __all__ = ["LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run", "write_runs"]
@@ -66,7 +67,7 @@ def claim_output(out_dir: str | os.PathLike) -> Iterator[Path]:
         raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
     created = not out.exists()
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(exist_ok=True)  # the last level only (see check_output_dir)
         fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise BatchError(f"--out {str(out)[:200]!r}: cannot create the directory or its lock file "
@@ -190,9 +191,10 @@ def check_output_dir(out_dir: str | os.PathLike, resume: bool) -> Path:
     and without a manifest (with ``resume``). Writes nothing: called before the directory
     is claimed (so a refusal leaves no lock file) and again, under the claim, by
     :func:`prepare_output`."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
+    try:
+        out = check_output_directory(out_dir, "--out", "the batch results")  # only the last level is made
+    except UserInputError as exc:
+        raise BatchError(str(exc)) from None
     try:
         entries = sorted(p.name for p in out.iterdir() if p.name != LOCK) if out.is_dir() else []
     except OSError as exc:

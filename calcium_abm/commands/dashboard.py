@@ -46,6 +46,7 @@ def solara_command(args: argparse.Namespace) -> list[str]:
         raise UserInputError(f"--port {args.port} is not allowed: must be a whole number from 1 to 65535")
     if not str(args.host).strip():
         raise UserInputError("--host '' is not allowed: give an address such as 127.0.0.1")
+    check_host(str(args.host))
     app = app_path()
     if not app.is_file():
         raise UserInputError(f"the dashboard app is missing: {app} not found (run from a source checkout)")
@@ -54,6 +55,29 @@ def solara_command(args: argparse.Namespace) -> list[str]:
     if args.no_open:
         cmd.append("--no-open")
     return cmd
+
+
+HOST_HINT = "use 127.0.0.1 (this machine only) or 0.0.0.0 (every network interface, for a classroom)"
+
+
+def check_host(host: str) -> None:
+    """Raise UserInputError unless the server could listen on ``host``: a name that does not
+    resolve, or an address this machine does not have, is refused before Solara starts
+    (Solara printed "starting..." and then a bare ``[Errno -2]``)."""
+    import socket
+
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM,
+                                                         flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise UserInputError(f"--host {host} is not allowed: it is not an IP address and no host of that "
+                             f"name is known; {HOST_HINT}") from None
+    try:
+        with socket.socket(family, kind) as probe:  # port 0: any free port, so a busy one cannot interfere
+            probe.bind((address[0], 0, *address[2:]))
+    except OSError as exc:
+        raise UserInputError(f"--host {host} is not allowed: this machine cannot listen on that address "
+                             f"({exc.strerror or exc}); {HOST_HINT}") from None
 
 
 #: environment for the server process, unless already set. Python's own small-object

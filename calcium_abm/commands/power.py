@@ -59,23 +59,28 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.batch.analysis import to_markdown
     from calcium_abm.batch.power import (MAX_PATIENTS_PER_ARM, MAX_SIMULATIONS, plot_power_curve, power_curve,
                                          power_design)
-    from calcium_abm.io import atomic_write
+    from calcium_abm.io import atomic_write, check_output_directory
 
     sizes_text = [part.strip() for part in str(args.sizes).split(",") if part.strip()]
     if not sizes_text:
         raise UserInputError(f"--sizes {args.sizes!r} is not allowed: give patients per arm, e.g. 10,20,50")
     sizes = [_integer(part, "--sizes", 2, MAX_PATIENTS_PER_ARM) for part in sizes_text]
     effect = None if args.effect is None else _number(args.effect, "--effect", "a number (the outcome's unit)")
-    alpha = _number(args.alpha, "--alpha", "a number between 0 and 1")
+    alpha_allowed = "more than 0 and less than 1, e.g. 0.05"
+    alpha = _number(args.alpha, "--alpha", f"a number {alpha_allowed}")
+    if not 0.0 < alpha < 1.0:
+        raise UserInputError(f"--alpha {args.alpha!r} is not allowed: must be {alpha_allowed}")
     simulations = _integer(args.simulations, "--simulations", 1, MAX_SIMULATIONS)
     seed = _integer(args.seed, "--seed", 0, 2**32 - 1)
     report = Path(args.out) if args.out else Path(args.directory) / "summary"
+    if args.out:  # before the work: only the last level is created, as for `run --out`
+        check_output_directory(report, "--out", "power.csv and power.png")
     design = power_design(args.directory, args.outcome, arm=args.arm, analysis=args.analysis, alpha=alpha)
     if design.pilot_caveat:
         print(f"warning: {design.pilot_caveat}", file=sys.stderr)
     table = power_curve(design, effect, sizes, simulations, seed)
     try:
-        report.mkdir(parents=True, exist_ok=True)
+        report.mkdir(exist_ok=True)
     except OSError as exc:
         raise UserInputError(f"--out '{report}': cannot create the directory ({exc.strerror})") from None
     atomic_write(report / "power.csv", lambda tmp: table.to_csv(tmp, index=False))

@@ -39,6 +39,11 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
 
 def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The ``--set``, ``--years`` and ``--seed`` options as dotted-path overrides."""
+    return {path: value for path, (_, value) in _given_options(args).items()}
+
+
+def _given_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
+    """Dotted path -> (the option as the user gave it, value) for ``--set``/``--years``/``--seed``."""
     from calcium_abm.inputs.messages import join_problems
     from calcium_abm.scenario import parse_set_option, parse_value, resolve_key
 
@@ -66,15 +71,25 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
                 problems.append(str(exc))
     if problems:
         raise ScenarioError(join_problems(problems))
-    return {path: value for path, (_, value) in given.items()}
+    return given
 
 
 def scenario_from_args(args: argparse.Namespace):
-    """The validated scenario named by ``args.scenario`` with the options applied."""
+    """The validated scenario named by ``args.scenario`` with the options applied.
+
+    The options are written into the scenario *before* it is checked, as ``batch`` does,
+    so the schedule is checked against ``--years`` and not the file's own length.
+    """
     from calcium_abm.scenario import load_scenario
 
-    overrides = overrides_from_args(args)
-    return load_scenario(args.scenario).with_overrides(overrides)
+    given = _given_options(args)
+    try:
+        return load_scenario(args.scenario, overrides={path: value for path, (_, value) in given.items()})
+    except ScenarioError as exc:
+        if not given:
+            raise
+        options = " ".join(origin for origin, _ in given.values())
+        raise ScenarioError(f"{exc}\n(checked with {options})") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

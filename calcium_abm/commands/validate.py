@@ -14,7 +14,6 @@ stays fast (see :mod:`calcium_abm.commands`).
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 import time
@@ -35,7 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario_file", nargs="?", metavar="SCENARIO_FILE",
                         help="only check that this scenario (.toml or built-in name) is valid; no simulation")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer seeds (2) and smaller grids: a rough check")
+                        help="fewer seeds (2) and smaller grids: a rough check whose PASS is indicative; a row "
+                             "that fails a criterion is re-run at its full grid and seeds before it is reported "
+                             "(the exit status is 1 only if it fails there too)")
     parser.add_argument("--seeds", metavar="N", help="seeds per arm (default 5; 2 with --quick)")
     parser.add_argument("--rows", metavar="LIST",
                         help="only these rows, comma-separated (e.g. 8,9 or S1); see --list")
@@ -79,19 +80,11 @@ def _docs_dir() -> Path:
 
 
 def check_output_dir(path: Path) -> Path:
-    """Raise UserInputError unless ``path`` is, or can be created as, a writable directory."""
-    if path.exists() and not path.is_dir():
-        raise UserInputError(f"--out '{path}' exists and is not a directory")
-    probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir():
-        raise UserInputError(f"--out '{path}': '{probe}' is not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise UserInputError(f"--out '{path}': directory '{probe}' is not writable")
-    return path
+    """Raise UserInputError unless ``path`` is, or can be created (its last level only) as,
+    a writable directory."""
+    from calcium_abm.io import check_output_directory
+
+    return check_output_directory(path, "--out", "the report")
 
 
 def _list_rows(items) -> None:
@@ -147,6 +140,11 @@ def main(args: argparse.Namespace) -> int:
         with stop_on_sigterm():
             results = run_validation(items, seeds=seeds, quick=args.quick, workers=workers,
                                      scheduler=client, runs_dir=args.runs, progress=progress)
+            if args.quick:  # small grids and 2 seeds are noisy: a FAIL is confirmed before it counts
+                full_seeds = seeds if args.seeds is not None else DEFAULT_SEEDS
+                results = confirm_quick_failures(results, lambda rows: run_validation(
+                    rows, seeds=full_seeds, quick=False, workers=workers, scheduler=client,
+                    runs_dir=args.runs, progress=progress))
     finally:
         report.close()
         if owned:
@@ -161,6 +159,27 @@ def main(args: argparse.Namespace) -> int:
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} workers"
     print(f"({seconds:.0f} s, {seeds} seeds per arm, {where})", file=sys.stderr)
     return 1 if any(r.failed for r in results) else 0
+
+
+def confirm_quick_failures(results: list, rerun) -> list:
+    """``results`` of a quick run with each row that failed a criterion replaced by its
+    re-run at full settings (``rerun(experiments) -> results``), so that a verdict that only
+    the small grids and 2 seeds produce is never reported as FAIL. A row whose runs raised
+    is not re-run (the error is the verdict)."""
+    failing = [i for i, r in enumerate(results) if r.failed and not r.run_errors]
+    if not failing:
+        return results
+    rows = ", ".join(results[i].experiment.row for i in failing)
+    print(f"validate: {'rows' if len(failing) > 1 else 'row'} {rows} failed a criterion at quick settings; "
+          "re-running at full settings (the row's grid, more seeds) before reporting", file=sys.stderr)
+    confirmed = rerun([results[i].experiment for i in failing])
+    out = list(results)
+    for i, result in zip(failing, confirmed):
+        out[i] = result
+        verdict = "fails there too" if result.failed else "passes there: the quick FAIL was noise"
+        print(f"validate: row {result.experiment.row} at full settings ({result.grid}x{result.grid}, "
+              f"{len(result.seeds)} seeds) {verdict}", file=sys.stderr)
+    return out
 
 
 def _command_options(args: argparse.Namespace) -> list[str]:

@@ -17,11 +17,11 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.messages import accepted_keys, did_you_mean, rule_error
+from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, unit_suffix
 from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT
 
 __all__ = ["column_name", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
-           "resolved_settings", "setting_bounds", "setting_kind", "setting_unit"]
+           "range_problem", "resolved_settings", "setting_bounds", "setting_kind", "setting_unit"]
 
 
 def parameter_registry() -> dict:
@@ -49,6 +49,14 @@ def resolve_key(key: str) -> str:
         return FLAT_KEYS[key]
     registry = parameter_registry()
     section, dot, field = key.partition(".")
+    if not dot and key in SECTIONS:  # a section given where a setting belongs
+        raise ScenarioError(f"'{key}' is a section, not a setting: set one of its keys as {key}.<key>=value "
+                            f"(e.g. {key}.{next(iter(SECTIONS[key].model_fields))}); the keys of [{key}] are "
+                            f"{', '.join(SECTIONS[key].model_fields)}")
+    if key == "parameters":
+        raise ScenarioError("'parameters' is a section, not a setting: set a model parameter as "
+                            f"parameters.<name>=value (e.g. parameters.{next(iter(registry), 'NAME')}); the "
+                            "names are in docs/parameters.md")
     if dot:
         if section in SECTIONS and field in SECTIONS[section].model_fields:
             return key
@@ -109,6 +117,21 @@ def setting_bounds(path: str) -> tuple[float, float]:
         return -math.inf, math.inf
     lo, hi, _ = field_bounds(SECTIONS[section], field)
     return float(lo), float(hi)
+
+
+def range_problem(path: str, value: float) -> str | None:
+    """What a numeric setting allows (``must be between 0 and 10000 µg/day``) if ``value``
+    lies outside it, else None (also None for a setting that is not numeric)."""
+    section, _, field = path.partition(".")
+    if section == "parameters":
+        lo, hi, lo_open = (*setting_bounds(path), False)
+    elif section in SECTIONS and field in SECTIONS[section].model_fields and setting_kind(path) in ("int", "float"):
+        lo, hi, lo_open = field_bounds(SECTIONS[section], field)
+    else:
+        return None
+    if (lo < value if lo_open else lo <= value) and value <= hi:
+        return None
+    return range_text(lo, hi, unit_suffix(setting_unit(path)), lo_open=lo_open)
 
 
 def setting_unit(path: str) -> str:

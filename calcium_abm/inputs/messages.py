@@ -59,6 +59,8 @@ def fmt_value(value: Any) -> str:
     """A value as the user would have written it in TOML, shortened to 60 characters."""
     if isinstance(value, bool):
         text = "true" if value else "false"
+    elif isinstance(value, float) and getattr(value, "typed_text", None):  # an overflowed number
+        text = value.typed_text
     elif isinstance(value, float):
         text = "nan" if math.isnan(value) else ("inf" if value == math.inf else repr(value))
         text = "-inf" if value == -math.inf else text

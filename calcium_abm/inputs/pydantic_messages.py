@@ -70,7 +70,9 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     if loc and loc[0] == "parameters" and len(loc) == 2:
         p = parameter_registry().get(str(loc[1]))
         allowed = range_text(p.minimum, p.maximum, unit_suffix(p.unit)) if p else ""
-    if kind == "finite_number":
+    if kind == "finite_number" and getattr(value, "typed_text", None) and allowed:
+        pass  # a number too large for a float (1e400): its range says it all
+    elif kind == "finite_number":
         rng = f" ({allowed.removeprefix('must be ')})" if allowed.startswith("must be between") else ""
         allowed = "must be a finite number" + rng
     elif kind in _TYPE_WORDS and not allowed.startswith(_TYPE_WORDS[kind]):

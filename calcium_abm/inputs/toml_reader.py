@@ -15,6 +15,7 @@ one, the key:
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -35,6 +36,21 @@ MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
 _LONG_INT = re.compile(r"[0-9][0-9_]{%d,}" % (MAX_INT_DIGITS - 1))
 _KEY_LINE = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*'))*)\s*=""")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]#]+?)\s*\]\]?\s*(#.*)?$")
+
+
+class OverflowedNumber(float):
+    """A TOML number too large for a float (``1e400``): ±inf that remembers the text typed,
+    so a message shows ``1e400`` rather than ``inf`` (see ``messages.fmt_value``)."""
+
+    typed_text: str = ""
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value) and "inf" not in text.lower():
+        value = OverflowedNumber(value)
+        value.typed_text = text
+    return value
 
 
 def _unquote(dotted: str) -> str:
@@ -163,7 +179,7 @@ def parse_toml(data: bytes | str, origin: str, limit: int, error: type[UserInput
             raise error(f"{origin}: is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
     text = data.removeprefix("\ufeff")
     try:
-        table = tomllib.loads(text)
+        table = tomllib.loads(text, parse_float=_parse_float)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         if message.startswith("Cannot overwrite a value"):
@@ -194,7 +210,7 @@ def parse_toml_value(raw: str, field: str, error: type[UserInputError]) -> Any:
         raise error(f"{field} = {raw.splitlines()[0][:40]!r}... is not allowed: a value must be on one line "
                     "(give each setting its own option)")
     try:
-        value = tomllib.loads(f"v = {raw}")["v"]
+        value = tomllib.loads(f"v = {raw}", parse_float=_parse_float)["v"]
     except tomllib.TOMLDecodeError:
         return raw
     except RecursionError:

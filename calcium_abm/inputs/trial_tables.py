@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.keys import resolve_setting, resolved_settings, setting_kind
+from calcium_abm.inputs.keys import range_problem, resolve_setting, resolved_settings, setting_kind
 from calcium_abm.inputs.messages import did_you_mean, fmt_value, rule_error
 from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
 
@@ -212,8 +212,13 @@ def arm_problems(arms: list[Arm], randomisation_day: int) -> list[str]:
         tables += [(f"arms #{i + 1} ({arm.name}).schedule #{j + 1}", e.set, e.add) for j, e in enumerate(arm.schedule)]
         for prefix, set_keys, add_keys in tables:
             for table, keys in (("set", set_keys), ("add", add_keys)):
-                for _key, where, path in resolved_settings(keys, f"{prefix}.{table}", problems):
-                    if table == "add" and setting_kind(path) != "float":
+                for key, where, path in resolved_settings(keys, f"{prefix}.{table}", problems):
+                    value = keys[key]
+                    allowed = (range_problem(path, value) if table == "set" and isinstance(value, (int, float))
+                               and not isinstance(value, bool) else None)
+                    if allowed:
+                        problems.append(f"{where}: {path} = {fmt_value(value)} is not allowed: {allowed}")
+                    elif table == "add" and setting_kind(path) != "float":
                         problems.append(f"{where}: add works on numeric settings; {path} is not one")
                     elif randomisation_day > 0 and not changes_during_run(path):
                         problems.append(f"{where}: {path} cannot start at randomisation (day {randomisation_day}): "

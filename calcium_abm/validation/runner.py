@@ -24,7 +24,7 @@ from calcium_abm.batch.expand import run_id_for
 from calcium_abm.batch.runner import RunFailed, RunTask, run_tasks
 from calcium_abm.batch.store import RUNS_DIR, model_fingerprint, run_path, write_run
 from calcium_abm.errors import UserInputError
-from calcium_abm.io import atomic_write
+from calcium_abm.io import atomic_write, check_output_directory
 from calcium_abm.scenario import DAYS_PER_YEAR, Scenario, load_scenario
 from calcium_abm.validation import effects
 from calcium_abm.validation.design import Arm, Criterion, Experiment, NotExpressible
@@ -159,6 +159,7 @@ def open_run_store(runs_dir: str | Path) -> Path:
         if path.is_dir() and any(path.iterdir()):
             raise UserInputError(f"--runs '{path}' is not empty and has no {RUN_STORE_FILE}: give a new or "
                                  "empty directory (or one an earlier `validate --runs` filled)")
+        check_output_directory(path, "--runs", "the validation runs")  # only its last level is created
         try:
             (path / RUNS_DIR).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
