@@ -19,7 +19,15 @@ from calcium_abm.physiology.remodeling import (
     osteoblast_refill_margin,
     remodel_day,
 )
-from calcium_abm.physiology.skeleton import cortical_day, cortical_steady_state, mineralise, mineralise_cortical
+from calcium_abm.physiology.skeleton import (
+    cortical_day,
+    cortical_steady_state,
+    mineralise,
+    mineralise_cortical,
+    secondary_fraction,
+    settle_mineral_deficit,
+    spin_up_section,
+)
 
 P = parameter_set()
 #: drives that stress the rules: fast activation, long-lived osteoclasts, short-lived osteoblasts
@@ -166,6 +174,36 @@ def test_new_mineral_lacks_its_secondary_share_until_secondary_mineralisation_fi
     whole.osteoid[:] = 0.3 * (1.0 - whole.mineral)
     mineralise(whole, math.inf, 1.0, with_params(primary_mineralisation_fraction=1.0))
     assert not whole.mineral_deficit.any()
+
+
+def test_settling_scales_the_deficit_to_what_secondary_mineralisation_fills():
+    bone = new_section(8)
+    bone.mineral_deficit[:] = 0.01 * bone.mineral
+    young = bone.mineral_deficit > 0
+    primary = 0.5  # mg of calcium laid by primary mineralisation per step (mg_per_unit = 1)
+    settle_mineral_deficit(bone, primary, P, 1.0)
+    f = P.primary_mineralisation_fraction
+    # steady state: secondary mineralisation fills per step the (1 - f) / f share primary leaves
+    assert bone.mineral_deficit.sum() * secondary_fraction(P) == pytest.approx((1 - f) / f * primary, rel=1e-12)
+    assert np.array_equal(bone.mineral_deficit > 0, young)  # the same young patches
+    assert np.all(bone.mineral_deficit <= (1 - f) * bone.mineral + 1e-15)
+
+
+def test_after_the_spin_up_the_deficit_stays_near_its_level():
+    bone, stream = new_section(8, 64), np.random.default_rng(8)
+    ocs, obs = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population()
+    spin_up_section(bone, ocs, obs, 2.0, P, stream, 1.0, 400.0)
+    drives = bone_drives(1.0, 0.0, 2.0, P)  # the spin-up's
+    start = bone.mineral_deficit.sum()
+    levels = []
+    for _ in range(600):
+        day = remodel_day(bone, ocs, obs, drives, P, stream)
+        ocs.kill(day.dead_osteoclasts)
+        obs.kill(day.dead_osteoblasts)
+        mineralise(bone, math.inf, 1.0, P)
+        levels.append(bone.mineral_deficit.sum())
+    assert start > 0
+    assert np.mean(levels) == pytest.approx(start, rel=0.1)
 
 
 def test_resorbing_young_bone_returns_only_the_calcium_it_holds():

@@ -20,6 +20,9 @@ from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.ageing import checked_ages, checked_sex, float_or_array, lagged_activation_effect
 from calcium_abm.physiology.remodeling import BoneDrives, BoneSection, bone_drives, osteoblast_refill_margin, remodel_day
 
+#: last days of the spin-up whose mineralisation sets the secondary-mineral deficit's steady state
+SETTLE_DAYS = 100.0
+
 PARAMETERS = declare([
     Parameter("skeletal_calcium_mg", 1.0e6, "mg", "[V] 25,000-30,000 mmol skeletal Ca (OpenBoneMin comments)",
               "Whole-skeleton calcium (trabecular section + cortical compartment)", 1.0, 1e8),
@@ -187,6 +190,11 @@ def mineralise_cortical(cortical: CorticalBone, supply_mg: float, capxp_relative
     return float(amount)
 
 
+def secondary_fraction(p, dt: float = 1.0) -> float:
+    """Share of the secondary-mineral deficit filled in one step (first order)."""
+    return -math.expm1(-p.secondary_mineralisation_per_day * dt)
+
+
 def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt: float = 1.0) -> float:
     """Mineralisation, in place: osteoid mineralises first order (primary: it gains
     ``primary_mineralisation_fraction`` of its final mineral, the rest is the patch's
@@ -196,7 +204,7 @@ def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt
     Leaves the section's sums after the step in ``bone.day_sums`` (see :class:`.remodeling.BoneSection`)."""
     moved, *sums = _mineralise_kernel(bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
                                       bone.mineral_deficit.ravel(), mineralised_fraction(capxp_relative, p, dt),
-                                      -math.expm1(-p.secondary_mineralisation_per_day * dt),
+                                      secondary_fraction(p, dt),
                                       p.primary_mineralisation_fraction, bone.mineral_mg_per_unit, supply_mg)
     bone.day_sums = tuple(sums)
     return moved
@@ -243,6 +251,7 @@ def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: fl
     steps = int(math.ceil(days / dt))
     drives = bone_drives(pth_relative, 0.0, vitamin_k_supply_nmol_per_l, p)
     activation = estrogen_effect_at(steps * dt) if estrogen_effect_at is not None else 0.0
+    laid_mg = 0.0  # calcium of primary mineralisation over the last SETTLE_DAYS
     for i in range(steps):
         if estrogen_effect_at is not None:
             effect = estrogen_effect_at((steps - i) * dt)
@@ -251,5 +260,24 @@ def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: fl
         result = remodel_day(bone, ocs, obs, drives, p, stream, dt)
         ocs.kill(result.dead_osteoclasts)
         obs.kill(result.dead_osteoblasts)
-        mineralise(bone, math.inf, 1.0, p, dt)
+        matured_mg = bone.mineral_deficit.sum() * secondary_fraction(p, dt) * bone.mineral_mg_per_unit
+        moved_mg = mineralise(bone, math.inf, 1.0, p, dt)
+        if (steps - i) * dt <= SETTLE_DAYS:
+            laid_mg += moved_mg - matured_mg
+    settle_mineral_deficit(bone, laid_mg / min(SETTLE_DAYS, steps * dt) * dt, p, dt)
     return activation
+
+
+def settle_mineral_deficit(bone: BoneSection, primary_mg_per_step: float, p, dt: float) -> None:
+    """Scale the section's secondary-mineral deficit, in place, to its steady state under
+    today's primary mineralisation (``primary_mg_per_step``: the spin-up's mean), where
+    secondary mineralisation fills what primary leaves: ``D s = (1 - f) / f x primary``.
+    The spin-up starts with mature bone and is shorter than secondary mineralisation
+    takes to settle; patches keep their share of the deficit (young bone), at most ``1 - f``
+    of their mineral."""
+    f, total = p.primary_mineralisation_fraction, bone.mineral_deficit.sum()
+    if f >= 1.0 or total <= 0.0:
+        return
+    steady = (1.0 - f) / f * primary_mg_per_step / bone.mineral_mg_per_unit / secondary_fraction(p, dt)
+    np.multiply(bone.mineral_deficit, steady / total, out=bone.mineral_deficit)
+    np.minimum(bone.mineral_deficit, (1.0 - f) * bone.mineral, out=bone.mineral_deficit)
