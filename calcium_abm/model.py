@@ -165,8 +165,9 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         supply = vitamin_k.steady_tissue_supply_nmol_per_l(
             vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
             self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
-        skeleton.spin_up_section(self.bone, self.osteoclasts, self.osteoblasts, supply, self.params, self.random_stream,
-                                 self.dt, SPINUP_DAYS, person.estrogen_history(self), person.start_pth_relative(self))
+        self.activation_estrogen_effect = skeleton.spin_up_section(  # activation's lagged estrogen-loss effect
+            self.bone, self.osteoclasts, self.osteoblasts, supply, self.params, self.random_stream,
+            self.dt, SPINUP_DAYS, person.estrogen_history(self), person.start_pth_relative(self))
 
     def _start_at_steady_state(self) -> None:
         """Inputs that were steady before day 0 start at their steady state (vitamin K, the
@@ -233,8 +234,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
         s = self.systemic = minerals.systemic_day(self.hormones, self.calcium["blood"],  # 4
                                                   self.phosphate["blood"], k, p, dt)
-        drives = remodeling.bone_drives(s.pth_relative, person.estrogen_loss_effect(self, self.years_relative_to_fmp),
-                                        vk.bone_vitamin_k_supply_nmol_l, p)
+        drives = person.bone_drives_today(self, s.pth_relative, vk.bone_vitamin_k_supply_nmol_l)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
                                           self.random_stream, dt)
         wall, mgp_per_cell = self._mineral_exchanges(s, k, bone_day.resorbed_mineral_mg,  # 6-7
@@ -281,9 +281,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
     # ------------------------------------------------------------------ readouts
     @property
     def bone_mineral_density_g_cm2(self) -> float:
-        bone = self.bone
-        mineral_sum = remodeling.bone_tallies(bone.mineral, bone.osteoid, bone.cavity)[0]
-        return self.params.reference_bmd_g_cm2 * mineral_sum / self.reference_mineral_sum
+        return self.params.reference_bmd_g_cm2 * self.bone.tallies()[0] / self.reference_mineral_sum
 
     def calcium_pools_mg(self) -> dict[str, float]:
         """Calcium in every pool (mg): ``self.calcium.pools_mg()``."""

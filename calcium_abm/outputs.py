@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 from mesa import DataCollector
 
-from calcium_abm.physiology import calcification, calcium, coagulation, kidney, remodeling
+from calcium_abm.physiology import calcification, calcium, coagulation, kidney
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
@@ -30,8 +30,8 @@ class DayTallies:
         self.m, self.p = model, model.params
         bone, wall, vk = model.bone, model.vessel, model.carboxylation
         # fresh: the sums today's kernels left are current (model.step records right after them)
-        self.mineral_sum, self.osteoid_sum, self.cavity_sum = bone.day_sums if fresh else remodeling.bone_tallies(
-            bone.mineral, bone.osteoid, bone.cavity)
+        self.mineral_sum, self.osteoid_sum, self.cavity_sum, self.deficit_sum = bone.day_sums if fresh else (
+            bone.tallies())
         self.vessel_mineral_sum, self.n_calcified, self.n_osteo, self.mgp_share = wall.day_tallies if fresh else (
             calcification.vessel_tallies(wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
                                          vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor))
@@ -85,7 +85,7 @@ _DECLARED: dict[str, Column] = {
     "bmd_change_pct": Column("%", "BMD change since day 0 (NaN if the section held no bone at day 0)",
                              "100.0 * (t.bmd / t.m.bmd_day0 - 1.0) if t.m.bmd_day0 > 0 else _NAN"),
     "bone_volume_fraction": Column("-", "Matrix (mineral + osteoid) volume / section volume (BV/TV)",
-                                   "(t.mineral_sum + t.osteoid_sum) / t.m.bone.mineral.size"),
+                                   "(t.mineral_sum + t.deficit_sum + t.osteoid_sum) / t.m.bone.mineral.size"),
     "remodeling_space_fraction": Column("-", "Resorbed cavities not yet refilled / section volume",
                                         "t.cavity_sum / t.m.bone.cavity.size"),
     "vessel_calcification_mg": Column("mg", "Calcium deposited in the represented arterial wall: media plus "

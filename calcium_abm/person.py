@@ -18,7 +18,7 @@ from calcium_abm.physiology import ageing, calcification, calcium, minerals, per
 #: the estrogen-loss effect on bone is computed daily)
 PERSON_UPDATE_DAYS = 30
 #: days in a year of age
-DAYS_PER_YEAR_OF_AGE = 365.25
+DAYS_PER_YEAR_OF_AGE = ageing.DAYS_PER_YEAR_OF_AGE
 #: person-level traits a scenario's [patient] table may set (physiology/person_traits.py)
 TRAIT_KEYS = ("calcification_propensity", "remodeling_balance", "calcium_absorption_efficiency",
               "vitamin_k_disposition", "peak_bone_mass")
@@ -205,6 +205,16 @@ def estrogen_loss_effect(model: Any, years_relative_to_fmp: float | None) -> flo
     return remodeling.estrogen_loss_effect(True, years_relative_to_fmp, model.params)
 
 
+def bone_drives_today(model: Any, pth_relative: float, vitamin_k_supply_nmol_per_l: float) -> remodeling.BoneDrives:
+    """Today's :func:`.remodeling.bone_drives`: the estrogen-loss effect acts on osteoclast
+    lifespan and osteoblast apoptosis at once, and on activation through its first-order lag
+    (:func:`.ageing.lagged_activation_effect`; ``model.activation_estrogen_effect`` carries it)."""
+    effect = estrogen_loss_effect(model, model.years_relative_to_fmp)
+    activation = model.activation_estrogen_effect = ageing.lagged_activation_effect(
+        model.activation_estrogen_effect, effect, model.params, model.dt)
+    return remodeling.bone_drives(pth_relative, effect, vitamin_k_supply_nmol_per_l, model.params, activation)
+
+
 def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float:
     """The effect on a spin-up day before day 0: the person's own after the final period,
     none before it (the perimenopausal loss is simulated only when a run covers it)."""
@@ -229,10 +239,13 @@ def match_baseline_bmd(model: Any) -> None:
         return
     target, room = ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p), 1.0 - bone.osteoid - bone.cavity
     for _ in range(100):  # patches that fill up are held at their room and the rest scaled again
-        np.multiply(bone.mineral, target / model.bone_mineral_density_g_cm2, out=bone.mineral)
+        ratio = target / model.bone_mineral_density_g_cm2
+        np.multiply(bone.mineral, ratio, out=bone.mineral)
+        np.multiply(bone.mineral_deficit, ratio, out=bone.mineral_deficit)  # young matrix keeps its share
         if not (bone.mineral > room).any():
             return
         np.minimum(bone.mineral, room, out=bone.mineral)
+        np.minimum(bone.mineral_deficit, bone.mineral, out=bone.mineral_deficit)
 
 
 def seed_baseline_calcification(model: Any) -> None:

@@ -185,6 +185,26 @@ def test_perimenopausal_effect_is_greatest_in_the_transmenopause_then_subsides()
     assert 0.35 <= pre <= 0.65
 
 
+def test_activation_follows_the_estrogen_effect_with_its_lag():
+    # day by day through the transition: activation trails the estrogen effect and peaks later
+    days = np.arange(-5 * 365, 6 * 365)
+    e = ageing.perimenopausal_estrogen_effect(days / ageing.DAYS_PER_YEAR_OF_AGE, P)
+    a = np.empty_like(e)
+    a[0] = e[0]
+    for i in range(1, days.size):
+        a[i] = ageing.lagged_activation_effect(a[i - 1], e[i], P, 1.0)
+    rising = days <= 0
+    assert np.all(a[rising] <= e[rising] + 1e-12)
+    assert days[np.argmax(a)] > days[np.argmax(e)]
+    # SWAN (Sowers 2013): resorption near its peak 1-1.5 y after the final period
+    at = lambda years: a[np.searchsorted(days, round(years * 365))]
+    assert at(1.0) > 0.85 and at(-1.0) < 0.5
+    # one step of a first-order relaxation, and none with no lag
+    tau_days = P.estrogen_loss_activation_lag_years * ageing.DAYS_PER_YEAR_OF_AGE
+    assert ageing.lagged_activation_effect(0.0, 1.0, P, tau_days) == pytest.approx(1.0 - math.exp(-1.0), rel=1e-12)
+    assert ageing.lagged_activation_effect(0.2, 0.7, SimpleNamespace(**{**vars(P), "estrogen_loss_activation_lag_years": 0.0}), 1.0) == 0.7
+
+
 def test_menopause_is_counted_from_when_it_begins():
     # a woman of 49 whose menopause is scheduled for age 51: one day after it she is at t = 1 day,
     # not at "years since menopause" counted from the start of the run

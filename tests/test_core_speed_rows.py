@@ -34,7 +34,8 @@ def test_fresh_rows_equal_rows_from_a_new_pass_every_day(scenario):
         model.step()
         days += 1
         bone = model.bone
-        assert model.bone.day_sums == remodeling.bone_tallies(bone.mineral, bone.osteoid, bone.cavity)
+        assert model.bone.day_sums == remodeling.bone_tallies(bone.mineral, bone.osteoid, bone.cavity,
+                                                              bone.mineral_deficit)
         assert model.vessel.day_tallies == _wall_tallies(model)
         fresh, full = row_values(model, fresh=True), row_values(model)
         assert np.array_equal(_bits(fresh), _bits(full)), scenario

@@ -78,8 +78,10 @@ def test_one_minus_exp_is_exact_to_round_off_on_both_sides_of_the_series_switch(
 def test_tallies_equal_numpy_reductions():
     rng = np.random.default_rng(3)
     mineral, osteoid, cavity = rng.random((3, 24, 17))
-    m_sum, o_sum, c_sum = remodeling.bone_tallies(mineral, osteoid, cavity)
-    assert (m_sum, o_sum, c_sum) == pytest.approx((mineral.sum(), osteoid.sum(), cavity.sum()), rel=1e-13)
+    deficit = 0.3 * mineral * rng.random((24, 17))
+    m_sum, o_sum, c_sum, d_sum = remodeling.bone_tallies(mineral, osteoid, cavity, deficit)
+    assert (m_sum, o_sum, c_sum, d_sum) == pytest.approx(((mineral - deficit).sum(), osteoid.sum(), cavity.sum(),
+                                                          deficit.sum()), rel=1e-13)
 
     osteo = rng.random((24, 17)) < 0.3
     wall_mineral = rng.random((24, 17)) * 0.02

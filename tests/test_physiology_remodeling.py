@@ -19,7 +19,15 @@ from calcium_abm.physiology.remodeling import (
     osteoblast_refill_margin,
     remodel_day,
 )
-from calcium_abm.physiology.skeleton import cortical_day, cortical_steady_state, mineralise, mineralise_cortical
+from calcium_abm.physiology.skeleton import (
+    cortical_day,
+    cortical_steady_state,
+    mineralise,
+    mineralise_cortical,
+    secondary_fraction,
+    settle_mineral_deficit,
+    spin_up_section,
+)
 
 P = parameter_set()
 #: drives that stress the rules: fast activation, long-lived osteoclasts, short-lived osteoblasts
@@ -46,6 +54,14 @@ def assert_fractions_valid(bone: BoneSection) -> None:
         values = getattr(bone, name)
         assert values.min() >= -1e-12 and values.max() <= 1 + 1e-12, name
     assert (bone.mineral + bone.osteoid + bone.cavity).max() <= 1 + 1e-12
+    # young matrix lacks at most the share primary mineralisation leaves out
+    assert bone.mineral_deficit.min() >= -1e-12
+    assert np.all(bone.mineral_deficit <= (1.0 - P.primary_mineralisation_fraction) * bone.mineral + 1e-12)
+
+
+def content(bone: BoneSection) -> np.ndarray:
+    """Mineral content of each patch (mineralised matrix less its secondary-mineral deficit)."""
+    return bone.mineral - bone.mineral_deficit
 
 
 # ----------------------------------------------------------------------------- section
@@ -73,6 +89,7 @@ def test_remodel_day_conserves_matrix_plus_cavity_except_abandoned_cavities(driv
     deficits = 0
     for _ in range(400):
         before_total, mineral_before, cavity_before = volumes(bone), bone.mineral.copy(), bone.cavity.copy()
+        content_before = content(bone)
         day = remodel_day(bone, ocs, obs, drives, P, rng)
         lost = before_total - volumes(bone)
         if day.dead_osteoblasts.size:
@@ -84,7 +101,7 @@ def test_remodel_day_conserves_matrix_plus_cavity_except_abandoned_cavities(driv
             assert abs(lost) <= 1e-12 * before_total
         # resorption is the only thing that removes mineral in remodel_day
         assert np.all(bone.mineral <= mineral_before + 1e-15)
-        assert day.resorbed_mineral_mg == pytest.approx(float((mineral_before - bone.mineral).sum()), abs=1e-12)
+        assert day.resorbed_mineral_mg == pytest.approx(float((content_before - content(bone)).sum()), abs=1e-12)
         assert_fractions_valid(bone)
         ocs.kill(day.dead_osteoclasts)
         obs.kill(day.dead_osteoblasts)
@@ -119,10 +136,10 @@ def test_cells_sit_where_the_rules_put_them():
 def test_mineralise_turns_osteoid_into_mineral_within_the_supply():
     bone = new_section(4)
     bone.osteoid[:] = 0.3 * (1.0 - bone.mineral)
-    matrix_before, mineral_before = bone.mineral + bone.osteoid, bone.mineral.copy()
+    matrix_before, content_before = bone.mineral + bone.osteoid, content(bone)
     taken = mineralise(bone, math.inf, 1.0, P)
     assert np.allclose(bone.mineral + bone.osteoid, matrix_before, rtol=0, atol=1e-15)
-    assert taken == pytest.approx(float((bone.mineral - mineral_before).sum()), rel=1e-12)
+    assert taken == pytest.approx(float((content(bone) - content_before).sum()), rel=1e-12)
     assert taken > 0
     # limited supply: exactly the supply is used
     limited = new_section(4)
@@ -133,6 +150,77 @@ def test_mineralise_turns_osteoid_into_mineral_within_the_supply():
     slow = new_section(4)
     slow.osteoid[:] = 0.3 * (1.0 - slow.mineral)
     assert mineralise(slow, math.inf, 0.5, P) < taken
+
+
+def test_new_mineral_lacks_its_secondary_share_until_secondary_mineralisation_fills_it():
+    bone = new_section(5)
+    bone.osteoid[:] = 0.3 * (1.0 - bone.mineral)
+    osteoid_before = bone.osteoid.sum()
+    taken = mineralise(bone, math.inf, 1.0, P)
+    laid = osteoid_before - bone.osteoid.sum()
+    # primary mineralisation: the matrix is laid, with only the primary share of its calcium
+    assert bone.mineral_deficit.sum() == pytest.approx((1.0 - P.primary_mineralisation_fraction) * laid, rel=1e-12)
+    assert taken == pytest.approx(P.primary_mineralisation_fraction * laid, rel=1e-12)
+    # secondary: with no osteoid left, the deficit fills first order at its own rate
+    bone.osteoid[:] = 0.0
+    before = bone.mineral_deficit.sum()
+    days = 100
+    filled = sum(mineralise(bone, math.inf, 1.0, P) for _ in range(days))
+    assert bone.mineral_deficit.sum() == pytest.approx(before * math.exp(-P.secondary_mineralisation_per_day * days),
+                                                       rel=1e-9)
+    assert filled == pytest.approx(before - bone.mineral_deficit.sum(), rel=1e-9)
+    # a primary share of 1 leaves no deficit (all calcium at once)
+    whole = new_section(5)
+    whole.osteoid[:] = 0.3 * (1.0 - whole.mineral)
+    mineralise(whole, math.inf, 1.0, with_params(primary_mineralisation_fraction=1.0))
+    assert not whole.mineral_deficit.any()
+
+
+def test_settling_scales_the_deficit_to_what_secondary_mineralisation_fills():
+    bone = new_section(8)
+    bone.mineral_deficit[:] = 0.01 * bone.mineral
+    young = bone.mineral_deficit > 0
+    primary = 0.5  # mg of calcium laid by primary mineralisation per step (mg_per_unit = 1)
+    settle_mineral_deficit(bone, primary, P, 1.0)
+    f = P.primary_mineralisation_fraction
+    # steady state: secondary mineralisation fills per step the (1 - f) / f share primary leaves
+    assert bone.mineral_deficit.sum() * secondary_fraction(P) == pytest.approx((1 - f) / f * primary, rel=1e-12)
+    assert np.array_equal(bone.mineral_deficit > 0, young)  # the same young patches
+    assert np.all(bone.mineral_deficit <= (1 - f) * bone.mineral + 1e-15)
+
+
+def test_after_the_spin_up_the_deficit_stays_near_its_level():
+    bone, stream = new_section(8, 64), np.random.default_rng(8)
+    ocs, obs = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population()
+    spin_up_section(bone, ocs, obs, 2.0, P, stream, 1.0, 400.0)
+    drives = bone_drives(1.0, 0.0, 2.0, P)  # the spin-up's
+    start = bone.mineral_deficit.sum()
+    levels = []
+    for _ in range(600):
+        day = remodel_day(bone, ocs, obs, drives, P, stream)
+        ocs.kill(day.dead_osteoclasts)
+        obs.kill(day.dead_osteoblasts)
+        mineralise(bone, math.inf, 1.0, P)
+        levels.append(bone.mineral_deficit.sum())
+    assert start > 0
+    assert np.mean(levels) == pytest.approx(start, rel=0.1)
+
+
+def test_resorbing_young_bone_returns_only_the_calcium_it_holds():
+    bone = new_section(6)
+    bone.mineral_deficit[:] = 0.2 * bone.mineral
+    ocs, obs = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population()
+    resorbed = 0.0
+    for _ in range(60):
+        before = content(bone).sum()
+        day = remodel_day(bone, ocs, obs, HARSH, P, np.random.default_rng(7))
+        resorbed += day.resorbed_mineral_mg
+        assert day.resorbed_mineral_mg == pytest.approx(before - content(bone).sum(), abs=1e-12)
+        ocs.kill(day.dead_osteoclasts)
+        obs.kill(day.dead_osteoblasts)
+    assert resorbed > 0
+    # the deficit left is still 20 % of the mineral left (resorption takes both in proportion)
+    assert np.allclose(bone.mineral_deficit, 0.2 * bone.mineral, rtol=1e-12, atol=1e-15)
 
 
 # ----------------------------------------------------------------------------- refill margin

@@ -29,11 +29,16 @@ with one message naming the argument, the value and what is allowed.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from calcium_abm.errors import UserInputError
 from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE
+
+#: days in a year of age
+DAYS_PER_YEAR_OF_AGE = 365.25
 
 SEXES = ("female", "male")
 #: ages the laws are defined for (years); the scenario schema allows the same range
@@ -136,6 +141,14 @@ PARAMETERS = declare([
               "[V] Greendale 2012: loss decelerated (but did not cease) 2 years after the FMP; "
               "transmenopause = -1 ... +2 y",
               "Time after the FMP at which the early effect starts to subside", 0.0, 20.0, ("20", "20b")),
+    Parameter("estrogen_loss_activation_lag_years", 0.5, "years",
+              "[V] Sowers 2013 J Clin Endocrinol Metab 98:2854 (SWAN, 918 women): urinary NTX rises sharply from "
+              "~2 y before the FMP and peaks 1-1.5 y after it, after the estradiol fall; [V] Shieh 2020 J Clin "
+              "Endocrinol Metab 105:e1440 (SWAN, PMC7067542): turnover rises fastest from 2 y before to 2 y after the "
+              "FMP and plateaus in early postmenopause; [V] Recker 2004 J Bone Miner Res 19:1628: activation "
+              "frequency nearly doubled 12 months after the last menses (0.13 -> 0.24 /y); [C] first order: with the "
+              "estrogen effect half at -1 y, activation is 93 % of its level at +1 y and 97 % at +1.5 y",
+              "Time constant with which remodeling activation follows the estrogen-loss effect", 0.0, 10.0, ("20b",)),
     # --- young-adult reference and sex differences in bone size ----------------------
     Parameter("young_adult_spine_bmd_female_g_cm2", 1.064, "g/cm2",
               "[V] NHANES lumbar-spine reference, women 21-30 y, 1.064 (SD 0.106), as tabulated in "
@@ -336,6 +349,17 @@ def perimenopausal_estrogen_effect(years_relative_to_fmp, p):
     late = p.estrogen_loss_late_effect_fraction
     adapt = np.exp(-np.maximum(t - p.transmenopause_end_years, 0.0) / p.estrogen_loss_adaptation_years)
     return _out(_transition(t, p) * (late + (1.0 - late) * adapt))
+
+
+def lagged_activation_effect(previous, estrogen_effect, p, days: float = 1.0):
+    """Estrogen-loss effect on remodeling activation after ``days`` (physiological): it
+    relaxes first order towards today's ``estrogen_effect`` with time constant
+    ``estrogen_loss_activation_lag_years`` (osteoclast recruitment follows the estrogen fall
+    with a delay: bone resorption peaks 1-1.5 y after the FMP, Sowers 2013); a lag of 0 follows it at once."""
+    lag_days = p.estrogen_loss_activation_lag_years * DAYS_PER_YEAR_OF_AGE
+    if lag_days <= 0.0:
+        return estrogen_effect
+    return previous + (estrogen_effect - previous) * -math.expm1(-days / lag_days)
 
 
 # ----------------------------------------------------------------------------- reference BMD

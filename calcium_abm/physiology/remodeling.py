@@ -113,15 +113,26 @@ class BoneSection:
     osteoid: np.ndarray
     cavity: np.ndarray
     mineral_mg_per_unit: float
-    #: (mineral, osteoid, cavity) sums as :func:`bone_tallies` gives them, left by the day's last
-    #: pass over the section (:func:`.skeleton.mineralise`); current only until the arrays change
+    #: mineral still missing from mineralised matrix until its secondary mineralisation ends
+    #: (volume of fully mineralised matrix; :func:`.skeleton.mineralise`); zeros if None
+    mineral_deficit: np.ndarray | None = None
+    #: (mineral content, osteoid, cavity, deficit) sums as :func:`bone_tallies` gives them, left by
+    #: the day's last pass over the section (:func:`.skeleton.mineralise`); current until the arrays change
     day_sums: tuple = ()
 
+    def __post_init__(self):
+        if self.mineral_deficit is None:
+            self.mineral_deficit = np.zeros_like(self.mineral)
+
+    def tallies(self) -> tuple:
+        """:func:`bone_tallies` of the section's arrays."""
+        return bone_tallies(self.mineral, self.osteoid, self.cavity, self.mineral_deficit)
+
     def calcium_mg(self, mineral_sum: float | None = None) -> float:
-        """Calcium in the section's mineral (mg); pass ``mineral_sum`` (patch volumes,
-        summed as :func:`bone_tallies` sums it) if already tallied."""
+        """Calcium in the section's mineral (mg); pass ``mineral_sum`` (the mineral content,
+        patch volumes, summed as :func:`bone_tallies` sums it) if already tallied."""
         if mineral_sum is None:
-            mineral_sum = bone_tallies(self.mineral, self.osteoid, self.cavity)[0]
+            mineral_sum = self.tallies()[0]
         return mineral_sum * self.mineral_mg_per_unit
 
 
@@ -172,10 +183,13 @@ def estrogen_loss_effect(postmenopausal: bool, years_since_menopause: float, p) 
     return late + (1.0 - late) * np.exp(-years_since_menopause / p.estrogen_loss_adaptation_years)
 
 
-def bone_drives(pth_relative: float, estrogen_effect: float, vitamin_k_supply_nmol_per_l: float, p) -> BoneDrives:
-    """Combine PTH, estrogen loss and vitamin K status into the day's cell-rate multipliers."""
+def bone_drives(pth_relative: float, estrogen_effect: float, vitamin_k_supply_nmol_per_l: float, p,
+                activation_effect: float | None = None) -> BoneDrives:
+    """Combine PTH, estrogen loss and vitamin K status into the day's cell-rate multipliers;
+    ``activation_effect`` is the estrogen-loss effect on activation if it differs (its lag)."""
     k_status = vitamin_k_supply_nmol_per_l / (vitamin_k_supply_nmol_per_l + p.vitamin_k_bone_half_saturation_nmol_per_l)
-    activation = pth_relative ** p.pth_activation_exponent * (1.0 + estrogen_effect * (p.estrogen_loss_activation_factor - 1.0))
+    e_act = estrogen_effect if activation_effect is None else activation_effect
+    activation = pth_relative ** p.pth_activation_exponent * (1.0 + e_act * (p.estrogen_loss_activation_factor - 1.0))
     oc_lifespan = 1.0 + estrogen_effect * (p.estrogen_loss_osteoclast_lifespan_factor - 1.0)
     oc_apoptosis = (1.0 + p.vitamin_k_osteoclast_apoptosis_gain * k_status) / oc_lifespan
     ob_apoptosis = (1.0 + p.vitamin_k_osteoblast_survival_gain * (1.0 - k_status)) * (
@@ -240,6 +254,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     rng = as_random_stream(rng)
     w, h = bone.mineral.shape
     m_flat, o_flat, c_flat = bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel()
+    d_flat = bone.mineral_deficit.ravel()
 
     rates = remodeling_rates(drives, p, dt)
     rates_record = drive_record(rates)  # read by field name in the kernels
@@ -250,7 +265,7 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
 
     # --- resorption, moves and apoptosis of osteoclasts; coupling to osteoblast teams ---
     resorbed_mineral, moved, dead_oc, recruit_at, recruit_depth = _resorption_kernel(
-        m_flat, o_flat, c_flat, w, h, forming, ocs.alive, ocs.x, ocs.y, ocs.patch, ocs.age_days, rates_record, rng)
+        m_flat, o_flat, c_flat, d_flat, w, h, forming, ocs.alive, ocs.x, ocs.y, ocs.patch, ocs.age_days, rates_record, rng)
     born_ob = recruit_at
     if recruit_at.size:
         born_ob = obs.spawn(recruit_at.size, x=recruit_at // h, y=recruit_at % h, patch=recruit_at, age_days=0.0,
@@ -332,10 +347,11 @@ def _activation_kernel(mineral, osteoid, w, h, ob_alive, ob_patch, rate_per_surf
 
 
 @numba.njit(cache=True)
-def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, patches, ages, rates_record, stream):
+def _resorption_kernel(mineral, osteoid, cavity, deficit, w, h, forming, alive, xs, ys, patches, ages, rates_record, stream):
     """Osteoclasts resorb their patch (several on one patch share it), move to the
     neighbour with most matrix when it is used up (dying if there is none), and die by
-    apoptosis; then each open cavity may recruit an osteoblast team.
+    apoptosis; then each open cavity may recruit an osteoblast team. Resorbed mineral takes its
+    share of the patch's ``deficit`` (young matrix holds less calcium).
 
     Returns (mineral resorbed, moved slots, dead slots, recruiting patches, their depth).
     """
@@ -360,7 +376,9 @@ def _resorption_kernel(mineral, osteoid, cavity, w, h, forming, alive, xs, ys, p
         frac = take / avail if avail > 0.0 else 0.0
         mineral_taken = mineral[k] * frac
         osteoid_taken = osteoid[k] * frac
-        resorbed += mineral_taken
+        deficit_taken = deficit[k] * frac
+        resorbed += mineral_taken - deficit_taken
+        deficit[k] -= deficit_taken
         mineral[k] -= mineral_taken
         osteoid[k] -= osteoid_taken
         cavity[k] += mineral_taken + osteoid_taken
@@ -458,12 +476,13 @@ def osteoblast_refill_margin(drives: BoneDrives, p) -> float:
 
 
 @numba.njit(cache=True)
-def bone_tallies(mineral, osteoid, cavity):
-    """One pass over the section for the daily readouts: sums of mineral, osteoid and
-    cavity (patch volumes)."""
-    mineral_sum = osteoid_sum = cavity_sum = 0.0
-    for m, o, c in zip(mineral.ravel(), osteoid.ravel(), cavity.ravel()):
-        mineral_sum += m
+def bone_tallies(mineral, osteoid, cavity, deficit):
+    """One pass over the section for the daily readouts: sums of mineral content (mineralised
+    matrix less its ``deficit``), osteoid, cavity and deficit (patch volumes)."""
+    mineral_sum = osteoid_sum = cavity_sum = deficit_sum = 0.0
+    for m, o, c, d in zip(mineral.ravel(), osteoid.ravel(), cavity.ravel(), deficit.ravel()):
+        mineral_sum += m - d
         osteoid_sum += o
         cavity_sum += c
-    return mineral_sum, osteoid_sum, cavity_sum
+        deficit_sum += d
+    return mineral_sum, osteoid_sum, cavity_sum, deficit_sum

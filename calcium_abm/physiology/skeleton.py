@@ -17,8 +17,11 @@ import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare
-from calcium_abm.physiology.ageing import checked_ages, checked_sex, float_or_array
+from calcium_abm.physiology.ageing import checked_ages, checked_sex, float_or_array, lagged_activation_effect
 from calcium_abm.physiology.remodeling import BoneDrives, BoneSection, bone_drives, osteoblast_refill_margin, remodel_day
+
+#: last days of the spin-up whose mineralisation sets the secondary-mineral deficit's steady state
+SETTLE_DAYS = 100.0
 
 PARAMETERS = declare([
     Parameter("skeletal_calcium_mg", 1.0e6, "mg", "[V] 25,000-30,000 mmol skeletal Ca (OpenBoneMin comments)",
@@ -34,6 +37,20 @@ PARAMETERS = declare([
     Parameter("osteoid_mineralisation_per_day", 0.07, "1/day",
               "[V] mineralisation lag ~8-15 d (Bone Miner 1991); first-order primary mineralisation",
               "Rate at which osteoid becomes mineralised matrix", 1e-3, 10),
+    Parameter("primary_mineralisation_fraction", 0.67, "-",
+              "[V] rabbit tibial osteons, synchrotron FTIRM (wbldb.lievers.net/10018755): mineral reaches 67 % of "
+              "the interstitial-bone level in the first 18 days, then rises slowly; [S] Boivin, Farlay, Bala, Doublier, "
+              "Meunier & Delmas (INSERM U831, 'Bone mineralization'): primary mineralisation gives only part of the "
+              "final mineral content, secondary mineralisation the rest (Heaney's remodeling transient: young bone "
+              "holds less mineral, so DXA BMD falls when turnover rises)",
+              "Share of the final mineral content osteoid gains when it mineralises (primary mineralisation)",
+              0.05, 1.0, ("20b",)),
+    Parameter("secondary_mineralisation_per_day", 0.0086, "1/day",
+              "[C] 3 / 350 d: first order, 95 % complete when the rabbit osteons' mineral plateaus at 350 d "
+              "(wbldb.lievers.net/10018755); [S] Boivin et al. (INSERM U831): a slow, gradual maturation after the "
+              "bone structural unit is complete (in humans over years: this rate is the fast end)",
+              "Rate at which mineralised matrix gains the rest of its mineral (secondary mineralisation)",
+              1e-5, 1.0, ("20b",)),
     Parameter("mineralisation_capxp_exponent", 2.0, "-",
               "assumption: osteoid mineralises from supersaturated extracellular fluid; low Ca x P slows it "
               "(the mechanism of osteomalacia)",
@@ -173,41 +190,54 @@ def mineralise_cortical(cortical: CorticalBone, supply_mg: float, capxp_relative
     return float(amount)
 
 
+def secondary_fraction(p, dt: float = 1.0) -> float:
+    """Share of the secondary-mineral deficit filled in one step (first order)."""
+    return -math.expm1(-p.secondary_mineralisation_per_day * dt)
+
+
 def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt: float = 1.0) -> float:
-    """First-order mineralisation of osteoid, in place; returns calcium taken from blood
-    (mg), scaled down if blood can give only ``supply_mg``. The rate follows the serum
-    Ca x P product relative to normal (``capxp_relative``). Leaves the section's sums after the
-    step in ``bone.day_sums`` (see :class:`.remodeling.BoneSection`)."""
+    """Mineralisation, in place: osteoid mineralises first order (primary: it gains
+    ``primary_mineralisation_fraction`` of its final mineral, the rest is the patch's
+    ``mineral_deficit``), and the deficit fills first order (secondary mineralisation).
+    Returns calcium taken from blood (mg), scaled down if blood can give only ``supply_mg``.
+    The primary rate follows the serum Ca x P product relative to normal (``capxp_relative``).
+    Leaves the section's sums after the step in ``bone.day_sums`` (see :class:`.remodeling.BoneSection`)."""
     moved, *sums = _mineralise_kernel(bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
-                                      mineralised_fraction(capxp_relative, p, dt), bone.mineral_mg_per_unit, supply_mg)
+                                      bone.mineral_deficit.ravel(), mineralised_fraction(capxp_relative, p, dt),
+                                      secondary_fraction(p, dt),
+                                      p.primary_mineralisation_fraction, bone.mineral_mg_per_unit, supply_mg)
     bone.day_sums = tuple(sums)
     return moved
 
 
 @numba.njit(cache=True)
-def _mineralise_kernel(mineral, osteoid, cavity, fraction, mg_per_unit, supply_mg):
-    """Returns (calcium moved, mg; then the sums of mineral, osteoid and cavity after the step,
-    added in the order :func:`.remodeling.bone_tallies` adds them, so they equal its result)."""
+def _mineralise_kernel(mineral, osteoid, cavity, deficit, fraction, secondary_fraction, primary_share, mg_per_unit,
+                       supply_mg):
+    """Returns (calcium moved, mg; then the sums of mineral content, osteoid, cavity and deficit
+    after the step, added in the order :func:`.remodeling.bone_tallies` adds them, so they equal its result)."""
     wanted = 0.0
-    for o in osteoid:
-        wanted += o * fraction
+    for k in range(osteoid.size):
+        wanted += osteoid[k] * fraction * primary_share + deficit[k] * secondary_fraction
     scale = 1.0
     if wanted * mg_per_unit > supply_mg:  # blood cannot give it all (wanted > 0 here unless supply < 0)
         scale = max(supply_mg, 0.0) / (wanted * mg_per_unit) if wanted > 0.0 else 0.0
-    moved = mineral_sum = osteoid_sum = cavity_sum = 0.0
+    moved = mineral_sum = osteoid_sum = cavity_sum = deficit_sum = 0.0
     for k in range(osteoid.size):
         amount = osteoid[k] * fraction * scale
+        matured = deficit[k] * secondary_fraction * scale
         osteoid[k] -= amount
         mineral[k] += amount
-        moved += amount
-        mineral_sum += mineral[k]  # the day's readout sums, in the same pass (no second read of the section)
+        deficit[k] += amount * (1.0 - primary_share) - matured
+        moved += amount * primary_share + matured
+        mineral_sum += mineral[k] - deficit[k]  # the day's readout sums, in the same pass
         osteoid_sum += osteoid[k]
         cavity_sum += cavity[k]
-    return moved * mg_per_unit, mineral_sum, osteoid_sum, cavity_sum
+        deficit_sum += deficit[k]
+    return moved * mg_per_unit, mineral_sum, osteoid_sum, cavity_sum, deficit_sum
 
 
 def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: float, p, stream,
-                    dt: float, days: float, estrogen_effect_at=None, pth_relative: float = 1.0) -> None:
+                    dt: float, days: float, estrogen_effect_at=None, pth_relative: float = 1.0) -> float:
     """Remodel the section under ``pth_relative`` (default the reference; a CKD patient's own
     steady-state PTH), Ca x P at reference and the
     given bone vitamin K supply for ``days`` physiological days, in place, so a run starts
@@ -215,14 +245,39 @@ def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: fl
     calcium is booked (the ledger starts at day 0).
 
     ``estrogen_effect_at(days_before_start)`` gives the estrogen-loss effect (0-1) on that
-    day of the person's past (default: estrogen present throughout, 0); ``p`` carries the
-    person's age-adjusted rates."""
+    day of the person's past (default: estrogen present throughout, 0); activation follows it
+    with its lag (:func:`.ageing.lagged_activation_effect`), from its level on the first day.
+    ``p`` carries the person's age-adjusted rates. Returns the activation's effect on the last day."""
     steps = int(math.ceil(days / dt))
     drives = bone_drives(pth_relative, 0.0, vitamin_k_supply_nmol_per_l, p)
+    activation = estrogen_effect_at(steps * dt) if estrogen_effect_at is not None else 0.0
+    laid_mg = 0.0  # calcium of primary mineralisation over the last SETTLE_DAYS
     for i in range(steps):
         if estrogen_effect_at is not None:
-            drives = bone_drives(pth_relative, estrogen_effect_at((steps - i) * dt), vitamin_k_supply_nmol_per_l, p)
+            effect = estrogen_effect_at((steps - i) * dt)
+            activation = lagged_activation_effect(activation, effect, p, dt)
+            drives = bone_drives(pth_relative, effect, vitamin_k_supply_nmol_per_l, p, activation)
         result = remodel_day(bone, ocs, obs, drives, p, stream, dt)
         ocs.kill(result.dead_osteoclasts)
         obs.kill(result.dead_osteoblasts)
-        mineralise(bone, math.inf, 1.0, p, dt)
+        matured_mg = bone.mineral_deficit.sum() * secondary_fraction(p, dt) * bone.mineral_mg_per_unit
+        moved_mg = mineralise(bone, math.inf, 1.0, p, dt)
+        if (steps - i) * dt <= SETTLE_DAYS:
+            laid_mg += moved_mg - matured_mg
+    settle_mineral_deficit(bone, laid_mg / min(SETTLE_DAYS, steps * dt) * dt, p, dt)
+    return activation
+
+
+def settle_mineral_deficit(bone: BoneSection, primary_mg_per_step: float, p, dt: float) -> None:
+    """Scale the section's secondary-mineral deficit, in place, to its steady state under
+    today's primary mineralisation (``primary_mg_per_step``: the spin-up's mean), where
+    secondary mineralisation fills what primary leaves: ``D s = (1 - f) / f x primary``.
+    The spin-up starts with mature bone and is shorter than secondary mineralisation
+    takes to settle; patches keep their share of the deficit (young bone), at most ``1 - f``
+    of their mineral."""
+    f, total = p.primary_mineralisation_fraction, bone.mineral_deficit.sum()
+    if f >= 1.0 or total <= 0.0:
+        return
+    steady = (1.0 - f) / f * primary_mg_per_step / bone.mineral_mg_per_unit / secondary_fraction(p, dt)
+    np.multiply(bone.mineral_deficit, steady / total, out=bone.mineral_deficit)
+    np.minimum(bone.mineral_deficit, (1.0 - f) * bone.mineral, out=bone.mineral_deficit)

@@ -206,23 +206,16 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                       7.6, 13.6, "10.6 %", "%", "±3 percentage points (SWAN's 10-year span)"),
             Criterion("LS loss per year in the 2 years after the final period",
                       loss_per_year("bone_mineral_density_g_cm2", 5, 7, "final period at 51"), 2.3, 4.3,
-                      "3.3 %/year", "%/year", "±1 %/year around the cohort mean, as row 20",
-                      known_failure="issue 10: the remodeling-space transient is faster than SWAN's, so when "
-                                    "estrogen loss starts before the final period the fastest loss moves before it "
-                                    "(row 20, which starts at the final period, passes this band); timing the "
-                                    "estrogen fall by SWAN's hormone data (estradiol falling from 2 years before to "
-                                    "2 years after the final period, Randolph 2011 JCEM 96:746) spreads the "
-                                    "transient but does not raise its peak after the final period, and letting half "
-                                    "of the effect grow with FSH from the final period to 2 years after it (Recker "
-                                    "2004 J Bone Miner Res 19:1628: activation still rising after menopause) raised "
-                                    "it little while the loss before the final period fell to the edge of its band; "
-                                    "activation would need its own, slower time course (docs/design/person.md)"),
+                      "3.3 %/year", "%/year", "±1 %/year around the cohort mean, as row 20"),
         ),
         grid=64, quick_grid=48,  # 24x24 is too noisy for a 2-seed rate (as rows 20, S1)
         plot_columns=("bmd_change_pct", "osteoclast_count"),
         notes="A premenopausal woman of 46 whose final menstrual period comes at 51 "
               "(patient.age_at_final_menstrual_period): the estrogen-loss effect rises before the final "
-              "period (ageing.perimenopausal_estrogen_effect), counted from the age she reaches it.",
+              "period (ageing.perimenopausal_estrogen_effect), counted from the age she reaches it; "
+              "remodeling activation follows it with a lag (ageing.lagged_activation_effect) and new "
+              "mineral lacks its secondary share for months (skeleton.mineralise), so the fastest loss "
+              "comes after the final period.",
     ),
     Experiment(
         row="A1",
@@ -243,7 +236,7 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                                                                     4.6)),
                       1.8, 3.5, "2.5", "ratio", "MrOS 2.5 (design note's band)"),
         ),
-        grid=64, quick_grid=64,  # the ratio of two small rates needs the full section
+        grid=96, quick_grid=64,  # the ratio of two small rates needs a large section (64: CI of the ratio ~±3)
         plot_columns=("bmd_change_pct", "pth_pmol_l"),
         notes="Healthy men, the age laws of ageing.py only (no disease). The model's bone is trabecular, "
               "compared with femoral-neck DXA (mixed): a proxy.",
