@@ -59,9 +59,18 @@ def check_output_path(path: str | os.PathLike) -> Path:
         raise UserInputError(f"output file {shown}: '{parent}' is not a directory")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UserInputError(f"output file {shown}: directory '{parent}' is not writable")
+    _refuse_special_file(target, shown)
     if target.exists() and not os.access(target, os.W_OK):
         raise UserInputError(f"output file {shown} exists and is not writable")
     return path
+
+
+def _refuse_special_file(target: Path, shown: str | None = None) -> None:
+    """A result replaces only a regular file: never a device (``/dev/null``), a FIFO or a
+    socket, which a rename would destroy (raises :class:`UserInputError`)."""
+    if target.exists() and not target.is_file() and not target.is_dir():
+        raise UserInputError(f"output file {shown or repr(str(target))} is not a regular file (a device, FIFO "
+                             "or socket): give the path of a .parquet or .csv file to create or replace")
 
 
 def _through_link(path: Path) -> Path:
@@ -107,6 +116,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
     next write of the same file removes once it is older than :data:`STALE_TEMPORARY_S`).
     """
     path = _through_link(Path(path))  # a symbolic link keeps pointing at the new result
+    _refuse_special_file(path)
     remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)

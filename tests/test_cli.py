@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import types
@@ -14,7 +15,7 @@ import pytest
 from calcium_abm import scenario as sc
 from calcium_abm.cli import main
 from calcium_abm.inputs import memory
-from calcium_abm.io import read_table
+from calcium_abm.io import read_table, write_table
 
 REPO = Path(__file__).resolve().parent.parent
 COLUMNS = [
@@ -351,6 +352,22 @@ def test_a_symbolic_link_is_written_through_and_kept(tmp_path, capsys, monkeypat
     assert main(["run", "healthy_adult", "--years", "0.1", "--out", str(dangling)]) == 2
     err = capsys.readouterr().err
     assert "a symbolic link to" in err and f"directory '{tmp_path / 'gone'}' does not exist" in err
+
+
+def test_a_link_to_a_special_file_is_refused_and_the_file_kept(tmp_path, capsys):
+    """A rename onto a device or FIFO would destroy it (a link to /dev/null once replaced
+    /dev/null by a regular file): refused before the run, and by the writer itself."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "out.csv"
+    link.symlink_to(fifo)
+    assert main(["run", "healthy_adult", "--years", "0.1", "--out", str(link)]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    from calcium_abm.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="not a regular file"):
+        write_table(pd.DataFrame({"a": [1]}), link)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and link.is_symlink()
 
 
 def test_read_table_errors(tmp_path):
