@@ -101,8 +101,8 @@ def test_mgp_knockout_human_media_calcifies_slowly():
     """Humans without MGP (Keutel syndrome) calcify their arteries only slowly: in half a
     year the cells switch and mineral is laid down, but no patch is yet detectably calcified
     (the mouse's serum Ca x P and faster clock make its media calcify in weeks)."""
-    wild = last_row("mgp_knockout", years=0.5, species="human", mgp_knockout=False)
-    knockout = last_row("mgp_knockout", years=0.5, species="human")
+    wild = last_row("mgp_knockout", years=0.5, species="human", age_years=18.0, mgp_knockout=False)
+    knockout = last_row("mgp_knockout", years=0.5, species="human", age_years=18.0)  # the youngest adult
     assert knockout.vessel_calcification_mg > wild.vessel_calcification_mg
     assert knockout.osteochondrogenic_vsmc_fraction > wild.osteochondrogenic_vsmc_fraction + 0.3
     assert knockout.calcified_area_fraction < 0.05
