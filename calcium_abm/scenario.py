@@ -289,6 +289,8 @@ class Scenario(BaseModel):
         for entry in self.schedule:
             if entry.active_on(day):
                 changes.update(entry.set)
+        if changes.get("patient.postmenopausal"):  # an induced menopause replaces the planned one
+            changes.setdefault("patient.age_at_final_menstrual_period", None)
         return self._apply(changes)
 
     def _apply(self, changes: Mapping[str, Any], keep_schedule: bool = False) -> Scenario:

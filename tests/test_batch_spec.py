@@ -86,9 +86,9 @@ def test_cohort_draws_follow_the_stated_distributions():
     assert 0.4 < female.mean() < 0.6 and not post[~female].any() and 0.7 < post[up_to_60].mean() < 0.9
     assert post[female & (age > 60)].all()  # natural menopause comes by 60, whatever the probability
     ysm = np.array([p["patient.years_since_menopause"] for p in patients])
-    assert (ysm[~post] == 0).all() and (ysm[post] >= 1).all()
+    assert (ysm[~post] == 0).all() and (ysm[post] >= np.minimum(1, age[post] - 40) - 1e-9).all()
     at_menopause = (age - ysm)[post]
-    assert (at_menopause >= 30).all() and (at_menopause <= 60).all()  # clipped to a possible woman
+    assert (at_menopause >= 40 - 1e-9).all() and (at_menopause <= 60 + 1e-9).all()  # the natural range
     assert {p["patient.ckd_stage"] for p in patients} == {0, 1}
     mk7 = np.array([p["diet.mk7_ug_per_day"] for p in patients])
     assert (mk7 > 0).all() and 7 < np.median(mk7) < 14
@@ -277,3 +277,23 @@ def test_example_batches_validate():
     assert kinds == {"sweep", "cohort", "sensitivity"}
     for path in folder.glob("*.toml"):
         assert expand_runs(load_batch(path))
+
+
+def test_a_cohort_with_a_probability_keeps_young_women_premenopausal_and_ages_adult():
+    """With a probability, a woman under 30 is premenopausal, a premenopausal woman gets her
+    final period (so none passes 60 premenopausal), drawn years since menopause put it at
+    40-60, and ages are clipped to adults."""
+    table = {"scenario": "healthy_adult", "seed": 9, "years": 2, "arms": [{"name": "observed"}],
+             "cohort": {"patients": 300, "female_probability": 1.0, "postmenopausal_probability": 0.9,
+                        "distributions": {"age_years": {"distribution": "uniform", "min": 5, "max": 80},
+                                          "years_since_menopause": {"distribution": "uniform", "min": 2,
+                                                                    "max": 40}}}}
+    patients = cohort_patients(load_batch(table))
+    age = np.array([p["patient.age_years"] for p in patients])
+    post = np.array([p["patient.postmenopausal"] for p in patients])
+    assert age.min() == 18 and not post[age < 30].any() and post[age > 60].all()
+    at_menopause = (age - np.array([p["patient.years_since_menopause"] for p in patients]))[post]
+    assert (at_menopause >= np.minimum(age[post], 40) - 1e-9).all() and (at_menopause <= 60 + 1e-9).all()
+    assert all(p["patient.age_at_final_menstrual_period"] >= p["patient.age_years"]
+               for p in patients if not p["patient.postmenopausal"])
+    expand_runs(load_batch(table))  # every drawn woman is a valid scenario

@@ -701,5 +701,8 @@ def test_a_woman_moved_past_60_by_the_sliders_is_postmenopausal_since_51():
     assert ds.side_scenario(switched).patient.years_since_menopause == 24.0
     young = ds.SideSettings().with_change("sex", "female", base).with_change("age_years", 40.0, base)
     assert not ds.side_scenario(young).patient.postmenopausal  # a woman of 40 keeps her periods
+    assert ds.side_scenario(young).patient.age_at_final_menstrual_period is None  # the run ends at 50
+    later = ds.SideSettings().with_change("sex", "female", base).with_change("age_years", 50.5, base)
+    assert ds.side_scenario(later).patient.age_at_final_menstrual_period == 51.0  # her run would pass 60
     man = ds.SideSettings().with_change("age_years", 75.0, base)
     assert not ds.side_scenario(man).patient.postmenopausal

@@ -678,3 +678,23 @@ def test_grid_too_large_for_memory(monkeypatch):
 def test_memory_check_passes_for_defaults_on_this_machine():
     assert memory.available_memory_bytes() > 0
     check_memory(load_scenario("healthy_adult"))
+
+
+def test_a_scheduled_menopause_replaces_the_planned_final_period():
+    """An induced menopause (a schedule or a trial arm setting postmenopausal = true) in a woman
+    whose natural final period was still to come replaces it, instead of being refused."""
+    s = Scenario(patient={"sex": "female", "age_years": 45.0, "age_at_final_menstrual_period": 50.0},
+                 simulation={"years": 1.0}, schedule=[{"start_day": 100, "set": {"postmenopausal": True}}])
+    later = s.state_at(100).patient
+    assert later.postmenopausal and later.age_at_final_menstrual_period is None
+    assert s.state_at(0).patient.age_at_final_menstrual_period == 50.0
+
+
+def test_a_premenopausal_run_may_pass_60_as_a_counterfactual_and_menopause_may_be_long_ago():
+    """A woman of 59.5 kept premenopausal for 2 years is a counterfactual (row 20's control
+    arm keeps a woman of 51 premenopausal for 10 years); at 95 a menopause 62 years ago is possible."""
+    still = Scenario(patient={"sex": "female", "age_years": 59.5}, simulation={"years": 2.0})
+    assert not still.patient.postmenopausal
+    old = Scenario(patient={"sex": "female", "age_years": 95.0, "postmenopausal": True,
+                            "years_since_menopause": 62.0}, simulation={"years": 1.0})
+    assert old.patient.years_since_menopause == 62.0

@@ -240,8 +240,10 @@ DASHBOARD_AGE_AT_MENOPAUSE_YEARS = 51.0
 
 def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str, Any]:
     """The dashboard has sliders for sex and age but none for a menopause history: a woman
-    moved past 60 (by the age or sex control) is postmenopausal, and a postmenopausal woman
-    whose menopause would fall outside 30-60 had it at 51. Returns the settings to apply."""
+    whose run would take her past 60 premenopausal (after the age or sex control moved) has her
+    menopause at 51 (postmenopausal since then, or her final period at 51 during the run), and
+    a postmenopausal woman whose menopause would fall outside 30-60 had it at 51. Returns the
+    settings to apply."""
     patient = base.patient
     if patient.species != "human" or not {"age_years", "sex", "postmenopausal"} & settings.keys():
         return settings
@@ -249,8 +251,13 @@ def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str,
     if settings.get("sex", patient.sex) != "female":
         return settings
     out = dict(settings)
-    if age > MAX_AGE_AT_MENOPAUSE_YEARS and "postmenopausal" not in out and patient.age_at_final_menstrual_period is None:
-        out["postmenopausal"] = True
+    end_age = age + base.simulation.years
+    if (end_age > MAX_AGE_AT_MENOPAUSE_YEARS and "postmenopausal" not in out and not patient.postmenopausal
+            and patient.age_at_final_menstrual_period is None):  # she would pass 60 premenopausal
+        if age >= DASHBOARD_AGE_AT_MENOPAUSE_YEARS:
+            out["postmenopausal"] = True
+        else:
+            out["age_at_final_menstrual_period"] = DASHBOARD_AGE_AT_MENOPAUSE_YEARS
     if out.get("postmenopausal", patient.postmenopausal):
         since = patient.years_since_menopause if patient.postmenopausal else 0.0
         if not MIN_AGE_AT_MENOPAUSE_YEARS <= age - since <= MAX_AGE_AT_MENOPAUSE_YEARS:

@@ -26,7 +26,8 @@ from calcium_abm.inputs.keys import (column_name, range_problem, resolve_setting
                                      setting_unit)
 from calcium_abm.inputs.messages import fmt_num, unit_suffix
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.sections import DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS
+from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MAX_AGE_YEARS, MAX_RODENT_AGE_YEARS,
+                                         MIN_AGE_AT_MENOPAUSE_YEARS, MIN_HUMAN_AGE_YEARS)
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -132,13 +133,15 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     per characteristic (:func:`~calcium_abm.batch.draws.draw_values`). Sex comes from
     ``female_probability`` or a ``sex = { choice = [...], p = [...] }`` distribution (the
     same stream either way). Values are clipped to the distribution's ``min``/``max`` and
-    then to what the scenario allows (intakes at 0). Each woman draws her age at natural
-    menopause (:data:`AGE_AT_MENOPAUSE`); without ``postmenopausal_probability`` she is
-    postmenopausal once her age reaches it (``years_since_menopause`` = age minus it), and
-    before it her final period comes at that age (``age_at_final_menstrual_period``). With a
-    probability, women are postmenopausal with it, and always past 60 (natural menopause comes
-    by then). A drawn ``years_since_menopause`` applies to postmenopausal women only, clipped so
-    that her menopause falls at 30-60. Person-level traits with ``distribution = "documented"``
+    then to what the scenario allows (intakes at 0; ages to adults who do not pass 120 in the
+    run, or a rodent's lifespan). Each woman draws her age at natural menopause
+    (:data:`AGE_AT_MENOPAUSE`); without ``postmenopausal_probability`` she is postmenopausal
+    once her age reaches it (``years_since_menopause`` = age minus it). With a probability,
+    women of 30 and over are postmenopausal with it, and always past 60 (natural menopause
+    comes by then). A premenopausal woman's final period comes at her age at menopause, or
+    now if she is older (``age_at_final_menstrual_period``). A drawn ``years_since_menopause``
+    applies to postmenopausal women only, clipped so that her menopause falls at 40-60 (at
+    her age, if younger than 40). Person-level traits with ``distribution = "documented"``
     are drawn from their published distributions under the base scenario's parameters.
     ``n`` defaults to ``cohort.patients``; the first ``k`` of ``n`` candidates are the
     same for any ``n >= k`` (screening draws more candidates than it randomises).
@@ -159,18 +162,23 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         x = draw_values(dist, n, stream_generator(spec.seed, 100 + j), path, params)
         lo, hi = setting_bounds(path)
         drawn[path] = np.clip(x, lo, hi)
-    age = drawn.get("patient.age_years", np.full(n, spec.base_scenario().patient.age_years))
+    base = spec.base_scenario()
+    if "patient.age_years" in drawn:  # clipped to whom the model takes (adults; a rodent's lifespan)
+        drawn["patient.age_years"] = np.clip(drawn["patient.age_years"], *_age_range(base))
+    age = drawn.get("patient.age_years", np.full(n, base.patient.age_years))
     if cohort.postmenopausal_probability is None:
         post = female & (age >= menopause_age)
     else:
-        post = female & ((stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
-                         | (age > MAX_AGE_AT_MENOPAUSE_YEARS))
+        post = female & (age >= MIN_AGE_AT_MENOPAUSE_YEARS) & (
+            (stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
+            | (age > MAX_AGE_AT_MENOPAUSE_YEARS))
     since = drawn.get("patient.years_since_menopause", np.maximum(age - menopause_age, 0.0))
-    since = np.where(post, np.clip(since, np.maximum(age - MAX_AGE_AT_MENOPAUSE_YEARS, 0.0),
-                                   np.maximum(age - MIN_AGE_AT_MENOPAUSE_YEARS, 0.0)), 0.0)
+    earliest = np.minimum(age, AGE_AT_MENOPAUSE.lo_years)  # her menopause falls in the natural range 40-60
+    since = np.where(post, np.clip(since, np.maximum(age - MAX_AGE_AT_MENOPAUSE_YEARS, 0.0), age - earliest), 0.0)
     if post.any() or "patient.years_since_menopause" in drawn:
         drawn["patient.years_since_menopause"] = since
-    ahead = female & ~post & (cohort.postmenopausal_probability is None)  # her final period is still to come
+    ahead = female & ~post  # her final period is still to come: at her age at menopause, or now
+    final_period = np.maximum(menopause_age, age)
     patients = []
     for i in range(n):
         p: dict[str, Any] = {"patient.sex": "female" if female[i] else "male",
@@ -179,9 +187,16 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         for path, x in drawn.items():
             p[path] = float(x[i])
         if ahead.any():  # every run has the same settings (its columns)
-            p["patient.age_at_final_menstrual_period"] = float(menopause_age[i]) if ahead[i] else None
+            p["patient.age_at_final_menstrual_period"] = float(final_period[i]) if ahead[i] else None
         patients.append(p)
     return patients
+
+
+def _age_range(base) -> tuple[float, float]:
+    """Ages a cohort may draw on ``base``: adults who do not pass 120 in the run, or a rodent's lifespan."""
+    if base.patient.species != "human":
+        return 0.0, MAX_RODENT_AGE_YEARS[base.patient.species]
+    return MIN_HUMAN_AGE_YEARS, MAX_AGE_YEARS - base.simulation.years
 
 
 @dataclass(frozen=True)

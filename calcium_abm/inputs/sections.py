@@ -65,7 +65,7 @@ class Patient(Section):
     age_years: float = number(50.0, 0, MAX_AGE_YEARS, "years")
     sex: Literal["female", "male"] = "male"
     postmenopausal: bool = False
-    years_since_menopause: float = number(0.0, 0, 60, "years")
+    years_since_menopause: float = number(0.0, 0, MAX_AGE_YEARS - MIN_AGE_AT_MENOPAUSE_YEARS, "years")
     ckd_stage: int = integer(0, 0, 5)  # 0 = normal kidney function
     species: Literal["human", "rat", "mouse"] = "human"  # rodent presets for validation rows
     # a premenopausal woman's final menstrual period, if it falls in (or just after) the run
@@ -299,3 +299,4 @@ FLAT_KEYS: dict[str, str] = {
 }
 if len(FLAT_KEYS) != sum(len(m.model_fields) for m in SECTIONS.values()):  # pragma: no cover
     raise RuntimeError("two scenario sections have a field of the same name: flat keys would clash")
+
