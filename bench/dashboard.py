@@ -126,6 +126,25 @@ def bench_rendering(repeats: int) -> tuple[float, float]:
     return _median_ms(ours, repeats), _median_ms(mesa_frame, max(3, repeats // 4))
 
 
+def _cpu_seconds(procs) -> float:
+    """User + system CPU seconds of the psutil processes ``procs`` (those that ended count 0)."""
+    import psutil
+
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _with_children(proc) -> list:
+    """``proc`` and all its descendants (a browser's renderer processes)."""
+    return [proc] + proc.children(recursive=True)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -301,25 +320,14 @@ def bench_classroom(tabs: int, window_s: float, after_s: float, repo: Path = REP
             for page in pages:
                 page.get_by_role("button", name="▶ Play").click()  # default speed: 7 days per frame
             time.sleep(5.0)  # let every loop settle
-            def cpu_s(proc: psutil.Process, tree: bool) -> float:
-                procs = [proc] + (proc.children(recursive=True) if tree else [])
-                total = 0.0
-                for p in procs:
-                    try:
-                        t = p.cpu_times()
-                        total += t.user + t.system
-                    except psutil.Error:
-                        pass
-                return total
-
             server_p, browser_p = psutil.Process(server.pid), psutil.Process(victim.pid)
             before = _loops(base)
-            cpu0 = (cpu_s(server_p, False), cpu_s(browser_p, True))
+            cpu0 = (_cpu_seconds([server_p]), _cpu_seconds(_with_children(browser_p)))
             t0 = time.perf_counter()
             time.sleep(window_s)
             after = _loops(base)
             elapsed = time.perf_counter() - t0
-            cpu1 = (cpu_s(server_p, False), cpu_s(browser_p, True))
+            cpu1 = (_cpu_seconds([server_p]), _cpu_seconds(_with_children(browser_p)))
             server_cores, browser_cores = ((b - a) / elapsed for a, b in zip(cpu0, cpu1))
             rates = sorted((after[k]["frames"] - before[k]["frames"]) / elapsed
                            for k in before if before[k]["running"] and k in after)
@@ -372,16 +380,6 @@ def bench_frame_cost(tabs: int, window_s: float, repo: Path = REPO, query: str =
     import psutil
     from playwright.sync_api import sync_playwright
 
-    def cpu_s(procs) -> float:
-        total = 0.0
-        for p in procs:
-            try:
-                t = p.cpu_times()
-                total += t.user + t.system
-            except psutil.Error:
-                pass
-        return total
-
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start_server(port, repo)
@@ -400,9 +398,9 @@ def bench_frame_cost(tabs: int, window_s: float, repo: Path = REPO, query: str =
             time.sleep(4.0)  # let every loop settle
             server_p = psutil.Process(server.pid)
             chromium = [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name().lower()]
-            before, cpu0, t0 = _loops(base), (cpu_s([server_p]), cpu_s(chromium)), time.perf_counter()
+            before, cpu0, t0 = _loops(base), (_cpu_seconds([server_p]), _cpu_seconds(chromium)), time.perf_counter()
             time.sleep(window_s)
-            after, cpu1 = _loops(base), (cpu_s([server_p]), cpu_s(chromium))
+            after, cpu1 = _loops(base), (_cpu_seconds([server_p]), _cpu_seconds(chromium))
             elapsed = time.perf_counter() - t0
             browser.close()
         frames = sum(after[k]["frames"] - before[k]["frames"] for k in before if k in after)

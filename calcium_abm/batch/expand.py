@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
-from calcium_abm.batch.draws import draw_values
-from calcium_abm.batch.conduct import baseline_state, dropout_days, randomise, screen_candidates
+from calcium_abm.batch.draws import Distribution, draw_values
+from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
 from calcium_abm.inputs.keys import (column_name, range_problem, resolve_setting, setting_bounds, setting_kind,
@@ -150,10 +150,11 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     assert cohort is not None
     n = cohort.patients if n is None else n
     female = stream_generator(spec.seed, 10).random(n) < cohort.female_share()
-    menopause_age = AGE_AT_MENOPAUSE.draw(stream_generator(spec.seed, 13), n)
+    menopause_age = draw_values(AGE_AT_MENOPAUSE, n, stream_generator(spec.seed, 13))
     cdf = np.cumsum(cohort.ckd_stage_probabilities)
     stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
-    params = _base_parameters(spec) if any(d.kind == "documented" for d in cohort.distributions.values()) else None
+    base = spec.base_scenario()
+    params = _base_parameters(base) if any(d.kind == "documented" for d in cohort.distributions.values()) else None
     keys = [k for k in sorted(cohort.distributions) if resolve_setting(k, "cohort.distributions") != "patient.sex"]
     drawn: dict[str, np.ndarray] = {}
     for j, key in enumerate(keys):
@@ -162,7 +163,6 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         x = draw_values(dist, n, stream_generator(spec.seed, 100 + j), path, params)
         lo, hi = setting_bounds(path)
         drawn[path] = np.clip(x, lo, hi)
-    base = spec.base_scenario()
     if "patient.age_years" in drawn:  # clipped to whom the model takes (adults; a rodent's lifespan)
         drawn["patient.age_years"] = np.clip(drawn["patient.age_years"], *_age_range(base))
     age = drawn.get("patient.age_years", np.full(n, base.patient.age_years))
@@ -173,7 +173,7 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
             (stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
             | (age > MAX_AGE_AT_MENOPAUSE_YEARS))
     since = drawn.get("patient.years_since_menopause", np.maximum(age - menopause_age, 0.0))
-    earliest = np.minimum(age, AGE_AT_MENOPAUSE.lo_years)  # her menopause falls in the natural range 40-60
+    earliest = np.minimum(age, AGE_AT_MENOPAUSE.min)  # her menopause falls in the natural range 40-60
     since = np.where(post, np.clip(since, np.maximum(age - MAX_AGE_AT_MENOPAUSE_YEARS, 0.0), age - earliest), 0.0)
     if post.any() or "patient.years_since_menopause" in drawn:
         drawn["patient.years_since_menopause"] = since
@@ -199,30 +199,17 @@ def _age_range(base) -> tuple[float, float]:
     return MIN_HUMAN_AGE_YEARS, MAX_AGE_YEARS - base.simulation.years
 
 
-@dataclass(frozen=True)
-class AgeAtMenopause:
-    """Age at natural menopause (years), drawn per woman: normal, clipped to the normal range."""
-
-    mean_years: float
-    sd_years: float
-    lo_years: float
-    hi_years: float
-
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return np.clip(rng.normal(self.mean_years, self.sd_years, n), self.lo_years, self.hi_years)
-
-
 #: Median 51 (Australian Twin Registry, Do et al. 1998 Hum Biol 70:1073; NAMS; SWAN 52.5, Gold et
 #: al. 2013 Am J Epidemiol 178:70), SD 4 years (assumption: ~10 % of women by 45 and ~90 % by 55,
 #: as population surveys report), clipped to the normal range 40-60 (NAMS).
-AGE_AT_MENOPAUSE = AgeAtMenopause(51.0, 4.0, 40.0, MAX_AGE_AT_MENOPAUSE_YEARS)
+AGE_AT_MENOPAUSE = Distribution(distribution="normal", mean=51.0, sd=4.0, min=40.0, max=MAX_AGE_AT_MENOPAUSE_YEARS)
 
 
-def _base_parameters(spec: BatchSpec):
+def _base_parameters(base):
     """The base scenario's parameter set (the spread of documented traits can be set there)."""
     from calcium_abm.physiology import parameter_set  # lazy: numba kernels load with the registry
 
-    return parameter_set(spec.base_scenario().parameters)
+    return parameter_set(base.parameters)
 
 
 def _own_value(path: str, patient: dict[str, Any], base) -> float:
