@@ -62,13 +62,14 @@ def test_a_patient_runs_from_the_life_course_start_to_the_age_drawn():
 
 
 def _final_scores(population, score_of):
-    """Synthetic tables: each patient's score rises linearly to ``score_of(sex, rank)``."""
+    """Synthetic tables: each patient's score rises linearly to ``score_of(sex, rank)``; their
+    dp-ucMGP (read by row 21's dp-ucMGP contrast) stays at a level rising with the rank."""
     runs, ranks = {}, {"male": 0, "female": 0}
     for label, person in population.people.items():
         sex = person["patient.sex"]
-        final = score_of(sex, ranks[sex])
+        final, dp = score_of(sex, ranks[sex]), 400.0 + 7.0 * ranks[sex]
         ranks[sex] += 1
-        runs[label] = pd.DataFrame({"day": [0.0, 100.0], CAC_COLUMN: [0.0, final]})
+        runs[label] = pd.DataFrame({"day": [0.0, 100.0], CAC_COLUMN: [0.0, final], "dp_ucmgp_pmol_l": [dp, dp]})
     return runs
 
 
@@ -93,6 +94,26 @@ def test_row_21_bands_pass_the_published_spread_and_fail_a_uniform_population():
     failed = [c.label for c in row.criteria if not c.passes(c.measure(everyone_typical))]
     assert "men: 90th percentile of the score" in failed and "women: 50th percentile of the score" in failed
     assert by_label["men: 50th percentile of the score"].measure(everyone_typical) == pytest.approx(41.0)
+
+
+def test_row_21_dp_ucmgp_contrast_passes_without_a_link_and_fails_when_the_top_quartile_calcifies():
+    row = all_rows()["21"]
+    contrast = next(c for c in row.criteria if "quartile of dp-ucMGP" in c.label)
+    old = [label for label, p in HEINZ_NIXDORF.people.items() if p["patient.age_years"] >= 60.0]
+    assert 20 <= len(old) < len(HEINZ_NIXDORF.people)  # only the people of 60-75 are compared
+    sizes = {label: 10.0 + 3.0 * i for i, label in enumerate(HEINZ_NIXDORF.people)}
+    marker = {label: 300.0 + 11.0 * ((5 * i) % 17) for i, label in enumerate(HEINZ_NIXDORF.people)}
+
+    def runs(score):
+        return {label: pd.DataFrame({"day": [0.0, 100.0], CAC_COLUMN: [0.0, score(label)],
+                                     "dp_ucmgp_pmol_l": [marker[label]] * 2}) for label in HEINZ_NIXDORF.people}
+    unrelated = runs(lambda label: 50.0)  # the same score whatever the marker
+    assert contrast.measure(unrelated) == pytest.approx(0.0) and contrast.passes(contrast.measure(unrelated))
+    cutoff = np.percentile([marker[label] for label in old], 75)
+    medial = runs(lambda label: 2000.0 if marker[label] > cutoff else sizes[label])
+    top = [sizes[label] for label in old if marker[label] <= cutoff]
+    assert contrast.measure(medial) == pytest.approx(np.log1p(2000.0) - np.log1p(np.median(top)))
+    assert not contrast.passes(contrast.measure(medial))
 
 
 def test_dubbo_rates_are_measured_per_person_and_can_fail():

@@ -23,7 +23,7 @@ from calcium_abm.validation import effects
 from calcium_abm.validation.design import Arm, Runs
 
 __all__ = ["DOCUMENTED_TRAITS", "Population", "draw_by_sex", "draw_population", "mean_by_group", "percentile_by_sex",
-           "share_at_most"]
+           "share_at_most", "top_quartile_log_contrast"]
 
 #: person-level traits drawn from their documented distributions in every validation population
 DOCUMENTED_TRAITS = ("calcification_propensity", "remodeling_balance", "calcium_absorption_efficiency",
@@ -98,3 +98,19 @@ def mean_by_group(population: Population, where: Callable[[Mapping[str, Any]], b
     """The mean of ``per_patient(table)`` over the patients for whom ``where`` holds."""
     labels = population.labels(where)
     return lambda runs: float(np.mean([per_patient(runs[label]) for label in labels]))
+
+
+def top_quartile_log_contrast(population: Population, where: Callable[[Mapping[str, Any]], bool], by: str,
+                              name: str) -> Callable[[Runs], float]:
+    """How much higher ``name`` is in the top quartile of ``by`` than in the other three, on the
+    log scale: ``ln(median + 1)`` of ``name`` over the patients (those for whom ``where`` holds)
+    whose ``by`` lies above its 75th percentile, minus the same over the rest; both read at the
+    end of each run. 0 when ``name`` does not go with ``by``."""
+    labels = population.labels(where)
+
+    def measure(runs: Runs) -> float:
+        by_values = np.array([_final(runs[label], by) for label in labels])
+        values = np.array([_final(runs[label], name) for label in labels])
+        top = by_values > np.percentile(by_values, 75)
+        return float(np.log1p(np.median(values[top])) - np.log1p(np.median(values[~top])))
+    return measure
