@@ -169,7 +169,8 @@ _WOMEN_LEVELS = ("issue 12: the intimal law alone (onset 63 +- 13 y, the median 
                  "woman's score 0.3-2.2 x the law alone; together 72 / 435 AU. Without the 7 women with calcified "
                  "media the 75th is 16 AU (inside the band) and the 90th 386 (this draw's fast growers: women of 66-73 "
                  "with wall_plaque_growth 2-3.4). The media's steep response to a low vitamin K status is the open "
-                 "cause of the 75th (docs/design/vessel_wall.md, 'The medial tail, measured'); the women's prevalence "
+                 "cause of the 75th (docs/design/vessel_wall.md, 'The medial tail, measured' and 'The medial tail "
+                 "against population data'; the row's dp-ucMGP contrast measures it); the women's prevalence "
                  "(45 % >= 1 AU, HNR 55 % > 0) is the US one, as for the men")
 
 _MEDIAL_TAIL = ("issue 12: in this draw's 60 people aged 60-75 the top quartile of simulated dp-ucMGP (651-1,315 "
