@@ -46,14 +46,15 @@ from calcium_abm.inputs.seeds import model_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import person
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, dialysis, kidney, ledger,
-                                   minerals, parameter_set, remodeling, skeleton, vitamin_k)
+                                   minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
 from calcium_abm.scenario import Scenario, load_scenario
 
 #: physiological days the bone section remodels under healthy signals before day 0, so a
-#: run starts with a steady remodeling space rather than untouched bone.
+#: run starts with a steady remodeling space rather than untouched bone; the media's VSMC
+#: phenotypes and MGP spin up as long under the day-0 inputs (:mod:`.physiology.wall_start`).
 SPINUP_DAYS = 400
 
 class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
@@ -141,7 +142,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         self._spin_up_bone()
         person.match_baseline_bmd(self)
 
-        # vessel wall (media): one VSMC per patch, MGP at steady state, no mineral yet
+        # vessel wall (media): one VSMC per patch, no mineral yet (MGP, phenotypes: _start_at_steady_state)
         self.vessel_grid = LazyMooreGrid((vw, vh), random=self.random)
         layers = add_property_layers(self.vessel_grid, vsmc_osteochondrogenic=np.zeros((vw, vh), dtype=bool),
                              carboxylated_mgp=np.zeros((vw, vh)), uncarboxylated_mgp=np.zeros((vw, vh)),
@@ -171,15 +172,12 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
 
     def _start_at_steady_state(self) -> None:
         """Inputs that were steady before day 0 start at their steady state (vitamin K, the
-        kidney-hormone loop and serum phosphate at the day-0 GFR); both ledgers open their books."""
+        kidney-hormone loop and serum phosphate at the day-0 GFR, the media's MGP and VSMC
+        phenotypes, plasma dp-ucMGP); both ledgers open their books."""
         p, state, blood = self.params, self.inputs, self.blood
         blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(
             self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
         self.carboxylation = self._carboxylation_day(previous_supply=None)
-        mgp = 0.0 if state.genetics.mgp_knockout else 1.0
-        carboxylated = self.carboxylation.mgp_carboxylated_by_depth
-        self.vessel.cmgp[:] = mgp * carboxylated
-        self.vessel.ucmgp[:] = mgp * (1.0 - carboxylated)
         blood_mg, k = calcium.reference_blood_calcium_mg(p), self.kidney_inputs()
         self.hormones, phosphate_mmol_l = minerals.steady_hormones(k, p)
         blood_p_mg = phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
@@ -190,7 +188,10 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         self.calcium = ledger.MineralLedger("calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid":
                                                         p.exchangeable_bone_calcium_mg}, tissue, order=CALCIUM_POOLS)
         self.phosphate = minerals.open_phosphate_ledger(phosphate_mmol_l, p.exchangeable_bone_calcium_mg, tissue, p)
-        uc_rel = mgp * float(np.mean(1.0 - carboxylated))
+        uc_rel = wall_start.start_wall_at_steady_state(  # MGP and VSMC phenotypes under the day-0 inputs
+            self.vessel, self.carboxylation.mgp_carboxylated_by_depth, 0.0 if state.genetics.mgp_knockout else
+            calcification.mgp_synthesis_per_step(p, self.dt), calcium.phosphate_relative(s, p), p, self.seed, self.dt,
+            SPINUP_DAYS)
         blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(0.0, uc_rel, calcium.gfr_relative(s, p), p, dt=1e6)
         self.bmd_day0 = self.bone_mineral_density_g_cm2
 
