@@ -153,3 +153,46 @@ def test_drive_record_equals_kernel_record_and_is_one_buffer_per_type_and_thread
     thread.join()
     assert seen[0] is not record and seen[0].tobytes() == kernel_record(today).tobytes()
     assert record.tobytes() == kernel_record(tomorrow).tobytes()  # the other thread wrote its own buffer
+
+
+# ----------------------------------------------------------------------------- repeated carboxylation days
+@pytest.mark.parametrize("scenario, schedule, most_computed", [
+    ("healthy_adult", None, 0.5),
+    ("long_term_warfarin", None, 0.5),
+    ("healthy_adult", [{"start_day": 40, "set": {"diet": {"mk7_ug_per_day": 180.0}}},
+                       {"start_day": 70, "set": {"drugs": {"warfarin_mg_per_day": 5.0}}}], 0.9),
+])
+def test_a_repeated_carboxylation_day_gives_the_numbers_of_computing_every_day(monkeypatch, scenario, schedule,
+                                                                              most_computed):
+    """``carboxylation.repeated_or_new_day`` returns the last day when no input changed: the rows equal
+    those of a run that computes every day, bit for bit, including across a schedule's changes of diet
+    and dose; and the shortcut is taken (most days of a steady run repeat)."""
+    from calcium_abm.physiology import carboxylation
+
+    extra = {"schedule": schedule} if schedule else {}
+    computed = []
+    real = carboxylation.carboxylation_day
+
+    def counting(*args, **kwargs):
+        computed.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(carboxylation, "carboxylation_day", counting)
+    shortcut = results_frame(_run(scenario, extra))
+    n_computed = len(computed)
+    monkeypatch.setattr(carboxylation, "repeated_or_new_day",
+                        lambda last, *args: (None, counting(*args)))  # never repeats
+    every_day = results_frame(_run(scenario, extra))
+    assert all(_same_bits(shortcut[name], every_day[name]) for name in COLUMNS)
+    assert n_computed < most_computed * shortcut["day"].iloc[-1]  # the shortcut was taken (on most steady days)
+
+
+def _run(scenario: str, extra: dict) -> CalciumParadoxModel:
+    from calcium_abm.scenario import load_scenario
+    from calcium_abm.simulation import prepare_scenario
+
+    config = prepare_scenario({**load_scenario(scenario).model_dump(), **extra}, 0.3, None, None)
+    model = CalciumParadoxModel(config, rng=9, **SMALL)
+    while model.running:
+        model.step()
+    return model

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from calcium_abm import CalciumParadoxModel
-from calcium_abm.physiology import calcification, remodeling
+from calcium_abm.physiology import calcification, remodeling, wall_laws
 from calcium_abm.random_stream import RandomStream, as_random_stream
 
 
@@ -70,7 +70,7 @@ def test_bone_surface_kernel_matches_the_array_statement_of_the_rule(shape):
 def test_one_minus_exp_is_exact_to_round_off_on_both_sides_of_the_series_switch():
     xs = np.concatenate([np.geomspace(1e-300, 1e-3, 2000), np.linspace(9.9e-4, 1.1e-3, 500),
                          np.geomspace(1e-3, 50.0, 500), [0.0]])
-    got = np.array([calcification._one_minus_exp(x) for x in xs])
+    got = np.array([wall_laws.one_minus_exp(x) for x in xs])
     want = -np.expm1(-xs)
     assert np.all(np.abs(got - want) <= 4 * np.spacing(np.maximum(want, 1e-300)))
 

@@ -42,12 +42,25 @@ def test_mgp_free_fraction_is_k_over_active_plus_k():
 
 def test_deposit_growth_demand_grows_on_the_surface_and_weights_the_phenotype():
     g, f = 0.3, 0.1
-    assert calcification.deposit_growth_demand(0.2, True, g, f) == pytest.approx(0.2 ** (2 / 3) * g * (1 + f))
-    assert calcification.deposit_growth_demand(0.2, False, g, f) == pytest.approx(0.2 ** (2 / 3) * g * f)
+    root = calcification.cube_root_near(0.2, 0.0)  # no guess: computed afresh
+    assert calcification.deposit_growth_demand(root, True, g, f) == pytest.approx(0.2 ** (2 / 3) * g * (1 + f))
+    assert calcification.deposit_growth_demand(root, False, g, f) == pytest.approx(0.2 ** (2 / 3) * g * f)
     assert calcification.deposit_growth_demand(0.0, True, g, f) == 0.0  # no surface, no growth: needs a nucleus
     # surface law: 8x the mineral grows 4x as fast
-    assert calcification.deposit_growth_demand(0.08, True, g, f) == pytest.approx(
-        4 * calcification.deposit_growth_demand(0.01, True, g, f))
+    assert calcification.deposit_growth_demand(0.08 ** (1 / 3), True, g, f) == pytest.approx(
+        4 * calcification.deposit_growth_demand(0.01 ** (1 / 3), True, g, f))
+
+
+@pytest.mark.parametrize("relative_miss", [0.0, 1e-9, 3e-4, -3e-4, 9.9e-4, 0.5, -0.9, -1.0])
+def test_cube_root_near_is_the_cube_root_to_round_off_from_any_guess(relative_miss):
+    """From a guess whose cube misses x by up to 0.1 % (refined) or by far more (pow), or with no
+    guess (0), the result is the cube root (numpy's cbrt) to 1e-15 relative: within 2 ulp where refined, and
+    as close as libm's pow(x, 1/3) where not (1/3 is not exact in binary, so pow misses by up to ~5 ulp)."""
+    xs = np.geomspace(1e-12, 1.0, 4001)
+    guesses = np.cbrt(xs * (1.0 + relative_miss))
+    got = np.array([calcification.cube_root_near(x, g) for x, g in zip(xs, guesses)])
+    exact = np.cbrt(xs)
+    assert np.all(np.abs(got - exact) <= (2 * np.spacing(exact) if abs(relative_miss) < 1e-3 else 1e-15 * exact))
 
 
 def test_mgp_producing_cells_counts_osteochondrogenic_cells_by_their_factor():
@@ -109,7 +122,7 @@ def test_vessel_kernel_uses_the_law_functions(seed):
     np.testing.assert_allclose(wall.ucmgp, uc, rtol=1e-14)
     free = calcification.mgp_free_fraction(c, uc, p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation)
     drive = capxp ** p.calcium_phosphate_product_exponent * (1.0 - p.systemic_calcification_inhibition)
-    demand = np.array([[calcification.deposit_growth_demand(m0[i, j], osteo[i, j], p.mineral_growth_per_day,
+    demand = np.array([[calcification.deposit_growth_demand(np.cbrt(m0[i, j]), osteo[i, j], p.mineral_growth_per_day,
                                                             p.contractile_growth_fraction)
                         for j in range(H)] for i in range(W)])
     np.testing.assert_allclose(wall.mineral, m0 + np.minimum(demand * free * drive, 1.0 - m0), rtol=1e-13)

@@ -37,6 +37,9 @@ from calcium_abm.parameters import Parameter, declare, drive_record, kernel_reco
 from calcium_abm.physiology import species
 from calcium_abm.physiology.carboxylation import production_weighted_mean
 from calcium_abm.physiology.intima import Intima, intima_day, start_intima
+from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_growth_demand, mgp_free_fraction,
+                                              mgp_producing_cells, one_minus_exp, phenotype_weight)
+from calcium_abm.physiology.wall_readouts import vessel_tallies, wall_mineral_sum
 
 PARAMETERS = declare([
     Parameter("vessel_media_calcium_capacity_mg", 400.0, "mg",
@@ -163,6 +166,9 @@ class VesselWall:
     intima: Intima = field(default_factory=Intima)
     #: :func:`vessel_tallies` of the wall as the last :func:`vessel_day` left it (set by that day)
     day_tallies: tuple = ()
+    #: each deposit's cube root as the kernel last computed it: a cache (the start of its next
+    #: :func:`.wall_laws.cube_root_near`), made on the first :func:`vessel_day`
+    mineral_root: np.ndarray | None = None
 
     def calcium_mg(self, mineral_sum: float | None = None) -> float:
         """Calcium deposited in the wall (mg): media plus intima; pass ``mineral_sum``
@@ -201,52 +207,6 @@ def mgp_synthesis_per_step(p, dt: float = 1.0) -> float:
     """MGP a healthy contractile VSMC makes per step: sized so that its steady-state MGP is
     1 unit (the unit of cMGP/ucMGP). Cached per parameter set and step."""
     return float(1.0 - np.exp(-p.mgp_turnover_per_day * dt))
-
-
-# ----------------------------------------------------------------------------- laws
-# Each rule of the wall is one small compiled function, inlined into the kernel and called
-# as it is by the readouts and the tests (so there is no second copy to drift).
-
-@numba.njit(cache=True, inline="always")
-def mgp_free_fraction(cmgp, ucmgp, ucmgp_relative_inhibition, half_saturation):
-    """Share of mineral growth and BMP-2 signalling NOT inhibited by MGP, ``1 - I``:
-    ``I = a / (a + K)`` with active MGP ``a = cMGP + w * ucMGP`` (healthy MGP units), so
-    ``1 - I = K / (a + K)``, computed directly for precision. Scalars or arrays.
-    Source: saturating inhibition, science brief 1.4; ``w`` from Schurgers 2007 JTH."""
-    return half_saturation / (cmgp + ucmgp_relative_inhibition * ucmgp + half_saturation)
-
-
-@numba.njit(cache=True, inline="always")
-def deposit_growth_demand(mineral, osteochondrogenic, growth_per_day, contractile_growth_fraction):
-    """Mineral (patch volume/day, before inhibition and Ca x P) a patch gains by growth on the
-    surface of its mineral, ``m**(2/3)`` (seeded calcium phosphate grows with crystal surface
-    area: J Dent Res 1984 63:874; Koutsoukos 2000), weighted by :func:`phenotype_weight`. From a
-    nucleus ``m**(1/3)`` grows linearly: detection (1 %) ~0.6 / rate, filling ~3 / rate later."""
-    root = mineral ** (1.0 / 3.0) if mineral > 0.0 else 0.0
-    return root * root * growth_per_day * phenotype_weight(osteochondrogenic, contractile_growth_fraction)
-
-
-@numba.njit(cache=True, inline="always")
-def phenotype_weight(osteochondrogenic, contractile_growth_fraction):
-    """Weight of mineral growth and nucleation beside a cell: osteochondrogenic ``1 + f``,
-    contractile ``f`` (matrix vesicles and alkaline phosphatase; Leopold 2015)."""
-    return 1.0 + contractile_growth_fraction if osteochondrogenic else contractile_growth_fraction
-
-
-@numba.njit(cache=True, inline="always")
-def mgp_producing_cells(n_patches, n_osteochondrogenic, osteochondrogenic_mgp_synthesis_factor):
-    """MGP production of a row of cells in contractile-cell units: contractile cells make
-    1, osteochondrogenic cells ``osteochondrogenic_mgp_synthesis_factor`` (Shanahan 1999)."""
-    return (n_patches - n_osteochondrogenic) + osteochondrogenic_mgp_synthesis_factor * n_osteochondrogenic
-
-
-@numba.njit(cache=True, inline="always")
-def _one_minus_exp(x):
-    """``1 - exp(-x)`` for ``x >= 0``. Below 1e-3 a 6-term series is exact to double
-    precision (the next term is < 1e-19 relative) and ~5x cheaper than the libm call."""
-    if x < 1e-3:
-        return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x * (1.0 / 120.0 - x * (1.0 / 720.0))))))
-    return -math.expm1(-x)
 
 
 def mgp_inhibition(cmgp: np.ndarray, ucmgp: np.ndarray, p) -> np.ndarray:
@@ -334,8 +294,10 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
         drive_free=capxp_media ** p.calcium_phosphate_product_exponent * dt * (1.0 - systemic * inhibitor_relative),
         seed_free=1.0 - systemic, supply_mg=deposition_supply_mg))
+    if wall.mineral_root is None or wall.mineral_root.shape != wall.mineral.shape:
+        wall.mineral_root = np.zeros_like(wall.mineral)
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, wall.day_tallies = _vessel_day_kernel(
-        osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.generation,
+        osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.mineral_root, wall.generation,
         _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives, wall.mineral_mg_per_unit)
     intima_mg = intima_day(wall.intima, active_sum / osteo.size, capxp_rel, inhibitor_relative,
                            p.agatston_units_per_mg_calcium, max(deposition_supply_mg - deposited, 0.0), p, dt)
@@ -362,8 +324,8 @@ def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_depth, u, k_record, drives_record,
-                       mg_per_unit):
+def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, generation, carboxylated_by_depth, u, k_record,
+                       drives_record, mg_per_unit):
     """The rules of :func:`vessel_day`, patch by patch (every patch is independent);
     ``k_record`` / ``drives_record`` are :func:`~calcium_abm.parameters.kernel_record` s of a
     :class:`VesselConstants` / :class:`VesselDrives`, read by field name.
@@ -374,11 +336,14 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
     crystal by a matrix vesicle; mineral seeded where a cell died or a crystal nucleated;
     regression). Pass 3 adds the growth, scaled down if blood cannot supply it all, and
     tallies the wall for the day's readouts (as :func:`vessel_tallies`). A patch's fate and
-    growth use its phenotype at the start of the day.
+    growth use its phenotype at the start of the day. ``mineral_root`` holds each deposit's cube
+    root from the day before, from which :func:`.wall_laws.cube_root_near` refines today's (a
+    cache: the result is the cube root to round-off whatever it holds).
     """
     k, drives = k_record[0], drives_record[0]
     w, h = osteo.shape
     osteo_f, cmgp_f, ucmgp_f, mineral_f = osteo.ravel(), cmgp.ravel(), ucmgp.ravel(), mineral.ravel()
+    root_f = mineral_root.ravel()
     generation_f, u_f = generation.ravel(), u.ravel()
     # the records' fields as locals, so the loops below read registers
     mgp_made_per_cell, drive_free = drives.mgp_made_per_cell, drives.drive_free
@@ -407,8 +372,11 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
             cmgp_f[q], ucmgp_f[q] = c, uc
             active_sum += c + uc_weight * uc
             free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
-            m = mineral_f[q]
-            g = min(deposit_growth_demand(m, o, growth_per_day, contractile_fraction) * free * drive_free, 1.0 - m)
+            m, g = mineral_f[q], 0.0
+            if m > 0.0:  # growth on the deposit's surface
+                root_f[q] = root = cube_root_near(m, root_f[q])
+                g = min(deposit_growth_demand(root, o, growth_per_day, contractile_fraction) * free * drive_free,
+                        1.0 - m)
             # pass 2 (the same cell, so one sweep): its fate
             if u_f[q] < p_apoptosis:
                 # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over
@@ -421,18 +389,19 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
                 nucleation = nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free
                 # 0 <= 1 - exp(-x) <= x (x >= 0, also as computed): most cells skip both exponentials
                 if not (u_f[q] >= p_apoptosis + rate + nucleation and rate >= 0.0 and nucleation >= 0.0):
-                    p_switch = _one_minus_exp(rate)
+                    p_switch = one_minus_exp(rate)
                     if u_f[q] < p_apoptosis + p_switch:
                         osteo_f[q] = not o
                         n_off += o
                         n_on += not o
-                    elif u_f[q] < p_apoptosis + p_switch + _one_minus_exp(nucleation):  # matrix vesicle (rare)
+                    elif u_f[q] < p_apoptosis + p_switch + one_minus_exp(nucleation):  # matrix vesicle (rare)
                         g = min(g + k.nucleus_volume, 1.0 - m)
             growth[q] = g
             want += g
-            lost = m * _one_minus_exp(k.regression_per_step * (1.0 - free))  # slow resorption of deposits
-            regressed += lost
-            mineral_f[q] = m - lost
+            if m > 0.0:  # slow resorption of deposits (none without mineral: the exponential is skipped)
+                lost = m * one_minus_exp(k.regression_per_step * (1.0 - free))
+                regressed += lost
+                mineral_f[q] = m - lost
 
     scale = 1.0
     supply_mg = drives.supply_mg
@@ -464,37 +433,3 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, generation, carboxylated_by_
                production_weighted_mean(carboxylated_by_depth, cells_at_end))
     return (deposited * mg_per_unit, regressed * mg_per_unit, ucmgp_made, mgp_made, n_on, n_off, n_dead,
             active_sum, tallies)
-
-
-@numba.njit(cache=True)
-def vessel_tallies(osteochondrogenic, mineral, calcified_threshold, carboxylated_by_depth, osteo_mgp_factor):
-    """One pass over the media for the daily readouts: (mineral sum in patch volumes,
-    patches with mineral above ``calcified_threshold``, osteochondrogenic cells, and the
-    carboxylated share of the MGP made today: each depth's carboxylated fraction weighted
-    by :func:`mgp_producing_cells`, via :func:`~.carboxylation.production_weighted_mean`)."""
-    w, h = mineral.shape
-    mineral_sum = 0.0
-    n_calcified = 0
-    osteo_by_depth = np.zeros(h, dtype=np.int64)
-    for i in range(w):
-        for j in range(h):
-            m = mineral[i, j]
-            mineral_sum += m
-            if m > calcified_threshold:
-                n_calcified += 1
-            if osteochondrogenic[i, j]:
-                osteo_by_depth[j] += 1
-    cells = np.empty(h)
-    for j in range(h):
-        cells[j] = mgp_producing_cells(w, osteo_by_depth[j], osteo_mgp_factor)
-    carboxylated_share = production_weighted_mean(carboxylated_by_depth, cells)
-    return mineral_sum, n_calcified, int(osteo_by_depth.sum()), carboxylated_share
-
-
-@numba.njit(cache=True)
-def wall_mineral_sum(mineral):
-    """Sum of the media's mineral (patch volumes), added in the order :func:`vessel_tallies` adds it."""
-    total = 0.0
-    for m in mineral.ravel():
-        total += m
-    return total
