@@ -52,9 +52,8 @@ from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
 from calcium_abm.scenario import Scenario, load_scenario
 
-#: physiological days the bone section remodels under healthy signals before day 0, so a
-#: run starts with a steady remodeling space rather than untouched bone; the media's VSMC
-#: phenotypes and MGP spin up as long under the day-0 inputs (:mod:`.physiology.wall_start`).
+#: physiological days the bone section remodels under healthy signals before day 0 (a steady remodeling
+#: space, not untouched bone); the media's phenotypes and MGP as long under day-0 inputs (:mod:`.physiology.wall_start`)
 SPINUP_DAYS = 400
 
 class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
