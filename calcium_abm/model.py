@@ -126,7 +126,8 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         # bone section: trabecular structure; its arrays ARE the grid's property layers
         self.bone_grid = self.grid = LazyMooreGrid((bw, bh), random=self.random)  # grid: for Mesa's renderers
         self.bone_grid.before_reading_agents = partial(materialise_agents, self)  # picklable, unlike a lambda
-        start_fraction = min(p.trabecular_bone_volume_fraction * person.start_bone_fraction_relative(self), 0.95)
+        start_fraction = self.start_bone_fraction = min(  # the life course starts its own section at it too
+            p.trabecular_bone_volume_fraction * person.start_bone_fraction_relative(self), 0.95)
         structure = remodeling.trabecular_structure(bw, bh, start_fraction, self.rng)
         layers = add_property_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
                              cavity=np.zeros((bw, bh)), vitamin_k_nmol_l=np.zeros((bw, bh)))
@@ -139,7 +140,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
         self._spin_up_bone()
-        person.match_baseline_bmd(self)
+        person.match_start_bone(self, SPINUP_DAYS)  # a measured T-score, else the life course before the spin-up
 
         # vessel wall (media): one VSMC per patch, MGP at steady state, no mineral yet
         self.vessel_grid = LazyMooreGrid((vw, vh), random=self.random)
@@ -160,14 +161,12 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
 
     def _spin_up_bone(self) -> None:
         """Remodel for SPINUP_DAYS under the healthy default person's vitamin K (``Scenario()``:
-        the schema's defaults) and this person's own steady kidney PTH, with this run's parameters."""
-        healthy = Scenario()
-        supply = vitamin_k.steady_tissue_supply_nmol_per_l(
-            vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
-            self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
+        the schema's defaults; :func:`.person.healthy_bone_vitamin_k_supply`) and this person's own
+        steady kidney PTH, with this run's parameters."""
         self.activation_estrogen_effect = skeleton.spin_up_section(  # activation's lagged estrogen-loss effect
-            self.bone, self.osteoclasts, self.osteoblasts, supply, self.params, self.random_stream,
-            self.dt, SPINUP_DAYS, person.estrogen_history(self), person.start_pth_relative(self))
+            self.bone, self.osteoclasts, self.osteoblasts, person.healthy_bone_vitamin_k_supply(self.params, self.dt),
+            self.params, self.random_stream, self.dt, SPINUP_DAYS, person.estrogen_history(self),
+            person.start_pth_relative(self))
 
     def _start_at_steady_state(self) -> None:
         """Inputs that were steady before day 0 start at their steady state (vitamin K, the

@@ -1,0 +1,121 @@
+"""The skeleton a person brings to day 0: the bone rules run over the life course.
+
+A run for a person of 80 starts from the bone of an 80-year-old. The decades since the
+young-adult peak (``osteoblast_reference_age_years``, the age the osteoblast capacity law and
+the T-score reference take) up to the first day of the spin-up are run here through the
+model's own bone rules, coarsely: on a :data:`GRID_SIDE` x :data:`GRID_SIDE` section of its own,
+in steps of :data:`STEP_DAYS` physiological days. Each law is called, not copied:
+
+* the cell rules of :func:`.remodeling.remodel_day` and mineralisation
+  (:func:`.skeleton.mineralise`), as in the spin-up (:func:`.skeleton.spin_up_section`);
+* the cortical compartment's :func:`.skeleton.cortical_day` and
+  :func:`.skeleton.mineralise_cortical` (a mean-field compartment already);
+* the day's drives, :func:`.remodeling.bone_drives`, from the person's rates at each age
+  (the caller's ``params_at``: :func:`.ageing.personal_parameters`), refreshed every
+  ``rates_every_days`` as in a run, the estrogen-loss effect of each day
+  (``estrogen_effect_at``: the perimenopausal law) with activation following it with its lag
+  (:func:`.ageing.lagged_activation_effect`), and the PTH of each age (``pth_at``).
+
+What it returns is what is left of the young-adult bone (:class:`LifeCourse`): the caller
+scales the run's own section and cortical compartment by it (``person.match_start_bone``).
+
+Measured (``docs/design/person.md``, "Life-course start"): against the full model run from 30
+(the complete daily step, 64 x 64, 2 seeds), this coarse run gives at 80 0.75 (women) and 0.87
+(men) of the BMD at 30 where the full runs give 0.75 and 0.88; a mean-field integration of the
+same laws (resorption per unit drive measured on the spin-up, ``dBV/dt = -turnover x (1 -
+margin)``) kept only ~80 % of the loss (0.81 and 0.91), because the section's resorption is not
+proportional to the drives (free surface, cavities) and was not kept.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from calcium_abm.physiology import ageing, remodeling, skeleton
+from calcium_abm.random_stream import RandomStream
+
+#: side of the life course's own bone section (patches): 64 like the default run's; the
+#: result's seed-to-seed SD at 80 is ~1.5 % of BMD (2.5-3.5 % at 32 x 32)
+GRID_SIDE = 64
+#: physiological days per life-course step: 10 matches daily steps within the seed scatter
+#: (15 days loses ~1.5 % more of BMD by 80)
+STEP_DAYS = 10.0
+#: physiological days the life course's section is spun up at the young-adult start
+SPINUP_DAYS = 400.0
+#: at most this many years between the ages at which PTH is evaluated (:func:`pth_knot_ages`)
+KNOT_YEARS = 10.0
+
+
+class LifeCourse(NamedTuple):
+    """What the life course leaves, each relative to the young-adult start."""
+
+    trabecular_fraction: float  # trabecular bone (mineral + osteoid + cavities) left
+    cortical_fraction: float    # cortical mineral left
+    years: float                # years run
+
+
+def section_volume(bone: remodeling.BoneSection) -> float:
+    """Bone volume of a section (patch volumes): mineral, osteoid and open cavities, the
+    envelope a remodeling cycle returns to unless its team leaves the cavity unfilled."""
+    return float(bone.mineral.sum() + bone.osteoid.sum() + bone.cavity.sum())
+
+
+def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, object], float],
+             estrogen_effect_at: Callable[[float], float], vitamin_k_supply_nmol_per_l: float,
+             start_age_years: float, end_age_years: float, bone_fraction: float, rng: np.random.Generator,
+             rates_every_days: float = 30.0) -> LifeCourse:
+    """Run the bone rules from ``start_age_years`` to ``end_age_years`` (module docstring).
+
+    Args:
+        params_at: the person's parameter set at an age (:func:`.ageing.personal_parameters`).
+        pth_at: PTH relative to the reference adult at an age, given the parameters there.
+        estrogen_effect_at: the estrogen-loss effect on bone (0-1) at an age.
+        vitamin_k_supply_nmol_per_l: bone vitamin K supply (held).
+        start_age_years, end_age_years: the span (nothing is run if end <= start).
+        bone_fraction: trabecular bone volume fraction at the start (the person's peak).
+        rng: the life course's own generator (its draws: structure, then the cells).
+        rates_every_days: days between refreshes of the person's rates and PTH.
+    """
+    years = end_age_years - start_age_years
+    if years <= 0.0:
+        return LifeCourse(1.0, 1.0, 0.0)
+    bone_array = remodeling.trabecular_structure(GRID_SIDE, GRID_SIDE, bone_fraction, rng)
+    bone = remodeling.BoneSection(bone_array, np.zeros_like(bone_array), np.zeros_like(bone_array), 1.0)
+    ocs, obs, stream = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population(), RandomStream(rng)
+    p = params_at(start_age_years)
+    pth, activation = pth_at(start_age_years, p), estrogen_effect_at(start_age_years)
+    skeleton.spin_up_section(bone, ocs, obs, vitamin_k_supply_nmol_per_l, p, stream, STEP_DAYS, SPINUP_DAYS,
+                             lambda _days_before: activation, pth)
+    drives = remodeling.bone_drives(pth, activation, vitamin_k_supply_nmol_per_l, p)
+    cortical = skeleton.cortical_steady_state(1.0, p, drives.activation_factor)
+    start_volume, steps = section_volume(bone), math.ceil(years * ageing.DAYS_PER_YEAR_OF_AGE / STEP_DAYS - 1e-9)
+    refresh = max(1, round(rates_every_days / STEP_DAYS))
+    for i in range(steps):
+        age = start_age_years + (i + 0.5) * STEP_DAYS / ageing.DAYS_PER_YEAR_OF_AGE
+        if i % refresh == 0:
+            p = params_at(age)
+            pth = pth_at(age, p)
+        effect = estrogen_effect_at(age)
+        activation = ageing.lagged_activation_effect(activation, effect, p, STEP_DAYS)
+        drives = remodeling.bone_drives(pth, effect, vitamin_k_supply_nmol_per_l, p, activation)
+        result = remodeling.remodel_day(bone, ocs, obs, drives, p, stream, STEP_DAYS)
+        ocs.kill(result.dead_osteoclasts)
+        obs.kill(result.dead_osteoblasts)
+        skeleton.mineralise(bone, math.inf, 1.0, p, STEP_DAYS)
+        skeleton.cortical_day(cortical, drives, p, STEP_DAYS)
+        skeleton.mineralise_cortical(cortical, math.inf, 1.0, p, STEP_DAYS)
+    return LifeCourse(section_volume(bone) / start_volume, cortical.mineral_mg, steps * STEP_DAYS / ageing.DAYS_PER_YEAR_OF_AGE)
+
+
+def pth_knot_ages(start_age_years: float, end_age_years: float, age_at_fmp_years: float | None, p) -> list[float]:
+    """Ages at which the life course evaluates the kidney laws' PTH (linear in between): the
+    span's ends, every :data:`KNOT_YEARS` from the start and, inside the span, the kinks of the
+    laws PTH follows: 40 (GFR's slope changes, :func:`.ageing.gfr_by_age_ml_per_min`), the final
+    period (absorption's one-time drop) and ``absorption_decline_onset_age_years``."""
+    inner = [40.0, p.absorption_decline_onset_age_years, *np.arange(start_age_years, end_age_years, KNOT_YEARS)]
+    if age_at_fmp_years is not None:
+        inner += [age_at_fmp_years - 1e-6, age_at_fmp_years]
+    return sorted({start_age_years, end_age_years, *(float(a) for a in inner if start_age_years < a < end_age_years)})
