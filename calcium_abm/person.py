@@ -269,7 +269,7 @@ def match_start_bone(model: Any, spin_up_days: float) -> None:
     course = model.life_course = life_course_bone(model, spin_up_days)
     if course.years > 0.0:  # the bone volume lost was old, fully mineralised bone; the remodeling space stays
         lost = (1.0 - course.trabecular_fraction) * life_course.section_volume(model.bone) / model.reference_mineral_sum
-        scale_section_bmd(model, model.bone_mineral_density_g_cm2 - lost * p.reference_bmd_g_cm2)
+        scale_section_bmd(model, max(model.bone_mineral_density_g_cm2 - lost * p.reference_bmd_g_cm2, 0.0))
         model.cortical = skeleton.cortical_steady_state(model.cortical.mineral_mg * course.cortical_fraction, p,
                                                         start_activation(model))
 
@@ -311,7 +311,7 @@ def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
         params_at, life_course_pth(model, params_at, start, end),
         lambda age: ageing.menopause_estrogen_effect(years_relative_to_fmp(age, fmp), base),
         healthy_bone_vitamin_k_supply(model.params, model.dt), start, end, model.start_bone_fraction,
-        np.random.default_rng([model.seed, LIFE_COURSE_STREAM]), PERSON_UPDATE_DAYS)
+        np.random.default_rng([model.seed, LIFE_COURSE_STREAM]))
 
 
 def life_course_pth(model: Any, params_at, start: float, end: float):
@@ -345,8 +345,11 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
 
 
 def scale_section_bmd(model: Any, target: float) -> None:
-    """Scale the section's mineral (and its secondary-mineral deficit) so BMD equals ``target``."""
+    """Scale the section's mineral (and its secondary-mineral deficit) so BMD equals ``target``
+    (a section without mineral, e.g. resorbed in the spin-up at extreme rates, stays so)."""
     bone = model.bone
+    if model.bone_mineral_density_g_cm2 <= 0.0:
+        return
     room = 1.0 - bone.osteoid - bone.cavity
     for _ in range(100):  # patches that fill up are held at their room and the rest scaled again
         ratio = target / model.bone_mineral_density_g_cm2
