@@ -258,7 +258,8 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
         plot_columns=("bmd_change_pct",),
         notes="Her spin-up runs under her own late estrogen-loss effect and her own steady PTH (her kidneys "
               "and her age- and menopause-lowered calcium absorption, person.start_pth_relative), so she "
-              "re-lives neither the early menopause transient nor a remodeling-space expansion at day 0.",
+              "re-lives neither the early menopause transient nor a remodeling-space expansion at day 0; her "
+              "bone starts from what the rules leave from 30 to 65 (the life-course start, docs/ODD.md section 5).",
     ),
 )
 
@@ -325,7 +326,9 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
         notes=f"{len(NHANES_BMD.arms)} virtual people drawn with the cohort machinery (seeds 1351-1352): 20 men, "
               "20 women, age at the scan uniform 61-80, every person-level trait from its documented "
               f"distribution. Each skeleton is simulated from {BONE_LIFE_COURSE_START_YEARS:g} (its peak, the "
-              f"peak_bone_mass trait) to the age of the scan; a woman's final period comes at {AGE_AT_FMP_YEARS:g}. "
+              f"peak_bone_mass trait) to the age of the scan (a run starting at {BONE_LIFE_COURSE_START_YEARS:g} "
+              "has no life-course start, docs/ODD.md section 5, so no decade is counted twice); a woman's final "
+              f"period comes at {AGE_AT_FMP_YEARS:g}. "
               "A person's remodeling_balance wanders around the population median (patient.remodeling_balance_"
               "varies: an Ornstein-Uhlenbeck process with the trait's own SD and a 2-year correlation time, "
               "person_traits.wandering_trait_step), as longitudinal cohorts find individual loss rates unstable "
