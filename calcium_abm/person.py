@@ -245,7 +245,7 @@ def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float
 def start_bone_fraction_relative(model: Any) -> float:
     """Start trabecular bone volume relative to the reference person's: the ``peak_bone_mass``
     trait, or what a measured ``baseline_bmd_t_score`` implies (15 % headroom for the spin-up's loss, trimmed by
-    :func:`match_baseline_bmd` after the spin-up)."""
+    :func:`match_start_bone` after the spin-up)."""
     patient, p = model.inputs.patient, model.params
     if patient.baseline_bmd_t_score is not None and patient.species == "human":
         return 1.15 * ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p) / p.reference_bmd_g_cm2
