@@ -126,8 +126,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         # bone section: trabecular structure; its arrays ARE the grid's property layers
         self.bone_grid = self.grid = LazyMooreGrid((bw, bh), random=self.random)  # grid: for Mesa's renderers
         self.bone_grid.before_reading_agents = partial(materialise_agents, self)  # picklable, unlike a lambda
-        start_fraction = self.start_bone_fraction = min(  # the life course starts its own section at it too
-            p.trabecular_bone_volume_fraction * person.start_bone_fraction_relative(self), 0.95)
+        start_fraction = min(p.trabecular_bone_volume_fraction * person.start_bone_fraction_relative(self), 0.95)
         structure = remodeling.trabecular_structure(bw, bh, start_fraction, self.rng)
         layers = add_property_layers(self.bone_grid, bone_mineral=structure, osteoid=np.zeros((bw, bh)),
                              cavity=np.zeros((bw, bh)), vitamin_k_nmol_l=np.zeros((bw, bh)))
@@ -139,8 +138,9 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
+        person.live_life_course(self, SPINUP_DAYS)  # the decades before the spin-up (not with a measured T-score)
         self._spin_up_bone()
-        person.match_start_bone(self, SPINUP_DAYS)  # a measured T-score, else the life course before the spin-up
+        person.match_baseline_bmd(self)
 
         # vessel wall (media): one VSMC per patch, MGP at steady state, no mineral yet
         self.vessel_grid = LazyMooreGrid((vw, vh), random=self.random)

@@ -252,26 +252,26 @@ def start_bone_fraction_relative(model: Any) -> float:
     return patient.peak_bone_mass
 
 
-def match_start_bone(model: Any, spin_up_days: float) -> None:
-    """After the spin-up (``spin_up_days`` physiological days): a measured
-    ``baseline_bmd_t_score`` sets the section's BMD (young-adult reference of
-    :func:`.ageing.bmd_from_t_score`); without one, a person (not a rodent preset) carries
-    the loss of the life course before the spin-up (:func:`life_course_bone`): the section
-    loses the share of its bone volume the life course lost (as mineral: BMD falls by that
-    volume at full mineral content, the spin-up's remodeling space is kept) and the cortical
-    mineral is scaled by what is left of it."""
-    patient, p = model.inputs.patient, model.params
-    if patient.species != "human":
-        return
-    if patient.baseline_bmd_t_score is not None:
-        scale_section_bmd(model, ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p))
+def live_life_course(model: Any, spin_up_days: float) -> None:
+    """Before the spin-up (``spin_up_days`` physiological days), a person (not a rodent preset)
+    without a measured ``baseline_bmd_t_score`` lives the decades since the young-adult peak on
+    the run's own section (:func:`life_course_bone`), and the cortical compartment restarts at
+    its steady state with the cortical mineral those years left."""
+    patient = model.inputs.patient
+    if patient.species != "human" or patient.baseline_bmd_t_score is not None:
         return
     course = model.life_course = life_course_bone(model, spin_up_days)
-    if course.years > 0.0:  # the bone volume lost was old, fully mineralised bone; the remodeling space stays
-        lost = (1.0 - course.trabecular_fraction) * life_course.section_volume(model.bone) / model.reference_mineral_sum
-        scale_section_bmd(model, max(model.bone_mineral_density_g_cm2 - lost * p.reference_bmd_g_cm2, 0.0))
-        model.cortical = skeleton.cortical_steady_state(model.cortical.mineral_mg * course.cortical_fraction, p,
-                                                        start_activation(model))
+    if course.years > 0.0:
+        model.cortical = skeleton.cortical_steady_state(model.cortical.mineral_mg * course.cortical_fraction,
+                                                        model.params, start_activation(model))
+
+
+def match_baseline_bmd(model: Any) -> None:
+    """After the spin-up, scale the section's mineral so BMD equals the measured
+    ``baseline_bmd_t_score`` (young-adult reference of :func:`.ageing.bmd_from_t_score`)."""
+    patient, p = model.inputs.patient, model.params
+    if patient.baseline_bmd_t_score is not None and patient.species == "human":
+        scale_section_bmd(model, ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p))
 
 
 def healthy_bone_vitamin_k_supply(p, dt: float) -> float:
@@ -291,12 +291,13 @@ LIFE_COURSE_STREAM = 0x11FE
 
 
 def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
-    """The person's bone from the young-adult peak (``osteoblast_reference_age_years``) to the
-    first day of the spin-up (:func:`.life_course.run_bone`): the person's age, sex, menopause
-    (the perimenopausal law from the final period's timing) and traits (a wandering balance at
-    its set value), the peak bone volume of the run's section, the bone vitamin K of the default
-    diet (as the spin-up), :func:`life_course_pth`, and the life course's own generator (seed +
-    :data:`LIFE_COURSE_STREAM`: same seed, same numbers)."""
+    """Run the run's section (``model.bone``, at the person's peak bone volume, and its cells)
+    from the young-adult peak (``osteoblast_reference_age_years``) to the first day of the
+    spin-up (:func:`.life_course.run_bone`): the person's age, sex, menopause (the
+    perimenopausal law from the final period's timing) and traits (a wandering balance at its
+    set value), the bone vitamin K of the default diet (as the spin-up), :func:`life_course_pth`,
+    and the life course's own generator (seed + :data:`LIFE_COURSE_STREAM`: same seed, same
+    numbers; the run's own stream is untouched)."""
     patient, base = model.inputs.patient, model.base_params
     traits, fmp = traits_of(patient), model.age_at_fmp_years
     start = base.osteoblast_reference_age_years
@@ -310,8 +311,8 @@ def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
     return life_course.run_bone(
         params_at, life_course_pth(model, params_at, start, end),
         lambda age: ageing.menopause_estrogen_effect(years_relative_to_fmp(age, fmp), base),
-        healthy_bone_vitamin_k_supply(model.params, model.dt), start, end, model.start_bone_fraction,
-        np.random.default_rng([model.seed, LIFE_COURSE_STREAM]))
+        healthy_bone_vitamin_k_supply(model.params, model.dt), start, end, model.bone, model.osteoclasts,
+        model.osteoblasts, np.random.default_rng([model.seed, LIFE_COURSE_STREAM]))
 
 
 def life_course_pth(model: Any, params_at, start: float, end: float):

@@ -39,9 +39,6 @@ import numpy as np
 from calcium_abm.physiology import ageing, remodeling, skeleton
 from calcium_abm.random_stream import RandomStream
 
-#: side of the life course's own bone section (patches): 64 like the default run's; the
-#: result's seed-to-seed SD at 80 is ~1.5 % of BMD (2.5-3.5 % at 32 x 32)
-GRID_SIDE = 64
 #: physiological days per life-course step: 10 matches daily steps within the seed scatter
 #: (15 days loses ~1.5 % more of BMD by 80)
 STEP_DAYS = 10.0
@@ -68,7 +65,7 @@ def section_volume(bone: remodeling.BoneSection) -> float:
 
 def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, object], float],
              estrogen_effect_at: Callable[[float], float], vitamin_k_supply_nmol_per_l: float,
-             start_age_years: float, end_age_years: float, bone_fraction: float,
+             start_age_years: float, end_age_years: float, bone: remodeling.BoneSection, ocs, obs,
              rng: np.random.Generator) -> LifeCourse:
     """Run the bone rules from ``start_age_years`` to ``end_age_years`` (module docstring).
 
@@ -78,15 +75,14 @@ def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, obje
         estrogen_effect_at: the estrogen-loss effect on bone (0-1) at an age.
         vitamin_k_supply_nmol_per_l: bone vitamin K supply (held).
         start_age_years, end_age_years: the span (nothing is run if end <= start).
-        bone_fraction: trabecular bone volume fraction at the start (the person's peak).
-        rng: the life course's own generator (its draws: structure, then the cells).
+        bone, ocs, obs: the section at the person's peak (untouched bone) and its osteoclast and
+            osteoblast populations, run in place (cells alive at the end stay).
+        rng: the life course's own generator.
     """
     years = end_age_years - start_age_years
     if years <= 0.0:
         return LifeCourse(1.0, 1.0, 0.0)
-    bone_array = remodeling.trabecular_structure(GRID_SIDE, GRID_SIDE, bone_fraction, rng)
-    bone = remodeling.BoneSection(bone_array, np.zeros_like(bone_array), np.zeros_like(bone_array), 1.0)
-    ocs, obs, stream = remodeling.new_osteoclast_population(), remodeling.new_osteoblast_population(), RandomStream(rng)
+    stream = RandomStream(rng)
     p = params_at(start_age_years)
     pth, activation = pth_at(start_age_years, p), estrogen_effect_at(start_age_years)
     skeleton.spin_up_section(bone, ocs, obs, vitamin_k_supply_nmol_per_l, p, stream, STEP_DAYS, SPINUP_DAYS,
