@@ -245,7 +245,7 @@ def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float
 def start_bone_fraction_relative(model: Any) -> float:
     """Start trabecular bone volume relative to the reference person's: the ``peak_bone_mass``
     trait, or what a measured ``baseline_bmd_t_score`` implies (15 % headroom for the spin-up's loss, trimmed by
-    :func:`match_start_bone` after the spin-up)."""
+    :func:`match_baseline_bmd` after the spin-up)."""
     patient, p = model.inputs.patient, model.params
     if patient.baseline_bmd_t_score is not None and patient.species == "human":
         return 1.15 * ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p) / p.reference_bmd_g_cm2
@@ -310,7 +310,8 @@ def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
 
     return life_course.run_bone(
         params_at, life_course_pth(model, params_at, start, end),
-        lambda age: ageing.menopause_estrogen_effect(years_relative_to_fmp(age, fmp), base),
+        lambda ages: np.zeros_like(ages) if fmp is None else ageing.perimenopausal_estrogen_effect(
+            np.clip(ages - fmp, -120.0, 120.0), base),
         healthy_bone_vitamin_k_supply(model.params, model.dt), start, end, model.bone, model.osteoclasts,
         model.osteoblasts, np.random.default_rng([model.seed, LIFE_COURSE_STREAM]))
 
@@ -328,7 +329,7 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
 
     healthy, base, sex = Scenario(), model.base_params, model.inputs.patient.sex
     normal = calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
-    knots = life_course.pth_knot_ages(start, end, model.age_at_fmp_years, base)
+    knots = life_course.pth_knot_ages(start, end, base)
     kidney_pth = []
     for age in knots:
         p = params_at(age)

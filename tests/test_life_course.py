@@ -1,5 +1,5 @@
 """The life-course start (issue 10): without a measured T-score a person starts from the bone the
-model's own rules leave at their age (calcium_abm/physiology/life_course.py, person.match_start_bone).
+model's own rules leave at their age (calcium_abm/physiology/life_course.py, person.live_life_course).
 Every assertion compares people or runs that would be equal if the life course were not integrated."""
 
 from __future__ import annotations
@@ -108,6 +108,17 @@ def test_life_course_pth_is_the_kidney_law_times_the_balance_and_rises_with_age(
 
 def test_knots_cover_the_kinks_of_the_laws_inside_the_span():
     p = build().base_params
-    assert life_course.pth_knot_ages(30.0, 78.9, 51.0, p) == [30.0, 40.0, 51.0 - 1e-6, 51.0,
-                                                            p.absorption_decline_onset_age_years, 78.9]
-    assert life_course.pth_knot_ages(30.0, 45.0, None, p) == [30.0, 40.0, 45.0]
+    assert life_course.pth_knot_ages(30.0, 78.9, p) == [30.0, 40.0, p.absorption_decline_onset_age_years, 78.9]
+    assert life_course.pth_knot_ages(30.0, 45.0, p) == [30.0, 40.0, 45.0]
+
+
+def test_the_kidney_steady_state_does_not_read_the_guts_calcium_rates():
+    """Why the final period needs no PTH knot: the menopausal drop of calcium absorption acts
+    through the calcium-balance factor only."""
+    from calcium_abm.physiology import minerals
+    m = build(sex="female", age_years=55.0, postmenopausal=True, years_since_menopause=4.0)
+    k, p = m.kidney_inputs(), m.params
+    gut = p._replace(passive_absorption_per_day=0.5 * p.passive_absorption_per_day,
+                     active_absorption_max_mg_per_day=0.5 * p.active_absorption_max_mg_per_day)
+    assert minerals.steady_pth_relative(k, gut) == minerals.steady_pth_relative(k, p)
+    assert person.day0_balance_factor(m, gut) > person.day0_balance_factor(m, p)
