@@ -18,8 +18,10 @@ It prints, for the default scenario (``healthy_adult``), medians over repeats of
    counts grass patches + sheep + wolves) measured in the same process, and the ratio;
 4. cost per day (ms) at 64^2 .. 512^2 patches per section and the log-log growth exponent;
 5. the start cost of a person: construction (life-course start state, spin-up and measured
-   baselines) of a 68-year-old woman 17 years past menopause with a calcium score of 200
-   and a T-score of -1.8, as a share of the full default run (target <= 25 %);
+   baseline) of a 68-year-old woman 17 years past menopause with a calcium score of 200 and
+   no measured T-score (a measured T-score would skip her life course, the costly part of the
+   start: ``calcium_abm/physiology/life_course.py``), as a share of the full default run
+   (target <= 25 %);
 6. peak traced memory (``tracemalloc``, which sees numpy buffers) of model construction +
    30 days, per patch of both sections.
 
@@ -62,7 +64,7 @@ TARGET_BYTES_PER_PATCH = 300.0
 TARGET_START_SHARE_OF_RUN = 0.25
 #: the person whose start is timed (figure 5)
 START_COST_PERSON = {"sex": "female", "age_years": 68.0, "postmenopausal": True, "years_since_menopause": 17.0,
-                     "baseline_calcification_score": 200.0, "baseline_bmd_t_score": -1.8}
+                     "baseline_calcification_score": 200.0}
 
 
 def grid_settings(side: int) -> dict[str, int]:

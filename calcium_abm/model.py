@@ -138,6 +138,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
+        person.live_life_course(self, SPINUP_DAYS)  # the decades before the spin-up (not with a measured T-score)
         self._spin_up_bone()
         person.match_baseline_bmd(self)
 
@@ -160,14 +161,12 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
 
     def _spin_up_bone(self) -> None:
         """Remodel for SPINUP_DAYS under the healthy default person's vitamin K (``Scenario()``:
-        the schema's defaults) and this person's own steady kidney PTH, with this run's parameters."""
-        healthy = Scenario()
-        supply = vitamin_k.steady_tissue_supply_nmol_per_l(
-            vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
-            self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
+        the schema's defaults; :func:`.person.healthy_bone_vitamin_k_supply`) and this person's own
+        steady kidney PTH, with this run's parameters."""
         self.activation_estrogen_effect = skeleton.spin_up_section(  # activation's lagged estrogen-loss effect
-            self.bone, self.osteoclasts, self.osteoblasts, supply, self.params, self.random_stream,
-            self.dt, SPINUP_DAYS, person.estrogen_history(self), person.start_pth_relative(self))
+            self.bone, self.osteoclasts, self.osteoblasts, person.healthy_bone_vitamin_k_supply(self.params, self.dt),
+            self.params, self.random_stream, self.dt, SPINUP_DAYS, person.estrogen_history(self),
+            person.start_pth_relative(self))
 
     def _start_at_steady_state(self) -> None:
         """Inputs that were steady before day 0 start at their steady state (vitamin K, the

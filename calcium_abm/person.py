@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from calcium_abm.physiology import ageing, calcification, calcium, minerals, person_traits, remodeling
+from calcium_abm.physiology import (ageing, calcification, calcium, life_course, minerals, person_traits, remodeling,
+                                   skeleton, vitamin_k)
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
 #: the estrogen-loss effect on bone is computed daily)
@@ -82,12 +83,27 @@ def start_pth_relative(model: Any) -> float:
     at the reference ionised calcium) x the rise of steady PTH that the person's own calcium
     balance adds (:func:`calcium_balance_pth_factor`). Both were stable before day 0, so the bone
     spin-up uses it and year 1 is not a transient of the remodeling space. Computed once per model
-    (the spin-up and the cortical start both read it; ~0.2 s)."""
+    (the spin-up, the life course and the cortical start read it; two balance solves, ~0.07 s,
+    none for a person whose gut absorbs as the reference's)."""
     if "_start_pth_relative" not in model.__dict__:
-        k = model.kidney_inputs()
-        model._start_pth_relative = minerals.steady_pth_relative(k, model.params) * calcium_balance_pth_factor(
-            k, model.inputs.diet.calcium_mg_per_day, model.params, model.base_params, model.dt)
+        model._start_balance_factor = day0_balance_factor(model, model.params)
+        model._start_pth_relative = minerals.steady_pth_relative(model.kidney_inputs(), model.params) \
+            * model._start_balance_factor
     return model._start_pth_relative
+
+
+def day0_balance_factor(model: Any, p) -> float:
+    """:func:`calcium_balance_pth_factor` of a person with the rates ``p`` on the day-0
+    kidneys and diet. Of the rates :func:`.ageing.personal_parameters` sets, the calcium
+    balance reads only the gut's (the others act on bone, vessel and vitamin K), so it is
+    solved with those alone: the same number, and exactly 1 without a solve while they are the
+    reference person's (a man, or a woman before her final period, under 60 with the typical
+    absorption)."""
+    base = model.base_params
+    gut = base._replace(passive_absorption_per_day=p.passive_absorption_per_day,
+                        active_absorption_max_mg_per_day=p.active_absorption_max_mg_per_day)
+    return calcium_balance_pth_factor(model.kidney_inputs(), model.inputs.diet.calcium_mg_per_day, gut, base,
+                                      model.dt)
 
 
 def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, reference_p, dt: float = 1.0) -> float:
@@ -161,13 +177,18 @@ def update_rates(model: Any) -> None:
     if patient.species != "human":
         model.params, model.gfr_ml_per_min = model.base_params, None
         return
-    traits = {name: getattr(patient, name) for name in TRAIT_KEYS}
+    traits = traits_of(patient)
     if patient.remodeling_balance_varies:
         traits["remodeling_balance"] = wandering_remodeling_balance(model)
     model.params = ageing.personal_parameters(model.base_params, model.age_years, patient.sex,
                                               model.years_relative_to_fmp, traits)
     model.gfr_ml_per_min = ageing.gfr_for_person_ml_per_min(
         model.age_years, patient.sex, calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], model.params)
+
+
+def traits_of(patient) -> dict[str, float]:
+    """The person's traits as set (:data:`TRAIT_KEYS`; a wandering balance at its set value)."""
+    return {name: getattr(patient, name) for name in TRAIT_KEYS}
 
 
 #: entropy added to the run's seed for the stream of a wandering trait (its own generator, so
@@ -231,13 +252,107 @@ def start_bone_fraction_relative(model: Any) -> float:
     return patient.peak_bone_mass
 
 
+def live_life_course(model: Any, spin_up_days: float) -> None:
+    """Before the spin-up (``spin_up_days`` physiological days), a person (not a rodent preset)
+    without a measured ``baseline_bmd_t_score`` lives the decades since the young-adult peak on
+    the run's own section (:func:`life_course_bone`), and the cortical compartment restarts at
+    its steady state with the cortical mineral those years left."""
+    patient = model.inputs.patient
+    if patient.species != "human" or patient.baseline_bmd_t_score is not None:
+        return
+    course = model.life_course = life_course_bone(model, spin_up_days)
+    if course.years > 0.0:
+        model.cortical = skeleton.cortical_steady_state(model.cortical.mineral_mg * course.cortical_fraction,
+                                                        model.params, start_activation(model))
+
+
 def match_baseline_bmd(model: Any) -> None:
     """After the spin-up, scale the section's mineral so BMD equals the measured
     ``baseline_bmd_t_score`` (young-adult reference of :func:`.ageing.bmd_from_t_score`)."""
-    patient, p, bone = model.inputs.patient, model.params, model.bone
-    if patient.baseline_bmd_t_score is None or patient.species != "human":
+    patient, p = model.inputs.patient, model.params
+    if patient.baseline_bmd_t_score is not None and patient.species == "human":
+        scale_section_bmd(model, ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p))
+
+
+def healthy_bone_vitamin_k_supply(p, dt: float) -> float:
+    """Bone vitamin K supply of the healthy default person's diet (``Scenario()``) at steady
+    state, with the parameters ``p``: what the spin-up and the life course remodel under."""
+    from calcium_abm.scenario import Scenario
+
+    healthy = Scenario()
+    return vitamin_k.steady_tissue_supply_nmol_per_l(
+        vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
+        p.bone_k1_uptake_weight, p.mk7_tissue_uptake_weight, p, dt)
+
+
+#: entropy added to the run's seed for the life course's own generator (the run's streams are
+#: the same with and without it)
+LIFE_COURSE_STREAM = 0x11FE
+
+
+def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
+    """Run the run's section (``model.bone``, at the person's peak bone volume, and its cells)
+    from the young-adult peak (``osteoblast_reference_age_years``) to the first day of the
+    spin-up (:func:`.life_course.run_bone`): the person's age, sex, menopause (the
+    perimenopausal law from the final period's timing) and traits (a wandering balance at its
+    set value), the bone vitamin K of the default diet (as the spin-up), :func:`life_course_pth`,
+    and the life course's own generator (seed + :data:`LIFE_COURSE_STREAM`: same seed, same
+    numbers; the run's own stream is untouched)."""
+    patient, base = model.inputs.patient, model.base_params
+    traits, fmp = traits_of(patient), model.age_at_fmp_years
+    start = base.osteoblast_reference_age_years
+    end = model.start_age_years - spin_up_days * model.dt / DAYS_PER_YEAR_OF_AGE
+    if end <= start:
+        return life_course.LifeCourse(1.0, 1.0, 0.0)
+
+    def params_at(age: float):
+        return ageing.personal_parameters(base, age, patient.sex, years_relative_to_fmp(age, fmp), traits)
+
+    return life_course.run_bone(
+        params_at, life_course_pth(model, params_at, start, end),
+        lambda ages: np.zeros_like(ages) if fmp is None else ageing.perimenopausal_estrogen_effect(
+            np.clip(ages - fmp, -120.0, 120.0), base),
+        healthy_bone_vitamin_k_supply(model.params, model.dt), start, end, model.bone, model.osteoclasts,
+        model.osteoblasts, np.random.default_rng([model.seed, LIFE_COURSE_STREAM]))
+
+
+def life_course_pth(model: Any, params_at, start: float, end: float):
+    """``f(age, p) -> PTH`` (relative to the reference adult) over the life course: the kidney
+    laws' steady state (:func:`.minerals.steady_pth_relative`) for healthy kidneys ageing by the
+    GFR law, on the default diet, at :func:`.life_course.pth_knot_ages` and linear in between
+    (a CKD stage acts from the spin-up on: its history is not known), x the rise the person's
+    calcium balance adds, taken as a function of the gut's absorption rate alone
+    (:func:`day0_balance_factor`; across the ages of one gut it moves < 0.1 %: 1.1064 at 51,
+    1.1071 at 60 in a woman), exact at the two ends' absorption (the day-0 one is the start's,
+    :func:`start_pth_relative`) and linear in between."""
+    from calcium_abm.scenario import Scenario
+
+    healthy, base, sex = Scenario(), model.base_params, model.inputs.patient.sex
+    normal = calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
+    knots = life_course.pth_knot_ages(start, end, base)
+    kidney_pth = []
+    for age in knots:
+        p = params_at(age)
+        k = minerals.kidney_inputs(healthy, ageing.gfr_for_person_ml_per_min(age, sex, normal, p), 0.0, p)
+        kidney_pth.append(minerals.steady_pth_relative(k, p))
+    start_pth_relative(model)
+    gut = (params_at(start).passive_absorption_per_day, model.params.passive_absorption_per_day)
+    factor = (day0_balance_factor(model, params_at(start)), model._start_balance_factor)
+
+    def pth_at(age: float, p) -> float:
+        balance = factor[1] if gut[0] == gut[1] else float(np.interp(
+            p.passive_absorption_per_day, (min(gut), max(gut)), factor if gut[0] < gut[1] else factor[::-1]))
+        return float(np.interp(age, knots, kidney_pth)) * balance
+    return pth_at
+
+
+def scale_section_bmd(model: Any, target: float) -> None:
+    """Scale the section's mineral (and its secondary-mineral deficit) so BMD equals ``target``
+    (a section without mineral, e.g. resorbed in the spin-up at extreme rates, stays so)."""
+    bone = model.bone
+    if model.bone_mineral_density_g_cm2 <= 0.0:
         return
-    target, room = ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p), 1.0 - bone.osteoid - bone.cavity
+    room = 1.0 - bone.osteoid - bone.cavity
     for _ in range(100):  # patches that fill up are held at their room and the rest scaled again
         ratio = target / model.bone_mineral_density_g_cm2
         np.multiply(bone.mineral, ratio, out=bone.mineral)

@@ -1,0 +1,124 @@
+"""The skeleton a person brings to day 0: the bone rules run over the life course.
+
+A run for a person of 80 starts from the bone of an 80-year-old. The decades since the
+young-adult peak (``osteoblast_reference_age_years``, the age the osteoblast capacity law and
+the T-score reference take) up to the first day of the spin-up are lived by the run's own
+section, before its spin-up, through the model's own bone rules in coarse steps of
+:data:`STEP_DAYS` physiological days. Each law is called, not copied:
+
+* the cell rules of :func:`.remodeling.remodel_day` and mineralisation
+  (:func:`.skeleton.mineralise`), as in the spin-up (:func:`.skeleton.spin_up_section`);
+* the cortical compartment's :func:`.skeleton.cortical_day` and
+  :func:`.skeleton.mineralise_cortical` (a mean-field compartment already);
+* the day's drives, :func:`.remodeling.bone_drives`, from the person's rates at each age
+  (the caller's ``params_at``: :func:`.ageing.personal_parameters`), refreshed every
+  :data:`RATES_EVERY_DAYS`, the estrogen-loss effect of each step
+  (``estrogen_effect_at``: the perimenopausal law) with activation following it with its lag
+  (:func:`.ageing.lagged_activation_effect`), and the PTH of each age (``pth_at``).
+
+The section leaves it with the structure those decades gave it (partly refilled patches,
+thinned trabeculae); the cortical compartment's share left is returned (:class:`LifeCourse`) for
+the caller to restart it (``person.live_life_course``).
+
+Measured (``docs/design/person.md``, "The life-course start"): against the full model run with
+its complete daily step from 30 (64 x 64, two seeds), typical women built at 70 / 80 start at
+0.801 / 0.739 of their BMD at 30 where the runs reach 0.802 / 0.751, men at 65 / 75 at 0.936 /
+0.899 vs 0.935 / 0.899. A mean-field integration of the same laws (``dBV/dt = -k x activation /
+osteoclast apoptosis x (1 - min(1, margin)) x BV``, with ``k`` the resorption per unit drive
+measured on the spin-up) is cheaper (~0.03 s) but kept only 84-90 % of the coarse run's loss by
+80 (women 0.804 vs 0.783 of the bone volume, men 0.913 vs 0.896; 3 seeds): the section's
+resorption is not proportional to its drives (free surface, cavities, teams that end short).
+Taking a lost volume from a section spun up at the peak (scaling its mineral) gave the right
+BMD but not the evolved structure: it then lost bone faster than an evolved section (a woman of
+65: 0.72 against 0.59 %/y, 20 seeds). Neither was kept.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from calcium_abm.physiology import ageing, remodeling, skeleton
+from calcium_abm.random_stream import RandomStream
+
+#: physiological days per life-course step: 10 matches daily steps within the seed scatter
+#: (15 days loses ~1.5 % more of BMD by 80)
+STEP_DAYS = 10.0
+#: physiological days the section is spun up at the young-adult start, before its life course
+SPINUP_DAYS = 400.0
+#: physiological days between refreshes of the person's rates and PTH in the life course (the
+#: rates follow age over years; the estrogen-loss effect is evaluated every step)
+RATES_EVERY_DAYS = 91.0
+
+
+class LifeCourse(NamedTuple):
+    """What the life course leaves, each relative to the young-adult start."""
+
+    trabecular_fraction: float  # trabecular bone (mineral + osteoid + cavities) left (a readout)
+    cortical_fraction: float    # cortical mineral left
+    years: float                # years run
+
+
+def section_volume(bone: remodeling.BoneSection) -> float:
+    """Bone volume of a section (patch volumes): mineral, osteoid and open cavities, the
+    envelope a remodeling cycle returns to unless its team leaves the cavity unfilled."""
+    return float(bone.mineral.sum() + bone.osteoid.sum() + bone.cavity.sum())
+
+
+def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, object], float],
+             estrogen_effect_at: Callable[[float], float], vitamin_k_supply_nmol_per_l: float,
+             start_age_years: float, end_age_years: float, bone: remodeling.BoneSection, ocs, obs,
+             rng: np.random.Generator) -> LifeCourse:
+    """Run the bone rules from ``start_age_years`` to ``end_age_years`` (module docstring).
+
+    Args:
+        params_at: the person's parameter set at an age (:func:`.ageing.personal_parameters`).
+        pth_at: PTH relative to the reference adult at an age, given the parameters there.
+        estrogen_effect_at: the estrogen-loss effect on bone (0-1) at each of an array of ages
+            (called once, with every step's age).
+        vitamin_k_supply_nmol_per_l: bone vitamin K supply (held).
+        start_age_years, end_age_years: the span (nothing is run if end <= start).
+        bone, ocs, obs: the section at the person's peak (untouched bone) and its osteoclast and
+            osteoblast populations, run in place (cells alive at the end stay).
+        rng: the life course's own generator.
+    """
+    years = end_age_years - start_age_years
+    if years <= 0.0:
+        return LifeCourse(1.0, 1.0, 0.0)
+    stream = RandomStream(rng)
+    p = params_at(start_age_years)
+    steps = math.ceil(years * ageing.DAYS_PER_YEAR_OF_AGE / STEP_DAYS - 1e-9)
+    ages = start_age_years + (np.arange(steps) + 0.5) * STEP_DAYS / ageing.DAYS_PER_YEAR_OF_AGE
+    effects = np.asarray(estrogen_effect_at(np.concatenate(([start_age_years], ages))), dtype=float).tolist()
+    pth, activation = pth_at(start_age_years, p), effects[0]
+    skeleton.spin_up_section(bone, ocs, obs, vitamin_k_supply_nmol_per_l, p, stream, STEP_DAYS, SPINUP_DAYS,
+                             lambda _days_before: activation, pth)
+    drives = remodeling.bone_drives(pth, activation, vitamin_k_supply_nmol_per_l, p)
+    cortical = skeleton.cortical_steady_state(1.0, p, drives.activation_factor)
+    start_volume, refresh = section_volume(bone), max(1, round(RATES_EVERY_DAYS / STEP_DAYS))
+    for i, effect in enumerate(effects[1:]):
+        if i % refresh == 0:
+            p = params_at(float(ages[i]))
+            pth = pth_at(float(ages[i]), p)
+        activation = ageing.lagged_activation_effect(activation, effect, p, STEP_DAYS)
+        drives = remodeling.bone_drives(pth, effect, vitamin_k_supply_nmol_per_l, p, activation)
+        result = remodeling.remodel_day(bone, ocs, obs, drives, p, stream, STEP_DAYS)
+        ocs.kill(result.dead_osteoclasts)
+        obs.kill(result.dead_osteoblasts)
+        skeleton.mineralise(bone, math.inf, 1.0, p, STEP_DAYS)
+        skeleton.cortical_day(cortical, drives, p, STEP_DAYS)
+        skeleton.mineralise_cortical(cortical, math.inf, 1.0, p, STEP_DAYS)
+    return LifeCourse(section_volume(bone) / start_volume, cortical.mineral_mg, steps * STEP_DAYS / ageing.DAYS_PER_YEAR_OF_AGE)
+
+
+def pth_knot_ages(start_age_years: float, end_age_years: float, p) -> list[float]:
+    """Ages at which the life course evaluates the kidney laws' steady PTH (linear in between):
+    the span's ends and, inside it, 40 (GFR's slope changes, :func:`.ageing.gfr_by_age_ml_per_min`)
+    and ``absorption_decline_onset_age_years`` (60: a knot halfway along a long span). The steady
+    state reads GFR, not the gut's calcium rates (their steps at the final period and kink at 60 act
+    through the calcium-balance factor), and is near linear between: a man's is 1.028 / 1.063 /
+    1.108 at 60 / 70 / 80, 0.5 % off a line at 70."""
+    inner = (40.0, p.absorption_decline_onset_age_years)
+    return sorted({start_age_years, end_age_years, *(float(a) for a in inner if start_age_years < a < end_age_years)})
