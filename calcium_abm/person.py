@@ -294,8 +294,10 @@ def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
     """Run the run's section (``model.bone``, at the person's peak bone volume, and its cells)
     from the young-adult peak (``osteoblast_reference_age_years``) to the first day of the
     spin-up (:func:`.life_course.run_bone`): the person's age, sex, menopause (the
-    perimenopausal law from the final period's timing) and traits (a wandering balance at its
-    set value), the bone vitamin K of the default diet (as the spin-up), :func:`life_course_pth`,
+    perimenopausal law from the final period's timing) and traits (the remodeling balance at its
+    expected past value, :func:`.person_traits.expected_past_trait`: it wanders with a correlation
+    time of ``remodeling_balance_correlation_years``, so a balance set for today acts on the last
+    few years, not on the decades since 30), the bone vitamin K of the default diet (as the spin-up), :func:`life_course_pth`,
     and the life course's own generator (seed + :data:`LIFE_COURSE_STREAM`: same seed, same
     numbers; the run's own stream is untouched)."""
     patient, base = model.inputs.patient, model.base_params
@@ -305,8 +307,11 @@ def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
     if end <= start:
         return life_course.LifeCourse(1.0, 1.0, 0.0)
 
-    def params_at(age: float):
-        return ageing.personal_parameters(base, age, patient.sex, years_relative_to_fmp(age, fmp), traits)
+    def params_at(age: float):  # the balance regresses to the median into the past (its Ornstein-Uhlenbeck law)
+        past = {**traits, "remodeling_balance": person_traits.expected_past_trait(
+            traits["remodeling_balance"], 1.0, max(model.start_age_years - age, 0.0),
+            base.remodeling_balance_correlation_years)}
+        return ageing.personal_parameters(base, age, patient.sex, years_relative_to_fmp(age, fmp), past)
 
     return life_course.run_bone(
         params_at, life_course_pth(model, params_at, start, end),

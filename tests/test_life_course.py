@@ -122,3 +122,33 @@ def test_the_kidney_steady_state_does_not_read_the_guts_calcium_rates():
                      active_absorption_max_mg_per_day=0.5 * p.active_absorption_max_mg_per_day)
     assert minerals.steady_pth_relative(k, gut) == minerals.steady_pth_relative(k, p)
     assert person.day0_balance_factor(m, gut) > person.day0_balance_factor(m, p)
+
+
+def test_a_balance_set_for_today_acts_on_the_last_years_not_on_the_decades_since_30():
+    """The remodeling balance wanders (correlation time remodeling_balance_correlation_years): over
+    the life course it takes its expected past value, so a woman 2 SD below the median starts a few
+    per cent below the typical woman (not at half her bone, as a lifetime at today's value gave) and
+    her skeleton still remodels; the expectation is that of the trait's own Ornstein-Uhlenbeck law."""
+    woman_65 = {"sex": "female", "age_years": 65.0, "postmenopausal": True, "years_since_menopause": 14.0}
+    typical, low = build(**woman_65), build(**woman_65, remodeling_balance=0.92)
+    assert 0.85 * typical.bmd_day0 < low.bmd_day0 < typical.bmd_day0
+    low.step()
+    assert low.osteoclasts.count > 0
+
+
+def test_the_expected_past_of_a_wandering_trait_is_its_ornstein_uhlenbeck_mean_backwards():
+    from calcium_abm.physiology import person_traits
+
+    assert person_traits.expected_past_trait(0.9, 1.0, 0.0, 2.0) == 0.9
+    assert person_traits.expected_past_trait(0.9, 1.0, 2.0, 2.0) == pytest.approx(1.0 - 0.1 / np.e, rel=1e-15)
+    assert person_traits.expected_past_trait(1.3, 1.0, 200.0, 2.0) == pytest.approx(1.0, abs=1e-12)
+    # stationary paths of the trait's own law: the mean of the value 3 years before, among paths now near 0.92
+    rng, n, sd, tau = np.random.default_rng(5), 400_000, 0.04, 2.0
+    then = rng.normal(1.0, sd, n)
+    now = then
+    for _ in range(30):  # 3 years in 0.1-year steps
+        now = person_traits.wandering_trait_step(now, 1.0, sd, 0.1, tau, rng.standard_normal(n))
+    near = np.abs(now - 0.92) < 0.005
+    assert then[near].mean() == pytest.approx(person_traits.expected_past_trait(0.92, 1.0, 3.0, tau), abs=0.002)
+    with pytest.raises(Exception, match="years_before"):
+        person_traits.expected_past_trait(1.0, 1.0, -1.0, 2.0)

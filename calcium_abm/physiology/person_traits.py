@@ -205,6 +205,22 @@ def wandering_trait_step(value, median: float, sd: float, dt_years: float, corre
     return float(new) if new.ndim == 0 else new
 
 
+def expected_past_trait(value_now: float, median: float, years_before: float, correlation_years: float) -> float:
+    """The expected value of an Ornstein-Uhlenbeck trait ``years_before`` years ago, given its
+    value now: ``median + (value_now - median) e^{-years_before/tau}``. The stationary process is
+    time-reversible, so the past regresses to the median as the future does
+    (:func:`wandering_trait_step`'s mean). A person's life course before day 0 uses it: a balance
+    measured or set today says little about the person's balance decades ago.
+
+    Raises:
+        UserInputError: ``years_before`` < 0 or ``correlation_years`` <= 0.
+    """
+    if not (years_before >= 0.0 and correlation_years > 0.0):
+        raise UserInputError(f"years_before = {years_before!r}, correlation_years = {correlation_years!r} are not "
+                             "allowed: years_before must be >= 0 and correlation_years > 0")
+    return median + (value_now - median) * math.exp(-years_before / correlation_years)
+
+
 def draw_trait(name: str, rng: np.random.Generator, p, n: int) -> np.ndarray:
     """``n`` draws (shape (n,)) of trait ``name`` from its distribution under parameters ``p``.
 
