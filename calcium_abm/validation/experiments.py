@@ -308,16 +308,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                       pp_difference("bmd_change_pct", YEAR, "MK-7 375 + Ca", "placebo + Ca"), -1, 1,
                       "no difference", "percentage points",
                       "'no difference' read as within ±1 percentage point, about the trial's detectable "
-                      "difference",
-                      known_failure="issue 10 (the life-course start): the woman of 65 now starts from the bone the "
-                                    "rules leave her (0.81 of her BMD at 30, osteopenic as Rønn's women were; before, "
-                                    "the young-adult volume), and on that aged section MK-7's bone effects (the "
-                                    "vitamin K gains of osteoclast and osteoblast apoptosis, assumptions calibrated "
-                                    "on this row with the old start) slow loss more: the difference is 0.81 [0.49, "
-                                    "1.14] pp with 20 seeds (0.31 [0.06, 0.57] before), so 5 seeds (SD 1.5 pp per "
-                                    "seed) miss the band about a third of the time. Open: recalibrate "
-                                    "vitamin_k_osteoclast_apoptosis_gain / vitamin_k_osteoblast_survival_gain on the "
-                                    "aged start, checked against rows S2 and 8-10"),
+                      "difference"),
         ),
         grid=64, quick_grid=24,
         plot_columns=("ucoc_fraction", "bmd_change_pct", "dp_ucmgp_pmol_l"),
