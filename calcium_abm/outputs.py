@@ -47,7 +47,7 @@ class DayTallies:
         self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
         self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
-        self.pca = coagulation.weighted_factor_activity(model.blood.clotting_factor_activity, self.p)  # the model's map
+        self.pca = _prothrombin_complex_activity(model.blood, self.p)
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
     def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:
@@ -58,6 +58,16 @@ class DayTallies:
         if source2 is not None:
             mg = mg + today.get((source2, sink2), 0.0)
         return mg / self.m.dt
+
+
+def _prothrombin_complex_activity(blood: Any, p) -> float:
+    """:func:`.coagulation.weighted_factor_activity` of the blood's clotting factors (the model's own
+    map), kept on the blood with the map and parameter set it was computed for: the model replaces
+    the map when a factor changes (never edits it), so the same map object has the same activity."""
+    factors, last = blood.clotting_factor_activity, blood.__dict__.get("_pca")
+    if last is None or last[0] is not factors or last[1] is not p:
+        last = blood._pca = (factors, p, coagulation.weighted_factor_activity(factors, p))
+    return last[2]
 
 
 @dataclass(frozen=True)

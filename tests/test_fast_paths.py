@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from calcium_abm import COLUMNS, CalciumParadoxModel, results_frame
+from calcium_abm import COLUMNS, CalciumParadoxModel, outputs, results_frame
 from calcium_abm.agents import Blood, Osteoblast, Osteoclast, SmoothMuscleCell, stop_mirroring
 from calcium_abm.physiology import coagulation, ledger
 
@@ -164,7 +164,8 @@ def test_drive_record_equals_kernel_record_and_is_one_buffer_per_type_and_thread
 ])
 def test_a_repeated_carboxylation_day_gives_the_numbers_of_computing_every_day(monkeypatch, scenario, schedule,
                                                                               most_computed):
-    """``carboxylation.repeated_or_new_day`` returns the last day when no input changed: the rows equal
+    """``carboxylation.repeated_or_new_day`` returns the last day when no input changed (and the recorded
+    prothrombin-complex activity is kept with the clotting map it was computed for): the rows equal
     those of a run that computes every day, bit for bit, including across a schedule's changes of diet
     and dose; and the shortcut is taken (most days of a steady run repeat)."""
     from calcium_abm.physiology import carboxylation
@@ -182,9 +183,18 @@ def test_a_repeated_carboxylation_day_gives_the_numbers_of_computing_every_day(m
     n_computed = len(computed)
     monkeypatch.setattr(carboxylation, "repeated_or_new_day",
                         lambda last, *args: (None, counting(*args)))  # never repeats
+    monkeypatch.setattr(outputs, "_prothrombin_complex_activity",  # computed afresh every day
+                        lambda blood, p: coagulation.weighted_factor_activity(blood.clotting_factor_activity, p))
     every_day = results_frame(_run(scenario, extra))
     assert all(_same_bits(shortcut[name], every_day[name]) for name in COLUMNS)
     assert n_computed < most_computed * shortcut["day"].iloc[-1]  # the shortcut was taken (on most steady days)
+
+
+@pytest.mark.parametrize("activity", [0.0, 1e-300, 0.2, 0.731, 1.0])
+def test_clotting_factors_at_their_target_stay_there_exactly(activity):
+    """The model skips the relaxation of factors already at their target: the law returns them unchanged."""
+    factors = {f: activity for f in coagulation.FACTORS}
+    assert coagulation.relax_factor_activity(factors, dict(factors), coagulation.default_parameters(), 1.0) == factors
 
 
 def _run(scenario: str, extra: dict) -> CalciumParadoxModel:
