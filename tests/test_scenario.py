@@ -698,3 +698,18 @@ def test_a_premenopausal_run_may_pass_60_as_a_counterfactual_and_menopause_may_b
     old = Scenario(patient={"sex": "female", "age_years": 95.0, "postmenopausal": True,
                             "years_since_menopause": 62.0}, simulation={"years": 1.0})
     assert old.patient.years_since_menopause == 62.0
+
+
+@pytest.mark.parametrize("species", ["rat", "mouse"])
+def test_a_rodent_preset_refuses_the_human_only_traits_and_baselines(species):
+    """Traits and measured baselines act through human laws only: a rodent preset refuses each
+    (one message naming the field, the value and what is allowed) instead of ignoring it."""
+    from calcium_abm.inputs.sections import HUMAN_ONLY_PATIENT_KEYS
+
+    for name in HUMAN_ONLY_PATIENT_KEYS:
+        value = True if name == "remodeling_balance_varies" else 1.2
+        with pytest.raises(ValueError) as error:
+            Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, name: value}})
+        assert f"patient.{name}" in str(error.value) and f'species = "{species}"' in str(error.value)
+        Scenario.model_validate({"patient": {"species": "human", name: value}})  # a human takes it
+    Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, "peak_bone_mass": 1.2}})  # it acts

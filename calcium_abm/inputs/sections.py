@@ -35,6 +35,10 @@ MIN_HUMAN_AGE_YEARS = 18.0
 #: (C57BL/6 median ~2.4 y, maximum ~3.5 y; Yuan et al. 2009 Aging Cell 8:277) and rats (~3-4 y).
 #: The rodent presets do not age (the age laws are human), so beyond the lifespan an age is a typo.
 MAX_RODENT_AGE_YEARS = {"mouse": 3.5, "rat": 4.0}
+#: patient settings the rodent presets refuse (they act only through human laws)
+HUMAN_ONLY_PATIENT_KEYS = ("baseline_calcification_score", "baseline_bmd_t_score", "calcification_propensity",
+                           "remodeling_balance", "calcium_absorption_efficiency", "vitamin_k_disposition",
+                           "wall_plaque_growth", "remodeling_balance_varies")
 MAX_SEED = 2**63 - 1  # numpy and Mesa seeds; larger integers are almost certainly typos
 
 
@@ -108,6 +112,7 @@ class Patient(Section):
                 f"allowed with patient.age_years = {fmt_num(self.age_years)}: a woman past her final period "
                 "is postmenopausal = true with years_since_menopause = age_years minus that age")
         self._an_age_for_the_species()
+        self._human_only_settings()
         if self.postmenopausal and self.species == "human":
             at_menopause = self.age_years - self.years_since_menopause
             if not MIN_AGE_AT_MENOPAUSE_YEARS <= at_menopause <= MAX_AGE_AT_MENOPAUSE_YEARS:
@@ -125,6 +130,21 @@ class Patient(Section):
                 "set postmenopausal = true with years_since_menopause (e.g. age_years minus 51, the median age "
                 "at menopause)")
         return self
+
+    def _human_only_settings(self) -> None:
+        """The person-level traits (but peak_bone_mass) and the measured baselines act through the
+        human laws (ageing, the intima, the T-score's human reference): a rodent preset refuses them."""
+        if self.species == "human":
+            return
+        for name in HUMAN_ONLY_PATIENT_KEYS:
+            value, default = getattr(self, name), type(self).model_fields[name].default
+            if value != default:
+                shown, usual = (str(v).lower() if isinstance(v, bool) else "none" if v is None else fmt_num(v)
+                                for v in (value, default))
+                raise rule_error(
+                    f"patient.{name} = {shown} is not allowed for species = \"{self.species}\": it acts through "
+                    f"the human laws (age, sex, the intima, a T-score's young-adult reference), which the rodent "
+                    f"presets do not use; leave it at its default ({usual}) or set species = \"human\"")
 
     def _an_age_for_the_species(self) -> None:
         if self.species == "human" and self.age_years < MIN_HUMAN_AGE_YEARS:
