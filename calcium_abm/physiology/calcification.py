@@ -39,7 +39,7 @@ from calcium_abm.physiology.carboxylation import production_weighted_mean
 from calcium_abm.physiology.intima import Intima, intima_day, start_intima
 from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_growth_demand, mgp_free_fraction,
                                               mgp_producing_cells, one_minus_exp, phenotype_weight)
-from calcium_abm.physiology.wall_readouts import vessel_tallies, wall_mineral_sum
+from calcium_abm.physiology.wall_readouts import wall_mineral_sum
 
 PARAMETERS = declare([
     Parameter("vessel_media_calcium_capacity_mg", 400.0, "mg",
