@@ -45,7 +45,7 @@ from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import model_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import person
-from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, dialysis, kidney, ledger,
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, kidney, ledger,
                                    minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 from mesa import DataCollector
 
-from calcium_abm.physiology import calcification, calcium, coagulation, kidney
+from calcium_abm.physiology import calcium, coagulation, kidney, wall_readouts
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
@@ -33,7 +33,7 @@ class DayTallies:
         self.mineral_sum, self.osteoid_sum, self.cavity_sum, self.deficit_sum = bone.day_sums if fresh else (
             bone.tallies())
         self.vessel_mineral_sum, self.n_calcified, self.n_osteo, self.mgp_share = wall.day_tallies if fresh else (
-            calcification.vessel_tallies(wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
+            wall_readouts.vessel_tallies(wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
                                          vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor))
         self.n_vsmc = wall.mineral.size
         self.ledger = model.calcium

@@ -10,7 +10,7 @@ import pytest
 
 from calcium_abm import CalciumParadoxModel
 from calcium_abm.outputs import COLUMNS, row_values
-from calcium_abm.physiology import calcification, remodeling
+from calcium_abm.physiology import remodeling, wall_readouts
 
 SMALL = {f"{tissue}_grid_{side}": 24 for tissue in ("bone", "vessel") for side in ("width", "height")}
 
@@ -21,7 +21,7 @@ def _bits(values) -> np.ndarray:
 
 def _wall_tallies(model):
     wall, p = model.vessel, model.params
-    return calcification.vessel_tallies(wall.osteochondrogenic, wall.mineral, p.calcified_patch_threshold,
+    return wall_readouts.vessel_tallies(wall.osteochondrogenic, wall.mineral, p.calcified_patch_threshold,
                                         model.carboxylation.mgp_carboxylated_by_depth.ravel(),
                                         p.osteochondrogenic_mgp_synthesis_factor)
 

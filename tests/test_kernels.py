@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from calcium_abm import CalciumParadoxModel
-from calcium_abm.physiology import calcification, remodeling, wall_laws
+from calcium_abm.physiology import remodeling, wall_laws, wall_readouts
 from calcium_abm.random_stream import RandomStream, as_random_stream
 
 
@@ -86,7 +86,7 @@ def test_tallies_equal_numpy_reductions():
     osteo = rng.random((24, 17)) < 0.3
     wall_mineral = rng.random((24, 17)) * 0.02
     carboxylated = rng.random(17)
-    total, n_calcified, n_osteo, share = calcification.vessel_tallies(osteo, wall_mineral, 0.01, carboxylated, 2.5)
+    total, n_calcified, n_osteo, share = wall_readouts.vessel_tallies(osteo, wall_mineral, 0.01, carboxylated, 2.5)
     assert total == pytest.approx(wall_mineral.sum(), rel=1e-13)
     assert n_calcified == np.count_nonzero(wall_mineral > 0.01)
     assert n_osteo == np.count_nonzero(osteo)

@@ -17,7 +17,7 @@ import calcium_abm
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.parameters import kernel_record
 from calcium_abm.physiology import (calcification, calcium, carboxylation, kidney, ledger, minerals, parameter_set,
-                                   remodeling)
+                                   remodeling, wall_readouts)
 from calcium_abm.physiology.calcification import VesselWall
 from calcium_abm.scenario import Scenario, load_scenario
 
@@ -136,7 +136,7 @@ def test_vessel_readout_share_is_the_carboxylation_law_weighted_by_mgp_producing
     wall = random_wall(seed)
     kh2 = np.random.default_rng(seed).random(H) * 8.0
     carboxylated = carboxylation.carboxylated_fraction(kh2, 3.3, 5)
-    _, _, n_osteo, share = calcification.vessel_tallies(wall.osteochondrogenic, wall.mineral, 0.01, carboxylated, 2.0)
+    _, _, n_osteo, share = wall_readouts.vessel_tallies(wall.osteochondrogenic, wall.mineral, 0.01, carboxylated, 2.0)
     weights = [calcification.mgp_producing_cells(W, int(wall.osteochondrogenic[:, j].sum()), 2.0) for j in range(H)]
     assert share == pytest.approx(carboxylation.mean_carboxylated_fraction(kh2, np.array(weights), 3.3, 5), rel=1e-14)
     assert n_osteo == int(wall.osteochondrogenic.sum())

@@ -39,7 +39,7 @@ from calcium_abm.physiology.carboxylation import production_weighted_mean
 from calcium_abm.physiology.intima import Intima, intima_day, start_intima
 from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_growth_demand, mgp_free_fraction,
                                               mgp_producing_cells, one_minus_exp, phenotype_weight)
-from calcium_abm.physiology.wall_readouts import vessel_tallies, wall_mineral_sum
+from calcium_abm.physiology.wall_readouts import wall_mineral_sum
 
 PARAMETERS = declare([
     Parameter("vessel_media_calcium_capacity_mg", 400.0, "mg",
@@ -74,8 +74,9 @@ PARAMETERS = declare([
               "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "1b", "2")),
     Parameter("systemic_calcification_inhibition", 0.97, "-",
               "[C] human media; calibration: VKA users' coronary calcium exceeds non-users' by +37 AU after 6-60 and "
-              "+183 AU after > 60 months (Weijs 2011 Eur Heart J 32:2555 [V abstract]); 0.97 gives +5, +50, +250 AU "
-              "at 2.5, 5, 7.5 years of warfarin (rodent 0.9: +1,300 at 5); > rodents' (species.py); check: V1",
+              "+183 AU after > 60 months (Weijs 2011 Eur Heart J 32:2555 [V abstract]); 0.97 gives +2.6, +51, +291 AU "
+              "at 2.5, 5, 7.5 years of warfarin with the steady wall start (16 x 16 media, seeds 1-5; "
+              "docs/design/kidney_and_anticoagulation.md section 14); > rodents' (species.py); check: V1, V2",
               "Inhibition of mineral growth by circulating inhibitors (fetuin-A, pyrophosphate) in humans", 0.0, 1.0,
               ("V1",)),
     Parameter("vsmc_switch_per_day", 0.015, "1/day",
