@@ -32,18 +32,37 @@ def test_calcium_acetate_calcium_that_binds_phosphorus_is_not_absorbed():
     assert dialysis.calcium_acetate_calcium_mg(0.0, p) == (0.0, 0.0)
 
 
-def test_in_health_calcium_acetate_lowers_phosphate_absorption_not_raising_serum_phosphate():
-    """Healthy kidneys excrete what is absorbed, so urine P falls by about what the binder keeps;
-    1 g/day extra calcium left fasting plasma phosphate unchanged in healthy adults (Trautvetter
-    2016 Nutr J 15:7). Before: 4 g/day raised serum P by 0.11 mmol/L (PTH suppression)."""
+def test_in_health_calcium_acetate_lowers_phosphate_absorption_and_leaves_in_the_faeces():
+    """Healthy kidneys excrete what is absorbed, so urine P falls by about what the binder keeps."""
     base, treated = pair()
     assert last(treated, "urine_phosphate_mg_per_day") < last(base, "urine_phosphate_mg_per_day") - 100.0
-    assert abs(last(treated, "serum_phosphate_mmol_l") - last(base, "serum_phosphate_mmol_l")) < 0.1
     # the precipitated calcium leaves in the faeces: faecal calcium rises by more than it
     added_faeces = treated["ca_feces_cum_mg"].iloc[-1] - base["ca_feces_cum_mg"].iloc[-1]
     days = int(treated["day"].iloc[-1])
     p = parameter_set(Scenario().parameters)
     assert added_faeces > days * dialysis.calcium_acetate_calcium_mg(4.0, p)[1]
+
+
+#: the seeds whose mean serum phosphate difference is read: one seed scatters ~0.02 mmol/L on a 64 x 64
+#: bone section and ~0.08 on a 16 x 16 one (16 seeds each)
+SERUM_SEEDS = (1, 2, 3, 4)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "in health, 4 g/day of calcium acetate raises serum phosphate by 0.13 mmol/L (16 seeds, 64 x 64 bone: "
+    "main +0.131 +/- 0.018 SD, the life-course start +0.138 +/- 0.024): the absorbed calcium suppresses PTH "
+    "(3.7 -> 2.2 pmol/L) and the kidney reabsorbs more phosphate. The single-seed 16 x 16 test read +0.06 "
+    "on main by its draw (+0.12 +/- 0.08 over 16 seeds)"))
+def test_in_health_calcium_acetate_does_not_raise_serum_phosphate():
+    """1 g/day extra calcium left fasting plasma phosphate unchanged in healthy adults (Trautvetter
+    2016 Nutr J 15:7). Read as the mean of :data:`SERUM_SEEDS` on a 64 x 64 bone section."""
+    bone = {f"bone_grid_{side}": 64 for side in ("width", "height")}
+    differences = []
+    for seed in SERUM_SEEDS:
+        base, treated = (simulate("healthy_adult", years=0.5, seed=seed,
+                                  overrides={**SMALL, **bone, "calcium_acetate_g_per_day": g}) for g in (0.0, 4.0))
+        differences.append(last(treated, "serum_phosphate_mmol_l") - last(base, "serum_phosphate_mmol_l"))
+    assert abs(sum(differences) / len(differences)) < 0.1
 
 
 @pytest.mark.parametrize("scenario, settings", [("healthy_adult", {"residual_gfr_ml_per_min": 15.0}),
