@@ -27,9 +27,13 @@ UNSCHEDULED = sorted(name for name in builtin_scenarios() if not load_scenario(n
 NOT_YET_STEADY = {
     "calcium_supplement_no_k2": "serum calcium and phosphate start at the mineral steady state of the reference "
                                 "ionised calcium (minerals.steady_hormones), not of 2000 mg/day calcium: over year 1 "
-                                "serum Ca 2.35 -> 2.50 mmol/L, PTH 3.4 -> 2.1 pmol/L, phosphate 1.10 -> 1.38 mmol/L, "
-                                "and the phosphate drives VSMC switching (dp-ucMGP +3.4 %)",
+                                "serum Ca 2.35 -> 2.50 mmol/L, PTH 3.4 -> 2.1 pmol/L, phosphate 1.10 -> 1.37 mmol/L, "
+                                "and the phosphate drives VSMC switching (dp-ucMGP +2.5 to +3.4 % by seed)",
 }
+#: the markers that carry a not-yet-steady start's cause, checked besides :data:`MARKERS` (dp-ucMGP's
+#: drift follows the phosphate's but is near the tolerance: +3.4 % on the young-adult start, +2.5 % on
+#: the life-course start's draw, so it alone would call the start steady by chance)
+CAUSE_MARKERS = {"calcium_supplement_no_k2": ("serum_calcium_mmol_l", "serum_phosphate_mmol_l")}
 
 
 def test_the_sweep_covers_the_lifelong_drug_and_diet_scenarios():
@@ -45,7 +49,7 @@ def test_steady_state_markers_do_not_drift_in_year_one(name):
     scenario = load_scenario(name)
     days = math.ceil(365 / time_scale(scenario.patient.species, parameter_set(scenario.parameters)))
     frame = simulate(scenario, years=days / 365, seed=3, overrides=GRID).set_index("day")
-    for marker in MARKERS:
+    for marker in MARKERS + CAUSE_MARKERS.get(name, ()):
         start, end = frame[marker].iloc[0], frame[marker].loc[days * 11 // 12:days].mean()
         if not math.isfinite(start) or start == 0.0:  # no osteocalcin / no MGP in a knockout
             continue
