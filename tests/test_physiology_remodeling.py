@@ -152,6 +152,18 @@ def test_mineralise_turns_osteoid_into_mineral_within_the_supply():
     assert mineralise(slow, math.inf, 0.5, P) < taken
 
 
+def test_an_unlimited_supply_mineralises_as_a_supply_above_what_is_wanted_bit_for_bit():
+    """Without a limit the kernel skips its first pass (the amount wanted): the same numbers."""
+    unlimited, limited = new_section(6), new_section(6)
+    for bone in (unlimited, limited):
+        bone.osteoid[:] = 0.2 * (1.0 - bone.mineral)
+        bone.mineral_deficit[:] = 0.05 * bone.mineral
+    assert mineralise(unlimited, math.inf, 1.0, P, 10.0) == mineralise(limited, 1e300, 1.0, P, 10.0) > 0.0
+    for name in ("mineral", "osteoid", "cavity", "mineral_deficit"):
+        assert np.array_equal(getattr(unlimited, name), getattr(limited, name)), name
+    assert unlimited.day_sums == limited.day_sums
+
+
 def test_new_mineral_lacks_its_secondary_share_until_secondary_mineralisation_fills_it():
     bone = new_section(5)
     bone.osteoid[:] = 0.3 * (1.0 - bone.mineral)

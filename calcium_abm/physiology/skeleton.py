@@ -215,12 +215,13 @@ def _mineralise_kernel(mineral, osteoid, cavity, deficit, fraction, secondary_fr
                        supply_mg):
     """Returns (calcium moved, mg; then the sums of mineral content, osteoid, cavity and deficit
     after the step, added in the order :func:`.remodeling.bone_tallies` adds them, so they equal its result)."""
-    wanted = 0.0
-    for k in range(osteoid.size):
-        wanted += osteoid[k] * fraction * primary_share + deficit[k] * secondary_fraction
     scale = 1.0
-    if wanted * mg_per_unit > supply_mg:  # blood cannot give it all (wanted > 0 here unless supply < 0)
-        scale = max(supply_mg, 0.0) / (wanted * mg_per_unit) if wanted > 0.0 else 0.0
+    if supply_mg < math.inf:  # an unlimited supply (the spin-up, the life course) never scales: no first pass
+        wanted = 0.0
+        for k in range(osteoid.size):
+            wanted += osteoid[k] * fraction * primary_share + deficit[k] * secondary_fraction
+        if wanted * mg_per_unit > supply_mg:  # blood cannot give it all (wanted > 0 here unless supply < 0)
+            scale = max(supply_mg, 0.0) / (wanted * mg_per_unit) if wanted > 0.0 else 0.0
     moved = mineral_sum = osteoid_sum = cavity_sum = deficit_sum = 0.0
     for k in range(osteoid.size):
         amount = osteoid[k] * fraction * scale
