@@ -56,23 +56,27 @@ def declare(params: Iterable[Parameter]) -> tuple[Parameter, ...]:
     return tuple(params)
 
 
-def per_parameter_set(builder: Callable[..., T]) -> Callable[..., T]:
+def per_parameter_set(builder: Callable[..., T] | None = None, *, maxsize: int = 64):
     """Cache ``builder(p, *args)`` per (hashable) parameter set ``p`` and arguments.
 
-    A :func:`functools.lru_cache` holds the results; in front of it, the last call's
-    parameter set is kept (a strong reference, so its identity cannot be reused) and an
+    A :func:`functools.lru_cache` of ``maxsize`` results holds them; in front of it, the last
+    call's parameter set is kept (a strong reference, so its identity cannot be reused) and an
     identical call returns at once, without hashing the ~100 parameter values (the daily
-    hot path calls these builders with the same set every day).
+    hot path calls these builders with the same set every day). ``@per_parameter_set`` or
+    ``@per_parameter_set(maxsize=n)``; only for pure builders with immutable results.
     """
-    cached = functools.lru_cache(maxsize=64)(builder)
-    last: list = [None, None, None]
+    if builder is None:
+        return functools.partial(per_parameter_set, maxsize=maxsize)
+    cached = functools.lru_cache(maxsize=maxsize)(builder)
+    last: list = [(None, None, None)]  # one (p, args, result) tuple, replaced whole: a thread never reads a mix
 
     @functools.wraps(builder)
     def get(p, *args):
-        if last[0] is p and last[1] == args:
-            return last[2]
+        last_p, last_args, last_result = last[0]
+        if last_p is p and last_args == args:
+            return last_result
         result = cached(p, *args)
-        last[0], last[1], last[2] = p, args, result
+        last[0] = (p, args, result)
         return result
 
     get.cache_info = cached.cache_info  # type: ignore[attr-defined]

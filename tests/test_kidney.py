@@ -311,3 +311,18 @@ def test_any_parameter_set_inside_the_ranges_keeps_a_healthy_adult_physiological
         s = mineral_steady_state(gfr, p, phosphate_intake_mg=1200.0)
         assert not k.physiology_violations(serum_phosphate_mmol_l=s.serum_phosphate_mmol_l), (gfr, values)
         assert math.isfinite(s.pth_pmol_l) and s.pth_pmol_l > 0
+
+
+def test_steady_states_kept_in_process_are_those_solved_afresh():
+    """mineral_steady_state keeps its solves per parameter set (mineral_steady_state.SOLVED_KEPT):
+    the kept one equals a fresh solve and is returned again; a record that cannot be a key (a
+    SimpleNamespace, as ``P`` here) is solved each time, to the same numbers."""
+    from calcium_abm.physiology import mineral_steady_state as mss, parameter_set
+
+    p = parameter_set()
+    kept = mss.mineral_steady_state(37.0, p, 900.0, binder_mg=120.0)
+    assert kept == mss._solved.__wrapped__(p, 37.0, 900.0, None, 120.0, 0.0)
+    assert mss.mineral_steady_state(37.0, p, 900.0, binder_mg=120.0) is kept
+    assert mss.mineral_steady_state(38.0, p, 900.0, binder_mg=120.0).gfr_ml_per_min == 38.0
+    first, again = steady(37.0), steady(37.0)
+    assert first == again and first is not again

@@ -199,3 +199,17 @@ def test_a_wandering_balance_is_reproducible_and_leaves_the_typical_person_alone
     typical = balances()
     assert np.array_equal(typical, balances(remodeling_balance_varies=False))
     assert a[0] != typical[0] and np.ptp(a / typical) > 0.005
+
+
+def test_personal_parameters_kept_in_process_are_those_computed_afresh():
+    """The kept sets (ageing.PERSONAL_SETS_KEPT) equal a fresh computation, whatever the order
+    of the traits; a bad trait is refused before any set is looked up."""
+    p = parameter_set()
+    traits = {"remodeling_balance": 0.9, "calcium_absorption_efficiency": 1.2}
+    fresh = ageing._personal_parameters.__wrapped__(p, 71.5, "female", 20.5, tuple(sorted(traits.items())))
+    kept = ageing.personal_parameters(p, 71.5, "female", 20.5, traits)
+    assert kept == fresh and kept != p
+    assert ageing.personal_parameters(p, 71.5, "female", 20.5, dict(reversed(list(traits.items())))) is kept
+    assert ageing.personal_parameters(p, 72.5, "female", 21.5, traits) != kept  # another age, another set
+    with pytest.raises(Exception, match="remodeling_balance"):
+        ageing.personal_parameters(p, 71.5, "female", 20.5, {"remodeling_balance": -1.0})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from calcium_abm.parameters import per_parameter_set
 from calcium_abm.physiology.dialysis import dialysis_mean_daily_removal_mg
 from calcium_abm.physiology.kidney import (_check, calcitriol_relative, fgf23_relative, filtered_phosphate_mg,
                                           phosphate_absorbed_mg, phosphate_fractional_excretion,
@@ -65,6 +66,20 @@ def mineral_steady_state(gfr: float, p, phosphate_intake_mg: float | None = None
     Raises:
         ValueError: if no phosphate in 0.01-30 mmol/L balances the day.
     """
+    solve = _solved if isinstance(p, tuple) else _solved.__wrapped__  # a record that is no key: solved each time
+    return solve(p, gfr, phosphate_intake_mg, ionized_calcium_mmol_l, binder_mg, dialysis_sessions_per_week)
+
+
+#: steady states kept in-process (the solve is a pure function of its arguments, ~1-2 ms): a model's
+#: start asks for the same ones as the start before it of the same person (seeds, arms), and the
+#: life course's PTH at 30 and 40 is the same for all people with the same laws (person.life_course_pth)
+SOLVED_KEPT = 4096
+
+
+@per_parameter_set(maxsize=SOLVED_KEPT)
+def _solved(p, gfr: float, phosphate_intake_mg: float | None, ionized_calcium_mmol_l: float | None,
+            binder_mg: float, dialysis_sessions_per_week: float) -> MineralSteadyState:
+    """:func:`mineral_steady_state`'s solve (its arguments, ``p`` first)."""
     from scipy.optimize import brentq
 
     g = _check("gfr", gfr, 1e-3)
