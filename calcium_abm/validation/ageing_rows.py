@@ -302,18 +302,7 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
                                                   _fn_loss_per_year)(runs)
                                     - mean_by_group(DUBBO, lambda p: p["patient.age_years"] < 68,
                                                     _fn_loss_per_year)(runs)),
-                      0.0, None, "positive (loss rises with age)", "%/year", "the sign Dubbo reports",
-                      known_failure="issue 10 (the life-course start): with every person starting from the bone "
-                                    "their rules leave them, this draw of 60 people and 2 seeds gives -0.09 [-0.48, "
-                                    "0.30] %/year (+0.24 [-0.98, 1.47] before); typical people keep the published "
-                                    "sign with more seeds (64 vs 76 y, 10 seeds: women 0.69 -> 1.05, men 0.29 -> "
-                                    "0.58 %/year; before 0.53 -> 0.76 and 0.39 -> 0.63), so the sign is lost in "
-                                    "the spread between the people drawn. More seeds do not restore it: 5 seeds "
-                                    "(after the vitamin K recalibration) give -0.05 [-0.15, 0.04] %/year (per seed "
-                                    "-0.15, -0.04, -0.03, +0.05, -0.10), so it is this draw of 60 people, not the "
-                                    "seeds: its men of 72-80 lose less than those of 60-68 in "
-                                    "every seed (0.39 vs 0.54 %/year; women 0.65 vs 0.66), against typical men's "
-                                    "rise. Open: which drawn traits (or their life courses) reverse the men's trend"),
+                      0.0, None, "positive (loss rises with age)", "%/year", "the sign Dubbo reports"),
         ),
         grid=64, quick_grid=32, max_seeds=2,
         plot_columns=("bmd_change_pct",),
