@@ -134,7 +134,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         trabecular_mg = skeleton_mg * p.trabecular_calcium_fraction
         self.bone = remodeling.BoneSection(layers["bone_mineral"], layers["osteoid"], layers["cavity"],
                                            trabecular_mg / float(structure.sum()))
-        self.cortical = skeleton.cortical_steady_state(skeleton_mg - trabecular_mg, p, person.start_activation(self))
+        self.cortical = person.start_cortical(self, skeleton_mg - trabecular_mg)
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
@@ -149,8 +149,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
                              vsmc_generation=np.zeros((vw, vh), dtype=np.int32))
         self.vessel = calcification.VesselWall(
             layers["vsmc_osteochondrogenic"], layers["carboxylated_mgp"], layers["uncarboxylated_mgp"],
-            layers["vessel_mineral"],
-            calcification.vitamin_k_delivery_profile(1, vh, p.vessel_vitamin_k_penetration_fraction),
+            layers["vessel_mineral"], calcification.vitamin_k_delivery_profile(1, vh, p.vessel_vitamin_k_penetration_fraction),
             layers["vsmc_generation"], p.vessel_media_calcium_capacity_mg / float(vw * vh))
         person.seed_baseline_calcification(self)
         self._kh2_layers = (self.bone_grid.vitamin_k_nmol_l.data, layers["vitamin_k_nmol_l"])  # (bone, vessel)
@@ -167,7 +166,8 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
             self.params.bone_k1_uptake_weight, self.params.mk7_tissue_uptake_weight, self.params, self.dt)
         self.activation_estrogen_effect = skeleton.spin_up_section(  # activation's lagged estrogen-loss effect
             self.bone, self.osteoclasts, self.osteoblasts, supply, self.params, self.random_stream,
-            self.dt, SPINUP_DAYS, person.estrogen_history(self), person.start_pth_relative(self))
+            self.dt, SPINUP_DAYS, person.estrogen_history(self), person.start_pth_relative(self),
+            person.start_capxp_relative(self))
 
     def _start_at_steady_state(self) -> None:
         """Inputs that were steady before day 0 start at their steady state (vitamin K, the

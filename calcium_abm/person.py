@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from calcium_abm.physiology import ageing, calcification, calcium, minerals, person_traits, remodeling
+from calcium_abm.physiology import ageing, calcification, calcium, minerals, person_traits, remodeling, skeleton
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
 #: the estrogen-loss effect on bone is computed daily)
@@ -139,9 +139,26 @@ def calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day: float, p, dt: floa
         return None
 
 
+def start_capxp_relative(model: Any) -> float:
+    """Serum Ca x P (relative to the reference) the person's osteoid mineralised under before day 0:
+    the steady state of the day-0 kidneys (:func:`.minerals.steady_capxp_relative`). With the
+    reference product a CKD patient's spin-up left an osteoid backlog that the run's high phosphate
+    then mineralised within days (ckd_stage5: 1,430 mg/day on day 1 against 670 resorbed, serum
+    calcium 2.35 -> 2.18 mmol/L and PTH 19 -> 38 pmol/L by day 7)."""
+    if "_start_capxp_relative" not in model.__dict__:
+        model._start_capxp_relative = minerals.steady_capxp_relative(model.kidney_inputs(), model.params)
+    return model._start_capxp_relative
+
+
 def start_activation(model: Any) -> float:
     """Remodeling activation factor under :func:`start_pth_relative` (the cortical start state)."""
     return remodeling.bone_drives(start_pth_relative(model), 0.0, 0.0, model.params).activation_factor
+
+
+def start_cortical(model: Any, mineral_mg: float) -> skeleton.CorticalBone:
+    """The cortical compartment at its steady state under the person's start signals
+    (:func:`start_activation`, :func:`start_capxp_relative`)."""
+    return skeleton.cortical_steady_state(mineral_mg, model.params, start_activation(model), start_capxp_relative(model))
 
 
 def estrogen_history(model: Any):

@@ -199,3 +199,28 @@ def test_a_wandering_balance_is_reproducible_and_leaves_the_typical_person_alone
     typical = balances()
     assert np.array_equal(typical, balances(remodeling_balance_varies=False))
     assert a[0] != typical[0] and np.ptp(a / typical) > 0.005
+
+
+def test_osteoid_starts_at_the_mineralisation_rate_of_the_persons_own_phosphate():
+    """A CKD 5 patient's steady phosphate raises serum Ca x P, so her osteoid mineralised faster
+    before day 0: the cortical start holds less osteoid (its steady state at that rate), and on
+    day 1 both compartments mineralise about what they did the day before, not a backlog
+    (with the reference product the section mineralised 2.1 x what was resorbed on day 1)."""
+    from calcium_abm.physiology import skeleton
+
+    ckd = CalciumParadoxModel("ckd_stage5", rng=7, **{**SMALL, "years": 0.1})
+    capxp = person.start_capxp_relative(ckd)
+    assert capxp > 1.5  # phosphate ~2.3 mmol/L against a reference ~1.1
+    healthy = CalciumParadoxModel("healthy_adult", rng=7, **{**SMALL, "years": 0.1})
+    assert abs(person.start_capxp_relative(healthy) - 1.0) < 0.05
+    p = ckd.params
+    cortical = skeleton.cortical_steady_state(1e6, p, 2.0, capxp)
+    inflow = p.cortical_refill_per_day * cortical.cavity_mg
+    assert cortical.osteoid_mg * skeleton.osteoid_mineralisation_rate_per_day(capxp, p) == pytest.approx(inflow)
+    assert cortical.osteoid_mg < skeleton.cortical_steady_state(1e6, p, 2.0).osteoid_mg / 1.5
+    rows = [ckd.current_row()]
+    for _ in range(3):
+        ckd.step()
+        rows.append(ckd.current_row())
+    day1 = rows[1]
+    assert day1["bone_mineralisation_mg_per_day"] < 1.25 * day1["bone_resorption_mg_per_day"]
