@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from calcium_abm.physiology import ageing, calcification, calcium, minerals, person_traits, remodeling, skeleton
+from calcium_abm.physiology import (ageing, calcification, calcium, minerals, person_traits, remodeling, skeleton,
+                                   vitamin_k)
+from calcium_abm.scenario import Scenario
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
 #: the estrogen-loss effect on bone is computed daily)
@@ -137,6 +139,15 @@ def calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day: float, p, dt: floa
         return state(brentq(balance, 0.8, 1.6, xtol=1e-9)).pth_pmol_l
     except ValueError:  # no balance in range (or no phosphate steady state)
         return None
+
+
+def spin_up_bone_vitamin_k_supply(model: Any) -> float:
+    """Bone vitamin K supply (nmol/L) of the bone spin-up: the default person's diet (``Scenario()``,
+    the schema's defaults) at steady state, with the run's own parameters."""
+    healthy, p = Scenario(), model.params
+    return vitamin_k.steady_tissue_supply_nmol_per_l(
+        vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day, p.bone_k1_uptake_weight,
+        p.mk7_tissue_uptake_weight, p, model.dt)
 
 
 def start_capxp_relative(model: Any) -> float:
