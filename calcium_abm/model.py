@@ -134,7 +134,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         trabecular_mg = skeleton_mg * p.trabecular_calcium_fraction
         self.bone = remodeling.BoneSection(layers["bone_mineral"], layers["osteoid"], layers["cavity"],
                                            trabecular_mg / float(structure.sum()))
-        self.cortical = skeleton.cortical_steady_state(skeleton_mg - trabecular_mg, p, person.start_activation(self))
+        self.cortical = person.start_cortical(self, skeleton_mg - trabecular_mg)
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
@@ -162,16 +162,16 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
     def _spin_up_bone(self) -> None:
         """Remodel for SPINUP_DAYS under the healthy default person's vitamin K (``Scenario()``:
         the schema's defaults; :func:`.person.healthy_bone_vitamin_k_supply`) and this person's own
-        steady kidney PTH, with this run's parameters."""
+        steady kidney PTH and Ca x P, with this run's parameters."""
         self.activation_estrogen_effect = skeleton.spin_up_section(  # activation's lagged estrogen-loss effect
             self.bone, self.osteoclasts, self.osteoblasts, person.healthy_bone_vitamin_k_supply(self.params, self.dt),
             self.params, self.random_stream, self.dt, SPINUP_DAYS, person.estrogen_history(self),
-            person.start_pth_relative(self))
+            person.start_pth_relative(self), person.start_capxp_relative(self))
 
     def _start_at_steady_state(self) -> None:
-        """Inputs that were steady before day 0 start at their steady state (vitamin K, the
-        kidney-hormone loop and serum phosphate at the day-0 GFR, the media's MGP and VSMC
-        phenotypes, plasma dp-ucMGP); both ledgers open their books."""
+        """Inputs steady before day 0 start at their steady state (vitamin K, the kidney-hormone loop,
+        serum phosphate and the bone fluid at the day-0 GFR, the media's MGP and VSMC phenotypes,
+        plasma dp-ucMGP); both ledgers open their books."""
         p, state, blood = self.params, self.inputs, self.blood
         blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(
             self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
@@ -183,9 +183,10 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day + k.binder_calcium_mg_per_day, s, p, self.dt)
         tissue = {"bone_trabecular": self.bone.calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
                   "vessel_wall": self.vessel.calcium_mg}
-        self.calcium = ledger.MineralLedger("calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid":
-                                                        p.exchangeable_bone_calcium_mg}, tissue, order=CALCIUM_POOLS)
-        self.phosphate = minerals.open_phosphate_ledger(phosphate_mmol_l, p.exchangeable_bone_calcium_mg, tissue, p)
+        fluid_mg = calcium.equilibrium_bone_fluid_mg(blood_mg, s, p)
+        self.calcium = ledger.MineralLedger("calcium", {"gut": gut_mg, "blood": blood_mg, "bone_fluid": fluid_mg},
+                                            tissue, order=CALCIUM_POOLS)
+        self.phosphate = minerals.open_phosphate_ledger(phosphate_mmol_l, fluid_mg, tissue, p)
         uc_rel = wall_start.start_wall_at_steady_state(  # MGP and VSMC phenotypes under the day-0 inputs
             self.vessel, self.carboxylation.mgp_carboxylated_by_depth, 0.0 if state.genetics.mgp_knockout else
             calcification.mgp_synthesis_per_step(p, self.dt), calcium.phosphate_relative(s, p), p, self.seed, self.dt,

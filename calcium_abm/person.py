@@ -155,9 +155,26 @@ def calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day: float, p, dt: floa
         return None
 
 
+def start_capxp_relative(model: Any) -> float:
+    """Serum Ca x P (relative to the reference) the person's osteoid mineralised under before day 0:
+    the steady state of the day-0 kidneys (:func:`.minerals.steady_capxp_relative`). With the
+    reference product a CKD patient's spin-up left an osteoid backlog that the run's high phosphate
+    then mineralised within days (ckd_stage5: 1,430 mg/day on day 1 against 670 resorbed, serum
+    calcium 2.35 -> 2.18 mmol/L and PTH 19 -> 38 pmol/L by day 7)."""
+    if "_start_capxp_relative" not in model.__dict__:
+        model._start_capxp_relative = minerals.steady_capxp_relative(model.kidney_inputs(), model.params)
+    return model._start_capxp_relative
+
+
 def start_activation(model: Any) -> float:
     """Remodeling activation factor under :func:`start_pth_relative` (the cortical start state)."""
     return remodeling.bone_drives(start_pth_relative(model), 0.0, 0.0, model.params).activation_factor
+
+
+def start_cortical(model: Any, mineral_mg: float) -> skeleton.CorticalBone:
+    """The cortical compartment at its steady state under the person's start signals
+    (:func:`start_activation`, :func:`start_capxp_relative`)."""
+    return skeleton.cortical_steady_state(mineral_mg, model.params, start_activation(model), start_capxp_relative(model))
 
 
 def estrogen_history(model: Any):
@@ -262,8 +279,7 @@ def live_life_course(model: Any, spin_up_days: float) -> None:
         return
     course = model.life_course = life_course_bone(model, spin_up_days)
     if course.years > 0.0:
-        model.cortical = skeleton.cortical_steady_state(model.cortical.mineral_mg * course.cortical_fraction,
-                                                        model.params, start_activation(model))
+        model.cortical = start_cortical(model, model.cortical.mineral_mg * course.cortical_fraction)
 
 
 def match_baseline_bmd(model: Any) -> None:

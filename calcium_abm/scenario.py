@@ -242,7 +242,8 @@ class Scenario(BaseModel):
             if entry.start_day >= self.days:
                 problems.append(
                     f"schedule entry {i + 1}: start_day = {entry.start_day} is not allowed: the "
-                    f"run lasts {self.days} days (days 0 to {self.days - 1})"
+                    f"run simulates {self.days} days, so a change can start on days 0 to {self.days - 1} (the last "
+                    f"recorded row, day {self.days}, is the state after the last day: nothing starts on it)"
                 )
         if problems:
             raise rule_error("\n".join(problems))

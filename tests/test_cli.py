@@ -196,6 +196,33 @@ def test_grid_too_large_for_memory(tmp_path, capsys, monkeypatch, no_simulate):
     assert not out.exists()
 
 
+def test_a_run_that_runs_out_of_memory_names_the_grids_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    """The estimate can pass where the process's real limit does not (a ulimit, a container)."""
+    fake = types.ModuleType("calcium_abm.simulation")
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    fake.simulate = out_of_memory
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    out = tmp_path / "out.csv"
+    assert main(["run", "healthy_adult", "--set", "vessel_grid_width=512", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "ran out of memory" in err and "simulation.vessel_grid_width = 512" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_the_memory_check_sees_the_address_space_limit(monkeypatch):
+    """``ulimit -v``: the headroom is the limit above what the process already maps."""
+    import resource
+
+    import psutil
+
+    mapped = psutil.Process().memory_info().vms
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (mapped + 50 * 1024**2, resource.RLIM_INFINITY))
+    assert 0 < memory.available_memory_bytes() <= 51 * 1024**2
+
+
 def test_argparse_errors_exit_2(tmp_path, capsys):
     assert main(["run", "healthy_adult"]) == 2  # --out is required
     assert "--out" in capsys.readouterr().err
@@ -313,7 +340,7 @@ def test_run_checks_the_schedule_against_the_years_option(tmp_path, capsys, monk
     out.unlink()
     assert main(["run", path, "--years", "0.01", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "start_day = 500 is not allowed: the run lasts 4 days" in err and "--years 0.01" in err
+    assert "start_day = 500 is not allowed: the run simulates 4 days, so a change can start on days 0 to 3" in err and "--years 0.01" in err
     assert "365" not in err and not out.exists()
 
 
@@ -402,3 +429,19 @@ def test_run_real_model_csv_in_process(tmp_path, capsys):
     df = read_table(out)
     assert set(COLUMNS) <= set(df.columns)
     assert df[COLUMNS].notna().all().all()
+
+
+def test_the_summary_of_a_short_dialysis_run_and_of_a_mouse(tmp_path, capsys):
+    """A run of one day has no dialysis session and no 4-week window: the summary says so instead of
+    printing nan; a rodent run says its pools and doses are human-sized; scores read as whole units."""
+    small = ["--set", "bone_grid_width=16", "--set", "bone_grid_height=16", "--set", "vessel_grid_width=8",
+             "--set", "vessel_grid_height=8"]
+    assert main(["run", "haemodialysis", "--years", "0.003", *small, "--out", str(tmp_path / "q.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "nan" not in out and "pre-dialysis" not in out and "serum Ca, whole run" in out
+    assert "note" not in out
+    assert main(["run", "mgp_knockout", "--years", "0.02", *small, "--out", str(tmp_path / "m.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "a mouse run keeps the human model's pool sizes and doses" in out
+    score = out.split("(score ")[1].split(")")[0]
+    assert score == "< 1" or score.replace(",", "").isdigit(), score

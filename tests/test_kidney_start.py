@@ -40,3 +40,36 @@ def test_haemodialysis_year_one_is_not_a_transient():
     assert space.loc[180:365].mean() < 2.0 * space.loc[0], (space.loc[0], space.loc[180:365].mean())
     fluid = frame["ca_bone_fluid_mg"]
     assert fluid.max() < 2.5 * fluid.iloc[0], (fluid.iloc[0], fluid.max())
+
+
+@pytest.mark.parametrize("scenario", ["ckd_stage4", "ckd_stage5"])
+def test_serum_calcium_and_pth_do_not_swing_in_the_first_month(scenario):
+    """The bone fluid starts at its equilibrium with blood under the day-0 PTH and calcitriol
+    (calcium.equilibrium_bone_fluid_mg) and osteoid at the day-0 Ca x P: before, CKD 5 began with
+    the healthy 4.0 g of fluid calcium and an osteoid backlog, and serum calcium fell 2.35 -> 2.18
+    mmol/L while PTH doubled (19 -> 38 pmol/L) within a week, then returned by day 30 (and BMD
+    rose 3.5 % in 4 months as the backlog mineralised)."""
+    frame = simulate(scenario, years=30 / 365, seed=4).set_index("day")  # the default grid: 32 x 32 scatters more
+    calcium, pth = frame["serum_calcium_mmol_l"], frame["pth_pmol_l"]
+    assert (calcium - calcium.loc[0]).abs().max() < 0.05, calcium.describe()
+    assert pth.max() < 1.25 * pth.loc[0] and pth.min() > 0.8 * pth.loc[0], pth.describe()
+
+
+def test_the_bone_fluid_starts_at_its_equilibrium_with_blood():
+    """Above the reference PTH the fluid holds less calcium (PTH mobilises it); at the reference
+    state it is the reference pool."""
+    from calcium_abm.physiology import calcium
+
+    def start_fluid(gfr):
+        k = minerals.KidneyInputs(gfr, 1200.0)
+        hormones, phosphate = minerals.steady_hormones(k, P)
+        blood = calcium.reference_blood_calcium_mg(P)
+        s = minerals.systemic_day(hormones, blood, phosphate * kidney.PHOSPHORUS_MG_PER_MMOL * P.ecf_volume_l, k, P, 0.0)
+        return calcium.equilibrium_bone_fluid_mg(blood, s, P), blood, s
+
+    healthy, blood, s = start_fluid(100.0)
+    assert healthy == pytest.approx(P.exchangeable_bone_calcium_mg, rel=1e-3)
+    assert calcium.blood_to_bone_fluid_mg(blood, healthy, s, P) == pytest.approx(0.0, abs=1e-6 * blood)
+    failing, blood, s = start_fluid(10.0)
+    assert failing < 0.6 * healthy
+    assert calcium.blood_to_bone_fluid_mg(blood, failing, s, P) == pytest.approx(0.0, abs=1e-6 * blood)

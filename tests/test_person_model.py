@@ -213,3 +213,28 @@ def test_personal_parameters_kept_in_process_are_those_computed_afresh():
     assert ageing.personal_parameters(p, 72.5, "female", 21.5, traits) != kept  # another age, another set
     with pytest.raises(Exception, match="remodeling_balance"):
         ageing.personal_parameters(p, 71.5, "female", 20.5, {"remodeling_balance": -1.0})
+
+
+def test_osteoid_starts_at_the_mineralisation_rate_of_the_persons_own_phosphate():
+    """A CKD 5 patient's steady phosphate raises serum Ca x P, so her osteoid mineralised faster
+    before day 0: the cortical start holds less osteoid (its steady state at that rate), and on
+    day 1 both compartments mineralise about what they did the day before, not a backlog
+    (with the reference product the section mineralised 2.1 x what was resorbed on day 1)."""
+    from calcium_abm.physiology import skeleton
+
+    ckd = CalciumParadoxModel("ckd_stage5", rng=7, **{**SMALL, "years": 0.1})
+    capxp = person.start_capxp_relative(ckd)
+    assert capxp > 1.5  # phosphate ~2.3 mmol/L against a reference ~1.1
+    healthy = CalciumParadoxModel("healthy_adult", rng=7, **{**SMALL, "years": 0.1})
+    assert abs(person.start_capxp_relative(healthy) - 1.0) < 0.05
+    p = ckd.params
+    cortical = skeleton.cortical_steady_state(1e6, p, 2.0, capxp)
+    inflow = p.cortical_refill_per_day * cortical.cavity_mg
+    assert cortical.osteoid_mg * skeleton.osteoid_mineralisation_rate_per_day(capxp, p) == pytest.approx(inflow)
+    assert cortical.osteoid_mg < skeleton.cortical_steady_state(1e6, p, 2.0).osteoid_mg / 1.5
+    rows = [ckd.current_row()]
+    for _ in range(3):
+        ckd.step()
+        rows.append(ckd.current_row())
+    day1 = rows[1]
+    assert day1["bone_mineralisation_mg_per_day"] < 1.25 * day1["bone_resorption_mg_per_day"]

@@ -437,7 +437,7 @@ def test_schedule_combination_that_is_valid_together():
         ),
         (
             {"start_day": 4000, "set": {"diet.mk7_ug_per_day": 180}},
-            "schedule entry 1: start_day = 4000 is not allowed: the run lasts 3650 days",
+            "schedule entry 1: start_day = 4000 is not allowed: the run simulates 3650 days",
         ),
         (
             {"start_day": 10, "end_day": 10, "set": {"diet.mk7_ug_per_day": 180}},
@@ -461,7 +461,7 @@ def test_bad_schedule_message(entry, message, fake_registry):
 def test_schedule_start_beyond_a_shortened_run():
     s = load_scenario({"schedule": [{"start_day": 400, "set": {"mk7_ug_per_day": 180}}]})
     text = error_of(lambda: s.with_overrides({"years": 1}))
-    assert "schedule entry 1: start_day = 400 is not allowed: the run lasts 365 days" in text
+    assert "schedule entry 1: start_day = 400 is not allowed: the run simulates 365 days" in text
 
 
 def test_schedule_must_be_a_list():
@@ -666,7 +666,7 @@ def test_grid_too_large_for_memory(monkeypatch):
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: 100 * 1024**2)
     big = load_scenario({"simulation": {"bone_grid_width": 4096, "bone_grid_height": 4096}})  # valid anywhere
     text = error_of(lambda: check_memory(big))
-    assert "too large for this machine's memory" in text
+    assert "too large for the memory this run may use" in text
     assert "simulation.bone_grid_width = 4096" in text and "simulation.bone_grid_height = 4096" in text
     assert "need about 6.3 GiB" in text and "limit is 80.0 MiB" in text
     text = error_of(lambda: check_memory(Scenario().with_overrides({"vessel_grid_width": 4096,

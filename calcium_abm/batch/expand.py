@@ -303,8 +303,9 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     cohort = spec.cohort
     day = cohort.randomisation_day
     if day >= base.days:
-        raise BatchError(f"cohort.randomisation_day = {day} is not allowed: the run lasts {base.days} days "
-                         f"(days 0 to {base.days - 1})")
+        raise BatchError(f"cohort.randomisation_day = {day} is not allowed: the run simulates {base.days} days, "
+                         f"so randomisation can fall on days 0 to {base.days - 1} (day {base.days} is the state after "
+                         "the last day)")
     candidates = cohort_patients(spec, cohort.candidates())
     seeds = derived_seeds(spec.seed, 3, len(candidates))  # one per candidate, shared by its arms
     chosen, screening = screen_candidates(spec, base, candidates, seeds)

@@ -92,6 +92,16 @@ def scenario_from_args(args: argparse.Namespace):
         raise ScenarioError(f"{exc}\n(checked with {options})") from None
 
 
+def out_of_memory_message(scenario) -> str:
+    """The message of a run that ran out of memory, naming its grid settings."""
+    s = scenario.simulation
+    return (f"the run ran out of memory with simulation.bone_grid_width = {s.bone_grid_width}, "
+            f"simulation.bone_grid_height = {s.bone_grid_height}, simulation.vessel_grid_width = "
+            f"{s.vessel_grid_width}, simulation.vessel_grid_height = {s.vessel_grid_height}; no output was "
+            "written. This process may use less memory than the machine has (a ulimit, container or job "
+            "limit): use smaller grids")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_scenario_arguments(parser)
     parser.add_argument(
@@ -115,13 +125,16 @@ def main(args: argparse.Namespace) -> int:
 
     from calcium_abm.simulation import simulate  # the model loads only for a valid run
 
-    df = simulate(
-        scenario,
-        years=scenario.simulation.years,
-        seed=scenario.simulation.seed,
-        overrides=None,  # already applied (and validated) above
-        progress=not args.quiet,
-    )
+    try:
+        df = simulate(
+            scenario,
+            years=scenario.simulation.years,
+            seed=scenario.simulation.seed,
+            overrides=None,  # already applied (and validated) above
+            progress=not args.quiet,
+        )
+    except MemoryError:  # the estimate passed, the process's real limit did not: no output written
+        raise UserInputError(out_of_memory_message(scenario)) from None
     for warning in df.attrs.get("physiology_warnings", []):  # also kept in the Parquet metadata
         print(f"warning: {warning}", file=sys.stderr)
     try:
@@ -148,7 +161,18 @@ def _predialysis_rows(scenario, last) -> list[tuple[str, str]]:
     if not n or "serum_phosphate_mmol_l" not in last.columns:
         return []
     pre = last["serum_phosphate_mmol_l"][predialysis_rows(last["day"], n)]
+    if not len(pre):  # no session in the window (a run of a few days)
+        return []
     return [("  pre-dialysis", f"{pre.mean():.2f} mmol/L (mean of {len(pre)} sessions; the clinic's sample)")]
+
+
+def _rodent_rows(scenario) -> list[tuple[str, str]]:
+    """A rodent run's caveat: its pools and doses stay human-sized (docs/ODD.md 7.6)."""
+    species = scenario.patient.species
+    if species == "human":
+        return []
+    return [("note", f"a {species} run keeps the human model's pool sizes and doses (only time is scaled: "
+                     "docs/ODD.md 7.6); read its amounts as relative changes")]
 
 
 def summary(scenario, df, out) -> str:
@@ -166,21 +190,24 @@ def summary(scenario, df, out) -> str:
     def late(column: str, how: str = "mean") -> float:
         return float(getattr(last[column], how)()) if column in last.columns and len(last) else math.nan
     years = scenario.simulation.years
+    window = "last 4 weeks" if scenario.days >= 28 else "whole run"
+    score_text = f"{score:,.0f}" if score >= 1 else ("< 1" if score >= 0 else f"{score:.3g}")
     rows = [
         ("scenario", scenario.name),
         ("seed", f"{df.attrs.get('seed', scenario.simulation.seed)} (repeat the run with --seed)"),
         ("days simulated", f"{scenario.days} ({years:g} year{'' if years == 1 else 's'})"),
         ("bone mineral density", f"{bmd0:.4f} → {bmd1:.4f} g/cm² ({bmd_pct:+.2f} %)"),
-        ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score:.3g})"),
+        ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score_text})"),
         ("dp-ucMGP at the end", f"{ucmgp:.4g} pmol/L"),
         ("ucOC fraction at the end", f"{ucoc:.3f}"),
-        ("serum Ca, last 4 weeks", f"{late('serum_calcium_mmol_l'):.3f} mmol/L (mean)"),
-        ("serum phosphate, last 4 weeks", f"{late('serum_phosphate_mmol_l'):.2f} mmol/L (mean; "
+        (f"serum Ca, {window}", f"{late('serum_calcium_mmol_l'):.3f} mmol/L (mean)"),
+        (f"serum phosphate, {window}", f"{late('serum_phosphate_mmol_l'):.2f} mmol/L (mean; "
                                           f"{late('serum_phosphate_mmol_l', 'min'):.2f}-"
                                           f"{late('serum_phosphate_mmol_l', 'max'):.2f})"),
         *_predialysis_rows(scenario, last),
-        ("PTH, last 4 weeks", f"{late('pth_pmol_l'):.3g} pmol/L (mean); calcitriol "
-                              f"{late('calcitriol_relative'):.2f} x normal"),
+        (f"PTH, {window}", f"{late('pth_pmol_l'):.3g} pmol/L (mean); calcitriol "
+                           f"{late('calcitriol_relative'):.2f} x normal"),
+        *_rodent_rows(scenario),
         ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over days)"),
         ("P mass-balance error", f"{p_balance:.2e} mg (max |error| over days)"),
         ("written", f"{out} ({len(df)} rows)"),

@@ -16,15 +16,41 @@ MEMORY_FRACTION = 0.8  # share of the available memory a run may plan to use
 
 
 def available_memory_bytes() -> int | None:
-    """Memory available to a new process now (``psutil.virtual_memory().available``)."""
+    """Memory this process may still take now: the machine's available memory
+    (``psutil.virtual_memory().available``), or less where the process is limited: its address-space
+    limit (``ulimit -v``, ``RLIMIT_AS``) above what it already maps, or its control group's limit
+    (containers, SLURM jobs: cgroup v2 ``memory.max`` above ``memory.current``)."""
     try:
         import psutil
     except ImportError:  # pragma: no cover - psutil is a declared dependency
         return None
     try:
-        return int(psutil.virtual_memory().available)
+        available = [int(psutil.virtual_memory().available)]
     except (OSError, RuntimeError, AttributeError):  # pragma: no cover - exotic platforms
         return None
+    available += _process_limits_bytes(psutil)
+    return max(min(available), 0)
+
+
+def _process_limits_bytes(psutil) -> list[int]:
+    """Headroom under the process's own limits (address space, control group), where set."""
+    headroom = []
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            headroom.append(soft - int(psutil.Process().memory_info().vms))
+    except (ImportError, OSError, ValueError, AttributeError):  # not Unix, or no such limit
+        pass
+    try:
+        with open("/sys/fs/cgroup/memory.max") as limit, open("/sys/fs/cgroup/memory.current") as used:
+            text = limit.read().strip()
+            if text != "max":
+                headroom.append(int(text) - int(used.read().strip()))
+    except (OSError, ValueError):  # no cgroup v2 limit here
+        pass
+    return headroom
 
 
 def memory_estimate_bytes(scenario) -> int:
@@ -51,7 +77,7 @@ def check_memory(scenario, origin: str | None = None) -> None:
              f"simulation.vessel_grid_height = {s.vessel_grid_height}")
     where = f"{origin}: " if origin else ""
     raise ScenarioError(
-        f"{where}the grids are too large for this machine's memory: {grids} "
+        f"{where}the grids are too large for the memory this run may use: {grids} "
         f"(with simulation.years = {fmt_num(s.years)}, simulation.record_every_days = "
         f"{s.record_every_days}) need about {fmt_bytes(need)}, but the limit is {fmt_bytes(limit)} "
         f"({int(MEMORY_FRACTION * 100)}% of the {fmt_bytes(available)} available); use smaller grids"

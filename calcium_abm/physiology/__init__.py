@@ -12,6 +12,10 @@ import functools
 from typing import Mapping, NamedTuple
 
 from calcium_abm.parameters import Parameter
+from calcium_abm.physiology.kernel_cache import drop_stale_kernel_caches
+
+drop_stale_kernel_caches()  # before any kernel loads: numba does not see a change in a law's own module
+
 from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, coagulation, dialysis, intima,
                                    kidney, person_traits, remodeling, skeleton, species, vitamin_k)
 

@@ -215,6 +215,16 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p
     return max(moved, -fluid_mg)
 
 
+def equilibrium_bone_fluid_mg(blood_mg: float, s: SystemicState, p) -> float:
+    """Exchangeable bone-fluid calcium (mg) at its equilibrium with ``blood_mg`` under the day's
+    PTH and skeletal calcitriol (:func:`blood_to_bone_fluid_mg`'s equilibrium, read at that blood
+    calcium): the pool a run whose signals were steady before day 0 starts with
+    (``exchangeable_bone_calcium_mg`` in the reference state)."""
+    f_record, k_record = _bone_fluid_kernel_records(p)
+    scale = s.gland_pth_scale * max(s.skeletal_calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
+    return -float(_excess_fluid(blood_mg, blood_mg, scale, f_record[0], k_record[0]))
+
+
 @per_parameter_set
 def _bone_fluid_kernel_records(p) -> tuple[np.ndarray, np.ndarray]:
     return kernel_record(bone_fluid_constants(p)), kernel_record(pth_constants(p))

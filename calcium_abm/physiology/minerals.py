@@ -173,6 +173,14 @@ def hormones_at(ss, p) -> MineralHormones:
     return MineralHormones(kidney.parathyroid_capacity_target(c, p, load), c, c)
 
 
+def steady_capxp_relative(k: KidneyInputs, p) -> float:
+    """Serum Ca x P relative to the reference product (:func:`.calcium.capxp_relative`) at the
+    steady state of the laws for ``k`` (phosphate from :func:`.mineral_steady_state.mineral_steady_state`,
+    calcium at its reference; 1 where none exists): what osteoid mineralised under before day 0."""
+    ss = _steady_state(k, p)
+    return 1.0 if ss is None else ss.serum_phosphate_mmol_l / p.reference_serum_phosphate_mmol_l_kidney
+
+
 def steady_pth_relative(k: KidneyInputs, p) -> float:
     """PTH relative to the reference adult's at the steady state of the laws for ``k`` (1 where
     none exists): the signal a skeleton whose kidneys were stable before day 0 has remodelled

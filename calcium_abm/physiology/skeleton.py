@@ -105,12 +105,15 @@ class CorticalBone:
     osteoid_mg: float
 
 
-def cortical_steady_state(mineral_mg: float, p, activation_factor: float = 1.0) -> CorticalBone:
+def cortical_steady_state(mineral_mg: float, p, activation_factor: float = 1.0,
+                          capxp_relative: float = 1.0) -> CorticalBone:
     """Cortical compartment at steady state (the day-0 state) under reference signals, or under
-    a remodeling ``activation_factor`` (:class:`.remodeling.BoneDrives`, e.g. a CKD patient's PTH)."""
+    a remodeling ``activation_factor`` (:class:`.remodeling.BoneDrives`, e.g. a CKD patient's PTH)
+    and the serum Ca x P its osteoid mineralised under (``capxp_relative``, e.g. a CKD patient's
+    phosphate: :func:`osteoid_mineralisation_rate_per_day`)."""
     k_res = p.cortical_turnover_per_year / 365.0 * activation_factor
     cavity = k_res * mineral_mg / p.cortical_refill_per_day
-    osteoid = p.cortical_refill_per_day * cavity / p.osteoid_mineralisation_per_day
+    osteoid = p.cortical_refill_per_day * cavity / osteoid_mineralisation_rate_per_day(capxp_relative, p)
     return CorticalBone(mineral_mg, cavity, osteoid)
 
 
@@ -174,11 +177,15 @@ def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, se
                 * np.asarray(spine_areal_bmd_factor(age_years, reference_age_years, p)) + extra)
 
 
+def osteoid_mineralisation_rate_per_day(capxp_relative: float, p) -> float:
+    """First-order rate (1/day) at which osteoid mineralises, following the serum Ca x P product
+    relative to normal (low supersaturation slows it)."""
+    return p.osteoid_mineralisation_per_day * capxp_relative ** p.mineralisation_capxp_exponent
+
+
 def mineralised_fraction(capxp_relative: float, p, dt: float = 1.0) -> float:
-    """Share of osteoid that mineralises in one step: first order, with the rate following
-    the serum Ca x P product relative to normal (low supersaturation slows it)."""
-    rate = p.osteoid_mineralisation_per_day * capxp_relative ** p.mineralisation_capxp_exponent
-    return -math.expm1(-rate * dt)
+    """Share of osteoid that mineralises in one step at :func:`osteoid_mineralisation_rate_per_day`."""
+    return -math.expm1(-osteoid_mineralisation_rate_per_day(capxp_relative, p) * dt)
 
 
 def mineralise_cortical(cortical: CorticalBone, supply_mg: float, capxp_relative: float, p,
@@ -238,9 +245,11 @@ def _mineralise_kernel(mineral, osteoid, cavity, deficit, fraction, secondary_fr
 
 
 def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: float, p, stream,
-                    dt: float, days: float, estrogen_effect_at=None, pth_relative: float = 1.0) -> float:
+                    dt: float, days: float, estrogen_effect_at=None, pth_relative: float = 1.0,
+                    capxp_relative: float = 1.0) -> float:
     """Remodel the section under ``pth_relative`` (default the reference; a CKD patient's own
-    steady-state PTH), Ca x P at reference and the
+    steady-state PTH), osteoid mineralising at the serum Ca x P ``capxp_relative`` (default the
+    reference; a CKD patient's own steady phosphate raises it) and the
     given bone vitamin K supply for ``days`` physiological days, in place, so a run starts
     from a steady remodeling space. Dead cells are removed from ``ocs`` and ``obs``; no
     calcium is booked (the ledger starts at day 0).
@@ -262,7 +271,7 @@ def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: fl
         ocs.kill(result.dead_osteoclasts)
         obs.kill(result.dead_osteoblasts)
         matured_mg = bone.mineral_deficit.sum() * secondary_fraction(p, dt) * bone.mineral_mg_per_unit
-        moved_mg = mineralise(bone, math.inf, 1.0, p, dt)
+        moved_mg = mineralise(bone, math.inf, capxp_relative, p, dt)
         if (steps - i) * dt <= SETTLE_DAYS:
             laid_mg += moved_mg - matured_mg
     settle_mineral_deficit(bone, laid_mg / min(SETTLE_DAYS, steps * dt) * dt, p, dt)
