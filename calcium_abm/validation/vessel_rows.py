@@ -119,7 +119,11 @@ VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
                                     "its own surface (m**(2/3), so m ~ t**3), so the extra score is ~+290 AU at 7.5, "
                                     "~+1,000 at 10 and ~+3,700 at 15 years (of the media's 5,000), where VKA users "
                                     "show ~+100-200 AU without a rise with duration (Ünlü 2020; Weijs 2011 > 60 "
-                                    "months); a saturating human media law is open (issue 12; ODD section 8)"),
+                                    "months); no growth law fixes it: with the rodent onset fixed, sub-linear "
+                                    "laws (m**(1/2), mixed reaction/diffusion, zero order) still give +225-1,200 "
+                                    "media AU at 15 years, "
+                                    "and the intima adds ~+100 AU on warfarin by itself (design note vessel_wall.md "
+                                    "section 1; ODD section 8)"),
         ),
         grid=16, quick_grid=16,
         plot_columns=("calcification_score", "calcified_area_fraction"),
