@@ -43,12 +43,12 @@ def test_mgp_free_fraction_is_k_over_active_plus_k():
 def test_deposit_growth_demand_grows_on_the_surface_and_weights_the_phenotype():
     g, f = 0.3, 0.1
     root = calcification.cube_root_near(0.2, 0.0)  # no guess: computed afresh
-    assert calcification.deposit_growth_demand(root, True, g, f) == pytest.approx(0.2 ** (2 / 3) * g * (1 + f))
-    assert calcification.deposit_growth_demand(root, False, g, f) == pytest.approx(0.2 ** (2 / 3) * g * f)
-    assert calcification.deposit_growth_demand(0.0, True, g, f) == 0.0  # no surface, no growth: needs a nucleus
+    assert calcification.deposit_growth_demand(root, 0.0, True, g, f) == pytest.approx(0.2 ** (2 / 3) * g * (1 + f))
+    assert calcification.deposit_growth_demand(root, 0.0, False, g, f) == pytest.approx(0.2 ** (2 / 3) * g * f)
+    assert calcification.deposit_growth_demand(0.0, 0.0, True, g, f) == 0.0  # no surface, no growth: needs a nucleus
     # surface law: 8x the mineral grows 4x as fast
-    assert calcification.deposit_growth_demand(0.08 ** (1 / 3), True, g, f) == pytest.approx(
-        4 * calcification.deposit_growth_demand(0.01 ** (1 / 3), True, g, f))
+    assert calcification.deposit_growth_demand(0.08 ** (1 / 3), 0.0, True, g, f) == pytest.approx(
+        4 * calcification.deposit_growth_demand(0.01 ** (1 / 3), 0.0, True, g, f))
 
 
 @pytest.mark.parametrize("relative_miss", [0.0, 1e-9, 3e-4, -3e-4, 9.9e-4, 0.5, -0.9, -1.0])
@@ -109,6 +109,8 @@ def test_vessel_kernel_uses_the_law_functions(seed):
     p = P._replace(vsmc_apoptosis_per_day=0.0, vsmc_switch_per_day=0.0, vsmc_switch_back_per_day=0.0,
                    mineral_regression_per_day=0.0, matrix_vesicle_nucleation_per_day=0.0)
     wall = random_wall(seed)
+    wall.deposit_coat = coat0 = np.random.default_rng(seed + 20).random((W, H))
+    coat0 = coat0.copy()
     carboxylated = np.random.default_rng(seed + 10).random(H)
     osteo, c0, uc0, m0 = wall.osteochondrogenic.copy(), wall.cmgp.copy(), wall.ucmgp.copy(), wall.mineral.copy()
     made, capxp, phosphate = calcification.mgp_synthesis_per_step(p), 1.7, 1.3
@@ -122,10 +124,12 @@ def test_vessel_kernel_uses_the_law_functions(seed):
     np.testing.assert_allclose(wall.ucmgp, uc, rtol=1e-14)
     free = calcification.mgp_free_fraction(c, uc, p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation)
     drive = capxp ** p.calcium_phosphate_product_exponent * (1.0 - p.systemic_calcification_inhibition)
-    demand = np.array([[calcification.deposit_growth_demand(np.cbrt(m0[i, j]), osteo[i, j], p.mineral_growth_per_day,
-                                                            p.contractile_growth_fraction)
+    demand = np.array([[calcification.deposit_growth_demand(np.cbrt(m0[i, j]), coat0[i, j], osteo[i, j],
+                                                            p.mineral_growth_per_day, p.contractile_growth_fraction)
                         for j in range(H)] for i in range(W)])
     np.testing.assert_allclose(wall.mineral, m0 + np.minimum(demand * free * drive, 1.0 - m0), rtol=1e-13)
+    np.testing.assert_allclose(wall.deposit_coat, calcification.deposit_coat_after_day(coat0, k.coat_uncovered_keep),
+                               rtol=1e-15)
     cells = [calcification.mgp_producing_cells(W, int(osteo[:, j].sum()), p.osteochondrogenic_mgp_synthesis_factor)
              for j in range(H)]
     assert day.mgp_made == pytest.approx(made * sum(cells), rel=1e-13)

@@ -14,6 +14,8 @@ cell's steady-state MGP) and a mineral deposit (volume fraction of the patch).
 * Matrix vesicles nucleate crystals at random (mostly beside osteochondrogenic cells);
   deposits grow on their surface (``m**(2/3)``) with the calcium-phosphate product; both are
   damped by ``1 - I_total`` where systemic inhibitors (fetuin-A, pyrophosphate) add to MGP.
+  Osteopontin made beside the mineral covers each deposit's surface over physiological time
+  and stops its growth: slow (human) deposits stay small, fast (rodent) ones fill first.
   Rodent media see their species' serum Ca x P (:func:`.species.vessel_chemistry`) and
   systemic inhibition (:func:`.species.systemic_calcification_inhibition`).
 * Deposits regress slowly (macrophage / osteoclast-like resorption) when MGP is active.
@@ -37,8 +39,8 @@ from calcium_abm.parameters import Parameter, declare, drive_record, kernel_reco
 from calcium_abm.physiology import species
 from calcium_abm.physiology.carboxylation import production_weighted_mean
 from calcium_abm.physiology.intima import Intima, intima_day, start_intima
-from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_growth_demand, mgp_free_fraction,
-                                              mgp_producing_cells, one_minus_exp, phenotype_weight)
+from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_coat_after_day, deposit_growth_demand,
+                                              mgp_free_fraction, mgp_producing_cells, one_minus_exp, phenotype_weight)
 from calcium_abm.physiology.wall_readouts import wall_mineral_sum
 
 PARAMETERS = declare([
@@ -74,9 +76,10 @@ PARAMETERS = declare([
               "Active MGP giving half-maximal inhibition", 1e-6, 100, ("1", "1b", "2")),
     Parameter("systemic_calcification_inhibition", 0.97, "-",
               "[C] human media; calibration: VKA users' coronary calcium exceeds non-users' by +37 AU after 6-60 and "
-              "+183 AU after > 60 months (Weijs 2011 Eur Heart J 32:2555 [V abstract]); 0.97 gives +2.6, +51, +291 AU "
-              "at 2.5, 5, 7.5 years of warfarin with the steady wall start (16 x 16 media, seeds 1-5; "
-              "docs/design/kidney_and_anticoagulation.md section 14); > rodents' (species.py); check: V1, V2",
+              "+183 AU after > 60 months (Weijs 2011 Eur Heart J 32:2555 [V abstract]); 0.97 gave +2.6, +51, +291 AU "
+              "at 2.5, 5, 7.5 years of warfarin (steady wall start; kidney_and_anticoagulation.md section 14); with "
+              "the osteopontin cover (deposit_passivation_per_day) +1, +10, +33 AU, below Weijs's means (16 x 16, "
+              "seeds 1-5; vessel_wall.md section 1); > rodents' (species.py); check: V1, V2",
               "Inhibition of mineral growth by circulating inhibitors (fetuin-A, pyrophosphate) in humans", 0.0, 1.0,
               ("V1",)),
     Parameter("vsmc_switch_per_day", 0.015, "1/day",
@@ -122,6 +125,14 @@ PARAMETERS = declare([
               "months); rats then see it at 2-3 weeks (row 2)",
               "Surface growth constant of an existing deposit at zero inhibition and reference Ca x P",
               0.0, 10, ("1", "1b", "2")),
+    Parameter("deposit_passivation_per_day", 0.001, "1/day",
+              "[C] osteopontin, made beside medial mineral, adsorbs to it and stops its growth (Speer 2002 J Exp "
+              "Med 196:1047 [V]; Hunter 2013 Calcif Tissue Int 93:348 [V]); rate: VKA users' extra coronary "
+              "calcium rises from 6-60 to > 60 months of use (Weijs 2011) and not with duration beyond 5 years "
+              "(Ünlü 2020), so 1/k ~ 2.7 years (row V2 passes for k >= ~0.0008); rodents: <= 15 % less growth "
+              "by the end of rows 1, 1b, 2 (Speer's x2 without osteopontin in mice is not reproduced)",
+              "Rate at which osteopontin covers a deposit's growth surface (physiological days)", 0.0, 1.0,
+              ("V2",)),
     Parameter("contractile_growth_fraction", 0.1, "-",
               "assumption: deposits grow mainly where cells are osteochondrogenic (matrix vesicles, alkaline p"
               "hosphatase; Leopold 2015); growth beside contractile cells is slower; targets rows 1b, 2; Morri"
@@ -170,6 +181,9 @@ class VesselWall:
     #: each deposit's cube root as the kernel last computed it: a cache (the start of its next
     #: :func:`.wall_laws.cube_root_near`), made on the first :func:`vessel_day`
     mineral_root: np.ndarray | None = None
+    #: share of each deposit's growth surface covered by osteopontin (0-1; :func:`.wall_laws.deposit_coat_after_day`),
+    #: made (all 0) on the first :func:`vessel_day`
+    deposit_coat: np.ndarray | None = None
 
     def calcium_mg(self, mineral_sum: float | None = None) -> float:
         """Calcium deposited in the wall (mg): media plus intima; pass ``mineral_sum``
@@ -233,6 +247,7 @@ class VesselConstants(NamedTuple):
     contractile_growth_fraction: float
     apoptotic_seed: float               # apoptotic_body_mineral_seed
     regression_per_step: float          # mineral_regression_per_day x dt
+    coat_uncovered_keep: float          # exp(-deposit_passivation_per_day x dt)
     calcified_threshold: float          # calcified_patch_threshold (the day's readout tallies)
 
 
@@ -256,6 +271,7 @@ def vessel_constants(p, dt: float = 1.0) -> VesselConstants:
         growth_per_day=p.mineral_growth_per_day, nucleation_per_day=p.matrix_vesicle_nucleation_per_day,
         nucleus_volume=p.mineral_nucleus_volume, contractile_growth_fraction=p.contractile_growth_fraction,
         apoptotic_seed=p.apoptotic_body_mineral_seed, regression_per_step=p.mineral_regression_per_day * dt,
+        coat_uncovered_keep=math.exp(-p.deposit_passivation_per_day * dt),
         calcified_threshold=p.calcified_patch_threshold)
 
 
@@ -297,8 +313,10 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         seed_free=1.0 - systemic, supply_mg=deposition_supply_mg))
     if wall.mineral_root is None or wall.mineral_root.shape != wall.mineral.shape:
         wall.mineral_root = np.zeros_like(wall.mineral)
+    if wall.deposit_coat is None or wall.deposit_coat.shape != wall.mineral.shape:
+        wall.deposit_coat = np.zeros_like(wall.mineral)
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, wall.day_tallies = _vessel_day_kernel(
-        osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.mineral_root, wall.generation,
+        osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.mineral_root, wall.deposit_coat, wall.generation,
         _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives, wall.mineral_mg_per_unit)
     intima_mg = intima_day(wall.intima, active_sum / osteo.size, capxp_rel, inhibitor_relative,
                            p.agatston_units_per_mg_calcium, max(deposition_supply_mg - deposited, 0.0), p, dt)
@@ -325,7 +343,7 @@ def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, generation, carboxylated_by_depth, u, k_record,
+def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carboxylated_by_depth, u, k_record,
                        drives_record, mg_per_unit):
     """The rules of :func:`vessel_day`, patch by patch (every patch is independent);
     ``k_record`` / ``drives_record`` are :func:`~calcium_abm.parameters.kernel_record` s of a
@@ -339,19 +357,20 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, generation, ca
     tallies the wall for the day's readouts (as :func:`vessel_tallies`). A patch's fate and
     growth use its phenotype at the start of the day. ``mineral_root`` holds each deposit's cube
     root from the day before, from which :func:`.wall_laws.cube_root_near` refines today's (a
-    cache: the result is the cube root to round-off whatever it holds).
+    cache: the result is the cube root to round-off whatever it holds) ``coat`` holds each deposit's osteopontin
+    cover, which damps its growth and then rises (:func:`.wall_laws.deposit_coat_after_day`).
     """
     k, drives = k_record[0], drives_record[0]
     w, h = osteo.shape
     osteo_f, cmgp_f, ucmgp_f, mineral_f = osteo.ravel(), cmgp.ravel(), ucmgp.ravel(), mineral.ravel()
-    root_f = mineral_root.ravel()
+    root_f, coat_f = mineral_root.ravel(), coat.ravel()
     generation_f, u_f = generation.ravel(), u.ravel()
     # the records' fields as locals, so the loops below read registers
     mgp_made_per_cell, drive_free = drives.mgp_made_per_cell, drives.drive_free
     mgp_keep, osteo_factor, uc_weight, half_saturation = k.mgp_keep, k.osteo_mgp_factor, k.uc_weight, k.half_saturation
     growth_per_day, nucleation_per_day, contractile_fraction = (k.growth_per_day, k.nucleation_per_day,
                                                                 k.contractile_growth_fraction)
-    p_apoptosis = k.p_apoptosis
+    p_apoptosis, coat_keep = k.p_apoptosis, k.coat_uncovered_keep
     made_c, made_uc = np.empty(h), np.empty(h)  # (un)carboxylated MGP a contractile cell makes today, by depth
     for j in range(h):
         made_c[j] = mgp_made_per_cell * carboxylated_by_depth[j]
@@ -376,8 +395,9 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, generation, ca
             m, g = mineral_f[q], 0.0
             if m > 0.0:  # growth on the deposit's surface
                 root_f[q] = root = cube_root_near(m, root_f[q])
-                g = min(deposit_growth_demand(root, o, growth_per_day, contractile_fraction) * free * drive_free,
-                        1.0 - m)
+                g = min(deposit_growth_demand(root, coat_f[q], o, growth_per_day, contractile_fraction) * free
+                        * drive_free, 1.0 - m)
+                coat_f[q] = deposit_coat_after_day(coat_f[q], coat_keep)
             # pass 2 (the same cell, so one sweep): its fate
             if u_f[q] < p_apoptosis:
                 # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over

@@ -58,7 +58,8 @@ def start_wall_at_steady_state(wall: calcification.VesselWall, carboxylated_by_d
     if mgp_made_per_cell <= 0.0:
         return 0.0
     scratch = dataclasses.replace(wall, mineral=np.zeros_like(wall.mineral), generation=np.zeros_like(wall.generation),
-                                  intima=Intima(), mineral_root=None)  # shares the phenotype and MGP arrays with the wall
+                                  intima=Intima(), mineral_root=None,
+                                  deposit_coat=None)  # shares the phenotype and MGP arrays with the wall
     rng = np.random.default_rng((seed, WALL_STREAM))
     day = None
     for _ in range(int(math.ceil(days / dt))):
