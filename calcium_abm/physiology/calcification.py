@@ -61,7 +61,7 @@ PARAMETERS = declare([
               "secretion by human aortic VSMCs (Louvet 2013 Nephrol Dial Transplant 28:869 [V abstract]) while "
               "beta-glycerophosphate raised no calcification gene but osteopontin in bovine VSMCs (ter Braake 2018 "
               "Sci Rep [V abstract]): a modest rise. Value: with the warfarin-treated media mostly "
-              "osteochondrogenic, a VKA raises dp-ucMGP by (1 + (f - 1) x ~0.85) / 0.35 = 3.6-fold at 1.3 (published "
+              "osteochondrogenic, a VKA raises dp-ucMGP by (1 + (f - 1) x ~0.8) / 0.35 = 3.5-fold at 1.3 (published "
               "~3: Delanaye 2014 BMC Nephrol 15:145 [V], 2.9 on haemodialysis; AHA abstract 5583, 3.4 and 2.3 "
               "within the treated); was 2.0 (5.2-fold). Check: row Kurnatowska (CKD 5 dp-ucMGP)",
               "MGP synthesis of an osteochondrogenic VSMC relative to a contractile one", 0.0, 20),
