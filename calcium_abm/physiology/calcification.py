@@ -58,9 +58,14 @@ PARAMETERS = declare([
               "~2 weeks of warfarin in rats) and row 8 (dp-ucMGP responds within weeks); Morris: minor "
               "(docs/sensitivity_vessel.md)",
               "Turnover of MGP in the vessel wall", 1e-4, 10, ("8",)),
-    Parameter("osteochondrogenic_mgp_synthesis_factor", 2.0, "-",
-              "[S] MGP is up-regulated in calcifying VSMCs (Shanahan 1999); value an assumption, target: row K"
-              "urnatowska (CKD 5 dp-ucMGP rises through osteochondrogenic cells)",
+    Parameter("osteochondrogenic_mgp_synthesis_factor", 1.3, "-",
+              "[C] MGP is up-regulated in calcifying VSMCs (Shanahan 1999 [S]); in vitro phosphate raised MGP "
+              "secretion by human aortic VSMCs (Louvet 2013 Nephrol Dial Transplant 28:869 [V abstract]) while "
+              "beta-glycerophosphate raised no calcification gene but osteopontin in bovine VSMCs (ter Braake 2018 "
+              "Sci Rep [V abstract]): a modest rise. Value: with the warfarin-treated media mostly "
+              "osteochondrogenic, a VKA raises dp-ucMGP by (1 + (f - 1) x ~0.8) / 0.35 = 3.5-fold at 1.3 (published "
+              "~3: Delanaye 2014 BMC Nephrol 15:145 [V], 2.9 on haemodialysis; AHA abstract 5583, 3.4 and 2.3 "
+              "within the treated); was 2.0 (5.2-fold). Check: row Kurnatowska (CKD 5 dp-ucMGP)",
               "MGP synthesis of an osteochondrogenic VSMC relative to a contractile one", 0.0, 20),
     Parameter("ucmgp_relative_inhibition", 0.001, "-",
               "[C] calibration: warfarin rats calcify within 2-3 weeks (row 2, Price 1998), so uncarboxylated "

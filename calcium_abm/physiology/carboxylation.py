@@ -32,8 +32,16 @@ PARAMETERS = declare([
               "IOM 2001 [S]); the diet at which the liver's carboxylation reserve is defined (design note section 5)",
               "Vitamin K1 intake of the reference state of hepatic KH2 (no warfarin, no menaquinone supplement)",
               10.0, 1000.0, ()),
-    Parameter("vessel_ggcx_half_saturation_nmol_per_l", 3.3, "nmol/L",
-              "assumption: calibrated to healthy dp-ucMGP and its fall on MK-7 (rows 8, 9)",
+    Parameter("vessel_ggcx_half_saturation_nmol_per_l", 1.65, "nmol/L",
+              "[C] healthy vascular MGP ~2/3 fully carboxylated (0.65 on the usual diet), read from the rise of "
+              "uncarboxylated MGP when a vitamin K antagonist stops vascular carboxylation, ~3-fold: dp-ucMGP 5604 "
+              "vs 1939 pmol/L on haemodialysis with vs without a VKA (Delanaye 2014 BMC Nephrol 15:145 [V]); "
+              "ucMGP 2316 +/- 344 vs 685 +/- 378 pM after 3 months of phenprocoumon vs aspirin (AHA abstract 5583 "
+              "[V abstract]); with MGP synthesis nearly unchanged the healthy uncarboxylated share is ~1/3. Was "
+              "3.3 (45 %): a VKA could then raise dp-ucMGP only 1.8-fold by carboxylation, the rest came from "
+              "most medial cells turning osteochondrogenic, and a 7-fold lower vessel supply (the population's "
+              "4th percentile of vitamin_k_disposition) cost the media its MGP protection (docs/design/"
+              "vessel_wall.md section 2, 'The medial tail'). Checks: rows 8, 9, K3, T-AVADEC, 21",
               "Vessel-wall KH2 at which a single Glu of MGP is carboxylated with probability 1/2",
               1e-6, 1e3, ("8", "9")),
     Parameter("bone_ggcx_half_saturation_nmol_per_l", 6.16, "nmol/L",
@@ -83,15 +91,16 @@ def mean_carboxylated_fraction(kh2: np.ndarray, weights: np.ndarray, half_satura
 
 
 MARKER_PARAMETERS = declare([
-    Parameter("dp_ucmgp_release_pmol_l_per_day", 225.0, "pmol/L/day",
+    Parameter("dp_ucmgp_release_pmol_l_per_day", 361.0, "pmol/L/day",
               "[C] the typical person of 52 (every trait at its median, so the cohort's median) at the "
               "general-population median: PREVEND, 3969 adults of mean age 52.3, eGFR 95: median 363 (IQR "
               "219-532) pmol/L (Groothof 2021 Nephrol Dial Transplant, PMC8643608 [V]); the model's man / "
-              "woman of 52: ~365 / ~375; [V] checks: LASA 55-65 y mean 376 +/- 233 (van Ballegooijen 2018 "
+              "woman of 52: ~370 / ~382; [V] checks: LASA 55-65 y mean 376 +/- 233 (van Ballegooijen 2018 "
               "Maturitas), VitaK-CAC (age ~60, with CAC) medians 349 and 329 (Vossen, explorationpub "
-              "1001321 Table 1); model at 60: ~380 (man); the rise with age comes from the GFR law (+16 % "
+              "1001321 Table 1); model at 60: ~389 (man); the rise with age comes from the GFR law (+16 % "
               "from 52 to 71; FLEMENGHO: +23 % in 8.9 years, Wei 2018 Nephrol Dial Transplant 33:1122 [V]). "
-              "Was 260 (~420 at 52, [U])",
+              "Was 225 with vessel_ggcx_half_saturation 3.3 (vascular MGP 45 % carboxylated; the release scales "
+              "with the healthy uncarboxylated share, 0.55 -> 0.35), 260 before that (~420 at 52, [U])",
               "Rise in plasma dp-ucMGP per day if all vascular MGP were made uncarboxylated", 0.0, 1e5, ("8", "9")),
     Parameter("dp_ucmgp_plasma_half_life_days", 2.0, "days", "assumption: small (~10 kDa) protein",
               "Plasma half-life of dp-ucMGP with normal kidneys", 0.01, 100),

@@ -107,14 +107,20 @@ PARAMETERS = declare([
               "(Rotterdam, PLoS ONE 6:e16738) and -0.20 sqrt(AU) per SD of eGFR over 3.3 y in CKD 2-4 (Bundy "
               "2018, CRIC [V]); with 2 a healthy 80-year-old (GFR ~77) grows 6 % faster, CKD 4 x 2.2",
               "Convexity of intimal growth in the loss of systemic inhibitors", 1.0, 6.0),
-    Parameter("intimal_mgp_half_saturation", 1.0, "healthy MGP units",
-              "assumption: weak MGP dependence of plaque calcification: ucMGP not associated with CAC (Shea 2011 "
-              "J Nutr 141:1529 [S title]); trials: K1 500 ug 3 y 27 vs 37 AU (Shea 2009 AJCN [V]), MK-7 720 ug "
-              "2 y AVC -17 AU (95 % CI -86 to 53) of 292 (Diederichsen 2022 Circulation [V])",
+    Parameter("intimal_mgp_half_saturation", 3.0, "healthy MGP units",
+              "[C] weak MGP dependence of plaque calcification: in 438 adults of 60-80 y CAC did not differ by "
+              "plasma ucMGP quartile (P = 0.35) while vitamin K status did (Shea 2011 J Nutr 141:1529 [V abstract]); "
+              "dp-ucMGP was not associated with coronary heart disease in EPIC-NL (HR per SD 1.00, 0.93-1.07; "
+              "Dalmeijer et al. [V abstract]); trials: K1 500 ug 3 y 27 vs 37 AU (Shea 2009 AJCN [V]), MK-7 720 ug "
+              "2 y AVC -17 AU (95 % CI -86 to 53) of 292 (Diederichsen 2022 Circulation [V]). With 3 the top "
+              "quartile of the population's dp-ucMGP (vascular MGP ~10-40 % carboxylated) grows sqrt(S) 7-18 % "
+              "faster than the typical person and MK-7 slows it ~6 %; row 21's dp-ucMGP contrast checks it. Was "
+              "1.0 (x1.5 in the top quartile, contrast 0.9 in ln(AU + 1) without any medial calcium)",
               "Active wall MGP giving half-maximal inhibition of intimal calcification", 1e-3, 1e3),
-    Parameter("intimal_reference_active_mgp", 0.47, "healthy MGP units",
+    Parameter("intimal_reference_active_mgp", 0.654, "healthy MGP units",
               "[C] the healthy adult's mean carboxylated MGP in this model (vascular_mgp_carboxylation_fraction "
-              "0.47 on the usual diet), where intimal_sqrt_score_growth_per_year is defined",
+              "0.654 on the usual diet, set by vessel_ggcx_half_saturation_nmol_per_l; was 0.47), where "
+              "intimal_sqrt_score_growth_per_year is defined",
               "Active MGP of the reference state of the intimal law", 1e-3, 10.0),
 ])
 

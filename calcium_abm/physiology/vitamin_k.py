@@ -61,8 +61,8 @@ PARAMETERS = declare([
               "K1 is then 1.4x MK-7 at bone, while Schurgers 2007 found MK-7 the more effective for osteocalcin",
               "Bone uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "11")),
     Parameter("mk7_tissue_uptake_weight", 0.193, "-",
-              "[C] calibration: sets the media's absolute vitamin K supply so that the healthy adult's vascular "
-              "MGP is ~47 % carboxylated with the usual diet at vessel_ggcx_half_saturation (rows 8, 9: the "
+              "[C] calibration: sets the media's absolute vitamin K supply (with vessel_ggcx_half_saturation, "
+              "which sets the healthy adult's vascular MGP ~65 % carboxylated on the usual diet; rows 8, 9: the "
               "relative MK-7 effects follow from the per-ug potencies and the diet, not from this value); "
               "LDL-borne MK-7 stays in plasma for days, so each nmol/L delivers little per day",
               "Extra-hepatic uptake per nmol/L of plasma MK-7, relative to MK-4 (the liver takes all forms)",
@@ -108,7 +108,7 @@ PARAMETERS = declare([
               "Plasma warfarin giving half-maximal VKOR inhibition", 1e-4, 100, ("2",)),
     Parameter("warfarin_imax", 1.0, "-", "[V] Wajima et al. 2009", "Maximal fractional VKOR inhibition",
               0.0, 1.0),
-    Parameter("extrahepatic_warfarin_ec50_mg_per_l", 0.05, "mg/L",
+    Parameter("extrahepatic_warfarin_ec50_mg_per_l", 0.0325, "mg/L",
               "[C] VKOR's effective warfarin sensitivity depends on the cell: without the warfarin-resistant quinone "
               "reductase that cooperates with VKORC1 in the liver, warfarin uncouples VKORC1's two reductions and "
               "carboxylation is inhibited far more (Tie et al. 2018 Blood 131:2826 [V abstract]: 70-fold vs 2.5-fold "
@@ -117,10 +117,12 @@ PARAMETERS = declare([
               "row 2; in sheep vitamin K reverses phenprocoumon's effect on clotting but not on osteocalcin: van "
               "Haarlem 1988 Thromb Haemost 60:79 [V abstract]). Value: calibration to dp-ucMGP on a VKA (Delanaye 2014 BMC Nephrol 15:145 [V]: 5604 vs 1939 "
               "pmol/L on haemodialysis; check: row K3) and the extra coronary calcium of VKA users (Weijs 2011 Eur Heart J "
-              "32:2555 [V abstract], row V1): 0.05 leaves the media 4.6 % of its VKOR on 5 mg/day (the liver 11 %), its "
-              "new MGP ~0.1 % carboxylated and dp-ucMGP ~3x a non-user's (uncarboxylated MGP 2316 vs 685 pmol/L after "
-              "3 months of phenprocoumon vs aspirin, AHA abstract 5583 [V abstract]); 0.13 (the liver's) gave "
-              "+8 AU at 5 years (design note section 14)",
+              "32:2555 [V abstract], row V1): 0.0325 leaves the media 3.0 % of its VKOR on 5 mg/day (the liver 11 %), its "
+              "new MGP ~0.35 % carboxylated and dp-ucMGP ~3.5x a non-user's (uncarboxylated MGP 2316 vs 685 pmol/L "
+              "after 3 months of phenprocoumon vs aspirin, AHA abstract 5583 [V abstract]) and the warfarin excess "
+              "+2.5 / +48 / +292 AU at 2.5 / 5 / 7.5 years (16 x 16 media, seeds 1-5), as before. Was 0.05 with "
+              "vessel_ggcx_half_saturation 3.3 (+2.6 / +51 / +291 AU); with 1.65, 0.025 gave +3.6 / +66 / +394 and "
+              "0.035 +2.4 / +44 / +262; 0.13 (the liver's) gave +8 AU at 5 years (design note section 14)",
               "Plasma warfarin giving half-maximal VKOR inhibition in vessel wall and bone", 1e-4, 100,
               ("V1",)),
 ])
