@@ -83,7 +83,8 @@ PARAMETERS = declare([
               "[C] human media; calibration: VKA users' coronary calcium exceeds non-users' by +37 AU after 6-60 and "
               "+183 AU after > 60 months (Weijs 2011 Eur Heart J 32:2555 [V abstract]); 0.97 gave +2.6, +51, +291 AU "
               "at 2.5, 5, 7.5 years of warfarin (steady wall start; kidney_and_anticoagulation.md section 14); with "
-              "the osteopontin cover (deposit_passivation_per_day) +1, +10, +33 AU, below Weijs's means (16 x 16, "
+              "the osteopontin cover (deposit_passivation_per_day) and the vessel carboxylation of 2026-12-01 +0.9, +8, "
+              "+23 AU, below Weijs's means (16 x 16, "
               "seeds 1-5; vessel_wall.md section 1); > rodents' (species.py); check: V1, V2",
               "Inhibition of mineral growth by circulating inhibitors (fetuin-A, pyrophosphate) in humans", 0.0, 1.0,
               ("V1",)),

@@ -150,8 +150,8 @@ def _bmd_cv(sex: str):
 
 _US_LAW = ("the intimal law is calibrated on US cohorts (onset: CARDIA, Carr 2017, and Wong 1994; the median person's "
            "growth: MESA's median change among people with CAC, Kronmal 2007; its spread between people: MESA's SD of "
-           "the annual change, Budoff 2013) and reproduces US data: in these 120 people 45-75, 52 % have a score of "
-           "1 AU or more and the mean is 149 AU (the laws alone: 54 %, 169 AU; MESA white adults 45-75: 52.6 % > 0, "
+           "the annual change, Budoff 2013) and reproduces US data: in these 120 people 45-75, 50 % have a score of "
+           "1 AU or more and the mean is 138 AU (the laws alone: 54 %, 169 AU; MESA white adults 45-75: 52.6 % > 0, "
            "mean 244.6 AU). HNR differs "
            "from MESA: CAC > 0 in 67.0 vs 52.6 % of white adults 45-75 (prevalence ratio 0.78, 95 % CI 0.72-0.85, the "
            "same after adjustment for the known risk factors, so drawing smoking, cholesterol or blood pressure at "
@@ -160,20 +160,18 @@ _US_LAW = ("the intimal law is calibrated on US cohorts (onset: CARDIA, Carr 201
            "Dtsch Arztebl 105:1)")
 _MEN_ZEROS = ("issue 12: " + _US_LAW + ". The model's men have US prevalence: 21 of the 60 men aged 45-75 "
               "(age-stratified) have a score below 1 AU (HNR 18 % at 0), so their 25th percentile is ~0 where HNR's "
-              "is 2.3 AU; their 50th / 75th / 90th percentiles (36.8 / 138 / 392 AU) are HNR's (41 / 193 / 557)")
-_WOMEN_LEVELS = ("issue 12: this draw's fast growers and two medial tails. The intimal law alone (onset 63 +- 13 y, "
-                 "the median growth 0.8 sqrt(AU)/y with the wall_plaque_growth spread, no media) puts the 90th "
-                 "percentile of women 45-75 at 176 AU (100,000 women) and of this draw's 60 women at 270, inside the "
-                 "band. The simulated 90th (571 AU) falls between two women of 72-75 with the lowest "
-                 "vitamin_k_disposition (0.12-0.14, the population's 2nd-3rd percentile; media 61-69 % calcified, "
-                 "647-671 AU) and four women of 64-73 with wall_plaque_growth 1.4-3.4 and a high vitamin K status "
-                 "(562-1,835 AU), whom the wall's other modifiers (Ca x P, systemic inhibitors, sub-threshold medial "
-                 "mineral) move above the law alone. Since the vessel carboxylation was recalibrated (healthy "
-                 "vascular MGP 65 % carboxylated, task medial2) 2 of the 60 women have media > 1 % (were 7) and the "
-                 "75th percentile passes; the 90th rose from 435 AU because the intima's weaker MGP dependence "
-                 "(intimal_mgp_half_saturation 3) no longer slows the fast growers whose MGP is more carboxylated "
-                 "than the typical person's (docs/design/vessel_wall.md section 2, 'The medial tail: the fix'). The "
-                 "women's prevalence (38 % >= 1 AU, HNR 55 % > 0) is the US one, as for the men")
+              "is 2.3 AU; their 50th / 75th / 90th percentiles (37.0 / 136 / 351 AU) are HNR's (41 / 193 / 557)")
+_WOMEN_LEVELS = ("issue 12: this draw's fast intimal growers. The intimal law alone (onset 63 +- 13 y, the median "
+                 "growth 0.8 sqrt(AU)/y with the wall_plaque_growth spread, no media) puts the 90th percentile of "
+                 "women 45-75 at 176 AU (100,000 women) and of this draw's 60 women at 270, inside the band; the "
+                 "simulated 90th is 389 AU. No woman of the draw has more than 1 % of her media calcified (the "
+                 "osteopontin cover of medial deposits and the recalibrated vessel carboxylation, healthy vascular "
+                 "MGP 65 % carboxylated: before them 7 of 60 did and the 75th percentile failed too, 72 AU, now 21). "
+                 "The top six are women of 61-73 with wall_plaque_growth 1.4-3.4 and calcification_propensity "
+                 "1.3-2.9, most with a high vitamin K status (dp-ucMGP 113-377 pmol/L), at 386-1,854 AU: the wall's "
+                 "modifiers of the intima (Ca x P, systemic inhibitors, and an active MGP that, with "
+                 "intimal_mgp_half_saturation 3, slows plaque growth less than before) put them above the law alone. "
+                 "The women's prevalence (35 % >= 1 AU, HNR 55 % > 0) is the US one, as for the men")
 
 
 def _fn_loss_per_year(df) -> float:
