@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from calcium_abm.physiology.kernel_cache import drop_stale_kernel_caches
+from calcium_abm.kernel_cache import drop_stale_kernel_caches
 
 
 def _touch(path, mtime):

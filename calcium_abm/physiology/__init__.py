@@ -12,7 +12,7 @@ import functools
 from typing import Mapping, NamedTuple
 
 from calcium_abm.parameters import Parameter
-from calcium_abm.physiology.kernel_cache import drop_stale_kernel_caches
+from calcium_abm.kernel_cache import drop_stale_kernel_caches
 
 drop_stale_kernel_caches()  # before any kernel loads: numba does not see a change in a law's own module
 

@@ -1,12 +1,13 @@
 """Numba's on-disk cache of the compiled kernels, kept honest for developers.
 
 Numba keys a cached kernel (``cache=True``) by the modification time of the file that
-defines it, not of the files it calls or inlines: a law edited in :mod:`.wall_laws` would
-leave :mod:`.calcification`'s cached wall kernel running the old law (numba issues #1833 and
+defines it, not of the files it calls or inlines: a law edited in :mod:`calcium_abm.physiology.wall_laws` would
+leave :mod:`calcium_abm.physiology.calcification`'s cached wall kernel running the old law (numba issues #1833 and
 #9483; "Cache invalidation fails to recognize changes in functions defined in a different
 file", numba docs, "Notes on caching"). The laws live in their own modules by design, so
-before any kernel is loaded :func:`drop_stale_kernel_caches` removes every cached kernel of
-this package older than its newest source file; they are recompiled on first use. An
+before any kernel is loaded (:mod:`calcium_abm.physiology` calls it first)
+:func:`drop_stale_kernel_caches` removes every cached kernel of the physiology package older than
+its newest source file; they are recompiled on first use. An
 installed wheel's sources do not change, so nothing is removed there.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 __all__ = ["drop_stale_kernel_caches"]
 
 
-def drop_stale_kernel_caches(package_dir: Path = Path(__file__).parent) -> int:
+def drop_stale_kernel_caches(package_dir: Path = Path(__file__).parent / "physiology") -> int:
     """Remove the numba cache files (``__pycache__/*.nbi``, ``*.nbc``) in ``package_dir`` that
     are older than its newest ``*.py``. Returns how many were removed; a file that cannot be
     removed (read-only install, a concurrent process) is left to numba."""
