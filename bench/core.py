@@ -15,7 +15,9 @@ It prints, for the default scenario (``healthy_adult``), medians over repeats of
    (``agents.agent_count``: the cell agents are made only when read, so the run makes none);
 3. the same figure for Mesa's own ``mesa.examples.advanced.wolf_sheep`` (100x100, 1000
    sheep, 500 wolves, grass on; grass patches are agents there, so ``len(model.agents)``
-   counts grass patches + sheep + wolves) measured in the same process, and the ratio;
+   counts grass patches + sheep + wolves) measured in the same process, and the ratio; and
+   the full default run's time over that of 20 wolf_sheep steps in the same repeat (issue 16's
+   target: <= 0.3);
 4. cost per day (ms) at 64^2 .. 512^2 patches per section and the log-log growth exponent;
 5. the start cost of a person: construction (life-course start state, spin-up and measured
    baseline) of a 68-year-old woman 17 years past menopause with a calcium score of 200 and
@@ -62,6 +64,9 @@ TARGET_RATIO_VS_WOLF_SHEEP = 100.0
 TARGET_GROWTH_EXPONENT = 1.1
 TARGET_BYTES_PER_PATCH = 300.0
 TARGET_START_SHARE_OF_RUN = 0.25
+#: issue 16: the 10-year default run in at most 0.3 x the time of 20 wolf_sheep steps, same run
+WOLF_SHEEP_STEPS_COMPARED = 20
+TARGET_FULL_RUN_VS_WOLF_SHEEP_STEPS = 0.3
 #: the person whose start is timed (figure 5)
 START_COST_PERSON = {"sex": "female", "age_years": 68.0, "postmenopausal": True, "years_since_menopause": 17.0,
                      "baseline_calcification_score": 200.0}
@@ -127,7 +132,8 @@ def wolf_sheep_updates_per_s(seed: int, steps: int) -> dict[str, float]:
         model.step()
         step_s += time.perf_counter() - start
         updates += live
-    return {"wolf_sheep_updates_per_s": updates / step_s, "wolf_sheep_mean_entities": updates / steps}
+    return {"wolf_sheep_updates_per_s": updates / step_s, "wolf_sheep_mean_entities": updates / steps,
+            "wolf_sheep_s_per_step": step_s / steps}
 
 
 def compare_with_wolf_sheep(repeats: int, wolf_sheep_steps: int) -> dict[str, float]:
@@ -138,6 +144,8 @@ def compare_with_wolf_sheep(repeats: int, wolf_sheep_steps: int) -> dict[str, fl
         row = time_default_run()
         row.update(wolf_sheep_updates_per_s(seed, wolf_sheep_steps))
         row["updates_ratio_vs_wolf_sheep"] = row["updates_per_s"] / row["wolf_sheep_updates_per_s"]
+        row["full_run_vs_wolf_sheep_steps"] = row["default_full_run_s"] / (
+            WOLF_SHEEP_STEPS_COMPARED * row["wolf_sheep_s_per_step"])
         rows.append(row)
     medians = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
     medians["default_days"] = rows[0]["default_days"]
@@ -368,6 +376,10 @@ def report(r: dict[str, object]) -> str:
          f"{r['wolf_sheep_updates_per_s']:,.0f}", "-", "info"),
         ("Ratio ours / wolf_sheep", f"{r['updates_ratio_vs_wolf_sheep']:.1f}x",
          f">= {TARGET_RATIO_VS_WOLF_SHEEP:g}x", _verdict(r["updates_ratio_vs_wolf_sheep"] >= TARGET_RATIO_VS_WOLF_SHEEP)),
+        *([(f"Full default run / {WOLF_SHEEP_STEPS_COMPARED} wolf_sheep steps",
+            f"{r['full_run_vs_wolf_sheep_steps']:.2f}", f"<= {TARGET_FULL_RUN_VS_WOLF_SHEEP_STEPS:g}",
+            _verdict(r["full_run_vs_wolf_sheep_steps"] <= TARGET_FULL_RUN_VS_WOLF_SHEEP_STEPS))]
+          if "full_run_vs_wolf_sheep_steps" in r else []),
         *[(f"Cost per day at {size} per section (ms)", f"{ms:.2f}", "-", "info") for size, ms in cost.items()],
         ("Growth exponent (log-log, cost vs patches)", f"{r['growth_exponent']:.2f}",
          f"<= {TARGET_GROWTH_EXPONENT:g}", _verdict(r["growth_exponent"] <= TARGET_GROWTH_EXPONENT)),

@@ -30,6 +30,7 @@ FIGURE_LABELS = [
     "Updates/s (patches + agents), ours",
     "Updates/s, Mesa wolf_sheep",
     "Ratio ours / wolf_sheep",
+    "Full default run / 20 wolf_sheep steps",
     "Cost per day at 64x64 per section (ms)",
     "Cost per day at 128x128 per section (ms)",
     "Cost per day at 256x256 per section (ms)",
@@ -64,7 +65,7 @@ def test_quick_run_prints_every_figure_with_a_verdict(quick_run):
         matching = [line for line in lines if line.startswith(label)]
         assert len(matching) == 1, f"{label!r} missing from:\n{proc.stdout}"
     targeted = [line for line in lines if line.rstrip().endswith(("PASS", "MISS"))]
-    assert len(targeted) == 5, proc.stdout  # full run, start cost, ratio, growth, memory
+    assert len(targeted) == 6, proc.stdout  # full run, start cost, ratio, run vs wolf_sheep steps, growth, memory
 
 
 def test_quick_run_saves_positive_finite_figures(quick_run):
@@ -72,7 +73,8 @@ def test_quick_run_saves_positive_finite_figures(quick_run):
     assert proc.returncode == 0, proc.stderr
     figures = json.loads(out.read_text())
     for key in ("default_days_per_s", "default_full_run_s", "updates_per_s", "wolf_sheep_updates_per_s",
-                "updates_ratio_vs_wolf_sheep", "growth_exponent", "peak_bytes_per_patch"):
+                "updates_ratio_vs_wolf_sheep", "full_run_vs_wolf_sheep_steps", "growth_exponent",
+                "peak_bytes_per_patch"):
         assert math.isfinite(figures[key]) and figures[key] > 0, (key, figures[key])
     assert set(figures["cost_ms_per_day"]) == {"64x64", "128x128", "256x256", "512x512"}
     # bigger grids cost more per day, and peak memory covers at least the retained memory
