@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from calcium_abm import simulate
-from calcium_abm.physiology import kidney, minerals, parameter_set
+from calcium_abm.physiology import calcium, kidney, minerals, parameter_set
 from calcium_abm.scenario import Scenario
 
 P = parameter_set(Scenario().parameters)
@@ -60,8 +60,6 @@ def test_serum_calcium_and_pth_do_not_swing_in_the_first_week(scenario, seed):
 def test_the_bone_fluid_starts_at_its_equilibrium_with_blood():
     """Above the reference PTH the fluid holds less calcium (PTH mobilises it); at the reference
     state it is the reference pool."""
-    from calcium_abm.physiology import calcium
-
     def start_fluid(gfr):
         k = minerals.KidneyInputs(gfr, 1200.0)
         hormones, phosphate = minerals.steady_hormones(k, P)

@@ -94,12 +94,10 @@ def scenario_from_args(args: argparse.Namespace):
 
 def out_of_memory_message(scenario) -> str:
     """The message of a run that ran out of memory, naming its grid settings."""
-    s = scenario.simulation
-    return (f"the run ran out of memory with simulation.bone_grid_width = {s.bone_grid_width}, "
-            f"simulation.bone_grid_height = {s.bone_grid_height}, simulation.vessel_grid_width = "
-            f"{s.vessel_grid_width}, simulation.vessel_grid_height = {s.vessel_grid_height}; no output was "
-            "written. This process may use less memory than the machine has (a ulimit, container or job "
-            "limit): use smaller grids")
+    from calcium_abm.inputs.memory import grid_settings_text
+
+    return (f"the run ran out of memory with {grid_settings_text(scenario)}; no output was written. This process "
+            "may use less memory than the machine has (a ulimit, container or job limit): use smaller grids")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.messages import fmt_bytes, fmt_num
 
 __all__ = ["BYTES_PER_PATCH_ESTIMATE", "MEMORY_FRACTION", "available_memory_bytes", "check_memory",
-           "memory_estimate_bytes"]
+           "grid_settings_text", "memory_estimate_bytes"]
 
 BYTES_PER_PATCH_ESTIMATE = 400  # per grid patch, bone and vessel grids together (measured, rounded up)
 RECORDED_COLUMNS_ESTIMATE = 60  # columns of the daily output table, 8 bytes each
@@ -61,6 +61,14 @@ def memory_estimate_bytes(scenario) -> int:
     return int(patches * BYTES_PER_PATCH_ESTIMATE + rows * RECORDED_COLUMNS_ESTIMATE * 8)
 
 
+def grid_settings_text(scenario) -> str:
+    """The scenario's four grid settings as ``simulation.bone_grid_width = N, ...`` (for messages)."""
+    s = scenario.simulation
+    return (f"simulation.bone_grid_width = {s.bone_grid_width}, simulation.bone_grid_height = "
+            f"{s.bone_grid_height}, simulation.vessel_grid_width = {s.vessel_grid_width}, "
+            f"simulation.vessel_grid_height = {s.vessel_grid_height}")
+
+
 def check_memory(scenario, origin: str | None = None) -> None:
     """Raise :class:`ScenarioError` if a run of ``scenario`` would not fit in the memory
     available now (more than :data:`MEMORY_FRACTION` of it); ``origin`` prefixes the message."""
@@ -72,9 +80,7 @@ def check_memory(scenario, origin: str | None = None) -> None:
     if need <= limit:
         return
     s = scenario.simulation
-    grids = (f"simulation.bone_grid_width = {s.bone_grid_width}, simulation.bone_grid_height = "
-             f"{s.bone_grid_height}, simulation.vessel_grid_width = {s.vessel_grid_width}, "
-             f"simulation.vessel_grid_height = {s.vessel_grid_height}")
+    grids = grid_settings_text(scenario)
     where = f"{origin}: " if origin else ""
     raise ScenarioError(
         f"{where}the grids are too large for the memory this run may use: {grids} "

@@ -208,7 +208,7 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p
     which keeps this stiff loop stable at any step.
     """
     f_record, k_record = _bone_fluid_kernel_records(p)
-    scale = s.gland_pth_scale * max(s.skeletal_calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
+    scale = _bone_pth_scale(s, p)
     moved = _bone_fluid_exchange(blood_mg, fluid_mg, scale, f_record, k_record)
     # when the equilibrium puts nearly all calcium in blood, round-off could leave the fluid
     # at -1e-12 mg: never take more than it holds (the ledger books the same amount both ways)
@@ -221,8 +221,13 @@ def equilibrium_bone_fluid_mg(blood_mg: float, s: SystemicState, p) -> float:
     calcium): the pool a run whose signals were steady before day 0 starts with
     (``exchangeable_bone_calcium_mg`` in the reference state)."""
     f_record, k_record = _bone_fluid_kernel_records(p)
-    scale = s.gland_pth_scale * max(s.skeletal_calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
+    scale = _bone_pth_scale(s, p)
     return -float(_excess_fluid(blood_mg, blood_mg, scale, f_record[0], k_record[0]))
+
+
+def _bone_pth_scale(s: SystemicState, p) -> float:
+    """What bone sees of the gland's PTH scale: x skeletal calcitriol**k (:func:`blood_to_bone_fluid_mg`)."""
+    return s.gland_pth_scale * max(s.skeletal_calcitriol_relative, 1e-9) ** p.bone_fluid_pth_calcitriol_exponent
 
 
 @per_parameter_set
