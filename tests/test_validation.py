@@ -74,9 +74,12 @@ def test_arm_scenarios_validate_and_start_the_intervention_on_study_day_1(exp):
                 continue
             section, name = key.split(".")
             assert getattr(getattr(day0, section), name) == value
-        if arm.start:
-            assert scenario.schedule[-1].start_day == STUDY_START_DAY
-            study = scenario.state_at(STUDY_START_DAY)
+        if arm.start:  # the intervention starts on the study's first day, after its run-in
+            first = STUDY_START_DAY + exp.run_in_days
+            assert scenario.schedule[-1].start_day == first
+            assert all(getattr(getattr(scenario.state_at(first - 1), k.split(".")[0]), k.split(".")[1]) ==
+                       getattr(getattr(day0, k.split(".")[0]), k.split(".")[1]) for k in arm.start)
+            study = scenario.state_at(first)
             for key, value in arm.start.items():
                 section, name = key.split(".")
                 assert getattr(getattr(study, section), name) == value

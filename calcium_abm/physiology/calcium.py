@@ -59,8 +59,9 @@ PARAMETERS = declare([
               "mg/day [S]",
               "Urinary calcium at reference serum calcium and PTH", 0.0, 2e3),
     Parameter("urine_calcium_exponent", 4.0, "-",
-              "assumption: steep renal calcium threshold (Peterson & Riggs 2010 use a Hill-type tubular term)",
-              "Sensitivity of urinary calcium to serum calcium", 0.0, 20),
+              "assumption: steep renal calcium threshold (Peterson & Riggs 2010 use a Hill-type tubular term); "
+              "shallower than the threshold itself (Marshall's relation: ~22; row C1's known failure, ODD 8)",
+              "Sensitivity of urinary calcium to serum calcium", 0.0, 40),
     Parameter("urine_calcium_gfr_exponent", 0.0, "-",
               "assumption between two sources: 24-h urine calcium falls with eGFR (relative hypocalciuria, Cirillo "
               "2020 J Clin Med 9:4133), with PTH its strongest physiological predictor (CRIC, Liu 2022 J Clin "

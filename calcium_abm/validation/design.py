@@ -117,6 +117,10 @@ class Experiment:
             from its many patients, not from seeds.
         record_every_days: the arms' recording interval (1 = daily; a decades-long life course
             records less often).
+        run_in_days: days every arm lives on its baseline settings before the intervention starts
+            (on day ``run_in_days + 1``), so that the arms leave the model's start and settle on the
+            person's own steady state first, as trial participants live on their habitual diet;
+            ``days`` includes them and measures read absolute days.
     """
 
     row: str
@@ -133,6 +137,7 @@ class Experiment:
     unexpressed: tuple[tuple[str, str], ...] = ()
     max_seeds: int | None = None
     record_every_days: int = 1
+    run_in_days: int = 0
 
     def __post_init__(self):
         labels = [arm.label for arm in self.arms]

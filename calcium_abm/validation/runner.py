@@ -41,7 +41,7 @@ __all__ = [
 
 DEFAULT_SEEDS = 5
 QUICK_SEEDS = 2  # the fewest that still give a confidence interval
-STUDY_START_DAY = 1  # interventions start on day 1: day 0 is the pre-study steady state
+STUDY_START_DAY = 1  # interventions start on day 1 (after a run-in, if the study has one): day 0 is the start
 
 
 @dataclass(frozen=True)
@@ -93,14 +93,14 @@ class ExperimentResult:
 
 def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> Scenario:
     """The validated scenario for one arm: base scenario + baseline settings + the
-    intervention as a schedule entry from :data:`STUDY_START_DAY`, run for the study's days
+    intervention as a schedule entry from :data:`STUDY_START_DAY` (after the study's run-in), run for the study's days
     (or the arm's own ``simulation.years``: a population's patients each run to their age)."""
     base = load_scenario(arm.scenario)
     years = experiment.days / DAYS_PER_YEAR
     data = base.model_dump()
     data["schedule"] = [entry.model_dump() for entry in base.schedule]
     if arm.start:
-        data["schedule"].append({"start_day": STUDY_START_DAY, "set": dict(arm.start)})
+        data["schedule"].append({"start_day": STUDY_START_DAY + experiment.run_in_days, "set": dict(arm.start)})
     data["name"] = f"{base.name} [{experiment.row}: {arm.label}]"[:200]
     scenario = load_scenario(data)
     overrides: dict[str, Any] = dict(arm.settings)
