@@ -138,8 +138,7 @@ def calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day: float, p, dt: floa
 
     def state(ionized: float):
         ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day, ionized,
-                                  binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week,
-                                  meal_calcium_mg=k.meal_calcium_mg_per_day)
+                                  binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
         hormones = minerals.hormones_at(ss, p)
         blood_mg = ionized / p.ionized_calcium_fraction * calcium.CALCIUM_MG_PER_MMOL * p.ecf_volume_l
         blood_p_mg = ss.serum_phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l

@@ -96,22 +96,9 @@ def test_gfr_decline_is_exponential_and_then_held():
 
 # ----------------------------------------------------------------------------- gut and binders
 def test_reference_absorption_is_the_published_fraction():
-    # IOM 1997: 60-65 % of a mixed diet (with its calcium) is absorbed
-    intake = P.reference_phosphate_intake_mg_per_day
-    assert 0.60 <= k.phosphate_absorbed_mg(intake, 1.0, 0.0, P) / intake <= 0.65  # the reference diet's calcium
-    assert k.phosphate_absorbed_mg(intake, 1.0, 0.0, P, P.reference_calcium_intake_mg_per_day) == \
-        k.phosphate_absorbed_mg(intake, 1.0, 0.0, P)
-    assert k.reference_phosphate_load_mg(P) == pytest.approx(0.625 * P.reference_phosphate_intake_mg_per_day, rel=1e-3)
-
-
-def test_meal_calcium_keeps_phosphorus_from_absorption_as_in_balance_studies():
-    """Heaney & Nordin 2002: each 0.5 g more calcium cut phosphorus absorption by 0.166 g in one balance
-    set and by about half that in the other: +1 g of calcium on the reference diet, 155-332 mg less."""
-    intake = P.reference_phosphate_intake_mg_per_day
-    usual, more = (k.phosphate_absorbed_mg(intake, 1.0, 0.0, P, meal_calcium_mg=ca) for ca in (1000.0, 2000.0))
-    assert 155.0 <= usual - more <= 332.0
-    with pytest.raises(ValueError, match="calcium intake_mg"):
-        k.meal_calcium_binding_mg(-1.0, P)
+    # IOM 1997: 60-65 % of a mixed diet is absorbed
+    absorbed = k.phosphate_absorbed_mg(1000.0, 1.0, 0.0, P)
+    assert 600.0 <= absorbed <= 650.0
 
 
 def test_calcitriol_raises_absorption_but_passive_absorption_persists():
@@ -122,9 +109,9 @@ def test_calcitriol_raises_absorption_but_passive_absorption_persists():
 
 
 def test_binders_remove_about_their_capacity_and_never_more_than_is_absorbable():
-    free = k.phosphate_absorbed_mg(1000.0, 1.0, 0.0, P, meal_calcium_mg=0.0)  # the binder alone, no meal calcium
+    free = k.phosphate_absorbed_mg(1000.0, 1.0, 0.0, P)
     small = d.binder_capacity_mg(0.8, 0.0, P)   # one 800-mg sevelamer tablet
-    assert free - k.phosphate_absorbed_mg(1000.0, 1.0, small, P, meal_calcium_mg=0.0) == pytest.approx(small, rel=0.05)
+    assert free - k.phosphate_absorbed_mg(1000.0, 1.0, small, P) == pytest.approx(small, rel=0.05)
     huge = k.phosphate_absorbed_mg(1000.0, 1.0, 1e5, P)
     assert 0.0 <= huge < 1e-6 * free
     # 3 g/day of calcium acetate keeps 3 x its per-gram capacity (Daugirdas relative coefficients)
@@ -334,7 +321,7 @@ def test_steady_states_kept_in_process_are_those_solved_afresh():
 
     p = parameter_set()
     kept = mss.mineral_steady_state(37.0, p, 900.0, binder_mg=120.0)
-    assert kept == mss._solved.__wrapped__(p, 37.0, 900.0, None, 120.0, 0.0, None)
+    assert kept == mss._solved.__wrapped__(p, 37.0, 900.0, None, 120.0, 0.0)
     assert mss.mineral_steady_state(37.0, p, 900.0, binder_mg=120.0) is kept
     assert mss.mineral_steady_state(38.0, p, 900.0, binder_mg=120.0).gfr_ml_per_min == 38.0
     first, again = steady(37.0), steady(37.0)

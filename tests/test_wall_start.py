@@ -27,7 +27,7 @@ UNSCHEDULED = sorted(name for name in builtin_scenarios() if not load_scenario(n
 NOT_YET_STEADY = {
     "calcium_supplement_no_k2": "serum calcium and phosphate start at the mineral steady state of the reference "
                                 "ionised calcium (minerals.steady_hormones), not of 2000 mg/day calcium: over year 1 "
-                                "serum Ca 2.35 -> 2.49 mmol/L, PTH 3.3 -> 2.0 pmol/L, phosphate 1.07 -> 1.33 mmol/L, "
+                                "serum Ca 2.35 -> 2.50 mmol/L, PTH 3.4 -> 2.1 pmol/L, phosphate 1.10 -> 1.37 mmol/L, "
                                 "and the phosphate drives VSMC switching (dp-ucMGP +1.4 to +3.4 % by seed and calibration)",
 }
 #: the markers that carry a not-yet-steady start's cause, checked besides :data:`MARKERS` (dp-ucMGP's

@@ -11,10 +11,17 @@ inorganic phosphate in mmol/L (serum), calcium in mmol/L, PTH in pmol/L; FGF23 a
 are relative to a healthy adult at the reference state (1 = normal).
 
 Structure (re-implemented from Peterson & Riggs 2010 Bone 46:49, whose public code is
-OpenBoneMin, GPL: only published forms and values are used): gut phosphate absorption (binders,
-meal calcium); filtered phosphate x fractional excretion (FGF23, PTH); FGF23 from the phosphate
-per nephron; calcitriol; the parathyroid gland (Brown's sigmoid x an adapting capacity x a
-phosphate term). Dialysis, binders, inhibitors: :mod:`.dialysis`; steady states: :mod:`.mineral_steady_state`.
+OpenBoneMin, GPL: no code is copied, only the published forms and parameter values are used):
+
+* gut: net phosphate absorption, partly calcitriol-dependent, reduced by binders;
+* kidney: filtered phosphate x fractional excretion, which FGF23 and PTH raise;
+* FGF23 rises with the phosphate each remaining nephron must excrete;
+* 1-alpha-hydroxylase (calcitriol) falls with renal mass and FGF23, is raised by PTH and
+  suppressed by high phosphate;
+* the parathyroid gland: Brown's calcium sigmoid x a slowly adapting gland capacity that
+  grows when calcitriol is low, x a phosphate term;
+* haemodialysis, binders and systemic calcification inhibitors: :mod:`.dialysis`; the
+  steady state of these laws (a readout): :mod:`.mineral_steady_state`.
 
 Errors: functions raise :class:`ValueError` with the field, the value and what is allowed
 when given a negative amount, a non-finite number, or an unknown CKD stage.
@@ -63,18 +70,10 @@ PARAMETERS = declare([
               "[C] 0.5 x 2.35 mmol/L (calcium.py reference); normal ionised 1.1-1.3 (PMC7276095)",
               "Ionised calcium of the reference adult", 1.1, 1.3),
     # ------------------------------------------------------------------ gut
-    Parameter("phosphate_net_absorption_fraction", 0.79532, "-",
-              "[C] so the reference diet absorbs 62.5 % net once its calcium has bound phosphorus: 60-65 % on mixed "
-              "diets (IOM 1997 DRI pp. 148, 173; Heaney & Recker 1982), 60.3 and 53.0 % in two balance sets (Heaney & "
-              "Nordin 2002 J Am Coll Nutr 21:239 [V abstract])",
-              "Fraction of dietary phosphorus absorbable before calcium binds it (reference calcitriol)", 0.6, 0.95),
-    Parameter("meal_calcium_phosphate_binding_mg_per_mg", 0.23, "mg P/mg Ca",
-              "[V] +0.5 g calcium cut phosphorus absorption by 0.166 g (0.33 mg/mg; 543 balance studies), about half "
-              "that in a second set (Heaney & Nordin 2002 J Am Coll Nutr 21:239 [V abstract]); 0.23 = calcium "
-              "acetate's binding per mg of its calcium (58 mg/g / 253 mg Ca/g), between the two. Sensitivity: row C1",
-              "Phosphorus kept from absorption per mg of calcium eaten with meals", 0.1, 0.4),
-    Parameter("reference_calcium_intake_mg_per_day", 1000.0, "mg/day", "[C] the reference adult's (healthy_adult)",
-              "Calcium intake of the reference adult", 0.0, 5000.0),
+    Parameter("phosphate_net_absorption_fraction", 0.625, "-",
+              "[V] 60-65 % on mixed diets, nearly independent of intake (IOM 1997 DRI pp. 148, 173, citing "
+              "Heaney & Recker 1982); [S] 40-80 % by food source (phosphorus reviews)",
+              "Net fraction of dietary phosphorus absorbed at reference calcitriol", 0.4, 0.8),
     Parameter("phosphate_calcitriol_dependent_share", 0.1, "-",
               "assumption (value; bounds [V]): paracellular P absorption 65-80 % (Am J Nephrol 2021 52:522; Hill "
               "Gallant & Vorland 2021 Curr Opin Nephrol Hypertens 30:404); absorption 0.69 in CKD 3b-4 vs 0.62 despite "
@@ -215,7 +214,7 @@ def parameter_conflicts(p) -> list[str]:
          f"({p.parathyroid_capacity_max}) is required (capacity 1 = healthy gland)"),
         (reference_fractional_excretion(p) < p.phosphate_fractional_excretion_ceiling,
          f"the reference balance needs a fractional phosphate excretion of {reference_fractional_excretion(p):.3f} "
-         f"(the reference diet's net absorbed phosphorus / filtered phosphate at "
+         f"(reference_phosphate_intake_mg_per_day x phosphate_net_absorption_fraction / filtered phosphate at "
          f"reference_gfr_ml_per_min and reference_serum_phosphate_mmol_l_kidney), which must be below "
          f"phosphate_fractional_excretion_ceiling ({p.phosphate_fractional_excretion_ceiling})"),
         (p.fgf23_nephron_load_exponent * p.phosphate_excretion_fgf23_exponent <= 1.0,
@@ -231,8 +230,11 @@ def parameter_conflicts(p) -> list[str]:
 
 
 def physiology_violations(**values: float) -> list[tuple[str, float, tuple[float, float]]]:
-    """Quantities outside :data:`PHYSIOLOGICAL_RANGES`, as (name, value, (low, high)); pass e.g.
-    ``serum_calcium_mmol_l=2.4``; names without a range are ignored."""
+    """Quantities outside :data:`PHYSIOLOGICAL_RANGES`, as (name, value, (low, high)).
+
+    Pass e.g. ``serum_calcium_mmol_l=2.4, serum_phosphate_mmol_l=5.1``; names without a range are
+    ignored. Used by the model's guardrail warning (see the design note).
+    """
     out = []
     for name, value in values.items():
         if name in PHYSIOLOGICAL_RANGES:
@@ -276,29 +278,22 @@ def renal_clearance_relative(gfr: float, renal_share: float, p) -> float:
 
 
 # ------------------------------------------------------------------------------ gut and binders
-def phosphate_absorbed_mg(intake_mg: float, calcitriol_relative: float, binder_mg: float, p,
-                          meal_calcium_mg: float | None = None) -> float:
+def phosphate_absorbed_mg(intake_mg: float, calcitriol_relative: float, binder_mg: float, p) -> float:
     """Net phosphorus absorbed (mg) from ``intake_mg``; the rest goes to the faeces.
 
     Absorbable phosphorus ``A = intake * f * ((1 - s) + s * 2c / (1 + c))`` (passive share
     ``1 - s``, calcitriol-dependent share ``s`` half-saturated at the reference, ``c`` = relative
-    calcitriol). Binders and the meal calcium (:func:`meal_calcium_binding_mg` of ``meal_calcium_mg``;
-    None = reference_calcium_intake_mg_per_day) keep ``A * (1 - exp(-B / A))`` of it from absorption.
+    calcitriol). Binders keep ``A * (1 - exp(-binder_mg / A))`` of it from absorption: about
+    ``binder_mg`` for small doses, never more than ``A``.
     """
     intake = _check("phosphate intake_mg", intake_mg)
     c = _check("calcitriol_relative", calcitriol_relative)
-    meal = p.reference_calcium_intake_mg_per_day if meal_calcium_mg is None else meal_calcium_mg
-    binder = _check("binder_mg", binder_mg) + meal_calcium_binding_mg(meal, p)
+    binder = _check("binder_mg", binder_mg)
     s = p.phosphate_calcitriol_dependent_share
     absorbable = intake * p.phosphate_net_absorption_fraction * ((1.0 - s) + s * 2.0 * c / (1.0 + c))
     if absorbable <= 0.0:
         return 0.0
     return absorbable * math.exp(-binder / absorbable)
-
-
-def meal_calcium_binding_mg(calcium_mg: float, p) -> float:
-    """Phosphorus (mg) ``calcium_mg`` of meal calcium keeps from absorption (Heaney & Nordin 2002)."""
-    return _check("calcium intake_mg", calcium_mg) * p.meal_calcium_phosphate_binding_mg_per_mg
 
 
 # ------------------------------------------------------------------------------ FGF23
@@ -491,8 +486,8 @@ def phosphorus_with_calcium_mg(calcium_mg: float, p) -> float:
 __all__ = [
     "PARAMETERS", "PHOSPHORUS_MG_PER_MMOL", "HYDROXYAPATITE_CA_PER_P_MASS", "GFR_ML_PER_MIN_BY_CKD_STAGE",
     "PHYSIOLOGICAL_RANGES", "default_parameters", "parameter_conflicts", "physiology_violations", "gfr_ml_per_min",
-    "gfr_decline_ml_per_min", "renal_clearance_relative", "phosphate_absorbed_mg", "meal_calcium_binding_mg",
-    "reference_phosphate_load_mg", "phosphate_load_per_nephron_relative", "fgf23_relative", "filtered_phosphate_mg",
+    "gfr_decline_ml_per_min", "renal_clearance_relative", "phosphate_absorbed_mg", "reference_phosphate_load_mg",
+    "phosphate_load_per_nephron_relative", "fgf23_relative", "filtered_phosphate_mg",
     "reference_fractional_excretion", "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day",
     "calcitriol_phosphate_effect", "calcitriol_relative", "parathyroid_capacity_target", "relax",
     "advance_parathyroid_capacity", "parathyroid_calcium_sigmoid_pmol_l", "pth_secretion_pmol_l",

@@ -32,12 +32,12 @@ class MineralSteadyState:
     dialysis_mg_per_day: float
 
 
-def _hormones_at(pi: float, gfr: float, intake: float, ionized: float, binder: float, p, meal: float | None):
+def _hormones_at(pi: float, gfr: float, intake: float, ionized: float, binder: float, p):
     """Calcitriol, PTH, FGF23 and absorption consistent with each other at phosphate ``pi``."""
     pth0 = reference_pth_pmol_l(p)
     c = 1.0
     for _ in range(200):
-        absorbed = phosphate_absorbed_mg(intake, c, binder, p, meal)
+        absorbed = phosphate_absorbed_mg(intake, c, binder, p)
         fgf = fgf23_relative(gfr, absorbed, c, p)
         pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p,
                                    phosphate_load_relative=phosphate_load_per_nephron_relative(gfr, absorbed, p))
@@ -46,7 +46,7 @@ def _hormones_at(pi: float, gfr: float, intake: float, ionized: float, binder: f
             c = c_new
             break
         c = 0.5 * (c + c_new)
-    absorbed = phosphate_absorbed_mg(intake, c, binder, p, meal)
+    absorbed = phosphate_absorbed_mg(intake, c, binder, p)
     fgf = fgf23_relative(gfr, absorbed, c, p)
     pth = pth_secretion_pmol_l(ionized, pi, c, gfr, p,
                                phosphate_load_relative=phosphate_load_per_nephron_relative(gfr, absorbed, p))
@@ -55,22 +55,19 @@ def _hormones_at(pi: float, gfr: float, intake: float, ionized: float, binder: f
 
 def mineral_steady_state(gfr: float, p, phosphate_intake_mg: float | None = None,
                          ionized_calcium_mmol_l: float | None = None, binder_mg: float = 0.0,
-                         dialysis_sessions_per_week: float = 0.0,
-                         meal_calcium_mg: float | None = None) -> MineralSteadyState:
+                         dialysis_sessions_per_week: float = 0.0) -> MineralSteadyState:
     """Serum phosphate at which absorbed phosphorus = urine (+ mean dialysis removal), with the
     hormones consistent with it (bisection on phosphate; the hormones by damped fixed point).
 
     Ionised calcium is held at ``ionized_calcium_mmol_l`` (default: the reference): the calcium
     ledger lives in calcium.py. A readout and test oracle for the laws above, not the model's
-    daily update (the model carries phosphate as mass). ``meal_calcium_mg``: dietary calcium that
-    binds phosphate (:func:`.kidney.meal_calcium_binding_mg`; None = the reference intake).
+    daily update (the model carries phosphate as mass).
 
     Raises:
         ValueError: if no phosphate in 0.01-30 mmol/L balances the day.
     """
     solve = _solved if isinstance(p, tuple) else _solved.__wrapped__  # a record that is no key: solved each time
-    return solve(p, gfr, phosphate_intake_mg, ionized_calcium_mmol_l, binder_mg, dialysis_sessions_per_week,
-                 meal_calcium_mg)
+    return solve(p, gfr, phosphate_intake_mg, ionized_calcium_mmol_l, binder_mg, dialysis_sessions_per_week)
 
 
 #: steady states kept in-process (the solve is a pure function of its arguments, ~1-2 ms): a model's
@@ -81,7 +78,7 @@ SOLVED_KEPT = 4096
 
 @per_parameter_set(maxsize=SOLVED_KEPT)
 def _solved(p, gfr: float, phosphate_intake_mg: float | None, ionized_calcium_mmol_l: float | None,
-            binder_mg: float, dialysis_sessions_per_week: float, meal_calcium_mg: float | None) -> MineralSteadyState:
+            binder_mg: float, dialysis_sessions_per_week: float) -> MineralSteadyState:
     """:func:`mineral_steady_state`'s solve (its arguments, ``p`` first)."""
     from scipy.optimize import brentq
 
@@ -93,7 +90,7 @@ def _solved(p, gfr: float, phosphate_intake_mg: float | None, ionized_calcium_mm
     sessions = _check("dialysis_sessions_per_week", dialysis_sessions_per_week, 0.0, 7.0)
 
     def balance(pi: float) -> float:
-        c, pth, fgf, absorbed = _hormones_at(pi, g, intake, ionized, binder_mg, p, meal_calcium_mg)
+        c, pth, fgf, absorbed = _hormones_at(pi, g, intake, ionized, binder_mg, p)
         urine = urine_phosphate_mg(filtered_phosphate_mg(g, pi), pth / reference_pth_pmol_l(p), fgf, p)
         return absorbed - urine - dialysis_mean_daily_removal_mg(pi, sessions, p)
 
@@ -101,7 +98,7 @@ def _solved(p, gfr: float, phosphate_intake_mg: float | None, ionized_calcium_mm
     if not balance(lo) > 0.0 > balance(hi):
         raise ValueError(f"no serum phosphate in {lo}-{hi} mmol/L balances GFR {g} mL/min and intake {intake} mg/day")
     pi = brentq(balance, lo, hi, xtol=1e-10)
-    c, pth, fgf, absorbed = _hormones_at(pi, g, intake, ionized, binder_mg, p, meal_calcium_mg)
+    c, pth, fgf, absorbed = _hormones_at(pi, g, intake, ionized, binder_mg, p)
     fe = phosphate_fractional_excretion(pth / reference_pth_pmol_l(p), fgf, p)
     urine = filtered_phosphate_mg(g, pi) * fe
     return MineralSteadyState(g, pi, pth, c, fgf, fe, absorbed, urine,

@@ -67,7 +67,6 @@ class KidneyInputs(NamedTuple):
     sessions_per_week: float = 0.0
     session_hours: float = 4.0
     binder_precipitated_calcium_mg_per_day: float = 0.0
-    meal_calcium_mg_per_day: float | None = None  # dietary calcium binding phosphate; None = the reference intake
 
     @property
     def on_dialysis(self) -> bool:
@@ -82,8 +81,7 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
     on an exponential decline to ``kidney.gfr_end_ml_per_min`` over ``kidney.gfr_decline_years``
     (:func:`.kidney.gfr_decline_ml_per_min`, Peterson & Riggs 2010) timed from when the kidney
     state began (``years_of_kidney_state``: day 0 or the schedule day that set it). Binders: phosphorus kept from
-    absorption (:func:`.dialysis.binder_capacity_mg`; the diet's calcium binds phosphate too,
-    :func:`.kidney.meal_calcium_binding_mg`) and the elemental calcium of calcium acetate,
+    absorption (:func:`.dialysis.binder_capacity_mg`) and the elemental calcium of calcium acetate,
     soluble and precipitated with the phosphorus it binds (:func:`.dialysis.calcium_acetate_calcium_mg`).
     """
     kin, drugs, hd = state.kidney, state.drugs, state.dialysis
@@ -95,8 +93,7 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
     soluble, precipitated = dialysis.calcium_acetate_calcium_mg(drugs.calcium_acetate_g_per_day, p)
     return KidneyInputs(gfr, state.diet.phosphate_mg_per_day,
                         dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p),
-                        soluble, float(hd.sessions_per_week), hd.session_hours, precipitated,
-                        state.diet.calcium_mg_per_day)
+                        soluble, float(hd.sessions_per_week), hd.session_hours, precipitated)
 
 
 def calcium_intake_day(ledger: MineralLedger, diet_calcium_mg_per_day: float, k: KidneyInputs,
@@ -130,7 +127,7 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
     pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
     ion = ca * p.ionized_calcium_fraction
     c_prev, gfr = hormones.calcitriol_relative, max(k.gfr_ml_per_min, 1e-6)
-    load = kidney.phosphate_absorbed_mg(k.phosphate_mg_per_day, c_prev, k.binder_mg_per_day, p, k.meal_calcium_mg_per_day)
+    load = kidney.phosphate_absorbed_mg(k.phosphate_mg_per_day, c_prev, k.binder_mg_per_day, p)
     fgf = kidney.fgf23_relative(gfr, load, c_prev, p)
     hormones.gland_capacity = kidney.advance_parathyroid_capacity(hormones.gland_capacity, kidney.parathyroid_capacity_target(
         c_prev, p, kidney.phosphate_load_per_nephron_relative(gfr, load, p)), p, dt)
@@ -152,8 +149,7 @@ def _steady_state(k: KidneyInputs, p):
 
     try:
         return mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day,
-                                    binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week,
-                                    meal_calcium_mg=k.meal_calcium_mg_per_day)
+                                    binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
     except ValueError:  # no steady state (anuria without dialysis): kidneys that failed just now
         return None
 
@@ -258,8 +254,7 @@ def phosphate_day(ledger: MineralLedger, s: SystemicState, k: KidneyInputs, sess
        at the same ratio (never more than 90 % of the two pools).
     """
     intake = ledger.transfer("diet", "gut", k.phosphate_mg_per_day * dt)
-    absorbed = kidney.phosphate_absorbed_mg(intake, s.calcitriol_relative, k.binder_mg_per_day * dt, p,
-                                            None if k.meal_calcium_mg_per_day is None else k.meal_calcium_mg_per_day * dt)
+    absorbed = kidney.phosphate_absorbed_mg(intake, s.calcitriol_relative, k.binder_mg_per_day * dt, p)
     ledger.transfer_split("gut", {"blood": absorbed, "faeces": ledger["gut"] - absorbed})
     r = p.soft_tissue_phosphate_ratio
     pooled = ledger["blood"] + ledger["soft_tissue"] - absorbed  # absorption arrives over the day
