@@ -91,7 +91,8 @@ def _list_rows(items) -> None:
     from calcium_abm.validation.design import Experiment
 
     for item in items:
-        kind = f"{len(item.criteria)} criteria" if isinstance(item, Experiment) else "not expressible"
+        n = len(item.criteria) if isinstance(item, Experiment) else 0
+        kind = f"{n} criteri{'on' if n == 1 else 'a'}" if isinstance(item, Experiment) else "not expressible"
         print(f"{item.row:<4} {item.title} ({kind}) — {item.source}")
 
 
@@ -156,8 +157,9 @@ def main(args: argparse.Namespace) -> int:
         path = write_report(results, markdown_path, image_dir, command=command.strip(), seconds=seconds,
                             quick=args.quick)
         print(f"report written to {path}", file=sys.stderr)
-    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} workers"
-    print(f"({seconds:.0f} s, {seeds} seeds per arm, {where})", file=sys.stderr)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} worker{'s' * (workers != 1)}"
+    grids = "quick: small grids, " if args.quick else ""
+    print(f"({seconds:.0f} s, {grids}{seeds} seed{'s' * (seeds != 1)} per arm, {where})", file=sys.stderr)
     return 1 if any(r.failed for r in results) else 0
 
 

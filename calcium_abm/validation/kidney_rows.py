@@ -82,9 +82,9 @@ _SHALLOW_THRESHOLD = (
     "PTH resistance in CKD): the age rise of PTH shrinks (men 35 -> 80: x1.2 instead of x2.1). The model's "
     "age-related bone loss leans on a PTH rise that a realistic kidney absorbs; the kidney waits for an ageing "
     "mechanism of PTH (ODD 8)")
-_PTH_FOLLOWS = "the same cause: the rise of serum calcium suppresses PTH by a third, x0.64-0.67 (published 16-25 %)"
+_PTH_FOLLOWS = "issue 10, the same cause as the serum calcium's: the rise of serum calcium suppresses PTH by a third, x0.64-0.67 (published 16-25 %)"
 _PHOSPHATE_FOLLOWS = (
-    "the same cause (PTH down by a third lowers phosphaturia) and a missing one: dietary calcium does not bind "
+    "issue 10, the serum calcium's cause (PTH down by a third lowers phosphaturia) and a missing one: dietary calcium does not bind "
     "phosphate in the gut (each 0.5 g of calcium kept 0.08-0.17 g of phosphorus from absorption, Heaney & Nordin 2002 "
     "J Am Coll Nutr 21:239). Binding at 0.23 mg P per mg Ca (calcium acetate's) halved this rise in the woman "
     "(+0.07 mmol/L), but a 100 mg/day phosphorus diet then lost serum phosphate to 0.006 mmol/L in 30 days "
