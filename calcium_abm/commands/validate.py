@@ -36,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true",
                         help="fewer seeds (2) and smaller grids: a rough check whose PASS is indicative; a row "
                              "that fails a criterion is re-run at its full grid and seeds before it is reported "
-                             "(the exit status is 1 only if it fails there too)")
+                             "(the exit status is 1 only if it fails there too); KNOWN FAIL rows are not re-run, "
+                             "so their quick numbers can differ from the sizes their notes give")
     parser.add_argument("--seeds", metavar="N", help="seeds per arm (default 5; 2 with --quick)")
     parser.add_argument("--rows", metavar="LIST",
                         help="only these rows, comma-separated (e.g. 8,9 or S1); see --list")
@@ -90,10 +91,12 @@ def check_output_dir(path: Path) -> Path:
 def _list_rows(items) -> None:
     from calcium_abm.validation.design import Experiment
 
+    items = list(items)
+    width = max((len(item.row) for item in items), default=4)
     for item in items:
         n = len(item.criteria) if isinstance(item, Experiment) else 0
         kind = f"{n} criteri{'on' if n == 1 else 'a'}" if isinstance(item, Experiment) else "not expressible"
-        print(f"{item.row:<4} {item.title} ({kind}) — {item.source}")
+        print(f"{item.row:<{width}} {item.title} ({kind}) — {item.source}")
 
 
 def main(args: argparse.Namespace) -> int:
