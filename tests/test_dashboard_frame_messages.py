@@ -117,6 +117,25 @@ def test_a_chart_out_of_view_is_redrawn_only_when_it_comes_back():
     assert len(sent_hidden) == 1  # nothing new to send
 
 
+def test_a_chart_created_out_of_view_waits_until_it_is_seen():
+    """ECharts loads after the page said the chart is below the fold, and after a run began: the
+    view's ready() does not redraw it (a CI run saw data-years 0.0192 on a chart never in view);
+    coming into view does, once."""
+    runs, sink = _sink()
+    hidden = sink.charts["dp_ucmgp"]
+    hidden.vue_visible(False)
+    sent = _record(hidden)
+    runs[0].advance(7)
+    sink.show(_frames(runs), charts=True)
+    hidden.vue_ready()
+    assert sent == []
+    hidden.vue_visible(True)
+    (content, _buffers), = sent
+    assert content["args"][0]["series"][0]["data"][-1][0] == round(7 / 365, 4)
+    hidden.vue_ready()  # a second view mounted later gets the latest option it already showed
+    assert len(sent) == 2 and sent[1][0]["args"] == [hidden.latest]
+
+
 def test_a_chart_no_view_has_shown_costs_nothing():
     chart = ChartView(option={"series": []})
     sent = _record(chart)

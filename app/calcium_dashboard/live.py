@@ -129,9 +129,12 @@ class ChartView(EchartsWidget):
                 self._send_option(self._pending())
 
     def vue_ready(self, data=None) -> None:
-        """A view's chart was created: send it the latest option."""
+        """A view's chart was created: send it the latest option, or keep that for when the chart
+        comes into view (ECharts loads after the page reported the chart out of view, perhaps after
+        a run began: an off-screen chart is not redrawn)."""
         with self._lock:
-            if self._pending is not None:
+            if self._pending is None and self.latest is not self.option:
+                latest = self.latest
+                self._pending = lambda: latest
+            if self._pending is not None and self.on_screen:
                 self._send_option(self._pending())
-            elif self.latest is not self.option:
-                self.send({"method": "option", "args": [self.latest]})
