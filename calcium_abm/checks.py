@@ -30,12 +30,15 @@ def checked_float(name: str, value: float, low: float = 0.0, high: float = math.
     raise ValueError(f"{name} = {value!r} is not allowed: it must be a finite number {allowed}")
 
 
-def per_set_or_fresh(builder: Callable[..., T]) -> Callable[..., T]:
+def per_set_or_fresh(builder: Callable[..., T] | None = None, *, maxsize: int = 64):
     """``builder(p, *args)`` (a value of the parameter set and fixed arguments, e.g. a reference state the day's laws
-    divide by) cached per parameter set (:func:`~calcium_abm.parameters.per_parameter_set`), so
-    the daily path computes it once per run; computed afresh for an unhashable ``p`` (a
-    namespace of a module's defaults, as the laws' tests pass)."""
-    cached = per_parameter_set(builder)
+    divide by) cached per parameter set (:func:`~calcium_abm.parameters.per_parameter_set`, ``maxsize``
+    results), so the daily path computes it once per run; computed afresh for an unhashable ``p`` (a
+    namespace of a module's defaults, as the laws' tests pass). ``@per_set_or_fresh`` or
+    ``@per_set_or_fresh(maxsize=n)``."""
+    if builder is None:
+        return functools.partial(per_set_or_fresh, maxsize=maxsize)
+    cached = per_parameter_set(builder, maxsize=maxsize)
 
     @functools.wraps(builder)
     def get(p, *args):

@@ -14,6 +14,7 @@ import numpy as np
 
 from calcium_abm.physiology import (ageing, calcification, calcium, life_course, minerals, person_traits, remodeling,
                                    skeleton, vitamin_k)
+from calcium_abm.scenario import Scenario
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
 #: the estrogen-loss effect on bone is computed daily)
@@ -86,10 +87,17 @@ def start_pth_relative(model: Any) -> float:
     (the spin-up, the life course and the cortical start read it; two balance solves, ~0.07 s,
     none for a person whose gut absorbs as the reference's)."""
     if "_start_pth_relative" not in model.__dict__:
-        model._start_balance_factor = day0_balance_factor(model, model.params)
         model._start_pth_relative = minerals.steady_pth_relative(model.kidney_inputs(), model.params) \
-            * model._start_balance_factor
+            * start_balance_factor(model)
     return model._start_pth_relative
+
+
+def start_balance_factor(model: Any) -> float:
+    """:func:`day0_balance_factor` of the person's own day-0 rates, once per model (the start's PTH
+    and the life course's both read it)."""
+    if "_start_balance_factor" not in model.__dict__:
+        model._start_balance_factor = day0_balance_factor(model, model.params)
+    return model._start_balance_factor
 
 
 def day0_balance_factor(model: Any, p) -> float:
@@ -293,8 +301,6 @@ def match_baseline_bmd(model: Any) -> None:
 def healthy_bone_vitamin_k_supply(p, dt: float) -> float:
     """Bone vitamin K supply of the healthy default person's diet (``Scenario()``) at steady
     state, with the parameters ``p``: what the spin-up and the life course remodel under."""
-    from calcium_abm.scenario import Scenario
-
     healthy = Scenario()
     return vitamin_k.steady_tissue_supply_nmol_per_l(
         vitamin_k.dietary_intake_ug_per_day(healthy.diet), healthy.drugs.warfarin_mg_per_day,
@@ -346,8 +352,6 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
     (:func:`day0_balance_factor`; across the ages of one gut it moves < 0.1 %: 1.1064 at 51,
     1.1071 at 60 in a woman), exact at the two ends' absorption (the day-0 one is the start's,
     :func:`start_pth_relative`) and linear in between."""
-    from calcium_abm.scenario import Scenario
-
     healthy, base, sex = Scenario(), model.base_params, model.inputs.patient.sex
     normal = calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
     knots = life_course.pth_knot_ages(start, end, base)
@@ -356,9 +360,8 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
         p = params_at(age)
         k = minerals.kidney_inputs(healthy, ageing.gfr_for_person_ml_per_min(age, sex, normal, p), 0.0, p)
         kidney_pth.append(minerals.steady_pth_relative(k, p))
-    start_pth_relative(model)
     gut = (params_at(start).passive_absorption_per_day, model.params.passive_absorption_per_day)
-    factor = (day0_balance_factor(model, params_at(start)), model._start_balance_factor)
+    factor = (day0_balance_factor(model, params_at(start)), start_balance_factor(model))
 
     def pth_at(age: float, p) -> float:
         balance = factor[1] if gut[0] == gut[1] else float(np.interp(

@@ -34,7 +34,8 @@ import math
 import numpy as np
 
 from calcium_abm.errors import UserInputError
-from calcium_abm.parameters import Parameter, declare, per_parameter_set
+from calcium_abm.checks import per_set_or_fresh
+from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE
 
 #: days in a year of age
@@ -437,8 +438,7 @@ def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: fl
         if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
             raise UserInputError(f"patient.traits.{name} = {value!r} is not allowed: it must be a positive number "
                                  "(1 = the typical person)")
-    build = _personal_parameters if isinstance(p, tuple) else _personal_parameters.__wrapped__  # as for no key
-    return build(p, age_years, sex, years_relative_to_fmp, tuple(sorted(traits.items())))
+    return _personal_parameters(p, age_years, sex, years_relative_to_fmp, tuple(sorted(traits.items())))
 
 
 #: parameter sets kept in-process (:func:`personal_parameters` is a pure function of its arguments):
@@ -447,7 +447,7 @@ def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: fl
 PERSONAL_SETS_KEPT = 1024
 
 
-@per_parameter_set(maxsize=PERSONAL_SETS_KEPT)
+@per_set_or_fresh(maxsize=PERSONAL_SETS_KEPT)  # a record that is no key: computed afresh
 def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: float | None,
                          traits: tuple[tuple[str, float], ...]):
     """:func:`personal_parameters` with the traits checked, as (name, value) pairs."""

@@ -363,7 +363,7 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generati
     tallies the wall for the day's readouts (as :func:`vessel_tallies`). A patch's fate and
     growth use its phenotype at the start of the day. ``mineral_root`` holds each deposit's cube
     root from the day before, from which :func:`.wall_laws.cube_root_near` refines today's (a
-    cache: the result is the cube root to round-off whatever it holds) ``coat`` holds each deposit's osteopontin
+    cache: the result is the cube root to round-off whatever it holds); ``coat`` holds each deposit's osteopontin
     cover, which damps its growth and then rises (:func:`.wall_laws.deposit_coat_after_day`).
     """
     k, drives = k_record[0], drives_record[0]

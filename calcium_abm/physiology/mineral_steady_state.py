@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calcium_abm.parameters import per_parameter_set
+from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.physiology.dialysis import dialysis_mean_daily_removal_mg
 from calcium_abm.physiology.kidney import (_check, calcitriol_relative, fgf23_relative, filtered_phosphate_mg,
                                           phosphate_absorbed_mg, phosphate_fractional_excretion,
@@ -66,8 +66,7 @@ def mineral_steady_state(gfr: float, p, phosphate_intake_mg: float | None = None
     Raises:
         ValueError: if no phosphate in 0.01-30 mmol/L balances the day.
     """
-    solve = _solved if isinstance(p, tuple) else _solved.__wrapped__  # a record that is no key: solved each time
-    return solve(p, gfr, phosphate_intake_mg, ionized_calcium_mmol_l, binder_mg, dialysis_sessions_per_week)
+    return _solved(p, gfr, phosphate_intake_mg, ionized_calcium_mmol_l, binder_mg, dialysis_sessions_per_week)
 
 
 #: steady states kept in-process (the solve is a pure function of its arguments, ~1-2 ms): a model's
@@ -76,7 +75,7 @@ def mineral_steady_state(gfr: float, p, phosphate_intake_mg: float | None = None
 SOLVED_KEPT = 4096
 
 
-@per_parameter_set(maxsize=SOLVED_KEPT)
+@per_set_or_fresh(maxsize=SOLVED_KEPT)  # a record that is no key (a namespace): solved each time
 def _solved(p, gfr: float, phosphate_intake_mg: float | None, ionized_calcium_mmol_l: float | None,
             binder_mg: float, dialysis_sessions_per_week: float) -> MineralSteadyState:
     """:func:`mineral_steady_state`'s solve (its arguments, ``p`` first)."""
