@@ -33,9 +33,14 @@ def _ucoc_to_coc(df: pd.DataFrame) -> pd.Series:
     return f / (1.0 - f)
 
 
+def _carboxylated_oc(df: pd.DataFrame) -> pd.Series:
+    return 1.0 - df["ucoc_fraction"]
+
+
 #: Columns computed from recorded ones: name -> (unit, function of the table).
 DERIVED_COLUMNS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
     "ucoc_to_coc_ratio": ("-", _ucoc_to_coc),
+    "carboxylated_oc_fraction": ("-", _carboxylated_oc),
 }
 
 
