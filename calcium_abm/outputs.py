@@ -18,7 +18,7 @@ from calcium_abm.physiology import calcium, coagulation, kidney, wall_readouts
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
-__all__ = ["COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
+__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
            "inputs_most_changed", "physiology_row"]
 
 
@@ -50,10 +50,14 @@ class DayTallies:
         self.pca = _prothrombin_complex_activity(model.blood, self.p)
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
-    def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None) -> float:
-        """Today's ledger flow ``source -> sink`` (plus ``source2 -> sink2``) in mg per
-        physiological day."""
-        today = self.ledger.today_mg
+    def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None,
+                ledger: Any = None) -> float:
+        """Today's flow ``source -> sink`` (plus ``source2 -> sink2``) in the calcium ledger (or
+        ``ledger``), in mg per physiological day; NaN on day 0, the start state, before any day
+        has passed (a 0 there read as no urine, and pulled down a run's mean)."""
+        if self.m.day == 0:
+            return _NAN
+        today = (self.ledger if ledger is None else ledger).today_mg
         mg = today.get((source, sink), 0.0)
         if source2 is not None:
             mg = mg + today.get((source2, sink2), 0.0)
@@ -167,16 +171,16 @@ _DECLARED: dict[str, Column] = {
     "ca_excreted_cum_mg": Column("mg", "Cumulative urine + faeces since day 0", "t.ledger.output_cum_mg"),
     "ca_balance_error_mg": Column("mg", "sum(pools) - intake + excreted - its day-0 value; round-off only",
                                   "t.ledger.balance_error_mg(t.total_mg)"),
-    "ca_absorption_mg_per_day": Column("mg/day", "Calcium absorbed from the gut today",
+    "ca_absorption_mg_per_day": Column("mg/day", "Calcium absorbed from the gut today; NaN on day 0",
                                        't.per_day("gut", "blood")'),
-    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today", 't.per_day("blood", "urine")'),
+    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today; NaN on day 0", 't.per_day("blood", "urine")'),
     "bone_resorption_mg_per_day": Column(
-        "mg/day", "Calcium released by osteoclasts today (trabecular + cortical)",
+        "mg/day", "Calcium released by osteoclasts today (trabecular + cortical); NaN on day 0",
         't.per_day("bone_trabecular", "blood", "bone_cortical", "blood")'),
     "bone_mineralisation_mg_per_day": Column(
-        "mg/day", "Calcium taken up by mineralising osteoid today (trabecular + cortical)",
+        "mg/day", "Calcium taken up by mineralising osteoid today (trabecular + cortical); NaN on day 0",
         't.per_day("blood", "bone_trabecular", "blood", "bone_cortical")'),
-    "vessel_deposition_mg_per_day": Column("mg/day", "Net calcium deposited in the vessel wall today",
+    "vessel_deposition_mg_per_day": Column("mg/day", "Net calcium deposited in the vessel wall today; NaN on day 0",
                                            't.per_day("blood", "vessel_wall")'),
     **{f"p_{pool}_mg": Column("mg", f"Phosphorus in the {pool.replace("_", " ")} pool",
                               f"t.p_pools[{pool!r}]") for pool in PHOSPHATE_POOLS},
@@ -193,12 +197,14 @@ _DECLARED: dict[str, Column] = {
     "p_balance_error_mg": Column("mg", "Phosphorus: sum(pools) - intake + excreted - its day-0 value; round-off only",
                                  "t.p_ledger.balance_error_mg(t.p_total_mg)"),
     "urine_phosphate_mg_per_day": Column(
-        "mg/day", "Urinary phosphorus today",
-        't.p_ledger.today_mg.get(("blood", "urine"), 0.0) / t.m.dt'),
+        "mg/day", "Urinary phosphorus today; NaN on day 0",
+        't.per_day("blood", "urine", ledger=t.p_ledger)'),
 }
 
 #: name -> (unit, description) of every recorded column, in order
 COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c in _DECLARED.items()}
+#: the columns that are a day's flow (mg/day): NaN on day 0, when no day has passed
+DAILY_FLOW_COLUMNS: tuple[str, ...] = tuple(name for name, c in _DECLARED.items() if "t.per_day(" in c.expression)
 
 
 def _compile_row(expressions: list[str]) -> Callable[[DayTallies], list[float]]:

@@ -225,6 +225,9 @@ def test_sensitivity_runs_each_distinct_point_once():
                                                        "one of the arms (placebo, mk7_180)"),
     (cohort() | {"analysis": {"tertiles_of": "calcium_mg_per_day"}}, "must be one of the cohort's distributions"),
     (cohort() | {"analysis": {"outcomes": {"bmd": "final"}}}, "analysis.outcomes.bmd: not a recorded column"),
+    (cohort() | {"analysis": {"outcomes": {"urine_calcium_mg_per_day": "change"}}},
+     "analysis.outcomes.urine_calcium_mg_per_day = \"change\" is not allowed: a day's flow has no value on day 0 "
+     "(no day has passed), so only 'final' is allowed"),
     (cohort() | {"analysis": {"outcomes": {"bmd_change_pct": "last"}}},
      "analysis.outcomes.bmd_change_pct = \"last\" is not allowed: must be 'final', 'change' or 'pct_change'"),
     (cohort() | {"analysis": {"severe_calcification": {"column": "score", "above": 1}}},

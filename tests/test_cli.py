@@ -16,6 +16,7 @@ from calcium_abm import scenario as sc
 from calcium_abm.cli import main
 from calcium_abm.inputs import memory
 from calcium_abm.io import read_table, write_table
+from calcium_abm.outputs import DAILY_FLOW_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 COLUMNS = [
@@ -429,6 +430,9 @@ def test_run_real_model_csv_in_process(tmp_path, capsys):
     df = read_table(out)
     assert set(COLUMNS) <= set(df.columns)
     assert df[COLUMNS].notna().all().all()
+    # a day's flows are empty on day 0 (no day has passed) and written from day 1 on
+    assert df[list(DAILY_FLOW_COLUMNS)].iloc[0].isna().all()
+    assert df[list(DAILY_FLOW_COLUMNS)].iloc[1:].notna().all().all()
 
 
 def test_the_summary_of_a_short_dialysis_run_and_of_a_mouse(tmp_path, capsys):

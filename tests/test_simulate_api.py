@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from calcium_abm import COLUMNS, CalciumParadoxModel, ScenarioError, UserInputError, load_scenario, simulate
-from calcium_abm.outputs import CALCIUM_POOLS
+from calcium_abm.outputs import CALCIUM_POOLS, DAILY_FLOW_COLUMNS
 
 SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
 
@@ -121,7 +121,11 @@ def test_ucoc_is_nan_only_in_the_osteocalcin_knockout():
 def test_outputs_are_finite_and_in_range():
     frame = short("ckd_stage5", years=0.3)
     finite = frame.drop(columns=["ucoc_fraction", "vascular_mgp_carboxylation_fraction"])
-    assert np.isfinite(finite.to_numpy()).all()
+    assert np.isfinite(finite.drop(columns=list(DAILY_FLOW_COLUMNS)).to_numpy()).all()
+    # a day's flows exist from day 1: day 0 is the start state (a 0 there read as no urine)
+    assert frame.loc[0, list(DAILY_FLOW_COLUMNS)].isna().all()
+    assert np.isfinite(frame.loc[1:, list(DAILY_FLOW_COLUMNS)].to_numpy()).all()
+    assert (frame.loc[1:, "urine_calcium_mg_per_day"] > 0).all()
     for name in ("ucoc_fraction", "hepatic_carboxylation_fraction", "vascular_mgp_carboxylation_fraction",
                  "calcified_area_fraction", "osteochondrogenic_vsmc_fraction", "bone_volume_fraction",
                  "remodeling_space_fraction", "vkor_activity_fraction"):

@@ -324,6 +324,12 @@ class Analysis(_Table):
         if bad:
             raise rule_error(f"analysis.outcomes.{bad[0]}: not a recorded column"
                         f"{did_you_mean(bad[0], list(COLUMNS))} (see calcium_abm.COLUMNS)")
+        from calcium_abm.outputs import DAILY_FLOW_COLUMNS
+
+        flows = [k for k, measure in value.items() if k in DAILY_FLOW_COLUMNS and measure != "final"]
+        if flows:
+            raise rule_error(f"analysis.outcomes.{flows[0]} = {fmt_value(value[flows[0]])} is not allowed: a day's "
+                             "flow has no value on day 0 (no day has passed), so only 'final' is allowed")
         return value
 
     @field_validator("severe_calcification", mode="after")
