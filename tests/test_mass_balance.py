@@ -137,7 +137,8 @@ def test_a_fully_resorbed_bone_section_is_handled():
 #: between blood and the vessel wall at rates bounded by what blood holds.
 FULL_RANGE_PARAMETERS = (
     "k1_half_life_h", "mk7_half_life_h", "mk7_tissue_uptake_weight", "tissue_vitamin_k_loss_per_h",
-    "warfarin_ec50_mg_per_l", "extrahepatic_warfarin_ec50_mg_per_l", "vessel_ggcx_half_saturation_nmol_per_l",
+    "warfarin_ec50_mg_per_l", "extrahepatic_warfarin_ec50_mg_per_l", "bone_warfarin_ec50_mg_per_l",
+    "vessel_ggcx_half_saturation_nmol_per_l",
     "bone_ggcx_half_saturation_nmol_per_l",
     "mgp_turnover_per_day", "vsmc_switch_per_day", "mineral_growth_per_day", "matrix_vesicle_nucleation_per_day",
     "mineral_regression_per_day", "systemic_calcification_inhibition",

@@ -134,32 +134,64 @@ def test_vkor_activity_limits_and_shape():
     assert all(a > b for a, b in zip(levels, levels[1:]))
 
 
-def test_vessel_wall_and_bone_vkor_is_more_warfarin_sensitive_than_the_liver():
-    """Extra-hepatic tissues lack the reductase that cooperates with VKORC1 in the liver (design note
-    section 14): at any warfarin concentration their VKOR keeps less activity, and none is lost without it."""
+def test_vessel_wall_vkor_is_more_warfarin_sensitive_than_the_liver_and_bone():
+    """The media lacks the reductase that cooperates with VKORC1 in the liver (design note section
+    14): at any warfarin concentration its VKOR keeps less activity than the liver's and the
+    osteoblasts' (Price & Kaneda 1987: bone carboxylation halves near, not far below, the
+    anticoagulant dose), and none is lost without warfarin."""
     ec50 = P.extrahepatic_warfarin_ec50_mg_per_l
-    assert ec50 < P.warfarin_ec50_mg_per_l
+    assert ec50 < P.warfarin_ec50_mg_per_l and ec50 < P.bone_warfarin_ec50_mg_per_l
     assert vkor_activity(0.0, P, ec50) == 1.0
     assert vkor_activity(ec50, P, ec50) == pytest.approx(1.0 - P.warfarin_imax / 2)
     for c in (0.01, 0.1, 0.3, 1.0):
         assert vkor_activity(c, P, ec50) < vkor_activity(c, P)
+        assert vkor_activity(c, P, ec50) < vkor_activity(c, P, P.bone_warfarin_ec50_mg_per_l)
 
 
-def test_carboxylation_day_uses_the_extrahepatic_sensitivity_for_mgp_and_osteocalcin_only():
-    """On warfarin 5 mg/day the media's MGP and bone's osteocalcin are less carboxylated with the
-    extra-hepatic EC50 than they would be with the liver's, while the liver's factors do not change."""
-    intake = {"k1": 100.0, "mk4": 0.0, "mk7": 5.0}
-    amounts, warfarin = vitamin_k.steady_plasma_amounts(intake, 5.0, P)
-    delivery = np.ones((1, 4))
+def _steady_day(p, warfarin_mg_per_day: float):
+    """The day after long steady dosing on the usual diet (tissues at the steady state of plasma)."""
+    intake = {"k1": 100.0, "mk4": 15.0, "mk7": 5.0}
+    amounts, warfarin = vitamin_k.steady_plasma_amounts(intake, warfarin_mg_per_day, p)
+    return carboxylation.carboxylation_day(amounts, warfarin, intake, warfarin_mg_per_day, np.ones((1, 4)), None,
+                                           False, p)
 
-    def day(p):
-        return carboxylation.carboxylation_day(amounts, warfarin, intake, 5.0, delivery, None, False, p)
 
-    sensitive, as_liver = day(P), day(with_params(extrahepatic_warfarin_ec50_mg_per_l=P.warfarin_ec50_mg_per_l))
-    assert sensitive.hepatic_carboxylation_fraction == as_liver.hepatic_carboxylation_fraction
-    assert sensitive.vkor_activity_fraction == as_liver.vkor_activity_fraction
-    assert np.all(sensitive.mgp_carboxylated_by_depth < as_liver.mgp_carboxylated_by_depth)
-    assert sensitive.osteocalcin_carboxylated_fraction < as_liver.osteocalcin_carboxylated_fraction
+def test_each_extrahepatic_tissue_uses_its_own_warfarin_sensitivity():
+    """On warfarin 5 mg/day the media's MGP follows extrahepatic_warfarin_ec50_mg_per_l only and bone's
+    osteocalcin bone_warfarin_ec50_mg_per_l only; the liver's factors follow neither."""
+    base = _steady_day(P, 5.0)
+    vessel_as_liver = _steady_day(with_params(extrahepatic_warfarin_ec50_mg_per_l=P.warfarin_ec50_mg_per_l), 5.0)
+    bone_as_vessel = _steady_day(with_params(bone_warfarin_ec50_mg_per_l=P.extrahepatic_warfarin_ec50_mg_per_l), 5.0)
+    for other in (vessel_as_liver, bone_as_vessel):
+        assert other.hepatic_carboxylation_fraction == base.hepatic_carboxylation_fraction
+        assert other.vkor_activity_fraction == base.vkor_activity_fraction
+    assert np.all(base.mgp_carboxylated_by_depth < vessel_as_liver.mgp_carboxylated_by_depth)
+    assert vessel_as_liver.osteocalcin_carboxylated_fraction == base.osteocalcin_carboxylated_fraction
+    assert bone_as_vessel.osteocalcin_carboxylated_fraction < base.osteocalcin_carboxylated_fraction
+    assert np.array_equal(bone_as_vessel.mgp_carboxylated_by_depth, base.mgp_carboxylated_by_depth)
+
+
+def test_bone_carboxylation_halves_at_three_fifths_of_the_dose_that_doubles_clotting_times():
+    """Price & Kaneda 1987 (rats): the warfarin dose that halves bone Gla protein carboxylation is 0.6
+    of the dose that doubles coagulation times. In the model the dose giving INR 2 (activity 25 %) is
+    found by bisection on the liver's rules; at 0.6 of it new osteocalcin is about half as often
+    fully carboxylated as without warfarin, while the media's MGP has lost nearly all of it."""
+    from calcium_abm.physiology import coagulation
+
+    def inr(dose):
+        day = _steady_day(P, dose)
+        return coagulation.steady_state_inr(coagulation.hepatic_factor_carboxylation(day.hepatic_kh2_relative, P), P)
+
+    low, high = 0.1, 50.0
+    assert inr(low) < 2.0 < inr(high)
+    for _ in range(60):
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if inr(mid) < 2.0 else (low, mid)
+    half_dose = 0.6 * low
+    without, at_half = _steady_day(P, 0.0), _steady_day(P, half_dose)
+    ratio = at_half.osteocalcin_carboxylated_fraction / without.osteocalcin_carboxylated_fraction
+    assert 0.4 < ratio < 0.6
+    assert np.all(at_half.mgp_carboxylated_by_depth < 0.1 * without.mgp_carboxylated_by_depth)
 
 
 def test_tissue_lag_converges_without_overshoot():

@@ -164,6 +164,15 @@ def hepatic_kh2_relative(liver_supply_nmol_l: float, vkor: float, p, time_scale:
     return hepatic_kh2_nmol_l(liver_supply_nmol_l, vkor, p) / reference_hepatic_kh2_nmol_l(p, time_scale)
 
 
+def extrahepatic_gain(warfarin_mg_per_l: float, ec50_mg_per_l: float, p) -> float:
+    """KH2 per unit of vitamin K supply in an extra-hepatic tissue (vessel wall, bone): the tissue
+    cycle (:func:`.vitamin_k.kh2_per_supply`) under the VKOR activity left by plasma warfarin at
+    the tissue's own warfarin sensitivity ``ec50_mg_per_l``, with the extra-hepatic tissues'
+    small warfarin-insensitive reductase (so vitamin K rescues neither, unlike the liver)."""
+    vkor = vitamin_k.vkor_activity(warfarin_mg_per_l, p, ec50_mg_per_l)
+    return vitamin_k.kh2_per_supply(vkor, p.extrahepatic_alternative_reductase_per_h, p)
+
+
 # ----------------------------------------------------------------------------- the day
 @dataclass
 class CarboxylationDay:
@@ -175,7 +184,7 @@ class CarboxylationDay:
     amounts_nmol: dict[str, float]           # plasma vitamin K forms at the end of the day (nmol)
     warfarin_mg: float                       # warfarin in the body at the end of the day (mg)
     plasma: vitamin_k.PlasmaDay              # day-mean plasma concentrations
-    vkor_activity_fraction: float            # the liver's (vessel wall and bone: extrahepatic EC50)
+    vkor_activity_fraction: float            # the liver's (vessel wall and bone: their own EC50s)
     tissue_supply_nmol_l: dict[str, float]   # liver / vessel / bone supply, MK-4-equivalent nmol/L
     hepatic_kh2_relative: float              # hepatic KH2 / its reference-state value
     hepatic_carboxylation_fraction: float    # new clotting factors (II, VII, IX, X) fully carboxylated
@@ -198,9 +207,10 @@ def carboxylation_day(amounts_nmol: dict[str, float], warfarin_mg: float, intake
     Plasma moves one day (:func:`.vitamin_k.advance_plasma`); each tissue's vitamin K
     supply follows its plasma supply with the tissue lag (the liver takes every form; vessel
     wall and bone by their uptake weights); the tissue cycle turns supply into KH2 under
-    today's VKOR activity; GGCX carboxylates prothrombin, MGP (per media depth) and
-    osteocalcin by :data:`carboxylated_fraction`; the liver's clotting factors by the
-    flux-limited law (:func:`hepatic_kh2_relative`, :func:`.coagulation.hepatic_factor_carboxylation`).
+    today's VKOR activity (each tissue's warfarin sensitivity: liver, vessel wall, bone); GGCX
+    carboxylates prothrombin, MGP (per media depth) and osteocalcin by
+    :data:`carboxylated_fraction`; the liver's clotting factors by the flux-limited law
+    (:func:`hepatic_kh2_relative`, :func:`.coagulation.hepatic_factor_carboxylation`).
 
     Args:
         amounts_nmol, warfarin_mg: plasma state at the start of the day.
@@ -229,11 +239,11 @@ def carboxylation_day(amounts_nmol: dict[str, float], warfarin_mg: float, intake
 
     liver_rel = hepatic_kh2_relative(supply["liver"], vkor, p, dt)
     hepatic = coagulation.flux_limited_carboxylated_fraction(liver_rel, p.hepatic_carboxylation_reserve, p)
-    vkor_extrahepatic = vitamin_k.vkor_activity(plasma.warfarin_mean_mg_per_l, p, p.extrahepatic_warfarin_ec50_mg_per_l)
-    gain = vitamin_k.kh2_per_supply(vkor_extrahepatic, p.extrahepatic_alternative_reductase_per_h, p)
-    vessel_kh2 = gain * supply["vessel"] * vessel_delivery_by_depth
+    warfarin = plasma.warfarin_mean_mg_per_l
+    vessel_kh2 = extrahepatic_gain(warfarin, p.extrahepatic_warfarin_ec50_mg_per_l, p) * supply["vessel"] \
+        * vessel_delivery_by_depth
     mgp = carboxylated_fraction(vessel_kh2, p.vessel_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["mgp"])
-    bone_kh2 = gain * supply["bone"]
+    bone_kh2 = extrahepatic_gain(warfarin, p.bone_warfarin_ec50_mg_per_l, p) * supply["bone"]
     osteocalcin = float("nan") if osteocalcin_knockout else float(
         carboxylated_fraction(bone_kh2, p.bone_ggcx_half_saturation_nmol_per_l, GLA_RESIDUES["osteocalcin"]))
     return CarboxylationDay(new_amounts, new_warfarin, plasma, vkor, supply, liver_rel, hepatic, vessel_kh2, mgp,

@@ -123,8 +123,30 @@ PARAMETERS = declare([
               "+2.5 / +48 / +292 AU at 2.5 / 5 / 7.5 years (16 x 16 media, seeds 1-5), as before. Was 0.05 with "
               "vessel_ggcx_half_saturation 3.3 (+2.6 / +51 / +291 AU); with 1.65, 0.025 gave +3.6 / +66 / +394 and "
               "0.035 +2.4 / +44 / +262; 0.13 (the liver's) gave +8 AU at 5 years (design note section 14)",
-              "Plasma warfarin giving half-maximal VKOR inhibition in vessel wall and bone", 1e-4, 100,
+              "Plasma warfarin giving half-maximal VKOR inhibition in the vessel wall", 1e-4, 100,
               ("V1",)),
+    Parameter("bone_warfarin_ec50_mg_per_l", 0.32, "mg/L",
+              "[C] from the rat dose-response, not from W3: the daily warfarin dose that halves the "
+              "gamma-carboxylation of bone Gla protein (30 ug/100 g) is 0.6 of the dose that doubles the "
+              "coagulation times (50 ug/100 g), and vitamin K rescues the clotting but not bone (Price & Kaneda "
+              "1987 Thromb Res 46:121, PubMed 3495903 [V abstract]), so at anticoagulant doses osteoblasts lose "
+              "about half to two-thirds of their carboxylation, not all of it; in this model the INR reaches 2.0 "
+              "(activity 25 %, times doubled) at 3.9 mg/day (day mean 0.81 mg/L) and 0.6 of that dose halves "
+              "the fully carboxylated share of new osteocalcin with 0.32 (reading 'doubled' as INR 1.8 / 2.5 "
+              "gives 0.25 / 0.47). Checks the value was not set to: Obrant et al. 1999 J Bone Miner Res 14:555 "
+              "[V abstract]: carboxylated osteocalcin 4.9 vs 13.1 ng/mL (-63 %) at INR 2.0-3.8 with total "
+              "osteocalcin unchanged (model -73 % at 5 mg/day, row W3); ucOC 10.3 vs 3.4 ng/mL on long-term "
+              "warfarin (Namba et al. 2015 BBA Clin 4:76 [V abstract], total osteocalcin not given); %ucOC "
+              "unchanged by MK-7 45 ug/day on a VKA (Theuwissen et al. 2013 J Thromb Haemost 11:1085 [V "
+              "abstract], row W2). Like the media, bone lacks the liver's warfarin-insensitive reductase "
+              "(extrahepatic_alternative_reductase_per_h; no vitamin K rescue: Price & Kaneda 1987; van "
+              "Haarlem et al. 1988 Thromb Haemost 60:79 [V abstract]; the osteoblast-like UMR 106 cells lack "
+              "the liver's NADH-dependent reductase, Thromb Res 1988 50:27, PubMed 3165226 [V abstract]); why "
+              "osteoblast VKOR is then ~10x less warfarin-sensitive than the media's "
+              "(extrahepatic_warfarin_ec50_mg_per_l, set by dp-ucMGP ~3x on a VKA) is open (one candidate: "
+              "VKORC1L1, less warfarin-sensitive than VKORC1, Czogalla et al. 2018 Blood Adv 2:691 [V abstract]; "
+              "its share in osteoblasts is not known to the model)",
+              "Plasma warfarin giving half-maximal VKOR inhibition in osteoblasts", 1e-4, 100, ("W3", "W2")),
 ])
 
 
@@ -213,8 +235,9 @@ def steady_tissue_supply_nmol_per_l(intake_ug_per_day: dict[str, float], warfari
 def vkor_activity(warfarin_mg_per_l: float, p, ec50_mg_per_l: float | None = None) -> float:
     """Fraction of VKOR activity left at a plasma warfarin concentration (Emax model).
 
-    ``ec50_mg_per_l`` defaults to the liver's ``warfarin_ec50_mg_per_l``; vessel wall and bone
-    pass ``extrahepatic_warfarin_ec50_mg_per_l`` (no cooperating warfarin-resistant reductase)."""
+    ``ec50_mg_per_l`` defaults to the liver's ``warfarin_ec50_mg_per_l``; the vessel wall passes
+    ``extrahepatic_warfarin_ec50_mg_per_l`` (no cooperating warfarin-resistant reductase), bone
+    ``bone_warfarin_ec50_mg_per_l``."""
     c = max(warfarin_mg_per_l, 0.0)
     ec50 = p.warfarin_ec50_mg_per_l if ec50_mg_per_l is None else ec50_mg_per_l
     return 1.0 - p.warfarin_imax * c / (ec50 + c)

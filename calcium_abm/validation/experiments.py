@@ -57,15 +57,6 @@ __all__ = [
 
 #: row W3's men: MrOS's mean age at baseline (Woo 2008)
 _MROS_MAN = {"patient.age_years": 73.6}
-_WARFARIN_OSTEOCALCIN = (
-    "issue 12: on warfarin 5 mg/day the model's osteoblasts make 0.2 % of their osteocalcin fully carboxylated "
-    "(54 % without), so carboxylated osteocalcin falls by ~99.6 % where Obrant 1999 measured -63 %. Bone and "
-    "vessel wall share one extra-hepatic warfarin sensitivity (extrahepatic_warfarin_ec50_mg_per_l, calibrated "
-    "on the 3.5-fold dp-ucMGP rise of VKA users), which leaves 3 % of their VKOR; reaching Obrant's third "
-    "would need ~30 % in bone, i.e. a bone-specific sensitivity (e.g. the warfarin-resistant quinone "
-    "reductase of Tie 2018 Blood 131:2826 present in osteoblasts), for which no second source was found. "
-    "Osteocalcin has no action on bone in the model, so BMD is unaffected")
-
 BIOMARKER_BAND_PP = 15.0  # ± percentage points around a published mean biomarker change
 _BIOMARKER_REASON = (f"±{BIOMARKER_BAND_PP:g} percentage points: trial means of biomarker changes carry "
                      "SDs of 20-30 % with n = 30-120 per arm, and assays differ between studies")
@@ -239,8 +230,9 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                       -80, -40, "-63 % (4.9 vs 13.1 ng/mL)", "%",
                       "the ratio's 95 % CI from the published means and SDs (about -76 to -49 %), widened for "
                       "the assay (two-site immunoassays; total osteocalcin unchanged, so the fraction made "
-                      "carboxylated stands for the concentration)",
-                      known_failure=_WARFARIN_OSTEOCALCIN),
+                      "carboxylated stands for the concentration); the model's bone warfarin sensitivity "
+                      "(bone_warfarin_ec50_mg_per_l) is set from the rat dose-response (Price & Kaneda 1987), "
+                      "not from this row"),
             Criterion("BMD loss per year, warfarin minus non-users, over 3.4 years",
                       lambda runs: (loss_per_year("bone_mineral_density_g_cm2", 0.0, 3.4, "warfarin 5 mg/d")(runs)
                                     - loss_per_year("bone_mineral_density_g_cm2", 0.0, 3.4, "non-users")(runs)),
