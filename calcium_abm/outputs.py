@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 from mesa import DataCollector
 
-from calcium_abm.physiology import calcium, coagulation, kidney, wall_readouts
+from calcium_abm.physiology import calcium, coagulation, kidney, skeleton, wall_readouts
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
@@ -96,6 +96,12 @@ _DECLARED: dict[str, Column] = {
     "day": Column("day", "Simulated day (0 = start, after the bone spin-up)", "float(t.m.day)"),
     "years": Column("year", "Simulated time in years (365 days)", "t.m.day / 365.0"),
     "bone_mineral_density_g_cm2": Column("g/cm2", "Areal BMD of the bone section (DXA-like)", "t.bmd"),
+    "lumbar_spine_dxa_bmd_g_cm2": Column(
+        "g/cm2", "Expected lumbar-spine DXA reading at today's age: the section's BMD x the vertebra's depth "
+                 "grown since the young-adult peak, plus osteophyte mineral weighted by its prevalence at the "
+                 "age and sex (skeleton.expected_spine_dxa_bmd_g_cm2, row A4); NaN in rodents",
+        '_NAN if t.m.inputs.patient.species != "human" else skeleton.expected_spine_dxa_bmd_g_cm2('
+        't.bmd, t.m.age_years, t.m.inputs.patient.sex, t.p)'),
     "bmd_change_pct": Column("%", "BMD change since day 0 (NaN if the section held no bone at day 0)",
                              "100.0 * (t.bmd / t.m.bmd_day0 - 1.0) if t.m.bmd_day0 > 0 else _NAN"),
     "bone_volume_fraction": Column("-", "Matrix (mineral + osteoid) volume / section volume (BV/TV)",
@@ -182,8 +188,9 @@ _DECLARED: dict[str, Column] = {
         't.per_day("blood", "bone_trabecular", "blood", "bone_cortical")'),
     "vessel_deposition_mg_per_day": Column("mg/day", "Net calcium deposited in the vessel wall today; NaN on day 0",
                                            't.per_day("blood", "vessel_wall")'),
-    **{f"p_{pool}_mg": Column("mg", f"Phosphorus in the {pool.replace("_", " ")} pool",
-                              f"t.p_pools[{pool!r}]") for pool in PHOSPHATE_POOLS},
+    **{f"p_{pool}_mg": Column("mg", f"Phosphorus in the {pool.replace("_", " ")} pool" + (
+        " (0 at the end of every day: dietary phosphorus is absorbed or passed within the day)" if pool == "gut" else
+        ""), f"t.p_pools[{pool!r}]") for pool in PHOSPHATE_POOLS},
     "p_intake_cum_mg": Column("mg", "Cumulative dietary phosphorus since day 0",
                               't.p_ledger.cumulative_mg["diet"]'),
     "p_urine_cum_mg": Column("mg", "Cumulative urinary phosphorus since day 0",
@@ -211,7 +218,7 @@ def _compile_row(expressions: list[str]) -> Callable[[DayTallies], list[float]]:
     """``lambda t: [expression, ...]``, compiled with this module's names (as ``namedtuple``
     builds its methods), so the row's columns are evaluated without a call per column."""
     source = "lambda t: [" + ", ".join(f"({e})" for e in expressions) + "]"
-    names = {"_NAN": _NAN, "kidney": kidney, "coagulation": coagulation}
+    names = {"_NAN": _NAN, "kidney": kidney, "coagulation": coagulation, "skeleton": skeleton}
     return eval(compile(source, "<calcium_abm.outputs row>", "eval"), names)  # noqa: S307 - our own declarations
 
 

@@ -156,6 +156,31 @@ def test_every_patient_key_changes_a_one_year_run(key):
     assert differing, f"patient.{key}: {base} and {changed} gave identical rows"
 
 
+#: the lumbar-spine DXA readout's parameters (row A4), each with the sex it acts in and a changed value
+SPINE_READOUT = {"vertebral_area_growth_per_year": ("male", 0.01), "osteophyte_onset_age_years": ("male", 45.0),
+                 "lumbar_osteophyte_prevalence_male": ("male", 0.1), "osteophyte_spine_bmd_male_g_cm2": ("male", 0.3),
+                 "lumbar_osteophyte_prevalence_female": ("female", 0.1),
+                 "osteophyte_spine_bmd_female_g_cm2": ("female", 0.3)}
+
+
+@pytest.mark.parametrize("name", sorted(SPINE_READOUT))
+def test_every_spine_readout_parameter_acts_in_a_run(name):
+    """Parameters no rule of a run read (only row A4's readout did) act through the recorded
+    lumbar_spine_dxa_bmd_g_cm2; the section's own BMD is untouched by them."""
+    sex, changed = SPINE_READOUT[name]
+    settings = {"sex": sex, "age_years": 55.0, "years": 0.05}  # osteophytes still rising with age
+    if sex == "female":
+        settings |= {"postmenopausal": True, "years_since_menopause": 4.0}
+    a, b = final_row(**settings), final_row(**settings, **{name: changed})
+    assert b["lumbar_spine_dxa_bmd_g_cm2"] != pytest.approx(a["lumbar_spine_dxa_bmd_g_cm2"], rel=1e-6)
+    assert b["bone_mineral_density_g_cm2"] == a["bone_mineral_density_g_cm2"]
+
+
+def test_the_spine_readout_is_nan_in_rodents():
+    m = CalciumParadoxModel("mgp_knockout", rng=1, years=0.02)
+    assert math.isnan(m.current_row()["lumbar_spine_dxa_bmd_g_cm2"])
+
+
 def test_the_spin_up_pth_includes_the_persons_own_calcium_balance():
     """An older person absorbs less calcium, so their steady PTH (the spin-up's signal) is
     above the reference man's; the reference man keeps his kidney steady state exactly, and a

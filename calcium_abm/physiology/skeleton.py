@@ -177,6 +177,16 @@ def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, se
                 * np.asarray(spine_areal_bmd_factor(age_years, reference_age_years, p)) + extra)
 
 
+def expected_spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2: float, age_years: float, sex: str, p) -> float:
+    """What lumbar-spine DXA reads, on average, in people of ``age_years`` and ``sex`` whose
+    vertebra has this volumetric BMD (the section's ``bone_mineral_density_g_cm2``): the reading of
+    :func:`spine_dxa_bmd_g_cm2` from the young-adult peak (``osteoblast_reference_age_years``) with
+    the osteophyte mineral weighted by :func:`lumbar_osteophyte_prevalence` (a run does not know
+    whether this person has osteophytes; row A4 draws them per person). g/cm2."""
+    return float(spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, p.osteoblast_reference_age_years, sex,
+                                     lumbar_osteophyte_prevalence(age_years, sex, p), p))
+
+
 def osteoid_mineralisation_rate_per_day(capxp_relative: float, p) -> float:
     """First-order rate (1/day) at which osteoid mineralises, following the serum Ca x P product
     relative to normal (low supersaturation slows it)."""
