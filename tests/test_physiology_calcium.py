@@ -66,11 +66,13 @@ def test_gut_day_is_exact_first_order_within_the_day():
     assert two == pytest.approx(one ** 2 / total, rel=1e-12)
 
 
-def test_steady_gut_lumen_passes_on_exactly_the_intake():
+def test_steady_gut_lumen_passes_on_exactly_the_intake_and_the_secretion():
+    secreted = kidney_and_endogenous_day(REFERENCE, P)[1]
+    assert secreted > 0
     for intake in (0.0, 300.0, 1000.0, 2500.0):
         lumen = steady_gut_lumen_mg(intake, REFERENCE, P)
         absorbed, fecal = gut_day(lumen, intake, REFERENCE, P)
-        assert absorbed + fecal == pytest.approx(intake, abs=1e-6)
+        assert absorbed + fecal == pytest.approx(intake + secreted, abs=1e-6)
 
 
 def test_fractional_absorption_falls_as_intake_rises():
