@@ -74,7 +74,7 @@ _OLDER_MAN = {"patient.age_years": 65.0, "diet.calcium_mg_per_day": 800.0}
 _SHALLOW_THRESHOLD = (
     "issue 10: the kidney's calcium threshold is shallow (urine_calcium_exponent 4, urine_pth_exponent 0.5, "
     "assumptions), so the supplement's extra absorbed calcium leaves in urine only once serum calcium has risen "
-    "0.11-0.14 mmol/L. With the threshold's own steepness (22, Marshall's relation) and PTH's tubular action from "
+    "0.10-0.15 mmol/L. With the threshold's own steepness (22, Marshall's relation) and PTH's tubular action from "
     "hypoparathyroid patients (2.7) the rise falls to +0.03-0.06 mmol/L and PTH to x0.79-0.89 "
     "(tests/test_kidney_model.py::test_c1_names_its_mechanisms; with phosphate binding by dietary calcium C1 "
     "passes in full), but the full table then fails A2's women (loss 0.31-0.55 %/year) "
@@ -82,7 +82,7 @@ _SHALLOW_THRESHOLD = (
     "PTH resistance in CKD): the age rise of PTH shrinks (men 35 -> 80: x1.2 instead of x2.1). The model's "
     "age-related bone loss leans on a PTH rise that a realistic kidney absorbs; the kidney waits for an ageing "
     "mechanism of PTH (ODD 8)")
-_PTH_FOLLOWS = "issue 10, the same cause as the serum calcium's: the rise of serum calcium suppresses PTH by a third, x0.64-0.67 (published 16-25 %)"
+_PTH_FOLLOWS = "issue 10, the same cause as the serum calcium's: the rise of serum calcium suppresses PTH by a third, x0.62-0.68 (published 16-25 %)"
 _PHOSPHATE_FOLLOWS = (
     "issue 10, the serum calcium's cause (PTH down by a third lowers phosphaturia) and a missing one: dietary calcium does not bind "
     "phosphate in the gut (each 0.5 g of calcium kept 0.08-0.17 g of phosphorus from absorption, Heaney & Nordin 2002 "
