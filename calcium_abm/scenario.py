@@ -73,13 +73,13 @@ from calcium_abm.inputs.sections import (
     MAX_AGE_YEARS,
     changes_during_run,
     kidney_conflicts,
+    other_section_hint,
     Diet,
     Dialysis,
     Drugs,
     Genetics,
     Kidney,
-    Patient,
-    Simulation,
+    Patient, Simulation,
 )
 from calcium_abm.inputs.toml_reader import parse_toml, parse_toml_value, read_limited
 
@@ -205,7 +205,7 @@ class Scenario(BaseModel):
             p = registry.get(name)
             if p is None:
                 known = [f"parameters.{k}" for k in registry]
-                hint = did_you_mean(f"parameters.{name}", known)
+                hint = other_section_hint("parameters", name) or did_you_mean(f"parameters.{name}", known)
                 problems.append(f"unknown key 'parameters.{name}'{hint}")
             elif not (p.minimum <= val <= p.maximum):
                 problems.append(

@@ -225,3 +225,29 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
     assert not stale.exists()  # left by a killed run
     assert fresh.exists()  # may belong to a writer still at work
     assert other.exists()  # another file's
+
+
+# ------------------------------------------------- a substance in the wrong section
+
+
+@pytest.mark.parametrize("key, right", [
+    ("diet.warfarin_mg_per_day", "drugs"),
+    ("drugs.mk7_ug_per_day", "diet"),
+    ("drugs.calcium_mg_per_day", "diet"),
+    ("diet.sevelamer_g_per_day", "drugs"),
+    ("parameters.mk7_ug_per_day", "diet"),
+])
+def test_a_modelled_substance_in_the_wrong_section_names_its_section(key, right, tmp_path, capsys):
+    field = key.partition(".")[2]
+    err = rejected(run_args(tmp_path, "--set", f"{key}=1"), capsys,
+                   f"{field} belongs in [{right}] ({right}.{field})")
+    assert "not a modelled substance" not in err
+
+
+@pytest.mark.parametrize("section, field, right", [
+    ("parameters", "mk7_ug_per_day", "diet"), ("diet", "warfarin_mg_per_day", "drugs")])
+def test_a_file_with_a_substance_in_the_wrong_section(section, field, right, tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\n[{section}]\n{field} = 1\n', "utf-8")
+    err = rejected(run_args(tmp_path, scenario=str(path)), capsys, f"belongs in [{right}] ({right}.{field})")
+    assert "not a modelled substance" not in err

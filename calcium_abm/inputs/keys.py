@@ -18,7 +18,7 @@ from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, unit_suffix
-from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT
+from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT, other_section_hint
 
 __all__ = ["column_name", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
            "range_problem", "resolved_settings", "setting_bounds", "setting_kind", "setting_unit"]
@@ -68,7 +68,8 @@ def resolve_key(key: str) -> str:
     if not dot:
         known += [*FLAT_KEYS, *registry]
     shown = key if len(key) <= 80 else key[:77] + "..."
-    hint = did_you_mean(key, known)
+    hint = (other_section_hint(section, field) if dot and section in [*SECTIONS, "parameters"] else "") or \
+        did_you_mean(key, known)
     if not hint and dot and section in SECTIONS:
         hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, substances=section in SUBSTANCE_SECTIONS)
     elif not hint and dot and section != "parameters":
