@@ -251,3 +251,28 @@ def test_a_file_with_a_substance_in_the_wrong_section(section, field, right, tmp
     path.write_text(f'name = "s"\n[{section}]\n{field} = 1\n', "utf-8")
     err = rejected(run_args(tmp_path, scenario=str(path)), capsys, f"belongs in [{right}] ({right}.{field})")
     assert "not a modelled substance" not in err
+
+
+# ------------------------------------------------------- long input is not echoed in full
+
+LONG = "f" * 100_000
+
+
+@pytest.mark.parametrize("extra, scenario", [
+    (["--set", f"sex={LONG}"], "healthy_adult"),
+    (["--set", f"{LONG}=1"], "healthy_adult"),
+    (["--set", f"diet.{LONG}=1"], "healthy_adult"),
+    (["--set", LONG], "healthy_adult"),
+    (["--years", LONG], "healthy_adult"),
+    ([], LONG),
+    ([], f"/tmp/{LONG}.toml"),
+])
+def test_long_input_is_shortened_in_every_line(extra, scenario, tmp_path, capsys):
+    err = rejected(run_args(tmp_path, *extra, scenario=scenario), capsys, "100,0")
+    assert len(err) < 1500, len(err)
+
+
+@pytest.mark.parametrize("name", [f"{'f' * 300}.csv", f"x.{LONG}", f"{LONG}.csv"])
+def test_a_long_out_path_is_shortened_and_gives_no_traceback(name, tmp_path, capsys):
+    err = rejected(["run", "healthy_adult", "--out", str(tmp_path / name)], capsys, "output file")
+    assert len(err) < 600, len(err)

@@ -44,7 +44,7 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 def _given_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
     """Dotted path -> (the option as the user gave it, value) for ``--set``/``--years``/``--seed``."""
-    from calcium_abm.inputs.messages import join_problems
+    from calcium_abm.inputs.messages import join_problems, shorten
     from calcium_abm.scenario import parse_set_option, parse_value, resolve_key
 
     given: dict[str, tuple[str, Any]] = {}  # dotted path -> (how it was given, value)
@@ -58,13 +58,13 @@ def _given_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
     for text in args.set or ():
         try:
             key, value = parse_set_option(text)
-            add(resolve_key(key), f"--set {text}", value)
+            add(resolve_key(key), f"--set {shorten(text)}", value)
         except ScenarioError as exc:
-            problems.append(str(exc) if str(exc).startswith("--set") else f"--set {text}: {exc}")
+            problems.append(str(exc) if str(exc).startswith("--set") else f"--set {shorten(text)}: {exc}")
     for option in ("years", "seed"):
         raw = getattr(args, option, None)
         if raw is not None:
-            shown = raw if len(raw) <= 40 else raw[:37] + "..."
+            shown = shorten(raw, 40)
             try:
                 add(f"simulation.{option}", f"--{option} {shown}", parse_value(raw.strip(), f"--{option}"))
             except ScenarioError as exc:
@@ -137,6 +137,7 @@ def main(args: argparse.Namespace) -> int:
 
 def _simulate_and_write(scenario, out, quiet: bool):
     """Simulate the checked scenario and write its daily table to ``out``; return the table."""
+    from calcium_abm.inputs.messages import MAX_PATH_CHARS, shorten
     from calcium_abm.io import write_table
     from calcium_abm.simulation import simulate  # the model loads only for a valid run
 
@@ -155,7 +156,7 @@ def _simulate_and_write(scenario, out, quiet: bool):
     try:
         write_table(df, out)
     except OSError as exc:  # e.g. the disk filled up during the run
-        raise UserInputError(f"cannot write output file '{out}': {exc.strerror or exc}") from None
+        raise UserInputError(f"cannot write output file '{shorten(out, MAX_PATH_CHARS)}': {exc.strerror or exc}") from None
     return df
 
 

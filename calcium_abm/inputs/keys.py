@@ -17,7 +17,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, unit_suffix
+from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, shorten, unit_suffix
 from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT, other_section_hint
 
 __all__ = ["column_name", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
@@ -67,7 +67,7 @@ def resolve_key(key: str) -> str:
     known = [*TOP_LEVEL_TEXT, *FLAT_KEYS.values(), *(f"parameters.{p}" for p in registry)]
     if not dot:
         known += [*FLAT_KEYS, *registry]
-    shown = key if len(key) <= 80 else key[:77] + "..."
+    shown = shorten(key)
     hint = (other_section_hint(section, field) if dot and section in [*SECTIONS, "parameters"] else "") or \
         did_you_mean(key, known)
     if not hint and dot and section in SECTIONS:

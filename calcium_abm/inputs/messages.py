@@ -30,6 +30,7 @@ __all__ = [
     "problem_lines",
     "range_text",
     "rule_error",
+    "shorten",
     "unit_suffix",
 ]
 
@@ -76,6 +77,17 @@ def fmt_value(value: Any) -> str:
     else:
         text = str(value)
     return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 3] + "..."
+
+
+MAX_ECHO_CHARS = 80  # user input (a key, a name, an option) longer than this is shortened in messages
+MAX_PATH_CHARS = 240  # a file path is shortened beyond this (real paths are often longer than 80)
+
+
+def shorten(text: object, limit: int = MAX_ECHO_CHARS) -> str:
+    """User input as a message echoes it: as given up to ``limit`` characters, else its
+    start, ``...`` and its length, so a 100 kB option never floods the terminal."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit - 3]}... ({len(text):,} characters)"
 
 
 def fmt_bytes(n: float) -> str:
