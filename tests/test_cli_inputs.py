@@ -276,3 +276,25 @@ def test_long_input_is_shortened_in_every_line(extra, scenario, tmp_path, capsys
 def test_a_long_out_path_is_shortened_and_gives_no_traceback(name, tmp_path, capsys):
     err = rejected(["run", "healthy_adult", "--out", str(tmp_path / name)], capsys, "output file")
     assert len(err) < 600, len(err)
+
+
+# ------------------------------------------------ optional numbers say their range and unit
+
+
+@pytest.mark.parametrize("setting, allowed", [
+    ("baseline_calcification_score=6000", "must be between 0 and 5000 Agatston-like units"),
+    ("baseline_bmd_t_score=7", "must be between -6 and 6 SD"),
+    ("baseline_bmd_t_score=nan", "must be a finite number (between -6 and 6 SD)"),
+    ("residual_gfr_ml_per_min=200", "must be between 1 and 130 mL/min/1.73m2"),
+    ("gfr_end_ml_per_min=0.1", "must be between 0.5 and 130 mL/min/1.73m2"),
+    ("age_at_final_menstrual_period=70", "must be between 30 and 60 years"),
+    ("age_at_final_menstrual_period=20", "must be between 30 and 60 years"),
+])
+def test_an_optional_number_out_of_range_says_its_range_and_unit(setting, allowed, tmp_path, capsys):
+    err = rejected(run_args(tmp_path, "--set", setting), capsys, allowed)
+    assert "input should be" not in err
+
+
+def test_years_nan_says_the_range(tmp_path, capsys):
+    rejected(run_args(tmp_path, "--years", "nan"), capsys,
+             "simulation.years = nan is not allowed: must be a finite number (more than 0 and at most 100 years)")

@@ -74,7 +74,7 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     if kind == "finite_number" and getattr(value, "typed_text", None) and allowed:
         pass  # a number too large for a float (1e400): its range says it all
     elif kind == "finite_number":
-        rng = f" ({allowed.removeprefix('must be ')})" if allowed.startswith("must be between") else ""
+        rng = f" ({allowed.removeprefix('must be ')})" if allowed.startswith("must be ") and "finite" not in allowed else ""
         allowed = "must be a finite number" + rng
     elif kind in _TYPE_WORDS and not allowed.startswith(_TYPE_WORDS[kind]):
         word = _TYPE_WORDS[kind]
