@@ -298,3 +298,15 @@ def test_an_optional_number_out_of_range_says_its_range_and_unit(setting, allowe
 def test_years_nan_says_the_range(tmp_path, capsys):
     rejected(run_args(tmp_path, "--years", "nan"), capsys,
              "simulation.years = nan is not allowed: must be a finite number (more than 0 and at most 100 years)")
+
+
+@pytest.mark.parametrize("years", ["0.001", "0.0014", "0.0027"])
+def test_years_below_one_day_are_refused_as_the_message_says(years, tmp_path, capsys):
+    rejected(run_args(tmp_path, "--years", years), capsys, "years must be at least 1/365 (0.00274)")
+
+
+def test_one_day_is_accepted():
+    from calcium_abm.scenario import load_scenario
+
+    for years in (1 / 365, 0.00274):
+        assert load_scenario("healthy_adult", overrides={"simulation.years": years}).days == 1

@@ -233,7 +233,7 @@ class Simulation(Section):
     @field_validator("years", mode="after")
     @classmethod
     def _at_least_a_day(cls, value: float) -> float:
-        if round(value * DAYS_PER_YEAR) < 1:
+        if value * DAYS_PER_YEAR < 1 - 1e-9:  # the rule the message states (not a rounded half day)
             raise rule_error(f"simulation.years = {fmt_num(value)} is not allowed: a run must last at least "
                              f"1 day, so years must be at least 1/{DAYS_PER_YEAR} ({1 / DAYS_PER_YEAR:.5f})")
         return value
