@@ -310,3 +310,31 @@ def test_one_day_is_accepted():
 
     for years in (1 / 365, 0.00274):
         assert load_scenario("healthy_adult", overrides={"simulation.years": years}).days == 1
+
+
+# ------------------------------------------------------- unknown keys: a list or a hint
+
+
+@pytest.mark.parametrize("key, fragments", [
+    ("vitamin_k2_ug_per_day", ["not a modelled substance", "mk7_ug_per_day", "warfarin_mg_per_day"]),
+    ("warfarin_mg", ["did you mean 'warfarin_mg_per_day'?"]),
+    ("calcium_mg", ["did you mean 'calcium_mg_per_day'?"]),
+    ("mk7_mg_per_day", ["did you mean 'mk7_ug_per_day'? (note: µg, not mg)"]),
+    ("nonsense_setting", ["not a known key", "section.key"]),
+])
+def test_an_unknown_flat_key_gets_a_hint_or_the_list(key, fragments, tmp_path, capsys):
+    rejected(run_args(tmp_path, "--set", f"{key}=1"), capsys, *fragments)
+
+
+def test_a_suggestion_never_changes_the_substance():
+    from calcium_abm.inputs.messages import did_you_mean
+    from calcium_abm.inputs.sections import FLAT_KEYS
+
+    for word in ("vitamin_k2_ug_per_day", "warfarin_ug_per_day", "mk4_ug_per_dya", "vitamin_k", "calcium"):
+        hint = did_you_mean(word, list(FLAT_KEYS))
+        stem = word.split("_")[0]
+        assert hint == "" or f"'{stem}" in hint, (word, hint)
+
+
+def test_dashboard_scenario_typo_gets_a_did_you_mean(capsys):
+    rejected(["dashboard", "--scenario", "k2_deficency"], capsys, "did you mean 'k2_deficiency'?")

@@ -706,3 +706,13 @@ def test_a_woman_moved_past_60_by_the_sliders_is_postmenopausal_since_51():
     assert ds.side_scenario(later).patient.age_at_final_menstrual_period == 51.0  # her run would pass 60
     man = ds.SideSettings().with_change("age_years", 75.0, base)
     assert not ds.side_scenario(man).patient.postmenopausal
+
+
+@pytest.mark.parametrize("query, hint", [
+    ("vitamin_k1_ug_per_dya=3", "did you mean 'vitamin_k1_ug_per_day'?"),
+    ("mk7_mg_per_day=5", "did you mean 'mk7_ug_per_day'? (note: µg, not mg)"),
+    ("scenario=k2_deficency", "did you mean 'k2_deficiency'?"),
+])
+def test_a_link_typo_gets_the_same_did_you_mean_as_run(query, hint):
+    _, problems = ds.settings_from_query(query)
+    assert len(problems) == 1 and hint in problems[0], problems

@@ -97,12 +97,14 @@ def server_environment(base: dict[str, str]) -> dict[str, str]:
 
 def main(args: argparse.Namespace) -> int:
     if args.scenario is not None:
+        from calcium_abm.inputs.messages import did_you_mean, shorten
         from calcium_abm.scenario import builtin_scenarios
 
         names = builtin_scenarios()
         if args.scenario not in names:
-            raise UserInputError(f"--scenario {args.scenario} is not allowed: built-in scenarios are "
-                                 f"{', '.join(names)} (load your own file from the dashboard)")
+            raise UserInputError(f"--scenario {shorten(args.scenario)} is not allowed: built-in scenarios are "
+                                 f"{', '.join(names)} (load your own file from the dashboard)"
+                                 f"{did_you_mean(args.scenario, names)}")
     cmd = solara_command(args)
     env = server_environment(dict(os.environ))
     if args.scenario:

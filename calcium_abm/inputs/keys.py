@@ -10,6 +10,7 @@ schema (sections) or the parameter registry (``parameters.*``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -74,7 +75,19 @@ def resolve_key(key: str) -> str:
         hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, substances=section in SUBSTANCE_SECTIONS)
     elif not hint and dot and section != "parameters":
         hint = f" — sections are {', '.join(sorted([*SECTIONS, 'parameters']))}"
+    elif not hint and not dot:
+        hint = _flat_key_hint(key)
     raise ScenarioError(f"unknown key '{shown}'{hint}")
+
+
+def _flat_key_hint(key: str) -> str:
+    """What to say of an unknown flat key: an intake (``*_mg_per_day``, ``*_ug``) lists the
+    modelled intakes, anything else says how settings are named."""
+    if re.search(r"(^|_)((n|u|µ|m)?g|iu)(_per_day)?$", key.lower()):
+        intakes = [f for s in SUBSTANCE_SECTIONS for f in SECTIONS[s].model_fields]
+        return f": not a modelled substance; the modelled intakes are {', '.join(intakes)}"
+    return (f": not a known key; a setting is named section.key (sections: {', '.join(SECTIONS)}) or by "
+            "its flat key (e.g. mk7_ug_per_day), a model parameter by its name (docs/parameters.md)")
 
 
 def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
