@@ -267,6 +267,15 @@ def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str,
     return out
 
 
+def knob_values(side: SideSettings, base: Scenario) -> dict[str, Any]:
+    """What each control shows: the scenario's value, the side's changes, and what the run
+    fills in (a woman moved past her menopause runs postmenopausal, :func:`menopause_follows_age`),
+    so a switch never shows off while the run has it on."""
+    values = {k.key: k.scenario_value(base) for k in KNOBS} | side.changed
+    applied = menopause_follows_age(side.model_settings(), base)
+    return values | {key: value for key, value in applied.items() if key in KNOBS_BY_KEY}
+
+
 def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> str:
     """A short human label: ``k2_deficiency + MK-7 180 µg/day``."""
     parts = []

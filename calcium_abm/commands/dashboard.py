@@ -89,10 +89,19 @@ SERVER_ENVIRONMENT = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONMALLOC
                       "MALLOC_ARENA_MAX": "2"}
 
 
+#: Solara warns on every page load over plain http from an address other than "localhost"
+#: (``Cookies with samesite=none require https ...``; solara/server/starlette.py) and falls
+#: back to samesite=lax, which a dashboard that is not embedded in another site's frame needs
+#: anyway. Solara has no setting for it, so the server ignores that one warning (a user's own
+#: PYTHONWARNINGS comes after it and wins).
+COOKIE_WARNING_FILTER = "ignore:Cookies with samesite=none require https:UserWarning"
+
+
 def server_environment(base: dict[str, str]) -> dict[str, str]:
     """``base`` with :data:`SERVER_ENVIRONMENT` added where ``base`` does not set it
-    (telemetry is always switched off)."""
-    return {**SERVER_ENVIRONMENT, **base, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    (telemetry is always switched off) and Solara's cookie warning filtered."""
+    warnings = ",".join(w for w in (COOKIE_WARNING_FILTER, base.get("PYTHONWARNINGS", "")) if w)
+    return {**SERVER_ENVIRONMENT, **base, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONWARNINGS": warnings}
 
 
 def main(args: argparse.Namespace) -> int:
