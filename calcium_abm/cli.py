@@ -3,7 +3,8 @@
 Subcommands are discovered automatically: every module in :mod:`calcium_abm.commands`
 (see that package's docstring for the contract) becomes one. A user's mistake
 (:class:`~calcium_abm.errors.UserInputError`) prints ``error: <message>`` on stderr and
-exits with status 2, as argparse does for bad options; Ctrl-C exits with 130.
+exits with status 2, as argparse does for bad options; Ctrl-C exits with 130, also when
+it arrived inside compiled code (:mod:`calcium_abm.interrupts`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.interrupts import interruption
 
 _CONTRACT = ("NAME", "HELP", "add_arguments", "main")
 
@@ -89,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a signal that landed inside a numba kernel arrives wrapped
+        stop = interruption(exc)
+        if stop is None:
+            raise
+        if isinstance(stop, KeyboardInterrupt):
+            print("\ninterrupted", file=sys.stderr)
+            return 130
+        raise stop from None  # the SIGTERM handler's exit (status 143)
     except BrokenPipeError:  # e.g. `calcium-abm scenarios | head -1`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no 2nd error at exit
         return 0

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.messages import MAX_PATH_CHARS, shorten
 
 __all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path", "read_table", "remove_stale_temporaries",
            "write_table"]
@@ -30,12 +31,17 @@ STALE_TEMPORARY_S = 3600.0
 TABLE_FORMATS = {".parquet": "parquet", ".csv": "csv"}
 
 
+def _quoted(path: str | os.PathLike) -> str:
+    """A path as messages show it: quoted, a very long one shortened."""
+    return f"'{shorten(path, MAX_PATH_CHARS)}'"
+
+
 def _format(path: Path) -> str:
     fmt = TABLE_FORMATS.get(path.suffix.lower())
     if fmt is None:
         allowed = " or ".join(TABLE_FORMATS)
-        shown = path.suffix or "no extension"
-        raise UserInputError(f"output file '{path}' has {shown}: it must end in {allowed}")
+        shown = shorten(path.suffix, 20) if path.suffix else "no extension"
+        raise UserInputError(f"output file {_quoted(path)} has {shown}: it must end in {allowed}")
     return fmt
 
 
@@ -48,17 +54,24 @@ def check_output_path(path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     _format(path)
+    try:
+        return _check_output_file(path)
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise UserInputError(f"output file {_quoted(path)} cannot be used: {exc.strerror or exc}") from None
+
+
+def _check_output_file(path: Path) -> Path:
     if path.is_dir():
-        raise UserInputError(f"output file '{path}' is a directory")
+        raise UserInputError(f"output file {_quoted(path)} is a directory")
     target = _through_link(path)
-    shown = f"'{path}'" if target == path else f"'{path}' (a symbolic link to '{target}')"
+    shown = _quoted(path) if target == path else f"{_quoted(path)} (a symbolic link to {_quoted(target)})"
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.exists():
-        raise UserInputError(f"output file {shown}: directory '{parent}' does not exist")
+        raise UserInputError(f"output file {shown}: directory {_quoted(parent)} does not exist")
     if not parent.is_dir():
-        raise UserInputError(f"output file {shown}: '{parent}' is not a directory")
+        raise UserInputError(f"output file {shown}: {_quoted(parent)} is not a directory")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise UserInputError(f"output file {shown}: directory '{parent}' is not writable")
+        raise UserInputError(f"output file {shown}: directory {_quoted(parent)} is not writable")
     _refuse_special_file(target, shown)
     if target.exists() and not os.access(target, os.W_OK):
         raise UserInputError(f"output file {shown} exists and is not writable")

@@ -42,6 +42,7 @@ message wording, the memory check); this module assembles the schema and loads s
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from importlib import resources
@@ -55,16 +56,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
-from calcium_abm.inputs.messages import (
-    did_you_mean,
-    fmt_num,
-    fmt_value,
-    join_problems,
-    problem_lines,
-    range_text,
-    rule_error,
-    unit_suffix,
-)
+from calcium_abm.inputs.messages import (did_you_mean, fmt_num, fmt_value, join_problems, problem_lines, range_text,
+                                         rule_error, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import scenario_error_line
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
@@ -73,13 +66,13 @@ from calcium_abm.inputs.sections import (
     MAX_AGE_YEARS,
     changes_during_run,
     kidney_conflicts,
+    other_section_hint,
     Diet,
     Dialysis,
     Drugs,
     Genetics,
     Kidney,
-    Patient,
-    Simulation,
+    Patient, Simulation,
 )
 from calcium_abm.inputs.toml_reader import parse_toml, parse_toml_value, read_limited
 
@@ -205,7 +198,7 @@ class Scenario(BaseModel):
             p = registry.get(name)
             if p is None:
                 known = [f"parameters.{k}" for k in registry]
-                hint = did_you_mean(f"parameters.{name}", known)
+                hint = other_section_hint("parameters", name) or did_you_mean(f"parameters.{name}", known)
                 problems.append(f"unknown key 'parameters.{name}'{hint}")
             elif not (p.minimum <= val <= p.maximum):
                 problems.append(
@@ -448,11 +441,12 @@ def load_scenario(source: Scenario | Mapping[str, Any] | str | os.PathLike,
         text = builtin_scenario_text(source)
         if text is not None:
             return parse_scenario_toml(text, source, overrides=overrides)
-        if Path(source).is_file():  # a file in the current directory without .toml
-            return _load_file(Path(source), overrides)
+        with contextlib.suppress(OSError):  # e.g. a name too long for a file name
+            if Path(source).is_file():  # a file in the current directory without .toml
+                return _load_file(Path(source), overrides)
         names = builtin_scenario_names()
         raise ScenarioError(
-            f"unknown scenario '{source}'{did_you_mean(source, names)} "
+            f"unknown scenario '{shorten(source)}'{did_you_mean(source, names)} "
             f"(built-in scenarios: {', '.join(names)}; or give the path of a .toml file)"
         )
     if isinstance(source, (str, os.PathLike)):
@@ -480,7 +474,7 @@ def parse_set_option(text: str) -> tuple[str, Any]:
     """
     key, eq, raw = text.partition("=")
     key, raw = key.strip(), raw.strip()
-    shown = text if len(text) <= 80 else text[:77] + "..."
+    shown = shorten(text)
     if not eq or not key:
         raise ScenarioError(f"--set {shown!r} is not allowed: must be key=value, e.g. --set mk7_ug_per_day=180")
     if "\n" in text or "\r" in text:
@@ -488,7 +482,7 @@ def parse_set_option(text: str) -> tuple[str, Any]:
                             "give each setting its own --set key=value")
     if not raw:
         raise ScenarioError(f"--set {shown!r} is not allowed: the value after '=' is empty")
-    return key, parse_value(raw, f"--set {key[:80]}")
+    return key, parse_value(raw, f"--set {shorten(key)}")
 
 
 def parse_value(raw: str, field: str = "value") -> Any:

@@ -38,15 +38,22 @@ BENCH_RESULTS = ROOT / "bench" / "results"
 BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S)
 
 
-def _cli(*args: str) -> str:
-    """The output of ``calcium-abm ARGS`` run in a scratch folder (so paths print as given)."""
+def _cli(*args: str, status: int = 0) -> str:
+    """The output of ``calcium-abm ARGS`` run in a scratch folder (so paths print as given);
+    with ``status`` other than 0, the error output of a command expected to fail so."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run([sys.executable, "-m", "calcium_abm.cli", *args], cwd=tmp, env=env,
                               capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        raise SystemExit(f"calcium-abm {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
-    return done.stdout
+    if done.returncode != status:
+        raise SystemExit(f"calcium-abm {' '.join(args)} exited {done.returncode}, not {status}:\n{done.stderr}")
+    return done.stdout if status == 0 else done.stderr
+
+
+def error_block() -> str:
+    """A bad value's message, as the README's example of input checking."""
+    args = ("run", "healthy_adult", "--set", "ckd_stage=7", "--out", "x.csv")
+    return f"```\n$ calcium-abm {' '.join(args)}\n{_cli(*args, status=2).rstrip()}\n```\n"
 
 
 def run_block(scenario: str, years: int = 10) -> Callable[[], str]:
@@ -137,6 +144,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "run-man-and-woman-60": man_and_woman_block,
     "man-and-woman-60-seeds": man_and_woman_spread_block,
     "validation-summary": validation_block,
+    "error-example": error_block,
     "bench-core": bench_report_block("core", ".venv/bin/python bench/core.py --json bench/results/core.json"),
     "bench-classroom": bench_report_block("dashboard", ".venv/bin/python bench/dashboard.py --classroom "
                                                        "--json bench/results/dashboard.json"),

@@ -326,6 +326,53 @@ def test_run_quiet_and_interrupt(tmp_path, capsys, monkeypatch):
     assert not out2.exists()
 
 
+def _raise_inside_a_kernel(stop: BaseException):
+    """A simulate that fails as a numba kernel does when a signal lands in it: a SystemError
+    whose context is the signal's exception."""
+    def simulate(*args, **kwargs):
+        try:
+            raise stop
+        except BaseException as exc:
+            raise SystemError("CPUDispatcher(<function _activation_kernel>) returned a result "
+                              "with an exception set") from exc
+    return simulate
+
+
+def test_an_interrupt_inside_compiled_code_is_an_interrupt(tmp_path, capsys, monkeypatch):
+    from calcium_abm.batch.progress import Terminated
+
+    fake = types.ModuleType("calcium_abm.simulation")
+    monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
+    out = tmp_path / "out.csv"
+    for stop, code, said in ((KeyboardInterrupt(), 130, "interrupted"),
+                             (Terminated(), 143, "stopped by SIGTERM")):
+        fake.simulate = _raise_inside_a_kernel(stop)
+        assert main(["run", "healthy_adult", "--years", "0.1", "--out", str(out)]) == code
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err and "SystemError" not in err, err
+        assert list(tmp_path.iterdir()) == []
+    fake.simulate = _raise_inside_a_kernel(ValueError("a real bug"))  # not an interrupt: still raised
+    with pytest.raises(SystemError):
+        main(["run", "healthy_adult", "--years", "0.1", "--out", str(out)])
+
+
+def test_interruption_walks_the_exception_chain():
+    from calcium_abm.interrupts import interruption
+
+    stop = KeyboardInterrupt()
+    try:
+        try:
+            raise stop
+        except KeyboardInterrupt as first:
+            raise RuntimeError("wrapped") from first
+    except RuntimeError as outer:
+        wrapped = outer
+    assert interruption(wrapped) is stop and interruption(stop) is stop
+    plain = ValueError("x")
+    plain.__context__ = TypeError("y")
+    assert interruption(plain) is None
+
+
 def test_run_checks_the_schedule_against_the_years_option(tmp_path, capsys, monkeypatch):
     """--years applies before the schedule is checked: a longer run admits a later entry,
     and a refusal quotes the length of the run asked for, not the file's."""

@@ -225,3 +225,116 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
     assert not stale.exists()  # left by a killed run
     assert fresh.exists()  # may belong to a writer still at work
     assert other.exists()  # another file's
+
+
+# ------------------------------------------------- a substance in the wrong section
+
+
+@pytest.mark.parametrize("key, right", [
+    ("diet.warfarin_mg_per_day", "drugs"),
+    ("drugs.mk7_ug_per_day", "diet"),
+    ("drugs.calcium_mg_per_day", "diet"),
+    ("diet.sevelamer_g_per_day", "drugs"),
+    ("parameters.mk7_ug_per_day", "diet"),
+])
+def test_a_modelled_substance_in_the_wrong_section_names_its_section(key, right, tmp_path, capsys):
+    field = key.partition(".")[2]
+    err = rejected(run_args(tmp_path, "--set", f"{key}=1"), capsys,
+                   f"{field} belongs in [{right}] ({right}.{field})")
+    assert "not a modelled substance" not in err
+
+
+@pytest.mark.parametrize("section, field, right", [
+    ("parameters", "mk7_ug_per_day", "diet"), ("diet", "warfarin_mg_per_day", "drugs")])
+def test_a_file_with_a_substance_in_the_wrong_section(section, field, right, tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\n[{section}]\n{field} = 1\n', "utf-8")
+    err = rejected(run_args(tmp_path, scenario=str(path)), capsys, f"belongs in [{right}] ({right}.{field})")
+    assert "not a modelled substance" not in err
+
+
+# ------------------------------------------------------- long input is not echoed in full
+
+LONG = "f" * 100_000
+
+
+@pytest.mark.parametrize("extra, scenario", [
+    (["--set", f"sex={LONG}"], "healthy_adult"),
+    (["--set", f"{LONG}=1"], "healthy_adult"),
+    (["--set", f"diet.{LONG}=1"], "healthy_adult"),
+    (["--set", LONG], "healthy_adult"),
+    (["--years", LONG], "healthy_adult"),
+    ([], LONG),
+    ([], f"/tmp/{LONG}.toml"),
+])
+def test_long_input_is_shortened_in_every_line(extra, scenario, tmp_path, capsys):
+    err = rejected(run_args(tmp_path, *extra, scenario=scenario), capsys, "100,0")
+    assert len(err) < 1500, len(err)
+
+
+@pytest.mark.parametrize("name", [f"{'f' * 300}.csv", f"x.{LONG}", f"{LONG}.csv"])
+def test_a_long_out_path_is_shortened_and_gives_no_traceback(name, tmp_path, capsys):
+    err = rejected(["run", "healthy_adult", "--out", str(tmp_path / name)], capsys, "output file")
+    assert len(err) < 600, len(err)
+
+
+# ------------------------------------------------ optional numbers say their range and unit
+
+
+@pytest.mark.parametrize("setting, allowed", [
+    ("baseline_calcification_score=6000", "must be between 0 and 5000 Agatston-like units"),
+    ("baseline_bmd_t_score=7", "must be between -6 and 6 SD"),
+    ("baseline_bmd_t_score=nan", "must be a finite number (between -6 and 6 SD)"),
+    ("residual_gfr_ml_per_min=200", "must be between 1 and 130 mL/min/1.73m2"),
+    ("gfr_end_ml_per_min=0.1", "must be between 0.5 and 130 mL/min/1.73m2"),
+    ("age_at_final_menstrual_period=70", "must be between 30 and 60 years"),
+    ("age_at_final_menstrual_period=20", "must be between 30 and 60 years"),
+])
+def test_an_optional_number_out_of_range_says_its_range_and_unit(setting, allowed, tmp_path, capsys):
+    err = rejected(run_args(tmp_path, "--set", setting), capsys, allowed)
+    assert "input should be" not in err
+
+
+def test_years_nan_says_the_range(tmp_path, capsys):
+    rejected(run_args(tmp_path, "--years", "nan"), capsys,
+             "simulation.years = nan is not allowed: must be a finite number (more than 0 and at most 100 years)")
+
+
+@pytest.mark.parametrize("years", ["0.001", "0.0014", "0.0027"])
+def test_years_below_one_day_are_refused_as_the_message_says(years, tmp_path, capsys):
+    rejected(run_args(tmp_path, "--years", years), capsys, "years must be at least 1/365 (0.00274)")
+
+
+def test_one_day_is_accepted():
+    from calcium_abm.scenario import load_scenario
+
+    for years in (1 / 365, 0.00274):
+        assert load_scenario("healthy_adult", overrides={"simulation.years": years}).days == 1
+
+
+# ------------------------------------------------------- unknown keys: a list or a hint
+
+
+@pytest.mark.parametrize("key, fragments", [
+    ("vitamin_k2_ug_per_day", ["not a modelled substance", "mk7_ug_per_day", "warfarin_mg_per_day"]),
+    ("warfarin_mg", ["did you mean 'warfarin_mg_per_day'?"]),
+    ("calcium_mg", ["did you mean 'calcium_mg_per_day'?"]),
+    ("mk7_mg_per_day", ["did you mean 'mk7_ug_per_day'? (note: µg, not mg)"]),
+    ("nonsense_setting", ["not a known key", "section.key"]),
+])
+def test_an_unknown_flat_key_gets_a_hint_or_the_list(key, fragments, tmp_path, capsys):
+    rejected(run_args(tmp_path, "--set", f"{key}=1"), capsys, *fragments)
+
+
+def test_a_suggestion_never_changes_the_substance():
+    from calcium_abm.inputs.messages import did_you_mean
+    from calcium_abm.inputs.sections import FLAT_KEYS
+
+    for word in ("vitamin_k2_ug_per_day", "warfarin_ug_per_day", "mk4_ug_per_dya", "vitamin_k", "calcium"):
+        hint = did_you_mean(word, list(FLAT_KEYS))
+        stem = word.split("_")[0]
+        assert hint == "" or f"'{stem}" in hint, (word, hint)
+
+
+def test_dashboard_scenario_typo_gets_a_did_you_mean(capsys):
+    rejected(["dashboard", "--scenario", "k2_deficency"], capsys, "did you mean 'k2_deficiency'?")

@@ -706,3 +706,40 @@ def test_a_woman_moved_past_60_by_the_sliders_is_postmenopausal_since_51():
     assert ds.side_scenario(later).patient.age_at_final_menstrual_period == 51.0  # her run would pass 60
     man = ds.SideSettings().with_change("age_years", 75.0, base)
     assert not ds.side_scenario(man).patient.postmenopausal
+
+
+@pytest.mark.parametrize("query, hint", [
+    ("vitamin_k1_ug_per_dya=3", "did you mean 'vitamin_k1_ug_per_day'?"),
+    ("mk7_mg_per_day=5", "did you mean 'mk7_ug_per_day'? (note: µg, not mg)"),
+    ("scenario=k2_deficency", "did you mean 'k2_deficiency'?"),
+])
+def test_a_link_typo_gets_the_same_did_you_mean_as_run(query, hint):
+    _, problems = ds.settings_from_query(query)
+    assert len(problems) == 1 and hint in problems[0], problems
+
+
+def test_the_menopause_switch_shows_what_runs():
+    """A link that makes a woman 68 runs her postmenopausal (menopause_follows_age): the switch
+    shows it on, and the run's scenario agrees."""
+    settings, problems = ds.settings_from_query("scenario=healthy_adult&age_years=68&sex=female")
+    assert problems == []
+    base = ds.resolve_scenario("healthy_adult")
+    shown = ds.knob_values(settings.a, base)
+    assert ds.side_scenario(settings.a).patient.postmenopausal is True
+    assert shown["postmenopausal"] is True and shown["sex"] == "female" and shown["age_years"] == 68
+    young, _ = ds.settings_from_query("scenario=healthy_adult&age_years=30&sex=female")
+    assert ds.knob_values(young.a, base)["postmenopausal"] is ds.side_scenario(young.a).patient.postmenopausal is False
+
+
+def test_the_dashboard_server_does_not_print_solaras_cookie_warning():
+    """The server's environment filters Solara's http cookie warning (and only it)."""
+    import subprocess
+
+    from calcium_abm.commands.dashboard import server_environment
+
+    env = server_environment({"PATH": "/bin", "PYTHONWARNINGS": "default::DeprecationWarning"})
+    code = ("import warnings; warnings.warn(\"Cookies with samesite=none require https, but according to "
+            "the asgi framework, the scheme is 'http'\"); warnings.warn('another warning')")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert "UserWarning: Cookies" not in done.stderr and "UserWarning: another warning" in done.stderr, done.stderr
+    assert env["PYTHONWARNINGS"].endswith("default::DeprecationWarning")

@@ -48,3 +48,4 @@ def test_no_ungenerated_run_output_is_quoted():
     outside = BLOCKS.BLOCK.sub("", README)
     assert not re.search(r"\d\.\d{4} → \d\.\d{4} g/cm", outside)
     assert not re.search(r"dp-ucMGP\s+\d+(\.\d+)? pmol/L", outside)
+    assert not re.search(r"^error: ", outside, re.M), "an error message is quoted outside a generated block"

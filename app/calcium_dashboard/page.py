@@ -58,6 +58,7 @@ from calcium_dashboard.settings import (
     Knob,
     SideSettings,
     dashboard_limits_problem,
+    knob_values,
     resolve_scenario,
     scenario_choices,
     settings_from_query,
@@ -223,7 +224,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     except ScenarioError as exc:
         solara.Error(str(exc))
         return
-    values = {k.key: k.scenario_value(base) for k in KNOBS} | side.changed
+    values = knob_values(side, base)  # what runs, also what the dashboard fills in
 
     def change(key: str, value: Any) -> None:
         new = side.with_change(key, value, base)

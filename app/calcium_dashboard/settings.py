@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenario
 from calcium_abm.inputs.fields import field_choices
+from calcium_abm.inputs.messages import did_you_mean
 from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
 from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS, SECTIONS
 
@@ -223,7 +224,8 @@ def resolve_scenario(choice: str, uploads: Mapping[str, Scenario] | None = None)
     if choice not in builtin_scenarios():
         # never treat a link's text as a file path
         names = ", ".join(builtin_scenarios())
-        raise ScenarioError(f"unknown scenario '{_short(choice)}': built-in scenarios are {names}")
+        raise ScenarioError(f"unknown scenario '{_short(choice)}': built-in scenarios are {names}"
+                            f"{did_you_mean(choice, builtin_scenarios())}")
     return load_scenario(choice)
 
 
@@ -263,6 +265,15 @@ def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str,
         if not MIN_AGE_AT_MENOPAUSE_YEARS <= age - since <= MAX_AGE_AT_MENOPAUSE_YEARS:
             out["years_since_menopause"] = max(age - DASHBOARD_AGE_AT_MENOPAUSE_YEARS, 0.0)
     return out
+
+
+def knob_values(side: SideSettings, base: Scenario) -> dict[str, Any]:
+    """What each control shows: the scenario's value, the side's changes, and what the run
+    fills in (a woman moved past her menopause runs postmenopausal, :func:`menopause_follows_age`),
+    so a switch never shows off while the run has it on."""
+    values = {k.key: k.scenario_value(base) for k in KNOBS} | side.changed
+    applied = menopause_follows_age(side.model_settings(), base)
+    return values | {key: value for key, value in applied.items() if key in KNOBS_BY_KEY}
 
 
 def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> str:
@@ -413,6 +424,7 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             present = True
         elif raw not in ("0", "false", "no", "off"):
             problems.append(f"link: present = {raw[:24]!r} is not allowed: must be 1 or 0")
+    link_keys = ["scenario", "compare", "seed", "speed", "present", *KNOBS_BY_KEY, *(f"b.{k}" for k in KNOBS_BY_KEY)]
     for key in values:
-        problems.append(f"link: unknown setting '{_short(key)}' was ignored")
+        problems.append(f"link: unknown setting '{_short(key)}' was ignored{did_you_mean(key, link_keys)}")
     return DashboardSettings(a=a, b=b, seed=seed, days_per_frame=days_per_frame, present=present), problems

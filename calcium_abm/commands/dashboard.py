@@ -89,20 +89,31 @@ SERVER_ENVIRONMENT = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONMALLOC
                       "MALLOC_ARENA_MAX": "2"}
 
 
+#: Solara warns on every page load over plain http from an address other than "localhost"
+#: (``Cookies with samesite=none require https ...``; solara/server/starlette.py) and falls
+#: back to samesite=lax, which a dashboard that is not embedded in another site's frame needs
+#: anyway. Solara has no setting for it, so the server ignores that one warning (a user's own
+#: PYTHONWARNINGS comes after it and wins).
+COOKIE_WARNING_FILTER = "ignore:Cookies with samesite=none require https:UserWarning"
+
+
 def server_environment(base: dict[str, str]) -> dict[str, str]:
     """``base`` with :data:`SERVER_ENVIRONMENT` added where ``base`` does not set it
-    (telemetry is always switched off)."""
-    return {**SERVER_ENVIRONMENT, **base, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    (telemetry is always switched off) and Solara's cookie warning filtered."""
+    warnings = ",".join(w for w in (COOKIE_WARNING_FILTER, base.get("PYTHONWARNINGS", "")) if w)
+    return {**SERVER_ENVIRONMENT, **base, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONWARNINGS": warnings}
 
 
 def main(args: argparse.Namespace) -> int:
     if args.scenario is not None:
+        from calcium_abm.inputs.messages import did_you_mean, shorten
         from calcium_abm.scenario import builtin_scenarios
 
         names = builtin_scenarios()
         if args.scenario not in names:
-            raise UserInputError(f"--scenario {args.scenario} is not allowed: built-in scenarios are "
-                                 f"{', '.join(names)} (load your own file from the dashboard)")
+            raise UserInputError(f"--scenario {shorten(args.scenario)} is not allowed: built-in scenarios are "
+                                 f"{', '.join(names)} (load your own file from the dashboard)"
+                                 f"{did_you_mean(args.scenario, names)}")
     cmd = solara_command(args)
     env = server_environment(dict(os.environ))
     if args.scenario:

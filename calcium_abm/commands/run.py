@@ -44,7 +44,7 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 def _given_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
     """Dotted path -> (the option as the user gave it, value) for ``--set``/``--years``/``--seed``."""
-    from calcium_abm.inputs.messages import join_problems
+    from calcium_abm.inputs.messages import join_problems, shorten
     from calcium_abm.scenario import parse_set_option, parse_value, resolve_key
 
     given: dict[str, tuple[str, Any]] = {}  # dotted path -> (how it was given, value)
@@ -58,13 +58,13 @@ def _given_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
     for text in args.set or ():
         try:
             key, value = parse_set_option(text)
-            add(resolve_key(key), f"--set {text}", value)
+            add(resolve_key(key), f"--set {shorten(text)}", value)
         except ScenarioError as exc:
-            problems.append(str(exc) if str(exc).startswith("--set") else f"--set {text}: {exc}")
+            problems.append(str(exc) if str(exc).startswith("--set") else f"--set {shorten(text)}: {exc}")
     for option in ("years", "seed"):
         raw = getattr(args, option, None)
         if raw is not None:
-            shown = raw if len(raw) <= 40 else raw[:37] + "..."
+            shown = shorten(raw, 40)
             try:
                 add(f"simulation.{option}", f"--{option} {shown}", parse_value(raw.strip(), f"--{option}"))
             except ScenarioError as exc:
@@ -114,13 +114,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from calcium_abm.batch.progress import Terminated, stop_on_sigterm
     from calcium_abm.inputs.memory import check_memory
-    from calcium_abm.io import check_output_path, write_table
+    from calcium_abm.interrupts import interruption
+    from calcium_abm.io import check_output_path
 
     scenario = scenario_from_args(args)
     check_memory(scenario)  # the machine's limit, asked here rather than by the schema
     out = check_output_path(args.out)
+    try:
+        with stop_on_sigterm():  # SIGTERM unwinds like Ctrl-C: the atomic write leaves nothing behind
+            df = _simulate_and_write(scenario, out, args.quiet)
+    except BaseException as exc:  # a signal inside a numba kernel arrives wrapped in a SystemError
+        if not isinstance(interruption(exc), Terminated):
+            raise  # Ctrl-C (also wrapped) is the CLI's: "interrupted", status 130
+        print("\nstopped by SIGTERM: no output was written", file=sys.stderr)
+        return Terminated().code
+    if not args.quiet:
+        print(summary(scenario, df, out))
+    return 0
 
+
+def _simulate_and_write(scenario, out, quiet: bool):
+    """Simulate the checked scenario and write its daily table to ``out``; return the table."""
+    from calcium_abm.inputs.messages import MAX_PATH_CHARS, shorten
+    from calcium_abm.io import write_table
     from calcium_abm.simulation import simulate  # the model loads only for a valid run
 
     try:
@@ -129,7 +147,7 @@ def main(args: argparse.Namespace) -> int:
             years=scenario.simulation.years,
             seed=scenario.simulation.seed,
             overrides=None,  # already applied (and validated) above
-            progress=not args.quiet,
+            progress=not quiet,
         )
     except MemoryError:  # the estimate passed, the process's real limit did not: no output written
         raise UserInputError(out_of_memory_message(scenario)) from None
@@ -138,10 +156,8 @@ def main(args: argparse.Namespace) -> int:
     try:
         write_table(df, out)
     except OSError as exc:  # e.g. the disk filled up during the run
-        raise UserInputError(f"cannot write output file '{out}': {exc.strerror or exc}") from None
-    if not args.quiet:
-        print(summary(scenario, df, out))
-    return 0
+        raise UserInputError(f"cannot write output file '{shorten(out, MAX_PATH_CHARS)}': {exc.strerror or exc}") from None
+    return df
 
 
 def _first_last(df, column: str) -> tuple[float, float]:

@@ -83,7 +83,7 @@ def allowed_text(model: type[BaseModel] | None, field: str | None) -> str:
         if lo_i is not None and hi_i is not None:
             return f"must be an integer from {lo_i} to {hi_i}"
         return f"must be an integer, {lo_i} or more" if lo_i is not None else "must be an integer"
-    if kind == "float":
+    if kind == "float" or _info(model, field).annotation == (float | None):  # an optional number: its range
         return range_text(lo, hi, unit_suffix(field_unit(model, field)), lo_open=lo_open)
     return ""
 

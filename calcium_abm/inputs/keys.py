@@ -10,6 +10,7 @@ schema (sections) or the parameter registry (``parameters.*``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -17,8 +18,8 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, unit_suffix
-from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT
+from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, shorten, unit_suffix
+from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT, other_section_hint
 
 __all__ = ["column_name", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
            "range_problem", "resolved_settings", "setting_bounds", "setting_kind", "setting_unit"]
@@ -67,13 +68,26 @@ def resolve_key(key: str) -> str:
     known = [*TOP_LEVEL_TEXT, *FLAT_KEYS.values(), *(f"parameters.{p}" for p in registry)]
     if not dot:
         known += [*FLAT_KEYS, *registry]
-    shown = key if len(key) <= 80 else key[:77] + "..."
-    hint = did_you_mean(key, known)
+    shown = shorten(key)
+    hint = (other_section_hint(section, field) if dot and section in [*SECTIONS, "parameters"] else "") or \
+        did_you_mean(key, known)
     if not hint and dot and section in SECTIONS:
         hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, substances=section in SUBSTANCE_SECTIONS)
     elif not hint and dot and section != "parameters":
         hint = f" — sections are {', '.join(sorted([*SECTIONS, 'parameters']))}"
+    elif not hint and not dot:
+        hint = _flat_key_hint(key)
     raise ScenarioError(f"unknown key '{shown}'{hint}")
+
+
+def _flat_key_hint(key: str) -> str:
+    """What to say of an unknown flat key: an intake (``*_mg_per_day``, ``*_ug``) lists the
+    modelled intakes, anything else says how settings are named."""
+    if re.search(r"(^|_)((n|u|µ|m)?g|iu)(_per_day)?$", key.lower()):
+        intakes = [f for s in SUBSTANCE_SECTIONS for f in SECTIONS[s].model_fields]
+        return f": not a modelled substance; the modelled intakes are {', '.join(intakes)}"
+    return (f": not a known key; a setting is named section.key (sections: {', '.join(SECTIONS)}) or by "
+            "its flat key (e.g. mk7_ug_per_day), a model parameter by its name (docs/parameters.md)")
 
 
 def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

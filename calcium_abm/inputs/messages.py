@@ -30,6 +30,7 @@ __all__ = [
     "problem_lines",
     "range_text",
     "rule_error",
+    "shorten",
     "unit_suffix",
 ]
 
@@ -76,6 +77,17 @@ def fmt_value(value: Any) -> str:
     else:
         text = str(value)
     return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 3] + "..."
+
+
+MAX_ECHO_CHARS = 80  # user input (a key, a name, an option) longer than this is shortened in messages
+MAX_PATH_CHARS = 240  # a file path is shortened beyond this (real paths are often longer than 80)
+
+
+def shorten(text: object, limit: int = MAX_ECHO_CHARS) -> str:
+    """User input as a message echoes it: as given up to ``limit`` characters, else its
+    start, ``...`` and its length, so a 100 kB option never floods the terminal."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit - 3]}... ({len(text):,} characters)"
 
 
 def fmt_bytes(n: float) -> str:
@@ -146,14 +158,35 @@ def _is_typo_of(word: str, candidate: str) -> bool:
     return edit_distance(word.lower(), candidate.lower()) <= MAX_TYPO_EDITS
 
 
+_MASS_UNITS = {"g": "g", "mg": "mg", "ug": "µg", "ng": "ng"}
+
+
+def _mass_unit(name: str) -> str | None:
+    """The mass unit a setting's name carries (``mk7_ug_per_day`` -> ``"ug"``), if any."""
+    found = [part for part in name.rpartition(".")[2].lower().split("_") if part in _MASS_UNITS]
+    return found[0] if len(found) == 1 else None
+
+
+def _suggestion(word: str, candidate: str) -> str:
+    """`` — did you mean 'x'?``, with a note when the two differ in mass unit (1000-fold)."""
+    typed, meant = _mass_unit(word), _mass_unit(candidate)
+    note = (f" (note: {_MASS_UNITS[meant]}, not {_MASS_UNITS[typed]})"
+            if typed and meant and typed != meant else "")
+    return f" — did you mean '{candidate}'?{note}"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """``" — did you mean 'x'?"`` for a true typo of one of ``choices``, else ``""``."""
+    """``" — did you mean 'x'?"`` for a true typo of one of ``choices`` or for the one choice
+    that completes ``word`` (``warfarin_mg`` -> ``warfarin_mg_per_day``), else ``""``."""
     choices = [c for c in choices if isinstance(c, str)]
     if not isinstance(word, str) or len(word) > 200:
         return ""
     for candidate in difflib.get_close_matches(word, choices, n=5, cutoff=0.7):
         if _is_typo_of(word, candidate):
-            return f" — did you mean '{candidate}'?"
+            return _suggestion(word, candidate)
+    completions = {c for c in choices if c.lower().startswith(word.lower() + "_")}
+    if len(completions) == 1 and re.search(r"\d|_", word):  # a whole name's start, never a bare prefix
+        return _suggestion(word, completions.pop())
     return ""
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from calcium_abm.inputs.fields import allowed_text, locate
 from calcium_abm.inputs.keys import parameter_registry
 from calcium_abm.inputs.messages import RULE, accepted_keys, did_you_mean, fmt_value, range_text, unit_suffix
-from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS
+from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS, other_section_hint
 
 __all__ = ["scenario_error_line"]
 
@@ -43,9 +43,10 @@ def _unknown_key(root: type[BaseModel], loc: tuple, prefix: str, rest: tuple) ->
     model = model or root
     choices = list(model.model_fields)
     parent = path.rpartition(".")[0]
-    hint = did_you_mean(path, [f"{parent}.{c}" if parent else c for c in choices])
+    section = str(rest[-2]) if len(rest) >= 2 else None
+    hint = (other_section_hint(section, str(rest[-1])) if section and not prefix else "") or \
+        did_you_mean(path, [f"{parent}.{c}" if parent else c for c in choices])
     if not hint:
-        section = str(rest[-2]) if len(rest) >= 2 else None
         where = "[[schedule]]" if prefix else (f"[{section}]" if section else "the top level")
         hint = accepted_keys(where, choices, substances=section in SUBSTANCE_SECTIONS)
     return f"{prefix}unknown key '{path}'{hint}"
@@ -73,7 +74,7 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     if kind == "finite_number" and getattr(value, "typed_text", None) and allowed:
         pass  # a number too large for a float (1e400): its range says it all
     elif kind == "finite_number":
-        rng = f" ({allowed.removeprefix('must be ')})" if allowed.startswith("must be between") else ""
+        rng = f" ({allowed.removeprefix('must be ')})" if allowed.startswith("must be ") and "finite" not in allowed else ""
         allowed = "must be a finite number" + rng
     elif kind in _TYPE_WORDS and not allowed.startswith(_TYPE_WORDS[kind]):
         word = _TYPE_WORDS[kind]

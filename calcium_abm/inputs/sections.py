@@ -233,7 +233,7 @@ class Simulation(Section):
     @field_validator("years", mode="after")
     @classmethod
     def _at_least_a_day(cls, value: float) -> float:
-        if round(value * DAYS_PER_YEAR) < 1:
+        if value * DAYS_PER_YEAR < 1 - 1e-9:  # the rule the message states (not a rounded half day)
             raise rule_error(f"simulation.years = {fmt_num(value)} is not allowed: a run must last at least "
                              f"1 day, so years must be at least 1/{DAYS_PER_YEAR} ({1 / DAYS_PER_YEAR:.5f})")
         return value
@@ -320,3 +320,13 @@ FLAT_KEYS: dict[str, str] = {
 if len(FLAT_KEYS) != sum(len(m.model_fields) for m in SECTIONS.values()):  # pragma: no cover
     raise RuntimeError("two scenario sections have a field of the same name: flat keys would clash")
 
+
+
+def other_section_hint(section: str, field: str) -> str:
+    """``": warfarin_mg_per_day belongs in [drugs] (drugs.warfarin_mg_per_day)"`` when
+    ``field`` is a setting of a section other than ``section`` (``parameters`` included),
+    else ``""``: a modelled substance in the wrong section is not "not modelled"."""
+    path = FLAT_KEYS.get(field)
+    if path is None or path.partition(".")[0] == section:
+        return ""
+    return f": {field} belongs in [{path.partition('.')[0]}] ({path})"

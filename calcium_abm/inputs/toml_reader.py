@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from calcium_abm.errors import UserInputError
-from calcium_abm.inputs.messages import fmt_bytes
+from calcium_abm.inputs.messages import MAX_PATH_CHARS, fmt_bytes, shorten
 
 __all__ = ["MAX_NESTING", "MAX_INT_DIGITS", "nesting_problem", "parse_toml", "parse_toml_value", "read_limited"]
 
@@ -131,7 +131,7 @@ def read_limited(path: str | os.PathLike, limit: int, error: type[UserInputError
     ``what`` names the kind of file in messages (``"scenario file"``). Raises ``error`` if
     the path is missing, a directory, not a regular file, unreadable or over the limit.
     """
-    origin = str(path)
+    origin = shorten(path, MAX_PATH_CHARS)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
