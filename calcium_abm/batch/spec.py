@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.batch.draws import DRAWABLE_OPTIONAL, Distribution, distribution_problems
+from calcium_abm.batch.fixed import set_conflicts
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, note_same_setting, resolve_setting, resolved_settings,
                                      setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
@@ -382,7 +383,7 @@ class BatchSpec(_Table):
             raise rule_error(f"a batch file needs exactly one of [sweep], [cohort] or [sensitivity]; {given}")
         problems = []
         if self.cohort is not None:
-            problems += self._check_arms()
+            problems += self._check_arms() + set_conflicts(self)
         elif self.arms:
             problems.append("[[arms]] belong to a [cohort] batch")
         a = self.analysis
