@@ -152,3 +152,18 @@ def test_baseline_table_reports_means_and_counts_per_arm():
     assert rows.loc["postmenopausal = True (women)", "statistic"] == "n (% of women)"
     assert rows.loc["age_years", "placebo"] == f"60 ({math.sqrt(200):.3g})"  # mean 60, SD 14.1
     assert rows.loc["age_years", "statistic"] == "mean (SD)" and "not_there" not in rows.index
+
+
+def test_ancova_of_an_outcome_without_a_baseline_compares_plain_means():
+    """A day's flow has no day-0 value: its baseline column is all missing (not a traceback)."""
+    data = ancova_data(seed=3).assign(y_baseline=np.nan)
+    row = ancova_effects(data, [("y_change", "y_baseline")], "placebo").iloc[0]
+    means = data.groupby("arm")["y_change"].mean()
+    assert row["difference"] == pytest.approx(means["mk7"] - means["placebo"], rel=1e-10)
+    assert row["n"] == len(data) and "no baseline value" in row["adjusted_for"]
+
+
+def test_table_1_leaves_out_a_baseline_that_no_run_has():
+    data = ancova_data(seed=3).assign(flow_baseline=np.nan)
+    table = baseline_table(data, ["y_baseline", "flow_baseline"])
+    assert "y_baseline" in set(table["characteristic"]) and "flow_baseline" not in set(table["characteristic"])
