@@ -87,3 +87,14 @@ def test_replicates_run_each_point_at_several_seeds_and_the_indices_use_their_me
     got = table[table["output"] == "bmd_change_pct"].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected)
     assert len(load_results(tmp_path / "r")) == len(runs)
+
+
+def test_a_range_beyond_the_allowed_values_is_refused_per_field_not_per_run():
+    from calcium_abm.batch import BatchError, load_batch
+
+    table = {"scenario": "healthy_adult", "sensitivity": {"parameters": {"mk7_ug_per_day": [0, 1e9],
+                                                                          "vitamin_k1_ug_per_day": [50, 200]}}}
+    with pytest.raises(BatchError, match=r"sensitivity\.parameters\.mk7_ug_per_day = \[0, 1000000000\] is not "
+                                         r"allowed: both ends must be between 0 and \d+ µg/day") as caught:
+        load_batch(table)
+    assert "run 1" not in str(caught.value) and "vitamin_k1_ug_per_day" not in str(caught.value)
