@@ -167,3 +167,18 @@ def test_table_1_leaves_out_a_baseline_that_no_run_has():
     data = ancova_data(seed=3).assign(flow_baseline=np.nan)
     table = baseline_table(data, ["y_baseline", "flow_baseline"])
     assert "y_baseline" in set(table["characteristic"]) and "flow_baseline" not in set(table["characteristic"])
+
+
+@pytest.mark.parametrize("name", ["summarize", "batch", "power", "sensitivity"])
+def test_help_shows_no_doubled_percent_sign(name, capsys):
+    from calcium_abm.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([name, "--help"])
+    assert "%%" not in capsys.readouterr().out
+
+
+def test_table_1_gives_no_sd_for_one_run():
+    data = pd.DataFrame({"arm": ["a", "a", "b"], "x": [1.0, 3.0, 8.54]})
+    row = baseline_table(data, ["x"]).set_index("characteristic").loc["x"]
+    assert row["a"] == "2 (1.41)" and row["b"] == "8.54 (n = 1)"

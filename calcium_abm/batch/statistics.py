@@ -287,7 +287,8 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
         if pd.api.types.is_float_dtype(column):
             def describe(part: pd.Series) -> str:
                 ci = mean_ci(part)
-                return f"{ci['mean']:.{digits}g} ({ci['sd']:.{digits}g})" if ci["n"] else ""
+                spread = f"{ci['sd']:.{digits}g}" if ci["n"] > 1 else "n = 1"  # one run has no SD
+                return f"{ci['mean']:.{digits}g} ({spread})" if ci["n"] else ""
 
             rows.append({"characteristic": name + among, "statistic": "mean (SD)",
                          **{a: describe(g[name]) for a, g in within.items()}})
