@@ -98,3 +98,14 @@ def test_a_range_beyond_the_allowed_values_is_refused_per_field_not_per_run():
                                          r"allowed: both ends must be between 0 and \d+ µg/day") as caught:
         load_batch(table)
     assert "run 1" not in str(caught.value) and "vitamin_k1_ug_per_day" not in str(caught.value)
+
+
+def test_sobol_warns_when_the_sample_is_too_small_and_not_when_it_is_large():
+    small = sobol_indices(toy, BOUNDS, samples=4, seed=2)
+    large = sobol_indices(toy, BOUNDS, samples=512, seed=2)
+    assert (small["warning"] != "").any()
+    flagged = small[small["warning"] != ""]
+    index, half = flagged[["S1", "ST"]].to_numpy(), flagged[["S1_conf", "ST_conf"]].to_numpy()
+    bad = ((index > 1.05) | (index < -0.05) | (half > 0.5)).any(axis=1)
+    assert bad.all() and flagged["warning"].str.contains("raise sensitivity.samples").all()
+    assert (large["warning"] == "").all()
