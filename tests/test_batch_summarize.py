@@ -182,3 +182,18 @@ def test_table_1_gives_no_sd_for_one_run():
     data = pd.DataFrame({"arm": ["a", "a", "b"], "x": [1.0, 3.0, 8.54]})
     row = baseline_table(data, ["x"]).set_index("characteristic").loc["x"]
     assert row["a"] == "2 (1.41)" and row["b"] == "8.54 (n = 1)"
+
+
+def test_ancova_of_a_stopped_batch_says_why_it_has_no_interval_and_warns_nothing():
+    import warnings
+
+    three = pd.DataFrame({"arm": ["placebo", "mk7", "mk7"], "y": [1.0, 2.0, 2.5], "y_b": [0.5, 0.7, 0.2]})
+    two = three.iloc[:2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would fail the test
+        few = ancova_effects(three, [("y", "y_b")], "placebo").iloc[0]
+        one = ancova_effects(two, [("y", "y_b")], "placebo").iloc[0]
+    assert few["adjusted_for"].startswith("nothing (too few finished runs") and math.isfinite(few["ci_low"])
+    assert few["difference"] == pytest.approx(2.25 - 1.0)
+    assert "one run per arm" in one["adjusted_for"] and math.isnan(one["ci_low"])
+    assert one["difference"] == pytest.approx(1.0)

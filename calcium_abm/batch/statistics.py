@@ -11,6 +11,7 @@ per-run DataFrames and numbers, never files.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -189,8 +190,9 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
 # ------------------------------------------------------------------------ trials
 
 
-_UNADJUSTED = {False: "nothing (the baseline is the same in every run, or within every arm)",
-               True: "nothing (the outcome has no baseline value: a day's flow is not measured on day 0)"}
+_UNADJUSTED = {"same": "nothing (the baseline is the same in every run, or within every arm)",
+               "flow": "nothing (the outcome has no baseline value: a day's flow is not measured on day 0)",
+               "few": "nothing (too few finished runs to adjust for the baseline)"}
 
 
 def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], control: str,
@@ -229,22 +231,30 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
         data = per_run[[arm_column, outcome] + ([] if unmeasured else [baseline])].dropna()
         design = pd.DataFrame({f"arm={a}": (data[arm_column] == a).astype(float) for a in arms}, index=data.index)
         design = sm.add_constant(design, has_constant="add")
-        adjust = False
+        note = _UNADJUSTED["flow"] if unmeasured else baseline
         if not unmeasured:
             adjusted = design.assign(**{baseline: data[baseline].astype(float)})
             # a baseline without spread, or one the arm alone determines (arms that start from
-            # different states), cannot be adjusted for: the model then compares plain means
-            adjust = np.linalg.matrix_rank(adjusted.to_numpy()) == adjusted.shape[1]
-            if adjust:
+            # different states), cannot be adjusted for: the model then compares plain means;
+            # nor can it be when the runs leave no residual degree of freedom to estimate it
+            if len(data) <= adjusted.shape[1]:
+                note = _UNADJUSTED["few"]
+            elif np.linalg.matrix_rank(adjusted.to_numpy()) < adjusted.shape[1]:
+                note = _UNADJUSTED["same"]
+            else:
                 design = adjusted
-        fit = sm.OLS(data[outcome].astype(float), design).fit()
-        interval = fit.conf_int(alpha=1 - confidence)
+        with warnings.catch_warnings():  # one run per arm (a stopped batch): no residual variance
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fit = sm.OLS(data[outcome].astype(float), design).fit()
+            interval, p_values = fit.conf_int(alpha=1 - confidence), fit.pvalues
+        if fit.df_resid < 1:
+            note += "; no CI or p-value: one run per arm (too few finished runs)"
         for a in arms:
             term = f"arm={a}"
             rows.append({"arm": a, "control": control, "outcome": outcome, "n": int(fit.nobs),
                          "difference": float(fit.params[term]), "ci_low": float(interval.loc[term, 0]),
-                         "ci_high": float(interval.loc[term, 1]), "p_value": float(fit.pvalues[term]),
-                         "adjusted_for": baseline if adjust else _UNADJUSTED[unmeasured]})
+                         "ci_high": float(interval.loc[term, 1]), "p_value": float(p_values[term]),
+                         "adjusted_for": note})
     return pd.DataFrame(rows)
 
 
