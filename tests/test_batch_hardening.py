@@ -17,11 +17,12 @@ import pytest
 
 from calcium_abm.batch import BatchError, run_batch
 from calcium_abm.batch.progress import ProgressReport
-from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, default_workers, estimate_line,
-                                      estimated_run_seconds)
+from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, RUN_START_S, SECONDS_PER_PATCH_DAY,
+                                      default_workers, estimate_line, estimated_run_seconds)
 from calcium_abm.batch.spec import load_batch
 from calcium_abm.batch.store import LOCK, RUNS_DIR, claim_output
 from calcium_abm.cli import main
+from calcium_abm.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
@@ -118,7 +119,7 @@ def test_batch_into_a_full_disk_gives_one_line_and_keeps_the_saved_runs(tmp_path
                                "--quiet")
     assert code == 2
     assert err.startswith("error: --out ") and "No space left on device" in err
-    assert "1 finished runs are saved" in err and "--resume" in err
+    assert "1 finished run is saved" in err and "--resume" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     runs = tmp_path / "o" / RUNS_DIR
     assert len(list(runs.glob("run-*.parquet"))) == 1 and not list(runs.glob(".*.tmp"))
@@ -136,6 +137,7 @@ def test_a_full_disk_before_the_first_run_leaves_no_directory(tmp_path, capsys, 
     assert code == 2
     assert err.startswith(f"error: --out '{tmp_path / 'o'}': cannot write the batch manifest: No space left")
     assert not (tmp_path / "o").exists()
+    assert "nothing is saved" in err and "--resume" not in err  # the message says what is true
 
 
 def test_summarize_into_a_full_disk_leaves_no_partial_csvs(tmp_path, capsys, monkeypatch):
@@ -311,6 +313,17 @@ def test_the_estimate_line_before_a_batch_starts():
     assert estimate_line("s", 2, 0.1, 1).endswith("; under a second of simulation")
     assert estimate_line("s", 100, 1.5, 1).endswith("roughly 02:30 of simulation")
     assert estimate_line("d", 10, 0.5, 1, on_dask=True) == "d: 10 runs to do on a Dask cluster"
+    assert estimate_line("one", 1, 0.5, 1).startswith("one: 1 run to do on this process")
+
+
+def test_a_run_estimate_counts_its_start_and_spin_up():
+    small = load_scenario("healthy_adult", overrides={"simulation.years": 0.1, "bone_grid_width": 16,
+                                                     "bone_grid_height": 16, "vessel_grid_width": 16,
+                                                     "vessel_grid_height": 16})
+    large = small.with_overrides({"bone_grid_width": 128, "bone_grid_height": 128})
+    patch_days = small.days * 512 * SECONDS_PER_PATCH_DAY
+    assert estimated_run_seconds(small) >= RUN_START_S + patch_days  # not only the days simulated
+    assert estimated_run_seconds(large) - estimated_run_seconds(small) > small.days * (16384 - 256) * SECONDS_PER_PATCH_DAY
 
 
 def test_the_default_workers_rule():

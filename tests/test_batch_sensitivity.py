@@ -87,3 +87,25 @@ def test_replicates_run_each_point_at_several_seeds_and_the_indices_use_their_me
     got = table[table["output"] == "bmd_change_pct"].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected)
     assert len(load_results(tmp_path / "r")) == len(runs)
+
+
+def test_a_range_beyond_the_allowed_values_is_refused_per_field_not_per_run():
+    from calcium_abm.batch import BatchError, load_batch
+
+    table = {"scenario": "healthy_adult", "sensitivity": {"parameters": {"mk7_ug_per_day": [0, 1e9],
+                                                                          "vitamin_k1_ug_per_day": [50, 200]}}}
+    with pytest.raises(BatchError, match=r"sensitivity\.parameters\.mk7_ug_per_day = \[0, 1000000000\] is not "
+                                         r"allowed: both ends must be between 0 and \d+ µg/day") as caught:
+        load_batch(table)
+    assert "run 1" not in str(caught.value) and "vitamin_k1_ug_per_day" not in str(caught.value)
+
+
+def test_sobol_warns_when_the_sample_is_too_small_and_not_when_it_is_large():
+    small = sobol_indices(toy, BOUNDS, samples=4, seed=2)
+    large = sobol_indices(toy, BOUNDS, samples=512, seed=2)
+    assert (small["warning"] != "").any()
+    flagged = small[small["warning"] != ""]
+    index, half = flagged[["S1", "ST"]].to_numpy(), flagged[["S1_conf", "ST_conf"]].to_numpy()
+    bad = ((index > 1.05) | (index < -0.05) | (half > 0.5)).any(axis=1)
+    assert bad.all() and flagged["warning"].str.contains("raise sensitivity.samples").all()
+    assert (large["warning"] == "").all()

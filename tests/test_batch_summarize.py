@@ -152,3 +152,48 @@ def test_baseline_table_reports_means_and_counts_per_arm():
     assert rows.loc["postmenopausal = True (women)", "statistic"] == "n (% of women)"
     assert rows.loc["age_years", "placebo"] == f"60 ({math.sqrt(200):.3g})"  # mean 60, SD 14.1
     assert rows.loc["age_years", "statistic"] == "mean (SD)" and "not_there" not in rows.index
+
+
+def test_ancova_of_an_outcome_without_a_baseline_compares_plain_means():
+    """A day's flow has no day-0 value: its baseline column is all missing (not a traceback)."""
+    data = ancova_data(seed=3).assign(y_baseline=np.nan)
+    row = ancova_effects(data, [("y_change", "y_baseline")], "placebo").iloc[0]
+    means = data.groupby("arm")["y_change"].mean()
+    assert row["difference"] == pytest.approx(means["mk7"] - means["placebo"], rel=1e-10)
+    assert row["n"] == len(data) and "no baseline value" in row["adjusted_for"]
+
+
+def test_table_1_leaves_out_a_baseline_that_no_run_has():
+    data = ancova_data(seed=3).assign(flow_baseline=np.nan)
+    table = baseline_table(data, ["y_baseline", "flow_baseline"])
+    assert "y_baseline" in set(table["characteristic"]) and "flow_baseline" not in set(table["characteristic"])
+
+
+@pytest.mark.parametrize("name", ["summarize", "batch", "power", "sensitivity"])
+def test_help_shows_no_doubled_percent_sign(name, capsys):
+    from calcium_abm.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([name, "--help"])
+    assert "%%" not in capsys.readouterr().out
+
+
+def test_table_1_gives_no_sd_for_one_run():
+    data = pd.DataFrame({"arm": ["a", "a", "b"], "x": [1.0, 3.0, 8.54]})
+    row = baseline_table(data, ["x"]).set_index("characteristic").loc["x"]
+    assert row["a"] == "2 (1.41)" and row["b"] == "8.54 (n = 1)"
+
+
+def test_ancova_of_a_stopped_batch_says_why_it_has_no_interval_and_warns_nothing():
+    import warnings
+
+    three = pd.DataFrame({"arm": ["placebo", "mk7", "mk7"], "y": [1.0, 2.0, 2.5], "y_b": [0.5, 0.7, 0.2]})
+    two = three.iloc[:2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would fail the test
+        few = ancova_effects(three, [("y", "y_b")], "placebo").iloc[0]
+        one = ancova_effects(two, [("y", "y_b")], "placebo").iloc[0]
+    assert few["adjusted_for"].startswith("nothing (too few finished runs") and math.isfinite(few["ci_low"])
+    assert few["difference"] == pytest.approx(2.25 - 1.0)
+    assert "one run per arm" in one["adjusted_for"] and math.isnan(one["ci_low"])
+    assert one["difference"] == pytest.approx(1.0)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from calcium_abm.batch import cohort_patients, expand_runs, load_batch
+from calcium_abm.batch import BatchError, cohort_patients, expand_runs, load_batch
 from calcium_abm.batch.draws import TRAIT_PATHS
 from calcium_abm.batch.conduct import baseline_state
 from calcium_abm.physiology import parameter_set
@@ -91,3 +91,22 @@ def test_a_drawn_baseline_score_is_the_run_s_day_0_score():
         drawn = run.labels["baseline_calcification_score"]
         assert scenario.patient.baseline_calcification_score == pytest.approx(drawn)
         assert baseline_state(scenario)["calcification_score"] == pytest.approx(drawn, rel=0.1)
+
+
+@pytest.mark.parametrize("key, dist, said", [
+    ("warfarin_mg_per_day", {"distribution": "constant", "value": -5}, "warfarin_mg_per_day.value = -5"),
+    ("mk7_ug_per_day", {"distribution": "normal", "mean": 50, "sd": 1, "max": -10}, "mk7_ug_per_day.max = -10"),
+    ("age_years", {"distribution": "uniform", "min": 100, "max": 200}, "age_years.max = 200"),
+    ("age_years", {"choice": [30, 200]}, "age_years.choice: 200"),
+    ("baseline_calcification_score", {"distribution": "constant", "value": 1e6},
+     "baseline_calcification_score.value = 1000000"),
+    ("calcium_mg_per_day", {"distribution": "lognormal", "median": 99999, "sigma": 0.1}, "calcium_mg_per_day.median = 99999")])
+def test_a_stated_value_outside_the_scenario_range_is_refused_with_the_range(key, dist, said):
+    with pytest.raises(BatchError, match=rf"cohort\.distributions\.{said} is not allowed: must be between"):
+        load_batch(cohort({key: dist}))
+
+
+def test_only_a_tail_beyond_the_range_is_cut_off():
+    spec = load_batch(cohort({"mk7_ug_per_day": {"distribution": "normal", "mean": 5, "sd": 50}}, patients=200))
+    doses = column(cohort_patients(spec), "diet.mk7_ug_per_day")
+    assert doses.min() == 0.0 and (doses > 0).mean() > 0.4

@@ -19,8 +19,8 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from calcium_abm.inputs.keys import setting_kind
-from calcium_abm.inputs.messages import fmt_value, rule_error
+from calcium_abm.inputs.keys import range_problem, setting_bounds, setting_kind, setting_unit
+from calcium_abm.inputs.messages import fmt_num, fmt_value, range_text, rule_error, unit_suffix
 
 __all__ = ["DRAWABLE_OPTIONAL", "Distribution", "TRAIT_PATHS", "distribution_problems", "draw_values"]
 
@@ -125,11 +125,32 @@ def distribution_problems(where: str, path: str, dist: Distribution, choices: tu
                 f"({', '.join(p.split('.')[1] for p in TRAIT_PATHS)}); give {path} a normal, uniform, lognormal, "
                 "constant or choice distribution"]
     if kind != "choice":
-        return [] if numeric else [f"{where}: {path} is not a number: draw it with choice = [...] and p = [...]"]
+        return _outside(where, path, dist) if numeric else [
+            f"{where}: {path} is not a number: draw it with choice = [...] and p = [...]"]
     bad = [v for v in dist.choice if (v not in choices if choices else isinstance(v, (str, bool)) or not numeric)]
     if bad:
         allowed = ", ".join(fmt_value(c) for c in choices) if choices else "numbers"
         return [f"{where}.choice: {fmt_value(bad[0])} is not allowed: {path} takes {allowed}"]
+    return [] if choices else _outside(where, path, dist)
+
+
+def _outside(where: str, path: str, dist: Distribution) -> list[str]:
+    """A stated value (constant, choice, mean, median, min, max) outside what the scenario allows.
+
+    Only a tail of a normal, lognormal or documented draw beyond the range is cut off at
+    it (:func:`calcium_abm.batch.expand.cohort_patients`); a stated value beyond it is refused.
+    """
+    stated = [(name, getattr(dist, name)) for name in ("value", "mean", "median", "min", "max")
+              if getattr(dist, name) is not None]
+    stated += [("choice", v) for v in dist.choice or ()]
+    for name, value in stated:
+        allowed = range_problem(path, value)
+        if allowed is None and path in DRAWABLE_OPTIONAL:  # optional: range_problem does not judge it
+            lo, hi = setting_bounds(path)
+            allowed = None if lo <= value <= hi else range_text(lo, hi, unit_suffix(setting_unit(path)))
+        if allowed:
+            said = f".choice: {fmt_num(value)}" if name == "choice" else f".{name} = {fmt_num(value)}"
+            return [f"{where}{said} is not allowed: {allowed}"]
     return []
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, draw_values
+from calcium_abm.batch.fixed import fixed_fields
 from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
@@ -154,6 +155,11 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     cdf = np.cumsum(cohort.ckd_stage_probabilities)
     stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
     base = spec.base_scenario()
+    fixed = fixed_fields(spec, base)  # what the scenario or [set] fixes and the cohort does not draw
+    if "patient.sex" in fixed:
+        female = np.full(n, fixed["patient.sex"] == "female")
+    if "patient.ckd_stage" in fixed:
+        stages = np.full(n, fixed["patient.ckd_stage"])
     params = _base_parameters(base) if any(d.kind == "documented" for d in cohort.distributions.values()) else None
     keys = [k for k in sorted(cohort.distributions) if resolve_setting(k, "cohort.distributions") != "patient.sex"]
     drawn: dict[str, np.ndarray] = {}
@@ -166,7 +172,9 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     if "patient.age_years" in drawn:  # clipped to whom the model takes (adults; a rodent's lifespan)
         drawn["patient.age_years"] = np.clip(drawn["patient.age_years"], *_age_range(base))
     age = drawn.get("patient.age_years", np.full(n, base.patient.age_years))
-    if cohort.postmenopausal_probability is None:
+    if "patient.postmenopausal" in fixed:
+        post = female & fixed["patient.postmenopausal"]
+    elif cohort.postmenopausal_probability is None:
         post = female & (age >= menopause_age)
     else:
         post = female & (age >= MIN_AGE_AT_MENOPAUSE_YEARS) & (

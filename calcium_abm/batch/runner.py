@@ -28,8 +28,8 @@ import calcium_abm
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.progress import ProgressReport
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
-from calcium_abm.batch.store import (check_output_dir, claim_output, model_fingerprint, prepare_output, write_run,
-                                     write_runs)
+from calcium_abm.batch.store import (DiskError, check_output_dir, claim_output, disk_error, model_fingerprint,
+                                     prepare_output, write_run, write_runs)
 
 __all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "check_scheduler_address",
            "connect_scheduler", "default_workers", "estimate_line", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks",
@@ -303,15 +303,20 @@ def _dask(tasks: list[RunTask], scheduler: Any, keep_going: bool) -> Iterator[Re
 #: 8.7 s against 3.7 s serial (load average 12), and 20.6 s against 5.4 s at load 37.
 #: A pool is used only when the serial work it shares out clearly outweighs that start-up.
 SECONDS_PER_PATCH_DAY = 8e-8  # simulate time per (bone + vessel patch) x day, one run (measured: 7.6e-8)
+# a run's start, whatever its length: set-up and the 400-day bone spin-up (model.SPINUP_DAYS);
+# measured 2026-12-01 with 0.1-year runs: 0.056 s on 16x16 grids, 0.198 s on 128x128 (2 CPUs, one busy)
+RUN_START_S = 0.05
+SPINUP_SECONDS_PER_PATCH = 4e-6
 POOL_START_S = 10.0  # wall seconds a pool adds before its workers pay off (measured: 6.9 s to 15 s, 2 CPUs)
 POOL_PAYBACK = 2.0  # the time a pool saves must exceed its start-up this many times (assumption)
 
 
 def estimated_run_seconds(scenario) -> float:
-    """A run's in-process simulate time from its size: days x patches x SECONDS_PER_PATCH_DAY."""
+    """A run's in-process simulate time from its size: its start (:data:`RUN_START_S` plus
+    patches x :data:`SPINUP_SECONDS_PER_PATCH`) and days x patches x SECONDS_PER_PATCH_DAY."""
     sim = scenario.simulation
     patches = sim.bone_grid_width * sim.bone_grid_height + sim.vessel_grid_width * sim.vessel_grid_height
-    return scenario.days * patches * SECONDS_PER_PATCH_DAY
+    return RUN_START_S + patches * SPINUP_SECONDS_PER_PATCH + scenario.days * patches * SECONDS_PER_PATCH_DAY
 
 
 def default_workers(n_runs: int, run_seconds: float, cpus: int | None = None) -> int:
@@ -362,7 +367,7 @@ def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_d
     from tqdm import tqdm  # lazy: its time formatting
 
     where = "a Dask cluster" if on_dask else ("this process" if workers <= 1 else f"{workers} worker processes")
-    text = f"{name}: {n_runs} runs to do on {where}"
+    text = f"{name}: {n_runs} run{'' if n_runs == 1 else 's'} to do on {where}"
     if not on_dask:
         seconds = n_runs * run_seconds / max(workers, 1)
         # tqdm's mm:ss would print a batch of a few seconds as "00:00"
@@ -372,12 +377,6 @@ def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_d
         if workers > 1:
             text += f", plus about {POOL_START_S:.0f} s to start the workers"
     return text
-
-
-def _disk_error(out_dir, what: str, exc: OSError, saved: int) -> BatchError:
-    reason = exc.strerror or str(exc) or type(exc).__name__
-    return BatchError(f"--out '{out_dir}': cannot write {what}: {reason}; {saved} finished runs are saved "
-                      "there: free space (or fix the directory), then continue with --resume")
 
 
 #: Summary output is written in files of several runs (store.write_runs): at most this many
@@ -415,7 +414,7 @@ class _Saver:
         try:
             write()
         except OSError as exc:
-            raise _disk_error(self.out_dir, what, exc, self.saved) from None
+            raise disk_error(self.out_dir, what, exc, self.saved) from None
         self.saved += n
 
 
@@ -463,7 +462,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
             try:
                 done = prepare_output(out_dir, spec, runs, resume)
             except OSError as exc:
-                raise _disk_error(out_dir, "the batch manifest", exc, 0) from None
+                raise disk_error(out_dir, "the batch manifest", exc, 0) from None
             tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
             saver = _Saver(out_dir, spec.output, len(done))
             run_seconds = estimated_run_seconds(spec.base_scenario())
@@ -489,6 +488,10 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
                 raise
             finally:
                 results.close()  # a pool stops at once (its workers end), also on an error
+    except DiskError as exc:
+        if os.path.exists(out_dir):
+            raise
+        raise exc.removed() from None  # claim_output removed the directory it created: nothing to resume
     finally:
         if owned:
             client.close()

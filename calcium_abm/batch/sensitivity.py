@@ -26,6 +26,7 @@ from calcium_abm.errors import UserInputError
 __all__ = ["analyze_design", "morris_screening", "sample_design", "sobol_indices"]
 
 NUM_RESAMPLES = 200  # bootstrap resamples for the confidence intervals
+SOBOL_MARGIN = 0.05  # a Sobol index this far outside [0, 1] is sampling noise: too few samples (assumption)
 
 
 def _problem(bounds: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
@@ -83,10 +84,23 @@ def analyze_design(method: str, problem: Mapping[str, Any], x: np.ndarray, y: np
         cols = ["S1", "S1_conf", "ST", "ST_conf"]
         key = "ST"
     frame = pd.DataFrame({"parameter": list(problem["names"]), **{c: np.asarray(res[c], float) for c in cols}})
+    if method == "sobol":
+        frame["warning"] = [_sobol_warning(row) for row in frame.itertuples()]
     frame.insert(0, "output", output)
     frame = frame.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
     frame.insert(2, "rank", np.arange(1, len(frame) + 1))
     return frame
+
+
+def _sobol_warning(row) -> str:
+    """Why a Sobol row is not to be trusted: an index outside [0, 1] (beyond a rounding margin
+    of 0.05), or a confidence interval wider than [0, 1] itself (both mean too few samples)."""
+    for name in ("S1", "ST"):
+        index, half = getattr(row, name), getattr(row, f"{name}_conf")
+        if not -SOBOL_MARGIN <= index <= 1 + SOBOL_MARGIN or half > 0.5:
+            return (f"too few samples: {name} = {index:.3g} ± {half:.3g} (indices lie within 0 and 1); "
+                    "raise sensitivity.samples")
+    return ""
 
 
 def _evaluate(model: Callable[[pd.DataFrame], Any], problem, x: np.ndarray) -> pd.DataFrame:

@@ -19,14 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.batch.draws import DRAWABLE_OPTIONAL, Distribution, distribution_problems
+from calcium_abm.batch.fixed import set_conflicts
 from calcium_abm.errors import ScenarioError, UserInputError
-from calcium_abm.inputs.keys import (column_name, note_same_setting, resolve_setting, resolved_settings,
-                                     setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
+from calcium_abm.inputs.keys import (column_name, note_same_setting, range_problem, resolve_setting,
+                                     resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
                                              check_criteria, check_strata, criterion_target, published_problems,
                                              whole_number_problems)
-from calcium_abm.inputs.messages import did_you_mean, fmt_value, join_problems, rule_error
+from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
 __all__ = [
@@ -272,6 +273,9 @@ class Sensitivity(_Table):
             if len(bounds) != 2 or not all(math.isfinite(b) for b in bounds) or bounds[1] <= bounds[0]:
                 problems.append(f"{where} = {bounds} is not allowed: must be [low, high] "
                                 "with finite numbers and high > low")
+            elif allowed := next(filter(None, (range_problem(path, b) for b in bounds)), None):
+                problems.append(f"{where} = [{', '.join(fmt_num(b) for b in bounds)}] is not allowed: both ends "
+                                f"{allowed}")  # so every run lies in the range
         if len(value) < 2 and not problems:
             problems.append("sensitivity.parameters: name at least 2 parameters to compare")
         if problems:
@@ -382,7 +386,7 @@ class BatchSpec(_Table):
             raise rule_error(f"a batch file needs exactly one of [sweep], [cohort] or [sensitivity]; {given}")
         problems = []
         if self.cohort is not None:
-            problems += self._check_arms()
+            problems += self._check_arms() + set_conflicts(self)
         elif self.arms:
             problems.append("[[arms]] belong to a [cohort] batch")
         a = self.analysis

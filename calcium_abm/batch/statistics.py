@@ -11,6 +11,7 @@ per-run DataFrames and numbers, never files.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -189,6 +190,11 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
 # ------------------------------------------------------------------------ trials
 
 
+_UNADJUSTED = {"same": "nothing (the baseline is the same in every run, or within every arm)",
+               "flow": "nothing (the outcome has no baseline value: a day's flow is not measured on day 0)",
+               "few": "nothing (too few finished runs to adjust for the baseline)"}
+
+
 def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], control: str,
                    arm_column: str = "arm", confidence: float = CONFIDENCE) -> pd.DataFrame:
     """Each arm's effect versus ``control`` by ANCOVA: ``outcome ~ arm + baseline`` (OLS).
@@ -220,24 +226,35 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
     arms = [a for a in pd.unique(per_run[arm_column]) if a != control]
     rows = []
     for outcome, baseline in outcomes:
-        data = per_run[[arm_column, outcome, baseline]].dropna()
+        # a day's flow (mg/day) has no day-0 value: such an outcome is analysed unadjusted
+        unmeasured = baseline not in per_run or per_run[baseline].isna().all()
+        data = per_run[[arm_column, outcome] + ([] if unmeasured else [baseline])].dropna()
         design = pd.DataFrame({f"arm={a}": (data[arm_column] == a).astype(float) for a in arms}, index=data.index)
         design = sm.add_constant(design, has_constant="add")
-        adjusted = design.assign(**{baseline: data[baseline].astype(float)})
-        # a baseline without spread, or one the arm alone determines (arms that start from
-        # different states), cannot be adjusted for: the model then compares plain means
-        adjust = np.linalg.matrix_rank(adjusted.to_numpy()) == adjusted.shape[1]
-        if adjust:
-            design = adjusted
-        fit = sm.OLS(data[outcome].astype(float), design).fit()
-        interval = fit.conf_int(alpha=1 - confidence)
+        note = _UNADJUSTED["flow"] if unmeasured else baseline
+        if not unmeasured:
+            adjusted = design.assign(**{baseline: data[baseline].astype(float)})
+            # a baseline without spread, or one the arm alone determines (arms that start from
+            # different states), cannot be adjusted for: the model then compares plain means;
+            # nor can it be when the runs leave no residual degree of freedom to estimate it
+            if len(data) <= adjusted.shape[1]:
+                note = _UNADJUSTED["few"]
+            elif np.linalg.matrix_rank(adjusted.to_numpy()) < adjusted.shape[1]:
+                note = _UNADJUSTED["same"]
+            else:
+                design = adjusted
+        with warnings.catch_warnings():  # one run per arm (a stopped batch): no residual variance
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fit = sm.OLS(data[outcome].astype(float), design).fit()
+            interval, p_values = fit.conf_int(alpha=1 - confidence), fit.pvalues
+        if fit.df_resid < 1:
+            note += "; no CI or p-value: one run per arm (too few finished runs)"
         for a in arms:
             term = f"arm={a}"
             rows.append({"arm": a, "control": control, "outcome": outcome, "n": int(fit.nobs),
                          "difference": float(fit.params[term]), "ci_low": float(interval.loc[term, 0]),
-                         "ci_high": float(interval.loc[term, 1]), "p_value": float(fit.pvalues[term]),
-                         "adjusted_for": baseline if adjust else
-                         "nothing (the baseline is the same in every run, or within every arm)"})
+                         "ci_high": float(interval.loc[term, 1]), "p_value": float(p_values[term]),
+                         "adjusted_for": note})
     return pd.DataFrame(rows)
 
 
@@ -259,7 +276,8 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
     Args:
         per_run: one row per run with ``arm_column`` and the characteristics (drawn patient
             values and the day-0 value of recorded columns, ``<column>_baseline``).
-        characteristics: the columns to describe, in order (missing ones are skipped).
+        characteristics: the columns to describe, in order (missing ones, or ones without a value, are
+            skipped).
 
     Returns:
         A wide table: ``characteristic``, ``statistic`` and one text column per arm (in
@@ -269,7 +287,7 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
     groups = {a: per_run[per_run[arm_column] == a] for a in arms}
     rows = [{"characteristic": "runs", "statistic": "n", **{a: str(len(g)) for a, g in groups.items()}}]
     for name in characteristics:
-        if name not in per_run:
+        if name not in per_run or per_run[name].isna().all():  # e.g. a day's flow on day 0
             continue
         column, within, among, of = per_run[name], groups, "", ""
         if name in SUBGROUP_CHARACTERISTICS and SUBGROUP_CHARACTERISTICS[name][0] in per_run:
@@ -279,7 +297,8 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
         if pd.api.types.is_float_dtype(column):
             def describe(part: pd.Series) -> str:
                 ci = mean_ci(part)
-                return f"{ci['mean']:.{digits}g} ({ci['sd']:.{digits}g})" if ci["n"] else ""
+                spread = f"{ci['sd']:.{digits}g}" if ci["n"] > 1 else "n = 1"  # one run has no SD
+                return f"{ci['mean']:.{digits}g} ({spread})" if ci["n"] else ""
 
             rows.append({"characteristic": name + among, "statistic": "mean (SD)",
                          **{a: describe(g[name]) for a, g in within.items()}})

@@ -38,7 +38,7 @@ from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write, check_output_directory
 
-__all__ = ["LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "finished_run_ids", "load_manifest", "load_results", "load_spec",
+__all__ = ["DiskError", "LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "disk_error", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run", "write_runs"]
 
 MANIFEST = "manifest.json"
@@ -432,3 +432,23 @@ def _physiology_warnings(metadata: dict | None, empty: list | dict) -> list[str]
     except (ValueError, AttributeError):  # metadata written by something else
         return empty
     return warned if isinstance(warned, type(empty)) else empty
+
+
+class DiskError(BatchError):
+    """A write into ``--out`` failed; :meth:`removed` words it for a directory removed again."""
+
+    def __init__(self, text: str, start: str) -> None:
+        super().__init__(text)
+        self.start = start
+
+    def removed(self) -> BatchError:
+        return BatchError(f"{self.start}; nothing is saved (the new directory was removed again): free space "
+                          "(or fix the cause), then run the batch again")
+
+
+def disk_error(out_dir, what: str, exc: OSError, saved: int) -> DiskError:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    start = f"--out '{out_dir}': cannot write {what}: {reason}"
+    runs = "1 finished run is" if saved == 1 else f"{saved} finished runs are"
+    return DiskError(f"{start}; {runs} saved there: free space (or fix the directory), then continue with "
+                      "--resume", start)

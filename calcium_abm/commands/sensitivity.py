@@ -8,6 +8,7 @@ and written (table + plot) to DIR/summary.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from calcium_abm.commands.batch import add_runner_arguments, run_from_args
 from calcium_abm.commands.summarize import write_summary
@@ -32,6 +33,10 @@ def main(args: argparse.Namespace) -> int:
                              "`calcium-abm batch`, or add a [sensitivity] table (see docs/batch.md)")
     run_from_args(args)
     tables, report = write_summary(args.out)
+    indices = tables["indices"]
+    if "warning" in indices:  # Sobol: a sample too small for its indices
+        for row in indices[indices["warning"] != ""].itertuples():
+            print(f"warning: {row.output}, {row.parameter}: {row.warning}", file=sys.stderr)
     if not args.quiet:
         print(to_markdown(tables["indices"]))
         print(f"(table and plot written to {report})")

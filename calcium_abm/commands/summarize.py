@@ -16,7 +16,8 @@ from typing import Any
 from calcium_abm.errors import UserInputError
 
 NAME = "summarize"
-HELP = "Summarise a batch directory: means with 95 %% CIs, trial effects, relative risks, plots."
+# no percent sign: cli.py gives HELP both as help (%-formatted by argparse) and as description (not)
+HELP = "Summarise a batch directory: means with 95-percent CIs, trial effects, relative risks, plots."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

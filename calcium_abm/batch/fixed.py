@@ -1,0 +1,60 @@
+"""Which of a cohort's sex, menopause and CKD stage the base scenario or ``[set]`` fixes.
+
+A cohort draws sex (50:50 unless ``female_probability`` or a ``sex`` distribution says),
+menopause (by age unless ``postmenopausal_probability``) and the CKD stage (stage 0 unless
+``ckd_stage_probabilities``) for every patient. A value that ``[set]`` names, or that the base
+scenario gives other than the model's default (``scenario = "ckd_stage4"``: stage 4;
+``"postmenopausal"``: a postmenopausal woman), holds for every patient unless the cohort draws
+that field itself; ``[set]`` naming a field that the cohort also draws is refused (two values
+for one field). See docs/batch.md, "Virtual cohorts and trials".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calcium_abm.inputs.keys import resolve_setting
+from calcium_abm.inputs.sections import Patient
+
+__all__ = ["cohort_draws", "fixed_fields", "set_conflicts"]
+
+#: dotted path -> the cohort table entry that draws it explicitly
+_DRAWN_BY = {"patient.sex": "cohort.female_probability or cohort.distributions.sex",
+             "patient.postmenopausal": "cohort.postmenopausal_probability",
+             "patient.ckd_stage": "cohort.ckd_stage_probabilities"}
+
+
+def cohort_draws(cohort) -> set[str]:
+    """The special fields (sex, menopause, CKD stage) that ``cohort`` draws explicitly."""
+    drawn = {resolve_setting(k, "cohort.distributions") for k in cohort.distributions}
+    out = set()
+    if cohort.female_probability is not None or "patient.sex" in drawn:
+        out.add("patient.sex")
+    if cohort.postmenopausal_probability is not None:
+        out.add("patient.postmenopausal")
+    if "ckd_stage_probabilities" in cohort.model_fields_set:
+        out.add("patient.ckd_stage")
+    return out
+
+
+def _named_in_set(spec) -> set[str]:
+    return {resolve_setting(k, "set") for k in spec.set}
+
+
+def fixed_fields(spec, base) -> dict[str, Any]:
+    """Dotted path -> the value every patient keeps (named in ``[set]`` or not the default on ``base``)."""
+    named, drawn = _named_in_set(spec), cohort_draws(spec.cohort)
+    out = {}
+    for path in _DRAWN_BY:
+        name = path.partition(".")[2]
+        value = getattr(base.patient, name)
+        if path not in drawn and (path in named or value != Patient.model_fields[name].default):
+            out[path] = value
+    return out
+
+
+def set_conflicts(spec) -> list[str]:
+    """A message for each field that ``[set]`` fixes and the cohort draws too."""
+    named = _named_in_set(spec)
+    return [f"set.{path.partition('.')[2]} and {_DRAWN_BY[path]} both give {path}: fix it in [set] (every patient) "
+            "or draw it in [cohort], not both" for path in sorted(cohort_draws(spec.cohort) & named)]
