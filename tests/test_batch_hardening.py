@@ -339,3 +339,27 @@ def test_the_default_workers_rule():
     edge = POOL_PAYBACK * POOL_START_S
     assert default_workers(10, edge / 10 / 0.5 * 0.99, cpus=2) == 1
     assert default_workers(10, edge / 10 / 0.5 * 1.01, cpus=2) == 2
+
+
+def test_an_interrupt_inside_a_kernel_stops_the_batch_instead_of_failing_the_run():
+    """A Ctrl-C / SIGTERM that lands inside a numba kernel surfaces as a SystemError whose
+    context is the interrupt; the per-run guard re-raises the interrupt (the batch stops and can
+    be resumed) instead of reporting 'run 1 failed: SystemError'. Other errors still fail the run."""
+    from calcium_abm.batch.runner import RunFailed, RunTask, _guard
+
+    task = RunTask("abc", "", {"run_index": 0}, "summary")
+
+    def kernel_interrupted(_task):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise SystemError("CPUDispatcher(<function _resorption_kernel>) returned a result with an exception set")
+
+    with pytest.raises(KeyboardInterrupt):
+        _guard(kernel_interrupted, task)
+
+    def broken(_task):
+        raise SystemError("a real failure")
+
+    with pytest.raises(RunFailed, match="run 1 .* failed: SystemError: a real failure"):
+        _guard(broken, task)

@@ -30,10 +30,10 @@ from calcium_abm.batch.progress import ProgressReport
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
 from calcium_abm.batch.store import (DiskError, check_output_dir, claim_output, disk_error, model_fingerprint,
                                      prepare_output, write_run, write_runs)
+from calcium_abm.interrupts import interruption
 
-__all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "check_scheduler_address",
-           "connect_scheduler", "default_workers", "estimate_line", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks",
-           "summary_row"]
+__all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "check_scheduler_address", "connect_scheduler", "default_workers",
+           "estimate_line", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks", "summary_row"]
 
 MAX_WORKERS = 512
 IN_FLIGHT_PER_WORKER = 2  # queued runs per worker: keeps workers busy, loses little on a kill
@@ -108,8 +108,6 @@ def _task(run: RunSpec, output: str) -> RunTask:
 
 
 # ------------------------------------------------------------------------- executors
-
-
 Result = tuple[str, pd.DataFrame, float]
 
 
@@ -123,6 +121,8 @@ def _guard(fn: Callable[[RunTask], Result], task: RunTask, keep_going: bool = Fa
     try:
         return fn(task)
     except Exception as exc:  # noqa: BLE001 - reported with the run it belongs to
+        if (stop := interruption(exc)) is not None:  # Ctrl-C / SIGTERM inside a kernel: stopped, not failed
+            raise stop from None
         failure = RunFailed(f"run {task.labels.get('run_index', 0) + 1} (id {task.run_id}) failed: "
                             f"{type(exc).__name__}: {exc}", task.run_id, exc)
         if keep_going:
