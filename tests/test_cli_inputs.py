@@ -300,15 +300,17 @@ def test_years_nan_says_the_range(tmp_path, capsys):
              "simulation.years = nan is not allowed: must be a finite number (more than 0 and at most 100 years)")
 
 
-@pytest.mark.parametrize("years", ["0.001", "0.0014", "0.0027"])
+@pytest.mark.parametrize("years", ["0.0001", "0.001", "0.00136"])
 def test_years_below_one_day_are_refused_as_the_message_says(years, tmp_path, capsys):
-    rejected(run_args(tmp_path, "--years", years), capsys, "years must be at least 1/365 (0.00274)")
+    rejected(run_args(tmp_path, "--years", years), capsys,
+             "a run lasts years x 365 rounded to whole days and must last at least 1 day, so years must be more "
+             "than 0.5/365 (0.00137)")
 
 
 def test_one_day_is_accepted():
     from calcium_abm.scenario import load_scenario
 
-    for years in (1 / 365, 0.00274):
+    for years in (1 / 365, 1 / 365.25, 0.00274, 0.0014):  # each rounds to one day, as the message says
         assert load_scenario("healthy_adult", overrides={"simulation.years": years}).days == 1
 
 

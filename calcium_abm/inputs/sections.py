@@ -233,9 +233,10 @@ class Simulation(Section):
     @field_validator("years", mode="after")
     @classmethod
     def _at_least_a_day(cls, value: float) -> float:
-        if value * DAYS_PER_YEAR < 1 - 1e-9:  # the rule the message states (not a rounded half day)
-            raise rule_error(f"simulation.years = {fmt_num(value)} is not allowed: a run must last at least "
-                             f"1 day, so years must be at least 1/{DAYS_PER_YEAR} ({1 / DAYS_PER_YEAR:.5f})")
+        if round(value * DAYS_PER_YEAR) < 1:  # a run lasts years x 365 rounded to whole days (1/365.25 is a day)
+            raise rule_error(f"simulation.years = {fmt_num(value)} is not allowed: a run lasts years x {DAYS_PER_YEAR} "
+                             f"rounded to whole days and must last at least 1 day, so years must be more than "
+                             f"0.5/{DAYS_PER_YEAR} ({0.5 / DAYS_PER_YEAR:.5f})")
         return value
 
 
