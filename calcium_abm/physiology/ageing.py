@@ -183,8 +183,10 @@ PARAMETERS = declare([
 
 # ----------------------------------------------------------------------------- checks
 def _ages(age_years, name: str = "age_years") -> np.ndarray:
-    a = np.asarray(age_years, dtype=np.float64)
     lo, hi = AGE_RANGE_YEARS
+    if type(age_years) is float and lo <= age_years <= hi:  # a plain in-range float (a readout's daily call):
+        return age_years  # numpy's array checks would cost ~5 us for the same verdict
+    a = np.asarray(age_years, dtype=np.float64)
     bad = ~np.isfinite(a) | (a < lo) | (a > hi)
     if np.any(bad):
         value = a[bad].flat[0] if a.ndim else float(a)

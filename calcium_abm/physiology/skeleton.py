@@ -158,7 +158,7 @@ def lumbar_osteophyte_prevalence(age_years, sex: str, p):
     a = checked_ages(age_years)
     at_60 = p.lumbar_osteophyte_prevalence_female if checked_sex(sex) == "female" else p.lumbar_osteophyte_prevalence_male
     onset = p.osteophyte_onset_age_years
-    return float_or_array(at_60 * np.clip((a - onset) / max(60.0 - onset, 1e-9), 0.0, 1.0))
+    return float_or_array(at_60 * np.minimum(np.maximum((a - onset) / max(60.0 - onset, 1e-9), 0.0), 1.0))
 
 
 def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, sex: str, has_osteophytes, p):
