@@ -19,8 +19,8 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from calcium_abm.inputs.keys import range_problem, setting_bounds, setting_kind, setting_unit
-from calcium_abm.inputs.messages import fmt_num, fmt_value, range_text, rule_error, unit_suffix
+from calcium_abm.inputs.keys import range_problem, setting_kind
+from calcium_abm.inputs.messages import fmt_num, fmt_value, rule_error
 
 __all__ = ["DRAWABLE_OPTIONAL", "Distribution", "TRAIT_PATHS", "distribution_problems", "draw_values"]
 
@@ -145,9 +145,6 @@ def _outside(where: str, path: str, dist: Distribution) -> list[str]:
     stated += [("choice", v) for v in dist.choice or ()]
     for name, value in stated:
         allowed = range_problem(path, value)
-        if allowed is None and path in DRAWABLE_OPTIONAL:  # optional: range_problem does not judge it
-            lo, hi = setting_bounds(path)
-            allowed = None if lo <= value <= hi else range_text(lo, hi, unit_suffix(setting_unit(path)))
         if allowed:
             said = f".choice: {fmt_num(value)}" if name == "choice" else f".{name} = {fmt_num(value)}"
             return [f"{where}{said} is not allowed: {allowed}"]

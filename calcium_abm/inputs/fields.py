@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from calcium_abm.inputs.messages import range_text, unit_suffix
 
-__all__ = ["allowed_text", "field_bounds", "field_kind", "field_unit", "locate"]
+__all__ = ["allowed_text", "field_bounds", "field_kind", "field_unit", "is_optional_number", "locate"]
 
 
 def _info(model: type[BaseModel], field: str):
@@ -65,6 +65,12 @@ def field_unit(model: type[BaseModel], field: str) -> str:
     return str(extra.get("unit", "")) if isinstance(extra, dict) else ""
 
 
+def is_optional_number(model: type[BaseModel], field: str) -> bool:
+    """Whether ``field`` holds a number or nothing (``float | None``: a measured baseline, a GFR
+    that may be left out), which is judged against its range like any number."""
+    return _info(model, field).annotation == (float | None)
+
+
 def allowed_text(model: type[BaseModel] | None, field: str | None) -> str:
     """What a field accepts, in words (``must be an integer from 0 to 5``); ``""`` if unknown."""
     if model is None or not field or field not in model.model_fields:
@@ -83,7 +89,7 @@ def allowed_text(model: type[BaseModel] | None, field: str | None) -> str:
         if lo_i is not None and hi_i is not None:
             return f"must be an integer from {lo_i} to {hi_i}"
         return f"must be an integer, {lo_i} or more" if lo_i is not None else "must be an integer"
-    if kind == "float" or _info(model, field).annotation == (float | None):  # an optional number: its range
+    if kind == "float" or is_optional_number(model, field):
         return range_text(lo, hi, unit_suffix(field_unit(model, field)), lo_open=lo_open)
     return ""
 

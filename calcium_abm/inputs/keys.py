@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit
+from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit, is_optional_number
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, shorten, unit_suffix
@@ -134,12 +134,14 @@ def setting_bounds(path: str) -> tuple[float, float]:
 
 
 def range_problem(path: str, value: float) -> str | None:
-    """What a numeric setting allows (``must be between 0 and 10000 µg/day``) if ``value``
-    lies outside it, else None (also None for a setting that is not numeric)."""
+    """What a numeric setting (optional numbers included) allows (``must be between 0 and
+    10000 µg/day``) if ``value`` lies outside it, else None (also None for a setting that is not
+    numeric)."""
     section, _, field = path.partition(".")
     if section == "parameters":
         lo, hi, lo_open = (*setting_bounds(path), False)
-    elif section in SECTIONS and field in SECTIONS[section].model_fields and setting_kind(path) in ("int", "float"):
+    elif section in SECTIONS and field in SECTIONS[section].model_fields and (
+            setting_kind(path) in ("int", "float") or is_optional_number(SECTIONS[section], field)):
         lo, hi, lo_open = field_bounds(SECTIONS[section], field)
     else:
         return None
