@@ -26,7 +26,7 @@ from calcium_abm.inputs.keys import (column_name, note_same_setting, range_probl
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
                                              check_criteria, check_strata, criterion_target, published_problems,
-                                             whole_number_problems)
+                                             swept_range_problems, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
@@ -112,6 +112,7 @@ class Sweep(_Table):
                 problems.append(f"{where}: {path} is not a number, so it needs a list of values, not a range")
             if kind == "int":
                 problems += whole_number_problems(where, path, values)
+            problems += swept_range_problems(where, path, values)
             if isinstance(values, list):
                 if not values:
                     problems.append(f"{where} = [] is not allowed: must list at least one value")

@@ -20,7 +20,7 @@ from calcium_abm.inputs.messages import did_you_mean, fmt_value, rule_error
 from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "Published", "arm_problems", "check_criteria",
-           "check_strata", "criterion_target", "published_problems", "whole_number_problems"]
+           "check_strata", "criterion_target", "published_problems", "swept_range_problems", "whole_number_problems"]
 
 #: Sections whose numeric fields a cohort may draw from distributions (and screen on).
 COHORT_SECTIONS = ("patient", "diet", "drugs")
@@ -197,6 +197,21 @@ def whole_number_problems(where: str, path: str, values: Any) -> list[str]:
            or (isinstance(v, float) and math.isfinite(v) and v != int(v))]
     if bad:
         return [f"{where}: {fmt_value(bad[0])} is not allowed: {path} takes whole numbers (e.g. 3)"]
+    return []
+
+
+def swept_range_problems(where: str, path: str, values: Any) -> list[str]:
+    """A swept value outside its setting's range (a listed value, or a range's ``min`` or
+    ``max``), worded as the scenario words it (:func:`range_problem`), so the batch is refused
+    when it is read rather than run by run; the first such value, or nothing."""
+    if isinstance(values, list):
+        shown = [("", v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+                 and math.isfinite(v)]
+    else:  # a range: every point lies between its ends
+        shown = [("min = ", values.min), ("max = ", values.max)]
+    for label, v in shown:
+        if allowed := range_problem(path, v):
+            return [f"{where}: {label}{fmt_value(v)} is not allowed: {path} {allowed}"]
     return []
 
 
