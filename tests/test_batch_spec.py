@@ -213,7 +213,8 @@ def test_sensitivity_runs_each_distinct_point_once():
                                                             "zero_probability": 1.5}}),
      "cohort.distributions.baseline_calcification_score.zero_probability = 1.5 is not allowed: must be at most 1"),
     (cohort(distributions={"age_at_final_menstrual_period": {"distribution": "constant", "value": 50}}),
-     "patient.age_at_final_menstrual_period cannot be drawn"),
+     "patient.age_at_final_menstrual_period follows each woman's drawn age at natural menopause, not a "
+     "distribution"),
     (cohort(distributions={"seed": {"distribution": "constant", "value": 1}}), "simulation.seed cannot be drawn"),
     (cohort(distributions={"age_years": {"distribution": "uniform", "min": -1e308, "max": 1e308}}),
      "cohort.distributions.age_years: min = -1e+308 and max = 1e+308 are not allowed: max - min must be finite"),
@@ -315,3 +316,19 @@ def test_a_cohort_with_a_probability_keeps_young_women_premenopausal_and_ages_ad
     assert all(p["patient.age_at_final_menstrual_period"] >= p["patient.age_years"]
                for p in patients if not p["patient.postmenopausal"])
     expand_runs(load_batch(table))  # every drawn woman is a valid scenario
+
+
+def test_numbers_that_may_be_left_out_are_numbers_to_sweeps_sensitivity_and_arms():
+    """A measured baseline or a GFR that may be left out is a number, never "not a number"."""
+    runs = expand_runs(load_batch(sweep({"baseline_calcification_score": {"min": 0, "max": 100, "steps": 3}})))
+    assert [r.overrides["patient.baseline_calcification_score"] for r in runs] == [0.0, 50.0, 100.0]
+    load_batch({"sensitivity": {"parameters": {"baseline_calcification_score": [0, 100], "mk7_ug_per_day": [0, 9]}}})
+    arms = [{"name": "placebo"}, {"name": "more", "add": {"residual_gfr_ml_per_min": 5}}]
+    given = cohort(patients=2, ckd_stage_probabilities=[0, 0, 0, 1, 0, 0]) | {"arms": arms}
+    given["set"] = {**given["set"], "residual_gfr_ml_per_min": 40}
+    added = {r.labels["arm"]: r.scenario_toml for r in expand_runs(load_batch(given))}
+    assert "\"kidney.residual_gfr_ml_per_min\" = 45.0" in added["more"] and "= 45" not in added["placebo"]
+    with pytest.raises(BatchError) as err:
+        expand_runs(load_batch(cohort(patients=2) | {"arms": arms}))
+    assert ("add = { residual_gfr_ml_per_min = 5 } has nothing to add to: kidney.residual_gfr_ml_per_min is not "
+            "given") in str(err.value)

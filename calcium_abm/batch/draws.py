@@ -22,14 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from calcium_abm.inputs.keys import range_problem, setting_kind
 from calcium_abm.inputs.messages import fmt_num, fmt_value, rule_error
 
-__all__ = ["DRAWABLE_OPTIONAL", "Distribution", "TRAIT_PATHS", "distribution_problems", "draw_values"]
+__all__ = ["Distribution", "TRAIT_PATHS", "distribution_problems", "draw_values"]
 
 #: person-level traits (physiology/person_traits.py), drawable with distribution = "documented"
 TRAIT_PATHS = tuple(f"patient.{name}" for name in ("calcification_propensity", "remodeling_balance",
                                                    "calcium_absorption_efficiency", "vitamin_k_disposition",
                                                    "peak_bone_mass", "wall_plaque_growth"))
-#: numeric settings that are absent unless given (measured baselines): a cohort may draw them
-DRAWABLE_OPTIONAL = ("patient.baseline_calcification_score", "patient.baseline_bmd_t_score")
 _NEEDS = {"normal": ("mean", "sd"), "uniform": ("min", "max"), "lognormal": ("median", "sigma"),
           "constant": ("value",), "documented": (), "choice": ("choice",)}
 _OWN = ("mean", "sd", "median", "sigma", "value", "choice", "p")
@@ -119,7 +117,7 @@ def distribution_problems(where: str, path: str, dist: Distribution, choices: tu
     ``choices`` are the values a text setting accepts (``("female", "male")`` for sex).
     """
     kind = dist.kind
-    numeric = setting_kind(path) in ("int", "float") or path in DRAWABLE_OPTIONAL
+    numeric = setting_kind(path) in ("int", "float")  # a measured baseline, absent unless given, too
     if kind == "documented" and path not in TRAIT_PATHS:
         return [f"{where}: distribution = \"documented\" is only for the person-level traits "
                 f"({', '.join(p.split('.')[1] for p in TRAIT_PATHS)}); give {path} a normal, uniform, lognormal, "

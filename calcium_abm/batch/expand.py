@@ -220,14 +220,17 @@ def _base_parameters(base):
     return parameter_set(base.parameters)
 
 
-def _own_value(path: str, patient: dict[str, Any], base) -> float:
-    """The patient's own (pre-randomisation) value of a numeric setting."""
-    if path in patient:
-        return float(patient[path])
+def _own_value(path: str, patient: dict[str, Any], base) -> float | None:
+    """The patient's own (pre-randomisation) value of a numeric setting (None for a number
+    left out, such as a GFR not given)."""
     section, _, fld = path.partition(".")
-    if section == "parameters":
-        return float(base.parameters.get(fld, _default(fld)))
-    return float(getattr(getattr(base, section), fld))
+    if path in patient:
+        value = patient[path]
+    elif section == "parameters":
+        value = base.parameters.get(fld, _default(fld))
+    else:
+        value = getattr(getattr(base, section), fld)
+    return None if value is None else float(value)
 
 
 def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: dict[str, Any], base,
@@ -241,6 +244,9 @@ def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: 
     for key, amount in add_keys.items():
         path = resolve_setting(key, "arms")
         own = _own_value(path, patient, base)
+        if own is None:
+            raise BatchError(f"{where}: add = {{ {key} = {fmt_num(amount)} }} has nothing to add to: {path} is not "
+                             "given (give it in the scenario or [set], or use set instead of add)")
         out[path] = own + adherence * float(amount)
         allowed = range_problem(path, out[path])
         if allowed:
