@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.keys import range_problem, resolve_setting, resolved_settings, setting_kind
-from calcium_abm.inputs.messages import did_you_mean, fmt_value, rule_error
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.keys import range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
+from calcium_abm.inputs.messages import accepted_keys, did_you_mean, fmt_value, rule_error, shorten
 from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "Published", "arm_problems", "check_criteria",
@@ -169,7 +170,15 @@ def check_criteria(value: dict[str, Criterion], where: str) -> dict[str, Criteri
 def check_strata(value: list[str], categories: tuple[str, ...]) -> list[str]:
     """``cohort.stratify_by`` names the cohort's categories (sex, postmenopausal, CKD stage)."""
     problems: list[str] = []
-    for _key, where, path in resolved_settings(value, "cohort.stratify_by", problems):
+    names, known = [c.rpartition(".")[2] for c in categories], []
+    for key in value:  # an unknown name: a typo of a category, else the categories (not every setting)
+        try:
+            known.append((key, resolve_key(key)))
+        except ScenarioError:
+            hint = did_you_mean(key, names) or accepted_keys("cohort.stratify_by", names)
+            problems.append(f"cohort.stratify_by.{shorten(key)}: unknown key '{shorten(key)}'{hint}")
+    for key, path in known:
+        where = f"cohort.stratify_by.{key}"
         if path not in categories:
             problems.append(f"{where}: {path} cannot stratify the randomisation: use "
                             "sex, postmenopausal or ckd_stage (the cohort's categories)")
