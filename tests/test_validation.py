@@ -253,6 +253,20 @@ def test_cli_exit_status_is_nonzero_when_a_row_fails(only_tiny, tmp_path, capsys
     assert len(list((tmp_path / "kept" / "runs").glob("*.parquet"))) == 4
 
 
+def test_validate_progress_starts_with_the_real_total_and_is_silent_without_runs(only_tiny, tmp_path, capsys,
+                                                                                  monkeypatch):
+    only_tiny(tiny_experiment(-100, 0, "T2"))
+    monkeypatch.setattr(experiments, "NOT_EXPRESSIBLE", (NotExpressible("T9", "not here", "a finding", "a source",
+                                                                        "the reason"),))
+    for _ in range(2):  # the second time every run is kept in --runs
+        assert main(["validate", "--rows", "T2", "--workers", "1", "--seeds", "2", "--no-report",
+                     "--runs", str(tmp_path / "kept")]) == 0
+        lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("validate: ")]
+        assert lines[0] == "validate: 0/4 runs done (0 %), elapsed 00:00" and lines[-1].startswith("validate: 4/4 ")
+    assert main(["validate", "--rows", "T9", "--workers", "1", "--no-report"]) == 0
+    assert "runs done" not in capsys.readouterr().err  # no "0/0": nothing to run, no progress
+
+
 def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_there(only_tiny, monkeypatch, capsys):
     """--quick: a criterion that fails only at the small grids and 2 seeds is not a FAIL."""
     from calcium_abm.validation import runner as validation_runner

@@ -134,10 +134,14 @@ def main(args: argparse.Namespace) -> int:
     client, owned = None, False
     if args.scheduler is not None:  # checked and reached before anything is written
         client, owned = connect_scheduler(check_scheduler_address(args.scheduler))
-    report = ProgressReport(0, "validate")  # a bar on a terminal, else a line every 10 s
+    reports: list[ProgressReport] = []  # one per pass (a quick FAIL's re-run is a second pass)
 
     def progress(done: int, total: int, name: str) -> None:
-        report.set(done, total)
+        if done == 0:  # a pass starts with its real total: a bar on a terminal, else a line every 10 s
+            if reports:
+                reports[-1].close()
+            reports.append(ProgressReport(total, "validate"))
+        reports[-1].set(done, total)
 
     started = time.perf_counter()
     try:
@@ -150,7 +154,8 @@ def main(args: argparse.Namespace) -> int:
                     rows, seeds=full_seeds, quick=False, workers=workers, scheduler=client,
                     runs_dir=args.runs, progress=progress))
     finally:
-        report.close()
+        if reports:
+            reports[-1].close()
         if owned:
             client.close()
     seconds = time.perf_counter() - started
