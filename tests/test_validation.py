@@ -317,6 +317,22 @@ def test_cli_bad_options_exit_2_before_running(option, message, capsys, tmp_path
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.parametrize("options, named", [
+    (["--docs", "--no-report"], "--docs and --no-report"),
+    (["--docs", "--out", "{out}"], "--out and --docs"),
+    (["--no-report", "--out", "{out}"], "--out and --no-report"),
+    (["--docs", "--out", "{out}", "--no-report"], "--out, --docs and --no-report"),
+])
+def test_cli_refuses_two_places_for_the_report(options, named, only_tiny, tmp_path, capsys):
+    """--out DIR, --docs and --no-report each say where the report goes: one of them, before anything runs."""
+    only_tiny(tiny_experiment(-100, 0, "T2"))
+    argv = ["validate", "--rows", "T2", "--workers", "1", *(o.format(out=tmp_path / "rep") for o in options)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {named} cannot be combined: ") and "give one of them" in err
+    assert not (tmp_path / "rep").exists()
+
+
 def test_cli_out_must_be_a_directory(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
