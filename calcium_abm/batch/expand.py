@@ -27,8 +27,8 @@ from calcium_abm.inputs.keys import (column_name, range_problem, resolve_setting
                                      setting_unit)
 from calcium_abm.inputs.messages import fmt_num, unit_suffix
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MAX_AGE_YEARS, MAX_RODENT_AGE_YEARS,
-                                         MIN_AGE_AT_MENOPAUSE_YEARS, MIN_HUMAN_AGE_YEARS)
+from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
+                                         MIN_HUMAN_AGE_YEARS, oldest_age_years)
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -201,10 +201,10 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
 
 
 def _age_range(base) -> tuple[float, float]:
-    """Ages a cohort may draw on ``base``: adults who do not pass 120 in the run, or a rodent's lifespan."""
-    if base.patient.species != "human":
-        return 0.0, MAX_RODENT_AGE_YEARS[base.patient.species]
-    return MIN_HUMAN_AGE_YEARS, MAX_AGE_YEARS - base.simulation.years
+    """Ages a cohort may draw on ``base``: adults, or rodents, who do not pass 120 years, or the
+    rodent's lifespan, in the run."""
+    youngest = MIN_HUMAN_AGE_YEARS if base.patient.species == "human" else 0.0
+    return youngest, oldest_age_years(base.patient.species) - base.simulation.years
 
 
 #: Median 51 (Australian Twin Registry, Do et al. 1998 Hum Biol 70:1073; NAMS; SWAN 52.5, Gold et
