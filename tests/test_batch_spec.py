@@ -301,21 +301,66 @@ def test_example_batches_validate():
 def test_a_cohort_with_a_probability_keeps_young_women_premenopausal_and_ages_adult():
     """With a probability, a woman under 30 is premenopausal, a premenopausal woman gets her
     final period (so none passes 60 premenopausal), drawn years since menopause put it at
-    40-60, and ages are clipped to adults."""
+    40-60, and ages are adults."""
     table = {"scenario": "healthy_adult", "seed": 9, "years": 2, "arms": [{"name": "observed"}],
              "cohort": {"patients": 300, "female_probability": 1.0, "postmenopausal_probability": 0.9,
-                        "distributions": {"age_years": {"distribution": "uniform", "min": 5, "max": 80},
+                        "distributions": {"age_years": {"distribution": "uniform", "min": 18, "max": 80},
                                           "years_since_menopause": {"distribution": "uniform", "min": 2,
                                                                     "max": 40}}}}
     patients = cohort_patients(load_batch(table))
     age = np.array([p["patient.age_years"] for p in patients])
     post = np.array([p["patient.postmenopausal"] for p in patients])
-    assert age.min() == 18 and not post[age < 30].any() and post[age > 60].all()
+    assert age.min() >= 18 and not post[age < 30].any() and post[age > 60].all()
     at_menopause = (age - np.array([p["patient.years_since_menopause"] for p in patients]))[post]
     assert (at_menopause >= np.minimum(age[post], 40) - 1e-9).all() and (at_menopause <= 60 + 1e-9).all()
     assert all(p["patient.age_at_final_menstrual_period"] >= p["patient.age_years"]
                for p in patients if not p["patient.postmenopausal"])
     expand_runs(load_batch(table))  # every drawn woman is a valid scenario
+
+
+def ages(distribution, scenario="healthy_adult", years=2.0, patients=2000):
+    table = {"scenario": scenario, "seed": 9, "years": years, "arms": [{"name": "observed"}],
+             "cohort": {"patients": patients, "distributions": {"age_years": distribution}}}
+    return np.array([p["patient.age_years"] for p in cohort_patients(load_batch(table))])
+
+
+@pytest.mark.parametrize("distribution, message", [
+    ({"distribution": "uniform", "min": 5, "max": 80}, "17.3 % of the draws lie below 18 years and would all be set "
+                                                       "to 18 (the cohort's ages are 18 to 118 years: adults"),
+    ({"distribution": "normal", "mean": 25, "sd": 10}, "24.2 % of the draws lie below 18 years"),
+    ({"distribution": "constant", "value": 10}, "100 % of the draws lie below 18 years"),
+    ({"distribution": "normal", "mean": 60, "sd": 5, "zero_probability": 0.1}, "10 % of the draws lie below 18"),
+    ({"distribution": "lognormal", "median": 100, "sigma": 0.2}, "20.4 % of the draws lie above 118 years and "
+                                                                 "would all be set to 118"),
+])
+def test_an_age_distribution_beyond_the_ages_the_model_takes_is_refused(distribution, message):
+    """Not a spike of patients at the edge that nobody asked for: the user states the cut (min/max)."""
+    with pytest.raises(BatchError) as err:
+        ages(distribution)
+    assert str(err.value).startswith(f"cohort.distributions.age_years: {message}") and "give " in str(err.value)
+
+
+@pytest.mark.parametrize("table", [
+    {"distribution": "uniform", "min": 5, "max": 80}, {"distribution": "normal", "mean": 25, "sd": 10, "max": 30},
+    {"distribution": "lognormal", "median": 100, "sigma": 0.2, "zero_probability": 0.3},
+    {"choice": [10.0, 40.0, 130.0], "p": [0.2, 0.5, 0.3]}, {"distribution": "normal", "mean": 60, "sd": 0},
+])
+def test_the_refused_share_is_the_share_the_draws_would_lose(table):
+    from calcium_abm.batch.draws import Distribution, draw_values, share_beyond
+
+    dist = Distribution(**table)
+    x = draw_values(dist, 40_000, np.random.default_rng(3))
+    below, above = share_beyond(dist, 18.0, 118.0)
+    assert below == pytest.approx(np.mean(x < 18), abs=0.01) and above == pytest.approx(np.mean(x > 118), abs=0.01)
+
+
+def test_an_age_cut_is_the_users_own_or_a_small_tail():
+    own = ages({"distribution": "normal", "mean": 25, "sd": 10, "min": 18})
+    assert own.min() == 18 and 0.2 < np.mean(own == 18) < 0.28  # the stated min clips, as documented
+    tail = ages({"distribution": "normal", "mean": 45, "sd": 11})  # 0.7 % below 18: clipped without a word
+    assert tail.min() == 18 and np.mean(tail == 18) < 0.015
+    with pytest.raises(BatchError, match="above 3.4 years .* a mouse that does not pass its maximum lifespan, 3.5"):
+        ages({"distribution": "normal", "mean": 3, "sd": 1}, scenario="mgp_knockout", years=0.1, patients=4)
 
 
 def test_numbers_that_may_be_left_out_are_numbers_to_sweeps_sensitivity_and_arms():

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
-from calcium_abm.batch.draws import Distribution, draw_values
+from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import fixed_fields
 from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
@@ -135,7 +135,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     ``female_probability`` or a ``sex = { choice = [...], p = [...] }`` distribution (the
     same stream either way). Values are clipped to the distribution's ``min``/``max`` and
     then to what the scenario allows (intakes at 0; ages to adults who do not pass 120 in the
-    run, or a rodent's lifespan). Each woman draws her age at natural menopause
+    run, or a rodent's lifespan: an age distribution more than 1 % of which lies beyond is
+    refused, :func:`~calcium_abm.batch.draws.clip_problem`). Each woman draws her age at natural menopause
     (:data:`AGE_AT_MENOPAUSE`); without ``postmenopausal_probability`` she is postmenopausal
     once her age reaches it (``years_since_menopause`` = age minus it). With a probability,
     women of 30 and over are postmenopausal with it, and always past 60 (natural menopause
@@ -168,9 +169,11 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         path = resolve_setting(key, "cohort.distributions")
         x = draw_values(dist, n, stream_generator(spec.seed, 100 + j), path, params)
         lo, hi = setting_bounds(path)
+        if path == "patient.age_years":  # whom the model takes (adults; a rodent's lifespan), past a small tail
+            lo, hi, range_means = _age_range(base)
+            if problem := clip_problem(f"cohort.distributions.{key}", dist, lo, hi, range_means):
+                raise BatchError(problem)
         drawn[path] = np.clip(x, lo, hi)
-    if "patient.age_years" in drawn:  # clipped to whom the model takes (adults; a rodent's lifespan)
-        drawn["patient.age_years"] = np.clip(drawn["patient.age_years"], *_age_range(base))
     age = drawn.get("patient.age_years", np.full(n, base.patient.age_years))
     if "patient.postmenopausal" in fixed:
         post = female & fixed["patient.postmenopausal"]
@@ -200,11 +203,14 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     return patients
 
 
-def _age_range(base) -> tuple[float, float]:
-    """Ages a cohort may draw on ``base``: adults, or rodents, who do not pass 120 years, or the
-    rodent's lifespan, in the run."""
-    youngest = MIN_HUMAN_AGE_YEARS if base.patient.species == "human" else 0.0
-    return youngest, oldest_age_years(base.patient.species) - base.simulation.years
+def _age_range(base) -> tuple[float, float, str]:
+    """Ages a cohort may draw on ``base`` (adults, or rodents, who do not pass 120 years, or the
+    rodent's lifespan, in the run) and why, in words."""
+    species, oldest, years = base.patient.species, oldest_age_years(base.patient.species), base.simulation.years
+    if species == "human":
+        return MIN_HUMAN_AGE_YEARS, oldest - years, (f"adults, as the model's laws are, who do not pass "
+                                                     f"{fmt_num(oldest)} years in the {fmt_num(years)}-year run")
+    return 0.0, oldest - years, f"a {species} that does not pass its maximum lifespan, {fmt_num(oldest)} years, in the run"
 
 
 #: Median 51 (Australian Twin Registry, Do et al. 1998 Hum Biol 70:1073; NAMS; SWAN 52.5, Gold et
