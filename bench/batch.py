@@ -306,8 +306,8 @@ def workers_rule(batch_file: Path) -> int:
     times, the two constants of the default ``--workers`` rule measured from them
     (seconds per patch-day of a run; start-up of a pool), and the rule's choice."""
     from calcium_abm.batch.expand import expand_runs
-    from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, SECONDS_PER_PATCH_DAY, default_workers,
-                                          estimated_run_seconds)
+    from calcium_abm.batch.estimate import (POOL_PAYBACK, POOL_START_S, SECONDS_PER_PATCH_DAY, default_workers,
+                                            estimated_run_seconds)
     from calcium_abm.batch.spec import load_batch
 
     spec = load_batch(batch_file)

@@ -17,8 +17,8 @@ import pytest
 
 from calcium_abm.batch import BatchError, run_batch
 from calcium_abm.batch.progress import ProgressReport
-from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, RUN_START_S, SECONDS_PER_PATCH_DAY,
-                                      default_workers, estimate_line, estimated_run_seconds)
+from calcium_abm.batch.estimate import (POOL_PAYBACK, POOL_START_S, RUN_START_S, SECONDS_PER_PATCH_DAY,
+                                        default_workers, estimate_line, estimated_run_seconds)
 from calcium_abm.batch.spec import load_batch
 from calcium_abm.batch.store import LOCK, RUNS_DIR, claim_output
 from calcium_abm.cli import main
