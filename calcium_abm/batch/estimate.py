@@ -19,7 +19,14 @@ MAX_WORKERS = 512
 #: (30 runs of 730 days on 32x32 grids, ~0.11 s each in process) a 2-worker pool took
 #: 8.7 s against 3.7 s serial (load average 12), and 20.6 s against 5.4 s at load 37.
 #: A pool is used only when the serial work it shares out clearly outweighs that start-up.
-SECONDS_PER_PATCH_DAY = 8e-8  # simulate time per (bone + vessel patch) x day, one run (measured: 7.6e-8)
+#: A simulated day costs SECONDS_PER_DAY + patches (bone + vessel) x SECONDS_PER_PATCH_DAY, as the core
+#: benchmark measures it: 0.19, 0.40, 1.57 and 7.67 ms a day at 64x64, 128x128, 256x256 and 512x512 per
+#: section (bench/results/core.json, bench/README.md); this least-squares fit (of relative errors) gives
+#: 0.17, 0.46, 1.63 and 6.3 ms. The fixed part (the scalar physiology, the recorded row) dominates small
+#: grids, so a cost per patch-day alone (8e-8 s, fitted at 32x32) was 3.5 to 6.7 times too high at 64x64
+#: and beyond.
+SECONDS_PER_DAY = 8e-5
+SECONDS_PER_PATCH_DAY = 1.2e-8
 # a run's start, whatever its length: set-up and the 400-day bone spin-up (model.SPINUP_DAYS);
 # measured 2026-12-01 with 0.1-year runs: 0.056 s on 16x16 grids, 0.198 s on 128x128 (2 CPUs, one busy)
 RUN_START_S = 0.05
@@ -30,10 +37,12 @@ POOL_PAYBACK = 2.0  # the time a pool saves must exceed its start-up this many t
 
 def estimated_run_seconds(scenario) -> float:
     """A run's in-process simulate time from its size: its start (:data:`RUN_START_S` plus
-    patches x :data:`SPINUP_SECONDS_PER_PATCH`) and days x patches x SECONDS_PER_PATCH_DAY."""
+    patches x :data:`SPINUP_SECONDS_PER_PATCH`) and days x (:data:`SECONDS_PER_DAY` + patches x
+    :data:`SECONDS_PER_PATCH_DAY`)."""
     sim = scenario.simulation
     patches = sim.bone_grid_width * sim.bone_grid_height + sim.vessel_grid_width * sim.vessel_grid_height
-    return RUN_START_S + patches * SPINUP_SECONDS_PER_PATCH + scenario.days * patches * SECONDS_PER_PATCH_DAY
+    return (RUN_START_S + patches * SPINUP_SECONDS_PER_PATCH
+            + scenario.days * (SECONDS_PER_DAY + patches * SECONDS_PER_PATCH_DAY))
 
 
 def default_workers(n_runs: int, run_seconds: float, cpus: int | None = None) -> int:
