@@ -267,6 +267,22 @@ def test_validate_progress_starts_with_the_real_total_and_is_silent_without_runs
     assert "runs done" not in capsys.readouterr().err  # no "0/0": nothing to run, no progress
 
 
+def test_validate_progress_bar_on_a_terminal_shows_the_total_from_the_start(only_tiny, monkeypatch):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    only_tiny(tiny_experiment(-100, 0, "T2"))
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["validate", "--rows", "T2", "--workers", "1", "--seeds", "2", "--no-report"]) == 0
+    frames = terminal.getvalue().split("\r")
+    bars = [f for f in frames if f.startswith("validate:")]
+    assert bars and all("/4 " in f for f in bars), bars  # never a bar without its total ("0run [00:00")
+
+
 def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_there(only_tiny, monkeypatch, capsys):
     """--quick: a criterion that fails only at the small grids and 2 seeds is not a FAIL."""
     from calcium_abm.validation import runner as validation_runner
