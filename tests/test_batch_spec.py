@@ -252,6 +252,8 @@ def test_bad_batches_name_the_field_value_and_what_is_allowed(data, message):
     ({"age_years": {"min": 30, "max": 160, "steps": 3}}, "sweep.parameters.age_years: max = 160.0 is not allowed: "
                                                           "patient.age_years must be between 0 and 120 years"),
     ({"ckd_stage": [0, 7]}, "sweep.parameters.ckd_stage: 7 is not allowed: patient.ckd_stage must be between 0 and 5"),
+    ({"ckd_stage": [0, 10**400]}, "sweep.parameters.ckd_stage: an integer of 401 digits is not allowed: "
+                                  "patient.ckd_stage must be between 0 and 5"),
     ({"k1_half_life_h": {"min": 0.01, "max": 2}}, "min = 0.01 is not allowed: parameters.k1_half_life_h must be "
                                                   "between 0.1 and 200 h"),
 ])

@@ -215,7 +215,7 @@ def swept_range_problems(where: str, path: str, values: Any) -> list[str]:
     when it is read rather than run by run; the first such value, or nothing."""
     if isinstance(values, list):
         shown = [("", v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
-                 and math.isfinite(v)]
+                 and not (isinstance(v, float) and not math.isfinite(v))]  # (inf, nan: told apart; huge ints compare)
     else:  # a range: every point lies between its ends
         shown = [("min = ", values.min), ("max = ", values.max)]
     for label, v in shown:
