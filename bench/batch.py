@@ -303,8 +303,8 @@ def write_json(results: dict, path: Path) -> None:
 
 def workers_rule(batch_file: Path) -> int:
     """Time a batch file serially (in process) and on a pool of every CPU; print the wall
-    times, the two constants of the default ``--workers`` rule measured from them
-    (seconds per patch-day of a run; start-up of a pool), and the rule's choice."""
+    times, what they measure of the default ``--workers`` rule (seconds a run, against the
+    rule's estimate; start-up of a pool), and the rule's choice."""
     from calcium_abm.batch.expand import expand_runs
     from calcium_abm.batch.estimate import (POOL_PAYBACK, POOL_START_S, SECONDS_PER_DAY, SECONDS_PER_PATCH_DAY,
                                             default_workers, estimated_run_seconds)
