@@ -303,11 +303,11 @@ def write_json(results: dict, path: Path) -> None:
 
 def workers_rule(batch_file: Path) -> int:
     """Time a batch file serially (in process) and on a pool of every CPU; print the wall
-    times, the two constants of the default ``--workers`` rule measured from them
-    (seconds per patch-day of a run; start-up of a pool), and the rule's choice."""
+    times, what they measure of the default ``--workers`` rule (seconds a run, against the
+    rule's estimate; start-up of a pool), and the rule's choice."""
     from calcium_abm.batch.expand import expand_runs
-    from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, SECONDS_PER_PATCH_DAY, default_workers,
-                                          estimated_run_seconds)
+    from calcium_abm.batch.estimate import (POOL_PAYBACK, POOL_START_S, SECONDS_PER_DAY, SECONDS_PER_PATCH_DAY,
+                                            default_workers, estimated_run_seconds)
     from calcium_abm.batch.spec import load_batch
 
     spec = load_batch(batch_file)
@@ -322,12 +322,12 @@ def workers_rule(batch_file: Path) -> int:
     pool = measure(f"local pool, {cpus} workers", spec, workers=cpus)
     for r in (serial, pool):
         print(f"{r['label']:32} wall {r['wall_s']:7.1f} s   simulate {r['sim_s']:.3f} s/run")
-    per_patch_day = serial["sim_s"] / patch_days
     pool_start = pool["wall_s"] - serial["wall_s"] / cpus
-    print(f"measured: {per_patch_day:.3g} s per patch-day (rule uses {SECONDS_PER_PATCH_DAY:.3g}); "
-          f"pool start-up {pool_start:.1f} s (rule uses {POOL_START_S:.1f} s, x{POOL_PAYBACK:g} to pay back)")
+    print(f"measured: {serial['sim_s']:.3f} s per run; pool start-up {pool_start:.1f} s (rule uses "
+          f"{POOL_START_S:.1f} s, x{POOL_PAYBACK:g} to pay back)")
     est = estimated_run_seconds(base)
-    print(f"rule: estimated {est:.3f} s per run, {n * est:.1f} s serial -> default --workers "
+    print(f"rule: estimated {est:.3f} s per run ({1000 * SECONDS_PER_DAY:.2g} ms + {SECONDS_PER_PATCH_DAY:.2g} s per "
+          f"patch a day), {n * est:.1f} s serial -> default --workers "
           f"{default_workers(n, est, cpus)} (faster here: {1 if serial['wall_s'] <= pool['wall_s'] else cpus})")
     return 0
 

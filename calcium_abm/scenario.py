@@ -63,8 +63,8 @@ from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
     CHANGEABLE_DURING_RUN,
-    MAX_AGE_YEARS,
     changes_during_run,
+    oldest_age_years,
     kidney_conflicts,
     other_section_hint,
     Diet,
@@ -217,11 +217,13 @@ class Scenario(BaseModel):
     @model_validator(mode="after")
     def _settings_agree(self) -> Scenario:
         problems = kidney_conflicts(self.patient.ckd_stage, self.kidney, self.dialysis)
-        end_age = self.patient.age_years + self.simulation.years
-        if end_age > MAX_AGE_YEARS:
-            problems.append(f"simulation.years = {fmt_num(self.simulation.years)} is not allowed with "
-                            f"patient.age_years = {fmt_num(self.patient.age_years)}: the person would pass "
-                            f"{fmt_num(MAX_AGE_YEARS)} years (at most {fmt_num(MAX_AGE_YEARS - self.patient.age_years)} years)")
+        species, most = self.patient.species, oldest_age_years(self.patient.species)
+        if self.patient.age_years + self.simulation.years > most:
+            who = "the person would pass" if species == "human" else f"the {species} would pass its maximum lifespan,"
+            given = "" if species == "human" else f" and patient.species = \"{species}\""
+            problems.append(f"simulation.years = {fmt_num(self.simulation.years)} is not allowed with patient.age_years"
+                            f" = {fmt_num(self.patient.age_years)}{given}: {who} {fmt_num(most)} years (at most "
+                            f"{fmt_num(round(most - self.patient.age_years, 6))} years)")
         if problems:
             raise rule_error("\n".join(problems))
         return self

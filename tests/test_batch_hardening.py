@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import signal
 import subprocess
@@ -17,8 +18,8 @@ import pytest
 
 from calcium_abm.batch import BatchError, run_batch
 from calcium_abm.batch.progress import ProgressReport
-from calcium_abm.batch.runner import (POOL_PAYBACK, POOL_START_S, RUN_START_S, SECONDS_PER_PATCH_DAY,
-                                      default_workers, estimate_line, estimated_run_seconds)
+from calcium_abm.batch.estimate import (POOL_PAYBACK, POOL_START_S, RUN_START_S, SECONDS_PER_PATCH_DAY,
+                                        default_workers, estimate_line, estimated_run_seconds)
 from calcium_abm.batch.spec import load_batch
 from calcium_abm.batch.store import LOCK, RUNS_DIR, claim_output
 from calcium_abm.cli import main
@@ -324,6 +325,19 @@ def test_a_run_estimate_counts_its_start_and_spin_up():
     patch_days = small.days * 512 * SECONDS_PER_PATCH_DAY
     assert estimated_run_seconds(small) >= RUN_START_S + patch_days  # not only the days simulated
     assert estimated_run_seconds(large) - estimated_run_seconds(small) > small.days * (16384 - 256) * SECONDS_PER_PATCH_DAY
+
+
+def test_a_run_estimate_scales_with_the_grid_as_the_core_benchmark_measured():
+    """The estimate's cost of a day at each benchmarked grid is the measured one (not 3-7x it)."""
+    measured = json.loads((REPO / "bench" / "results" / "core.json").read_text("utf-8"))["cost_ms_per_day"]
+    assert len(measured) == 4
+    for grid, ms in measured.items():
+        n = int(grid.partition("x")[0])
+        one, two = (load_scenario("healthy_adult", overrides={"simulation.years": y, "bone_grid_width": n,
+                                                              "bone_grid_height": n, "vessel_grid_width": n,
+                                                              "vessel_grid_height": n}) for y in (1, 2))
+        per_day_ms = 1000 * (estimated_run_seconds(two) - estimated_run_seconds(one)) / (two.days - one.days)
+        assert per_day_ms == pytest.approx(ms, rel=0.25), grid
 
 
 def test_the_default_workers_rule():

@@ -163,8 +163,6 @@ def test_sensitivity_runs_each_distinct_point_once():
     (sweep({"mk7_ug_per_day": {"min": 5, "max": 1}}), "sweep.parameters.mk7_ug_per_day: max = 1.0 is not allowed: must be more than min = 5.0"),
     (sweep({"mk7_ug_per_day": {"min": 0, "max": 1}}), "a range in a grid needs steps"),
     (sweep({"mk7_ug_per_day": [0, 1]}, method="random"), "sweep.samples is missing"),
-    (sweep({"mk7_ug_per_day": [0, -5]}), "run 2 (mk7_ug_per_day = -5.0) is not a valid scenario: "
-                                         "diet.mk7_ug_per_day = -5.0 is not allowed: must be between 0 and 10000"),
     (sweep({"seed": [1, 2]}), "the seed cannot be swept: use sweep.replicates"),
     (sweep({"sex": {"min": 0, "max": 1, "steps": 2}}), "patient.sex is not a number"),
     (sweep({"mk7_ug_per_day": [0]}, replicates=0), "sweep.replicates = 0 is not allowed: must be at least 1"),
@@ -215,7 +213,8 @@ def test_sensitivity_runs_each_distinct_point_once():
                                                             "zero_probability": 1.5}}),
      "cohort.distributions.baseline_calcification_score.zero_probability = 1.5 is not allowed: must be at most 1"),
     (cohort(distributions={"age_at_final_menstrual_period": {"distribution": "constant", "value": 50}}),
-     "patient.age_at_final_menstrual_period cannot be drawn"),
+     "patient.age_at_final_menstrual_period follows each woman's drawn age at natural menopause, not a "
+     "distribution"),
     (cohort(distributions={"seed": {"distribution": "constant", "value": 1}}), "simulation.seed cannot be drawn"),
     (cohort(distributions={"age_years": {"distribution": "uniform", "min": -1e308, "max": 1e308}}),
      "cohort.distributions.age_years: min = -1e+308 and max = 1e+308 are not allowed: max - min must be finite"),
@@ -245,6 +244,25 @@ def test_bad_batches_name_the_field_value_and_what_is_allowed(data, message):
     with pytest.raises(BatchError) as err:
         expand_runs(load_batch(data))
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"mk7_ug_per_day": [0, -5]}, "sweep.parameters.mk7_ug_per_day: -5 is not allowed: diet.mk7_ug_per_day "
+                                  "must be between 0 and 10000 µg/day"),
+    ({"age_years": {"min": 30, "max": 160, "steps": 3}}, "sweep.parameters.age_years: max = 160.0 is not allowed: "
+                                                          "patient.age_years must be between 0 and 120 years"),
+    ({"ckd_stage": [0, 7]}, "sweep.parameters.ckd_stage: 7 is not allowed: patient.ckd_stage must be between 0 and 5"),
+    ({"ckd_stage": [0, 10**400]}, "sweep.parameters.ckd_stage: an integer of 401 digits is not allowed: "
+                                  "patient.ckd_stage must be between 0 and 5"),
+    ({"k1_half_life_h": {"min": 0.01, "max": 2}}, "min = 0.01 is not allowed: parameters.k1_half_life_h must be "
+                                                  "between 0.1 and 200 h"),
+])
+def test_swept_values_out_of_range_are_refused_when_the_file_is_read(parameters, message):
+    """Before any run is built, with the range text the scenario gives for the setting."""
+    with pytest.raises(BatchError) as err:
+        load_batch(sweep(parameters, **({} if "k1_half_life_h" not in parameters else
+                                        {"method": "random", "samples": 2})))
+    assert message in str(err.value) and "run " not in str(err.value)
 
 
 def test_bad_files(tmp_path):
@@ -285,18 +303,79 @@ def test_example_batches_validate():
 def test_a_cohort_with_a_probability_keeps_young_women_premenopausal_and_ages_adult():
     """With a probability, a woman under 30 is premenopausal, a premenopausal woman gets her
     final period (so none passes 60 premenopausal), drawn years since menopause put it at
-    40-60, and ages are clipped to adults."""
+    40-60, and ages are adults."""
     table = {"scenario": "healthy_adult", "seed": 9, "years": 2, "arms": [{"name": "observed"}],
              "cohort": {"patients": 300, "female_probability": 1.0, "postmenopausal_probability": 0.9,
-                        "distributions": {"age_years": {"distribution": "uniform", "min": 5, "max": 80},
+                        "distributions": {"age_years": {"distribution": "uniform", "min": 18, "max": 80},
                                           "years_since_menopause": {"distribution": "uniform", "min": 2,
                                                                     "max": 40}}}}
     patients = cohort_patients(load_batch(table))
     age = np.array([p["patient.age_years"] for p in patients])
     post = np.array([p["patient.postmenopausal"] for p in patients])
-    assert age.min() == 18 and not post[age < 30].any() and post[age > 60].all()
+    assert age.min() >= 18 and not post[age < 30].any() and post[age > 60].all()
     at_menopause = (age - np.array([p["patient.years_since_menopause"] for p in patients]))[post]
     assert (at_menopause >= np.minimum(age[post], 40) - 1e-9).all() and (at_menopause <= 60 + 1e-9).all()
     assert all(p["patient.age_at_final_menstrual_period"] >= p["patient.age_years"]
                for p in patients if not p["patient.postmenopausal"])
     expand_runs(load_batch(table))  # every drawn woman is a valid scenario
+
+
+def ages(distribution, scenario="healthy_adult", years=2.0, patients=2000):
+    table = {"scenario": scenario, "seed": 9, "years": years, "arms": [{"name": "observed"}],
+             "cohort": {"patients": patients, "distributions": {"age_years": distribution}}}
+    return np.array([p["patient.age_years"] for p in cohort_patients(load_batch(table))])
+
+
+@pytest.mark.parametrize("distribution, message", [
+    ({"distribution": "uniform", "min": 5, "max": 80}, "17.3 % of the draws lie below 18 years and would all be set "
+                                                       "to 18 (the cohort's ages are 18 to 118 years: adults"),
+    ({"distribution": "normal", "mean": 25, "sd": 10}, "24.2 % of the draws lie below 18 years"),
+    ({"distribution": "constant", "value": 10}, "100 % of the draws lie below 18 years"),
+    ({"distribution": "normal", "mean": 60, "sd": 5, "zero_probability": 0.1}, "10 % of the draws lie below 18"),
+    ({"distribution": "lognormal", "median": 100, "sigma": 0.2}, "20.4 % of the draws lie above 118 years and "
+                                                                 "would all be set to 118"),
+])
+def test_an_age_distribution_beyond_the_ages_the_model_takes_is_refused(distribution, message):
+    """Not a spike of patients at the edge that nobody asked for: the user states the cut (min/max)."""
+    with pytest.raises(BatchError) as err:
+        ages(distribution)
+    assert str(err.value).startswith(f"cohort.distributions.age_years: {message}") and "give " in str(err.value)
+
+
+@pytest.mark.parametrize("table", [
+    {"distribution": "uniform", "min": 5, "max": 80}, {"distribution": "normal", "mean": 25, "sd": 10, "max": 30},
+    {"distribution": "lognormal", "median": 100, "sigma": 0.2, "zero_probability": 0.3},
+    {"choice": [10.0, 40.0, 130.0], "p": [0.2, 0.5, 0.3]}, {"distribution": "normal", "mean": 60, "sd": 0},
+])
+def test_the_refused_share_is_the_share_the_draws_would_lose(table):
+    from calcium_abm.batch.draws import Distribution, draw_values, share_beyond
+
+    dist = Distribution(**table)
+    x = draw_values(dist, 40_000, np.random.default_rng(3))
+    below, above = share_beyond(dist, 18.0, 118.0)
+    assert below == pytest.approx(np.mean(x < 18), abs=0.01) and above == pytest.approx(np.mean(x > 118), abs=0.01)
+
+
+def test_an_age_cut_is_the_users_own_or_a_small_tail():
+    own = ages({"distribution": "normal", "mean": 25, "sd": 10, "min": 18})
+    assert own.min() == 18 and 0.2 < np.mean(own == 18) < 0.28  # the stated min clips, as documented
+    tail = ages({"distribution": "normal", "mean": 45, "sd": 11})  # 0.7 % below 18: clipped without a word
+    assert tail.min() == 18 and np.mean(tail == 18) < 0.015
+    with pytest.raises(BatchError, match="above 3.4 years .* a mouse that does not pass its maximum lifespan, 3.5"):
+        ages({"distribution": "normal", "mean": 3, "sd": 1}, scenario="mgp_knockout", years=0.1, patients=4)
+
+
+def test_numbers_that_may_be_left_out_are_numbers_to_sweeps_sensitivity_and_arms():
+    """A measured baseline or a GFR that may be left out is a number, never "not a number"."""
+    runs = expand_runs(load_batch(sweep({"baseline_calcification_score": {"min": 0, "max": 100, "steps": 3}})))
+    assert [r.overrides["patient.baseline_calcification_score"] for r in runs] == [0.0, 50.0, 100.0]
+    load_batch({"sensitivity": {"parameters": {"baseline_calcification_score": [0, 100], "mk7_ug_per_day": [0, 9]}}})
+    arms = [{"name": "placebo"}, {"name": "more", "add": {"residual_gfr_ml_per_min": 5}}]
+    given = cohort(patients=2, ckd_stage_probabilities=[0, 0, 0, 1, 0, 0]) | {"arms": arms}
+    given["set"] = {**given["set"], "residual_gfr_ml_per_min": 40}
+    added = {r.labels["arm"]: r.scenario_toml for r in expand_runs(load_batch(given))}
+    assert "\"kidney.residual_gfr_ml_per_min\" = 45.0" in added["more"] and "= 45" not in added["placebo"]
+    with pytest.raises(BatchError) as err:
+        expand_runs(load_batch(cohort(patients=2) | {"arms": arms}))
+    assert ("add = { residual_gfr_ml_per_min = 5 } has nothing to add to: kidney.residual_gfr_ml_per_min is not "
+            "given") in str(err.value)

@@ -178,6 +178,9 @@ def test_summary_prints_the_published_effect_beside_the_simulated_one(tmp_path):
     ({"cohort": {"patients": 2, "inclusion": {"agee_years": {"min": 1}}}}, "cohort.inclusion.agee_years"),
     ({"cohort": {"patients": 2, "inclusion": {"age_years": {}}}}, "needs min, max or one_of"),
     ({"cohort": {"patients": 2, "stratify_by": ["age_years"]}}, "cannot stratify"),
+    ({"cohort": {"patients": 2, "stratify_by": ["age"]}}, "cohort.stratify_by.age: unknown key 'age': not a known key; "
+                                                         "accepted keys in cohort.stratify_by: sex, postmenopausal, ckd_stage"),
+    ({"cohort": {"patients": 2, "stratify_by": ["ckd_stag"]}}, "unknown key 'ckd_stag' — did you mean 'ckd_stage'"),
     ({"arms": [{"name": "a"}, {"name": "b", "schedule": [{"start_day": 9, "end_day": 3, "add": {"mk7": 1}}]}]},
      "end_day = 3"),
     ({"arms": [{"name": "a"}, {"name": "b", "set": {"mgp_knockout": True}, "schedule": []}],

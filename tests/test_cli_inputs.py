@@ -154,6 +154,22 @@ def test_impossible_patients(sets, field, tmp_path, capsys):
     rejected(run_args(tmp_path, *extra), capsys, field)
 
 
+@pytest.mark.parametrize("species, most", [("mouse", "3.5 years (at most 3.3 years)"),
+                                           ("rat", "3.8 years (at most 3.6 years)")])
+def test_a_rodent_run_must_end_within_its_lifespan(species, most, tmp_path, capsys):
+    rejected(run_args(tmp_path, "--set", f"species={species}", "--set", "age_years=0.2", "--years", "5"), capsys,
+             f"simulation.years = 5 is not allowed with patient.age_years = 0.2 and patient.species = \"{species}\": "
+             f"the {species} would pass its maximum lifespan, {most}")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_rodent_run_within_its_lifespan_is_accepted():
+    from calcium_abm.scenario import load_scenario
+
+    mouse = load_scenario("healthy_adult").with_overrides({"species": "mouse", "age_years": 0.2, "years": 3.3})
+    assert mouse.days == round(3.3 * 365)
+
+
 def test_an_extreme_calcification_propensity_starts_its_plaque_in_adulthood(tmp_path):
     """A propensity 9 SD above the median (the trait's upper bound) once put the onset of
     coronary calcium before birth, and an internal variable in the error message."""

@@ -700,6 +700,9 @@ def test_a_premenopausal_run_may_pass_60_as_a_counterfactual_and_menopause_may_b
     assert old.patient.years_since_menopause == 62.0
 
 
+SHORT = {"simulation": {"years": 0.1}}  # within a rodent's lifespan
+
+
 @pytest.mark.parametrize("species", ["rat", "mouse"])
 def test_a_rodent_preset_refuses_the_human_only_traits_and_baselines(species):
     """Traits and measured baselines act through human laws only: a rodent preset refuses each
@@ -709,7 +712,7 @@ def test_a_rodent_preset_refuses_the_human_only_traits_and_baselines(species):
     for name in HUMAN_ONLY_PATIENT_KEYS:
         value = True if name == "remodeling_balance_varies" else 1.2
         with pytest.raises(ValueError) as error:
-            Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, name: value}})
+            Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, name: value}, **SHORT})
         assert f"patient.{name}" in str(error.value) and f'species = "{species}"' in str(error.value)
         Scenario.model_validate({"patient": {"species": "human", name: value}})  # a human takes it
-    Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, "peak_bone_mass": 1.2}})  # it acts
+    Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, "peak_bone_mass": 1.2}, **SHORT})  # acts

@@ -253,6 +253,36 @@ def test_cli_exit_status_is_nonzero_when_a_row_fails(only_tiny, tmp_path, capsys
     assert len(list((tmp_path / "kept" / "runs").glob("*.parquet"))) == 4
 
 
+def test_validate_progress_starts_with_the_real_total_and_is_silent_without_runs(only_tiny, tmp_path, capsys,
+                                                                                  monkeypatch):
+    only_tiny(tiny_experiment(-100, 0, "T2"))
+    monkeypatch.setattr(experiments, "NOT_EXPRESSIBLE", (NotExpressible("T9", "not here", "a finding", "a source",
+                                                                        "the reason"),))
+    for _ in range(2):  # the second time every run is kept in --runs
+        assert main(["validate", "--rows", "T2", "--workers", "1", "--seeds", "2", "--no-report",
+                     "--runs", str(tmp_path / "kept")]) == 0
+        lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("validate: ")]
+        assert lines[0] == "validate: 0/4 runs done (0 %), elapsed 00:00" and lines[-1].startswith("validate: 4/4 ")
+    assert main(["validate", "--rows", "T9", "--workers", "1", "--no-report"]) == 0
+    assert "runs done" not in capsys.readouterr().err  # no "0/0": nothing to run, no progress
+
+
+def test_validate_progress_bar_on_a_terminal_shows_the_total_from_the_start(only_tiny, monkeypatch):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    only_tiny(tiny_experiment(-100, 0, "T2"))
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["validate", "--rows", "T2", "--workers", "1", "--seeds", "2", "--no-report"]) == 0
+    frames = terminal.getvalue().split("\r")
+    bars = [f for f in frames if f.startswith("validate:")]
+    assert bars and all("/4 " in f for f in bars), bars  # never a bar without its total ("0run [00:00")
+
+
 def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_there(only_tiny, monkeypatch, capsys):
     """--quick: a criterion that fails only at the small grids and 2 seeds is not a FAIL."""
     from calcium_abm.validation import runner as validation_runner
@@ -301,6 +331,22 @@ def test_cli_bad_options_exit_2_before_running(option, message, capsys, tmp_path
     assert main(["validate", *option, "--out", str(tmp_path / "r")]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("options, named", [
+    (["--docs", "--no-report"], "--docs and --no-report"),
+    (["--docs", "--out", "{out}"], "--out and --docs"),
+    (["--no-report", "--out", "{out}"], "--out and --no-report"),
+    (["--docs", "--out", "{out}", "--no-report"], "--out, --docs and --no-report"),
+])
+def test_cli_refuses_two_places_for_the_report(options, named, only_tiny, tmp_path, capsys):
+    """--out DIR, --docs and --no-report each say where the report goes: one of them, before anything runs."""
+    only_tiny(tiny_experiment(-100, 0, "T2"))
+    argv = ["validate", "--rows", "T2", "--workers", "1", *(o.format(out=tmp_path / "rep") for o in options)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {named} cannot be combined: ") and "give one of them" in err
+    assert not (tmp_path / "rep").exists()
 
 
 def test_cli_out_must_be_a_directory(tmp_path, capsys):

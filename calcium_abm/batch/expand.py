@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
-from calcium_abm.batch.draws import Distribution, draw_values
+from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import fixed_fields
 from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
@@ -27,8 +27,8 @@ from calcium_abm.inputs.keys import (column_name, range_problem, resolve_setting
                                      setting_unit)
 from calcium_abm.inputs.messages import fmt_num, unit_suffix
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MAX_AGE_YEARS, MAX_RODENT_AGE_YEARS,
-                                         MIN_AGE_AT_MENOPAUSE_YEARS, MIN_HUMAN_AGE_YEARS)
+from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
+                                         MIN_HUMAN_AGE_YEARS, oldest_age_years)
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -135,7 +135,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     ``female_probability`` or a ``sex = { choice = [...], p = [...] }`` distribution (the
     same stream either way). Values are clipped to the distribution's ``min``/``max`` and
     then to what the scenario allows (intakes at 0; ages to adults who do not pass 120 in the
-    run, or a rodent's lifespan). Each woman draws her age at natural menopause
+    run, or a rodent's lifespan: an age distribution more than 1 % of which lies beyond is
+    refused, :func:`~calcium_abm.batch.draws.clip_problem`). Each woman draws her age at natural menopause
     (:data:`AGE_AT_MENOPAUSE`); without ``postmenopausal_probability`` she is postmenopausal
     once her age reaches it (``years_since_menopause`` = age minus it). With a probability,
     women of 30 and over are postmenopausal with it, and always past 60 (natural menopause
@@ -168,9 +169,11 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         path = resolve_setting(key, "cohort.distributions")
         x = draw_values(dist, n, stream_generator(spec.seed, 100 + j), path, params)
         lo, hi = setting_bounds(path)
+        if path == "patient.age_years":  # whom the model takes (adults; a rodent's lifespan), past a small tail
+            lo, hi, range_means = _age_range(base)
+            if problem := clip_problem(f"cohort.distributions.{key}", dist, lo, hi, range_means):
+                raise BatchError(problem)
         drawn[path] = np.clip(x, lo, hi)
-    if "patient.age_years" in drawn:  # clipped to whom the model takes (adults; a rodent's lifespan)
-        drawn["patient.age_years"] = np.clip(drawn["patient.age_years"], *_age_range(base))
     age = drawn.get("patient.age_years", np.full(n, base.patient.age_years))
     if "patient.postmenopausal" in fixed:
         post = female & fixed["patient.postmenopausal"]
@@ -200,11 +203,14 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     return patients
 
 
-def _age_range(base) -> tuple[float, float]:
-    """Ages a cohort may draw on ``base``: adults who do not pass 120 in the run, or a rodent's lifespan."""
-    if base.patient.species != "human":
-        return 0.0, MAX_RODENT_AGE_YEARS[base.patient.species]
-    return MIN_HUMAN_AGE_YEARS, MAX_AGE_YEARS - base.simulation.years
+def _age_range(base) -> tuple[float, float, str]:
+    """Ages a cohort may draw on ``base`` (adults, or rodents, who do not pass 120 years, or the
+    rodent's lifespan, in the run) and why, in words."""
+    species, oldest, years = base.patient.species, oldest_age_years(base.patient.species), base.simulation.years
+    if species == "human":
+        return MIN_HUMAN_AGE_YEARS, oldest - years, (f"adults, as the model's laws are, who do not pass "
+                                                     f"{fmt_num(oldest)} years in the {fmt_num(years)}-year run")
+    return 0.0, oldest - years, f"a {species} that does not pass its maximum lifespan, {fmt_num(oldest)} years, in the run"
 
 
 #: Median 51 (Australian Twin Registry, Do et al. 1998 Hum Biol 70:1073; NAMS; SWAN 52.5, Gold et
@@ -220,14 +226,17 @@ def _base_parameters(base):
     return parameter_set(base.parameters)
 
 
-def _own_value(path: str, patient: dict[str, Any], base) -> float:
-    """The patient's own (pre-randomisation) value of a numeric setting."""
-    if path in patient:
-        return float(patient[path])
+def _own_value(path: str, patient: dict[str, Any], base) -> float | None:
+    """The patient's own (pre-randomisation) value of a numeric setting (None for a number
+    left out, such as a GFR not given)."""
     section, _, fld = path.partition(".")
-    if section == "parameters":
-        return float(base.parameters.get(fld, _default(fld)))
-    return float(getattr(getattr(base, section), fld))
+    if path in patient:
+        value = patient[path]
+    elif section == "parameters":
+        value = base.parameters.get(fld, _default(fld))
+    else:
+        value = getattr(getattr(base, section), fld)
+    return None if value is None else float(value)
 
 
 def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: dict[str, Any], base,
@@ -241,6 +250,9 @@ def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: 
     for key, amount in add_keys.items():
         path = resolve_setting(key, "arms")
         own = _own_value(path, patient, base)
+        if own is None:
+            raise BatchError(f"{where}: add = {{ {key} = {fmt_num(amount)} }} has nothing to add to: {path} is not "
+                             "given (give it in the scenario or [set], or use set instead of add)")
         out[path] = own + adherence * float(amount)
         allowed = range_problem(path, out[path])
         if allowed:

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 import calcium_abm
+from calcium_abm.batch.estimate import MAX_WORKERS, default_workers, estimate_line, estimated_run_seconds
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.progress import ProgressReport
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
@@ -35,7 +36,6 @@ from calcium_abm.interrupts import interruption
 __all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "check_scheduler_address", "connect_scheduler", "default_workers",
            "estimate_line", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks", "summary_row"]
 
-MAX_WORKERS = 512
 IN_FLIGHT_PER_WORKER = 2  # queued runs per worker: keeps workers busy, loses little on a kill
 DASK_WORKER_WAIT_S = 60.0
 #: how long to try reaching a Dask scheduler before giving up (a bad address fails fast)
@@ -296,40 +296,6 @@ def _dask(tasks: list[RunTask], scheduler: Any, keep_going: bool) -> Iterator[Re
 # ---------------------------------------------------------------------------- batch
 
 
-#: Default ``--workers`` rule (measured with ``python bench/batch.py --workers-rule``; see
-#: docs/batch.md "Workers and progress"). A pool worker is a spawned process that imports
-#: the model and compiles its kernels before its first run. On the shipped dose sweep
-#: (30 runs of 730 days on 32x32 grids, ~0.11 s each in process) a 2-worker pool took
-#: 8.7 s against 3.7 s serial (load average 12), and 20.6 s against 5.4 s at load 37.
-#: A pool is used only when the serial work it shares out clearly outweighs that start-up.
-SECONDS_PER_PATCH_DAY = 8e-8  # simulate time per (bone + vessel patch) x day, one run (measured: 7.6e-8)
-# a run's start, whatever its length: set-up and the 400-day bone spin-up (model.SPINUP_DAYS);
-# measured 2026-12-01 with 0.1-year runs: 0.056 s on 16x16 grids, 0.198 s on 128x128 (2 CPUs, one busy)
-RUN_START_S = 0.05
-SPINUP_SECONDS_PER_PATCH = 4e-6
-POOL_START_S = 10.0  # wall seconds a pool adds before its workers pay off (measured: 6.9 s to 15 s, 2 CPUs)
-POOL_PAYBACK = 2.0  # the time a pool saves must exceed its start-up this many times (assumption)
-
-
-def estimated_run_seconds(scenario) -> float:
-    """A run's in-process simulate time from its size: its start (:data:`RUN_START_S` plus
-    patches x :data:`SPINUP_SECONDS_PER_PATCH`) and days x patches x SECONDS_PER_PATCH_DAY."""
-    sim = scenario.simulation
-    patches = sim.bone_grid_width * sim.bone_grid_height + sim.vessel_grid_width * sim.vessel_grid_height
-    return RUN_START_S + patches * SPINUP_SECONDS_PER_PATCH + scenario.days * patches * SECONDS_PER_PATCH_DAY
-
-
-def default_workers(n_runs: int, run_seconds: float, cpus: int | None = None) -> int:
-    """The ``--workers`` used when none is given: one process per CPU if the time that saves,
-    ``n_runs x run_seconds x (1 - 1/cpus)``, exceeds ``POOL_PAYBACK x POOL_START_S``; else 1
-    (serial, in this process). Never more workers than runs."""
-    cpus = max(1, min(cpus if cpus is not None else (os.cpu_count() or 1), MAX_WORKERS, n_runs))
-    if cpus == 1:
-        return 1
-    saved = n_runs * run_seconds * (1 - 1 / cpus)
-    return cpus if saved > POOL_PAYBACK * POOL_START_S else 1
-
-
 def _check_workers(workers: int | None) -> int | None:
     if workers is None:
         return None
@@ -359,24 +325,6 @@ def run_tasks(tasks: list[RunTask], *, workers: int = 1, scheduler: Any = None,
     if workers <= 1 or len(tasks) <= 1:
         return _serial(tasks, keep_going)
     return _pool(tasks, min(workers, len(tasks)), keep_going)
-
-
-def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_dask: bool = False) -> str:
-    """The line a batch prints before it starts: how many runs, where, and roughly how long
-    (from :func:`estimated_run_seconds`; a rough guide, as measured on one machine)."""
-    from tqdm import tqdm  # lazy: its time formatting
-
-    where = "a Dask cluster" if on_dask else ("this process" if workers <= 1 else f"{workers} worker processes")
-    text = f"{name}: {n_runs} run{'' if n_runs == 1 else 's'} to do on {where}"
-    if not on_dask:
-        seconds = n_runs * run_seconds / max(workers, 1)
-        # tqdm's mm:ss would print a batch of a few seconds as "00:00"
-        shown = ("under a second" if seconds < 0.5 else f"roughly {seconds:.0f} s" if seconds < 60
-                 else f"roughly {tqdm.format_interval(seconds)}")
-        text += f"; {shown} of simulation"
-        if workers > 1:
-            text += f", plus about {POOL_START_S:.0f} s to start the workers"
-    return text
 
 
 #: Summary output is written in files of several runs (store.write_runs): at most this many

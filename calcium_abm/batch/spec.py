@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.batch.draws import DRAWABLE_OPTIONAL, Distribution, distribution_problems
+from calcium_abm.batch.draws import Distribution, distribution_problems
 from calcium_abm.batch.fixed import set_conflicts
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, note_same_setting, range_problem, resolve_setting,
@@ -26,7 +26,7 @@ from calcium_abm.inputs.keys import (column_name, note_same_setting, range_probl
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
                                              check_criteria, check_strata, criterion_target, published_problems,
-                                             whole_number_problems)
+                                             swept_range_problems, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
@@ -51,8 +51,11 @@ MAX_BATCH_BYTES = 1024 * 1024
 MAX_RUNS = 100_000  # each run is validated before the batch starts (~3 ms a run: a million would take ~45 min)
 MAX_PATIENTS = 100_000
 
-#: Fields a cohort draws with its own rules rather than a distribution.
+#: Fields a cohort draws with its own rules rather than a distribution (and how, but for sex).
 COHORT_SPECIAL_FIELDS = ("patient.sex", "patient.postmenopausal", "patient.ckd_stage")
+_DRAWN_BY = {"patient.postmenopausal": "is drawn with cohort.postmenopausal_probability",
+             "patient.ckd_stage": "is drawn with cohort.ckd_stage_probabilities",
+             "patient.age_at_final_menstrual_period": "follows each woman's drawn age at natural menopause"}
 OUTCOME_MEASURES = ("final", "change", "pct_change")
 
 
@@ -112,6 +115,7 @@ class Sweep(_Table):
                 problems.append(f"{where}: {path} is not a number, so it needs a list of values, not a range")
             if kind == "int":
                 problems += whole_number_problems(where, path, values)
+            problems += swept_range_problems(where, path, values)
             if isinstance(values, list):
                 if not values:
                     problems.append(f"{where} = [] is not allowed: must list at least one value")
@@ -215,14 +219,11 @@ class Cohort(_Table):
     def _drawable(cls, value: dict[str, Distribution]) -> dict[str, Distribution]:
         problems = []
         for _key, where, path in resolved_settings(value, "cohort.distributions", problems):
-            if path in COHORT_SPECIAL_FIELDS[1:]:
-                own = {"patient.postmenopausal": "cohort.postmenopausal_probability",
-                       "patient.ckd_stage": "cohort.ckd_stage_probabilities"}[path]
-                problems.append(f"{where}: {path} is drawn with {own}, not a distribution")
+            if path in _DRAWN_BY:
+                problems.append(f"{where}: {path} {_DRAWN_BY[path]}, not a distribution")
             elif path == "patient.sex":
                 problems += distribution_problems(where, path, value[_key], ("female", "male"))
-            elif path.partition(".")[0] not in COHORT_SECTIONS or (setting_kind(path) != "float"
-                                                                   and path not in DRAWABLE_OPTIONAL):
+            elif path.partition(".")[0] not in COHORT_SECTIONS or setting_kind(path) != "float":
                 problems.append(f"{where}: {path} cannot be drawn: a cohort draws sex and numeric settings of "
                                 f"[{'], ['.join(COHORT_SECTIONS)}] (ages, traits, baselines, intakes, doses)")
             else:

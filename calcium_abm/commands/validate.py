@@ -27,6 +27,7 @@ HELP = ("Run the calibration table as virtual experiments and report PASS/FAIL p
         "(or, given a scenario file, just check the file).")
 
 MAX_SEEDS = 100
+DEFAULT_OUT = "validation-report"
 MAX_WORKERS = 64
 
 
@@ -48,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", metavar="DIR",
                         help="keep every simulated run in DIR (Parquet) and reuse those already there: "
                              "an interrupted validation resumes")
-    parser.add_argument("--out", metavar="DIR", default="validation-report",
+    parser.add_argument("--out", metavar="DIR",
                         help="report folder: DIR/report.md and DIR/row_*.png (default validation-report)")
     parser.add_argument("--docs", action="store_true",
                         help="write docs/validation.md and docs/validation/*.png in the source tree instead of --out")
@@ -70,6 +71,17 @@ def selected_rows(raw: str | None):
     if unknown:
         raise UserInputError(f"--rows {raw!r}: unknown row {', '.join(unknown)}; the rows are {', '.join(rows)}")
     return [item for key, item in rows.items() if key in wanted]
+
+
+def refuse_conflicting_reports(args: argparse.Namespace) -> None:
+    """--out, --docs and --no-report each say where the report goes (a folder, the source
+    tree's docs/, nowhere): two of them together would leave one unused, so it is refused."""
+    given = [name for name, on in (("--out", args.out is not None), ("--docs", args.docs),
+                                   ("--no-report", args.no_report)) if on]
+    if len(given) > 1:
+        raise UserInputError(f"{', '.join(given[:-1])} and {given[-1]} cannot be combined: --out DIR writes the "
+                             "report to DIR, --docs to the source tree's docs/ instead, --no-report writes none; "
+                             "give one of them")
 
 
 def _docs_dir() -> Path:
@@ -114,13 +126,14 @@ def main(args: argparse.Namespace) -> int:
         return 0
     from calcium_abm.validation.runner import DEFAULT_SEEDS, QUICK_SEEDS
 
+    refuse_conflicting_reports(args)
     seeds = integer_option(args.seeds, "--seeds", 1, MAX_SEEDS, QUICK_SEEDS if args.quick else DEFAULT_SEEDS)
     workers = integer_option(args.workers, "--workers", 1, MAX_WORKERS, 2)
     if args.docs:
         docs = _docs_dir()
         markdown_path, image_dir = docs / "validation.md", docs / "validation"
     else:
-        out = check_output_dir(Path(args.out))
+        out = check_output_dir(Path(args.out if args.out is not None else DEFAULT_OUT))
         markdown_path, image_dir = out / "report.md", out
     write_files = not args.no_report
     if write_files:
@@ -134,10 +147,14 @@ def main(args: argparse.Namespace) -> int:
     client, owned = None, False
     if args.scheduler is not None:  # checked and reached before anything is written
         client, owned = connect_scheduler(check_scheduler_address(args.scheduler))
-    report = ProgressReport(0, "validate")  # a bar on a terminal, else a line every 10 s
+    reports: list[ProgressReport] = []  # one per pass (a quick FAIL's re-run is a second pass)
 
     def progress(done: int, total: int, name: str) -> None:
-        report.set(done, total)
+        if done == 0:  # a pass starts with its real total: a bar on a terminal, else a line every 10 s
+            if reports:
+                reports[-1].close()
+            reports.append(ProgressReport(total, "validate"))
+        reports[-1].set(done, total)
 
     started = time.perf_counter()
     try:
@@ -150,7 +167,8 @@ def main(args: argparse.Namespace) -> int:
                     rows, seeds=full_seeds, quick=False, workers=workers, scheduler=client,
                     runs_dir=args.runs, progress=progress))
     finally:
-        report.close()
+        if reports:
+            reports[-1].close()
         if owned:
             client.close()
     seconds = time.perf_counter() - started

@@ -110,13 +110,16 @@ def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def setting_kind(path: str) -> str:
-    """``"int"``, ``"float"``, ``"bool"`` or ``"str"``: the type a scenario setting holds."""
+    """``"int"``, ``"float"``, ``"bool"`` or ``"str"``: the type a scenario setting holds
+    (``"float"`` also for a number that may be left out, such as a measured baseline)."""
     section, _, field = path.partition(".")
     if section == "parameters":
         return "float"
     model = SECTIONS.get(section)
     if model is None or field not in model.model_fields:
         return "str"
+    if is_optional_number(model, field):
+        return "float"
     kind = field_kind(model, field)
     return kind if kind in ("int", "float", "bool") else "str"
 
@@ -140,8 +143,7 @@ def range_problem(path: str, value: float) -> str | None:
     section, _, field = path.partition(".")
     if section == "parameters":
         lo, hi, lo_open = (*setting_bounds(path), False)
-    elif section in SECTIONS and field in SECTIONS[section].model_fields and (
-            setting_kind(path) in ("int", "float") or is_optional_number(SECTIONS[section], field)):
+    elif section in SECTIONS and field in SECTIONS[section].model_fields and setting_kind(path) in ("int", "float"):
         lo, hi, lo_open = field_bounds(SECTIONS[section], field)
     else:
         return None

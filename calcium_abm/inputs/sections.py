@@ -16,7 +16,7 @@ from calcium_abm.inputs.messages import fmt_num, rule_error
 
 __all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
-           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS"]
+           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS", "oldest_age_years"]
 
 DAYS_PER_YEAR = 365
 #: The youngest age at menopause a human scenario may imply (age minus years since
@@ -31,15 +31,25 @@ MAX_AGE_AT_MENOPAUSE_YEARS = 60.0
 #: laws (the bone reference is the young adult of 20-30 years, NHANES; the growing skeleton
 #: of children and adolescents is not modelled).
 MIN_HUMAN_AGE_YEARS = 18.0
-#: The oldest age a rodent preset may be given (years): the lifespan of laboratory mice
-#: (C57BL/6 median ~2.4 y, maximum ~3.5 y; Yuan et al. 2009 Aging Cell 8:277) and rats (~3-4 y).
-#: The rodent presets do not age (the age laws are human), so beyond the lifespan an age is a typo.
-MAX_RODENT_AGE_YEARS = {"mouse": 3.5, "rat": 4.0}
+#: The oldest age a rodent preset may reach by the end of its run (years): the maximum lifespan of
+#: laboratory mice, ~3.5 y (C57BL/6: median ~2.4 y, Yuan et al. 2009 Aging Cell 8:277; median 866 /
+#: 901 days for females / males, most strains' maximum about 4 y: UAB Nathan Shock Center; the AnAge
+#: record for a normal mouse, 4 y, is one wild-derived male: de Magalhaes & Costa 2009 J Evol Biol
+#: 22:1770, AnAge Mus musculus) and of laboratory rats, 3.8 y (AnAge Rattus norvegicus: the largest
+#: study, thousands of rats; most do not live past 3 y). The rodent presets do not age (the age laws
+#: are human), so an age or a run beyond the lifespan is a typo.
+MAX_RODENT_AGE_YEARS = {"mouse": 3.5, "rat": 3.8}
 #: patient settings the rodent presets refuse (they act only through human laws)
 HUMAN_ONLY_PATIENT_KEYS = ("baseline_calcification_score", "baseline_bmd_t_score", "calcification_propensity",
                            "remodeling_balance", "calcium_absorption_efficiency", "vitamin_k_disposition",
                            "wall_plaque_growth", "remodeling_balance_varies")
 MAX_SEED = 2**63 - 1  # numpy and Mesa seeds; larger integers are almost certainly typos
+
+
+def oldest_age_years(species: str) -> float:
+    """The oldest age a scenario of ``species`` may reach by the end of its run (years):
+    :data:`MAX_AGE_YEARS` for a human, the maximum lifespan for a rodent."""
+    return MAX_RODENT_AGE_YEARS.get(species, MAX_AGE_YEARS)
 
 
 def number(default: float, lo: float, hi: float, unit: str, *, gt: bool = False) -> Any:

@@ -15,12 +15,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.keys import range_problem, resolve_setting, resolved_settings, setting_kind
-from calcium_abm.inputs.messages import did_you_mean, fmt_value, rule_error
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.keys import range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
+from calcium_abm.inputs.messages import accepted_keys, did_you_mean, fmt_value, rule_error, shorten
 from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "Published", "arm_problems", "check_criteria",
-           "check_strata", "criterion_target", "published_problems", "whole_number_problems"]
+           "check_strata", "criterion_target", "published_problems", "swept_range_problems", "whole_number_problems"]
 
 #: Sections whose numeric fields a cohort may draw from distributions (and screen on).
 COHORT_SECTIONS = ("patient", "diet", "drugs")
@@ -169,7 +170,15 @@ def check_criteria(value: dict[str, Criterion], where: str) -> dict[str, Criteri
 def check_strata(value: list[str], categories: tuple[str, ...]) -> list[str]:
     """``cohort.stratify_by`` names the cohort's categories (sex, postmenopausal, CKD stage)."""
     problems: list[str] = []
-    for _key, where, path in resolved_settings(value, "cohort.stratify_by", problems):
+    names, known = [c.rpartition(".")[2] for c in categories], []
+    for key in value:  # an unknown name: a typo of a category, else the categories (not every setting)
+        try:
+            known.append((key, resolve_key(key)))
+        except ScenarioError:
+            hint = did_you_mean(key, names) or accepted_keys("cohort.stratify_by", names)
+            problems.append(f"cohort.stratify_by.{shorten(key)}: unknown key '{shorten(key)}'{hint}")
+    for key, path in known:
+        where = f"cohort.stratify_by.{key}"
         if path not in categories:
             problems.append(f"{where}: {path} cannot stratify the randomisation: use "
                             "sex, postmenopausal or ckd_stage (the cohort's categories)")
@@ -197,6 +206,21 @@ def whole_number_problems(where: str, path: str, values: Any) -> list[str]:
            or (isinstance(v, float) and math.isfinite(v) and v != int(v))]
     if bad:
         return [f"{where}: {fmt_value(bad[0])} is not allowed: {path} takes whole numbers (e.g. 3)"]
+    return []
+
+
+def swept_range_problems(where: str, path: str, values: Any) -> list[str]:
+    """A swept value outside its setting's range (a listed value, or a range's ``min`` or
+    ``max``), worded as the scenario words it (:func:`range_problem`), so the batch is refused
+    when it is read rather than run by run; the first such value, or nothing."""
+    if isinstance(values, list):
+        shown = [("", v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+                 and not (isinstance(v, float) and not math.isfinite(v))]  # (inf, nan: told apart; huge ints compare)
+    else:  # a range: every point lies between its ends
+        shown = [("min = ", values.min), ("max = ", values.max)]
+    for label, v in shown:
+        if allowed := range_problem(path, v):
+            return [f"{where}: {label}{fmt_value(v)} is not allowed: {path} {allowed}"]
     return []
 
 

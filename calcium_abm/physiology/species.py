@@ -22,6 +22,10 @@ in some; in the mouse, losing MGP is lethal within 2 months (Luo 1997). So the c
 inhibitors (pyrophosphate, fetuin-A) carry more of the human media's protection than the
 rodent's: :func:`systemic_calcification_inhibition` gives each species its own (rodents:
 ``rodent_systemic_calcification_inhibition``, calibrated with the rodent rows).
+
+A rodent run must end within the species' maximum lifespan (mouse 3.5 years, rat 3.8 years,
+with their sources: :data:`calcium_abm.inputs.sections.MAX_RODENT_AGE_YEARS`, kept in the input
+layer so that reading a scenario does not load the physiology).
 """
 
 from __future__ import annotations

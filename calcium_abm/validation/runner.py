@@ -185,7 +185,9 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
             ignored); see :func:`calcium_abm.batch.runner.run_tasks`.
         runs_dir: keep every finished run there as Parquet and reuse the runs already
             there (see :func:`open_run_store`): a killed validation resumes.
-        progress: called after each finished run with (done, total, scenario name).
+        progress: called with (0, total, "") before the first run (when there are runs), so a
+            report starts with the real total, then after each finished run with (done, total,
+            scenario name).
 
     Returns:
         One :class:`ExperimentResult` per item, in the given order. A run that raises fails
@@ -231,6 +233,8 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
         finally:  # a SIGTERM or an error here shuts the pool down now, not at garbage collection
             running.close()
 
+    if progress and total:
+        progress(0, total, "")
     finished = outcomes()
     try:
         for done, outcome in enumerate(finished, 1):

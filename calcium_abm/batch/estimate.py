@@ -1,0 +1,74 @@
+"""How long a batch will take, and whether a pool of workers pays: the estimate printed before
+a batch starts (:func:`estimate_line`) and the default ``--workers`` rule (:func:`default_workers`),
+both from a run's size (:func:`estimated_run_seconds`).
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S", "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY",
+           "SPINUP_SECONDS_PER_PATCH", "default_workers", "estimate_line", "estimated_run_seconds"]
+
+MAX_WORKERS = 512
+
+
+#: Default ``--workers`` rule (measured with ``python bench/batch.py --workers-rule``; see
+#: docs/batch.md "Workers and progress"). A pool worker is a spawned process that imports
+#: the model and compiles its kernels before its first run. On the shipped dose sweep
+#: (30 runs of 730 days on 32x32 grids, ~0.11 s each in process) a 2-worker pool took
+#: 8.7 s against 3.7 s serial (load average 12), and 20.6 s against 5.4 s at load 37.
+#: A pool is used only when the serial work it shares out clearly outweighs that start-up.
+#: A simulated day costs SECONDS_PER_DAY + patches (bone + vessel) x SECONDS_PER_PATCH_DAY, as the core
+#: benchmark measures it: 0.19, 0.40, 1.57 and 7.67 ms a day at 64x64, 128x128, 256x256 and 512x512 per
+#: section (bench/results/core.json, bench/README.md); this least-squares fit (of relative errors) gives
+#: 0.17, 0.46, 1.63 and 6.3 ms. The fixed part (the scalar physiology, the recorded row) dominates small
+#: grids, so a cost per patch-day alone (8e-8 s, fitted at 32x32) was 3.5 to 6.7 times too high at 64x64
+#: and beyond.
+SECONDS_PER_DAY = 8e-5
+SECONDS_PER_PATCH_DAY = 1.2e-8
+# a run's start, whatever its length: set-up and the 400-day bone spin-up (model.SPINUP_DAYS);
+# measured 2026-12-01 with 0.1-year runs: 0.056 s on 16x16 grids, 0.198 s on 128x128 (2 CPUs, one busy)
+RUN_START_S = 0.05
+SPINUP_SECONDS_PER_PATCH = 4e-6
+POOL_START_S = 10.0  # wall seconds a pool adds before its workers pay off (measured: 6.9 s to 15 s, 2 CPUs)
+POOL_PAYBACK = 2.0  # the time a pool saves must exceed its start-up this many times (assumption)
+
+
+def estimated_run_seconds(scenario) -> float:
+    """A run's in-process simulate time from its size: its start (:data:`RUN_START_S` plus
+    patches x :data:`SPINUP_SECONDS_PER_PATCH`) and days x (:data:`SECONDS_PER_DAY` + patches x
+    :data:`SECONDS_PER_PATCH_DAY`)."""
+    sim = scenario.simulation
+    patches = sim.bone_grid_width * sim.bone_grid_height + sim.vessel_grid_width * sim.vessel_grid_height
+    return (RUN_START_S + patches * SPINUP_SECONDS_PER_PATCH
+            + scenario.days * (SECONDS_PER_DAY + patches * SECONDS_PER_PATCH_DAY))
+
+
+def default_workers(n_runs: int, run_seconds: float, cpus: int | None = None) -> int:
+    """The ``--workers`` used when none is given: one process per CPU if the time that saves,
+    ``n_runs x run_seconds x (1 - 1/cpus)``, exceeds ``POOL_PAYBACK x POOL_START_S``; else 1
+    (serial, in this process). Never more workers than runs."""
+    cpus = max(1, min(cpus if cpus is not None else (os.cpu_count() or 1), MAX_WORKERS, n_runs))
+    if cpus == 1:
+        return 1
+    saved = n_runs * run_seconds * (1 - 1 / cpus)
+    return cpus if saved > POOL_PAYBACK * POOL_START_S else 1
+
+
+def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_dask: bool = False) -> str:
+    """The line a batch prints before it starts: how many runs, where, and roughly how long
+    (from :func:`estimated_run_seconds`; a rough guide, as measured on one machine)."""
+    from tqdm import tqdm  # lazy: its time formatting
+
+    where = "a Dask cluster" if on_dask else ("this process" if workers <= 1 else f"{workers} worker processes")
+    text = f"{name}: {n_runs} run{'' if n_runs == 1 else 's'} to do on {where}"
+    if not on_dask:
+        seconds = n_runs * run_seconds / max(workers, 1)
+        # tqdm's mm:ss would print a batch of a few seconds as "00:00"
+        shown = ("under a second" if seconds < 0.5 else f"roughly {seconds:.0f} s" if seconds < 60
+                 else f"roughly {tqdm.format_interval(seconds)}")
+        text += f"; {shown} of simulation"
+        if workers > 1:
+            text += f", plus about {POOL_START_S:.0f} s to start the workers"
+    return text
