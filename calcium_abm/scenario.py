@@ -43,6 +43,7 @@ message wording, the memory check); this module assembles the schema and loads s
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Mapping
 from importlib import resources
@@ -59,6 +60,7 @@ from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, me
 from calcium_abm.inputs.messages import (did_you_mean, fmt_num, fmt_value, join_problems, problem_lines, range_text,
                                          rule_error, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import scenario_error_line
+from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
@@ -217,13 +219,14 @@ class Scenario(BaseModel):
     @model_validator(mode="after")
     def _settings_agree(self) -> Scenario:
         problems = kidney_conflicts(self.patient.ckd_stage, self.kidney, self.dialysis)
-        species, most = self.patient.species, oldest_age_years(self.patient.species)
-        if self.patient.age_years + self.simulation.years > most:
+        species, most, age = self.patient.species, oldest_age_years(self.patient.species), self.patient.age_years
+        if age + self.days / DAYS_PER_YEAR_OF_AGE > most:  # the age the run's last whole day reaches
             who = "the person would pass" if species == "human" else f"the {species} would pass its maximum lifespan,"
             given = "" if species == "human" else f" and patient.species = \"{species}\""
-            problems.append(f"simulation.years = {fmt_num(self.simulation.years)} is not allowed with patient.age_years"
-                            f" = {fmt_num(self.patient.age_years)}{given}: {who} {fmt_num(most)} years (at most "
-                            f"{fmt_num(round(most - self.patient.age_years, 6))} years)")
+            days = math.floor((most - age) * DAYS_PER_YEAR_OF_AGE + 1e-9)
+            problems.append(f"simulation.years = {fmt_num(self.simulation.years)} ({self.days} days) is not allowed "
+                            f"with patient.age_years = {fmt_num(age)}{given}: {who} {fmt_num(most)} years (at most "
+                            f"{days} days, {fmt_num(round(days / DAYS_PER_YEAR, 6))} years)")
         if problems:
             raise rule_error("\n".join(problems))
         return self

@@ -154,13 +154,25 @@ def test_impossible_patients(sets, field, tmp_path, capsys):
     rejected(run_args(tmp_path, *extra), capsys, field)
 
 
-@pytest.mark.parametrize("species, most", [("mouse", "3.5 years (at most 3.3 years)"),
-                                           ("rat", "3.8 years (at most 3.6 years)")])
+@pytest.mark.parametrize("species, most", [("mouse", "3.5 years (at most 1205 days, 3.30137 years)"),
+                                           ("rat", "3.8 years (at most 1314 days, 3.6 years)")])
 def test_a_rodent_run_must_end_within_its_lifespan(species, most, tmp_path, capsys):
     rejected(run_args(tmp_path, "--set", f"species={species}", "--set", "age_years=0.2", "--years", "5"), capsys,
-             f"simulation.years = 5 is not allowed with patient.age_years = 0.2 and patient.species = \"{species}\": "
-             f"the {species} would pass its maximum lifespan, {most}")
+             f"simulation.years = 5 (1825 days) is not allowed with patient.age_years = 0.2 and patient.species = "
+             f"\"{species}\": the {species} would pass its maximum lifespan, {most}")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_end_age_counts_the_runs_whole_days(tmp_path, capsys):
+    """A run lasts round(years x 365) days and the age advances a day in 365.25 each: 0.01 years
+    at 119.99 is 4 days and would end past 120 (the age law refused it mid-build, with float noise
+    and no field); 0.005 years (2 days) ends in time."""
+    rejected(run_args(tmp_path, "--set", "age_years=119.99", "--years", "0.01"), capsys,
+             "simulation.years = 0.01 (4 days) is not allowed with patient.age_years = 119.99: the person would pass "
+             "120 years (at most 3 days, 0.008219 years)")
+    from calcium_abm.scenario import load_scenario
+
+    assert load_scenario("healthy_adult").with_overrides({"age_years": 119.99, "years": 0.005}).days == 2
 
 
 def test_a_rodent_run_within_its_lifespan_is_accepted():

@@ -95,7 +95,7 @@ def test_days_is_years_times_365_rounded(years, days):
 
 
 def test_a_run_may_not_take_the_person_past_120_years():
-    with pytest.raises(ScenarioError, match=r"simulation.years = 2 is not allowed with patient.age_years = 119.5"):
+    with pytest.raises(ScenarioError, match=r"simulation.years = 2 \(730 days\) is not allowed with patient.age_years = 119.5"):
         load_scenario({"patient": {"age_years": 119.5}, "simulation": {"years": 2}})
 
 

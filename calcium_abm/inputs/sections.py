@@ -13,12 +13,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from calcium_abm.inputs.messages import fmt_num, rule_error
+from calcium_abm.time_units import DAYS_PER_YEAR
 
 __all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
            "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS", "oldest_age_years"]
 
-DAYS_PER_YEAR = 365
 #: The youngest age at menopause a human scenario may imply (age minus years since
 #: menopause). Assumption: menopause before 30 is outside what the model's estrogen
 #: rules were written for (premature ovarian insufficiency is defined as before 40).

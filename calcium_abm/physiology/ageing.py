@@ -37,9 +37,7 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE
-
-#: days in a year of age
-DAYS_PER_YEAR_OF_AGE = 365.25
+from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE  # days in a year of age
 
 SEXES = ("female", "male")
 #: ages the laws are defined for (years); the scenario schema allows the same range
