@@ -255,9 +255,11 @@ TOP_LEVEL_TEXT = ("name", "description", "source")
 #: Sections a ``[[schedule]]`` entry may change.
 SCHEDULABLE = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis", "parameters")
 #: Fields of schedulable sections that describe the person at the start and cannot change
-#: during a run (no rule reads them after day 0).
+#: during a run (no rule reads them after day 0: the peak bone mass sets the young-adult bone the
+#: life course starts from, the plaque growth trait the day-0 intima, intima.start_intima).
 START_ONLY = ("patient.age_years", "patient.sex", "patient.species", "patient.baseline_calcification_score",
-              "patient.baseline_bmd_t_score", "patient.age_at_final_menstrual_period")
+              "patient.baseline_bmd_t_score", "patient.age_at_final_menstrual_period", "patient.peak_bone_mass",
+              "patient.wall_plaque_growth")
 
 
 def changes_during_run(path: str) -> bool:
