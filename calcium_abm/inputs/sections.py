@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from calcium_abm.inputs.messages import fmt_num, rule_error
 
-__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts",
+__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
            "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS"]
 
@@ -266,6 +266,23 @@ def changes_during_run(path: str) -> bool:
     """True if a dotted setting may change during a run (a schedule entry or an arm that starts
     at randomisation); False for start-only settings and for sections such as ``simulation``."""
     return path.partition(".")[0] in SCHEDULABLE and path not in START_ONLY
+
+
+def menopause_changes(before: Patient, after: Patient) -> list[str]:
+    """What a schedule may not do to the menopause from one day's settings to the next: undo it
+    (the model has no estrogen therapy; no rule reads postmenopausal = false after the final
+    period), or change years_since_menopause of a woman already past it (it is read on the day
+    she becomes postmenopausal, person.take_inputs, and her years count on from there)."""
+    if before.postmenopausal and not after.postmenopausal:
+        return ["patient.postmenopausal = false is not allowed after it was true: a menopause cannot be undone "
+                "during a run (the model has no estrogen therapy), so an entry that sets postmenopausal = true "
+                "has no end_day"]
+    if before.postmenopausal and after.years_since_menopause != before.years_since_menopause:
+        return [f"patient.years_since_menopause = {fmt_num(after.years_since_menopause)} is not allowed here: she "
+                f"is postmenopausal already (years_since_menopause = {fmt_num(before.years_since_menopause)}) and "
+                "her years count on by themselves; set it only together with postmenopausal = true, on the day "
+                "menopause begins"]
+    return []
 
 
 #: The settings :func:`changes_during_run` accepts, in words (for messages).
