@@ -117,6 +117,17 @@ def test_a_bad_link_is_reported_and_falls_back_to_defaults(query, field):
     build_runs(settings)  # what is left still builds a model
 
 
+def test_a_link_with_settings_but_no_scenario_sets_the_default_scenario():
+    """A hand-made link (?mk7_ug_per_day=180) was ignored with "unknown setting 'mk7_ug_per_day'
+    ... did you mean 'mk7_ug_per_day'?"; a comparison setting without compare= says what is missing."""
+    settings, problems = ds.settings_from_query("mk7_ug_per_day=180&sex=female")
+    assert problems == [] and settings.a.scenario == ds.DEFAULT_SCENARIO
+    assert settings.a.changed == {"mk7_ug_per_day": 180.0, "sex": "female"}
+    settings, problems = ds.settings_from_query("b.mk7_ug_per_day=180")
+    assert settings.b is None and len(problems) == 1 and "compare=" in problems[0]
+    assert "did you mean" not in problems[0]
+
+
 def test_slider_value_equal_to_the_scenario_is_not_a_change():
     scenario = ds.resolve_scenario("k2_deficiency")
     side = ds.SideSettings("k2_deficiency").with_change("mk7_ug_per_day", 180.0, scenario)

@@ -380,8 +380,10 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
 
     def side(name_key: str, prefix: str) -> SideSettings | None:
         name = values.pop(name_key, None)
-        if name is None:
+        if name is None and (prefix or not KNOBS_BY_KEY.keys() & values.keys()):
             return None
+        if name is None:  # a hand-made link with settings but no scenario: the default person's
+            name = DEFAULT_SCENARIO
         try:
             scenario = resolve_scenario(name, uploads)
         except ScenarioError as exc:
@@ -426,5 +428,9 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             problems.append(f"link: present = {raw[:24]!r} is not allowed: must be 1 or 0")
     link_keys = ["scenario", "compare", "seed", "speed", "present", *KNOBS_BY_KEY, *(f"b.{k}" for k in KNOBS_BY_KEY)]
     for key in values:
+        if key.startswith("b.") and key[2:] in KNOBS_BY_KEY:  # a comparison setting without compare=
+            problems.append(f"link: '{key}' was ignored: it sets the comparison run, which the link does not "
+                            f"start (add compare=SCENARIO, e.g. compare={DEFAULT_SCENARIO})")
+            continue
         problems.append(f"link: unknown setting '{_short(key)}' was ignored{did_you_mean(key, link_keys)}")
     return DashboardSettings(a=a, b=b, seed=seed, days_per_frame=days_per_frame, present=present), problems
