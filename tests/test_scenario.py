@@ -125,7 +125,9 @@ def test_consistent_kidney_settings_are_accepted():
 def test_a_schedule_cannot_change_a_start_only_setting():
     for key, value in (("patient.age_years", 30.0), ("patient.baseline_calcification_score", 900.0),
                        ("patient.baseline_bmd_t_score", -4.0), ("patient.peak_bone_mass", 1.3),
-                       ("patient.wall_plaque_growth", 5.0)):  # traits read only at day 0
+                       ("patient.wall_plaque_growth", 5.0),  # traits read only at day 0
+                       ("parameters.trabecular_bone_volume_fraction", 0.3),  # read only by the model's build
+                       ("parameters.intimal_onset_age_median_female_years", 70.0)):
         with pytest.raises(ScenarioError, match=f"'{key}' cannot change during a run"):
             load_scenario({"simulation": {"years": 1}, "schedule": [{"start_day": 30, "set": {key: value}}]})
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from calcium_abm.inputs.messages import fmt_num, rule_error
 
-__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
+__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
            "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS"]
 
@@ -262,10 +262,21 @@ START_ONLY = ("patient.age_years", "patient.sex", "patient.species", "patient.ba
               "patient.wall_plaque_growth")
 
 
+#: Model parameters read only while the model builds the day-0 state (model._build: the section's
+#: bone volume and calcium, the sex's bone size, the media's capacity and vitamin K gradient; the
+#: intimal onset age, intima.start_intima): a scheduled change would be accepted and do nothing.
+START_ONLY_PARAMETERS = ("trabecular_bone_volume_fraction", "skeletal_calcium_mg", "trabecular_calcium_fraction",
+                         "female_bone_size_factor", "vessel_media_calcium_capacity_mg",
+                         "vessel_vitamin_k_penetration_fraction", "intimal_onset_age_median_female_years",
+                         "intimal_onset_age_median_male_years", "intimal_onset_age_sd_years")
+
+
 def changes_during_run(path: str) -> bool:
     """True if a dotted setting may change during a run (a schedule entry or an arm that starts
-    at randomisation); False for start-only settings and for sections such as ``simulation``."""
-    return path.partition(".")[0] in SCHEDULABLE and path not in START_ONLY
+    at randomisation); False for start-only settings and parameters and for sections such as ``simulation``."""
+    section, _, name = path.partition(".")
+    return section in SCHEDULABLE and path not in START_ONLY and not (
+        section == "parameters" and name in START_ONLY_PARAMETERS)
 
 
 def menopause_changes(before: Patient, after: Patient) -> list[str]:
@@ -286,7 +297,8 @@ def menopause_changes(before: Patient, after: Patient) -> list[str]:
 
 
 #: The settings :func:`changes_during_run` accepts, in words (for messages).
-CHANGEABLE_DURING_RUN = f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)}"
+CHANGEABLE_DURING_RUN = (f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)} and the parameters read only "
+                         f"when the model is built ({', '.join(START_ONLY_PARAMETERS)})")
 
 
 #: KDIGO 2012 GFR categories (mL/min/1.73 m2) of the model's stages: G1 >= 90 (stage 0 is
