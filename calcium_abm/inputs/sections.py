@@ -297,8 +297,8 @@ def menopause_changes(before: Patient, after: Patient) -> list[str]:
 
 
 #: The settings :func:`changes_during_run` accepts, in words (for messages).
-CHANGEABLE_DURING_RUN = (f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)} and the parameters read only "
-                         f"when the model is built ({', '.join(START_ONLY_PARAMETERS)})")
+CHANGEABLE_DURING_RUN = (f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)} and the {len(START_ONLY_PARAMETERS)} "
+                         f"parameters read only when the model is built (such as {START_ONLY_PARAMETERS[0]})")
 
 
 #: KDIGO 2012 GFR categories (mL/min/1.73 m2) of the model's stages: G1 >= 90 (stage 0 is
