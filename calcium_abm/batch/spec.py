@@ -417,7 +417,7 @@ class BatchSpec(_Table):
         if not self.arms:
             return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
         problems, names = [], [arm.name for arm in self.arms]
-        problems += arm_problems(self.arms, self.cohort.randomisation_day)
+        problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence)
         control = self.analysis.control_arm
         if control is not None and control not in names:
             problems.append(f"analysis.control_arm = {fmt_value(control)} is not allowed: must be one of the "
