@@ -93,6 +93,16 @@ def test_adherence_without_an_added_dose_is_refused():
     load_batch(trial(arms=arms))  # the default 1 is fine
 
 
+def test_stratification_without_randomisation_between_arms_is_refused():
+    """A crossover (every patient in every arm) or a single arm randomises no one: stratify_by was
+    accepted, did nothing and the report said "stratified by sex"."""
+    for cohort, arms, why in (({"design": "crossover"}, None, "crossover"),
+                              ({}, [{"name": "only"}], "one arm")):
+        with pytest.raises(BatchError, match=f"cohort.stratify_by = .* is not allowed here: .*{why}"):
+            load_batch(trial(arms=arms, cohort={**cohort, "stratify_by": ["sex"]}))
+    assert load_batch(trial(cohort={"stratify_by": ["sex"]})).cohort.stratify_by == ["sex"]
+
+
 def test_an_arm_that_takes_a_setting_out_of_range_is_named_with_its_add_or_set():
     """The message names the arm, its add and the patient's resulting value, not a
     "schedule entry" the user never wrote."""
