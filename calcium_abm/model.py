@@ -42,7 +42,7 @@ import numpy as np
 
 from calcium_abm.agents import AgentsOnDemand, Blood, BoneTissue, Gut, VesselWallTissue, materialise_agents, mirror_bone_day
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
-from calcium_abm.inputs.seeds import model_seed
+from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import person
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, kidney, ledger,
@@ -64,7 +64,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         scenario: a built-in scenario name, a path to a TOML file, a mapping or a
             :class:`~calcium_abm.scenario.Scenario` (default ``"healthy_adult"``).
         rng: random seed: an int, a string of digits (Mesa's seed box) or a numpy Generator;
-            ``None`` (Mesa's default) draws a fresh seed. The seed used is ``model.seed`` and is
+            ``None`` draws a fresh seed (or takes a ``seed=`` setting). The seed used, ``model.seed``, is
             recorded in every output; :func:`calcium_abm.simulate` and the CLI pass the
             scenario's ``simulation.seed``.
         **settings: flat overrides of scenario fields or parameters, e.g.
@@ -81,7 +81,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         if settings:
             config = config.with_overrides(settings)
         #: the seed this run uses: pass it back as ``rng`` to repeat the run
-        self.seed = model_seed(rng)
+        self.seed = run_seed(rng, settings, config.simulation.seed)
         super().__init__(rng=self.seed)
         self.config = config
         self.days_total = config.days

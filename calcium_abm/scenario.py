@@ -58,7 +58,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
 from calcium_abm.inputs.messages import (did_you_mean, fmt_num, fmt_value, join_problems, problem_lines, range_text,
-                                         rule_error, shorten, unit_suffix)
+                                         rule_error, schedule_label, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import scenario_error_line
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 from calcium_abm.inputs.sections import (
@@ -68,6 +68,7 @@ from calcium_abm.inputs.sections import (
     changes_during_run,
     oldest_age_years,
     kidney_conflicts,
+    menopause_changes,
     other_section_hint,
     Diet,
     Dialysis,
@@ -246,17 +247,19 @@ class Scenario(BaseModel):
         if problems:
             raise rule_error("\n".join(problems))
         # Validate the effective settings wherever they change: each value is checked as
-        # if it were in the file, together with the other entries active on that day.
-        for day in self.schedule_boundaries():
+        # if it were in the file, together with the other entries active on that day, and
+        # against the day before (what may not change during a run: menopause_changes).
+        boundaries = self.schedule_boundaries()
+        previous = None if boundaries[:1] == [0] else self.state_at(0)
+        for day in boundaries:
             try:
-                self.state_at(day)
+                state = self.state_at(day)
+                changed = menopause_changes(previous.patient, state.patient) if previous is not None else []
+                previous = state
+                if changed:
+                    raise ScenarioError("\n".join(changed))
             except ScenarioError as exc:
-                active = [(i + 1, e) for i, e in enumerate(self.schedule) if e.active_on(day)]
-                if len(active) == 1:
-                    label = f"schedule entry {active[0][0]} (start_day = {active[0][1].start_day})"
-                else:
-                    numbers = ", ".join(str(n) for n, _ in active)
-                    label = f"schedule on day {day} (entries {numbers} active)"
+                label = schedule_label(self.schedule, day)
                 for line in problem_lines(str(exc)):
                     if not any(p.endswith(line) for p in problems):
                         problems.append(f"{label}: {line}")

@@ -184,6 +184,12 @@ def test_table_1_gives_no_sd_for_one_run():
     assert row["a"] == "2 (1.41)" and row["b"] == "8.54 (n = 1)"
 
 
+def test_table_1_writes_an_intake_in_the_thousands_without_an_exponent():
+    data = pd.DataFrame({"arm": ["a", "a"], "calcium_mg_per_day": [1000.0, 1280.0]})
+    row = baseline_table(data, ["calcium_mg_per_day"]).set_index("characteristic").loc["calcium_mg_per_day"]
+    assert row["a"] == "1140 (198)"  # 3 significant digits would read 1.14e+03
+
+
 def test_ancova_of_a_stopped_batch_says_why_it_has_no_interval_and_warns_nothing():
     import warnings
 

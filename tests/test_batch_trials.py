@@ -84,6 +84,25 @@ def test_adherence_scales_the_added_dose():
         assert s.state_at(1).diet.mk7_ug_per_day == pytest.approx(r.labels["mk7_ug_per_day"] + extra)
 
 
+def test_adherence_without_an_added_dose_is_refused():
+    """adherence scales only add; with set-only arms it was accepted, printed in the report, and
+    changed nothing."""
+    arms = [{"name": "placebo"}, {"name": "mk7", "set": {"mk7_ug_per_day": 180}}]
+    with pytest.raises(BatchError, match=r"cohort.adherence = 0.5 is not allowed here: .* no arm adds one"):
+        load_batch(trial(arms=arms, cohort={"adherence": 0.5}))
+    load_batch(trial(arms=arms))  # the default 1 is fine
+
+
+def test_stratification_without_randomisation_between_arms_is_refused():
+    """A crossover (every patient in every arm) or a single arm randomises no one: stratify_by was
+    accepted, did nothing and the report said "stratified by sex"."""
+    for cohort, arms, why in (({"design": "crossover"}, None, "crossover"),
+                              ({}, [{"name": "only"}], "one arm")):
+        with pytest.raises(BatchError, match=f"cohort.stratify_by = .* is not allowed here: .*{why}"):
+            load_batch(trial(arms=arms, cohort={**cohort, "stratify_by": ["sex"]}))
+    assert load_batch(trial(cohort={"stratify_by": ["sex"]})).cohort.stratify_by == ["sex"]
+
+
 def test_an_arm_that_takes_a_setting_out_of_range_is_named_with_its_add_or_set():
     """The message names the arm, its add and the patient's resulting value, not a
     "schedule entry" the user never wrote."""

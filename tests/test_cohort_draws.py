@@ -40,7 +40,7 @@ def test_sex_choice_draws_with_its_probabilities_and_equals_female_probability()
     assert 0.66 < female.mean() < 0.74
     same = load_batch(cohort({}, patients=2000, female_probability=0.7))
     assert cohort_patients(same) == cohort_patients(by_choice)  # two spellings, one stream
-    only_men = load_batch(cohort({"sex": {"choice": ["male"]}}, patients=50))
+    only_men = load_batch(cohort({"sex": {"choice": ["male"]}}, patients=50, postmenopausal_probability=None))
     assert set(column(cohort_patients(only_men), "patient.sex")) == {"male"}
 
 

@@ -44,3 +44,14 @@ def test_set_and_a_cohort_draw_of_the_same_field_is_refused():
         batch(set_={"ckd_stage": 2}, ckd_stage_probabilities=[0.5, 0.5, 0, 0, 0, 0])
     with pytest.raises(BatchError, match=r"set\.sex and cohort\.female_probability"):
         batch(set_={"sex": "female"}, female_probability=0.5)
+
+
+def test_a_menopause_draw_in_a_cohort_without_women_is_refused():
+    """postmenopausal_probability or a years_since_menopause distribution with no women (sex fixed
+    to male, or female_probability = 0) was accepted and acted on no one."""
+    since = {"years_since_menopause": {"distribution": "uniform", "min": 2, "max": 10}}
+    for spec, why in ((batch(set_={"sex": "male"}, postmenopausal_probability=0.9), "sex is fixed to male"),
+                      (batch(female_probability=0.0, distributions=since), "women are drawn with probability 0")):
+        with pytest.raises(BatchError, match=f"is not allowed here: the cohort has no women \\({why}\\)"):
+            cohort_patients(spec)
+    assert "patient.sex" in cohort_patients(batch(female_probability=0.0))[0]  # no menopause draw: fine

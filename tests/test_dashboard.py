@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import solara
 
-from calcium_abm import CalciumParadoxModel, ScenarioError, UserInputError
+from calcium_abm import CalciumParadoxModel, ScenarioError, UserInputError, load_scenario
 from calcium_abm.render import (
     DEFAULT_SCALE,
     OSTEOBLAST_RGB,
@@ -115,6 +115,17 @@ def test_a_bad_link_is_reported_and_falls_back_to_defaults(query, field):
     settings, problems = ds.settings_from_query(query)
     assert len(problems) == 1 and field in problems[0]
     build_runs(settings)  # what is left still builds a model
+
+
+def test_a_link_with_settings_but_no_scenario_sets_the_default_scenario():
+    """A hand-made link (?mk7_ug_per_day=180) was ignored with "unknown setting 'mk7_ug_per_day'
+    ... did you mean 'mk7_ug_per_day'?"; a comparison setting without compare= says what is missing."""
+    settings, problems = ds.settings_from_query("mk7_ug_per_day=180&sex=female")
+    assert problems == [] and settings.a.scenario == ds.DEFAULT_SCENARIO
+    assert settings.a.changed == {"mk7_ug_per_day": 180.0, "sex": "female"}
+    settings, problems = ds.settings_from_query("b.mk7_ug_per_day=180")
+    assert settings.b is None and len(problems) == 1 and "compare=" in problems[0]
+    assert "did you mean" not in problems[0]
 
 
 def test_slider_value_equal_to_the_scenario_is_not_a_change():
@@ -729,6 +740,24 @@ def test_the_menopause_switch_shows_what_runs():
     assert shown["postmenopausal"] is True and shown["sex"] == "female" and shown["age_years"] == 68
     young, _ = ds.settings_from_query("scenario=healthy_adult&age_years=30&sex=female")
     assert ds.knob_values(young.a, base)["postmenopausal"] is ds.side_scenario(young.a).patient.postmenopausal is False
+
+
+def test_pressing_male_or_switching_menopause_off_acts():
+    """Pressing "male" after the menopause switch was turned on did nothing (the switch forced a
+    woman back, silently); on the postmenopausal scenario it was refused; a woman past menopause
+    switched to premenopausal was refused for her years_since_menopause. Each now runs as pressed."""
+    base = ds.resolve_scenario("healthy_adult")
+    side = ds.SideSettings("healthy_adult").with_change("postmenopausal", True, base).with_change("sex", "male", base)
+    assert ds.side_scenario(side).patient.sex == "male" and ds.knob_values(side, base)["sex"] == "male"
+    post = ds.resolve_scenario("postmenopausal")
+    man = ds.side_scenario(ds.SideSettings("postmenopausal").with_change("sex", "male", post)).patient
+    assert (man.sex, man.postmenopausal) == ("male", False)
+    woman = load_scenario("healthy_adult", overrides={"sex": "female", "age_years": 56.0, "postmenopausal": True,
+                                                      "years_since_menopause": 5.0})
+    uploads, name = {"woman.toml": woman}, ds.UPLOAD_PREFIX + "woman.toml"
+    for key, value in (("postmenopausal", False), ("sex", "male")):
+        patient = ds.side_scenario(ds.SideSettings(name).with_change(key, value, woman), uploads).patient
+        assert not patient.postmenopausal and patient.years_since_menopause == 0.0
 
 
 def test_the_dashboard_server_does_not_print_solaras_cookie_warning():

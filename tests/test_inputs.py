@@ -98,6 +98,10 @@ def test_value_reader_refuses_newlines_long_integers_and_nesting():
             toml_reader.parse_toml_value(raw, "--set seed", UserInputError)
         assert "--set seed" in str(info.value)
     assert toml_reader.parse_toml_value("female", "--set sex", UserInputError) == "female"
+    for text in ("a = " + "[" * 3000 + "]" * 3000, "a = 1" + "0" * 5000):  # a whole file: the file, then the problem
+        with pytest.raises(UserInputError) as info:
+            toml_reader.parse_toml(text, "deep.toml", 1 << 20, UserInputError, "scenario")
+        assert str(info.value).startswith("deep.toml: a") and ": is not allowed:" not in str(info.value)
     assert toml_reader.parse_toml_value("1e3", "--set x", UserInputError) == 1000.0
 
 

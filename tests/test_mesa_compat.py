@@ -302,3 +302,14 @@ def test_mesa_datacollector_private_collection_steps_is_what_row_collector_appen
     dc.collect(model)
     assert dc._collection_steps == [model.time], "DataCollector.collect no longer appends model.time to `_collection_steps`"
     assert list(dc.get_model_vars_dataframe().index) == [model.time]
+
+
+def test_a_seed_given_as_a_setting_is_the_seed_used():
+    """CalciumParadoxModel(seed=4) (Mesa's old keyword, or simulation.seed=4) was accepted, stored
+    in the scenario and not used: the run drew a fresh seed. Now it is the run's seed, and a
+    different rng beside it is refused (two seeds for one run)."""
+    assert CalciumParadoxModel(seed=4, **SMALL).seed == 4
+    assert CalciumParadoxModel(**{"simulation.seed": 6}, **SMALL).seed == 6
+    assert CalciumParadoxModel(seed=4, rng=4, **SMALL).seed == 4
+    with pytest.raises(ScenarioError, match="seed = 4 is not allowed with rng = 5: two seeds"):
+        CalciumParadoxModel(seed=4, rng=5, **SMALL)

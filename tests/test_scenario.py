@@ -124,7 +124,10 @@ def test_consistent_kidney_settings_are_accepted():
 
 def test_a_schedule_cannot_change_a_start_only_setting():
     for key, value in (("patient.age_years", 30.0), ("patient.baseline_calcification_score", 900.0),
-                       ("patient.baseline_bmd_t_score", -4.0)):
+                       ("patient.baseline_bmd_t_score", -4.0), ("patient.peak_bone_mass", 1.3),
+                       ("patient.wall_plaque_growth", 5.0),  # traits read only at day 0
+                       ("parameters.trabecular_bone_volume_fraction", 0.3),  # read only by the model's build
+                       ("parameters.intimal_onset_age_median_female_years", 70.0)):
         with pytest.raises(ScenarioError, match=f"'{key}' cannot change during a run"):
             load_scenario({"simulation": {"years": 1}, "schedule": [{"start_day": 30, "set": {key: value}}]})
 
@@ -688,6 +691,26 @@ def test_a_scheduled_menopause_replaces_the_planned_final_period():
     later = s.state_at(100).patient
     assert later.postmenopausal and later.age_at_final_menstrual_period is None
     assert s.state_at(0).patient.age_at_final_menstrual_period == 50.0
+
+
+def test_a_schedule_cannot_undo_a_menopause_or_reset_its_years():
+    """No rule reads postmenopausal = false after the final period, nor years_since_menopause
+    after the day menopause began: such a schedule ran as if it were not there, so it is refused
+    (also when an induced menopause's entry ends); the induced menopause itself stays allowed."""
+    woman = {"sex": "female", "age_years": 56.0, "postmenopausal": True, "years_since_menopause": 3.0}
+    cases = (({"postmenopausal": False, "years_since_menopause": 0.0}, None, woman, r"schedule entry 1 "
+              r"\(start_day = 30\): patient.postmenopausal = false is not allowed after it was true"),
+             ({"years_since_menopause": 8.0}, None, woman, "patient.years_since_menopause = 8 is not allowed here"),
+             ({"postmenopausal": True}, 60, {"sex": "female", "age_years": 45.0},
+              r"schedule on day 60 \(no entry active; entry 1 ended\): patient.postmenopausal = false"))
+    for change, end, patient, message in cases:
+        with pytest.raises(ScenarioError, match=message):
+            load_scenario({"patient": patient, "simulation": {"years": 1.0},
+                           "schedule": [{"start_day": 30, "set": change} | ({"end_day": end} if end else {})]})
+    induced = Scenario(patient={"sex": "female", "age_years": 45.0}, simulation={"years": 1.0},
+                       schedule=[{"start_day": 30, "set": {"postmenopausal": True, "years_since_menopause": 1.0}},
+                                 {"start_day": 50, "end_day": 60, "set": {"mk7_ug_per_day": 180.0}}])
+    assert induced.state_at(70).patient.years_since_menopause == 1.0
 
 
 def test_a_premenopausal_run_may_pass_60_as_a_counterfactual_and_menopause_may_be_long_ago():

@@ -147,10 +147,14 @@ class SideSettings:
     def with_change(self, key: str, value: Any, scenario: Scenario) -> SideSettings:
         """These settings with one knob set; values equal to the scenario's are dropped."""
         changes = self.changed
-        if value == KNOBS_BY_KEY[key].scenario_value(scenario):
-            changes.pop(key, None)
-        else:
-            changes[key] = value
+        updates = {key: value}
+        if key == "sex" and value != "female":  # a man has no menopause: pressing "male" turns its switch off
+            updates["postmenopausal"] = False
+        for name, new in updates.items():
+            if new == KNOBS_BY_KEY[name].scenario_value(scenario):
+                changes.pop(name, None)
+            else:
+                changes[name] = new
         return replace(self, changes=tuple(sorted(changes.items())))
 
     def model_settings(self) -> dict[str, Any]:
@@ -249,10 +253,14 @@ def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str,
     patient = base.patient
     if patient.species != "human" or not {"age_years", "sex", "postmenopausal"} & settings.keys():
         return settings
-    age = settings.get("age_years", patient.age_years)
-    if settings.get("sex", patient.sex) != "female":
-        return settings
-    out = dict(settings)
+    age, out = settings.get("age_years", patient.age_years), dict(settings)
+    if not out.get("postmenopausal", patient.postmenopausal):  # a man, or a woman switched to premenopausal
+        if patient.years_since_menopause > 0:
+            out["years_since_menopause"] = 0.0
+        if out.get("sex", patient.sex) != "female" and patient.age_at_final_menstrual_period is not None:
+            out["age_at_final_menstrual_period"] = None
+    if out.get("sex", patient.sex) != "female":
+        return out
     end_age = age + base.simulation.years
     if (end_age > MAX_AGE_AT_MENOPAUSE_YEARS and "postmenopausal" not in out and not patient.postmenopausal
             and patient.age_at_final_menstrual_period is None):  # she would pass 60 premenopausal
@@ -380,8 +388,10 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
 
     def side(name_key: str, prefix: str) -> SideSettings | None:
         name = values.pop(name_key, None)
-        if name is None:
+        if name is None and (prefix or not KNOBS_BY_KEY.keys() & values.keys()):
             return None
+        if name is None:  # a hand-made link with settings but no scenario: the default person's
+            name = DEFAULT_SCENARIO
         try:
             scenario = resolve_scenario(name, uploads)
         except ScenarioError as exc:
@@ -426,5 +436,9 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             problems.append(f"link: present = {raw[:24]!r} is not allowed: must be 1 or 0")
     link_keys = ["scenario", "compare", "seed", "speed", "present", *KNOBS_BY_KEY, *(f"b.{k}" for k in KNOBS_BY_KEY)]
     for key in values:
+        if key.startswith("b.") and key[2:] in KNOBS_BY_KEY:  # a comparison setting without compare=
+            problems.append(f"link: '{key}' was ignored: it sets the comparison run, which the link does not "
+                            f"start (add compare=SCENARIO, e.g. compare={DEFAULT_SCENARIO})")
+            continue
         problems.append(f"link: unknown setting '{_short(key)}' was ignored{did_you_mean(key, link_keys)}")
     return DashboardSettings(a=a, b=b, seed=seed, days_per_frame=days_per_frame, present=present), problems

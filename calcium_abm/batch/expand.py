@@ -19,7 +19,7 @@ import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
-from calcium_abm.batch.fixed import fixed_fields
+from calcium_abm.batch.fixed import fixed_fields, menopause_without_women
 from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
@@ -157,6 +157,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
     base = spec.base_scenario()
     fixed = fixed_fields(spec, base)  # what the scenario or [set] fixes and the cohort does not draw
+    if (problem := menopause_without_women(cohort, fixed)) is not None:
+        raise BatchError(problem)
     if "patient.sex" in fixed:
         female = np.full(n, fixed["patient.sex"] == "female")
     if "patient.ckd_stage" in fixed:

@@ -16,7 +16,7 @@ from typing import Any
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.sections import Patient
 
-__all__ = ["cohort_draws", "fixed_fields", "set_conflicts"]
+__all__ = ["cohort_draws", "fixed_fields", "menopause_without_women", "set_conflicts"]
 
 #: dotted path -> the cohort table entry that draws it explicitly
 _DRAWN_BY = {"patient.sex": "cohort.female_probability or cohort.distributions.sex",
@@ -58,3 +58,20 @@ def set_conflicts(spec) -> list[str]:
     named = _named_in_set(spec)
     return [f"set.{path.partition('.')[2]} and {_DRAWN_BY[path]} both give {path}: fix it in [set] (every patient) "
             "or draw it in [cohort], not both" for path in sorted(cohort_draws(spec.cohort) & named)]
+
+
+def menopause_without_women(cohort, fixed: dict[str, Any]) -> str | None:
+    """A message when the cohort draws menopause (``postmenopausal_probability``, a
+    ``years_since_menopause`` distribution) but has no women (``female_probability = 0``, or a
+    sex fixed to male by ``[set]`` or the scenario): the draw would be accepted and act on no one."""
+    if fixed.get("patient.sex", "female") != "male" and ("patient.sex" in fixed or cohort.female_share() > 0):
+        return None
+    drawn = {resolve_setting(k, "cohort.distributions") for k in cohort.distributions}
+    tables = [name for name, on in (("cohort.postmenopausal_probability", cohort.postmenopausal_probability is not None),
+                                    ("cohort.distributions.years_since_menopause",
+                                     "patient.years_since_menopause" in drawn)) if on]
+    if not tables:
+        return None
+    why = "sex is fixed to male" if fixed.get("patient.sex") == "male" else "women are drawn with probability 0"
+    return (f"{' and '.join(tables)} {'are' if len(tables) > 1 else 'is'} not allowed here: the cohort has no women "
+            f"({why}), so no one would be drawn postmenopausal; leave {'them' if len(tables) > 1 else 'it'} out")

@@ -418,7 +418,11 @@ class BatchSpec(_Table):
         if not self.arms:
             return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
         problems, names = [], [arm.name for arm in self.arms]
-        problems += arm_problems(self.arms, self.cohort.randomisation_day)
+        problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence)
+        if self.cohort.stratify_by and (self.cohort.design == "crossover" or len(self.arms) < 2):
+            why = "a crossover puts every patient in every arm" if len(self.arms) > 1 else "there is one arm"
+            problems.append(f"cohort.stratify_by = {fmt_value(self.cohort.stratify_by)} is not allowed here: it "
+                            f"balances the randomisation between arms, and {why}; leave it out")
         control = self.analysis.control_arm
         if control is not None and control not in names:
             problems.append(f"analysis.control_arm = {fmt_value(control)} is not allowed: must be one of the "

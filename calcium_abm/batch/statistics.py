@@ -264,6 +264,13 @@ SUBGROUP_CHARACTERISTICS = {"postmenopausal": ("sex", "female", "women"),
                             "years_since_menopause": ("postmenopausal", True, "postmenopausal women")}
 
 
+def _significant(x: float, digits: int) -> str:
+    """``x`` to ``digits`` significant digits as a table reader expects, without an exponent below a
+    million (an intake of 1140 mg/day is ``1140``, not ``1.14e+03``)."""
+    text = f"{x:.{digits}g}"
+    return f"{float(text):.0f}" if "e+" in text and abs(x) < 1e6 else text
+
+
 def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_column: str = "arm",
                    digits: int = 3) -> pd.DataFrame:
     """"Table 1": each arm's baseline characteristics, as trials report them.
@@ -297,8 +304,8 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
         if pd.api.types.is_float_dtype(column):
             def describe(part: pd.Series) -> str:
                 ci = mean_ci(part)
-                spread = f"{ci['sd']:.{digits}g}" if ci["n"] > 1 else "n = 1"  # one run has no SD
-                return f"{ci['mean']:.{digits}g} ({spread})" if ci["n"] else ""
+                spread = _significant(ci["sd"], digits) if ci["n"] > 1 else "n = 1"  # one run has no SD
+                return f"{_significant(ci['mean'], digits)} ({spread})" if ci["n"] else ""
 
             rows.append({"characteristic": name + among, "statistic": "mean (SD)",
                          **{a: describe(g[name]) for a, g in within.items()}})

@@ -30,6 +30,7 @@ __all__ = [
     "problem_lines",
     "range_text",
     "rule_error",
+    "schedule_label",
     "shorten",
     "unit_suffix",
 ]
@@ -42,6 +43,21 @@ MAX_SHOWN_CHARS = 60  # a value longer than this is shortened with "..."
 def rule_error(text: str) -> PydanticCustomError:
     """A pydantic error whose message is ``text`` as written (one problem per line)."""
     return PydanticCustomError(RULE, "{text}", {"text": text})
+
+
+def schedule_label(entries, day: int) -> str:
+    """What a message about the settings on ``day`` of a schedule names: ``schedule entry 2
+    (start_day = 100)`` when one entry is active and none ends that day, else the day with the
+    entries active on it and those that end on it (``entries`` have ``start_day``, ``end_day``
+    and ``active_on(day)``, as :class:`calcium_abm.scenario.ScheduleEntry`)."""
+    active = [i + 1 for i, e in enumerate(entries) if e.active_on(day)]
+    ending = [i + 1 for i, e in enumerate(entries) if e.end_day == day]
+    if len(active) == 1 and not ending:
+        return f"schedule entry {active[0]} (start_day = {entries[active[0] - 1].start_day})"
+    parts = [f"entries {', '.join(map(str, active))} active" if active else "no entry active"]
+    if ending:
+        parts.append(f"{'entries' if len(ending) > 1 else 'entry'} {', '.join(map(str, ending))} ended")
+    return f"schedule on day {day} ({'; '.join(parts)})"
 
 
 # ------------------------------------------------------------------------ values

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from calcium_abm.inputs.messages import fmt_num, rule_error
 from calcium_abm.time_units import DAYS_PER_YEAR
 
-__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts",
+__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
            "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS", "oldest_age_years"]
 
@@ -265,19 +265,50 @@ TOP_LEVEL_TEXT = ("name", "description", "source")
 #: Sections a ``[[schedule]]`` entry may change.
 SCHEDULABLE = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis", "parameters")
 #: Fields of schedulable sections that describe the person at the start and cannot change
-#: during a run (no rule reads them after day 0).
+#: during a run (no rule reads them after day 0: the peak bone mass sets the young-adult bone the
+#: life course starts from, the plaque growth trait the day-0 intima, intima.start_intima).
 START_ONLY = ("patient.age_years", "patient.sex", "patient.species", "patient.baseline_calcification_score",
-              "patient.baseline_bmd_t_score", "patient.age_at_final_menstrual_period")
+              "patient.baseline_bmd_t_score", "patient.age_at_final_menstrual_period", "patient.peak_bone_mass",
+              "patient.wall_plaque_growth")
+
+
+#: Model parameters read only while the model builds the day-0 state (model._build: the section's
+#: bone volume and calcium, the sex's bone size, the media's capacity and vitamin K gradient; the
+#: intimal onset age, intima.start_intima): a scheduled change would be accepted and do nothing.
+START_ONLY_PARAMETERS = ("trabecular_bone_volume_fraction", "skeletal_calcium_mg", "trabecular_calcium_fraction",
+                         "female_bone_size_factor", "vessel_media_calcium_capacity_mg",
+                         "vessel_vitamin_k_penetration_fraction", "intimal_onset_age_median_female_years",
+                         "intimal_onset_age_median_male_years", "intimal_onset_age_sd_years")
 
 
 def changes_during_run(path: str) -> bool:
     """True if a dotted setting may change during a run (a schedule entry or an arm that starts
-    at randomisation); False for start-only settings and for sections such as ``simulation``."""
-    return path.partition(".")[0] in SCHEDULABLE and path not in START_ONLY
+    at randomisation); False for start-only settings and parameters and for sections such as ``simulation``."""
+    section, _, name = path.partition(".")
+    return section in SCHEDULABLE and path not in START_ONLY and not (
+        section == "parameters" and name in START_ONLY_PARAMETERS)
+
+
+def menopause_changes(before: Patient, after: Patient) -> list[str]:
+    """What a schedule may not do to the menopause from one day's settings to the next: undo it
+    (the model has no estrogen therapy; no rule reads postmenopausal = false after the final
+    period), or change years_since_menopause of a woman already past it (it is read on the day
+    she becomes postmenopausal, person.take_inputs, and her years count on from there)."""
+    if before.postmenopausal and not after.postmenopausal:
+        return ["patient.postmenopausal = false is not allowed after it was true: a menopause cannot be undone "
+                "during a run (the model has no estrogen therapy), so an entry that sets postmenopausal = true "
+                "has no end_day"]
+    if before.postmenopausal and after.years_since_menopause != before.years_since_menopause:
+        return [f"patient.years_since_menopause = {fmt_num(after.years_since_menopause)} is not allowed here: she "
+                f"is postmenopausal already (years_since_menopause = {fmt_num(before.years_since_menopause)}) and "
+                "her years count on by themselves; set it only together with postmenopausal = true, on the day "
+                "menopause begins"]
+    return []
 
 
 #: The settings :func:`changes_during_run` accepts, in words (for messages).
-CHANGEABLE_DURING_RUN = f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)}"
+CHANGEABLE_DURING_RUN = (f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)} and the {len(START_ONLY_PARAMETERS)} "
+                         f"parameters read only when the model is built (such as {START_ONLY_PARAMETERS[0]})")
 
 
 #: KDIGO 2012 GFR categories (mL/min/1.73 m2) of the model's stages: G1 >= 90 (stage 0 is

@@ -10,14 +10,17 @@ into the one integer the model then records (``model.seed``, the ``seed`` model 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.keys import resolve_key
+from calcium_abm.inputs.messages import fmt_value
 from calcium_abm.inputs.sections import MAX_SEED
 
-__all__ = ["FRESH_SEED_BITS", "fresh_seed", "model_seed"]
+__all__ = ["FRESH_SEED_BITS", "fresh_seed", "model_seed", "run_seed"]
 
 #: fresh seeds are drawn below 2**53, so they survive a float64 column or a JSON number exactly
 FRESH_SEED_BITS = 53
@@ -57,3 +60,24 @@ def model_seed(rng: Any) -> int:
             return int(rng)
     shown = repr(rng) if len(repr(rng)) <= 40 else repr(rng)[:37] + "..."
     raise ScenarioError(f"rng = {shown} is not allowed: {_ALLOWED}")
+
+
+def run_seed(rng: Any, settings: Mapping[str, Any], seed_setting: int) -> int:
+    """The seed of a model built with ``rng`` and the flat ``settings``: :func:`model_seed` of
+    ``rng``, or, when ``rng`` is None and the settings name the seed (``seed=4``, Mesa's old
+    keyword, or ``simulation.seed=4``), that seed (``seed_setting``, the validated value), which
+    would otherwise be accepted and not used.
+
+    Raises:
+        ScenarioError: the settings name a seed and ``rng`` gives another one.
+    """
+    named = [key for key in settings if isinstance(key, str) and key.strip() and resolve_key(key) == "simulation.seed"]
+    if not named:
+        return model_seed(rng)
+    if rng is None or (isinstance(rng, str) and not rng.strip()):
+        return seed_setting
+    chosen = model_seed(rng)
+    if chosen != seed_setting:
+        raise ScenarioError(f"{named[0]} = {fmt_value(settings[named[0]])} is not allowed with rng = {chosen}: two "
+                            "seeds for one run; give one (rng, or seed= as a setting)")
+    return chosen

@@ -189,10 +189,10 @@ def parse_toml(data: bytes | str, origin: str, limit: int, error: type[UserInput
         raise error(f"{origin}: is not valid TOML: {message}") from None
     except RecursionError:
         where = _deepest(text)
-        raise error(f"{origin}: is not allowed: a value{where} is nested too deeply: at most "
+        raise error(f"{origin}: a value{where} is nested too deeply: at most "
                     f"{MAX_NESTING} levels of tables and lists are allowed") from None
     except ValueError:  # an integer longer than Python converts
-        raise error(f"{origin}: is not allowed: an integer{_where(text, _LONG_INT)} has more than "
+        raise error(f"{origin}: an integer{_where(text, _LONG_INT)} has more than "
                     f"{MAX_INT_DIGITS} digits; numbers may have at most {MAX_INT_DIGITS} digits") from None
     problem = nesting_problem(table)
     if problem:

@@ -224,10 +224,15 @@ def swept_range_problems(where: str, path: str, values: Any) -> list[str]:
     return []
 
 
-def arm_problems(arms: list[Arm], randomisation_day: int) -> list[str]:
-    """What is wrong with a cohort's arms: a name used twice, ``add`` on a non-number, or a
-    setting that cannot change during a run asked to start at randomisation."""
+def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0) -> list[str]:
+    """What is wrong with a cohort's arms: a name used twice, ``add`` on a non-number, a
+    setting that cannot change during a run asked to start at randomisation, or an
+    ``adherence`` below 1 with no ``add`` for it to scale (it would do nothing)."""
     problems: list[str] = []
+    if adherence < 1 and not any(arm.add or any(e.add for e in arm.schedule) for arm in arms):
+        problems.append(f"cohort.adherence = {fmt_value(adherence)} is not allowed here: it is the fraction taken of "
+                        "each dose an arm adds (add = {...}), and no arm adds one (set = {...} is a value, not "
+                        "a dose); give the dose as add, or leave adherence out")
     names = [arm.name for arm in arms]
     for i, arm in enumerate(arms):
         if names.count(arm.name) > 1 and names.index(arm.name) == i:

@@ -73,8 +73,10 @@ def _final(df, name: str) -> float:
 def draw_by_sex(cohort: Mapping[str, Any], per_sex: int, *, seed: int,
                 settings: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Population:
     """``per_sex`` men (batch seed ``seed``) and ``per_sex`` women (seed ``seed + 1``), each
-    drawn as :func:`draw_population` with ``sex = { choice = [...] }`` set to one sex."""
-    parts = [draw_population({**cohort, "patients": per_sex,
+    drawn as :func:`draw_population` with ``sex = { choice = [...] }`` set to one sex (the men
+    without ``postmenopausal_probability``, which a cohort without women refuses)."""
+    parts = [draw_population({**{k: v for k, v in cohort.items() if sex == "female" or k != "postmenopausal_probability"},
+                              "patients": per_sex,
                               "distributions": {**cohort.get("distributions", {}), "sex": {"choice": [sex]}}},
                              seed=seed + i, settings=settings) for i, sex in enumerate(("male", "female"))]
     return Population(parts[0].arms + parts[1].arms, {**parts[0].people, **parts[1].people})
