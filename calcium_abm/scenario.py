@@ -43,7 +43,6 @@ message wording, the memory check); this module assembles the schema and loads s
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 from collections.abc import Mapping
 from importlib import resources
@@ -60,13 +59,12 @@ from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, me
 from calcium_abm.inputs.messages import (did_you_mean, fmt_num, fmt_value, join_problems, problem_lines, range_text,
                                          rule_error, schedule_label, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import scenario_error_line
-from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
     CHANGEABLE_DURING_RUN,
     changes_during_run,
-    oldest_age_years,
+    end_age_problem,
     kidney_conflicts,
     menopause_changes,
     other_section_hint,
@@ -220,14 +218,8 @@ class Scenario(BaseModel):
     @model_validator(mode="after")
     def _settings_agree(self) -> Scenario:
         problems = kidney_conflicts(self.patient.ckd_stage, self.kidney, self.dialysis)
-        species, most, age = self.patient.species, oldest_age_years(self.patient.species), self.patient.age_years
-        if age + self.days / DAYS_PER_YEAR_OF_AGE > most:  # the age the run's last whole day reaches
-            who = "the person would pass" if species == "human" else f"the {species} would pass its maximum lifespan,"
-            given = "" if species == "human" else f" and patient.species = \"{species}\""
-            days = math.floor((most - age) * DAYS_PER_YEAR_OF_AGE + 1e-9)
-            problems.append(f"simulation.years = {fmt_num(self.simulation.years)} ({self.days} days) is not allowed "
-                            f"with patient.age_years = {fmt_num(age)}{given}: {who} {fmt_num(most)} years (at most "
-                            f"{days} days, {fmt_num(round(days / DAYS_PER_YEAR, 6))} years)")
+        if beyond := end_age_problem(self.patient.age_years, self.simulation.years, self.days, self.patient.species):
+            problems.append(beyond)
         if problems:
             raise rule_error("\n".join(problems))
         return self

@@ -8,16 +8,17 @@ assembles these sections with the free ``[parameters]`` table and the ``[[schedu
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from calcium_abm.inputs.messages import fmt_num, rule_error
-from calcium_abm.time_units import DAYS_PER_YEAR
+from calcium_abm.time_units import DAYS_PER_YEAR, DAYS_PER_YEAR_OF_AGE
 
 __all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
-           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS", "oldest_age_years"]
+           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS", "oldest_age_years", "end_age_problem"]
 
 #: The youngest age at menopause a human scenario may imply (age minus years since
 #: menopause). Assumption: menopause before 30 is outside what the model's estrogen
@@ -50,6 +51,21 @@ def oldest_age_years(species: str) -> float:
     """The oldest age a scenario of ``species`` may reach by the end of its run (years):
     :data:`MAX_AGE_YEARS` for a human, the maximum lifespan for a rodent."""
     return MAX_RODENT_AGE_YEARS.get(species, MAX_AGE_YEARS)
+
+
+def end_age_problem(age_years: float, years: float, days: int, species: str) -> str | None:
+    """The message for a run of ``days`` whole days (``years`` as given) from ``age_years`` that
+    would carry the person past :func:`oldest_age_years` (the age advances a day in
+    :data:`~calcium_abm.time_units.DAYS_PER_YEAR_OF_AGE`), or None."""
+    most = oldest_age_years(species)
+    if age_years + days / DAYS_PER_YEAR_OF_AGE <= most:
+        return None
+    who = "the person would pass" if species == "human" else f"the {species} would pass its maximum lifespan,"
+    given = "" if species == "human" else f" and patient.species = \"{species}\""
+    most_days = math.floor((most - age_years) * DAYS_PER_YEAR_OF_AGE + 1e-9)
+    return (f"simulation.years = {fmt_num(years)} ({days} days) is not allowed with patient.age_years = "
+            f"{fmt_num(age_years)}{given}: {who} {fmt_num(most)} years (at most {most_days} days, "
+            f"{fmt_num(round(most_days / DAYS_PER_YEAR, 6))} years)")
 
 
 def number(default: float, lo: float, hi: float, unit: str, *, gt: bool = False) -> Any:
