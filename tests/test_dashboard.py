@@ -701,6 +701,23 @@ def test_the_age_slider_acts_on_the_model():
     assert _first_year(old) != _first_year(base)
 
 
+def test_the_age_slider_spans_the_ages_its_scenario_accepts():
+    """A student moving the age slider meets no refused position: adults only (the laws are adult
+    laws), no run carried past 120, and a mouse's ages within its lifespan (the schema's 0-120 before)."""
+    age = ds.KNOBS_BY_KEY["age_years"]
+    human, mouse = load_scenario("healthy_adult"), load_scenario("mgp_knockout")
+    low, high = age.slider_range(human)
+    assert (low, high) == (18.0, 100.0)
+    low, high = age.slider_range(mouse)
+    assert low == 0.0 and 3.0 < high < 3.5
+    for scenario, bounds in ((human, age.slider_range(human)), (mouse, age.slider_range(mouse))):
+        for value in bounds:  # both ends run
+            scenario.with_overrides({"age_years": value})
+    with pytest.raises(ScenarioError):
+        mouse.with_overrides({"age_years": high + 0.2})
+    assert ds.KNOBS_BY_KEY["mk7_ug_per_day"].slider_range(human) == (0.0, 500.0)
+
+
 def test_a_woman_moved_past_60_by_the_sliders_is_postmenopausal_since_51():
     """The dashboard has no menopause-history sliders: the sex and age controls give a
     possible woman (the model refuses a premenopausal woman of 75, or a menopause at 75)."""

@@ -57,7 +57,6 @@ from calcium_dashboard.settings import (
     DashboardSettings,
     Knob,
     SideSettings,
-    dashboard_limits_problem,
     knob_values,
     resolve_scenario,
     scenario_choices,
@@ -155,8 +154,9 @@ def one_line(exc: BaseException) -> str:
 
 # -------------------------------------------------------------------------- controls
 @solara.component
-def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None]):
-    """A switch for a yes/no setting, buttons for a choice (sex), else a slider applied when released."""
+def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float]):
+    """A switch for a yes/no setting, buttons for a choice (sex), else a slider between ``bounds``
+    (:meth:`Knob.slider_range`) applied when released."""
     if knob.choices:
         solara.Text(knob.label, classes=["ca-knob-label", f"knob-label-{knob.key}"])
         solara.ToggleButtonsSingle(value=value, values=list(knob.choices), on_value=on_change,
@@ -164,15 +164,16 @@ def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None]):
     elif knob.kind == "bool":
         solara.Switch(label=knob.label, value=bool(value), on_value=on_change, classes=[f"knob-{knob.key}"])
     else:
-        KnobSlider(knob, value, on_change)
+        KnobSlider(knob, value, on_change, bounds)
 
 
 @solara.component
-def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None]):
+def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float]):
     unit = f" {knob.unit}" if knob.kind == "float" else ""
     solara.Text(f"{knob.label}: {_fmt(value)}{unit}", classes=["ca-knob-label", f"knob-label-{knob.key}"])
-    maximum = max(knob.maximum, float(value))  # an uploaded scenario may exceed the usual range
-    slider = rv.Slider(v_model=value, min=knob.minimum, max=maximum, step=knob.step, hide_details=True,
+    # an uploaded scenario may lie beyond the usual range: the slider reaches its value
+    minimum, maximum = min(bounds[0], float(value)), max(bounds[1], float(value))
+    slider = rv.Slider(v_model=value, min=minimum, max=maximum, step=knob.step, hide_details=True,
                       thumb_label=True, class_=f"knob-{knob.key}")
 
     def changed(widget, event, data):
@@ -236,7 +237,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         set_side(which, new)
 
     for knob in KNOBS:
-        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value))
+        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base))
     solara.Button("Sliders back to the scenario's values", text=True, disabled=not side.changes,
                   on_click=lambda: set_side(which, SideSettings(side.scenario)))
 

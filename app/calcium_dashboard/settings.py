@@ -23,7 +23,9 @@ from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenari
 from calcium_abm.inputs.fields import field_choices
 from calcium_abm.inputs.messages import did_you_mean
 from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
-from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS, SECTIONS
+from calcium_abm.inputs.sections import (MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS, MIN_HUMAN_AGE_YEARS,
+                                         SECTIONS, oldest_age_years)
+from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
 UPLOAD_PREFIX = "uploaded: "
 DEFAULT_SCENARIO = "healthy_adult"
@@ -86,6 +88,17 @@ class Knob:
     @property
     def maximum(self) -> float:
         return 1.0 if self.kind == "bool" else min(self.slider_max, setting_bounds(self.path)[1])
+
+    def slider_range(self, scenario: Scenario) -> tuple[float, float]:
+        """The slider's ends on a side running ``scenario``: the schema's range, and for the age
+        the ages that scenario accepts: an adult (a rodent from birth) whom the run does not carry
+        past the oldest age (a rodent's lifespan; :func:`calcium_abm.inputs.sections.end_age_problem`)."""
+        low, high = self.minimum, self.maximum
+        if self.key == "age_years":
+            species = scenario.patient.species
+            low = MIN_HUMAN_AGE_YEARS if species == "human" else 0.0
+            high = min(high, oldest_age_years(species) - scenario.days / DAYS_PER_YEAR_OF_AGE)
+        return low, max(low, high)
 
     def scenario_value(self, scenario: Scenario) -> Any:
         """This knob's value in ``scenario`` (its base settings, day 0)."""
