@@ -349,6 +349,27 @@ def test_cli_refuses_two_places_for_the_report(options, named, only_tiny, tmp_pa
     assert not (tmp_path / "rep").exists()
 
 
+@pytest.mark.parametrize("argv, named, where", [
+    (["validate", "healthy_adult", "--rows", "8", "--quick"], "--quick, --rows", "with a scenario file"),
+    (["validate", "healthy_adult", "--workers", "1"], "--workers", "with a scenario file"),
+    (["validate", "healthy_adult", "--list"], "--list", "with a scenario file"),
+    (["validate", "--list", "--seeds", "3", "--out", "x"], "--seeds, --out", "with --list"),
+])
+def test_cli_refuses_options_a_file_check_or_a_listing_would_not_use(argv, named, where, capsys):
+    """A scenario file is only checked and --list only lists: a run's options beside them did nothing."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {named} cannot be used {where}: ") and "leave out" in err
+
+
+def test_cli_file_check_counts_its_schedule_entries(tmp_path, capsys):
+    path = tmp_path / "one.toml"
+    path.write_text('[[schedule]]\nstart_day = 5\nset = { mk7_ug_per_day = 180 }\n', encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert ", 1 schedule entry)" in capsys.readouterr().out
+    assert main(["validate", "--list", "--rows", "8"]) == 0  # --rows narrows the listing: not refused
+
+
 def test_cli_out_must_be_a_directory(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", metavar="N", help="seeds per arm (default 5; 2 with --quick)")
     parser.add_argument("--rows", metavar="LIST",
                         help="only these rows, comma-separated (e.g. 8,9 or S1); see --list")
-    parser.add_argument("--workers", metavar="N", default="2", help="worker processes (default 2)")
+    parser.add_argument("--workers", metavar="N", help="worker processes (default 2)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786, instead of local workers "
                              "(the batch runner's executor; see docs/batch.md)")
@@ -84,6 +84,27 @@ def refuse_conflicting_reports(args: argparse.Namespace) -> None:
                              "give one of them")
 
 
+#: the options a run of the table reads (SCENARIO_FILE and --list run nothing)
+_RUN_OPTIONS = (("--quick", "quick"), ("--seeds", "seeds"), ("--workers", "workers"), ("--scheduler", "scheduler"),
+                ("--runs", "runs"), ("--out", "out"), ("--docs", "docs"), ("--no-report", "no_report"))
+
+
+def refuse_unused_options(args: argparse.Namespace) -> None:
+    """A scenario file is only checked and --list only lists: options that would steer a run
+    (and --rows with a file) would be silently unused, so they are refused."""
+    unused = [flag for flag, name in _RUN_OPTIONS if getattr(args, name) not in (None, False)]
+    if args.scenario_file is not None:
+        unused += ["--rows"] * (args.rows is not None) + ["--list"] * args.list
+        where, does, drop = "a scenario file", f"validate {args.scenario_file} only checks that scenario", "the file"
+    elif args.list:
+        where, does, drop = "--list", "it only lists the rows (with --rows, those rows)", "--list"
+    else:
+        return
+    if unused:
+        raise UserInputError(f"{', '.join(unused)} cannot be used with {where}: {does}, without simulating; to run "
+                             f"the table with {'it' if len(unused) == 1 else 'them'}, leave out {drop}")
+
+
 def _docs_dir() -> Path:
     root = Path(__file__).resolve().parents[2]
     if not (root / "pyproject.toml").is_file():
@@ -100,6 +121,10 @@ def check_output_dir(path: Path) -> Path:
     return check_output_directory(path, "--out", "the report")
 
 
+def _schedule_count(n: int) -> str:
+    return f", {n} schedule entr{'y' if n == 1 else 'ies'}" if n else ""
+
+
 def _list_rows(items) -> None:
     from calcium_abm.validation.design import Experiment
 
@@ -112,12 +137,13 @@ def _list_rows(items) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    refuse_unused_options(args)
     if args.scenario_file is not None:
         from calcium_abm.scenario import load_scenario
 
         scenario = load_scenario(args.scenario_file)
         print(f"ok: {args.scenario_file} is a valid scenario '{scenario.name}' ({scenario.days} days"
-              f"{', ' + str(len(scenario.schedule)) + ' schedule entries' if scenario.schedule else ''})")
+              f"{_schedule_count(len(scenario.schedule))})")
         return 0
 
     items = selected_rows(args.rows)
