@@ -267,3 +267,19 @@ def test_a_screened_trial_resumes_with_the_same_runs(tmp_path):
     again = run_batch(spec, tmp_path / "out", resume=True)
     assert list(again["run_id"]) == list(first["run_id"])
     assert set(again["status"]) == {"already done"}
+
+
+def test_a_run_refused_while_runs_are_built_names_its_arm_and_rounds_its_values():
+    """A combination no field check can see (an arm's dialysis for drawn healthy kidneys; a swept
+    age that puts a menopause at 25) is refused naming the run, its arm and its values as a user
+    reads them (6 significant digits, not a draw's 17)."""
+    from calcium_abm.batch import expand_runs, load_batch
+
+    arms = {"years": 0.01, "cohort": {"patients": 2},
+            "arms": [{"name": "control"}, {"name": "dialysis", "set": {"dialysis.sessions_per_week": 3}}]}
+    with pytest.raises(BatchError, match=r"^run 2 \(arm 'dialysis', .*haemodialysis is for kidney failure"):
+        expand_runs(load_batch(arms))
+    swept = {"scenario": "postmenopausal", "years": 0.01,
+             "sweep": {"parameters": {"patient.age_years": [52.0, 25.123456789]}}}
+    with pytest.raises(BatchError, match=r"^run 2 \(age_years = 25\.1235\) is not a valid scenario"):
+        expand_runs(load_batch(swept))

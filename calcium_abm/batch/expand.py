@@ -398,6 +398,11 @@ def _labels_for(overrides: dict[str, Any]) -> dict[str, Any]:
     return {label_column(p): math.nan if v is None else v for p, v in overrides.items()}
 
 
+def _short(value: Any) -> str:
+    """A drawn or swept value in a message: 6 significant digits (a draw is 62.48730112374618)."""
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
+
+
 def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     """Every run of the batch, validated, in a fixed order.
 
@@ -443,8 +448,9 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
             scenario = base.with_overrides({**overrides, "simulation.seed": seed})
             scenario = scenario.with_schedule(schedules.get(index, []))
         except ScenarioError as exc:
-            shown = ", ".join(f"{column_name(k)} = {v!r}" for k, v in overrides.items()) or "no overrides"
-            raise BatchError(f"run {index + 1} ({shown}) is not a valid scenario: {exc}") from None
+            shown = ", ".join(f"{column_name(k)} = {_short(v)}" for k, v in overrides.items()) or "no overrides"
+            arm = f"arm {labels['arm']!r}, " if "arm" in labels else ""
+            raise BatchError(f"run {index + 1} ({arm}{shown}) is not a valid scenario: {exc}") from None
         toml = scenario.to_toml()
         run_id = run_id_for(toml, spec.output)
         if run_id in ids:
