@@ -31,6 +31,10 @@ def prepare_scenario(scenario: str | Path | Mapping[str, Any] | Scenario, years:
 
 #: what :func:`simulate` can keep: every recorded day, or day 0 and the last day only
 ROWS = ("all", "ends")
+#: bone-section patches from which ``simulate(progress=True)`` says that the build takes a while
+#: (the life course before day 0 runs the bone rules over the whole section: ~4 s at 512 x 512 for a
+#: person of 50, ~4x that per doubling of the side, before the progress bar can start)
+LARGE_SECTION_PATCHES = 512 * 512
 
 
 def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adult", years: float | None = None,
@@ -62,6 +66,10 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
     if rows not in ROWS:
         raise ValueError(f"rows = {rows!r} is not allowed: must be one of {', '.join(map(repr, ROWS))}")
     config = prepare_scenario(scenario, years, seed, overrides)
+    width, height = config.simulation.bone_grid_width, config.simulation.bone_grid_height
+    if progress and width * height >= LARGE_SECTION_PATCHES:
+        print(f"{config.name}: building a {width} x {height} bone section (the person's life course runs on it "
+              "before day 0; on a section this large that takes a while)...", file=sys.stderr, flush=True)
     model = CalciumParadoxModel(config, rng=config.simulation.seed)
     stop_mirroring(model)  # only the recorded rows leave this function: no one reads the bone-cell agents
     if rows == "ends":

@@ -189,3 +189,15 @@ def test_years_override_is_applied_before_the_schedule_is_checked(tmp_path):
         simulate(path)
     frame = simulate(path, years=10.01)
     assert frame["day"].iloc[-1] == round(10.01 * 365)
+
+
+def test_a_large_section_says_its_build_takes_a_while(monkeypatch, capsys):
+    """A 1024 x 1024 section builds for tens of seconds before the progress bar can start: with
+    progress on, the build is announced (here with the threshold lowered to a 16 x 16 section)."""
+    from calcium_abm import simulation
+
+    monkeypatch.setattr(simulation, "LARGE_SECTION_PATCHES", 16 * 16)
+    simulation.simulate("healthy_adult", years=0.01, seed=1, overrides=SMALL, progress=True)
+    assert "building a 16 x 16 bone section" in capsys.readouterr().err
+    simulation.simulate("healthy_adult", years=0.01, seed=1, overrides=SMALL)  # no progress: silent
+    assert capsys.readouterr().err == ""
