@@ -106,7 +106,11 @@ def test_a_stated_value_outside_the_scenario_range_is_refused_with_the_range(key
         load_batch(cohort({key: dist}))
 
 
-def test_only_a_tail_beyond_the_range_is_cut_off():
-    spec = load_batch(cohort({"mk7_ug_per_day": {"distribution": "normal", "mean": 5, "sd": 50}}, patients=200))
+def test_a_tail_beyond_the_range_is_cut_off_only_where_the_user_states_it():
+    """46 % of normal(5, 50) lies below 0: refused unless min = 0 makes the cut the user's own."""
+    with pytest.raises(BatchError, match="46 % of the draws lie below 0"):
+        cohort_patients(load_batch(cohort({"mk7_ug_per_day": {"distribution": "normal", "mean": 5, "sd": 50}})))
+    spec = load_batch(cohort({"mk7_ug_per_day": {"distribution": "normal", "mean": 5, "sd": 50, "min": 0}},
+                             patients=200))
     doses = column(cohort_patients(spec), "diet.mk7_ug_per_day")
     assert doses.min() == 0.0 and (doses > 0).mean() > 0.4

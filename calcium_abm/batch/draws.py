@@ -220,14 +220,15 @@ def share_beyond(dist: Distribution, lo: float, hi: float) -> tuple[float, float
     return zeros * (lo > 0) + (1 - zeros) * below, zeros * (hi < 0) + (1 - zeros) * above
 
 
-def clip_problem(where: str, dist: Distribution, lo: float, hi: float, range_means: str) -> str | None:
+def clip_problem(where: str, dist: Distribution, lo: float, hi: float, range_means: str, unit: str = "years",
+                 what: str = "the cohort's ages") -> str | None:
     """A distribution more than :data:`MAX_SILENT_CLIP_SHARE` of whose draws would be moved to
-    the edge of ``[lo, hi]`` (what the model takes, in years; ``range_means`` says why), or None."""
+    the edge of ``[lo, hi]`` (what the model takes, in ``unit``; ``range_means`` says why), or None."""
     below, above = share_beyond(dist, lo, hi)
     for share, side, edge, bound in ((below, "below", lo, "min"), (above, "above", hi, "max")):
         if share > MAX_SILENT_CLIP_SHARE:
-            return (f"{where}: {100 * share:.3g} % of the draws lie {side} {fmt_num(round(edge, 4))} years and would "
-                    f"all be set to {fmt_num(round(edge, 4))} (the cohort's ages are {fmt_num(round(lo, 4))} to "
-                    f"{fmt_num(round(hi, 4))} years: {range_means}); give {bound} = {fmt_num(round(edge, 4))} to make "
-                    "that cut your own, or a distribution within the range")
+            e = fmt_num(round(edge, 4))
+            return (f"{where}: {100 * share:.3g} % of the draws lie {side} {e} {unit} and would all be set to {e} "
+                    f"({what} are {fmt_num(round(lo, 4))} to {fmt_num(round(hi, 4))} {unit}: {range_means}); give "
+                    f"{bound} = {e} to make that cut your own, or a distribution within the range")
     return None

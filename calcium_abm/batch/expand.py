@@ -173,8 +173,12 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         lo, hi = setting_bounds(path)
         if path == "patient.age_years":  # whom the model takes (adults; a rodent's lifespan), past a small tail
             lo, hi, range_means = _age_range(base)
-            if problem := clip_problem(f"cohort.distributions.{key}", dist, lo, hi, range_means):
-                raise BatchError(problem)
+            problem = clip_problem(f"cohort.distributions.{key}", dist, lo, hi, range_means)
+        else:  # any other number: its field's range (an intake's normal tail below 0)
+            problem = clip_problem(f"cohort.distributions.{key}", dist, lo, hi, "the range a scenario allows",
+                                   setting_unit(path), f"{path}'s values")
+        if problem:
+            raise BatchError(problem)
         drawn[path] = np.clip(x, lo, hi)
     age = drawn.get("patient.age_years", np.full(n, base.patient.age_years))
     if "patient.postmenopausal" in fixed:
