@@ -163,6 +163,14 @@ def test_a_rodent_run_must_end_within_its_lifespan(species, most, tmp_path, caps
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_a_spread_only_a_cohort_reads_is_refused_in_one_persons_run(tmp_path, capsys):
+    """peak_bone_mass_cv is the spread of a trait between people: a single run takes the
+    person's own value, so the setting did nothing (tests/test_person_traits.py checks which)."""
+    rejected(run_args(tmp_path, "--set", "peak_bone_mass_cv=0.2"), capsys,
+             "parameters.peak_bone_mass_cv = 0.2 does nothing in a single run", "patient.peak_bone_mass")
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_the_end_age_counts_the_runs_whole_days(tmp_path, capsys):
     """A run lasts round(years x 365) days and the age advances a day in 365.25 each: 0.01 years
     at 119.99 is 4 days and would end past 120 (the age law refused it mid-build, with float noise

@@ -184,3 +184,24 @@ def test_a_bad_wandering_step_is_refused(bad):
     args = {"sd": 0.04, "dt_years": 1.0, "correlation_years": 2.0, **bad}
     with pytest.raises(UserInputError, match=next(iter(bad))):
         pt.wandering_trait_step(1.0, 1.0, args["sd"], args["dt_years"], args["correlation_years"], 0.0)
+
+
+def test_the_draw_only_spreads_act_in_no_single_run_and_the_others_do():
+    """DRAW_ONLY_SPREADS is what `calcium-abm run` refuses: each must leave one person's run
+    bit-identical (else it acts and may not be refused), and each spread left out must act."""
+    from calcium_abm import simulate
+    from calcium_abm.physiology.person_traits import DRAW_ONLY_SPREADS, SPREADS_READ_BY_ONE_PERSON
+
+    small = {f"{t}_grid_{s}": 16 for t in ("bone", "vessel") for s in ("width", "height")}
+    person = {**small, "patient.calcification_propensity": 2.0, "patient.age_years": 45.0,
+              "patient.remodeling_balance_varies": True}
+
+    def run(**parameters):
+        return simulate("healthy_adult", years=0.3, seed=3, overrides={**person, **parameters})
+
+    base = run()
+    assert set(DRAW_ONLY_SPREADS) | set(SPREADS_READ_BY_ONE_PERSON) == {t.spread_parameter for t in pt.TRAITS}
+    for name in DRAW_ONLY_SPREADS:
+        assert run(**{name: 2 * getattr(P, name)}).equals(base), f"{name} acts in a single run"
+    for name in SPREADS_READ_BY_ONE_PERSON:
+        assert not run(**{name: 2 * getattr(P, name)}).equals(base), f"{name} does nothing in a single run"

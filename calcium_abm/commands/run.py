@@ -92,6 +92,21 @@ def scenario_from_args(args: argparse.Namespace):
         raise ScenarioError(f"{exc}\n(checked with {options})") from None
 
 
+def refuse_draw_only_spreads(scenario) -> None:
+    """A trait's spread between people that only a cohort's draw reads would do nothing in one
+    person's run (:data:`calcium_abm.physiology.person_traits.DRAW_ONLY_SPREADS`): refused, naming
+    the person's own trait to give instead."""
+    from calcium_abm.inputs.messages import fmt_value
+    from calcium_abm.physiology.person_traits import DRAW_ONLY_SPREADS
+
+    problems = [f"parameters.{name} = {fmt_value(scenario.parameters[name])} does nothing in a single run: it is the "
+                f"spread of patient.{trait} between people, read where a cohort draws them (calcium-abm batch); give "
+                f"this person's own patient.{trait} instead" for name, trait in DRAW_ONLY_SPREADS.items()
+                if name in scenario.parameters]
+    if problems:
+        raise ScenarioError("\n".join(problems))
+
+
 def out_of_memory_message(scenario) -> str:
     """The message of a run that ran out of memory, naming its grid settings."""
     from calcium_abm.inputs.memory import grid_settings_text
@@ -120,6 +135,7 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.io import check_output_path
 
     scenario = scenario_from_args(args)
+    refuse_draw_only_spreads(scenario)
     check_memory(scenario)  # the machine's limit, asked here rather than by the schema
     out = check_output_path(args.out)
     try:

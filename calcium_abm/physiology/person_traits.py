@@ -147,6 +147,14 @@ TRAITS: tuple[Trait, ...] = (
           "after onset, intima.intima_day)", "lognormal", "wall_plaque_growth_log_sd"),
 )
 TRAIT_NAMES = tuple(t.name for t in TRAITS)
+#: the spreads that act in a single run too: the onset percentile of the person's own propensity
+#: (intima.onset_z) and the wandering of their remodeling balance (person.py, with
+#: patient.remodeling_balance_varies)
+SPREADS_READ_BY_ONE_PERSON = ("calcification_propensity_log_sd", "remodeling_balance_sd")
+#: spread parameter -> trait, for the spreads read only where a cohort draws its people
+#: (batch cohorts, the validation populations): a single run takes the person's own trait
+#: value (``patient.<trait>``), so there they would do nothing (``calcium-abm run`` refuses them)
+DRAW_ONLY_SPREADS = {t.spread_parameter: t.name for t in TRAITS if t.spread_parameter not in SPREADS_READ_BY_ONE_PERSON}
 
 
 def trait_distributions(p) -> dict[str, object]:
