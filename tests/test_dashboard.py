@@ -701,6 +701,14 @@ def test_the_age_slider_acts_on_the_model():
     assert _first_year(old) != _first_year(base)
 
 
+def test_an_upload_setting_a_spread_only_a_cohort_reads_is_refused():
+    """The dashboard runs one person: a trait's spread between people would do nothing there."""
+    data = b"[parameters]\npeak_bone_mass_cv = 0.2\n"
+    with pytest.raises(ScenarioError, match=r"^spread.toml: parameters.peak_bone_mass_cv = 0.2 does nothing in a "
+                                            r"single run: .* patient.peak_bone_mass"):
+        scenario_from_upload("spread.toml", len(data), data)
+
+
 def test_the_age_slider_spans_the_ages_its_scenario_accepts():
     """A student moving the age slider meets no refused position: adults only (the laws are adult
     laws), no run carried past 120, and a mouse's ages within its lifespan (the schema's 0-120 before)."""

@@ -16,6 +16,7 @@ import ipyvuetify as v
 import traitlets
 
 from calcium_abm import Scenario, ScenarioError
+from calcium_abm.physiology.person_traits import draw_only_spread_problems
 from calcium_abm.scenario import MAX_SCENARIO_BYTES, parse_scenario_toml
 
 from calcium_dashboard.settings import dashboard_limits_problem
@@ -46,7 +47,7 @@ def scenario_from_upload(name: str, size: int, data: bytes | None) -> Scenario:
     except Exception as exc:  # noqa: BLE001 - one line for anything the parser did not foresee
         first = (str(exc).splitlines() or [""])[0][:120]
         raise ScenarioError(f"{name}: could not be read as a scenario file ({type(exc).__name__}: {first})") from None
-    problem = dashboard_limits_problem(scenario)
+    problem = dashboard_limits_problem(scenario) or next(iter(draw_only_spread_problems(scenario.parameters)), None)
     if problem:
         raise ScenarioError(f"{name}: {problem}")
     return scenario

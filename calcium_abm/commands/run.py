@@ -93,17 +93,11 @@ def scenario_from_args(args: argparse.Namespace):
 
 
 def refuse_draw_only_spreads(scenario) -> None:
-    """A trait's spread between people that only a cohort's draw reads would do nothing in one
-    person's run (:data:`calcium_abm.physiology.person_traits.DRAW_ONLY_SPREADS`): refused, naming
-    the person's own trait to give instead."""
-    from calcium_abm.inputs.messages import fmt_value
-    from calcium_abm.physiology.person_traits import DRAW_ONLY_SPREADS
+    """Refuse a trait's spread that only a cohort's draw reads: it would do nothing in one
+    person's run (:func:`calcium_abm.physiology.person_traits.draw_only_spread_problems`)."""
+    from calcium_abm.physiology.person_traits import draw_only_spread_problems
 
-    problems = [f"parameters.{name} = {fmt_value(scenario.parameters[name])} does nothing in a single run: it is the "
-                f"spread of patient.{trait} between people, read where a cohort draws them (calcium-abm batch); give "
-                f"this person's own patient.{trait} instead" for name, trait in DRAW_ONLY_SPREADS.items()
-                if name in scenario.parameters]
-    if problems:
+    if problems := draw_only_spread_problems(scenario.parameters):
         raise ScenarioError("\n".join(problems))
 
 

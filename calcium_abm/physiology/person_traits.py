@@ -34,6 +34,7 @@ not persist for life (Pouilles 1996; Melton 2000; docs/design/person.md).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -155,6 +156,14 @@ SPREADS_READ_BY_ONE_PERSON = ("calcification_propensity_log_sd", "remodeling_bal
 #: (batch cohorts, the validation populations): a single run takes the person's own trait
 #: value (``patient.<trait>``), so there they would do nothing (``calcium-abm run`` refuses them)
 DRAW_ONLY_SPREADS = {t.spread_parameter: t.name for t in TRAITS if t.spread_parameter not in SPREADS_READ_BY_ONE_PERSON}
+
+
+def draw_only_spread_problems(parameters: Mapping[str, float]) -> list[str]:
+    """One message per :data:`DRAW_ONLY_SPREADS` entry set in a single run's ``parameters``
+    (name -> value): it would do nothing there (``calcium-abm run`` and the dashboard refuse it)."""
+    return [f"parameters.{name} = {parameters[name]:g} does nothing in a single run: it is the spread of "
+            f"patient.{trait} between people, read where a cohort draws them (calcium-abm batch); give this "
+            f"person's own patient.{trait} instead" for name, trait in DRAW_ONLY_SPREADS.items() if name in parameters]
 
 
 def trait_distributions(p) -> dict[str, object]:
