@@ -162,13 +162,7 @@ def setting_table(out: Path, name: str) -> pd.DataFrame:
     base_mean = {c: float(noise[c].mean()) for c in OUTPUTS}
     sd = {c: float(noise[c].std(ddof=1)) for c in OUTPUTS}
     indices = sensitivity_indices(open_batch(out / name / "morris"))
-    rows = []
-    for parameter, group in indices.groupby("parameter", sort=False):
-        row = {"parameter": parameter}
-        for _, r in group.iterrows():
-            row[r["output"]] = float(r["mu_star"])
-        rows.append(row)
-    table = pd.DataFrame(rows).set_index("parameter")
+    table = indices.pivot(index="parameter", columns="output", values="mu_star").reindex(indices["parameter"].unique())
     table.attrs.update(base=base_mean, sd=sd)
     return table
 

@@ -24,8 +24,7 @@ from calcium_abm.inputs.fields import field_choices
 from calcium_abm.inputs.messages import did_you_mean
 from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
 from calcium_abm.inputs.sections import (MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS, MIN_HUMAN_AGE_YEARS,
-                                         SECTIONS, oldest_age_years)
-from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
+                                         SECTIONS, oldest_start_age_years)
 
 UPLOAD_PREFIX = "uploaded: "
 DEFAULT_SCENARIO = "healthy_adult"
@@ -92,12 +91,12 @@ class Knob:
     def slider_range(self, scenario: Scenario) -> tuple[float, float]:
         """The slider's ends on a side running ``scenario``: the schema's range, and for the age
         the ages that scenario accepts: an adult (a rodent from birth) whom the run does not carry
-        past the oldest age (a rodent's lifespan; :func:`calcium_abm.inputs.sections.end_age_problem`)."""
+        past the oldest age (a rodent's lifespan; :func:`calcium_abm.inputs.sections.oldest_start_age_years`)."""
         low, high = self.minimum, self.maximum
         if self.key == "age_years":
             species = scenario.patient.species
             low = MIN_HUMAN_AGE_YEARS if species == "human" else 0.0
-            high = min(high, oldest_age_years(species) - scenario.days / DAYS_PER_YEAR_OF_AGE)
+            high = min(high, oldest_start_age_years(species, scenario.days))
         return low, max(low, high)
 
     def scenario_value(self, scenario: Scenario) -> Any:

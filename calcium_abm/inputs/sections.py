@@ -18,7 +18,7 @@ from calcium_abm.time_units import DAYS_PER_YEAR, DAYS_PER_YEAR_OF_AGE
 
 __all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
-           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS", "oldest_age_years", "end_age_problem"]
+           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS", "oldest_age_years", "oldest_start_age_years", "end_age_problem"]
 
 #: The youngest age at menopause a human scenario may imply (age minus years since
 #: menopause). Assumption: menopause before 30 is outside what the model's estrogen
@@ -53,13 +53,19 @@ def oldest_age_years(species: str) -> float:
     return MAX_RODENT_AGE_YEARS.get(species, MAX_AGE_YEARS)
 
 
+def oldest_start_age_years(species: str, days: int) -> float:
+    """The oldest age at which a run of ``days`` whole days may start: it ends by
+    :func:`oldest_age_years` (the age advances a day in
+    :data:`~calcium_abm.time_units.DAYS_PER_YEAR_OF_AGE`)."""
+    return oldest_age_years(species) - days / DAYS_PER_YEAR_OF_AGE
+
+
 def end_age_problem(age_years: float, years: float, days: int, species: str) -> str | None:
     """The message for a run of ``days`` whole days (``years`` as given) from ``age_years`` that
-    would carry the person past :func:`oldest_age_years` (the age advances a day in
-    :data:`~calcium_abm.time_units.DAYS_PER_YEAR_OF_AGE`), or None."""
-    most = oldest_age_years(species)
-    if age_years + days / DAYS_PER_YEAR_OF_AGE <= most:
+    would carry the person past :func:`oldest_age_years` (:func:`oldest_start_age_years`), or None."""
+    if age_years <= oldest_start_age_years(species, days):
         return None
+    most = oldest_age_years(species)
     who = "the person would pass" if species == "human" else f"the {species} would pass its maximum lifespan,"
     given = "" if species == "human" else f" and patient.species = \"{species}\""
     most_days = math.floor((most - age_years) * DAYS_PER_YEAR_OF_AGE + 1e-9)
