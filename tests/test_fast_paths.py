@@ -206,3 +206,24 @@ def _run(scenario: str, extra: dict) -> CalciumParadoxModel:
     while model.running:
         model.step()
     return model
+
+
+# ----------------------------------------------------------------------------- scalar readouts
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_the_spine_readouts_of_a_float_equal_numpy_on_an_array_to_the_bit(sex):
+    """The daily row passes floats and takes Python's max/min/sqrt (skeleton._elementwise); a cohort passes arrays
+    and takes numpy's: the same law, the same bits, at ages either side of every kink (20 y, the osteophyte onset, 60 y)."""
+    from calcium_abm.physiology import skeleton
+    p = CalciumParadoxModel("healthy_adult", rng=1, years=0.01, **SMALL).params
+    ages = [18.0, 20.0, 20.5, 35.0, p.osteophyte_onset_age_years, 51.37, 60.0, 77.25, 119.5]
+    bmd = [0.71, 1.0, 1.23, 0.9, 1.05, 0.96, 0.88, 0.8, 0.6]
+    on_floats = [[skeleton.spine_areal_bmd_factor(a, 30.0, p) for a in ages],
+                 [skeleton.lumbar_osteophyte_prevalence(a, sex, p) for a in ages],
+                 [skeleton.expected_spine_dxa_bmd_g_cm2(b, a, sex, p) for a, b in zip(ages, bmd)]]
+    assert all(type(v) is float for row in on_floats for v in row)
+    prevalence = skeleton.lumbar_osteophyte_prevalence(np.array(ages), sex, p)
+    on_arrays = [skeleton.spine_areal_bmd_factor(np.array(ages), 30.0, p), prevalence,
+                 skeleton.spine_dxa_bmd_g_cm2(np.array(bmd), np.array(ages), p.osteoblast_reference_age_years, sex,
+                                              prevalence, p)]
+    assert all(_same_bits(f, a) for f, a in zip(on_floats, on_arrays))
+    assert on_floats[1][0] == 0.0 < on_floats[1][-1]  # the kinks are crossed: a test that could tell them apart

@@ -200,6 +200,8 @@ def _sex(sex: str) -> str:
 
 
 def _out(x: np.ndarray):
+    if type(x) is float:  # a readout's daily call: np.ndim would cost ~1 us for the same answer
+        return x
     return float(x) if np.ndim(x) == 0 else x
 
 

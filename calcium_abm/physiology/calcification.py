@@ -348,7 +348,7 @@ def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
     return values
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carboxylated_by_depth, u, k_record,
                        drives_record, mg_per_unit):
     """The rules of :func:`vessel_day`, patch by patch (every patch is independent);

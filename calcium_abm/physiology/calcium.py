@@ -260,7 +260,7 @@ def _excess_fluid(b, total, pth_scale, f, k):
     return (total - b) - b * f.reference_ratio * (pth / f.reference_pth_pmol_l) ** f.ratio_pth_exponent
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _bone_fluid_exchange(blood_mg, fluid_mg, pth_scale, f_record, k_record):
     """The safeguarded Newton iteration of :func:`blood_to_bone_fluid_mg`; ``f_record`` /
     ``k_record`` are kernel records of a :class:`BoneFluidConstants` / :class:`PthConstants`."""

@@ -71,7 +71,7 @@ def carboxylated_fraction(kh2_nmol_per_l, half_saturation_nmol_per_l: float, gla
     return result
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def production_weighted_mean(values, weights):
     """Mean of ``values`` weighted by production ``weights`` (1-D, same length); NaN if
     nothing is made. Summed in index order."""

@@ -235,7 +235,7 @@ def _on_surface(mineral, osteoid, w, h, x, y):
                 and _solid(mineral, osteoid, w, h, x, y - 1) and _solid(mineral, osteoid, w, h, x, y + 1))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _surface_mask(mineral, osteoid, w, h):
     out = np.zeros(w * h, dtype=np.bool_)
     for x in range(w):
@@ -330,7 +330,7 @@ def remodeling_rates(drives: BoneDrives, p, dt: float = 1.0) -> RemodelingRates:
         dt=dt)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _activation_kernel(mineral, osteoid, w, h, ob_alive, ob_patch, rate_per_surface_patch, stream):
     """Mark patches being refilled (``forming``: osteoid and active osteoblasts shield them
     from osteoclasts) and draw today's new osteoclasts onto the other surface patches:
@@ -356,7 +356,7 @@ def _activation_kernel(mineral, osteoid, w, h, ob_alive, ob_patch, rate_per_surf
     return forming, where
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _resorption_kernel(mineral, osteoid, cavity, deficit, w, h, forming, alive, xs, ys, patches, ages, rates_record, stream):
     """Osteoclasts resorb their patch (several on one patch share it), move to the
     neighbour with most matrix when it is used up (dying if there is none), and die by
@@ -451,7 +451,7 @@ def _resorption_kernel(mineral, osteoid, cavity, deficit, w, h, forming, alive, 
             recruit_at[:n_recruit].copy(), recruit_depth[:n_recruit].copy())
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _formation_kernel(osteoid, cavity, alive, patches, team_cells, ages, rates_record):
     """Each team (one per cavity) lays osteoid and loses cells; a team whose cavity is full
     or that shrank below the minimum ends. A team that gave up leaves its cavity unfilled
@@ -485,7 +485,7 @@ def osteoblast_refill_margin(drives: BoneDrives, p) -> float:
     return p.osteoblast_osteoid_per_cell_per_day * p.osteoblast_cells_per_cavity_volume / a
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def bone_tallies(mineral, osteoid, cavity, deficit):
     """One pass over the section for the daily readouts: sums of mineral content (mineralised
     matrix less its ``deficit``), osteoid, cavity and deficit (patch volumes)."""

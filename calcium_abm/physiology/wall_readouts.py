@@ -12,7 +12,7 @@ from calcium_abm.physiology.wall_laws import mgp_producing_cells
 __all__ = ["vessel_tallies", "wall_mineral_sum"]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def vessel_tallies(osteochondrogenic, mineral, calcified_threshold, carboxylated_by_depth, osteo_mgp_factor):
     """One pass over the media for the daily readouts: (mineral sum in patch volumes,
     patches with mineral above ``calcified_threshold``, osteochondrogenic cells, and the
@@ -37,7 +37,7 @@ def vessel_tallies(osteochondrogenic, mineral, calcified_threshold, carboxylated
     return mineral_sum, n_calcified, int(osteo_by_depth.sum()), carboxylated_share
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def wall_mineral_sum(mineral):
     """Sum of the media's mineral (patch volumes), added in the order :func:`vessel_tallies` adds it."""
     total = 0.0
