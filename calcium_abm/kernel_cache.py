@@ -18,16 +18,23 @@ from pathlib import Path
 __all__ = ["drop_stale_kernel_caches"]
 
 
-def drop_stale_kernel_caches(package_dir: Path = Path(__file__).parent / "physiology") -> int:
+#: compiled helpers outside the physiology package that its kernels call (the cell placement of
+#: :mod:`calcium_abm.populations`): an edit there makes the physiology kernels stale too
+CALLED_FROM_KERNELS = (Path(__file__).parent / "populations.py",)
+
+
+def drop_stale_kernel_caches(package_dir: Path = Path(__file__).parent / "physiology",
+                             called: tuple[Path, ...] = CALLED_FROM_KERNELS) -> int:
     """Remove the numba cache files (``__pycache__/*.nbi``, ``*.nbc``) in ``package_dir`` that
-    are older than its newest ``*.py``. Returns how many were removed; a file that cannot be
-    removed (read-only install, a concurrent process) is left to numba."""
+    are older than its newest ``*.py`` or than any file of ``called`` (sources its kernels call).
+    Returns how many were removed; a file that cannot be removed (read-only install, a
+    concurrent process) is left to numba."""
     cache_dir = package_dir / "__pycache__"
     try:
         cached = [path for path in cache_dir.iterdir() if path.suffix in (".nbi", ".nbc")]
         if not cached:
             return 0
-        newest_source = max(path.stat().st_mtime for path in package_dir.glob("*.py"))
+        newest_source = max(path.stat().st_mtime for path in (*package_dir.glob("*.py"), *called) if path.exists())
     except OSError:
         return 0
     removed = 0

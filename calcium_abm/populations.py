@@ -11,6 +11,7 @@ could never free, and every model ever built stayed in memory until the process 
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 
@@ -49,47 +50,67 @@ class CellPopulation:
     def live_slots(self) -> np.ndarray:
         return self.alive.nonzero()[0]  # = np.flatnonzero (1-D), without its ~2 us of wrappers
 
-    def _grow(self, needed: int) -> None:
-        new_cap = self.capacity
-        while new_cap < needed:
-            new_cap *= 2
-        pad = new_cap - self.capacity
-        self.alive = np.concatenate([self.alive, np.zeros(pad, dtype=bool)])
-        self.agents.extend([None] * pad)
-        for name, arr in self.arrays.items():
-            self.arrays[name] = np.concatenate([arr, np.zeros(pad, dtype=arr.dtype)])
-        self.__dict__.update(self.arrays)
-
     def spawn(self, n: int, **values) -> np.ndarray:
-        """Take ``n`` free slots, set their fields from ``values`` and return the slots."""
+        """Take ``n`` free slots (:func:`take_slots`: the lowest free ones, the capacity doubled
+        while too few are free), set their fields from ``values`` (0 for fields not given) and
+        return the slots. The compiled kernels place their births by the same rule."""
         if n <= 0:
             return np.empty(0, dtype=np.int64)
-        if n == 1:  # most days' births: scalar writes, ~5x cheaper than fancy indexing
-            return self._spawn_one(values)
-        free = (~self.alive).nonzero()[0]
-        if free.size < n:
-            self._grow(self.count + n)
-            free = (~self.alive).nonzero()[0]
-        slots = free[:n]
+        slots, capacity = take_slots(self.alive, n)
+        if capacity != self.capacity:
+            self.adopt(tuple(grown(values_, capacity) for values_ in self.kernel_fields()))
         self.alive[slots] = True
         for name, arr in self.arrays.items():
             arr[slots] = values.get(name, 0)
         return slots
 
-    def _spawn_one(self, values: dict) -> np.ndarray:
-        """:meth:`spawn` of one cell: the same slot (the lowest free one) and the same values."""
-        slot = int(self.alive.argmin())  # the first free slot, as nonzero()[0][0] finds it
-        if self.alive[slot]:  # none free
-            self._grow(self.count + 1)
-            slot = int(self.alive.argmin())
-        self.alive[slot] = True
-        for name, arr in self.arrays.items():
-            value = values.get(name, 0)
-            arr[slot] = value[0] if isinstance(value, np.ndarray) else value
-        return np.array([slot], dtype=np.intp)
+    def kernel_fields(self) -> tuple:
+        """``(alive, *arrays)`` in declaration order: the population as a compiled kernel takes and
+        returns it (:func:`take_slots` may grow it; :meth:`adopt` takes the grown arrays back)."""
+        return (self.alive, *self.arrays.values())
+
+    def adopt(self, fields: tuple) -> None:
+        """Take back :meth:`kernel_fields` from a kernel: arrays it grew (a larger capacity, as
+        :meth:`spawn` would have grown them) replace the population's, and the agent list grows alike."""
+        alive = fields[0]
+        if alive.size != self.alive.size:
+            self.agents.extend([None] * (alive.size - self.alive.size))
+            self.alive = alive
+            self.arrays = dict(zip(self.arrays, fields[1:]))
+            self.__dict__.update(self.arrays)
 
     def kill(self, slots: np.ndarray) -> None:
         self.alive[slots] = False
         agents = self.agents
         for slot in np.asarray(slots).reshape(-1).tolist():
             agents[slot] = None
+
+
+@numba.njit(cache=True, error_model="numpy")
+def take_slots(alive, n):
+    """``(slots, capacity)`` for ``n`` births in a compiled kernel, as :meth:`CellPopulation.spawn`
+    chooses them: the ``n`` lowest free slots, after growing the capacity by doubling until it holds
+    the live cells plus ``n`` if fewer than ``n`` are free (the grown slots are free). The caller
+    grows its arrays to ``capacity`` (:func:`grown`) and marks the slots alive."""
+    count = np.count_nonzero(alive)
+    capacity = alive.size
+    while capacity < count + n:
+        capacity = max(2 * capacity, 1)
+    slots = np.empty(n, dtype=np.int64)
+    taken = s = 0
+    while taken < n:
+        if s >= alive.size or not alive[s]:
+            slots[taken] = s
+            taken += 1
+        s += 1
+    return slots, capacity
+
+
+@numba.njit(cache=True, error_model="numpy")
+def grown(values, capacity):
+    """``values`` followed by zeros up to ``capacity`` (the same array if it is that long)."""
+    if values.size == capacity:
+        return values
+    out = np.zeros(capacity, dtype=values.dtype)
+    out[:values.size] = values
+    return out

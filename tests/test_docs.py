@@ -214,6 +214,17 @@ def test_odd_describes_every_physiology_module():
         assert re.search(rf"^### 7\.\d+ .*\(`{name}\.py`\)$", submodels, re.M), f"no subsection for {name}.py"
 
 
+def test_odd_states_the_section_geometry_constants_the_code_uses():
+    """7.22 states the sliver and empty-patch thresholds and the pattern's smoothing: the code's own values."""
+    from calcium_abm.physiology import bone_geometry
+
+    section = _section(ODD, "7 Submodels")
+    assert bone_geometry.SLIVER_CAVITY == 1e-3 and "(`SLIVER_CAVITY`, 10⁻³ patch" in section
+    assert bone_geometry.EMPTY_PATCH == 1e-9 and "(`EMPTY_PATCH`, 10⁻⁹)" in section
+    assert "sigma=2.0, mode=\"wrap\"" in inspect.getsource(bone_geometry.trabecular_structure)
+    assert "σ = 2 patches, wrapped" in section
+
+
 def test_odd_process_overview_matches_the_step_order():
     steps = _step_items()
     assert len(steps) >= 5, "model.py should list the order of events as a numbered list"

@@ -360,3 +360,40 @@ def test_estrogen_loss_effect_starts_full_and_settles_at_its_late_level():
     series = [remodeling.estrogen_loss_effect(True, y, P) for y in (0.0, 1.0, 3.0, 10.0, long_after)]
     assert all(a > b for a, b in zip(series, series[1:]))
     assert series[-1] == pytest.approx(P.estrogen_loss_late_effect_fraction, abs=1e-6)
+
+
+def test_births_beyond_the_capacity_grow_the_populations_as_spawn_does_and_change_no_number():
+    """The compiled day places its births in the lowest free slots and doubles a population that has
+    too few (populations.take_slots, CellPopulation.spawn's rule): populations started with one slot
+    give the numbers and the slots of populations with room to spare, and end with a power-of-two
+    capacity holding every live cell and an agent list as long."""
+    from calcium_abm.populations import CellPopulation
+
+    def run(capacity: int):
+        bone = new_section(5)
+        ocs = CellPopulation({"x": np.int32, "y": np.int32, "patch": np.int64, "age_days": np.float64}, capacity)
+        obs = CellPopulation({"x": np.int32, "y": np.int32, "patch": np.int64, "age_days": np.float64,
+                              "team_cells": np.float64}, capacity)
+        rng, days, capacities = np.random.default_rng(11), [], set()
+        for _ in range(40):
+            day = remodel_day(bone, ocs, obs, HARSH, P, rng)
+            days.append((day.resorbed_mineral_mg, day.born_osteoclasts.tolist(), day.dead_osteoclasts.tolist(),
+                         day.moved_osteoclasts.tolist(), day.born_osteoblasts.tolist(), day.dead_osteoblasts.tolist()))
+            ocs.kill(day.dead_osteoclasts)
+            obs.kill(day.dead_osteoblasts)
+            capacities.add(ocs.capacity)
+        return bone, ocs, obs, days, capacities
+
+    small, roomy = run(1), run(4096)
+    assert small[3] == roomy[3]
+    assert np.array_equal(small[0].mineral, roomy[0].mineral) and np.array_equal(small[0].cavity, roomy[0].cavity)
+    assert len(small[4]) > 2  # the small one grew, more than once
+    for population in small[1:3]:
+        assert population.capacity & (population.capacity - 1) == 0  # doubled from 1
+        assert len(population.agents) == population.capacity
+        assert all(values.size == population.capacity for values in population.arrays.values())
+        assert population.count >= 1
+    for a, b in zip(small[1:3], roomy[1:3]):
+        live_a, live_b = a.live_slots(), b.live_slots()
+        assert np.array_equal(live_a, live_b)
+        assert all(np.array_equal(a.arrays[name][live_a], b.arrays[name][live_b]) for name in a.arrays)

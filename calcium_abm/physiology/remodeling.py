@@ -29,7 +29,9 @@ import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare, drive_record
-from calcium_abm.populations import CellPopulation
+from calcium_abm.physiology.bone_geometry import (EMPTY_PATCH, OFFSETS_X, OFFSETS_Y, SLIVER_CAVITY,  # noqa: F401
+                                                  bone_surface, on_surface, trabecular_structure)
+from calcium_abm.populations import CellPopulation, grown, take_slots
 from calcium_abm.random_stream import RandomStream, as_random_stream
 
 PARAMETERS = declare([
@@ -176,15 +178,6 @@ def new_osteoblast_population() -> CellPopulation:
                            "team_cells": np.float64})
 
 
-def trabecular_structure(width: int, height: int, bone_fraction: float, rng: np.random.Generator) -> np.ndarray:
-    """A trabecular-like pattern: smoothed noise thresholded to the bone volume fraction."""
-    from scipy.ndimage import gaussian_filter
-
-    noise = gaussian_filter(rng.standard_normal((width, height)), sigma=2.0, mode="wrap")
-    threshold = np.quantile(noise, 1.0 - bone_fraction)
-    return (noise > threshold).astype(np.float64)
-
-
 def estrogen_loss_effect(postmenopausal: bool, years_since_menopause: float, p) -> float:
     """Share (0-1) of the early menopause effects acting now; 0 with estrogen present."""
     if not postmenopausal:
@@ -207,84 +200,65 @@ def bone_drives(pth_relative: float, estrogen_effect: float, vitamin_k_supply_nm
     return BoneDrives(activation, oc_apoptosis, ob_apoptosis)
 
 
-# 8 Moore neighbours (dx, dy), in the order osteoclasts try them
-_OFFSETS_X = np.array([-1, -1, -1, 0, 0, 1, 1, 1], dtype=np.int64)
-_OFFSETS_Y = np.array([-1, 0, 1, -1, 1, -1, 0, 1], dtype=np.int64)
-#: cavities shallower than this (patch volume) are sealed by lining cells, not refilled by a team
-SLIVER_CAVITY = 1e-3
-#: matrix (patch volume) below which a patch counts as used up
-EMPTY_PATCH = 1e-9
-
-
-@numba.njit(cache=True, inline="always")
-def _solid(mineral, osteoid, w, h, x, y):
-    """Whether patch (x, y) is mostly bone (matrix > 0.5)."""
-    if x < 0 or x >= w or y < 0 or y >= h:
-        return True  # the border counts as bone
-    k = x * h + y
-    return mineral[k] + osteoid[k] > 0.5
-
-
-@numba.njit(cache=True, inline="always")
-def _on_surface(mineral, osteoid, w, h, x, y):
-    """Whether patch (x, y) is mostly bone and has a marrow 4-neighbour."""
-    k = x * h + y
-    if mineral[k] + osteoid[k] <= 0.5:
-        return False
-    return not (_solid(mineral, osteoid, w, h, x - 1, y) and _solid(mineral, osteoid, w, h, x + 1, y)
-                and _solid(mineral, osteoid, w, h, x, y - 1) and _solid(mineral, osteoid, w, h, x, y + 1))
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _surface_mask(mineral, osteoid, w, h):
-    out = np.zeros(w * h, dtype=np.bool_)
-    for x in range(w):
-        for y in range(h):
-            out[x * h + y] = _on_surface(mineral, osteoid, w, h, x, y)
-    return out
-
-
-def bone_surface(matrix: np.ndarray) -> np.ndarray:
-    """Patches that are mostly bone and touch marrow (4-neighbourhood, edges count as bone)."""
-    w, h = matrix.shape
-    flat = np.ascontiguousarray(matrix, dtype=np.float64).ravel()
-    return _surface_mask(flat, np.zeros_like(flat), w, h).reshape(w, h)
-
-
 def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, drives: BoneDrives, p,
                 rng: np.random.Generator | RandomStream, dt: float = 1.0) -> BoneDayResult:
     """One day of cell activity (activation, resorption, coupling, formation), in place on
     ``bone``, ``ocs`` and ``obs``. Returned dead slots are still marked alive: the caller
     removes their agents and then calls ``kill``. ``dt`` is physiological days per step.
 
-    The rules run as compiled loops over patches and live cells (the kernels below); the
-    random numbers come from ``rng`` in a fixed order, so a seed gives one result. Pass a
-    :class:`~calcium_abm.random_stream.RandomStream` of the generator to save ~12 us a day.
+    The rules run as compiled loops over patches and live cells, in one compiled call
+    (:func:`_cells_day_kernel`); the random numbers come from ``rng`` in a fixed order, so a seed
+    gives one result. Pass a :class:`~calcium_abm.random_stream.RandomStream` of the generator to
+    save ~12 us a day.
     """
-    rng = as_random_stream(rng)
     w, h = bone.mineral.shape
-    m_flat, o_flat, c_flat = bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel()
-    d_flat = bone.mineral_deficit.ravel()
-
     rates = remodeling_rates(drives, p, dt)
-    rates_record = drive_record(rates)  # read by field name in the kernels
-    # --- activation: new osteoclasts on bone surface not being refilled (RANKL/OPG) ---
-    forming, where = _activation_kernel(m_flat, o_flat, w, h, obs.alive, obs.patch,
-                                        rates.recruitment_per_surface_patch, rng)
-    born_oc = ocs.spawn(where.size, x=where // h, y=where % h, patch=where, age_days=0.0) if where.size else where
+    resorbed_mineral, oc, ob, born_oc, dead_oc, moved, born_ob, dead_ob = _cells_day_kernel(
+        bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(), w, h,
+        ocs.kernel_fields(), obs.kernel_fields(), drive_record(rates), p.osteoblast_cells_per_cavity_volume,
+        as_random_stream(rng))
+    ocs.adopt(oc)
+    obs.adopt(ob)
+    return BoneDayResult(resorbed_mineral * bone.mineral_mg_per_unit, born_oc, dead_oc, moved, born_ob, dead_ob)
 
-    # --- resorption, moves and apoptosis of osteoclasts; coupling to osteoblast teams ---
-    resorbed_mineral, moved, dead_oc, recruit_at, recruit_depth = _resorption_kernel(
-        m_flat, o_flat, c_flat, d_flat, w, h, forming, ocs.alive, ocs.x, ocs.y, ocs.patch, ocs.age_days, rates_record, rng)
-    born_ob = recruit_at
-    if recruit_at.size:
-        born_ob = obs.spawn(recruit_at.size, x=recruit_at // h, y=recruit_at % h, patch=recruit_at, age_days=0.0,
-                            team_cells=recruit_depth * p.osteoblast_cells_per_cavity_volume)
 
-    # --- formation: teams lay osteoid into their cavity, and lose cells to apoptosis ---
-    dead_ob = _formation_kernel(o_flat, c_flat, obs.alive, obs.patch, obs.team_cells, obs.age_days, rates_record)
-    return BoneDayResult(resorbed_mineral * bone.mineral_mg_per_unit,
-                         born_oc, dead_oc, moved, born_ob, dead_ob)
+@numba.njit(cache=True, error_model="numpy")
+def _cells_day_kernel(mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, cells_per_cavity_volume,
+                      stream):
+    """:func:`remodel_day`'s rules in one compiled call: activation (:func:`_activation_kernel`),
+    the new osteoclasts placed, resorption and coupling (:func:`_resorption_kernel`), the new teams
+    placed (``cells_per_cavity_volume`` x their cavity's depth), formation (:func:`_formation_kernel`).
+    ``oc`` / ``ob`` are the populations' :meth:`~calcium_abm.populations.CellPopulation.kernel_fields`
+    (osteoclasts: alive, x, y, patch, age; teams: the same and team cells), returned grown if births
+    needed more slots. Returns (mineral resorbed in patch volumes, oc, ob, born osteoclast slots,
+    dead ones, moved ones, born team slots, ended ones)."""
+    rates = rates_record[0]
+    forming, where = _activation_kernel(mineral, osteoid, w, h, ob[0], ob[3], rates.recruitment_per_surface_patch,
+                                        stream)
+    alive, x, y, patch, age, born_oc = _place_cells(oc[0], oc[1], oc[2], oc[3], oc[4], where, h)
+    oc = (alive, x, y, patch, age)
+    resorbed, moved, dead_oc, recruit_at, recruit_depth = _resorption_kernel(
+        mineral, osteoid, cavity, deficit, w, h, forming, alive, x, y, patch, age, rates_record, stream)
+    alive, x, y, patch, age, born_ob = _place_cells(ob[0], ob[1], ob[2], ob[3], ob[4], recruit_at, h)
+    team_cells = grown(ob[5], alive.size)
+    for i in range(born_ob.size):
+        team_cells[born_ob[i]] = recruit_depth[i] * cells_per_cavity_volume
+    ob = (alive, x, y, patch, age, team_cells)
+    dead_ob = _formation_kernel(osteoid, cavity, alive, patch, team_cells, age, rates_record)
+    return resorbed, oc, ob, born_oc, dead_oc, moved, born_ob, dead_ob
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _place_cells(alive, x, y, patch, age, at, h):
+    """New cells on the flat patches ``at`` (age 0), in the slots :func:`.populations.take_slots`
+    gives; returns the (possibly grown) fields and the slots."""
+    slots, capacity = take_slots(alive, at.size)
+    alive, x, y, patch, age = grown(alive, capacity), grown(x, capacity), grown(y, capacity), grown(
+        patch, capacity), grown(age, capacity)
+    for i in range(at.size):
+        s, k = slots[i], at[i]
+        alive[s], x[s], y[s], patch[s], age[s] = True, k // h, k % h, k, 0.0
+    return alive, x, y, patch, age, slots
 
 
 class RemodelingRates(NamedTuple):
@@ -344,7 +318,7 @@ def _activation_kernel(mineral, osteoid, w, h, ob_alive, ob_patch, rate_per_surf
     for x in range(w):
         for y in range(h):
             k = x * h + y
-            if not forming[k] and _on_surface(mineral, osteoid, w, h, x, y):
+            if not forming[k] and on_surface(mineral, osteoid, w, h, x, y):
                 surface[n_surface] = k
                 n_surface += 1
     where = np.empty(0, dtype=np.int64)
@@ -404,7 +378,7 @@ def _resorption_kernel(mineral, osteoid, cavity, deficit, w, h, forming, alive, 
             continue
         best, best_x, best_y = -np.inf, -1, -1
         for j in range(8):
-            nx, ny = xs[s] + _OFFSETS_X[j], ys[s] + _OFFSETS_Y[j]
+            nx, ny = xs[s] + OFFSETS_X[j], ys[s] + OFFSETS_Y[j]
             value = -1.0
             if 0 <= nx < w and 0 <= ny < h:
                 nk = nx * h + ny
