@@ -63,9 +63,12 @@ def years_of_kidney_state(model: Any) -> float:
 
 def apply_schedule_and_age(model: Any) -> None:
     """Step 1 of the day: today's schedule changes, else every PERSON_UPDATE_DAYS the
-    person's age-dependent rates."""
-    if model.day in model._boundaries:
-        model._set_inputs(model.config.state_at(model.day))
+    person's age-dependent rates. Taking new inputs re-evaluates the rates at today's age (off
+    the cadence, and a wandering balance draws its step), so a boundary whose settings equal
+    today's (an entry setting a value the person already has, or its end) is no change: the
+    run is the one without it, bit for bit."""
+    if model.day in model._boundaries and (state := model.config.state_at(model.day)) != model.inputs:
+        model._set_inputs(state)
     elif model.day - model._person_updated_day >= PERSON_UPDATE_DAYS:
         update_rates(model)
 

@@ -263,3 +263,37 @@ def test_osteoid_starts_at_the_mineralisation_rate_of_the_persons_own_phosphate(
         rows.append(ckd.current_row())
     day1 = rows[1]
     assert day1["bone_mineralisation_mg_per_day"] < 1.25 * day1["bone_resorption_mg_per_day"]
+
+
+def frame_bits(frame) -> np.ndarray:
+    """The frame's values as float64 bit patterns (NaN-aware, -0.0 apart from 0.0)."""
+    return frame.to_numpy(np.float64).view(np.uint64)
+
+
+def scheduled_run(*entries, **patient):
+    """Half a year of a small healthy_adult (its calcium 1000 mg/day) with ``entries`` as its schedule."""
+    from calcium_abm import simulate
+
+    scenario = {"patient": patient, "simulation": {**SMALL, "years": 0.5}, "schedule": list(entries)}
+    return simulate(scenario, seed=7)
+
+
+@pytest.mark.parametrize("patient", [{}, {"remodeling_balance_varies": True}])
+def test_a_schedule_entry_that_sets_todays_value_changes_nothing(patient):
+    """An entry on day 100 (off the PERSON_UPDATE_DAYS cadence) setting the calcium the person
+    already eats gives the run without it, bit for bit (also when the remodeling balance wanders,
+    whose draws follow the rate updates); its end day too."""
+    plain = frame_bits(scheduled_run(**patient))
+    same = {"start_day": 100, "end_day": 140, "set": {"diet.calcium_mg_per_day": 1000.0}}
+    assert np.array_equal(frame_bits(scheduled_run(same, **patient)), plain)
+
+
+def test_a_schedule_entry_that_changes_a_value_acts_on_its_day():
+    """The same entry with another calcium leaves the rows up to its day alone and acts from it on:
+    the step that starts on day 100 is recorded as day 101."""
+    plain = scheduled_run()
+    changed = scheduled_run({"start_day": 100, "set": {"diet.calcium_mg_per_day": 400.0}})
+    upto = plain["day"] <= 100
+    assert np.array_equal(frame_bits(changed[upto]), frame_bits(plain[upto]))
+    day_101 = plain.index[plain["day"] == 101][0]
+    assert changed.loc[day_101, "serum_calcium_mmol_l"] != plain.loc[day_101, "serum_calcium_mmol_l"]
