@@ -328,12 +328,12 @@ def ages(distribution, scenario="healthy_adult", years=2.0, patients=2000):
 
 @pytest.mark.parametrize("distribution, message", [
     ({"distribution": "uniform", "min": 5, "max": 80}, "17.3 % of the draws lie below 18 years and would all be set "
-                                                       "to 18 (the cohort's ages are 18 to 118 years: adults"),
+                                                       "to 18 (the cohort's ages are 18 to 118.0014 years: adults"),
     ({"distribution": "normal", "mean": 25, "sd": 10}, "24.2 % of the draws lie below 18 years"),
     ({"distribution": "constant", "value": 10}, "100 % of the draws lie below 18 years"),
     ({"distribution": "normal", "mean": 60, "sd": 5, "zero_probability": 0.1}, "10 % of the draws lie below 18"),
-    ({"distribution": "lognormal", "median": 100, "sigma": 0.2}, "20.4 % of the draws lie above 118 years and "
-                                                                 "would all be set to 118"),
+    ({"distribution": "lognormal", "median": 100, "sigma": 0.2}, "20.4 % of the draws lie above 118.0014 years and "
+                                                                 "would all be set to 118.0014"),
 ])
 def test_an_age_distribution_beyond_the_ages_the_model_takes_is_refused(distribution, message):
     """Not a spike of patients at the edge that nobody asked for: the user states the cut (min/max)."""
@@ -361,8 +361,31 @@ def test_an_age_cut_is_the_users_own_or_a_small_tail():
     assert own.min() == 18 and 0.2 < np.mean(own == 18) < 0.28  # the stated min clips, as documented
     tail = ages({"distribution": "normal", "mean": 45, "sd": 11})  # 0.7 % below 18: clipped without a word
     assert tail.min() == 18 and np.mean(tail == 18) < 0.015
-    with pytest.raises(BatchError, match="above 3.4 years .* a mouse that does not pass its maximum lifespan, 3.5"):
+    with pytest.raises(BatchError, match="above 3.4014 years .* a mouse that does not pass its maximum lifespan, 3.5"):
         ages({"distribution": "normal", "mean": 3, "sd": 1}, scenario="mgp_knockout", years=0.1, patients=4)
+
+
+@pytest.mark.parametrize("scenario, years", [("healthy_adult", 2.0), ("mgp_knockout", 0.1)])
+def test_a_cohort_takes_the_oldest_start_age_a_single_run_takes(scenario, years):
+    """The oldest age a cohort may draw is the one a single run of the same whole days may start at
+    (sections.oldest_start_age_years): an age between that and ``oldest - years`` is drawn as given
+    and runs, one beyond it is refused by both."""
+    from calcium_abm.errors import ScenarioError
+    from calcium_abm.inputs.sections import oldest_age_years, oldest_start_age_years
+    from calcium_abm.scenario import load_scenario
+
+    base = load_scenario(scenario, overrides={"simulation.years": years})
+    oldest = oldest_start_age_years(base.patient.species, base.days)
+    between = (oldest_age_years(base.patient.species) - years + oldest) / 2
+    assert between < oldest  # the two limits differ: a year of age is 365.25 days, of the run 365
+    drawn = ages({"distribution": "constant", "value": between}, scenario=scenario, years=years, patients=3)
+    assert np.all(drawn == between)
+    load_scenario(scenario, overrides={"simulation.years": years, "patient.age_years": between})  # a run takes it
+    beyond = oldest + 1e-4
+    with pytest.raises(BatchError, match="100 % of the draws lie above"):
+        ages({"distribution": "constant", "value": beyond}, scenario=scenario, years=years, patients=3)
+    with pytest.raises(ScenarioError, match="is not allowed with patient.age_years"):
+        load_scenario(scenario, overrides={"simulation.years": years, "patient.age_years": beyond})
 
 
 def test_any_drawn_number_beyond_its_fields_range_is_refused_past_a_small_tail():

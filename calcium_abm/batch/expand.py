@@ -28,7 +28,7 @@ from calcium_abm.inputs.keys import (column_name, range_problem, resolve_setting
 from calcium_abm.inputs.messages import fmt_num, unit_suffix
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
-                                         MIN_HUMAN_AGE_YEARS, oldest_age_years)
+                                         MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -211,12 +211,14 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
 
 def _age_range(base) -> tuple[float, float, str]:
     """Ages a cohort may draw on ``base`` (adults, or rodents, who do not pass 120 years, or the
-    rodent's lifespan, in the run) and why, in words."""
+    rodent's lifespan, in the run) and why, in words. The oldest is the one a single run of the
+    same whole days may start at (:func:`.sections.oldest_start_age_years`)."""
     species, oldest, years = base.patient.species, oldest_age_years(base.patient.species), base.simulation.years
+    last = oldest_start_age_years(species, base.days)
     if species == "human":
-        return MIN_HUMAN_AGE_YEARS, oldest - years, (f"adults, as the model's laws are, who do not pass "
-                                                     f"{fmt_num(oldest)} years in the {fmt_num(years)}-year run")
-    return 0.0, oldest - years, f"a {species} that does not pass its maximum lifespan, {fmt_num(oldest)} years, in the run"
+        return MIN_HUMAN_AGE_YEARS, last, (f"adults, as the model's laws are, who do not pass "
+                                           f"{fmt_num(oldest)} years in the {fmt_num(years)}-year run of {base.days} days")
+    return 0.0, last, f"a {species} that does not pass its maximum lifespan, {fmt_num(oldest)} years, in the run"
 
 
 #: Median 51 (Australian Twin Registry, Do et al. 1998 Hum Biol 70:1073; NAMS; SWAN 52.5, Gold et
