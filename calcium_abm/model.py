@@ -50,7 +50,7 @@ from calcium_abm.physiology import (calcification, calcium, carboxylation, coagu
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
-from calcium_abm.scenario import Scenario, load_scenario
+from calcium_abm.scenario import Scenario
 
 #: physiological days the bone section remodels under healthy signals before day 0 (a steady remodeling
 #: space, not untouched bone); the media's phenotypes and MGP as long under day-0 inputs (:mod:`.physiology.wall_start`)
@@ -72,14 +72,13 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
             These make ``mesa.batch_run`` and ``SolaraViz`` sliders work directly.
 
     Raises:
-        calcium_abm.errors.ScenarioError: for any invalid scenario or setting.
+        calcium_abm.errors.ScenarioError: for any invalid scenario or setting, and for a trait spread
+            only a cohort's draw reads (:func:`.person.single_run_scenario`).
     """
 
     def __init__(self, scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adult", *,
                  rng: int | str | None = None, **settings: Any):
-        config = load_scenario(scenario)
-        if settings:
-            config = config.with_overrides(settings)
+        config = person.single_run_scenario(scenario, settings)
         #: the seed this run uses: pass it back as ``rng`` to repeat the run
         self.seed = run_seed(rng, settings, config.simulation.seed)
         super().__init__(rng=self.seed)

@@ -8,13 +8,13 @@ and into the start state. See ``docs/ODD.md`` sections 5 and 7.9-7.10.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from calcium_abm.physiology import (ageing, calcification, calcium, life_course, minerals, person_traits, remodeling,
                                    skeleton, vitamin_k)
-from calcium_abm.scenario import Scenario
+from calcium_abm.scenario import Scenario, load_scenario
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
 #: the estrogen-loss effect on bone is computed daily)
@@ -24,6 +24,16 @@ DAYS_PER_YEAR_OF_AGE = ageing.DAYS_PER_YEAR_OF_AGE
 #: person-level traits a scenario's [patient] table may set (physiology/person_traits.py)
 TRAIT_KEYS = ("calcification_propensity", "remodeling_balance", "calcium_absorption_efficiency",
               "vitamin_k_disposition", "peak_bone_mass")
+
+
+def single_run_scenario(scenario, settings: Mapping[str, Any]) -> Scenario:
+    """The validated scenario of one person's run: ``scenario`` (a name, path, mapping or Scenario)
+    with the flat ``settings``. A trait spread only a cohort's draw reads does nothing here and is
+    refused (:func:`.person_traits.refuse_draw_only_spreads`); a cohort's runs leave them out first
+    (:func:`calcium_abm.batch.conduct.person_of_cohort`)."""
+    config = load_scenario(scenario).with_overrides(settings)
+    person_traits.refuse_draw_only_spreads(config.parameters)
+    return config
 
 
 def start_of(patient) -> tuple[float, float | None]:

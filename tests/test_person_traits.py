@@ -186,11 +186,15 @@ def test_a_bad_wandering_step_is_refused(bad):
         pt.wandering_trait_step(1.0, 1.0, args["sd"], args["dt_years"], args["correlation_years"], 0.0)
 
 
-def test_the_draw_only_spreads_act_in_no_single_run_and_the_others_do():
-    """DRAW_ONLY_SPREADS is what `calcium-abm run` refuses: each must leave one person's run
-    bit-identical (else it acts and may not be refused), and each spread left out must act."""
+def test_the_draw_only_spreads_act_in_no_single_run_and_the_others_do(monkeypatch):
+    """DRAW_ONLY_SPREADS is what a single run refuses and a cohort's run leaves out
+    (batch.conduct.person_of_cohort): each must leave one person's run bit-identical (else it acts
+    and may be neither refused nor left out), and each spread left out must act. The refusal is
+    switched off here to run them."""
     from calcium_abm import simulate
     from calcium_abm.physiology.person_traits import DRAW_ONLY_SPREADS, SPREADS_READ_BY_ONE_PERSON
+
+    monkeypatch.setattr(pt, "refuse_draw_only_spreads", lambda parameters: None)
 
     small = {f"{t}_grid_{s}": 16 for t in ("bone", "vessel") for s in ("width", "height")}
     person = {**small, "patient.calcification_propensity": 2.0, "patient.age_years": 45.0,

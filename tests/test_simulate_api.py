@@ -10,6 +10,7 @@ import pytest
 
 from calcium_abm import COLUMNS, CalciumParadoxModel, ScenarioError, UserInputError, load_scenario, simulate
 from calcium_abm.outputs import CALCIUM_POOLS, DAILY_FLOW_COLUMNS
+from calcium_abm.physiology.person_traits import DRAW_ONLY_SPREADS
 
 SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
 
@@ -159,6 +160,20 @@ def test_bad_overrides_raise_scenario_error_naming_the_field(overrides, named):
 def test_bad_years_and_seed_raise_scenario_error(kwargs, named):
     with pytest.raises(ScenarioError, match=named):
         simulate("healthy_adult", **kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(DRAW_ONLY_SPREADS))
+def test_a_trait_spread_only_a_cohort_reads_is_refused_by_the_single_run_api(name):
+    """As `calcium-abm run` and the dashboard: one line naming the field, its value and what to give
+    instead, from simulate, from the model and from the model's flat settings (mesa.batch_run)."""
+    said = (rf"^parameters.{name} = 0.3 does nothing in a single run: .* give this person's own "
+            rf"patient.{DRAW_ONLY_SPREADS[name]} instead$")
+    with pytest.raises(ScenarioError, match=said):
+        simulate("healthy_adult", years=0.05, seed=1, overrides={f"parameters.{name}": 0.3})
+    with pytest.raises(ScenarioError, match=said):
+        CalciumParadoxModel({"parameters": {name: 0.3}})
+    with pytest.raises(ScenarioError, match=said):
+        CalciumParadoxModel("healthy_adult", **{name: 0.3})
 
 
 def test_unknown_scenario_name_is_a_scenario_error():

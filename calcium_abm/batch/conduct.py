@@ -17,7 +17,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.trial_tables import criterion_target
 
-__all__ = ["baseline_state", "dropout_days", "randomise", "screen_candidates"]
+__all__ = ["baseline_state", "dropout_days", "person_of_cohort", "randomise", "screen_candidates"]
 
 
 def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
@@ -26,6 +26,17 @@ def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
         return patient[path]
     section, _, fld = path.partition(".")
     return getattr(getattr(base, section), fld)
+
+
+def person_of_cohort(scenario):
+    """A cohort run's scenario as its person's run takes it: without the trait spreads only the
+    cohort's draw reads (:func:`.person_traits.without_draw_only_spreads`; a single run refuses
+    them, as they do nothing there). The run's own scenario TOML keeps them, a record of its draw,
+    so its run id is unchanged."""
+    from calcium_abm.physiology.person_traits import without_draw_only_spreads
+
+    kept = without_draw_only_spreads(scenario.parameters)
+    return scenario if kept == scenario.parameters else scenario.model_copy(update={"parameters": kept})
 
 
 def baseline_state(scenario) -> dict[str, float]:
@@ -38,7 +49,7 @@ def baseline_state(scenario) -> dict[str, float]:
     from calcium_abm.model import CalciumParadoxModel
     from calcium_abm.simulation import results_frame
 
-    model = CalciumParadoxModel(scenario, rng=scenario.simulation.seed)
+    model = CalciumParadoxModel(person_of_cohort(scenario), rng=scenario.simulation.seed)
     return {k: float(v) for k, v in results_frame(model).iloc[0].items()}
 
 

@@ -82,10 +82,11 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
     """
     # lazy: the model (Mesa, numba kernels) loads in the process that simulates, not in a
     # parent that only hands runs to workers
+    from calcium_abm.batch.conduct import person_of_cohort
     from calcium_abm.scenario import parse_scenario_toml
     from calcium_abm.simulation import simulate  # (lazy, as above)
 
-    scenario = parse_scenario_toml(task.scenario_toml, origin=f"run {task.run_id}")
+    scenario = person_of_cohort(parse_scenario_toml(task.scenario_toml, origin=f"run {task.run_id}"))
     start = time.perf_counter()
     # a summary reads day 0 and the last day only: the days between are not evaluated (the
     # physiology warning still checks every recorded day; see simulate's ``rows``)

@@ -92,15 +92,6 @@ def scenario_from_args(args: argparse.Namespace):
         raise ScenarioError(f"{exc}\n(checked with {options})") from None
 
 
-def refuse_draw_only_spreads(scenario) -> None:
-    """Refuse a trait's spread that only a cohort's draw reads: it would do nothing in one
-    person's run (:func:`calcium_abm.physiology.person_traits.draw_only_spread_problems`)."""
-    from calcium_abm.physiology.person_traits import draw_only_spread_problems
-
-    if problems := draw_only_spread_problems(scenario.parameters):
-        raise ScenarioError("\n".join(problems))
-
-
 def out_of_memory_message(scenario) -> str:
     """The message of a run that ran out of memory, naming its grid settings."""
     from calcium_abm.inputs.memory import grid_settings_text
@@ -128,8 +119,10 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.interrupts import interruption
     from calcium_abm.io import check_output_path
 
+    from calcium_abm.physiology.person_traits import refuse_draw_only_spreads
+
     scenario = scenario_from_args(args)
-    refuse_draw_only_spreads(scenario)
+    refuse_draw_only_spreads(scenario.parameters)  # before the memory check and the output path
     check_memory(scenario)  # the machine's limit, asked here rather than by the schema
     out = check_output_path(args.out)
     try:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from calcium_abm.errors import UserInputError
+from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.parameters import Parameter, declare
 
 PARAMETERS = declare([
@@ -160,10 +160,24 @@ DRAW_ONLY_SPREADS = {t.spread_parameter: t.name for t in TRAITS if t.spread_para
 
 def draw_only_spread_problems(parameters: Mapping[str, float]) -> list[str]:
     """One message per :data:`DRAW_ONLY_SPREADS` entry set in a single run's ``parameters``
-    (name -> value): it would do nothing there (``calcium-abm run`` and the dashboard refuse it)."""
+    (name -> value): it would do nothing there (the model, ``simulate``, ``calcium-abm run`` and the
+    dashboard refuse it)."""
     return [f"parameters.{name} = {parameters[name]:g} does nothing in a single run: it is the spread of "
             f"patient.{trait} between people, read where a cohort draws them (calcium-abm batch); give this "
             f"person's own patient.{trait} instead" for name, trait in DRAW_ONLY_SPREADS.items() if name in parameters]
+
+
+def refuse_draw_only_spreads(parameters: Mapping[str, float]) -> None:
+    """Raise :class:`~calcium_abm.errors.ScenarioError` with :func:`draw_only_spread_problems`, one
+    line each, if a single run's ``parameters`` set any."""
+    if problems := draw_only_spread_problems(parameters):
+        raise ScenarioError("\n".join(problems))
+
+
+def without_draw_only_spreads(parameters: Mapping[str, float]) -> dict[str, float]:
+    """``parameters`` without the :data:`DRAW_ONLY_SPREADS` (a cohort's run hands its person's run
+    only what that run reads; the spreads did their work in the draw)."""
+    return {name: value for name, value in parameters.items() if name not in DRAW_ONLY_SPREADS}
 
 
 def trait_distributions(p) -> dict[str, object]:
