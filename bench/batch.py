@@ -306,8 +306,9 @@ def workers_rule(batch_file: Path) -> int:
     times, what they measure of the default ``--workers`` rule (seconds a run, against the
     rule's estimate; start-up of a pool), and the rule's choice."""
     from calcium_abm.batch.expand import expand_runs
-    from calcium_abm.batch.estimate import (POOL_PAYBACK, POOL_START_S, SECONDS_PER_DAY, SECONDS_PER_PATCH_DAY,
-                                            default_workers, estimated_run_seconds)
+    from calcium_abm.batch.estimate import (LATE_SECONDS_PER_VESSEL_PATCH_DAY, POOL_PAYBACK, POOL_START_S,
+                                            SECONDS_PER_DAY, SECONDS_PER_PATCH_DAY, default_workers,
+                                            estimated_run_seconds)
     from calcium_abm.batch.spec import load_batch
 
     spec = load_batch(batch_file)
@@ -327,7 +328,8 @@ def workers_rule(batch_file: Path) -> int:
           f"{POOL_START_S:.1f} s, x{POOL_PAYBACK:g} to pay back)")
     est = estimated_run_seconds(base)
     print(f"rule: estimated {est:.3f} s per run ({1000 * SECONDS_PER_DAY:.2g} ms + {SECONDS_PER_PATCH_DAY:.2g} s per "
-          f"patch a day), {n * est:.1f} s serial -> default --workers "
+          f"patch a day, rising by up to {LATE_SECONDS_PER_VESSEL_PATCH_DAY:.2g} s per vessel patch over the run's "
+          f"first years), {n * est:.1f} s serial -> default --workers "
           f"{default_workers(n, est, cpus)} (faster here: {1 if serial['wall_s'] <= pool['wall_s'] else cpus})")
     return 0
 

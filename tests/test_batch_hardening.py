@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from calcium_abm.batch import BatchError, run_batch
@@ -328,16 +329,42 @@ def test_a_run_estimate_counts_its_start_and_spin_up():
 
 
 def test_a_run_estimate_scales_with_the_grid_as_the_core_benchmark_measured():
-    """The estimate's cost of a day at each benchmarked grid is the measured one (not 3-7x it)."""
+    """The estimate's cost of a day at each benchmarked grid is the measured one (not 3-7x it): of a
+    run's first weeks, which the benchmark times (days 10-50)."""
     measured = json.loads((REPO / "bench" / "results" / "core.json").read_text("utf-8"))["cost_ms_per_day"]
     assert len(measured) == 4
     for grid, ms in measured.items():
         n = int(grid.partition("x")[0])
         one, two = (load_scenario("healthy_adult", overrides={"simulation.years": y, "bone_grid_width": n,
                                                               "bone_grid_height": n, "vessel_grid_width": n,
-                                                              "vessel_grid_height": n}) for y in (1, 2))
+                                                              "vessel_grid_height": n}) for y in (0.05, 0.15))
         per_day_ms = 1000 * (estimated_run_seconds(two) - estimated_run_seconds(one)) / (two.days - one.days)
         assert per_day_ms == pytest.approx(ms, rel=0.25), grid
+
+
+@pytest.mark.parametrize("side, low, high", [(64, 1.15, 1.35), (128, 1.35, 1.65)])
+def test_a_run_estimate_counts_the_dearer_days_late_in_a_run(side, low, high):
+    """A day of a run's tenth year costs more than one of its first weeks, by what was measured in
+    one k2_deficiency run (estimate.py: x 1.21-1.34 at 64x64, x 1.4-1.5 at 128x128); a mouse's days
+    rise as a human's of its physiological days; the mean rise is that of 1 - exp(-t / COST_RISE_YEARS)."""
+    from calcium_abm.batch.estimate import COST_RISE_YEARS, LATE_SECONDS_PER_VESSEL_PATCH_DAY, mean_cost_rise
+    from calcium_abm.physiology import parameter_set
+
+    grid = {f"{t}_grid_{s}": side for t in ("bone", "vessel") for s in ("width", "height")}
+    est = {y: estimated_run_seconds(load_scenario("k2_deficiency", overrides={"simulation.years": y, **grid}))
+           for y in (0.05, 0.15, 9.9, 10.0)}
+    early, late = est[0.15] - est[0.05], est[10.0] - est[9.9]  # 36.5 days each
+    assert low < late / early < high
+    t = np.linspace(0.0, 10.0, 200_001)
+    assert mean_cost_rise(10.0) == pytest.approx(np.mean(-np.expm1(-t / COST_RISE_YEARS)), rel=1e-4)
+    assert mean_cost_rise(0.0) == 0.0 and 0.0 < mean_cost_rise(1.0) < mean_cost_rise(10.0) < 1.0
+    mouse = load_scenario("mgp_knockout", overrides={"simulation.years": 0.1, **grid})
+    slow = mouse.with_overrides({"parameters.mouse_time_scale": 1.0})  # a mouse on human time
+    scale = parameter_set().mouse_time_scale
+    added = (estimated_run_seconds(mouse) - estimated_run_seconds(slow)) / mouse.days
+    assert added == pytest.approx(side * side * LATE_SECONDS_PER_VESSEL_PATCH_DAY * (
+        mean_cost_rise(mouse.days * scale / 365) - mean_cost_rise(mouse.days / 365)))
+    assert added > 0.2 * (late - early) / 36.5  # 36 days of a mouse are 263 physiological days
 
 
 def test_the_default_workers_rule():

@@ -5,10 +5,12 @@ both from a run's size (:func:`estimated_run_seconds`).
 
 from __future__ import annotations
 
+import math
 import os
 
-__all__ = ["MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S", "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY",
-           "SPINUP_SECONDS_PER_PATCH", "default_workers", "estimate_line", "estimated_run_seconds"]
+__all__ = ["COST_RISE_YEARS", "LATE_SECONDS_PER_VESSEL_PATCH_DAY", "MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S",
+           "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY", "SPINUP_SECONDS_PER_PATCH", "default_workers",
+           "estimate_line", "estimated_run_seconds", "mean_cost_rise"]
 
 MAX_WORKERS = 512
 
@@ -27,6 +29,23 @@ MAX_WORKERS = 512
 #: and beyond.
 SECONDS_PER_DAY = 8e-5
 SECONDS_PER_PATCH_DAY = 1.2e-8
+#: Those costs are of a run's first weeks (the benchmark times days 10-50); a day then costs more over the
+#: first years, in the vessel wall as its patches come to hold mineral (the wall's growth law works on each
+#: patch that holds some): a rise to LATE_SECONDS_PER_VESSEL_PATCH_DAY per vessel patch with a time
+#: constant of COST_RISE_YEARS physiological years (:func:`mean_cost_rise`). Measured 2026-12-01 in process
+#: (k2_deficiency, CPU time of 60-day windows of one run, minima / medians of 2-8 runs, 2 shared CPUs):
+#: at 64x64 0.184 / 0.198 ms a day from day 10, 0.222 / 0.265 from day 3500 (x 1.21 / 1.34); at 128x128
+#: 0.389 / 0.445 from day 10, 0.423 / 0.520 from day 90, 0.473 / 0.505 from day 360, 0.564 / 0.684 from
+#: day 730, 0.552 / 0.752 from day 1460 and 0.536 / 0.674 from day 3500 (x 1.4 / 1.5); at 256x256 1.28 /
+#: 1.36 from day 10, 2.43 / 2.59 from day 1460 (x 1.9): 9-18 ns more per vessel patch and day, about half
+#: of it by the end of the first year. The rise is the wall's: with 128x128 bone and 16x16 vessel sections
+#: the day went 0.241 -> 0.272 ms by day 1460, with 16x16 bone and 128x128 vessel 0.301 -> 0.439. (The
+#: share of patches holding mineral rises more slowly, 0.16 at 1 year, 0.6 at 5 and 0.84 at 10 in every
+#: human scenario tried, so it is not the measure.) Whole 10-year k2_deficiency runs vary with the
+#: machine's load by up to 30 % between sessions: 0.80-1.13 s at 64x64 (estimate without the rise 0.73,
+#: with it 0.92) and 2.15-2.91 s at 128x128 (1.91; 2.67); healthy_adult at 64x64 0.72-0.80 s.
+LATE_SECONDS_PER_VESSEL_PATCH_DAY = 1.5e-8
+COST_RISE_YEARS = 1.5
 # a run's start, whatever its length: set-up and the 400-day bone spin-up (model.SPINUP_DAYS);
 # measured 2026-12-01 with 0.1-year runs: 0.056 s on 16x16 grids, 0.198 s on 128x128 (2 CPUs, one busy)
 RUN_START_S = 0.05
@@ -38,11 +57,33 @@ POOL_PAYBACK = 2.0  # the time a pool saves must exceed its start-up this many t
 def estimated_run_seconds(scenario) -> float:
     """A run's in-process simulate time from its size: its start (:data:`RUN_START_S` plus
     patches x :data:`SPINUP_SECONDS_PER_PATCH`) and days x (:data:`SECONDS_PER_DAY` + patches x
-    :data:`SECONDS_PER_PATCH_DAY`)."""
+    :data:`SECONDS_PER_PATCH_DAY` + vessel patches x :data:`LATE_SECONDS_PER_VESSEL_PATCH_DAY` x
+    :func:`mean_cost_rise`)."""
     sim = scenario.simulation
-    patches = sim.bone_grid_width * sim.bone_grid_height + sim.vessel_grid_width * sim.vessel_grid_height
+    vessel = sim.vessel_grid_width * sim.vessel_grid_height
+    patches = sim.bone_grid_width * sim.bone_grid_height + vessel
+    rise = vessel * LATE_SECONDS_PER_VESSEL_PATCH_DAY * mean_cost_rise(scenario.days * _time_scale(scenario) / 365.0)
     return (RUN_START_S + patches * SPINUP_SECONDS_PER_PATCH
-            + scenario.days * (SECONDS_PER_DAY + patches * SECONDS_PER_PATCH_DAY))
+            + scenario.days * (SECONDS_PER_DAY + patches * SECONDS_PER_PATCH_DAY + rise))
+
+
+def mean_cost_rise(years: float) -> float:
+    """The mean over a run of ``years`` physiological years of the day's cost rise as a share of
+    its late value, ``1 - exp(-t / COST_RISE_YEARS)`` (:data:`COST_RISE_YEARS`): 0 for no days,
+    0.27 over one year, 0.85 over ten."""
+    if years <= 0.0:
+        return 0.0
+    return 1.0 + COST_RISE_YEARS / years * math.expm1(-years / COST_RISE_YEARS)
+
+
+def _time_scale(scenario) -> float:
+    """Physiological days per simulated day (a rodent preset's; the physiology loads only for one)."""
+    if scenario.patient.species == "human":
+        return 1.0
+    from calcium_abm.physiology import parameter_set  # lazy: numba kernels load with the registry
+    from calcium_abm.physiology.species import time_scale
+
+    return time_scale(scenario.patient.species, parameter_set(scenario.parameters))
 
 
 def default_workers(n_runs: int, run_seconds: float, cpus: int | None = None) -> int:
