@@ -209,3 +209,18 @@ def test_the_draw_only_spreads_act_in_no_single_run_and_the_others_do(monkeypatc
         assert run(**{name: 2 * getattr(P, name)}).equals(base), f"{name} acts in a single run"
     for name in SPREADS_READ_BY_ONE_PERSON:
         assert not run(**{name: 2 * getattr(P, name)}).equals(base), f"{name} does nothing in a single run"
+
+
+def test_a_schedule_may_not_set_a_spread_only_a_cohort_draw_reads():
+    """The draw happens before day 0, so a scheduled spread would do nothing, for a cohort as for one person:
+    every draw-only spread is a start-only parameter, and a schedule entry setting one is refused by name."""
+    from calcium_abm.errors import ScenarioError
+    from calcium_abm.inputs.sections import START_ONLY_PARAMETERS
+    from calcium_abm.scenario import load_scenario
+
+    assert set(pt.DRAW_ONLY_SPREADS) <= set(START_ONLY_PARAMETERS)
+    for name in pt.DRAW_ONLY_SPREADS:
+        with pytest.raises(ScenarioError) as caught:
+            load_scenario({"schedule": [{"start_day": 10, "set": {f"parameters.{name}": 0.1}}]})
+        assert f"'parameters.{name}' cannot change during a run" in str(caught.value)
+        assert "read only when the model is built or a cohort drawn" in str(caught.value)
