@@ -26,7 +26,7 @@ from calcium_abm.inputs.keys import (column_name, note_same_setting, range_probl
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
                                              check_criteria, check_strata, criterion_target, published_problems,
-                                             swept_range_problems, whole_number_problems)
+                                             screening_limit_problems, swept_range_problems, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
@@ -201,7 +201,7 @@ class Cohort(_Table):
         """How many candidates may be drawn: ``screening_limit``, else 20 per patient when
         screening (at most 100,000), else exactly ``patients``."""
         if self.screening_limit is not None:
-            return max(self.screening_limit, self.patients)
+            return self.screening_limit  # at least patients (trial_tables.screening_limit_problems)
         return min(20 * self.patients, MAX_PATIENTS) if self.screens() else self.patients
 
     @field_validator("ckd_stage_probabilities", mode="after")
@@ -418,7 +418,9 @@ class BatchSpec(_Table):
         if not self.arms:
             return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
         problems, names = [], [arm.name for arm in self.arms]
-        problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence)
+        c = self.cohort
+        problems += (arm_problems(self.arms, c.randomisation_day, c.adherence)
+                     + screening_limit_problems(c.screening_limit, c.patients, c.screens()))
         if self.cohort.stratify_by and (self.cohort.design == "crossover" or len(self.arms) < 2):
             why = "a crossover puts every patient in every arm" if len(self.arms) > 1 else "there is one arm"
             problems.append(f"cohort.stratify_by = {fmt_value(self.cohort.stratify_by)} is not allowed here: it "

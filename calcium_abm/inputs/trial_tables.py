@@ -256,6 +256,19 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
     return problems
 
 
+def screening_limit_problems(limit: int | None, patients: int, screens: bool) -> list[str]:
+    """``cohort.screening_limit`` caps the candidates screened: without a criterion no one is
+    screened out, and below ``patients`` it cannot hold (each patient is a screened candidate)."""
+    if limit is not None and not screens:
+        return [f"cohort.screening_limit = {limit} is not allowed here: it caps the candidates screened, and "
+                "the cohort has no [cohort.inclusion] or [cohort.exclusion] criterion, so every candidate "
+                "drawn is randomised; leave it out or add a criterion"]
+    if limit is not None and limit < patients:
+        return [f"cohort.screening_limit = {limit} is not allowed: must be at least cohort.patients = {patients} "
+                "(every randomised patient is a screened candidate)"]
+    return []
+
+
 def published_problems(published: Published, outcomes: dict[str, str], cohort_with_arms: bool) -> list[str]:
     """``[published]`` needs a cohort with two or more arms and one of its outcomes."""
     names = [o if m == "final" else f"{o}_{m}" for o, m in outcomes.items()]
