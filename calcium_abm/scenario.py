@@ -68,6 +68,7 @@ from calcium_abm.inputs.sections import (
     kidney_conflicts,
     menopause_changes,
     other_section_hint,
+    shadowed_schedule_keys,
     Diet,
     Dialysis,
     Drugs,
@@ -236,6 +237,7 @@ class Scenario(BaseModel):
                     f"run simulates {self.days} days, so a change can start on days 0 to {self.days - 1} (the last "
                     f"recorded row, day {self.days}, is the state after the last day: nothing starts on it)"
                 )
+        problems += shadowed_schedule_keys(self.schedule, self.days)
         if problems:
             raise rule_error("\n".join(problems))
         # Validate the effective settings wherever they change: each value is checked as
