@@ -164,6 +164,9 @@ def test_sensitivity_runs_each_distinct_point_once():
     (sweep({"mk7_ug_per_day": {"min": 0, "max": 1}}), "a range in a grid needs steps"),
     (sweep({"mk7_ug_per_day": [0, 1]}, method="random"), "sweep.samples is missing"),
     (sweep({"seed": [1, 2]}), "the seed cannot be swept: use sweep.replicates"),
+    ({**sweep({"mk7_ug_per_day": [0, 1]}), "set": {"simulation.seed": 5}},  # accepted, and every run was
+     "set.simulation.seed: a run's seed derives from the batch's seed"),   # bit-identical without it
+    ({**cohort(), "set": {"seed": 5}}, "set.seed: a run's seed derives from the batch's seed"),
     (sweep({"sex": {"min": 0, "max": 1, "steps": 2}}), "patient.sex is not a number"),
     (sweep({"mk7_ug_per_day": [0]}, replicates=0), "sweep.replicates = 0 is not allowed: must be at least 1"),
     (sweep({"mk7_ug_per_day": [0]}, method="best"), "sweep.method = \"best\" is not allowed: must be 'grid', "

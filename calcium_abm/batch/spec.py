@@ -373,8 +373,10 @@ class BatchSpec(_Table):
     @field_validator("set", mode="after")
     @classmethod
     def _known_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
-        problems: list[str] = []
-        list(resolved_settings(value, "set", problems))  # each key that names no setting adds its message
+        problems: list[str] = []  # a key that names no setting adds its message (resolved_settings)
+        seeds = [where for _, where, path in resolved_settings(value, "set", problems) if path == "simulation.seed"]
+        problems += [f"{where}: a run's seed derives from the batch's seed (and the run's replicate or patient), "
+                     "so it cannot be set: give seed = N at the top of the file" for where in seeds]
         if problems:
             raise rule_error("\n".join(problems))
         return value
@@ -418,9 +420,8 @@ class BatchSpec(_Table):
         if not self.arms:
             return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
         problems, names = [], [arm.name for arm in self.arms]
-        c = self.cohort
-        problems += (arm_problems(self.arms, c.randomisation_day, c.adherence)
-                     + screening_limit_problems(c.screening_limit, c.patients, c.screens()))
+        problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence)
+        problems += screening_limit_problems(self.cohort.screening_limit, self.cohort.patients, self.cohort.screens())
         if self.cohort.stratify_by and (self.cohort.design == "crossover" or len(self.arms) < 2):
             why = "a crossover puts every patient in every arm" if len(self.arms) > 1 else "there is one arm"
             problems.append(f"cohort.stratify_by = {fmt_value(self.cohort.stratify_by)} is not allowed here: it "
