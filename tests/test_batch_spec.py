@@ -284,6 +284,28 @@ def test_bad_files(tmp_path):
         parse_batch_toml("#" * (1024 * 1024 + 1))
 
 
+def test_a_batch_file_given_as_a_scenario_and_the_reverse_get_one_line_saying_so(tmp_path):
+    """`calcium-abm run trial.toml` listed nine "unknown key" lines (scenario, seed, years, ...),
+    `calcium-abm batch person.toml` four: one line naming the kind of file and its command."""
+    from calcium_abm.scenario import ScenarioError, load_scenario
+
+    trial = tmp_path / "trial.toml"
+    trial.write_text('seed = 3\nyears = 1\n[set]\nsex = "female"\n[cohort]\npatients = 2\n[[arms]]\nname = "a"\n',
+                     "utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(trial)
+    assert str(err.value) == (f"{trial}: is a batch file (it has [cohort]), not a scenario: run it with "
+                              "`calcium-abm batch FILE --out DIR`")
+    person = tmp_path / "person.toml"
+    person.write_text('name = "p"\n[patient]\nage_years = 60\n[diet]\nmk7_ug_per_day = 90\n', "utf-8")
+    with pytest.raises(BatchError) as err:
+        load_batch(person)
+    assert str(err.value) == (f"{person}: is a scenario file (it has [patient]), not a batch file: run it with "
+                              "`calcium-abm run FILE --out FILE.csv`, or name it in a batch file as scenario = \"FILE\"")
+    with pytest.raises(BatchError, match="unknown key 'patient'"):  # a batch that has a kind lists its keys
+        load_batch({**sweep({"mk7_ug_per_day": [0]}), "patient": {"age_years": 60}})
+
+
 def test_scenario_path_is_relative_to_the_batch_file(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "mine.toml").write_text('name = "mine"\n[diet]\nmk7_ug_per_day = 42.0\n', "utf-8")

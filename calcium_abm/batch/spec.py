@@ -27,7 +27,7 @@ from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
                                              check_criteria, check_strata, criterion_target, published_problems,
                                              screening_limit_problems, swept_range_problems, whole_number_problems)
-from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
+from calcium_abm.inputs.messages import did_you_mean, file_kind_problem, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
 __all__ = [
@@ -473,8 +473,8 @@ class BatchSpec(_Table):
 
 def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
     """Validate a mapping into a :class:`BatchSpec`; all problems in one BatchError."""
-    if not isinstance(data, Mapping):
-        raise BatchError(f"{origin}: must be a table of settings")
+    if problem := file_kind_problem(data, "batch"):  # not a table, or a scenario file
+        raise BatchError(f"{origin}: {problem}")
     try:
         return BatchSpec.model_validate({**data, "base_dir": str(base_dir)})
     except ValidationError as exc:
