@@ -174,10 +174,12 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
             ref = arm_frame[arm_frame["tertile"] == "T1 (lowest)"]
             for tertile, part in arm_frame.groupby("tertile", sort=True):
                 a, n1 = int(part[event].sum()), len(part)
+                versus = risk_ratio(a, n1, int(ref[event].sum()), len(ref))
+                if tertile == "T1 (lowest)":  # the reference itself: RR 1 by definition, no interval
+                    versus.update(ci_low=math.nan, ci_high=math.nan)
                 rows.append({"arm": arm, "tertile": tertile, f"{tertiles_of}_min": part[tertiles_of].min(),
                              f"{tertiles_of}_max": part[tertiles_of].max(), "n": n1, "events": a,
-                             "risk": a / n1, "reference": "T1 (lowest), same arm",
-                             **risk_ratio(a, n1, int(ref[event].sum()), len(ref))})
+                             "risk": a / n1, "reference": "T1 (lowest), same arm", **versus})
     if control is not None:
         ctrl = frame[frame[arm_column] == control]
         for arm, part in frame[frame[arm_column] != control].groupby(arm_column, sort=False):
