@@ -167,6 +167,15 @@ def test_sensitivity_runs_each_distinct_point_once():
     ({**sweep({"mk7_ug_per_day": [0, 1]}), "set": {"simulation.seed": 5}},  # accepted, and every run was
      "set.simulation.seed: a run's seed derives from the batch's seed"),   # bit-identical without it
     ({**cohort(), "set": {"seed": 5}}, "set.seed: a run's seed derives from the batch's seed"),
+    # a value in [set] that the batch varies never acts (each run was bit-identical without it)
+    ({**sweep({"mk7_ug_per_day": [0, 1]}), "set": {**SMALL, "diet.mk7_ug_per_day": 50}},
+     "set.diet.mk7_ug_per_day and sweep.parameters.mk7_ug_per_day both give diet.mk7_ug_per_day: the batch varies "
+     "it, so the value in [set] never acts; leave it out of [set]"),
+    ({"years": 0.1, "set": {**SMALL, "mk7_ug_per_day": 50}, "sensitivity": {"parameters": {
+        "mk7_ug_per_day": [0, 10], "k1_half_life_h": [1, 2]}}}, "set.mk7_ug_per_day and sensitivity.parameters."
+                                                                 "mk7_ug_per_day both give diet.mk7_ug_per_day"),
+    ({**cohort(), "set": {**SMALL, "mk7_ug_per_day": 50}}, "set.mk7_ug_per_day and cohort.distributions."
+                                                           "mk7_ug_per_day both give diet.mk7_ug_per_day"),
     (sweep({"sex": {"min": 0, "max": 1, "steps": 2}}), "patient.sex is not a number"),
     (sweep({"mk7_ug_per_day": [0]}, replicates=0), "sweep.replicates = 0 is not allowed: must be at least 1"),
     (sweep({"mk7_ug_per_day": [0]}, method="best"), "sweep.method = \"best\" is not allowed: must be 'grid', "

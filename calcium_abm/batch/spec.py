@@ -387,9 +387,9 @@ class BatchSpec(_Table):
         if len(kinds) != 1:
             given = f"it has {', '.join(f'[{k}]' for k in kinds)}" if kinds else "it has none"
             raise rule_error(f"a batch file needs exactly one of [sweep], [cohort] or [sensitivity]; {given}")
-        problems = []
+        problems = set_conflicts(self)
         if self.cohort is not None:
-            problems += self._check_arms() + set_conflicts(self)
+            problems += self._check_arms()
         elif self.arms:
             problems.append("[[arms]] belong to a [cohort] batch")
         a = self.analysis
