@@ -274,7 +274,7 @@ def _significant(x: float, digits: int) -> str:
 
 
 def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_column: str = "arm",
-                   digits: int = 3) -> pd.DataFrame:
+                   digits: int = 3, arms: Sequence[str] | None = None) -> pd.DataFrame:
     """"Table 1": each arm's baseline characteristics, as trials report them.
 
     Numbers (floats) as ``mean (SD)``; text, booleans and integers (sex, postmenopausal,
@@ -287,12 +287,14 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
             values and the day-0 value of recorded columns, ``<column>_baseline``).
         characteristics: the columns to describe, in order (missing ones, or ones without a value, are
             skipped).
+        arms: the arms' order (the batch file's); arms not in it follow in order of appearance.
 
     Returns:
         A wide table: ``characteristic``, ``statistic`` and one text column per arm (in
-        order of appearance); the first row holds each arm's number of runs.
+        ``arms`` order, else order of appearance); the first row holds each arm's number of runs.
     """
-    arms = list(pd.unique(per_run[arm_column]))
+    present = list(pd.unique(per_run[arm_column]))
+    arms = [a for a in (arms or []) if a in present] + [a for a in present if a not in (arms or [])]
     groups = {a: per_run[per_run[arm_column] == a] for a in arms}
     rows = [{"characteristic": "runs", "statistic": "n", **{a: str(len(g)) for a, g in groups.items()}}]
     for name in characteristics:
