@@ -13,6 +13,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import select
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
@@ -76,6 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stdout_is_a_closed_pipe() -> bool:
+    """True if standard output is a pipe whose reader has gone (``| head``): poll reports an error."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # no file descriptor (captured), or no poll
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
@@ -88,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # e.g. `calcium-abm scenarios | head -1`; before Exception, which it is
+        if not _stdout_is_a_closed_pipe():
+            raise  # another pipe or socket broke (a worker, a cluster): not the reader's choice
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no 2nd error at exit
+        return 0
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
@@ -99,9 +115,6 @@ def main(argv: list[str] | None = None) -> int:
             print("\ninterrupted", file=sys.stderr)
             return 130
         raise stop from None  # the SIGTERM handler's exit (status 143)
-    except BrokenPipeError:  # e.g. `calcium-abm scenarios | head -1`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no 2nd error at exit
-        return 0
 
 
 if __name__ == "__main__":

@@ -56,8 +56,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
-from calcium_abm.inputs.messages import (did_you_mean, fmt_num, fmt_value, join_problems, problem_lines, range_text,
-                                         rule_error, schedule_label, shorten, unit_suffix)
+from calcium_abm.inputs.messages import (did_you_mean, file_kind_problem, fmt_num, join_problems,
+                                         problem_lines, range_text, rule_error, schedule_label, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import scenario_error_line
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
@@ -68,6 +68,7 @@ from calcium_abm.inputs.sections import (
     kidney_conflicts,
     menopause_changes,
     other_section_hint,
+    shadowed_schedule_keys,
     Diet,
     Dialysis,
     Drugs,
@@ -236,6 +237,7 @@ class Scenario(BaseModel):
                     f"run simulates {self.days} days, so a change can start on days 0 to {self.days - 1} (the last "
                     f"recorded row, day {self.days}, is the state after the last day: nothing starts on it)"
                 )
+        problems += shadowed_schedule_keys(self.schedule, self.days)
         if problems:
             raise rule_error("\n".join(problems))
         # Validate the effective settings wherever they change: each value is checked as
@@ -334,8 +336,8 @@ class Scenario(BaseModel):
 
 def _validate(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
     """Validate a mapping into a Scenario; all problems in one ScenarioError."""
-    if not isinstance(data, Mapping):
-        raise ScenarioError(f"{origin or 'scenario'}: must be a table of settings, not {fmt_value(data)}")
+    if problem := file_kind_problem(data, "scenario"):  # not a table, or a batch file
+        raise ScenarioError(f"{origin or 'scenario'}: {problem}")
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:

@@ -107,6 +107,11 @@ def test_relative_risk_by_tertile_and_versus_control():
     # T3 has no events: RR 0 and an open upper bound (R epitools' convention, as scipy)
     t3 = placebo.loc["T3 (highest)"]
     assert t3["relative_risk"] == 0.0 and t3["ci_low"] == 0.0 and math.isnan(t3["ci_high"]) and t3["zero_cell"]
+    # the lowest tertile is the reference: RR 1 by definition, no interval (it was given one,
+    # 0.14 to 7.1 for mk7's 1 event in 2, as if T1 were compared with an independent T1)
+    for arm in ("placebo", "mk7"):
+        t1 = rr[(rr["arm"] == arm) & (rr["tertile"] == "T1 (lowest)")].iloc[0]
+        assert t1["relative_risk"] == 1.0 and math.isnan(t1["ci_low"]) and math.isnan(t1["ci_high"])
     overall = rr[rr["tertile"] == "all"].set_index("arm")
     assert list(overall.index) == ["mk7"]  # the control is not compared with itself
     assert overall.loc["mk7", "relative_risk"] == pytest.approx((1 / 6) / (3 / 6))

@@ -164,6 +164,18 @@ def test_sensitivity_runs_each_distinct_point_once():
     (sweep({"mk7_ug_per_day": {"min": 0, "max": 1}}), "a range in a grid needs steps"),
     (sweep({"mk7_ug_per_day": [0, 1]}, method="random"), "sweep.samples is missing"),
     (sweep({"seed": [1, 2]}), "the seed cannot be swept: use sweep.replicates"),
+    ({**sweep({"mk7_ug_per_day": [0, 1]}), "set": {"simulation.seed": 5}},  # accepted, and every run was
+     "set.simulation.seed: a run's seed derives from the batch's seed"),   # bit-identical without it
+    ({**cohort(), "set": {"seed": 5}}, "set.seed: a run's seed derives from the batch's seed"),
+    # a value in [set] that the batch varies never acts (each run was bit-identical without it)
+    ({**sweep({"mk7_ug_per_day": [0, 1]}), "set": {**SMALL, "diet.mk7_ug_per_day": 50}},
+     "set.diet.mk7_ug_per_day and sweep.parameters.mk7_ug_per_day both give diet.mk7_ug_per_day: the batch varies "
+     "it, so the value in [set] never acts; leave it out of [set]"),
+    ({"years": 0.1, "set": {**SMALL, "mk7_ug_per_day": 50}, "sensitivity": {"parameters": {
+        "mk7_ug_per_day": [0, 10], "k1_half_life_h": [1, 2]}}}, "set.mk7_ug_per_day and sensitivity.parameters."
+                                                                 "mk7_ug_per_day both give diet.mk7_ug_per_day"),
+    ({**cohort(), "set": {**SMALL, "mk7_ug_per_day": 50}}, "set.mk7_ug_per_day and cohort.distributions."
+                                                           "mk7_ug_per_day both give diet.mk7_ug_per_day"),
     (sweep({"sex": {"min": 0, "max": 1, "steps": 2}}), "patient.sex is not a number"),
     (sweep({"mk7_ug_per_day": [0]}, replicates=0), "sweep.replicates = 0 is not allowed: must be at least 1"),
     (sweep({"mk7_ug_per_day": [0]}, method="best"), "sweep.method = \"best\" is not allowed: must be 'grid', "
@@ -279,6 +291,28 @@ def test_bad_files(tmp_path):
         load_batch(bad)
     with pytest.raises(BatchError, match="more than the 1,048,576 bytes .1.0 MiB. a batch file may be"):
         parse_batch_toml("#" * (1024 * 1024 + 1))
+
+
+def test_a_batch_file_given_as_a_scenario_and_the_reverse_get_one_line_saying_so(tmp_path):
+    """`calcium-abm run trial.toml` listed nine "unknown key" lines (scenario, seed, years, ...),
+    `calcium-abm batch person.toml` four: one line naming the kind of file and its command."""
+    from calcium_abm.scenario import ScenarioError, load_scenario
+
+    trial = tmp_path / "trial.toml"
+    trial.write_text('seed = 3\nyears = 1\n[set]\nsex = "female"\n[cohort]\npatients = 2\n[[arms]]\nname = "a"\n',
+                     "utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(trial)
+    assert str(err.value) == (f"{trial}: is a batch file (it has [cohort]), not a scenario: run it with "
+                              "`calcium-abm batch FILE --out DIR`")
+    person = tmp_path / "person.toml"
+    person.write_text('name = "p"\n[patient]\nage_years = 60\n[diet]\nmk7_ug_per_day = 90\n', "utf-8")
+    with pytest.raises(BatchError) as err:
+        load_batch(person)
+    assert str(err.value) == (f"{person}: is a scenario file (it has [patient]), not a batch file: run it with "
+                              "`calcium-abm run FILE --out FILE.csv`, or name it in a batch file as scenario = \"FILE\"")
+    with pytest.raises(BatchError, match="unknown key 'patient'"):  # a batch that has a kind lists its keys
+        load_batch({**sweep({"mk7_ug_per_day": [0]}), "patient": {"age_years": 60}})
 
 
 def test_scenario_path_is_relative_to_the_batch_file(tmp_path):

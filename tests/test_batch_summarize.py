@@ -154,6 +154,15 @@ def test_baseline_table_reports_means_and_counts_per_arm():
     assert rows.loc["age_years", "statistic"] == "mean (SD)" and "not_there" not in rows.index
 
 
+def test_table_1_lists_the_arms_in_the_order_of_the_batch_file():
+    """Runs come in randomisation order, so a trial whose first patient drew the supplement got
+    a Table 1 with the treated arm first; the file's order (control first) is the trial's."""
+    per_run = pd.DataFrame({"arm": ["mk7", "placebo", "mk7", "placebo"], "age_years": [50.0, 70.0, 60.0, 62.0]})
+    assert list(baseline_table(per_run, ["age_years"], arms=["placebo", "mk7"]).columns) == [
+        "characteristic", "statistic", "placebo", "mk7"]
+    assert list(baseline_table(per_run, ["age_years"]).columns)[2:] == ["mk7", "placebo"]  # no order given
+
+
 def test_ancova_of_an_outcome_without_a_baseline_compares_plain_means():
     """A day's flow has no day-0 value: its baseline column is all missing (not a traceback)."""
     data = ancova_data(seed=3).assign(y_baseline=np.nan)

@@ -155,6 +155,33 @@ def test_screening_that_finds_too_few_patients_names_the_limit_and_writes_nothin
     assert not (tmp_path / "out").exists()
 
 
+def test_an_arm_that_sets_and_adds_one_setting_is_refused():
+    """`set` and `add` of one setting in one arm (or one arm schedule entry): the add won and
+    the set was dropped without a word (the patient's own value plus the add)."""
+    both = [{"name": "placebo"}, {"name": "mk7", "set": {"mk7_ug_per_day": 5}, "add": {"diet.mk7_ug_per_day": 5}}]
+    with pytest.raises(BatchError, match=r"arms #2 \(mk7\): diet.mk7_ug_per_day is in both set and add"):
+        load_batch(trial(arms=both))
+    entry = {"start_day": 30, "set": {"mk7_ug_per_day": 0}, "add": {"mk7_ug_per_day": 90}}
+    with pytest.raises(BatchError, match=r"arms #2 \(mk7\).schedule #1: diet.mk7_ug_per_day is in both set and add"):
+        load_batch(trial(arms=[{"name": "placebo"}, {"name": "mk7", "schedule": [entry]}]))
+    other = [{"name": "placebo"}, {"name": "mk7", "set": {"vitamin_k1_ug_per_day": 50}, "add": {"mk7_ug_per_day": 5}}]
+    load_batch(trial(arms=other))  # two settings: fine
+
+
+def test_a_screening_limit_that_could_not_act_is_refused():
+    """Without inclusion or exclusion criteria every candidate is randomised, and a limit below
+    `patients` was raised to `patients` without a word: both were accepted and changed nothing
+    (the manifest then recorded another limit than the file's)."""
+    with pytest.raises(BatchError, match=r"cohort.screening_limit = 100 is not allowed here: .*no "
+                                         r"\[cohort.inclusion\] or \[cohort.exclusion\] criterion"):
+        load_batch(trial(cohort={"screening_limit": 100}))
+    criteria = {"inclusion": {"age_years": {"min": 60}}}
+    with pytest.raises(BatchError, match=r"cohort.screening_limit = 2 is not allowed: must be at least "
+                                         r"cohort.patients = 4"):
+        load_batch(trial(cohort={**criteria, "screening_limit": 2}))
+    assert load_batch(trial(cohort={**criteria, "screening_limit": 4})).cohort.candidates() == 4
+
+
 def test_stratified_randomisation_balances_each_stratum():
     runs = expand_runs(load_batch(trial(patients=41, cohort={"stratify_by": ["sex"]})))
     counts = Counter((r.labels["sex"], r.labels["arm"]) for r in runs)

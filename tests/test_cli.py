@@ -260,6 +260,32 @@ def test_scenarios_lists_builtins(tmp_path, capsys):
     assert "Healthy 50-year-old man" in result.stdout
 
 
+def test_output_into_a_closed_pipe_is_not_a_traceback(tmp_path):
+    """`calcium-abm summarize DIR | head -1` closes the pipe while the report is printed: the
+    command stops quietly (status 0, as the handler in cli.main says) instead of a traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with os.fdopen(write_end, "wb") as stdout:
+        result = subprocess.run([sys.executable, "-m", "calcium_abm.cli", "scenarios"], cwd=tmp_path, env=env,
+                                stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr, result.stderr
+    assert result.returncode == 0
+
+
+def test_a_broken_pipe_that_is_not_the_output_is_not_swallowed(monkeypatch, capsys):
+    """A BrokenPipeError from a worker's or a cluster's connection is an error, not a reader
+    who stopped reading: it must not end the command with status 0."""
+    from calcium_abm.commands import scenarios
+
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(scenarios, "main", broken)
+    with pytest.raises(BrokenPipeError):
+        main(["scenarios"])
+
+
 # ------------------------------------------------------------------- command contract
 
 

@@ -713,6 +713,30 @@ def test_a_schedule_cannot_undo_a_menopause_or_reset_its_years():
     assert induced.state_at(70).patient.years_since_menopause == 1.0
 
 
+def test_a_schedule_entry_that_a_later_one_overrides_on_all_its_days_is_refused():
+    """Entries apply in order (the last active one wins): an entry whose key a later entry sets
+    on every day it is active never acts. It was accepted, and the run was bit-identical without
+    it (a titration listed before the dose it should raise)."""
+    def schedule(*entries):
+        return {"simulation": {"years": 1.0}, "schedule": [
+            {"start_day": s, "set": {k: v}} | ({"end_day": e} if e else {}) for s, e, k, v in entries]}
+
+    shadowed = (((30, None, "mk7_ug_per_day", 90.0), (30, None, "diet.mk7_ug_per_day", 180.0)),  # flat = dotted
+                ((100, 200, "mk7_ug_per_day", 360.0), (50, 150, "mk7_ug_per_day", 0.0),
+                 (150, None, "mk7_ug_per_day", 90.0)),                                         # two cover it
+                ((300, 500, "warfarin_mg_per_day", 5.0), (10, None, "warfarin_mg_per_day", 2.0)))  # past the end
+    for entries in shadowed:
+        with pytest.raises(ScenarioError, match=r"schedule entry 1 \(start_day = \d+\): (diet|drugs)\.\w+ never "
+                                                r"acts: a later entry .* on every day this one is active"):
+            load_scenario(schedule(*entries))
+    acting = (((30, None, "mk7_ug_per_day", 90.0), (60, None, "mk7_ug_per_day", 180.0)),  # acts on days 30-59
+              ((30, 200, "mk7_ug_per_day", 90.0), (100, 150, "mk7_ug_per_day", 180.0)),
+              ((30, None, "mk7_ug_per_day", 90.0), (30, None, "vitamin_k1_ug_per_day", 180.0)),
+              ((30, None, "mk7_ug_per_day", 180.0), (10, 20, "mk7_ug_per_day", 90.0)))  # the later one ends first
+    for entries in acting:
+        assert len(load_scenario(schedule(*entries)).schedule) == len(entries)
+
+
 def test_a_premenopausal_run_may_pass_60_as_a_counterfactual_and_menopause_may_be_long_ago():
     """A woman of 59.5 kept premenopausal for 2 years is a counterfactual (row 20's control
     arm keeps a woman of 51 premenopausal for 10 years); at 95 a menopause 62 years ago is possible."""

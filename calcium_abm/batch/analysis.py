@@ -231,7 +231,8 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
     tables: dict[str, pd.DataFrame] = {"per_run": per_run}
     if spec.cohort is not None:
         baselines = [f"{c}_baseline" for c in spec.analysis.outcomes]
-        tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines])
+        tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines],
+                                            arms=[arm.name for arm in spec.arms])
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes)
         if len(spec.arms) > 1:
             tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design)

@@ -54,10 +54,17 @@ def fixed_fields(spec, base) -> dict[str, Any]:
 
 
 def set_conflicts(spec) -> list[str]:
-    """A message for each field that ``[set]`` fixes and the cohort draws too."""
-    named = _named_in_set(spec)
-    return [f"set.{path.partition('.')[2]} and {_DRAWN_BY[path]} both give {path}: fix it in [set] (every patient) "
-            "or draw it in [cohort], not both" for path in sorted(cohort_draws(spec.cohort) & named)]
+    """A message for each field that ``[set]`` fixes and the batch draws (a cohort) or varies
+    (a sweep, a sensitivity design) too: the value in ``[set]`` would never act."""
+    in_set = {resolve_setting(k, "set"): k for k in spec.set}
+    out = [] if spec.cohort is None else [
+        f"set.{path.partition('.')[2]} and {_DRAWN_BY[path]} both give {path}: fix it in [set] (every patient) "
+        "or draw it in [cohort], not both" for path in sorted(cohort_draws(spec.cohort) & in_set.keys())]
+    table, keys = next((f"{kind}.{part}", getattr(getattr(spec, kind), part)) for kind, part in (
+        ("cohort", "distributions"), ("sweep", "parameters"), ("sensitivity", "parameters")) if getattr(spec, kind))
+    varied = {path: k for k in keys if (path := resolve_setting(k, table)) not in _DRAWN_BY}
+    return out + [f"set.{in_set[path]} and {table}.{varied[path]} both give {path}: the batch varies it, so the value "
+                  "in [set] never acts; leave it out of [set]" for path in sorted(varied.keys() & in_set.keys())]
 
 
 def menopause_without_women(cohort, fixed: dict[str, Any]) -> str | None:

@@ -26,8 +26,8 @@ from calcium_abm.inputs.keys import (column_name, note_same_setting, range_probl
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
                                              check_criteria, check_strata, criterion_target, published_problems,
-                                             swept_range_problems, whole_number_problems)
-from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
+                                             screening_limit_problems, swept_range_problems, whole_number_problems)
+from calcium_abm.inputs.messages import did_you_mean, file_kind_problem, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
 __all__ = [
@@ -201,7 +201,7 @@ class Cohort(_Table):
         """How many candidates may be drawn: ``screening_limit``, else 20 per patient when
         screening (at most 100,000), else exactly ``patients``."""
         if self.screening_limit is not None:
-            return max(self.screening_limit, self.patients)
+            return self.screening_limit  # at least patients (trial_tables.screening_limit_problems)
         return min(20 * self.patients, MAX_PATIENTS) if self.screens() else self.patients
 
     @field_validator("ckd_stage_probabilities", mode="after")
@@ -373,8 +373,10 @@ class BatchSpec(_Table):
     @field_validator("set", mode="after")
     @classmethod
     def _known_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
-        problems: list[str] = []
-        list(resolved_settings(value, "set", problems))  # each key that names no setting adds its message
+        problems: list[str] = []  # a key that names no setting adds its message (resolved_settings)
+        seeds = [where for _, where, path in resolved_settings(value, "set", problems) if path == "simulation.seed"]
+        problems += [f"{where}: a run's seed derives from the batch's seed (and the run's replicate or patient), "
+                     "so it cannot be set: give seed = N at the top of the file" for where in seeds]
         if problems:
             raise rule_error("\n".join(problems))
         return value
@@ -385,9 +387,9 @@ class BatchSpec(_Table):
         if len(kinds) != 1:
             given = f"it has {', '.join(f'[{k}]' for k in kinds)}" if kinds else "it has none"
             raise rule_error(f"a batch file needs exactly one of [sweep], [cohort] or [sensitivity]; {given}")
-        problems = []
+        problems = set_conflicts(self)
         if self.cohort is not None:
-            problems += self._check_arms() + set_conflicts(self)
+            problems += self._check_arms()
         elif self.arms:
             problems.append("[[arms]] belong to a [cohort] batch")
         a = self.analysis
@@ -419,6 +421,7 @@ class BatchSpec(_Table):
             return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
         problems, names = [], [arm.name for arm in self.arms]
         problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence)
+        problems += screening_limit_problems(self.cohort.screening_limit, self.cohort.patients, self.cohort.screens())
         if self.cohort.stratify_by and (self.cohort.design == "crossover" or len(self.arms) < 2):
             why = "a crossover puts every patient in every arm" if len(self.arms) > 1 else "there is one arm"
             problems.append(f"cohort.stratify_by = {fmt_value(self.cohort.stratify_by)} is not allowed here: it "
@@ -470,8 +473,8 @@ class BatchSpec(_Table):
 
 def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
     """Validate a mapping into a :class:`BatchSpec`; all problems in one BatchError."""
-    if not isinstance(data, Mapping):
-        raise BatchError(f"{origin}: must be a table of settings")
+    if problem := file_kind_problem(data, "batch"):  # not a table, or a scenario file
+        raise BatchError(f"{origin}: {problem}")
     try:
         return BatchSpec.model_validate({**data, "base_dir": str(base_dir)})
     except ValidationError as exc:

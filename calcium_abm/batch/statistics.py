@@ -174,10 +174,12 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
             ref = arm_frame[arm_frame["tertile"] == "T1 (lowest)"]
             for tertile, part in arm_frame.groupby("tertile", sort=True):
                 a, n1 = int(part[event].sum()), len(part)
+                versus = risk_ratio(a, n1, int(ref[event].sum()), len(ref))
+                if tertile == "T1 (lowest)":  # the reference itself: RR 1 by definition, no interval
+                    versus.update(ci_low=math.nan, ci_high=math.nan)
                 rows.append({"arm": arm, "tertile": tertile, f"{tertiles_of}_min": part[tertiles_of].min(),
                              f"{tertiles_of}_max": part[tertiles_of].max(), "n": n1, "events": a,
-                             "risk": a / n1, "reference": "T1 (lowest), same arm",
-                             **risk_ratio(a, n1, int(ref[event].sum()), len(ref))})
+                             "risk": a / n1, "reference": "T1 (lowest), same arm", **versus})
     if control is not None:
         ctrl = frame[frame[arm_column] == control]
         for arm, part in frame[frame[arm_column] != control].groupby(arm_column, sort=False):
@@ -272,7 +274,7 @@ def _significant(x: float, digits: int) -> str:
 
 
 def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_column: str = "arm",
-                   digits: int = 3) -> pd.DataFrame:
+                   digits: int = 3, arms: Sequence[str] | None = None) -> pd.DataFrame:
     """"Table 1": each arm's baseline characteristics, as trials report them.
 
     Numbers (floats) as ``mean (SD)``; text, booleans and integers (sex, postmenopausal,
@@ -285,12 +287,14 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
             values and the day-0 value of recorded columns, ``<column>_baseline``).
         characteristics: the columns to describe, in order (missing ones, or ones without a value, are
             skipped).
+        arms: the arms' order (the batch file's); arms not in it follow in order of appearance.
 
     Returns:
         A wide table: ``characteristic``, ``statistic`` and one text column per arm (in
-        order of appearance); the first row holds each arm's number of runs.
+        ``arms`` order, else order of appearance); the first row holds each arm's number of runs.
     """
-    arms = list(pd.unique(per_run[arm_column]))
+    present = list(pd.unique(per_run[arm_column]))
+    arms = [a for a in (arms or []) if a in present] + [a for a in present if a not in (arms or [])]
     groups = {a: per_run[per_run[arm_column] == a] for a in arms}
     rows = [{"characteristic": "runs", "statistic": "n", **{a: str(len(g)) for a, g in groups.items()}}]
     for name in characteristics:

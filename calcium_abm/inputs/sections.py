@@ -332,6 +332,25 @@ def menopause_changes(before: Patient, after: Patient) -> list[str]:
     return []
 
 
+def shadowed_schedule_keys(schedule: list[Any], days: int) -> list[str]:
+    """Keys of a schedule entry that later entries set on every day it is active (days before
+    ``days``): entries apply in order (``Scenario.state_at``), so its value never acts."""
+    problems = []
+    for i, entry in enumerate(schedule):
+        end = min(days, entry.end_day or days)
+        for key in entry.set if entry.start_day < days else ():  # one outside the run: refused already
+            reach = entry.start_day  # the first day from which no later entry is known to cover the key
+            for start, stop in sorted((e.start_day, e.end_day or days) for e in schedule[i + 1:] if key in e.set):
+                if start > reach:
+                    break
+                reach = max(reach, stop)
+            if reach >= end:
+                problems.append(f"schedule entry {i + 1} (start_day = {entry.start_day}): {key} never acts: a later "
+                                "entry sets it on every day this one is active (entries apply in order; the last "
+                                "active one wins); list it after the entry it should override, or leave it out")
+    return problems
+
+
 #: The settings :func:`changes_during_run` accepts, in words (for messages).
 CHANGEABLE_DURING_RUN = (f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)} and the {len(START_ONLY_PARAMETERS)} "
                          f"parameters read only when the model is built or a cohort drawn (such as {START_ONLY_PARAMETERS[0]})")

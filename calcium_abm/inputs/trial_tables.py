@@ -225,7 +225,8 @@ def swept_range_problems(where: str, path: str, values: Any) -> list[str]:
 
 
 def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0) -> list[str]:
-    """What is wrong with a cohort's arms: a name used twice, ``add`` on a non-number, a
+    """What is wrong with a cohort's arms: a name used twice, ``add`` on a non-number, one
+    setting in both ``set`` and ``add`` (the add won, the set was dropped), a
     setting that cannot change during a run asked to start at randomisation, or an
     ``adherence`` below 1 with no ``add`` for it to scale (it would do nothing)."""
     problems: list[str] = []
@@ -240,6 +241,9 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
         tables = [(f"arms #{i + 1} ({arm.name})", arm.set, arm.add)]
         tables += [(f"arms #{i + 1} ({arm.name}).schedule #{j + 1}", e.set, e.add) for j, e in enumerate(arm.schedule)]
         for prefix, set_keys, add_keys in tables:
+            both = [{path for _, _, path in resolved_settings(keys, prefix, [])} for keys in (set_keys, add_keys)]
+            problems += [f"{prefix}: {path} is in both set and add: give one (set replaces the patient's value, add "
+                         "goes on top of it)" for path in sorted(both[0] & both[1])]
             for table, keys in (("set", set_keys), ("add", add_keys)):
                 for key, where, path in resolved_settings(keys, f"{prefix}.{table}", problems):
                     value = keys[key]
@@ -254,6 +258,19 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
                                         f"only settings of {CHANGEABLE_DURING_RUN} change during a run; "
                                         "set cohort.randomisation_day = 0 to apply it from day 0")
     return problems
+
+
+def screening_limit_problems(limit: int | None, patients: int, screens: bool) -> list[str]:
+    """``cohort.screening_limit`` caps the candidates screened: without a criterion no one is
+    screened out, and below ``patients`` it cannot hold (each patient is a screened candidate)."""
+    if limit is not None and not screens:
+        return [f"cohort.screening_limit = {limit} is not allowed here: it caps the candidates screened, and "
+                "the cohort has no [cohort.inclusion] or [cohort.exclusion] criterion, so every candidate "
+                "drawn is randomised; leave it out or add a criterion"]
+    if limit is not None and limit < patients:
+        return [f"cohort.screening_limit = {limit} is not allowed: must be at least cohort.patients = {patients} "
+                "(every randomised patient is a screened candidate)"]
+    return []
 
 
 def published_problems(published: Published, outcomes: dict[str, str], cohort_with_arms: bool) -> list[str]:
