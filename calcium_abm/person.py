@@ -286,8 +286,19 @@ def start_bone_fraction_relative(model: Any) -> float:
     :func:`match_baseline_bmd` after the spin-up)."""
     patient, p = model.inputs.patient, model.params
     if patient.baseline_bmd_t_score is not None and patient.species == "human":
-        return 1.15 * ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p) / p.reference_bmd_g_cm2
+        return 1.15 * baseline_section_bmd_g_cm2(model) / p.reference_bmd_g_cm2
     return patient.peak_bone_mass
+
+
+def baseline_section_bmd_g_cm2(model: Any) -> float:
+    """The section BMD of a measured ``baseline_bmd_t_score``: a T-score is a lumbar-spine DXA reading
+    (young-adult reference of :func:`.ageing.bmd_from_t_score`), so the section starts where the
+    ``lumbar_spine_dxa_bmd_g_cm2`` column reads it at the person's age
+    (:func:`.skeleton.volumetric_bmd_for_expected_spine_dxa_g_cm2`: the vertebra's grown depth and the
+    age's osteophytes come off)."""
+    patient, p = model.inputs.patient, model.params
+    dxa = ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p)
+    return skeleton.volumetric_bmd_for_expected_spine_dxa_g_cm2(dxa, model.age_years, patient.sex, p)
 
 
 def live_life_course(model: Any, spin_up_days: float) -> None:
@@ -304,11 +315,11 @@ def live_life_course(model: Any, spin_up_days: float) -> None:
 
 
 def match_baseline_bmd(model: Any) -> None:
-    """After the spin-up, scale the section's mineral so BMD equals the measured
-    ``baseline_bmd_t_score`` (young-adult reference of :func:`.ageing.bmd_from_t_score`)."""
-    patient, p = model.inputs.patient, model.params
+    """After the spin-up, scale the section's mineral so the lumbar-spine DXA reading equals the
+    measured ``baseline_bmd_t_score`` (:func:`baseline_section_bmd_g_cm2`)."""
+    patient = model.inputs.patient
     if patient.baseline_bmd_t_score is not None and patient.species == "human":
-        scale_section_bmd(model, ageing.bmd_from_t_score(patient.baseline_bmd_t_score, patient.sex, p))
+        scale_section_bmd(model, baseline_section_bmd_g_cm2(model))
 
 
 def healthy_bone_vitamin_k_supply(p, dt: float) -> float:

@@ -53,7 +53,8 @@ def test_a_measured_t_score_overrides_the_life_course():
     own = build(sex="female", age_years=80.0, postmenopausal=True, years_since_menopause=29.0)
     measured = build(sex="female", age_years=80.0, postmenopausal=True, years_since_menopause=29.0,
                      baseline_bmd_t_score=-0.5)
-    assert ageing.t_score(measured.bmd_day0, "female", measured.params) == pytest.approx(-0.5, abs=1e-6)
+    dxa_day0 = measured.current_row()["lumbar_spine_dxa_bmd_g_cm2"]
+    assert ageing.t_score(dxa_day0, "female", measured.params) == pytest.approx(-0.5, abs=1e-6)
     assert ageing.t_score(own.bmd_day0, "female", own.params) < -2.0
     assert "life_course" not in measured.__dict__
 

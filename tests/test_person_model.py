@@ -96,13 +96,28 @@ def test_a_young_man_starts_without_calcium():
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_a_measured_t_score_sets_the_start_bmd(seed):
-    """In every seed, also where scaling fills some patches to their room (one random draw
-    in a fresh CI run started at T = -1.94 when the filled patches were only clipped)."""
+def test_a_measured_t_score_sets_the_start_dxa_reading(seed):
+    """A T-score is a lumbar-spine DXA reading: on day 0 the lumbar_spine_dxa_bmd_g_cm2 column reads it, in every
+    seed, also where scaling fills some patches to their room (one random draw in a fresh CI run started at
+    T = -1.94 when the filled patches were only clipped); the section itself holds less (the vertebra's depth grown
+    since 30 and the osteophytes of 68 read on top of it)."""
     m = CalciumParadoxModel("healthy_adult", rng=seed, **{**SMALL, "years": 1.0}, sex="female", age_years=68.0,
                             postmenopausal=True, years_since_menopause=17.0, baseline_bmd_t_score=-1.8)
-    t = ageing.t_score(m.bone_mineral_density_g_cm2, "female", m.params)
-    assert t == pytest.approx(-1.8, abs=1e-6)
+    row = m.current_row()
+    assert ageing.t_score(row["lumbar_spine_dxa_bmd_g_cm2"], "female", m.params) == pytest.approx(-1.8, abs=1e-6)
+    assert ageing.t_score(row["bone_mineral_density_g_cm2"], "female", m.params) < -2.3
+
+
+def test_a_t_score_beneath_what_osteophytes_add_is_refused_naming_the_reading():
+    from calcium_abm.errors import UserInputError
+    from calcium_abm.physiology import skeleton
+
+    p = CalciumParadoxModel("healthy_adult", rng=1, **SMALL, years=0.01).params
+    floor = skeleton.expected_spine_dxa_bmd_g_cm2(0.0, 80.0, "female", p)
+    assert 0.0 < floor < ageing.bmd_from_t_score(-6.0, "female", p)  # every allowed T-score has bone under it
+    assert skeleton.volumetric_bmd_for_expected_spine_dxa_g_cm2(floor * 1.5, 80.0, "female", p) > 0.0
+    with pytest.raises(UserInputError, match="osteophytes add on average"):
+        skeleton.volumetric_bmd_for_expected_spine_dxa_g_cm2(floor, 80.0, "female", p)
 
 
 @pytest.mark.parametrize("bad, word", [

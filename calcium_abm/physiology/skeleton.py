@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from calcium_abm.errors import UserInputError
 from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.ageing import checked_ages, checked_sex, float_or_array, lagged_activation_effect
 from calcium_abm.physiology.remodeling import BoneDrives, BoneSection, bone_drives, osteoblast_refill_margin, remodel_day
@@ -195,6 +196,22 @@ def expected_spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2: float, age_years: float, 
     whether this person has osteophytes; row A4 draws them per person). g/cm2."""
     return float(spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, p.osteoblast_reference_age_years, sex,
                                      lumbar_osteophyte_prevalence(age_years, sex, p), p))
+
+
+def volumetric_bmd_for_expected_spine_dxa_g_cm2(dxa_bmd_g_cm2: float, age_years: float, sex: str, p) -> float:
+    """The inverse of :func:`expected_spine_dxa_bmd_g_cm2` (which is ``bmd x a + b`` in the section's
+    BMD): the section BMD (g/cm2) whose expected lumbar-spine DXA reading at ``age_years`` is
+    ``dxa_bmd_g_cm2`` (a measured T-score is a DXA reading: :func:`calcium_abm.person.match_baseline_bmd`).
+
+    Raises:
+        UserInputError: if the reading is at most the osteophytes' expected mineral (no vertebral bone left to read).
+    """
+    offset = expected_spine_dxa_bmd_g_cm2(0.0, age_years, sex, p)
+    slope = expected_spine_dxa_bmd_g_cm2(1.0, age_years, sex, p) - offset
+    if dxa_bmd_g_cm2 <= offset:
+        raise UserInputError(f"a lumbar-spine DXA reading of {dxa_bmd_g_cm2:.3g} g/cm2 is not allowed for a {sex} of "
+                             f"{age_years:g}: it must exceed the {offset:.3g} g/cm2 osteophytes add on average at that age")
+    return (dxa_bmd_g_cm2 - offset) / slope
 
 
 def osteoid_mineralisation_rate_per_day(capxp_relative: float, p) -> float:
