@@ -245,25 +245,49 @@ print(json.dumps({"full_run_s": full, "full_run_cpu_s": full_cpu, "days_per_s": 
 """
 
 
-def alternate(checkouts: list[Path], rounds: int) -> dict[str, dict[str, float]]:
+def alternate(checkouts: list[Path], rounds: int, paired: bool = False) -> dict[str, dict[str, float]]:
     """Figure 1 of several checkouts (e.g. before and after a change), measured in turn
     (A B C A B C ...) so that a change in machine load hits all of them alike; medians over
     ``rounds``. Each sample is a fresh interpreter with the checkout first on ``PYTHONPATH``.
+    ``paired`` (two checkouts, two CPUs): each round runs both at once, each pinned to its own CPU,
+    the CPUs swapped every round, so both see the same moments of a machine whose speed wanders;
+    the second checkout's medians then carry ``full_run_ratio`` (the median over rounds of its full
+    run over the first's) and ``rounds_faster`` (rounds in which its full run was the shorter).
     Returns checkout -> medians of: full default run (s, wall and CPU) and days/s in
     ``model.step()`` (wall and CPU)."""
     import subprocess
 
-    samples: dict[str, list[dict[str, float]]] = {str(c): [] for c in checkouts}
-    for _ in range(rounds):
-        for checkout in checkouts:
-            env = {**os.environ, "PYTHONPATH": str(checkout)}
-            proc = subprocess.run([sys.executable, "-c", _SAMPLE_CODE], env=env, capture_output=True, text=True,
-                                  cwd=checkout, check=False)
-            if proc.returncode != 0:
-                raise RuntimeError(f"{checkout}: the sample failed:\n{proc.stderr.strip()[-2000:]}")
-            samples[str(checkout)].append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    return {name: {key: statistics.median(row[key] for row in rows) for key in rows[0]}
-            for name, rows in samples.items()}
+    def start(checkout: Path, cpu: int | None):
+        env = {**os.environ, "PYTHONPATH": str(checkout)}
+        pin = None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+        return subprocess.Popen([sys.executable, "-c", _SAMPLE_CODE], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=checkout, preexec_fn=pin)
+
+    def sample(checkout: Path, proc) -> dict[str, float]:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"{checkout}: the sample failed:\n{err.strip()[-2000:]}")
+        return json.loads(out.strip().splitlines()[-1])
+
+    # one row per distinct checkout; a paired run keeps the second of one checkout apart (a check of the design)
+    names = [f"{c} (2nd)" if paired and i and c == checkouts[0] else str(c) for i, c in enumerate(checkouts)]
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    for round_ in range(rounds):
+        if paired:
+            cpus = sorted(os.sched_getaffinity(0))[:2]
+            procs = [start(c, cpus[(i + round_) % 2]) for i, c in enumerate(checkouts)]
+            for name, checkout, proc in zip(names, checkouts, procs):
+                samples[name].append(sample(checkout, proc))
+            continue
+        for name, checkout in zip(names, checkouts):
+            samples[name].append(sample(checkout, start(checkout, None)))
+    medians = {name: {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+               for name, rows in samples.items()}
+    if paired:
+        first, second = (samples[name] for name in names)
+        ratios = [b["full_run_s"] / a["full_run_s"] for a, b in zip(first, second)]
+        medians[names[1]].update(full_run_ratio=statistics.median(ratios), rounds_faster=sum(r < 1.0 for r in ratios))
+    return medians
 
 
 def alternate_report(medians: dict[str, dict[str, float]], rounds: int, load: tuple[float, float]) -> str:
@@ -274,6 +298,10 @@ def alternate_report(medians: dict[str, dict[str, float]], rounds: int, load: tu
     for name, m in medians.items():
         lines.append(f"{name[-40:]:40s} {m['full_run_s']:10.3f} {m['full_run_cpu_s']:8.3f} "
                      f"{m['days_per_s']:8,.0f} {m['cpu_days_per_s']:8,.0f}")
+        if "full_run_ratio" in m:
+            lines.append(f"paired (both at once, one CPU each, swapped every round): full run of the second / the "
+                         f"first, median {m['full_run_ratio']:.3f}; the second shorter in {m['rounds_faster']} of "
+                         f"{rounds} rounds")
     return "\n".join(lines)
 
 
@@ -431,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
                              "holding calcium_abm/), measured in turn, e.g. before and after a change")
     parser.add_argument("--rounds", type=int, default=3, metavar="N",
                         help="rounds of --alternate (default 3)")
+    parser.add_argument("--paired", action="store_true",
+                        help="with --alternate and two checkouts: run both at once, each on its own CPU (swapped "
+                             "every round), and print the median ratio of their full runs")
     parser.add_argument("--same-frames", type=Path, nargs="+", metavar="CHECKOUT",
                         help="instead of the benchmark, check that these checkouts give bit-identical frames "
                              "for every built-in scenario (exit status 1 if not)")
@@ -451,6 +482,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:36s} {'identical' if ok else 'DIFFERENT'}")
         print(f"{sum(same.values())} of {len(same)} built-in scenarios bit-identical over {args.years:g} years")
         return 0 if all(same.values()) else 1
+    if args.paired and args.alternate is None:
+        print("error: --paired: only with --alternate (it pairs two checkouts' samples)", file=sys.stderr)
+        return 2
     if args.alternate is not None:
         missing = [str(c) for c in args.alternate if not (c / "calcium_abm" / "__init__.py").is_file()]
         if missing:
@@ -460,8 +494,12 @@ def main(argv: list[str] | None = None) -> int:
         if not 1 <= args.rounds <= 100:
             print(f"error: --rounds: {args.rounds} is out of range; allowed 1 to 100", file=sys.stderr)
             return 2
+        if args.paired and (len(args.alternate) != 2 or len(os.sched_getaffinity(0)) < 2):
+            print(f"error: --paired: needs exactly two checkouts (got {len(args.alternate)}) and two CPUs "
+                  f"(have {len(os.sched_getaffinity(0))})", file=sys.stderr)
+            return 2
         before = os.getloadavg()[0]
-        medians = alternate([c.resolve() for c in args.alternate], args.rounds)
+        medians = alternate([c.resolve() for c in args.alternate], args.rounds, paired=args.paired)
         print(alternate_report(medians, args.rounds, (before, os.getloadavg()[0])))
         return 0
     if args.profile is not None:

@@ -100,6 +100,8 @@ def test_growth_exponent_recovers_a_known_power_law():
     (["--alternate", "/no/such/checkout"], "--alternate: /no/such/checkout holds no calcium_abm/__init__.py"),
     (["--alternate", str(REPO), "--rounds", "0"], "--rounds: 0 is out of range; allowed 1 to 100"),
     (["--same-frames", str(REPO)], "--same-frames: give at least two checkouts"),
+    (["--paired"], "--paired: only with --alternate"),
+    (["--alternate", str(REPO), "--paired"], "--paired: needs exactly two checkouts (got 1)"),
     (["--same-frames", str(REPO), "/no/such/checkout"], "not checkouts: /no/such/checkout"),
     (["--same-frames", str(REPO), str(REPO), "--years", "0"], "--years: 0.0 is out of range"),
 ])
@@ -130,6 +132,21 @@ def test_alternate_compares_checkouts_in_turn():
     full_s, full_cpu_s = float(rows[0][1]), float(rows[0][2])
     days_per_s = float(rows[0][3].replace(",", ""))
     assert full_s > 0 and full_cpu_s > 0 and days_per_s > 0
+
+
+def test_paired_runs_two_checkouts_at_once_and_prints_their_ratio():
+    """One checkout against itself: both rows and the ratio line, a ratio near 1 (both ran at the same moments)."""
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--alternate", str(REPO), str(REPO), "--rounds", "2",
+                           "--paired"], capture_output=True, text=True, timeout=HANG_TIMEOUT_S)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[2].split()[0] == str(REPO)[-40:]
+    assert "(2nd)" in lines[3]
+    ratio_line = lines[4]
+    assert ratio_line.startswith("paired (both at once, one CPU each, swapped every round)")
+    ratio = float(ratio_line.split("median ")[1].split(";")[0])
+    assert 0.5 < ratio < 2.0
+    assert ratio_line.endswith("of 2 rounds")
 
 
 def test_same_bits_sees_one_bit_a_dtype_and_the_attrs():

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from calcium_abm import builtin_scenarios, parameter_registry, simulate
 from calcium_abm.outputs import CALCIUM_POOLS, PHOSPHATE_POOLS
+from calcium_abm.errors import ScenarioError
+from calcium_abm.physiology.person_traits import DRAW_ONLY_SPREADS
 from calcium_abm.scenario import Dialysis, Diet, Drugs
 
 SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
@@ -99,15 +101,35 @@ def _range_of(model, name: str) -> tuple[float, float]:
     return (next(m.ge for m in info.metadata if hasattr(m, "ge")), next(m.le for m in info.metadata if hasattr(m, "le")))
 
 
-def _boundary_cases():
-    for model in (Diet, Drugs, Dialysis):
-        for name in model.model_fields:
-            for value in _range_of(model, name):
-                yield pytest.param(name, value, id=f"{name}={value:g}")
+def _boundary_cases(draw_only: bool = False):
+    """Each field's and parameter's two range ends; ``draw_only``: only those of the trait spreads a
+    single run refuses (person_traits.DRAW_ONLY_SPREADS, read where a cohort draws), else all the others."""
+    if not draw_only:
+        for model in (Diet, Drugs, Dialysis):
+            for name in model.model_fields:
+                for value in _range_of(model, name):
+                    yield pytest.param(name, value, id=f"{name}={value:g}")
     for p in parameter_registry().values():
+        if (p.name in DRAW_ONLY_SPREADS) != draw_only:
+            continue
         top = p.maximum if math.isfinite(p.maximum) else 100.0 * max(p.value, 1.0)
         for value in (p.minimum, top):
             yield pytest.param(p.name, value, id=f"{p.name}={value:g}")
+
+
+@pytest.mark.parametrize("name, value", list(_boundary_cases(draw_only=True)))
+def test_a_draw_only_spread_is_refused_by_a_single_run_at_either_end_of_its_range(name, value):
+    """These act only in a cohort's draw, where either end draws finite traits (the batch refuses a draw that
+    its schema would clip, tests/test_cohort_draws.py); one person's run refuses them."""
+    from calcium_abm.physiology import parameter_set
+    from calcium_abm.physiology.person_traits import draw_person_traits
+
+    with pytest.raises(ScenarioError, match=f"parameters.{name} = .* does nothing in a single run"):
+        simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, name: value})
+    drawn = draw_person_traits(np.random.default_rng(3), parameter_set()._replace(**{name: value}), 2000)
+    assert all(np.isfinite(values).all() for values in drawn.values())
+    spread = np.ptp(drawn[DRAW_ONLY_SPREADS[name]])  # the trait the spread widens: none at 0, some at the top
+    assert (spread == 0.0) if value == 0.0 else (spread > 0.0)
 
 
 @pytest.mark.parametrize("name, value", list(_boundary_cases()))
