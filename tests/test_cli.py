@@ -522,3 +522,19 @@ def test_the_summary_of_a_short_dialysis_run_and_of_a_mouse(tmp_path, capsys):
     assert "a mouse run keeps the human model's pool sizes and doses" in out
     score = out.split("(score ")[1].split(")")[0]
     assert score == "< 1" or score.replace(",", "").isdigit(), score
+
+
+def test_the_run_summary_gives_the_spine_dxa_reading_and_the_measured_t_score_it_starts_at(tmp_path):
+    """A clinician's T-score is a lumbar-spine DXA reading: the summary shows it on day 0 (and the section's own
+    BMD, which reads lower, on the line above); a rodent preset, which has no DXA readout, gets no such line."""
+    out = tmp_path / "woman.csv"
+    result = run_cli("run", "postmenopausal", *SMALL, "--set", "age_years=68", "--set", "years_since_menopause=17",
+                     "--set", "baseline_bmd_t_score=-1.8", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    line = next(row for row in result.stdout.splitlines() if row.startswith("lumbar spine (DXA reading)"))
+    assert "(T-score -1.8 → " in line
+    frame = pd.read_csv(out)
+    assert f"{frame['lumbar_spine_dxa_bmd_g_cm2'].iloc[0]:.4f} → " in line
+    mouse = run_cli("run", "mgp_knockout", "--years", "0.02", "--out", str(tmp_path / "mouse.csv"), cwd=tmp_path)
+    assert mouse.returncode == 0, mouse.stderr
+    assert "bone mineral density" in mouse.stdout and "lumbar spine" not in mouse.stdout

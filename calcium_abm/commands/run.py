@@ -192,6 +192,20 @@ def _rodent_rows(scenario) -> list[tuple[str, str]]:
                      "docs/ODD.md 7.6); read its amounts as relative changes")]
 
 
+def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
+    """A person's lumbar-spine DXA reading and its T-score at the start and the end (what a
+    measured ``baseline_bmd_t_score`` sets on day 0); none for a rodent preset (no DXA readout)."""
+    if scenario.patient.species != "human" or "lumbar_spine_dxa_bmd_g_cm2" not in df.columns or not len(df):
+        return []
+    from calcium_abm.physiology import parameter_set
+    from calcium_abm.physiology.ageing import t_score
+
+    p = parameter_set(scenario.parameters)
+    first, last = _first_last(df, "lumbar_spine_dxa_bmd_g_cm2")
+    t0, t1 = (t_score(v, scenario.patient.sex, p) for v in (first, last))
+    return [("lumbar spine (DXA reading)", f"{first:.4f} → {last:.4f} g/cm² (T-score {t0:+.1f} → {t1:+.1f})")]
+
+
 def summary(scenario, df, out) -> str:
     """A few lines saying what a run produced."""
     bmd0, bmd1 = _first_last(df, "bone_mineral_density_g_cm2")
@@ -214,6 +228,7 @@ def summary(scenario, df, out) -> str:
         ("seed", f"{df.attrs.get('seed', scenario.simulation.seed)} (repeat the run with --seed)"),
         ("days simulated", f"{scenario.days} ({years:g} year{'' if years == 1 else 's'})"),
         ("bone mineral density", f"{bmd0:.4f} → {bmd1:.4f} g/cm² ({bmd_pct:+.2f} %)"),
+        *_spine_dxa_rows(scenario, df),
         ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score_text})"),
         ("dp-ucMGP at the end", f"{ucmgp:.4g} pmol/L"),
         ("ucOC fraction at the end", f"{ucoc:.3f}"),
