@@ -56,7 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
-from calcium_abm.inputs.messages import (did_you_mean, file_kind_problem, fmt_num, join_problems,
+from calcium_abm.inputs.messages import (did_you_mean, fmt_num, join_problems,
                                          problem_lines, range_text, rule_error, schedule_label, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import scenario_error_line
 from calcium_abm.inputs.sections import (
@@ -65,6 +65,7 @@ from calcium_abm.inputs.sections import (
     CHANGEABLE_DURING_RUN,
     changes_during_run,
     end_age_problem,
+    file_kind_problem,
     kidney_conflicts,
     menopause_changes,
     other_section_hint,

@@ -27,25 +27,12 @@ from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
                                              check_criteria, check_strata, criterion_target, published_problems,
                                              screening_limit_problems, swept_range_problems, whole_number_problems)
-from calcium_abm.inputs.messages import did_you_mean, file_kind_problem, fmt_num, fmt_value, join_problems, rule_error
+from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
+from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
-__all__ = [
-    "Arm",
-    "ArmScheduleEntry",
-    "BatchError",
-    "BatchSpec",
-    "Cohort",
-    "Criterion",
-    "Distribution",
-    "MAX_BATCH_BYTES",
-    "MAX_RUNS",
-    "Published",
-    "Sensitivity",
-    "Sweep",
-    "load_batch",
-    "parse_batch_toml",
-]
+__all__ = ["Arm", "ArmScheduleEntry", "BatchError", "BatchSpec", "Cohort", "Criterion", "Distribution",
+           "MAX_BATCH_BYTES", "MAX_RUNS", "Published", "Sensitivity", "Sweep", "load_batch", "parse_batch_toml"]
 
 MAX_BATCH_BYTES = 1024 * 1024
 MAX_RUNS = 100_000  # each run is validated before the batch starts (~3 ms a run: a million would take ~45 min)
@@ -383,7 +370,7 @@ class BatchSpec(_Table):
 
     @model_validator(mode="after")
     def _one_kind(self) -> BatchSpec:
-        kinds = [k for k in ("sweep", "cohort", "sensitivity") if getattr(self, k) is not None]
+        kinds = [k for k in BATCH_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             given = f"it has {', '.join(f'[{k}]' for k in kinds)}" if kinds else "it has none"
             raise rule_error(f"a batch file needs exactly one of [sweep], [cohort] or [sensitivity]; {given}")

@@ -216,28 +216,6 @@ def accepted_keys(where: str, choices: Iterable[str], *, substances: bool = Fals
 # ---------------------------------------------------------------------- problems
 
 
-#: top-level tables that only a batch file has, and those that only a scenario file has
-BATCH_KINDS = ("sweep", "cohort", "sensitivity")
-SCENARIO_TABLES = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis", "simulation", "parameters", "schedule")
-
-
-def file_kind_problem(data: Mapping[str, Any], expected: str) -> str | None:
-    """What is wrong with ``data`` as a whole: not a table, or a batch file read as a scenario
-    (``expected = "scenario"``) or a scenario file read as a batch: one line, instead of an
-    "unknown key" line for each of its tables."""
-    if not isinstance(data, Mapping):
-        return f"must be a table of settings, not {fmt_value(data)}"
-    if expected == "scenario":
-        tables = [k for k in BATCH_KINDS if k in data]
-        return (f"is a batch file (it has [{tables[0]}]), not a scenario: run it with "
-                "`calcium-abm batch FILE --out DIR`") if tables else None
-    tables = [k for k in SCENARIO_TABLES if k in data]
-    if tables and not any(k in data for k in BATCH_KINDS):
-        return (f"is a scenario file (it has [{tables[0]}]), not a batch file: run it with "
-                "`calcium-abm run FILE --out FILE.csv`, or name it in a batch file as scenario = \"FILE\"")
-    return None
-
-
 def join_problems(lines: Iterable[str], origin: str | None = None) -> str:
     """One message for several problems: a single line, or a count and a bullet list."""
     lines = [ln for chunk in lines for ln in str(chunk).split("\n")]

@@ -9,16 +9,17 @@ assembles these sections with the free ``[parameters]`` table and the ``[[schedu
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from calcium_abm.inputs.messages import fmt_num, rule_error
+from calcium_abm.inputs.messages import fmt_num, fmt_value, rule_error
 from calcium_abm.time_units import DAYS_PER_YEAR, DAYS_PER_YEAR_OF_AGE
 
 __all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
-           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "MAX_RODENT_AGE_YEARS", "oldest_age_years", "oldest_start_age_years", "end_age_problem"]
+           "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "BATCH_KINDS", "SCENARIO_TABLES", "file_kind_problem", "MAX_RODENT_AGE_YEARS", "oldest_age_years", "oldest_start_age_years", "end_age_problem"]
 
 #: The youngest age at menopause a human scenario may imply (age minus years since
 #: menopause). Assumption: menopause before 30 is outside what the model's estrogen
@@ -284,6 +285,27 @@ SECTIONS: dict[str, type[Section]] = {
 }
 #: Top-level text fields of a scenario.
 TOP_LEVEL_TEXT = ("name", "description", "source")
+
+#: top-level tables that only a batch file has, and those that only a scenario file has
+BATCH_KINDS = ("sweep", "cohort", "sensitivity")
+SCENARIO_TABLES = (*SECTIONS, "parameters", "schedule")
+
+
+def file_kind_problem(data: Mapping[str, Any], expected: str) -> str | None:
+    """What is wrong with ``data`` as a whole: not a table, or a batch file read as a scenario
+    (``expected = "scenario"``) or a scenario file read as a batch: one line, instead of an
+    "unknown key" line for each of its tables."""
+    if not isinstance(data, Mapping):
+        return f"must be a table of settings, not {fmt_value(data)}"
+    if expected == "scenario":
+        tables = [k for k in BATCH_KINDS if k in data]
+        return (f"is a batch file (it has [{tables[0]}]), not a scenario: run it with "
+                "`calcium-abm batch FILE --out DIR`") if tables else None
+    tables = [k for k in SCENARIO_TABLES if k in data]
+    if tables and not any(k in data for k in BATCH_KINDS):
+        return (f"is a scenario file (it has [{tables[0]}]), not a batch file: run it with "
+                "`calcium-abm run FILE --out FILE.csv`, or name it in a batch file as scenario = \"FILE\"")
+    return None
 #: Sections a ``[[schedule]]`` entry may change.
 SCHEDULABLE = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis", "parameters")
 #: Fields of schedulable sections that describe the person at the start and cannot change
