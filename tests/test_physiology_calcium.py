@@ -166,13 +166,25 @@ def test_reference_state_is_reference():
     assert math.isfinite(REFERENCE.calcitriol_relative) and REFERENCE.calcitriol_relative > 0
 
 
-def test_urine_rises_with_serum_calcium_and_falls_with_gfr():
+def test_urine_rises_with_serum_calcium_and_follows_the_filtrate_in_ckd():
+    """Urine calcium rises with serum calcium; a kidney that has lost nephrons resists PTH, so at the
+    same calcium and PTH it excretes more, and the PTH of CKD (x GFR^-q) is what brings its
+    excretion per volume of filtrate back to the healthy kidney's (the source of
+    ``renal_pth_resistance_gfr_exponent``: in CKD calcium excreted per filtrate equals controls' at
+    a high PTH)."""
     blood = reference_blood_calcium_mg(P)
     low, high = (systemic_state(blood * f, 1200.0, 0, P) for f in (0.9, 1.1))
     assert kidney_and_endogenous_day(high, P)[0] > kidney_and_endogenous_day(low, P)[0]
-    stage4 = systemic_state(blood, 1200.0, 4, P)
     normal = systemic_state(blood, 1200.0, 0, P)
-    assert kidney_and_endogenous_day(stage4, P)[0] < kidney_and_endogenous_day(normal, P)[0]
+    gfr_rel = 0.25
+    ckd = dataclasses.replace(normal, gfr_ml_per_min=gfr_rel * P.reference_gfr_ml_per_min)
+    assert kidney_and_endogenous_day(ckd, P)[0] > kidney_and_endogenous_day(normal, P)[0]
+    ckd_pth = dataclasses.replace(ckd, pth_relative=normal.pth_relative * gfr_rel ** -P.renal_pth_resistance_gfr_exponent)
+    per_filtrate = kidney_and_endogenous_day(ckd_pth, P)[0] / gfr_rel
+    assert per_filtrate == pytest.approx(kidney_and_endogenous_day(normal, P)[0], rel=1e-12)
+    without_resistance = P._replace(renal_pth_resistance_gfr_exponent=0.0)
+    assert kidney_and_endogenous_day(ckd_pth, without_resistance)[0] < 0.1 * gfr_rel * kidney_and_endogenous_day(
+        normal, without_resistance)[0]
     urine, endogenous = kidney_and_endogenous_day(normal, P, dt=2.0)
     assert (urine, endogenous) == pytest.approx(tuple(2 * x for x in kidney_and_endogenous_day(normal, P)))
 

@@ -36,7 +36,7 @@ import numpy as np
 from calcium_abm.errors import UserInputError
 from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare
-from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE
+from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE, urine_calcium_estrogen_factor
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE  # days in a year of age
 
 SEXES = ("female", "male")
@@ -409,7 +409,6 @@ def years_relative_to_fmp(age_years, age_at_fmp_years):
     return _out(a - f)
 
 
-
 # ----------------------------------------------------------------------------- the person
 def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: float | None,
                         traits: dict[str, float] | None = None):
@@ -427,7 +426,9 @@ def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: fl
       :func:`calcium_absorption_by_age` ratio x ``calcium_absorption_efficiency`` trait;
     * ``vsmc_switch_per_day`` and ``matrix_vesicle_nucleation_per_day`` x
       :func:`vascular_calcification_propensity` x ``calcification_propensity`` trait;
-    * ``k1/mk4/mk7_absorbed_fraction`` x ``vitamin_k_disposition`` trait (at most 1).
+    * ``k1/mk4/mk7_absorbed_fraction`` x ``vitamin_k_disposition`` trait (at most 1);
+    * ``reference_urine_calcium_mg_per_day`` x :func:`.calcium.urine_calcium_estrogen_factor`
+      for women (the renal calcium leak of estrogen deficiency).
 
     GFR is not a parameter: see :func:`gfr_for_person_ml_per_min`. ``years_relative_to_fmp``
     is ``None`` for men and for women whose final period is not known (premenopausal).
@@ -466,7 +467,9 @@ def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: f
     vessel *= traits.get("calcification_propensity", 1.0)
     team *= traits.get("remodeling_balance", 1.0)
     k = traits.get("vitamin_k_disposition", 1.0)
+    renal = 1.0 if _sex(sex) == "male" else urine_calcium_estrogen_factor(estrogen, p)
     return p._replace(
+        reference_urine_calcium_mg_per_day=p.reference_urine_calcium_mg_per_day * renal,
         osteoblast_cells_per_cavity_volume=p.osteoblast_cells_per_cavity_volume * team,
         passive_absorption_per_day=p.passive_absorption_per_day * gut,
         active_absorption_max_mg_per_day=p.active_absorption_max_mg_per_day * gut,

@@ -58,21 +58,50 @@ PARAMETERS = declare([
               "100 mg/day, measured in the model), so the reference state is a steady state; typical 100-250 "
               "mg/day [S]",
               "Urinary calcium at reference serum calcium and PTH", 0.0, 2e3),
-    Parameter("urine_calcium_exponent", 4.0, "-",
-              "assumption: steep renal calcium threshold (Peterson & Riggs 2010 use a Hill-type tubular term); "
-              "shallower than the threshold itself (Marshall's relation: ~22; row C1's known failure, ODD 8)",
+    Parameter("urine_calcium_exponent", 22.0, "-",
+              "[S] the renal calcium threshold's own steepness (Marshall's relation between fasting urine calcium "
+              "per glomerular filtrate and serum calcium, via Peterson & Riggs 2010 Bone 46:49, who use a Hill-type "
+              "tubular term); with urine_pth_exponent it keeps a 1000 mg/day supplement's serum calcium rise near "
+              "the trials' 'no change' (row C1; 4 gave +0.10-0.15 mmol/L, design note docs/design/person.md)",
               "Sensitivity of urinary calcium to serum calcium", 0.0, 40),
-    Parameter("urine_calcium_gfr_exponent", 0.0, "-",
-              "assumption between two sources: 24-h urine calcium falls with eGFR (relative hypocalciuria, Cirillo "
-              "2020 J Clin Med 9:4133), with PTH its strongest physiological predictor (CRIC, Liu 2022 J Clin "
-              "Endocrinol Metab 107:e281: beta -0.22), while the fractional excretion of calcium of the remaining "
-              "nephrons rises as CKD progresses (Chin J Nephrol Dial Transplant 2023, 261 patients): at 0 the "
-              "remaining nephrons excrete what the kidney did (FECa ~ 1/GFR) and urine falls with GFR only through "
-              "PTH; 1 = urine proportional to GFR. Sensitivity: 0.25-0.5 raises CKD 4-5 calcium to 2.4 mmol/L and "
-              "suppresses their PTH (design note section 7)",
-              "Power of relative GFR in urinary calcium at given serum calcium and PTH", 0.0, 1.5),
-    Parameter("urine_pth_exponent", 0.5, "-", "assumption: PTH raises distal tubular calcium reabsorption",
+    Parameter("urine_calcium_gfr_exponent", 1.0, "-",
+              "[S] the filtered calcium load is GFR x ultrafiltrable calcium, so at a given fractional excretion "
+              "urine calcium is proportional to GFR; urine falls with eGFR (relative hypocalciuria, Cirillo 2020 "
+              "J Clin Med 9:4133; CRIC, Liu 2022 J Clin Endocrinol Metab 107:e281: eGFR positively correlated with "
+              "24-h urine calcium) while the remaining nephrons' fractional excretion rises (Chin J Nephrol Dial "
+              "Transplant 2023, 261 patients), which the model carries by renal_pth_resistance_gfr_exponent",
+              "Power of relative GFR in urinary calcium at given serum calcium and tubular PTH signal", 0.0, 1.5),
+    Parameter("urine_pth_exponent", 2.7, "-",
+              "[C] PTH raises distal tubular calcium reabsorption: hypoparathyroid patients excrete > 300 mg/day "
+              "at serum calcium 2.15 mmol/L with PTH ~0.35 of normal (J Clin Endocrinol Metab 2017 102:259 [V "
+              "abstract]): 300 / 125 = (2.15 / 2.35)^22 x 0.35^-m gives m = 2.7",
               "Sensitivity of urinary calcium to PTH (negative effect)", 0.0, 10),
+    Parameter("renal_pth_resistance_gfr_exponent", 0.75, "-",
+              "assumption (value); form: in CKD serum PTH was high while calcium excreted and reabsorbed per volume "
+              "of glomerular filtrate equalled controls' and tubular reabsorption did not rise with PTH ('Tubular "
+              "calcium reabsorption and other aspects of calcium homeostasis in primary and secondary "
+              "hyperparathyroidism' [V abstract]: 'in CKD, normal calcium reabsorption required high [PTH]'); "
+              "hyporesponsiveness to PTH in CKD with down-regulated PTH receptors (Bover et al. 2021 Nefrologia "
+              "41(5) review [V abstract]). The tubule sees PTH x (GFR / reference)^q, so the PTH of CKD (x1.3-1.6 "
+              "at GFR 37-52, x2-5 at 10-22, rows K1, K4) is needed for a normal fractional excretion. Sensitivity "
+              "(5 seeds): 0.5 fails K4 at GFR 22 (x2.0), K5 (CKD 5 loses less bone than health), A1 (ratio 1.74) "
+              "and A2's women; 1.0 puts A1's ratio at 1.78 (band 1.8-3.5) and K4 at GFR 10 at x4.8",
+              "Power of relative GFR in the PTH signal the renal tubule sees (renal resistance to PTH as nephrons "
+              "are lost)", 0.0, 3.0, ("K1", "K4", "K5", "A1")),
+    Parameter("estrogen_renal_calcium_excretion_rise", 0.3, "-",
+              "[V] Nordin et al. 1991 J Clin Endocrinol Metab 72:401 (115 pre-, 140 postmenopausal women): urine "
+              "calcium higher after menopause at matched total and ultrafiltrable calcium and sodium, a renal "
+              "calcium leak; [V] Dick, Devine, Beilby & Prince 2005 Am J Physiol Endocrinol Metab 288:E430 (293 "
+              "women > 70 y): higher free estradiol, lower calcium excretion after adjusting for filtered calcium "
+              "and PTH; [V] Osteoporos Int 1992 2:180 (99 pre-, 80 postmenopausal women): lower tubular calcium "
+              "reabsorption when estrogen-depleted. Size: 'Mechanism of renal calcium conservation with estrogen "
+              "replacement therapy in women in early postmenopause' 1995 [V abstract; McKane et al., J Clin "
+              "Endocrinol Metab (mem)], 18 women, PTH(1-34) infusion: 1.43 +- 0.20 vs 0.90 +- 0.20 umol/dL of "
+              "filtrate without and with estradiol, a rise of 0.59 with an uncertainty spanning ~0-1.5; calibrated "
+              "inside it to rows A2 and A3 (late postmenopausal loss; 0 puts A2's women at 0.61 %/y, below the "
+              "band, 0.59 puts A3 at 0.80 %/y, above it), so rows 20, 20b, C1 and C2 are its independent checks",
+              "Rise of urinary calcium at given serum calcium, PTH and GFR when ovarian estrogen is absent "
+              "(women: x (1 + rise x (1 - estrogen)))", 0.0, 5.0, ("A2", "A3")),
     Parameter("bone_fluid_pth_calcitriol_exponent", 1.0, "-",
               "assumption (form and value): the calcaemic action of PTH on bone needs calcitriol: selective "
               "calcitriol deficiency gave isolated skeletal resistance to PTH, restored by 1 ug/day calcitriol "
@@ -174,16 +203,30 @@ def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: fl
 def kidney_and_endogenous_day(s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:
     """(urinary calcium, endogenous faecal calcium) for one day, mg, from start-of-day serum.
 
-    Urine rises steeply with serum calcium (renal threshold), falls with PTH (distal
-    reabsorption) and falls less than proportionally with GFR (the remaining nephrons'
-    fractional excretion rises: ``urine_calcium_gfr_exponent``).
+    ``urine = U_ref (GFR/GFR_ref)^g (Ca/Ca_ref)^n (PTH_rel (GFR/GFR_ref)^q)^-m``: the filtered
+    load follows GFR (``urine_calcium_gfr_exponent`` g = 1), urine rises steeply with serum
+    calcium (the renal threshold, n = 22) and falls with the PTH signal the tubule sees
+    (distal reabsorption, m = 2.7), which a kidney that has lost nephrons resists
+    (``renal_pth_resistance_gfr_exponent`` q: the PTH of CKD is needed for a normal
+    fractional excretion). ``U_ref`` carries the person's renal estrogen effect
+    (:func:`.ageing.personal_parameters`).
     """
     ref_ca = p.reference_serum_calcium_mmol_l
     gfr_rel = s.gfr_ml_per_min / p.reference_gfr_ml_per_min
     urine = (p.reference_urine_calcium_mg_per_day * dt * gfr_rel ** p.urine_calcium_gfr_exponent
-             * (s.serum_calcium_mmol_l / ref_ca) ** p.urine_calcium_exponent * s.pth_relative ** (-p.urine_pth_exponent))
+             * (s.serum_calcium_mmol_l / ref_ca) ** p.urine_calcium_exponent
+             * (s.pth_relative * gfr_rel ** p.renal_pth_resistance_gfr_exponent) ** (-p.urine_pth_exponent))
     endo = p.endogenous_fecal_calcium_mg_per_day * dt * s.serum_calcium_mmol_l / ref_ca
     return urine, endo
+
+
+def urine_calcium_estrogen_factor(ovarian_estrogen_level: float, p) -> float:
+    """Urinary calcium of a woman at given serum calcium, PTH and GFR relative to one with full
+    ovarian estrogen: ``1 + estrogen_renal_calcium_excretion_rise x (1 - E)``, ``E`` in 0-1
+    (:func:`.ageing.ovarian_estrogen_level`); estrogen raises tubular calcium reabsorption
+    (Nordin 1991; McKane 1995). :func:`.ageing.personal_parameters` scales
+    ``reference_urine_calcium_mg_per_day`` by it for women (men: 1)."""
+    return 1.0 + p.estrogen_renal_calcium_excretion_rise * (1.0 - float(ovarian_estrogen_level))
 
 
 def advance_skeletal_calcitriol(skeletal: float, calcitriol_relative: float, p, dt_days: float = 1.0) -> float:
