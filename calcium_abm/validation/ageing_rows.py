@@ -160,17 +160,15 @@ _US_LAW = ("the intimal law is calibrated on US cohorts (onset: CARDIA, Carr 201
            "Dtsch Arztebl 105:1)")
 _MEN_ZEROS = ("issue 12: " + _US_LAW + ". The model's men have US prevalence: 21 of the 60 men aged 45-75 "
               "(age-stratified) have a score below 1 AU (HNR 18 % at 0), so their 25th percentile is ~0 where HNR's "
-              "is 2.3 AU; their 50th / 75th / 90th percentiles (36.9 / 136 / 345 AU) are HNR's (41 / 193 / 557)")
+              "is 2.3 AU; their 50th / 75th / 90th percentiles (32.1 / 170 / 299 AU) pass against HNR's (41 / 193 / 557)")
 _WOMEN_LEVELS = ("issue 12: this draw's fast intimal growers. The intimal law alone (onset 63 +- 13 y, the median "
                  "growth 0.8 sqrt(AU)/y with the wall_plaque_growth spread, no media) puts the 90th percentile of "
                  "women 45-75 at 176 AU (100,000 women) and of this draw's 60 women at 270, inside the band; the "
-                 "simulated 90th is 389 AU. No woman of the draw has more than 1 % of her media calcified (the "
-                 "osteopontin cover of medial deposits and the recalibrated vessel carboxylation, healthy vascular "
-                 "MGP 65 % carboxylated: before them 7 of 60 did and the 75th percentile failed too, 72 AU, now 22). "
-                 "The top six are women of 61-73 with wall_plaque_growth 1.4-3.4 and calcification_propensity "
-                 "1.3-2.9, most with a high vitamin K status (dp-ucMGP 113-377 pmol/L), at 386-1,854 AU: the wall's "
-                 "modifiers of the intima (Ca x P, systemic inhibitors, and an active MGP that, with "
-                 "intimal_mgp_half_saturation 3, slows plaque growth less than before) put them above the law alone. "
+                 "simulated 90th is 297.5 AU, the draw's top six women at 316-2,784 AU. No woman of the draw has more than 1 % "
+                 "of her media calcified (the osteopontin cover of medial deposits and the recalibrated vessel "
+                 "carboxylation, healthy vascular MGP 65 % carboxylated). The wall's modifiers of the intima (Ca x P, "
+                 "systemic inhibitors, and an active MGP that, with intimal_mgp_half_saturation 3, slows plaque "
+                 "growth less than before) put the fastest growers above the law alone. "
                  "The women's prevalence (35 % >= 1 AU, HNR 55 % > 0) is the US one, as for the men")
 
 
