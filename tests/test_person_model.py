@@ -223,6 +223,22 @@ def test_the_calcium_balanced_pth_balances_the_day():
     assert usual is not None and low is not None and low > usual
 
 
+def test_healthy_ageing_raises_the_calcium_balanced_pth_through_the_kidneys_pth_resistance():
+    """A man's GFR falls with age, and a kidney with fewer nephrons resists PTH
+    (``renal_pth_resistance_gfr_exponent``): the steady PTH rises more from 35 to 80 with that
+    resistance and the filtered load's GFR than without them (docs/design/person.md, "The steep
+    kidney lands")."""
+    def rise(**over) -> float:
+        young, old = (model(age_years=age, vessel_grid_width=8, vessel_grid_height=8) for age in (35.0, 80.0))
+        young_pth, old_pth = (person.calcium_balanced_pth_pmol_l(m.kidney_inputs(), 1000.0, m.params._replace(**over))
+                              for m in (young, old))
+        return old_pth / young_pth
+
+    built = rise()
+    assert built > 1.0
+    assert built > rise(renal_pth_resistance_gfr_exponent=0.0, urine_calcium_gfr_exponent=0.0) + 0.03
+
+
 def test_a_wandering_balance_is_reproducible_and_leaves_the_typical_person_alone():
     """Same seed, same wandering balance; with the key the team size moves against the typical
     person's (whose only change is the age law), without it the two are the same person."""
