@@ -177,3 +177,30 @@ def test_batch_prints_each_runs_warning_and_keeps_it_in_the_results_metadata(tmp
     warned = results.attrs["physiology_warnings"]
     high_p = results.loc[results["residual_gfr_ml_per_min"] == 5, "run_id"].iloc[0]
     assert list(warned) == [high_p] and "day 0" in warned[high_p][0]
+
+
+def test_an_extreme_allowed_drive_cannot_exhaust_memory():
+    """Allowed parameters that drive PTH far outside physiology (a reference serum calcium of 4 mmol/L
+    with PTH's bone-fluid action at its maximum, on 100 mg/day of calcium and phosphate; found by the
+    search above) once asked the osteoclast draw for billions of cells and ran out of memory. New
+    osteoclasts are bounded by one per free surface patch a day, so the run ends, leaves physiology
+    and says so."""
+    from calcium_abm.model import CalciumParadoxModel
+    from calcium_abm.physiology.remodeling import MAX_RECRUITMENT_PER_SURFACE_PATCH_PER_DAY
+
+    params = {"reference_serum_calcium_mmol_l": 4.0, "bone_fluid_pth_exponent": 8.0,
+              "bone_fluid_pth_calcitriol_exponent": 0.0, "fgf23_nephron_load_exponent": 0.5,
+              "parathyroid_phosphate_exponent": 3.0}
+    scenario = load_scenario("healthy_adult").with_overrides(
+        {**TINY, **{f"parameters.{k}": v for k, v in params.items()}, "phosphate_mg_per_day": 100.0,
+         "calcium_mg_per_day": 100.0})
+    model = CalciumParadoxModel(scenario, rng=1, years=4 / 365)
+    born = 0
+    for _ in range(4):
+        before = int(model.osteoclasts.kernel_fields()[0].sum())
+        model.step()
+        born = max(born, int(model.osteoclasts.kernel_fields()[0].sum()) - before)
+    patches = model.bone.mineral.size
+    assert born <= 5 * MAX_RECRUITMENT_PER_SURFACE_PATCH_PER_DAY * patches  # Poisson around at most one a patch
+    frame = simulate(scenario, years=4 / 365, seed=1)
+    assert frame["serum_calcium_mmol_l"].max() > 3.5 and physiology_warning(frame, scenario) is not None

@@ -189,6 +189,22 @@ def test_urine_rises_with_serum_calcium_and_follows_the_filtrate_in_ckd():
     assert (urine, endogenous) == pytest.approx(tuple(2 * x for x in kidney_and_endogenous_day(normal, P)))
 
 
+def test_urine_never_exceeds_the_filtered_calcium():
+    """The tubule reabsorbs calcium and does not secrete it: at a residual GFR of 1 mL/min the law
+    alone (fewer nephrons resisting the high PTH less) would excrete more than the filtrate holds,
+    so urine is the filtered load there; at a healthy GFR the bound is far away (fractional
+    excretion ~1-2 %) and the law's value stands."""
+    normal = systemic_state(reference_blood_calcium_mg(P), 1200.0, 0, P)
+    filtered = calcium.filtered_calcium_mg(normal, P)
+    assert filtered == pytest.approx(100.0 * 1.44 * normal.serum_calcium_mmol_l * P.ultrafiltrable_calcium_fraction
+                                     * calcium.CALCIUM_MG_PER_MMOL)
+    assert 0.005 < kidney_and_endogenous_day(normal, P)[0] / filtered < 0.03
+    anuric = dataclasses.replace(normal, gfr_ml_per_min=1.0, serum_calcium_mmol_l=2.5)
+    wider = P._replace(ultrafiltrable_calcium_fraction=1.0)
+    assert kidney_and_endogenous_day(anuric, P)[0] == calcium.filtered_calcium_mg(anuric, P)
+    assert kidney_and_endogenous_day(anuric, P)[0] < kidney_and_endogenous_day(anuric, wider)[0]
+
+
 def test_serum_calcium_and_blood_mass_are_consistent():
     assert serum_calcium_mmol_l(reference_blood_calcium_mg(P), P) == pytest.approx(P.reference_serum_calcium_mmol_l)
     assert calcium.CALCIUM_MG_PER_MMOL == pytest.approx(40.08)

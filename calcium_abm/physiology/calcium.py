@@ -58,6 +58,11 @@ PARAMETERS = declare([
               "100 mg/day, measured in the model), so the reference state is a steady state; typical 100-250 "
               "mg/day [S]",
               "Urinary calcium at reference serum calcium and PTH", 0.0, 2e3),
+    Parameter("ultrafiltrable_calcium_fraction", 0.59, "-",
+              "[S] Guyton & Hall, Textbook of Medical Physiology, ch. 80: 41 % of plasma calcium protein-bound, 9 % "
+              "complexed and 50 % ionised, so 59 % passes the glomerular membrane; [S] Medscape (plasma calcium: "
+              "50 % ionised, 45 % protein-bound, 5 % complexed): 55 %",
+              "Share of serum total calcium the glomeruli filter (ionised + complexed)", 0.3, 1.0),
     Parameter("urine_calcium_exponent", 22.0, "-",
               "[S] the renal calcium threshold's own steepness (Marshall's relation between fasting urine calcium "
               "per glomerular filtrate and serum calcium, via Peterson & Riggs 2010 Bone 46:49, who use a Hill-type "
@@ -200,6 +205,17 @@ def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: fl
     return absorbed, leaving - absorbed
 
 
+#: litres of glomerular filtrate a day per mL/min of GFR
+FILTRATE_L_PER_DAY_PER_ML_PER_MIN = 1.44
+
+
+def filtered_calcium_mg(s: SystemicState, p, dt: float = 1.0) -> float:
+    """Calcium the glomeruli filter over ``dt`` days (mg): GFR x ultrafiltrable serum calcium
+    (``ultrafiltrable_calcium_fraction`` x total; Guyton & Hall ch. 80), the most urine can hold."""
+    return (s.gfr_ml_per_min * FILTRATE_L_PER_DAY_PER_ML_PER_MIN * dt * s.serum_calcium_mmol_l
+            * p.ultrafiltrable_calcium_fraction * CALCIUM_MG_PER_MMOL)
+
+
 def kidney_and_endogenous_day(s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:
     """(urinary calcium, endogenous faecal calcium) for one day, mg, from start-of-day serum.
 
@@ -209,13 +225,16 @@ def kidney_and_endogenous_day(s: SystemicState, p, dt: float = 1.0) -> tuple[flo
     (distal reabsorption, m = 2.7), which a kidney that has lost nephrons resists
     (``renal_pth_resistance_gfr_exponent`` q: the PTH of CKD is needed for a normal
     fractional excretion). ``U_ref`` carries the person's renal estrogen effect
-    (:func:`.ageing.personal_parameters`).
+    (:func:`.ageing.personal_parameters`). Urine never exceeds the calcium the glomeruli filter
+    (:func:`filtered_calcium_mg`): at a residual GFR of a few mL/min with a high intake the law
+    alone would excrete more than the filtrate holds.
     """
     ref_ca = p.reference_serum_calcium_mmol_l
     gfr_rel = s.gfr_ml_per_min / p.reference_gfr_ml_per_min
-    urine = (p.reference_urine_calcium_mg_per_day * dt * gfr_rel ** p.urine_calcium_gfr_exponent
-             * (s.serum_calcium_mmol_l / ref_ca) ** p.urine_calcium_exponent
-             * (s.pth_relative * gfr_rel ** p.renal_pth_resistance_gfr_exponent) ** (-p.urine_pth_exponent))
+    law = (p.reference_urine_calcium_mg_per_day * dt * gfr_rel ** p.urine_calcium_gfr_exponent
+           * (s.serum_calcium_mmol_l / ref_ca) ** p.urine_calcium_exponent
+           * (s.pth_relative * gfr_rel ** p.renal_pth_resistance_gfr_exponent) ** (-p.urine_pth_exponent))
+    urine = min(law, filtered_calcium_mg(s, p, dt))  # the tubule reabsorbs; it does not secrete calcium
     endo = p.endogenous_fecal_calcium_mg_per_day * dt * s.serum_calcium_mmol_l / ref_ca
     return urine, endo
 

@@ -291,11 +291,18 @@ def osteoid_laid(team_cells, osteoid_per_cell, cavity):
     return min(team_cells * osteoid_per_cell, cavity)
 
 
+#: at most one new osteoclast per free surface patch a day (~700x the healthy 0.0014): a bound, not a
+#: law, so that an extreme but allowed drive (a PTH far outside physiology) cannot ask the Poisson draw
+#: for billions of cells and exhaust memory; no run inside physiology comes near it
+MAX_RECRUITMENT_PER_SURFACE_PATCH_PER_DAY = 1.0
+
+
 def remodeling_rates(drives: BoneDrives, p, dt: float = 1.0) -> RemodelingRates:
     """The kernels' rates for today's ``drives``, parameter set ``p`` and step ``dt`` (days)."""
     a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
     return RemodelingRates(
-        recruitment_per_surface_patch=p.osteoclast_recruitment_per_surface_patch_per_day * drives.activation_factor * dt,
+        recruitment_per_surface_patch=min(p.osteoclast_recruitment_per_surface_patch_per_day * drives.activation_factor,
+                                          MAX_RECRUITMENT_PER_SURFACE_PATCH_PER_DAY) * dt,
         resorption_per_step=p.osteoclast_resorption_per_day * dt,
         p_osteoclast_death=-math.expm1(-p.osteoclast_apoptosis_per_day * drives.osteoclast_apoptosis_factor * dt),
         p_team_recruit=-math.expm1(-p.reversal_recruitment_per_day * dt),
