@@ -190,13 +190,13 @@ def test_a_failing_kidney_never_excretes_more_calcium_than_it_filters():
     """Haemodialysis with 1 mL/min of residual GFR on 5,000 mg/day of calcium (a new user's probe):
     every day's urine calcium is at most GFR x ultrafiltrable serum calcium, and the bound is
     reached (without it the law gave up to 8x the filtered load)."""
-    from calcium_abm.physiology import calcium, parameter_set
+    from calcium_abm.physiology import calcium, kidney, parameter_set
 
     frame = simulate("haemodialysis", years=1.0, seed=1, overrides={**SMALL, "residual_gfr_ml_per_min": 1.0,
                                                                   "calcium_mg_per_day": 5000.0})
     p = parameter_set()
     start = frame.shift(1)  # a day's urine follows the serum of its start, the row before
-    filtered = (start["gfr_ml_per_min"] * calcium.FILTRATE_L_PER_DAY_PER_ML_PER_MIN * start["serum_calcium_mmol_l"]
+    filtered = (start["gfr_ml_per_min"] * kidney.L_PER_DAY_PER_ML_PER_MIN * start["serum_calcium_mmol_l"]
                 * p.ultrafiltrable_calcium_fraction * calcium.CALCIUM_MG_PER_MMOL)
     share = (frame["urine_calcium_mg_per_day"] / filtered).iloc[1:]
     assert share.max() <= 1.0 + 1e-9 and share.max() > 0.99

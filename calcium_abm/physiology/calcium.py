@@ -205,14 +205,10 @@ def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: fl
     return absorbed, leaving - absorbed
 
 
-#: litres of glomerular filtrate a day per mL/min of GFR
-FILTRATE_L_PER_DAY_PER_ML_PER_MIN = 1.44
-
-
 def filtered_calcium_mg(s: SystemicState, p, dt: float = 1.0) -> float:
     """Calcium the glomeruli filter over ``dt`` days (mg): GFR x ultrafiltrable serum calcium
     (``ultrafiltrable_calcium_fraction`` x total; Guyton & Hall ch. 80), the most urine can hold."""
-    return (s.gfr_ml_per_min * FILTRATE_L_PER_DAY_PER_ML_PER_MIN * dt * s.serum_calcium_mmol_l
+    return (s.gfr_ml_per_min * kidney.L_PER_DAY_PER_ML_PER_MIN * dt * s.serum_calcium_mmol_l
             * p.ultrafiltrable_calcium_fraction * CALCIUM_MG_PER_MMOL)
 
 
