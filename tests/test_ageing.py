@@ -320,3 +320,19 @@ def test_the_dxa_reading_adds_osteophyte_mineral_to_the_areal_bone():
     # Liu 1997's variance explained gives women a smaller increment (0.13 g/cm2)
     woman = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "female", True, P) - without
     assert woman == pytest.approx(0.13 * P.reference_bmd_g_cm2 / 1.064, rel=1e-6) and woman < added
+
+
+def test_the_renal_estrogen_leak_acts_on_women_without_estrogen_only():
+    """``estrogen_renal_calcium_excretion_rise`` scales a woman's reference urine calcium by
+    ``1 + rise (1 - E)``: nothing before the menopause transition or for a man, the full rise long
+    after the final period, and a different value changes her excretion."""
+    from calcium_abm.physiology import parameter_set
+
+    p = parameter_set()
+    base = p.reference_urine_calcium_mg_per_day
+    late_woman = ageing.personal_parameters(p, 70.0, "female", 20.0).reference_urine_calcium_mg_per_day
+    assert late_woman == pytest.approx(base * (1.0 + p.estrogen_renal_calcium_excretion_rise), rel=1e-3)
+    assert ageing.personal_parameters(p, 40.0, "female", None).reference_urine_calcium_mg_per_day == base
+    assert ageing.personal_parameters(p, 70.0, "male", None).reference_urine_calcium_mg_per_day == base
+    doubled = p._replace(estrogen_renal_calcium_excretion_rise=2 * p.estrogen_renal_calcium_excretion_rise)
+    assert ageing.personal_parameters(doubled, 70.0, "female", 20.0).reference_urine_calcium_mg_per_day > late_woman
