@@ -123,7 +123,8 @@ def test_vessel_kernel_uses_the_law_functions(seed):
     np.testing.assert_allclose(wall.cmgp, c, rtol=1e-14)
     np.testing.assert_allclose(wall.ucmgp, uc, rtol=1e-14)
     free = calcification.mgp_free_fraction(c, uc, p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation)
-    drive = capxp ** p.calcium_phosphate_product_exponent * (1.0 - p.systemic_calcification_inhibition)
+    drive = capxp ** p.calcium_phosphate_product_exponent * calcification.systemic_free_fraction(
+        1.0, p.systemic_calcification_inhibition)
     demand = np.array([[calcification.deposit_growth_demand(np.cbrt(m0[i, j]), coat0[i, j], osteo[i, j],
                                                             p.mineral_growth_per_day, p.contractile_growth_fraction)
                         for j in range(H)] for i in range(W)])

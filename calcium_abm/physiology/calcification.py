@@ -40,7 +40,8 @@ from calcium_abm.physiology import species
 from calcium_abm.physiology.carboxylation import production_weighted_mean
 from calcium_abm.physiology.intima import Intima, intima_day, start_intima
 from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_coat_after_day, deposit_growth_demand,
-                                              mgp_free_fraction, mgp_producing_cells, one_minus_exp, phenotype_weight)
+                                              mgp_free_fraction, mgp_producing_cells, one_minus_exp, phenotype_weight,
+                                              systemic_free_fraction)
 from calcium_abm.physiology.wall_readouts import wall_mineral_sum
 
 PARAMETERS = declare([
@@ -85,7 +86,9 @@ PARAMETERS = declare([
               "at 2.5, 5, 7.5 years of warfarin (steady wall start; kidney_and_anticoagulation.md section 14); with "
               "the osteopontin cover (deposit_passivation_per_day) and the vessel carboxylation of 2026-12-01 +0.9, +8, "
               "+23 AU, below Weijs's means (16 x 16, "
-              "seeds 1-5; vessel_wall.md section 1); > rodents' (species.py); check: V1, V2",
+              "seeds 1-5; vessel_wall.md section 1); > rodents' (species.py); check: V1, V2 (with the saturating "
+              "inhibitor law, wall_laws.systemic_free_fraction, of 2026-12-02: V1 41.6 -> 26.2 AU, V2 90.9 -> "
+              "59.6 AU against +117, band 28-206)",
               "Inhibition of mineral growth by circulating inhibitors (fetuin-A, pyrophosphate) in humans", 0.0, 1.0,
               ("V1",)),
     Parameter("vsmc_switch_per_day", 0.015, "1/day",
@@ -315,7 +318,7 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     drives = drive_record(VesselDrives(
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
-        drive_free=capxp_media ** p.calcium_phosphate_product_exponent * dt * (1.0 - systemic * inhibitor_relative),
+        drive_free=capxp_media ** p.calcium_phosphate_product_exponent * dt * systemic_free_fraction(inhibitor_relative, systemic),
         seed_free=1.0 - systemic, supply_mg=deposition_supply_mg))
     if wall.mineral_root is None or wall.mineral_root.shape != wall.mineral.shape:
         wall.mineral_root = np.zeros_like(wall.mineral)

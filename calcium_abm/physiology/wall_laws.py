@@ -10,7 +10,7 @@ import math
 
 import numba
 
-__all__ = ["mgp_free_fraction", "deposit_growth_demand", "deposit_coat_after_day", "cube_root_near",
+__all__ = ["mgp_free_fraction", "systemic_free_fraction", "deposit_growth_demand", "deposit_coat_after_day", "cube_root_near",
            "phenotype_weight", "mgp_producing_cells", "one_minus_exp"]
 
 
@@ -21,6 +21,20 @@ def mgp_free_fraction(cmgp, ucmgp, ucmgp_relative_inhibition, half_saturation):
     ``1 - I = K / (a + K)``, computed directly for precision. Scalars or arrays.
     Source: saturating inhibition, science brief 1.4; ``w`` from Schurgers 2007 JTH."""
     return half_saturation / (cmgp + ucmgp_relative_inhibition * ucmgp + half_saturation)
+
+
+@numba.njit(cache=True, inline="always")
+def systemic_free_fraction(inhibitor_relative, healthy_inhibition):
+    """Share of mineral growth NOT blocked by the circulating inhibitors (fetuin-A,
+    pyrophosphate), by the same saturating adsorption law as MGP's: ``1 - I = K / (f + K)``
+    with inhibitory capacity ``f`` relative to health and ``K = (1 - s) / s``, so a healthy
+    member of the species (f = 1) has ``1 - s`` free (``s``: the species' systemic
+    inhibition). Far from saturation the free share is ~``(1 - s) / f``: growth is inversely
+    proportional to the serum's inhibitory capacity, as the IC50 of serum for calcium
+    phosphate precipitation measures it (Ketteler 2003 Lancet 361:827). Sources: Langmuir
+    adsorption inhibition of hydroxyapatite growth (J Cryst Growth 2000 216:443); fetuin-A
+    inhibits precipitation in proportion to its concentration (Heiss 2003 J Biol Chem 278:13333)."""
+    return (1.0 - healthy_inhibition) / (healthy_inhibition * inhibitor_relative + 1.0 - healthy_inhibition)
 
 
 @numba.njit(cache=True, inline="always")
