@@ -484,3 +484,27 @@ def test_a_known_failure_is_judged_against_its_band_and_shown_not_hidden():
     assert hit.passed and not hit.known_failure and _status(hit) == PASS
     plain = CriterionResult(Criterion("y", lambda runs: 0.0, 0.3, 0.7, "0.5", "%/year"), (1.0,), 1.0, 1.0, 1.0)
     assert not plain.passed and not plain.known_failure and _status(plain) == "FAIL"
+
+
+def test_a_row_runs_its_own_minimum_and_maximum_of_seeds_but_quick_keeps_its_two():
+    """``min_seeds`` raises the count outside --quick (a noisy BMD row), ``max_seeds`` caps it
+    (a population row), and a row without either runs the validation's count."""
+    from calcium_abm.validation.runner import seeds_for
+
+    arms = (Arm("a"), Arm("b", start={"diet.calcium_mg_per_day": 900.0}))
+    base = dict(title="t", finding="f", source="s", days=10, arms=arms,
+                criteria=(Criterion("c", pct_vs_control("bmd_change_pct", 10, "b", "a"), -1.0, 1.0, "0", "%"),))
+    plain, noisy, population = (Experiment(row=r, **base, **extra) for r, extra in
+                                (("X1", {}), ("X2", {"min_seeds": 20}), ("X3", {"max_seeds": 2})))
+    assert seeds_for(plain, 5, False) == (1, 2, 3, 4, 5)
+    assert seeds_for(noisy, 5, False) == tuple(range(1, 21))
+    assert seeds_for(noisy, 30, False) == tuple(range(1, 31))
+    assert seeds_for(noisy, 2, True) == (1, 2)
+    assert seeds_for(population, 5, False) == (1, 2)
+
+
+def test_c2_runs_enough_virtual_women_for_its_band():
+    """C2 compares one section's BMD difference between twin arms with a meta-analysis of
+    thousands: its design runs at least 20 seeds."""
+    c2 = next(e for e in EXPERIMENTS if isinstance(e, Experiment) and e.row == "C2")
+    assert c2.min_seeds is not None and c2.min_seeds >= 20

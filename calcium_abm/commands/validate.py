@@ -206,7 +206,9 @@ def main(args: argparse.Namespace) -> int:
         print(f"report written to {path}", file=sys.stderr)
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} worker{'s' * (workers != 1)}"
     grids = "quick: small grids, " if args.quick else ""
-    print(f"({seconds:.0f} s, {grids}{seeds} seed{'s' * (seeds != 1)} per arm, {where})", file=sys.stderr)
+    own = sorted({f"{r.experiment.row}: {len(r.seeds)}" for r in results if r.expressible and len(r.seeds) != seeds})
+    others = f" ({', '.join(own)} by their design)" if own else ""
+    print(f"({seconds:.0f} s, {grids}{seeds} seed{'s' * (seeds != 1)} per arm{others}, {where})", file=sys.stderr)
     return 1 if any(r.failed for r in results) else 0
 
 

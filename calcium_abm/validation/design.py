@@ -115,6 +115,9 @@ class Experiment:
             the report lists them as NOT EXPRESSIBLE.
         max_seeds: run at most this many seeds (None = all): a population row's spread comes
             from its many patients, not from seeds.
+        min_seeds: run at least this many seeds outside ``--quick`` (None = the validation's
+            count): a row whose per-seed spread is wide against its band (one virtual person's
+            BMD, where the trials average thousands) needs more virtual people for its mean.
         record_every_days: the arms' recording interval (1 = daily; a decades-long life course
             records less often).
         run_in_days: days every arm lives on its baseline settings before the intervention starts
@@ -136,6 +139,7 @@ class Experiment:
     notes: str = ""
     unexpressed: tuple[tuple[str, str], ...] = ()
     max_seeds: int | None = None
+    min_seeds: int | None = None
     record_every_days: int = 1
     run_in_days: int = 0
 

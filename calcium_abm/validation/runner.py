@@ -171,6 +171,14 @@ def open_run_store(runs_dir: str | Path) -> Path:
     return path
 
 
+def seeds_for(exp: Experiment, seeds: int, quick: bool) -> tuple[int, ...]:
+    """The seeds ``exp`` runs (1..N): the validation's ``seeds``, raised to ``exp.min_seeds``
+    (not with ``quick``) and capped at ``exp.max_seeds``."""
+    n = max(seeds, exp.min_seeds) if exp.min_seeds and not quick else seeds
+    n = min(n, exp.max_seeds) if exp.max_seeds else n
+    return tuple(range(1, n + 1))
+
+
 def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int = DEFAULT_SEEDS,
                    quick: bool = False, workers: int = 2, scheduler: Any = None,
                    runs_dir: str | Path | None = None, progress: Progress | None = None) -> list[ExperimentResult]:
@@ -203,7 +211,7 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
         if not isinstance(exp, Experiment):
             continue
         result.grid = exp.quick_grid if quick else exp.grid
-        result.seeds = seed_list[:exp.max_seeds] if exp.max_seeds else seed_list
+        result.seeds = seeds_for(exp, seeds, quick)
         result.runs = {arm.label: [None] * len(result.seeds) for arm in exp.arms}  # type: ignore[misc]
         for arm in exp.arms:
             for s_index, seed in enumerate(result.seeds):
