@@ -503,8 +503,9 @@ def test_a_row_runs_its_own_minimum_and_maximum_of_seeds_but_quick_keeps_its_two
     assert seeds_for(population, 5, False) == (1, 2)
 
 
-def test_c2_runs_enough_virtual_women_for_its_band():
-    """C2 compares one section's BMD difference between twin arms with a meta-analysis of
-    thousands: its design runs at least 20 seeds."""
-    c2 = next(e for e in EXPERIMENTS if isinstance(e, Experiment) and e.row == "C2")
-    assert c2.min_seeds is not None and c2.min_seeds >= 20
+@pytest.mark.parametrize("row", ["C2", "11", "S2", "A3"])
+def test_bmd_rows_run_enough_virtual_people_for_their_bands(row):
+    """These rows read one section's BMD change or difference, whose 5-seed CI was wider than
+    the band (design.BMD_ROW_SEEDS): their designs run at least 20 seeds."""
+    exp = next(e for e in EXPERIMENTS if isinstance(e, Experiment) and e.row == row)
+    assert exp.min_seeds is not None and exp.min_seeds >= 20

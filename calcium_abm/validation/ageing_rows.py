@@ -13,7 +13,7 @@ import numpy as np
 
 from calcium_abm.physiology import parameter_set, skeleton
 from calcium_abm.validation import effects
-from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, NotExpressible, loss_per_year
+from calcium_abm.validation.design import BMD_ROW_SEEDS, YEAR, Arm, Criterion, Experiment, NotExpressible, loss_per_year
 from calcium_abm.validation.population import (Population, draw_by_sex, mean_by_group, percentile_by_sex,
                                                 top_quartile_log_contrast)
 
@@ -244,7 +244,8 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                       loss_per_year("bone_mineral_density_g_cm2", 0, 3, "woman 65, 14 y past menopause"), 0.3, 0.7,
                       "~0.5 %/year", "%/year", "0.3-0.7 %/year (design note)"),
         ),
-        grid=64, quick_grid=48,  # 24x24 is too noisy for a 2-seed 3-year rate (as rows 20, 20b, S1)
+        # 24x24 is too noisy for a 2-seed 3-year rate (as rows 20, 20b, S1)
+        grid=64, quick_grid=48, min_seeds=BMD_ROW_SEEDS,
         plot_columns=("bmd_change_pct",),
         notes="Her spin-up runs under her own late estrogen-loss effect and her own steady PTH (her kidneys "
               "and her age- and menopause-lowered calcium absorption, person.start_pth_relative), so she "
@@ -380,12 +381,15 @@ POPULATION_EXPERIMENTS: tuple[Experiment, ...] = (
               "from age, sex, menopause and the traits acting through the rules. One seed: the spread is "
               "between people, not between seeds. Small grids (16 x 16): only the vessel score is read. "
               "Sampling error: under the onset and growth laws alone (4,000 repeated draws of the former design "
-              "of 10 per stratum, no media; 20 per stratum divides these SDs by about 1.4) the SD of a percentile in ln(CAC + 1) is 0.73 for the men's median and the women's 75th and "
+              "of 10 per stratum, no media; 20 per stratum is expected to divide these SDs by about sqrt(2), not "
+              "re-measured) the SD of a percentile in ln(CAC + 1) is 0.73 for the men's median and the women's "
+              "75th and "
               "0.38-0.49 for the upper percentiles (0.24-0.36 before the growth spread of task cac5); the share of "
               "draws inside each band is men 25th 3 %, 50th 59 %, 75th 93 %, 90th 92 %, women 50th 100 %, 75th 70 "
               "%, 90th 84 % (one rate for everyone: 4 / 70 / 82 / 98 / 99 / 51 / 78 %). With 10 per stratum this "
               "draw gave men 0 / 32.1 / 170 / 299 and women 0 / 30.4 / 297.5 AU (the women's 90th a known failure "
-              "until 2026-12-02); a second draw of that size (batch seeds 7000-7011, simulated) gave men 0 / 18.0 / 270 / 1150 and women 0 / 20.8 / 123 AU, dp-ucMGP "
+              "until 2026-12-02); a second draw of that size (batch seeds 7000-7011, simulated) gave men "
+              "0 / 18.0 / 270 / 1150 and women 0 / 20.8 / 123 AU, dp-ucMGP "
               "contrast 0.63 (before the vessel carboxylation was recalibrated: 0.06 / 19.8 / 296 / 1277 and "
               "0.52 / 25.2 / 206). The bands "
               "(+-0.7) are not widened for it. "

@@ -22,6 +22,12 @@ Runs = Mapping[str, pd.DataFrame]  # arm label -> the arm's table for one seed
 
 WEEK = 7
 YEAR = 365
+#: seeds for rows whose effect is one virtual person's BMD change or difference (C2, 11, S2, A3):
+#: a 64 x 64 section's BMD moves by ~0.5-1 % from seed to seed (the tens of remodeling units it
+#: holds), so with 5 seeds these rows' 95 % CIs were wider than their bands (CI width / band width
+#: 1.4-1.6 for 11, S2 and A3, up to 1.3 for C2's criteria); the trials average hundreds of people.
+#: The rule: a row whose 5-seed CI is wider than its band runs these (not with --quick).
+BMD_ROW_SEEDS = 20
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:

@@ -31,8 +31,8 @@ from calcium_abm.validation import effects
 from calcium_abm.validation.ageing_rows import AGEING_EXPERIMENTS, AGEING_NOT_EXPRESSIBLE
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
 from calcium_abm.validation.vessel_rows import VESSEL_EXPERIMENTS, VESSEL_NOT_EXPRESSIBLE, progression_vs_placebo
-from calcium_abm.validation.design import (Arm, Criterion, Experiment, NotExpressible, WEEK, YEAR, extreme,
-                                           loss_per_year, onset, pct_change, pct_vs_control, pp_difference, trend,
+from calcium_abm.validation.design import (BMD_ROW_SEEDS, Arm, Criterion, Experiment, NotExpressible, WEEK, YEAR,
+                                           extreme, loss_per_year, onset, pct_change, pct_vs_control, pp_difference, trend,
                                            value)
 
 __all__ = [
@@ -347,7 +347,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                       "'no difference' read as within ±1 percentage point, about the trial's detectable "
                       "difference"),
         ),
-        grid=64, quick_grid=24,
+        grid=64, quick_grid=24, min_seeds=BMD_ROW_SEEDS,
         plot_columns=("ucoc_fraction", "bmd_change_pct", "dp_ucmgp_pmol_l"),
         notes="Both arms start 800 mg/day calcium on top of 1000 mg/day from food on study day 1 "
               "(vitamin D is not modelled). A 65-year-old woman 14 years past menopause is our choice of "
@@ -446,7 +446,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                       "compare): within the narrowest published CI of a vitamin K trial on calcification "
                       "(AVADEC, row T-AVADEC: −29 to +18 %)"),
         ),
-        grid=64, quick_grid=24,
+        grid=64, quick_grid=24, min_seeds=BMD_ROW_SEEDS,
         plot_columns=("dp_ucmgp_pmol_l", "bmd_change_pct", "calcification_score"),
         notes="The healthy adult with 180 µg/day MK-7 from study day 1 against the same adult without; the "
               "relative progression is measured in the same man with a measured baseline score of 100 AU "

@@ -10,7 +10,8 @@ vocabulary (:mod:`calcium_abm.validation.design`).
 
 from __future__ import annotations
 
-from calcium_abm.validation.design import WEEK, YEAR, Arm, Criterion, Experiment, Runs, pct_vs_control, pp_difference
+from calcium_abm.validation.design import (BMD_ROW_SEEDS, WEEK, YEAR, Arm, Criterion, Experiment, Runs, pct_vs_control,
+                                          pp_difference)
 
 __all__ = ["KIDNEY_EXPERIMENTS", "window_mean", "ratio_of_means", "difference_of_means", "predialysis_mean"]
 
@@ -85,7 +86,7 @@ _AT_THE_EDGE = (
 #: C2's virtual women: one 64 x 64 section's BMD difference between twin arms spreads by ~+-1 % from
 #: seed to seed (the remodeling units it holds), so 5 seeds give a 95 % CI of +-0.6-1.3 %, wider
 #: than the bands (0.9-1.7 % wide); 20 give +-0.4-0.5 %. Trials average hundreds to thousands.
-C2_SEEDS = 20
+C2_SEEDS = BMD_ROW_SEEDS
 
 
 def _supplement_criteria(who: str) -> tuple[Criterion, ...]:
