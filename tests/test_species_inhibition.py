@@ -62,8 +62,8 @@ def test_the_free_share_is_the_healthy_one_in_health_and_rises_as_the_inhibitors
 def test_kidney_failure_speeds_human_mineral_growth_by_the_serum_ic50_ratio():
     """Ketteler 2003 (Lancet 361:827): dialysis serum needs 9.0 uL against the controls' 6.4 uL to
     halve calcium phosphate precipitation, an inhibitory capacity of 0.71. Where most growth is
-    blocked (humans, s = 0.97), growth is inversely proportional to that capacity: x 1.38, where
-    the former linear law 1 - s f gave x 10.3 (issue 12: warfarin plus CKD 4 mineralised 87 %
+    blocked (humans, s = 0.97), growth is nearly inversely proportional to that capacity: x 1.39, where
+    the former linear law 1 - s f gave x 10.4 (issue 12: warfarin plus CKD 4 mineralised 87 %
     of the media in 2 years)."""
     f = dialysis.systemic_inhibitor_fraction(10.0, True, P)
     assert f == P.esrd_calcification_inhibition_fraction

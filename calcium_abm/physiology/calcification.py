@@ -88,7 +88,7 @@ PARAMETERS = declare([
               "+23 AU, below Weijs's means (16 x 16, "
               "seeds 1-5; vessel_wall.md section 1); > rodents' (species.py); check: V1, V2 (with the saturating "
               "inhibitor law, wall_laws.systemic_free_fraction, of 2026-12-02: V1 41.6 -> 26.2 AU, V2 90.9 -> "
-              "59.6 AU against +117, band 28-206)",
+              "59.6 AU against +117, band 28-206; 0.97 was not re-calibrated under it)",
               "Inhibition of mineral growth by circulating inhibitors (fetuin-A, pyrophosphate) in humans", 0.0, 1.0,
               ("V1",)),
     Parameter("vsmc_switch_per_day", 0.015, "1/day",
@@ -305,8 +305,9 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         capxp_rel: serum Ca x P product / reference.
         deposition_supply_mg: the most calcium blood can give today.
         inhibitor_relative: circulating calcification inhibitors (fetuin-A, pyrophosphate)
-            relative to health (:func:`.dialysis.systemic_inhibitor_fraction`); multiplies the
-            species' systemic inhibition (:func:`.species.systemic_calcification_inhibition`).
+            relative to health (:func:`.dialysis.systemic_inhibitor_fraction`): the serum capacity
+            in the saturating law :func:`.wall_laws.systemic_free_fraction` with the species'
+            systemic inhibition (:func:`.species.systemic_calcification_inhibition`).
     """
     osteo = wall.osteochondrogenic
     systemic = species.systemic_calcification_inhibition(wall.species, p)

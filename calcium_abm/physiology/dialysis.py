@@ -117,8 +117,8 @@ def dialysis_mean_daily_removal_mg(predialysis_phosphate_mmol_l: float, sessions
 def systemic_inhibitor_fraction(gfr: float, on_dialysis: bool, p) -> float:
     """Serum calcification-inhibitory capacity (fetuin-A, pyrophosphate ...) relative to health.
 
-    ``1 - (1 - f_ESRD) * (1 - min(GFR/GFR_ref, 1)) ** k``; ``f_ESRD`` on dialysis. Multiplies
-    the inhibition term of vessel nucleation/growth (calcification.py).
+    ``1 - (1 - f_ESRD) * (1 - min(GFR/GFR_ref, 1)) ** k``; ``f_ESRD`` on dialysis. The serum
+    capacity in the saturating inhibition law of vessel growth (:func:`.wall_laws.systemic_free_fraction`).
     """
     g = _check("gfr", gfr)
     f_esrd = p.esrd_calcification_inhibition_fraction

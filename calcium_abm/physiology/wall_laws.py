@@ -29,11 +29,15 @@ def systemic_free_fraction(inhibitor_relative, healthy_inhibition):
     pyrophosphate), by the same saturating adsorption law as MGP's: ``1 - I = K / (f + K)``
     with inhibitory capacity ``f`` relative to health and ``K = (1 - s) / s``, so a healthy
     member of the species (f = 1) has ``1 - s`` free (``s``: the species' systemic
-    inhibition). Far from saturation the free share is ~``(1 - s) / f``: growth is inversely
-    proportional to the serum's inhibitory capacity, as the IC50 of serum for calcium
-    phosphate precipitation measures it (Ketteler 2003 Lancet 361:827). Sources: Langmuir
-    adsorption inhibition of hydroxyapatite growth (J Cryst Growth 2000 216:443); fetuin-A
-    inhibits precipitation in proportion to its concentration (Heiss 2003 J Biol Chem 278:13333)."""
+    inhibition). Where most growth is blocked the free share is ~``(1 - s) / f``: growth is
+    nearly inversely proportional to the serum's inhibitory capacity, which the serum volume
+    halving calcium phosphate precipitation (an IC50, the midpoint of a saturating
+    dose-response) measures: 6.4 uL in controls, 9.0 uL in long-term dialysis patients
+    (Ketteler 2003 Lancet 361:827). Form: inhibitors that bind mineral saturate
+    (Langmuir-type adsorption inhibition of hydroxyapatite growth, J Cryst Growth 2000
+    216:443; fetuin-A binds nascent mineral into calciprotein particles, Heiss 2003 J Biol
+    Chem 278:13333); the former linear law ``1 - s f`` made the free share a small difference
+    of large numbers (x10 on dialysis)."""
     return (1.0 - healthy_inhibition) / (healthy_inhibition * inhibitor_relative + 1.0 - healthy_inhibition)
 
 
