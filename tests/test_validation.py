@@ -509,3 +509,28 @@ def test_bmd_rows_run_enough_virtual_people_for_their_bands(row):
     the band (design.BMD_ROW_SEEDS): their designs run at least 20 seeds."""
     exp = next(e for e in EXPERIMENTS if isinstance(e, Experiment) and e.row == row)
     assert exp.min_seeds is not None and exp.min_seeds >= 20
+
+
+def test_ratio_of_means_is_the_ratio_of_the_seeds_means_with_a_bootstrap_interval():
+    from calcium_abm.validation.effects import ratio_of_means_ci
+
+    num, den = [2.0, 4.0, 3.0, 5.0], [1.0, 2.0, 0.0, 1.0]  # one seed's denominator is zero
+    value, low, high = ratio_of_means_ci(num, den)
+    assert value == pytest.approx(14.0 / 4.0)
+    assert low < value < high and math.isfinite(low) and math.isfinite(high)
+    assert ratio_of_means_ci(num, den) == (value, low, high)  # seeded: the same interval every time
+    assert math.isnan(ratio_of_means_ci([1.0], [2.0])[1])
+    with pytest.raises(ValueError):
+        ratio_of_means_ci([1.0, 2.0], [1.0])
+
+
+def test_a_ratio_of_means_criterion_is_not_dominated_by_one_seed():
+    """A1's published ratio is of group means: a seed with a near-zero denominator makes the mean
+    of per-seed ratios meaningless but leaves the ratio of means where the other seeds put it."""
+    pairs = [(2.0, 1.0), (2.2, 1.1), (1.8, 0.9), (2.0, 1e-6)]
+    runs_by_seed = [{"pair": p} for p in pairs]
+    crit = Criterion("r", lambda runs: runs["pair"], 1.5, 3.5, "2", "ratio", ratio_of_means=True)
+    result = evaluate(crit, runs_by_seed)
+    assert result.passed and result.mean == pytest.approx(8.0 / 3.000001)
+    plain = Criterion("r", lambda runs: runs["pair"][0] / runs["pair"][1], 1.5, 3.5, "2", "ratio")
+    assert not evaluate(plain, runs_by_seed).passed

@@ -221,10 +221,12 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                       lambda runs: -effects.percent_change(runs["man 73"], "bone_mineral_density_g_cm2", 4.6 * YEAR),
                       0.92, 2.52, "1.72 % loss", "%", "±0.8 percentage points"),
             Criterion("loss per year at 85 / loss per year at 65",
-                      lambda runs: (effects.annual_percent_change(runs["man 85"], "bone_mineral_density_g_cm2", 0, 4.6)
-                                    / effects.annual_percent_change(runs["man 65"], "bone_mineral_density_g_cm2", 0,
-                                                                    4.6)),
-                      1.8, 3.5, "2.5", "ratio", "MrOS 2.5 (design note's band)"),
+                      lambda runs: tuple(effects.annual_percent_change(runs[arm], "bone_mineral_density_g_cm2", 0, 4.6)
+                                         for arm in ("man 85", "man 65")),
+                      1.8, 3.5, "2.5", "ratio",
+                      "MrOS 2.5 (design note's band); a ratio of group means, so the ratio of the two arms' mean "
+                      "losses over the seeds, with a bootstrap CI (a mean of per-seed ratios is dominated by a seed "
+                      "whose loss at 65 is near zero: -38.6 at 20 seeds)", ratio_of_means=True),
         ),
         grid=96, quick_grid=64,  # the ratio of two small rates needs a large section (64: CI of the ratio ~±3)
         plot_columns=("bmd_change_pct", "pth_pmol_l"),

@@ -70,6 +70,9 @@ class Criterion:
             issue that tracks it). It still runs and is judged against its band: a failure
             shows as KNOWN FAIL, counted apart and not failing ``validate``; a pass shows as
             PASS (and the note is then stale). The band is never widened to hide it.
+        ratio_of_means: ``measure`` returns a (numerator, denominator) pair per seed and the
+            effect is the ratio of their means across seeds, with a bootstrap interval
+            (:func:`.effects.ratio_of_means_ci`): for a published ratio of group means.
     """
 
     label: str
@@ -80,6 +83,7 @@ class Criterion:
     unit: str
     band_reason: str = ""
     known_failure: str = ""
+    ratio_of_means: bool = False
 
     def passes(self, value: float) -> bool:
         """Whether a (mean) effect lies inside the band."""

@@ -199,7 +199,9 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         "- **Seeds.** Every arm runs with the same seeds (common random numbers: arms differ only by the "
         "intervention). Each effect is computed per seed from that seed's arms, the way the study reports "
         "it (percent change versus control or from baseline, time to onset, a level), then summarised as "
-        "the mean with a 95 % confidence interval across seeds (Student t). Plots show the mean and the "
+        "the mean with a 95 % confidence interval across seeds (Student t); a published ratio of group means "
+        "(row A1) is the ratio of the arms' means over the seeds, with a percentile-bootstrap interval over "
+        "seeds (scipy.stats.bootstrap, seeded). Plots show the mean and the "
         "min–max band across seeds; the control arm is dashed.",
         "- **Populations (rows A2, 21).** A row that describes a population is a virtual population drawn "
         "with the cohort machinery of `calcium-abm batch` (age, sex and every person-level trait from its "

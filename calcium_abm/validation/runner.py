@@ -123,6 +123,11 @@ def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> S
 def evaluate(criterion: Criterion, runs_by_seed: Sequence[Mapping[str, pd.DataFrame]]) -> CriterionResult:
     """Compute a criterion's effect for each seed and summarise it (mean, 95 % CI)."""
     try:
+        if criterion.ratio_of_means:
+            pairs = [tuple(map(float, criterion.measure(runs))) for runs in runs_by_seed]
+            mean, low, high = effects.ratio_of_means_ci([n for n, _ in pairs], [d for _, d in pairs])
+            values = tuple(n / d if d else math.nan for n, d in pairs)  # per seed, for the record
+            return CriterionResult(criterion, values, mean, low, high)
         values = tuple(float(criterion.measure(runs)) for runs in runs_by_seed)
     except (KeyError, ValueError, ZeroDivisionError, IndexError) as exc:
         return CriterionResult(criterion, (), math.nan, math.nan, math.nan, error=f"{type(exc).__name__}: {exc}")
