@@ -319,7 +319,8 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     drives = drive_record(VesselDrives(
         mgp_made_per_cell=mgp_made_per_cell,
         switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
-        drive_free=capxp_media ** p.calcium_phosphate_product_exponent * dt * systemic_free_fraction(inhibitor_relative, systemic),
+        drive_free=(capxp_media ** p.calcium_phosphate_product_exponent * dt
+                    * systemic_free_fraction(inhibitor_relative, systemic)),
         seed_free=1.0 - systemic, supply_mg=deposition_supply_mg))
     if wall.mineral_root is None or wall.mineral_root.shape != wall.mineral.shape:
         wall.mineral_root = np.zeros_like(wall.mineral)

@@ -10,8 +10,8 @@ import math
 
 import numba
 
-__all__ = ["mgp_free_fraction", "systemic_free_fraction", "deposit_growth_demand", "deposit_coat_after_day", "cube_root_near",
-           "phenotype_weight", "mgp_producing_cells", "one_minus_exp"]
+__all__ = ["mgp_free_fraction", "systemic_free_fraction", "deposit_growth_demand", "deposit_coat_after_day",
+           "cube_root_near", "phenotype_weight", "mgp_producing_cells", "one_minus_exp"]
 
 
 @numba.njit(cache=True, inline="always")

@@ -159,7 +159,8 @@ _US_LAW = ("the intimal law is calibrated on US cohorts (onset: CARDIA, Carr 201
            "Dtsch Arztebl 105:1)")
 _MEN_ZEROS = ("issue 12: " + _US_LAW + ". The model's men have US prevalence: 42 of the 120 men aged 45-75 "
               "(age-stratified) have a score below 1 AU (HNR 18 % at 0), so their 25th percentile is ~0 where HNR's "
-              "is 2.3 AU; their 50th / 75th / 90th percentiles (53.3 / 179 / 497 AU) pass against HNR's (41 / 193 / 557)")
+              "is 2.3 AU; their 50th / 75th / 90th percentiles (53.3 / 179 / 497 AU) pass against HNR's "
+              "(41 / 193 / 557)")
 
 
 def _fn_loss_per_year(df) -> float:

@@ -32,8 +32,8 @@ from calcium_abm.validation.ageing_rows import AGEING_EXPERIMENTS, AGEING_NOT_EX
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
 from calcium_abm.validation.vessel_rows import VESSEL_EXPERIMENTS, VESSEL_NOT_EXPRESSIBLE, progression_vs_placebo
 from calcium_abm.validation.design import (BMD_ROW_SEEDS, Arm, Criterion, Experiment, NotExpressible, WEEK, YEAR,
-                                           extreme, loss_per_year, onset, pct_change, pct_vs_control, pp_difference, trend,
-                                           value)
+                                           extreme, loss_per_year, onset, pct_change, pct_vs_control, pp_difference,
+                                           trend, value)
 
 __all__ = [
     "Arm",

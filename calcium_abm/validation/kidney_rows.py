@@ -83,11 +83,6 @@ _AT_THE_EDGE = (
     "test_c1_names_its_mechanisms). Dietary calcium binding phosphate in the gut (Heaney & Nordin 2002 J Am Coll "
     "Nutr 21:239) is not in the model (docs/design/person.md)")
 
-#: C2's virtual women: one 64 x 64 section's BMD difference between twin arms spreads by ~+-1 % from
-#: seed to seed (the remodeling units it holds), so 5 seeds give a 95 % CI of +-0.6-1.3 %, wider
-#: than the bands (0.9-1.7 % wide); 20 give +-0.4-0.5 %. Trials average hundreds to thousands.
-C2_SEEDS = BMD_ROW_SEEDS
-
 
 def _supplement_criteria(who: str) -> tuple[Criterion, ...]:
     """C1's four effects for one sex: the supplemented arm against its placebo, weeks 12-16."""
@@ -294,12 +289,12 @@ KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
                              "+1.0 % (0.3 to 1.6) at > 2.5 years",
                              "Tai 2015's 95 % CI; Shea 2002: +1.66 % (0.92-2.39) at >= 2 years"),
         ),
-        grid=64, quick_grid=32, record_every_days=30, min_seeds=C2_SEEDS,
+        grid=64, quick_grid=32, record_every_days=30, min_seeds=BMD_ROW_SEEDS,
         plot_columns=("bmd_change_pct", "lumbar_spine_dxa_bmd_g_cm2", "pth_pmol_l", "serum_calcium_mmol_l"),
         notes="A woman of 65, 14 years past her final period, on 700 mg/day calcium for a year's run-in; the "
               "supplement (1000 mg/day) starts on the day after; effects are the supplemented arm's BMD relative to "
               "the placebo arm's on the same day (both arms are the same person and seed, identical up to the "
-              f"start). {C2_SEEDS} seeds: one section's BMD difference spreads by ~+-1 % from seed to seed, so 5 "
+              f"start). {BMD_ROW_SEEDS} seeds (design.BMD_ROW_SEEDS): one section's BMD difference spreads by ~+-1 % from seed to seed, so 5 "
               "seeds gave 95 % CIs of +-0.6-1.3 %, wider than the bands, and the 1-year spine gain read +0.77 % in "
               "one 5-seed run (a known failure until 2026-12-02) and +0.98 % over 20. Nothing was fitted to this "
               "row; it was added as a finding the model was not given.",
