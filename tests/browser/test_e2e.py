@@ -19,6 +19,13 @@ def query(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
+def expect_knob_label(page, key: str, text: re.Pattern) -> None:
+    """The slider's label shows ``text`` and, once a rebuilt panel has replaced the old one, only once."""
+    labels = page.locator(f".knob-label-{key}")
+    expect(labels.filter(has_text=text)).to_be_visible()
+    expect(labels).to_have_count(1)
+
+
 def test_play_advances_the_date_and_the_charts(dash_page):
     page = dash_page
     chart = page.locator(".chart-paradox canvas").first
@@ -86,12 +93,12 @@ def test_switch_scenario_then_move_a_slider(dash_page):
     page.locator(".scenario-a").click()
     page.get_by_role("option", name="k2_deficiency").click()
     expect(page.get_by_text("Day 0 · year 0.0")).to_be_visible()  # a new run
-    expect(page.locator(".knob-label-mk7_ug_per_day")).to_have_text(re.compile(r"MK-7: 0 µg/day"))
+    expect_knob_label(page, "mk7_ug_per_day", re.compile(r"MK-7: 0 µg/day"))
     page.wait_for_function("() => location.search.includes('scenario=k2_deficiency')")  # the link follows
 
     page.locator(".knob-mk7_ug_per_day [role=slider]").focus()
     page.keyboard.press("ArrowRight")
-    expect(page.locator(".knob-label-mk7_ug_per_day")).to_have_text(re.compile(r"MK-7: 5 µg/day"))
+    expect_knob_label(page, "mk7_ug_per_day", re.compile(r"MK-7: 5 µg/day"))
     page.wait_for_function("() => location.search.includes('mk7_ug_per_day=5')")
     page.get_by_role("button", name="Step").click()
     wait_for_day(page, 7)
@@ -137,7 +144,7 @@ def test_broken_upload_shows_a_message_and_the_app_keeps_running(dash_page):
     wait_for_day(page, 7)
     upload.set_input_files(files=[{"name": "mine.toml", "mimeType": "text/plain",
                                    "buffer": b'name = "mine"\n[diet]\nmk7_ug_per_day = 360\n'}])
-    expect(page.locator(".knob-label-mk7_ug_per_day")).to_have_text(re.compile(r"MK-7: 360 µg/day"))
+    expect_knob_label(page, "mk7_ug_per_day", re.compile(r"MK-7: 360 µg/day"))
     expect(page.get_by_text("Day 0 · year 0.0")).to_be_visible()
 
 
@@ -165,7 +172,7 @@ def test_a_shared_link_restores_scenarios_and_sliders(dash_context, dashboard_ur
     tab.goto(dashboard_url + "/?scenario=k2_deficiency&warfarin_mg_per_day=5&compare=healthy_adult"
                              "&b.mk7_ug_per_day=180&speed=30")
     tab.get_by_text("Day 0 · year 0.0").wait_for()
-    expect(tab.locator(".knob-label-warfarin_mg_per_day")).to_have_text(re.compile(r"Warfarin: 5 mg/day"))
+    expect_knob_label(tab, "warfarin_mg_per_day", re.compile(r"Warfarin: 5 mg/day"))
     expect(tab.locator(".run-label-b").first).to_contain_text("MK-7 180")
     tab.get_by_role("button", name="Step").click()
     wait_for_day(tab, 30)  # the speed came from the link
