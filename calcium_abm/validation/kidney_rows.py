@@ -294,7 +294,8 @@ KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
         notes="A woman of 65, 14 years past her final period, on 700 mg/day calcium for a year's run-in; the "
               "supplement (1000 mg/day) starts on the day after; effects are the supplemented arm's BMD relative to "
               "the placebo arm's on the same day (both arms are the same person and seed, identical up to the "
-              f"start). {BMD_ROW_SEEDS} seeds (design.BMD_ROW_SEEDS): one section's BMD difference spreads by ~+-1 % from seed to seed, so 5 "
+              f"start). {BMD_ROW_SEEDS} seeds (design.BMD_ROW_SEEDS): one section's BMD difference spreads by ~+-1 % "
+              "from seed to seed, so 5 "
               "seeds gave 95 % CIs of +-0.6-1.3 %, wider than the bands, and the 1-year spine gain read +0.77 % in "
               "one 5-seed run (a known failure until 2026-12-02) and +0.98 % over 20. Nothing was fitted to this "
               "row; it was added as a finding the model was not given.",
