@@ -26,8 +26,9 @@ def checked_float(name: str, value: float, low: float = 0.0, high: float = math.
     v = float(value)
     if low <= v <= high and v - v == 0.0:  # in range and finite (inf - inf and NaN give NaN): the daily path
         return v
-    allowed = f">= {low}" if high == math.inf else f"between {low} and {high}"
-    raise ValueError(f"{name} = {value!r} is not allowed: it must be a finite number {allowed}")
+    allowed = "" if low == -math.inf and high == math.inf else f" >= {low}" if high == math.inf else \
+        f" between {low} and {high}"
+    raise ValueError(f"{name} = {value!r} is not allowed: it must be a finite number{allowed}")
 
 
 def per_set_or_fresh(builder: Callable[..., T] | None = None, *, maxsize: int = 64):

@@ -158,14 +158,15 @@ def test_c1_names_its_mechanisms():
     """Row C1 passes because the kidney's calcium threshold is steep: with the defaults (urine
     calcium exponent 22 from Marshall's relation, PTH's tubular action 2.7 from hypoparathyroid
     patients) a 1000 mg/day supplement raises serum calcium by at most ~0.06 mmol/L in both sexes;
-    with the shallow threshold the model had before (4 and 0.5) the rise exceeds 0.1 mmol/L and
-    the band fails."""
+    with the shallow threshold the model had before (4 and 0.5) the rise is larger and the band
+    fails in both (seed 1 at 48²: 0.15 / 0.09 mmol/L with the gut's calcium-phosphate binding,
+    0.12 / 0.13 without it)."""
     experiment, runs = run_arms("C1", grid=48)
     serum = [c for c in experiment.criteria if c.label.startswith("serum calcium")]
     steep = [c.measure(runs) for c in serum]
     assert len(serum) == 2 and all(0.0 < rise < 0.065 for rise in steep)
     _, shallow = run_arms("C1", grid=48, urine_calcium_exponent=4.0, urine_pth_exponent=0.5)
-    assert all(c.measure(shallow) > 0.1 and not c.passes(c.measure(shallow)) for c in serum)
+    assert all(c.measure(shallow) > rise and not c.passes(c.measure(shallow)) for c, rise in zip(serum, steep))
 
 def test_the_odd_gives_the_measured_calcium_intake_extremes():
     """ODD 8's figures for a healthy adult on 400 and 2,500 mg/day of calcium (last 4 weeks of year

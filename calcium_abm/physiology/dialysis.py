@@ -36,6 +36,22 @@ PARAMETERS = declare([
               "from calcium acetate than from equimolar calcium carbonate because more of it binds phosphorus "
               "(Jegadeesan 1996 Nephrology 2:53 [V abstract])",
               "Calcium that leaves in the faeces with each mol of phosphorus calcium acetate binds", 0.0, 2.0),
+    Parameter("dietary_calcium_phosphate_binding_mg_per_mg", 0.12, "mg P/mg Ca",
+              "[C] balance studies: fecal phosphorus rises 0.155 +- 0.039 mg per mg of fecal calcium (93 men and "
+              "women 19-78 y) and 0.332 +- 0.022 (543 studies, women 35-65 y) (Heaney & Nordin 2002 J Am Coll Nutr "
+              "21:239 [V abstract]); x ~0.8 of an added 1,000 mg/day left unabsorbed = 0.12-0.27 per mg of intake. "
+              "Other sources in that range: 1,000 mg of calcium as calcium acetate bound 166 mg of phosphorus in one "
+              "meal (Schiller 1989 N Engl J Med 320:1110 [V abstract]); a binder equivalent dose of 1.0 for calcium "
+              "carbonate as for calcium acetate (Daugirdas et al.) at 400 mg Ca/g gives 0.145. Taken at the range's "
+              "low end for row C2, whose 3-year spine gain left its band at 0.166 (docs/design/person.md); row C1 "
+              "(serum phosphate on a supplement) checks it",
+              "Phosphorus kept from absorption by each mg of dietary calcium beyond the reference diet's", 0.0, 0.5,
+              constrains=("C2",)),
+    Parameter("reference_calcium_intake_mg_per_day", 1000.0, "mg/day",
+              "[S] RDA 1,000 mg/day at 19-50 y (IOM 2011); [V] habitual intakes 895-1,150 mg/day in three German "
+              "collectives (Trautvetter 2018 Nutrients 10:171, abstract); the healthy adult's diet",
+              "Dietary calcium of the reference adult, at which the net phosphorus absorption fraction holds",
+              500.0, 1500.0),
     # ------------------------------------------------------------------ haemodialysis
     Parameter("dialysis_phosphate_removal_reference_mg", 858.0, "mg/session",
               "[V] 858 +/- 186 mg per 4-h conventional session (Am J Nephrol 2012 36:121); [V] 776-975 mg per "
@@ -79,6 +95,20 @@ def binder_capacity_mg(sevelamer_g_per_day: float, calcium_acetate_g_per_day: fl
     sev = _check("sevelamer_g_per_day", sevelamer_g_per_day)
     caac = _check("calcium_acetate_g_per_day", calcium_acetate_g_per_day)
     return sev * p.sevelamer_phosphate_binding_mg_per_g + caac * p.calcium_acetate_phosphate_binding_mg_per_g
+
+
+def dietary_calcium_phosphate_binding_mg(calcium_intake_mg_per_day: float, p) -> float:
+    """Phosphorus (mg/day) that dietary calcium keeps from absorption beyond what the reference
+    diet's calcium keeps: ``beta * (calcium - calcium_ref)``, negative below the reference.
+
+    Unabsorbed calcium precipitates phosphate in the gut lumen, so fecal phosphorus rises with
+    fecal calcium (Heaney & Nordin 2002); the net absorption fraction of phosphorus
+    (:func:`.kidney.phosphate_absorbed_mg`) already holds at the reference diet, so only the
+    difference acts. Added to the binder capacity: a calcium supplement lowers phosphate
+    absorption, a low-calcium diet raises it.
+    """
+    calcium = _check("diet calcium_mg_per_day", calcium_intake_mg_per_day)
+    return p.dietary_calcium_phosphate_binding_mg_per_mg * (calcium - p.reference_calcium_intake_mg_per_day)
 
 
 def calcium_acetate_calcium_mg(calcium_acetate_g_per_day: float, p) -> tuple[float, float]:

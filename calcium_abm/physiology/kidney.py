@@ -284,16 +284,21 @@ def phosphate_absorbed_mg(intake_mg: float, calcitriol_relative: float, binder_m
     Absorbable phosphorus ``A = intake * f * ((1 - s) + s * 2c / (1 + c))`` (passive share
     ``1 - s``, calcitriol-dependent share ``s`` half-saturated at the reference, ``c`` = relative
     calcitriol). Binders keep ``A * (1 - exp(-binder_mg / A))`` of it from absorption: about
-    ``binder_mg`` for small doses, never more than ``A``.
+    ``binder_mg`` for small doses, never more than ``A``. A negative ``binder_mg`` (less dietary calcium
+    than the reference diet's, :func:`.dialysis.dietary_calcium_phosphate_binding_mg`) frees
+    ``U * (1 - exp(binder_mg / U))`` of the unabsorbed ``U = intake - A``: never more than ``U``.
     """
     intake = _check("phosphate intake_mg", intake_mg)
     c = _check("calcitriol_relative", calcitriol_relative)
-    binder = _check("binder_mg", binder_mg)
+    binder = _check("binder_mg", binder_mg, -math.inf)
     s = p.phosphate_calcitriol_dependent_share
     absorbable = intake * p.phosphate_net_absorption_fraction * ((1.0 - s) + s * 2.0 * c / (1.0 + c))
     if absorbable <= 0.0:
         return 0.0
-    return absorbable * math.exp(-binder / absorbable)
+    unabsorbed = intake - absorbable
+    if binder < 0.0 < unabsorbed:
+        return absorbable - unabsorbed * math.expm1(binder / unabsorbed)
+    return absorbable * math.exp(-max(binder, 0.0) / absorbable)
 
 
 # ------------------------------------------------------------------------------ FGF23

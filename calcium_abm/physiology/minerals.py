@@ -55,10 +55,10 @@ class MineralHormones:
 
 class KidneyInputs(NamedTuple):
     """The day's kidney-related inputs: GFR (mL/min), dietary phosphorus (mg/day), binder
-    capacity (mg P/day), the elemental calcium of calcium acetate that joins the gut lumen and
-    the part that precipitates with the phosphorus it binds (mg/day), dialysis sessions per week
-    and hours per session. (Immutable; a NamedTuple, built every day ~4x faster than a frozen
-    dataclass.)"""
+    capacity (mg P/day, with dietary calcium's signed part), the elemental calcium of calcium
+    acetate that joins the gut lumen and the part that precipitates with the phosphorus it binds
+    (mg/day), dialysis sessions per week and hours per session. (Immutable; a NamedTuple, built
+    every day ~4x faster than a frozen dataclass.)"""
 
     gfr_ml_per_min: float
     phosphate_mg_per_day: float
@@ -81,7 +81,8 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
     on an exponential decline to ``kidney.gfr_end_ml_per_min`` over ``kidney.gfr_decline_years``
     (:func:`.kidney.gfr_decline_ml_per_min`, Peterson & Riggs 2010) timed from when the kidney
     state began (``years_of_kidney_state``: day 0 or the schedule day that set it). Binders: phosphorus kept from
-    absorption (:func:`.dialysis.binder_capacity_mg`) and the elemental calcium of calcium acetate,
+    absorption (:func:`.dialysis.binder_capacity_mg`, plus the signed part of dietary calcium,
+    :func:`.dialysis.dietary_calcium_phosphate_binding_mg`) and the elemental calcium of calcium acetate,
     soluble and precipitated with the phosphorus it binds (:func:`.dialysis.calcium_acetate_calcium_mg`).
     """
     kin, drugs, hd = state.kidney, state.drugs, state.dialysis
@@ -92,7 +93,8 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
                                             years_of_kidney_state)
     soluble, precipitated = dialysis.calcium_acetate_calcium_mg(drugs.calcium_acetate_g_per_day, p)
     return KidneyInputs(gfr, state.diet.phosphate_mg_per_day,
-                        dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p),
+                        dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p)
+                        + dialysis.dietary_calcium_phosphate_binding_mg(state.diet.calcium_mg_per_day, p),
                         soluble, float(hd.sessions_per_week), hd.session_hours, precipitated)
 
 
