@@ -302,8 +302,8 @@ KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
               "seeds gave 95 % CIs of +-0.6-1.3 %, wider than the bands, and the 1-year spine gain read +0.77 % in "
               "one 5-seed run (a known failure until 2026-12-02) and +0.98 % over 20. Nothing was fitted to this "
               "row; it was added as a finding the model was not given. Since dietary calcium binds phosphate in the "
-              "gut (dialysis.dietary_calcium_phosphate_binding_mg) the gain grows slowly after year 1, as in Reid 1995 and "
-              "Devine 1997 and more than in Tai 2015's pooled later time points; that binding's strength is taken at "
-              "the low end of its sourced range, where these bands hold (docs/design/person.md).",
+              "gut (dialysis.dietary_calcium_phosphate_binding_mg) the gain grows slowly after year 1, as in Reid "
+              "1995 and Devine 1997 and more than in Tai 2015's pooled later time points; that binding's strength is "
+              "taken at the low end of its sourced range, where these bands hold (docs/design/person.md).",
     ),
 )
