@@ -396,19 +396,39 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
 
 def scale_section_bmd(model: Any, target: float) -> None:
     """Scale the section's mineral (and its secondary-mineral deficit) so BMD equals ``target``
-    (a section without mineral, e.g. resorbed in the spin-up at extreme rates, stays so)."""
+    (a section without mineral, e.g. resorbed in the spin-up at extreme rates, stays so). Where the
+    mineralised patches are full before the target is reached (a small section whose spin-up left
+    few, dense patches), their young matrix completes its secondary mineralisation (the deficit
+    shrinks) as far as that reaches; a target beyond even that leaves the section at its fullest."""
     bone = model.bone
     if model.bone_mineral_density_g_cm2 <= 0.0:
         return
     room = 1.0 - bone.osteoid - bone.cavity
+    _scale_mineral_within_room(model, target, room)
+    shortfall = target / model.bone_mineral_density_g_cm2 - 1.0
+    deficit = bone.mineral_deficit.sum()
+    if shortfall > 0.0 and deficit > 0.0:
+        content = bone.tallies()[0]
+        np.multiply(bone.mineral_deficit, max(1.0 - shortfall * content / deficit, 0.0), out=bone.mineral_deficit)
+
+
+def _scale_mineral_within_room(model: Any, target: float, room: np.ndarray) -> None:
+    """:func:`scale_section_bmd`'s first part: scale mineral and deficit together towards ``target``,
+    holding patches that fill up at their ``room``."""
+    bone = model.bone
     for _ in range(100):  # patches that fill up are held at their room and the rest scaled again
         ratio = target / model.bone_mineral_density_g_cm2
         np.multiply(bone.mineral, ratio, out=bone.mineral)
         np.multiply(bone.mineral_deficit, ratio, out=bone.mineral_deficit)  # young matrix keeps its share
-        if not (bone.mineral > room).any():
+        over = bone.mineral > room
+        if not over.any():
             return
-        np.minimum(bone.mineral, room, out=bone.mineral)
-        np.minimum(bone.mineral_deficit, bone.mineral, out=bone.mineral_deficit)
+        # a full patch keeps its young matrix's share of its mineral (its deficit shrinks with it):
+        # clipping the mineral alone would lower its content each round
+        bone.mineral_deficit[over] *= room[over] / bone.mineral[over]
+        bone.mineral[over] = room[over]
+        if not (bone.mineral < room)[bone.mineral > 0.0].any():  # every mineralised patch is full
+            return
 
 
 def seed_baseline_calcification(model: Any) -> None:

@@ -108,6 +108,21 @@ def test_a_measured_t_score_sets_the_start_dxa_reading(seed):
     assert ageing.t_score(row["bone_mineral_density_g_cm2"], "female", m.params) < -2.3
 
 
+def test_a_t_score_is_met_where_every_mineralised_patch_is_full():
+    """On a 16 x 16 section (seed 42) the post-menopausal spin-up leaves a few dense patches, all
+    of which fill up before a T-score of -3 is reached. Clipping their mineral alone shrank their
+    content each round (T-score -5.3 on day 0); now their young matrix finishes mineralising
+    instead (:func:`calcium_abm.person.scale_section_bmd`)."""
+    m = CalciumParadoxModel("postmenopausal", rng=42, bone_grid_width=16, bone_grid_height=16, years=0.01,
+                            baseline_bmd_t_score=-3.0)
+    room = 1.0 - m.bone.osteoid - m.bone.cavity
+    mineralised = m.bone.mineral > 0.0
+    assert (m.bone.mineral[mineralised] >= room[mineralised]).all()  # the case this test is about
+    assert ageing.t_score(m.current_row()["lumbar_spine_dxa_bmd_g_cm2"], "female", m.params) == pytest.approx(
+        -3.0, abs=1e-6)
+    assert (m.bone.mineral_deficit >= 0.0).all() and (m.bone.mineral_deficit <= m.bone.mineral).all()
+
+
 def test_a_t_score_beneath_what_osteophytes_add_is_refused_naming_the_reading():
     from calcium_abm.errors import UserInputError
     from calcium_abm.physiology import skeleton
