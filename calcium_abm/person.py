@@ -32,7 +32,7 @@ def single_run_scenario(scenario, settings: Mapping[str, Any]) -> Scenario:
     refused (:func:`.person_traits.refuse_draw_only_spreads`); a cohort's runs leave them out first
     (:func:`calcium_abm.batch.conduct.person_of_cohort`)."""
     config = load_scenario(scenario).with_overrides(settings)
-    person_traits.refuse_draw_only_spreads(config.parameters)
+    person_traits.refuse_draw_only_spreads(config.parameters, config)
     return config
 
 

@@ -194,7 +194,7 @@ def test_the_draw_only_spreads_act_in_no_single_run_and_the_others_do(monkeypatc
     from calcium_abm import simulate
     from calcium_abm.physiology.person_traits import DRAW_ONLY_SPREADS, SPREADS_READ_BY_ONE_PERSON
 
-    monkeypatch.setattr(pt, "refuse_draw_only_spreads", lambda parameters: None)
+    monkeypatch.setattr(pt, "refuse_draw_only_spreads", lambda parameters, scenario=None: None)
 
     small = {f"{t}_grid_{s}": 16 for t in ("bone", "vessel") for s in ("width", "height")}
     person = {**small, "patient.calcification_propensity": 2.0, "patient.age_years": 45.0,
@@ -209,6 +209,40 @@ def test_the_draw_only_spreads_act_in_no_single_run_and_the_others_do(monkeypatc
         assert run(**{name: 2 * getattr(P, name)}).equals(base), f"{name} acts in a single run"
     for name in SPREADS_READ_BY_ONE_PERSON:
         assert not run(**{name: 2 * getattr(P, name)}).equals(base), f"{name} does nothing in a single run"
+
+
+def test_a_spread_the_person_does_not_let_act_is_refused_and_acts_where_allowed(monkeypatch):
+    """CONDITIONAL_SPREADS (the spreads one person reads, and the wandering's correlation time) do
+    nothing for the typical person (propensity 1, a constant balance): such a run is refused naming
+    the key that would let it act, a cohort's run leaves it out (batch.conduct.person_of_cohort),
+    and with the refusal off the run is bit-identical; for a person with that key set it acts."""
+    from calcium_abm import simulate
+    from calcium_abm.batch.conduct import person_of_cohort
+    from calcium_abm.errors import ScenarioError
+    from calcium_abm.scenario import load_scenario
+
+    small = {f"{t}_grid_{s}": 16 for t in ("bone", "vessel") for s in ("width", "height")}
+    typical = {**small, "patient.age_years": 45.0}
+    lets_act = {"calcification_propensity_log_sd": {"patient.calcification_propensity": 2.0},
+                "remodeling_balance_sd": {"patient.remodeling_balance_varies": True},
+                "remodeling_balance_correlation_years": {"patient.remodeling_balance_varies": True}}
+    assert set(lets_act) == set(pt.CONDITIONAL_SPREADS)
+    for name in pt.CONDITIONAL_SPREADS:
+        key = f"parameters.{name}"
+        with pytest.raises(ScenarioError, match=rf"{key} = .* does nothing in this run: it acts only where "
+                                                rf"patient\.{pt.CONDITIONAL_SPREADS[name][0]} is"):
+            simulate("healthy_adult", years=0.01, overrides={**typical, key: 2 * getattr(P, name)})
+        scenario = load_scenario("healthy_adult").with_overrides({**typical, key: 2 * getattr(P, name)})
+        assert name not in person_of_cohort(scenario).parameters
+    monkeypatch.setattr(pt, "refuse_draw_only_spreads", lambda parameters, scenario=None: None)
+
+    def run(person, **parameters):
+        return simulate("healthy_adult", years=0.3, seed=3, overrides={**person, **parameters})
+
+    for name, person in lets_act.items():
+        changed = {name: 2 * getattr(P, name)}
+        assert run(typical, **changed).equals(run(typical)), f"{name} acts for the typical person"
+        assert not run({**typical, **person}, **changed).equals(run({**typical, **person})), f"{name} does not act"
 
 
 def test_a_schedule_may_not_set_a_spread_only_a_cohort_draw_reads():

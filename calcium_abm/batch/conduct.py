@@ -31,11 +31,13 @@ def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
 def person_of_cohort(scenario):
     """A cohort run's scenario as its person's run takes it: without the trait spreads only the
     cohort's draw reads (:func:`.person_traits.without_draw_only_spreads`; a single run refuses
-    them, as they do nothing there). The run's own scenario TOML keeps them, a record of its draw,
+    them, as they do nothing there), nor those this person's traits do not let act
+    (:func:`.person_traits.inert_spreads`). The run's own scenario TOML keeps them, a record of its draw,
     so its run id is unchanged."""
-    from calcium_abm.physiology.person_traits import without_draw_only_spreads
+    from calcium_abm.physiology.person_traits import inert_spreads, without_draw_only_spreads
 
-    kept = without_draw_only_spreads(scenario.parameters)
+    inert = set(inert_spreads(scenario))  # a spread this person's traits do not let act (a typical person)
+    kept = {name: v for name, v in without_draw_only_spreads(scenario.parameters).items() if name not in inert}
     return scenario if kept == scenario.parameters else scenario.model_copy(update={"parameters": kept})
 
 

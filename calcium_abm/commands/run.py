@@ -122,7 +122,7 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.physiology.person_traits import refuse_draw_only_spreads
 
     scenario = scenario_from_args(args)
-    refuse_draw_only_spreads(scenario.parameters)  # before the memory check and the output path
+    refuse_draw_only_spreads(scenario.parameters, scenario)  # before the memory check and the output path
     check_memory(scenario)  # the machine's limit, asked here rather than by the schema
     out = check_output_path(args.out)
     try:
@@ -231,7 +231,7 @@ def summary(scenario, df, out) -> str:
         *_spine_dxa_rows(scenario, df),
         ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score_text})"),
         ("dp-ucMGP at the end", f"{ucmgp:.4g} pmol/L"),
-        ("ucOC fraction at the end", f"{ucoc:.3f}"),
+        ("ucOC fraction at the end", "none (no osteocalcin)" if math.isnan(ucoc) else f"{ucoc:.3f}"),
         (f"serum Ca, {window}", f"{late('serum_calcium_mmol_l'):.3f} mmol/L (mean)"),
         (f"serum phosphate, {window}", f"{late('serum_phosphate_mmol_l'):.2f} mmol/L (mean; "
                                           f"{late('serum_phosphate_mmol_l', 'min'):.2f}-"

@@ -167,10 +167,45 @@ def draw_only_spread_problems(parameters: Mapping[str, float]) -> list[str]:
             f"person's own patient.{trait} instead" for name, trait in DRAW_ONLY_SPREADS.items() if name in parameters]
 
 
-def refuse_draw_only_spreads(parameters: Mapping[str, float]) -> None:
+#: spread parameter -> (patient key, what that key must be somewhere in the run for the spread to act):
+#: the spreads of :data:`SPREADS_READ_BY_ONE_PERSON` (and the wandering's correlation time) act in a
+#: single run only for a person whose trait is not typical or whose balance wanders
+CONDITIONAL_SPREADS = {
+    "calcification_propensity_log_sd": ("calcification_propensity", "not 1 (it places that trait in the intimal "
+                                        "onset distribution; the typical person's percentile is the median whatever "
+                                        "the spread)"),
+    "remodeling_balance_sd": ("remodeling_balance_varies", "true (the spread of the wandering balance)"),
+    "remodeling_balance_correlation_years": ("remodeling_balance_varies", "true (the wandering's correlation time)"),
+}
+
+
+def _acts_for(name: str, patients) -> bool:
+    key = CONDITIONAL_SPREADS[name][0]
+    if key == "calcification_propensity":
+        return any(p.calcification_propensity != 1.0 for p in patients)
+    return any(getattr(p, key) for p in patients)
+
+
+def inert_spreads(scenario) -> list[str]:
+    """The :data:`CONDITIONAL_SPREADS` a validated ``scenario`` sets that no state of its run (day 0 and
+    each schedule boundary) lets act."""
+    set_here = [name for name in CONDITIONAL_SPREADS if name in scenario.parameters]
+    if not set_here:
+        return []
+    patients = [scenario.state_at(day).patient for day in (0, *scenario.schedule_boundaries())]
+    return [name for name in set_here if not _acts_for(name, patients)]
+
+
+def refuse_draw_only_spreads(parameters: Mapping[str, float], scenario=None) -> None:
     """Raise :class:`~calcium_abm.errors.ScenarioError` with :func:`draw_only_spread_problems`, one
-    line each, if a single run's ``parameters`` set any."""
-    if problems := draw_only_spread_problems(parameters):
+    line each, if a single run's ``parameters`` set any; with the validated ``scenario``, also for each
+    of :func:`inert_spreads` (it does nothing for this person)."""
+    problems = draw_only_spread_problems(parameters)
+    for name in inert_spreads(scenario) if scenario is not None else ():
+        key, needed = CONDITIONAL_SPREADS[name]
+        problems.append(f"parameters.{name} = {parameters[name]:g} does nothing in this run: it acts only where "
+                        f"patient.{key} is {needed}")
+    if problems:
         raise ScenarioError("\n".join(problems))
 
 
