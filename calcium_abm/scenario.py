@@ -24,12 +24,10 @@ code) or a mapping with the same layout::
     end_day = 1460          # optional, exclusive; omitted = until the end of the run
     set = { "diet.mk7_ug_per_day" = 180 }
 
-Every field is typed, finite and range-checked; unknown keys are errors. Anything that
-does not validate raises one :class:`~calcium_abm.errors.ScenarioError` whose message
-names each bad field as a dotted path, the value given and what is allowed.
-``Scenario()`` is the model's default person (the ``healthy_adult`` built-in).
-
-A year is 365 days: ``Scenario.days == round(years * 365)``.
+Every field is typed, finite and range-checked; unknown keys are errors. Anything that does not validate
+raises one :class:`~calcium_abm.errors.ScenarioError` whose message names each bad field as a dotted
+path, the value given and what is allowed. ``Scenario()`` is the model's default person (the
+``healthy_adult`` built-in). A year is 365 days: ``Scenario.days == round(years * 365)``.
 
 Schedule semantics: an entry is *active* on days ``start_day <= day < end_day``; the
 effective settings on a day are the base scenario with every active entry's ``set``
@@ -190,24 +188,28 @@ class Scenario(BaseModel):
     parameters: dict[str, Annotated[float, Field(allow_inf_nan=False)]] = Field(default_factory=dict)
     schedule: tuple[ScheduleEntry, ...] = Field((), strict=False)  # TOML gives a list
 
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _known_parameter_names(cls, value: Any) -> Any:
+        """Unknown names first, whatever their values (``[parameters.x]`` is no parameter, not a bad number)."""
+        registry, names = parameter_registry(), value if isinstance(value, dict) else {}
+        known = [f"parameters.{k}" for k in registry]
+        if problems := [f"unknown key 'parameters.{name}'" + (other_section_hint("parameters", name) or did_you_mean(
+                f"parameters.{name}", known)) for name in names if name not in registry]:
+            raise rule_error("\n".join(problems))
+        return value
+
     @field_validator("parameters", mode="after")
     @classmethod
     def _known_parameters_in_range(cls, value: dict[str, float]) -> dict[str, float]:
         if not value:
             return value
-        registry = parameter_registry()
-        problems = []
-        for name, val in value.items():
-            p = registry.get(name)
-            if p is None:
-                known = [f"parameters.{k}" for k in registry]
-                hint = other_section_hint("parameters", name) or did_you_mean(f"parameters.{name}", known)
-                problems.append(f"unknown key 'parameters.{name}'{hint}")
-            elif not (p.minimum <= val <= p.maximum):
-                problems.append(
-                    f"parameters.{name} = {fmt_num(val)} is not allowed: "
-                    f"{range_text(p.minimum, p.maximum, unit_suffix(p.unit))}"
-                )
+        registry, problems = parameter_registry(), []
+        for name, val in value.items():  # every name is known (_known_parameter_names)
+            p = registry[name]
+            if not (p.minimum <= val <= p.maximum):
+                problems.append(f"parameters.{name} = {fmt_num(val)} is not allowed: "
+                                f"{range_text(p.minimum, p.maximum, unit_suffix(p.unit))}")
         if not problems:  # every name known and in range: now the rules between fields
             from calcium_abm.physiology import MODULES, parameter_conflicts, parameter_set
             model_names = {q.name for mod in MODULES for q in getattr(mod, "PARAMETERS", ())}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -538,3 +539,12 @@ def test_the_run_summary_gives_the_spine_dxa_reading_and_the_measured_t_score_it
     mouse = run_cli("run", "mgp_knockout", "--years", "0.02", "--out", str(tmp_path / "mouse.csv"), cwd=tmp_path)
     assert mouse.returncode == 0, mouse.stderr
     assert "bone mineral density" in mouse.stdout and "lumbar spine" not in mouse.stdout
+
+
+def test_the_osteocalcin_knockout_summary_says_there_is_no_osteocalcin(tmp_path, capsys):
+    small = [f"--set={t}_grid_{s}=16" for t in ("bone", "vessel") for s in ("width", "height")]
+    argv = ["run", "healthy_adult", "--out", str(tmp_path / "out.csv"), *small, "--set", "osteocalcin_knockout=true",
+            "--years", "0.01"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^ucOC fraction at the end +none \(no osteocalcin\)$", out, re.M) and "nan" not in out

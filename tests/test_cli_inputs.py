@@ -376,3 +376,26 @@ def test_a_suggestion_never_changes_the_substance():
 
 def test_dashboard_scenario_typo_gets_a_did_you_mean(capsys):
     rejected(["dashboard", "--scenario", "k2_deficency"], capsys, "did you mean 'k2_deficiency'?")
+
+
+# ---------------------------------------------------------------- a new user's probe (2026-12-02)
+
+def test_a_table_under_parameters_is_an_unknown_parameter_not_a_bad_number(tmp_path, capsys):
+    path = tmp_path / "sub.toml"
+    path.write_text("[parameters.sub]\na = 1\n")
+    err = rejected(run_args(tmp_path, "--years", "0.01", scenario=str(path)), capsys, "unknown key 'parameters.sub'")
+    assert "must be a number" not in err and not (tmp_path / "out.csv").exists()
+
+
+def test_an_age_out_of_range_names_the_human_range_at_once(tmp_path, capsys):
+    for age in ("150", "-1"):
+        rejected(run_args(tmp_path, "--set", f"age_years={age}", "--years", "0.01"), capsys,
+                 f"patient.age_years = {age} is not allowed", "from 18 for a human")
+
+
+def test_a_peak_bone_mass_beside_a_measured_t_score_is_refused(tmp_path, capsys):
+    rejected(run_args(tmp_path, "--set", "baseline_bmd_t_score=-1", "--set", "peak_bone_mass=1.3", "--years", "0.01"),
+             capsys, "patient.peak_bone_mass = 1.3 is not allowed with patient.baseline_bmd_t_score = -1",
+             "would do nothing")
+    assert not (tmp_path / "out.csv").exists()
+

@@ -90,7 +90,10 @@ def allowed_text(model: type[BaseModel] | None, field: str | None) -> str:
             return f"must be an integer from {lo_i} to {hi_i}"
         return f"must be an integer, {lo_i} or more" if lo_i is not None else "must be an integer"
     if kind == "float" or is_optional_number(model, field):
-        return range_text(lo, hi, unit_suffix(field_unit(model, field)), lo_open=lo_open)
+        extra = _info(model, field).json_schema_extra
+        note = extra.get("range_note", "") if isinstance(extra, dict) else ""  # a narrower range for some cases
+        allowed = range_text(lo, hi, unit_suffix(field_unit(model, field)), lo_open=lo_open)
+        return allowed + (f" ({note})" if note else "")
     return ""
 
 

@@ -75,10 +75,12 @@ def end_age_problem(age_years: float, years: float, days: int, species: str) -> 
             f"{fmt_num(round(most_days / DAYS_PER_YEAR, 6))} years)")
 
 
-def number(default: float, lo: float, hi: float, unit: str, *, gt: bool = False) -> Any:
-    """A finite float field in [lo, hi] (or (lo, hi] with ``gt``), with its unit."""
+def number(default: float, lo: float, hi: float, unit: str, *, gt: bool = False, range_note: str = "") -> Any:
+    """A finite float field in [lo, hi] (or (lo, hi] with ``gt``), with its unit; ``range_note`` follows
+    the range in a message (where a rule narrows it for some cases)."""
     bounds = {"gt": lo} if gt else {"ge": lo}
-    return Field(default, le=hi, allow_inf_nan=False, json_schema_extra={"unit": unit}, **bounds)
+    extra = {"unit": unit, **({"range_note": range_note} if range_note else {})}
+    return Field(default, le=hi, allow_inf_nan=False, json_schema_extra=extra, **bounds)
 
 
 def integer(default: int, lo: int, hi: int) -> Any:
@@ -99,7 +101,8 @@ MAX_AGE_YEARS = 120.0
 class Patient(Section):
     """Who is simulated."""
 
-    age_years: float = number(50.0, 0, MAX_AGE_YEARS, "years")
+    age_years: float = number(50.0, 0, MAX_AGE_YEARS, "years", range_note=(
+        f"from {MIN_HUMAN_AGE_YEARS:g} for a human; a rat or a mouse from 0 to its lifespan"))
     sex: Literal["female", "male"] = "male"
     postmenopausal: bool = False
     years_since_menopause: float = number(0.0, 0, MAX_AGE_YEARS - MIN_AGE_AT_MENOPAUSE_YEARS, "years")
@@ -146,6 +149,12 @@ class Patient(Section):
                 "is postmenopausal = true with years_since_menopause = age_years minus that age")
         self._an_age_for_the_species()
         self._human_only_settings()
+        if self.baseline_bmd_t_score is not None and self.peak_bone_mass != 1.0:
+            raise rule_error(
+                f"patient.peak_bone_mass = {fmt_num(self.peak_bone_mass)} is not allowed with "
+                f"patient.baseline_bmd_t_score = {fmt_num(self.baseline_bmd_t_score)}: the measured T-score sets "
+                "the start bone, so the peak bone mass would do nothing; leave peak_bone_mass at 1 or leave the "
+                "T-score out")
         if self.postmenopausal and self.species == "human":
             at_menopause = self.age_years - self.years_since_menopause
             if not MIN_AGE_AT_MENOPAUSE_YEARS <= at_menopause <= MAX_AGE_AT_MENOPAUSE_YEARS:
