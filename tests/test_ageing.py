@@ -309,17 +309,22 @@ def test_osteophytes_are_common_after_60_more_in_men_and_absent_in_young_adults(
 
 
 def test_the_dxa_reading_adds_osteophyte_mineral_to_the_areal_bone():
-    """Orwoll 1990: men 1.34 vs 1.17 g/cm2 with and without osteophytes (+0.17 on the men's young-adult
-    scale of 1.057 g/cm2); without osteophytes, the areal factor alone."""
+    """Orwoll 1990: men 1.34 vs 1.17 g/cm2 with and without osteophytes (+0.17 g/cm2); without
+    osteophytes, the section on the DXA scale (the typical young adult's section reads the sex's
+    young-adult mean) times the areal factor."""
+    scale = 1.057 / (P.reference_bmd_g_cm2 * P.young_adult_section_bmd_relative)
+    young_section = P.reference_bmd_g_cm2 * P.young_adult_section_bmd_relative
+    assert skeleton.spine_dxa_bmd_g_cm2(young_section, 30.0, 30.0, "male", False, P) == pytest.approx(1.057)
     without = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "male", False, P)
-    assert without == pytest.approx(0.9 * skeleton.spine_areal_bmd_factor(70.0, 30.0, P))
+    assert without == pytest.approx(0.9 * scale * skeleton.spine_areal_bmd_factor(70.0, 30.0, P))
     added = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "male", True, P) - without
-    assert added == pytest.approx(0.17 * P.reference_bmd_g_cm2 / 1.057, rel=1e-6)
+    assert added == pytest.approx(0.17, rel=1e-6)
     both = skeleton.spine_dxa_bmd_g_cm2(np.array([0.9, 0.9]), 70.0, 30.0, "male", np.array([False, True]), P)
     assert both[1] - both[0] == pytest.approx(added)
     # Liu 1997's variance explained gives women a smaller increment (0.13 g/cm2)
-    woman = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "female", True, P) - without
-    assert woman == pytest.approx(0.13 * P.reference_bmd_g_cm2 / 1.064, rel=1e-6) and woman < added
+    woman_without = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "female", False, P)
+    woman = skeleton.spine_dxa_bmd_g_cm2(0.9, 70.0, 30.0, "female", True, P) - woman_without
+    assert woman == pytest.approx(0.13, rel=1e-6) and woman < added
 
 
 def test_the_renal_estrogen_leak_acts_on_women_without_estrogen_only():

@@ -108,6 +108,18 @@ def test_a_measured_t_score_sets_the_start_dxa_reading(seed):
     assert ageing.t_score(row["bone_mineral_density_g_cm2"], "female", m.params) < -2.3
 
 
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_a_typical_young_adult_reads_a_t_score_near_zero(sex):
+    """T-score 0 is the young-adult reference population's mean (NHANES 21-30 y), so the typical
+    person of 25 reads about 0 (young_adult_section_bmd_relative puts the readout on that scale;
+    before it, -0.9). Mean of two seeds on the default 64 x 64 section."""
+    readings = [CalciumParadoxModel("healthy_adult", rng=seed, sex=sex, age_years=25.0, years=0.01).current_row()
+                for seed in (1, 2)]
+    p = CalciumParadoxModel("healthy_adult", rng=1, **SMALL, years=0.01).params
+    t = np.mean([ageing.t_score(r["lumbar_spine_dxa_bmd_g_cm2"], sex, p) for r in readings])
+    assert abs(t) < 0.15
+
+
 def test_a_t_score_is_met_where_every_mineralised_patch_is_full():
     """On a 16 x 16 section (seed 42) the post-menopausal spin-up leaves a few dense patches, all
     of which fill up before a T-score of -3 is reached. Clipping their mineral alone shrank their

@@ -181,8 +181,10 @@ def test_bmd_by_age_and_sex_runs_each_skeleton_from_its_peak_and_its_bands_can_f
         volumetric[k]["bone_mineral_density_g_cm2"].iloc[-1], NHANES_BMD.people[k]["patient.age_years"],
         BONE_LIFE_COURSE_START_YEARS, "female", _OSTEOPHYTE_DRAW[k] < skeleton.lumbar_osteophyte_prevalence(
             NHANES_BMD.people[k]["patient.age_years"], "female", p), p) for k in women]
-    assert women_mean.measure(volumetric) == pytest.approx(np.mean(read), rel=1e-12)
-    assert women_mean.measure(volumetric) > 0.8 * 1.03  # the reading is above the section's BMD
+    at_30 = skeleton.spine_dxa_bmd_g_cm2(1.0, BONE_LIFE_COURSE_START_YEARS, BONE_LIFE_COURSE_START_YEARS, "female",
+                                         False, p)  # day 0's reading of a section at 1.0
+    assert women_mean.measure(volumetric) == pytest.approx(np.mean(read) / at_30, rel=1e-12)
+    assert women_mean.measure(volumetric) > 0.8 * 1.03  # the reading is above the section's ratio
     as_qct = with_params_row(vertebral_area_growth_per_year=0.0, osteophyte_spine_bmd_female_g_cm2=0.0,
                              osteophyte_spine_bmd_male_g_cm2=0.0)
     assert as_qct(women_mean, volumetric) == pytest.approx(0.8, abs=0.01)  # without the readout: the section

@@ -89,6 +89,14 @@ PARAMETERS = declare([
               "32-81 y, lateral radiographs): lumbar DXA BMD rose with the grade of osteophytosis at equal age "
               "(no increment per person given)",
               "Lumbar-spine DXA reading added by osteophytes, women", 0.0, 1.0, ("A4",)),
+    Parameter("young_adult_section_bmd_relative", 0.96, "-",
+              "[C] calibration of the DXA readout's scale: the typical person's section BMD at 21-30 y is 0.960 "
+              "of reference_bmd_g_cm2 (the remodeling space open at the peak; 5 seeds x ages 21, 25 and 30, "
+              "64 x 64, both sexes), so that this person reads the young-adult mean (T-score 0) as the NHANES "
+              "reference population does by definition (young_adult_spine_bmd_*); tests/test_person_model.py "
+              "checks a typical person of 25 reads T within +-0.15 of 0. Ratio rows (A4) do not depend on it",
+              "Section BMD of the typical young adult relative to reference_bmd_g_cm2 (the DXA readout's scale)",
+              0.5, 1.5),
 ])
 
 
@@ -172,10 +180,10 @@ def lumbar_osteophyte_prevalence(age_years, sex: str, p):
 
 def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, sex: str, has_osteophytes, p):
     """Lumbar-spine DXA reading (g/cm2) of a vertebra whose volumetric BMD (the section's
-    ``bone_mineral_density_g_cm2``, scaled to the young adult) is ``volumetric_bmd_g_cm2``:
-    ``bmd x`` :func:`spine_areal_bmd_factor` ``(age, reference age) + osteophytes x
-    osteophyte_spine_bmd_<sex>_g_cm2 x reference_bmd_g_cm2 / young-adult mean of the sex`` (the
-    osteophytes' mineral relative to the NHANES young-adult spine). Arrays broadcast;
+    ``bone_mineral_density_g_cm2``) is ``volumetric_bmd_g_cm2``: ``bmd x s x`` :func:`spine_areal_bmd_factor`
+    ``(age, reference age) + osteophytes x osteophyte_spine_bmd_<sex>_g_cm2``. The scale
+    ``s = young-adult mean of the sex / (reference_bmd_g_cm2 x young_adult_section_bmd_relative)``
+    makes the typical young adult read the NHANES young-adult mean (T-score 0). Arrays broadcast;
     ``has_osteophytes`` is a bool or an array of bools (drawn per person with
     :func:`lumbar_osteophyte_prevalence`); raises UserInputError for a bad age or sex."""
     female = checked_sex(sex) == "female"
@@ -184,8 +192,9 @@ def spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2, age_years, reference_age_years, se
     if type(has_osteophytes) is not float or type(volumetric_bmd_g_cm2) is not float:  # arrays (or bools)
         has_osteophytes = np.asarray(has_osteophytes, dtype=np.float64)
         volumetric_bmd_g_cm2 = np.asarray(volumetric_bmd_g_cm2, dtype=np.float64)
-    extra = has_osteophytes * added * p.reference_bmd_g_cm2 / young
-    return float_or_array(volumetric_bmd_g_cm2 * spine_areal_bmd_factor(age_years, reference_age_years, p) + extra)
+    scale = young / (p.reference_bmd_g_cm2 * p.young_adult_section_bmd_relative)
+    return float_or_array(volumetric_bmd_g_cm2 * scale * spine_areal_bmd_factor(age_years, reference_age_years, p)
+                          + has_osteophytes * added)
 
 
 def expected_spine_dxa_bmd_g_cm2(volumetric_bmd_g_cm2: float, age_years: float, sex: str, p) -> float:

@@ -114,21 +114,17 @@ _OSTEOPHYTE_DRAW = dict(zip(NHANES_BMD.people, np.random.default_rng(1351 + 7).r
 
 
 def _bmd_at(runs, labels, at_scan: bool) -> np.ndarray:
-    """Lumbar-spine DXA reading of each person in ``labels`` (the model's g/cm2 scale): at 30
-    (day 0) the section's BMD; at the scan (the run's last day) what DXA reads of it at that
-    age (:func:`.skeleton.spine_dxa_bmd_g_cm2`: the vertebra's depth grown since 30, plus
-    osteophyte mineral if the person has osteophytes)."""
+    """Lumbar-spine DXA reading (g/cm2) of each person in ``labels``: at 30 (day 0) and at the scan
+    (the run's last day), what DXA reads of the section at that age (:func:`.skeleton.spine_dxa_bmd_g_cm2`:
+    the vertebra's depth grown since 30, plus osteophyte mineral if the person has osteophytes at the scan)."""
     p = parameter_set()
     values = []
     for k in labels:
         df, person = runs[k], NHANES_BMD.people[k]
         bmd = effects.value_at(df, "bone_mineral_density_g_cm2", float(df["day"].iloc[-1]) if at_scan else 0.0)
-        if at_scan:
-            age = person["patient.age_years"]
-            sex = person["patient.sex"]
-            osteophytes = _OSTEOPHYTE_DRAW[k] < skeleton.lumbar_osteophyte_prevalence(age, sex, p)
-            bmd = skeleton.spine_dxa_bmd_g_cm2(bmd, age, BONE_LIFE_COURSE_START_YEARS, sex, osteophytes, p)
-        values.append(bmd)
+        age, sex = person["patient.age_years"] if at_scan else BONE_LIFE_COURSE_START_YEARS, person["patient.sex"]
+        osteophytes = at_scan and _OSTEOPHYTE_DRAW[k] < skeleton.lumbar_osteophyte_prevalence(age, sex, p)
+        values.append(skeleton.spine_dxa_bmd_g_cm2(bmd, age, BONE_LIFE_COURSE_START_YEARS, sex, osteophytes, p))
     return np.array(values)
 
 
