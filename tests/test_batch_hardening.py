@@ -404,3 +404,15 @@ def test_an_interrupt_inside_a_kernel_stops_the_batch_instead_of_failing_the_run
 
     with pytest.raises(RunFailed, match="run 1 .* failed: SystemError: a real failure"):
         _guard(broken, task)
+
+
+def test_an_arm_that_leaves_a_range_is_named_with_its_batch_file(tmp_path, capsys):
+    path = tmp_path / "trial.toml"
+    path.write_text('name = "t"\nscenario = "healthy_adult"\nyears = 1\n[cohort]\npatients = 2\n'
+                    '[[arms]]\nname = "placebo"\n[[arms]]\nname = "warf"\nadd = { warfarin_mg_per_day = -5 }\n')
+    from calcium_abm.cli import main
+
+    assert main(["batch", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: arm 'warf': add = {{ warfarin_mg_per_day = -5 }}"), err
+    assert "must be between 0 and 1000" in err and "Traceback" not in err and not (tmp_path / "out").exists()

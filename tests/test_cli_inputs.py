@@ -399,3 +399,4 @@ def test_a_peak_bone_mass_beside_a_measured_t_score_is_refused(tmp_path, capsys)
              "would do nothing")
     assert not (tmp_path / "out.csv").exists()
 
+

@@ -403,7 +403,10 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     """
     spec = load_batch(batch)
     workers = _check_workers(workers)
-    runs = expand_runs(spec)  # validates every run before anything is written
+    try:
+        runs = expand_runs(spec)  # validates every run before anything is written
+    except BatchError as exc:  # a problem of the file's content: named by the file, as the loader's are
+        raise (BatchError(f"{os.fspath(batch)}: {exc}") if isinstance(batch, (str, os.PathLike)) else exc) from None
     check_output_dir(out_dir, resume)
     client, owned = connect_scheduler(scheduler) if scheduler is not None else (None, False)
     try:

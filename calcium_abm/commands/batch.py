@@ -64,7 +64,7 @@ def run_from_args(args: argparse.Namespace):
     check_memory(spec.base_scenario(), str(args.file))
     try:
         with stop_on_sigterm():
-            table = run_batch(spec, args.out, workers=workers, scheduler=scheduler, resume=args.resume,
+            table = run_batch(args.file, args.out, workers=workers, scheduler=scheduler, resume=args.resume,
                               progress=not args.quiet)
     except RunFailed as exc:
         print(f"error: {exc}\nthe finished runs are saved in {args.out}; after fixing the cause, "
