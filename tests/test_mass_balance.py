@@ -137,7 +137,11 @@ def test_every_range_boundary_runs_and_balances(name, value):
     """Every value the schema accepts must run; the extremes are where division by zero
     and overflow live."""
     needs = {"session_hours": {"sessions_per_week": 3, "ckd_stage": 5},  # acts only with sessions,
-             "sessions_per_week": {"ckd_stage": 5}}.get(name, {})        # which need kidney failure
+             "sessions_per_week": {"ckd_stage": 5},                       # which need kidney failure;
+             # the spreads one person reads act only for a person who lets them (person_traits.CONDITIONAL_SPREADS)
+             "calcification_propensity_log_sd": {"calcification_propensity": 2.0},
+             "remodeling_balance_sd": {"remodeling_balance_varies": True},
+             "remodeling_balance_correlation_years": {"remodeling_balance_varies": True}}.get(name, {})
     frame = simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
     assert_calcium_balanced(frame)
 
