@@ -142,6 +142,9 @@ def test_every_range_boundary_runs_and_balances(name, value):
              "calcification_propensity_log_sd": {"calcification_propensity": 2.0},
              "remodeling_balance_sd": {"remodeling_balance_varies": True},
              "remodeling_balance_correlation_years": {"remodeling_balance_varies": True}}.get(name, {})
+    from calcium_abm.physiology.species import RODENT_PRESET_SPECIES
+    if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
+        needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.1}
     frame = simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
     assert_calcium_balanced(frame)
 

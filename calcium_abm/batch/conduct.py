@@ -32,11 +32,15 @@ def person_of_cohort(scenario):
     """A cohort run's scenario as its person's run takes it: without the trait spreads only the
     cohort's draw reads (:func:`.person_traits.without_draw_only_spreads`; a single run refuses
     them, as they do nothing there), nor those this person's traits do not let act
-    (:func:`.person_traits.inert_spreads`). The run's own scenario TOML keeps them, a record of its draw,
+    (:func:`.person_traits.inert_spreads`), nor another species' parameters (a sensitivity design
+    screens one parameter set over settings of several species). The run's own scenario TOML keeps them, a record of its draw,
     so its run id is unchanged."""
     from calcium_abm.physiology.person_traits import inert_spreads, without_draw_only_spreads
+    from calcium_abm.physiology.species import species_of_parameters
 
-    inert = set(inert_spreads(scenario))  # a spread this person's traits do not let act (a typical person)
+    species, scope = scenario.patient.species, species_of_parameters()
+    inert = set(inert_spreads(scenario)) | {name for name in scenario.parameters  # a spread the person does not
+                                            if species not in scope.get(name, (species,))}  # let act; another species'
     kept = {name: v for name, v in without_draw_only_spreads(scenario.parameters).items() if name not in inert}
     return scenario if kept == scenario.parameters else scenario.model_copy(update={"parameters": kept})
 

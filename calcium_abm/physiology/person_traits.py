@@ -199,8 +199,13 @@ def inert_spreads(scenario) -> list[str]:
 def refuse_draw_only_spreads(parameters: Mapping[str, float], scenario=None) -> None:
     """Raise :class:`~calcium_abm.errors.ScenarioError` with :func:`draw_only_spread_problems`, one
     line each, if a single run's ``parameters`` set any; with the validated ``scenario``, also for each
-    of :func:`inert_spreads` (it does nothing for this person)."""
+    parameter of another species' laws (:func:`.species.other_species_parameter_problems`) and each
+    of :func:`inert_spreads` (they do nothing for this person)."""
     problems = draw_only_spread_problems(parameters)
+    if scenario is not None:  # a parameter of another species' laws (a species cannot change during a run)
+        from calcium_abm.physiology.species import other_species_parameter_problems
+
+        problems += other_species_parameter_problems(parameters, scenario.patient.species)
     for name in inert_spreads(scenario) if scenario is not None else ():
         key, needed = CONDITIONAL_SPREADS[name]
         problems.append(f"parameters.{name} = {parameters[name]:g} does nothing in this run: it acts only where "

@@ -84,3 +84,36 @@ def time_scale(species: str, p) -> float:
     if species == "human":
         return 1.0
     return float(getattr(p, f"{species}_time_scale"))
+
+
+#: parameters read only by one species' laws: the rodent presets (above) and, for humans, the laws
+#: rodent presets do not use (ageing, the intima, the lumbar-spine DXA readout); a run of another
+#: species would never read them (measured: each x1.5 leaves a 16 x 16 run of the other species
+#: bit-identical, tests/test_species_parameters.py)
+RODENT_PRESET_SPECIES = {"rat_time_scale": ("rat",), "rat_serum_phosphate_relative": ("rat",),
+                         "rat_serum_calcium_relative": ("rat",), "mouse_time_scale": ("mouse",),
+                         "mouse_serum_phosphate_relative": ("mouse",), "mouse_serum_calcium_relative": ("mouse",),
+                         "rodent_systemic_calcification_inhibition": ("rat", "mouse")}
+#: the lumbar-spine DXA readout's parameters (skeleton.py): a T-score's human reference
+DXA_READOUT_PARAMETERS = ("young_adult_section_bmd_relative", "vertebral_area_growth_per_year",
+                          "lumbar_osteophyte_prevalence_male", "lumbar_osteophyte_prevalence_female",
+                          "osteophyte_onset_age_years", "osteophyte_spine_bmd_male_g_cm2",
+                          "osteophyte_spine_bmd_female_g_cm2")
+
+
+def species_of_parameters() -> dict[str, tuple[str, ...]]:
+    """Parameter name -> the species whose runs read it, for the parameters one species' laws read
+    (the others are read by every species)."""
+    from calcium_abm.physiology import ageing, intima  # the human laws (lazy: they import the physiology)
+
+    human = {p.name: ("human",) for module in (ageing, intima) for p in module.PARAMETERS}
+    return {**human, **dict.fromkeys(DXA_READOUT_PARAMETERS, ("human",)), **RODENT_PRESET_SPECIES}
+
+
+def other_species_parameter_problems(parameters, species: str) -> list[str]:
+    """One message per parameter in ``parameters`` (name -> value) that a ``species`` run never reads."""
+    scope = species_of_parameters()
+    human = "the human laws (age, sex, the intima, the lumbar-spine DXA readout)"
+    return [f"parameters.{name} = {value:g} does nothing for species = \"{species}\": it is read only by "
+            + (human if scope[name] == ("human",) else f"the {' and '.join(scope[name])} preset")
+            for name, value in parameters.items() if name in scope and species not in scope[name]]
