@@ -33,8 +33,8 @@ def person_of_cohort(scenario):
     cohort's draw reads (:func:`.person_traits.without_draw_only_spreads`; a single run refuses
     them, as they do nothing there), nor those this person's traits do not let act
     (:func:`.person_traits.inert_spreads`), nor another species' parameters (a sensitivity design
-    screens one parameter set over settings of several species). The run's own scenario TOML keeps them, a record of its draw,
-    so its run id is unchanged."""
+    screens one parameter set over settings of several species). The run's own scenario TOML keeps
+    them, a record of its draw, so its run id is unchanged."""
     from calcium_abm.physiology.person_traits import inert_spreads, without_draw_only_spreads
     from calcium_abm.physiology.species import species_of_parameters
 
