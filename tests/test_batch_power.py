@@ -3,6 +3,8 @@ real pilot cohort."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -158,3 +160,25 @@ def test_a_small_pilot_gets_a_caveat_and_a_large_one_does_not():
     caveat = power_design(small, "y_change", control="placebo").pilot_caveat
     assert caveat is not None and "only 3 patients in an arm" in caveat
     assert power_design(normal_pilot(), "y_change", control="placebo").pilot_caveat is None
+
+
+def test_an_outcome_without_spread_has_no_p_value_in_any_analysis():
+    """Every run of an arm gives the same outcome (INR in a tiny warfarin cohort on a 16 x 16 grid):
+    Welch's test, the ANCOVA and the power simulation all report no p-value (NaN) instead of the
+    ANCOVA's round-off p of ~1e-31 and a power of 1 (new-user probe), and the power says why."""
+    from calcium_abm.batch.power import PowerDesign, power_curve
+    from calcium_abm.batch.statistics import ancova_effects, difference_of_means
+
+    per_run = pd.DataFrame({"arm": ["placebo"] * 3 + ["warf"] * 3, "inr": [1.0] * 3 + [2.5] * 3,
+                            "inr_baseline": [1.0] * 6})
+    assert math.isnan(difference_of_means([2.5] * 3, [1.0] * 3)["p_value"])
+    row = ancova_effects(per_run, [("inr", "inr_baseline")], "placebo").iloc[0]
+    assert row["difference"] == pytest.approx(1.5) and math.isnan(row["p_value"])
+    assert row["ci_low"] == row["ci_high"] == pytest.approx(1.5) and "no spread within the arms" in row["adjusted_for"]
+    varied = per_run.assign(inr=[1.0, 1.1, 0.9, 2.4, 2.5, 2.6])
+    assert ancova_effects(varied, [("inr", "inr_baseline")], "placebo").iloc[0]["p_value"] < 0.01  # can fail
+    flat = np.column_stack([np.full(6, 1.0), np.full(6, 1.0)])
+    for analysis in ("welch", "ancova"):
+        design = PowerDesign(control=flat, treated=flat + [1.5, 0.0], analysis=analysis, outcome="inr")
+        assert power_curve(design, None, [5], 50)["power"].iloc[0] == 0.0
+        assert "inr has no spread in the pilot" in design.pilot_caveat

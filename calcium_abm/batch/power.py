@@ -13,6 +13,7 @@ the same ``scipy.stats`` / ``statsmodels`` calls as :mod:`calcium_abm.batch.stat
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from scipy import stats
 
 from calcium_abm.batch.analysis import run_outcomes
 from calcium_abm.batch.plots import power_figure
-from calcium_abm.batch.statistics import CONFIDENCE
+from calcium_abm.batch.statistics import CONFIDENCE, no_residual_spread
 from calcium_abm.batch.store import StoredBatch, open_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write
@@ -65,10 +66,13 @@ class PowerDesign:
 
     @property
     def pilot_caveat(self) -> str | None:
-        """A warning when the pilot is too small to resample (fewer than
-        :data:`SMALL_PILOT_PER_ARM` patients in an arm), else None. Resampling n patients
+        """A warning when the outcome has no spread in the pilot, or when the pilot is too small to
+        resample (fewer than :data:`SMALL_PILOT_PER_ARM` patients in an arm), else None. Resampling n patients
         reproduces their spread, which underestimates the population's for small n (the
         bootstrap's variance is biased by (n - 1)/n and misses the tails), so the power is optimistic."""
+        if np.ptp(self.control[:, 0]) == 0.0 and np.ptp(self.treated[:, 0]) == 0.0:
+            return (f"{self.outcome} has no spread in the pilot (every patient of an arm gives the same value): "
+                    "no test has a p-value, so every simulated trial counts as not significant (power 0)")
         n = min(len(self.control), len(self.treated))
         if n >= SMALL_PILOT_PER_ARM:
             return None
@@ -172,10 +176,13 @@ def _p_values(design: PowerDesign, control: np.ndarray, treated: np.ndarray) -> 
     # a small resampled arm may repeat one patient: no spread, p NaN (counted as not significant)
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        if design.analysis == "welch":
-            return stats.ttest_ind(treated[..., 0], control[..., 0], axis=1, equal_var=False).pvalue
+        if design.analysis == "welch":  # no spread in either arm: NaN, as statistics.difference_of_means
+            flat = (np.ptp(treated[..., 0], axis=1) == 0.0) & (np.ptp(control[..., 0], axis=1) == 0.0)
+            return np.where(flat, np.nan, stats.ttest_ind(treated[..., 0], control[..., 0], axis=1,
+                                                          equal_var=False).pvalue)
         if design.analysis == "paired":
-            return stats.ttest_rel(treated[..., 0], control[..., 0], axis=1).pvalue
+            flat = np.ptp(treated[..., 0] - control[..., 0], axis=1) == 0.0
+            return np.where(flat, np.nan, stats.ttest_rel(treated[..., 0], control[..., 0], axis=1).pvalue)
     # statsmodels takes ~1.5 s to import; only ANCOVA power needs it
     import statsmodels.api as sm
 
@@ -186,7 +193,8 @@ def _p_values(design: PowerDesign, control: np.ndarray, treated: np.ndarray) -> 
         y = np.r_[control[i, :, 0], treated[i, :, 0]]
         x = np.r_[control[i, :, 1], treated[i, :, 1]]
         columns = [np.ones(2 * n), arm] + ([x] if np.ptp(x) > 0 else [])
-        p[i] = sm.OLS(y, np.column_stack(columns)).fit().pvalues[1]
+        fit = sm.OLS(y, np.column_stack(columns)).fit()
+        p[i] = math.nan if no_residual_spread(fit, y) else fit.pvalues[1]  # as Welch's NaN without spread
     return p
 
 

@@ -197,6 +197,13 @@ _UNADJUSTED = {"same": "nothing (the baseline is the same in every run, or withi
                "few": "nothing (too few finished runs to adjust for the baseline)"}
 
 
+def no_residual_spread(fit, y: Any) -> bool:
+    """True when an OLS ``fit`` of outcomes ``y`` leaves no residual spread beyond round-off (every
+    run of an arm has the same outcome, or the model fits them exactly): its p-values are then
+    round-off, not evidence, and are reported as NaN, as :func:`difference_of_means` does."""
+    return float(fit.ssr) <= 1e-20 * max(float(np.sum(np.square(np.asarray(y, dtype=float)))), 1e-300)
+
+
 def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], control: str,
                    arm_column: str = "arm", confidence: float = CONFIDENCE) -> pd.DataFrame:
     """Each arm's effect versus ``control`` by ANCOVA: ``outcome ~ arm + baseline`` (OLS).
@@ -251,12 +258,17 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
             interval, p_values = fit.conf_int(alpha=1 - confidence), fit.pvalues
         if fit.df_resid < 1:
             note += "; no CI or p-value: one run per arm (too few finished runs)"
+        flat = fit.df_resid >= 1 and no_residual_spread(fit, data[outcome])
+        if flat:
+            note += "; no p-value: no spread within the arms (every run of an arm gives the same outcome)"
         for a in arms:
             term = f"arm={a}"
+            difference = float(fit.params[term])
+            low, high = (difference, difference) if flat else (float(interval.loc[term, 0]),
+                                                                float(interval.loc[term, 1]))
             rows.append({"arm": a, "control": control, "outcome": outcome, "n": int(fit.nobs),
-                         "difference": float(fit.params[term]), "ci_low": float(interval.loc[term, 0]),
-                         "ci_high": float(interval.loc[term, 1]), "p_value": float(p_values[term]),
-                         "adjusted_for": note})
+                         "difference": difference, "ci_low": low, "ci_high": high,
+                         "p_value": math.nan if flat else float(p_values[term]), "adjusted_for": note})
     return pd.DataFrame(rows)
 
 
