@@ -114,7 +114,9 @@ def test_fifo_as_scenario_and_batch_file(tmp_path, capsys):
 def test_batch_file_naming_a_special_scenario(tmp_path, capsys, monkeypatch):
     import calcium_abm.batch.runner as runner
 
-    monkeypatch.setattr(runner, "run_batch", lambda spec, out, **kw: spec.base_scenario())
+    from calcium_abm.batch.spec import load_batch
+
+    monkeypatch.setattr(runner, "run_batch", lambda batch, out, **kw: load_batch(batch).base_scenario())
     path = tmp_path / "b.toml"
     path.write_text('scenario = "/dev/zero"\n[sweep]\nparameters = { mk7_ug_per_day = [0, 1] }\n', encoding="utf-8")
     rejected(["batch", str(path), "--out", str(tmp_path / "b")], capsys, 'scenario = "/dev/zero"',

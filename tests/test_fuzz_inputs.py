@@ -194,8 +194,10 @@ def stubbed_runs(monkeypatch):
     monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
     import calcium_abm.batch.runner as runner
 
-    def run_batch(spec, out, **kwargs):
-        spec.base_scenario()  # the batch's scenario and [set] are part of the input
+    def run_batch(batch, out, **kwargs):  # the CLI passes the file's path (its errors then name it)
+        from calcium_abm.batch.spec import load_batch
+
+        load_batch(batch).base_scenario()  # the batch's scenario and [set] are part of the input
         raise Accepted
 
     monkeypatch.setattr(runner, "run_batch", run_batch)
