@@ -403,7 +403,7 @@ def scale_section_bmd(model: Any, target: float) -> None:
     bone = model.bone
     if model.bone_mineral_density_g_cm2 <= 0.0:
         return
-    room = 1.0 - bone.osteoid - bone.cavity
+    room = np.maximum(1.0 - bone.osteoid - bone.cavity, 0.0)  # >= 0: osteoid + cavity may pass 1 by round-off
     _scale_mineral_within_room(model, target, room)
     shortfall = target / model.bone_mineral_density_g_cm2 - 1.0
     deficit = bone.mineral_deficit.sum()
@@ -425,7 +425,7 @@ def _scale_mineral_within_room(model: Any, target: float, room: np.ndarray) -> N
             return
         # a full patch keeps its young matrix's share of its mineral (its deficit shrinks with it):
         # clipping the mineral alone would lower its content each round
-        bone.mineral_deficit[over] *= room[over] / bone.mineral[over]
+        bone.mineral_deficit[over] *= room[over] / bone.mineral[over]  # mineral > room >= 0 there
         bone.mineral[over] = room[over]
         if not (bone.mineral < room)[bone.mineral > 0.0].any():  # every mineralised patch is full
             return

@@ -213,7 +213,10 @@ def random_inputs(draw):
     overrides["mgp_knockout"] = draw(st.booleans())
     chosen = draw(st.lists(st.sampled_from(FULL_RANGE_PARAMETERS + TENFOLD_PARAMETERS),
                            min_size=3, max_size=10, unique=True))
-    overrides.update({name: draw(_parameter_value(name)) for name in chosen})
+    from calcium_abm.physiology.species import species_of_parameters  # another species' are refused
+    scope = species_of_parameters()
+    overrides.update({name: draw(_parameter_value(name)) for name in chosen
+                      if overrides["species"] in scope.get(name, (overrides["species"],))})
     return overrides
 
 

@@ -33,16 +33,22 @@ def person_of_cohort(scenario):
     cohort's draw reads (:func:`.person_traits.without_draw_only_spreads`; a single run refuses
     them, as they do nothing there), nor those this person's traits do not let act
     (:func:`.person_traits.inert_spreads`), nor another species' parameters (a sensitivity design
-    screens one parameter set over settings of several species). The run's own scenario TOML keeps
+    screens one parameter set over settings of several species); a drawn ``peak_bone_mass`` beside a
+    measured T-score goes back to 1 (it would do nothing). The run's own scenario TOML keeps
     them, a record of its draw, so its run id is unchanged."""
-    from calcium_abm.physiology.person_traits import inert_spreads, without_draw_only_spreads
+    from calcium_abm.physiology.person_traits import (inert_spreads, peak_bone_mass_beside_t_score,
+                                                      without_draw_only_spreads)
     from calcium_abm.physiology.species import species_of_parameters
 
     species, scope = scenario.patient.species, species_of_parameters()
     inert = set(inert_spreads(scenario)) | {name for name in scenario.parameters  # a spread the person does not
                                             if species not in scope.get(name, (species,))}  # let act; another species'
     kept = {name: v for name, v in without_draw_only_spreads(scenario.parameters).items() if name not in inert}
-    return scenario if kept == scenario.parameters else scenario.model_copy(update={"parameters": kept})
+    if kept != scenario.parameters:
+        scenario = scenario.model_copy(update={"parameters": kept})
+    if peak_bone_mass_beside_t_score(scenario.patient):  # a drawn peak does nothing beside a drawn T-score
+        scenario = scenario.model_copy(update={"patient": scenario.patient.model_copy(update={"peak_bone_mass": 1.0})})
+    return scenario
 
 
 def baseline_state(scenario) -> dict[str, float]:

@@ -61,7 +61,11 @@ def run_from_args(args: argparse.Namespace):
         raise UserInputError(f"--out {args.out!r} is not allowed: give a directory for the batch results")
     scheduler = check_scheduler_address(args.scheduler) if args.scheduler is not None else None
     spec = load_batch(args.file)
-    check_memory(spec.base_scenario(), str(args.file))
+    try:
+        base = spec.base_scenario()
+    except UserInputError as exc:  # the file's scenario or [set]: named by the file, as the loader's errors are
+        raise type(exc)(f"{args.file}: {exc}") from None
+    check_memory(base, str(args.file))
     try:
         with stop_on_sigterm():
             table = run_batch(args.file, args.out, workers=workers, scheduler=scheduler, resume=args.resume,

@@ -139,9 +139,14 @@ def _list_rows(items) -> None:
 def main(args: argparse.Namespace) -> int:
     refuse_unused_options(args)
     if args.scenario_file is not None:
+        from calcium_abm.physiology.person_traits import refuse_draw_only_spreads
         from calcium_abm.scenario import load_scenario
 
         scenario = load_scenario(args.scenario_file)
+        try:  # what a run of it would refuse (settings that would do nothing for this person)
+            refuse_draw_only_spreads(scenario.parameters, scenario)
+        except UserInputError as exc:
+            raise type(exc)(f"{args.scenario_file}: {exc}") from None
         print(f"ok: {args.scenario_file} is a valid scenario '{scenario.name}' ({scenario.days} days"
               f"{_schedule_count(len(scenario.schedule))})")
         return 0

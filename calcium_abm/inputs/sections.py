@@ -149,12 +149,7 @@ class Patient(Section):
                 "is postmenopausal = true with years_since_menopause = age_years minus that age")
         self._an_age_for_the_species()
         self._human_only_settings()
-        if self.baseline_bmd_t_score is not None and self.peak_bone_mass != 1.0:
-            raise rule_error(
-                f"patient.peak_bone_mass = {fmt_num(self.peak_bone_mass)} is not allowed with "
-                f"patient.baseline_bmd_t_score = {fmt_num(self.baseline_bmd_t_score)}: the measured T-score sets "
-                "the start bone, so the peak bone mass would do nothing; leave peak_bone_mass at 1 or leave the "
-                "T-score out")
+
         if self.postmenopausal and self.species == "human":
             at_menopause = self.age_years - self.years_since_menopause
             if not MIN_AGE_AT_MENOPAUSE_YEARS <= at_menopause <= MAX_AGE_AT_MENOPAUSE_YEARS:

@@ -171,18 +171,25 @@ def draw_only_spread_problems(parameters: Mapping[str, float]) -> list[str]:
 #: the spreads of :data:`SPREADS_READ_BY_ONE_PERSON` (and the wandering's correlation time) act in a
 #: single run only for a person whose trait is not typical or whose balance wanders
 CONDITIONAL_SPREADS = {
-    "calcification_propensity_log_sd": ("calcification_propensity", "not 1 (it places that trait in the intimal "
-                                        "onset distribution; the typical person's percentile is the median whatever "
-                                        "the spread)"),
+    "calcification_propensity_log_sd": ("calcification_propensity", "not 1 on day 0 (it places that trait in the "
+                                        "intimal onset distribution at the start; the typical person's percentile is "
+                                        "the median whatever the spread)"),
     "remodeling_balance_sd": ("remodeling_balance_varies", "true (the spread of the wandering balance)"),
     "remodeling_balance_correlation_years": ("remodeling_balance_varies", "true (the wandering's correlation time)"),
 }
 
 
+def peak_bone_mass_beside_t_score(patient) -> bool:
+    """True if a measured T-score makes the patient's (non-default) ``peak_bone_mass`` do nothing
+    (:func:`calcium_abm.person.start_bone_fraction_relative`)."""
+    return patient.baseline_bmd_t_score is not None and patient.peak_bone_mass != 1.0
+
+
+
 def _acts_for(name: str, patients) -> bool:
     key = CONDITIONAL_SPREADS[name][0]
-    if key == "calcification_propensity":
-        return any(p.calcification_propensity != 1.0 for p in patients)
+    if key == "calcification_propensity":  # read when the wall starts (intima.start_intima), not later
+        return patients[0].calcification_propensity != 1.0
     return any(getattr(p, key) for p in patients)
 
 
@@ -206,6 +213,10 @@ def refuse_draw_only_spreads(parameters: Mapping[str, float], scenario=None) -> 
         from calcium_abm.physiology.species import other_species_parameter_problems
 
         problems += other_species_parameter_problems(parameters, scenario.patient.species)
+        if peak_bone_mass_beside_t_score(scenario.patient):
+            problems.append(f"patient.peak_bone_mass = {scenario.patient.peak_bone_mass:g} does nothing beside "
+                            f"patient.baseline_bmd_t_score = {scenario.patient.baseline_bmd_t_score:g}: the measured "
+                            "T-score sets the start bone; leave peak_bone_mass at 1 or leave the T-score out")
     for name in inert_spreads(scenario) if scenario is not None else ():
         key, needed = CONDITIONAL_SPREADS[name]
         problems.append(f"parameters.{name} = {parameters[name]:g} does nothing in this run: it acts only where "

@@ -101,19 +101,24 @@ DXA_READOUT_PARAMETERS = ("young_adult_section_bmd_relative", "vertebral_area_gr
                           "osteophyte_spine_bmd_female_g_cm2")
 
 
+#: the human media's systemic inhibition (calcification.py); rodents read rodent_systemic_calcification_inhibition
+HUMAN_WALL_PARAMETERS = ("systemic_calcification_inhibition",)
+
+
 def species_of_parameters() -> dict[str, tuple[str, ...]]:
     """Parameter name -> the species whose runs read it, for the parameters one species' laws read
     (the others are read by every species)."""
     from calcium_abm.physiology import ageing, intima  # the human laws (lazy: they import the physiology)
 
     human = {p.name: ("human",) for module in (ageing, intima) for p in module.PARAMETERS}
-    return {**human, **dict.fromkeys(DXA_READOUT_PARAMETERS, ("human",)), **RODENT_PRESET_SPECIES}
+    return {**human, **dict.fromkeys((*DXA_READOUT_PARAMETERS, *HUMAN_WALL_PARAMETERS), ("human",)),
+            **RODENT_PRESET_SPECIES}
 
 
 def other_species_parameter_problems(parameters, species: str) -> list[str]:
     """One message per parameter in ``parameters`` (name -> value) that a ``species`` run never reads."""
     scope = species_of_parameters()
-    human = "the human laws (age, sex, the intima, the lumbar-spine DXA readout)"
+    human = "the human laws (ageing, the intima, the human media's systemic inhibition, the lumbar-spine DXA readout)"
     return [f"parameters.{name} = {value:g} does nothing for species = \"{species}\": it is read only by "
             + (human if scope[name] == ("human",) else f"the {' and '.join(scope[name])} preset")
             for name, value in parameters.items() if name in scope and species not in scope[name]]
