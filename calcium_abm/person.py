@@ -316,10 +316,21 @@ def live_life_course(model: Any, spin_up_days: float) -> None:
 
 def match_baseline_bmd(model: Any) -> None:
     """After the spin-up, scale the section's mineral so the lumbar-spine DXA reading equals the
-    measured ``baseline_bmd_t_score`` (:func:`baseline_section_bmd_g_cm2`)."""
+    measured ``baseline_bmd_t_score`` (:func:`baseline_section_bmd_g_cm2`). Where the section cannot
+    hold that bone (a small grid whose few mineralised patches are full), ``model.start_warnings``
+    says so: the run's results carry it (:func:`calcium_abm.simulation.results_frame`)."""
     patient = model.inputs.patient
     if patient.baseline_bmd_t_score is not None and patient.species == "human":
-        scale_section_bmd(model, baseline_section_bmd_g_cm2(model))
+        target = baseline_section_bmd_g_cm2(model)
+        scale_section_bmd(model, target)
+        reached = model.bone_mineral_density_g_cm2
+        if reached < target * (1.0 - 1e-9):
+            dxa = skeleton.expected_spine_dxa_bmd_g_cm2(reached, model.age_years, patient.sex, model.params)
+            w, h = model.bone.mineral.shape
+            model.start_warnings = [
+                f"the {w} x {h} bone section cannot hold the bone of patient.baseline_bmd_t_score = "
+                f"{patient.baseline_bmd_t_score:g}: its mineralised patches are full, so the run starts at T-score "
+                f"{ageing.t_score(dxa, patient.sex, model.params):.2f}; a larger bone grid holds more"]
 
 
 def healthy_bone_vitamin_k_supply(p, dt: float) -> float:

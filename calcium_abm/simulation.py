@@ -99,7 +99,7 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     collector = model.datacollector
     checked = collector.checked_rows(frame) if isinstance(collector, EndRowsCollector) else frame
     warning = physiology_warning(checked, model.config)
-    frame.attrs["physiology_warnings"] = [warning] if warning else []
+    frame.attrs["physiology_warnings"] = [*model.__dict__.get("start_warnings", []), *([warning] if warning else [])]
     frame.attrs["units"] = {name: unit for name, (unit, _) in COLUMNS.items()}
     return frame
 

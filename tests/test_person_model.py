@@ -146,6 +146,21 @@ def test_a_t_score_with_a_patch_whose_room_is_below_zero_by_round_off():
         -3.3, abs=1e-6)
 
 
+def test_a_t_score_a_small_section_cannot_hold_is_reported_not_hidden():
+    """On an 8 x 8 section the spin-up of this woman of 87 leaves 9 mineralised patches; even full and
+    with their young matrix completed they hold less than T = -3.28 asks for. The results say so
+    (second new-user probe: the miss was silent), naming the T-score the run starts at."""
+    from calcium_abm import simulate
+
+    tiny = {f"{t}_grid_{s}": 8 for t in ("bone", "vessel") for s in ("width", "height")}
+    frame = simulate("healthy_adult", years=0.01, seed=2130541818, overrides={
+        **tiny, "sex": "female", "postmenopausal": True, "years_since_menopause": 27.19, "age_years": 87.19,
+        "baseline_bmd_t_score": -3.28, "remodeling_balance": 1.0349})
+    started = ageing.t_score(frame["lumbar_spine_dxa_bmd_g_cm2"].iloc[0], "female", parameter_set())
+    said = frame.attrs["physiology_warnings"][0]
+    assert started < -3.3 and "8 x 8 bone section cannot hold" in said and f"T-score {started:.2f}" in said
+
+
 def test_a_t_score_beneath_what_osteophytes_add_is_refused_naming_the_reading():
     from calcium_abm.errors import UserInputError
     from calcium_abm.physiology import skeleton
