@@ -194,7 +194,7 @@ def stubbed_runs(monkeypatch):
     monkeypatch.setitem(sys.modules, "calcium_abm.simulation", fake)
     import calcium_abm.batch.runner as runner
 
-    def run_batch(batch, out, **kwargs):  # the CLI passes the file's path (its errors then name it)
+    def run_batch(batch, out, **kwargs):  # the CLI passes the loaded spec and the file as its origin
         from calcium_abm.batch.spec import load_batch
 
         load_batch(batch).base_scenario()  # the batch's scenario and [set] are part of the input

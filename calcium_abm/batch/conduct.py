@@ -38,16 +38,15 @@ def person_of_cohort(scenario):
     them, a record of its draw, so its run id is unchanged."""
     from calcium_abm.physiology.person_traits import (inert_spreads, peak_bone_mass_beside_t_score,
                                                       without_draw_only_spreads)
-    from calcium_abm.physiology.species import species_of_parameters
+    from calcium_abm.physiology.species import other_species_parameters
 
-    species, scope = scenario.patient.species, species_of_parameters()
-    inert = set(inert_spreads(scenario)) | {name for name in scenario.parameters  # a spread the person does not
-                                            if species not in scope.get(name, (species,))}  # let act; another species'
+    inert = {*inert_spreads(scenario), *other_species_parameters(scenario.parameters, scenario.patient.species)}
     kept = {name: v for name, v in without_draw_only_spreads(scenario.parameters).items() if name not in inert}
     if kept != scenario.parameters:
         scenario = scenario.model_copy(update={"parameters": kept})
     if peak_bone_mass_beside_t_score(scenario.patient):  # a drawn peak does nothing beside a drawn T-score
-        scenario = scenario.model_copy(update={"patient": scenario.patient.model_copy(update={"peak_bone_mass": 1.0})})
+        typical_peak = scenario.patient.model_copy(update={"peak_bone_mass": 1.0})
+        scenario = scenario.model_copy(update={"patient": typical_peak})
     return scenario
 
 

@@ -369,7 +369,8 @@ class _Saver:
 
 def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.PathLike, *,
               workers: int | None = 1, scheduler: Any = None, resume: bool = False,
-              progress: bool = False, on_result: Callable[[Result], None] | None = None) -> pd.DataFrame:
+              progress: bool = False, on_result: Callable[[Result], None] | None = None,
+              origin: str | None = None) -> pd.DataFrame:
     """Run every unfinished run of a batch and store it in ``out_dir``.
 
     Everything is checked before anything is written: the batch, every run, the options,
@@ -390,6 +391,8 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
         on_result: called with ``(run_id, rows, simulate_seconds)`` after each run is saved
             (summary output: handed to the writer, which saves it within
             :data:`SUMMARY_FLUSH_S` seconds, at the latest when the batch ends or stops).
+        origin: the file a :class:`BatchSpec` was read from, naming it in the messages of its runs
+            (a path given as ``batch`` names itself).
 
     Returns:
         One row per run: its labels and ``status`` ("ran" or "already done").
@@ -406,7 +409,8 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     try:
         runs = expand_runs(spec)  # validates every run before anything is written
     except BatchError as exc:  # a problem of the file's content: named by the file, as the loader's are
-        raise (BatchError(f"{os.fspath(batch)}: {exc}") if isinstance(batch, (str, os.PathLike)) else exc) from None
+        origin = origin or (os.fspath(batch) if isinstance(batch, (str, os.PathLike)) else None)
+        raise (BatchError(f"{origin}: {exc}") if origin else exc) from None
     check_output_dir(out_dir, resume)
     client, owned = connect_scheduler(scheduler) if scheduler is not None else (None, False)
     try:

@@ -68,8 +68,8 @@ def run_from_args(args: argparse.Namespace):
     check_memory(base, str(args.file))
     try:
         with stop_on_sigterm():
-            table = run_batch(args.file, args.out, workers=workers, scheduler=scheduler, resume=args.resume,
-                              progress=not args.quiet)
+            table = run_batch(spec, args.out, origin=str(args.file), workers=workers, scheduler=scheduler,
+                              resume=args.resume, progress=not args.quiet)
     except RunFailed as exc:
         print(f"error: {exc}\nthe finished runs are saved in {args.out}; after fixing the cause, "
               "continue with --resume", file=sys.stderr)

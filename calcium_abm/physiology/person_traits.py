@@ -185,7 +185,6 @@ def peak_bone_mass_beside_t_score(patient) -> bool:
     return patient.baseline_bmd_t_score is not None and patient.peak_bone_mass != 1.0
 
 
-
 def _acts_for(name: str, patients) -> bool:
     key = CONDITIONAL_SPREADS[name][0]
     if key == "calcification_propensity":  # read when the wall starts (intima.start_intima), not later
@@ -203,24 +202,30 @@ def inert_spreads(scenario) -> list[str]:
     return [name for name in set_here if not _acts_for(name, patients)]
 
 
-def refuse_draw_only_spreads(parameters: Mapping[str, float], scenario=None) -> None:
-    """Raise :class:`~calcium_abm.errors.ScenarioError` with :func:`draw_only_spread_problems`, one
-    line each, if a single run's ``parameters`` set any; with the validated ``scenario``, also for each
-    parameter of another species' laws (:func:`.species.other_species_parameter_problems`) and each
-    of :func:`inert_spreads` (they do nothing for this person)."""
-    problems = draw_only_spread_problems(parameters)
-    if scenario is not None:  # a parameter of another species' laws (a species cannot change during a run)
-        from calcium_abm.physiology.species import other_species_parameter_problems
+def inert_setting_problems(scenario) -> list[str]:
+    """One message per setting of a validated ``scenario`` that would do nothing for its person:
+    another species' parameter (:func:`.species.other_species_parameter_problems`; a species cannot
+    change during a run), a ``peak_bone_mass`` beside a measured T-score, each of :func:`inert_spreads`."""
+    from calcium_abm.physiology.species import other_species_parameter_problems
 
-        problems += other_species_parameter_problems(parameters, scenario.patient.species)
-        if peak_bone_mass_beside_t_score(scenario.patient):
-            problems.append(f"patient.peak_bone_mass = {scenario.patient.peak_bone_mass:g} does nothing beside "
-                            f"patient.baseline_bmd_t_score = {scenario.patient.baseline_bmd_t_score:g}: the measured "
-                            "T-score sets the start bone; leave peak_bone_mass at 1 or leave the T-score out")
-    for name in inert_spreads(scenario) if scenario is not None else ():
+    patient, parameters = scenario.patient, scenario.parameters
+    problems = other_species_parameter_problems(parameters, patient.species)
+    if peak_bone_mass_beside_t_score(patient):
+        problems.append(f"patient.peak_bone_mass = {patient.peak_bone_mass:g} does nothing beside "
+                        f"patient.baseline_bmd_t_score = {patient.baseline_bmd_t_score:g}: the measured "
+                        "T-score sets the start bone; leave peak_bone_mass at 1 or leave the T-score out")
+    for name in inert_spreads(scenario):
         key, needed = CONDITIONAL_SPREADS[name]
         problems.append(f"parameters.{name} = {parameters[name]:g} does nothing in this run: it acts only where "
                         f"patient.{key} is {needed}")
+    return problems
+
+
+def refuse_draw_only_spreads(parameters: Mapping[str, float], scenario=None) -> None:
+    """Raise :class:`~calcium_abm.errors.ScenarioError` with :func:`draw_only_spread_problems`, one
+    line each, if a single run's ``parameters`` set any; with the validated ``scenario``, also with
+    :func:`inert_setting_problems` (settings that do nothing for this person)."""
+    problems = draw_only_spread_problems(parameters) + (inert_setting_problems(scenario) if scenario else [])
     if problems:
         raise ScenarioError("\n".join(problems))
 

@@ -115,10 +115,16 @@ def species_of_parameters() -> dict[str, tuple[str, ...]]:
             **RODENT_PRESET_SPECIES}
 
 
+def other_species_parameters(parameters, species: str) -> list[str]:
+    """The names in ``parameters`` that a ``species`` run never reads (another species' laws)."""
+    scope = species_of_parameters()
+    return [name for name in parameters if species not in scope.get(name, (species,))]
+
+
 def other_species_parameter_problems(parameters, species: str) -> list[str]:
     """One message per parameter in ``parameters`` (name -> value) that a ``species`` run never reads."""
     scope = species_of_parameters()
     human = "the human laws (ageing, the intima, the human media's systemic inhibition, the lumbar-spine DXA readout)"
-    return [f"parameters.{name} = {value:g} does nothing for species = \"{species}\": it is read only by "
+    return [f"parameters.{name} = {parameters[name]:g} does nothing for species = \"{species}\": it is read only by "
             + (human if scope[name] == ("human",) else f"the {' and '.join(scope[name])} preset")
-            for name, value in parameters.items() if name in scope and species not in scope[name]]
+            for name in other_species_parameters(parameters, species)]
