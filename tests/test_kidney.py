@@ -226,6 +226,19 @@ def test_calcitriol_falls_with_fgf23_and_high_phosphate():
     assert k.calcitriol_phosphate_effect(1.1, P) == 1.0
 
 
+def test_ionised_calcium_raises_fgf23_by_its_power():
+    """Calcium stimulates FGF23 apart from PTH and phosphate (kidney.py's sources); at the reference
+    calcium (steady states) the term is 1, and with a power of 0 calcium does nothing."""
+    load = k.reference_phosphate_load_mg(P)
+    assert k.fgf23_relative(100, load, 1.0, P, 1.0) == k.fgf23_relative(100, load, 1.0, P) == pytest.approx(1.0)
+    assert k.fgf23_relative(100, load, 1.0, P, 1.05) == pytest.approx(1.05 ** P.fgf23_calcium_exponent)
+    assert k.fgf23_relative(100, load, 1.0, P, 0.95) < 1.0 < k.fgf23_relative(100, load, 1.0, P, 1.05)
+    flat = SimpleNamespace(**{**vars(P), "fgf23_calcium_exponent": 0.0})
+    assert k.fgf23_relative(100, load, 1.0, flat, 1.05) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="ionized_calcium_relative"):
+        k.fgf23_relative(100, load, 1.0, P, float("nan"))
+
+
 # ----------------------------------------------------------------------------- dialysis
 def test_four_hour_session_removes_the_published_amount():
     removed = d.dialysis_session_removal_mg(P.dialysis_reference_predialysis_phosphate_mmol_l, P)

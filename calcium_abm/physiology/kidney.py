@@ -10,18 +10,14 @@ Units: GFR in mL/min (per 1.73 m2), phosphate as elemental phosphorus in mg (amo
 inorganic phosphate in mmol/L (serum), calcium in mmol/L, PTH in pmol/L; FGF23 and calcitriol
 are relative to a healthy adult at the reference state (1 = normal).
 
-Structure (re-implemented from Peterson & Riggs 2010 Bone 46:49, whose public code is
-OpenBoneMin, GPL: no code is copied, only the published forms and parameter values are used):
-
-* gut: net phosphate absorption, partly calcitriol-dependent, reduced by binders;
-* kidney: filtered phosphate x fractional excretion, which FGF23 and PTH raise;
-* FGF23 rises with the phosphate each remaining nephron must excrete;
-* 1-alpha-hydroxylase (calcitriol) falls with renal mass and FGF23, is raised by PTH and
-  suppressed by high phosphate;
-* the parathyroid gland: Brown's calcium sigmoid x a slowly adapting gland capacity that
-  grows when calcitriol is low, x a phosphate term;
-* haemodialysis, binders and systemic calcification inhibitors: :mod:`.dialysis`; the
-  steady state of these laws (a readout): :mod:`.mineral_steady_state`.
+Structure (re-implemented from Peterson & Riggs 2010 Bone 46:49, whose public code is OpenBoneMin, GPL: no
+code is copied, only the published forms and parameter values are used): gut phosphate absorption, partly
+calcitriol-dependent, reduced by binders; the tubule: filtered phosphate x fractional excretion, which FGF23 and
+PTH raise; FGF23 rises with the phosphate each remaining nephron must excrete and with ionised calcium;
+1-alpha-hydroxylase (calcitriol) falls with renal mass and FGF23, is raised by PTH and suppressed by high
+phosphate; the parathyroid gland: Brown's calcium sigmoid x a slowly adapting capacity that grows when calcitriol
+is low, x a phosphate term. Haemodialysis, binders and systemic calcification inhibitors: :mod:`.dialysis`; the
+steady state of these laws (a readout): :mod:`.mineral_steady_state`.
 
 Errors: functions raise :class:`ValueError` with the field, the value and what is allowed
 when given a negative amount, a non-finite number, or an unknown CKD stage.
@@ -35,11 +31,8 @@ from types import SimpleNamespace
 from calcium_abm.parameters import Parameter, declare, module_defaults
 from calcium_abm.checks import checked_float as _check, per_set_or_fresh
 
-#: g/mol (fixed chemistry, not parameters)
-PHOSPHORUS_MG_PER_MMOL = 30.97
-CALCIUM_MG_PER_MMOL = 40.08
-#: hydroxyapatite Ca10(PO4)6(OH)2: 10 Ca per 6 P
-HYDROXYAPATITE_CA_PER_P_MOLAR = 10.0 / 6.0
+PHOSPHORUS_MG_PER_MMOL, CALCIUM_MG_PER_MMOL = 30.97, 40.08  #: g/mol (fixed chemistry, not parameters)
+HYDROXYAPATITE_CA_PER_P_MOLAR = 10.0 / 6.0  #: hydroxyapatite Ca10(PO4)6(OH)2: 10 Ca per 6 P
 #: mass ratio Ca:P of hydroxyapatite = 10*40.08 / (6*30.97) = 2.157
 HYDROXYAPATITE_CA_PER_P_MASS = HYDROXYAPATITE_CA_PER_P_MOLAR * CALCIUM_MG_PER_MMOL / PHOSPHORUS_MG_PER_MMOL
 #: mL/min -> L/day
@@ -90,6 +83,11 @@ PARAMETERS = declare([
               "assumption: active vitamin D raises FGF23 (review PMC5198563 [V qualitative]); half of secretion "
               "is taken as calcitriol-independent, so FGF23 stays high in CKD despite low calcitriol",
               "Power of (1 + relative calcitriol) / 2 in FGF23 secretion", 0.0, 1.0),
+    Parameter("fgf23_calcium_exponent", 1.0, "-",
+              "assumption (value; direction [V]): calcium raises FGF23 apart from PTH and phosphate (Rodriguez-Ortiz "
+              "2012 J Am Soc Nephrol 23:1190, rats; Quinn 2013 Am J Physiol Endocrinol Metab 304:E310, PTH- and "
+              "CaSR-null mice; r = 0.39 with serum calcium in healthy girls, PMC5460726)",
+              "Power of relative ionised calcium in FGF23 secretion", 0.0, 8.0),
     Parameter("fgf23_max_relative", 100.0, "-", "assumption: FGF23 in dialysis can exceed 100x normal [U]",
               "Ceiling of relative FGF23", 10.0, 1000.0),
     Parameter("fgf23_min_relative", 0.05, "-", "assumption: osteocytes keep a basal FGF23 secretion when almost no "
@@ -191,11 +189,8 @@ PARAMETERS = declare([
 ])
 
 def default_parameters(**overrides: float) -> SimpleNamespace:
-    """This module's defaults as attributes, with ``overrides`` applied (tests and readouts).
-
-    Raises:
-        KeyError: for a name this module does not declare.
-    """
+    """This module's defaults as attributes, with ``overrides`` applied (tests and readouts); a name
+    this module does not declare raises :class:`KeyError`."""
     return module_defaults(PARAMETERS, "kidney", overrides)
 
 
@@ -316,16 +311,20 @@ def phosphate_load_per_nephron_relative(gfr: float, phosphate_load_mg: float, p)
     return (load / reference_phosphate_load_mg(p)) / (g / p.reference_gfr_ml_per_min)
 
 
-def fgf23_relative(gfr: float, phosphate_load_mg: float, calcitriol_relative: float, p) -> float:
+def fgf23_relative(gfr: float, phosphate_load_mg: float, calcitriol_relative: float, p,
+                   ionized_calcium_relative: float = 1.0) -> float:
     """Relative FGF23 (1 = healthy reference) from the phosphate each remaining nephron must excrete.
 
-    ``FGF23 = ((load / load_ref) / (GFR / GFR_ref)) ** a * ((1 + calcitriol) / 2) ** c``, kept
-    between ``fgf23_min_relative`` and ``fgf23_max_relative``.
-    ``phosphate_load_mg`` is the day's net absorbed phosphorus (mg/day).
+    ``FGF23 = ((load / load_ref) / (GFR / GFR_ref)) ** a * ((1 + calcitriol) / 2) ** c * ion ** e``,
+    kept between ``fgf23_min_relative`` and ``fgf23_max_relative``. ``phosphate_load_mg`` is the
+    day's net absorbed phosphorus (mg/day); ``ionized_calcium_relative`` the ionised calcium over
+    the reference (1 at steady states, which are taken at the reference calcium).
     """
     c = _check("calcitriol_relative", calcitriol_relative)
+    ion = _check("ionized_calcium_relative", ionized_calcium_relative)
     per_nephron = phosphate_load_per_nephron_relative(gfr, phosphate_load_mg, p)
-    value = per_nephron ** p.fgf23_nephron_load_exponent * (0.5 * (1.0 + c)) ** p.fgf23_calcitriol_exponent
+    value = (per_nephron ** p.fgf23_nephron_load_exponent * (0.5 * (1.0 + c)) ** p.fgf23_calcitriol_exponent
+             * ion ** p.fgf23_calcium_exponent)
     return min(p.fgf23_max_relative, max(p.fgf23_min_relative, value))
 
 

@@ -130,7 +130,8 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
     ion = ca * p.ionized_calcium_fraction
     c_prev, gfr = hormones.calcitriol_relative, max(k.gfr_ml_per_min, 1e-6)
     load = kidney.phosphate_absorbed_mg(k.phosphate_mg_per_day, c_prev, k.binder_mg_per_day, p)
-    fgf = kidney.fgf23_relative(gfr, load, c_prev, p)
+    ion_rel = ion / p.reference_ionized_calcium_mmol_l
+    fgf = kidney.fgf23_relative(gfr, load, c_prev, p, ion_rel)
     hormones.gland_capacity = kidney.advance_parathyroid_capacity(hormones.gland_capacity, kidney.parathyroid_capacity_target(
         c_prev, p, kidney.phosphate_load_per_nephron_relative(gfr, load, p)), p, dt)
     pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=hormones.gland_capacity)

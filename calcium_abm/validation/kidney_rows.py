@@ -76,21 +76,13 @@ _WOMAN_65 = {"patient.age_years": 65.0, "patient.sex": "female", "patient.postme
              "patient.years_since_menopause": 14.0, "diet.calcium_mg_per_day": 700.0}
 
 
-_AT_THE_EDGE = (
-    "issue 10: the steep kidney (urine_calcium_exponent 22, urine_pth_exponent 2.7) puts the rise at the band's "
-    "edge (the woman's renal estrogen leak, estrogen_renal_calcium_excretion_rise, adds ~0.003); the shallow kidney "
-    "before it gave +0.10-0.15 (tests/test_kidney_model.py::test_c1_names_its_mechanisms). Dietary calcium binding "
-    "phosphate in the gut (dialysis.dietary_calcium_phosphate_binding_mg, Heaney & Nordin 2002) brought the "
-    "phosphate rise down but moves the calcium rise only within seed noise")
-
-
 _CALCITRIOL_BLIND = (
     "issue 10: calcitriol barely follows dietary calcium: calcitriol_pth_exponent 0.11 (OpenBoneMin's Hill "
     "exponent, used as a power) moves it by ~1 % where PTH moves by 20-60 %, and on the supplement the gut's "
-    "calcium-phosphate binding lowers phosphate and FGF23, which raise it (0.3 years, 32 x 32, seed 1: x1.00 at "
-    "100, x0.99 at 1,000 and x1.04 at 2,000 mg/day; published x1.46 after 4 days of deprivation). A power of 0.44 "
-    "(2026-12-02, not kept) raised it to x1.28 at 100 mg/day but failed rows K4 and 20b: the kidney hormones need "
-    "recalibrating together (docs/ODD.md section 8)")
+    "calcium-phosphate binding lowers phosphate and FGF23, which raise it (published x1.46 after 4 days of "
+    "deprivation). Tried 2026-12-02 (ODD section 8): a power of 0.3-0.5 with a calcium suppression of "
+    "1-alpha-hydroxylase turns it down (x0.94-0.96) but fails row A1 (loss at 85 / at 65: 1.3-1.6 against >= 1.8) "
+    "and takes away the woman of 60's extra bone loss; a power of 0.3 alone leaves it at x1.00")
 
 
 def _supplement_criteria(who: str) -> tuple[Criterion, ...]:
@@ -101,7 +93,7 @@ def _supplement_criteria(who: str) -> tuple[Criterion, ...]:
                   difference_of_means("serum_calcium_mmol_l", arm, control, *_WEEKS_12_TO_16),
                   -0.05, 0.05, "unchanged", "mmol/L",
                   "no significant change in total (or ionised) calcium in any of the trials; +-0.05 mmol/L is about "
-                  "half a population SD, within their power", _AT_THE_EDGE),
+                  "half a population SD, within their power"),
         Criterion(f"PTH, supplement / placebo ({who})",
                   ratio_of_means("pth_pmol_l", arm, control, *_WEEKS_12_TO_16),
                   0.65, 0.95, "x0.84 (50.1 -> 41.9 pg/mL)", "ratio",
