@@ -176,12 +176,17 @@ class Patient(Section):
         for name in HUMAN_ONLY_PATIENT_KEYS:
             value, default = getattr(self, name), type(self).model_fields[name].default
             if value != default:
-                shown, usual = (str(v).lower() if isinstance(v, bool) else "none" if v is None else fmt_num(v)
-                                for v in (value, default))
+                shown, usual = (str(v).lower() if isinstance(v, bool) else "none" if v is None
+                                 else f'"{v}"' if isinstance(v, str) else fmt_num(v) for v in (value, default))
                 raise rule_error(
                     f"patient.{name} = {shown} is not allowed for species = \"{self.species}\": it acts through "
                     f"the human laws (age, sex, the intima, a T-score's young-adult reference), which the rodent "
                     f"presets do not use; leave it at its default ({usual}) or set species = \"human\"")
+        if self.sex == "female" and not self.postmenopausal:  # measured: a female rodent's run = a male's, bit for bit
+            raise rule_error(
+                f'patient.sex = "female" is not allowed for species = "{self.species}" with patient.postmenopausal = '
+                f"false: the rodent presets have no sex difference, a female acts only through an estrogen loss; "
+                f'set postmenopausal = true (an abrupt loss, as after ovariectomy) or leave sex at "male"')
 
     def _an_age_for_the_species(self) -> None:
         if self.species == "human" and self.age_years < MIN_HUMAN_AGE_YEARS:
