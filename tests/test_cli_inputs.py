@@ -168,9 +168,11 @@ def test_a_rodent_run_must_end_within_its_lifespan(species, most, tmp_path, caps
 def test_a_spread_only_a_cohort_reads_is_refused_in_one_persons_run(tmp_path, capsys):
     """peak_bone_mass_cv is the spread of a trait between people: a single run takes the
     person's own value, so the setting did nothing (tests/test_person_traits.py checks which)."""
-    rejected(run_args(tmp_path, "--set", "peak_bone_mass_cv=0.2"), capsys,
-             "parameters.peak_bone_mass_cv = 0.2 does nothing in a single run", "patient.peak_bone_mass")
+    err = rejected(run_args(tmp_path, "--set", "peak_bone_mass_cv=0.2"), capsys,
+                   "parameters.peak_bone_mass_cv = 0.2 does nothing in a single run", "patient.peak_bone_mass")
     assert not (tmp_path / "out.csv").exists()
+    # named like the schema's refusals: the scenario first, the options that were checked last
+    assert err.startswith("error: healthy_adult: parameters.peak_bone_mass_cv") and "(checked with --set" in err
 
 
 def test_the_end_age_counts_the_runs_whole_days(tmp_path, capsys):

@@ -80,16 +80,21 @@ def scenario_from_args(args: argparse.Namespace):
     The options are written into the scenario *before* it is checked, as ``batch`` does,
     so the schedule is checked against ``--years`` and not the file's own length.
     """
+    from calcium_abm.inputs.messages import join_problems, problem_lines
+    from calcium_abm.physiology.person_traits import refuse_draw_only_spreads
     from calcium_abm.scenario import load_scenario
 
     given = _given_options(args)
+    trailer = "\n(checked with " + " ".join(origin for origin, _ in given.values()) + ")" if given else ""
     try:
-        return load_scenario(args.scenario, overrides={path: value for path, (_, value) in given.items()})
+        scenario = load_scenario(args.scenario, overrides={path: value for path, (_, value) in given.items()})
     except ScenarioError as exc:
-        if not given:
-            raise
-        options = " ".join(origin for origin, _ in given.values())
-        raise ScenarioError(f"{exc}\n(checked with {options})") from None
+        raise ScenarioError(f"{exc}{trailer}") from None
+    try:  # settings that would do nothing for this person (what the model itself refuses), named with the scenario
+        refuse_draw_only_spreads(scenario.parameters, scenario)
+    except ScenarioError as exc:
+        raise ScenarioError(join_problems(problem_lines(str(exc)), args.scenario) + trailer) from None
+    return scenario
 
 
 def out_of_memory_message(scenario) -> str:
@@ -119,10 +124,7 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.interrupts import interruption
     from calcium_abm.io import check_output_path
 
-    from calcium_abm.physiology.person_traits import refuse_draw_only_spreads
-
-    scenario = scenario_from_args(args)
-    refuse_draw_only_spreads(scenario.parameters, scenario)  # before the memory check and the output path
+    scenario = scenario_from_args(args)  # refuses settings that would do nothing, before the memory check and path
     check_memory(scenario)  # the machine's limit, asked here rather than by the schema
     out = check_output_path(args.out)
     try:
