@@ -44,7 +44,7 @@ from calcium_abm.agents import AgentsOnDemand, Blood, BoneTissue, Gut, VesselWal
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
-from calcium_abm import person
+from calcium_abm import person, stepping
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, kidney, ledger,
                                    minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
@@ -227,6 +227,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         return self._random_stream
 
     # ------------------------------------------------------------------ step
+    _wrapped_step = stepping.step_one_day  # model.step(): Mesa's day, its daily event moved, not rebuilt
     def step(self) -> None:
         """Advance one day: the ODD's process overview (module docstring), in order."""
         person.apply_schedule_and_age(self)                                         # 1 schedule
