@@ -238,7 +238,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
                                                   self.phosphate["blood"], k, p, dt)
         drives = person.bone_drives_today(self, s.pth_relative, vk.bone_vitamin_k_supply_nmol_l)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
-                                          self.random_stream, dt)
+                                          self.random_stream, dt, without_agents=not self.mirrors_cell_agents)
         wall, mgp_per_cell = self._mineral_exchanges(s, k, bone_day.resorbed_mineral_mg,  # 6-7
                                                      skeleton.cortical_day(self.cortical, drives, p, dt))
         uc_rel = carboxylation.ucmgp_release_relative(wall.ucmgp_made, self.vessel.mineral.size, mgp_per_cell)
