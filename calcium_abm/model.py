@@ -272,7 +272,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         wall = calcification.vessel_day(
             self.vessel, self.carboxylation.mgp_carboxylated_by_depth,
             0.0 if state.genetics.mgp_knockout else mgp_per_cell, calcium.phosphate_relative(s, p), capxp, p,
-            self.random_stream, supply(VESSEL_DEPOSITION_SUPPLY_SHARE), dt, inhibitor_relative=s.inhibitor_fraction)
+            self.rng, supply(VESSEL_DEPOSITION_SUPPLY_SHARE), dt, inhibitor_relative=s.inhibitor_fraction)
         minerals.book_mineral(ca, ph, "blood", "vessel_wall", wall.deposited_mg - wall.regressed_mg, p)
         urine, endogenous = calcium.excretion_day(s, ca["blood"], p, dt)
         ca.transfer_split("blood", {"urine": urine, "gut": endogenous})

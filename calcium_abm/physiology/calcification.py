@@ -43,7 +43,6 @@ from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_coat_after
                                               mgp_free_fraction, mgp_producing_cells, one_minus_exp, phenotype_weight,
                                               systemic_free_fraction)
 from calcium_abm.physiology.wall_readouts import wall_mineral_sum
-from calcium_abm.random_stream import RandomStream, as_random_stream
 
 PARAMETERS = declare([
     Parameter("vessel_media_calcium_capacity_mg", 400.0, "mg",
@@ -291,7 +290,7 @@ def _vessel_kernel_constants(p, dt: float) -> np.ndarray:
 
 
 def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: float,
-               phosphate_rel: float, capxp_rel: float, p, rng: np.random.Generator | RandomStream,
+               phosphate_rel: float, capxp_rel: float, p, rng: np.random.Generator,
                deposition_supply_mg: float, dt: float = 1.0, inhibitor_relative: float = 1.0) -> VesselDayResult:
     """One day in the wall, in place on ``wall``: the media's kernel, then the intima
     (:func:`.intima.intima_day`, from the blood supply the media left). The result's
@@ -304,8 +303,6 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
             the MGP knockout). :func:`mgp_synthesis_per_step` gives the healthy value.
         phosphate_rel: serum phosphate / reference.
         capxp_rel: serum Ca x P product / reference.
-        rng: the run's generator, or its :class:`~calcium_abm.random_stream.RandomStream` (cheaper
-            to pass); the kernel draws one float32 uniform per patch from it, in patch order.
         deposition_supply_mg: the most calcium blood can give today.
         inhibitor_relative: circulating calcification inhibitors (fetuin-A, pyrophosphate)
             relative to health (:func:`.dialysis.systemic_inhibitor_fraction`): the serum capacity
@@ -314,6 +311,9 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     """
     osteo = wall.osteochondrogenic
     systemic = species.systemic_calcification_inhibition(wall.species, p)
+    # one uniform per cell decides apoptosis, switching and nucleation (disjoint events); drawn by
+    # numpy so the random stream does not depend on the kernel
+    u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
     phosphate_rel = phosphate_rel * wall.species_phosphate_relative
     capxp_media = capxp_rel * wall.species_capxp_relative
     drives = drive_record(VesselDrives(
@@ -328,8 +328,7 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
         wall.deposit_coat = np.zeros_like(wall.mineral)
     deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, wall.day_tallies = _vessel_day_kernel(
         osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.mineral_root, wall.deposit_coat, wall.generation,
-        _per_depth(carboxylated, osteo.shape[1]), as_random_stream(rng), _vessel_kernel_constants(p, dt), drives,
-        wall.mineral_mg_per_unit)
+        _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives, wall.mineral_mg_per_unit)
     intima_mg = intima_day(wall.intima, active_sum / osteo.size, capxp_rel, inhibitor_relative,
                            p.agatston_units_per_mg_calcium, max(deposition_supply_mg - deposited, 0.0), p, dt)
     return VesselDayResult(deposited + intima_mg, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
@@ -355,8 +354,8 @@ def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carboxylated_by_depth, stream,
-                       k_record, drives_record, mg_per_unit):
+def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carboxylated_by_depth, u, k_record,
+                       drives_record, mg_per_unit):
     """The rules of :func:`vessel_day`, patch by patch (every patch is independent);
     ``k_record`` / ``drives_record`` are :func:`~calcium_abm.parameters.kernel_record` s of a
     :class:`VesselConstants` / :class:`VesselDrives`, read by field name.
@@ -376,7 +375,7 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generati
     w, h = osteo.shape
     osteo_f, cmgp_f, ucmgp_f, mineral_f = osteo.ravel(), cmgp.ravel(), ucmgp.ravel(), mineral.ravel()
     root_f, coat_f = mineral_root.ravel(), coat.ravel()
-    generation_f, rng = generation.ravel(), stream.rng
+    generation_f, u_f = generation.ravel(), u.ravel()
     # the records' fields as locals, so the loops below read registers
     mgp_made_per_cell, drive_free = drives.mgp_made_per_cell, drives.drive_free
     mgp_keep, osteo_factor, uc_weight, half_saturation = k.mgp_keep, k.osteo_mgp_factor, k.uc_weight, k.half_saturation
@@ -410,12 +409,8 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generati
                 g = min(deposit_growth_demand(root, coat_f[q], o, growth_per_day, contractile_fraction) * free
                         * drive_free, 1.0 - m)
                 coat_f[q] = deposit_coat_after_day(coat_f[q], coat_keep)
-            # pass 2 (the same cell, so one sweep): its fate. One uniform per cell decides apoptosis, switching
-            # and nucleation (disjoint events), drawn for every cell in patch order whatever the branches
-            # below, as numpy's rng.random((w, h), dtype=np.float32) would draw them all (float32 resolves
-            # p >= 6e-8; p_apop ~5e-4)
-            u = rng.random(dtype=np.float32)
-            if u < p_apoptosis:
+            # pass 2 (the same cell, so one sweep): its fate
+            if u_f[q] < p_apoptosis:
                 # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over
                 g = min(g + k.apoptotic_seed * drives.seed_free * free, 1.0 - m)
                 osteo_f[q] = False
@@ -425,13 +420,13 @@ def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generati
                 rate = k.switch_back_per_step * (1.0 - free) if o else drives.switch_on_per_step * free
                 nucleation = nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free
                 # 0 <= 1 - exp(-x) <= x (x >= 0, also as computed): most cells skip both exponentials
-                if not (u >= p_apoptosis + rate + nucleation and rate >= 0.0 and nucleation >= 0.0):
+                if not (u_f[q] >= p_apoptosis + rate + nucleation and rate >= 0.0 and nucleation >= 0.0):
                     p_switch = one_minus_exp(rate)
-                    if u < p_apoptosis + p_switch:
+                    if u_f[q] < p_apoptosis + p_switch:
                         osteo_f[q] = not o
                         n_off += o
                         n_on += not o
-                    elif u < p_apoptosis + p_switch + one_minus_exp(nucleation):  # matrix vesicle (rare)
+                    elif u_f[q] < p_apoptosis + p_switch + one_minus_exp(nucleation):  # matrix vesicle (rare)
                         g = min(g + k.nucleus_volume, 1.0 - m)
             growth[q] = g
             want += g

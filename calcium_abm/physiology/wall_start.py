@@ -27,7 +27,6 @@ import numpy as np
 from calcium_abm.physiology import calcification
 from calcium_abm.physiology.carboxylation import ucmgp_release_relative
 from calcium_abm.physiology.intima import Intima
-from calcium_abm.random_stream import RandomStream
 
 #: the spin-up's random stream: ``numpy.random.default_rng((seed, WALL_STREAM))``
 WALL_STREAM = 1
@@ -61,7 +60,7 @@ def start_wall_at_steady_state(wall: calcification.VesselWall, carboxylated_by_d
     scratch = dataclasses.replace(wall, mineral=np.zeros_like(wall.mineral), generation=np.zeros_like(wall.generation),
                                   intima=Intima(), mineral_root=None,
                                   deposit_coat=None)  # shares the phenotype and MGP arrays with the wall
-    rng = RandomStream(np.random.default_rng((seed, WALL_STREAM)))  # wrapped once for the kernel
+    rng = np.random.default_rng((seed, WALL_STREAM))
     day = None
     for _ in range(int(math.ceil(days / dt))):
         day = calcification.vessel_day(scratch, carboxylated_by_depth, mgp_made_per_cell, phosphate_rel, 1.0, p, rng,
