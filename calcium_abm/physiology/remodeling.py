@@ -204,7 +204,8 @@ def bone_drives(pth_relative: float, estrogen_effect: float, vitamin_k_supply_nm
 
 
 def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, drives: BoneDrives, p,
-                rng: np.random.Generator | RandomStream, dt: float = 1.0, without_agents: bool = False) -> BoneDayResult:
+                rng: np.random.Generator | RandomStream, dt: float = 1.0,
+                without_agents: bool = False) -> BoneDayResult:
     """One day of cell activity (activation, resorption, coupling, formation), in place on
     ``bone``, ``ocs`` and ``obs``. Returned dead slots are still marked alive: the caller
     removes their agents and then calls ``kill``. ``dt`` is physiological days per step.
