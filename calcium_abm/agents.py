@@ -197,6 +197,10 @@ class AgentsOnDemand:
     muscle cells at construction, no births, moves and deaths mirrored every day. From the
     first read on, :func:`mirror_bone_day` keeps them in step (see :func:`materialise_agents`)."""
 
+    #: whether the bone-cell agents follow the populations (set by :func:`materialise_agents` and
+    #: :func:`stop_mirroring`); while False no bone cell has an agent
+    mirrors_cell_agents = False
+
     @property
     def agents(self):  # noqa: D102 - Mesa's Model.agents, filled first
         materialise_agents(self)
@@ -267,9 +271,8 @@ def mirror_bone_day(model, day) -> None:
     dead cells' slots are freed (the populations' state)."""
     ocs, obs = model.osteoclasts, model.osteoblasts
     if not model.__dict__.get("mirrors_cell_agents", False):  # set by materialise_agents (a lookup, no AttributeError)
-        if day.dead_osteoclasts.size:
+        if day.dead_osteoclasts is not None:  # None: remodel_day freed them (without_agents)
             ocs.kill(day.dead_osteoclasts)
-        if day.dead_osteoblasts.size:
             obs.kill(day.dead_osteoblasts)
         return
     if day.born_osteoclasts.size:

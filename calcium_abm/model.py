@@ -44,7 +44,7 @@ from calcium_abm.agents import AgentsOnDemand, Blood, BoneTissue, Gut, VesselWal
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
-from calcium_abm import person
+from calcium_abm import person, stepping
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, kidney, ledger,
                                    minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
@@ -227,6 +227,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         return self._random_stream
 
     # ------------------------------------------------------------------ step
+    _wrapped_step = stepping.step_one_day  # model.step(): Mesa's day, its daily event moved, not rebuilt
     def step(self) -> None:
         """Advance one day: the ODD's process overview (module docstring), in order."""
         person.apply_schedule_and_age(self)                                         # 1 schedule
@@ -237,7 +238,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
                                                   self.phosphate["blood"], k, p, dt)
         drives = person.bone_drives_today(self, s.pth_relative, vk.bone_vitamin_k_supply_nmol_l)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
-                                          self.random_stream, dt)
+                                          self.random_stream, dt, without_agents=not self.mirrors_cell_agents)
         wall, mgp_per_cell = self._mineral_exchanges(s, k, bone_day.resorbed_mineral_mg,  # 6-7
                                                      skeleton.cortical_day(self.cortical, drives, p, dt))
         uc_rel = carboxylation.ucmgp_release_relative(wall.ucmgp_made, self.vessel.mineral.size, mgp_per_cell)

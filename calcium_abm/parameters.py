@@ -80,6 +80,7 @@ def per_parameter_set(builder: Callable[..., T] | None = None, *, maxsize: int =
         return result
 
     get.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    get.last = last  # type: ignore[attr-defined]  # for wrappers that check it first (checks.per_set_or_fresh)
     return get
 
 

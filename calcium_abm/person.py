@@ -45,7 +45,8 @@ def start_of(patient) -> tuple[float, float | None]:
 
 def years_relative_to_fmp(age_years: float, age_at_fmp: float | None) -> float | None:
     """Years from the final menstrual period (negative before it); None if it is not known."""
-    return None if age_at_fmp is None else float(np.clip(age_years - age_at_fmp, -120.0, 120.0))
+    # min/max: np.clip's value, bit for bit, without its ~2.5 us on a scalar (a daily call)
+    return None if age_at_fmp is None else float(min(max(age_years - age_at_fmp, -120.0), 120.0))
 
 
 def take_inputs(model: Any, previous) -> None:

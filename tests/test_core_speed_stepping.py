@@ -65,3 +65,49 @@ def test_the_mesa_internals_step_days_uses_are_still_there():
     model.step()
     assert (model.time, model.steps, schedule._execution_count) == (1, 1, 1), (
         "Mesa's step no longer advances time and steps by 1 and counts the execution")
+
+
+def _clock(model):
+    schedule = model._default_schedule
+    return model.time, model.steps, schedule._execution_count, schedule.next_scheduled_time
+
+
+def test_model_step_equals_mesa_own_step_in_numbers_clock_and_next_event():
+    mesa_way = CalciumParadoxModel("k2_deficiency", rng=5, years=0.2, record_every_days=3, **SMALL)
+    ours = CalciumParadoxModel("k2_deficiency", rng=5, years=0.2, record_every_days=3, **SMALL)
+    while mesa_way.running:
+        mesa.Model._wrapped_step(mesa_way)  # Mesa's step: pop the daily event, run it, push tomorrow's
+        ours.step()
+        assert _clock(ours) == _clock(mesa_way)
+        assert len(ours._event_list) == len(mesa_way._event_list) == 1
+    a, b = results_frame(mesa_way), results_frame(ours)
+    assert all(np.array_equal(_bits(a, name), _bits(b, name)) for name in COLUMNS)
+    assert ours.datacollector._collection_steps == mesa_way.datacollector._collection_steps
+
+
+class _SchedulingModel(CalciumParadoxModel):
+    """Schedules, on day 3, an event due later today and one due tomorrow; pauses its steps on day 6."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = []
+
+    def note(self):
+        self.seen.append((self.time, self.day))
+
+    def step(self):
+        super().step()
+        if self.day == 3:
+            self.schedule_event(self.note, at=self.time)
+            self.schedule_event(self.note, at=self.time + 0.5)
+        if self.day == 6:
+            self._default_schedule.pause()
+
+
+def test_a_step_that_changes_the_schedule_is_followed_as_mesa_follows_it():
+    mesa_way, ours = (_SchedulingModel(rng=2, years=0.1, **SMALL) for _ in range(2))
+    for _ in range(9):
+        mesa.Model._wrapped_step(mesa_way)
+        ours.step()
+        assert _clock(ours) == _clock(mesa_way) and ours.seen == mesa_way.seen and ours.day == mesa_way.day
+    assert ours.seen == [(3, 3), (3.5, 3)]

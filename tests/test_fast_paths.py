@@ -227,3 +227,23 @@ def test_the_spine_readouts_of_a_float_equal_numpy_on_an_array_to_the_bit(sex):
                                               prevalence, p)]
     assert all(_same_bits(f, a) for f, a in zip(on_floats, on_arrays))
     assert on_floats[1][0] == 0.0 < on_floats[1][-1]  # the kinks are crossed: a test that could tell them apart
+
+
+def test_the_estrogen_effect_of_a_float_equals_numpy_on_an_array_to_the_bit():
+    """A woman's daily bone drives pass a float (Python's max, person.years_relative_to_fmp's min/max for
+    np.clip); the life course passes arrays (numpy's): the same law, the same bits, either side of the kinks
+    (the transmenopause's end, the final period, the +-120 y bounds)."""
+    from calcium_abm import person
+    from calcium_abm.physiology import ageing
+    p = CalciumParadoxModel("healthy_adult", rng=1, years=0.01, **SMALL).params
+    end = p.transmenopause_end_years
+    years = [-120.0, -3.0, -1.0, -0.0, 0.0, 0.37, end - 1e-9, end, end + 1e-9, 7.5, 40.0, 120.0]
+    on_floats = [ageing.perimenopausal_estrogen_effect(t, p) for t in years]
+    assert all(type(v) is float for v in on_floats)
+    assert _same_bits(on_floats, ageing.perimenopausal_estrogen_effect(np.array(years), p))
+    assert _same_bits(on_floats, [float(ageing.perimenopausal_estrogen_effect(np.array(t), p)) for t in years])
+    ages = [50.0 + t for t in (-200.0, -3.0, 0.0, 2.25, 300.0)]
+    assert [person.years_relative_to_fmp(a, 50.0) for a in ages] == [
+        float(np.clip(a - 50.0, -120.0, 120.0)) for a in ages] == [-120.0, -3.0, 0.0, 2.25, 120.0]
+    with pytest.raises(Exception, match="years_relative_to_fmp"):
+        ageing.perimenopausal_estrogen_effect(120.5, p)

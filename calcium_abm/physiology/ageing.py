@@ -202,7 +202,7 @@ def _sex(sex: str) -> str:
 def _out(x: np.ndarray):
     if type(x) is float:  # a readout's daily call: np.ndim would cost ~1 us for the same answer
         return x
-    return float(x) if np.ndim(x) == 0 else x
+    return float(x) if type(x) is np.float64 or np.ndim(x) == 0 else x  # np.float64 (np.exp of a float): 0-d
 
 
 #: the same checks for the age readouts of other modules (:func:`.skeleton.spine_dxa_bmd_g_cm2`)
@@ -315,6 +315,8 @@ def vascular_calcification_propensity(age_years, sex: str, estrogen_level, p):
 
 # ----------------------------------------------------------------------------- menopause
 def _years(years_relative_to_fmp) -> np.ndarray:
+    if type(years_relative_to_fmp) is float and -120.0 <= years_relative_to_fmp <= 120.0:  # the daily call:
+        return years_relative_to_fmp  # numpy's array checks would cost ~5 us for the same verdict
     t = np.asarray(years_relative_to_fmp, dtype=np.float64)
     if np.any(~np.isfinite(t)) or np.any(np.abs(t) > 120.0):
         raise UserInputError(f"years_relative_to_fmp = {years_relative_to_fmp!r} is not allowed: it must "
@@ -333,8 +335,7 @@ def ovarian_estrogen_level(years_relative_to_fmp, p):
 
     It falls during the ~2 years before the final menstrual period and does not return.
     Use ``years_relative_to_fmp = age - age at FMP``: time counts from when menopause
-    begins, so a menopause scheduled mid-run starts at 0 on its day.
-    """
+    begins, so a menopause scheduled mid-run starts at 0 on its day."""
     return _out(1.0 - _transition(_years(years_relative_to_fmp), p))
 
 
@@ -346,11 +347,10 @@ def perimenopausal_estrogen_effect(years_relative_to_fmp, p):
     transmenopause (to ``t_end`` = 2 y after the FMP), then subsiding with the remodeling
     module's ``estrogen_loss_adaptation_years`` (tau) to its ``estrogen_loss_late_effect_fraction``.
     Negative ``years_relative_to_fmp`` = before the final period. Replaces
-    :func:`remodeling.estrogen_loss_effect` in :func:`remodeling.bone_drives`.
-    """
+    :func:`remodeling.estrogen_loss_effect` in :func:`remodeling.bone_drives`. On a float: Python's max (same bits)."""
     t = _years(years_relative_to_fmp)
-    late = p.estrogen_loss_late_effect_fraction
-    adapt = np.exp(-np.maximum(t - p.transmenopause_end_years, 0.0) / p.estrogen_loss_adaptation_years)
+    late, maximum = p.estrogen_loss_late_effect_fraction, max if type(t) is float else np.maximum  # same bits
+    adapt = np.exp(-maximum(t - p.transmenopause_end_years, 0.0) / p.estrogen_loss_adaptation_years)
     return _out(_transition(t, p) * (late + (1.0 - late) * adapt))
 
 

@@ -81,7 +81,7 @@ def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, obje
         vitamin_k_supply_nmol_per_l: bone vitamin K supply (held).
         start_age_years, end_age_years: the span (nothing is run if end <= start).
         bone, ocs, obs: the section at the person's peak (untouched bone) and its osteoclast and
-            osteoblast populations, run in place (cells alive at the end stay).
+            osteoblast populations (without agents), run in place (cells alive at the end stay).
         rng: the life course's own generator.
     """
     years = end_age_years - start_age_years
@@ -104,9 +104,7 @@ def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, obje
             pth = pth_at(float(ages[i]), p)
         activation = ageing.lagged_activation_effect(activation, effect, p, STEP_DAYS)
         drives = remodeling.bone_drives(pth, effect, vitamin_k_supply_nmol_per_l, p, activation)
-        result = remodeling.remodel_day(bone, ocs, obs, drives, p, stream, STEP_DAYS)
-        ocs.kill(result.dead_osteoclasts)
-        obs.kill(result.dead_osteoblasts)
+        remodeling.remodel_day(bone, ocs, obs, drives, p, stream, STEP_DAYS, without_agents=True)  # none made yet
         skeleton.mineralise(bone, math.inf, 1.0, p, STEP_DAYS)
         skeleton.cortical_day(cortical, drives, p, STEP_DAYS)
         skeleton.mineralise_cortical(cortical, math.inf, 1.0, p, STEP_DAYS)

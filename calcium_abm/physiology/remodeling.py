@@ -160,12 +160,14 @@ class BoneDrives:
 
 @dataclass
 class BoneDayResult:
+    """Calcium resorbed (mg) and the day's slots (None when :func:`remodel_day` freed the dead itself)."""
+
     resorbed_mineral_mg: float
-    born_osteoclasts: np.ndarray
-    dead_osteoclasts: np.ndarray
-    moved_osteoclasts: np.ndarray
-    born_osteoblasts: np.ndarray
-    dead_osteoblasts: np.ndarray
+    born_osteoclasts: np.ndarray | None
+    dead_osteoclasts: np.ndarray | None
+    moved_osteoclasts: np.ndarray | None
+    born_osteoblasts: np.ndarray | None
+    dead_osteoblasts: np.ndarray | None
 
 
 def new_osteoclast_population() -> CellPopulation:
@@ -202,10 +204,13 @@ def bone_drives(pth_relative: float, estrogen_effect: float, vitamin_k_supply_nm
 
 
 def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, drives: BoneDrives, p,
-                rng: np.random.Generator | RandomStream, dt: float = 1.0) -> BoneDayResult:
+                rng: np.random.Generator | RandomStream, dt: float = 1.0,
+                without_agents: bool = False) -> BoneDayResult:
     """One day of cell activity (activation, resorption, coupling, formation), in place on
     ``bone``, ``ocs`` and ``obs``. Returned dead slots are still marked alive: the caller
     removes their agents and then calls ``kill``. ``dt`` is physiological days per step.
+    ``without_agents``: no cell has an agent (none made yet, or no longer mirrored): the dead
+    cells' slots are freed here and the result's slot arrays are None (~2 us a day less).
 
     The rules run as compiled loops over patches and live cells, in one compiled call
     (:func:`_cells_day_kernel`); the random numbers come from ``rng`` in a fixed order, so a seed
@@ -217,23 +222,27 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
     resorbed_mineral, oc, ob, born_oc, dead_oc, moved, born_ob, dead_ob = _cells_day_kernel(
         bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(), w, h,
         ocs.kernel_fields(), obs.kernel_fields(), drive_record(rates), p.osteoblast_cells_per_cavity_volume,
-        as_random_stream(rng))
-    ocs.adopt(oc)
-    obs.adopt(ob)
+        as_random_stream(rng), without_agents)
+    if oc is not None:  # births needed more slots: the grown arrays
+        ocs.adopt(oc)
+    if ob is not None:
+        obs.adopt(ob)
     return BoneDayResult(resorbed_mineral * bone.mineral_mg_per_unit, born_oc, dead_oc, moved, born_ob, dead_ob)
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _cells_day_kernel(mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, cells_per_cavity_volume,
-                      stream):
+                      stream, free_dead):
     """:func:`remodel_day`'s rules in one compiled call: activation (:func:`_activation_kernel`),
     the new osteoclasts placed, resorption and coupling (:func:`_resorption_kernel`), the new teams
     placed (``cells_per_cavity_volume`` x their cavity's depth), formation (:func:`_formation_kernel`).
     ``oc`` / ``ob`` are the populations' :meth:`~calcium_abm.populations.CellPopulation.kernel_fields`
     (osteoclasts: alive, x, y, patch, age; teams: the same and team cells), returned grown if births
-    needed more slots. Returns (mineral resorbed in patch volumes, oc, ob, born osteoclast slots,
-    dead ones, moved ones, born team slots, ended ones)."""
+    needed more slots, else None (boxing 11 unchanged arrays back cost ~2 us a day). Returns (mineral
+    resorbed in patch volumes, oc, ob, born osteoclast slots, dead ones, moved ones, born team slots, ended ones);
+    with ``free_dead`` the dead are marked dead here and the five slot arrays are None."""
     rates = rates_record[0]
+    oc_capacity, ob_capacity = oc[0].size, ob[0].size
     forming, where = _activation_kernel(mineral, osteoid, w, h, ob[0], ob[3], rates.recruitment_per_surface_patch,
                                         stream)
     alive, x, y, patch, age, born_oc = _place_cells(oc[0], oc[1], oc[2], oc[3], oc[4], where, h)
@@ -246,7 +255,12 @@ def _cells_day_kernel(mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_rec
         team_cells[born_ob[i]] = recruit_depth[i] * cells_per_cavity_volume
     ob = (alive, x, y, patch, age, team_cells)
     dead_ob = _formation_kernel(osteoid, cavity, alive, patch, team_cells, age, rates_record)
-    return resorbed, oc, ob, born_oc, dead_oc, moved, born_ob, dead_ob
+    oc_grown, ob_grown = oc if oc[0].size != oc_capacity else None, ob if ob[0].size != ob_capacity else None
+    if free_dead:
+        oc[0][dead_oc] = False
+        ob[0][dead_ob] = False
+        return resorbed, oc_grown, ob_grown, None, None, None, None, None
+    return resorbed, oc_grown, ob_grown, born_oc, dead_oc, moved, born_ob, dead_ob
 
 
 @numba.njit(cache=True, error_model="numpy")

@@ -297,8 +297,8 @@ def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: fl
     steady-state PTH), osteoid mineralising at the serum Ca x P ``capxp_relative`` (default the
     reference; a CKD patient's own steady phosphate raises it) and the
     given bone vitamin K supply for ``days`` physiological days, in place, so a run starts
-    from a steady remodeling space. Dead cells are removed from ``ocs`` and ``obs``; no
-    calcium is booked (the ledger starts at day 0).
+    from a steady remodeling space. Dead cells are removed from ``ocs`` and ``obs`` (populations
+    without agents: the spin-up runs before any are made); no calcium is booked (the ledger starts at day 0).
 
     ``estrogen_effect_at(days_before_start)`` gives the estrogen-loss effect (0-1) on that
     day of the person's past (default: estrogen present throughout, 0); activation follows it
@@ -313,9 +313,7 @@ def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: fl
             effect = estrogen_effect_at((steps - i) * dt)
             activation = lagged_activation_effect(activation, effect, p, dt)
             drives = bone_drives(pth_relative, effect, vitamin_k_supply_nmol_per_l, p, activation)
-        result = remodel_day(bone, ocs, obs, drives, p, stream, dt)
-        ocs.kill(result.dead_osteoclasts)
-        obs.kill(result.dead_osteoblasts)
+        remodel_day(bone, ocs, obs, drives, p, stream, dt, without_agents=True)  # frees the dead cells' slots
         matured_mg = bone.mineral_deficit.sum() * secondary_fraction(p, dt) * bone.mineral_mg_per_unit
         moved_mg = mineralise(bone, math.inf, capxp_relative, p, dt)
         if (steps - i) * dt <= SETTLE_DAYS:
