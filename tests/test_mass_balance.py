@@ -209,7 +209,9 @@ def random_inputs(draw):
     if overrides["species"] != "human":
         overrides["age_years"] = draw(st.floats(0.0, 3.3))  # the 0.2-year run ends within a mouse's lifespan
     overrides["sex"] = draw(st.sampled_from(["female", "male"]))
-    overrides["postmenopausal"] = overrides["sex"] == "female" and draw(st.booleans())
+    # a female rodent acts only through an estrogen loss (her run is a male's otherwise, and refused)
+    rodent = overrides["species"] != "human"
+    overrides["postmenopausal"] = overrides["sex"] == "female" and (rodent or draw(st.booleans()))
     overrides["mgp_knockout"] = draw(st.booleans())
     chosen = draw(st.lists(st.sampled_from(FULL_RANGE_PARAMETERS + TENFOLD_PARAMETERS),
                            min_size=3, max_size=10, unique=True))
