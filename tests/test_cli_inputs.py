@@ -404,3 +404,13 @@ def test_a_peak_bone_mass_beside_a_measured_t_score_is_refused(tmp_path, capsys)
     assert not (tmp_path / "out.csv").exists()
 
 
+
+
+def test_validate_names_the_file_and_lists_several_refusals_as_run_does(tmp_path, capsys):
+    """`calcium-abm validate FILE` refuses what a run would (settings that do nothing) with the
+    file's name, one line or a bulleted list, as `calcium-abm run` words it."""
+    path = tmp_path / "human_bad.toml"
+    path.write_text('name = "human_bad"\n[parameters]\npeak_bone_mass_cv = 0.2\nrat_time_scale = 2\n')
+    err = rejected(["validate", str(path)], capsys, "parameters.peak_bone_mass_cv = 0.2 does nothing",
+                   "parameters.rat_time_scale = 2 does nothing")
+    assert err.startswith(f"error: {path} has 2 problems:\n  - ") and "\n  - parameters.rat_time_scale" in err

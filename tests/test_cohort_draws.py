@@ -44,6 +44,24 @@ def test_sex_choice_draws_with_its_probabilities_and_equals_female_probability()
     assert set(column(cohort_patients(only_men), "patient.sex")) == {"male"}
 
 
+def test_a_rodent_cohort_keeps_the_base_sex_unless_it_draws_one_and_its_females_lose_estrogen():
+    """A rodent has no sex difference (a female's run is a male's, bit for bit, and refused): a cohort on a
+    mouse scenario keeps its base's sex, and a drawn female is postmenopausal (an abrupt estrogen loss, as
+    after ovariectomy) with postmenopausal_probability, at any age; without it she is refused by name."""
+    mice = {"scenario": "mgp_knockout", "seed": 4, "years": 0.1, "set": dict(SMALL), "arms": [{"name": "a"}]}
+    plain = cohort_patients(load_batch({**mice, "cohort": {"patients": 40}}))
+    assert set(column(plain, "patient.sex")) == {"male"} and not column(plain, "patient.postmenopausal").any()
+    drawn = cohort_patients(load_batch({**mice, "cohort": {"patients": 40, "female_probability": 0.5,
+                                                           "postmenopausal_probability": 1.0}}))
+    female = column(drawn, "patient.sex") == "female"
+    assert 0 < female.sum() < 40 and (column(drawn, "patient.postmenopausal") == female).all()
+    assert all("patient.age_at_final_menstrual_period" not in p for p in drawn)
+    assert len(expand_runs(load_batch({**mice, "cohort": {"patients": 4, "female_probability": 0.5,
+                                                          "postmenopausal_probability": 1.0}}))) == 4
+    with pytest.raises(BatchError, match='patient.sex = "female" is not allowed for species = "mouse"'):
+        expand_runs(load_batch({**mice, "cohort": {"patients": 4, "female_probability": 1.0}}))
+
+
 def test_documented_traits_follow_their_published_distributions():
     keys = {name: {"distribution": "documented"} for name in TRAIT_NAMES}
     patients = cohort_patients(load_batch(cohort(keys, patients=3000)))

@@ -133,12 +133,13 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     Draws are made in a fixed order from generators seeded by the batch seed, one stream
     per characteristic (:func:`~calcium_abm.batch.draws.draw_values`). Sex comes from
     ``female_probability`` or a ``sex = { choice = [...], p = [...] }`` distribution (the
-    same stream either way). Values are clipped to the distribution's ``min``/``max`` and
-    then to what the scenario allows (intakes at 0; ages to adults who do not pass 120 in the
-    run, or a rodent's lifespan: an age distribution more than 1 % of which lies beyond is
-    refused, :func:`~calcium_abm.batch.draws.clip_problem`). Each woman draws her age at natural menopause
-    (:data:`AGE_AT_MENOPAUSE`); without ``postmenopausal_probability`` she is postmenopausal
-    once her age reaches it (``years_since_menopause`` = age minus it). With a probability,
+    same stream either way); a rodent keeps the base's sex unless the file draws it, and a drawn
+    female rodent is postmenopausal (an abrupt estrogen loss) with ``postmenopausal_probability``.
+    Values are clipped to the distribution's ``min``/``max`` and then to what the scenario allows
+    (intakes at 0; ages to adults who do not pass 120 in the run, or a rodent's lifespan: an age
+    distribution more than 1 % of which lies beyond is refused, :func:`~.draws.clip_problem`).
+    Each woman draws her age at natural menopause (:data:`AGE_AT_MENOPAUSE`); without ``postmenopausal_probability``
+    she is postmenopausal once her age reaches it (``years_since_menopause`` = age minus it). With a probability,
     women of 30 and over are postmenopausal with it, and always past 60 (natural menopause
     comes by then). A premenopausal woman's final period comes at her age at menopause, or
     now if she is older (``age_at_final_menstrual_period``). A drawn ``years_since_menopause``
@@ -159,8 +160,11 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     fixed = fixed_fields(spec, base)  # what the scenario or [set] fixes and the cohort does not draw
     if (problem := menopause_without_women(cohort, fixed)) is not None:
         raise BatchError(problem)
-    if "patient.sex" in fixed:
-        female = np.full(n, fixed["patient.sex"] == "female")
+    rodent = base.patient.species != "human"  # no sex difference: the base's sex unless the file draws it
+    sex_drawn = cohort.female_probability is not None or any(
+        resolve_setting(k, "cohort.distributions") == "patient.sex" for k in cohort.distributions)
+    if "patient.sex" in fixed or (rodent and not sex_drawn):
+        female = np.full(n, fixed.get("patient.sex", base.patient.sex) == "female")
     if "patient.ckd_stage" in fixed:
         stages = np.full(n, fixed["patient.ckd_stage"])
     params = _base_parameters(base) if any(d.kind == "documented" for d in cohort.distributions.values()) else None
@@ -183,6 +187,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     age = drawn.get("patient.age_years", np.full(n, base.patient.age_years))
     if "patient.postmenopausal" in fixed:
         post = female & fixed["patient.postmenopausal"]
+    elif rodent:  # a drawn female rodent acts only through an estrogen loss, at any age (as after ovariectomy)
+        post = female & (stream_generator(spec.seed, 11).random(n) < (cohort.postmenopausal_probability or 0.0))
     elif cohort.postmenopausal_probability is None:
         post = female & (age >= menopause_age)
     else:
@@ -194,7 +200,7 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     since = np.where(post, np.clip(since, np.maximum(age - MAX_AGE_AT_MENOPAUSE_YEARS, 0.0), age - earliest), 0.0)
     if post.any() or "patient.years_since_menopause" in drawn:
         drawn["patient.years_since_menopause"] = since
-    ahead = female & ~post  # her final period is still to come: at her age at menopause, or now
+    ahead = female & ~post & (not rodent)  # her final period is still to come: at her age at menopause, or now
     final_period = np.maximum(menopause_age, age)
     patients = []
     for i in range(n):

@@ -145,8 +145,10 @@ def main(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario_file)
         try:  # what a run of it would refuse (settings that would do nothing for this person)
             refuse_draw_only_spreads(scenario.parameters, scenario)
-        except UserInputError as exc:
-            raise type(exc)(f"{args.scenario_file}: {exc}") from None
+        except UserInputError as exc:  # named like run's refusals: the file, then one line or a list
+            from calcium_abm.inputs.messages import join_problems, problem_lines
+
+            raise type(exc)(join_problems(problem_lines(str(exc)), args.scenario_file)) from None
         print(f"ok: {args.scenario_file} is a valid scenario '{scenario.name}' ({scenario.days} days"
               f"{_schedule_count(len(scenario.schedule))})")
         return 0
