@@ -161,9 +161,7 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     if (problem := menopause_without_women(cohort, fixed)) is not None:
         raise BatchError(problem)
     rodent = base.patient.species != "human"  # no sex difference: the base's sex unless the file draws it
-    sex_drawn = cohort.female_probability is not None or any(
-        resolve_setting(k, "cohort.distributions") == "patient.sex" for k in cohort.distributions)
-    if "patient.sex" in fixed or (rodent and not sex_drawn):
+    if "patient.sex" in fixed or (rodent and not cohort.draws_sex()):
         female = np.full(n, fixed.get("patient.sex", base.patient.sex) == "female")
     if "patient.ckd_stage" in fixed:
         stages = np.full(n, fixed["patient.ckd_stage"])

@@ -221,17 +221,25 @@ class Cohort(_Table):
 
     @model_validator(mode="after")
     def _sex_drawn_once(self) -> Cohort:
-        drawn = any(resolve_setting(k, "cohort.distributions") == "patient.sex" for k in self.distributions)
-        if drawn and self.female_probability is not None:
+        if self._sex_distribution() is not None and self.female_probability is not None:
             raise rule_error("cohort.female_probability and cohort.distributions.sex are two ways to draw sex: "
                              "give one")
         return self
 
+    def _sex_distribution(self):
+        """The ``sex`` distribution the cohort draws, or None."""
+        return next((dist for key, dist in self.distributions.items()
+                     if resolve_setting(key, "cohort.distributions") == "patient.sex"), None)
+
+    def draws_sex(self) -> bool:
+        """Whether the file draws sex (``female_probability`` or a ``sex`` distribution); without, a
+        human cohort draws it 50:50 and a rodent cohort keeps its base scenario's."""
+        return self.female_probability is not None or self._sex_distribution() is not None
+
     def female_share(self) -> float:
         """The probability that a drawn patient is a woman."""
-        for key, dist in self.distributions.items():
-            if resolve_setting(key, "cohort.distributions") == "patient.sex":
-                return float(dict(zip(dist.choice, dist.probabilities())).get("female", 0.0))
+        if (dist := self._sex_distribution()) is not None:
+            return float(dict(zip(dist.choice, dist.probabilities())).get("female", 0.0))
         return 0.5 if self.female_probability is None else self.female_probability
 
 

@@ -80,7 +80,6 @@ def scenario_from_args(args: argparse.Namespace):
     The options are written into the scenario *before* it is checked, as ``batch`` does,
     so the schedule is checked against ``--years`` and not the file's own length.
     """
-    from calcium_abm.inputs.messages import join_problems, problem_lines
     from calcium_abm.physiology.person_traits import refuse_draw_only_spreads
     from calcium_abm.scenario import load_scenario
 
@@ -91,9 +90,9 @@ def scenario_from_args(args: argparse.Namespace):
     except ScenarioError as exc:
         raise ScenarioError(f"{exc}{trailer}") from None
     try:  # settings that would do nothing for this person (what the model itself refuses), named with the scenario
-        refuse_draw_only_spreads(scenario.parameters, scenario)
+        refuse_draw_only_spreads(scenario.parameters, scenario, origin=args.scenario)
     except ScenarioError as exc:
-        raise ScenarioError(join_problems(problem_lines(str(exc)), args.scenario) + trailer) from None
+        raise ScenarioError(f"{exc}{trailer}") from None
     return scenario
 
 

@@ -143,12 +143,8 @@ def main(args: argparse.Namespace) -> int:
         from calcium_abm.scenario import load_scenario
 
         scenario = load_scenario(args.scenario_file)
-        try:  # what a run of it would refuse (settings that would do nothing for this person)
-            refuse_draw_only_spreads(scenario.parameters, scenario)
-        except UserInputError as exc:  # named like run's refusals: the file, then one line or a list
-            from calcium_abm.inputs.messages import join_problems, problem_lines
-
-            raise type(exc)(join_problems(problem_lines(str(exc)), args.scenario_file)) from None
+        # what a run of it would refuse (settings that would do nothing for this person), named as run names it
+        refuse_draw_only_spreads(scenario.parameters, scenario, origin=args.scenario_file)
         print(f"ok: {args.scenario_file} is a valid scenario '{scenario.name}' ({scenario.days} days"
               f"{_schedule_count(len(scenario.schedule))})")
         return 0

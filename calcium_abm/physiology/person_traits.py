@@ -221,13 +221,17 @@ def inert_setting_problems(scenario) -> list[str]:
     return problems
 
 
-def refuse_draw_only_spreads(parameters: Mapping[str, float], scenario=None) -> None:
+def refuse_draw_only_spreads(parameters: Mapping[str, float], scenario=None, origin: str | None = None) -> None:
     """Raise :class:`~calcium_abm.errors.ScenarioError` with :func:`draw_only_spread_problems`, one
     line each, if a single run's ``parameters`` set any; with the validated ``scenario``, also with
-    :func:`inert_setting_problems` (settings that do nothing for this person)."""
+    :func:`inert_setting_problems` (settings that do nothing for this person). With ``origin`` (a
+    scenario name or file) the message names it: one line, or a count and a bulleted list
+    (:func:`~calcium_abm.inputs.messages.join_problems`)."""
+    from calcium_abm.inputs.messages import join_problems
+
     problems = draw_only_spread_problems(parameters) + (inert_setting_problems(scenario) if scenario else [])
     if problems:
-        raise ScenarioError("\n".join(problems))
+        raise ScenarioError("\n".join(problems) if origin is None else join_problems(problems, origin))
 
 
 def without_draw_only_spreads(parameters: Mapping[str, float]) -> dict[str, float]:
