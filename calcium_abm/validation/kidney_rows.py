@@ -82,7 +82,9 @@ _CALCITRIOL_BLIND = (
     "calcium-phosphate binding lowers phosphate and FGF23, which raise it (published x1.46 after 4 days of "
     "deprivation). Tried 2026-12-02 (ODD section 8): a power of 0.3-0.5 with a calcium suppression of "
     "1-alpha-hydroxylase turns it down (x0.94-0.96) but fails row A1 (loss at 85 / at 65: 1.3-1.6 against >= 1.8) "
-    "and takes away the woman of 60's extra bone loss; a power of 0.3 alone leaves it at x1.00")
+    "and takes away the woman of 60's extra bone loss; a power of 0.3 alone leaves it at x1.00; a weaker dietary "
+    "FGF23 response (power 0.3, Burnett 2006) with it passes C1 (x0.94) but lowers phosphate on the supplement and "
+    "fails rows A1, 20b and C2")
 
 
 def _supplement_criteria(who: str) -> tuple[Criterion, ...]:
