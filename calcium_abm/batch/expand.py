@@ -22,6 +22,7 @@ from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import fixed_fields, menopause_without_women
 from calcium_abm.batch.arms import arm_overrides, arm_schedule
 from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
+from calcium_abm.batch.inert import UnreadSettings
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind, setting_unit
@@ -341,7 +342,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
 
     Raises :class:`BatchError` if a run's scenario does not validate (naming the run and
     the setting), or if two runs would be identical (sweeps and cohorts; a sensitivity
-    design runs identical points once, see :func:`sample_run_ids`).
+    design runs identical points once, see :func:`sample_run_ids`), or if no run reads a setting the
+    batch gives (:class:`~calcium_abm.batch.inert.UnreadSettings`).
     """
     base = spec.base_scenario()
     plans: list[tuple[dict[str, Any], dict[str, Any], int]] = []  # (labels, overrides, seed)
@@ -373,7 +375,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
             for r, seed in enumerate(seeds):
                 replicate = {"replicate": r} if len(seeds) > 1 else {}
                 plans.append(({**_labels_for(point), **replicate}, point, seed))
-    runs = RunList()
+    runs, unread = RunList(), UnreadSettings(spec, base)
     runs.screening = screening
     ids: dict[str, int] = {}
     for index, (labels, overrides, seed) in enumerate(plans):
@@ -384,6 +386,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
             shown = ", ".join(f"{column_name(k)} = {_short(v)}" for k, v in overrides.items()) or "no overrides"
             arm = f"arm {labels['arm']!r}, " if "arm" in labels else ""
             raise BatchError(f"run {index + 1} ({arm}{shown}) is not a valid scenario: {exc}") from None
+        unread.see(scenario, labels)
         toml = scenario.to_toml()
         run_id = run_id_for(toml, spec.output)
         if run_id in ids:
@@ -393,6 +396,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
         ids[run_id] = index
         runs.append(RunSpec(index, run_id, seed, {"run_index": index, "run_id": run_id, "seed": seed, **labels},
                             {k: v for k, v in overrides.items()}, toml))
+    unread.refuse()  # a setting no run reads (batch.inert)
     return runs
 
 
