@@ -30,9 +30,13 @@ def single_run_scenario(scenario, settings: Mapping[str, Any]) -> Scenario:
     """The validated scenario of one person's run: ``scenario`` (a name, path, mapping or Scenario)
     with the flat ``settings``. A trait spread only a cohort's draw reads does nothing here and is
     refused (:func:`.person_traits.refuse_draw_only_spreads`); a cohort's runs leave them out first
-    (:func:`calcium_abm.batch.conduct.person_of_cohort`)."""
+    (:func:`calcium_abm.batch.conduct.person_of_cohort`). So is a parameter a ``[[schedule]]`` entry
+    sets that the run would not read (:func:`calcium_abm.inert_settings.refuse_inert_schedule`)."""
+    from calcium_abm.inert_settings import refuse_inert_schedule
+
     config = load_scenario(scenario).with_overrides(settings)
     person_traits.refuse_draw_only_spreads(config.parameters, config)
+    refuse_inert_schedule(config)
     return config
 
 

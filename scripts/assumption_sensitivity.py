@@ -130,10 +130,12 @@ def _batch(name: str, kind: dict) -> dict:
 
 
 def morris_batch(name: str) -> dict:
-    """The ``[sensitivity]`` batch of setting ``name`` over every assumption parameter."""
+    """The ``[sensitivity]`` batch of setting ``name`` over every assumption parameter, those the
+    setting never reads too (``screen_unread``: another species' parameters, a spread the typical
+    person does not let act; their effects are exactly 0, shown as such in the document)."""
     ranges = {n: list(screening_range(p)) for n, p in assumption_parameters().items()}
     return _batch(name, {"sensitivity": {"method": "morris", "trajectories": TRAJECTORIES, "levels": 4,
-                                         "parameters": ranges}})
+                                         "parameters": ranges, "screen_unread": True}})
 
 
 def noise_batch(name: str) -> dict:

@@ -17,7 +17,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.trial_tables import criterion_target
 
-__all__ = ["baseline_state", "dropout_days", "person_of_cohort", "randomise", "screen_candidates"]
+__all__ = ["baseline_state", "dropout_days", "person_of_cohort", "randomise", "screen_candidates", "unread_settings"]
 
 
 def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
@@ -28,23 +28,38 @@ def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
     return getattr(getattr(base, section), fld)
 
 
+def unread_settings(scenario) -> set[str]:
+    """The dotted paths of a run's day-0 settings that its person's run would not read, and which
+    :func:`person_of_cohort` therefore leaves out (or, ``patient.peak_bone_mass``, sets back to 1):
+    the spreads this person's traits do not let act (:func:`.person_traits.inert_spreads`), another
+    species' parameters, a peak bone mass beside a measured T-score. Not the spreads only a cohort's
+    draw reads (:data:`.person_traits.DRAW_ONLY_SPREADS`): they act in the draw, before the run."""
+    from calcium_abm.physiology.person_traits import inert_spreads, peak_bone_mass_beside_t_score
+    from calcium_abm.physiology.species import other_species_parameters
+
+    names = {*inert_spreads(scenario), *other_species_parameters(scenario.parameters, scenario.patient.species)}
+    unread = {f"parameters.{name}" for name in names}
+    if peak_bone_mass_beside_t_score(scenario.patient):  # a drawn peak does nothing beside a drawn T-score
+        unread.add("patient.peak_bone_mass")
+    return unread
+
+
 def person_of_cohort(scenario):
     """A cohort run's scenario as its person's run takes it: without the trait spreads only the
     cohort's draw reads (:func:`.person_traits.without_draw_only_spreads`; a single run refuses
-    them, as they do nothing there), nor those this person's traits do not let act
-    (:func:`.person_traits.inert_spreads`), nor another species' parameters (a sensitivity design
-    screens one parameter set over settings of several species); a drawn ``peak_bone_mass`` beside a
-    measured T-score goes back to 1 (it would do nothing). The run's own scenario TOML keeps
-    them, a record of its draw, so its run id is unchanged."""
-    from calcium_abm.physiology.person_traits import (inert_spreads, peak_bone_mass_beside_t_score,
-                                                      without_draw_only_spreads)
-    from calcium_abm.physiology.species import other_species_parameters
+    them, as they do nothing there), nor the settings it would not read (:func:`unread_settings`:
+    e.g. another species' parameters, as a sensitivity design may screen one parameter set over
+    settings of several species); a drawn ``peak_bone_mass`` beside a measured T-score goes back to
+    1. The run's own scenario TOML keeps them, a record of its draw, so its run id is unchanged.
+    A batch refuses a setting that no run of it reads (:mod:`calcium_abm.batch.inert`)."""
+    from calcium_abm.physiology.person_traits import without_draw_only_spreads
 
-    inert = {*inert_spreads(scenario), *other_species_parameters(scenario.parameters, scenario.patient.species)}
-    kept = {name: v for name, v in without_draw_only_spreads(scenario.parameters).items() if name not in inert}
+    unread = unread_settings(scenario)
+    kept = {name: v for name, v in without_draw_only_spreads(scenario.parameters).items()
+            if f"parameters.{name}" not in unread}
     if kept != scenario.parameters:
         scenario = scenario.model_copy(update={"parameters": kept})
-    if peak_bone_mass_beside_t_score(scenario.patient):  # a drawn peak does nothing beside a drawn T-score
+    if "patient.peak_bone_mass" in unread:
         typical_peak = scenario.patient.model_copy(update={"peak_bone_mass": 1.0})
         scenario = scenario.model_copy(update={"patient": typical_peak})
     return scenario

@@ -20,12 +20,13 @@ import numpy as np
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import fixed_fields, menopause_without_women
+from calcium_abm.batch.arms import arm_overrides, arm_schedule
 from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
+from calcium_abm.batch.inert import UnreadSettings
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
-from calcium_abm.inputs.keys import (column_name, range_problem, resolve_setting, setting_bounds, setting_kind,
-                                     setting_unit)
-from calcium_abm.inputs.messages import fmt_num, unit_suffix
+from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind, setting_unit
+from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
                                          MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
@@ -238,83 +239,6 @@ def _base_parameters(base):
     return parameter_set(base.parameters)
 
 
-def _own_value(path: str, patient: dict[str, Any], base) -> float | None:
-    """The patient's own (pre-randomisation) value of a numeric setting (None for a number
-    left out, such as a GFR not given)."""
-    section, _, fld = path.partition(".")
-    if path in patient:
-        value = patient[path]
-    elif section == "parameters":
-        value = base.parameters.get(fld, _default(fld))
-    else:
-        value = getattr(getattr(base, section), fld)
-    return None if value is None else float(value)
-
-
-def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: dict[str, Any], base,
-                 adherence: float, where: str = "arms") -> dict[str, Any]:
-    """An arm's ``set``/``add`` as dotted path -> value for one patient (adds x adherence).
-
-    Raises BatchError naming ``where`` (the arm) and its ``add`` if a sum leaves the
-    setting's range (``add = { mk7_ug_per_day = -100 }`` on a patient's own 5 µg/day).
-    """
-    out = {resolve_setting(k, "arms"): v for k, v in set_keys.items()}
-    for key, amount in add_keys.items():
-        path = resolve_setting(key, "arms")
-        own = _own_value(path, patient, base)
-        if own is None:
-            raise BatchError(f"{where}: add = {{ {key} = {fmt_num(amount)} }} has nothing to add to: {path} is not "
-                             "given (give it in the scenario or [set], or use set instead of add)")
-        out[path] = own + adherence * float(amount)
-        allowed = range_problem(path, out[path])
-        if allowed:
-            taken = "" if adherence == 1 else f" x adherence {fmt_num(adherence)}"
-            unit = unit_suffix(setting_unit(path))
-            raise BatchError(f"{where}: add = {{ {key} = {fmt_num(amount)} }}{taken} on a patient's own "
-                             f"{fmt_num(own)}{unit} gives {path} = {fmt_num(out[path])}{unit}, which is not "
-                             f"allowed: {allowed}")
-    return out
-
-
-def _arm_overrides(arm, patient: dict[str, Any], base, adherence: float = 1.0) -> dict[str, Any]:
-    """Patient plus the arm's day-0 settings (``cohort.randomisation_day = 0``)."""
-    return {**patient, **_arm_changes(arm.set, arm.add, patient, base, adherence, f"arm '{arm.name}'")}
-
-
-def arm_schedule(arm, patient: dict[str, Any], base, randomisation_day: int, adherence: float = 1.0,
-                 last_day: int | None = None) -> list[dict[str, Any]]:
-    """The scenario ``[[schedule]]`` entries of one patient in one arm.
-
-    The arm's ``set``/``add`` become an entry from ``randomisation_day`` (so every arm of a
-    patient shares day 0 and the days before randomisation), followed by the arm's own
-    ``[[arms.schedule]]`` entries in file order (a later entry wins where they overlap).
-    ``add`` amounts go on top of the patient's own pre-randomisation value, times
-    ``adherence``. Entries starting on or after ``last_day`` (a dropout's last day in the
-    trial) are left out: the run ends there.
-    """
-    entries = []
-    first = _arm_changes(arm.set, arm.add, patient, base, adherence, f"arm '{arm.name}'")
-    if first:
-        entries.append({"start_day": randomisation_day, "set": first})
-    for j, e in enumerate(arm.schedule):
-        where = f"arm '{arm.name}', schedule #{j + 1}"
-        entry = {"start_day": e.start_day, "set": _arm_changes(e.set, e.add, patient, base, adherence, where)}
-        if e.end_day is not None:
-            entry["end_day"] = e.end_day
-        entries.append(entry)
-    if last_day is not None:
-        entries = [e for e in entries if e["start_day"] < last_day]
-    return entries
-
-
-def _default(parameter: str) -> float:
-    # lazy: the physiology modules (numba) are needed only by cohorts that add to a parameter,
-    # and `calcium-abm summarize` imports this module without simulating anything
-    from calcium_abm.physiology import parameter_registry
-
-    return float(parameter_registry()[parameter].value)
-
-
 @dataclass(frozen=True)
 class TrialPlan:
     """A cohort's runs before validation: ``(labels, overrides, seed, schedule)`` each, and
@@ -356,7 +280,7 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
                 labels["last_day"] = base.days if last is None else last
             labels.update(_labels_for(patient))
             if day == 0:
-                overrides = _arm_overrides(arm, patient, base, cohort.adherence)
+                overrides = arm_overrides(arm, patient, base, cohort.adherence)
                 schedule = arm_schedule(arm.model_copy(update={"set": {}, "add": {}}), patient, base, 0,
                                         cohort.adherence, last)
             else:
@@ -418,7 +342,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
 
     Raises :class:`BatchError` if a run's scenario does not validate (naming the run and
     the setting), or if two runs would be identical (sweeps and cohorts; a sensitivity
-    design runs identical points once, see :func:`sample_run_ids`).
+    design runs identical points once, see :func:`sample_run_ids`), or if no run reads a setting the
+    batch gives (:class:`~calcium_abm.batch.inert.UnreadSettings`).
     """
     base = spec.base_scenario()
     plans: list[tuple[dict[str, Any], dict[str, Any], int]] = []  # (labels, overrides, seed)
@@ -450,7 +375,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
             for r, seed in enumerate(seeds):
                 replicate = {"replicate": r} if len(seeds) > 1 else {}
                 plans.append(({**_labels_for(point), **replicate}, point, seed))
-    runs = RunList()
+    runs, unread = RunList(), UnreadSettings(spec, base)
     runs.screening = screening
     ids: dict[str, int] = {}
     for index, (labels, overrides, seed) in enumerate(plans):
@@ -461,6 +386,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
             shown = ", ".join(f"{column_name(k)} = {_short(v)}" for k, v in overrides.items()) or "no overrides"
             arm = f"arm {labels['arm']!r}, " if "arm" in labels else ""
             raise BatchError(f"run {index + 1} ({arm}{shown}) is not a valid scenario: {exc}") from None
+        unread.see(scenario, labels)
         toml = scenario.to_toml()
         run_id = run_id_for(toml, spec.output)
         if run_id in ids:
@@ -470,6 +396,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
         ids[run_id] = index
         runs.append(RunSpec(index, run_id, seed, {"run_index": index, "run_id": run_id, "seed": seed, **labels},
                             {k: v for k, v in overrides.items()}, toml))
+    unread.refuse()  # a setting no run reads (batch.inert)
     return runs
 
 

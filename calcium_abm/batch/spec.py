@@ -255,6 +255,7 @@ class Sensitivity(_Table):
     levels: int = Field(4, ge=2, le=100)  # Morris
     samples: int = Field(64, ge=2, le=65_536)  # Sobol base sample (a power of 2)
     replicates: int = Field(1, ge=1, le=1000)  # seeds per design point; outputs averaged over them
+    screen_unread: bool = False  # screen parameters no run reads too (effects exactly 0; batch.inert)
 
     @field_validator("parameters", mode="after")
     @classmethod

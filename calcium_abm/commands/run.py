@@ -80,7 +80,7 @@ def scenario_from_args(args: argparse.Namespace):
     The options are written into the scenario *before* it is checked, as ``batch`` does,
     so the schedule is checked against ``--years`` and not the file's own length.
     """
-    from calcium_abm.physiology.person_traits import refuse_draw_only_spreads
+    from calcium_abm.inert_settings import refuse_inert_settings
     from calcium_abm.scenario import load_scenario
 
     given = _given_options(args)
@@ -90,7 +90,7 @@ def scenario_from_args(args: argparse.Namespace):
     except ScenarioError as exc:
         raise ScenarioError(f"{exc}{trailer}") from None
     try:  # settings that would do nothing for this person (what the model itself refuses), named with the scenario
-        refuse_draw_only_spreads(scenario.parameters, scenario, origin=args.scenario)
+        refuse_inert_settings(scenario, origin=args.scenario)
     except ScenarioError as exc:
         raise ScenarioError(f"{exc}{trailer}") from None
     return scenario

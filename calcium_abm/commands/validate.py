@@ -139,12 +139,12 @@ def _list_rows(items) -> None:
 def main(args: argparse.Namespace) -> int:
     refuse_unused_options(args)
     if args.scenario_file is not None:
-        from calcium_abm.physiology.person_traits import refuse_draw_only_spreads
+        from calcium_abm.inert_settings import refuse_inert_settings
         from calcium_abm.scenario import load_scenario
 
         scenario = load_scenario(args.scenario_file)
         # what a run of it would refuse (settings that would do nothing for this person), named as run names it
-        refuse_draw_only_spreads(scenario.parameters, scenario, origin=args.scenario_file)
+        refuse_inert_settings(scenario, origin=args.scenario_file)
         print(f"ok: {args.scenario_file} is a valid scenario '{scenario.name}' ({scenario.days} days"
               f"{_schedule_count(len(scenario.schedule))})")
         return 0

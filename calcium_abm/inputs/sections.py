@@ -327,15 +327,15 @@ START_ONLY = ("patient.age_years", "patient.sex", "patient.species", "patient.ba
 
 #: Model parameters read only while the model builds the day-0 state (model._build: the section's
 #: bone volume and calcium, the sex's bone size, the media's capacity and vitamin K gradient; the
-#: intimal onset age, intima.start_intima) or before it, where a cohort draws its people (the trait
-#: spreads of person_traits.DRAW_ONLY_SPREADS, tested to be here): a scheduled change would be
-#: accepted and do nothing.
+#: intimal onset age and the propensity spread that places the person in it, intima.start_intima) or
+#: before it, where a cohort draws its people (the trait spreads of person_traits.DRAW_ONLY_SPREADS,
+#: tested to be here): a scheduled change would be accepted and do nothing.
 START_ONLY_PARAMETERS = ("trabecular_bone_volume_fraction", "skeletal_calcium_mg", "trabecular_calcium_fraction",
                          "female_bone_size_factor", "vessel_media_calcium_capacity_mg",
                          "vessel_vitamin_k_penetration_fraction", "intimal_onset_age_median_female_years",
                          "intimal_onset_age_median_male_years", "intimal_onset_age_sd_years",
-                         "calcium_absorption_cv", "vitamin_k_disposition_log_sd", "peak_bone_mass_cv",
-                         "wall_plaque_growth_log_sd")
+                         "calcification_propensity_log_sd", "calcium_absorption_cv", "vitamin_k_disposition_log_sd",
+                         "peak_bone_mass_cv", "wall_plaque_growth_log_sd")
 
 
 def changes_during_run(path: str) -> bool:

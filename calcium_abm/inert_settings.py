@@ -1,0 +1,112 @@
+"""Settings of one person's run that would do nothing: refused, one message each.
+
+A run refuses what no rule of its run would read (a key that no rule reads is a bug):
+the trait spreads only a cohort's draw reads, and the settings its person's run never reads
+(:func:`.person_traits.inert_setting_problems`: another species' parameter, a spread the person
+does not let act, a peak bone mass beside a measured T-score), whether the scenario gives them
+from day 0 or a ``[[schedule]]`` entry sets them later (:func:`scheduled_unread`). A batch refuses
+them only where no run of it reads them (:mod:`calcium_abm.batch.inert`).
+"""
+
+from __future__ import annotations
+
+from calcium_abm.errors import ScenarioError
+
+__all__ = ["inert_problems", "refuse_inert_settings", "refuse_inert_schedule", "schedule_problems",
+           "scheduled_unread", "spread_acts_on"]
+
+
+def spread_acts_on(state, name: str, day: int) -> bool:
+    """Whether the conditional spread ``name`` (:data:`.person_traits.CONDITIONAL_SPREADS`) acts
+    for the person of ``state`` (the settings in effect on ``day``): the propensity's spread is read
+    when the wall starts (day 0, for a trait other than 1), the wandering's only while it wanders."""
+    from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
+
+    key = CONDITIONAL_SPREADS[name][0]
+    if key == "calcification_propensity":  # read by intima.start_intima on day 0 only
+        return day == 0 and state.patient.calcification_propensity != 1.0
+    return bool(getattr(state.patient, key))
+
+
+def _in_effect_days(scenario, index: int, path: str) -> list[int]:
+    """The days on which the effective settings change (and day 0) where entry ``index`` gives
+    ``path`` its value: it is active and no later active entry sets ``path``."""
+    schedule = scenario.schedule
+    days = sorted({0, *scenario.schedule_boundaries()})
+    return [day for day in days if schedule[index].active_on(day)
+            and not any(e.active_on(day) and path in e.set for e in schedule[index + 1:])]
+
+
+def scheduled_unread(scenario) -> list[tuple[int, str]]:
+    """``(entry index, "parameters.<name>")`` for each parameter a ``[[schedule]]`` entry of the
+    validated ``scenario`` sets that its run never reads while that value is in effect: another
+    species' parameter (the species cannot change during a run), or a conditional spread the
+    person's settings on none of those days let act."""
+    from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
+    from calcium_abm.physiology.species import other_species_parameters
+
+    out = []
+    for i, entry in enumerate(scenario.schedule):
+        names = [path.partition(".")[2] for path in entry.set if path.startswith("parameters.")]
+        other = set(other_species_parameters(names, scenario.patient.species))
+        for name in names:
+            path = f"parameters.{name}"
+            if name in other or (name in CONDITIONAL_SPREADS and not any(
+                    spread_acts_on(scenario.state_at(day), name, day) for day in _in_effect_days(scenario, i, path))):
+                out.append((i, path))
+    return out
+
+
+def unread_reason(path: str, species: str) -> str:
+    """Why a run of ``species`` does not read the parameter ``path`` (one of :func:`scheduled_unread`
+    or :func:`.person_traits.inert_setting_problems`), in words: what reads it."""
+    from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
+    from calcium_abm.physiology.species import other_species_parameter_problems
+
+    name = path.partition(".")[2]
+    if name in CONDITIONAL_SPREADS:
+        key, needed = CONDITIONAL_SPREADS[name]
+        return f"it acts only where patient.{key} is {needed}"
+    # "parameters.<name> = 0 does nothing for species = "...": it is read only by ..."
+    return other_species_parameter_problems({name: 0.0}, species)[0].split(": ", 1)[1]
+
+
+def schedule_problems(scenario) -> list[str]:
+    """One message per :func:`scheduled_unread` entry, naming the entry, the key and its value."""
+    from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
+
+    out = []
+    for i, path in scheduled_unread(scenario):
+        entry = scenario.schedule[i]
+        name, value = path.partition(".")[2], entry.set[path]
+        species = scenario.patient.species
+        when = ("while this entry is in effect" if name in CONDITIONAL_SPREADS
+                else f"for species = \"{species}\"")
+        out.append(f"schedule entry {i + 1} (start_day = {entry.start_day}): {path} = {value:g} does nothing "
+                   f"{when}: {unread_reason(path, species)}")
+    return out
+
+
+def inert_problems(scenario) -> list[str]:
+    """Every setting of a validated single-run ``scenario`` that would do nothing: the draw-only
+    spreads, :func:`.person_traits.inert_setting_problems` and :func:`schedule_problems`."""
+    from calcium_abm.physiology.person_traits import draw_only_spread_problems, inert_setting_problems
+
+    return (draw_only_spread_problems(scenario.parameters) + inert_setting_problems(scenario)
+            + schedule_problems(scenario))
+
+
+def refuse_inert_settings(scenario, origin: str | None = None) -> None:
+    """Raise :class:`ScenarioError` with :func:`inert_problems` (named with ``origin``, a scenario
+    name or file: one line, or a count and a bulleted list), if there are any."""
+    from calcium_abm.inputs.messages import join_problems
+
+    if problems := inert_problems(scenario):
+        raise ScenarioError("\n".join(problems) if origin is None else join_problems(problems, origin))
+
+
+def refuse_inert_schedule(scenario) -> None:
+    """Raise :class:`ScenarioError` with :func:`schedule_problems`, one line each, if there are any
+    (the model's own check; the settings from day 0 are :func:`.person_traits.refuse_draw_only_spreads`')."""
+    if problems := schedule_problems(scenario):
+        raise ScenarioError("\n".join(problems))

@@ -1,0 +1,161 @@
+"""Every accepted input acts, or is refused: a parameter a ``[[schedule]]`` entry sets that its run
+never reads (another species', a spread the person does not let act) is refused by a single run,
+and a batch refuses a setting that no run of it reads ([set], a swept or screened parameter, an
+arm, a schedule entry), naming the file, the key, the value and what would read it; what some run
+reads goes ahead (calcium_abm/inert_settings.py, calcium_abm/batch/inert.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from calcium_abm.batch.expand import expand_runs
+from calcium_abm.batch.spec import BatchError, load_batch
+from calcium_abm.cli import main
+from calcium_abm.errors import ScenarioError
+from calcium_abm.scenario import load_scenario
+from test_cli_inputs import rejected
+
+GRIDS = "bone_grid_width = 16\nbone_grid_height = 16\nvessel_grid_width = 16\nvessel_grid_height = 16\n"
+SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+RAT_ONLY = 'it is read only by the rat preset, and every run of this batch is species = "human"'
+
+
+def _scenario_file(tmp_path, schedule_set: str, patient: str = "") -> str:
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\n[patient]\n{patient}\n[simulation]\nyears = 0.1\n{GRIDS}'
+                    f'[[schedule]]\nstart_day = 10\nset = {{ {schedule_set} }}\n', "utf-8")
+    return str(path)
+
+
+def _refused_batch(tmp_path, capsys, text: str, *fragments: str) -> str:
+    path = tmp_path / "b.toml"
+    path.write_text(text, "utf-8")
+    err = rejected(["batch", str(path), "--out", str(tmp_path / "out"), "--workers", "1"], capsys,
+                   f"error: {path}: ", *fragments)
+    assert not (tmp_path / "out").exists()
+    return err
+
+
+def _batch(kind: str, extra_set: str = "") -> str:
+    return f'name = "b"\nyears = 0.05\n[set]\n{GRIDS}{extra_set}\n{kind}'
+
+
+def _runs(table: dict) -> list:
+    return expand_runs(load_batch({"name": "b", "years": 0.05, **table, "set": {**SMALL, **table.get("set", {})}}))
+
+
+# ------------------------------------------------------------------ one run's [[schedule]]
+
+
+def test_run_refuses_a_scheduled_parameter_of_another_species(tmp_path, capsys):
+    scenario = _scenario_file(tmp_path, '"parameters.rat_serum_calcium_relative" = 1.1')
+    rejected(["run", scenario, "--out", str(tmp_path / "o.csv")], capsys,
+             f"error: {scenario}: schedule entry 1 (start_day = 10): parameters.rat_serum_calcium_relative = 1.1 "
+             'does nothing for species = "human": it is read only by the rat preset')
+    assert not (tmp_path / "o.csv").exists()
+    with pytest.raises(ScenarioError, match="schedule entry 1 .* does nothing for species"):  # the model too
+        from calcium_abm import simulate
+        simulate(scenario)
+
+
+def test_validate_refuses_a_scheduled_spread_the_person_does_not_let_act(tmp_path, capsys):
+    scenario = _scenario_file(tmp_path, '"parameters.remodeling_balance_sd" = 0.1')
+    rejected(["validate", scenario], capsys,
+             "schedule entry 1 (start_day = 10): parameters.remodeling_balance_sd = 0.1 does nothing while this "
+             "entry is in effect: it acts only where patient.remodeling_balance_varies is true")
+    wandering = _scenario_file(tmp_path, '"parameters.remodeling_balance_sd" = 0.1',
+                               patient="remodeling_balance_varies = true")
+    assert main(["validate", wandering]) == 0, capsys.readouterr().err
+
+
+def test_the_propensity_spread_cannot_be_scheduled():
+    """It places the person in the intimal onset distribution when the wall starts (day 0), never later."""
+    with pytest.raises(ScenarioError, match="'parameters.calcification_propensity_log_sd' cannot change during a run"):
+        load_scenario({"schedule": [{"start_day": 10, "set": {"parameters.calcification_propensity_log_sd": 0.7}}]})
+
+
+# ----------------------------------------------------------------------------- batches
+
+
+def test_a_sweep_over_another_species_parameter_is_refused(tmp_path, capsys):
+    _refused_batch(tmp_path, capsys, _batch("[sweep.parameters]\nrat_serum_calcium_relative = [1.0, 1.1]\n"),
+                   "sweep.parameters.rat_serum_calcium_relative = [1, 1.1] does nothing in any run of this batch: "
+                   f"{RAT_ONLY}; its runs would be identical")
+    rats = {"set": {"species": "rat", "age_years": 0.5}}  # rat runs read it
+    assert _runs({**rats, "sweep": {"parameters": {"rat_serum_calcium_relative": [1.0, 1.1]}}})
+
+
+def test_a_morris_design_over_a_parameter_no_run_reads_is_refused_unless_asked_for(tmp_path, capsys):
+    design = ("[sensitivity]\ntrajectories = 2\n[sensitivity.parameters]\nrat_serum_calcium_relative = [0.9, 1.1]\n"
+              "k1_half_life_h = [0.5, 3]\n")
+    path = tmp_path / "m.toml"
+    path.write_text(_batch(design), "utf-8")
+    rejected(["sensitivity", str(path), "--out", str(tmp_path / "out"), "--workers", "1"], capsys,
+             f"error: {path}: sensitivity.parameters.rat_serum_calcium_relative = [0.9, 1.1] does nothing in any run "
+             f"of this batch: {RAT_ONLY}; its effects would be exactly 0", "sensitivity.screen_unread = true")
+    screened = {"trajectories": 2, "parameters": {"rat_serum_calcium_relative": [0.9, 1.1],
+                                                  "k1_half_life_h": [0.5, 3.0]}, "screen_unread": True}
+    assert _runs({"sensitivity": screened})
+    with pytest.raises(BatchError, match="sensitivity.screen_unread = true does nothing here: every parameter"):
+        _runs({"sensitivity": {**screened, "parameters": {"k1_half_life_h": [0.5, 3.0], "mk7_ug_per_day": [0, 90]}}})
+
+
+def test_set_gives_a_parameter_no_run_reads(tmp_path, capsys):
+    _refused_batch(tmp_path, capsys, _batch("[sweep.parameters]\nmk7_ug_per_day = [0, 90]\n",
+                                            "rat_serum_calcium_relative = 1.1\n"),
+                   f"set.rat_serum_calcium_relative = 1.1 does nothing in any run of this batch: {RAT_ONLY}; "
+                   "leave it out of [set]")
+
+
+def test_a_draw_only_spread_acts_only_in_a_cohort_that_draws_its_trait(tmp_path, capsys):
+    cohort = '[cohort]\npatients = 2\n[[arms]]\nname = "usual"\n'
+    _refused_batch(tmp_path, capsys, _batch(cohort, "peak_bone_mass_cv = 0.2\n"),
+                   "set.peak_bone_mass_cv = 0.2 does nothing in any run of this batch: it is the spread of "
+                   'patient.peak_bone_mass between people, read only where a cohort draws patient.peak_bone_mass '
+                   'with distribution = "documented"')
+    assert _runs({"set": {"peak_bone_mass_cv": 0.2}, "arms": [{"name": "usual"}],
+                  "cohort": {"patients": 2, "distributions": {"peak_bone_mass": {"distribution": "documented"}}}})
+
+
+def test_a_cohort_that_draws_the_propensity_lets_its_spread_act():
+    draws = {"calcification_propensity": {"distribution": "documented"}}
+    assert _runs({"set": {"calcification_propensity_log_sd": 0.7}, "arms": [{"name": "usual"}],
+                  "cohort": {"patients": 2, "distributions": draws}})
+    with pytest.raises(BatchError, match="set.calcification_propensity_log_sd = 0.7 does nothing in any run of this "
+                                         "batch: it acts only where patient.calcification_propensity is not 1"):
+        _runs({"set": {"calcification_propensity_log_sd": 0.7}, "arms": [{"name": "usual"}],
+               "cohort": {"patients": 2}})
+
+
+def test_an_arm_setting_another_species_parameter_is_refused(tmp_path, capsys):
+    arms = ('[cohort]\npatients = 2\n[[arms]]\nname = "a"\n[[arms]]\nname = "b"\n'
+            'set = { rat_serum_calcium_relative = 1.1 }\n')
+    _refused_batch(tmp_path, capsys, _batch(arms),
+                   f"arms #2 (b).set.rat_serum_calcium_relative = 1.1 does nothing in any run of this batch: {RAT_ONLY}; "
+                   "leave it out of the arm")
+
+
+def test_an_arm_from_day_0_setting_a_draw_only_spread_is_refused(tmp_path, capsys):
+    arms = ('[cohort]\npatients = 2\nrandomisation_day = 0\n[[arms]]\nname = "a"\n[[arms]]\nname = "b"\n'
+            'set = { calcium_absorption_cv = 0.3 }\n')
+    _refused_batch(tmp_path, capsys, _batch(arms), "arms #2 (b).set.calcium_absorption_cv = 0.3 does nothing in any "
+                   "run of this batch: a cohort's draw reads it before day 0, and an arm's settings apply after the draw")
+
+
+def test_an_arm_schedule_sets_a_spread_only_a_wandering_balance_reads(tmp_path, capsys):
+    arms = ('[cohort]\npatients = 2\n[[arms]]\nname = "a"\n[[arms]]\nname = "b"\n[[arms.schedule]]\nstart_day = 10\n'
+            'set = { remodeling_balance_sd = 0.1, mk7_ug_per_day = 100 }\n')
+    _refused_batch(tmp_path, capsys, _batch(arms),
+                   "arms #2 (b).schedule #1.set.remodeling_balance_sd = 0.1 does nothing in any run of this batch: it "
+                   "acts only where patient.remodeling_balance_varies is true (the spread of the wandering balance) "
+                   "while the entry is in effect; leave it out of the arm")
+    entry = {"start_day": 10, "set": {"remodeling_balance_sd": 0.1}}
+    assert _runs({"set": {"remodeling_balance_varies": True}, "cohort": {"patients": 2},
+                  "arms": [{"name": "a"}, {"name": "b", "schedule": [entry]}]})
+
+
+def test_the_base_scenario_schedule_is_checked_in_a_batch(tmp_path, capsys):
+    _scenario_file(tmp_path, '"parameters.rat_serum_calcium_relative" = 1.1')  # s.toml beside the batch file
+    _refused_batch(tmp_path, capsys, 'name = "b"\nscenario = "s.toml"\n[sweep.parameters]\nmk7_ug_per_day = [0, 90]\n',
+                   'scenario = "s.toml": schedule entry 1.set.parameters.rat_serum_calcium_relative = 1.1 does '
+                   f"nothing in any run of this batch: {RAT_ONLY}; leave it out of the scenario")
