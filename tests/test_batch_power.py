@@ -53,6 +53,20 @@ def test_ancova_power_uses_the_baseline_and_beats_welch():
     assert ancova["power"].iloc[0] > welch["power"].iloc[0] + 0.2
 
 
+def test_ancova_power_of_a_huge_effect_is_one():
+    """A real spread beside an effect 1e11 times larger is still a spread: the exact-fit test
+    (statistics.no_residual_spread) judges the residuals against round-off, not against 1e-20 of y**2."""
+    pilot = normal_pilot(n=200, rho=0.5, seed=5)
+    design = power_design(pilot, "y_change", control="placebo", analysis="ancova")
+    for effect in (1e6, 1e11):
+        assert power_curve(design, effect, [10], n_sim=50, seed=6)["power"].iloc[0] == 1.0, effect
+    flat = pilot.assign(y_change=1.0)  # no spread at all: no p-value, power 0, whatever the effect
+    flat_design = power_design(flat, "y_change", control="placebo", analysis="ancova")
+    assert power_curve(flat_design, 1e6, [10], n_sim=20, seed=6)["power"].iloc[0] == 0.0
+    with pytest.raises(UserInputError, match=r"effect inf is not allowed: must be a number between -1e\+100"):
+        power_curve(design, math.inf, [10], n_sim=5)
+
+
 def test_paired_power_matches_the_one_sample_t_test_power():
     rng = np.random.default_rng(5)
     n = 3000
@@ -128,6 +142,11 @@ def test_power_command(tmp_path, capsys):
     for bad, message in [(["--sizes", "1,10"], "--sizes '1'"), (["--sizes", "x"], "--sizes 'x'"),
                          (["--effect", "big"], "--effect 'big'"), (["--simulations", "0"], "--simulations '0'"),
                          (["--outcome", "nope", "--sizes", "5"], "outcome 'nope'"),
+                         (["--outcome", "arm"], "outcome 'arm' is not allowed: it is a label of the runs, not an "
+                                                "outcome; the outcomes are dp_ucmgp_pmol_l, "),
+                         (["--outcome", "patient"], "outcome 'patient' is not allowed: it is a label of the runs"),
+                         (["--effect", "1e154"], "--effect '1e154' is not allowed: must be a number between -1e+100 "
+                                                 "and 1e+100"),
                          (["--alpha", "1.5"], "--alpha '1.5' is not allowed: must be more than 0 and less than 1"),
                          (["--analysis", "paired"], "paired analysis needs a crossover pilot: "
                                                     f"'{tmp_path / 'p'}' is a parallel cohort")]:

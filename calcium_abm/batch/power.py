@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from calcium_abm.batch.analysis import run_outcomes
+from calcium_abm.batch.analysis import outcome_name, run_outcomes
 from calcium_abm.batch.plots import power_figure
 from calcium_abm.batch.statistics import CONFIDENCE, no_residual_spread
 from calcium_abm.batch.store import StoredBatch, open_batch
@@ -37,6 +37,8 @@ __all__ = ["ANALYSES", "MAX_SIMULATIONS", "PowerDesign", "plot_power_curve", "po
 ANALYSES = ("welch", "paired", "ancova")
 MAX_SIMULATIONS = 100_000  # simulated trials per sample size (a bound on run time, not a rule)
 MAX_PATIENTS_PER_ARM = 100_000
+#: largest |effect| (outcome's unit): the simulated outcomes are squared, which overflows near 1e154
+MAX_EFFECT = 1e100
 
 
 #: Patients per arm below which a pilot is too small to resample (see PowerDesign.pilot_caveat).
@@ -86,6 +88,20 @@ class PowerDesign:
         return float(np.mean(self.treated[:, 0]) - np.mean(self.control[:, 0]))
 
 
+def _numeric_columns(per_run: pd.DataFrame, names) -> list[str]:
+    """The ``names`` that are numeric (not boolean) columns of ``per_run``, in order, once each."""
+    return [c for c in dict.fromkeys(names) if c in per_run and pd.api.types.is_numeric_dtype(per_run[c])
+            and not pd.api.types.is_bool_dtype(per_run[c])]
+
+
+def _outcome_columns(per_run: pd.DataFrame, named: dict[str, str]) -> list[str]:
+    """A pilot's outcomes: each recorded column's final value (``<column>_final``), its change
+    (``_change``, ``_pct_change``) and the ``[analysis] outcomes`` under their names; not the
+    runs' labels (arm, patient, sex, age, ...) nor the baselines."""
+    return _numeric_columns(per_run, [*(outcome_name(c, m) for c, m in named.items()),
+                                      *(c for c in per_run.columns if c.endswith(("_final", "_change")))])
+
+
 def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome: str, *,
                  arm: str | None = None, control: str | None = None,
                  analysis: Literal["welch", "paired", "ancova"] | None = None, alpha: float = 0.05,
@@ -107,15 +123,18 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
     """
     design_kind = None
     if isinstance(source, pd.DataFrame):
-        per_run = source
+        per_run, outcomes = source, _numeric_columns(source, source.columns)
     else:
         batch = open_batch(source)
         if batch.spec.cohort is None:
             raise UserInputError(f"'{batch.directory}' holds a {batch.spec.kind} batch: power needs a cohort pilot")
         per_run, control, design_kind = run_outcomes(batch), control or batch.spec.control, batch.spec.cohort.design
-    if outcome not in per_run:
-        known = ", ".join(c for c in per_run.columns if c not in ("run_index", "run_id", "seed"))
-        raise UserInputError(f"outcome '{outcome}' is not a per-run column; the columns are {known}")
+        outcomes = _outcome_columns(per_run, batch.spec.analysis.outcomes)
+    if outcome not in outcomes:
+        what = ("a label of the runs, not an outcome" if outcome in per_run
+                else "not a per-run column")
+        raise UserInputError(f"outcome '{outcome}' is not allowed: it is {what}; the outcomes are "
+                             f"{', '.join(outcomes) or 'none (the pilot recorded no numeric outcome)'}")
     arms = list(pd.unique(per_run[arm_column]))
     if control not in arms:
         raise UserInputError(f"control arm {control!r} is not allowed: the arms are {', '.join(map(str, arms))}")
@@ -216,7 +235,7 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         ``analysis`` and ``alpha``.
 
     Raises:
-        UserInputError: a size or ``n_sim`` out of range.
+        UserInputError: a size, ``n_sim`` or ``effect`` out of range.
     """
     sizes = list(sample_sizes)
     bad = [n for n in sizes if isinstance(n, bool) or not isinstance(n, (int, np.integer))
@@ -226,6 +245,10 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
                              f"{MAX_PATIENTS_PER_ARM} (patients per arm)")
     if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or not 1 <= n_sim <= MAX_SIMULATIONS:
         raise UserInputError(f"n_sim {n_sim!r} is not allowed: must be an integer from 1 to {MAX_SIMULATIONS}")
+    if effect is not None and not (isinstance(effect, (int, float, np.number)) and not isinstance(effect, bool)
+                                   and math.isfinite(effect) and abs(effect) <= MAX_EFFECT):
+        raise UserInputError(f"effect {effect!r} is not allowed: must be a number between -{MAX_EFFECT:g} and "
+                             f"{MAX_EFFECT:g} (the outcome's unit)")
     rng = np.random.default_rng(seed)
     treated_rows = _treated_source(design, effect)
     rows = []

@@ -201,7 +201,10 @@ def no_residual_spread(fit, y: Any) -> bool:
     """True when an OLS ``fit`` of outcomes ``y`` leaves no residual spread beyond round-off (every
     run of an arm has the same outcome, or the model fits them exactly): its p-values are then
     round-off, not evidence, and are reported as NaN, as :func:`difference_of_means` does."""
-    return float(fit.ssr) <= 1e-20 * max(float(np.sum(np.square(np.asarray(y, dtype=float)))), 1e-300)
+    # round-off in the residual sum of squares scales with sum(y**2): (1000 eps)**2 of it is still
+    # round-off, while a real spread of 1 beside an effect of 1e11 is not (1e-20 called it none)
+    scale = (1e3 * np.finfo(float).eps) ** 2
+    return float(fit.ssr) <= scale * max(float(np.sum(np.square(np.asarray(y, dtype=float)))), 1e-300)
 
 
 def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], control: str,

@@ -57,7 +57,7 @@ def _integer(raw: str, option: str, low: int, high: int) -> int:
 def main(args: argparse.Namespace) -> int:
     # lazy: `calcium-abm --help` must not load pandas, scipy and statsmodels
     from calcium_abm.batch.analysis import to_markdown
-    from calcium_abm.batch.power import (MAX_PATIENTS_PER_ARM, MAX_SIMULATIONS, plot_power_curve, power_curve,
+    from calcium_abm.batch.power import (MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SIMULATIONS, plot_power_curve, power_curve,
                                          power_design)
     from calcium_abm.io import atomic_write, check_output_directory
 
@@ -66,6 +66,9 @@ def main(args: argparse.Namespace) -> int:
         raise UserInputError(f"--sizes {args.sizes!r} is not allowed: give patients per arm, e.g. 10,20,50")
     sizes = [_integer(part, "--sizes", 2, MAX_PATIENTS_PER_ARM) for part in sizes_text]
     effect = None if args.effect is None else _number(args.effect, "--effect", "a number (the outcome's unit)")
+    if effect is not None and abs(effect) > MAX_EFFECT:
+        raise UserInputError(f"--effect {args.effect!r} is not allowed: must be a number between -{MAX_EFFECT:g} and "
+                             f"{MAX_EFFECT:g} (the outcome's unit)")
     alpha_allowed = "more than 0 and less than 1, e.g. 0.05"
     alpha = _number(args.alpha, "--alpha", f"a number {alpha_allowed}")
     if not 0.0 < alpha < 1.0:
