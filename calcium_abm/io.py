@@ -52,6 +52,9 @@ def check_output_path(path: str | os.PathLike) -> Path:
     directory, or a path that is a directory. Call it before a long run starts. A symbolic
     link is checked as the file it points to (written there, see :func:`atomic_write`).
     """
+    if not str(path).strip():
+        raise UserInputError(f"output file {_quoted(path)} is empty: give a file name ending in "
+                             f"{' or '.join(TABLE_FORMATS)}")
     path = Path(path)
     _format(path)
     try:

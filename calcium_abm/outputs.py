@@ -18,7 +18,7 @@ from calcium_abm.physiology import calcium, coagulation, kidney, skeleton, wall_
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
-__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
+__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
            "inputs_most_changed", "physiology_row"]
 
 
@@ -210,6 +210,9 @@ _DECLARED: dict[str, Column] = {
 
 #: name -> (unit, description) of every recorded column, in order
 COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c in _DECLARED.items()}
+#: the columns that can be negative (a change, round-off in a balance); every other column is a
+#: non-negative amount, level, fraction or count (tests/test_simulate_api.py checks it on runs)
+SIGNED_COLUMNS: tuple[str, ...] = ("bmd_change_pct", "ca_balance_error_mg", "p_balance_error_mg")
 #: the columns that are a day's flow (mg/day): NaN on day 0, when no day has passed
 DAILY_FLOW_COLUMNS: tuple[str, ...] = tuple(name for name, c in _DECLARED.items() if "t.per_day(" in c.expression)
 

@@ -452,3 +452,44 @@ def test_numbers_that_may_be_left_out_are_numbers_to_sweeps_sensitivity_and_arms
         expand_runs(load_batch(cohort(patients=2) | {"arms": arms}))
     assert ("add = { residual_gfr_ml_per_min = 5 } has nothing to add to: kidney.residual_gfr_ml_per_min is not "
             "given") in str(err.value)
+
+
+def test_unquoted_dotted_keys_in_set_and_arms_mean_the_same_settings_as_quoted_ones():
+    """TOML reads an unquoted ``diet.calcium_mg_per_day = 1500`` as a nested table; docs/batch.md
+    writes [set] keys dotted, so both spellings must give the same batch (as in a scenario's schedule)."""
+    from calcium_abm.batch.spec import parse_batch_toml
+
+    def spec(key_style: str):
+        q = (lambda k: f'"{k}"') if key_style == "quoted" else (lambda k: k)
+        return parse_batch_toml(f"""
+years = 0.1
+[set]
+{q("diet.calcium_mg_per_day")} = 1500
+{q("parameters.k1_half_life_h")} = 2.0
+[cohort]
+patients = 4
+[[arms]]
+name = "placebo"
+[[arms]]
+name = "mk7"
+add = {{ {q("diet.mk7_ug_per_day")} = 180 }}
+[[arms.schedule]]
+start_day = 30
+set = {{ {q("diet.mk7_ug_per_day")} = 0 }}
+""")
+    quoted, bare = spec("quoted"), spec("bare")
+    assert bare.set == quoted.set == {"diet.calcium_mg_per_day": 1500, "parameters.k1_half_life_h": 2.0}
+    assert bare.arms[1].add == quoted.arms[1].add == {"diet.mk7_ug_per_day": 180.0}
+    assert bare.arms[1].schedule[0].set == quoted.arms[1].schedule[0].set == {"diet.mk7_ug_per_day": 0}
+    with pytest.raises(BatchError, match=r"set\.parameters\.nosuch: unknown key 'parameters\.nosuch': not a model "
+                                         r"parameter; the names are in docs/parameters\.md"):
+        parse_batch_toml("years = 0.1\n[set]\nparameters.nosuch = 1\n[sweep.parameters]\nmk7_ug_per_day = [1]\n")
+
+
+def test_a_negative_severe_threshold_is_refused_on_a_column_that_is_never_negative():
+    base = "years = 0.1\n[sweep.parameters]\nmk7_ug_per_day = [1, 2]\n[analysis]\n"
+    with pytest.raises(BatchError, match=r"analysis\.severe_calcification\.above = -1\.0 is not allowed: must be 0 or "
+                                         r"more, as calcification_score is never negative"):
+        parse_batch_toml(base + 'severe_calcification = { column = "calcification_score", above = -1 }\n')
+    signed = parse_batch_toml(base + 'severe_calcification = { column = "bmd_change_pct", above = -1 }\n')
+    assert signed.analysis.severe_calcification.above == -1.0  # a loss of BMD is a negative change

@@ -414,3 +414,11 @@ def test_validate_names_the_file_and_lists_several_refusals_as_run_does(tmp_path
     err = rejected(["validate", str(path)], capsys, "parameters.peak_bone_mass_cv = 0.2 does nothing",
                    "parameters.rat_time_scale = 2 does nothing")
     assert err.startswith(f"error: {path} has 2 problems:\n  - ") and "\n  - parameters.rat_time_scale" in err
+
+
+def test_an_empty_out_and_a_one_year_limit_read_plainly(tmp_path, capsys):
+    rejected(["run", "healthy_adult", "--out", ""], capsys,
+             "output file '' is empty: give a file name ending in .parquet or .csv")
+    err = rejected(["run", "healthy_adult", "--years", "2", "--set", "age_years=119", "--out",
+                    str(tmp_path / "x.csv")], capsys, "(at most 365 days, 1 year)")
+    assert "1 years" not in err

@@ -216,3 +216,23 @@ def test_a_large_section_says_its_build_takes_a_while(monkeypatch, capsys):
     assert "building a 16 x 16 bone section" in capsys.readouterr().err
     simulation.simulate("healthy_adult", years=0.01, seed=1, overrides=SMALL)  # no progress: silent
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("scenario,overrides", [
+    ("healthy_adult", {"patient.age_years": 70.0, "patient.sex": "female", "patient.postmenopausal": True,
+                       "patient.years_since_menopause": 20.0}),
+    ("k2_deficiency", {"patient.ckd_stage": 4}),
+    ("healthy_adult", {"drugs.warfarin_mg_per_day": 5.0, "patient.baseline_calcification_score": 100.0}),
+])
+def test_only_the_signed_columns_go_below_zero(scenario, overrides):
+    """outputs.SIGNED_COLUMNS lists the columns that can be negative; a batch refuses a negative
+    severe-calcification threshold on any other (batch.spec), so none of them may dip below 0."""
+    from calcium_abm.outputs import SIGNED_COLUMNS
+
+    small = {"simulation.bone_grid_width": 16, "simulation.bone_grid_height": 16,
+             "simulation.vessel_grid_width": 16, "simulation.vessel_grid_height": 16}
+    frame = simulate(scenario, years=1.0, seed=3, overrides={**small, **overrides})
+    numbers = frame.drop(columns=list(SIGNED_COLUMNS)).select_dtypes("number")
+    negative = [c for c in numbers if (numbers[c] < 0).any()]
+    assert not negative, negative
+    assert (frame["bmd_change_pct"] < 0).any()  # a signed column does go below zero in such runs

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from calcium_abm.batch.draws import Distribution, distribution_problems
 from calcium_abm.batch.fixed import set_conflicts
 from calcium_abm.errors import ScenarioError, UserInputError
-from calcium_abm.inputs.keys import (column_name, note_same_setting, range_problem, resolve_setting,
+from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_setting, range_problem, resolve_setting,
                                      resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
@@ -336,11 +336,14 @@ class Analysis(_Table):
     @field_validator("severe_calcification", mode="after")
     @classmethod
     def _recorded_threshold(cls, value: Threshold | None) -> Threshold | None:
-        from calcium_abm.outputs import COLUMNS
+        from calcium_abm.outputs import COLUMNS, SIGNED_COLUMNS
 
         if value is not None and value.column not in COLUMNS:
             raise rule_error(f"analysis.severe_calcification.column = {fmt_value(value.column)}: not a recorded "
                         f"column{did_you_mean(value.column, list(COLUMNS))}")
+        if value is not None and value.above < 0.0 and value.column not in SIGNED_COLUMNS:
+            raise rule_error(f"analysis.severe_calcification.above = {fmt_value(value.above)} is not allowed: must be "
+                             f"0 or more, as {value.column} is never negative (every run would count as severe)")
         return value
 
 
@@ -366,6 +369,7 @@ class BatchSpec(_Table):
     published: Published | None = None
     base_dir: str = Field(".", exclude=True)  # where a relative scenario path is looked up
 
+    _dotted = field_validator("set", mode="before")(lambda value: dotted_settings(value))
     @field_validator("set", mode="after")
     @classmethod
     def _known_keys(cls, value: dict[str, Any]) -> dict[str, Any]:

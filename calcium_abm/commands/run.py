@@ -203,7 +203,7 @@ def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
 
     p = parameter_set(scenario.parameters)
     first, last = _first_last(df, "lumbar_spine_dxa_bmd_g_cm2")
-    t0, t1 = (t_score(v, scenario.patient.sex, p) for v in (first, last))
+    t0, t1 = (round(t_score(v, scenario.patient.sex, p), 1) + 0.0 for v in (first, last))  # + 0.0: no "-0.0"
     return [("lumbar spine (DXA reading)", f"{first:.4f} → {last:.4f} g/cm² (T-score {t0:+.1f} → {t1:+.1f})")]
 
 

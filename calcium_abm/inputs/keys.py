@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, shorten, unit_suffix
 from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT, other_section_hint
 
-__all__ = ["column_name", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
+__all__ = ["column_name", "dotted_settings", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
            "range_problem", "resolved_settings", "setting_bounds", "setting_kind", "setting_unit"]
 
 
@@ -73,6 +73,8 @@ def resolve_key(key: str) -> str:
         did_you_mean(key, known)
     if not hint and dot and section in SECTIONS:
         hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, substances=section in SUBSTANCE_SECTIONS)
+    elif not hint and section == "parameters":
+        hint = ": not a model parameter; the names are in docs/parameters.md (calcium-abm docs)"
     elif not hint and dot and section != "parameters":
         hint = f" — sections are {', '.join(sorted([*SECTIONS, 'parameters']))}"
     elif not hint and not dot:
@@ -107,6 +109,14 @@ def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
             else:
                 out[f"{pre}{key}"] = value
     return out
+
+
+def dotted_settings(value: Any) -> Any:
+    """A settings table (a batch's ``[set]``, an arm's ``set``/``add``) with nested tables turned
+    into dotted keys (:func:`flatten`): TOML reads an unquoted ``diet.calcium_mg_per_day = 1500``
+    as ``{"diet": {"calcium_mg_per_day": 1500}}``, and both spellings mean the same setting, as in a
+    scenario's ``[[schedule]]``. Anything but a mapping is returned for the schema to refuse."""
+    return flatten(value) if isinstance(value, Mapping) else value
 
 
 def setting_kind(path: str) -> str:

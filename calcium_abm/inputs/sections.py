@@ -72,7 +72,7 @@ def end_age_problem(age_years: float, years: float, days: int, species: str) -> 
     most_days = math.floor((most - age_years) * DAYS_PER_YEAR_OF_AGE + 1e-9)
     return (f"simulation.years = {fmt_num(years)} ({days} days) is not allowed with patient.age_years = "
             f"{fmt_num(age_years)}{given}: {who} {fmt_num(most)} years (at most {most_days} days, "
-            f"{fmt_num(round(most_days / DAYS_PER_YEAR, 6))} years)")
+            f"{fmt_num(round(most_days / DAYS_PER_YEAR, 6))} year{'' if most_days == DAYS_PER_YEAR else 's'})")
 
 
 def number(default: float, lo: float, hi: float, unit: str, *, gt: bool = False, range_note: str = "") -> Any:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.keys import range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
+from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
 from calcium_abm.inputs.messages import accepted_keys, did_you_mean, fmt_value, rule_error, shorten
 from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
 
@@ -84,6 +84,7 @@ class ArmScheduleEntry(_Table):
     end_day: int | None = Field(None, ge=1)
     set: dict[str, Any] = Field(default_factory=dict)
     add: dict[str, float] = Field(default_factory=dict)
+    _dotted = field_validator("set", "add", mode="before")(lambda value: dotted_settings(value))
 
     @model_validator(mode="after")
     def _sensible(self) -> ArmScheduleEntry:
@@ -102,6 +103,7 @@ class Arm(_Table):
     set: dict[str, Any] = Field(default_factory=dict)
     add: dict[str, float] = Field(default_factory=dict)
     schedule: list[ArmScheduleEntry] = Field(default_factory=list, max_length=100)
+    _dotted = field_validator("set", "add", mode="before")(lambda value: dotted_settings(value))
 
     @field_validator("name", mode="after")
     @classmethod
