@@ -25,7 +25,9 @@ import math
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
-from calcium_abm.physiology import calcium, dialysis, kidney
+import numba
+
+from calcium_abm.physiology import calcium, compiled_laws, dialysis, kidney
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.ledger import MineralLedger
 
@@ -124,25 +126,59 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
     PTH from ionised calcium, phosphate and the gland (:func:`.kidney.pth_secretion_pmol_l`);
     calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`); the
     skeleton's calcitriol signal follows it (:func:`.calcium.advance_skeletal_calcitriol`).
+    The chain (:func:`_systemic_values`) runs compiled for a parameter set
+    (:mod:`.compiled_laws`, the same numbers), in Python otherwise or when it raises.
     """
+    inputs = (hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative,
+              blood_ca_mg, blood_p_mg, k.gfr_ml_per_min, k.phosphate_mg_per_day, k.binder_mg_per_day,
+              k.on_dialysis)
+    v = None
+    if compiled_laws.compiles(p):
+        try:
+            v = _systemic_values_compiled(*inputs, compiled_laws.law_parameters(p), dt)
+        except (ValueError, ArithmeticError):
+            v = None
+        if v is not None and not math.isfinite(v[13]):
+            v = None
+    if v is None:  # Python: the laws' own messages, and Python's value where a value is not finite
+        v = _systemic_values(*inputs, p, dt)
+    hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative = v[12], v[4], v[11]
+    return SystemicState(*v[:12])
+
+
+def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float, blood_ca_mg: float,
+                     blood_p_mg: float, gfr_in: float, phosphate_mg_per_day: float, binder_mg_per_day: float,
+                     on_dialysis: bool, p, dt: float):
+    """:func:`systemic_day`'s chain on plain floats: the 12 fields of :class:`.calcium.SystemicState`,
+    the new gland capacity and their sum (finite when every value is)."""
     ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
     pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
     ion = ca * p.ionized_calcium_fraction
-    c_prev, gfr = hormones.calcitriol_relative, max(k.gfr_ml_per_min, 1e-6)
-    load = kidney.phosphate_absorbed_mg(k.phosphate_mg_per_day, c_prev, k.binder_mg_per_day, p)
+    gfr = max(gfr_in, 1e-6)
+    load = kidney.phosphate_absorbed_mg(phosphate_mg_per_day, c_prev, binder_mg_per_day, p)
     ion_rel = ion / p.reference_ionized_calcium_mmol_l
     fgf = kidney.fgf23_relative(gfr, load, c_prev, p, ion_rel)
-    hormones.gland_capacity = kidney.advance_parathyroid_capacity(hormones.gland_capacity, kidney.parathyroid_capacity_target(
+    gland = kidney.advance_parathyroid_capacity(gland_capacity, kidney.parathyroid_capacity_target(
         c_prev, p, kidney.phosphate_load_per_nephron_relative(gfr, load, p)), p, dt)
-    pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=hormones.gland_capacity)
+    pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=gland)
     pth_rel = pth / kidney.reference_pth_pmol_l(p)
-    c = hormones.calcitriol_relative = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
-    skeletal = hormones.skeletal_calcitriol_relative = calcium.advance_skeletal_calcitriol(
-        hormones.skeletal_calcitriol_relative, c, p, dt)
+    c = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
+    skeletal = calcium.advance_skeletal_calcitriol(skeletal_prev, c, p, dt)
     scale = pth / kidney.parathyroid_calcium_sigmoid_pmol_l(ion, p)
-    return SystemicState(ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale,
-                         kidney.phosphate_fractional_excretion(pth_rel, fgf, p),
-                         dialysis.systemic_inhibitor_fraction(gfr, k.on_dialysis, p), skeletal)
+    fe = kidney.phosphate_fractional_excretion(pth_rel, fgf, p)
+    inhibitor = dialysis.systemic_inhibitor_fraction(gfr, on_dialysis, p)
+    total = ca + ion + pi + pth + c + gfr + fgf + pth_rel + scale + fe + inhibitor + skeletal + gland
+    return ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale, fe, inhibitor, skeletal, gland, total
+
+
+compiled_laws.compiled_chain(_systemic_values)
+
+
+@numba.njit(cache=True)
+def _systemic_values_compiled(gland_capacity, c_prev, skeletal_prev, blood_ca_mg, blood_p_mg, gfr_in,
+                              phosphate_mg_per_day, binder_mg_per_day, on_dialysis, params, dt):
+    return _systemic_values(gland_capacity, c_prev, skeletal_prev, blood_ca_mg, blood_p_mg, gfr_in,
+                                    phosphate_mg_per_day, binder_mg_per_day, on_dialysis, params.record[0], dt)
 
 
 def _steady_state(k: KidneyInputs, p):
