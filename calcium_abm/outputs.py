@@ -57,10 +57,10 @@ class DayTallies:
         has passed (a 0 there read as no urine, and pulled down a run's mean)."""
         if self.m.day == 0:
             return _NAN
-        today = (self.ledger if ledger is None else ledger).today_mg
-        mg = today.get((source, sink), 0.0)
+        flow = (self.ledger if ledger is None else ledger).flow_today_mg
+        mg = flow(source, sink)
         if source2 is not None:
-            mg = mg + today.get((source2, sink2), 0.0)
+            mg = mg + flow(source2, sink2)
         return mg / self.m.dt
 
 
@@ -171,9 +171,9 @@ _DECLARED: dict[str, Column] = {
     "ca_vessel_wall_mg": Column("mg", "Calcium deposited in the vessel wall (= vessel_calcification_mg)",
                                 't.pools["vessel_wall"]'),
     "ca_intake_cum_mg": Column("mg", "Cumulative dietary calcium since day 0",
-                               't.ledger.cumulative_mg["diet"]'),
-    "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", 't.ledger.cumulative_mg["urine"]'),
-    "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", 't.ledger.cumulative_mg["faeces"]'),
+                               't.ledger.counter_mg("diet")'),
+    "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", 't.ledger.counter_mg("urine")'),
+    "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", 't.ledger.counter_mg("faeces")'),
     "ca_excreted_cum_mg": Column("mg", "Cumulative urine + faeces since day 0", "t.ledger.output_cum_mg"),
     "ca_balance_error_mg": Column("mg", "sum(pools) - intake + excreted - its day-0 value; round-off only",
                                   "t.ledger.balance_error_mg(t.total_mg)"),
@@ -192,13 +192,13 @@ _DECLARED: dict[str, Column] = {
         " (0 at the end of every day: dietary phosphorus is absorbed or passed within the day)" if pool == "gut" else
         ""), f"t.p_pools[{pool!r}]") for pool in PHOSPHATE_POOLS},
     "p_intake_cum_mg": Column("mg", "Cumulative dietary phosphorus since day 0",
-                              't.p_ledger.cumulative_mg["diet"]'),
+                              't.p_ledger.counter_mg("diet")'),
     "p_urine_cum_mg": Column("mg", "Cumulative urinary phosphorus since day 0",
-                             't.p_ledger.cumulative_mg["urine"]'),
+                             't.p_ledger.counter_mg("urine")'),
     "p_feces_cum_mg": Column("mg", "Cumulative faecal phosphorus since day 0",
-                             't.p_ledger.cumulative_mg["faeces"]'),
+                             't.p_ledger.counter_mg("faeces")'),
     "p_dialysate_cum_mg": Column("mg", "Cumulative phosphorus removed by dialysis since day 0",
-                                 't.p_ledger.cumulative_mg["dialysate"]'),
+                                 't.p_ledger.counter_mg("dialysate")'),
     "p_excreted_cum_mg": Column("mg", "Cumulative urine + faeces + dialysate phosphorus since day 0",
                                 "t.p_ledger.output_cum_mg"),
     "p_balance_error_mg": Column("mg", "Phosphorus: sum(pools) - intake + excreted - its day-0 value; round-off only",

@@ -3,6 +3,7 @@ numbers of the same Python functions run by Python, bit for bit, and the laws' o
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -59,3 +60,52 @@ def test_the_record_holds_the_parameters_the_laws_read_and_follows_the_set():
     assert compiled_laws.law_parameters(q) is fields and compiled_laws._RECORD.record[0]["ecf_volume_l"] == 13.0
     assert {"parathyroid_hill", "fgf23_max_relative", "skeletal_calcitriol_half_life_days"} <= set(
         compiled_laws._RECORD.fields)
+
+
+SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
+
+
+@pytest.mark.parametrize("scenario", ["healthy_adult", "haemodialysis"])
+def test_the_compiled_exchanges_book_the_python_chains_numbers(scenario):
+    from calcium_abm import CalciumParadoxModel
+    from calcium_abm.physiology import calcium, exchanges
+
+    model = CalciumParadoxModel(scenario, rng=5, years=0.1, **SMALL)
+    for _ in range(8):
+        model.step()
+    p, k = model.params, model.kidney_inputs()
+    sv = minerals.systemic_values(minerals.MineralHormones(), model.calcium["blood"], model.phosphate["blood"], k, p)
+    kv, bone = exchanges.kidney_values(k), model.bone
+    results, books = [], []
+    for compiled in (True, False):
+        ca, ph, section = copy.deepcopy(model.calcium), copy.deepcopy(model.phosphate), copy.deepcopy(bone)
+        arrays = (section.mineral.ravel(), section.osteoid.ravel(), section.cavity.ravel(), section.mineral_deficit.ravel())
+        chain_args = (sv, kv, 3.5, 1.25, 900.0, *arrays, section.mineral_mg_per_unit, 40.0)
+        after_args = (sv, kv, 0.7, *calcium._bone_fluid_kernel_records(p), True)
+        if compiled:
+            first = exchanges.run(exchanges.exchanges_to_vessel, ca, ph, p, 1.0, *chain_args)
+            exchanges.run(exchanges.exchanges_after_vessel, ca, ph, p, 1.0, *after_args)
+        else:
+            first = exchanges.exchanges_to_vessel(ca.books, ph.books, *chain_args, p, 1.0)
+            exchanges.exchanges_after_vessel(ca.books, ph.books, *after_args, p, 1.0)
+        results.append((first[0], first[1], *first[2], first[3]))
+        books.append((ca.amount, ca.flow, ph.amount, ph.flow, *arrays))
+    assert np.array_equal(_bits(results[0]), _bits(results[1]))
+    for compiled, python in zip(*books):
+        assert np.array_equal(compiled.view(np.uint8), python.view(np.uint8))
+
+
+def test_a_law_refusing_in_a_compiled_exchange_leaves_the_books_and_raises_its_message():
+    from calcium_abm.physiology import calcium, exchanges, ledger
+
+    p = parameter_set()
+    ca = ledger.MineralLedger("calcium", {"gut": 100.0, "blood": 1300.0, "bone_fluid": 900.0},
+                              {name: (lambda: 0.0) for name in ("bone_trabecular", "bone_cortical", "vessel_wall")})
+    ph = minerals.open_phosphate_ledger(1.1, 900.0, {name: (lambda: 0.0) for name in minerals.MINERAL_POOLS}, p)
+    k = minerals.KidneyInputs(100.0, 1200.0)
+    sv = minerals.systemic_values(minerals.MineralHormones(), 1300.0, ph["blood"], k, p)
+    before = (ca.amount.copy(), ph.amount.copy())
+    with pytest.raises(ValueError, match="calcium_mg = nan is not allowed"):
+        exchanges.run(exchanges.exchanges_after_vessel, ca, ph, p, 1.0, sv, exchanges.kidney_values(k), float("nan"),
+                      *calcium._bone_fluid_kernel_records(p), False)
+    assert np.array_equal(before[0], ca.amount) and np.array_equal(before[1], ph.amount)
