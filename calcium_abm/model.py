@@ -258,21 +258,19 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         wall's day and the healthy MGP synthesis per cell."""
         p, state, dt, ca, ph, bone, cortical = self.params, self.inputs, self.dt, self.calcium, self.phosphate, \
             self.bone, self.cortical
-        kv = exchanges.kidney_values(k)
-        capxp, supply, trabecular, cortical_mg = exchanges.run(  # resorption, gut, bone mineralisation
-            exchanges.exchanges_to_vessel, ca, ph, p, dt, sv, kv, trabecular_resorbed_mg, cortical_resorbed_mg,
+        kv, mgp_per_cell = exchanges.kidney_values(k), calcification.mgp_synthesis_per_step(p, dt)
+        wall_inputs = calcification.wall_day_inputs(self.vessel, self.carboxylation.mgp_carboxylated_by_depth, p,
+                                                    self.rng, dt)  # today's uniforms: no draw since remodel_day's
+        _, _, trabecular, cortical_mg, wall = exchanges.run(
+            exchanges.exchanges_day, ca, ph, p, dt, sv, kv, trabecular_resorbed_mg, cortical_resorbed_mg,
             state.diet.calcium_mg_per_day, bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
-            bone.mineral_deficit.ravel(), bone.mineral_mg_per_unit, cortical.osteoid_mg)
+            bone.mineral_deficit.ravel(), bone.mineral_mg_per_unit, cortical.osteoid_mg, wall_inputs,
+            0.0 if state.genetics.mgp_knockout else mgp_per_cell, *calcium._bone_fluid_kernel_records(p),
+            minerals.is_session_day(self.day, k.sessions_per_week))
         bone.day_sums = tuple(trabecular[1:])  # as skeleton.mineralise
         cortical.osteoid_mg -= cortical_mg  # as skeleton.mineralise_cortical
         cortical.mineral_mg += cortical_mg
-        mgp_per_cell = calcification.mgp_synthesis_per_step(p, dt)
-        wall = calcification.vessel_day(
-            self.vessel, self.carboxylation.mgp_carboxylated_by_depth,
-            0.0 if state.genetics.mgp_knockout else mgp_per_cell, calcium.phosphate_relative(s, p), capxp, p,
-            self.rng, supply, dt, inhibitor_relative=s.inhibitor_fraction)
-        exchanges.run(exchanges.exchanges_after_vessel, ca, ph, p, dt, sv, kv, wall.deposited_mg - wall.regressed_mg,
-                      *calcium._bone_fluid_kernel_records(p), minerals.is_session_day(self.day, k.sessions_per_week))
+        wall = calcification.end_wall_day(self.vessel, wall, dt)
         return wall, mgp_per_cell
 
     # ------------------------------------------------------------------ readouts

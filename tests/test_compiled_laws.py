@@ -65,47 +65,52 @@ def test_the_record_holds_the_parameters_the_laws_read_and_follows_the_set():
 SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
 
 
-@pytest.mark.parametrize("scenario", ["healthy_adult", "haemodialysis"])
-def test_the_compiled_exchanges_book_the_python_chains_numbers(scenario):
+@pytest.mark.parametrize("scenario", ["healthy_adult", "haemodialysis", "postmenopausal"])
+def test_the_compiled_day_books_the_python_chains_numbers(scenario):
     from calcium_abm import CalciumParadoxModel
-    from calcium_abm.physiology import calcium, exchanges
+    from calcium_abm.physiology import calcification, calcium, exchanges
 
     model = CalciumParadoxModel(scenario, rng=5, years=0.1, **SMALL)
     for _ in range(8):
         model.step()
     p, k = model.params, model.kidney_inputs()
     sv = minerals.systemic_values(minerals.MineralHormones(), model.calcium["blood"], model.phosphate["blood"], k, p)
-    kv, bone = exchanges.kidney_values(k), model.bone
-    results, books = [], []
+    kv = exchanges.kidney_values(k)
+    results, arrays = [], []
     for compiled in (True, False):
-        ca, ph, section = copy.deepcopy(model.calcium), copy.deepcopy(model.phosphate), copy.deepcopy(bone)
-        arrays = (section.mineral.ravel(), section.osteoid.ravel(), section.cavity.ravel(), section.mineral_deficit.ravel())
-        chain_args = (sv, kv, 3.5, 1.25, 900.0, *arrays, section.mineral_mg_per_unit, 40.0)
-        after_args = (sv, kv, 0.7, *calcium._bone_fluid_kernel_records(p), True)
+        ca, ph, bone, wall = (copy.deepcopy(x) for x in (model.calcium, model.phosphate, model.bone, model.vessel))
+        flat = (bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel())
+        inputs = calcification.wall_day_inputs(wall, model.carboxylation.mgp_carboxylated_by_depth, p,
+                                               np.random.default_rng(3), 1.0)
+        args = (sv, kv, 3.5, 1.25, 900.0, *flat, bone.mineral_mg_per_unit, 40.0, inputs, 0.9,
+                *calcium._bone_fluid_kernel_records(p), True)
         if compiled:
-            first = exchanges.run(exchanges.exchanges_to_vessel, ca, ph, p, 1.0, *chain_args)
-            exchanges.run(exchanges.exchanges_after_vessel, ca, ph, p, 1.0, *after_args)
+            day = exchanges.run(exchanges.exchanges_day, ca, ph, p, 1.0, *args)
         else:
-            first = exchanges.exchanges_to_vessel(ca.books, ph.books, *chain_args, p, 1.0)
-            exchanges.exchanges_after_vessel(ca.books, ph.books, *after_args, p, 1.0)
-        results.append((first[0], first[1], *first[2], first[3]))
-        books.append((ca.amount, ca.flow, ph.amount, ph.flow, *arrays))
+            day = exchanges.exchanges_day(ca.books, ph.books, *args, p, 1.0)
+        capxp, supply, trabecular, cortical_mg, (*values, tallies, intima_mg) = day
+        results.append((capxp, supply, *trabecular, cortical_mg, *values, *tallies, intima_mg))
+        arrays.append((ca.amount, ca.flow, ph.amount, ph.flow, *flat, wall.mineral, wall.cmgp, wall.ucmgp,
+                       wall.osteochondrogenic, wall.mineral_root, wall.deposit_coat, wall.generation))
     assert np.array_equal(_bits(results[0]), _bits(results[1]))
-    for compiled, python in zip(*books):
+    for compiled, python in zip(*arrays):
         assert np.array_equal(compiled.view(np.uint8), python.view(np.uint8))
 
 
 def test_a_law_refusing_in_a_compiled_exchange_leaves_the_books_and_raises_its_message():
-    from calcium_abm.physiology import calcium, exchanges, ledger
+    from calcium_abm import CalciumParadoxModel
+    from calcium_abm.physiology import calcification, calcium, exchanges
 
-    p = parameter_set()
-    ca = ledger.MineralLedger("calcium", {"gut": 100.0, "blood": 1300.0, "bone_fluid": 900.0},
-                              {name: (lambda: 0.0) for name in ("bone_trabecular", "bone_cortical", "vessel_wall")})
-    ph = minerals.open_phosphate_ledger(1.1, 900.0, {name: (lambda: 0.0) for name in minerals.MINERAL_POOLS}, p)
-    k = minerals.KidneyInputs(100.0, 1200.0)
-    sv = minerals.systemic_values(minerals.MineralHormones(), 1300.0, ph["blood"], k, p)
-    before = (ca.amount.copy(), ph.amount.copy())
-    with pytest.raises(ValueError, match="calcium_mg = nan is not allowed"):
-        exchanges.run(exchanges.exchanges_after_vessel, ca, ph, p, 1.0, sv, exchanges.kidney_values(k), float("nan"),
+    model = CalciumParadoxModel("healthy_adult", rng=5, years=0.1, **SMALL)
+    p, k, ca, ph, bone = model.params, model.kidney_inputs(), model.calcium, model.phosphate, model.bone
+    sv = minerals.systemic_values(minerals.MineralHormones(), ca["blood"], ph["blood"], k, p)
+    inputs = calcification.wall_day_inputs(model.vessel, model.carboxylation.mgp_carboxylated_by_depth, p,
+                                           np.random.default_rng(3), 1.0)
+    before = (ca.amount.copy(), ca.flow.copy(), ph.amount.copy(), ph.flow.copy())
+    with pytest.raises(ValueError, match="calcium_mg = nan is not allowed"):  # the first transfer refuses
+        exchanges.run(exchanges.exchanges_day, ca, ph, p, 1.0, sv, exchanges.kidney_values(k), float("nan"), 0.0,
+                      900.0, bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
+                      bone.mineral_deficit.ravel(), bone.mineral_mg_per_unit, 40.0, inputs, 0.9,
                       *calcium._bone_fluid_kernel_records(p), False)
-    assert np.array_equal(before[0], ca.amount) and np.array_equal(before[1], ph.amount)
+    for kept, now in zip(before, (ca.amount, ca.flow, ph.amount, ph.flow)):
+        assert np.array_equal(kept, now)

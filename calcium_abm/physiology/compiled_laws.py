@@ -33,7 +33,7 @@ import numpy as np
 from numba.extending import overload, register_jitable
 
 from calcium_abm.checks import checked_float
-from calcium_abm.physiology import calcium, dialysis, kidney, skeleton
+from calcium_abm.physiology import calcification, calcium, dialysis, intima, kidney, skeleton
 
 __all__ = ["COMPILED_LAWS", "REFERENCE_VALUES", "law_parameters", "compiled_chain", "compiles"]
 
@@ -48,7 +48,8 @@ COMPILED_LAWS = (
     calcium.gut_day, calcium.filtered_calcium_mg, calcium.kidney_and_endogenous_day, calcium.excretion_day,
     calcium.capxp_relative, calcium._bone_pth_scale, calcium.bone_fluid_moved_mg,
     skeleton.osteoid_mineralisation_rate_per_day, skeleton.mineralised_fraction, skeleton.secondary_fraction,
-    skeleton.mineralise_arrays, skeleton.cortical_mineralised_mg,
+    skeleton.mineralise_arrays, skeleton.cortical_mineralised_mg, calcium.phosphate_relative,
+    intima.intima_growth_mg, intima.inhibitor_growth_factor, calcification.wall_day,
 )
 #: per-parameter-set values the laws call (cached in Python): record field -> the function
 REFERENCE_VALUES = {

@@ -6,20 +6,23 @@ the laws of :mod:`.calcium`, :mod:`.kidney`, :mod:`.dialysis` and :mod:`.skeleto
 below are plain Python over a ledger's arrays (``books``: :attr:`.ledger.MineralLedger.books`,
 pools named by their index in :data:`.ledger.NAMES`) and the day's systemic values and kidney
 inputs; numba compiles them with the laws they call (:mod:`.compiled_laws`), so a day's ~20
-transfers, ~20 laws and the trabecular mineralisation kernel cost two compiled calls instead of
-~150 Python calls. The model calls them in the ODD order, with the vessel wall's day between them
-(:meth:`~calcium_abm.model.CalciumParadoxModel.step`):
+transfers, ~20 laws and the mineralisation and vessel kernels cost one compiled call instead of
+~150 Python calls. The model calls them once a day as one compiled call, :func:`exchanges_day`
+(:meth:`~calcium_abm.model.CalciumParadoxModel.step`), in the ODD order:
 
 1. :func:`exchanges_to_vessel` -- resorbed mineral to blood, dietary calcium (and binder calcium)
    to the gut, absorption (:func:`exchanges_to_bone`); trabecular and cortical mineralisation,
-   booked blood -> bone; returns the Ca x P product and what blood can give the vessel wall;
-2. :func:`exchanges_after_vessel` -- the wall's net deposition, urine and endogenous faecal
+   booked blood -> bone;
+2. the vessel wall's day on what blood can give it (:func:`.calcification.wall_day`: the media's
+   kernel and the intima, with the day's uniforms drawn before, in Python);
+3. :func:`exchanges_after_vessel` -- the wall's net deposition, urine and endogenous faecal
    calcium, the blood : bone-fluid equilibrium and its booking, the phosphate day
    (:func:`phosphate_day`).
 
-Each compiled call books on copies of the arrays and writes them back when it ends, so a law
-that refuses its input leaves the books as they were; the call is then repeated in Python,
-which raises the law's own message.
+The compiled call books on copies of the ledgers' arrays and writes them back when it ends, so a
+law that refuses its input leaves the books as they were; the call is then repeated in Python,
+which raises the law's own message (the tissue arrays a kernel changed before stay changed: a
+law refuses only a state that is already broken, and the run ends with that message).
 """
 
 from __future__ import annotations
@@ -30,14 +33,14 @@ from typing import NamedTuple
 import numba
 from numba.extending import register_jitable
 
-from calcium_abm.physiology import calcium, compiled_laws, dialysis, kidney, skeleton
+from calcium_abm.physiology import calcification, calcium, compiled_laws, dialysis, kidney, skeleton
 from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE, SystemicState
 from calcium_abm.physiology.ledger import (BLOOD, BONE_CORTICAL, BONE_FLUID, BONE_TRABECULAR, DIALYSATE, DIET, FAECES,
                                            GUT, SOFT_TISSUE, URINE, VESSEL_WALL, move, move_split)
 
 __all__ = ["Systemic", "Kidney", "kidney_values", "book_mineral", "blood_supply_mg", "calcium_intake_day",
            "book_bone_fluid", "phosphate_day", "exchanges_to_bone", "exchanges_to_vessel", "exchanges_after_vessel",
-           "run"]
+           "exchanges_day", "run"]
 
 #: :class:`.calcium.SystemicState`'s fields as a NamedTuple, which compiled code builds and reads
 #: by the same names (``s.pth_relative``)
@@ -167,8 +170,25 @@ def exchanges_after_vessel(ca, ph, sv, kv, wall_net_mg, fluid_record, pth_record
     phosphate_day(ph, s, Kidney(*kv), session_today, p, dt)
 
 
+def exchanges_day(ca, ph, sv, kv, trabecular_resorbed_mg, cortical_resorbed_mg, diet_calcium_mg_per_day, mineral,
+                  osteoid, cavity, deficit, mg_per_unit, cortical_osteoid_mg, wall_inputs, mgp_made_per_cell,
+                  fluid_record, pth_record, session_today, p, dt):
+    """The whole of step 6 with the vessel wall's day (7) between its halves:
+    :func:`exchanges_to_vessel`, :func:`.calcification.wall_day` (``wall_inputs``:
+    :func:`.calcification.wall_day_inputs`) on the calcium blood can give it, then
+    :func:`exchanges_after_vessel`. Returns those of :func:`exchanges_to_vessel` and the wall's values."""
+    capxp, supply, trabecular, cortical_mg = exchanges_to_vessel(
+        ca, ph, sv, kv, trabecular_resorbed_mg, cortical_resorbed_mg, diet_calcium_mg_per_day, mineral, osteoid, cavity,
+        deficit, mg_per_unit, cortical_osteoid_mg, p, dt)
+    s = Systemic(*sv[:12])
+    wall = calcification.wall_day(*wall_inputs, mgp_made_per_cell, calcium.phosphate_relative(s, p), capxp, supply,
+                                  s.inhibitor_fraction, p, dt)
+    exchanges_after_vessel(ca, ph, sv, kv, wall[0] - wall[1], fluid_record, pth_record, session_today, p, dt)
+    return capxp, supply, trabecular, cortical_mg, wall
+
+
 for _chain in (book_mineral, blood_supply_mg, calcium_intake_day, book_bone_fluid, phosphate_day, exchanges_to_bone,
-               exchanges_to_vessel, exchanges_after_vessel):
+               exchanges_to_vessel, exchanges_after_vessel, exchanges_day):
     compiled_laws.compiled_chain(_chain)
 
 
@@ -183,34 +203,26 @@ def _write_back(books, amount, flow):
     flow[:] = books[2]
 
 
-# each compiled chain books on copies of both ledgers' arrays, which replace them only when it ends
+# the compiled day books on copies of both ledgers' arrays, which replace them only when it ends
 @numba.njit(cache=True)
-def _to_vessel(ca_amount, ca_kind, ca_flow, ph_amount, ph_kind, ph_flow, p_record, dt, sv, kv, trabecular_resorbed_mg,
-               cortical_resorbed_mg, diet_calcium_mg_per_day, mineral, osteoid, cavity, deficit, mg_per_unit,
-               cortical_osteoid_mg):
+def _day(ca_amount, ca_kind, ca_flow, ph_amount, ph_kind, ph_flow, p_record, dt, sv, kv, trabecular_resorbed_mg,
+         cortical_resorbed_mg, diet_calcium_mg_per_day, mineral, osteoid, cavity, deficit, mg_per_unit,
+         cortical_osteoid_mg, wall_inputs, mgp_made_per_cell, fluid_record, pth_record, session_today):
     ca, ph = _copies(ca_amount, ca_kind, ca_flow), _copies(ph_amount, ph_kind, ph_flow)
-    result = exchanges_to_vessel(ca, ph, sv, kv, trabecular_resorbed_mg, cortical_resorbed_mg, diet_calcium_mg_per_day,
-                                 mineral, osteoid, cavity, deficit, mg_per_unit, cortical_osteoid_mg, p_record[0], dt)
+    result = exchanges_day(ca, ph, sv, kv, trabecular_resorbed_mg, cortical_resorbed_mg, diet_calcium_mg_per_day,
+                           mineral, osteoid, cavity, deficit, mg_per_unit, cortical_osteoid_mg, wall_inputs,
+                           mgp_made_per_cell, fluid_record, pth_record, session_today, p_record[0], dt)
     _write_back(ca, ca_amount, ca_flow), _write_back(ph, ph_amount, ph_flow)
     return result
 
 
-@numba.njit(cache=True)
-def _after_vessel(ca_amount, ca_kind, ca_flow, ph_amount, ph_kind, ph_flow, p_record, dt, sv, kv, wall_net_mg,
-                  fluid_record, pth_record, session_today):
-    ca, ph = _copies(ca_amount, ca_kind, ca_flow), _copies(ph_amount, ph_kind, ph_flow)
-    exchanges_after_vessel(ca, ph, sv, kv, wall_net_mg, fluid_record, pth_record, session_today, p_record[0], dt)
-    _write_back(ca, ca_amount, ca_flow), _write_back(ph, ph_amount, ph_flow)
-
-
-_COMPILED = {exchanges_to_vessel: _to_vessel, exchanges_after_vessel: _after_vessel}
+_COMPILED = {exchanges_day: _day}
 
 
 def run(chain, calcium_ledger, phosphate_ledger, p, dt: float, *args):
-    """``chain(ca_books, ph_books, *args, p, dt)`` (:func:`exchanges_to_vessel` or
-    :func:`exchanges_after_vessel`) on the two ledgers: compiled for a parameter set
-    (:func:`.compiled_laws.compiles`), in Python otherwise or when the compiled call raises (the
-    books are then as before it)."""
+    """``chain(ca_books, ph_books, *args, p, dt)`` (:func:`exchanges_day`) on the two ledgers:
+    compiled for a parameter set (:func:`.compiled_laws.compiles`), in Python otherwise or when the
+    compiled call raises (the books are then as before it, and Python raises the law's message)."""
     if compiled_laws.compiles(p):
         try:
             return _COMPILED[chain](*calcium_ledger.books, *phosphate_ledger.books, compiled_laws.law_parameters(p),
