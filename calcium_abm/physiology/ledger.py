@@ -137,10 +137,6 @@ class MineralLedger:
         amount = self.amount
         return {name: amount.item(i) for name, i in self._counters.items()}
 
-    def counter_mg(self, name: str) -> float:
-        """Cumulative mg of one external source or sink (e.g. ``"diet"``, ``"urine"``)."""
-        return self.amount.item(self._counters[name])
-
     @property
     def today_mg(self) -> dict[tuple[str, str], float]:
         """Today's net flows (mg) that are not zero, ``{(source, sink): mg}``, a copy."""
@@ -203,9 +199,25 @@ class MineralLedger:
     def pools_mg(self, tissue_mg: Mapping[str, float] | None = None) -> dict[str, float]:
         """Mineral in every pool (mg), in reporting order; ``tissue_mg`` gives tissue pools
         already read this day (they are then not read again)."""
-        held, tissue, given, amount = self._held, self.tissue_pools, tissue_mg or {}, self.amount
-        return {name: given[name] if name in given else amount.item(held[name]) if name in held else tissue[name]()
+        return self._pools(self.amount.tolist(), tissue_mg or {})
+
+    def _pools(self, amount: list[float], given: Mapping[str, float]) -> dict[str, float]:
+        held, tissue = self._held, self.tissue_pools
+        return {name: given[name] if name in given else amount[held[name]] if name in held else tissue[name]()
                 for name in self.order}
+
+    def readouts(self, tissue_mg: Mapping[str, float] | None = None
+                 ) -> tuple[dict[str, float], float, list[float], float, float]:
+        """What a recorded row reads of the ledger, at once: (:meth:`pools_mg`, their sum, the
+        ``amount`` array as a list (a counter's cumulative mg at its index), :attr:`output_cum_mg`,
+        :meth:`balance_error_mg` of that sum); the same numbers as those."""
+        amount = self.amount.tolist()
+        pools = self._pools(amount, tissue_mg or {})
+        total = plain_sum(pools.values())
+        counters = self._counters
+        excreted = plain_sum([amount[counters[name]] for name in self.outputs])
+        error = total - plain_sum([amount[counters[name]] for name in self.inputs]) + excreted - self.initial_total_mg
+        return pools, total, amount, excreted, error
 
     def total_mg(self) -> float:
         """Sum of all pools (mg)."""
