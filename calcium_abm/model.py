@@ -21,7 +21,7 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
 
 Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 4 :func:`.minerals.systemic_day`; 5
 :mod:`.remodeling` and :mod:`.skeleton`; 6 :class:`.ledger.MineralLedger` and
-:func:`.minerals.phosphate_day`; 7 :func:`.calcification.vessel_day`; 8
+:mod:`.exchanges` (compiled chains of transfers); 7 :func:`.calcification.vessel_day`; 8
 :func:`calcium_abm.agents.mirror_bone_day`; 9 the columns, declared once in :mod:`calcium_abm.outputs`.
 
 Each state has one home: ``model.bone`` / ``model.cortical`` / ``model.vessel`` (tissue
@@ -45,9 +45,9 @@ from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import person, stepping
-from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, kidney, ledger,
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, exchanges, kidney, ledger,
                                    minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
-from calcium_abm.physiology.calcium import MINERALISATION_SUPPLY_SHARE, VESSEL_DEPOSITION_SUPPLY_SHARE
+from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
 from calcium_abm.scenario import Scenario
@@ -234,12 +234,12 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         p, dt, k = self.params, self.dt, self.kidney_inputs()
         self.calcium.new_day(), self.phosphate.new_day()
         vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
-        s = self.systemic = minerals.systemic_day(self.hormones, self.calcium["blood"],  # 4
-                                                  self.phosphate["blood"], k, p, dt)
+        sv = minerals.systemic_values(self.hormones, self.calcium["blood"], self.phosphate["blood"], k, p, dt)  # 4
+        s = self.systemic = SystemicState(*sv[:12])
         drives = person.bone_drives_today(self, s.pth_relative, vk.bone_vitamin_k_supply_nmol_l)
         bone_day = remodeling.remodel_day(self.bone, self.osteoclasts, self.osteoblasts, drives, p,  # 5
                                           self.random_stream, dt, without_agents=not self.mirrors_cell_agents)
-        wall, mgp_per_cell = self._mineral_exchanges(s, k, bone_day.resorbed_mineral_mg,  # 6-7
+        wall, mgp_per_cell = self._mineral_exchanges(s, sv, k, bone_day.resorbed_mineral_mg,  # 6-7
                                                      skeleton.cortical_day(self.cortical, drives, p, dt))
         uc_rel = carboxylation.ucmgp_release_relative(wall.ucmgp_made, self.vessel.mineral.size, mgp_per_cell)
         self.blood.dp_ucmgp_pmol_l = carboxylation.advance_dp_ucmgp(self.blood.dp_ucmgp_pmol_l, uc_rel,
@@ -250,34 +250,27 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
             self.datacollector.collect(self, fresh=True)  # the tissue sums the kernels just left
         self.running = self._day < self.days_total
 
-    def _mineral_exchanges(self, s, k, trabecular_resorbed_mg: float, cortical_resorbed_mg: float):
+    def _mineral_exchanges(self, s, sv, k, trabecular_resorbed_mg: float, cortical_resorbed_mg: float):
         """Step 6 (and the vessel wall, 7): each calcium exchange a named transfer of the calcium
-        ledger; mineral moves its phosphorus with it (:func:`.minerals.book_mineral`); then the
-        phosphate diet, gut, kidney and dialysis (:func:`.minerals.phosphate_day`). Returns the
+        ledger; mineral moves its phosphorus with it; then the phosphate diet, gut, kidney and
+        dialysis: the compiled chains of :mod:`.physiology.exchanges` (``sv``: today's
+        :func:`.minerals.systemic_values`), with the tissue kernels between them. Returns the
         wall's day and the healthy MGP synthesis per cell."""
-        p, state, dt, ca, ph = self.params, self.inputs, self.dt, self.calcium, self.phosphate
-        for tissue, mg in (("bone_trabecular", trabecular_resorbed_mg), ("bone_cortical", cortical_resorbed_mg)):
-            minerals.book_mineral(ca, ph, tissue, "blood", mg, p)
-        intake = minerals.calcium_intake_day(ca, state.diet.calcium_mg_per_day, k, dt)
-        absorbed, fecal = calcium.gut_day(ca["gut"] - intake, intake, s, p, dt)
-        ca.transfer_split("gut", {"blood": absorbed, "faeces": fecal})
-        capxp = calcium.capxp_relative(s, p)
-        supply = lambda share: share * min(ca["blood"], kidney.HYDROXYAPATITE_CA_PER_P_MASS * max(  # P: blood and
-            ph["blood"] + ph["soft_tissue"], 0.0))  # the cellular P that exchanges with it within the day
-        minerals.book_mineral(ca, ph, "blood", "bone_trabecular", skeleton.mineralise(
-            self.bone, supply(MINERALISATION_SUPPLY_SHARE), capxp, p, dt), p)
-        minerals.book_mineral(ca, ph, "blood", "bone_cortical", skeleton.mineralise_cortical(
-            self.cortical, supply(MINERALISATION_SUPPLY_SHARE), capxp, p, dt), p)
-        mgp_per_cell = calcification.mgp_synthesis_per_step(p, dt)
-        wall = calcification.vessel_day(
-            self.vessel, self.carboxylation.mgp_carboxylated_by_depth,
-            0.0 if state.genetics.mgp_knockout else mgp_per_cell, calcium.phosphate_relative(s, p), capxp, p,
-            self.rng, supply(VESSEL_DEPOSITION_SUPPLY_SHARE), dt, inhibitor_relative=s.inhibitor_fraction)
-        minerals.book_mineral(ca, ph, "blood", "vessel_wall", wall.deposited_mg - wall.regressed_mg, p)
-        urine, endogenous = calcium.excretion_day(s, ca["blood"], p, dt)
-        ca.transfer_split("blood", {"urine": urine, "gut": endogenous})
-        minerals.book_bone_fluid(ca, ph, calcium.blood_to_bone_fluid_mg(ca["blood"], ca["bone_fluid"], s, p), p)
-        minerals.phosphate_day(ph, s, k, minerals.is_session_day(self.day, k.sessions_per_week), p, dt)
+        p, state, dt, ca, ph, bone, cortical = self.params, self.inputs, self.dt, self.calcium, self.phosphate, \
+            self.bone, self.cortical
+        kv, mgp_per_cell = exchanges.kidney_values(k), calcification.mgp_synthesis_per_step(p, dt)
+        wall_inputs = calcification.wall_day_inputs(self.vessel, self.carboxylation.mgp_carboxylated_by_depth, p,
+                                                    self.rng, dt)  # today's uniforms: no draw since remodel_day's
+        _, _, trabecular, cortical_mg, wall = exchanges.run(
+            exchanges.exchanges_day, ca, ph, p, dt, sv, kv, trabecular_resorbed_mg, cortical_resorbed_mg,
+            state.diet.calcium_mg_per_day, bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
+            bone.mineral_deficit.ravel(), bone.mineral_mg_per_unit, cortical.osteoid_mg, wall_inputs,
+            0.0 if state.genetics.mgp_knockout else mgp_per_cell, *calcium._bone_fluid_kernel_records(p),
+            minerals.is_session_day(self.day, k.sessions_per_week))
+        bone.day_sums = tuple(trabecular[1:])  # as skeleton.mineralise
+        cortical.osteoid_mg -= cortical_mg  # as skeleton.mineralise_cortical
+        cortical.mineral_mg += cortical_mg
+        wall = calcification.end_wall_day(self.vessel, wall, dt)
         return wall, mgp_per_cell
 
     # ------------------------------------------------------------------ readouts

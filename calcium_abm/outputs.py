@@ -15,7 +15,7 @@ import numpy as np
 from mesa import DataCollector
 
 from calcium_abm.physiology import calcium, coagulation, kidney, skeleton, wall_readouts
-from calcium_abm.physiology.ledger import CALCIUM_POOLS, plain_sum
+from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
 __all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
@@ -36,31 +36,32 @@ class DayTallies:
             wall_readouts.vessel_tallies(wall.osteochondrogenic, wall.mineral, self.p.calcified_patch_threshold,
                                          vk.mgp_carboxylated_by_depth.ravel(), self.p.osteochondrogenic_mgp_synthesis_factor))
         self.n_vsmc = wall.mineral.size
-        self.ledger = model.calcium
-        self.pools = self.ledger.pools_mg({"bone_trabecular": bone.calcium_mg(self.mineral_sum),
-                                           "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
-        self.total_mg = plain_sum(self.pools.values())
-        self.p_ledger = model.phosphate
-        self.p_pools = self.p_ledger.pools_mg({name: kidney.phosphorus_with_calcium_mg(self.pools[name], self.p)
-                                               for name in ("bone_trabecular", "bone_cortical", "vessel_wall")})
-        self.p_total_mg = plain_sum(self.p_pools.values())
+        self.ledger, self.p_ledger = model.calcium, model.phosphate
+        # each ledger's pools, their sum, amounts (counters by index), excreted total and balance error, at once
+        self.pools, self.total_mg, self.amount, self.excreted_mg, self.balance_error_mg = self.ledger.readouts(
+            {"bone_trabecular": bone.calcium_mg(self.mineral_sum), "vessel_wall": wall.calcium_mg(self.vessel_mineral_sum)})
+        (self.p_pools, self.p_total_mg, self.p_amount, self.p_excreted_mg,
+         self.p_balance_error_mg) = self.p_ledger.readouts({name: kidney.phosphorus_with_calcium_mg(self.pools[name], self.p)
+                                                           for name in ("bone_trabecular", "bone_cortical", "vessel_wall")})
+        self.day0 = model.day == 0
         self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
         self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
         self.pca = _prothrombin_complex_activity(model.blood, self.p)
         self.osteoblast_slots = model.osteoblasts.live_slots()
 
-    def per_day(self, source: str, sink: str, source2: str | None = None, sink2: str | None = None,
+    def per_day(self, source: int, sink: int, source2: int | None = None, sink2: int | None = None,
                 ledger: Any = None) -> float:
-        """Today's flow ``source -> sink`` (plus ``source2 -> sink2``) in the calcium ledger (or
-        ``ledger``), in mg per physiological day; NaN on day 0, the start state, before any day
-        has passed (a 0 there read as no urine, and pulled down a run's mean)."""
-        if self.m.day == 0:
+        """Today's flow ``source -> sink`` (plus ``source2 -> sink2``; pools by their index in
+        :data:`.ledger.NAMES`) in the calcium ledger (or ``ledger``), in mg per physiological day;
+        NaN on day 0, the start state, before any day has passed (a 0 there read as no urine, and
+        pulled down a run's mean)."""
+        if self.day0:
             return _NAN
-        today = (self.ledger if ledger is None else ledger).today_mg
-        mg = today.get((source, sink), 0.0)
+        flow = (self.ledger if ledger is None else ledger).flow
+        mg = flow.item(source, sink)
         if source2 is not None:
-            mg = mg + today.get((source2, sink2), 0.0)
+            mg = mg + flow.item(source2, sink2)
         return mg / self.m.dt
 
 
@@ -171,41 +172,41 @@ _DECLARED: dict[str, Column] = {
     "ca_vessel_wall_mg": Column("mg", "Calcium deposited in the vessel wall (= vessel_calcification_mg)",
                                 't.pools["vessel_wall"]'),
     "ca_intake_cum_mg": Column("mg", "Cumulative dietary calcium since day 0",
-                               't.ledger.cumulative_mg["diet"]'),
-    "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", 't.ledger.cumulative_mg["urine"]'),
-    "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", 't.ledger.cumulative_mg["faeces"]'),
-    "ca_excreted_cum_mg": Column("mg", "Cumulative urine + faeces since day 0", "t.ledger.output_cum_mg"),
+                               't.amount[DIET]'),
+    "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", 't.amount[URINE]'),
+    "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", 't.amount[FAECES]'),
+    "ca_excreted_cum_mg": Column("mg", "Cumulative urine + faeces since day 0", "t.excreted_mg"),
     "ca_balance_error_mg": Column("mg", "sum(pools) - intake + excreted - its day-0 value; round-off only",
-                                  "t.ledger.balance_error_mg(t.total_mg)"),
+                                  "t.balance_error_mg"),
     "ca_absorption_mg_per_day": Column("mg/day", "Calcium absorbed from the gut today; NaN on day 0",
-                                       't.per_day("gut", "blood")'),
-    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today; NaN on day 0", 't.per_day("blood", "urine")'),
+                                       't.per_day(GUT, BLOOD)'),
+    "urine_calcium_mg_per_day": Column("mg/day", "Urinary calcium today; NaN on day 0", 't.per_day(BLOOD, URINE)'),
     "bone_resorption_mg_per_day": Column(
         "mg/day", "Calcium released by osteoclasts today (trabecular + cortical); NaN on day 0",
-        't.per_day("bone_trabecular", "blood", "bone_cortical", "blood")'),
+        't.per_day(BONE_TRABECULAR, BLOOD, BONE_CORTICAL, BLOOD)'),
     "bone_mineralisation_mg_per_day": Column(
         "mg/day", "Calcium taken up by mineralising osteoid today (trabecular + cortical); NaN on day 0",
-        't.per_day("blood", "bone_trabecular", "blood", "bone_cortical")'),
+        't.per_day(BLOOD, BONE_TRABECULAR, BLOOD, BONE_CORTICAL)'),
     "vessel_deposition_mg_per_day": Column("mg/day", "Net calcium deposited in the vessel wall today; NaN on day 0",
-                                           't.per_day("blood", "vessel_wall")'),
+                                           't.per_day(BLOOD, VESSEL_WALL)'),
     **{f"p_{pool}_mg": Column("mg", f"Phosphorus in the {pool.replace("_", " ")} pool" + (
         " (0 at the end of every day: dietary phosphorus is absorbed or passed within the day)" if pool == "gut" else
         ""), f"t.p_pools[{pool!r}]") for pool in PHOSPHATE_POOLS},
     "p_intake_cum_mg": Column("mg", "Cumulative dietary phosphorus since day 0",
-                              't.p_ledger.cumulative_mg["diet"]'),
+                              't.p_amount[DIET]'),
     "p_urine_cum_mg": Column("mg", "Cumulative urinary phosphorus since day 0",
-                             't.p_ledger.cumulative_mg["urine"]'),
+                             't.p_amount[URINE]'),
     "p_feces_cum_mg": Column("mg", "Cumulative faecal phosphorus since day 0",
-                             't.p_ledger.cumulative_mg["faeces"]'),
+                             't.p_amount[FAECES]'),
     "p_dialysate_cum_mg": Column("mg", "Cumulative phosphorus removed by dialysis since day 0",
-                                 't.p_ledger.cumulative_mg["dialysate"]'),
+                                 't.p_amount[DIALYSATE]'),
     "p_excreted_cum_mg": Column("mg", "Cumulative urine + faeces + dialysate phosphorus since day 0",
-                                "t.p_ledger.output_cum_mg"),
+                                "t.p_excreted_mg"),
     "p_balance_error_mg": Column("mg", "Phosphorus: sum(pools) - intake + excreted - its day-0 value; round-off only",
-                                 "t.p_ledger.balance_error_mg(t.p_total_mg)"),
+                                 "t.p_balance_error_mg"),
     "urine_phosphate_mg_per_day": Column(
         "mg/day", "Urinary phosphorus today; NaN on day 0",
-        't.per_day("blood", "urine", ledger=t.p_ledger)'),
+        't.per_day(BLOOD, URINE, ledger=t.p_ledger)'),
 }
 
 #: name -> (unit, description) of every recorded column, in order
@@ -221,7 +222,8 @@ def _compile_row(expressions: list[str]) -> Callable[[DayTallies], list[float]]:
     """``lambda t: [expression, ...]``, compiled with this module's names (as ``namedtuple``
     builds its methods), so the row's columns are evaluated without a call per column."""
     source = "lambda t: [" + ", ".join(f"({e})" for e in expressions) + "]"
-    names = {"_NAN": _NAN, "kidney": kidney, "coagulation": coagulation, "skeleton": skeleton}
+    names = {"_NAN": _NAN, "kidney": kidney, "coagulation": coagulation, "skeleton": skeleton,
+             **{name.upper(): i for i, name in enumerate(NAMES)}}  # a ledger's pools by index
     return eval(compile(source, "<calcium_abm.outputs row>", "eval"), names)  # noqa: S307 - our own declarations
 
 

@@ -35,10 +35,11 @@ import numba
 import numpy as np
 
 from calcium_abm.checks import per_set_or_fresh
-from calcium_abm.parameters import Parameter, declare, drive_record, kernel_record, per_parameter_set
+from calcium_abm.parameters import Parameter, declare, drive_record_slot, kernel_record, per_parameter_set
 from calcium_abm.physiology import species
 from calcium_abm.physiology.carboxylation import production_weighted_mean
-from calcium_abm.physiology.intima import Intima, intima_day, start_intima
+from calcium_abm.physiology.intima import (Intima, advance_intima, intima_estrogen_factor, intima_growth_mg,
+                                         start_intima)
 from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_coat_after_day, deposit_growth_demand,
                                               mgp_free_fraction, mgp_producing_cells, one_minus_exp, phenotype_weight,
                                               systemic_free_fraction)
@@ -309,29 +310,61 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
             in the saturating law :func:`.wall_laws.systemic_free_fraction` with the species'
             systemic inhibition (:func:`.species.systemic_calcification_inhibition`).
     """
-    osteo = wall.osteochondrogenic
-    systemic = species.systemic_calcification_inhibition(wall.species, p)
-    # one uniform per cell decides apoptosis, switching and nucleation (disjoint events); drawn by
-    # numpy so the random stream does not depend on the kernel
-    u = rng.random(osteo.shape, dtype=np.float32)  # float32 resolves p >= 6e-8 (p_apop ~5e-4)
-    phosphate_rel = phosphate_rel * wall.species_phosphate_relative
-    capxp_media = capxp_rel * wall.species_capxp_relative
-    drives = drive_record(VesselDrives(
-        mgp_made_per_cell=mgp_made_per_cell,
-        switch_on_per_step=p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt,
-        drive_free=(capxp_media ** p.calcium_phosphate_product_exponent * dt
-                    * systemic_free_fraction(inhibitor_relative, systemic)),
-        seed_free=1.0 - systemic, supply_mg=deposition_supply_mg))
+    values = wall_day(*wall_day_inputs(wall, carboxylated, p, rng, dt), mgp_made_per_cell, phosphate_rel, capxp_rel,
+                      deposition_supply_mg, inhibitor_relative, p, dt)
+    return end_wall_day(wall, values, dt)
+
+
+def wall_day_inputs(wall: VesselWall, carboxylated: np.ndarray, p, rng: np.random.Generator, dt: float) -> tuple:
+    """What :func:`wall_day` takes besides today's drives, gathered in Python: the wall's arrays, the
+    day's uniforms, the kernel's constants, the drive record it fills, the species' values and the
+    intima's state and estrogen factor. One uniform per cell decides apoptosis, switching and
+    nucleation (disjoint events), drawn here by numpy so the random stream does not depend on the
+    kernel (float32 resolves p >= 6e-8; p_apop ~5e-4)."""
+    osteo, intima = wall.osteochondrogenic, wall.intima
     if wall.mineral_root is None or wall.mineral_root.shape != wall.mineral.shape:
         wall.mineral_root = np.zeros_like(wall.mineral)
     if wall.deposit_coat is None or wall.deposit_coat.shape != wall.mineral.shape:
         wall.deposit_coat = np.zeros_like(wall.mineral)
-    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, wall.day_tallies = _vessel_day_kernel(
-        osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.mineral_root, wall.deposit_coat, wall.generation,
-        _per_depth(carboxylated, osteo.shape[1]), u, _vessel_kernel_constants(p, dt), drives, wall.mineral_mg_per_unit)
-    intima_mg = intima_day(wall.intima, active_sum / osteo.size, capxp_rel, inhibitor_relative,
-                           p.agatston_units_per_mg_calcium, max(deposition_supply_mg - deposited, 0.0), p, dt)
-    return VesselDayResult(deposited + intima_mg, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead)
+    return (osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.mineral_root, wall.deposit_coat, wall.generation,
+            _per_depth(carboxylated, osteo.shape[1]), rng.random(osteo.shape, dtype=np.float32),
+            _vessel_kernel_constants(p, dt), drive_record_slot(VesselDrives), wall.mineral_mg_per_unit,
+            species.systemic_calcification_inhibition(wall.species, p), wall.species_phosphate_relative,
+            wall.species_capxp_relative, intima.calcium_mg, intima.rate_multiplier, intima.age_years,
+            intima.onset_age_years, intima_estrogen_factor(intima, p.agatston_units_per_mg_calcium, p))
+
+
+def wall_day(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carboxylated_by_depth, u, k_record,
+             drives_record, mg_per_unit, systemic, species_phosphate_relative, species_capxp_relative,
+             intima_calcium_mg, intima_rate, intima_age, intima_onset, intima_estrogen, mgp_made_per_cell,
+             phosphate_rel, capxp_rel, deposition_supply_mg, inhibitor_relative, p, dt):
+    """:func:`vessel_day` on :func:`wall_day_inputs` and today's drives (plain values; compiled code
+    calls it too): the media's kernel, then the intima's growth (:func:`.intima.intima_growth_mg`).
+    Returns (deposited mg, media plus intima; regressed mg; ucMGP and MGP made; switches on, off;
+    apoptoses; the wall's readout tallies; the intima's mg)."""
+    phosphate_rel = phosphate_rel * species_phosphate_relative
+    capxp_media = capxp_rel * species_capxp_relative
+    drives = drives_record[0]  # a VesselDrives record, filled in place
+    drives["mgp_made_per_cell"] = mgp_made_per_cell
+    drives["switch_on_per_step"] = p.vsmc_switch_per_day * phosphate_rel ** p.vsmc_switch_phosphate_exponent * dt
+    drives["drive_free"] = (capxp_media ** p.calcium_phosphate_product_exponent * dt
+                            * systemic_free_fraction(inhibitor_relative, systemic))
+    drives["seed_free"] = 1.0 - systemic
+    drives["supply_mg"] = deposition_supply_mg
+    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, tallies = _vessel_day_kernel(
+        osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carboxylated_by_depth, u, k_record, drives_record,
+        mg_per_unit)
+    intima_mg = intima_growth_mg(intima_calcium_mg, intima_rate, intima_age, intima_onset, intima_estrogen,
+                                 active_sum / osteo.size, capxp_rel, inhibitor_relative, p.agatston_units_per_mg_calcium,
+                                 max(deposition_supply_mg - deposited, 0.0), p, dt)
+    return deposited + intima_mg, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, tallies, intima_mg
+
+
+def end_wall_day(wall: VesselWall, values: tuple, dt: float) -> VesselDayResult:
+    """Keep :func:`wall_day`'s tallies and intima on ``wall``; its :class:`VesselDayResult`."""
+    *result, wall.day_tallies, intima_mg = values
+    advance_intima(wall.intima, intima_mg, dt)
+    return VesselDayResult(*result)
 
 
 def prepare_wall(wall: VesselWall, patient, age_years: float, age_at_fmp_years: float | None, p) -> None:

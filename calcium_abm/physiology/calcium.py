@@ -266,9 +266,14 @@ def blood_to_bone_fluid_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p
     (the excess is monotone in blood calcium, so a bisection bracket backs every step),
     which keeps this stiff loop stable at any step.
     """
-    f_record, k_record = _bone_fluid_kernel_records(p)
-    scale = _bone_pth_scale(s, p)
-    moved = _bone_fluid_exchange(blood_mg, fluid_mg, scale, f_record, k_record)
+    return bone_fluid_moved_mg(blood_mg, fluid_mg, s, p, *_bone_fluid_kernel_records(p))
+
+
+def bone_fluid_moved_mg(blood_mg: float, fluid_mg: float, s: SystemicState, p, f_record: np.ndarray,
+                        k_record: np.ndarray) -> float:
+    """:func:`blood_to_bone_fluid_mg` with the parameter set's kernel records (``_bone_fluid_kernel_records``)
+    given: what compiled callers call."""
+    moved = _bone_fluid_exchange(blood_mg, fluid_mg, _bone_pth_scale(s, p), f_record, k_record)
     # when the equilibrium puts nearly all calcium in blood, round-off could leave the fluid
     # at -1e-12 mg: never take more than it holds (the ledger books the same amount both ways)
     return max(moved, -fluid_mg)

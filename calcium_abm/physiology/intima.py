@@ -235,17 +235,39 @@ def intima_day(intima: Intima, active_mgp: float, capxp_rel: float, inhibitor_re
     """Advance the intima one step of ``dt`` physiological days, in place; returns the mg
     deposited (>= 0, at most ``supply_mg``, what blood can still give today).
     ``active_mgp``: the wall's mean ``cMGP + w ucMGP`` (healthy units); ``capxp_rel``: serum
-    Ca x P / reference; ``inhibitor_relative``: systemic inhibitors / health."""
-    age = intima.age_years
-    intima.age_years = age + dt / DAYS_PER_YEAR
-    if intima.rate_multiplier <= 0.0 or units_per_mg <= 0.0 or age < intima.onset_age_years:
+    Ca x P / reference; ``inhibitor_relative``: systemic inhibitors / health.
+    (:func:`intima_growth_mg` on the intima's state, then :func:`advance_intima`.)"""
+    deposited = intima_growth_mg(intima.calcium_mg, intima.rate_multiplier, intima.age_years, intima.onset_age_years,
+                                 intima_estrogen_factor(intima, units_per_mg, p), active_mgp, capxp_rel,
+                                 inhibitor_relative, units_per_mg, supply_mg, p, dt)
+    advance_intima(intima, deposited, dt)
+    return deposited
+
+
+def intima_estrogen_factor(intima: Intima, units_per_mg: float, p) -> float:
+    """:func:`estrogen_factor` at the intima's age today where the intima grows today (1 where it does not)."""
+    if intima.rate_multiplier <= 0.0 or units_per_mg <= 0.0 or intima.age_years < intima.onset_age_years:
+        return 1.0
+    return estrogen_factor(intima.age_years, intima.female, intima.age_at_fmp_years, p)
+
+
+def intima_growth_mg(calcium_mg: float, rate_multiplier: float, age: float, onset_age_years: float, estrogen: float,
+                     active_mgp: float, capxp_rel: float, inhibitor_relative: float, units_per_mg: float,
+                     supply_mg: float, p, dt: float = 1.0) -> float:
+    """The mg an intima holding ``calcium_mg`` at ``age`` gains in one step (:func:`intima_day`; ``estrogen``:
+    :func:`intima_estrogen_factor`)."""
+    if rate_multiplier <= 0.0 or units_per_mg <= 0.0 or age < onset_age_years:
         return 0.0
     k = p.intimal_mgp_half_saturation
     h = (p.intimal_reference_active_mgp + k) / (max(active_mgp, 0.0) + k)
-    growth = (p.intimal_sqrt_score_growth_per_year * intima.rate_multiplier * h
+    growth = (p.intimal_sqrt_score_growth_per_year * rate_multiplier * h
               * max(capxp_rel, 0.0) ** p.intimal_capxp_exponent * inhibitor_growth_factor(inhibitor_relative, p)
-              * estrogen_factor(age, intima.female, intima.age_at_fmp_years, p) * dt / DAYS_PER_YEAR)
-    root = math.sqrt(intima.calcium_mg * units_per_mg) + growth
-    deposited = min(root * root / units_per_mg - intima.calcium_mg, max(supply_mg, 0.0))
-    intima.calcium_mg += deposited
-    return deposited
+              * estrogen * dt / DAYS_PER_YEAR)
+    root = math.sqrt(calcium_mg * units_per_mg) + growth
+    return min(root * root / units_per_mg - calcium_mg, max(supply_mg, 0.0))
+
+
+def advance_intima(intima: Intima, deposited_mg: float, dt: float = 1.0) -> None:
+    """The intima after a step, in place: ``dt`` days older, ``deposited_mg`` more calcium."""
+    intima.age_years = intima.age_years + dt / DAYS_PER_YEAR
+    intima.calcium_mg += deposited_mg

@@ -10,12 +10,63 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping
 
-__all__ = ["CALCIUM_POOLS", "MineralLedger", "plain_sum"]
+import numpy as np
+from numba.extending import register_jitable
+
+__all__ = ["CALCIUM_POOLS", "NAMES", "MineralLedger", "move", "move_split", "plain_sum"]
 
 
 #: calcium pools in reporting order: the first three are held by the ledger, the others
 #: are tissue mineral read from their arrays
 CALCIUM_POOLS = ("gut", "blood", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
+#: the names every ledger indexes alike (a ledger lists its own other names after them); compiled
+#: chains name a pool by its index here (:data:`GUT` ...)
+NAMES = ("gut", "blood", "bone_fluid", "soft_tissue", "bone_trabecular", "bone_cortical", "vessel_wall",
+         "diet", "urine", "faeces", "dialysate")
+GUT, BLOOD, BONE_FLUID, SOFT_TISSUE, BONE_TRABECULAR, BONE_CORTICAL, VESSEL_WALL, DIET, URINE, FAECES, DIALYSATE = (
+    range(len(NAMES)))
+#: what a name is in one ledger (its ``kind`` array)
+ABSENT, HELD, COUNTER, TISSUE = 0, 1, 2, 3
+
+
+@register_jitable
+def _book(amount, kind, i, delta_mg):
+    """One side of a transfer: a held pool changes by ``delta_mg``, an external counter by its size;
+    a tissue pool changes in its kernel."""
+    k = kind[i]
+    if k == HELD:
+        amount[i] += delta_mg
+    elif k == COUNTER:
+        amount[i] += abs(delta_mg)
+    elif k != TISSUE:
+        raise KeyError("no such pool in this ledger")
+
+
+@register_jitable
+def move(books, source, sink, mg):
+    """Move ``mg`` from pool ``source`` to ``sink`` (indices) in ``books`` (a ledger's
+    ``(amount, kind, flow)`` arrays, :attr:`MineralLedger.books`) and add it to today's flow
+    between them; returns ``mg``. Python and compiled chains book with it alike."""
+    amount, kind, flow = books
+    _book(amount, kind, source, -mg)
+    _book(amount, kind, sink, mg)
+    flow[source, sink] += mg
+    return mg
+
+
+@register_jitable
+def move_split(books, source, sink, mg, sink2, mg2):
+    """Move ``mg`` to ``sink`` and ``mg2`` to ``sink2`` from ``source`` at once (the source
+    changes by their sum in one step): :meth:`MineralLedger.transfer_split` with two sinks."""
+    amount, kind, flow = books
+    total = 0.0
+    total += mg
+    total += mg2
+    _book(amount, kind, source, -total)
+    _book(amount, kind, sink, mg)
+    flow[source, sink] += mg
+    _book(amount, kind, sink2, mg2)
+    flow[source, sink2] += mg2
 
 
 def plain_sum(values: Iterable[float]) -> float:
@@ -54,101 +105,119 @@ class MineralLedger:
                  inputs: tuple[str, ...] = ("diet",), outputs: tuple[str, ...] = ("urine", "faeces"),
                  order: tuple[str, ...] | None = None):
         self.mineral = mineral
-        self.held_mg = {name: float(v) for name, v in held_mg.items()}
         self.tissue_pools = dict(tissue_pools)
         self.inputs, self.outputs = tuple(inputs), tuple(outputs)
-        self.cumulative_mg = {name: 0.0 for name in (*self.inputs, *self.outputs)}
-        self.order = tuple(order) if order else (*self.held_mg, *self.tissue_pools)
-        self.today_mg: dict[tuple[str, str], float] = {}
+        names = [*NAMES, *(name for name in (*held_mg, *self.tissue_pools, *self.inputs, *self.outputs)
+                           if name not in NAMES)]
+        self._index = {name: i for i, name in enumerate(names)}
+        #: the books, as arrays over the ledger's names (:data:`NAMES` first): each held pool's mg and
+        #: each external counter's cumulative mg (``amount``), what each name is (``kind``), and today's
+        #: flow from each name to each (``flow``); :func:`move` books a transfer on them
+        self.amount, self.kind = np.zeros(len(names)), np.zeros(len(names), dtype=np.int64)
+        self.flow = np.zeros((len(names), len(names)))
+        self.books = (self.amount, self.kind, self.flow)
+        for kind, group in ((TISSUE, self.tissue_pools), (COUNTER, (*self.inputs, *self.outputs)), (HELD, held_mg)):
+            self.kind[[self._index[name] for name in group]] = kind
+        self._held = {name: self._index[name] for name in held_mg}  # held pool -> index, in the given order
+        for name, mg in held_mg.items():
+            self.amount[self._index[name]] = float(mg)
+        self._counters = {name: self._index[name] for name in (*self.inputs, *self.outputs)}
+        self.order = tuple(order) if order else (*held_mg, *self.tissue_pools)
         self.initial_total_mg = self.total_mg()
+
+    @property
+    def held_mg(self) -> dict[str, float]:
+        """Mineral in each held pool (mg), a copy."""
+        amount = self.amount
+        return {name: amount.item(i) for name, i in self._held.items()}
+
+    @property
+    def cumulative_mg(self) -> dict[str, float]:
+        """Cumulative mg of each external source and sink, a copy."""
+        amount = self.amount
+        return {name: amount.item(i) for name, i in self._counters.items()}
+
+    @property
+    def today_mg(self) -> dict[tuple[str, str], float]:
+        """Today's net flows (mg) that are not zero, ``{(source, sink): mg}``, a copy."""
+        names = list(self._index)
+        return {(names[i], names[j]): self.flow.item(i, j) for i, j in zip(*np.nonzero(self.flow))}
 
     def __getitem__(self, pool: str) -> float:
         """Mineral in ``pool`` now (mg)."""
-        held = self.held_mg
-        if pool in held:
-            return held[pool]
+        i = self._held.get(pool)
+        if i is not None:
+            return self.amount.item(i)
         return self.tissue_pools[pool]()
 
-    def _book(self, name: str, delta_mg: float) -> None:
-        """Change a held pool or an external counter; tissue pools change in their kernels."""
-        held = self.held_mg
-        if name in held:
-            held[name] += delta_mg
-        elif name in self.cumulative_mg:
-            self.cumulative_mg[name] += abs(delta_mg)
-        elif name not in self.tissue_pools:
-            known = (*held, *self.tissue_pools, *self.cumulative_mg)
+    def _position(self, name: str) -> int:
+        i = self._index.get(name)
+        if i is None or self.kind[i] == ABSENT:
+            known = (*self._held, *self.tissue_pools, *self._counters)
             raise KeyError(f"{self.mineral} ledger: no pool {name!r}; known: {', '.join(known)}")
+        return i
 
     def transfer(self, source: str, sink: str, mg: float) -> float:
         """Move ``mg`` from ``source`` to ``sink`` (negative moves it back) and add it to
         today's flow between them; returns ``mg``."""
-        held, cumulative = self.held_mg, self.cumulative_mg
-        if source in held:  # the common cases inline (this runs ~16 times a day); as _book does
-            held[source] -= mg
-        elif source in cumulative:
-            cumulative[source] += abs(mg)
-        elif source not in self.tissue_pools:  # a tissue pool changes in its kernel
-            self._book(source, -mg)
-        if sink in held:
-            held[sink] += mg
-        elif sink in cumulative:
-            cumulative[sink] += abs(mg)
-        elif sink not in self.tissue_pools:
-            self._book(sink, mg)
-        today, key = self.today_mg, (source, sink)
-        today[key] = today.get(key, 0.0) + mg
-        return mg
+        return float(move(self.books, self._position(source), self._position(sink), mg))
 
     def transfer_split(self, source: str, sinks: Mapping[str, float]) -> None:
         """Move mg from ``source`` to several sinks at once (``{sink: mg}``): the source
         changes by their sum in one step, each sink by its share."""
+        positions = {self._position(sink): mg for sink, mg in sinks.items()}
+        i = self._position(source)
         total = 0.0
-        for mg in sinks.values():
+        for mg in positions.values():
             total += mg
-        held, today = self.held_mg, self.today_mg
-        if source in held:
-            held[source] -= total
-        else:
-            self._book(source, -total)
-        for sink, mg in sinks.items():
-            if sink in held:
-                held[sink] += mg
-            else:
-                self._book(sink, mg)
-            today[source, sink] = today.get((source, sink), 0.0) + mg
+        _book(self.amount, self.kind, i, -total)
+        for j, mg in positions.items():
+            _book(self.amount, self.kind, j, mg)
+            self.flow[i, j] += mg
 
     def transfer_merge(self, sources: Mapping[str, float], sink: str) -> None:
         """Move mg from several sources (``{source: mg}``) to ``sink`` at once: the sink
         changes by their sum in one step."""
-        held, today = self.held_mg, self.today_mg
+        j = self._position(sink)
         total = 0.0
         for source, mg in sources.items():
-            if source in held:
-                held[source] -= mg
-            else:
-                self._book(source, -mg)
-            today[source, sink] = today.get((source, sink), 0.0) + mg
+            i = self._position(source)
+            _book(self.amount, self.kind, i, -mg)
+            self.flow[i, j] += mg
             total += mg
-        if sink in held:
-            held[sink] += total
-        else:
-            self._book(sink, total)
+        _book(self.amount, self.kind, j, total)
 
     def new_day(self) -> None:
         """Start today's flow tallies at zero."""
-        self.today_mg = {}
+        self.flow.fill(0.0)
 
     def flow_today_mg(self, source: str, sink: str) -> float:
         """Net mg moved from ``source`` to ``sink`` today (0.0 if none)."""
-        return self.today_mg.get((source, sink), 0.0)
+        i, j = self._index.get(source), self._index.get(sink)
+        return 0.0 if i is None or j is None else self.flow.item(i, j)
 
     def pools_mg(self, tissue_mg: Mapping[str, float] | None = None) -> dict[str, float]:
         """Mineral in every pool (mg), in reporting order; ``tissue_mg`` gives tissue pools
         already read this day (they are then not read again)."""
-        held, tissue, given = self.held_mg, self.tissue_pools, tissue_mg or {}
-        return {name: given[name] if name in given else held[name] if name in held else tissue[name]()
+        return self._pools(self.amount.tolist(), tissue_mg or {})
+
+    def _pools(self, amount: list[float], given: Mapping[str, float]) -> dict[str, float]:
+        held, tissue = self._held, self.tissue_pools
+        return {name: given[name] if name in given else amount[held[name]] if name in held else tissue[name]()
                 for name in self.order}
+
+    def readouts(self, tissue_mg: Mapping[str, float] | None = None
+                 ) -> tuple[dict[str, float], float, list[float], float, float]:
+        """What a recorded row reads of the ledger, at once: (:meth:`pools_mg`, their sum, the
+        ``amount`` array as a list (a counter's cumulative mg at its index), :attr:`output_cum_mg`,
+        :meth:`balance_error_mg` of that sum); the same numbers as those."""
+        amount = self.amount.tolist()
+        pools = self._pools(amount, tissue_mg or {})
+        total = plain_sum(pools.values())
+        counters = self._counters
+        excreted = plain_sum([amount[counters[name]] for name in self.outputs])
+        error = total - plain_sum([amount[counters[name]] for name in self.inputs]) + excreted - self.initial_total_mg
+        return pools, total, amount, excreted, error
 
     def total_mg(self) -> float:
         """Sum of all pools (mg)."""
@@ -157,14 +226,14 @@ class MineralLedger:
     @property
     def input_cum_mg(self) -> float:
         """Cumulative mg that entered from outside (e.g. diet)."""
-        cumulative = self.cumulative_mg
-        return plain_sum([cumulative[name] for name in self.inputs])
+        amount, counters = self.amount, self._counters
+        return plain_sum([amount.item(counters[name]) for name in self.inputs])
 
     @property
     def output_cum_mg(self) -> float:
         """Cumulative mg that left (e.g. urine + faeces)."""
-        cumulative = self.cumulative_mg
-        return plain_sum([cumulative[name] for name in self.outputs])
+        amount, counters = self.amount, self._counters
+        return plain_sum([amount.item(counters[name]) for name in self.outputs])
 
     def balance_error_mg(self, total_mg: float | None = None) -> float:
         """``sum(pools) - inputs + outputs`` minus its value when the books opened; only

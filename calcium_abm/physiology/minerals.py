@@ -12,8 +12,9 @@ the phosphorus they move in a second :class:`~.ledger.MineralLedger`:
   dialysate. Bone, bone-fluid and vessel phosphorus move with calcium at the mineral Ca:P
   (:func:`.kidney.phosphorus_with_calcium_mg`); the tissue pools are read as their calcium
   times that ratio, so both ledgers close to round-off;
-* :func:`phosphate_day` -- diet to gut, absorption, urine (exact within the day,
-  :func:`.kidney.blood_phosphate_day` on blood + soft tissue), dialysate on session days.
+* :func:`.exchanges.phosphate_day` -- diet to gut, absorption, urine (exact within the day,
+  :func:`.kidney.blood_phosphate_day` on blood + soft tissue), dialysate on session days
+  (the day's exchanges, booked in both ledgers, are :mod:`.exchanges`).
 
 Errors: the kidney laws raise :class:`ValueError` naming the field for a negative or
 non-finite input.
@@ -25,15 +26,15 @@ import math
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
-from calcium_abm.physiology import calcium, dialysis, kidney
+import numba
+
+from calcium_abm.physiology import calcium, compiled_laws, dialysis, kidney
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.ledger import MineralLedger
 
 __all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
            "steady_pth_relative", "hormones_at",
-           "open_phosphate_ledger", "phosphate_day", "is_session_day", "predialysis_rows", "book_mineral", "book_bone_fluid",
-           "calcium_intake_day",
-           "mineral_p_mg"]
+           "open_phosphate_ledger", "is_session_day", "predialysis_rows", "mineral_p_mg", "systemic_values"]
 
 #: phosphate pools in reporting order (held first, then tissue mineral read from the arrays)
 PHOSPHATE_POOLS = ("gut", "blood", "soft_tissue", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
@@ -98,17 +99,6 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
                         soluble, float(hd.sessions_per_week), hd.session_hours, precipitated)
 
 
-def calcium_intake_day(ledger: MineralLedger, diet_calcium_mg_per_day: float, k: KidneyInputs,
-                       dt: float = 1.0) -> float:
-    """Book the day's calcium intake (diet + calcium acetate) ``diet -> gut`` and the binder
-    calcium precipitated with phosphate ``gut -> faeces``; returns the soluble calcium that
-    joined the lumen today (mg), for :func:`.calcium.gut_day`."""
-    soluble = (diet_calcium_mg_per_day + k.binder_calcium_mg_per_day) * dt
-    ledger.transfer("diet", "gut", soluble + k.binder_precipitated_calcium_mg_per_day * dt)
-    ledger.transfer("gut", "faeces", k.binder_precipitated_calcium_mg_per_day * dt)
-    return soluble
-
-
 def mineral_p_mg(calcium_mg: float, p) -> float:
     """Phosphorus (mg) carried by ``calcium_mg`` of mineral (:func:`.kidney.phosphorus_with_calcium_mg`)."""
     return kidney.phosphorus_with_calcium_mg(calcium_mg, p)
@@ -124,25 +114,66 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
     PTH from ionised calcium, phosphate and the gland (:func:`.kidney.pth_secretion_pmol_l`);
     calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`); the
     skeleton's calcitriol signal follows it (:func:`.calcium.advance_skeletal_calcitriol`).
+    The chain (:func:`_systemic_values`) runs compiled for a parameter set
+    (:mod:`.compiled_laws`, the same numbers), in Python otherwise or when it raises.
     """
+    return SystemicState(*systemic_values(hormones, blood_ca_mg, blood_p_mg, k, p, dt)[:12])
+
+
+def systemic_values(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: float, k: KidneyInputs, p,
+                    dt: float = 1.0) -> tuple:
+    """:func:`systemic_day`'s values as a plain tuple (:func:`_systemic_values`; the first 12 are the
+    :class:`.calcium.SystemicState`'s fields, which the compiled exchanges read), ``hormones`` updated."""
+    inputs = (hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative,
+              blood_ca_mg, blood_p_mg, k.gfr_ml_per_min, k.phosphate_mg_per_day, k.binder_mg_per_day,
+              k.on_dialysis)
+    v = None
+    if compiled_laws.compiles(p):
+        try:
+            v = _systemic_values_compiled(*inputs, compiled_laws.law_parameters(p), dt)
+        except (ValueError, ArithmeticError):
+            v = None
+        if v is not None and not math.isfinite(v[13]):
+            v = None
+    if v is None:  # Python: the laws' own messages, and Python's value where a value is not finite
+        v = _systemic_values(*inputs, p, dt)
+    hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative = v[12], v[4], v[11]
+    return v
+
+
+def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float, blood_ca_mg: float,
+                     blood_p_mg: float, gfr_in: float, phosphate_mg_per_day: float, binder_mg_per_day: float,
+                     on_dialysis: bool, p, dt: float):
+    """:func:`systemic_day`'s chain on plain floats: the 12 fields of :class:`.calcium.SystemicState`,
+    the new gland capacity and their sum (finite when every value is)."""
     ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
     pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
     ion = ca * p.ionized_calcium_fraction
-    c_prev, gfr = hormones.calcitriol_relative, max(k.gfr_ml_per_min, 1e-6)
-    load = kidney.phosphate_absorbed_mg(k.phosphate_mg_per_day, c_prev, k.binder_mg_per_day, p)
+    gfr = max(gfr_in, 1e-6)
+    load = kidney.phosphate_absorbed_mg(phosphate_mg_per_day, c_prev, binder_mg_per_day, p)
     ion_rel = ion / p.reference_ionized_calcium_mmol_l
     fgf = kidney.fgf23_relative(gfr, load, c_prev, p, ion_rel)
-    hormones.gland_capacity = kidney.advance_parathyroid_capacity(hormones.gland_capacity, kidney.parathyroid_capacity_target(
+    gland = kidney.advance_parathyroid_capacity(gland_capacity, kidney.parathyroid_capacity_target(
         c_prev, p, kidney.phosphate_load_per_nephron_relative(gfr, load, p)), p, dt)
-    pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=hormones.gland_capacity)
+    pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=gland)
     pth_rel = pth / kidney.reference_pth_pmol_l(p)
-    c = hormones.calcitriol_relative = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
-    skeletal = hormones.skeletal_calcitriol_relative = calcium.advance_skeletal_calcitriol(
-        hormones.skeletal_calcitriol_relative, c, p, dt)
+    c = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
+    skeletal = calcium.advance_skeletal_calcitriol(skeletal_prev, c, p, dt)
     scale = pth / kidney.parathyroid_calcium_sigmoid_pmol_l(ion, p)
-    return SystemicState(ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale,
-                         kidney.phosphate_fractional_excretion(pth_rel, fgf, p),
-                         dialysis.systemic_inhibitor_fraction(gfr, k.on_dialysis, p), skeletal)
+    fe = kidney.phosphate_fractional_excretion(pth_rel, fgf, p)
+    inhibitor = dialysis.systemic_inhibitor_fraction(gfr, on_dialysis, p)
+    total = ca + ion + pi + pth + c + gfr + fgf + pth_rel + scale + fe + inhibitor + skeletal + gland
+    return ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale, fe, inhibitor, skeletal, gland, total
+
+
+compiled_laws.compiled_chain(_systemic_values)
+
+
+@numba.njit(cache=True)
+def _systemic_values_compiled(gland_capacity, c_prev, skeletal_prev, blood_ca_mg, blood_p_mg, gfr_in,
+                              phosphate_mg_per_day, binder_mg_per_day, on_dialysis, p_record, dt):
+    return _systemic_values(gland_capacity, c_prev, skeletal_prev, blood_ca_mg, blood_p_mg, gfr_in,
+                                    phosphate_mg_per_day, binder_mg_per_day, on_dialysis, p_record[0], dt)
 
 
 def _steady_state(k: KidneyInputs, p):
@@ -204,25 +235,6 @@ def open_phosphate_ledger(serum_phosphate_mmol_l: float, bone_fluid_ca_mg: float
                          tissue, outputs=("urine", "faeces", "dialysate"), order=PHOSPHATE_POOLS)
 
 
-def book_mineral(calcium_ledger: MineralLedger, phosphate_ledger: MineralLedger, source: str, sink: str,
-                 calcium_mg: float, p) -> float:
-    """Move ``calcium_mg`` of mineral from ``source`` to ``sink`` in the calcium ledger and its
-    phosphorus (mineral Ca:P) in the phosphate ledger; returns ``calcium_mg``."""
-    phosphate_ledger.transfer(source, sink, mineral_p_mg(calcium_mg, p))
-    return calcium_ledger.transfer(source, sink, calcium_mg)
-
-
-def book_bone_fluid(calcium_ledger: MineralLedger, phosphate_ledger: MineralLedger, calcium_mg: float, p) -> float:
-    """Move ``calcium_mg`` from blood to the bone fluid (negative: back) with its phosphorus at the
-    mineral Ca:P, the phosphorus limited to what the fluid holds (back) or to 90 % of blood and
-    soft-tissue phosphorus (in): the fluid's Ca:P may then drift, the masses are conserved."""
-    moved = mineral_p_mg(calcium_mg, p)
-    held = phosphate_ledger.held_mg
-    moved = min(max(moved, -held["bone_fluid"]), 0.9 * max(held["blood"] + held["soft_tissue"], 0.0))
-    phosphate_ledger.transfer("blood", "bone_fluid", moved)
-    return calcium_ledger.transfer("blood", "bone_fluid", calcium_mg)
-
-
 def is_session_day(day: int, sessions_per_week: float) -> bool:
     """True if a dialysis session falls on ``day``: sessions spread evenly over each week
     (3 a week: days 0, 2, 4 of every 7 when counted as ``floor((d + 1) n / 7) > floor(d n / 7)``)."""
@@ -239,33 +251,3 @@ def predialysis_rows(days, sessions_per_week: float) -> list[bool]:
     bool per row (all False without dialysis).
     """
     return [is_session_day(int(d), sessions_per_week) for d in days]
-
-
-def phosphate_day(ledger: MineralLedger, s: SystemicState, k: KidneyInputs, session_today: bool, p,
-                  dt: float = 1.0) -> None:
-    """Diet, gut, kidneys and dialysis for one day, booked in ``ledger`` (mg of phosphorus).
-
-    1. ``diet -> gut`` the intake; ``gut -> blood`` the absorbed part
-       (:func:`.kidney.phosphate_absorbed_mg` at today's calcitriol, less what binders keep),
-       ``gut -> faeces`` the rest.
-    2. Urine: blood and soft tissue exchange within hours, so the renal loss acts on both at
-       their equilibrium ratio ``r``; :func:`.kidney.blood_phosphate_day` integrates it exactly
-       with the ECF volume scaled by ``1 + r`` and the absorbed phosphorus arriving evenly over
-       the day; the soft-tissue share is then restored.
-    3. On a session day, :func:`.dialysis.dialysis_session_removal_mg` at the pre-dialysis
-       (start-of-day) phosphate leaves to the dialysate from blood, refilled from soft tissue
-       at the same ratio (never more than 90 % of the two pools).
-    """
-    intake = ledger.transfer("diet", "gut", k.phosphate_mg_per_day * dt)
-    absorbed = kidney.phosphate_absorbed_mg(intake, s.calcitriol_relative, k.binder_mg_per_day * dt, p)
-    ledger.transfer_split("gut", {"blood": absorbed, "faeces": ledger["gut"] - absorbed})
-    r = p.soft_tissue_phosphate_ratio
-    pooled = ledger["blood"] + ledger["soft_tissue"] - absorbed  # absorption arrives over the day
-    urine, end = kidney.blood_phosphate_day(max(pooled, 0.0), absorbed + min(pooled, 0.0), s.gfr_ml_per_min,
-                                            s.phosphate_fractional_excretion, p.ecf_volume_l * (1.0 + r), dt)
-    if session_today:
-        removal = min(dialysis.dialysis_session_removal_mg(s.serum_phosphate_mmol_l, p, k.session_hours), 0.9 * end)
-        ledger.transfer("blood", "dialysate", removal)
-        end -= removal
-    ledger.transfer("blood", "urine", urine)
-    ledger.transfer("soft_tissue", "blood", ledger["soft_tissue"] - end * r / (1.0 + r))

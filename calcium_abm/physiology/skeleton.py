@@ -234,10 +234,15 @@ def mineralised_fraction(capxp_relative: float, p, dt: float = 1.0) -> float:
     return -math.expm1(-osteoid_mineralisation_rate_per_day(capxp_relative, p) * dt)
 
 
+def cortical_mineralised_mg(osteoid_mg: float, supply_mg: float, capxp_relative: float, p, dt: float = 1.0) -> float:
+    """Cortical osteoid that mineralises in one step (mg), at most ``supply_mg`` (:func:`mineralise_cortical`)."""
+    return min(osteoid_mg * mineralised_fraction(capxp_relative, p, dt), max(supply_mg, 0.0))
+
+
 def mineralise_cortical(cortical: CorticalBone, supply_mg: float, capxp_relative: float, p,
                         dt: float = 1.0) -> float:
     """Cortical osteoid mineralisation (mg taken from blood), as :func:`mineralise`."""
-    amount = min(cortical.osteoid_mg * mineralised_fraction(capxp_relative, p, dt), max(supply_mg, 0.0))
+    amount = cortical_mineralised_mg(cortical.osteoid_mg, supply_mg, capxp_relative, p, dt)
     cortical.osteoid_mg -= amount
     cortical.mineral_mg += amount
     return float(amount)
@@ -255,12 +260,18 @@ def mineralise(bone: BoneSection, supply_mg: float, capxp_relative: float, p, dt
     Returns calcium taken from blood (mg), scaled down if blood can give only ``supply_mg``.
     The primary rate follows the serum Ca x P product relative to normal (``capxp_relative``).
     Leaves the section's sums after the step in ``bone.day_sums`` (see :class:`.remodeling.BoneSection`)."""
-    moved, *sums = _mineralise_kernel(bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
-                                      bone.mineral_deficit.ravel(), mineralised_fraction(capxp_relative, p, dt),
-                                      secondary_fraction(p, dt),
-                                      p.primary_mineralisation_fraction, bone.mineral_mg_per_unit, supply_mg)
+    moved, *sums = mineralise_arrays(bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
+                                     bone.mineral_deficit.ravel(), bone.mineral_mg_per_unit, supply_mg, capxp_relative,
+                                     p, dt)
     bone.day_sums = tuple(sums)
     return moved
+
+
+def mineralise_arrays(mineral, osteoid, cavity, deficit, mg_per_unit: float, supply_mg: float, capxp_relative: float,
+                      p, dt: float = 1.0) -> tuple:
+    """:func:`mineralise` on a section's flat arrays: (calcium moved, mg; the four sums after the step)."""
+    return _mineralise_kernel(mineral, osteoid, cavity, deficit, mineralised_fraction(capxp_relative, p, dt),
+                              secondary_fraction(p, dt), p.primary_mineralisation_fraction, mg_per_unit, supply_mg)
 
 
 @numba.njit(cache=True, error_model="numpy")
