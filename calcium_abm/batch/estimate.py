@@ -22,13 +22,14 @@ MAX_WORKERS = 512
 #: 8.7 s against 3.7 s serial (load average 12), and 20.6 s against 5.4 s at load 37.
 #: A pool is used only when the serial work it shares out clearly outweighs that start-up.
 #: A simulated day costs SECONDS_PER_DAY + patches (bone + vessel) x SECONDS_PER_PATCH_DAY, as the core
-#: benchmark measures it: 0.19, 0.40, 1.57 and 7.67 ms a day at 64x64, 128x128, 256x256 and 512x512 per
-#: section (bench/results/core.json, bench/README.md); this least-squares fit (of relative errors) gives
-#: 0.17, 0.46, 1.63 and 6.3 ms. The fixed part (the scalar physiology, the recorded row) dominates small
-#: grids, so a cost per patch-day alone (8e-8 s, fitted at 32x32) was 3.5 to 6.7 times too high at 64x64
-#: and beyond.
+#: benchmark measures it: 0.14, 0.37, 1.18 and 4.25 ms a day at 64x64, 128x128, 256x256 and 512x512 per
+#: section (bench/results/core.json of 2026-12-02, after the compiled exchanges; bench/README.md); this
+#: least-squares fit (of relative errors) gives 0.15, 0.35, 1.17 and 4.4 ms. The fixed part (the scalar
+#: physiology, the recorded row) dominates small grids, so a cost per patch-day alone (8e-8 s, fitted at
+#: 32x32) was 3.5 to 6.7 times too high at 64x64 and beyond. (Before the compiled exchanges: 8e-5 s and
+#: 1.2e-8 s, from 0.19, 0.40, 1.57 and 7.67 ms.)
 SECONDS_PER_DAY = 8e-5
-SECONDS_PER_PATCH_DAY = 1.2e-8
+SECONDS_PER_PATCH_DAY = 8.3e-9
 #: Those costs are of a run's first weeks (the benchmark times days 10-50); a day then costs more over the
 #: first years, in the vessel wall as its patches come to hold mineral (the wall's growth law works on each
 #: patch that holds some): a rise to LATE_SECONDS_PER_VESSEL_PATCH_DAY per vessel patch with a time
@@ -44,7 +45,11 @@ SECONDS_PER_PATCH_DAY = 1.2e-8
 #: human scenario tried, so it is not the measure.) Whole 10-year k2_deficiency runs vary with the
 #: machine's load by up to 30 % between sessions: 0.80-1.13 s at 64x64 (estimate without the rise 0.73,
 #: with it 0.92) and 2.15-2.91 s at 128x128 (1.91; 2.67); healthy_adult at 64x64 0.72-0.80 s.
-LATE_SECONDS_PER_VESSEL_PATCH_DAY = 1.5e-8
+#: Re-measured 2026-12-02 after the wall's day joined the compiled exchanges (the same windows, seeds 1-3,
+#: one other process on the 2 CPUs; CalciumParadoxModel + stepping.step_days, CPU time):
+#: at 64x64 0.15-0.17 ms from day 10 and 0.17-0.19 from day 3500 (x 1.07-1.26), at 128x128 0.36-0.37 and
+#: 0.48 (x 1.30-1.34): 6-7 ns more per vessel patch and day, so the late cost is now 7e-9 s (was 1.5e-8).
+LATE_SECONDS_PER_VESSEL_PATCH_DAY = 7e-9
 COST_RISE_YEARS = 1.5
 # a run's start, whatever its length: set-up and the 400-day bone spin-up (model.SPINUP_DAYS);
 # measured 2026-12-01 with 0.1-year runs: 0.056 s on 16x16 grids, 0.198 s on 128x128 (2 CPUs, one busy)
