@@ -57,18 +57,17 @@ def scheduled_unread(scenario) -> list[tuple[int, str]]:
     return out
 
 
-def unread_reason(path: str, species: str) -> str:
-    """Why a run of ``species`` does not read the parameter ``path`` (one of :func:`scheduled_unread`
+def unread_reason(path: str) -> str:
+    """Why a run does not read the parameter ``path`` (one of :func:`scheduled_unread`
     or :func:`.person_traits.inert_setting_problems`), in words: what reads it."""
     from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
-    from calcium_abm.physiology.species import other_species_parameter_problems
+    from calcium_abm.physiology.species import read_only_by
 
     name = path.partition(".")[2]
     if name in CONDITIONAL_SPREADS:
         key, needed = CONDITIONAL_SPREADS[name]
         return f"it acts only where patient.{key} is {needed}"
-    # "parameters.<name> = 0 does nothing for species = "...": it is read only by ..."
-    return other_species_parameter_problems({name: 0.0}, species)[0].split(": ", 1)[1]
+    return read_only_by(name)
 
 
 def schedule_problems(scenario) -> list[str]:
@@ -83,7 +82,7 @@ def schedule_problems(scenario) -> list[str]:
         when = ("while this entry is in effect" if name in CONDITIONAL_SPREADS
                 else f"for species = \"{species}\"")
         out.append(f"schedule entry {i + 1} (start_day = {entry.start_day}): {path} = {value:g} does nothing "
-                   f"{when}: {unread_reason(path, species)}")
+                   f"{when}: {unread_reason(path)}")
     return out
 
 

@@ -141,16 +141,17 @@ class UnreadSettings:
         if reads or source.acts:
             source.acts = True
             return
-        species = scenario.patient.species
+        from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
+
         if path == "patient.peak_bone_mass":
             source.reason = "the measured patient.baseline_bmd_t_score sets each run's start bone"
         elif _draw_only(path):
             source.reason = "a cohort's draw reads it before day 0, and an arm's settings apply after the draw"
-        elif (reason := unread_reason(path, species)).startswith("it acts only where"):
-            source.reason = reason + (" while the entry is in effect" if scheduled else "")
+        elif path.partition(".")[2] in CONDITIONAL_SPREADS:
+            source.reason = unread_reason(path) + (" while the entry is in effect" if scheduled else "")
         else:
-            source.species.add(species)
-            source.reason = reason
+            source.species.add(scenario.patient.species)
+            source.reason = unread_reason(path)
 
     def problems(self) -> list[str]:
         """One message per setting the batch gives that no run reads."""

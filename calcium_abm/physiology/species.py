@@ -121,10 +121,14 @@ def other_species_parameters(parameters, species: str) -> list[str]:
     return [name for name in parameters if species not in scope.get(name, (species,))]
 
 
+def read_only_by(name: str) -> str:
+    """What reads the species-specific parameter ``name``, in words: ``"it is read only by ..."``."""
+    scope = species_of_parameters()[name]
+    human = "the human laws (ageing, the intima, the human media's systemic inhibition, the lumbar-spine DXA readout)"
+    return "it is read only by " + (human if scope == ("human",) else f"the {' and '.join(scope)} preset")
+
+
 def other_species_parameter_problems(parameters, species: str) -> list[str]:
     """One message per parameter in ``parameters`` (name -> value) that a ``species`` run never reads."""
-    scope = species_of_parameters()
-    human = "the human laws (ageing, the intima, the human media's systemic inhibition, the lumbar-spine DXA readout)"
-    return [f"parameters.{name} = {parameters[name]:g} does nothing for species = \"{species}\": it is read only by "
-            + (human if scope[name] == ("human",) else f"the {' and '.join(scope[name])} preset")
+    return [f"parameters.{name} = {parameters[name]:g} does nothing for species = \"{species}\": {read_only_by(name)}"
             for name in other_species_parameters(parameters, species)]
