@@ -709,6 +709,20 @@ def test_an_upload_setting_a_spread_only_a_cohort_reads_is_refused():
         scenario_from_upload("spread.toml", len(data), data)
 
 
+@pytest.mark.parametrize("text, fragment", [
+    (b'[patient]\nspecies = "human"\n[parameters]\nrat_serum_calcium_relative = 1.1\n',
+     r"parameters.rat_serum_calcium_relative = 1.1 does nothing"),
+    (b"[parameters]\nremodeling_balance_sd = 0.2\n", r"parameters.remodeling_balance_sd"),
+    (b"[[schedule]]\nstart_day = 100\nset = { \"parameters.rat_serum_calcium_relative\" = 1.1 }\n",
+     r"schedule entry 1 \(start_day = 100\): parameters.rat_serum_calcium_relative = 1.1 does nothing"),
+])
+def test_an_upload_setting_what_its_run_would_not_read_is_refused_on_upload(text, fragment):
+    """The page refuses on upload what the model would refuse when built (another species'
+    parameter, a spread the person does not let act, a scheduled one): one line naming the file."""
+    with pytest.raises(ScenarioError, match=r"^inert.toml: " + fragment):
+        scenario_from_upload("inert.toml", len(text), text)
+
+
 def test_the_age_slider_spans_the_ages_its_scenario_accepts():
     """A student moving the age slider meets no refused position: adults only (the laws are adult
     laws), no run carried past 120, and a mouse's ages within its lifespan (the schema's 0-120 before)."""

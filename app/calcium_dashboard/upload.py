@@ -16,7 +16,7 @@ import ipyvuetify as v
 import traitlets
 
 from calcium_abm import Scenario, ScenarioError
-from calcium_abm.physiology.person_traits import draw_only_spread_problems
+from calcium_abm.inert_settings import inert_problems
 from calcium_abm.scenario import MAX_SCENARIO_BYTES, parse_scenario_toml
 
 from calcium_dashboard.settings import dashboard_limits_problem
@@ -31,8 +31,9 @@ def scenario_from_upload(name: str, size: int, data: bytes | None) -> Scenario:
     ``size``: the size the browser reported (bytes); ``data``: the file's bytes, or None when
     it was not sent because it is too large. Raises ScenarioError with a one-line message
     naming what is wrong: too large, not TOML, a field out of range, grids over the
-    dashboard's cap (:func:`settings.dashboard_limits_problem`), or anything unexpected the
-    parser raised (e.g. deeply nested TOML), never a traceback.
+    dashboard's cap (:func:`settings.dashboard_limits_problem`), a setting the person's run would
+    not read (:func:`calcium_abm.inert_settings.inert_problems`: the first, as a run refuses it), or
+    anything unexpected the parser raised (e.g. deeply nested TOML), never a traceback.
     """
     name = (name or "upload.toml")[:120]
     if size > MAX_SCENARIO_BYTES or data is None or len(data) > MAX_SCENARIO_BYTES:
@@ -47,7 +48,7 @@ def scenario_from_upload(name: str, size: int, data: bytes | None) -> Scenario:
     except Exception as exc:  # noqa: BLE001 - one line for anything the parser did not foresee
         first = (str(exc).splitlines() or [""])[0][:120]
         raise ScenarioError(f"{name}: could not be read as a scenario file ({type(exc).__name__}: {first})") from None
-    problem = dashboard_limits_problem(scenario) or next(iter(draw_only_spread_problems(scenario.parameters)), None)
+    problem = dashboard_limits_problem(scenario) or next(iter(inert_problems(scenario)), None)  # as a run refuses
     if problem:
         raise ScenarioError(f"{name}: {problem}")
     return scenario
