@@ -67,13 +67,9 @@ from calcium_abm.inputs.sections import (
     kidney_conflicts,
     menopause_changes,
     other_section_hint,
+    shadowed_file_settings,
     shadowed_schedule_keys,
-    Diet,
-    Dialysis,
-    Drugs,
-    Genetics,
-    Kidney,
-    Patient, Simulation,
+    Diet, Dialysis, Drugs, Genetics, Kidney, Patient, Simulation,
 )
 from calcium_abm.inputs.toml_reader import parse_toml, parse_toml_value, read_limited
 
@@ -375,22 +371,27 @@ def resolve_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-def _with_raw_overrides(table: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``table`` (an unvalidated scenario mapping) with ``overrides`` written in before it is
-    validated, so a whole-scenario check (a schedule against ``simulation.years``) sees the
-    overridden values. Keys as for :meth:`Scenario.with_overrides`."""
+def _validate_raw(table: Mapping[str, Any], overrides: Mapping[str, Any] | None, origin: str | None = None,
+                  written_out: bool = False) -> Scenario:
+    """``table`` (a scenario mapping) validated with ``overrides`` (keys as for :meth:`Scenario.with_overrides`)
+    written in first, so whole-scenario checks see them; a setting its schedule overrides daily is refused."""
     data = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in table.items()}
     for path, value in resolve_overrides(overrides or {}).items():
         _set_path(data, path, value)
-    return data
+    scenario = _validate(data, origin)
+    if not written_out and (problems := shadowed_file_settings(data, scenario.schedule, scenario.days)):
+        raise ScenarioError(join_problems(problems, origin))
+    return scenario
 
 
 def parse_scenario_toml(data: bytes | str, origin: str = "scenario", default_name: str | None = None,
-                        overrides: Mapping[str, Any] | None = None) -> Scenario:
+                        overrides: Mapping[str, Any] | None = None, written_out: bool = False) -> Scenario:
     """Validate a scenario from TOML text or bytes (e.g. an upload).
 
     ``origin`` names it in error messages; ``default_name`` is used when it has no ``name``;
-    ``overrides`` (as for :meth:`Scenario.with_overrides`) apply before validation.
+    ``overrides`` (as for :meth:`Scenario.with_overrides`) apply before validation. ``written_out``: the
+    text is :meth:`Scenario.to_toml`'s (every field given), so no value in it is refused as one its
+    schedule overrides on every day (:func:`.sections.shadowed_file_settings`).
     Raises :class:`ScenarioError` (see :func:`calcium_abm.inputs.toml_reader.parse_toml`; also if empty).
     """
     table = parse_toml(data, origin, MAX_SCENARIO_BYTES, ScenarioError, "scenario")
@@ -400,7 +401,7 @@ def parse_scenario_toml(data: bytes | str, origin: str = "scenario", default_nam
                             "the built-in scenario healthy_adult)")
     if default_name and "name" not in table:
         table["name"] = default_name
-    return _validate(_with_raw_overrides(table, overrides), origin)
+    return _validate_raw(table, overrides, origin, written_out)
 
 
 def builtin_scenario_names() -> list[str]:
@@ -441,7 +442,7 @@ def load_scenario(source: Scenario | Mapping[str, Any] | str | os.PathLike,
     if isinstance(source, Scenario):
         return source.with_overrides(overrides) if overrides else source
     if isinstance(source, Mapping):
-        return _validate(_with_raw_overrides(source, overrides))
+        return _validate_raw(source, overrides)
     if isinstance(source, str) and not looks_like_path(source):
         text = builtin_scenario_text(source)
         if text is not None:

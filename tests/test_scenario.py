@@ -737,6 +737,32 @@ def test_a_schedule_entry_that_a_later_one_overrides_on_all_its_days_is_refused(
         assert len(load_scenario(schedule(*entries)).schedule) == len(entries)
 
 
+def test_a_file_setting_that_schedule_entries_override_on_every_day_is_refused():
+    """An active entry overrides the file (or a --set) value: where entries set a key on every day
+    from day 0, the file's value never acts. It was accepted, and the run was bit-identical without it."""
+    def scenario(*entries, overrides=None):
+        return load_scenario({"diet": {"mk7_ug_per_day": 100.0}, "simulation": {"years": 1.0}, "schedule": [
+            {"start_day": s, "set": {"mk7_ug_per_day": v}} | ({"end_day": e} if e else {}) for s, e, v in entries]},
+            overrides)
+
+    for entries in (((0, None, 200.0),), ((0, 100, 200.0), (100, None, 0.0)), ((0, 400, 200.0),)):
+        with pytest.raises(ScenarioError, match=r"diet.mk7_ug_per_day = 100.0 never acts: schedule entry 1 sets it "
+                                                r"from day 0 and entries set it on every day of the run"):
+            scenario(*entries)
+    for entries in (((1, None, 200.0),), ((0, 100, 200.0), (101, None, 0.0)), ((0, 100, 200.0),)):
+        assert scenario(*entries).diet.mk7_ug_per_day == 100.0  # the file's value acts on some day
+    with pytest.raises(ScenarioError, match=r"diet.mk7_ug_per_day = 5 never acts"):  # a --set as well
+        load_scenario({"simulation": {"years": 1.0}, "schedule": [{"start_day": 0, "set": {"mk7_ug_per_day": 1.0}}]},
+                      {"mk7_ug_per_day": 5})
+    left_out = load_scenario({"simulation": {"years": 1.0}, "schedule": [  # a key the file leaves out: nothing
+        {"start_day": 0, "set": {"mk7_ug_per_day": 1.0}}]})                # to refuse
+    assert left_out.schedule[0].set == {"diet.mk7_ug_per_day": 1.0}
+    # to_toml writes every field (a batch's runs travel so): read back as written out, not as a user's file
+    assert parse_scenario_toml(left_out.to_toml(), written_out=True) == left_out
+    with pytest.raises(ScenarioError, match="never acts"):
+        parse_scenario_toml(left_out.to_toml())
+
+
 def test_a_premenopausal_run_may_pass_60_as_a_counterfactual_and_menopause_may_be_long_ago():
     """A woman of 59.5 kept premenopausal for 2 years is a counterfactual (row 20's control
     arm keeps a woman of 51 premenopausal for 10 years); at 95 a menopause 62 years ago is possible."""

@@ -86,7 +86,7 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
     from calcium_abm.scenario import parse_scenario_toml
     from calcium_abm.simulation import simulate  # (lazy, as above)
 
-    scenario = person_of_cohort(parse_scenario_toml(task.scenario_toml, origin=f"run {task.run_id}"))
+    scenario = person_of_cohort(parse_scenario_toml(task.scenario_toml, origin=f"run {task.run_id}", written_out=True))
     start = time.perf_counter()
     # a summary reads day 0 and the last day only: the days between are not evaluated (the
     # physiology warning still checks every recorded day; see simulate's ``rows``)

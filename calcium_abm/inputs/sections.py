@@ -382,6 +382,28 @@ def shadowed_schedule_keys(schedule: list[Any], days: int) -> list[str]:
     return problems
 
 
+def shadowed_file_settings(data: Any, schedule: list[Any], days: int) -> list[str]:
+    """Settings given in an unvalidated scenario table ``data`` (sections of dotted keys, as read
+    from a file with any ``--set`` written in) that ``schedule`` entries set on every day of the
+    run from day 0: an active entry overrides the table, so the table's value never acts."""
+    problems = []
+    for key in dict.fromkeys(key for entry in schedule for key in entry.set):
+        section, _, field = key.partition(".")
+        table = data.get(section) if isinstance(data, Mapping) else None
+        if not isinstance(table, Mapping) or field not in table:
+            continue
+        reach, first = 0, None  # the first day from which no entry is known to cover the key
+        for start, stop, i in sorted((e.start_day, e.end_day or days, i) for i, e in enumerate(schedule) if key in e.set):
+            if start > reach:
+                break
+            reach, first = max(reach, stop), first if first is not None else i
+        if reach >= days:
+            problems.append(f"{key} = {fmt_value(table[field])} never acts: schedule entry {first + 1} sets it from day 0 "
+                            f"and entries set it on every day of the run (an active entry overrides the file's "
+                            f"value); leave it out, or start the entry later")
+    return problems
+
+
 #: The settings :func:`changes_during_run` accepts, in words (for messages).
 CHANGEABLE_DURING_RUN = (f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)} and the {len(START_ONLY_PARAMETERS)} "
                          f"parameters read only when the model is built or a cohort drawn (such as {START_ONLY_PARAMETERS[0]})")
