@@ -205,8 +205,9 @@ def carboxylation_day(amounts_nmol: dict[str, float], warfarin_mg: float, intake
     """Plasma kinetics, tissue vitamin K and carboxylation for one day (ODD step 3).
 
     Plasma moves one day (:func:`.vitamin_k.advance_plasma`); each tissue's vitamin K
-    supply follows its plasma supply with the tissue lag (the liver takes every form; vessel
-    wall and bone by their uptake weights); the tissue cycle turns supply into KH2 under
+    supply follows its plasma supply with the tissue lag (the liver within ~1.5 days,
+    ``liver_vitamin_k_turnover_per_h``, taking every form; vessel wall and bone over ~8 days, by
+    their uptake weights); the tissue cycle turns supply into KH2 under
     today's VKOR activity (each tissue's warfarin sensitivity: liver, vessel wall, bone); GGCX
     carboxylates prothrombin, MGP (per media depth) and osteocalcin by
     :data:`carboxylated_fraction`; the liver's clotting factors by the flux-limited law
@@ -233,7 +234,9 @@ def carboxylation_day(amounts_nmol: dict[str, float], warfarin_mg: float, intake
     if previous_supply_nmol_l is None:
         supply = {**targets, "vessel_store": targets["vessel"]}
     else:
-        supply = {t: vitamin_k.tissue_lag_day(previous_supply_nmol_l[t], target, p, dt) for t, target in targets.items()}
+        supply = {t: vitamin_k.tissue_lag_day(previous_supply_nmol_l[t], target, p, dt,  # the liver's own turnover
+                                              p.liver_vitamin_k_turnover_per_h if t == "liver" else None)
+                  for t, target in targets.items()}
         supply["vessel_store"] = vessel_store_day(previous_supply_nmol_l["vessel_store"], targets["vessel"], p, dt)
         supply["vessel"] = vessel_supply(supply["vessel"], supply["vessel_store"], p)
 

@@ -77,6 +77,15 @@ PARAMETERS = declare([
               "assumption: slow loss of each cycle form from the tissue (catabolism, efflux); "
               "tissue vitamin K therefore follows plasma with a lag of 1/loss (~8 days)",
               "First-order loss of tissue K, KH2 and KO", 1e-6, 10),
+    Parameter("liver_vitamin_k_turnover_per_h", 0.028, "1/h",
+              "[S] 1 / (1.5 days x 24 h): the exchangeable vitamin K pool turns over in ~1.5 days (radiolabelled "
+              "vitamin K kinetics, as summarised in a nutrition textbook's vitamin K chapter; decay half-lives "
+              "0.5-1 h and 25-78 h); hepatic phylloquinone 'turnover in the liver is rapid and hepatic reserves are "
+              "rapidly depleted when dietary intake of vitamin K is restricted' (Usui et al. 1990 Am J Clin Nutr "
+              "51:846, as cited by IOM 2001 Dietary Reference Intakes, ch. 5). Not fitted: row W4 (oral K1 lowers an "
+              "INR of ~6 into 1.8-3.2 by the next day, Crowther 1998 and 2000) is a finding it was checked against",
+              "Turnover of the liver's vitamin K supply: it follows plasma with this rate (the other tissues with "
+              "tissue_vitamin_k_loss_per_h, ~8 days)", 0.001, 10.0),
     Parameter("liver_alternative_reductase_per_h", 0.0003, "1/h",
               "assumption: the warfarin-insensitive reductase is FSP1 (Mishima 2022 Nature 608:778 [V abstract]), "
               "slow at nanomolar vitamin K and decisive at milligram doses (Price 1998 rescue). Bounded from above "
@@ -280,13 +289,16 @@ def reduced_vitamin_k(supply_nmol_per_l, vkor: float, alternative_reductase_per_
     return supply_nmol_per_l / denom
 
 
-def tissue_lag_day(level: float, target: float, p, time_scale: float = 1.0) -> float:
+def tissue_lag_day(level: float, target: float, p, time_scale: float = 1.0, turnover_per_h: float | None = None
+                   ) -> float:
     """Tissue vitamin K supply after one day of first-order relaxation towards ``target``.
 
     The cycle's total pool turns over at ``tissue_vitamin_k_loss_per_h``, so the tissue
-    follows a change in plasma with that time constant (exact over the day).
+    follows a change in plasma with that time constant (exact over the day); the liver passes its
+    own, faster ``turnover_per_h`` (``liver_vitamin_k_turnover_per_h``).
     """
-    return target + (level - target) * math.exp(-p.tissue_vitamin_k_loss_per_h * 24.0 * time_scale)
+    turnover = p.tissue_vitamin_k_loss_per_h if turnover_per_h is None else turnover_per_h
+    return target + (level - target) * math.exp(-turnover * 24.0 * time_scale)
 
 
 def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:

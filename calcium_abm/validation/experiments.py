@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from calcium_abm.validation import effects
 from calcium_abm.validation.ageing_rows import AGEING_EXPERIMENTS, AGEING_NOT_EXPRESSIBLE
+from calcium_abm.validation.anticoagulation_rows import ANTICOAGULATION_EXPERIMENTS
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
 from calcium_abm.validation.vessel_rows import VESSEL_EXPERIMENTS, VESSEL_NOT_EXPRESSIBLE, progression_vs_placebo
 from calcium_abm.validation.design import (BMD_ROW_SEEDS, Arm, Criterion, Experiment, NotExpressible, WEEK, YEAR,
@@ -246,6 +247,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
               "has no action of osteocalcin on bone). The model's trabecular BMD stands for total-hip DXA (a "
               "proxy, as row A1).",
     ),
+    *ANTICOAGULATION_EXPERIMENTS,
     Experiment(
         row="Kurnatowska",
         title="dp-ucMGP in CKD 4 and CKD 5 without a vitamin K antagonist",
