@@ -92,10 +92,10 @@ CSS = """
 .ca-tissues-present { justify-content: center; }
 .ca-side { display: flex; flex-direction: column; gap: 2px; min-width: 0; flex: 1 1 0; }
 .ca-tissue-row { display: flex; flex-wrap: nowrap; gap: 8px; justify-content: center; }
-.ca-tissue-cell { display: flex; flex-direction: column; gap: 2px; min-width: 0; align-items: center; }
+.ca-tissue-cell { display: flex; flex-direction: column; gap: 2px; min-width: 0; align-items: center; flex: 1 1 0; }
 .ca-run-label { font-size: 17px; min-height: 3.1em; }
-/* fixed-size boxes: a new frame repaints the canvas and never changes the layout */
-canvas.ca-tissue { width: 68px; height: auto; max-width: 100%; image-rendering: pixelated; border-radius: 4px; }
+/* boxes sized by the layout, not by the frame: a new frame repaints the canvas and never changes the layout */
+canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering: pixelated; border-radius: 4px; }
 .ca-date { font-variant-numeric: tabular-nums; }
 .ca-explain, .ca-explain span { font-size: 20px !important; line-height: 1.45; color: #222; }
 .ca-explain h3 { font-size: 23px !important; margin-bottom: 4px; }

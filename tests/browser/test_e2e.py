@@ -74,6 +74,23 @@ def laptop_page(chromium, dashboard_url):
     ctx.close()
 
 
+def test_the_tissue_pictures_are_large_enough_to_see_the_cells_on_a_laptop(laptop_page):
+    """A lecture's pictures: on a 1280x900 screen each tissue view is at least 150 px wide, alone and
+    compared (a fixed 68 px box left the red and blue cells the captions point to invisible), and the
+    page does not scroll sideways."""
+    page = laptop_page
+
+    def check_widths(count: int) -> None:
+        expect(page.locator("canvas.ca-tissue")).to_have_count(count)
+        widths = [box["width"] for box in (c.bounding_box() for c in page.locator("canvas.ca-tissue").all()) if box]
+        assert len(widths) == count and min(widths) >= 150, widths
+        assert not page.evaluate("document.scrollingElement.scrollWidth > document.scrollingElement.clientWidth")
+
+    check_widths(2)
+    page.locator(".demo-mk7").click()  # two runs side by side
+    check_widths(4)
+
+
 def test_a_chart_below_the_fold_shows_the_latest_run_once_scrolled_to(laptop_page):
     page = laptop_page
     chart = page.locator(".chart-serum_calcium .solara-echarts").first
