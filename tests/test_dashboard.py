@@ -524,6 +524,26 @@ def test_play_loop_stops_when_its_tab_is_gone_and_says_so():
     assert record == {**record, "running": False, "frames": 3, "stop_reason": "tab disconnected"}
 
 
+def test_a_run_outside_physiology_is_reported_once_on_the_page_as_the_cli_reports_it():
+    """GFR 5 without dialysis puts serum phosphate above 4 mmol/L from day 0: `calcium-abm run` warns,
+    and so does the page (once per run, through play_frames' notify); a healthy run says nothing."""
+    from calcium_abm import Scenario
+    from calcium_dashboard.page import FrameSink, _frames, play_frames, report_physiology
+    from calcium_dashboard.charts import AxisLock
+    from calcium_dashboard.session import SimulationRun
+
+    uraemic = SimulationRun("A", Scenario(simulation=SMALL, patient={"ckd_stage": 5},
+                                          kidney={"residual_gfr_ml_per_min": 5.0}), seed=1)
+    healthy = SimulationRun("B", Scenario(simulation=SMALL), seed=1)
+    said = []
+    play_frames([uraemic, healthy], FrameSink(_frames([uraemic, healthy]), AxisLock()), 7, lambda: True,
+                _FakeWatch(2), lambda: None, lambda reason: None, said.append)
+    assert len(said) == 1 and said[0].startswith("A: the run left physiology on day")
+    assert "serum_phosphate_mmol_l" in said[0] and "not physiological" in said[0]
+    report_physiology([uraemic, healthy], said.append)  # once per run
+    assert len(said) == 1
+
+
 def test_tab_watch_needs_the_grace_period_and_sees_a_closed_kernel():
     import threading as th
     from types import SimpleNamespace

@@ -480,7 +480,8 @@ def Charts(sink: FrameSink):
 @solara.component
 def Controls(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bool],
              finished: bool, days_per_frame: int, on_speed: Callable[[int], None],
-             on_reset: Callable[[], None], on_finished: Callable[[bool], None], present: bool = False):
+             on_reset: Callable[[], None], on_finished: Callable[[bool], None], present: bool = False,
+             notify: Callable[[str], None] | None = None):
     """Play/Pause, Step, Reset and speed.
 
     Rendered by the page, outside the per-run views, so these buttons survive a rebuild of
@@ -493,6 +494,7 @@ def Controls(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactiv
                 run.advance(days_per_frame)
             frames = _frames(runs)
         sink.show(frames)
+        report_physiology(runs, notify)
         on_finished(all(r.finished for r in runs))
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
@@ -514,6 +516,14 @@ def Controls(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactiv
                                 label="Download run (CSV)", mime_type="text/csv")
 
 
+def report_physiology(runs: list[SimulationRun], notify: Callable[[str], None] | None) -> None:
+    """Pass each run's physiology warning (:meth:`SimulationRun.take_physiology_notice`, once per run) to
+    ``notify``: the page says what ``calcium-abm run`` prints when a run leaves physiology."""
+    for run in runs:
+        if notify is not None and (notice := run.take_physiology_notice()):
+            notify(notice)
+
+
 def frame_interval_s(playing_tabs: int) -> float:
     """Seconds between one tab's frames with ``playing_tabs`` tabs playing on the server: its
     share of :data:`SERVER_FRAMES_PER_S`, at most :data:`MAX_FRAMES_PER_S`."""
@@ -522,7 +532,7 @@ def frame_interval_s(playing_tabs: int) -> float:
 
 def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
                 keep_going: Callable[[], bool], watch: TabWatch, on_finished: Callable[[], None],
-                on_gone: Callable[[str], None]) -> str:
+                on_gone: Callable[[str], None], notify: Callable[[str], None] | None = None) -> str:
     """The play loop: advance, draw, repeat; returns why it stopped.
 
     Frames are made inside :data:`FRAME_GATE` (the tab that has waited longest for a turn goes
@@ -569,6 +579,7 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
             # sent outside the gate, so the next tab computes its frame meanwhile; the widget
             # messages are queued for the event loop (server.queue_widget_messages)
             sink.show(new, charts=redraw)
+            report_physiology(runs, notify)
             record.timed(t1 - t0, t2 - t1, time.perf_counter() - t2)
             if done:
                 reason = "finished"
@@ -610,7 +621,7 @@ def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bo
 
         try:
             play_frames(runs, sink, days_per_frame, lambda: playing.value and task.is_current(), watch,
-                        finished, gone)
+                        finished, gone, notify)
         except Exception as exc:  # noqa: BLE001 - one line on the page, never a traceback
             playing.set(False)
             notify(one_line(exc))
@@ -700,6 +711,7 @@ def Dashboard():
     FRAME_GATE.newcomer_mark(newcomer, "built")
     sink = solara.use_memo(lambda: FrameSink(_frames(runs), axes, s.present) if runs else None, [runs])
     FRAME_GATE.newcomer_mark(newcomer, "first_frame")
+    solara.use_effect(lambda: report_physiology(runs or [], notify), [runs])  # a run outside physiology from day 0
     finished_runs = solara.use_reactive(0)  # id() of the runs that reached their end, else 0
     is_finished = bool(runs) and finished_runs.value == id(runs)
 
@@ -756,7 +768,7 @@ def Dashboard():
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
             solara.Column(children=[sink.view], gap="0px", classes=["ca-date-slot"])
             Controls(runs, sink, playing, is_finished, s.days_per_frame, set_speed, reset, on_finished,
-                     present=s.present)
+                     present=s.present, notify=notify)
             if s.present:
                 DemoButtons(settings, dense=True)
                 solara.Button("Exit presentation", outlined=True, classes=["exit-present-button"],

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from calcium_abm import CalciumParadoxModel, Scenario, results_frame
+from calcium_abm.outputs import physiology_row, physiology_warning
 from calcium_abm.render import render_bone, render_vessel
 
 from calcium_dashboard.charts import trailing_mean
@@ -54,6 +55,7 @@ class SimulationRun:
         self.seed = seed
         self.model = CalciumParadoxModel(scenario, rng=seed)
         self._lock = threading.Lock()
+        self._physiology_noticed = False
 
     @property
     def day(self) -> int:
@@ -75,6 +77,21 @@ class SimulationRun:
                 self.model.step()
                 done += 1
         return done
+
+    def take_physiology_notice(self) -> str | None:
+        """The warning ``calcium-abm run`` prints (:func:`calcium_abm.outputs.physiology_warning`) if
+        today's serum calcium or phosphate is outside its physiological range, named with the run's
+        label; once per run (later calls return None), None while the run is physiological.
+        The page asks after each shown frame, so an excursion between two frames is not seen."""
+        if self._physiology_noticed:
+            return None
+        with self._lock:
+            row = physiology_row(self.model)
+        message = physiology_warning(pd.DataFrame([row]), self.model.config)
+        if message is None:
+            return None
+        self._physiology_noticed = True
+        return f"{self.label}: {message}"
 
     def frame(self, specs: tuple[tuple[str, str, int], ...], series: bool = True) -> RunFrame:
         """Pictures of both tissues and, with ``series``, the recorded series so far (thinned).
