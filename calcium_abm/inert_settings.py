@@ -42,6 +42,7 @@ def scheduled_unread(scenario) -> list[tuple[int, str]]:
     validated ``scenario`` sets that its run never reads while that value is in effect: another
     species' parameter (the species cannot change during a run), or a conditional spread the
     person's settings on none of those days let act."""
+    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS, acts_in
     from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
     from calcium_abm.physiology.species import other_species_parameters
 
@@ -52,7 +53,9 @@ def scheduled_unread(scenario) -> list[tuple[int, str]]:
         for name in names:
             path = f"parameters.{name}"
             if name in other or (name in CONDITIONAL_SPREADS and not any(
-                    spread_acts_on(scenario.state_at(day), name, day) for day in _in_effect_days(scenario, i, path))):
+                    spread_acts_on(scenario.state_at(day), name, day) for day in _in_effect_days(scenario, i, path))
+                    ) or (name in CONDITIONAL_PARAMETERS and not any(
+                    acts_in(name, scenario.state_at(day)) for day in _in_effect_days(scenario, i, path))):
                 out.append((i, path))
     return out
 
@@ -60,6 +63,7 @@ def scheduled_unread(scenario) -> list[tuple[int, str]]:
 def unread_reason(path: str) -> str:
     """Why a run does not read the parameter ``path`` (one of :func:`scheduled_unread`
     or :func:`.person_traits.inert_setting_problems`), in words: what reads it."""
+    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS, condition_text
     from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
     from calcium_abm.physiology.species import read_only_by
 
@@ -67,11 +71,14 @@ def unread_reason(path: str) -> str:
     if name in CONDITIONAL_SPREADS:
         key, needed = CONDITIONAL_SPREADS[name]
         return f"it acts only where patient.{key} is {needed}"
+    if name in CONDITIONAL_PARAMETERS:
+        return condition_text(name)
     return read_only_by(name)
 
 
 def schedule_problems(scenario) -> list[str]:
     """One message per :func:`scheduled_unread` entry, naming the entry, the key and its value."""
+    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS
     from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
 
     out = []
@@ -79,7 +86,7 @@ def schedule_problems(scenario) -> list[str]:
         entry = scenario.schedule[i]
         name, value = path.partition(".")[2], entry.set[path]
         species = scenario.patient.species
-        when = ("while this entry is in effect" if name in CONDITIONAL_SPREADS
+        when = ("while this entry is in effect" if name in CONDITIONAL_SPREADS or name in CONDITIONAL_PARAMETERS
                 else f"for species = \"{species}\"")
         out.append(f"schedule entry {i + 1} (start_day = {entry.start_day}): {path} = {value:g} does nothing "
                    f"{when}: {unread_reason(path)}")

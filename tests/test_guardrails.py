@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from calcium_abm import simulate
 from calcium_abm.cli import main as cli_main
 from calcium_abm.errors import ScenarioError
+from calcium_abm.inert_settings import refuse_inert_settings
 from calcium_abm.outputs import inputs_most_changed, physiology_warning
 from calcium_abm.physiology import calcium, kidney, parameter_conflicts, parameter_registry, parameter_set
 from calcium_abm.scenario import load_scenario
@@ -153,6 +154,7 @@ def test_no_allowed_human_run_leaves_serum_calcium_silently(scenario_name, param
         scenario = load_scenario(scenario_name).with_overrides(
             {**TINY, **{f"parameters.{k}": v for k, v in params.items()}, **kidney_keys,
              "phosphate_mg_per_day": phosphate, "calcium_mg_per_day": calcium_intake})
+        refuse_inert_settings(scenario)  # a setting the run would not read (a dialysis constant without sessions)
     except ScenarioError:
         return  # refused by a rule: nothing runs, nothing silent
     frame = simulate(scenario, years=4 / 365, seed=1)

@@ -159,3 +159,50 @@ def test_the_base_scenario_schedule_is_checked_in_a_batch(tmp_path, capsys):
     _refused_batch(tmp_path, capsys, 'name = "b"\nscenario = "s.toml"\n[sweep.parameters]\nmk7_ug_per_day = [0, 90]\n',
                    'scenario = "s.toml": schedule entry 1.set.parameters.rat_serum_calcium_relative = 1.1 does '
                    f"nothing in any run of this batch: {RAT_ONLY}; leave it out of the scenario")
+
+
+# ------------------------------------------------------------- a drug's parameter without the drug
+from calcium_abm import simulate  # noqa: E402
+from calcium_abm.physiology import conditional_parameters, parameter_registry  # noqa: E402
+
+#: a person in whom each condition of CONDITIONAL_PARAMETERS holds
+_ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.0}),
+       "drugs.sevelamer_g_per_day": ("haemodialysis", {"sevelamer_g_per_day": 4.8}),
+       "drugs.calcium_acetate_g_per_day": ("haemodialysis", {"calcium_acetate_g_per_day": 4.0}),
+       "dialysis.sessions_per_week": ("haemodialysis", {"session_hours": 5.0}),
+       # a half-life acts while the factors move: warfarin started during the run
+       "parameters.pt_weight_factor_ix": (load_scenario("healthy_adult").with_schedule(
+           [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {"pt_weight_factor_ix": 1.0})}
+
+
+def _changed(name: str) -> float:
+    p = parameter_registry()[name]
+    return p.value * 1.5 if p.value * 1.5 <= p.maximum else p.value * 0.5
+
+
+def _frame(scenario: str, overrides: dict):
+    return simulate(scenario, years=40 / 365, seed=3, overrides={**SMALL, **overrides})
+
+
+@pytest.mark.parametrize("name", sorted(conditional_parameters.CONDITIONAL_PARAMETERS))
+def test_a_conditional_parameter_does_nothing_without_its_condition_and_acts_with_it(name, monkeypatch):
+    """Why a run refuses it: with its drug, treatment or companion parameter absent the run is the same
+    bit for bit whatever its value (checked with the refusal switched off), and present it changes the run."""
+    condition = conditional_parameters.CONDITIONAL_PARAMETERS[name][0].split(" ")[0]
+    with pytest.raises(ScenarioError, match=rf"parameters.{name} = .* does nothing in this run: it acts only where "
+                                            rf"{condition} is above 0"):
+        _frame("healthy_adult", {name: _changed(name)})
+    monkeypatch.setattr(conditional_parameters, "inert_conditional_parameters", lambda scenario: [])
+    assert _frame("healthy_adult", {name: _changed(name)}).equals(_frame("healthy_adult", {}))
+    scenario, on = _ON[condition]
+    assert not _frame(scenario, {**on, name: _changed(name)}).equals(_frame(scenario, on))
+
+
+def test_a_batch_refuses_a_drug_parameter_no_run_reads_and_takes_it_where_one_run_has_the_drug(tmp_path, capsys):
+    text = _batch('[sweep]\nmethod = "grid"\n[sweep.parameters]\nwarfarin_half_life_h = [30, 40]\n')
+    _refused_batch(tmp_path, capsys, text, "warfarin_half_life_h", "drugs.warfarin_mg_per_day is above 0")
+    spec = _batch('[sweep]\nmethod = "grid"\n[sweep.parameters]\nwarfarin_half_life_h = [30, 40]\n'
+                  'warfarin_mg_per_day = [0, 5]\n')
+    path = tmp_path / "ok.toml"
+    path.write_text(spec, "utf-8")
+    assert len(expand_runs(load_batch(path))) == 4  # the runs with warfarin read it

@@ -31,13 +31,16 @@ def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
 def unread_settings(scenario) -> set[str]:
     """The dotted paths of a run's day-0 settings that its person's run would not read, and which
     :func:`person_of_cohort` therefore leaves out (or, ``patient.peak_bone_mass``, sets back to 1):
-    the spreads this person's traits do not let act (:func:`.person_traits.inert_spreads`), another
+    the spreads this person's traits do not let act (:func:`.person_traits.inert_spreads`), a drug's or
+    treatment's parameters without it (:func:`.conditional_parameters.inert_conditional_parameters`), another
     species' parameters, a peak bone mass beside a measured T-score. Not the spreads only a cohort's
     draw reads (:data:`.person_traits.DRAW_ONLY_SPREADS`): they act in the draw, before the run."""
+    from calcium_abm.physiology.conditional_parameters import inert_conditional_parameters
     from calcium_abm.physiology.person_traits import inert_spreads, peak_bone_mass_beside_t_score
     from calcium_abm.physiology.species import other_species_parameters
 
-    names = {*inert_spreads(scenario), *other_species_parameters(scenario.parameters, scenario.patient.species)}
+    names = {*inert_spreads(scenario), *inert_conditional_parameters(scenario),
+             *other_species_parameters(scenario.parameters, scenario.patient.species)}
     unread = {f"parameters.{name}" for name in names}
     if peak_bone_mass_beside_t_score(scenario.patient):  # a drawn peak does nothing beside a drawn T-score
         unread.add("patient.peak_bone_mass")

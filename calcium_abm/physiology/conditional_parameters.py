@@ -1,0 +1,89 @@
+"""Parameters that act only where their drug, treatment or companion parameter is in the run.
+
+A parameter of warfarin's kinetics does nothing in a run without warfarin, a binder's capacity
+nothing without the binder, a dialysis law's constant nothing without sessions, factor IX's
+half-life nothing while factor IX has no weight in the prothrombin time: the rule that reads each
+is never reached, or its result is multiplied by 0. A single run refuses such a setting when no
+day of the run (day 0 and each schedule boundary) lets it act, as it refuses a trait spread its
+person does not let act (:func:`.person_traits.inert_setting_problems`); a batch refuses it when no
+run of the batch reads it (:mod:`calcium_abm.batch.inert`). ``tests/test_inert_inputs.py`` checks
+each entry both ways: bit-identical runs while the condition is off, different runs once it is on.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+__all__ = ["CONDITIONAL_PARAMETERS", "acts_in", "condition_text", "inert_conditional_parameters"]
+
+
+def _warfarin(state) -> bool:
+    return state.drugs.warfarin_mg_per_day > 0.0
+
+
+def _sevelamer(state) -> bool:
+    return state.drugs.sevelamer_g_per_day > 0.0
+
+
+def _calcium_acetate(state) -> bool:
+    return state.drugs.calcium_acetate_g_per_day > 0.0
+
+
+def _dialysis(state) -> bool:
+    return state.dialysis.sessions_per_week > 0
+
+
+def _longer_or_shorter_sessions(state) -> bool:
+    return state.dialysis.sessions_per_week > 0 and state.dialysis.session_hours != 4.0
+
+
+def _factor_ix_counts(state) -> bool:
+    from calcium_abm.physiology.coagulation import PARAMETERS
+
+    default = next(p.value for p in PARAMETERS if p.name == "pt_weight_factor_ix")
+    return state.parameters.get("pt_weight_factor_ix", default) > 0.0
+
+
+_WARFARIN = ("drugs.warfarin_mg_per_day is above 0 (warfarin's kinetics and its action on VKOR)", _warfarin)
+_DIALYSIS = ("dialysis.sessions_per_week is above 0 (the phosphate a session removes)", _dialysis)
+
+#: parameter -> (where it acts, in words; whether it acts in one day's settings, a validated state)
+CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
+    "warfarin_half_life_h": _WARFARIN,
+    "warfarin_distribution_volume_l": _WARFARIN,
+    "warfarin_ec50_mg_per_l": _WARFARIN,
+    "warfarin_imax": _WARFARIN,
+    "extrahepatic_warfarin_ec50_mg_per_l": _WARFARIN,
+    "bone_warfarin_ec50_mg_per_l": _WARFARIN,
+    "sevelamer_phosphate_binding_mg_per_g": ("drugs.sevelamer_g_per_day is above 0", _sevelamer),
+    "calcium_acetate_phosphate_binding_mg_per_g": ("drugs.calcium_acetate_g_per_day is above 0", _calcium_acetate),
+    "calcium_acetate_precipitate_ca_per_p_molar": ("drugs.calcium_acetate_g_per_day is above 0", _calcium_acetate),
+    "dialysis_phosphate_removal_reference_mg": _DIALYSIS,
+    "dialysis_reference_predialysis_phosphate_mmol_l": _DIALYSIS,
+    "dialysis_phosphate_exponent": _DIALYSIS,
+    "dialysis_duration_exponent": ("dialysis.sessions_per_week is above 0 with dialysis.session_hours other than 4 "
+                                   "(the law's reference session: (hours / 4) ** exponent)", _longer_or_shorter_sessions),
+    "factor_ix_half_life_h": ("parameters.pt_weight_factor_ix is above 0 (factor IX's weight in the prothrombin "
+                              "time; 0 by default, and no column reports factor IX)", _factor_ix_counts),
+}
+
+
+def acts_in(name: str, state) -> bool:
+    """Whether the conditional parameter ``name`` acts in ``state`` (one day's validated settings,
+    :meth:`~calcium_abm.scenario.Scenario.state_at`)."""
+    return bool(CONDITIONAL_PARAMETERS[name][1](state))
+
+
+def condition_text(name: str) -> str:
+    """Where the conditional parameter ``name`` acts, in words: ``"it acts only where ..."``."""
+    return f"it acts only where {CONDITIONAL_PARAMETERS[name][0]}"
+
+
+def inert_conditional_parameters(scenario) -> list[str]:
+    """The :data:`CONDITIONAL_PARAMETERS` a validated ``scenario`` sets in its ``parameters`` that no
+    day of its run (day 0 and each schedule boundary) lets act."""
+    set_here = [name for name in CONDITIONAL_PARAMETERS if name in scenario.parameters]
+    if not set_here:
+        return []
+    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
+    return [name for name in set_here if not any(acts_in(name, state) for state in states)]
