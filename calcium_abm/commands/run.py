@@ -204,7 +204,12 @@ def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
     p = parameter_set(scenario.parameters)
     first, last = _first_last(df, "lumbar_spine_dxa_bmd_g_cm2")
     t0, t1 = (round(t_score(v, scenario.patient.sex, p), 1) + 0.0 for v in (first, last))  # + 0.0: no "-0.0"
-    return [("lumbar spine (DXA reading)", f"{first:.4f} → {last:.4f} g/cm² (T-score {t0:+.1f} → {t1:+.1f})")]
+    rows = [("lumbar spine (DXA reading)", f"{first:.4f} → {last:.4f} g/cm² (T-score {t0:+.1f} → {t1:+.1f})")]
+    bmd_first, bmd_last = _first_last(df, "bone_mineral_density_g_cm2")
+    if last > first and bmd_last < bmd_first:  # a reading that rises while the section loses bone
+        rows.append(("", "rises with osteophytes and the vertebra's growth while the section loses bone, as DXA "
+                         "readings do with age (docs/outputs.md)"))
+    return rows
 
 
 def summary(scenario, df, out) -> str:
