@@ -42,7 +42,7 @@ def scheduled_unread(scenario) -> list[tuple[int, str]]:
     validated ``scenario`` sets that its run never reads while that value is in effect: another
     species' parameter (the species cannot change during a run), or a conditional spread the
     person's settings on none of those days let act."""
-    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS, acts_in
+    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS, acts_on_day
     from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
     from calcium_abm.physiology.species import other_species_parameters
 
@@ -55,7 +55,7 @@ def scheduled_unread(scenario) -> list[tuple[int, str]]:
             if name in other or (name in CONDITIONAL_SPREADS and not any(
                     spread_acts_on(scenario.state_at(day), name, day) for day in _in_effect_days(scenario, i, path))
                     ) or (name in CONDITIONAL_PARAMETERS and not any(
-                    acts_in(name, scenario.state_at(day)) for day in _in_effect_days(scenario, i, path))):
+                    acts_on_day(name, scenario, day) for day in _in_effect_days(scenario, i, path))):
                 out.append((i, path))
     return out
 

@@ -68,6 +68,7 @@ from calcium_abm.inputs.sections import (
     menopause_changes,
     other_section_hint,
     shadowed_file_settings,
+    shadowed_settings,
     shadowed_schedule_keys,
     Diet, Dialysis, Drugs, Genetics, Kidney, Patient, Simulation,
 )
@@ -297,15 +298,14 @@ class Scenario(BaseModel):
         return _validate(data)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """A new validated scenario with ``overrides`` applied.
-
-        Keys are dotted (``diet.mk7_ug_per_day``, ``simulation.years``,
-        ``parameters.<name>``) or flat (``mk7_ug_per_day``, a bare parameter name); see
-        :func:`resolve_key`. Raises :class:`ScenarioError`.
-        """
+        """A new validated scenario with ``overrides`` (dotted or flat keys, :func:`resolve_key`) applied. Raises
+        :class:`ScenarioError`, also for a value the schedule overrides daily (:func:`.sections.shadowed_settings`)."""
         if not overrides:
             return self
-        return self._apply(resolve_overrides(overrides), keep_schedule=True)
+        changes = resolve_overrides(overrides)
+        if problems := shadowed_settings(changes, (scenario := self._apply(changes, True)).schedule, scenario.days):
+            raise ScenarioError(join_problems(problems))
+        return scenario
 
     def with_schedule(self, entries: list[Mapping[str, Any]]) -> Scenario:
         """A new validated scenario with ``entries`` (``{"start_day", "end_day", "set"}``

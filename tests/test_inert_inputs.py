@@ -206,3 +206,20 @@ def test_a_batch_refuses_a_drug_parameter_no_run_reads_and_takes_it_where_one_ru
     path = tmp_path / "ok.toml"
     path.write_text(spec, "utf-8")
     assert len(expand_runs(load_batch(path))) == 4  # the runs with warfarin read it
+
+
+def test_a_warfarin_parameter_acts_while_warfarin_given_earlier_washes_out():
+    """Stopping warfarin with a new half-life: the body's warfarin still clears at it (row W6), so a
+    single run accepts it; set by an entry in a run that never has warfarin, it is refused."""
+    stop = {"drugs.warfarin_mg_per_day": 0.0, "parameters.warfarin_half_life_h": 70.0}
+    def stopped(changes):
+        return simulate({"drugs": {"warfarin_mg_per_day": 5.0}, "simulation": {"years": 0.1, **SMALL},
+                         "schedule": [{"start_day": 10, "set": changes}]}, seed=1)
+
+    frame, faster = stopped(stop), stopped({"drugs.warfarin_mg_per_day": 0.0})
+    assert frame["plasma_warfarin_mg_l"].iloc[-1] > faster["plasma_warfarin_mg_l"].iloc[-1]  # it acts
+    never = load_scenario({"simulation": {"years": 0.1, **SMALL},
+                           "schedule": [{"start_day": 10, "set": {"parameters.warfarin_half_life_h": 70.0}}]})
+    with pytest.raises(ScenarioError, match=r"schedule entry 1 \(start_day = 10\): parameters.warfarin_half_life_h = "
+                                            r"70 does nothing while this entry is in effect"):
+        simulate(never, seed=1)

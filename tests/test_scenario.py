@@ -757,6 +757,8 @@ def test_a_file_setting_that_schedule_entries_override_on_every_day_is_refused()
     left_out = load_scenario({"simulation": {"years": 1.0}, "schedule": [  # a key the file leaves out: nothing
         {"start_day": 0, "set": {"mk7_ug_per_day": 1.0}}]})                # to refuse
     assert left_out.schedule[0].set == {"diet.mk7_ug_per_day": 1.0}
+    with pytest.raises(ScenarioError, match=r"diet.mk7_ug_per_day = 90 never acts"):  # an override (a batch's
+        left_out.with_overrides({"mk7_ug_per_day": 90})                             # sweep, a slider) too
     # to_toml writes every field (a batch's runs travel so): read back as written out, not as a user's file
     assert parse_scenario_toml(left_out.to_toml(), written_out=True) == left_out
     with pytest.raises(ScenarioError, match="never acts"):

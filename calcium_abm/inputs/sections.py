@@ -385,22 +385,31 @@ def shadowed_schedule_keys(schedule: list[Any], days: int) -> list[str]:
 def shadowed_file_settings(data: Any, schedule: list[Any], days: int) -> list[str]:
     """Settings given in an unvalidated scenario table ``data`` (sections of dotted keys, as read
     from a file with any ``--set`` written in) that ``schedule`` entries set on every day of the
-    run from day 0: an active entry overrides the table, so the table's value never acts."""
-    problems = []
+    run from day 0 (:func:`shadowed_settings`)."""
+    given = {}
     for key in dict.fromkeys(key for entry in schedule for key in entry.set):
         section, _, field = key.partition(".")
         table = data.get(section) if isinstance(data, Mapping) else None
-        if not isinstance(table, Mapping) or field not in table:
-            continue
+        if isinstance(table, Mapping) and field in table:
+            given[key] = table[field]
+    return shadowed_settings(given, schedule, days)
+
+
+def shadowed_settings(given: Mapping[str, Any], schedule: list[Any], days: int) -> list[str]:
+    """One message per setting of ``given`` (dotted path -> value: a file's, a ``--set``'s, an override's)
+    that ``schedule`` entries set on every day of the run from day 0: an active entry overrides a value
+    given for the whole run, so it never acts."""
+    problems = []
+    for key, value in given.items():
         reach, first = 0, None  # the first day from which no entry is known to cover the key
         for start, stop, i in sorted((e.start_day, e.end_day or days, i) for i, e in enumerate(schedule) if key in e.set):
             if start > reach:
                 break
             reach, first = max(reach, stop), first if first is not None else i
-        if reach >= days:
-            problems.append(f"{key} = {fmt_value(table[field])} never acts: schedule entry {first + 1} sets it from day 0 "
-                            f"and entries set it on every day of the run (an active entry overrides the file's "
-                            f"value); leave it out, or start the entry later")
+        if first is not None and reach >= days:
+            problems.append(f"{key} = {fmt_value(value)} never acts: schedule entry {first + 1} sets it from day 0 "
+                            f"and entries set it on every day of the run (an active entry overrides a value given "
+                            f"for the whole run); leave it out, or start the entry later")
     return problems
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-__all__ = ["CONDITIONAL_PARAMETERS", "acts_in", "condition_text", "inert_conditional_parameters"]
+__all__ = ["CONDITIONAL_PARAMETERS", "LINGERING", "acts_in", "acts_on_day", "condition_text",
+           "inert_conditional_parameters"]
 
 
 def _warfarin(state) -> bool:
@@ -44,7 +45,8 @@ def _factor_ix_counts(state) -> bool:
     return state.parameters.get("pt_weight_factor_ix", default) > 0.0
 
 
-_WARFARIN = ("drugs.warfarin_mg_per_day is above 0 (warfarin's kinetics and its action on VKOR)", _warfarin)
+_WARFARIN = ("drugs.warfarin_mg_per_day is above 0 on that day or before (warfarin's kinetics and its action on "
+             "VKOR, also while warfarin given earlier washes out)", _warfarin)
 _DIALYSIS = ("dialysis.sessions_per_week is above 0 (the phosphate a session removes)", _dialysis)
 
 #: parameter -> (where it acts, in words; whether it acts in one day's settings, a validated state)
@@ -72,6 +74,19 @@ def acts_in(name: str, state) -> bool:
     """Whether the conditional parameter ``name`` acts in ``state`` (one day's validated settings,
     :meth:`~calcium_abm.scenario.Scenario.state_at`)."""
     return bool(CONDITIONAL_PARAMETERS[name][1](state))
+
+
+#: the parameters whose condition outlasts the day it ends on: warfarin given earlier is still in the body (its
+#: half-life, volume and potencies set how it washes out, row W6)
+LINGERING = frozenset(name for name, entry in CONDITIONAL_PARAMETERS.items() if entry is _WARFARIN)
+
+
+def acts_on_day(name: str, scenario, day: int) -> bool:
+    """Whether the conditional parameter ``name`` acts on ``day`` of a validated ``scenario``'s run: its
+    condition holds that day, or, for :data:`LINGERING` ones, on day 0 or a schedule boundary before it."""
+    if name not in LINGERING:
+        return acts_in(name, scenario.state_at(day))
+    return any(acts_in(name, scenario.state_at(d)) for d in (0, *scenario.schedule_boundaries()) if d <= day)
 
 
 def condition_text(name: str) -> str:
