@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from calcium_abm.errors import ScenarioError
 
-__all__ = ["inert_problems", "refuse_inert_settings", "refuse_inert_schedule", "schedule_problems",
+__all__ = ["inert_problems", "is_conditional", "refuse_inert_settings", "refuse_inert_schedule", "schedule_problems",
            "scheduled_unread", "spread_acts_on"]
 
 
@@ -26,6 +26,25 @@ def spread_acts_on(state, name: str, day: int) -> bool:
     if key == "calcification_propensity":  # read by intima.start_intima on day 0 only
         return day == 0 and state.patient.calcification_propensity != 1.0
     return bool(getattr(state.patient, key))
+
+
+def is_conditional(name: str) -> bool:
+    """Whether parameter ``name`` acts only under a condition of the run's settings: a spread its person
+    must let act (:data:`.person_traits.CONDITIONAL_SPREADS`) or a drug's or treatment's parameter
+    (:data:`.conditional_parameters.CONDITIONAL_PARAMETERS`)."""
+    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS
+    from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
+
+    return name in CONDITIONAL_SPREADS or name in CONDITIONAL_PARAMETERS
+
+
+def _acts_on(scenario, name: str, day: int) -> bool:
+    """Whether the conditional parameter ``name`` (:func:`is_conditional`) acts on ``day`` of ``scenario``'s run."""
+    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS, acts_on_day
+
+    if name in CONDITIONAL_PARAMETERS:
+        return acts_on_day(name, scenario, day)
+    return spread_acts_on(scenario.state_at(day), name, day)
 
 
 def _in_effect_days(scenario, index: int, path: str) -> list[int]:
@@ -42,8 +61,6 @@ def scheduled_unread(scenario) -> list[tuple[int, str]]:
     validated ``scenario`` sets that its run never reads while that value is in effect: another
     species' parameter (the species cannot change during a run), or a conditional spread the
     person's settings on none of those days let act."""
-    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS, acts_on_day
-    from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
     from calcium_abm.physiology.species import other_species_parameters
 
     out = []
@@ -52,10 +69,8 @@ def scheduled_unread(scenario) -> list[tuple[int, str]]:
         other = set(other_species_parameters(names, scenario.patient.species))
         for name in names:
             path = f"parameters.{name}"
-            if name in other or (name in CONDITIONAL_SPREADS and not any(
-                    spread_acts_on(scenario.state_at(day), name, day) for day in _in_effect_days(scenario, i, path))
-                    ) or (name in CONDITIONAL_PARAMETERS and not any(
-                    acts_on_day(name, scenario, day) for day in _in_effect_days(scenario, i, path))):
+            if name in other or (is_conditional(name) and not any(
+                    _acts_on(scenario, name, day) for day in _in_effect_days(scenario, i, path))):
                 out.append((i, path))
     return out
 
@@ -78,16 +93,12 @@ def unread_reason(path: str) -> str:
 
 def schedule_problems(scenario) -> list[str]:
     """One message per :func:`scheduled_unread` entry, naming the entry, the key and its value."""
-    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS
-    from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
-
     out = []
     for i, path in scheduled_unread(scenario):
         entry = scenario.schedule[i]
         name, value = path.partition(".")[2], entry.set[path]
         species = scenario.patient.species
-        when = ("while this entry is in effect" if name in CONDITIONAL_SPREADS or name in CONDITIONAL_PARAMETERS
-                else f"for species = \"{species}\"")
+        when = "while this entry is in effect" if is_conditional(name) else f"for species = \"{species}\""
         out.append(f"schedule entry {i + 1} (start_day = {entry.start_day}): {path} = {value:g} does nothing "
                    f"{when}: {unread_reason(path)}")
     return out

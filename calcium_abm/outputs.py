@@ -18,7 +18,7 @@ from calcium_abm.physiology import calcium, coagulation, kidney, skeleton, wall_
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
-__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning",
+__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
            "inputs_most_changed", "physiology_row"]
 
 
@@ -391,13 +391,28 @@ def physiology_warning(frame: Any, scenario: Any) -> str | None:
         day = days[i]
         broken = kidney.physiology_violations(**{name: float(col[i]) for name, col in zip(names, columns)})
         if broken:
-            name, value, (low, high) = broken[0]
-            causes = inputs_most_changed(scenario)
-            cause = ("; inputs most different from a healthy adult: " + ", ".join(causes)) if causes else (
-                "; no input differs from the healthy adult's defaults")
-            return (f"the run left physiology on day {int(day)}: {name} = {value:.3g}, outside the "
-                    f"physiological {low:g}-{high:g}{cause}. Results after that day are not physiological.")
+            return _left_physiology(day, broken[0], scenario)
     return None
+
+
+def physiology_warning_today(model: Any) -> str | None:
+    """:func:`physiology_warning` for the model's current day alone (from :func:`physiology_row`, no
+    frame built): what a live view (the dashboard) asks after each shown frame."""
+    from calcium_abm.physiology import kidney
+
+    row = physiology_row(model)
+    broken = kidney.physiology_violations(**{name: row[name] for name in kidney.PHYSIOLOGICAL_RANGES})
+    return _left_physiology(row["day"], broken[0], model.config) if broken else None
+
+
+def _left_physiology(day: float, violation: tuple, scenario: Any) -> str:
+    """The warning for one (name, value, (low, high)) of :func:`.kidney.physiology_violations` on ``day``."""
+    name, value, (low, high) = violation
+    causes = inputs_most_changed(scenario)
+    cause = ("; inputs most different from a healthy adult: " + ", ".join(causes)) if causes else (
+        "; no input differs from the healthy adult's defaults")
+    return (f"the run left physiology on day {int(day)}: {name} = {value:.3g}, outside the "
+            f"physiological {low:g}-{high:g}{cause}. Results after that day are not physiological.")
 
 
 def tissue_snapshot(model) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from calcium_abm import CalciumParadoxModel, Scenario, results_frame
-from calcium_abm.outputs import physiology_row, physiology_warning
+from calcium_abm.outputs import physiology_warning_today
 from calcium_abm.render import render_bone, render_vessel
 
 from calcium_dashboard.charts import trailing_mean
@@ -79,15 +79,14 @@ class SimulationRun:
         return done
 
     def take_physiology_notice(self) -> str | None:
-        """The warning ``calcium-abm run`` prints (:func:`calcium_abm.outputs.physiology_warning`) if
+        """The warning ``calcium-abm run`` prints (:func:`calcium_abm.outputs.physiology_warning_today`) if
         today's serum calcium or phosphate is outside its physiological range, named with the run's
         label; once per run (later calls return None), None while the run is physiological.
         The page asks after each shown frame, so an excursion between two frames is not seen."""
         if self._physiology_noticed:
             return None
         with self._lock:
-            row = physiology_row(self.model)
-        message = physiology_warning(pd.DataFrame([row]), self.model.config)
+            message = physiology_warning_today(self.model)
         if message is None:
             return None
         self._physiology_noticed = True

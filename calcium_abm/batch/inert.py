@@ -136,19 +136,16 @@ class UnreadSettings:
 
     def _note(self, source: _Source, reads: bool, path: str, scenario, scheduled: bool = False) -> None:
         """Record that a run reads the setting of ``source``, or why it does not."""
-        from calcium_abm.inert_settings import unread_reason
+        from calcium_abm.inert_settings import is_conditional, unread_reason
 
         if reads or source.acts:
             source.acts = True
             return
-        from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS
-        from calcium_abm.physiology.person_traits import CONDITIONAL_SPREADS
-
         if path == "patient.peak_bone_mass":
             source.reason = "the measured patient.baseline_bmd_t_score sets each run's start bone"
         elif _draw_only(path):
             source.reason = "a cohort's draw reads it before day 0, and an arm's settings apply after the draw"
-        elif path.partition(".")[2] in CONDITIONAL_SPREADS or path.partition(".")[2] in CONDITIONAL_PARAMETERS:
+        elif is_conditional(path.partition(".")[2]):
             source.reason = unread_reason(path) + (" while the entry is in effect" if scheduled else "")
         else:
             source.species.add(scenario.patient.species)

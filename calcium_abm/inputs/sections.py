@@ -363,6 +363,18 @@ def menopause_changes(before: Patient, after: Patient) -> list[str]:
     return []
 
 
+def schedule_cover(key: str, entries: list[Any], from_day: int, days: int) -> tuple[int, int | None]:
+    """How far ``entries`` (schedule entries, in order) set ``key`` without a gap from ``from_day``: the
+    first day from which none is known to, and the index in ``entries`` of the first entry that covers
+    ``from_day`` (None if none does). An entry without ``end_day`` lasts to ``days``."""
+    reach, first = from_day, None
+    for start, stop, i in sorted((e.start_day, e.end_day or days, i) for i, e in enumerate(entries) if key in e.set):
+        if start > reach:
+            break
+        reach, first = max(reach, stop), first if first is not None else i
+    return reach, first
+
+
 def shadowed_schedule_keys(schedule: list[Any], days: int) -> list[str]:
     """Keys of a schedule entry that later entries set on every day it is active (days before
     ``days``): entries apply in order (``Scenario.state_at``), so its value never acts."""
@@ -370,12 +382,7 @@ def shadowed_schedule_keys(schedule: list[Any], days: int) -> list[str]:
     for i, entry in enumerate(schedule):
         end = min(days, entry.end_day or days)
         for key in entry.set if entry.start_day < days else ():  # one outside the run: refused already
-            reach = entry.start_day  # the first day from which no later entry is known to cover the key
-            for start, stop in sorted((e.start_day, e.end_day or days) for e in schedule[i + 1:] if key in e.set):
-                if start > reach:
-                    break
-                reach = max(reach, stop)
-            if reach >= end:
+            if schedule_cover(key, schedule[i + 1:], entry.start_day, days)[0] >= end:
                 problems.append(f"schedule entry {i + 1} (start_day = {entry.start_day}): {key} never acts: a later "
                                 "entry sets it on every day this one is active (entries apply in order; the last "
                                 "active one wins); list it after the entry it should override, or leave it out")
@@ -401,11 +408,7 @@ def shadowed_settings(given: Mapping[str, Any], schedule: list[Any], days: int) 
     given for the whole run, so it never acts."""
     problems = []
     for key, value in given.items():
-        reach, first = 0, None  # the first day from which no entry is known to cover the key
-        for start, stop, i in sorted((e.start_day, e.end_day or days, i) for i, e in enumerate(schedule) if key in e.set):
-            if start > reach:
-                break
-            reach, first = max(reach, stop), first if first is not None else i
+        reach, first = schedule_cover(key, schedule, 0, days)
         if first is not None and reach >= days:
             problems.append(f"{key} = {fmt_value(value)} never acts: schedule entry {first + 1} sets it from day 0 "
                             f"and entries set it on every day of the run (an active entry overrides a value given "

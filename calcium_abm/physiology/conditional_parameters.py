@@ -39,10 +39,9 @@ def _longer_or_shorter_sessions(state) -> bool:
 
 
 def _factor_ix_counts(state) -> bool:
-    from calcium_abm.physiology.coagulation import PARAMETERS
+    from calcium_abm.physiology.coagulation import default_parameters
 
-    default = next(p.value for p in PARAMETERS if p.name == "pt_weight_factor_ix")
-    return state.parameters.get("pt_weight_factor_ix", default) > 0.0
+    return state.parameters.get("pt_weight_factor_ix", default_parameters().pt_weight_factor_ix) > 0.0
 
 
 _WARFARIN = ("drugs.warfarin_mg_per_day is above 0 on that day or before (warfarin's kinetics and its action on "

@@ -207,6 +207,7 @@ def inert_setting_problems(scenario) -> list[str]:
     another species' parameter (:func:`.species.other_species_parameter_problems`; a species cannot
     change during a run), a ``peak_bone_mass`` beside a measured T-score, each of :func:`inert_spreads` and
     of :func:`.conditional_parameters.inert_conditional_parameters` (a drug's parameter without the drug)."""
+    from calcium_abm.physiology.conditional_parameters import condition_text, inert_conditional_parameters
     from calcium_abm.physiology.species import other_species_parameter_problems
 
     patient, parameters = scenario.patient, scenario.parameters
@@ -219,8 +220,6 @@ def inert_setting_problems(scenario) -> list[str]:
         key, needed = CONDITIONAL_SPREADS[name]
         problems.append(f"parameters.{name} = {parameters[name]:g} does nothing in this run: it acts only where "
                         f"patient.{key} is {needed}")
-    from calcium_abm.physiology.conditional_parameters import condition_text, inert_conditional_parameters
-
     problems += [f"parameters.{name} = {parameters[name]:g} does nothing in this run: {condition_text(name)}"
                  for name in inert_conditional_parameters(scenario)]
     return problems

@@ -7,6 +7,8 @@ Rows W1-W3 (steady INR, MK-7 on a VKA, warfarin and bone) are in that module.
 
 from __future__ import annotations
 
+import numpy as np
+
 from calcium_abm.validation.design import Arm, Criterion, Experiment, onset, value
 
 __all__ = ["ANTICOAGULATION_EXPERIMENTS", "OVERANTICOAGULATED", "K1_TABLET_UG", "STEEP_TRANSDUCTION", "inr_at_hours"]
@@ -36,8 +38,6 @@ STEEP_TRANSDUCTION = (
 def inr_at_hours(hours: float, arm: str):
     """The INR ``hours`` after the start of recorded day 0 in ``arm``, between the daily rows as the INR's
     excess over 1 falls: exponentially (White 1995), so ``ln(INR - 1)`` is interpolated linearly."""
-    import numpy as np
-
     def measure(runs) -> float:
         frame = runs[arm]
         excess = np.log(np.maximum(frame["inr"].to_numpy(dtype=float) - 1.0, 1e-12))
