@@ -33,7 +33,8 @@ STEEP_TRANSDUCTION = (
     "step from inhibition to INR (Hamberg et al. 2007 Clin Pharmacol Ther 81:529). Tried 2026-12-02: Wajima's EC50 "
     "0.34 mg/L with hepatic_carboxylation_reserve 1.0-1.3 speeds the fall but puts the INR at 5 mg/day at "
     "1.45-1.69 (row W1 fails); a reserve of 1.0 at EC50 0.13 gives INR 2.78 and the first INR >= 2 on day 6, but "
-    "still 1.45 at 120 h after stopping")
+    "still 1.45 at 120 h after stopping; a factor needing 3 independently carboxylated Gla sites with EC50 0.58 passes "
+    "W6 but takes 10 days to INR 2 and breaks the rat's K1 rescue (rows 2, 2b; docs/ODD.md section 8)")
 
 def inr_at_hours(hours: float, arm: str):
     """The INR ``hours`` after the start of recorded day 0 in ``arm``, between the daily rows as the INR's
