@@ -89,8 +89,10 @@ PARAMETERS = declare([
               "hyporesponsiveness to PTH in CKD with down-regulated PTH receptors (Bover et al. 2021 Nefrologia "
               "41(5) review [V abstract]). The tubule sees PTH x (GFR / reference)^q, so the PTH of CKD (x1.3-1.6 "
               "at GFR 37-52, x2-5 at 10-22, rows K1, K4) is needed for a normal fractional excretion. Sensitivity "
-              "(5 seeds): 0.5 fails K4 at GFR 22 (x2.0), K5 (CKD 5 loses less bone than health), A1 (ratio 1.74) "
-              "and A2's women; 1.0 puts A1's ratio at 1.78 (band 1.8-3.5) and K4 at GFR 10 at x4.8",
+              "(5 seeds, 2026-12-03): 0.5 fits K1 best (x1.27, x1.58) but fails K4 at GFR 22 (x2.0), K5 (CKD 4-5 "
+              "lose less bone than health), A2's women (0.57 %/y) and K2's phosphate at GFR 22 (1.48 mmol/L), with "
+              "CKD 4-5 calcium at 2.45 mmol/L; 1.0 passes those rows but moves K1 to x1.44 and x1.90 and A1's "
+              "ratio to 1.96, and keeps calcium at 2.34-2.36 mmol/L down to GFR 10 (docs/ODD.md section 8)",
               "Power of relative GFR in the PTH signal the renal tubule sees (renal resistance to PTH as nephrons "
               "are lost)", 0.0, 3.0, ("K1", "K4", "K5", "A1")),
     Parameter("estrogen_renal_calcium_excretion_rise", 0.3, "-",
