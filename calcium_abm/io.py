@@ -7,6 +7,7 @@ then renamed over the target, so a crash or Ctrl-C never leaves a half-written r
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import shutil
@@ -55,6 +56,9 @@ def check_output_path(path: str | os.PathLike) -> Path:
     if not str(path).strip():
         raise UserInputError(f"output file {_quoted(path)} is empty: give a file name ending in "
                              f"{' or '.join(TABLE_FORMATS)}")
+    if "\\" in str(path):  # legal in a POSIX name, but meant as a Windows folder it would name one odd file here
+        raise UserInputError(f"output file {_quoted(path)} has a backslash (\\): on this system folders are "
+                             "separated by /; give a path such as results/out.csv")
     path = Path(path)
     _format(path)
     try:
@@ -96,7 +100,15 @@ def _through_link(path: Path) -> Path:
     pointed the name somewhere (a shared data folder, a file kept elsewhere), and replacing
     the link by a regular file would silently cut that tie.
     """
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
+    if not path.is_symlink():
+        return path
+    try:
+        os.stat(path)  # follows the links: a loop raises ELOOP, which realpath (Python >= 3.13) would not
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UserInputError(f"output file {_quoted(path)} is a symbolic link in a loop ({exc.strerror}): "
+                                 "give a file name that does not loop") from None
+    return Path(os.path.realpath(path))
 
 
 def check_output_directory(path: str | os.PathLike, option: str = "--out", what: str = "the results") -> Path:

@@ -12,6 +12,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.menopause import menopause_missed_problem
 from calcium_abm.physiology import (ageing, calcification, calcium, life_course, minerals, person_traits, remodeling,
                                    skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
@@ -31,12 +33,15 @@ def single_run_scenario(scenario, settings: Mapping[str, Any]) -> Scenario:
     with the flat ``settings``. A trait spread only a cohort's draw reads does nothing here and is
     refused (:func:`.person_traits.refuse_draw_only_spreads`); a cohort's runs leave them out first
     (:func:`calcium_abm.batch.conduct.person_of_cohort`). So is a parameter a ``[[schedule]]`` entry
-    sets that the run would not read (:func:`calcium_abm.inert_settings.refuse_inert_schedule`)."""
+    sets that the run would not read (:func:`calcium_abm.inert_settings.refuse_inert_schedule`), and a
+    woman who would pass natural menopause still premenopausal (:func:`.inputs.menopause.menopause_missed_problem`)."""
     from calcium_abm.inert_settings import refuse_inert_schedule
 
     config = load_scenario(scenario).with_overrides(settings)
     person_traits.refuse_draw_only_spreads(config.parameters, config)
     refuse_inert_schedule(config)
+    if problem := menopause_missed_problem(config):  # the [patient] rules' limit, over the run
+        raise ScenarioError(problem)
     return config
 
 

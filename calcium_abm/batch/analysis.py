@@ -327,7 +327,8 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
     for name in order:
         table = tables[name]
         if name in _TITLES:
-            lines += [f"## {_TITLES[name]}", "", to_markdown(table), ""]
+            shown = to_markdown(table) if not table.empty else "(none: no finished runs to compare here)"
+            lines += [f"## {_TITLES[name]}", "", shown, ""]
     if figures:
         lines += ["## Plots", ""] + [f"![{f}]({f})" for f in figures] + [""]
     return "\n".join(lines)

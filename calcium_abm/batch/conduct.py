@@ -28,22 +28,30 @@ def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
     return getattr(getattr(base, section), fld)
 
 
+#: the person-level keys a run may not read (:func:`unread_settings`); a cohort's run sets them back to the
+#: typical person's 1 (:func:`person_of_cohort`)
+PERSON_KEYS_UNREAD = ("patient.peak_bone_mass", "patient.wall_plaque_growth")
+
+
 def unread_settings(scenario) -> set[str]:
     """The dotted paths of a run's day-0 settings that its person's run would not read, and which
     :func:`person_of_cohort` therefore leaves out (or, ``patient.peak_bone_mass``, sets back to 1):
     the spreads this person's traits do not let act (:func:`.person_traits.inert_spreads`), a drug's or
     treatment's parameters without it (:func:`.conditional_parameters.inert_conditional_parameters`), another
-    species' parameters, a peak bone mass beside a measured T-score. Not the spreads only a cohort's
+    species' parameters, a peak bone mass beside a measured T-score, a plaque growth whose plaque starts
+    after the run (:func:`.person_traits.plaque_onset_after_run`). Not the spreads only a cohort's
     draw reads (:data:`.person_traits.DRAW_ONLY_SPREADS`): they act in the draw, before the run."""
     from calcium_abm.physiology.conditional_parameters import inert_conditional_parameters
-    from calcium_abm.physiology.person_traits import inert_spreads, peak_bone_mass_beside_t_score
+    from calcium_abm.physiology.person_traits import inert_spreads, plaque_onset_after_run
     from calcium_abm.physiology.species import other_species_parameters
 
     names = {*inert_spreads(scenario), *inert_conditional_parameters(scenario),
              *other_species_parameters(scenario.parameters, scenario.patient.species)}
     unread = {f"parameters.{name}" for name in names}
-    if peak_bone_mass_beside_t_score(scenario.patient):  # a drawn peak does nothing beside a drawn T-score
+    if scenario.patient.baseline_bmd_t_score is not None:  # a drawn or swept peak does nothing beside a T-score
         unread.add("patient.peak_bone_mass")
+    if plaque_onset_after_run(scenario):  # a drawn or swept plaque growth does nothing before the plaque's onset
+        unread.add("patient.wall_plaque_growth")
     return unread
 
 
@@ -52,8 +60,9 @@ def person_of_cohort(scenario):
     cohort's draw reads (:func:`.person_traits.without_draw_only_spreads`; a single run refuses
     them, as they do nothing there), nor the settings it would not read (:func:`unread_settings`:
     e.g. another species' parameters, as a sensitivity design may screen one parameter set over
-    settings of several species); a drawn ``peak_bone_mass`` beside a measured T-score goes back to
-    1. The run's own scenario TOML keeps them, a record of its draw, so its run id is unchanged.
+    settings of several species); a drawn ``peak_bone_mass`` beside a measured T-score, or a drawn
+    ``wall_plaque_growth`` whose plaque starts after the run, goes back to 1. The run's own scenario TOML
+    keeps them, a record of its draw, so its run id is unchanged.
     A batch refuses a setting that no run of it reads (:mod:`calcium_abm.batch.inert`)."""
     from calcium_abm.physiology.person_traits import without_draw_only_spreads
 
@@ -62,9 +71,9 @@ def person_of_cohort(scenario):
             if f"parameters.{name}" not in unread}
     if kept != scenario.parameters:
         scenario = scenario.model_copy(update={"parameters": kept})
-    if "patient.peak_bone_mass" in unread:
-        typical_peak = scenario.patient.model_copy(update={"peak_bone_mass": 1.0})
-        scenario = scenario.model_copy(update={"patient": typical_peak})
+    typical = {path.partition(".")[2]: 1.0 for path in PERSON_KEYS_UNREAD if path in unread}
+    if typical:
+        scenario = scenario.model_copy(update={"patient": scenario.patient.model_copy(update=typical)})
     return scenario
 
 

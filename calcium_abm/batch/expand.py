@@ -30,6 +30,7 @@ from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
                                          MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
+from calcium_abm.inputs.menopause import menopause_missed_problem
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -382,6 +383,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
         try:
             scenario = base.with_overrides({**overrides, "simulation.seed": seed})
             scenario = scenario.with_schedule(schedules.get(index, []))
+            if missed := menopause_missed_problem(scenario):  # as the run would refuse it
+                raise ScenarioError(missed)
         except ScenarioError as exc:
             shown = ", ".join(f"{column_name(k)} = {_short(v)}" for k, v in overrides.items()) or "no overrides"
             arm = f"arm {labels['arm']!r}, " if "arm" in labels else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from calcium_abm.inputs.keys import resolve_setting
+from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.inputs.sections import Patient
 
 __all__ = ["cohort_draws", "fixed_fields", "menopause_without_women", "set_conflicts"]
@@ -54,8 +55,8 @@ def fixed_fields(spec, base) -> dict[str, Any]:
 
 
 def set_conflicts(spec) -> list[str]:
-    """A message for each field that ``[set]`` fixes and the batch draws (a cohort) or varies
-    (a sweep, a sensitivity design) too: the value in ``[set]`` would never act."""
+    """A message for each field that ``[set]`` (or the top-level ``years`` / ``record_every_days``) fixes and
+    the batch draws (a cohort) or varies (a sweep, a sensitivity design) too: that value would never act."""
     in_set = {resolve_setting(k, "set"): k for k in spec.set}
     out = [] if spec.cohort is None else [
         f"set.{path.partition('.')[2]} and {_DRAWN_BY[path]} both give {path}: fix it in [set] (every patient) "
@@ -63,6 +64,10 @@ def set_conflicts(spec) -> list[str]:
     table, keys = next((f"{kind}.{part}", getattr(getattr(spec, kind), part)) for kind, part in (
         ("cohort", "distributions"), ("sweep", "parameters"), ("sensitivity", "parameters")) if getattr(spec, kind))
     varied = {path: k for k in keys if (path := resolve_setting(k, table)) not in _DRAWN_BY}
+    top = {f"simulation.{k}": k for k in ("years", "record_every_days") if getattr(spec, k) is not None}
+    out += [f"{top[path]} = {fmt_num(getattr(spec, top[path]))} (top level) and {table}.{varied[path]} both give "
+            f"{path}: the batch varies it, so the top-level value never acts; leave it out"
+            for path in sorted(varied.keys() & top.keys())]
     return out + [f"set.{in_set[path]} and {table}.{varied[path]} both give {path}: the batch varies it, so the value "
                   "in [set] never acts; leave it out of [set]" for path in sorted(varied.keys() & in_set.keys())]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from calcium_abm.batch.arms import arm_entry_sources
-from calcium_abm.batch.conduct import unread_settings
+from calcium_abm.batch.conduct import PERSON_KEYS_UNREAD, unread_settings
 from calcium_abm.batch.spec import BatchError
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_num, fmt_value, join_problems
@@ -53,7 +53,7 @@ def _shown(value) -> str:
 
 
 def _may_be_unread(path: str) -> bool:
-    return path.startswith("parameters.") or path == "patient.peak_bone_mass"
+    return path.startswith("parameters.") or path in PERSON_KEYS_UNREAD
 
 
 def _draw_only(path: str) -> bool:
@@ -78,9 +78,8 @@ class UnreadSettings:
             path = f"parameters.{name}"
             where = f"set.{in_set[path]}" if path in in_set else f"scenario = {fmt_value(spec.scenario)}: {path}"
             self._add(path, where, value, "set" if path in in_set else "scenario")
-        if "patient.peak_bone_mass" in in_set:
-            self._add("patient.peak_bone_mass", f"set.{in_set['patient.peak_bone_mass']}",
-                      base.patient.peak_bone_mass, "set")
+        for path in (p for p in PERSON_KEYS_UNREAD if p in in_set):
+            self._add(path, f"set.{in_set[path]}", getattr(base.patient, path.partition(".")[2]), "set")
         kind = "sweep" if spec.sweep is not None else "sensitivity" if spec.sensitivity is not None else None
         self.screen_unread = kind == "sensitivity" and spec.sensitivity.screen_unread
         if kind is not None:
@@ -137,12 +136,15 @@ class UnreadSettings:
     def _note(self, source: _Source, reads: bool, path: str, scenario, scheduled: bool = False) -> None:
         """Record that a run reads the setting of ``source``, or why it does not."""
         from calcium_abm.inert_settings import is_conditional, unread_reason
+        from calcium_abm.physiology.person_traits import PLAQUE_GROWTH_UNREAD
 
         if reads or source.acts:
             source.acts = True
             return
         if path == "patient.peak_bone_mass":
             source.reason = "the measured patient.baseline_bmd_t_score sets each run's start bone"
+        elif path == "patient.wall_plaque_growth":
+            source.reason = f"{PLAQUE_GROWTH_UNREAD} and each run ends before its person's onset"
         elif _draw_only(path):
             source.reason = "a cohort's draw reads it before day 0, and an arm's settings apply after the draw"
         elif is_conditional(path.partition(".")[2]):

@@ -57,6 +57,8 @@ def _by_arm(tables, folder, saved) -> None:
 
 def _effects(tables, folder, saved) -> None:
     eff = tables["effects"]
+    if eff.empty or "outcome" not in eff:  # no arm with runs beside the control's (a resumed batch's lost file)
+        return
     outcomes = list(pd.unique(eff["outcome"]))
     fig, axes = _grid(len(outcomes), height=2.6)
     for ax, outcome in zip(axes, outcomes):

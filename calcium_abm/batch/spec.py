@@ -420,7 +420,8 @@ class BatchSpec(_Table):
         if not self.arms:
             return ["a [cohort] batch needs at least one [[arms]] table, e.g. name = \"placebo\""]
         problems, names = [], [arm.name for arm in self.arms]
-        problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence)
+        problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence,
+                                 self.cohort.patients if self.cohort.design == "parallel" else None)
         problems += screening_limit_problems(self.cohort.screening_limit, self.cohort.patients, self.cohort.screens())
         if self.cohort.stratify_by and (self.cohort.design == "crossover" or len(self.arms) < 2):
             why = "a crossover puts every patient in every arm" if len(self.arms) > 1 else "there is one arm"
@@ -440,9 +441,7 @@ class BatchSpec(_Table):
     @property
     def control(self) -> str | None:
         """The control arm's name (the first arm unless ``analysis.control_arm`` says)."""
-        if not self.arms:
-            return None
-        return self.analysis.control_arm or self.arms[0].name
+        return (self.analysis.control_arm or self.arms[0].name) if self.arms else None
 
     def run_count(self) -> int:
         """How many runs the batch asks for (before removing identical ones)."""

@@ -23,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from calcium_abm.docs import DOCS_DIR, GENERATED_FILES, stale_files, write_docs
 
+    if args.out_dir is not None and not args.out_dir.strip():
+        raise UserInputError(f"--out-dir {args.out_dir!r} is empty: give an existing folder for the generated docs")
     out_dir = Path(args.out_dir) if args.out_dir is not None else DOCS_DIR
     if not out_dir.is_dir():
         what = "is not a directory" if out_dir.exists() else "does not exist"

@@ -226,12 +226,17 @@ def swept_range_problems(where: str, path: str, values: Any) -> list[str]:
     return []
 
 
-def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0) -> list[str]:
+def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0,
+                 parallel_patients: int | None = None) -> list[str]:
     """What is wrong with a cohort's arms: a name used twice, ``add`` on a non-number, one
     setting in both ``set`` and ``add`` (the add won, the set was dropped), a
-    setting that cannot change during a run asked to start at randomisation, or an
-    ``adherence`` below 1 with no ``add`` for it to scale (it would do nothing)."""
+    setting that cannot change during a run asked to start at randomisation, an
+    ``adherence`` below 1 with no ``add`` for it to scale (it would do nothing), or, in a parallel
+    design of ``parallel_patients``, fewer patients than arms (an arm would have none)."""
     problems: list[str] = []
+    if parallel_patients is not None and parallel_patients < len(arms):
+        problems.append(f"cohort.patients = {parallel_patients} is not allowed with {len(arms)} arms in a parallel "
+                        f"design: must be at least {len(arms)}, one patient per arm, or an arm would have no runs")
     if adherence < 1 and not any(arm.add or any(e.add for e in arm.schedule) for arm in arms):
         problems.append(f"cohort.adherence = {fmt_value(adherence)} is not allowed here: it is the fraction taken of "
                         "each dose an arm adds (add = {...}), and no arm adds one (set = {...} is a value, not "

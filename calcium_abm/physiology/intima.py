@@ -205,6 +205,18 @@ def typical_sqrt_score(age_years: float, female: bool, age_at_fmp_years: float |
     return float(p.intimal_sqrt_score_growth_per_year * np.sum((rates[1:] + rates[:-1]) * 0.5 * np.diff(ages)))
 
 
+def plaque_onset_age_years(age_years: float, female: bool, trait: float, baseline_score: float | None, p) -> float:
+    """The age from which the person's plaque calcium grows (years), in the module docstring's three
+    cases: no measurement, their own onset (:func:`onset_age_years`); a measured score of 0, their own
+    onset if later, else the still-zero median (:func:`still_zero_onset_age_years`); a score above 0,
+    already past onset (at the latest today)."""
+    if baseline_score is None:
+        return onset_age_years(female, trait, p)
+    if baseline_score == 0.0:
+        return still_zero_onset_age_years(age_years, female, trait, p)
+    return min(onset_age_years(female, trait, p), age_years)
+
+
 def start_intima(age_years: float, female: bool, age_at_fmp_years: float | None, trait: float,
                  baseline_score: float | None, units_per_mg: float, p, human: bool = True,
                  growth: float = 1.0) -> Intima:
@@ -219,13 +231,11 @@ def start_intima(age_years: float, female: bool, age_at_fmp_years: float | None,
     if baseline_score is not None and not (math.isfinite(baseline_score) and baseline_score >= 0.0):
         raise UserInputError(f"patient.baseline_calcification_score = {baseline_score!r} is not allowed: it must "
                              "be a number >= 0 (Agatston-like units)")
+    onset = plaque_onset_age_years(age_years, female, trait, baseline_score, p)
     if baseline_score is None:
-        onset = onset_age_years(female, trait, p)
         score = (growth * typical_sqrt_score(age_years, female, age_at_fmp_years, p, onset)) ** 2
-    elif baseline_score == 0.0:
-        onset, score = still_zero_onset_age_years(age_years, female, trait, p), 0.0
     else:
-        onset, score = min(onset_age_years(female, trait, p), age_years), float(baseline_score)
+        score = float(baseline_score)
     return Intima(score / units_per_mg if units_per_mg > 0 else 0.0, growth, age_years, female, age_at_fmp_years,
                   onset)
 

@@ -41,7 +41,7 @@ import numpy as np
 from scipy import stats
 
 from calcium_abm.errors import ScenarioError, UserInputError
-from calcium_abm.parameters import Parameter, declare
+from calcium_abm.parameters import Parameter, declare, module_defaults
 
 PARAMETERS = declare([
     Parameter("calcification_propensity_log_sd", 0.5, "-",
@@ -179,10 +179,39 @@ CONDITIONAL_SPREADS = {
 }
 
 
+#: why ``wall_plaque_growth`` can be unread (:func:`plaque_growth_unread`), for the run's and the batch's messages
+PLAQUE_GROWTH_UNREAD = ("it scales the growth of intimal plaque calcium after its onset (sex, calcification_propensity "
+                        "and a measured score set the onset age),")
+
+
 def peak_bone_mass_beside_t_score(patient) -> bool:
     """True if a measured T-score makes the patient's (non-default) ``peak_bone_mass`` do nothing
     (:func:`calcium_abm.person.start_bone_fraction_relative`)."""
     return patient.baseline_bmd_t_score is not None and patient.peak_bone_mass != 1.0
+
+
+def plaque_onset_after_run(scenario) -> tuple[float, float] | None:
+    """``(onset age, age at the run's end)`` in years if the validated ``scenario``'s person (human) reaches
+    the onset of intimal plaque (:func:`.intima.plaque_onset_age_years`) only after the last day of the run,
+    else None: then ``wall_plaque_growth``, which scales the plaque's growth after onset, is unread
+    (before onset the start score is 0 too), whatever its value."""
+    from calcium_abm.physiology import intima
+
+    patient = scenario.patient
+    if patient.species != "human":
+        return None
+    laws = (*intima.PARAMETERS, *PARAMETERS)  # the onset law's: the intima's and the propensity's spread
+    names = {q.name for q in laws}
+    p = module_defaults(laws, "intima", {k: v for k, v in scenario.parameters.items() if k in names})
+    onset = intima.plaque_onset_age_years(patient.age_years, patient.sex == "female",
+                                          patient.calcification_propensity, patient.baseline_calcification_score, p)
+    end = patient.age_years + scenario.days / intima.DAYS_PER_YEAR  # the intima's own age (advance_intima)
+    return (onset, end) if onset >= end else None
+
+
+def plaque_growth_unread(scenario) -> tuple[float, float] | None:
+    """:func:`plaque_onset_after_run` for a patient whose ``wall_plaque_growth`` is not the typical 1."""
+    return None if scenario.patient.wall_plaque_growth == 1.0 else plaque_onset_after_run(scenario)
 
 
 def _acts_for(name: str, patients) -> bool:
@@ -206,7 +235,8 @@ def inert_setting_problems(scenario) -> list[str]:
     """One message per setting of a validated ``scenario`` that would do nothing for its person:
     another species' parameter (:func:`.species.other_species_parameter_problems`; a species cannot
     change during a run), a ``peak_bone_mass`` beside a measured T-score, each of :func:`inert_spreads` and
-    of :func:`.conditional_parameters.inert_conditional_parameters` (a drug's parameter without the drug)."""
+    of :func:`.conditional_parameters.inert_conditional_parameters` (a drug's parameter without the drug), a
+    ``wall_plaque_growth`` whose plaque starts after the run (:func:`plaque_growth_unread`)."""
     from calcium_abm.physiology.conditional_parameters import condition_text, inert_conditional_parameters
     from calcium_abm.physiology.species import other_species_parameter_problems
 
@@ -222,6 +252,10 @@ def inert_setting_problems(scenario) -> list[str]:
                         f"patient.{key} is {needed}")
     problems += [f"parameters.{name} = {parameters[name]:g} does nothing in this run: {condition_text(name)}"
                  for name in inert_conditional_parameters(scenario)]
+    if unread := plaque_growth_unread(scenario):
+        problems.append(f"patient.wall_plaque_growth = {patient.wall_plaque_growth:g} does nothing in this run: "
+                        f"{PLAQUE_GROWTH_UNREAD} this person's onset comes at age {unread[0]:.1f} and the run "
+                        f"ends at {unread[1]:.1f}; run longer or leave it at 1")
     return problems
 
 

@@ -365,7 +365,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                 "in years 2-7; ~10.6 % over the 10-year transition",
         source="Greendale et al. 2012, J Bone Miner Res 27:111 (SWAN); PMC2869543",
         days=10 * YEAR,
-        arms=(Arm("premenopausal", "postmenopausal", {"patient.postmenopausal": False}),
+        arms=(Arm("premenopausal", "postmenopausal", {"patient.postmenopausal": False, "patient.age_years": 50.0}),
               Arm("postmenopausal", "postmenopausal")),
         criteria=(
             Criterion("BMD loss per year, years 0-2 after menopause",
@@ -387,7 +387,9 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         grid=64, quick_grid=48,  # smaller sections are too noisy for a 2-seed BMD rate
         plot_columns=("bmd_change_pct", "osteoclast_count", "serum_calcium_mmol_l"),
         notes="A woman of 51 at her final menstrual period (postmenopausal scenario). The model's bone "
-              "section is trabecular, compared with lumbar-spine DXA (mostly trabecular bone).",
+              "section is trabecular, compared with lumbar-spine DXA (mostly trabecular bone). The premenopausal "
+              "arm, a counterfactual without menopause, starts at 50 so that her 10 years end at 60, the latest "
+              "natural menopause (a run may not carry a premenopausal woman past it).",
         unexpressed=(("femoral-neck BMD loss 9.1 % over 10 years",
                       "the model has one (trabecular) bone section; the femoral neck is mostly cortical"),
                      ("LS loss ~1.7 %/year in the 2 years before the final period",

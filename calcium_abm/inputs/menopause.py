@@ -1,0 +1,45 @@
+"""A woman's run and her natural menopause: refused when she would pass its latest age still
+premenopausal with no final period planned (:func:`menopause_missed_problem`), as the ``[patient]``
+rules refuse a premenopausal woman who starts past it. Reads the validated scenario only
+(``patient``, ``days``, ``state_at``); imports neither the scenario nor the batch modules.
+"""
+
+from __future__ import annotations
+
+import math
+
+from calcium_abm.inputs.messages import fmt_num
+from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS
+from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
+
+__all__ = ["MEDIAN_AGE_AT_MENOPAUSE_YEARS", "menopause_missed_problem"]
+
+#: the median age at natural menopause, suggested in :func:`menopause_missed_problem`'s message (about 51 in
+#: Western cohorts: SWAN, Greendale et al. 2012 J Bone Miner Res 27:111; the scenarios' postmenopausal woman)
+MEDIAN_AGE_AT_MENOPAUSE_YEARS = 51.0
+
+
+def menopause_missed_problem(scenario) -> str | None:
+    """The message if the validated ``scenario``'s woman would pass the latest age of natural menopause
+    (:data:`MAX_AGE_AT_MENOPAUSE_YEARS`, 60) during her run still
+    premenopausal with no final menstrual period planned: the settings in effect on the day she reaches
+    it have ``postmenopausal = false`` and no ``age_at_final_menstrual_period``. A run may not start past
+    it either (the ``[patient]`` rules); a cohort draws each woman's age at menopause."""
+    patient = scenario.patient
+    if patient.species != "human" or patient.sex != "female":
+        return None
+    day = math.ceil((MAX_AGE_AT_MENOPAUSE_YEARS - patient.age_years) * DAYS_PER_YEAR_OF_AGE)
+    if day >= scenario.days:  # the run ends by then
+        return None
+    state = scenario.state_at(max(day, 0)).patient
+    if state.postmenopausal or state.age_at_final_menstrual_period is not None:
+        return None
+    typical = MEDIAN_AGE_AT_MENOPAUSE_YEARS
+    median = f"; {fmt_num(typical)} is the median" if patient.age_years <= typical else ""
+    return (f"simulation.years = {fmt_num(scenario.simulation.years)} is not allowed with patient.age_years = "
+            f"{fmt_num(patient.age_years)} for a premenopausal woman (patient.postmenopausal = false) with no "
+            f"patient.age_at_final_menstrual_period: she would turn {fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS)} on day "
+            f"{day} still premenopausal, and natural menopause comes by {fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS)}; give "
+            f"age_at_final_menstrual_period (from {fmt_num(max(patient.age_years, MIN_AGE_AT_MENOPAUSE_YEARS))} to "
+            f"{fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS)}{median}), a [[schedule]] entry before day {day} that "
+            f"sets postmenopausal = true, or a run that ends by day {day}")
