@@ -42,13 +42,13 @@ def unread_settings(scenario) -> set[str]:
     after the run (:func:`.person_traits.plaque_onset_after_run`). Not the spreads only a cohort's
     draw reads (:data:`.person_traits.DRAW_ONLY_SPREADS`): they act in the draw, before the run."""
     from calcium_abm.physiology.conditional_parameters import inert_conditional_parameters
-    from calcium_abm.physiology.person_traits import inert_spreads, plaque_onset_after_run
+    from calcium_abm.physiology.person_traits import inert_spreads, plaque_onset_after_run, t_score_sets_start_bone
     from calcium_abm.physiology.species import other_species_parameters
 
     names = {*inert_spreads(scenario), *inert_conditional_parameters(scenario),
              *other_species_parameters(scenario.parameters, scenario.patient.species)}
     unread = {f"parameters.{name}" for name in names}
-    if scenario.patient.baseline_bmd_t_score is not None:  # a drawn or swept peak does nothing beside a T-score
+    if t_score_sets_start_bone(scenario.patient):  # a drawn or swept peak does nothing beside a T-score
         unread.add("patient.peak_bone_mass")
     if plaque_onset_after_run(scenario):  # a drawn or swept plaque growth does nothing before the plaque's onset
         unread.add("patient.wall_plaque_growth")

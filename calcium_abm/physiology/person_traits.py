@@ -184,10 +184,15 @@ PLAQUE_GROWTH_UNREAD = ("it scales the growth of intimal plaque calcium after it
                         "and a measured score set the onset age),")
 
 
+def t_score_sets_start_bone(patient) -> bool:
+    """True if a measured T-score sets the patient's start bone, so ``peak_bone_mass`` is unread whatever
+    its value (:func:`calcium_abm.person.start_bone_fraction_relative`)."""
+    return patient.baseline_bmd_t_score is not None
+
+
 def peak_bone_mass_beside_t_score(patient) -> bool:
-    """True if a measured T-score makes the patient's (non-default) ``peak_bone_mass`` do nothing
-    (:func:`calcium_abm.person.start_bone_fraction_relative`)."""
-    return patient.baseline_bmd_t_score is not None and patient.peak_bone_mass != 1.0
+    """:func:`t_score_sets_start_bone` for a patient whose ``peak_bone_mass`` is not the typical 1."""
+    return t_score_sets_start_bone(patient) and patient.peak_bone_mass != 1.0
 
 
 def plaque_onset_after_run(scenario) -> tuple[float, float] | None:

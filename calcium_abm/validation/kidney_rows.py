@@ -63,6 +63,13 @@ def rise_over_rise(first: str, second: str, arm: str, control: str, from_day: fl
     return lambda runs: a(runs) / b(runs)
 
 
+def _fgf23_first(gfr: int, reason: str) -> Criterion:
+    """K6: FGF23's rise over PTH's at GFR ``gfr`` against GFR 90, year 2 (above 1: FGF23 rose first)."""
+    return Criterion(f"FGF23 rise / PTH rise, GFR {gfr} vs GFR 90 (year 2)",
+                     rise_over_rise("fgf23_relative", "pth_pmol_l", f"GFR {gfr}", "GFR 90", *_LAST_YEAR),
+                     1.0, None, "FGF23 first", "ratio", reason)
+
+
 def _gfr(value: float) -> dict:
     return {"kidney.residual_gfr_ml_per_min": value}
 
@@ -223,15 +230,9 @@ KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
         arms=(Arm("GFR 90", settings={**_AGE60, **_gfr(90.0)}), Arm("GFR 60", settings={**_AGE60, **_gfr(60.0)}),
               Arm("GFR 45", settings={**_AGE60, **_gfr(45.0)})),
         criteria=(
-            Criterion("FGF23 rise / PTH rise, GFR 60 vs GFR 90 (year 2)",
-                      rise_over_rise("fgf23_relative", "pth_pmol_l", "GFR 60", "GFR 90", *_LAST_YEAR),
-                      1.0, None, "FGF23 first", "ratio",
-                      "FGF23 has risen further than PTH at the edge of CKD 3 (Isakova 2011: its rise begins at a "
-                      "higher eGFR)"),
-            Criterion("FGF23 rise / PTH rise, GFR 45 vs GFR 90 (year 2)",
-                      rise_over_rise("fgf23_relative", "pth_pmol_l", "GFR 45", "GFR 90", *_LAST_YEAR),
-                      1.0, None, "FGF23 first", "ratio",
-                      "still ahead of PTH at the CKiD cohort's median GFR (Portale 2014)"),
+            _fgf23_first(60, "FGF23 has risen further than PTH at the edge of CKD 3 (Isakova 2011: its rise "
+                             "begins at a higher eGFR)"),
+            _fgf23_first(45, "still ahead of PTH at the CKiD cohort's median GFR (Portale 2014)"),
             Criterion("serum phosphate at GFR 45 (year 2)",
                       window_mean("serum_phosphate_mmol_l", "GFR 45", *_LAST_YEAR),
                       None, 1.45, "normal", "mmol/L",
