@@ -172,6 +172,15 @@ def _cac_criterion(sex: str, q: int, published: float, **known) -> Criterion:
                      round(low, 2), round(high, 1), f"{published:g}", "AU",
                      f"±{CAC_LOG_BAND:g} in ln(CAC + 1) (a factor of 2 on CAC + 1)", **known)
 
+#: seeds of row A1: its ratio of two small losses swings by ~0.3 between 20-seed draws
+A1_SEEDS = 40
+_A1_RATIO_KNOWN_FAILURE = (
+    "issue 10: loss does not accelerate enough with age. At 40 seeds the ratio is ~1.6-1.9: 1.86 [1.64, 2.12] and "
+    "1.62 [1.39, 1.90] for two parameter sets whose rates for this man differ by 3e-5 (2026-12-03; the section's "
+    "few osteoclasts make each run's loss at 65, the denominator, chaotic), so at the former 5 seeds it read "
+    "anywhere from 1.7 to 2.4 (2.33 on 2026-12-02). Tried 2026-12-03: a calcitriol drive blunted by renal mass "
+    "(docs/ODD.md section 8) raised the loss at 65 with the loss at 85")
+
 AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
         row="20b",
@@ -223,9 +232,11 @@ AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
                       1.8, 3.5, "2.5", "ratio",
                       "MrOS 2.5 (design note's band); a ratio of group means, so the ratio of the two arms' mean "
                       "losses over the seeds, with a bootstrap CI (a mean of per-seed ratios is dominated by a seed "
-                      "whose loss at 65 is near zero: -38.6 at 20 seeds)", ratio_of_means=True),
+                      "whose loss at 65 is near zero: -38.6 at 20 seeds)", ratio_of_means=True,
+                      known_failure=_A1_RATIO_KNOWN_FAILURE),
         ),
         grid=96, quick_grid=64,  # the ratio of two small rates needs a large section (64: CI of the ratio ~±3)
+        min_seeds=A1_SEEDS,
         plot_columns=("bmd_change_pct", "pth_pmol_l"),
         notes="Healthy men, the age laws of ageing.py only (no disease). The model's bone is trabecular, "
               "compared with femoral-neck DXA (mixed): a proxy.",
