@@ -486,6 +486,26 @@ def test_a_known_failure_is_judged_against_its_band_and_shown_not_hidden():
     assert not plain.passed and not plain.known_failure and _status(plain) == "FAIL"
 
 
+def test_a_pass_whose_confidence_interval_leaves_its_band_is_named_as_near_the_edge():
+    """The summary names passing criteria whose 95 % CI reaches outside the band (their verdict
+    depends on the draw of seeds); a pass well inside, a one-sided band's open end, a failure and
+    a single seed's missing interval are not named."""
+    from calcium_abm.validation.design import Criterion, Experiment
+    from calcium_abm.validation.report import near_band_edge
+    from calcium_abm.validation.runner import CriterionResult, ExperimentResult
+
+    band = Criterion("two-sided", lambda runs: 0.0, 0.3, 0.7, "0.5", "%")
+    open_top = Criterion("one-sided", lambda runs: 0.0, 0.3, None, "0.5", "%")
+    exp = Experiment(row="X9", title="t", finding="f", source="s", days=10, arms=(Arm("a"),),
+                     criteria=(band, open_top))
+    result = ExperimentResult(exp, [CriterionResult(band, (0.5,), 0.5, 0.25, 0.6),        # CI leaves the band
+                                    CriterionResult(open_top, (0.5,), 0.5, 0.4, 9.0),     # open above: inside
+                                    CriterionResult(band, (0.5,), 0.5, 0.4, 0.6),         # inside
+                                    CriterionResult(band, (0.9,), 0.9, 0.5, 1.2),         # a failure
+                                    CriterionResult(band, (0.69,), 0.69, math.nan, math.nan)])  # one seed
+    assert near_band_edge([result]) == ["X9: two-sided"]
+
+
 def test_a_row_runs_its_own_minimum_and_maximum_of_seeds_but_quick_keeps_its_two():
     """``min_seeds`` raises the count outside --quick (a noisy BMD row), ``max_seeds`` caps it
     (a population row), and a row without either runs the validation's count."""
