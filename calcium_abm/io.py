@@ -59,9 +59,15 @@ def check_output_path(path: str | os.PathLike) -> Path:
     if "\\" in str(path):  # legal in a POSIX name, but meant as a Windows folder it would name one odd file here
         raise UserInputError(f"output file {_quoted(path)} has a backslash (\\): on this system folders are "
                              "separated by /; give a path such as results/out.csv")
-    path = Path(path)
-    _format(path)
+    raw, path = str(path), Path(path)
     try:
+        if raw.endswith("/") or path.is_dir():  # what the path is, before what its name ends in
+            what = "is a directory" if path.is_dir() else "ends in / (a directory name)"
+            raise UserInputError(f"output file {_quoted(raw)} {what}: give a file name ending in "
+                                 f"{' or '.join(TABLE_FORMATS)}, e.g. {_quoted(path / 'results.parquet')}")
+        if not path.is_symlink():  # a link is named with its target below
+            _refuse_special_file(path, _quoted(path))
+        _format(path)
         return _check_output_file(path)
     except OSError as exc:  # e.g. a name longer than the file system allows
         raise UserInputError(f"output file {_quoted(path)} cannot be used: {exc.strerror or exc}") from None

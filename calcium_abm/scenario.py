@@ -52,7 +52,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key
+from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key, unknown_parameter_hint
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
 from calcium_abm.inputs.messages import (did_you_mean, fmt_num, join_problems,
                                          problem_lines, range_text, rule_error, schedule_label, shorten, unit_suffix)
@@ -66,7 +66,6 @@ from calcium_abm.inputs.sections import (
     file_kind_problem,
     kidney_conflicts,
     menopause_changes,
-    other_section_hint,
     shadowed_file_settings,
     shadowed_settings,
     shadowed_schedule_keys,
@@ -190,9 +189,8 @@ class Scenario(BaseModel):
     def _known_parameter_names(cls, value: Any) -> Any:
         """Unknown names first, whatever their values (``[parameters.x]`` is no parameter, not a bad number)."""
         registry, names = parameter_registry(), value if isinstance(value, dict) else {}
-        known = [f"parameters.{k}" for k in registry]
-        if problems := [f"unknown key 'parameters.{name}'" + (other_section_hint("parameters", name) or did_you_mean(
-                f"parameters.{name}", known)) for name in names if name not in registry]:
+        if problems := [f"unknown key 'parameters.{name}'{unknown_parameter_hint(name)}" for name in names
+                        if name not in registry]:
             raise rule_error("\n".join(problems))
         return value
 

@@ -190,9 +190,10 @@ def test_out_creates_only_its_last_level(tmp_path):
         run_batch(cohort_batch(patients=2), afile / "o")
 
 
-def test_resume_of_a_new_directory_just_runs(tmp_path):
-    table = run_batch(cohort_batch(patients=2), tmp_path / "fresh", resume=True)
-    assert list(table["status"]) == ["ran", "ran"]
+def test_resume_of_a_missing_directory_is_refused(tmp_path):
+    with pytest.raises(BatchError, match="nothing to resume: the directory does not exist; run without --resume"):
+        run_batch(cohort_batch(patients=2), tmp_path / "fresh", resume=True)
+    assert not (tmp_path / "fresh").exists()
 
 
 @pytest.mark.parametrize("workers", [0, -1, 513, 1.5, True])

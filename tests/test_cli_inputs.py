@@ -156,8 +156,9 @@ def test_impossible_patients(sets, field, tmp_path, capsys):
     rejected(run_args(tmp_path, *extra), capsys, field)
 
 
-@pytest.mark.parametrize("species, most", [("mouse", "3.5 years (at most 1205 days, 3.30137 years)"),
-                                           ("rat", "3.8 years (at most 1314 days, 3.6 years)")])
+@pytest.mark.parametrize("species, most", [
+    ("mouse", "3.5 years (the run may last at most 1205 days: simulation.years at most 3.301, at 365 days a year)"),
+    ("rat", "3.8 years (the run may last at most 1314 days: simulation.years at most 3.6, at 365 days a year)")])
 def test_a_rodent_run_must_end_within_its_lifespan(species, most, tmp_path, capsys):
     rejected(run_args(tmp_path, "--set", f"species={species}", "--set", "age_years=0.2", "--years", "5"), capsys,
              f"simulation.years = 5 (1825 days) is not allowed with patient.age_years = 0.2 and patient.species = "
@@ -181,7 +182,7 @@ def test_the_end_age_counts_the_runs_whole_days(tmp_path, capsys):
     and no field); 0.005 years (2 days) ends in time."""
     rejected(run_args(tmp_path, "--set", "age_years=119.99", "--years", "0.01"), capsys,
              "simulation.years = 0.01 (4 days) is not allowed with patient.age_years = 119.99: the person would pass "
-             "120 years (at most 3 days, 0.008219 years)")
+             "120 years (the run may last at most 3 days: simulation.years at most 0.008219, at 365 days a year)")
     from calcium_abm.scenario import load_scenario
 
     assert load_scenario("healthy_adult").with_overrides({"age_years": 119.99, "years": 0.005}).days == 2
@@ -420,5 +421,5 @@ def test_an_empty_out_and_a_one_year_limit_read_plainly(tmp_path, capsys):
     rejected(["run", "healthy_adult", "--out", ""], capsys,
              "output file '' is empty: give a file name ending in .parquet or .csv")
     err = rejected(["run", "healthy_adult", "--years", "2", "--set", "age_years=119", "--out",
-                    str(tmp_path / "x.csv")], capsys, "(at most 365 days, 1 year)")
+                    str(tmp_path / "x.csv")], capsys, "(the run may last at most 365 days: simulation.years at most 1, at 365 days a year)")
     assert "1 years" not in err

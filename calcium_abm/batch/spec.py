@@ -250,7 +250,7 @@ class Sensitivity(_Table):
     """Morris screening or Sobol indices over stated ranges (``name = [low, high]``)."""
 
     method: Literal["morris", "sobol"] = "morris"
-    parameters: dict[str, list[float]] = Field(min_length=1)
+    parameters: dict[str, list[float]]  # at least 2: _ranges says so, for {} too
     trajectories: int = Field(10, ge=2, le=10_000)  # Morris
     levels: int = Field(4, ge=2, le=100)  # Morris
     samples: int = Field(64, ge=2, le=65_536)  # Sobol base sample (a power of 2)

@@ -187,14 +187,17 @@ def _remove_if_unused(out: Path) -> None:
 
 
 def check_output_dir(out_dir: str | os.PathLike, resume: bool) -> Path:
-    """Refuse an ``--out`` that is a file, or not empty (without ``resume``), or not empty
-    and without a manifest (with ``resume``). Writes nothing: called before the directory
+    """Refuse an ``--out`` that is a file, or not empty (without ``resume``), or missing, or not
+    empty and without a manifest (with ``resume``). Writes nothing: called before the directory
     is claimed (so a refusal leaves no lock file) and again, under the claim, by
     :func:`prepare_output`."""
     try:
         out = check_output_directory(out_dir, "--out", "the batch results")  # only the last level is made
     except UserInputError as exc:
         raise BatchError(str(exc)) from None
+    if resume and not out.exists():
+        raise BatchError(f"--out '{out}': nothing to resume: the directory does not exist; run without "
+                         "--resume to start the batch")
     try:
         entries = sorted(p.name for p in out.iterdir() if p.name != LOCK) if out.is_dir() else []
     except OSError as exc:

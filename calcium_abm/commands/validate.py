@@ -67,6 +67,10 @@ def selected_rows(raw: str | None):
     wanted = [part.strip() for part in str(raw).split(",") if part.strip()]
     if not wanted:
         raise UserInputError(f"--rows {raw!r} is not allowed: give row ids such as 8,9 ({', '.join(rows)})")
+    by_case = {}  # a row id typed in another case (w1 for W1) means that row when only one matches
+    for key in rows:
+        by_case.setdefault(key.lower(), []).append(key)
+    wanted = [w if w in rows or len(by_case.get(w.lower(), [])) != 1 else by_case[w.lower()][0] for w in wanted]
     unknown = [w for w in wanted if w not in rows]
     if unknown:
         raise UserInputError(f"--rows {raw!r}: unknown row {', '.join(unknown)}; the rows are {', '.join(rows)}")

@@ -21,8 +21,9 @@ from pydantic_core import PydanticCustomError
 from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, shorten, unit_suffix
 from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT, other_section_hint
 
-__all__ = ["column_name", "dotted_settings", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
-           "range_problem", "resolved_settings", "setting_bounds", "setting_kind", "setting_unit"]
+__all__ = ["NOT_A_PARAMETER", "column_name", "dotted_settings", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
+           "range_problem", "resolved_settings", "setting_bounds", "setting_kind", "setting_unit",
+           "unknown_parameter_hint"]
 
 
 def parameter_registry() -> dict:
@@ -74,7 +75,7 @@ def resolve_key(key: str) -> str:
     if not hint and dot and section in SECTIONS:
         hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, substances=section in SUBSTANCE_SECTIONS)
     elif not hint and section == "parameters":
-        hint = ": not a model parameter; the names are in docs/parameters.md (calcium-abm docs)"
+        hint = NOT_A_PARAMETER
     elif not hint and dot and section != "parameters":
         hint = f" — sections are {', '.join(sorted([*SECTIONS, 'parameters']))}"
     elif not hint and not dot:
@@ -82,11 +83,28 @@ def resolve_key(key: str) -> str:
     raise ScenarioError(f"unknown key '{shown}'{hint}")
 
 
+_INTAKE_UNIT = r"(^|_)((n|u|µ|m)?g|iu)(_per_day)?$"  # how an intake's name ends: _mg_per_day, _ug
+
+
+NOT_A_PARAMETER = ": not a model parameter; the names are in docs/parameters.md (calcium-abm docs)"
+
+
+def unknown_parameter_hint(name: str) -> str:
+    """The hint for ``name``, an unknown key of a file's ``[parameters]``, as ``--set
+    parameters.NAME`` gets it: the section it belongs in, a typo's parameter, else where the names are."""
+    known = [f"parameters.{k}" for k in parameter_registry()]
+    return other_section_hint("parameters", name) or did_you_mean(f"parameters.{name}", known) or NOT_A_PARAMETER
+
+
 def _flat_key_hint(key: str) -> str:
     """What to say of an unknown flat key: an intake (``*_mg_per_day``, ``*_ug``) lists the
-    modelled intakes, anything else says how settings are named."""
-    if re.search(r"(^|_)((n|u|µ|m)?g|iu)(_per_day)?$", key.lower()):
-        intakes = [f for s in SUBSTANCE_SECTIONS for f in SECTIONS[s].model_fields]
+    modelled intakes, a substance's bare name (``warfarin``, ``mk7``) names its intake, anything
+    else says how settings are named."""
+    intakes = [f for s in SUBSTANCE_SECTIONS for f in SECTIONS[s].model_fields]
+    same = [f for f in intakes if re.sub(_INTAKE_UNIT, "", f) == key.lower()]  # never another substance
+    if len(same) == 1:
+        return f" — did you mean '{same[0]}'?"
+    if re.search(_INTAKE_UNIT, key.lower()):
         return f": not a modelled substance; the modelled intakes are {', '.join(intakes)}"
     return (f": not a known key; a setting is named section.key (sections: {', '.join(SECTIONS)}) or by "
             "its flat key (e.g. mk7_ug_per_day), a model parameter by its name (docs/parameters.md)")

@@ -216,14 +216,20 @@ def accepted_keys(where: str, choices: Iterable[str], *, substances: bool = Fals
 # ---------------------------------------------------------------------- problems
 
 
+MAX_LISTED_PROBLEMS = 20  # a message lists this many problems, then says how many more there are
+
+
 def join_problems(lines: Iterable[str], origin: str | None = None) -> str:
-    """One message for several problems: a single line, or a count and a bullet list."""
+    """One message for several problems: a single line, or a count and a bullet list of the
+    first :data:`MAX_LISTED_PROBLEMS` (``... and 99,980 more problems``)."""
     lines = [ln for chunk in lines for ln in str(chunk).split("\n")]
     where = f"{origin}: " if origin else ""
     if len(lines) == 1:
         return where + lines[0]
-    head = f"{origin} has {len(lines)} problems:" if origin else f"{len(lines)} problems:"
-    return head + "\n" + "\n".join(f"  - {ln}" for ln in lines)
+    head = f"{origin} has {len(lines):,} problems:" if origin else f"{len(lines):,} problems:"
+    more = len(lines) - MAX_LISTED_PROBLEMS
+    tail = [f"... and {more:,} more problem{'s' if more > 1 else ''}"] if more > 0 else []
+    return head + "\n" + "\n".join(f"  - {ln}" for ln in [*lines[:MAX_LISTED_PROBLEMS], *tail])
 
 
 def problem_lines(message: str) -> list[str]:

@@ -85,6 +85,8 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
         allowed = f"must be at most {err['ctx']['max_length']} characters"
     elif kind == "dict_type" and field == "set":
         allowed = 'must be a table such as { "diet.mk7_ug_per_day" = 180 }'
+    elif kind in ("model_type", "dict_type") and prefix and not rest:  # schedule = [1, 2]
+        return f"{prefix.removesuffix(': ')} = {fmt_value(value)} is not allowed: must be a [[schedule]] table"
     elif kind in ("model_type", "dict_type"):
         allowed = f"must be a table ([{path}] section)"
     elif kind in ("tuple_type", "list_type"):

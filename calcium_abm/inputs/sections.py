@@ -70,9 +70,12 @@ def end_age_problem(age_years: float, years: float, days: int, species: str) -> 
     who = "the person would pass" if species == "human" else f"the {species} would pass its maximum lifespan,"
     given = "" if species == "human" else f" and patient.species = \"{species}\""
     most_days = math.floor((most - age_years) * DAYS_PER_YEAR_OF_AGE + 1e-9)
+    longest = most_days / DAYS_PER_YEAR  # in run years of 365 days, floored to 4 digits: a value that is allowed
+    scale = 10 ** (3 - math.floor(math.log10(longest))) if longest > 0 else 1
     return (f"simulation.years = {fmt_num(years)} ({days} days) is not allowed with patient.age_years = "
-            f"{fmt_num(age_years)}{given}: {who} {fmt_num(most)} years (at most {most_days} days, "
-            f"{fmt_num(round(most_days / DAYS_PER_YEAR, 6))} year{'' if most_days == DAYS_PER_YEAR else 's'})")
+            f"{fmt_num(age_years)}{given}: {who} {fmt_num(most)} years (the run may last at most {most_days} days: "
+            f"simulation.years at most {fmt_num(math.floor(longest * scale + 1e-9) / scale)}, "
+            f"at {DAYS_PER_YEAR} days a year)")
 
 
 def number(default: float, lo: float, hi: float, unit: str, *, gt: bool = False, range_note: str = "") -> Any:
