@@ -54,7 +54,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key, unknown_parameter_hint
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
-from calcium_abm.inputs.messages import (did_you_mean, fmt_num, join_problems,
+from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, did_you_mean, fmt_num, join_problems,
                                          problem_lines, range_text, rule_error, schedule_label, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import scenario_error_line
 from calcium_abm.inputs.sections import (
@@ -189,8 +189,9 @@ class Scenario(BaseModel):
     def _known_parameter_names(cls, value: Any) -> Any:
         """Unknown names first, whatever their values (``[parameters.x]`` is no parameter, not a bad number)."""
         registry, names = parameter_registry(), value if isinstance(value, dict) else {}
-        if problems := [f"unknown key 'parameters.{name}'{unknown_parameter_hint(name)}" for name in names
-                        if name not in registry]:
+        unknown = [name for name in names if name not in registry]  # a hint only where the message lists it
+        if problems := [f"unknown key 'parameters.{name}'{unknown_parameter_hint(name) if i < MAX_LISTED_PROBLEMS else ''}"
+                        for i, name in enumerate(unknown)]:
             raise rule_error("\n".join(problems))
         return value
 
