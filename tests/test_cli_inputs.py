@@ -359,7 +359,7 @@ def test_one_day_is_accepted():
 
 
 @pytest.mark.parametrize("key, fragments", [
-    ("vitamin_k2_ug_per_day", ["not a modelled substance", "mk7_ug_per_day", "warfarin_mg_per_day"]),
+    ("vitamin_k2_ug_per_day", ["not a known intake name", "mk7_ug_per_day", "warfarin_mg_per_day"]),
     ("warfarin_mg", ["did you mean 'warfarin_mg_per_day'?"]),
     ("calcium_mg", ["did you mean 'calcium_mg_per_day'?"]),
     ("mk7_mg_per_day", ["did you mean 'mk7_ug_per_day'? (note: µg, not mg)"]),

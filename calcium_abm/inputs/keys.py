@@ -19,6 +19,7 @@ from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit, is_o
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, shorten, unit_suffix
+from calcium_abm.inputs.intake_names import intake_hint, unknown_intake_word
 from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT, other_section_hint
 
 __all__ = ["NOT_A_PARAMETER", "column_name", "dotted_settings", "flatten", "note_same_setting", "parameter_registry", "resolve_key", "resolve_setting",
@@ -71,9 +72,11 @@ def resolve_key(key: str) -> str:
         known += [*FLAT_KEYS, *registry]
     shown = shorten(key)
     hint = (other_section_hint(section, field) if dot and section in [*SECTIONS, "parameters"] else "") or \
+        (intake_hint(field, section) if dot and section in SUBSTANCE_SECTIONS else "") or \
         did_you_mean(key, known)
     if not hint and dot and section in SECTIONS:
-        hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, substances=section in SUBSTANCE_SECTIONS)
+        what = unknown_intake_word(field) if section in SUBSTANCE_SECTIONS else "not a known key"
+        hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, what=what)
     elif not hint and section == "parameters":
         hint = NOT_A_PARAMETER
     elif not hint and dot and section != "parameters":
@@ -97,15 +100,16 @@ def unknown_parameter_hint(name: str) -> str:
 
 
 def _flat_key_hint(key: str) -> str:
-    """What to say of an unknown flat key: an intake (``*_mg_per_day``, ``*_ug``) lists the
-    modelled intakes, a substance's bare name (``warfarin``, ``mk7``) names its intake, anything
+    """What to say of an unknown flat key: a modelled substance named another way (``warfarin``,
+    ``WARFARIN_MG_PER_DAY``, ``phylloquinone_ug_per_day``) gets its intake, never another
+    substance's; another intake (``*_mg_per_day``, ``*_ug``) lists the modelled intakes; anything
     else says how settings are named."""
     intakes = [f for s in SUBSTANCE_SECTIONS for f in SECTIONS[s].model_fields]
-    same = [f for f in intakes if re.sub(_INTAKE_UNIT, "", f) == key.lower()]  # never another substance
-    if len(same) == 1:
-        return f" — did you mean '{same[0]}'?"
+    same = intake_hint(key)
+    if same:
+        return same
     if re.search(_INTAKE_UNIT, key.lower()):
-        return f": not a modelled substance; the modelled intakes are {', '.join(intakes)}"
+        return f": {unknown_intake_word(key)}; the modelled intakes are {', '.join(intakes)}"
     return (f": not a known key; a setting is named section.key (sections: {', '.join(SECTIONS)}) or by "
             "its flat key (e.g. mk7_ug_per_day), a model parameter by its name (docs/parameters.md)")
 

@@ -32,6 +32,7 @@ __all__ = [
     "rule_error",
     "schedule_label",
     "shorten",
+    "suggestion",
     "unit_suffix",
 ]
 
@@ -183,7 +184,7 @@ def _mass_unit(name: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _suggestion(word: str, candidate: str) -> str:
+def suggestion(word: str, candidate: str) -> str:
     """`` — did you mean 'x'?``, with a note when the two differ in mass unit (1000-fold)."""
     typed, meant = _mass_unit(word), _mass_unit(candidate)
     note = (f" (note: {_MASS_UNITS[meant]}, not {_MASS_UNITS[typed]})"
@@ -199,17 +200,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
         return ""
     for candidate in difflib.get_close_matches(word, choices, n=5, cutoff=0.7):
         if _is_typo_of(word, candidate):
-            return _suggestion(word, candidate)
+            return suggestion(word, candidate)
     completions = {c for c in choices if c.lower().startswith(word.lower() + "_")}
     if len(completions) == 1 and re.search(r"\d|_", word):  # a whole name's start, never a bare prefix
-        return _suggestion(word, completions.pop())
+        return suggestion(word, completions.pop())
     return ""
 
 
-def accepted_keys(where: str, choices: Iterable[str], *, substances: bool = False) -> str:
+def accepted_keys(where: str, choices: Iterable[str], *, what: str = "not a known key") -> str:
     """The hint for an unknown key that is no typo: ``": not a modelled substance; accepted
-    keys in [drugs]: warfarin_mg_per_day"`` (``substances`` for intake sections)."""
-    what = "not a modelled substance" if substances else "not a known key"
+    keys in [drugs]: warfarin_mg_per_day"`` (``what`` says what the key is not)."""
     return f": {what}; accepted keys {'at' if where == 'the top level' else 'in'} {where}: {', '.join(choices)}"
 
 

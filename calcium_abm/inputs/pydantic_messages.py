@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from calcium_abm.inputs.fields import allowed_text, locate
 from calcium_abm.inputs.keys import parameter_registry
 from calcium_abm.inputs.messages import RULE, accepted_keys, did_you_mean, fmt_value, range_text, unit_suffix
+from calcium_abm.inputs.intake_names import intake_hint, unknown_intake_word
 from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS, other_section_hint
 
 __all__ = ["scenario_error_line"]
@@ -44,11 +45,13 @@ def _unknown_key(root: type[BaseModel], loc: tuple, prefix: str, rest: tuple) ->
     choices = list(model.model_fields)
     parent = path.rpartition(".")[0]
     section = str(rest[-2]) if len(rest) >= 2 else None
+    substance = section in SUBSTANCE_SECTIONS and not prefix
     hint = (other_section_hint(section, str(rest[-1])) if section and not prefix else "") or \
+        (intake_hint(str(rest[-1]), section) if substance else "") or \
         did_you_mean(path, [f"{parent}.{c}" if parent else c for c in choices])
     if not hint:
         where = "[[schedule]]" if prefix else (f"[{section}]" if section else "the top level")
-        hint = accepted_keys(where, choices, substances=section in SUBSTANCE_SECTIONS)
+        hint = accepted_keys(where, choices, what=unknown_intake_word(str(rest[-1])) if substance else "not a known key")
     return f"{prefix}unknown key '{path}'{hint}"
 
 
