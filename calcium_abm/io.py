@@ -85,10 +85,24 @@ def _check_output_file(path: Path) -> Path:
         raise UserInputError(f"output file {shown}: {_quoted(parent)} is not a directory")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UserInputError(f"output file {shown}: directory {_quoted(parent)} is not writable")
+    _probe_create(parent, lambda why: f"output file {shown}: cannot create a file in directory {_quoted(parent)} ({why})")
     _refuse_special_file(target, shown)
     if target.exists() and not os.access(target, os.W_OK):
         raise UserInputError(f"output file {shown} exists and is not writable")
     return path
+
+
+def _probe_create(directory: Path, message: Callable[[str], str]) -> None:
+    """Create and remove a hidden empty file in ``directory``: permission bits do not tell
+    whether a file can be made there (``/proc`` and ``/sys`` look writable to root, a read-only
+    mount to everyone), so a long run is not started towards a place it cannot write."""
+    try:
+        fd, probe = tempfile.mkstemp(dir=directory, prefix=".calcium-abm-probe.", suffix=".tmp")
+    except OSError as exc:
+        raise UserInputError(message(exc.strerror or str(exc))) from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
 
 
 def _refuse_special_file(target: Path, shown: str | None = None) -> None:
@@ -122,7 +136,8 @@ def check_output_directory(path: str | os.PathLike, option: str = "--out", what:
 
     Only the last level is ever created (as ``run --out`` needs an existing directory for
     its file): a missing parent is refused, so a typo in a path never makes a tree of
-    folders. Raises :class:`UserInputError` naming ``option``. Writes nothing.
+    folders. Raises :class:`UserInputError` naming ``option``. Leaves nothing behind
+    (a hidden probe file is made and removed, as permission bits do not tell).
     """
     path = Path(path)
     if path.exists():
@@ -130,6 +145,7 @@ def check_output_directory(path: str | os.PathLike, option: str = "--out", what:
             raise UserInputError(f"{option} '{path}' is a file, not a directory: give a directory for {what}")
         if not os.access(path, os.W_OK | os.X_OK):
             raise UserInputError(f"{option} '{path}': the directory is not writable")
+        _probe_create(path, lambda why: f"{option} '{path}': cannot create a file in the directory ({why})")
         return path
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
@@ -138,6 +154,7 @@ def check_output_directory(path: str | os.PathLike, option: str = "--out", what:
                              f"'{path.name}', is created: create '{parent}' first or give another directory)")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UserInputError(f"{option} '{path}': cannot create it, directory '{parent}' is not writable")
+    _probe_create(parent, lambda why: f"{option} '{path}': cannot create it in directory '{parent}' ({why})")
     return path
 
 

@@ -116,15 +116,16 @@ def man_and_woman_spread_block(years: int = 5) -> str:
 def validation_block() -> str:
     """The summary line of docs/validation.md (written by ``calcium-abm validate --docs``)."""
     text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
-    match = re.search(r"(\d+) passed, (\d+) failed, (\d+) known failures, (\d+) not expressible", text)
+    match = re.search(r"(\d+) passed, (\d+) failed, (\d+) known failures?, (\d+) not expressible", text)
     if match is None:
         raise SystemExit("docs/validation.md has no 'N passed, N failed, N known failures, N not expressible' line")
     passed, failed, known, not_expressible = match.groups()
     edge = re.search(r"\*Near a band edge:\* (\d+) of the passing criteria", text)
-    near = (f" Of the passes, {edge.group(1)} have a 95 % CI that reaches outside their band, so their verdict "
+    near = (f" Of the passes, {edge.group(1)} {'has' if edge.group(1) == '1' else 'have'} a 95 % CI that reaches "
+            f"outside {'its' if edge.group(1) == '1' else 'their'} band, so {'its' if edge.group(1) == '1' else 'their'} verdict "
             "depends on the draw of seeds (listed there)." if edge else "")
     return (f"Latest result (from [docs/validation.md](docs/validation.md)): **{passed} passed, {failed} failed**, "
-            f"{known} known failures (criteria that run and miss their band today, each naming the open issue "
+            f"{known} known failure{'' if known == '1' else 's'} (criteria that run and miss their band today, each naming the open issue "
             f"that tracks it), {not_expressible} findings listed as not expressible with the reason.{near}\n")
 
 

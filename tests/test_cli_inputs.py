@@ -338,14 +338,15 @@ def test_an_optional_number_out_of_range_says_its_range_and_unit(setting, allowe
 
 def test_years_nan_says_the_range(tmp_path, capsys):
     rejected(run_args(tmp_path, "--years", "nan"), capsys,
-             "simulation.years = nan is not allowed: must be a finite number (more than 0 and at most 100 years)")
+             "simulation.years = nan is not allowed: must be a finite number (more than 0 and at most 100 years")
 
 
-@pytest.mark.parametrize("years", ["0.0001", "0.001", "0.00136"])
+@pytest.mark.parametrize("years", ["0.0001", "0.001", "0.00136", "0", "-1"])
 def test_years_below_one_day_are_refused_as_the_message_says(years, tmp_path, capsys):
+    # one message from 0 down and from 0 up to a day (probe 36: 0 and 0.001 gave different lower limits)
     rejected(run_args(tmp_path, "--years", years), capsys,
-             "a run lasts years x 365 rounded to whole days and must last at least 1 day, so years must be more "
-             "than 0.5/365 (0.00137)")
+             f"simulation.years = {years} is not allowed: must be more than 0 and at most 100 years (at least 1 day: "
+             "a run lasts years x 365 rounded to whole days, so more than 0.5/365 = 0.00137)")
 
 
 def test_one_day_is_accepted():

@@ -34,6 +34,7 @@ import pandas as pd
 
 import calcium_abm
 from calcium_abm.batch.expand import sample_run_ids
+from calcium_abm.inputs.messages import counted
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write, check_output_directory
@@ -203,7 +204,7 @@ def check_output_dir(out_dir: str | os.PathLike, resume: bool) -> Path:
     except OSError as exc:
         raise BatchError(f"--out '{out}': cannot list the directory ({exc.strerror or exc})") from None
     if entries and not resume:
-        raise BatchError(f"--out '{out}' is not empty ({len(entries)} entries, e.g. '{entries[0]}'): "
+        raise BatchError(f"--out '{out}' is not empty ({counted(len(entries), 'entry')}, e.g. '{entries[0]}'): "
                          "use --resume to finish the batch stored there, or give another directory")
     if entries and not (out / MANIFEST).is_file():
         raise BatchError(f"--out '{out}' is not empty and has no {MANIFEST}, so it is not a batch "

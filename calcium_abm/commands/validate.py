@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.messages import did_you_mean, shorten
 from calcium_abm.inputs.options import integer_option
 
 NAME = "validate"
@@ -57,6 +58,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="list the rows and exit")
 
 
+def _unknown_rows_text(unknown: list[str], rows: list[str]) -> str:
+    """``"unknown row 'ECKO2008' — did you mean 'T-ECKO2008'?"``: a typo of a row id, or the one
+    id that holds what was typed (``T-ECKO``, ``ecko2008``); the first 5 unknown ids are named."""
+    parts = []
+    for word in unknown[:5]:
+        holding = [r for r in rows if word.lower() in r.lower()]
+        hint = did_you_mean(word, rows) or (f" — did you mean '{holding[0]}'?" if len(holding) == 1 else "")
+        parts.append(f"'{shorten(word)}'{hint}")
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    return f"unknown row{'s' if len(unknown) > 1 else ''} {', '.join(parts)}{more}"
+
+
 def selected_rows(raw: str | None):
     """The experiments (and not-expressible rows) named by ``--rows``, in table order."""
     from calcium_abm.validation.experiments import all_rows
@@ -73,7 +86,8 @@ def selected_rows(raw: str | None):
     wanted = [w if w in rows or len(by_case.get(w.lower(), [])) != 1 else by_case[w.lower()][0] for w in wanted]
     unknown = [w for w in wanted if w not in rows]
     if unknown:
-        raise UserInputError(f"--rows {raw!r}: unknown row {', '.join(unknown)}; the rows are {', '.join(rows)}")
+        given = "--rows" if len(wanted) == 1 else f"--rows {shorten(str(raw))!r}"  # the one id is echoed once
+        raise UserInputError(f"{given}: {_unknown_rows_text(unknown, list(rows))}. The rows are {', '.join(rows)}")
     return [item for key, item in rows.items() if key in wanted]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from calcium_abm.inputs.fields import locate
-from calcium_abm.inputs.messages import RULE, accepted_keys, did_you_mean, fmt_value
+from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value
 
 __all__ = ["batch_error_lines"]
 
@@ -67,9 +67,9 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     elif kind == "literal_error":
         allowed = f"must be {ctx.get('expected', '')}"
     elif kind in ("string_too_short", "too_short"):
-        allowed = "must not be empty" if kind == "string_too_short" else f"needs at least {ctx.get('min_length')} entries"
+        allowed = "must not be empty" if kind == "string_too_short" else f"needs at least {counted(int(ctx.get('min_length', 1)), 'entry')}"
     elif kind in ("string_too_long", "too_long"):
-        allowed = f"must have at most {ctx.get('max_length')} {'characters' if 'string' in kind else 'entries'}"
+        allowed = f"must have at most {counted(int(ctx.get('max_length', 0)), 'character' if 'string' in kind else 'entry')}"
     else:
         allowed = _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])
     return f"{path} = {_fmt(value)} is not allowed: {allowed}"

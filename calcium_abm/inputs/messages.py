@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 __all__ = [
     "RULE",
     "accepted_keys",
+    "counted",
     "did_you_mean",
     "edit_distance",
     "fmt_bytes",
@@ -211,6 +212,12 @@ def accepted_keys(where: str, choices: Iterable[str], *, what: str = "not a know
     """The hint for an unknown key that is no typo: ``": not a modelled substance; accepted
     keys in [drugs]: warfarin_mg_per_day"`` (``what`` says what the key is not)."""
     return f": {what}; accepted keys {'at' if where == 'the top level' else 'in'} {where}: {', '.join(choices)}"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 entry"``, ``"2 entries"``, ``"1,000 known failures"``: a count with its noun agreeing."""
+    many = plural or (noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s")
+    return f"{n:,} {noun if n == 1 else many}"
 
 
 # ---------------------------------------------------------------------- problems

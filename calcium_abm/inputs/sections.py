@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from calcium_abm.inputs.messages import fmt_num, fmt_value, rule_error
+from calcium_abm.inputs.fields import allowed_text
 from calcium_abm.time_units import DAYS_PER_YEAR, DAYS_PER_YEAR_OF_AGE
 
 __all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
@@ -267,7 +268,9 @@ class Genetics(Section):
 class Simulation(Section):
     """How long and how finely to simulate."""
 
-    years: float = number(10.0, 0, 100, "years", gt=True)
+    years: float = number(10.0, 0, 100, "years", gt=True, range_note=(
+        f"at least 1 day: a run lasts years x {DAYS_PER_YEAR} rounded to whole days, so more than "
+        f"0.5/{DAYS_PER_YEAR} = {0.5 / DAYS_PER_YEAR:.5f}"))
     seed: int = integer(42, 0, MAX_SEED)
     bone_grid_width: int = integer(64, 8, 4096)
     bone_grid_height: int = integer(64, 8, 4096)
@@ -279,9 +282,8 @@ class Simulation(Section):
     @classmethod
     def _at_least_a_day(cls, value: float) -> float:
         if round(value * DAYS_PER_YEAR) < 1:  # a run lasts years x 365 rounded to whole days (1/365.25 is a day)
-            raise rule_error(f"simulation.years = {fmt_num(value)} is not allowed: a run lasts years x {DAYS_PER_YEAR} "
-                             f"rounded to whole days and must last at least 1 day, so years must be more than "
-                             f"0.5/{DAYS_PER_YEAR} ({0.5 / DAYS_PER_YEAR:.5f})")
+            raise rule_error(f"simulation.years = {fmt_num(value)} is not allowed: "
+                             f"{allowed_text(cls, 'years')}")
         return value
 
 

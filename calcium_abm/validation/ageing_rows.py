@@ -179,7 +179,8 @@ _A1_RATIO_KNOWN_FAILURE = (
     "1.62 [1.39, 1.90] for two parameter sets whose rates for this man differ by 3e-5 (2026-12-03; the section's "
     "few osteoclasts make each run's loss at 65, the denominator, chaotic), so at the former 5 seeds it read "
     "anywhere from 1.7 to 2.4 (2.33 on 2026-12-02). Tried 2026-12-03: a calcitriol drive blunted by renal mass "
-    "(docs/ODD.md section 8) raised the loss at 65 with the loss at 85")
+    "(docs/ODD.md section 8) raised the loss at 65 (0.22 to 0.30 %/year) and not the loss at 85, so the ratio "
+    "fell, and its one set that passed row C1 failed row C2: not kept")
 
 AGEING_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from calcium_abm.inputs.messages import counted
 from calcium_abm.io import atomic_write
 from calcium_abm.markdown import markdown_table
 from calcium_abm.validation.effects import DERIVED_COLUMNS, column
@@ -75,7 +76,7 @@ def _status(c) -> str:
 def summary_line(counts: dict[str, int]) -> str:
     """``"N passed, N failed, N known failures, N not expressible"`` (known failures: criteria
     that ran and missed their band, declared with the open issue that tracks them)."""
-    return (f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[KNOWN_FAIL]} known failures, "
+    return (f"{counts[PASS]} passed, {counts[FAIL]} failed, {counted(counts[KNOWN_FAIL], 'known failure')}, "
             f"{counts[NOT_EXPRESSIBLE]} not expressible")
 
 
@@ -97,7 +98,8 @@ def near_band_edge_line(results: Sequence[ExperimentResult]) -> str:
     edge = near_band_edge(results)
     if not edge:
         return ""
-    return (f"{len(edge)} of the passing criteria have a 95 % CI that reaches outside the band, so their verdict "
+    verb = "has" if len(edge) == 1 else "have"
+    return (f"{len(edge)} of the passing criteria {verb} a 95 % CI that reaches outside the band, so their verdict "
             f"depends on the draw of seeds: {'; '.join(edge)}")
 
 
@@ -116,7 +118,8 @@ def _clip(text: str, width: int) -> str:
 def format_table(results: Sequence[ExperimentResult]) -> str:
     """The plain-text table printed by ``calcium-abm validate``."""
     header = ("row", "finding", "expected", "band", "simulated mean [95 % CI]", "status")
-    widths = (4, 58, 24, 26, 34, 15)
+    row_width = max([4, *(len(r.experiment.row) for r in results)])  # row ids are never clipped (T-Binkley2009)
+    widths = (row_width, 58, 24, 26, 34, 15)
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     out.append("  ".join("-" * w for w in widths))
     for line in table_rows(results):
