@@ -509,8 +509,8 @@ def test_a_pass_whose_confidence_interval_leaves_its_band_is_named_as_near_the_e
     assert near_band_edge([result]) == ["X9: two-sided"]
 
 
-def test_a_row_runs_its_own_minimum_and_maximum_of_seeds_but_quick_keeps_its_two():
-    """``min_seeds`` raises the count outside --quick (a noisy BMD row), ``max_seeds`` caps it
+def test_a_row_runs_its_own_minimum_and_maximum_of_seeds_with_quick_too():
+    """``min_seeds`` raises the count (a noisy BMD row, with --quick too), ``max_seeds`` caps it
     (a population row), and a row without either runs the validation's count."""
     from calcium_abm.validation.runner import seeds_for
 
@@ -522,7 +522,8 @@ def test_a_row_runs_its_own_minimum_and_maximum_of_seeds_but_quick_keeps_its_two
     assert seeds_for(plain, 5, False) == (1, 2, 3, 4, 5)
     assert seeds_for(noisy, 5, False) == tuple(range(1, 21))
     assert seeds_for(noisy, 30, False) == tuple(range(1, 31))
-    assert seeds_for(noisy, 2, True) == (1, 2)
+    assert seeds_for(noisy, 2, True) == tuple(range(1, 21))  # --quick shrinks the grid, never a noisy row's seeds
+    assert seeds_for(plain, 2, True) == (1, 2)
     assert seeds_for(population, 5, False) == (1, 2)
 
 

@@ -36,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario_file", nargs="?", metavar="SCENARIO_FILE",
                         help="only check that this scenario (.toml or built-in name) is valid; no simulation")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer seeds (2) and smaller grids: a rough check whose PASS is indicative; a row "
+                        help="fewer seeds (2; a row whose design needs more keeps them) and smaller grids: a "
+                             "rough check whose PASS is indicative; a row "
                              "that fails a criterion is re-run at its full grid and seeds before it is reported "
                              "(the exit status is 1 only if it fails there too); KNOWN FAIL rows are not re-run, "
                              "so their quick numbers can differ from the sizes their notes give")

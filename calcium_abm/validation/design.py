@@ -125,7 +125,7 @@ class Experiment:
             the report lists them as NOT EXPRESSIBLE.
         max_seeds: run at most this many seeds (None = all): a population row's spread comes
             from its many patients, not from seeds.
-        min_seeds: run at least this many seeds outside ``--quick`` (None = the validation's
+        min_seeds: run at least this many seeds, with ``--quick`` too (None = the validation's
             count): a row whose per-seed spread is wide against its band (one virtual person's
             BMD, where the trials average thousands) needs more virtual people for its mean.
         record_every_days: the arms' recording interval (1 = daily; a decades-long life course

@@ -210,7 +210,7 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         "",
         *([f"*Near a band edge:* {edge}.", ""] if (edge := near_band_edge_line(results)) else []),
         "Regenerate this page with `calcium-abm validate --docs` (the time it took is in the line above); "
-        "`calcium-abm validate --quick` gives a rough check (2 seeds, smaller grids: a PASS is indicative, and a row "
+        "`calcium-abm validate --quick` gives a rough check (2 seeds except where a row's design needs more, smaller grids: a PASS is indicative, and a row "
         "that fails is re-run at its full settings before it is reported), `--rows 8,9` runs chosen rows, "
         "`--out DIR` writes the report elsewhere. The exit status is 1 when any criterion fails (a KNOWN FAIL does not count).",
         "",
