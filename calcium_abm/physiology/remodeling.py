@@ -100,14 +100,12 @@ PARAMETERS = declare([
     Parameter("vitamin_k_bone_half_saturation_nmol_per_l", 0.3, "nmol/L",
               "[C] SXR/PXR action of vitamin K in bone (Tabb 2003), near saturation on the usual diet: status 0.85 "
               "at 100 ug/day K1 (supply 1.66), 0.76 at 56, 0.93 at 254, the shape of the observational data ([V] "
-              "Feskanich 1999 Am J Clin Nutr 69:74: hip-fracture risk higher only below 109 ug/day, no trend "
-              "across quintiles 2-5; [V] Booth 2000 Am J Clin Nutr 71:1201: lowest quartile, median 56 ug/day); "
-              "calibrated on rows T-Booth2008 and T-ECKO2008 (ECKO spine +0.97 / +0.79 % at 2.37 / 0.5 and "
-              "+0.13 to +0.53 % at 0.3 in two 20-seed draws, trial CI -0.67 to 0.54, 2026-12-03; 2.37 left the "
-              "usual diet at status 0.41); at 0.3 K1 still gains +0.4 to +0.6 % over 2-3 years, its CI above zero "
-              "in 4 of the 6 trial criteria, where the trials found none (inside their CIs). "
-              "Sensitivity: the population's mean status sits 0.045 below the typical person's (low "
-              "vitamin_k_disposition costs more than high gains), lowering row A4's women's ratio 0.846 -> 0.826",
+              "Feskanich 1999 Am J Clin Nutr 69:74: hip-fracture risk higher only below 109 ug/day, no trend across "
+              "quintiles 2-5; [V] Booth 2000 Am J Clin Nutr 71:1201: lowest quartile, median 56 ug/day); calibrated on "
+              "rows T-Booth2008 and T-ECKO2008 (ECKO spine +0.97 / +0.79 % at 2.37 / 0.5, +0.13 to +0.53 % at 0.3 in two "
+              "20-seed draws; trial CI -0.67 to 0.54; 2026-12-03). At 0.3 K1 still gains +0.4 to +0.6 % in 2-3 years, "
+              "CI above zero in 4 of the 6 trial criteria, where the trials found none (inside their CIs). Sensitivity: "
+              "the population's mean status is 0.045 below the typical person's; row A4's women 0.846 -> 0.826",
               "Bone vitamin K supply at half-maximal SXR effect", 1e-6, 1e3,
               ("T-Booth2008", "T-ECKO2008", "T-Binkley2009", "11", "S2")),
     Parameter("vitamin_k_osteoblast_survival_gain", 0.05, "-",
