@@ -126,7 +126,8 @@ _DECLARED: dict[str, Column] = {
                                                   "carboxylated today (flux-limited hepatic carboxylation)",
                                              "t.m.carboxylation.hepatic_carboxylation_fraction"),
     "prothrombin_complex_activity": Column(
-        "-", "Functional prothrombin-complex activity (factors II, VII, X; fraction of normal pooled plasma)",
+        "-", "Functional prothrombin-complex activity the prothrombin time sees (fraction of normal pooled plasma): "
+             "the clotting factors by their pt_weight_factor_* weights, factor VII alone by default",
         "t.pca"),
     "inr": Column("-", "International normalised ratio, 1 + b (1/activity - 1) (Holford 1986 form)",
                   "coagulation.inr(t.pca, t.p)"),

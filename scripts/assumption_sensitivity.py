@@ -78,13 +78,7 @@ SETTINGS: dict[str, tuple[str, str, float, dict]] = {
 
 
 #: why a parameter is read in none of :data:`SETTINGS` (checked in the code): each acts elsewhere
-_INR_WEIGHT = ("a weight of the INR's geometric mean of the clotting factors: it matters only while the factors differ "
-               "(the first days on or off warfarin, each factor relaxing at its own half-life); at a steady INR every "
-               "factor has the liver's one carboxylated share (the weights cancel, up to round-off)")
 NOT_IN_THESE_SETTINGS = {
-    "pt_weight_factor_ii": _INR_WEIGHT,
-    "pt_weight_factor_vii": _INR_WEIGHT,
-    "pt_weight_factor_x": _INR_WEIGHT,
     "minimum_prothrombin_complex_activity": "a floor of each factor's activity in the INR, reached only far above "
                                             "the therapeutic INR",
     "osteophyte_onset_age_years": "read only by the lumbar_spine_dxa_bmd_g_cm2 readout (row A4), not screened here",

@@ -54,12 +54,27 @@ def test_inverse_is_exact():
         assert c.inr(c.activity_for_inr(target, P), P) == pytest.approx(target)
 
 
-def test_prothrombin_complex_activity_uses_factors_ii_vii_x_only_by_default():
+def test_prothrombin_complex_activity_follows_factor_vii_by_default():
+    """Harrison 1997: 36 h into warfarin, VII 27 %, II 74 % and INR ~2; the other weights still act when set."""
     assert c.prothrombin_complex_activity(FULL, P) == pytest.approx(1.0)
-    assert c.prothrombin_complex_activity({**FULL, "ix": 0.05}, P) == pytest.approx(1.0)
+    for other in ("ii", "ix", "x"):
+        assert c.prothrombin_complex_activity({**FULL, other: 0.05}, P) == pytest.approx(1.0)
+    early = {"ii": 0.74, "vii": 0.27, "x": 0.65, "ix": 0.9}
+    assert c.inr(c.prothrombin_complex_activity(early, P), P) == pytest.approx(1.0 + (1 / 0.27 - 1) / 3)
+    assert 1.85 < c.inr(c.prothrombin_complex_activity(early, P), P) < 2.0
+    equal = c.default_parameters(pt_weight_factor_ii=1.0, pt_weight_factor_x=1.0)
     mixed = {"ii": 0.3, "vii": 0.2, "x": 0.25, "ix": 0.5}
-    assert c.prothrombin_complex_activity(mixed, P) == pytest.approx((0.3 * 0.2 * 0.25) ** (1 / 3))
-    assert c.steady_state_inr(uniform(0.25), P) == pytest.approx(2.0)
+    assert c.prothrombin_complex_activity(mixed, equal) == pytest.approx((0.3 * 0.2 * 0.25) ** (1 / 3))
+    assert c.inr(c.prothrombin_complex_activity(early, equal), equal) < 1.4  # equal weights miss Harrison's INR
+    assert c.steady_state_inr(uniform(0.25), P) == pytest.approx(2.0)  # the weights cancel at a steady state
+    assert c.steady_state_inr(uniform(0.25), equal) == pytest.approx(2.0)
+
+
+def test_all_weights_zero_is_a_parameter_conflict_naming_every_weight():
+    assert c.parameter_conflicts(P) == []
+    (message,) = c.parameter_conflicts(c.default_parameters(pt_weight_factor_vii=0.0))
+    assert "pt_weight_factor_vii = 0" in message and "pt_weight_factor_ii = 0" in message
+    assert "at least one must be above 0" in message
 
 
 def test_bad_factor_maps_are_refused_with_the_field():

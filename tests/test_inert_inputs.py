@@ -171,8 +171,9 @@ _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.
        "drugs.calcium_acetate_g_per_day": ("haemodialysis", {"calcium_acetate_g_per_day": 4.0}),
        "dialysis.sessions_per_week": ("haemodialysis", {"session_hours": 5.0}),
        # a half-life acts while the factors move: warfarin started during the run
-       "parameters.pt_weight_factor_ix": (load_scenario("healthy_adult").with_schedule(
-           [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {"pt_weight_factor_ix": 1.0})}
+       **{f"parameters.pt_weight_factor_{f}": (load_scenario("healthy_adult").with_schedule(
+           [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {f"pt_weight_factor_{f}": 1.0})
+          for f in ("ii", "ix", "x")}}
 
 
 def _changed(name: str) -> float:

@@ -4,7 +4,7 @@ Pure functions of scalars. The chain the model follows each day:
 
 hepatic carboxylated fraction of each factor (carboxylation.py, from hepatic KH2)
   -> functional factor level (first-order approach with the factor's plasma half-life)
-  -> prothrombin-complex activity (the factors the prothrombin time sees: II, VII, X)
+  -> prothrombin-complex activity (the factors the prothrombin time sees, by weight: VII by default)
   -> INR (hyperbolic relation between activity and prothrombin time).
 
 Only fully carboxylated factor molecules count as functional: under-carboxylated prothrombins
@@ -39,13 +39,27 @@ PARAMETERS = declare([
               "Plasma half-life of factor IX", 1.0, 200.0),
     Parameter("factor_x_half_life_h", 40.0, "h", "[S] 40 h (Eckhoff 2004); 36 h (Goodman & Gilman); 48-72 h",
               "Plasma half-life of factor X", 1.0, 300.0),
-    Parameter("pt_weight_factor_ii", 1.0, "-",
-              "assumption: factors II, VII and X are the strong determinants of the INR (Thrombosis J 2003 1:7 "
-              "[V abstract]); equal weights", "Weight of factor II in prothrombin-complex activity", 0.0, 10.0),
-    Parameter("pt_weight_factor_vii", 1.0, "-", "assumption: as factor II",
+    Parameter("pt_weight_factor_ii", 0.0, "-",
+              "[C] Harrison et al. 1997 Ann Intern Med 126:133 (49 patients starting warfarin, factors measured "
+              "daily): 36 h after a 10 mg start factor VII was 27 % (CI 18-36), factor II 74 % (67-81) and 44 % of "
+              "patients had INR > 2; the activity-INR law (inr_hyperbolic_slope) reaches INR ~1.9 there only when "
+              "VII carries the weight (equal weights of II, VII, X: INR ~1.3), so II's share is ~0 (at most ~0.1 "
+              "for a median INR of 1.8); Am J Hematol 1998 57:193 [V abstract]: at a given INR, factor VII was the "
+              "same in the initial and the stable phase of warfarin while native prothrombin was not ('VII, and not "
+              "prothrombin, may be the predominant factor monitored by the INR'). All factors share one "
+              "carboxylated fraction in this model, so the weights act only while the factors relax at their "
+              "different half-lives (starting, stopping, vitamin K rescue). Sensitivity (rows W5, W6): II and X "
+              "at 0.05 each (VII's share 0.91) give INR 2 on day 4 and INR 1.75 / 1.23 at 65 / 115 h after the "
+              "last dose; at 0.25 each (share 0.67) day 7 and 1.84 / 1.29, which fails W6; at 1 (equal weights, "
+              "the former assumption) day 9 and 1.98 / 1.39 (2026-12-04)",
+              "Weight of factor II in prothrombin-complex activity", 0.0, 10.0),
+    Parameter("pt_weight_factor_vii", 1.0, "-",
+              "[C] the prothrombin time's thromboplastin acts through factor VII (tissue factor-VIIa activates "
+              "X); the weights of pt_weight_factor_ii (Harrison 1997; Am J Hematol 1998 57:193) are relative to it",
               "Weight of factor VII in prothrombin-complex activity", 0.0, 10.0),
-    Parameter("pt_weight_factor_x", 1.0, "-", "assumption: as factor II",
-              "Weight of factor X in prothrombin-complex activity", 0.0, 10.0),
+    Parameter("pt_weight_factor_x", 0.0, "-", "[C] as pt_weight_factor_ii (factor X was not in Harrison 1997's "
+              "abstract; at 36 h, with its 40 h half-life, it lies between II and VII, so any weight lowers the "
+              "INR there further)", "Weight of factor X in prothrombin-complex activity", 0.0, 10.0),
     Parameter("pt_weight_factor_ix", 0.0, "-",
               "[V] the prothrombin time tests the extrinsic and common pathways; factor IX is intrinsic "
               "(coagulation tables, e.g. Eckhoff 2004 via Citizendium)",
@@ -150,7 +164,8 @@ def _factor_keep(p, dt_days: float) -> dict[str, float]:
 
 def prothrombin_complex_activity(factor_activity: Mapping[str, float], p) -> float:
     """Activity the prothrombin time sees (fraction of normal): the weighted geometric mean of
-    the factor activities (weights ``pt_weight_factor_*``; IX has weight 0 by default).
+    the factor activities (weights ``pt_weight_factor_*``; by default factor VII alone, whose level
+    the INR follows while the factors relax at different speeds: Harrison 1997, Am J Hematol 1998).
 
     At steady state, pass the hepatic carboxylated fraction of each factor as its activity.
     """
@@ -177,6 +192,16 @@ def _pt_weights(p) -> tuple[tuple[tuple[str, float], ...], float]:
     if total <= 0.0:
         raise ValueError("pt_weight_factor_* are all 0: at least one factor must count in the prothrombin time")
     return tuple(weights.items()), total
+
+
+def parameter_conflicts(p) -> list[str]:
+    """Cross-field rules of this module's parameters: at least one clotting factor must have a weight
+    in the prothrombin time. One message per broken rule (empty = fine)."""
+    if sum(getattr(p, name) for name in _PT_WEIGHT_NAMES) > 0.0:
+        return []
+    values = ", ".join(f"{name} = {getattr(p, name):g}" for name in _PT_WEIGHT_NAMES)
+    return [f"{values}: at least one must be above 0 (the prothrombin time sees the factors by these weights; "
+            "by default pt_weight_factor_vii = 1 and the others 0)"]
 
 
 def inr(activity: float, p) -> float:
@@ -243,4 +268,5 @@ def steady_state_inr(carboxylated_fraction_by_factor: Mapping[str, float], p) ->
 __all__ = ["PARAMETERS", "FACTORS", "GLA_RESIDUES_BY_FACTOR", "default_parameters", "factor_half_lives_h",
            "advance_factor_activity", "relax_factor_activity",
            "prothrombin_complex_activity", "weighted_factor_activity", "inr", "activity_for_inr",
-           "flux_limited_carboxylated_fraction", "hepatic_supply_nmol_per_l", "hepatic_factor_carboxylation", "steady_state_inr"]
+           "flux_limited_carboxylated_fraction", "hepatic_supply_nmol_per_l", "hepatic_factor_carboxylation",
+           "steady_state_inr", "parameter_conflicts"]

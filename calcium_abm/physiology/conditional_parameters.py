@@ -1,8 +1,8 @@
 """Parameters that act only where their drug, treatment or companion parameter is in the run.
 
 A parameter of warfarin's kinetics does nothing in a run without warfarin, a binder's capacity
-nothing without the binder, a dialysis law's constant nothing without sessions, factor IX's
-half-life nothing while factor IX has no weight in the prothrombin time: the rule that reads each
+nothing without the binder, a dialysis law's constant nothing without sessions, a clotting
+factor's half-life nothing while the factor has no weight in the prothrombin time: the rule that reads each
 is never reached, or its result is multiplied by 0. A single run refuses such a setting when no
 day of the run (day 0 and each schedule boundary) lets it act, as it refuses a trait spread its
 person does not let act (:func:`.person_traits.inert_setting_problems`); a batch refuses it when no
@@ -38,10 +38,23 @@ def _longer_or_shorter_sessions(state) -> bool:
     return state.dialysis.sessions_per_week > 0 and state.dialysis.session_hours != 4.0
 
 
-def _factor_ix_counts(state) -> bool:
-    from calcium_abm.physiology.coagulation import default_parameters
+def _factor_counts(factor: str) -> Callable:
+    """Whether factor ``factor`` has a weight in the prothrombin time (``pt_weight_factor_<factor>`` > 0)."""
+    def counts(state) -> bool:
+        from calcium_abm.physiology.coagulation import default_parameters
 
-    return state.parameters.get("pt_weight_factor_ix", default_parameters().pt_weight_factor_ix) > 0.0
+        name = f"pt_weight_factor_{factor}"
+        return state.parameters.get(name, getattr(default_parameters(), name)) > 0.0
+    return counts
+
+
+#: why factors II and X have no weight by default (coagulation.pt_weight_factor_ii's source)
+_FOLLOWS_VII = " because the INR follows factor VII (docs/parameters.md)"
+
+
+def _half_life_of(factor: str, why_zero: str) -> tuple[str, Callable]:
+    return (f"parameters.pt_weight_factor_{factor} is above 0 (factor {factor.upper()}'s weight in the prothrombin "
+            f"time; 0 by default{why_zero}, and no column reports factor {factor.upper()})", _factor_counts(factor))
 
 
 _WARFARIN = ("drugs.warfarin_mg_per_day is above 0 on that day or before (warfarin's kinetics and its action on "
@@ -64,8 +77,9 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "dialysis_phosphate_exponent": _DIALYSIS,
     "dialysis_duration_exponent": ("dialysis.sessions_per_week is above 0 with dialysis.session_hours other than 4 "
                                    "(the law's reference session: (hours / 4) ** exponent)", _longer_or_shorter_sessions),
-    "factor_ix_half_life_h": ("parameters.pt_weight_factor_ix is above 0 (factor IX's weight in the prothrombin "
-                              "time; 0 by default, and no column reports factor IX)", _factor_ix_counts),
+    "factor_ii_half_life_h": _half_life_of("ii", _FOLLOWS_VII),
+    "factor_x_half_life_h": _half_life_of("x", _FOLLOWS_VII),
+    "factor_ix_half_life_h": _half_life_of("ix", ""),
 }
 
 

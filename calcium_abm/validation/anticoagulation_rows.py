@@ -11,7 +11,7 @@ import numpy as np
 
 from calcium_abm.validation.design import Arm, Criterion, Experiment, onset, value
 
-__all__ = ["ANTICOAGULATION_EXPERIMENTS", "OVERANTICOAGULATED", "K1_TABLET_UG", "STEEP_TRANSDUCTION", "inr_at_hours"]
+__all__ = ["ANTICOAGULATION_EXPERIMENTS", "OVERANTICOAGULATED", "K1_TABLET_UG", "inr_at_hours"]
 
 #: the day of the first study dose (runner.STUDY_START_DAY) and the next day's reading: a dose
 #: given at the start of study day 1 acts in the step that ends on recorded day 2, 24 h later
@@ -23,19 +23,6 @@ OVERANTICOAGULATED = {"drugs.warfarin_mg_per_day": 24.0}
 #: one 1 mg phytonadione tablet on top of the usual 100 ug/day of dietary K1
 K1_TABLET_UG = 1000.0
 _HOLD = {"drugs.warfarin_mg_per_day": 0.0}
-#: why rows W5 and W6 fail today (issue 12: pharmacology that holds for short and long studies at once)
-STEEP_TRANSDUCTION = (
-    "issue 12: the INR moves too slowly. At 5 mg/day the liver's VKOR is ~89 % inhibited (warfarin_ec50_mg_per_l "
-    "0.13, an effective value calibrated to row W1, against a day-mean plasma warfarin of ~1 mg/L), so after the last "
-    "dose the INR waits for warfarin (half-life 34.7 h) to clear to near its EC50, and the dose-INR curve is flat "
-    "(INR 1.62 / 2.29 / 2.89 at 2.5 / 5 / 7.5 mg/day, 2026-12-02); starting, the INR creeps towards a steady 2.29 "
-    "behind factor II (60 h). PK/PD models of warfarin put therapeutic concentrations below the EC50 with a steep "
-    "step from inhibition to INR (Hamberg et al. 2007 Clin Pharmacol Ther 81:529). Tried 2026-12-02: Wajima's EC50 "
-    "0.34 mg/L with hepatic_carboxylation_reserve 1.0-1.3 speeds the fall but puts the INR at 5 mg/day at "
-    "1.45-1.69 (row W1 fails); a reserve of 1.0 at EC50 0.13 gives INR 2.78 and the first INR >= 2 on day 6, but "
-    "still 1.45 at 120 h after stopping; a factor needing 3 independently carboxylated Gla sites with EC50 0.58 passes "
-    "W6 but takes 10 days to INR 2 and breaks the rat's K1 rescue (rows 2, 2b; docs/ODD.md section 8)")
-
 def inr_at_hours(hours: float, arm: str):
     """The INR ``hours`` after the start of recorded day 0 in ``arm``, between the daily rows as the INR's
     excess over 1 falls: exponentially (White 1995), so ``ln(INR - 1)`` is interpolated linearly."""
@@ -96,14 +83,17 @@ ANTICOAGULATION_EXPERIMENTS: tuple[Experiment, ...] = (
                       lambda runs: onset("inr", 2.0, "warfarin 5 mg/d")(runs) - 1.0, 3.5, 7.0,
                       "~4.5-5.5 (46 % by the morning of day 5)", "days",
                       "the median patient about day 5-6 of therapy, i.e. 4.5-5.5 days after the first (evening) "
-                      "dose; from 7 for a fixed 5 mg without the nomogram's titration",
-                      STEEP_TRANSDUCTION),
+                      "dose; from 7 for a fixed 5 mg without the nomogram's titration"),
         ),
         grid=16, quick_grid=16,
         plot_columns=("inr", "prothrombin_complex_activity", "plasma_warfarin_mg_l"),
         notes="A healthy adult on the usual diet takes 5 mg/day from study day 1 (the nomograms titrate from day 3; "
               "the model keeps 5 mg, whose steady INR is 2.29). The first dose acts in the step that ends on "
-              "recorded day 2, so days since the first dose are the recorded day minus 1.",
+              "recorded day 2, so days since the first dose are the recorded day minus 1. The INR follows factor "
+              "VII (half-life 6 h; coagulation.pt_weight_factor_ii, from Harrison 1997's factor levels, not from "
+              "this row), so it rises as warfarin accumulates (half-life 34.7 h) rather than behind factor II "
+              "(60 h): 1.39 / 1.75 / 1.96 / 2.09 on days 1-4 after the first dose (2026-12-04); with equal weights "
+              "of II, VII and X the first INR >= 2 came 9 days after it (a known failure until 2026-12-04).",
     ),
     Experiment(
         row="W6",
@@ -119,15 +109,18 @@ ANTICOAGULATION_EXPERIMENTS: tuple[Experiment, ...] = (
                       "the cohort's mean steady INR (a check of the design, not of a mechanism)"),
             Criterion("INR 65 h after the last dose", inr_at_hours(65.0, "warfarin stopped"), 1.3, 1.9,
                       "1.6 (range 1.11-2.16)", "(INR)", "+-0.3 around the mean, inside the published range; read "
-                      "between the daily rows (inr_at_hours)", STEEP_TRANSDUCTION),
+                      "between the daily rows (inr_at_hours)"),
             Criterion("INR 115 h after the last dose", inr_at_hours(115.0, "warfarin stopped"), None, 1.25,
-                      "1.1 (77 % below 1.2)", "(INR)", "the typical patient below 1.2", STEEP_TRANSDUCTION),
+                      "1.1 (77 % below 1.2)", "(INR)", "the typical patient below 1.2"),
         ),
         grid=16, quick_grid=16,
         plot_columns=("inr", "plasma_warfarin_mg_l", "vkor_activity_fraction"),
         notes="A healthy adult on warfarin 6.3 mg/day (steady INR ~2.6, the cohort's mean) takes the last dose at "
               "the start of study day 0; recorded day k is then 24 k h after it, and the study's hours are read "
-              "between the daily rows. Read at the next rows instead (72 h, 120 h) the INR was 1.89 and 1.36 "
-              "(2026-12-02): the first would pass only by the 7 h it gives the model.",
+              "between the daily rows; read at the next rows instead (72 h, 120 h) the INR is 1.62 and 1.18 "
+              "(2026-12-04), inside both bands. The fall's speed comes from factor VII (half-life 6 h), whose "
+              "level the INR follows (coagulation.pt_weight_factor_ii: Harrison 1997, not this row), once warfarin "
+              "has cleared below the liver's EC50; with equal weights of II, VII and X it was 1.98 and 1.39 at "
+              "65 and 115 h (a known failure until 2026-12-04).",
     ),
 )
