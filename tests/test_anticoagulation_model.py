@@ -26,7 +26,7 @@ def _run(scenario: str = "healthy_adult", days: int = 56, **overrides):
 
 def test_inr_and_activity_are_output_columns_with_units():
     assert COLUMNS["inr"][0] == "-" and "normalised ratio" in COLUMNS["inr"][1]
-    assert "II, VII, X" in COLUMNS["prothrombin_complex_activity"][1]
+    assert "factor VII alone by default" in COLUMNS["prothrombin_complex_activity"][1]
 
 
 def test_the_liver_only_half_saturation_is_gone():

@@ -70,11 +70,13 @@ def test_prothrombin_complex_activity_follows_factor_vii_by_default():
     assert c.steady_state_inr(uniform(0.25), equal) == pytest.approx(2.0)
 
 
-def test_all_weights_zero_is_a_parameter_conflict_naming_every_weight():
-    assert c.parameter_conflicts(P) == []
-    (message,) = c.parameter_conflicts(c.default_parameters(pt_weight_factor_vii=0.0))
-    assert "pt_weight_factor_vii = 0" in message and "pt_weight_factor_ii = 0" in message
-    assert "at least one must be above 0" in message
+def test_factor_vii_weight_zero_is_refused_with_its_range():
+    """Factor VII's weight is the reference of the others: 0 would let every weight be 0."""
+    from calcium_abm.errors import ScenarioError
+    from calcium_abm.scenario import load_scenario
+
+    with pytest.raises(ScenarioError, match=r"parameters.pt_weight_factor_vii = 0 is not allowed"):
+        load_scenario({"parameters": {"pt_weight_factor_vii": 0.0}})
 
 
 def test_bad_factor_maps_are_refused_with_the_field():

@@ -146,7 +146,8 @@ def test_every_range_boundary_runs_and_balances(name, value):
     from calcium_abm.physiology.species import RODENT_PRESET_SPECIES
     if name in CONDITIONAL_PARAMETERS:  # a drug's or treatment's parameter acts only with it (a run refuses it without)
         needs = {"ckd_stage": 5, "sessions_per_week": 3, "session_hours": 5.0, "sevelamer_g_per_day": 2.4,
-                 "calcium_acetate_g_per_day": 2.0, "warfarin_mg_per_day": 5.0, "pt_weight_factor_ix": 1.0}
+                 "calcium_acetate_g_per_day": 2.0, "warfarin_mg_per_day": 5.0,
+                 **{f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")}}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
         needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.1}
     frame = simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, **needs, name: value})

@@ -55,8 +55,9 @@ PARAMETERS = declare([
               "Weight of factor II in prothrombin-complex activity", 0.0, 10.0),
     Parameter("pt_weight_factor_vii", 1.0, "-",
               "[C] the prothrombin time's thromboplastin acts through factor VII (tissue factor-VIIa activates "
-              "X); the weights of pt_weight_factor_ii (Harrison 1997; Am J Hematol 1998 57:193) are relative to it",
-              "Weight of factor VII in prothrombin-complex activity", 0.0, 10.0),
+              "X); the weights of pt_weight_factor_ii (Harrison 1997; Am J Hematol 1998 57:193) are relative to it, "
+              "so it is above 0 (the prothrombin time always sees some factor)",
+              "Weight of factor VII in prothrombin-complex activity", 0.01, 10.0),
     Parameter("pt_weight_factor_x", 0.0, "-", "[C] as pt_weight_factor_ii (factor X was not in Harrison 1997's "
               "abstract; at 36 h, with its 40 h half-life, it lies between II and VII, so any weight lowers the "
               "INR there further)", "Weight of factor X in prothrombin-complex activity", 0.0, 10.0),
@@ -194,16 +195,6 @@ def _pt_weights(p) -> tuple[tuple[tuple[str, float], ...], float]:
     return tuple(weights.items()), total
 
 
-def parameter_conflicts(p) -> list[str]:
-    """Cross-field rules of this module's parameters: at least one clotting factor must have a weight
-    in the prothrombin time. One message per broken rule (empty = fine)."""
-    if sum(getattr(p, name) for name in _PT_WEIGHT_NAMES) > 0.0:
-        return []
-    values = ", ".join(f"{name} = {getattr(p, name):g}" for name in _PT_WEIGHT_NAMES)
-    return [f"{values}: at least one must be above 0 (the prothrombin time sees the factors by these weights; "
-            "by default pt_weight_factor_vii = 1 and the others 0)"]
-
-
 def inr(activity: float, p) -> float:
     """International normalised ratio at a prothrombin-complex activity (fraction of normal).
 
@@ -269,4 +260,4 @@ __all__ = ["PARAMETERS", "FACTORS", "GLA_RESIDUES_BY_FACTOR", "default_parameter
            "advance_factor_activity", "relax_factor_activity",
            "prothrombin_complex_activity", "weighted_factor_activity", "inr", "activity_for_inr",
            "flux_limited_carboxylated_fraction", "hepatic_supply_nmol_per_l", "hepatic_factor_carboxylation",
-           "steady_state_inr", "parameter_conflicts"]
+           "steady_state_inr"]
