@@ -131,6 +131,13 @@ _DECLARED: dict[str, Column] = {
         "t.pca"),
     "inr": Column("-", "International normalised ratio, 1 + b (1/activity - 1) (Holford 1986 form)",
                   "coagulation.inr(t.pca, t.p)"),
+    "factor_vii_activity": Column("-", "Functional factor VII (fraction of normal pooled plasma; half-life "
+                                       "factor_vii_half_life_h): the factor the INR follows by default",
+                                  "t.m.blood.clotting_factor_activity['vii']"),
+    "factor_ii_activity": Column("-", "Functional prothrombin, factor II (fraction of normal pooled plasma; half-life "
+                                      "factor_ii_half_life_h): the factor whose fall carries warfarin's antithrombotic "
+                                      "effect, days behind the INR",
+                                 "t.m.blood.clotting_factor_activity['ii']"),
     "vascular_mgp_carboxylation_fraction": Column(
         "-", "Production-weighted share of new MGP fully carboxylated; NaN in the MGP knockout (no MGP is "
             "made, so the share is undefined)",

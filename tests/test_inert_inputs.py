@@ -173,7 +173,7 @@ _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.
        # a half-life acts while the factors move: warfarin started during the run
        **{f"parameters.pt_weight_factor_{f}": (load_scenario("healthy_adult").with_schedule(
            [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {f"pt_weight_factor_{f}": 1.0})
-          for f in ("ii", "ix", "x")}}
+          for f in ("ix", "x")}}
 
 
 def _changed(name: str) -> float:

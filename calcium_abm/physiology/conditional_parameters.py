@@ -48,7 +48,8 @@ def _factor_counts(factor: str) -> Callable:
     return counts
 
 
-#: why factors II and X have no weight by default (coagulation.pt_weight_factor_ii's source)
+#: why factor X has no weight by default (coagulation.pt_weight_factor_x's source); factor II's half-life always
+#: acts through its column (factor_ii_activity)
 _FOLLOWS_VII = " because the INR follows factor VII (docs/parameters.md)"
 
 
@@ -77,7 +78,6 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "dialysis_phosphate_exponent": _DIALYSIS,
     "dialysis_duration_exponent": ("dialysis.sessions_per_week is above 0 with dialysis.session_hours other than 4 "
                                    "(the law's reference session: (hours / 4) ** exponent)", _longer_or_shorter_sessions),
-    "factor_ii_half_life_h": _half_life_of("ii", _FOLLOWS_VII),
     "factor_x_half_life_h": _half_life_of("x", _FOLLOWS_VII),
     "factor_ix_half_life_h": _half_life_of("ix", ""),
 }
