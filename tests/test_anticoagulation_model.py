@@ -8,6 +8,7 @@ checked here on one seed so a regression shows up in the test suite, not only in
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,26 @@ def test_the_liver_follows_plasma_vitamin_k_within_days_so_oral_k1_acts_by_the_n
     steady = [_run(days=60, warfarin_mg_per_day=5.0, **extra)["inr"].iloc[-1]
               for extra in ({}, {"liver_vitamin_k_turnover_per_h": P.tissue_vitamin_k_loss_per_h})]
     assert steady[0] == pytest.approx(steady[1], rel=1e-6)
+
+
+def _inr_after_a_week_of_more_k1(extra_ug_per_day: float) -> tuple[float, float]:
+    """(steady INR on warfarin 5 mg/day, INR after 7 days of ``extra_ug_per_day`` more K1): the
+    design docs/ODD.md section 8 quotes ("Warfarin and dietary K1")."""
+    base = load_scenario("healthy_adult").with_overrides({"drugs.warfarin_mg_per_day": 5.0, **SMALL})
+    scenario = base.with_schedule([{"start_day": 60, "end_day": 67, "set": {
+        "diet.vitamin_k1_ug_per_day": base.diet.vitamin_k1_ug_per_day + extra_ug_per_day}}])
+    frame = simulate(scenario, years=68 / 365.0, seed=2).set_index("day")
+    return float(frame.loc[60, "inr"]), float(frame.loc[67, "inr"])
+
+
+def test_the_odd_quotes_the_inr_response_to_more_dietary_k1_on_warfarin():
+    """The figures the ODD compares with the dietary-K1 studies come from this run (they are the
+    model's, not typed): the INR falls with each step of K1, the more the larger the step."""
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text().split())
+    figures = [_inr_after_a_week_of_more_k1(extra) for extra in (50.0, 100.0, 150.0)]
+    steady = figures[0][0]
+    after = [inr for _, inr in figures]
+    assert all(abs(before - steady) < 1e-9 for before, _ in figures)
+    assert steady > after[0] > after[1] > after[2]
+    quoted = f"lowers the model's INR from {steady:.2f} to {after[0]:.2f} / {after[1]:.2f} / {after[2]:.2f}"
+    assert quoted in text, quoted
