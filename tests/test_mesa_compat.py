@@ -236,6 +236,16 @@ def test_model_grid_is_the_bone_grid_with_property_layers(stepped_model):
     assert cell.cavity == stepped_model.bone.cavity[3, 5]
 
 
+def test_the_vitamin_k_layers_hold_the_days_tissue_kh2(stepped_model):
+    """ODD 8: the grids' vitamin_k_nmol_l layers hold today's tissue KH2 (vessel per depth, bone one
+    value), not zeros."""
+    vk = stepped_model.carboxylation
+    vessel = stepped_model.vessel_grid.vitamin_k_nmol_l.data
+    assert np.array_equal(vessel, np.broadcast_to(vk.vessel_kh2_by_depth, vessel.shape)) and vessel.min() > 0.0
+    bone = stepped_model.bone_grid.vitamin_k_nmol_l.data
+    assert bone.min() == bone.max() == vk.bone_kh2_nmol_l > 0.0
+
+
 def test_datacollector_is_mesas(stepped_model):
     dc = stepped_model.datacollector
     assert isinstance(dc, mesa.DataCollector)

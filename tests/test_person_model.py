@@ -382,3 +382,23 @@ def test_a_schedule_entry_that_changes_a_value_acts_on_its_day():
     assert np.array_equal(frame_bits(changed[upto]), frame_bits(plain[upto]))
     day_101 = plain.index[plain["day"] == 101][0]
     assert changed.loc[day_101, "serum_calcium_mmol_l"] != plain.loc[day_101, "serum_calcium_mmol_l"]
+
+
+def test_the_odd_gives_the_life_course_start_of_the_typical_person_of_80():
+    """ODD 8 quotes the section BMD a typical woman (final period at 51) and man of 80 start at,
+    relative to their own start at 30, as means over seeds 1-5: the figures are the model's."""
+    from pathlib import Path
+
+    odd = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text().split())
+
+    def start_bmd(sex, age, seed, **patient):
+        return CalciumParadoxModel("healthy_adult", rng=seed, sex=sex, age_years=age,
+                                   **patient).bone_mineral_density_g_cm2
+
+    woman = {"postmenopausal": True, "years_since_menopause": 29}
+    ratios = {sex: float(np.mean([start_bmd(sex, 80, seed, **kw) / start_bmd(sex, 30, seed) for seed in range(1, 6)]))
+              for sex, kw in (("female", woman), ("male", {}))}
+    assert ratios["female"] < ratios["male"] < 1.0
+    quoted = (f"starts at about {ratios['female']:.2f} of her section BMD at 30, a man of 80 at about "
+              f"{ratios['male']:.2f} (means of seeds 1-5")
+    assert quoted in odd, quoted
