@@ -129,10 +129,11 @@ def cortical_steady_state(mineral_mg: float, p, activation_factor: float = 1.0,
 def cortical_day(cortical: CorticalBone, drives: BoneDrives, p, dt: float = 1.0) -> float:
     """One day of cortical remodeling (mean field), in place; returns mineral resorbed (mg)."""
     depth = 1.0 / drives.osteoclast_apoptosis_factor  # longer-lived osteoclasts dig deeper
-    # float(): numpy's exp, kept so the bits stay, but the state stays a Python float (numpy scalars are slow)
-    resorbed = cortical.mineral_mg * (1.0 - float(np.exp(-p.cortical_turnover_per_year / 365.0
-                                                         * drives.activation_factor * depth * dt)))
-    refilled = cortical.cavity_mg * (1.0 - float(np.exp(-p.cortical_refill_per_day * dt)))
+    # math.exp (the C library's), as compiled code computes it: numpy's exp differs from it in the last bit for
+    # ~6 % of arguments, which would keep a compiled day from giving this day's numbers bit for bit (issue 16)
+    resorbed = cortical.mineral_mg * (1.0 - math.exp(-p.cortical_turnover_per_year / 365.0
+                                                     * drives.activation_factor * depth * dt))
+    refilled = cortical.cavity_mg * (1.0 - math.exp(-p.cortical_refill_per_day * dt))
     cortical.mineral_mg -= resorbed
     cortical.cavity_mg += resorbed - refilled
     # teams lay min(1, margin) of their cavity; the rest of the cycle ends as a deficit
