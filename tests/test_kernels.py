@@ -35,6 +35,41 @@ def test_a_kernel_drawing_through_a_stream_advances_the_generator_like_python_dr
     assert rng.random() == twin.random()
 
 
+@numba.njit(cache=True)
+def _wall_uniforms_through_stream(stream, w, h):
+    return stream.rng.random((w, h), dtype=np.float32)
+
+
+@pytest.mark.parametrize("seed", [0, 42])
+def test_a_kernel_draws_the_walls_float32_uniforms_as_numpy_does(seed):
+    """The media's uniforms (``calcification.wall_day_inputs``: numpy's float32 draw, one per cell) can be
+    drawn inside compiled code without changing a number (issue 16's compiled day): the same values,
+    bit for bit, and the generator left where numpy leaves it."""
+    rng, twin = np.random.default_rng(seed), np.random.default_rng(seed)
+    drawn = _wall_uniforms_through_stream(RandomStream(rng), 64, 64)
+    expected = twin.random((64, 64), dtype=np.float32)
+    assert drawn.dtype == np.float32 and np.array_equal(drawn, expected)
+    assert rng.random() == twin.random()
+
+
+@numba.njit(cache=True)
+def _compiled_exp(x):
+    out = np.empty_like(x)
+    for i in range(x.size):
+        out[i] = math.exp(x[i])
+    return out
+
+
+def test_compiled_exp_is_pythons_math_exp_not_numpys():
+    """Why the daily Python laws use ``math.exp`` (``skeleton.cortical_day`` since 2026-12-04): compiled
+    code computes the C library's exp, as Python's ``math.exp`` does, bit for bit; numpy's own exp
+    differs from it in the last bit for some arguments on this machine's CPUs (its SIMD loops), so a law
+    on numpy's exp could not be compiled without changing the run's numbers."""
+    x = np.random.default_rng(1).uniform(-0.01, 0.0, 20_000)
+    library = np.array([math.exp(v) for v in x])
+    assert np.array_equal(_compiled_exp(x), library)  # numpy's np.exp(x) differed in 1,297 of these (2026-12-04)
+
+
 def test_as_random_stream_wraps_a_generator_and_passes_a_stream_through():
     stream = as_random_stream(np.random.default_rng(1))
     assert isinstance(stream, RandomStream)
