@@ -97,3 +97,21 @@ def test_the_odd_gives_the_extra_score_of_years_on_warfarin():
               + " AU over non-users at 2.5 / 5 / 7.5 / 10 / 15 years",
               f"(+{np.mean(intima):.0f} of +{mean[-1]:.0f} AU)")
     assert all(q in odd for q in quoted), quoted
+
+
+def test_the_odd_says_a_ckd5_media_stays_free_of_mineral_for_15_years():
+    """ODD 8 states that the osteopontin cover leaves the ckd_stage5 scenario's media almost without mineral
+    for 15 years (a gap it names) while the intima calcifies: this checks the quoted range on the first seed."""
+    from pathlib import Path
+
+    from calcium_abm.model import CalciumParadoxModel
+
+    odd = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text().split())
+    small = {f"{t}_grid_{s}": 16 for t in ("bone", "vessel") for s in ("width", "height")}
+    model = CalciumParadoxModel("ckd_stage5", rng=1, years=15, record_every_days=36500, **small)
+    while model.running:
+        model.step()
+    units = model.params.agatston_units_per_mg_calcium
+    media, intima = model.vessel.media_calcium_mg() * units, model.vessel.intima.calcium_mg * units
+    assert 0.0023 <= round(media, 4) <= 0.0025 and intima > 1000.0
+    assert "media holds almost no mineral after 15 years (0.0023-0.0025 AU on 16 × 16" in odd
