@@ -6,6 +6,8 @@ reads goes ahead (calcium_abm/inert_settings.py, calcium_abm/batch/inert.py)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from calcium_abm.batch.expand import expand_runs
@@ -175,8 +177,23 @@ _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.
            [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {f"pt_weight_factor_{f}": 1.0})
           for f in ("ix", "x")}}
 
+_WOMAN = {"sex": "female", "age_years": 53, "postmenopausal": True, "years_since_menopause": 2}
+#: where a sex-specific parameter acts within the test's 40 days: a woman 2 years past her final period (her
+#: early-menopause laws act), the built-in postmenopausal woman, or a man of 62 (his intima grows); and the
+#: value it is changed to where the default is 0 (a multiple of 0 is no change)
+_SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_parameters.FEMALE_ONLY},
+             "intimal_onset_age_median_female_years": ("healthy_adult", {**_WOMAN, "age_years": 70,
+                                                                         "years_since_menopause": 19}),
+             "estrogen_vessel_protection": ("postmenopausal", {}),
+             **{name: ("healthy_adult", {"age_years": 62}) for name in conditional_parameters.MALE_ONLY}}
+_SEXED_OFF = {**{name: ("healthy_adult", {}) for name in conditional_parameters.FEMALE_ONLY},
+              **{name: ("healthy_adult", _WOMAN) for name in conditional_parameters.MALE_ONLY}}
+_VALUE = {"estrogen_loss_late_effect_fraction": 0.3}
+
 
 def _changed(name: str) -> float:
+    if name in _VALUE:
+        return _VALUE[name]
     p = parameter_registry()[name]
     return p.value * 1.5 if p.value * 1.5 <= p.maximum else p.value * 0.5
 
@@ -190,12 +207,14 @@ def test_a_conditional_parameter_does_nothing_without_its_condition_and_acts_wit
     """Why a run refuses it: with its drug, treatment or companion parameter absent the run is the same
     bit for bit whatever its value (checked with the refusal switched off), and present it changes the run."""
     condition = conditional_parameters.CONDITIONAL_PARAMETERS[name][0].split(" ")[0]
+    off_scenario, off = _SEXED_OFF.get(name, ("healthy_adult", {}))
+    where = re.escape(conditional_parameters.CONDITIONAL_PARAMETERS[name][0][:40])
     with pytest.raises(ScenarioError, match=rf"parameters.{name} = .* does nothing in this run: it acts only where "
-                                            rf"{condition} is above 0"):
-        _frame("healthy_adult", {name: _changed(name)})
+                                            rf"{where}"):
+        _frame(off_scenario, {**off, name: _changed(name)})
     monkeypatch.setattr(conditional_parameters, "inert_conditional_parameters", lambda scenario: [])
-    assert _frame("healthy_adult", {name: _changed(name)}).equals(_frame("healthy_adult", {}))
-    scenario, on = _ON[condition]
+    assert _frame(off_scenario, {**off, name: _changed(name)}).equals(_frame(off_scenario, off))
+    scenario, on = _SEXED_ON[name] if name in _SEXED_ON else _ON[condition]
     assert not _frame(scenario, {**on, name: _changed(name)}).equals(_frame(scenario, on))
 
 

@@ -148,6 +148,10 @@ def test_every_range_boundary_runs_and_balances(name, value):
         needs = {"ckd_stage": 5, "sessions_per_week": 3, "session_hours": 5.0, "sevelamer_g_per_day": 2.4,
                  "calcium_acetate_g_per_day": 2.0, "warfarin_mg_per_day": 5.0,
                  **{f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")}}
+        if CONDITIONAL_PARAMETERS[name][1].__name__ == "_female":  # a law of women: run a postmenopausal woman
+            needs = {"sex": "female", "age_years": 55, "postmenopausal": True, "years_since_menopause": 3}
+        elif CONDITIONAL_PARAMETERS[name][1].__name__ == "_male":
+            needs = {}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
         needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.1}
     frame = simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, **needs, name: value})

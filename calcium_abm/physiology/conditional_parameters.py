@@ -1,8 +1,9 @@
-"""Parameters that act only where their drug, treatment or companion parameter is in the run.
+"""Parameters that act only where their drug, treatment, companion parameter or sex is in the run.
 
 A parameter of warfarin's kinetics does nothing in a run without warfarin, a binder's capacity
 nothing without the binder, a dialysis law's constant nothing without sessions, a clotting
-factor's half-life nothing while the factor has no weight in the prothrombin time: the rule that reads each
+factor's half-life nothing while the factor has no weight in the prothrombin time, a law of the menopause
+or a constant of one sex nothing for the other sex (a run's sex never changes): the rule that reads each
 is never reached, or its result is multiplied by 0. A single run refuses such a setting when no
 day of the run (day 0 and each schedule boundary) lets it act, as it refuses a trait spread its
 person does not let act (:func:`.person_traits.inert_setting_problems`); a batch refuses it when no
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-__all__ = ["CONDITIONAL_PARAMETERS", "LINGERING", "acts_in", "acts_on_day", "condition_text",
+__all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "MALE_ONLY", "LINGERING", "acts_in", "acts_on_day", "condition_text",
            "inert_conditional_parameters"]
 
 
@@ -58,6 +59,32 @@ def _half_life_of(factor: str, why_zero: str) -> tuple[str, Callable]:
             f"time; 0 by default{why_zero}, and no column reports factor {factor.upper()})", _factor_counts(factor))
 
 
+def _female(state) -> bool:
+    return state.patient.sex == "female"
+
+
+def _male(state) -> bool:
+    return state.patient.sex == "male"
+
+
+_FEMALE = ('patient.sex is "female" (a law of the menopause or a constant of women: no rule reads it for a man)',
+           _female)
+_MALE = ('patient.sex is "male" (a constant of men: no rule reads it for a woman)', _male)
+#: the parameters one sex's rules read and the other's never do (checked both ways by tests/test_inert_inputs.py);
+#: gfr_decline_male_ml_per_min_per_year is not among them (women's GFR decline reads it too), nor the young-adult
+#: spine SDs (they convert a measured T-score of either sex)
+FEMALE_ONLY = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_lifespan_factor",
+               "estrogen_loss_osteoblast_apoptosis_factor", "estrogen_loss_adaptation_years",
+               "estrogen_loss_late_effect_fraction", "estrogen_loss_activation_lag_years",
+               "perimenopause_onset_midpoint_years", "perimenopause_onset_width_years", "transmenopause_end_years",
+               "absorption_fraction_menopause_drop", "estrogen_renal_calcium_excretion_rise",
+               "lumbar_osteophyte_prevalence_female", "osteophyte_spine_bmd_female_g_cm2",
+               "intimal_onset_age_median_female_years", "gfr_decline_female_ml_per_min_per_year",
+               "female_vessel_propensity_factor", "young_adult_spine_bmd_female_g_cm2", "female_bone_size_factor",
+               "estrogen_vessel_protection")
+MALE_ONLY = ("lumbar_osteophyte_prevalence_male", "osteophyte_spine_bmd_male_g_cm2",
+             "intimal_onset_age_median_male_years", "young_adult_spine_bmd_male_g_cm2")
+
 _WARFARIN = ("drugs.warfarin_mg_per_day is above 0 on that day or before (warfarin's kinetics and its action on "
              "VKOR, also while warfarin given earlier washes out)", _warfarin)
 _DIALYSIS = ("dialysis.sessions_per_week is above 0 (the phosphate a session removes)", _dialysis)
@@ -80,6 +107,8 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
                                    "(the law's reference session: (hours / 4) ** exponent)", _longer_or_shorter_sessions),
     "factor_x_half_life_h": _half_life_of("x", _FOLLOWS_VII),
     "factor_ix_half_life_h": _half_life_of("ix", ""),
+    **{name: _FEMALE for name in FEMALE_ONLY},
+    **{name: _MALE for name in MALE_ONLY},
 }
 
 
