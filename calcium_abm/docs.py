@@ -99,7 +99,7 @@ def parameters_markdown(registry: Mapping[str, Parameter] | None = None) -> str:
     n_assumed = classes.count("assumption")
     n_sourced = sum(classes.count(tag) for tag in EVIDENCE_TAGS)
     lines = [
-        _NOTICE.format(origin="`calcium_abm.parameters.parameter_registry()`"),
+        _NOTICE.format(origin="`calcium_abm.physiology.parameter_registry()`"),
         "",
         "# Model parameters",
         "",

@@ -424,3 +424,16 @@ def test_an_empty_out_and_a_one_year_limit_read_plainly(tmp_path, capsys):
     err = rejected(["run", "healthy_adult", "--years", "2", "--set", "age_years=119", "--out",
                     str(tmp_path / "x.csv")], capsys, "(the run may last at most 365 days: simulation.years at most 1, at 365 days a year)")
     assert "1 years" not in err
+
+
+def test_a_json_scenario_is_refused_with_what_the_files_are(tmp_path, capsys):
+    """A new user's JSON scenario: one message saying the files are TOML, and an example of the form;
+    a broken TOML file keeps the plain TOML message."""
+    path = tmp_path / "a.json"
+    path.write_text('{"diet": {"mk7_ug_per_day": 180}}', "utf-8")
+    rejected(["run", str(path), "--out", str(tmp_path / "x.csv")], capsys, "is not valid TOML",
+             "these files are TOML", "JSON is not read")
+    broken = tmp_path / "b.toml"
+    broken.write_text("[diet]\nmk7 = = 3\n", "utf-8")
+    err = rejected(["run", str(broken), "--out", str(tmp_path / "x.csv")], capsys, "is not valid TOML")
+    assert "JSON" not in err and not (tmp_path / "x.csv").exists()

@@ -186,7 +186,9 @@ def parse_toml(data: bytes | str, origin: str, limit: int, error: type[UserInput
             dup = _duplicate_key(text)
             if dup:
                 message = f"the key '{dup[0]}' is given twice (line {dup[1]})"
-        raise error(f"{origin}: is not valid TOML: {message}") from None
+        hint = " (these files are TOML, e.g. '[diet]' then 'mk7_ug_per_day = 180'; JSON is not read)" \
+            if text.lstrip().startswith(("{", "[{")) else ""
+        raise error(f"{origin}: is not valid TOML: {message}{hint}") from None
     except RecursionError:
         where = _deepest(text)
         raise error(f"{origin}: a value{where} is nested too deeply: at most "
