@@ -132,3 +132,22 @@ def test_a_tail_beyond_the_range_is_cut_off_only_where_the_user_states_it():
                              patients=200))
     doses = column(cohort_patients(spec), "diet.mk7_ug_per_day")
     assert doses.min() == 0.0 and (doses > 0).mean() > 0.4
+
+
+def test_a_years_since_menopause_fixed_in_set_is_every_womans():
+    """[set] years_since_menopause = 12 for women of 60-70 (a new user's probe: it was silently replaced
+    by age minus a drawn age at menopause, 5.4-16.6): every woman keeps 12, her menopause at 48-58; where
+    it would put menopause past 60 it is clipped as a drawn value is, and the shipped dose sweep keeps its 5."""
+    spec = {"scenario": "healthy_adult", "seed": 4, "years": 0.1,
+            "set": {**SMALL, "sex": "female", "postmenopausal": True, "years_since_menopause": 12.0},
+            "cohort": {"patients": 30, "distributions": {
+                "age_years": {"distribution": "uniform", "min": 60, "max": 70}}},
+            "arms": [{"name": "placebo"}]}
+    patients = cohort_patients(load_batch(spec))
+    assert set(column(patients, "patient.years_since_menopause")) == {12.0}
+    spec["cohort"]["distributions"]["age_years"] = {"distribution": "uniform", "min": 70, "max": 80}
+    older = cohort_patients(load_batch(spec))
+    ages, since = column(older, "patient.age_years"), column(older, "patient.years_since_menopause")
+    assert np.all(ages - since <= 60.0 + 1e-9) and np.all(since[ages <= 72.0] == 12.0) and since.max() > 12.0
+    sweep = cohort_patients(load_batch("examples/batches/mk7_dose_sweep.toml"))
+    assert set(column(sweep, "patient.years_since_menopause")) == {5.0}

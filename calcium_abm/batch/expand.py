@@ -29,7 +29,7 @@ from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds
 from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
-                                         MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
+                                         MIN_HUMAN_AGE_YEARS, Patient, oldest_age_years, oldest_start_age_years)
 from calcium_abm.inputs.menopause import menopause_missed_problem
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
@@ -129,6 +129,13 @@ def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- cohort
 
 
+def _fixes_years_since_menopause(spec, base) -> bool:
+    """Whether ``[set]`` names ``years_since_menopause`` or the base scenario gives it a value of its own (then
+    every postmenopausal woman of the cohort keeps it, clipped as a drawn one is)."""
+    named = any(resolve_setting(k, "set") == "patient.years_since_menopause" for k in spec.set)
+    return named or base.patient.years_since_menopause != Patient.model_fields["years_since_menopause"].default
+
+
 def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any]]:
     """The cohort's virtual candidates: dotted path -> drawn value, one dict each.
 
@@ -144,8 +151,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     she is postmenopausal once her age reaches it (``years_since_menopause`` = age minus it). With a probability,
     women of 30 and over are postmenopausal with it, and always past 60 (natural menopause
     comes by then). A premenopausal woman's final period comes at her age at menopause, or
-    now if she is older (``age_at_final_menstrual_period``). A drawn ``years_since_menopause``
-    applies to postmenopausal women only, clipped so that her menopause falls at 40-60 (at
+    now if she is older (``age_at_final_menstrual_period``). A drawn ``years_since_menopause``, or one that
+    ``[set]`` or the scenario fixes, applies to postmenopausal women only, clipped so that her menopause falls at 40-60 (at
     her age, if younger than 40). Person-level traits with ``distribution = "documented"``
     are drawn from their published distributions under the base scenario's parameters.
     ``n`` defaults to ``cohort.patients``; the first ``k`` of ``n`` candidates are the
@@ -196,6 +203,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
             (stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
             | (age > MAX_AGE_AT_MENOPAUSE_YEARS))
     since = drawn.get("patient.years_since_menopause", np.maximum(age - menopause_age, 0.0))
+    if "patient.years_since_menopause" not in drawn and _fixes_years_since_menopause(spec, base):
+        since = np.full(n, base.patient.years_since_menopause)  # [set] or the scenario fixes it: every woman's
     earliest = np.minimum(age, AGE_AT_MENOPAUSE.min)  # her menopause falls in the natural range 40-60
     since = np.where(post, np.clip(since, np.maximum(age - MAX_AGE_AT_MENOPAUSE_YEARS, 0.0), age - earliest), 0.0)
     if post.any() or "patient.years_since_menopause" in drawn:
