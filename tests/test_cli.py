@@ -563,3 +563,31 @@ def test_the_osteocalcin_knockout_summary_says_there_is_no_osteocalcin(tmp_path,
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert re.search(r"^ucOC fraction at the end +none \(no osteocalcin\)$", out, re.M) and "nan" not in out
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_ctrl_c_during_a_batch_says_where_the_runs_are_and_how_to_continue(tmp_path, capsys, monkeypatch, wrapped):
+    """A new user's probe: Ctrl-C during `calcium-abm batch` printed a bare 'interrupted'; it now gives SIGTERM's
+    guidance (where the finished runs are, --resume) with status 130, also when the interrupt lands in a kernel."""
+    import calcium_abm.batch.runner as runner
+
+    def interrupted(*args, **kwargs):
+        (_raise_inside_a_kernel(KeyboardInterrupt()) if wrapped else _raise(KeyboardInterrupt()))()
+
+    monkeypatch.setattr(runner, "run_batch", interrupted)
+    spec = tmp_path / "b.toml"
+    spec.write_text('name = "b"\nyears = 0.05\n[sweep]\nmethod = "grid"\n[sweep.parameters]\n'
+                    'mk7_ug_per_day = [0, 90]\n', "utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stopped:
+        main(["batch", str(spec), "--out", str(out), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 130
+    assert f"interrupted: the finished runs are saved in {out}; continue with --resume" in err
+    assert "Traceback" not in err and "SystemError" not in err
+
+
+def _raise(stop: BaseException):
+    def go():
+        raise stop
+    return go

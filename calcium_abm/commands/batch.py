@@ -17,6 +17,7 @@ import argparse
 import sys
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.interrupts import interruption
 from calcium_abm.inputs.options import integer_option
 
 NAME = "batch"
@@ -78,7 +79,18 @@ def run_from_args(args: argparse.Namespace):
         print(f"stopped by SIGTERM: the finished runs are saved in {args.out}; continue with --resume",
               file=sys.stderr)
         raise
+    except Exception as exc:  # Ctrl-C, also as a numba kernel wraps it: SIGTERM's guidance and the shell's status
+        if not isinstance(interruption(exc), KeyboardInterrupt):
+            raise
+        _interrupted(args.out)
+    except KeyboardInterrupt:
+        _interrupted(args.out)
     return spec, table
+
+
+def _interrupted(out) -> None:
+    print(f"\ninterrupted: the finished runs are saved in {out}; continue with --resume", file=sys.stderr)
+    raise SystemExit(130) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
