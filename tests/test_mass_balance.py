@@ -142,15 +142,15 @@ def test_every_range_boundary_runs_and_balances(name, value):
              "calcification_propensity_log_sd": {"calcification_propensity": 2.0},
              "remodeling_balance_sd": {"remodeling_balance_varies": True},
              "remodeling_balance_correlation_years": {"remodeling_balance_varies": True}}.get(name, {})
-    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS
+    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS, FEMALE_ONLY, MALE_ONLY
     from calcium_abm.physiology.species import RODENT_PRESET_SPECIES
     if name in CONDITIONAL_PARAMETERS:  # a drug's or treatment's parameter acts only with it (a run refuses it without)
         needs = {"ckd_stage": 5, "sessions_per_week": 3, "session_hours": 5.0, "sevelamer_g_per_day": 2.4,
                  "calcium_acetate_g_per_day": 2.0, "warfarin_mg_per_day": 5.0,
                  **{f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")}}
-        if CONDITIONAL_PARAMETERS[name][1].__name__ == "_female":  # a law of women: run a postmenopausal woman
+        if name in FEMALE_ONLY:  # a law of women: run a postmenopausal woman
             needs = {"sex": "female", "age_years": 55, "postmenopausal": True, "years_since_menopause": 3}
-        elif CONDITIONAL_PARAMETERS[name][1].__name__ == "_male":
+        elif name in MALE_ONLY:
             needs = {}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
         needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.1}

@@ -19,7 +19,7 @@ import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
-from calcium_abm.batch.fixed import fixed_fields, menopause_without_women
+from calcium_abm.batch.fixed import fixed_fields, is_fixed, menopause_without_women
 from calcium_abm.batch.arms import arm_overrides, arm_schedule
 from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
@@ -29,7 +29,7 @@ from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds
 from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
-                                         MIN_HUMAN_AGE_YEARS, Patient, oldest_age_years, oldest_start_age_years)
+                                         MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
 from calcium_abm.inputs.menopause import menopause_missed_problem
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
@@ -129,13 +129,6 @@ def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- cohort
 
 
-def _fixes_years_since_menopause(spec, base) -> bool:
-    """Whether ``[set]`` names ``years_since_menopause`` or the base scenario gives it a value of its own (then
-    every postmenopausal woman of the cohort keeps it, clipped as a drawn one is)."""
-    named = any(resolve_setting(k, "set") == "patient.years_since_menopause" for k in spec.set)
-    return named or base.patient.years_since_menopause != Patient.model_fields["years_since_menopause"].default
-
-
 def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any]]:
     """The cohort's virtual candidates: dotted path -> drawn value, one dict each.
 
@@ -203,7 +196,7 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
             (stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
             | (age > MAX_AGE_AT_MENOPAUSE_YEARS))
     since = drawn.get("patient.years_since_menopause", np.maximum(age - menopause_age, 0.0))
-    if "patient.years_since_menopause" not in drawn and _fixes_years_since_menopause(spec, base):
+    if "patient.years_since_menopause" not in drawn and is_fixed(spec, base, "patient.years_since_menopause"):
         since = np.full(n, base.patient.years_since_menopause)  # [set] or the scenario fixes it: every woman's
     earliest = np.minimum(age, AGE_AT_MENOPAUSE.min)  # her menopause falls in the natural range 40-60
     since = np.where(post, np.clip(since, np.maximum(age - MAX_AGE_AT_MENOPAUSE_YEARS, 0.0), age - earliest), 0.0)

@@ -42,16 +42,19 @@ def _named_in_set(spec) -> set[str]:
     return {resolve_setting(k, "set") for k in spec.set}
 
 
+def is_fixed(spec, base, path: str, named: set[str] | None = None) -> bool:
+    """Whether the patient field ``path`` is fixed for every patient: named in ``[set]`` (``named``, if already
+    resolved) or given a value other than the schema's default on ``base``."""
+    name = path.partition(".")[2]
+    return path in (_named_in_set(spec) if named is None else named) or \
+        getattr(base.patient, name) != Patient.model_fields[name].default
+
+
 def fixed_fields(spec, base) -> dict[str, Any]:
-    """Dotted path -> the value every patient keeps (named in ``[set]`` or not the default on ``base``)."""
+    """Dotted path -> the value every patient keeps (:func:`is_fixed`) of the fields a cohort can draw."""
     named, drawn = _named_in_set(spec), cohort_draws(spec.cohort)
-    out = {}
-    for path in _DRAWN_BY:
-        name = path.partition(".")[2]
-        value = getattr(base.patient, name)
-        if path not in drawn and (path in named or value != Patient.model_fields[name].default):
-            out[path] = value
-    return out
+    return {path: getattr(base.patient, path.partition(".")[2]) for path in _DRAWN_BY
+            if path not in drawn and is_fixed(spec, base, path, named)}
 
 
 def set_conflicts(spec) -> list[str]:
