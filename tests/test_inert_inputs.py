@@ -175,7 +175,14 @@ _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.
        # a half-life acts while the factors move: warfarin started during the run
        **{f"parameters.pt_weight_factor_{f}": (load_scenario("healthy_adult").with_schedule(
            [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {f"pt_weight_factor_{f}": 1.0})
-          for f in ("ix", "x")}}
+          for f in ("ix", "x")},
+       # factor VII's weight acts beside another factor's while warfarin moves them apart (at a steady state
+       # every factor sits at the liver's carboxylated share, and any weights give the same mean)
+       "parameters.pt_weight_factor_ii,": (load_scenario("healthy_adult").with_schedule(
+           [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {"pt_weight_factor_x": 1.0}),
+       "diet.calcium_mg_per_day": ("healthy_adult", {"calcium_mg_per_day": 1500.0}),
+       # a propensity of 2 places the man's onset of intimal calcium ~9 years before the median
+       "patient.calcification_propensity": ("healthy_adult", {"calcification_propensity": 2.0})}
 
 _WOMAN = {"sex": "female", "age_years": 53, "postmenopausal": True, "years_since_menopause": 2}
 #: where a sex-specific parameter acts within the test's 40 days: a woman 2 years past her final period (her

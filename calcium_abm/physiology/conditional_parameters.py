@@ -59,6 +59,38 @@ def _half_life_of(factor: str, why_zero: str) -> tuple[str, Callable]:
             f"time; 0 by default{why_zero}, and no column reports factor {factor.upper()})", _factor_counts(factor))
 
 
+def _parameter(state, name: str) -> float:
+    """Parameter ``name`` in one day's settings: the scenario's value, else the registry's default."""
+    from calcium_abm.physiology import parameter_registry
+
+    return state.parameters.get(name, parameter_registry()[name].value)
+
+
+def _another_factor_counts(state) -> bool:
+    """Whether a factor other than VII has a weight in the prothrombin time: the INR is the weighted
+    geometric mean of the factors' activities over the weights' sum, so with VII's the only weight its
+    value cancels."""
+    return any(_factor_counts(f)(state) for f in ("ii", "ix", "x"))
+
+
+def _calcium_diet_not_reference(state) -> bool:
+    """Whether the diet's calcium differs from the reference diet's: the gut binds phosphate in proportion
+    to the calcium eaten beyond the reference (:func:`.dialysis.dietary_calcium_phosphate_binding_mg`)."""
+    return state.diet.calcium_mg_per_day != _parameter(state, "reference_calcium_intake_mg_per_day")
+
+
+def _onset_spread_places_the_person(state) -> bool:
+    """Whether the SD of the intimal onset age moves this person's onset (:func:`.intima.plaque_onset_age_years`):
+    a calcification_propensity other than 1 places them away from the median, and a measured score of 0
+    past their sex's median onset age puts them among the people still at zero (the typical person of
+    any age, and a measured 0 before the median, start at the median whatever the SD)."""
+    patient = state.patient
+    if patient.calcification_propensity != 1.0:
+        return True
+    median = _parameter(state, f"intimal_onset_age_median_{patient.sex}_years")
+    return patient.baseline_calcification_score == 0.0 and patient.age_years > median
+
+
 def _female(state) -> bool:
     return state.patient.sex == "female"
 
@@ -106,6 +138,16 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "dialysis_duration_exponent": ("dialysis.sessions_per_week is above 0 with dialysis.session_hours other than 4 "
                                    "(the law's reference session: (hours / 4) ** exponent)", _longer_or_shorter_sessions),
     "factor_x_half_life_h": _half_life_of("x", _FOLLOWS_VII),
+    "pt_weight_factor_vii": ("parameters.pt_weight_factor_ii, pt_weight_factor_ix or pt_weight_factor_x is above 0 "
+                             "(the INR averages the factors over their weights' sum: with factor VII's weight the "
+                             "only one, its value cancels)", _another_factor_counts),
+    "dietary_calcium_phosphate_binding_mg_per_mg": (
+        "diet.calcium_mg_per_day differs from parameters.reference_calcium_intake_mg_per_day (the gut binds "
+        "phosphate in proportion to the calcium eaten beyond the reference diet's)", _calcium_diet_not_reference),
+    "intimal_onset_age_sd_years": (
+        "patient.calcification_propensity is not 1, or patient.baseline_calcification_score is 0 past the sex's "
+        "median onset age (the typical person starts calcifying at the median whatever the SD)",
+        _onset_spread_places_the_person),
     "factor_ix_half_life_h": _half_life_of("ix", ""),
     **{name: _FEMALE for name in FEMALE_ONLY},
     **{name: _MALE for name in MALE_ONLY},
