@@ -147,7 +147,8 @@ def test_every_range_boundary_runs_and_balances(name, value):
     if name in CONDITIONAL_PARAMETERS:  # a drug's or treatment's parameter acts only with it (a run refuses it without)
         needs = {"ckd_stage": 5, "sessions_per_week": 3, "session_hours": 5.0, "sevelamer_g_per_day": 2.4,
                  "calcium_acetate_g_per_day": 2.0, "warfarin_mg_per_day": 5.0,
-                 **{f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")}}
+                 **{f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")},
+                 "calcium_mg_per_day": 1500.0, "calcification_propensity": 2.0}  # the dietary binding; the onset SD
         if name in FEMALE_ONLY:  # a law of women: run a postmenopausal woman
             needs = {"sex": "female", "age_years": 55, "postmenopausal": True, "years_since_menopause": 3}
         elif name in MALE_ONLY:
