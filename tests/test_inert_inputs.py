@@ -181,6 +181,12 @@ _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.
        "parameters.pt_weight_factor_ii,": (load_scenario("healthy_adult").with_schedule(
            [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {"pt_weight_factor_x": 1.0}),
        "diet.calcium_mg_per_day": ("healthy_adult", {"calcium_mg_per_day": 1500.0}),
+       # a pool's kinetics acts while its inputs change: MK-7 started (the vitamin K stores), warfarin started
+       # (the clotting factors)
+       "a": (load_scenario("healthy_adult").with_schedule([{"start_day": 5, "set": {"diet.mk7_ug_per_day": 180.0}}]),
+             {}),
+       "a+warfarin": (load_scenario("healthy_adult").with_schedule(
+           [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {}),
        # a propensity of 2 places the man's onset of intimal calcium ~9 years before the median
        "patient.calcification_propensity": ("healthy_adult", {"calcification_propensity": 2.0})}
 
@@ -221,6 +227,8 @@ def test_a_conditional_parameter_does_nothing_without_its_condition_and_acts_wit
         _frame(off_scenario, {**off, name: _changed(name)})
     monkeypatch.setattr(conditional_parameters, "inert_conditional_parameters", lambda scenario: [])
     assert _frame(off_scenario, {**off, name: _changed(name)}).equals(_frame(off_scenario, off))
+    if conditional_parameters.KINETIC_PARAMETERS.get(name):  # warfarin counts: start it
+        condition = "a+warfarin"
     scenario, on = _SEXED_ON[name] if name in _SEXED_ON else _ON[condition]
     assert not _frame(scenario, {**on, name: _changed(name)}).equals(_frame(scenario, on))
 
@@ -250,3 +258,18 @@ def test_a_warfarin_parameter_acts_while_warfarin_given_earlier_washes_out():
     with pytest.raises(ScenarioError, match=r"schedule entry 1 \(start_day = 10\): parameters.warfarin_half_life_h = "
                                             r"70 does nothing while this entry is in effect"):
         simulate(never, seed=1)
+
+
+def test_a_vitamin_k_store_acts_on_a_change_of_intake_not_of_warfarin():
+    """The vitamin K stores hold vitamin K itself: starting warfarin moves the clotting factors (whose
+    half-lives then act) but not the stores, so their turnover is refused there and taken with MK-7."""
+    warfarin = load_scenario({"simulation": {"years": 0.05, **SMALL},
+                              "parameters": {"vessel_vitamin_k_store_turnover_per_day": 0.05},
+                              "schedule": [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]})
+    with pytest.raises(ScenarioError, match=r"vessel_vitamin_k_store_turnover_per_day = 0.05 does nothing in this "
+                                            r"run: it acts only where a \[\[schedule\]\] entry or a trial arm "
+                                            r"changes the vitamin K intake"):
+        simulate(warfarin, seed=1)
+    simulate(warfarin.model_copy(update={"parameters": {"factor_vii_half_life_h": 8.0}}), seed=1)  # taken
+    mk7 = warfarin.with_schedule([{"start_day": 5, "set": {"diet.mk7_ug_per_day": 180.0}}])
+    assert len(simulate(mk7, seed=1)) > 1

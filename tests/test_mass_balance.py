@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calcium_abm import builtin_scenarios, parameter_registry, simulate
+from calcium_abm import builtin_scenarios, load_scenario, parameter_registry, simulate
 from calcium_abm.outputs import CALCIUM_POOLS, PHOSPHATE_POOLS
 from calcium_abm.errors import ScenarioError
 from calcium_abm.physiology.person_traits import DRAW_ONLY_SPREADS
@@ -155,7 +155,13 @@ def test_every_range_boundary_runs_and_balances(name, value):
             needs = {}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
         needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.1}
-    frame = simulate("healthy_adult", years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
+    from calcium_abm.physiology.conditional_parameters import KINETIC_PARAMETERS
+    scenario = load_scenario("healthy_adult")
+    if name in KINETIC_PARAMETERS:  # a pool's kinetics acts while its inputs change: MK-7 and warfarin started
+        scenario = scenario.with_schedule([{"start_day": 5, "set": {"diet.mk7_ug_per_day": 180.0,
+                                                                    "drugs.warfarin_mg_per_day": 5.0}}])
+        needs = {}
+    frame = simulate(scenario, years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
     assert_calcium_balanced(frame)
 
 

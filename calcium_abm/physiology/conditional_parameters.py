@@ -4,7 +4,9 @@ A parameter of warfarin's kinetics does nothing in a run without warfarin, a bin
 nothing without the binder, a dialysis law's constant nothing without sessions, a clotting
 factor's half-life nothing while the factor has no weight in the prothrombin time, a law of the menopause
 or a constant of one sex nothing for the other sex (a run's sex never changes): the rule that reads each
-is never reached, or its result is multiplied by 0. A single run refuses such a setting when no
+is never reached, or its result is multiplied by 0. A pool's kinetics (a clotting factor's half-life, the
+vitamin K stores' turnover) does nothing in a run whose inputs never change: every run starts at the
+steady state of its day-0 inputs, and a half-life only sets how fast a pool reaches a new one. A single run refuses such a setting when no
 day of the run (day 0 and each schedule boundary) lets it act, as it refuses a trait spread its
 person does not let act (:func:`.person_traits.inert_setting_problems`); a batch refuses it when no
 run of the batch reads it (:mod:`calcium_abm.batch.inert`). ``tests/test_inert_inputs.py`` checks
@@ -15,8 +17,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-__all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "MALE_ONLY", "LINGERING", "acts_in", "acts_on_day", "condition_text",
-           "inert_conditional_parameters"]
+__all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "LINGERING", "acts_in", "acts_on_day", "condition_text",
+           "inert_conditional_parameters", "vitamin_k_inputs_change"]
 
 
 def _warfarin(state) -> bool:
@@ -153,6 +155,39 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     **{name: _MALE for name in MALE_ONLY},
 }
 
+#: vitamin K and clotting-factor kinetics: how fast a pool moves to a new steady state. Every run starts at
+#: the steady state of its day-0 inputs, so they act only in a run whose inputs change on a day after it (a
+#: [[schedule]] entry or a trial arm; :func:`vitamin_k_inputs_change`): their condition is the run's, not one
+#: day's (acts_in does not take them). Name -> whether a change of warfarin alone moves the pool: the clotting
+#: factors follow the liver's carboxylation, which warfarin sets; the vitamin K stores hold vitamin K itself,
+#: whatever blocks its recycling
+KINETIC_PARAMETERS = {"liver_vitamin_k_turnover_per_h": False, "vessel_vitamin_k_store_share": False,
+                      "vessel_vitamin_k_store_turnover_per_day": False, "factor_ii_half_life_h": True,
+                      "factor_vii_half_life_h": True}
+_KINETIC_WHY = (" during the run: it sets how fast a pool moves to a new steady state, and every run starts at the "
+                "steady state of its day-0 inputs")
+_INTAKE = "the vitamin K intake (diet.vitamin_k1_ug_per_day, mk4_ug_per_day or mk7_ug_per_day)"
+CONDITIONAL_PARAMETERS.update({
+    name: (f"a [[schedule]] entry or a trial arm changes {_INTAKE}{', drugs.warfarin_mg_per_day' if warfarin else ''} "
+           f"or a parameter{_KINETIC_WHY}", None) for name, warfarin in KINETIC_PARAMETERS.items()})
+
+
+def _vitamin_k_inputs(state, warfarin: bool) -> tuple:
+    diet = state.diet
+    return (diet.vitamin_k1_ug_per_day, diet.mk4_ug_per_day, diet.mk7_ug_per_day,
+            state.drugs.warfarin_mg_per_day if warfarin else 0.0,
+            sorted((k, v) for k, v in state.parameters.items() if k not in KINETIC_PARAMETERS))
+
+
+def vitamin_k_inputs_change(scenario, warfarin: bool = True) -> bool:
+    """Whether a validated ``scenario``'s vitamin K intake (the diet's K1, MK-4 and MK-7), with ``warfarin``
+    its warfarin, or any parameter differ between two of its days (day 0 and each schedule boundary): where
+    the pools the :data:`KINETIC_PARAMETERS` time move towards a new steady state (a parameter changed mid-run
+    can move it; one of those alone moves no steady state)."""
+    days = [0, *scenario.schedule_boundaries()]
+    inputs = [_vitamin_k_inputs(scenario.state_at(day), warfarin) for day in days]
+    return any(a != b for a, b in zip(inputs, inputs[1:]))
+
 
 def acts_in(name: str, state) -> bool:
     """Whether the conditional parameter ``name`` acts in ``state`` (one day's validated settings,
@@ -168,6 +203,8 @@ LINGERING = frozenset(name for name, entry in CONDITIONAL_PARAMETERS.items() if 
 def acts_on_day(name: str, scenario, day: int) -> bool:
     """Whether the conditional parameter ``name`` acts on ``day`` of a validated ``scenario``'s run: its
     condition holds that day, or, for :data:`LINGERING` ones, on day 0 or a schedule boundary before it."""
+    if name in KINETIC_PARAMETERS:
+        return vitamin_k_inputs_change(scenario, KINETIC_PARAMETERS[name])
     if name not in LINGERING:
         return acts_in(name, scenario.state_at(day))
     return any(acts_in(name, scenario.state_at(d)) for d in (0, *scenario.schedule_boundaries()) if d <= day)
@@ -185,4 +222,6 @@ def inert_conditional_parameters(scenario) -> list[str]:
     if not set_here:
         return []
     states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
-    return [name for name in set_here if not any(acts_in(name, state) for state in states)]
+    return [name for name in set_here if not (vitamin_k_inputs_change(scenario, KINETIC_PARAMETERS[name])
+                                              if name in KINETIC_PARAMETERS
+                                              else any(acts_in(name, state) for state in states))]
