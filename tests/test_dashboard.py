@@ -812,11 +812,45 @@ def test_pressing_male_or_switching_menopause_off_acts():
     man = ds.side_scenario(ds.SideSettings("postmenopausal").with_change("sex", "male", post)).patient
     assert (man.sex, man.postmenopausal) == ("male", False)
     woman = load_scenario("healthy_adult", overrides={"sex": "female", "age_years": 56.0, "postmenopausal": True,
-                                                      "years_since_menopause": 5.0})
+                                                      "years_since_menopause": 5.0, "years": 3.0})
     uploads, name = {"woman.toml": woman}, ds.UPLOAD_PREFIX + "woman.toml"
     for key, value in (("postmenopausal", False), ("sex", "male")):
         patient = ds.side_scenario(ds.SideSettings(name).with_change(key, value, woman), uploads).patient
         assert not patient.postmenopausal and patient.years_since_menopause == 0.0
+
+
+@pytest.mark.parametrize("scenario, presses", [
+    ("postmenopausal", (("postmenopausal", False),)),  # the switch turned off: 51, 10 years, premenopausal
+    ("postmenopausal", (("age_years", 55.0), ("postmenopausal", False))),
+])
+def test_a_woman_the_model_refuses_is_refused_by_the_controls_and_links(scenario, presses):
+    """A premenopausal woman whose run would pass 60 is refused by the model (menopause_missed_problem).
+    The dashboard's check (side_scenario) let her through, so turning the menopause switch off on the
+    postmenopausal scenario (or sex male then female there, or the link it made) left the page with
+    only a red message and no run. Now the change is refused with the model's message and the run stays."""
+    base = ds.resolve_scenario(scenario)
+    side = ds.SideSettings(scenario)
+    for key, value in presses[:-1]:
+        side = side.with_change(key, value, base)
+    ds.side_scenario(side)  # the state before the last press runs
+    pressed = side.with_change(*presses[-1], base)
+    with pytest.raises(ScenarioError, match="still premenopausal"):
+        CalciumParadoxModel(base, **ds.menopause_follows_age(pressed.model_settings(), base))  # the model refuses her
+    with pytest.raises(ScenarioError, match="still premenopausal"):
+        ds.side_scenario(pressed)  # ... and so does the control's check, which keeps the old run
+    settings, problems = ds.settings_from_query(ds.DashboardSettings(a=pressed).to_query())
+    assert settings.a == side and len(problems) == 1 and "still premenopausal" in problems[0], problems
+    assert len(build_runs(settings)) == 1  # the link opens with a run
+
+
+def test_sex_male_then_female_gives_the_scenarios_woman_back():
+    """On the postmenopausal scenario, "male" turned the menopause switch off and "female" kept it off: a
+    premenopausal woman of 51 whose 10-year run passes 60, which the model refuses (the page lost its run)."""
+    post = ds.resolve_scenario("postmenopausal")
+    side = ds.SideSettings("postmenopausal").with_change("sex", "male", post).with_change("sex", "female", post)
+    assert side == ds.SideSettings("postmenopausal")
+    assert ds.side_scenario(side).patient.postmenopausal
+    assert len(build_runs(ds.DashboardSettings(a=side))) == 1
 
 
 def test_the_dashboard_server_does_not_print_solaras_cookie_warning():

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenario
 from calcium_abm.inputs.fields import field_choices
 from calcium_abm.inputs.messages import did_you_mean
+from calcium_abm.person import single_run_scenario
 from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
 from calcium_abm.inputs.sections import (MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS, MIN_HUMAN_AGE_YEARS,
                                          SECTIONS, oldest_start_age_years)
@@ -162,6 +163,8 @@ class SideSettings:
         updates = {key: value}
         if key == "sex" and value != "female":  # a man has no menopause: pressing "male" turns its switch off
             updates["postmenopausal"] = False
+        elif key == "sex" and changes.get("postmenopausal") is False:  # "female" again: the scenario's woman back
+            changes.pop("postmenopausal")
         for name, new in updates.items():
             if new == KNOBS_BY_KEY[name].scenario_value(scenario):
                 changes.pop(name, None)
@@ -246,10 +249,14 @@ def resolve_scenario(choice: str, uploads: Mapping[str, Scenario] | None = None)
 
 
 def side_scenario(side: SideSettings, uploads: Mapping[str, Scenario] | None = None) -> Scenario:
-    """The scenario of one side with its slider values applied (raises ScenarioError)."""
+    """The scenario of one side with its slider values applied (raises ScenarioError).
+
+    Checked as the model checks it when a run is built (:func:`calcium_abm.person.single_run_scenario`,
+    e.g. a woman whose run would pass 60 still premenopausal), so a control or a link the run would
+    refuse is refused here with its message, and never leaves the page without a run."""
     base = resolve_scenario(side.scenario, uploads)
     settings = menopause_follows_age(side.model_settings(), base)
-    return base.with_overrides(settings) if settings else base
+    return single_run_scenario(base, settings)
 
 
 #: the age at menopause the dashboard assumes for a woman moved past it (the median, NAMS)
