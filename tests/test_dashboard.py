@@ -843,6 +843,26 @@ def test_a_woman_the_model_refuses_is_refused_by_the_controls_and_links(scenario
     assert len(build_runs(settings)) == 1  # the link opens with a run
 
 
+@pytest.mark.parametrize("scenario, presses", [
+    ("postmenopausal", ()),
+    ("healthy_adult", (("postmenopausal", True),)),
+    ("healthy_adult", (("sex", "female"), ("age_years", 56.0), ("postmenopausal", True))),
+])
+def test_the_age_slider_of_a_postmenopausal_woman_offers_only_ages_that_run(scenario, presses):
+    """The age slider went down to 18 for a postmenopausal woman, and 18-29 were refused ("she would have
+    reached menopause at 18"): it starts at the earliest menopause, 30, and both ends run."""
+    base = ds.resolve_scenario(scenario)
+    side = ds.SideSettings(scenario)
+    for key, value in presses:
+        side = side.with_change(key, value, base)
+    low, high = ds.KNOBS_BY_KEY["age_years"].slider_range(base, side)
+    for age in (low, high):
+        ds.side_scenario(side.with_change("age_years", age, base))
+    assert low == 30.0
+    man = side.with_change("sex", "male", base)  # no menopause: the adult range again
+    assert ds.KNOBS_BY_KEY["age_years"].slider_range(base, man)[0] == 18.0
+
+
 def test_sex_male_then_female_gives_the_scenarios_woman_back():
     """On the postmenopausal scenario, "male" turned the menopause switch off and "female" kept it off: a
     premenopausal woman of 51 whose 10-year run passes 60, which the model refuses (the page lost its run)."""

@@ -237,7 +237,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         set_side(which, new)
 
     for knob in KNOBS:
-        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base))
+        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base, side))
     solara.Button("Sliders back to the scenario's values", text=True, disabled=not side.changes,
                   on_click=lambda: set_side(which, SideSettings(side.scenario)))
 

@@ -89,14 +89,19 @@ class Knob:
     def maximum(self) -> float:
         return 1.0 if self.kind == "bool" else min(self.slider_max, setting_bounds(self.path)[1])
 
-    def slider_range(self, scenario: Scenario) -> tuple[float, float]:
-        """The slider's ends on a side running ``scenario``: the schema's range, and for the age
-        the ages that scenario accepts: an adult (a rodent from birth) whom the run does not carry
-        past the oldest age (a rodent's lifespan; :func:`calcium_abm.inputs.sections.oldest_start_age_years`)."""
+    def slider_range(self, scenario: Scenario, side: SideSettings | None = None) -> tuple[float, float]:
+        """The slider's ends on a side running ``scenario`` (with ``side``'s changes): the schema's range,
+        and for the age the ages that scenario accepts: an adult (a rodent from birth) whom the run does
+        not carry past the oldest age (a rodent's lifespan; :func:`calcium_abm.inputs.sections.oldest_start_age_years`),
+        and a postmenopausal woman no younger than the earliest menopause (30; the slider offered 18-29,
+        which were refused)."""
         low, high = self.minimum, self.maximum
         if self.key == "age_years":
             species = scenario.patient.species
             low = MIN_HUMAN_AGE_YEARS if species == "human" else 0.0
+            changed = side.changed if side is not None else {}
+            if species == "human" and changed.get("postmenopausal", scenario.patient.postmenopausal):
+                low = max(low, MIN_AGE_AT_MENOPAUSE_YEARS)
             high = min(high, oldest_start_age_years(species, scenario.days))
         return low, max(low, high)
 
