@@ -885,3 +885,24 @@ def test_the_dashboard_server_does_not_print_solaras_cookie_warning():
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert "UserWarning: Cookies" not in done.stderr and "UserWarning: another warning" in done.stderr, done.stderr
     assert env["PYTHONWARNINGS"].endswith("default::DeprecationWarning")
+
+
+def test_a_refused_switch_or_sex_press_shows_the_value_that_runs(monkeypatch):
+    """A press the page refuses (a notice) left the control showing the refused value: on the postmenopausal
+    scenario the menopause switch, turned off and refused, stayed off while the run kept her postmenopausal;
+    on a mouse, "female" stayed pressed while the run was male. The controls now show what runs."""
+    from calcium_dashboard.page import DEFAULT_QUERY_ENV
+
+    for query, cls, pressed, shown in (("scenario=postmenopausal", "knob-postmenopausal", False, True),
+                                       ("scenario=osteocalcin_knockout", "knob-sex", 0, 1)):
+        monkeypatch.setenv(DEFAULT_QUERY_ENV, query)
+        _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+        try:
+            rc.find(v.Btn, children=["Step"]).widget.click()
+            control = rc.find(class_=cls).widget
+            control.v_model = pressed  # what the browser sends on a press
+            assert [a for a in rc.find(v.Alert).widgets if "notice" in a.class_], "the press is refused with a notice"
+            assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # and the run goes on
+            assert rc.find(class_=cls).widget.v_model == shown
+        finally:
+            rc.close()

@@ -157,12 +157,18 @@ def one_line(exc: BaseException) -> str:
 def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float]):
     """A switch for a yes/no setting, buttons for a choice (sex), else a slider between ``bounds``
     (:meth:`Knob.slider_range`) applied when released."""
+    # the widgets are bound to ``value`` (what runs), not to state of their own as solara.Switch and
+    # ToggleButtonsSingle are: a press the page refuses (a notice) shows the running value again, where
+    # the switch stayed off while the run kept it on
     if knob.choices:
         solara.Text(knob.label, classes=["ca-knob-label", f"knob-label-{knob.key}"])
-        solara.ToggleButtonsSingle(value=value, values=list(knob.choices), on_value=on_change,
-                                   classes=[f"knob-{knob.key}"])
+        choices = list(knob.choices)
+        rv.BtnToggle(v_model=choices.index(value) if value in choices else None, mandatory=True,
+                     on_v_model=lambda index: index is not None and on_change(choices[index]),
+                     children=[rv.Btn(children=[choice]) for choice in choices], class_=f"knob-{knob.key}")
     elif knob.kind == "bool":
-        solara.Switch(label=knob.label, value=bool(value), on_value=on_change, classes=[f"knob-{knob.key}"])
+        rv.Switch(label=knob.label, v_model=bool(value), on_v_model=lambda on: on_change(bool(on)),
+                  class_=f"knob-{knob.key}")
     else:
         KnobSlider(knob, value, on_change, bounds)
 
