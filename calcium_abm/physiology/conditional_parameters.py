@@ -61,11 +61,9 @@ def _half_life_of(factor: str, why_zero: str) -> tuple[str, Callable]:
             f"time; 0 by default{why_zero}, and no column reports factor {factor.upper()})", _factor_counts(factor))
 
 
-def _parameter(state, name: str) -> float:
-    """Parameter ``name`` in one day's settings: the scenario's value, else the registry's default."""
-    from calcium_abm.physiology import parameter_registry
-
-    return state.parameters.get(name, parameter_registry()[name].value)
+def _parameter(state, name: str, module) -> float:
+    """Parameter ``name`` in one day's settings: the scenario's value, else the default ``module`` declares."""
+    return state.parameters.get(name, next(p.value for p in module.PARAMETERS if p.name == name))
 
 
 def _another_factor_counts(state) -> bool:
@@ -78,7 +76,9 @@ def _another_factor_counts(state) -> bool:
 def _calcium_diet_not_reference(state) -> bool:
     """Whether the diet's calcium differs from the reference diet's: the gut binds phosphate in proportion
     to the calcium eaten beyond the reference (:func:`.dialysis.dietary_calcium_phosphate_binding_mg`)."""
-    return state.diet.calcium_mg_per_day != _parameter(state, "reference_calcium_intake_mg_per_day")
+    from calcium_abm.physiology import dialysis
+
+    return state.diet.calcium_mg_per_day != _parameter(state, "reference_calcium_intake_mg_per_day", dialysis)
 
 
 def _onset_spread_places_the_person(state) -> bool:
@@ -89,7 +89,9 @@ def _onset_spread_places_the_person(state) -> bool:
     patient = state.patient
     if patient.calcification_propensity != 1.0:
         return True
-    median = _parameter(state, f"intimal_onset_age_median_{patient.sex}_years")
+    from calcium_abm.physiology import intima
+
+    median = _parameter(state, f"intimal_onset_age_median_{patient.sex}_years", intima)
     return patient.baseline_calcification_score == 0.0 and patient.age_years > median
 
 
