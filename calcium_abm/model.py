@@ -139,6 +139,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         self.osteoblasts = remodeling.new_osteoblast_population()
         person.live_life_course(self, SPINUP_DAYS)  # the decades before the spin-up (not with a measured T-score)
         self._spin_up_bone()
+        self.cortical = person.start_cortical(self, self.cortical.mineral_mg)  # with the spin-up's lagged activation
         person.match_baseline_bmd(self)
 
         # vessel wall (media): one VSMC per patch, no mineral yet (MGP, phenotypes: _start_at_steady_state)

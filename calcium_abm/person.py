@@ -197,15 +197,26 @@ def start_capxp_relative(model: Any) -> float:
     return model._start_capxp_relative
 
 
-def start_activation(model: Any) -> float:
-    """Remodeling activation factor under :func:`start_pth_relative` (the cortical start state)."""
-    return remodeling.bone_drives(start_pth_relative(model), 0.0, 0.0, model.params).activation_factor
+def start_drives(model: Any) -> remodeling.BoneDrives:
+    """The bone drives the person's first day would have under the start signals: the steady PTH of
+    the day-0 kidneys (:func:`start_pth_relative`), the estrogen-loss effect on day 0 (on activation
+    through its lag once the spin-up has set ``model.activation_estrogen_effect``) and the healthy
+    default person's bone vitamin K (as the spin-up, :func:`healthy_bone_vitamin_k_supply`)."""
+    fmp = model.years_relative_to_fmp
+    effect = 0.0 if fmp is None else past_estrogen_loss_effect(model, fmp)
+    return remodeling.bone_drives(start_pth_relative(model), effect,
+                                  healthy_bone_vitamin_k_supply(model.params, model.dt), model.params,
+                                  model.__dict__.get("activation_estrogen_effect"))
 
 
 def start_cortical(model: Any, mineral_mg: float) -> skeleton.CorticalBone:
-    """The cortical compartment at its steady state under the person's start signals
-    (:func:`start_activation`, :func:`start_capxp_relative`)."""
-    return skeleton.cortical_steady_state(mineral_mg, model.params, start_activation(model), start_capxp_relative(model))
+    """The cortical compartment at the steady state of its daily step under the person's start drives
+    (:func:`start_drives`: activation, resorption depth and refill margin) and start Ca x P
+    (:func:`start_capxp_relative`)."""
+    drives, p = start_drives(model), model.params
+    return skeleton.cortical_steady_state(mineral_mg, p, drives.activation_factor, start_capxp_relative(model),
+                                          1.0 / drives.osteoclast_apoptosis_factor,
+                                          remodeling.osteoblast_refill_margin(drives, p), model.dt)
 
 
 def estrogen_history(model: Any):

@@ -190,8 +190,9 @@ def test_the_odd_gives_the_measured_calcium_intake_extremes():
 def test_the_odd_gives_the_measured_low_calcium_diet_figures_and_their_spread_over_seeds():
     """ODD 8's figures for 100 mg/day of calcium over 2 years on the default grid are the model's: seed 1's
     calcitriol against 1000 and 2,500 mg/day and serum calcium (last 4 weeks, lowest day, day 365), and
-    the lowest day of seeds 2, 3 and 42 (42, the default, dips below the guard's 1.8 mmol/L and is
-    reported; a text that advised the default grid alone for such diets hid this)."""
+    the lowest day of seeds 2, 3 and 42, which spread by tenths of a mmol/L (42, the default, dipped below
+    the guard's 1.8 mmol/L until 2026-12-04; a text that advised the default grid alone for such diets hid
+    this)."""
     from pathlib import Path
 
     odd = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text().split())
@@ -215,7 +216,8 @@ def test_the_odd_gives_the_measured_low_calcium_diet_figures_and_their_spread_ov
               f"serum calcium dips to {lowest[42]:.2f} mmol/L on day {dip_day} of the same run",
               f"seeds 2 and 3 keep their lowest day at {lowest[2]:.2f} and {lowest[3]:.2f}")
     assert all(q in odd for q in quoted), [q for q in quoted if q not in odd]
-    assert lowest[42] < 1.8 < min(lowest[2], lowest[3])
+    # seed to seed, the lowest day spreads by tenths of a mmol/L on the default grid
+    assert max(lowest.values()) - min(lowest.values()) > 0.1
 
 
 def test_a_failing_kidney_never_excretes_more_calcium_than_it_filters():

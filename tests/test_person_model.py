@@ -339,8 +339,8 @@ def test_osteoid_starts_at_the_mineralisation_rate_of_the_persons_own_phosphate(
     assert abs(person.start_capxp_relative(healthy) - 1.0) < 0.05
     p = ckd.params
     cortical = skeleton.cortical_steady_state(1e6, p, 2.0, capxp)
-    inflow = p.cortical_refill_per_day * cortical.cavity_mg
-    assert cortical.osteoid_mg * skeleton.osteoid_mineralisation_rate_per_day(capxp, p) == pytest.approx(inflow)
+    laid = -math.expm1(-p.cortical_refill_per_day) * cortical.cavity_mg  # a day's refill (margin 1)
+    assert (cortical.osteoid_mg + laid) * skeleton.mineralised_fraction(capxp, p) == pytest.approx(laid)
     assert cortical.osteoid_mg < skeleton.cortical_steady_state(1e6, p, 2.0).osteoid_mg / 1.5
     rows = [ckd.current_row()]
     for _ in range(3):

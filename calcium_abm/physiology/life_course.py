@@ -96,7 +96,8 @@ def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, obje
     skeleton.spin_up_section(bone, ocs, obs, vitamin_k_supply_nmol_per_l, p, stream, STEP_DAYS, SPINUP_DAYS,
                              lambda _days_before: activation, pth)
     drives = remodeling.bone_drives(pth, activation, vitamin_k_supply_nmol_per_l, p)
-    cortical = skeleton.cortical_steady_state(1.0, p, drives.activation_factor)
+    cortical = skeleton.cortical_steady_state(1.0, p, drives.activation_factor, 1.0, 1.0 / drives.osteoclast_apoptosis_factor,
+                                          remodeling.osteoblast_refill_margin(drives, p))
     start_volume, refresh = section_volume(bone), max(1, round(RATES_EVERY_DAYS / STEP_DAYS))
     for i, effect in enumerate(effects[1:]):
         if i % refresh == 0:

@@ -115,14 +115,24 @@ class CorticalBone:
 
 
 def cortical_steady_state(mineral_mg: float, p, activation_factor: float = 1.0,
-                          capxp_relative: float = 1.0) -> CorticalBone:
-    """Cortical compartment at steady state (the day-0 state) under reference signals, or under
-    a remodeling ``activation_factor`` (:class:`.remodeling.BoneDrives`, e.g. a CKD patient's PTH)
-    and the serum Ca x P its osteoid mineralised under (``capxp_relative``, e.g. a CKD patient's
-    phosphate: :func:`osteoid_mineralisation_rate_per_day`)."""
-    k_res = p.cortical_turnover_per_year / 365.0 * activation_factor
-    cavity = k_res * mineral_mg / p.cortical_refill_per_day
-    osteoid = p.cortical_refill_per_day * cavity / osteoid_mineralisation_rate_per_day(capxp_relative, p)
+                          capxp_relative: float = 1.0, resorption_depth: float = 1.0,
+                          refill_margin: float = 1.0, dt: float = 1.0) -> CorticalBone:
+    """Cortical compartment at the steady state of its daily step (:func:`cortical_day`, then
+    :func:`mineralise_cortical`; the day-0 state) under reference signals, or under a person's start
+    drives (:class:`.remodeling.BoneDrives`): a remodeling ``activation_factor`` (e.g. a CKD
+    patient's PTH), the ``resorption_depth`` (``1 / osteoclast_apoptosis_factor``: vitamin K and
+    estrogen loss set how long osteoclasts dig), the share of each refilled cavity laid as osteoid
+    (``refill_margin``, at most 1: :func:`.remodeling.osteoblast_refill_margin`) and the serum Ca x P
+    its osteoid mineralises under (``capxp_relative``, e.g. a CKD patient's phosphate:
+    :func:`mineralised_fraction`). With ``a`` and ``b`` the shares of mineral resorbed and of cavity
+    refilled in a step of ``dt`` days and ``f`` the share of osteoid mineralised: cavity ``M a / b``
+    (resorbed = refilled), osteoid at the start of a day ``M a margin (1 - f) / f`` (laid = mineralised).
+    The mineral is steady only with a margin of 1; below it the deficit lowers it slowly (years)."""
+    resorbed = mineral_mg * -math.expm1(-p.cortical_turnover_per_year / 365.0 * activation_factor
+                                        * resorption_depth * dt)
+    cavity = resorbed / -math.expm1(-p.cortical_refill_per_day * dt)
+    f = mineralised_fraction(capxp_relative, p, dt)
+    osteoid = resorbed * min(1.0, refill_margin) * (1.0 - f) / f
     return CorticalBone(mineral_mg, cavity, osteoid)
 
 

@@ -175,8 +175,9 @@ def _cac_criterion(sex: str, q: int, published: float, **known) -> Criterion:
 #: seeds of row A1: its ratio of two small losses swings by ~0.3 between 20-seed draws
 A1_SEEDS = 40
 _A1_RATIO_KNOWN_FAILURE = (
-    "issue 10: loss does not accelerate enough with age. At 40 seeds the ratio is ~1.6-1.9: 1.86 [1.64, 2.12] and "
-    "1.62 [1.39, 1.90] for two parameter sets whose rates for this man differ by 3e-5 (2026-12-03; the section's "
+    "issue 10: loss does not accelerate enough with age. At 40 seeds the ratio is ~1.5-1.9: 1.86 [1.64, 2.12] and "
+    "1.62 [1.39, 1.90] for two parameter sets whose rates for this man differ by 3e-5 (2026-12-03), 1.51 after "
+    "the cortical start was made the daily step's steady state (2026-12-04; the section's "
     "few osteoclasts make each run's loss at 65, the denominator, chaotic), so at the former 5 seeds it read "
     "anywhere from 1.7 to 2.4 (2.33 on 2026-12-02). Tried 2026-12-03: a calcitriol drive blunted by renal mass "
     "(docs/ODD.md section 8) raised the loss at 65 (0.22 to 0.30 %/year) and not the loss at 85, so the ratio "
