@@ -212,3 +212,35 @@ def test_ancova_of_a_stopped_batch_says_why_it_has_no_interval_and_warns_nothing
     assert few["difference"] == pytest.approx(2.25 - 1.0)
     assert "one run per arm" in one["adjusted_for"] and math.isnan(one["ci_low"])
     assert one["difference"] == pytest.approx(1.0)
+
+
+def three_arm_trial(patients: int = 6) -> dict:
+    """A parallel trial whose arms, as text, sort otherwise than the file declares them."""
+    return {"name": "order", "scenario": "healthy_adult", "seed": 3, "years": 0.02, "output": "summary",
+            "set": dict(SMALL),
+            "cohort": {"patients": patients, "dropout_per_year": 0.5,
+                       "distributions": {"calcium_mg_per_day": {"distribution": "normal", "mean": 900, "sd": 200}}},
+            "arms": [{"name": "placebo"}, {"name": "mk7_90", "add": {"mk7_ug_per_day": 90}},
+                     {"name": "mk7_180", "add": {"mk7_ug_per_day": 180}}],
+            "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "change"},
+                         "severe_calcification": {"column": "calcification_score", "above": 100},
+                         "tertiles_of": "calcium_mg_per_day"}}
+
+
+def test_every_per_arm_table_lists_the_arms_in_the_order_of_the_batch_file(tmp_path):
+    """by_arm sorted the arms as text (mk7_180, mk7_90, placebo); effects, ANCOVA, relative risks, the
+    trial flow and the power's default arm took them in the order their first run happened to have."""
+    from calcium_abm.batch import power_design
+    from calcium_abm.batch.analysis import summary_tables
+
+    run_batch(three_arm_trial(), tmp_path / "b")
+    _batch, tables = summary_tables(tmp_path / "b")
+    assert list(tables["per_run"]["arm"].iloc[:3]) != ["placebo", "mk7_90", "mk7_180"]  # the runs' own order differs
+    assert list(tables["by_arm"]["arm"]) == ["placebo", "mk7_90", "mk7_180"]
+    for name in ("effects", "ancova"):
+        assert list(tables[name]["arm"]) == ["mk7_90", "mk7_180"], name
+    assert list(pd.unique(tables["relative_risks"]["arm"])) == ["placebo", "mk7_90", "mk7_180"]
+    conduct = tables["conduct"]
+    assert list(conduct[conduct["stage"] == "randomised"]["arm"]) == ["placebo", "mk7_90", "mk7_180"]
+    assert list(tables["baseline"].columns[2:]) == ["placebo", "mk7_90", "mk7_180"]
+    assert power_design(tmp_path / "b", "dp_ucmgp_pmol_l_change").arm == "mk7_90"

@@ -21,8 +21,8 @@ from calcium_abm.batch.expand import label_column, sensitivity_design
 from calcium_abm.batch.plots import write_plots
 from calcium_abm.batch.sensitivity import analyze_design
 from calcium_abm.batch.spec import BatchError, BatchSpec, resolve_setting
-from calcium_abm.batch.statistics import (ancova_effects, baseline_table, group_statistics, relative_risks,
-                                          trial_effects)
+from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_table, group_statistics,
+                                          relative_risks, trial_effects)
 from calcium_abm.batch.store import StoredBatch, load_results, open_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write
@@ -156,13 +156,15 @@ def _patient_characteristics(batch: StoredBatch) -> list[str]:
 _CONDUCT_LABELS = ("screening_number", "completed", "last_day")
 
 
-def conduct_table(per_run: pd.DataFrame, screening: dict[str, Any] | None) -> pd.DataFrame:
+def conduct_table(per_run: pd.DataFrame, screening: dict[str, Any] | None,
+                  arms: list[str] | None = None) -> pd.DataFrame:
     """The trial's flow (CONSORT-like): screened, excluded by reason, randomised per arm,
     completed and dropped out per arm (dropouts analysed with their last observation).
 
     Args:
         per_run: :func:`run_outcomes` of a cohort batch (one row per run).
         screening: the manifest's ``screening`` counts, or None if nobody was screened.
+        arms: the arms' order (the batch file's; see :func:`~calcium_abm.batch.statistics.arm_order`).
 
     Returns:
         Rows ``stage``, ``arm`` ("all" or an arm's name), ``n``.
@@ -173,7 +175,8 @@ def conduct_table(per_run: pd.DataFrame, screening: dict[str, Any] | None) -> pd
         rows.append({"stage": "excluded", "arm": "all", "n": int(screening["excluded"])})
         rows += [{"stage": f"excluded: {reason}", "arm": "all", "n": int(n)}
                  for reason, n in screening["excluded_by_reason"].items()]
-    for arm, part in per_run.groupby("arm", sort=False):
+    for arm in arm_order(per_run["arm"], arms):
+        part = per_run[per_run["arm"] == arm]
         rows.append({"stage": "randomised", "arm": arm, "n": int(part["patient"].nunique())})
         if "completed" in part:
             done = part["completed"].astype(bool)
@@ -231,22 +234,22 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
     tables: dict[str, pd.DataFrame] = {"per_run": per_run}
     if spec.cohort is not None:
         baselines = [f"{c}_baseline" for c in spec.analysis.outcomes]
-        tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines],
-                                            arms=[arm.name for arm in spec.arms])
-        tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes)
+        arms = [arm.name for arm in spec.arms]  # every per-arm table in the file's order, never sorted as text
+        tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines], arms=arms)
+        tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes, arms=arms)
         if len(spec.arms) > 1:
-            tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design)
+            tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design, arms=arms)
             if spec.cohort.design == "parallel":
-                tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control)
+                tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control, arms=arms)
         if batch.manifest.get("screening") is not None or spec.cohort.dropout_per_year > 0:
-            tables["conduct"] = conduct_table(per_run, batch.manifest.get("screening"))
+            tables["conduct"] = conduct_table(per_run, batch.manifest.get("screening"), arms)
         if spec.published is not None and "effects" in tables:
             tables["published"] = published_comparison(spec, tables)
         if spec.analysis.severe_calcification is not None:
             tertiles = spec.analysis.tertiles_of
             column = None if tertiles is None else tertiles.rpartition(".")[2]
             tables["relative_risks"] = relative_risks(per_run, "severe_calcification", column,
-                                                      spec.control if len(spec.arms) > 1 else None)
+                                                      spec.control if len(spec.arms) > 1 else None, arms=arms)
     elif spec.sweep is not None:
         swept = [label_column(resolve_setting(k, "sweep.parameters")) for k in spec.sweep.parameters]
         tables["by_point"] = group_statistics(per_run, ["point", *swept], outcomes)

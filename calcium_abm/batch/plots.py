@@ -92,12 +92,13 @@ def _relative_risks(tables, folder, saved) -> None:
     _save(fig, folder, "relative_risks.png", saved)
 
 
-def _time_course(spec, data: pd.DataFrame, folder, saved) -> None:
+def _time_course(spec, tables, data: pd.DataFrame, folder, saved) -> None:
     columns = list(spec.analysis.outcomes)
+    arms = list(pd.unique(tables["by_arm"]["arm"]))  # the batch file's order, as the tables have it
     fig, axes = _grid(len(columns))
     for ax, column in zip(axes, columns):
-        for arm, part in data.groupby("arm", sort=False):
-            g = part.groupby("years")[column]
+        for arm in arms:
+            g = data[data["arm"] == arm].groupby("years")[column]
             mean, sem, n = g.mean(), g.std(ddof=1) / np.sqrt(g.count()), g.count()
             ax.plot(mean.index, mean, label=str(arm))
             if n.max() > 1:
@@ -171,7 +172,7 @@ def write_plots(spec, tables: dict[str, Any], folder: Path, daily: pd.DataFrame 
         if "relative_risks" in tables and len(tables["relative_risks"]):
             _relative_risks(tables, folder, saved)
         if daily is not None:
-            _time_course(spec, daily, folder, saved)
+            _time_course(spec, tables, daily, folder, saved)
     elif spec.sweep is not None:
         _by_point(spec, tables, folder, saved)
     else:

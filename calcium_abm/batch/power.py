@@ -27,7 +27,7 @@ from scipy import stats
 
 from calcium_abm.batch.analysis import outcome_name, run_outcomes
 from calcium_abm.batch.plots import power_figure
-from calcium_abm.batch.statistics import CONFIDENCE, no_residual_spread
+from calcium_abm.batch.statistics import CONFIDENCE, arm_order, no_residual_spread
 from calcium_abm.batch.store import StoredBatch, open_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write
@@ -112,7 +112,7 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
         source: the pilot's batch directory (or opened batch), or its per-run table
             (:func:`~calcium_abm.batch.analysis.run_outcomes`; then give ``control``).
         outcome: the per-run outcome column, e.g. ``"dp_ucmgp_pmol_l_pct_change"``.
-        arm: the treated arm (default: the first arm that is not the control).
+        arm: the treated arm (default: the first arm that is not the control, in the batch file's order).
         control: the control arm (default: the batch's control).
         analysis: default ``"paired"`` for a crossover pilot, else ``"welch"``.
         baseline: the covariate column for ANCOVA (default ``<column>_baseline`` of the
@@ -121,7 +121,7 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
     Raises:
         UserInputError: an unknown outcome, arm or analysis, or too few patients.
     """
-    design_kind = None
+    design_kind, declared = None, None
     if isinstance(source, pd.DataFrame):
         per_run, outcomes = source, _numeric_columns(source, source.columns)
     else:
@@ -130,12 +130,13 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
             raise UserInputError(f"'{batch.directory}' holds a {batch.spec.kind} batch: power needs a cohort pilot")
         per_run, control, design_kind = run_outcomes(batch), control or batch.spec.control, batch.spec.cohort.design
         outcomes = _outcome_columns(per_run, batch.spec.analysis.outcomes)
+        declared = [a.name for a in batch.spec.arms]
     if outcome not in outcomes:
         what = ("a label of the runs, not an outcome" if outcome in per_run
                 else "not a per-run column")
         raise UserInputError(f"outcome '{outcome}' is not allowed: it is {what}; the outcomes are "
                              f"{', '.join(outcomes) or 'none (the pilot recorded no numeric outcome)'}")
-    arms = list(pd.unique(per_run[arm_column]))
+    arms = arm_order(per_run[arm_column], declared)  # the batch file's order: the default arm is its first
     if control not in arms:
         raise UserInputError(f"control arm {control!r} is not allowed: the arms are {', '.join(map(str, arms))}")
     arm = arm if arm is not None else next((a for a in arms if a != control), None)

@@ -22,8 +22,8 @@ from scipy.stats.contingency import relative_risk
 
 from calcium_abm.errors import UserInputError
 
-__all__ = ["CONFIDENCE", "ancova_effects", "baseline_table", "difference_of_means", "group_statistics", "mean_ci",
-           "relative_risks", "risk_ratio", "trial_effects"]
+__all__ = ["CONFIDENCE", "ancova_effects", "arm_order", "baseline_table", "difference_of_means", "group_statistics",
+           "mean_ci", "relative_risks", "risk_ratio", "trial_effects"]
 
 CONFIDENCE = 0.95  # two-sided confidence level of every interval (convention)
 
@@ -54,8 +54,21 @@ def mean_ci(values: Any, confidence: float = CONFIDENCE) -> dict[str, float]:
     return {"n": n, "mean": mean, "sd": sd, "ci_low": float(low), "ci_high": float(high)}
 
 
-def group_statistics(per_run: pd.DataFrame, by: list[str], outcomes: list[str]) -> pd.DataFrame:
+def arm_order(values: Any, arms: Sequence[str] | None = None) -> list:
+    """The arms present in ``values`` (a column of arm names) in the order of ``arms`` (the batch
+    file's), then any arm not in ``arms`` in order of appearance. Arms are never sorted as text:
+    a report lists them as the file declares them (placebo, mk7_90, mk7_180)."""
+    present = list(pd.unique(pd.Series(values)))
+    declared = [a for a in dict.fromkeys(arms or ()) if a in present]
+    return declared + [a for a in present if a not in declared]
+
+
+def group_statistics(per_run: pd.DataFrame, by: list[str], outcomes: list[str], arms: Sequence[str] | None = None,
+                     arm_column: str = "arm") -> pd.DataFrame:
     """Mean and 95 % CI of each outcome per group (e.g. per arm, per parameter point).
+
+    Groups come sorted by the ``by`` values, except arms: with ``arms`` (the batch file's
+    order) the ``arm_column`` groups follow :func:`arm_order`.
 
     Returns one row per group and outcome: the ``by`` columns, ``outcome`` and the keys of
     :func:`mean_ci`.
@@ -66,7 +79,11 @@ def group_statistics(per_run: pd.DataFrame, by: list[str], outcomes: list[str]) 
         key = key if isinstance(key, tuple) else (key,)
         for outcome in outcomes:
             rows.append({**dict(zip(by, key)), "outcome": outcome, **mean_ci(frame[outcome])})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if arms is not None and arm_column in by and not table.empty:
+        rank = {a: i for i, a in enumerate(arm_order(per_run[arm_column], arms))}
+        table = table.sort_values(arm_column, key=lambda c: c.map(rank), kind="stable").reset_index(drop=True)
+    return table
 
 
 def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
@@ -109,11 +126,13 @@ def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
 
 
 def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, design: str = "parallel",
-                  arm_column: str = "arm", pair_column: str = "patient") -> pd.DataFrame:
+                  arm_column: str = "arm", pair_column: str = "patient",
+                  arms: Sequence[str] | None = None) -> pd.DataFrame:
     """Each arm's effect versus ``control``: difference of means with a 95 % CI and p-value.
 
     ``design="parallel"``: Welch's t-test (unequal variances). ``"crossover"``: the paired
-    t-test of the per-patient differences (same patient, same seed in every arm).
+    t-test of the per-patient differences (same patient, same seed in every arm). Arms come
+    in :func:`arm_order` (``arms``: the batch file's order).
 
     Raises:
         UserInputError: ``control`` has no finished runs.
@@ -122,7 +141,7 @@ def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, desi
         raise UserInputError(f"control arm '{control}' has no finished runs")
     rows = []
     ctrl = per_run[per_run[arm_column] == control]
-    for arm in [a for a in pd.unique(per_run[arm_column]) if a != control]:
+    for arm in [a for a in arm_order(per_run[arm_column], arms) if a != control]:
         treated = per_run[per_run[arm_column] == arm]
         for outcome in outcomes:
             if design == "crossover":
@@ -156,21 +175,24 @@ def risk_ratio(events: int, n: int, reference_events: int, reference_n: int,
 
 
 def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, control: str | None = None,
-                   arm_column: str = "arm") -> pd.DataFrame:
+                   arm_column: str = "arm", arms: Sequence[str] | None = None) -> pd.DataFrame:
     """Risk of ``event`` (a boolean column) by tertile of ``tertiles_of`` within each arm.
 
     Tertile cut points are shared by all arms (the whole cohort's baseline values); each
     tertile's relative risk is versus the lowest tertile of the same arm. With ``control``
-    a row per arm (tertile "all") gives the arm's risk versus the control arm.
+    a row per arm (tertile "all") gives the arm's risk versus the control arm. Arms come in
+    :func:`arm_order` (``arms``: the batch file's order).
     """
     frame = per_run.copy()
     if arm_column not in frame:
         frame[arm_column] = "all"
     rows = []
+    order = arm_order(frame[arm_column], arms)
     if tertiles_of is not None:
         ranks = frame[tertiles_of].rank(method="first")
         frame["tertile"] = pd.qcut(ranks, 3, labels=["T1 (lowest)", "T2", "T3 (highest)"]).astype(str)
-        for arm, arm_frame in frame.groupby(arm_column, sort=False):
+        for arm in order:
+            arm_frame = frame[frame[arm_column] == arm]
             ref = arm_frame[arm_frame["tertile"] == "T1 (lowest)"]
             for tertile, part in arm_frame.groupby("tertile", sort=True):
                 a, n1 = int(part[event].sum()), len(part)
@@ -182,7 +204,8 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
                              "risk": a / n1, "reference": "T1 (lowest), same arm", **versus})
     if control is not None:
         ctrl = frame[frame[arm_column] == control]
-        for arm, part in frame[frame[arm_column] != control].groupby(arm_column, sort=False):
+        for arm in [a for a in order if a != control]:
+            part = frame[frame[arm_column] == arm]
             a, n1 = int(part[event].sum()), len(part)
             rows.append({"arm": arm, "tertile": "all", "n": n1, "events": a, "risk": a / n1 if n1 else math.nan,
                          "reference": f"arm {control}", **risk_ratio(a, n1, int(ctrl[event].sum()), len(ctrl))})
@@ -208,7 +231,8 @@ def no_residual_spread(fit, y: Any) -> bool:
 
 
 def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], control: str,
-                   arm_column: str = "arm", confidence: float = CONFIDENCE) -> pd.DataFrame:
+                   arm_column: str = "arm", confidence: float = CONFIDENCE,
+                   arms: Sequence[str] | None = None) -> pd.DataFrame:
     """Each arm's effect versus ``control`` by ANCOVA: ``outcome ~ arm + baseline`` (OLS).
 
     The analysis trials pre-specify for a change from baseline: the treatment effect
@@ -221,6 +245,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
         outcomes: ``(outcome column, baseline column)`` pairs, e.g.
             ``("dp_ucmgp_pmol_l_change", "dp_ucmgp_pmol_l_baseline")``.
         control: the reference arm.
+        arms: the arms' order in the table (the batch file's; see :func:`arm_order`).
 
     Returns:
         One row per arm and outcome: ``difference`` (adjusted), ``ci_low``, ``ci_high``,
@@ -235,7 +260,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
 
     if control not in set(per_run[arm_column]):
         raise UserInputError(f"control arm '{control}' has no finished runs")
-    arms = [a for a in pd.unique(per_run[arm_column]) if a != control]
+    arms = [a for a in arm_order(per_run[arm_column], arms) if a != control]
     rows = []
     for outcome, baseline in outcomes:
         # a day's flow (mg/day) has no day-0 value: such an outcome is analysed unadjusted
@@ -308,8 +333,7 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
         A wide table: ``characteristic``, ``statistic`` and one text column per arm (in
         ``arms`` order, else order of appearance); the first row holds each arm's number of runs.
     """
-    present = list(pd.unique(per_run[arm_column]))
-    arms = [a for a in (arms or []) if a in present] + [a for a in present if a not in (arms or [])]
+    arms = arm_order(per_run[arm_column], arms)
     groups = {a: per_run[per_run[arm_column] == a] for a in arms}
     rows = [{"characteristic": "runs", "statistic": "n", **{a: str(len(g)) for a, g in groups.items()}}]
     for name in characteristics:
