@@ -197,3 +197,26 @@ def test_summarize_a_sweep_writes_tables_and_plots(tmp_path):
     assert ucmgp.loc[360.0] < ucmgp.loc[0.0]  # MK-7 lowers dp-ucMGP
     for name in ("report.md", "by_point.csv", "per_run.csv", "by_point.png"):
         assert (tmp_path / "report" / name).stat().st_size > 0
+
+
+def test_tertile_cut_points_are_the_whole_cohorts_with_each_patient_counted_once():
+    """The cut points are the randomised cohort's at baseline, shared by the arms (not each arm's own):
+    placebo drew the low intakes here, so it has no top tertile. A crossover patient is in one
+    tertile in every arm: the runs were ranked, so patient 1 was T1 on placebo and T2 on mk7."""
+    parallel = pd.DataFrame({"arm": ["placebo"] * 3 + ["mk7"] * 3, "patient": range(6),
+                             "intake": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "severe": [True, False] * 3})
+    rr = relative_risks(parallel, "severe", "intake").set_index(["arm", "tertile"])
+    assert list(rr.index) == [("placebo", "T1 (lowest)"), ("placebo", "T2"), ("mk7", "T2"), ("mk7", "T3 (highest)")]
+    assert list(rr["n"]) == [2, 1, 1, 2] and rr.loc[("placebo", "T1 (lowest)"), "intake_max"] == 2.0
+    crossover = pd.DataFrame({"arm": ["placebo", "mk7"] * 4, "patient": [0, 0, 1, 1, 2, 2, 3, 3],
+                              "intake": [10.0, 10.0, 20.0, 20.0, 30.0, 30.0, 40.0, 40.0], "severe": [True, False] * 4})
+    rr = relative_risks(crossover, "severe", "intake", control="placebo")
+    for arm in ("placebo", "mk7"):
+        part = rr[(rr["arm"] == arm) & (rr["tertile"] != "all")]
+        assert list(part["n"]) == [2, 1, 1] and list(part["intake_max"]) == [20.0, 30.0, 40.0], arm
+    from calcium_abm.batch.statistics import tertiles
+
+    per_patient = crossover.assign(tertile=tertiles(crossover, "intake")).groupby("patient")["tertile"]
+    assert per_patient.nunique().eq(1).all()
+    assert list(per_patient.first()) == ["T1 (lowest)", "T1 (lowest)", "T2", "T3 (highest)"]
+    assert list(tertiles(crossover.iloc[:2], "intake")) == ["T1 (lowest)"] * 2  # one patient: no cut points (was an error)

@@ -23,7 +23,7 @@ from scipy.stats.contingency import relative_risk
 from calcium_abm.errors import UserInputError
 
 __all__ = ["CONFIDENCE", "ancova_effects", "arm_order", "baseline_table", "difference_of_means", "group_statistics",
-           "mean_ci", "relative_risks", "risk_ratio", "trial_effects"]
+           "mean_ci", "relative_risks", "risk_ratio", "tertiles", "trial_effects"]
 
 CONFIDENCE = 0.95  # two-sided confidence level of every interval (convention)
 
@@ -174,14 +174,35 @@ def risk_ratio(events: int, n: int, reference_events: int, reference_n: int,
             "zero_cell": events == 0 or reference_events == 0}
 
 
+#: The tertiles' labels, lowest first.
+TERTILES = ("T1 (lowest)", "T2", "T3 (highest)")
+
+
+def tertiles(per_run: pd.DataFrame, column: str, patient_column: str = "patient") -> pd.Series:
+    """Each run's tertile (:data:`TERTILES`) of ``column``, a baseline value of its patient.
+
+    The cut points are the whole randomised cohort's at baseline, every arm together and each
+    patient counted once: arms are compared on the same strata, and a crossover patient is in one
+    tertile in every arm. Patients are ranked by value (ties in patient order), so the tertiles
+    hold equal numbers of patients (to within one). Without ``patient_column`` each run counts as
+    a patient.
+    """
+    by_patient = patient_column in per_run
+    values = per_run.drop_duplicates(patient_column).set_index(patient_column)[column] if by_patient else per_run[column]
+    cut = (pd.qcut(values.rank(method="first"), 3, labels=list(TERTILES)).astype(str) if len(values) > 1
+           else pd.Series(TERTILES[0], index=values.index))  # one patient (a batch stopped early): no cut points
+    return per_run[patient_column].map(cut) if by_patient else cut
+
+
 def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, control: str | None = None,
                    arm_column: str = "arm", arms: Sequence[str] | None = None) -> pd.DataFrame:
     """Risk of ``event`` (a boolean column) by tertile of ``tertiles_of`` within each arm.
 
-    Tertile cut points are shared by all arms (the whole cohort's baseline values); each
-    tertile's relative risk is versus the lowest tertile of the same arm. With ``control``
-    a row per arm (tertile "all") gives the arm's risk versus the control arm. Arms come in
-    :func:`arm_order` (``arms``: the batch file's order).
+    The tertiles' cut points are the whole randomised cohort's baseline values, shared by all
+    arms, each patient counted once (:func:`tertiles`); each tertile's relative risk is versus
+    the lowest tertile of the same arm. With ``control`` a row per arm (tertile "all") gives the
+    arm's risk versus the control arm. Arms come in :func:`arm_order` (``arms``: the batch
+    file's order).
     """
     frame = per_run.copy()
     if arm_column not in frame:
@@ -189,19 +210,18 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
     rows = []
     order = arm_order(frame[arm_column], arms)
     if tertiles_of is not None:
-        ranks = frame[tertiles_of].rank(method="first")
-        frame["tertile"] = pd.qcut(ranks, 3, labels=["T1 (lowest)", "T2", "T3 (highest)"]).astype(str)
+        frame["tertile"] = tertiles(frame, tertiles_of)
         for arm in order:
             arm_frame = frame[frame[arm_column] == arm]
-            ref = arm_frame[arm_frame["tertile"] == "T1 (lowest)"]
+            ref = arm_frame[arm_frame["tertile"] == TERTILES[0]]
             for tertile, part in arm_frame.groupby("tertile", sort=True):
                 a, n1 = int(part[event].sum()), len(part)
                 versus = risk_ratio(a, n1, int(ref[event].sum()), len(ref))
-                if tertile == "T1 (lowest)":  # the reference itself: RR 1 by definition, no interval
+                if tertile == TERTILES[0]:  # the reference itself: RR 1 by definition, no interval
                     versus.update(ci_low=math.nan, ci_high=math.nan)
                 rows.append({"arm": arm, "tertile": tertile, f"{tertiles_of}_min": part[tertiles_of].min(),
                              f"{tertiles_of}_max": part[tertiles_of].max(), "n": n1, "events": a,
-                             "risk": a / n1, "reference": "T1 (lowest), same arm", **versus})
+                             "risk": a / n1, "reference": f"{TERTILES[0]}, same arm", **versus})
     if control is not None:
         ctrl = frame[frame[arm_column] == control]
         for arm in [a for a in order if a != control]:
