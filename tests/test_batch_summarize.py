@@ -244,3 +244,37 @@ def test_every_per_arm_table_lists_the_arms_in_the_order_of_the_batch_file(tmp_p
     assert list(conduct[conduct["stage"] == "randomised"]["arm"]) == ["placebo", "mk7_90", "mk7_180"]
     assert list(tables["baseline"].columns[2:]) == ["placebo", "mk7_90", "mk7_180"]
     assert power_design(tmp_path / "b", "dp_ucmgp_pmol_l_change").arm == "mk7_90"
+
+
+def test_summarize_and_power_of_a_stopped_batch_say_once_how_many_runs_are_missing(tmp_path, capsys):
+    """A batch stopped by Ctrl-C was summarised (and its power simulated) as if complete: only a
+    'runs finished: 2 of 6' deep in the report hinted at it, and power said nothing."""
+    from calcium_abm.cli import main
+
+    batch = {**three_arm_trial(), "output": "daily", "cohort": {"patients": 8},
+             "arms": three_arm_trial()["arms"][:2], "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "change"}}}
+    seen = []
+
+    def stop_after_six(result):
+        seen.append(result[0])
+        if len(seen) == 6:
+            raise KeyboardInterrupt  # as Ctrl-C: the finished runs stay saved
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(batch, tmp_path / "b", on_result=stop_after_six)
+    said = "'%s' is incomplete: 2 of 8 runs are missing" % (tmp_path / "b")
+    assert main(["summarize", str(tmp_path / "b")]) == 0
+    out, err = capsys.readouterr()
+    assert (out + err).count(said) == 1 and "--resume" in out
+    assert said in (tmp_path / "b" / "summary" / "report.md").read_text()
+    assert main(["summarize", str(tmp_path / "b"), "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.count(said) == 1 and "--resume" in err
+    assert main(["power", str(tmp_path / "b"), "--outcome", "dp_ucmgp_pmol_l_change", "--sizes", "5",
+                 "--simulations", "20"]) == 0  # 6 finished runs: at least 2 in each arm of 4
+    out, err = capsys.readouterr()
+    assert (out + err).count(said) == 1 and "--resume" in err
+    run_batch(batch, tmp_path / "b", resume=True)  # finished: nothing is said any more
+    assert main(["summarize", str(tmp_path / "b")]) == 0
+    out, err = capsys.readouterr()
+    assert "incomplete" not in out + err and "runs finished: 8 of 8" in out

@@ -128,11 +128,9 @@ def sensitivity_indices(source: str | os.PathLike | StoredBatch,
     spec = batch.spec
     if spec.sensitivity is None:
         raise UserInputError(f"'{batch.directory}' holds a {spec.kind} batch, not a [sensitivity] one")
+    if batch.missing:
+        raise UserInputError(f"{batch.missing_note()}: a sensitivity analysis needs every run")
     per_run = (run_outcomes(batch) if per_run is None else per_run).set_index("run_id")
-    missing = [rid for rid in batch.run_ids if rid not in per_run.index]
-    if missing:
-        raise UserInputError(f"'{batch.directory}' has {len(missing)} unfinished runs of {len(batch.run_ids)}: "
-                             "finish them with `calcium-abm batch FILE --out DIR --resume` first")
     problem, x = sensitivity_design(spec)
     order = batch.manifest["sample_run_ids"]  # replicate 0's rows, then replicate 1's, ...
     replicates = spec.sensitivity.replicates
@@ -279,7 +277,7 @@ def summarize(out_dir: str | os.PathLike, report_dir: str | os.PathLike | None =
     for name, table in tables.items():
         atomic_write(report / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
     figures = write_plots(batch.spec, tables, report, results if batch.output == "daily" else None)
-    text = report_markdown(batch.spec, batch.manifest, tables, figures)
+    text = report_markdown(batch.spec, batch.manifest, tables, figures, batch.missing_note())
     atomic_write(report / "report.md", lambda tmp: Path(tmp).write_text(text, "utf-8"))
     return tables
 
@@ -297,15 +295,18 @@ _TITLES = {"conduct": "Trial flow: screening, randomisation and completion",
 
 
 def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str, pd.DataFrame],
-                    figures: list[str]) -> str:
-    """The Markdown report of ``summarize``."""
+                    figures: list[str], missing: str | None = None) -> str:
+    """The Markdown report of ``summarize``; ``missing``: the batch's
+    :meth:`~calcium_abm.batch.store.StoredBatch.missing_note` when some runs are missing."""
     done = len(tables["per_run"]) if "per_run" in tables else 0
     total = len(manifest["runs"])
     lines = [f"# Batch '{spec.name}' ({spec.kind})", ""]
+    if missing:
+        lines += [f"**Incomplete batch.** {missing}. Every table and plot below is of the {done} finished "
+                  "runs only; summarise again when the batch is finished.", ""]
     if spec.description:
         lines += [spec.description, ""]
-    lines += [f"- runs finished: {done} of {total}" + ("" if done == total or spec.sensitivity else
-                                                       " (resume the batch to finish it)"),
+    lines += [f"- runs finished: {done} of {total}",
               f"- base scenario: {spec.scenario}; batch seed {spec.seed}; calcium-abm "
               f"{manifest['package_version']}; created {manifest['created']}"]
     if spec.cohort is not None:

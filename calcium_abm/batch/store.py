@@ -352,6 +352,21 @@ class StoredBatch:
         """``"daily"`` (a row per recorded day) or ``"summary"`` (a row per run)."""
         return self.manifest["output"]
 
+    @property
+    def missing(self) -> list[str]:
+        """The ids of the runs not finished (the batch was stopped, or a run failed), in run order."""
+        return [rid for rid in self.run_ids if rid not in self.finished]
+
+    def missing_note(self) -> str | None:
+        """How many runs are missing and how to finish them, one sentence; None when every run finished.
+        What reads an incomplete batch (``summarize``, ``power``) says so once with it."""
+        missing, total = len(self.missing), len(self.run_ids)
+        if not missing:
+            return None
+        return (f"'{self.directory}' is incomplete: {missing} of {total} runs are missing (the batch was stopped "
+                f"before they finished); continue it with `calcium-abm batch FILE --out {self.directory} --resume` "
+                "(FILE: its batch file)")
+
 
 def open_batch(out_dir: str | os.PathLike | StoredBatch) -> StoredBatch:
     """Read a batch directory's manifest (once) and list its finished runs.

@@ -59,6 +59,7 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.batch.analysis import to_markdown
     from calcium_abm.batch.power import (MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SIMULATIONS, plot_power_curve, power_curve,
                                          power_design)
+    from calcium_abm.batch.store import open_batch
     from calcium_abm.io import atomic_write, check_output_directory
 
     sizes_text = [part.strip() for part in str(args.sizes).split(",") if part.strip()]
@@ -78,7 +79,11 @@ def main(args: argparse.Namespace) -> int:
     report = Path(args.out) if args.out else Path(args.directory) / "summary"
     if args.out:  # before the work: only the last level is created, as for `run --out`
         check_output_directory(report, "--out", "power.csv and power.png")
-    design = power_design(args.directory, args.outcome, arm=args.arm, analysis=args.analysis, alpha=alpha)
+    pilot = open_batch(args.directory)
+    design = power_design(pilot, args.outcome, arm=args.arm, analysis=args.analysis, alpha=alpha)
+    if pilot.missing:
+        print(f"warning: {pilot.missing_note()}; this power resamples the pilot's {len(pilot.finished)} finished "
+              "runs only", file=sys.stderr)
     if design.pilot_caveat:
         print(f"warning: {design.pilot_caveat}", file=sys.stderr)
     table = power_curve(design, effect, sizes, simulations, seed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="do not print the report")
 
 
-def write_summary(directory: str | os.PathLike, report_dir: str | os.PathLike | None = None
-                  ) -> tuple[dict[str, Any], Path]:
-    """Summarise batch ``directory`` into ``report_dir`` (default ``DIR/summary``), all or
-    nothing; return ``(tables by name, report folder)``.
+def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tuple[dict[str, Any], Path]:
+    """Summarise batch ``directory`` (a path or an opened
+    :class:`~calcium_abm.batch.store.StoredBatch`) into ``report_dir`` (default ``DIR/summary``),
+    all or nothing; return ``(tables by name, report folder)``.
 
     Raises:
         UserInputError: ``directory`` is not a readable batch directory, ``report_dir`` is
@@ -43,7 +44,7 @@ def write_summary(directory: str | os.PathLike, report_dir: str | os.PathLike | 
     from calcium_abm.io import atomic_directory, check_output_directory
 
     batch = open_batch(directory)
-    report = Path(report_dir) if report_dir is not None else Path(directory) / "summary"
+    report = Path(report_dir) if report_dir is not None else batch.directory / "summary"
     if report.exists() and not report.is_dir():
         raise UserInputError(f"--out '{report}' is a file: give a folder for the summary (default DIR/summary)")
     check_output_directory(report, "--out", "the summary")  # only the last level is created
@@ -57,8 +58,13 @@ def write_summary(directory: str | os.PathLike, report_dir: str | os.PathLike | 
 
 
 def main(args: argparse.Namespace) -> int:
-    _tables, report = write_summary(args.directory, args.out)
-    if not args.quiet:
+    from calcium_abm.batch.store import open_batch  # lazy, as in write_summary
+
+    batch = open_batch(args.directory)
+    _tables, report = write_summary(batch, args.out)
+    if not args.quiet:  # the report opens with the missing runs, if any
         print((report / "report.md").read_text("utf-8"))
         print(f"(tables and plots written to {report})")
+    elif batch.missing:
+        print(f"warning: {batch.missing_note()}; the summary is of the finished runs only", file=sys.stderr)
     return 0
