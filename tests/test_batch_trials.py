@@ -119,6 +119,27 @@ def test_an_arm_that_takes_a_setting_out_of_range_is_named_with_its_add_or_set()
         load_batch(trial(arms=arms))
 
 
+
+@pytest.mark.parametrize("arm, message", [
+    ({"name": "mk7", "sett": {"mk7_ug_per_day": 1}}, "unknown key 'arms #2 (mk7).sett' — did you mean 'set'?"),
+    ({"name": "mk7", "add": {"mk7_ug_per_day": "x"}}, 'arms #2 (mk7).add.mk7_ug_per_day = "x" is not allowed'),
+    ({"name": "mk7", "schedule": [{"start_day": -1, "add": {"mk7_ug_per_day": 1}}]},
+     "arms #2 (mk7).schedule #1.start_day = -1 is not allowed: must be at least 0"),
+    ({"name": "mk7", "schedule": [{"start_day": 10, "end_day": 5, "add": {"mk7_ug_per_day": 1}}]},
+     "arms #2 (mk7).schedule #1: end_day = 5 is not allowed: must be after start_day (10)"),
+    ({"name": "mk7", "schedule": [{"start_day": 10}]}, "arms #2 (mk7).schedule #1: an arm schedule entry needs"),
+    ({"name": 5}, "arms #2.name = 5 is not allowed: must be a text string"),  # no valid name to give
+    ({"name": "a b"}, 'arms #2.name: name = "a b" is not allowed'),
+    ({"nam": "mk7"}, "arms #2.name is missing: it is required"),
+])
+def test_a_bad_arm_is_named_by_its_place_and_its_name(arm, message):
+    """pydantic's errors gave the arm's place only (``arms #2.schedule #1.start_day``), where the
+    file's other messages name it as ``arms #2 (mk7)``."""
+    with pytest.raises(BatchError) as err:
+        load_batch(trial(arms=[{"name": "placebo"}, arm]))
+    assert message in str(err.value)
+
+
 # -------------------------------------------------------------------------- screening
 
 

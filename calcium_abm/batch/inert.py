@@ -20,6 +20,7 @@ from calcium_abm.batch.conduct import PERSON_KEYS_UNREAD, unread_settings
 from calcium_abm.batch.spec import BatchError
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_num, fmt_value, join_problems
+from calcium_abm.inputs.trial_tables import arm_place
 
 __all__ = ["UnreadSettings"]
 
@@ -112,7 +113,7 @@ class UnreadSettings:
             for source in sources:
                 self._note(source, path not in unread, path, scenario)
         arm = next((a for a in self.spec.arms if a.name == labels.get("arm")), None)
-        table = f"arms #{self.spec.arms.index(arm) + 1} ({arm.name})" if arm is not None else ""
+        table = arm_place(self.spec.arms.index(arm), arm.name) if arm is not None else ""
         day = self.spec.cohort.randomisation_day if arm is not None else None
         if day == 0 and (arm.set or arm.add):  # the arm's set/add act from day 0, after the draw
             for path, (where, value) in arm_entry_sources(table, arm, 0, None)[0].items():

@@ -477,7 +477,7 @@ def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir
     try:
         return BatchSpec.model_validate({**data, "base_dir": str(base_dir)})
     except ValidationError as exc:
-        raise BatchError(join_problems(batch_error_lines(exc.errors(), BatchSpec), origin)) from None
+        raise BatchError(join_problems(batch_error_lines(exc.errors(), BatchSpec, data), origin)) from None
     except RecursionError:
         raise BatchError(f"{origin}: a value is nested too deeply") from None
 

@@ -1,6 +1,6 @@
 """pydantic's validation errors of a batch file, as one sentence each.
 
-Locations read ``sweep.parameters.x``, ``arms #2.set``; an unknown key gets a did-you-mean
+Locations read ``sweep.parameters.x``, ``arms #2 (mk7).set``; an unknown key gets a did-you-mean
 for a true typo or the list of accepted keys, found by walking the schema
 (:func:`calcium_abm.inputs.fields.locate`), so a new table needs no entry here.
 """
@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from calcium_abm.inputs.fields import locate
 from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value
+from calcium_abm.inputs.trial_tables import arm_place
 
 __all__ = ["batch_error_lines"]
 
@@ -36,22 +37,30 @@ _PHRASES = {
 }
 
 
-def _loc_text(loc: tuple) -> str:
+def _loc_text(loc: tuple, data: Any = None) -> str:
+    """``loc`` as the file's place: ``arms #2 (mk7).schedule #1.start_day`` (an arm is named from
+    ``data``, the file's table, when its name is valid)."""
     parts: list[str] = []
+    node = data
     for item in loc:
-        if isinstance(item, int):
+        inside = isinstance(node, Mapping) and item in node or isinstance(node, list) and isinstance(item, int) \
+            and 0 <= item < len(node)
+        node = node[item] if inside else None
+        if isinstance(item, int) and parts == ["arms"]:
+            parts = [arm_place(item, node.get("name") if isinstance(node, Mapping) else None)]
+        elif isinstance(item, int):
             parts[-1:] = [f"{parts[-1] if parts else ''} #{item + 1}"]
         else:
             parts.append(str(item))
     return ".".join(parts)
 
 
-def _error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
+def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None) -> str:
     kind, loc, value, ctx = err["type"], tuple(err["loc"]), err.get("input"), err.get("ctx") or {}
-    path = _loc_text(loc)
+    path = _loc_text(loc, data)
     if kind == RULE:
         text = ctx.get("text", err["msg"])
-        section = _loc_text(loc[:-1]) if loc and loc[-1] in ("_ordered", "_has_its_parameters") else path
+        section = _loc_text(loc[:-1], data) if loc and loc[-1] in ("_ordered", "_has_its_parameters") else path
         if text.startswith(_RULE_LEADS) or not path:
             return text
         return "\n".join(f"{section}: {line}" for line in text.split("\n"))
@@ -119,6 +128,7 @@ def _dedupe_union_errors(errors: list[dict]) -> list[dict]:
     return out
 
 
-def batch_error_lines(errors: list[dict], root: type[BaseModel]) -> list[str]:
-    """The sentences for pydantic's ``errors`` of validating ``root`` (the BatchSpec)."""
-    return [_error_line(e, root) for e in _dedupe_union_errors(errors)]
+def batch_error_lines(errors: list[dict], root: type[BaseModel], data: Any = None) -> list[str]:
+    """The sentences for pydantic's ``errors`` of validating ``root`` (the BatchSpec) from ``data``
+    (the file's table, which names the arms in the errors' places)."""
+    return [_error_line(e, root, data) for e in _dedupe_union_errors(errors)]

@@ -25,7 +25,13 @@ __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "Published
 
 #: Sections whose numeric fields a cohort may draw from distributions (and screen on).
 COHORT_SECTIONS = ("patient", "diet", "drugs")
-_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")
+ARM_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")  # what an arm's name may hold
+
+
+def arm_place(index: int, name: Any = None) -> str:
+    """Where arm ``index`` (from 0) is in the batch file, for messages: ``arms #2 (mk7)``, with its
+    name when it has a valid one (``arms #2`` when the name is missing or is what is wrong)."""
+    return f"arms #{index + 1}" + (f" ({name})" if isinstance(name, str) and ARM_NAME.match(name) else "")
 
 
 class _Table(BaseModel):
@@ -108,7 +114,7 @@ class Arm(_Table):
     @field_validator("name", mode="after")
     @classmethod
     def _plain_name(cls, value: str) -> str:
-        if not _NAME.match(value):
+        if not ARM_NAME.match(value):
             raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + - only")
         return value
 
@@ -245,8 +251,8 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
     for i, arm in enumerate(arms):
         if names.count(arm.name) > 1 and names.index(arm.name) == i:
             problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
-        tables = [(f"arms #{i + 1} ({arm.name})", arm.set, arm.add)]
-        tables += [(f"arms #{i + 1} ({arm.name}).schedule #{j + 1}", e.set, e.add) for j, e in enumerate(arm.schedule)]
+        tables = [(arm_place(i, arm.name), arm.set, arm.add)]
+        tables += [(f"{arm_place(i, arm.name)}.schedule #{j + 1}", e.set, e.add) for j, e in enumerate(arm.schedule)]
         for prefix, set_keys, add_keys in tables:
             both = [{path for _, _, path in resolved_settings(keys, prefix, [])} for keys in (set_keys, add_keys)]
             problems += [f"{prefix}: {path} is in both set and add: give one (set replaces the patient's value, add "
