@@ -4,9 +4,10 @@ Quick start::
 
     from calcium_abm.batch import run_batch, load_results, summarize
 
-    run_batch("examples/batches/mk7_trial.toml", "trial_out", workers=2, progress=True)
-    daily = load_results("trial_out")          # a row per run per recorded day
-    tables = summarize("trial_out")            # DataFrames; also writes trial_out/summary/
+    if __name__ == "__main__":  # spawned workers import the script again: only the parent starts the batch
+        run_batch("examples/batches/mk7_trial.toml", "trial_out", workers=2, progress=True)
+        daily = load_results("trial_out")          # a row per run per recorded day
+        tables = summarize("trial_out")            # DataFrames; also writes trial_out/summary/
 
 See ``docs/batch.md`` for the batch-file format, Dask clusters and resuming.
 """

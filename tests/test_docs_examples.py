@@ -1,0 +1,56 @@
+"""The Python examples of the docs run as written: one that starts a batch on worker processes
+does so under ``if __name__ == "__main__":``, since spawned workers import the script again (an
+unguarded script started the batch again in each worker, which found --out in use, died, and
+broke the pool: 'BrokenProcessPool: A process in the process pool was terminated abruptly')."""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from pathlib import Path
+
+import calcium_abm.batch
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
+
+
+def _examples() -> dict[str, list[str]]:
+    """Every Python example: the docs' and the README's ``python`` blocks, and the batch package's quick start."""
+    found = {path.name: PYTHON_BLOCK.findall(path.read_text(encoding="utf-8"))
+             for path in [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]}
+    quick_start = calcium_abm.batch.__doc__.split("Quick start::")[1].split("\nSee ")[0]
+    found["calcium_abm.batch docstring"] = [textwrap.dedent(quick_start)]
+    return found
+
+
+def _starts_workers(node: ast.AST) -> bool:
+    """A call with ``workers=`` other than 1, or a ``scheduler=``: processes that import the script."""
+    return any(isinstance(call, ast.Call) and any(
+        k.arg in ("workers", "scheduler") and not (isinstance(k.value, ast.Constant) and k.value.value in (1, None))
+        for k in call.keywords) for call in ast.walk(node))
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.If) and re.fullmatch(
+        r"__name__ == ['\"]__main__['\"]", ast.unparse(statement.test)) is not None
+
+
+def test_examples_that_start_worker_processes_guard_them_with_main():
+    guarded = []
+    for source, blocks in _examples().items():
+        for block in blocks:
+            for statement in ast.parse(block).body:
+                if _starts_workers(statement):
+                    assert _is_main_guard(statement), (
+                        f"{source}: `{ast.unparse(statement)[:80]}` starts worker processes outside "
+                        "`if __name__ == \"__main__\":`")
+                    guarded.append(source)
+    assert {"batch.md", "calcium_abm.batch docstring"} <= set(guarded)  # the check saw the batch examples
+
+
+def test_the_check_finds_an_unguarded_example():
+    unguarded = ast.parse('run_batch("b.toml", "out", workers=2)').body[0]
+    assert _starts_workers(unguarded) and not _is_main_guard(unguarded)
+    assert not _starts_workers(ast.parse('run_batch("b.toml", "out", workers=1)').body[0])
