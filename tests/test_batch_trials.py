@@ -168,6 +168,32 @@ def test_screening_randomises_only_qualifying_candidates_and_counts_the_rest(tmp
     assert "Trial flow" in (tmp_path / "out" / "summary" / "report.md").read_text()
 
 
+def test_a_screened_cohort_says_it_screens_and_what_that_costs_before_its_runs(tmp_path, capsys):
+    """Screening ran silently (a model built per candidate on a state criterion) and the estimate
+    left it out; it now prints a line with its cost from the run-start figure, and the estimate
+    line gives the counts."""
+    from calcium_abm.batch.estimate import estimate_line, run_start_seconds, screening_line
+
+    state = {"inclusion": {"age_years": {"min": 60}, "dp_ucmgp_pmol_l": {"min": 400}}, "screening_limit": 120}
+    cohort = load_batch(trial(patients=6, cohort=state)).cohort
+    assert screening_line("t", cohort, 0.1) == (
+        "t: screening up to 120 candidates until 6 qualify (a model is built for each to read its day-0 "
+        "dp_ucmgp_pmol_l): roughly 1 s if every candidate qualifies, at most roughly 12 s")
+    covariates = load_batch(trial(patients=6, cohort={"inclusion": {"age_years": {"min": 60}}})).cohort
+    assert screening_line("t", covariates, 0.1) == ("t: screening up to 120 candidates until 6 qualify (on their "
+                                                    "drawn values: no model needed)")
+    assert screening_line("t", load_batch(trial()).cohort, 0.1) is None
+    assert estimate_line("t", 6, 0.5, 1, screening={"screened": 9, "excluded": 3, "randomised": 6}) == (
+        "t: 9 candidates screened (3 excluded, 6 randomised); 6 runs to do on this process; roughly 3 s of simulation")
+    spec = load_batch(trial(patients=6, years=0.02, cohort=state))
+    run_batch(spec, tmp_path / "out", progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    start = screening_line("t", spec.cohort, run_start_seconds(spec.base_scenario()))
+    counts = json.loads((tmp_path / "out" / "manifest.json").read_text())["screening"]
+    assert lines[0] == start and lines[1].startswith(f"t: {counts['screened']} candidates screened "
+                                                      f"({counts['excluded']} excluded, 6 randomised); 6 runs to do")
+
+
 def test_screening_that_finds_too_few_patients_names_the_limit_and_writes_nothing(tmp_path):
     spec = trial(patients=3, cohort={"inclusion": {"age_years": {"min": 79.9}}, "screening_limit": 20})
     with pytest.raises(BatchError, match=r"screening_limit") as err:

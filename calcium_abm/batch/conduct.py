@@ -17,7 +17,8 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.trial_tables import criterion_target
 
-__all__ = ["baseline_state", "dropout_days", "person_of_cohort", "randomise", "screen_candidates", "unread_settings"]
+__all__ = ["baseline_state", "dropout_days", "person_of_cohort", "randomise", "screen_candidates", "screening_criteria",
+           "unread_settings"]
 
 
 def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
@@ -91,6 +92,16 @@ def baseline_state(scenario) -> dict[str, float]:
     return {k: float(v) for k, v in results_frame(model).iloc[0].items()}
 
 
+def screening_criteria(cohort) -> list[tuple[str, str, Any, str]]:
+    """A cohort's criteria as ``(kind, key, criterion, target)``, in the order they are tried:
+    covariates (a setting's dotted path as target: no model needed) before state criteria (a
+    recorded column read on the candidate's day 0: a model is built), each in file order."""
+    criteria = [(kind, key, crit, criterion_target(key, f"cohort.{kind}.{key}"))
+                for kind, table in (("inclusion", cohort.inclusion), ("exclusion", cohort.exclusion))
+                for key, crit in table.items()]
+    return sorted(criteria, key=lambda c: "." not in c[3])
+
+
 def screen_candidates(spec: BatchSpec, base, candidates: list[dict[str, Any]],
                       seeds: np.ndarray) -> tuple[list[int], dict[str, Any] | None]:
     """Screen candidates in order until ``cohort.patients`` meet every criterion.
@@ -106,10 +117,7 @@ def screen_candidates(spec: BatchSpec, base, candidates: list[dict[str, Any]],
     cohort = spec.cohort
     if not cohort.screens():
         return list(range(cohort.patients)), None
-    criteria = [(kind, key, crit, criterion_target(key, f"cohort.{kind}.{key}"))
-                for kind, table in (("inclusion", cohort.inclusion), ("exclusion", cohort.exclusion))
-                for key, crit in table.items()]
-    criteria.sort(key=lambda c: "." not in c[3])  # covariates first: no model needed for them
+    criteria = screening_criteria(cohort)
     selected: list[int] = []
     reasons: dict[str, int] = {}
     screened = 0

@@ -10,7 +10,7 @@ import os
 
 __all__ = ["COST_RISE_YEARS", "LATE_SECONDS_PER_VESSEL_PATCH_DAY", "MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S",
            "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY", "SPINUP_SECONDS_PER_PATCH", "default_workers",
-           "estimate_line", "estimated_run_seconds", "mean_cost_rise"]
+           "estimate_line", "estimated_run_seconds", "mean_cost_rise", "run_start_seconds", "screening_line"]
 
 MAX_WORKERS = 512
 
@@ -59,17 +59,28 @@ POOL_START_S = 10.0  # wall seconds a pool adds before its workers pay off (meas
 POOL_PAYBACK = 2.0  # the time a pool saves must exceed its start-up this many times (assumption)
 
 
-def estimated_run_seconds(scenario) -> float:
-    """A run's in-process simulate time from its size: its start (:data:`RUN_START_S` plus
-    patches x :data:`SPINUP_SECONDS_PER_PATCH`) and days x (:data:`SECONDS_PER_DAY` + patches x
-    :data:`SECONDS_PER_PATCH_DAY` + vessel patches x :data:`LATE_SECONDS_PER_VESSEL_PATCH_DAY` x
-    :func:`mean_cost_rise`)."""
+def _patches(scenario) -> tuple[int, int]:
+    """(bone + vessel patches, vessel patches) of a scenario's grids."""
     sim = scenario.simulation
     vessel = sim.vessel_grid_width * sim.vessel_grid_height
-    patches = sim.bone_grid_width * sim.bone_grid_height + vessel
+    return sim.bone_grid_width * sim.bone_grid_height + vessel, vessel
+
+
+def run_start_seconds(scenario) -> float:
+    """A run's start, before its first day: :data:`RUN_START_S` plus patches x
+    :data:`SPINUP_SECONDS_PER_PATCH` (set-up and the bone spin-up). Also what screening a candidate on
+    its day-0 state costs: a model is built for it and its first row read (measured 0.03 s on 16x16
+    grids and 0.06 s on 64x64, against 0.05 and 0.08 estimated)."""
+    return RUN_START_S + _patches(scenario)[0] * SPINUP_SECONDS_PER_PATCH
+
+
+def estimated_run_seconds(scenario) -> float:
+    """A run's in-process simulate time from its size: its start (:func:`run_start_seconds`) and
+    days x (:data:`SECONDS_PER_DAY` + patches x :data:`SECONDS_PER_PATCH_DAY` + vessel patches x
+    :data:`LATE_SECONDS_PER_VESSEL_PATCH_DAY` x :func:`mean_cost_rise`)."""
+    patches, vessel = _patches(scenario)
     rise = vessel * LATE_SECONDS_PER_VESSEL_PATCH_DAY * mean_cost_rise(scenario.days * _time_scale(scenario) / 365.0)
-    return (RUN_START_S + patches * SPINUP_SECONDS_PER_PATCH
-            + scenario.days * (SECONDS_PER_DAY + patches * SECONDS_PER_PATCH_DAY + rise))
+    return run_start_seconds(scenario) + scenario.days * (SECONDS_PER_DAY + patches * SECONDS_PER_PATCH_DAY + rise)
 
 
 def mean_cost_rise(years: float) -> float:
@@ -102,19 +113,46 @@ def default_workers(n_runs: int, run_seconds: float, cpus: int | None = None) ->
     return cpus if saved > POOL_PAYBACK * POOL_START_S else 1
 
 
-def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_dask: bool = False) -> str:
-    """The line a batch prints before it starts: how many runs, where, and roughly how long
-    (from :func:`estimated_run_seconds`; a rough guide, as measured on one machine)."""
+def _duration(seconds: float) -> str:
+    """``under a second``, ``roughly 5 s`` or ``roughly 1:23:20`` (tqdm's mm:ss would print a
+    few seconds as "00:00")."""
     from tqdm import tqdm  # lazy: its time formatting
 
+    return ("under a second" if seconds < 0.5 else f"roughly {seconds:.0f} s" if seconds < 60
+            else f"roughly {tqdm.format_interval(seconds)}")
+
+
+def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_dask: bool = False,
+                  screening: dict | None = None) -> str:
+    """The line a batch prints before it starts: how many runs, where, and roughly how long
+    (from :func:`estimated_run_seconds`; a rough guide, as measured on one machine); after the
+    screening counts of a screened cohort (the manifest's ``screening``), if given."""
     where = "a Dask cluster" if on_dask else ("this process" if workers <= 1 else f"{workers} worker processes")
-    text = f"{name}: {n_runs} run{'' if n_runs == 1 else 's'} to do on {where}"
+    text = f"{name}: "
+    if screening is not None:
+        text += (f"{screening['screened']} candidates screened ({screening['excluded']} excluded, "
+                 f"{screening['randomised']} randomised); ")
+    text += f"{n_runs} run{'' if n_runs == 1 else 's'} to do on {where}"
     if not on_dask:
-        seconds = n_runs * run_seconds / max(workers, 1)
-        # tqdm's mm:ss would print a batch of a few seconds as "00:00"
-        shown = ("under a second" if seconds < 0.5 else f"roughly {seconds:.0f} s" if seconds < 60
-                 else f"roughly {tqdm.format_interval(seconds)}")
-        text += f"; {shown} of simulation"
+        text += f"; {_duration(n_runs * run_seconds / max(workers, 1))} of simulation"
         if workers > 1:
             text += f", plus about {POOL_START_S:.0f} s to start the workers"
     return text
+
+
+def screening_line(name: str, cohort, start_seconds: float) -> str | None:
+    """The line a screened cohort prints before its candidates are screened (in this process, before
+    any run): how many at most and, when a criterion reads the day-0 state, roughly how long (a model
+    is built for each candidate: ``start_seconds``, :func:`run_start_seconds`). None without criteria."""
+    from calcium_abm.batch.conduct import screening_criteria  # lazy: a cohort's criteria only
+
+    if cohort is None or not cohort.screens():
+        return None
+    limit, patients = cohort.candidates(), cohort.patients
+    text = f"{name}: screening up to {limit} candidates until {patients} qualify"
+    state = [key for _kind, key, _crit, target in screening_criteria(cohort) if "." not in target]
+    if not state:
+        return text + " (on their drawn values: no model needed)"
+    return (text + f" (a model is built for each to read its day-0 {', '.join(state)}): "
+            f"{_duration(patients * start_seconds)} if every candidate qualifies, at most "
+            f"{_duration(limit * start_seconds)}")

@@ -25,7 +25,8 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 import calcium_abm
-from calcium_abm.batch.estimate import MAX_WORKERS, default_workers, estimate_line, estimated_run_seconds
+from calcium_abm.batch.estimate import (MAX_WORKERS, default_workers, estimate_line, estimated_run_seconds,
+                                        run_start_seconds, screening_line)
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.progress import ProgressReport
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
@@ -407,6 +408,8 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     spec = load_batch(batch)
     workers = _check_workers(workers)
     try:
+        if progress and (line := screening_line(spec.name, spec.cohort, run_start_seconds(spec.base_scenario()))):
+            print(line, file=sys.stderr, flush=True)  # screening happens while the runs are built, below
         runs = expand_runs(spec)  # validates every run before anything is written
     except BatchError as exc:  # a problem of the file's content: named by the file, as the loader's are
         origin = origin or (os.fspath(batch) if isinstance(batch, (str, os.PathLike)) else None)
@@ -425,7 +428,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
             if workers is None:
                 workers = default_workers(len(tasks), run_seconds)
             if progress and tasks:
-                print(estimate_line(spec.name, len(tasks), run_seconds, workers, client is not None),
+                print(estimate_line(spec.name, len(tasks), run_seconds, workers, client is not None, runs.screening),
                       file=sys.stderr, flush=True)
             results = run_tasks(tasks, workers=workers, scheduler=client)
             try:
