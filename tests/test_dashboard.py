@@ -822,6 +822,9 @@ def test_pressing_male_or_switching_menopause_off_acts():
 @pytest.mark.parametrize("scenario, presses", [
     ("postmenopausal", (("postmenopausal", False),)),  # the switch turned off: 51, 10 years, premenopausal
     ("postmenopausal", (("age_years", 55.0), ("postmenopausal", False))),
+    # a woman of 55 the dashboard made postmenopausal (her run passes 60), switched off by hand: the switch
+    # moved and nothing else (the press equalled the scenario's False and was dropped; a new user's probe)
+    ("healthy_adult", (("sex", "female"), ("age_years", 55.0), ("postmenopausal", False))),
 ])
 def test_a_woman_the_model_refuses_is_refused_by_the_controls_and_links(scenario, presses):
     """A premenopausal woman whose run would pass 60 is refused by the model (menopause_missed_problem).

@@ -171,7 +171,10 @@ class SideSettings:
         elif key == "sex" and changes.get("postmenopausal") is False:  # "female" again: the scenario's woman back
             changes.pop("postmenopausal")
         for name, new in updates.items():
-            if new == KNOBS_BY_KEY[name].scenario_value(scenario):
+            # the menopause switch pressed by hand stays as pressed: equal to the scenario's, dropping it let
+            # the dashboard's own rule (menopause_follows_age) turn a woman of 55 postmenopausal again, so the
+            # switch moved and nothing else did; kept, the run is built as pressed or refused with the reason
+            if new == KNOBS_BY_KEY[name].scenario_value(scenario) and not (name == key == "postmenopausal"):
                 changes.pop(name, None)
             else:
                 changes[name] = new
@@ -422,7 +425,10 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             problems.append(f"link: {exc}")
             name, scenario = DEFAULT_SCENARIO, load_scenario(DEFAULT_SCENARIO)
         result = SideSettings(name)
-        for key in [k for k in values if k.startswith(prefix) and k[len(prefix):] in KNOBS_BY_KEY]:
+        # sex first: pressing "female" restores the scenario's woman (drops a menopause switched off for a man),
+        # so a link's postmenopausal = false read before sex = female was lost (links list their keys sorted)
+        for key in sorted([k for k in values if k.startswith(prefix) and k[len(prefix):] in KNOBS_BY_KEY],
+                          key=lambda k: k != f"{prefix}sex"):
             if prefix == "" and key.startswith("b."):
                 continue
             knob = KNOBS_BY_KEY[key[len(prefix):]]
