@@ -57,6 +57,7 @@ from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, me
 from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, did_you_mean, fmt_num, join_problems,
                                          problem_lines, range_text, rule_error, schedule_label, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import scenario_error_line
+from calcium_abm.inputs.python_values import plain_overrides, plain_values
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
@@ -337,7 +338,7 @@ def _validate(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
     if problem := file_kind_problem(data, "scenario"):  # not a table, or a batch file
         raise ScenarioError(f"{origin or 'scenario'}: {problem}")
     try:
-        return Scenario.model_validate(dict(data))
+        return Scenario.model_validate(plain_values(data))  # numpy scalars as the Python values they hold
     except ValidationError as exc:
         lines = [scenario_error_line(e, Scenario) for e in exc.errors()]
         raise ScenarioError(join_problems(lines, origin)) from None
@@ -356,7 +357,7 @@ def resolve_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     """
     resolved: dict[str, Any] = {}
     problems = []
-    for key, value in overrides.items():
+    for key, value in plain_overrides(overrides).items():
         try:
             path = resolve_key(key)
         except ScenarioError as exc:

@@ -9,6 +9,10 @@ from typing import Any, Mapping
 import pandas as pd
 
 from calcium_abm.agents import stop_mirroring
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.keys import resolve_key
+from calcium_abm.inputs.messages import fmt_value
+from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.outputs import COLUMNS, RowCollector, physiology_row, physiology_warning
 from calcium_abm.physiology.kidney import PHYSIOLOGICAL_RANGES
@@ -18,15 +22,29 @@ from calcium_abm.stepping import step_days
 
 def prepare_scenario(scenario: str | Path | Mapping[str, Any] | Scenario, years: float | None = None,
                      seed: int | None = None, overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """The validated scenario that :func:`simulate` would run (raises ScenarioError)."""
-    extra: dict[str, Any] = dict(overrides or {})
-    if years is not None:
-        extra["simulation.years"] = years
-    if seed is not None:
-        extra["simulation.seed"] = seed
+    """The validated scenario that :func:`simulate` would run (raises ScenarioError, also when
+    ``years`` or ``seed`` and a key of ``overrides`` give one setting two values)."""
+    extra: dict[str, Any] = plain_overrides(overrides)
+    for argument, value, path in (("years", years, "simulation.years"), ("seed", seed, "simulation.seed")):
+        if value is None:
+            continue
+        named = [key for key in extra if _names(key, path)]
+        if named and extra[named[0]] != value:
+            raise ScenarioError(f"{argument} = {fmt_value(value)} and overrides {named[0]!r} = "
+                                f"{fmt_value(extra[named[0]])} both set {path}: give one of them")
+        if not named:
+            extra[path] = value
     # the overrides apply before the whole scenario is checked, so a schedule is checked
     # against the effective duration (years=11 admits an entry on day 3650)
     return load_scenario(scenario, overrides=extra or None)
+
+
+def _names(key: Any, path: str) -> bool:
+    """Whether the override ``key`` sets ``path`` (an unknown key is left to :func:`load_scenario`'s message)."""
+    try:
+        return resolve_key(key) == path
+    except ScenarioError:
+        return False
 
 
 #: what :func:`simulate` can keep: every recorded day, or day 0 and the last day only

@@ -1,0 +1,80 @@
+"""Values a Python caller passes to the API: numpy scalars stand for the Python values they hold
+(``numpy.int64(3)`` for ``ckd_stage`` was refused as 'patient.ckd_stage = 3 is not allowed: must be
+an integer from 0 to 5', so ``mesa.batch_run`` over ``numpy.arange`` failed); ``overrides`` that is
+not a mapping gets one ScenarioError (was a raw AttributeError / 'dictionary update sequence
+element #0 has length 1'); and ``simulate(years=..., seed=...)`` with ``overrides`` naming the same
+setting at another value is refused (``years`` silently won over ``simulation.years``, while a flat
+``years`` key gave "'simulation.years' sets simulation.years a second time")."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from calcium_abm import CalciumParadoxModel, ScenarioError, load_scenario, simulate
+from calcium_abm.simulation import prepare_scenario
+
+SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+PLAIN = {"ckd_stage": 3, "sex": "female", "postmenopausal": True, "mk7_ug_per_day": 90.0, "simulation.seed": 7,
+         **SMALL}
+NUMPY = {"ckd_stage": np.int64(3), "sex": np.str_("female"), "postmenopausal": np.bool_(True),
+         "mk7_ug_per_day": np.float32(90.0), "simulation.seed": np.uint32(7),
+         **{key: np.int16(value) for key, value in SMALL.items()}}
+
+
+def test_numpy_scalars_in_overrides_act_as_the_python_values():
+    assert load_scenario("healthy_adult", overrides=NUMPY) == load_scenario("healthy_adult", overrides=PLAIN)
+    assert load_scenario("k2_deficiency").with_overrides(NUMPY) == load_scenario("k2_deficiency", overrides=PLAIN)
+    assert prepare_scenario("healthy_adult", years=np.int64(1), seed=np.int64(5)).simulation.seed == 5
+
+
+def test_numpy_scalars_in_a_mapping_and_a_schedule():
+    given = {"patient": {"ckd_stage": np.int64(2)}, "genetics": {"mgp_knockout": np.bool_(False)},
+             "schedule": [{"start_day": np.int64(30), "set": {"diet.mk7_ug_per_day": np.float64(180)}}]}
+    plain = {"patient": {"ckd_stage": 2}, "genetics": {"mgp_knockout": False},
+             "schedule": [{"start_day": 30, "set": {"diet.mk7_ug_per_day": 180.0}}]}
+    assert load_scenario(given) == load_scenario(plain)
+
+
+def test_a_numpy_float_is_still_not_an_integer():
+    with pytest.raises(ScenarioError, match=r"patient.ckd_stage = 3.0 is not allowed: must be an integer"):
+        load_scenario("healthy_adult", overrides={"ckd_stage": np.float64(3.0)})
+
+
+def test_model_takes_numpy_settings_and_seed():
+    model = CalciumParadoxModel("healthy_adult", seed=np.int64(3), ckd_stage=np.int64(2), years=np.float64(0.01),
+                                **SMALL)
+    assert model.seed == 3 and model.config.patient.ckd_stage == 2 and type(model.config.patient.ckd_stage) is int
+
+
+@pytest.mark.parametrize("overrides", ["mk7_ug_per_day=180", [("mk7_ug_per_day", 180)], 5])
+def test_overrides_that_are_not_a_mapping_get_one_message(overrides):
+    for call in (lambda: load_scenario("healthy_adult", overrides=overrides),
+                 lambda: simulate("healthy_adult", years=0.01, overrides=overrides)):
+        with pytest.raises(ScenarioError, match=r"^overrides = .* is not allowed: must be a mapping of setting names"):
+            call()
+
+
+def test_an_override_nested_too_deeply_gets_one_message():
+    deep = functools.reduce(lambda inner, _: [inner], range(5000), 1)
+    with pytest.raises(ScenarioError, match="nested too deeply"):
+        load_scenario("healthy_adult", overrides={"mk7_ug_per_day": deep})
+
+
+@pytest.mark.parametrize("key", ["simulation.years", "years"])
+def test_years_and_an_override_of_the_years_that_differ_are_refused(key):
+    with pytest.raises(ScenarioError, match=rf"^years = 0.5 and overrides '{key}' = 3 both set simulation.years"):
+        prepare_scenario("healthy_adult", years=0.5, overrides={key: 3})
+
+
+@pytest.mark.parametrize("key", ["simulation.seed", "seed"])
+def test_seed_and_an_override_of_the_seed_that_differ_are_refused(key):
+    with pytest.raises(ScenarioError, match=rf"^seed = 1 and overrides '{key}' = 3 both set simulation.seed"):
+        prepare_scenario("healthy_adult", seed=1, overrides={key: 3})
+
+
+def test_the_same_years_or_seed_twice_is_one_value():
+    config = prepare_scenario("healthy_adult", years=0.5, seed=3, overrides={"simulation.years": 0.5, "seed": 3})
+    assert (config.simulation.years, config.simulation.seed) == (0.5, 3)
