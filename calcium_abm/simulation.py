@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from calcium_abm.agents import stop_mirroring
@@ -79,8 +80,10 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
         same scenario and seed give identical frames, bit for bit.
 
     Raises:
-        ValueError: ``rows`` is not one of :data:`ROWS`.
+        ValueError: ``rows`` is not one of :data:`ROWS`, or ``progress`` is not True or False.
     """
+    if not isinstance(progress, (bool, np.bool_)):  # "no" would have shown the bar
+        raise ValueError(f"progress = {progress!r} is not allowed: must be True or False")
     if rows not in ROWS:
         raise ValueError(f"rows = {rows!r} is not allowed: must be one of {', '.join(map(repr, ROWS))}")
     config = prepare_scenario(scenario, years, seed, overrides)
@@ -108,7 +111,13 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
 
 
 def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
-    """The model's recorded rows as a DataFrame with the documented column order."""
+    """The model's recorded rows as a DataFrame with the documented column order.
+
+    Raises:
+        TypeError: ``model`` is not a :class:`~calcium_abm.model.CalciumParadoxModel`.
+    """
+    if not isinstance(model, CalciumParadoxModel):
+        raise TypeError(f"results_frame takes a CalciumParadoxModel, not {type(model).__name__} ({model!r:.60})")
     data = model.datacollector.column_arrays()  # = model_vars, without the per-column lists
     frame = pd.DataFrame({name: data[name] for name in COLUMNS})
     frame["day"] = frame["day"].astype("int64")

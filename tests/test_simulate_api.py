@@ -236,3 +236,18 @@ def test_only_the_signed_columns_go_below_zero(scenario, overrides):
     negative = [c for c in numbers if (numbers[c] < 0).any()]
     assert not negative, negative
     assert (frame["bmd_change_pct"] < 0).any()  # a signed column does go below zero in such runs
+
+
+def test_progress_and_results_frame_refuse_what_they_cannot_take():
+    """A new user's probe: simulate(progress="no") showed the bar (any non-empty string is true), and
+    results_frame("x") raised a raw AttributeError from deep inside."""
+    import numpy as np
+
+    from calcium_abm import results_frame
+
+    with pytest.raises(ValueError, match=r"progress = 'no' is not allowed: must be True or False"):
+        simulate("healthy_adult", years=0.01, progress="no")
+    small = {f"simulation.{t}_grid_{s}": 16 for t in ("bone", "vessel") for s in ("width", "height")}
+    assert len(simulate("healthy_adult", years=0.01, progress=np.bool_(False), overrides=small)) > 1
+    with pytest.raises(TypeError, match=r"results_frame takes a CalciumParadoxModel, not str \('x'\)"):
+        results_frame("x")
