@@ -50,6 +50,7 @@ from calcium_abm.physiology import (calcification, calcium, carboxylation, coagu
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
+from calcium_abm.errors import ScenarioError
 from calcium_abm.scenario import Scenario
 
 #: physiological days the bone section remodels under healthy signals before day 0 (a steady remodeling
@@ -72,8 +73,10 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
             These make ``mesa.batch_run`` and ``SolaraViz`` sliders work directly.
 
     Raises:
-        calcium_abm.errors.ScenarioError: for any invalid scenario or setting, and for a trait spread
-            only a cohort's draw reads (:func:`.person.single_run_scenario`).
+        calcium_abm.errors.ScenarioError: for any invalid scenario or setting, for a trait spread
+            only a cohort's draw reads (:func:`.person.single_run_scenario`), and for grids this
+            machine has not the memory to build (the CLI checks an estimate first; the API does not,
+            so no run that fits is refused).
     """
 
     def __init__(self, scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adult", *,
@@ -89,7 +92,12 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         self._boundaries = set(config.schedule_boundaries())
         self.start_age_years, self.age_at_fmp_years = person.start_of(config.state_at(0).patient)
         self._set_inputs(config.state_at(0))
-        self._build()
+        try:
+            self._build()
+        except MemoryError:  # numpy's allocation error, raised deep in the grids' layers
+            from calcium_abm.inputs.memory import grid_settings_text
+            raise ScenarioError(f"{config.name}: this machine has not the memory to build these grids: "
+                                f"{grid_settings_text(config)}; use smaller grids") from None
         self.datacollector = RowCollector()
         self.datacollector.collect(self)
         self.running = self.days_total > 0

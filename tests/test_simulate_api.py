@@ -251,3 +251,18 @@ def test_progress_and_results_frame_refuse_what_they_cannot_take():
     assert len(simulate("healthy_adult", years=0.01, progress=np.bool_(False), overrides=small)) > 1
     with pytest.raises(TypeError, match=r"results_frame takes a CalciumParadoxModel, not str \('x'\)"):
         results_frame("x")
+
+
+def test_grids_the_machine_cannot_build_give_one_message(monkeypatch):
+    """A new user's probe under `ulimit -v`: four 2048 x 2048 grids ended in numpy's raw _ArrayMemoryError
+    from inside Mesa's property layers; the API builds without an estimate (the CLI checks one first), so
+    the allocation's own MemoryError is what it answers, with the grids and what to do."""
+    from calcium_abm import model as model_module
+
+    def no_memory(*args, **kwargs):  # numpy's _ArrayMemoryError is a MemoryError
+        raise MemoryError("Unable to allocate 32.0 MiB for an array with shape (2048, 2048) and data type float64")
+
+    monkeypatch.setattr(model_module, "add_property_layers", no_memory)
+    with pytest.raises(ScenarioError, match=r"healthy_adult: this machine has not the memory to build these grids: "
+                                            r"simulation.bone_grid_width = 64, .* use smaller grids"):
+        simulate("healthy_adult", years=0.01)
