@@ -209,3 +209,13 @@ def test_input_modules_stay_small_and_never_import_scenario_or_batch():
     for path in (PACKAGE / "inputs").glob("*.py"):
         for module, _ in _imports(path):
             assert not module.startswith(("calcium_abm.scenario", "calcium_abm.batch")), (path.name, module)
+
+
+def test_a_section_joined_to_its_key_with_an_underscore_gets_the_dotted_name():
+    """A new user's probe: dialysis_sessions_per_week got the general 'not a known key' message."""
+    from calcium_abm import ScenarioError, load_scenario
+
+    for key, dotted in (("dialysis_sessions_per_week", "dialysis.sessions_per_week"),
+                        ("diet_mk7_ug_per_day", "diet.mk7_ug_per_day"), ("patient_age_years", "patient.age_years")):
+        with pytest.raises(ScenarioError, match=rf"unknown key '{key}' — did you mean '{dotted}'\?"):
+            load_scenario("healthy_adult", overrides={key: 1})

@@ -105,6 +105,9 @@ def _flat_key_hint(key: str) -> str:
     substance's; another intake (``*_mg_per_day``, ``*_ug``) lists the modelled intakes; anything
     else says how settings are named."""
     intakes = [f for s in SUBSTANCE_SECTIONS for f in SECTIONS[s].model_fields]
+    section, _, field = key.partition("_")  # a section joined with an underscore: dialysis_sessions_per_week
+    if section in SECTIONS and field in SECTIONS[section].model_fields:
+        return f" — did you mean '{section}.{field}'?"
     same = intake_hint(key)
     if same:
         return same
