@@ -42,6 +42,7 @@ import numpy as np
 
 from calcium_abm.agents import AgentsOnDemand, Blood, BoneTissue, Gut, VesselWallTissue, materialise_agents, mirror_bone_day
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
+from calcium_abm.inputs.memory import unbuildable_grids_message
 from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import person, stepping
@@ -73,10 +74,8 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
             These make ``mesa.batch_run`` and ``SolaraViz`` sliders work directly.
 
     Raises:
-        calcium_abm.errors.ScenarioError: for any invalid scenario or setting, for a trait spread
-            only a cohort's draw reads (:func:`.person.single_run_scenario`), and for grids this
-            machine has not the memory to build (the CLI checks an estimate first; the API does not,
-            so no run that fits is refused).
+        calcium_abm.errors.ScenarioError: for any invalid scenario or setting, a trait spread only a cohort's
+            draw reads (:func:`.person.single_run_scenario`), grids the machine cannot hold (no estimate first).
     """
 
     def __init__(self, scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adult", *,
@@ -95,9 +94,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         try:
             self._build()
         except MemoryError:  # numpy's allocation error, raised deep in the grids' layers
-            from calcium_abm.inputs.memory import grid_settings_text
-            raise ScenarioError(f"{config.name}: this machine has not the memory to build these grids: "
-                                f"{grid_settings_text(config)}; use smaller grids") from None
+            raise ScenarioError(unbuildable_grids_message(config)) from None
         self.datacollector = RowCollector()
         self.datacollector.collect(self)
         self.running = self.days_total > 0

@@ -8,7 +8,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.messages import fmt_bytes, fmt_num
 
 __all__ = ["BYTES_PER_PATCH_ESTIMATE", "MEMORY_FRACTION", "available_memory_bytes", "check_memory",
-           "grid_settings_text", "memory_estimate_bytes"]
+           "grid_settings_text", "memory_estimate_bytes", "unbuildable_grids_message"]
 
 BYTES_PER_PATCH_ESTIMATE = 400  # per grid patch, bone and vessel grids together (measured, rounded up)
 RECORDED_COLUMNS_ESTIMATE = 60  # columns of the daily output table, 8 bytes each
@@ -67,6 +67,13 @@ def grid_settings_text(scenario) -> str:
     return (f"simulation.bone_grid_width = {s.bone_grid_width}, simulation.bone_grid_height = "
             f"{s.bone_grid_height}, simulation.vessel_grid_width = {s.vessel_grid_width}, "
             f"simulation.vessel_grid_height = {s.vessel_grid_height}")
+
+
+def unbuildable_grids_message(scenario) -> str:
+    """The message for grids whose build ran out of memory (a ``MemoryError`` from the allocation
+    itself: the model builds without :func:`check_memory`'s estimate, so no run that fits is refused)."""
+    return f"{scenario.name}: this machine has not the memory to build these grids: {grid_settings_text(scenario)}; " \
+           "use smaller grids"
 
 
 def check_memory(scenario, origin: str | None = None) -> None:
