@@ -138,7 +138,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
         trabecular_mg = skeleton_mg * p.trabecular_calcium_fraction
         self.bone = remodeling.BoneSection(layers["bone_mineral"], layers["osteoid"], layers["cavity"],
                                            trabecular_mg / float(structure.sum()))
-        self.cortical = person.start_cortical(self, skeleton_mg - trabecular_mg)
+        self.cortical = skeleton.CorticalBone(skeleton_mg - trabecular_mg, 0.0, 0.0)  # its mineral; started below
         self.reference_mineral_sum = float(structure.size) * p.trabecular_bone_volume_fraction
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()

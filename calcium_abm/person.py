@@ -325,14 +325,14 @@ def baseline_section_bmd_g_cm2(model: Any) -> float:
 def live_life_course(model: Any, spin_up_days: float) -> None:
     """Before the spin-up (``spin_up_days`` physiological days), a person (not a rodent preset)
     without a measured ``baseline_bmd_t_score`` lives the decades since the young-adult peak on
-    the run's own section (:func:`life_course_bone`), and the cortical compartment restarts at
-    its steady state with the cortical mineral those years left."""
+    the run's own section (:func:`life_course_bone`), and the cortical mineral is what those years
+    left (the compartment starts from it after the spin-up, :func:`start_cortical`)."""
     patient = model.inputs.patient
     if patient.species != "human" or patient.baseline_bmd_t_score is not None:
         return
     course = model.life_course = life_course_bone(model, spin_up_days)
     if course.years > 0.0:
-        model.cortical = start_cortical(model, model.cortical.mineral_mg * course.cortical_fraction)
+        model.cortical.mineral_mg *= course.cortical_fraction  # the compartment starts after the spin-up
 
 
 def match_baseline_bmd(model: Any) -> None:

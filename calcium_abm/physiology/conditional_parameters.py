@@ -44,10 +44,9 @@ def _longer_or_shorter_sessions(state) -> bool:
 def _factor_counts(factor: str) -> Callable:
     """Whether factor ``factor`` has a weight in the prothrombin time (``pt_weight_factor_<factor>`` > 0)."""
     def counts(state) -> bool:
-        from calcium_abm.physiology.coagulation import default_parameters
+        from calcium_abm.physiology import coagulation
 
-        name = f"pt_weight_factor_{factor}"
-        return state.parameters.get(name, getattr(default_parameters(), name)) > 0.0
+        return _parameter(state, f"pt_weight_factor_{factor}", coagulation) > 0.0
     return counts
 
 
@@ -223,7 +222,5 @@ def inert_conditional_parameters(scenario) -> list[str]:
     set_here = [name for name in CONDITIONAL_PARAMETERS if name in scenario.parameters]
     if not set_here:
         return []
-    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
-    return [name for name in set_here if not (vitamin_k_inputs_change(scenario, KINETIC_PARAMETERS[name])
-                                              if name in KINETIC_PARAMETERS
-                                              else any(acts_in(name, state) for state in states))]
+    days = (0, *scenario.schedule_boundaries())
+    return [name for name in set_here if not any(acts_on_day(name, scenario, day) for day in days)]

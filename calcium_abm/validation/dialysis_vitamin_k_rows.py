@@ -48,14 +48,20 @@ def _caluwe_fall(weekly_ug: float, published_pct: float) -> Criterion:
                      "is about +-10 points", known_failure=_BLUNTED if weekly_ug < 1000 else "")
 
 
-def _renakvit_difference(runs) -> float:
+def _renakvit_levels(runs) -> tuple[float, float]:
+    """dp-ucMGP (pmol/L) of the MK-7 and the placebo arm after 2 years."""
     day = _RUN_IN + 2 * YEAR
-    return value_at(runs["MK-7 360 µg/day"], "dp_ucmgp_pmol_l", day) - value_at(runs["placebo"], "dp_ucmgp_pmol_l", day)
+    return tuple(value_at(runs[arm], "dp_ucmgp_pmol_l", day) for arm in ("MK-7 360 µg/day", "placebo"))
+
+
+def _renakvit_difference(runs) -> float:
+    mk7, placebo = _renakvit_levels(runs)
+    return mk7 - placebo
 
 
 def _renakvit_ratio(runs) -> float:
-    day = _RUN_IN + 2 * YEAR
-    return value_at(runs["MK-7 360 µg/day"], "dp_ucmgp_pmol_l", day) / value_at(runs["placebo"], "dp_ucmgp_pmol_l", day)
+    mk7, placebo = _renakvit_levels(runs)
+    return mk7 / placebo
 
 
 DIALYSIS_VITAMIN_K_EXPERIMENTS: tuple[Experiment, ...] = (
