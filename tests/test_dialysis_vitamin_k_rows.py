@@ -1,4 +1,4 @@
-"""Rows Caluwe2014 and RenaKvit (MK-7 in haemodialysis): the arms are one patient until MK-7 starts, the
+"""Rows Caluwe2014, RenaKvit and Aoun2017 (MK-7 in haemodialysis): the arms are one patient until MK-7 starts, the
 MK-7 doses are the trials' weekly amounts as daily means, and the figures ODD section 8 quotes for them
 are what the rows' runs give (one seed: dp-ucMGP hardly varies between seeds)."""
 
@@ -12,7 +12,7 @@ from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EX
 from calcium_abm.validation.effects import value_at
 from calcium_abm.validation.runner import arm_scenario
 
-CALUWE, RENAKVIT = DIALYSIS_VITAMIN_K_EXPERIMENTS
+CALUWE, RENAKVIT, AOUN = DIALYSIS_VITAMIN_K_EXPERIMENTS
 ODD = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8").split())
 
 
@@ -44,4 +44,7 @@ def test_the_odd_quotes_the_rows_figures():
               f"sits {100 * (1 - mk7 / placebo):.0f} % below placebo after 2 years",
               f"the absolute difference, about -{round(placebo - mk7, -1):,.0f} pmol/L,",
               f"starts lower, at ~{round(value_at(renakvit['placebo'], 'dp_ucmgp_pmol_l', 0), -1):,.0f} pmol/L")
+    aoun = _runs(AOUN)["MK-7 360 µg/day"]
+    aoun_fall = 100 * (1 - value_at(aoun, "dp_ucmgp_pmol_l", 180 + 4 * WEEK) / value_at(aoun, "dp_ucmgp_pmol_l", 180))
+    quoted += (f"where the model's patient falls by {aoun_fall:.0f} %",)
     assert all(q in ODD for q in quoted), [q for q in quoted if q not in ODD]
