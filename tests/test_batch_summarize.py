@@ -278,3 +278,44 @@ def test_summarize_and_power_of_a_stopped_batch_say_once_how_many_runs_are_missi
     assert main(["summarize", str(tmp_path / "b")]) == 0
     out, err = capsys.readouterr()
     assert "incomplete" not in out + err and "runs finished: 8 of 8" in out
+
+
+def test_a_summary_into_a_folder_of_another_batch_leaves_none_of_its_files_but_the_users(tmp_path):
+    """A trial's effects summarised into a folder, then a one-arm cohort into the same folder: the
+    trial's effect tables and plots go (they were the other batch's), a file of the user's stays."""
+    from calcium_abm.commands.summarize import SUMMARY_FILES, write_summary
+
+    def batch(name, arms):
+        spec = {"name": name, "scenario": "healthy_adult", "seed": 3, "years": 0.05, "record_every_days": 5,
+                "set": dict(SMALL), "cohort": {"patients": 3}, "arms": arms}
+        run_batch(spec, tmp_path / name)
+        return tmp_path / name
+
+    trial = batch("trial", [{"name": "usual"}, {"name": "mk7", "set": {"diet.mk7_ug_per_day": 180.0}}])
+    cohort = batch("cohort", [{"name": "usual"}])
+    report = tmp_path / "report"
+    write_summary(trial, report)
+    trial_files = {p.name for p in report.iterdir()}
+    assert {"effects.csv", "ancova.csv"} <= trial_files  # what a one-arm batch does not write
+    (report / "notes.txt").write_text("mine")
+    write_summary(cohort, report)
+    write_summary(cohort, tmp_path / "fresh")
+    fresh = {p.name for p in (tmp_path / "fresh").iterdir()}
+    assert {p.name for p in report.iterdir()} == fresh | {"notes.txt"}
+    assert SUMMARY_FILES in fresh and "effects.csv" not in fresh
+    assert (report / SUMMARY_FILES).read_text().split() == sorted(fresh - {SUMMARY_FILES})
+
+
+def test_a_hand_edited_list_of_summary_files_cannot_reach_outside_the_folder(tmp_path):
+    from calcium_abm.commands.summarize import SUMMARY_FILES, files_of_the_last_summary
+
+    report = tmp_path / "report"
+    report.mkdir()
+    (tmp_path / "outside.csv").write_text("x")
+    (report / "old.csv").write_text("x")
+    (report / "plots").mkdir()
+    (report / "link.csv").symlink_to(tmp_path / "outside.csv")
+    (report / SUMMARY_FILES).write_text("../outside.csv\nold.csv\nplots\nlink.csv\n..\n/etc/passwd\ngone.csv\n")
+    assert files_of_the_last_summary(report) == {"old.csv"}
+    (report / SUMMARY_FILES).write_bytes(b"\xff\xfe bad")
+    assert files_of_the_last_summary(report) == set()

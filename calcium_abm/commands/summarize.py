@@ -3,7 +3,9 @@
 All outputs (report.md, the CSV tables, the PNG plots) are written to a hidden temporary
 folder and moved into the report folder only when every one is written, so a full disk
 or an error leaves the report folder as it was, never a partial set of CSVs. A write
-that fails exits with status 2 and one message.
+that fails exits with status 2 and one message. The folder keeps a list of the files the
+summary wrote (:data:`SUMMARY_FILES`); the next summary into it removes those it does not
+write again (a trial's effects when the new batch has one arm), never a file of the user's.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from calcium_abm.errors import UserInputError
 NAME = "summarize"
 # no percent sign: cli.py gives HELP both as help (%-formatted by argparse) and as description (not)
 HELP = "Summarise a batch directory: means with 95-percent CIs, trial effects, relative risks, plots."
+#: the files the last summary wrote into its folder, one name a line (written with them)
+SUMMARY_FILES = ".calcium-abm-summary-files"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,13 +52,30 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
     if report.exists() and not report.is_dir():
         raise UserInputError(f"--out '{report}' is a file: give a folder for the summary (default DIR/summary)")
     check_output_directory(report, "--out", "the summary")  # only the last level is created
+    before = files_of_the_last_summary(report)
     try:
         with atomic_directory(report) as tmp:
             tables = summarize(batch, tmp)
+            written = {p.name for p in tmp.iterdir()}
+            (tmp / SUMMARY_FILES).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
     except OSError as exc:
         raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
                              "nothing was written") from None
+    for name in before - written:  # the last summary's files this one did not write: another batch's
+        (report / name).unlink(missing_ok=True)
     return tables, report
+
+
+def files_of_the_last_summary(report: Path) -> set[str]:
+    """Names of the regular files the last summary wrote into ``report`` and that are still there
+    (from its :data:`SUMMARY_FILES`; none if the list is missing or unreadable). Only plain names
+    are read, so a list edited by hand cannot reach outside the folder."""
+    try:
+        lines = (report / SUMMARY_FILES).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {name for name in lines if name and name == Path(name).name and name not in (".", "..")
+            and (report / name).is_file() and not (report / name).is_symlink()}
 
 
 def main(args: argparse.Namespace) -> int:
