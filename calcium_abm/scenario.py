@@ -49,22 +49,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key, unknown_parameter_hint
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
 from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, did_you_mean, fmt_num, join_problems,
                                          problem_lines, range_text, rule_error, schedule_label, shorten, unit_suffix)
-from calcium_abm.inputs.pydantic_messages import scenario_error_line
-from calcium_abm.inputs.python_values import plain_overrides, plain_values
+from calcium_abm.inputs.pydantic_messages import checked_scenario
+from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
     CHANGEABLE_DURING_RUN,
     changes_during_run,
     end_age_problem,
-    file_kind_problem,
     kidney_conflicts,
     menopause_changes,
     shadowed_file_settings,
@@ -168,7 +167,8 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 class Scenario(BaseModel):
-    """A whole, validated scenario (immutable). Build with :func:`load_scenario`."""
+    """A whole, validated scenario (immutable). Build with :func:`load_scenario` or ``Scenario(diet={...})``
+    (bad data: the same ScenarioError; ``Scenario.model_validate`` keeps pydantic's ValidationError)."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
@@ -184,6 +184,10 @@ class Scenario(BaseModel):
     simulation: Simulation = Simulation()
     parameters: dict[str, Annotated[float, Field(allow_inf_nan=False)]] = Field(default_factory=dict)
     schedule: tuple[ScheduleEntry, ...] = Field((), strict=False)  # TOML gives a list
+
+    def __init__(self, /, **data: Any) -> None:  # bad data: load_scenario's one ScenarioError, not pydantic's
+        checked_scenario(lambda plain: super(Scenario, self).__init__(**plain), data, Scenario)
+    __init__.__pydantic_base_init__ = True  # as RootModel's: model_validate validates without calling it
 
     @field_validator("parameters", mode="before")
     @classmethod
@@ -335,15 +339,7 @@ class Scenario(BaseModel):
 
 def _validate(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
     """Validate a mapping into a Scenario; all problems in one ScenarioError."""
-    if problem := file_kind_problem(data, "scenario"):  # not a table, or a batch file
-        raise ScenarioError(f"{origin or 'scenario'}: {problem}")
-    try:
-        return Scenario.model_validate(plain_values(data))  # numpy scalars as the Python values they hold
-    except ValidationError as exc:
-        lines = [scenario_error_line(e, Scenario) for e in exc.errors()]
-        raise ScenarioError(join_problems(lines, origin)) from None
-    except RecursionError:
-        raise ScenarioError(f"{origin or 'scenario'}: a value is nested too deeply") from None
+    return checked_scenario(Scenario.model_validate, data, Scenario, origin)
 
 
 # ---------------------------------------------------------------------------- loading

@@ -6,9 +6,11 @@ import math
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import calcium_abm.physiology as parameters_module
 from calcium_abm import scenario as sc
@@ -327,6 +329,46 @@ def test_several_problems_in_one_message():
     ):
         assert part in text
     assert len(text.splitlines()) == 6
+
+
+SEVERAL_PROBLEMS = {"patient": {"ckd_stage": 7}, "simulation": {"years": -1, "seeed": 3}, "arms": []}
+
+
+@pytest.mark.parametrize("data", [data for data, _ in BAD_VALUES] + [SEVERAL_PROBLEMS],
+                         ids=[m[:40] for _, m in BAD_VALUES] + ["several problems"])
+def test_scenario_built_directly_raises_the_scenario_error_of_load_scenario(data):
+    """``Scenario(**data)`` raised pydantic's ValidationError ('Input should be greater than 0
+    [type=greater_than, ...] For further information visit https://errors.pydantic.dev/...')."""
+    with pytest.raises(ScenarioError) as info:
+        Scenario(**data)
+    assert str(info.value) == error_of(data)
+
+
+def test_scenario_built_directly_names_the_field_the_value_and_what_is_allowed():
+    with pytest.raises(ScenarioError) as info:
+        Scenario(simulation={"years": -1})
+    assert str(info.value) == ("simulation.years = -1 is not allowed: must be more than 0 and at most 100 years (at "
+                               "least 1 day: a run lasts years x 365 rounded to whole days, so more than 0.5/365 = "
+                               "0.00137)")
+    assert isinstance(info.value, ValueError) and info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_scenario_built_directly_takes_what_load_scenario_takes():
+    data = {"patient": {"ckd_stage": np.int64(3)}, "schedule": [{"start_day": 30, "set": {"mk7_ug_per_day": 180}}]}
+    assert Scenario(**data) == load_scenario(data) and type(Scenario(**data).patient.ckd_stage) is int
+    assert Scenario() == Scenario.model_validate({}) and Scenario(name="x").name == "x"
+
+
+def test_model_validate_and_model_copy_behave_as_pydantic_s():
+    """Only ``Scenario(...)`` speaks ScenarioError: pydantic's own paths are as before."""
+    with pytest.raises(ValidationError) as info:
+        Scenario.model_validate({"simulation": {"years": -1}})
+    assert [e["type"] for e in info.value.errors()] == ["greater_than"]
+    with pytest.raises(ValidationError):
+        Scenario.model_validate({"patient": {"ckd_stage": np.int64(3)}})  # strict, as before
+    healthy = load_scenario("healthy_adult")
+    assert healthy.model_copy(update={"name": "other"}).name == "other"
+    assert Scenario.model_validate(healthy.model_dump()) == healthy
 
 
 # --------------------------------------------------------------------- parameters

@@ -3,22 +3,29 @@
 Each line names the dotted path, the value as the user typed it and what the field allows
 (read from the schema by :func:`calcium_abm.inputs.fields.allowed_text`). Sentences our own
 validators wrote (:func:`~calcium_abm.inputs.messages.rule_error`) pass through unchanged.
+:func:`checked_scenario` runs a validation of the Scenario model (:func:`~calcium_abm.scenario.load_scenario`'s
+or ``Scenario(...)``'s) and raises all its problems as one :class:`~calcium_abm.errors.ScenarioError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import allowed_text, locate
 from calcium_abm.inputs.keys import parameter_registry
-from calcium_abm.inputs.messages import RULE, accepted_keys, did_you_mean, fmt_value, range_text, unit_suffix
+from calcium_abm.inputs.messages import (RULE, accepted_keys, did_you_mean, fmt_value, join_problems, range_text,
+                                         unit_suffix)
 from calcium_abm.inputs.intake_names import intake_hint, unknown_intake_word
-from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS, other_section_hint
+from calcium_abm.inputs.python_values import plain_values
+from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS, file_kind_problem, other_section_hint
 
-__all__ = ["scenario_error_line"]
+__all__ = ["checked_scenario", "scenario_error_line"]
+
+T = TypeVar("T")
 
 _TYPE_WORDS = {
     "int_type": "must be an integer",
@@ -101,3 +108,16 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     return f"{prefix}{path} = {fmt_value(value)} is not allowed: {allowed}"
 
 
+def checked_scenario(validate: Callable[[Any], T], data: Any, root: type[BaseModel], origin: str | None = None) -> T:
+    """``validate(data)``, a validation of ``data`` as ``root`` (the Scenario model), with numpy scalars as the
+    Python values they hold (:func:`.python_values.plain_values`). Whatever is wrong with ``data`` raises one
+    ScenarioError, a line per problem (:func:`scenario_error_line`), never pydantic's ValidationError;
+    ``origin`` (e.g. a file name) names the data in the message."""
+    if problem := file_kind_problem(data, "scenario"):  # not a table, or a batch file
+        raise ScenarioError(f"{origin or 'scenario'}: {problem}")
+    try:
+        return validate(plain_values(data))
+    except ValidationError as exc:
+        raise ScenarioError(join_problems([scenario_error_line(e, root) for e in exc.errors()], origin)) from None
+    except RecursionError:
+        raise ScenarioError(f"{origin or 'scenario'}: a value is nested too deeply") from None
