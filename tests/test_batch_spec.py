@@ -258,6 +258,19 @@ def test_bad_batches_name_the_field_value_and_what_is_allowed(data, message):
     assert message in str(err.value)
 
 
+@pytest.mark.parametrize("data, message", [
+    ({1: 2}, "batch file: key 1 (an int) is not allowed: keys should be strings"),
+    ({"scenario": "healthy_adult", "arms": [{"name": "a", 5: 1}]},
+     "batch file: key 5 (an int) in [arms #1 (a)] is not allowed: keys should be strings"),
+])
+def test_a_key_that_is_not_a_string_is_named_with_its_type(data, message):
+    """Was '1 = 1 is not allowed: keys should be strings', and 'arms #1 (a) #6 = 5 ...' (the key read as a list
+    index, shown where the value belongs)."""
+    with pytest.raises(BatchError) as err:
+        load_batch(data)
+    assert str(err.value) == message
+
+
 @pytest.mark.parametrize("parameters, message", [
     ({"mk7_ug_per_day": [0, -5]}, "sweep.parameters.mk7_ug_per_day: -5 is not allowed: diet.mk7_ug_per_day "
                                   "must be between 0 and 10000 µg/day"),

@@ -331,6 +331,24 @@ def test_several_problems_in_one_message():
     assert len(text.splitlines()) == 6
 
 
+@pytest.mark.parametrize("data, message", [
+    ({1: 2}, "key 1 (an int) is not allowed: keys should be strings"),
+    ({"diet": {2: 3}}, "key 2 (an int) in [diet] is not allowed: keys should be strings"),
+    ({"diet": {None: 3}}, "key None (a NoneType) in [diet] is not allowed: keys should be strings"),
+    ({(1, 2): "x"}, "key (1, 2) (a tuple) is not allowed: keys should be strings"),
+    ({"schedule": [{"start_day": 1, "set": {"mk7_ug_per_day": 90}, 4: 5}]},
+     "schedule entry 1: key 4 (an int) is not allowed: keys should be strings"),
+    ({"diet": {2.5: 3}, 1: 2}, "2 problems:\n  - key 2.5 (a float) in [diet] is not allowed: keys should be strings\n"
+                              "  - key 1 (an int) is not allowed: keys should be strings"),
+])
+def test_a_key_that_is_not_a_string_is_named_with_its_type(data, message):
+    """A Python caller's ``{1: 2}`` was '1 = 1 is not allowed: keys should be strings' (the key shown
+    where the value belongs); ``{"diet": {2: 3}}`` 'diet.2 = 2 is not allowed: ...'."""
+    assert error_of(data) == message
+    if all(isinstance(key, str) for key in data):  # Scenario(**data) takes only text names
+        assert error_of(lambda: Scenario(**data)) == message
+
+
 SEVERAL_PROBLEMS = {"patient": {"ckd_stage": 7}, "simulation": {"years": -1, "seeed": 3}, "arms": []}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from calcium_abm.inputs.fields import locate
-from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value
+from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value, key_not_a_string
 from calcium_abm.inputs.trial_tables import arm_place
 
 __all__ = ["batch_error_lines"]
@@ -68,6 +68,8 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None)
         return _unknown_key(root, loc, path)
     if kind == "missing":
         return f"{path} is missing: it is required"
+    if kind == "invalid_key":  # pydantic's input is the key, the last item of loc (no list index)
+        return key_not_a_string(value, _loc_text(loc[:-1], data))
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         word = {"greater_than_equal": "at least", "greater_than": "more than",
                 "less_than_equal": "at most", "less_than": "less than"}[kind]

@@ -28,6 +28,7 @@ __all__ = [
     "fmt_num",
     "fmt_value",
     "join_problems",
+    "key_not_a_string",
     "problem_lines",
     "range_text",
     "rule_error",
@@ -212,6 +213,16 @@ def accepted_keys(where: str, choices: Iterable[str], *, what: str = "not a know
     """The hint for an unknown key that is no typo: ``": not a modelled substance; accepted
     keys in [drugs]: warfarin_mg_per_day"`` (``what`` says what the key is not)."""
     return f": {what}; accepted keys {'at' if where == 'the top level' else 'in'} {where}: {', '.join(choices)}"
+
+
+def key_not_a_string(key: Any, table: str = "") -> str:
+    """The sentence for a key that is no string (pydantic's ``invalid_key``: a Python caller's ``{1: 2}``):
+    ``"key 2 (an int) in [diet] is not allowed: keys should be strings"``; ``table`` is the place of the table
+    holding it (``""``: the top level)."""
+    kind = type(key).__name__
+    where = f" in [{table}]" if table else ""
+    return (f"key {shorten(key, MAX_SHOWN_CHARS)} ({'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}){where} "
+            "is not allowed: keys should be strings")
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import allowed_text, locate
 from calcium_abm.inputs.keys import parameter_registry
-from calcium_abm.inputs.messages import (RULE, accepted_keys, did_you_mean, fmt_value, join_problems, range_text,
-                                         unit_suffix)
+from calcium_abm.inputs.messages import (RULE, accepted_keys, did_you_mean, fmt_value, join_problems, key_not_a_string,
+                                         range_text, unit_suffix)
 from calcium_abm.inputs.intake_names import intake_hint, unknown_intake_word
 from calcium_abm.inputs.python_values import plain_values
 from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS, file_kind_problem, other_section_hint
@@ -71,6 +71,8 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
         return "\n".join(prefix + line for line in text.split("\n"))
     if kind == "extra_forbidden":
         return _unknown_key(root, loc, prefix, rest)
+    if kind == "invalid_key":  # pydantic's input is the key, the last item of loc
+        return prefix + key_not_a_string(value, ".".join(str(x) for x in rest[:-1]))
     path = ".".join(str(x) for x in rest) or ".".join(str(x) for x in loc)
     model, field = locate(root, loc)
     if loc and loc[0] == "parameters":
