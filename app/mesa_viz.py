@@ -5,7 +5,9 @@ it; the ``bone_mineral`` property layer is the heat map). The sliders are flat m
 settings, so SolaraViz passes them straight to ``CalciumParadoxModel(**params)``.
 
 Mesa 3.5 behaviour to know: slider changes apply when you press **Reset**; the seed box
-sends text, which the model turns back into an integer. The classroom dashboard
+sends text, which the model turns back into an integer; a click steps ``render_interval`` days
+without looking at ``model.running``, so the page's model (:class:`ViewedModel`) stops at the
+run's last day where ``model.step()`` would refuse a day past it. The classroom dashboard
 (``app/app.py``) is faster and has compare mode; this view is for exploring the Mesa side.
 """
 
@@ -13,6 +15,7 @@ from mesa.visualization import Slider, SolaraViz, SpaceRenderer, make_plot_compo
 from mesa.visualization.components import AgentPortrayalStyle, PropertyLayerStyle
 
 from calcium_abm import CalciumParadoxModel, load_scenario
+from calcium_abm.stepping import step_one_day
 
 SCENARIO = "k2_deficiency"  # the sliders start at this scenario's values
 _base = load_scenario(SCENARIO)
@@ -48,7 +51,17 @@ model_params = {
                              "label": "Osteocalcin knockout"},
 }
 
-model = CalciumParadoxModel(SCENARIO, rng=_base.simulation.seed)
+
+class ViewedModel(CalciumParadoxModel):
+    """The model, whose ``step()`` does nothing once the run has ended (``model.running`` False): SolaraViz
+    steps a week per click, and the last week of a run that is no whole number of weeks passes its end."""
+
+    def _wrapped_step(self) -> None:
+        if self.day < self.days_total:
+            step_one_day(self)
+
+
+model = ViewedModel(SCENARIO, rng=_base.simulation.seed)
 renderer = SpaceRenderer(model, backend="matplotlib").setup_agents(agent_portrayal).setup_propertylayer(
     layer_portrayal)
 renderer.draw_propertylayer()

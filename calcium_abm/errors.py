@@ -16,3 +16,8 @@ class UserInputError(ValueError):
 
 class ScenarioError(UserInputError):
     """A scenario file or override that does not validate."""
+
+
+class RunEndedError(UserInputError, RuntimeError):
+    """``model.step()`` (or Mesa's ``run_for`` / ``run_until``) after the model's run has ended: a model
+    simulates the days of its scenario's ``simulation.years`` and none past them."""

@@ -236,6 +236,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
     _wrapped_step = stepping.step_one_day  # model.step(): Mesa's day, its daily event moved, not rebuilt
     def step(self) -> None:
         """Advance one day: the ODD's process overview (module docstring), in order."""
+        stepping.refuse_a_day_past_the_end(self)  # 0 not past the run's last day (for Mesa's run_for, run_until)
         person.apply_schedule_and_age(self)                                         # 1 schedule
         p, dt, k = self.params, self.dt, self.kidney_inputs()
         self.calcium.new_day(), self.phosphate.new_day()

@@ -8,7 +8,9 @@ the daily step is the only event scheduled. :func:`step_days` then calls the ste
 and leaves Mesa's clock (``time``, ``steps``) and its daily event as ``model.step()`` would;
 otherwise (another event pending, a paused or changed schedule) it calls ``model.step()``.
 :func:`step_one_day` is ``model.step()`` itself (the model's ``_wrapped_step``): one day, the same
-way, with the daily event moved to tomorrow in place instead of rebuilt.
+way, with the daily event moved to tomorrow in place instead of rebuilt. Neither steps past the run's
+last day (``model.days_total``): :func:`step_one_day` then raises :class:`~calcium_abm.errors.RunEndedError`
+(:func:`refuse_a_day_past_the_end`), before anything moves, and :func:`step_days` stops there.
 
 It uses Mesa's private ``_user_step``, ``_wrapped_step``, ``_default_schedule`` (with its
 ``_current_event``, ``_paused``, ``_execution_count`` and ``_schedule_next``) and ``_event_list``
@@ -21,6 +23,9 @@ from __future__ import annotations
 from typing import Any
 
 import mesa
+
+from calcium_abm.errors import RunEndedError
+from calcium_abm.inputs.messages import fmt_num
 
 
 def _only_the_daily_step_pending(model: Any) -> bool:
@@ -69,7 +74,9 @@ def step_one_day(model: Any) -> None:
     and pushes tomorrow's, with a weak reference and a log message (~9 us of a ~140 us day).
     While the daily step is the only event scheduled, the step runs directly and the daily event,
     alone in the heap, moves to tomorrow in place; otherwise Mesa's step runs, and if the step
-    itself changed the schedule, Mesa's rescheduling and the events due today follow it."""
+    itself changed the schedule, Mesa's rescheduling and the events due today follow it. After the run's
+    last day it raises :class:`~calcium_abm.errors.RunEndedError` and changes nothing."""
+    refuse_a_day_past_the_end(model)
     if not _only_the_daily_step_pending(model):
         mesa.Model._wrapped_step(model)
         return
@@ -84,6 +91,19 @@ def step_one_day(model: Any) -> None:
         event.time = model.time + 1  # tomorrow's daily event (a heap of one stays a heap)
         return
     _after_a_step_that_changed_the_schedule(model, event)
+
+
+def refuse_a_day_past_the_end(model: Any) -> None:
+    """Raise :class:`~calcium_abm.errors.RunEndedError` if ``model`` has simulated every day of its run
+    (``model.day == model.days_total``, ``model.running`` False): a day past the run is beyond its scenario.
+    :func:`step_one_day` asks before anything moves; the model's step asks too, for Mesa's ``run_for`` and
+    ``run_until``, which call it after moving Mesa's clock (``time``, ``steps``) to the day it refuses."""
+    if model.day >= model.days_total:
+        raise RunEndedError(
+            f"the run has ended at day {model.day} of {model.days_total} (simulation.years = "
+            f"{fmt_num(model.config.simulation.years)}): model.step() does not simulate past the run's last day "
+            "(step while model.running is True; Mesa's run_for and run_until raise this there too). To go on, "
+            "build a new model with a longer simulation.years (the years= setting)")
 
 
 def _after_a_step_that_changed_the_schedule(model: Any, event: Any) -> None:

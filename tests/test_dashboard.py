@@ -524,6 +524,22 @@ def test_play_loop_stops_when_its_tab_is_gone_and_says_so():
     assert record == {**record, "running": False, "frames": 3, "stop_reason": "tab disconnected"}
 
 
+def test_compared_runs_of_different_lengths_play_to_their_ends_and_no_further():
+    """The page never steps a run past its end (model.step() after the last day raises RunEndedError):
+    the 4-day run waits at day 4 while the 11-day run plays on, a week a frame."""
+    from calcium_abm import Scenario
+    from calcium_dashboard.page import FrameSink, _frames, play_frames
+    from calcium_dashboard.charts import AxisLock
+    from calcium_dashboard.session import SimulationRun
+
+    short, long = (SimulationRun(label, Scenario(simulation={**SMALL, "years": years}), seed=1)
+                   for label, years in (("A", 0.01), ("B", 0.03)))
+    reason = play_frames([short, long], FrameSink(_frames([short, long]), AxisLock()), 7, lambda: True,
+                         _FakeWatch(10), lambda: None, lambda reason: None)
+    assert reason == "finished" and (short.day, long.day) == (4, 11) and short.finished and long.finished
+    assert short.advance(7) == 0 and short.day == 4
+
+
 def test_a_run_outside_physiology_is_reported_once_on_the_page_as_the_cli_reports_it():
     """GFR 5 without dialysis puts serum phosphate above 4 mmol/L from day 0: `calcium-abm run` warns,
     and so does the page (once per run, through play_frames' notify); a healthy run says nothing."""

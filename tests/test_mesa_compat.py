@@ -9,13 +9,15 @@ method so that the switch does not leak into other tests.
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
+from pathlib import Path
 
 import mesa
 import numpy as np
 import pytest
 
-from calcium_abm import COLUMNS, CalciumParadoxModel, ScenarioError, results_frame
+from calcium_abm import COLUMNS, CalciumParadoxModel, ScenarioError, UserInputError, results_frame, simulate
 from calcium_abm.agents import (
     Blood,
     BoneTissue,
@@ -25,6 +27,7 @@ from calcium_abm.agents import (
     SmoothMuscleCell,
     VesselWallTissue,
 )
+from calcium_abm.errors import RunEndedError
 from calcium_abm.grid import LazyMooreGrid
 
 SMALL = {f"{tissue}_grid_{side}": 16 for tissue in ("bone", "vessel") for side in ("width", "height")}
@@ -323,3 +326,67 @@ def test_a_seed_given_as_a_setting_is_the_seed_used():
     assert CalciumParadoxModel(seed=4, rng=4, **SMALL).seed == 4
     with pytest.raises(ScenarioError, match="seed = 4 is not allowed with rng = 5: two seeds"):
         CalciumParadoxModel(seed=4, rng=5, **SMALL)
+
+
+# ----------------------------------------------------------------------------- the run's end
+RUN_ENDED = ("the run has ended at day 4 of 4 (simulation.years = 0.01): model.step() does not simulate past the "
+             "run's last day (step while model.running is True; Mesa's run_for and run_until raise this there too). "
+             "To go on, build a new model with a longer simulation.years (the years= setting)")
+
+
+def four_days() -> CalciumParadoxModel:
+    return CalciumParadoxModel("healthy_adult", rng=1, **{"simulation.years": 0.01}, **SMALL)
+
+
+def stepped_to_the_end(model: CalciumParadoxModel) -> CalciumParadoxModel:
+    while model.running:
+        model.step()
+    return model
+
+
+def test_a_step_after_the_run_has_ended_is_refused_and_changes_nothing():
+    """model.step() after the last day silently simulated day 5 of a 4-day run."""
+    model = stepped_to_the_end(four_days())
+    rows, seen = results_frame(model), []
+
+    def note():
+        seen.append(model.time)
+
+    assert (model.day, model.days_total, model.running) == (4, 4, False)
+    for other_event_pending in (False, True):  # Mesa's own step runs when another event is scheduled
+        if other_event_pending:
+            model.schedule_event(note, at=model.time + 0.5)
+        with pytest.raises(RunEndedError) as info:
+            model.step()
+        assert str(info.value) == RUN_ENDED
+        assert isinstance(info.value, UserInputError) and isinstance(info.value, RuntimeError)
+        assert (model.day, model.time, model.steps) == (4, 4, 4)
+        assert results_frame(model).equals(rows) and list(rows["day"]) == [0, 1, 2, 3, 4] and seen == []
+
+
+def test_mesa_run_for_and_run_until_run_to_the_end_and_no_further():
+    by_step = results_frame(stepped_to_the_end(four_days()))
+    run_for, run_until = four_days(), four_days()
+    run_for.run_for(4)
+    run_until.run_until(4)
+    for model in (run_for, run_until):
+        assert (model.day, model.time, model.running) == (4, 4, False) and results_frame(model).equals(by_step)
+    past = four_days()
+    with pytest.raises(RunEndedError, match=r"^the run has ended at day 4 of 4 "):
+        past.run_for(10)  # every day of the run, then the error (was 10 days, 6 of them past the run)
+    assert past.day == 4 and results_frame(past).equals(by_step)
+    assert simulate("healthy_adult", seed=1, overrides={"simulation.years": 0.01, **SMALL}).equals(by_step)
+
+
+def test_the_solaraviz_page_steps_a_week_per_click_up_to_the_end():
+    """SolaraViz steps render_interval (7) days per click without looking at model.running: the last
+    click of a run that is no whole number of weeks stops at its end (app/mesa_viz.py's ViewedModel)."""
+    spec = importlib.util.spec_from_file_location("mesa_viz", Path(__file__).parent.parent / "app" / "mesa_viz.py")
+    viz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(viz)
+    assert isinstance(viz.model, viz.ViewedModel) and viz.page.kwargs["render_interval"] == 7
+    model = viz.ViewedModel("healthy_adult", rng=1, **{"simulation.years": 0.03}, **SMALL)  # 11 days
+    for _click in range(2):
+        for _ in range(7):  # what SolaraViz's Step button does
+            model.step()
+    assert (model.day, model.days_total, model.running) == (11, 11, False)
