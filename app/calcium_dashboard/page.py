@@ -60,6 +60,7 @@ from calcium_dashboard.settings import (
     knob_values,
     resolve_scenario,
     scenario_choices,
+    seed_problem,
     settings_from_query,
     side_scenario,
 )
@@ -249,7 +250,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
 
     def set_seed(value: int | None) -> None:
         if value is not None and not 0 <= value <= MAX_SEED:
-            notify(f"seed = {str(value)[:24]} is not allowed: must be a whole number from 0 to {MAX_SEED}")
+            notify(seed_problem(str(value)))
             return
         settings.set(replace(settings.value, seed=value))
 

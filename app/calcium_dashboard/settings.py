@@ -377,16 +377,19 @@ def dashboard_limits_problem(scenario: Scenario) -> str:
     return ""
 
 
+def seed_problem(text: str) -> str:
+    """The message refusing ``text`` as a seed. It names the text whole up to 24 characters, else
+    its first 12 and an ellipsis with its length: a seed cut without a mark reads as another number."""
+    shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
+    return f"seed = {shown!r} is not allowed: must be a whole number from 0 to {MAX_SEED}"
+
+
 def parse_seed(raw: str) -> int:
     """A seed from a link or box: ASCII digits only, at most :data:`MAX_SEED_DIGITS` of them."""
     text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > MAX_SEED_DIGITS:
-        shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
-        raise ValueError(f"seed = {shown!r} is not allowed: must be a whole number from 0 to {MAX_SEED}")
-    value = int(text)
-    if value > MAX_SEED:
-        raise ValueError(f"seed = {text[:24]} is not allowed: must be a whole number from 0 to {MAX_SEED}")
-    return value
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_SEED_DIGITS or int(text) > MAX_SEED:
+        raise ValueError(seed_problem(text))
+    return int(text)
 
 
 def parse_speed(raw: str) -> int:
