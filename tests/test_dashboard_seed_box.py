@@ -39,6 +39,12 @@ def _notices(rc) -> list[str]:
     return [str(a.children[0]) for a in rc.find(v.Alert).widgets if "notice" in a.class_]
 
 
+def _link_seed(rc) -> str | None:
+    link = rc.find(v.TextField, class_="share-link").widget.v_model
+    found = re.search(r"[?&]seed=(\d+)", link)
+    return found.group(1) if found else None
+
+
 @pytest.fixture
 def page():
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
@@ -63,3 +69,34 @@ def test_a_refused_long_seed_is_named_whole_or_visibly_shortened(page, typed):
         if shown == digits or shown.rstrip("…") == str(ds.MAX_SEED):
             continue
         assert shown.endswith("…") and digits.startswith(shown[:-1]), (shown, notices[0])
+
+
+@pytest.mark.parametrize("typed", [SEED_26, "abc", "-3", "4.5"])
+def test_after_a_refusal_the_box_shows_the_seed_that_runs(page, typed):
+    """The refused text stayed in the box while the run kept its seed: the box showed a seed that was not
+    the one in use. Now the box shows the seed in use again, and the message stays."""
+    _type(page, "42")
+    assert _seed_box(page).v_model == "42" and _link_seed(page) == "42"
+    _type(page, typed)
+    assert _notices(page), "the value is refused with a message"
+    assert _seed_box(page).v_model == "42"
+    assert _link_seed(page) == "42"
+
+
+def test_after_a_refusal_an_empty_box_says_which_seed_runs(page):
+    """With no seed typed the run uses the scenario's own: the box, empty again after a refusal, says so."""
+    scenario_seed = ds.resolve_scenario(ds.DEFAULT_SCENARIO).simulation.seed
+    _type(page, SEED_26)
+    box = _seed_box(page)
+    assert _notices(page) and box.v_model in ("", None) and _link_seed(page) is None
+    assert str(scenario_seed) in box.hint and box.persistent_hint
+
+
+def test_an_accepted_seed_runs_and_an_empty_box_goes_back_to_the_scenarios(page):
+    from calcium_dashboard.live import FrameView  # noqa: F401 - the page's views are built
+
+    _type(page, "0042")
+    assert _seed_box(page).v_model == "42" and _link_seed(page) == "42" and not _notices(page)
+    assert "42" in _seed_box(page).hint
+    _type(page, "")
+    assert _link_seed(page) is None and not _notices(page)

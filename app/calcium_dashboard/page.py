@@ -51,7 +51,6 @@ from calcium_dashboard.settings import (
     DEMOS,
     DEMOS_BY_KEY,
     KNOBS,
-    MAX_SEED,
     SPEEDS_DAYS_PER_FRAME,
     UPLOAD_PREFIX,
     DashboardSettings,
@@ -59,8 +58,8 @@ from calcium_dashboard.settings import (
     SideSettings,
     knob_values,
     resolve_scenario,
+    parse_seed,
     scenario_choices,
-    seed_problem,
     settings_from_query,
     side_scenario,
 )
@@ -193,6 +192,39 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds:
 
 
 @solara.component
+def SeedInput(seed: int | None, own_seed: int | None, on_seed: Callable[[int | None], None],
+              notify: Callable[[str], None]):
+    """The seed box: empty runs scenario A's own seed, and its hint says which seed runs.
+
+    Read when the box is left or Enter is pressed, by the links' rule (:func:`parse_seed`). A refused
+    text gets its message and the box shows the seed in use again: the refused text stayed in the box
+    (``solara.InputInt``) while the run kept the old seed."""
+    shown = "" if seed is None else str(seed)
+    text = solara.use_reactive(shown)
+    solara.use_effect(lambda: text.set(shown), [shown])  # a link, a demo or a commit changed the seed
+
+    def commit(*_) -> None:
+        raw = (text.value or "").strip()
+        try:
+            value = None if raw == "" else parse_seed(raw)
+        except ValueError as exc:
+            notify(str(exc))
+            value = seed
+        text.set("" if value is None else str(value))  # "0042" runs as 42 and shows 42
+        if value != seed:
+            on_seed(value)
+
+    if seed is not None:
+        hint = f"runs with seed {seed}; empty the box for the scenario's own"
+    else:
+        hint = "runs with the scenario's own seed" + (f", {own_seed}" if own_seed is not None else "")
+    box = rv.TextField(label="Random seed (same for A and B)", v_model=text.value, on_v_model=text.set, hint=hint,
+                       persistent_hint=True, class_="seed-input")
+    reacton.ipyvue.use_event(box, "focusout", commit)
+    reacton.ipyvue.use_event(box, "keyup.enter", commit)
+
+
+@solara.component
 def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.Reactive[tuple],
                   editing: solara.Reactive[str], notify: Callable[[str], None]):
     """Scenario pickers, compare mode, sliders, seed, upload and the shareable link."""
@@ -248,14 +280,11 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     solara.Button("Sliders back to the scenario's values", text=True, disabled=not side.changes,
                   on_click=lambda: set_side(which, SideSettings(side.scenario)))
 
-    def set_seed(value: int | None) -> None:
-        if value is not None and not 0 <= value <= MAX_SEED:
-            notify(seed_problem(str(value)))
-            return
-        settings.set(replace(settings.value, seed=value))
-
-    solara.InputInt("Random seed (same for A and B)", value=s.seed, optional=True, on_value=set_seed,
-                    classes=["seed-input"])
+    try:
+        own_seed = (base if which == "A" else resolve_scenario(s.a.scenario, upload_map)).simulation.seed
+    except ScenarioError:
+        own_seed = None
+    SeedInput(s.seed, own_seed, lambda seed: settings.set(replace(settings.value, seed=seed)), notify)
 
     solara.Text("Load a scenario file (.toml, at most 1 MiB):", style={"font-weight": "600"})
 
