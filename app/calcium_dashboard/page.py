@@ -154,9 +154,10 @@ def one_line(exc: BaseException) -> str:
 
 # -------------------------------------------------------------------------- controls
 @solara.component
-def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float]):
+def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
+                step: float):
     """A switch for a yes/no setting, buttons for a choice (sex), else a slider between ``bounds``
-    (:meth:`Knob.slider_range`) applied when released."""
+    (:meth:`Knob.slider_range`) in steps of ``step`` (:meth:`Knob.slider_step`), applied when released."""
     # the widgets are bound to ``value`` (what runs), not to state of their own as solara.Switch and
     # ToggleButtonsSingle are: a press the page refuses (a notice) shows the running value again, where
     # the switch stayed off while the run kept it on
@@ -170,21 +171,23 @@ def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds
         rv.Switch(label=knob.label, v_model=bool(value), on_v_model=lambda on: on_change(bool(on)),
                   class_=f"knob-{knob.key}")
     else:
-        KnobSlider(knob, value, on_change, bounds)
+        KnobSlider(knob, value, on_change, bounds, step)
 
 
 @solara.component
-def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float]):
+def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
+               step: float):
     unit = f" {knob.unit}" if knob.kind == "float" else ""
     solara.Text(f"{knob.label}: {_fmt(value)}{unit}", classes=["ca-knob-label", f"knob-label-{knob.key}"])
     # an uploaded scenario may lie beyond the usual range: the slider reaches its value
     minimum, maximum = min(bounds[0], float(value)), max(bounds[1], float(value))
-    slider = rv.Slider(v_model=value, min=minimum, max=maximum, step=knob.step, hide_details=True,
+    slider = rv.Slider(v_model=value, min=minimum, max=maximum, step=step, hide_details=True,
                       thumb_label=True, class_=f"knob-{knob.key}")
 
     def changed(widget, event, data):
-        # Vuetify emits "change" on release / key press, so a drag rebuilds the model once
-        on_change(int(data) if knob.kind == "int" else float(data))
+        # Vuetify emits "change" on release / key press, so a drag rebuilds the model once; its arrow keys
+        # add steps in floating point (3.3 - 0.1 = 3.1999999999999997), which the run and the link got
+        on_change(int(data) if knob.kind == "int" else round(float(data), 9))
 
     reacton.ipyvue.use_event(slider, "change", changed)
     if knob.kind == "int":
@@ -276,7 +279,8 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         set_side(which, new)
 
     for knob in KNOBS:
-        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base, side))
+        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base, side),
+                    knob.slider_step(base))
     solara.Button("Sliders back to the scenario's values", text=True, disabled=not side.changes,
                   on_click=lambda: set_side(which, SideSettings(side.scenario)))
 

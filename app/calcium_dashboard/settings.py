@@ -40,6 +40,8 @@ MAX_GRID_SIDE_PATCHES = 256
 #: the largest seed a link or the seed box may carry (numpy accepts any int; 64 bits is plenty)
 MAX_SEED = 2**63 - 1
 MAX_SEED_DIGITS = len(str(MAX_SEED))
+#: the age slider's step for a rat or a mouse (years; about five weeks of a 3.5-3.8-year lifespan)
+RODENT_AGE_STEP_YEARS = 0.1
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,21 @@ class Knob:
             if species == "human" and changed.get("postmenopausal", scenario.patient.postmenopausal):
                 low = max(low, MIN_AGE_AT_MENOPAUSE_YEARS)
             high = min(high, oldest_start_age_years(species, scenario.days))
+        # both ends on the slider's steps: an end between them (a mouse's 3.5-year lifespan less a 60-day
+        # run, 3.335728952772074) was what the End key gave, and the label and the link showed 3.33573
+        step = self.slider_step(scenario)
+        if math.isfinite(low):
+            low = float(round(math.ceil(low / step - 1e-9) * step, 9))
+        if math.isfinite(high):
+            high = float(round(math.floor(high / step + 1e-9) * step, 9))
         return low, max(low, high)
+
+    def slider_step(self, scenario: Scenario) -> float:
+        """The slider's step on a side running ``scenario``: the knob's, and for a rodent's age
+        :data:`RODENT_AGE_STEP_YEARS` (whole years gave a mouse's age four positions, 0-3)."""
+        if self.key == "age_years" and scenario.patient.species != "human":
+            return RODENT_AGE_STEP_YEARS
+        return self.step
 
     def scenario_value(self, scenario: Scenario) -> Any:
         """This knob's value in ``scenario`` (its base settings, day 0)."""
