@@ -81,7 +81,7 @@ def test_mk7_45_on_warfarin_lowers_the_inr_but_not_the_extrahepatic_markers():
 
 
 def test_the_rat_protocol_needs_its_extra_k1_for_normal_clotting():
-    rat = {"species": "rat", "age_years": 0.1, "warfarin_mg_per_day": 1000.0}
+    rat = {"species": "rat", "age_years": 0.0, "warfarin_mg_per_day": 1000.0}
     usual = _run("warfarin_high_k1", days=35, vitamin_k1_ug_per_day=100.0, **rat)
     extra = _run("warfarin_high_k1", days=35, vitamin_k1_ug_per_day=6000.0, **rat)
     assert usual["inr"].max() > 3.0

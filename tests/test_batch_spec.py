@@ -408,11 +408,12 @@ def test_an_age_cut_is_the_users_own_or_a_small_tail():
     assert own.min() == 18 and 0.2 < np.mean(own == 18) < 0.28  # the stated min clips, as documented
     tail = ages({"distribution": "normal", "mean": 45, "sd": 11})  # 0.7 % below 18: clipped without a word
     assert tail.min() == 18 and np.mean(tail == 18) < 0.015
-    with pytest.raises(BatchError, match="above 3.4014 years .* a mouse that does not pass its maximum lifespan, 3.5"):
+    with pytest.raises(BatchError, match='cohort.distributions.age_years is not allowed for species = "mouse": the '
+                                         "rat and mouse presets have no age laws, so the drawn ages would change no run"):
         ages({"distribution": "normal", "mean": 3, "sd": 1}, scenario="mgp_knockout", years=0.1, patients=4)
 
 
-@pytest.mark.parametrize("scenario, years", [("healthy_adult", 2.0), ("mgp_knockout", 0.1)])
+@pytest.mark.parametrize("scenario, years", [("healthy_adult", 2.0)])
 def test_a_cohort_takes_the_oldest_start_age_a_single_run_takes(scenario, years):
     """The oldest age a cohort may draw is the one a single run of the same whole days may start at
     (sections.oldest_start_age_years): an age between that and ``oldest - years`` is drawn as given

@@ -149,7 +149,7 @@ def test_set_value_with_a_newline(tmp_path, capsys):
     (["sex=female", "age_years=75"], "patient.age_years = 75"),
     (["sex=female", "postmenopausal=true", "age_years=80"], "patient.age_years = 80"),
     (["age_years=10"], "patient.age_years = 10"),  # the laws are adult laws
-    (["species=mouse", "age_years=50"], "patient.age_years = 50"),  # beyond a mouse's lifespan
+    (["species=mouse", "age_years=50"], "patient.age_years = 50"),  # a rodent's age: 0
 ])
 def test_impossible_patients(sets, field, tmp_path, capsys):
     extra = [arg for s in sets for arg in ("--set", s)]
@@ -157,42 +157,23 @@ def test_impossible_patients(sets, field, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("species, most", [
-    ("mouse", "3.5 years (the run may last at most 1205 days: simulation.years at most 3.301, at 365 days a year)"),
-    ("rat", "3.8 years (the run may last at most 1314 days: simulation.years at most 3.6, at 365 days a year)")])
+    ("mouse", "3.5 years (the run may last at most 1278 days: simulation.years at most 3.501, at 365 days a year)"),
+    ("rat", "3.8 years (the run may last at most 1387 days: simulation.years at most 3.8, at 365 days a year)")])
 def test_a_rodent_run_must_end_within_its_lifespan(species, most, tmp_path, capsys):
-    rejected(run_args(tmp_path, "--set", f"species={species}", "--set", "age_years=0.2", "--years", "5"), capsys,
-             f"simulation.years = 5 (1825 days) is not allowed with patient.age_years = 0.2 and patient.species = "
-             f"\"{species}\": the {species} would pass its maximum lifespan, {most}")
+    rejected(run_args(tmp_path, "--set", f"species={species}", "--set", "age_years=0", "--years", "5"), capsys,
+             f"simulation.years = 5 (1825 days) is not allowed for patient.species = \"{species}\" (a rodent's run "
+             f"counts from age 0): the {species} would pass its maximum lifespan, {most}")
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_a_spread_only_a_cohort_reads_is_refused_in_one_persons_run(tmp_path, capsys):
-    """peak_bone_mass_cv is the spread of a trait between people: a single run takes the
-    person's own value, so the setting did nothing (tests/test_person_traits.py checks which)."""
-    err = rejected(run_args(tmp_path, "--set", "peak_bone_mass_cv=0.2"), capsys,
-                   "parameters.peak_bone_mass_cv = 0.2 does nothing in a single run", "patient.peak_bone_mass")
+@pytest.mark.parametrize("species", ["mouse", "rat"])
+def test_a_rodents_age_is_refused_as_no_law_reads_it(species, tmp_path, capsys):
+    """The rodent presets have no age laws: a rat of 3 years ran as one of 0.5, bit for bit, so an
+    age other than 0 did nothing and is refused (tests/test_life_course.py checks the runs)."""
+    rejected(run_args(tmp_path, "--set", f"species={species}", "--set", "age_years=2", "--years", "0.1"), capsys,
+             f"patient.age_years = 2 is not allowed for species = \"{species}\": the rat and mouse presets have no "
+             f"age laws, so a {species}'s run is the same at any age; leave age_years at 0")
     assert not (tmp_path / "out.csv").exists()
-    # named like the schema's refusals: the scenario first, the options that were checked last
-    assert err.startswith("error: healthy_adult: parameters.peak_bone_mass_cv") and "(checked with --set" in err
-
-
-def test_the_end_age_counts_the_runs_whole_days(tmp_path, capsys):
-    """A run lasts round(years x 365) days and the age advances a day in 365.25 each: 0.01 years
-    at 119.99 is 4 days and would end past 120 (the age law refused it mid-build, with float noise
-    and no field); 0.005 years (2 days) ends in time."""
-    rejected(run_args(tmp_path, "--set", "age_years=119.99", "--years", "0.01"), capsys,
-             "simulation.years = 0.01 (4 days) is not allowed with patient.age_years = 119.99: the person would pass "
-             "120 years (the run may last at most 3 days: simulation.years at most 0.008219, at 365 days a year)")
-    from calcium_abm.scenario import load_scenario
-
-    assert load_scenario("healthy_adult").with_overrides({"age_years": 119.99, "years": 0.005}).days == 2
-
-
-def test_a_rodent_run_within_its_lifespan_is_accepted():
-    from calcium_abm.scenario import load_scenario
-
-    mouse = load_scenario("healthy_adult").with_overrides({"species": "mouse", "age_years": 0.2, "years": 3.3})
-    assert mouse.days == round(3.3 * 365)
 
 
 def test_an_extreme_calcification_propensity_starts_its_plaque_in_adulthood(tmp_path):

@@ -83,7 +83,7 @@ def test_a_sweep_over_another_species_parameter_is_refused(tmp_path, capsys):
     _refused_batch(tmp_path, capsys, _batch("[sweep.parameters]\nrat_serum_calcium_relative = [1.0, 1.1]\n"),
                    "sweep.parameters.rat_serum_calcium_relative = [1, 1.1] does nothing in any run of this batch: "
                    f"{RAT_ONLY}; its runs would be identical")
-    rats = {"set": {"species": "rat", "age_years": 0.5}}  # rat runs read it
+    rats = {"set": {"species": "rat", "age_years": 0.0}}  # rat runs read it
     assert _runs({**rats, "sweep": {"parameters": {"rat_serum_calcium_relative": [1.0, 1.1]}}})
 
 

@@ -154,7 +154,7 @@ def test_every_range_boundary_runs_and_balances(name, value):
         elif name in MALE_ONLY:
             needs = {}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
-        needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.1}
+        needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.0}
     from calcium_abm.physiology.conditional_parameters import KINETIC_PARAMETERS
     scenario = load_scenario("healthy_adult")
     if name in KINETIC_PARAMETERS:  # a pool's kinetics acts while its inputs change: MK-7 and warfarin started
@@ -223,7 +223,7 @@ def random_inputs(draw):
         overrides["ckd_stage"] = draw(st.integers(0, 5))
     overrides["species"] = draw(st.sampled_from(["human", "rat", "mouse"]))
     if overrides["species"] != "human":
-        overrides["age_years"] = draw(st.floats(0.0, 3.3))  # the 0.2-year run ends within a mouse's lifespan
+        overrides["age_years"] = 0.0  # the rodent presets have no age laws: an age is refused
     overrides["sex"] = draw(st.sampled_from(["female", "male"]))
     # a female rodent acts only through an estrogen loss (her run is a male's otherwise, and refused)
     rodent = overrides["species"] != "human"

@@ -194,8 +194,8 @@ SWEEP = {
     "years_since_menopause": ({"sex": "female", "age_years": 60.0, "postmenopausal": True},
                               {"sex": "female", "age_years": 60.0, "postmenopausal": True, "years_since_menopause": 8.0}),
     "ckd_stage": ({}, {"ckd_stage": 4}),
-    # a human is an adult and a rat at most 3.8 years old (its lifespan); the rodent presets do not age
-    "species": ({"age_years": 18.0}, {"age_years": 0.5, "species": "rat"}),
+    # a human is an adult and a rat 0 years old: the rodent presets have no age laws
+    "species": ({"age_years": 18.0}, {"age_years": 0.0, "species": "rat"}),
     "age_at_final_menstrual_period": ({"sex": "female", "age_years": 50.0},
                                       {"sex": "female", "age_years": 50.0, "age_at_final_menstrual_period": 50.5}),
     "baseline_calcification_score": ({}, {"baseline_calcification_score": 100.0}),

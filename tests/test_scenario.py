@@ -847,12 +847,12 @@ def test_a_rodent_preset_refuses_the_human_only_traits_and_baselines(species):
     for name in HUMAN_ONLY_PATIENT_KEYS:
         value = True if name == "remodeling_balance_varies" else 1.2
         with pytest.raises(ValueError) as error:
-            Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, name: value}, **SHORT})
+            Scenario.model_validate({"patient": {"species": species, "age_years": 0.0, name: value}, **SHORT})
         assert f"patient.{name}" in str(error.value) and f'species = "{species}"' in str(error.value)
         Scenario.model_validate({"patient": {"species": "human", name: value}})  # a human takes it
     # a female rodent is refused unless an estrogen loss makes her sex act (her run is a male's, bit for bit)
     with pytest.raises(ValueError, match=f'patient.sex = "female" is not allowed for species = "{species}"'):
-        Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, "sex": "female"}, **SHORT})
-    Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, "sex": "female", "postmenopausal": True,
+        Scenario.model_validate({"patient": {"species": species, "age_years": 0.0, "sex": "female"}, **SHORT})
+    Scenario.model_validate({"patient": {"species": species, "age_years": 0.0, "sex": "female", "postmenopausal": True,
                                          "years_since_menopause": 0.1}, **SHORT})
-    Scenario.model_validate({"patient": {"species": species, "age_years": 0.5, "peak_bone_mass": 1.2}, **SHORT})  # acts
+    Scenario.model_validate({"patient": {"species": species, "age_years": 0.0, "peak_bone_mass": 1.2}, **SHORT})  # acts

@@ -15,7 +15,7 @@ SMALL = {f"{t}_grid_{s}": 16 for t in ("bone", "vessel") for s in ("width", "hei
 #: a run of a species that does not read each kind of parameter
 MOUSE = ("mgp_knockout", {})
 HUMAN = ("healthy_adult", {})
-RAT = ("warfarin_high_k1", {"patient.species": "rat", "patient.age_years": 0.1})
+RAT = ("warfarin_high_k1", {"patient.species": "rat", "patient.age_years": 0.0})
 
 
 def _other_species_run(name: str) -> tuple[str, dict]:

@@ -157,7 +157,7 @@ def one_line(exc: BaseException) -> str:
 def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
                 step: float):
     """A switch for a yes/no setting, buttons for a choice (sex), else a slider between ``bounds``
-    (:meth:`Knob.slider_range`) in steps of ``step`` (:meth:`Knob.slider_step`), applied when released."""
+    (:meth:`Knob.slider_range`) in steps of ``step`` (the knob's), applied when released."""
     # the widgets are bound to ``value`` (what runs), not to state of their own as solara.Switch and
     # ToggleButtonsSingle are: a press the page refuses (a notice) shows the running value again, where
     # the switch stayed off while the run kept it on
@@ -279,8 +279,11 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         set_side(which, new)
 
     for knob in KNOBS:
+        if (note := knob.fixed_note(base)) is not None:
+            solara.Text(note, classes=["ca-knob-label", f"knob-label-{knob.key}"])
+            continue
         KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base, side),
-                    knob.slider_step(base))
+                    knob.step)
     solara.Button("Sliders back to the scenario's values", text=True, disabled=not side.changes,
                   on_click=lambda: set_side(which, SideSettings(side.scenario)))
 

@@ -40,8 +40,6 @@ MAX_GRID_SIDE_PATCHES = 256
 #: the largest seed a link or the seed box may carry (numpy accepts any int; 64 bits is plenty)
 MAX_SEED = 2**63 - 1
 MAX_SEED_DIGITS = len(str(MAX_SEED))
-#: the age slider's step for a rat or a mouse (years; about five weeks of a 3.5-3.8-year lifespan)
-RODENT_AGE_STEP_YEARS = 0.1
 
 
 @dataclass(frozen=True)
@@ -93,33 +91,34 @@ class Knob:
 
     def slider_range(self, scenario: Scenario, side: SideSettings | None = None) -> tuple[float, float]:
         """The slider's ends on a side running ``scenario`` (with ``side``'s changes): the schema's range,
-        and for the age the ages that scenario accepts: an adult (a rodent from birth) whom the run does
-        not carry past the oldest age (a rodent's lifespan; :func:`calcium_abm.inputs.sections.oldest_start_age_years`),
-        and a postmenopausal woman no younger than the earliest menopause (30; the slider offered 18-29,
-        which were refused)."""
+        and for the age the ages that scenario accepts: an adult whom the run does not carry past the
+        oldest age (:func:`calcium_abm.inputs.sections.oldest_start_age_years`), and a postmenopausal
+        woman no younger than the earliest menopause (30; the slider offered 18-29, which were refused).
+        A rat or a mouse has no age slider (:meth:`fixed_note`)."""
         low, high = self.minimum, self.maximum
         if self.key == "age_years":
-            species = scenario.patient.species
-            low = MIN_HUMAN_AGE_YEARS if species == "human" else 0.0
+            low = MIN_HUMAN_AGE_YEARS
             changed = side.changed if side is not None else {}
-            if species == "human" and changed.get("postmenopausal", scenario.patient.postmenopausal):
+            if changed.get("postmenopausal", scenario.patient.postmenopausal):
                 low = max(low, MIN_AGE_AT_MENOPAUSE_YEARS)
-            high = min(high, oldest_start_age_years(species, scenario.days))
-        # both ends on the slider's steps: an end between them (a mouse's 3.5-year lifespan less a 60-day
-        # run, 3.335728952772074) was what the End key gave, and the label and the link showed 3.33573
-        step = self.slider_step(scenario)
+            high = min(high, oldest_start_age_years("human", scenario.days))
+        # both ends on the slider's steps: an end between them was what the End key gave, and the label and
+        # the link showed it (a mouse's 3.5-year lifespan less a 60-day run gave 3.33573)
+        step = self.step
         if math.isfinite(low):
             low = float(round(math.ceil(low / step - 1e-9) * step, 9))
         if math.isfinite(high):
             high = float(round(math.floor(high / step + 1e-9) * step, 9))
         return low, max(low, high)
 
-    def slider_step(self, scenario: Scenario) -> float:
-        """The slider's step on a side running ``scenario``: the knob's, and for a rodent's age
-        :data:`RODENT_AGE_STEP_YEARS` (whole years gave a mouse's age four positions, 0-3)."""
+    def fixed_note(self, scenario: Scenario) -> str | None:
+        """What the page shows instead of this knob's control where no value but the scenario's runs,
+        or None: a rat's or a mouse's age (the rodent presets have no age laws, so the model refuses any
+        age but 0; the slider once offered 0-3.3 years, all of which ran alike)."""
         if self.key == "age_years" and scenario.patient.species != "human":
-            return RODENT_AGE_STEP_YEARS
-        return self.step
+            return (f"{self.label}: 0 years (the {scenario.patient.species} preset has no age laws, "
+                    "so its age is not a setting)")
+        return None
 
     def scenario_value(self, scenario: Scenario) -> Any:
         """This knob's value in ``scenario`` (its base settings, day 0)."""

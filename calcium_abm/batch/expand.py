@@ -138,8 +138,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     same stream either way); a rodent keeps the base's sex unless the file draws it, and a drawn
     female rodent is postmenopausal (an abrupt estrogen loss) with ``postmenopausal_probability``.
     Values are clipped to the distribution's ``min``/``max`` and then to what the scenario allows
-    (intakes at 0; ages to adults who do not pass 120 in the run, or a rodent's lifespan: an age
-    distribution more than 1 % of which lies beyond is refused, :func:`~.draws.clip_problem`).
+    (intakes at 0; ages to adults who do not pass 120 in the run: an age distribution more than 1 % of
+    which lies beyond is refused, :func:`~.draws.clip_problem`; a rodent's age is refused, as no law reads it).
     Each woman draws her age at natural menopause (:data:`AGE_AT_MENOPAUSE`); without ``postmenopausal_probability``
     she is postmenopausal once her age reaches it (``years_since_menopause`` = age minus it). With a probability,
     women of 30 and over are postmenopausal with it, and always past 60 (natural menopause
@@ -175,7 +175,10 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         path = resolve_setting(key, "cohort.distributions")
         x = draw_values(dist, n, stream_generator(spec.seed, 100 + j), path, params)
         lo, hi = setting_bounds(path)
-        if path == "patient.age_years":  # whom the model takes (adults; a rodent's lifespan), past a small tail
+        if path == "patient.age_years" and rodent:
+            raise BatchError(f"cohort.distributions.{key} is not allowed for species = \"{base.patient.species}\": "
+                             "the rat and mouse presets have no age laws, so the drawn ages would change no run")
+        if path == "patient.age_years":  # whom the model takes (adults), past a small tail
             lo, hi, range_means = _age_range(base)
             problem = clip_problem(f"cohort.distributions.{key}", dist, lo, hi, range_means)
         else:  # any other number: its field's range (an intake's normal tail below 0)
@@ -218,15 +221,13 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
 
 
 def _age_range(base) -> tuple[float, float, str]:
-    """Ages a cohort may draw on ``base`` (adults, or rodents, who do not pass 120 years, or the
-    rodent's lifespan, in the run) and why, in words. The oldest is the one a single run of the
-    same whole days may start at (:func:`.sections.oldest_start_age_years`)."""
-    species, oldest, years = base.patient.species, oldest_age_years(base.patient.species), base.simulation.years
-    last = oldest_start_age_years(species, base.days)
-    if species == "human":
-        return MIN_HUMAN_AGE_YEARS, last, (f"adults, as the model's laws are, who do not pass "
-                                           f"{fmt_num(oldest)} years in the {fmt_num(years)}-year run of {base.days} days")
-    return 0.0, last, f"a {species} that does not pass its maximum lifespan, {fmt_num(oldest)} years, in the run"
+    """Ages a cohort of humans may draw on ``base`` (adults who do not pass 120 years in the run) and
+    why, in words. The oldest is the one a single run of the same whole days may start at
+    (:func:`.sections.oldest_start_age_years`)."""
+    oldest, years = oldest_age_years("human"), base.simulation.years
+    return MIN_HUMAN_AGE_YEARS, oldest_start_age_years("human", base.days), (
+        f"adults, as the model's laws are, who do not pass {fmt_num(oldest)} years in the {fmt_num(years)}-year "
+        f"run of {base.days} days")
 
 
 #: Median 51 (Australian Twin Registry, Do et al. 1998 Hum Biol 70:1073; NAMS; SWAN 52.5, Gold et

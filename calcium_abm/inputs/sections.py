@@ -69,12 +69,13 @@ def end_age_problem(age_years: float, years: float, days: int, species: str) -> 
         return None
     most = oldest_age_years(species)
     who = "the person would pass" if species == "human" else f"the {species} would pass its maximum lifespan,"
-    given = "" if species == "human" else f" and patient.species = \"{species}\""
     most_days = math.floor((most - age_years) * DAYS_PER_YEAR_OF_AGE + 1e-9)
     longest = most_days / DAYS_PER_YEAR  # in run years of 365 days, floored to 4 digits: a value that is allowed
     scale = 10 ** (3 - math.floor(math.log10(longest))) if longest > 0 else 1
-    return (f"simulation.years = {fmt_num(years)} ({days} days) is not allowed with patient.age_years = "
-            f"{fmt_num(age_years)}{given}: {who} {fmt_num(most)} years (the run may last at most {most_days} days: "
+    with_age = f"with patient.age_years = {fmt_num(age_years)}" if species == "human" else \
+        f"for patient.species = \"{species}\" (a rodent's run counts from age 0)"
+    return (f"simulation.years = {fmt_num(years)} ({days} days) is not allowed {with_age}: {who} {fmt_num(most)} "
+            f"years (the run may last at most {most_days} days: "
             f"simulation.years at most {fmt_num(math.floor(longest * scale + 1e-9) / scale)}, "
             f"at {DAYS_PER_YEAR} days a year)")
 
@@ -106,7 +107,7 @@ class Patient(Section):
     """Who is simulated."""
 
     age_years: float = number(50.0, 0, MAX_AGE_YEARS, "years", range_note=(
-        f"from {MIN_HUMAN_AGE_YEARS:g} for a human; a rat or a mouse from 0 to its lifespan"))
+        f"from {MIN_HUMAN_AGE_YEARS:g} for a human; 0 for a rat or a mouse (no age laws)"))
     sex: Literal["female", "male"] = "male"
     postmenopausal: bool = False
     years_since_menopause: float = number(0.0, 0, MAX_AGE_YEARS - MIN_AGE_AT_MENOPAUSE_YEARS, "years")
@@ -198,11 +199,12 @@ class Patient(Section):
                 f"patient.age_years = {fmt_num(self.age_years)} is not allowed for species = \"human\": the model's "
                 f"bone, kidney and vessel laws are adult laws; age_years must be from {fmt_num(MIN_HUMAN_AGE_YEARS)} "
                 f"to {fmt_num(MAX_AGE_YEARS)}")
-        most = MAX_RODENT_AGE_YEARS.get(self.species)
-        if most is not None and self.age_years > most:
+        if self.species != "human" and self.age_years != 0.0:  # no rule reads a rodent's age: refused, not ignored
             raise rule_error(
-                f"patient.age_years = {fmt_num(self.age_years)} is not allowed for species = \"{self.species}\": "
-                f"it must be from 0 to {fmt_num(most)} (the {self.species}'s lifespan; the rodent presets do not age)")
+                f"patient.age_years = {fmt_num(self.age_years)} is not allowed for species = \"{self.species}\": the "
+                f"rat and mouse presets have no age laws, so a {self.species}'s run is the same at any age; leave "
+                f"age_years at 0 (its run may last up to the {self.species}'s lifespan, "
+                f"{fmt_num(MAX_RODENT_AGE_YEARS[self.species])} years) or set species = \"human\"")
 
 
 class Diet(Section):

@@ -74,7 +74,7 @@ _RAT_EXTRA_K1 = 6000.0
 #: day (~2 g/day for 70 kg by body surface area) did; 100 mg/day leaves ~0.6 % of VKOR, through which the
 #: extra K1 would carboxylate vascular MGP too (design note section 14)
 _RAT_WARFARIN = 1000.0
-_RAT_ON_K1 = {"patient.species": "rat", "patient.age_years": 0.1, "drugs.warfarin_mg_per_day": 0.0,
+_RAT_ON_K1 = {"patient.species": "rat", "patient.age_years": 0.0, "drugs.warfarin_mg_per_day": 0.0,
               "diet.vitamin_k1_ug_per_day": _RAT_EXTRA_K1}
 _RAT_USUAL_K1 = {**_RAT_ON_K1, "diet.vitamin_k1_ug_per_day": 100.0}
 _INR_CLOTTING_NORMAL = 1.3  # upper end of a normal INR (0.8-1.2) plus assay spread
