@@ -21,7 +21,8 @@ import pandas as pd
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import MAX_PATH_CHARS, shorten
 
-__all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path", "read_table", "remove_stale_temporaries",
+__all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path",
+           "directory_option", "read_table", "remove_stale_temporaries",
            "write_table"]
 
 #: A writer's temporary file older than this is a leftover of a killed process (seconds;
@@ -131,6 +132,14 @@ def _through_link(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def directory_option(raw: str | os.PathLike, option: str = "--out", what: str = "the results") -> Path:
+    """``raw`` as a Path, refusing an empty or blank name: ``Path("")`` is the current folder, so
+    ``--out ""`` (an unset shell variable) would write there instead of where the user meant."""
+    if not str(raw).strip():
+        raise UserInputError(f"{option} {str(raw)!r} is not allowed: give a directory for {what}")
+    return Path(raw)
+
+
 def check_output_directory(path: str | os.PathLike, option: str = "--out", what: str = "the results") -> Path:
     """Check that ``path`` is, or can be made as, a writable directory; return it as a Path.
 
@@ -139,7 +148,7 @@ def check_output_directory(path: str | os.PathLike, option: str = "--out", what:
     folders. Raises :class:`UserInputError` naming ``option``. Leaves nothing behind
     (a hidden probe file is made and removed, as permission bits do not tell).
     """
-    path = Path(path)
+    path = directory_option(path, option, what)
     if path.exists():
         if not path.is_dir():
             raise UserInputError(f"{option} '{path}' is a file, not a directory: give a directory for {what}")

@@ -76,9 +76,9 @@ def main(args: argparse.Namespace) -> int:
         raise UserInputError(f"--alpha {args.alpha!r} is not allowed: must be {alpha_allowed}")
     simulations = _integer(args.simulations, "--simulations", 1, MAX_SIMULATIONS)
     seed = _integer(args.seed, "--seed", 0, 2**32 - 1)
-    report = Path(args.out) if args.out else Path(args.directory) / "summary"
-    if args.out:  # before the work: only the last level is created, as for `run --out`
-        check_output_directory(report, "--out", "power.csv and power.png")
+    report = Path(args.directory) / "summary"
+    if args.out is not None:  # before the work: only the last level is created, as for `run --out`
+        report = check_output_directory(args.out, "--out", "power.csv and power.png")
     pilot = open_batch(args.directory)
     design = power_design(pilot, args.outcome, arm=args.arm, analysis=args.analysis, alpha=alpha)
     if pilot.missing:

@@ -45,10 +45,11 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
     # lazy: `calcium-abm --help` must not load pandas/scipy
     from calcium_abm.batch.analysis import summarize
     from calcium_abm.batch.store import open_batch
-    from calcium_abm.io import atomic_directory, check_output_directory
+    from calcium_abm.io import atomic_directory, check_output_directory, directory_option
 
     batch = open_batch(directory)
-    report = Path(report_dir) if report_dir is not None else batch.directory / "summary"
+    report = directory_option(report_dir, "--out", "the summary") if report_dir is not None \
+        else batch.directory / "summary"
     if report.exists() and not report.is_dir():
         raise UserInputError(f"--out '{report}' is a file: give a folder for the summary (default DIR/summary)")
     check_output_directory(report, "--out", "the summary")  # only the last level is created

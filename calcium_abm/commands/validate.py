@@ -132,7 +132,7 @@ def _docs_dir() -> Path:
     return root / "docs"
 
 
-def check_output_dir(path: Path) -> Path:
+def check_output_dir(path: str | Path) -> Path:
     """Raise UserInputError unless ``path`` is, or can be created (its last level only) as,
     a writable directory."""
     from calcium_abm.io import check_output_directory
@@ -181,7 +181,7 @@ def main(args: argparse.Namespace) -> int:
         docs = _docs_dir()
         markdown_path, image_dir = docs / "validation.md", docs / "validation"
     else:
-        out = check_output_dir(Path(args.out if args.out is not None else DEFAULT_OUT))
+        out = check_output_dir(args.out if args.out is not None else DEFAULT_OUT)
         markdown_path, image_dir = out / "report.md", out
     write_files = not args.no_report
     if write_files:
