@@ -203,7 +203,8 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     :data:`STALE_TEMPORARY_S`.
 
     Raises:
-        OSError: the temporary directory cannot be made (e.g. no such parent, no space).
+        OSError: the temporary directory cannot be made (e.g. no such parent, no space), or
+            a file of the set would replace a directory or a special file (then none is moved).
     """
     path = Path(path)
     anchor = path.parent
@@ -214,12 +215,24 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp
         path.mkdir(parents=True, exist_ok=True)
-        for item in sorted(tmp.iterdir()):
+        items = sorted(tmp.iterdir())
+        for item in items:  # all checked before any is moved: a refused name leaves ``path`` as it was
+            _refuse_occupied(path / item.name)
+        for item in items:
             if item.is_file():
                 os.chmod(item, 0o644)
             os.replace(item, path / item.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _refuse_occupied(target: Path) -> None:
+    """Raise OSError naming ``target`` if a file cannot replace what is there: a directory (the
+    rename fails), a device, FIFO or socket (the rename would destroy it); a link is replaced."""
+    if target.is_symlink() or not target.exists() or target.is_file():
+        return
+    what = "a directory" if target.is_dir() else "not a regular file (a device, FIFO or socket)"
+    raise OSError(errno.EEXIST, f"{_quoted(target)} is {what}, where a file of the set goes: move it away")
 
 
 def _remove_stale_directories(folder: Path, name: str, older_than_s: float = STALE_TEMPORARY_S) -> None:

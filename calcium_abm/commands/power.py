@@ -60,7 +60,7 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.batch.power import (MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SIMULATIONS, plot_power_curve, power_curve,
                                          power_design)
     from calcium_abm.batch.store import open_batch
-    from calcium_abm.io import atomic_write, check_output_directory
+    from calcium_abm.io import atomic_directory, check_output_directory
 
     sizes_text = [part.strip() for part in str(args.sizes).split(",") if part.strip()]
     if not sizes_text:
@@ -87,12 +87,13 @@ def main(args: argparse.Namespace) -> int:
     if design.pilot_caveat:
         print(f"warning: {design.pilot_caveat}", file=sys.stderr)
     table = power_curve(design, effect, sizes, simulations, seed)
-    try:
-        report.mkdir(exist_ok=True)
+    try:  # both files or neither (a full disk, a folder named power.png)
+        with atomic_directory(report) as tmp:
+            table.to_csv(tmp / "power.csv", index=False)
+            plot_power_curve(table, tmp / "power.png", design)
     except OSError as exc:
-        raise UserInputError(f"--out '{report}': cannot create the directory ({exc.strerror})") from None
-    atomic_write(report / "power.csv", lambda tmp: table.to_csv(tmp, index=False))
-    plot_power_curve(table, report / "power.png", design)
+        raise UserInputError(f"--out '{report}': cannot write power.csv and power.png: {exc.strerror or exc}; "
+                             "nothing was written") from None
     print(f"Power to detect {table['effect'].iloc[0]:.4g} in {design.outcome} ({design.arm} vs "
           f"{design.control_arm}; {design.analysis}, alpha {design.alpha:g}; {simulations} simulated trials "
           "per size, resampling the pilot's patients)\n")

@@ -140,6 +140,19 @@ def check_output_dir(path: str | Path) -> Path:
     return check_output_directory(path, "--out", "the report")
 
 
+def refuse_occupied_report_files(markdown_path: Path, image_dir: Path, items, option: str) -> None:
+    """Before any run: a directory or special file where report.md or a row's PNG goes would
+    fail the write only after the whole validation, so it is refused now, named."""
+    from calcium_abm.validation.design import Experiment
+
+    files = [markdown_path] + [image_dir / f"row_{item.row}.png" for item in items if isinstance(item, Experiment)]
+    for path in files:
+        if path.exists() and not path.is_file():
+            what = "a directory" if path.is_dir() else "not a regular file (a device, FIFO or socket)"
+            raise UserInputError(f"{option}: '{path}' is {what}, where the report writes a file: move it away"
+                                 f"{' or give another --out' if option == '--out' else ''}")
+
+
 def _schedule_count(n: int) -> str:
     return f", {n} schedule entr{'y' if n == 1 else 'ies'}" if n else ""
 
@@ -186,6 +199,7 @@ def main(args: argparse.Namespace) -> int:
     write_files = not args.no_report
     if write_files:
         check_output_dir(image_dir)
+        refuse_occupied_report_files(markdown_path, image_dir, items, "--docs" if args.docs else "--out")
 
     from calcium_abm.batch.progress import ProgressReport, stop_on_sigterm
     from calcium_abm.batch.runner import check_scheduler_address, connect_scheduler
@@ -223,8 +237,12 @@ def main(args: argparse.Namespace) -> int:
     print(format_table(results))
     if write_files:
         command = "calcium-abm validate " + " ".join(shlex.quote(a) for a in _command_options(args))
-        path = write_report(results, markdown_path, image_dir, command=command.strip(), seconds=seconds,
-                            quick=args.quick)
+        try:
+            path = write_report(results, markdown_path, image_dir, command=command.strip(), seconds=seconds,
+                                quick=args.quick)
+        except OSError as exc:  # e.g. a full disk: the table above is the result
+            raise UserInputError(f"{'--docs' if args.docs else '--out'} '{markdown_path.parent}': cannot write the "
+                                 f"report: {exc.strerror or exc}; the table above is complete") from None
         print(f"report written to {path}", file=sys.stderr)
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} worker{'s' * (workers != 1)}"
     grids = "quick: small grids, " if args.quick else ""

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from calcium_abm.inputs.messages import counted
-from calcium_abm.io import atomic_write
+from calcium_abm.io import atomic_directory, atomic_write
 from calcium_abm.markdown import markdown_table
 from calcium_abm.validation.effects import DERIVED_COLUMNS, column
 from calcium_abm.validation.design import Experiment
@@ -332,14 +332,20 @@ def write_report(results: Sequence[ExperimentResult], markdown_path: str | os.Pa
     """Write the Markdown report and one PNG per expressible experiment; return the report path.
 
     ``image_dir`` must be ``markdown_path``'s directory or a directory inside it (the report
-    links the images relatively).
+    links the images relatively). In one folder, the images and the report are moved in together
+    (:func:`~calcium_abm.io.atomic_directory`): a failure (a full disk, a folder named
+    ``report.md``) raises OSError and leaves the folder as it was.
     """
     markdown_path, image_dir = Path(markdown_path), Path(image_dir)
-    image_dir.mkdir(parents=True, exist_ok=True)
-    for result in results:
-        if result.expressible:
-            plot_experiment(result, image_dir / f"row_{result.experiment.row}.png")
     relative = os.path.relpath(image_dir, markdown_path.parent).replace(os.sep, "/")
     text = markdown(results, relative, command=command, seconds=seconds, quick=quick)
-    atomic_write(markdown_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    beside = relative == "."  # the report and its images in one folder (--out): all of them or none
+    with atomic_directory(image_dir) as tmp:
+        for result in results:
+            if result.expressible:
+                plot_experiment(result, tmp / f"row_{result.experiment.row}.png")
+        if beside:
+            (tmp / markdown_path.name).write_text(text, encoding="utf-8")
+    if not beside:
+        atomic_write(markdown_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return markdown_path

@@ -1,0 +1,141 @@
+"""Folders that commands write their reports into.
+
+An empty directory option (``--out ""``, an unset shell variable) is refused with one
+message, as ``run --out ""`` and ``batch --out ""`` are: ``Path("")`` is the current folder, so
+``summarize`` and ``validate`` wrote their report files there, and ``power`` silently fell back
+to its default folder.
+
+A report is a set of files written all together or not at all: a folder (or a FIFO) where one
+of its files goes, or a full disk, gives one message naming it, no traceback, and none of the
+set. Before, summarize moved the files sorted before report.md into place and then said
+"nothing was written"; power wrote power.csv and ended in a traceback on power.png; validate
+ended in a traceback after the whole run, its PNGs written and no report.md."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from calcium_abm.batch import run_batch
+from calcium_abm.cli import main
+from calcium_abm.io import atomic_directory
+
+SMALL = {"bone_grid_width": 8, "bone_grid_height": 8, "vessel_grid_width": 8, "vessel_grid_height": 8}
+
+
+@pytest.fixture(scope="module")
+def pilot(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pilot") / "b"
+    run_batch({"name": "pilot", "seed": 1, "years": 0.02, "set": dict(SMALL), "cohort": {"patients": 4},
+               "arms": [{"name": "placebo"}, {"name": "mk7", "add": {"mk7_ug_per_day": 180}}]}, out)
+    return out
+
+
+def _in(folder, argv):
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return main(argv)
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize("out", ["", "  "])
+def test_summarize_refuses_an_empty_out_and_writes_nothing(pilot, tmp_path, capsys, out):
+    assert _in(tmp_path, ["summarize", str(pilot), "--out", out, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --out {out!r} is not allowed: give a directory for the summary"), err
+    assert list(tmp_path.iterdir()) == [] and not (pilot / "summary").exists()
+
+
+def test_power_refuses_an_empty_out_instead_of_writing_to_its_default(pilot, tmp_path, capsys):
+    argv = ["power", str(pilot), "--outcome", "bmd_change_pct", "--sizes", "2", "--simulations", "5", "--out", ""]
+    assert _in(tmp_path, argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out '' is not allowed: give a directory for power.csv and power.png"), err
+    assert list(tmp_path.iterdir()) == [] and not (pilot / "summary").exists()
+
+
+@pytest.mark.parametrize("option", ["--out", "--runs"])
+def test_validate_refuses_an_empty_report_or_runs_folder(tmp_path, capsys, option):
+    assert _in(tmp_path, ["validate", "--rows", "8", option, ""]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {option} '' is not allowed: give a directory for the"), err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("special", ["directory", "fifo"])
+def test_atomic_directory_moves_nothing_when_a_name_is_taken_by_a_non_file(tmp_path, special):
+    target = tmp_path / "set"
+    target.mkdir()
+    (target / "b.txt").mkdir() if special == "directory" else os.mkfifo(target / "b.txt")
+    with pytest.raises(OSError, match="b.txt' is (a directory|not a regular file)"):
+        with atomic_directory(target) as tmp:
+            for name in ("a.txt", "b.txt", "c.txt"):
+                (tmp / name).write_text(name)
+    assert sorted(p.name for p in target.iterdir()) == ["b.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["set"]  # the temporary folder is gone
+
+
+def test_summarize_with_a_folder_named_report_md_writes_none_of_its_files(pilot, tmp_path, capsys):
+    (tmp_path / "report.md").mkdir()
+    assert main(["summarize", str(pilot), "--out", str(tmp_path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "report.md' is a directory" in err and "nothing was written" in err, err
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def _power(pilot, out):
+    return main(["power", str(pilot), "--outcome", "bmd_change_pct", "--sizes", "2", "--simulations", "5",
+                 "--out", str(out)])
+
+
+def test_power_with_a_folder_named_power_png_writes_neither_file(pilot, tmp_path, capsys):
+    (tmp_path / "power.png").mkdir()
+    assert _power(pilot, tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "error: --out" in err and "power.png' is a directory" in err and "Traceback" not in err, err
+    assert [p.name for p in tmp_path.iterdir()] == ["power.png"]
+
+
+def test_power_on_a_full_disk_gives_one_line_and_no_power_csv(pilot, tmp_path, capsys, monkeypatch):
+    import calcium_abm.batch.power as power
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(power, "power_figure", full)
+    assert _power(pilot, tmp_path / "p") == 2
+    err = capsys.readouterr().err
+    assert "cannot write power.csv and power.png: No space left on device; nothing was written" in err, err
+    assert not (tmp_path / "p").exists() or list((tmp_path / "p").iterdir()) == []
+
+
+def test_validate_refuses_a_folder_where_its_report_goes_before_running(tmp_path, capsys, monkeypatch):
+    import calcium_abm.validation.runner as runner
+
+    monkeypatch.setattr(runner, "run_validation", lambda *a, **k: pytest.fail("ran before refusing"))
+    (tmp_path / "row_8.png").mkdir()
+    assert main(["validate", "--rows", "8", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --out: '{tmp_path / 'row_8.png'}' is a directory, where the report writes"), err
+
+
+def test_validate_on_a_full_disk_keeps_the_table_and_writes_no_partial_report(tmp_path, capsys, monkeypatch):
+    import calcium_abm.validation.report as report
+
+    real = report.plot_experiment
+
+    def plot_then_fill(result, path):  # the row's PNG is made, then the disk is full
+        real(result, path)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(report, "plot_experiment", plot_then_fill)
+    out = tmp_path / "v"
+    assert main(["validate", "--rows", "8", "--quick", "--workers", "1", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "cannot write the report: No space left on device; the table above is complete" in captured.err
+    assert "Traceback" not in captured.err and "8 " in captured.out
+    assert not out.exists() or list(out.iterdir()) == []
