@@ -96,8 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         return int(args._command_main(args) or 0)
-    except UserInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except UserInputError as exc:  # input echoed in it cannot drive the terminal; its line breaks stay
+        from calcium_abm.inputs.messages import printable
+
+        print(f"error: {printable(exc, keep=chr(10))}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # e.g. `calcium-abm scenarios | head -1`; before Exception, which it is
         if not _stdout_is_a_closed_pipe():

@@ -24,9 +24,9 @@ from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_setting, range_problem, resolve_setting,
                                      resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines
-from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, Published, arm_problems,
-                                             check_criteria, check_strata, criterion_target, published_problems,
-                                             screening_limit_problems, swept_range_problems, whole_number_problems)
+from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
+    PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, published_problems,
+    screening_limit_problems, swept_range_problems, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
@@ -353,8 +353,8 @@ class Analysis(_Table):
 class BatchSpec(_Table):
     """A whole, validated batch file. Build with :func:`load_batch`."""
 
-    name: str = Field("batch", min_length=1, max_length=200)
-    description: str = Field("", max_length=2000)
+    name: PlainName = Field("batch", min_length=1, max_length=200)
+    description: PlainDescription = Field("", max_length=2000)
     scenario: str = Field("healthy_adult", min_length=1, max_length=1000)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     years: float | None = Field(None, gt=0, le=100, allow_inf_nan=False)

@@ -214,6 +214,8 @@ def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
 
 def summary(scenario, df, out) -> str:
     """A few lines saying what a run produced."""
+    from calcium_abm.inputs.messages import printable
+
     bmd0, bmd1 = _first_last(df, "bone_mineral_density_g_cm2")
     _, bmd_pct = _first_last(df, "bmd_change_pct")
     calc0, calc1 = _first_last(df, "vessel_calcification_mg")
@@ -230,7 +232,7 @@ def summary(scenario, df, out) -> str:
     window = "last 4 weeks" if scenario.days >= 28 else "whole run"
     score_text = f"{score:,.0f}" if score >= 1 else ("< 1" if score >= 0 else f"{score:.3g}")
     rows = [
-        ("scenario", scenario.name),
+        ("scenario", printable(scenario.name)),
         ("seed", f"{df.attrs.get('seed', scenario.simulation.seed)} (repeat the run with --seed)"),
         ("days simulated", f"{scenario.days} ({years:g} year{'' if years == 1 else 's'})"),
         ("bone mineral density", f"{bmd0:.4f} → {bmd1:.4f} g/cm² ({bmd_pct:+.2f} %)"),

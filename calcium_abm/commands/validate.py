@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from calcium_abm.errors import UserInputError
-from calcium_abm.inputs.messages import did_you_mean, shorten
+from calcium_abm.inputs.messages import MAX_PATH_CHARS, did_you_mean, printable, shorten
 from calcium_abm.inputs.options import integer_option
 
 NAME = "validate"
@@ -177,7 +177,8 @@ def main(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario_file)
         # what a run of it would refuse (settings that would do nothing for this person), named as run names it
         refuse_inert_settings(scenario, origin=args.scenario_file)
-        print(f"ok: {args.scenario_file} is a valid scenario '{scenario.name}' ({scenario.days} days"
+        print(f"ok: {shorten(args.scenario_file, MAX_PATH_CHARS)} is a valid scenario '{printable(scenario.name)}' "
+              f"({scenario.days} days"
               f"{_schedule_count(len(scenario.schedule))})")
         return 0
 

@@ -29,6 +29,7 @@ __all__ = [
     "fmt_value",
     "join_problems",
     "key_not_a_string",
+    "printable",
     "problem_lines",
     "range_text",
     "rule_error",
@@ -87,8 +88,7 @@ def fmt_value(value: Any) -> str:
     elif isinstance(value, int):
         text = fmt_num(value)
     elif isinstance(value, str):  # control and direction-changing characters shown escaped
-        text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-                       for ch in json.dumps(value, ensure_ascii=False))
+        text = printable(json.dumps(value, ensure_ascii=False))
     elif isinstance(value, Mapping):
         text = "a table {...}"
     elif isinstance(value, (list, tuple)):
@@ -102,10 +102,22 @@ MAX_ECHO_CHARS = 80  # user input (a key, a name, an option) longer than this is
 MAX_PATH_CHARS = 240  # a file path is shortened beyond this (real paths are often longer than 80)
 
 
+def printable(text: object, keep: str = "") -> str:
+    """``text`` with its control and direction-changing characters written as escapes
+    (``\\x1b``, ``\\u202e``), those in ``keep`` (e.g. a message's line breaks) left as they are:
+    echoed input cannot recolour, move the cursor of or clear the user's terminal."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in keep else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
 def shorten(text: object, limit: int = MAX_ECHO_CHARS) -> str:
     """User input as a message echoes it: as given up to ``limit`` characters, else its
-    start, ``...`` and its length, so a 100 kB option never floods the terminal."""
-    text = str(text)
+    start, ``...`` and its length, so a 100 kB option never floods the terminal; control
+    characters escaped (:func:`printable`)."""
+    text = printable(text)
     return text if len(text) <= limit else f"{text[:limit - 3]}... ({len(text):,} characters)"
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.errors import ScenarioError
@@ -20,12 +20,26 @@ from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key,
 from calcium_abm.inputs.messages import accepted_keys, did_you_mean, fmt_value, rule_error, shorten
 from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
 
-__all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "Published", "arm_problems", "check_criteria",
-           "check_strata", "criterion_target", "published_problems", "swept_range_problems", "whole_number_problems"]
+__all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
+           "arm_problems", "check_criteria", "check_strata", "criterion_target", "published_problems", "swept_range_problems", "whole_number_problems"]
 
 #: Sections whose numeric fields a cohort may draw from distributions (and screen on).
 COHORT_SECTIONS = ("patient", "diet", "drugs")
 ARM_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")  # what an arm's name may hold
+
+
+def _plain_text(value: str, keep: str = "") -> str:
+    """A batch's name or description, shown in every progress line and the report: no control or
+    direction-changing characters (a description may keep its line breaks and tabs)."""
+    if any(not ch.isprintable() and ch not in keep for ch in value):
+        raise rule_error(f"{fmt_value(value)} is not allowed: must be text without control characters"
+                         f"{' (line breaks and tabs are fine)' if keep else ''}")
+    return value
+
+
+#: a batch's ``name`` and ``description`` (:class:`calcium_abm.batch.spec.BatchSpec`)
+PlainName = Annotated[str, AfterValidator(_plain_text)]
+PlainDescription = Annotated[str, AfterValidator(lambda value: _plain_text(value, keep="\n\t"))]
 
 
 def arm_place(index: int, name: Any = None) -> str:

@@ -1,0 +1,76 @@
+"""Input echoed to the terminal cannot drive it: a control or direction-changing character
+in a scenario name, an option or a key is shown escaped (``\\x1b``), and a batch's name or
+description (shown in every progress line and the report) refuses them. Before, ``run``,
+``validate FILE`` and the error messages printed an ESC sequence from the user's input as is
+(``name = "a\\u001b[2J"`` cleared the screen)."""
+
+from __future__ import annotations
+
+import pytest
+
+from calcium_abm.cli import main
+from calcium_abm.inputs.messages import printable, shorten
+
+ESC = "\x1b[2J"
+
+
+def test_printable_escapes_control_and_direction_characters_and_keeps_what_it_is_told():
+    assert printable(f"a{ESC}b\u202ec\x00") == "a\\x1b[2Jb\\u202ec\\x00"
+    assert printable("two\nlines", keep="\n") == "two\nlines" and printable("µg/day ²") == "µg/day ²"
+    assert shorten(f"k{ESC}") == "k\\x1b[2J"
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", f"bad{ESC}name", "--out", "x.csv"],
+    ["run", "healthy_adult", "--set", f"mk7{ESC}=1", "--out", "x.csv"],
+    ["validate", f"nope{ESC}.toml"],
+])
+def test_an_error_echoing_input_holds_no_control_character(argv, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "\x1b" not in err and "\\x1b[2J" in err, err
+    assert not list(tmp_path.iterdir())
+
+
+def test_validate_shows_a_scenario_name_with_control_characters_escaped(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text('name = "a\\u001b[2Jb\\u0000"\n[diet]\nmk7_ug_per_day = 1\n', encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "'a\\x1b[2Jb\\x00'" in out and "\x1b" not in out and "\x00" not in out, out
+
+
+def test_run_summary_shows_the_name_escaped():
+    import pandas as pd
+
+    from calcium_abm.commands.run import summary
+    from calcium_abm.scenario import parse_scenario_toml
+
+    scenario = parse_scenario_toml('name = "n\\u001b[2J"\n[simulation]\nyears = 0.1\n', "s.toml")
+    df = pd.DataFrame({"day": [0, 36], "bone_mineral_density_g_cm2": [1.0, 1.0]})
+    text = summary(scenario, df, "x.csv")
+    assert "n\\x1b[2J" in text and "\x1b" not in text, text
+
+
+@pytest.mark.parametrize("field, value, tail", [
+    ("name", "x\\u001b[31my", "must be text without control characters"),
+    ("name", "a\\u202eb", "must be text without control characters"),
+    ("description", "d\\u0007", "must be text without control characters (line breaks and tabs are fine)"),
+])
+def test_a_batch_name_or_description_with_control_characters_is_refused(tmp_path, capsys, field, value, tail):
+    path = tmp_path / "b.toml"
+    path.write_text(f'{field} = "{value}"\n[sweep]\n[sweep.parameters]\nmk7_ug_per_day = [0]\n', encoding="utf-8")
+    assert main(["batch", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{field}: \"{value}\" is not allowed: {tail}" in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_batch_description_keeps_its_line_breaks(tmp_path):
+    from calcium_abm.batch.spec import load_batch
+
+    path = tmp_path / "b.toml"
+    path.write_text('description = """two\nlines\tand a tab"""\n[sweep]\n[sweep.parameters]\nmk7_ug_per_day = [0]\n',
+                    encoding="utf-8")
+    assert load_batch(path).description == "two\nlines\tand a tab"
