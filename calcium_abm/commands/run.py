@@ -230,6 +230,9 @@ def summary(scenario, df, out) -> str:
         return float(getattr(last[column], how)()) if column in last.columns and len(last) else math.nan
     years = scenario.simulation.years
     window = "last 4 weeks" if scenario.days >= 28 else "whole run"
+    every = scenario.simulation.record_every_days  # the means and maxima are over the recorded rows
+    mean = "mean" if every == 1 else f"mean of {len(last)} recorded day{'s' * (len(last) != 1)}"
+    over = "days" if every == 1 else f"the days recorded, every {every}"
     score_text = f"{score:,.0f}" if score >= 1 else ("< 1" if score >= 0 else f"{score:.3g}")
     rows = [
         ("scenario", printable(scenario.name)),
@@ -240,16 +243,16 @@ def summary(scenario, df, out) -> str:
         ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score_text})"),
         ("dp-ucMGP at the end", f"{ucmgp:.4g} pmol/L"),
         ("ucOC fraction at the end", "none (no osteocalcin)" if math.isnan(ucoc) else f"{ucoc:.3f}"),
-        (f"serum Ca, {window}", f"{late('serum_calcium_mmol_l'):.3f} mmol/L (mean)"),
-        (f"serum phosphate, {window}", f"{late('serum_phosphate_mmol_l'):.2f} mmol/L (mean; "
+        (f"serum Ca, {window}", f"{late('serum_calcium_mmol_l'):.3f} mmol/L ({mean})"),
+        (f"serum phosphate, {window}", f"{late('serum_phosphate_mmol_l'):.2f} mmol/L ({mean}; "
                                           f"{late('serum_phosphate_mmol_l', 'min'):.2f}-"
                                           f"{late('serum_phosphate_mmol_l', 'max'):.2f})"),
         *_predialysis_rows(scenario, last),
-        (f"PTH, {window}", f"{late('pth_pmol_l'):.3g} pmol/L (mean); calcitriol "
+        (f"PTH, {window}", f"{late('pth_pmol_l'):.3g} pmol/L ({mean}); calcitriol "
                            f"{late('calcitriol_relative'):.2f} x normal"),
         *_rodent_rows(scenario),
-        ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over days)"),
-        ("P mass-balance error", f"{p_balance:.2e} mg (max |error| over days)"),
+        ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over {over})"),
+        ("P mass-balance error", f"{p_balance:.2e} mg (max |error| over {over})"),
         ("written", f"{out} ({len(df)} rows)"),
     ]
     width = max(len(label) for label, _ in rows)

@@ -1,0 +1,32 @@
+"""`run`'s summary says what its late means and balance maxima are taken over: with
+``simulation.record_every_days`` > 1 they come from the recorded rows only, so a 1-year run
+recorded every 100 days does not claim a 'last 4 weeks (mean)' that is one day's value, nor a
+mass-balance maximum 'over days' it never looked at."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from calcium_abm.commands.run import summary
+from calcium_abm.scenario import parse_scenario_toml
+
+
+def _rows(days):
+    return pd.DataFrame({"day": days, "serum_calcium_mmol_l": 2.3, "serum_phosphate_mmol_l": 1.1,
+                         "pth_pmol_l": 3.5, "calcitriol_relative": 1.0, "ca_balance_error_mg": 1e-9,
+                         "p_balance_error_mg": 1e-9})
+
+
+@pytest.mark.parametrize("every, days, mean, over", [
+    (1, list(range(366)), "(mean)", "over days)"),
+    (100, [0, 100, 200, 300, 365], "(mean of 1 recorded day)", "over the days recorded, every 100)"),
+    (7, [0, *range(7, 365, 7), 365], "(mean of 5 recorded days)", "over the days recorded, every 7)"),
+])
+def test_the_late_window_and_the_balance_name_the_rows_they_read(every, days, mean, over):
+    scenario = parse_scenario_toml(f"[simulation]\nyears = 1\nrecord_every_days = {every}\n", "s.toml")
+    text = summary(scenario, _rows(days), "x.csv")
+    lines = {line[:30].strip(): line[30:].strip() for line in text.splitlines()}
+    assert lines["serum Ca, last 4 weeks"] == f"2.300 mmol/L {mean}", text
+    assert lines["PTH, last 4 weeks"].startswith(f"3.5 pmol/L {mean}; calcitriol"), text
+    assert lines["Ca mass-balance error"].endswith(over) and lines["P mass-balance error"].endswith(over), text
