@@ -106,12 +106,14 @@ def _probe_create(directory: Path, message: Callable[[str], str]) -> None:
         os.unlink(probe)
 
 
-def _refuse_special_file(target: Path, shown: str | None = None) -> None:
+def _refuse_special_file(target: Path, shown: str | None = None, *, table: bool = True) -> None:
     """A result replaces only a regular file: never a device (``/dev/null``), a FIFO or a
-    socket, which a rename would destroy (raises :class:`UserInputError`)."""
+    socket, which a rename would destroy (raises :class:`UserInputError`). ``table``: the
+    file is one of ``run``'s tables, so the message asks for a .parquet or .csv path."""
     if target.exists() and not target.is_file() and not target.is_dir():
-        raise UserInputError(f"output file {shown or repr(str(target))} is not a regular file (a device, FIFO "
-                             "or socket): give the path of a .parquet or .csv file to create or replace")
+        what = "give the path of a .parquet or .csv file to create or replace" if table else "move it away"
+        raise UserInputError(f"output file {shown or _quoted(target)} is not a regular file (a device, FIFO "
+                             f"or socket): {what}")
 
 
 def _through_link(path: Path) -> Path:
@@ -175,8 +177,10 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
     behind (the temporary file is removed; a kill can leave a hidden ``.name.*.tmp``, which the
     next write of the same file removes once it is older than :data:`STALE_TEMPORARY_S`).
     """
-    path = _through_link(Path(path))  # a symbolic link keeps pointing at the new result
-    _refuse_special_file(path)
+    given = Path(path)
+    path = _through_link(given)  # a symbolic link keeps pointing at the new result
+    shown = _quoted(path) if path == given else f"{_quoted(given)} (a symbolic link to {_quoted(path)})"
+    _refuse_special_file(path, shown, table=given.suffix.lower() in TABLE_FORMATS)
     remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)

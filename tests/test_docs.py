@@ -115,6 +115,39 @@ def test_bad_out_dir_is_a_clear_error(tmp_path, capsys, bad):
     assert err.startswith("error: --out-dir") and str(target) in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("check", [True, False])
+@pytest.mark.parametrize("special", ["directory", "fifo", "link to /dev/zero"])
+def test_a_folder_or_special_file_where_a_generated_file_goes_is_named(tmp_path, capsys, check, special):
+    import os
+
+    place = tmp_path / "outputs.md"
+    {"directory": place.mkdir, "fifo": lambda: os.mkfifo(place),
+     "link to /dev/zero": lambda: place.symlink_to("/dev/zero")}[special]()
+    assert cli_main(["docs", *(["--check"] if check else []), "--out-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --out-dir '{tmp_path}': '{place}' is ") and "move it away" in err, err
+    assert ".parquet" not in err and sorted(p.name for p in tmp_path.iterdir()) == ["outputs.md"]
+
+
+def test_check_names_the_out_dir_to_regenerate_and_reads_no_huge_file(tmp_path, capsys, monkeypatch):
+    from pathlib import Path
+
+    assert cli_main(["docs", "--out-dir", str(tmp_path)]) == 0
+    with open(tmp_path / "parameters.md", "r+b") as f:  # a 1 GB (sparse) file in its place
+        f.truncate(2**30)
+    real_read_text = Path.read_text
+
+    def read_text(self, *args, **kwargs):
+        assert self.name != "parameters.md", "a 1 GB file was read"
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    assert cli_main(["docs", "--check", "--out-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"stale: {tmp_path / 'parameters.md'} differs from the code (or is missing); run "
+                   f"`calcium-abm docs --out-dir {tmp_path}` to regenerate it\n"), err
+
+
 # ----------------------------------------------------------------------------- parameters
 def test_every_parameter_has_unit_source_and_description():
     for name, p in parameter_registry().items():

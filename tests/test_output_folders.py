@@ -139,3 +139,15 @@ def test_validate_on_a_full_disk_keeps_the_table_and_writes_no_partial_report(tm
     assert "cannot write the report: No space left on device; the table above is complete" in captured.err
     assert "Traceback" not in captured.err and "8 " in captured.out
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_non_table_file_over_a_device_is_refused_without_the_table_hint(tmp_path):
+    from calcium_abm.errors import UserInputError
+    from calcium_abm.io import atomic_write
+
+    link = tmp_path / "report.md"
+    link.symlink_to("/dev/null")
+    with pytest.raises(UserInputError) as info:
+        atomic_write(link, lambda tmp: open(tmp, "w").write("x"))
+    assert str(info.value) == (f"output file '{link}' (a symbolic link to '/dev/null') is not a regular file "
+                               "(a device, FIFO or socket): move it away")

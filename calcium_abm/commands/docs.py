@@ -4,6 +4,7 @@ docs/outputs.md from the code, or check that the committed copies are up to date
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -29,12 +30,19 @@ def main(args: argparse.Namespace) -> int:
     if not out_dir.is_dir():
         what = "is not a directory" if out_dir.exists() else "does not exist"
         raise UserInputError(f"--out-dir '{out_dir}' {what}: give an existing folder for the generated docs")
+    for name in GENERATED_FILES:  # a folder or FIFO in a generated file's place: named, before anything is written
+        if (out_dir / name).exists() and not (out_dir / name).is_file():
+            what = "a directory" if (out_dir / name).is_dir() else "not a regular file (a device, FIFO or socket)"
+            raise UserInputError(f"--out-dir '{out_dir}': '{out_dir / name}' is {what}, where a generated file goes: "
+                                 "move it away")
     if args.check:
         stale = stale_files(out_dir)
         if stale:
             names = ", ".join(str(out_dir / name) for name in stale)
-            print(f"stale: {names} differ from the code (or are missing); "
-                  f"run `calcium-abm docs` to regenerate them", file=sys.stderr)
+            again = "calcium-abm docs" + ("" if args.out_dir is None else f" --out-dir {shlex.quote(args.out_dir)}")
+            print(f"stale: {names} {'differs' if len(stale) == 1 else 'differ'} from the code (or "
+                  f"{'is' if len(stale) == 1 else 'are'} missing); run `{again}` to regenerate "
+                  f"{'it' if len(stale) == 1 else 'them'}", file=sys.stderr)
             return 1
         print(f"up to date: {', '.join(str(out_dir / n) for n in GENERATED_FILES)}")
         return 0
