@@ -25,8 +25,8 @@ from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_set
                                      resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
-    PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, published_problems,
-    screening_limit_problems, swept_range_problems, whole_number_problems)
+    PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
+    published_problems, screening_limit_problems, swept_range_problems, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
@@ -106,9 +106,7 @@ class Sweep(_Table):
             if isinstance(values, list):
                 if not values:
                     problems.append(f"{where} = [] is not allowed: must list at least one value")
-                dupes = sorted({repr(v) for v in values if values.count(v) > 1})
-                if dupes:
-                    problems.append(f"{where}: the value {dupes[0]} is listed twice")
+                problems += duplicate_value_problems(where, values)
                 bad = [v for v in values if isinstance(v, float) and not math.isfinite(v)]
                 if bad:
                     problems.append(f"{where}: {fmt_value(bad[0])} is not allowed: values must be finite numbers")
