@@ -151,3 +151,18 @@ def test_a_non_table_file_over_a_device_is_refused_without_the_table_hint(tmp_pa
         atomic_write(link, lambda tmp: open(tmp, "w").write("x"))
     assert str(info.value) == (f"output file '{link}' (a symbolic link to '/dev/null') is not a regular file "
                                "(a device, FIFO or socket): move it away")
+
+
+def test_a_batch_with_no_finished_run_points_to_resume(pilot, tmp_path, capsys):
+    """The hint was `calcium-abm batch FILE --out DIR`, which refuses DIR as not empty (its
+    manifest is there): the command that finishes the batch is the one with --resume."""
+    import shutil
+
+    stopped = tmp_path / "b"
+    shutil.copytree(pilot, stopped)
+    for run in (stopped / "runs").iterdir():
+        run.unlink()
+    assert main(["summarize", str(stopped), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: '{stopped}' has no finished runs yet (0 of 4): continue the batch with "
+                   f"`calcium-abm batch FILE --out {stopped} --resume` (FILE: its batch file)\n"), err

@@ -401,8 +401,8 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
 
     batch = open_batch(out_dir)
     if not batch.finished:
-        raise BatchError(f"'{batch.directory}' has no finished runs yet: run "
-                         f"`calcium-abm batch FILE --out {batch.directory}`")
+        raise BatchError(f"'{batch.directory}' has no finished runs yet (0 of {len(batch.run_ids)}): continue the "
+                         f"batch with `calcium-abm batch FILE --out {batch.directory} --resume` (FILE: its batch file)")
     if columns is not None:
         columns = list(dict.fromkeys(["run_index", "run_id", *columns]))
     def read(path: Path):
