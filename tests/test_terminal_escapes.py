@@ -18,6 +18,7 @@ def test_printable_escapes_control_and_direction_characters_and_keeps_what_it_is
     assert printable(f"a{ESC}b\u202ec\x00") == "a\\x1b[2Jb\\u202ec\\x00"
     assert printable("two\nlines", keep="\n") == "two\nlines" and printable("µg/day ²") == "µg/day ²"
     assert shorten(f"k{ESC}") == "k\\x1b[2J"
+    assert printable("MK-7\u00a0180\u2009µg") == "MK-7\u00a0180\u2009µg"  # spaces print as spaces
 
 
 @pytest.mark.parametrize("argv", [
@@ -74,3 +75,11 @@ def test_a_batch_description_keeps_its_line_breaks(tmp_path):
     path.write_text('description = """two\nlines\tand a tab"""\n[sweep]\n[sweep.parameters]\nmk7_ug_per_day = [0]\n',
                     encoding="utf-8")
     assert load_batch(path).description == "two\nlines\tand a tab"
+
+
+def test_a_batch_name_may_hold_a_no_break_space(tmp_path):
+    from calcium_abm.batch.spec import load_batch
+
+    path = tmp_path / "b.toml"
+    path.write_text('name = "MK-7\u00a0trial"\n[sweep]\n[sweep.parameters]\nmk7_ug_per_day = [0]\n', encoding="utf-8")
+    assert load_batch(path).name == "MK-7\u00a0trial"

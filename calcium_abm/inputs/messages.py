@@ -13,6 +13,7 @@ import difflib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "fmt_bytes",
     "fmt_num",
     "fmt_value",
+    "is_control",
     "join_problems",
     "key_not_a_string",
     "printable",
@@ -109,8 +111,15 @@ def printable(text: object, keep: str = "") -> str:
     text = str(text)
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or ch in keep else ch.encode("unicode_escape").decode("ascii")
+    return "".join(ch if ch in keep or not is_control(ch) else ch.encode("unicode_escape").decode("ascii")
                    for ch in text)
+
+
+def is_control(ch: str) -> bool:
+    """A control, format (direction-changing, zero-width), separator-of-lines, surrogate, private or
+    unassigned character; spaces such as U+00A0 are not (they print as spaces)."""
+    category = unicodedata.category(ch)
+    return category[0] == "C" or category in ("Zl", "Zp")
 
 
 def shorten(text: object, limit: int = MAX_ECHO_CHARS) -> str:
