@@ -11,6 +11,7 @@ write again (a trial's effects when the new batch has one arm), never a file of 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -63,7 +64,8 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
         raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
                              "nothing was written") from None
     for name in before - written:  # the last summary's files this one did not write: another batch's
-        (report / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # one that cannot go stays; the new summary is complete
+            (report / name).unlink(missing_ok=True)
     return tables, report
 
 
