@@ -22,8 +22,7 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import MAX_PATH_CHARS, shorten
 
 __all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path",
-           "directory_option", "read_table", "remove_stale_temporaries",
-           "write_table"]
+           "directory_option", "not_a_directory", "read_table", "remove_stale_temporaries", "write_table"]
 
 #: A writer's temporary file older than this is a leftover of a killed process (seconds;
 #: assumption: writing one table or figure takes far less than an hour).
@@ -142,6 +141,12 @@ def directory_option(raw: str | os.PathLike, option: str = "--out", what: str = 
     return Path(raw)
 
 
+def not_a_directory(path: Path) -> str:
+    """What ``path``, which exists and is no directory, is, in words: "a file", or "a device, FIFO or
+    socket" (``--out /dev/full`` was called a file)."""
+    return "a file" if path.is_file() else "a device, FIFO or socket"
+
+
 def check_output_directory(path: str | os.PathLike, option: str = "--out", what: str = "the results") -> Path:
     """Check that ``path`` is, or can be made as, a writable directory; return it as a Path.
 
@@ -153,7 +158,8 @@ def check_output_directory(path: str | os.PathLike, option: str = "--out", what:
     path = directory_option(path, option, what)
     if path.exists():
         if not path.is_dir():
-            raise UserInputError(f"{option} '{path}' is a file, not a directory: give a directory for {what}")
+            raise UserInputError(f"{option} '{path}' is {not_a_directory(path)}, not a directory: give a directory "
+                                 f"for {what}")
         if not os.access(path, os.W_OK | os.X_OK):
             raise UserInputError(f"{option} '{path}': the directory is not writable")
         _probe_create(path, lambda why: f"{option} '{path}': cannot create a file in the directory ({why})")

@@ -54,8 +54,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key, unknown_parameter_hint
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
-from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, did_you_mean, fmt_num, join_problems,
-                                         problem_lines, range_text, rule_error, schedule_label, shorten, unit_suffix)
+from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, PlainDescription, PlainName, did_you_mean, fmt_num,
+                                         join_problems, problem_lines, range_text, rule_error, schedule_label, shorten,
+                                         unit_suffix)
 from calcium_abm.inputs.pydantic_messages import checked_scenario
 from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.inputs.sections import (
@@ -172,9 +173,9 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-    name: str = Field("custom", min_length=1, max_length=200)
-    description: str = Field("", max_length=2000)
-    source: str = Field("", max_length=2000)
+    name: PlainName = Field("custom", min_length=1, max_length=200)  # printed: no control characters
+    description: PlainDescription = Field("", max_length=2000)
+    source: PlainDescription = Field("", max_length=2000)
     patient: Patient = Patient()
     diet: Diet = Diet()
     drugs: Drugs = Drugs()

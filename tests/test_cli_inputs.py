@@ -418,3 +418,14 @@ def test_a_json_scenario_is_refused_with_what_the_files_are(tmp_path, capsys):
     broken.write_text("[diet]\nmk7 = = 3\n", "utf-8")
     err = rejected(["run", str(broken), "--out", str(tmp_path / "x.csv")], capsys, "is not valid TOML")
     assert "JSON" not in err and not (tmp_path / "x.csv").exists()
+
+
+def test_a_start_age_with_no_day_left_blames_the_age(tmp_path, capsys):
+    """age_years = 120 blamed simulation.years ('may last at most 0 days: simulation.years at most 0')."""
+    err = rejected(run_args(tmp_path, "--set", "age_years=120", "--years", "0.1"), capsys,
+                   "patient.age_years = 120 is not allowed with simulation.years = 0.1 (36 days): a run ends by 120 "
+                   "years of age, so it may start at most at 119.9014")
+    assert "at most 0 days" not in err
+    from calcium_abm.scenario import load_scenario
+
+    load_scenario("healthy_adult").with_overrides({"age_years": 119.9014, "years": 0.1})  # the age it names runs

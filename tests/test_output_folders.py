@@ -166,3 +166,20 @@ def test_a_batch_with_no_finished_run_points_to_resume(pilot, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == (f"error: '{stopped}' has no finished runs yet (0 of 4): continue the batch with "
                    f"`calcium-abm batch FILE --out {stopped} --resume` (FILE: its batch file)\n"), err
+
+
+@pytest.mark.parametrize("argv", [["summarize", "{batch}", "--out", "/dev/full"],
+                                  ["batch", "{spec}", "--out", "/dev/full"]])
+def test_an_output_folder_that_is_a_device_is_called_one(argv, tmp_path, capsys):
+    """--out /dev/full was called 'a file'."""
+    from calcium_abm.cli import main
+
+    spec = tmp_path / "b.toml"
+    spec.write_text('name = "d"\nyears = 0.01\nset = { bone_grid_width = 8, bone_grid_height = 8, vessel_grid_width = 8, '
+                    'vessel_grid_height = 8 }\n[cohort]\npatients = 1\n[[arms]]\nname = "a"\n', encoding="utf-8")
+    assert main(["batch", str(spec), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    capsys.readouterr()
+    args = [a.format(batch=tmp_path / "o", spec=spec) for a in argv]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "'/dev/full' is a device, FIFO or socket" in err and "is a file" not in err, err

@@ -37,7 +37,7 @@ from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.inputs.messages import counted
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.errors import UserInputError
-from calcium_abm.io import atomic_write, check_output_directory
+from calcium_abm.io import atomic_write, check_output_directory, not_a_directory
 
 __all__ = ["DiskError", "LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "disk_error", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run", "write_runs"]
@@ -65,7 +65,8 @@ def claim_output(out_dir: str | os.PathLike) -> Iterator[Path]:
 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise BatchError(f"--out '{out}' is a file, not a directory: give a directory for the batch results")
+        raise BatchError(f"--out '{out}' is {not_a_directory(out)}, not a directory: give a directory for the batch "
+                         "results")
     created = not out.exists()
     try:
         out.mkdir(exist_ok=True)  # the last level only (see check_output_dir)

@@ -61,7 +61,7 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None)
     if kind == RULE:
         text = ctx.get("text", err["msg"])
         section = _loc_text(loc[:-1], data) if loc and loc[-1] in ("_ordered", "_has_its_parameters") else path
-        if text.startswith(_RULE_LEADS) or not path:
+        if text.startswith(_RULE_LEADS) or not path or text.startswith(f"{path} = "):  # names its own field
             return text
         return "\n".join(f"{section}: {line}" for line in text.split("\n"))
     if kind == "extra_forbidden":

@@ -15,8 +15,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "is_control",
     "join_problems",
     "key_not_a_string",
+    "PlainDescription",
+    "PlainName",
     "printable",
     "problem_lines",
     "range_text",
@@ -277,3 +280,17 @@ def problem_lines(message: str) -> list[str]:
     if len(lines) > 1 and lines[0].endswith("problems:"):
         return [ln.removeprefix("  - ") for ln in lines[1:]]
     return lines
+
+
+def _plain_text(value: str, info: ValidationInfo, keep: str = "") -> str:
+    """A batch's or a scenario's name or description, shown in progress lines, summaries and reports: no
+    control or direction-changing characters (a description may keep its line breaks and tabs)."""
+    if any(is_control(ch) and ch not in keep for ch in value):
+        raise rule_error(f"{info.field_name} = {fmt_value(value)} is not allowed: must be text without control "
+                         f"characters{' (line breaks and tabs are fine)' if keep else ''}")
+    return value
+
+
+#: the ``name`` and ``description`` of a batch (:class:`calcium_abm.batch.spec.BatchSpec`) or a scenario
+PlainName = Annotated[str, AfterValidator(_plain_text)]
+PlainDescription = Annotated[str, AfterValidator(lambda value, info: _plain_text(value, info, keep="\n\t"))]

@@ -70,6 +70,11 @@ def end_age_problem(age_years: float, years: float, days: int, species: str) -> 
     most = oldest_age_years(species)
     who = "the person would pass" if species == "human" else f"the {species} would pass its maximum lifespan,"
     most_days = math.floor((most - age_years) * DAYS_PER_YEAR_OF_AGE + 1e-9)
+    if most_days < 1:  # no day is left at this age: the age is what is wrong, not the run's length
+        start = math.floor(oldest_start_age_years(species, days) * 1e4) / 1e4
+        return (f"patient.age_years = {fmt_num(age_years)} is not allowed with simulation.years = {fmt_num(years)} "
+                f"({days} days): a run ends by {fmt_num(most)} years of age, so it may start at most at "
+                f"{fmt_num(start)}")
     longest = most_days / DAYS_PER_YEAR  # in run years of 365 days, floored to 4 digits: a value that is allowed
     scale = 10 ** (3 - math.floor(math.log10(longest))) if longest > 0 else 1
     with_age = f"with patient.age_years = {fmt_num(age_years)}" if species == "human" else \

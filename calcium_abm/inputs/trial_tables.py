@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
-from calcium_abm.inputs.messages import (accepted_keys, did_you_mean, fmt_num, fmt_value, is_control, rule_error,
-                                         shorten)
+from calcium_abm.inputs.messages import (PlainDescription, PlainName, accepted_keys, did_you_mean, fmt_num,
+                                         fmt_value, rule_error, shorten)
 from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
@@ -30,18 +30,6 @@ COHORT_SECTIONS = ("patient", "diet", "drugs")
 ARM_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")  # what an arm's name may hold
 
 
-def _plain_text(value: str, keep: str = "") -> str:
-    """A batch's name or description, shown in every progress line and the report: no control or
-    direction-changing characters (a description may keep its line breaks and tabs)."""
-    if any(is_control(ch) and ch not in keep for ch in value):
-        raise rule_error(f"{fmt_value(value)} is not allowed: must be text without control characters"
-                         f"{' (line breaks and tabs are fine)' if keep else ''}")
-    return value
-
-
-#: a batch's ``name`` and ``description`` (:class:`calcium_abm.batch.spec.BatchSpec`)
-PlainName = Annotated[str, AfterValidator(_plain_text)]
-PlainDescription = Annotated[str, AfterValidator(lambda value: _plain_text(value, keep="\n\t"))]
 
 
 def arm_place(index: int, name: Any = None) -> str:

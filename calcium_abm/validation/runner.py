@@ -24,7 +24,7 @@ from calcium_abm.batch.expand import run_id_for
 from calcium_abm.batch.runner import RunFailed, RunTask, run_tasks
 from calcium_abm.batch.store import RUNS_DIR, model_fingerprint, run_path, write_run
 from calcium_abm.errors import UserInputError
-from calcium_abm.io import atomic_write, check_output_directory, directory_option
+from calcium_abm.io import atomic_write, check_output_directory, directory_option, not_a_directory
 from calcium_abm.scenario import DAYS_PER_YEAR, Scenario, load_scenario
 from calcium_abm.validation import effects
 from calcium_abm.validation.design import Arm, Criterion, Experiment, NotExpressible
@@ -151,7 +151,7 @@ def open_run_store(runs_dir: str | Path) -> Path:
     marker = path / RUN_STORE_FILE
     fingerprint = model_fingerprint()
     if path.exists() and not path.is_dir():
-        raise UserInputError(f"--runs '{path}' is a file, not a directory")
+        raise UserInputError(f"--runs '{path}' is {not_a_directory(path)}, not a directory")
     if marker.is_file():
         try:
             stored = json.loads(marker.read_text("utf-8")).get("model_fingerprint")
