@@ -18,7 +18,8 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit, is_optional_number
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.messages import accepted_keys, did_you_mean, range_text, rule_error, shorten, unit_suffix
+from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, accepted_keys, did_you_mean, range_text, rule_error, shorten,
+                                         unit_suffix)
 from calcium_abm.inputs.intake_names import intake_hint, unknown_intake_word
 from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT, other_section_hint
 
@@ -34,14 +35,15 @@ def parameter_registry() -> dict:
     return registry()
 
 
-def resolve_key(key: str) -> str:
+def resolve_key(key: str, hints: bool = True) -> str:
     """The dotted path for an override key.
 
     Accepts dotted paths (``diet.mk7_ug_per_day``, ``parameters.k1_half_life_h``), flat
     section field names (``mk7_ug_per_day``), bare parameter names (``k1_half_life_h``) and
     the top-level ``name``/``description``/``source``. A flat section field name wins over
     a parameter of the same name. Raises :class:`ScenarioError` (with a did-you-mean for a
-    true typo).
+    true typo; without one when ``hints`` is False, for a key past the problems a message lists:
+    the did-you-mean costs ~1 ms a key).
     """
     if not isinstance(key, str) or not key.strip():
         raise ScenarioError(f"unknown key {key!r}: an override key must be a non-empty name")
@@ -67,6 +69,8 @@ def resolve_key(key: str) -> str:
             return key
     elif key in registry:
         return f"parameters.{key}"
+    if not hints:
+        raise ScenarioError(f"unknown key '{shorten(key)}'")
     known = [*TOP_LEVEL_TEXT, *FLAT_KEYS.values(), *(f"parameters.{p}" for p in registry)]
     if not dot:
         known += [*FLAT_KEYS, *registry]
@@ -198,11 +202,12 @@ def setting_unit(path: str) -> str:
 # ------------------------------------------------------ settings named in tables
 
 
-def resolve_setting(key: str, where: str) -> str:
+def resolve_setting(key: str, where: str, hints: bool = True) -> str:
     """The scenario's dotted path for ``key`` (flat or dotted), for a validator: an unknown
-    key raises a :func:`~calcium_abm.inputs.messages.rule_error` naming ``where``."""
+    key raises a :func:`~calcium_abm.inputs.messages.rule_error` naming ``where`` (``hints``:
+    :func:`resolve_key`'s)."""
     try:
-        return resolve_key(key)
+        return resolve_key(key, hints)
     except ScenarioError as exc:
         raise rule_error(f"{where}: {exc}") from None
 
@@ -212,8 +217,8 @@ def resolved_settings(keys: Iterable[str], section: str, problems: list[str]) ->
     that does not adds its message to ``problems`` (so one error can list every bad key)."""
     for key in keys:
         where = f"{section}.{key}"
-        try:
-            path = resolve_setting(key, where)
+        try:  # past the problems a message lists, an unknown key is counted without its did-you-mean
+            path = resolve_setting(key, where, hints=len(problems) < MAX_LISTED_PROBLEMS)
         except PydanticCustomError as exc:
             problems.append(exc.context["text"])
             continue
