@@ -45,7 +45,7 @@ from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.memory import unbuildable_grids_message
 from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
-from calcium_abm import person, stepping
+from calcium_abm import mesa_scenario, person, stepping
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, exchanges, kidney, ledger,
                                    minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import SystemicState
@@ -58,7 +58,7 @@ from calcium_abm.scenario import Scenario
 #: space, not untouched bone); the media's phenotypes and MGP as long under day-0 inputs (:mod:`.physiology.wall_start`)
 SPINUP_DAYS = 400
 
-class CalciumParadoxModel(AgentsOnDemand, mesa.Model):
+class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, mesa.Model):
     """The calcium-paradox model: a trabecular bone section and an arterial media section,
     each on a Mesa grid, coupled through a well-mixed blood compartment. One step is one day.
 

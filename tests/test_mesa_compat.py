@@ -390,3 +390,25 @@ def test_the_solaraviz_page_steps_a_week_per_click_up_to_the_end():
         for _ in range(7):  # what SolaraViz's Step button does
             model.step()
     assert (model.day, model.days_total, model.running) == (11, 11, False)
+
+
+def test_the_solaraviz_page_resets_with_its_scenario_and_sliders():
+    """SolaraViz's Reset rebuilds the model with the page's settings. Mesa 3.5 gives a model a
+    ``model.scenario`` (its experimental Scenario, holding the seed), and Reset then passed
+    ``scenario=<that Scenario>`` in place of the page's "k2_deficiency": every Reset failed with
+    "cannot load a scenario from Scenario". ``model.scenario`` is now None (``model.config`` is the
+    scenario), and Reset gets the page's scenario, seed and slider values."""
+    from mesa.visualization.solara_viz import _build_model_init_kwargs, split_model_params
+
+    spec = importlib.util.spec_from_file_location("mesa_viz", Path(__file__).parent.parent / "app" / "mesa_viz.py")
+    viz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(viz)
+    assert viz.model.scenario is None and viz.model.agents[0].scenario is None
+    user, fixed = split_model_params(viz.model_params)  # what ModelCreator starts the page's settings with
+    settings = {**fixed, **{name: getattr(option, "value", None) if not isinstance(option, dict) else option["value"]
+                            for name, option in user.items()}}
+    settings.update(rng="7", mk7_ug_per_day=180.0, **{"simulation.years": 0.01}, **SMALL)  # the seed box sends text
+    kwargs = _build_model_init_kwargs(viz.model, settings, add_scenario_when_empty=True,
+                                      require_model_accepts_scenario=True)  # as the Reset button (do_reset)
+    model = type(viz.model)(**kwargs)
+    assert (model.config.name, model.seed, model.config.diet.mk7_ug_per_day) == ("k2_deficiency", 7, 180.0)
