@@ -58,7 +58,7 @@ from calcium_abm.scenario import Scenario
 #: space, not untouched bone); the media's phenotypes and MGP as long under day-0 inputs (:mod:`.physiology.wall_start`)
 SPINUP_DAYS = 400
 
-class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, mesa.Model):
+class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, stepping.ClockStopsAtTheEnd, mesa.Model):
     """The calcium-paradox model: a trabecular bone section and an arterial media section,
     each on a Mesa grid, coupled through a well-mixed blood compartment. One step is one day.
 

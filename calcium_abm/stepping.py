@@ -10,11 +10,12 @@ otherwise (another event pending, a paused or changed schedule) it calls ``model
 :func:`step_one_day` is ``model.step()`` itself (the model's ``_wrapped_step``): one day, the same
 way, with the daily event moved to tomorrow in place instead of rebuilt. Neither steps past the run's
 last day (``model.days_total``): :func:`step_one_day` then raises :class:`~calcium_abm.errors.RunEndedError`
-(:func:`refuse_a_day_past_the_end`), before anything moves, and :func:`step_days` stops there.
+(:func:`refuse_a_day_past_the_end`), before anything moves, and :func:`step_days` stops there; Mesa's ``run_for``
+and ``run_until`` are refused there too, with the clock left on the run's last day (:class:`ClockStopsAtTheEnd`).
 
 It uses Mesa's private ``_user_step``, ``_wrapped_step``, ``_default_schedule`` (with its
-``_current_event``, ``_paused``, ``_execution_count`` and ``_schedule_next``) and ``_event_list``
-(``_events``);
+``_current_event``, ``_paused``, ``_execution_count`` and ``_schedule_next``), ``_event_list``
+(``_events``) and ``_advance_time``;
 ``tests/test_core_speed_stepping.py`` pins each and fails, naming it, when Mesa changes one.
 """
 
@@ -91,6 +92,37 @@ def step_one_day(model: Any) -> None:
         event.time = model.time + 1  # tomorrow's daily event (a heap of one stays a heap)
         return
     _after_a_step_that_changed_the_schedule(model, event)
+
+
+class ClockStopsAtTheEnd:
+    """Mix-in for a model (before ``mesa.Model`` in the bases): Mesa's ``run_for`` and ``run_until`` past the
+    run's last day raise :class:`~calcium_abm.errors.RunEndedError` with Mesa's clock where the last day left it.
+
+    Mesa pops the daily event, moves ``time`` to it and counts the step before it calls the model's step, which
+    then refuses the day (:func:`refuse_a_day_past_the_end`): ``time`` and ``steps`` read a day the run never
+    simulated (19 after the 18 days of a run), and, the daily event gone from the heap, every later ``run_for`` or
+    ``run_until`` moved the clock on without a step or an error. The refused day is now undone: ``time`` is back at
+    the last day's (or where it was before the call, if later), the step is not counted, and the daily event is back
+    in the heap, so each later call is refused alike."""
+
+    def _advance_time(self, until: float) -> None:
+        before = self.time
+        try:
+            super()._advance_time(until)
+        except RunEndedError:
+            _undo_the_refused_day(self, before)
+            raise
+
+
+def _undo_the_refused_day(model: Any, before: float) -> None:
+    """After Mesa's daily event ran the model's step and the step refused the day (:class:`ClockStopsAtTheEnd`)."""
+    schedule = model._default_schedule
+    event = schedule._current_event
+    if event is None or event.CANCELED or event.time != model.time or any(e is event for e in model._event_list._events):
+        return  # not the daily event's refusal (e.g. an event of the user's that called model.step())
+    model.steps -= 1  # Mesa's _do_step counted it before the step refused
+    model.time = max(before, event.time - 1)  # the daily event's interval (_only_the_daily_step_pending)
+    model._event_list.add_event(event)
 
 
 def refuse_a_day_past_the_end(model: Any) -> None:

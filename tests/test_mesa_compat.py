@@ -378,6 +378,29 @@ def test_mesa_run_for_and_run_until_run_to_the_end_and_no_further():
     assert simulate("healthy_adult", seed=1, overrides={"simulation.years": 0.01, **SMALL}).equals(by_step)
 
 
+def test_run_for_and_run_until_past_the_end_leave_the_clock_on_the_last_day_and_keep_refusing():
+    """Mesa moves its clock and counts the step before the model's step refuses a day past the run: run_for(10)
+    on a 4-day run raised with time 5 and steps 5 after 4 days, and, the daily event gone, a second run_for or
+    run_until moved the clock on (to 100) without a step or an error. Now the clock stays at day 4, and every later
+    call (run_for, run_until, step) is refused the same way; a run_until to a time past the last day stays there."""
+    by_step = results_frame(stepped_to_the_end(four_days()))
+    past = four_days()
+    calls = [lambda: past.run_for(10), lambda: past.run_until(100), lambda: past.run_for(1), past.step,
+             lambda: past.run_until(past.time + 1)]
+    for call in calls:
+        with pytest.raises(RunEndedError) as info:
+            call()
+        assert str(info.value) == RUN_ENDED
+        assert (past.day, past.time, past.steps, past.running) == (4, 4, 4, False)
+        assert past._event_list._events == [past._default_schedule._current_event]  # tomorrow's daily event
+    assert results_frame(past).equals(by_step)
+    halfway = four_days()
+    halfway.run_until(4.5)  # the 4 days, then the clock on to 4.5 (no daily event due by then)
+    with pytest.raises(RunEndedError):
+        halfway.run_for(3)
+    assert (halfway.day, halfway.time, halfway.steps) == (4, 4.5, 4) and results_frame(halfway).equals(by_step)
+
+
 def test_the_solaraviz_page_steps_a_week_per_click_up_to_the_end():
     """SolaraViz steps render_interval (7) days per click without looking at model.running: the last
     click of a run that is no whole number of weeks stops at its end (app/mesa_viz.py's ViewedModel)."""
