@@ -5,16 +5,21 @@ it; the ``bone_mineral`` property layer is the heat map). The sliders are flat m
 settings, so SolaraViz passes them straight to ``CalciumParadoxModel(**params)``.
 
 Mesa 3.5 behaviour to know: slider changes apply when you press **Reset**; the seed box
-sends text, which the model turns back into an integer; a click steps ``render_interval`` days
+sends text, which the model turns back into an integer (text that is no seed, such as "abc",
+starts a run with a fresh seed and says so above the charts: SolaraViz would show the error
+in place of the whole page); a click steps ``render_interval`` days
 without looking at ``model.running``, so the page's model (:class:`ViewedModel`) stops at the
 run's last day where ``model.step()`` would refuse a day past it. The classroom dashboard
 (``app/app.py``) is faster and has compare mode; this view is for exploring the Mesa side.
 """
 
+import solara
 from mesa.visualization import Slider, SolaraViz, SpaceRenderer, make_plot_component
 from mesa.visualization.components import AgentPortrayalStyle, PropertyLayerStyle
 
 from calcium_abm import CalciumParadoxModel, load_scenario
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.seeds import model_seed
 from calcium_abm.stepping import step_one_day
 
 SCENARIO = "k2_deficiency"  # the sliders start at this scenario's values
@@ -54,11 +59,30 @@ model_params = {
 
 class ViewedModel(CalciumParadoxModel):
     """The model, whose ``step()`` does nothing once the run has ended (``model.running`` False): SolaraViz
-    steps a week per click, and the last week of a run that is no whole number of weeks passes its end."""
+    steps a week per click, and the last week of a run that is no whole number of weeks passes its end. A seed
+    the model refuses (the seed box is free text) gives a fresh seed and a ``notice`` (:func:`SeedNotice`):
+    SolaraViz's Reset shows an error in place of the whole page."""
+
+    def __init__(self, scenario="healthy_adult", *, rng=None, **settings):
+        refused = ""
+        if isinstance(rng, str):  # the seed box's text
+            try:
+                model_seed(rng)
+            except ScenarioError as error:
+                rng, refused = None, str(error)
+        super().__init__(scenario, rng=rng, **settings)
+        self.notice = f"{refused}; this run has the fresh seed {self.seed}" if refused else ""
 
     def _wrapped_step(self) -> None:
         if self.day < self.days_total:
             step_one_day(self)
+
+
+@solara.component
+def SeedNotice(model):
+    """The model's notice (a refused seed), if it has one."""
+    if model.notice:
+        solara.Warning(model.notice)
 
 
 model = ViewedModel(SCENARIO, rng=_base.simulation.seed)
@@ -71,6 +95,7 @@ page = SolaraViz(
     model,
     renderer,
     components=[
+        SeedNotice,
         make_plot_component(["bmd_change_pct"]),
         make_plot_component(["vessel_calcification_mg"]),
         make_plot_component(["dp_ucmgp_pmol_l"]),

@@ -435,3 +435,22 @@ def test_the_solaraviz_page_resets_with_its_scenario_and_sliders():
                                       require_model_accepts_scenario=True)  # as the Reset button (do_reset)
     model = type(viz.model)(**kwargs)
     assert (model.config.name, model.seed, model.config.diet.mk7_ug_per_day) == ("k2_deficiency", 7, 180.0)
+
+
+def test_the_solaraviz_page_takes_text_that_is_no_seed_with_a_notice():
+    """The page's seed box is free text: "abc" made Reset raise, and SolaraViz showed the traceback in place of
+    the whole page (its controls gone). The page's model now starts with a fresh seed and says why above the
+    charts; a seed it accepts runs as before."""
+    spec = importlib.util.spec_from_file_location("mesa_viz", Path(__file__).parent.parent / "app" / "mesa_viz.py")
+    viz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(viz)
+    assert viz.SeedNotice in viz.page.kwargs["components"] and viz.model.notice == ""
+    short = {"simulation.years": 0.01, **SMALL}
+    refused = viz.ViewedModel("k2_deficiency", rng="abc", **short)
+    assert refused.notice == (f"rng = 'abc' is not allowed: must be a whole number from 0 to {2**63 - 1}, or None "
+                              f"for a fresh seed; this run has the fresh seed {refused.seed}")
+    assert refused.config.name == "k2_deficiency" and 0 <= refused.seed < 2**53
+    taken = viz.ViewedModel("k2_deficiency", rng=" 7 ", **short)
+    assert (taken.seed, taken.notice) == (7, "")
+    assert results_frame(stepped_to_the_end(taken)).equals(
+        results_frame(stepped_to_the_end(CalciumParadoxModel("k2_deficiency", rng=7, **short))))
