@@ -42,8 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(the exit status is 1 only if it fails there too); KNOWN FAIL rows are not re-run, "
                              "so their quick numbers can differ from the sizes their notes give")
     parser.add_argument("--seeds", metavar="N", help="seeds per arm (default 5; 2 with --quick)")
-    parser.add_argument("--rows", metavar="LIST",
-                        help="only these rows, comma-separated (e.g. 8,9 or S1); see --list")
+    parser.add_argument("--rows", metavar="LIST", action="append",
+                        help="only these rows, comma-separated (e.g. 8,9 or S1; --rows 8 --rows 9 is the "
+                             "same); see --list")
     parser.add_argument("--workers", metavar="N", help="worker processes (default 2)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786, instead of local workers "
@@ -71,16 +72,20 @@ def _unknown_rows_text(unknown: list[str], rows: list[str]) -> str:
     return f"unknown row{'s' if len(unknown) > 1 else ''} {', '.join(parts)}{more}"
 
 
-def selected_rows(raw: str | None):
-    """The experiments (and not-expressible rows) named by ``--rows``, in table order."""
+def selected_rows(raw: str | list[str] | None):
+    """The experiments (and not-expressible rows) named by ``--rows``, in table order; a list
+    holds the values of a repeated ``--rows`` (each one a comma-separated list)."""
     from calcium_abm.validation.experiments import all_rows
 
     rows = all_rows()
     if raw is None:
         return list(rows.values())
-    wanted = [part.strip() for part in str(raw).split(",") if part.strip()]
-    if not wanted:
-        raise UserInputError(f"--rows {raw!r} is not allowed: give row ids such as 8,9 ({', '.join(rows)})")
+    values = [raw] if isinstance(raw, str) else list(raw)  # --rows 8 --rows 9 names both rows
+    for value in values:
+        if not any(part.strip() for part in str(value).split(",")):
+            raise UserInputError(f"--rows {value!r} is not allowed: give row ids such as 8,9 ({', '.join(rows)})")
+    raw = ",".join(map(str, values))
+    wanted = [part.strip() for part in raw.split(",") if part.strip()]
     by_case = {}  # a row id typed in another case (w1 for W1) means that row when only one matches
     for key in rows:
         by_case.setdefault(key.lower(), []).append(key)
@@ -282,7 +287,7 @@ def _command_options(args: argparse.Namespace) -> list[str]:
     if args.seeds is not None:
         out += ["--seeds", str(args.seeds)]
     if args.rows is not None:
-        out += ["--rows", str(args.rows)]
+        out += ["--rows", args.rows if isinstance(args.rows, str) else ",".join(args.rows)]
     if args.docs:
         out.append("--docs")
     return out
