@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
+from calcium_abm.batch.expand import run_id_for
+from calcium_abm.batch.store import run_path
 from calcium_abm.cli import build_parser, main
 from calcium_abm.commands.validate import selected_rows
+from calcium_abm.errors import UserInputError
+from calcium_abm.validation.experiments import all_rows
+from calcium_abm.validation.runner import arm_scenario, open_run_store, run_validation, seeds_for
 
 
 def test_a_repeated_rows_option_selects_every_row_it_names(capsys):
@@ -17,3 +24,28 @@ def test_an_empty_rows_among_several_is_refused(capsys):
     assert main(["validate", "--rows", "8", "--rows", " ", "--list"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --rows ' ' is not allowed: give row ids such as 8,9") and "Traceback" not in err
+
+
+def test_a_runs_folder_whose_runs_is_a_file_is_refused(tmp_path):
+    store = open_run_store(tmp_path / "v")
+    (store / "runs").rmdir()
+    (store / "runs").write_text("x")
+    with pytest.raises(UserInputError, match=r"runs' is a file, where the runs are kept: move it away"):
+        open_run_store(store)
+
+
+def test_a_runs_folder_whose_runs_was_removed_gets_it_back(tmp_path):
+    store = open_run_store(tmp_path / "v")
+    (store / "runs").rmdir()
+    assert (open_run_store(store) / "runs").is_dir()
+
+
+def test_a_kept_run_that_is_not_parquet_is_named_before_anything_runs(tmp_path):
+    row = all_rows()["W1"]
+    store = open_run_store(tmp_path / "v")
+    scenario = arm_scenario(row, row.arms[0], grid=row.quick_grid, seed=seeds_for(row, 1, True)[0])
+    damaged = run_path(store, run_id_for(scenario.to_toml(), "daily"))
+    damaged.write_text("not parquet")
+    with pytest.raises(UserInputError, match=r"cannot be read as Parquet .*: delete it and run validate again"):
+        run_validation([row], seeds=1, quick=True, workers=1, runs_dir=store)
+    assert sorted(p.name for p in (store / "runs").iterdir()) == [damaged.name]  # nothing ran

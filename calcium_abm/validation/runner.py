@@ -165,15 +165,33 @@ def open_run_store(runs_dir: str | Path) -> Path:
             raise UserInputError(f"--runs '{path}' is not empty and has no {RUN_STORE_FILE}: give a new or "
                                  "empty directory (or one an earlier `validate --runs` filled)")
         check_output_directory(path, "--runs", "the validation runs")  # only its last level is created
-        try:
-            (path / RUNS_DIR).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UserInputError(f"--runs '{path}': cannot create the directory ({exc.strerror})") from None
+    runs = path / RUNS_DIR  # an earlier store's runs/ may have been removed, or replaced by a file
+    if runs.exists() and not runs.is_dir():
+        raise UserInputError(f"--runs '{path}': '{runs}' is {not_a_directory(runs)}, where the runs are kept: "
+                             "move it away or give another directory")
+    try:
+        runs.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserInputError(f"--runs '{path}': cannot create the directory ({exc.strerror})") from None
+    if not marker.is_file():
         atomic_write(marker, lambda tmp: Path(tmp).write_text(json.dumps({"model_fingerprint": fingerprint}),
                                                               "utf-8"))
     for leftover in (path / RUNS_DIR).glob(".run-*.tmp"):  # from runs in flight when killed
         leftover.unlink(missing_ok=True)
     return path
+
+
+def read_kept_run(store: Path, run_id: str) -> pd.DataFrame:
+    """A run an earlier validation kept in ``store``; UserInputError naming a file that is not
+    Parquet (damaged, or put there by hand) rather than a traceback."""
+    import pyarrow as pa  # lazy, as pandas reads it
+
+    path = run_path(store, run_id)
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise UserInputError(f"--runs '{store}': run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
+                             "delete it and run validate again with this --runs (the run is made again)") from None
 
 
 def seeds_for(exp: Experiment, seeds: int, quick: bool) -> tuple[int, ...]:
@@ -235,10 +253,11 @@ def run_validation(items: Iterable[Experiment | NotExpressible], *, seeds: int =
     kept = [t for t, _ in order if store is not None and run_path(store, t.run_id).is_file()]
     kept_ids = {t.run_id for t in kept}
     pending = [t for t, _ in order if t.run_id not in kept_ids]
+    kept_frames = {t.run_id: read_kept_run(store, t.run_id) for t in kept}  # a bad file is named before any run
 
     def outcomes():
         for task in kept:
-            yield task.run_id, pd.read_parquet(run_path(store, task.run_id)), 0.0
+            yield task.run_id, kept_frames.pop(task.run_id), 0.0
         running = run_tasks(pending, workers=workers, scheduler=scheduler, keep_going=True)
         try:
             for outcome in running:
