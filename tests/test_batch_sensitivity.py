@@ -109,3 +109,13 @@ def test_sobol_warns_when_the_sample_is_too_small_and_not_when_it_is_large():
     bad = ((index > 1.05) | (index < -0.05) | (half > 0.5)).any(axis=1)
     assert bad.all() and flagged["warning"].str.contains("raise sensitivity.samples").all()
     assert (large["warning"] == "").all()
+
+
+def test_sobol_of_an_output_the_same_in_every_run_says_so_without_a_numpy_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # SALib divided 0 by 0 and a RuntimeWarning reached the console
+        table = sobol_indices(lambda x: 5.0 + 0 * x["a"], {"a": (0, 1), "b": (0, 1)}, samples=8)
+    assert (table[["S1", "S1_conf", "ST", "ST_conf"]] == 0).all().all()
+    assert table["warning"].str.startswith("the output is the same in every run").all()

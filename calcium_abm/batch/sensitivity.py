@@ -26,6 +26,8 @@ from calcium_abm.errors import UserInputError
 __all__ = ["analyze_design", "morris_screening", "sample_design", "sobol_indices"]
 
 NUM_RESAMPLES = 200  # bootstrap resamples for the confidence intervals
+CONSTANT_WARNING = ("the output is the same in every run, so no parameter moves it over these ranges "
+                    "(S1 and ST, shares of a variance of 0, are given as 0)")
 SOBOL_MARGIN = 0.05  # a Sobol index this far outside [0, 1] is sampling noise: too few samples (assumption)
 
 
@@ -79,13 +81,14 @@ def analyze_design(method: str, problem: Mapping[str, Any], x: np.ndarray, y: np
     else:
         from SALib.analyze import sobol  # lazy: see the module docstring
 
-        res = sobol.analyze(dict(problem), y, calc_second_order=False, num_resamples=NUM_RESAMPLES,
-                            conf_level=0.95, seed=seed)
         cols = ["S1", "S1_conf", "ST", "ST_conf"]
         key = "ST"
+        constant = bool(np.ptp(y) == 0)  # no variance to share out: SALib divides 0 by 0 (and warns)
+        res = {c: np.zeros(problem["num_vars"]) for c in cols} if constant else sobol.analyze(
+            dict(problem), y, calc_second_order=False, num_resamples=NUM_RESAMPLES, conf_level=0.95, seed=seed)
     frame = pd.DataFrame({"parameter": list(problem["names"]), **{c: np.asarray(res[c], float) for c in cols}})
     if method == "sobol":
-        frame["warning"] = [_sobol_warning(row) for row in frame.itertuples()]
+        frame["warning"] = [CONSTANT_WARNING if constant else _sobol_warning(row) for row in frame.itertuples()]
     frame.insert(0, "output", output)
     frame = frame.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
     frame.insert(2, "rank", np.arange(1, len(frame) + 1))
