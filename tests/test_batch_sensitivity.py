@@ -119,3 +119,13 @@ def test_sobol_of_an_output_the_same_in_every_run_says_so_without_a_numpy_warnin
         table = sobol_indices(lambda x: 5.0 + 0 * x["a"], {"a": (0, 1), "b": (0, 1)}, samples=8)
     assert (table[["S1", "S1_conf", "ST", "ST_conf"]] == 0).all().all()
     assert table["warning"].str.startswith("the output is the same in every run").all()
+
+
+def test_mu_star_is_the_effect_scaled_to_the_whole_range_as_the_assumption_page_says():
+    from pathlib import Path
+
+    # y = x over [0, 10]: each Morris step crosses 2/3 of the range and changes y by 6.67; mu_star is 10
+    table = morris_screening(lambda x: x["a"] + 0 * x["b"], {"a": (0, 10), "b": (0, 1)}, trajectories=4)
+    assert table.set_index("parameter").loc["a", "mu_star"] == pytest.approx(10)
+    page = (Path(__file__).resolve().parents[1] / "docs" / "sensitivity_assumptions.md").read_text("utf-8")
+    assert "crosses 2/3 of its range (one step of the 4 levels), divided by 2/3" in page
