@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from calcium_abm.batch.expand import run_id_for
@@ -49,3 +51,14 @@ def test_a_kept_run_that_is_not_parquet_is_named_before_anything_runs(tmp_path):
     with pytest.raises(UserInputError, match=r"cannot be read as Parquet .*: delete it and run validate again"):
         run_validation([row], seeds=1, quick=True, workers=1, runs_dir=store)
     assert sorted(p.name for p in (store / "runs").iterdir()) == [damaged.name]  # nothing ran
+
+
+@pytest.mark.parametrize("extra, named", [(["--rows", "W1"], "--rows"), (["--quick"], "--quick"),
+                                          (["--quick", "--rows", "8"], "--rows and --quick")])
+def test_docs_refuses_a_partial_or_rough_page(capsys, extra, named):
+    page = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
+    before = page.stat().st_mtime_ns
+    assert main(["validate", "--docs", *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --docs cannot be combined with {named}: --docs replaces docs/validation.md")
+    assert "--out DIR" in err and page.stat().st_mtime_ns == before

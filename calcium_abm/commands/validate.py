@@ -106,6 +106,13 @@ def refuse_conflicting_reports(args: argparse.Namespace) -> None:
         raise UserInputError(f"{', '.join(given[:-1])} and {given[-1]} cannot be combined: --out DIR writes the "
                              "report to DIR, --docs to the source tree's docs/ instead, --no-report writes none; "
                              "give one of them")
+    partial = [flag for flag, on in (("--rows", args.rows is not None), ("--quick", args.quick)) if on]
+    if args.docs and partial:  # the page replaced whole: other rows would vanish, or rough numbers stand
+        raise UserInputError(f"--docs cannot be combined with {' and '.join(partial)}: --docs replaces "
+                             "docs/validation.md, the project's page of every row at full settings (README "
+                             "quotes its summary), so it would hold only "
+                             f"{'these rows' if args.rows is not None else 'a rough check'}; write such a "
+                             "report with --out DIR")
 
 
 #: the options a run of the table reads (SCENARIO_FILE and --list run nothing)
