@@ -62,3 +62,18 @@ def test_docs_refuses_a_partial_or_rough_page(capsys, extra, named):
     err = capsys.readouterr().err
     assert err.startswith(f"error: --docs cannot be combined with {named}: --docs replaces docs/validation.md")
     assert "--out DIR" in err and page.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("marker, says", [("[1]", "names no model fingerprint, so it was not written by"),
+                                          ("{}", "names no model fingerprint, so it was not written by"),
+                                          (None, "validation-runs.json cannot be read (Is a directory)")])
+def test_a_runs_marker_not_written_by_validate_is_named_as_such(tmp_path, marker, says):
+    store = tmp_path / "v"
+    store.mkdir()
+    if marker is None:
+        (store / "validation-runs.json").mkdir()
+    else:
+        (store / "validation-runs.json").write_text(marker)
+    with pytest.raises(UserInputError) as info:
+        open_run_store(store)
+    assert says in str(info.value) and "object has no attribute" not in str(info.value)

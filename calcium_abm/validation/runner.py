@@ -152,11 +152,16 @@ def open_run_store(runs_dir: str | Path) -> Path:
     fingerprint = model_fingerprint()
     if path.exists() and not path.is_dir():
         raise UserInputError(f"--runs '{path}' is {not_a_directory(path)}, not a directory")
-    if marker.is_file():
+    if marker.exists() or marker.is_symlink():
         try:
-            stored = json.loads(marker.read_text("utf-8")).get("model_fingerprint")
-        except (OSError, ValueError, AttributeError) as exc:
-            raise UserInputError(f"--runs '{path}': {RUN_STORE_FILE} cannot be read ({exc})") from None
+            stored = json.loads(marker.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UserInputError(f"--runs '{path}': {RUN_STORE_FILE} cannot be read "
+                                 f"({getattr(exc, 'strerror', None) or exc})") from None
+        stored = stored.get("model_fingerprint") if isinstance(stored, dict) else None
+        if not isinstance(stored, str):  # written by hand, or by something else
+            raise UserInputError(f"--runs '{path}': {RUN_STORE_FILE} names no model fingerprint, so it was not "
+                                 "written by `validate --runs`: give a new or empty directory")
         if stored != fingerprint:
             raise UserInputError(f"--runs '{path}' holds runs of different calcium-abm code (model fingerprint "
                                  f"{stored}, this installation {fingerprint}): give another directory")
