@@ -22,7 +22,7 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import MAX_PATH_CHARS, shorten
 
 __all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path",
-           "directory_option", "not_a_directory", "read_table", "remove_stale_temporaries", "write_table"]
+           "directory_option", "listed_files", "not_a_directory", "read_table", "remove_stale_temporaries", "write_table"]
 
 #: A writer's temporary file older than this is a leftover of a killed process (seconds;
 #: assumption: writing one table or figure takes far less than an hour).
@@ -201,9 +201,15 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_directory(path: str | os.PathLike, files_list: str | None = None) -> Iterator[Path]:
     """Fill a set of files together: yield a hidden temporary directory beside ``path``;
     when the block succeeds, move every file in it into ``path`` (created if missing).
+
+    ``files_list`` (a hidden file name, one per writer: summarize, power, validate) keeps in
+    ``path`` the names of the files this writer put there; the next call with the same list
+    removes, once its own files are in place, those of the last set it does not write again (a
+    trial's effect tables summarised over by a one-arm cohort), never a file it did not write
+    (:func:`listed_files`).
 
     If the block fails (a full disk, an error, Ctrl-C) the temporary directory is removed
     and ``path`` is untouched: no partial set of files. Files already in ``path`` that
@@ -221,9 +227,13 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     while not anchor.exists() and anchor.parent != anchor:  # nearest existing folder: same file system
         anchor = anchor.parent
     _remove_stale_directories(anchor, path.name)
+    before = listed_files(path, files_list) if files_list else set()
     tmp = Path(tempfile.mkdtemp(dir=anchor, prefix=f".{path.name}.", suffix=".tmp"))
     try:
         yield tmp
+        written = {item.name for item in tmp.iterdir()}
+        if files_list:
+            (tmp / files_list).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
         path.mkdir(parents=True, exist_ok=True)
         items = sorted(tmp.iterdir())
         for item in items:  # all checked before any is moved: a refused name leaves ``path`` as it was
@@ -232,8 +242,23 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
             if item.is_file():
                 os.chmod(item, 0o644)
             os.replace(item, path / item.name)
+        for name in before - written:  # the last set's files this one did not write again
+            with contextlib.suppress(OSError):  # one that cannot go stays; the new set is complete
+                (path / name).unlink(missing_ok=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def listed_files(folder: Path, files_list: str) -> set[str]:
+    """Names of the regular files that ``folder``'s ``files_list`` names and that are still there (none
+    if the list is missing or unreadable). Only plain names count, so a list edited by hand cannot
+    reach outside the folder, nor remove a folder or a link."""
+    try:
+        lines = (folder / files_list).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {name for name in lines if name and name == Path(name).name and name not in (".", "..", files_list)
+            and (folder / name).is_file() and not (folder / name).is_symlink()}
 
 
 def _refuse_occupied(target: Path) -> None:

@@ -307,7 +307,8 @@ def test_a_summary_into_a_folder_of_another_batch_leaves_none_of_its_files_but_t
 
 
 def test_a_hand_edited_list_of_summary_files_cannot_reach_outside_the_folder(tmp_path):
-    from calcium_abm.commands.summarize import SUMMARY_FILES, files_of_the_last_summary
+    from calcium_abm.commands.summarize import SUMMARY_FILES
+    from calcium_abm.io import listed_files
 
     report = tmp_path / "report"
     report.mkdir()
@@ -316,6 +317,6 @@ def test_a_hand_edited_list_of_summary_files_cannot_reach_outside_the_folder(tmp
     (report / "plots").mkdir()
     (report / "link.csv").symlink_to(tmp_path / "outside.csv")
     (report / SUMMARY_FILES).write_text("../outside.csv\nold.csv\nplots\nlink.csv\n..\n/etc/passwd\ngone.csv\n")
-    assert files_of_the_last_summary(report) == {"old.csv"}
+    assert listed_files(report, SUMMARY_FILES) == {"old.csv"}
     (report / SUMMARY_FILES).write_bytes(b"\xff\xfe bad")
-    assert files_of_the_last_summary(report) == set()
+    assert listed_files(report, SUMMARY_FILES) == set()

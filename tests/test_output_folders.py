@@ -183,3 +183,36 @@ def test_an_output_folder_that_is_a_device_is_called_one(argv, tmp_path, capsys)
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "'/dev/full' is a device, FIFO or socket" in err and "is a file" not in err, err
+
+
+def test_a_report_into_a_folder_of_an_earlier_report_leaves_none_of_its_plots(tmp_path, capsys):
+    """validate --out DIR twice with other rows kept the first report's row_W2.png beside a report of
+    row 2b only; the report keeps the list of its files (io.atomic_directory) and replaces that set."""
+    from calcium_abm.cli import main
+    from calcium_abm.validation.report import REPORT_FILES
+
+    out = tmp_path / "rep"
+    assert main(["validate", "--quick", "--rows", "W2", "--out", str(out)]) == 0
+    (out / "notes.txt").write_text("mine")
+    assert main(["validate", "--quick", "--rows", "2b", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == sorted([REPORT_FILES, "notes.txt", "report.md", "row_2b.png"])
+
+
+def test_power_and_summarize_in_one_folder_keep_each_others_files(tmp_path, capsys):
+    """Each writer keeps its own list: a summary after power leaves power.csv and power.png."""
+    from calcium_abm.cli import main
+
+    spec = tmp_path / "b.toml"
+    spec.write_text('name = "p"\nyears = 0.02\nrecord_every_days = 7\nset = { bone_grid_width = 8, '
+                    'bone_grid_height = 8, vessel_grid_width = 8, vessel_grid_height = 8 }\n[cohort]\npatients = 4\n'
+                    '[[arms]]\nname = "a"\n[[arms]]\nname = "b"\nset = { "diet.mk7_ug_per_day" = 180 }\n',
+                    encoding="utf-8")
+    assert main(["batch", str(spec), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert main(["summarize", str(tmp_path / "o"), "--quiet"]) == 0
+    assert main(["power", str(tmp_path / "o"), "--outcome", "dp_ucmgp_pmol_l_final", "--sizes", "4,8",
+                 "--simulations", "20"]) == 0
+    assert main(["summarize", str(tmp_path / "o"), "--quiet"]) == 0
+    capsys.readouterr()
+    names = {p.name for p in (tmp_path / "o" / "summary").iterdir()}
+    assert {"power.csv", "power.png", "report.md", "effects.csv"} <= names

@@ -18,6 +18,8 @@ from calcium_abm.inputs.options import integer_option
 
 NAME = "power"
 HELP = "Simulation-based power of a virtual trial at several sample sizes, from a pilot cohort batch."
+#: the files power wrote into its folder last (io.atomic_directory's list; the summary keeps its own)
+POWER_FILES = ".calcium-abm-power-files"
 
 DEFAULT_SIMULATIONS = 1000
 
@@ -88,7 +90,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"warning: {design.pilot_caveat}", file=sys.stderr)
     table = power_curve(design, effect, sizes, simulations, seed)
     try:  # both files or neither (a full disk, a folder named power.png)
-        with atomic_directory(report) as tmp:
+        with atomic_directory(report, POWER_FILES) as tmp:
             table.to_csv(tmp / "power.csv", index=False)
             plot_power_curve(table, tmp / "power.png", design)
     except OSError as exc:

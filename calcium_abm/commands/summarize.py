@@ -11,7 +11,6 @@ write again (a trial's effects when the new batch has one arm), never a file of 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from calcium_abm.errors import UserInputError
 NAME = "summarize"
 # no percent sign: cli.py gives HELP both as help (%-formatted by argparse) and as description (not)
 HELP = "Summarise a batch directory: means with 95-percent CIs, trial effects, relative risks, plots."
-#: the files the last summary wrote into its folder, one name a line (written with them)
+#: the files the last summary wrote into its folder, one name a line (io.atomic_directory's list)
 SUMMARY_FILES = ".calcium-abm-summary-files"
 
 
@@ -55,31 +54,13 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
         raise UserInputError(f"--out '{report}' is {not_a_directory(report)}: give a folder for the summary (default "
                              "DIR/summary)")
     check_output_directory(report, "--out", "the summary")  # only the last level is created
-    before = files_of_the_last_summary(report)
     try:
-        with atomic_directory(report) as tmp:
+        with atomic_directory(report, SUMMARY_FILES) as tmp:
             tables = summarize(batch, tmp)
-            written = {p.name for p in tmp.iterdir()}
-            (tmp / SUMMARY_FILES).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
     except OSError as exc:
         raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
                              "nothing was written") from None
-    for name in before - written:  # the last summary's files this one did not write: another batch's
-        with contextlib.suppress(OSError):  # one that cannot go stays; the new summary is complete
-            (report / name).unlink(missing_ok=True)
     return tables, report
-
-
-def files_of_the_last_summary(report: Path) -> set[str]:
-    """Names of the regular files the last summary wrote into ``report`` and that are still there
-    (from its :data:`SUMMARY_FILES`; none if the list is missing or unreadable). Only plain names
-    are read, so a list edited by hand cannot reach outside the folder."""
-    try:
-        lines = (report / SUMMARY_FILES).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return set()
-    return {name for name in lines if name and name == Path(name).name and name not in (".", "..")
-            and (report / name).is_file() and not (report / name).is_symlink()}
 
 
 def main(args: argparse.Namespace) -> int:

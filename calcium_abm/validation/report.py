@@ -148,6 +148,8 @@ def _unit(name: str) -> str:
 
 #: experiments with more arms (a virtual population) list one example arm, without a legend
 MAX_LISTED_ARMS = 12
+#: the files the last report wrote into its folder (io.atomic_directory's list)
+REPORT_FILES = ".calcium-abm-validate-files"
 
 
 def _short(value):
@@ -340,7 +342,7 @@ def write_report(results: Sequence[ExperimentResult], markdown_path: str | os.Pa
     relative = os.path.relpath(image_dir, markdown_path.parent).replace(os.sep, "/")
     text = markdown(results, relative, command=command, seconds=seconds, quick=quick)
     beside = relative == "."  # the report and its images in one folder (--out): all of them or none
-    with atomic_directory(image_dir) as tmp:
+    with atomic_directory(image_dir, REPORT_FILES) as tmp:  # a row no longer reported leaves no plot behind
         for result in results:
             if result.expressible:
                 plot_experiment(result, tmp / f"row_{result.experiment.row}.png")
