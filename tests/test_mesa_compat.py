@@ -454,3 +454,27 @@ def test_the_solaraviz_page_takes_text_that_is_no_seed_with_a_notice():
     assert (taken.seed, taken.notice) == (7, "")
     assert results_frame(stepped_to_the_end(taken)).equals(
         results_frame(stepped_to_the_end(CalciumParadoxModel("k2_deficiency", rng=7, **short))))
+
+
+def test_remove_all_agents_leaves_none_to_come_back_and_the_numbers_as_they_were():
+    """Mesa's remove_all_agents before any read left 79 agents to be made on the first read after it,
+    and after a read newborn osteoblast teams got agents again (19 agents for 24 live teams)."""
+    from calcium_abm import CalciumParadoxModel
+
+    small = {"simulation.years": 0.1, "simulation.bone_grid_width": 24, "simulation.bone_grid_height": 24,
+             "simulation.vessel_grid_width": 8, "simulation.vessel_grid_height": 8}
+    fresh = CalciumParadoxModel(rng=2, **small)
+    fresh.remove_all_agents()
+    assert len(fresh.agents) == 0
+    read = CalciumParadoxModel("postmenopausal", rng=2, **small)
+    untouched = CalciumParadoxModel("postmenopausal", rng=2, **small)
+    assert len(read.agents) > 0
+    read.step()
+    read.remove_all_agents()
+    while read.running:
+        read.step()
+    while untouched.running:
+        untouched.step()
+    assert len(read.agents) == 0 and read.osteoblasts.count > 0
+    frames = [m.datacollector.get_model_vars_dataframe() for m in (read, untouched)]
+    assert frames[0].equals(frames[1])
