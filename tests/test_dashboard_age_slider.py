@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import ipyvuetify as v
-import pytest
 import solara
 
 APP_DIR = Path(__file__).resolve().parent.parent / "app"

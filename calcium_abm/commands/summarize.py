@@ -45,15 +45,12 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
     # lazy: `calcium-abm --help` must not load pandas/scipy
     from calcium_abm.batch.analysis import summarize
     from calcium_abm.batch.store import open_batch
-    from calcium_abm.io import atomic_directory, check_output_directory, directory_option, not_a_directory
+    from calcium_abm.io import atomic_directory, check_output_directory, directory_option
 
     batch = open_batch(directory)
     report = directory_option(report_dir, "--out", "the summary") if report_dir is not None \
         else batch.directory / "summary"
-    if report.exists() and not report.is_dir():
-        raise UserInputError(f"--out '{report}' is {not_a_directory(report)}: give a folder for the summary (default "
-                             "DIR/summary)")
-    check_output_directory(report, "--out", "the summary")  # only the last level is created
+    check_output_directory(report, "--out", "the summary")  # a file or device refused; only the last level is made
     try:
         with atomic_directory(report, SUMMARY_FILES) as tmp:
             tables = summarize(batch, tmp)
