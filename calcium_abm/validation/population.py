@@ -116,3 +116,10 @@ def top_quartile_log_contrast(population: Population, where: Callable[[Mapping[s
         top = by_values > np.percentile(by_values, 75)
         return float(np.log1p(np.median(values[top])) - np.log1p(np.median(values[~top])))
     return measure
+
+
+def share_above(population: Population, name: str, limit: float) -> Callable[[Runs], float]:
+    """Share (0-1) of all the patients whose ``name`` exceeds ``limit`` at the end of their run
+    (a prevalence: e.g. of a detectable medial calcification)."""
+    labels = list(population.people)
+    return lambda runs: float(np.mean([_final(runs[label], name) > limit for label in labels]))
