@@ -67,7 +67,9 @@ _AGE_AT_FMP_YEARS = 51.0
 
 
 def _ckd5_person(person: dict) -> dict:
-    """A drawn patient with CKD 5 (a woman past AGE_AT_FMP_YEARS is postmenopausal since it)."""
+    """A drawn patient with CKD 5 (a woman past AGE_AT_FMP_YEARS is postmenopausal since it); the
+    cohort draws from a healthy adult, so the stage is set here, over the drawn ``patient.ckd_stage``."""
+    person["patient.ckd_stage"] = 5
     if person["patient.sex"] == "female":
         since = person["patient.age_years"] - _AGE_AT_FMP_YEARS
         person.update({"patient.postmenopausal": since > 0.0, "patient.years_since_menopause": max(since, 0.0)})
@@ -86,9 +88,11 @@ CKD5_AT_ACCESS = _on_scenario(draw_by_sex({"distributions": {"age_years": {"dist
                                           15, seed=3650, settings=_ckd5_person), "ckd_stage5")
 
 _MEDIA_CKD5_KNOWN_FAILURE = (
-    "issue 12: the model's media does not calcify in CKD 5 or on haemodialysis: no patch reaches the detection "
-    "threshold in 10 years of either, even at 5 times the typical calcification propensity (2026-12-04), while its "
-    "coronary score rises (the intima's law). Every route by which the media gains mineral (growth on a deposit, "
+    "issue 12: the model's media calcifies in CKD 5 only where vitamin K is scarce: of the 30 patients one has a "
+    "detectable patch after 2 years, the man whose vitamin K disposition is the lowest drawn (0.085 of the typical; "
+    "23 % of his patches), and the typical patient has none after 10 years of CKD 5 or haemodialysis, even at 5 "
+    "times the typical calcification propensity (2026-12-04), while the coronary score rises (the intima's law). "
+    "Every route by which the media gains mineral (growth on a deposit, "
     "matrix-vesicle nucleation, apoptotic bodies) is scaled by the share of growth that active MGP leaves "
     "uninhibited, ~3 % on the usual vitamin K intake, so CKD 5's phosphate (2.3 mmol/L, x2.1), its Ca x P drive "
     "and its osteochondrogenic switch (8 % of cells against 2 %) stay below detection, and the osteopontin cover "
