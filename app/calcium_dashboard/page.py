@@ -127,6 +127,13 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 .ca-present .ca-chart-legend { font-size: 18px; line-height: 1.3; }
 .ca-present .ca-legend-item { margin: 0 8px; }
 .ca-present .v-btn { font-size: 18px !important; }
+/* a phone: Solara's sidebar drawer is at least 400 px wide and opens over the page below 960 px, so on a
+   375 px screen it covered the whole page, its app bar and the overlay that closes it: the run could not be
+   reached. Narrower than the screen, it leaves a strip of the overlay to tap, which closes it */
+@media (max-width: 456px) {
+  .v-navigation-drawer.solara-content-main { min-width: 0 !important; width: calc(100vw - 56px) !important;
+                                             max-width: calc(100vw - 56px) !important; }
+}
 """
 #: heights of the live charts (CSS); the presentation chart takes what the views leave
 CHART_HEIGHT = "380px"

@@ -103,6 +103,26 @@ def test_a_chart_below_the_fold_shows_the_latest_run_once_scrolled_to(laptop_pag
                            f".dataset.years === '{years:g}'")
 
 
+def test_a_phone_can_close_the_sidebar_and_reach_the_run(chromium, dashboard_url):
+    """On a 375 px phone the sidebar opens over the page; it once covered all of it (Solara's drawer is at
+    least 400 px wide), the app bar and the overlay that closes it included, so a student could not reach
+    the run. It leaves a strip of the overlay, and a tap there shows the page with its Play button."""
+    ctx = chromium.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    ctx.set_default_timeout(20_000)
+    page = ctx.new_page()
+    problems = PageProblems(page)
+    page.goto(dashboard_url + "/")
+    page.get_by_text("Day 0 · year 0.0").wait_for(state="attached")
+    drawer = page.locator(".v-navigation-drawer")
+    assert drawer.bounding_box()["width"] <= 375 - 40
+    page.mouse.click(365, 400)  # the strip of overlay right of the sidebar
+    page.wait_for_function("() => document.querySelector('.v-navigation-drawer').getBoundingClientRect().right <= 0")
+    page.get_by_role("button", name="▶ Play").click()  # on top now: not covered by the sidebar
+    wait_for_day(page, 7)
+    assert problems.errors == []
+    ctx.close()
+
+
 def test_switch_scenario_then_move_a_slider(dash_page):
     page = dash_page
     page.get_by_role("button", name="Step").click()
