@@ -200,6 +200,16 @@ def test_upload_parses_a_good_file_and_rejects_broken_or_large_ones():
         scenario_from_upload("bin.toml", 3, b"\xff\xfe\x00")
 
 
+def test_upload_just_over_the_size_limit_says_by_how_much():
+    """A file of 1.05 MiB read "is 1.0 MiB, more than the 1 MiB a scenario file may be" (found uploading one in
+    the browser); the sizes are in bytes, as the command line gives them."""
+    size = ds_max_bytes() + 51_440
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_upload("huge.toml", size, None)
+    assert str(info.value) == ("huge.toml: is 1,100,016 bytes, more than the 1,048,576 bytes (1 MiB) "
+                               "a scenario file may be")
+
+
 def test_upload_grid_cap_names_the_field_the_value_and_the_cap():
     data = b"[simulation]\nbone_grid_width = 2048\nbone_grid_height = 2048\n"
     with pytest.raises(ScenarioError, match=r"simulation.bone_grid_width = 2048 .*at most 256"):

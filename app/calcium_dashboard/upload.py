@@ -38,7 +38,10 @@ def scenario_from_upload(name: str, size: int, data: bytes | None) -> Scenario:
     name = (name or "upload.toml")[:120]
     if size > MAX_SCENARIO_BYTES or data is None or len(data) > MAX_SCENARIO_BYTES:
         shown = max(size, len(data or b""))
-        raise ScenarioError(f"{name}: is {shown / 1024 / 1024:.1f} MiB, more than the 1 MiB a scenario file may be")
+        # in bytes, as `calcium-abm run` says it: rounded to MiB, a file just over the limit read "is 1.0 MiB,
+        # more than the 1 MiB"
+        raise ScenarioError(f"{name}: is {shown:,} bytes, more than the {MAX_SCENARIO_BYTES:,} bytes (1 MiB) "
+                            "a scenario file may be")
     try:
         scenario = parse_scenario_toml(data, origin=name, default_name=Path(name).stem[:200] or None)
     except ScenarioError:
