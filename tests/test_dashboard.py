@@ -843,6 +843,25 @@ def test_pressing_male_or_switching_menopause_off_acts():
         assert not patient.postmenopausal and patient.years_since_menopause == 0.0
 
 
+def test_a_link_naming_a_man_postmenopausal_is_refused_not_run_as_a_woman():
+    """``?sex=male&postmenopausal=true`` ran a woman and said nothing (the switch makes the person female, and
+    the link's sex = male was dropped; found opening hand-made links). The link's menopause is refused with a
+    message, as `calcium-abm run` refuses the pair, and the man runs; the page's own links, which leave sex
+    out when the switch made the woman, still run her."""
+    settings, problems = ds.settings_from_query("scenario=healthy_adult&sex=male&postmenopausal=true")
+    assert problems == ["link: postmenopausal = 'true' is not allowed with sex = 'male': only a woman can be "
+                        "postmenopausal"]
+    assert ds.side_scenario(settings.a).patient.sex == "male"
+    settings, problems = ds.settings_from_query("scenario=postmenopausal&compare=healthy_adult&b.sex=male"
+                                                "&b.postmenopausal=1")
+    assert problems == ["link: b.postmenopausal = '1' is not allowed with b.sex = 'male': only a woman can be "
+                        "postmenopausal"]
+    assert ds.side_scenario(settings.b).patient.sex == "male"
+    own = ds.SideSettings().with_change("postmenopausal", True, ds.resolve_scenario("healthy_adult"))
+    settings, problems = ds.settings_from_query(ds.DashboardSettings(a=own).to_query())
+    assert problems == [] and ds.side_scenario(settings.a).patient.sex == "female"
+
+
 @pytest.mark.parametrize("scenario, presses", [
     ("postmenopausal", (("postmenopausal", False),)),  # the switch turned off: 51, 10 years, premenopausal
     ("postmenopausal", (("age_years", 55.0), ("postmenopausal", False))),

@@ -443,6 +443,7 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             problems.append(f"link: {exc}")
             name, scenario = DEFAULT_SCENARIO, load_scenario(DEFAULT_SCENARIO)
         result = SideSettings(name)
+        link_sex = values.get(f"{prefix}sex", "").strip() or None  # the sex the link names, if any
         # sex first: pressing "female" restores the scenario's woman (drops a menopause switched off for a man),
         # so a link's postmenopausal = false read before sex = female was lost (links list their keys sorted)
         for key in sorted([k for k in values if k.startswith(prefix) and k[len(prefix):] in KNOBS_BY_KEY],
@@ -453,6 +454,12 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             raw = values.pop(key)
             try:
                 value = knob.parse(raw)
+                if knob.key == "postmenopausal" and value and link_sex in KNOBS_BY_KEY["sex"].choices \
+                        and link_sex != "female":
+                    # the switch makes the person a woman (as pressed on the page), which dropped the link's own
+                    # sex = male without a word; refused as `calcium-abm run` refuses the two together
+                    raise ValueError(f"postmenopausal = {raw!r} is not allowed with {prefix}sex = {link_sex!r}: "
+                                     "only a woman can be postmenopausal")
                 candidate = result.with_change(knob.key, value, scenario)
                 side_scenario(candidate, uploads)  # validates the value against the model's limits
             except (ValueError, ScenarioError) as exc:
