@@ -952,3 +952,19 @@ def test_a_refused_switch_or_sex_press_shows_the_value_that_runs(monkeypatch):
             assert rc.find(class_=cls).widget.v_model == shown
         finally:
             rc.close()
+
+
+def test_switching_the_menopause_off_past_60_names_the_age_slider():
+    """On the postmenopausal scenario (a woman of 60) the switch turned off was refused with the model's
+    message, which names age_at_final_menstrual_period and a [[schedule]] entry: the page has no control
+    for either (found by a dashboard probe). The page's message names the age slider instead."""
+    post = ds.resolve_scenario("postmenopausal")
+    side = ds.SideSettings("postmenopausal").with_change("postmenopausal", False, post)
+    with pytest.raises(ScenarioError) as refused:
+        ds.side_scenario(side)
+    message = str(refused.value)
+    years = post.simulation.years
+    assert "schedule" not in message and "age_at_final_menstrual_period" not in message
+    assert f"move the age slider to {60 - years:g} or younger first" in message
+    younger = side.with_change("age_years", 60 - years, post)
+    assert ds.side_scenario(younger).patient.postmenopausal is False  # what the message asks for runs

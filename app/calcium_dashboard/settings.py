@@ -279,7 +279,28 @@ def side_scenario(side: SideSettings, uploads: Mapping[str, Scenario] | None = N
     refuse is refused here with its message, and never leaves the page without a run."""
     base = resolve_scenario(side.scenario, uploads)
     settings = menopause_follows_age(side.model_settings(), base)
-    return single_run_scenario(base, settings)
+    try:
+        return single_run_scenario(base, settings)
+    except ScenarioError:
+        if problem := _premenopausal_past_60(settings, base):
+            raise ScenarioError(problem) from None
+        raise
+
+
+def _premenopausal_past_60(settings: Mapping[str, Any], base: Scenario) -> str | None:
+    """The page's message for the menopause switch turned off on a woman whose run would take her past 60
+    (the model's message names a menopause age and a schedule, which the page has no control for)."""
+    patient, years = base.patient, base.simulation.years
+    age = settings.get("age_years", patient.age_years)
+    if (settings.get("postmenopausal") is not False or settings.get("sex", patient.sex) != "female"
+            or patient.age_at_final_menstrual_period is not None or age + years <= MAX_AGE_AT_MENOPAUSE_YEARS):
+        return None
+    youngest = MAX_AGE_AT_MENOPAUSE_YEARS - years
+    move = (f"move the age slider to {youngest:g} or younger first" if youngest >= MIN_HUMAN_AGE_YEARS else
+            f"no age on the slider keeps her so through this {years:g}-year run")
+    return (f"postmenopausal = off is not allowed for a woman of {age:g} in a {years:g}-year run: she would pass "
+            f"{MAX_AGE_AT_MENOPAUSE_YEARS:g} still premenopausal, and natural menopause comes by "
+            f"{MAX_AGE_AT_MENOPAUSE_YEARS:g}; {move}")
 
 
 #: the age at menopause the dashboard assumes for a woman moved past it (the median, NAMS)
