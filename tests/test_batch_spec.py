@@ -540,3 +540,18 @@ def test_many_unknown_keys_are_counted_without_a_did_you_mean_each(monkeypatch):
         load_batch(table)
     assert "set.k0: unknown key 'k0'" in str(err.value) and "... and 480 more problems" in str(err.value)
     assert len(calls) == MAX_LISTED_PROBLEMS
+
+
+@pytest.mark.parametrize("data, message", [
+    (sweep({"name": ["a", "b"]}), "sweep.parameters.name: name labels a run and changes nothing in it"),
+    (sweep({"description": ["a", "b"]}), "sweep.parameters.description: description labels a run"),
+    ({**cohort(), "arms": [{"name": "a"}, {"name": "b", "set": {"name": "zz"}}]},
+     "arms #2 (b).set.name: name labels a run and changes nothing in it"),
+    ({**cohort(randomisation_day=0), "arms": [{"name": "a"}, {"name": "b", "set": {"source": "zz"}}]},
+     "arms #2 (b).set.source: source labels a run and changes nothing in it"),
+])
+def test_a_label_is_refused_where_a_batch_varies_settings(data, message):
+    # A sweep over name ran identical runs under two labels; an arm's set.name at
+    # randomisation_day = 0 was accepted and changed nothing (at day 1 it was told to move to day 0).
+    with pytest.raises(BatchError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_batch(data)

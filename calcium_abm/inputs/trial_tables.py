@@ -19,7 +19,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
 from calcium_abm.inputs.messages import (PlainDescription, PlainName, accepted_keys, did_you_mean, fmt_num,
                                          fmt_value, rule_error, shorten)
-from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, changes_during_run
+from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, TOP_LEVEL_TEXT, changes_during_run
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
            "arm_problems", "check_criteria", "check_strata", "criterion_target", "duplicate_value_problems",
@@ -237,7 +237,11 @@ def whole_number_problems(where: str, path: str, values: Any) -> list[str]:
 def swept_range_problems(where: str, path: str, values: Any) -> list[str]:
     """A swept value outside its setting's range (a listed value, or a range's ``min`` or
     ``max``), worded as the scenario words it (:func:`range_problem`), so the batch is refused
-    when it is read rather than run by run; the first such value, or nothing."""
+    when it is read rather than run by run; the first such value, or nothing. A label (``name``, ``description``, ``source``) is
+    refused: it changes nothing in a run, so every point's runs would be identical."""
+    if path in TOP_LEVEL_TEXT:
+        return [f"{where}: {path} labels a run and changes nothing in it, so every point's runs would be "
+                "identical: sweep a setting the runs read"]
     if isinstance(values, list):
         shown = [("", v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
                  and not (isinstance(v, float) and not math.isfinite(v))]  # (inf, nan: told apart; huge ints compare)
@@ -281,6 +285,9 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
                                and not isinstance(value, bool) else None)
                     if allowed:
                         problems.append(f"{where}: {path} = {fmt_value(value)} is not allowed: {allowed}")
+                    elif path in TOP_LEVEL_TEXT:  # the arm's own name labels its runs
+                        problems.append(f"{where}: {path} labels a run and changes nothing in it (an arm is "
+                                        "named by its name = \"...\"): give the arm a setting the runs read")
                     elif table == "add" and setting_kind(path) != "float":
                         problems.append(f"{where}: add works on numeric settings; {path} is not one")
                     elif randomisation_day > 0 and not changes_during_run(path):
