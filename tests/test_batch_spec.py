@@ -555,3 +555,14 @@ def test_a_label_is_refused_where_a_batch_varies_settings(data, message):
     # randomisation_day = 0 was accepted and changed nothing (at day 1 it was told to move to day 0).
     with pytest.raises(BatchError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_batch(data)
+
+
+def test_a_zero_probability_of_one_is_refused():
+    # Every patient got exactly 0, so the stated distribution (mean 100 µg/day) never acted.
+    data = cohort()
+    data["cohort"]["distributions"]["mk7_ug_per_day"] = {"distribution": "normal", "mean": 100, "sd": 1,
+                                                         "zero_probability": 1}
+    with pytest.raises(BatchError, match="cohort.distributions.mk7_ug_per_day: zero_probability = 1 is not allowed"):
+        load_batch(data)
+    data["cohort"]["distributions"]["mk7_ug_per_day"]["zero_probability"] = 0.999
+    load_batch(data)

@@ -81,6 +81,10 @@ class Distribution(BaseModel):
             raise rule_error(f"{extra[0]} is not used by a {kind} distribution (it takes {takes})")
         if kind == "choice":
             self._check_choice()
+        if self.zero_probability == 1:
+            raise rule_error(f"zero_probability = 1 is not allowed: every patient would get exactly 0, so the {kind} "
+                             "distribution would never act; must be less than 1 (or give distribution = "
+                             "\"constant\", value = 0)")
         if self.min is not None and self.max is not None and self.max < self.min:
             raise rule_error(f"max = {fmt_value(self.max)} is not allowed: must be at least min = {fmt_value(self.min)}")
         if kind == "uniform" and not math.isfinite(self.max - self.min):
