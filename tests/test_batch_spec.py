@@ -390,7 +390,8 @@ def test_an_age_distribution_beyond_the_ages_the_model_takes_is_refused(distribu
     """Not a spike of patients at the edge that nobody asked for: the user states the cut (min/max)."""
     with pytest.raises(BatchError) as err:
         ages(distribution)
-    assert str(err.value).startswith(f"cohort.distributions.age_years: {message}") and "give " in str(err.value)
+    fix = "leave zero_probability out" if "zero_probability" in distribution else "give "  # what moves them there
+    assert str(err.value).startswith(f"cohort.distributions.age_years: {message}") and fix in str(err.value)
 
 
 @pytest.mark.parametrize("table", [
@@ -566,3 +567,17 @@ def test_a_zero_probability_of_one_is_refused():
         load_batch(data)
     data["cohort"]["distributions"]["mk7_ug_per_day"]["zero_probability"] = 0.999
     load_batch(data)
+
+
+def test_draws_zero_inflated_below_a_fields_range_name_zero_probability_not_min():
+    # The message told a cohort with min = 50 to "give min = 18": the share below 18 came from
+    # zero_probability, which no min changes.
+    data = cohort()
+    data["cohort"]["distributions"]["age_years"] = {"distribution": "uniform", "min": 50, "max": 60,
+                                                    "zero_probability": 0.5}
+    with pytest.raises(BatchError) as caught:
+        cohort_patients(load_batch(data))
+    text = str(caught.value)
+    assert "cohort.distributions.age_years: 50 % of the draws lie below 18 years" in text
+    assert "zero_probability = 0.5 sets that share to exactly 0, outside the range: leave zero_probability out" in text
+    assert "give min = 18" not in text

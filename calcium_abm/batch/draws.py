@@ -232,7 +232,10 @@ def clip_problem(where: str, dist: Distribution, lo: float, hi: float, range_mea
     for share, side, edge, bound in ((below, "below", lo, "min"), (above, "above", hi, "max")):
         if share > MAX_SILENT_CLIP_SHARE:
             e = fmt_num(round(edge, 4))
+            zeros = (dist.zero_probability or 0.0) * ((edge > 0) if side == "below" else (edge < 0))
+            fix = (f"zero_probability = {fmt_num(dist.zero_probability)} sets that share to exactly 0, outside the "
+                   "range: leave zero_probability out" if zeros > MAX_SILENT_CLIP_SHARE else
+                   f"give {bound} = {e} to make that cut your own, or a distribution within the range")
             return (f"{where}: {100 * share:.3g} % of the draws lie {side} {e} {unit} and would all be set to {e} "
-                    f"({what} are {fmt_num(round(lo, 4))} to {fmt_num(round(hi, 4))} {unit}: {range_means}); give "
-                    f"{bound} = {e} to make that cut your own, or a distribution within the range")
+                    f"({what} are {fmt_num(round(lo, 4))} to {fmt_num(round(hi, 4))} {unit}: {range_means}); {fix}")
     return None
