@@ -201,3 +201,22 @@ def test_an_outcome_without_spread_has_no_p_value_in_any_analysis():
         design = PowerDesign(control=flat, treated=flat + [1.5, 0.0], analysis=analysis, outcome="inr")
         assert power_curve(design, None, [5], 50)["power"].iloc[0] == 0.0
         assert "inr has no spread in the pilot" in design.pilot_caveat
+
+
+def test_an_ancova_pilots_own_effect_is_the_baseline_adjusted_one_its_trials_estimate():
+    # A pilot whose drug arm started 3 higher and gained nothing: the difference of means (3)
+    # was reported as the effect to detect, though each simulated ANCOVA trial estimates ~0.
+    rng = np.random.default_rng(3)
+    n = 2000
+    baseline = np.r_[rng.normal(0.0, 1.0, n), rng.normal(3.0, 1.0, n)]
+    pilot = pd.DataFrame({"arm": np.repeat(["placebo", "drug"], n), "patient": np.arange(2 * n),
+                          "y_change": baseline + rng.normal(0.0, 1.0, 2 * n), "y_baseline": baseline})
+    welch = power_design(pilot, "y_change", control="placebo")
+    assert welch.pilot_effect == pytest.approx(3.0, abs=0.2)
+    ancova = power_design(pilot, "y_change", control="placebo", analysis="ancova")
+    import statsmodels.api as sm
+    fit = sm.OLS(pilot["y_change"].to_numpy(), sm.add_constant(np.column_stack(
+        [(pilot["arm"] == "drug").to_numpy(float), baseline]))).fit()
+    assert ancova.pilot_effect == pytest.approx(fit.params[1], abs=1e-9) and abs(ancova.pilot_effect) < 0.3
+    table = power_curve(ancova, None, [20], n_sim=200, seed=1)
+    assert table["effect"].iloc[0] == pytest.approx(ancova.pilot_effect)

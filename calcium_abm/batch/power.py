@@ -84,8 +84,17 @@ class PowerDesign:
 
     @property
     def pilot_effect(self) -> float:
-        """The pilot's difference of mean outcomes, treated minus control."""
-        return float(np.mean(self.treated[:, 0]) - np.mean(self.control[:, 0]))
+        """The pilot's effect as the analysis estimates it: the difference of mean outcomes,
+        treated minus control, or for ANCOVA that difference adjusted for the baseline (the
+        OLS coefficient of the arm, as each simulated trial fits it; an arm whose baseline
+        differs from the control's otherwise reads as an effect the trials do not estimate)."""
+        difference = float(np.mean(self.treated[:, 0]) - np.mean(self.control[:, 0]))
+        both = np.r_[self.control, self.treated]
+        if self.analysis != "ancova" or not np.all(np.isfinite(both[:, 1])) or np.ptp(both[:, 1]) == 0.0:
+            return difference
+        arm = np.r_[np.zeros(len(self.control)), np.ones(len(self.treated))]
+        coefficients = np.linalg.lstsq(np.column_stack([np.ones(len(both)), arm, both[:, 1]]), both[:, 0], rcond=None)[0]
+        return float(coefficients[1])
 
 
 def _numeric_columns(per_run: pd.DataFrame, names) -> list[str]:
