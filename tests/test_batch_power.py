@@ -220,3 +220,11 @@ def test_an_ancova_pilots_own_effect_is_the_baseline_adjusted_one_its_trials_est
     assert ancova.pilot_effect == pytest.approx(fit.params[1], abs=1e-9) and abs(ancova.pilot_effect) < 0.3
     table = power_curve(ancova, None, [20], n_sim=200, seed=1)
     assert table["effect"].iloc[0] == pytest.approx(ancova.pilot_effect)
+
+
+def test_ancova_on_a_final_value_outcome_uses_the_columns_baseline():
+    # power listed dp_ucmgp_pmol_l_final among the outcomes, then refused ANCOVA on it for lack of
+    # 'dp_ucmgp_pmol_l_final_baseline'; the day-0 value is dp_ucmgp_pmol_l_baseline.
+    pilot = normal_pilot(n=200, rho=0.8).rename(columns={"y_change": "y_final"})
+    design = power_design(pilot, "y_final", control="placebo", analysis="ancova")
+    assert np.array_equal(design.control[:, 1], pilot.loc[pilot["arm"] == "placebo", "y_baseline"].to_numpy())

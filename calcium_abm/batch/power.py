@@ -162,7 +162,7 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
     if not 0.0 < alpha < 1.0:
         raise UserInputError(f"alpha {alpha!r} is not allowed: must lie between 0 and 1")
     if baseline is None:
-        baseline = f"{outcome.removesuffix('_pct_change').removesuffix('_change')}_baseline"
+        baseline = f"{outcome.removesuffix('_pct_change').removesuffix('_change').removesuffix('_final')}_baseline"
     if analysis == "ancova" and baseline not in per_run:
         raise UserInputError(f"ANCOVA needs the baseline column '{baseline}', which the per-run table lacks")
 
