@@ -422,3 +422,26 @@ def test_an_arm_that_leaves_a_range_is_named_with_its_batch_file(tmp_path, capsy
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: arm 'warf': add = {{ warfarin_mg_per_day = -5 }}"), err
     assert "must be between 0 and 1000" in err and "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("resume, entry, message", [
+    (False, "manifest.json", "is not empty"),
+    (True, None, "nothing to resume: the directory does not exist"),
+])
+def test_an_out_directory_that_cannot_take_the_batch_is_refused_before_its_runs_are_built(
+        tmp_path, monkeypatch, resume, entry, message):
+    # A screened cohort built a model per candidate (48 s for examples/batches/cac_screened_trial.toml)
+    # and only then said that --out was not empty.
+    import calcium_abm.batch.runner as runner
+
+    out = tmp_path / "out"
+    if entry:
+        out.mkdir()
+        (out / entry).write_text("{}")
+
+    def screened(*args, **kwargs):
+        raise AssertionError("the runs were built (and candidates screened) before --out was checked")
+
+    monkeypatch.setattr(runner, "expand_runs", screened)
+    with pytest.raises(BatchError, match=message):
+        run_batch(Path(__file__).parent.parent / "examples/batches/cac_screened_trial.toml", out, resume=resume)

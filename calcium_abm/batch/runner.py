@@ -407,6 +407,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     """
     spec = load_batch(batch)
     workers = _check_workers(workers)
+    check_output_dir(out_dir, resume)  # before screening, which may build a model per candidate for minutes
     try:
         if progress and (line := screening_line(spec.name, spec.cohort, run_start_seconds(spec.base_scenario()))):
             print(line, file=sys.stderr, flush=True)  # screening happens while the runs are built, below
@@ -414,7 +415,6 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     except BatchError as exc:  # a problem of the file's content: named by the file, as the loader's are
         origin = origin or (os.fspath(batch) if isinstance(batch, (str, os.PathLike)) else None)
         raise (BatchError(f"{origin}: {exc}") if origin else exc) from None
-    check_output_dir(out_dir, resume)
     client, owned = connect_scheduler(scheduler) if scheduler is not None else (None, False)
     try:
         with claim_output(out_dir):
