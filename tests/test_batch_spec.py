@@ -581,3 +581,14 @@ def test_draws_zero_inflated_below_a_fields_range_name_zero_probability_not_min(
     assert "cohort.distributions.age_years: 50 % of the draws lie below 18 years" in text
     assert "zero_probability = 0.5 sets that share to exactly 0, outside the range: leave zero_probability out" in text
     assert "give min = 18" not in text
+
+
+@pytest.mark.parametrize("column, message", [
+    ("day", "analysis.outcomes.day: day is the runs' time axis, not an outcome"),
+    ("years", "analysis.outcomes.years: years is the runs' time axis, not an outcome"),
+])
+def test_the_time_axis_as_an_outcome_is_named_as_such(column, message):
+    # 'outcomes = { day = "final" }' said "not a recorded column — did you mean 'day'?"
+    with pytest.raises(BatchError) as caught:
+        load_batch(sweep({"mk7_ug_per_day": [1]}) | {"analysis": {"outcomes": {column: "final"}}})
+    assert message in str(caught.value) and "did you mean" not in str(caught.value)

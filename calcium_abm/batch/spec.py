@@ -320,9 +320,10 @@ class Analysis(_Table):
         from calcium_abm.outputs import COLUMNS
 
         bad = [k for k in value if k not in COLUMNS or k in ("day", "years")]
-        if bad:
-            raise rule_error(f"analysis.outcomes.{bad[0]}: not a recorded column"
-                        f"{did_you_mean(bad[0], list(COLUMNS))} (see calcium_abm.COLUMNS)")
+        if bad:  # day and years are every run's time axis: never an outcome, nor a hint ('day' for 'day')
+            why = (f"{bad[0]} is the runs' time axis, not an outcome" if bad[0] in COLUMNS else "not a recorded column"
+                   + did_you_mean(bad[0], [c for c in COLUMNS if c not in ("day", "years")]))
+            raise rule_error(f"analysis.outcomes.{bad[0]}: {why} (see calcium_abm.COLUMNS)")
         from calcium_abm.outputs import DAILY_FLOW_COLUMNS
 
         flows = [k for k, measure in value.items() if k in DAILY_FLOW_COLUMNS and measure != "final"]
