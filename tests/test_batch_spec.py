@@ -592,3 +592,13 @@ def test_the_time_axis_as_an_outcome_is_named_as_such(column, message):
     with pytest.raises(BatchError) as caught:
         load_batch(sweep({"mk7_ug_per_day": [1]}) | {"analysis": {"outcomes": {column: "final"}}})
     assert message in str(caught.value) and "did you mean" not in str(caught.value)
+
+
+def test_tertiles_without_a_severe_threshold_are_refused():
+    # tertiles_of alone was accepted and acted on nothing: its tertiles split only the risk table
+    # of severe calcification, which a batch without severe_calcification does not make.
+    with pytest.raises(BatchError, match=r'analysis.tertiles_of = "mk7_ug_per_day" is not allowed without '
+                                         r"analysis.severe_calcification"):
+        load_batch(cohort() | {"analysis": {"tertiles_of": "mk7_ug_per_day"}})
+    load_batch(cohort() | {"analysis": {"tertiles_of": "mk7_ug_per_day", "severe_calcification":
+                                        {"column": "calcification_score", "above": 100}}})

@@ -26,7 +26,7 @@ from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_set
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
     PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
-    published_problems, screening_limit_problems, swept_range_problems, whole_number_problems)
+    published_problems, screening_limit_problems, swept_range_problems, tertile_problems, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
@@ -394,6 +394,7 @@ class BatchSpec(_Table):
         a = self.analysis
         if self.cohort is None and (a.control_arm or a.tertiles_of):
             problems.append("analysis.control_arm and analysis.tertiles_of belong to a [cohort] batch")
+        problems += tertile_problems(a.tertiles_of, a.severe_calcification)
         if self.cohort is not None and a.tertiles_of is not None:
             path = None
             try:

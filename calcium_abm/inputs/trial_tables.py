@@ -23,7 +23,7 @@ from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, TOP_LEVEL_TEXT, c
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
            "arm_problems", "check_criteria", "check_strata", "criterion_target", "duplicate_value_problems",
-           "published_problems", "swept_range_problems", "whole_number_problems"]
+           "published_problems", "swept_range_problems", "tertile_problems", "whole_number_problems"]
 
 #: Sections whose numeric fields a cohort may draw from distributions (and screen on).
 COHORT_SECTIONS = ("patient", "diet", "drugs")
@@ -308,6 +308,16 @@ def screening_limit_problems(limit: int | None, patients: int, screens: bool) ->
         return [f"cohort.screening_limit = {limit} is not allowed: must be at least cohort.patients = {patients} "
                 "(every randomised patient is a screened candidate)"]
     return []
+
+
+def tertile_problems(tertiles_of: str | None, severe: Any) -> list[str]:
+    """``analysis.tertiles_of`` splits only the relative risks of ``severe_calcification``: alone it
+    would do nothing."""
+    if tertiles_of is None or severe is not None:
+        return []
+    return [f"analysis.tertiles_of = {fmt_value(tertiles_of)} is not allowed without analysis.severe_calcification: "
+            "its tertiles split only the risk of severe calcification (e.g. severe_calcification = { column = "
+            "\"calcification_score\", above = 100 }); give both, or leave tertiles_of out"]
 
 
 def published_problems(published: Published, outcomes: dict[str, str], cohort_with_arms: bool) -> list[str]:
