@@ -602,3 +602,20 @@ def test_tertiles_without_a_severe_threshold_are_refused():
         load_batch(cohort() | {"analysis": {"tertiles_of": "mk7_ug_per_day"}})
     load_batch(cohort() | {"analysis": {"tertiles_of": "mk7_ug_per_day", "severe_calcification":
                                         {"column": "calcification_score", "above": 100}}})
+
+
+@pytest.mark.parametrize("arm, message", [
+    ({"name": "early", "schedule": [{"start_day": 2, "set": {"mk7_ug_per_day": 5}}]},
+     "arms #2 (early).schedule #1: start_day = 2 is not allowed: must be at least cohort.randomisation_day (10)"),
+    ({"name": "nothing", "add": {"mk7_ug_per_day": 0}},
+     "arms #2 (nothing).add.mk7_ug_per_day: diet.mk7_ug_per_day = 0 is not allowed: adding 0 changes nothing"),
+])
+def test_an_arm_that_differs_before_randomisation_or_adds_nothing_is_refused(arm, message):
+    # Found by a batch probe: an arm's schedule entry from day 2 with randomisation on day 10 made the arms
+    # differ before they were randomised (the design promises the same people until then), and add = 0
+    # gave an arm identical to the control. Both were accepted.
+    data = {**cohort(randomisation_day=10), "arms": [{"name": "placebo"}, arm]}
+    with pytest.raises(BatchError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_batch(data)
+    arm = {**arm, "schedule": [{"start_day": 10, "set": {"mk7_ug_per_day": 5}}], "add": {"mk7_ug_per_day": 1}}
+    load_batch({**cohort(randomisation_day=10), "arms": [{"name": "placebo"}, arm]})  # from randomisation on

@@ -274,6 +274,10 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
             problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
         tables = [(arm_place(i, arm.name), arm.set, arm.add)]
         tables += [(f"{arm_place(i, arm.name)}.schedule #{j + 1}", e.set, e.add) for j, e in enumerate(arm.schedule)]
+        problems += [f"{arm_place(i, arm.name)}.schedule #{j + 1}: start_day = {e.start_day} is not allowed: must be at "
+                     f"least cohort.randomisation_day ({randomisation_day}), so the arms are the same people until "
+                     "they are randomised; a change every arm has belongs in the scenario's [[schedule]]"
+                     for j, e in enumerate(arm.schedule) if e.start_day < randomisation_day]
         for prefix, set_keys, add_keys in tables:
             both = [{path for _, _, path in resolved_settings(keys, prefix, [])} for keys in (set_keys, add_keys)]
             problems += [f"{prefix}: {path} is in both set and add: give one (set replaces the patient's value, add "
@@ -290,6 +294,9 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
                                         "named by its name = \"...\"): give the arm a setting the runs read")
                     elif table == "add" and setting_kind(path) != "float":
                         problems.append(f"{where}: add works on numeric settings; {path} is not one")
+                    elif table == "add" and value == 0:  # (a bool, a text: the line above)
+                        problems.append(f"{where}: {path} = 0 is not allowed: adding 0 changes nothing; leave it "
+                                        "out (an arm without set or add is the control)")
                     elif randomisation_day > 0 and not changes_during_run(path):
                         problems.append(f"{where}: {path} cannot start at randomisation (day {randomisation_day}): "
                                         f"only settings of {CHANGEABLE_DURING_RUN} change during a run; "
