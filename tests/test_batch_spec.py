@@ -619,3 +619,38 @@ def test_an_arm_that_differs_before_randomisation_or_adds_nothing_is_refused(arm
         load_batch(data)
     arm = {**arm, "schedule": [{"start_day": 10, "set": {"mk7_ug_per_day": 5}}], "add": {"mk7_ug_per_day": 1}}
     load_batch({**cohort(randomisation_day=10), "arms": [{"name": "placebo"}, arm]})  # from randomisation on
+
+
+def test_a_sweep_or_screen_reports_levels_a_cohort_changes_by_default():
+    # Found by a batch probe: without [analysis] a [sensitivity] screen reported S1 ~ 0 for mk7_ug_per_day on
+    # dp_ucmgp_pmol_l_pct_change, as every run starts at the steady state of its own dose (a change from day 0
+    # measures nothing there, as docs/batch.md says of sweeps). A sweep or screen now reports the level.
+    from calcium_abm.inputs.trial_tables import STATE_OUTCOMES, analysis_outcomes
+
+    swept = load_batch(sweep({"mk7_ug_per_day": [0, 180]}))
+    assert analysis_outcomes(swept) == STATE_OUTCOMES and STATE_OUTCOMES["dp_ucmgp_pmol_l"] == "final"
+    assert analysis_outcomes(load_batch(cohort()))["dp_ucmgp_pmol_l"] == "pct_change"  # arms start at randomisation
+    given = load_batch({**sweep({"mk7_ug_per_day": [0, 180]}), "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "change"}}})
+    assert analysis_outcomes(given) == {"dp_ucmgp_pmol_l": "change"}  # as the file says
+
+
+@pytest.mark.parametrize("analysis, message", [
+    ({"control_arm": "placebo"}, 'analysis.control_arm = "placebo" is not allowed with one arm'),
+])
+def test_a_control_arm_with_one_arm_is_refused(analysis, message):
+    # Accepted and did nothing: with one arm there is no effect to compare (found by a batch probe).
+    with pytest.raises(BatchError, match=message):
+        load_batch({**cohort(), "arms": [{"name": "placebo"}], "analysis": analysis})
+
+
+def test_severe_calcification_in_a_screen_is_refused():
+    # A [sensitivity] batch accepted severe_calcification and announced it in the report, but no table of a
+    # screen reads it (found by a batch probe).
+    table = {"scenario": "healthy_adult", "seed": 1, "years": 0.1, "set": dict(SMALL),
+             "sensitivity": {"method": "morris", "trajectories": 2, "levels": 4,
+                             "parameters": {"mk7_ug_per_day": [0.0, 360.0], "vitamin_k1_ug_per_day": [50.0, 200.0]}},
+             "analysis": {"severe_calcification": {"column": "calcification_score", "above": 10}}}
+    with pytest.raises(BatchError, match="analysis.severe_calcification is not allowed in a \\[sensitivity\\] batch"):
+        load_batch(table)
+    del table["analysis"]
+    load_batch(table)

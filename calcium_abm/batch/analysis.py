@@ -25,6 +25,7 @@ from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_ta
                                           relative_risks, trial_effects)
 from calcium_abm.batch.store import StoredBatch, load_results, open_batch
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_write
 from calcium_abm.markdown import markdown_table
 
@@ -74,7 +75,7 @@ def _daily_columns() -> set[str]:
 
 def outcome_names(spec: BatchSpec) -> list[str]:
     """Column names of the batch's outcomes in :func:`run_outcomes`, in the file's order."""
-    return [outcome_name(c, m) for c, m in spec.analysis.outcomes.items()]
+    return [outcome_name(c, m) for c, m in analysis_outcomes(spec).items()]
 
 
 def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: BatchSpec | None = None,
@@ -92,12 +93,12 @@ def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: B
     if spec is None:
         raise BatchError("run_outcomes(DataFrame) needs the batch spec")
     output = output or spec.output
-    columns = list(spec.analysis.outcomes)
+    columns = list(analysis_outcomes(spec))
     severe = spec.analysis.severe_calcification
     if severe is not None and severe.column not in columns:
         columns.append(severe.column)
     per_run = _per_run_ends(source, columns, output)
-    for column, measure in spec.analysis.outcomes.items():
+    for column, measure in analysis_outcomes(spec).items():
         per_run[outcome_name(column, measure)] = outcome_values(
             per_run[f"{column}_baseline"], per_run[f"{column}_final"], measure)
     if severe is not None:
@@ -231,7 +232,7 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
     outcomes = outcome_names(spec)
     tables: dict[str, pd.DataFrame] = {"per_run": per_run}
     if spec.cohort is not None:
-        baselines = [f"{c}_baseline" for c in spec.analysis.outcomes]
+        baselines = [f"{c}_baseline" for c in analysis_outcomes(spec)]
         arms = [arm.name for arm in spec.arms]  # every per-arm table in the file's order, never sorted as text
         tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines], arms=arms)
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes, arms=arms)
@@ -316,7 +317,7 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
     if severe is not None:
         lines.append(f"- severe calcification: final {severe.column} > {severe.above:g}")
     outcomes = ", ".join(f"{outcome_name(c, m)} ({m.replace('_', ' ')} of {c})"
-                         for c, m in spec.analysis.outcomes.items())
+                         for c, m in analysis_outcomes(spec).items())
     lines += [f"- outcomes: {outcomes}"]
     if spec.cohort is not None:
         c = spec.cohort

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_write
 
 __all__ = ["power_figure", "write_plots"]
@@ -93,7 +94,7 @@ def _relative_risks(tables, folder, saved) -> None:
 
 
 def _time_course(spec, tables, data: pd.DataFrame, folder, saved) -> None:
-    columns = list(spec.analysis.outcomes)
+    columns = list(analysis_outcomes(spec))
     arms = list(pd.unique(tables["by_arm"]["arm"]))  # the batch file's order, as the tables have it
     fig, axes = _grid(len(columns))
     for ax, column in zip(axes, columns):

@@ -30,6 +30,7 @@ from calcium_abm.batch.plots import power_figure
 from calcium_abm.batch.statistics import CONFIDENCE, arm_order, no_residual_spread
 from calcium_abm.batch.store import StoredBatch, open_batch
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_write
 
 __all__ = ["ANALYSES", "MAX_SIMULATIONS", "PowerDesign", "plot_power_curve", "power_curve", "power_design"]
@@ -138,7 +139,7 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
         if batch.spec.cohort is None:
             raise UserInputError(f"'{batch.directory}' holds a {batch.spec.kind} batch: power needs a cohort pilot")
         per_run, control, design_kind = run_outcomes(batch), control or batch.spec.control, batch.spec.cohort.design
-        outcomes = _outcome_columns(per_run, batch.spec.analysis.outcomes)
+        outcomes = _outcome_columns(per_run, analysis_outcomes(batch.spec))
         declared = [a.name for a in batch.spec.arms]
     if outcome not in outcomes:
         what = ("a label of the runs, not an outcome" if outcome in per_run

@@ -26,7 +26,8 @@ from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_set
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
     PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
-    published_problems, screening_limit_problems, swept_range_problems, tertile_problems, whole_number_problems)
+    published_problems, screening_limit_problems, swept_range_problems, analysis_outcomes, analysis_problems,
+    whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
@@ -392,9 +393,7 @@ class BatchSpec(_Table):
         elif self.arms:
             problems.append("[[arms]] belong to a [cohort] batch")
         a = self.analysis
-        if self.cohort is None and (a.control_arm or a.tertiles_of):
-            problems.append("analysis.control_arm and analysis.tertiles_of belong to a [cohort] batch")
-        problems += tertile_problems(a.tertiles_of, a.severe_calcification)
+        problems += analysis_problems(self.kind, [arm.name for arm in self.arms], a)
         if self.cohort is not None and a.tertiles_of is not None:
             path = None
             try:
@@ -406,7 +405,8 @@ class BatchSpec(_Table):
                 problems.append(f"analysis.tertiles_of = {fmt_value(a.tertiles_of)} is not allowed: must be one "
                                 f"of the cohort's distributions ({', '.join(self.cohort.distributions) or 'none'})")
         if self.published is not None:
-            problems += published_problems(self.published, a.outcomes, self.cohort is not None and len(self.arms) > 1)
+            problems += published_problems(self.published, analysis_outcomes(self),
+                                           self.cohort is not None and len(self.arms) > 1)
         runs = self.run_count()
         if runs > MAX_RUNS:
             problems.append(f"the batch has {runs:,} runs, more than the {MAX_RUNS:,} allowed: "

@@ -23,7 +23,8 @@ from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, TOP_LEVEL_TEXT, c
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
            "arm_problems", "check_criteria", "check_strata", "criterion_target", "duplicate_value_problems",
-           "published_problems", "swept_range_problems", "tertile_problems", "whole_number_problems"]
+           "published_problems", "swept_range_problems", "analysis_outcomes", "analysis_problems", "STATE_OUTCOMES",
+           "whole_number_problems"]
 
 #: Sections whose numeric fields a cohort may draw from distributions (and screen on).
 COHORT_SECTIONS = ("patient", "diet", "drugs")
@@ -317,14 +318,39 @@ def screening_limit_problems(limit: int | None, patients: int, screens: bool) ->
     return []
 
 
-def tertile_problems(tertiles_of: str | None, severe: Any) -> list[str]:
-    """``analysis.tertiles_of`` splits only the relative risks of ``severe_calcification``: alone it
-    would do nothing."""
-    if tertiles_of is None or severe is not None:
-        return []
-    return [f"analysis.tertiles_of = {fmt_value(tertiles_of)} is not allowed without analysis.severe_calcification: "
-            "its tertiles split only the risk of severe calcification (e.g. severe_calcification = { column = "
-            "\"calcification_score\", above = 100 }); give both, or leave tertiles_of out"]
+#: the outcomes ``summarize`` reports for a sweep or a sensitivity screen without ``analysis.outcomes``: each
+#: run starts at the steady state of its own values, so a change from day 0 of a blood marker measures
+#: nothing there (a cohort's arms start on the randomisation day: the analysis's own default)
+STATE_OUTCOMES = {"bmd_change_pct": "final", "dp_ucmgp_pmol_l": "final", "calcification_score": "final"}
+
+
+def analysis_outcomes(spec: Any) -> dict[str, str]:
+    """The outcomes ``summarize`` reports for a batch ``spec``: ``analysis.outcomes`` as given, or its default,
+    which for a sweep or a sensitivity screen is :data:`STATE_OUTCOMES`."""
+    given = spec.cohort is not None or "outcomes" in spec.analysis.model_fields_set
+    return dict(spec.analysis.outcomes) if given else dict(STATE_OUTCOMES)
+
+
+def analysis_problems(kind: str, arm_names: list[str], analysis: Any) -> list[str]:
+    """What is wrong with ``[analysis]`` for a batch of ``kind`` with ``arm_names``: a table only a cohort
+    reads, ``control_arm`` with one arm (there is no effect to compare), ``severe_calcification`` in a
+    sensitivity screen (no table reads it) and ``tertiles_of`` without it (its tertiles split only the
+    relative risks of severe calcification)."""
+    a, problems = analysis, []
+    if kind != "cohort" and (a.control_arm or a.tertiles_of):
+        problems.append("analysis.control_arm and analysis.tertiles_of belong to a [cohort] batch")
+    elif a.control_arm is not None and len(arm_names) == 1:
+        problems.append(f"analysis.control_arm = {fmt_value(a.control_arm)} is not allowed with one arm: there is "
+                        "no other arm to compare with it; leave it out or add an arm")
+    if kind == "sensitivity" and a.severe_calcification is not None:
+        problems.append("analysis.severe_calcification is not allowed in a [sensitivity] batch: no table of a "
+                        "screen reads it (indices are computed for the outcomes); give its column as an outcome")
+    if a.tertiles_of is not None and a.severe_calcification is None:
+        problems.append(f"analysis.tertiles_of = {fmt_value(a.tertiles_of)} is not allowed without "
+                        "analysis.severe_calcification: its tertiles split only the risk of severe calcification "
+                        "(e.g. severe_calcification = { column = \"calcification_score\", above = 100 }); give both, or "
+                        "leave tertiles_of out")
+    return problems
 
 
 def published_problems(published: Published, outcomes: dict[str, str], cohort_with_arms: bool) -> list[str]:
