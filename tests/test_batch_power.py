@@ -140,6 +140,7 @@ def test_power_command(tmp_path, capsys):
     table = pd.read_csv(tmp_path / "p" / "summary" / "power.csv")
     assert list(table["n_per_arm"]) == [3, 10] and set(table["effect"]) == {-5.0}
     for bad, message in [(["--sizes", "1,10"], "--sizes '1'"), (["--sizes", "x"], "--sizes 'x'"),
+                         (["--sizes", "5,5"], "--sizes '5,5' is not allowed: 5 is listed twice"),
                          (["--effect", "big"], "--effect 'big'"), (["--simulations", "0"], "--simulations '0'"),
                          (["--outcome", "nope", "--sizes", "5"], "outcome 'nope'"),
                          (["--outcome", "arm"], "outcome 'arm' is not allowed: it is a label of the runs, not an "

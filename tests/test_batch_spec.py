@@ -654,3 +654,21 @@ def test_severe_calcification_in_a_screen_is_refused():
         load_batch(table)
     del table["analysis"]
     load_batch(table)
+
+
+def test_a_choice_value_with_probability_zero_is_refused():
+    # choice = [1, 2] with p = [1, 0] was accepted: 2 was listed and never drawn (found by a batch probe).
+    data = cohort(distributions={"mk7_ug_per_day": {"choice": [0.0, 180.0], "p": [1.0, 0.0]}})
+    with pytest.raises(BatchError, match="180.0 has probability 0 and would never be drawn"):
+        load_batch(data)
+
+
+def test_a_size_listed_twice_is_refused_by_power():
+    # power --sizes 5,5 printed two identical rows (found by a batch probe).
+    from calcium_abm.batch.power import PowerDesign, power_curve
+    from calcium_abm.errors import UserInputError
+
+    design = PowerDesign(control=np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0]]),
+                         treated=np.array([[2.0, 0.0], [3.0, 0.0], [4.0, 0.0]]), outcome="x")
+    with pytest.raises(UserInputError, match="5 is listed twice"):
+        power_curve(design, 1.0, [5, 10, 5], 10, 1)

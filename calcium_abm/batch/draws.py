@@ -109,6 +109,9 @@ class Distribution(BaseModel):
         if any(not math.isfinite(x) or x < 0 for x in p) or abs(sum(p) - 1.0) > 1e-6:
             raise rule_error(f"p = {_listed(p)} is not allowed: probabilities must be 0 or more and add up "
                              f"to 1 (they add up to {sum(p):g})")
+        if never := [v for v, x in zip(values, p) if x == 0]:  # listed, never drawn
+            raise rule_error(f"p = {_listed(p)} is not allowed: {fmt_value(never[0])} has probability 0 and would "
+                             "never be drawn; leave it out of choice, or give it a probability above 0")
 
     def probabilities(self) -> np.ndarray:
         """A choice's probabilities (equal when ``p`` is not given)."""

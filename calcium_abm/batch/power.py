@@ -254,6 +254,8 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
     if not sizes or bad:
         raise UserInputError(f"sample_sizes {sizes!r} is not allowed: give integers from 2 to "
                              f"{MAX_PATIENTS_PER_ARM} (patients per arm)")
+    if twice := [n for i, n in enumerate(sizes) if n in sizes[:i]]:  # the same row twice
+        raise UserInputError(f"sample_sizes {sizes!r} is not allowed: {twice[0]} is listed twice; give each size once")
     if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or not 1 <= n_sim <= MAX_SIMULATIONS:
         raise UserInputError(f"n_sim {n_sim!r} is not allowed: must be an integer from 1 to {MAX_SIMULATIONS}")
     if effect is not None and not (isinstance(effect, (int, float, np.number)) and not isinstance(effect, bool)

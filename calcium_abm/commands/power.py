@@ -68,6 +68,8 @@ def main(args: argparse.Namespace) -> int:
     if not sizes_text:
         raise UserInputError(f"--sizes {args.sizes!r} is not allowed: give patients per arm, e.g. 10,20,50")
     sizes = [_integer(part, "--sizes", 2, MAX_PATIENTS_PER_ARM) for part in sizes_text]
+    if twice := [n for i, n in enumerate(sizes) if n in sizes[:i]]:  # power printed the same row twice
+        raise UserInputError(f"--sizes {args.sizes!r} is not allowed: {twice[0]} is listed twice; give each size once")
     effect = None if args.effect is None else _number(args.effect, "--effect", "a number (the outcome's unit)")
     if effect is not None and abs(effect) > MAX_EFFECT:
         raise UserInputError(f"--effect {args.effect!r} is not allowed: must be a number between -{MAX_EFFECT:g} and "
