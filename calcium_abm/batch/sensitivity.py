@@ -84,8 +84,12 @@ def analyze_design(method: str, problem: Mapping[str, Any], x: np.ndarray, y: np
         cols = ["S1", "S1_conf", "ST", "ST_conf"]
         key = "ST"
         constant = bool(np.ptp(y) == 0)  # no variance to share out: SALib divides 0 by 0 (and warns)
+        # a Generator, not the int: SALib's sobol.analyze seeds only ``if seed:``, so seed 0 (the default
+        # batch seed) drew its bootstrap from numpy's global state and the CIs changed on every analysis;
+        # default_rng(Generator) is that Generator, so any other seed gives the same numbers as before
         res = {c: np.zeros(problem["num_vars"]) for c in cols} if constant else sobol.analyze(
-            dict(problem), y, calc_second_order=False, num_resamples=NUM_RESAMPLES, conf_level=0.95, seed=seed)
+            dict(problem), y, calc_second_order=False, num_resamples=NUM_RESAMPLES, conf_level=0.95,
+            seed=np.random.default_rng(seed))
     frame = pd.DataFrame({"parameter": list(problem["names"]), **{c: np.asarray(res[c], float) for c in cols}})
     if method == "sobol":
         frame["warning"] = [CONSTANT_WARNING if constant else _sobol_warning(row) for row in frame.itertuples()]
