@@ -85,6 +85,9 @@ def test_paired_power_matches_the_one_sample_t_test_power():
     (lambda d: power_curve(d, 0.5, [1], 10), "sample_sizes"),
     (lambda d: power_curve(d, 0.5, [10.5], 10), "sample_sizes"),
     (lambda d: power_curve(d, 0.5, [10], 0), "n_sim"),
+    # 100,000 per arm x 100,000 trials asked numpy for 74.5 GiB: a MemoryError traceback, not a message
+    (lambda d: power_curve(d, 0.5, [10, 100_000], 100_000), "sample_sizes 100000 with n_sim 100000 is not allowed: "
+                                                             "patients per arm x simulated trials must be at most"),
 ])
 def test_bad_sizes_get_a_clear_message(call, message):
     design = power_design(normal_pilot(n=20), "y_change", control="placebo")
@@ -149,6 +152,9 @@ def test_power_command(tmp_path, capsys):
                          (["--effect", "1e154"], "--effect '1e154' is not allowed: must be a number between -1e+100 "
                                                  "and 1e+100"),
                          (["--alpha", "1.5"], "--alpha '1.5' is not allowed: must be more than 0 and less than 1"),
+                         (["--sizes", "100000", "--simulations", "100000"],
+                          "--sizes 100000 with --simulations 100000 is not allowed: patients per arm x simulated "
+                          "trials must be at most 20,000,000"),
                          (["--analysis", "paired"], "paired analysis needs a crossover pilot: "
                                                     f"'{tmp_path / 'p'}' is a parallel cohort")]:
         options = {"--outcome": "dp_ucmgp_pmol_l", "--sizes": "5"}

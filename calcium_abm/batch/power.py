@@ -33,11 +33,14 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_write
 
-__all__ = ["ANALYSES", "MAX_SIMULATIONS", "PowerDesign", "plot_power_curve", "power_curve", "power_design"]
+__all__ = ["ANALYSES", "MAX_DRAWS", "MAX_SIMULATIONS", "PowerDesign", "plot_power_curve", "power_curve", "power_design"]
 
 ANALYSES = ("welch", "paired", "ancova")
 MAX_SIMULATIONS = 100_000  # simulated trials per sample size (a bound on run time, not a rule)
 MAX_PATIENTS_PER_ARM = 100_000
+#: largest patients per arm x simulated trials: a size's trials are drawn at once, ~64 bytes per
+#: patient draw (100,000 x 100,000 asked numpy for 74.5 GiB and died with a MemoryError)
+MAX_DRAWS = 20_000_000
 #: largest |effect| (outcome's unit): the simulated outcomes are squared, which overflows near 1e154
 MAX_EFFECT = 1e100
 
@@ -188,6 +191,13 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
     return PowerDesign(ctrl, trt, analysis, float(alpha), outcome, str(arm), str(control))
 
 
+def draws_problem(sizes_name: str, largest: int, sims_name: str, n_sim: int) -> str:
+    """Why ``largest`` patients per arm times ``n_sim`` simulated trials is refused (:data:`MAX_DRAWS`)."""
+    return (f"{sizes_name} {largest} with {sims_name} {n_sim} is not allowed: patients per arm x simulated "
+            f"trials must be at most {MAX_DRAWS:,} (that size's trials are drawn at once, about 64 bytes a "
+            f"patient); use fewer simulated trials for the largest size (at most {MAX_DRAWS // largest:,})")
+
+
 def _treated_source(design: PowerDesign, effect: float | None) -> np.ndarray:
     """The rows a simulated treated arm draws from: the pilot's, or shifted to ``effect``."""
     if effect is None:
@@ -258,6 +268,8 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         raise UserInputError(f"sample_sizes {sizes!r} is not allowed: {twice[0]} is listed twice; give each size once")
     if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or not 1 <= n_sim <= MAX_SIMULATIONS:
         raise UserInputError(f"n_sim {n_sim!r} is not allowed: must be an integer from 1 to {MAX_SIMULATIONS}")
+    if max(sizes) * n_sim > MAX_DRAWS:
+        raise UserInputError(draws_problem("sample_sizes", max(sizes), "n_sim", n_sim))
     if effect is not None and not (isinstance(effect, (int, float, np.number)) and not isinstance(effect, bool)
                                    and math.isfinite(effect) and abs(effect) <= MAX_EFFECT):
         raise UserInputError(f"effect {effect!r} is not allowed: must be a number between -{MAX_EFFECT:g} and "
