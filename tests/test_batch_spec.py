@@ -253,6 +253,13 @@ def test_sensitivity_runs_each_distinct_point_once():
     ({"sensitivity": {"parameters": {"mk7_ug_per_day": [1, 0], "k1_half_life_h": [1, 2]}}},
      "sensitivity.parameters.mk7_ug_per_day = [1.0, 0.0] is not allowed: must be [low, high]"),
     ({"sensitivity": {"parameters": {"mk7_ug_per_day": [0, 1]}}}, "name at least 2 parameters"),
+    # a key only the other method reads was accepted and changed nothing (samples = 128 with Morris)
+    ({"sensitivity": {"samples": 128, "parameters": {"mk7_ug_per_day": [0, 1], "k1_half_life_h": [1, 2]}}},
+     "sensitivity.samples = 128 is not allowed here: it is only for method = \"sobol\", and this design is "
+     "method = \"morris\" (which never reads it); leave it out"),
+    ({"sensitivity": {"method": "sobol", "samples": 4, "levels": 6, "trajectories": 7,
+                      "parameters": {"mk7_ug_per_day": [0, 1], "k1_half_life_h": [1, 2]}}},
+     "sensitivity.trajectories = 7 is not allowed here: it is only for method = \"morris\""),
     ({"sensitivity": {"parameters": {"ckd_stage": [0, 5], "k1_half_life_h": [1, 2]}}},
      "patient.ckd_stage is not a continuous number"),
 ])
@@ -672,3 +679,15 @@ def test_a_size_listed_twice_is_refused_by_power():
                          treated=np.array([[2.0, 0.0], [3.0, 0.0], [4.0, 0.0]]), outcome="x")
     with pytest.raises(UserInputError, match="5 is listed twice"):
         power_curve(design, 1.0, [5, 10, 5], 10, 1)
+
+
+def test_a_stored_sensitivity_batch_with_every_default_opens_again(tmp_path):
+    """A manifest stores every field of [sensitivity] with its default (samples = 64 beside a Morris
+    design); refusing the key its method does not read in a batch file must not refuse the manifest."""
+    from calcium_abm.batch.store import load_spec
+
+    spec = load_batch({"scenario": "healthy_adult", "sensitivity": {
+        "trajectories": 2, "parameters": {"mk7_ug_per_day": [0, 1], "k1_half_life_h": [1, 2]}}})
+    stored = spec.model_dump(mode="json")
+    assert stored["sensitivity"]["samples"] == 64
+    assert load_spec({"batch": stored}).sensitivity == spec.sensitivity

@@ -27,7 +27,7 @@ from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
     PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
     published_problems, screening_limit_problems, swept_range_problems, analysis_outcomes, analysis_problems,
-    whole_number_problems)
+    unread_method_keys, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
@@ -255,6 +255,7 @@ class Sensitivity(_Table):
     samples: int = Field(64, ge=2, le=65_536)  # Sobol base sample (a power of 2)
     replicates: int = Field(1, ge=1, le=1000)  # seeds per design point; outputs averaged over them
     screen_unread: bool = False  # screen parameters no run reads too (effects exactly 0; batch.inert)
+    _method_keys = model_validator(mode="before")(unread_method_keys)  # samples with Morris does nothing
 
     @field_validator("parameters", mode="after")
     @classmethod

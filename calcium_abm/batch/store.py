@@ -35,6 +35,7 @@ import pandas as pd
 import calcium_abm
 from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.inputs.messages import counted
+from calcium_abm.inputs.trial_tables import without_unread_method_keys
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write, check_output_directory, not_a_directory
@@ -326,7 +327,7 @@ def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
 
 def load_spec(manifest: dict[str, Any]) -> BatchSpec:
     """The batch file stored in a manifest, validated again."""
-    return validate_batch(manifest["batch"], origin="manifest batch")
+    return validate_batch(without_unread_method_keys(manifest["batch"]), origin="manifest batch")
 
 
 @dataclass(frozen=True)
