@@ -158,6 +158,31 @@ def test_killed_batch_resumes_to_the_uninterrupted_dataset(tmp_path):
                            check_exact=True)
 
 
+def test_pool_workers_end_when_the_batch_process_alone_is_killed(tmp_path):
+    """``kill -9`` of the batch process only (the OOM killer, a ``kill -9 PID``) left its two pool
+    workers alive for good, reparented to init, waiting on a queue nobody closes (found by a probe:
+    ~340 MB each, still there minutes later). They now notice the parent is gone and exit."""
+    import psutil
+
+    batch = write_toml(tmp_path / "kill.toml", years=0.4, patients=12)  # 24 runs
+    proc = cli("batch", str(batch), "--out", "killed", "--workers", "2", "--quiet", cwd=tmp_path)
+    runs_dir = tmp_path / "killed" / RUNS_DIR
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if runs_dir.is_dir() and len(list(runs_dir.glob("run-*.parquet"))) >= 1:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, f"the batch ended before it could be killed: {proc.communicate()}"
+    workers = [p for p in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+    assert len(workers) == 2
+    proc.kill()  # the batch process only, not its process group
+    proc.wait(timeout=30)
+    _gone, alive = psutil.wait_procs(workers, timeout=15)
+    for worker in alive:  # do not leave them behind when the test fails
+        worker.kill()
+    assert alive == [], "pool workers outlived the batch process"
+
+
 def test_non_empty_directory_needs_resume_and_the_same_batch(tmp_path):
     out = tmp_path / "out"
     run_batch(cohort_batch(patients=2), out)
