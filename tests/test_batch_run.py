@@ -298,6 +298,22 @@ def test_local_dask_workers_do_not_get_the_malloc_trim_setting():
     assert list(profiling.values()) == [False]
 
 
+def test_a_dask_worker_with_other_code_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    """The workers' code was compared only once the runs were sent, after the manifest was written: the
+    refused batch left a manifest without runs, so the same command then said --out is not empty
+    (found with a LocalCluster started before a change to the code)."""
+    import calcium_abm
+    from distributed import Client
+
+    from calcium_abm.batch.runner import local_dask_cluster
+
+    with local_dask_cluster(1) as cluster, Client(cluster) as client:
+        monkeypatch.setattr(calcium_abm, "__version__", "0.0.0-other")  # this process only, not the worker
+        with pytest.raises(BatchError, match="has calcium-abm 0.1.0 .*install the same code on every worker"):
+            run_batch(cohort_batch(patients=2), tmp_path / "out", scheduler=client)
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_documented_worker_environment_gives_the_local_cluster_settings():
     """`dask worker` started with DASK_WORKER_ENVIRONMENT (docs/batch.md) gets DASK_WORKER_CONFIG."""
     import dask

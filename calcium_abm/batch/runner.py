@@ -274,17 +274,21 @@ def _worker_version() -> str:
     return f"{calcium_abm.__version__} (model {model_fingerprint()})"
 
 
+def check_worker_versions(client) -> None:
+    """BatchError naming a Dask worker whose calcium-abm code differs from this process's."""
+    wrong = {w: v for w, v in client.run(_worker_version).items() if v != _worker_version()}
+    if wrong:
+        worker, version = next(iter(wrong.items()))
+        raise BatchError(f"Dask worker {worker} has calcium-abm {version}, this machine "
+                         f"{_worker_version()}: install the same code on every worker")
+
+
 def _dask(tasks: list[RunTask], scheduler: Any, keep_going: bool) -> Iterator[Result | RunFailed]:
     from distributed import as_completed  # lazy: Dask loads only for --scheduler
 
     client, owned = connect_scheduler(scheduler)
     try:
-        versions = client.run(_worker_version)
-        wrong = {w: v for w, v in versions.items() if v != _worker_version()}
-        if wrong:
-            worker, version = next(iter(wrong.items()))
-            raise BatchError(f"Dask worker {worker} has calcium-abm {version}, this machine "
-                             f"{_worker_version()}: install the same code on every worker")
+        check_worker_versions(client)
         slots = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_WORKER
         pending_tasks = iter(tasks)
         owner: dict[str, RunTask] = {}
@@ -431,6 +435,8 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
         raise (BatchError(f"{origin}: {exc}") if origin else exc) from None
     client, owned = connect_scheduler(scheduler) if scheduler is not None else (None, False)
     try:
+        if client is not None:  # before --out is written: a mismatch left a manifest without runs
+            check_worker_versions(client)
         with claim_output(out_dir):
             try:
                 done = prepare_output(out_dir, spec, runs, resume)
