@@ -401,3 +401,20 @@ def test_sweeping_years_labels_the_setting_apart_from_the_time_column(tmp_path):
     assert abs(data["years"] * 365 - data["day"]).max() < 0.5  # the time column is still each day's time
     tables = summarize(tmp_path / "ys")
     assert list(tables["by_point"]["simulation_years"]) == [0.02, 0.04]
+
+
+def test_resume_names_a_damaged_run_file_instead_of_counting_it_finished(tmp_path):
+    """A run file truncated after it was written was counted finished: ``--resume`` ended at once with
+    exit 0, and ``summarize`` then asked to delete it and resume (found by a batch probe). Resume now
+    names it; deleted, the run is made again and the results equal the undamaged ones."""
+    out = tmp_path / "out"
+    run_batch(cohort_batch(patients=2), out)
+    whole = sorted_results(out)
+    damaged = sorted((out / RUNS_DIR).glob("run-*.parquet"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:300])
+    with pytest.raises(BatchError, match=f"run file '{damaged}' cannot be read as Parquet .*: delete it and "
+                                         "finish the batch with --resume"):
+        run_batch(cohort_batch(patients=2), out, resume=True)
+    damaged.unlink()
+    run_batch(cohort_batch(patients=2), out, resume=True)
+    pdt.assert_frame_equal(sorted_results(out), whole, check_exact=True)

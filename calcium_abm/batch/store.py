@@ -251,7 +251,25 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
     for pattern in (".run-*.tmp", f".{PART_PREFIX}*.tmp"):  # from files in the writing when killed
         for leftover in (out / RUNS_DIR).glob(pattern):
             leftover.unlink(missing_ok=True)
-    return finished_run_ids(out, (r.run_id for r in runs))
+    finished = finished_run_ids(out, (r.run_id for r in runs))
+    _refuse_unreadable_runs(out, finished)
+    return finished
+
+
+def _refuse_unreadable_runs(out_dir: Path, run_ids: Iterable[str]) -> None:
+    """BatchError naming the first run file of ``run_ids`` whose Parquet footer cannot be read (a file
+    damaged after it was written, e.g. truncated): ``--resume`` counted it finished and ended at once,
+    and ``summarize`` then asked to delete it and resume. The summary part files are checked on reading."""
+    import pyarrow as pa  # lazy, as in load_results
+    import pyarrow.parquet as pq
+
+    for rid in sorted(run_ids):
+        if (path := run_path(out_dir, rid)).is_file():
+            try:
+                pq.read_metadata(path)
+            except (OSError, pa.ArrowException, ValueError) as exc:
+                raise BatchError(f"run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
+                                 "delete it and finish the batch with --resume") from None
 
 
 def finished_run_ids(out_dir: str | os.PathLike, run_ids: Iterable[str], parts: dict[Path, Any] | None = None) -> set[str]:
