@@ -133,17 +133,23 @@ def test_summary_output_is_one_row_per_run(tmp_path):
     assert list(rows["calcification_score_final"]) == list(last["calcification_score"])  # same runs
 
 
-def test_killed_batch_resumes_to_the_uninterrupted_dataset(tmp_path):
-    batch = write_toml(tmp_path / "kill.toml", years=0.4, patients=12)  # 24 runs
-    proc = cli("batch", str(batch), "--out", "killed", "--workers", "2", "--quiet", cwd=tmp_path,
-               start_new_session=True)
+def _batch_with_runs_done(batch: Path, tmp_path: Path, runs: int, **popen) -> tuple[subprocess.Popen, Path]:
+    """``calcium-abm batch`` on 2 workers into ``tmp_path/killed``, still running once ``runs`` run files
+    exist (waits up to 120 s); returns the process and its runs folder."""
+    proc = cli("batch", str(batch), "--out", "killed", "--workers", "2", "--quiet", cwd=tmp_path, **popen)
     runs_dir = tmp_path / "killed" / RUNS_DIR
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if runs_dir.is_dir() and len(list(runs_dir.glob("run-*.parquet"))) >= 3:
+        if runs_dir.is_dir() and len(list(runs_dir.glob("run-*.parquet"))) >= runs:
             break
         time.sleep(0.01)
     assert proc.poll() is None, f"the batch ended before it could be killed: {proc.communicate()}"
+    return proc, runs_dir
+
+
+def test_killed_batch_resumes_to_the_uninterrupted_dataset(tmp_path):
+    batch = write_toml(tmp_path / "kill.toml", years=0.4, patients=12)  # 24 runs
+    proc, runs_dir = _batch_with_runs_done(batch, tmp_path, 3, start_new_session=True)
     os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its worker processes
     proc.wait(timeout=30)
     finished = len(list(runs_dir.glob("run-*.parquet")))
@@ -165,14 +171,7 @@ def test_pool_workers_end_when_the_batch_process_alone_is_killed(tmp_path):
     import psutil
 
     batch = write_toml(tmp_path / "kill.toml", years=0.4, patients=12)  # 24 runs
-    proc = cli("batch", str(batch), "--out", "killed", "--workers", "2", "--quiet", cwd=tmp_path)
-    runs_dir = tmp_path / "killed" / RUNS_DIR
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if runs_dir.is_dir() and len(list(runs_dir.glob("run-*.parquet"))) >= 1:
-            break
-        time.sleep(0.01)
-    assert proc.poll() is None, f"the batch ended before it could be killed: {proc.communicate()}"
+    proc, _ = _batch_with_runs_done(batch, tmp_path, 1)
     workers = [p for p in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(p.cmdline())]
     assert len(workers) == 2
     proc.kill()  # the batch process only, not its process group

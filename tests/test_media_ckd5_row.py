@@ -1,5 +1,5 @@
-"""Row M-CKD5's virtual patients have CKD 5 (the cohort draws from a healthy adult, whose
-drawn ``patient.ckd_stage = 0`` overrode the row's scenario before it was set over it)."""
+"""Row M-CKD5's virtual patients have CKD 5 (the cohort drew from a healthy adult, whose drawn
+``patient.ckd_stage = 0`` overrode the row's scenario, until the draw was made on that scenario)."""
 
 from calcium_abm import CalciumParadoxModel
 from calcium_abm.validation.experiments import all_rows

@@ -191,6 +191,13 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
     return PowerDesign(ctrl, trt, analysis, float(alpha), outcome, str(arm), str(control))
 
 
+def repeated_size_problem(shown: str, sizes: Sequence[int]) -> str | None:
+    """Why ``sizes`` (shown as ``shown``) is refused when it lists a size twice (the table would
+    repeat that row), or None."""
+    twice = [n for i, n in enumerate(sizes) if n in sizes[:i]]
+    return f"{shown} is not allowed: {twice[0]} is listed twice; give each size once" if twice else None
+
+
 def draws_problem(sizes_name: str, largest: int, sims_name: str, n_sim: int) -> str:
     """Why ``largest`` patients per arm times ``n_sim`` simulated trials is refused (:data:`MAX_DRAWS`)."""
     return (f"{sizes_name} {largest} with {sims_name} {n_sim} is not allowed: patients per arm x simulated "
@@ -264,8 +271,8 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
     if not sizes or bad:
         raise UserInputError(f"sample_sizes {sizes!r} is not allowed: give integers from 2 to "
                              f"{MAX_PATIENTS_PER_ARM} (patients per arm)")
-    if twice := [n for i, n in enumerate(sizes) if n in sizes[:i]]:  # the same row twice
-        raise UserInputError(f"sample_sizes {sizes!r} is not allowed: {twice[0]} is listed twice; give each size once")
+    if problem := repeated_size_problem(f"sample_sizes {sizes!r}", sizes):
+        raise UserInputError(problem)
     if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or not 1 <= n_sim <= MAX_SIMULATIONS:
         raise UserInputError(f"n_sim {n_sim!r} is not allowed: must be an integer from 1 to {MAX_SIMULATIONS}")
     if max(sizes) * n_sim > MAX_DRAWS:

@@ -60,7 +60,8 @@ def main(args: argparse.Namespace) -> int:
     # lazy: `calcium-abm --help` must not load pandas, scipy and statsmodels
     from calcium_abm.batch.analysis import to_markdown
     from calcium_abm.batch.power import (MAX_DRAWS, MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SIMULATIONS, draws_problem,
-                                         plot_power_curve, power_curve, power_design)
+                                         plot_power_curve, power_curve, power_design,
+                                         repeated_size_problem)
     from calcium_abm.batch.store import open_batch
     from calcium_abm.io import atomic_directory, check_output_directory
 
@@ -68,8 +69,8 @@ def main(args: argparse.Namespace) -> int:
     if not sizes_text:
         raise UserInputError(f"--sizes {args.sizes!r} is not allowed: give patients per arm, e.g. 10,20,50")
     sizes = [_integer(part, "--sizes", 2, MAX_PATIENTS_PER_ARM) for part in sizes_text]
-    if twice := [n for i, n in enumerate(sizes) if n in sizes[:i]]:  # power printed the same row twice
-        raise UserInputError(f"--sizes {args.sizes!r} is not allowed: {twice[0]} is listed twice; give each size once")
+    if problem := repeated_size_problem(f"--sizes {args.sizes!r}", sizes):
+        raise UserInputError(problem)
     effect = None if args.effect is None else _number(args.effect, "--effect", "a number (the outcome's unit)")
     if effect is not None and abs(effect) > MAX_EFFECT:
         raise UserInputError(f"--effect {args.effect!r} is not allowed: must be a number between -{MAX_EFFECT:g} and "

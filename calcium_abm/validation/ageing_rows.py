@@ -17,7 +17,7 @@ from calcium_abm.validation.design import BMD_ROW_SEEDS, YEAR, Arm, Criterion, E
 from calcium_abm.validation.population import (Population, draw_by_sex, mean_by_group, percentile_by_sex,
                                                 top_quartile_log_contrast)
 
-__all__ = ["AGEING_EXPERIMENTS", "AGEING_NOT_EXPRESSIBLE", "DUBBO", "HEINZ_NIXDORF", "NHANES_BMD"]
+__all__ = ["AGE_AT_FMP_YEARS", "AGEING_EXPERIMENTS", "AGEING_NOT_EXPRESSIBLE", "DUBBO", "HEINZ_NIXDORF", "NHANES_BMD"]
 
 #: age at the final menstrual period of the virtual populations' women (assumption: the
 #: median of SWAN's ~51.4 y, as row 20b)

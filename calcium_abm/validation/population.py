@@ -43,8 +43,10 @@ class Population:
 
 
 def draw_population(cohort: Mapping[str, Any], *, seed: int,
-                    settings: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Population:
-    """Draw ``cohort`` (a ``[cohort]`` table of a batch file) with batch seed ``seed``.
+                    settings: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                    scenario: str = "healthy_adult") -> Population:
+    """Draw ``cohort`` (a ``[cohort]`` table of a batch file on the built-in ``scenario``, whose own
+    values the draw keeps, e.g. ``ckd_stage5``'s stage) with batch seed ``seed``; each arm runs on ``scenario``.
 
     Every documented trait not named in ``cohort["distributions"]`` is drawn from its
     documented distribution. ``settings(person)`` turns a patient's drawn values into the
@@ -56,12 +58,12 @@ def draw_population(cohort: Mapping[str, Any], *, seed: int,
     """
     table = {**cohort, "distributions": {**{t: {"distribution": "documented"} for t in DOCUMENTED_TRAITS},
                                          **dict(cohort.get("distributions", {}))}}
-    spec = load_batch({"scenario": "healthy_adult", "seed": seed, "cohort": table, "arms": [{"name": "observed"}]})
+    spec = load_batch({"scenario": scenario, "seed": seed, "cohort": table, "arms": [{"name": "observed"}]})
     arms, people = [], {}
     for i, person in enumerate(cohort_patients(spec)):
         sex = person["patient.sex"]
         label = f"{'woman' if sex == 'female' else 'man'} {i + 1}, {person['patient.age_years']:.1f} y"
-        arms.append(Arm(label, settings=settings(dict(person)) if settings else person))
+        arms.append(Arm(label, scenario, settings(dict(person)) if settings else person))
         people[label] = person
     return Population(tuple(arms), people)
 
@@ -71,14 +73,16 @@ def _final(df, name: str) -> float:
 
 
 def draw_by_sex(cohort: Mapping[str, Any], per_sex: int, *, seed: int,
-                settings: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Population:
+                settings: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                scenario: str = "healthy_adult") -> Population:
     """``per_sex`` men (batch seed ``seed``) and ``per_sex`` women (seed ``seed + 1``), each
     drawn as :func:`draw_population` with ``sex = { choice = [...] }`` set to one sex (the men
     without ``postmenopausal_probability``, which a cohort without women refuses)."""
     parts = [draw_population({**{k: v for k, v in cohort.items() if sex == "female" or k != "postmenopausal_probability"},
                               "patients": per_sex,
                               "distributions": {**cohort.get("distributions", {}), "sex": {"choice": [sex]}}},
-                             seed=seed + i, settings=settings) for i, sex in enumerate(("male", "female"))]
+                             seed=seed + i, settings=settings, scenario=scenario)
+             for i, sex in enumerate(("male", "female"))]
     return Population(parts[0].arms + parts[1].arms, {**parts[0].people, **parts[1].people})
 
 

@@ -18,7 +18,8 @@ from scipy import stats
 
 from calcium_abm.validation import effects
 from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, NotExpressible, value
-from calcium_abm.validation.population import Population, draw_by_sex, share_above
+from calcium_abm.validation.ageing_rows import AGE_AT_FMP_YEARS
+from calcium_abm.validation.population import draw_by_sex, share_above
 
 __all__ = ["VESSEL_EXPERIMENTS", "VESSEL_NOT_EXPRESSIBLE", "TRIAL_ROW_PREFIX", "OTHER_TRIAL_ENDPOINTS"]
 
@@ -62,30 +63,20 @@ _MEDIA_AT_ACCESS_CI = stats.binomtest(*_MEDIA_AT_ACCESS).proportion_ci(0.95)
 #: years of CKD 5 before the access is made (assumption: the studies give no duration; the model's
 #: media stays below detection at 10 years of CKD 5 or haemodialysis, so it does not decide the row)
 _CKD5_YEARS = 2.0
-#: the final period of the population's women (as the ageing rows' AGE_AT_FMP_YEARS)
-_AGE_AT_FMP_YEARS = 51.0
 
 
 def _ckd5_person(person: dict) -> dict:
-    """A drawn patient with CKD 5 (a woman past AGE_AT_FMP_YEARS is postmenopausal since it); the
-    cohort draws from a healthy adult, so the stage is set here, over the drawn ``patient.ckd_stage``."""
-    person["patient.ckd_stage"] = 5
+    """A drawn patient with CKD 5 (a woman past AGE_AT_FMP_YEARS is postmenopausal since it)."""
     if person["patient.sex"] == "female":
-        since = person["patient.age_years"] - _AGE_AT_FMP_YEARS
+        since = person["patient.age_years"] - AGE_AT_FMP_YEARS
         person.update({"patient.postmenopausal": since > 0.0, "patient.years_since_menopause": max(since, 0.0)})
     return person
 
 
-def _on_scenario(population: Population, scenario: str) -> Population:
-    """``population`` with every arm run on ``scenario`` (its drawn settings kept)."""
-    return Population(tuple(Arm(a.label, scenario, a.settings, a.start) for a in population.arms), population.people)
-
-
 #: patients with CKD 5 when a dialysis access is made: ages uniform 40-75 (assumption: the
 #: studies' adults), every person-level trait from its documented distribution
-CKD5_AT_ACCESS = _on_scenario(draw_by_sex({"distributions": {"age_years": {"distribution": "uniform", "min": 40,
-                                                                           "max": 75}}},
-                                          15, seed=3650, settings=_ckd5_person), "ckd_stage5")
+CKD5_AT_ACCESS = draw_by_sex({"distributions": {"age_years": {"distribution": "uniform", "min": 40, "max": 75}}},
+                             15, seed=3650, settings=_ckd5_person, scenario="ckd_stage5")
 
 _MEDIA_CKD5_KNOWN_FAILURE = (
     "issue 12: the model's media calcifies in CKD 5 only where vitamin K is scarce: of the 30 patients one has a "
