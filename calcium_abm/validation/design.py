@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from calcium_abm.scenario import load_scenario
 from calcium_abm.validation import effects
 
-__all__ = ["Arm", "Criterion", "Experiment", "NotExpressible", "Runs", "WEEK", "YEAR", "extreme", "loss_per_year",
+__all__ = ["BIOMARKER_BAND_PP", "BIOMARKER_REASON", "USUAL_DIET", "Arm", "Criterion", "Experiment", "NotExpressible", "Runs", "WEEK", "YEAR", "extreme", "loss_per_year",
            "onset", "pct_change", "pct_vs_control", "pp_difference", "trend", "value"]
 
 Runs = Mapping[str, pd.DataFrame]  # arm label -> the arm's table for one seed
@@ -28,6 +29,14 @@ YEAR = 365
 #: 1.4-1.6 for 11, S2 and A3, up to 1.3 for C2's criteria); the trials average hundreds of people.
 #: The rule: a row whose 5-seed CI is wider than its band runs these (not with --quick).
 BMD_ROW_SEEDS = 20
+
+#: the usual diet (``healthy_adult``'s ``[diet]``: calcium, phosphate, K1, MK-4 and MK-7 a day): a trial
+#: arm's supplement adds to it, as the trials' supplements add to their participants' food
+USUAL_DIET = load_scenario("healthy_adult").diet
+
+BIOMARKER_BAND_PP = 15.0  # ± percentage points around a published mean biomarker change
+BIOMARKER_REASON = (f"±{BIOMARKER_BAND_PP:g} percentage points: trial means of biomarker changes carry "
+                    "SDs of 20-30 % with n = 30-120 per arm, and assays differ between studies")
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:

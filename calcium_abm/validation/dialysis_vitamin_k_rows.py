@@ -17,13 +17,14 @@ gave MK-7 thrice weekly; the model takes the weekly amount as a daily mean (MK-7
 
 from __future__ import annotations
 
+from calcium_abm.scenario import load_scenario
 from calcium_abm.validation.design import WEEK, YEAR, Arm, Criterion, Experiment, pct_change
 from calcium_abm.validation.effects import value_at
 
 __all__ = ["DIALYSIS_VITAMIN_K_EXPERIMENTS"]
 
 #: the built-in haemodialysis scenario's dietary MK-7 (µg/day), to which the trials' MK-7 is added
-_DIET_MK7_UG = 5.0
+_DIET_MK7_UG = load_scenario("haemodialysis").diet.mk7_ug_per_day
 #: days on the baseline settings before MK-7 starts, so the arms leave the model's start first
 _RUN_IN = 180
 _HD = "haemodialysis"

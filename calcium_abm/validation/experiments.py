@@ -35,8 +35,8 @@ from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EX
 from calcium_abm.validation.bone_trial_rows import BONE_TRIAL_EXPERIMENTS
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
 from calcium_abm.validation.vessel_rows import VESSEL_EXPERIMENTS, VESSEL_NOT_EXPRESSIBLE, progression_vs_placebo
-from calcium_abm.validation.design import (BMD_ROW_SEEDS, Arm, Criterion, Experiment, NotExpressible, WEEK, YEAR,
-                                           extreme, loss_per_year, onset, pct_change, pct_vs_control, pp_difference,
+from calcium_abm.validation.design import (BIOMARKER_BAND_PP, BIOMARKER_REASON, BMD_ROW_SEEDS, USUAL_DIET, WEEK,
+                                           YEAR, Arm, Criterion, Experiment, NotExpressible, extreme, loss_per_year, onset, pct_change, pct_vs_control, pp_difference,
                                            trend, value)
 
 __all__ = [
@@ -61,11 +61,7 @@ __all__ = [
 
 #: row W3's men: MrOS's mean age at baseline (Woo 2008)
 _MROS_MAN = {"patient.age_years": 73.6}
-BIOMARKER_BAND_PP = 15.0  # ± percentage points around a published mean biomarker change
-_BIOMARKER_REASON = (f"±{BIOMARKER_BAND_PP:g} percentage points: trial means of biomarker changes carry "
-                     "SDs of 20-30 % with n = 30-120 per arm, and assays differ between studies")
-
-_MK7 = 5.0  # µg/day MK-7 from food in the healthy adult; supplements add to it
+_MK7 = USUAL_DIET.mk7_ug_per_day  # µg/day MK-7 from food; supplements add to it
 _WITH_PLAQUE = {"patient.baseline_calcification_score": 100.0}  # AU: a man of 50 with coronary calcium
 #: extra K1 of the Price 1998 rat arms, human-equivalent µg/day: the dose at which the model's liver keeps the
 #: INR < 1.3 under the rat warfarin dose through its warfarin-insensitive reductase (design note sections 5, 14)
@@ -287,16 +283,16 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("dp-ucMGP vs placebo at 12 weeks, 180 µg/day",
                       pct_vs_control("dp_ucmgp_pmol_l", 12 * WEEK, "MK-7 180", "placebo"),
-                      -31 - BIOMARKER_BAND_PP, -31 + BIOMARKER_BAND_PP, "−31 %", "%", _BIOMARKER_REASON),
+                      -31 - BIOMARKER_BAND_PP, -31 + BIOMARKER_BAND_PP, "−31 %", "%", BIOMARKER_REASON),
             Criterion("dp-ucMGP vs placebo at 12 weeks, 360 µg/day",
                       pct_vs_control("dp_ucmgp_pmol_l", 12 * WEEK, "MK-7 360", "placebo"),
-                      -46 - BIOMARKER_BAND_PP, -46 + BIOMARKER_BAND_PP, "−46 %", "%", _BIOMARKER_REASON),
+                      -46 - BIOMARKER_BAND_PP, -46 + BIOMARKER_BAND_PP, "−46 %", "%", BIOMARKER_REASON),
             Criterion("ucOC/cOC vs placebo at 12 weeks, 180 µg/day",
                       pct_vs_control("ucoc_to_coc_ratio", 12 * WEEK, "MK-7 180", "placebo"),
-                      -60 - BIOMARKER_BAND_PP, -60 + BIOMARKER_BAND_PP, "−60 %", "%", _BIOMARKER_REASON),
+                      -60 - BIOMARKER_BAND_PP, -60 + BIOMARKER_BAND_PP, "−60 %", "%", BIOMARKER_REASON),
             Criterion("ucOC/cOC vs placebo at 12 weeks, 360 µg/day",
                       pct_vs_control("ucoc_to_coc_ratio", 12 * WEEK, "MK-7 360", "placebo"),
-                      -74 - BIOMARKER_BAND_PP, -74 + BIOMARKER_BAND_PP, "−74 %", "%", _BIOMARKER_REASON),
+                      -74 - BIOMARKER_BAND_PP, -74 + BIOMARKER_BAND_PP, "−74 %", "%", BIOMARKER_REASON),
             Criterion("placebo dp-ucMGP change from baseline at 12 weeks",
                       pct_change("dp_ucmgp_pmol_l", 12 * WEEK, "placebo"), -10, 10, "unchanged", "%",
                       "'placebo unchanged' read as within ±10 %"),
@@ -319,7 +315,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("dp-ucMGP vs placebo at 3 years",
                       pct_vs_control("dp_ucmgp_pmol_l", 3 * YEAR, "MK-7 180", "placebo"),
-                      -50 - BIOMARKER_BAND_PP, -50 + BIOMARKER_BAND_PP, "−50 %", "%", _BIOMARKER_REASON),
+                      -50 - BIOMARKER_BAND_PP, -50 + BIOMARKER_BAND_PP, "−50 %", "%", BIOMARKER_REASON),
         ),
         grid=32, quick_grid=16,
         plot_columns=("dp_ucmgp_pmol_l", "bmd_change_pct", "calcification_score"),
@@ -342,10 +338,10 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("%ucOC change from baseline at 3 months, MK-7 arm",
                       pct_change("ucoc_fraction", 91, "MK-7 375 + Ca"),
-                      -65.6 - BIOMARKER_BAND_PP, -65.6 + BIOMARKER_BAND_PP, "−65.6 %", "%", _BIOMARKER_REASON),
+                      -65.6 - BIOMARKER_BAND_PP, -65.6 + BIOMARKER_BAND_PP, "−65.6 %", "%", BIOMARKER_REASON),
             Criterion("%ucOC change from baseline at 3 months, placebo arm",
                       pct_change("ucoc_fraction", 91, "placebo + Ca"),
-                      -6.4 - BIOMARKER_BAND_PP, -6.4 + BIOMARKER_BAND_PP, "−6.4 %", "%", _BIOMARKER_REASON),
+                      -6.4 - BIOMARKER_BAND_PP, -6.4 + BIOMARKER_BAND_PP, "−6.4 %", "%", BIOMARKER_REASON),
             Criterion("BMD change difference (MK-7 minus placebo) at 12 months",
                       pp_difference("bmd_change_pct", YEAR, "MK-7 375 + Ca", "placebo + Ca"), -1, 1,
                       "no difference", "percentage points",

@@ -17,7 +17,7 @@ from typing import Callable
 from scipy import stats
 
 from calcium_abm.validation import effects
-from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, NotExpressible, value
+from calcium_abm.validation.design import USUAL_DIET, YEAR, Arm, Criterion, Experiment, NotExpressible, value
 from calcium_abm.validation.ageing_rows import AGE_AT_FMP_YEARS
 from calcium_abm.validation.population import draw_by_sex, share_above
 
@@ -28,8 +28,8 @@ TRIAL_ROW_PREFIX = "T-"
 #: structural endpoints of randomised vitamin K trials emulated in rows of their own (row id,
 #: criterion label): listed in the report's section "trials with structural endpoints" too
 OTHER_TRIAL_ENDPOINTS = (("11", "BMD change difference (MK-7 minus placebo) at 12 months"),)
-_MK7_FOOD = 5.0     # µg/day MK-7 in the usual diet (as experiments._MK7)
-_K1_FOOD = 100.0    # µg/day K1 in the usual diet (healthy_adult)
+_MK7_FOOD = USUAL_DIET.mk7_ug_per_day      # µg/day MK-7 in the usual diet
+_K1_FOOD = USUAL_DIET.vitamin_k1_ug_per_day  # µg/day K1 in the usual diet
 
 
 def progression_vs_placebo(name: str, day: float, arm: str, placebo: str) -> Callable:
