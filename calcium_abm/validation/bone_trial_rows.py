@@ -37,6 +37,7 @@ _BOOTH_WOMAN = _woman(68.0, 17.0, _CALCIUM_FOOD + 600.0)
 _BOOTH_K1 = {"diet.vitamin_k1_ug_per_day": _K1_FOOD + 500.0}
 _ECKO_WOMAN = _woman(59.0, 8.0)
 _BINKLEY_WOMAN = _woman(62.0, 12.0, _CALCIUM_FOOD + 315.0)
+_KNAPEN_WOMAN = _woman(62.0, 12.0)
 _EMAUS_WOMAN = _woman(55.0, 3.0)
 #: Emaus 2010 at 12 months (ng/mL, MK-7 vs placebo): ucOC 2.2 vs 3.9, carboxylated osteocalcin 19.1 vs 14.9
 _EMAUS_UCOC, _EMAUS_COC = (2.2, 3.9), (19.1, 14.9)
@@ -121,6 +122,29 @@ BONE_TRIAL_EXPERIMENTS: tuple[Experiment, ...] = (
         notes="A woman of 62, 12 years past menopause (our choice of a typical participant), on a calcium supplement "
               "in every arm: its dose is not in the abstract, so 315 mg/day on top of 1000 mg/day from food is assumed "
               "(it acts alike in every arm); vitamin D is not modelled.",
+    ),
+    Experiment(
+        row="T-Knapen2007",
+        title="MK-4 45 mg/day for 3 years: hip BMD in postmenopausal women (RCT)",
+        finding="MK-4 did not change DXA-BMD at the hip; bone mineral content and femoral-neck width rose against "
+                "placebo, and hip bone strength fell in the placebo arm only",
+        source="Knapen et al. 2007, Osteoporos Int 18:963 (doi 10.1007/s00198-007-0337-9, PMC1915640; n = 325 "
+               "postmenopausal women, double-blind, placebo-controlled) [V abstract]",
+        days=3 * YEAR,
+        arms=(Arm("placebo", settings=_KNAPEN_WOMAN),
+              Arm("MK-4 45 mg", settings=_KNAPEN_WOMAN, start={"diet.mk4_ug_per_day": 45000.0})),
+        criteria=(
+            Criterion("hip BMD, MK-4 vs placebo at 3 years", pct_vs_control(_HIP, 3 * YEAR, "MK-4 45 mg", "placebo"),
+                      -1.0, 1.0, "no difference", "%", _NO_DIFFERENCE),
+        ),
+        grid=64, quick_grid=24, min_seeds=BMD_ROW_SEEDS,
+        plot_columns=(_HIP, "ucoc_fraction"),
+        notes="The abstract gives no ages: a woman of 62, 12 years past menopause (as row T-Binkley2009, our choice "
+              "of a typical participant), on the usual diet in both arms; MK-4 45 mg/day replaces the 15 µg/day from "
+              "food (3000 times more).",
+        unexpressed=(("bone mineral content and femoral-neck width up, hip bone strength kept (MK-4 vs placebo)",
+                      "the bone section has a fixed size: no bone geometry, mineral content of a growing bone or "
+                      "strength index"),),
     ),
     Experiment(
         row="T-Emaus2010",

@@ -1,6 +1,7 @@
-"""Row T-Emaus2010 (MK-7 360 µg/day for 12 months in early postmenopausal women): its osteocalcin band is
-computed from the four published concentrations, its arms are one woman until study day 1, and the
-supplement is added to the usual diet read from the built-in scenario."""
+"""Bone trial rows T-Emaus2010 and T-Knapen2007. T-Emaus2010 (MK-7 360 µg/day for 12 months in early
+postmenopausal women): its osteocalcin band is computed from the four published concentrations, its
+arms are one woman until study day 1, and the supplement is added to the usual diet read from the
+built-in scenario. T-Knapen2007 (MK-4 45 mg/day for 3 years): one woman, the dose from day 1."""
 
 import pytest
 
@@ -41,3 +42,14 @@ def test_the_criteria_measure_the_runs_mk7_lowers_the_osteocalcin_ratio():
     assert ratio.mean < -30.0
     for bmd in row.criteria[:2]:
         assert abs(evaluate(bmd, [runs]).mean) < 5.0
+
+
+def test_row_t_knapen2007_gives_mk4_45_mg_from_day_1_to_one_woman_and_lists_what_it_cannot_express():
+    row = all_rows()["T-Knapen2007"]
+    placebo, mk4 = row.arms
+    assert placebo.settings == mk4.settings and not placebo.start
+    assert mk4.start == {"diet.mk4_ug_per_day": 45000.0}
+    (criterion,) = row.criteria
+    assert (criterion.low, criterion.high) == (-1.0, 1.0)
+    assert [finding for finding, _ in row.unexpressed] == [
+        "bone mineral content and femoral-neck width up, hip bone strength kept (MK-4 vs placebo)"]
