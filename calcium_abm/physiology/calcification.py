@@ -157,7 +157,7 @@ PARAMETERS = declare([
     Parameter("mineral_regression_per_day", 0.0002, "1/day",
               "assumption: slow partial regression once inhibition returns (Millan 2021); target T-Ikari2016 ("
               "MK-4 45 mg does not reverse human CAC in a year); rat regression on high vitamin K (Schurgers 2"
-              "007 Blood) is not reproduced",
+              "007 Blood) is not reproduced: row R-Schurgers2007, a known failure",
               "Resorption rate of a deposit at full MGP inhibition", 0.0, 1.0),
     # readouts of the wall (CT detection and the Agatston-like scale)
     Parameter("agatston_units_per_mg_calcium", 12.5, "Agatston units/mg",

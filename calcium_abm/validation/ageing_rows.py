@@ -7,6 +7,8 @@ Part of the table of :mod:`calcium_abm.validation.experiments`, in the same voca
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import math
 
 import numpy as np
@@ -77,7 +79,7 @@ def _by_age_strata(strata, per_stratum: int, seed: int, settings) -> Population:
             sex = person["patient.sex"]
             count[sex] += 1
             label = f"{'woman' if sex == 'female' else 'man'} {count[sex]}, {person['patient.age_years']:.1f} y"
-            arms.append(Arm(label, arm.scenario, arm.settings, arm.start))
+            arms.append(replace(arm, label=label))
             people[label] = person
     return Population(tuple(arms), people)
 

@@ -16,7 +16,7 @@ import pandas as pd
 from calcium_abm.scenario import load_scenario
 from calcium_abm.validation import effects
 
-__all__ = ["BIOMARKER_BAND_PP", "BIOMARKER_REASON", "USUAL_DIET", "Arm", "Criterion", "Experiment", "NotExpressible", "Runs", "WEEK", "YEAR", "extreme", "loss_per_year",
+__all__ = ["BIOMARKER_BAND_PP", "BIOMARKER_REASON", "RAT_EXTRA_K1", "RAT_ON_K1", "RAT_WARFARIN", "USUAL_DIET", "Arm", "Criterion", "Experiment", "NotExpressible", "Runs", "WEEK", "YEAR", "extreme", "loss_per_year",
            "onset", "pct_change", "pct_vs_control", "pp_difference", "trend", "value"]
 
 Runs = Mapping[str, pd.DataFrame]  # arm label -> the arm's table for one seed
@@ -33,6 +33,18 @@ BMD_ROW_SEEDS = 20
 #: the usual diet (``healthy_adult``'s ``[diet]``: calcium, phosphate, K1, MK-4 and MK-7 a day): a trial
 #: arm's supplement adds to it, as the trials' supplements add to their participants' food
 USUAL_DIET = load_scenario("healthy_adult").diet
+
+# The Price 1998 rat protocol (warfarin with vitamin K1: clotting kept normal, vascular MGP uncarboxylated)
+# in human-equivalent doses, mapped by effect (scenario warfarin_high_k1; rows 2, 2b, R-Schurgers2007).
+#: extra K1 of the Price 1998 rat arms, human-equivalent µg/day: the dose at which the model's liver keeps the
+#: INR < 1.3 under the rat warfarin dose through its warfarin-insensitive reductase (design note sections 5, 14)
+RAT_EXTRA_K1 = 6000.0
+#: warfarin of the rat arms, human-equivalent mg/day: blocks VKOR by > 99.9 %, as the rats' 20 mg per 100 g per
+#: day (~2 g/day for 70 kg by body surface area) did; 100 mg/day leaves ~0.6 % of VKOR, through which the
+#: extra K1 would carboxylate vascular MGP too (design note section 14)
+RAT_WARFARIN = 1000.0
+RAT_ON_K1 = {"patient.species": "rat", "patient.age_years": 0.0, "drugs.warfarin_mg_per_day": 0.0,
+             "diet.vitamin_k1_ug_per_day": RAT_EXTRA_K1}
 
 BIOMARKER_BAND_PP = 15.0  # ± percentage points around a published mean biomarker change
 BIOMARKER_REASON = (f"±{BIOMARKER_BAND_PP:g} percentage points: trial means of biomarker changes carry "
@@ -52,16 +64,29 @@ class Arm:
         scenario: built-in scenario the arm starts from.
         settings: dotted overrides that hold before and during the study (baseline).
         start: dotted overrides that begin on the first study day (the intervention).
+        start_days: how many study days ``start`` holds (None: to the end of the study).
+        then: dotted overrides from the day ``start`` ends (a second study period, as a
+            protocol that switches diets); needs ``start_days``.
+
+    Raises:
+        ValueError: ``then`` without ``start_days``, or ``start_days`` below 1 or without ``start``.
     """
 
     label: str
     scenario: str = "healthy_adult"
     settings: Mapping[str, Any] = field(default_factory=dict)
     start: Mapping[str, Any] = field(default_factory=dict)
+    start_days: int | None = None
+    then: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "settings", _frozen(self.settings))
         object.__setattr__(self, "start", _frozen(self.start))
+        object.__setattr__(self, "then", _frozen(self.then))
+        if self.then and self.start_days is None:
+            raise ValueError(f"arm {self.label!r}: 'then' needs start_days, the study days 'start' holds")
+        if self.start_days is not None and (self.start_days < 1 or not self.start):
+            raise ValueError(f"arm {self.label!r}: start_days = {self.start_days} needs a 'start' and is at least 1")
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,10 @@ from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EX
 from calcium_abm.validation.bone_trial_rows import BONE_TRIAL_EXPERIMENTS
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
 from calcium_abm.validation.vessel_rows import VESSEL_EXPERIMENTS, VESSEL_NOT_EXPRESSIBLE, progression_vs_placebo
-from calcium_abm.validation.design import (BIOMARKER_BAND_PP, BIOMARKER_REASON, BMD_ROW_SEEDS, USUAL_DIET, WEEK,
-                                           YEAR, Arm, Criterion, Experiment, NotExpressible, extreme, loss_per_year, onset, pct_change, pct_vs_control, pp_difference,
-                                           trend, value)
+from calcium_abm.validation.design import (BIOMARKER_BAND_PP, BIOMARKER_REASON, BMD_ROW_SEEDS, RAT_ON_K1,
+                                           RAT_WARFARIN, USUAL_DIET, WEEK, YEAR, Arm, Criterion, Experiment,
+                                           NotExpressible, extreme, loss_per_year, onset, pct_change, pct_vs_control,
+                                           pp_difference, trend, value)
 
 __all__ = [
     "Arm",
@@ -63,16 +64,7 @@ __all__ = [
 _MROS_MAN = {"patient.age_years": 73.6}
 _MK7 = USUAL_DIET.mk7_ug_per_day  # µg/day MK-7 from food; supplements add to it
 _WITH_PLAQUE = {"patient.baseline_calcification_score": 100.0}  # AU: a man of 50 with coronary calcium
-#: extra K1 of the Price 1998 rat arms, human-equivalent µg/day: the dose at which the model's liver keeps the
-#: INR < 1.3 under the rat warfarin dose through its warfarin-insensitive reductase (design note sections 5, 14)
-_RAT_EXTRA_K1 = 6000.0
-#: warfarin of the rat arms, human-equivalent mg/day: blocks VKOR by > 99.9 %, as the rats' 20 mg per 100 g per
-#: day (~2 g/day for 70 kg by body surface area) did; 100 mg/day leaves ~0.6 % of VKOR, through which the
-#: extra K1 would carboxylate vascular MGP too (design note section 14)
-_RAT_WARFARIN = 1000.0
-_RAT_ON_K1 = {"patient.species": "rat", "patient.age_years": 0.0, "drugs.warfarin_mg_per_day": 0.0,
-              "diet.vitamin_k1_ug_per_day": _RAT_EXTRA_K1}
-_RAT_USUAL_K1 = {**_RAT_ON_K1, "diet.vitamin_k1_ug_per_day": 100.0}
+_RAT_USUAL_K1 = {**RAT_ON_K1, "diet.vitamin_k1_ug_per_day": 100.0}
 _INR_CLOTTING_NORMAL = 1.3  # upper end of a normal INR (0.8-1.2) plus assay spread
 
 EXPERIMENTS: tuple[Experiment, ...] = (
@@ -110,8 +102,8 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                 "radiographic by 5 weeks; serum Ca and P unchanged",
         source="Price, Faus & Williamson 1998, Arterioscler Thromb Vasc Biol 18:1400",
         days=7 * WEEK,
-        arms=(Arm("vitamin K1 only", "warfarin_high_k1", _RAT_ON_K1),
-              Arm("warfarin + K1", "warfarin_high_k1", _RAT_ON_K1, {"drugs.warfarin_mg_per_day": _RAT_WARFARIN})),
+        arms=(Arm("vitamin K1 only", "warfarin_high_k1", RAT_ON_K1),
+              Arm("warfarin + K1", "warfarin_high_k1", RAT_ON_K1, {"drugs.warfarin_mg_per_day": RAT_WARFARIN})),
         criteria=(
             Criterion("first detectable medial calcification (≥ 1 % of media calcified)",
                       onset("calcified_area_fraction", 0.01, "warfarin + K1"), 7, 21, "2 weeks", "days",
@@ -150,8 +142,8 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         source="Price, Faus & Williamson 1998, Arterioscler Thromb Vasc Biol 18:1400 (design); "
                "warfarin-insensitive reductase FSP1: Mishima et al. 2022, Nature 608:778",
         days=5 * WEEK,
-        arms=(Arm("warfarin, usual K1", "warfarin_high_k1", _RAT_USUAL_K1, {"drugs.warfarin_mg_per_day": _RAT_WARFARIN}),
-              Arm("warfarin + K1", "warfarin_high_k1", _RAT_ON_K1, {"drugs.warfarin_mg_per_day": _RAT_WARFARIN})),
+        arms=(Arm("warfarin, usual K1", "warfarin_high_k1", _RAT_USUAL_K1, {"drugs.warfarin_mg_per_day": RAT_WARFARIN}),
+              Arm("warfarin + K1", "warfarin_high_k1", RAT_ON_K1, {"drugs.warfarin_mg_per_day": RAT_WARFARIN})),
         criteria=(
             Criterion("highest INR under warfarin with the usual K1 intake",
                       extreme("inr", "max", "warfarin, usual K1"), 3.0, None, "clotting impaired", "(INR)",

@@ -284,7 +284,11 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
             if arm.settings:
                 parts.append("baseline " + ", ".join(f"`{k} = {v}`" for k, v in arm.settings.items()))
             if arm.start:
-                parts.append("from study day 1 " + ", ".join(f"`{k} = {v}`" for k, v in arm.start.items()))
+                held = "" if arm.start_days is None else f" for {arm.start_days} days"
+                parts.append(f"from study day 1{held} " + ", ".join(f"`{k} = {v}`" for k, v in arm.start.items()))
+            if arm.then:
+                parts.append(f"from study day {1 + arm.start_days} " + ", ".join(
+                    f"`{k} = {v}`" for k, v in arm.then.items()))
             lines.append(f"- **{arm.label}**: {'; '.join(parts)}")
         if exp.notes:
             lines += ["", f"*How it is expressed:* {exp.notes}"]

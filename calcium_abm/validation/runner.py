@@ -99,8 +99,12 @@ def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> S
     years = experiment.days / DAYS_PER_YEAR
     data = base.model_dump()
     data["schedule"] = [entry.model_dump() for entry in base.schedule]
+    first = STUDY_START_DAY + experiment.run_in_days
     if arm.start:
-        data["schedule"].append({"start_day": STUDY_START_DAY + experiment.run_in_days, "set": dict(arm.start)})
+        ends = {} if arm.start_days is None else {"end_day": first + arm.start_days}
+        data["schedule"].append({"start_day": first, **ends, "set": dict(arm.start)})
+    if arm.then:
+        data["schedule"].append({"start_day": first + arm.start_days, "set": dict(arm.then)})
     data["name"] = f"{base.name} [{experiment.row}: {arm.label}]"[:200]
     scenario = load_scenario(data)
     overrides: dict[str, Any] = dict(arm.settings)
