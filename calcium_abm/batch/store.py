@@ -41,7 +41,7 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write, check_output_directory, not_a_directory
 
 __all__ = ["DiskError", "LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "disk_error", "finished_run_ids", "load_manifest", "load_results", "load_spec",
-           "model_fingerprint", "open_batch", "prepare_output", "run_path", "write_run", "write_runs"]
+           "model_fingerprint", "open_batch", "prepare_output", "run_path", "stored_batch", "write_run", "write_runs"]
 
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
@@ -155,6 +155,13 @@ def model_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def stored_batch(spec: BatchSpec) -> dict[str, Any]:
+    """The batch as the manifest keeps it: the fields the file gave, as validated, and no default, since a
+    default can depend on whether a field was given (a sweep's outcomes; a CKD stage [set] fixes unless
+    ``ckd_stage_probabilities`` draws it): stored, a sweep got a cohort's outcomes and [set] ckd_stage was refused."""
+    return spec.model_dump(mode="json", exclude_unset=True)
+
+
 def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format": FORMAT,
@@ -165,7 +172,7 @@ def _manifest_data(spec: BatchSpec, runs: list, created: str) -> dict[str, Any]:
         "name": spec.name,
         "kind": spec.kind,
         "output": spec.output,
-        "batch": spec.model_dump(mode="json"),
+        "batch": stored_batch(spec),
         "base_scenario_toml": spec.base_scenario().to_toml(),
         "runs": [{"index": r.index, "run_id": r.run_id, "seed": r.seed,
                   "labels": {k: v for k, v in r.labels.items() if k not in ("run_index", "run_id", "seed")},

@@ -383,8 +383,8 @@ def unread_method_keys(cls, data: Any) -> Any:
 
 
 def without_unread_method_keys(batch: dict[str, Any]) -> dict[str, Any]:
-    """A stored batch (a manifest's ``batch``, which holds every field with its default) without
-    the ``[sensitivity]`` keys its method does not read, so that it validates again."""
+    """A stored batch (a manifest's ``batch``; one written before ``store.stored_batch`` holds every field
+    with its default) without the ``[sensitivity]`` keys its method does not read, so that it validates again."""
     table = batch.get("sensitivity")
     if not isinstance(table, dict):
         return batch
