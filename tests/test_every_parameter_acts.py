@@ -42,8 +42,6 @@ ACTS_ELSEWHERE = {
     "mineral_nucleus_volume": ("long_term_warfarin", {}, 3.0),  # nuclei form where MGP is inactive
     "matrix_vesicle_nucleation_per_day": ("long_term_warfarin", {}, 3.0),
     "liver_alternative_reductase_per_h": ("long_term_warfarin", {}, 0.2),  # the warfarin-insensitive reductase
-    **{f"pt_weight_factor_{f}": ("long_term_warfarin", {}, 0.2)  # the factors' weights count where warfarin lowers them
-       for f in ("ii", "ix", "x")},
     "osteophyte_onset_age_years": ("healthy_adult", {"patient.age_years": 42.0}, 1.0),  # a spine readout from 40-50
     "young_adult_spine_bmd_sd_female_g_cm2": ("healthy_adult", {**_WOMAN_60, "patient.baseline_bmd_t_score": -1.0},
                                               0.2),  # converts a measured T-score

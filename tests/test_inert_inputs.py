@@ -201,7 +201,8 @@ _SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_paramete
              **{name: ("healthy_adult", {"age_years": 62}) for name in conditional_parameters.MALE_ONLY}}
 _SEXED_OFF = {**{name: ("healthy_adult", {}) for name in conditional_parameters.FEMALE_ONLY},
               **{name: ("healthy_adult", _WOMAN) for name in conditional_parameters.MALE_ONLY}}
-_VALUE = {"estrogen_loss_late_effect_fraction": 0.3}
+_VALUE = {"estrogen_loss_late_effect_fraction": 0.3, "pt_weight_factor_ii": 0.3, "pt_weight_factor_ix": 0.3,
+          "pt_weight_factor_x": 0.3}
 
 
 def _changed(name: str) -> float:
@@ -273,3 +274,17 @@ def test_a_vitamin_k_store_acts_on_a_change_of_intake_not_of_warfarin():
     simulate(warfarin.model_copy(update={"parameters": {"factor_vii_half_life_h": 8.0}}), seed=1)  # taken
     mk7 = warfarin.with_schedule([{"start_day": 5, "set": {"diet.mk7_ug_per_day": 180.0}}])
     assert len(simulate(mk7, seed=1)) > 1
+
+
+@pytest.mark.parametrize("factor", ["ii", "ix", "x"])
+def test_a_clotting_factor_weight_is_refused_in_a_run_at_its_steady_state(factor):
+    """A factor's weight in the prothrombin time was accepted in a run whose inputs never change and
+    changed nothing (found with --set parameters.pt_weight_factor_ii=1 on healthy_adult: every column the
+    same): at a steady state every factor sits at the liver's carboxylated share, so any weights give the
+    same INR. It is refused there and taken where warfarin starts during the run."""
+    name = f"pt_weight_factor_{factor}"
+    with pytest.raises(ScenarioError, match=rf"parameters.{name} = 0.3 does nothing in this run: it acts only where "
+                                            r"a \[\[schedule\]\] entry or a trial arm changes"):
+        _frame("long_term_warfarin", {name: 0.3})
+    started = load_scenario("healthy_adult").with_schedule([{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}])
+    assert not _frame(started, {name: 0.3})["inr"].equals(_frame(started, {})["inr"])

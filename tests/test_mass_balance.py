@@ -147,7 +147,6 @@ def test_every_range_boundary_runs_and_balances(name, value):
     if name in CONDITIONAL_PARAMETERS:  # a drug's or treatment's parameter acts only with it (a run refuses it without)
         needs = {"ckd_stage": 5, "sessions_per_week": 3, "session_hours": 5.0, "sevelamer_g_per_day": 2.4,
                  "calcium_acetate_g_per_day": 2.0, "warfarin_mg_per_day": 5.0,
-                 **{f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")},
                  "calcium_mg_per_day": 1500.0, "calcification_propensity": 2.0}  # the dietary binding; the onset SD
         if name in FEMALE_ONLY:  # a law of women: run a postmenopausal woman
             needs = {"sex": "female", "age_years": 55, "postmenopausal": True, "years_since_menopause": 3}
@@ -157,10 +156,12 @@ def test_every_range_boundary_runs_and_balances(name, value):
         needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.0}
     from calcium_abm.physiology.conditional_parameters import KINETIC_PARAMETERS
     scenario = load_scenario("healthy_adult")
-    if name in KINETIC_PARAMETERS:  # a pool's kinetics acts while its inputs change: MK-7 and warfarin started
+    weighted = name in ("factor_ix_half_life_h", "factor_x_half_life_h", "pt_weight_factor_vii")
+    if name in KINETIC_PARAMETERS or weighted:  # a pool's kinetics (and a factor's weight, which these need) acts
+        # while its inputs change: MK-7 and warfarin started
         scenario = scenario.with_schedule([{"start_day": 5, "set": {"diet.mk7_ug_per_day": 180.0,
                                                                     "drugs.warfarin_mg_per_day": 5.0}}])
-        needs = {}
+        needs = {f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")} if weighted else {}
     frame = simulate(scenario, years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
     assert_calcium_balanced(frame)
 

@@ -162,15 +162,22 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
 #: day's (acts_in does not take them). Name -> whether a change of warfarin alone moves the pool: the clotting
 #: factors follow the liver's carboxylation, which warfarin sets; the vitamin K stores hold vitamin K itself,
 #: whatever blocks its recycling
+#: The weights of factors II, IX and X in the prothrombin time act on the same condition: at a steady state every
+#: factor sits at the liver's carboxylated share, so any weights give the same INR
 KINETIC_PARAMETERS = {"liver_vitamin_k_turnover_per_h": False, "vessel_vitamin_k_store_share": False,
                       "vessel_vitamin_k_store_turnover_per_day": False, "factor_ii_half_life_h": True,
-                      "factor_vii_half_life_h": True}
+                      "factor_vii_half_life_h": True, "pt_weight_factor_ii": True, "pt_weight_factor_ix": True,
+                      "pt_weight_factor_x": True}
 _KINETIC_WHY = (" during the run: it sets how fast a pool moves to a new steady state, and every run starts at the "
                 "steady state of its day-0 inputs")
+_WEIGHT_WHY = (" during the run: the clotting factors differ only while they move to a new steady state (every run "
+               "starts at the steady state of its day-0 inputs, where each sits at the liver's carboxylated share "
+               "and any weights give the same INR)")
 _INTAKE = "the vitamin K intake (diet.vitamin_k1_ug_per_day, mk4_ug_per_day or mk7_ug_per_day)"
 CONDITIONAL_PARAMETERS.update({
     name: (f"a [[schedule]] entry or a trial arm changes {_INTAKE}{', drugs.warfarin_mg_per_day' if warfarin else ''} "
-           f"or a parameter{_KINETIC_WHY}", None) for name, warfarin in KINETIC_PARAMETERS.items()})
+           f"or a parameter{_WEIGHT_WHY if name.startswith('pt_weight') else _KINETIC_WHY}", None)
+    for name, warfarin in KINETIC_PARAMETERS.items()})
 
 
 def _vitamin_k_inputs(state, warfarin: bool) -> tuple:
