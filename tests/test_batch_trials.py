@@ -357,3 +357,18 @@ def test_a_run_refused_while_runs_are_built_names_its_arm_and_rounds_its_values(
              "sweep": {"parameters": {"patient.age_years": [52.0, 25.123456789]}}}
     with pytest.raises(BatchError, match=r"^run 2 \(age_years = 25\.1235\) is not a valid scenario"):
         expand_runs(load_batch(swept))
+
+
+def test_an_arm_that_sets_every_patients_own_value_is_refused():
+    """An arm's set equal to every patient's own value was accepted and ran as the control under another name
+    (found by a batch probe: set = { mk7_ug_per_day = 5 } on healthy_adult's 5 µg/day), as an add of 0 is
+    refused. Where the cohort draws the value, or the scenario's schedule changes it, the same set acts."""
+    def batch(**cohort):
+        return {"years": 0.02, "cohort": {"patients": 2, **cohort},
+                "arms": [{"name": "a"}, {"name": "b", "set": {"mk7_ug_per_day": 5}}]}
+
+    with pytest.raises(BatchError, match=r"arm 'b': set.mk7_ug_per_day = 5 is not allowed: it is every patient's "
+                                         r"own value \(diet.mk7_ug_per_day before randomisation\)"):
+        expand_runs(load_batch(batch()))
+    drawn = batch(distributions={"mk7_ug_per_day": {"distribution": "uniform", "min": 1, "max": 50}})
+    assert len(expand_runs(load_batch(drawn))) == 2

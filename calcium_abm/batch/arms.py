@@ -9,9 +9,9 @@ from typing import Any
 
 from calcium_abm.batch.spec import BatchError
 from calcium_abm.inputs.keys import range_problem, resolve_setting, setting_unit
-from calcium_abm.inputs.messages import fmt_num, unit_suffix
+from calcium_abm.inputs.messages import fmt_num, fmt_value, unit_suffix
 
-__all__ = ["arm_entry_sources", "arm_overrides", "arm_schedule"]
+__all__ = ["arm_entry_sources", "arm_overrides", "arm_schedule", "inert_arm_set"]
 
 
 def _own_value(path: str, patient: dict[str, Any], base) -> float | None:
@@ -25,6 +25,30 @@ def _own_value(path: str, patient: dict[str, Any], base) -> float | None:
     else:
         value = getattr(getattr(base, section), fld)
     return None if value is None else float(value)
+
+
+def inert_arm_set(arm, patients: list[dict[str, Any]], base) -> str | None:
+    """A message if a key of ``arm``'s ``set`` gives every one of its ``patients`` their own value (and the
+    base scenario's schedule never changes it): such an arm is the control under another name, as an add of 0
+    is. None if every key changes some patient's value."""
+    touched = {path for entry in base.schedule for path in entry.set}
+    for key, value in arm.set.items():
+        path = resolve_setting(key, "arms")
+        section, _, fld = path.partition(".")
+        if path in touched or not patients:
+            continue
+        if section == "parameters":
+            owns = [p.get(path, base.parameters.get(fld, _default(fld))) for p in patients]
+        else:
+            owns = [p.get(path, getattr(getattr(base, section), fld)) for p in patients]
+        if all(type(own) is type(value) or isinstance(own, (int, float)) and isinstance(value, (int, float))
+               for own in owns) and all(own == value for own in owns):
+            shown = fmt_num(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else \
+                fmt_value(value)
+            return (f"arm '{arm.name}': set.{key} = {shown} is not allowed: it is every patient's own value "
+                    f"({path} before randomisation), so the arm changes nothing there; give another value, "
+                    "or leave it out (an arm without set or add is the control)")
+    return None
 
 
 def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: dict[str, Any], base,

@@ -20,7 +20,7 @@ import numpy as np
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import fixed_fields, is_fixed, menopause_without_women
-from calcium_abm.batch.arms import arm_overrides, arm_schedule
+from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
 from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
@@ -272,6 +272,10 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     patients = [candidates[i] for i in chosen]
     assignment = randomise(spec, patients)
     last_days = dropout_days(spec, len(patients), base.days)
+    for a, arm in enumerate(spec.arms):
+        problem = inert_arm_set(arm, [p for p, arms in zip(patients, assignment) if a in arms], base)
+        if problem is not None:
+            raise BatchError(problem)
     plans = []
     for i, (c, patient, arm_indices, last) in enumerate(zip(chosen, patients, assignment, last_days)):
         for a in arm_indices:
