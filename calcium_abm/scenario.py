@@ -132,6 +132,9 @@ class ScheduleEntry(BaseModel):
             except ScenarioError as exc:
                 problems.append(f"set: {exc}")
                 continue
+            if path in out:
+                problems.append(f"set: '{key}' sets {path}, as another key of this entry does: give it once")
+                continue
             if not changes_during_run(path):
                 problems.append(
                     f"set: '{key}' cannot change during a run: a schedule may set keys of "

@@ -214,7 +214,10 @@ def resolve_setting(key: str, where: str, hints: bool = True) -> str:
 
 def resolved_settings(keys: Iterable[str], section: str, problems: list[str]) -> Iterator[tuple[str, str, str]]:
     """``(key, where, path)`` for each of a table's keys that names a scenario setting; a key
-    that does not adds its message to ``problems`` (so one error can list every bad key)."""
+    that does not, or that names a setting an earlier key names (``mk7_ug_per_day`` beside
+    ``diet.mk7_ug_per_day``: one value would never act), adds its message to ``problems`` (so one
+    error can list every bad key)."""
+    seen: dict[str, str] = {}
     for key in keys:
         where = f"{section}.{key}"
         try:  # past the problems a message lists, an unknown key is counted without its did-you-mean
@@ -222,6 +225,10 @@ def resolved_settings(keys: Iterable[str], section: str, problems: list[str]) ->
         except PydanticCustomError as exc:
             problems.append(exc.context["text"])
             continue
+        if path in seen:
+            problems.append(f"{where}: sets {path}, as {seen[path]} does: give it once")
+            continue
+        seen[path] = key
         yield key, where, path
 
 
