@@ -219,3 +219,17 @@ def test_a_section_joined_to_its_key_with_an_underscore_gets_the_dotted_name():
                         ("diet_mk7_ug_per_day", "diet.mk7_ug_per_day"), ("patient_age_years", "patient.age_years")):
         with pytest.raises(ScenarioError, match=rf"unknown key '{key}' — did you mean '{dotted}'\?"):
             load_scenario("healthy_adult", overrides={key: 1})
+
+
+def test_a_bare_name_that_is_a_folder_or_fifo_here_is_refused_as_such(tmp_path, monkeypatch):
+    """`run adir` named a folder in the current directory "unknown scenario" (found by a new-user probe):
+    a bare name that exists here is read as a file, so the refusal says what it is."""
+    from calcium_abm.scenario import ScenarioError, load_scenario
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "adir").mkdir()
+    os.mkfifo(tmp_path / "fifo")
+    for name, said in (("adir", "is a directory, not a scenario file"), ("fifo", "is not a regular file")):
+        with pytest.raises(ScenarioError, match=said):
+            load_scenario(name)
+    with pytest.raises(ScenarioError, match="unknown scenario 'nothing_here'"):
+        load_scenario("nothing_here")
