@@ -245,11 +245,14 @@ def _base_parameters(base):
 
 @dataclass(frozen=True)
 class TrialPlan:
-    """A cohort's runs before validation: ``(labels, overrides, seed, schedule)`` each, and
-    the screening counts (None without criteria)."""
+    """A cohort's runs before validation: ``(labels, overrides, seed, schedule)`` each, the
+    screening counts (None without criteria), and the message of an arm whose ``set`` gives every
+    patient their own value (:func:`.arms.inert_arm_set`; None if none does), raised once the
+    batch's unread settings have been refused, which say more (a parameter of another species)."""
 
     plans: list[tuple[dict[str, Any], dict[str, Any], int, list[dict[str, Any]]]]
     screening: dict[str, Any] | None
+    inert_arm: str | None = None
 
 
 def plan_trial(spec: BatchSpec, base) -> TrialPlan:
@@ -272,10 +275,8 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     patients = [candidates[i] for i in chosen]
     assignment = randomise(spec, patients)
     last_days = dropout_days(spec, len(patients), base.days)
-    for a, arm in enumerate(spec.arms):
-        problem = inert_arm_set(arm, [p for p, arms in zip(patients, assignment) if a in arms], base)
-        if problem is not None:
-            raise BatchError(problem)
+    inert_arm = next((problem for a, arm in enumerate(spec.arms) if (problem := inert_arm_set(
+        arm, [p for p, arms in zip(patients, assignment) if a in arms], base)) is not None), None)
     plans = []
     for i, (c, patient, arm_indices, last) in enumerate(zip(chosen, patients, assignment, last_days)):
         for a in arm_indices:
@@ -297,7 +298,7 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
             if last is not None:
                 overrides["simulation.years"] = last / DAYS_PER_YEAR
             plans.append((labels, overrides, int(seeds[c]), schedule))
-    return TrialPlan(plans, screening)
+    return TrialPlan(plans, screening, inert_arm)
 
 
 # ---------------------------------------------------------------------- sensitivity
@@ -356,7 +357,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     base = spec.base_scenario()
     plans: list[tuple[dict[str, Any], dict[str, Any], int]] = []  # (labels, overrides, seed)
     schedules: dict[int, list[dict[str, Any]]] = {}  # a cohort run's arm schedule entries
-    screening = None
+    screening = inert_arm = None
     if spec.sweep is not None:
         points = sweep_points(spec)
         seeds = derived_seeds(spec.seed, 2, spec.sweep.replicates)  # shared by all points
@@ -365,7 +366,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
                 plans.append(({"point": pi, "replicate": r, **_labels_for(point)}, point, int(seed)))
     elif spec.cohort is not None:
         trial = plan_trial(spec, base)
-        screening = trial.screening
+        screening, inert_arm = trial.screening, trial.inert_arm
         for labels, overrides, seed, schedule in trial.plans:
             plans.append((labels, overrides, seed))
             schedules[len(plans) - 1] = schedule
@@ -407,6 +408,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
         runs.append(RunSpec(index, run_id, seed, {"run_index": index, "run_id": run_id, "seed": seed, **labels},
                             {k: v for k, v in overrides.items()}, toml))
     unread.refuse()  # a setting no run reads (batch.inert)
+    if inert_arm is not None:
+        raise BatchError(inert_arm)
     return runs
 
 
