@@ -79,12 +79,13 @@ def man_and_woman_block(years: int = 5) -> str:
     return "```\n" + "\n\n".join(shown) + "\n```\n"
 
 
-#: seeds of the man-and-woman spread (a single run's BMD change scatters by ~1 percentage point)
+#: seeds of the man-and-woman spread (the block measures how much a single run's BMD change scatters)
 SPREAD_SEEDS = tuple(range(1, 9))
 
 
 def man_and_woman_spread_block(years: int = 5) -> str:
-    """The same two people over :data:`SPREAD_SEEDS`: BMD change and score at the end, mean and SD."""
+    """The same two people over :data:`SPREAD_SEEDS`: BMD change and score at the end, mean and SD, led
+    by how much one run's BMD change scatters and how many remodeling units the section holds."""
     import statistics
 
     sys.path.insert(0, str(ROOT))
@@ -102,7 +103,16 @@ def man_and_woman_spread_block(years: int = 5) -> str:
         values = [float(row[column]) for row in ends[who]]
         return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
     more = sum(w["bmd_change_pct"] < m["bmd_change_pct"] for m, w in zip(ends["man"], ends["woman"]))
-    lines = [f"the same two people, seeds {SPREAD_SEEDS[0]}-{SPREAD_SEEDS[-1]}, {years} years (mean ± SD):",
+    scatter = statistics.mean(statistics.stdev(float(row["bmd_change_pct"]) for row in ends[who]) for who in people)
+    rows = [row for who in people for row in ends[who]]
+    resorbing = statistics.mean(float(row["osteoclast_count"]) for row in rows)
+    refilling = statistics.mean(float(row["osteoblast_count"]) for row in rows)
+    lines = [f"A single run's BMD change scatters by about {scatter:.1f} percentage points between seeds (SD; the "
+             f"section holds about {resorbing + refilling:.0f} remodeling units at a time: {resorbing:.0f} osteoclasts "
+             f"resorbing and {refilling:.0f} osteoblast teams refilling, at the end of these runs), so compare people "
+             "over seeds, as a cohort does.",
+             "",
+             f"The same two people, seeds {SPREAD_SEEDS[0]}-{SPREAD_SEEDS[-1]}, {years} years (mean ± SD):",
              "",
              "| | BMD change, % | calcification score at the end |",
              "|---|---|---|",
