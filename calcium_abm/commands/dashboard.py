@@ -16,7 +16,9 @@ from urllib.parse import urlencode
 from calcium_abm.errors import UserInputError
 
 NAME = "dashboard"
-HELP = "Start the interactive dashboard (Solara) at http://127.0.0.1:8765"
+DEFAULT_HOST = "127.0.0.1"  # this machine only
+DEFAULT_PORT = "8765"
+HELP = f"Start the interactive dashboard (Solara) at http://{DEFAULT_HOST}:{DEFAULT_PORT}"
 
 
 def app_path() -> Path:
@@ -27,10 +29,10 @@ def app_path() -> Path:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this machine only; "
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
                              "0.0.0.0 lets a classroom reach it)")
-    parser.add_argument("--port", default="8765", help="port to listen on (default 8765)")
+    parser.add_argument("--port", default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     parser.add_argument("--scenario", metavar="NAME",
                         help="built-in scenario to open first (default healthy_adult)")
     parser.add_argument("--no-open", action="store_true", help="do not open a web browser")
