@@ -162,7 +162,7 @@ _RECORD = _Record()
 def law_parameters(p) -> np.ndarray:
     """The record holding ``p`` (:func:`compiles`) for compiled calls, which read ``record[0]`` as
     ``p``: a one-element float64 record array of the parameters the compiled laws and chains read
-    (numba types a record argument at each call, ~0.3 us for ~60 fields, ~8 us for all ~220), and
+    (numba types a record argument at each call, ~0.3 us for ~70 fields, ~8 us for all ~220), and
     :data:`REFERENCE_VALUES`. One record per thread, its values replaced when another parameter set
     is passed (~15 us; a model changes its set every 30 days). Valid until the next call in the same
     thread: pass it straight to the compiled call."""
