@@ -1,0 +1,69 @@
+"""docs/ODD.md quotes parameter values and code constants beside their names; each quote is
+read here and compared with the code, so a changed parameter cannot leave the ODD describing
+the old one. Quotes of a value that was tried or held before (and is said so in the text) are
+listed in FORMER_VALUES."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from calcium_abm.inputs import sections
+from calcium_abm.physiology import intima, kidney, parameter_registry
+
+ODD = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8").split())
+SECTIONS = set(re.findall(r"#{2,4} (\d+(?:\.\d+)+) ", (Path(__file__).resolve().parents[1] / "docs" / "ODD.md")
+                          .read_text(encoding="utf-8")))
+#: "`name` VALUE" right after a parameter's name: its value, unless the text says it is another one
+QUOTE = re.compile(r"`(?P<name>\w+)`(?P<sep> \(| = |, | )(?P<num>-?\d[\d,]*(?:\.\d+)?(?:e-?\d+)?)(?P<after>.)")
+#: (parameter, quoted value): values the text gives as tried, not kept, or held before
+FORMER_VALUES = {
+    ("systemic_calcification_inhibition", "0.98"),  # "(0.98 gave +2,860 AU at 15 years)"
+    ("renal_pth_resistance_gfr_exponent", "1.0"),  # "Tried 2026-12-03 (not kept): ... 1.0 instead of 0.75"
+    ("vitamin_k_bone_half_saturation_nmol_per_l", "2.37"),  # "at ... 2.37 the usual diet left ..." (before 0.3)
+}
+
+
+def _quotes():
+    registry = parameter_registry()
+    for m in QUOTE.finditer(ODD):
+        name, num = m["name"], m["num"].rstrip(",")
+        if name not in registry:
+            continue
+        if num in SECTIONS and m["after"] in ")'":
+            continue  # a section reference, "(7.14)" (the ODD writes them "§7.14" beside a name)
+        yield name, num, registry[name].value
+
+
+def test_the_odd_quotes_parameters_by_name():
+    quotes = list(_quotes())
+    assert len(quotes) >= 40, "the pattern no longer finds the ODD's quotes"
+
+
+def test_every_quoted_parameter_value_is_the_registrys():
+    wrong = []
+    for name, num, value in _quotes():
+        if (name, num) in FORMER_VALUES:
+            continue
+        quoted = float(num.replace(",", ""))
+        decimals = len(num.split(".")[1]) if "." in num and "e" not in num else 0
+        if abs(value - quoted) > 0.5 * 10 ** -decimals * (1 + 1e-9) and abs(value - quoted) > 1e-9 * abs(value):
+            wrong.append(f"`{name}` {num} (registry: {value:g})")
+    assert not wrong, "docs/ODD.md quotes values the parameters no longer have: " + "; ".join(wrong)
+
+
+def test_the_former_values_are_still_quoted_as_such():
+    found = {(name, num) for name, num, _ in _quotes()}
+    assert FORMER_VALUES <= found, FORMER_VALUES - found
+    for name, num in FORMER_VALUES:
+        assert parameter_registry()[name].value != float(num), f"{name} = {num} is its value now: drop the exception"
+
+
+def test_the_odd_quotes_code_constants_as_they_are():
+    stages = [f"{kidney.GFR_ML_PER_MIN_BY_CKD_STAGE[s]:g}" for s in range(1, 6)]
+    assert f"(`GFR_ML_PER_MIN_BY_CKD_STAGE`: {', '.join(stages[:-1])} and {stages[-1]} mL/min for stages 1–5" in ODD
+    assert f"`MIN_HUMAN_AGE_YEARS` ({sections.MIN_HUMAN_AGE_YEARS:g}: the laws are adult laws)" in ODD
+    rodents = sections.MAX_RODENT_AGE_YEARS
+    assert f"`MAX_RODENT_AGE_YEARS`: mouse {rodents['mouse']:g} years, Yuan 2009 for C57BL/6; rat {rodents['rat']:g} " \
+           "years" in ODD
+    assert f"`EARLIEST_INTIMAL_ONSET_AGE_YEARS` ({intima.EARLIEST_INTIMAL_ONSET_AGE_YEARS:g}, `intima.py`" in ODD
