@@ -67,3 +67,26 @@ def test_the_odd_quotes_code_constants_as_they_are():
     assert f"`MAX_RODENT_AGE_YEARS`: mouse {rodents['mouse']:g} years, Yuan 2009 for C57BL/6; rat {rodents['rat']:g} " \
            "years" in ODD
     assert f"`EARLIEST_INTIMAL_ONSET_AGE_YEARS` ({intima.EARLIEST_INTIMAL_ONSET_AGE_YEARS:g}, `intima.py`" in ODD
+
+
+def test_the_start_figures_of_section_5_are_the_models():
+    """§5's day-0 figures: the share of osteochondrogenic cells on warfarin and in health, the
+    exchangeable bone calcium in CKD 5 against the healthy store, and the PTH on haemodialysis."""
+    from calcium_abm import simulate
+
+    day0 = {name: simulate(name, years=0.01, seed=1).iloc[0]
+            for name in ("healthy_adult", "long_term_warfarin", "ckd_stage5", "haemodialysis")}
+
+    def switched(name: str) -> float:
+        row = day0[name]
+        return 100 * row.osteochondrogenic_vsmc_count / (row.osteochondrogenic_vsmc_count + row.contractile_vsmc_count)
+
+    assert f"So on warfarin ~{round(switched('long_term_warfarin'), -1):.0f} % of the cells start " \
+           f"osteochondrogenic, holding `osteochondrogenic_mgp_synthesis_factor` times the MGP, against " \
+           f"~{switched('healthy_adult'):.0f} %" in ODD
+    healthy_store = parameter_registry()["exchangeable_bone_calcium_mg"].value
+    assert abs(day0["healthy_adult"].ca_bone_fluid_mg - healthy_store) < 1e-6 * healthy_store  # the reference state
+    assert f"`exchangeable_bone_calcium_mg` in the reference state, ~{day0['ckd_stage5'].ca_bone_fluid_mg / 1000:.1f} g " \
+           f"in CKD 5, whose high PTH mobilises it: starting CKD 5 with the healthy {healthy_store / 1000:.1f} g" in ODD
+    dialysis_pth = day0["haemodialysis"].pth_pmol_l / day0["healthy_adult"].pth_pmol_l
+    assert f"1 for healthy kidneys and about {dialysis_pth:.0f} on haemodialysis" in ODD
