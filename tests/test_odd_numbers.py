@@ -90,3 +90,21 @@ def test_the_start_figures_of_section_5_are_the_models():
            f"in CKD 5, whose high PTH mobilises it: starting CKD 5 with the healthy {healthy_store / 1000:.1f} g" in ODD
     dialysis_pth = day0["haemodialysis"].pth_pmol_l / day0["healthy_adult"].pth_pmol_l
     assert f"1 for healthy kidneys and about {dialysis_pth:.0f} on haemodialysis" in ODD
+
+
+def test_the_spin_up_and_life_course_figures_of_section_5():
+    from calcium_abm import model, person
+    from calcium_abm.physiology import life_course
+
+    peak = parameter_registry()["osteoblast_reference_age_years"].value
+    assert f"the bone section remodels for {model.SPINUP_DAYS} physiological days (`SPINUP_DAYS`" in ODD
+    assert f"(start age − {model.SPINUP_DAYS} days) on the run's own section, through the same bone rules in coarse " \
+           f"{life_course.STEP_DAYS:g}-day steps" in ODD
+    assert f"is first spun up for {life_course.SPINUP_DAYS:g} days at {peak:g} y" in ODD
+    assert f"(`ageing.personal_parameters`, refreshed every {life_course.RATES_EVERY_DAYS:g} days;" in ODD
+    youngest = peak + model.SPINUP_DAYS / person.DAYS_PER_YEAR_OF_AGE  # the span from the peak to the spin-up's start
+    assert f"A run that starts before {youngest:.1f} y has no life course" in ODD
+    small = {f"{side}_grid_{axis}": 16 for side in ("bone", "vessel") for axis in ("width", "height")}
+    lived = [model.CalciumParadoxModel("healthy_adult", age_years=youngest + shift, **small).life_course.years
+             for shift in (-0.01, 0.01)]
+    assert lived[0] == 0.0 < lived[1]
