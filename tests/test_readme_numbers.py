@@ -5,6 +5,7 @@ here from where the code keeps it, so a changed default makes this fail instead 
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import re
 import sys
@@ -117,3 +118,28 @@ def test_benchmark_sizes_are_the_saved_runs():
     assert f"The classroom's last measurement ({classroom['tabs']} tabs in one Chromium" in README
     batch = json.loads((ROOT / "bench" / "results" / "batch.json").read_text(encoding="utf-8"))
     assert f"the projected time of a {batch['cohort_patients']:,}-patient cohort" in README
+
+
+def test_the_man_and_woman_of_60_are_the_generated_blocks_people():
+    blocks = _script("readme_blocks")
+    settings_of = [dict(item.split("=", 1) for item in s[1::2]) for s in blocks.MAN_AND_WOMAN_OF_60]
+    ages = {s["age_years"] for s in settings_of}
+    assert len(ages) == 1 and f"**A man and a woman of {ages.pop()}.**" in README
+    since = settings_of[1]["years_since_menopause"]
+    years = inspect.signature(blocks.man_and_woman_block).parameters["years"].default
+    assert f"as a man and as a woman {since} years past her final period, over {years} years" in README
+
+
+def test_the_docs_index_counts_the_assumption_screenings_settings():
+    index = " ".join((ROOT / "docs" / "README.md").read_text(encoding="utf-8").split())
+    module = _script("assumption_sensitivity")
+    words = {3: "three", 4: "four", 5: "five", 6: "six"}
+    assert f"of every parameter marked \"assumption\" in {words[len(module.SETTINGS)]} settings (" in index
+
+
+def _script(name: str):
+    """scripts/NAME.py as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
