@@ -16,6 +16,7 @@ SECTIONS = set(re.findall(r"#{2,4} (\d+(?:\.\d+)+) ", (Path(__file__).resolve().
                           .read_text(encoding="utf-8")))
 #: "`name` VALUE" right after a parameter's name: its value, unless the text says it is another one
 QUOTE = re.compile(r"`(?P<name>\w+)`(?P<sep> \(| = |, | )(?P<num>-?\d[\d,]*(?:\.\d+)?(?:e-?\d+)?)(?P<after>.)")
+SMALL = {f"{side}_grid_{axis}": 16 for side in ("bone", "vessel") for axis in ("width", "height")}
 #: (parameter, quoted value): values the text gives as tried, not kept, or held before
 FORMER_VALUES = {
     ("systemic_calcification_inhibition", "0.98"),  # "(0.98 gave +2,860 AU at 15 years)"
@@ -104,7 +105,33 @@ def test_the_spin_up_and_life_course_figures_of_section_5():
     assert f"(`ageing.personal_parameters`, refreshed every {life_course.RATES_EVERY_DAYS:g} days;" in ODD
     youngest = peak + model.SPINUP_DAYS / person.DAYS_PER_YEAR_OF_AGE  # the span from the peak to the spin-up's start
     assert f"A run that starts before {youngest:.1f} y has no life course" in ODD
-    small = {f"{side}_grid_{axis}": 16 for side in ("bone", "vessel") for axis in ("width", "height")}
-    lived = [model.CalciumParadoxModel("healthy_adult", age_years=youngest + shift, **small).life_course.years
+    lived = [model.CalciumParadoxModel("healthy_adult", age_years=youngest + shift, **SMALL).life_course.years
              for shift in (-0.01, 0.01)]
     assert lived[0] == 0.0 < lived[1]
+
+
+def test_the_warfarin_figures_of_section_7_9_are_the_models():
+    """§7.1 and §7.9's steady-state INR ladder, the INR and activity on 5 mg/day, and the share of
+    osteocalcin fully carboxylated with and without warfarin: day 0 of a run is the steady state of
+    its inputs, so one day-0 row per dose gives each figure."""
+    from calcium_abm import simulate
+
+
+    def day0(dose: float):
+        return simulate("healthy_adult", years=0.01, seed=1, overrides={**SMALL, "warfarin_mg_per_day": dose}).iloc[0]
+
+    doses = (2.5, 5, 10, 20, 50, 100)
+    rows = {dose: day0(dose) for dose in (0, *doses, 1000)}
+    ladder = " / ".join(f"{rows[d].inr:.1f}" for d in doses)
+    assert f"steady state {ladder} at {' / '.join(f'{d:g}' for d in doses)} mg/day" in ODD
+    blocked = rows[1000]  # VKOR fully blocked
+    assert f"≈ {blocked.inr:.0f} (factors ≈ {100 * blocked.prothrombin_complex_activity:.0f} %) when VKOR is fully " \
+           "blocked on the usual diet" in ODD
+    activity = re.search(rf"warfarin 5 mg/day gives INR ≈ {rows[5].inr:.1f} \(activity ≈ (\d+) %", ODD)
+    assert activity and abs(int(activity.group(1)) - 100 * rows[5].prothrombin_complex_activity) < 1, activity
+    on, off = (1 - rows[dose].ucoc_fraction for dose in (5, 0))
+    assert f"make {100 * on:.0f} % of their osteocalcin fully carboxylated ({100 * off:.0f} % without: " \
+           f"−{100 * (1 - on / off):.0f} %;" in ODD
+    assert f"make {100 * on:.0f} % of their osteocalcin fully carboxylated against {100 * off:.0f} % without " \
+           f"(−{100 * (1 - on / off):.0f} %;" in ODD
+    assert f"(model −{100 * (1 - on / off):.0f} %, from bone's own warfarin sensitivity" in ODD
