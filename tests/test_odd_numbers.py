@@ -148,3 +148,10 @@ def _validation_value(row: str, criterion: str) -> float:
 def test_the_ckd_dp_ucmgp_figures_are_the_validation_rows():
     ckd4, ckd5 = (_validation_value("Kurnatowska", f"dp-ucMGP in CKD {stage}") for stage in (4, 5))
     assert f"puts CKD 4 / CKD 5 at ≈ {round(ckd4, -1):.0f} / {round(ckd5, -1):.0f} pmol/L (row Kurnatowska" in ODD
+
+
+def test_the_agatston_mapping_is_the_parameters():
+    calcium_share = 0.399  # hydroxyapatite Ca10(PO4)6(OH)2 is 39.9 % calcium by mass
+    mg_hydroxyapatite = 1 / (parameter_registry()["agatston_units_per_mg_calcium"].value * calcium_share)
+    assert f"a mass score of roughly {mg_hydroxyapatite:.1f} mg hydroxyapatite per Agatston unit, hydroxyapatite being " \
+           f"{100 * calcium_share:.1f} % calcium" in ODD
