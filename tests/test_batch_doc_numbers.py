@@ -174,3 +174,9 @@ def test_the_12_week_dp_ucmgp_response_is_row_8s():
     row = re.search(r"^\| 8 \| dp-ucMGP vs placebo at 12 weeks, 180 µg/day \|.*?\| (-?[\d.]+) \[", page, re.M)
     assert row, "docs/validation.md has no row-8 dp-ucMGP line at 180 µg/day"
     assert f"deepens from ~−{abs(round(float(row.group(1))))} % at 12 weeks (validation row 8, 180 µg/day" in DOC
+
+
+def test_the_pools_start_up_is_the_benchmarks():
+    saved = json.loads((ROOT / "bench" / "results" / "batch.json").read_text(encoding="utf-8"))
+    assert f"Start-up costs {saved['pool_start_s']:.1f} s on {saved['cpu_count']} CPUs (each worker imports numpy, " \
+           "pandas and Mesa; the Speed table below)" in DOC
