@@ -155,3 +155,16 @@ def test_the_agatston_mapping_is_the_parameters():
     mg_hydroxyapatite = 1 / (parameter_registry()["agatston_units_per_mg_calcium"].value * calcium_share)
     assert f"a mass score of roughly {mg_hydroxyapatite:.1f} mg hydroxyapatite per Agatston unit, hydroxyapatite being " \
            f"{100 * calcium_share:.1f} % calcium" in ODD
+
+
+def test_serum_calcium_of_a_man_of_60_at_three_steady_gfrs():
+    """§8: "A man of 60 at a steady GFR of 90 / 45 / 22 mL/min ends 2 years at a serum calcium of ..."
+    (seed 42, the mean of the last 4 weeks, as `calcium-abm run` prints it). It said 2.35 / 2.36 / 2.41."""
+    from calcium_abm import simulate
+
+    gfrs = (90, 45, 22)
+    calcium = [simulate("healthy_adult", years=2, seed=42, overrides={"age_years": 60,
+                                                                      "kidney.residual_gfr_ml_per_min": gfr})
+               ["serum_calcium_mmol_l"].iloc[-28:].mean() for gfr in gfrs]
+    assert f"A man of 60 at a steady GFR of {' / '.join(map(str, gfrs))} mL/min ends 2 years at a serum calcium of " \
+           f"{' / '.join(f'{c:.2f}' for c in calcium)} mmol/L (seed 42, last 4 weeks" in ODD
