@@ -168,3 +168,17 @@ def test_serum_calcium_of_a_man_of_60_at_three_steady_gfrs():
                ["serum_calcium_mmol_l"].iloc[-28:].mean() for gfr in gfrs]
     assert f"A man of 60 at a steady GFR of {' / '.join(map(str, gfrs))} mL/min ends 2 years at a serum calcium of " \
            f"{' / '.join(f'{c:.2f}' for c in calcium)} mmol/L (seed 42, last 4 weeks" in ODD
+
+
+def test_an_osteoclasts_neighbourhood_and_tie_break_are_the_kernels():
+    """§4: osteoclasts sense their 8 neighbours and break ties with a uniform ×10⁻⁶ draw."""
+    import inspect
+
+    from calcium_abm.physiology import bone_geometry, remodeling
+
+    source = inspect.getsource(remodeling._resorption_kernel.py_func if hasattr(remodeling._resorption_kernel, "py_func")
+                               else remodeling._resorption_kernel)
+    neighbours = len(bone_geometry.OFFSETS_X)
+    assert f"for j in range({neighbours}):" in source and "value += rng.random() * 1e-6" in source
+    assert f"of their own patch and of their {neighbours} neighbours (to move)" in ODD
+    assert "a random tie-break (uniform, ×10⁻⁶) when an osteoclast chooses the neighbour" in ODD
