@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from calcium_abm.inputs import sections
-from calcium_abm.physiology import intima, kidney, parameter_registry
+from calcium_abm.physiology import intima, kidney, parameter_registry, parameter_set
 
 ODD = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8").split())
 SECTIONS = set(re.findall(r"#{2,4} (\d+(?:\.\d+)+) ", (Path(__file__).resolve().parents[1] / "docs" / "ODD.md")
@@ -182,3 +184,28 @@ def test_an_osteoclasts_neighbourhood_and_tie_break_are_the_kernels():
     assert f"for j in range({neighbours}):" in source and "value += rng.random() * 1e-6" in source
     assert f"of their own patch and of their {neighbours} neighbours (to move)" in ODD
     assert "a random tie-break (uniform, ×10⁻⁶) when an osteoclast chooses the neighbour" in ODD
+
+
+def test_the_tissues_vkor_and_mgp_on_warfarin_are_the_models():
+    """§7.1-7.2: on 5 mg/day the liver keeps 11 % of its VKOR, the media 3.0 % and osteoblasts 23 %
+    (each tissue's EC50 at the same plasma warfarin), the media's MGP is ~0.33 % carboxylated and
+    dp-ucMGP ~3.5x that of non-users; healthy vascular MGP is 65 % carboxylated on the usual diet."""
+    from calcium_abm import simulate
+    from calcium_abm.physiology.vitamin_k import vkor_activity
+
+    healthy, warfarin = (simulate("healthy_adult", years=0.01, seed=1, overrides={"warfarin_mg_per_day": dose}).iloc[0]
+                         for dose in (0, 5))
+    p = parameter_set({})
+    liver = warfarin.vkor_activity_fraction
+    blocked = 1 - liver  # = imax c / (ec50 + c): the plasma warfarin c that leaves the liver this much
+    plasma = blocked * p.warfarin_ec50_mg_per_l / (p.warfarin_imax - blocked)
+    assert vkor_activity(plasma, p) == pytest.approx(liver)
+    media = vkor_activity(plasma, p, p.extrahepatic_warfarin_ec50_mg_per_l)
+    bone = vkor_activity(plasma, p, p.bone_warfarin_ec50_mg_per_l)
+    ratio = warfarin.dp_ucmgp_pmol_l / healthy.dp_ucmgp_pmol_l
+    assert f"On warfarin 5 mg/day the liver keeps {100 * liver:.0f} % of its VKOR (INR {warfarin.inr:.1f}), the media " \
+           f"{100 * media:.1f} % (MGP ~{100 * warfarin.vascular_mgp_carboxylation_fraction:.2f} % carboxylated; " \
+           f"dp-ucMGP ~{ratio:.1f}× that of non-users;" in ODD
+    assert f"On 5 mg/day osteoblasts keep {100 * bone:.0f} % of their VKOR" in ODD
+    assert f"healthy vascular MGP ~2/3 carboxylated ({100 * healthy.vascular_mgp_carboxylation_fraction:.0f} % on the " \
+           "usual diet)" in ODD
