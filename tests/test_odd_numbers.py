@@ -189,7 +189,8 @@ def test_an_osteoclasts_neighbourhood_and_tie_break_are_the_kernels():
 def test_the_tissues_vkor_and_mgp_on_warfarin_are_the_models():
     """§7.1-7.2: on 5 mg/day the liver keeps 11 % of its VKOR, the media 3.0 % and osteoblasts 23 %
     (each tissue's EC50 at the same plasma warfarin), the media's MGP is ~0.33 % carboxylated and
-    dp-ucMGP ~3.5x that of non-users; healthy vascular MGP is 65 % carboxylated on the usual diet."""
+    dp-ucMGP ~3.5x that of non-users; healthy vascular MGP is 66 % carboxylated on the usual diet (as the
+    source of mk7_tissue_uptake_weight, which docs/parameters.md prints, says too)."""
     from calcium_abm import simulate
     from calcium_abm.physiology.vitamin_k import vkor_activity
 
@@ -209,3 +210,6 @@ def test_the_tissues_vkor_and_mgp_on_warfarin_are_the_models():
     assert f"On 5 mg/day osteoblasts keep {100 * bone:.0f} % of their VKOR" in ODD
     assert f"healthy vascular MGP ~2/3 carboxylated ({100 * healthy.vascular_mgp_carboxylation_fraction:.0f} % on the " \
            "usual diet)" in ODD
+    source = parameter_registry()["mk7_tissue_uptake_weight"].source
+    assert f"vascular MGP ~{100 * healthy.vascular_mgp_carboxylation_fraction:.0f} % carboxylated on the usual diet" \
+        in source

@@ -62,7 +62,7 @@ PARAMETERS = declare([
               "Bone uptake per nmol/L of plasma K1, relative to MK-4", 0.0, 10, ("8", "11")),
     Parameter("mk7_tissue_uptake_weight", 0.193, "-",
               "[C] calibration: sets the media's absolute vitamin K supply (with vessel_ggcx_half_saturation, "
-              "which sets the healthy adult's vascular MGP ~65 % carboxylated on the usual diet; rows 8, 9: the "
+              "which sets the healthy adult's vascular MGP ~66 % carboxylated on the usual diet; rows 8, 9: the "
               "relative MK-7 effects follow from the per-ug potencies and the diet, not from this value); "
               "LDL-borne MK-7 stays in plasma for days, so each nmol/L delivers little per day",
               "Extra-hepatic uptake per nmol/L of plasma MK-7, relative to MK-4 (the liver takes all forms)",
