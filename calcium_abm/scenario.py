@@ -59,6 +59,7 @@ from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, PlainDescription, 
                                          unit_suffix)
 from calcium_abm.inputs.pydantic_messages import checked_scenario
 from calcium_abm.inputs.python_values import plain_overrides
+from calcium_abm.inputs.schedule_checks import inert_schedule_entries
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
@@ -283,14 +284,11 @@ class Scenario(BaseModel):
         }
         return sorted(d for d in days if 0 <= d < self.days)
 
-    def state_at(self, day: int) -> Scenario:
-        """The effective settings on ``day``: active schedule entries applied in order.
-
-        The result has an empty schedule. Without active entries it equals the scenario
-        minus its schedule.
-        """
+    def state_at(self, day: int, entries: int | None = None) -> Scenario:
+        """The effective settings on ``day``: active schedule entries (the first ``entries`` if given) applied
+        in order. The result has an empty schedule; without active entries it is the scenario minus its schedule."""
         changes: dict[str, Any] = {}
-        for entry in self.schedule:
+        for entry in self.schedule[:entries]:
             if entry.active_on(day):
                 changes.update(entry.set)
         if changes.get("patient.postmenopausal"):  # an induced menopause replaces the planned one
@@ -374,12 +372,14 @@ def resolve_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
 def _validate_raw(table: Mapping[str, Any], overrides: Mapping[str, Any] | None, origin: str | None = None,
                   written_out: bool = False) -> Scenario:
     """``table`` (a scenario mapping) validated with ``overrides`` (keys as for :meth:`Scenario.with_overrides`)
-    written in first, so whole-scenario checks see them; a setting its schedule overrides daily is refused."""
+    written in first, so whole-scenario checks see them; a setting its schedule overrides daily, or a schedule entry
+    that changes nothing (:func:`.schedule_checks.inert_schedule_entries`; not in a batch's runs), is refused."""
     data = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in table.items()}
     for path, value in resolve_overrides(overrides or {}).items():
         _set_path(data, path, value)
     scenario = _validate(data, origin)
-    if not written_out and (problems := shadowed_file_settings(data, scenario.schedule, scenario.days)):
+    if not written_out and (problems := shadowed_file_settings(data, scenario.schedule, scenario.days)
+                            or inert_schedule_entries(scenario)):
         raise ScenarioError(join_problems(problems, origin))
     return scenario
 

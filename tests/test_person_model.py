@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import re
+
 import numpy as np
 
 import pytest
@@ -356,11 +358,13 @@ def frame_bits(frame) -> np.ndarray:
 
 
 def scheduled_run(*entries, **patient):
-    """Half a year of a small healthy_adult (its calcium 1000 mg/day) with ``entries`` as its schedule."""
-    from calcium_abm import simulate
+    """Half a year of a small healthy_adult (its calcium 1000 mg/day) with ``entries`` as its schedule,
+    appended as a batch appends an arm's (``Scenario.with_schedule``: a file or mapping may not hold an
+    entry that changes nothing, an arm's entry may, for a patient whose own value the arm sets)."""
+    from calcium_abm import load_scenario, simulate
 
-    scenario = {"patient": patient, "simulation": {**SMALL, "years": 0.5}, "schedule": list(entries)}
-    return simulate(scenario, seed=7)
+    scenario = load_scenario({"patient": patient, "simulation": {**SMALL, "years": 0.5}})
+    return simulate(scenario.with_schedule(list(entries)), seed=7)
 
 
 @pytest.mark.parametrize("patient", [{}, {"remodeling_balance_varies": True}])
@@ -371,6 +375,37 @@ def test_a_schedule_entry_that_sets_todays_value_changes_nothing(patient):
     plain = frame_bits(scheduled_run(**patient))
     same = {"start_day": 100, "end_day": 140, "set": {"diet.calcium_mg_per_day": 1000.0}}
     assert np.array_equal(frame_bits(scheduled_run(same, **patient)), plain)
+
+
+def test_a_file_or_mapping_whose_schedule_entry_changes_nothing_is_refused():
+    """Every accepted input acts, or is refused: an entry whose every value is already in force on the days it
+    acts (the scenario's own, a default, an earlier entry's, a parameter's registry value) is refused naming
+    the entry and its values; one that restates a value beside one that changes (the menopause's
+    years_since_menopause = 0), or that changes a value once an earlier entry has ended, acts."""
+    from calcium_abm import ScenarioError, load_scenario
+
+    def load(*entries, **sections):
+        return load_scenario({"simulation": {"years": 1.0}, **sections, "schedule": list(entries)})
+
+    refused = [
+        ((({"start_day": 100, "set": {"diet.mk7_ug_per_day": 180.0}},), {"diet": {"mk7_ug_per_day": 180}}),
+         "schedule entry 1 (start_day = 100) changes nothing: diet.mk7_ug_per_day = 180.0 is already in force"),
+        ((({"start_day": 5, "set": {"mk7_ug_per_day": 5}},), {}),  # healthy_adult's own 5 µg/day, flat key
+         "schedule entry 1 (start_day = 5) changes nothing: diet.mk7_ug_per_day = 5 is already in force"),
+        ((({"start_day": 10, "end_day": 200, "set": {"drugs.warfarin_mg_per_day": 5}},
+           {"start_day": 50, "end_day": 100, "set": {"drugs.warfarin_mg_per_day": 5}}), {}),
+         "schedule entry 2 (start_day = 50) changes nothing: drugs.warfarin_mg_per_day = 5 is already in force"),
+        ((({"start_day": 3, "set": {"k1_half_life_h": 1.5}},), {}),
+         "schedule entry 1 (start_day = 3) changes nothing: parameters.k1_half_life_h = 1.5 is already in force"),
+    ]
+    for (entries, sections), message in refused:
+        with pytest.raises(ScenarioError, match=re.escape(message)):
+            load(*entries, **sections)
+    load({"start_day": 10, "end_day": 200, "set": {"drugs.warfarin_mg_per_day": 5}},
+         {"start_day": 50, "set": {"drugs.warfarin_mg_per_day": 5}})  # acts from day 200, when the first ends
+    load({"start_day": 3, "set": {"k1_half_life_h": 2.0}})
+    load({"start_day": 100, "set": {"patient.postmenopausal": True, "patient.years_since_menopause": 0.0}},
+         patient={"sex": "female", "age_years": 49.0})
 
 
 def test_a_schedule_entry_that_changes_a_value_acts_on_its_day():

@@ -99,14 +99,15 @@ def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> S
     years = experiment.days / DAYS_PER_YEAR
     data = base.model_dump()
     data["schedule"] = [entry.model_dump() for entry in base.schedule]
-    first = STUDY_START_DAY + experiment.run_in_days
+    first, entries = STUDY_START_DAY + experiment.run_in_days, []
     if arm.start:
         ends = {} if arm.start_days is None else {"end_day": first + arm.start_days}
-        data["schedule"].append({"start_day": first, **ends, "set": dict(arm.start)})
+        entries.append({"start_day": first, **ends, "set": dict(arm.start)})
     if arm.then:
-        data["schedule"].append({"start_day": first + arm.start_days, "set": dict(arm.then)})
+        entries.append({"start_day": first + arm.start_days, "set": dict(arm.then)})
     data["name"] = f"{base.name} [{experiment.row}: {arm.label}]"[:200]
-    scenario = load_scenario(data)
+    # appended as a batch appends an arm's entries: an arm may restate its scenario's value (a rat kept on warfarin)
+    scenario = load_scenario(data).with_schedule(entries)
     overrides: dict[str, Any] = dict(arm.settings)
     own_length = "simulation.years" in arm.settings  # a population's patient runs to their own age
     overrides.update({
