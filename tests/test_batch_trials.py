@@ -372,3 +372,23 @@ def test_an_arm_that_sets_every_patients_own_value_is_refused():
         expand_runs(load_batch(batch()))
     drawn = batch(distributions={"mk7_ug_per_day": {"distribution": "uniform", "min": 1, "max": 50}})
     assert len(expand_runs(load_batch(drawn))) == 2
+
+
+def test_a_stratification_factor_every_patient_shares_is_refused():
+    """stratify_by = ["sex"] with female_probability = 0 (or ckd_stage with every patient at stage 0) made one
+    stratum and ran the unstratified randomisation: accepted and inert. Refused naming the factor, the patients'
+    one value and how to make it act; with both sexes drawn the same factor stratifies."""
+    from calcium_abm.batch import expand_runs, load_batch
+
+    def batch(stratify_by, **cohort):
+        return {"years": 0.02, "cohort": {"patients": 6, "stratify_by": stratify_by, **cohort},
+                "arms": [{"name": "a"}, {"name": "b", "set": {"mk7_ug_per_day": 180}}]}
+
+    with pytest.raises(BatchError, match=r"^cohort.stratify_by: 'sex' is not allowed here: every one of the 6 "
+                                         r"randomised patients has patient.sex = \"male\", so it makes one stratum"):
+        expand_runs(load_batch(batch(["sex"], female_probability=0.0)))
+    with pytest.raises(BatchError, match=r"^cohort.stratify_by: 'ckd_stage' is not allowed here: every one of the 6 "
+                                         r"randomised patients has patient.ckd_stage = 0"):
+        expand_runs(load_batch(batch(["ckd_stage"])))
+    runs = expand_runs(load_batch(batch(["sex"], female_probability=0.5)))
+    assert {run.labels["sex"] for run in runs} == {"female", "male"}

@@ -15,10 +15,11 @@ from calcium_abm.batch.spec import BatchError, BatchSpec
 from calcium_abm.batch.streams import stream_generator
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import resolve_setting
+from calcium_abm.inputs.messages import fmt_value
 from calcium_abm.inputs.trial_tables import criterion_target
 
-__all__ = ["baseline_state", "dropout_days", "person_of_cohort", "randomise", "screen_candidates", "screening_criteria",
-           "unread_settings"]
+__all__ = ["baseline_state", "dropout_days", "inert_strata", "person_of_cohort", "randomise", "screen_candidates",
+           "screening_criteria", "unread_settings"]
 
 
 def _setting_value(path: str, patient: dict[str, Any], base) -> Any:
@@ -182,6 +183,21 @@ def randomise(spec: BatchSpec, patients: list[dict[str, Any]]) -> list[list[int]
             blocks[stratum] = [int(a) for a in rng.permutation(k)]
         out.append([blocks[stratum].pop(0)])
     return out
+
+
+def inert_strata(spec: BatchSpec, patients: list[dict[str, Any]], base) -> str | None:
+    """A message if a factor of ``cohort.stratify_by`` has one value in every randomised patient (drawn, or the
+    base scenario's): one stratum, so :func:`randomise` gives the unstratified permutation and the setting does
+    nothing. The draw is the batch seed's, so the same file always gets the same answer. None if each varies."""
+    for key in spec.cohort.stratify_by:
+        path = resolve_setting(key, "cohort.stratify_by")
+        values = {_setting_value(path, patient, base) for patient in patients}
+        if len(values) == 1:
+            return (f"cohort.stratify_by: '{key}' is not allowed here: every one of the {len(patients)} randomised "
+                    f"patients has {path} = {fmt_value(values.pop())}, so it makes one stratum and changes nothing; "
+                    "leave it out, or draw patients who differ in it "
+                    "(female_probability, postmenopausal_probability, ckd_stage_probabilities or a distribution)")
+    return None
 
 
 def dropout_days(spec: BatchSpec, n: int, days: int) -> list[int | None]:

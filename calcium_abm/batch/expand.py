@@ -21,7 +21,7 @@ from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import fixed_fields, is_fixed, menopause_without_women
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
-from calcium_abm.batch.conduct import dropout_days, randomise, screen_candidates
+from calcium_abm.batch.conduct import dropout_days, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
 from calcium_abm.batch.spec import BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
@@ -247,7 +247,8 @@ def _base_parameters(base):
 class TrialPlan:
     """A cohort's runs before validation: ``(labels, overrides, seed, schedule)`` each, the
     screening counts (None without criteria), and the message of an arm whose ``set`` gives every
-    patient their own value (:func:`.arms.inert_arm_set`; None if none does), raised once the
+    patient their own value (:func:`.arms.inert_arm_set`) or of a stratification factor every patient
+    shares (:func:`.conduct.inert_strata`; None if none), raised once the
     batch's unread settings have been refused, which say more (a parameter of another species)."""
 
     plans: list[tuple[dict[str, Any], dict[str, Any], int, list[dict[str, Any]]]]
@@ -276,7 +277,8 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     assignment = randomise(spec, patients)
     last_days = dropout_days(spec, len(patients), base.days)
     inert_arm = next((problem for a, arm in enumerate(spec.arms) if (problem := inert_arm_set(
-        arm, [p for p, arms in zip(patients, assignment) if a in arms], base)) is not None), None)
+        arm, [p for p, arms in zip(patients, assignment) if a in arms], base)) is not None), None) \
+        or inert_strata(spec, patients, base)
     plans = []
     for i, (c, patient, arm_indices, last) in enumerate(zip(chosen, patients, assignment, last_days)):
         for a in arm_indices:
