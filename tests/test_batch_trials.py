@@ -392,3 +392,15 @@ def test_a_stratification_factor_every_patient_shares_is_refused():
         expand_runs(load_batch(batch(["ckd_stage"])))
     runs = expand_runs(load_batch(batch(["sex"], female_probability=0.5)))
     assert {run.labels["sex"] for run in runs} == {"female", "male"}
+
+
+def test_a_crossover_of_one_arm_is_refused():
+    """design = "crossover" with one arm ran exactly the single-arm cohort: the design changed nothing."""
+    from calcium_abm.batch import load_batch
+
+    with pytest.raises(BatchError, match=r'cohort.design = "crossover" is not allowed with one arm: every patient is '
+                                         r"in the one arm either way"):
+        load_batch({"years": 0.02, "cohort": {"patients": 4, "design": "crossover"},
+                    "arms": [{"name": "only", "set": {"mk7_ug_per_day": 180}}]})
+    load_batch({"years": 0.02, "cohort": {"patients": 4, "design": "crossover"},
+                "arms": [{"name": "a"}, {"name": "b", "set": {"mk7_ug_per_day": 180}}]})

@@ -259,9 +259,13 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
     """What is wrong with a cohort's arms: a name used twice, ``add`` on a non-number, one
     setting in both ``set`` and ``add`` (the add won, the set was dropped), a
     setting that cannot change during a run asked to start at randomisation, an
-    ``adherence`` below 1 with no ``add`` for it to scale (it would do nothing), or, in a parallel
-    design of ``parallel_patients``, fewer patients than arms (an arm would have none)."""
+    ``adherence`` below 1 with no ``add`` for it to scale (it would do nothing), in a parallel
+    design of ``parallel_patients``, fewer patients than arms (an arm would have none), or a crossover
+    (``parallel_patients`` None) of one arm (the design would change nothing)."""
     problems: list[str] = []
+    if parallel_patients is None and len(arms) == 1:
+        problems.append("cohort.design = \"crossover\" is not allowed with one arm: every patient is in the one arm "
+                        "either way, so the design changes nothing; give two or more arms, or leave design out")
     if parallel_patients is not None and parallel_patients < len(arms):
         problems.append(f"cohort.patients = {parallel_patients} is not allowed with {len(arms)} arms in a parallel "
                         f"design: must be at least {len(arms)}, one patient per arm, or an arm would have no runs")
