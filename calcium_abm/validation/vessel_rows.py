@@ -418,4 +418,16 @@ VESSEL_NOT_EXPRESSIBLE: tuple[NotExpressible, ...] = (
         source="Brandenburg et al. 2017, Circulation 135:2081 (open-label RCT)",
         reason="the letter reports no confidence interval for the difference, so no band can be set from it "
                "without inventing one"),
+    NotExpressible(
+        row="T-Witham2020", title="Vitamin K2 400 µg/day for 12 months in CKD stages 3b-4: arterial stiffness (RCT)",
+        finding="No improvement of carotid-femoral pulse wave velocity (the primary outcome) or of other measures of "
+                "vascular health (augmentation index, abdominal aortic calcification, blood pressure, physical "
+                "function) with vitamin K2 against placebo in 159 patients (eGFR 15-45, mean age 66)",
+        source="Witham et al. 2020, J Am Soc Nephrol 31:2434 (K4Kidneys; doi 10.1681/ASN.2020020225, PMID 32817311; "
+               "double-blind, placebo-controlled) [V abstract, PubMed and the University of Dundee's research "
+               "portal]; [S] M3 India's summary (no improvement in vascular stiffness or other vascular measures)",
+        reason="the primary outcome, pulse wave velocity, is arterial stiffness, which is not a model output (no vessel "
+               "mechanics, as row 9's stiffness); of the secondary outcomes the model could give abdominal aortic "
+               "calcification, but the text read gives no effect size or confidence interval for it, so no band "
+               "can be set without inventing one"),
 )
