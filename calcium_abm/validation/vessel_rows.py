@@ -426,8 +426,8 @@ VESSEL_NOT_EXPRESSIBLE: tuple[NotExpressible, ...] = (
         source="Witham et al. 2020, J Am Soc Nephrol 31:2434 (K4Kidneys; doi 10.1681/ASN.2020020225, PMID 32817311; "
                "double-blind, placebo-controlled) [V abstract, PubMed and the University of Dundee's research "
                "portal]; [S] M3 India's summary (no improvement in vascular stiffness or other vascular measures)",
-        reason="the primary outcome, pulse wave velocity, is arterial stiffness, which is not a model output (no vessel "
-               "mechanics, as row 9's stiffness); of the secondary outcomes the model could give abdominal aortic "
+        reason="the primary outcome, pulse wave velocity, is arterial stiffness, which is not a model output (no "
+               "vessel mechanics, as row 9's stiffness); of the secondary outcomes the model could give abdominal aortic "
                "calcification, but the text read gives no effect size or confidence interval for it, so no band "
                "can be set without inventing one"),
 )
