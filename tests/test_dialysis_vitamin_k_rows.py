@@ -12,7 +12,7 @@ from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EX
 from calcium_abm.validation.effects import value_at
 from calcium_abm.validation.runner import arm_scenario
 
-CALUWE, RENAKVIT, AOUN = DIALYSIS_VITAMIN_K_EXPERIMENTS
+CALUWE, RENAKVIT, AOUN = DIALYSIS_VITAMIN_K_EXPERIMENTS[:3]
 ODD = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8").split())
 
 
