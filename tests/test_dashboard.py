@@ -179,6 +179,20 @@ def test_hostile_links_give_one_short_line_each(query, field):
     assert settings.seed is None and settings.days_per_frame == ds.DEFAULT_DAYS_PER_FRAME
 
 
+@pytest.mark.parametrize("query, key, used, dropped", [
+    ("mk7_ug_per_day=5&mk7_ug_per_day=7", "mk7_ug_per_day", "7", "5"),
+    ("seed=3&seed=4", "seed", "4", "3"),
+    ("scenario=healthy_adult&scenario=k2_deficiency", "scenario", "k2_deficiency", "healthy_adult"),
+])
+def test_a_link_naming_a_setting_twice_says_which_value_it_ignored(query, key, used, dropped):
+    """A hand-edited link with one key twice ran the last value and dropped the first without a word."""
+    settings, problems = ds.settings_from_query(query)
+    assert len(problems) == 1, problems
+    assert key in problems[0] and repr(dropped) in problems[0] and repr(used) in problems[0], problems
+    assert "\n" not in problems[0] and len(problems[0]) < 200
+    assert ds.settings_from_query(f"{key}={used}")[0] == settings  # the last value acts
+
+
 def test_present_and_speed_travel_in_the_link_but_do_not_restart_the_run():
     settings = ds.DashboardSettings(a=ds.SideSettings("k2_deficiency"), seed=3, days_per_frame=30, present=True)
     restored, problems = ds.settings_from_query(settings.to_query())

@@ -448,6 +448,9 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
     problems: list[str] = []
     values: dict[str, str] = {}
     for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True):
+        if key in values and values[key] != value:  # the last acts; the one it replaces is said to be ignored
+            problems.append(f"link: '{_short(key)}' is given twice: {_short(values[key])!r} was ignored, "
+                            f"{_short(value)!r} is used")
         values[key] = value
     if not values:
         return DashboardSettings(), problems
