@@ -88,6 +88,13 @@ def test_paired_power_matches_the_one_sample_t_test_power():
     # 100,000 per arm x 100,000 trials asked numpy for 74.5 GiB: a MemoryError traceback, not a message
     (lambda d: power_curve(d, 0.5, [10, 100_000], 100_000), "sample_sizes 100000 with n_sim 100000 is not allowed: "
                                                              "patients per arm x simulated trials must be at most"),
+    # numpy's "expected non-negative integer" named no argument; a string of sizes was read digit by digit
+    (lambda d: power_curve(d, 0.5, [10], 10, seed=-1), r"seed -1 is not allowed: must be an integer from 0 to 4294967295"),
+    (lambda d: power_curve(d, 0.5, [10], 10, seed=1.5), r"seed 1\.5 is not allowed"),
+    (lambda d: power_curve(d, 0.5, [10], 10, seed="1"), r"seed '1' is not allowed"),
+    (lambda d: power_curve(d, 0.5, [10], 10, seed=None), r"seed None is not allowed"),
+    (lambda d: power_curve(d, 0.5, [10], 10, seed=2**32), r"seed 4294967296 is not allowed"),
+    (lambda d: power_curve(d, 0.5, "10", 10), r"sample_sizes '10' is not allowed: give a list of integers"),
 ])
 def test_bad_sizes_get_a_clear_message(call, message):
     design = power_design(normal_pilot(n=20), "y_change", control="placebo")

@@ -43,6 +43,7 @@ MAX_PATIENTS_PER_ARM = 100_000
 MAX_DRAWS = 20_000_000
 #: largest |effect| (outcome's unit): the simulated outcomes are squared, which overflows near 1e154
 MAX_EFFECT = 1e100
+MAX_SEED = 2**32 - 1  # the resampling's seed, as `calcium-abm power --seed` takes it
 
 
 #: Patients per arm below which a pilot is too small to resample (see PowerDesign.pilot_caveat).
@@ -263,8 +264,11 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         ``analysis`` and ``alpha``.
 
     Raises:
-        UserInputError: a size, ``n_sim`` or ``effect`` out of range.
+        UserInputError: a size, ``n_sim``, ``effect`` or ``seed`` out of range.
     """
+    if isinstance(sample_sizes, (str, bytes)) or not isinstance(sample_sizes, Sequence):
+        raise UserInputError(f"sample_sizes {sample_sizes!r:.60} is not allowed: give a list of integers from 2 to "
+                             f"{MAX_PATIENTS_PER_ARM} (patients per arm)")
     sizes = list(sample_sizes)
     bad = [n for n in sizes if isinstance(n, bool) or not isinstance(n, (int, np.integer))
            or not 2 <= n <= MAX_PATIENTS_PER_ARM]
@@ -281,6 +285,8 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
                                    and math.isfinite(effect) and abs(effect) <= MAX_EFFECT):
         raise UserInputError(f"effect {effect!r} is not allowed: must be a number between -{MAX_EFFECT:g} and "
                              f"{MAX_EFFECT:g} (the outcome's unit)")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise UserInputError(f"seed {seed!r:.60} is not allowed: must be an integer from 0 to {MAX_SEED}")
     rng = np.random.default_rng(seed)
     treated_rows = _treated_source(design, effect)
     rows = []

@@ -59,8 +59,8 @@ def _integer(raw: str, option: str, low: int, high: int) -> int:
 def main(args: argparse.Namespace) -> int:
     # lazy: `calcium-abm --help` must not load pandas, scipy and statsmodels
     from calcium_abm.batch.analysis import to_markdown
-    from calcium_abm.batch.power import (MAX_DRAWS, MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SIMULATIONS, draws_problem,
-                                         plot_power_curve, power_curve, power_design,
+    from calcium_abm.batch.power import (MAX_DRAWS, MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SEED, MAX_SIMULATIONS,
+                                         draws_problem, plot_power_curve, power_curve, power_design,
                                          repeated_size_problem)
     from calcium_abm.batch.store import open_batch
     from calcium_abm.io import atomic_directory, check_output_directory
@@ -82,7 +82,7 @@ def main(args: argparse.Namespace) -> int:
     simulations = _integer(args.simulations, "--simulations", 1, MAX_SIMULATIONS)
     if max(sizes) * simulations > MAX_DRAWS:  # before the pilot is read: the options alone are refused
         raise UserInputError(draws_problem("--sizes", max(sizes), "--simulations", simulations))
-    seed = _integer(args.seed, "--seed", 0, 2**32 - 1)
+    seed = _integer(args.seed, "--seed", 0, MAX_SEED)
     report = Path(args.directory) / "summary"
     if args.out is not None:  # before the work: only the last level is created, as for `run --out`
         report = check_output_directory(args.out, "--out", "power.csv and power.png")
