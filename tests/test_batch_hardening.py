@@ -445,3 +445,12 @@ def test_an_out_directory_that_cannot_take_the_batch_is_refused_before_its_runs_
     monkeypatch.setattr(runner, "expand_runs", screened)
     with pytest.raises(BatchError, match=message):
         run_batch(Path(__file__).parent.parent / "examples/batches/cac_screened_trial.toml", out, resume=resume)
+
+
+@pytest.mark.parametrize("option, value", [("resume", "no"), ("resume", 1), ("progress", "no"), ("progress", None)])
+def test_run_batch_refuses_a_switch_that_is_not_true_or_false(tmp_path, option, value):
+    """run_batch(resume="no") resumed (a non-empty string is true) and progress="no" printed progress,
+    where simulate(progress="no") is refused: one message naming the argument, before any file is written."""
+    with pytest.raises(BatchError, match=rf"{option} = {value!r} is not allowed: must be True or False"):
+        run_batch(small_batch(), tmp_path / "o", workers=1, **{option: value})
+    assert not (tmp_path / "o").exists()

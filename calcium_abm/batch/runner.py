@@ -23,6 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+import numpy as np
 import pandas as pd
 
 import calcium_abm
@@ -425,6 +426,9 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     """
     spec = load_batch(batch)
     workers = _check_workers(workers)
+    for option, value in (("resume", resume), ("progress", progress)):  # "no" is a true string: it would act
+        if not isinstance(value, (bool, np.bool_)):
+            raise BatchError(f"{option} = {value!r:.60} is not allowed: must be True or False")
     check_output_dir(out_dir, resume)  # before screening, which may build a model per candidate for minutes
     try:
         if progress and (line := screening_line(spec.name, spec.cohort, run_start_seconds(spec.base_scenario()))):
