@@ -417,3 +417,19 @@ def test_resume_names_a_damaged_run_file_instead_of_counting_it_finished(tmp_pat
     damaged.unlink()
     run_batch(cohort_batch(patients=2), out, resume=True)
     pdt.assert_frame_equal(sorted_results(out), whole, check_exact=True)
+
+
+@pytest.mark.parametrize("output", ["daily", "summary"])
+def test_load_results_refuses_an_unknown_column_without_blaming_the_run_file(tmp_path, output):
+    """load_results(columns=["nope"]) said the run file 'cannot be read as Parquet ...: delete it and finish
+    the batch with --resume' (a good file), and columns="day" was read letter by letter."""
+    run_batch(cohort_batch(patients=2, output=output), tmp_path / "o")
+    for columns, named in ((["nope"], "'nope'"), ("seed", "'seed'"), (["seed", "bmd_change_pcnt"], "'bmd_change_pcnt'")):
+        with pytest.raises(BatchError) as err:
+            load_results(tmp_path / "o", columns=columns)
+        message = str(err.value)
+        assert named in message and "columns" in message and "delete" not in message and "\n" not in message
+    if output == "daily":
+        with pytest.raises(BatchError, match="did you mean 'bmd_change_pct'"):
+            load_results(tmp_path / "o", columns=["bmd_change_pcnt"])
+    assert list(load_results(tmp_path / "o", columns=["seed"]).columns) == ["run_index", "run_id", "seed"]

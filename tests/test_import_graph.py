@@ -160,8 +160,8 @@ def test_calcium_abm_has_no_import_cycle():
         pytest.fail("import cycles in calcium_abm (an arrow of each must go):\n" + _all_cycles_text(graph))
 
 
-BATCH_LAYERS = ["fixed", "draws", "spec", "streams", "sensitivity", "conduct", "arms", "inert", "expand", "store",
-                "progress", "estimate", "runner", "statistics", "plots",
+BATCH_LAYERS = ["fixed", "draws", "spec", "streams", "sensitivity", "conduct", "arms", "inert", "expand", "columns",
+                "store", "progress", "estimate", "runner", "statistics", "plots",
                 "analysis", "power"]
 
 

@@ -33,6 +33,7 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 import calcium_abm
+from calcium_abm.batch.columns import checked_columns
 from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.inputs.messages import counted
 from calcium_abm.inputs.trial_tables import without_unread_method_keys
@@ -422,16 +423,15 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
     Raises:
         BatchError: no run has finished.
     """
-    # lazy: pyarrow is needed to read results, not by the worker processes that import this module
-    import pyarrow as pa
+    import pyarrow as pa  # lazy: needed to read results, not by the worker processes that import this module
     import pyarrow.parquet as pq  # (lazy, as above)
 
     batch = open_batch(out_dir)
     if not batch.finished:
         raise BatchError(f"'{batch.directory}' has no finished runs yet (0 of {len(batch.run_ids)}): continue the "
                          f"batch with `calcium-abm batch FILE --out {batch.directory} --resume` (FILE: its batch file)")
-    if columns is not None:
-        columns = list(dict.fromkeys(["run_index", "run_id", *columns]))
+    if columns is not None:  # checked first: an unknown name fails the reader, which blames the file
+        columns = checked_columns(columns, batch.parts, [run_path(batch.directory, r) for r in batch.finished])
     def read(path: Path):
         try:
             return pq.read_table(path, columns=columns)

@@ -1,0 +1,43 @@
+"""The ``columns`` argument of :func:`calcium_abm.batch.load_results`, checked against the run files'
+columns before any file is read (an unknown name made the Parquet reader fail, and the message then
+blamed a good run file and said to delete it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from calcium_abm.batch.spec import BatchError
+from calcium_abm.inputs.messages import did_you_mean
+
+
+def checked_columns(columns: Any, parts: dict[Path, Any], run_files: Iterable[Path]) -> list[str]:
+    """``columns`` as a list of names, each a column of the runs (of the first of the summary ``parts``
+    already read, else of the first of ``run_files`` that exists), with ``run_index`` and ``run_id`` first.
+
+    Raises:
+        BatchError: ``columns`` is not a list of names (a single string would be read letter by
+            letter), or names a column the runs do not have.
+    """
+    import pyarrow.parquet as pq  # lazy, as in store.load_results
+
+    if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+        raise BatchError(f"columns = {columns!r:.60} is not allowed: give a list of column names, "
+                         f"e.g. columns=['day', 'bmd_change_pct']")
+    names = list(columns)
+    if parts:
+        available = next(iter(parts.values())).schema.names
+    else:
+        first = next((path for path in run_files if path.is_file()), None)
+        try:
+            available = pq.read_schema(first).names if first is not None else None
+        except Exception:  # noqa: BLE001 - a damaged file: load_results' reader names it
+            available = None
+    if available is None:
+        return list(dict.fromkeys(["run_index", "run_id", *names]))
+    for name in names:
+        if name not in available:
+            shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
+            raise BatchError(f"columns: {shown} is not a column of these runs{did_you_mean(name, available)} "
+                             f"(the runs have {len(available)} columns: {', '.join(available[:12])}, ...)")
+    return list(dict.fromkeys(["run_index", "run_id", *names]))
