@@ -11,6 +11,7 @@ from scipy import stats
 
 from calcium_abm.batch import group_statistics, load_batch, mean_ci, relative_risks, run_outcomes, trial_effects
 from calcium_abm.batch.analysis import to_markdown
+from calcium_abm.errors import UserInputError
 
 T_975_DF2 = 4.302652729911275  # Student t quantile, 2 degrees of freedom (tables)
 
@@ -220,3 +221,19 @@ def test_tertile_cut_points_are_the_whole_cohorts_with_each_patient_counted_once
     assert per_patient.nunique().eq(1).all()
     assert list(per_patient.first()) == ["T1 (lowest)", "T1 (lowest)", "T2", "T3 (highest)"]
     assert list(tertiles(crossover.iloc[:2], "intake")) == ["T1 (lowest)"] * 2  # one patient: no cut points (was an error)
+
+
+@pytest.mark.parametrize("call, message", [
+    # a KeyError naming only the column, a design that was not 'crossover' run as parallel without a word
+    (lambda t: trial_effects(t, ["nope"], "placebo"), r"outcome 'nope' is not a column of the table"),
+    (lambda t: trial_effects(t, ["y"], "placebo", arm_column="group"), r"arm_column 'group' is not a column"),
+    (lambda t: trial_effects(t, ["y"], "placebo", "cross"), r"design = 'cross' is not allowed: must be 'parallel' or "
+                                                             r"'crossover'"),
+    (lambda t: trial_effects(t, ["y"], "placebo", "crossover", pair_column="pid"), r"pair_column 'pid' is not a column"),
+    (lambda t: trial_effects(t, "y", "placebo"), r"outcomes = 'y' is not allowed: give a list of column names"),
+    (lambda t: group_statistics(t, ["nope"], ["y"]), r"by 'nope' is not a column of the table"),
+    (lambda t: group_statistics(t, ["arm"], ["nope"]), r"outcome 'nope' is not a column of the table"),
+])
+def test_a_column_the_table_lacks_gets_a_clear_message(call, message):
+    with pytest.raises(UserInputError, match=message):
+        call(per_run_table())

@@ -63,6 +63,20 @@ def arm_order(values: Any, arms: Sequence[str] | None = None) -> list:
     return declared + [a for a in present if a not in declared]
 
 
+def require_columns(per_run: pd.DataFrame, **named: Any) -> None:
+    """Refuse a column name (``outcomes=[...]``, ``arm_column="arm"``, ...) that ``per_run`` lacks, naming
+    the argument, the name and the table's columns (pandas' KeyError named the column only)."""
+    for argument, value in named.items():
+        if isinstance(value, (str, bytes)) and argument in ("outcomes", "by"):  # read letter by letter
+            raise UserInputError(f"{argument} = {value!r:.60} is not allowed: give a list of column names")
+        for name in [value] if isinstance(value, str) else value:
+            if name not in per_run.columns:
+                what = {"outcomes": "outcome"}.get(argument, argument)
+                columns = ", ".join(map(str, per_run.columns[:20]))
+                raise UserInputError(f"{what} {name!r:.60} is not a column of the table (its columns: {columns}"
+                                     f"{', ...' if len(per_run.columns) > 20 else ''})")
+
+
 def group_statistics(per_run: pd.DataFrame, by: list[str], outcomes: list[str], arms: Sequence[str] | None = None,
                      arm_column: str = "arm") -> pd.DataFrame:
     """Mean and 95 % CI of each outcome per group (e.g. per arm, per parameter point).
@@ -73,6 +87,7 @@ def group_statistics(per_run: pd.DataFrame, by: list[str], outcomes: list[str], 
     Returns one row per group and outcome: the ``by`` columns, ``outcome`` and the keys of
     :func:`mean_ci`.
     """
+    require_columns(per_run, by=by, outcomes=outcomes)
     rows = []
     groups = per_run.groupby(by, sort=True, dropna=False) if by else [((), per_run)]
     for key, frame in groups:
@@ -135,8 +150,13 @@ def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, desi
     in :func:`arm_order` (``arms``: the batch file's order).
 
     Raises:
-        UserInputError: ``control`` has no finished runs.
+        UserInputError: ``control`` has no finished runs, ``design`` is neither of the two, or a
+            column argument names a column ``per_run`` lacks.
     """
+    if design not in ("parallel", "crossover"):  # anything else was analysed as parallel groups
+        raise UserInputError(f"design = {design!r:.60} is not allowed: must be 'parallel' or 'crossover'")
+    require_columns(per_run, outcomes=outcomes, arm_column=arm_column,
+                    **({"pair_column": pair_column} if design == "crossover" else {}))
     if control not in set(per_run[arm_column]):
         raise UserInputError(f"control arm '{control}' has no finished runs")
     rows = []
