@@ -4,6 +4,7 @@ distributions, the documented trait distributions, the same people for the same 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -151,3 +152,23 @@ def test_a_years_since_menopause_fixed_in_set_is_every_womans():
     assert np.all(ages - since <= 60.0 + 1e-9) and np.all(since[ages <= 72.0] == 12.0) and since.max() > 12.0
     sweep = cohort_patients(load_batch("examples/batches/mk7_dose_sweep.toml"))
     assert set(column(sweep, "patient.years_since_menopause")) == {5.0}
+
+
+@pytest.mark.parametrize("n, shown", [(-1, "-1"), (0, "0"), (10**12, "1000000000000"), (2.5, "2.5"), ("5", "'5'"),
+                                      (True, "True")])
+def test_cohort_patients_refuses_a_count_it_cannot_draw(n, shown):
+    """cohort_patients(spec, n=-1) raised numpy's 'negative dimensions are not allowed' and n=10**12 a
+    MemoryError (7.28 TiB): one BatchError naming n, the value and the range."""
+    with pytest.raises(BatchError, match=rf"n = {re.escape(shown)} is not allowed: must be a whole number from 1 to 100000"):
+        cohort_patients(load_batch(cohort({})), n)
+
+
+def test_cohort_and_sweep_functions_refuse_the_other_kind_of_batch():
+    """cohort_patients on a sweep and sweep_points on a cohort failed on a bare `assert`."""
+    from calcium_abm.batch import sweep_points
+
+    sweep = load_batch({"years": 0.05, "sweep": {"parameters": {"mk7_ug_per_day": [0, 1]}}})
+    with pytest.raises(BatchError, match=r"cohort_patients needs a batch with \[cohort\]: this batch has \[sweep\]"):
+        cohort_patients(sweep)
+    with pytest.raises(BatchError, match=r"sweep_points needs a batch with \[sweep\]: this batch has \[cohort\]"):
+        sweep_points(load_batch(cohort({})))

@@ -23,7 +23,7 @@ from calcium_abm.batch.fixed import fixed_fields, is_fixed, menopause_without_wo
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
 from calcium_abm.batch.conduct import dropout_days, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
-from calcium_abm.batch.spec import BatchError, BatchSpec, Range
+from calcium_abm.batch.spec import MAX_RUNS, BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind, setting_unit
 from calcium_abm.inputs.messages import fmt_num
@@ -87,6 +87,14 @@ def _range_values(r: Range, u: np.ndarray) -> np.ndarray:
     return r.min + u * (r.max - r.min)
 
 
+def _table_of(spec: BatchSpec, kind: str, function: str) -> Any:
+    """``spec``'s [sweep] or [cohort] table, refused with a message for another kind of batch."""
+    if not isinstance(spec, BatchSpec) or getattr(spec, kind) is None:
+        has = f"this batch has [{spec.kind}]" if isinstance(spec, BatchSpec) else f"got {type(spec).__name__}"
+        raise BatchError(f"{function} needs a batch with [{kind}]: {has} (load one with load_batch)")
+    return getattr(spec, kind)
+
+
 def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
     """The sweep's parameter points (dotted path -> value), before replicates.
 
@@ -95,8 +103,7 @@ def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
     LatinHypercube). Both samplers are seeded from the batch seed; lists are sampled as
     equally likely choices.
     """
-    sweep = spec.sweep
-    assert sweep is not None
+    sweep = _table_of(spec, "sweep", "sweep_points")
     paths = [resolve_setting(k, "sweep.parameters") for k in sweep.parameters]
     if sweep.method == "grid":
         axes = []
@@ -151,9 +158,10 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     ``n`` defaults to ``cohort.patients``; the first ``k`` of ``n`` candidates are the
     same for any ``n >= k`` (screening draws more candidates than it randomises).
     """
-    cohort = spec.cohort
-    assert cohort is not None
-    n = cohort.patients if n is None else n
+    cohort = _table_of(spec, "cohort", "cohort_patients")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_RUNS):
+        raise BatchError(f"n = {n!r:.40} is not allowed: must be a whole number from 1 to {MAX_RUNS} (candidates to draw)")
+    n = cohort.patients if n is None else int(n)
     female = stream_generator(spec.seed, 10).random(n) < cohort.female_share()
     menopause_age = draw_values(AGE_AT_MENOPAUSE, n, stream_generator(spec.seed, 13))
     cdf = np.cumsum(cohort.ckd_stage_probabilities)
