@@ -141,3 +141,27 @@ def test_sobol_confidence_intervals_are_the_same_every_time_with_seed_0():
     np.random.seed(2)
     second = sobol_indices(toy, BOUNDS, samples=8, seed=0)
     pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+
+@pytest.mark.parametrize("call, message", [
+    # ZeroDivisionError, SALib's 'Bounds are not legal', int('x'), a silent 2**32 - 1 for seed=-1
+    (lambda m: morris_screening(m, {"a": (0, 1), "b": (0, 1)}, trajectories=0), r"trajectories = 0 is not allowed: "
+                                                                                r"must be a whole number from 2 to 10000"),
+    (lambda m: morris_screening(m, {"a": (0, 1), "b": (0, 1)}, levels=1), r"levels = 1 is not allowed"),
+    (lambda m: morris_screening(m, {"a": (1, 0), "b": (0, 1)}), r"bounds\['a'\] = \(1, 0\) is not allowed: must be "
+                                                                r"\(low, high\) with finite numbers and high > low"),
+    (lambda m: morris_screening(m, {"a": (0, float("nan")), "b": (0, 1)}), r"bounds\['a'\] = \(0, nan\) is not allowed"),
+    (lambda m: morris_screening(m, {"a": (0, 1, 2), "b": (0, 1)}), r"bounds\['a'\] = \(0, 1, 2\) is not allowed"),
+    (lambda m: morris_screening(m, {"a": (0, 1)}), r"bounds = \{'a': \(0, 1\)\} is not allowed: name at least 2"),
+    (lambda m: morris_screening(m, {"a": (0, 1), "b": (0, 1)}, seed=-1), r"seed = -1 is not allowed: must be a whole "
+                                                                         r"number from 0 to 9223372036854775807"),
+    (lambda m: morris_screening(m, {"a": (0, 1), "b": (0, 1)}, seed="x"), r"seed = 'x' is not allowed"),
+    (lambda m: sobol_indices(m, {"a": (0, 1), "b": (0, 1)}, samples=3), r"samples = 3 is not allowed: must be a power "
+                                                                        r"of 2 from 2 to 65536"),
+    (lambda m: sobol_indices(m, {"a": (0, 1), "b": (0, 1)}, samples=2**20), r"samples = 1048576 is not allowed"),
+])
+def test_bad_design_arguments_get_one_clear_message(call, message):
+    from calcium_abm.errors import UserInputError
+
+    with pytest.raises(UserInputError, match=message):
+        call(lambda x: x["a"])

@@ -36,6 +36,26 @@ def _problem(bounds: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
     return {"num_vars": len(names), "names": names, "bounds": [list(map(float, bounds[n])) for n in names]}
 
 
+def _check_design(bounds: Any, **numbers: Any) -> None:
+    """Refuse what SALib would fail on, or take silently (a seed of -1), naming the argument and the value."""
+    if not isinstance(bounds, Mapping) or len(bounds) < 2:
+        raise UserInputError(f"bounds = {bounds!r:.80} is not allowed: name at least 2 parameters to compare, "
+                             "e.g. {'mk7_ug_per_day': (0, 360), 'calcium_mg_per_day': (500, 2000)}")
+    for name, pair in bounds.items():
+        ok = isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
+            isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and np.isfinite(v) for v in pair)
+        if not ok or not pair[1] > pair[0]:
+            raise UserInputError(f"bounds[{name!r}] = {pair!r:.60} is not allowed: must be (low, high) with finite "
+                                 "numbers and high > low")
+    limits = {"trajectories": (2, 10_000), "levels": (2, 100), "samples": (2, 65_536), "seed": (0, 2**63 - 1)}
+    for key, value in numbers.items():
+        low, high = limits[key]
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high or (
+                key == "samples" and value & (value - 1)):
+            what = "a power of 2" if key == "samples" else "a whole number"
+            raise UserInputError(f"{key} = {value!r:.40} is not allowed: must be {what} from {low} to {high}")
+
+
 def sample_design(method: str, bounds: Mapping[str, tuple[float, float]], *, trajectories: int = 10,
                   levels: int = 4, samples: int = 64, seed: int = 0) -> tuple[dict[str, Any], np.ndarray]:
     """The SALib problem and sample matrix for ``method`` (``"morris"`` or ``"sobol"``).
@@ -43,6 +63,7 @@ def sample_design(method: str, bounds: Mapping[str, tuple[float, float]], *, tra
     Morris: ``trajectories * (k + 1)`` rows on a ``levels``-level grid. Sobol (Saltelli's
     scheme, first and total order): ``samples * (k + 2)`` rows; ``samples`` a power of 2.
     """
+    _check_design(bounds, trajectories=trajectories, levels=levels, samples=samples, seed=seed)
     problem = _problem(bounds)
     seed = int(seed) % (2**32)
     if method == "morris":
