@@ -237,3 +237,20 @@ def test_tertile_cut_points_are_the_whole_cohorts_with_each_patient_counted_once
 def test_a_column_the_table_lacks_gets_a_clear_message(call, message):
     with pytest.raises(UserInputError, match=message):
         call(per_run_table())
+
+
+def test_run_outcomes_refuses_an_output_it_would_not_use(tmp_path):
+    """run_outcomes(output="weekly") was read as daily, and an output given beside a batch directory was
+    replaced by the directory's own without a word."""
+    from calcium_abm.batch import BatchError, run_batch
+
+    batch = {"years": 0.05, "set": {"bone_grid_width": 8, "bone_grid_height": 8, "vessel_grid_width": 8,
+                                    "vessel_grid_height": 8}, "output": "summary",
+             "sweep": {"parameters": {"mk7_ug_per_day": [0, 1]}}}
+    run_batch(batch, tmp_path / "o")
+    with pytest.raises(BatchError, match=r"output = 'weekly' is not allowed: must be 'daily' or 'summary'"):
+        run_outcomes(tmp_path / "o", output="weekly")
+    with pytest.raises(BatchError, match=r"output = 'daily' is not allowed for '.*o': its runs were recorded "
+                                         r"as 'summary'; leave output out"):
+        run_outcomes(tmp_path / "o", output="daily")
+    assert len(run_outcomes(tmp_path / "o", output="summary")) == 2 == len(run_outcomes(tmp_path / "o"))

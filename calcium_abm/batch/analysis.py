@@ -86,8 +86,13 @@ def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: B
     (its manifest supplies the batch), or a results DataFrame as
     :func:`~calcium_abm.batch.load_results` returns (then give ``spec``).
     """
+    if output is not None and output not in ("daily", "summary"):  # anything else was read as daily
+        raise BatchError(f"output = {output!r:.40} is not allowed: must be 'daily' or 'summary' (or None)")
     if not isinstance(source, pd.DataFrame):
         batch = open_batch(source)
+        if output is not None and output != batch.output:  # the directory's own would replace it
+            raise BatchError(f"output = {output!r} is not allowed for '{batch.directory}': its runs were recorded "
+                             f"as {batch.output!r}; leave output out")
         spec, output = batch.spec, batch.output
         source = load_results(batch)
     if spec is None:
