@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -254,3 +255,18 @@ def test_run_outcomes_refuses_an_output_it_would_not_use(tmp_path):
                                          r"as 'summary'; leave output out"):
         run_outcomes(tmp_path / "o", output="daily")
     assert len(run_outcomes(tmp_path / "o", output="summary")) == 2 == len(run_outcomes(tmp_path / "o"))
+
+
+@pytest.mark.parametrize("confidence", [2, 0, 1, -0.5, float("nan"), "0.95", True])
+def test_a_confidence_level_outside_0_to_1_is_refused(confidence):
+    """mean_ci(confidence=2) raised scipy's 'alpha must be between 0 and 1 inclusive', confidence=nan gave
+    NaN intervals and ancova_effects(confidence=0) a zero-width interval, each without a word."""
+    from calcium_abm.batch import ancova_effects, difference_of_means
+
+    table = per_run_table().assign(base=[1.0, 3.0, 2.0, 2.0, 1.0, 4.0])
+    for call in (lambda: mean_ci([1.0, 2.0, 4.0], confidence=confidence),
+                 lambda: difference_of_means([1.0, 2.0, 6.0], [2.0, 4.0, 9.0], confidence=confidence),
+                 lambda: ancova_effects(table, [("y", "base")], "placebo", confidence=confidence)):
+        with pytest.raises(UserInputError, match=rf"confidence = {re.escape(repr(confidence))} is not allowed: "
+                                                 r"must be a number between 0 and 1 \(exclusive\), e\.g\. 0\.95"):
+            call()

@@ -28,6 +28,13 @@ __all__ = ["CONFIDENCE", "ancova_effects", "arm_order", "baseline_table", "diffe
 CONFIDENCE = 0.95  # two-sided confidence level of every interval (convention)
 
 
+def check_confidence(confidence: Any) -> None:
+    """Refuse a level scipy would fail on (2), or take into NaN or zero-width intervals (nan, 0)."""
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.number)) or not 0 < confidence < 1:
+        raise UserInputError(f"confidence = {confidence!r:.40} is not allowed: must be a number between 0 and 1 "
+                             "(exclusive), e.g. 0.95")
+
+
 def mean_ci(values: Any, confidence: float = CONFIDENCE) -> dict[str, float]:
     """Mean, SD and the Student-t interval of the mean of ``values`` (NaN and inf dropped).
 
@@ -41,6 +48,7 @@ def mean_ci(values: Any, confidence: float = CONFIDENCE) -> dict[str, float]:
         ``{"n", "mean", "sd", "ci_low", "ci_high"}``; fewer than two values give NaN SD and
         interval; identical values give a zero-width interval.
     """
+    check_confidence(confidence)
     x = np.asarray(values, dtype=float).ravel()
     x = x[np.isfinite(x)]
     n = len(x)
@@ -118,6 +126,7 @@ def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
         two values in a group give a NaN interval and p-value; no spread at all gives a
         zero-width interval and a NaN p-value.
     """
+    check_confidence(confidence)
     a, b = np.asarray(treated, dtype=float).ravel(), np.asarray(control, dtype=float).ravel()
     if paired:
         if a.shape != b.shape:
@@ -295,6 +304,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
     Raises:
         UserInputError: ``control`` has no finished runs.
     """
+    check_confidence(confidence)
     # statsmodels takes ~1.5 s to import; only trials with an ANCOVA pay for it
     import statsmodels.api as sm
 
