@@ -270,3 +270,14 @@ def test_a_confidence_level_outside_0_to_1_is_refused(confidence):
         with pytest.raises(UserInputError, match=rf"confidence = {re.escape(repr(confidence))} is not allowed: "
                                                  r"must be a number between 0 and 1 \(exclusive\), e\.g\. 0\.95"):
             call()
+
+
+def test_relative_risks_of_a_column_the_table_lacks_is_refused():
+    """relative_risks(table, "nope", None) returned an empty table and, with a control, a bare KeyError."""
+    table = per_run_table().assign(event=[True, False, True, False, False, True])
+    with pytest.raises(UserInputError, match=r"event 'nope' is not a column of the table"):
+        relative_risks(table, "nope", None)
+    with pytest.raises(UserInputError, match=r"event 'nope' is not a column of the table"):
+        relative_risks(table, "nope", None, control="placebo")
+    with pytest.raises(UserInputError, match=r"tertiles_of 'intake' is not a column of the table"):
+        relative_risks(table, "event", "intake")

@@ -233,6 +233,7 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
     arm's risk versus the control arm. Arms come in :func:`arm_order` (``arms``: the batch
     file's order).
     """
+    require_columns(per_run, event=event, **({"tertiles_of": tertiles_of} if tertiles_of is not None else {}))
     frame = per_run.copy()
     if arm_column not in frame:
         frame[arm_column] = "all"
