@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -691,3 +693,17 @@ def test_a_stored_sensitivity_batch_with_every_default_opens_again(tmp_path):
     stored = spec.model_dump(mode="json")
     assert stored["sensitivity"]["samples"] == 64
     assert load_spec({"batch": stored}).sensitivity == spec.sensitivity
+
+
+@pytest.mark.parametrize("source", [None, [1, 2], 5, b"seed = 1"])
+def test_load_batch_of_something_that_is_no_batch_gets_a_clear_message(source, tmp_path):
+    """load_batch(None) raised pathlib's 'argument should be a str or an os.PathLike object ...' TypeError
+    (run_batch(None, ...) too), where simulate(None) says what it takes."""
+    from calcium_abm.batch import run_batch
+
+    message = rf"cannot load a batch from {type(source).__name__}: give a \.toml path, mapping or BatchSpec"
+    with pytest.raises(BatchError, match=message):
+        load_batch(source)
+    with pytest.raises(BatchError, match=message):
+        run_batch(source, tmp_path / "out", workers=1)
+    assert not (tmp_path / "out").exists()

@@ -485,8 +485,7 @@ def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir
 
 def parse_batch_toml(data: bytes | str, origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
     """Validate a batch from TOML text or bytes; ``origin`` names it in messages."""
-    table = parse_toml(data, origin, MAX_BATCH_BYTES, BatchError, "batch file")
-    return validate_batch(table, origin, base_dir)
+    return validate_batch(parse_toml(data, origin, MAX_BATCH_BYTES, BatchError, "batch file"), origin, base_dir)
 
 
 def load_batch(source: str | os.PathLike | Mapping[str, Any] | BatchSpec) -> BatchSpec:
@@ -495,6 +494,7 @@ def load_batch(source: str | os.PathLike | Mapping[str, Any] | BatchSpec) -> Bat
         return source
     if isinstance(source, Mapping):
         return validate_batch(source)
-    path = Path(source)
-    data = read_limited(path, MAX_BATCH_BYTES, BatchError, "batch file")
+    if not isinstance(source, (str, os.PathLike)):  # pathlib's TypeError named no argument
+        raise BatchError(f"cannot load a batch from {type(source).__name__}: give a .toml path, mapping or BatchSpec")
+    data = read_limited(path := Path(source), MAX_BATCH_BYTES, BatchError, "batch file")
     return parse_batch_toml(data, str(path), base_dir=path.parent)
