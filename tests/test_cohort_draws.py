@@ -172,3 +172,10 @@ def test_cohort_and_sweep_functions_refuse_the_other_kind_of_batch():
         cohort_patients(sweep)
     with pytest.raises(BatchError, match=r"sweep_points needs a batch with \[sweep\]: this batch has \[cohort\]"):
         sweep_points(load_batch(cohort({})))
+
+
+def test_expand_runs_of_a_mapping_says_to_load_it_first():
+    """expand_runs({...}) raised AttributeError: 'dict' object has no attribute 'base_scenario'."""
+    with pytest.raises(BatchError, match=r"expand_runs needs a BatchSpec, not dict: load the batch with load_batch"):
+        expand_runs(cohort({}))
+    assert len(expand_runs(load_batch(cohort({}, patients=2)))) == 2

@@ -364,6 +364,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     design runs identical points once, see :func:`sample_run_ids`), or if no run reads a setting the
     batch gives (:class:`~calcium_abm.batch.inert.UnreadSettings`).
     """
+    if not isinstance(spec, BatchSpec):  # a mapping failed on a missing attribute
+        raise BatchError(f"expand_runs needs a BatchSpec, not {type(spec).__name__}: load the batch with load_batch")
     base = spec.base_scenario()
     plans: list[tuple[dict[str, Any], dict[str, Any], int]] = []  # (labels, overrides, seed)
     schedules: dict[int, list[dict[str, Any]]] = {}  # a cohort run's arm schedule entries
