@@ -320,3 +320,29 @@ def test_a_hand_edited_list_of_summary_files_cannot_reach_outside_the_folder(tmp
     assert listed_files(report, SUMMARY_FILES) == {"old.csv"}
     (report / SUMMARY_FILES).write_bytes(b"\xff\xfe bad")
     assert listed_files(report, SUMMARY_FILES) == set()
+
+
+def test_a_report_folder_inside_the_runs_folder_is_refused(tmp_path):
+    """`summarize DIR --out DIR/runs` put the report's CSV and PNG files among the run files (found by a
+    new-user probe); `power --out DIR/runs/x` would too. Both are refused naming the folder, and nothing
+    is written there; a folder beside it is taken."""
+    import argparse
+
+    from calcium_abm.commands import power
+    from calcium_abm.commands.summarize import write_summary
+    from calcium_abm.errors import UserInputError
+
+    out = tmp_path / "b"
+    run_batch({"years": 0.02, "set": SMALL, "cohort": {"patients": 4},
+               "arms": [{"name": "a"}, {"name": "b", "set": {"mk7_ug_per_day": 180}}]}, out, workers=1)
+    before = sorted(p.name for p in (out / "runs").iterdir())
+    for report in (out / "runs", out / "runs" / "x"):
+        with pytest.raises(UserInputError, match=r"^--out '.*' is not allowed: it is inside the batch's runs folder"):
+            write_summary(out, report)
+    args = argparse.Namespace(directory=str(out), outcome="bmd_change_pct", sizes="5", effect=None, arm=None,
+                              analysis=None, alpha="0.05", simulations="20", seed="0", out=str(out / "runs"))
+    with pytest.raises(UserInputError, match=r"for power.csv and power.png \(default DIR/summary\)"):
+        power.main(args)
+    assert sorted(p.name for p in (out / "runs").iterdir()) == before
+    _tables, report = write_summary(out, tmp_path / "elsewhere")
+    assert (report / "report.md").is_file()

@@ -63,6 +63,7 @@ def main(args: argparse.Namespace) -> int:
                                          draws_problem, plot_power_curve, power_curve, power_design,
                                          repeated_size_problem)
     from calcium_abm.batch.store import open_batch
+    from calcium_abm.commands.summarize import refuse_runs_folder
     from calcium_abm.io import atomic_directory, check_output_directory
 
     sizes_text = [part.strip() for part in str(args.sizes).split(",") if part.strip()]
@@ -87,6 +88,7 @@ def main(args: argparse.Namespace) -> int:
     if args.out is not None:  # before the work: only the last level is created, as for `run --out`
         report = check_output_directory(args.out, "--out", "power.csv and power.png")
     pilot = open_batch(args.directory)
+    refuse_runs_folder(report, pilot.directory, "power.csv and power.png")
     design = power_design(pilot, args.outcome, arm=args.arm, analysis=args.analysis, alpha=alpha)
     if pilot.missing:
         print(f"warning: {pilot.missing_note()}; this power resamples the pilot's {len(pilot.finished)} finished "

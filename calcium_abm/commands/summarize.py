@@ -51,6 +51,7 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
     report = directory_option(report_dir, "--out", "the summary") if report_dir is not None \
         else batch.directory / "summary"
     check_output_directory(report, "--out", "the summary")  # a file or device refused; only the last level is made
+    refuse_runs_folder(report, batch.directory, "the summary")
     try:
         with atomic_directory(report, SUMMARY_FILES) as tmp:
             tables = summarize(batch, tmp)
@@ -58,6 +59,17 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
         raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
                              "nothing was written") from None
     return tables, report
+
+
+def refuse_runs_folder(report: Path, directory: Path, what: str) -> None:
+    """Raise :class:`UserInputError` if ``report`` is batch ``directory``'s runs folder or inside it: ``what``
+    would lie among the run files (``resume`` and ``summarize`` read every file there)."""
+    from calcium_abm.batch.store import RUNS_DIR  # lazy, as in write_summary
+
+    runs, target = (Path(directory) / RUNS_DIR).resolve(), Path(report).resolve()
+    if target == runs or runs in target.parents:
+        raise UserInputError(f"--out '{report}' is not allowed: it is inside the batch's runs folder ({runs}), which "
+                             f"holds one file per run; give another folder for {what} (default DIR/summary)")
 
 
 def main(args: argparse.Namespace) -> int:
