@@ -34,7 +34,7 @@ _HD = "haemodialysis"
 _MK7_RESPONSE_PLOT = ("dp_ucmgp_pmol_l", "vascular_mgp_carboxylation_fraction", "plasma_mk7_nmol_l")
 
 _BLUNTED = (
-    "issue 12: in haemodialysis the model's dp-ucMGP answers MK-7 about 1.5 times as strongly as the trials: "
+    "issue 12: in haemodialysis the model's dp-ucMGP answers MK-7 about 1.5 times as strongly as these trials: "
     "-29 / -45 / -55 % after 8 weeks of 154 / 309 / 463 µg/day against Caluwé's -17 / -33 / -46 % (the highest dose "
     "inside its band, at its edge), and 78 % below placebo after 2 years of 360 µg/day against RenaKvit's 40 % "
     "(2026-12-04, when the rows were added; nothing was fitted to them). The model's MGP carboxylation follows the "
@@ -42,13 +42,16 @@ _BLUNTED = (
     "with normal kidneys (rows 8 and 9 pass), so a uraemic patient's blunted response to vitamin K (lower "
     "uptake, recycling or carboxylation in uraemia) is not in the model; its haemodialysis patient also starts "
     "at 1,860 pmol/L (row K3's median 1,939) where RenaKvit's placebo arm sat near 3,450. A third trial, row "
-    "Aoun2017, saw a larger fall than the model (-86 % after 4 weeks of 360 µg/day), so a blunting of the response "
-    "in uraemia, fitted to these two rows, would fail that one")
+    "Aoun2017, saw a larger fall than the model (-86 % after 4 weeks of 360 µg/day), and a fourth, row "
+    "Westenfeld2012, larger falls than the model at every dose (-18 / -37 / -61 % after 6 weeks of 45 / 135 / "
+    "360 µg/day; the model -9 / -23 / -44 % on 2026-12-04, inside those bands), so a blunting of the response in "
+    "uraemia, fitted to these two rows, would fail those")
 
 _STRONGER = (
     "issue 12: the trials in haemodialysis disagree, and the model lies between them: its -36 % after 4 weeks of "
     "360 µg/day is less than half of Aoun's -86 %, while over 8 weeks it answers Caluwé's doses about 1.5 times as "
-    "strongly as his patients did (row Caluwe2014; 2026-12-04, when the row was added; nothing was fitted to it). "
+    "strongly as his patients did (row Caluwe2014; 2026-12-04, when the row was added; nothing was fitted to it), and "
+    "less strongly than Westenfeld's (row Westenfeld2012, inside its bands). "
     "Aoun's patients started higher (median 3,179 pmol/L against the model's 1,870), and a pre-post design without a "
     "placebo arm counts any regression towards the mean in the fall")
 
