@@ -232,8 +232,11 @@ def random_inputs(draw):
     overrides["mgp_knockout"] = draw(st.booleans())
     chosen = draw(st.lists(st.sampled_from(FULL_RANGE_PARAMETERS + TENFOLD_PARAMETERS),
                            min_size=3, max_size=10, unique=True))
+    from calcium_abm.physiology.conditional_parameters import CONDITIONAL_PARAMETERS
     from calcium_abm.physiology.species import species_of_parameters  # another species' are refused
     scope = species_of_parameters()
+    if overrides["warfarin_mg_per_day"] == 0:  # the listed conditional ones (the EC50s) act only on warfarin: refused
+        chosen = [name for name in chosen if name not in CONDITIONAL_PARAMETERS]
     overrides.update({name: draw(_parameter_value(name)) for name in chosen
                       if overrides["species"] in scope.get(name, (overrides["species"],))})
     return overrides
