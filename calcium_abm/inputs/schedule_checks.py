@@ -49,8 +49,10 @@ def inert_schedule_entries(scenario: Any) -> list[str]:
         if not any(acting.values()) or other_species_parameters(
                 [path.partition(".")[2] for path in entry.set if path.startswith("parameters.")], species):
             continue  # shadowed on every day, or another species' parameter: refused as such, which says more
-        if all(_value(scenario.state_at(d, i), key) == _value(scenario.state_at(d, i + 1), key)
-               for key, on in acting.items() for d in on):
+        # the settings without the entry and with it, validated once a day for all its keys
+        states = {d: (scenario.state_at(d, i), scenario.state_at(d, i + 1)) for d in {d for on in acting.values()
+                                                                                     for d in on}}
+        if all(_value(states[d][0], key) == _value(states[d][1], key) for key, on in acting.items() for d in on):
             given = ", ".join(f"{key} = {fmt_value(value)}" for key, value in entry.set.items())
             problems.append(f"schedule entry {i + 1} (start_day = {entry.start_day}) changes nothing: {given} "
                             f"{'is' if len(entry.set) == 1 else 'are'} already in force on every day the entry "
