@@ -276,6 +276,36 @@ def test_odd_patterns_cover_every_row_that_constrains_a_parameter():
     assert constrained <= rows, constrained - rows
 
 
+def _quoted_numbers(text: str) -> set[float]:
+    """The numbers in ``text`` (thousands commas and Unicode minus signs read as Python would)."""
+    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text.replace("\u2212", "-"))
+    return {abs(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", text)}
+
+
+def test_odd_patterns_list_every_validation_row_with_its_own_numbers():
+    """ODD section 1's table lists each row of ``calcium-abm validate`` once, and every number its
+    intervention and pattern cells quote is in the row's own definition (title, finding, source, notes,
+    criteria; a figure of the model itself, "model −73 %", is checked in test_odd_numbers.py), so the table
+    cannot drift from the rows it summarises."""
+    from calcium_abm.validation import all_rows
+
+    rows = all_rows()
+    patterns = _section(ODD, "1 Purpose and patterns")
+    cells = re.findall(r"^\| ([\w-]+) \| ([^|]*) \| ([^|]*) \| [^|]* \|$", patterns, re.M)
+    listed = [row for row, *_ in cells if row != "Row"]
+    assert sorted(listed) == sorted(rows), (set(rows) - set(listed), set(listed) - set(rows))
+    for row, intervention, pattern in cells:
+        if row == "Row":
+            continue
+        definition = rows[row]
+        text = " ".join(map(str, [definition.title, definition.finding, definition.source,
+                                  getattr(definition, "notes", ""), getattr(definition, "reason", ""),
+                                  *getattr(definition, "criteria", ())]))
+        quoted = re.sub(r"model \u2212?\d+(?:\.\d+)? %", "", f"{intervention} {pattern}")  # the model's own
+        stray = _quoted_numbers(quoted) - _quoted_numbers(text)  # figures: test_odd_numbers.py
+        assert not stray, f"ODD section 1, row {row}: {sorted(stray)} are not in the row's definition"
+
+
 def test_docs_index_lists_every_doc():
     index = (DOCS / "README.md").read_text(encoding="utf-8")
     for path in sorted(DOCS.glob("*.md")):
