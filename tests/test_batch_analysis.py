@@ -281,3 +281,24 @@ def test_relative_risks_of_a_column_the_table_lacks_is_refused():
         relative_risks(table, "nope", None, control="placebo")
     with pytest.raises(UserInputError, match=r"tertiles_of 'intake' is not a column of the table"):
         relative_risks(table, "event", "intake")
+
+
+@pytest.mark.parametrize("values", ["abc", ["1.0", "x"], [object()], {"a": 1}])
+def test_mean_ci_of_values_that_are_not_numbers_names_them(values):
+    """mean_ci("abc") raised numpy's bare "could not convert string to float: 'abc'"."""
+    with pytest.raises(UserInputError, match=r"values .* are not allowed: must be numbers"):
+        mean_ci(values)
+
+
+@pytest.mark.parametrize("digits", [-1, 0, 18, 10**400, 2.5, "3", True])
+def test_baseline_table_digits_outside_1_to_17_are_refused(digits):
+    """baseline_table(digits=-1 or True) raised "Format specifier missing precision", 10**400 "Too many
+    decimal digits in format string"; a table of categorical columns only ignored any value."""
+    from calcium_abm.batch.statistics import baseline_table
+
+    table = pd.DataFrame({"arm": ["a", "a", "b", "b"], "x": [1.5, 2.5, 2.0, 3.0], "sex": ["m", "f", "m", "f"]})
+    shown = re.escape(repr(digits)[:40])
+    for characteristics in (["x"], ["sex"]):
+        with pytest.raises(UserInputError, match=rf"digits = {shown} is not allowed: must be an integer from 1 to 17"):
+            baseline_table(table, characteristics, digits=digits)
+    assert baseline_table(table, ["x"], digits=17).iloc[1]["a"] == "2 (0.70710678118654757)"

@@ -47,9 +47,15 @@ def mean_ci(values: Any, confidence: float = CONFIDENCE) -> dict[str, float]:
     Returns:
         ``{"n", "mean", "sd", "ci_low", "ci_high"}``; fewer than two values give NaN SD and
         interval; identical values give a zero-width interval.
+
+    Raises:
+        UserInputError: ``values`` are not numbers, or ``confidence`` is outside (0, 1).
     """
     check_confidence(confidence)
-    x = np.asarray(values, dtype=float).ravel()
+    try:
+        x = np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise UserInputError(f"values {values!r:.60} are not allowed: must be numbers (an array-like of floats)") from None
     x = x[np.isfinite(x)]
     n = len(x)
     mean = float(x.mean()) if n else math.nan
@@ -357,6 +363,10 @@ SUBGROUP_CHARACTERISTICS = {"postmenopausal": ("sex", "female", "women"),
                             "years_since_menopause": ("postmenopausal", True, "postmenopausal women")}
 
 
+#: the most significant digits a float carries (``repr`` gives 17)
+MAX_DIGITS = 17
+
+
 def _significant(x: float, digits: int) -> str:
     """``x`` to ``digits`` significant digits as a table reader expects, without an exponent below a
     million (an intake of 1140 mg/day is ``1140``, not ``1.14e+03``)."""
@@ -378,12 +388,16 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
             values and the day-0 value of recorded columns, ``<column>_baseline``).
         characteristics: the columns to describe, in order (missing ones, or ones without a value, are
             skipped).
+        digits: significant digits of the means and SDs, an integer from 1 to :data:`MAX_DIGITS`.
         arms: the arms' order (the batch file's); arms not in it follow in order of appearance.
 
     Returns:
         A wide table: ``characteristic``, ``statistic`` and one text column per arm (in
         ``arms`` order, else order of appearance); the first row holds each arm's number of runs.
     """
+    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 1 <= digits <= MAX_DIGITS:
+        raise UserInputError(f"digits = {digits!r:.40} is not allowed: must be an integer from 1 to {MAX_DIGITS} "
+                             "(significant digits)")
     arms = arm_order(per_run[arm_column], arms)
     groups = {a: per_run[per_run[arm_column] == a] for a in arms}
     rows = [{"characteristic": "runs", "statistic": "n", **{a: str(len(g)) for a, g in groups.items()}}]
