@@ -5,6 +5,7 @@ inputs that are refused before anything is written."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import numpy as np
@@ -113,6 +114,8 @@ def test_an_arm_that_takes_a_setting_out_of_range_is_named_with_its_add_or_set()
     assert message.startswith("arm 'minus': add = { mk7_ug_per_day = -1000 } on a patient's own ")
     assert "gives diet.mk7_ug_per_day = -9" in message and "must be between 0 and 10000 µg/day" in message
     assert "schedule entry" not in message
+    own, result = re.search(r"patient's own (\S+) µg/day gives diet\.mk7_ug_per_day = (\S+) µg/day", message).groups()
+    assert len(own.lstrip("-").replace(".", "")) <= 6 and len(result.lstrip("-").replace(".", "")) <= 6, message
     arms = [{"name": "placebo"}, {"name": "minus", "set": {"mk7_ug_per_day": -5}}]
     with pytest.raises(BatchError, match=r"arms #2 \(minus\)\.set\.mk7_ug_per_day: diet\.mk7_ug_per_day = -5 is "
                                          "not allowed: must be between 0 and 10000"):
@@ -404,3 +407,11 @@ def test_a_crossover_of_one_arm_is_refused():
                     "arms": [{"name": "only", "set": {"mk7_ug_per_day": 180}}]})
     load_batch({"years": 0.02, "cohort": {"patients": 4, "design": "crossover"},
                 "arms": [{"name": "a"}, {"name": "b", "set": {"mk7_ug_per_day": 180}}]})
+
+
+def test_a_drawn_value_is_shown_in_full_where_rounding_would_hide_why_it_is_refused():
+    from calcium_abm.batch.arms import _drawn
+
+    assert _drawn(49.88956192935076) == "49.8896" and _drawn(5.0) == "5" and _drawn(3) == "3"
+    assert _drawn(10000.00001, "diet.mk7_ug_per_day") == "10000.00001"  # not "10000", inside 0-10000
+    assert _drawn(-250.11043807064925, "diet.mk7_ug_per_day") == "-250.11"

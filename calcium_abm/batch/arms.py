@@ -71,9 +71,20 @@ def _arm_changes(set_keys: dict[str, Any], add_keys: dict[str, float], patient: 
             taken = "" if adherence == 1 else f" x adherence {fmt_num(adherence)}"
             unit = unit_suffix(setting_unit(path))
             raise BatchError(f"{where}: add = {{ {key} = {fmt_num(amount)} }}{taken} on a patient's own "
-                             f"{fmt_num(own)}{unit} gives {path} = {fmt_num(out[path])}{unit}, which is not "
+                             f"{_drawn(own)}{unit} gives {path} = {_drawn(out[path], path)}{unit}, which is not "
                              f"allowed: {allowed}")
     return out
+
+
+def _drawn(value: Any, path: str | None = None) -> str:
+    """A drawn patient's value to 6 significant digits (49.8896, not 49.88956192935076), in full where
+    rounding would put a refused sum of ``path`` inside its range (10000.00001 shown as 10000)."""
+    if not isinstance(value, float):
+        return fmt_num(value)
+    short = float(f"{value:.6g}")
+    if short != value and path is not None and range_problem(path, short) is None:
+        return fmt_num(value)
+    return fmt_num(short)
 
 
 def arm_overrides(arm, patient: dict[str, Any], base, adherence: float = 1.0) -> dict[str, Any]:
