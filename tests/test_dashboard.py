@@ -117,6 +117,16 @@ def test_a_bad_link_is_reported_and_falls_back_to_defaults(query, field):
     build_runs(settings)  # what is left still builds a model
 
 
+@pytest.mark.parametrize("typed, shown", [("-5", "-5"), ("20000", "20000"), ("-5.50", "-5.50"), ("2e4", "2e4")])
+def test_a_refused_link_value_is_shown_as_typed(typed, shown):
+    """A link's mk7_ug_per_day=-5 was reported as "diet.mk7_ug_per_day = -5.0 is not allowed"."""
+    settings, problems = ds.settings_from_query(f"mk7_ug_per_day={typed}")
+    assert problems == [f"link: diet.mk7_ug_per_day = {shown} is not allowed: must be between 0 and 10000 µg/day"]
+    settings, problems = ds.settings_from_query("mk7_ug_per_day=20&warfarin_mg_per_day=2.50")
+    assert problems == [] and settings.a.changes == (("mk7_ug_per_day", 20.0), ("warfarin_mg_per_day", 2.5))
+    assert all(type(value) is float for _, value in settings.a.changes)  # stored plain, not as typed
+
+
 def test_a_link_with_settings_but_no_scenario_sets_the_default_scenario():
     """A hand-made link (?mk7_ug_per_day=180) was ignored with "unknown setting 'mk7_ug_per_day'
     ... did you mean 'mk7_ug_per_day'?"; a comparison setting without compare= says what is missing."""

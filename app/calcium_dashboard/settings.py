@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenario
 from calcium_abm.inputs.fields import field_choices
-from calcium_abm.inputs.messages import did_you_mean
+from calcium_abm.inputs.messages import TypedNumber, did_you_mean
 from calcium_abm.person import single_run_scenario
 from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
 from calcium_abm.inputs.sections import (MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS, MIN_HUMAN_AGE_YEARS,
@@ -484,8 +484,9 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
                     # sex = male without a word; refused as `calcium-abm run` refuses the two together
                     raise ValueError(f"postmenopausal = {raw!r} is not allowed with {prefix}sex = {link_sex!r}: "
                                      "only a woman can be postmenopausal")
+                typed = TypedNumber(value, raw.strip()) if type(value) is float else value  # "-5", not "-5.0"
+                side_scenario(result.with_change(knob.key, typed, scenario), uploads)  # the model's limits
                 candidate = result.with_change(knob.key, value, scenario)
-                side_scenario(candidate, uploads)  # validates the value against the model's limits
             except (ValueError, ScenarioError) as exc:
                 problems.append(f"link: {prefix}{exc}" if isinstance(exc, ValueError) else f"link: {exc}")
                 continue

@@ -33,6 +33,7 @@ __all__ = [
     "join_problems",
     "key_not_a_string",
     "PlainDescription",
+    "TypedNumber",
     "PlainName",
     "printable",
     "problem_lines",
@@ -72,6 +73,19 @@ def schedule_label(entries, day: int) -> str:
 # ------------------------------------------------------------------------ values
 
 
+class TypedNumber(float):
+    """A float that remembers the text the user typed, so a message shows it as typed
+    (:func:`fmt_value`): ``-5`` rather than ``-5.0`` for a dashboard link's ``-5``, ``1e400``
+    rather than ``inf`` for a TOML number too large for a float."""
+
+    typed_text: str = ""
+
+    def __new__(cls, value: float, typed_text: str) -> "TypedNumber":
+        number = super().__new__(cls, value)
+        number.typed_text = typed_text
+        return number
+
+
 def fmt_num(x: float) -> str:
     """A number as a user writes it: ``5`` for 5.0, ``0.25``, ``1e+20``."""
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
@@ -85,7 +99,7 @@ def fmt_value(value: Any) -> str:
     """A value as the user would have written it in TOML, shortened to 60 characters."""
     if isinstance(value, bool):
         text = "true" if value else "false"
-    elif isinstance(value, float) and getattr(value, "typed_text", None):  # an overflowed number
+    elif isinstance(value, float) and getattr(value, "typed_text", None):  # a TypedNumber
         text = value.typed_text
     elif isinstance(value, float):
         text = "nan" if math.isnan(value) else ("inf" if value == math.inf else repr(value))

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from calcium_abm.errors import UserInputError
-from calcium_abm.inputs.messages import MAX_PATH_CHARS, fmt_bytes, shorten
+from calcium_abm.inputs.messages import MAX_PATH_CHARS, TypedNumber, fmt_bytes, shorten
 
 __all__ = ["MAX_NESTING", "MAX_INT_DIGITS", "nesting_problem", "parse_toml", "parse_toml_value", "read_limited"]
 
@@ -38,18 +38,12 @@ _KEY_LINE = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')(?:\s*\.\s
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]#]+?)\s*\]\]?\s*(#.*)?$")
 
 
-class OverflowedNumber(float):
-    """A TOML number too large for a float (``1e400``): ±inf that remembers the text typed,
-    so a message shows ``1e400`` rather than ``inf`` (see ``messages.fmt_value``)."""
-
-    typed_text: str = ""
-
-
 def _parse_float(text: str) -> float:
+    """A TOML float; one too large for a float (``1e400``) is ±inf remembering its text
+    (:class:`.messages.TypedNumber`), so a message shows ``1e400`` rather than ``inf``."""
     value = float(text)
     if math.isinf(value) and "inf" not in text.lower():
-        value = OverflowedNumber(value)
-        value.typed_text = text
+        value = TypedNumber(value, text)
     return value
 
 
