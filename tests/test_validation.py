@@ -328,6 +328,7 @@ def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_ther
     (["--seeds", "0"], "--seeds '0' is not allowed"),
     (["--seeds", "two"], "--seeds 'two' is not allowed"),
     (["--workers", "-1"], "--workers '-1' is not allowed"),
+    (["--workers", "513"], "--workers '513' is not allowed: must be a whole number from 1 to 512"),  # as batch's
     (["--scheduler", "not an address!", "--rows", "8"], "--scheduler 'not an address!' is not allowed"),
 ])
 def test_cli_bad_options_exit_2_before_running(option, message, capsys, tmp_path):

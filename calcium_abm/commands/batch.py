@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from calcium_abm.batch.estimate import MAX_WORKERS
 from calcium_abm.errors import UserInputError
 from calcium_abm.interrupts import interruption
 from calcium_abm.inputs.options import integer_option
@@ -43,7 +44,7 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_workers(raw: str | None) -> int | None:
     """``--workers`` as an integer (None if not given); UserInputError otherwise."""
-    return integer_option(raw, "--workers", 1, 512)
+    return integer_option(raw, "--workers", 1, MAX_WORKERS)
 
 
 def run_from_args(args: argparse.Namespace):

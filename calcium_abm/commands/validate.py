@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from calcium_abm.batch.estimate import MAX_WORKERS
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import MAX_PATH_CHARS, did_you_mean, printable, shorten
 from calcium_abm.inputs.options import integer_option
@@ -29,7 +30,6 @@ HELP = ("Run the calibration table as virtual experiments and report PASS/FAIL p
 
 MAX_SEEDS = 100
 DEFAULT_OUT = "validation-report"
-MAX_WORKERS = 64
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
