@@ -57,7 +57,12 @@ FLAT_DOSE_RESPONSE = (
     "The same flat dose-response puts the steady INR at 1.62 / 2.29 / 2.89 at 2.5 / 5 / 7.5 mg/day. PK/PD models "
     "put therapeutic concentrations below the EC50 with a steeper step from inhibition to INR (Hamberg et al. 2007 "
     "Clin Pharmacol Ther 81:529); a higher EC50 (Wajima's 0.34 mg/L) failed row W1 in the model's flux-limited "
-    "carboxylation (docs/ODD.md section 8)")
+    "carboxylation (docs/ODD.md section 8). Tried 2026-12-04: a Hill coefficient of 2 on the liver's VKOR "
+    "inhibition with the EC50 at 0.35 mg/L passed W1 (INR 2.42) and all of W7 (factor VII 55 % and 22 %), but its "
+    "steeper dose-response took rows W4's and W6's patients past their starting INRs at their doses (11.5 and 3.18), "
+    "and no source gives such a steep step at VKOR: Hamberg 2007's sigmoid effect of S-warfarin (as the reil "
+    "package implements it [S]) has a Hill coefficient of 0.42 (EC50 2.2-4.6 mg/L by VKORC1 genotype), its "
+    "steepness sitting in the INR's link to the clotting factors (exponent 3.61). Not kept")
 
 
 ANTICOAGULATION_EXPERIMENTS: tuple[Experiment, ...] = (
