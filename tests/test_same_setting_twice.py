@@ -31,3 +31,25 @@ def test_a_batch_table_that_sets_one_setting_twice_is_refused(batch, where):
     with pytest.raises(BatchError, match=rf"{where}.diet.mk7_ug_per_day: sets diet.mk7_ug_per_day, as "
                                          r"mk7_ug_per_day does: give it once"):
         load_batch(batch)
+
+
+#: The same setting as a quoted dotted key and inside a table (``"diet.mk7_ug_per_day" = 180`` beside
+#: ``diet = { mk7_ug_per_day = 90 }``): flattening the table kept the last value silently (found by the
+#: new-user probe h1: the schedule entry acted with 90, the 180 vanished).
+NESTED_TWICE = {"diet.mk7_ug_per_day": 180, "diet": {"mk7_ug_per_day": 90}}
+NESTED_MESSAGE = r"diet.mk7_ug_per_day is given twice \(180 and 90\), as a dotted key and inside a table: give it once"
+
+
+def test_a_schedule_entry_with_a_dotted_key_and_a_table_for_one_setting_is_refused():
+    with pytest.raises(ScenarioError, match=rf"schedule entry 1: {NESTED_MESSAGE}"):
+        load_scenario({"schedule": [{"start_day": 1, "set": dict(NESTED_TWICE)}]})
+
+
+@pytest.mark.parametrize("batch, where", [
+    ({"set": dict(NESTED_TWICE), "sweep": {"parameters": {"calcium_mg_per_day": [800, 900]}}}, "set"),
+    ({"cohort": {"patients": 2}, "arms": [{"name": "a"}, {"name": "b", "set": dict(NESTED_TWICE)}]}, r"arms #2 \(b\).set"),
+    ({"cohort": {"patients": 2}, "arms": [{"name": "a"}, {"name": "b", "add": dict(NESTED_TWICE)}]}, r"arms #2 \(b\).add"),
+])
+def test_a_batch_table_with_a_dotted_key_and_a_table_for_one_setting_is_refused(batch, where):
+    with pytest.raises(BatchError, match=rf"{where}: {NESTED_MESSAGE}"):
+        load_batch(batch)

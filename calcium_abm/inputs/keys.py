@@ -18,7 +18,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import field_bounds, field_kind, field_unit, is_optional_number
 from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, accepted_keys, did_you_mean, range_text, rule_error, shorten,
+from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, accepted_keys, did_you_mean, fmt_value, range_text, rule_error, shorten,
                                          unit_suffix)
 from calcium_abm.inputs.intake_names import intake_hint, unknown_intake_word
 from calcium_abm.inputs.sections import FLAT_KEYS, SECTIONS, SUBSTANCE_SECTIONS, TOP_LEVEL_TEXT, other_section_hint
@@ -126,7 +126,9 @@ def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     so a deeply nested table cannot exhaust the stack).
 
     TOML turns an unquoted ``diet.mk7_ug_per_day = 1`` inside an inline table into a
-    nested table; both spellings are accepted.
+    nested table; both spellings are accepted, but not both at once for one key (a quoted
+    ``"diet.mk7_ug_per_day" = 180`` beside ``diet = { mk7_ug_per_day = 90 }``): one value would
+    silently replace the other, so that is refused.
     """
     out: dict[str, Any] = {}
     stack: list[tuple[Mapping[str, Any], str]] = [(table, prefix)]
@@ -135,8 +137,12 @@ def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         for key, value in current.items():
             if isinstance(value, Mapping):
                 stack.append((value, f"{pre}{key}."))
-            else:
-                out[f"{pre}{key}"] = value
+                continue
+            name = f"{pre}{key}"
+            if name in out:
+                raise rule_error(f"{name} is given twice ({fmt_value(out[name])} and {fmt_value(value)}), as a dotted key "
+                                 f"and inside a table: give it once")
+            out[name] = value
     return out
 
 
