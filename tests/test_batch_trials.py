@@ -415,3 +415,12 @@ def test_a_drawn_value_is_shown_in_full_where_rounding_would_hide_why_it_is_refu
     assert _drawn(49.88956192935076) == "49.8896" and _drawn(5.0) == "5" and _drawn(3) == "3"
     assert _drawn(10000.00001, "diet.mk7_ug_per_day") == "10000.00001"  # not "10000", inside 0-10000
     assert _drawn(-250.11043807064925, "diet.mk7_ug_per_day") == "-250.11"
+
+
+@pytest.mark.parametrize("kind", ["inclusion", "exclusion"])
+def test_a_criterion_on_a_days_flow_is_refused(kind):
+    """A flow (mg/day) is NaN on day 0, the day a criterion reads: an inclusion screened out every
+    candidate ('0 of 4 patients found'), an exclusion excluded nobody (found by the new-user probe h1)."""
+    with pytest.raises(BatchError, match=rf"cohort.{kind}.urine_calcium_mg_per_day: urine_calcium_mg_per_day cannot "
+                                         r"be screened on: a day's flow has no value on day 0"):
+        load_batch(trial(cohort={kind: {"urine_calcium_mg_per_day": {"min": 2.0}}}))
