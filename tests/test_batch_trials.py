@@ -424,3 +424,24 @@ def test_a_criterion_on_a_days_flow_is_refused(kind):
     with pytest.raises(BatchError, match=rf"cohort.{kind}.urine_calcium_mg_per_day: urine_calcium_mg_per_day cannot "
                                          r"be screened on: a day's flow has no value on day 0"):
         load_batch(trial(cohort={kind: {"urine_calcium_mg_per_day": {"min": 2.0}}}))
+
+
+@pytest.mark.parametrize("kind, criterion, message", [
+    ("inclusion", {"sex": {"one_of": ["femal"]}},
+     r'cohort.inclusion.sex.one_of: "femal" is not allowed: patient.sex must be one of "female", "male"'),
+    ("exclusion", {"ckd_stage": {"one_of": [4, 7]}},
+     r"cohort.exclusion.ckd_stage.one_of: 7 is not allowed: patient.ckd_stage must be an integer from 0 to 5"),
+    ("inclusion", {"postmenopausal": {"one_of": [1]}},
+     r"cohort.inclusion.postmenopausal.one_of: 1 is not allowed: patient.postmenopausal must be true or false"),
+    ("inclusion", {"sex": {"min": 1}}, r"cohort.inclusion.sex.min = 1.0 is not allowed: patient.sex is not a number"),
+])
+def test_a_criterion_naming_a_value_its_setting_cannot_hold_is_refused(kind, criterion, message):
+    """No candidate could have such a value: the inclusion screened out every candidate and the error blamed the
+    screening limit, the exclusion never acted (found by the new-user probe h1: sex = { one_of = ["femal"] })."""
+    with pytest.raises(BatchError, match=message):
+        load_batch(trial(cohort={kind: criterion}))
+
+
+def test_criteria_on_values_a_setting_holds_are_accepted():
+    load_batch(trial(cohort={"inclusion": {"sex": {"one_of": ["female"]}, "postmenopausal": {"one_of": [True]}},
+                             "exclusion": {"ckd_stage": {"one_of": [4, 5]}, "age_years": {"min": 75}}}))

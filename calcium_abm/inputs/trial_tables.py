@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.fields import allowed_text, field_choices
 from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
 from calcium_abm.inputs.messages import (PlainDescription, PlainName, accepted_keys, did_you_mean, fmt_num,
                                          fmt_value, rule_error, shorten)
-from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, TOP_LEVEL_TEXT, changes_during_run
+from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, SECTIONS, TOP_LEVEL_TEXT, changes_during_run
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
            "arm_problems", "check_criteria", "check_strata", "criterion_target", "duplicate_value_problems",
@@ -186,14 +187,40 @@ class Published(_Table):
 def check_criteria(value: dict[str, Criterion], where: str) -> dict[str, Criterion]:
     """Every key of ``cohort.inclusion``/``exclusion`` names something to screen on."""
     problems = []
-    for key in value:
+    for key, criterion in value.items():
         try:
-            criterion_target(key, f"{where}.{key}")
+            target = criterion_target(key, f"{where}.{key}")
         except PydanticCustomError as exc:
             problems.append(exc.context["text"])
+            continue
+        if "." in target:  # a setting: what it can hold is known before any candidate is drawn
+            problems += _values_it_cannot_hold(f"{where}.{key}", target, criterion)
     if problems:
         raise rule_error("\n".join(problems))
     return value
+
+
+def _values_it_cannot_hold(where: str, path: str, criterion: Criterion) -> list[str]:
+    """A criterion on setting ``path`` that names a value the setting cannot hold (``sex = { one_of =
+    ["femal"] }``, ``ckd_stage = { one_of = [7] }``), or bounds a setting that is not a number: no
+    candidate could have it, so an inclusion would screen out every candidate and an exclusion
+    would never act."""
+    section, _, field = path.partition(".")
+    kind, allowed = setting_kind(path), allowed_text(SECTIONS[section], field)
+    if criterion.one_of is None:
+        if kind in ("int", "float"):
+            return []
+        bound = "min" if criterion.min is not None else "max"
+        return [f"{where}.{bound} = {fmt_value(getattr(criterion, bound))} is not allowed: {path} is not a number "
+                f"({allowed}); give one_of = [...]"]
+    choices = field_choices(SECTIONS[section], field)
+    for v in criterion.one_of:
+        number = isinstance(v, (int, float)) and not isinstance(v, bool)
+        holds = (v in choices and isinstance(v, str) if choices else isinstance(v, bool) if kind == "bool" else
+                 number and range_problem(path, v) is None and (kind != "int" or float(v).is_integer()))
+        if not holds:
+            return [f"{where}.one_of: {fmt_value(v)} is not allowed: {path} {allowed}"]
+    return []
 
 
 def check_strata(value: list[str], categories: tuple[str, ...]) -> list[str]:
