@@ -149,7 +149,8 @@ def test_a_bad_arm_is_named_by_its_place_and_its_name(arm, message):
 def test_screening_randomises_only_qualifying_candidates_and_counts_the_rest(tmp_path):
     spec = load_batch(trial(patients=6, cohort={
         "inclusion": {"age_years": {"min": 60}, "dp_ucmgp_pmol_l": {"min": 400}},
-        "exclusion": {"ckd_stage": {"one_of": [4, 5]}}}))
+        "exclusion": {"ckd_stage": {"one_of": [4, 5]}},
+        "ckd_stage_probabilities": [0.8, 0.1, 0.05, 0.03, 0.02, 0.0]}))
     runs = expand_runs(spec)
     assert len(runs) == 6 and runs.screening is not None
     counts = runs.screening
@@ -445,3 +446,26 @@ def test_a_criterion_naming_a_value_its_setting_cannot_hold_is_refused(kind, cri
 def test_criteria_on_values_a_setting_holds_are_accepted():
     load_batch(trial(cohort={"inclusion": {"sex": {"one_of": ["female"]}, "postmenopausal": {"one_of": [True]}},
                              "exclusion": {"ckd_stage": {"one_of": [4, 5]}, "age_years": {"min": 75}}}))
+
+
+@pytest.mark.parametrize("kind, criterion, message", [
+    ("exclusion", {"ckd_stage": {"one_of": [4, 5]}},
+     r"cohort.exclusion.ckd_stage \(one of 4, 5\) is not allowed here: every one of the 4 screened candidates has "
+     r"patient.ckd_stage = 0, so it excludes nobody and changes nothing"),
+    ("inclusion", {"calcium_mg_per_day": {"max": 2000}},
+     r"cohort.inclusion.calcium_mg_per_day \(at most 2000.0\) is not allowed here: every one of the 4 screened "
+     r"candidates has diet.calcium_mg_per_day = 1000.0, so it admits every candidate and changes nothing"),
+])
+def test_a_criterion_on_a_setting_every_candidate_shares_is_refused(tmp_path, kind, criterion, message):
+    """The cohort does not draw the setting, so the criterion met every candidate the same way and did nothing
+    (found by the new-user probe h1: cohort.exclusion.ckd_stage = { one_of = [4, 5] } without
+    ckd_stage_probabilities), as a stratification factor every patient shares is refused; nothing is written."""
+    with pytest.raises(BatchError, match=message):
+        run_batch(trial(cohort={kind: criterion}), tmp_path / "out", workers=1, progress=False)
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_a_criterion_on_a_drawn_setting_is_kept():
+    runs = expand_runs(load_batch(trial(patients=6, cohort={"ckd_stage_probabilities": [0.5, 0.1, 0.1, 0.1, 0.1, 0.1],
+                                                            "exclusion": {"ckd_stage": {"one_of": [4, 5]}}})))
+    assert len(runs) == 6 and runs.screening["randomised"] == 6

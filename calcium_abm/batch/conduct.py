@@ -18,7 +18,7 @@ from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_value
 from calcium_abm.inputs.trial_tables import criterion_target
 
-__all__ = ["baseline_state", "dropout_days", "inert_strata", "person_of_cohort", "randomise", "screen_candidates",
+__all__ = ["baseline_state", "dropout_days", "inert_criteria", "inert_strata", "person_of_cohort", "randomise", "screen_candidates",
            "screening_criteria", "unread_settings"]
 
 
@@ -196,6 +196,25 @@ def inert_strata(spec: BatchSpec, patients: list[dict[str, Any]], base) -> str |
             return (f"cohort.stratify_by: '{key}' is not allowed here: every one of the {len(patients)} randomised "
                     f"patients has {path} = {fmt_value(values.pop())}, so it makes one stratum and changes nothing; "
                     "leave it out, or draw patients who differ in it "
+                    "(female_probability, postmenopausal_probability, ckd_stage_probabilities or a distribution)")
+    return None
+
+
+def inert_criteria(spec: BatchSpec, screened: list[dict[str, Any]], base) -> str | None:
+    """A message if a criterion on a setting met its cohort's ``patients`` while every screened candidate has the
+    same value of it (a setting the cohort does not draw, e.g. ``cohort.exclusion.ckd_stage`` without
+    ``ckd_stage_probabilities``): it then admitted every candidate it was tried on (an inclusion) or excluded none
+    (an exclusion), so it changes nothing. The draw is the batch seed's, so the same file always gets the same
+    answer. None if each such setting varies."""
+    for kind, key, crit, target in screening_criteria(spec.cohort):
+        if "." not in target:  # a recorded column: read on each candidate's own day 0
+            continue
+        values = {_setting_value(target, candidate, base) for candidate in screened}
+        if len(values) == 1:
+            return (f"cohort.{kind}.{key} ({crit.describe()}) is not allowed here: every one of the {len(screened)} "
+                    f"screened candidates has {target} = {fmt_value(values.pop())}, so it "
+                    f"{'admits every candidate' if kind == 'inclusion' else 'excludes nobody'} and changes nothing; "
+                    "leave it out, or draw candidates who differ in it "
                     "(female_probability, postmenopausal_probability, ckd_stage_probabilities or a distribution)")
     return None
 

@@ -21,7 +21,7 @@ from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import fixed_fields, is_fixed, menopause_without_women
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
-from calcium_abm.batch.conduct import dropout_days, inert_strata, randomise, screen_candidates
+from calcium_abm.batch.conduct import dropout_days, inert_criteria, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
 from calcium_abm.batch.spec import MAX_RUNS, BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
@@ -255,8 +255,9 @@ def _base_parameters(base):
 class TrialPlan:
     """A cohort's runs before validation: ``(labels, overrides, seed, schedule)`` each, the
     screening counts (None without criteria), and the message of an arm whose ``set`` gives every
-    patient their own value (:func:`.arms.inert_arm_set`) or of a stratification factor every patient
-    shares (:func:`.conduct.inert_strata`; None if none), raised once the
+    patient their own value (:func:`.arms.inert_arm_set`), of a stratification factor every patient
+    shares (:func:`.conduct.inert_strata`) or of a criterion on a setting every candidate shares
+    (:func:`.conduct.inert_criteria`; None if none), raised once the
     batch's unread settings have been refused, which say more (a parameter of another species)."""
 
     plans: list[tuple[dict[str, Any], dict[str, Any], int, list[dict[str, Any]]]]
@@ -286,7 +287,8 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     last_days = dropout_days(spec, len(patients), base.days)
     inert_arm = next((problem for a, arm in enumerate(spec.arms) if (problem := inert_arm_set(
         arm, [p for p, arms in zip(patients, assignment) if a in arms], base)) is not None), None) \
-        or inert_strata(spec, patients, base)
+        or inert_strata(spec, patients, base) \
+        or (inert_criteria(spec, candidates[:screening["screened"]], base) if screening is not None else None)
     plans = []
     for i, (c, patient, arm_indices, last) in enumerate(zip(chosen, patients, assignment, last_days)):
         for a in arm_indices:
