@@ -119,6 +119,27 @@ def test_a_draw_only_spread_acts_only_in_a_cohort_that_draws_its_trait(tmp_path,
                   "cohort": {"patients": 2, "distributions": {"peak_bone_mass": {"distribution": "documented"}}}})
 
 
+def test_a_drawn_trait_no_run_reads_is_refused(tmp_path, capsys):
+    """A cohort drew peak_bone_mass beside a measured T-score for everyone (each run sets it back to 1) and
+    reported it in Table 1, or wall_plaque_growth for people whose plaque starts after the run; it acted in no
+    run (found by the new-user probe h1 with calcium-abm batch)."""
+    cohort = ('[cohort]\npatients = 2\n[cohort.distributions]\n'
+              'baseline_bmd_t_score = { distribution = "normal", mean = -1, sd = 1 }\n'
+              'peak_bone_mass = { distribution = "documented" }\n[[arms]]\nname = "usual"\n')
+    _refused_batch(tmp_path, capsys, _batch(cohort),
+                   'cohort.distributions.peak_bone_mass = { distribution = "documented" } does nothing in any run of '
+                   "this batch: the measured patient.baseline_bmd_t_score sets each run's start bone; leave it out of "
+                   "cohort.distributions")
+    young = {"age_years": {"distribution": "uniform", "min": 20, "max": 25},
+             "wall_plaque_growth": {"distribution": "documented"}}
+    with pytest.raises(BatchError, match=r"cohort.distributions.wall_plaque_growth = \{ distribution = \"documented\" "
+                                         r"\} does nothing in any run of this batch: .* and each run ends before its "
+                                         r"person's onset; leave it out of cohort.distributions"):
+        _runs({"arms": [{"name": "usual"}], "cohort": {"patients": 2, "distributions": young}})
+    old = {**young, "age_years": {"distribution": "uniform", "min": 60, "max": 65}}
+    assert _runs({"arms": [{"name": "usual"}], "cohort": {"patients": 2, "distributions": old}})
+
+
 def test_a_cohort_that_draws_the_propensity_lets_its_spread_act():
     draws = {"calcification_propensity": {"distribution": "documented"}}
     assert _runs({"set": {"calcification_propensity_log_sd": 0.7}, "arms": [{"name": "usual"}],

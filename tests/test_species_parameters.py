@@ -55,19 +55,22 @@ def test_a_batch_run_leaves_another_species_parameters_out():
     assert "rat_time_scale" not in kept and kept["vascular_ageing_rate_per_year"] == 0.02
 
 
-def test_a_cohort_may_draw_a_peak_bone_mass_beside_measured_t_scores():
-    """docs/batch.md's example draws both: the drawn peak would do nothing beside a T-score, so each
-    person's run takes peak_bone_mass 1 (one person's run refuses the pair instead)."""
+def test_a_cohort_that_draws_a_peak_bone_mass_beside_measured_t_scores_only_is_refused():
+    """The drawn peak does nothing beside a T-score, so each person's run takes peak_bone_mass 1 (one person's run
+    refuses the pair instead); a cohort in which every person has a T-score draws it for no run and is refused
+    (tests/test_inert_inputs.py); one in which some people have none reads it in theirs."""
     from calcium_abm.batch.conduct import person_of_cohort
     from calcium_abm.batch.expand import expand_runs
-    from calcium_abm.batch.spec import load_batch
+    from calcium_abm.batch.spec import BatchError, load_batch
     from calcium_abm.scenario import parse_scenario_toml
 
     draws = {"peak_bone_mass": {"distribution": "documented"},
              "baseline_bmd_t_score": {"distribution": "normal", "mean": -1.2, "sd": 1.0, "min": -4, "max": 2}}
-    spec = load_batch({"name": "t", "scenario": "healthy_adult", "years": 1,
-                       "cohort": {"patients": 4, "distributions": draws}, "arms": [{"name": "placebo"}]})
-    runs = expand_runs(spec)
+    batch = {"name": "t", "scenario": "healthy_adult", "years": 1,
+             "cohort": {"patients": 4, "distributions": draws}, "arms": [{"name": "placebo"}]}
+    with pytest.raises(BatchError, match="cohort.distributions.peak_bone_mass .* does nothing in any run"):
+        expand_runs(load_batch(batch))
+    runs = expand_runs(load_batch({**batch, "cohort": {"patients": 4, "distributions": {
+        "peak_bone_mass": {"distribution": "documented"}, "age_years": {"distribution": "uniform", "min": 50, "max": 70}}}}))
     people = [person_of_cohort(parse_scenario_toml(r.scenario_toml)) for r in runs]
-    assert any(parse_scenario_toml(r.scenario_toml).patient.peak_bone_mass != 1.0 for r in runs)
-    assert all(p.patient.peak_bone_mass == 1.0 and p.patient.baseline_bmd_t_score is not None for p in people)
+    assert all(p.patient.peak_bone_mass != 1.0 for p in people)

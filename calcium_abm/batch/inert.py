@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from calcium_abm.batch.arms import arm_entry_sources
 from calcium_abm.batch.conduct import PERSON_KEYS_UNREAD, unread_settings
+from calcium_abm.batch.draws import Distribution
 from calcium_abm.batch.spec import BatchError
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_num, fmt_value, join_problems
@@ -29,7 +30,7 @@ _HINTS = {"set": "leave it out of [set]", "scenario": "leave it out of the scena
           "sweep": "its runs would be identical: sweep a setting the runs read",
           "sensitivity": "its effects would be exactly 0: leave it out of the design, or give "
                          "sensitivity.screen_unread = true to screen it anyway",
-          "arm": "leave it out of the arm"}
+          "arm": "leave it out of the arm", "draw": "leave it out of cohort.distributions"}
 
 
 @dataclass
@@ -46,6 +47,8 @@ class _Source:
 
 def _shown(value) -> str:
     """A value as the file gives it: a number, a list, a sweep's range."""
+    if isinstance(value, Distribution):  # a cohort's draw: named by its kind
+        return f"{{ distribution = {fmt_value(value.kind)} }}" if value.kind != "choice" else "{ choice = [...] }"
     if hasattr(value, "min") and hasattr(value, "max"):
         return f"{{ min = {fmt_num(value.min)}, max = {fmt_num(value.max)} }}"
     if isinstance(value, list):
@@ -90,6 +93,9 @@ class UnreadSettings:
                 self._add(path, f"{kind}.parameters.{key}", values, kind)
         drawn = {resolve_setting(k, "cohort.distributions"): d.kind for k, d in
                  (spec.cohort.distributions.items() if spec.cohort is not None else ())}
+        for key, dist in (spec.cohort.distributions.items() if spec.cohort is not None else ()):
+            if (path := resolve_setting(key, "cohort.distributions")) in PERSON_KEYS_UNREAD:  # drawn, maybe never read
+                self._add(path, f"cohort.distributions.{key}", dist, "draw")
         self.in_draw: list[_Source] = []  # a draw-only spread acts in a cohort's draw or nowhere, whatever the runs
         for path in [p for p in self.every_run if _draw_only(p)]:
             trait = DRAW_ONLY_SPREADS[path.partition(".")[2]]
