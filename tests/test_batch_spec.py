@@ -578,6 +578,18 @@ def test_a_zero_probability_of_one_is_refused():
     load_batch(data)
 
 
+def test_a_zero_probability_of_zero_is_refused():
+    # No patient got exactly 0 from it, so the accepted key changed nothing (found by the new-user probe h1).
+    data = cohort()
+    data["cohort"]["distributions"]["mk7_ug_per_day"] = {"distribution": "normal", "mean": 100, "sd": 1,
+                                                         "zero_probability": 0}
+    with pytest.raises(BatchError, match="cohort.distributions.mk7_ug_per_day: zero_probability = 0 is not allowed: "
+                                         "no patient would get exactly 0 from it"):
+        load_batch(data)
+    data["cohort"]["distributions"]["mk7_ug_per_day"]["zero_probability"] = 0.001
+    load_batch(data)
+
+
 def test_draws_zero_inflated_below_a_fields_range_name_zero_probability_not_min():
     # The message told a cohort with min = 50 to "give min = 18": the share below 18 came from
     # zero_probability, which no min changes.

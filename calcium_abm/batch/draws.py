@@ -81,6 +81,9 @@ class Distribution(BaseModel):
             raise rule_error(f"{extra[0]} is not used by a {kind} distribution (it takes {takes})")
         if kind == "choice":
             self._check_choice()
+        if self.zero_probability == 0:
+            raise rule_error("zero_probability = 0 is not allowed: no patient would get exactly 0 from it, so it "
+                             "would change nothing; must be more than 0 and less than 1 (or leave it out)")
         if self.zero_probability == 1:
             raise rule_error(f"zero_probability = 1 is not allowed: every patient would get exactly 0, so the {kind} "
                              "distribution would never act; must be less than 1 (or give distribution = "
