@@ -302,3 +302,22 @@ def test_baseline_table_digits_outside_1_to_17_are_refused(digits):
         with pytest.raises(UserInputError, match=rf"digits = {shown} is not allowed: must be an integer from 1 to 17"):
             baseline_table(table, characteristics, digits=digits)
     assert baseline_table(table, ["x"], digits=17).iloc[1]["a"] == "2 (0.70710678118654757)"
+
+
+def test_ancova_of_an_outcome_with_no_value_in_an_arm_says_so_instead_of_failing():
+    """summarize of a cohort on osteocalcin_knockout with outcomes = { ucoc_fraction = "final" } (NaN in every run:
+    no osteocalcin) raised a statsmodels traceback from the ANCOVA (found by the new-user probe h1); the other
+    outcomes are still analysed, and an arm without values gets NaN with the reason."""
+    from calcium_abm.batch import ancova_effects
+
+    table = pd.DataFrame({"arm": ["placebo", "placebo", "placebo", "mk7", "mk7", "mk7", "mk4", "mk4", "mk4"],
+                          "y": [1.0, 2.0, 1.5, 3.0, 4.0, 3.2, math.nan, math.nan, math.nan],
+                          "base": [0.5, 0.7, 0.6, 0.6, 0.8, 0.5, 0.4, 0.6, 0.7],
+                          "none": [math.nan] * 9, "none_base": [math.nan] * 9})
+    out = ancova_effects(table, [("none", "none_base"), ("y", "base")], "placebo", arms=["placebo", "mk7", "mk4"])
+    none = out[out["outcome"] == "none"]
+    assert list(none["arm"]) == ["mk7", "mk4"] and none["difference"].isna().all()
+    assert none["adjusted_for"].str.contains("no run of arm placebo, mk7, mk4 has a value of none").all()
+    y = out[out["outcome"] == "y"].set_index("arm")
+    assert math.isfinite(y.loc["mk7", "difference"]) and y.loc["mk7", "adjusted_for"] == "base"
+    assert math.isnan(y.loc["mk4", "difference"]) and "no run of arm mk4 has a value of y" in y.loc["mk4", "adjusted_for"]

@@ -323,7 +323,15 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
         # a day's flow (mg/day) has no day-0 value: such an outcome is analysed unadjusted
         unmeasured = baseline not in per_run or per_run[baseline].isna().all()
         data = per_run[[arm_column, outcome] + ([] if unmeasured else [baseline])].dropna()
-        design = pd.DataFrame({f"arm={a}": (data[arm_column] == a).astype(float) for a in arms}, index=data.index)
+        present = set(data[arm_column])  # an outcome NaN in every run of an arm (ucoc_fraction without osteocalcin)
+        fitted = [a for a in arms if a in present] if control in present else []
+        if not fitted:
+            rows += [{"arm": a, "control": control, "outcome": outcome, "n": len(data), "difference": math.nan,
+                      "ci_low": math.nan, "ci_high": math.nan, "p_value": math.nan,
+                      "adjusted_for": _no_values(outcome, [x for x in (control, *arms) if x not in present])}
+                     for a in arms]
+            continue
+        design = pd.DataFrame({f"arm={a}": (data[arm_column] == a).astype(float) for a in fitted}, index=data.index)
         design = sm.add_constant(design, has_constant="add")
         note = _UNADJUSTED["flow"] if unmeasured else baseline
         if not unmeasured:
@@ -347,6 +355,11 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
         if flat:
             note += "; no p-value: no spread within the arms (every run of an arm gives the same outcome)"
         for a in arms:
+            if a not in fitted:
+                rows.append({"arm": a, "control": control, "outcome": outcome, "n": int(fit.nobs),
+                             "difference": math.nan, "ci_low": math.nan, "ci_high": math.nan, "p_value": math.nan,
+                             "adjusted_for": _no_values(outcome, [a])})
+                continue
             term = f"arm={a}"
             difference = float(fit.params[term])
             low, high = (difference, difference) if flat else (float(interval.loc[term, 0]),
@@ -355,6 +368,12 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
                          "difference": difference, "ci_low": low, "ci_high": high,
                          "p_value": math.nan if flat else float(p_values[term]), "adjusted_for": note})
     return pd.DataFrame(rows)
+
+
+def _no_values(outcome: str, arms: list[str]) -> str:
+    """The ANCOVA's note for arms none of whose runs has a value of ``outcome`` (NaN in every run)."""
+    return (f"nothing: no run of arm {', '.join(arms)} has a value of {outcome} (NaN in every run, e.g. a marker of a "
+            "knocked-out protein), so there is no effect to estimate")
 
 
 #: Characteristics that apply to a subgroup only: column -> (the column that selects it,
