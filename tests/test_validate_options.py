@@ -77,3 +77,15 @@ def test_a_runs_marker_not_written_by_validate_is_named_as_such(tmp_path, marker
     with pytest.raises(UserInputError) as info:
         open_run_store(store)
     assert says in str(info.value) and "object has no attribute" not in str(info.value)
+
+
+def test_workers_beside_a_scheduler_is_refused_before_anything_runs(tmp_path, capsys, monkeypatch):
+    """validate --scheduler ADDRESS --workers 4 took --workers and never used it (a Dask cluster has its own
+    workers; batch and sensitivity refused the pair; found by the new-user probe h1). Refused before the
+    scheduler is contacted or a file is written."""
+    monkeypatch.chdir(tmp_path)
+    code = main(["validate", "--rows", "1", "--no-report", "--scheduler", "tcp://127.0.0.1:1", "--workers", "4"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: --workers and --scheduler cannot be combined: a Dask cluster has its "
+                                        "own workers"), err
+    assert not list(tmp_path.iterdir())

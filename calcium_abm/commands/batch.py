@@ -19,7 +19,7 @@ import sys
 from calcium_abm.batch.estimate import MAX_WORKERS
 from calcium_abm.errors import UserInputError
 from calcium_abm.interrupts import interruption
-from calcium_abm.inputs.options import integer_option
+from calcium_abm.inputs.options import integer_option, refuse_workers_with_scheduler
 
 NAME = "batch"
 HELP = "Run a batch file (parameter sweep, virtual-cohort trial or sensitivity design) in parallel."
@@ -56,9 +56,7 @@ def run_from_args(args: argparse.Namespace):
     from calcium_abm.inputs.memory import check_memory
 
     workers = parse_workers(args.workers)
-    if args.scheduler is not None and workers is not None:
-        raise UserInputError("--workers and --scheduler cannot be combined: a Dask cluster has its own "
-                             "workers (start them with `dask worker ADDRESS`)")
+    refuse_workers_with_scheduler(args.workers, args.scheduler)
     if not args.out.strip():
         raise UserInputError(f"--out {args.out!r} is not allowed: give a directory for the batch results")
     scheduler = check_scheduler_address(args.scheduler) if args.scheduler is not None else None

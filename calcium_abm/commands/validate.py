@@ -22,7 +22,7 @@ from pathlib import Path
 from calcium_abm.batch.estimate import MAX_WORKERS
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import MAX_PATH_CHARS, did_you_mean, printable, shorten
-from calcium_abm.inputs.options import integer_option
+from calcium_abm.inputs.options import integer_option, refuse_workers_with_scheduler
 
 NAME = "validate"
 HELP = ("Run the calibration table as virtual experiments and report PASS/FAIL per published finding "
@@ -203,6 +203,7 @@ def main(args: argparse.Namespace) -> int:
     refuse_conflicting_reports(args)
     seeds = integer_option(args.seeds, "--seeds", 1, MAX_SEEDS, QUICK_SEEDS if args.quick else DEFAULT_SEEDS)
     workers = integer_option(args.workers, "--workers", 1, MAX_WORKERS, 2)
+    refuse_workers_with_scheduler(args.workers, args.scheduler)
     if args.docs:
         docs = _docs_dir()
         markdown_path, image_dir = docs / "validation.md", docs / "validation"

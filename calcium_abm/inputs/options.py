@@ -11,7 +11,7 @@ import re
 
 from calcium_abm.errors import UserInputError
 
-__all__ = ["integer_option"]
+__all__ = ["integer_option", "refuse_workers_with_scheduler"]
 
 _ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
 
@@ -32,3 +32,11 @@ def integer_option(raw: str | None, option: str, lo: int, hi: int, default: int 
     if not lo <= value <= hi:
         raise UserInputError(f"{option} {shown!r} is not allowed: {allowed}")
     return value
+
+
+def refuse_workers_with_scheduler(workers: str | None, scheduler: str | None) -> None:
+    """``--workers`` beside ``--scheduler`` (``batch``, ``sensitivity``, ``validate``): a Dask cluster has its own
+    workers, so the local count would never act; :class:`UserInputError` if both are given."""
+    if workers is not None and scheduler is not None:
+        raise UserInputError("--workers and --scheduler cannot be combined: a Dask cluster has its own "
+                             "workers (start them with `dask worker ADDRESS`)")
