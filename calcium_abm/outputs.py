@@ -18,7 +18,7 @@ from calcium_abm.physiology import calcium, coagulation, kidney, skeleton, wall_
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
-__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
+__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
            "inputs_most_changed", "physiology_row"]
 
 
@@ -224,6 +224,19 @@ COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c
 SIGNED_COLUMNS: tuple[str, ...] = ("bmd_change_pct", "ca_balance_error_mg", "p_balance_error_mg")
 #: the columns that are a day's flow (mg/day): NaN on day 0, when no day has passed
 DAILY_FLOW_COLUMNS: tuple[str, ...] = tuple(name for name, c in _DECLARED.items() if "t.per_day(" in c.expression)
+#: the columns that read 0 on every run's day 0 by definition: a sum since day 0 (``*_cum_mg``) or a change from
+#: it (the signed columns); their change is their final value and their percent change has no value
+ZERO_ON_DAY_0_COLUMNS: tuple[str, ...] = (*(name for name in _DECLARED if "_cum_" in name), *SIGNED_COLUMNS)
+
+
+def day_0_value_problem(column: str) -> str | None:
+    """Why ``column``'s day-0 value says nothing about a run (a flow's is NaN, a sum's or a change's since day 0 is
+    0 in every run), so no change from it can be measured; None for any other column."""
+    if column in DAILY_FLOW_COLUMNS:
+        return "a day's flow has no value on day 0 (no day has passed)"
+    if column in ZERO_ON_DAY_0_COLUMNS:
+        return "it is 0 on every run's day 0 (a sum or a change since day 0)"
+    return None
 
 
 def _compile_row(expressions: list[str]) -> Callable[[DayTallies], list[float]]:

@@ -245,6 +245,13 @@ def test_sensitivity_runs_each_distinct_point_once():
     (cohort() | {"analysis": {"outcomes": {"urine_calcium_mg_per_day": "change"}}},
      "analysis.outcomes.urine_calcium_mg_per_day = \"change\" is not allowed: a day's flow has no value on day 0 "
      "(no day has passed), so only 'final' is allowed"),
+    # a sum or change since day 0 is 0 in every run then: its pct_change had no value in any run (n = 0 in the
+    # report) and its change was its final value (found by the new-user probe h1)
+    (cohort() | {"analysis": {"outcomes": {"ca_urine_cum_mg": "pct_change"}}},
+     "analysis.outcomes.ca_urine_cum_mg = \"pct_change\" is not allowed: it is 0 on every run's day 0 (a sum or a "
+     "change since day 0), so only 'final' is allowed"),
+    (cohort() | {"analysis": {"outcomes": {"bmd_change_pct": "change"}}},
+     "analysis.outcomes.bmd_change_pct = \"change\" is not allowed: it is 0 on every run's day 0"),
     (cohort() | {"analysis": {"outcomes": {"bmd_change_pct": "last"}}},
      "analysis.outcomes.bmd_change_pct = \"last\" is not allowed: must be 'final', 'change' or 'pct_change'"),
     (cohort() | {"analysis": {"severe_calcification": {"column": "score", "above": 1}}},

@@ -326,12 +326,11 @@ class Analysis(_Table):
             why = (f"{bad[0]} is the runs' time axis, not an outcome" if bad[0] in COLUMNS else "not a recorded column"
                    + did_you_mean(bad[0], [c for c in COLUMNS if c not in ("day", "years")]))
             raise rule_error(f"analysis.outcomes.{bad[0]}: {why} (see calcium_abm.COLUMNS)")
-        from calcium_abm.outputs import DAILY_FLOW_COLUMNS
+        from calcium_abm.outputs import day_0_value_problem
 
-        flows = [k for k, measure in value.items() if k in DAILY_FLOW_COLUMNS and measure != "final"]
-        if flows:
-            raise rule_error(f"analysis.outcomes.{flows[0]} = {fmt_value(value[flows[0]])} is not allowed: a day's "
-                             "flow has no value on day 0 (no day has passed), so only 'final' is allowed")
+        if bad := next(((k, why) for k, m in value.items() if m != "final" and (why := day_0_value_problem(k))), None):
+            raise rule_error(f"analysis.outcomes.{bad[0]} = {fmt_value(value[bad[0]])} is not allowed: {bad[1]}, so "
+                             "only 'final' is allowed")
         return value
 
     @field_validator("severe_calcification", mode="after")
