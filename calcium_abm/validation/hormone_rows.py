@@ -1,5 +1,6 @@
 """Validation rows on the mineral hormones in people with healthy kidneys, findings the model was not given
-(added 2026-12-04): ``Carrivick2015`` (PTH rises with age at a normal GFR). Part of the table of
+(added 2026-12-04): ``Carrivick2015`` (PTH rises with age at a normal GFR) and ``Calvo1988`` (8 days of a
+high-phosphorus, low-calcium diet in young adults raise PTH, phosphate and calcitriol). Part of the table of
 :mod:`calcium_abm.validation.experiments`, in the same vocabulary (:mod:`calcium_abm.validation.design`).
 
 No parameter of the model describes how PTH changes with age: its PTH rises with age only through the
@@ -14,10 +15,11 @@ import math
 import numpy as np
 
 from calcium_abm.validation.ageing_rows import AGE_AT_FMP_YEARS
-from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, Runs
+from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, Runs, pct_vs_control, pp_difference
 from calcium_abm.validation.kidney_rows import window_mean
 
-__all__ = ["HORMONE_EXPERIMENTS", "CARRIVICK_AGES", "CARRIVICK_GFR", "pth_rise_per_decade"]
+__all__ = ["HORMONE_EXPERIMENTS", "CARRIVICK_AGES", "CARRIVICK_GFR", "CALVO_DIETS", "calvo_half_band",
+           "pth_rise_per_decade"]
 
 #: ages of the virtual people, evenly across the adult range of a laboratory's patients (the study's averaged ~60 y)
 CARRIVICK_AGES = (30.0, 45.0, 60.0, 75.0, 90.0)
@@ -69,6 +71,69 @@ def _rise(sex: str, known_failure: str = "") -> Criterion:
                      "for both sexes (the study adjusted for sex)", known_failure)
 
 
+#: Calvo 1988: (calcium, phosphorus) mg/day of the control diet and of the test diet, both from grocery foods
+CALVO_DIETS = {"control": (820.0, 930.0), "test": (420.0, 1660.0)}
+_CALVO_DAYS = 8
+#: days on the control diet before the test diet starts, so both arms leave the model's start first
+_CALVO_RUN_IN = 180
+_CALVO_AGE = 21.5  # the participants were 18-25 y
+#: paired comparisons in 8 people (df 7): t quantiles for the two-sided P bounds and for a 95 % CI
+_T_975_DF7 = 2.365
+_T_FOR_P = {0.006: 3.887, 0.003: 4.442}
+#: 24-h mean PTH on the test diet against the control diet: (published %, P bound), n = 8 per sex
+_CALVO_PTH = {"male": (11.0, 0.006), "female": (22.0, 0.003)}
+
+
+def calvo_half_band(published: float, p_bound: float) -> float:
+    """Half-width of the 95 % CI of a paired mean change ``published`` % in 8 people with P < ``p_bound``: the
+    SE is at most published / t(1 - p/2, 7), so the CI is at most +-2.365 x that (the widest the paper allows)."""
+    return round(_T_975_DF7 * published / _T_FOR_P[p_bound], 1)
+
+
+_CALCITRIOL_FALLS = (
+    "issue 10: the model's calcitriol follows FGF23, which the extra phosphate raises, and barely follows PTH "
+    "(calcitriol_pth_exponent 0.11, OpenBoneMin's), so the low-calcium, high-phosphorus diet lowers calcitriol where "
+    "the study found it raised (the same missing PTH drive of 1-alpha-hydroxylase as row C1's calcitriol)")
+
+
+def _calvo_arm(label: str, sex: str) -> Arm:
+    calcium, phosphorus = CALVO_DIETS["control"]
+    settings = {"patient.sex": sex, "patient.age_years": _CALVO_AGE, "diet.calcium_mg_per_day": calcium,
+                "diet.phosphate_mg_per_day": phosphorus}
+    if label == "control":
+        return Arm(f"{sex} control diet", settings=settings)
+    calcium, phosphorus = CALVO_DIETS["test"]
+    return Arm(f"{sex} test diet", settings=settings,
+               start={"diet.calcium_mg_per_day": calcium, "diet.phosphate_mg_per_day": phosphorus})
+
+
+def _calvo_criteria(sex: str) -> tuple[Criterion, ...]:
+    people, day = ("men" if sex == "male" else "women"), _CALVO_RUN_IN + _CALVO_DAYS
+    arm, control = f"{sex} test diet", f"{sex} control diet"
+    published, p_bound = _CALVO_PTH[sex]
+    half = calvo_half_band(published, p_bound)
+    criteria = [
+        Criterion(f"PTH on day {_CALVO_DAYS}, test vs control diet ({people})",
+                  pct_vs_control("pth_pmol_l", day, arm, control), round(published - half, 1),
+                  round(published + half, 1), f"+{published:g} % (P < {p_bound:g}, n = 8)", "%",
+                  f"+-{half:g} points: the paired 95 % CI of a mean change of {published:g} % in 8 people with P < "
+                  f"{p_bound:g}: SE <= {published:g} / {_T_FOR_P[p_bound]} (t for P = {p_bound:g}, df 7), half-width "
+                  f"{_T_975_DF7} x SE"),
+        Criterion(f"serum phosphate on day {_CALVO_DAYS}, test - control diet ({people})",
+                  pp_difference("serum_phosphate_mmol_l", day, arm, control), 0.0, None, "higher (significant)",
+                  "mmol/L", "direction only: the abstract reports a significant rise without its size"),
+        Criterion(f"calcitriol on day {_CALVO_DAYS}, test vs control diet ({people})",
+                  pct_vs_control("calcitriol_relative", day, arm, control), 0.0, None, "higher (significant)", "%",
+                  "direction only: the abstract reports a significant rise without its size", _CALCITRIOL_FALLS),
+    ]
+    if sex == "female":
+        criteria.append(Criterion(f"ionised calcium on day {_CALVO_DAYS}, test - control diet (women)",
+                                  pp_difference("ionized_calcium_mmol_l", day, arm, control), None, 0.0,
+                                  "lower (significant in women only)", "mmol/L",
+                                  "direction only: the abstract reports a significant fall in women without its size"))
+    return tuple(criteria)
+
+
 HORMONE_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
         row="Carrivick2015",
@@ -93,5 +158,26 @@ HORMONE_EXPERIMENTS: tuple[Experiment, ...] = (
               "the model has no PTH term of its own for age, so its rise passes through ionised calcium (lower "
               "calcium absorption with age, the menopause's renal leak): what an adjustment for ionised calcium "
               "would leave of it is smaller still.",
+    ),
+    Experiment(
+        row="Calvo1988",
+        title="A high-phosphorus, low-calcium diet for 8 days in young adults: PTH, phosphate and calcitriol",
+        finding="8 men and 8 women aged 18-25 ate a control diet (820 mg calcium, 930 mg phosphorus a day) and a "
+                "test diet (420 mg calcium, 1660 mg phosphorus) from grocery foods for 8 days each; on the test diet "
+                "24-h mean PTH was 11 % higher in men (P < 0.006) and 22 % in women (P < 0.003), serum phosphorus "
+                "and plasma 1,25(OH)2D rose in both sexes, and ionised calcium fell in women only",
+        source="Calvo, Kumar & Heath 1988, J Clin Endocrinol Metab 66:823 (doi 10.1210/jcem-66-4-823, PMID 2831248) "
+               "[V abstract]; the same group's 4-week study in 15 young women (Calvo et al. 1990, J Clin Endocrinol "
+               "Metab 70:1334, 400 mg calcium and 1700 mg phosphorus: intact PTH up to 36 % higher, 1,25(OH)2D "
+               "unchanged) [V abstract], not a criterion (its PTH is the largest rise over a 24-h profile)",
+        days=_CALVO_RUN_IN + _CALVO_DAYS,
+        arms=tuple(_calvo_arm(label, sex) for sex in ("male", "female") for label in ("control", "test")),
+        criteria=(*_calvo_criteria("male"), *_calvo_criteria("female")),
+        grid=32, quick_grid=32, run_in_days=_CALVO_RUN_IN,
+        plot_columns=("pth_pmol_l", "serum_phosphate_mmol_l", "calcitriol_relative", "ionized_calcium_mmol_l"),
+        notes=f"A man and a woman of {_CALVO_AGE:g} y on the control diet for a {_CALVO_RUN_IN}-day run-in; the test "
+              f"arm then eats the test diet for {_CALVO_DAYS} days. Each effect is the test arm against the control "
+              f"arm on day {_CALVO_DAYS} (the study's crossover compared each person's two diets); the model's PTH is "
+              "a day's value, the study's a 24-h mean of a midregion assay.",
     ),
 )
