@@ -427,6 +427,15 @@ def test_a_criterion_on_a_days_flow_is_refused(kind):
         load_batch(trial(cohort={kind: {"urine_calcium_mg_per_day": {"min": 2.0}}}))
 
 
+@pytest.mark.parametrize("column", ["ca_urine_cum_mg", "bmd_change_pct"])
+def test_a_criterion_on_a_column_that_is_0_on_every_day_0_is_refused(column):
+    """A sum or change since day 0 reads 0 for every candidate: { min = 1 } screened out everyone, { max = 1 }
+    admitted everyone (found by the new-user probe h1)."""
+    with pytest.raises(BatchError, match=rf"cohort.inclusion.{column}: {column} cannot be screened on: it is 0 on "
+                                         r"every run's day 0 \(a sum or a change since day 0\)"):
+        load_batch(trial(cohort={"inclusion": {column: {"max": 1.0}}}))
+
+
 @pytest.mark.parametrize("kind, criterion, message", [
     ("inclusion", {"sex": {"one_of": ["femal"]}},
      r'cohort.inclusion.sex.one_of: "femal" is not allowed: patient.sex must be one of "female", "male"'),

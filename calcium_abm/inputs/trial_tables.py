@@ -142,11 +142,10 @@ def criterion_target(key: str, where: str) -> str:
     """What a screening criterion ``key`` reads: a recorded column's day-0 value (returned
     as the column name, e.g. ``calcification_score``) or a patient setting (returned as its
     dotted path, e.g. ``patient.age_years``). Raises a rule error naming ``where``."""
-    from calcium_abm.outputs import COLUMNS, DAILY_FLOW_COLUMNS  # lazy: outputs imports Mesa
+    from calcium_abm.outputs import COLUMNS, day_0_value_problem  # lazy: outputs imports Mesa
 
-    if key in DAILY_FLOW_COLUMNS:  # NaN on day 0: an inclusion would screen out everyone, an exclusion nobody
-        raise rule_error(f"{where}: {key} cannot be screened on: a day's flow has no value on day 0 (no day has "
-                         "passed), and a criterion reads the candidate's day 0")
+    if why := day_0_value_problem(key):  # NaN or 0 for every candidate: the criterion admits all or none
+        raise rule_error(f"{where}: {key} cannot be screened on: {why}, and a criterion reads the candidate's day 0")
     if key in COLUMNS and key not in ("day", "years"):
         return key
     try:
