@@ -597,6 +597,23 @@ def test_a_zero_probability_of_zero_is_refused():
     load_batch(data)
 
 
+@pytest.mark.parametrize("dist", [{"distribution": "constant", "value": 10}, {"choice": [10]},
+                                  {"distribution": "normal", "mean": 10, "sd": 0}])
+def test_tertiles_of_a_distribution_that_gives_everyone_one_value_is_refused(dist):
+    # The tertiles ranked equal patients by their order alone, so the relative risks compared arbitrary groups
+    # (found by the new-user probe h1: tertiles_of a constant mk7_ug_per_day gave T1, T2, T3 all at 10 µg/day).
+    data = cohort()
+    data["cohort"]["distributions"]["mk7_ug_per_day"] = dist
+    data["analysis"] = {"severe_calcification": {"column": "calcification_score", "above": 10},
+                        "tertiles_of": "mk7_ug_per_day"}
+    with pytest.raises(BatchError, match="analysis.tertiles_of = \"mk7_ug_per_day\" is not allowed: "
+                                         "cohort.distributions.mk7_ug_per_day gives every patient the same value"):
+        load_batch(data)
+    data["cohort"]["distributions"]["mk7_ug_per_day"] = {**dist, "zero_probability": 0.5} if "choice" not in dist \
+        else {"choice": [0, 10]}
+    load_batch(data)
+
+
 def test_draws_zero_inflated_below_a_fields_range_name_zero_probability_not_min():
     # The message told a cohort with min = 50 to "give min = 18": the share below 18 came from
     # zero_probability, which no min changes.

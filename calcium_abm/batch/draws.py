@@ -18,12 +18,13 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
-from calcium_abm.inputs.keys import range_problem, setting_kind
+from calcium_abm.inputs.keys import range_problem, resolve_setting, setting_kind
 from calcium_abm.inputs.messages import fmt_num, fmt_value, rule_error
 
 __all__ = ["Distribution", "MAX_SILENT_CLIP_SHARE", "TRAIT_PATHS", "clip_problem", "distribution_problems",
-           "draw_values", "share_beyond"]
+           "draw_values", "share_beyond", "tertiles_problems"]
 
 #: person-level traits (physiology/person_traits.py), drawable with distribution = "documented"
 TRAIT_PATHS = tuple(f"patient.{name}" for name in ("calcification_propensity", "remodeling_balance",
@@ -161,6 +162,27 @@ def _outside(where: str, path: str, dist: Distribution) -> list[str]:
         if allowed:
             said = f".choice: {fmt_num(value)}" if name == "choice" else f".{name} = {fmt_num(value)}"
             return [f"{where}{said} is not allowed: {allowed}"]
+    return []
+
+
+def tertiles_problems(tertiles_of: str, distributions: dict[str, Distribution]) -> list[str]:
+    """``analysis.tertiles_of`` names one of the cohort's ``distributions``, one whose draws differ between patients:
+    a constant (or a choice of one value, an sd or sigma of 0, min = max) ranked equal patients into three
+    tertiles by their order alone, so its relative risks compared arbitrary groups."""
+    try:
+        path = resolve_setting(tertiles_of, "analysis.tertiles_of")
+    except PydanticCustomError as exc:
+        return [exc.context["text"]]
+    drawn = {resolve_setting(k, "cohort.distributions"): (k, d) for k, d in distributions.items()}
+    if path not in drawn:
+        return [f"analysis.tertiles_of = {fmt_value(tertiles_of)} is not allowed: must be one of the cohort's "
+                f"distributions ({', '.join(distributions) or 'none'})"]
+    key, d = drawn[path]
+    if not d.zero_probability and (d.kind == "constant" or (d.kind == "choice" and len(d.choice) == 1) or d.sd == 0
+                                   or d.sigma == 0 or (d.min is not None and d.min == d.max)):
+        return [f"analysis.tertiles_of = {fmt_value(tertiles_of)} is not allowed: cohort.distributions.{key} gives "
+                "every patient the same value, so its tertiles would split equal patients by their order alone; "
+                "give a distribution whose values differ, or leave tertiles_of out"]
     return []
 
 

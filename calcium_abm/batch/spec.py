@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 
-from calcium_abm.batch.draws import Distribution, distribution_problems
+from calcium_abm.batch.draws import Distribution, distribution_problems, tertiles_problems
 from calcium_abm.batch.fixed import set_conflicts
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_setting, range_problem, resolve_setting,
@@ -395,15 +394,7 @@ class BatchSpec(_Table):
         a = self.analysis
         problems += analysis_problems(self.kind, [arm.name for arm in self.arms], a)
         if self.cohort is not None and a.tertiles_of is not None:
-            path = None
-            try:
-                path = resolve_setting(a.tertiles_of, "analysis.tertiles_of")
-            except PydanticCustomError as exc:
-                problems.append(exc.context["text"])
-            drawn = {resolve_setting(k, "cohort.distributions") for k in self.cohort.distributions}
-            if path is not None and path not in drawn:
-                problems.append(f"analysis.tertiles_of = {fmt_value(a.tertiles_of)} is not allowed: must be one "
-                                f"of the cohort's distributions ({', '.join(self.cohort.distributions) or 'none'})")
+            problems += tertiles_problems(a.tertiles_of, self.cohort.distributions)
         if self.published is not None:
             problems += published_problems(self.published, analysis_outcomes(self),
                                            self.cohort is not None and len(self.arms) > 1)
