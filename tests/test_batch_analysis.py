@@ -321,3 +321,27 @@ def test_ancova_of_an_outcome_with_no_value_in_an_arm_says_so_instead_of_failing
     y = out[out["outcome"] == "y"].set_index("arm")
     assert math.isfinite(y.loc["mk7", "difference"]) and y.loc["mk7", "adjusted_for"] == "base"
     assert math.isnan(y.loc["mk4", "difference"]) and "no run of arm mk4 has a value of y" in y.loc["mk4", "adjusted_for"]
+
+
+def test_severe_calcification_of_a_column_without_a_value_is_neither_an_event_nor_none(tmp_path):
+    """A run whose severe_calcification column is NaN (ucoc_fraction in osteocalcin_knockout: no osteocalcin) was
+    counted as a run without the event, so the relative-risk table reported a risk of 0 of n and the sweep a share
+    of 0 (found by the new-user probe h1 with calcium-abm summarize); such runs now count in neither."""
+    from calcium_abm.batch import run_batch
+
+    batch = {"name": "ko", "scenario": "osteocalcin_knockout", "years": 0.02, "output": "summary",
+             "set": {"bone_grid_width": 8, "bone_grid_height": 8, "vessel_grid_width": 8, "vessel_grid_height": 8},
+             "cohort": {"patients": 4, "distributions": {
+                 "vitamin_k1_ug_per_day": {"distribution": "lognormal", "median": 90, "sigma": 0.5}}},
+             "arms": [{"name": "a"}, {"name": "b", "add": {"mk7_ug_per_day": 100}}],
+             "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "final"},
+                          "severe_calcification": {"column": "ucoc_fraction", "above": 0.5}}}
+    run_batch(batch, tmp_path / "out", workers=1, progress=False)
+    per_run = run_outcomes(tmp_path / "out")
+    assert per_run["severe_calcification"].isna().all()
+    table = relative_risks(per_run, "severe_calcification", None, control="a")
+    assert list(table["n"]) == [0] and list(table["events"]) == [0] and math.isnan(table["risk"].iloc[0])
+    frame = pd.DataFrame({"arm": ["a"] * 6, "patient": range(6), "x": [1.0, 2, 3, 4, 5, 6],
+                          "event": [True, False, None, True, False, False]})
+    by_tertile = relative_risks(frame, "event", "x").set_index("tertile")
+    assert list(by_tertile["n"]) == [2, 1, 2] and list(by_tertile["events"]) == [1, 1, 0]  # cut points of all 6

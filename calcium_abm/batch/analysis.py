@@ -107,7 +107,8 @@ def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: B
         per_run[outcome_name(column, measure)] = outcome_values(
             per_run[f"{column}_baseline"], per_run[f"{column}_final"], measure)
     if severe is not None:
-        per_run["severe_calcification"] = per_run[f"{severe.column}_final"] > severe.above
+        final = per_run[f"{severe.column}_final"]  # NaN (no value: ucoc_fraction without osteocalcin) stays unknown
+        per_run["severe_calcification"] = (final > severe.above).astype(object).where(final.notna(), None)
     return per_run.sort_values("run_index", kind="stable").reset_index(drop=True)
 
 

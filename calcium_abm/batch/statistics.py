@@ -246,7 +246,9 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
     rows = []
     order = arm_order(frame[arm_column], arms)
     if tertiles_of is not None:
-        frame["tertile"] = tertiles(frame, tertiles_of)
+        frame["tertile"] = tertiles(frame, tertiles_of)  # the whole cohort's cut points
+    frame = frame[frame[event].notna()]  # no value of the event's column (NaN): neither an event nor none
+    if tertiles_of is not None:
         for arm in order:
             arm_frame = frame[frame[arm_column] == arm]
             ref = arm_frame[arm_frame["tertile"] == TERTILES[0]]
