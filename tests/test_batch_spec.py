@@ -662,7 +662,8 @@ def test_an_arm_that_differs_before_randomisation_or_adds_nothing_is_refused(arm
     data = {**cohort(randomisation_day=10), "arms": [{"name": "placebo"}, arm]}
     with pytest.raises(BatchError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_batch(data)
-    arm = {**arm, "schedule": [{"start_day": 10, "set": {"mk7_ug_per_day": 5}}], "add": {"mk7_ug_per_day": 1}}
+    arm = {**arm, "schedule": [{"start_day": 10, "end_day": 40, "set": {"mk7_ug_per_day": 5}}],
+           "add": {"mk7_ug_per_day": 1}}  # (without end_day the entry would override the add on every day)
     load_batch({**cohort(randomisation_day=10), "arms": [{"name": "placebo"}, arm]})  # from randomisation on
 
 

@@ -478,3 +478,31 @@ def test_a_criterion_on_a_drawn_setting_is_kept():
     runs = expand_runs(load_batch(trial(patients=6, cohort={"ckd_stage_probabilities": [0.5, 0.1, 0.1, 0.1, 0.1, 0.1],
                                                             "exclusion": {"ckd_stage": {"one_of": [4, 5]}}})))
     assert len(runs) == 6 and runs.screening["randomised"] == 6
+
+
+@pytest.mark.parametrize("arm, named, fix", [
+    ({"name": "b", "schedule": [{"start_day": 20, "add": {"mk7_ug_per_day": 100}},
+                                {"start_day": 20, "add": {"mk7_ug_per_day": 50}}]},
+     r"arms #2 \(b\)\.schedule #1\.add: diet\.mk7_ug_per_day never acts: arms #2 \(b\)\.schedule #2 sets it",
+     "give the sum in one entry"),
+    ({"name": "b", "add": {"mk7_ug_per_day": 100}, "schedule": [{"start_day": 0, "set": {"mk7_ug_per_day": 50}}]},
+     r"arms #2 \(b\)\.add: diet\.mk7_ug_per_day never acts: arms #2 \(b\)\.schedule #1 sets it",
+     "give this entry an end_day before the later one starts"),
+    ({"name": "b", "schedule": [{"start_day": 30, "end_day": 60, "set": {"warfarin_mg_per_day": 5}},
+                                {"start_day": 10, "set": {"warfarin_mg_per_day": 2}}]},
+     r"arms #2 \(b\)\.schedule #1\.set: drugs\.warfarin_mg_per_day never acts: arms #2 \(b\)\.schedule #2",
+     "give this entry an end_day"),
+])
+def test_an_arm_entry_a_later_entry_of_the_arm_overrides_is_named_as_the_file_names_it(arm, named, fix):
+    """Two adds of MK-7 from day 20 were refused as "run 1 (arm 'b', sex = ..., ...) is not a valid scenario: schedule
+    entry 1 (start_day = 20) ... never acts", numbering the run's generated entries, not the file's (probe h1)."""
+    with pytest.raises(BatchError, match=named) as err:
+        load_batch(trial(arms=[{"name": "a"}, arm]))
+    assert fix in str(err.value) and "run 1" not in str(err.value)
+
+
+def test_arm_entries_that_overlap_only_in_part_are_accepted():
+    arm = {"name": "b", "add": {"mk7_ug_per_day": 100},
+           "schedule": [{"start_day": 20, "end_day": 40, "add": {"mk7_ug_per_day": 300}},
+                        {"start_day": 30, "set": {"warfarin_mg_per_day": 1}}]}
+    assert len(load_batch(trial(arms=[{"name": "a"}, arm])).arms[1].schedule) == 2

@@ -25,7 +25,8 @@ from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_set
 from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
     PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
-    published_problems, screening_limit_problems, swept_range_problems, analysis_outcomes, analysis_problems,
+    published_problems, screening_limit_problems, shadowed_arm_entries, swept_range_problems, analysis_outcomes,
+    analysis_problems,
     unread_method_keys, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
@@ -413,6 +414,7 @@ class BatchSpec(_Table):
         problems, names = [], [arm.name for arm in self.arms]
         problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence,
                                  self.cohort.patients if self.cohort.design == "parallel" else None)
+        problems += shadowed_arm_entries(self.arms, self.cohort.randomisation_day)
         problems += screening_limit_problems(self.cohort.screening_limit, self.cohort.patients, self.cohort.screens())
         if self.cohort.stratify_by and (self.cohort.design == "crossover" or len(self.arms) < 2):
             why = "a crossover puts every patient in every arm" if len(self.arms) > 1 else "there is one arm"

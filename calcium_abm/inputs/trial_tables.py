@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -20,7 +21,8 @@ from calcium_abm.inputs.fields import allowed_text, field_choices
 from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
 from calcium_abm.inputs.messages import (PlainDescription, PlainName, accepted_keys, did_you_mean, fmt_num,
                                          fmt_value, rule_error, shorten)
-from calcium_abm.inputs.sections import CHANGEABLE_DURING_RUN, SECTIONS, TOP_LEVEL_TEXT, changes_during_run
+from calcium_abm.inputs.sections import (CHANGEABLE_DURING_RUN, SECTIONS, TOP_LEVEL_TEXT, changes_during_run,
+                                         schedule_cover)
 
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
            "arm_problems", "check_criteria", "check_strata", "criterion_target", "duplicate_value_problems",
@@ -335,6 +337,33 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
                         problems.append(f"{where}: {path} cannot start at randomisation (day {randomisation_day}): "
                                         f"only settings of {CHANGEABLE_DURING_RUN} change during a run; "
                                         "set cohort.randomisation_day = 0 to apply it from day 0")
+    return problems
+
+
+def shadowed_arm_entries(arms: list[Arm], randomisation_day: int) -> list[str]:
+    """An arm's ``set``/``add`` or ``[[arms.schedule]]`` entry whose setting a later entry of the same arm sets
+    on every day it is active (without ``end_day``: to the run's end, however long), named as the file names
+    them: the runs apply the later entry, so the earlier one never acts (the same rule as a scenario's schedule,
+    :func:`.sections.shadowed_schedule_keys`, whose message would number the run's generated entries)."""
+    problems: list[str] = []
+    forever = 10**9  # an entry without end_day outlasts any run
+    for i, arm in enumerate(arms):
+        place = arm_place(i, arm.name)
+        tables = [(place, randomisation_day, None, arm.set, arm.add)] if arm.set or arm.add else []
+        tables += [(f"{place}.schedule #{j + 1}", e.start_day, e.end_day, e.set, e.add) for j, e in enumerate(arm.schedule)]
+        entries = [SimpleNamespace(start_day=start, end_day=end, set={
+            path: name for name, keys in (("set", set_keys), ("add", add_keys))
+            for _, _, path in resolved_settings(keys, where, [])}) for where, start, end, set_keys, add_keys in tables]
+        for k, entry in enumerate(entries):
+            for path, how in entry.set.items():
+                reach, first = schedule_cover(path, entries[k + 1:], entry.start_day, forever)
+                if reach >= (entry.end_day or forever):
+                    later = tables[k + 1 + first][0]
+                    fix = ("each add goes on the patient's own value, not on an earlier entry's: give the sum in one "
+                           "entry" if how == "add" and entries[k + 1 + first].set[path] == "add" else
+                           "give this entry an end_day before the later one starts, or leave it out")
+                    problems.append(f"{tables[k][0]}.{how}: {path} never acts: {later} sets it on every day this "
+                                    f"entry is active, and the later entry wins; {fix}")
     return problems
 
 
