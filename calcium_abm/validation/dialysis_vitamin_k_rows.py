@@ -1,5 +1,6 @@
-"""Validation rows ``Caluwe2014``, ``RenaKvit``, ``Aoun2017`` and ``Westenfeld2012``: menaquinone-7 (MK-7) in
-haemodialysis patients, findings the model was not given (added 2026-12-04). Part of the table of
+"""Validation rows ``Caluwe2014``, ``RenaKvit``, ``Aoun2017``, ``Westenfeld2012`` and ``iPACK-HD``: menaquinone-7
+(MK-7) or, in iPACK-HD, phylloquinone (K1) in haemodialysis patients, findings the model was not given (added
+2026-12-04). Part of the table of
 :mod:`calcium_abm.validation.experiments`, in the same vocabulary (:mod:`calcium_abm.validation.design`).
 
 Two independent trials measured how far MK-7 lowers inactive MGP (dp-ucMGP) in people on
@@ -20,13 +21,14 @@ from __future__ import annotations
 import math
 
 from calcium_abm.scenario import load_scenario
-from calcium_abm.validation.design import WEEK, YEAR, Arm, Criterion, Experiment, pct_change
+from calcium_abm.validation.design import WEEK, YEAR, Arm, Criterion, Experiment, pct_change, pct_vs_control
 from calcium_abm.validation.effects import value_at
 
 __all__ = ["DIALYSIS_VITAMIN_K_EXPERIMENTS"]
 
 #: the built-in haemodialysis scenario's dietary MK-7 (µg/day), to which the trials' MK-7 is added
 _DIET_MK7_UG = load_scenario("haemodialysis").diet.mk7_ug_per_day
+_DIET_K1_UG = load_scenario("haemodialysis").diet.vitamin_k1_ug_per_day
 #: days on the baseline settings before MK-7 starts, so the arms leave the model's start first
 _RUN_IN = 180
 _HD = "haemodialysis"
@@ -119,6 +121,18 @@ def _westenfeld_fall(daily_ug: float) -> Criterion:
                      f"{_RELATIVE_CHANGE_SD:g} / sqrt({_WESTENFELD_PATIENTS} / 3) points")
 
 
+#: iPACK-HD: 10 mg of K1 thrice weekly, taken as the weekly amount's daily mean on top of the renal diet's K1
+_IPACK_K1_UG_PER_DAY = 3 * 10_000.0 / 7
+_IPACK_K1 = Arm("K1 10 mg x3/week", _HD, start={"diet.vitamin_k1_ug_per_day": _DIET_K1_UG + _IPACK_K1_UG_PER_DAY})
+_IPACK_DAY = _RUN_IN + YEAR
+#: 69 of the 86 randomised patients completed 12 months; the half-width of the 95 % CI of a difference of two group
+#: means with ~34.5 patients a group and the 40 % SD of row Caluwe2014: 1.96 x 40 x sqrt(2 / 34.5) = 18.9 points
+IPACK_COMPLETERS = 69
+IPACK_HALF_BAND = round(1.96 * _RELATIVE_CHANGE_SD * math.sqrt(2 / (IPACK_COMPLETERS / 2)), 1)
+#: iPACK-HD's dp-ucMGP on K1 against placebo after 12 months (%)
+IPACK_DP_UCMGP = -86.0
+
+
 DIALYSIS_VITAMIN_K_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
         row="Caluwe2014",
@@ -206,5 +220,42 @@ DIALYSIS_VITAMIN_K_EXPERIMENTS: tuple[Experiment, ...] = (
               "shows that the run-in left no drift.",
         unexpressed=(("ucOC and PIVKA-II fell with MK-7",
                       "the sources read give no size for these falls, so no band can be set without inventing one"),),
+    ),
+    Experiment(
+        row="iPACK-HD",
+        title="Vitamin K1 10 mg thrice weekly for 12 months in haemodialysis patients: dp-ucMGP against placebo (RCT)",
+        finding="In 86 haemodialysis patients with coronary calcium >= 30 AU randomised to 10 mg of phylloquinone or "
+                "placebo thrice weekly (69 completed 12 months), dp-ucMGP was 86 % lower on phylloquinone than on "
+                "placebo after 12 months and the Gla- to Glu-osteocalcin ratio higher; coronary calcification "
+                "progressed alike in both groups (absolute and relative)",
+        source="Holden et al. 2023, Nephrol Dial Transplant 38:746 (iPACK-HD pilot trial, doi 10.1093/ndt/gfac191, "
+               "PMID 35641194, NCT01528800; randomised, placebo-controlled, multicentre) [V abstract, PubMed]; "
+               "design: Holden et al. 2015, Can J Kidney Health Dis 2:17 (doi 10.1186/s40697-015-0053-x) [V "
+               "abstract]",
+        days=_IPACK_DAY,
+        arms=(Arm("placebo", _HD), _IPACK_K1),
+        criteria=(
+            Criterion("dp-ucMGP vs placebo at 12 months, K1 10 mg x3/week",
+                      pct_vs_control("dp_ucmgp_pmol_l", _IPACK_DAY, _IPACK_K1.label, "placebo"),
+                      IPACK_DP_UCMGP - IPACK_HALF_BAND, IPACK_DP_UCMGP + IPACK_HALF_BAND, f"{IPACK_DP_UCMGP:g} %", "%",
+                      f"+-{IPACK_HALF_BAND:g} percentage points: the abstract gives the reduction only; with "
+                      f"{IPACK_COMPLETERS} completers in two groups and a between-patient SD of the relative change of "
+                      f"~{_RELATIVE_CHANGE_SD:g} % (as row Caluwe2014), the 95 % CI of a difference of two group means "
+                      f"is 1.96 x {_RELATIVE_CHANGE_SD:g} x sqrt(2 / ({IPACK_COMPLETERS} / 2)) points"),
+            Criterion("ucOC/cOC vs placebo at 12 months, K1 10 mg x3/week",
+                      pct_vs_control("ucoc_to_coc_ratio", _IPACK_DAY, _IPACK_K1.label, "placebo"), -100.0, 0.0,
+                      "lower (Gla/Glu-OC higher)", "%",
+                      "the direction only: the abstract reports a significantly higher Gla- to Glu-osteocalcin ratio "
+                      "on phylloquinone without its size, i.e. a lower ucOC/cOC (its inverse)"),
+        ),
+        grid=16, quick_grid=12, run_in_days=_RUN_IN,
+        plot_columns=("dp_ucmgp_pmol_l", "ucoc_to_coc_ratio", "plasma_k1_nmol_l"),
+        notes=f"The built-in haemodialysis patient (renal diet of {_DIET_K1_UG:g} µg/day K1); K1 starts after a "
+              f"{_RUN_IN}-day run-in at the thrice-weekly dose's daily mean ({_IPACK_K1_UG_PER_DAY:.0f} µg/day). "
+              "K1's plasma half-life is hours, not MK-7's days, so the daily mean smooths the trial's peaks and "
+              "troughs more than it does in the MK-7 rows; the carboxylation markers integrate over weeks.",
+        unexpressed=(("coronary calcification progressed alike on phylloquinone and placebo over 12 months",
+                      "the abstract gives no size or confidence interval for the difference in progression, so no "
+                      "band can be set without inventing one"),),
     ),
 )
