@@ -17,7 +17,7 @@ from calcium_abm.scenario import load_scenario
 from calcium_abm.validation import effects
 
 __all__ = ["BIOMARKER_BAND_PP", "BIOMARKER_REASON", "RAT_EXTRA_K1", "RAT_ON_K1", "RAT_WARFARIN", "USUAL_DIET", "Arm", "Criterion", "Experiment", "NotExpressible", "Runs", "WEEK", "YEAR", "extreme", "loss_per_year",
-           "onset", "pct_change", "pct_vs_control", "pp_difference", "trend", "value"]
+           "change_vs_control", "onset", "pct_change", "pct_vs_control", "pp_difference", "trend", "value"]
 
 Runs = Mapping[str, pd.DataFrame]  # arm label -> the arm's table for one seed
 
@@ -227,6 +227,16 @@ def pct_change(name: str, day: float, arm: str, from_day: float = 0) -> Callable
 def pp_difference(name: str, day: float, arm: str, control: str) -> Callable[[Runs], float]:
     """Difference between arms on ``day`` in the column's own unit (percentage points for %)."""
     return lambda runs: effects.value_at(runs[arm], name, day) - effects.value_at(runs[control], name, day)
+
+
+def change_vs_control(name: str, day: float, arm: str, control: str, scale: float = 1.0) -> Callable[[Runs], float]:
+    """Change of ``name`` from day 0 to ``day`` in ``arm`` minus that in ``control``, times ``scale`` (a unit
+    conversion; how trials report a difference of changes from baseline)."""
+    def measure(runs: Runs) -> float:
+        changes = [effects.value_at(runs[label], name, day) - effects.value_at(runs[label], name, 0)
+                   for label in (arm, control)]
+        return (changes[0] - changes[1]) * scale
+    return measure
 
 
 def onset(name: str, threshold: float, arm: str) -> Callable[[Runs], float]:

@@ -33,6 +33,7 @@ from calcium_abm.validation.anticoagulation_rows import ANTICOAGULATION_EXPERIME
 from calcium_abm.validation.binder_trial_rows import BINDER_TRIAL_EXPERIMENTS
 from calcium_abm.validation.ckd_vitamin_k_rows import CKD_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EXPERIMENTS
+from calcium_abm.validation.food_vitamin_k_rows import FOOD_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.hormone_rows import HORMONE_EXPERIMENTS
 from calcium_abm.validation.bone_trial_rows import BONE_TRIAL_EXPERIMENTS
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
@@ -468,7 +469,7 @@ def all_rows() -> dict[str, Experiment | NotExpressible]:
     """Every row id -> its experiment or its not-expressible record, in table order."""
     out: dict[str, Experiment | NotExpressible] = {}
     for item in (*EXPERIMENTS, *NOT_EXPRESSIBLE, *VESSEL_EXPERIMENTS, *BONE_TRIAL_EXPERIMENTS, *BINDER_TRIAL_EXPERIMENTS,
-                 *DIALYSIS_VITAMIN_K_EXPERIMENTS, *CKD_VITAMIN_K_EXPERIMENTS,
+                 *DIALYSIS_VITAMIN_K_EXPERIMENTS, *CKD_VITAMIN_K_EXPERIMENTS, *FOOD_VITAMIN_K_EXPERIMENTS,
                  *HORMONE_EXPERIMENTS,
                  *VESSEL_NOT_EXPRESSIBLE):
         if item.row in out:
