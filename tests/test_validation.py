@@ -328,6 +328,8 @@ def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_ther
     (["--seeds", "0"], "--seeds '0' is not allowed"),
     (["--seeds", "two"], "--seeds 'two' is not allowed"),
     (["--workers", "-1"], "--workers '-1' is not allowed"),
+    (["--rows", "8,8"], "--rows '8,8' is not allowed: row 8 named twice (each row runs once)"),
+    (["--rows", "w1", "--rows", "W1,9"], "--rows 'w1,W1,9' is not allowed: row W1 named twice"),
     (["--workers", "513"], "--workers '513' is not allowed: must be a whole number from 1 to 512"),  # as batch's
     (["--scheduler", "not an address!", "--rows", "8"], "--scheduler 'not an address!' is not allowed"),
 ])

@@ -94,6 +94,10 @@ def selected_rows(raw: str | list[str] | None):
     if unknown:
         given = "--rows" if len(wanted) == 1 else f"--rows {shorten(str(raw))!r}"  # the one id is echoed once
         raise UserInputError(f"{given}: {_unknown_rows_text(unknown, list(rows))}. The rows are {', '.join(rows)}")
+    twice = list(dict.fromkeys(w for w in wanted if wanted.count(w) > 1))
+    if twice:  # as power --sizes 5,5: the second would run nothing
+        raise UserInputError(f"--rows {shorten(str(raw))!r} is not allowed: row{'s' * (len(twice) > 1)} "
+                             f"{', '.join(twice)} named twice (each row runs once); name each row once")
     return [item for key, item in rows.items() if key in wanted]
 
 
