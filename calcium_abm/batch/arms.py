@@ -10,6 +10,7 @@ from typing import Any
 from calcium_abm.batch.spec import BatchError
 from calcium_abm.inputs.keys import range_problem, resolve_setting, setting_unit
 from calcium_abm.inputs.messages import fmt_num, fmt_value, unit_suffix
+from calcium_abm.inputs.trial_tables import arm_entries
 
 __all__ = ["arm_entry_sources", "arm_overrides", "arm_schedule", "inert_arm_set"]
 
@@ -115,11 +116,10 @@ def arm_schedule(arm, patient: dict[str, Any], base, randomisation_day: int, adh
 
 def _arm_entries(arm, randomisation_day: int, last_day: int | None):
     """``(j, start_day, end_day, set, add)`` of each schedule entry of one arm, as :func:`arm_schedule`
-    makes them: its ``set``/``add`` from ``randomisation_day`` (if any; ``j`` None), then its
-    ``[[arms.schedule]]`` entries (``j`` their index), without those starting on or after ``last_day``."""
-    entries = [(None, randomisation_day, None, arm.set, arm.add)] if arm.set or arm.add else []
-    entries += [(j, e.start_day, e.end_day, e.set, e.add) for j, e in enumerate(arm.schedule)]
-    return [e for e in entries if last_day is None or e[1] < last_day]
+    makes them (:func:`~calcium_abm.inputs.trial_tables.arm_entries`), without those starting on or after
+    ``last_day``."""
+    return [(j, start, end, set_keys, add_keys) for j, _, start, end, set_keys, add_keys
+            in arm_entries("", arm, randomisation_day) if last_day is None or start < last_day]
 
 
 def arm_entry_sources(table: str, arm, randomisation_day: int, last_day: int | None) -> list[dict[str, tuple]]:

@@ -185,6 +185,10 @@ def randomise(spec: BatchSpec, patients: list[dict[str, Any]]) -> list[list[int]
     return out
 
 
+#: the cohort keys that make patients differ in a setting (the end of inert_strata's and inert_criteria's advice)
+_DRAWN_BY = "female_probability, postmenopausal_probability, ckd_stage_probabilities or a distribution"
+
+
 def inert_strata(spec: BatchSpec, patients: list[dict[str, Any]], base) -> str | None:
     """A message if a factor of ``cohort.stratify_by`` has one value in every randomised patient (drawn, or the
     base scenario's): one stratum, so :func:`randomise` gives the unstratified permutation and the setting does
@@ -196,7 +200,7 @@ def inert_strata(spec: BatchSpec, patients: list[dict[str, Any]], base) -> str |
             return (f"cohort.stratify_by: '{key}' is not allowed here: every one of the {len(patients)} randomised "
                     f"patients has {path} = {fmt_value(values.pop())}, so it makes one stratum and changes nothing; "
                     "leave it out, or draw patients who differ in it "
-                    "(female_probability, postmenopausal_probability, ckd_stage_probabilities or a distribution)")
+                    f"({_DRAWN_BY})")
     return None
 
 
@@ -215,7 +219,7 @@ def inert_criteria(spec: BatchSpec, screened: list[dict[str, Any]], base) -> str
                     f"screened candidates has {target} = {fmt_value(values.pop())}, so it "
                     f"{'admits every candidate' if kind == 'inclusion' else 'excludes nobody'} and changes nothing; "
                     "leave it out, or draw candidates who differ in it "
-                    "(female_probability, postmenopausal_probability, ckd_stage_probabilities or a distribution)")
+                    f"({_DRAWN_BY})")
     return None
 
 

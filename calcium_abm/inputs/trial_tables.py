@@ -285,6 +285,16 @@ def swept_range_problems(where: str, path: str, values: Any) -> list[str]:
     return []
 
 
+def arm_entries(place: str, arm: Arm, randomisation_day: int) -> list[tuple[int | None, str, int, int | None,
+                                                                            dict, dict]]:
+    """``(j, where, start_day, end_day, set, add)`` of each schedule entry an arm's runs get, in order: its
+    ``set``/``add`` from ``randomisation_day`` (if it has any; ``j`` None, ``where`` the arm's ``place``), then its
+    ``[[arms.schedule]]`` entries (``j`` their index, ``where`` e.g. ``arms #2 (mk7).schedule #1``)."""
+    entries = [(None, place, randomisation_day, None, arm.set, arm.add)] if arm.set or arm.add else []
+    return entries + [(j, f"{place}.schedule #{j + 1}", e.start_day, e.end_day, e.set, e.add)
+                      for j, e in enumerate(arm.schedule)]
+
+
 def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0,
                  parallel_patients: int | None = None) -> list[str]:
     """What is wrong with a cohort's arms: a name used twice, ``add`` on a non-number, one
@@ -308,8 +318,8 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
     for i, arm in enumerate(arms):
         if names.count(arm.name) > 1 and names.index(arm.name) == i:
             problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
-        tables = [(arm_place(i, arm.name), arm.set, arm.add)]
-        tables += [(f"{arm_place(i, arm.name)}.schedule #{j + 1}", e.set, e.add) for j, e in enumerate(arm.schedule)]
+        tables = [(where, set_keys, add_keys) for _, where, _, _, set_keys, add_keys
+                  in arm_entries(arm_place(i, arm.name), arm, randomisation_day)]
         problems += [f"{arm_place(i, arm.name)}.schedule #{j + 1}: start_day = {e.start_day} is not allowed: must be at "
                      f"least cohort.randomisation_day ({randomisation_day}), so the arms are the same people until "
                      "they are randomised; a change every arm has belongs in the scenario's [[schedule]]"
@@ -348,21 +358,19 @@ def shadowed_arm_entries(arms: list[Arm], randomisation_day: int) -> list[str]:
     problems: list[str] = []
     forever = 10**9  # an entry without end_day outlasts any run
     for i, arm in enumerate(arms):
-        place = arm_place(i, arm.name)
-        tables = [(place, randomisation_day, None, arm.set, arm.add)] if arm.set or arm.add else []
-        tables += [(f"{place}.schedule #{j + 1}", e.start_day, e.end_day, e.set, e.add) for j, e in enumerate(arm.schedule)]
+        tables = arm_entries(arm_place(i, arm.name), arm, randomisation_day)
         entries = [SimpleNamespace(start_day=start, end_day=end, set={
             path: name for name, keys in (("set", set_keys), ("add", add_keys))
-            for _, _, path in resolved_settings(keys, where, [])}) for where, start, end, set_keys, add_keys in tables]
+            for _, _, path in resolved_settings(keys, where, [])}) for _, where, start, end, set_keys, add_keys in tables]
         for k, entry in enumerate(entries):
             for path, how in entry.set.items():
                 reach, first = schedule_cover(path, entries[k + 1:], entry.start_day, forever)
                 if reach >= (entry.end_day or forever):
-                    later = tables[k + 1 + first][0]
+                    later = tables[k + 1 + first][1]
                     fix = ("each add goes on the patient's own value, not on an earlier entry's: give the sum in one "
                            "entry" if how == "add" and entries[k + 1 + first].set[path] == "add" else
                            "give this entry an end_day before the later one starts, or leave it out")
-                    problems.append(f"{tables[k][0]}.{how}: {path} never acts: {later} sets it on every day this "
+                    problems.append(f"{tables[k][1]}.{how}: {path} never acts: {later} sets it on every day this "
                                     f"entry is active, and the later entry wins; {fix}")
     return problems
 
