@@ -8,6 +8,7 @@ from :func:`calcium_abm.simulate`, the Parquet/CSV files and ``docs/outputs.md``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -18,7 +19,7 @@ from calcium_abm.physiology import calcium, coagulation, kidney, skeleton, wall_
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
-__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
+__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "SHARE_COLUMNS", "column_range", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
            "inputs_most_changed", "physiology_row"]
 
 
@@ -227,6 +228,17 @@ DAILY_FLOW_COLUMNS: tuple[str, ...] = tuple(name for name, c in _DECLARED.items(
 #: the columns that read 0 on every run's day 0 by definition: a sum since day 0 (``*_cum_mg``) or a change from
 #: it (the signed columns); their change is their final value and their percent change has no value
 ZERO_ON_DAY_0_COLUMNS: tuple[str, ...] = (*(name for name in _DECLARED if "_cum_" in name), *SIGNED_COLUMNS)
+#: the columns that are a share of a whole, from 0 to 1 (tests/test_simulate_api.py checks it on runs); the
+#: clotting activities are left out: a fraction of normal pooled plasma can exceed 1
+SHARE_COLUMNS: tuple[str, ...] = (
+    "bone_volume_fraction", "remodeling_space_fraction", "calcified_area_fraction", "osteochondrogenic_vsmc_fraction",
+    "ucoc_fraction", "hepatic_carboxylation_fraction", "vascular_mgp_carboxylation_fraction", "vkor_activity_fraction")
+
+
+def column_range(column: str) -> tuple[float, float]:
+    """The closed range ``column`` can take in any run: ``[0, 1]`` for a share (:data:`SHARE_COLUMNS`),
+    unbounded below for a signed column (:data:`SIGNED_COLUMNS`), ``[0, inf)`` for every other."""
+    return (-math.inf if column in SIGNED_COLUMNS else 0.0), (1.0 if column in SHARE_COLUMNS else math.inf)
 
 
 def day_0_value_problem(column: str) -> str | None:

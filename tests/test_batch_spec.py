@@ -530,6 +530,18 @@ def test_a_negative_severe_threshold_is_refused_on_a_column_that_is_never_negati
     assert signed.analysis.severe_calcification.above == -1.0  # a loss of BMD is a negative change
 
 
+@pytest.mark.parametrize("above", [1, 1.5])
+def test_a_severe_threshold_no_share_can_exceed_is_refused(above):
+    """A share (outputs.SHARE_COLUMNS) is at most 1: ``above = 1`` on ucoc_fraction counted no run as severe in any
+    arm, and the relative-risk table reported 0 events everywhere (noticed at stop 44, left alone until now)."""
+    base = "years = 0.1\n[sweep.parameters]\nmk7_ug_per_day = [1, 2]\n[analysis]\n"
+    with pytest.raises(BatchError, match=rf"analysis\.severe_calcification\.above = {above}\.?\d* is not allowed: must "
+                                         r"be less than 1, as ucoc_fraction is a share of a whole"):
+        parse_batch_toml(base + f'severe_calcification = {{ column = "ucoc_fraction", above = {above} }}\n')
+    kept = parse_batch_toml(base + 'severe_calcification = { column = "ucoc_fraction", above = 0.5 }\n')
+    assert kept.analysis.severe_calcification.above == 0.5
+
+
 def test_a_long_swept_list_is_checked_in_linear_time():
     """A 100,000-value list (under the 1 MiB file limit) took minutes: each value was counted
     in the whole list (quadratic); a duplicate at its end is now found in well under a second."""

@@ -452,6 +452,31 @@ def test_a_criterion_naming_a_value_its_setting_cannot_hold_is_refused(kind, cri
         load_batch(trial(cohort={kind: criterion}))
 
 
+@pytest.mark.parametrize("kind, criterion, message", [
+    ("inclusion", {"ucoc_fraction": {"min": 2}},
+     r"cohort.inclusion.ucoc_fraction.min = 2.0 is not allowed: no candidate could meet it, as ucoc_fraction holds "
+     r"numbers from 0 to 1"),
+    ("exclusion", {"calcification_score": {"one_of": ["high"]}},
+     r'cohort.exclusion.calcification_score.one_of: "high" is not allowed: calcification_score holds numbers from 0 up'),
+    ("inclusion", {"calcification_score": {"min": 0}},
+     r"cohort.inclusion.calcification_score: at least 0.0 is not allowed: every candidate meets it, as "
+     r"calcification_score holds numbers from 0 up, so it tells no candidate from another"),
+    ("exclusion", {"ucoc_fraction": {"min": -1, "max": 1}},
+     r"cohort.exclusion.ucoc_fraction: from -1.0 to 1.0 is not allowed: every candidate meets it"),
+    ("inclusion", {"age_years": {"min": 200}},
+     r"cohort.inclusion.age_years.min = 200.0 is not allowed: no candidate could meet it, as patient.age_years holds "
+     r"numbers from 0 to 120"),
+    ("inclusion", {"ckd_stage": {"max": 5}},
+     r"cohort.inclusion.ckd_stage: at most 5.0 is not allowed: every candidate meets it, as patient.ckd_stage holds "
+     r"numbers from 0 to 5"),
+])
+def test_a_criterion_no_value_or_every_value_meets_is_refused(kind, criterion, message):
+    """A bound outside what a recorded column (outputs.column_range) or a setting can hold screened out every
+    candidate or none, and a bound every value meets did nothing: refused when the file is read."""
+    with pytest.raises(BatchError, match=message):
+        load_batch(trial(cohort={kind: criterion}))
+
+
 def test_criteria_on_values_a_setting_holds_are_accepted():
     load_batch(trial(cohort={"inclusion": {"sex": {"one_of": ["female"]}, "postmenopausal": {"one_of": [True]}},
                              "exclusion": {"ckd_stage": {"one_of": [4, 5]}, "age_years": {"min": 75}}}))

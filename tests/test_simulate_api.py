@@ -227,7 +227,7 @@ def test_a_large_section_says_its_build_takes_a_while(monkeypatch, capsys):
 def test_only_the_signed_columns_go_below_zero(scenario, overrides):
     """outputs.SIGNED_COLUMNS lists the columns that can be negative; a batch refuses a negative
     severe-calcification threshold on any other (batch.spec), so none of them may dip below 0."""
-    from calcium_abm.outputs import SIGNED_COLUMNS
+    from calcium_abm.outputs import SHARE_COLUMNS, SIGNED_COLUMNS
 
     small = {"simulation.bone_grid_width": 16, "simulation.bone_grid_height": 16,
              "simulation.vessel_grid_width": 16, "simulation.vessel_grid_height": 16}
@@ -236,6 +236,9 @@ def test_only_the_signed_columns_go_below_zero(scenario, overrides):
     negative = [c for c in numbers if (numbers[c] < 0).any()]
     assert not negative, negative
     assert (frame["bmd_change_pct"] < 0).any()  # a signed column does go below zero in such runs
+    above_one = [c for c in SHARE_COLUMNS if (frame[c] > 1.0).any()]  # a share is at most 1 (outputs.column_range)
+    assert not above_one, above_one
+    assert set(SHARE_COLUMNS) <= set(frame.columns)
 
 
 def test_progress_and_results_frame_refuse_what_they_cannot_take():

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import allowed_text, field_choices
-from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
+from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, setting_bounds, resolve_setting, resolved_settings, setting_kind
 from calcium_abm.inputs.messages import (PlainDescription, PlainName, accepted_keys, did_you_mean, fmt_num,
                                          fmt_value, rule_error, shorten)
 from calcium_abm.inputs.sections import (CHANGEABLE_DURING_RUN, SECTIONS, TOP_LEVEL_TEXT, changes_during_run,
@@ -196,6 +196,8 @@ def check_criteria(value: dict[str, Criterion], where: str) -> dict[str, Criteri
             continue
         if "." in target:  # a setting: what it can hold is known before any candidate is drawn
             problems += _values_it_cannot_hold(f"{where}.{key}", target, criterion)
+        else:
+            problems += _column_values_it_cannot_meet(f"{where}.{key}", target, criterion)
     if problems:
         raise rule_error("\n".join(problems))
     return value
@@ -210,7 +212,7 @@ def _values_it_cannot_hold(where: str, path: str, criterion: Criterion) -> list[
     kind, allowed = setting_kind(path), allowed_text(SECTIONS[section], field)
     if criterion.one_of is None:
         if kind in ("int", "float"):
-            return []
+            return _bounds_it_cannot_meet(where, path, *setting_bounds(path), criterion)
         bound = "min" if criterion.min is not None else "max"
         return [f"{where}.{bound} = {fmt_value(getattr(criterion, bound))} is not allowed: {path} is not a number "
                 f"({allowed}); give one_of = [...]"]
@@ -221,6 +223,35 @@ def _values_it_cannot_hold(where: str, path: str, criterion: Criterion) -> list[
                  number and range_problem(path, v) is None and (kind != "int" or float(v).is_integer()))
         if not holds:
             return [f"{where}.one_of: {fmt_value(v)} is not allowed: {path} {allowed}"]
+    return []
+
+
+def _column_values_it_cannot_meet(where: str, column: str, criterion: Criterion) -> list[str]:
+    """A criterion on recorded column ``column`` that no day-0 value can meet (``ucoc_fraction = { min = 2 }``: a
+    share is at most 1; ``one_of = ["high"]``), or that every value meets (``calcification_score = { min = 0 }``)."""
+    from calcium_abm.outputs import column_range  # lazy: outputs imports Mesa
+
+    low, high = column_range(column)
+    if criterion.one_of is None:
+        return _bounds_it_cannot_meet(where, column, low, high, criterion)
+    bad = next((v for v in criterion.one_of if isinstance(v, (bool, str)) or not low <= v <= high), None)
+    return [] if bad is None else [f"{where}.one_of: {fmt_value(bad)} is not allowed: {_holds(column, low, high)}"]
+
+
+def _holds(name: str, low: float, high: float) -> str:
+    return f"{name} holds numbers from {fmt_num(low)}" + (f" to {fmt_num(high)}" if high < math.inf else " up")
+
+
+def _bounds_it_cannot_meet(where: str, name: str, low: float, high: float, criterion: Criterion) -> list[str]:
+    """A min/max criterion on ``name``, which holds numbers from ``low`` to ``high``, that no value can meet, or
+    that every value meets: an inclusion would screen out every candidate or none, an exclusion none or all."""
+    if (criterion.min is not None and criterion.min > high) or (criterion.max is not None and criterion.max < low):
+        bound = "min" if criterion.min is not None and criterion.min > high else "max"
+        return [f"{where}.{bound} = {fmt_value(getattr(criterion, bound))} is not allowed: no candidate could "
+                f"meet it, as {_holds(name, low, high)}"]
+    if (criterion.min is None or criterion.min <= low) and (criterion.max is None or criterion.max >= high):
+        return [f"{where}: {criterion.describe()} is not allowed: every candidate meets it, as "
+                f"{_holds(name, low, high)}, so it tells no candidate from another; give a bound inside that range"]
     return []
 
 
