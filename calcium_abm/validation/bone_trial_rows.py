@@ -16,7 +16,7 @@ from __future__ import annotations
 from calcium_abm.validation.design import (BIOMARKER_BAND_PP, BIOMARKER_REASON, BMD_ROW_SEEDS, USUAL_DIET, YEAR, Arm,
                                            Criterion, Experiment, pct_vs_control)
 
-__all__ = ["BONE_TRIAL_EXPERIMENTS"]
+__all__ = ["BONE_TRIAL_EXPERIMENTS", "postmenopausal_woman"]
 
 _K1_FOOD = USUAL_DIET.vitamin_k1_ug_per_day  # µg/day K1 in the usual diet
 _CALCIUM_FOOD = USUAL_DIET.calcium_mg_per_day  # mg/day calcium in the usual diet
@@ -27,19 +27,20 @@ _NO_DIFFERENCE = ("'no difference' with no confidence interval in the abstract: 
                   "the difference a trial of 150-200 per arm can detect (as row 11)")
 
 
-def _woman(age: float, years_since_menopause: float, calcium_mg_per_day: float = _CALCIUM_FOOD) -> dict:
+def postmenopausal_woman(age: float, years_since_menopause: float, calcium_mg_per_day: float = _CALCIUM_FOOD) -> dict:
+    """A trial's typical participant: a postmenopausal woman of ``age`` on ``calcium_mg_per_day`` (the usual diet's)."""
     return {"patient.sex": "female", "patient.postmenopausal": True, "patient.age_years": age,
             "patient.years_since_menopause": years_since_menopause, "diet.calcium_mg_per_day": calcium_mg_per_day}
 
 
 _BOOTH_MAN = {"patient.sex": "male", "patient.age_years": 68.0, "diet.calcium_mg_per_day": _CALCIUM_FOOD + 600.0}
-_BOOTH_WOMAN = _woman(68.0, 17.0, _CALCIUM_FOOD + 600.0)
+_BOOTH_WOMAN = postmenopausal_woman(68.0, 17.0, _CALCIUM_FOOD + 600.0)
 _BOOTH_K1 = {"diet.vitamin_k1_ug_per_day": _K1_FOOD + 500.0}
-_ECKO_WOMAN = _woman(59.0, 8.0)
-_BINKLEY_WOMAN = _woman(62.0, 12.0, _CALCIUM_FOOD + 315.0)
-_KNAPEN_WOMAN = _woman(62.0, 12.0)
-_EMAUS_WOMAN = _woman(55.0, 3.0)
-_KNAPEN2013_WOMAN = _woman(60.0, 10.0)
+_ECKO_WOMAN = postmenopausal_woman(59.0, 8.0)
+_BINKLEY_WOMAN = postmenopausal_woman(62.0, 12.0, _CALCIUM_FOOD + 315.0)
+_KNAPEN_WOMAN = postmenopausal_woman(62.0, 12.0)
+_EMAUS_WOMAN = postmenopausal_woman(55.0, 3.0)
+_KNAPEN2013_WOMAN = postmenopausal_woman(60.0, 10.0)
 _KNAPEN2013_MK7 = {"diet.mk7_ug_per_day": USUAL_DIET.mk7_ug_per_day + 180.0}
 _SMALLER_DECLINE = ("the abstract's 'significantly decreased the age-related decline' (MK-7 vs placebo, no effect size "
                     "or CI in the abstract): the difference of the arms' changes lies above 0; no upper bound is "
@@ -59,6 +60,15 @@ _EMAUS_OSTEOCALCIN_KNOWN_FAILURE = (
     "capsules than from the synthetic MK-7 of the other trials, adherence (not in the abstract), or a better vitamin K "
     "status of Norwegian women at baseline (ucOC fell in the placebo arm too); the row's participant is the model's "
     "typical woman on the usual diet")
+
+#: Braam 2003: women of 50-60 (our choice: 55, five years past a final period at 50); vitamin K1 1 mg/day on top of
+#: the minerals and vitamin D both supplemented arms took
+_BRAAM_WOMAN = postmenopausal_woman(55.0, 5.0)
+_BRAAM_K1 = {"diet.vitamin_k1_ug_per_day": _K1_FOOD + 1000.0}
+_BRAAM_MD, _BRAAM_MDK = "minerals + D", "minerals + D + K1 1 mg"
+_BRAAM_SITE = ("the published 95 % CI of the difference at the femoral neck (MDK minus MD); the model's one hip readout, "
+               "the trabecular section's BMD, stands for it (as in row T-Booth2008, whose trial reported the femoral "
+               "neck too); the femoral neck is mostly cortical, so this reads the site through its trabecular part")
 
 BONE_TRIAL_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
@@ -226,5 +236,36 @@ BONE_TRIAL_EXPERIMENTS: tuple[Experiment, ...] = (
                      ("lumbar-spine bone mineral content",
                       "the model reports density only; the section's area is fixed, so BMC would repeat the BMD "
                       "criterion")),
+    ),
+    Experiment(
+        row="T-Braam2003",
+        title="Vitamin K1 1 mg/day with minerals and vitamin D for 3 years: BMD in postmenopausal women 50-60 (RCT)",
+        finding="Less femoral-neck bone loss with K1 added to minerals and vitamin D: after 3 years the difference from "
+                "minerals and vitamin D alone was 1.3 % (95 % CI 0.10 to 3.41), from placebo 1.7 % (0.35 to 3.44); no "
+                "difference among the three groups at the lumbar spine",
+        source="Braam et al. 2003, Calcif Tissue Int 73:21 (n = 181 healthy postmenopausal women 50-60, 155 completed; "
+               "double-blind, placebo-controlled; supplements: placebo, calcium + magnesium + zinc + vitamin D 8 µg/day "
+               "(MD), or the same with vitamin K1 1 mg/day (MDK)) [V abstract, Maastricht University's research portal; "
+               "DOI and PMID not verified]",
+        days=3 * YEAR,
+        arms=(Arm(_BRAAM_MD, settings=_BRAAM_WOMAN),
+              Arm(_BRAAM_MDK, settings=_BRAAM_WOMAN, start=_BRAAM_K1)),
+        criteria=(
+            Criterion("femoral neck (hip readout) BMD, MDK vs MD at 3 years",
+                      pct_vs_control(_HIP, 3 * YEAR, _BRAAM_MDK, _BRAAM_MD), 0.10, 3.41, "1.3 % (0.10 to 3.41)", "%",
+                      _BRAAM_SITE),
+            Criterion("lumbar spine BMD, MDK vs MD at 3 years",
+                      pct_vs_control(_SPINE, 3 * YEAR, _BRAAM_MDK, _BRAAM_MD), -1.0, 1.0, "no difference", "%",
+                      _NO_DIFFERENCE),
+        ),
+        grid=64, quick_grid=24, min_seeds=BMD_ROW_SEEDS,
+        plot_columns=(_HIP, _SPINE, "ucoc_fraction"),
+        notes="A woman of 55, five years past her final period (our choice: the middle of the trial's ages; the abstract "
+              "gives no years since menopause), on the usual diet in both arms; the MDK arm adds 1000 µg/day of K1 to "
+              "the 100 µg/day from food. The criteria compare MDK with MD, so the minerals and vitamin D (common to "
+              "both; the abstract does not give the calcium dose, and vitamin D is not a model input) are left out of "
+              "both arms.",
+        unexpressed=(("femoral neck, MDK vs placebo: 1.7 % (0.35 to 3.44)",
+                      "the placebo arm differs from MD by minerals whose doses the abstract does not give"),),
     ),
 )

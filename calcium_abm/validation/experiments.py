@@ -35,6 +35,7 @@ from calcium_abm.validation.ckd_vitamin_k_rows import CKD_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.food_vitamin_k_rows import FOOD_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.hormone_rows import HORMONE_EXPERIMENTS
+from calcium_abm.validation.phylloquinone_rows import PHYLLOQUINONE_EXPERIMENTS
 from calcium_abm.validation.bone_trial_rows import BONE_TRIAL_EXPERIMENTS
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
 from calcium_abm.validation.vessel_rows import VESSEL_EXPERIMENTS, VESSEL_NOT_EXPRESSIBLE, progression_vs_placebo
@@ -470,7 +471,7 @@ def all_rows() -> dict[str, Experiment | NotExpressible]:
     out: dict[str, Experiment | NotExpressible] = {}
     for item in (*EXPERIMENTS, *NOT_EXPRESSIBLE, *VESSEL_EXPERIMENTS, *BONE_TRIAL_EXPERIMENTS, *BINDER_TRIAL_EXPERIMENTS,
                  *DIALYSIS_VITAMIN_K_EXPERIMENTS, *CKD_VITAMIN_K_EXPERIMENTS, *FOOD_VITAMIN_K_EXPERIMENTS,
-                 *HORMONE_EXPERIMENTS,
+                 *PHYLLOQUINONE_EXPERIMENTS, *HORMONE_EXPERIMENTS,
                  *VESSEL_NOT_EXPRESSIBLE):
         if item.row in out:
             raise ValueError(f"row {item.row} is defined twice")
