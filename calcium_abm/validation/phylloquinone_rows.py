@@ -86,7 +86,7 @@ PHYLLOQUINONE_EXPERIMENTS: tuple[Experiment, ...] = (
         finding="In 31 postmenopausal women given 0, 200 and 500 µg/day of K1 for 6 weeks each (randomised crossover, "
                 "10 µg/day vitamin D3 throughout), carboxylated osteocalcin rose and ucOC fell with the dose in a "
                 "dose-dependent manner (P < 0.001)",
-        source="Bügel et al. 2007, Br J Nutr 97:373 ('Effect of phylloquinone supplementation on biochemical markers of "
+        source="Bügel et al. 2007, Br J Nutr 97(2) ('Effect of phylloquinone supplementation on biochemical markers of "
                "vitamin K status and bone turnover in postmenopausal women'; doi 10.1017/S000711450715460X as the "
                "publisher's file id gives it) [V abstract, University College Cork's repository and Cambridge Core; "
                "the pages not verified]",
