@@ -320,7 +320,7 @@ def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_ther
 
 
 @pytest.mark.parametrize("option, message", [
-    (["--rows", "99"], "--rows: unknown row '99'. The rows are 1, 2, 2b"),
+    (["--rows", "42"], "--rows: unknown row '42'. The rows are 1, 2, 2b"),  # no row id holds 42 (99: Crowther1999)
     (["--rows", "T-ECKO"], "unknown row 'T-ECKO' — did you mean 'T-ECKO2008'?"),
     (["--rows", "8,ecko2008"], "--rows '8,ecko2008': unknown row 'ecko2008' — did you mean 'T-ECKO2008'?"),
     (["--rows", "x" * 5000], "--rows: unknown row 'xxxx"),

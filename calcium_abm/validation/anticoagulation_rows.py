@@ -1,7 +1,7 @@
 """Validation rows on the time course of anticoagulation: W4 (oral vitamin K1 lowers an
 excessive INR by the next day; holding warfarin alone does not), W5 (how soon 5 mg/day brings the
 INR to 2), W6 (how fast the INR falls after warfarin is stopped), W7 (factors VII and II 36 h into
-a 5 or 10 mg start). Part of the table of
+a 5 or 10 mg start), Crowther1999 (the INR on days 3-5 of a 5 mg start). Part of the table of
 :mod:`calcium_abm.validation.experiments`, in the same vocabulary (:mod:`calcium_abm.validation.design`).
 Rows W1-W3 (steady INR, MK-7 on a VKA, warfarin and bone) are in that module.
 """
@@ -63,6 +63,19 @@ FLAT_DOSE_RESPONSE = (
     "and no source gives such a steep step at VKOR: Hamberg 2007's sigmoid effect of S-warfarin (as the reil "
     "package implements it [S]) has a Hill coefficient of 0.42 (EC50 2.2-4.6 mg/L by VKORC1 genotype), its "
     "steepness sitting in the INR's link to the clotting factors (exponent 3.61). Not kept")
+
+#: hours after the first dose of a reading on the morning of study day 3, 4 or 5 when the first dose is taken on
+#: the evening of day 1 (Harrison 1997 read days 3-5 at 36, 60 and 84 h), as hours after the start of recorded day 0
+_DAY_3, _DAY_4, _DAY_5 = (24.0 + h for h in (36.0, 60.0, 84.0))
+_CROWTHER_START = {"drugs.warfarin_mg_per_day": 5.0}
+#: why Crowther1999's day-4 INR fails (issue 12)
+SLOW_SECOND_DAYS = (
+    "issue 12: after a fast first day the model's INR on 5 mg/day climbs slowly towards its steady 2.29 (the flat "
+    "dose-response of row W7): 1.54 / 1.85 / 2.02 at 36 / 60 / 84 h (seed 1, 2026-12-04), so the typical patient "
+    "reaches 2.0 between days 4 and 5 where two thirds of Crowther's patients were at 2.0-3.0 on day 4. Factor VII, "
+    "which the INR follows (coagulation.pt_weight_factor_ii), reads 31 % 48 h after the first dose and 26 % at 72 h, "
+    "while an INR of 2.0 needs 25 %. Outpatients on a 5-mg nomogram were slower (row W5: 46 % at INR >= 2 by day 5, "
+    "which the model passes), so the two trials bracket the model; no parameter was changed for this row")
 
 
 ANTICOAGULATION_EXPERIMENTS: tuple[Experiment, ...] = (
@@ -188,5 +201,46 @@ ANTICOAGULATION_EXPERIMENTS: tuple[Experiment, ...] = (
               "of the warfarin kinetics, VKOR inhibition and the factors' half-lives; the same trial's INR (44 % "
               "above 2 at 36 h on 10 mg) set the INR's factor weights (coagulation.pt_weight_factor_ii), so it is "
               "not a criterion here.",
+    ),
+    Experiment(
+        row="Crowther1999",
+        title="Starting warfarin with 5 mg: the INR on days 3 to 5",
+        finding="Patients of a hospital research centre starting warfarin with 5 or 10 mg (later doses by "
+                "algorithm, INR daily for 5 days): 21 of 32 (66 %) on the 5-mg start against 5 of 21 (24 %) on the "
+                "10-mg start had an INR of 2.0-3.0 on 2 consecutive days (days 3 and 4 or 4 and 5) without any INR "
+                "above 3.0; on day 4, 2 of 30 (7 %) on 5 mg and 5 of 21 (24 %) on 10 mg were above 3.0",
+        source="Crowther et al. 1999, Arch Intern Med 159(1):46-48, PMID 9892329 (RCT, n = 53) [V abstract on PubMed "
+               "and JAMA Network; doi not verified]; day-4 INRs above 3.0: Am Fam Physician 1999 59(8):2338 (summary "
+               "of the trial) [V page]; the 5-mg algorithm (day 1 5 mg after a baseline INR; day 2 5 mg below INR "
+               "1.5; day 3 2.5-5 mg at 1.5-1.9, 0-2.5 mg at 2.0-3.0) as the University of Michigan anticoagulation "
+               "service gives it after Crowther 1999 [V page]",
+        days=6,
+        arms=(Arm("no warfarin"), Arm("warfarin 5 mg start", "healthy_adult", {}, _CROWTHER_START)),
+        criteria=(
+            Criterion("INR on day 3 (36 h), where the 5-mg algorithm still gives up to 5 mg",
+                      inr_at_hours(_DAY_3, "warfarin 5 mg start"), None, 2.0, "below 2.0 keeps 2.5-5 mg", "(INR)",
+                      "the algorithm gives 5 mg at any INR below 2.0 on days 2-3, so a fixed 5 mg is the algorithm's "
+                      "dose for this patient only below it (a check of the design, not of a mechanism)"),
+            Criterion("INR on day 4 (60 h) after a 5 mg start", inr_at_hours(_DAY_4, "warfarin 5 mg start"),
+                      2.0, 3.0, "2.0-3.0 in 66 % (93 % at most 3.0)", "(INR)",
+                      "the end point needs day 4 within 2.0-3.0 (day 3 and 4, or 4 and 5); met by 66 %, so by the "
+                      "median patient", SLOW_SECOND_DAYS),
+            Criterion("INR on day 5 (84 h) after a 5 mg start", inr_at_hours(_DAY_5, "warfarin 5 mg start"),
+                      2.0, 3.0, "2.0-3.0 in 66 % (with day 4)", "(INR)",
+                      "an INR still rising on day 4 meets the end point only if day 5 is also within 2.0-3.0 (none "
+                      "may exceed 3.0)"),
+        ),
+        grid=16, quick_grid=16,
+        plot_columns=("inr", "factor_vii_activity", "plasma_warfarin_mg_l"),
+        notes="A healthy adult on the usual diet takes 5 mg/day from study day 1, whose dose acts in the step that "
+              "ends on recorded day 2 (24 h after it); the trial's days 3 / 4 / 5 are read 36 / 60 / 84 h after the "
+              "first dose, as in Harrison 1997 (evening doses, morning INRs; the abstract gives no times), between "
+              "the daily rows (inr_at_hours). The algorithm changes the dose by INR from day 2; the model's typical "
+              "INRs (below 1.5 on day 2, 1.5-1.9 on days 3 and 4) are where it gives 5 mg, 2.5-5 mg and 5-7.5 mg, "
+              "so the fixed 5 mg is its dose (the first criterion checks it); the 10-mg arm is left out (below). "
+              "Nothing was fitted to this row; no parameter cites it.",
+        unexpressed=(("10-mg start: 24 % reached the end point and 24 % were above INR 3.0 on day 4",
+                      "the 10-mg algorithm's later doses are not in the sources read, and its INR-guided doses "
+                      "after a faster first rise cannot be fixed in advance as an arm"),),
     ),
 )
