@@ -500,6 +500,31 @@ def test_play_pressed_on_the_old_button_right_after_a_demo_still_plays():
         rc.close()
 
 
+def test_a_slider_moved_while_playing_leaves_one_play_loop_and_the_new_run_plays_on():
+    """Found by probe h3 in Chromium: each slider move while playing left the old run's play loop going
+    (14 moves, 14 loops on one tab, /dashboardz), and the old loop, on reaching its run's end, paused the
+    new run halfway (at 91 days per frame a slider moved in year 5 stopped the new run in year 4.5)."""
+    from calcium_dashboard.server import PLAY_LOOPS
+
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        before = PLAY_LOOPS.running_count()
+        rc.find(v.BtnToggle, class_="speed-toggle").widget.v_model = ds.SPEEDS_DAYS_PER_FRAME.index(91)
+        rc.find(v.Btn, children=["▶ Play"]).widget.click()
+        deadline = time.time() + 20
+        while _day(rc) < 5 * 365 and time.time() < deadline:
+            time.sleep(0.02)
+        rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget.fire_event("change", 180)
+        time.sleep(0.3)  # a few frames: the old loop's checks of keep_going
+        assert PLAY_LOOPS.running_count() - before == 1  # the new run's loop only
+        deadline = time.time() + 30
+        while _day(rc) < 3650 and time.time() < deadline:  # a 10-year run: the old one ended 5 years earlier
+            time.sleep(0.05)
+        assert _day(rc) == 3650  # played to its end, not paused by the old run's loop
+    finally:
+        rc.close()  # leaving the page stops a loop still playing
+
+
 def test_a_speed_change_keeps_the_run():
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:

@@ -653,6 +653,11 @@ def play_frames(runs: list[SimulationRun], sink: FrameSink, days_per_frame: int,
 def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bool], days_per_frame: int,
          on_finished: Callable[[bool], None], notify: Callable[[str], None], present: bool = False):
     """The play loop, tissue views and charts for one set of runs (one tab)."""
+    # set when this component leaves the page (new runs after a slider, scenario or demo change; the
+    # presentation switch): its loop stops. The task stayed "current" after that, so the old run kept
+    # playing unseen beside the new one and, on reaching its end, paused the new run
+    unmounted = solara.use_memo(threading.Event, [])
+    solara.use_effect(lambda: unmounted.set, [])
 
     def play_loop() -> None:
         if not playing.value:
@@ -670,7 +675,8 @@ def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bo
                 pass
 
         try:
-            play_frames(runs, sink, days_per_frame, lambda: playing.value and task.is_current(), watch,
+            play_frames(runs, sink, days_per_frame,
+                        lambda: playing.value and task.is_current() and not unmounted.is_set(), watch,
                         finished, gone, notify)
         except Exception as exc:  # noqa: BLE001 - one line on the page, never a traceback
             playing.set(False)
