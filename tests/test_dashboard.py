@@ -471,6 +471,25 @@ def test_dashboard_command_checks_the_host_before_solara_starts(host, monkeypatc
         dashboard.main(_args(host=host))
 
 
+def test_dashboard_command_refuses_a_port_in_use_before_solara_starts(monkeypatch):
+    """Found by probe h3: a second `calcium-abm dashboard` on the same port printed the URL as if it had
+    started, then uvicorn's bare "ERROR: [Errno 98] error while attempting to bind ... address already in
+    use", exit status 3."""
+    import socket
+
+    from calcium_abm.commands import dashboard
+
+    monkeypatch.setattr(dashboard.os, "execve", lambda *a: pytest.fail("Solara was started"))
+    monkeypatch.setattr(dashboard.subprocess, "call", lambda *a, **k: pytest.fail("Solara was started"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(UserInputError, match=rf"^--port {port} is not allowed: 127\.0\.0\.1:{port} is "
+                                                 r"already in use .*choose another port"):
+            dashboard.main(_args(port=str(port)))
+
+
 def test_the_page_has_the_apps_title_before_and_after_it_loads(monkeypatch):
     import types
 

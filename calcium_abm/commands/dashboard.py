@@ -82,6 +82,29 @@ def check_host(host: str) -> None:
                              f"({exc.strerror or exc}); {HOST_HINT}") from None
 
 
+def check_port(host: str, port: int) -> None:
+    """Raise UserInputError if the server could not listen on ``port`` of ``host`` (checked after
+    :func:`check_host`): a port another program (a dashboard already running, say) listens on was
+    announced as started, then refused by uvicorn's bare "[Errno 98] ... address already in use"."""
+    import errno
+    import socket
+
+    family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    try:
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a closed port is free
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            why = (f"{host}:{port} is already in use (another dashboard or program listens there); stop it, or "
+                   f"choose another port, e.g. --port {port + 1 if port < 65535 else 8765}")
+        elif exc.errno == errno.EACCES:
+            why = "ports below 1024 need administrator rights; choose another port, from 1024 to 65535"
+        else:
+            why = f"this machine cannot listen on {host}:{port} ({exc.strerror or exc}); choose another port"
+        raise UserInputError(f"--port {port} is not allowed: {why}") from None
+
+
 #: environment for the server process, unless already set. Python's own small-object
 #: allocator keeps a 1 MiB arena as long as one object in it lives, so a classroom's closed
 #: tabs left the server ~20 % above idle (12 tabs; measured with /memoryz); with the C
@@ -117,6 +140,7 @@ def main(args: argparse.Namespace) -> int:
                                  f"{', '.join(names)} (load your own file from the dashboard)"
                                  f"{did_you_mean(args.scenario, names)}")
     cmd = solara_command(args)
+    check_port(str(args.host), int(args.port))
     env = server_environment(dict(os.environ))
     if args.scenario:
         # Solara opens "/"; the scenario travels the way a shared link does
