@@ -181,6 +181,10 @@ def test_the_mk7_demo_is_the_same_person_with_and_without_mk7():
 @pytest.mark.parametrize("query, field", [
     ("seed=%C2%B2", "seed"), ("speed=%C2%B2", "speed"), ("seed=" + "9" * 5000, "seed"),
     ("seed=" + "9" * 19, "seed"), ("present=maybe", "present"), ("x" * 5000 + "=1", "unknown setting"),
+    # a slider's value: echoed whole, 5,074 characters on the page (found by probe h3 in Chromium)
+    ("mk7_ug_per_day=" + "1" * 5000, "mk7_ug_per_day"), ("ckd_stage=" + "9" * 5000, "ckd_stage"),
+    ("sex=" + "f" * 5000, "sex"), ("postmenopausal=" + "y" * 5000, "postmenopausal"),
+    ("compare=healthy_adult&b.age_years=" + "1" * 5000, "b.age_years")
 ])
 def test_hostile_links_give_one_short_line_each(query, field):
     settings, problems = ds.settings_from_query(query)

@@ -125,27 +125,28 @@ class Knob:
         return getattr(getattr(scenario, self.section), self.key)
 
     def parse(self, text: str) -> Any:
-        """A value from a link; raises ValueError with a clear message."""
+        """A value from a link; raises ValueError with a clear message (a long text cut, as :func:`_short` cuts it)."""
         text = text.strip()
+        shown = repr(_short(text))
         if self.choices:
             if text not in self.choices:
-                raise ValueError(f"{self.key} = {text!r} is not allowed: must be one of {', '.join(self.choices)}")
+                raise ValueError(f"{self.key} = {shown} is not allowed: must be one of {', '.join(self.choices)}")
             return text
         if self.kind == "bool":
             if text.lower() in ("1", "true", "yes", "on"):
                 return True
             if text.lower() in ("0", "false", "no", "off"):
                 return False
-            raise ValueError(f"{self.key} = {text!r} is not allowed: must be true or false")
+            raise ValueError(f"{self.key} = {shown} is not allowed: must be true or false")
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"{self.key} = {text!r} is not allowed: must be a number ({self.unit})") from None
+            raise ValueError(f"{self.key} = {shown} is not allowed: must be a number ({self.unit})") from None
         if not math.isfinite(value):
-            raise ValueError(f"{self.key} = {text!r} is not allowed: must be a finite number ({self.unit})")
+            raise ValueError(f"{self.key} = {shown} is not allowed: must be a finite number ({self.unit})")
         if self.kind == "int":
             if not value.is_integer():
-                raise ValueError(f"{self.key} = {text!r} is not allowed: must be a whole number")
+                raise ValueError(f"{self.key} = {shown} is not allowed: must be a whole number")
             return int(value)
         return value
 
