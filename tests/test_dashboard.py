@@ -897,6 +897,18 @@ def test_the_menopause_switch_shows_what_runs():
     assert ds.knob_values(young.a, base)["postmenopausal"] is ds.side_scenario(young.a).patient.postmenopausal is False
 
 
+def test_a_slider_shows_the_value_a_day_0_schedule_entry_runs():
+    """Found by probe h3 in Chromium: an uploaded scenario whose [[schedule]] sets MK-7 to 180 ug/day from day 0
+    showed "Vitamin K2 as MK-7: 5 ug/day" (its [diet] value, which never runs); a slider shows day 0's value."""
+    text = b'[[schedule]]\nstart_day = 0\nset = { "diet.mk7_ug_per_day" = 180, "patient.ckd_stage" = 3 }\n'
+    scenario = scenario_from_upload("s0.toml", len(text), text)
+    shown = ds.knob_values(ds.SideSettings(ds.UPLOAD_PREFIX + scenario.name), scenario)
+    assert (shown["mk7_ug_per_day"], shown["ckd_stage"]) == (180, 3)
+    later = scenario_from_upload("s1.toml", len(text), text.replace(b"start_day = 0", b"start_day = 1"))
+    shown = ds.knob_values(ds.SideSettings(ds.UPLOAD_PREFIX + later.name), later)
+    assert (shown["mk7_ug_per_day"], shown["ckd_stage"]) == (later.diet.mk7_ug_per_day, 0)  # day 0: not yet
+
+
 def test_pressing_male_or_switching_menopause_off_acts():
     """Pressing "male" after the menopause switch was turned on did nothing (the switch forced a
     woman back, silently); on the postmenopausal scenario it was refused; a woman past menopause

@@ -342,8 +342,11 @@ def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str,
 def knob_values(side: SideSettings, base: Scenario) -> dict[str, Any]:
     """What each control shows: the scenario's value, the side's changes, and what the run
     fills in (a woman moved past her menopause runs postmenopausal, :func:`menopause_follows_age`),
-    so a switch never shows off while the run has it on."""
-    values = {k.key: k.scenario_value(base) for k in KNOBS} | side.changed
+    so a switch never shows off while the run has it on. The scenario's value is day 0's: a ``[[schedule]]``
+    entry from day 0 replaces its base value for the whole run (an uploaded file's MK-7 slider showed 5 µg/day
+    while 180 ran)."""
+    day_0 = base.state_at(0) if base.schedule else base
+    values = {k.key: k.scenario_value(day_0) for k in KNOBS} | side.changed
     applied = menopause_follows_age(side.model_settings(), base)
     return values | {key: value for key, value in applied.items() if key in KNOBS_BY_KEY}
 
