@@ -494,6 +494,32 @@ def test_dashboard_command_refuses_a_port_in_use_before_solara_starts(monkeypatc
             dashboard.main(_args(port=str(port)))
 
 
+def test_dashboard_command_prints_an_ipv6_address_in_brackets(monkeypatch, capsys):
+    """Found by probe h3: --host ::1 printed http://::1:8765/, a link no browser opens (http://[::1]:8765/)."""
+    import socket
+
+    from calcium_abm.commands import dashboard
+
+    try:
+        with socket.socket(socket.AF_INET6) as free:
+            free.bind(("::1", 0))
+            port = free.getsockname()[1]
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+
+    class Started(Exception):
+        pass
+
+    def started(*_a, **_k):
+        raise Started
+
+    monkeypatch.setattr(dashboard.os, "execve", started)
+    monkeypatch.setattr(dashboard.subprocess, "call", started)
+    with pytest.raises(Started):
+        dashboard.main(_args(host="::1", port=str(port)))
+    assert f"http://[::1]:{port}/ " in capsys.readouterr().err
+
+
 def test_the_page_has_the_apps_title_before_and_after_it_loads(monkeypatch):
     import types
 

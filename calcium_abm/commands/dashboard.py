@@ -146,6 +146,7 @@ def main(args: argparse.Namespace) -> int:
         # Solara opens "/"; the scenario travels the way a shared link does
         env["CALCIUM_ABM_DASHBOARD_QUERY"] = urlencode({"scenario": args.scenario})
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL (http://[::1]:8765/)
     query = f"/?{env['CALCIUM_ABM_DASHBOARD_QUERY']}" if args.scenario else "/"
     print(f"calcium-abm dashboard: http://{host}:{int(args.port)}{query}  (Ctrl-C stops it)", file=sys.stderr)
     sys.stderr.flush()
