@@ -935,6 +935,17 @@ def test_a_slider_shows_the_value_a_day_0_schedule_entry_runs():
     assert (shown["mk7_ug_per_day"], shown["ckd_stage"]) == (later.diet.mk7_ug_per_day, 0)  # day 0: not yet
 
 
+@pytest.mark.parametrize("age, since", [(51, 0.0), (55, 4.0), (60, 9.0), (61, 10.0), (80, 29.0)])
+def test_a_woman_the_age_slider_moves_past_menopause_had_it_at_51(age, since):
+    """Found by probe h3: the page gives a woman whose run would pass 60 premenopausal her menopause at 51
+    (menopause_follows_age), but a woman of 51-60 got hers on day 0 at her age (years since 0), one of 61 at 51:
+    moving the slider from 60 to 61 took her 3-year BMD change from -10.5 % to -1.1 % (seed 1)."""
+    base = ds.resolve_scenario("healthy_adult")
+    side = ds.SideSettings("healthy_adult").with_change("sex", "female", base).with_change("age_years", age, base)
+    patient = ds.side_scenario(side).patient
+    assert (patient.postmenopausal, patient.years_since_menopause) == (True, since)
+
+
 def test_pressing_male_or_switching_menopause_off_acts():
     """Pressing "male" after the menopause switch was turned on did nothing (the switch forced a
     woman back, silently); on the postmenopausal scenario it was refused; a woman past menopause

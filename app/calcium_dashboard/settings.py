@@ -328,8 +328,9 @@ def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str,
     end_age = age + base.simulation.years
     if (end_age > MAX_AGE_AT_MENOPAUSE_YEARS and "postmenopausal" not in out and not patient.postmenopausal
             and patient.age_at_final_menstrual_period is None):  # she would pass 60 premenopausal
-        if age >= DASHBOARD_AGE_AT_MENOPAUSE_YEARS:
+        if age >= DASHBOARD_AGE_AT_MENOPAUSE_YEARS:  # since 51: a woman of 51-60 had hers on day 0 at her age
             out["postmenopausal"] = True
+            out["years_since_menopause"] = age - DASHBOARD_AGE_AT_MENOPAUSE_YEARS
         else:
             out["age_at_final_menstrual_period"] = DASHBOARD_AGE_AT_MENOPAUSE_YEARS
     if out.get("postmenopausal", patient.postmenopausal):
