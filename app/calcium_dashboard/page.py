@@ -127,6 +127,7 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 .ca-present .ca-chart-legend { font-size: 18px; line-height: 1.3; }
 .ca-present .ca-legend-item { margin: 0 8px; }
 .ca-present .v-btn { font-size: 18px !important; }
+.ca-present-live, .ca-present-live .chart-paradox, .ca-present-chart { flex: 1 1 0; min-height: 0; }
 /* a phone: Solara's sidebar drawer is at least 400 px wide and opens over the page below 960 px, so on a
    375 px screen it covered the whole page, its app bar and the overlay that closes it: the run could not be
    reached. Narrower than the screen, it leaves a strip of the overlay to tap, which closes it */
@@ -137,7 +138,7 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 """
 #: heights of the live charts (CSS); the presentation chart takes what the views leave
 CHART_HEIGHT = "380px"
-PRESENT_CHART_HEIGHT = "calc(75vh - 265px)"
+PRESENT_CHART_HEIGHT = "100%"  # of .ca-present-chart, which fills the screen below the pictures
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -690,13 +691,15 @@ def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bo
 
     solara.use_effect(charts_up_to_date, [playing.value])
 
-    if present:
-        TissueViews(sink, present=True)
-        chart = CHARTS_BY_KEY["paradox"]
-        with solara.Column(gap="0px", classes=["chart-paradox"], style={"width": "100%", "min-width": "0"}):
-            ChartHeader(chart, sink.latest, present=True)
-            solara.Column(children=[sink.charts["paradox"]], gap="0px", style={"width": "100%"})
-            ChartLegend(chart, sink.latest)
+    if present:  # the chart takes the height the rows above leave (.ca-present-live): they wrap while playing
+        with solara.Column(classes=["ca-present-live"]):
+            TissueViews(sink, present=True)
+            chart = CHARTS_BY_KEY["paradox"]
+            with solara.Column(gap="0px", classes=["chart-paradox"], style={"width": "100%", "min-width": "0"}):
+                ChartHeader(chart, sink.latest, present=True)
+                solara.Column(children=[sink.charts["paradox"]], gap="0px", style={"width": "100%"},
+                              classes=["ca-present-chart"])
+                ChartLegend(chart, sink.latest)
         return
     TissueViews(sink)
     Legend()
@@ -829,7 +832,9 @@ def Dashboard():
                 DemoButtons(settings, dense=True)
                 solara.Button("Exit presentation", outlined=True, classes=["exit-present-button"],
                               on_click=lambda: settings.set(replace(settings.value, present=False)))
-        if is_finished:
+                if is_finished:  # in the row: a banner pushed the paradox chart's axis off the unscrolled screen
+                    solara.Text("End of the run: press Reset to watch again", classes=["ca-end-note"])
+        if is_finished and not s.present:
             solara.Info("End of the simulated period: press Reset to watch again, or change a setting.")
         Live(runs, sink, playing, s.days_per_frame, on_finished, notify, present=s.present
              ).key(f"live-{id(runs)}-{s.present}")

@@ -61,6 +61,16 @@ def test_presentation_mode_shows_views_and_paradox_chart_on_one_screen(chromium,
         date_px = page.locator(".sim-date").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert date_px >= 40
         screenshot(page, f"dashboard-present-{width}x{height}")
+        # to the end of the run (found by probe h3): the 'End of the simulated period' banner, the wider Pause button
+        # and a longer date wrapped the rows above and pushed the chart's time axis and legend off the unscrolled
+        # screen (by 121 px at 1024x768, 2 px at 1920x1080)
+        page.locator(".speed-toggle").get_by_role("button", name="365", exact=True).click()
+        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_text("Day 3650 · year 10.0").first.wait_for()
+        expect(page.get_by_text("press Reset to watch again")).to_be_visible()
+        time.sleep(0.8)
+        box = chart.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, ("at the end", box, width, height)
         assert problems.errors == []
     finally:
         ctx.close()
