@@ -946,6 +946,18 @@ def test_a_woman_the_age_slider_moves_past_menopause_had_it_at_51(age, since):
     assert (patient.postmenopausal, patient.years_since_menopause) == (True, since)
 
 
+def test_a_scenario_with_a_measured_gfr_has_no_ckd_stage_slider():
+    """Found by probe h3: on haemodialysis (residual GFR 3 mL/min) the CKD slider at 0 ("healthy kidneys") was
+    accepted and ran bit for bit as at 5 (`run haemodialysis --set ckd_stage=0` gives the same table): the measured
+    GFR sets kidney function. The page shows the stage as a line, and a link's stage is refused, saying why."""
+    dialysis, knob = ds.resolve_scenario("haemodialysis"), ds.KNOBS_BY_KEY["ckd_stage"]
+    assert "kidney.residual_gfr_ml_per_min = 3 mL/min" in knob.fixed_note(dialysis)
+    assert knob.fixed_note(ds.resolve_scenario("ckd_stage4")) is None  # a stage without a GFR: the slider
+    settings, problems = ds.settings_from_query("scenario=haemodialysis&ckd_stage=0")
+    assert settings.a.changes == () and len(problems) == 1
+    assert "ckd_stage = '0' was ignored" in problems[0] and "residual_gfr_ml_per_min" in problems[0], problems
+
+
 def test_pressing_male_or_switching_menopause_off_acts():
     """Pressing "male" after the menopause switch was turned on did nothing (the switch forced a
     woman back, silently); on the postmenopausal scenario it was refused; a woman past menopause

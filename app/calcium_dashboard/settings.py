@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from calcium_abm import Scenario, ScenarioError, builtin_scenarios, load_scenario
 from calcium_abm.inputs.fields import field_choices
-from calcium_abm.inputs.messages import TypedNumber, did_you_mean
+from calcium_abm.inputs.messages import TypedNumber, did_you_mean, fmt_num
 from calcium_abm.person import single_run_scenario
 from calcium_abm.inputs.keys import resolve_key, setting_bounds, setting_kind, setting_unit
 from calcium_abm.inputs.sections import (MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS, MIN_HUMAN_AGE_YEARS,
@@ -118,6 +118,11 @@ class Knob:
         if self.key == "age_years" and scenario.patient.species != "human":
             return (f"{self.label}: 0 years (the {scenario.patient.species} preset has no age laws, "
                     "so its age is not a setting)")
+        if self.key == "ckd_stage" and (gfr := scenario.kidney.residual_gfr_ml_per_min) is not None:
+            # the measured GFR sets kidney function: haemodialysis's slider at 0 ("healthy kidneys") ran as at 5
+            return (f"{self.label}: {scenario.patient.ckd_stage or 'from the GFR'} (kidney function is the scenario's "
+                    f"measured GFR, kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} mL/min, so the stage is not a "
+                    "setting)")
         return None
 
     def scenario_value(self, scenario: Scenario) -> Any:
@@ -489,6 +494,8 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
                     # sex = male without a word; refused as `calcium-abm run` refuses the two together
                     raise ValueError(f"postmenopausal = {raw!r} is not allowed with {prefix}sex = {link_sex!r}: "
                                      "only a woman can be postmenopausal")
+                if (note := knob.fixed_note(scenario)) is not None:  # no control on the page: the value would not act
+                    raise ValueError(f"{knob.key} = {_short(raw.strip())!r} was ignored: {note}")
                 typed = TypedNumber(value, raw.strip()) if type(value) is float else value  # "-5", not "-5.0"
                 side_scenario(result.with_change(knob.key, typed, scenario), uploads)  # the model's limits
                 candidate = result.with_change(knob.key, value, scenario)
