@@ -59,18 +59,14 @@ from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, PlainDescription, 
                                          unit_suffix)
 from calcium_abm.inputs.pydantic_messages import checked_scenario
 from calcium_abm.inputs.python_values import plain_overrides
+from calcium_abm.inputs.kidney_rules import kidney_conflicts, stage_override_problems
 from calcium_abm.inputs.schedule_checks import inert_schedule_entries
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
     CHANGEABLE_DURING_RUN,
-    changes_during_run,
-    end_age_problem,
-    kidney_conflicts,
-    menopause_changes,
-    shadowed_file_settings,
-    shadowed_settings,
-    shadowed_schedule_keys,
+    changes_during_run, end_age_problem, menopause_changes,
+    shadowed_file_settings, shadowed_settings, shadowed_schedule_keys,
     Diet, Dialysis, Drugs, Genetics, Kidney, Patient, Simulation,
 )
 from calcium_abm.inputs.toml_reader import parse_toml, parse_toml_value, read_limited
@@ -309,7 +305,8 @@ class Scenario(BaseModel):
         if not overrides:
             return self
         changes = resolve_overrides(overrides)
-        if problems := shadowed_settings(changes, (scenario := self._apply(changes, True)).schedule, scenario.days):
+        if problems := [*stage_override_problems(changes, self.patient.ckd_stage, scenario := self._apply(changes, True)),
+                        *shadowed_settings(changes, scenario.schedule, scenario.days)]:
             raise ScenarioError(join_problems(problems))
         return scenario
 
@@ -375,10 +372,12 @@ def _validate_raw(table: Mapping[str, Any], overrides: Mapping[str, Any] | None,
     written in first, so whole-scenario checks see them; a setting its schedule overrides daily, or a schedule entry
     that changes nothing (:func:`.schedule_checks.inert_schedule_entries`; not in a batch's runs), is refused."""
     data = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in table.items()}
-    for path, value in resolve_overrides(overrides or {}).items():
+    stage = data.get("patient", {}).get("ckd_stage", 0) if isinstance(data.get("patient"), Mapping) else 0
+    for path, value in (changes := resolve_overrides(overrides or {})).items():
         _set_path(data, path, value)
     scenario = _validate(data, origin)
-    if not written_out and (problems := shadowed_file_settings(data, scenario.schedule, scenario.days)
+    if not written_out and (problems := stage_override_problems(changes, stage, scenario)
+                            or shadowed_file_settings(data, scenario.schedule, scenario.days)
                             or inert_schedule_entries(scenario)):
         raise ScenarioError(join_problems(problems, origin))
     return scenario

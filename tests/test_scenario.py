@@ -858,3 +858,20 @@ def test_a_rodent_preset_refuses_the_human_only_traits_and_baselines(species):
     Scenario.model_validate({"patient": {"species": species, "age_years": 0.0, "sex": "female", "postmenopausal": True,
                                          "years_since_menopause": 0.1}, **SHORT})
     Scenario.model_validate({"patient": {"species": species, "age_years": 0.0, "peak_bone_mass": 1.2}, **SHORT})  # acts
+
+
+def test_a_stage_override_a_measured_gfr_makes_inert_is_refused():
+    """``run haemodialysis --set ckd_stage=0`` wrote stage 5's table byte for byte (found by the new-user probe h3):
+    the scenario's measured GFR sets kidney function, so a stage given over it never acts. Refused by both routes
+    (load_scenario's overrides and Scenario.with_overrides); the same stage, or a new GFR with it, is accepted."""
+    message = (r"patient.ckd_stage = 0 never acts here: the scenario gives a measured GFR "
+               r"\(kidney.residual_gfr_ml_per_min = 3 mL/min\)")
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario("haemodialysis", overrides={"ckd_stage": 0})
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario("haemodialysis").with_overrides({"patient.ckd_stage": 0})
+    assert load_scenario("haemodialysis", overrides={"ckd_stage": 5}).patient.ckd_stage == 5
+    healthy = load_scenario("haemodialysis", overrides={"ckd_stage": 0, "residual_gfr_ml_per_min": 100.0,
+                                                        "dialysis.sessions_per_week": 0})
+    assert healthy.kidney.residual_gfr_ml_per_min == 100.0
+    assert load_scenario("healthy_adult", overrides={"ckd_stage": 3}).patient.ckd_stage == 3

@@ -18,7 +18,7 @@ from calcium_abm.inputs.messages import fmt_num, fmt_value, rule_error
 from calcium_abm.inputs.fields import allowed_text
 from calcium_abm.time_units import DAYS_PER_YEAR, DAYS_PER_YEAR_OF_AGE
 
-__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "kidney_conflicts", "menopause_changes",
+__all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "menopause_changes",
            "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
            "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "BATCH_KINDS", "SCENARIO_TABLES", "file_kind_problem", "MAX_RODENT_AGE_YEARS", "oldest_age_years", "oldest_start_age_years", "end_age_problem"]
 
@@ -431,47 +431,6 @@ def shadowed_settings(given: Mapping[str, Any], schedule: list[Any], days: int) 
 #: The settings :func:`changes_during_run` accepts, in words (for messages).
 CHANGEABLE_DURING_RUN = (f"{', '.join(SCHEDULABLE)}, except {', '.join(START_ONLY)} and the {len(START_ONLY_PARAMETERS)} "
                          f"parameters read only when the model is built or a cohort drawn (such as {START_ONLY_PARAMETERS[0]})")
-
-
-#: KDIGO 2012 GFR categories (mL/min/1.73 m2) of the model's stages: G1 >= 90 (stage 0 is
-#: healthy kidneys), G2 60-89, G3 30-59, G4 15-29, G5 < 15 (KDIGO 2012 CKD guideline, ch. 1).
-GFR_RANGE_BY_CKD_STAGE = {0: (90.0, 130.0), 1: (90.0, 130.0), 2: (60.0, 90.0), 3: (30.0, 60.0), 4: (15.0, 30.0),
-                          5: (1.0, 15.0)}
-#: Below this GFR a person without dialysis is uraemic; dialysis usually starts at eGFR 5-7
-#: (late-start arm of the IDEAL trial, Cooper et al. 2010 N Engl J Med 363:609).
-LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN = 5.0
-
-
-def kidney_conflicts(ckd_stage: int, kidney: Kidney, dialysis: Dialysis) -> list[str]:
-    """Contradictions between ``patient.ckd_stage``, ``[kidney]`` and ``[dialysis]``: each a
-    message naming the fields, their values and what is allowed. A measured GFR
-    (``kidney.residual_gfr_ml_per_min``) sets kidney function; with a stage other than 0 it
-    must lie in that stage's KDIGO range."""
-    problems = []
-    gfr = kidney.residual_gfr_ml_per_min
-    if gfr is not None and ckd_stage != 0:
-        low, high = GFR_RANGE_BY_CKD_STAGE[ckd_stage]
-        if not low <= gfr <= high:
-            problems.append(f"kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} is not allowed with "
-                            f"patient.ckd_stage = {ckd_stage}: that stage's GFR is {fmt_num(low)} to "
-                            f"{fmt_num(high)} mL/min (KDIGO); change the stage, or leave it 0 and give the GFR")
-    # kidney failure: stage 5 (its GFR range checked above, 15 included), or a GFR below 15 at stage 0
-    failing = ckd_stage == 5 or (gfr is not None and gfr < GFR_RANGE_BY_CKD_STAGE[5][1])
-    if dialysis.sessions_per_week > 0 and not failing:
-        problems.append(f"dialysis.sessions_per_week = {dialysis.sessions_per_week} is not allowed with "
-                        f"patient.ckd_stage = {ckd_stage} and kidney.residual_gfr_ml_per_min = "
-                        f"{'none' if gfr is None else fmt_num(gfr)}: haemodialysis is for kidney failure "
-                        "(ckd_stage = 5, or a GFR below 15 mL/min)")
-    for name in ("residual_gfr_ml_per_min", "gfr_end_ml_per_min"):
-        value = getattr(kidney, name)
-        if value is not None and dialysis.sessions_per_week == 0 and value < LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN:
-            problems.append(f"kidney.{name} = {fmt_num(value)} is not allowed without dialysis: below "
-                            f"{fmt_num(LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN)} mL/min a person needs it "
-                            "(set dialysis.sessions_per_week, e.g. 3)")
-    if kidney.gfr_end_ml_per_min is not None and gfr is not None and kidney.gfr_end_ml_per_min > gfr:
-        problems.append(f"kidney.gfr_end_ml_per_min = {fmt_num(kidney.gfr_end_ml_per_min)} is not allowed with "
-                        f"kidney.residual_gfr_ml_per_min = {fmt_num(gfr)}: a decline ends below where it starts")
-    return problems
 
 
 #: Sections whose fields are substances taken in (an unknown key there is "not modelled").
