@@ -242,6 +242,10 @@ def test_help_and_version(tmp_path, capsys):
     assert "run" in out and "scenarios" in out
     result = run_cli("--version", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("calcium-abm ")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}  # python -m calcium_abm, as pip's
+    package = subprocess.run([sys.executable, "-m", "calcium_abm", "run", "nosuch", "--out", "a.csv"], cwd=tmp_path,
+                             env=env, capture_output=True, text=True, timeout=300)  # as python -m pip works
+    assert package.returncode == 2 and package.stderr.startswith("error: ") and "Traceback" not in package.stderr
 
 
 # ---------------------------------------------------------------------- scenarios
