@@ -32,6 +32,7 @@ from calcium_abm.validation.ageing_rows import AGEING_EXPERIMENTS, AGEING_NOT_EX
 from calcium_abm.validation.anticoagulation_rows import ANTICOAGULATION_EXPERIMENTS
 from calcium_abm.validation.binder_trial_rows import BINDER_TRIAL_EXPERIMENTS
 from calcium_abm.validation.ckd_vitamin_k_rows import CKD_VITAMIN_K_EXPERIMENTS
+from calcium_abm.validation.depletion_rows import DEPLETION_EXPERIMENTS
 from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.food_vitamin_k_rows import FOOD_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.hormone_rows import HORMONE_EXPERIMENTS
@@ -471,7 +472,7 @@ def all_rows() -> dict[str, Experiment | NotExpressible]:
     out: dict[str, Experiment | NotExpressible] = {}
     for item in (*EXPERIMENTS, *NOT_EXPRESSIBLE, *VESSEL_EXPERIMENTS, *BONE_TRIAL_EXPERIMENTS, *BINDER_TRIAL_EXPERIMENTS,
                  *DIALYSIS_VITAMIN_K_EXPERIMENTS, *CKD_VITAMIN_K_EXPERIMENTS, *FOOD_VITAMIN_K_EXPERIMENTS,
-                 *PHYLLOQUINONE_EXPERIMENTS, *HORMONE_EXPERIMENTS,
+                 *PHYLLOQUINONE_EXPERIMENTS, *DEPLETION_EXPERIMENTS, *HORMONE_EXPERIMENTS,
                  *VESSEL_NOT_EXPRESSIBLE):
         if item.row in out:
             raise ValueError(f"row {item.row} is defined twice")
