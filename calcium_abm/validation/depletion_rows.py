@@ -1,4 +1,4 @@
-"""Validation rows ``Ferland1993`` and ``Booth2003``: dietary vitamin K1 (phylloquinone) depletion in metabolic units,
+"""Validation rows ``Ferland1993``, ``Booth2003`` and ``Restriction1988``: dietary vitamin K1 (phylloquinone) depletion in metabolic units,
 findings the model was not given (added 2026-12-04). Part of the table of :mod:`calcium_abm.validation.experiments`,
 in the same vocabulary (:mod:`calcium_abm.validation.design`).
 
@@ -59,7 +59,9 @@ def _ferland_criteria(arm: str) -> tuple[Criterion, ...]:
                   f"the abstract's range for the two age groups (which group fell to 13 % and which to 18 % is not "
                   f"said), widened by ±{BIOMARKER_BAND_PP:g} percentage points as the other biomarker rows "
                   f"({_FERLAND_K1_LOW_PCT:g} - {BIOMARKER_BAND_PP:g} floored at -100, {_FERLAND_K1_HIGH_PCT:g} + "
-                  f"{BIOMARKER_BAND_PP:g}); a plasma K1 held up by a slow store would fail it"),
+                  f"{BIOMARKER_BAND_PP:g}); a plasma K1 held up by a slow store would fail it. A size, not only the direction "
+                  f"as for supplements (row T-BoltonSmith2007): both diets are food eaten through the day, so a blood "
+                  f"sample at the same hour and the model's day mean fall by the same ratio"),
         Criterion(f"INR, {arm}, end of depletion minus day 1", _change("inr", end, arm, base),
                   -_INR_UNCHANGED, _INR_UNCHANGED, "no significant effect on the prothrombin time", "",
                   f"±{_INR_UNCHANGED:g} INR: the smallest step a laboratory reports, within a prothrombin time's "
@@ -101,6 +103,18 @@ def _booth_arm(label: str, repletion_ug_per_day: float) -> Arm:
     return Arm(label, settings=_BOOTH_WOMAN, start={_K1: _BOOTH_DEPLETED_K1}, start_days=_BOOTH_DEPLETION_DAYS,
                then={_K1: repletion_ug_per_day})
 
+
+# ---------------------------------------------------------------- the 1988 restriction study (Am J Clin Nutr 47:475)
+_R88_PRESTUDY_K1 = 82.0  # µg/day, median intake before the study
+#: median intakes on days 9 and 27 of restriction were 40 and 32 µg/day: the model eats their mean (our choice)
+_R88_RESTRICTED_K1 = (40.0 + 32.0) / 2
+_R88_SUPPLEMENT = 50.0  # µg/day of K1 added for 12 days
+_R88_RESTRICTION_DAYS, _R88_SUPPLEMENT_DAYS = 21, 12
+_R88_RESTRICTED = _SETTLE + _R88_RESTRICTION_DAYS
+_R88_END = _R88_RESTRICTED + _R88_SUPPLEMENT_DAYS
+_R88_ARM = "restricted, then + K1 50"
+#: serum K1 fell from 0.87 to 0.46 ng/mL over the 21 days: 100 x (0.46 / 0.87 - 1) = -47 %
+_R88_K1_PCT = round(100.0 * (0.46 / 0.87 - 1.0))
 
 DEPLETION_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
@@ -189,6 +203,57 @@ DEPLETION_EXPERIMENTS: tuple[Experiment, ...] = (
         unexpressed=(("the 86 µg/day stage, and the stages in sequence",
                       "an arm has two diet periods; each judged stage follows depletion directly"),
                      ("urinary Gla excretion down, and still below normal at 450 µg/day",
+                      "urinary Gla is not a model output")),
+    ),
+    Experiment(
+        row="Restriction1988",
+        title="Self-selected vitamin K-restricted diets for 3 weeks, then K1 50 µg/day for 12 days, in young men: "
+              "serum K1 and undercarboxylated prothrombin",
+        finding="In 10 college-aged men choosing vitamin K-restricted diets for 40 days (median K1 intake 82 µg/day "
+                "before, 40 and 32 µg/day on days 9 and 27), serum K1 fell from 0.87 to 0.46 ng/mL over 21 days and a "
+                "clotting assay for undercarboxylated prothrombin changed; 50 µg/day of K1 for 12 days raised serum "
+                "K1 to 0.56 ng/mL (500 µg/day to 1.66) and both 50 and 500 µg/day restored the clotting assay to near "
+                "normal",
+        source="Am J Clin Nutr 1988, 47(3):475-480 ('Vitamin K deficiency from dietary vitamin K restriction in "
+               "humans', doi 10.1093/ajcn/47.3.475) [V abstract, Scilit; the authors and the PMID not read, so the "
+               "row is named after its design]",
+        days=_R88_END, run_in_days=_SETTLE,
+        arms=(Arm(_R88_ARM, settings={"patient.age_years": 21.0, _K1: _R88_PRESTUDY_K1},
+                  start={_K1: _R88_RESTRICTED_K1}, start_days=_R88_RESTRICTION_DAYS,
+                  then={_K1: _R88_RESTRICTED_K1 + _R88_SUPPLEMENT}),),
+        criteria=(
+            Criterion("serum K1, day 21 of restriction vs before",
+                      pct_change("plasma_k1_nmol_l", _R88_RESTRICTED, _R88_ARM, _SETTLE),
+                      _R88_K1_PCT - BIOMARKER_BAND_PP, _R88_K1_PCT + BIOMARKER_BAND_PP,
+                      f"0.87 to 0.46 ng/mL ({_R88_K1_PCT:g} %)", "%",
+                      f"{_R88_K1_PCT:g} ± {BIOMARKER_BAND_PP:g} percentage points, as the other biomarker rows; a size, "
+                      f"as in row Ferland1993, because both diets are food eaten through the day"),
+            Criterion("fully carboxylated new clotting factors, day 21 of restriction minus before",
+                      _change("hepatic_carboxylation_fraction", _R88_RESTRICTED, _R88_ARM, _SETTLE, 100.0), None,
+                      _PROTHROMBIN_FALL_PP, "undercarboxylated prothrombin up", "percentage points",
+                      _PROTHROMBIN_REASON),
+            Criterion("serum K1, after 12 days of K1 50 vs day 21 of restriction",
+                      pct_change("plasma_k1_nmol_l", _R88_END, _R88_ARM, _R88_RESTRICTED), 0.0, None,
+                      "higher (0.46 to 0.56 ng/mL)", "%",
+                      "the direction only: a supplement's effect on a single blood sample depends on the time since "
+                      "the dose, which the abstract does not give (as row T-BoltonSmith2007)"),
+            Criterion("fully carboxylated new clotting factors, after 12 days of K1 50 minus before",
+                      _change("hepatic_carboxylation_fraction", _R88_END, _R88_ARM, _SETTLE, 100.0),
+                      _PROTHROMBIN_FALL_PP, None, "near normal again", "percentage points",
+                      "the direction only (no size): back to the share before restriction, or above it, to within "
+                      "the 0.1 percentage point that counts as a fall"),
+        ),
+        grid=16, quick_grid=12,
+        plot_columns=("plasma_k1_nmol_l", "hepatic_carboxylation_fraction", "inr"),
+        notes=f"A man of 21 (college-aged; our choice), {_SETTLE} days on {_R88_PRESTUDY_K1:g} µg/day of K1 (the "
+              f"prestudy median), then {_R88_RESTRICTED_K1:g} µg/day (the mean of the day-9 and day-27 medians, our "
+              f"choice) for {_R88_RESTRICTION_DAYS} days, then {_R88_SUPPLEMENT:g} µg/day more for "
+              f"{_R88_SUPPLEMENT_DAYS} days. The abstract does not say when in the 40 days the supplements were "
+              f"given; the 50 µg/day period is read as following the 21 days.",
+        unexpressed=(("500 µg/day of K1: serum K1 1.66 ng/mL, clotting assay near normal",
+                      "its timing and length within the 40 days are not in the abstract, and an arm has two diet "
+                      "periods"),
+                     ("urinary Gla down on restriction, near normal on the supplements",
                       "urinary Gla is not a model output")),
     ),
 )
