@@ -1,11 +1,11 @@
-"""Validation rows ``Ferland1993``, ``Booth2003`` and ``Restriction1988``: dietary vitamin K1 (phylloquinone) depletion in metabolic units,
-findings the model was not given (added 2026-12-04). Part of the table of :mod:`calcium_abm.validation.experiments`,
-in the same vocabulary (:mod:`calcium_abm.validation.design`).
+"""Validation rows ``Ferland1993``, ``Booth2003`` and ``Restriction1988``: dietary vitamin K1 (phylloquinone)
+depletion and repletion in humans, findings the model was not given (added 2026-12-04). Part of the table of
+:mod:`calcium_abm.validation.experiments`, in the same vocabulary (:mod:`calcium_abm.validation.design`).
 
 The supplement trials (rows 8, 11, T-BoltonSmith2007, Bugel2007) push the vitamin K cycle up; these studies take K1
 away for 2-4 weeks and ask the opposite: how far plasma K1 falls, whether bone's osteocalcin and the liver's
-prothrombin lose carboxylation, and whether the prothrombin time holds. No parameter cites either study (the hepatic
-turnover cites Usui 1990 and a textbook chapter; remodeling's Booth 2000 is a Framingham cohort, not this study).
+prothrombin lose carboxylation, and whether the prothrombin time holds. No parameter cites any of them (the hepatic
+turnover cites Usui 1990 and a textbook chapter; remodeling's Booth 2000 is a Framingham cohort, not Booth 2003).
 """
 
 from __future__ import annotations
@@ -59,9 +59,9 @@ def _ferland_criteria(arm: str) -> tuple[Criterion, ...]:
                   f"the abstract's range for the two age groups (which group fell to 13 % and which to 18 % is not "
                   f"said), widened by ±{BIOMARKER_BAND_PP:g} percentage points as the other biomarker rows "
                   f"({_FERLAND_K1_LOW_PCT:g} - {BIOMARKER_BAND_PP:g} floored at -100, {_FERLAND_K1_HIGH_PCT:g} + "
-                  f"{BIOMARKER_BAND_PP:g}); a plasma K1 held up by a slow store would fail it. A size, not only the direction "
-                  f"as for supplements (row T-BoltonSmith2007): both diets are food eaten through the day, so a blood "
-                  f"sample at the same hour and the model's day mean fall by the same ratio"),
+                  f"{BIOMARKER_BAND_PP:g}); a plasma K1 held up by a slow store would fail it. A size, not only "
+                  f"the direction as for supplements (row T-BoltonSmith2007): both diets are food eaten through "
+                  f"the day, so a blood sample at the same hour and the model's day mean fall by the same ratio"),
         Criterion(f"INR, {arm}, end of depletion minus day 1", _change("inr", end, arm, base),
                   -_INR_UNCHANGED, _INR_UNCHANGED, "no significant effect on the prothrombin time", "",
                   f"±{_INR_UNCHANGED:g} INR: the smallest step a laboratory reports, within a prothrombin time's "
@@ -171,7 +171,8 @@ DEPLETION_EXPERIMENTS: tuple[Experiment, ...] = (
             Criterion("%ucOC, end of depletion vs usual diet",
                       pct_vs_control("ucoc_fraction", _BOOTH_DEPLETED, _BOOTH_ARMS[1], _BOOTH_ARMS[0]), 0.0, None,
                       "higher (osteocalcin carboxylation down)", "%",
-                      _BOOTH_DIRECTION + "; the model's share of ucOC stands for the osteocalcin carboxylation measured"),
+                      _BOOTH_DIRECTION + "; the model's share of ucOC stands for the osteocalcin carboxylation "
+                      "measured"),
             Criterion("fully carboxylated new clotting factors, end of depletion minus usual diet",
                       _scaled(pp_difference("hepatic_carboxylation_fraction", _BOOTH_DEPLETED, _BOOTH_ARMS[1],
                                             _BOOTH_ARMS[0]), 100.0),
@@ -212,8 +213,8 @@ DEPLETION_EXPERIMENTS: tuple[Experiment, ...] = (
         finding="In 10 college-aged men choosing vitamin K-restricted diets for 40 days (median K1 intake 82 µg/day "
                 "before, 40 and 32 µg/day on days 9 and 27), serum K1 fell from 0.87 to 0.46 ng/mL over 21 days and a "
                 "clotting assay for undercarboxylated prothrombin changed; 50 µg/day of K1 for 12 days raised serum "
-                "K1 to 0.56 ng/mL (500 µg/day to 1.66) and both 50 and 500 µg/day restored the clotting assay to near "
-                "normal",
+                "K1 to 0.56 ng/mL (500 µg/day to 1.66) and both 50 and 500 µg/day restored the clotting assay to "
+                "near normal",
         source="Am J Clin Nutr 1988, 47(3):475-480 ('Vitamin K deficiency from dietary vitamin K restriction in "
                "humans', doi 10.1093/ajcn/47.3.475) [V abstract, Scilit; the authors and the PMID not read, so the "
                "row is named after its design]",
@@ -226,8 +227,8 @@ DEPLETION_EXPERIMENTS: tuple[Experiment, ...] = (
                       pct_change("plasma_k1_nmol_l", _R88_RESTRICTED, _R88_ARM, _SETTLE),
                       _R88_K1_PCT - BIOMARKER_BAND_PP, _R88_K1_PCT + BIOMARKER_BAND_PP,
                       f"0.87 to 0.46 ng/mL ({_R88_K1_PCT:g} %)", "%",
-                      f"{_R88_K1_PCT:g} ± {BIOMARKER_BAND_PP:g} percentage points, as the other biomarker rows; a size, "
-                      f"as in row Ferland1993, because both diets are food eaten through the day"),
+                      f"{_R88_K1_PCT:g} ± {BIOMARKER_BAND_PP:g} percentage points, as the other biomarker rows; a "
+                      f"size, as in row Ferland1993, because both diets are food eaten through the day"),
             Criterion("fully carboxylated new clotting factors, day 21 of restriction minus before",
                       _change("hepatic_carboxylation_fraction", _R88_RESTRICTED, _R88_ARM, _SETTLE, 100.0), None,
                       _PROTHROMBIN_FALL_PP, "undercarboxylated prothrombin up", "percentage points",
