@@ -53,7 +53,18 @@ _BONE_KNOWN_FAILURE = (
     "phosphatase (Raggi 2005) and more bone formation on sevelamer (Ferreira et al. 2008 J Am Soc Nephrol 19:405): "
     "PTH's anabolic action on osteoblasts (a longer osteoblast life, Jilka et al. 1999 J Clin Invest 104:439) and "
     "adynamic bone below the KDIGO PTH target are not modelled; the former would also act on calcium supplements "
-    "in people with normal kidneys (row C2), so it needs both kinds of trial at once")
+    "in people with normal kidneys (row C2), so it needs both kinds of trial at once. Tried 2026-12-04 (not kept): "
+    "osteoblast apoptosis x (PTH / the day-0 PTH the skeleton was remodelled under) ^ -n, the day-0 PTH standing "
+    "for the skeleton's resistance to the PTH of kidney failure (normal bone formation on dialysis needs 10 to "
+    "20-30 pmol/L, 2-4 times the upper normal limit: Am J Kidney Dis 1995 26:836, PMID 7485142; bone formation "
+    "6.4 against 22.7 in uraemic and non-uraemic parathyroidectomised rats on the same PTH infusion, with the PTH "
+    "receptor down-regulated: Nephrol Dial Transplant 2005 20:1904), n an assumption (no source read gives a "
+    "dose-response). At 20 seeds this criterion moves to -7.21 [-9.13, -5.28] % at n = 1 and -4.32 [-5.68, "
+    "-2.96] % at n = 0.5, but the supplement's lower PTH then costs bone with normal kidneys: row C2's total hip "
+    "at 3 years -2.71 [-3.14, -2.29] % (n = 1) and -0.65 [-1.14, -0.15] % (n = 0.5) against 0.5 to 1.9 %, and at "
+    "n = 1 the menopause's PTH rise spares bone (row 20: years 2-7 -0.17 %/year) and C1's serum calcium leaves "
+    "its band; against the healthy adult's PTH instead, the dialysis PTH (x4.5) refills every cavity on both "
+    "arms and the gain grows (+5.73 [4.96, 6.49] %)")
 
 
 def _predialysis_difference(name: str, from_day: float, to_day: float):
