@@ -479,7 +479,8 @@ def test_numbers_that_may_be_left_out_are_numbers_to_sweeps_sensitivity_and_arms
     assert [r.overrides["patient.baseline_calcification_score"] for r in runs] == [0.0, 50.0, 100.0]
     load_batch({"sensitivity": {"parameters": {"baseline_calcification_score": [0, 100], "mk7_ug_per_day": [0, 9]}}})
     arms = [{"name": "placebo"}, {"name": "more", "add": {"residual_gfr_ml_per_min": 5}}]
-    given = cohort(patients=2, ckd_stage_probabilities=[0, 0, 0, 1, 0, 0]) | {"arms": arms}
+    given = cohort(patients=2) | {"arms": arms}
+    del given["cohort"]["ckd_stage_probabilities"]  # a measured GFR sets kidney function: a drawn stage never acts
     given["set"] = {**given["set"], "residual_gfr_ml_per_min": 40}
     added = {r.labels["arm"]: r.scenario_toml for r in expand_runs(load_batch(given))}
     assert "\"kidney.residual_gfr_ml_per_min\" = 45.0" in added["more"] and "= 45" not in added["placebo"]
