@@ -65,11 +65,18 @@ class Arm:
         settings: dotted overrides that hold before and during the study (baseline).
         start: dotted overrides that begin on the first study day (the intervention).
         start_days: how many study days ``start`` holds (None: to the end of the study).
-        then: dotted overrides from the day ``start`` ends (a second study period, as a
-            protocol that switches diets); needs ``start_days``.
+        stages: further periods after ``start``, in order: ``(days, overrides)`` pairs, each holding
+            its dotted overrides for its study days (a protocol's stepwise repletion: 86, then 200, then
+            450 µg/day); needs ``start_days``. When a stage ends the overrides it set end with it.
+        then: dotted overrides from the day ``start`` (or the last stage) ends to the end of the study
+            (a protocol that switches diets); needs ``start_days``.
+
+    :attr:`periods` lists them all in order, as the runner schedules them and the report prints them.
 
     Raises:
-        ValueError: ``then`` without ``start_days``, or ``start_days`` below 1 or without ``start``.
+        ValueError: naming the arm: ``then`` or ``stages`` without ``start_days``; ``start_days`` below 1
+            or without ``start``; a stage that is not a ``(days, overrides)`` pair, whose days are not a
+            whole number of at least 1, or whose overrides are empty.
     """
 
     label: str
@@ -78,6 +85,7 @@ class Arm:
     start: Mapping[str, Any] = field(default_factory=dict)
     start_days: int | None = None
     then: Mapping[str, Any] = field(default_factory=dict)
+    stages: tuple[tuple[int, Mapping[str, Any]], ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "settings", _frozen(self.settings))
@@ -87,6 +95,36 @@ class Arm:
             raise ValueError(f"arm {self.label!r}: 'then' needs start_days, the study days 'start' holds")
         if self.start_days is not None and (self.start_days < 1 or not self.start):
             raise ValueError(f"arm {self.label!r}: start_days = {self.start_days} needs a 'start' and is at least 1")
+        if self.stages and self.start_days is None:
+            raise ValueError(f"arm {self.label!r}: 'stages' needs start_days, the study days 'start' holds")
+        object.__setattr__(self, "stages", tuple(self._stage(i, stage) for i, stage in enumerate(self.stages, 1)))
+
+    def _stage(self, number: int, stage: Any) -> tuple[int, Mapping[str, Any]]:
+        """One checked, frozen ``(days, overrides)`` stage."""
+        if not (isinstance(stage, tuple | list) and len(stage) == 2):
+            raise ValueError(f"arm {self.label!r}: stage {number} is {stage!r}, not a (days, overrides) pair")
+        days, overrides = stage
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ValueError(f"arm {self.label!r}: stage {number} lasts {days!r} days; a whole number of at least 1")
+        if not isinstance(overrides, Mapping) or not overrides:
+            raise ValueError(f"arm {self.label!r}: stage {number} sets {overrides!r}; it needs a mapping of dotted "
+                             f"overrides, not empty")
+        return days, _frozen(overrides)
+
+    @property
+    def periods(self) -> tuple[tuple[int, int | None, Mapping[str, Any]], ...]:
+        """The study periods in order as ``(first day, days held or None to the end, overrides)``, the first
+        day counted from 0 = study day 1: ``start``, each stage, then ``then``."""
+        out, day = [], 0
+        if self.start:
+            out.append((0, self.start_days, self.start))
+            day = self.start_days or 0
+        for days, overrides in self.stages:
+            out.append((day, days, overrides))
+            day += days
+        if self.then:
+            out.append((day, None, self.then))
+        return tuple(out)
 
 
 @dataclass(frozen=True)

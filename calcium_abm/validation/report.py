@@ -225,7 +225,9 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
         "settings; no experiment sets a model parameter.",
         "- **Baseline, then intervention.** A run starts at the steady state of its day-0 inputs. An "
         "intervention (a supplement, a drug) is a `[[schedule]]` entry from study day 1, so every arm "
-        "starts from its pre-study steady state and the intervention acts from the first study day.",
+        "starts from its pre-study steady state and the intervention acts from the first study day. A "
+        "protocol of successive diets (depletion, then stepwise repletion) is one entry per period, each held "
+        "for its days (`Arm.stages`); an arm's line under *Design* lists them with their first study day.",
         "- **Seeds.** Every arm runs with the same seeds (common random numbers: arms differ only by the "
         "intervention). Each effect is computed per seed from that seed's arms, the way the study reports "
         "it (percent change versus control or from baseline, time to onset, a level), then summarised as "
@@ -283,12 +285,10 @@ def markdown(results: Sequence[ExperimentResult], image_dir_name: str, *, comman
             parts = [f"scenario `{arm.scenario}`"]
             if arm.settings:
                 parts.append("baseline " + ", ".join(f"`{k} = {v}`" for k, v in arm.settings.items()))
-            if arm.start:
-                held = "" if arm.start_days is None else f" for {arm.start_days} days"
-                parts.append(f"from study day 1{held} " + ", ".join(f"`{k} = {v}`" for k, v in arm.start.items()))
-            if arm.then:
-                parts.append(f"from study day {1 + arm.start_days} " + ", ".join(
-                    f"`{k} = {v}`" for k, v in arm.then.items()))
+            for day, days, overrides in arm.periods:  # start, its stages, then
+                held = "" if days is None else f" for {days} days"
+                parts.append(f"from study day {1 + day}{held} "
+                             + ", ".join(f"`{k} = {v}`" for k, v in overrides.items()))
             lines.append(f"- **{arm.label}**: {'; '.join(parts)}")
         if exp.notes:
             lines += ["", f"*How it is expressed:* {exp.notes}"]

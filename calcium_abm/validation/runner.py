@@ -92,19 +92,18 @@ class ExperimentResult:
 
 
 def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> Scenario:
-    """The validated scenario for one arm: base scenario + baseline settings + the
-    intervention as a schedule entry from :data:`STUDY_START_DAY` (after the study's run-in), run for the study's days
-    (or the arm's own ``simulation.years``: a population's patients each run to their age)."""
+    """The validated scenario for one arm: base scenario + baseline settings + the intervention's
+    periods (:attr:`Arm.periods`) as schedule entries from :data:`STUDY_START_DAY` (after the study's
+    run-in), run for the study's days (or the arm's own ``simulation.years``: a population's patients each
+    run to their age)."""
     base = load_scenario(arm.scenario)
     years = experiment.days / DAYS_PER_YEAR
     data = base.model_dump()
     data["schedule"] = [entry.model_dump() for entry in base.schedule]
     first, entries = STUDY_START_DAY + experiment.run_in_days, []
-    if arm.start:
-        ends = {} if arm.start_days is None else {"end_day": first + arm.start_days}
-        entries.append({"start_day": first, **ends, "set": dict(arm.start)})
-    if arm.then:
-        entries.append({"start_day": first + arm.start_days, "set": dict(arm.then)})
+    for day, days, overrides in arm.periods:  # start, its stages, then
+        ends = {} if days is None else {"end_day": first + day + days}
+        entries.append({"start_day": first + day, **ends, "set": dict(overrides)})
     data["name"] = f"{base.name} [{experiment.row}: {arm.label}]"[:200]
     # appended as a batch appends an arm's entries: an arm may restate its scenario's value (a rat kept on warfarin)
     scenario = load_scenario(data).with_schedule(entries)
