@@ -103,6 +103,14 @@ def test_experiment_rejects_duplicate_arm_labels():
         Experiment("T", "t", "f", "s", 10, (Arm("a"), Arm("a")), (crit,))
 
 
+@pytest.mark.parametrize("unexpressed", [("urinary Gla", "not a model output"), (("urinary Gla",),)])
+def test_experiment_rejects_an_unexpressed_finding_that_is_not_a_pair_of_texts(unexpressed):
+    """A lone (finding, reason) pair without its trailing comma used to pass and break the report's table."""
+    crit = Criterion("x", lambda runs: 0.0, -1, 1, "0", "%", "test")
+    with pytest.raises(ValueError, match="row T: each unexpressed finding is a \\(finding, reason\\) pair"):
+        Experiment("T", "t", "f", "s", 10, (Arm("a"),), (crit,), unexpressed=unexpressed)
+
+
 # ------------------------------------------------------------------ effects
 
 

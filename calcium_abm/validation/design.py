@@ -231,6 +231,10 @@ class Experiment:
             raise ValueError(f"row {self.row}: arm labels must be unique, got {labels}")
         if not self.arms or not self.criteria:
             raise ValueError(f"row {self.row}: an experiment needs arms and criteria")
+        for item in self.unexpressed:  # a lone pair without its trailing comma is two strings
+            if not (isinstance(item, tuple) and len(item) == 2 and all(isinstance(text, str) for text in item)):
+                raise ValueError(f"row {self.row}: each unexpressed finding is a (finding, reason) pair of texts, "
+                                 f"got {item!r}")
 
     @property
     def control(self) -> Arm:
