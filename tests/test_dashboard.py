@@ -1101,3 +1101,27 @@ def test_switching_the_menopause_off_past_60_names_the_age_slider():
     assert f"move the age slider to {60 - years:g} or younger first" in message
     younger = side.with_change("age_years", 60 - years, post)
     assert ds.side_scenario(younger).patient.postmenopausal is False  # what the message asks for runs
+
+
+def test_a_refused_slider_value_is_said_as_the_slider_shows_it():
+    """Found by probe h3: on an upload whose [[schedule]] sets MK-7 from day 0 to its end, the slider moved to 0
+    was refused as "diet.mk7_ug_per_day = 0.0 never acts" while its label says "0 µg/day"."""
+    import base64
+
+    text = b'[[schedule]]\nstart_day = 0\nset = { "diet.mk7_ug_per_day" = 180 }\n'
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        from calcium_dashboard.upload import ScenarioFileInput
+
+        rc.find(ScenarioFileInput).widget.vue_file_chosen(
+            {"name": "s0.toml", "size": len(text), "data_b64": base64.b64encode(text).decode()})
+        rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget.fire_event("change", 0)
+        notices = " ".join(str(w.children[0]) for w in rc.find(v.Alert).widgets)
+        assert "diet.mk7_ug_per_day = 0 never acts" in notices, notices
+    finally:
+        rc.close()
+    upload = scenario_from_upload("s0.toml", len(text), text)
+    with pytest.raises(ScenarioError, match=r"diet.mk7_ug_per_day = 12.5 never acts"):  # as the label shows 12.5
+        ds.checked_change(ds.SideSettings(ds.UPLOAD_PREFIX + upload.name), "mk7_ug_per_day", 12.5, upload,
+                          {upload.name: upload})
+

@@ -56,12 +56,12 @@ from calcium_dashboard.settings import (
     DashboardSettings,
     Knob,
     SideSettings,
+    checked_change,
     knob_values,
     resolve_scenario,
     parse_seed,
     scenario_choices,
     settings_from_query,
-    side_scenario,
 )
 from calcium_dashboard.live import ChartView, FrameView
 from calcium_dashboard.texts import EXPLANATIONS
@@ -278,9 +278,8 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     values = knob_values(side, base)  # what runs, also what the dashboard fills in
 
     def change(key: str, value: Any) -> None:
-        new = side.with_change(key, value, base)
         try:
-            side_scenario(new, upload_map)
+            new = checked_change(side, key, value, base, upload_map)
         except ScenarioError as exc:
             notify(str(exc))
             return

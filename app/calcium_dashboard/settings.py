@@ -293,6 +293,16 @@ def side_scenario(side: SideSettings, uploads: Mapping[str, Scenario] | None = N
         raise
 
 
+def checked_change(side: SideSettings, key: str, value: Any, scenario: Scenario,
+                   uploads: Mapping[str, Scenario] | None = None, typed_text: str | None = None) -> SideSettings:
+    """``side`` with one knob set to ``value``, checked as its run would be (raises ScenarioError,
+    :func:`side_scenario`). A refusal shows a number as the user gave it: a link's text (``-5``, not
+    ``-5.0``), else as the slider's label shows it (``0``, not ``0.0``: :func:`fmt_num`)."""
+    shown = TypedNumber(value, fmt_num(value) if typed_text is None else typed_text) if type(value) is float else value
+    side_scenario(side.with_change(key, shown, scenario), uploads)
+    return side.with_change(key, value, scenario)
+
+
 def _premenopausal_past_60(settings: Mapping[str, Any], base: Scenario) -> str | None:
     """The page's message for the menopause switch turned off on a woman whose run would take her past 60
     (the model's message names a menopause age and a schedule, which the page has no control for)."""
@@ -496,9 +506,7 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
                                      "only a woman can be postmenopausal")
                 if (note := knob.fixed_note(scenario)) is not None:  # no control on the page: the value would not act
                     raise ValueError(f"{knob.key} = {_short(raw.strip())!r} was ignored: {note}")
-                typed = TypedNumber(value, raw.strip()) if type(value) is float else value  # "-5", not "-5.0"
-                side_scenario(result.with_change(knob.key, typed, scenario), uploads)  # the model's limits
-                candidate = result.with_change(knob.key, value, scenario)
+                candidate = checked_change(result, knob.key, value, scenario, uploads, typed_text=raw.strip())
             except (ValueError, ScenarioError) as exc:
                 problems.append(f"link: {prefix}{exc}" if isinstance(exc, ValueError) else f"link: {exc}")
                 continue
