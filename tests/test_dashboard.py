@@ -184,7 +184,7 @@ def test_the_mk7_demo_is_the_same_person_with_and_without_mk7():
     # a slider's value: echoed whole, 5,074 characters on the page (found by probe h3 in Chromium)
     ("mk7_ug_per_day=" + "1" * 5000, "mk7_ug_per_day"), ("ckd_stage=" + "9" * 5000, "ckd_stage"),
     ("sex=" + "f" * 5000, "sex"), ("postmenopausal=" + "y" * 5000, "postmenopausal"),
-    ("compare=healthy_adult&b.age_years=" + "1" * 5000, "b.age_years")
+    ("compare=healthy_adult&b.age_years=" + "1" * 5000, "b.patient.age_years")  # with its range, as b's 500 is
 ])
 def test_hostile_links_give_one_short_line_each(query, field):
     settings, problems = ds.settings_from_query(query)
@@ -1125,3 +1125,15 @@ def test_a_refused_slider_value_is_said_as_the_slider_shows_it():
         ds.checked_change(ds.SideSettings(ds.UPLOAD_PREFIX + upload.name), "mk7_ug_per_day", 12.5, upload,
                           {upload.name: upload})
 
+
+@pytest.mark.parametrize("key, raw, allowed", [
+    ("mk7_ug_per_day", "9" * 5000, "must be between 0 and 10000 µg/day"),
+    ("mk7_ug_per_day", "1e400", "must be between 0 and 10000 µg/day"),
+    ("ckd_stage", "9" * 5000, "must be an integer from 0 to 5"),
+    ("age_years", "-1e999", "must be between 0 and 120 years")])
+def test_a_link_value_too_large_for_a_float_is_refused_with_the_range(key, raw, allowed):
+    """Found by probe h3: a link's 5,000-digit knob value was refused as "must be a finite number" (it reads
+    as inf) where every other value out of range is told the range; now as a file's 1e400 is."""
+    settings, problems = ds.settings_from_query(f"{key}={raw}")
+    assert settings.a.changes == () and len(problems) == 1
+    assert f"= {raw[:20]}" in problems[0] and allowed in problems[0] and len(problems[0]) < 200, problems

@@ -147,8 +147,8 @@ class Knob:
             value = float(text)
         except ValueError:
             raise ValueError(f"{self.key} = {shown} is not allowed: must be a number ({self.unit})") from None
-        if not math.isfinite(value):
-            raise ValueError(f"{self.key} = {shown} is not allowed: must be a finite number ({self.unit})")
+        if not math.isfinite(value):  # nan, inf or too large for a float (1e400, 5,000 digits): the model refuses
+            return TypedNumber(value, text)  # it as it does a file's, with the range (settings_from_query checks it)
         if self.kind == "int":
             if not value.is_integer():
                 raise ValueError(f"{self.key} = {shown} is not allowed: must be a whole number")
