@@ -78,3 +78,22 @@ def test_seed_and_an_override_of_the_seed_that_differ_are_refused(key):
 def test_the_same_years_or_seed_twice_is_one_value():
     config = prepare_scenario("healthy_adult", years=0.5, seed=3, overrides={"simulation.years": 0.5, "seed": 3})
     assert (config.simulation.years, config.simulation.seed) == (0.5, 3)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"seed": 10**5000}, "simulation.seed = an integer of 5001 digits is not allowed: must be an integer from 0 to"),
+    ({"years": 10**5000}, "simulation.years = an integer of 5001 digits is not allowed: must be more than 0 and at "
+                          "most 100 years"),
+    ({"overrides": {"mk7_ug_per_day": 10**5000}}, "diet.mk7_ug_per_day = an integer of 5001 digits is not allowed: "
+                                                   "must be between 0 and 10000 µg/day"),
+    ({"overrides": {"mk7_ug_per_day": 10**400}}, "diet.mk7_ug_per_day = an integer of 401 digits is not allowed: "
+                                                  "must be between 0 and 10000 µg/day"),
+    ({"overrides": {"ckd_stage": -10**5000}}, "patient.ckd_stage = an integer of 5001 digits is not allowed: must be "
+                                               "an integer from 0 to 5")])
+def test_an_integer_too_large_to_print_or_to_be_a_float_is_told_the_range(kwargs, message):
+    """Found by probe h3: simulate(seed=10**5000) (or years, or an override) raised Python's own 'ValueError: Exceeds
+    the limit (4300 digits) for integer string conversion' from deep in the message code (fmt_num took str() of
+    it to count its digits); and 10**400 for a number was 'must be a number (between 0 and 10000 µg/day)'."""
+    with pytest.raises(ScenarioError) as refused:
+        simulate("healthy_adult", **kwargs)
+    assert message in str(refused.value) and "must be a number" not in str(refused.value)

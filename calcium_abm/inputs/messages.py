@@ -91,8 +91,18 @@ def fmt_num(x: float) -> str:
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
         return str(int(x))
     if isinstance(x, int) and abs(x) >= 10**30:  # huge ints: digits would flood the message
-        return f"an integer of {len(str(abs(x)))} digits"
+        return f"an integer of {digit_count(x)} digits"
     return str(x)
+
+
+def digit_count(n: int) -> int:
+    """Decimal digits of ``n``, without ``str(n)``: Python refuses that beyond 4,300 digits
+    (``simulate(seed=10**5000)`` gave that ValueError instead of its message)."""
+    n = abs(n)
+    if n < 10:
+        return 1
+    count = int(math.log10(n)) + 1  # log10 of a huge int is within 1 of the count
+    return count - (n < 10 ** (count - 1)) + (n >= 10 ** count)
 
 
 def fmt_value(value: Any) -> str:

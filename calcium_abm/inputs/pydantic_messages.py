@@ -9,6 +9,8 @@ or ``Scenario(...)``'s) and raises all its problems as one :class:`~calcium_abm.
 
 from __future__ import annotations
 
+import sys
+
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -83,8 +85,9 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     if loc and loc[0] == "parameters" and len(loc) == 2:
         p = parameter_registry().get(str(loc[1]))
         allowed = range_text(p.minimum, p.maximum, unit_suffix(p.unit)) if p else ""
-    if kind == "finite_number" and getattr(value, "typed_text", None) and allowed:
-        pass  # a number too large for a float (1e400): its range says it all
+    if kind in ("finite_number", "float_type") and allowed and (getattr(value, "typed_text", None) or (
+            type(value) is int and abs(value) > sys.float_info.max)):
+        pass  # a number too large for a float (1e400, 10**400): its range says it all, not "must be a number"
     elif kind == "finite_number":
         rng = f" ({allowed.removeprefix('must be ')})" if allowed.startswith("must be ") and "finite" not in allowed else ""
         allowed = "must be a finite number" + rng
