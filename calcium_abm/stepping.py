@@ -21,6 +21,8 @@ It uses Mesa's private ``_user_step``, ``_wrapped_step``, ``_default_schedule`` 
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any
 
 import mesa
@@ -105,6 +107,14 @@ class ClockStopsAtTheEnd:
     the last day's (or where it was before the call, if later), the step is not counted, and the daily event is back
     in the heap, so each later call is refused alike."""
 
+    def run_for(self, duration: float) -> None:
+        refuse_a_time_that_is_no_time(self, "run_for", "duration", duration, 0)
+        super().run_for(duration)
+
+    def run_until(self, end_time: float) -> None:
+        refuse_a_time_that_is_no_time(self, "run_until", "end_time", end_time, self.time)
+        super().run_until(end_time)
+
     def _advance_time(self, until: float) -> None:
         before = self.time
         try:
@@ -112,6 +122,19 @@ class ClockStopsAtTheEnd:
         except RunEndedError:
             _undo_the_refused_day(self, before)
             raise
+
+
+def refuse_a_time_that_is_no_time(model: Any, call: str, name: str, value: Any, earliest: float) -> None:
+    """Raise ValueError for Mesa's ``run_for(duration)`` or ``run_until(end_time)`` given no number, nan, or less
+    than ``earliest`` (0 days, or ``model.time``): Mesa set the clock to nan for ``run_for(float("nan"))``, after which
+    no ``run_for`` or ``run_until`` simulated a day, silently; raised its own TypeError from inside for ``run_for("2")``;
+    and for ``run_for(-1)`` only warned 'end time -1.0 is larger than time 0.0'."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
+        raise ValueError(f"{call}({name} = {value!r:.60}) is not allowed: {name} must be a number of days "
+                         f"(model.time = {fmt_num(model.time)})")
+    if value < earliest:
+        raise ValueError(f"{call}({name} = {fmt_num(value)}) is not allowed: {name} must be at least "
+                         f"{fmt_num(earliest)}{' (model.time: the clock does not go back)' if earliest else ''}")
 
 
 def _undo_the_refused_day(model: Any, before: float) -> None:

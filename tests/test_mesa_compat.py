@@ -478,3 +478,24 @@ def test_remove_all_agents_leaves_none_to_come_back_and_the_numbers_as_they_were
     assert len(read.agents) == 0 and read.osteoblasts.count > 0
     frames = [m.datacollector.get_model_vars_dataframe() for m in (read, untouched)]
     assert frames[0].equals(frames[1])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda m: m.run_for(float("nan")), r"^run_for\(duration = nan\) is not allowed: duration must be a number of days"),
+    (lambda m: m.run_for("2"), r"^run_for\(duration = '2'\) is not allowed: duration must be a number of days"),
+    (lambda m: m.run_for(-1), r"^run_for\(duration = -1\) is not allowed: duration must be at least 0"),
+    (lambda m: m.run_until(None), r"^run_until\(end_time = None\) is not allowed: end_time must be a number of days"),
+    (lambda m: m.run_until(0.5), r"^run_until\(end_time = 0.5\) is not allowed: end_time must be at least 1 "
+                                 r"\(model.time: the clock does not go back\)")])
+def test_run_for_and_run_until_refuse_a_time_that_is_no_time(call, message):
+    """Found by probe h3 trying the model through Mesa: run_for(nan) set model.time to nan, after which no run_for or
+    run_until simulated a day, without a word; run_for("2") raised Mesa's TypeError ('unsupported operand type(s)
+    for +'); run_for(-1) only warned 'end time -1.0 is larger than time 0.0'. Each is refused, the clock unmoved."""
+    model = four_days()
+    model.run_for(1)
+    with pytest.raises(ValueError, match=message):
+        call(model)
+    assert (model.day, model.time, model.steps) == (1, 1, 1)
+    model.run_for(np.int64(2))  # a numpy number is a number
+    model.run_until(np.float64(4))
+    assert (model.day, model.time, model.running) == (4, 4, False)
