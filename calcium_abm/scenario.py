@@ -447,7 +447,7 @@ def load_scenario(source: Scenario | Mapping[str, Any] | str | os.PathLike,
         if text is not None:
             return parse_scenario_toml(text, source, overrides=overrides)
         with contextlib.suppress(OSError):  # e.g. a name too long for a file name
-            if Path(source).exists():  # a file (or a folder, a FIFO: refused as such) here without .toml
+            if source and Path(source).exists():  # a file (a folder, a FIFO: refused as such) without .toml; "" is "."
                 return _load_file(Path(source), overrides)
         names = builtin_scenario_names()
         raise ScenarioError(

@@ -179,6 +179,9 @@ def test_a_trait_spread_only_a_cohort_reads_is_refused_by_the_single_run_api(nam
 def test_unknown_scenario_name_is_a_scenario_error():
     with pytest.raises(ScenarioError, match="k2_deficency|did you mean"):
         simulate("k2_deficency", years=0.05)
+    # found by probe h3: "" read as the path "." and was refused as ".: is a directory, not a scenario file"
+    with pytest.raises(ScenarioError, match=r"^unknown scenario '' \(built-in scenarios: calcium_supplement_no_k2"):
+        simulate("", years=0.05)
 
 
 def test_the_package_imports_its_model_on_first_use():
