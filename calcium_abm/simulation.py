@@ -12,7 +12,7 @@ import pandas as pd
 from calcium_abm.agents import stop_mirroring
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import resolve_key
-from calcium_abm.inputs.messages import fmt_value
+from calcium_abm.inputs.messages import fmt_value, short_repr
 from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.outputs import COLUMNS, RowCollector, physiology_row, physiology_warning
@@ -117,7 +117,8 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
         TypeError: ``model`` is not a :class:`~calcium_abm.model.CalciumParadoxModel`.
     """
     if not isinstance(model, CalciumParadoxModel):
-        raise TypeError(f"results_frame takes a CalciumParadoxModel, not {type(model).__name__} ({model!r:.60})")
+        raise TypeError(f"results_frame takes a CalciumParadoxModel, not {type(model).__name__} "
+                        f"({short_repr(model, 60)})")
     data = model.datacollector.column_arrays()  # = model_vars, without the per-column lists
     frame = pd.DataFrame({name: data[name] for name in COLUMNS})
     frame["day"] = frame["day"].astype("int64")

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from typing import Any
 
 import mesa
 
 from calcium_abm.errors import RunEndedError
-from calcium_abm.inputs.messages import fmt_num
+from calcium_abm.inputs.messages import fmt_num, short_repr
 
 
 def _only_the_daily_step_pending(model: Any) -> bool:
@@ -127,11 +128,13 @@ class ClockStopsAtTheEnd:
 def refuse_a_time_that_is_no_time(model: Any, call: str, name: str, value: Any, earliest: float) -> None:
     """Raise ValueError for Mesa's ``run_for(duration)`` or ``run_until(end_time)`` given no number, nan, or less
     than ``earliest`` (0 days, or ``model.time``): Mesa set the clock to nan for ``run_for(float("nan"))``, after which
-    no ``run_for`` or ``run_until`` simulated a day, silently; raised its own TypeError from inside for ``run_for("2")``;
+    no ``run_for`` or ``run_until`` simulated a day, silently; raised its own TypeError from inside for
+    ``run_for("2")`` and OverflowError for ``run_for(10**400)``;
     and for ``run_for(-1)`` only warned 'end time -1.0 is larger than time 0.0'."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
-        raise ValueError(f"{call}({name} = {value!r:.60}) is not allowed: {name} must be a number of days "
-                         f"(model.time = {fmt_num(model.time)})")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or abs(value) > sys.float_info.max \
+            or math.isnan(value):  # an integer past the largest float: Mesa's OverflowError
+        raise ValueError(f"{call}({name} = {short_repr(value, 60)}) is not allowed: {name} must be a finite number "
+                         f"of days (model.time = {fmt_num(model.time)})")
     if value < earliest:
         raise ValueError(f"{call}({name} = {fmt_num(value)}) is not allowed: {name} must be at least "
                          f"{fmt_num(earliest)}{' (model.time: the clock does not go back)' if earliest else ''}")

@@ -95,6 +95,9 @@ def test_paired_power_matches_the_one_sample_t_test_power():
     (lambda d: power_curve(d, 0.5, [10], 10, seed=None), r"seed None is not allowed"),
     (lambda d: power_curve(d, 0.5, [10], 10, seed=2**32), r"seed 4294967296 is not allowed"),
     (lambda d: power_curve(d, 0.5, "10", 10), r"sample_sizes '10' is not allowed: give a list of integers"),
+    # found by probe h3: Python's own 'Exceeds the limit (4300 digits) for integer string conversion' (repr)
+    (lambda d: power_curve(d, 0.5, [10], 10, seed=10**5000), r"seed an integer of 5001 digits is not allowed"),
+    (lambda d: power_curve(d, 0.5, [10**5000], 10), r"sample_sizes a list holding an integer too long to print is not"),
 ])
 def test_bad_sizes_get_a_clear_message(call, message):
     design = power_design(normal_pilot(n=20), "y_change", control="placebo")

@@ -481,10 +481,11 @@ def test_remove_all_agents_leaves_none_to_come_back_and_the_numbers_as_they_were
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda m: m.run_for(float("nan")), r"^run_for\(duration = nan\) is not allowed: duration must be a number of days"),
-    (lambda m: m.run_for("2"), r"^run_for\(duration = '2'\) is not allowed: duration must be a number of days"),
+    (lambda m: m.run_for(float("nan")), r"^run_for\(duration = nan\) is not allowed: duration must be a finite number"),
+    (lambda m: m.run_for(10**5000), r"^run_for\(duration = an integer of 5001 digits\) is not allowed: duration must"),
+    (lambda m: m.run_for("2"), r"^run_for\(duration = '2'\) is not allowed: duration must be a finite number of days"),
     (lambda m: m.run_for(-1), r"^run_for\(duration = -1\) is not allowed: duration must be at least 0"),
-    (lambda m: m.run_until(None), r"^run_until\(end_time = None\) is not allowed: end_time must be a number of days"),
+    (lambda m: m.run_until(None), r"^run_until\(end_time = None\) is not allowed: end_time must be a finite number"),
     (lambda m: m.run_until(0.5), r"^run_until\(end_time = 0.5\) is not allowed: end_time must be at least 1 "
                                  r"\(model.time: the clock does not go back\)")])
 def test_run_for_and_run_until_refuse_a_time_that_is_no_time(call, message):

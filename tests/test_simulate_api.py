@@ -257,6 +257,8 @@ def test_progress_and_results_frame_refuse_what_they_cannot_take():
     assert len(simulate("healthy_adult", years=0.01, progress=np.bool_(False), overrides=small)) > 1
     with pytest.raises(TypeError, match=r"results_frame takes a CalciumParadoxModel, not str \('x'\)"):
         results_frame("x")
+    with pytest.raises(TypeError, match=r"not int \(an integer of 5001 digits\)"):  # was Python's ValueError
+        results_frame(10**5000)                                                 # 'Exceeds the limit (4300 digits)'
 
 
 def test_grids_the_machine_cannot_build_give_one_message(monkeypatch):

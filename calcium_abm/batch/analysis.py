@@ -25,6 +25,7 @@ from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_ta
                                           relative_risks, trial_effects)
 from calcium_abm.batch.store import StoredBatch, load_results, open_batch
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.messages import short_repr
 from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_write
 from calcium_abm.markdown import markdown_table
@@ -87,7 +88,7 @@ def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: B
     :func:`~calcium_abm.batch.load_results` returns (then give ``spec``).
     """
     if output is not None and output not in ("daily", "summary"):  # anything else was read as daily
-        raise BatchError(f"output = {output!r:.40} is not allowed: must be 'daily' or 'summary' (or None)")
+        raise BatchError(f"output = {short_repr(output, 40)} is not allowed: must be 'daily' or 'summary' (or None)")
     if not isinstance(source, pd.DataFrame):
         batch = open_batch(source)
         if output is not None and output != batch.output:  # the directory's own would replace it

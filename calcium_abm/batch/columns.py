@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from calcium_abm.batch.spec import BatchError
-from calcium_abm.inputs.messages import did_you_mean
+from calcium_abm.inputs.messages import did_you_mean, short_repr
 
 
 def checked_columns(columns: Any, parts: dict[Path, Any], run_files: Iterable[Path]) -> list[str]:
@@ -22,7 +22,7 @@ def checked_columns(columns: Any, parts: dict[Path, Any], run_files: Iterable[Pa
     import pyarrow.parquet as pq  # lazy, as in store.load_results
 
     if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
-        raise BatchError(f"columns = {columns!r:.60} is not allowed: give a list of column names, "
+        raise BatchError(f"columns = {short_repr(columns, 60)} is not allowed: give a list of column names, "
                          f"e.g. columns=['day', 'bmd_change_pct']")
     names = list(columns)
     if parts:

@@ -26,7 +26,7 @@ from calcium_abm.batch.inert import UnreadSettings
 from calcium_abm.batch.spec import MAX_RUNS, BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind, setting_unit
-from calcium_abm.inputs.messages import fmt_num
+from calcium_abm.inputs.messages import fmt_num, short_repr
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
                                          MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
@@ -160,7 +160,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     """
     cohort = _table_of(spec, "cohort", "cohort_patients")
     if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_RUNS):
-        raise BatchError(f"n = {n!r:.40} is not allowed: must be a whole number from 1 to {MAX_RUNS} (candidates to draw)")
+        raise BatchError(f"n = {short_repr(n, 40)} "
+                         f"is not allowed: must be a whole number from 1 to {MAX_RUNS} (candidates to draw)")
     n = cohort.patients if n is None else int(n)
     female = stream_generator(spec.seed, 10).random(n) < cohort.female_share()
     menopause_age = draw_values(AGE_AT_MENOPAUSE, n, stream_generator(spec.seed, 13))

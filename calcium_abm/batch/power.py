@@ -30,6 +30,7 @@ from calcium_abm.batch.plots import power_figure
 from calcium_abm.batch.statistics import CONFIDENCE, arm_order, no_residual_spread
 from calcium_abm.batch.store import StoredBatch, open_batch
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.messages import short_repr
 from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_write
 
@@ -267,13 +268,14 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         UserInputError: a size, ``n_sim``, ``effect`` or ``seed`` out of range.
     """
     if isinstance(sample_sizes, (str, bytes)) or not isinstance(sample_sizes, Sequence):
-        raise UserInputError(f"sample_sizes {sample_sizes!r:.60} is not allowed: give a list of integers from 2 to "
+        raise UserInputError(f"sample_sizes {short_repr(sample_sizes, 60)} "
+                             "is not allowed: give a list of integers from 2 to "
                              f"{MAX_PATIENTS_PER_ARM} (patients per arm)")
     sizes = list(sample_sizes)
     bad = [n for n in sizes if isinstance(n, bool) or not isinstance(n, (int, np.integer))
            or not 2 <= n <= MAX_PATIENTS_PER_ARM]
     if not sizes or bad:
-        raise UserInputError(f"sample_sizes {sizes!r} is not allowed: give integers from 2 to "
+        raise UserInputError(f"sample_sizes {short_repr(sizes, 80)} is not allowed: give integers from 2 to "
                              f"{MAX_PATIENTS_PER_ARM} (patients per arm)")
     if problem := repeated_size_problem(f"sample_sizes {sizes!r}", sizes):
         raise UserInputError(problem)
@@ -286,7 +288,7 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         raise UserInputError(f"effect {effect!r} is not allowed: must be a number between -{MAX_EFFECT:g} and "
                              f"{MAX_EFFECT:g} (the outcome's unit)")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
-        raise UserInputError(f"seed {seed!r:.60} is not allowed: must be an integer from 0 to {MAX_SEED}")
+        raise UserInputError(f"seed {short_repr(seed, 60)} is not allowed: must be an integer from 0 to {MAX_SEED}")
     rng = np.random.default_rng(seed)
     treated_rows = _treated_source(design, effect)
     rows = []

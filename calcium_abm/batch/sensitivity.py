@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.messages import short_repr
 
 __all__ = ["analyze_design", "morris_screening", "sample_design", "sobol_indices"]
 
@@ -39,13 +40,15 @@ def _problem(bounds: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
 def _check_design(bounds: Any, **numbers: Any) -> None:
     """Refuse what SALib would fail on, or take silently (a seed of -1), naming the argument and the value."""
     if not isinstance(bounds, Mapping) or len(bounds) < 2:
-        raise UserInputError(f"bounds = {bounds!r:.80} is not allowed: name at least 2 parameters to compare, "
+        raise UserInputError(f"bounds = {short_repr(bounds, 80)} "
+                             "is not allowed: name at least 2 parameters to compare, "
                              "e.g. {'mk7_ug_per_day': (0, 360), 'calcium_mg_per_day': (500, 2000)}")
     for name, pair in bounds.items():
         ok = isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
             isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and np.isfinite(v) for v in pair)
         if not ok or not pair[1] > pair[0]:
-            raise UserInputError(f"bounds[{name!r}] = {pair!r:.60} is not allowed: must be (low, high) with finite "
+            raise UserInputError(f"bounds[{name!r}] = {short_repr(pair, 60)} "
+                                 "is not allowed: must be (low, high) with finite "
                                  "numbers and high > low")
     limits = {"trajectories": (2, 10_000), "levels": (2, 100), "samples": (2, 65_536), "seed": (0, 2**63 - 1)}
     for key, value in numbers.items():
@@ -53,7 +56,7 @@ def _check_design(bounds: Any, **numbers: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high or (
                 key == "samples" and value & (value - 1)):
             what = "a power of 2" if key == "samples" else "a whole number"
-            raise UserInputError(f"{key} = {value!r:.40} is not allowed: must be {what} from {low} to {high}")
+            raise UserInputError(f"{key} = {short_repr(value, 40)} is not allowed: must be {what} from {low} to {high}")
 
 
 def sample_design(method: str, bounds: Mapping[str, tuple[float, float]], *, trajectories: int = 10,

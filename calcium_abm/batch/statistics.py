@@ -21,6 +21,7 @@ from scipy import stats
 from scipy.stats.contingency import relative_risk
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.messages import short_repr
 
 __all__ = ["CONFIDENCE", "ancova_effects", "arm_order", "baseline_table", "difference_of_means", "group_statistics",
            "mean_ci", "relative_risks", "risk_ratio", "tertiles", "trial_effects"]
@@ -31,7 +32,8 @@ CONFIDENCE = 0.95  # two-sided confidence level of every interval (convention)
 def check_confidence(confidence: Any) -> None:
     """Refuse a level scipy would fail on (2), or take into NaN or zero-width intervals (nan, 0)."""
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.number)) or not 0 < confidence < 1:
-        raise UserInputError(f"confidence = {confidence!r:.40} is not allowed: must be a number between 0 and 1 "
+        raise UserInputError(f"confidence = {short_repr(confidence, 40)} "
+                             "is not allowed: must be a number between 0 and 1 "
                              "(exclusive), e.g. 0.95")
 
 
@@ -55,7 +57,8 @@ def mean_ci(values: Any, confidence: float = CONFIDENCE) -> dict[str, float]:
     try:
         x = np.asarray(values, dtype=float).ravel()
     except (TypeError, ValueError):
-        raise UserInputError(f"values {values!r:.60} are not allowed: must be numbers (an array-like of floats)") from None
+        raise UserInputError(f"values {short_repr(values, 60)} "
+                             "are not allowed: must be numbers (an array-like of floats)") from None
     x = x[np.isfinite(x)]
     n = len(x)
     mean = float(x.mean()) if n else math.nan
@@ -82,12 +85,13 @@ def require_columns(per_run: pd.DataFrame, **named: Any) -> None:
     the argument, the name and the table's columns (pandas' KeyError named the column only)."""
     for argument, value in named.items():
         if isinstance(value, (str, bytes)) and argument in ("outcomes", "by"):  # read letter by letter
-            raise UserInputError(f"{argument} = {value!r:.60} is not allowed: give a list of column names")
+            raise UserInputError(f"{argument} = {short_repr(value, 60)} is not allowed: give a list of column names")
         for name in [value] if isinstance(value, str) else value:
             if name not in per_run.columns:
                 what = {"outcomes": "outcome"}.get(argument, argument)
                 columns = ", ".join(map(str, per_run.columns[:20]))
-                raise UserInputError(f"{what} {name!r:.60} is not a column of the table (its columns: {columns}"
+                raise UserInputError(f"{what} {short_repr(name, 60)} "
+                                     f"is not a column of the table (its columns: {columns}"
                                      f"{', ...' if len(per_run.columns) > 20 else ''})")
 
 
@@ -169,7 +173,7 @@ def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, desi
             column argument names a column ``per_run`` lacks.
     """
     if design not in ("parallel", "crossover"):  # anything else was analysed as parallel groups
-        raise UserInputError(f"design = {design!r:.60} is not allowed: must be 'parallel' or 'crossover'")
+        raise UserInputError(f"design = {short_repr(design, 60)} is not allowed: must be 'parallel' or 'crossover'")
     require_columns(per_run, outcomes=outcomes, arm_column=arm_column,
                     **({"pair_column": pair_column} if design == "crossover" else {}))
     if control not in set(per_run[arm_column]):
@@ -417,7 +421,8 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
         ``arms`` order, else order of appearance); the first row holds each arm's number of runs.
     """
     if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 1 <= digits <= MAX_DIGITS:
-        raise UserInputError(f"digits = {digits!r:.40} is not allowed: must be an integer from 1 to {MAX_DIGITS} "
+        raise UserInputError(f"digits = {short_repr(digits, 40)} "
+                             f"is not allowed: must be an integer from 1 to {MAX_DIGITS} "
                              "(significant digits)")
     arms = arm_order(per_run[arm_column], arms)
     groups = {a: per_run[per_run[arm_column] == a] for a in arms}

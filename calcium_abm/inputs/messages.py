@@ -40,6 +40,7 @@ __all__ = [
     "range_text",
     "rule_error",
     "schedule_label",
+    "short_repr",
     "shorten",
     "suggestion",
     "unit_suffix",
@@ -103,6 +104,18 @@ def digit_count(n: int) -> int:
         return 1
     count = int(math.log10(n)) + 1  # log10 of a huge int is within 1 of the count
     return count - (n < 10 ** (count - 1)) + (n >= 10 ** count)
+
+
+def short_repr(value: Any, limit: int = MAX_SHOWN_CHARS) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for a message about a value given in Python; an integer of 30
+    digits or more as ``an integer of N digits`` (Python's repr refuses one of more than 4,300 digits: the
+    message was its ValueError, 'Exceeds the limit (4300 digits) for integer string conversion')."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return fmt_num(value)
+    try:
+        return repr(value)[:limit]
+    except ValueError:  # e.g. a list holding such an integer
+        return f"a {type(value).__name__} holding an integer too long to print"
 
 
 def fmt_value(value: Any) -> str:
