@@ -186,6 +186,10 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
     given = Path(path)
     path = _through_link(given)  # a symbolic link keeps pointing at the new result
     shown = _quoted(path) if path == given else f"{_quoted(given)} (a symbolic link to {_quoted(path)})"
+    if path.is_dir():  # the rename failed after a temporary file was made beside it (IsADirectoryError)
+        raise UserInputError(f"output file {shown} is a directory: give a file name, e.g. {_quoted(path / 'out.png')}")
+    if not path.parent.is_dir():  # mkstemp's FileNotFoundError named only the temporary file
+        raise UserInputError(f"output file {shown}: directory {_quoted(path.parent)} does not exist")
     _refuse_special_file(path, shown, table=given.suffix.lower() in TABLE_FORMATS)
     remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

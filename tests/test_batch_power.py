@@ -245,3 +245,17 @@ def test_ancova_on_a_final_value_outcome_uses_the_columns_baseline():
     pilot = normal_pilot(n=200, rho=0.8).rename(columns={"y_change": "y_final"})
     design = power_design(pilot, "y_final", control="placebo", analysis="ancova")
     assert np.array_equal(design.control[:, 1], pilot.loc[pilot["arm"] == "placebo", "y_baseline"].to_numpy())
+
+
+def test_a_power_plot_to_a_directory_or_a_missing_one_is_refused(tmp_path):
+    """Found by probe h3: plot_power_curve(table, "/tmp") raised IsADirectoryError naming a temporary file it had made
+    in "/" ('/.tmp.g2jkf6xi.tmp' -> '/tmp'), and a path in a missing directory FileNotFoundError for its temporary
+    file; each is one message naming the path (atomic_write, which every written file goes through)."""
+    design = power_design(normal_pilot(n=20), "y_change", control="placebo")
+    table = power_curve(design, 0.5, [4], 10, seed=1)
+    with pytest.raises(UserInputError, match=r"^output file '.*' is a directory: give a file name"):
+        plot_power_curve(table, tmp_path, design)
+    with pytest.raises(UserInputError, match=r"^output file '.*nope/p.png': directory '.*nope' does not exist$"):
+        plot_power_curve(table, tmp_path / "nope" / "p.png", design)
+    assert list(tmp_path.iterdir()) == [] and not any(p.name.startswith(f".{tmp_path.name}.") for p in
+                                                      tmp_path.parent.iterdir())  # no temporary file left
