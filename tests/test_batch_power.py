@@ -259,3 +259,17 @@ def test_a_power_plot_to_a_directory_or_a_missing_one_is_refused(tmp_path):
         plot_power_curve(table, tmp_path / "nope" / "p.png", design)
     assert list(tmp_path.iterdir()) == [] and not any(p.name.startswith(f".{tmp_path.name}.") for p in
                                                       tmp_path.parent.iterdir())  # no temporary file left
+
+
+def test_power_curve_and_its_plot_name_a_design_or_table_of_the_wrong_kind(tmp_path):
+    """Found by probe h3: power_curve("pilot", ...) (the pilot's directory for the design) raised AttributeError
+    "'str' object has no attribute 'analysis'", plot_power_curve("x", ...) TypeError 'string indices must be integers'."""
+    design = power_design(normal_pilot(n=20), "y_change", control="placebo")
+    table = power_curve(design, 0.5, [4], 10, seed=1)
+    with pytest.raises(UserInputError, match=r"^design 'pilot' is not allowed: give the design power_design\(PILOT_DIR"):
+        power_curve("pilot", 0.5, [4], 10)
+    with pytest.raises(UserInputError, match=r"^table 'x' is not allowed: give the table power_curve returns"):
+        plot_power_curve("x", tmp_path / "p.png", design)
+    with pytest.raises(UserInputError, match=r"^design 'pilot' is not allowed: give the design power_design returns"):
+        plot_power_curve(table, tmp_path / "p.png", "pilot")
+    assert list(tmp_path.iterdir()) == []

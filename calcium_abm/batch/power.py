@@ -265,8 +265,12 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         ``analysis`` and ``alpha``.
 
     Raises:
-        UserInputError: a size, ``n_sim``, ``effect`` or ``seed`` out of range.
+        UserInputError: ``design`` not from :func:`power_design`; a size, ``n_sim``, ``effect`` or
+            ``seed`` out of range.
     """
+    if not isinstance(design, PowerDesign):  # a pilot's directory given here raised AttributeError from inside
+        raise UserInputError(f"design {short_repr(design, 60)} is not allowed: give the design power_design(PILOT_DIR, "
+                             "OUTCOME) returns")
     if isinstance(sample_sizes, (str, bytes)) or not isinstance(sample_sizes, Sequence):
         raise UserInputError(f"sample_sizes {short_repr(sample_sizes, 60)} "
                              "is not allowed: give a list of integers from 2 to "
@@ -313,6 +317,12 @@ def plot_power_curve(table: pd.DataFrame, path: str | os.PathLike, design: Power
                      target: float = 0.8) -> Path:
     """Draw power against patients per arm (with its 95 % band and the ``target`` line) as a
     PNG at ``path`` (written atomically); return the path."""
+    if not isinstance(table, pd.DataFrame) or not {"n_per_arm", "power", "ci_low", "ci_high", "effect"} <= set(
+            table.columns):
+        raise UserInputError(f"table {short_repr(table, 60)} is not allowed: give the table power_curve returns")
+    if design is not None and not isinstance(design, PowerDesign):
+        raise UserInputError(f"design {short_repr(design, 60)} is not allowed: give the design power_design returns, "
+                             "or None")
     title = "Simulated power" if design is None else (
         f"Power to detect {table['effect'].iloc[0]:.3g} in {design.outcome} ({design.arm} vs "
         f"{design.control_arm}, {design.analysis}, alpha {design.alpha:g})")
