@@ -136,6 +136,8 @@ def _through_link(path: Path) -> Path:
 def directory_option(raw: str | os.PathLike, option: str = "--out", what: str = "the results") -> Path:
     """``raw`` as a Path, refusing an empty or blank name: ``Path("")`` is the current folder, so
     ``--out ""`` (an unset shell variable) would write there instead of where the user meant."""
+    if not isinstance(raw, (str, os.PathLike)):  # run_batch(FILE, 5): pathlib's TypeError, naming no argument
+        raise UserInputError(f"{option} {shorten(repr(raw), 60)} is not allowed: give a directory for {what} (a path)")
     if not str(raw).strip():
         raise UserInputError(f"{option} {str(raw)!r} is not allowed: give a directory for {what}")
     return Path(raw)

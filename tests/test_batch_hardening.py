@@ -454,3 +454,15 @@ def test_run_batch_refuses_a_switch_that_is_not_true_or_false(tmp_path, option, 
     with pytest.raises(BatchError, match=rf"{option} = {value!r} is not allowed: must be True or False"):
         run_batch(small_batch(), tmp_path / "o", workers=1, **{option: value})
     assert not (tmp_path / "o").exists()
+
+
+def test_a_batch_directory_that_is_no_path_is_named_in_one_message():
+    """Found by probe h3: load_results(5), summarize(None), power_design(5, ...) and run_batch(FILE, 5) raised
+    pathlib's TypeError 'argument should be a str or an os.PathLike object ...', naming no argument."""
+    from calcium_abm.batch import load_results, power_design, run_batch, summarize
+
+    for call in (lambda: load_results(5), lambda: summarize(None), lambda: power_design(5, "x")):
+        with pytest.raises(BatchError, match=r"^'(5|None)' is not a directory: give the --out directory of a batch$"):
+            call()
+    with pytest.raises(BatchError, match=r"^--out 5 is not allowed: give a directory for the batch results \(a path\)"):
+        run_batch({"scenario": "healthy_adult", "years": 0.01, "sweep": {"parameters": {"mk7_ug_per_day": [0, 5]}}}, 5)

@@ -324,9 +324,9 @@ def _manifest_problem(data: Any) -> str | None:
 def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
     """The batch directory's manifest (raises BatchError if it is missing, not a regular
     file, larger than :data:`MAX_MANIFEST_BYTES`, not JSON or not shaped like a manifest)."""
-    path = Path(out_dir) / MANIFEST
-    if not Path(out_dir).is_dir():
+    if not isinstance(out_dir, (str, os.PathLike)) or not Path(out_dir).is_dir():  # 5, None: pathlib's TypeError
         raise BatchError(f"'{out_dir}' is not a directory: give the --out directory of a batch")
+    path = Path(out_dir) / MANIFEST
     try:
         info = path.stat()
     except FileNotFoundError:
