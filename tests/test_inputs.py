@@ -4,6 +4,7 @@ bounds read from the schema, and whole-number options."""
 from __future__ import annotations
 
 import ast
+import math
 import os
 import sys
 from pathlib import Path
@@ -92,12 +93,14 @@ def test_nesting_problem_walks_any_depth_without_recursion():
 
 
 def test_value_reader_refuses_newlines_long_integers_and_nesting():
-    for raw, fragment in [("5\nckd_stage=9", "one line"), ("1" + "0" * 5000, "at most 4300 digits"),
-                          ("[" * 3000, "nested too deeply"), ("[" * 40 + "]" * 40, "nested")]:
+    for raw, fragment in [("5\nckd_stage=9", "one line"), ("[" * 3000, "nested too deeply"),
+                          ("[" * 40 + "]" * 40, "nested"), ("[1" + "0" * 5000 + "]", "at most 4300 digits")]:
         with pytest.raises(UserInputError, match=fragment) as info:
             toml_reader.parse_toml_value(raw, "--set seed", UserInputError)
         assert "--set seed" in str(info.value)
     assert toml_reader.parse_toml_value("female", "--set sex", UserInputError) == "female"
+    huge = toml_reader.parse_toml_value("-1" + "0" * 5000, "--set seed", UserInputError)  # the setting's range refuses it
+    assert huge == -math.inf and huge.typed_text == "-1" + "0" * 5000
     for text in ("a = " + "[" * 3000 + "]" * 3000, "a = 1" + "0" * 5000):  # a whole file: the file, then the problem
         with pytest.raises(UserInputError) as info:
             toml_reader.parse_toml(text, "deep.toml", 1 << 20, UserInputError, "scenario")

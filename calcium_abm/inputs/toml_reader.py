@@ -200,7 +200,8 @@ def parse_toml_value(raw: str, field: str, error: type[UserInputError]) -> Any:
     """A command-line value read as a TOML value, or as plain text if it is not TOML.
 
     ``field`` names the value in messages (``--set mk7_ug_per_day``). A value must be on one
-    line, have integers of at most 4,300 digits and nest at most :data:`MAX_NESTING` levels.
+    line and nest at most :data:`MAX_NESTING` levels; an integer of more than 4,300 digits is
+    ±inf remembering its text (:class:`.messages.TypedNumber`), which the setting's range refuses.
     """
     if "\n" in raw or "\r" in raw:
         raise error(f"{field} = {raw.splitlines()[0][:40]!r}... is not allowed: a value must be on one line "
@@ -211,7 +212,10 @@ def parse_toml_value(raw: str, field: str, error: type[UserInputError]) -> Any:
         return raw
     except RecursionError:
         raise error(f"{field} is not allowed: the value is nested too deeply (at most {MAX_NESTING} levels)") from None
-    except ValueError:
+    except ValueError:  # an integer longer than Python converts: ±inf remembering its text, as _parse_float's 1e400,
+        text = raw.strip()  # so the setting's check refuses it with its range (it said only "at most 4300 digits")
+        if re.fullmatch(r"[+-]?[0-9][0-9_]*", text):
+            return TypedNumber(-math.inf if text.startswith("-") else math.inf, text)
         raise error(f"{field} = an integer of more than {MAX_INT_DIGITS} digits is not allowed: "
                     f"numbers may have at most {MAX_INT_DIGITS} digits") from None
     problem = nesting_problem({field: value})
