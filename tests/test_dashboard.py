@@ -494,6 +494,37 @@ def test_dashboard_command_refuses_a_port_in_use_before_solara_starts(monkeypatc
             dashboard.main(_args(port=str(port)))
 
 
+def test_the_port_check_binds_every_address_as_uvicorn_does(monkeypatch):
+    """check_port bound only the first address the host resolves to, and an IPv6 one dual-stack: ``--host ::``
+    beside a program on 0.0.0.0 was refused although uvicorn (asyncio's create_server: IPv6-only sockets) starts
+    there, and a port in use on a second address of the host (localhost: 127.0.0.1 and ::1) was let through."""
+    import socket
+
+    from calcium_abm.commands import dashboard
+
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        try:
+            with socket.socket(socket.AF_INET6) as v6:
+                v6.bind(("::1", 0))
+        except OSError:
+            pass
+        else:
+            dashboard.check_port("::", port)  # IPv6 only: 0.0.0.0's listener is another address
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        two = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.2", port)),
+               (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: two)
+        with pytest.raises(UserInputError, match=rf"^--port {port} is not allowed: somehost:{port} is already in use"):
+            dashboard.check_port("somehost", port)
+
+
 def test_dashboard_command_prints_an_ipv6_address_in_brackets(monkeypatch, capsys):
     """Found by probe h3: --host ::1 printed http://::1:8765/, a link no browser opens (http://[::1]:8765/)."""
     import socket

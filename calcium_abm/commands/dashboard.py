@@ -85,23 +85,29 @@ def check_host(host: str) -> None:
 def check_port(host: str, port: int) -> None:
     """Raise UserInputError if the server could not listen on ``port`` of ``host`` (checked after
     :func:`check_host`): a port another program (a dashboard already running, say) listens on was
-    announced as started, then refused by uvicorn's bare "[Errno 98] ... address already in use"."""
+    announced as started, then refused by uvicorn's bare "[Errno 98] ... address already in use".
+    Every address ``host`` resolves to is tried as uvicorn's ``loop.create_server`` binds it
+    (SO_REUSEADDR; an IPv6 socket IPv6-only), so ``--host ::`` beside a program on 0.0.0.0 is not refused."""
     import errno
     import socket
 
-    family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # an IPv6 address in brackets
     try:
-        with socket.socket(family, kind) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a closed port is free
-            probe.bind(address)
+        for family, kind, proto, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                                  flags=socket.AI_PASSIVE):
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a closed port is free
+                if family == socket.AF_INET6:  # as asyncio binds it: IPv4 on the same port is another address
+                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                probe.bind(address)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            why = (f"{host}:{port} is already in use (another dashboard or program listens there); stop it, or "
+            why = (f"{where} is already in use (another dashboard or program listens there); stop it, or "
                    f"choose another port, e.g. --port {port + 1 if port < 65535 else 8765}")
         elif exc.errno == errno.EACCES:
             why = "ports below 1024 need administrator rights; choose another port, from 1024 to 65535"
         else:
-            why = f"this machine cannot listen on {host}:{port} ({exc.strerror or exc}); choose another port"
+            why = f"this machine cannot listen on {where} ({exc.strerror or exc}); choose another port"
         raise UserInputError(f"--port {port} is not allowed: {why}") from None
 
 
