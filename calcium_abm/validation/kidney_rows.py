@@ -11,7 +11,7 @@ K/DOQI ranges by CKD stage) and KEEP (calcium, phosphate and PTH from eGFR 55-59
 
 from __future__ import annotations
 
-from calcium_abm.physiology.kidney import GFR_ML_PER_MIN_BY_CKD_STAGE
+from calcium_abm.physiology.kidney import CALCIUM_MG_PER_MMOL, GFR_ML_PER_MIN_BY_CKD_STAGE, PHOSPHORUS_MG_PER_MMOL
 from calcium_abm.validation.design import (BMD_ROW_SEEDS, WEEK, YEAR, Arm, Criterion, Experiment, Runs, pct_vs_control,
                                           pp_difference)
 
@@ -104,8 +104,12 @@ _CALCITRIOL_BLIND = (
     "fails rows A1, 20b and C2")
 
 
-#: mg/dL -> mmol/L: phosphorus 1 / 3.097 (30.97 g/mol), calcium 1 / 4.008 (40.08 g/mol)
-_P_MG_DL, _CA_MG_DL = 1.0 / 3.097, 1.0 / 4.008
+#: mg/dL -> mmol/L: 10 dL/L over the molar mass (phosphorus 30.97, calcium 40.08 g/mol; physiology.kidney)
+_P_MG_DL, _CA_MG_DL = 10.0 / PHOSPHORUS_MG_PER_MMOL, 10.0 / CALCIUM_MG_PER_MMOL
+#: KEEP's means from eGFR 55-59 to below 30: PTH (pg/mL), phosphorus and calcium (mg/dL)
+_KEEP_PTH, _KEEP_P, _KEEP_CA = (66.3, 164.0), (3.70, 4.15), (9.55, 9.34)
+_KEEP_PTH_RATIO = _KEEP_PTH[1] / _KEEP_PTH[0]
+_KEEP_P_RISE, _KEEP_CA_FALL = (_KEEP_P[1] - _KEEP_P[0]) * _P_MG_DL, (_KEEP_CA[1] - _KEEP_CA[0]) * _CA_MG_DL
 #: the model's representative GFR of CKD stages 3, 4 and 5 (kidney.GFR_ML_PER_MIN_BY_CKD_STAGE, as rows K2 and K4)
 _STAGE_GFR = {stage: GFR_ML_PER_MIN_BY_CKD_STAGE[stage] for stage in (3, 4, 5)}
 #: KEEP's top eGFR band, 55 to < 60 mL/min/1.73 m2
@@ -441,18 +445,18 @@ KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion(f"PTH at GFR {_STAGE_GFR[4]:g} / at GFR {_KEEP_TOP_GFR:g} (year 2)",
                       ratio_of_means("pth_pmol_l", f"GFR {_STAGE_GFR[4]:g}", f"GFR {_KEEP_TOP_GFR:g}", *_LAST_YEAR),
-                      1.48, 3.46, "x2.47 (164 / 66.3 pg/mL)", "ratio",
+                      0.6 * _KEEP_PTH_RATIO, 1.4 * _KEEP_PTH_RATIO, "x2.47 (164 / 66.3 pg/mL)", "ratio",
                       "+-40 % of 164 / 66.3 = 2.47, as row K4: a ratio of means of a skewed hormone, and the mean "
                       "eGFR of the group below 30 is not in the abstract"),
             Criterion(f"serum phosphate, GFR {_STAGE_GFR[4]:g} - GFR {_KEEP_TOP_GFR:g} (year 2)",
                       difference_of_means("serum_phosphate_mmol_l", f"GFR {_STAGE_GFR[4]:g}",
                                           f"GFR {_KEEP_TOP_GFR:g}", *_LAST_YEAR),
-                      0.07, 0.29, "+0.45 mg/dL (3.70 -> 4.15) = +0.145 mmol/L", "mmol/L",
+                      _KEEP_P_RISE / 2, 2 * _KEEP_P_RISE, "+0.45 mg/dL (3.70 -> 4.15) = +0.145 mmol/L", "mmol/L",
                       "half to double the published rise"),
             Criterion(f"serum calcium, GFR {_STAGE_GFR[4]:g} - GFR {_KEEP_TOP_GFR:g} (year 2)",
                       difference_of_means("serum_calcium_mmol_l", f"GFR {_STAGE_GFR[4]:g}",
                                           f"GFR {_KEEP_TOP_GFR:g}", *_LAST_YEAR),
-                      -0.105, -0.026, "-0.21 mg/dL (9.55 -> 9.34) = -0.052 mmol/L", "mmol/L",
+                      2 * _KEEP_CA_FALL, _KEEP_CA_FALL / 2, "-0.21 mg/dL (9.55 -> 9.34) = -0.052 mmol/L", "mmol/L",
                       "half to double the published fall", _CALCIUM_RISES),
         ),
         grid=32, quick_grid=32,
