@@ -59,7 +59,7 @@ from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, PlainDescription, 
                                          unit_suffix)
 from calcium_abm.inputs.pydantic_messages import checked_scenario
 from calcium_abm.inputs.python_values import plain_overrides
-from calcium_abm.inputs.kidney_rules import kidney_conflicts, stage_override_problems
+from calcium_abm.inputs.kidney_rules import kidney_conflicts, stage_and_gfr, stage_override_problems
 from calcium_abm.inputs.schedule_checks import inert_schedule_entries
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
@@ -305,7 +305,8 @@ class Scenario(BaseModel):
         if not overrides:
             return self
         changes = resolve_overrides(overrides)
-        if problems := [*stage_override_problems(changes, self.patient.ckd_stage, scenario := self._apply(changes, True)),
+        if problems := [*stage_override_problems(changes, self.patient.ckd_stage, self.kidney.residual_gfr_ml_per_min,
+                                                 scenario := self._apply(changes, True)),
                         *shadowed_settings(changes, scenario.schedule, scenario.days)]:
             raise ScenarioError(join_problems(problems))
         return scenario
@@ -372,11 +373,11 @@ def _validate_raw(table: Mapping[str, Any], overrides: Mapping[str, Any] | None,
     written in first, so whole-scenario checks see them; a setting its schedule overrides daily, or a schedule entry
     that changes nothing (:func:`.schedule_checks.inert_schedule_entries`; not in a batch's runs), is refused."""
     data = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in table.items()}
-    stage = data.get("patient", {}).get("ckd_stage", 0) if isinstance(data.get("patient"), Mapping) else 0
+    before = stage_and_gfr(data)  # as the file gives them, without the overrides
     for path, value in (changes := resolve_overrides(overrides or {})).items():
         _set_path(data, path, value)
     scenario = _validate(data, origin)
-    if not written_out and (problems := stage_override_problems(changes, stage, scenario)
+    if not written_out and (problems := stage_override_problems(changes, *before, scenario)
                             or shadowed_file_settings(data, scenario.schedule, scenario.days)
                             or inert_schedule_entries(scenario)):
         raise ScenarioError(join_problems(problems, origin))

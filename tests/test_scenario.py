@@ -875,3 +875,15 @@ def test_a_stage_override_a_measured_gfr_makes_inert_is_refused():
                                                         "dialysis.sessions_per_week": 0})
     assert healthy.kidney.residual_gfr_ml_per_min == 100.0
     assert load_scenario("healthy_adult", overrides={"ckd_stage": 3}).patient.ckd_stage == 3
+
+
+def test_a_stage_override_beside_the_same_measured_gfr_is_refused_too():
+    """Naming the scenario's own GFR again (``--set residual_gfr_ml_per_min=3 --set ckd_stage=0`` on haemodialysis)
+    leaves it as it was, so the stage still never acts: it was let through because the GFR key was among the
+    overrides. Refused by both routes; a different GFR is still accepted (test above)."""
+    message = r"patient.ckd_stage = 0 never acts here"
+    same = {"ckd_stage": 0, "residual_gfr_ml_per_min": 3.0}
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario("haemodialysis", overrides=same)
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario("haemodialysis").with_overrides(same)

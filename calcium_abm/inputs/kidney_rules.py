@@ -8,7 +8,7 @@ from typing import Any
 
 from calcium_abm.inputs.messages import fmt_num
 
-__all__ = ["GFR_RANGE_BY_CKD_STAGE", "LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN", "kidney_conflicts",
+__all__ = ["GFR_RANGE_BY_CKD_STAGE", "LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN", "kidney_conflicts", "stage_and_gfr",
            "stage_override_problems"]
 
 
@@ -53,14 +53,22 @@ def kidney_conflicts(ckd_stage: int, kidney: Any, dialysis: Any) -> list[str]:
     return problems
 
 
-def stage_override_problems(changes: Mapping[str, Any], stage_before: Any, after: Any) -> list[str]:
+def stage_and_gfr(table: Mapping[str, Any]) -> tuple[Any, Any]:
+    """``patient.ckd_stage`` (0 if not given) and ``kidney.residual_gfr_ml_per_min`` (None) of a scenario table."""
+    patient, kidney = (table.get(key) if isinstance(table.get(key), Mapping) else {} for key in ("patient", "kidney"))
+    return patient.get("ckd_stage", 0), kidney.get("residual_gfr_ml_per_min")
+
+
+def stage_override_problems(changes: Mapping[str, Any], stage_before: Any, gfr_before: Any, after: Any) -> list[str]:
     """An override (``--set``, a link) of ``patient.ckd_stage`` on a scenario whose measured GFR it leaves as it
     is: with ``kidney.residual_gfr_ml_per_min`` given, the GFR sets kidney function and a stage may only name it
     (0, or the stage the GFR lies in: :func:`kidney_conflicts`), so the run is the same whatever the stage
     (``run haemodialysis --set ckd_stage=0`` gave stage 5's table, byte for byte). ``changes``: the overrides by
-    dotted path; ``stage_before``: the stage without them; ``after``: the scenario with them."""
+    dotted path; ``stage_before``, ``gfr_before``: the stage and measured GFR without them; ``after``: the scenario
+    with them. A GFR override to the value it had leaves it as it is (``--set residual_gfr_ml_per_min=3`` beside
+    ``ckd_stage=0`` on haemodialysis let the stage through, and it still changed nothing)."""
     gfr = after.kidney.residual_gfr_ml_per_min
-    if ("patient.ckd_stage" not in changes or gfr is None or "kidney.residual_gfr_ml_per_min" in changes
+    if ("patient.ckd_stage" not in changes or gfr is None or gfr != gfr_before
             or after.patient.ckd_stage == stage_before):
         return []
     return [f"patient.ckd_stage = {after.patient.ckd_stage} never acts here: the scenario gives a measured GFR "
