@@ -71,6 +71,9 @@ def stage_override_problems(changes: Mapping[str, Any], stage_before: Any, gfr_b
     if ("patient.ckd_stage" not in changes or gfr is None or gfr != gfr_before
             or after.patient.ckd_stage == stage_before):
         return []
+    low, high = GFR_RANGE_BY_CKD_STAGE[after.patient.ckd_stage]
+    meant = "normal kidneys" if after.patient.ckd_stage == 0 else f"stage {after.patient.ckd_stage}"
     return [f"patient.ckd_stage = {after.patient.ckd_stage} never acts here: the scenario gives a measured GFR "
             f"(kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} mL/min), which sets kidney function whatever the stage "
-            "says; change kidney.residual_gfr_ml_per_min instead (normal kidneys: 90 or more, with no dialysis)"]
+            f"says; change kidney.residual_gfr_ml_per_min instead ({meant}: {fmt_num(low)} to {fmt_num(high)} "
+            f"mL/min{', with no dialysis' if high > GFR_RANGE_BY_CKD_STAGE[5][1] else ''})"]

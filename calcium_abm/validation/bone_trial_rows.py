@@ -246,7 +246,7 @@ BONE_TRIAL_EXPERIMENTS: tuple[Experiment, ...] = (
         source="Braam et al. 2003, Calcif Tissue Int 73:21 (n = 181 healthy postmenopausal women 50-60, 155 completed; "
                "double-blind, placebo-controlled; supplements: placebo, calcium + magnesium + zinc + vitamin D 8 µg/day "
                "(MD), or the same with vitamin K1 1 mg/day (MDK)) [V abstract, Maastricht University's research portal; "
-               "the volume and first page as the brief gave them; they, the DOI and the PMID not verified]",
+               "the volume and first page (73:21) are not on that page; they, the DOI and the PMID not verified]",
         days=3 * YEAR,
         arms=(Arm(_BRAAM_MD, settings=_BRAAM_WOMAN),
               Arm(_BRAAM_MDK, settings=_BRAAM_WOMAN, start=_BRAAM_K1)),
