@@ -466,6 +466,9 @@ def test_a_criterion_naming_a_value_its_setting_cannot_hold_is_refused(kind, cri
     ("inclusion", {"age_years": {"min": 200}},
      r"cohort.inclusion.age_years.min = 200.0 is not allowed: no candidate could meet it, as patient.age_years holds "
      r"numbers from 0 to 120"),
+    ("inclusion", {"calcification_propensity": {"max": 0.01}},
+     r"cohort.inclusion.calcification_propensity.max = 0.01 is not allowed: no candidate could meet it, as "
+     r"patient.calcification_propensity holds numbers above 0.01 to 100"),
     ("inclusion", {"ckd_stage": {"max": 5}},
      r"cohort.inclusion.ckd_stage: at most 5.0 is not allowed: every candidate meets it, as patient.ckd_stage holds "
      r"numbers from 0 to 5"),

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.fields import allowed_text, field_choices
-from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, setting_bounds, resolve_setting, resolved_settings, setting_kind
+from calcium_abm.inputs.fields import allowed_text, field_bounds, field_choices
+from calcium_abm.inputs.keys import dotted_settings, range_problem, resolve_key, resolve_setting, resolved_settings, setting_kind
 from calcium_abm.inputs.messages import (PlainDescription, PlainName, accepted_keys, did_you_mean, fmt_num,
                                          fmt_value, rule_error, shorten)
 from calcium_abm.inputs.sections import (CHANGEABLE_DURING_RUN, SECTIONS, TOP_LEVEL_TEXT, changes_during_run,
@@ -212,7 +212,8 @@ def _values_it_cannot_hold(where: str, path: str, criterion: Criterion) -> list[
     kind, allowed = setting_kind(path), allowed_text(SECTIONS[section], field)
     if criterion.one_of is None:
         if kind in ("int", "float"):
-            return _bounds_it_cannot_meet(where, path, *setting_bounds(path), criterion)
+            low, high, low_excluded = field_bounds(SECTIONS[section], field)
+            return _bounds_it_cannot_meet(where, path, low, high, criterion, low_excluded)
         bound = "min" if criterion.min is not None else "max"
         return [f"{where}.{bound} = {fmt_value(getattr(criterion, bound))} is not allowed: {path} is not a number "
                 f"({allowed}); give one_of = [...]"]
@@ -238,20 +239,25 @@ def _column_values_it_cannot_meet(where: str, column: str, criterion: Criterion)
     return [] if bad is None else [f"{where}.one_of: {fmt_value(bad)} is not allowed: {_holds(column, low, high)}"]
 
 
-def _holds(name: str, low: float, high: float) -> str:
-    return f"{name} holds numbers from {fmt_num(low)}" + (f" to {fmt_num(high)}" if high < math.inf else " up")
+def _holds(name: str, low: float, high: float, low_excluded: bool = False) -> str:
+    return (f"{name} holds numbers {'above' if low_excluded else 'from'} {fmt_num(low)}"
+            + (f" to {fmt_num(high)}" if high < math.inf else " up"))
 
 
-def _bounds_it_cannot_meet(where: str, name: str, low: float, high: float, criterion: Criterion) -> list[str]:
-    """A min/max criterion on ``name``, which holds numbers from ``low`` to ``high``, that no value can meet, or
-    that every value meets: an inclusion would screen out every candidate or none, an exclusion none or all."""
-    if (criterion.min is not None and criterion.min > high) or (criterion.max is not None and criterion.max < low):
-        bound = "min" if criterion.min is not None and criterion.min > high else "max"
+def _bounds_it_cannot_meet(where: str, name: str, low: float, high: float, criterion: Criterion,
+                           low_excluded: bool = False) -> list[str]:
+    """A min/max criterion on ``name``, which holds numbers from ``low`` (above it if ``low_excluded``) to ``high``,
+    that no value can meet, or that every value meets: an inclusion would screen out every candidate or none, an
+    exclusion none or all."""
+    held = _holds(name, low, high, low_excluded)
+    too_low = criterion.max is not None and (criterion.max < low or (low_excluded and criterion.max <= low))
+    if (criterion.min is not None and criterion.min > high) or too_low:
+        bound = "max" if too_low else "min"
         return [f"{where}.{bound} = {fmt_value(getattr(criterion, bound))} is not allowed: no candidate could "
-                f"meet it, as {_holds(name, low, high)}"]
+                f"meet it, as {held}"]
     if (criterion.min is None or criterion.min <= low) and (criterion.max is None or criterion.max >= high):
-        return [f"{where}: {criterion.describe()} is not allowed: every candidate meets it, as "
-                f"{_holds(name, low, high)}, so it tells no candidate from another; give a bound inside that range"]
+        return [f"{where}: {criterion.describe()} is not allowed: every candidate meets it, as {held}, so it tells "
+                "no candidate from another; give a bound inside that range"]
     return []
 
 
