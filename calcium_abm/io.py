@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 from calcium_abm.errors import UserInputError
-from calcium_abm.inputs.messages import MAX_PATH_CHARS, shorten
+from calcium_abm.inputs.messages import MAX_PATH_CHARS, short_repr, shorten
 
 __all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path",
            "directory_option", "listed_files", "not_a_directory", "read_table", "remove_stale_temporaries", "write_table"]
@@ -137,7 +137,7 @@ def directory_option(raw: str | os.PathLike, option: str = "--out", what: str = 
     """``raw`` as a Path, refusing an empty or blank name: ``Path("")`` is the current folder, so
     ``--out ""`` (an unset shell variable) would write there instead of where the user meant."""
     if not isinstance(raw, (str, os.PathLike)):  # run_batch(FILE, 5): pathlib's TypeError, naming no argument
-        raise UserInputError(f"{option} {shorten(repr(raw), 60)} is not allowed: give a directory for {what} (a path)")
+        raise UserInputError(f"{option} {short_repr(raw, 60)} is not allowed: give a directory for {what} (a path)")
     if not str(raw).strip():
         raise UserInputError(f"{option} {str(raw)!r} is not allowed: give a directory for {what}")
     return Path(raw)

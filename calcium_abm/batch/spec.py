@@ -338,14 +338,16 @@ class Analysis(_Table):
     def _recorded_threshold(cls, value: Threshold | None) -> Threshold | None:
         from calcium_abm.outputs import COLUMNS, column_range
 
-        if value is not None and value.column not in COLUMNS:
+        if value is None:
+            return value
+        if value.column not in COLUMNS:
             raise rule_error(f"analysis.severe_calcification.column = {fmt_value(value.column)}: not a recorded "
                         f"column{did_you_mean(value.column, list(COLUMNS))}")
-        low, high = column_range(value.column) if value is not None else (0.0, 0.0)
-        if value is not None and value.above < low:
+        low, high = column_range(value.column)
+        if value.above < low:
             raise rule_error(f"analysis.severe_calcification.above = {fmt_value(value.above)} is not allowed: must be "
                              f"0 or more, as {value.column} is never negative (every run would count as severe)")
-        if value is not None and value.above >= high:
+        if value.above >= high:
             raise rule_error(f"analysis.severe_calcification.above = {fmt_value(value.above)} is not allowed: must be "
                              f"less than 1, as {value.column} is a share of a whole, at most 1 (no run could count as "
                              "severe)")
