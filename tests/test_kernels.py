@@ -138,3 +138,92 @@ def test_daily_rows_and_tissue_agents_report_the_same_mineral_to_the_bit():
     assert row["ca_vessel_wall_mg"] == model.vessel_tissue.calcium_mg
     assert row["bone_mineral_density_g_cm2"] == model.bone_mineral_density_g_cm2
     assert math.isfinite(row["ca_balance_error_mg"])
+
+
+def _vessel_day_patch_by_patch(osteo, cmgp, ucmgp, mineral, root, coat, generation, carboxylated, u, k_record,
+                               drives_record, mg_per_unit):
+    """The wall kernel's rules in one Python sweep, patch by patch (each patch's whole day before
+    the next; as the kernel was before its first pass was split off to vectorise): the oracle of
+    :func:`test_the_wall_kernel_gives_the_patch_by_patch_numbers_bit_for_bit`. Returns the sums."""
+    k, d = k_record.view(np.recarray)[0], drives_record.view(np.recarray)[0]
+    w, h = osteo.shape
+    made_c = [d.mgp_made_per_cell * carboxylated[j] for j in range(h)]
+    growth = np.empty((w, h))
+    active = want = regressed = 0.0
+    counts = [0, 0, 0]  # switched on, off, apoptoses
+    for i in range(w):
+        for j in range(h):
+            o = bool(osteo[i, j])
+            synthesis = k.osteo_mgp_factor if o else 1.0
+            cmgp[i, j] = c = cmgp[i, j] * k.mgp_keep + synthesis * made_c[j]
+            ucmgp[i, j] = uc = ucmgp[i, j] * k.mgp_keep + synthesis * (d.mgp_made_per_cell - made_c[j])
+            active += c + k.uc_weight * uc
+            free = wall_laws.mgp_free_fraction(c, uc, k.uc_weight, k.half_saturation)
+            m, g = mineral[i, j], 0.0
+            if m > 0.0:
+                root[i, j] = wall_laws.cube_root_near(m, root[i, j])
+                g = min(wall_laws.deposit_growth_demand(root[i, j], coat[i, j], o, k.growth_per_day,
+                                                        k.contractile_growth_fraction) * free * d.drive_free, 1.0 - m)
+                coat[i, j] = wall_laws.deposit_coat_after_day(coat[i, j], k.coat_uncovered_keep)
+            if u[i, j] < k.p_apoptosis:
+                g = min(g + k.apoptotic_seed * d.seed_free * free, 1.0 - m)
+                osteo[i, j], generation[i, j], counts[2] = False, generation[i, j] + 1, counts[2] + 1
+            else:
+                rate = k.switch_back_per_step * (1.0 - free) if o else d.switch_on_per_step * free
+                p_switch = wall_laws.one_minus_exp(rate)
+                nucleation = k.nucleation_per_day * wall_laws.phenotype_weight(o, k.contractile_growth_fraction) \
+                    * free * d.drive_free
+                if u[i, j] < k.p_apoptosis + p_switch:
+                    osteo[i, j] = not o
+                    counts[1 if o else 0] += 1
+                elif u[i, j] < k.p_apoptosis + p_switch + wall_laws.one_minus_exp(nucleation):
+                    g = min(g + k.nucleus_volume, 1.0 - m)
+            growth[i, j] = g
+            want += g
+            if m > 0.0:
+                lost = m * wall_laws.one_minus_exp(k.regression_per_step * (1.0 - free))
+                regressed += lost
+                mineral[i, j] = m - lost
+    scale = 1.0 if want * mg_per_unit <= d.supply_mg else d.supply_mg / (want * mg_per_unit)
+    deposited = 0.0
+    for i in range(w):
+        for j in range(h):
+            g = growth[i, j] * scale
+            mineral[i, j] += g
+            deposited += g
+    return deposited * mg_per_unit, regressed * mg_per_unit, *counts, active
+
+
+@pytest.mark.parametrize("seed, dt, supply_mg", [(0, 1.0, 1e9), (1, 1.0, 1e-4), (2, 12.0, 1e9)])
+def test_the_wall_kernel_gives_the_patch_by_patch_numbers_bit_for_bit(seed, dt, supply_mg):
+    """The kernel computes MGP, the free share and each deposit's cube root for all patches in a
+    first, vectorised pass: its state and sums equal one Python sweep's, bit for bit, over days
+    with deposits whose yesterday's root is near, far or missing, apoptoses, switches both ways,
+    nucleation, regression on both sides of the series switch (dt 12: a rodent's step), and a
+    supply that scales the growth down."""
+    from calcium_abm.physiology import calcification, parameter_set
+    from calcium_abm.parameters import drive_record_slot
+    from calcium_abm.physiology.wall_kernel import vessel_day_kernel
+    rng, w, h = np.random.default_rng(seed), 13, 9
+    p = parameter_set({})._replace(vsmc_apoptosis_per_day=0.02, vsmc_switch_per_day=0.05,
+                                   vsmc_switch_back_per_day=0.3, matrix_vesicle_nucleation_per_day=0.01,
+                                   mineral_regression_per_day=0.0002 if dt == 1.0 else 0.01)
+    k_record = calcification._vessel_kernel_constants(p, dt)
+    drives = drive_record_slot(calcification.VesselDrives)
+    for name, value in zip(("mgp_made_per_cell", "switch_on_per_step", "drive_free", "seed_free", "supply_mg"),
+                           (0.05 * dt, 0.05 * dt, 2.0, 0.03, supply_mg)):
+        drives[0][name] = value
+    mineral = np.where(rng.random((w, h)) < 0.7, rng.random((w, h)) * 0.2, 0.0)
+    root = np.where(rng.random((w, h)) < 0.6, np.cbrt(mineral) * (1.0 + 1e-4 * rng.standard_normal((w, h))), 0.0)
+    state = [rng.random((w, h)) < 0.3, rng.random((w, h)) * 0.05, rng.random((w, h)), mineral, root,
+             rng.random((w, h)) * 0.5, np.zeros((w, h), dtype=np.int32)]
+    copy = [a.copy() for a in state]
+    carboxylated = rng.random(h)
+    for day in range(6):
+        u = rng.random((w, h), dtype=np.float32)
+        got = vessel_day_kernel(*state, carboxylated, u, k_record, drives, 0.1)
+        want = _vessel_day_patch_by_patch(*copy, carboxylated, u, k_record, drives, 0.1)
+        assert (got[0], got[1], *got[4:8]) == want, day  # (ucMGP and MGP made: by depth, after the sweep)
+        for a, b in zip(state, copy):
+            assert np.array_equal(a, b), day
+    assert 0 < got[6] and 0 < np.count_nonzero(state[3]) < w * h  # apoptoses happened; some patches stay bare

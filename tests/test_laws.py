@@ -17,7 +17,7 @@ import calcium_abm
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.parameters import kernel_record
 from calcium_abm.physiology import (calcification, calcium, carboxylation, kidney, ledger, minerals, parameter_set,
-                                   remodeling, wall_readouts)
+                                   remodeling, wall_laws, wall_readouts)
 from calcium_abm.physiology.calcification import VesselWall
 from calcium_abm.scenario import Scenario, load_scenario
 
@@ -28,27 +28,27 @@ W, H = 20, 9
 # ----------------------------------------------------------------------------- the laws
 def test_mgp_free_fraction_is_k_over_active_plus_k():
     K, w = 0.01, 0.02
-    assert calcification.mgp_free_fraction(0.0, 0.0, w, K) == 1.0
-    assert calcification.mgp_free_fraction(0.03, 0.5, w, K) == pytest.approx(K / (0.03 + w * 0.5 + K), rel=1e-15)
+    assert wall_laws.mgp_free_fraction(0.0, 0.0, w, K) == 1.0
+    assert wall_laws.mgp_free_fraction(0.03, 0.5, w, K) == pytest.approx(K / (0.03 + w * 0.5 + K), rel=1e-15)
     # only the active sum matters: 1 unit of ucMGP counts as w units of cMGP
-    assert calcification.mgp_free_fraction(0.0, 1.0, w, K) == pytest.approx(
-        calcification.mgp_free_fraction(w, 0.0, w, K), rel=1e-15)
+    assert wall_laws.mgp_free_fraction(0.0, 1.0, w, K) == pytest.approx(
+        wall_laws.mgp_free_fraction(w, 0.0, w, K), rel=1e-15)
     c = np.array([0.0, 0.01, 1.0, 100.0])
     inhibition = calcification.mgp_inhibition(c, np.zeros_like(c), P)
     assert np.all(np.diff(inhibition) > 0) and inhibition[0] == 0.0 and inhibition[-1] < 1.0
-    assert np.allclose(inhibition, 1.0 - calcification.mgp_free_fraction(c, 0.0 * c, P.ucmgp_relative_inhibition,
+    assert np.allclose(inhibition, 1.0 - wall_laws.mgp_free_fraction(c, 0.0 * c, P.ucmgp_relative_inhibition,
                                                                          P.mgp_inhibition_half_saturation))
 
 
 def test_deposit_growth_demand_grows_on_the_surface_and_weights_the_phenotype():
     g, f = 0.3, 0.1
-    root = calcification.cube_root_near(0.2, 0.0)  # no guess: computed afresh
-    assert calcification.deposit_growth_demand(root, 0.0, True, g, f) == pytest.approx(0.2 ** (2 / 3) * g * (1 + f))
-    assert calcification.deposit_growth_demand(root, 0.0, False, g, f) == pytest.approx(0.2 ** (2 / 3) * g * f)
-    assert calcification.deposit_growth_demand(0.0, 0.0, True, g, f) == 0.0  # no surface, no growth: needs a nucleus
+    root = wall_laws.cube_root_near(0.2, 0.0)  # no guess: computed afresh
+    assert wall_laws.deposit_growth_demand(root, 0.0, True, g, f) == pytest.approx(0.2 ** (2 / 3) * g * (1 + f))
+    assert wall_laws.deposit_growth_demand(root, 0.0, False, g, f) == pytest.approx(0.2 ** (2 / 3) * g * f)
+    assert wall_laws.deposit_growth_demand(0.0, 0.0, True, g, f) == 0.0  # no surface, no growth: needs a nucleus
     # surface law: 8x the mineral grows 4x as fast
-    assert calcification.deposit_growth_demand(0.08 ** (1 / 3), 0.0, True, g, f) == pytest.approx(
-        4 * calcification.deposit_growth_demand(0.01 ** (1 / 3), 0.0, True, g, f))
+    assert wall_laws.deposit_growth_demand(0.08 ** (1 / 3), 0.0, True, g, f) == pytest.approx(
+        4 * wall_laws.deposit_growth_demand(0.01 ** (1 / 3), 0.0, True, g, f))
 
 
 @pytest.mark.parametrize("relative_miss", [0.0, 1e-9, 3e-4, -3e-4, 9.9e-4, 0.5, -0.9, -1.0])
@@ -58,15 +58,15 @@ def test_cube_root_near_is_the_cube_root_to_round_off_from_any_guess(relative_mi
     as close as libm's pow(x, 1/3) where not (1/3 is not exact in binary, so pow misses by up to ~5 ulp)."""
     xs = np.geomspace(1e-12, 1.0, 4001)
     guesses = np.cbrt(xs * (1.0 + relative_miss))
-    got = np.array([calcification.cube_root_near(x, g) for x, g in zip(xs, guesses)])
+    got = np.array([wall_laws.cube_root_near(x, g) for x, g in zip(xs, guesses)])
     exact = np.cbrt(xs)
     assert np.all(np.abs(got - exact) <= (2 * np.spacing(exact) if abs(relative_miss) < 1e-3 else 1e-15 * exact))
 
 
 def test_mgp_producing_cells_counts_osteochondrogenic_cells_by_their_factor():
-    assert calcification.mgp_producing_cells(10, 0, 2.0) == 10.0
-    assert calcification.mgp_producing_cells(10, 4, 2.0) == 6 + 8.0
-    assert calcification.mgp_producing_cells(10, 10, 0.0) == 0.0
+    assert wall_laws.mgp_producing_cells(10, 0, 2.0) == 10.0
+    assert wall_laws.mgp_producing_cells(10, 4, 2.0) == 6 + 8.0
+    assert wall_laws.mgp_producing_cells(10, 10, 0.0) == 0.0
 
 
 @pytest.mark.parametrize("n", [1, 3, 5, 10])
@@ -122,16 +122,16 @@ def test_vessel_kernel_uses_the_law_functions(seed):
     uc = uc0 * k.mgp_keep + synthesis * (made - made * carboxylated)
     np.testing.assert_allclose(wall.cmgp, c, rtol=1e-14)
     np.testing.assert_allclose(wall.ucmgp, uc, rtol=1e-14)
-    free = calcification.mgp_free_fraction(c, uc, p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation)
-    drive = capxp ** p.calcium_phosphate_product_exponent * calcification.systemic_free_fraction(
+    free = wall_laws.mgp_free_fraction(c, uc, p.ucmgp_relative_inhibition, p.mgp_inhibition_half_saturation)
+    drive = capxp ** p.calcium_phosphate_product_exponent * wall_laws.systemic_free_fraction(
         1.0, p.systemic_calcification_inhibition)
-    demand = np.array([[calcification.deposit_growth_demand(np.cbrt(m0[i, j]), coat0[i, j], osteo[i, j],
+    demand = np.array([[wall_laws.deposit_growth_demand(np.cbrt(m0[i, j]), coat0[i, j], osteo[i, j],
                                                             p.mineral_growth_per_day, p.contractile_growth_fraction)
                         for j in range(H)] for i in range(W)])
     np.testing.assert_allclose(wall.mineral, m0 + np.minimum(demand * free * drive, 1.0 - m0), rtol=1e-13)
-    np.testing.assert_allclose(wall.deposit_coat, calcification.deposit_coat_after_day(coat0, k.coat_uncovered_keep),
+    np.testing.assert_allclose(wall.deposit_coat, wall_laws.deposit_coat_after_day(coat0, k.coat_uncovered_keep),
                                rtol=1e-15)
-    cells = [calcification.mgp_producing_cells(W, int(osteo[:, j].sum()), p.osteochondrogenic_mgp_synthesis_factor)
+    cells = [wall_laws.mgp_producing_cells(W, int(osteo[:, j].sum()), p.osteochondrogenic_mgp_synthesis_factor)
              for j in range(H)]
     assert day.mgp_made == pytest.approx(made * sum(cells), rel=1e-13)
 
@@ -142,7 +142,7 @@ def test_vessel_readout_share_is_the_carboxylation_law_weighted_by_mgp_producing
     kh2 = np.random.default_rng(seed).random(H) * 8.0
     carboxylated = carboxylation.carboxylated_fraction(kh2, 3.3, 5)
     _, _, n_osteo, share = wall_readouts.vessel_tallies(wall.osteochondrogenic, wall.mineral, 0.01, carboxylated, 2.0)
-    weights = [calcification.mgp_producing_cells(W, int(wall.osteochondrogenic[:, j].sum()), 2.0) for j in range(H)]
+    weights = [wall_laws.mgp_producing_cells(W, int(wall.osteochondrogenic[:, j].sum()), 2.0) for j in range(H)]
     assert share == pytest.approx(carboxylation.mean_carboxylated_fraction(kh2, np.array(weights), 3.3, 5), rel=1e-14)
     assert n_osteo == int(wall.osteochondrogenic.sum())
 

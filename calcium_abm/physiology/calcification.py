@@ -31,18 +31,15 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare, drive_record_slot, kernel_record, per_parameter_set
 from calcium_abm.physiology import species
-from calcium_abm.physiology.carboxylation import production_weighted_mean
 from calcium_abm.physiology.intima import (Intima, advance_intima, intima_estrogen_factor, intima_growth_mg,
                                          start_intima)
-from calcium_abm.physiology.wall_laws import (cube_root_near, deposit_coat_after_day, deposit_growth_demand,
-                                              mgp_free_fraction, mgp_producing_cells, one_minus_exp, phenotype_weight,
-                                              systemic_free_fraction)
+from calcium_abm.physiology.wall_kernel import vessel_day_kernel
+from calcium_abm.physiology.wall_laws import mgp_free_fraction, systemic_free_fraction
 from calcium_abm.physiology.wall_readouts import wall_mineral_sum
 
 PARAMETERS = declare([
@@ -351,7 +348,7 @@ def wall_day(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carbox
                             * systemic_free_fraction(inhibitor_relative, systemic))
     drives["seed_free"] = 1.0 - systemic
     drives["supply_mg"] = deposition_supply_mg
-    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, tallies = _vessel_day_kernel(
+    deposited, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, active_sum, tallies = vessel_day_kernel(
         osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carboxylated_by_depth, u, k_record, drives_record,
         mg_per_unit)
     intima_mg = intima_growth_mg(intima_calcium_mg, intima_rate, intima_age, intima_onset, intima_estrogen,
@@ -384,117 +381,3 @@ def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:
         raise ValueError(f"carboxylated: expected one value per depth ({height}), got shape "
                          f"{np.shape(carboxylated)}")
     return values
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carboxylated_by_depth, u, k_record,
-                       drives_record, mg_per_unit):
-    """The rules of :func:`vessel_day`, patch by patch (every patch is independent);
-    ``k_record`` / ``drives_record`` are :func:`~calcium_abm.parameters.kernel_record` s of a
-    :class:`VesselConstants` / :class:`VesselDrives`, read by field name.
-
-    One sweep over the patches does, for each patch, pass 1 (no sums across patches: MGP,
-    the share not inhibited and the wanted growth) and pass 2 (the cell's fate from its
-    uniform ``u``: apoptosis, switching or, in the rest of ``u``'s range, nucleation of a
-    crystal by a matrix vesicle; mineral seeded where a cell died or a crystal nucleated;
-    regression). Pass 3 adds the growth, scaled down if blood cannot supply it all, and
-    tallies the wall for the day's readouts (as :func:`vessel_tallies`). A patch's fate and
-    growth use its phenotype at the start of the day. ``mineral_root`` holds each deposit's cube
-    root from the day before, from which :func:`.wall_laws.cube_root_near` refines today's (a
-    cache: the result is the cube root to round-off whatever it holds); ``coat`` holds each deposit's osteopontin
-    cover, which damps its growth and then rises (:func:`.wall_laws.deposit_coat_after_day`).
-    """
-    k, drives = k_record[0], drives_record[0]
-    w, h = osteo.shape
-    osteo_f, cmgp_f, ucmgp_f, mineral_f = osteo.ravel(), cmgp.ravel(), ucmgp.ravel(), mineral.ravel()
-    root_f, coat_f = mineral_root.ravel(), coat.ravel()
-    generation_f, u_f = generation.ravel(), u.ravel()
-    # the records' fields as locals, so the loops below read registers
-    mgp_made_per_cell, drive_free = drives.mgp_made_per_cell, drives.drive_free
-    mgp_keep, osteo_factor, uc_weight, half_saturation = k.mgp_keep, k.osteo_mgp_factor, k.uc_weight, k.half_saturation
-    growth_per_day, nucleation_per_day, contractile_fraction = (k.growth_per_day, k.nucleation_per_day,
-                                                                k.contractile_growth_fraction)
-    p_apoptosis, coat_keep = k.p_apoptosis, k.coat_uncovered_keep
-    made_c, made_uc = np.empty(h), np.empty(h)  # (un)carboxylated MGP a contractile cell makes today, by depth
-    for j in range(h):
-        made_c[j] = mgp_made_per_cell * carboxylated_by_depth[j]
-        made_uc[j] = mgp_made_per_cell - made_c[j]
-    growth = np.empty(w * h)
-    osteo_by_depth = np.zeros(h, dtype=np.int64)
-    active_sum = 0.0  # cMGP + w ucMGP over the wall (the intima's MGP input)
-    want = regressed = 0.0
-    n_on = n_off = n_dead = 0
-    for i in range(w):
-        for j in range(h):
-            q = i * h + j
-            o = osteo_f[q]
-            osteo_by_depth[j] += o
-            # pass 1: MGP decays, then today's synthesis (osteochondrogenic cells make more)
-            synthesis = osteo_factor if o else 1.0
-            c = cmgp_f[q] * mgp_keep + synthesis * made_c[j]
-            uc = ucmgp_f[q] * mgp_keep + synthesis * made_uc[j]
-            cmgp_f[q], ucmgp_f[q] = c, uc
-            active_sum += c + uc_weight * uc
-            free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
-            m, g = mineral_f[q], 0.0
-            if m > 0.0:  # growth on the deposit's surface
-                root_f[q] = root = cube_root_near(m, root_f[q])
-                g = min(deposit_growth_demand(root, coat_f[q], o, growth_per_day, contractile_fraction) * free
-                        * drive_free, 1.0 - m)
-                coat_f[q] = deposit_coat_after_day(coat_f[q], coat_keep)
-            # pass 2 (the same cell, so one sweep): its fate
-            if u_f[q] < p_apoptosis:
-                # apoptosis: the apoptotic body seeds mineral; a contractile daughter takes over
-                g = min(g + k.apoptotic_seed * drives.seed_free * free, 1.0 - m)
-                osteo_f[q] = False
-                generation_f[q] += 1
-                n_dead += 1
-            else:
-                rate = k.switch_back_per_step * (1.0 - free) if o else drives.switch_on_per_step * free
-                nucleation = nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free
-                # 0 <= 1 - exp(-x) <= x (x >= 0, also as computed): most cells skip both exponentials
-                if not (u_f[q] >= p_apoptosis + rate + nucleation and rate >= 0.0 and nucleation >= 0.0):
-                    p_switch = one_minus_exp(rate)
-                    if u_f[q] < p_apoptosis + p_switch:
-                        osteo_f[q] = not o
-                        n_off += o
-                        n_on += not o
-                    elif u_f[q] < p_apoptosis + p_switch + one_minus_exp(nucleation):  # matrix vesicle (rare)
-                        g = min(g + k.nucleus_volume, 1.0 - m)
-            growth[q] = g
-            want += g
-            if m > 0.0:  # slow resorption of deposits (none without mineral: the exponential is skipped)
-                lost = m * one_minus_exp(k.regression_per_step * (1.0 - free))
-                regressed += lost
-                mineral_f[q] = m - lost
-
-    scale = 1.0
-    supply_mg = drives.supply_mg
-    if want * mg_per_unit > supply_mg:
-        scale = supply_mg / (want * mg_per_unit) if supply_mg > 0.0 else 0.0
-    # pass 3: the growth blood can supply; and the day's readout tallies of the wall as it ends
-    # (the sums and counts of vessel_tallies, added in its order, so they equal its result)
-    deposited = mineral_sum = 0.0
-    n_calcified, osteo_at_end = 0, np.zeros(h, dtype=np.int64)
-    for i in range(w):
-        for j in range(h):
-            q = i * h + j
-            g = growth[q] * scale
-            mineral_f[q] = m = mineral_f[q] + g
-            deposited += g
-            mineral_sum += m
-            n_calcified += m > k.calcified_threshold
-            osteo_at_end[j] += osteo_f[q]
-
-    # MGP made today, from the phenotype counts at the start of the day
-    mgp_made = ucmgp_made = 0.0
-    cells_at_end = np.empty(h)
-    for j in range(h):
-        cells = mgp_producing_cells(w, osteo_by_depth[j], k.osteo_mgp_factor)
-        mgp_made += mgp_made_per_cell * cells
-        ucmgp_made += made_uc[j] * cells
-        cells_at_end[j] = mgp_producing_cells(w, osteo_at_end[j], k.osteo_mgp_factor)
-    tallies = (mineral_sum, n_calcified, int(osteo_at_end.sum()),
-               production_weighted_mean(carboxylated_by_depth, cells_at_end))
-    return (deposited * mg_per_unit, regressed * mg_per_unit, ucmgp_made, mgp_made, n_on, n_off, n_dead,
-            active_sum, tallies)

@@ -11,7 +11,8 @@ import math
 import numba
 
 __all__ = ["mgp_free_fraction", "systemic_free_fraction", "deposit_growth_demand", "deposit_coat_after_day",
-           "cube_root_near", "phenotype_weight", "mgp_producing_cells", "one_minus_exp"]
+           "cube_root_near", "cube_root_guess_near", "cube_root_refined", "phenotype_weight", "mgp_producing_cells",
+           "one_minus_exp", "one_minus_exp_series", "SERIES_BELOW"]
 
 
 @numba.njit(cache=True, inline="always")
@@ -76,25 +77,51 @@ def deposit_coat_after_day(coat, uncoated_keep):
 def cube_root_near(x, guess):
     """``x**(1/3)`` for ``x > 0``, to round-off (within 2 ulp of the exact cube root), from
     ``guess``, the cube root of a nearby value (a deposit's root the day before). Where
-    ``guess**3`` is within 0.1 % of ``x``, one Halley step (relative error ~δ³) and one Newton
-    step (~δ⁶, below 1e-17 for δ ≤ 1e-3) replace the libm ``pow`` call at a third of its cost;
+    ``guess**3`` is within 0.1 % of ``x`` (:func:`cube_root_guess_near`), one Halley step
+    (relative error ~δ³) and one Newton step (~δ⁶, below 1e-17 for δ ≤ 1e-3;
+    :func:`cube_root_refined`) replace the libm ``pow`` call at a third of its cost;
     otherwise (no guess, fast growth, a new seed) ``pow``. A numerical helper, not a law."""
-    if guess > 0.0:
-        cube = guess * guess * guess
-        if abs(cube - x) <= 1e-3 * x:
-            r = guess * (cube + 2.0 * x) / (2.0 * cube + x)
-            square = r * r
-            return r - (square * r - x) / (3.0 * square)
+    if cube_root_guess_near(x, guess):
+        return cube_root_refined(x, guess)
     return x ** (1.0 / 3.0)
 
 
 @numba.njit(cache=True, inline="always")
+def cube_root_guess_near(x, guess):
+    """Whether ``guess > 0`` and ``guess**3`` is within 0.1 % of ``x``: :func:`cube_root_refined`
+    then gives the cube root to round-off."""
+    cube = guess * guess * guess
+    return guess > 0.0 and abs(cube - x) <= 1e-3 * x
+
+
+@numba.njit(cache=True, inline="always")
+def cube_root_refined(x, guess):
+    """One Halley and one Newton step for ``x**(1/3)`` from ``guess`` (branch-free, so a loop of
+    them vectorises; valid where :func:`cube_root_guess_near` holds)."""
+    cube = guess * guess * guess
+    r = guess * (cube + 2.0 * x) / (2.0 * cube + x)
+    square = r * r
+    return r - (square * r - x) / (3.0 * square)
+
+
+#: where :func:`one_minus_exp` switches from its series to libm's ``expm1``
+SERIES_BELOW = 1e-3
+
+
+@numba.njit(cache=True, inline="always")
 def one_minus_exp(x):
-    """``1 - exp(-x)`` for ``x >= 0``. Below 1e-3 a 6-term series is exact to double
-    precision (the next term is < 1e-19 relative) and ~5x cheaper than the libm call."""
-    if x < 1e-3:
-        return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x * (1.0 / 120.0 - x * (1.0 / 720.0))))))
+    """``1 - exp(-x)`` for ``x >= 0``. Below :data:`SERIES_BELOW` a 6-term series
+    (:func:`one_minus_exp_series`) is exact to double precision (the next term is < 1e-19
+    relative) and ~5x cheaper than the libm call."""
+    if x < SERIES_BELOW:
+        return one_minus_exp_series(x)
     return -math.expm1(-x)
+
+
+@numba.njit(cache=True, inline="always")
+def one_minus_exp_series(x):
+    """The series of ``1 - exp(-x)`` to the 6th power, :func:`one_minus_exp` below :data:`SERIES_BELOW`."""
+    return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x * (1.0 / 120.0 - x * (1.0 / 720.0))))))
 
 
 @numba.njit(cache=True, inline="always")
