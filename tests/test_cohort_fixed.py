@@ -55,3 +55,17 @@ def test_a_menopause_draw_in_a_cohort_without_women_is_refused():
         with pytest.raises(BatchError, match=f"is not allowed here: the cohort has no women \\({why}\\)"):
             cohort_patients(spec)
     assert "patient.sex" in cohort_patients(batch(female_probability=0.0))[0]  # no menopause draw: fine
+
+
+def test_a_stage_draw_beside_a_measured_gfr_is_refused_before_any_run():
+    """ckd_stage_probabilities beside a measured GFR (in [set] or the scenario) was accepted and
+    the batch stopped at the first patient whose stage differed, naming the GFR but not the draw."""
+    stages = [0.5, 0, 0, 0.5, 0, 0]
+    for spec, why in ((batch(set_={"residual_gfr_ml_per_min": 30}, ckd_stage_probabilities=stages),
+                       r"the scenario or \[set\] gives a measured GFR \(kidney.residual_gfr_ml_per_min = 30 mL/min\)"),
+                      (batch("haemodialysis", ckd_stage_probabilities=[0, 0, 0, 0, 0, 1]),
+                       r"the scenario or \[set\] gives a measured GFR")):
+        with pytest.raises(BatchError, match=r"cohort.ckd_stage_probabilities = \[.*\] is not allowed here: " + why):
+            cohort_patients(spec)
+    assert set(values(batch(set_={"residual_gfr_ml_per_min": 30}), "patient.ckd_stage")) == {0}  # a GFR alone: fine
+    assert set(values(batch(ckd_stage_probabilities=stages), "patient.ckd_stage")) == {0, 3}  # a stage draw alone

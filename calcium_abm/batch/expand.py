@@ -19,7 +19,7 @@ import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
-from calcium_abm.batch.fixed import fixed_fields, is_fixed, menopause_without_women
+from calcium_abm.batch.fixed import fixed_fields, is_fixed, menopause_without_women, stage_beside_measured_gfr
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
 from calcium_abm.batch.conduct import dropout_days, inert_criteria, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
@@ -169,8 +169,9 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
     base = spec.base_scenario()
     fixed = fixed_fields(spec, base)  # what the scenario or [set] fixes and the cohort does not draw
-    if (problem := menopause_without_women(cohort, fixed)) is not None:
-        raise BatchError(problem)
+    for problem in (menopause_without_women(cohort, fixed), stage_beside_measured_gfr(cohort, base)):
+        if problem is not None:
+            raise BatchError(problem)
     rodent = base.patient.species != "human"  # no sex difference: the base's sex unless the file draws it
     if "patient.sex" in fixed or (rodent and not cohort.draws_sex()):
         female = np.full(n, fixed.get("patient.sex", base.patient.sex) == "female")

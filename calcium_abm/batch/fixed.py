@@ -17,7 +17,7 @@ from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.inputs.sections import Patient
 
-__all__ = ["cohort_draws", "fixed_fields", "menopause_without_women", "set_conflicts"]
+__all__ = ["cohort_draws", "fixed_fields", "menopause_without_women", "set_conflicts", "stage_beside_measured_gfr"]
 
 #: dotted path -> the cohort table entry that draws it explicitly
 _DRAWN_BY = {"patient.sex": "cohort.female_probability or cohort.distributions.sex",
@@ -90,3 +90,17 @@ def menopause_without_women(cohort, fixed: dict[str, Any]) -> str | None:
     why = "sex is fixed to male" if fixed.get("patient.sex") == "male" else "women are drawn with probability 0"
     return (f"{' and '.join(tables)} {'are' if len(tables) > 1 else 'is'} not allowed here: the cohort has no women "
             f"({why}), so no one would be drawn postmenopausal; leave {'them' if len(tables) > 1 else 'it'} out")
+
+
+def stage_beside_measured_gfr(cohort, base) -> str | None:
+    """A message when the cohort draws the CKD stage (``ckd_stage_probabilities``) beside a measured GFR (the base
+    scenario's or ``[set]``'s ``kidney.residual_gfr_ml_per_min``): the GFR sets kidney function whatever the stage
+    (:func:`calcium_abm.inputs.kidney_rules.stage_override_problems`), so the drawn stages would act on no one; the
+    batch used to stop at the first patient whose stage differed, naming the GFR but not the draw."""
+    gfr = base.kidney.residual_gfr_ml_per_min
+    if "patient.ckd_stage" not in cohort_draws(cohort) or gfr is None:
+        return None
+    return (f"cohort.ckd_stage_probabilities = [{', '.join(map(fmt_num, cohort.ckd_stage_probabilities))}] is not "
+            f"allowed here: the scenario or [set] gives a measured GFR (kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} "
+            "mL/min), which sets kidney function whatever the stage says, so the drawn stages would act on no one; "
+            "give the GFR or draw the stage, not both")
