@@ -99,7 +99,17 @@ _BOOTH_REPLETED_BONE = (
     "same verdict. The study found osteocalcin still undercarboxylated after up to 450 µg/day: bone's vitamin K "
     "refills after depletion more slowly than the model's, whose bone supply follows plasma with the ~8-day tissue "
     "lag alone (tissue_vitamin_k_loss_per_h) towards a target 4.5 times the usual diet's, with no slow store of its "
-    "own (only the vessel wall has one)")
+    "own (only the vessel wall has one). Tried 2026-12-04 (not kept): a slow bone store does not give the finding. "
+    "Computed with the model's bone chain (each diet's steady plasma, the ~8-day lag, and a store relaxing first-order "
+    "towards the same target that carries a share s of the supply), %ucOC at the end of the 450 µg/day stage stays "
+    "below the usual diet's for every share and time constant tried (s 0.4 to 1, 10 to 1000 days: -67 to -3.5 %): a "
+    "first-order store regains what it lost at the rate it lost it, and the 56 days of repletion average 2.4 times the "
+    "usual intake against 28 days at 0.18 of it. Stores slow enough to come near (s 0.8, 170 days: -37 %) also shrink "
+    "the rise on depletion (+19 % against +89 %) and slow the MK-7 response at 3 months to -48 % (row 11: -65.6 %, "
+    "band to -50.6 %; Rønn 2016 saw -72 % at 6 and -70 % at 12 months, so bone's response is complete within months). "
+    "A share of osteocalcin left uncarboxylated at any dose (tried for row T-Emaus2010) leaves this criterion at -60 / "
+    "-54 %. The finding needs a bone store that empties faster than it refills, or a 'normal' above the usual diet's "
+    "(the women's pre-study intake and the stages' lengths were not read)")
 
 
 #: depletion, then the three repletion stages in sequence (the last one to the study's end)
