@@ -34,6 +34,12 @@ def test_welch_power_matches_the_analytic_t_test_power():
     assert table["power"].is_monotonic_increasing
     again = power_curve(design, 0.5, [10, 30, 64], n_sim=2000, seed=1)
     pd.testing.assert_frame_equal(table, again)  # same seed, same table
+    # the sizes as a numpy array (np.array, np.arange) or a range: the same table (an array was refused)
+    pd.testing.assert_frame_equal(power_curve(design, 0.5, np.array([10, 30, 64]), n_sim=2000, seed=1), table)
+    pd.testing.assert_frame_equal(power_curve(design, 0.5, range(10, 65, 54), n_sim=200, seed=1),
+                                  power_curve(design, 0.5, [10, 64], n_sim=200, seed=1))
+    with pytest.raises(UserInputError, match=r"sample_sizes \[10\.0, 30\.0\] is not allowed: give integers"):
+        power_curve(design, 0.5, np.array([10.0, 30.0]), n_sim=20, seed=1)
 
 
 def test_no_effect_gives_the_type_one_error_rate():

@@ -255,7 +255,7 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         design: the pilot and the analysis (:func:`power_design`).
         effect: the true effect to detect, treated minus control in the outcome's unit;
             None uses the pilot's treated arm as it is.
-        sample_sizes: patients per arm, each from 2 to 100,000.
+        sample_sizes: patients per arm, each from 2 to 100,000 (a list, a range or a 1-D integer array).
         n_sim: simulated trials per size, 1 to 100,000.
         seed: seeds the resampling (same seed, same table).
 
@@ -271,6 +271,8 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
     if not isinstance(design, PowerDesign):  # a pilot's directory given here raised AttributeError from inside
         raise UserInputError(f"design {short_repr(design, 60)} is not allowed: give the design power_design(PILOT_DIR, "
                              "OUTCOME) returns")
+    if isinstance(sample_sizes, np.ndarray) and sample_sizes.ndim == 1:  # np.arange(20, 201, 20): its numbers
+        sample_sizes = sample_sizes.tolist()
     if isinstance(sample_sizes, (str, bytes)) or not isinstance(sample_sizes, Sequence):
         raise UserInputError(f"sample_sizes {short_repr(sample_sizes, 60)} "
                              "is not allowed: give a list of integers from 2 to "
