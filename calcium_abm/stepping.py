@@ -110,11 +110,13 @@ class ClockStopsAtTheEnd:
 
     def run_for(self, duration: float) -> None:
         refuse_a_time_that_is_no_time(self, "run_for", "duration", duration, 0)
-        super().run_for(duration)
+        if duration != 0:  # no time: nothing to do (Mesa warned 'end time 0.0 is larger than time 0.0')
+            super().run_for(duration)
 
     def run_until(self, end_time: float) -> None:
         refuse_a_time_that_is_no_time(self, "run_until", "end_time", end_time, self.time)
-        super().run_until(end_time)
+        if end_time != self.time:  # already there: nothing to do (Mesa's warning, as for run_for(0))
+            super().run_until(end_time)
 
     def _advance_time(self, until: float) -> None:
         before = self.time

@@ -378,6 +378,22 @@ def test_mesa_run_for_and_run_until_run_to_the_end_and_no_further():
     assert simulate("healthy_adult", seed=1, overrides={"simulation.years": 0.01, **SMALL}).equals(by_step)
 
 
+def test_run_for_no_time_and_run_until_now_do_nothing_and_warn_nothing():
+    """run_for(0) and run_until(model.time) passed on to Mesa, which warned 'end time 0.0 is larger than time
+    0.0' (it is not): no time to run is a call that does nothing."""
+    import warnings
+
+    model = four_days()
+    model.run_for(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.run_for(0)
+        model.run_until(model.time)
+    assert (model.day, model.time, model.steps) == (2, 2, 2)
+    model.run_until(4)
+    assert (model.day, model.running) == (4, False)
+
+
 def test_run_for_and_run_until_past_the_end_leave_the_clock_on_the_last_day_and_keep_refusing():
     """Mesa moves its clock and counts the step before the model's step refuses a day past the run: run_for(10)
     on a 4-day run raised with time 5 and steps 5 after 4 days, and, the daily event gone, a second run_for or
