@@ -67,8 +67,9 @@ def vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generatio
     n_on = n_off = n_dead = 0
     # pass 1a, element-wise with no branch and no sum, so that it vectorises (a third of the
     # kernel's time): MGP, the share not inhibited, each deposit's refined cube root (the rare
-    # deposit whose guess is not near is done in 1b with pow) and the regression series
-    free_f, lost_f = np.empty(w * h), np.empty(w * h)
+    # deposit whose guess is not near is done in 1b with pow) and the regression series; a row
+    # at a time, so that its results are still in cache when 1b reads them
+    free_f, lost_f = np.empty(h), np.empty(h)
     regression = k.regression_per_step
     for i in range(w):
         for j in range(h):
@@ -78,18 +79,17 @@ def vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generatio
             c = cmgp_f[q] * mgp_keep + synthesis * made_c[j]
             uc = ucmgp_f[q] * mgp_keep + synthesis * made_uc[j]
             cmgp_f[q], ucmgp_f[q] = c, uc
-            free_f[q] = free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
+            free_f[j] = free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
             m, guess = mineral_f[q], root_f[q]
             root_f[q] = cube_root_refined(m, guess) if cube_root_guess_near(m, guess) else guess
-            lost_f[q] = one_minus_exp_series(regression * (1.0 - free))
-    # pass 1b, patch by patch in order (the sums): growth, the cell's fate, regression
-    for i in range(w):
+            lost_f[j] = one_minus_exp_series(regression * (1.0 - free))
+        # pass 1b, patch by patch in order (the sums): growth, the cell's fate, regression
         for j in range(h):
             q = i * h + j
             o = osteo_f[q]
             osteo_by_depth[j] += o
             active_sum += cmgp_f[q] + uc_weight * ucmgp_f[q]
-            free = free_f[q]
+            free = free_f[j]
             m, g = mineral_f[q], 0.0
             if m > 0.0:  # growth on the deposit's surface (cube_root_near, its pow here)
                 root = root_f[q]
@@ -121,7 +121,7 @@ def vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generatio
             want += g
             if m > 0.0:  # slow resorption of deposits (one_minus_exp: its series from 1a)
                 x = regression * (1.0 - free)
-                lost = m * (lost_f[q] if x < SERIES_BELOW else -math.expm1(-x))
+                lost = m * (lost_f[j] if x < SERIES_BELOW else -math.expm1(-x))
                 regressed += lost
                 mineral_f[q] = m - lost
 
