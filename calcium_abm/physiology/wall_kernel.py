@@ -65,10 +65,10 @@ def vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generatio
     active_sum = 0.0  # cMGP + w ucMGP over the wall (the intima's MGP input)
     want = regressed = 0.0
     n_on = n_off = n_dead = 0
-    # pass 1a, element-wise with no branch and no sum, so that it vectorises (a third of the
-    # kernel's time): MGP, the share not inhibited, each deposit's refined cube root (the rare
-    # deposit whose guess is not near is done in 1b with pow) and the regression series; a row
-    # at a time, so that its results are still in cache when 1b reads them
+    # pass 1a, element-wise with no branch and no sum, so that it vectorises (the cube roots'
+    # divisions were the kernel's costliest part): MGP, the share not inhibited, each deposit's
+    # refined cube root (the rare deposit whose guess is not near is done in 1b with pow) and the
+    # regression series; a row at a time, so that its results are still in cache when 1b reads them
     free_f, lost_f = np.empty(h), np.empty(h)
     regression = k.regression_per_step
     for i in range(w):
