@@ -198,7 +198,10 @@ _A1_RATIO_KNOWN_FAILURE = (
     "(a decline of 1.2 / 1.5 / 1.8 %/year: 1.61 / 1.83 / 1.94; at 1.8 %/year an effect of 0.10 / 0.12 / 0.13 / "
     "0.14: 1.54 / 1.94 / 1.79 / 2.02), passing in half the settings by the chaos of its denominator; with the "
     "decline at 1.8 %/year every other row with men stayed in its verdict (A2 men 0.67 to "
-    "0.74 %/year, published 0.82) and women's rows were unchanged bit for bit. Not kept")
+    "0.74 %/year, published 0.82) and women's rows were unchanged bit for bit. Not kept. Tried 2026-12-05 (40 "
+    "seeds, 96 x 96): a parathyroid gland secreting 5.5 % more per decade at a given calcium, phosphate, calcitriol "
+    "and GFR (Haden et al. 2000 Clin Endocrinol 52:329; row Carrivick2015's reason) raised the ratio from 1.51 to "
+    "1.65 [1.40, 1.96], short of the band, and failed rows KEEP and A4: not kept")
 
 _A4_RATIO_KNOWN_FAILURE = (
     "issue 10: as row A1 in men, loss does not accelerate enough with age: the model's women lose 0.54 %/year at 68 "

@@ -39,7 +39,15 @@ _NO_AGE_TERM = (
     "issue 10: at a held GFR the model's PTH rises with age only through its ionised calcium, as calcium absorption "
     "falls after 60 (and in women through the menopause's renal calcium leak); it has no change of the parathyroid "
     "glands themselves with age (set point or gland mass), which is what the study found, a rise independent of "
-    "ionised calcium, 25(OH)D, phosphate and eGFR. So the rise is too small, most in men, who have no menopause")
+    "ionised calcium, 25(OH)D, phosphate and eGFR. So the rise is too small, most in men, who have no menopause. "
+    "Tried 2026-12-05 (not from this study): the gland's secretion at a given calcium, phosphate, calcitriol and GFR "
+    "x 1.055 per decade from 50 y on the gland capacity target (Haden et al. 2000 Clin Endocrinol 52:329, clamps at "
+    "26 and 68 y: maximal PTH 25 % higher, set point, slope and minimum the same; SFEBES 2023 Endocrine Abstracts 94 "
+    "P324: reference limits +6.5 %/decade at 25(OH)D > 50 nmol/L, eGFR >= 60). Women 2.78 to 5.27 [4.1, 6.45] "
+    "%/decade (in band), men 1.3 to 3.43 [2.52, 4.34]; but three passing criteria failed (KEEP phosphate GFR 22 - "
+    "57 0.288 to 0.298 mmol/L, also at 10 seeds; A4 women 61-80 0.824 to 0.819 of their BMD at 30; row 20's loss "
+    "2-7 y after the final period 0.705 to 0.488 %/year at 5 seeds, 0.649 to 0.621 at 10): not kept (docs/ODD.md "
+    "section 8)")
 
 
 def _label(sex: str, age: float) -> str:
