@@ -24,6 +24,11 @@ FORMER_VALUES = {
     ("systemic_calcification_inhibition", "0.98"),  # "(0.98 gave +2,860 AU at 15 years)"
     ("renal_pth_resistance_gfr_exponent", "1.0"),  # "Tried 2026-12-03 (not kept): ... 1.0 instead of 0.75"
     ("vitamin_k_bone_half_saturation_nmol_per_l", "2.37"),  # "at ... 2.37 the usual diet left ..." (before 0.3)
+    # issue 10, tried 2026-12-05 (not kept), section 8's rising-calcium bullet
+    ("urine_calcium_gfr_exponent", "0.5"),
+    ("renal_pth_resistance_gfr_exponent", "1.25"),
+    ("bone_fluid_pth_calcitriol_exponent", "2"),
+    ("parathyroid_capacity_max", "2.5"),
 }
 
 

@@ -123,7 +123,14 @@ _UNTREATED_STAGE_5 = (
 _CALCIUM_RISES = (
     "issue 10: the model's serum calcium rises a little as GFR falls (docs/ODD.md section 8: the kidney sets "
     "steady-state calcium, and with fewer nephrons the same urine needs a higher serum calcium): 2.34 / 2.35 / 2.40 "
-    "/ 2.41 mmol/L at GFR 57 / 45 / 22 / 10 (5 seeds, grid 32, 2026-12-04), where cohorts find it steady or falling")
+    "/ 2.41 mmol/L at GFR 57 / 45 / 22 / 10 (5 seeds, grid 32, 2026-12-04), where cohorts find it steady or falling. "
+    "Steady calcium sits where the gland's PTH meets what the kidney needs, and from GFR 57 to 22 the gland's capacity "
+    "grows x2.6 (1.28 -> 3.33, low calcitriol) while PTH grows x2.1. Tried 2026-12-05, not kept (validate --rows, "
+    "5 seeds; GFR-10 calcium, GFR 22 - 57 difference): fractional calcium excretion rising per nephron apart from PTH "
+    "(urine_calcium_gfr_exponent 0.5): 2.36, +0.033; more renal PTH resistance (renal_pth_resistance_gfr_exponent "
+    "1.25): 2.27, -0.006, but K4's PTH at GFR 10 x6.02 (band to 5.74); skeletal PTH resistance "
+    "(bone_fluid_pth_calcitriol_exponent 2): 2.39, +0.060. Lower gut absorption was not tried: the model's net "
+    "absorption already falls more with calcitriol than measured (docs/ODD.md section 8)")
 
 
 def _within(name: str, gfr: float, low: float, high: float, share: str, range_text: str, known: str = "") -> Criterion:
