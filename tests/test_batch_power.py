@@ -279,3 +279,18 @@ def test_power_curve_and_its_plot_name_a_design_or_table_of_the_wrong_kind(tmp_p
     with pytest.raises(UserInputError, match=r"^design 'pilot' is not allowed: give the design power_design returns"):
         plot_power_curve(table, tmp_path / "p.png", "pilot")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_wrong_treated_arm_is_named_apart_from_the_control():
+    """The message once read 'must be one of the arms other than the control (drug)', as if drug were
+    the control; it now says what the arm given is, which arms may be treated and which is the control."""
+    pilot = normal_pilot(n=20)
+    with pytest.raises(UserInputError, match=r"arm 'placebo' is not allowed: it is the control arm; the treated "
+                                             r"arm must be one of drug \(the control is 'placebo'\)"):
+        power_design(pilot, "y_change", control="placebo", arm="placebo")
+    with pytest.raises(UserInputError, match=r"arm 'drg' is not allowed: it is not an arm of the pilot; the "
+                                             r"treated arm must be one of drug \(the control is 'placebo'\)"):
+        power_design(pilot, "y_change", control="placebo", arm="drg")
+    with pytest.raises(UserInputError, match=r"power needs a treated arm beside the control arm 'placebo': the "
+                                             r"pilot has no other arm \(its arms: placebo\)"):
+        power_design(pilot[pilot["arm"] == "placebo"], "y_change", control="placebo")

@@ -156,8 +156,13 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
         raise UserInputError(f"control arm {control!r} is not allowed: the arms are {', '.join(map(str, arms))}")
     arm = arm if arm is not None else next((a for a in arms if a != control), None)
     if arm not in arms or arm == control:
-        raise UserInputError(f"arm {arm!r} is not allowed: must be one of the arms other than the control "
-                             f"({', '.join(str(a) for a in arms if a != control)})")
+        treated = ", ".join(str(a) for a in arms if a != control)
+        if not treated:
+            raise UserInputError(f"power needs a treated arm beside the control arm {control!r}: the pilot "
+                                 f"has no other arm (its arms: {', '.join(map(str, arms))})")
+        what = "is the control arm" if arm == control else "is not an arm of the pilot"
+        raise UserInputError(f"arm {arm!r} is not allowed: it {what}; the treated arm must be one of "
+                             f"{treated} (the control is {control!r})")
     analysis = analysis or ("paired" if design_kind == "crossover" else "welch")
     if analysis not in ANALYSES:
         raise UserInputError(f"analysis {analysis!r} is not allowed: must be one of {', '.join(ANALYSES)}")
