@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from calcium_abm.batch import group_statistics, load_batch, mean_ci, relative_risks, run_outcomes, trial_effects
+from calcium_abm.batch import (ancova_effects, baseline_table, group_statistics, load_batch, mean_ci, relative_risks,
+                               run_outcomes, trial_effects)
 from calcium_abm.batch.analysis import to_markdown
 from calcium_abm.errors import UserInputError
 
@@ -234,6 +235,14 @@ def test_tertile_cut_points_are_the_whole_cohorts_with_each_patient_counted_once
     (lambda t: trial_effects(t, "y", "placebo"), r"outcomes = 'y' is not allowed: give a list of column names"),
     (lambda t: group_statistics(t, ["nope"], ["y"]), r"by 'nope' is not a column of the table"),
     (lambda t: group_statistics(t, ["arm"], ["nope"]), r"outcome 'nope' is not a column of the table"),
+    # a KeyError or AttributeError before: the functions beside them in calcium_abm.batch take a directory
+    (lambda t: trial_effects("trial", ["y"], "placebo"), r"per_run = 'trial' is not allowed: give the per-run table"),
+    (lambda t: group_statistics("trial", ["arm"], ["y"]), r"per_run = 'trial' is not allowed"),
+    (lambda t: relative_risks("trial", "severe", None), r"per_run = 'trial' is not allowed"),
+    (lambda t: ancova_effects(t, [("y", "y_baseline")], "placebo", arm_column="group"),
+     r"arm_column 'group' is not a column"),
+    (lambda t: ancova_effects(t, [("nope", "y_baseline")], "placebo"), r"outcome 'nope' is not a column"),
+    (lambda t: baseline_table(t, ["y"], arm_column="group"), r"arm_column 'group' is not a column"),
 ])
 def test_a_column_the_table_lacks_gets_a_clear_message(call, message):
     with pytest.raises(UserInputError, match=message):

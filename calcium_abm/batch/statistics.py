@@ -82,7 +82,11 @@ def arm_order(values: Any, arms: Sequence[str] | None = None) -> list:
 
 def require_columns(per_run: pd.DataFrame, **named: Any) -> None:
     """Refuse a column name (``outcomes=[...]``, ``arm_column="arm"``, ...) that ``per_run`` lacks, naming
-    the argument, the name and the table's columns (pandas' KeyError named the column only)."""
+    the argument, the name and the table's columns (pandas' KeyError named the column only), and a
+    ``per_run`` that is not a table (a batch directory's path: ``run_outcomes(DIR)`` makes the table)."""
+    if not isinstance(per_run, pd.DataFrame):
+        raise UserInputError(f"per_run = {short_repr(per_run, 60)} is not allowed: give the per-run table, a "
+                             "pandas DataFrame (run_outcomes(DIR) makes it from a batch directory)")
     for argument, value in named.items():
         if isinstance(value, (str, bytes)) and argument in ("outcomes", "by"):  # read letter by letter
             raise UserInputError(f"{argument} = {short_repr(value, 60)} is not allowed: give a list of column names")
@@ -226,6 +230,7 @@ def tertiles(per_run: pd.DataFrame, column: str, patient_column: str = "patient"
     hold equal numbers of patients (to within one). Without ``patient_column`` each run counts as
     a patient.
     """
+    require_columns(per_run, column=column)
     by_patient = patient_column in per_run
     values = per_run.drop_duplicates(patient_column).set_index(patient_column)[column] if by_patient else per_run[column]
     cut = (pd.qcut(values.rank(method="first"), 3, labels=list(TERTILES)).astype(str) if len(values) > 1
@@ -321,6 +326,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
     # statsmodels takes ~1.5 s to import; only trials with an ANCOVA pay for it
     import statsmodels.api as sm
 
+    require_columns(per_run, arm_column=arm_column, outcomes=[outcome for outcome, _ in outcomes])
     if control not in set(per_run[arm_column]):
         raise UserInputError(f"control arm '{control}' has no finished runs")
     arms = [a for a in arm_order(per_run[arm_column], arms) if a != control]
@@ -424,6 +430,7 @@ def baseline_table(per_run: pd.DataFrame, characteristics: Sequence[str], arm_co
         raise UserInputError(f"digits = {short_repr(digits, 40)} "
                              f"is not allowed: must be an integer from 1 to {MAX_DIGITS} "
                              "(significant digits)")
+    require_columns(per_run, arm_column=arm_column)
     arms = arm_order(per_run[arm_column], arms)
     groups = {a: per_run[per_run[arm_column] == a] for a in arms}
     rows = [{"characteristic": "runs", "statistic": "n", **{a: str(len(g)) for a, g in groups.items()}}]
