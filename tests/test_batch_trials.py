@@ -492,11 +492,20 @@ def test_criteria_on_values_a_setting_holds_are_accepted():
     ("inclusion", {"calcium_mg_per_day": {"max": 2000}},
      r"cohort.inclusion.calcium_mg_per_day \(at most 2000.0\) is not allowed here: every one of the 4 screened "
      r"candidates has diet.calcium_mg_per_day = 1000.0, so it admits every candidate and changes nothing"),
+    # screening excluded every candidate and advised raising cohort.screening_limit, which could not help (as
+    # docs/batch.md's trial-design example screened age_years 60-80 without drawing it)
+    ("inclusion", {"calcium_mg_per_day": {"min": 1200}},
+     r"cohort.inclusion.calcium_mg_per_day \(at least 1200.0\) is not allowed here: every one of the 80 candidates "
+     r"has diet.calcium_mg_per_day = 1000.0, so it admits no candidate and no screening limit can fill the cohort"),
+    ("exclusion", {"calcium_mg_per_day": {"min": 500}},
+     r"cohort.exclusion.calcium_mg_per_day \(at least 500.0\) is not allowed here: every one of the 80 candidates "
+     r"has diet.calcium_mg_per_day = 1000.0, so it excludes every candidate"),
 ])
 def test_a_criterion_on_a_setting_every_candidate_shares_is_refused(tmp_path, kind, criterion, message):
     """The cohort does not draw the setting, so the criterion met every candidate the same way and did nothing
     (found by the new-user probe h1: cohort.exclusion.ckd_stage = { one_of = [4, 5] } without
-    ckd_stage_probabilities), as a stratification factor every patient shares is refused; nothing is written."""
+    ckd_stage_probabilities), as a stratification factor every patient shares is refused, or turned every
+    candidate away; nothing is written."""
     with pytest.raises(BatchError, match=message):
         run_batch(trial(cohort={kind: criterion}), tmp_path / "out", workers=1, progress=False)
     assert not (tmp_path / "out" / "manifest.json").exists()

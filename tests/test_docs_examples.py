@@ -54,3 +54,29 @@ def test_the_check_finds_an_unguarded_example():
     unguarded = ast.parse('run_batch("b.toml", "out", workers=2)').body[0]
     assert _starts_workers(unguarded) and not _is_main_guard(unguarded)
     assert not _starts_workers(ast.parse('run_batch("b.toml", "out", workers=1)').body[0])
+
+
+TOML_BLOCK = re.compile(r"^```toml\n(.*?)^```", re.M | re.S)
+SMALL_RUNS = ('years = 3\nrecord_every_days = 30\n[set]\nbone_grid_width = 8\nbone_grid_height = 8\n'
+              'vessel_grid_width = 8\nvessel_grid_height = 8\n')
+
+
+def test_the_batch_files_of_docs_batch_md_are_accepted_as_written(tmp_path):
+    """Each complete batch file of docs/batch.md (a block with its [sweep], [cohort] or [sensitivity] table) loads
+    as written, and the trial-design example also screens and randomises (cut to 12 patients on small grids):
+    it was refused twice, for stratifying its single arm and for screening age_years 60-80 when every candidate
+    was the scenario's 50 years old."""
+    from calcium_abm.batch import expand_runs, load_batch
+
+    blocks = TOML_BLOCK.findall((ROOT / "docs" / "batch.md").read_text(encoding="utf-8"))
+    complete = [b for b in blocks if re.search(r"^\[(sweep|cohort|sensitivity)\]$", b, re.M)]
+    assert len(complete) >= 4
+    for i, block in enumerate(complete):
+        (tmp_path / f"b{i}.toml").write_text(block, encoding="utf-8")
+        load_batch(tmp_path / f"b{i}.toml")
+    trial = next(b for b in complete if "[cohort.inclusion]" in b)
+    small = SMALL_RUNS + trial.replace("patients = 244 ", "patients = 12 ").replace("screening_limit = 2000",
+                                                                                   "screening_limit = 400")
+    (tmp_path / "trial.toml").write_text(small, encoding="utf-8")
+    runs = expand_runs(load_batch(tmp_path / "trial.toml"))
+    assert len(runs) == 12 and runs.screening["randomised"] == 12

@@ -119,6 +119,8 @@ def screen_candidates(spec: BatchSpec, base, candidates: list[dict[str, Any]],
     if not cohort.screens():
         return list(range(cohort.patients)), None
     criteria = screening_criteria(cohort)
+    if (problem := _unmeetable_criterion(criteria, candidates, base)) is not None:
+        raise BatchError(problem)
     selected: list[int] = []
     reasons: dict[str, int] = {}
     screened = 0
@@ -220,6 +222,23 @@ def inert_criteria(spec: BatchSpec, screened: list[dict[str, Any]], base) -> str
                     f"{'admits every candidate' if kind == 'inclusion' else 'excludes nobody'} and changes nothing; "
                     "leave it out, or draw candidates who differ in it "
                     f"({_DRAWN_BY})")
+    return None
+
+
+def _unmeetable_criterion(criteria: list[tuple[str, str, Any, str]], candidates: list[dict[str, Any]],
+                          base) -> str | None:
+    """A message if a criterion on a setting every candidate shares (one the cohort does not draw) turns that one
+    value away: an inclusion it does not admit, an exclusion it meets. Screening would then exclude every
+    candidate and advise raising cohort.screening_limit, which could not help. None otherwise."""
+    for kind, key, crit, target in criteria:
+        if "." not in target:
+            continue
+        values = {_setting_value(target, candidate, base) for candidate in candidates}
+        if len(values) == 1 and crit.admits(value := values.pop()) != (kind == "inclusion"):
+            return (f"cohort.{kind}.{key} ({crit.describe()}) is not allowed here: every one of the {len(candidates)} "
+                    f"candidates has {target} = {fmt_value(value)}, so it "
+                    f"{'admits no candidate' if kind == 'inclusion' else 'excludes every candidate'} and no screening "
+                    f"limit can fill the cohort; leave it out, or draw candidates who differ in it ({_DRAWN_BY})")
     return None
 
 
