@@ -283,7 +283,8 @@ def test_summarize_and_power_of_a_stopped_batch_say_once_how_many_runs_are_missi
 def test_a_summary_into_a_folder_of_another_batch_leaves_none_of_its_files_but_the_users(tmp_path):
     """A trial's effects summarised into a folder, then a one-arm cohort into the same folder: the
     trial's effect tables and plots go (they were the other batch's), a file of the user's stays."""
-    from calcium_abm.commands.summarize import SUMMARY_FILES, write_summary
+    from calcium_abm.batch.analysis import SUMMARY_FILES
+    from calcium_abm.commands.summarize import write_summary
 
     def batch(name, arms):
         spec = {"name": name, "scenario": "healthy_adult", "seed": 3, "years": 0.05, "record_every_days": 5,
@@ -307,7 +308,7 @@ def test_a_summary_into_a_folder_of_another_batch_leaves_none_of_its_files_but_t
 
 
 def test_a_hand_edited_list_of_summary_files_cannot_reach_outside_the_folder(tmp_path):
-    from calcium_abm.commands.summarize import SUMMARY_FILES
+    from calcium_abm.batch.analysis import SUMMARY_FILES
     from calcium_abm.io import listed_files
 
     report = tmp_path / "report"
@@ -346,3 +347,36 @@ def test_a_report_folder_inside_the_runs_folder_is_refused(tmp_path):
     assert sorted(p.name for p in (out / "runs").iterdir()) == before
     _tables, report = write_summary(out, tmp_path / "elsewhere")
     assert (report / "report.md").is_file()
+
+
+def test_the_python_summarize_writes_all_or_nothing_and_not_among_the_runs(tmp_path, monkeypatch):
+    """calcium_abm.batch.summarize (docs/batch.md's `tables = summarize("trial")`) wrote each file straight into
+    the report folder: an error or Ctrl-C half-way left a partial set beside the last summary's files, and
+    summarize(DIR, DIR / "runs") put its CSV and PNG files among the run files. Only the CLI's write_summary
+    guarded both; the function does now."""
+    import calcium_abm.batch.analysis as analysis
+    from calcium_abm.batch import summarize
+    from calcium_abm.errors import UserInputError
+
+    out = tmp_path / "b"
+    run_batch({"years": 0.02, "set": SMALL, "cohort": {"patients": 4},
+               "arms": [{"name": "a"}, {"name": "b", "set": {"mk7_ug_per_day": 180}}]}, out, workers=1)
+    runs = sorted(p.name for p in (out / "runs").iterdir())
+    with pytest.raises(UserInputError, match=r"^--out '.*' is not allowed: it is inside the batch's runs folder"):
+        summarize(out, out / "runs")
+    assert sorted(p.name for p in (out / "runs").iterdir()) == runs
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "by_arm.csv").write_text("the last summary's\n")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(analysis, "write_plots", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        summarize(out, report)
+    assert sorted(p.name for p in report.iterdir()) == ["by_arm.csv"]
+    assert (report / "by_arm.csv").read_text() == "the last summary's\n"
+    monkeypatch.undo()
+    summarize(out, report)
+    assert {"report.md", "by_arm.csv", "effects.csv"} <= {p.name for p in report.iterdir()}

@@ -23,15 +23,18 @@ from calcium_abm.batch.sensitivity import analyze_design
 from calcium_abm.batch.spec import BatchError, BatchSpec, resolve_setting
 from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_table, group_statistics,
                                           relative_risks, trial_effects)
-from calcium_abm.batch.store import StoredBatch, load_results, open_batch
+from calcium_abm.batch.store import RUNS_DIR, StoredBatch, load_results, open_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import short_repr
 from calcium_abm.inputs.trial_tables import analysis_outcomes
-from calcium_abm.io import atomic_write
+from calcium_abm.io import atomic_directory, atomic_write, check_output_directory, directory_option
 from calcium_abm.markdown import markdown_table
 
-__all__ = ["conduct_table", "outcome_name", "published_comparison", "outcome_names", "run_outcomes", "sensitivity_indices", "summarize", "summary_tables",
-           "to_markdown"]
+__all__ = ["SUMMARY_FILES", "conduct_table", "outcome_name", "published_comparison", "outcome_names", "refuse_runs_folder",
+           "run_outcomes", "sensitivity_indices", "summarize", "summary_tables", "to_markdown"]
+
+#: the files the last summary wrote into its folder, one name a line (io.atomic_directory's list)
+SUMMARY_FILES = ".calcium-abm-summary-files"
 
 _LABEL_SKIP = ("run_index", "run_id", "seed")
 
@@ -268,25 +271,46 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
     return batch, tables
 
 
-def summarize(out_dir: str | os.PathLike, report_dir: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
-    """Write ``report.md``, a CSV per table and PNG plots to ``report_dir``.
+def refuse_runs_folder(report: Path, directory: Path, what: str) -> None:
+    """Raise :class:`UserInputError` if ``report`` is batch ``directory``'s runs folder or inside it: ``what``
+    would lie among the run files (``resume`` and ``summarize`` read every file there)."""
+    runs, target = (Path(directory) / RUNS_DIR).resolve(), Path(report).resolve()
+    if target == runs or runs in target.parents:
+        raise UserInputError(f"--out '{report}' is not allowed: it is inside the batch's runs folder ({runs}), which "
+                             f"holds one file per run; give another folder for {what} (default DIR/summary)")
+
+
+def summarize(out_dir: str | os.PathLike | StoredBatch,
+              report_dir: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
+    """Write ``report.md``, a CSV per table and PNG plots to ``report_dir``, all or nothing.
 
     ``report_dir`` defaults to ``out_dir/summary``. Reads the manifest once and each
-    finished run once. Returns the tables by name.
+    finished run once. Returns the tables by name. Every file is written to a hidden temporary
+    folder and moved into ``report_dir`` only when all are written (:func:`~calcium_abm.io.atomic_directory`),
+    so an error, a full disk or Ctrl-C leaves ``report_dir`` as it was; the files of the last summary
+    there that this one does not write again are removed (:data:`SUMMARY_FILES`), never a file of the user's.
+
+    Raises:
+        UserInputError: ``out_dir`` is not a readable batch directory, ``report_dir`` is a file, lies in the
+            batch's runs folder or cannot be written (the message names the folder and the reason).
     """
     batch = open_batch(out_dir)
+    report = directory_option(report_dir, "--out", "the summary") if report_dir is not None \
+        else batch.directory / "summary"
+    check_output_directory(report, "--out", "the summary")  # a file or device refused; only the last level is made
+    refuse_runs_folder(report, batch.directory, "the summary")
     results = load_results(batch)
     _batch, tables = summary_tables(batch, results)
-    report = Path(report_dir) if report_dir is not None else Path(out_dir) / "summary"
     try:
-        report.mkdir(parents=True, exist_ok=True)
+        with atomic_directory(report, SUMMARY_FILES) as tmp:
+            for name, table in tables.items():
+                atomic_write(tmp / f"{name}.csv", lambda path, t=table: t.to_csv(path, index=False))
+            figures = write_plots(batch.spec, tables, tmp, results if batch.output == "daily" else None)
+            text = report_markdown(batch.spec, batch.manifest, tables, figures, batch.missing_note())
+            atomic_write(tmp / "report.md", lambda path: Path(path).write_text(text, "utf-8"))
     except OSError as exc:
-        raise BatchError(f"--out '{report}': cannot create the directory ({exc.strerror})") from None
-    for name, table in tables.items():
-        atomic_write(report / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
-    figures = write_plots(batch.spec, tables, report, results if batch.output == "daily" else None)
-    text = report_markdown(batch.spec, batch.manifest, tables, figures, batch.missing_note())
-    atomic_write(report / "report.md", lambda tmp: Path(tmp).write_text(text, "utf-8"))
+        raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
+                             "nothing was written") from None
     return tables
 
 

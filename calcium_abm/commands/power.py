@@ -58,12 +58,11 @@ def _integer(raw: str, option: str, low: int, high: int) -> int:
 
 def main(args: argparse.Namespace) -> int:
     # lazy: `calcium-abm --help` must not load pandas, scipy and statsmodels
-    from calcium_abm.batch.analysis import to_markdown
+    from calcium_abm.batch.analysis import refuse_runs_folder, to_markdown
     from calcium_abm.batch.power import (MAX_DRAWS, MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SEED, MAX_SIMULATIONS,
                                          draws_problem, plot_power_curve, power_curve, power_design,
                                          repeated_size_problem)
     from calcium_abm.batch.store import open_batch
-    from calcium_abm.commands.summarize import refuse_runs_folder
     from calcium_abm.io import atomic_directory, check_output_directory
 
     sizes_text = [part.strip() for part in str(args.sizes).split(",") if part.strip()]

@@ -2,9 +2,10 @@
 
 All outputs (report.md, the CSV tables, the PNG plots) are written to a hidden temporary
 folder and moved into the report folder only when every one is written, so a full disk
-or an error leaves the report folder as it was, never a partial set of CSVs. A write
+or an error leaves the report folder as it was, never a partial set of CSVs
+(:func:`calcium_abm.batch.analysis.summarize`, which Python callers get too). A write
 that fails exits with status 2 and one message. The folder keeps a list of the files the
-summary wrote (:data:`SUMMARY_FILES`); the next summary into it removes those it does not
+summary wrote (``analysis.SUMMARY_FILES``); the next summary into it removes those it does not
 write again (a trial's effects when the new batch has one arm), never a file of the user's.
 """
 
@@ -16,13 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calcium_abm.errors import UserInputError
-
 NAME = "summarize"
 # no percent sign: cli.py gives HELP both as help (%-formatted by argparse) and as description (not)
 HELP = "Summarise a batch directory: means with 95-percent CIs, trial effects, relative risks, plots."
-#: the files the last summary wrote into its folder, one name a line (io.atomic_directory's list)
-SUMMARY_FILES = ".calcium-abm-summary-files"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tuple[dict[str, Any], Path]:
     """Summarise batch ``directory`` (a path or an opened
     :class:`~calcium_abm.batch.store.StoredBatch`) into ``report_dir`` (default ``DIR/summary``),
-    all or nothing; return ``(tables by name, report folder)``.
+    all or nothing (:func:`calcium_abm.batch.analysis.summarize`); return ``(tables by name, report folder)``.
 
     Raises:
         UserInputError: ``directory`` is not a readable batch directory, ``report_dir`` is
@@ -45,31 +42,10 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
     # lazy: `calcium-abm --help` must not load pandas/scipy
     from calcium_abm.batch.analysis import summarize
     from calcium_abm.batch.store import open_batch
-    from calcium_abm.io import atomic_directory, check_output_directory, directory_option
 
     batch = open_batch(directory)
-    report = directory_option(report_dir, "--out", "the summary") if report_dir is not None \
-        else batch.directory / "summary"
-    check_output_directory(report, "--out", "the summary")  # a file or device refused; only the last level is made
-    refuse_runs_folder(report, batch.directory, "the summary")
-    try:
-        with atomic_directory(report, SUMMARY_FILES) as tmp:
-            tables = summarize(batch, tmp)
-    except OSError as exc:
-        raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
-                             "nothing was written") from None
-    return tables, report
-
-
-def refuse_runs_folder(report: Path, directory: Path, what: str) -> None:
-    """Raise :class:`UserInputError` if ``report`` is batch ``directory``'s runs folder or inside it: ``what``
-    would lie among the run files (``resume`` and ``summarize`` read every file there)."""
-    from calcium_abm.batch.store import RUNS_DIR  # lazy, as in write_summary
-
-    runs, target = (Path(directory) / RUNS_DIR).resolve(), Path(report).resolve()
-    if target == runs or runs in target.parents:
-        raise UserInputError(f"--out '{report}' is not allowed: it is inside the batch's runs folder ({runs}), which "
-                             f"holds one file per run; give another folder for {what} (default DIR/summary)")
+    tables = summarize(batch, report_dir)
+    return tables, Path(report_dir) if report_dir is not None else batch.directory / "summary"
 
 
 def main(args: argparse.Namespace) -> int:
