@@ -119,6 +119,9 @@ def test_bad_design_inputs_get_a_clear_message():
         power_design(pilot, "y_change", control="x")
     with pytest.raises(UserInputError, match="analysis 'anova'"):
         power_design(pilot, "y_change", control="placebo", analysis="anova")
+    for alpha in ("0.05", None, True, float("nan"), 1.0):  # a str was a TypeError from '<'
+        with pytest.raises(UserInputError, match=r"^alpha .* is not allowed: must be a number between 0 and 1$"):
+            power_design(pilot, "y_change", control="placebo", alpha=alpha)
 
 
 def test_power_of_a_real_pilot_cohort_and_its_plot(tmp_path):

@@ -170,8 +170,8 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
         raise UserInputError(f"paired analysis needs a crossover pilot: '{batch.directory}' is a {design_kind} "
                              "cohort (each patient is in one arm only, so there are no pairs); analyse it with "
                              "welch or ancova, or run the pilot with cohort.design = \"crossover\"")
-    if not 0.0 < alpha < 1.0:
-        raise UserInputError(f"alpha {alpha!r} is not allowed: must lie between 0 and 1")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.number)) or not 0.0 < alpha < 1.0:
+        raise UserInputError(f"alpha {short_repr(alpha, 40)} is not allowed: must be a number between 0 and 1")
     if baseline is None:
         baseline = f"{outcome.removesuffix('_pct_change').removesuffix('_change').removesuffix('_final')}_baseline"
     if analysis == "ancova" and baseline not in per_run:
