@@ -272,6 +272,10 @@ def test_summary_prints_the_published_effect_beside_the_simulated_one(tmp_path):
     ({"published": {"outcome": "bmd", "effect": 1.0, "source": "x"}}, "published.outcome"),
     ({"published": {"outcome": "dp_ucmgp_pmol_l_pct_change", "effect": 1.0, "ci_low": 2.0, "ci_high": 3.0,
                     "source": "x"}}, "must lie within"),
+    # a reversed interval was called an effect outside it ('effect = -30.0 ... must lie within ci_low = -10.0 and
+    # ci_high = -50.0')
+    ({"published": {"outcome": "dp_ucmgp_pmol_l_pct_change", "effect": -30.0, "ci_low": -10.0, "ci_high": -50.0,
+                    "source": "x"}}, r"published: ci_high = -50.0 is not allowed: must be at least ci_low = -10.0$"),
     ({"cohort": {"patients": 2, "inclusion": {"agee_years": {"min": 1}}}}, "cohort.inclusion.agee_years"),
     ({"cohort": {"patients": 2, "inclusion": {"age_years": {}}}}, "needs min, max or one_of"),
     ({"cohort": {"patients": 2, "stratify_by": ["age_years"]}}, "cannot stratify"),

@@ -1,9 +1,8 @@
 """Tables of a trial design in a batch file: screening criteria, arm schedule entries and
 the published result a batch emulates (used by :mod:`calcium_abm.batch.spec`).
 
-Like the rest of the input layer these never import the scenario or batch modules; each
-bad value raises a :func:`~calcium_abm.inputs.messages.rule_error` naming the field, the
-value and what is allowed.
+Like the rest of the input layer these never import the scenario or batch modules; each bad value raises a
+:func:`~calcium_abm.inputs.messages.rule_error` naming the field, the value and what is allowed.
 """
 
 from __future__ import annotations
@@ -179,9 +178,10 @@ class Published(_Table):
     def _ci(self) -> Published:
         if (self.ci_low is None) != (self.ci_high is None):
             raise rule_error("give both ci_low and ci_high, or neither")
-        if self.ci_low is not None and not self.ci_low <= self.effect <= self.ci_high:
-            raise rule_error(f"effect = {fmt_value(self.effect)} is not allowed: must lie within "
-                             f"ci_low = {fmt_value(self.ci_low)} and ci_high = {fmt_value(self.ci_high)}")
+        if self.ci_low is not None and not self.ci_low <= self.effect <= self.ci_high:  # a reversed CI: ci_high named
+            low, high = f"ci_low = {fmt_value(self.ci_low)}", f"ci_high = {fmt_value(self.ci_high)}"
+            raise rule_error(f"{high} is not allowed: must be at least {low}" if self.ci_low > self.ci_high else
+                             f"effect = {fmt_value(self.effect)} is not allowed: must lie within {low} and {high}")
         return self
 
 
