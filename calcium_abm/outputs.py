@@ -444,8 +444,17 @@ def _left_physiology(day: float, violation: tuple, scenario: Any) -> str:
     causes = inputs_most_changed(scenario)
     cause = ("; inputs most different from a healthy adult: " + ", ".join(causes)) if causes else (
         "; no input differs from the healthy adult's defaults")
-    return (f"the run left physiology on day {int(day)}: {name} = {value:.3g}, outside the "
+    return (f"the run left physiology on day {int(day)}: {name} = {_reads_outside(value, low, high)}, outside the "
             f"physiological {low:g}-{high:g}{cause}. Results after that day are not physiological.")
+
+
+def _reads_outside(value: float, low: float, high: float) -> str:
+    """``value`` with the fewest significant digits, 3 or more, that still read outside ``low``-``high``
+    (a serum calcium of 1.7996 mmol/L was printed '1.8, outside the physiological 1.8-3.2')."""
+    for digits in range(3, 17):
+        if not low <= float(text := f"{value:.{digits}g}") <= high:
+            return text
+    return repr(value)
 
 
 def tissue_snapshot(model) -> dict[str, Any]:

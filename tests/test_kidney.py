@@ -78,6 +78,19 @@ def test_physiology_violations_name_quantity_and_range():
     assert k.physiology_violations(serum_phosphate_mmol_l=4.5)[0][0] == "serum_phosphate_mmol_l"
 
 
+def test_the_physiology_warning_never_prints_a_value_inside_the_range_it_left():
+    """A serum calcium of 1.7996 mmol/L was printed '= 1.8, outside the physiological 1.8-3.2' (a cohort of
+    docs/batch.md's trial-design example, cut to 12 patients, gave four such warnings)."""
+    from calcium_abm import load_scenario
+    from calcium_abm.outputs import _left_physiology
+
+    healthy = load_scenario("healthy_adult")
+    text = _left_physiology(373, k.physiology_violations(serum_calcium_mmol_l=1.7996)[0], healthy)
+    assert "serum_calcium_mmol_l = 1.7996, outside the physiological 1.8-3.2" in text
+    text = _left_physiology(5, k.physiology_violations(serum_calcium_mmol_l=0.47)[0], healthy)
+    assert "serum_calcium_mmol_l = 0.47, outside" in text
+
+
 # ----------------------------------------------------------------------------- GFR
 def test_gfr_by_stage_falls_and_matches_kdigo_categories():
     gfr = [k.gfr_ml_per_min(s) for s in STAGES]
