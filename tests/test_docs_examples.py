@@ -80,3 +80,16 @@ def test_the_batch_files_of_docs_batch_md_are_accepted_as_written(tmp_path):
     (tmp_path / "trial.toml").write_text(small, encoding="utf-8")
     runs = expand_runs(load_batch(tmp_path / "trial.toml"))
     assert len(runs) == 12 and runs.screening["randomised"] == 12
+
+
+def test_docs_batch_md_names_every_column_of_a_summary_row():
+    """A summary batch's rows held a `days` column that docs/batch.md's `output` entry did not name."""
+    import pandas as pd
+
+    from calcium_abm.batch.runner import summary_row
+
+    row = summary_row(pd.DataFrame({"day": [0, 30], "years": [0.0, 30 / 365], "serum_calcium_mmol_l": [2.4, 2.3]}))
+    doc = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    entry = next(line for line in doc.splitlines() if line.startswith("| `output` |"))
+    for column in row:
+        assert column.endswith(("_baseline", "_final")) or f"`{column}`" in entry, column
