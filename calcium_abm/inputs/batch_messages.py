@@ -83,6 +83,8 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None)
         allowed = f"must have at most {counted(int(ctx.get('max_length', 0)), 'character' if 'string' in kind else 'entry')}"
     else:
         allowed = _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])
+    if kind in ("too_short", "too_long") and isinstance(ctx.get("actual_length"), int):  # a list is shown as [...]
+        allowed += f" (it has {ctx['actual_length']})"
     return f"{path} = {_fmt(value)} is not allowed: {allowed}"
 
 
