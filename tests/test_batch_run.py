@@ -261,6 +261,11 @@ def test_cli_errors_exit_2_without_traceback(tmp_path, monkeypatch, capsys):
          "error: --workers and --scheduler cannot be combined"),
         (["summarize", "nowhere"], "error: 'nowhere' is not a directory"),
         (["sensitivity", str(batch), "--out", "o"], "has [cohort], not [sensitivity]"),
+        # a built-in scenario's name in place of a batch file was only 'batch file not found'
+        (["batch", "healthy_adult", "--out", "o"], "error: healthy_adult: batch file not found; 'healthy_adult' is "
+         "a built-in scenario: run it with `calcium-abm run healthy_adult --out FILE.csv`, or name it in a batch "
+         "file as scenario = \"healthy_adult\""),
+        (["sensitivity", "k2_deficiency", "--out", "o"], "'k2_deficiency' is a built-in scenario"),
     ]
     for args, message in cases:
         assert main(args) == 2, args

@@ -14,6 +14,7 @@ Progress goes to stderr: a bar on a terminal, else a line every 10 s.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from calcium_abm.batch.estimate import MAX_WORKERS
@@ -47,12 +48,24 @@ def parse_workers(raw: str | None) -> int | None:
     return integer_option(raw, "--workers", 1, MAX_WORKERS)
 
 
+def load_batch_file(file: str):
+    """``load_batch(file)``, naming a built-in scenario given in its place (``batch healthy_adult`` said only
+    'batch file not found')."""
+    from calcium_abm.batch.spec import load_batch  # lazy, as in run_from_args
+    from calcium_abm.scenario import builtin_scenario_names
+
+    if not os.path.lexists(file) and file in builtin_scenario_names():
+        raise UserInputError(f"{file}: batch file not found; '{file}' is a built-in scenario: run it with "
+                             f"`calcium-abm run {file} --out FILE.csv`, or name it in a batch file as "
+                             f"scenario = \"{file}\" (docs/batch.md)")
+    return load_batch(file)
+
+
 def run_from_args(args: argparse.Namespace):
     """Run the batch the options name; return (spec, run table)."""
     # lazy: `calcium-abm --help` must not load pandas and the batch machinery
     from calcium_abm.batch.progress import Terminated, stop_on_sigterm
     from calcium_abm.batch.runner import RunFailed, check_scheduler_address, run_batch
-    from calcium_abm.batch.spec import load_batch
     from calcium_abm.inputs.memory import check_memory
 
     workers = parse_workers(args.workers)
@@ -60,7 +73,7 @@ def run_from_args(args: argparse.Namespace):
     if not args.out.strip():
         raise UserInputError(f"--out {args.out!r} is not allowed: give a directory for the batch results")
     scheduler = check_scheduler_address(args.scheduler) if args.scheduler is not None else None
-    spec = load_batch(args.file)
+    spec = load_batch_file(args.file)
     try:
         base = spec.base_scenario()
     except UserInputError as exc:  # the file's scenario or [set]: named by the file, as the loader's errors are

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from calcium_abm.commands.batch import add_runner_arguments, run_from_args
+from calcium_abm.commands.batch import add_runner_arguments, load_batch_file, run_from_args
 from calcium_abm.commands.summarize import write_summary
 from calcium_abm.errors import UserInputError
 
@@ -25,9 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     # lazy: `calcium-abm --help` must not load pandas, scipy and SALib
     from calcium_abm.batch.analysis import to_markdown
-    from calcium_abm.batch.spec import load_batch
 
-    spec = load_batch(args.file)
+    spec = load_batch_file(args.file)
     if spec.sensitivity is None:
         raise UserInputError(f"{args.file}: has [{spec.kind}], not [sensitivity]: run it with "
                              "`calcium-abm batch`, or add a [sensitivity] table (see docs/batch.md)")
