@@ -277,6 +277,10 @@ def test_summary_prints_the_published_effect_beside_the_simulated_one(tmp_path):
     ({"published": {"outcome": "dp_ucmgp_pmol_l_pct_change", "effect": -30.0, "ci_low": -10.0, "ci_high": -50.0,
                     "source": "x"}}, r"published: ci_high = -50.0 is not allowed: must be at least ci_low = -10.0$"),
     ({"cohort": {"patients": 2, "inclusion": {"agee_years": {"min": 1}}}}, "cohort.inclusion.agee_years"),
+    # the suggestion split the sentence: 'not a recorded column — did you mean ...? nor a setting of ...'
+    ({"cohort": {"patients": 2, "inclusion": {"dp_ucmgp": {"min": 1}}}},
+     r"cohort.inclusion.dp_ucmgp: not a recorded column nor a setting of \[patient\], \[diet\], \[drugs\] — did "
+     r"you mean 'dp_ucmgp_pmol_l'\?$"),
     ({"cohort": {"patients": 2, "inclusion": {"age_years": {}}}}, "needs min, max or one_of"),
     ({"cohort": {"patients": 2, "stratify_by": ["age_years"]}}, "cannot stratify"),
     ({"cohort": {"patients": 2, "stratify_by": ["age"]}}, "cohort.stratify_by.age: unknown key 'age': not a known key; "

@@ -152,8 +152,8 @@ def criterion_target(key: str, where: str) -> str:
     try:
         path = resolve_setting(key, where)
     except PydanticCustomError:
-        raise rule_error(f"{where}: not a recorded column{did_you_mean(key, list(COLUMNS))} nor a setting of "
-                         f"[{'], ['.join(COHORT_SECTIONS)}]") from None
+        raise rule_error(f"{where}: not a recorded column nor a setting of [{'], ['.join(COHORT_SECTIONS)}]"
+                         f"{did_you_mean(key, list(COLUMNS))}") from None
     if path.partition(".")[0] not in COHORT_SECTIONS:
         raise rule_error(f"{where}: {path} cannot be screened on: a criterion reads a recorded column on day 0 "
                          f"or a setting of [{'], ['.join(COHORT_SECTIONS)}]")
