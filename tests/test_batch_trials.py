@@ -495,10 +495,10 @@ def test_criteria_on_values_a_setting_holds_are_accepted():
 
 @pytest.mark.parametrize("kind, criterion, message", [
     ("exclusion", {"ckd_stage": {"one_of": [4, 5]}},
-     r"cohort.exclusion.ckd_stage \(one of 4, 5\) is not allowed here: every one of the 4 screened candidates has "
+     r"cohort.exclusion.ckd_stage \(one of 4, 5\) is not allowed here: every one of the 80 candidates has "
      r"patient.ckd_stage = 0, so it excludes nobody and changes nothing"),
     ("inclusion", {"calcium_mg_per_day": {"max": 2000}},
-     r"cohort.inclusion.calcium_mg_per_day \(at most 2000.0\) is not allowed here: every one of the 4 screened "
+     r"cohort.inclusion.calcium_mg_per_day \(at most 2000.0\) is not allowed here: every one of the 80 "
      r"candidates has diet.calcium_mg_per_day = 1000.0, so it admits every candidate and changes nothing"),
     # screening excluded every candidate and advised raising cohort.screening_limit, which could not help (as
     # docs/batch.md's trial-design example screened age_years 60-80 without drawing it)
@@ -508,6 +508,10 @@ def test_criteria_on_values_a_setting_holds_are_accepted():
     ("exclusion", {"calcium_mg_per_day": {"min": 500}},
      r"cohort.exclusion.calcium_mg_per_day \(at least 500.0\) is not allowed here: every one of the 80 candidates "
      r"has diet.calcium_mg_per_day = 1000.0, so it excludes every candidate"),
+    # listed values of a number drawn from a continuous distribution: screening failed and advised a larger limit
+    ("inclusion", {"age_years": {"one_of": [60]}},
+     r"cohort.inclusion.age_years \(one of 60\) is not allowed here: none of the 80 candidates has patient.age_years "
+     r"equal to a listed value \(a number drawn from a continuous distribution never is\); give a range"),
 ])
 def test_a_criterion_on_a_setting_every_candidate_shares_is_refused(tmp_path, kind, criterion, message):
     """The cohort does not draw the setting, so the criterion met every candidate the same way and did nothing
@@ -517,6 +521,16 @@ def test_a_criterion_on_a_setting_every_candidate_shares_is_refused(tmp_path, ki
     with pytest.raises(BatchError, match=message):
         run_batch(trial(cohort={kind: criterion}), tmp_path / "out", workers=1, progress=False)
     assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_a_criterion_on_a_drawn_setting_the_screened_candidates_share_by_chance_is_kept():
+    """inert_criteria read only the screened candidates: here the first four drew 800 mg/day, met the criterion and
+    were randomised, and the file was refused as if the cohort did not draw calcium ('every one of the 4 screened
+    candidates has diet.calcium_mg_per_day = 800.0, so it admits every candidate and changes nothing')."""
+    cohort = {"distributions": {"calcium_mg_per_day": {"choice": [800, 1200], "p": [0.97, 0.03]}},
+              "inclusion": {"calcium_mg_per_day": {"max": 1000}}}
+    runs = expand_runs(load_batch(trial(patients=4, cohort=cohort)))
+    assert runs.screening["screened"] == 4 and runs.screening["randomised"] == 4
 
 
 def test_a_criterion_on_a_drawn_setting_is_kept():

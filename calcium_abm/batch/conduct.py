@@ -14,7 +14,7 @@ import numpy as np
 from calcium_abm.batch.spec import BatchError, BatchSpec
 from calcium_abm.batch.streams import stream_generator
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.keys import resolve_setting
+from calcium_abm.inputs.keys import resolve_setting, setting_kind
 from calcium_abm.inputs.messages import fmt_value
 from calcium_abm.inputs.trial_tables import criterion_target
 
@@ -206,19 +206,21 @@ def inert_strata(spec: BatchSpec, patients: list[dict[str, Any]], base) -> str |
     return None
 
 
-def inert_criteria(spec: BatchSpec, screened: list[dict[str, Any]], base) -> str | None:
-    """A message if a criterion on a setting met its cohort's ``patients`` while every screened candidate has the
-    same value of it (a setting the cohort does not draw, e.g. ``cohort.exclusion.ckd_stage`` without
-    ``ckd_stage_probabilities``): it then admitted every candidate it was tried on (an inclusion) or excluded none
-    (an exclusion), so it changes nothing. The draw is the batch seed's, so the same file always gets the same
-    answer. None if each such setting varies."""
+def inert_criteria(spec: BatchSpec, candidates: list[dict[str, Any]], base) -> str | None:
+    """A message if a criterion on a setting met its cohort's ``patients`` while every candidate drawn within the
+    screening limit has the same value of it (a setting the cohort does not draw, e.g. ``cohort.exclusion.ckd_stage``
+    without ``ckd_stage_probabilities``): it then admitted every candidate (an inclusion) or excluded none (an
+    exclusion), so it changes nothing. A drawn setting that the screened candidates shared by chance is kept: it
+    acts in the draws after them (once, only the screened ones were read, and a one_of = [800] on calcium drawn from
+    800 or 1200 was refused because the first four were 800). The draw is the batch seed's, so the same file always
+    gets the same answer. None if each such setting varies."""
     for kind, key, crit, target in screening_criteria(spec.cohort):
         if "." not in target:  # a recorded column: read on each candidate's own day 0
             continue
-        values = {_setting_value(target, candidate, base) for candidate in screened}
+        values = {_setting_value(target, candidate, base) for candidate in candidates}
         if len(values) == 1:
-            return (f"cohort.{kind}.{key} ({crit.describe()}) is not allowed here: every one of the {len(screened)} "
-                    f"screened candidates has {target} = {fmt_value(values.pop())}, so it "
+            return (f"cohort.{kind}.{key} ({crit.describe()}) is not allowed here: every one of the {len(candidates)} "
+                    f"candidates has {target} = {fmt_value(values.pop())}, so it "
                     f"{'admits every candidate' if kind == 'inclusion' else 'excludes nobody'} and changes nothing; "
                     "leave it out, or draw candidates who differ in it "
                     f"({_DRAWN_BY})")
@@ -234,11 +236,16 @@ def _unmeetable_criterion(criteria: list[tuple[str, str, Any, str]], candidates:
         if "." not in target:
             continue
         values = {_setting_value(target, candidate, base) for candidate in candidates}
-        if len(values) == 1 and crit.admits(value := values.pop()) != (kind == "inclusion"):
+        if len(values) == 1 and crit.admits(value := next(iter(values))) != (kind == "inclusion"):
             return (f"cohort.{kind}.{key} ({crit.describe()}) is not allowed here: every one of the {len(candidates)} "
                     f"candidates has {target} = {fmt_value(value)}, so it "
                     f"{'admits no candidate' if kind == 'inclusion' else 'excludes every candidate'} and no screening "
                     f"limit can fill the cohort; leave it out, or draw candidates who differ in it ({_DRAWN_BY})")
+        if kind == "inclusion" and crit.one_of is not None and setting_kind(target) == "float" \
+                and not any(crit.admits(v) for v in values):  # one_of = [60] on ages drawn from 50 to 80
+            return (f"cohort.inclusion.{key} ({crit.describe()}) is not allowed here: none of the {len(candidates)} "
+                    f"candidates has {target} equal to a listed value (a number drawn from a continuous "
+                    "distribution never is); give a range with min and max, or list values the cohort draws")
     return None
 
 

@@ -290,7 +290,7 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     inert_arm = next((problem for a, arm in enumerate(spec.arms) if (problem := inert_arm_set(
         arm, [p for p, arms in zip(patients, assignment) if a in arms], base)) is not None), None) \
         or inert_strata(spec, patients, base) \
-        or (inert_criteria(spec, candidates[:screening["screened"]], base) if screening is not None else None)
+        or (inert_criteria(spec, candidates, base) if screening is not None else None)
     plans = []
     for i, (c, patient, arm_indices, last) in enumerate(zip(chosen, patients, assignment, last_days)):
         for a in arm_indices:
