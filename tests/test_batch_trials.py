@@ -565,3 +565,30 @@ def test_arm_entries_that_overlap_only_in_part_are_accepted():
            "schedule": [{"start_day": 20, "end_day": 40, "add": {"mk7_ug_per_day": 300}},
                         {"start_day": 30, "set": {"warfarin_mg_per_day": 1}}]}
     assert len(load_batch(trial(arms=[{"name": "a"}, arm])).arms[1].schedule) == 2
+
+
+@pytest.mark.parametrize("inclusion, exclusion", [
+    ({"age_years": {"min": 60}}, {"age_years": {"min": 60}}),
+    ({"age_years": {"min": 60, "max": 70}}, {"patient.age_years": {"min": 55, "max": 75}}),
+    ({"ckd_stage": {"one_of": [3, 4]}}, {"ckd_stage": {"min": 3}}),
+    ({"ckd_stage": {"min": 3, "max": 4}}, {"ckd_stage": {"one_of": [2, 3, 4]}}),
+])
+def test_an_inclusion_the_exclusion_wholly_turns_away_is_refused(tmp_path, inclusion, exclusion):
+    """Found by the new-user probe h2: inclusion age_years >= 60 with exclusion age_years >= 60 screened every
+    candidate, then advised raising cohort.screening_limit, which could not help. Refused before screening."""
+    cohort = {"distributions": {"age_years": {"distribution": "uniform", "min": 40, "max": 80}},
+              "ckd_stage_probabilities": [0.4, 0.2, 0.1, 0.1, 0.1, 0.1], "inclusion": inclusion, "exclusion": exclusion}
+    with pytest.raises(BatchError, match=r"cohort.inclusion.\S+ \(.*\) and cohort.exclusion.\S+ \(.*\) are not "
+                                         r"allowed together: every value of patient.\S+ the inclusion admits, the "
+                                         r"exclusion turns away"):
+        run_batch(trial(patients=4, cohort=cohort), tmp_path / "out", workers=1, progress=False)
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_an_inclusion_the_exclusion_only_narrows_is_kept():
+    cohort = {"distributions": {"age_years": {"distribution": "uniform", "min": 40, "max": 80}},
+              "ckd_stage_probabilities": [0.4, 0.2, 0.1, 0.1, 0.1, 0.1],
+              "inclusion": {"age_years": {"min": 60}, "ckd_stage": {"min": 2, "max": 4}},
+              "exclusion": {"age_years": {"min": 75}, "ckd_stage": {"one_of": [4]}}}
+    runs = expand_runs(load_batch(trial(patients=4, cohort=cohort)))
+    assert runs.screening["randomised"] == 4

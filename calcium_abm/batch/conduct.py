@@ -119,8 +119,9 @@ def screen_candidates(spec: BatchSpec, base, candidates: list[dict[str, Any]],
     if not cohort.screens():
         return list(range(cohort.patients)), None
     criteria = screening_criteria(cohort)
-    if (problem := _unmeetable_criterion(criteria, candidates, base)) is not None:
-        raise BatchError(problem)
+    for problem in (_contradicting_criteria(criteria), _unmeetable_criterion(criteria, candidates, base)):
+        if problem is not None:
+            raise BatchError(problem)
     selected: list[int] = []
     reasons: dict[str, int] = {}
     screened = 0
@@ -224,6 +225,35 @@ def inert_criteria(spec: BatchSpec, candidates: list[dict[str, Any]], base) -> s
                     f"{'admits every candidate' if kind == 'inclusion' else 'excludes nobody'} and changes nothing; "
                     "leave it out, or draw candidates who differ in it "
                     f"({_DRAWN_BY})")
+    return None
+
+
+def _excludes_all_it_admits(inclusion, exclusion, target: str) -> bool:
+    """Whether every value ``inclusion`` admits, ``exclusion`` turns away (so no candidate can pass both): listed
+    values all excluded, a range inside the excluded range, or every whole number of a short range of an integer
+    setting (``ckd_stage``) listed by the exclusion."""
+    if inclusion.one_of is not None:
+        return all(exclusion.admits(v) for v in inclusion.one_of)
+    if exclusion.one_of is None:
+        return ((exclusion.min is None or (inclusion.min is not None and exclusion.min <= inclusion.min))
+                and (exclusion.max is None or (inclusion.max is not None and inclusion.max <= exclusion.max)))
+    if "." not in target or setting_kind(target) != "int" or inclusion.min is None or inclusion.max is None \
+            or inclusion.max - inclusion.min > 100:
+        return False
+    return all(exclusion.admits(v) for v in range(math.ceil(inclusion.min), math.floor(inclusion.max) + 1))
+
+
+def _contradicting_criteria(criteria: list[tuple[str, str, Any, str]]) -> str | None:
+    """A message if an inclusion and an exclusion on one value contradict each other (``inclusion.age_years =
+    { min = 60 }`` with ``exclusion.age_years = { min = 60 }``): screening would exclude every candidate and then
+    advise raising cohort.screening_limit, which could not help. None otherwise."""
+    for _, in_key, inclusion, target in (c for c in criteria if c[0] == "inclusion"):
+        for _, ex_key, exclusion, _ in (c for c in criteria if c[0] == "exclusion" and c[3] == target):
+            if _excludes_all_it_admits(inclusion, exclusion, target):
+                return (f"cohort.inclusion.{in_key} ({inclusion.describe()}) and cohort.exclusion.{ex_key} "
+                        f"({exclusion.describe()}) are not allowed together: every value of {target} the inclusion "
+                        "admits, the exclusion turns away, so no candidate can pass and no screening limit can fill "
+                        "the cohort; narrow the exclusion or widen the inclusion")
     return None
 
 
