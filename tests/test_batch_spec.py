@@ -216,6 +216,10 @@ def test_sensitivity_runs_each_distinct_point_once():
      "'lognormal', 'constant', 'documented' or 'choice'"),
     (cohort(distributions={"sex": {"distribution": "constant", "value": 1}}),
      "cohort.distributions.sex: patient.sex is not a number: draw it with choice = [...] and p = [...]"),
+    # a text constant read only 'must be a number' (found by h2's probe), where the number 1 got the way to draw sex
+    (cohort(distributions={"sex": {"distribution": "constant", "value": "female"}}),
+     "cohort.distributions.sex.value: \"female\" is not allowed: a constant must be a number; a setting that holds "
+     "text (sex) is drawn with choice = [...] and p = [...], or given to every patient in [set]"),
     (cohort(distributions={"sex": {"choice": ["male", "woman"]}}),
      "cohort.distributions.sex.choice: \"woman\" is not allowed: patient.sex takes \"female\", \"male\""),
     (cohort(distributions={"sex": {"choice": ["male", "female"], "p": [0.5, 0.6]}}),

@@ -17,7 +17,7 @@ import math
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from calcium_abm.inputs.keys import range_problem, resolve_setting, setting_kind
@@ -55,6 +55,16 @@ class Distribution(BaseModel):
     zero_probability: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
     min: float | None = Field(None, allow_inf_nan=False)
     max: float | None = Field(None, allow_inf_nan=False)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _a_number(cls, value: Any) -> Any:
+        """A constant is a number; text (``value = "female"``) gets the way to draw or fix a text setting."""
+        if isinstance(value, str):
+            raise rule_error(f"{fmt_value(value)} is not allowed: a constant must be a number; a setting that "
+                             "holds text (sex) is drawn with choice = [...] and p = [...], or given to every patient "
+                             "in [set]")
+        return value
 
     @property
     def kind(self) -> str:
