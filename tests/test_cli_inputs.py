@@ -351,6 +351,11 @@ def test_one_day_is_accepted():
     ("calcium_mg", ["did you mean 'calcium_mg_per_day'?"]),
     ("mk7_mg_per_day", ["did you mean 'mk7_ug_per_day'? (note: µg, not mg)"]),
     ("nonsense_setting", ["not a known key", "section.key"]),
+    # a clinician's name of a setting named otherwise here (CLINICAL_NAMES; said only 'not a known key')
+    ("eGFR", ["did you mean 'residual_gfr_ml_per_min'?"]),
+    ("gfr_ml_per_min", ["did you mean 'residual_gfr_ml_per_min'?"]),
+    ("age", ["did you mean 'age_years'?"]),
+    ("gender", ["did you mean 'sex'?"]),
 ])
 def test_an_unknown_flat_key_gets_a_hint_or_the_list(key, fragments, tmp_path, capsys):
     rejected(run_args(tmp_path, "--set", f"{key}=1"), capsys, *fragments)

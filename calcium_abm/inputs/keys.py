@@ -103,6 +103,12 @@ def unknown_parameter_hint(name: str) -> str:
     return other_section_hint("parameters", name) or did_you_mean(f"parameters.{name}", known) or NOT_A_PARAMETER
 
 
+#: a clinical name for a setting named otherwise here (lower case, without separators or a mL/min unit): a flat
+#: key ``egfr`` or ``GFR_ml_min`` is pointed at the setting, as a substance named another way is at its intake
+CLINICAL_NAMES = {"gfr": "residual_gfr_ml_per_min", "egfr": "residual_gfr_ml_per_min",
+                  "age": "age_years", "gender": "sex"}
+
+
 def _flat_key_hint(key: str) -> str:
     """What to say of an unknown flat key: a modelled substance named another way (``warfarin``,
     ``WARFARIN_MG_PER_DAY``, ``phylloquinone_ug_per_day``) gets its intake, never another
@@ -115,6 +121,10 @@ def _flat_key_hint(key: str) -> str:
     same = intake_hint(key)
     if same:
         return same
+    clinical = CLINICAL_NAMES.get(re.sub(r"(ml_?(per_?)?min)$", "", re.sub(r"[^a-z0-9]", "_", key.lower())
+                                         ).replace("_", ""))
+    if clinical is not None:
+        return f" — did you mean '{clinical}'?"
     if re.search(_INTAKE_UNIT, key.lower()):
         return f": {unknown_intake_word(key)}; the modelled intakes are {', '.join(intakes)}"
     return (f": not a known key; a setting is named section.key (sections: {', '.join(SECTIONS)}) or by "
