@@ -184,6 +184,12 @@ def test_parameter_set_is_typed_hashable_and_rejects_misspelt_names():
     assert changed.k1_half_life_h == 2.0 and changed != p
     with pytest.raises(AttributeError):
         p.k1_half_life_h = 3.0  # immutable
+    with pytest.raises(AttributeError, match="immutable"):
+        p.k1_half_life_hours = 3.0  # nor can a misspelt name be set
+    # the hash is computed once and kept: it stays the tuple's, for the set and a variant of it
+    variant = p._replace(k1_half_life_h=2.0)
+    assert type(variant) is type(p) and variant == changed and hash(variant) == hash(changed)
+    assert hash(p) == hash(p) == tuple.__hash__(p) and hash(variant) == tuple.__hash__(variant)
 
 
 # ----------------------------------------------------------------------------- the ledger

@@ -52,8 +52,26 @@ def parameter_set_type() -> type[tuple]:
     Instances are immutable and hashable (caches key on them: see
     :func:`calcium_abm.physiology.vitamin_k.form_constants`), and a misspelt attribute
     raises ``AttributeError`` at once. Derive a variant with ``p._replace(name=value)``.
+    An instance computes its hash once (:func:`_hash_once`): a new set (a person's rates,
+    refreshed every ``person.PERSON_UPDATE_DAYS``) is a key of ~20 caches that day, and hashing
+    its ~200 floats costs ~2 us each time.
     """
-    return NamedTuple("ParameterSet", [(name, float) for name in parameter_registry()])
+    fields = NamedTuple("ParameterSet", [(name, float) for name in parameter_registry()])
+    return type("ParameterSet", (fields,), {"__hash__": _hash_once, "__setattr__": _immutable, "__module__": __name__,
+                                            "__doc__": fields.__doc__})
+
+
+def _hash_once(p) -> int:
+    """The tuple's hash, kept in the instance's ``__dict__`` after the first call (the values never change)."""
+    known = p.__dict__
+    value = known.get("_hash")
+    if value is None:
+        value = known["_hash"] = tuple.__hash__(p)
+    return value
+
+
+def _immutable(p, name: str, value) -> None:
+    raise AttributeError(f"a parameter set is immutable: derive one with p._replace({name}=...)")
 
 
 def parameter_set(overrides: Mapping[str, float] | None = None):
