@@ -65,7 +65,16 @@ def test_quick_run_prints_every_figure_with_a_verdict(quick_run):
         matching = [line for line in lines if line.startswith(label)]
         assert len(matching) == 1, f"{label!r} missing from:\n{proc.stdout}"
     targeted = [line for line in lines if line.rstrip().endswith(("PASS", "MISS"))]
-    assert len(targeted) == 6, proc.stdout  # full run, start cost, ratio, run vs wolf_sheep steps, growth, memory
+    # full run, start cost, ratio, run vs wolf_sheep steps, cost per day at 64x64, growth (all grids and the
+    # largest pair), memory
+    assert len(targeted) == 8, proc.stdout
+    cost_64 = next(line for line in lines if line.startswith("Cost per day at 64x64"))
+    assert "<= 0.08" in cost_64, cost_64  # issue 16's target is shown, not "info"
+    # where a day goes: every call model.step makes, and the whole day
+    bench = _load_bench()
+    for label, _, _ in bench.DAY_STEPS:
+        assert sum(1 for line in lines if line.startswith(label)) == 1, f"{label!r} missing from:\n{proc.stdout}"
+    assert any(line.startswith("whole day (model.step)") for line in lines), proc.stdout
 
 
 def test_quick_run_saves_positive_finite_figures(quick_run):
@@ -82,6 +91,12 @@ def test_quick_run_saves_positive_finite_figures(quick_run):
     assert costs[1] > costs[0]
     for size, m in figures["memory"].items():
         assert m["peak_bytes_per_patch"] >= m["retained_bytes_per_patch"] > 0, size
+    # the day's parts: each a positive time; the top-level calls and the step's own lines make up the day
+    parts = figures["day_breakdown_us"]
+    top = {k: v for k, v in parts.items() if k != "day" and not k.startswith(" ")}
+    assert all(math.isfinite(v) and v > 0 for k, v in parts.items() if k != "step's own lines"), parts
+    assert sum(top.values()) == pytest.approx(parts["day"])
+    assert parts["  compiled exchanges + wall kernel"] < parts["mineral exchanges and wall"]
     # updates/s is (patches + agents) per day x days / s, so it exceeds patches x days/s
     assert figures["updates_per_s"] > 2 * 64 * 64 * figures["default_days_per_s"]
 
