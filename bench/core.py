@@ -158,12 +158,19 @@ def compare_with_wolf_sheep(repeats: int, wolf_sheep_steps: int) -> dict[str, fl
 
 
 # ----------------------------------------------------------------------------- 4
-def cost_per_day_ms(side: int, warmup_days: int, timed_days: int) -> float:
-    """Median ms per day at ``side`` x ``side`` patches per section, after warm-up."""
+def warmed_model(side: int, warmup_days: int, timed_days: int) -> CalciumParadoxModel:
+    """The default scenario at ``side`` x ``side`` per section, stepped ``warmup_days``, with
+    ``timed_days`` (and one) left to run."""
     days = warmup_days + timed_days
     model = CalciumParadoxModel(DEFAULT_SCENARIO, rng=BENCH_SEED, years=(days + 1) / 365.0, **grid_settings(side))
     for _ in range(warmup_days):
         model.step()
+    return model
+
+
+def cost_per_day_ms(side: int, warmup_days: int, timed_days: int) -> float:
+    """Median ms per day at ``side`` x ``side`` patches per section, after warm-up."""
+    model = warmed_model(side, warmup_days, timed_days)
     gc.collect()
     times = []
     for _ in range(timed_days):
@@ -218,10 +225,7 @@ def day_breakdown_us(side: int, warmup_days: int, timed_days: int) -> dict[str, 
                 times[label].append(time.perf_counter() - start)
         return wrapper
 
-    days = warmup_days + timed_days
-    model = CalciumParadoxModel(DEFAULT_SCENARIO, rng=BENCH_SEED, years=(days + 1) / 365.0, **grid_settings(side))
-    for _ in range(warmup_days):
-        model.step()
+    model = warmed_model(side, warmup_days, timed_days)
     step_times = []
     try:
         for label, module_name, attribute in DAY_STEPS:
