@@ -151,3 +151,64 @@ def test_the_expected_past_of_a_wandering_trait_is_its_ornstein_uhlenbeck_mean_b
     assert then[near].mean() == pytest.approx(person_traits.expected_past_trait(0.92, 1.0, 3.0, tau), abs=0.002)
     with pytest.raises(Exception, match="years_before"):
         person_traits.expected_past_trait(1.0, 1.0, -1.0, 2.0)
+
+
+def _python_steps(bone, ocs, obs, cortical, effects, activation, pth, supply, p, rng):
+    """The life course's steps as the laws give them called one by one from Python (the loop
+    life_course._coarse_steps compiles)."""
+    from calcium_abm.physiology import remodeling, skeleton
+
+    for effect in effects:
+        activation = ageing.lagged_activation_effect(activation, effect, p, life_course.STEP_DAYS)
+        drives = remodeling.bone_drives(pth, effect, supply, p, activation)
+        remodeling.remodel_day(bone, ocs, obs, drives, p, rng, life_course.STEP_DAYS, without_agents=True)
+        skeleton.mineralise(bone, np.inf, 1.0, p, life_course.STEP_DAYS)
+        skeleton.cortical_day(cortical, drives, p, life_course.STEP_DAYS)
+        skeleton.mineralise_cortical(cortical, np.inf, 1.0, p, life_course.STEP_DAYS)
+    return activation
+
+
+@pytest.mark.parametrize("effect", [0.0, 0.6])
+def test_the_compiled_steps_give_the_python_laws_numbers_bit_for_bit(effect):
+    """life_course._coarse_steps (compiled from the laws' one definition) against the same laws
+    called from Python on copies of one section, over 30 steps of a woman's rates at 60 under a
+    raised PTH, with osteoclast births that grow the populations' arrays (the call returns early)."""
+    import copy
+
+    from calcium_abm.parameters import drive_record_slot
+    from calcium_abm.physiology import compiled_laws, remodeling, skeleton
+    from calcium_abm.populations import CellPopulation
+    from calcium_abm.random_stream import RandomStream
+
+    model = build(sex="female", age_years=60.0, postmenopausal=True, years_since_menopause=9.0)
+    p, supply = model.params, person.healthy_bone_vitamin_k_supply(model.params, model.dt)
+    effects = np.linspace(effect, effect / 2, 30)
+    # no osteoclast slot at the start, so that births grow the arrays inside the compiled steps
+    sections = [(copy.deepcopy(model.bone), CellPopulation(dict(model.osteoclasts._dtypes), capacity=1),
+                 copy.deepcopy(model.osteoblasts)) for _ in range(2)]
+    cortical = [skeleton.CorticalBone(1000.0, 20.0, 5.0) for _ in range(2)]
+    bone, ocs, obs = sections[0]
+    expected = _python_steps(bone, ocs, obs, cortical[0], effects, 0.1, 1.4, supply, p,
+                             RandomStream(np.random.default_rng(5)))
+    bone, ocs, obs = sections[1]
+    stream, rates, left, activation = RandomStream(np.random.default_rng(5)), drive_record_slot(
+        remodeling.RemodelingRates), effects, 0.1
+    mg, calls = (1000.0, 20.0, 5.0), 0
+    while left.size:
+        done, oc, ob, activation, mg = life_course._coarse_steps(
+            bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(),
+            *bone.mineral.shape, ocs.kernel_fields(), obs.kernel_fields(), rates, rates.view(np.float64),
+            compiled_laws.law_parameters(p), stream, left, activation, 1.4, supply, mg, bone.mineral_mg_per_unit,
+            life_course.STEP_DAYS)
+        left, calls = left[done:], calls + 1
+        for population, fields in ((ocs, oc), (obs, ob)):
+            if fields is not None:
+                population.adopt(fields)
+    assert activation == expected
+    assert mg == (cortical[0].mineral_mg, cortical[0].cavity_mg, cortical[0].osteoid_mg)
+    for name in ("mineral", "osteoid", "cavity", "mineral_deficit"):
+        assert np.array_equal(getattr(sections[0][0], name), getattr(bone, name)), name
+    for python_cells, compiled_cells in ((sections[0][1], ocs), (sections[0][2], obs)):
+        assert all(np.array_equal(a, b) for a, b in zip(python_cells.kernel_fields(), compiled_cells.kernel_fields()))
+    assert calls > 1                                     # births grew the arrays: the call returned early
+    assert not np.array_equal(bone.cavity, model.bone.cavity) and mg != (1000.0, 20.0, 5.0)  # the steps acted

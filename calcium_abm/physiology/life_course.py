@@ -4,7 +4,8 @@ A run for a person of 80 starts from the bone of an 80-year-old. The decades sin
 young-adult peak (``osteoblast_reference_age_years``, the age the osteoblast capacity law and
 the T-score reference take) up to the first day of the spin-up are lived by the run's own
 section, before its spin-up, through the model's own bone rules in coarse steps of
-:data:`STEP_DAYS` physiological days. Each law is called, not copied:
+:data:`STEP_DAYS` physiological days, compiled together between the refreshes of the person's rates
+(:func:`_coarse_steps`, from the laws' one definition: :mod:`.compiled_laws`). Each law is called, not copied:
 
 * the cell rules of :func:`.remodeling.remodel_day` and mineralisation
   (:func:`.skeleton.mineralise`), as in the spin-up (:func:`.skeleton.spin_up_section`);
@@ -38,9 +39,11 @@ from __future__ import annotations
 import math
 from typing import Callable, NamedTuple
 
+import numba
 import numpy as np
 
-from calcium_abm.physiology import ageing, remodeling, skeleton
+from calcium_abm.parameters import drive_record_slot
+from calcium_abm.physiology import ageing, bone_rates, compiled_laws, remodeling, skeleton
 from calcium_abm.random_stream import RandomStream
 
 #: physiological days per life-course step: 10 matches daily steps within the seed scatter
@@ -91,25 +94,64 @@ def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, obje
     p = params_at(start_age_years)
     steps = math.ceil(years * ageing.DAYS_PER_YEAR_OF_AGE / STEP_DAYS - 1e-9)
     ages = start_age_years + (np.arange(steps) + 0.5) * STEP_DAYS / ageing.DAYS_PER_YEAR_OF_AGE
-    effects = np.asarray(estrogen_effect_at(np.concatenate(([start_age_years], ages))), dtype=float).tolist()
-    pth, activation = pth_at(start_age_years, p), effects[0]
+    effects = np.asarray(estrogen_effect_at(np.concatenate(([start_age_years], ages))), dtype=float)
+    pth, activation = pth_at(start_age_years, p), float(effects[0])
     skeleton.spin_up_section(bone, ocs, obs, vitamin_k_supply_nmol_per_l, p, stream, STEP_DAYS, SPINUP_DAYS,
                              lambda _days_before: activation, pth)
     drives = remodeling.bone_drives(pth, activation, vitamin_k_supply_nmol_per_l, p)
     cortical = skeleton.cortical_steady_state(1.0, p, drives.activation_factor, 1.0, 1.0 / drives.osteoclast_apoptosis_factor,
                                           remodeling.osteoblast_refill_margin(drives, p))
     start_volume, refresh = section_volume(bone), max(1, round(RATES_EVERY_DAYS / STEP_DAYS))
-    for i, effect in enumerate(effects[1:]):
-        if i % refresh == 0:
-            p = params_at(float(ages[i]))
-            pth = pth_at(float(ages[i]), p)
-        activation = ageing.lagged_activation_effect(activation, effect, p, STEP_DAYS)
-        drives = remodeling.bone_drives(pth, effect, vitamin_k_supply_nmol_per_l, p, activation)
-        remodeling.remodel_day(bone, ocs, obs, drives, p, stream, STEP_DAYS, without_agents=True)  # none made yet
-        skeleton.mineralise(bone, math.inf, 1.0, p, STEP_DAYS)
-        skeleton.cortical_day(cortical, drives, p, STEP_DAYS)
-        skeleton.mineralise_cortical(cortical, math.inf, 1.0, p, STEP_DAYS)
-    return LifeCourse(section_volume(bone) / start_volume, cortical.mineral_mg, steps * STEP_DAYS / ageing.DAYS_PER_YEAR_OF_AGE)
+    rates = drive_record_slot(remodeling.RemodelingRates)
+    cortical_mg = (cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg)
+    for first in range(0, steps, refresh):  # the person's rates and PTH at each refresh, then its steps compiled
+        p = params_at(float(ages[first]))
+        pth, p_record = pth_at(float(ages[first]), p), compiled_laws.law_parameters(p)
+        block = effects[1 + first:1 + first + refresh]
+        while block.size:  # back here after a step whose births grew a population's arrays
+            done, oc, ob, activation, cortical_mg = _coarse_steps(
+                bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(),
+                *bone.mineral.shape, ocs.kernel_fields(), obs.kernel_fields(), rates, rates.view(np.float64), p_record,
+                stream, block, activation, pth, vitamin_k_supply_nmol_per_l, cortical_mg, bone.mineral_mg_per_unit,
+                STEP_DAYS)
+            block = block[done:]
+            for population, fields in ((ocs, oc), (obs, ob)):
+                if fields is not None:
+                    population.adopt(fields)
+    return LifeCourse(section_volume(bone) / start_volume, cortical_mg[0], steps * STEP_DAYS / ageing.DAYS_PER_YEAR_OF_AGE)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _coarse_steps(mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rates, p_record, stream, effects,
+                  activation, pth_relative, vitamin_k_supply_nmol_per_l, cortical_mg, mg_per_unit, dt):
+    """:func:`run_bone`'s steps of ``dt`` days under one parameter set ``p``
+    (:func:`.compiled_laws.law_parameters`) and PTH, one per estrogen-loss effect of ``effects``,
+    compiled from the laws' one definition: the lagged activation effect, the day's drives and the
+    kernels' rates (``rates_record``, whose float64 view is ``rates``), the bone cells
+    (:func:`.remodeling.remodel_day`'s kernel; dead cells freed), trabecular mineralisation
+    (:func:`.skeleton.mineralise_arrays`), the cortical compartment's day and its mineralisation,
+    on an unlimited supply at the reference Ca x P. Returns (steps done, the osteoclasts' and teams'
+    kernel fields if births grew them, else None, which ends the call early; the activation effect;
+    the cortical (mineral, cavity, osteoid) mg)."""
+    p, (mineral_mg, cavity_mg, osteoid_mg) = p_record[0], cortical_mg
+    for n in range(effects.size):
+        effect = effects[n]
+        activation = ageing.lagged_activation_effect(activation, effect, p, dt)
+        drives = bone_rates.bone_drive_factors(pth_relative, effect, vitamin_k_supply_nmol_per_l, p, activation)
+        (rates[0], rates[1], rates[2], rates[3], rates[4], rates[5], rates[6],
+         rates[7]) = bone_rates.remodeling_rate_values(drives[0], drives[1], drives[2], p, dt)
+        _resorbed, oc_grown, ob_grown, _, _, _, _, _ = remodeling.cells_day_kernel(
+            mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, p.osteoblast_cells_per_cavity_volume,
+            stream, True)
+        skeleton.mineralise_arrays(mineral, osteoid, cavity, deficit, mg_per_unit, math.inf, 1.0, p, dt)
+        mineral_mg, cavity_mg, osteoid_mg, _ = skeleton.cortical_day_values(
+            mineral_mg, cavity_mg, osteoid_mg, drives[0], drives[1], bone_rates.refill_margin(drives[2], p), p, dt)
+        laid_mg = skeleton.cortical_mineralised_mg(osteoid_mg, math.inf, 1.0, p, dt)
+        osteoid_mg -= laid_mg
+        mineral_mg += laid_mg
+        if oc_grown is not None or ob_grown is not None:  # births needed more slots: the caller adopts them
+            return n + 1, oc_grown, ob_grown, activation, (mineral_mg, cavity_mg, osteoid_mg)
+    return effects.size, None, None, activation, (mineral_mg, cavity_mg, osteoid_mg)
 
 
 def pth_knot_ages(start_age_years: float, end_age_years: float, p) -> list[float]:

@@ -29,6 +29,8 @@ import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare, drive_record
+from calcium_abm.physiology.bone_rates import (MAX_RECRUITMENT_PER_SURFACE_PATCH_PER_DAY, bone_drive_factors,  # noqa: F401
+                                               refill_margin, remodeling_rate_values, team_osteoid_per_cell)
 from calcium_abm.physiology.bone_geometry import (EMPTY_PATCH, OFFSETS_X, OFFSETS_Y, SLIVER_CAVITY,  # noqa: F401
                                                   bone_surface, on_surface, trabecular_structure)
 from calcium_abm.populations import CellPopulation, grown, take_slots
@@ -197,16 +199,11 @@ def estrogen_loss_effect(postmenopausal: bool, years_since_menopause: float, p) 
 
 def bone_drives(pth_relative: float, estrogen_effect: float, vitamin_k_supply_nmol_per_l: float, p,
                 activation_effect: float | None = None) -> BoneDrives:
-    """Combine PTH, estrogen loss and vitamin K status into the day's cell-rate multipliers;
-    ``activation_effect`` is the estrogen-loss effect on activation if it differs (its lag)."""
-    k_status = vitamin_k_supply_nmol_per_l / (vitamin_k_supply_nmol_per_l + p.vitamin_k_bone_half_saturation_nmol_per_l)
-    e_act = estrogen_effect if activation_effect is None else activation_effect
-    activation = pth_relative ** p.pth_activation_exponent * (1.0 + e_act * (p.estrogen_loss_activation_factor - 1.0))
-    oc_lifespan = 1.0 + estrogen_effect * (p.estrogen_loss_osteoclast_lifespan_factor - 1.0)
-    oc_apoptosis = (1.0 + p.vitamin_k_osteoclast_apoptosis_gain * k_status) / oc_lifespan
-    ob_apoptosis = (1.0 + p.vitamin_k_osteoblast_survival_gain * (1.0 - k_status)) * (
-        1.0 + estrogen_effect * (p.estrogen_loss_osteoblast_apoptosis_factor - 1.0))
-    return BoneDrives(activation, oc_apoptosis, ob_apoptosis)
+    """Combine PTH, estrogen loss and vitamin K status into the day's cell-rate multipliers
+    (:func:`.bone_rates.bone_drive_factors`); ``activation_effect`` is the estrogen-loss effect on
+    activation if it differs (its lag)."""
+    return BoneDrives(*bone_drive_factors(pth_relative, estrogen_effect, vitamin_k_supply_nmol_per_l, p,
+                                          estrogen_effect if activation_effect is None else activation_effect))
 
 
 def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, drives: BoneDrives, p,
@@ -297,39 +294,20 @@ class RemodelingRates(NamedTuple):
 
 
 @numba.njit(cache=True, inline="always")
-def team_osteoid_per_cell(osteoid_per_cell_per_day, apoptosis_per_day, dt):
-    """Osteoid one cell of a team lays over a step while the team dies at
-    ``apoptosis_per_day``: the exact integral ``r (1 - e^-a dt) / a`` (``r dt`` at a = 0)."""
-    survive = math.exp(-apoptosis_per_day * dt)
-    return osteoid_per_cell_per_day * ((1.0 - survive) / apoptosis_per_day if apoptosis_per_day > 0 else dt)
-
-
-@numba.njit(cache=True, inline="always")
 def osteoid_laid(team_cells, osteoid_per_cell, cavity):
     """Osteoid a team lays into its cavity in a step (patch volume): its cells' output,
     at most what the cavity still lacks (the osteoblast refill rule)."""
     return min(team_cells * osteoid_per_cell, cavity)
 
 
-#: at most one new osteoclast per free surface patch a day (~700x the healthy 0.0014): a bound, not a
-#: law, so that an extreme but allowed drive (a PTH far outside physiology) cannot ask the Poisson draw
-#: for billions of cells and exhaust memory; no run inside physiology comes near it
-MAX_RECRUITMENT_PER_SURFACE_PATCH_PER_DAY = 1.0
-
-
 def remodeling_rates(drives: BoneDrives, p, dt: float = 1.0) -> RemodelingRates:
-    """The kernels' rates for today's ``drives``, parameter set ``p`` and step ``dt`` (days)."""
-    a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
-    return RemodelingRates(
-        recruitment_per_surface_patch=min(p.osteoclast_recruitment_per_surface_patch_per_day * drives.activation_factor,
-                                          MAX_RECRUITMENT_PER_SURFACE_PATCH_PER_DAY) * dt,
-        resorption_per_step=p.osteoclast_resorption_per_day * dt,
-        p_osteoclast_death=-math.expm1(-p.osteoclast_apoptosis_per_day * drives.osteoclast_apoptosis_factor * dt),
-        p_team_recruit=-math.expm1(-p.reversal_recruitment_per_day * dt),
-        osteoid_per_cell=team_osteoid_per_cell(p.osteoblast_osteoid_per_cell_per_day, a, dt),
-        osteoblast_survival=math.exp(-a * dt),
-        team_minimum_cells=p.osteoblast_team_minimum_cells,
-        dt=dt)
+    """The kernels' rates for today's ``drives``, parameter set ``p`` and step ``dt`` (days)
+    (:func:`.bone_rates.remodeling_rate_values`)."""
+    return RemodelingRates(*remodeling_rate_values(drives.activation_factor, drives.osteoclast_apoptosis_factor,
+                                                   drives.osteoblast_apoptosis_factor, p, dt))
+
+
+cells_day_kernel = _cells_day_kernel  # for compiled callers (the life course's steps, .life_course)
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -478,13 +456,9 @@ def _formation_kernel(osteoid, cavity, alive, patches, team_cells, ages, rates_r
 
 
 def osteoblast_refill_margin(drives: BoneDrives, p) -> float:
-    """Osteoid a team can lay over its life per unit of cavity it was recruited for.
-
-    A team of ``c * cavity`` cells each laying ``r`` per day while dying at rate ``a`` lays
-    ``r c / a`` per unit cavity: above 1 the cavity is refilled, below 1 a deficit remains.
-    """
-    a = p.osteoblast_apoptosis_per_day * drives.osteoblast_apoptosis_factor
-    return p.osteoblast_osteoid_per_cell_per_day * p.osteoblast_cells_per_cavity_volume / a
+    """Osteoid a team can lay over its life per unit of cavity it was recruited for
+    (:func:`.bone_rates.refill_margin`): below 1 a remodeling cycle ends with a deficit."""
+    return refill_margin(drives.osteoblast_apoptosis_factor, p)
 
 
 @numba.njit(cache=True, error_model="numpy")

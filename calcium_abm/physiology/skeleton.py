@@ -137,18 +137,27 @@ def cortical_steady_state(mineral_mg: float, p, activation_factor: float = 1.0,
 
 
 def cortical_day(cortical: CorticalBone, drives: BoneDrives, p, dt: float = 1.0) -> float:
-    """One day of cortical remodeling (mean field), in place; returns mineral resorbed (mg)."""
-    depth = 1.0 / drives.osteoclast_apoptosis_factor  # longer-lived osteoclasts dig deeper
+    """One day of cortical remodeling (mean field, :func:`cortical_day_values`), in place; returns
+    mineral resorbed (mg)."""
+    cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg, resorbed = cortical_day_values(
+        cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg, drives.activation_factor,
+        drives.osteoclast_apoptosis_factor, osteoblast_refill_margin(drives, p), p, dt)
+    return float(resorbed)
+
+
+def cortical_day_values(mineral_mg, cavity_mg, osteoid_mg, activation_factor, osteoclast_apoptosis_factor,
+                        refill_margin, p, dt):
+    """:func:`cortical_day` on floats (mg): (mineral, cavity, osteoid after the step, mineral resorbed).
+    Osteoclasts dig ``1 / osteoclast_apoptosis_factor`` deeper when they live longer; teams lay
+    ``min(1, refill_margin)`` of their cavity (:func:`.bone_rates.refill_margin`), the rest of the cycle
+    ending as a deficit."""
+    depth = 1.0 / osteoclast_apoptosis_factor
     # math.exp (the C library's), as compiled code computes it: numpy's exp differs from it in the last bit for
     # ~6 % of arguments, which would keep a compiled day from giving this day's numbers bit for bit (issue 16)
-    resorbed = cortical.mineral_mg * (1.0 - math.exp(-p.cortical_turnover_per_year / 365.0
-                                                     * drives.activation_factor * depth * dt))
-    refilled = cortical.cavity_mg * (1.0 - math.exp(-p.cortical_refill_per_day * dt))
-    cortical.mineral_mg -= resorbed
-    cortical.cavity_mg += resorbed - refilled
-    # teams lay min(1, margin) of their cavity; the rest of the cycle ends as a deficit
-    cortical.osteoid_mg += refilled * min(1.0, osteoblast_refill_margin(drives, p))
-    return float(resorbed)
+    resorbed = mineral_mg * (1.0 - math.exp(-p.cortical_turnover_per_year / 365.0 * activation_factor * depth * dt))
+    refilled = cavity_mg * (1.0 - math.exp(-p.cortical_refill_per_day * dt))
+    return (mineral_mg - resorbed, cavity_mg + (resorbed - refilled), osteoid_mg + refilled * min(1.0, refill_margin),
+            resorbed)
 
 
 def _elementwise(a):
