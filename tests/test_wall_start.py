@@ -84,3 +84,33 @@ def test_the_spin_up_leaves_the_runs_own_random_stream_alone():
     spun_up, born = _started("healthy_adult"), _started("healthy_adult", mgp_knockout=True)  # the knockout skips it
     assert spun_up.vessel.osteochondrogenic.any() and not born.vessel.osteochondrogenic.any()
     assert spun_up.rng.bit_generator.state == born.rng.bit_generator.state
+
+
+@pytest.mark.parametrize("name", ["healthy_adult", "long_term_warfarin"])
+def test_the_compiled_spin_up_gives_the_python_days_numbers_bit_for_bit(name):
+    """wall_start._wall_steps (the wall's day compiled, its uniforms drawn in the kernel) against
+    calcification.vessel_day called day by day from Python on a copy of the same wall and stream."""
+    import copy
+    import dataclasses
+
+    from calcium_abm.physiology import calcification, carboxylation, wall_start
+    from calcium_abm.physiology.intima import Intima
+
+    model = _started(name)
+    p, dt, days = model.params, model.dt, 40.0
+    carboxylated = model.carboxylation.mgp_carboxylated_by_depth
+    made, phosphate = calcification.mgp_synthesis_per_step(p, dt), 1.1
+    walls = [copy.deepcopy(model.vessel) for _ in range(2)]
+    compiled = wall_start.start_wall_at_steady_state(walls[0], carboxylated, made, phosphate, p, 11, dt, days)
+    wall = walls[1]  # the same days as the Python loop start_wall_at_steady_state ran before it was compiled
+    scratch = dataclasses.replace(wall, mineral=np.zeros_like(wall.mineral), generation=np.zeros_like(wall.generation),
+                                  intima=Intima(), mineral_root=None, deposit_coat=None)
+    carried = np.broadcast_to(carboxylated, wall.cmgp.shape)
+    wall.cmgp[:], wall.ucmgp[:] = carried, 1.0 - carried
+    rng = np.random.default_rng((11, wall_start.WALL_STREAM))
+    for _ in range(int(math.ceil(days / dt))):
+        day = calcification.vessel_day(scratch, carboxylated, made, phosphate, 1.0, p, rng, 0.0, dt)
+    assert compiled == carboxylation.ucmgp_release_relative(day.ucmgp_made, wall.mineral.size, made)
+    for field in ("cmgp", "ucmgp", "osteochondrogenic"):
+        assert np.array_equal(getattr(walls[0], field), getattr(wall, field)), field
+    assert not np.array_equal(walls[0].osteochondrogenic, model.vessel.osteochondrogenic)  # the days acted

@@ -8,7 +8,8 @@ phenotype depends on the MGP (unopposed BMP-2 drives the switch): under warfarin
 the cells are osteochondrogenic at steady state, against a few % in health. Starting every cell
 contractile made dp-ucMGP drift by +70 % in the first year of a lifelong warfarin scenario.
 
-The state is found by running the wall's own day (:func:`.calcification.vessel_day`) on the
+The state is found by running the wall's own day (:func:`.calcification.vessel_day`'s
+:func:`.calcification.wall_day`, compiled from its one definition: :func:`_wall_steps`) on the
 phenotype and MGP arrays for ``days`` physiological days under the day-0 carboxylation profile
 and serum phosphate, with the mineral laws fed nothing (blood supplies no calcium before day 0,
 and the deposits, nuclei and cell generations of the spin-up go to scratch arrays): mineral does
@@ -22,11 +23,13 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import numba
 import numpy as np
 
-from calcium_abm.physiology import calcification
+from calcium_abm.physiology import calcification, compiled_laws
 from calcium_abm.physiology.carboxylation import ucmgp_release_relative
 from calcium_abm.physiology.intima import Intima
+from calcium_abm.random_stream import RandomStream
 
 #: the spin-up's random stream: ``numpy.random.default_rng((seed, WALL_STREAM))``
 WALL_STREAM = 1
@@ -61,9 +64,27 @@ def start_wall_at_steady_state(wall: calcification.VesselWall, carboxylated_by_d
                                   intima=Intima(), mineral_root=None,
                                   deposit_coat=None)  # shares the phenotype and MGP arrays with the wall
     rng = np.random.default_rng((seed, WALL_STREAM))
-    day = None
-    for _ in range(int(math.ceil(days / dt))):
-        day = calcification.vessel_day(scratch, carboxylated_by_depth, mgp_made_per_cell, phosphate_rel, 1.0, p, rng,
-                                       0.0, dt)
-    return ucmgp_release_relative(day.ucmgp_made, wall.mineral.size, mgp_made_per_cell) if day else float(
-        np.mean(1.0 - carboxylated))
+    steps = int(math.ceil(days / dt))
+    if steps <= 0:
+        return float(np.mean(1.0 - carboxylated))
+    inputs = calcification.wall_day_inputs(scratch, carboxylated_by_depth, p, rng, dt)  # draws the first day's uniforms
+    ucmgp_made = _wall_steps(steps, inputs, mgp_made_per_cell, phosphate_rel, compiled_laws.law_parameters(p),
+                             RandomStream(rng), dt)
+    return ucmgp_release_relative(ucmgp_made, wall.mineral.size, mgp_made_per_cell)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _wall_steps(steps, inputs, mgp_made_per_cell, phosphate_rel, p_record, stream, dt):
+    """``steps`` days of the wall's day (:func:`.calcification.wall_day`, compiled from its one
+    definition) on :func:`.calcification.wall_day_inputs` ``inputs`` (a scratch wall, its intima
+    left out: nothing reads it), at a reference Ca x P and no blood supply; each day after the first
+    draws its uniforms into the inputs' array from ``stream`` in the order numpy draws them. Returns
+    the last day's uncarboxylated MGP made (healthy units x patches)."""
+    p, uniforms = p_record[0], inputs[8].reshape(inputs[8].size)
+    ucmgp_made = 0.0
+    for step in range(steps):
+        if step:
+            for i in range(uniforms.size):
+                uniforms[i] = stream.rng.random(dtype=np.float32)
+        ucmgp_made = calcification.wall_day(*inputs, mgp_made_per_cell, phosphate_rel, 1.0, 0.0, 1.0, p, dt)[2]
+    return ucmgp_made
