@@ -187,14 +187,15 @@ def growth_exponent(patches: list[int], cost_ms: list[float]) -> float:
 
 
 #: the calls ``CalciumParadoxModel.step`` makes, as (label, module, attribute): each is timed by a
-#: wrapper put on the module attribute the step looks up (``_mineral_exchanges``' three inner
-#: calls are timed inside it and also counted in its own time)
+#: wrapper put on the module attribute the step looks up (the indented calls are timed inside the
+#: call above them and also counted in its time)
 DAY_STEPS = (
     ("schedule and ageing", "calcium_abm.person", "apply_schedule_and_age"),
     ("carboxylation", "calcium_abm.model", "CalciumParadoxModel._carboxylation_day"),
     ("systemic signals", "calcium_abm.physiology.minerals", "systemic_values"),
     ("bone drives", "calcium_abm.person", "bone_drives_today"),
     ("bone cells (remodel_day)", "calcium_abm.physiology.remodeling", "remodel_day"),
+    ("  compiled bone-cell kernel", "calcium_abm.physiology.remodeling", "_cells_day_kernel"),
     ("cortical bone", "calcium_abm.physiology.skeleton", "cortical_day"),
     ("mineral exchanges and wall", "calcium_abm.model", "CalciumParadoxModel._mineral_exchanges"),
     ("  wall inputs and uniforms", "calcium_abm.physiology.calcification", "wall_day_inputs"),
@@ -449,6 +450,7 @@ def run(quick: bool = False) -> dict[str, object]:
     top = sorted(cost)[-2:]
     results["growth_exponent_largest_pair"] = growth_exponent([2 * s * s for s in top], [cost[s] for s in top])
     results["day_breakdown_us"] = day_breakdown_us(SECTION_SIZES[0], warmup, timed)
+    results["day_outside_kernels_us"] = outside_kernels_us(results["day_breakdown_us"])
 
     _check_tracemalloc_sees_numpy()
     memory_days = 5 if quick else 30
@@ -514,6 +516,16 @@ def report(r: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+#: the compiled kernels a day calls: the time outside them is Python, numpy's draws and the calls' overhead
+KERNEL_STEPS = ("  compiled bone-cell kernel", "  compiled exchanges + wall kernel")
+
+
+def outside_kernels_us(parts: dict[str, float]) -> float:
+    """Median us of a day spent outside :data:`KERNEL_STEPS` (a :func:`day_breakdown_us` result): what a
+    day costs besides the work that grows with the grid, and what persons stepped in lock-step could share."""
+    return parts["day"] - sum(parts[label] for label in KERNEL_STEPS)
+
+
 def breakdown_report(parts: dict[str, float]) -> str:
     """Where a 64x64 day goes: :func:`day_breakdown_us`'s medians, one line each."""
     lines = ["", f"Where a {SECTION_SIZES[0]}x{SECTION_SIZES[0]} day goes (median us per day, each call of "
@@ -521,6 +533,7 @@ def breakdown_report(parts: dict[str, float]) -> str:
     width = max(len(label) for label in parts)
     lines += [f"{label.ljust(width)}  {us:6.1f}" for label, us in parts.items() if label != "day"]
     lines.append(f"{'whole day (model.step)'.ljust(width)}  {parts['day']:6.1f}")
+    lines.append(f"{'  outside the compiled kernels'.ljust(width)}  {outside_kernels_us(parts):6.1f}")
     return "\n".join(lines)
 
 

@@ -75,6 +75,7 @@ def test_quick_run_prints_every_figure_with_a_verdict(quick_run):
     for label, _, _ in bench.DAY_STEPS:
         assert sum(1 for line in lines if line.startswith(label)) == 1, f"{label!r} missing from:\n{proc.stdout}"
     assert any(line.startswith("whole day (model.step)") for line in lines), proc.stdout
+    assert any(line.startswith("  outside the compiled kernels") for line in lines), proc.stdout
 
 
 def test_quick_run_saves_positive_finite_figures(quick_run):
@@ -97,6 +98,9 @@ def test_quick_run_saves_positive_finite_figures(quick_run):
     assert all(math.isfinite(v) and v > 0 for k, v in parts.items() if k != "step's own lines"), parts
     assert sum(top.values()) == pytest.approx(parts["day"])
     assert parts["  compiled exchanges + wall kernel"] < parts["mineral exchanges and wall"]
+    assert parts["  compiled bone-cell kernel"] < parts["bone cells (remodel_day)"]
+    assert 0 < figures["day_outside_kernels_us"] == pytest.approx(
+        parts["day"] - parts["  compiled bone-cell kernel"] - parts["  compiled exchanges + wall kernel"])
     # updates/s is (patches + agents) per day x days / s, so it exceeds patches x days/s
     assert figures["updates_per_s"] > 2 * 64 * 64 * figures["default_days_per_s"]
 
