@@ -21,7 +21,6 @@ Steady state is not imposed: it holds when teams outlive their cavities.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
