@@ -276,19 +276,22 @@ class _SerumTallies:
     :data:`calcium_abm.physiology.kidney.PHYSIOLOGICAL_RANGES` read (serum calcium and phosphate
     from the ledgers' blood pools): no pass over the tissue sections."""
 
-    def __init__(self, model: Any):
+    def __init__(self, model: Any, blood_mg: tuple[float, float] | None = None):
         self.m, self.p = model, model.params
-        self.serum_ca = calcium.serum_calcium_mmol_l(model.calcium["blood"], self.p)
-        self.p_pools = {"blood": model.phosphate["blood"]}
+        calcium_mg, phosphorus_mg = (model.calcium["blood"], model.phosphate["blood"]) if blood_mg is None else blood_mg
+        self.serum_ca = calcium.serum_calcium_mmol_l(calcium_mg, self.p)
+        self.p_pools = {"blood": phosphorus_mg}
 
 
-def physiology_row(model: Any) -> dict[str, float]:
+def physiology_row(model: Any, day: int | None = None, blood_mg: tuple[float, float] | None = None) -> dict[str, float]:
     """``day`` and the columns :func:`physiology_warning` reads (those of
     :data:`calcium_abm.physiology.kidney.PHYSIOLOGICAL_RANGES`) for the model's current day,
     computed by the same column functions as the full row (the same values, bit for bit), at a
     fraction of its cost: what a run that keeps only its first and last rows checks on the
-    recorded days between (``simulate(..., rows="ends")``)."""
-    return {"day": float(model.day), **dict(zip(kidney.PHYSIOLOGICAL_RANGES, _PHYSIOLOGY_ROW(_SerumTallies(model))))}
+    recorded days between (``simulate(..., rows="ends")``). A past ``day`` of the run with the
+    calcium and phosphorus (mg) its blood held that day (``blood_mg``) gives that day's row."""
+    return {"day": float(model.day if day is None else day),
+            **dict(zip(kidney.PHYSIOLOGICAL_RANGES, _PHYSIOLOGY_ROW(_SerumTallies(model, blood_mg))))}
 
 
 _PHYSIOLOGY_ROW = _compile_row([_DECLARED[name].expression for name in kidney.PHYSIOLOGICAL_RANGES])

@@ -12,6 +12,8 @@ way, with the daily event moved to tomorrow in place instead of rebuilt. Neither
 last day (``model.days_total``): :func:`step_one_day` then raises :class:`~calcium_abm.errors.RunEndedError`
 (:func:`refuse_a_day_past_the_end`), before anything moves, and :func:`step_days` stops there; Mesa's ``run_for``
 and ``run_until`` are refused there too, with the clock left on the run's last day (:class:`ClockStopsAtTheEnd`).
+While the daily step is the only event, :func:`step_days` runs the quiet days of a run that keeps only its
+ends in one compiled call each (:mod:`calcium_abm.stretch`), with the same numbers and clock.
 
 It uses Mesa's private ``_user_step``, ``_wrapped_step``, ``_default_schedule`` (with its
 ``_current_event``, ``_paused``, ``_execution_count`` and ``_schedule_next``), ``_event_list``
@@ -28,6 +30,7 @@ from typing import Any
 
 import mesa
 
+from calcium_abm import stretch
 from calcium_abm.errors import RunEndedError
 from calcium_abm.inputs.messages import fmt_num, short_repr
 
@@ -58,6 +61,12 @@ def step_days(model: Any, days: int) -> int:
     schedule, step, time = model._default_schedule, model._user_step, model.time
     try:
         while done < days and model.running:
+            quiet = stretch.quiet_days(model, days - done)
+            ran = stretch.run_quiet_days(model, quiet) if quiet else 0  # many days compiled, as many steps
+            if ran:
+                time += ran
+                model.time, model.steps, done = time, model.steps + ran, done + ran
+                continue
             time += 1
             model.time = time  # as Mesa's _advance_time sets it before the step runs,
             model.steps += 1   # and _do_step counts it

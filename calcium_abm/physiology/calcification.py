@@ -312,19 +312,22 @@ def vessel_day(wall: VesselWall, carboxylated: np.ndarray, mgp_made_per_cell: fl
     return end_wall_day(wall, values, dt)
 
 
-def wall_day_inputs(wall: VesselWall, carboxylated: np.ndarray, p, rng: np.random.Generator, dt: float) -> tuple:
+def wall_day_inputs(wall: VesselWall, carboxylated: np.ndarray, p, rng: np.random.Generator | None, dt: float,
+                    uniforms: np.ndarray | None = None) -> tuple:
     """What :func:`wall_day` takes besides today's drives, gathered in Python: the wall's arrays, the
     day's uniforms, the kernel's constants, the drive record it fills, the species' values and the
     intima's state and estrogen factor. One uniform per cell decides apoptosis, switching and
     nucleation (disjoint events), drawn here by numpy so the random stream does not depend on the
-    kernel (float32 resolves p >= 6e-8; p_apop ~5e-4)."""
+    kernel (float32 resolves p >= 6e-8; p_apop ~5e-4); or ``uniforms``, an array of the wall's
+    shape that compiled days fill from the same generator in the same order (``rng`` unused)."""
     osteo, intima = wall.osteochondrogenic, wall.intima
     if wall.mineral_root is None or wall.mineral_root.shape != wall.mineral.shape:
         wall.mineral_root = np.zeros_like(wall.mineral)
     if wall.deposit_coat is None or wall.deposit_coat.shape != wall.mineral.shape:
         wall.deposit_coat = np.zeros_like(wall.mineral)
     return (osteo, wall.cmgp, wall.ucmgp, wall.mineral, wall.mineral_root, wall.deposit_coat, wall.generation,
-            _per_depth(carboxylated, osteo.shape[1]), rng.random(osteo.shape, dtype=np.float32),
+            _per_depth(carboxylated, osteo.shape[1]),
+            rng.random(osteo.shape, dtype=np.float32) if uniforms is None else uniforms,
             _vessel_kernel_constants(p, dt), drive_record_slot(VesselDrives), wall.mineral_mg_per_unit,
             species.systemic_calcification_inhibition(wall.species, p), wall.species_phosphate_relative,
             wall.species_capxp_relative, intima.calcium_mg, intima.rate_multiplier, intima.age_years,

@@ -33,7 +33,8 @@ import numpy as np
 from numba.extending import overload, register_jitable
 
 from calcium_abm.checks import checked_float
-from calcium_abm.physiology import ageing, bone_rates, calcification, calcium, dialysis, intima, kidney, skeleton
+from calcium_abm.physiology import (ageing, bone_rates, calcification, calcium, carboxylation, dialysis, intima, kidney,
+                                   skeleton)
 
 __all__ = ["COMPILED_LAWS", "REFERENCE_VALUES", "law_parameters", "compiled_chain", "compiles"]
 
@@ -51,7 +52,8 @@ COMPILED_LAWS = (
     skeleton.mineralise_arrays, skeleton.cortical_mineralised_mg, calcium.phosphate_relative,
     intima.intima_growth_mg, intima.inhibitor_growth_factor, calcification.wall_day,
     ageing.lagged_activation_effect, bone_rates.bone_drive_factors, bone_rates.remodeling_rate_values,
-    bone_rates.refill_margin, skeleton.cortical_day_values,
+    bone_rates.refill_margin, skeleton.cortical_day_values, calcium.gfr_relative, carboxylation.advance_dp_ucmgp,
+    carboxylation.ucmgp_release_relative,
 )
 #: per-parameter-set values the laws call (cached in Python): record field -> the function
 REFERENCE_VALUES = {

@@ -1,0 +1,216 @@
+"""Quiet days compiled: many days of :meth:`.CalciumParadoxModel.step` in one compiled call (issue 16).
+
+A day is *quiet* when the step's Python has nothing to decide: no schedule boundary and no 30-day
+update of the person's rates falls on it, the vitamin K cycle repeats yesterday's day (a steady diet
+and dose: :func:`.carboxylation.repeated_or_new_day` returns its memo) with the clotting factors at
+their target, the GFR does not decline, no one reads the bone-cell agents, and the run keeps only
+its first and last rows (``simulate(..., rows="ends")``, a batch's summary output), the last day
+being stepped as usual. Then the day is the chain of the step's compiled laws on the model's arrays
+and floats: :func:`_quiet_days` runs it for many days at once, calling each law from its one
+definition (:mod:`.physiology.compiled_laws`): the systemic chain (:func:`.minerals._systemic_values`),
+the bone drives and the cells' kernel, the cortical day, the media's uniforms (drawn from the model's
+generator in numpy's order) and the exchanges with the wall (:func:`.exchanges.exchanges_day`), the
+intima's age and calcium and plasma dp-ucMGP. The few values the step computes in Python from the
+person (the estrogen-loss effect on bone, the intima's estrogen factor, the dialysis days) are
+computed here beforehand by the same functions, day by day. The numbers are the Python step's, bit
+for bit (``tests/test_stretch.py``); each recorded day between the ends keeps its physiology row.
+
+If the compiled call raises, every array it touched and the generator are put back as they were and
+:func:`run_quiet_days` returns 0: the caller steps those days in Python, which gives the law's own message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numba
+import numpy as np
+
+from calcium_abm import person
+from calcium_abm.outputs import physiology_row
+from calcium_abm.physiology import (ageing, bone_rates, calcification, calcium, carboxylation, coagulation,
+                                    compiled_laws, exchanges, intima, ledger, minerals, remodeling, skeleton)
+from calcium_abm.physiology.calcium import SystemicState
+from calcium_abm.parameters import drive_record_slot
+
+__all__ = ["quiet_days", "run_quiet_days", "MIN_STRETCH_DAYS"]
+
+#: the step whose days these are (a subclass that overrides it steps in Python)
+_THE_STEP = ("calcium_abm.model", "CalciumParadoxModel.step")
+#: the fewest quiet days worth a compiled call (its set-up costs about what a few Python days do)
+MIN_STRETCH_DAYS = 4
+
+
+def quiet_days(model: Any, limit: int) -> int:
+    """How many of the next ``limit`` days, from tomorrow, are quiet (module docstring); 0 if the run
+    cannot take the compiled days at all."""
+    collector, p, step = model.datacollector, model.params, getattr(model._user_step, "__func__", None)
+    if (limit < MIN_STRETCH_DAYS or step is None or (step.__module__, step.__qualname__) != _THE_STEP or getattr(collector, "between", None) is None
+            or model.__dict__.get("mirrors_cell_agents", False) or not compiled_laws.compiles(p)
+            or model.inputs.kidney.gfr_end_ml_per_min is not None or not _vitamin_k_repeats(model)):
+        return 0
+    day, boundaries, updated = model.day, model._boundaries, model._person_updated_day
+    last = min(day + limit, model.days_total - 1)  # the run's last day keeps its full row: stepped in Python
+    n = 0
+    while day + n < last and day + n not in boundaries and day + n - updated < person.PERSON_UPDATE_DAYS:
+        n += 1
+    return n if n >= MIN_STRETCH_DAYS else 0
+
+
+def _vitamin_k_repeats(model: Any) -> bool:
+    """Whether tomorrow's vitamin K cycle is today's memo again and the clotting factors sit at its target."""
+    b, state, memo = model.blood, model.inputs, model.__dict__.get("_carboxylation_memo")
+    if memo is None:
+        return False
+    again = carboxylation.repeated_or_new_day(
+        memo, b.vitamin_k_nmol, b.warfarin_mg, model.intake_ug, state.drugs.warfarin_mg_per_day,
+        model.vessel.vitamin_k_delivery, model.carboxylation.tissue_supply_nmol_l,
+        state.genetics.osteocalcin_knockout, model.params, model.dt)
+    return again is memo and b.clotting_factor_activity == coagulation.hepatic_factor_carboxylation(
+        memo[1].hepatic_kh2_relative, model.params)
+
+
+def run_quiet_days(model: Any, n: int) -> int:
+    """Run ``n`` quiet days (:func:`quiet_days`), as ``n`` calls of the step would; returns the days run
+    (fewer when births grew a cell population's arrays, which the model takes back first; 0 if the
+    compiled call raised, everything then as before it)."""
+    p, dt, state, vk = model.params, model.dt, model.inputs, model.carboxylation
+    bone, wall, cortical, ocs, obs = model.bone, model.vessel, model.cortical, model.osteoclasts, model.osteoblasts
+    days = range(model.day, model.day + n)
+    effects = np.array([person.estrogen_loss_effect(model, person.years_relative_to_fmp(
+        model.start_age_years + d * dt / person.DAYS_PER_YEAR_OF_AGE, model.age_at_fmp_years)) for d in days])
+    intima_estrogen, scratch = np.empty(n), dataclasses.replace(wall.intima)
+    for j in range(n):  # the intima's age as advance_intima adds it up
+        intima_estrogen[j] = intima.intima_estrogen_factor(scratch, p.agatston_units_per_mg_calcium, p)
+        scratch.age_years = scratch.age_years + dt / intima.DAYS_PER_YEAR
+    k = model.kidney_inputs()
+    sessions = np.array([minerals.is_session_day(d, k.sessions_per_week) for d in days])
+    mgp_per_cell = calcification.mgp_synthesis_per_step(p, dt)
+    uniforms = np.empty(wall.mineral.shape, dtype=np.float32)
+    wall_inputs = calcification.wall_day_inputs(wall, vk.mgp_carboxylated_by_depth, p, None, dt, uniforms)
+    hormones, rates = model.hormones, drive_record_slot(remodeling.RemodelingRates)
+    saved = _snapshot(model)
+    try:
+        out = _quiet_days(
+            n, model.calcium.books, model.phosphate.books, compiled_laws.law_parameters(p), dt,
+            (hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative),
+            (k.gfr_ml_per_min, k.phosphate_mg_per_day, k.binder_mg_per_day, k.on_dialysis), exchanges.kidney_values(k),
+            effects, model.activation_estrogen_effect, vk.bone_vitamin_k_supply_nmol_l,
+            bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(),
+            *bone.mineral.shape, bone.mineral_mg_per_unit, ocs.kernel_fields(), obs.kernel_fields(), rates,
+            rates.view(np.float64), model.random_stream, (cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg),
+            state.diet.calcium_mg_per_day, wall_inputs, intima_estrogen, (wall.intima.calcium_mg, wall.intima.age_years),
+            0.0 if state.genetics.mgp_knockout else mgp_per_cell, mgp_per_cell, *calcium._bone_fluid_kernel_records(p),
+            sessions, model.blood.dp_ucmgp_pmol_l)
+    except (ValueError, ArithmeticError, KeyError):
+        _restore(model, saved)
+        return 0
+    done, oc, ob, sv, activation, day_sums, cortical_mg, tallies, intima_mg, dp_ucmgp, blood_mg = out
+    if done == 0:  # the first day's systemic chain was not finite: nothing else was touched
+        return 0
+    for population, fields in ((ocs, oc), (obs, ob)):
+        if fields is not None:
+            population.adopt(fields)
+    hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative = sv[12], sv[4], sv[11]
+    model.systemic = SystemicState(*sv[:12])
+    model.activation_estrogen_effect, model.blood.dp_ucmgp_pmol_l = activation, dp_ucmgp
+    bone.day_sums, wall.day_tallies = day_sums, tallies
+    cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg = cortical_mg
+    wall.intima.calcium_mg, wall.intima.age_years = intima_mg
+    start, model._day = model.day, model.day + done
+    every = model.record_every_days
+    model.datacollector.between.extend(
+        physiology_row(model, d, (blood_mg[d - start - 1, 0], blood_mg[d - start - 1, 1]))
+        for d in range(start + 1, start + done + 1) if d % every == 0)
+    return done
+
+
+def _snapshot(model: Any) -> tuple:
+    """Copies of everything a compiled call changes in place (arrays, the generator's state)."""
+    arrays = (*(getattr(model.bone, a) for a in ("mineral", "osteoid", "cavity", "mineral_deficit")),
+              *model.osteoclasts.kernel_fields(), *model.osteoblasts.kernel_fields(),
+              *(getattr(model.vessel, a) for a in ("osteochondrogenic", "cmgp", "ucmgp", "mineral", "mineral_root",
+                                                   "deposit_coat", "generation")),
+              model.calcium.amount, model.calcium.flow, model.phosphate.amount, model.phosphate.flow)
+    return tuple((a, a.copy()) for a in arrays), model.rng.bit_generator.state
+
+
+def _restore(model: Any, saved: tuple) -> None:
+    arrays, rng_state = saved
+    for array, copy in arrays:
+        np.copyto(array, copy)
+    model.rng.bit_generator.state = rng_state
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activation, bone_vitamin_k,
+                mineral, osteoid, cavity, deficit, w, h, mg_per_unit, oc, ob, rates_record, rates, stream, cortical_mg,
+                diet_calcium, wall_inputs, intima_estrogen, intima_state, mgp_made_per_cell, mgp_per_healthy_cell,
+                fluid_record, pth_record, sessions, dp_ucmgp):
+    """:func:`run_quiet_days`' days: the step's laws in its order (model.step, steps 2-7), compiled.
+    Returns (days run; the grown cell arrays or None; the last day's systemic values; the activation
+    effect; the trabecular sums; the cortical mg; the wall's tallies; the intima's (mg, age); plasma
+    dp-ucMGP; the blood's calcium and phosphorus at the end of each day, shape (days run, 2)). It stops
+    before a day whose systemic chain is not finite (the step then repeats it in Python)."""
+    p = p_record[0]
+    gland, c_prev, skeletal = hormones
+    gfr_in, phosphate_in, binder_in, on_dialysis = kidney_in
+    mineral_mg, cavity_mg, osteoid_mg = cortical_mg
+    intima_mg, intima_age = intima_state
+    uniforms = wall_inputs[8].reshape(wall_inputs[8].size)
+    blood = np.empty((n, 2))
+    sv = _systemic(gland, c_prev, skeletal, ca[0][ledger.BLOOD], ph[0][ledger.BLOOD], gfr_in, phosphate_in,
+                   binder_in, on_dialysis, p, dt)
+    day_sums = (0.0, 0.0, 0.0, 0.0)
+    tallies = (0.0, 0, 0, 0.0)
+    done = 0
+    for j in range(n):
+        ca[2][:] = 0.0  # the ledgers' new day
+        ph[2][:] = 0.0
+        today = _systemic(gland, c_prev, skeletal, ca[0][ledger.BLOOD], ph[0][ledger.BLOOD], gfr_in, phosphate_in,
+                          binder_in, on_dialysis, p, dt)
+        if not math.isfinite(today[13]):  # the step repeats the chain in Python: that day is stepped there
+            break
+        sv = today
+        gland, c_prev, skeletal = sv[12], sv[4], sv[11]
+        activation = ageing.lagged_activation_effect(activation, effects[j], p, dt)
+        drives = bone_rates.bone_drive_factors(sv[7], effects[j], bone_vitamin_k, p, activation)
+        (rates[0], rates[1], rates[2], rates[3], rates[4], rates[5], rates[6],
+         rates[7]) = bone_rates.remodeling_rate_values(drives[0], drives[1], drives[2], p, dt)
+        resorbed, oc_grown, ob_grown, _, _, _, _, _ = remodeling.cells_day_kernel(
+            mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, p.osteoblast_cells_per_cavity_volume,
+            stream, True)
+        mineral_mg, cavity_mg, osteoid_mg, cortical_resorbed = skeleton.cortical_day_values(
+            mineral_mg, cavity_mg, osteoid_mg, drives[0], drives[1], bone_rates.refill_margin(drives[2], p), p, dt)
+        for i in range(uniforms.size):
+            uniforms[i] = stream.rng.random(dtype=np.float32)
+        day_inputs = (wall_inputs[0], wall_inputs[1], wall_inputs[2], wall_inputs[3], wall_inputs[4], wall_inputs[5],
+                      wall_inputs[6], wall_inputs[7], wall_inputs[8], wall_inputs[9], wall_inputs[10], wall_inputs[11],
+                      wall_inputs[12], wall_inputs[13], wall_inputs[14], intima_mg, wall_inputs[16], intima_age,
+                      wall_inputs[18], intima_estrogen[j])
+        _, _, trabecular, cortical_laid, wall = exchanges.exchanges_day(
+            ca, ph, sv, kv, resorbed * mg_per_unit, cortical_resorbed, diet_calcium, mineral, osteoid, cavity, deficit,
+            mg_per_unit, osteoid_mg, day_inputs, mgp_made_per_cell, fluid_record, pth_record, sessions[j], p, dt)
+        day_sums = (trabecular[1], trabecular[2], trabecular[3], trabecular[4])
+        osteoid_mg -= cortical_laid
+        mineral_mg += cortical_laid
+        tallies = wall[7]
+        intima_age = intima_age + dt / intima.DAYS_PER_YEAR  # advance_intima
+        intima_mg += wall[8]
+        systemic = exchanges.Systemic(sv[0], sv[1], sv[2], sv[3], sv[4], sv[5], sv[6], sv[7], sv[8], sv[9], sv[10],
+                                      sv[11])
+        dp_ucmgp = carboxylation.advance_dp_ucmgp(
+            dp_ucmgp, carboxylation.ucmgp_release_relative(wall[2], uniforms.size, mgp_per_healthy_cell),
+            calcium.gfr_relative(systemic, p), p, dt)
+        blood[j, 0], blood[j, 1] = ca[0][ledger.BLOOD], ph[0][ledger.BLOOD]
+        done = j + 1
+        if oc_grown is not None or ob_grown is not None:  # births needed more slots: the caller adopts them
+            return (done, oc_grown, ob_grown, sv, activation, day_sums, (mineral_mg, cavity_mg, osteoid_mg), tallies,
+                    (intima_mg, intima_age), dp_ucmgp, blood[:done])
+    return (done, None, None, sv, activation, day_sums, (mineral_mg, cavity_mg, osteoid_mg), tallies,
+            (intima_mg, intima_age), dp_ucmgp, blood[:done])
+
+
+_systemic = minerals._systemic_values  # a compiled chain (compiled_laws.compiled_chain)
