@@ -3,20 +3,23 @@
 A day is *quiet* when the step's Python has nothing to decide: no schedule boundary and no 30-day
 update of the person's rates falls on it, the vitamin K cycle repeats yesterday's day (a steady diet
 and dose: :func:`.carboxylation.repeated_or_new_day` returns its memo) with the clotting factors at
-their target, the GFR does not decline, no one reads the bone-cell agents, and the run keeps only
-its first and last rows (``simulate(..., rows="ends")``, a batch's summary output), the last day
-being stepped as usual. Then the day is the chain of the step's compiled laws on the model's arrays
-and floats: :func:`_quiet_days` runs it for many days at once, calling each law from its one
-definition (:mod:`.physiology.compiled_laws`): the systemic chain (:func:`.minerals._systemic_values`),
-the bone drives and the cells' kernel, the cortical day, the media's uniforms (drawn from the model's
-generator in numpy's order) and the exchanges with the wall (:func:`.exchanges.exchanges_day`), the
-intima's age and calcium and plasma dp-ucMGP. The few values the step computes in Python from the
-person (the estrogen-loss effect on bone, the intima's estrogen factor, the dialysis days) are
-computed here beforehand by the same functions, day by day. The numbers are the Python step's, bit
-for bit (``tests/test_stretch.py``); each recorded day between the ends keeps its physiology row.
+their target, the GFR does not decline, no one reads the bone-cell agents, and it records no row: a
+run that keeps only its first and last rows (``simulate(..., rows="ends")``, a batch's summary
+output) records the few columns of the physiology warning instead, and in a run that records every
+``record_every_days`` (> 1) the recorded days and the last day are stepped as usual. Then the day is
+the chain of the step's compiled laws on the model's arrays and floats: :func:`_quiet_days` runs it
+for many days at once, calling each law from its one definition (:mod:`.physiology.compiled_laws`):
+the systemic chain (:func:`.minerals._systemic_values`), the bone drives and the cells' kernel, the
+cortical day, the media's uniforms (drawn from the model's generator in numpy's order), the
+exchanges with the wall (:func:`.exchanges.exchanges_day`), the intima's age and calcium and plasma
+dp-ucMGP. The few values the step computes in Python from the person (the estrogen-loss effect on
+bone, the intima's estrogen factor, the dialysis days) are computed here beforehand by the same
+functions, day by day. The numbers are the Python step's, bit for bit (``tests/test_stretch.py``);
+each recorded day between the ends keeps its physiology row.
 
 If the compiled call raises, every array it touched and the generator are put back as they were and
-:func:`run_quiet_days` returns 0: the caller steps those days in Python, which gives the law's own message.
+:func:`run_quiet_days` returns 0: the caller steps those days in Python, which gives the law's own
+message.
 """
 
 from __future__ import annotations
@@ -46,15 +49,17 @@ MIN_STRETCH_DAYS = 4
 def quiet_days(model: Any, limit: int) -> int:
     """How many of the next ``limit`` days, from tomorrow, are quiet (module docstring); 0 if the run
     cannot take the compiled days at all."""
-    collector, p, step = model.datacollector, model.params, getattr(model._user_step, "__func__", None)
-    if (limit < MIN_STRETCH_DAYS or step is None or (step.__module__, step.__qualname__) != _THE_STEP or getattr(collector, "between", None) is None
+    p, step = model.params, getattr(model._user_step, "__func__", None)
+    if (limit < MIN_STRETCH_DAYS or step is None or (step.__module__, step.__qualname__) != _THE_STEP
             or model.__dict__.get("mirrors_cell_agents", False) or not compiled_laws.compiles(p)
             or model.inputs.kidney.gfr_end_ml_per_min is not None or not _vitamin_k_repeats(model)):
         return 0
     day, boundaries, updated = model.day, model._boundaries, model._person_updated_day
     last = min(day + limit, model.days_total - 1)  # the run's last day keeps its full row: stepped in Python
-    n = 0
-    while day + n < last and day + n not in boundaries and day + n - updated < person.PERSON_UPDATE_DAYS:
+    whole_rows = getattr(model.datacollector, "between", None) is None  # a day that records a row: in Python
+    every, n = model.record_every_days, 0
+    while (day + n < last and day + n not in boundaries and day + n - updated < person.PERSON_UPDATE_DAYS
+           and not (whole_rows and (day + n + 1) % every == 0)):
         n += 1
     return n if n >= MIN_STRETCH_DAYS else 0
 
@@ -101,7 +106,8 @@ def run_quiet_days(model: Any, n: int) -> int:
             bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(),
             *bone.mineral.shape, bone.mineral_mg_per_unit, ocs.kernel_fields(), obs.kernel_fields(), rates,
             rates.view(np.float64), model.random_stream, (cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg),
-            state.diet.calcium_mg_per_day, wall_inputs, intima_estrogen, (wall.intima.calcium_mg, wall.intima.age_years),
+            state.diet.calcium_mg_per_day, wall_inputs, intima_estrogen,
+            (wall.intima.calcium_mg, wall.intima.age_years),
             0.0 if state.genetics.mgp_knockout else mgp_per_cell, mgp_per_cell, *calcium._bone_fluid_kernel_records(p),
             sessions, model.blood.dp_ucmgp_pmol_l)
     except (ValueError, ArithmeticError, KeyError):
@@ -119,11 +125,11 @@ def run_quiet_days(model: Any, n: int) -> int:
     bone.day_sums, wall.day_tallies = day_sums, tallies
     cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg = cortical_mg
     wall.intima.calcium_mg, wall.intima.age_years = intima_mg
-    start, model._day = model.day, model.day + done
-    every = model.record_every_days
-    model.datacollector.between.extend(
-        physiology_row(model, d, (blood_mg[d - start - 1, 0], blood_mg[d - start - 1, 1]))
-        for d in range(start + 1, start + done + 1) if d % every == 0)
+    start, model._day, between = model.day, model.day + done, getattr(model.datacollector, "between", None)
+    if between is not None:  # a run keeping its ends: each recorded day between keeps its physiology row
+        every = model.record_every_days
+        between.extend(physiology_row(model, d, (blood_mg[d - start - 1, 0], blood_mg[d - start - 1, 1]))
+                       for d in range(start + 1, start + done + 1) if d % every == 0)
     return done
 
 

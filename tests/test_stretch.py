@@ -76,8 +76,8 @@ def test_a_raising_compiled_call_leaves_the_model_as_it_was(monkeypatch):
         model.step()
     n = stretch.quiet_days(model, 20)
     assert n >= stretch.MIN_STRETCH_DAYS
-    before = [a.copy() for a in (model.bone.mineral, model.bone.cavity, model.vessel.cmgp, model.vessel.osteochondrogenic,
-                                 model.calcium.amount, model.phosphate.amount)]
+    before = [a.copy() for a in (model.bone.mineral, model.bone.cavity, model.vessel.cmgp,
+                                 model.vessel.osteochondrogenic, model.calcium.amount, model.phosphate.amount)]
     rng_state, day = model.rng.bit_generator.state, model.day
     real = stretch._quiet_days
 
@@ -143,3 +143,17 @@ def test_the_compiled_days_leave_the_models_state_as_the_python_steps_do(monkeyp
         states.append(_state(model))
     assert states[0] == states[1]
     assert states[0]["intima"][0] > 0 and states[0]["activation"] > 0  # the intima and the menopause acted
+
+
+def test_a_run_that_records_every_30_days_steps_the_days_between_compiled(monkeypatch):
+    """rows="all" with record_every_days = 30: the recorded days (whole rows) and the 30-day updates are
+    stepped in Python, the days between compiled; the frames are the Python step's."""
+    ran_days = []
+    real = stretch.run_quiet_days
+    monkeypatch.setattr(stretch, "run_quiet_days", lambda model, n: ran_days.append(real(model, n)) or ran_days[-1])
+    frames = []
+    for switch in (10 ** 9, stretch.MIN_STRETCH_DAYS):
+        monkeypatch.setattr(stretch, "MIN_STRETCH_DAYS", switch)
+        frames.append(simulate("postmenopausal", years=2.0, seed=5, overrides={**SMALL, "record_every_days": 30}))
+    assert frames[0].equals(frames[1]) and len(frames[0]) == 26
+    assert sum(ran_days) > 300
