@@ -20,7 +20,7 @@ from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
 __all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "SHARE_COLUMNS", "column_range", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
-           "inputs_most_changed", "physiology_row"]
+           "inputs_most_changed", "physiology_row", "physiology_rows"]
 
 
 class DayTallies:
@@ -283,15 +283,23 @@ class _SerumTallies:
         self.p_pools = {"blood": phosphorus_mg}
 
 
-def physiology_row(model: Any, day: int | None = None, blood_mg: tuple[float, float] | None = None) -> dict[str, float]:
+def physiology_row(model: Any) -> dict[str, float]:
     """``day`` and the columns :func:`physiology_warning` reads (those of
     :data:`calcium_abm.physiology.kidney.PHYSIOLOGICAL_RANGES`) for the model's current day,
     computed by the same column functions as the full row (the same values, bit for bit), at a
     fraction of its cost: what a run that keeps only its first and last rows checks on the
-    recorded days between (``simulate(..., rows="ends")``). A past ``day`` of the run with the
-    calcium and phosphorus (mg) its blood held that day (``blood_mg``) gives that day's row."""
-    return {"day": float(model.day if day is None else day),
-            **dict(zip(kidney.PHYSIOLOGICAL_RANGES, _PHYSIOLOGY_ROW(_SerumTallies(model, blood_mg))))}
+    recorded days between (``simulate(..., rows="ends")``)."""
+    return {"day": float(model.day), **dict(zip(kidney.PHYSIOLOGICAL_RANGES, _PHYSIOLOGY_ROW(_SerumTallies(model))))}
+
+
+def physiology_rows(model: Any, days: np.ndarray, calcium_mg: np.ndarray, phosphorus_mg: np.ndarray) -> list[dict]:
+    """:func:`physiology_row` of past ``days`` of the run (shape (n,)) whose blood held ``calcium_mg`` and
+    ``phosphorus_mg`` (mg, shape (n,)) at their end: the same column functions on arrays (each element
+    computed as the scalar row computes it, so the values are those rows', bit for bit)."""
+    columns = _PHYSIOLOGY_ROW(_SerumTallies(model, (calcium_mg, phosphorus_mg)))
+    names = ("day", *kidney.PHYSIOLOGICAL_RANGES)
+    return [dict(zip(names, values)) for values in zip(np.asarray(days, dtype=float).tolist(),
+                                                        *(np.asarray(column).tolist() for column in columns))]
 
 
 _PHYSIOLOGY_ROW = _compile_row([_DECLARED[name].expression for name in kidney.PHYSIOLOGICAL_RANGES])

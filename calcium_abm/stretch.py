@@ -32,7 +32,7 @@ import numba
 import numpy as np
 
 from calcium_abm import person
-from calcium_abm.outputs import physiology_row
+from calcium_abm.outputs import physiology_rows
 from calcium_abm.physiology import (ageing, bone_rates, calcification, calcium, carboxylation, coagulation,
                                     compiled_laws, exchanges, intima, ledger, minerals, remodeling, skeleton)
 from calcium_abm.physiology.calcium import SystemicState
@@ -128,8 +128,9 @@ def run_quiet_days(model: Any, n: int) -> int:
     start, model._day, between = model.day, model.day + done, getattr(model.datacollector, "between", None)
     if between is not None:  # a run keeping its ends: each recorded day between keeps its physiology row
         every = model.record_every_days
-        between.extend(physiology_row(model, d, (blood_mg[d - start - 1, 0], blood_mg[d - start - 1, 1]))
-                       for d in range(start + 1, start + done + 1) if d % every == 0)
+        days = np.arange(start + 1, start + done + 1)
+        days = days[days % every == 0]
+        between.extend(physiology_rows(model, days, blood_mg[days - start - 1, 0], blood_mg[days - start - 1, 1]))
     return done
 
 
