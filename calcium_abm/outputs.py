@@ -296,8 +296,7 @@ def physiology_rows(model: Any, days: np.ndarray, calcium_mg: np.ndarray, phosph
     """:func:`physiology_row` of past ``days`` of the run (shape (n,)) whose blood held ``calcium_mg`` and
     ``phosphorus_mg`` (mg, shape (n,)) at their end: the same column functions on arrays (each element
     computed as the scalar row computes it, so the values are those rows', bit for bit)."""
-    columns = _PHYSIOLOGY_ROW(_SerumTallies(model, (calcium_mg, phosphorus_mg)))
-    names = ("day", *kidney.PHYSIOLOGICAL_RANGES)
+    columns, names = _PHYSIOLOGY_ROW(_SerumTallies(model, (calcium_mg, phosphorus_mg))), ("day", *kidney.PHYSIOLOGICAL_RANGES)
     return [dict(zip(names, values)) for values in zip(np.asarray(days, dtype=float).tolist(),
                                                         *(np.asarray(column).tolist() for column in columns))]
 
