@@ -182,3 +182,10 @@ def test_the_pools_start_up_and_a_file_per_run_cost_what_the_benchmark_measured(
            "pandas and Mesa; the Speed table below)" in DOC
     assert f"a Parquet file per one-row run cost the parent {saved['parquet_file_per_run_ms']:.1f} ms a run, against " \
            f"{saved['parquet_write_ms_per_run']:.1f} ms a run in files of many rows (the Speed table below)" in DOC
+
+
+def test_the_lock_step_paragraph_quotes_the_core_benchmark():
+    core = json.loads((ROOT / "bench" / "results" / "core.json").read_text(encoding="utf-8"))
+    day, outside = core["day_breakdown_us"]["day"], core["day_outside_kernels_us"]
+    assert f"of a 64×64 day's {day:.0f} µs, {outside:.0f} µs are spent outside the two compiled kernels" in DOC
+    assert f"would at best pay the kernels alone, {1 - outside / day:.0%} of today's day".replace("%", " %") in DOC
