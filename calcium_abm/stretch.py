@@ -52,7 +52,7 @@ def quiet_days(model: Any, limit: int) -> int:
     p, step = model.params, getattr(model._user_step, "__func__", None)
     if (limit < MIN_STRETCH_DAYS or step is None or (step.__module__, step.__qualname__) != _THE_STEP
             or model.__dict__.get("mirrors_cell_agents", False) or not compiled_laws.compiles(p)
-            or model.inputs.kidney.gfr_end_ml_per_min is not None or not _vitamin_k_repeats(model)):
+            or model.inputs.kidney.gfr_end_ml_per_min is not None):
         return 0
     day, boundaries, updated = model.day, model._boundaries, model._person_updated_day
     last = min(day + limit, model.days_total - 1)  # the run's last day keeps its full row: stepped in Python
@@ -61,7 +61,7 @@ def quiet_days(model: Any, limit: int) -> int:
     while (day + n < last and day + n not in boundaries and day + n - updated < person.PERSON_UPDATE_DAYS
            and not (whole_rows and (day + n + 1) % every == 0)):
         n += 1
-    return n if n >= MIN_STRETCH_DAYS else 0
+    return n if n >= MIN_STRETCH_DAYS and _vitamin_k_repeats(model) else 0
 
 
 def _vitamin_k_repeats(model: Any) -> bool:
