@@ -62,7 +62,10 @@ FLAT_DOSE_RESPONSE = (
     "steeper dose-response took rows W4's and W6's patients past their starting INRs at their doses (11.5 and 3.18), "
     "and no source gives such a steep step at VKOR: Hamberg 2007's sigmoid effect of S-warfarin (as the reil "
     "package implements it [S]) has a Hill coefficient of 0.42 (EC50 2.2-4.6 mg/L by VKORC1 genotype), its "
-    "steepness sitting in the INR's link to the clotting factors (exponent 3.61). Not kept")
+    "steepness sitting in the INR's link to the clotting factors (exponent 3.61). Not kept. Tried 2026-12-05 (not "
+    "kept): a delay between a dose and its effect on the liver's VKOR (absorption at 1/h, the liver's reduced "
+    "vitamin K relaxing with a 4.3 h time constant, effect delays of 6, 8 and 12 h): an 8 h delay passes this row "
+    "(factor VII 44.5 % at 36 h) but takes row W6's patient to an INR of 1.27, past its band (<= 1.25)")
 
 #: hours after the first dose of a reading on the morning of study day 3, 4 or 5 when the first dose is taken on
 #: the evening of day 1 (Harrison 1997 read days 3-5 at 36, 60 and 84 h), as hours after the start of recorded day 0
@@ -75,7 +78,9 @@ SLOW_SECOND_DAYS = (
     "reaches 2.0 between days 4 and 5 where two thirds of Crowther's patients were at 2.0-3.0 on day 4. Factor VII, "
     "which the INR follows (coagulation.pt_weight_factor_ii), reads 31 % 48 h after the first dose and 26 % at 72 h, "
     "while an INR of 2.0 needs 25 %. Outpatients on a 5-mg nomogram were slower (row W5: 46 % at INR >= 2 by day 5, "
-    "which the model passes), so the two trials bracket the model; no parameter was changed for this row")
+    "which the model passes), so the two trials bracket the model; no parameter was changed for this row. Tried "
+    "2026-12-05 (not kept): the effect delays tried for row W7 (6, 8 and 12 h) slow the first days further, so none "
+    "brings day 4 to 2.0; reaching it would need a steady INR of about 3 on 5 mg/day, against rows W1 and W6")
 
 
 ANTICOAGULATION_EXPERIMENTS: tuple[Experiment, ...] = (
