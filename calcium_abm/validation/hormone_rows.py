@@ -103,7 +103,11 @@ def calvo_half_band(published: float, p_bound: float) -> float:
 _CALCITRIOL_FALLS = (
     "issue 10: the model's calcitriol follows FGF23, which the extra phosphate raises, and barely follows PTH "
     "(calcitriol_pth_exponent 0.11, OpenBoneMin's), so the low-calcium, high-phosphorus diet lowers calcitriol where "
-    "the study found it raised (the same missing PTH drive of 1-alpha-hydroxylase as row C1's calcitriol)")
+    "the study found it raised (the same missing PTH drive of 1-alpha-hydroxylase as row C1's calcitriol): -16.8 % "
+    "(men) and -16.9 % (women) on day 8 at phosphate +0.105 mmol/L. Examined 2026-12-05, not tried: a slow "
+    "1-alpha-hydroxylase pool (OpenBoneMin, half-life 14 h) is at steady state by day 8, and phosphate's direct "
+    "suppression of the enzyme (OpenBoneMin PhosEffect, weight 0.25 here) acts against the study since its "
+    "phosphate rose; see row C1's reason")
 
 
 def _calvo_arm(label: str, sex: str) -> Arm:

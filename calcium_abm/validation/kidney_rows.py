@@ -101,7 +101,12 @@ _CALCITRIOL_BLIND = (
     "1-alpha-hydroxylase turns it down (x0.94-0.96) but fails row A1 (loss at 85 / at 65: 1.3-1.6 against >= 1.8) "
     "and takes away the woman of 60's extra bone loss; a power of 0.3 alone leaves it at x1.00; a weaker dietary "
     "FGF23 response (power 0.3, Burnett 2006) with it passes C1 (x0.94) but lowers phosphate on the supplement and "
-    "fails rows A1, 20b and C2")
+    "fails rows A1, 20b and C2. Examined 2026-12-05, not tried: OpenBoneMin's slow 1-alpha-hydroxylase pool "
+    "(Peterson & Riggs 2010: elimination T64 0.05/h, half-life 14 h; calcitriol T69 0.10/h, 7 h; calcitriol's "
+    "plasma half-life is hours, J Lab Clin Med 1985 105:239) is quasi-steady within a day, so it moves only the "
+    "first day, not the week 12-16 means, and its Hill form (T67 1.55 over a reference 3.85 pmol/L, gamma 0.111) "
+    "gives x0.99 for this row's PTH x0.83, less than the power 0.11 here; Adams, Gray & Lemann 1979 saw x0.55 "
+    "within 18-24 h on CaCO3, so the missing piece is a larger steady sensitivity, not a time constant")
 
 
 #: mg/dL -> mmol/L: 10 dL/L over the molar mass (phosphorus 30.97, calcium 40.08 g/mol; physiology.kidney)
