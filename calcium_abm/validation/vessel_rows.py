@@ -129,7 +129,15 @@ _REGRESSION_KNOWN_FAILURE = (
     "(checked 2026-12-04). The rate is set for people (row T-Ikari2016: no regression of coronary calcium in a year "
     "on MK-4 45 mg/day) and one rate governs every species; the rats' loss of half their arterial calcium in 6 weeks, "
     "on the high-K diets only, needs a resorption of deposits that the model does not have (Schurgers 2007 found "
-    "uncarboxylated MGP at the calcified sites, a local vitamin K deficiency that only the high intake overcame)")
+    "uncarboxylated MGP at the calcified sites, a local vitamin K deficiency that only the high intake overcame). "
+    "2026-12-05: no model change tried (the helper session had under 10 minutes of work time); sources found for a "
+    "resorption mechanism: osteoclast-like cells in calcified arterial walls resorb mineral as in bone (Jiang et al. "
+    "2021 Front Cardiovasc Med 8:639740) and macrophages at deposits take a reparative, osteoclast-gene-expressing "
+    "phenotype (Li et al. 2020 Front Pharmacol 11:661); against it, CAC rose 14 % in a year on MK-4 45 mg/day in "
+    "patients aged 69 (Ikari et al. 2016 Nutr J 15:53). Candidate for a later attempt: a deposit resorption gated "
+    "by local MGP carboxylation at the calcified sites, whose rate (cells per deposit surface) is a sourced "
+    "parameter of the young rat and near zero in old human coronary plaque; numbers unchanged (high-K1 arm "
+    "+10.8 %, target -70 to -30 %)")
 
 VESSEL_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
