@@ -595,3 +595,21 @@ def _raise(stop: BaseException):
     def go():
         raise stop
     return go
+
+
+def test_an_existing_output_file_is_replaced_whole_as_the_help_says(tmp_path, capsys):
+    """``run --help`` says an existing FILE is replaced once the run has finished: the old content
+    stays while the run is refused, and is replaced by the whole table when it runs."""
+    out = tmp_path / "exist.csv"
+    out.write_text("x\n")
+    assert "an existing FILE is replaced" in " ".join(
+        subprocess.run([sys.executable, "-m", "calcium_abm", "run", "--help"], capture_output=True,
+                       text=True).stdout.split())
+    assert main(["run", "healthy_adult", "--set", "mk7_ug_per_day=-5", "--out", str(out), "--quiet"]) == 2
+    assert out.read_text() == "x\n"  # a refused run leaves the file as it was
+    capsys.readouterr()
+    overrides = ["bone_grid_width=8", "bone_grid_height=8", "vessel_grid_width=8", "vessel_grid_height=8"]
+    assert main(["run", "healthy_adult", "--years", "0.01", *sum((["--set", o] for o in overrides), []),
+                 "--out", str(out), "--quiet"]) == 0
+    table = read_table(out)
+    assert list(table["day"]) == list(range(len(table))) and len(table) > 2

@@ -110,7 +110,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         metavar="FILE",
         required=True,
-        help="where to write the daily table: FILE.parquet or FILE.csv",
+        help="where to write the daily table: FILE.parquet or FILE.csv (an existing FILE is replaced, "
+             "in one step once the run has finished)",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar and no summary"
