@@ -69,11 +69,11 @@ def _vitamin_k_repeats(model: Any) -> bool:
     b, state, memo = model.blood, model.inputs, model.__dict__.get("_carboxylation_memo")
     if memo is None:
         return False
-    again = carboxylation.repeated_or_new_day(
-        memo, b.vitamin_k_nmol, b.warfarin_mg, model.intake_ug, state.drugs.warfarin_mg_per_day,
+    key = carboxylation.day_key(  # as the step's _carboxylation_day will build it tomorrow
+        b.vitamin_k_nmol, b.warfarin_mg, model.intake_ug, state.drugs.warfarin_mg_per_day,
         model.vessel.vitamin_k_delivery, model.carboxylation.tissue_supply_nmol_l,
         state.genetics.osteocalcin_knockout, model.params, model.dt)
-    return again is memo and b.clotting_factor_activity == coagulation.hepatic_factor_carboxylation(
+    return memo[0] == key and b.clotting_factor_activity == coagulation.hepatic_factor_carboxylation(
         memo[1].hepatic_kh2_relative, model.params)
 
 

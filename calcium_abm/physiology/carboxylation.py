@@ -264,14 +264,23 @@ def repeated_or_new_day(last: tuple | None, amounts_nmol: dict[str, float], warf
     every day, bit for bit; a steady diet and dose bring plasma and tissues to an exact
     fixed point within days, after which a day repeats until an input changes (a schedule, the
     person's 30-day rate update, a drug's onset)."""
-    key = (tuple(amounts_nmol.items()), warfarin_mg, tuple(intake_ug_per_day.items()), warfarin_mg_per_day,
-           id(vessel_delivery_by_depth), vessel_delivery_by_depth,
-           None if previous_supply_nmol_l is None else tuple(previous_supply_nmol_l.items()), osteocalcin_knockout,
-           p, dt)
+    key = day_key(amounts_nmol, warfarin_mg, intake_ug_per_day, warfarin_mg_per_day, vessel_delivery_by_depth,
+                  previous_supply_nmol_l, osteocalcin_knockout, p, dt)
     if last is not None and last[0] == key:  # equal ids first: the arrays are then the same object
         return last
     return key, carboxylation_day(amounts_nmol, warfarin_mg, intake_ug_per_day, warfarin_mg_per_day,
                                   vessel_delivery_by_depth, previous_supply_nmol_l, osteocalcin_knockout, p, dt)
+
+
+def day_key(amounts_nmol: dict[str, float], warfarin_mg: float, intake_ug_per_day: dict[str, float],
+            warfarin_mg_per_day: float, vessel_delivery_by_depth: np.ndarray,
+            previous_supply_nmol_l: dict[str, float] | None, osteocalcin_knockout: bool, p, dt: float = 1.0) -> tuple:
+    """The key :func:`repeated_or_new_day` compares: its arguments, dicts as their items, the fixed
+    delivery profile by identity (then by value)."""
+    return (tuple(amounts_nmol.items()), warfarin_mg, tuple(intake_ug_per_day.items()), warfarin_mg_per_day,
+            id(vessel_delivery_by_depth), vessel_delivery_by_depth,
+            None if previous_supply_nmol_l is None else tuple(previous_supply_nmol_l.items()), osteocalcin_knockout,
+            p, dt)
 
 
 def vessel_store_day(store_nmol_l: float, target_nmol_l: float, p, dt: float = 1.0) -> float:
