@@ -111,7 +111,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
     @property
     def age_years(self) -> float:
         """The person's age today (years): the scenario's ``age_years`` plus simulated time."""
-        return self.start_age_years + self.__dict__.get("_day", 0) * self.dt / person.DAYS_PER_YEAR_OF_AGE
+        return person.age_on_day(self, self.__dict__.get("_day", 0))
 
     @property
     def years_relative_to_fmp(self) -> float | None:

@@ -52,6 +52,12 @@ def start_of(patient) -> tuple[float, float | None]:
     return patient.age_years, patient.age_at_final_menstrual_period
 
 
+def age_on_day(model: Any, day: int) -> float:
+    """The person's age (years) after ``day`` simulated days: the scenario's ``age_years`` plus the
+    physiological time (``model.age_years`` is today's)."""
+    return model.start_age_years + day * model.dt / DAYS_PER_YEAR_OF_AGE
+
+
 def years_relative_to_fmp(age_years: float, age_at_fmp: float | None) -> float | None:
     """Years from the final menstrual period (negative before it); None if it is not known."""
     # min/max: np.clip's value, bit for bit, without its ~2.5 us on a scalar (a daily call)

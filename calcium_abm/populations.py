@@ -69,9 +69,12 @@ class CellPopulation:
         returns it (:func:`take_slots` may grow it; :meth:`adopt` takes the grown arrays back)."""
         return (self.alive, *self.arrays.values())
 
-    def adopt(self, fields: tuple) -> None:
+    def adopt(self, fields: tuple | None) -> None:
         """Take back :meth:`kernel_fields` from a kernel: arrays it grew (a larger capacity, as
-        :meth:`spawn` would have grown them) replace the population's, and the agent list grows alike."""
+        :meth:`spawn` would have grown them) replace the population's, and the agent list grows alike
+        (None, as the kernels return when nothing grew: nothing to take back)."""
+        if fields is None:
+            return
         alive = fields[0]
         if alive.size != self.alive.size:
             self.agents.extend([None] * (alive.size - self.alive.size))

@@ -33,8 +33,8 @@ import numpy as np
 
 from calcium_abm import person
 from calcium_abm.outputs import physiology_rows
-from calcium_abm.physiology import (ageing, bone_rates, calcification, calcium, carboxylation, coagulation,
-                                    compiled_laws, exchanges, intima, ledger, minerals, remodeling, skeleton)
+from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, compiled_laws, exchanges,
+                                    intima, ledger, life_course, minerals, remodeling)
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.parameters import drive_record_slot
 
@@ -85,11 +85,13 @@ def run_quiet_days(model: Any, n: int) -> int:
     bone, wall, cortical, ocs, obs = model.bone, model.vessel, model.cortical, model.osteoclasts, model.osteoblasts
     days = range(model.day, model.day + n)
     effects = np.array([person.estrogen_loss_effect(model, person.years_relative_to_fmp(
-        model.start_age_years + d * dt / person.DAYS_PER_YEAR_OF_AGE, model.age_at_fmp_years)) for d in days])
-    intima_estrogen, scratch = np.empty(n), dataclasses.replace(wall.intima)
-    for j in range(n):  # the intima's age as advance_intima adds it up
-        intima_estrogen[j] = intima.intima_estrogen_factor(scratch, p.agatston_units_per_mg_calcium, p)
-        scratch.age_years = scratch.age_years + dt / intima.DAYS_PER_YEAR
+        person.age_on_day(model, d), model.age_at_fmp_years)) for d in days])
+    intima_estrogen, intima_ages, scratch = np.empty(n), np.empty(n + 1), dataclasses.replace(wall.intima)
+    for j in range(n + 1):  # the intima's age at the start of each day, as advance_intima adds it up
+        intima_ages[j] = scratch.age_years
+        if j < n:
+            intima_estrogen[j] = intima.intima_estrogen_factor(scratch, p.agatston_units_per_mg_calcium, p)
+            intima.advance_intima(scratch, 0.0, dt)
     k = model.kidney_inputs()
     sessions = np.array([minerals.is_session_day(d, k.sessions_per_week) for d in days])
     mgp_per_cell = calcification.mgp_synthesis_per_step(p, dt)
@@ -106,8 +108,7 @@ def run_quiet_days(model: Any, n: int) -> int:
             bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(),
             *bone.mineral.shape, bone.mineral_mg_per_unit, ocs.kernel_fields(), obs.kernel_fields(), rates,
             rates.view(np.float64), model.random_stream, (cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg),
-            state.diet.calcium_mg_per_day, wall_inputs, intima_estrogen,
-            (wall.intima.calcium_mg, wall.intima.age_years),
+            state.diet.calcium_mg_per_day, wall_inputs, intima_estrogen, intima_ages, wall.intima.calcium_mg,
             0.0 if state.genetics.mgp_knockout else mgp_per_cell, mgp_per_cell, *calcium._bone_fluid_kernel_records(p),
             sessions, model.blood.dp_ucmgp_pmol_l)
     except (ValueError, ArithmeticError, KeyError):
@@ -116,15 +117,14 @@ def run_quiet_days(model: Any, n: int) -> int:
     done, oc, ob, sv, activation, day_sums, cortical_mg, tallies, intima_mg, dp_ucmgp, blood_mg = out
     if done == 0:  # the first day's systemic chain was not finite: nothing else was touched
         return 0
-    for population, fields in ((ocs, oc), (obs, ob)):
-        if fields is not None:
-            population.adopt(fields)
+    ocs.adopt(oc)
+    obs.adopt(ob)
     hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative = sv[12], sv[4], sv[11]
     model.systemic = SystemicState(*sv[:12])
     model.activation_estrogen_effect, model.blood.dp_ucmgp_pmol_l = activation, dp_ucmgp
     bone.day_sums, wall.day_tallies = day_sums, tallies
     cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg = cortical_mg
-    wall.intima.calcium_mg, wall.intima.age_years = intima_mg
+    wall.intima.calcium_mg, wall.intima.age_years = intima_mg, float(intima_ages[done])
     start, model._day, between = model.day, model.day + done, getattr(model.datacollector, "between", None)
     if between is not None:  # a run keeping its ends: each recorded day between keeps its physiology row
         every = model.record_every_days
@@ -154,20 +154,22 @@ def _restore(model: Any, saved: tuple) -> None:
 @numba.njit(cache=True, error_model="numpy")
 def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activation, bone_vitamin_k,
                 mineral, osteoid, cavity, deficit, w, h, mg_per_unit, oc, ob, rates_record, rates, stream, cortical_mg,
-                diet_calcium, wall_inputs, intima_estrogen, intima_state, mgp_made_per_cell, mgp_per_healthy_cell,
-                fluid_record, pth_record, sessions, dp_ucmgp):
+                diet_calcium, wall_inputs, intima_estrogen, intima_ages, intima_mg, mgp_made_per_cell,
+                mgp_per_healthy_cell, fluid_record, pth_record, sessions, dp_ucmgp):
     """:func:`run_quiet_days`' days: the step's laws in its order (model.step, steps 2-7), compiled.
     Returns (days run; the grown cell arrays or None; the last day's systemic values; the activation
-    effect; the trabecular sums; the cortical mg; the wall's tallies; the intima's (mg, age); plasma
+    effect; the trabecular sums; the cortical mg; the wall's tallies; the intima's mg (its age at the start
+    of each day and after the last is ``intima_ages``, shape (n + 1,)); plasma
     dp-ucMGP; the blood's calcium and phosphorus at the end of each day, shape (days run, 2)). It stops
     before a day whose systemic chain is not finite (the step then repeats it in Python)."""
     p = p_record[0]
     gland, c_prev, skeletal = hormones
     gfr_in, phosphate_in, binder_in, on_dialysis = kidney_in
     mineral_mg, cavity_mg, osteoid_mg = cortical_mg
-    intima_mg, intima_age = intima_state
     uniforms = wall_inputs[8].reshape(wall_inputs[8].size)
     blood = np.empty((n, 2))
+    # today's values before any day (never returned: a call that runs no day returns 0 days); they give
+    # numba the types of the values the loop carries, as the next two lines do
     sv = _systemic(gland, c_prev, skeletal, ca[0][ledger.BLOOD], ph[0][ledger.BLOOD], gfr_in, phosphate_in,
                    binder_in, on_dialysis, p, dt)
     day_sums = (0.0, 0.0, 0.0, 0.0)
@@ -182,20 +184,15 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
             break
         sv = today
         gland, c_prev, skeletal = sv[12], sv[4], sv[11]
-        activation = ageing.lagged_activation_effect(activation, effects[j], p, dt)
-        drives = bone_rates.bone_drive_factors(sv[7], effects[j], bone_vitamin_k, p, activation)
-        (rates[0], rates[1], rates[2], rates[3], rates[4], rates[5], rates[6],
-         rates[7]) = bone_rates.remodeling_rate_values(drives[0], drives[1], drives[2], p, dt)
-        resorbed, oc_grown, ob_grown, _, _, _, _, _ = remodeling.cells_day_kernel(
-            mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, p.osteoblast_cells_per_cavity_volume,
-            stream, True)
-        mineral_mg, cavity_mg, osteoid_mg, cortical_resorbed = skeleton.cortical_day_values(
-            mineral_mg, cavity_mg, osteoid_mg, drives[0], drives[1], bone_rates.refill_margin(drives[2], p), p, dt)
+        activation, resorbed, oc_grown, ob_grown, cortical = life_course.bone_step(
+            mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rates, p, stream, effects[j], activation,
+            sv[7], bone_vitamin_k, (mineral_mg, cavity_mg, osteoid_mg), dt)
+        mineral_mg, cavity_mg, osteoid_mg, cortical_resorbed = cortical
         for i in range(uniforms.size):
             uniforms[i] = stream.rng.random(dtype=np.float32)
         day_inputs = (wall_inputs[0], wall_inputs[1], wall_inputs[2], wall_inputs[3], wall_inputs[4], wall_inputs[5],
                       wall_inputs[6], wall_inputs[7], wall_inputs[8], wall_inputs[9], wall_inputs[10], wall_inputs[11],
-                      wall_inputs[12], wall_inputs[13], wall_inputs[14], intima_mg, wall_inputs[16], intima_age,
+                      wall_inputs[12], wall_inputs[13], wall_inputs[14], intima_mg, wall_inputs[16], intima_ages[j],
                       wall_inputs[18], intima_estrogen[j])
         _, _, trabecular, cortical_laid, wall = exchanges.exchanges_day(
             ca, ph, sv, kv, resorbed * mg_per_unit, cortical_resorbed, diet_calcium, mineral, osteoid, cavity, deficit,
@@ -204,8 +201,7 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
         osteoid_mg -= cortical_laid
         mineral_mg += cortical_laid
         tallies = wall[7]
-        intima_age = intima_age + dt / intima.DAYS_PER_YEAR  # advance_intima
-        intima_mg += wall[8]
+        intima_mg += wall[8]  # advance_intima's calcium (its age: intima_ages)
         systemic = exchanges.Systemic(sv[0], sv[1], sv[2], sv[3], sv[4], sv[5], sv[6], sv[7], sv[8], sv[9], sv[10],
                                       sv[11])
         dp_ucmgp = carboxylation.advance_dp_ucmgp(
@@ -215,9 +211,9 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
         done = j + 1
         if oc_grown is not None or ob_grown is not None:  # births needed more slots: the caller adopts them
             return (done, oc_grown, ob_grown, sv, activation, day_sums, (mineral_mg, cavity_mg, osteoid_mg), tallies,
-                    (intima_mg, intima_age), dp_ucmgp, blood[:done])
+                    intima_mg, dp_ucmgp, blood[:done])
     return (done, None, None, sv, activation, day_sums, (mineral_mg, cavity_mg, osteoid_mg), tallies,
-            (intima_mg, intima_age), dp_ucmgp, blood[:done])
+            intima_mg, dp_ucmgp, blood[:done])
 
 
 _systemic = minerals._systemic_values  # a compiled chain (compiled_laws.compiled_chain)

@@ -115,9 +115,8 @@ def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, obje
                 stream, block, activation, pth, vitamin_k_supply_nmol_per_l, cortical_mg, bone.mineral_mg_per_unit,
                 STEP_DAYS)
             block = block[done:]
-            for population, fields in ((ocs, oc), (obs, ob)):
-                if fields is not None:
-                    population.adopt(fields)
+            ocs.adopt(oc)
+            obs.adopt(ob)
     return LifeCourse(section_volume(bone) / start_volume, cortical_mg[0], steps * STEP_DAYS / ageing.DAYS_PER_YEAR_OF_AGE)
 
 
@@ -125,33 +124,47 @@ def run_bone(params_at: Callable[[float], object], pth_at: Callable[[float, obje
 def _coarse_steps(mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rates, p_record, stream, effects,
                   activation, pth_relative, vitamin_k_supply_nmol_per_l, cortical_mg, mg_per_unit, dt):
     """:func:`run_bone`'s steps of ``dt`` days under one parameter set ``p``
-    (:func:`.compiled_laws.law_parameters`) and PTH, one per estrogen-loss effect of ``effects``,
-    compiled from the laws' one definition: the lagged activation effect, the day's drives and the
-    kernels' rates (``rates_record``, whose float64 view is ``rates``), the bone cells
-    (:func:`.remodeling.remodel_day`'s kernel; dead cells freed), trabecular mineralisation
-    (:func:`.skeleton.mineralise_arrays`), the cortical compartment's day and its mineralisation,
-    on an unlimited supply at the reference Ca x P. Returns (steps done, the osteoclasts' and teams'
+    (:func:`.compiled_laws.law_parameters`) and PTH, one per estrogen-loss effect of ``effects``:
+    the bone cells and the cortical day (:func:`bone_step`), trabecular mineralisation
+    (:func:`.skeleton.mineralise_arrays`) and the cortical mineralisation, on an unlimited supply at
+    the reference Ca x P. Returns (steps done, the osteoclasts' and teams'
     kernel fields if births grew them, else None, which ends the call early; the activation effect;
     the cortical (mineral, cavity, osteoid) mg)."""
-    p, (mineral_mg, cavity_mg, osteoid_mg) = p_record[0], cortical_mg
+    p = p_record[0]
     for n in range(effects.size):
-        effect = effects[n]
-        activation = ageing.lagged_activation_effect(activation, effect, p, dt)
-        drives = bone_rates.bone_drive_factors(pth_relative, effect, vitamin_k_supply_nmol_per_l, p, activation)
-        (rates[0], rates[1], rates[2], rates[3], rates[4], rates[5], rates[6],
-         rates[7]) = bone_rates.remodeling_rate_values(drives[0], drives[1], drives[2], p, dt)
-        _resorbed, oc_grown, ob_grown, _, _, _, _, _ = remodeling.cells_day_kernel(
-            mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, p.osteoblast_cells_per_cavity_volume,
-            stream, True)
+        activation, _, oc_grown, ob_grown, cortical = bone_step(
+            mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rates, p, stream, effects[n], activation,
+            pth_relative, vitamin_k_supply_nmol_per_l, cortical_mg, dt)
         skeleton.mineralise_arrays(mineral, osteoid, cavity, deficit, mg_per_unit, math.inf, 1.0, p, dt)
-        mineral_mg, cavity_mg, osteoid_mg, _ = skeleton.cortical_day_values(
-            mineral_mg, cavity_mg, osteoid_mg, drives[0], drives[1], bone_rates.refill_margin(drives[2], p), p, dt)
-        laid_mg = skeleton.cortical_mineralised_mg(osteoid_mg, math.inf, 1.0, p, dt)
-        osteoid_mg -= laid_mg
-        mineral_mg += laid_mg
+        laid_mg = skeleton.cortical_mineralised_mg(cortical[2], math.inf, 1.0, p, dt)
+        cortical_mg = (cortical[0] + laid_mg, cortical[1], cortical[2] - laid_mg)
         if oc_grown is not None or ob_grown is not None:  # births needed more slots: the caller adopts them
-            return n + 1, oc_grown, ob_grown, activation, (mineral_mg, cavity_mg, osteoid_mg)
-    return effects.size, None, None, activation, (mineral_mg, cavity_mg, osteoid_mg)
+            return n + 1, oc_grown, ob_grown, activation, cortical_mg
+    return effects.size, None, None, activation, cortical_mg
+
+
+@numba.njit(cache=True, error_model="numpy")
+def bone_step(mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rates, p, stream, effect, activation,
+              pth_relative, vitamin_k_supply_nmol_per_l, cortical_mg, dt):
+    """One step of ``dt`` days of the bone cells and the cortical compartment, compiled from the laws'
+    one definition (the life course's steps and a run's quiet days, ``stretch``, call it): the
+    estrogen-loss ``effect`` on activation with its lag (from ``activation``), the day's drive
+    factors and the kernels' rates (written into ``rates_record`` through its float64 view
+    ``rates``), the cells' kernel (:func:`.remodeling.remodel_day`'s; dead cells freed) and the
+    cortical day (:func:`.skeleton.cortical_day_values` on ``cortical_mg``, (mineral, cavity,
+    osteoid) mg). ``p`` is a :func:`.compiled_laws.law_parameters` record's element. Returns (the
+    activation effect; the mineral resorbed, patch volumes; the osteoclasts' and teams' kernel fields
+    if births grew them, else None; the cortical (mineral, cavity, osteoid, resorbed) mg)."""
+    activation = ageing.lagged_activation_effect(activation, effect, p, dt)
+    drives = bone_rates.bone_drive_factors(pth_relative, effect, vitamin_k_supply_nmol_per_l, p, activation)
+    (rates[0], rates[1], rates[2], rates[3], rates[4], rates[5], rates[6],
+     rates[7]) = bone_rates.remodeling_rate_values(drives[0], drives[1], drives[2], p, dt)
+    resorbed, oc_grown, ob_grown, _, _, _, _, _ = remodeling.cells_day_kernel(
+        mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, p.osteoblast_cells_per_cavity_volume, stream,
+        True)
+    cortical = skeleton.cortical_day_values(cortical_mg[0], cortical_mg[1], cortical_mg[2], drives[0], drives[1],
+                                            bone_rates.refill_margin(drives[2], p), p, dt)
+    return activation, resorbed, oc_grown, ob_grown, cortical
 
 
 def pth_knot_ages(start_age_years: float, end_age_years: float, p) -> list[float]:

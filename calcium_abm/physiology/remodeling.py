@@ -225,10 +225,8 @@ def remodel_day(bone: BoneSection, ocs: CellPopulation, obs: CellPopulation, dri
         bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(), w, h,
         ocs.kernel_fields(), obs.kernel_fields(), drive_record(rates), p.osteoblast_cells_per_cavity_volume,
         as_random_stream(rng), without_agents)
-    if oc is not None:  # births needed more slots: the grown arrays
-        ocs.adopt(oc)
-    if ob is not None:
-        obs.adopt(ob)
+    ocs.adopt(oc)  # births needed more slots: the grown arrays (None: none grew)
+    obs.adopt(ob)
     return BoneDayResult(resorbed_mineral * bone.mineral_mg_per_unit, born_oc, dead_oc, moved, born_ob, dead_ob)
 
 
