@@ -47,7 +47,7 @@ from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import mesa_scenario, person, stepping
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, exchanges, kidney, ledger,
-                                   minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
+                                   life_course, minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -168,7 +168,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
         """Remodel for SPINUP_DAYS under the healthy default person's vitamin K (``Scenario()``:
         the schema's defaults; :func:`.person.healthy_bone_vitamin_k_supply`) and this person's own
         steady kidney PTH and Ca x P, with this run's parameters."""
-        self.activation_estrogen_effect = skeleton.spin_up_section(  # activation's lagged estrogen-loss effect
+        self.activation_estrogen_effect = life_course.spin_up_section(  # activation's lagged estrogen-loss effect
             self.bone, self.osteoclasts, self.osteoblasts, person.healthy_bone_vitamin_k_supply(self.params, self.dt),
             self.params, self.random_stream, self.dt, SPINUP_DAYS, person.estrogen_history(self),
             person.start_pth_relative(self), person.start_capxp_relative(self))

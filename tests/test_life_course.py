@@ -212,3 +212,72 @@ def test_the_compiled_steps_give_the_python_laws_numbers_bit_for_bit(effect):
         assert all(np.array_equal(a, b) for a, b in zip(python_cells.kernel_fields(), compiled_cells.kernel_fields()))
     assert calls > 1                                     # births grew the arrays: the call returned early
     assert not np.array_equal(bone.cavity, model.bone.cavity) and mg != (1000.0, 20.0, 5.0)  # the steps acted
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 8, 9, 127, 128, 129, 255, 256, 1000, 4096, 65_536 + 13])
+def test_numpy_sum_adds_as_numpy_does(size):
+    """life_course.numpy_sum, which the compiled spin-up adds the mineral deficit with, is numpy's
+    pairwise sum bit for bit (a sum in sequence differs in the last bits for most sizes above 8)."""
+    rng = np.random.default_rng(size)
+    values = rng.random(size) * 10.0 ** rng.uniform(-6, 6, size)
+    values[rng.random(size) < 0.4] = 0.0
+    assert life_course.numpy_sum(values, 0, size) == values.sum()
+    assert life_course.numpy_sum(values, 3, max(size - 5, 0)) == values[3:3 + max(size - 5, 0)].sum()
+    in_sequence = 0.0
+    for value in values:
+        in_sequence += value
+    if size >= 1000:
+        assert in_sequence != values.sum()  # so the test can tell the two orders apart
+
+
+def _python_spin_up(bone, ocs, obs, supply, p, rng, dt, days, effect_at, pth, capxp):
+    """The spin-up as the laws called from Python, day by day (what life_course.spin_up_section compiles)."""
+    import math
+
+    from calcium_abm.physiology import remodeling, skeleton
+
+    steps = int(math.ceil(days / dt))
+    activation, laid_mg = effect_at(steps * dt), 0.0
+    for i in range(steps):
+        effect = effect_at((steps - i) * dt)
+        activation = ageing.lagged_activation_effect(activation, effect, p, dt)
+        drives = remodeling.bone_drives(pth, effect, supply, p, activation)
+        remodeling.remodel_day(bone, ocs, obs, drives, p, rng, dt, without_agents=True)
+        matured_mg = bone.mineral_deficit.sum() * skeleton.secondary_fraction(p, dt) * bone.mineral_mg_per_unit
+        moved_mg = skeleton.mineralise(bone, math.inf, capxp, p, dt)
+        if (steps - i) * dt <= life_course.SETTLE_DAYS:
+            laid_mg += moved_mg - matured_mg
+    skeleton.settle_mineral_deficit(bone, laid_mg / min(life_course.SETTLE_DAYS, steps * dt) * dt, p, dt)
+    return activation
+
+
+@pytest.mark.parametrize("dt, days", [(1.0, 400.0), (10.0, 400.0)])
+def test_the_compiled_spin_up_gives_the_python_laws_numbers_bit_for_bit(dt, days):
+    """life_course.spin_up_section against the laws called from Python on a copy of the same section:
+    a woman's falling estrogen, a raised PTH and Ca x P, and no osteoclast slot at the start (births
+    grow the arrays inside the compiled steps, which then return early)."""
+    import copy
+
+    from calcium_abm.populations import CellPopulation
+    from calcium_abm.random_stream import RandomStream
+
+    model = build(sex="female", age_years=60.0, postmenopausal=True, years_since_menopause=9.0, bone_grid_width=64,
+                  bone_grid_height=64)
+    p, supply = model.params, person.healthy_bone_vitamin_k_supply(model.params, model.dt)
+    sections = [(copy.deepcopy(model.bone), CellPopulation(dict(model.osteoclasts._dtypes), capacity=1),
+                 copy.deepcopy(model.osteoblasts)) for _ in range(2)]
+    effect_at = lambda days_before: 0.7 * days_before / (days + 1.0)  # noqa: E731 (estrogen falling to day 0)
+    expected = _python_spin_up(*sections[0], supply, p, RandomStream(np.random.default_rng(9)), dt, days, effect_at,
+                               1.6, 1.3)
+    grown = sections[1][1].capacity
+    activation = life_course.spin_up_section(*sections[1], supply, p, RandomStream(np.random.default_rng(9)), dt, days,
+                                             effect_at, 1.6, 1.3)
+    assert activation == expected
+    (python_bone, python_ocs, python_obs), (bone, ocs, obs) = sections
+    for name in ("mineral", "osteoid", "cavity", "mineral_deficit"):
+        assert np.array_equal(getattr(python_bone, name), getattr(bone, name)), name
+    assert python_bone.day_sums == bone.day_sums
+    for python_cells, compiled_cells in ((python_ocs, ocs), (python_obs, obs)):
+        assert all(np.array_equal(a, b) for a, b in zip(python_cells.kernel_fields(), compiled_cells.kernel_fields()))
+    assert ocs.capacity > grown                                         # births grew the arrays
+    assert not np.array_equal(bone.mineral_deficit, model.bone.mineral_deficit)  # the spin-up acted

@@ -26,8 +26,8 @@ from calcium_abm.physiology.skeleton import (
     mineralise_cortical,
     secondary_fraction,
     settle_mineral_deficit,
-    spin_up_section,
 )
+from calcium_abm.physiology.life_course import spin_up_section
 
 P = parameter_set()
 #: drives that stress the rules: fast activation, long-lived osteoclasts, short-lived osteoblasts

@@ -18,11 +18,8 @@ import numpy as np
 
 from calcium_abm.errors import UserInputError
 from calcium_abm.parameters import Parameter, declare
-from calcium_abm.physiology.ageing import checked_ages, checked_sex, float_or_array, lagged_activation_effect
-from calcium_abm.physiology.remodeling import BoneDrives, BoneSection, bone_drives, osteoblast_refill_margin, remodel_day
-
-#: last days of the spin-up whose mineralisation sets the secondary-mineral deficit's steady state
-SETTLE_DAYS = 100.0
+from calcium_abm.physiology.ageing import checked_ages, checked_sex, float_or_array
+from calcium_abm.physiology.remodeling import BoneDrives, BoneSection, osteoblast_refill_margin
 
 PARAMETERS = declare([
     Parameter("skeletal_calcium_mg", 1.0e6, "mg", "[V] 25,000-30,000 mmol skeletal Ca (OpenBoneMin comments)",
@@ -319,38 +316,6 @@ def _mineralise_kernel(mineral, osteoid, cavity, deficit, fraction, secondary_fr
         cavity_sum += cavity[k]
         deficit_sum += deficit[k]
     return moved * mg_per_unit, mineral_sum, osteoid_sum, cavity_sum, deficit_sum
-
-
-def spin_up_section(bone: BoneSection, ocs, obs, vitamin_k_supply_nmol_per_l: float, p, stream,
-                    dt: float, days: float, estrogen_effect_at=None, pth_relative: float = 1.0,
-                    capxp_relative: float = 1.0) -> float:
-    """Remodel the section under ``pth_relative`` (default the reference; a CKD patient's own
-    steady-state PTH), osteoid mineralising at the serum Ca x P ``capxp_relative`` (default the
-    reference; a CKD patient's own steady phosphate raises it) and the
-    given bone vitamin K supply for ``days`` physiological days, in place, so a run starts
-    from a steady remodeling space. Dead cells are removed from ``ocs`` and ``obs`` (populations
-    without agents: the spin-up runs before any are made); no calcium is booked (the ledger starts at day 0).
-
-    ``estrogen_effect_at(days_before_start)`` gives the estrogen-loss effect (0-1) on that
-    day of the person's past (default: estrogen present throughout, 0); activation follows it
-    with its lag (:func:`.ageing.lagged_activation_effect`), from its level on the first day.
-    ``p`` carries the person's age-adjusted rates. Returns the activation's effect on the last day."""
-    steps = int(math.ceil(days / dt))
-    drives = bone_drives(pth_relative, 0.0, vitamin_k_supply_nmol_per_l, p)
-    activation = estrogen_effect_at(steps * dt) if estrogen_effect_at is not None else 0.0
-    laid_mg = 0.0  # calcium of primary mineralisation over the last SETTLE_DAYS
-    for i in range(steps):
-        if estrogen_effect_at is not None:
-            effect = estrogen_effect_at((steps - i) * dt)
-            activation = lagged_activation_effect(activation, effect, p, dt)
-            drives = bone_drives(pth_relative, effect, vitamin_k_supply_nmol_per_l, p, activation)
-        remodel_day(bone, ocs, obs, drives, p, stream, dt, without_agents=True)  # frees the dead cells' slots
-        matured_mg = bone.mineral_deficit.sum() * secondary_fraction(p, dt) * bone.mineral_mg_per_unit
-        moved_mg = mineralise(bone, math.inf, capxp_relative, p, dt)
-        if (steps - i) * dt <= SETTLE_DAYS:
-            laid_mg += moved_mg - matured_mg
-    settle_mineral_deficit(bone, laid_mg / min(SETTLE_DAYS, steps * dt) * dt, p, dt)
-    return activation
 
 
 def settle_mineral_deficit(bone: BoneSection, primary_mg_per_step: float, p, dt: float) -> None:
