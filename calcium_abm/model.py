@@ -47,7 +47,7 @@ from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import mesa_scenario, person, stepping
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, exchanges, kidney, ledger,
-                                   life_course, minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
+                                   minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -143,7 +143,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
         self.osteoclasts = remodeling.new_osteoclast_population()
         self.osteoblasts = remodeling.new_osteoblast_population()
         person.live_life_course(self, SPINUP_DAYS)  # the decades before the spin-up (not with a measured T-score)
-        self._spin_up_bone()
+        person.spin_up_bone(self, SPINUP_DAYS)
         self.cortical = person.start_cortical(self, self.cortical.mineral_mg)  # with the spin-up's lagged activation
         person.match_baseline_bmd(self)
 
@@ -163,15 +163,6 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
         self.gut, self.blood = Gut(self), Blood(self)
         self.bone_tissue, self.vessel_tissue = BoneTissue(self), VesselWallTissue(self)
         self._start_at_steady_state()
-
-    def _spin_up_bone(self) -> None:
-        """Remodel for SPINUP_DAYS under the healthy default person's vitamin K (``Scenario()``:
-        the schema's defaults; :func:`.person.healthy_bone_vitamin_k_supply`) and this person's own
-        steady kidney PTH and Ca x P, with this run's parameters."""
-        self.activation_estrogen_effect = life_course.spin_up_section(  # activation's lagged estrogen-loss effect
-            self.bone, self.osteoclasts, self.osteoblasts, person.healthy_bone_vitamin_k_supply(self.params, self.dt),
-            self.params, self.random_stream, self.dt, SPINUP_DAYS, person.estrogen_history(self),
-            person.start_pth_relative(self), person.start_capxp_relative(self))
 
     def _start_at_steady_state(self) -> None:
         """Inputs steady before day 0 start at their steady state (vitamin K, the kidney-hormone loop,
@@ -236,11 +227,19 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
     _wrapped_step = stepping.step_one_day  # model.step(): Mesa's day, its daily event moved, not rebuilt
     def step(self) -> None:
         """Advance one day: the ODD's process overview (module docstring), in order."""
+        self._start_day()   # 0-3: not past the end, schedule and ageing, vitamin K and carboxylation
+        self._finish_day()  # 4-9: systemic signals, bone, exchanges and the wall, dp-ucMGP, agents, the row
+
+    def _start_day(self) -> None:
+        """Steps 0-3 of :meth:`step` (on a day of the person's new rates :mod:`.stretch` runs 4-7 compiled)."""
         stepping.refuse_a_day_past_the_end(self)  # 0 not past the run's last day (for Mesa's run_for, run_until)
         person.apply_schedule_and_age(self)                                         # 1 schedule
-        p, dt, k = self.params, self.dt, self.kidney_inputs()
         self.calcium.new_day(), self.phosphate.new_day()
-        vk = self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
+        self.carboxylation = self._carboxylation_day(self.carboxylation.tissue_supply_nmol_l)  # 2-3
+
+    def _finish_day(self) -> None:
+        """Steps 4-9 of :meth:`step`, after :meth:`_start_day`."""
+        p, dt, k, vk = self.params, self.dt, self.kidney_inputs(), self.carboxylation
         sv = minerals.systemic_values(self.hormones, self.calcium["blood"], self.phosphate["blood"], k, p, dt)  # 4
         s = self.systemic = SystemicState(*sv[:12])
         drives = person.bone_drives_today(self, s.pth_relative, vk.bone_vitamin_k_supply_nmol_l)

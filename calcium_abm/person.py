@@ -225,6 +225,17 @@ def start_cortical(model: Any, mineral_mg: float) -> skeleton.CorticalBone:
                                           remodeling.osteoblast_refill_margin(drives, p), model.dt)
 
 
+def spin_up_bone(model: Any, days: float) -> None:
+    """Remodel for ``days`` under the healthy default person's vitamin K (``Scenario()``: the schema's
+    defaults; :func:`healthy_bone_vitamin_k_supply`) and this person's own steady kidney PTH and Ca x P,
+    with the run's parameters (:func:`.life_course.spin_up_section`); keeps activation's lagged
+    estrogen-loss effect."""
+    model.activation_estrogen_effect = life_course.spin_up_section(
+        model.bone, model.osteoclasts, model.osteoblasts, healthy_bone_vitamin_k_supply(model.params, model.dt),
+        model.params, model.random_stream, model.dt, days, estrogen_history(model), start_pth_relative(model),
+        start_capxp_relative(model))
+
+
 def estrogen_history(model: Any):
     """``f(days before day 0) -> estrogen-loss effect`` for the spin-up, or None (no menopause)."""
     t0 = model.years_relative_to_fmp

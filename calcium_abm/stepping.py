@@ -63,6 +63,8 @@ def step_days(model: Any, days: int) -> int:
         while done < days and model.running:
             quiet = stretch.quiet_days(model, days - done)
             ran = stretch.run_quiet_days(model, quiet) if quiet else 0  # many days compiled, as many steps
+            if not ran:  # a day of the person's new rates: its steps 1-3 in Python, 4-7 with the quiet days after
+                ran = stretch.run_update_day(model, days - done)
             if ran:
                 time += ran
                 model.time, model.steps, done = time, model.steps + ran, done + ran

@@ -20,6 +20,11 @@ each recorded day between the ends keeps its physiology row.
 If the compiled call raises, every array it touched and the generator are put back as they were and
 :func:`run_quiet_days` returns 0: the caller steps those days in Python, which gives the law's own
 message.
+
+A day of the person's new rates (the 30-day update of :func:`.person.update_rates`, no schedule
+boundary) is not quiet, but only its steps 1-3 need Python: :func:`run_update_day` runs them
+(``model._start_day``) and then its steps 4-7 as the first day of the compiled call of the quiet
+days after it.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from calcium_abm.physiology import (calcification, calcium, carboxylation, coagu
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.parameters import drive_record_slot
 
-__all__ = ["quiet_days", "run_quiet_days", "MIN_STRETCH_DAYS"]
+__all__ = ["quiet_days", "run_quiet_days", "run_update_day", "MIN_STRETCH_DAYS"]
 
 #: the step whose days these are (a subclass that overrides it steps in Python)
 _THE_STEP = ("calcium_abm.model", "CalciumParadoxModel.step")
@@ -47,21 +52,49 @@ MIN_STRETCH_DAYS = 4
 
 
 def quiet_days(model: Any, limit: int) -> int:
-    """How many of the next ``limit`` days, from tomorrow, are quiet (module docstring); 0 if the run
-    cannot take the compiled days at all."""
+    """How many of the next ``limit`` days, from the next one stepped, are quiet (module docstring); 0 if
+    the run cannot take the compiled days at all."""
+    n = _days_without_python(model, limit)
+    return n if n >= MIN_STRETCH_DAYS and _vitamin_k_repeats(model) else 0
+
+
+def _days_without_python(model: Any, limit: int, updated: int | None = None) -> int:
+    """Of the next ``limit`` days, how many in a row have no schedule boundary, no update of the person's
+    rates (the last on day ``updated``, default the model's), no whole row and are not the run's last; 0
+    if the run cannot take compiled days at all."""
     p, step = model.params, getattr(model._user_step, "__func__", None)
     if (limit < MIN_STRETCH_DAYS or step is None or (step.__module__, step.__qualname__) != _THE_STEP
             or model.__dict__.get("mirrors_cell_agents", False) or not compiled_laws.compiles(p)
             or model.inputs.kidney.gfr_end_ml_per_min is not None):
         return 0
-    day, boundaries, updated = model.day, model._boundaries, model._person_updated_day
+    day, boundaries = model.day, model._boundaries
+    updated = model._person_updated_day if updated is None else updated
     last = min(day + limit, model.days_total - 1)  # the run's last day keeps its full row: stepped in Python
     whole_rows = getattr(model.datacollector, "between", None) is None  # a day that records a row: in Python
     every, n = model.record_every_days, 0
     while (day + n < last and day + n not in boundaries and day + n - updated < person.PERSON_UPDATE_DAYS
            and not (whole_rows and (day + n + 1) % every == 0)):
         n += 1
-    return n if n >= MIN_STRETCH_DAYS and _vitamin_k_repeats(model) else 0
+    return n
+
+
+def run_update_day(model: Any, limit: int) -> int:
+    """A day of the person's new rates (a 30-day update, no schedule boundary) with quiet days after it,
+    as that many calls of the step: its steps 0-3 in Python (``model._start_day``), then its steps 4-7
+    and the quiet days after it (:func:`quiet_days`, counted once its vitamin K day is known) in one
+    compiled call (:func:`run_quiet_days`); its steps 4-9 in Python (``model._finish_day``) if no quiet
+    days follow or the compiled call does not run. Returns the days run: 0 if today is not such a day
+    (nothing done), else at least 1."""
+    day = model.day
+    if (day in model._boundaries or day - model._person_updated_day < person.PERSON_UPDATE_DAYS
+            or _days_without_python(model, limit, updated=day) < MIN_STRETCH_DAYS):
+        return 0
+    model._start_day()
+    n = quiet_days(model, limit)  # from today: its steps 1-3 are done and the rates new
+    done = run_quiet_days(model, n) if n else 0
+    if not done:
+        model._finish_day()
+    return done or 1
 
 
 def _vitamin_k_repeats(model: Any) -> bool:

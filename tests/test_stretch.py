@@ -39,7 +39,8 @@ def _assert_same(python, compiled):
 def test_every_built_in_scenario_gives_the_python_steps_numbers(monkeypatch, name):
     python, compiled, ran = _runs(monkeypatch, name, 1.0, 7)
     _assert_same(python, compiled)
-    assert ran > 200  # most days of the year ran compiled (each 30-day update and the last day in Python)
+    assert ran > 300  # most days of the year ran compiled (the last day in Python, and the steps 1-3 of each
+    # 30-day update: stretch.run_update_day)
 
 
 @pytest.mark.parametrize("person", [
@@ -157,3 +158,49 @@ def test_a_run_that_records_every_30_days_steps_the_days_between_compiled(monkey
         frames.append(simulate("postmenopausal", years=2.0, seed=5, overrides={**SMALL, "record_every_days": 30}))
     assert frames[0].equals(frames[1]) and len(frames[0]) == 26
     assert sum(ran_days) > 300
+
+
+def test_the_days_of_new_rates_run_their_steps_4_to_7_compiled_with_the_quiet_days_after_them(monkeypatch):
+    """Every 30-day update of the person's rates has its steps 1-3 in Python and its steps 4-7 in the
+    compiled call of the quiet days after it (stretch.run_update_day); the frames are the Python step's."""
+    taken = []
+    real = stretch.run_update_day
+    monkeypatch.setattr(stretch, "run_update_day", lambda model, n: taken.append(real(model, n)) or taken[-1])
+    python, compiled, ran = _runs(monkeypatch, "postmenopausal", 2.0, 11)
+    _assert_same(python, compiled)
+    assert sum(days > 1 for days in taken) >= 20      # ~24 updates in two years, each the first of a compiled call
+    assert ran >= 730 - 3                              # all days but the first and the last ran compiled
+
+
+def test_a_day_of_new_rates_whose_compiled_call_raises_finishes_in_python(monkeypatch):
+    """If the compiled call raises on a day whose steps 1-3 already ran, the arrays are put back and the
+    day's steps 4-9 run in Python: the run is then the Python step's, day by day."""
+    finished, taken = [], []
+    real_finish, real_update = CalciumParadoxModel._finish_day, stretch.run_update_day
+    monkeypatch.setattr(CalciumParadoxModel, "_finish_day", lambda model: finished.append(model.day) or
+                        real_finish(model))
+    monkeypatch.setattr(stretch, "run_update_day", lambda model, n: taken.append(real_update(model, n)) or taken[-1])
+    states = []
+    for switch, raising in ((10 ** 9, False), (stretch.MIN_STRETCH_DAYS, True)):
+        monkeypatch.setattr(stretch, "MIN_STRETCH_DAYS", switch)
+        if raising:
+            monkeypatch.setattr(stretch, "_quiet_days", lambda *args: (_ for _ in ()).throw(ValueError("refused")))
+        model = CalciumParadoxModel("healthy_adult", rng=6, years=1.0, **SMALL)
+        model.datacollector = EndRowsCollector(model)
+        step_days(model, 200)
+        states.append(_state(model))
+    assert states[0] == states[1]
+    assert taken.count(1) >= 6                         # each update day of the second run: steps 4-9 in Python
+    assert len(finished) == 2 * 200                    # every day of both runs finished in Python
+
+
+def test_a_day_without_new_rates_is_not_taken_as_one():
+    model = CalciumParadoxModel("healthy_adult", rng=4, years=0.3, **SMALL)
+    model.datacollector = EndRowsCollector(model)
+    model.step()
+    rng_state = model.rng.bit_generator.state
+    assert stretch.run_update_day(model, 20) == 0 and model.day == 1 and model.rng.bit_generator.state == rng_state
+    while model.day - model._person_updated_day < 30:
+        model.step()
+    assert stretch.run_update_day(model, 2) == 0       # too few days left in the call
+    assert stretch.run_update_day(model, 20) == 20 and model._person_updated_day == model.day - 20
