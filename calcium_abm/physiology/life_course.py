@@ -165,7 +165,6 @@ def bone_step(mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rat
     return activation, resorbed, oc_grown, ob_grown, cortical
 
 
-
 @numba.njit(cache=True, error_model="numpy")
 def cells_step(mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rates, p, stream, effect, activation,
                pth_relative, vitamin_k_supply_nmol_per_l, dt):
@@ -299,7 +298,6 @@ def _block_sum(a, start, n):
     for j in range(whole, start + n):
         total += a[j]
     return total
-
 
 
 def pth_knot_ages(start_age_years: float, end_age_years: float, p) -> list[float]:
