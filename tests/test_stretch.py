@@ -180,11 +180,14 @@ def test_a_day_of_new_rates_whose_compiled_call_raises_finishes_in_python(monkey
     monkeypatch.setattr(CalciumParadoxModel, "_finish_day", lambda model: finished.append(model.day) or
                         real_finish(model))
     monkeypatch.setattr(stretch, "run_update_day", lambda model, n: taken.append(real_update(model, n)) or taken[-1])
+    def refusing(*args):
+        raise ValueError("a law refused an input")
+
     states = []
     for switch, raising in ((10 ** 9, False), (stretch.MIN_STRETCH_DAYS, True)):
         monkeypatch.setattr(stretch, "MIN_STRETCH_DAYS", switch)
         if raising:
-            monkeypatch.setattr(stretch, "_quiet_days", lambda *args: (_ for _ in ()).throw(ValueError("refused")))
+            monkeypatch.setattr(stretch, "_quiet_days", refusing)
         model = CalciumParadoxModel("healthy_adult", rng=6, years=1.0, **SMALL)
         model.datacollector = EndRowsCollector(model)
         step_days(model, 200)
