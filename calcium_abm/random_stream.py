@@ -10,6 +10,7 @@ seed gives one stream whichever side draws.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from numba import types
 from numba.experimental import structref
@@ -36,3 +37,12 @@ structref.define_proxy(RandomStream, RandomStreamType, ["rng"])
 def as_random_stream(rng: np.random.Generator | RandomStream) -> RandomStream:
     """``rng`` itself if it already is a :class:`RandomStream`, else a new wrapper of it."""
     return rng if isinstance(rng, RandomStream) else RandomStream(rng)
+
+
+@numba.njit(cache=True, inline="always")
+def fill_float32_uniforms(stream, out):
+    """Fill the flat float32 array ``out`` from ``stream`` as ``rng.random(out.shape, dtype=np.float32)``
+    fills a new array in Python: the same numbers in the same order (compiled days draw the media's
+    uniforms with it, :mod:`calcium_abm.stretch` and :mod:`.physiology.wall_start`)."""
+    for i in range(out.size):
+        out[i] = stream.rng.random(dtype=np.float32)

@@ -42,6 +42,7 @@ from calcium_abm.physiology import (calcification, calcium, carboxylation, coagu
                                     intima, ledger, life_course, minerals, remodeling)
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.parameters import drive_record_slot
+from calcium_abm.random_stream import fill_float32_uniforms
 
 __all__ = ["quiet_days", "run_quiet_days", "run_update_day", "MIN_STRETCH_DAYS"]
 
@@ -221,8 +222,7 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
             mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rates, p, stream, effects[j], activation,
             sv[7], bone_vitamin_k, (mineral_mg, cavity_mg, osteoid_mg), dt)
         mineral_mg, cavity_mg, osteoid_mg, cortical_resorbed = cortical
-        for i in range(uniforms.size):
-            uniforms[i] = stream.rng.random(dtype=np.float32)
+        fill_float32_uniforms(stream, uniforms)
         day_inputs = (wall_inputs[0], wall_inputs[1], wall_inputs[2], wall_inputs[3], wall_inputs[4], wall_inputs[5],
                       wall_inputs[6], wall_inputs[7], wall_inputs[8], wall_inputs[9], wall_inputs[10], wall_inputs[11],
                       wall_inputs[12], wall_inputs[13], wall_inputs[14], intima_mg, wall_inputs[16], intima_ages[j],

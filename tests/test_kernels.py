@@ -12,7 +12,7 @@ import pytest
 
 from calcium_abm import CalciumParadoxModel
 from calcium_abm.physiology import remodeling, wall_laws, wall_readouts
-from calcium_abm.random_stream import RandomStream, as_random_stream
+from calcium_abm.random_stream import RandomStream, as_random_stream, fill_float32_uniforms
 
 
 @numba.njit(cache=True)
@@ -37,7 +37,9 @@ def test_a_kernel_drawing_through_a_stream_advances_the_generator_like_python_dr
 
 @numba.njit(cache=True)
 def _wall_uniforms_through_stream(stream, w, h):
-    return stream.rng.random((w, h), dtype=np.float32)
+    out = np.empty((w, h), dtype=np.float32)
+    fill_float32_uniforms(stream, out.reshape(w * h))  # what the compiled days call
+    return out
 
 
 @pytest.mark.parametrize("seed", [0, 42])

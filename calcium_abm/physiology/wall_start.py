@@ -29,7 +29,7 @@ import numpy as np
 from calcium_abm.physiology import calcification, compiled_laws
 from calcium_abm.physiology.carboxylation import ucmgp_release_relative
 from calcium_abm.physiology.intima import Intima
-from calcium_abm.random_stream import RandomStream
+from calcium_abm.random_stream import RandomStream, fill_float32_uniforms
 
 #: the spin-up's random stream: ``numpy.random.default_rng((seed, WALL_STREAM))``
 WALL_STREAM = 1
@@ -84,7 +84,6 @@ def _wall_steps(steps, inputs, mgp_made_per_cell, phosphate_rel, p_record, strea
     ucmgp_made = 0.0
     for step in range(steps):
         if step:
-            for i in range(uniforms.size):
-                uniforms[i] = stream.rng.random(dtype=np.float32)
+            fill_float32_uniforms(stream, uniforms)
         ucmgp_made = calcification.wall_day(*inputs, mgp_made_per_cell, phosphate_rel, 1.0, 0.0, 1.0, p, dt)[2]
     return ucmgp_made
