@@ -173,6 +173,60 @@ def build_seconds(spec: dict, repeats: int = 3) -> float:
     return median(times)
 
 
+#: the parts of a summary run's simulate time (:func:`summary_run_parts`), in the order they print
+_PARTS = ("build", "compiled days", "days' Python", "results frame")
+
+
+def summary_run_parts(spec: dict, runs: int = 6) -> dict[str, float]:
+    """Where a summary run's ``simulate`` time goes, medians over the batch's first ``runs`` runs
+    (seconds per run): building the model (the life-course start), the compiled days
+    (:func:`calcium_abm.stretch._quiet_days`, every call), the results frame, and the rest: the
+    days' Python (each 30-day update of the person's rates, the calls' set-up, the recorded rows).
+    Timed by wrappers put on the module attributes ``simulate`` looks up (~1 us a call; the model's
+    class by a subclass timing its construction)."""
+    from statistics import median
+
+    from calcium_abm import simulation, stretch
+    from calcium_abm.batch.expand import expand_runs
+    from calcium_abm.batch.spec import load_batch
+    from calcium_abm.scenario import parse_scenario_toml
+
+    spent = {"build": 0.0, "compiled days": 0.0, "results frame": 0.0}
+
+    def timed(key, function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[key] += time.perf_counter() - start
+        return wrapper
+
+    originals = (simulation.CalciumParadoxModel, stretch._quiet_days, simulation.results_frame)
+
+    class TimedModel(originals[0]):  # a subclass, so results_frame's isinstance check still holds
+        def __init__(self, *args, **kwargs):
+            start = time.perf_counter()
+            super().__init__(*args, **kwargs)
+            spent["build"] += time.perf_counter() - start
+
+    simulation.CalciumParadoxModel = TimedModel
+    stretch._quiet_days = timed("compiled days", originals[1])
+    simulation.results_frame = timed("results frame", originals[2])
+    rows = []
+    try:
+        for run in expand_runs(load_batch(spec))[:runs]:
+            spent.update(dict.fromkeys(spent, 0.0))
+            start = time.perf_counter()
+            simulation.simulate(parse_scenario_toml(run.scenario_toml), rows="ends")
+            row = dict(spent, whole=time.perf_counter() - start)
+            row["days' Python"] = row["whole"] - sum(spent.values())
+            rows.append(row)
+    finally:
+        simulation.CalciumParadoxModel, stretch._quiet_days, simulation.results_frame = originals
+    return {key: median(row[key] for row in rows) for key in rows[0]}
+
+
 def run(runs: int, years: float, grid: int = 64) -> dict:
     """Every figure of the benchmark (see the module docstring)."""
     from distributed import Client
@@ -206,6 +260,7 @@ def run(runs: int, years: float, grid: int = 64) -> dict:
     # a pool's start-up: its first result less that run's own simulate time
     r["pool_start_s"] = pool["first_result_s"] - pool["first_sim_s"]
     r["build_s"] = build_seconds(spec)
+    r["summary_run_parts_s"] = summary_run_parts(spec)
     r["sim_10_year_s"] = r["build_s"] + max(sim - r["build_s"], 0.0) * 10.0 / years
     per_run = r["sim_10_year_s"] * (1 + max(r["pool_overhead_share"], 0.0))
     r["cohort_patients"] = COHORT
@@ -240,6 +295,11 @@ def report(r: dict) -> str:
                  f"Parquet write {r['parquet_write_ms_per_run']:.1f} ms (one file per run, as before: "
                  f"{r['parquet_file_per_run_ms']:.1f} ms)")
     lines.append(f"model build per run (bone spin-up, in simulate) {r['build_s']:.3f} s")
+    if "summary_run_parts_s" in r:  # figures saved before this line existed lack it
+        parts = r["summary_run_parts_s"]
+        lines.append(f"where a run's simulate goes ({r['years']:g} years; medians of 6 runs): " + ", ".join(
+            f"{key} {1e3 * parts[key]:.0f} ms" for key in _PARTS)
+            + f" (whole {1e3 * parts['whole']:.0f} ms)")
     lines.append(f"task round trip on the pool, CPU per run (2-day 8x8 runs of {r['tiny_run_in_process_ms']:.1f} ms "
                  f"CPU): {r['task_round_trip_ms']:+.1f} ms")
     scaled = "" if r["years"] == 10 else f", scaled from {r['years']:g}-year runs"
@@ -267,6 +327,9 @@ def docs_table(r: dict) -> str:
              f"{r['dask_overhead_s'] * 1e3:+.0f} ms ({r['dask_overhead_share']:+.1%})"),
             ("start-up: pool / Dask cluster", f"{r['pool_start_s']:.1f} s / {r['dask_cluster_start_s']:.1f} s"),
             ("model build per run (bone spin-up; part of simulate)", f"{r['build_s']:.3f} s"),
+            *([("a run's simulate: build / compiled days / days' Python / results frame",
+                " / ".join(f"{1e3 * r['summary_run_parts_s'][key]:.0f}" for key in _PARTS) + " ms")]
+              if "summary_run_parts_s" in r else []),
             ("task round trip, CPU per run (2-day runs on the pool)", f"{r['task_round_trip_ms']:+.1f} ms"),
             ("parent: set-up (runs + manifest) / Parquet write, per run",
              f"{r['setup_ms_per_run']:.2f} ms / {r['parquet_write_ms_per_run']:.1f} ms (a file per run: "

@@ -39,3 +39,16 @@ def test_the_report_and_the_table_give_every_figure_of_the_issue():
     dask_overhead = f"{RESULTS['dask_overhead_s'] * 1e3:+.0f} ms"
     assert f"| per-run overhead, Dask LocalCluster | {dask_overhead}" in table
     assert f"{RESULTS['cohort_projected_min']:.0f} min" in table
+
+
+def test_the_parts_of_a_summary_run_are_measured_where_they_are_spent():
+    """The wrappers reach the build, the compiled days and the frame of a real (small) summary run,
+    and the rest is what is left of the whole, so the parts add up to it."""
+    parts = BENCH.summary_run_parts(BENCH.batch(4, 0.25, grid=16), runs=2)
+    assert set(parts) == {*BENCH._PARTS, "whole"}
+    assert parts["build"] > 0 and parts["compiled days"] > 0 and parts["results frame"] > 0
+    assert parts["days' Python"] >= 0
+    assert sum(parts[key] for key in BENCH._PARTS) <= parts["whole"] * (1 + 1e-9)
+    from calcium_abm import simulation, stretch
+    assert simulation.CalciumParadoxModel.__name__ == "CalciumParadoxModel"  # put back afterwards
+    assert stretch._quiet_days.__module__ == "calcium_abm.stretch"
