@@ -25,6 +25,10 @@ Definitions (every run is a summary-output cohort patient, as large cohorts are 
   and writing the manifest, in the parent before any run starts; Parquet write per run:
   the parent saving the finished summary runs as a batch does (one file for all of them
   here), beside the cost of one file per run (how summary runs were saved before).
+* where a run's simulate goes: the first 6 runs of the batch in this process, each timed in
+  parts (:func:`summary_run_parts`): building the model, the compiled days, the results frame,
+  and the rest (the days' Python: 30-day updates of the person's rates, each compiled call's
+  set-up, the recorded rows); medians per part.
 * projection from CPU time: 10,000 x (serial CPU per run at 10 years + task round trip) / 2
   + set-up + pool start-up: close to the idle-machine figure when the machine is busy.
 * projection: 10,000 x (in-process simulate at 10 years x (1 + pool per-run overhead)) / 2
