@@ -25,7 +25,7 @@ Definitions (every run is a summary-output cohort patient, as large cohorts are 
   and writing the manifest, in the parent before any run starts; Parquet write per run:
   the parent saving the finished summary runs as a batch does (one file for all of them
   here), beside the cost of one file per run (how summary runs were saved before).
-* where a run's simulate goes: the first 6 runs of the batch in this process, each timed in
+* where a run's simulate goes: the first 6 runs (PART_RUNS) of the batch in this process, each timed in
   parts (:func:`summary_run_parts`): building the model, the compiled days, the results frame,
   and the rest (the days' Python: 30-day updates of the person's rates, each compiled call's
   set-up, the recorded rows); medians per part.
@@ -179,9 +179,10 @@ def build_seconds(spec: dict, repeats: int = 3) -> float:
 
 #: the parts of a summary run's simulate time (:func:`summary_run_parts`), in the order they print
 _PARTS = ("build", "compiled days", "days' Python", "results frame")
+PART_RUNS = 6  # runs timed in parts (the batch's first)
 
 
-def summary_run_parts(spec: dict, runs: int = 6) -> dict[str, float]:
+def summary_run_parts(spec: dict, runs: int = PART_RUNS) -> dict[str, float]:
     """Where a summary run's ``simulate`` time goes, medians over the batch's first ``runs`` runs
     (seconds per run): building the model (the life-course start), the compiled days
     (:func:`calcium_abm.stretch._quiet_days`, every call), the results frame, and the rest: the
@@ -301,9 +302,9 @@ def report(r: dict) -> str:
     lines.append(f"model build per run (bone spin-up, in simulate) {r['build_s']:.3f} s")
     if "summary_run_parts_s" in r:  # figures saved before this line existed lack it
         parts = r["summary_run_parts_s"]
-        lines.append(f"where a run's simulate goes ({r['years']:g} years; medians of 6 runs): " + ", ".join(
-            f"{key} {1e3 * parts[key]:.0f} ms" for key in _PARTS)
-            + f" (whole {1e3 * parts['whole']:.0f} ms)")
+        timed = ", ".join(f"{key} {1e3 * parts[key]:.0f} ms" for key in _PARTS)
+        lines.append(f"where a run's simulate goes ({r['years']:g} years; medians of {min(PART_RUNS, r['runs'])} "
+                     f"runs): {timed} (whole {1e3 * parts['whole']:.0f} ms)")
     lines.append(f"task round trip on the pool, CPU per run (2-day 8x8 runs of {r['tiny_run_in_process_ms']:.1f} ms "
                  f"CPU): {r['task_round_trip_ms']:+.1f} ms")
     scaled = "" if r["years"] == 10 else f", scaled from {r['years']:g}-year runs"
