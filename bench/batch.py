@@ -157,18 +157,23 @@ def task_round_trip_ms(small: int = 8, large: int = 40) -> tuple[float, float]:
     return in_process * 1e3, (per_run - in_process) * 1e3
 
 
+def first_scenarios(spec: dict, n: int) -> list:
+    """The scenarios of the batch's first ``n`` runs, as the batch expands and checks them."""
+    from calcium_abm.batch.expand import expand_runs
+    from calcium_abm.batch.spec import load_batch
+    from calcium_abm.scenario import parse_scenario_toml
+
+    return [parse_scenario_toml(run.scenario_toml) for run in expand_runs(load_batch(spec))[:n]]
+
+
 def build_seconds(spec: dict, repeats: int = 3) -> float:
     """Median seconds to build one run's model (the bone spin-up included): the part of a
     run's simulate time that does not grow with its years."""
     from statistics import median
 
-    from calcium_abm.batch.expand import expand_runs
-    from calcium_abm.batch.spec import load_batch
     from calcium_abm.model import CalciumParadoxModel
-    from calcium_abm.scenario import parse_scenario_toml
 
-    run = expand_runs(load_batch(spec))[0]
-    scenario = parse_scenario_toml(run.scenario_toml)
+    scenario = first_scenarios(spec, 1)[0]
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -192,9 +197,6 @@ def summary_run_parts(spec: dict, runs: int = PART_RUNS) -> dict[str, float]:
     from statistics import median
 
     from calcium_abm import simulation, stretch
-    from calcium_abm.batch.expand import expand_runs
-    from calcium_abm.batch.spec import load_batch
-    from calcium_abm.scenario import parse_scenario_toml
 
     spent = {"build": 0.0, "compiled days": 0.0, "results frame": 0.0}
 
@@ -220,10 +222,10 @@ def summary_run_parts(spec: dict, runs: int = PART_RUNS) -> dict[str, float]:
     simulation.results_frame = timed("results frame", originals[2])
     rows = []
     try:
-        for run in expand_runs(load_batch(spec))[:runs]:
+        for scenario in first_scenarios(spec, runs):
             spent.update(dict.fromkeys(spent, 0.0))
             start = time.perf_counter()
-            simulation.simulate(parse_scenario_toml(run.scenario_toml), rows="ends")
+            simulation.simulate(scenario, rows="ends")
             row = dict(spent, whole=time.perf_counter() - start)
             row["days' Python"] = row["whole"] - sum(spent.values())
             rows.append(row)
