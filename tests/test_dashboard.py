@@ -1168,3 +1168,23 @@ def test_a_link_value_too_large_for_a_float_is_refused_with_the_range(key, raw, 
     settings, problems = ds.settings_from_query(f"{key}={raw}")
     assert settings.a.changes == () and len(problems) == 1
     assert f"= {raw[:20]}" in problems[0] and allowed in problems[0] and len(problems[0]) < 200, problems
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-inf", "1e400"])
+def test_a_link_value_is_refused_with_the_words_calcium_abm_run_uses(raw, capsys, tmp_path):
+    """Found by a fresh user: a link's ``mk7_ug_per_day=nan`` was told "must be between 0 and 10000 µg/day"
+    where ``calcium-abm run --set mk7_ug_per_day=nan`` says "must be a finite number (between …)". The page's
+    words are now the command's (a typed nan or inf is not finite; 1e400, too large for a float, is told
+    the range)."""
+    from calcium_abm.cli import main as cli_main
+
+    _, problems = ds.settings_from_query(f"mk7_ug_per_day={raw}")
+    assert len(problems) == 1, problems
+    page_reason = problems[0].split(" is not allowed: ", 1)[1]
+    out = tmp_path / "never-written.csv"
+    status = cli_main(["run", "healthy_adult", "--years", "1", "--set", f"mk7_ug_per_day={raw}", "--out", str(out)])
+    cli_message = capsys.readouterr().err
+    assert status != 0 and not out.exists()
+    assert f"diet.mk7_ug_per_day = {raw} is not allowed: {page_reason}\n" in cli_message, (page_reason, cli_message)
+    assert page_reason == ("must be between 0 and 10000 µg/day" if raw == "1e400"
+                           else "must be a finite number (between 0 and 10000 µg/day)"), page_reason

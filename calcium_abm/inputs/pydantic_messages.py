@@ -64,6 +64,13 @@ def _unknown_key(root: type[BaseModel], loc: tuple, prefix: str, rest: tuple) ->
     return f"{prefix}unknown key '{path}'{hint}"
 
 
+def _overflowed_literal(value: Any) -> bool:
+    """A number typed as digits but too large for a float (``1e400`` read as inf): its range says it all,
+    where a typed ``nan`` or ``inf`` is told it must be a finite number."""
+    typed = getattr(value, "typed_text", "") or ""
+    return bool(typed) and typed.strip().lstrip("+-").lower() not in ("inf", "infinity", "nan")
+
+
 def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     """One pydantic error of validating ``root`` (the Scenario model) as a sentence."""
     kind, loc, value = err["type"], tuple(err["loc"]), err.get("input")
@@ -85,7 +92,7 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     if loc and loc[0] == "parameters" and len(loc) == 2:
         p = parameter_registry().get(str(loc[1]))
         allowed = range_text(p.minimum, p.maximum, unit_suffix(p.unit)) if p else ""
-    if kind in ("finite_number", "float_type") and allowed and (getattr(value, "typed_text", None) or (
+    if kind in ("finite_number", "float_type") and allowed and (_overflowed_literal(value) or (
             type(value) is int and abs(value) > sys.float_info.max)):
         pass  # a number too large for a float (1e400, 10**400): its range says it all, not "must be a number"
     elif kind == "finite_number":
