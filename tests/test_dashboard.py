@@ -1188,3 +1188,76 @@ def test_a_link_value_is_refused_with_the_words_calcium_abm_run_uses(raw, capsys
     assert f"diet.mk7_ug_per_day = {raw} is not allowed: {page_reason}\n" in cli_message, (page_reason, cli_message)
     assert page_reason == ("must be between 0 and 10000 µg/day" if raw == "1e400"
                            else "must be a finite number (between 0 and 10000 µg/day)"), page_reason
+
+
+def test_after_a_demo_the_person_controls_move_a_and_b_together():
+    """Found by a fresh user: after "the same person with and without MK-7", pressing "female" changed only A,
+    so A and B then differed in sex and MK-7; and "Sliders back to the scenario's values" on B dropped the demo's
+    MK-7. A demo now leaves the sliders moving A and B together (the editing toggle's third value), the note
+    says where A and B differ, and that mode's reset drops only the changes both share."""
+    from calcium_dashboard.live import FrameView
+
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        note = lambda: rc.find(v.Html, class_="editing-note").widget.children[0]  # noqa: E731
+        assert "change A and B together" in note() and "MK-7: 5 µg/day in A, 180 in B" in note(), note()
+        reset = lambda: rc.find(v.Btn, class_="reset-sliders").widget  # noqa: E731
+        assert reset().disabled  # nothing shared to take back yet
+        rc.find(class_="knob-sex").widget.v_model = 0  # "female"
+        sides = list(rc.find(FrameView).widgets[0].sides)
+        assert sides == ["healthy_adult + Sex female", "healthy_adult + MK-7 180 µg/day, Sex female"], sides
+        assert note().endswith("A and B differ in MK-7: 5 µg/day in A, 180 in B."), note()  # still one cause
+        reset().click()
+        assert list(rc.find(FrameView).widgets[0].sides) == ["healthy_adult", "healthy_adult + MK-7 180 µg/day"]
+        rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model = 0  # A alone, as before a demo
+        rc.find(class_="knob-sex").widget.v_model = 0
+        assert list(rc.find(FrameView).widgets[0].sides) == ["healthy_adult + Sex female",
+                                                             "healthy_adult + MK-7 180 µg/day"]
+        assert "Sex: female in A, male in B" in note(), note()
+    finally:
+        rc.close()
+
+
+def test_a_change_both_sides_refuse_changes_neither():
+    """``change_both`` checks each side as its run would; a refusal names the side and changes neither."""
+    a, b = ds.SideSettings("healthy_adult"), ds.SideSettings("mgp_knockout")
+    with pytest.raises(ScenarioError, match=r"^scenario B: .*sex"):
+        ds.change_both(a, b, "sex", "female")
+    a2, b2 = ds.change_both(a, ds.SideSettings("healthy_adult"), "age_years", 70.0)
+    assert a2.changed == b2.changed == {"age_years": 70.0}
+    assert ds.shared_changes_dropped(a2, b2.with_change("mk7_ug_per_day", 180.0, ds.resolve_scenario("healthy_adult"))
+                                     ) == (a, ds.SideSettings("healthy_adult", (("mk7_ug_per_day", 180.0),)))
+
+
+def test_messages_on_one_control_replace_each_other_and_at_most_three_show():
+    """Found by a fresh user: each refused try added a message box (6-8 of them pushed the controls off the
+    screen), and a new refused seed stacked under the last. A message on the same control, the seed box or
+    the upload now replaces the earlier one, the same text is not shown twice, and the newest three stay."""
+    from calcium_dashboard.page import MAX_NOTICES, with_notice
+
+    notices = ()
+    for seed in ("-1", "abc", "1e3"):
+        notices = with_notice(notices, f"seed = {seed!r} is not allowed", "seed")
+    assert notices == (("seed", "seed = '1e3' is not allowed"),)
+    notices = with_notice(notices, "outside physiology")  # no topic: never replaced by a control's message
+    notices = with_notice(notices, "outside physiology")
+    assert [text for _, text in notices] == ["seed = '1e3' is not allowed", "outside physiology"]
+    for key in ("a", "b", "c", "d"):
+        notices = with_notice(notices, f"{key} refused", f"control {key}")
+    assert len(notices) == MAX_NOTICES == 3 and [t for _, t in notices] == ["b refused", "c refused", "d refused"]
+
+
+def test_refused_tries_on_the_page_leave_one_message_per_control():
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        box = rc.find(v.TextField, class_="seed-input").widget
+        for raw in ("-1", "abc", "1e3", "x"):
+            box.v_model = raw
+            box.fire_event("keyup.enter", None)
+        texts = [str(w.children[0]) for w in rc.find(v.Alert).widgets if "notice" in w.class_]
+        assert len(texts) == 1 and "'x'" in texts[0], texts
+        assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # the run goes on
+    finally:
+        rc.close()

@@ -50,18 +50,22 @@ from calcium_dashboard.session import RunFrame, SimulationRun, build_runs, combi
 from calcium_dashboard.settings import (
     DEMOS,
     DEMOS_BY_KEY,
+    EDIT_BOTH,
     KNOBS,
     SPEEDS_DAYS_PER_FRAME,
     UPLOAD_PREFIX,
     DashboardSettings,
     Knob,
     SideSettings,
+    change_both,
     checked_change,
+    differences,
     knob_values,
     resolve_scenario,
     parse_seed,
     scenario_choices,
     settings_from_query,
+    shared_changes_dropped,
 )
 from calcium_dashboard.live import ChartView, FrameView
 from calcium_dashboard.texts import EXPLANATIONS
@@ -84,6 +88,18 @@ BACKLOG_WAIT_S = 0.05
 CHART_INTERVAL_S = 0.25
 #: environment variable holding the query string used when a page opens without one
 DEFAULT_QUERY_ENV = "CALCIUM_ABM_DASHBOARD_QUERY"
+#: messages shown at once above the run: more pushed the controls off a laptop's screen (a fresh user's
+#: 6-8 refused tries); the oldest goes first
+MAX_NOTICES = 3
+
+
+def with_notice(notices: tuple[tuple[str | None, str], ...], message: str, topic: str | None = None,
+                keep: int = MAX_NOTICES) -> tuple[tuple[str | None, str], ...]:
+    """The page's messages, ``(topic, text)`` pairs oldest first, with ``message`` added last. A message
+    on the same ``topic`` (one control, the seed box, the upload) replaces the earlier one, as does the
+    same text again; then at most ``keep`` stay, the newest."""
+    kept = tuple(n for n in notices if n[1] != message and (topic is None or n[0] != topic))
+    return (kept + ((topic, message),))[-keep:]
 
 CSS = """
 .ca-date { font-size: 34px; font-weight: 700; line-height: 1.2; }
@@ -204,7 +220,7 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds:
 
 @solara.component
 def SeedInput(seed: int | None, own_seed: int | None, on_seed: Callable[[int | None], None],
-              notify: Callable[[str], None]):
+              notify: Callable[..., None]):
     """The seed box: empty runs scenario A's own seed, and its hint says which seed runs.
 
     Read when the box is left or Enter is pressed, by the links' rule (:func:`parse_seed`). A refused
@@ -219,7 +235,7 @@ def SeedInput(seed: int | None, own_seed: int | None, on_seed: Callable[[int | N
         try:
             value = None if raw == "" else parse_seed(raw)
         except ValueError as exc:
-            notify(str(exc))
+            notify(str(exc), "seed")
             value = seed
         text.set("" if value is None else str(value))  # "0042" runs as 42 and shows 42
         if value != seed:
@@ -237,7 +253,7 @@ def SeedInput(seed: int | None, own_seed: int | None, on_seed: Callable[[int | N
 
 @solara.component
 def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.Reactive[tuple],
-                  editing: solara.Reactive[str], notify: Callable[[str], None]):
+                  editing: solara.Reactive[str], notify: Callable[..., None]):
     """Scenario pickers, compare mode, sliders, seed, upload and the shareable link."""
     s = settings.value
     upload_map = dict(uploads.value)
@@ -247,7 +263,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     def set_side(which: str, side: SideSettings) -> None:
         settings.set(replace(settings.value, **{"a" if which == "A" else "b": side}))
 
-    DemoButtons(settings, on_demo=lambda: editing.set("A"))
+    DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH))  # the same person: sex or age moves A and B
     solara.Button("Presentation mode", block=True, outlined=True, classes=["present-button"],
                   on_click=lambda: settings.set(replace(settings.value, present=True)))
     solara.Select("Scenario A" if s.b else "Scenario", value=s.a.scenario, values=choices,
@@ -264,11 +280,11 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     if s.b is not None:
         solara.Select("Scenario B (dashed)", value=s.b.scenario, values=choices,
                       on_value=lambda name: set_side("B", SideSettings(name)), classes=["scenario-b"])
-        solara.ToggleButtonsSingle(value=editing.value, values=["A", "B"], on_value=editing.set,
+        solara.ToggleButtonsSingle(value=editing.value, values=["A", "B", EDIT_BOTH], on_value=editing.set,
                                    classes=["editing-toggle"])
-        solara.Text(f"The sliders below change scenario {editing.value}.", style={"font-size": "13px"})
+        EditingNote(s.a, s.b, editing.value, upload_map)
 
-    which = "B" if (s.b is not None and editing.value == "B") else "A"
+    which = editing.value if s.b is not None else "A"
     side = s.b if which == "B" else s.a
     try:
         base = resolve_scenario(side.scenario, upload_map)
@@ -279,11 +295,22 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
 
     def change(key: str, value: Any) -> None:
         try:
+            if which == EDIT_BOTH:
+                a, b = change_both(s.a, s.b, key, value, upload_map)
+                settings.set(replace(settings.value, a=a, b=b))
+                return
             new = checked_change(side, key, value, base, upload_map)
         except ScenarioError as exc:
-            notify(str(exc))
+            notify(str(exc), f"control {key}")
             return
         set_side(which, new)
+
+    def back_to_scenario() -> None:
+        if which == EDIT_BOTH:  # the changes made to both; how B differs from A (a demo's cause) stays
+            a, b = shared_changes_dropped(s.a, s.b)
+            settings.set(replace(settings.value, a=a, b=b))
+        else:
+            set_side(which, SideSettings(side.scenario))
 
     for knob in KNOBS:
         if (note := knob.fixed_note(base)) is not None:
@@ -291,8 +318,12 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             continue
         KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base, side),
                     knob.step)
-    solara.Button("Sliders back to the scenario's values", text=True, disabled=not side.changes,
-                  on_click=lambda: set_side(which, SideSettings(side.scenario)))
+    shared = which == EDIT_BOTH and bool(set(s.a.changes) & set(s.b.changes))
+    solara.Button("Sliders back to the scenario's values" if s.b is None else
+                  "Shared slider changes back (B keeps how it differs)" if which == EDIT_BOTH else
+                  f"{which}'s sliders back to its scenario's values",
+                  text=True, disabled=not (shared if which == EDIT_BOTH else side.changes), on_click=back_to_scenario,
+                  classes=["reset-sliders"])
 
     try:
         own_seed = (base if which == "A" else resolve_scenario(s.a.scenario, upload_map)).simulation.seed
@@ -306,10 +337,10 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         try:
             scenario = scenario_from_upload(name, size, data)
         except ScenarioError as exc:
-            notify(str(exc))
+            notify(str(exc), "upload")
             return
         except Exception as exc:  # noqa: BLE001 - e.g. deeply nested TOML: one line, never a traceback
-            notify(f"{name[:80]}: could not be read as a scenario ({type(exc).__name__})")
+            notify(f"{name[:80]}: could not be read as a scenario ({type(exc).__name__})", "upload")
             return
         uploads.set(tuple((k, sc) for k, sc in uploads.value if k != scenario.name) + ((scenario.name, scenario),))
         set_side(which, SideSettings(UPLOAD_PREFIX + scenario.name))
@@ -323,6 +354,19 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     ScenarioFileInput.element(on_file=load)
     solara.FileDrop(label="…or drop a scenario .toml file here", on_file=on_drop, lazy=True)
     ShareLink(s)
+
+
+@solara.component
+def EditingNote(a: SideSettings, b: SideSettings, editing: str, uploads: dict):
+    """Which side the sliders change, and where A and B differ (what a demo compares)."""
+    target = "A and B together" if editing == EDIT_BOTH else f"scenario {editing}"
+    try:
+        differ = differences(a, b, uploads)
+    except ScenarioError:
+        differ = []
+    solara.Text(f"The sliders below change {target}. " + (
+        f"A and B differ in {'; '.join(differ)}." if differ else "A and B have the same settings."),
+        style={"font-size": "13px"}, classes=["editing-note"])
 
 
 @solara.component
@@ -744,7 +788,7 @@ def Dashboard():
     initial = solara.use_memo(
         lambda: _initial_settings(router.search or os.environ.get(DEFAULT_QUERY_ENV, "")), [])
     settings = solara.use_reactive(initial[0])
-    notices = solara.use_reactive(tuple(initial[1]))
+    notices = solara.use_reactive(tuple((None, text) for text in initial[1]))  # a link's problems: all of them
     uploads = solara.use_reactive(())  # this tab's uploaded scenarios: ((name, Scenario), ...)
     playing = solara.use_reactive(False)
     reset_count = solara.use_reactive(0)
@@ -753,8 +797,8 @@ def Dashboard():
     axes_locked = solara.use_reactive(True)
     s = settings.value
 
-    def notify(message: str) -> None:
-        notices.set(notices.value + (message,))
+    def notify(message: str, topic: str | None = None) -> None:
+        notices.set(with_notice(notices.value, message, topic))
 
     def build():
         try:
@@ -813,7 +857,7 @@ def Dashboard():
         if not s.present:
             solara.Text("Calcium paradox: bone loses mineral while the artery wall gains it",
                         style={"font-size": "24px", "font-weight": "600"})
-        for message in notices.value:
+        for _, message in notices.value:
             solara.Error(message, classes=["ca-notice", "notice"])
         if notices.value:
             solara.Button("Dismiss messages", text=True, on_click=lambda: notices.set(()),
@@ -828,7 +872,7 @@ def Dashboard():
             Controls(runs, sink, playing, is_finished, s.days_per_frame, set_speed, reset, on_finished,
                      present=s.present, notify=notify)
             if s.present:
-                DemoButtons(settings, dense=True)
+                DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH), dense=True)
                 solara.Button("Exit presentation", outlined=True, classes=["exit-present-button"],
                               on_click=lambda: settings.set(replace(settings.value, present=False)))
                 if is_finished:  # in the row: a banner pushed the paradox chart's axis off the unscrolled screen

@@ -367,18 +367,62 @@ def knob_values(side: SideSettings, base: Scenario) -> dict[str, Any]:
     return values | {key: value for key, value in applied.items() if key in KNOBS_BY_KEY}
 
 
+def knob_text(knob: Knob, value: Any) -> str:
+    """One control's value as a label says it: ``MK-7 180 µg/day``, ``Sex male``, ``no warfarin``."""
+    if knob.kind == "bool":
+        return knob.label if value else f"no {knob.label.lower()}"
+    if knob.kind in ("int", "str"):
+        return f"{knob.label} {value}"
+    return f"{knob.label.split(' as ')[-1]} {_text(value)} {knob.unit}"
+
+
 def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> str:
     """A short human label: ``k2_deficiency + MK-7 180 µg/day``."""
-    parts = []
-    for key, value in side.changes:
-        knob = knobs[key]
-        if knob.kind == "bool":
-            parts.append(knob.label if value else f"no {knob.label.lower()}")
-        elif knob.kind in ("int", "str"):
-            parts.append(f"{knob.label} {value}")
-        else:
-            parts.append(f"{knob.label.split(' as ')[-1]} {_text(value)} {knob.unit}")
+    parts = [knob_text(knobs[key], value) for key, value in side.changes]
     return side.scenario.removeprefix(UPLOAD_PREFIX) + (" + " + ", ".join(parts) if parts else "")
+
+
+#: the editing toggle's third value: the sliders move A and B together (what a demo starts with, so that
+#: a person's sex or age moved after "the same person with and without MK-7" stays the same person on both)
+EDIT_BOTH = "A and B"
+
+
+def change_both(a: SideSettings, b: SideSettings, key: str, value: Any,
+                uploads: Mapping[str, Scenario] | None = None) -> tuple[SideSettings, SideSettings]:
+    """Both sides of a comparison with one control set to ``value``, each checked as its run would be
+    (:func:`checked_change`). Raises ScenarioError naming the side that refuses; then neither side changes."""
+    out = []
+    for name, side in (("A", a), ("B", b)):
+        try:
+            out.append(checked_change(side, key, value, resolve_scenario(side.scenario, uploads), uploads))
+        except ScenarioError as exc:
+            raise ScenarioError(f"scenario {name}: {exc}") from None
+    return out[0], out[1]
+
+
+def shared_changes_dropped(a: SideSettings, b: SideSettings) -> tuple[SideSettings, SideSettings]:
+    """Both sides without the slider changes they share (the same control at the same value): the reset of
+    the sliders moved for A and B together, which keeps how B differs from A (a demo's one cause)."""
+    shared = set(a.changes) & set(b.changes)
+    return (replace(a, changes=tuple(c for c in a.changes if c not in shared)),
+            replace(b, changes=tuple(c for c in b.changes if c not in shared)))
+
+
+def differences(a: SideSettings, b: SideSettings, uploads: Mapping[str, Scenario] | None = None) -> list[str]:
+    """Where B's controls show another value than A's, as ``MK-7: 5 µg/day in A, 180 in B`` phrases (the
+    scenarios first when they differ). Raises ScenarioError for a scenario that cannot be resolved."""
+    shown_a = knob_values(a, resolve_scenario(a.scenario, uploads))
+    shown_b = knob_values(b, resolve_scenario(b.scenario, uploads))
+    out = [f"scenario: {a.scenario.removeprefix(UPLOAD_PREFIX)} in A, {b.scenario.removeprefix(UPLOAD_PREFIX)} in B"
+           ] if a.scenario != b.scenario else []
+    for k in KNOBS:
+        if shown_a.get(k.key) != shown_b.get(k.key):
+            label = k.label.split(" as ")[-1]
+            value_a, value_b = (("on" if v else "off") if k.kind == "bool" else _text(v)
+                                for v in (shown_a[k.key], shown_b[k.key]))
+            unit = f" {k.unit}" if k.unit and k.kind == "float" else ""
+            out.append(f"{label}: {value_a}{unit} in A, {value_b} in B")
+    return out
 
 
 @dataclass(frozen=True)
