@@ -49,3 +49,26 @@ def test_no_ungenerated_run_output_is_quoted():
     assert not re.search(r"\d\.\d{4} → \d\.\d{4} g/cm", outside)
     assert not re.search(r"dp-ucMGP\s+\d+(\.\d+)? pmol/L", outside)
     assert not re.search(r"^error: ", outside, re.M), "an error message is quoted outside a generated block"
+
+
+def test_the_readme_says_what_each_batch_function_returns():
+    """Found by a fresh user: the README said run_batch, load_results, summarize, trial_effects and
+    morris_screening all return DataFrames, but summarize returns a dict of them and trial_effects needs
+    outcomes and control. The sentence now follows the functions' own signatures."""
+    import inspect
+
+    import calcium_abm.batch as batch
+
+    sentence = " ".join(README.split("In Python (`from calcium_abm.batch import ...`)", 1)[1].split(";")[0].split())
+    for name, returns in (("run_batch", "pd.DataFrame"), ("load_results", "pd.DataFrame"),
+                          ("run_outcomes", "pd.DataFrame"), ("summarize", "dict[str, pd.DataFrame]"),
+                          ("trial_effects", "pd.DataFrame"), ("morris_screening", "pd.DataFrame")):
+        signature = inspect.signature(getattr(batch, name))
+        assert f"`{name}" in sentence and signature.return_annotation == returns, (name, signature)
+        required = [p for p, v in signature.parameters.items() if v.default is inspect.Parameter.empty]
+        written = re.search(rf"`{name}\(([^)]*)\)`", sentence)
+        if written:  # the arguments the README shows are the required ones
+            assert [a.strip() for a in written.group(1).split(",")] == required, (name, required)
+        else:
+            assert required in (["batch", "out_dir"], ["out_dir"], ["source"]), (name, required)  # a batch (dir)
+    assert "`summarize` a dict of them" in sentence
