@@ -464,5 +464,7 @@ def test_a_batch_directory_that_is_no_path_is_named_in_one_message():
     for call in (lambda: load_results(5), lambda: summarize(None), lambda: power_design(5, "x")):
         with pytest.raises(BatchError, match=r"^'(5|None)' is not a directory: give the --out directory of a batch$"):
             call()
+    with pytest.raises(BatchError, match=r"^'no-such-dir' does not exist: give the --out directory of a batch$"):
+        load_results("no-such-dir")  # found by a fresh user: "is not a directory" for a name that is nothing
     with pytest.raises(BatchError, match=r"^--out 5 is not allowed: give a directory for the batch results \(a path\)"):
         run_batch({"scenario": "healthy_adult", "years": 0.01, "sweep": {"parameters": {"mk7_ug_per_day": [0, 5]}}}, 5)

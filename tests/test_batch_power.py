@@ -163,6 +163,9 @@ def test_power_command(tmp_path, capsys):
     assert list(table["n_per_arm"]) == [3, 10] and set(table["effect"]) == {-5.0}
     for bad, message in [(["--sizes", "1,10"], "--sizes '1'"), (["--sizes", "x"], "--sizes 'x'"),
                          (["--sizes", "5,5"], "--sizes '5,5' is not allowed: 5 is listed twice"),
+                         # found by a fresh user: the empty entry was skipped without a word
+                         (["--sizes", "10,,20"], "--sizes '10,,20' is not allowed: give patients per arm separated "
+                                                 "by commas, with no empty entry, e.g. 10,20,50"),
                          (["--effect", "big"], "--effect 'big'"), (["--simulations", "0"], "--simulations '0'"),
                          (["--outcome", "nope", "--sizes", "5"], "outcome 'nope'"),
                          (["--outcome", "arm"], "outcome 'arm' is not allowed: it is a label of the runs, not an "

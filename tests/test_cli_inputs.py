@@ -424,10 +424,15 @@ def test_a_json_scenario_is_refused_with_what_the_files_are(tmp_path, capsys):
     path.write_text('{"diet": {"mk7_ug_per_day": 180}}', "utf-8")
     rejected(["run", str(path), "--out", str(tmp_path / "x.csv")], capsys, "is not valid TOML",
              "these files are TOML", "JSON is not read")
+    for name, text in (("a.yaml", "diet:\n  mk7_ug_per_day: 180\n"), ("a.txt", "diet:\n  mk7_ug_per_day: 180\n")):
+        path = tmp_path / name  # found by a fresh user: a YAML file had no hint
+        path.write_text(text, "utf-8")
+        rejected(["run", str(path), "--out", str(tmp_path / "x.csv")], capsys, "is not valid TOML",
+                 "these files are TOML", "YAML is not read")
     broken = tmp_path / "b.toml"
     broken.write_text("[diet]\nmk7 = = 3\n", "utf-8")
     err = rejected(["run", str(broken), "--out", str(tmp_path / "x.csv")], capsys, "is not valid TOML")
-    assert "JSON" not in err and not (tmp_path / "x.csv").exists()
+    assert "JSON" not in err and "YAML" not in err and not (tmp_path / "x.csv").exists()
 
 
 def test_a_start_age_with_no_day_left_blames_the_age(tmp_path, capsys):

@@ -329,7 +329,9 @@ def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_ther
 
 @pytest.mark.parametrize("option, message", [
     (["--rows", "42"], "--rows: unknown row '42'. The rows are 1, 2, 2b"),  # no row id holds 42 (99: Crowther1999)
-    (["--rows", "T-ECKO"], "unknown row 'T-ECKO' — did you mean 'T-ECKO2008'?"),
+    (["--rows", "999"], "--rows: unknown row '999'. The rows are 1,"),  # inside Crowther1999's year: no hint
+    (["--rows", "1999"], "unknown row '1999' — did you mean 'Crowther1999'? The rows are 1,"),  # a part of the id
+    (["--rows", "T-ECKO"], "unknown row 'T-ECKO' — did you mean 'T-ECKO2008'? The rows"),
     (["--rows", "8,ecko2008"], "--rows '8,ecko2008': unknown row 'ecko2008' — did you mean 'T-ECKO2008'?"),
     (["--rows", "x" * 5000], "--rows: unknown row 'xxxx"),
     (["--rows", ","], "--rows"),

@@ -325,7 +325,9 @@ def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
     """The batch directory's manifest (raises BatchError if it is missing, not a regular
     file, larger than :data:`MAX_MANIFEST_BYTES`, not JSON or not shaped like a manifest)."""
     if not isinstance(out_dir, (str, os.PathLike)) or not Path(out_dir).is_dir():  # 5, None: pathlib's TypeError
-        raise BatchError(f"'{out_dir}' is not a directory: give the --out directory of a batch")
+        missing = isinstance(out_dir, (str, os.PathLike)) and not os.path.lexists(out_dir)
+        raise BatchError(f"'{out_dir}' {'does not exist' if missing else 'is not a directory'}: "
+                         "give the --out directory of a batch")
     path = Path(out_dir) / MANIFEST
     try:
         info = path.stat()

@@ -65,9 +65,10 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.batch.store import open_batch
     from calcium_abm.io import atomic_directory, check_output_directory
 
-    sizes_text = [part.strip() for part in str(args.sizes).split(",") if part.strip()]
-    if not sizes_text:
-        raise UserInputError(f"--sizes {args.sizes!r} is not allowed: give patients per arm, e.g. 10,20,50")
+    sizes_text = [part.strip() for part in str(args.sizes).split(",")]
+    if not any(sizes_text) or not all(sizes_text):  # "" or "10,,20": an empty entry is a typo, never skipped
+        raise UserInputError(f"--sizes {args.sizes!r} is not allowed: give patients per arm separated by commas, "
+                             "with no empty entry, e.g. 10,20,50")
     sizes = [_integer(part, "--sizes", 2, MAX_PATIENTS_PER_ARM) for part in sizes_text]
     if problem := repeated_size_problem(f"--sizes {args.sizes!r}", sizes):
         raise UserInputError(problem)

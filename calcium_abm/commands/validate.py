@@ -60,12 +60,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="list the rows and exit")
 
 
+def _holds_at_a_boundary(row: str, word: str) -> bool:
+    """Whether ``word`` is in the row id starting where a part of it starts (the id's start, after a ``-``, or
+    where letters turn to digits): ``ECKO`` and ``1999`` are, ``999`` (inside Crowther1999's year) is not."""
+    row, word = row.lower(), word.lower()
+    return bool(word) and any(row.startswith(word, i) for i in range(len(row))
+                              if i == 0 or not row[i - 1].isalnum() or row[i - 1].isalpha() != row[i].isalpha())
+
+
 def _unknown_rows_text(unknown: list[str], rows: list[str]) -> str:
     """``"unknown row 'ECKO2008' — did you mean 'T-ECKO2008'?"``: a typo of a row id, or the one
     id that holds what was typed (``T-ECKO``, ``ecko2008``); the first 5 unknown ids are named."""
     parts = []
     for word in unknown[:5]:
-        holding = [r for r in rows if word.lower() in r.lower()]
+        holding = [r for r in rows if _holds_at_a_boundary(r, word)]
         hint = did_you_mean(word, rows) or (f" — did you mean '{holding[0]}'?" if len(holding) == 1 else "")
         parts.append(f"'{shorten(word)}'{hint}")
     more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
@@ -93,7 +101,8 @@ def selected_rows(raw: str | list[str] | None):
     unknown = [w for w in wanted if w not in rows]
     if unknown:
         given = "--rows" if len(wanted) == 1 else f"--rows {shorten(str(raw))!r}"  # the one id is echoed once
-        raise UserInputError(f"{given}: {_unknown_rows_text(unknown, list(rows))}. The rows are {', '.join(rows)}")
+        text = _unknown_rows_text(unknown, list(rows))
+        raise UserInputError(f"{given}: {text}{'' if text.endswith('?') else '.'} The rows are {', '.join(rows)}")
     twice = list(dict.fromkeys(w for w in wanted if wanted.count(w) > 1))
     if twice:  # as power --sizes 5,5: the second would run nothing
         raise UserInputError(f"--rows {shorten(str(raw))!r} is not allowed: row{'s' * (len(twice) > 1)} "

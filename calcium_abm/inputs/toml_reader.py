@@ -156,6 +156,19 @@ def read_limited(path: str | os.PathLike, limit: int, error: type[UserInputError
     return b"".join(chunks)
 
 
+def _other_format_hint(origin: str, text: str) -> str:
+    """The hint for a file in another format: JSON (a ``{`` first) or YAML (a ``.yaml``/``.yml`` name, or a
+    first line ``key: value``), neither of which is read."""
+    head = text.lstrip()
+    if head.startswith(("{", "[{")):
+        other = "JSON"
+    elif str(origin).lower().endswith((".yaml", ".yml")) or re.match(r"(---\s*\n|[A-Za-z_][\w.-]*:(\s|$))", head):
+        other = "YAML"
+    else:
+        return ""
+    return f" (these files are TOML, e.g. '[diet]' then 'mk7_ug_per_day = 180'; {other} is not read)"
+
+
 def parse_toml(data: bytes | str, origin: str, limit: int, error: type[UserInputError], what: str) -> dict[str, Any]:
     """The table of TOML ``data`` (bytes or text); ``error`` naming ``origin`` if it is bad.
 
@@ -180,8 +193,7 @@ def parse_toml(data: bytes | str, origin: str, limit: int, error: type[UserInput
             dup = _duplicate_key(text)
             if dup:
                 message = f"the key '{dup[0]}' is given twice (line {dup[1]})"
-        hint = " (these files are TOML, e.g. '[diet]' then 'mk7_ug_per_day = 180'; JSON is not read)" \
-            if text.lstrip().startswith(("{", "[{")) else ""
+        hint = _other_format_hint(origin, text)
         raise error(f"{origin}: is not valid TOML: {message}{hint}") from None
     except RecursionError:
         where = _deepest(text)
