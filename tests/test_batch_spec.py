@@ -203,6 +203,9 @@ def test_sensitivity_runs_each_distinct_point_once():
     (cohort(design="crossover") | {"arms": [{"name": "a"}, {"name": "b"}]}, "would be identical"),
     (cohort(patients=0), "cohort.patients = 0 is not allowed: must be at least 1"),
     (cohort(patients=10**6), "cohort.patients = 1000000 is not allowed: must be at most 100000"),
+    # found by a fresh user: a number that is no integer was not told the range
+    (cohort(patients=1e308), "cohort.patients = 1e+308 is not allowed: must be an integer from 1 to 100000"),
+    (cohort(patients="many"), 'cohort.patients = "many" is not allowed: must be an integer from 1 to 100000'),
     (cohort(female_probability=1.5), "cohort.female_probability = 1.5 is not allowed: must be at most 1"),
     (cohort(ckd_stage_probabilities=[0.5, 0.6, 0, 0, 0, 0]), "they must add up to 1 (they add up to 1.1)"),
     # a list is shown as [...]: the count it has is said (a 7-entry list read only 'must have at most 6 entries')
