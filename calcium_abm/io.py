@@ -99,7 +99,11 @@ def _probe_create(directory: Path, message: Callable[[str], str]) -> None:
     try:
         fd, probe = tempfile.mkstemp(dir=directory, prefix=".calcium-abm-probe.", suffix=".tmp")
     except OSError as exc:
-        raise UserInputError(message(exc.strerror or str(exc))) from None
+        # the system's word for a directory that exists but takes no new file (/proc: "No such file or
+        # directory") misleads; say what it means
+        why = {errno.ENOENT: "it takes no new files, as a system directory such as /proc or /sys",
+               errno.EROFS: "it is on a read-only file system"}.get(exc.errno, exc.strerror or str(exc))
+        raise UserInputError(message(why)) from None
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)

@@ -259,7 +259,7 @@ def test_cli_errors_exit_2_without_traceback(tmp_path, monkeypatch, capsys):
         (["batch", str(batch), "--out", "o", "--workers", "two"], "error: --workers 'two' is not allowed"),
         (["batch", str(batch), "--out", "o", "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"],
          "error: --workers and --scheduler cannot be combined"),
-        (["summarize", "nowhere"], "error: 'nowhere' is not a directory"),
+        (["summarize", "nowhere"], "error: 'nowhere' does not exist"),
         (["sensitivity", str(batch), "--out", "o"], "has [cohort], not [sensitivity]"),
         # a built-in scenario's name in place of a batch file was only 'batch file not found'
         (["batch", "healthy_adult", "--out", "o"], "error: healthy_adult: batch file not found; 'healthy_adult' is "

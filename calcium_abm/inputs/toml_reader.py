@@ -233,6 +233,8 @@ def parse_toml_value(raw: str, field: str, error: type[UserInputError]) -> Any:
     problem = nesting_problem({field: value})
     if problem:
         raise error(f"{field} is not allowed: {problem}")
+    if type(value) is float and math.isfinite(value) and raw.strip() != repr(value):  # --seed 1e3 echoed as 1e3
+        value = TypedNumber(value, raw.strip())
     return value
 
 
