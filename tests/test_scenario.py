@@ -797,6 +797,10 @@ def test_a_schedule_entry_that_a_later_one_overrides_on_all_its_days_is_refused(
               ((30, None, "mk7_ug_per_day", 180.0), (10, 20, "mk7_ug_per_day", 90.0)))  # the later one ends first
     for entries in acting:
         assert len(load_scenario(schedule(*entries)).schedule) == len(entries)
+    overlapping = load_scenario(schedule(*acting[1]))  # where both are active, the one listed later wins (README)
+    assert [overlapping.state_at(day).diet.mk7_ug_per_day for day in (50, 120, 160)] == [90.0, 180.0, 90.0]
+    listed_first = load_scenario(schedule(*acting[3]))
+    assert [listed_first.state_at(day).diet.mk7_ug_per_day for day in (15, 40)] == [90.0, 180.0]
 
 
 def test_a_file_setting_that_schedule_entries_override_on_every_day_is_refused():
