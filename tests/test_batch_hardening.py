@@ -328,6 +328,33 @@ def test_a_run_estimate_counts_its_start_and_spin_up():
     assert estimated_run_seconds(large) - estimated_run_seconds(small) > small.days * (16384 - 256) * SECONDS_PER_PATCH_DAY
 
 
+def test_a_large_grid_costs_more_per_patch_and_calcium_abm_run_says_how_long(tmp_path, capsys, monkeypatch):
+    """Found by a fresh user: `calcium-abm run` on a 4096x4096 grid started without a time estimate
+    (batch gives one), and the estimate put it at 10 minutes where it takes 20 (batch/estimate.py has the
+    measurements): a patch of a grid beyond a million patches costs ~2x, in the start and every day."""
+    from calcium_abm.batch import estimate
+    from calcium_abm.cli import main
+
+    factor = estimate.large_grid_factor
+    assert factor(1024 * 1024 + 4096, 1.8) < 1.01 and factor(2048 * 2048, 1.8) == pytest.approx(1.8)
+    assert 1.0 < factor(1448 * 1448, 1.8) < 1.8 and factor(4096 * 4096, 1.8) == pytest.approx(1.8)
+    base = load_scenario("healthy_adult")
+    sizes = {n: base.with_overrides({"bone_grid_width": n, "bone_grid_height": n}) for n in (512, 4096)}
+    per_patch = {n: estimate.run_start_seconds(sc) / n ** 2 for n, sc in sizes.items()}
+    assert per_patch[4096] > 2.0 * per_patch[512]
+    assert 15 * 60 < estimated_run_seconds(sizes[4096]) < 30 * 60  # measured: 261 s start + 252 ms a day (20 min)
+    line = estimate.run_estimate_line(sizes[4096])
+    assert line.startswith("healthy_adult: one run on 4096x4096 bone and 64x64 vessel grids; roughly ") and \
+        "of simulation (a rough guide" in line, line
+    assert estimate.run_estimate_line(base) is None  # under RUN_ESTIMATE_FROM_S: the progress bar tells soon enough
+    monkeypatch.setattr(estimate, "RUN_ESTIMATE_FROM_S", 0.0)  # the command prints it before the run
+    assert main(["run", "healthy_adult", "--years", "0.01", "--out", str(tmp_path / "o.csv")]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("healthy_adult: one run on 64x64 bone and 64x64 vessel grids; under a second"), err
+    assert main(["run", "healthy_adult", "--years", "0.01", "--quiet", "--out", str(tmp_path / "o.csv")]) == 0
+    assert "one run on" not in capsys.readouterr().err
+
+
 def test_a_run_estimate_scales_with_the_grid_as_the_core_benchmark_measured():
     """The estimate's cost of a day at each benchmarked grid is the measured one (not 3-7x it): of a
     run's first weeks, which the benchmark times (days 10-50)."""

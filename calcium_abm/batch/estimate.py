@@ -8,9 +8,11 @@ from __future__ import annotations
 import math
 import os
 
-__all__ = ["COST_RISE_YEARS", "LATE_SECONDS_PER_VESSEL_PATCH_DAY", "MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S",
-           "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY", "SPINUP_SECONDS_PER_PATCH", "default_workers",
-           "estimate_line", "estimated_run_seconds", "mean_cost_rise", "run_start_seconds", "screening_line"]
+__all__ = ["COST_RISE_YEARS", "LARGE_GRID_DAY_FACTOR", "LARGE_GRID_FROM_PATCHES", "LARGE_GRID_FULL_PATCHES",
+           "LARGE_GRID_START_FACTOR", "LATE_SECONDS_PER_VESSEL_PATCH_DAY", "MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S",
+           "RUN_ESTIMATE_FROM_S", "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY",
+           "SPINUP_SECONDS_PER_BONE_PATCH", "default_workers", "estimate_line", "estimated_run_seconds",
+           "large_grid_factor", "mean_cost_rise", "run_estimate_line", "run_start_seconds", "screening_line"]
 
 MAX_WORKERS = 512
 
@@ -51,10 +53,26 @@ SECONDS_PER_PATCH_DAY = 8.3e-9
 #: 0.48 (x 1.30-1.34): 6-7 ns more per vessel patch and day, so the late cost is now 7e-9 s (was 1.5e-8).
 LATE_SECONDS_PER_VESSEL_PATCH_DAY = 7e-9
 COST_RISE_YEARS = 1.5
-# a run's start, whatever its length: set-up and the 400-day bone spin-up (model.SPINUP_DAYS);
-# measured 2026-12-01 with 0.1-year runs: 0.056 s on 16x16 grids, 0.198 s on 128x128 (2 CPUs, one busy)
-RUN_START_S = 0.05
-SPINUP_SECONDS_PER_PATCH = 4e-6
+#: A run's start, whatever its length: set-up, the person's life course and the 400-day bone spin-up
+#: (model.SPINUP_DAYS), which run on the bone section: RUN_START_S + bone patches x
+#: SPINUP_SECONDS_PER_BONE_PATCH. Measured 2026-12-05 (CalciumParadoxModel(...) CPU time, medians of 3
+#: seeds, idle machine; bone section NxN, vessel 64x64): healthy_adult (50 y) 0.021, 0.043, 0.123, 0.465 s
+#: at N = 16, 64, 128, 256; 1.9 s at 512 and 8.4 s at 1024 (one seed); k2_deficiency and postmenopausal
+#: within 5 % of it; ckd_stage5 (60 y) 0.025-0.654 s, up to 1.4 x (a longer life course). The constants
+#: were 0.05 s + 4e-6 s per bone-plus-vessel patch (measured 2026-12-01): half the cost of a large section.
+RUN_START_S = 0.02
+SPINUP_SECONDS_PER_BONE_PATCH = 7.2e-6
+#: Beyond about a million patches a patch costs more, in the start and in every day (found when a fresh
+#: user's 4096x4096 run, which the estimate put at 10 minutes, was timed): the arrays outgrow the
+#: processor's caches. Measured 2026-12-05 as above, healthy_adult, 60 days after the start: at 1024x1024
+#: 8.4 s and 8.9 ms a day (estimates 7.6 s and 8.8 ms), at 2048x2048 63 s and 61 ms (x 2.1 and x 1.74 the
+#: small-grid costs), at 4096x4096 261 s and 252 ms (x 2.2 and x 1.8). The factor rises from 1 at
+#: LARGE_GRID_FROM_PATCHES to its full value at LARGE_GRID_FULL_PATCHES (linear in log2 of the patches):
+#: LARGE_GRID_START_FACTOR for the start, LARGE_GRID_DAY_FACTOR for a day.
+LARGE_GRID_FROM_PATCHES = 1024 * 1024
+LARGE_GRID_FULL_PATCHES = 2048 * 2048
+LARGE_GRID_START_FACTOR = 2.1
+LARGE_GRID_DAY_FACTOR = 1.8
 POOL_START_S = 10.0  # wall seconds a pool adds before its workers pay off (measured: 6.9 s to 15 s, 2 CPUs)
 POOL_PAYBACK = 2.0  # the time a pool saves must exceed its start-up this many times (assumption)
 
@@ -66,21 +84,35 @@ def _patches(scenario) -> tuple[int, int]:
     return sim.bone_grid_width * sim.bone_grid_height + vessel, vessel
 
 
+def large_grid_factor(patches: int, full_factor: float) -> float:
+    """How much more a patch costs on a grid of ``patches`` than on a small one: 1 up to
+    :data:`LARGE_GRID_FROM_PATCHES`, ``full_factor`` from :data:`LARGE_GRID_FULL_PATCHES`, linear in
+    log2(patches) between."""
+    if patches <= LARGE_GRID_FROM_PATCHES:
+        return 1.0
+    share = min(1.0, math.log2(patches / LARGE_GRID_FROM_PATCHES)
+                / math.log2(LARGE_GRID_FULL_PATCHES / LARGE_GRID_FROM_PATCHES))
+    return 1.0 + share * (full_factor - 1.0)
+
+
 def run_start_seconds(scenario) -> float:
-    """A run's start, before its first day: :data:`RUN_START_S` plus patches x
-    :data:`SPINUP_SECONDS_PER_PATCH` (set-up and the bone spin-up). Also what screening a candidate on
-    its day-0 state costs: a model is built for it and its first row read (measured 0.03 s on 16x16
-    grids and 0.06 s on 64x64, against 0.05 and 0.08 estimated)."""
-    return RUN_START_S + _patches(scenario)[0] * SPINUP_SECONDS_PER_PATCH
+    """A run's start, before its first day: :data:`RUN_START_S` plus bone patches x
+    :data:`SPINUP_SECONDS_PER_BONE_PATCH` x :func:`large_grid_factor` (set-up, the life course and the
+    bone spin-up). Also what screening a candidate on its day-0 state costs: a model is built for it."""
+    sim = scenario.simulation
+    bone = sim.bone_grid_width * sim.bone_grid_height
+    return RUN_START_S + bone * SPINUP_SECONDS_PER_BONE_PATCH * large_grid_factor(
+        _patches(scenario)[0], LARGE_GRID_START_FACTOR)
 
 
 def estimated_run_seconds(scenario) -> float:
     """A run's in-process simulate time from its size: its start (:func:`run_start_seconds`) and
-    days x (:data:`SECONDS_PER_DAY` + patches x :data:`SECONDS_PER_PATCH_DAY` + vessel patches x
-    :data:`LATE_SECONDS_PER_VESSEL_PATCH_DAY` x :func:`mean_cost_rise`)."""
+    days x (:data:`SECONDS_PER_DAY` + patches x :data:`SECONDS_PER_PATCH_DAY` x :func:`large_grid_factor` +
+    vessel patches x :data:`LATE_SECONDS_PER_VESSEL_PATCH_DAY` x :func:`mean_cost_rise`)."""
     patches, vessel = _patches(scenario)
     rise = vessel * LATE_SECONDS_PER_VESSEL_PATCH_DAY * mean_cost_rise(scenario.days * _time_scale(scenario) / 365.0)
-    return run_start_seconds(scenario) + scenario.days * (SECONDS_PER_DAY + patches * SECONDS_PER_PATCH_DAY + rise)
+    per_patch = SECONDS_PER_PATCH_DAY * large_grid_factor(patches, LARGE_GRID_DAY_FACTOR)
+    return run_start_seconds(scenario) + scenario.days * (SECONDS_PER_DAY + patches * per_patch + rise)
 
 
 def mean_cost_rise(years: float) -> float:
@@ -138,6 +170,26 @@ def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_d
         if workers > 1:
             text += f", plus about {POOL_START_S:.0f} s to start the workers"
     return text
+
+
+#: a single run says how long it will take when its estimate is at least this (s); a shorter one starts its
+#: progress bar soon enough to tell
+RUN_ESTIMATE_FROM_S = 10.0
+
+
+def run_estimate_line(scenario) -> str | None:
+    """The line ``calcium-abm run`` prints before a long run (found by a fresh user: a 4096x4096 grid,
+    which ``calcium-abm batch`` gives an estimate for, started silently): ``NAME: one run on 4096x4096
+    bone and 64x64 vessel grids; roughly 1:23:20 of simulation (a rough guide, as measured on one
+    machine)``, from :func:`estimated_run_seconds`. None for a run estimated under
+    :data:`RUN_ESTIMATE_FROM_S`."""
+    seconds = estimated_run_seconds(scenario)
+    if seconds < RUN_ESTIMATE_FROM_S:
+        return None
+    sim = scenario.simulation
+    return (f"{scenario.name}: one run on {sim.bone_grid_width}x{sim.bone_grid_height} bone and "
+            f"{sim.vessel_grid_width}x{sim.vessel_grid_height} vessel grids; {_duration(seconds)} of simulation "
+            "(a rough guide, as measured on one machine)")
 
 
 def screening_line(name: str, cohort, start_seconds: float) -> str | None:

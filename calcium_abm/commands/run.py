@@ -119,6 +119,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from calcium_abm.batch.estimate import run_estimate_line
     from calcium_abm.batch.progress import Terminated, stop_on_sigterm
     from calcium_abm.inputs.memory import check_memory
     from calcium_abm.interrupts import interruption
@@ -127,6 +128,8 @@ def main(args: argparse.Namespace) -> int:
     scenario = scenario_from_args(args)  # refuses settings that would do nothing, before the memory check and path
     check_memory(scenario)  # the machine's limit, asked here rather than by the schema
     out = check_output_path(args.out)
+    if not args.quiet and (line := run_estimate_line(scenario)):
+        print(line, file=sys.stderr)
     try:
         with stop_on_sigterm():  # SIGTERM unwinds like Ctrl-C: the atomic write leaves nothing behind
             df = _simulate_and_write(scenario, out, args.quiet)
