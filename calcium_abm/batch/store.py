@@ -3,9 +3,8 @@
 Layout::
 
     DIR/.calcium-abm.lock        held (flock) by the batch writing the directory
-    DIR/manifest.json            the batch (as validated), base scenario TOML, every run's
-                                 id, seed, labels and overrides, package version and
-                                 model fingerprint, time
+    DIR/manifest.json            the batch (as validated), base scenario TOML, every run's id, seed,
+                                 labels and overrides, package version and model fingerprint, time
     DIR/runs/run-<id>.parquet    one finished run (its recorded days)
     DIR/runs/part-<id>-<n>.parquet   n finished runs of summary output (a row each; <id> = the first)
     DIR/summary/                 tables and plots from `calcium-abm summarize`
@@ -322,12 +321,11 @@ def _manifest_problem(data: Any) -> str | None:
 
 
 def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
-    """The batch directory's manifest (raises BatchError if it is missing, not a regular
-    file, larger than :data:`MAX_MANIFEST_BYTES`, not JSON or not shaped like a manifest)."""
-    if not isinstance(out_dir, (str, os.PathLike)) or not Path(out_dir).is_dir():  # 5, None: pathlib's TypeError
-        missing = isinstance(out_dir, (str, os.PathLike)) and not os.path.lexists(out_dir)
-        raise BatchError(f"'{out_dir}' {'does not exist' if missing else 'is not a directory'}: "
-                         "give the --out directory of a batch")
+    """The batch directory's manifest (raises BatchError if it is missing, not a regular file, larger than
+    :data:`MAX_MANIFEST_BYTES`, not JSON or not shaped like a manifest). 5, None: pathlib's TypeError."""
+    if not (path_like := isinstance(out_dir, (str, os.PathLike))) or not Path(out_dir).is_dir():
+        what = "does not exist" if path_like and not os.path.lexists(out_dir) else "is not a directory"
+        raise BatchError(f"'{out_dir}' {what}: give the --out directory of a batch")
     path = Path(out_dir) / MANIFEST
     try:
         info = path.stat()
