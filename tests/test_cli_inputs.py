@@ -450,7 +450,7 @@ def test_a_start_age_with_no_day_left_blames_the_age(tmp_path, capsys):
     (["--seed", "1e3"], "simulation.seed = 1e3 is not allowed: must be an integer"),
     (["--set", "ckd_stage=2.0"], "patient.ckd_stage = 2.0 is not allowed: must be an integer from 0 to 5"),
     (["--set", "age_years=1.2e3"], "patient.age_years = 1.2e3 is not allowed: must be between 0 and 120 years (from "
-                                   "18 for a human; 0 for a rat or a mouse, which have no age laws)")])
+                                   "18 for a human; 0 for a rat or a mouse: no age laws)")])
 def test_a_number_is_echoed_as_typed(option, echoed, tmp_path, capsys):
     """Found by a fresh user: ``--seed 1e3`` was echoed as ``1000.0``, and the age's range had brackets inside
     brackets."""

@@ -112,7 +112,7 @@ class Patient(Section):
     """Who is simulated."""
 
     age_years: float = number(50.0, 0, MAX_AGE_YEARS, "years", range_note=(
-        f"from {MIN_HUMAN_AGE_YEARS:g} for a human; 0 for a rat or a mouse, which have no age laws"))
+        f"from {MIN_HUMAN_AGE_YEARS:g} for a human; 0 for a rat or a mouse: no age laws"))
     sex: Literal["female", "male"] = "male"
     postmenopausal: bool = False
     years_since_menopause: float = number(0.0, 0, MAX_AGE_YEARS - MIN_AGE_AT_MENOPAUSE_YEARS, "years")
