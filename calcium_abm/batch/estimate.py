@@ -55,7 +55,7 @@ LATE_SECONDS_PER_VESSEL_PATCH_DAY = 7e-9
 COST_RISE_YEARS = 1.5
 #: A run's start, whatever its length: set-up, the person's life course and the 400-day bone spin-up
 #: (model.SPINUP_DAYS), which run on the bone section: RUN_START_S + bone patches x
-#: SPINUP_SECONDS_PER_BONE_PATCH. Measured 2026-12-05 (CalciumParadoxModel(...) CPU time, medians of 3
+#: SPINUP_SECONDS_PER_BONE_PATCH. Measured 2026-12-05 (``python bench/estimate.py``: CPU time, medians of 3
 #: seeds, idle machine; bone section NxN, vessel 64x64): healthy_adult (50 y) 0.021, 0.043, 0.123, 0.465 s
 #: at N = 16, 64, 128, 256; 1.9 s at 512 and 8.4 s at 1024 (one seed); k2_deficiency and postmenopausal
 #: within 5 % of it; ckd_stage5 (60 y) 0.025-0.654 s, up to 1.4 x (a longer life course). The constants

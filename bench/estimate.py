@@ -1,0 +1,74 @@
+"""A run's start and cost per day against ``calcium_abm.batch.estimate`` (the time ``calcium-abm run``
+and ``batch`` print before they start), at the bone sections given (the vessel section stays 64x64).
+
+    python bench/estimate.py                          # 64 128 256 512 1024, 60 days, healthy_adult
+    python bench/estimate.py 2048 4096 --days 20      # large sections (4096: ~5 min and ~3 GB)
+    python bench/estimate.py 64 256 --scenario ckd_stage5 --seeds 3
+
+For each size it builds the model (``CalciumParadoxModel``: set-up, the person's life course and
+the bone spin-up) and steps ``--days`` days (``stepping.step_days``), in CPU time (this process),
+medians over ``--seeds`` seeds, and prints them beside :func:`~calcium_abm.batch.estimate.run_start_seconds`
+and the estimate's cost of a day (:func:`~calcium_abm.batch.estimate.estimated_run_seconds` less the
+start, over the run's days). The start grows with the person's age (a longer life course): compare
+scenarios of one age. The figures quoted in ``calcium_abm/batch/estimate.py`` come from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from calcium_abm import CalciumParadoxModel  # noqa: E402
+from calcium_abm.batch.estimate import estimated_run_seconds, run_start_seconds  # noqa: E402
+from calcium_abm.person import single_run_scenario  # noqa: E402
+from calcium_abm.scenario import load_scenario  # noqa: E402
+from calcium_abm.stepping import step_days  # noqa: E402
+
+
+def measure(scenario_name: str, side: int, days: int, seeds: int) -> dict[str, float]:
+    """Median CPU seconds to build and ms per day stepped, with the estimate's figures, at ``side``²."""
+    scenario = single_run_scenario(load_scenario(scenario_name), {
+        "bone_grid_width": side, "bone_grid_height": side, "years": max(days + 1, 2) / 365.0})
+    builds, per_day = [], []
+    for seed in range(seeds):
+        start = time.process_time()
+        model = CalciumParadoxModel(scenario, rng=seed)
+        builds.append(time.process_time() - start)
+        start = time.process_time()
+        step_days(model, days)
+        per_day.append((time.process_time() - start) / days)
+    start_estimate = run_start_seconds(scenario)
+    return {"side": side, "build_s": statistics.median(builds), "build_estimate_s": start_estimate,
+            "day_ms": 1e3 * statistics.median(per_day),
+            "day_estimate_ms": 1e3 * (estimated_run_seconds(scenario) - start_estimate) / scenario.days}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sides", nargs="*", type=int, default=[64, 128, 256, 512, 1024],
+                        help="bone sections NxN to time (default 64 128 256 512 1024)")
+    parser.add_argument("--days", type=int, default=60, help="days stepped after the build (default 60)")
+    parser.add_argument("--seeds", type=int, default=1, help="seeds per size, medians (default 1)")
+    parser.add_argument("--scenario", default="healthy_adult")
+    args = parser.parse_args(argv)
+    if args.days < 1 or args.seeds < 1 or any(side < 8 for side in args.sides):
+        parser.error("--days and --seeds must be at least 1, and every side at least 8")
+    step_days(CalciumParadoxModel(load_scenario(args.scenario)), 12)  # imports and compiled kernels loaded first
+    print(f"{args.scenario}, vessel 64x64, {args.days} days after the build, {args.seeds} seed(s), CPU time; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'bone section':>14} {'build s':>9} {'estimate':>9} {'ms a day':>9} {'estimate':>9}")
+    for side in args.sides:
+        r = measure(args.scenario, side, args.days, args.seeds)
+        print(f"{f'{side}x{side}':>14} {r['build_s']:9.3f} {r['build_estimate_s']:9.3f} {r['day_ms']:9.2f} "
+              f"{r['day_estimate_ms']:9.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
