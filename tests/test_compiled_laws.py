@@ -16,6 +16,13 @@ def _bits(values) -> np.ndarray:
     return np.asarray(values, dtype=np.float64).view(np.uint64)
 
 
+def _parameter_sets() -> list:
+    """The default parameter set and two with other kidney laws' values."""
+    base = parameter_set()
+    return [base, base._replace(fgf23_nephron_load_exponent=0.9, calcitriol_phosphate_threshold_mmol_l=0.9),
+            base._replace(parathyroid_capacity_half_life_days=45.0, ecf_volume_l=12.5)]
+
+
 def _systemic_both_ways(inputs, p, dt):
     compiled = minerals._systemic_values_compiled(*inputs, compiled_laws.law_parameters(p), dt)
     return compiled, minerals._systemic_values(*inputs, p, dt)
@@ -23,9 +30,7 @@ def _systemic_both_ways(inputs, p, dt):
 
 def test_systemic_chain_compiled_equals_python_bit_for_bit():
     rng = np.random.default_rng(16)
-    base = parameter_set()
-    sets = [base, base._replace(fgf23_nephron_load_exponent=0.9, calcitriol_phosphate_threshold_mmol_l=0.9),
-            base._replace(parathyroid_capacity_half_life_days=45.0, ecf_volume_l=12.5)]
+    sets = _parameter_sets()
     for i in range(300):
         p = sets[i % len(sets)]
         inputs = (rng.uniform(0.3, 3.0), rng.uniform(0.2, 3.0), rng.uniform(0.2, 3.0), rng.uniform(700.0, 1800.0),
@@ -33,6 +38,24 @@ def test_systemic_chain_compiled_equals_python_bit_for_bit():
                   rng.choice([0.0, -50.0, 400.0]), bool(rng.integers(2)))
         compiled, python = _systemic_both_ways(inputs, p, rng.choice([0.0, 1.0, 7.3]))
         assert np.array_equal(_bits(compiled), _bits(python))
+
+
+def test_the_steady_state_hormones_compiled_equal_python_bit_for_bit():
+    """The start's steady-state solves call the hormones' fixed point ~200 times a model; it is compiled
+    from the same laws (mineral_steady_state.hormones_at_phosphate) and must give Python's numbers."""
+    from calcium_abm.physiology import mineral_steady_state as mss
+
+    rng = np.random.default_rng(52)
+    sets = _parameter_sets()
+    for i in range(300):
+        p = sets[i % len(sets)]
+        inputs = (rng.uniform(0.05, 6.0), rng.choice([3.0, 12.0, 25.0, 60.0, 100.0]), rng.uniform(300.0, 2000.0),
+                  rng.uniform(0.9, 1.5), rng.choice([0.0, 400.0]))
+        compiled = mss._hormones_at_compiled(*inputs, compiled_laws.law_parameters(p))
+        assert np.array_equal(_bits(compiled), _bits(mss._hormones_at(*inputs, p)))
+        assert np.array_equal(_bits(mss.hormones_at_phosphate(*inputs, p)), _bits(compiled))
+    with pytest.raises(ValueError, match="gfr"):  # a refused input: Python's own message, naming the field
+        mss.hormones_at_phosphate(1.0, -5.0, 900.0, 1.2, 0.0, sets[0])
 
 
 def test_systemic_day_is_the_python_chain_and_updates_the_hormones():
