@@ -309,11 +309,13 @@ def processes_marked(cwd: Path) -> list[int]:
 
 def test_the_estimate_line_before_a_batch_starts():
     assert estimate_line("cohort", 60000, 0.6, 2) == "cohort: 60000 runs to do on 2 worker processes; " \
-                                                      "roughly 5:00:00 of simulation, plus about 10 s to start the workers"
+                                                      "roughly 5 h of simulation, plus about 10 s to start the workers"
     assert estimate_line("s", 10, 0.5, 1) == "s: 10 runs to do on this process; roughly 5 s of simulation"
     assert estimate_line("s", 16, 0.06, 1).endswith("roughly 1 s of simulation")  # was "00:00"
     assert estimate_line("s", 2, 0.1, 1).endswith("; under a second of simulation")
-    assert estimate_line("s", 100, 1.5, 1).endswith("roughly 02:30 of simulation")
+    assert estimate_line("s", 100, 1.5, 1).endswith("roughly 3 min of simulation")  # a unit: not "02:30"
+    assert estimate_line("s", 100, 50.0, 1).endswith("roughly 1 h 23 min of simulation")
+    assert estimate_line("s", 10, 5.0, 1).endswith("roughly 50 s of simulation")
     assert estimate_line("d", 10, 0.5, 1, on_dask=True) == "d: 10 runs to do on a Dask cluster"
     assert estimate_line("one", 1, 0.5, 1).startswith("one: 1 run to do on this process")
 

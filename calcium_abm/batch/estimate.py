@@ -146,12 +146,16 @@ def default_workers(n_runs: int, run_seconds: float, cpus: int | None = None) ->
 
 
 def _duration(seconds: float) -> str:
-    """``under a second``, ``roughly 5 s`` or ``roughly 1:23:20`` (tqdm's mm:ss would print a
-    few seconds as "00:00")."""
-    from tqdm import tqdm  # lazy: its time formatting
-
-    return ("under a second" if seconds < 0.5 else f"roughly {seconds:.0f} s" if seconds < 60
-            else f"roughly {tqdm.format_interval(seconds)}")
+    """``under a second``, ``roughly 5 s``, ``roughly 4 min`` or ``roughly 1 h 23 min``, with units (a fresh
+    user read tqdm's ``04:52`` as hours and minutes, and ``23:59`` as almost a day)."""
+    if seconds < 0.5:
+        return "under a second"
+    if seconds < 59.5:
+        return f"roughly {seconds:.0f} s"
+    minutes = int(seconds / 60.0 + 0.5)  # half up: 150 s is 3 min
+    if minutes < 60:
+        return f"roughly {minutes} min"
+    return f"roughly {minutes // 60} h {minutes % 60} min" if minutes % 60 else f"roughly {minutes // 60} h"
 
 
 def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_dask: bool = False,
