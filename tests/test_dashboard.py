@@ -1233,19 +1233,26 @@ def test_a_change_both_sides_refuse_changes_neither():
 def test_messages_on_one_control_replace_each_other_and_at_most_three_show():
     """Found by a fresh user: each refused try added a message box (6-8 of them pushed the controls off the
     screen), and a new refused seed stacked under the last. A message on the same control, the seed box or
-    the upload now replaces the earlier one, the same text is not shown twice, and the newest three stay."""
+    the upload now replaces the earlier one, the same text is not shown twice, and the newest three stay;
+    a control then set takes its message away."""
     from calcium_dashboard.page import MAX_NOTICES, with_notice
+
+    def texts(notices):
+        return [text for _, text, _ in notices]
 
     notices = ()
     for seed in ("-1", "abc", "1e3"):
         notices = with_notice(notices, f"seed = {seed!r} is not allowed", "seed")
-    assert notices == (("seed", "seed = '1e3' is not allowed"),)
+    assert texts(notices) == ["seed = '1e3' is not allowed"]
+    again = with_notice(notices, "seed = '1e3' is not allowed", "seed")
+    assert texts(again) == texts(notices) and again != notices  # a new serial: the page renders again
     notices = with_notice(notices, "outside physiology")  # no topic: never replaced by a control's message
     notices = with_notice(notices, "outside physiology")
-    assert [text for _, text in notices] == ["seed = '1e3' is not allowed", "outside physiology"]
+    assert texts(notices) == ["seed = '1e3' is not allowed", "outside physiology"]
+    assert texts(with_notice(notices, None, "seed")) == ["outside physiology"]  # the seed was then set
     for key in ("a", "b", "c", "d"):
         notices = with_notice(notices, f"{key} refused", f"control {key}")
-    assert len(notices) == MAX_NOTICES == 3 and [t for _, t in notices] == ["b refused", "c refused", "d refused"]
+    assert len(notices) == MAX_NOTICES == 3 and texts(notices) == ["b refused", "c refused", "d refused"]
 
 
 def test_refused_tries_on_the_page_leave_one_message_per_control():
@@ -1259,5 +1266,52 @@ def test_refused_tries_on_the_page_leave_one_message_per_control():
         texts = [str(w.children[0]) for w in rc.find(v.Alert).widgets if "notice" in w.class_]
         assert len(texts) == 1 and "'x'" in texts[0], texts
         assert _day(rc) == ds.DEFAULT_DAYS_PER_FRAME  # the run goes on
+    finally:
+        rc.close()
+
+
+def test_a_refused_press_repeated_shows_the_running_value_again(monkeypatch):
+    """Found by a fresh user: with a mouse as B, in "A and B", "female" refused, "male", then "female" refused
+    again left the sex buttons on "female" while both runs were male (the same message again did not render
+    the page). The buttons show what runs after every refusal, and a control set clears its message."""
+    from calcium_dashboard.page import DEFAULT_QUERY_ENV
+
+    monkeypatch.setenv(DEFAULT_QUERY_ENV, "scenario=healthy_adult&compare=mgp_knockout")
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model = 2  # "A and B"
+        note = lambda: rc.find(v.Html, class_="editing-note").widget.children[0]  # noqa: E731
+        assert "change A and B together" in note(), note()
+        age = rc.find(v.Html, class_="ca-knob-label knob-label-age_years").widget.children[0]
+        assert age == "Age at the start: 50 years in A, 0 in B (pick A or B above to change it)", age
+        assert not rc.find(v.Slider, class_="knob-age_years").widgets  # a control the sides differ in: no slider
+        for press in (0, 1, 0):  # female (refused), male (already), female (refused again)
+            rc.find(class_="knob-sex").widget.v_model = press
+            assert rc.find(class_="knob-sex").widget.v_model == 1, press  # male: what runs
+        alerts = [str(a.children[0]) for a in rc.find(v.Alert).widgets if "notice" in a.class_]
+        assert len(alerts) == 1 and alerts[0].startswith("scenario B: ") and "neither side changed" in alerts[0]
+        rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model = 0  # A alone: its sex can change
+        rc.find(class_="knob-sex").widget.v_model = 0
+        assert rc.find(class_="knob-sex").widget.v_model == 0
+        assert not [a for a in rc.find(v.Alert).widgets if "notice" in a.class_], "the stale refusal is gone"
+    finally:
+        rc.close()
+
+
+def test_a_demo_link_opens_moving_both_sides_and_compare_off_and_on_keeps_b(monkeypatch):
+    """Found by a fresh user: a demo's link opened in "A" (so "female" in class changed only A), and the
+    compare switch off and on again lost B's settings (the demo's cause)."""
+    from calcium_dashboard.page import DEFAULT_QUERY_ENV
+
+    monkeypatch.setenv(DEFAULT_QUERY_ENV, ds.lecture_demo("mk7").to_query())
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        assert rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model == 2  # "A and B"
+        switch = rc.find(v.Switch, class_="compare-switch").widget
+        switch.v_model = False
+        rc.find(v.Switch, class_="compare-switch").widget.v_model = True
+        note = rc.find(v.Html, class_="editing-note").widget.children[0]
+        assert note.endswith("A and B differ in MK-7: 5 µg/day in A, 180 in B."), note
+        assert rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model == 2
     finally:
         rc.close()

@@ -59,7 +59,9 @@ from calcium_dashboard.settings import (
     SideSettings,
     change_both,
     checked_change,
+    difference_text,
     differences,
+    initial_editing,
     knob_values,
     resolve_scenario,
     parse_seed,
@@ -93,13 +95,20 @@ DEFAULT_QUERY_ENV = "CALCIUM_ABM_DASHBOARD_QUERY"
 MAX_NOTICES = 3
 
 
-def with_notice(notices: tuple[tuple[str | None, str], ...], message: str, topic: str | None = None,
-                keep: int = MAX_NOTICES) -> tuple[tuple[str | None, str], ...]:
-    """The page's messages, ``(topic, text)`` pairs oldest first, with ``message`` added last. A message
+def with_notice(notices: tuple[tuple[str | None, str, int], ...], message: str | None, topic: str | None = None,
+                keep: int = MAX_NOTICES) -> tuple[tuple[str | None, str, int], ...]:
+    """The page's messages, ``(topic, text, serial)`` oldest first, with ``message`` added last. A message
     on the same ``topic`` (one control, the seed box, the upload) replaces the earlier one, as does the
-    same text again; then at most ``keep`` stay, the newest."""
+    same text again; then at most ``keep`` stay, the newest. ``message`` None only takes the topic's
+    message away (its control was then set). Each message added gets a new serial, so the same refusal
+    twice still renders the page again, which shows a refused control's running value again (a fresh
+    user's second "female" refused on a mouse stayed pressed)."""
     kept = tuple(n for n in notices if n[1] != message and (topic is None or n[0] != topic))
-    return (kept + ((topic, message),))[-keep:]
+    if message is None:
+        return kept
+    serial = max((n[2] for n in notices), default=0) + 1
+    return (kept + ((topic, message, serial),))[-keep:]
+
 
 CSS = """
 .ca-date { font-size: 34px; font-weight: 700; line-height: 1.2; }
@@ -240,6 +249,7 @@ def SeedInput(seed: int | None, own_seed: int | None, on_seed: Callable[[int | N
         text.set("" if value is None else str(value))  # "0042" runs as 42 and shows 42
         if value != seed:
             on_seed(value)
+            notify(None, "seed")  # a seed set: a refusal of an earlier text is stale
 
     if seed is not None:
         hint = f"runs with seed {seed}; empty the box for the scenario's own"
@@ -271,9 +281,15 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     if s.a.scenario in descriptions:
         solara.Text(descriptions[s.a.scenario], style={"font-size": "13px", "color": "#555"})
 
+    last_b = solara.use_reactive(None)  # B as it was when compare went off: back when it goes on again
+
     def toggle_compare(on: bool) -> None:
-        settings.set(replace(settings.value, b=SideSettings(settings.value.a.scenario) if on else None))
-        editing.set("A")
+        current = settings.value
+        if not on:
+            last_b.set(current.b)
+        b = (last_b.value or SideSettings(current.a.scenario)) if on else None
+        settings.set(replace(current, b=b))
+        editing.set(initial_editing(replace(current, b=b)) if on else "A")
 
     solara.Switch(label="Compare with a second scenario", value=s.b is not None, on_value=toggle_compare,
                   classes=["compare-switch"])
@@ -292,18 +308,28 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         solara.Error(str(exc))
         return
     values = knob_values(side, base)  # what runs, also what the dashboard fills in
+    base_b = values_b = None
+    if which == EDIT_BOTH:  # a control the sides differ in, or one B has none for, is no slider here
+        try:
+            base_b = resolve_scenario(s.b.scenario, upload_map)
+        except ScenarioError as exc:
+            solara.Error(str(exc))
+            return
+        values_b = knob_values(s.b, base_b)
 
     def change(key: str, value: Any) -> None:
         try:
             if which == EDIT_BOTH:
                 a, b = change_both(s.a, s.b, key, value, upload_map)
                 settings.set(replace(settings.value, a=a, b=b))
+                notify(None, f"control {key}")
                 return
             new = checked_change(side, key, value, base, upload_map)
         except ScenarioError as exc:
             notify(str(exc), f"control {key}")
             return
         set_side(which, new)
+        notify(None, f"control {key}")  # set: a refusal of its last value is stale
 
     def back_to_scenario() -> None:
         if which == EDIT_BOTH:  # the changes made to both; how B differs from A (a demo's cause) stays
@@ -313,17 +339,22 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             set_side(which, SideSettings(side.scenario))
 
     for knob in KNOBS:
-        if (note := knob.fixed_note(base)) is not None:
+        note = knob.fixed_note(base)
+        if values_b is not None and note is None:
+            if values_b[knob.key] != values[knob.key]:  # moved together, the difference a demo shows was lost
+                note = f"{difference_text(knob, values[knob.key], values_b[knob.key])} (pick A or B above to change it)"
+            elif (b_note := knob.fixed_note(base_b)) is not None:
+                note = f"{b_note} (scenario B)"
+        if note is not None:
             solara.Text(note, classes=["ca-knob-label", f"knob-label-{knob.key}"])
             continue
         KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base, side),
                     knob.step)
     shared = which == EDIT_BOTH and bool(set(s.a.changes) & set(s.b.changes))
     solara.Button("Sliders back to the scenario's values" if s.b is None else
-                  "Shared slider changes back (B keeps how it differs)" if which == EDIT_BOTH else
-                  f"{which}'s sliders back to its scenario's values",
+                  "Undo the changes made to both" if which == EDIT_BOTH else f"{which}'s sliders back to its scenario",
                   text=True, disabled=not (shared if which == EDIT_BOTH else side.changes), on_click=back_to_scenario,
-                  classes=["reset-sliders"])
+                  classes=["reset-sliders"], style={"white-space": "normal", "height": "auto", "min-height": "36px"})
 
     try:
         own_seed = (base if which == "A" else resolve_scenario(s.a.scenario, upload_map)).simulation.seed
@@ -788,16 +819,16 @@ def Dashboard():
     initial = solara.use_memo(
         lambda: _initial_settings(router.search or os.environ.get(DEFAULT_QUERY_ENV, "")), [])
     settings = solara.use_reactive(initial[0])
-    notices = solara.use_reactive(tuple((None, text) for text in initial[1]))  # a link's problems: all of them
+    notices = solara.use_reactive(tuple((None, text, i) for i, text in enumerate(initial[1])))  # a link's: all
     uploads = solara.use_reactive(())  # this tab's uploaded scenarios: ((name, Scenario), ...)
     playing = solara.use_reactive(False)
     reset_count = solara.use_reactive(0)
-    editing = solara.use_reactive("A")
+    editing = solara.use_reactive(initial_editing(initial[0]))
     axes = solara.use_memo(lambda: AxisLock(locked=True), [])
     axes_locked = solara.use_reactive(True)
     s = settings.value
 
-    def notify(message: str, topic: str | None = None) -> None:
+    def notify(message: str | None, topic: str | None = None) -> None:
         notices.set(with_notice(notices.value, message, topic))
 
     def build():
@@ -857,7 +888,7 @@ def Dashboard():
         if not s.present:
             solara.Text("Calcium paradox: bone loses mineral while the artery wall gains it",
                         style={"font-size": "24px", "font-weight": "600"})
-        for _, message in notices.value:
+        for _, message, _ in notices.value:
             solara.Error(message, classes=["ca-notice", "notice"])
         if notices.value:
             solara.Button("Dismiss messages", text=True, on_click=lambda: notices.set(()),

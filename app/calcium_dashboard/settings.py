@@ -396,7 +396,8 @@ def change_both(a: SideSettings, b: SideSettings, key: str, value: Any,
         try:
             out.append(checked_change(side, key, value, resolve_scenario(side.scenario, uploads), uploads))
         except ScenarioError as exc:
-            raise ScenarioError(f"scenario {name}: {exc}") from None
+            raise ScenarioError(f"scenario {name}: {exc} (neither side changed: pick A or B above the sliders to "
+                                "change one side)") from None
     return out[0], out[1]
 
 
@@ -408,21 +409,29 @@ def shared_changes_dropped(a: SideSettings, b: SideSettings) -> tuple[SideSettin
             replace(b, changes=tuple(c for c in b.changes if c not in shared)))
 
 
+def difference_text(knob: Knob, value_a: Any, value_b: Any) -> str:
+    """One control's values on the two sides: ``MK-7: 5 µg/day in A, 180 in B``."""
+    shown_a, shown_b = (("on" if v else "off") if knob.kind == "bool" else _text(v) for v in (value_a, value_b))
+    unit = f" {knob.unit}" if knob.unit and knob.kind == "float" else ""
+    return f"{knob.label.split(' as ')[-1]}: {shown_a}{unit} in A, {shown_b} in B"
+
+
 def differences(a: SideSettings, b: SideSettings, uploads: Mapping[str, Scenario] | None = None) -> list[str]:
-    """Where B's controls show another value than A's, as ``MK-7: 5 µg/day in A, 180 in B`` phrases (the
-    scenarios first when they differ). Raises ScenarioError for a scenario that cannot be resolved."""
+    """Where B's controls show another value than A's, as :func:`difference_text` phrases (the scenarios
+    first when they differ). Raises ScenarioError for a scenario that cannot be resolved."""
     shown_a = knob_values(a, resolve_scenario(a.scenario, uploads))
     shown_b = knob_values(b, resolve_scenario(b.scenario, uploads))
     out = [f"scenario: {a.scenario.removeprefix(UPLOAD_PREFIX)} in A, {b.scenario.removeprefix(UPLOAD_PREFIX)} in B"
            ] if a.scenario != b.scenario else []
-    for k in KNOBS:
-        if shown_a.get(k.key) != shown_b.get(k.key):
-            label = k.label.split(" as ")[-1]
-            value_a, value_b = (("on" if v else "off") if k.kind == "bool" else _text(v)
-                                for v in (shown_a[k.key], shown_b[k.key]))
-            unit = f" {k.unit}" if k.unit and k.kind == "float" else ""
-            out.append(f"{label}: {value_a}{unit} in A, {value_b} in B")
-    return out
+    return out + [difference_text(k, shown_a[k.key], shown_b[k.key]) for k in KNOBS
+                  if shown_a.get(k.key) != shown_b.get(k.key)]
+
+
+def initial_editing(settings: DashboardSettings) -> str:
+    """The side the sliders change when a page opens: A and B together for a comparison of one scenario
+    (the same person, as a lecture demo leaves it; a demo's link opened in class keeps the person the
+    same on both sides), else A."""
+    return EDIT_BOTH if settings.b is not None and settings.b.scenario == settings.a.scenario else "A"
 
 
 @dataclass(frozen=True)
