@@ -426,8 +426,8 @@ def builtin_scenarios() -> dict[str, str]:
 
 
 def looks_like_path(text: str) -> bool:
-    """True if ``text`` names a file rather than a built-in scenario."""
-    return text.endswith(".toml") or os.sep in text or "/" in text or text.startswith(".")
+    """True if ``text`` names a file rather than a built-in scenario (a folder, or a suffix such as .yaml)."""
+    return os.sep in text or "/" in text or text.startswith(".") or 1 < len(Path(text).suffix) <= 6
 
 
 def load_scenario(source: Scenario | Mapping[str, Any] | str | os.PathLike,

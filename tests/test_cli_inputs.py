@@ -456,3 +456,22 @@ def test_a_number_is_echoed_as_typed(option, echoed, tmp_path, capsys):
     brackets."""
     rejected(run_args(tmp_path, *option), capsys, echoed)
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--years", "0x10"], "--years 0x10 is not allowed: write the number in decimal digits"),
+    (["--seed", "0b101"], "--seed 0b101 is not allowed: write the number in decimal digits"),
+    (["--set", "ckd_stage=0o3"], "--set ckd_stage = 0o3 is not allowed: write the number in decimal digits")])
+def test_a_number_in_another_base_is_refused(option, message, tmp_path, capsys):
+    """Found by a fresh user: ``--years 0x10`` (TOML's hexadecimal) ran a 16-year simulation without a word."""
+    rejected(run_args(tmp_path, *option), capsys, message)
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["nosuch.yaml", "nosuch.json", "nosuch.toml"])
+def test_a_missing_file_with_a_suffix_is_a_missing_file(name, tmp_path, capsys, monkeypatch):
+    """Found by a fresh user: ``run nosuch.yaml`` said "unknown scenario" and listed the built-in ones,
+    where ``nosuch.toml`` said the file was not found; a name with a file suffix is a file."""
+    monkeypatch.chdir(tmp_path)
+    err = rejected(["run", name, "--out", str(tmp_path / "out.csv")], capsys, f"{name}: scenario file not found")
+    assert "built-in scenarios" not in err

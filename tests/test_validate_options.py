@@ -25,7 +25,8 @@ def test_a_repeated_rows_option_selects_every_row_it_names(capsys):
 def test_an_empty_rows_among_several_is_refused(capsys):
     assert main(["validate", "--rows", "8", "--rows", " ", "--list"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: --rows ' ' is not allowed: give row ids such as 8,9") and "Traceback" not in err
+    assert err.startswith("error: --rows ' ' is not allowed: give row ids separated by commas, with no empty entry, "
+                          "such as 8,9") and "Traceback" not in err
 
 
 def test_a_runs_folder_whose_runs_is_a_file_is_refused(tmp_path):

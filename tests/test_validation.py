@@ -335,6 +335,7 @@ def test_a_quick_fail_is_rerun_at_full_settings_and_counts_only_if_it_fails_ther
     (["--rows", "8,ecko2008"], "--rows '8,ecko2008': unknown row 'ecko2008' — did you mean 'T-ECKO2008'?"),
     (["--rows", "x" * 5000], "--rows: unknown row 'xxxx"),
     (["--rows", ","], "--rows"),
+    (["--rows", ",8"], "--rows ',8' is not allowed: give row ids separated by commas, with no empty entry"),  # a typo
     (["--seeds", "0"], "--seeds '0' is not allowed"),
     (["--seeds", "two"], "--seeds 'two' is not allowed"),
     (["--workers", "-1"], "--workers '-1' is not allowed"),

@@ -90,8 +90,9 @@ def selected_rows(raw: str | list[str] | None):
         return list(rows.values())
     values = [raw] if isinstance(raw, str) else list(raw)  # --rows 8 --rows 9 names both rows
     for value in values:
-        if not any(part.strip() for part in str(value).split(",")):
-            raise UserInputError(f"--rows {value!r} is not allowed: give row ids such as 8,9 ({', '.join(rows)})")
+        if not all(part.strip() for part in str(value).split(",")):  # ",8" or "8,,9": as power --sizes, no typo skipped
+            raise UserInputError(f"--rows {value!r} is not allowed: give row ids separated by commas, with no empty "
+                                 f"entry, such as 8,9 ({', '.join(rows)})")
     raw = ",".join(map(str, values))
     wanted = [part.strip() for part in raw.split(",") if part.strip()]
     by_case = {}  # a row id typed in another case (w1 for W1) means that row when only one matches

@@ -235,6 +235,10 @@ def parse_toml_value(raw: str, field: str, error: type[UserInputError]) -> Any:
         raise error(f"{field} is not allowed: {problem}")
     if type(value) is float and math.isfinite(value) and raw.strip() != repr(value):  # --seed 1e3 echoed as 1e3
         value = TypedNumber(value, raw.strip())
+    if type(value) is int and re.match(r"[+-]?0[xob]", raw.strip(), re.I):  # --years 0x10 ran 16 years
+        shown = f"{field} {shorten(raw.strip(), 40)}" if " " not in field else f"{field} = {shorten(raw.strip(), 40)}"
+        raise error(f"{shown} is not allowed: write the number in decimal digits "
+                    "(hexadecimal, octal and binary are not read)")
     return value
 
 
