@@ -1315,3 +1315,23 @@ def test_a_demo_link_opens_moving_both_sides_and_compare_off_and_on_keeps_b(monk
         assert rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model == 2
     finally:
         rc.close()
+
+
+def test_a_file_uploaded_while_a_and_b_move_together_becomes_scenario_a():
+    """Found by a fresh user: a file uploaded after a demo ("A and B" picked) silently replaced B, and the
+    sliders kept moving both. It is A's scenario now, and the sliders then change A."""
+    import base64
+
+    from calcium_dashboard.live import FrameView
+    from calcium_dashboard.upload import ScenarioFileInput
+
+    text = b'name = "mine"\n[diet]\nmk7_ug_per_day = 360\n'
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        rc.find(ScenarioFileInput).widget.vue_file_chosen(
+            {"name": "mine.toml", "size": len(text), "data_b64": base64.b64encode(text).decode()})
+        assert list(rc.find(FrameView).widgets[0].sides) == ["mine", "healthy_adult + MK-7 180 µg/day"]
+        assert rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model == 0  # "A"
+    finally:
+        rc.close()

@@ -374,7 +374,11 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             notify(f"{name[:80]}: could not be read as a scenario ({type(exc).__name__})", "upload")
             return
         uploads.set(tuple((k, sc) for k, sc in uploads.value if k != scenario.name) + ((scenario.name, scenario),))
-        set_side(which, SideSettings(UPLOAD_PREFIX + scenario.name))
+        # with A and B moving together the file is A's scenario (it replaced B without a word), and the
+        # sliders then change A, the side that runs it
+        set_side("A" if which == EDIT_BOTH else which, SideSettings(UPLOAD_PREFIX + scenario.name))
+        if which == EDIT_BOTH:
+            editing.set("A")
 
     def on_drop(info) -> None:
         size = int(info.get("size") or 0)
