@@ -184,7 +184,7 @@ RUN_ESTIMATE_FROM_S = 10.0
 def run_estimate_line(scenario) -> str | None:
     """The line ``calcium-abm run`` prints before a long run (found by a fresh user: a 4096x4096 grid,
     which ``calcium-abm batch`` gives an estimate for, started silently): ``NAME: one run on 4096x4096
-    bone and 64x64 vessel grids; roughly 1:23:20 of simulation (a rough guide, as measured on one
+    bone and 64x64 vessel grids; roughly 20 min of simulation (a rough guide, as measured on one
     machine)``, from :func:`estimated_run_seconds`. None for a run estimated under
     :data:`RUN_ESTIMATE_FROM_S`."""
     seconds = estimated_run_seconds(scenario)

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from calcium_abm.inputs.fields import locate
+from calcium_abm.inputs.fields import allowed_text, locate
 from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value, key_not_a_string
 from calcium_abm.inputs.trial_tables import arm_place
 
@@ -82,25 +82,20 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None)
     elif kind in ("string_too_long", "too_long"):
         allowed = f"must have at most {counted(int(ctx.get('max_length', 0)), 'character' if 'string' in kind else 'entry')}"
     else:
-        allowed = _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:]) + (
-            _range_of(root, loc, kind) if kind in _PHRASES and kind.startswith(("int", "float", "finite")) else "")
+        allowed = _range_of(root, loc, kind) if kind in _PHRASES and kind.startswith(("int", "float", "finite")) \
+            else _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])
     if kind in ("too_short", "too_long") and isinstance(ctx.get("actual_length"), int):  # a list is shown as [...]
         allowed += f" (it has {ctx['actual_length']})"
     return f"{path} = {_fmt(value)} is not allowed: {allowed}"
 
 
 def _range_of(root: type[BaseModel], loc: tuple, kind: str) -> str:
-    """A number field's bounds to follow "must be an integer": `` from 1 to 100000`` (found by a fresh user:
-    ``patients = 1e308`` was told "must be an integer" and not which); ``""`` for a field without both."""
-    model, field = locate(root, loc)
-    info = model.model_fields.get(field) if model is not None and field else None
-    low = high = None
-    for rule in getattr(info, "metadata", ()):
-        low = getattr(rule, "ge", low)
-        high = getattr(rule, "le", high)
-    if low is None or high is None:
-        return ""
-    return f" from {low} to {high}" if kind.startswith("int") else f" (between {low:g} and {high:g})"
+    """A number field's type phrase with what it accepts (:func:`.fields.allowed_text`): "must be an integer
+    from 1 to 100000" (found by a fresh user: ``patients = 1e308`` was told "must be an integer" and not which)."""
+    phrase, allowed = _PHRASES[kind], allowed_text(*locate(root, loc))
+    if not allowed or allowed.startswith(phrase):
+        return allowed or phrase
+    return f"{phrase} ({allowed.removeprefix('must be ')})"
 
 
 def _unknown_key(root: type[BaseModel], loc: tuple, path: str) -> str:

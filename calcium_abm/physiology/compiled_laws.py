@@ -36,7 +36,7 @@ from calcium_abm.checks import checked_float
 from calcium_abm.physiology import (ageing, bone_rates, calcification, calcium, carboxylation, dialysis, intima, kidney,
                                    skeleton)
 
-__all__ = ["COMPILED_LAWS", "REFERENCE_VALUES", "law_parameters", "compiled_chain", "compiles"]
+__all__ = ["COMPILED_LAWS", "REFERENCE_VALUES", "call_compiled", "law_parameters", "compiled_chain", "compiles"]
 
 #: the laws a compiled day may call (each compiled from its own definition)
 COMPILED_LAWS = (
@@ -127,6 +127,20 @@ def compiles(p) -> bool:
     """Whether ``p`` is a parameter set a compiled day takes: a hashable NamedTuple of floats (the
     model's; a module's default namespace, as the laws' tests pass, stays in Python)."""
     return getattr(p, "__hash__", None) is not None and hasattr(p, "_fields")
+
+
+def call_compiled(call, p):
+    """``call(record)`` with :func:`law_parameters`' record of ``p``, a compiled chain's call giving a tuple of
+    floats; None where ``p`` does not compile (:func:`compiles`), or where the call raises or gives a value that
+    is not finite: the caller then runs the Python chain, which raises the law's own message (naming the
+    field) or gives Python's value."""
+    if not compiles(p):
+        return None
+    try:
+        values = call(law_parameters(p))
+    except (ValueError, ArithmeticError):
+        return None
+    return values if math.isfinite(sum(values)) else None
 
 
 _CHAINS: list = []  # the Python chains of laws compiled as a whole (compiled_chain)

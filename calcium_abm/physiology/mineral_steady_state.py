@@ -8,7 +8,6 @@ Parameters: a record with the kidney and dialysis parameters (e.g. the registry'
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numba
@@ -70,14 +69,9 @@ def hormones_at_phosphate(pi: float, gfr: float, intake: float, ionized: float, 
     serum phosphate ``pi`` mmol/L), compiled from the same laws where ``p`` is the model's parameter set
     (:mod:`.compiled_laws`: the same numbers, bit for bit; ~0.1 ms a call in Python, ~200 calls in a
     model's start); in Python for any other ``p``, or where the compiled call raises or is not finite."""
-    if compiled_laws.compiles(p):
-        try:
-            values = _hormones_at_compiled(pi, gfr, intake, ionized, binder, compiled_laws.law_parameters(p))
-        except (ValueError, ArithmeticError):
-            values = None
-        if values is not None and math.isfinite(sum(values)):
-            return values
-    return _hormones_at(pi, gfr, intake, ionized, binder, p)
+    values = compiled_laws.call_compiled(
+        lambda record: _hormones_at_compiled(pi, gfr, intake, ionized, binder, record), p)
+    return values if values is not None else _hormones_at(pi, gfr, intake, ionized, binder, p)
 
 
 def mineral_steady_state(gfr: float, p, phosphate_intake_mg: float | None = None,

@@ -127,14 +127,7 @@ def systemic_values(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: f
     inputs = (hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative,
               blood_ca_mg, blood_p_mg, k.gfr_ml_per_min, k.phosphate_mg_per_day, k.binder_mg_per_day,
               k.on_dialysis)
-    v = None
-    if compiled_laws.compiles(p):
-        try:
-            v = _systemic_values_compiled(*inputs, compiled_laws.law_parameters(p), dt)
-        except (ValueError, ArithmeticError):
-            v = None
-        if v is not None and not math.isfinite(v[13]):
-            v = None
+    v = compiled_laws.call_compiled(lambda record: _systemic_values_compiled(*inputs, record, dt), p)
     if v is None:  # Python: the laws' own messages, and Python's value where a value is not finite
         v = _systemic_values(*inputs, p, dt)
     hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative = v[12], v[4], v[11]
