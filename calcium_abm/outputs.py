@@ -292,13 +292,15 @@ def physiology_row(model: Any) -> dict[str, float]:
     return {"day": float(model.day), **dict(zip(kidney.PHYSIOLOGICAL_RANGES, _PHYSIOLOGY_ROW(_SerumTallies(model))))}
 
 
-def physiology_rows(model: Any, days: np.ndarray, calcium_mg: np.ndarray, phosphorus_mg: np.ndarray) -> list[dict]:
+def physiology_columns(model: Any, days: np.ndarray, calcium_mg: np.ndarray,
+                       phosphorus_mg: np.ndarray) -> dict[str, np.ndarray]:
     """:func:`physiology_row` of past ``days`` of the run (shape (n,)) whose blood held ``calcium_mg`` and
-    ``phosphorus_mg`` (mg, shape (n,)) at their end: the same column functions on arrays (each element
-    computed as the scalar row computes it, so the values are those rows', bit for bit)."""
-    columns, names = _PHYSIOLOGY_ROW(_SerumTallies(model, (calcium_mg, phosphorus_mg))), ("day", *kidney.PHYSIOLOGICAL_RANGES)
-    return [dict(zip(names, values)) for values in zip(np.asarray(days, dtype=float).tolist(),
-                                                        *(np.asarray(column).tolist() for column in columns))]
+    ``phosphorus_mg`` (mg, shape (n,)) at their end, as columns (name -> float64 values, shape (n,)):
+    the same column functions on arrays (each element computed as the scalar row computes it, so the
+    values are those rows', bit for bit)."""
+    columns = _PHYSIOLOGY_ROW(_SerumTallies(model, (calcium_mg, phosphorus_mg)))
+    return {"day": np.asarray(days, dtype=float),
+            **{name: np.asarray(column, dtype=float) for name, column in zip(kidney.PHYSIOLOGICAL_RANGES, columns)}}
 
 
 _PHYSIOLOGY_ROW = _compile_row([_DECLARED[name].expression for name in kidney.PHYSIOLOGICAL_RANGES])

@@ -142,21 +142,29 @@ class EndRowsCollector(RowCollector):
     def __init__(self, model: CalciumParadoxModel):
         super().__init__()
         self.last_day = model.days_total
-        self.between: list[dict[str, float]] = []  # physiology_row of each recorded day between the ends
+        #: the recorded days between the ends, in day order, as blocks of columns (name -> values): one
+        #: day's :func:`~calcium_abm.outputs.physiology_row`, or many days'
+        #: :func:`~calcium_abm.outputs.physiology_columns` (compiled days, :mod:`calcium_abm.stretch`)
+        self.between: list[dict[str, np.ndarray]] = []
         self.collect(model)
 
     def collect(self, model, fresh: bool = False):  # noqa: D102 - see the class docstring
         if model.day in (0, self.last_day):
             super().collect(model, fresh)
         else:
-            self.between.append(physiology_row(model))
+            self.between.append({name: np.array([value]) for name, value in physiology_row(model).items()})
+
+    def between_frame(self) -> pd.DataFrame:
+        """The recorded days between the ends: ``day`` and the physiology columns, one row a day."""
+        names = ["day", *PHYSIOLOGICAL_RANGES]
+        return pd.DataFrame({name: np.concatenate([block[name] for block in self.between]) if self.between
+                             else np.empty(0) for name in names}, columns=names)
 
     def checked_rows(self, ends: pd.DataFrame) -> pd.DataFrame:
         """Every recorded day's physiology columns, in day order: the two kept rows of
         ``ends`` with the days between."""
         names = ["day", *PHYSIOLOGICAL_RANGES]
-        between = pd.DataFrame(self.between, columns=names)
-        return pd.concat([ends[names].iloc[:1], between, ends[names].iloc[1:]], ignore_index=True)
+        return pd.concat([ends[names].iloc[:1], self.between_frame(), ends[names].iloc[1:]], ignore_index=True)
 
 
 def warm_up() -> float:

@@ -37,7 +37,7 @@ import numba
 import numpy as np
 
 from calcium_abm import person
-from calcium_abm.outputs import physiology_rows
+from calcium_abm.outputs import physiology_columns
 from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, compiled_laws, exchanges,
                                     intima, ledger, life_course, minerals, remodeling)
 from calcium_abm.physiology.calcium import SystemicState
@@ -160,11 +160,11 @@ def run_quiet_days(model: Any, n: int) -> int:
     cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg = cortical_mg
     wall.intima.calcium_mg, wall.intima.age_years = intima_mg, float(intima_ages[done])
     start, model._day, between = model.day, model.day + done, getattr(model.datacollector, "between", None)
-    if between is not None:  # a run keeping its ends: each recorded day between keeps its physiology row
+    if between is not None:  # a run keeping its ends: the recorded days between keep their physiology columns
         every = model.record_every_days
         days = np.arange(start + 1, start + done + 1)
         days = days[days % every == 0]
-        between.extend(physiology_rows(model, days, blood_mg[days - start - 1, 0], blood_mg[days - start - 1, 1]))
+        between.append(physiology_columns(model, days, blood_mg[days - start - 1, 0], blood_mg[days - start - 1, 1]))
     return done
 
 

@@ -64,8 +64,9 @@ def test_the_recorded_days_between_the_ends_keep_their_physiology_rows(monkeypat
         model.datacollector = EndRowsCollector(model)
         while model.running:
             step_days(model, 400)
-        rows.append(model.datacollector.between)
-    assert len(rows[0]) == len(rows[1]) > 30 and rows[0] == rows[1]
+        rows.append(model.datacollector.between_frame())
+    assert len(rows[0]) == len(rows[1]) > 30 and rows[0].equals(rows[1])
+    assert (rows[0]["day"] % 5 == 0).all() and rows[0]["day"].is_monotonic_increasing
 
 
 def test_a_raising_compiled_call_leaves_the_model_as_it_was(monkeypatch):
