@@ -200,17 +200,17 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
         return last[1]
 
     def _carboxylation_day(self, previous_supply):  # a day repeating the last (steady inputs): not recomputed
-        b, state, last = self.blood, self.inputs, self.__dict__.get("_carboxylation_memo")
+        b, state, last, p = self.blood, self.inputs, self.__dict__.get("_carboxylation_memo"), self.vitamin_k_params
         memo = self._carboxylation_memo = carboxylation.repeated_or_new_day(
             last, b.vitamin_k_nmol, b.warfarin_mg, self.intake_ug, state.drugs.warfarin_mg_per_day,
-            self.vessel.vitamin_k_delivery, previous_supply, state.genetics.osteocalcin_knockout, self.params, self.dt)
+            self.vessel.vitamin_k_delivery, previous_supply, state.genetics.osteocalcin_knockout, p, self.dt)
         vk = memo[1]
         b.vitamin_k_nmol, b.warfarin_mg = vk.amounts_nmol, vk.warfarin_mg
         # clotting factors: steady at initialisation, then each relaxes towards today's share (its half-life)
-        carboxylated = coagulation.hepatic_factor_carboxylation(vk.hepatic_kh2_relative, self.params)
+        carboxylated = coagulation.hepatic_factor_carboxylation(vk.hepatic_kh2_relative, p)
         if previous_supply is None or b.clotting_factor_activity != carboxylated:  # at its target: stays there
             b.clotting_factor_activity = carboxylated if previous_supply is None else coagulation.relax_factor_activity(
-                b.clotting_factor_activity, carboxylated, self.params, self.dt)
+                b.clotting_factor_activity, carboxylated, p, self.dt)
         if memo is not last:  # the grids' vitamin_k_nmol_l property layers (unchanged on a repeated day)
             self._kh2_layers[1][:] = vk.vessel_kh2_by_depth
             self._kh2_layers[0].fill(vk.bone_kh2_nmol_l)

@@ -20,7 +20,7 @@ from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
 __all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "SHARE_COLUMNS", "column_range", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
-           "inputs_most_changed", "physiology_row", "physiology_rows"]
+           "inputs_most_changed", "physiology_row", "physiology_columns"]
 
 
 class DayTallies:
@@ -292,12 +292,10 @@ def physiology_row(model: Any) -> dict[str, float]:
     return {"day": float(model.day), **dict(zip(kidney.PHYSIOLOGICAL_RANGES, _PHYSIOLOGY_ROW(_SerumTallies(model))))}
 
 
-def physiology_columns(model: Any, days: np.ndarray, calcium_mg: np.ndarray,
-                       phosphorus_mg: np.ndarray) -> dict[str, np.ndarray]:
+def physiology_columns(model: Any, days: np.ndarray, calcium_mg: np.ndarray, phosphorus_mg: np.ndarray) -> dict:
     """:func:`physiology_row` of past ``days`` of the run (shape (n,)) whose blood held ``calcium_mg`` and
-    ``phosphorus_mg`` (mg, shape (n,)) at their end, as columns (name -> float64 values, shape (n,)):
-    the same column functions on arrays (each element computed as the scalar row computes it, so the
-    values are those rows', bit for bit)."""
+    ``phosphorus_mg`` (mg, shape (n,)) at their end, as columns (name -> float64 values, shape (n,)): the same
+    column functions on arrays (each element as the scalar row computes it: those rows' values, bit for bit)."""
     columns = _PHYSIOLOGY_ROW(_SerumTallies(model, (calcium_mg, phosphorus_mg)))
     return {"day": np.asarray(days, dtype=float),
             **{name: np.asarray(column, dtype=float) for name, column in zip(kidney.PHYSIOLOGICAL_RANGES, columns)}}

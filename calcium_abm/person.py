@@ -246,14 +246,16 @@ def estrogen_history(model: Any):
 
 def update_rates(model: Any) -> None:
     """Set ``model.params`` and ``model.gfr_ml_per_min`` to the person's rates today: the age
-    and sex laws and the traits act on ``model.base_params``. Rodent presets keep the base
-    parameters (the age laws are human)."""
+    and sex laws and the traits act on ``model.base_params``; ``model.vitamin_k_params`` to the set
+    the vitamin K day reads (:func:`.vitamin_k.vitamin_k_parameters`: the same from one update to the
+    next). Rodent presets keep the base parameters (the age laws are human)."""
     patient = model.inputs.patient
     model._person_updated_day = model.__dict__.get("_day", 0)
     if patient.species != "human":
-        model.params, model.gfr_ml_per_min = model.base_params, None
+        model.params, model.vitamin_k_params, model.gfr_ml_per_min = model.base_params, model.base_params, None
         return
     traits = traits_of(patient)
+    model.vitamin_k_params = vitamin_k.vitamin_k_parameters(model.base_params, traits["vitamin_k_disposition"])
     if patient.remodeling_balance_varies:
         traits["remodeling_balance"] = wandering_remodeling_balance(model)
     model.params = ageing.personal_parameters(model.base_params, model.age_years, patient.sex,

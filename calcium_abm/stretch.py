@@ -106,9 +106,9 @@ def _vitamin_k_repeats(model: Any) -> bool:
     key = carboxylation.day_key(  # as the step's _carboxylation_day will build it tomorrow
         b.vitamin_k_nmol, b.warfarin_mg, model.intake_ug, state.drugs.warfarin_mg_per_day,
         model.vessel.vitamin_k_delivery, model.carboxylation.tissue_supply_nmol_l,
-        state.genetics.osteocalcin_knockout, model.params, model.dt)
+        state.genetics.osteocalcin_knockout, model.vitamin_k_params, model.dt)
     return memo[0] == key and b.clotting_factor_activity == coagulation.hepatic_factor_carboxylation(
-        memo[1].hepatic_kh2_relative, model.params)
+        memo[1].hepatic_kh2_relative, model.vitamin_k_params)
 
 
 def run_quiet_days(model: Any, n: int) -> int:

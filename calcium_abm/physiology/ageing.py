@@ -37,6 +37,7 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE, urine_calcium_estrogen_factor
+from calcium_abm.physiology.vitamin_k import vitamin_k_absorbed_fractions
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE  # days in a year of age
 
 SEXES = ("female", "male")
@@ -475,10 +476,9 @@ def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: f
         active_absorption_max_mg_per_day=p.active_absorption_max_mg_per_day * gut,
         vsmc_switch_per_day=p.vsmc_switch_per_day * vessel,
         matrix_vesicle_nucleation_per_day=p.matrix_vesicle_nucleation_per_day * vessel,
-        k1_absorbed_fraction=min(p.k1_absorbed_fraction * k, 1.0),
-        mk4_absorbed_fraction=min(p.mk4_absorbed_fraction * k, 1.0),
-        mk7_absorbed_fraction=min(p.mk7_absorbed_fraction * k, 1.0),
+        **vitamin_k_absorbed_fractions(p, k),
     )
+
 
 
 def gfr_for_person_ml_per_min(age_years: float, sex: str, stage_gfr_ml_per_min: float, p) -> float:

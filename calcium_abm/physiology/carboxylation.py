@@ -262,8 +262,9 @@ def repeated_or_new_day(last: tuple | None, amounts_nmol: dict[str, float], warf
     function of its arguments (dicts compared by their items, the fixed delivery profile by
     identity, the parameter set by equality), so the model's numbers are those of computing it
     every day, bit for bit; a steady diet and dose bring plasma and tissues to an exact
-    fixed point within days, after which a day repeats until an input changes (a schedule, the
-    person's 30-day rate update, a drug's onset)."""
+    fixed point within days, after which a day repeats until an input changes (a schedule, a drug's
+    onset; the person's 30-day rate updates pass the model's ``vitamin_k_params``, which they leave
+    the same: :func:`.vitamin_k.vitamin_k_parameters`)."""
     key = day_key(amounts_nmol, warfarin_mg, intake_ug_per_day, warfarin_mg_per_day, vessel_delivery_by_depth,
                   previous_supply_nmol_l, osteocalcin_knockout, p, dt)
     if last is not None and last[0] == key:  # equal ids first: the arrays are then the same object

@@ -309,3 +309,24 @@ def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:
 __all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "steady_plasma_amounts", "vkor_activity",
            "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply",
            "form_constants", "dietary_intake_ug_per_day", "steady_tissue_supply_nmol_per_l"]
+
+
+#: the absorbed fractions of the dietary forms of vitamin K, which the ``vitamin_k_disposition`` trait scales
+VITAMIN_K_ABSORBED_FIELDS = ("k1_absorbed_fraction", "mk4_absorbed_fraction", "mk7_absorbed_fraction")
+
+
+def vitamin_k_absorbed_fractions(p, vitamin_k_disposition: float) -> dict[str, float]:
+    """``k1/mk4/mk7_absorbed_fraction`` of ``p`` x the ``vitamin_k_disposition`` trait, each at most 1
+    (name -> fraction): the person law of :func:`.ageing.personal_parameters` that acts on the vitamin K cycle."""
+    return {name: min(getattr(p, name) * vitamin_k_disposition, 1.0) for name in VITAMIN_K_ABSORBED_FIELDS}
+
+
+@per_parameter_set(maxsize=256)
+def vitamin_k_parameters(p, vitamin_k_disposition: float):
+    """The parameter set a person's vitamin K day reads (:func:`.carboxylation.repeated_or_new_day`):
+    ``p`` with :func:`vitamin_k_absorbed_fractions`. Every parameter the vitamin K cycle and the
+    clotting factors read has the value :func:`.ageing.personal_parameters` gives it at any age: the age and
+    menopause laws change none of them (``tests/test_vitamin_k_day_memo.py`` checks both). So this set
+    stays the same object from one 30-day update of the person's rates to the next, and the cycle's
+    day repeats instead of being computed again."""
+    return p._replace(**vitamin_k_absorbed_fractions(p, vitamin_k_disposition))
