@@ -29,8 +29,9 @@ def vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generatio
     :class:`.calcification.VesselConstants` / :class:`.calcification.VesselDrives`, read by field name.
 
     Pass 1a computes, for every patch at once (element-wise, so it vectorises), MGP's decay and
-    synthesis, the share not inhibited and each deposit's refined cube root. Pass 1b then goes
-    patch by patch in order: the wanted growth and the cell's fate from its uniform ``u``
+    synthesis, the share not inhibited, each deposit's refined cube root and wanted growth, and the
+    cell's switching and nucleation rates. Pass 1b then goes patch by patch in order: the growth
+    of a deposit whose root needs ``pow`` and the cell's fate from its uniform ``u``
     (apoptosis, switching or, in the rest of ``u``'s range, nucleation of a crystal by a matrix
     vesicle; mineral seeded where a cell died or a crystal nucleated; regression). Pass 3 adds
     the growth, scaled down if blood cannot supply it all, and tallies the wall for the day's
@@ -66,35 +67,49 @@ def vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generatio
     want = regressed = 0.0
     n_on = n_off = n_dead = 0
     # pass 1a, element-wise with no branch and no sum, so that it vectorises (the cube roots'
-    # divisions were the kernel's costliest part): MGP, the share not inhibited, each deposit's
-    # refined cube root (the rare deposit whose guess is not near is done in 1b with pow) and the
-    # regression series; a row at a time, so that its results are still in cache when 1b reads them
-    free_f, lost_f = np.empty(h), np.empty(h)
+    # divisions were the kernel's costliest part): MGP, the active MGP and the share not inhibited,
+    # each deposit's refined cube root and wanted growth (the rare deposit whose guess is not near is
+    # grown in 1b with pow), the regression series and the cell's switching and nucleation rates: the
+    # per-patch arithmetic 1b would do one patch at a time (~4 % of the kernel's time); a row at a
+    # time, so that its results are still in cache when 1b reads them
+    free_f, lost_f, active_f, grown_f = np.empty(h), np.empty(h), np.empty(h), np.empty(h)
+    rate_f, nucleation_f, root_far = np.empty(h), np.empty(h), np.empty(h, dtype=np.bool_)
     regression = k.regression_per_step
+    switch_back, switch_on = k.switch_back_per_step, drives.switch_on_per_step
     for i in range(w):
         for j in range(h):
             q = i * h + j
             # MGP decays, then today's synthesis (osteochondrogenic cells make more)
-            synthesis = osteo_factor if osteo_f[q] else 1.0
+            o = osteo_f[q]
+            synthesis = osteo_factor if o else 1.0
             c = cmgp_f[q] * mgp_keep + synthesis * made_c[j]
             uc = ucmgp_f[q] * mgp_keep + synthesis * made_uc[j]
             cmgp_f[q], ucmgp_f[q] = c, uc
+            active_f[j] = c + uc_weight * uc
             free_f[j] = free = mgp_free_fraction(c, uc, uc_weight, half_saturation)
             m, guess = mineral_f[q], root_f[q]
-            root_f[q] = cube_root_refined(m, guess) if cube_root_guess_near(m, guess) else guess
+            root_f[q] = root = cube_root_refined(m, guess) if cube_root_guess_near(m, guess) else guess
             lost_f[j] = one_minus_exp_series(regression * (1.0 - free))
+            # growth on the deposit's surface where its root is near (the rest, rare, in 1b with pow)
+            near = cube_root_guess_near(m, root)
+            grows = m > 0.0 and near
+            root_far[j] = m > 0.0 and not near
+            coat = coat_f[q]
+            grown_f[j] = min(deposit_growth_demand(root, coat, o, growth_per_day, contractile_fraction) * free
+                             * drive_free, 1.0 - m) if grows else 0.0
+            coat_f[q] = deposit_coat_after_day(coat, coat_keep) if grows else coat
+            rate_f[j] = switch_back * (1.0 - free) if o else switch_on * free
+            nucleation_f[j] = nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free
         # pass 1b, patch by patch in order (the sums): growth, the cell's fate, regression
         for j in range(h):
             q = i * h + j
             o = osteo_f[q]
             osteo_by_depth[j] += o
-            active_sum += cmgp_f[q] + uc_weight * ucmgp_f[q]
+            active_sum += active_f[j]
             free = free_f[j]
-            m, g = mineral_f[q], 0.0
-            if m > 0.0:  # growth on the deposit's surface (cube_root_near, its pow here)
-                root = root_f[q]
-                if not cube_root_guess_near(m, root):
-                    root_f[q] = root = m ** (1.0 / 3.0)
+            m, g = mineral_f[q], grown_f[j]
+            if root_far[j]:  # growth on the deposit's surface, its cube root by pow (rare)
+                root_f[q] = root = m ** (1.0 / 3.0)
                 g = min(deposit_growth_demand(root, coat_f[q], o, growth_per_day, contractile_fraction) * free
                         * drive_free, 1.0 - m)
                 coat_f[q] = deposit_coat_after_day(coat_f[q], coat_keep)
@@ -106,8 +121,7 @@ def vessel_day_kernel(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generatio
                 generation_f[q] += 1
                 n_dead += 1
             else:
-                rate = k.switch_back_per_step * (1.0 - free) if o else drives.switch_on_per_step * free
-                nucleation = nucleation_per_day * phenotype_weight(o, contractile_fraction) * free * drive_free
+                rate, nucleation = rate_f[j], nucleation_f[j]
                 # 0 <= 1 - exp(-x) <= x (x >= 0, also as computed): most cells skip both exponentials
                 if not (u_f[q] >= p_apoptosis + rate + nucleation and rate >= 0.0 and nucleation >= 0.0):
                     p_switch = one_minus_exp(rate)
