@@ -38,11 +38,12 @@ import numpy as np
 
 from calcium_abm import person
 from calcium_abm.outputs import physiology_columns
-from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, compiled_laws, exchanges,
-                                    intima, ledger, life_course, minerals, remodeling)
+from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, coagulation, compiled_laws,
+                                    exchanges, intima, ledger, life_course, minerals, remodeling)
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.parameters import drive_record_slot
 from calcium_abm.random_stream import fill_float32_uniforms
+from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
 __all__ = ["quiet_days", "run_quiet_days", "run_update_day", "MIN_STRETCH_DAYS"]
 
@@ -118,8 +119,7 @@ def run_quiet_days(model: Any, n: int) -> int:
     p, dt, state, vk = model.params, model.dt, model.inputs, model.carboxylation
     bone, wall, cortical, ocs, obs = model.bone, model.vessel, model.cortical, model.osteoclasts, model.osteoblasts
     days = range(model.day, model.day + n)
-    effects = np.array([person.estrogen_loss_effect(model, person.years_relative_to_fmp(
-        person.age_on_day(model, d), model.age_at_fmp_years)) for d in days])
+    effects = _estrogen_loss_effects(model, days)
     intima_estrogen, intima_ages, scratch = np.empty(n), np.empty(n + 1), dataclasses.replace(wall.intima)
     for j in range(n + 1):  # the intima's age at the start of each day, as advance_intima adds it up
         intima_ages[j] = scratch.age_years
@@ -166,6 +166,20 @@ def run_quiet_days(model: Any, n: int) -> int:
         days = days[days % every == 0]
         between.append(physiology_columns(model, days, blood_mg[days - start - 1, 0], blood_mg[days - start - 1, 1]))
     return done
+
+
+def _estrogen_loss_effects(model: Any, days: range) -> np.ndarray:
+    """:func:`.person.estrogen_loss_effect` on each of ``days`` (shape (n,)); a woman's perimenopausal law
+    (:func:`.ageing.perimenopausal_estrogen_effect`) in one array call, each element as the day's
+    scalar call computes it (:func:`.person.age_on_day`, :func:`.person.years_relative_to_fmp`): the
+    same values, bit for bit (``tests/test_stretch.py``)."""
+    fmp = model.age_at_fmp_years
+    if model.inputs.patient.species != "human" or fmp is None:
+        return np.array([person.estrogen_loss_effect(model, person.years_relative_to_fmp(
+            person.age_on_day(model, d), fmp)) for d in days])
+    ages = model.start_age_years + np.arange(days.start, days.stop) * model.dt / DAYS_PER_YEAR_OF_AGE
+    return np.asarray(ageing.perimenopausal_estrogen_effect(np.minimum(np.maximum(ages - fmp, -120.0), 120.0),
+                                                            model.params), dtype=float)
 
 
 def _snapshot(model: Any) -> tuple:
