@@ -173,8 +173,10 @@ def _estrogen_loss_effects(model: Any, days: range) -> np.ndarray:
     (:func:`.ageing.perimenopausal_estrogen_effect`) in one array call, each element as the day's
     scalar call computes it (:func:`.person.age_on_day`, :func:`.person.years_relative_to_fmp`): the
     same values, bit for bit (``tests/test_stretch.py``)."""
-    fmp = model.age_at_fmp_years
-    if model.inputs.patient.species != "human" or fmp is None:
+    fmp, human = model.age_at_fmp_years, model.inputs.patient.species == "human"
+    if human and fmp is None:  # a man, a woman before a known final period: no estrogen loss
+        return np.zeros(len(days))
+    if not human:
         return np.array([person.estrogen_loss_effect(model, person.years_relative_to_fmp(
             person.age_on_day(model, d), fmp)) for d in days])
     ages = model.start_age_years + np.arange(days.start, days.stop) * model.dt / DAYS_PER_YEAR_OF_AGE
