@@ -52,9 +52,9 @@ def start_of(patient) -> tuple[float, float | None]:
     return patient.age_years, patient.age_at_final_menstrual_period
 
 
-def age_on_day(model: Any, day: int) -> float:
-    """The person's age (years) after ``day`` simulated days: the scenario's ``age_years`` plus the
-    physiological time (``model.age_years`` is today's)."""
+def age_on_day(model: Any, day: int | np.ndarray) -> float | np.ndarray:
+    """The person's age (years) after ``day`` simulated days (an array of days: their ages): the scenario's
+    ``age_years`` plus the physiological time (``model.age_years`` is today's)."""
     return model.start_age_years + day * model.dt / DAYS_PER_YEAR_OF_AGE
 
 

@@ -43,7 +43,6 @@ from calcium_abm.physiology import (ageing, calcification, calcium, carboxylatio
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.parameters import drive_record_slot
 from calcium_abm.random_stream import fill_float32_uniforms
-from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
 __all__ = ["quiet_days", "run_quiet_days", "run_update_day", "MIN_STRETCH_DAYS"]
 
@@ -179,9 +178,9 @@ def _estrogen_loss_effects(model: Any, days: range) -> np.ndarray:
     if not human:
         return np.array([person.estrogen_loss_effect(model, person.years_relative_to_fmp(
             person.age_on_day(model, d), fmp)) for d in days])
-    ages = model.start_age_years + np.arange(days.start, days.stop) * model.dt / DAYS_PER_YEAR_OF_AGE
-    return np.asarray(ageing.perimenopausal_estrogen_effect(np.minimum(np.maximum(ages - fmp, -120.0), 120.0),
-                                                            model.params), dtype=float)
+    ages = person.age_on_day(model, np.arange(days.start, days.stop))  # its arithmetic on each day
+    since_fmp = np.minimum(np.maximum(ages - fmp, -120.0), 120.0)  # person.years_relative_to_fmp's clamp
+    return np.asarray(ageing.perimenopausal_estrogen_effect(since_fmp, model.params), dtype=float)
 
 
 def _snapshot(model: Any) -> tuple:
