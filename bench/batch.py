@@ -323,7 +323,8 @@ def report(r: dict) -> str:
 
 def docs_table(r: dict) -> str:
     """docs/batch.md's Speed table (the block ``bench-batch``) from the saved figures."""
-    command = f"python bench/batch.py --runs {r['runs']} --years {r['years']:g} --json bench/results/batch.json"
+    cohort = f" --cohort {r['cohort_measured_patients']}" if r.get("cohort_measured_patients") else ""
+    command = f"python bench/batch.py --runs {r['runs']} --years {r['years']:g}{cohort} --json bench/results/batch.json"
     rows = [("in-process simulate time per run", f"{r['serial']['sim_s']:.3f} s"),
             ("serial runs/min", f"{r['serial']['rate_steady']:.1f}"),
             ("2-worker pool runs/min (steady)", f"{r['pool']['rate_steady']:.1f}"),
@@ -344,7 +345,10 @@ def docs_table(r: dict) -> str:
             (f"projected {r['cohort_patients']:,}-patient, 10-year cohort, 2 workers",
              f"{r['cohort_projected_min']:.0f} min"),
             ("the same from CPU time (serial CPU per run + task round trip, / 2)",
-             f"{r['cohort_projected_cpu_min']:.0f} min")]
+             f"{r['cohort_projected_cpu_min']:.0f} min"),
+            *([(f"measured: a real {r['cohort_measured_patients']:,}-patient, 10-year cohort, 2 workers "
+                "(run_batch, Parquet written)", f"{r['cohort_measured_min']:.1f} min")]
+              if r.get("cohort_measured_min") is not None else [])]
     lines = [f"`{command}` ({r['runs']} runs of {r['years']:g} years on {r['grid']}x{r['grid']} grids, "
              f"{r['cpu_count']} CPUs, load average {r['load_average_before']:.1f}):", "",
              "| figure | measured |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows]]
@@ -396,7 +400,7 @@ def workers_rule(batch_file: Path) -> int:
     pool_start = pool["wall_s"] - serial["wall_s"] / cpus
     print(f"measured: {serial['sim_s']:.3f} s per run; pool start-up {pool_start:.1f} s (rule uses "
           f"{POOL_START_S:.1f} s, x{POOL_PAYBACK:g} to pay back)")
-    est = estimated_run_seconds(base)
+    est = estimated_run_seconds(base, summary=spec.output == "summary")
     print(f"rule: estimated {est:.3f} s per run ({1000 * SECONDS_PER_DAY:.2g} ms + {SECONDS_PER_PATCH_DAY:.2g} s per "
           f"patch a day, rising by up to {LATE_SECONDS_PER_VESSEL_PATCH_DAY:.2g} s per vessel patch over the run's "
           f"first years), {n * est:.1f} s serial -> default --workers "

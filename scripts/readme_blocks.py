@@ -148,6 +148,8 @@ def bench_report_block(name: str, command: str, results_name: str | None = None)
         spec.loader.exec_module(module)
         results = json.loads((BENCH_RESULTS / f"{results_name or name}.json").read_text(encoding="utf-8"))
         shown = command.replace(" --json", " --quick --json") if results.get("quick") else command
+        if results.get("cohort_measured_patients"):  # bench/batch.py --cohort N also ran a real cohort
+            shown = shown.replace(" --json", f" --cohort {results['cohort_measured_patients']} --json")
         return f"```\n$ {shown}\n{module.report(results).rstrip()}\n```\n"
     return make
 

@@ -105,6 +105,13 @@ def test_output_and_execution_constants():
 def test_the_workers_rule_is_the_estimates():
     assert f"days × ({_sci(estimate.SECONDS_PER_DAY)} s + bone-plus-vessel patches × " \
            f"{_sci(estimate.SECONDS_PER_PATCH_DAY)} s)" in DOC
+    assert f"takes its days at {_sci(estimate.SUMMARY_SECONDS_PER_DAY)} s + bone-plus-vessel patches × " \
+           f"{_sci(estimate.SUMMARY_SECONDS_PER_PATCH_DAY)} s" in DOC
+    ten_years = load_scenario("healthy_adult", overrides={"simulation.years": 10.0})
+    summary_run = estimate.estimated_run_seconds(ten_years, summary=True)
+    assert f"a 10-year summary run on 64×64 grids is estimated {summary_run:.2f} s" in DOC
+    line = estimate.estimate_line("c", 10_000, summary_run, 2)
+    assert f"cohort of them on 2 workers `{line.split('; ')[1].split(',')[0]}`" in DOC, line
     assert f"vessel patches × {_sci(estimate.LATE_SECONDS_PER_VESSEL_PATCH_DAY)} s × the run's mean of " \
            f"1 − exp(−t / {estimate.COST_RISE_YEARS:g} years)" in DOC
     core = json.loads((ROOT / "bench" / "results" / "core.json").read_text(encoding="utf-8"))["cost_ms_per_day"]
@@ -125,7 +132,7 @@ def _serial_work(spec) -> tuple[int, float]:
         n = spec.cohort.patients * (len(spec.arms) if spec.cohort.design == "crossover" else 1)
     else:
         n = len(expand_runs(spec))
-    return n, n * estimate.estimated_run_seconds(spec.base_scenario())
+    return n, n * estimate.estimated_run_seconds(spec.base_scenario(), summary=spec.output == "summary")
 
 
 def test_which_shipped_examples_get_a_pool_on_two_cpus():

@@ -497,3 +497,33 @@ def test_a_batch_directory_that_is_no_path_is_named_in_one_message():
         load_results("no-such-dir")  # found by a fresh user: "is not a directory" for a name that is nothing
     with pytest.raises(BatchError, match=r"^--out 5 is not allowed: give a directory for the batch results \(a path\)"):
         run_batch({"scenario": "healthy_adult", "years": 0.01, "sweep": {"parameters": {"mk7_ug_per_day": [0, 5]}}}, 5)
+
+
+def test_a_summary_batch_is_estimated_at_the_cost_of_its_compiled_days():
+    """Found when a 10,000-patient summary cohort printed "roughly 57 min of simulation" and took 29: the
+    estimate took every day at the cost of a day that records a row, which a summary run's days do not."""
+    from calcium_abm.batch import estimate
+
+    ten_years = load_scenario("healthy_adult", overrides={"simulation.years": 10.0})
+    daily, summary = estimated_run_seconds(ten_years), estimated_run_seconds(ten_years, summary=True)
+    patches = 2 * 64 * 64
+    assert summary < daily and daily - summary == pytest.approx(ten_years.days * (
+        estimate.SECONDS_PER_DAY - estimate.SUMMARY_SECONDS_PER_DAY
+        + patches * (estimate.SECONDS_PER_PATCH_DAY - estimate.SUMMARY_SECONDS_PER_PATCH_DAY)))
+    assert 0.25 < summary < 0.5  # measured: see estimate.SUMMARY_SECONDS_PER_DAY
+
+
+@pytest.mark.parametrize("output", ["summary", "daily"])
+def test_a_batch_estimates_its_runs_by_its_output(tmp_path, monkeypatch, output):
+    from calcium_abm.batch import runner
+
+    asked = []
+    real = runner.estimated_run_seconds
+
+    def spy(scenario, summary=False):
+        asked.append(summary)
+        return real(scenario, summary=summary)
+
+    monkeypatch.setattr(runner, "estimated_run_seconds", spy)
+    run_batch({**small_batch(), "output": output}, tmp_path / "out", workers=1)
+    assert asked == [output == "summary"]

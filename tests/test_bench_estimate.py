@@ -22,3 +22,13 @@ def test_the_estimate_benchmark_prints_a_row_per_size():
     bad = subprocess.run([sys.executable, str(ROOT / "bench" / "estimate.py"), "4", "--days", "0"],
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert bad.returncode == 2 and "--days and --seeds must be at least 1" in bad.stderr, bad.stderr
+
+
+def test_the_estimate_benchmark_times_whole_summary_runs():
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "estimate.py"), "16", "--summary", "--years", "0.2"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "whole 0.2-year summary runs" in done.stdout, done.stdout
+    rows = [line.split() for line in done.stdout.splitlines() if re.match(r"\s+\d+x\d+ ", line)]
+    assert [row[0] for row in rows] == ["16x16"], done.stdout
+    assert all(float(value) > 0 for value in rows[0][1:]), rows

@@ -11,8 +11,9 @@ import os
 __all__ = ["COST_RISE_YEARS", "LARGE_GRID_DAY_FACTOR", "LARGE_GRID_FROM_PATCHES", "LARGE_GRID_FULL_PATCHES",
            "LARGE_GRID_START_FACTOR", "LATE_SECONDS_PER_VESSEL_PATCH_DAY", "MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S",
            "RUN_ESTIMATE_FROM_S", "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY",
-           "SPINUP_SECONDS_PER_BONE_PATCH", "default_workers", "estimate_line", "estimated_run_seconds",
-           "large_grid_factor", "mean_cost_rise", "run_estimate_line", "run_start_seconds", "screening_line"]
+           "SPINUP_SECONDS_PER_BONE_PATCH", "SUMMARY_SECONDS_PER_DAY", "SUMMARY_SECONDS_PER_PATCH_DAY",
+           "default_workers", "estimate_line", "estimated_run_seconds", "large_grid_factor", "mean_cost_rise",
+           "run_estimate_line", "run_start_seconds", "screening_line"]
 
 MAX_WORKERS = 512
 
@@ -53,6 +54,17 @@ SECONDS_PER_PATCH_DAY = 8.3e-9
 #: 0.48 (x 1.30-1.34): 6-7 ns more per vessel patch and day, so the late cost is now 7e-9 s (was 1.5e-8).
 LATE_SECONDS_PER_VESSEL_PATCH_DAY = 7e-9
 COST_RISE_YEARS = 1.5
+#: A day of a summary run (``simulate(..., rows="ends")``, a batch's ``output = "summary"``) costs less: its
+#: quiet days run compiled (calcium_abm/stretch.py), with no row recorded and no Python per day. Its
+#: fixed part and cost per patch, with the same rise: measured 2026-12-05 (``python bench/estimate.py 64
+#: 128 256 --summary --seeds 3``: whole 10-year healthy_adult runs less their build, CPU time, medians of
+#: 3 seeds, load 1.7; bone section NxN, vessel 64x64) 0.07, 0.13 and 0.47 ms a day at N = 64, 128 and
+#: 256, where these constants give 0.077, 0.14 and 0.395 (a fixed part of 1e-5 s, then the relative
+#: least-squares cost per patch; the daily constants gave 0.10, 0.21 and 0.61). A 10,000-patient summary
+#: cohort at 64x64 on 2 workers, estimated at 0.68 s a run (57 min) before, took 29.4 min
+#: (``bench/batch.py --cohort 10000``); 0.33 s a run now (28 min).
+SUMMARY_SECONDS_PER_DAY = 1e-5
+SUMMARY_SECONDS_PER_PATCH_DAY = 5.2e-9
 #: A run's start, whatever its length: set-up, the person's life course and the 400-day bone spin-up
 #: (model.SPINUP_DAYS), which run on the bone section: RUN_START_S + bone patches x
 #: SPINUP_SECONDS_PER_BONE_PATCH. Measured 2026-12-05 (``python bench/estimate.py``: CPU time, medians of 3
@@ -105,14 +117,18 @@ def run_start_seconds(scenario) -> float:
         _patches(scenario)[0], LARGE_GRID_START_FACTOR)
 
 
-def estimated_run_seconds(scenario) -> float:
+def estimated_run_seconds(scenario, summary: bool = False) -> float:
     """A run's in-process simulate time from its size: its start (:func:`run_start_seconds`) and
     days x (:data:`SECONDS_PER_DAY` + patches x :data:`SECONDS_PER_PATCH_DAY` x :func:`large_grid_factor` +
-    vessel patches x :data:`LATE_SECONDS_PER_VESSEL_PATCH_DAY` x :func:`mean_cost_rise`)."""
+    vessel patches x :data:`LATE_SECONDS_PER_VESSEL_PATCH_DAY` x :func:`mean_cost_rise`); a ``summary`` run
+    (a batch's ``output = "summary"``, ``simulate(..., rows="ends")``) with :data:`SUMMARY_SECONDS_PER_DAY`
+    and :data:`SUMMARY_SECONDS_PER_PATCH_DAY` instead (most of its days compiled)."""
     patches, vessel = _patches(scenario)
     rise = vessel * LATE_SECONDS_PER_VESSEL_PATCH_DAY * mean_cost_rise(scenario.days * _time_scale(scenario) / 365.0)
-    per_patch = SECONDS_PER_PATCH_DAY * large_grid_factor(patches, LARGE_GRID_DAY_FACTOR)
-    return run_start_seconds(scenario) + scenario.days * (SECONDS_PER_DAY + patches * per_patch + rise)
+    fixed, per_patch = ((SUMMARY_SECONDS_PER_DAY, SUMMARY_SECONDS_PER_PATCH_DAY) if summary
+                        else (SECONDS_PER_DAY, SECONDS_PER_PATCH_DAY))
+    per_patch *= large_grid_factor(patches, LARGE_GRID_DAY_FACTOR)
+    return run_start_seconds(scenario) + scenario.days * (fixed + patches * per_patch + rise)
 
 
 def mean_cost_rise(years: float) -> float:

@@ -449,7 +449,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
                 raise disk_error(out_dir, "the batch manifest", exc, 0) from None
             tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
             saver = _Saver(out_dir, spec.output, len(done))
-            run_seconds = estimated_run_seconds(spec.base_scenario())
+            run_seconds = estimated_run_seconds(spec.base_scenario(), summary=spec.output == "summary")
             if workers is None:
                 workers = default_workers(len(tasks), run_seconds)
             if progress and tasks:
