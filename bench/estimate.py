@@ -83,8 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", action="store_true", help="whole summary runs of --years instead of --days")
     parser.add_argument("--years", type=float, default=10.0, help="years of a --summary run (default 10)")
     args = parser.parse_args(argv)
-    if args.days < 1 or args.seeds < 1 or any(side < 8 for side in args.sides) or not 0 < args.years <= 100:
-        parser.error("--days and --seeds must be at least 1, every side at least 8, --years above 0 up to 100")
+    for wrong, message in ((args.days < 1, f"--days {args.days}: must be at least 1"),
+                           (args.seeds < 1, f"--seeds {args.seeds}: must be at least 1"),
+                           (any(side < 8 for side in args.sides), f"sides {args.sides}: each must be at least 8"),
+                           (not 0 < args.years <= 100, f"--years {args.years:g}: must be above 0 up to 100")):
+        if wrong:
+            parser.error(message)
     step_days(CalciumParadoxModel(load_scenario(args.scenario)), 12)  # imports and compiled kernels loaded first
     simulate(args.scenario, years=40 / 365.0, rows="ends")  # and the compiled quiet days
     span = f"whole {args.years:g}-year summary runs" if args.summary else f"{args.days} days after the build"

@@ -21,7 +21,11 @@ def test_the_estimate_benchmark_prints_a_row_per_size():
         assert build > 0 and build_estimate > 0 and day_ms > 0 and day_estimate > 0, row
     bad = subprocess.run([sys.executable, str(ROOT / "bench" / "estimate.py"), "4", "--days", "0"],
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert bad.returncode == 2 and "--days and --seeds must be at least 1" in bad.stderr, bad.stderr
+    assert bad.returncode == 2 and "--days 0: must be at least 1" in bad.stderr, bad.stderr
+    for years in ("0", "nan", "1e9"):
+        bad = subprocess.run([sys.executable, str(ROOT / "bench" / "estimate.py"), "16", "--summary", "--years", years],
+                             capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert bad.returncode == 2 and "must be above 0 up to 100" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_the_estimate_benchmark_times_whole_summary_runs():
