@@ -245,8 +245,15 @@ def test_progress_lines_off_a_terminal_every_interval_with_rate_and_eta():
     assert lines[-1] == "sweep: 4/10 runs done (40 %), 12 runs/min, elapsed 00:10, ETA 00:30"
     clock.now += 50  # 8 runs in 60 s
     report.set(10)
+    clock.now += 2  # the work's end, after the tick that printed the last run's line: that line is the end line
     report.close()
-    assert stream.getvalue().splitlines()[-1] == "sweep: 10/10 runs done (100 %), 8 runs/min, elapsed 01:00, ETA 00:00"
+    assert stream.getvalue().splitlines()[-2:] == ["sweep: 4/10 runs done (40 %), 12 runs/min, elapsed 00:10, ETA 00:30",
+                                                  "sweep: 10/10 runs done (100 %), 8 runs/min, elapsed 01:00, ETA 00:00"]
+    late = ProgressReport(3, "late", stream=(ends := io.StringIO()), interval_s=10, clock=clock)
+    late.update(2)  # within the interval: no line, so the end prints one
+    clock.now += 1
+    late.close()
+    assert ends.getvalue().splitlines()[-1].startswith("late: 2/3 runs done (67 %)")
     assert "\r" not in stream.getvalue()
 
 

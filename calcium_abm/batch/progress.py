@@ -47,6 +47,7 @@ class ProgressReport:
         self.interval_s, self.clock = float(interval_s), clock
         self.started = clock()
         self.last_line: float | None = None
+        self.last_line_done = self.done  # runs done when the last line was printed
         isatty = getattr(self.stream, "isatty", None)
         on_terminal = bool(isatty()) if callable(isatty) else False
         self.bar = None
@@ -77,7 +78,7 @@ class ProgressReport:
         return text
 
     def _line(self) -> None:
-        self.last_line = self.clock()
+        self.last_line, self.last_line_done = self.clock(), self.done
         print(self.line(), file=self.stream, flush=True)
 
     def set(self, done: int, total: int | None = None) -> None:
@@ -99,10 +100,11 @@ class ProgressReport:
         self.set(self.done + n)
 
     def close(self) -> None:
-        """End the bar, or print the last line (if anything changed since the previous one)."""
+        """End the bar, or print the last line (if runs finished since the previous one: a tick that printed
+        the last run's line is the end line; a fresh user saw it twice)."""
         if self.bar is not None:
             self.bar.close()
-        elif self.lines and (self.last_line is None or self.clock() != self.last_line):
+        elif self.lines and (self.last_line is None or self.done != self.last_line_done):
             self._line()
 
     def __enter__(self) -> "ProgressReport":
