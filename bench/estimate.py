@@ -30,15 +30,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from calcium_abm import CalciumParadoxModel, simulate  # noqa: E402
 from calcium_abm.batch.estimate import estimated_run_seconds, run_start_seconds  # noqa: E402
+from calcium_abm.errors import ScenarioError  # noqa: E402
 from calcium_abm.person import single_run_scenario  # noqa: E402
 from calcium_abm.scenario import load_scenario  # noqa: E402
 from calcium_abm.stepping import step_days  # noqa: E402
 
 
+def _scenario(scenario_name: str, side: int, years: float):
+    return single_run_scenario(load_scenario(scenario_name), {"bone_grid_width": side, "bone_grid_height": side,
+                                                             "years": years})
+
+
 def measure(scenario_name: str, side: int, days: int, seeds: int) -> dict[str, float]:
     """Median CPU seconds to build and ms per day stepped, with the estimate's figures, at ``side``²."""
-    scenario = single_run_scenario(load_scenario(scenario_name), {
-        "bone_grid_width": side, "bone_grid_height": side, "years": max(days + 1, 2) / 365.0})
+    scenario = _scenario(scenario_name, side, max(days + 1, 2) / 365.0)
     builds, per_day = [], []
     for seed in range(seeds):
         start = time.process_time()
@@ -56,8 +61,7 @@ def measure(scenario_name: str, side: int, days: int, seeds: int) -> dict[str, f
 def measure_summary(scenario_name: str, side: int, years: float, seeds: int) -> dict[str, float]:
     """Median CPU seconds to build, and ms per day of the rest of a whole summary run of ``years``, with the
     estimate's figures for a summary run, at ``side``²."""
-    scenario = single_run_scenario(load_scenario(scenario_name), {
-        "bone_grid_width": side, "bone_grid_height": side, "years": years})
+    scenario = _scenario(scenario_name, side, years)
     builds, per_day = [], []
     for seed in range(seeds):
         start = time.process_time()
@@ -89,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
                            (not 0 < args.years <= 100, f"--years {args.years:g}: must be above 0 up to 100")):
         if wrong:
             parser.error(message)
+    try:  # what the scenario refuses (a mouse's 10 years, a run shorter than a day), before the warm-up
+        for side in args.sides:
+            _scenario(args.scenario, side, args.years if args.summary else max(args.days + 1, 2) / 365.0)
+    except ScenarioError as exc:
+        parser.error(str(exc))
     step_days(CalciumParadoxModel(load_scenario(args.scenario)), 12)  # imports and compiled kernels loaded first
     simulate(args.scenario, years=40 / 365.0, rows="ends")  # and the compiled quiet days
     span = f"whole {args.years:g}-year summary runs" if args.summary else f"{args.days} days after the build"

@@ -110,7 +110,10 @@ def test_the_workers_rule_is_the_estimates():
     ten_years = load_scenario("healthy_adult", overrides={"simulation.years": 10.0})
     summary_run = estimate.estimated_run_seconds(ten_years, summary=True)
     assert f"a 10-year summary run on 64×64 grids is estimated {summary_run:.2f} s" in DOC
-    line = estimate.estimate_line("c", 10_000, summary_run, 2)
+    assert f"A batch is estimated from up to {estimate.ESTIMATE_SAMPLE_RUNS} of its runs spread over it" in DOC
+    assert f"a rodent's start is its spin-up alone ({estimate.RODENT_RUN_START_S:g} s + " \
+           f"{_sci(estimate.RODENT_SPINUP_SECONDS_PER_BONE_PATCH)} s per bone patch" in DOC
+    line = estimate.estimate_line("c", 10_000, summary_run, 2, cpus=2)
     assert f"cohort of them on 2 workers `{line.split('; ')[1].split(',')[0]}`" in DOC, line
     assert f"vessel patches × {_sci(estimate.LATE_SECONDS_PER_VESSEL_PATCH_DAY)} s × the run's mean of " \
            f"1 − exp(−t / {estimate.COST_RISE_YEARS:g} years)" in DOC

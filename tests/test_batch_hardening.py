@@ -315,7 +315,7 @@ def processes_marked(cwd: Path) -> list[int]:
 
 
 def test_the_estimate_line_before_a_batch_starts():
-    assert estimate_line("cohort", 60000, 0.6, 2) == "cohort: 60000 runs to do on 2 worker processes; " \
+    assert estimate_line("cohort", 60000, 0.6, 2, cpus=2) == "cohort: 60000 runs to do on 2 worker processes; " \
                                                       "roughly 5 h of simulation, plus about 10 s to start the workers"
     assert estimate_line("s", 10, 0.5, 1) == "s: 10 runs to do on this process; roughly 5 s of simulation"
     assert estimate_line("s", 16, 0.06, 1).endswith("roughly 1 s of simulation")  # was "00:00"
@@ -525,12 +525,42 @@ def test_a_batch_estimates_its_runs_by_its_output(tmp_path, monkeypatch, output)
     from calcium_abm.batch import runner
 
     asked = []
-    real = runner.estimated_run_seconds
+    real = runner.mean_run_seconds
 
-    def spy(scenario, summary=False):
-        asked.append(summary)
-        return real(scenario, summary=summary)
+    def spy(scenario_tomls, summary=False):
+        asked.append((len(scenario_tomls), summary))
+        return real(scenario_tomls, summary=summary)
 
-    monkeypatch.setattr(runner, "estimated_run_seconds", spy)
+    monkeypatch.setattr(runner, "mean_run_seconds", spy)
     run_batch({**small_batch(), "output": output}, tmp_path / "out", workers=1)
-    assert asked == [output == "summary"]
+    assert asked == [(2, output == "summary")]
+
+
+def test_the_estimate_line_counts_the_processes_that_run_and_the_cpus():
+    """Found by a fresh user: one run with --workers 2 was announced on 2 worker processes (it runs in this
+    process), and 4 workers on 2 CPUs at half the time of 2."""
+    from calcium_abm.batch.runner import pool_processes
+
+    assert [pool_processes(n, w) for n, w in ((1, 2), (3, 6), (10, 1), (10, 4))] == [1, 3, 1, 4]
+    assert estimate_line("s", 10, 1.0, 4, cpus=2) == ("s: 10 runs to do on 4 worker processes on 2 CPUs; roughly 5 s "
+                                                      "of simulation, plus about 10 s to start the workers")
+    assert estimate_line("s", 10, 1.0, 2, cpus=2).endswith("roughly 5 s of simulation, plus about 10 s to start "
+                                                           "the workers")
+
+
+def test_a_sweep_is_estimated_from_its_runs_and_a_rodent_without_a_life_course():
+    """Found by a fresh user: a sweep of bone grids [64, 1024] was estimated at the base scenario's size
+    (under a second; it took 16 s), and a mouse's start as a 50-year-old's (x 15)."""
+    from calcium_abm.batch import estimate
+
+    base = load_scenario("healthy_adult", overrides={"simulation.years": 0.1})
+    sizes = [base.with_overrides({"bone_grid_width": n, "bone_grid_height": n}) for n in (64, 1024)]
+    both = estimate.mean_run_seconds([sc.to_toml() for sc in sizes])
+    assert both == pytest.approx(sum(estimated_run_seconds(sc) for sc in sizes) / 2)
+    assert both > 2 * estimated_run_seconds(sizes[0])
+    many = estimate.mean_run_seconds([sc.to_toml() for sc in sizes * 50], summary=True)
+    assert many == pytest.approx(sum(estimated_run_seconds(sc, summary=True) for sc in sizes) / 2, rel=0.1)
+    assert estimate.mean_run_seconds([]) == 0.0
+    mouse = load_scenario("mgp_knockout", overrides={"bone_grid_width": 256, "bone_grid_height": 256})
+    man = base.with_overrides({"bone_grid_width": 256, "bone_grid_height": 256})
+    assert estimate.run_start_seconds(mouse) < 0.1 * estimate.run_start_seconds(man)  # measured 0.031 s and 0.44 s

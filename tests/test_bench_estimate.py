@@ -26,6 +26,9 @@ def test_the_estimate_benchmark_prints_a_row_per_size():
         bad = subprocess.run([sys.executable, str(ROOT / "bench" / "estimate.py"), "16", "--summary", "--years", years],
                              capture_output=True, text=True, timeout=120, cwd=ROOT)
         assert bad.returncode == 2 and "must be above 0 up to 100" in bad.stderr and "Traceback" not in bad.stderr
+    mouse = subprocess.run([sys.executable, str(ROOT / "bench" / "estimate.py"), "16", "--summary", "--scenario",
+                            "mgp_knockout"], capture_output=True, text=True, timeout=120, cwd=ROOT)  # 10 years
+    assert mouse.returncode == 2 and "maximum lifespan" in mouse.stderr and "Traceback" not in mouse.stderr
 
 
 def test_the_estimate_benchmark_times_whole_summary_runs():

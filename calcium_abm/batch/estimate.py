@@ -10,10 +10,11 @@ import os
 
 __all__ = ["COST_RISE_YEARS", "LARGE_GRID_DAY_FACTOR", "LARGE_GRID_FROM_PATCHES", "LARGE_GRID_FULL_PATCHES",
            "LARGE_GRID_START_FACTOR", "LATE_SECONDS_PER_VESSEL_PATCH_DAY", "MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S",
-           "RUN_ESTIMATE_FROM_S", "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY",
+           "RODENT_RUN_START_S", "RODENT_SPINUP_SECONDS_PER_BONE_PATCH", "RUN_ESTIMATE_FROM_S", "RUN_START_S",
+           "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY",
            "SPINUP_SECONDS_PER_BONE_PATCH", "SUMMARY_SECONDS_PER_DAY", "SUMMARY_SECONDS_PER_PATCH_DAY",
-           "default_workers", "estimate_line", "estimated_run_seconds", "large_grid_factor", "mean_cost_rise",
-           "run_estimate_line", "run_start_seconds", "screening_line"]
+           "ESTIMATE_SAMPLE_RUNS", "default_workers", "estimate_line", "estimated_run_seconds", "large_grid_factor",
+           "mean_cost_rise", "mean_run_seconds", "run_estimate_line", "run_start_seconds", "screening_line"]
 
 MAX_WORKERS = 512
 
@@ -74,6 +75,12 @@ SUMMARY_SECONDS_PER_PATCH_DAY = 5.2e-9
 #: were 0.05 s + 4e-6 s per bone-plus-vessel patch (measured 2026-12-01): half the cost of a large section.
 RUN_START_S = 0.02
 SPINUP_SECONDS_PER_BONE_PATCH = 7.2e-6
+#: A rodent preset's start has no life course (the age laws are human), only the spin-up: measured
+#: 2026-12-05 (``python bench/estimate.py 64 128 256 --scenario mgp_knockout --days 20 --seeds 3``) 0.003,
+#: 0.008 and 0.031 s, where these give 0.003, 0.0085 and 0.031 (the human constants gave 0.049, 0.138 and
+#: 0.492: a fresh user's 100-run mouse batch on 256x256 grids was estimated at 52 s and took 12 s).
+RODENT_RUN_START_S = 0.001
+RODENT_SPINUP_SECONDS_PER_BONE_PATCH = 4.6e-7
 #: Beyond about a million patches a patch costs more, in the start and in every day (found when a fresh
 #: user's 4096x4096 run, which the estimate put at 10 minutes, was timed): the arrays outgrow the
 #: processor's caches. Measured 2026-12-05 as above, healthy_adult, 60 days after the start: at 1024x1024
@@ -110,11 +117,14 @@ def large_grid_factor(patches: int, full_factor: float) -> float:
 def run_start_seconds(scenario) -> float:
     """A run's start, before its first day: :data:`RUN_START_S` plus bone patches x
     :data:`SPINUP_SECONDS_PER_BONE_PATCH` x :func:`large_grid_factor` (set-up, the life course and the
-    bone spin-up). Also what screening a candidate on its day-0 state costs: a model is built for it."""
+    bone spin-up); a rodent's with :data:`RODENT_RUN_START_S` and :data:`RODENT_SPINUP_SECONDS_PER_BONE_PATCH`.
+    Also what screening a candidate on its day-0 state costs: a model is built for it."""
     sim = scenario.simulation
     bone = sim.bone_grid_width * sim.bone_grid_height
-    return RUN_START_S + bone * SPINUP_SECONDS_PER_BONE_PATCH * large_grid_factor(
-        _patches(scenario)[0], LARGE_GRID_START_FACTOR)
+    human = scenario.patient.species == "human"
+    fixed, per_patch = ((RUN_START_S, SPINUP_SECONDS_PER_BONE_PATCH) if human
+                        else (RODENT_RUN_START_S, RODENT_SPINUP_SECONDS_PER_BONE_PATCH))
+    return fixed + bone * per_patch * large_grid_factor(_patches(scenario)[0], LARGE_GRID_START_FACTOR)
 
 
 def estimated_run_seconds(scenario, summary: bool = False) -> float:
@@ -129,6 +139,25 @@ def estimated_run_seconds(scenario, summary: bool = False) -> float:
                         else (SECONDS_PER_DAY, SECONDS_PER_PATCH_DAY))
     per_patch *= large_grid_factor(patches, LARGE_GRID_DAY_FACTOR)
     return run_start_seconds(scenario) + scenario.days * (fixed + patches * per_patch + rise)
+
+
+#: runs whose scenarios are read to estimate a batch's time (spread over the batch: a sweep's runs differ in size)
+ESTIMATE_SAMPLE_RUNS = 24
+
+
+def mean_run_seconds(scenario_tomls: list[str], summary: bool = False) -> float:
+    """The mean :func:`estimated_run_seconds` of a batch's runs (their scenarios as TOML, written out),
+    from up to :data:`ESTIMATE_SAMPLE_RUNS` of them spread over the list (0 for none). Found by a fresh
+    user: a sweep of bone grids [64, 1024] was estimated at the base scenario's size ("under a second";
+    it took 16 s)."""
+    from calcium_abm.scenario import parse_scenario_toml  # lazy: the scenario layer loads pydantic
+
+    if not scenario_tomls:
+        return 0.0
+    n = len(scenario_tomls)
+    picked = sorted({round(i * (n - 1) / max(ESTIMATE_SAMPLE_RUNS - 1, 1)) for i in range(ESTIMATE_SAMPLE_RUNS)})
+    return sum(estimated_run_seconds(parse_scenario_toml(scenario_tomls[i], written_out=True), summary=summary)
+               for i in picked) / len(picked)
 
 
 def mean_cost_rise(years: float) -> float:
@@ -175,18 +204,23 @@ def _duration(seconds: float) -> str:
 
 
 def estimate_line(name: str, n_runs: int, run_seconds: float, workers: int, on_dask: bool = False,
-                  screening: dict | None = None) -> str:
-    """The line a batch prints before it starts: how many runs, where, and roughly how long
-    (from :func:`estimated_run_seconds`; a rough guide, as measured on one machine); after the
+                  screening: dict | None = None, cpus: int | None = None) -> str:
+    """The line a batch prints before it starts: how many runs, where (``workers``: the processes that run
+    them, :func:`.runner.pool_processes`), and roughly how long (from :func:`estimated_run_seconds`, shared
+    by at most one process per CPU, ``cpus`` default this machine's: found by a fresh user, 4 workers on 2
+    CPUs were estimated at half the time of 2); a rough guide, as measured on one machine; after the
     screening counts of a screened cohort (the manifest's ``screening``), if given."""
+    cpus = max(1, cpus if cpus is not None else (os.cpu_count() or 1))
     where = "a Dask cluster" if on_dask else ("this process" if workers <= 1 else f"{workers} worker processes")
+    if not on_dask and workers > cpus:
+        where += f" on {cpus} CPU{'' if cpus == 1 else 's'}"
     text = f"{name}: "
     if screening is not None:
         text += (f"{screening['screened']} candidates screened ({screening['excluded']} excluded, "
                  f"{screening['randomised']} randomised); ")
     text += f"{n_runs} run{'' if n_runs == 1 else 's'} to do on {where}"
     if not on_dask:
-        text += f"; {_duration(n_runs * run_seconds / max(workers, 1))} of simulation"
+        text += f"; {_duration(n_runs * run_seconds / min(max(workers, 1), cpus))} of simulation"
         if workers > 1:
             text += f", plus about {POOL_START_S:.0f} s to start the workers"
     return text

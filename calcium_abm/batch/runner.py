@@ -28,7 +28,7 @@ import pandas as pd
 
 import calcium_abm
 from calcium_abm.batch.estimate import (MAX_WORKERS, default_workers, estimate_line, estimated_run_seconds,
-                                        run_start_seconds, screening_line)
+                                        mean_run_seconds, run_start_seconds, screening_line)
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.progress import ProgressReport
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
@@ -344,9 +344,14 @@ def run_tasks(tasks: list[RunTask], *, workers: int = 1, scheduler: Any = None,
     """
     if scheduler is not None:
         return _dask(tasks, scheduler, keep_going)
-    if workers <= 1 or len(tasks) <= 1:
-        return _serial(tasks, keep_going)
-    return _pool(tasks, min(workers, len(tasks)), keep_going)
+    processes = pool_processes(len(tasks), workers)
+    return _serial(tasks, keep_going) if processes == 1 else _pool(tasks, processes, keep_going)
+
+
+def pool_processes(n_tasks: int, workers: int) -> int:
+    """The processes :func:`run_tasks` runs ``n_tasks`` tasks on with ``workers``: 1 (this process) for
+    ``workers <= 1`` or a single task, else one per worker, at most one per task."""
+    return 1 if workers <= 1 or n_tasks <= 1 else min(workers, n_tasks)
 
 
 #: Summary output is written in files of several runs (store.write_runs): at most this many
@@ -449,12 +454,12 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
                 raise disk_error(out_dir, "the batch manifest", exc, 0) from None
             tasks = [_task(r, spec.output) for r in runs if r.run_id not in done]
             saver = _Saver(out_dir, spec.output, len(done))
-            run_seconds = estimated_run_seconds(spec.base_scenario(), summary=spec.output == "summary")
+            run_seconds = mean_run_seconds([task.scenario_toml for task in tasks], spec.output == "summary")
             if workers is None:
                 workers = default_workers(len(tasks), run_seconds)
             if progress and tasks:
-                print(estimate_line(spec.name, len(tasks), run_seconds, workers, client is not None, runs.screening),
-                      file=sys.stderr, flush=True)
+                print(estimate_line(spec.name, len(tasks), run_seconds, pool_processes(len(tasks), workers),
+                                    client is not None, runs.screening), file=sys.stderr, flush=True)
             results = run_tasks(tasks, workers=workers, scheduler=client)
             try:
                 with ProgressReport(len(runs), spec.name, initial=saver.saved, enabled=progress) as report:
