@@ -89,8 +89,9 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
     config = prepare_scenario(scenario, years, seed, overrides)
     width, height = config.simulation.bone_grid_width, config.simulation.bone_grid_height
     if progress and width * height >= LARGE_SECTION_PATCHES:
-        print(f"{config.name}: building a {width} x {height} bone section (the person's life course runs on it "
-              "before day 0; on a section this large that takes a while)...", file=sys.stderr, flush=True)
+        before = "the person's life course runs" if config.patient.species == "human" else "its spin-up runs"
+        print(f"{config.name}: building a {width} x {height} bone section ({before} on it before day 0; on a "
+              "section this large that takes a while)...", file=sys.stderr, flush=True)
     model = CalciumParadoxModel(config, rng=config.simulation.seed)
     stop_mirroring(model)  # only the recorded rows leave this function: no one reads the bone-cell agents
     if rows == "ends":

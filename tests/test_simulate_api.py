@@ -274,3 +274,11 @@ def test_grids_the_machine_cannot_build_give_one_message(monkeypatch):
     with pytest.raises(ScenarioError, match=r"healthy_adult: this machine has not the memory to build these grids: "
                                             r"simulation.bone_grid_width = 64, .* use smaller grids"):
         simulate("healthy_adult", years=0.01)
+
+
+def test_a_large_section_says_what_runs_on_it_before_day_0(capsys):
+    """A fresh user saw "the person's life course runs on it" for a mouse, which has none (its spin-up only)."""
+    big = {"bone_grid_width": 512, "bone_grid_height": 512, "vessel_grid_width": 8, "vessel_grid_height": 8}
+    simulate("mgp_knockout", years=2 / 365, overrides=big, progress=True)
+    said = capsys.readouterr().err
+    assert "building a 512 x 512 bone section (its spin-up runs on it before day 0" in said and "person" not in said
