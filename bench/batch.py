@@ -382,11 +382,12 @@ def workers_rule(batch_file: Path) -> int:
     from calcium_abm.batch.expand import expand_runs
     from calcium_abm.batch.estimate import (LATE_SECONDS_PER_VESSEL_PATCH_DAY, POOL_PAYBACK, POOL_START_S,
                                             SECONDS_PER_DAY, SECONDS_PER_PATCH_DAY, default_workers,
-                                            estimated_run_seconds)
+                                            mean_run_seconds)
     from calcium_abm.batch.spec import load_batch
 
     spec = load_batch(batch_file)
-    n = len(expand_runs(spec))
+    runs = expand_runs(spec)
+    n = len(runs)
     cpus = os.cpu_count() or 1
     base = spec.base_scenario()
     sim = base.simulation
@@ -400,7 +401,7 @@ def workers_rule(batch_file: Path) -> int:
     pool_start = pool["wall_s"] - serial["wall_s"] / cpus
     print(f"measured: {serial['sim_s']:.3f} s per run; pool start-up {pool_start:.1f} s (rule uses "
           f"{POOL_START_S:.1f} s, x{POOL_PAYBACK:g} to pay back)")
-    est = estimated_run_seconds(base, summary=spec.output == "summary")
+    est = mean_run_seconds([run.scenario_toml for run in runs], summary=spec.output == "summary")  # as the runner
     print(f"rule: estimated {est:.3f} s per run ({1000 * SECONDS_PER_DAY:.2g} ms + {SECONDS_PER_PATCH_DAY:.2g} s per "
           f"patch a day, rising by up to {LATE_SECONDS_PER_VESSEL_PATCH_DAY:.2g} s per vessel patch over the run's "
           f"first years), {n * est:.1f} s serial -> default --workers "

@@ -9,12 +9,12 @@ import math
 import os
 
 __all__ = ["COST_RISE_YEARS", "LARGE_GRID_DAY_FACTOR", "LARGE_GRID_FROM_PATCHES", "LARGE_GRID_FULL_PATCHES",
-           "LARGE_GRID_START_FACTOR", "LATE_SECONDS_PER_VESSEL_PATCH_DAY", "MAX_WORKERS", "POOL_PAYBACK", "POOL_START_S",
-           "RODENT_RUN_START_S", "RODENT_SPINUP_SECONDS_PER_BONE_PATCH", "RUN_ESTIMATE_FROM_S", "RUN_START_S",
-           "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY",
-           "SPINUP_SECONDS_PER_BONE_PATCH", "SUMMARY_SECONDS_PER_DAY", "SUMMARY_SECONDS_PER_PATCH_DAY",
-           "ESTIMATE_SAMPLE_RUNS", "default_workers", "estimate_line", "estimated_run_seconds", "large_grid_factor",
-           "mean_cost_rise", "mean_run_seconds", "run_estimate_line", "run_start_seconds", "screening_line"]
+           "LARGE_GRID_START_FACTOR", "LATE_SECONDS_PER_VESSEL_PATCH_DAY", "MAX_WORKERS", "POOL_PAYBACK",
+           "POOL_START_S", "RODENT_RUN_START_S", "RODENT_SPINUP_SECONDS_PER_BONE_PATCH", "RUN_ESTIMATE_FROM_S",
+           "RUN_START_S", "SECONDS_PER_DAY", "SECONDS_PER_PATCH_DAY", "SPINUP_SECONDS_PER_BONE_PATCH",
+           "SUMMARY_SECONDS_PER_DAY", "SUMMARY_SECONDS_PER_PATCH_DAY", "ESTIMATE_SAMPLE_RUNS", "default_workers",
+           "estimate_line", "estimated_run_seconds", "large_grid_factor", "mean_cost_rise", "mean_run_seconds",
+           "run_estimate_line", "run_start_seconds", "screening_line"]
 
 MAX_WORKERS = 512
 
