@@ -162,7 +162,14 @@ _TRAUT_FGF23_STAYS = (
     "What brings it back in healthy people while the load continues (the trial: normal again at 8 weeks; Burnett et "
     "al. 2006 J Bone Miner Res 21:1187: +35 % after 5 days of loading) is not in the model: no adaptation of "
     "secretion, and phosphate excretion rises through the same FGF23. A weaker dietary power (0.3) was tried on "
-    "2026-12-02 and not kept (docs/ODD.md section 8: rows A1, 20b and C2 then failed)")
+    "2026-12-02 and not kept (docs/ODD.md section 8: rows A1, 20b and C2 then failed). Tried 2026-12-05 (not kept; "
+    "docs/ODD.md section 8): FGF23 secretion adapting to the dietary load with a half-life of 7 days (Gutierrez 2015 "
+    "J Clin Endocrinol Metab 100:4264: +11 % after 2 weeks of ~635 mg/day; Burnett 2006) down to 0.14 of its power "
+    "on the load (Gutierrez, Wolf & Taylor 2011 Clin J Am Soc Nephrol 6:2871), the tubule taking over FGF23's share "
+    "of the phosphaturia: this row's FGF23 at 8 weeks read 8.4 and 8.0 % (pass), but its urine calcium (-37.9 to "
+    "+1.2 mg/day), row Calvo1988's PTH in women (11.1 to 8.9 %) and row C1's serum calcium in the woman of 70 "
+    "(0.045 to 0.054 mmol/L) failed: in the model only calcitriol's fall under FGF23 lowers calcium absorption and "
+    "urine calcium on a phosphorus load")
 _TRAUT_PHOSPHATE_RISES = (
     "issue 10: on the model's day-mean serum phosphate the extra load shows as a level 0.14 mmol/L (13 %) higher "
     "in week 8 (5 seeds, 2026-12-04), where the trial's "
