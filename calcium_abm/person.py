@@ -14,8 +14,8 @@ import numpy as np
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.menopause import menopause_missed_problem
-from calcium_abm.physiology import (ageing, calcification, calcium, life_course, minerals, person_traits, remodeling,
-                                   skeleton, vitamin_k)
+from calcium_abm.physiology import (ageing, calcification, calcium, hormone_therapy, life_course, minerals,
+                                   person_traits, remodeling, skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
@@ -72,6 +72,9 @@ def take_inputs(model: Any, previous) -> None:
     state = model.inputs
     if previous is not None and state.patient.postmenopausal and not previous.patient.postmenopausal:
         model.age_at_fmp_years = model.age_years - state.patient.years_since_menopause
+    if previous is not None and "vessel" in model.__dict__:  # the intima reads the menopause and therapy of today
+        model.vessel.intima.age_at_fmp_years = model.age_at_fmp_years
+        model.vessel.intima.hormone_therapy = on_hormone_therapy(model)
     if previous is None or kidney_state_changed(previous, state):
         model.kidney_state_start_day = model.__dict__.get("_day", 0)
     update_rates(model)
@@ -259,7 +262,7 @@ def update_rates(model: Any) -> None:
     if patient.remodeling_balance_varies:
         traits["remodeling_balance"] = wandering_remodeling_balance(model)
     model.params = ageing.personal_parameters(model.base_params, model.age_years, patient.sex,
-                                              model.years_relative_to_fmp, traits)
+                                              model.years_relative_to_fmp, traits, on_hormone_therapy(model))
     model.gfr_ml_per_min = ageing.gfr_for_person_ml_per_min(
         model.age_years, patient.sex, calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], model.params)
 
@@ -294,11 +297,17 @@ def wandering_remodeling_balance(model: Any) -> float:
     return value
 
 
+def on_hormone_therapy(model: Any) -> bool:
+    """Whether the person takes menopausal hormone therapy today (``drugs.menopausal_hormone_therapy``)."""
+    return model.inputs.drugs.menopausal_hormone_therapy
+
+
 def estrogen_loss_effect(model: Any, years_relative_to_fmp: float | None) -> float:
     """Early estrogen-loss effect on bone (0-1): the perimenopausal law for women, an abrupt
     loss (ovariectomy-like) for rodent presets."""
     if model.inputs.patient.species == "human":
-        return ageing.menopause_estrogen_effect(years_relative_to_fmp, model.params)
+        return ageing.menopause_estrogen_effect(years_relative_to_fmp, model.params) * hormone_therapy.\
+            estrogen_loss_share_left(on_hormone_therapy(model), model.params)
     if years_relative_to_fmp is None or years_relative_to_fmp < 0.0:
         return 0.0
     return remodeling.estrogen_loss_effect(True, years_relative_to_fmp, model.params)
@@ -391,14 +400,14 @@ def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
     """Run the run's section (``model.bone``, at the person's peak bone volume, and its cells)
     from the young-adult peak (``osteoblast_reference_age_years``) to the first day of the
     spin-up (:func:`.life_course.run_bone`): the person's age, sex, menopause (the
-    perimenopausal law from the final period's timing) and traits (the remodeling balance at its
+    perimenopausal law from the final period's timing; hormone therapy taken on day 0 acts since it) and traits (the remodeling balance at its
     expected past value, :func:`.person_traits.expected_past_trait`: it wanders with a correlation
     time of ``remodeling_balance_correlation_years``, so a balance set for today acts on the last
     few years, not on the decades since 30), the bone vitamin K of the default diet (as the spin-up), :func:`life_course_pth`,
     and the life course's own generator (seed + :data:`LIFE_COURSE_STREAM`: same seed, same
     numbers; the run's own stream is untouched)."""
     patient, base = model.inputs.patient, model.base_params
-    traits, fmp = traits_of(patient), model.age_at_fmp_years
+    traits, fmp, therapy = traits_of(patient), model.age_at_fmp_years, on_hormone_therapy(model)
     start = base.osteoblast_reference_age_years
     end = model.start_age_years - spin_up_days * model.dt / DAYS_PER_YEAR_OF_AGE
     if end <= start:
@@ -408,12 +417,12 @@ def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
         past = {**traits, "remodeling_balance": person_traits.expected_past_trait(
             traits["remodeling_balance"], 1.0, max(model.start_age_years - age, 0.0),
             base.remodeling_balance_correlation_years)}
-        return ageing.personal_parameters(base, age, patient.sex, years_relative_to_fmp(age, fmp), past)
+        return ageing.personal_parameters(base, age, patient.sex, years_relative_to_fmp(age, fmp), past, therapy)
 
     return life_course.run_bone(
         params_at, life_course_pth(model, params_at, start, end),
         lambda ages: np.zeros_like(ages) if fmp is None else ageing.perimenopausal_estrogen_effect(
-            np.clip(ages - fmp, -120.0, 120.0), base),
+            np.clip(ages - fmp, -120.0, 120.0), base) * hormone_therapy.estrogen_loss_share_left(therapy, base),
         healthy_bone_vitamin_k_supply(model.params, model.dt), start, end, model.bone, model.osteoclasts,
         model.osteoblasts, np.random.default_rng([model.seed, LIFE_COURSE_STREAM]))
 
@@ -487,4 +496,4 @@ def seed_baseline_calcification(model: Any) -> None:
     the typical trajectory) in the intima, and the species' chemistry
     (:func:`.calcification.prepare_wall`)."""
     calcification.prepare_wall(model.vessel, model.inputs.patient, model.age_years, model.age_at_fmp_years,
-                               model.params)
+                               model.params, on_hormone_therapy(model))

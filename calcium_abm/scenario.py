@@ -11,7 +11,8 @@ code) or a mapping with the same layout::
     sex = "female"          # ckd_stage (0 = normal kidneys), species
     [diet]                  # calcium_mg_per_day, phosphate_mg_per_day,
     mk7_ug_per_day = 90     # vitamin_k1_ug_per_day, mk4_ug_per_day, mk7_ug_per_day
-    [drugs]                 # warfarin_mg_per_day, sevelamer_g_per_day, calcium_acetate_g_per_day
+    [drugs]                 # warfarin_mg_per_day, sevelamer_g_per_day, calcium_acetate_g_per_day,
+                            # menopausal_hormone_therapy
     [genetics]              # mgp_knockout, osteocalcin_knockout
     [kidney]                # residual_gfr_ml_per_min, gfr_end_ml_per_min, gfr_decline_years
     [dialysis]              # sessions_per_week, session_hours
@@ -60,6 +61,7 @@ from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, PlainDescription, 
 from calcium_abm.inputs.pydantic_messages import checked_scenario
 from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.inputs.kidney_rules import kidney_conflicts, stage_and_gfr, stage_override_problems
+from calcium_abm.inputs.menopause import hormone_therapy_problem
 from calcium_abm.inputs.schedule_checks import inert_schedule_entries
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
@@ -102,13 +104,9 @@ MAX_SCENARIO_BYTES = 1024 * 1024  # scenario files and uploads
 
 
 # --------------------------------------------------------------------------- schedule
-
-
 class ScheduleEntry(BaseModel):
-    """One change during the run: ``set`` applies on days ``start_day <= day < end_day``.
-
-    ``set`` keys are normalised to dotted paths (``diet.mk7_ug_per_day``); their values
-    are checked by :class:`Scenario`, which applies them to a copy of itself.
+    """One change during the run: ``set`` applies on days ``start_day <= day < end_day``. ``set`` keys are
+    normalised to dotted paths (``diet.mk7_ug_per_day``); :class:`Scenario` checks the values on a copy of itself.
     """
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -223,9 +221,9 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _settings_agree(self) -> Scenario:
-        problems = kidney_conflicts(self.patient.ckd_stage, self.kidney, self.dialysis)
-        if beyond := end_age_problem(self.patient.age_years, self.simulation.years, self.days, self.patient.species):
-            problems.append(beyond)
+        problems = kidney_conflicts(self.patient.ckd_stage, self.kidney, self.dialysis) + [problem for problem in (
+            hormone_therapy_problem(self.patient, self.drugs),
+            end_age_problem(self.patient.age_years, self.simulation.years, self.days, self.patient.species)) if problem]
         if problems:
             raise rule_error("\n".join(problems))
         return self

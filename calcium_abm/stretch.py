@@ -39,7 +39,8 @@ import numpy as np
 from calcium_abm import person
 from calcium_abm.outputs import physiology_columns
 from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, coagulation, compiled_laws,
-                                    exchanges, intima, ledger, life_course, minerals, remodeling)
+                                    exchanges, hormone_therapy, intima, ledger, life_course, minerals,
+                                    remodeling)
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.parameters import drive_record_slot
 from calcium_abm.random_stream import fill_float32_uniforms
@@ -180,7 +181,8 @@ def _estrogen_loss_effects(model: Any, days: range) -> np.ndarray:
             person.age_on_day(model, d), fmp)) for d in days])
     ages = person.age_on_day(model, np.arange(days.start, days.stop))  # its arithmetic on each day
     since_fmp = np.minimum(np.maximum(ages - fmp, -120.0), 120.0)  # person.years_relative_to_fmp's clamp
-    return np.asarray(ageing.perimenopausal_estrogen_effect(since_fmp, model.params), dtype=float)
+    share = hormone_therapy.estrogen_loss_share_left(person.on_hormone_therapy(model), model.params)
+    return np.asarray(ageing.perimenopausal_estrogen_effect(since_fmp, model.params), dtype=float) * share
 
 
 def _snapshot(model: Any) -> tuple:

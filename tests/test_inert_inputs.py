@@ -193,6 +193,7 @@ _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.
        "drugs.sevelamer_g_per_day": ("haemodialysis", {"sevelamer_g_per_day": 4.8}),
        "drugs.calcium_acetate_g_per_day": ("haemodialysis", {"calcium_acetate_g_per_day": 4.0}),
        "dialysis.sessions_per_week": ("haemodialysis", {"session_hours": 5.0}),
+       "drugs.menopausal_hormone_therapy": ("postmenopausal", {"menopausal_hormone_therapy": True}),
        # a half-life acts while the factors move: warfarin started during the run
        **{f"parameters.pt_weight_factor_{f}": (load_scenario("healthy_adult").with_schedule(
            [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {f"pt_weight_factor_{f}": 1.0})

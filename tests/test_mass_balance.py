@@ -107,6 +107,8 @@ def _boundary_cases(draw_only: bool = False):
     if not draw_only:
         for model in (Diet, Drugs, Dialysis):
             for name in model.model_fields:
+                if model.model_fields[name].annotation is bool:  # no range: its both values run below
+                    continue
                 for value in _range_of(model, name):
                     yield pytest.param(name, value, id=f"{name}={value:g}")
     for p in parameter_registry().values():
@@ -148,8 +150,9 @@ def test_every_range_boundary_runs_and_balances(name, value):
         needs = {"ckd_stage": 5, "sessions_per_week": 3, "session_hours": 5.0, "sevelamer_g_per_day": 2.4,
                  "calcium_acetate_g_per_day": 2.0, "warfarin_mg_per_day": 5.0,
                  "calcium_mg_per_day": 1500.0, "calcification_propensity": 2.0}  # the dietary binding; the onset SD
-        if name in FEMALE_ONLY:  # a law of women: run a postmenopausal woman
-            needs = {"sex": "female", "age_years": 55, "postmenopausal": True, "years_since_menopause": 3}
+        if name in FEMALE_ONLY or name == "hormone_therapy_estrogen_replacement":  # run a postmenopausal woman
+            needs = {"sex": "female", "age_years": 55, "postmenopausal": True, "years_since_menopause": 3,
+                     "menopausal_hormone_therapy": name == "hormone_therapy_estrogen_replacement"}
         elif name in MALE_ONLY:
             needs = {}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
@@ -214,7 +217,8 @@ def _parameter_value(name: str):
 @st.composite
 def random_inputs(draw):
     overrides = {name: draw(st.floats(*_range_of(Diet, name))) for name in Diet.model_fields}
-    overrides.update({name: draw(st.floats(*_range_of(Drugs, name))) for name in Drugs.model_fields})
+    overrides.update({name: draw(st.floats(*_range_of(Drugs, name))) for name, info in Drugs.model_fields.items()
+                      if info.annotation is not bool})
     if draw(st.booleans()):
         overrides["sessions_per_week"] = draw(st.integers(1, 7))
         overrides["session_hours"] = draw(st.floats(*_range_of(Dialysis, "session_hours")))
@@ -229,6 +233,8 @@ def random_inputs(draw):
     # a female rodent acts only through an estrogen loss (her run is a male's otherwise, and refused)
     rodent = overrides["species"] != "human"
     overrides["postmenopausal"] = overrides["sex"] == "female" and (rodent or draw(st.booleans()))
+    # hormone therapy acts for a human woman past her final period (refused for anyone else)
+    overrides["menopausal_hormone_therapy"] = overrides["postmenopausal"] and not rodent and draw(st.booleans())
     overrides["mgp_knockout"] = draw(st.booleans())
     chosen = draw(st.lists(st.sampled_from(FULL_RANGE_PARAMETERS + TENFOLD_PARAMETERS),
                            min_size=3, max_size=10, unique=True))

@@ -544,8 +544,10 @@ def test_flat_keys_cover_every_section_field():
     assert FLAT_KEYS["mgp_knockout"] == "genetics.mgp_knockout"
     assert FLAT_KEYS["sessions_per_week"] == "dialysis.sessions_per_week"
     assert FLAT_KEYS["residual_gfr_ml_per_min"] == "kidney.residual_gfr_ml_per_min"
-    # patient: 6 + FMP age + 2 baselines + 6 traits + the wandering balance; drugs 3; kidney 3; dialysis 2
-    assert len(FLAT_KEYS) == 16 + 5 + 3 + 2 + 3 + 2 + 7
+    # patient: 6 + FMP age + 2 baselines + 6 traits + the wandering balance; drugs 3 + hormone therapy; kidney 3;
+    # dialysis 2
+    assert FLAT_KEYS["menopausal_hormone_therapy"] == "drugs.menopausal_hormone_therapy"
+    assert len(FLAT_KEYS) == 16 + 5 + 4 + 2 + 3 + 2 + 7
 
 
 def test_resolve_key(fake_registry):

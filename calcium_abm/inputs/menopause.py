@@ -12,7 +12,7 @@ from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
-__all__ = ["MEDIAN_AGE_AT_MENOPAUSE_YEARS", "menopause_missed_problem"]
+__all__ = ["MEDIAN_AGE_AT_MENOPAUSE_YEARS", "hormone_therapy_problem", "menopause_missed_problem"]
 
 #: the median age at natural menopause, suggested in :func:`menopause_missed_problem`'s message (about 51 in
 #: Western cohorts: SWAN, Greendale et al. 2012 J Bone Miner Res 27:111; the scenarios' postmenopausal woman)
@@ -43,3 +43,24 @@ def menopause_missed_problem(scenario) -> str | None:
             f"age_at_final_menstrual_period (from {fmt_num(max(patient.age_years, MIN_AGE_AT_MENOPAUSE_YEARS))} to "
             f"{fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS)}{median}), a [[schedule]] entry before day {day} that "
             f"sets postmenopausal = true, or a run that ends by day {day}")
+
+
+def hormone_therapy_problem(patient, drugs) -> str | None:
+    """The message if ``drugs.menopausal_hormone_therapy`` would act on nothing for this ``patient``: it gives
+    back estrogen the ovaries stopped making (:mod:`calcium_abm.physiology.hormone_therapy`), so it needs a
+    human woman past her final period (``postmenopausal``) or with one planned (``age_at_final_menstrual_period``:
+    it acts as her estrogen falls)."""
+    if not drugs.menopausal_hormone_therapy:
+        return None
+    head = "drugs.menopausal_hormone_therapy = true is not allowed"
+    if patient.species != "human":
+        return (f'{head} for species = "{patient.species}": the rodent presets have no menopause transition for it '
+                'to act on; leave it at false or set species = "human"')
+    if patient.sex != "female":
+        return (f'{head} for sex = "male": it gives back the estrogen a woman\'s ovaries stop making at menopause; '
+                'leave it at false or set sex = "female"')
+    if not patient.postmenopausal and patient.age_at_final_menstrual_period is None:
+        return (f"{head} for a premenopausal woman with no final period planned (patient.postmenopausal = false, "
+                "no patient.age_at_final_menstrual_period): her ovaries still make estrogen, so it would change "
+                "nothing; set postmenopausal = true with years_since_menopause, or age_at_final_menstrual_period")
+    return None

@@ -230,6 +230,10 @@ class Drugs(Section):
     warfarin_mg_per_day: float = number(0.0, 0, 1000, "mg/day")  # up to overdoses and the rat protocol (row 2)
     sevelamer_g_per_day: float = number(0.0, 0, 15, "g/day")
     calcium_acetate_g_per_day: float = number(0.0, 0, 12, "g/day")
+    # standard-dose menopausal hormone therapy (CEE 0.625 mg/day or an equivalent estradiol dose), for a woman past or
+    # nearing her final period; on day 0 = taken since the final period, from a [[schedule]] entry = from that day
+    # (calcium_abm.physiology.hormone_therapy)
+    menopausal_hormone_therapy: bool = False
 
 
 class Kidney(Section):

@@ -16,12 +16,13 @@ from calcium_abm.kernel_cache import drop_stale_kernel_caches
 
 drop_stale_kernel_caches()  # before any kernel loads: numba does not see a change in a law's own module
 
-from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, coagulation, dialysis, intima,
-                                   kidney, person_traits, remodeling, skeleton, species, vitamin_k)
+from calcium_abm.physiology import (ageing, calcification, calcium, carboxylation, coagulation, dialysis,
+                                   hormone_therapy, intima, kidney, person_traits, remodeling, skeleton, species,
+                                   vitamin_k)
 
 #: modules whose ``PARAMETERS`` form the registry, in documentation order
 MODULES = (vitamin_k, carboxylation, coagulation, remodeling, skeleton, calcification, intima, calcium, kidney,
-           dialysis, species, ageing, person_traits)
+           dialysis, species, ageing, hormone_therapy, person_traits)
 
 _REGISTRY: dict[str, Parameter] | None = None
 

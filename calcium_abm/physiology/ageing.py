@@ -35,6 +35,7 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE, urine_calcium_estrogen_factor
+from calcium_abm.physiology.hormone_therapy import estrogen_level_with_therapy, replaced_share
 from calcium_abm.physiology.vitamin_k import vitamin_k_absorbed_fractions
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE  # days in a year of age
 
@@ -210,11 +211,8 @@ checked_ages, checked_sex, float_or_array = _ages, _sex, _out
 
 # ----------------------------------------------------------------------------- bone cells
 def wall_thickness_um(age_years, p):
-    """Completed wall thickness of trabecular bone packets (um) at ``age_years``.
-
-    The amount of bone one osteoblast team lays down in a remodeling cycle; it falls
-    linearly with age (iliac trabecular histomorphometry, parameters above).
-    """
+    """Completed wall thickness of trabecular bone packets (um) at ``age_years``: the bone one osteoblast
+    team lays down in a remodeling cycle, falling linearly with age (iliac histomorphometry, parameters above)."""
     a = _ages(age_years)
     return _out(np.maximum(p.wall_thickness_at_age_zero_um - p.wall_thickness_decline_um_per_year * a, 0.0))
 
@@ -412,24 +410,24 @@ def years_relative_to_fmp(age_years, age_at_fmp_years):
 
 # ----------------------------------------------------------------------------- the person
 def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: float | None,
-                        traits: dict[str, float] | None = None):
-    """The parameter set ``p`` with the rates a person of this age, sex and menopause state
-    (and these traits) has: a copy of ``p`` (``p._replace``), ``p`` itself unchanged.
-
-    The values in ``p`` describe the reference person (a man of
-    ``calibration_reference_age_years``, every trait 1); each age law acts as
-    ``law(age) / law(reference)``:
+                        traits: dict[str, float] | None = None, hormone_therapy: bool = False):
+    """The parameter set ``p`` with the rates a person of this age, sex, menopause state and
+    menopausal hormone therapy (:mod:`.hormone_therapy`; and these traits) has: a copy (``p._replace``).
+    The values in ``p`` describe the reference person (a man of ``calibration_reference_age_years``,
+    every trait 1); each age law acts as ``law(age) / law(reference)``:
 
     * ``osteoblast_cells_per_cavity_volume`` x ``1 - share x (1 - capacity ratio)``
       (:func:`osteoblast_capacity_by_age`, ``osteoblast_age_deficit_share``) x
       ``remodeling_balance`` trait;
     * ``passive_absorption_per_day`` and ``active_absorption_max_mg_per_day`` x
-      :func:`calcium_absorption_by_age` ratio x ``calcium_absorption_efficiency`` trait;
+      :func:`calcium_absorption_by_age` ratio (its menopause fall x ``1 - T`` on therapy) x
+      ``calcium_absorption_efficiency`` trait;
     * ``vsmc_switch_per_day`` and ``matrix_vesicle_nucleation_per_day`` x
       :func:`vascular_calcification_propensity` x ``calcification_propensity`` trait;
     * ``k1/mk4/mk7_absorbed_fraction`` x ``vitamin_k_disposition`` trait (at most 1);
     * ``reference_urine_calcium_mg_per_day`` x :func:`.calcium.urine_calcium_estrogen_factor`
-      for women (the renal calcium leak of estrogen deficiency).
+      for women (the renal calcium leak of estrogen deficiency); the estrogen level these read is
+      :func:`.hormone_therapy.estrogen_level_with_therapy`.
 
     GFR is not a parameter: see :func:`gfr_for_person_ml_per_min`. ``years_relative_to_fmp``
     is ``None`` for men and for women whose final period is not known (premenopausal).
@@ -442,7 +440,8 @@ def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: fl
         if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
             raise UserInputError(f"patient.traits.{name} = {value!r} is not allowed: it must be a positive number "
                                  "(1 = the typical person)")
-    return _personal_parameters(p, age_years, sex, years_relative_to_fmp, tuple(sorted(traits.items())))
+    return _personal_parameters(p, age_years, sex, years_relative_to_fmp, tuple(sorted(traits.items())),
+                                bool(hormone_therapy))
 
 
 #: parameter sets kept in-process (:func:`personal_parameters` is a pure function of its arguments):
@@ -453,16 +452,18 @@ PERSONAL_SETS_KEPT = 1024
 
 @per_set_or_fresh(maxsize=PERSONAL_SETS_KEPT)  # a record that is no key: computed afresh
 def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: float | None,
-                         traits: tuple[tuple[str, float], ...]):
+                         traits: tuple[tuple[str, float], ...], hormone_therapy: bool = False):
     """:func:`personal_parameters` with the traits checked, as (name, value) pairs."""
     traits = dict(traits)
     ref_age = p.calibration_reference_age_years
     team = 1.0 - p.osteoblast_age_deficit_share * (
         1.0 - osteoblast_capacity_by_age(age_years, p) / osteoblast_capacity_by_age(ref_age, p))
     post = years_relative_to_fmp is not None and years_relative_to_fmp >= 0.0
-    gut = calcium_absorption_by_age(age_years, bool(post), p) / calcium_absorption_by_age(ref_age, False, p)
-    estrogen = 0.0 if _sex(sex) == "male" else (
-        1.0 if years_relative_to_fmp is None else ovarian_estrogen_level(years_relative_to_fmp, p))
+    gut = calcium_absorption_by_age(age_years, bool(post), p)  # therapy gives back its share of the menopause's fall:
+    gut += replaced_share(post and hormone_therapy, p) * (calcium_absorption_by_age(age_years, False, p) - gut)
+    gut /= calcium_absorption_by_age(ref_age, False, p)
+    estrogen = 0.0 if _sex(sex) == "male" else estrogen_level_with_therapy(
+        1.0 if years_relative_to_fmp is None else ovarian_estrogen_level(years_relative_to_fmp, p), hormone_therapy, p)
     vessel = vascular_calcification_propensity(age_years, sex, estrogen, p)
     gut *= traits.get("calcium_absorption_efficiency", 1.0)
     vessel *= traits.get("calcification_propensity", 1.0)
@@ -482,12 +483,9 @@ def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: f
 
 
 def gfr_for_person_ml_per_min(age_years: float, sex: str, stage_gfr_ml_per_min: float, p) -> float:
-    """GFR (mL/min/1.73 m2) of a person with kidneys of CKD stage GFR ``stage_gfr_ml_per_min``.
-
-    ``stage GFR x gfr_by_age(age, sex) / gfr_by_age(reference age, man)`` for normal kidneys
-    (stage GFR = the model's normal 100), capped at the stage GFR's own value for CKD: the
-    lower of the age law and the stage. Equals the stage GFR for the reference person.
-    """
+    """GFR (mL/min/1.73 m2) of a person with kidneys of CKD stage GFR ``stage_gfr_ml_per_min``:
+    ``stage GFR x gfr_by_age(age, sex) / gfr_by_age(reference age, man)`` for normal kidneys (stage GFR =
+    the model's normal 100), for CKD the lower of that and the stage's GFR (the reference person: the stage's)."""
     normal = GFR_ML_PER_MIN_BY_CKD_STAGE[0]
     aged = normal * gfr_by_age_ml_per_min(age_years, sex, p) / gfr_by_age_ml_per_min(
         p.calibration_reference_age_years, "male", p)

@@ -367,15 +367,18 @@ def end_wall_day(wall: VesselWall, values: tuple, dt: float) -> VesselDayResult:
     return VesselDayResult(*result)
 
 
-def prepare_wall(wall: VesselWall, patient, age_years: float, age_at_fmp_years: float | None, p) -> None:
+def prepare_wall(wall: VesselWall, patient, age_years: float, age_at_fmp_years: float | None, p,
+                 hormone_therapy: bool = False) -> None:
     """Start a run's wall, in place: the species (its systemic inhibition and serum chemistry,
     :func:`.species.vessel_chemistry`) and the intima at the person's age (:func:`.intima.start_intima`:
-    a measured ``patient.baseline_calcification_score``, or the onset and growth laws; none in rodents)."""
+    a measured ``patient.baseline_calcification_score``, or the onset and growth laws, under menopausal
+    ``hormone_therapy`` if taken on day 0; none in rodents)."""
     wall.species = patient.species
     wall.species_phosphate_relative, wall.species_capxp_relative = species.vessel_chemistry(patient.species, p)
     wall.intima = start_intima(age_years, patient.sex == "female", age_at_fmp_years, patient.calcification_propensity,
                                patient.baseline_calcification_score, p.agatston_units_per_mg_calcium, p,
-                               human=patient.species == "human", growth=patient.wall_plaque_growth)
+                               human=patient.species == "human", growth=patient.wall_plaque_growth,
+                               hormone_therapy=hormone_therapy)
 
 
 def _per_depth(carboxylated: np.ndarray, height: int) -> np.ndarray:

@@ -33,6 +33,10 @@ def _calcium_acetate(state) -> bool:
     return state.drugs.calcium_acetate_g_per_day > 0.0
 
 
+def _hormone_therapy(state) -> bool:
+    return state.drugs.menopausal_hormone_therapy
+
+
 def _dialysis(state) -> bool:
     return state.dialysis.sessions_per_week > 0
 
@@ -135,6 +139,7 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "sevelamer_phosphate_binding_mg_per_g": ("drugs.sevelamer_g_per_day is above 0", _sevelamer),
     "calcium_acetate_phosphate_binding_mg_per_g": ("drugs.calcium_acetate_g_per_day is above 0", _calcium_acetate),
     "calcium_acetate_precipitate_ca_per_p_molar": ("drugs.calcium_acetate_g_per_day is above 0", _calcium_acetate),
+    "hormone_therapy_estrogen_replacement": ("drugs.menopausal_hormone_therapy is true", _hormone_therapy),
     "dialysis_phosphate_removal_reference_mg": _DIALYSIS,
     "dialysis_reference_predialysis_phosphate_mmol_l": _DIALYSIS,
     "dialysis_phosphate_exponent": _DIALYSIS,

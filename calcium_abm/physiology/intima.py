@@ -54,6 +54,7 @@ from scipy.special import ndtr, ndtri
 
 from calcium_abm.errors import UserInputError
 from calcium_abm.parameters import Parameter, declare
+from calcium_abm.physiology.hormone_therapy import estrogen_level_with_therapy
 
 DAYS_PER_YEAR = 365.25
 
@@ -135,6 +136,7 @@ class Intima:
     female: bool = False
     age_at_fmp_years: float | None = None  # women: final menstrual period (None: premenopausal)
     onset_age_years: float = math.inf      # age from which plaque calcium grows
+    hormone_therapy: bool = False          # women: on menopausal hormone therapy today (.hormone_therapy)
 
 
 def onset_z(trait: float, p) -> float:
@@ -174,14 +176,16 @@ def still_zero_onset_age_years(age_years: float, female: bool, trait: float, p) 
     return float(max(median + sd * float(ndtri(min(u, 1.0 - 1e-12))), age_years))
 
 
-def estrogen_factor(age_years: float, female: bool, age_at_fmp_years: float | None, p) -> float:
+def estrogen_factor(age_years: float, female: bool, age_at_fmp_years: float | None, p,
+                    hormone_therapy: bool = False) -> float:
     """``1 - estrogen_vessel_protection x E`` for women (E: ovarian estrogen level, 1 before
-    the final period, :func:`.ageing.ovarian_estrogen_level`); 1 for men."""
+    the final period, :func:`.ageing.ovarian_estrogen_level`, with menopausal hormone therapy's share
+    :func:`.hormone_therapy.estrogen_level_with_therapy`); 1 for men."""
     if not female:
         return 1.0
     from calcium_abm.physiology.ageing import ovarian_estrogen_level  # ageing imports no vessel module
     e = 1.0 if age_at_fmp_years is None else float(ovarian_estrogen_level(age_years - age_at_fmp_years, p))
-    return 1.0 - p.estrogen_vessel_protection * e
+    return 1.0 - p.estrogen_vessel_protection * estrogen_level_with_therapy(e, hormone_therapy, p)
 
 
 def inhibitor_growth_factor(inhibitor_relative: float, p) -> float:
@@ -193,7 +197,7 @@ def inhibitor_growth_factor(inhibitor_relative: float, p) -> float:
 
 
 def typical_sqrt_score(age_years: float, female: bool, age_at_fmp_years: float | None, p,
-                       onset_years: float | None = None) -> float:
+                       onset_years: float | None = None, hormone_therapy: bool = False) -> float:
     """sqrt(score) at an age on the law's trajectory (healthy MGP, Ca x P and inhibitors) from
     onset at ``onset_years`` (default: the typical person's, the sex's median); trapezoid,
     0.1-year steps."""
@@ -201,7 +205,7 @@ def typical_sqrt_score(age_years: float, female: bool, age_at_fmp_years: float |
     if age_years <= a0:
         return 0.0
     ages = np.linspace(a0, age_years, max(2, int((age_years - a0) * 10) + 1))
-    rates = np.array([estrogen_factor(a, female, age_at_fmp_years, p) for a in ages])
+    rates = np.array([estrogen_factor(a, female, age_at_fmp_years, p, hormone_therapy) for a in ages])
     return float(p.intimal_sqrt_score_growth_per_year * np.sum((rates[1:] + rates[:-1]) * 0.5 * np.diff(ages)))
 
 
@@ -219,9 +223,10 @@ def plaque_onset_age_years(age_years: float, female: bool, trait: float, baselin
 
 def start_intima(age_years: float, female: bool, age_at_fmp_years: float | None, trait: float,
                  baseline_score: float | None, units_per_mg: float, p, human: bool = True,
-                 growth: float = 1.0) -> Intima:
+                 growth: float = 1.0, hormone_therapy: bool = False) -> Intima:
     """The intima at day 0 (see the module docstring for the three cases); ``growth`` is the
-    person's ``wall_plaque_growth`` trait, their multiplier on the median sqrt growth rate.
+    person's ``wall_plaque_growth`` trait, their multiplier on the median sqrt growth rate;
+    ``hormone_therapy`` taken on day 0 is taken since the final period (:mod:`.hormone_therapy`).
 
     Raises:
         UserInputError: a negative or non-finite baseline score.
@@ -233,11 +238,11 @@ def start_intima(age_years: float, female: bool, age_at_fmp_years: float | None,
                              "be a number >= 0 (Agatston-like units)")
     onset = plaque_onset_age_years(age_years, female, trait, baseline_score, p)
     if baseline_score is None:
-        score = (growth * typical_sqrt_score(age_years, female, age_at_fmp_years, p, onset)) ** 2
+        score = (growth * typical_sqrt_score(age_years, female, age_at_fmp_years, p, onset, hormone_therapy)) ** 2
     else:
         score = float(baseline_score)
     return Intima(score / units_per_mg if units_per_mg > 0 else 0.0, growth, age_years, female, age_at_fmp_years,
-                  onset)
+                  onset, hormone_therapy)
 
 
 def intima_day(intima: Intima, active_mgp: float, capxp_rel: float, inhibitor_relative: float,
@@ -258,7 +263,7 @@ def intima_estrogen_factor(intima: Intima, units_per_mg: float, p) -> float:
     """:func:`estrogen_factor` at the intima's age today where the intima grows today (1 where it does not)."""
     if intima.rate_multiplier <= 0.0 or units_per_mg <= 0.0 or intima.age_years < intima.onset_age_years:
         return 1.0
-    return estrogen_factor(intima.age_years, intima.female, intima.age_at_fmp_years, p)
+    return estrogen_factor(intima.age_years, intima.female, intima.age_at_fmp_years, p, intima.hormone_therapy)
 
 
 def intima_growth_mg(calcium_mg: float, rate_multiplier: float, age: float, onset_age_years: float, estrogen: float,

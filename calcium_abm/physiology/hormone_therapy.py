@@ -1,0 +1,62 @@
+"""Menopausal hormone therapy: estrogen given back after the ovaries stop making it.
+
+``drugs.menopausal_hormone_therapy`` is standard-dose therapy (conjugated equine estrogens
+0.625 mg/day, or an equivalent estradiol dose, with or without a progestin, as in PEPI and
+the WHI). It replaces a share ``T`` (``hormone_therapy_estrogen_replacement``) of the ovarian
+estrogen lost at menopause, and so acts wherever the model's estrogen acts, through the same laws:
+
+* the estrogen-loss effect on bone cells (:func:`.ageing.perimenopausal_estrogen_effect`) keeps
+  ``1 - T`` of its size (:func:`estrogen_loss_share_left`);
+* the estrogen level that the kidney's calcium reabsorption, the media's calcification drive and
+  the intima's growth read (:func:`.ageing.ovarian_estrogen_level`) becomes
+  ``1 - (1 - E)(1 - T)`` (:func:`estrogen_level_with_therapy`);
+* the fall of calcium absorption at menopause (``absorption_fraction_menopause_drop``) keeps
+  ``1 - T`` of its size.
+
+Therapy taken on day 0 is therapy taken since the final period: the life course and the bone
+spin-up run under it, as a run starts at the steady state of its other day-0 inputs (a user of
+many years, as in the Study of Osteoporotic Fractures). A trial that starts therapy sets it in a
+``[[schedule]]`` entry, and it acts from that day; stopping it is another entry.
+
+Sources of what the therapy does, and the rows that test it (``HT-PEPI``, ``A5``):
+the PEPI trial (Writing Group for the PEPI Trial 1996, JAMA 276:1389; 875 women aged 45-64 for
+3 years: lumbar-spine BMD +3.5 to +5.0 % on CEE 0.625 mg/day regimens, -1.8 % on placebo);
+the PEPI Safety Follow-up Study (Greendale et al. 2002, Arch Intern Med 162:665: after stopping,
+loss at the rate of women who never took it, ~1 %/year at the spine); the Study of Osteoporotic
+Fractures (Ensrud et al. 1995, J Bone Miner Res 10:1778: estrogen users lost a third less hip bone
+at 65 and older).
+"""
+
+from __future__ import annotations
+
+from calcium_abm.parameters import Parameter, declare
+
+__all__ = ["PARAMETERS", "estrogen_level_with_therapy", "estrogen_loss_share_left", "replaced_share"]
+
+PARAMETERS = declare([
+    Parameter("hormone_therapy_estrogen_replacement", 1.0, "-",
+              "assumption: standard-dose therapy (CEE 0.625 mg/day) brings postmenopausal bone turnover back to "
+              "premenopausal levels, so it replaces all of the estrogen action the model's laws lose at "
+              "menopause; tested, not set, by rows HT-PEPI (PEPI 1996 JAMA 276:1389: spine BMD +3.5 to +5.0 % "
+              "against -1.8 % on placebo over 3 years) and A5 (SOF, Ensrud 1995: users lost a third less)",
+              "Share of the ovarian estrogen lost at menopause that standard-dose menopausal hormone therapy "
+              "replaces", 0.0, 1.0, ("HT-PEPI", "A5")),
+])
+
+
+def replaced_share(hormone_therapy: bool, p) -> float:
+    """``T`` (``hormone_therapy_estrogen_replacement``) while the therapy is taken, else 0."""
+    return float(p.hormone_therapy_estrogen_replacement) if hormone_therapy else 0.0
+
+
+def estrogen_loss_share_left(hormone_therapy: bool, p) -> float:
+    """Share (0-1) of an estrogen-loss effect that acts under the therapy: ``1 - T`` (1 without it)."""
+    return 1.0 - replaced_share(hormone_therapy, p)
+
+
+def estrogen_level_with_therapy(ovarian_level: float, hormone_therapy: bool, p) -> float:
+    """Estrogen level (0-1, 1 premenopausal) that the estrogen-dependent laws read: the ovaries'
+    ``E`` plus the therapy's share ``T`` of what they lost, ``1 - (1 - E)(1 - T)``; ``E`` without therapy."""
+    if not hormone_therapy:
+        return ovarian_level
+    return 1.0 - (1.0 - ovarian_level) * (1.0 - float(p.hormone_therapy_estrogen_replacement))

@@ -1,0 +1,105 @@
+"""Menopausal hormone therapy (``drugs.menopausal_hormone_therapy``, :mod:`calcium_abm.physiology.hormone_therapy`):
+its laws, where it acts in a run, when it starts, and the people it is refused for."""
+
+from __future__ import annotations
+
+import pytest
+
+from calcium_abm import CalciumParadoxModel, simulate
+from calcium_abm.errors import ScenarioError
+from calcium_abm.physiology import parameter_set
+from calcium_abm.physiology import ageing, hormone_therapy, intima
+from calcium_abm.scenario import load_scenario
+
+SMALL = {"bone_grid_width": 24, "bone_grid_height": 24, "vessel_grid_width": 16, "vessel_grid_height": 16}
+WOMAN = {"sex": "female", "age_years": 56.0, "postmenopausal": True, "years_since_menopause": 5.0}
+YEAR = 365
+
+
+def _woman(**more):
+    return load_scenario("healthy_adult").with_overrides({**SMALL, **WOMAN, **more})
+
+
+def test_the_laws_give_back_the_replaced_share_of_the_lost_estrogen():
+    p = parameter_set()
+    assert hormone_therapy.estrogen_level_with_therapy(0.2, False, p) == 0.2
+    assert hormone_therapy.estrogen_level_with_therapy(0.2, True, p) == 1.0  # standard dose: all of it (T = 1)
+    half = p._replace(hormone_therapy_estrogen_replacement=0.5)
+    assert hormone_therapy.estrogen_level_with_therapy(0.2, True, half) == pytest.approx(0.6)
+    assert hormone_therapy.estrogen_loss_share_left(True, half) == 0.5
+    assert hormone_therapy.estrogen_loss_share_left(False, half) == 1.0
+
+
+def test_a_womans_rates_on_therapy_are_those_of_her_estrogen_given_back():
+    """Kidney (urinary calcium), gut (the menopause's fall of absorption) and media (calcification drive)."""
+    p = parameter_set()
+    off = ageing.personal_parameters(p, 61.0, "female", 10.0)
+    on = ageing.personal_parameters(p, 61.0, "female", 10.0, hormone_therapy=True)
+    before = ageing.personal_parameters(p, 61.0, "female", None)  # her estrogen never lost
+    for name in ("reference_urine_calcium_mg_per_day", "passive_absorption_per_day", "vsmc_switch_per_day"):
+        assert getattr(on, name) != getattr(off, name)
+        assert getattr(on, name) == pytest.approx(getattr(before, name), rel=1e-12)
+    assert on.reference_urine_calcium_mg_per_day < off.reference_urine_calcium_mg_per_day
+    assert on.passive_absorption_per_day > off.passive_absorption_per_day
+    assert intima.estrogen_factor(61.0, True, 51.0, p, True) < intima.estrogen_factor(61.0, True, 51.0, p)
+
+
+def test_therapy_started_in_a_run_acts_from_its_day_on_bone_and_urine():
+    """Until the entry's day the run is the one without therapy, bit for bit; then bone is lost more slowly
+    (the estrogen-loss effect on the bone cells goes) and less calcium leaves in the urine."""
+    base = _woman(years=1.0, seed=4)
+    start = 100
+    treated = base.with_schedule([{"start_day": start, "set": {"drugs.menopausal_hormone_therapy": True}}])
+    a, b = simulate(base), simulate(treated)
+    assert a.iloc[: start + 1].equals(b.iloc[: start + 1])
+    assert b["bone_mineral_density_g_cm2"].iloc[-1] > a["bone_mineral_density_g_cm2"].iloc[-1]
+    assert b["urine_calcium_mg_per_day"].iloc[-1] < a["urine_calcium_mg_per_day"].iloc[-1]
+
+
+def test_therapy_on_day_0_is_taken_since_the_final_period():
+    """A user of many years starts with more bone than a woman who never took it (her life course ran under it)."""
+    never = CalciumParadoxModel(_woman(years=0.1, age_years=68.0, years_since_menopause=18.0), rng=2)
+    user = CalciumParadoxModel(_woman(years=0.1, age_years=68.0, years_since_menopause=18.0,
+                                      menopausal_hormone_therapy=True), rng=2)
+    assert user.bone.mineral.sum() > never.bone.mineral.sum()
+
+
+def test_a_scheduled_menopause_and_therapy_reach_the_intima():
+    """The intima reads today's menopause and therapy (a menopause set by a schedule counts from its day)."""
+    scenario = load_scenario("healthy_adult").with_overrides(
+        {**SMALL, "sex": "female", "age_years": 52.0, "years": 1.0}).with_schedule(
+        [{"start_day": 10, "set": {"patient.postmenopausal": True, "patient.years_since_menopause": 0.0}},
+         {"start_day": 20, "set": {"drugs.menopausal_hormone_therapy": True}}])
+    model = CalciumParadoxModel(scenario, rng=1)
+    for _ in range(12):
+        model.step()
+    assert model.vessel.intima.age_at_fmp_years == model.age_at_fmp_years == pytest.approx(52.0 + 10 / 365)
+    assert not model.vessel.intima.hormone_therapy
+    for _ in range(10):
+        model.step()
+    assert model.vessel.intima.hormone_therapy
+
+
+@pytest.mark.parametrize("settings, schedule, says", [
+    ({"sex": "male"}, None, 'for sex = "male": it gives back the estrogen a woman\'s ovaries stop making'),
+    ({"sex": "female", "age_years": 45.0}, None, "for a premenopausal woman with no final period planned"),
+    ({"species": "rat", "age_years": 0.0, "years": 0.5}, None, 'for species = "rat"'),
+    ({"sex": "male"}, {"start_day": 30, "set": {"drugs.menopausal_hormone_therapy": True}},
+     'schedule entry 1 (start_day = 30): drugs.menopausal_hormone_therapy = true is not allowed for sex = "male"'),
+])
+def test_therapy_is_refused_where_it_would_act_on_nothing(settings, schedule, says):
+    overrides = {**SMALL, **settings} if schedule else {**SMALL, **settings, "menopausal_hormone_therapy": True}
+    with pytest.raises(ScenarioError) as err:
+        scenario = load_scenario("healthy_adult").with_overrides(overrides)
+        if schedule:
+            scenario.with_schedule([schedule])
+    assert says in str(err.value)
+    assert "drugs.menopausal_hormone_therapy = true is not allowed" in str(err.value)
+
+
+def test_a_planned_final_period_lets_therapy_act_as_her_estrogen_falls():
+    scenario = _woman(postmenopausal=False, years_since_menopause=0.0, age_years=49.0,
+                      age_at_final_menstrual_period=50.0, years=3.0, seed=5)
+    a = simulate(scenario, rows="ends")
+    b = simulate(scenario.with_overrides({"menopausal_hormone_therapy": True}), rows="ends")
+    assert b["bone_mineral_density_g_cm2"].iloc[-1] > a["bone_mineral_density_g_cm2"].iloc[-1]
