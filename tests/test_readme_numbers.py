@@ -84,7 +84,7 @@ def test_validation_seeds_and_the_rows_that_keep_theirs():
     named = re.search(r"Rows whose design needs more seeds \(one virtual person's BMD against a trial of "
                       r"hundreds: (.*?)\) keep their seeds", README).group(1)
     keeping = {row for row, item in all_rows().items() if getattr(item, "min_seeds", None)}
-    assert set(re.findall(r"\bT-\w+|\b[A-Z]?\d+\b", named)) == keeping
+    assert set(re.findall(r"\bH?T-\w+|\b[A-Z]?\d+\b", named)) == keeping
 
 
 def test_dashboard_figures():

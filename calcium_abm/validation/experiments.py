@@ -36,6 +36,7 @@ from calcium_abm.validation.depletion_rows import DEPLETION_EXPERIMENTS
 from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.food_vitamin_k_rows import FOOD_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.hormone_rows import HORMONE_EXPERIMENTS
+from calcium_abm.validation.hormone_therapy_rows import HORMONE_THERAPY_EXPERIMENTS
 from calcium_abm.validation.phylloquinone_rows import PHYLLOQUINONE_EXPERIMENTS
 from calcium_abm.validation.bone_trial_rows import BONE_TRIAL_EXPERIMENTS
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
@@ -472,7 +473,7 @@ def all_rows() -> dict[str, Experiment | NotExpressible]:
     out: dict[str, Experiment | NotExpressible] = {}
     for item in (*EXPERIMENTS, *NOT_EXPRESSIBLE, *VESSEL_EXPERIMENTS, *BONE_TRIAL_EXPERIMENTS, *BINDER_TRIAL_EXPERIMENTS,
                  *DIALYSIS_VITAMIN_K_EXPERIMENTS, *CKD_VITAMIN_K_EXPERIMENTS, *FOOD_VITAMIN_K_EXPERIMENTS,
-                 *PHYLLOQUINONE_EXPERIMENTS, *DEPLETION_EXPERIMENTS, *HORMONE_EXPERIMENTS,
+                 *PHYLLOQUINONE_EXPERIMENTS, *DEPLETION_EXPERIMENTS, *HORMONE_EXPERIMENTS, *HORMONE_THERAPY_EXPERIMENTS,
                  *VESSEL_NOT_EXPRESSIBLE):
         if item.row in out:
             raise ValueError(f"row {item.row} is defined twice")

@@ -105,8 +105,6 @@ def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> S
         ends = {} if days is None else {"end_day": first + day + days}
         entries.append({"start_day": first + day, **ends, "set": dict(overrides)})
     data["name"] = f"{base.name} [{experiment.row}: {arm.label}]"[:200]
-    # appended as a batch appends an arm's entries: an arm may restate its scenario's value (a rat kept on warfarin)
-    scenario = load_scenario(data).with_schedule(entries)
     overrides: dict[str, Any] = dict(arm.settings)
     own_length = "simulation.years" in arm.settings  # a population's patient runs to their own age
     overrides.update({
@@ -118,7 +116,9 @@ def arm_scenario(experiment: Experiment, arm: Arm, *, grid: int, seed: int) -> S
         "simulation.vessel_grid_width": grid,
         "simulation.vessel_grid_height": grid,
     })
-    scenario = scenario.with_overrides(overrides)
+    # the person first (an entry may need her: hormone therapy), then the entries appended as a batch appends an
+    # arm's: an arm may restate its scenario's value (a rat kept on warfarin)
+    scenario = load_scenario(data).with_overrides(overrides).with_schedule(entries)
     if not own_length and scenario.days != experiment.days:  # years -> days must round-trip
         raise ValueError(f"row {experiment.row}: {experiment.days} days became {scenario.days}")
     return scenario
