@@ -7,7 +7,8 @@ public batch API (``[sensitivity]`` batches, :func:`calcium_abm.batch.sensitivit
 * **Parameters**: every registry parameter whose source starts with "assumption", read from
   the registry at run time (a new assumption joins the screening by itself), each varied
   over :func:`screening_range` (0.5x to 2x its value within its allowed range; see there).
-* **Settings** (:data:`SETTINGS`): a woman of 60 nine years past her final period, a man of
+* **Settings** (:data:`SETTINGS`): a woman of 60 nine years past her final period (and the same woman on
+  menopausal hormone therapy since it), a man of
   65 on warfarin 5 mg/day, an adult of 60 on haemodialysis, and the rat of row 2 (warfarin +
   extra K1, 7 weeks): together they exercise bone, the vitamin K cycle, clotting, the vessel
   wall, the kidney, dialysis and the rodent presets. A parameter read only in another
@@ -69,11 +70,15 @@ SETTINGS: dict[str, tuple[str, str, float, dict]] = {
     "woman_60": ("a woman of 60, final period at 51, usual diet, 5 years", "healthy_adult", 5.0,
                  {"patient.sex": "female", "patient.age_years": 60.0, "patient.postmenopausal": True,
                   "patient.years_since_menopause": 9.0}),
+    "woman_60_on_therapy": ("the woman of 60 on menopausal hormone therapy since her final period, 5 years",
+                            "healthy_adult", 5.0,
+                            {"patient.sex": "female", "patient.age_years": 60.0, "patient.postmenopausal": True,
+                             "patient.years_since_menopause": 9.0, "drugs.menopausal_hormone_therapy": True}),
     "warfarin_man_65": ("a man of 65 on warfarin 5 mg/day, 5 years", "long_term_warfarin", 5.0,
                         {"patient.age_years": 65.0}),
     "haemodialysis": ("an adult of 60 on haemodialysis (built-in scenario), 3 years", "haemodialysis", 3.0, {}),
     "rat_warfarin": ("the rat of row 2: warfarin + extra K1 (Price 1998 design), 7 weeks", "warfarin_high_k1",
-                     49 / 365.0, {"patient.species": "rat", "patient.age_years": 0.1}),
+                     49 / 365.0, {"patient.species": "rat", "patient.age_years": 0.0}),
 }
 
 
