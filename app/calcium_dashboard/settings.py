@@ -166,6 +166,7 @@ KNOBS: tuple[Knob, ...] = (
     Knob("sex", "Sex"),
     Knob("age_years", "Age at the start", slider_max=100, step=1),
     Knob("postmenopausal", "Postmenopausal woman"),
+    Knob("menopausal_hormone_therapy", "Menopausal hormone therapy"),
     Knob("mgp_knockout", "MGP knockout"),
     Knob("osteocalcin_knockout", "Osteocalcin knockout"),
 )
@@ -187,8 +188,9 @@ class SideSettings:
         """These settings with one knob set; values equal to the scenario's are dropped."""
         changes = self.changed
         updates = {key: value}
-        if key == "sex" and value != "female":  # a man has no menopause: pressing "male" turns its switch off
+        if key == "sex" and value != "female":  # a man has no menopause: pressing "male" turns its switches off
             updates["postmenopausal"] = False
+            updates["menopausal_hormone_therapy"] = False
         elif key == "sex" and changes.get("postmenopausal") is False:  # "female" again: the scenario's woman back
             changes.pop("postmenopausal")
         for name, new in updates.items():
