@@ -306,8 +306,8 @@ def estrogen_loss_effect(model: Any, years_relative_to_fmp: float | None) -> flo
     """Early estrogen-loss effect on bone (0-1): the perimenopausal law for women, an abrupt
     loss (ovariectomy-like) for rodent presets."""
     if model.inputs.patient.species == "human":
-        return ageing.menopause_estrogen_effect(years_relative_to_fmp, model.params) * hormone_therapy.\
-            estrogen_loss_share_left(on_hormone_therapy(model), model.params)
+        share = hormone_therapy.estrogen_loss_share_left(on_hormone_therapy(model), model.params)  # 1 without
+        return ageing.menopause_estrogen_effect(years_relative_to_fmp, model.params) * share
     if years_relative_to_fmp is None or years_relative_to_fmp < 0.0:
         return 0.0
     return remodeling.estrogen_loss_effect(True, years_relative_to_fmp, model.params)
@@ -399,9 +399,9 @@ LIFE_COURSE_STREAM = 0x11FE
 def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
     """Run the run's section (``model.bone``, at the person's peak bone volume, and its cells)
     from the young-adult peak (``osteoblast_reference_age_years``) to the first day of the
-    spin-up (:func:`.life_course.run_bone`): the person's age, sex, menopause (the
-    perimenopausal law from the final period's timing; hormone therapy taken on day 0 acts since it) and traits (the remodeling balance at its
-    expected past value, :func:`.person_traits.expected_past_trait`: it wanders with a correlation
+    spin-up (:func:`.life_course.run_bone`): the person's age, sex, menopause (the perimenopausal law
+    from the final period's timing; hormone therapy taken on day 0 acts since it) and traits (the remodeling
+    balance at its expected past value, :func:`.person_traits.expected_past_trait`: it wanders with a correlation
     time of ``remodeling_balance_correlation_years``, so a balance set for today acts on the last
     few years, not on the decades since 30), the bone vitamin K of the default diet (as the spin-up), :func:`life_course_pth`,
     and the life course's own generator (seed + :data:`LIFE_COURSE_STREAM`: same seed, same
