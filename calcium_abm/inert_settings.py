@@ -108,11 +108,11 @@ def inert_problems(scenario) -> list[str]:
     """Every setting of a validated single-run ``scenario`` that would do nothing: the draw-only
     spreads, :func:`.person_traits.inert_setting_problems` and :func:`schedule_problems`; and, as the
     run refuses it too, a woman who would pass natural menopause still premenopausal
-    (:func:`.inputs.menopause.menopause_missed_problem`)."""
-    from calcium_abm.inputs.menopause import menopause_missed_problem
+    (:func:`.inputs.menopause.run_menopause_problem`), or hormone therapy that would act on nothing."""
+    from calcium_abm.inputs.menopause import run_menopause_problem
     from calcium_abm.physiology.person_traits import draw_only_spread_problems, inert_setting_problems
 
-    missed = menopause_missed_problem(scenario)
+    missed = run_menopause_problem(scenario)
     return (draw_only_spread_problems(scenario.parameters) + inert_setting_problems(scenario)
             + schedule_problems(scenario) + ([missed] if missed else []))
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from calcium_abm.errors import ScenarioError
-from calcium_abm.inputs.menopause import menopause_missed_problem
+from calcium_abm.inputs.menopause import run_menopause_problem
 from calcium_abm.physiology import (ageing, calcification, calcium, hormone_therapy, life_course, minerals,
                                    person_traits, remodeling, skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
@@ -34,13 +34,14 @@ def single_run_scenario(scenario, settings: Mapping[str, Any]) -> Scenario:
     refused (:func:`.person_traits.refuse_draw_only_spreads`); a cohort's runs leave them out first
     (:func:`calcium_abm.batch.conduct.person_of_cohort`). So is a parameter a ``[[schedule]]`` entry
     sets that the run would not read (:func:`calcium_abm.inert_settings.refuse_inert_schedule`), and a
-    woman who would pass natural menopause still premenopausal (:func:`.inputs.menopause.menopause_missed_problem`)."""
+    woman who would pass natural menopause still premenopausal, or hormone therapy that would act on nothing
+    (:func:`.inputs.menopause.run_menopause_problem`)."""
     from calcium_abm.inert_settings import refuse_inert_schedule
 
     config = load_scenario(scenario).with_overrides(settings)
     person_traits.refuse_draw_only_spreads(config.parameters, config)
     refuse_inert_schedule(config)
-    if problem := menopause_missed_problem(config):  # the [patient] rules' limit, over the run
+    if problem := run_menopause_problem(config):  # the [patient] rules' limits, over the run
         raise ScenarioError(problem)
     return config
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from calcium_abm import CalciumParadoxModel, simulate
+from calcium_abm.batch.expand import expand_runs
+from calcium_abm.batch.spec import BatchError, load_batch
 from calcium_abm.errors import ScenarioError
 from calcium_abm.physiology import parameter_set
 from calcium_abm.physiology import ageing, hormone_therapy, intima
@@ -103,3 +105,44 @@ def test_a_planned_final_period_lets_therapy_act_as_her_estrogen_falls():
     a = simulate(scenario, rows="ends")
     b = simulate(scenario.with_overrides({"menopausal_hormone_therapy": True}), rows="ends")
     assert b["bone_mineral_density_g_cm2"].iloc[-1] > a["bone_mineral_density_g_cm2"].iloc[-1]
+
+
+def test_therapy_for_a_woman_whose_run_ends_long_before_her_final_period_is_refused():
+    """Her ovaries still make their estrogen, so it would change nothing (a 35-year-old with a final period planned
+    at 58 ran bit for bit the same with and without it); near her final period it acts."""
+    young = _woman(postmenopausal=False, years_since_menopause=0.0, age_years=35.0, age_at_final_menstrual_period=58.0,
+                   years=0.3, menopausal_hormone_therapy=True)
+    with pytest.raises(ScenarioError, match=r"drugs.menopausal_hormone_therapy = true is not allowed here \(from day "
+                                            r"0\): the run ends at age 35.3, more than 5 years before her planned final "
+                                            r"period \(patient.age_at_final_menstrual_period = 58\)"):
+        simulate(young)
+    near = young.with_overrides({"age_years": 53.5, "years": 0.2})  # ends 4.3 years before it: acts
+    assert not simulate(near, rows="ends").equals(
+        simulate(near.with_overrides({"menopausal_hormone_therapy": False}), rows="ends"))
+
+
+def _cohort_batch(tmp_path, cohort: str, seed: int = 1):
+    path = tmp_path / f"b{seed}.toml"
+    path.write_text(f'name = "b"\nseed = {seed}\nyears = 0.05\noutput = "summary"\n'
+                    '[set]\nbone_grid_width = 16\nbone_grid_height = 16\nvessel_grid_width = 16\n'
+                    f'vessel_grid_height = 16\n[cohort]\npatients = 4\n{cohort}\n'
+                    '[[arms]]\nname = "placebo"\n[[arms]]\nname = "ht"\nset = { menopausal_hormone_therapy = true }\n',
+                    "utf-8")
+    return load_batch(path)
+
+
+@pytest.mark.parametrize("cohort, who", [("female_probability = 0.5\npostmenopausal_probability = 1", "men"),
+                                         ("female_probability = 1\npostmenopausal_probability = 0.5",
+                                          "women more than 5 years before their final period")])
+def test_a_batch_refuses_therapy_for_a_cohort_that_may_draw_men_or_young_women_whatever_the_seed(tmp_path, cohort, who):
+    """The refusal is the batch's, before any patient is drawn: it used to depend on whom the randomisation drew
+    (4 patients: seeds 4 and 11 ran, 1, 2, 3, 5 and 6 stopped at a man in the therapy arm)."""
+    for seed in (1, 4, 11):
+        with pytest.raises(BatchError, match=rf"drugs.menopausal_hormone_therapy = true \(arm 'ht'\) is not allowed "
+                                             rf"with this cohort: it can draw {who}"):
+            expand_runs(_cohort_batch(tmp_path, cohort, seed))
+
+
+def test_a_batch_gives_therapy_to_a_cohort_of_postmenopausal_women(tmp_path):
+    runs = expand_runs(_cohort_batch(tmp_path, "female_probability = 1\npostmenopausal_probability = 1"))
+    assert len(runs) == 4

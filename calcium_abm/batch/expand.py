@@ -19,7 +19,8 @@ import numpy as np
 
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
-from calcium_abm.batch.fixed import fixed_fields, is_fixed, menopause_without_women, stage_beside_measured_gfr
+from calcium_abm.batch.fixed import (fixed_fields, hormone_therapy_cohort_problem, is_fixed, menopause_without_women,
+                                     stage_beside_measured_gfr)
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
 from calcium_abm.batch.conduct import dropout_days, inert_criteria, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
@@ -30,7 +31,7 @@ from calcium_abm.inputs.messages import fmt_num, short_repr
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
                                          MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
-from calcium_abm.inputs.menopause import menopause_missed_problem
+from calcium_abm.inputs.menopause import run_menopause_problem
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -169,7 +170,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
     base = spec.base_scenario()
     fixed = fixed_fields(spec, base)  # what the scenario or [set] fixes and the cohort does not draw
-    for problem in (menopause_without_women(cohort, fixed), stage_beside_measured_gfr(cohort, base)):
+    for problem in (menopause_without_women(cohort, fixed), stage_beside_measured_gfr(cohort, base),
+                    hormone_therapy_cohort_problem(spec, base, fixed)):
         if problem is not None:
             raise BatchError(problem)
     rodent = base.patient.species != "human"  # no sex difference: the base's sex unless the file draws it
@@ -407,7 +409,7 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
         try:
             scenario = base.with_overrides({**overrides, "simulation.seed": seed})
             scenario = scenario.with_schedule(schedules.get(index, []))
-            if missed := menopause_missed_problem(scenario):  # as the run would refuse it
+            if missed := run_menopause_problem(scenario):  # as the run would refuse it
                 raise ScenarioError(missed)
         except ScenarioError as exc:
             shown = ", ".join(f"{column_name(k)} = {_short(v)}" for k, v in overrides.items()) or "no overrides"

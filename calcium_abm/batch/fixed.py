@@ -15,9 +15,12 @@ from typing import Any
 
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_num
-from calcium_abm.inputs.sections import Patient
+from calcium_abm.inputs.menopause import THERAPY_BEFORE_FINAL_PERIOD_YEARS
+from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, Patient
+from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
-__all__ = ["cohort_draws", "fixed_fields", "menopause_without_women", "set_conflicts", "stage_beside_measured_gfr"]
+__all__ = ["cohort_draws", "fixed_fields", "hormone_therapy_cohort_problem", "menopause_without_women", "set_conflicts",
+           "stage_beside_measured_gfr"]
 
 #: dotted path -> the cohort table entry that draws it explicitly
 _DRAWN_BY = {"patient.sex": "cohort.female_probability or cohort.distributions.sex",
@@ -104,3 +107,42 @@ def stage_beside_measured_gfr(cohort, base) -> str | None:
             f"allowed here: the scenario or [set] gives a measured GFR (kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} "
             "mL/min), which sets kidney function whatever the stage says, so the drawn stages would act on no one; "
             "give the GFR or draw the stage, not both")
+
+
+_THERAPY = "drugs.menopausal_hormone_therapy"
+
+
+def _gives_therapy(table) -> bool:
+    return any(resolve_setting(k, "set") == _THERAPY and v is True for k, v in table.items())
+
+
+def hormone_therapy_cohort_problem(spec, base, fixed: dict[str, Any]) -> str | None:
+    """A message when the batch gives menopausal hormone therapy (its scenario or ``[set]``, an arm's ``set`` or an
+    arm's schedule) to a cohort that can draw a man or a woman before her menopause: a run refuses it for them
+    (:func:`calcium_abm.inputs.menopause.hormone_therapy_problem`), so whether the batch ran would depend on whom
+    the randomisation drew (a 4-patient batch ran with one seed and stopped with another)."""
+    cohort = spec.cohort
+    where = ["the scenario or [set]"] if base.drugs.menopausal_hormone_therapy else []
+    where += [f"arm {arm.name!r}" for arm in spec.arms
+              if _gives_therapy(arm.set) or any(_gives_therapy(entry.set) for entry in arm.schedule)]
+    if cohort is None or not where:
+        return None
+    sex = fixed.get("patient.sex")
+    men = sex == "male" or (sex is None and cohort.female_share() < 1.0)
+    ages = [d for k, d in cohort.distributions.items() if resolve_setting(k, "cohort.distributions") == "patient.age_years"]
+    youngest = (ages[0].min if ages[0].min is not None else 0.0) if ages else base.patient.age_years
+    # a woman drawn before her menopause has her final period planned at her drawn age at menopause (by 60), and a run
+    # that ends more than THERAPY_BEFORE_FINAL_PERIOD_YEARS before it refuses the therapy (inputs.menopause)
+    before = fixed.get("patient.postmenopausal") is not True and (
+        cohort.postmenopausal_probability is None or cohort.postmenopausal_probability < 1.0) and (
+        youngest + base.days / DAYS_PER_YEAR_OF_AGE < MAX_AGE_AT_MENOPAUSE_YEARS - THERAPY_BEFORE_FINAL_PERIOD_YEARS)
+    if not (men or before):
+        return None
+    who = " and ".join(w for w, on in (("men", men), (
+        f"women more than {fmt_num(THERAPY_BEFORE_FINAL_PERIOD_YEARS)} years before their final period at the run's "
+        "end", before)) if on)
+    return (f"drugs.menopausal_hormone_therapy = true ({', '.join(where)}) is not allowed with this cohort: it can "
+            f"draw {who}, for whom a run refuses the therapy, so whether the batch ran would depend on whom it drew; "
+            "give it to women only (cohort.female_probability = 1) past or near their menopause "
+            "(cohort.postmenopausal_probability = 1, or ages from which the run reaches 55), or use scenario = "
+            "\"postmenopausal\"")

@@ -12,7 +12,8 @@ from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
-__all__ = ["MEDIAN_AGE_AT_MENOPAUSE_YEARS", "hormone_therapy_problem", "menopause_missed_problem"]
+__all__ = ["MEDIAN_AGE_AT_MENOPAUSE_YEARS", "THERAPY_BEFORE_FINAL_PERIOD_YEARS", "hormone_therapy_problem",
+           "hormone_therapy_too_early_problem", "menopause_missed_problem", "run_menopause_problem"]
 
 #: the median age at natural menopause, suggested in :func:`menopause_missed_problem`'s message (about 51 in
 #: Western cohorts: SWAN, Greendale et al. 2012 J Bone Miner Res 27:111; the scenarios' postmenopausal woman)
@@ -54,8 +55,9 @@ def hormone_therapy_problem(patient, drugs) -> str | None:
         return None
     head = "drugs.menopausal_hormone_therapy = true is not allowed"
     if patient.species != "human":
-        return (f'{head} for species = "{patient.species}": the rodent presets have no menopause transition for it '
-                'to act on; leave it at false or set species = "human"')
+        return (f'{head} for species = "{patient.species}": it acts through the human estrogen laws (the menopause '
+                "transition, the kidney, the gut, the vessel wall), and the rodent presets' abrupt, ovariectomy-like "
+                'loss has none of them; leave it at false or set species = "human"')
     if patient.sex != "female":
         return (f'{head} for sex = "male": it gives back the estrogen a woman\'s ovaries stop making at menopause; '
                 'leave it at false or set sex = "female"')
@@ -64,3 +66,45 @@ def hormone_therapy_problem(patient, drugs) -> str | None:
                 "no patient.age_at_final_menstrual_period): her ovaries still make estrogen, so it would change "
                 "nothing; set postmenopausal = true with years_since_menopause, or age_at_final_menstrual_period")
     return None
+
+
+#: how long before her planned final period a premenopausal woman's run must reach for hormone therapy to act: her
+#: ovarian estrogen falls over the ~2 years before it (SWAN, Greendale et al. 2012; ageing.ovarian_estrogen_level,
+#: half lost at 1 year before), and 5 years before it less than 0.04 % of it is gone
+THERAPY_BEFORE_FINAL_PERIOD_YEARS = 5.0
+
+
+def hormone_therapy_too_early_problem(scenario) -> str | None:
+    """The message if the validated ``scenario`` gives hormone therapy only to a premenopausal woman whose run ends
+    more than :data:`THERAPY_BEFORE_FINAL_PERIOD_YEARS` before her planned final period: her ovaries still make
+    (nearly) all their estrogen, so it would change nothing (a 35-year-old with a final period at 58 ran the same
+    with and without it, bit for bit)."""
+    patient = scenario.patient
+    if patient.species != "human" or patient.sex != "female":
+        return None
+    end_age = patient.age_years + scenario.days / DAYS_PER_YEAR_OF_AGE
+    first = None
+    for day in [0, *scenario.schedule_boundaries()]:
+        settings = scenario.state_at(day)
+        if not settings.drugs.menopausal_hormone_therapy:
+            continue
+        state = settings.patient
+        fmp = state.age_at_final_menstrual_period
+        if state.postmenopausal or fmp is None or end_age >= fmp - THERAPY_BEFORE_FINAL_PERIOD_YEARS:
+            return None  # it acts (or another rule refuses it)
+        first = first or (day, fmp)
+    if first is None:
+        return None
+    day, fmp = first
+    return (f"drugs.menopausal_hormone_therapy = true is not allowed here (from day {day}): the run ends at age "
+            f"{fmt_num(round(end_age, 2))}, more than {fmt_num(THERAPY_BEFORE_FINAL_PERIOD_YEARS)} years before her "
+            f"planned final period (patient.age_at_final_menstrual_period = {fmt_num(fmp)}), when her ovaries still "
+            "make their estrogen, so it would change nothing; run her past "
+            f"{fmt_num(fmp - THERAPY_BEFORE_FINAL_PERIOD_YEARS)} or leave it at false")
+
+
+def run_menopause_problem(scenario) -> str | None:
+    """What a woman's run refuses over its whole length (a validated ``scenario``): passing natural menopause still
+    premenopausal (:func:`menopause_missed_problem`), or hormone therapy that would act on nothing
+    (:func:`hormone_therapy_too_early_problem`)."""
+    return menopause_missed_problem(scenario) or hormone_therapy_too_early_problem(scenario)

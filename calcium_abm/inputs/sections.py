@@ -231,7 +231,8 @@ class Drugs(Section):
     sevelamer_g_per_day: float = number(0.0, 0, 15, "g/day")
     calcium_acetate_g_per_day: float = number(0.0, 0, 12, "g/day")
     # standard-dose menopausal hormone therapy (CEE 0.625 mg/day or an equivalent estradiol dose), for a woman past or
-    # nearing her final period; on day 0 = taken since the final period, from a [[schedule]] entry = from that day
+    # nearing her final period; on day 0 = taken since her estrogen began to fall, from a [[schedule]] entry = from
+    # that day
     # (calcium_abm.physiology.hormone_therapy)
     menopausal_hormone_therapy: bool = False
 
@@ -364,13 +365,13 @@ def changes_during_run(path: str) -> bool:
 
 def menopause_changes(before: Patient, after: Patient) -> list[str]:
     """What a schedule may not do to the menopause from one day's settings to the next: undo it
-    (the model has no estrogen therapy; no rule reads postmenopausal = false after the final
-    period), or change years_since_menopause of a woman already past it (it is read on the day
+    (no rule reads postmenopausal = false after the final period; estrogen is given back by
+    drugs.menopausal_hormone_therapy), or change years_since_menopause of a woman already past it (it is read on the day
     she becomes postmenopausal, person.take_inputs, and her years count on from there)."""
     if before.postmenopausal and not after.postmenopausal:
         return ["patient.postmenopausal = false is not allowed after it was true: a menopause cannot be undone "
-                "during a run (the model has no estrogen therapy), so an entry that sets postmenopausal = true "
-                "has no end_day"]
+                "during a run, so an entry that sets postmenopausal = true has no end_day (to give estrogen back "
+                "for a time, an entry with its own end_day sets drugs.menopausal_hormone_therapy = true)"]
     if before.postmenopausal and after.years_since_menopause != before.years_since_menopause:
         return [f"patient.years_since_menopause = {fmt_num(after.years_since_menopause)} is not allowed here: she "
                 f"is postmenopausal already (years_since_menopause = {fmt_num(before.years_since_menopause)}) and "
