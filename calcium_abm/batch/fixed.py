@@ -144,5 +144,6 @@ def hormone_therapy_cohort_problem(spec, base, fixed: dict[str, Any]) -> str | N
     return (f"drugs.menopausal_hormone_therapy = true ({', '.join(where)}) is not allowed with this cohort: it can "
             f"draw {who}, for whom a run refuses the therapy, so whether the batch ran would depend on whom it drew; "
             "give it to women only (cohort.female_probability = 1) past or near their menopause "
-            "(cohort.postmenopausal_probability = 1, or ages from which the run reaches 55), or use scenario = "
+            "(cohort.postmenopausal_probability = 1, or a cohort.distributions.age_years min from which the run "
+            f"reaches {fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS - THERAPY_BEFORE_FINAL_PERIOD_YEARS)}), or use scenario = "
             "\"postmenopausal\"")

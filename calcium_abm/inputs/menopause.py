@@ -80,7 +80,8 @@ def hormone_therapy_too_early_problem(scenario) -> str | None:
     (nearly) all their estrogen, so it would change nothing (a 35-year-old with a final period at 58 ran the same
     with and without it, bit for bit)."""
     patient = scenario.patient
-    if patient.species != "human" or patient.sex != "female":
+    if patient.species != "human" or patient.sex != "female" or not (scenario.drugs.menopausal_hormone_therapy or any(
+            "drugs.menopausal_hormone_therapy" in entry.set for entry in scenario.schedule)):
         return None
     end_age = patient.age_years + scenario.days / DAYS_PER_YEAR_OF_AGE
     first = None
