@@ -129,7 +129,8 @@ def hormone_therapy_cohort_problem(spec, base, fixed: dict[str, Any]) -> str | N
         return None
     sex = fixed.get("patient.sex")
     men = sex == "male" or (sex is None and cohort.female_share() < 1.0)
-    ages = [d for k, d in cohort.distributions.items() if resolve_setting(k, "cohort.distributions") == "patient.age_years"]
+    ages = [dist for key, dist in cohort.distributions.items()
+            if resolve_setting(key, "cohort.distributions") == "patient.age_years"]
     youngest = (ages[0].min if ages[0].min is not None else 0.0) if ages else base.patient.age_years
     # a woman drawn before her menopause has her final period planned at her drawn age at menopause (by 60), and a run
     # that ends more than THERAPY_BEFORE_FINAL_PERIOD_YEARS before it refuses the therapy (inputs.menopause)

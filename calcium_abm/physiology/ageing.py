@@ -459,8 +459,9 @@ def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: f
     team = 1.0 - p.osteoblast_age_deficit_share * (
         1.0 - osteoblast_capacity_by_age(age_years, p) / osteoblast_capacity_by_age(ref_age, p))
     post = years_relative_to_fmp is not None and years_relative_to_fmp >= 0.0
-    gut = calcium_absorption_by_age(age_years, bool(post), p)  # therapy gives back its share of the menopause's fall:
-    gut += replaced_share(post and hormone_therapy, p) * (calcium_absorption_by_age(age_years, False, p) - gut)
+    gut = calcium_absorption_by_age(age_years, bool(post), p)
+    if post and hormone_therapy:  # the therapy gives back its share of the menopause's fall
+        gut += replaced_share(True, p) * (calcium_absorption_by_age(age_years, False, p) - gut)
     gut /= calcium_absorption_by_age(ref_age, False, p)
     estrogen = 0.0 if _sex(sex) == "male" else estrogen_level_with_therapy(
         1.0 if years_relative_to_fmp is None else ovarian_estrogen_level(years_relative_to_fmp, p), hormone_therapy, p)

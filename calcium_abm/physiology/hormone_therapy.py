@@ -14,8 +14,8 @@ estrogen lost at menopause, and so acts wherever the model's estrogen acts, thro
   ``1 - T`` of its size.
 
 Therapy taken on day 0 is therapy taken since her estrogen began to fall (the final period, for a
-postmenopausal woman): the life course and the bone spin-up run under it, as a run starts at the steady state of its other day-0 inputs (a user of
-many years, as in the Study of Osteoporotic Fractures). A trial that starts therapy sets it in a
+postmenopausal woman): the life course and the bone spin-up run under it, as a run starts at the
+steady state of its other day-0 inputs (a user of many years, as in the Study of Osteoporotic Fractures). A trial that starts therapy sets it in a
 ``[[schedule]]`` entry, and it acts from that day; stopping it is another entry.
 
 Sources of what the therapy does, and the rows that test it (``HT-PEPI``, ``HT-WHI``, ``A5``):
@@ -23,9 +23,9 @@ the PEPI trial (Writing Group for the PEPI Trial 1996, JAMA 276:1389; 875 women 
 3 years: lumbar-spine BMD +3.5 to +5.0 % on CEE 0.625 mg/day regimens, -1.8 % on placebo);
 the PEPI Safety Follow-up Study (Greendale et al. 2002, Arch Intern Med 162:665: after stopping,
 loss at the rate of women who never took it, ~1 %/year at the spine); the WHI estrogen-plus-progestin
-trial (Cauley et al. 2003, JAMA 290:1729: total hip +3.7 % against 0.14 % in 3 years, women of 50-79); the Study of Osteoporotic
-Fractures (Ensrud et al. 1995, J Bone Miner Res 10:1778: estrogen users lost a third less hip bone
-at 65 and older).
+trial (Cauley et al. 2003, JAMA 290:1729: total hip +3.7 % against 0.14 % in 3 years, women of 50-79);
+the Study of Osteoporotic Fractures (Ensrud et al. 1995, J Bone Miner Res 10:1778: estrogen users lost
+a third less hip bone at 65 and older).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from calcium_abm.scenario import load_scenario
 from calcium_abm.validation import effects
 
 __all__ = ["BIOMARKER_BAND_PP", "BIOMARKER_REASON", "RAT_EXTRA_K1", "RAT_ON_K1", "RAT_WARFARIN", "USUAL_DIET", "Arm", "Criterion", "Experiment", "NotExpressible", "Runs", "WEEK", "YEAR", "extreme", "loss_per_year",
-           "change_vs_control", "onset", "pct_change", "pct_vs_control", "pp_difference", "trend", "value"]
+           "change_per_year", "change_vs_control", "onset", "pct_change", "pct_vs_control", "pp_difference", "trend", "value"]
 
 Runs = Mapping[str, pd.DataFrame]  # arm label -> the arm's table for one seed
 
@@ -294,6 +294,11 @@ def extreme(name: str, how: str, arm: str) -> Callable[[Runs], float]:
 def value(name: str, day: float, arm: str) -> Callable[[Runs], float]:
     """``name`` on ``day`` in ``arm``."""
     return lambda runs: effects.value_at(runs[arm], name, day)
+
+
+def change_per_year(name: str, from_year: float, to_year: float, arm: str) -> Callable[[Runs], float]:
+    """Mean change of ``name`` per year (negative = loss), in percent of its value at ``from_year``."""
+    return lambda runs: effects.annual_percent_change(runs[arm], name, from_year, to_year)
 
 
 def loss_per_year(name: str, from_year: float, to_year: float, arm: str) -> Callable[[Runs], float]:

@@ -8,9 +8,9 @@ many years.
 
 from __future__ import annotations
 
-from calcium_abm.validation import effects
 from calcium_abm.validation.bone_trial_rows import postmenopausal_woman
-from calcium_abm.validation.design import BMD_ROW_SEEDS, YEAR, Arm, Criterion, Experiment, pct_change, pct_vs_control
+from calcium_abm.validation.design import (BMD_ROW_SEEDS, YEAR, Arm, Criterion, Experiment, change_per_year, pct_change,
+                                           pct_vs_control)
 
 __all__ = ["HORMONE_THERAPY_EXPERIMENTS"]
 
@@ -43,10 +43,6 @@ _PLACEBO_KNOWN_FAILURE = (
     "prevalence's shape between onset and 60 is not sourced beyond its end points; not changed for this row")
 
 
-def _spine_change_per_year(arm: str, from_year: float, to_year: float):
-    return lambda runs: effects.annual_percent_change(runs[arm], _SPINE, from_year, to_year)
-
-
 HORMONE_THERAPY_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
         row="HT-PEPI",
@@ -69,7 +65,7 @@ HORMONE_THERAPY_EXPERIMENTS: tuple[Experiment, ...] = (
                                                                       "the placebo arm's mean change"),
                       known_failure=_PLACEBO_KNOWN_FAILURE),
             Criterion("spine BMD change per year in the 2 years after stopping",
-                      _spine_change_per_year(_THERAPY, 3, 5), -1.54, -0.54, "-1.04 %/year", "%/year",
+                      change_per_year(_SPINE, 3, 5, _THERAPY), -1.54, -0.54, "-1.04 %/year", "%/year",
                       "±0.5 %/year around the follow-up's mean (an assumption: its abstract gives no CI; 0.5 is about "
                       "half the rate, so a model without the loss after stopping, or with twice it, fails)"),
         ),
