@@ -266,6 +266,9 @@ def test_summary_prints_the_published_effect_beside_the_simulated_one(tmp_path):
     assert simulated["inside_published_ci"] == (-60 <= simulated["effect"] <= -40)
     report = (tmp_path / "out" / "summary" / "report.md").read_text()
     assert report.index("Published versus simulated") < report.index("Table 1")
+    settings = ", ".join(f"{k} = {v}" for k, v in SMALL.items())  # what every run and each arm were given
+    assert f"- every run ([set]): {settings}\n" in report
+    assert "arms placebo, mk7 (mk7_ug_per_day + 360) (control: placebo)" in report
 
 
 @pytest.mark.parametrize("change, message", [

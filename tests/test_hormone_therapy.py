@@ -3,6 +3,8 @@ its laws, where it acts in a run, when it starts, and the people it is refused f
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from calcium_abm import CalciumParadoxModel, simulate
@@ -146,3 +148,33 @@ def test_a_batch_refuses_therapy_for_a_cohort_that_may_draw_men_or_young_women_w
 def test_a_batch_gives_therapy_to_a_cohort_of_postmenopausal_women(tmp_path):
     runs = expand_runs(_cohort_batch(tmp_path, "female_probability = 1\npostmenopausal_probability = 1"))
     assert len(runs) == 4
+
+
+def test_a_batch_gives_therapy_in_set_to_women_drawn_on_a_male_base_scenario(tmp_path):
+    """Found by a fresh user: ``[set]`` therapy on healthy_adult (a man) with a cohort of postmenopausal women was
+    refused as given to a man, though every drawn patient replaces the base's (:func:`.fixed.cohort_women`)."""
+    path = tmp_path / "b.toml"
+    path.write_text('name = "b"\nseed = 1\nyears = 0.05\n[set]\nbone_grid_width = 16\nbone_grid_height = 16\n'
+                    'vessel_grid_width = 16\nvessel_grid_height = 16\nmenopausal_hormone_therapy = true\n'
+                    '[cohort]\npatients = 3\nfemale_probability = 1\npostmenopausal_probability = 1\n'
+                    '[[arms]]\nname = "ht"\n', "utf-8")
+    runs = expand_runs(load_batch(path))
+    assert len(runs) == 3
+    for run in runs:
+        scenario = load_scenario(tomllib.loads(run.scenario_toml))
+        assert scenario.patient.sex == "female" and scenario.drugs.menopausal_hormone_therapy
+    half = path.read_text("utf-8").replace("female_probability = 1", "female_probability = 0.5")
+    path.write_text(half, "utf-8")  # a cohort that may draw men is still refused
+    with pytest.raises(BatchError, match=r'menopausal_hormone_therapy = true is not allowed for sex = "male"'):
+        expand_runs(load_batch(path))
+
+
+def test_add_refuses_a_true_false_setting_and_points_to_set(tmp_path):
+    path = tmp_path / "b.toml"
+    path.write_text('name = "b"\nscenario = "postmenopausal"\n[cohort]\npatients = 2\n[[arms]]\nname = "ht"\n'
+                    'add = { menopausal_hormone_therapy = true }\n', "utf-8")
+    with pytest.raises(BatchError, match=r"arms #1 \(ht\).add.menopausal_hormone_therapy = true is not allowed: must "
+                                         r"be a number: add adds an amount to the patient's own value; put a "
+                                         r"true/false or text setting in set, e.g. set = \{ "
+                                         r"menopausal_hormone_therapy = true \}"):
+        load_batch(path)

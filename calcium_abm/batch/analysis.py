@@ -25,7 +25,7 @@ from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_ta
                                           relative_risks, trial_effects)
 from calcium_abm.batch.store import RUNS_DIR, StoredBatch, load_results, open_batch
 from calcium_abm.errors import UserInputError
-from calcium_abm.inputs.messages import short_repr
+from calcium_abm.inputs.messages import fmt_num, fmt_value, short_repr
 from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_directory, atomic_write, check_output_directory, directory_option
 from calcium_abm.markdown import markdown_table
@@ -326,6 +326,12 @@ _TITLES = {"conduct": "Trial flow: screening, randomisation and completion",
            "indices": "Sensitivity indices"}
 
 
+def _settings_text(set_: dict[str, Any], add: dict[str, Any] | None = None) -> str:
+    """``set``/``add`` tables as the file wrote them: ``mk7_ug_per_day + 360, menopausal_hormone_therapy = true``."""
+    return ", ".join([f"{k} = {fmt_value(v)}" for k, v in set_.items()]
+                     + [f"{k} + {fmt_num(v)}" for k, v in (add or {}).items()])
+
+
 def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str, pd.DataFrame],
                     figures: list[str], missing: str | None = None) -> str:
     """The Markdown report of ``summarize``; ``missing``: the batch's
@@ -341,9 +347,12 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
     lines += [f"- runs finished: {done} of {total}",
               f"- base scenario: {spec.scenario}; batch seed {spec.seed}; calcium-abm "
               f"{manifest['package_version']}; created {manifest['created']}"]
+    if spec.set:  # a fresh user could not tell from the report that every patient took hormone therapy
+        lines.append(f"- every run ([set]): {_settings_text(spec.set)}")
     if spec.cohort is not None:
         lines.append(f"- design: {spec.cohort.design}, {spec.cohort.patients} patients, arms "
-                     + ", ".join(a.name for a in spec.arms) + f" (control: {spec.control})")
+                     + ", ".join(a.name + (f" ({_settings_text(a.set, a.add)})" if a.set or a.add else "")
+                                 for a in spec.arms) + f" (control: {spec.control})")
     severe = spec.analysis.severe_calcification
     if severe is not None:
         lines.append(f"- severe calcification: final {severe.column} > {severe.above:g}")

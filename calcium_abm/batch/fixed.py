@@ -19,8 +19,8 @@ from calcium_abm.inputs.menopause import THERAPY_BEFORE_FINAL_PERIOD_YEARS
 from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, Patient
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
-__all__ = ["cohort_draws", "fixed_fields", "hormone_therapy_cohort_problem", "menopause_without_women", "set_conflicts",
-           "stage_beside_measured_gfr"]
+__all__ = ["cohort_draws", "cohort_women", "fixed_fields", "hormone_therapy_cohort_problem",
+           "menopause_without_women", "set_conflicts", "stage_beside_measured_gfr"]
 
 #: dotted path -> the cohort table entry that draws it explicitly
 _DRAWN_BY = {"patient.sex": "cohort.female_probability or cohort.distributions.sex",
@@ -39,6 +39,17 @@ def cohort_draws(cohort) -> set[str]:
     if "ckd_stage_probabilities" in cohort.model_fields_set:
         out.add("patient.ckd_stage")
     return out
+
+
+def cohort_women(cohort) -> dict[str, Any]:
+    """The patient every run of ``cohort`` has in place of the base scenario's, when it draws women only:
+    ``{"patient.sex": "female"}`` and, when ``postmenopausal_probability = 1``, ``"patient.postmenopausal": True``
+    (``{}`` for no cohort or one that may draw a man). :meth:`.spec.BatchSpec.base_scenario` checks ``[set]`` with
+    her when the base's own patient cannot take it (a fresh user's hormone therapy on healthy_adult, a man)."""
+    if cohort is None or cohort.female_share() < 1.0:
+        return {}
+    return {"patient.sex": "female", **({"patient.postmenopausal": True}
+                                        if cohort.postmenopausal_probability == 1.0 else {})}
 
 
 def _named_in_set(spec) -> set[str]:

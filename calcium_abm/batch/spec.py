@@ -9,6 +9,7 @@ the value given and what is allowed.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from calcium_abm.batch.draws import Distribution, distribution_problems, tertiles_problems
-from calcium_abm.batch.fixed import set_conflicts
+from calcium_abm.batch.fixed import cohort_women, set_conflicts
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_setting, range_problem, resolve_setting,
                                      resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
@@ -53,9 +54,6 @@ class BatchError(UserInputError):
 
 class _Table(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-# ------------------------------------------------------------------------- settings
 
 
 # ---------------------------------------------------------------------------- sweep
@@ -467,6 +465,9 @@ class BatchSpec(_Table):
         try:
             return load_scenario(source, overrides=extra)  # years apply before the schedule is checked
         except ScenarioError as exc:
+            with contextlib.suppress(ScenarioError):  # each drawn woman replaces the base's patient (therapy on a man)
+                if women := cohort_women(self.cohort):
+                    return load_scenario(source, overrides={**extra, **women})
             raise BatchError(f"scenario = {fmt_value(self.scenario)} with the batch's settings: {exc}") from None
 
 

@@ -81,12 +81,21 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None)
         allowed = "must not be empty" if kind == "string_too_short" else f"needs at least {counted(int(ctx.get('min_length', 1)), 'entry')}"
     elif kind in ("string_too_long", "too_long"):
         allowed = f"must have at most {counted(int(ctx.get('max_length', 0)), 'character' if 'string' in kind else 'entry')}"
+    elif kind in ("float_type", "float_parsing") and len(loc) >= 2 and loc[-2] == "add":
+        # a fresh user wrote add = { menopausal_hormone_therapy = true } and was told only "must be a number"
+        allowed = ("must be a number: add adds an amount to the patient's own value; put a true/false or text "
+                   f"setting in set, e.g. set = {{ {loc[-1]} = {_toml_literal(value)} }}")
     else:
         allowed = _range_of(root, loc, kind) if kind in _PHRASES and kind.startswith(("int", "float", "finite")) \
             else _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])
     if kind in ("too_short", "too_long") and isinstance(ctx.get("actual_length"), int):  # a list is shown as [...]
         allowed += f" (it has {ctx['actual_length']})"
     return f"{path} = {_fmt(value)} is not allowed: {allowed}"
+
+
+def _toml_literal(value: Any) -> str:
+    """``value`` as written in TOML when it is a bool or a short text, else ``...``."""
+    return _fmt(value) if isinstance(value, (bool, str)) and len(_fmt(value)) <= 40 else "..."
 
 
 def _range_of(root: type[BaseModel], loc: tuple, kind: str) -> str:
