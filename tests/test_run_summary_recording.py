@@ -30,3 +30,16 @@ def test_the_late_window_and_the_balance_name_the_rows_they_read(every, days, me
     assert lines["serum Ca, last 4 weeks"] == f"2.300 mmol/L {mean}", text
     assert lines["PTH, last 4 weeks"].startswith(f"3.5 pmol/L {mean}; calcitriol"), text
     assert lines["Ca mass-balance error"].endswith(over) and lines["P mass-balance error"].endswith(over), text
+
+
+@pytest.mark.parametrize("toml, patient, drugs", [
+    ("", "male, 50 years", "none"),
+    ('[patient]\nsex = "female"\nage_years = 60\npostmenopausal = true\nyears_since_menopause = 9\nckd_stage = 3\n'
+     "[drugs]\nmenopausal_hormone_therapy = true\nwarfarin_mg_per_day = 5\n",
+     "female, 60 years, 9 years past menopause, CKD stage 3", "warfarin 5 mg/day, menopausal hormone therapy"),
+])
+def test_the_summary_names_the_patient_and_the_drugs_of_day_0(toml, patient, drugs):
+    """A fresh user could not tell from the summary that a run had hormone therapy."""
+    scenario = parse_scenario_toml(f"{toml}[simulation]\nyears = 1\n", "s.toml")
+    lines = {line[:30].strip(): line[30:].strip() for line in summary(scenario, _rows([0, 365]), "x.csv").splitlines()}
+    assert (lines["patient on day 0"], lines["drugs on day 0"]) == (patient, drugs)

@@ -216,6 +216,19 @@ def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
     return rows
 
 
+def _person_rows(scenario) -> list[tuple[str, str]]:
+    """Who was simulated and the drugs taken on day 0 (a fresh user could not tell that a run had hormone therapy)."""
+    p, drugs = scenario.patient, scenario.drugs
+    menopause = (f", {p.years_since_menopause:g} years past menopause" if p.postmenopausal
+                 else ", premenopausal" if p.sex == "female" and p.species == "human" else "")
+    who = (f"{p.species if p.species != 'human' else p.sex}, {p.age_years:g} years{menopause}"
+           + (f", CKD stage {p.ckd_stage}" if p.ckd_stage else ""))
+    units = {name: (field.json_schema_extra or {}).get("unit", "") for name, field in type(drugs).model_fields.items()}
+    taken = [name.replace("_", " ") if value is True else f"{name.rsplit('_', 3)[0].replace('_', ' ')} {value:g} "
+             f"{units[name]}" for name, value in drugs if value]
+    return [("patient on day 0", who), ("drugs on day 0", ", ".join(taken) or "none")]
+
+
 def summary(scenario, df, out) -> str:
     """A few lines saying what a run produced."""
     from calcium_abm.inputs.messages import printable
@@ -242,6 +255,7 @@ def summary(scenario, df, out) -> str:
         ("scenario", printable(scenario.name)),
         ("seed", f"{df.attrs.get('seed', scenario.simulation.seed)} (repeat the run with --seed)"),
         ("days simulated", f"{scenario.days} ({years:g} year{'' if years == 1 else 's'})"),
+        *_person_rows(scenario),
         ("bone mineral density", f"{bmd0:.4f} → {bmd1:.4f} g/cm² ({bmd_pct:+.2f} %)"),
         *_spine_dxa_rows(scenario, df),
         ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score_text})"),
