@@ -39,9 +39,10 @@ PARAMETERS = declare([
               "assumption: standard-dose therapy (CEE 0.625 mg/day) brings postmenopausal bone turnover back to "
               "premenopausal levels, so it replaces all of the estrogen action the model's laws lose at "
               "menopause; tested, not set, by rows HT-PEPI (PEPI 1996 JAMA 276:1389: spine BMD +3.5 to +5.0 % "
-              "against -1.8 % on placebo over 3 years) and A5 (SOF, Ensrud 1995: users lost a third less)",
+              "against -1.8 % on placebo over 3 years), A5 (SOF, Ensrud 1995: users lost a third less) and HT-Elderly "
+              "(McKane 1997: PTH and bone resorption of women of 74 on long-term estrogen as premenopausal women's)",
               "Share of the ovarian estrogen lost at menopause that standard-dose menopausal hormone therapy "
-              "replaces", 0.0, 1.0, ("HT-PEPI", "HT-WHI", "A5")),
+              "replaces", 0.0, 1.0, ("HT-PEPI", "HT-WHI", "HT-Elderly", "A5")),
 ])
 
 
