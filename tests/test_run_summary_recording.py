@@ -37,9 +37,27 @@ def test_the_late_window_and_the_balance_name_the_rows_they_read(every, days, me
     ('[patient]\nsex = "female"\nage_years = 60\npostmenopausal = true\nyears_since_menopause = 9\nckd_stage = 3\n'
      "[drugs]\nmenopausal_hormone_therapy = true\nwarfarin_mg_per_day = 5\n",
      "female, 60 years, 9 years past menopause, CKD stage 3", "warfarin 5 mg/day, menopausal hormone therapy"),
+    # a day-0 schedule entry is in force on day 0 (a fresh user: the summary showed the [drugs] table's warfarin)
+    ('[patient]\nsex = "female"\nage_years = 45\nage_at_final_menstrual_period = 46\n[drugs]\nwarfarin_mg_per_day = 5\n'
+     '[[schedule]]\nstart_day = 0\nend_day = 10\nset = { warfarin_mg_per_day = 0, menopausal_hormone_therapy = true }\n',
+     "female, 45 years, premenopausal (final period at 46)", "menopausal hormone therapy"),
+    ('[patient]\nspecies = "mouse"\nage_years = 0\nsex = "female"\npostmenopausal = true\n[genetics]\nmgp_knockout = true\n',
+     "mouse, female, estrogen loss from day 0 (as after ovariectomy), mgp knockout", "none"),
+    ("[patient]\nckd_stage = 5\n[kidney]\nresidual_gfr_ml_per_min = 3\n[dialysis]\nsessions_per_week = 3\n",
+     "male, 50 years, CKD stage 5, GFR 3 mL/min, haemodialysis 3x/week", "none"),
 ])
 def test_the_summary_names_the_patient_and_the_drugs_of_day_0(toml, patient, drugs):
     """A fresh user could not tell from the summary that a run had hormone therapy."""
-    scenario = parse_scenario_toml(f"{toml}[simulation]\nyears = 1\n", "s.toml")
+    scenario = parse_scenario_toml(toml.replace("[[schedule]]", "[simulation]\nyears = 1\n[[schedule]]", 1)
+                                   if "[[schedule]]" in toml else f"{toml}[simulation]\nyears = 1\n", "s.toml")
     lines = {line[:30].strip(): line[30:].strip() for line in summary(scenario, _rows([0, 365]), "x.csv").splitlines()}
     assert (lines["patient on day 0"], lines["drugs on day 0"]) == (patient, drugs)
+
+
+def test_the_summary_lists_the_schedule_s_changes():
+    scenario = parse_scenario_toml("[simulation]\nyears = 1\n" + "".join(
+        f"[[schedule]]\nstart_day = {day}\n{end}set = {{ warfarin_mg_per_day = {dose} }}\n"
+        for day, end, dose in ((30, "end_day = 60\n", 2.5), (90, "", 5), (120, "", 7.5), (150, "", 0))), "s.toml")
+    lines = {line[:30].strip(): line[30:].strip() for line in summary(scenario, _rows([0, 365]), "x.csv").splitlines()}
+    assert lines["schedule"] == ("days 30-60: warfarin_mg_per_day = 2.5; from day 90: warfarin_mg_per_day = 5; "
+                                 "from day 120: warfarin_mg_per_day = 7.5; and 1 more (see the scenario)")

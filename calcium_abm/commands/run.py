@@ -217,16 +217,35 @@ def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
 
 
 def _person_rows(scenario) -> list[tuple[str, str]]:
-    """Who was simulated and the drugs taken on day 0 (a fresh user could not tell that a run had hormone therapy)."""
-    p, drugs = scenario.patient, scenario.drugs
-    menopause = (f", {p.years_since_menopause:g} years past menopause" if p.postmenopausal
-                 else ", premenopausal" if p.sex == "female" and p.species == "human" else "")
-    who = (f"{p.species if p.species != 'human' else p.sex}, {p.age_years:g} years{menopause}"
-           + (f", CKD stage {p.ckd_stage}" if p.ckd_stage else ""))
+    """Who was simulated and the drugs taken on day 0 (the scenario with its day-0 schedule entries), and the
+    schedule's changes: a fresh user could not tell that a run had hormone therapy, or a drug from a schedule."""
+    from calcium_abm.inputs.messages import fmt_num, fmt_value
+
+    def shown(v: Any) -> str:
+        return fmt_num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else fmt_value(v)
+    state = scenario.state_at(0)
+    p, drugs, gfr = state.patient, state.drugs, state.kidney.residual_gfr_ml_per_min
+    if p.species != "human":  # no age laws; a female rodent acts only through an estrogen loss from day 0
+        who = f"{p.species}, {p.sex}" + (", estrogen loss from day 0 (as after ovariectomy)" if p.postmenopausal else "")
+        who += "".join(f", {name.replace('_', ' ')}" for name, on in state.genetics if on)
+    else:
+        planned = p.age_at_final_menstrual_period
+        who = f"{p.sex}, {p.age_years:g} years" + (
+            f", {p.years_since_menopause:g} years past menopause" if p.postmenopausal else
+            "" if p.sex != "female" else ", premenopausal" + (f" (final period at {planned:g})" if planned else ""))
+    who += (f", CKD stage {p.ckd_stage}" if p.ckd_stage else "") + (f", GFR {gfr:g} mL/min" if gfr else "") + (
+        f", haemodialysis {state.dialysis.sessions_per_week}x/week" if state.dialysis.sessions_per_week else "")
     units = {name: (field.json_schema_extra or {}).get("unit", "") for name, field in type(drugs).model_fields.items()}
     taken = [name.replace("_", " ") if value is True else f"{name.rsplit('_', 3)[0].replace('_', ' ')} {value:g} "
              f"{units[name]}" for name, value in drugs if value]
-    return [("patient on day 0", who), ("drugs on day 0", ", ".join(taken) or "none")]
+    rows = [("patient on day 0", who), ("drugs on day 0", ", ".join(taken) or "none")]
+    changes = [("from day " if e.end_day is None else f"days {e.start_day}-") + f"{e.end_day or e.start_day}: "
+               + ", ".join(f"{k.rpartition('.')[2]} = {shown(v)}" for k, v in e.set.items())
+               for e in scenario.schedule]
+    if changes:
+        more = len(changes) - 3
+        rows.append(("schedule", "; ".join(changes[:3]) + (f"; and {more} more (see the scenario)" if more > 0 else "")))
+    return rows
 
 
 def summary(scenario, df, out) -> str:
