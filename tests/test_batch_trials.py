@@ -77,6 +77,19 @@ def test_arm_schedules_titrate_and_stop_after_randomisation():
         assert doses == pytest.approx([own, own, own + 90, own + 180, own + 180, own + 90, 0.0])
 
 
+def test_the_report_names_each_arm_s_changes_and_its_schedule(tmp_path):
+    """A fresh user read an arm that stopped therapy on day 90 as held for the whole trial."""
+    arms = [{"name": "placebo"},
+            {"name": "titrated", "add": {"mk7_ug_per_day": 90},
+             "schedule": [{"start_day": 20, "end_day": 30, "add": {"mk7_ug_per_day": 180}},
+                          {"start_day": 32, "set": {"mk7_ug_per_day": 0.3}}]}]
+    run_batch(trial(patients=2, years=0.1, arms=arms), tmp_path / "out")
+    summarize(tmp_path / "out")
+    report = (tmp_path / "out" / "summary" / "report.md").read_text()
+    assert ("arms placebo, titrated (mk7_ug_per_day + 90; days 20-30: mk7_ug_per_day + 180; from day 32: "
+            "mk7_ug_per_day = 0.3) (control: placebo)") in report
+
+
 def test_adherence_scales_the_added_dose():
     runs = expand_runs(load_batch(trial(patients=4, cohort={"adherence": 0.5})))
     for r in runs:
@@ -267,7 +280,7 @@ def test_summary_prints_the_published_effect_beside_the_simulated_one(tmp_path):
     report = (tmp_path / "out" / "summary" / "report.md").read_text()
     assert report.index("Published versus simulated") < report.index("Table 1")
     settings = ", ".join(f"{k} = {v}" for k, v in SMALL.items())  # what every run and each arm were given
-    assert f"- every run ([set]): {settings}\n" in report
+    assert f"- [set] (every run, before a cohort's own draws): {settings}\n" in report
     assert "arms placebo, mk7 (mk7_ug_per_day + 360) (control: placebo)" in report
 
 

@@ -163,10 +163,18 @@ def test_a_batch_gives_therapy_in_set_to_women_drawn_on_a_male_base_scenario(tmp
     for run in runs:
         scenario = load_scenario(tomllib.loads(run.scenario_toml))
         assert scenario.patient.sex == "female" and scenario.drugs.menopausal_hormone_therapy
-    half = path.read_text("utf-8").replace("female_probability = 1", "female_probability = 0.5")
-    path.write_text(half, "utf-8")  # a cohort that may draw men is still refused
-    with pytest.raises(BatchError, match=r'menopausal_hormone_therapy = true is not allowed for sex = "male"'):
-        expand_runs(load_batch(path))
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("female_probability = 1\n", "").replace("[set]\n", '[set]\nsex = "female"\n'),
+                    "utf-8")  # [set] sex = "female": the same women
+    assert len(expand_runs(load_batch(path))) == 3
+    # a cohort that may draw men, or none but men, is refused by the cohort's rule, naming its field (the base
+    # scenario's message named the base's sex and advised [set] sex, which the cohort's draw refuses)
+    for share, who in (("0.9", "men and women more than 5 years"), ("0", "men, for whom")):
+        path.write_text(text.replace("female_probability = 1", f"female_probability = {share}").replace(
+            "postmenopausal_probability = 1", ""), "utf-8")
+        with pytest.raises(BatchError, match=rf"menopausal_hormone_therapy = true \(the scenario or \[set\]\) is not "
+                                             rf"allowed with this cohort: it can draw {who}"):
+            expand_runs(load_batch(path))
 
 
 def test_add_refuses_a_true_false_setting_and_points_to_set(tmp_path):
@@ -178,3 +186,13 @@ def test_add_refuses_a_true_false_setting_and_points_to_set(tmp_path):
                                          r"true/false or text setting in set, e.g. set = \{ "
                                          r"menopausal_hormone_therapy = true \}"):
         load_batch(path)
+
+
+def test_add_of_a_number_setting_given_true_says_it_must_be_a_number_without_pointing_to_set(tmp_path):
+    path = tmp_path / "b.toml"
+    path.write_text('name = "b"\nscenario = "postmenopausal"\n[cohort]\npatients = 2\n[[arms]]\nname = "w"\n'
+                    'add = { warfarin_mg_per_day = true }\n', "utf-8")
+    with pytest.raises(BatchError) as err:
+        load_batch(path)
+    assert str(err.value).endswith("arms #1 (w).add.warfarin_mg_per_day = true is not allowed: must be a number: add "
+                                   "adds an amount to the patient's own value")

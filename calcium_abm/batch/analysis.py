@@ -328,8 +328,18 @@ _TITLES = {"conduct": "Trial flow: screening, randomisation and completion",
 
 def _settings_text(set_: dict[str, Any], add: dict[str, Any] | None = None) -> str:
     """``set``/``add`` tables as the file wrote them: ``mk7_ug_per_day + 360, menopausal_hormone_therapy = true``."""
-    return ", ".join([f"{k} = {fmt_value(v)}" for k, v in set_.items()]
-                     + [f"{k} + {fmt_num(v)}" for k, v in (add or {}).items()])
+    def shown(v: Any) -> str:
+        return fmt_num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else fmt_value(v)
+    return ", ".join([f"{k} = {shown(v)}" for k, v in set_.items()]
+                     + [f"{k} + {shown(v)}" for k, v in (add or {}).items()])
+
+
+def _arm_text(arm) -> str:
+    """An arm's name with what it changes from randomisation and its schedule's entries (days from day 0)."""
+    parts = [_settings_text(arm.set, arm.add)] if arm.set or arm.add else []
+    parts += [f"{'from day ' if e.end_day is None else f'days {e.start_day}-'}{e.end_day or e.start_day}: "
+              f"{_settings_text(e.set, e.add)}" for e in arm.schedule]
+    return arm.name + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str, pd.DataFrame],
@@ -348,11 +358,10 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
               f"- base scenario: {spec.scenario}; batch seed {spec.seed}; calcium-abm "
               f"{manifest['package_version']}; created {manifest['created']}"]
     if spec.set:  # a fresh user could not tell from the report that every patient took hormone therapy
-        lines.append(f"- every run ([set]): {_settings_text(spec.set)}")
+        lines.append(f"- [set] (every run, before a cohort's own draws): {_settings_text(spec.set)}")
     if spec.cohort is not None:
         lines.append(f"- design: {spec.cohort.design}, {spec.cohort.patients} patients, arms "
-                     + ", ".join(a.name + (f" ({_settings_text(a.set, a.add)})" if a.set or a.add else "")
-                                 for a in spec.arms) + f" (control: {spec.control})")
+                     + ", ".join(_arm_text(a) for a in spec.arms) + f" (control: {spec.control})")
     severe = spec.analysis.severe_calcification
     if severe is not None:
         lines.append(f"- severe calcification: final {severe.column} > {severe.above:g}")

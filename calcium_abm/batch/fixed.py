@@ -11,7 +11,11 @@ for one field). See docs/batch.md, "Virtual cohorts and trials".
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from typing import Any
+
+from calcium_abm.errors import ScenarioError
 
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_num
@@ -19,7 +23,7 @@ from calcium_abm.inputs.menopause import THERAPY_BEFORE_FINAL_PERIOD_YEARS
 from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, Patient
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
-__all__ = ["cohort_draws", "cohort_women", "fixed_fields", "hormone_therapy_cohort_problem",
+__all__ = ["cohort_base", "cohort_draws", "cohort_women", "fixed_fields", "hormone_therapy_cohort_problem",
            "menopause_without_women", "set_conflicts", "stage_beside_measured_gfr"]
 
 #: dotted path -> the cohort table entry that draws it explicitly
@@ -41,15 +45,40 @@ def cohort_draws(cohort) -> set[str]:
     return out
 
 
-def cohort_women(cohort) -> dict[str, Any]:
-    """The patient every run of ``cohort`` has in place of the base scenario's, when it draws women only:
-    ``{"patient.sex": "female"}`` and, when ``postmenopausal_probability = 1``, ``"patient.postmenopausal": True``
-    (``{}`` for no cohort or one that may draw a man). :meth:`.spec.BatchSpec.base_scenario` checks ``[set]`` with
-    her when the base's own patient cannot take it (a fresh user's hormone therapy on healthy_adult, a man)."""
-    if cohort is None or cohort.female_share() < 1.0:
+def cohort_women(spec) -> dict[str, Any]:
+    """The patient every run of the batch ``spec`` has in place of the base scenario's, when its cohort has women
+    only (``female_probability = 1``, a ``sex`` draw of women only, or ``[set] sex = "female"``):
+    ``{"patient.sex": "female"}`` and, with ``postmenopausal_probability = 1``, ``"patient.postmenopausal": True``
+    (``{}`` for no cohort or one that may draw a man)."""
+    cohort = spec.cohort
+    set_sex = next((v for k, v in spec.set.items() if resolve_setting(k, "set") == "patient.sex"), None)
+    if cohort is None or not (set_sex == "female" or "patient.sex" in cohort_draws(cohort) and
+                              cohort.female_share() >= 1.0):
         return {}
     return {"patient.sex": "female", **({"patient.postmenopausal": True}
                                         if cohort.postmenopausal_probability == 1.0 else {})}
+
+
+def cohort_base(spec, load: Callable[[dict[str, Any]], Any], overrides: dict[str, Any]) -> Any:
+    """For :meth:`.spec.BatchSpec.base_scenario` when the base scenario's own patient refuses ``overrides`` (its
+    ``[set]``, years): the base checked as the cohort's women (:func:`cohort_women`; a fresh user's hormone therapy
+    on healthy_adult, a man), else the cohort's own refusal of a ``[set]`` therapy
+    (:func:`hormone_therapy_cohort_problem`, which names the cohort's field, where the base's message named the
+    base's sex), else None (the base's message stands). ``load(overrides)`` loads the base scenario."""
+    if spec.cohort is None:
+        return None
+    if women := cohort_women(spec):
+        with contextlib.suppress(ScenarioError):
+            return load({**{k: v for k, v in overrides.items() if resolve_setting(k, "set") not in women}, **women})
+    without = {k: v for k, v in overrides.items() if resolve_setting(k, "set") != _THERAPY}
+    if len(without) == len(overrides):
+        return None
+    try:
+        base = load(without)
+    except ScenarioError:
+        return None
+    base = base.model_copy(update={"drugs": base.drugs.model_copy(update={"menopausal_hormone_therapy": True})})
+    return hormone_therapy_cohort_problem(spec, base, fixed_fields(spec, base))
 
 
 def _named_in_set(spec) -> set[str]:
@@ -145,7 +174,8 @@ def hormone_therapy_cohort_problem(spec, base, fixed: dict[str, Any]) -> str | N
     youngest = (ages[0].min if ages[0].min is not None else 0.0) if ages else base.patient.age_years
     # a woman drawn before her menopause has her final period planned at her drawn age at menopause (by 60), and a run
     # that ends more than THERAPY_BEFORE_FINAL_PERIOD_YEARS before it refuses the therapy (inputs.menopause)
-    before = fixed.get("patient.postmenopausal") is not True and (
+    women = fixed.get("patient.sex") == "female" or (sex is None and cohort.female_share() > 0.0)
+    before = women and fixed.get("patient.postmenopausal") is not True and (
         cohort.postmenopausal_probability is None or cohort.postmenopausal_probability < 1.0) and (
         youngest + base.days / DAYS_PER_YEAR_OF_AGE < MAX_AGE_AT_MENOPAUSE_YEARS - THERAPY_BEFORE_FINAL_PERIOD_YEARS)
     if not (men or before):
@@ -157,5 +187,5 @@ def hormone_therapy_cohort_problem(spec, base, fixed: dict[str, Any]) -> str | N
             f"draw {who}, for whom a run refuses the therapy, so whether the batch ran would depend on whom it drew; "
             "give it to women only (cohort.female_probability = 1) past or near their menopause "
             "(cohort.postmenopausal_probability = 1, or a cohort.distributions.age_years min from which the run "
-            f"reaches {fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS - THERAPY_BEFORE_FINAL_PERIOD_YEARS)}), or use scenario = "
-            "\"postmenopausal\"")
+            f"reaches {fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS - THERAPY_BEFORE_FINAL_PERIOD_YEARS)})"
+            + (", or use scenario = \"postmenopausal\"" if spec.scenario != "postmenopausal" else ""))

@@ -9,7 +9,6 @@ the value given and what is allowed.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 from collections.abc import Mapping
@@ -19,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from calcium_abm.batch.draws import Distribution, distribution_problems, tertiles_problems
-from calcium_abm.batch.fixed import cohort_women, set_conflicts
+from calcium_abm.batch.fixed import cohort_base, set_conflicts
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_setting, range_problem, resolve_setting,
                                      resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
@@ -464,11 +463,11 @@ class BatchSpec(_Table):
             extra["simulation.record_every_days"] = self.record_every_days
         try:
             return load_scenario(source, overrides=extra)  # years apply before the schedule is checked
-        except ScenarioError as exc:
-            with contextlib.suppress(ScenarioError):  # each drawn woman replaces the base's patient (therapy on a man)
-                if women := cohort_women(self.cohort):
-                    return load_scenario(source, overrides={**extra, **women})
-            raise BatchError(f"scenario = {fmt_value(self.scenario)} with the batch's settings: {exc}") from None
+        except ScenarioError as exc:  # each drawn patient replaces the base's, who may refuse [set] (fixed.cohort_base)
+            found = cohort_base(self, lambda overrides: load_scenario(source, overrides=overrides), extra)
+            if found is not None and not isinstance(found, str):
+                return found
+            raise BatchError(found or f"scenario = {fmt_value(self.scenario)} with the batch's settings: {exc}") from None
 
 
 def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:

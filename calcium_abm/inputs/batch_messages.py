@@ -12,7 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.fields import allowed_text, locate
+from calcium_abm.inputs.keys import resolve_key, setting_kind
 from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value, key_not_a_string
 from calcium_abm.inputs.trial_tables import arm_place
 
@@ -83,14 +85,23 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None)
         allowed = f"must have at most {counted(int(ctx.get('max_length', 0)), 'character' if 'string' in kind else 'entry')}"
     elif kind in ("float_type", "float_parsing") and len(loc) >= 2 and loc[-2] == "add":
         # a fresh user wrote add = { menopausal_hormone_therapy = true } and was told only "must be a number"
-        allowed = ("must be a number: add adds an amount to the patient's own value; put a true/false or text "
-                   f"setting in set, e.g. set = {{ {loc[-1]} = {_toml_literal(value)} }}")
+        allowed = "must be a number: add adds an amount to the patient's own value"
+        if _kind_of(str(loc[-1])) in ("bool", "str"):
+            allowed += f"; put a true/false or text setting in set, e.g. set = {{ {loc[-1]} = {_toml_literal(value)} }}"
     else:
         allowed = _range_of(root, loc, kind) if kind in _PHRASES and kind.startswith(("int", "float", "finite")) \
             else _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])
     if kind in ("too_short", "too_long") and isinstance(ctx.get("actual_length"), int):  # a list is shown as [...]
         allowed += f" (it has {ctx['actual_length']})"
     return f"{path} = {_fmt(value)} is not allowed: {allowed}"
+
+
+def _kind_of(key: str) -> str | None:
+    """The setting ``key``'s type (:func:`.keys.setting_kind`), None for an unknown key (its own error says so)."""
+    try:
+        return setting_kind(resolve_key(key, False))
+    except UserInputError:
+        return None
 
 
 def _toml_literal(value: Any) -> str:
