@@ -70,7 +70,9 @@ _SMALL_LATE_ESTROGEN_EFFECT = (
     "the study's ratio is ~1.33-1.5 (2026-12-06, 5 seeds). Riggs, Khosla & Melton 1998's unitary model puts the "
     "late phase of loss in such an indirect action of estrogen on calcium handling; Khosla 1997 found the rise of "
     "PTH with age absent in estrogen users. The model has no larger late action of estrogen, so it misses this; a "
-    "larger one would also have to keep row A5's late loss in non-users")
+    "larger one would also have to keep row A5's late loss in non-users. The evidence is mixed: Gallagher, Riggs & "
+    "DeLuca 1980 (J Clin Endocrinol Metab 51:1359, 21 osteoporotic women, 6 months of 1.2-2.5 mg/day CEE) found PTH "
+    "rising on estrogen, with calcitriol and calcium absorption (0.53 to 0.65), as bone took up more calcium")
 
 
 HORMONE_THERAPY_EXPERIMENTS: tuple[Experiment, ...] = (
