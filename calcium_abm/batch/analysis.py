@@ -25,7 +25,7 @@ from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_ta
                                           relative_risks, trial_effects)
 from calcium_abm.batch.store import RUNS_DIR, StoredBatch, load_results, open_batch
 from calcium_abm.errors import UserInputError
-from calcium_abm.inputs.messages import fmt_num, fmt_value, short_repr
+from calcium_abm.inputs.messages import schedule_days, setting_text, short_repr
 from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_directory, atomic_write, check_output_directory, directory_option
 from calcium_abm.markdown import markdown_table
@@ -328,17 +328,14 @@ _TITLES = {"conduct": "Trial flow: screening, randomisation and completion",
 
 def _settings_text(set_: dict[str, Any], add: dict[str, Any] | None = None) -> str:
     """``set``/``add`` tables as the file wrote them: ``mk7_ug_per_day + 360, menopausal_hormone_therapy = true``."""
-    def shown(v: Any) -> str:
-        return fmt_num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else fmt_value(v)
-    return ", ".join([f"{k} = {shown(v)}" for k, v in set_.items()]
-                     + [f"{k} + {shown(v)}" for k, v in (add or {}).items()])
+    return ", ".join([f"{k} = {setting_text(v)}" for k, v in set_.items()]
+                     + [f"{k} + {setting_text(v)}" for k, v in (add or {}).items()])
 
 
 def _arm_text(arm) -> str:
     """An arm's name with what it changes from randomisation and its schedule's entries (days from day 0)."""
     parts = [_settings_text(arm.set, arm.add)] if arm.set or arm.add else []
-    parts += [f"{'from day ' if e.end_day is None else f'days {e.start_day}-'}{e.end_day or e.start_day}: "
-              f"{_settings_text(e.set, e.add)}" for e in arm.schedule]
+    parts += [f"{schedule_days(e.start_day, e.end_day)}: {_settings_text(e.set, e.add)}" for e in arm.schedule]
     return arm.name + (f" ({'; '.join(parts)})" if parts else "")
 
 

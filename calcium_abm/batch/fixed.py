@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 from calcium_abm.errors import ScenarioError
-
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_num
 from calcium_abm.inputs.menopause import THERAPY_BEFORE_FINAL_PERIOD_YEARS

@@ -219,10 +219,8 @@ def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
 def _person_rows(scenario) -> list[tuple[str, str]]:
     """Who was simulated and the drugs taken on day 0 (the scenario with its day-0 schedule entries), and the
     schedule's changes: a fresh user could not tell that a run had hormone therapy, or a drug from a schedule."""
-    from calcium_abm.inputs.messages import fmt_num, fmt_value
+    from calcium_abm.inputs.messages import schedule_days, setting_text
 
-    def shown(v: Any) -> str:
-        return fmt_num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else fmt_value(v)
     state = scenario.state_at(0)
     p, drugs, gfr = state.patient, state.drugs, state.kidney.residual_gfr_ml_per_min
     if p.species != "human":  # no age laws; a female rodent acts only through an estrogen loss from day 0
@@ -239,8 +237,8 @@ def _person_rows(scenario) -> list[tuple[str, str]]:
     taken = [name.replace("_", " ") if value is True else f"{name.rsplit('_', 3)[0].replace('_', ' ')} {value:g} "
              f"{units[name]}" for name, value in drugs if value]
     rows = [("patient on day 0", who), ("drugs on day 0", ", ".join(taken) or "none")]
-    changes = [("from day " if e.end_day is None else f"days {e.start_day}-") + f"{e.end_day or e.start_day}: "
-               + ", ".join(f"{k.rpartition('.')[2]} = {shown(v)}" for k, v in e.set.items())
+    changes = [f"{schedule_days(e.start_day, e.end_day)}: "
+               + ", ".join(f"{k.rpartition('.')[2]} = {setting_text(v)}" for k, v in e.set.items())
                for e in scenario.schedule]
     if changes:
         more = len(changes) - 3

@@ -40,6 +40,8 @@ __all__ = [
     "range_text",
     "rule_error",
     "schedule_label",
+    "schedule_days",
+    "setting_text",
     "short_repr",
     "shorten",
     "suggestion",
@@ -69,6 +71,11 @@ def schedule_label(entries, day: int) -> str:
     if ending:
         parts.append(f"{'entries' if len(ending) > 1 else 'entry'} {', '.join(map(str, ending))} ended")
     return f"schedule on day {day} ({'; '.join(parts)})"
+
+
+def schedule_days(start_day: int, end_day: int | None) -> str:
+    """A schedule entry's days as a reader says them: ``from day 90`` or ``days 20-30`` (``end_day`` excluded)."""
+    return f"from day {start_day}" if end_day is None else f"days {start_day}-{end_day}"
 
 
 # ------------------------------------------------------------------------ values
@@ -138,6 +145,12 @@ def fmt_value(value: Any) -> str:
     else:
         text = str(value)
     return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 3] + "..."
+
+
+def setting_text(value: Any) -> str:
+    """A setting's value in a summary: a number as :func:`fmt_num` (``0.3``, not a float's repr), else
+    :func:`fmt_value` (``true``, a quoted text)."""
+    return fmt_num(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else fmt_value(value)
 
 
 MAX_ECHO_CHARS = 80  # user input (a key, a name, an option) longer than this is shortened in messages
