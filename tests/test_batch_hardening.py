@@ -564,3 +564,12 @@ def test_a_sweep_is_estimated_from_its_runs_and_a_rodent_without_a_life_course()
     mouse = load_scenario("mgp_knockout", overrides={"bone_grid_width": 256, "bone_grid_height": 256})
     man = base.with_overrides({"bone_grid_width": 256, "bone_grid_height": 256})
     assert estimate.run_start_seconds(mouse) < 0.1 * estimate.run_start_seconds(man)  # measured 0.031 s and 0.44 s
+
+
+def test_a_very_long_unknown_key_in_set_is_shortened_wherever_it_is_echoed():
+    """A fresh user's 500-character key was echoed in full before the message, and shortened inside it."""
+    key = "x" * 500
+    with pytest.raises(BatchError) as err:
+        load_batch({"name": "t", "set": {key: 1}, "cohort": {"patients": 2}, "arms": [{"name": "a"}]})
+    text = str(err.value)
+    assert text.count("(500 characters)") == 2 and "x" * 100 not in text

@@ -369,7 +369,8 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
         c = spec.cohort
         lines.append(f"- randomisation on day {c.randomisation_day}"
                      + (f", stratified by {', '.join(c.stratify_by)}" if c.stratify_by else "")
-                     + f"; adherence {c.adherence:g} of each added dose; dropout {c.dropout_per_year:g} per year; "
+                     + f"; adherence {c.adherence * 100:g} % of each added dose; "
+                     f"dropout {c.dropout_per_year * 100:g} % a year; "
                      "analysis by intention to treat (every randomised patient in their arm; a dropout's "
                      "last observation carried forward)")
     lines.append("")

@@ -235,7 +235,7 @@ def resolved_settings(keys: Iterable[str], section: str, problems: list[str]) ->
     error can list every bad key)."""
     seen: dict[str, str] = {}
     for key in keys:
-        where = f"{section}.{key}"
+        where = f"{section}.{shorten(key)}"  # a 500-character key was echoed in full here and shortened after it
         try:  # past the problems a message lists, an unknown key is counted without its did-you-mean
             path = resolve_setting(key, where, hints=len(problems) < MAX_LISTED_PROBLEMS)
         except PydanticCustomError as exc:
