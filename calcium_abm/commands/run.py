@@ -219,6 +219,7 @@ def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
 def _person_rows(scenario) -> list[tuple[str, str]]:
     """Who was simulated and the drugs taken on day 0 (the scenario with its day-0 schedule entries), and the
     schedule's changes: a fresh user could not tell that a run had hormone therapy, or a drug from a schedule."""
+    from calcium_abm.inputs.keys import setting_unit
     from calcium_abm.inputs.messages import schedule_days, setting_text
 
     state = scenario.state_at(0)
@@ -233,9 +234,8 @@ def _person_rows(scenario) -> list[tuple[str, str]]:
             "" if p.sex != "female" else ", premenopausal" + (f" (final period at {planned:g})" if planned else ""))
     who += (f", CKD stage {p.ckd_stage}" if p.ckd_stage else "") + (f", GFR {gfr:g} mL/min" if gfr else "") + (
         f", haemodialysis {state.dialysis.sessions_per_week}x/week" if state.dialysis.sessions_per_week else "")
-    units = {name: (field.json_schema_extra or {}).get("unit", "") for name, field in type(drugs).model_fields.items()}
-    taken = [name.replace("_", " ") if value is True else f"{name.rsplit('_', 3)[0].replace('_', ' ')} {value:g} "
-             f"{units[name]}" for name, value in drugs if value]
+    taken = [name.replace("_", " ") if value is True else f"{name.rsplit('_', 3)[0].replace('_', ' ')} "
+             f"{setting_text(value)} {setting_unit(f'drugs.{name}')}" for name, value in drugs if value]
     rows = [("patient on day 0", who), ("drugs on day 0", ", ".join(taken) or "none")]
     changes = [f"{schedule_days(e.start_day, e.end_day)}: "
                + ", ".join(f"{k.rpartition('.')[2]} = {setting_text(v)}" for k, v in e.set.items())

@@ -54,6 +54,7 @@ _ELDERLY_WINDOW = (YEAR // 2, YEAR)
 #: ~30 women a group, a marker's SD ~35-40 % of its mean: a ratio of two group means has an SE of ~0.09-0.10, so the
 #: bands are ±2 SE (0.18-0.2) around the published ratio (an assumption: the abstract gives means and P values only)
 _ELDERLY_MARGIN = "±2 SE of a ratio of two means of 30 women (SD ~35-40 % of the mean; an assumption)"
+_MARKERS_MARGIN = "the three markers' range widened by 2 SE (0.2) each side (an assumption, as above)"
 _AGE_PTH_ON_ESTROGEN = (
     "issue 10: in the model PTH rises with age in a woman on estrogen too, through the GFR law (the kidney's estrogen "
     "law is the menopause's renal calcium leak, not its GFR): at 74 her GFR is ~69 mL/min against ~114 at 32, "
@@ -156,7 +157,7 @@ HORMONE_THERAPY_EXPERIMENTS: tuple[Experiment, ...] = (
             Criterion("bone resorption, estrogen-deficient 74 y / premenopausal 32 y",
                       ratio_of_means("bone_resorption_mg_per_day", _DEFICIENT, _YOUNG, *_ELDERLY_WINDOW), 1.14, 1.7,
                       "1.34 to 1.50 (Pyd, Dpd, NTx)", "ratio",
-                      "the three markers' range widened by 2 SE (0.2) each side (an assumption, as above)"),
+                      _MARKERS_MARGIN),
             Criterion("PTH, estrogen-deficient / long-term estrogen (both 74 y)",
                       ratio_of_means("pth_pmol_l", _DEFICIENT, _ON_ESTROGEN, *_ELDERLY_WINDOW), 1.15, 1.51,
                       "1.33 (deficient +33 % against premenopausal women, estrogen users no different)", "ratio",
@@ -169,7 +170,7 @@ HORMONE_THERAPY_EXPERIMENTS: tuple[Experiment, ...] = (
             Criterion("bone resorption, long-term estrogen 74 y / premenopausal 32 y",
                       ratio_of_means("bone_resorption_mg_per_day", _ON_ESTROGEN, _YOUNG, *_ELDERLY_WINDOW), 0.68,
                       1.2, "0.88 to 1 (Dpd -12 %; NTx, Pyd no different)", "ratio",
-                      "the three markers' range widened by 2 SE (0.2) each side (an assumption, as above)",
+                      _MARKERS_MARGIN,
                       known_failure=_AGE_PTH_ON_ESTROGEN),
         ),
         grid=48, quick_grid=32, min_seeds=5,
