@@ -409,7 +409,6 @@ def ages(distribution, scenario="healthy_adult", years=2.0, patients=2000):
                                                        "to 18 (the cohort's ages are 18 to 118.0014 years: adults"),
     ({"distribution": "normal", "mean": 25, "sd": 10}, "24.2 % of the draws lie below 18 years"),
     ({"distribution": "constant", "value": 10}, "100 % of the draws lie below 18 years"),
-    ({"distribution": "normal", "mean": 60, "sd": 5, "zero_probability": 0.1}, "10 % of the draws lie below 18"),
     ({"distribution": "lognormal", "median": 100, "sigma": 0.2}, "20.4 % of the draws lie above 118.0014 years and "
                                                                  "would all be set to 118.0014"),
 ])
@@ -638,18 +637,21 @@ def test_tertiles_of_a_distribution_that_gives_everyone_one_value_is_refused(dis
     load_batch(data)
 
 
-def test_draws_zero_inflated_below_a_fields_range_name_zero_probability_not_min():
-    # The message told a cohort with min = 50 to "give min = 18": the share below 18 came from
-    # zero_probability, which no min changes.
+def test_zero_inflation_is_refused_where_zero_means_no_state_of_none():
+    """A share of exactly 0 is for the calcium score, intakes and doses: on an age it had put half a
+    cohort at 0 years (refused as "below 18", with no word of why), on a T-score at exactly 0 SD."""
+    for key, dist in (("age_years", {"distribution": "uniform", "min": 50, "max": 60}),
+                      ("baseline_bmd_t_score", {"distribution": "normal", "mean": -1.5, "sd": 1})):
+        data = cohort()
+        data["cohort"]["distributions"][key] = {**dist, "zero_probability": 0.5}
+        with pytest.raises(BatchError) as caught:
+            load_batch(data)
+        assert (f"cohort.distributions.{key}.zero_probability = 0.5 is not allowed for patient.{key}: a share of "
+                "exactly 0 is for amounts whose 0 means none of it") in str(caught.value)
     data = cohort()
-    data["cohort"]["distributions"]["age_years"] = {"distribution": "uniform", "min": 50, "max": 60,
-                                                    "zero_probability": 0.5}
-    with pytest.raises(BatchError) as caught:
-        cohort_patients(load_batch(data))
-    text = str(caught.value)
-    assert "cohort.distributions.age_years: 50 % of the draws lie below 18 years" in text
-    assert "zero_probability = 0.5 sets that share to exactly 0, outside the range: leave zero_probability out" in text
-    assert "give min = 18" not in text
+    data["cohort"]["distributions"]["baseline_calcification_score"] = {
+        "distribution": "lognormal", "median": 60, "sigma": 1.8, "zero_probability": 0.4, "max": 1500}
+    load_batch(data)
 
 
 @pytest.mark.parametrize("column, message", [

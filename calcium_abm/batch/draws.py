@@ -144,6 +144,11 @@ def distribution_problems(where: str, path: str, dist: Distribution, choices: tu
     """
     kind = dist.kind
     numeric = setting_kind(path) in ("int", "float")  # a measured baseline, absent unless given, too
+    if dist.zero_probability and not zero_means_none(path):
+        return [f"{where}.zero_probability = {fmt_num(dist.zero_probability)} is not allowed for {path}: a share of "
+                "exactly 0 is for amounts whose 0 means none of it (the calcium score, intakes and doses), and "
+                f"{path} = 0 is {'a value like any other' if range_problem(path, 0.0) is None else 'outside its range'}"
+                "; leave zero_probability out"]
     if kind == "documented" and path not in TRAIT_PATHS:
         return [f"{where}: distribution = \"documented\" is only for the person-level traits "
                 f"({', '.join(p.split('.')[1] for p in TRAIT_PATHS)}); give {path} a normal, uniform, lognormal, "
@@ -156,6 +161,13 @@ def distribution_problems(where: str, path: str, dist: Distribution, choices: tu
         allowed = ", ".join(fmt_value(c) for c in choices) if choices else "numbers"
         return [f"{where}.choice: {fmt_value(bad[0])} is not allowed: {path} takes {allowed}"]
     return [] if choices else _outside(where, path, dist)
+
+
+def zero_means_none(path: str) -> bool:
+    """True if 0 of setting ``path`` means none of it (the coronary calcium score, an intake or a
+    dose per day), the settings a zero-inflated draw (``zero_probability``) is for; a T-score, an
+    age or a trait of exactly 0 is no such state."""
+    return path == "patient.baseline_calcification_score" or path.endswith("_per_day")
 
 
 def _outside(where: str, path: str, dist: Distribution) -> list[str]:
