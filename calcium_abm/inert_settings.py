@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from calcium_abm.errors import ScenarioError
 
-__all__ = ["inert_problems", "is_conditional", "refuse_inert_settings", "refuse_inert_schedule", "schedule_problems",
-           "scheduled_unread", "spread_acts_on"]
+__all__ = ["ckd_stage_problem", "ckd_stage_unread", "inert_problems", "is_conditional", "refuse_inert_settings",
+           "refuse_inert_schedule", "schedule_problems", "scheduled_unread", "spread_acts_on"]
 
 
 def spread_acts_on(state, name: str, day: int) -> bool:
@@ -104,17 +104,50 @@ def schedule_problems(scenario) -> list[str]:
     return out
 
 
+def ckd_stage_unread(scenario) -> tuple[float, float] | None:
+    """(the stage's GFR, the GFR age gives this person; mL/min) if the day-0 ``patient.ckd_stage``
+    of a validated ``scenario`` would change nothing: a person's GFR is the lower of the two
+    (:func:`.physiology.ageing.gfr_for_person_ml_per_min`), so a stage whose GFR is not below what
+    the GFR law already gives (stage 2's 75 mL/min for a woman of 85, stage 1's 95 from about 55)
+    acts on nothing, then or later (age only lowers it). None otherwise, for a measured GFR
+    (``kidney.residual_gfr_ml_per_min``) and for a rodent preset."""
+    from calcium_abm.physiology import ageing, parameter_set
+    from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE
+
+    state = scenario.state_at(0)
+    patient = state.patient
+    if patient.species != "human" or patient.ckd_stage == 0 or state.kidney.residual_gfr_ml_per_min is not None:
+        return None
+    normal, stage_gfr = GFR_ML_PER_MIN_BY_CKD_STAGE[0], GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage]
+    aged = ageing.gfr_for_person_ml_per_min(patient.age_years, patient.sex, normal, parameter_set(scenario.parameters))
+    return (stage_gfr, aged) if stage_gfr >= aged else None
+
+
+def ckd_stage_problem(scenario) -> str | None:
+    """The message if :func:`ckd_stage_unread` (a single run refuses it; a cohort runs such a
+    patient on the GFR of age, :func:`calcium_abm.batch.conduct.person_of_cohort`)."""
+    if not (unread := ckd_stage_unread(scenario)):
+        return None
+    patient, (stage_gfr, aged) = scenario.state_at(0).patient, unread
+    stage = patient.ckd_stage
+    return (f"patient.ckd_stage = {stage} does nothing for this person: stage {stage}'s GFR ({stage_gfr:g} mL/min) "
+            f"is not below the {aged:.1f} mL/min that age alone gives a {patient.sex} of {patient.age_years:g} (the GFR "
+            "law; the model keeps the lower of the two); leave ckd_stage at 0, give a stage whose GFR is lower, or a "
+            "measured kidney.residual_gfr_ml_per_min")
+
+
 def inert_problems(scenario) -> list[str]:
     """Every setting of a validated single-run ``scenario`` that would do nothing: the draw-only
     spreads, :func:`.person_traits.inert_setting_problems` and :func:`schedule_problems`; and, as the
     run refuses it too, a woman who would pass natural menopause still premenopausal
-    (:func:`.inputs.menopause.run_menopause_problem`), or hormone therapy that would act on nothing."""
+    (:func:`.inputs.menopause.run_menopause_problem`), hormone therapy that would act on nothing, or a CKD
+    stage whose GFR the person's age already passes (:func:`ckd_stage_problem`)."""
     from calcium_abm.inputs.menopause import run_menopause_problem
     from calcium_abm.physiology.person_traits import draw_only_spread_problems, inert_setting_problems
 
-    missed = run_menopause_problem(scenario)
+    missed, stage = run_menopause_problem(scenario), ckd_stage_problem(scenario)
     return (draw_only_spread_problems(scenario.parameters) + inert_setting_problems(scenario)
-            + schedule_problems(scenario) + ([missed] if missed else []))
+            + schedule_problems(scenario) + [text for text in (missed, stage) if text])
 
 
 def refuse_inert_settings(scenario, origin: str | None = None) -> None:

@@ -41,9 +41,11 @@ def unread_settings(scenario) -> set[str]:
     the spreads this person's traits do not let act (:func:`.person_traits.inert_spreads`), a drug's or
     treatment's parameters without it (:func:`.conditional_parameters.inert_conditional_parameters`), another
     species' parameters, a peak bone mass beside a measured T-score, a plaque growth whose plaque starts
-    after the run (:func:`.person_traits.plaque_onset_after_run`). Not the spreads only a cohort's
+    after the run (:func:`.person_traits.plaque_onset_after_run`), a CKD stage whose GFR the person's age
+    alone already passes (:func:`calcium_abm.inert_settings.ckd_stage_unread`). Not the spreads only a cohort's
     draw reads (:data:`.person_traits.DRAW_ONLY_SPREADS`): they act in the draw, before the run."""
     from calcium_abm.physiology.conditional_parameters import inert_conditional_parameters
+    from calcium_abm.inert_settings import ckd_stage_unread
     from calcium_abm.physiology.person_traits import inert_spreads, plaque_onset_after_run, t_score_sets_start_bone
     from calcium_abm.physiology.species import other_species_parameters
 
@@ -54,6 +56,8 @@ def unread_settings(scenario) -> set[str]:
         unread.add("patient.peak_bone_mass")
     if plaque_onset_after_run(scenario):  # a drawn or swept plaque growth does nothing before the plaque's onset
         unread.add("patient.wall_plaque_growth")
+    if ckd_stage_unread(scenario):  # a drawn stage whose GFR age alone already passes
+        unread.add("patient.ckd_stage")
     return unread
 
 
@@ -63,7 +67,8 @@ def person_of_cohort(scenario):
     them, as they do nothing there), nor the settings it would not read (:func:`unread_settings`:
     e.g. another species' parameters, as a sensitivity design may screen one parameter set over
     settings of several species); a drawn ``peak_bone_mass`` beside a measured T-score, or a drawn
-    ``wall_plaque_growth`` whose plaque starts after the run, goes back to 1. The run's own scenario TOML
+    ``wall_plaque_growth`` whose plaque starts after the run, goes back to 1, and a drawn CKD stage whose GFR
+    the person's age already passes to 0 (the run is on the GFR of age, as it was). The run's own scenario TOML
     keeps them, a record of its draw, so its run id is unchanged.
     A batch refuses a setting that no run of it reads (:mod:`calcium_abm.batch.inert`)."""
     from calcium_abm.physiology.person_traits import without_draw_only_spreads
@@ -74,6 +79,8 @@ def person_of_cohort(scenario):
     if kept != scenario.parameters:
         scenario = scenario.model_copy(update={"parameters": kept})
     typical = {path.partition(".")[2]: 1.0 for path in PERSON_KEYS_UNREAD if path in unread}
+    if "patient.ckd_stage" in unread:  # her age gives a lower GFR than the drawn stage: she runs on it
+        typical["ckd_stage"] = 0
     if typical:
         scenario = scenario.model_copy(update={"patient": scenario.patient.model_copy(update=typical)})
     return scenario

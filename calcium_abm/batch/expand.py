@@ -20,7 +20,7 @@ import numpy as np
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import (fixed_fields, hormone_therapy_cohort_problem, is_fixed, menopause_without_women,
-                                     stage_beside_measured_gfr)
+                                     stage_beside_measured_gfr, stages_age_passes)
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
 from calcium_abm.batch.conduct import dropout_days, inert_criteria, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
@@ -200,6 +200,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
             raise BatchError(problem)
         drawn[path] = np.clip(x, lo, hi)
     age = drawn.get("patient.age_years", np.full(n, base.patient.age_years))
+    if problem := stages_age_passes(cohort, base, female, age, stages):
+        raise BatchError(problem)
     if "patient.postmenopausal" in fixed:
         post = female & fixed["patient.postmenopausal"]
     elif rodent:  # a drawn female rodent acts only through an estrogen loss, at any age (as after ovariectomy)

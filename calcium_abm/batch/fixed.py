@@ -15,6 +15,8 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import resolve_setting
 from calcium_abm.inputs.messages import fmt_num
@@ -146,6 +148,34 @@ def stage_beside_measured_gfr(cohort, base) -> str | None:
             f"allowed here: the scenario or [set] gives a measured GFR (kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} "
             "mL/min), which sets kidney function whatever the stage says, so the drawn stages would act on no one; "
             "give the GFR or draw the stage, not both")
+
+
+def stages_age_passes(cohort, base, female, age, stages) -> str | None:
+    """A message when every patient the cohort drew at some CKD stage already has a GFR that low or lower from
+    age alone (:func:`calcium_abm.inert_settings.ckd_stage_unread`; e.g. stages 1 and 2 in people of 70-80), so that stage of
+    ``cohort.ckd_stage_probabilities`` acts on no one; a patient for whom it does not act alone runs on the GFR of
+    age (:func:`.conduct.person_of_cohort`). ``female``, ``age`` and ``stages``: the drawn patients' arrays."""
+    from calcium_abm.physiology import ageing, parameter_set
+    from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE
+
+    if base.patient.species != "human" or base.kidney.residual_gfr_ml_per_min is not None:
+        return None
+    p, normal = parameter_set(base.parameters), GFR_ML_PER_MIN_BY_CKD_STAGE[0]
+    reference = ageing.gfr_by_age_ml_per_min(p.calibration_reference_age_years, "male", p)
+    aged = normal * np.where(female, ageing.gfr_by_age_ml_per_min(age, "female", p),
+                             ageing.gfr_by_age_ml_per_min(age, "male", p)) / reference
+    for stage in sorted(set(int(s) for s in stages) - {0}):
+        drawn = stages == stage
+        if np.all(GFR_ML_PER_MIN_BY_CKD_STAGE[stage] >= aged[drawn]):
+            count, low, high = int(drawn.sum()), float(aged[drawn].min()), float(aged[drawn].max())
+            who = (f"the one patient drawn at stage {stage} ({fmt_num(GFR_ML_PER_MIN_BY_CKD_STAGE[stage])} mL/min) "
+                   f"already has that GFR or less from age alone ({low:.1f} mL/min, the GFR law)") if count == 1 else (
+                   f"all {count} patients drawn at stage {stage} ({fmt_num(GFR_ML_PER_MIN_BY_CKD_STAGE[stage])} "
+                   f"mL/min) already have that GFR or less from age alone ({low:.1f} to {high:.1f} mL/min, the GFR law)")
+            return (f"cohort.ckd_stage_probabilities = [{', '.join(map(fmt_num, cohort.ckd_stage_probabilities))}] "
+                    f"is not allowed for these patients: {who}, so stage {stage} would change no run; give stage "
+                    f"{stage} probability 0, or draw younger patients")
+    return None
 
 
 _THERAPY = "drugs.menopausal_hormone_therapy"

@@ -1,0 +1,68 @@
+"""A CKD stage whose GFR the person's age alone already passes changes nothing (the model keeps the
+lower of the two GFRs): a single run refuses it, and a cohort runs such a patient on the GFR of age
+and refuses a stage that acts on none of its patients. A fresh user found a woman of 85 at
+``ckd_stage = 2`` bit-identical to stage 0, and a cohort of 70-80-year-olds counting stage-1 and
+stage-2 patients whose runs were those of stage 0."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calcium_abm import load_scenario, simulate
+from calcium_abm.batch import BatchError, cohort_patients, load_batch
+from calcium_abm.batch.conduct import person_of_cohort
+from calcium_abm.errors import ScenarioError
+from calcium_abm.inert_settings import ckd_stage_unread
+
+WOMAN_85 = {"age_years": 85, "sex": "female", "postmenopausal": True, "years_since_menopause": 34}
+SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+
+
+def test_a_stage_that_age_already_passes_is_refused_and_a_lower_one_acts():
+    with pytest.raises(ScenarioError) as caught:
+        simulate("healthy_adult", years=0.1, seed=1, overrides={**WOMAN_85, **SMALL, "ckd_stage": 2})
+    text = str(caught.value)
+    assert text.startswith("patient.ckd_stage = 2 does nothing for this person: stage 2's GFR (75 mL/min) is not "
+                           "below the 57.8 mL/min that age alone gives a female of 85")
+    assert "leave ckd_stage at 0" in text
+    none, stage3 = (simulate("healthy_adult", years=0.1, seed=1, overrides={**WOMAN_85, **SMALL, "ckd_stage": s})
+                    for s in (0, 3))
+    assert stage3["pth_pmol_l"].iloc[-1] > none["pth_pmol_l"].iloc[-1]
+
+
+def test_the_check_reads_age_sex_and_a_measured_gfr():
+    young, old = (load_scenario("healthy_adult").with_overrides({"age_years": a, "ckd_stage": 1}) for a in (50, 68))
+    assert ckd_stage_unread(young) is None  # 95 mL/min is below a man of 50's 100
+    assert ckd_stage_unread(old) == (95.0, pytest.approx(86.0, abs=0.1))
+    measured = load_scenario("healthy_adult").with_overrides(
+        {"age_years": 85, "ckd_stage": 3, "kidney.residual_gfr_ml_per_min": 40})
+    assert ckd_stage_unread(measured) is None
+
+
+def cohort(ages, probabilities, patients=12):
+    return {"scenario": "healthy_adult", "seed": 3, "years": 0.1, "set": dict(SMALL),
+            "cohort": {"patients": patients, "ckd_stage_probabilities": probabilities,
+                       "distributions": {"age_years": {"distribution": "uniform", "min": ages[0], "max": ages[1]}}},
+            "arms": [{"name": "observed"}]}
+
+
+def test_a_cohort_refuses_a_stage_no_patient_of_it_reads():
+    with pytest.raises(BatchError) as caught:
+        cohort_patients(load_batch(cohort((83, 95), [0.5, 0, 0.5, 0, 0, 0])))
+    assert "is not allowed for these patients: all" in str(caught.value)
+    assert "drawn at stage 2 (75 mL/min) already have that GFR or less from age alone" in str(caught.value)
+    assert "give stage 2 probability 0, or draw younger patients" in str(caught.value)
+
+
+def test_a_cohort_runs_a_patient_whose_age_passes_the_stage_on_the_gfr_of_age():
+    spec = load_batch(cohort((40, 85), [0.2, 0, 0.8, 0, 0, 0], patients=30))
+    base = spec.base_scenario()
+    people = [base.with_overrides(p) for p in cohort_patients(spec)]
+    at_stage = [s for s in people if s.patient.ckd_stage == 2]
+    passed = [s for s in at_stage if ckd_stage_unread(s)]
+    reads = [s for s in at_stage if not ckd_stage_unread(s)]
+    assert passed and reads  # some are old enough, some not
+    assert all(person_of_cohort(s).patient.ckd_stage == 0 for s in passed)
+    assert all(person_of_cohort(s).patient.ckd_stage == 2 for s in reads)
+    assert np.all([s.patient.age_years for s in passed] > np.min([s.patient.age_years for s in reads]))
