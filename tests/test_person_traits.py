@@ -258,3 +258,22 @@ def test_a_schedule_may_not_set_a_spread_only_a_cohort_draw_reads():
             load_scenario({"schedule": [{"start_day": 10, "set": {f"parameters.{name}": 0.1}}]})
         assert f"'parameters.{name}' cannot change during a run" in str(caught.value)
         assert "read only when the model is built or a cohort drawn" in str(caught.value)
+
+
+def test_with_a_measured_score_plaque_growth_not_propensity_sets_progression():
+    """calcification_propensity sets the plaque's onset (and the media's switch), wall_plaque_growth its
+    growth: beside a measured score the plaque has begun, so the propensity moves the score little and
+    the growth trait much (docs/batch.md; a fresh user expected the propensity to act there)."""
+    from calcium_abm import simulate
+
+    woman = {"age_years": 68, "sex": "female", "postmenopausal": True, "years_since_menopause": 17,
+             "baseline_calcification_score": 200, "bone_grid_width": 16, "bone_grid_height": 16,
+             "vessel_grid_width": 16, "vessel_grid_height": 16}
+
+    def score(**trait) -> float:
+        run = simulate("healthy_adult", years=3, seed=1, overrides={**woman, **trait})
+        return float(run["calcification_score"].iloc[-1])
+
+    low, high = score(calcification_propensity=0.3), score(calcification_propensity=3.0)
+    assert abs(high / low - 1.0) < 0.02
+    assert score(wall_plaque_growth=2.0) > 1.3 * score(wall_plaque_growth=0.5)

@@ -253,7 +253,7 @@ def summary(scenario, df, out) -> str:
     bmd0, bmd1 = _first_last(df, "bone_mineral_density_g_cm2")
     _, bmd_pct = _first_last(df, "bmd_change_pct")
     calc0, calc1 = _first_last(df, "vessel_calcification_mg")
-    _, score = _first_last(df, "calcification_score")
+    score0, score = _first_last(df, "calcification_score")
     _, ucmgp = _first_last(df, "dp_ucmgp_pmol_l")
     _, ucoc = _first_last(df, "ucoc_fraction")
     balance, p_balance = (float(df[c].abs().max()) if c in df.columns and len(df) else math.nan
@@ -267,7 +267,7 @@ def summary(scenario, df, out) -> str:
     every = scenario.simulation.record_every_days  # the means and maxima are over the recorded rows
     mean = "mean" if every == 1 else f"mean of {len(last)} recorded day{'s' * (len(last) != 1)}"
     over = "days" if every == 1 else f"the days recorded, every {every}"
-    score_text = f"{score:,.0f}" if score >= 1 else ("< 1" if score >= 0 else f"{score:.3g}")
+    score_text = " → ".join(f"{x:,.0f}" if x >= 1 else ("< 1" if x >= 0 else f"{x:.3g}") for x in (score0, score))
     rows = [
         ("scenario", printable(scenario.name)),
         ("seed", f"{df.attrs.get('seed', scenario.simulation.seed)} (repeat the run with --seed)"),
