@@ -131,9 +131,9 @@ def ckd_stage_problem(scenario) -> str | None:
     patient, (stage_gfr, aged) = scenario.state_at(0).patient, unread
     stage = patient.ckd_stage
     return (f"patient.ckd_stage = {stage} does nothing for this person: stage {stage}'s GFR ({stage_gfr:g} mL/min) "
-            f"is not below the {aged:.1f} mL/min that age alone gives a {patient.sex} of {patient.age_years:g} (the GFR "
-            "law; the model keeps the lower of the two); leave ckd_stage at 0, give a stage whose GFR is lower, or a "
-            "measured kidney.residual_gfr_ml_per_min")
+            f"is not below the {aged:.1f} mL/min that age alone gives a {patient.sex} of {patient.age_years:g} "
+            "(the GFR law; the model keeps the lower of the two); leave ckd_stage at 0, give a stage whose GFR is "
+            "lower, or a measured kidney.residual_gfr_ml_per_min")
 
 
 def inert_problems(scenario) -> list[str]:

@@ -151,10 +151,11 @@ def stage_beside_measured_gfr(cohort, base) -> str | None:
 
 
 def stages_age_passes(cohort, base, female, age, stages) -> str | None:
-    """A message when every patient the cohort drew at some CKD stage already has a GFR that low or lower from
-    age alone (:func:`calcium_abm.inert_settings.ckd_stage_unread`; e.g. stages 1 and 2 in people of 70-80), so that stage of
-    ``cohort.ckd_stage_probabilities`` acts on no one; a patient for whom it does not act alone runs on the GFR of
-    age (:func:`.conduct.person_of_cohort`). ``female``, ``age`` and ``stages``: the drawn patients' arrays."""
+    """A message when every patient the cohort drew at some CKD stage already has a GFR that low or lower
+    from age alone (:func:`calcium_abm.inert_settings.ckd_stage_unread`; e.g. stages 1 and 2 in people of
+    70-80), so that stage of ``cohort.ckd_stage_probabilities`` acts on no one; a patient for whom it does not
+    act alone runs on the GFR of age (:func:`.conduct.person_of_cohort`). ``female``, ``age`` and ``stages``:
+    the drawn patients' arrays."""
     from calcium_abm.physiology import ageing, parameter_set
     from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE
 
@@ -171,7 +172,8 @@ def stages_age_passes(cohort, base, female, age, stages) -> str | None:
             who = (f"the one patient drawn at stage {stage} ({fmt_num(GFR_ML_PER_MIN_BY_CKD_STAGE[stage])} mL/min) "
                    f"already has that GFR or less from age alone ({low:.1f} mL/min, the GFR law)") if count == 1 else (
                    f"all {count} patients drawn at stage {stage} ({fmt_num(GFR_ML_PER_MIN_BY_CKD_STAGE[stage])} "
-                   f"mL/min) already have that GFR or less from age alone ({low:.1f} to {high:.1f} mL/min, the GFR law)")
+                   f"mL/min) already have that GFR or less from age alone ({low:.1f} to {high:.1f} mL/min, the GFR "
+                   "law)")
             return (f"cohort.ckd_stage_probabilities = [{', '.join(map(fmt_num, cohort.ckd_stage_probabilities))}] "
                     f"is not allowed for these patients: {who}, so stage {stage} would change no run; give stage "
                     f"{stage} probability 0, or draw younger patients")
