@@ -770,3 +770,22 @@ def test_load_batch_of_something_that_is_no_batch_gets_a_clear_message(source, t
     with pytest.raises(BatchError, match=message):
         run_batch(source, tmp_path / "out", workers=1)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_sweep_over_sex_past_60_points_to_a_cohort():
+    """[set] applies to every swept run, so no sweep gives only its women a menopause; both refusals (the
+    woman premenopausal at 70, or postmenopausal = true for the men) say so and name the cohort that does it."""
+    import re
+
+    sweep = {"scenario": "healthy_adult", "years": 0.1, "set": {"age_years": 70},
+             "sweep": {"parameters": {"sex": ["female", "male"]}}}
+    hint = "the batch sweeps sex, and [set] applies to every swept run, the men's too"
+    with pytest.raises(BatchError, match=re.escape(hint)):
+        expand_runs(load_batch(sweep))
+    sweep["set"].update(postmenopausal=True, years_since_menopause=19)
+    with pytest.raises(BatchError, match=re.escape(hint)):
+        expand_runs(load_batch(sweep))
+    cohort_file = {"scenario": "healthy_adult", "years": 0.1, "arms": [{"name": "observed"}],
+                   "cohort": {"patients": 4, "female_probability": 0.5,
+                              "distributions": {"age_years": {"distribution": "constant", "value": 70}}}}
+    assert len(expand_runs(load_batch(cohort_file))) == 4

@@ -20,7 +20,7 @@ import numpy as np
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import (fixed_fields, hormone_therapy_cohort_problem, is_fixed, menopause_without_women,
-                                     stage_beside_measured_gfr, stages_age_passes)
+                                     stage_beside_measured_gfr, stages_age_passes, sweep_over_sex_hint)
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
 from calcium_abm.batch.conduct import dropout_days, inert_criteria, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
@@ -416,7 +416,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
         except ScenarioError as exc:
             shown = ", ".join(f"{column_name(k)} = {_short(v)}" for k, v in overrides.items()) or "no overrides"
             arm = f"arm {labels['arm']!r}, " if "arm" in labels else ""
-            raise BatchError(f"run {index + 1} ({arm}{shown}) is not a valid scenario: {exc}") from None
+            hint = sweep_over_sex_hint(spec) if "patient.sex" in overrides else ""
+            raise BatchError(f"run {index + 1} ({arm}{shown}) is not a valid scenario: {exc}{hint}") from None
         unread.see(scenario, labels)
         toml = scenario.to_toml()
         run_id = run_id_for(toml, spec.output)

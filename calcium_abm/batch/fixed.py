@@ -180,6 +180,19 @@ def stages_age_passes(cohort, base, female, age, stages) -> str | None:
     return None
 
 
+def sweep_over_sex_hint(spec) -> str:
+    """What to do instead, appended to a base scenario's refusal when the batch sweeps ``sex``: ``[set]``
+    applies to every swept run, the men's too, so it cannot give only the women a menopause (or therapy);
+    a cohort draws sex and gives each woman the menopause her age implies. Empty otherwise."""
+    swept = set() if spec.sweep is None else {resolve_setting(k, "sweep.parameters") for k in spec.sweep.parameters}
+    if "patient.sex" not in swept:
+        return ""
+    return ("; the batch sweeps sex, and [set] applies to every swept run, the men's too, so it cannot give only "
+            "the women a menopause: to compare women and men past 60, draw a cohort instead ([cohort] "
+            "female_probability = 0.5 with age_years = { distribution = \"constant\", value = 70 }: each woman is "
+            "past her final period by her age, docs/batch.md)")
+
+
 _THERAPY = "drugs.menopausal_hormone_therapy"
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from calcium_abm.batch.draws import Distribution, distribution_problems, tertiles_problems
-from calcium_abm.batch.fixed import cohort_base, set_conflicts
+from calcium_abm.batch.fixed import cohort_base, set_conflicts, sweep_over_sex_hint
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_setting, range_problem, resolve_setting,
                                      resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
@@ -467,7 +467,8 @@ class BatchSpec(_Table):
             found = cohort_base(self, lambda overrides: load_scenario(source, overrides=overrides), extra)
             if found is not None and not isinstance(found, str):
                 return found
-            raise BatchError(found or f"scenario = {fmt_value(self.scenario)} with the batch's settings: {exc}") from None
+            raise BatchError(found or f"scenario = {fmt_value(self.scenario)} with the batch's settings: {exc}"
+                                      f"{sweep_over_sex_hint(self)}") from None
 
 
 def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
