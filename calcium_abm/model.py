@@ -46,8 +46,8 @@ from calcium_abm.inputs.memory import unbuildable_grids_message
 from calcium_abm.inputs.seeds import run_seed
 from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
 from calcium_abm import mesa_scenario, person, stepping
-from calcium_abm.physiology import (calcification, calcium, carboxylation, coagulation, exchanges, kidney, ledger,
-                                   minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
+from calcium_abm.physiology import (calcification, calcium, calcium_balance, carboxylation, coagulation, exchanges,
+                                   kidney, ledger, minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -172,8 +172,8 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
         blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(
             self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
         self.carboxylation = self._carboxylation_day(previous_supply=None)
-        blood_mg, k = calcium.reference_blood_calcium_mg(p), self.kidney_inputs()
-        self.hormones, phosphate_mmol_l = minerals.steady_hormones(k, p)
+        k = self.kidney_inputs()  # the calcium-balanced steady state of the day-0 person, kidneys and diet
+        blood_mg, self.hormones, phosphate_mmol_l = calcium_balance.start_minerals(person.start_balance(self), k, p)
         blood_p_mg = phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
         s = self.systemic = minerals.systemic_day(self.hormones, blood_mg, blood_p_mg, k, p, dt=0.0)
         gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day + k.binder_calcium_mg_per_day, s, p, self.dt)

@@ -14,8 +14,8 @@ import numpy as np
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.menopause import run_menopause_problem
-from calcium_abm.physiology import (ageing, calcification, calcium, hormone_therapy, life_course, minerals,
-                                   person_traits, remodeling, skeleton, vitamin_k)
+from calcium_abm.physiology import (ageing, calcification, calcium, calcium_balance, hormone_therapy, kidney,
+                                   life_course, minerals, person_traits, remodeling, skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
 
 #: days between updates of the person's age-dependent rates (age laws change over years;
@@ -126,85 +126,62 @@ def start_pth_relative(model: Any) -> float:
     return model._start_pth_relative
 
 
+def start_balance(model: Any) -> calcium_balance.BalancedState | None:
+    """The calcium-balanced steady state of the day-0 person, kidneys and diet that the blood and
+    the skeleton start from (:func:`.calcium_balance.calcium_balanced_state`, cached per parameter
+    set); None where the day has no balance and for a rodent preset, whose time-scaled step is not a
+    steady human day (it starts at the reference ionised calcium, as before the balanced start)."""
+    if model.inputs.patient.species != "human":
+        return None
+    return calcium_balance.calcium_balanced_state(model.params, model.kidney_inputs(),
+                                                  model.inputs.diet.calcium_mg_per_day, model.dt)
+
+
 def start_balance_factor(model: Any) -> float:
     """:func:`day0_balance_factor` of the person's own day-0 rates, once per model (the start's PTH
-    and the life course's both read it)."""
+    and the life course's both read it); 1 for a rodent preset (:func:`start_balance`)."""
     if "_start_balance_factor" not in model.__dict__:
-        model._start_balance_factor = day0_balance_factor(model, model.params)
+        model._start_balance_factor = 1.0 if model.inputs.patient.species != "human" \
+            else day0_balance_factor(model, model.params)
     return model._start_balance_factor
 
 
 def day0_balance_factor(model: Any, p) -> float:
     """:func:`calcium_balance_pth_factor` of a person with the rates ``p`` on the day-0
-    kidneys and diet. Of the rates :func:`.ageing.personal_parameters` sets, the calcium
-    balance reads only the gut's (the others act on bone, vessel and vitamin K), so it is
-    solved with those alone: the same number, and exactly 1 without a solve while they are the
-    reference person's (a man, or a woman before her final period, under 60 with the typical
-    absorption)."""
-    base = model.base_params
-    gut = base._replace(passive_absorption_per_day=p.passive_absorption_per_day,
-                        active_absorption_max_mg_per_day=p.active_absorption_max_mg_per_day)
-    return calcium_balance_pth_factor(model.kidney_inputs(), model.inputs.diet.calcium_mg_per_day, gut, base,
-                                      model.dt)
+    kidneys and diet (the gut's absorption and, after the final period, the kidney's calcium
+    leak are the rates it reads; one solve, cached per parameter set)."""
+    return calcium_balance_pth_factor(model.kidney_inputs(), model.inputs.diet.calcium_mg_per_day, p, model.dt)
 
 
-def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, reference_p, dt: float = 1.0) -> float:
-    """Steady PTH of the person (parameters ``p``) / that of the reference person the rates were
-    calibrated for (``reference_p``), each where the gut absorbs what urine and endogenous faeces
-    lose (:func:`calcium_balanced_pth_pmol_l`), on the same kidneys ``k`` and diet: the level the
-    run's own laws settle at within months. 1 for the reference person; above 1 when age,
-    menopause or the absorption trait lower absorption (ageing.calcium_absorption_by_age, Heaney
-    1989). Magnitude: ~1.36 for a man of 80, as serum PTH rises with age (Marcus 1984 J Clin
-    Endocrinol Metab: 29 -> 48 pg/mL from 20 to 80 y, 158 adults); Need 2004 J Clin Endocrinol Metab
-    89:1646 (918 postmenopausal women) and Need 2009 Calcif Tissue Int 85:31 attribute that rise to
-    renal function and 25(OH)D rather than to absorption, a cause the model does not separate.
-    1 where either balance has no solution."""
-    if p == reference_p:  # the reference person: exactly 1 (no round-off from two solves)
-        return 1.0
-    own, reference = (calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day, q, dt) for q in (p, reference_p))
-    return 1.0 if own is None or reference is None else own / reference
-
-
-def calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day: float, p, dt: float = 1.0) -> float | None:
-    """PTH (pmol/L) at the ionised calcium where a day's calcium absorption (steady gut lumen,
-    :func:`.calcium.gut_day`) equals urine + endogenous faecal calcium
-    (:func:`.calcium.kidney_and_endogenous_day`) with the skeleton in balance, the hormones at
-    their steady state for that ionised calcium (:func:`.mineral_steady_state.mineral_steady_state`).
-    None if no ionised calcium in 0.8-1.6 mmol/L balances the day (e.g. anuria)."""
-    from scipy.optimize import brentq
-
-    from calcium_abm.physiology import kidney
-    from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
-
-    intake = calcium_intake_mg_per_day + k.binder_calcium_mg_per_day
-
-    def state(ionized: float):
-        ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day, ionized,
-                                  binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
-        hormones = minerals.hormones_at(ss, p)
-        blood_mg = ionized / p.ionized_calcium_fraction * calcium.CALCIUM_MG_PER_MMOL * p.ecf_volume_l
-        blood_p_mg = ss.serum_phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
-        return minerals.systemic_day(hormones, blood_mg, blood_p_mg, k, p, dt=0.0)
-
-    def balance(ionized: float) -> float:
-        s = state(ionized)
-        absorbed = calcium.gut_day(calcium.steady_gut_lumen_mg(intake, s, p, dt), intake, s, p, dt)[0]
-        return absorbed - sum(calcium.kidney_and_endogenous_day(s, p, dt))
-
-    try:
-        return state(brentq(balance, 0.8, 1.6, xtol=1e-9)).pth_pmol_l
-    except ValueError:  # no balance in range (or no phosphate steady state)
-        return None
+def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, dt: float = 1.0) -> float:
+    """Steady PTH of a person (parameters ``p``) where the gut absorbs what urine and endogenous
+    faeces lose (:func:`.calcium_balance.calcium_balanced_pth_pmol_l`) / the kidneys' steady PTH at
+    the reference ionised calcium (:func:`.minerals.steady_pth_relative`), on the same kidneys ``k``
+    and diet: the level the run's own laws settle at within months. Near 1 for the reference person
+    (the laws are calibrated there); above 1 when age, menopause or the absorption trait lower
+    absorption (ageing.calcium_absorption_by_age, Heaney 1989); below 1 in CKD, where the calcium
+    the day needs is absorbed at a higher serum calcium. Magnitude: ~1.3 for a man of 80, as serum
+    PTH rises with age (Marcus 1984 J Clin Endocrinol Metab: 29 -> 48 pg/mL from 20 to 80 y, 158
+    adults); Need 2004 J Clin Endocrinol Metab 89:1646 (918 postmenopausal women) and Need 2009
+    Calcif Tissue Int 85:31 attribute that rise to renal function and 25(OH)D rather than to
+    absorption, a cause the model does not separate. 1 where either has no solution."""
+    balanced = calcium_balance.calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day, p, dt)
+    at_reference = minerals.steady_pth_relative(k, p) * kidney.reference_pth_pmol_l(p)
+    return 1.0 if balanced is None or at_reference <= 0.0 else balanced / at_reference
 
 
 def start_capxp_relative(model: Any) -> float:
     """Serum Ca x P (relative to the reference) the person's osteoid mineralised under before day 0:
-    the steady state of the day-0 kidneys (:func:`.minerals.steady_capxp_relative`). With the
-    reference product a CKD patient's spin-up left an osteoid backlog that the run's high phosphate
-    then mineralised within days (ckd_stage5: 1,430 mg/day on day 1 against 670 resorbed, serum
-    calcium 2.35 -> 2.18 mmol/L and PTH 19 -> 38 pmol/L by day 7)."""
+    the calcium-balanced steady state of the day-0 kidneys and diet the blood starts from
+    (:func:`.calcium_balance.calcium_balanced_state`; :func:`.minerals.steady_capxp_relative` at the
+    reference calcium where none exists). With the reference product a CKD patient's spin-up left
+    an osteoid backlog that the run's high phosphate then mineralised within days (ckd_stage5:
+    1,430 mg/day on day 1 against 670 resorbed, serum calcium 2.35 -> 2.18 mmol/L and PTH 19 -> 38
+    pmol/L by day 7)."""
     if "_start_capxp_relative" not in model.__dict__:
-        model._start_capxp_relative = minerals.steady_capxp_relative(model.kidney_inputs(), model.params)
+        state = start_balance(model)
+        model._start_capxp_relative = minerals.steady_capxp_relative(model.kidney_inputs(), model.params) \
+            if state is None else calcium.capxp_relative(state.systemic, model.params)
     return model._start_capxp_relative
 
 
@@ -441,13 +418,14 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
     healthy, base, sex = Scenario(), model.base_params, model.inputs.patient.sex
     normal = calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
     knots = life_course.pth_knot_ages(start, end, base)
-    kidney_pth = []
+    kidney_pth, kidneys = [], []
     for age in knots:
         p = params_at(age)
-        k = minerals.kidney_inputs(healthy, ageing.gfr_for_person_ml_per_min(age, sex, normal, p), 0.0, p)
-        kidney_pth.append(minerals.steady_pth_relative(k, p))
+        kidneys.append(minerals.kidney_inputs(healthy, ageing.gfr_for_person_ml_per_min(age, sex, normal, p), 0.0, p))
+        kidney_pth.append(minerals.steady_pth_relative(kidneys[-1], p))
     gut = (params_at(start).passive_absorption_per_day, model.params.passive_absorption_per_day)
-    factor = (day0_balance_factor(model, params_at(start)), start_balance_factor(model))
+    factor = (calcium_balance_pth_factor(kidneys[0], model.inputs.diet.calcium_mg_per_day, params_at(start), model.dt),
+              start_balance_factor(model))
 
     def pth_at(age: float, p) -> float:
         balance = factor[1] if gut[0] == gut[1] else float(np.interp(

@@ -86,8 +86,9 @@ def test_the_traits_act_through_the_life_course():
 
 
 def test_life_course_pth_is_the_kidney_law_times_the_balance_and_rises_with_age():
-    """At the young-adult start of a typical man the balance factor is exactly 1 (his gut is the
-    reference's) and PTH is the kidney laws' steady state; it rises with age."""
+    """At the young-adult start of a typical man PTH is the kidney laws' steady state times his own
+    calcium balance's factor on his kidneys of 30, within 2 % of 1 (the laws are calibrated near
+    the reference man's balance); it rises with age."""
     m = build(sex="male", age_years=80.0)
     base = m.base_params
 
@@ -100,7 +101,10 @@ def test_life_course_pth_is_the_kidney_law_times_the_balance_and_rises_with_age(
     from calcium_abm.scenario import Scenario
     k30 = minerals.kidney_inputs(Scenario(), ageing.gfr_for_person_ml_per_min(
         30.0, "male", calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0], p30), 0.0, p30)
-    assert pth_at(30.0, p30) == pytest.approx(minerals.steady_pth_relative(k30, p30), rel=1e-12)
+    # at 30 the young person's own balance on their kidneys, near 1 (the laws are calibrated near it)
+    factor30 = person.calcium_balance_pth_factor(k30, m.inputs.diet.calcium_mg_per_day, p30)
+    assert pth_at(30.0, p30) == pytest.approx(minerals.steady_pth_relative(k30, p30) * factor30, rel=1e-12)
+    assert factor30 == pytest.approx(1.0, abs=0.02)
     values = [pth_at(a, params_at(a)) for a in (30.0, 50.0, 65.0, 78.9)]
     assert values == sorted(values) and values[-1] > 1.2 * values[0]
 

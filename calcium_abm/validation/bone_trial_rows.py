@@ -37,6 +37,15 @@ _BOOTH_MAN = {"patient.sex": "male", "patient.age_years": 68.0, "diet.calcium_mg
 _BOOTH_WOMAN = postmenopausal_woman(68.0, 17.0, _CALCIUM_FOOD + 600.0)
 _BOOTH_K1 = {"diet.vitamin_k1_ug_per_day": _K1_FOOD + 500.0}
 _ECKO_WOMAN = postmenopausal_woman(59.0, 8.0)
+_ECKO_SPINE_KNOWN_FAILURE = (
+    "issue 12: K1's bone effect is a little too large once the woman's start is steady: the spine difference is "
+    "0.559 [0.285, 0.834] % at 60 seeds (2026-12-06), against 0.342 [0.12, 0.564] % with the code before. Since "
+    "the calcium-balanced start (docs/ODD.md section 5, item 4) her skeleton starts at the PTH her kidney's "
+    "postmenopausal calcium leak gives (a few per cent more; before, the spin-up's balance read only the gut), so "
+    "more remodeling units are open, and vitamin K's effect on the cells' lifespans "
+    "(vitamin_k_osteoclast_apoptosis_gain, vitamin_k_osteoblast_survival_gain) acts on each; the hip criterion "
+    "passes (0.608 [0.31, 0.907] against -0.37 to 0.75). Nothing was changed for it. Measure again: "
+    "calcium-abm validate --rows T-ECKO2008 --seeds 60 --no-report")
 _BINKLEY_WOMAN = postmenopausal_woman(62.0, 12.0, _CALCIUM_FOOD + 315.0)
 _KNAPEN_WOMAN = postmenopausal_woman(62.0, 12.0)
 _EMAUS_WOMAN = postmenopausal_woman(55.0, 3.0)
@@ -116,7 +125,8 @@ BONE_TRIAL_EXPERIMENTS: tuple[Experiment, ...] = (
               Arm("K1 5 mg", settings=_ECKO_WOMAN, start={"diet.vitamin_k1_ug_per_day": _K1_FOOD + 5000.0})),
         criteria=(
             Criterion("lumbar spine BMD, K1 vs placebo at 2 years", pct_vs_control(_SPINE, 2 * YEAR, "K1 5 mg", "placebo"),
-                      -0.67, 0.54, "-0.06 % (-0.67 to 0.54)", "%", "the published 95 % CI of the difference"),
+                      -0.67, 0.54, "-0.06 % (-0.67 to 0.54)", "%", "the published 95 % CI of the difference",
+                      known_failure=_ECKO_SPINE_KNOWN_FAILURE),
             Criterion("total hip BMD, K1 vs placebo at 2 years", pct_vs_control(_HIP, 2 * YEAR, "K1 5 mg", "placebo"),
                       -0.37, 0.75, "0.19 % (-0.37 to 0.75)", "%", "the published 95 % CI of the difference"),
         ),

@@ -183,3 +183,18 @@ HORMONE_THERAPY_EXPERIMENTS: tuple[Experiment, ...] = (
               "about 100 days, docs/ODD.md 5.4).",
     ),
 )
+
+
+#: row A2's women (Dubbo), beside this module's late-therapy rows: the same missing late phase
+A2_WOMEN_KNOWN_FAILURE = (
+    "issue 10: women of 60-80 lose too little once their start is steady: 0.483 [0.436, 0.529] %/year at 60 seeds "
+    "(2026-12-06), where the row passed at 0.683 [0.644, 0.722] (60 seeds, the code before) only while each "
+    "woman's blood started at the reference ionised calcium and her skeleton at a PTH without the kidney's "
+    "postmenopausal calcium leak (reference_urine_calcium_mg_per_day x1.3): her PTH then rose after day 0 and the "
+    "remodeling space grew through the first years, a start transient. Since the calcium-balanced start "
+    "(docs/ODD.md section 5, item 4) blood and skeleton start where her laws settle. What is missing is the late, "
+    "slow phase of postmenopausal loss, which estrogen deficiency drives through extraskeletal calcium wasting and "
+    "a progressive secondary hyperparathyroidism (Riggs, Khosla & Melton 1998 J Bone Miner Res 13:763), as rows "
+    "A5, HT-WHI and HT-Elderly also find (HT-Elderly's PTH, deficient / estrogen at 74: 1.08 against ~1.33); "
+    "no mechanism was tried for it. Men pass (0.611 [0.575, 0.647] against 0.52-1.12). Measure again: "
+    "calcium-abm validate --rows A2 --seeds 60 --no-report (about 30 min)")

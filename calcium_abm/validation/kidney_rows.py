@@ -186,6 +186,12 @@ def _supplement_gain(site: str, column: str, years: int, low: float, high: float
                      low, high, expected, "%", reason)
 
 
+_KEEP_PHOSPHATE_AT_THE_EDGE = (
+    "issue 10: the model's phosphate rises about twice as much as KEEP's from GFR 57 to 22, and the mean sits on "
+    "the band's upper edge (0.2906): 0.291 [0.288, 0.294] mmol/L at 60 seeds (2026-12-06), and 0.290 [0.287, 0.293] "
+    "with the code before the calcium-balanced start, so a 5-seed verdict is a draw. The rise is steep below GFR ~27 "
+    "(the row's notes); Craver2007's stage-5 phosphate (2.35 mmol/L) is the same excess further down")
+
 KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
         row="K1",
@@ -464,7 +470,7 @@ KIDNEY_EXPERIMENTS: tuple[Experiment, ...] = (
                       difference_of_means("serum_phosphate_mmol_l", f"GFR {_STAGE_GFR[4]:g}",
                                           f"GFR {_KEEP_TOP_GFR:g}", *_LAST_YEAR),
                       _KEEP_P_RISE / 2, 2 * _KEEP_P_RISE, "+0.45 mg/dL (3.70 -> 4.15) = +0.145 mmol/L", "mmol/L",
-                      "half to double the published rise"),
+                      "half to double the published rise", _KEEP_PHOSPHATE_AT_THE_EDGE),
             Criterion(f"serum calcium, GFR {_STAGE_GFR[4]:g} - GFR {_KEEP_TOP_GFR:g} (year 2)",
                       difference_of_means("serum_calcium_mmol_l", f"GFR {_STAGE_GFR[4]:g}",
                                           f"GFR {_KEEP_TOP_GFR:g}", *_LAST_YEAR),

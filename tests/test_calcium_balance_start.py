@@ -1,0 +1,59 @@
+"""A person's blood starts at the calcium-balanced steady state their own laws settle at
+(calcium_balance.calcium_balanced_state; docs/ODD.md section 5, item 4): an older woman long past
+her final period, whose gut absorbs less and whose kidney leaks more calcium, and a CKD 4 patient,
+who needs a higher serum calcium to absorb what the day loses, no longer drift in their first
+months (from the reference ionised calcium their PTH moved by +15-20 % and -17 %), nor does a
+calcium supplement's PTH (it fell 9-10 % over year 1 on the default grid)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calcium_abm import simulate
+from calcium_abm.physiology import calcium, calcium_balance, minerals, parameter_set
+from calcium_abm.scenario import Scenario
+
+P = parameter_set(Scenario().parameters)
+
+PEOPLE = {
+    "woman of 85, 35 years past her final period": ("postmenopausal", {"age_years": 85, "years_since_menopause": 35}),
+    "man of 85": ("healthy_adult", {"age_years": 85}),
+    "CKD stage 4": ("ckd_stage4", {}),
+    "2000 mg/day of calcium": ("calcium_supplement_no_k2", {}),
+}
+
+
+@pytest.mark.parametrize("name", PEOPLE)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_person_starts_at_the_calcium_balance_their_run_settles_at(name, seed):
+    scenario, settings = PEOPLE[name]
+    run = simulate(scenario, years=1, seed=seed, overrides=settings)
+    pth, ionized = run["pth_pmol_l"].to_numpy(), run["ionized_calcium_mmol_l"].to_numpy()
+    assert np.mean(pth[180:]) / pth[0] == pytest.approx(1.0, abs=0.05), name
+    assert np.mean(ionized[180:]) == pytest.approx(ionized[0], abs=0.01), name
+
+
+def test_the_balanced_state_balances_the_day_and_moves_with_the_diet():
+    """At the returned ionised calcium the day's absorption equals urine + endogenous faecal
+    calcium; less dietary calcium settles at a lower calcium and a higher PTH."""
+    k = minerals.KidneyInputs(90.0, 1200.0)
+    usual, low = (calcium_balance.calcium_balanced_state(P, k, intake, 1.0) for intake in (1000.0, 400.0))
+    s = usual.systemic
+    absorbed = calcium.gut_day(calcium.steady_gut_lumen_mg(1000.0, s, P), 1000.0, s, P)[0]
+    assert absorbed == pytest.approx(sum(calcium.kidney_and_endogenous_day(s, P)), rel=1e-6)
+    assert low.ionized_calcium_mmol_l < usual.ionized_calcium_mmol_l
+    assert low.systemic.pth_pmol_l > usual.systemic.pth_pmol_l
+
+
+def test_without_a_balance_the_blood_starts_at_the_reference_calcium():
+    """Anuria without dialysis has no steady state, and a rodent preset's time-scaled step is
+    not a steady human day: both start at the reference ionised calcium."""
+    k = minerals.KidneyInputs(0.0, 1200.0)
+    assert calcium_balance.calcium_balanced_state(P, k, 1000.0, 1.0) is None
+    blood_mg, _, _ = calcium_balance.start_minerals(None, k, P)
+    assert blood_mg == calcium.reference_blood_calcium_mg(P)
+    mouse = simulate("mgp_knockout", years=0.02, seed=1)
+    assert mouse["serum_calcium_mmol_l"].iloc[0] == pytest.approx(P.reference_serum_calcium_mmol_l, rel=1e-12)
+    human = simulate("healthy_adult", years=0.02, seed=1, overrides={"age_years": 80})
+    assert human["serum_calcium_mmol_l"].iloc[0] != pytest.approx(P.reference_serum_calcium_mmol_l, rel=1e-3)
