@@ -104,34 +104,46 @@ def schedule_problems(scenario) -> list[str]:
     return out
 
 
-def ckd_stage_unread(scenario) -> tuple[float, float] | None:
-    """(the stage's GFR, the GFR age gives this person; mL/min) if the day-0 ``patient.ckd_stage``
-    of a validated ``scenario`` would change nothing: a person's GFR is the lower of the two
+def ckd_stage_unread(scenario, first_day: int = 0) -> tuple[int, float, float] | None:
+    """(the day, the stage's GFR, the GFR age gives this person that day; mL/min) of the first
+    ``patient.ckd_stage`` of a validated ``scenario`` (on day 0 or set by a ``[[schedule]]`` entry, from
+    ``first_day`` on) that would change nothing: a person's GFR is the lower of the two
     (:func:`.physiology.ageing.gfr_for_person_ml_per_min`), so a stage whose GFR is not below what
     the GFR law already gives (stage 2's 75 mL/min for a woman of 85, stage 1's 95 from about 55)
     acts on nothing, then or later (age only lowers it). None otherwise, for a measured GFR
     (``kidney.residual_gfr_ml_per_min``) and for a rodent preset."""
     from calcium_abm.physiology import ageing, parameter_set
     from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE
+    from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
-    state = scenario.state_at(0)
-    patient = state.patient
-    if patient.species != "human" or patient.ckd_stage == 0 or state.kidney.residual_gfr_ml_per_min is not None:
+    days = [0] + [e.start_day for e in scenario.schedule if "patient.ckd_stage" in e.set]
+    normal, p = GFR_ML_PER_MIN_BY_CKD_STAGE[0], None
+    for day in sorted(d for d in set(days) if d >= first_day):
+        state = scenario.state_at(day)
+        patient = state.patient
+        if patient.species != "human" or patient.ckd_stage == 0 or state.kidney.residual_gfr_ml_per_min is not None:
+            continue
+        p = p or parameter_set(scenario.parameters)
+        stage_gfr = GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage]
+        aged = ageing.gfr_for_person_ml_per_min(patient.age_years + day / DAYS_PER_YEAR_OF_AGE, patient.sex, normal, p)
+        if stage_gfr >= aged:
+            return day, stage_gfr, aged
+    return None
+
+
+def ckd_stage_problem(scenario, first_day: int = 0) -> str | None:
+    """The message if :func:`ckd_stage_unread` (a single run and a sweep refuse it; a cohort runs a
+    patient whose drawn stage it is on the GFR of age, :func:`calcium_abm.batch.conduct.person_of_cohort`)."""
+    if not (unread := ckd_stage_unread(scenario, first_day)):
         return None
-    normal, stage_gfr = GFR_ML_PER_MIN_BY_CKD_STAGE[0], GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage]
-    aged = ageing.gfr_for_person_ml_per_min(patient.age_years, patient.sex, normal, parameter_set(scenario.parameters))
-    return (stage_gfr, aged) if stage_gfr >= aged else None
+    from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
-
-def ckd_stage_problem(scenario) -> str | None:
-    """The message if :func:`ckd_stage_unread` (a single run refuses it; a cohort runs such a
-    patient on the GFR of age, :func:`calcium_abm.batch.conduct.person_of_cohort`)."""
-    if not (unread := ckd_stage_unread(scenario)):
-        return None
-    patient, (stage_gfr, aged) = scenario.state_at(0).patient, unread
-    stage = patient.ckd_stage
-    return (f"patient.ckd_stage = {stage} does nothing for this person: stage {stage}'s GFR ({stage_gfr:g} mL/min) "
-            f"is not below the {aged:.1f} mL/min that age alone gives a {patient.sex} of {patient.age_years:g} "
+    day, stage_gfr, aged = unread
+    patient = scenario.state_at(day).patient
+    stage, age = patient.ckd_stage, patient.age_years + day / DAYS_PER_YEAR_OF_AGE
+    where = "" if day == 0 else f"a [[schedule]] entry's (start_day = {day}) "
+    return (f"{where}patient.ckd_stage = {stage} does nothing for this person: stage {stage}'s GFR ({stage_gfr:g} "
+            f"mL/min) is not below the {aged:.1f} mL/min that age alone gives a {patient.sex} of {age:.4g} "
             "(the GFR law; the model keeps the lower of the two); leave ckd_stage at 0, give a stage whose GFR is "
             "lower, or a measured kidney.residual_gfr_ml_per_min")
 

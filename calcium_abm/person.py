@@ -133,8 +133,8 @@ def start_balance(model: Any) -> calcium_balance.BalancedState | None:
     steady human day (it starts at the reference ionised calcium, as before the balanced start)."""
     if model.inputs.patient.species != "human":
         return None
-    return calcium_balance.calcium_balanced_state(model.params, model.kidney_inputs(),
-                                                  model.inputs.diet.calcium_mg_per_day, model.dt)
+    return calcium_balance.start_balanced_state(model.params, model.kidney_inputs(),
+                                                model.inputs.diet.calcium_mg_per_day, model.dt)
 
 
 def start_balance_factor(model: Any) -> float:
@@ -164,10 +164,12 @@ def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, dt: float
     PTH rises with age (Marcus 1984 J Clin Endocrinol Metab: 29 -> 48 pg/mL from 20 to 80 y, 158
     adults); Need 2004 J Clin Endocrinol Metab 89:1646 (918 postmenopausal women) and Need 2009
     Calcif Tissue Int 85:31 attribute that rise to renal function and 25(OH)D rather than to
-    absorption, a cause the model does not separate. 1 where either has no solution."""
-    balanced = calcium_balance.calcium_balanced_pth_pmol_l(k, calcium_intake_mg_per_day, p, dt)
+    absorption, a cause the model does not separate. 1 where the balance is no start
+    (:func:`.calcium_balance.start_balanced_state`: none, or below the reference range), as the blood
+    then starts at the reference ionised calcium."""
+    state = calcium_balance.start_balanced_state(p, k, calcium_intake_mg_per_day, dt)
     at_reference = minerals.steady_pth_relative(k, p) * kidney.reference_pth_pmol_l(p)
-    return 1.0 if balanced is None or at_reference <= 0.0 else balanced / at_reference
+    return 1.0 if state is None or at_reference <= 0.0 else state.systemic.pth_pmol_l / at_reference
 
 
 def start_capxp_relative(model: Any) -> float:

@@ -57,3 +57,19 @@ def test_without_a_balance_the_blood_starts_at_the_reference_calcium():
     assert mouse["serum_calcium_mmol_l"].iloc[0] == pytest.approx(P.reference_serum_calcium_mmol_l, rel=1e-12)
     human = simulate("healthy_adult", years=0.02, seed=1, overrides={"age_years": 80})
     assert human["serum_calcium_mmol_l"].iloc[0] != pytest.approx(P.reference_serum_calcium_mmol_l, rel=1e-3)
+
+
+def test_a_diet_that_balances_only_below_the_reference_range_starts_at_the_reference():
+    """300 mg/day at 85 balances at a serum calcium of ~1.9 mmol/L, where a real person keeps calcium up by
+    losing bone; started there a fresh user's run left the physiological range within days. It starts at the
+    reference and its PTH rises instead (the balanced start's floor, LOWEST_START_SERUM_CALCIUM_MMOL_L)."""
+    woman = {"age_years": 85, "sex": "female", "postmenopausal": True, "years_since_menopause": 34,
+             "diet.calcium_mg_per_day": 300}
+    run = simulate("healthy_adult", years=0.5, seed=1, overrides=woman)
+    calcium_mmol_l = run["serum_calcium_mmol_l"].to_numpy()
+    assert calcium_mmol_l[0] == pytest.approx(P.reference_serum_calcium_mmol_l, rel=1e-12)
+    assert calcium_mmol_l.min() > 2.0 and run["pth_pmol_l"].iloc[-30:].mean() > 1.2 * run["pth_pmol_l"].iloc[0]
+    k = minerals.KidneyInputs(90.0, 1200.0)
+    low = calcium_balance.calcium_balanced_state(P, k, 150.0, 1.0)
+    assert low.systemic.serum_calcium_mmol_l < calcium_balance.LOWEST_START_SERUM_CALCIUM_MMOL_L
+    assert calcium_balance.start_balanced_state(P, k, 150.0, 1.0) is None

@@ -34,7 +34,7 @@ def test_a_stage_that_age_already_passes_is_refused_and_a_lower_one_acts():
 def test_the_check_reads_age_sex_and_a_measured_gfr():
     young, old = (load_scenario("healthy_adult").with_overrides({"age_years": a, "ckd_stage": 1}) for a in (50, 68))
     assert ckd_stage_unread(young) is None  # 95 mL/min is below a man of 50's 100
-    assert ckd_stage_unread(old) == (95.0, pytest.approx(86.0, abs=0.1))
+    assert ckd_stage_unread(old) == (0, 95.0, pytest.approx(86.0, abs=0.1))
     measured = load_scenario("healthy_adult").with_overrides(
         {"age_years": 85, "ckd_stage": 3, "kidney.residual_gfr_ml_per_min": 40})
     assert ckd_stage_unread(measured) is None
@@ -66,3 +66,20 @@ def test_a_cohort_runs_a_patient_whose_age_passes_the_stage_on_the_gfr_of_age():
     assert all(person_of_cohort(s).patient.ckd_stage == 0 for s in passed)
     assert all(person_of_cohort(s).patient.ckd_stage == 2 for s in reads)
     assert np.all([s.patient.age_years for s in passed] > np.min([s.patient.age_years for s in reads]))
+
+
+def test_a_scheduled_stage_and_a_swept_one_are_checked_too():
+    """A stage set by a [[schedule]] entry is checked at its day's age, and a sweep over ckd_stage is refused
+    for the stages the person's age passes (both ran as copies of stage 0)."""
+    scheduled = load_scenario("healthy_adult").with_overrides({**WOMAN_85, "simulation.years": 1}).with_schedule(
+        [{"start_day": 100, "set": {"patient.ckd_stage": 2}}])
+    assert ckd_stage_unread(scheduled) == (100, 75.0, pytest.approx(57.5, abs=0.2))
+    with pytest.raises(ScenarioError, match=r"a \[\[schedule\]\] entry's \(start_day = 100\) patient.ckd_stage = 2 "):
+        simulate(scheduled)
+    from calcium_abm.batch import expand_runs
+    sweep = {"scenario": "healthy_adult", "years": 0.1, "set": dict(WOMAN_85),
+             "sweep": {"parameters": {"ckd_stage": [0, 2, 4]}}}
+    with pytest.raises(BatchError, match="patient.ckd_stage = 2 does nothing for this person"):
+        expand_runs(load_batch(sweep))
+    sweep["sweep"]["parameters"]["ckd_stage"] = [0, 3, 4]
+    assert len(expand_runs(load_batch(sweep))) == 3

@@ -184,7 +184,8 @@ def test_batch_prints_each_runs_warning_and_keeps_it_in_the_results_metadata(tmp
 def test_an_extreme_allowed_drive_cannot_exhaust_memory():
     """Allowed parameters that drive PTH far outside physiology (a reference serum calcium of 4 mmol/L
     with PTH's bone-fluid action at its maximum, on 100 mg/day of calcium and phosphate; found by the
-    search above) once asked the osteoclast draw for billions of cells and ran out of memory. New
+    search above; here on none, so that no calcium-balanced start exists) once asked the osteoclast draw for
+    billions of cells and ran out of memory. New
     osteoclasts are bounded by one per free surface patch a day, so the run ends, leaves physiology
     and says so."""
     from calcium_abm.model import CalciumParadoxModel
@@ -193,9 +194,11 @@ def test_an_extreme_allowed_drive_cannot_exhaust_memory():
     params = {"reference_serum_calcium_mmol_l": 4.0, "bone_fluid_pth_exponent": 8.0,
               "bone_fluid_pth_calcitriol_exponent": 0.0, "fgf23_nephron_load_exponent": 0.5,
               "parathyroid_phosphate_exponent": 3.0}
+    # no dietary calcium: no calcium-balanced start exists (calcium_balance), so the run starts at the reference
+    # serum calcium of 4 mmol/L, far outside physiology, as every run did before the balanced start
     scenario = load_scenario("healthy_adult").with_overrides(
         {**TINY, **{f"parameters.{k}": v for k, v in params.items()}, "phosphate_mg_per_day": 100.0,
-         "calcium_mg_per_day": 100.0})
+         "calcium_mg_per_day": 0.0})
     model = CalciumParadoxModel(scenario, rng=1, years=4 / 365)
     born = 0
     for _ in range(4):

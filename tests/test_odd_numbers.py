@@ -93,7 +93,8 @@ def test_the_start_figures_of_section_5_are_the_models():
            f"osteochondrogenic, holding `osteochondrogenic_mgp_synthesis_factor` times the MGP, against " \
            f"~{switched('healthy_adult'):.0f} %" in ODD
     healthy_store = parameter_registry()["exchangeable_bone_calcium_mg"].value
-    assert abs(day0["healthy_adult"].ca_bone_fluid_mg - healthy_store) < 1e-6 * healthy_store  # the reference state
+    # the default man starts at his calcium balance, within 0.3 % of the reference PTH: near the reference store
+    assert abs(day0["healthy_adult"].ca_bone_fluid_mg - healthy_store) < 0.01 * healthy_store
     assert f"`exchangeable_bone_calcium_mg` in the reference state, ~{day0['ckd_stage5'].ca_bone_fluid_mg / 1000:.1f} g " \
            f"in CKD 5, whose high PTH mobilises it: starting CKD 5 with the healthy {healthy_store / 1000:.1f} g" in ODD
     dialysis_pth = day0["haemodialysis"].pth_pmol_l / day0["healthy_adult"].pth_pmol_l

@@ -238,7 +238,9 @@ def test_only_the_signed_columns_go_below_zero(scenario, overrides):
     numbers = frame.drop(columns=list(SIGNED_COLUMNS)).select_dtypes("number")
     negative = [c for c in numbers if (numbers[c] < 0).any()]
     assert not negative, negative
-    assert (frame["bmd_change_pct"] < 0).any()  # a signed column does go below zero in such runs
+    # a signed column does go below zero in such runs (the balances' round-off has either sign; a 16 x 16
+    # section's BMD may rise for a year by chance)
+    assert any((frame[c] < 0).any() for c in SIGNED_COLUMNS)
     above_one = [c for c in SHARE_COLUMNS if (frame[c] > 1.0).any()]  # a share is at most 1 (outputs.column_range)
     assert not above_one, above_one
     assert set(SHARE_COLUMNS) <= set(frame.columns)

@@ -56,7 +56,7 @@ def unread_settings(scenario) -> set[str]:
         unread.add("patient.peak_bone_mass")
     if plaque_onset_after_run(scenario):  # a drawn or swept plaque growth does nothing before the plaque's onset
         unread.add("patient.wall_plaque_growth")
-    if ckd_stage_unread(scenario):  # a drawn stage whose GFR age alone already passes
+    if (stage := ckd_stage_unread(scenario)) and stage[0] == 0:  # a drawn stage whose GFR age alone passes
         unread.add("patient.ckd_stage")
     return unread
 

@@ -165,9 +165,10 @@ def distribution_problems(where: str, path: str, dist: Distribution, choices: tu
 
 def zero_means_none(path: str) -> bool:
     """True if 0 of setting ``path`` means none of it (the coronary calcium score, an intake or a
-    dose per day), the settings a zero-inflated draw (``zero_probability``) is for; a T-score, an
-    age or a trait of exactly 0 is no such state."""
-    return path == "patient.baseline_calcification_score" or path.endswith("_per_day")
+    dose per day that may be 0), the settings a zero-inflated draw (``zero_probability``) is for; a
+    T-score, an age or a trait of exactly 0 is no such state."""
+    amount = path == "patient.baseline_calcification_score" or path.endswith("_per_day")
+    return amount and range_problem(path, 0.0) is None  # dietary phosphorus starts at 100 mg/day
 
 
 def _outside(where: str, path: str, dist: Distribution) -> list[str]:

@@ -12,8 +12,10 @@ from which such a person's PTH drifted by 15-20 % over the first two months.
 :func:`calcium_balanced_state` solves it (Brent's method on ionised calcium, 0.8-1.6 mmol/L);
 :func:`start_minerals` gives the blood's start from it, falling back to the reference ionised
 calcium (:func:`.minerals.steady_hormones`) where no ionised calcium balances the day (anuria
-without dialysis: kidneys that failed just now) and for the rodent presets, whose time-scaled step
-is not a steady human day (:func:`calcium_abm.person.start_balance`).
+without dialysis: kidneys that failed just now; a diet with next to no calcium), where the day
+balances only below the reference range (:data:`LOWEST_START_SERUM_CALCIUM_MMOL_L`,
+:func:`start_balanced_state`), and for the rodent presets, whose time-scaled step is not a steady
+human day (:func:`calcium_abm.person.start_balance`).
 """
 
 from __future__ import annotations
@@ -24,11 +26,19 @@ from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.physiology import calcium, kidney, minerals
 from calcium_abm.physiology.mineral_steady_state import MineralSteadyState, mineral_steady_state
 
-__all__ = ["BalancedState", "calcium_balanced_state", "calcium_balanced_pth_pmol_l", "start_minerals"]
+__all__ = ["BalancedState", "LOWEST_START_SERUM_CALCIUM_MMOL_L", "calcium_balanced_state",
+           "calcium_balanced_pth_pmol_l", "start_balanced_state", "start_minerals"]
 
 #: ionised calcium range searched for the balance (mmol/L): below and above it the day cannot
 #: balance for any kidneys the model accepts
 IONIZED_SEARCH_MMOL_L = (0.8, 1.6)
+#: lowest serum total calcium (mmol/L) of a balanced state a run starts from: the lower limit of the
+#: adult reference range (2.2-2.6 mmol/L; PMC7276095, validation row S1). A diet too poor in calcium
+#: for the gut to cover the day's losses at a normal serum calcium (e.g. 300 mg/day at 85, 150 mg/day at
+#: 50) balances only below it, where a real person keeps serum calcium up by losing bone, which a state
+#: with the skeleton in balance does not describe; started there, a fresh user's runs left the
+#: physiological range within days. Such a run starts at the reference instead, as before 2026-12-06.
+LOWEST_START_SERUM_CALCIUM_MMOL_L = 2.2
 
 
 class BalancedState(NamedTuple):
@@ -71,6 +81,16 @@ def calcium_balanced_state(p, k: minerals.KidneyInputs, calcium_intake_mg_per_da
         return BalancedState(ionized, *_systemic_at(k, ionized, p, dt))
     except ValueError:  # no balance in range (or no phosphate steady state)
         return None
+
+
+def start_balanced_state(p, k: minerals.KidneyInputs, calcium_intake_mg_per_day: float,
+                         dt: float = 1.0) -> BalancedState | None:
+    """:func:`calcium_balanced_state` where a run may start from it: None also where its serum
+    calcium is below :data:`LOWEST_START_SERUM_CALCIUM_MMOL_L` (a diet the gut cannot balance at a
+    normal serum calcium)."""
+    state = calcium_balanced_state(p, k, calcium_intake_mg_per_day, dt)
+    ok = state is not None and state.systemic.serum_calcium_mmol_l >= LOWEST_START_SERUM_CALCIUM_MMOL_L
+    return state if ok else None
 
 
 def calcium_balanced_pth_pmol_l(k: minerals.KidneyInputs, calcium_intake_mg_per_day: float, p,

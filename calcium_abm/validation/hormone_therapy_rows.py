@@ -196,5 +196,8 @@ A2_WOMEN_KNOWN_FAILURE = (
     "slow phase of postmenopausal loss, which estrogen deficiency drives through extraskeletal calcium wasting and "
     "a progressive secondary hyperparathyroidism (Riggs, Khosla & Melton 1998 J Bone Miner Res 13:763), as rows "
     "A5, HT-WHI and HT-Elderly also find (HT-Elderly's PTH, deficient / estrogen at 74: 1.08 against ~1.33); "
-    "no mechanism was tried for it. Men pass (0.611 [0.575, 0.647] against 0.52-1.12). Measure again: "
+    "no mechanism was tried for it. Men pass (0.611 [0.575, 0.647] against 0.52-1.12). These 60-seed figures "
+    "precede the same day's floor on the balanced start (LOWEST_START_SERUM_CALCIUM_MMOL_L), which starts "
+    "women on diets too poor in calcium at the reference again: 5 seeds then read 0.657 [0.37, 0.943], a pass "
+    "at the band's edge. Measure again: "
     "calcium-abm validate --rows A2 --seeds 60 --no-report (about 30 min)")
