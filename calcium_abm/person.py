@@ -116,10 +116,10 @@ def start_pth_relative(model: Any) -> float:
     """PTH (relative to the reference adult) the person's skeleton has remodelled under before
     day 0: the steady state of the person's day-0 kidneys (:func:`.minerals.steady_pth_relative`,
     at the reference ionised calcium) x the rise of steady PTH that the person's own calcium
-    balance adds (:func:`calcium_balance_pth_factor`). Both were stable before day 0, so the bone
-    spin-up uses it and year 1 is not a transient of the remodeling space. Computed once per model
-    (the spin-up, the life course and the cortical start read it; two balance solves, ~0.07 s,
-    none for a person whose gut absorbs as the reference's)."""
+    balance adds (:func:`calcium_balance_pth_factor`): the PTH of the calcium-balanced state the blood
+    starts from (:func:`start_balance`). Both were stable before day 0, so the bone spin-up uses it and
+    year 1 is not a transient of the remodeling space. Computed once per model (the spin-up, the life
+    course and the cortical start read it; one balance solve, ~2.5 ms, cached per parameter set)."""
     if "_start_pth_relative" not in model.__dict__:
         model._start_pth_relative = minerals.steady_pth_relative(model.kidney_inputs(), model.params) \
             * start_balance_factor(model)
@@ -160,8 +160,10 @@ def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, dt: float
     and diet: the level the run's own laws settle at within months. Near 1 for the reference person
     (the laws are calibrated there); above 1 when age, menopause or the absorption trait lower
     absorption (ageing.calcium_absorption_by_age, Heaney 1989); below 1 in CKD, where the calcium
-    the day needs is absorbed at a higher serum calcium. Magnitude: ~1.3 for a man of 80, as serum
-    PTH rises with age (Marcus 1984 J Clin Endocrinol Metab: 29 -> 48 pg/mL from 20 to 80 y, 158
+    the day needs is absorbed at a higher serum calcium. Magnitude: ~1.09 for a man of 85 and ~1.17
+    for a woman of 85 long past her final period, on top of the GFR law's rise in the kidneys' own
+    steady PTH (together x1.23 and x1.52 of the reference man's), as serum PTH rises with age
+    (Marcus 1984 J Clin Endocrinol Metab: 29 -> 48 pg/mL from 20 to 80 y, 158
     adults); Need 2004 J Clin Endocrinol Metab 89:1646 (918 postmenopausal women) and Need 2009
     Calcif Tissue Int 85:31 attribute that rise to renal function and 25(OH)D rather than to
     absorption, a cause the model does not separate. 1 where the balance is no start

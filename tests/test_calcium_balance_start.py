@@ -73,3 +73,18 @@ def test_a_diet_that_balances_only_below_the_reference_range_starts_at_the_refer
     low = calcium_balance.calcium_balanced_state(P, k, 150.0, 1.0)
     assert low.systemic.serum_calcium_mmol_l < calcium_balance.LOWEST_START_SERUM_CALCIUM_MMOL_L
     assert calcium_balance.start_balanced_state(P, k, 150.0, 1.0) is None
+
+
+def test_the_balance_factor_of_people_of_85_is_the_docstrings():
+    """person.calcium_balance_pth_factor's magnitudes: ~1.09 for a man of 85 and ~1.17 for a woman of 85 long
+    past her final period (her kidney's calcium leak included), x1.23 and x1.52 of the reference man's PTH with the
+    GFR law's rise."""
+    from calcium_abm import person
+    from calcium_abm.model import CalciumParadoxModel
+
+    small = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 8, "vessel_grid_height": 8}
+    for (scenario, settings), factor, start in ((PEOPLE["man of 85"], 1.09, 1.23),
+                                                (PEOPLE["woman of 85, 35 years past her final period"], 1.17, 1.52)):
+        model = CalciumParadoxModel(scenario, rng=1, **settings, **small)
+        assert person.start_balance_factor(model) == pytest.approx(factor, abs=0.005)
+        assert person.start_pth_relative(model) == pytest.approx(start, abs=0.005)
