@@ -162,9 +162,9 @@ def stages_age_passes(cohort, base, female, age, stages) -> str | None:
     if base.patient.species != "human" or base.kidney.residual_gfr_ml_per_min is not None:
         return None
     p, normal = parameter_set(base.parameters), GFR_ML_PER_MIN_BY_CKD_STAGE[0]
-    reference = ageing.gfr_by_age_ml_per_min(p.calibration_reference_age_years, "male", p)
-    aged = normal * np.where(female, ageing.gfr_by_age_ml_per_min(age, "female", p),
-                             ageing.gfr_by_age_ml_per_min(age, "male", p)) / reference
+    aged = np.full(len(stages), np.inf)  # the GFR of age of the patients drawn at a stage (the single run's law)
+    for i in np.flatnonzero(stages):
+        aged[i] = ageing.gfr_for_person_ml_per_min(float(age[i]), "female" if female[i] else "male", normal, p)
     for stage in sorted(set(int(s) for s in stages) - {0}):
         drawn = stages == stage
         if np.all(GFR_ML_PER_MIN_BY_CKD_STAGE[stage] >= aged[drawn]):

@@ -50,10 +50,15 @@ class BalancedState(NamedTuple):
     systemic: calcium.SystemicState
 
 
+def _blood_calcium_mg(ionized_mmol_l: float, p) -> float:
+    """Blood (ECF) calcium, mg, at an ionised calcium: total = ionised / ``ionized_calcium_fraction``."""
+    return ionized_mmol_l / p.ionized_calcium_fraction * calcium.CALCIUM_MG_PER_MMOL * p.ecf_volume_l
+
+
 def _systemic_at(k: minerals.KidneyInputs, ionized: float, p, dt: float):
     ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day, ionized,
                               binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
-    blood_mg = ionized / p.ionized_calcium_fraction * calcium.CALCIUM_MG_PER_MMOL * p.ecf_volume_l
+    blood_mg = _blood_calcium_mg(ionized, p)
     blood_p_mg = ss.serum_phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
     return ss, minerals.systemic_day(minerals.hormones_at(ss, p), blood_mg, blood_p_mg, k, p, dt=0.0)
 
@@ -109,5 +114,5 @@ def start_minerals(state: BalancedState | None, k: minerals.KidneyInputs,
     if state is None:
         hormones, phosphate_mmol_l = minerals.steady_hormones(k, p)
         return calcium.reference_blood_calcium_mg(p), hormones, phosphate_mmol_l
-    blood_mg = state.ionized_calcium_mmol_l / p.ionized_calcium_fraction * calcium.CALCIUM_MG_PER_MMOL * p.ecf_volume_l
-    return blood_mg, minerals.hormones_at(state.steady, p), state.steady.serum_phosphate_mmol_l
+    return (_blood_calcium_mg(state.ionized_calcium_mmol_l, p), minerals.hormones_at(state.steady, p),
+            state.steady.serum_phosphate_mmol_l)
