@@ -15,12 +15,12 @@ from typing import Any, Callable
 import numpy as np
 from mesa import DataCollector
 
-from calcium_abm.physiology import calcium, coagulation, kidney, skeleton, wall_readouts
+from calcium_abm.physiology import ageing, calcium, coagulation, kidney, skeleton, wall_readouts
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
-__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "SHARE_COLUMNS", "column_range", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
-           "inputs_most_changed", "physiology_row", "physiology_columns"]
+__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "SHARE_COLUMNS", "column_range", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "percent_change_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
+           "physiology_row", "physiology_columns"]
 
 
 class DayTallies:
@@ -104,6 +104,12 @@ _DECLARED: dict[str, Column] = {
                  "age and sex (skeleton.expected_spine_dxa_bmd_g_cm2, row A4); NaN in rodents",
         '_NAN if t.m.inputs.patient.species != "human" else skeleton.expected_spine_dxa_bmd_g_cm2('
         't.bmd, t.m.age_years, t.m.inputs.patient.sex, t.p)'),
+    "lumbar_spine_t_score": Column(
+        "SD", "T-score of lumbar_spine_dxa_bmd_g_cm2: SDs from the young-adult mean of the same sex "
+              "(ageing.t_score; the reference a measured patient.baseline_bmd_t_score is read against); NaN in "
+              "rodents",
+        '_NAN if t.m.inputs.patient.species != "human" else ageing.t_score(skeleton.expected_spine_dxa_bmd_g_cm2('
+        't.bmd, t.m.age_years, t.m.inputs.patient.sex, t.p), t.m.inputs.patient.sex, t.p)'),
     "bmd_change_pct": Column("%", "BMD change since day 0 (NaN if the section held no bone at day 0)",
                              "100.0 * (t.bmd / t.m.bmd_day0 - 1.0) if t.m.bmd_day0 > 0 else _NAN"),
     "bone_volume_fraction": Column("-", "Matrix (mineral + osteoid) volume / section volume (BV/TV)",
@@ -220,14 +226,16 @@ _DECLARED: dict[str, Column] = {
 
 #: name -> (unit, description) of every recorded column, in order
 COLUMNS: dict[str, tuple[str, str]] = {name: (c.unit, c.description) for name, c in _DECLARED.items()}
-#: the columns that can be negative (a change, round-off in a balance); every other column is a
+#: the columns that are a change since day 0 or round-off in a balance (0 on day 0)
+_CHANGE_COLUMNS: tuple[str, ...] = ("bmd_change_pct", "ca_balance_error_mg", "p_balance_error_mg")
+#: the columns that can be negative (a change, round-off in a balance, a T-score); every other column is a
 #: non-negative amount, level, fraction or count (tests/test_simulate_api.py checks it on runs)
-SIGNED_COLUMNS: tuple[str, ...] = ("bmd_change_pct", "ca_balance_error_mg", "p_balance_error_mg")
+SIGNED_COLUMNS: tuple[str, ...] = (*_CHANGE_COLUMNS, "lumbar_spine_t_score")
 #: the columns that are a day's flow (mg/day): NaN on day 0, when no day has passed
 DAILY_FLOW_COLUMNS: tuple[str, ...] = tuple(name for name, c in _DECLARED.items() if "t.per_day(" in c.expression)
 #: the columns that read 0 on every run's day 0 by definition: a sum since day 0 (``*_cum_mg``) or a change from
-#: it (the signed columns); their change is their final value and their percent change has no value
-ZERO_ON_DAY_0_COLUMNS: tuple[str, ...] = (*(name for name in _DECLARED if "_cum_" in name), *SIGNED_COLUMNS)
+#: it (the change and balance columns); their change is their final value and their percent change has no value
+ZERO_ON_DAY_0_COLUMNS: tuple[str, ...] = (*(name for name in _DECLARED if "_cum_" in name), *_CHANGE_COLUMNS)
 #: the columns that are a share of a whole, from 0 to 1 (tests/test_simulate_api.py checks it on runs); the
 #: clotting activities are left out: a fraction of normal pooled plasma can exceed 1
 SHARE_COLUMNS: tuple[str, ...] = (
@@ -251,11 +259,20 @@ def day_0_value_problem(column: str) -> str | None:
     return None
 
 
+def percent_change_problem(column: str) -> str | None:
+    """Why a percent change of ``column`` from day 0 has no meaning: :func:`day_0_value_problem`, or a
+    score that is a signed distance from a reference (a T-score, 0 at the young-adult mean, where a
+    percent change divides by a number near 0); None for any other column."""
+    if column == "lumbar_spine_t_score":
+        return "a T-score is a signed distance in SDs from the young-adult mean (0 at the mean)"
+    return day_0_value_problem(column)
+
+
 def _compile_row(expressions: list[str]) -> Callable[[DayTallies], list[float]]:
     """``lambda t: [expression, ...]``, compiled with this module's names (as ``namedtuple``
     builds its methods), so the row's columns are evaluated without a call per column."""
     source = "lambda t: [" + ", ".join(f"({e})" for e in expressions) + "]"
-    names = {"_NAN": _NAN, "kidney": kidney, "coagulation": coagulation, "skeleton": skeleton,
+    names = {"_NAN": _NAN, "ageing": ageing, "kidney": kidney, "coagulation": coagulation, "skeleton": skeleton,
              **{name.upper(): i for i, name in enumerate(NAMES)}}  # a ledger's pools by index
     return eval(compile(source, "<calcium_abm.outputs row>", "eval"), names)  # noqa: S307 - our own declarations
 
@@ -372,44 +389,6 @@ class RowCollector(DataCollector):
 
 
 # ----------------------------------------------------------------------------- guardrail
-def inputs_most_changed(scenario: Any, n: int = 3) -> list[str]:
-    """The ``n`` scenario inputs that differ most from the healthy default person, as
-    ``"key = value (default d)"``, ranked by ``|log((value + e) / (default + e))|`` with
-    ``e = 1e-3 * max(|default|, 1)`` (so a dose switched on from 0 ranks high). Considers
-    ``patient``, ``diet``, ``drugs``, ``genetics`` (numbers and booleans) and ``parameters``."""
-    import math
-
-    from calcium_abm.inputs.keys import flatten
-    from calcium_abm.physiology import parameter_registry
-    from calcium_abm.scenario import Scenario
-
-    sections = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis")
-    given, default = scenario.model_dump(), Scenario().model_dump()
-    pairs = []
-    for section in sections:
-        here, base = flatten(given.get(section, {}), f"{section}."), flatten(default.get(section, {}), f"{section}.")
-        pairs += [(key, here[key], base.get(key)) for key in here]
-    registry = parameter_registry()
-    pairs += [(f"parameters.{name}", value, registry[name].value) for name, value in scenario.parameters.items()]
-    scored = []
-    for key, value, base in pairs:
-        if base is None and isinstance(value, (int, float)):  # a measured value given where none is the default
-            scored.append((10.0, f"{key} = {value:g} (default none)"))
-            continue
-        if isinstance(value, bool) or isinstance(base, bool):
-            score = 10.0 if bool(value) != bool(base) else 0.0
-        elif isinstance(value, (int, float)) and isinstance(base, (int, float)):
-            eps = 1e-3 * max(abs(float(base)), 1.0)
-            score = abs(math.log((abs(float(value)) + eps) / (abs(float(base)) + eps)))
-        else:
-            continue
-        if score > 0.0:
-            scored.append((score, f"{key} = {value:g} (default {base:g})" if not isinstance(value, bool)
-                           else f"{key} = {str(value).lower()} (default {str(base).lower()})"))
-    scored.sort(key=lambda item: -item[0])
-    return [text for _, text in scored[:n]]
-
-
 def physiology_warning(frame: Any, scenario: Any) -> str | None:
     """One warning for the first recorded day on which a run left physiology, or ``None``.
 
@@ -417,7 +396,7 @@ def physiology_warning(frame: Any, scenario: Any) -> str | None:
     (serum calcium 1.8-3.2, phosphate 0.3-4 mmol/L) with
     :func:`calcium_abm.physiology.kidney.physiology_violations`; the message names the day, the
     quantity, its value, the allowed range and the inputs most likely responsible
-    (:func:`inputs_most_changed`).
+    (:func:`calcium_abm.inputs.keys.inputs_most_changed`).
     """
     from calcium_abm.physiology import kidney
 
@@ -451,6 +430,8 @@ def physiology_warning_today(model: Any) -> str | None:
 def _left_physiology(day: float, violation: tuple, scenario: Any) -> str:
     """The warning for one (name, value, (low, high)) of :func:`.kidney.physiology_violations` on ``day``."""
     name, value, (low, high) = violation
+    from calcium_abm.inputs.keys import inputs_most_changed
+
     causes = inputs_most_changed(scenario)
     cause = ("; inputs most different from a healthy adult: " + ", ".join(causes)) if causes else (
         "; no input differs from the healthy adult's defaults")

@@ -263,6 +263,10 @@ def test_sensitivity_runs_each_distinct_point_once():
      "change since day 0), so only 'final' is allowed"),
     (cohort() | {"analysis": {"outcomes": {"bmd_change_pct": "change"}}},
      "analysis.outcomes.bmd_change_pct = \"change\" is not allowed: it is 0 on every run's day 0"),
+    # a T-score is 0 at the young-adult mean: a percent change of it divides by a number near 0; its change is fine
+    (cohort() | {"analysis": {"outcomes": {"lumbar_spine_t_score": "pct_change"}}},
+     "analysis.outcomes.lumbar_spine_t_score = \"pct_change\" is not allowed: a T-score is a signed distance in SDs "
+     "from the young-adult mean (0 at the mean), so only 'final' or 'change' is allowed"),
     (cohort() | {"analysis": {"outcomes": {"bmd_change_pct": "last"}}},
      "analysis.outcomes.bmd_change_pct = \"last\" is not allowed: must be 'final', 'change' or 'pct_change'"),
     (cohort() | {"analysis": {"severe_calcification": {"column": "score", "above": 1}}},

@@ -18,6 +18,7 @@ from calcium_abm.inputs.sections import Patient
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.person import TRAIT_KEYS
 from calcium_abm.physiology import ageing, calcium_balance, parameter_set
+from calcium_abm.simulation import results_frame
 
 SMALL = {"bone_grid_width": 32, "bone_grid_height": 32, "vessel_grid_width": 16, "vessel_grid_height": 16}
 
@@ -107,7 +108,26 @@ def test_a_measured_t_score_sets_the_start_dxa_reading(seed):
                             postmenopausal=True, years_since_menopause=17.0, baseline_bmd_t_score=-1.8)
     row = m.current_row()
     assert ageing.t_score(row["lumbar_spine_dxa_bmd_g_cm2"], "female", m.params) == pytest.approx(-1.8, abs=1e-6)
+    assert row["lumbar_spine_t_score"] == pytest.approx(-1.8, abs=1e-6)  # the recorded column reads the measurement
     assert ageing.t_score(row["bone_mineral_density_g_cm2"], "female", m.params) < -2.3
+
+
+def test_the_t_score_column_is_the_dxa_reading_against_the_persons_own_sex():
+    """lumbar_spine_t_score is ageing.t_score of lumbar_spine_dxa_bmd_g_cm2 on every recorded day, against the
+    young adult of the person's sex (against the other sex's reference it reads ~0.04 SD off), and
+    falls as a woman past menopause loses bone."""
+    for sex in ("female", "male"):
+        extra = {"postmenopausal": True, "years_since_menopause": 5.0} if sex == "female" else {}
+        m = CalciumParadoxModel("healthy_adult", rng=3, **{**SMALL, "years": 1.0}, sex=sex, age_years=60.0, **extra)
+        m.run_model()
+        frame = results_frame(m)
+        expected = ageing.t_score(frame["lumbar_spine_dxa_bmd_g_cm2"].to_numpy(), sex, m.params)
+        assert frame["lumbar_spine_t_score"].to_numpy() == pytest.approx(expected, abs=1e-12)
+        other = ageing.t_score(frame["lumbar_spine_dxa_bmd_g_cm2"].iloc[0], "male" if sex == "female" else "female",
+                               m.params)
+        assert frame["lumbar_spine_t_score"].iloc[0] != pytest.approx(other, abs=1e-3)
+        if sex == "female":
+            assert frame["lumbar_spine_t_score"].iloc[-1] < frame["lumbar_spine_t_score"].iloc[0]
 
 
 @pytest.mark.parametrize("sex", ["male", "female"])
@@ -249,6 +269,7 @@ def test_every_spine_readout_parameter_acts_in_a_run(name):
 def test_the_spine_readout_is_nan_in_rodents():
     m = CalciumParadoxModel("mgp_knockout", rng=1, years=0.02)
     assert math.isnan(m.current_row()["lumbar_spine_dxa_bmd_g_cm2"])
+    assert math.isnan(m.current_row()["lumbar_spine_t_score"])
 
 
 def test_the_spin_up_pth_includes_the_persons_own_calcium_balance():

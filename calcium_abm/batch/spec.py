@@ -26,8 +26,7 @@ from calcium_abm.inputs.batch_messages import batch_error_lines
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
     PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
     published_problems, screening_limit_problems, shadowed_arm_entries, swept_range_problems, analysis_outcomes,
-    analysis_problems,
-    unread_method_keys, whole_number_problems)
+    analysis_problems, unread_method_keys, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
@@ -56,8 +55,6 @@ class _Table(BaseModel):
 
 
 # ---------------------------------------------------------------------------- sweep
-
-
 class Range(_Table):
     """A numeric range: ``{ min = 0, max = 360, steps = 5 }`` (``steps`` for grids only)."""
 
@@ -323,11 +320,13 @@ class Analysis(_Table):
             why = (f"{bad[0]} is the runs' time axis, not an outcome" if bad[0] in COLUMNS else "not a recorded column"
                    + did_you_mean(bad[0], [c for c in COLUMNS if c not in ("day", "years")]))
             raise rule_error(f"analysis.outcomes.{bad[0]}: {why} (see calcium_abm.COLUMNS)")
-        from calcium_abm.outputs import day_0_value_problem
+        from calcium_abm.outputs import day_0_value_problem, percent_change_problem
 
-        if bad := next(((k, why) for k, m in value.items() if m != "final" and (why := day_0_value_problem(k))), None):
-            raise rule_error(f"analysis.outcomes.{bad[0]} = {fmt_value(value[bad[0]])} is not allowed: {bad[1]}, so "
-                             "only 'final' is allowed")
+        problem = {"change": day_0_value_problem, "pct_change": percent_change_problem}  # a T-score has a change
+        if bad := next(((k, m, why) for k, m in value.items() if m != "final" and (why := problem[m](k))), None):
+            allowed = "'final'" if day_0_value_problem(bad[0]) else "'final' or 'change'"
+            raise rule_error(f"analysis.outcomes.{bad[0]} = {fmt_value(bad[1])} is not allowed: {bad[2]}, so only "
+                             f"{allowed} is allowed")
         return value
 
     @field_validator("severe_calcification", mode="after")

@@ -200,14 +200,10 @@ def _rodent_rows(scenario) -> list[tuple[str, str]]:
 def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
     """A person's lumbar-spine DXA reading and its T-score at the start and the end (what a
     measured ``baseline_bmd_t_score`` sets on day 0); none for a rodent preset (no DXA readout)."""
-    if scenario.patient.species != "human" or "lumbar_spine_dxa_bmd_g_cm2" not in df.columns or not len(df):
+    if scenario.patient.species != "human" or "lumbar_spine_t_score" not in df.columns or not len(df):
         return []
-    from calcium_abm.physiology import parameter_set
-    from calcium_abm.physiology.ageing import t_score
-
-    p = parameter_set(scenario.parameters)
     first, last = _first_last(df, "lumbar_spine_dxa_bmd_g_cm2")
-    t0, t1 = (round(t_score(v, scenario.patient.sex, p), 1) + 0.0 for v in (first, last))  # + 0.0: no "-0.0"
+    t0, t1 = (round(t, 1) + 0.0 for t in _first_last(df, "lumbar_spine_t_score"))  # + 0.0: no "-0.0"
     rows = [("lumbar spine (DXA reading)", f"{first:.4f} → {last:.4f} g/cm² (T-score {t0:+.1f} → {t1:+.1f})")]
     bmd_first, bmd_last = _first_last(df, "bone_mineral_density_g_cm2")
     if last > first and bmd_last < bmd_first:  # a reading that rises while the section loses bone
