@@ -137,6 +137,22 @@ def start_balance(model: Any) -> calcium_balance.BalancedState | None:
                                                 model.inputs.diet.calcium_mg_per_day, model.dt)
 
 
+def start_description(model: Any) -> str:
+    """Which blood state the run started from (:func:`start_balance`), in words for the run's results: the
+    calcium-balanced steady state, or the reference blood calcium and why (a poor diet, no balance, a rodent)."""
+    p, intake = model.params, model.inputs.diet.calcium_mg_per_day
+    if model.inputs.patient.species != "human":
+        return "the reference blood calcium (a rodent preset: its time-scaled day is not a steady human day)"
+    state = calcium_balance.calcium_balanced_state(p, model.kidney_inputs(), intake, model.dt)
+    if state is None:
+        return ("the reference blood calcium: no serum calcium balances this day's calcium (anuria without dialysis, "
+                "or next to no dietary calcium), so blood calcium and PTH move from day 1")
+    if (serum := state.systemic.serum_calcium_mmol_l) < calcium_balance.LOWEST_START_SERUM_CALCIUM_MMOL_L:
+        return (f"the reference blood calcium: {intake:g} mg/day of calcium balances the day only at a serum calcium of "
+                f"{serum:.2f} mmol/L, below the reference range, so blood calcium and PTH adapt over the first months")
+    return f"the calcium-balanced steady state of the day-0 diet and kidneys (serum calcium {serum:.3f} mmol/L)"
+
+
 def start_balance_factor(model: Any) -> float:
     """:func:`day0_balance_factor` of the person's own day-0 rates, once per model (the start's PTH
     and the life course's both read it); 1 for a rodent preset (:func:`start_balance`)."""

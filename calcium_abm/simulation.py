@@ -15,6 +15,7 @@ from calcium_abm.inputs.keys import resolve_key
 from calcium_abm.inputs.messages import fmt_value, short_repr
 from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.model import CalciumParadoxModel
+from calcium_abm import person
 from calcium_abm.outputs import COLUMNS, RowCollector, physiology_row, physiology_warning
 from calcium_abm.physiology.kidney import PHYSIOLOGICAL_RANGES
 from calcium_abm.scenario import Scenario, load_scenario
@@ -117,6 +118,9 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
 def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     """The model's recorded rows as a DataFrame with the documented column order.
 
+    ``attrs``: ``scenario``, ``seed``, ``physiology_warnings`` (list of str), ``units`` (column -> unit) and
+    ``start`` (which blood state day 0 started from: :func:`calcium_abm.person.start_description`).
+
     Raises:
         TypeError: ``model`` is not a :class:`~calcium_abm.model.CalciumParadoxModel`.
     """
@@ -133,6 +137,7 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     warning = physiology_warning(checked, model.config)
     frame.attrs["physiology_warnings"] = [*model.__dict__.get("start_warnings", []), *([warning] if warning else [])]
     frame.attrs["units"] = {name: unit for name, (unit, _) in COLUMNS.items()}
+    frame.attrs["start"] = person.start_description(model)  # the blood state day 0 started from
     return frame
 
 

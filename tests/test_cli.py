@@ -560,6 +560,21 @@ def test_a_spine_reading_that_rises_while_the_section_loses_bone_is_explained(tm
                                         "--set", "postmenopausal=true", "--set", "years_since_menopause=1")
 
 
+def test_the_summary_says_when_the_blood_did_not_start_at_the_persons_calcium_balance(tmp_path, capsys):
+    """150 mg/day of calcium balances the day only below the reference range, so the run starts at the reference
+    blood calcium and PTH rises over the first months: the summary says so on its own line; a usual diet starts at
+    its balance and gets no such line."""
+    small = [f"--set={t}_grid_{s}=16" for t in ("bone", "vessel") for s in ("width", "height")]
+    def start_lines(calcium_mg: int) -> list[str]:
+        assert main(["run", "healthy_adult", "--years", "0.01", *small, "--set", f"calcium_mg_per_day={calcium_mg}",
+                     "--out", str(tmp_path / f"{calcium_mg}.csv")]) == 0
+        return [row for row in capsys.readouterr().out.splitlines() if row.startswith("blood on day 0")]
+
+    poor = start_lines(150)
+    assert len(poor) == 1 and "150 mg/day of calcium balances the day only at a serum calcium of 1.9" in poor[0]
+    assert start_lines(1000) == []
+
+
 def test_the_osteocalcin_knockout_summary_says_there_is_no_osteocalcin(tmp_path, capsys):
     small = [f"--set={t}_grid_{s}=16" for t in ("bone", "vessel") for s in ("width", "height")]
     argv = ["run", "healthy_adult", "--out", str(tmp_path / "out.csv"), *small, "--set", "osteocalcin_knockout=true",

@@ -212,6 +212,14 @@ def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
     return rows
 
 
+def _start_rows(scenario, df) -> list[tuple[str, str]]:
+    """The blood state day 0 started from where it is not the person's calcium-balanced steady state (a poor
+    diet, anuria): then calcium and PTH move over the first months, which a user would otherwise read as an
+    effect of the run's inputs. None for a rodent preset (its own note says how its day is scaled)."""
+    start = df.attrs.get("start", "")
+    return [("blood on day 0", start)] if scenario.patient.species == "human" and "reference" in start else []
+
+
 def _person_rows(scenario) -> list[tuple[str, str]]:
     """Who was simulated and the drugs taken on day 0 (the scenario with its day-0 schedule entries), and the
     schedule's changes: a fresh user could not tell that a run had hormone therapy, or a drug from a schedule."""
@@ -269,6 +277,7 @@ def summary(scenario, df, out) -> str:
         ("seed", f"{df.attrs.get('seed', scenario.simulation.seed)} (repeat the run with --seed)"),
         ("days simulated", f"{scenario.days} ({years:g} year{'' if years == 1 else 's'})"),
         *_person_rows(scenario),
+        *_start_rows(scenario, df),
         ("bone mineral density", f"{bmd0:.4f} → {bmd1:.4f} g/cm² ({bmd_pct:+.2f} %)"),
         *_spine_dxa_rows(scenario, df),
         ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score_text})"),
