@@ -61,6 +61,42 @@ def test_run_outcomes_from_first_and_last_recorded_day():
     assert list(per_run["severe_calcification"]) == [True, False]  # final score > 100
 
 
+def test_runs_that_left_physiology_are_flagged_and_named_in_the_report():
+    """A fresh user's cohort at 16 x 16 had runs down to a serum calcium of 1.0 mmol/L: `batch` printed their
+    warnings, but `summarize`, which docs/batch.md says warns naming each, counted them silently. per_run now
+    flags them (left_physiology) and the report names each, with its warning."""
+    from calcium_abm.batch.analysis import MAX_WARNED_RUNS_LISTED, physiology_lines, report_markdown
+
+    results = daily_dataset()
+    results.attrs = {"physiology_warnings": {"r1": ["the run left physiology on day 20: serum_calcium_mmol_l = 1.42"]}}
+    per_run = run_outcomes(results, spec(), output="daily")
+    assert list(per_run["left_physiology"]) == [False, True]
+    lines = physiology_lines(results.attrs["physiology_warnings"], len(per_run))
+    assert lines[0].startswith("**Runs that left physiology.** 1 of 2 finished runs left the physiological range")
+    assert "- run r1: the run left physiology on day 20: serum_calcium_mmol_l = 1.42" in lines
+    assert physiology_lines({}, 2) == []
+    many = physiology_lines({f"r{i:02d}": ["w"] for i in range(MAX_WARNED_RUNS_LISTED + 3)}, 20)
+    assert sum(line.startswith("- run ") for line in many) == MAX_WARNED_RUNS_LISTED and "- and 3 more" in many[-2]
+    manifest = {"runs": [{}, {}], "package_version": "x", "created": "today"}
+    text = report_markdown(spec(), manifest, {"per_run": per_run}, [], None, results.attrs["physiology_warnings"])
+    assert "- run r1: the run left physiology on day 20" in text
+
+
+def test_the_report_notes_percent_changes_without_a_baseline_and_unmeasurable_scores():
+    """A fresh user's pct_change of a score starting at 0 gave rows of n = 0 with no word why, and a dose sweep's
+    score differences of 1e-5 AU read as highly significant: the report now says both."""
+    from calcium_abm.batch.analysis import outcome_notes
+
+    results = daily_dataset()
+    results.loc[results["run_index"] == 0, "dp_ucmgp_pmol_l"] = 0.0  # run 0 starts (and stays) at 0
+    results["calcification_score"] = results["calcification_score"] * 1e-5  # both runs below 1 AU
+    notes = outcome_notes(spec(), run_outcomes(results, spec(), output="daily"))
+    assert ("- dp_ucmgp_pmol_l_pct_change: 1 of 2 runs start at 0, where a percent change has no value; they are "
+            "left out of its n") in notes[2]
+    assert notes[3].startswith("- calcification_score_change: every run's value is below 1 Agatston unit")
+    assert outcome_notes(spec(), run_outcomes(daily_dataset(), spec(), output="daily")) == []  # 150 AU, no zero
+
+
 def per_run_table() -> pd.DataFrame:
     return pd.DataFrame({"arm": ["placebo"] * 3 + ["mk7"] * 3, "patient": [0, 1, 2, 0, 1, 2],
                          "y": [1.0, 2.0, 6.0, 2.0, 4.0, 9.0]})

@@ -84,7 +84,9 @@ def outcome_names(spec: BatchSpec) -> list[str]:
 
 def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: BatchSpec | None = None,
                  output: str | None = None) -> pd.DataFrame:
-    """One row per finished run: its labels, baseline/final values and each named outcome.
+    """One row per finished run: its labels, baseline/final values, each named outcome and ``left_physiology``
+    (True for a run that left the physiological range on some recorded day: its warnings are in
+    ``load_results(...).attrs["physiology_warnings"]``).
 
     ``source`` is a batch directory or a :class:`~calcium_abm.batch.store.StoredBatch`
     (its manifest supplies the batch), or a results DataFrame as
@@ -113,6 +115,8 @@ def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: B
     if severe is not None:
         final = per_run[f"{severe.column}_final"]  # NaN (no value: ucoc_fraction without osteocalcin) stays unknown
         per_run["severe_calcification"] = (final > severe.above).astype(object).where(final.notna(), None)
+    # the runs that left physiology on some recorded day (load_results' attrs; summarize's report names them)
+    per_run["left_physiology"] = per_run["run_id"].isin(list(source.attrs.get("physiology_warnings", {})))
     return per_run.sort_values("run_index", kind="stable").reset_index(drop=True)
 
 
@@ -306,12 +310,54 @@ def summarize(out_dir: str | os.PathLike | StoredBatch,
             for name, table in tables.items():
                 atomic_write(tmp / f"{name}.csv", lambda path, t=table: t.to_csv(path, index=False))
             figures = write_plots(batch.spec, tables, tmp, results if batch.output == "daily" else None)
-            text = report_markdown(batch.spec, batch.manifest, tables, figures, batch.missing_note())
+            text = report_markdown(batch.spec, batch.manifest, tables, figures, batch.missing_note(),
+                                   results.attrs.get("physiology_warnings", {}))
             atomic_write(tmp / "report.md", lambda path: Path(path).write_text(text, "utf-8"))
     except OSError as exc:
         raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
                              "nothing was written") from None
     return tables
+
+
+#: the smallest coronary calcium score a CT scan reads (Agatston units): a lesion scores its area in mm2 x a
+#: density weight of 1-4, and lesions under 1 mm2 are not counted (Agatston et al. 1990 J Am Coll Cardiol 15:827),
+#: so a scan reads any score below 1 as 0
+MEASURABLE_SCORE_AU = 1.0
+
+
+def outcome_notes(spec: BatchSpec, per_run: pd.DataFrame) -> list[str]:
+    """The report's notes on outcomes a reader would misread: a percent change that runs starting at 0 have no value
+    for (they are left out of its n), and a calcification score whose every value is below what a CT scan reads."""
+    notes = []
+    for column, measure in analysis_outcomes(spec).items():
+        name = outcome_name(column, measure)
+        if measure == "pct_change" and (zero := int((per_run[f"{column}_baseline"] == 0).sum())):
+            notes.append(f"- {name}: {zero} of {len(per_run)} runs start at 0, where a percent change has no value; "
+                         "they are left out of its n (\"change\" counts them)")
+        values = per_run[name].abs().dropna()
+        if column == "calcification_score" and measure != "pct_change" and len(values) and (
+                values.max() < MEASURABLE_SCORE_AU):
+            notes.append(f"- {name}: every run's value is below {MEASURABLE_SCORE_AU:g} Agatston unit, which a CT "
+                         "scan reads as 0, so differences between arms or points are not measurable calcium")
+    return ["**Notes on the outcomes.**", "", *notes, ""] if notes else []
+
+
+#: the most runs that left physiology the report names (the rest are counted)
+MAX_WARNED_RUNS_LISTED = 10
+
+
+def physiology_lines(warned: dict[str, list[str]], done: int) -> list[str]:
+    """The report's paragraph on the runs that left physiology (run id -> its warnings), as ``run`` and ``batch``
+    print them; none when no run did. Such runs stay in every table (a trial's patients are not dropped for it)."""
+    if not warned:
+        return []
+    listed = [f"- run {rid}: {'; '.join(texts)}" for rid, texts in sorted(warned.items())[:MAX_WARNED_RUNS_LISTED]]
+    more = [f"- and {len(warned) - len(listed)} more (`load_results(DIR).attrs['physiology_warnings']`)"] \
+        if len(warned) > len(listed) else []
+    return [f"**Runs that left physiology.** {len(warned)} of {done} finished runs left the physiological range on "
+            "some recorded day; they are counted in every table and plot below. On a bone grid below 32 x 32 the "
+            "section's few osteoclasts swing serum calcium, so a larger bone grid may keep them in range.", "",
+            *listed, *more, ""]
 
 
 _TITLES = {"conduct": "Trial flow: screening, randomisation and completion",
@@ -340,15 +386,19 @@ def _arm_text(arm) -> str:
 
 
 def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str, pd.DataFrame],
-                    figures: list[str], missing: str | None = None) -> str:
+                    figures: list[str], missing: str | None = None,
+                    warned: dict[str, list[str]] | None = None) -> str:
     """The Markdown report of ``summarize``; ``missing``: the batch's
-    :meth:`~calcium_abm.batch.store.StoredBatch.missing_note` when some runs are missing."""
+    :meth:`~calcium_abm.batch.store.StoredBatch.missing_note` when some runs are missing; ``warned``: run id ->
+    its physiology warnings (``load_results(...).attrs["physiology_warnings"]``), listed after it."""
     done = len(tables["per_run"]) if "per_run" in tables else 0
     total = len(manifest["runs"])
     lines = [f"# Batch '{spec.name}' ({spec.kind})", ""]
     if missing:
         lines += [f"**Incomplete batch.** {missing}. Every table and plot below is of the {done} finished "
                   "runs only; summarise again when the batch is finished.", ""]
+    lines += physiology_lines(warned or {}, done)
+    lines += outcome_notes(spec, tables["per_run"]) if "per_run" in tables and len(tables["per_run"]) else []
     if spec.description:
         lines += [spec.description, ""]
     lines += [f"- runs finished: {done} of {total}",

@@ -52,10 +52,13 @@ def main(args: argparse.Namespace) -> int:
     from calcium_abm.batch.store import open_batch  # lazy, as in write_summary
 
     batch = open_batch(args.directory)
-    _tables, report = write_summary(batch, args.out)
+    tables, report = write_summary(batch, args.out)
     if not args.quiet:  # the report opens with the missing runs, if any
         print((report / "report.md").read_text("utf-8"))
         print(f"(tables and plots written to {report})")
-    elif batch.missing:
-        print(f"warning: {batch.missing_note()}; the summary is of the finished runs only", file=sys.stderr)
+    else:
+        if batch.missing:
+            print(f"warning: {batch.missing_note()}; the summary is of the finished runs only", file=sys.stderr)
+        if warned := int(tables["per_run"]["left_physiology"].sum()):
+            print(f"warning: {warned} run(s) left physiology; {report / 'report.md'} names them", file=sys.stderr)
     return 0
