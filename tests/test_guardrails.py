@@ -84,6 +84,24 @@ def test_a_run_that_leaves_physiology_names_day_quantity_and_inputs():
     assert "diet.phosphate_mg_per_day = 3000" in message
 
 
+def test_a_low_serum_calcium_on_a_small_bone_grid_names_the_grid():
+    """A fresh user's cohort at 16 x 16 had a patient down to a serum calcium of 1.0 mmol/L who stayed at 2.0-2.1
+    on 32 x 32: the warning of a low or high serum calcium says when the bone grid is that small; a phosphate
+    warning, or one on a 32 x 32 grid, does not."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"day": [0, 1], "serum_calcium_mmol_l": [2.3, 1.42], "serum_phosphate_mmol_l": [1.1, 1.1]})
+    small = load_scenario("healthy_adult").with_overrides({"bone_grid_width": 16, "bone_grid_height": 16})
+    message = physiology_warning(frame, small)
+    assert "serum_calcium_mmol_l = 1.42" in message
+    assert message.endswith("A 16 x 16 bone section has few osteoclasts, whose swings move serum calcium: a bone "
+                            "grid of 32 x 32 or more may keep it in range.")
+    large = load_scenario("healthy_adult").with_overrides({"bone_grid_width": 32, "bone_grid_height": 32})
+    assert "bone section" not in physiology_warning(frame, large)
+    phosphate = frame.assign(serum_calcium_mmol_l=2.3, serum_phosphate_mmol_l=[1.1, 5.0])
+    assert "bone section" not in physiology_warning(phosphate, small)
+
+
 def test_a_very_low_phosphate_diet_is_defended_by_the_kidney():
     """Issue 11: 100 mg/day gave serum Ca 0.47 mmol/L. With phosphate as mass, FGF23 and FEPi
     fall (renal conservation, IOM 1997) and serum phosphate stays above 0.6 mmol/L."""
