@@ -575,6 +575,19 @@ def test_the_summary_says_when_the_blood_did_not_start_at_the_persons_calcium_ba
     assert start_lines(1000) == []
 
 
+def test_a_warfarin_run_summary_gives_the_inr(tmp_path, capsys):
+    """The INR is the first number a clinician checks on warfarin (a fresh user found no summary gave it): a run
+    with warfarin shows its late mean and the run's highest; a run without warfarin has no INR line."""
+    small = [f"--set={t}_grid_{s}=16" for t in ("bone", "vessel") for s in ("width", "height")]
+    assert main(["run", "long_term_warfarin", "--years", "0.1", *small, "--out", str(tmp_path / "w.csv")]) == 0
+    line = next(row for row in capsys.readouterr().out.splitlines() if row.startswith("INR"))
+    frame = pd.read_csv(tmp_path / "w.csv")
+    assert f"{frame['inr'].iloc[-28:].mean():.2f} (mean; highest of the run {frame['inr'].max():.2f})" in line
+    assert frame["inr"].iloc[-1] > 1.5
+    assert main(["run", "healthy_adult", "--years", "0.01", *small, "--out", str(tmp_path / "h.csv")]) == 0
+    assert "INR" not in capsys.readouterr().out
+
+
 def test_the_osteocalcin_knockout_summary_says_there_is_no_osteocalcin(tmp_path, capsys):
     small = [f"--set={t}_grid_{s}=16" for t in ("bone", "vessel") for s in ("width", "height")]
     argv = ["run", "healthy_adult", "--out", str(tmp_path / "out.csv"), *small, "--set", "osteocalcin_knockout=true",

@@ -290,6 +290,8 @@ def summary(scenario, df, out) -> str:
         *_predialysis_rows(scenario, last),
         (f"PTH, {window}", f"{late('pth_pmol_l'):.3g} pmol/L ({mean}); calcitriol "
                            f"{late('calcitriol_relative'):.2f} x normal"),
+        *([(f"INR, {window}", f"{late('inr'):.2f} ({mean}; highest of the run {df['inr'].max():.2f})")]
+          if "plasma_warfarin_mg_l" in df.columns and df["plasma_warfarin_mg_l"].max() > 0.0 else []),
         *_rodent_rows(scenario),
         ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over {over})"),
         ("P mass-balance error", f"{p_balance:.2e} mg (max |error| over {over})"),
