@@ -160,6 +160,8 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
         data[section] = value
         return
     table = data.get(section)
+    if table is not None and not isinstance(table, Mapping):  # `simulation = 5` stays, to be refused as not a table
+        return  # (it was replaced by the override's own table, so --years let a malformed file run)
     table = dict(table) if isinstance(table, Mapping) else {}
     table[field] = value
     data[section] = table

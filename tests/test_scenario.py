@@ -300,6 +300,17 @@ BAD_VALUES = [
 ]
 
 
+@pytest.mark.parametrize("table, overrides", [
+    ({"simulation": 5}, {"simulation.years": 0.01}), ({"simulation": "oops"}, {"simulation.seed": 3}),
+    ({"patient": 5}, {"patient.age_years": 60}), ({"parameters": 3}, {"parameters.k1_half_life_h": 2.0})])
+def test_a_section_that_is_not_a_table_is_refused_also_under_an_override(table, overrides):
+    """A fresh user's `simulation = 5` ran (10 years) when --seed or --years was given: the override's table replaced
+    the malformed one. It is refused as without the override."""
+    section = next(iter(table))
+    with pytest.raises(ScenarioError, match=f"{section} = .* is not allowed: must be a table"):
+        load_scenario({"name": "a", **table}, overrides=overrides)
+
+
 @pytest.mark.parametrize("data, message", BAD_VALUES, ids=[m[:40] for _, m in BAD_VALUES])
 def test_bad_value_message(data, message):
     text = error_of(data)
