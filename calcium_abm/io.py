@@ -21,7 +21,7 @@ import pandas as pd
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import MAX_PATH_CHARS, short_repr, shorten
 
-__all__ = ["TABLE_FORMATS", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path",
+__all__ = ["TABLE_FORMATS", "read_error_reason", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path",
            "directory_option", "listed_files", "not_a_directory", "read_table", "remove_stale_temporaries", "write_table"]
 
 #: A writer's temporary file older than this is a leftover of a killed process (seconds;
@@ -44,6 +44,13 @@ def _format(path: Path) -> str:
         shown = shorten(path.suffix, 20) if path.suffix else "no extension"
         raise UserInputError(f"output file {_quoted(path)} has {shown}: it must end in {allowed}")
     return fmt
+
+
+def read_error_reason(exc: BaseException, limit: int = 300) -> str:
+    """Why a file could not be read, for a message: the first line of ``exc`` whole (a reader's reason cut at a
+    fixed length read '... or this is no)'), shortened with its length only past ``limit`` characters."""
+    text = str(exc).strip()
+    return shorten(text.splitlines()[0] if text else type(exc).__name__, limit)
 
 
 def check_output_path(path: str | os.PathLike) -> Path:

@@ -407,6 +407,17 @@ def test_sweeping_years_labels_the_setting_apart_from_the_time_column(tmp_path):
     assert list(tables["by_point"]["simulation_years"]) == [0.02, 0.04]
 
 
+def test_an_unreadable_run_file_s_reason_is_given_whole(tmp_path):
+    """pyarrow's reason was cut at 160 characters, mid-word ('... or this is no): delete it ...'); a fresh user took
+    it for a bug. The first line is given whole."""
+    from calcium_abm.batch.store import _unreadable_run_file
+
+    reason = ("Could not open Parquet input source '<Buffer>': Parquet magic bytes not found in footer. Either the file "
+              "is corrupted or this is not a parquet file.")
+    message = str(_unreadable_run_file(tmp_path / "run-x.parquet", OSError(reason + "\nmore detail")))
+    assert f"({reason}): delete it and finish the batch with --resume" in message and "more detail" not in message
+
+
 def test_resume_names_a_damaged_run_file_instead_of_counting_it_finished(tmp_path):
     """A run file truncated after it was written was counted finished: ``--resume`` ended at once with
     exit 0, and ``summarize`` then asked to delete it and resume (found by a batch probe). Resume now

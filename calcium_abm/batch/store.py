@@ -38,7 +38,7 @@ from calcium_abm.inputs.messages import counted
 from calcium_abm.inputs.trial_tables import without_unread_method_keys
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.errors import UserInputError
-from calcium_abm.io import atomic_write, check_output_directory, not_a_directory
+from calcium_abm.io import atomic_write, check_output_directory, not_a_directory, read_error_reason
 
 __all__ = ["DiskError", "LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "disk_error", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "model_fingerprint", "open_batch", "prepare_output", "run_path", "stored_batch", "write_run", "write_runs"]
@@ -48,6 +48,12 @@ RUNS_DIR = "runs"
 FORMAT = "calcium-abm batch 1"
 LOCK = ".calcium-abm.lock"
 PART_PREFIX = "part-"  # a file of several summary runs (write_runs)
+
+
+def _unreadable_run_file(path: Path, exc: Exception) -> BatchError:
+    """The error for a run file pyarrow cannot read, with its reason whole (:func:`calcium_abm.io.read_error_reason`)."""
+    return BatchError(f"run file '{path}' cannot be read as Parquet ({read_error_reason(exc)}): delete it and finish "
+                      "the batch with --resume")
 
 
 @contextlib.contextmanager
@@ -131,8 +137,7 @@ def _read_parts(out_dir: str | os.PathLike) -> dict[Path, Any]:
             parts[path] = pq.read_table(path)
             parts[path].column("run_id")
         except (OSError, pa.ArrowException, ValueError, KeyError) as exc:
-            raise BatchError(f"run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
-                             "delete it and finish the batch with --resume") from None
+            raise _unreadable_run_file(path, exc) from None
     return parts
 
 
@@ -275,8 +280,7 @@ def _refuse_unreadable_runs(out_dir: Path, run_ids: Iterable[str]) -> None:
             try:
                 pq.read_metadata(path)
             except (OSError, pa.ArrowException, ValueError) as exc:
-                raise BatchError(f"run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
-                                 "delete it and finish the batch with --resume") from None
+                raise _unreadable_run_file(path, exc) from None
 
 
 def finished_run_ids(out_dir: str | os.PathLike, run_ids: Iterable[str], parts: dict[Path, Any] | None = None) -> set[str]:
@@ -344,7 +348,7 @@ def load_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError, RecursionError) as exc:  # ValueError includes UnicodeDecodeError
-        raise BatchError(f"'{path}' cannot be read: {str(exc)[:200]}") from None
+        raise BatchError(f"'{path}' cannot be read: {read_error_reason(exc)}") from None
     problem = _manifest_problem(data)
     if problem is not None:
         raise BatchError(f"'{path}' is broken: {problem}; it cannot be summarised or resumed")
@@ -436,8 +440,7 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
         try:
             return pq.read_table(path, columns=columns)
         except (OSError, pa.ArrowException, ValueError) as exc:
-            raise BatchError(f"run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
-                             "delete it and finish the batch with --resume") from None
+            raise _unreadable_run_file(path, exc) from None
 
     rows, warnings, files = {}, {}, {}  # run id -> its rows, its warnings, its file
     for path, table in batch.parts.items():

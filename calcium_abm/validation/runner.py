@@ -24,7 +24,7 @@ from calcium_abm.batch.expand import run_id_for
 from calcium_abm.batch.runner import RunFailed, RunTask, run_tasks
 from calcium_abm.batch.store import RUNS_DIR, model_fingerprint, run_path, write_run
 from calcium_abm.errors import UserInputError
-from calcium_abm.io import atomic_write, check_output_directory, directory_option, not_a_directory
+from calcium_abm.io import atomic_write, check_output_directory, directory_option, not_a_directory, read_error_reason
 from calcium_abm.scenario import DAYS_PER_YEAR, Scenario, load_scenario
 from calcium_abm.validation import effects
 from calcium_abm.validation.design import Arm, Criterion, Experiment, NotExpressible
@@ -199,7 +199,7 @@ def read_kept_run(store: Path, run_id: str) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError, pa.ArrowException) as exc:
-        raise UserInputError(f"--runs '{store}': run file '{path}' cannot be read as Parquet ({str(exc)[:160]}): "
+        raise UserInputError(f"--runs '{store}': run file '{path}' cannot be read as Parquet ({read_error_reason(exc)}): "
                              "delete it and run validate again with this --runs (the run is made again)") from None
 
 
