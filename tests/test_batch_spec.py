@@ -210,8 +210,9 @@ def test_sensitivity_runs_each_distinct_point_once():
     (cohort(ckd_stage_probabilities=[0.5, 0.6, 0, 0, 0, 0]), "they must add up to 1 (they add up to 1.1)"),
     # a list is shown as [...]: the count it has is said (a 7-entry list read only 'must have at most 6 entries')
     (cohort(ckd_stage_probabilities=[1, 0, 0]), "cohort.ckd_stage_probabilities = a list [...] is not allowed: "
-                                                "needs at least 6 entries (it has 3)"),
-    (cohort(ckd_stage_probabilities=[1, 0, 0, 0, 0, 0, 0]), "must have at most 6 entries (it has 7)"),
+                                                "must have exactly 6 entries (it has 3)"),
+    # one per CKD stage 0-5: "at least 6" for 3 and "at most 6" for 7 read as two different rules to a fresh user
+    (cohort(ckd_stage_probabilities=[1, 0, 0, 0, 0, 0, 0]), "must have exactly 6 entries (it has 7)"),
     (cohort(distributions={"age_years": {"distribution": "normal", "mean": 60}}),
      "cohort.distributions.age_years: a normal distribution needs mean and sd; sd is missing"),
     (cohort(distributions={"age_years": {"distribution": "gamma"}}),

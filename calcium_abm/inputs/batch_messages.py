@@ -79,6 +79,8 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None)
         allowed = f"must be {word} {limit}"
     elif kind == "literal_error":
         allowed = f"must be {ctx.get('expected', '')}"
+    elif kind in ("too_short", "too_long") and (exact := _exact_length(root, loc)) is not None:
+        allowed = f"must have exactly {counted(exact, 'entry')}"  # ckd_stage_probabilities: stages 0 to 5
     elif kind in ("string_too_short", "too_short"):
         allowed = "must not be empty" if kind == "string_too_short" else f"needs at least {counted(int(ctx.get('min_length', 1)), 'entry')}"
     elif kind in ("string_too_long", "too_long"):
@@ -107,6 +109,16 @@ def _kind_of(key: str) -> str | None:
 def _toml_literal(value: Any) -> str:
     """``value`` as written in TOML when it is a bool or a short text, else ``...``."""
     return _fmt(value) if isinstance(value, (bool, str)) and len(_fmt(value)) <= 40 else "..."
+
+
+def _exact_length(root: type[BaseModel], loc: tuple) -> int | None:
+    """The length a list field must have where its least and most are the same (a fresh user given 2 entries was
+    told "at least 6", given 7 "at most 6"), else None."""
+    model, name = locate(root, loc)
+    info = None if model is None else model.model_fields.get(str(name))
+    limits = {kind: getattr(m, kind) for m in (info.metadata if info else ()) for kind in ("min_length", "max_length")
+              if getattr(m, kind, None) is not None}
+    return limits["min_length"] if len(limits) == 2 and limits["min_length"] == limits["max_length"] else None
 
 
 def _range_of(root: type[BaseModel], loc: tuple, kind: str) -> str:
