@@ -110,8 +110,8 @@ _FEMALE = ('patient.sex is "female" (a law of the menopause or a constant of wom
            _female)
 _MALE = ('patient.sex is "male" (a constant of men: no rule reads it for a woman)', _male)
 #: the parameters one sex's rules read and the other's never do (checked both ways by tests/test_inert_inputs.py);
-#: gfr_decline_male_ml_per_min_per_year is not among them (women's GFR decline reads it too), nor the young-adult
-#: spine SDs (they convert a measured T-score of either sex)
+#: gfr_decline_male_ml_per_min_per_year is not among them (women's GFR decline reads it too); the young-adult spine
+#: mean and SD of a sex convert that sex's T-scores (a measured baseline_bmd_t_score, the lumbar_spine_t_score column)
 FEMALE_ONLY = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_lifespan_factor",
                "estrogen_loss_osteoblast_apoptosis_factor", "estrogen_loss_adaptation_years",
                "estrogen_loss_late_effect_fraction", "estrogen_loss_activation_lag_years",
@@ -120,9 +120,10 @@ FEMALE_ONLY = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_life
                "lumbar_osteophyte_prevalence_female", "osteophyte_spine_bmd_female_g_cm2",
                "intimal_onset_age_median_female_years", "gfr_decline_female_ml_per_min_per_year",
                "female_vessel_propensity_factor", "young_adult_spine_bmd_female_g_cm2", "female_bone_size_factor",
-               "estrogen_vessel_protection")
+               "estrogen_vessel_protection", "young_adult_spine_bmd_sd_female_g_cm2")
 MALE_ONLY = ("lumbar_osteophyte_prevalence_male", "osteophyte_spine_bmd_male_g_cm2",
-             "intimal_onset_age_median_male_years", "young_adult_spine_bmd_male_g_cm2")
+             "intimal_onset_age_median_male_years", "young_adult_spine_bmd_male_g_cm2",
+             "young_adult_spine_bmd_sd_male_g_cm2")
 
 _WARFARIN = ("drugs.warfarin_mg_per_day is above 0 on that day or before (warfarin's kinetics and its action on "
              "VKOR, also while warfarin given earlier washes out)", _warfarin)
