@@ -380,3 +380,20 @@ def test_the_python_summarize_writes_all_or_nothing_and_not_among_the_runs(tmp_p
     monkeypatch.undo()
     summarize(out, report)
     assert {"report.md", "by_arm.csv", "effects.csv"} <= {p.name for p in report.iterdir()}
+
+
+def test_the_time_course_carries_a_dropout_forward_on_the_record_grid():
+    """A dropout's last day, off the 90-day grid, was plotted as a point of its own (the mean of one patient: a
+    fresh user saw the placebo score jump 190 -> 390 -> 65); the plot now has the completed runs' days, with the
+    dropout's last observation carried forward, as the ITT tables have it."""
+    from calcium_abm.batch.plots import _carried_forward
+
+    rows = [(run, day, value) for run, days, values in (
+        (0, (0, 90, 180), (10.0, 20.0, 30.0)), (1, (0, 90, 180), (0.0, 10.0, 20.0)), (2, (0, 34), (100.0, 400.0)))
+        for day, value in zip(days, values)]
+    data = pd.DataFrame([{"run_index": r, "years": d / 365, "arm": "a", "score": v} for r, d, v in rows])
+    wide = _carried_forward(data, "score")
+    assert list(wide.index) == [0.0, 90 / 365, 180 / 365]  # no row of its own for day 34
+    assert list(wide[2]) == [100.0, 400.0, 400.0]  # the dropout's day-34 value carried forward
+    assert list(wide.mean(axis=1)) == [110 / 3, 430 / 3, 450 / 3]
+
