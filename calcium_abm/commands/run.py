@@ -188,6 +188,15 @@ def _predialysis_rows(scenario, last) -> list[tuple[str, str]]:
     return [("  pre-dialysis", f"{pre.mean():.2f} mmol/L (mean of {len(pre)} sessions; the clinic's sample)")]
 
 
+def _kidney_limit_rows(scenario, df) -> list[tuple[str, str]]:
+    """A CKD run's known limit (a fresh clinician met it unwarned): the model's serum calcium rises a little as GFR
+    falls, where cohorts find it steady or falling (rows KEEP and Craver2007 of docs/validation.md)."""
+    if scenario.patient.species != "human" or "gfr_ml_per_min" not in df.columns or not df["gfr_ml_per_min"].min() < 60:
+        return []
+    return [("known limit", "in CKD the model's serum calcium rises a little as GFR falls, where cohorts find it "
+                            "steady or falling (KNOWN FAIL rows KEEP and Craver2007, docs/validation.md)")]
+
+
 def _rodent_rows(scenario) -> list[tuple[str, str]]:
     """A rodent run's caveat: its pools and doses stay human-sized (docs/ODD.md 7.6)."""
     species = scenario.patient.species
@@ -292,6 +301,7 @@ def summary(scenario, df, out) -> str:
                            f"{late('calcitriol_relative'):.2f} x normal"),
         *([(f"INR, {window}", f"{late('inr'):.2f} ({mean}; highest of the run {df['inr'].max():.2f})")]
           if "plasma_warfarin_mg_l" in df.columns and df["plasma_warfarin_mg_l"].max() > 0.0 else []),
+        *_kidney_limit_rows(scenario, df),
         *_rodent_rows(scenario),
         ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over {over})"),
         ("P mass-balance error", f"{p_balance:.2e} mg (max |error| over {over})"),
