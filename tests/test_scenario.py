@@ -300,6 +300,18 @@ BAD_VALUES = [
 ]
 
 
+def test_a_schedule_of_more_than_the_most_entries_is_refused_at_once():
+    """A fresh user's 1 MiB file of 15,000 [[schedule]] entries hung validate (each entry is checked against the state
+    of every other: 2,000 took 16 s); more than MAX_SCHEDULE_ENTRIES are refused before any check, with the count."""
+    from calcium_abm.scenario import MAX_SCHEDULE_ENTRIES
+
+    n = MAX_SCHEDULE_ENTRIES + 1
+    entries = [{"start_day": i, "set": {"diet.mk7_ug_per_day": float(i % 50)}} for i in range(n)]
+    with pytest.raises(ScenarioError, match=f"must have at most {MAX_SCHEDULE_ENTRIES:,} \\[\\[schedule\\]\\] "
+                                            f"entries \\(it has {n:,}\\)"):
+        load_scenario({"name": "many", "simulation": {"years": 5.0}, "schedule": entries})
+
+
 @pytest.mark.parametrize("table, overrides", [
     ({"simulation": 5}, {"simulation.years": 0.01}), ({"simulation": "oops"}, {"simulation.seed": 3}),
     ({"patient": 5}, {"patient.age_years": 60}), ({"parameters": 3}, {"parameters.k1_half_life_h": 2.0})])

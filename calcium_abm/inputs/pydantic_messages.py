@@ -115,6 +115,10 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
         allowed = "must be a list of [[schedule]] tables"
     elif kind in ("too_short", "too_long") and field == "set":
         allowed = "must set at least one value, e.g. set = { \"diet.mk7_ug_per_day\" = 180 }"
+    elif kind == "too_long" and field == "schedule":  # each entry is checked against every other: ~n^2 work
+        allowed = (f"must have at most {err['ctx']['max_length']:,} [[schedule]] entries (it has "
+                   f"{err['ctx'].get('actual_length', '?'):,}); a dose given every day is one entry with start_day "
+                   "and end_day")
     elif not allowed:
         allowed = err["msg"][0].lower() + err["msg"][1:]
     return f"{prefix}{path} = {fmt_value(value)} is not allowed: {allowed}"
