@@ -352,6 +352,19 @@ def test_resume_refuses_a_batch_started_by_different_model_code(tmp_path):
         run_batch(cohort_batch(patients=2), out, resume=True)
 
 
+def test_resume_takes_the_file_s_new_analysis(tmp_path):
+    """A fresh user added an outcome to [analysis] and resumed: it ended at once (every run done) and summarize kept
+    the stored analysis, silently. The runs are the same, so the file's analysis is stored and summarised."""
+    from calcium_abm.batch import summarize
+
+    out = tmp_path / "out"
+    run_batch(cohort_batch(patients=2), out)
+    changed = cohort_batch(patients=2, analysis={"outcomes": {"lumbar_spine_t_score": "final"}})
+    assert list(run_batch(changed, out, resume=True)["status"]) == ["already done"] * 2
+    assert load_manifest(out)["batch"]["analysis"]["outcomes"] == {"lumbar_spine_t_score": "final"}
+    assert "lumbar_spine_t_score" in summarize(out)["per_run"].columns
+
+
 def test_model_fingerprint_follows_the_model_sources_only(tmp_path, monkeypatch):
     """A change to a model source changes the fingerprint; a change to the CLI does not."""
     import shutil

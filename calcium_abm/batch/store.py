@@ -230,7 +230,8 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
     """Create (or, with ``resume``, check) the output directory; return the finished run ids.
 
     Without ``resume`` the directory must be new or empty. With ``resume`` its manifest
-    must list exactly these runs (the same batch file, seeds and package behaviour).
+    must list exactly these runs (the same batch file, seeds and package behaviour); what only the summary
+    reads (``[analysis]``, the name) is taken from this file (a changed analysis was kept as stored, silently).
     Leftover temporary files from a killed batch are removed.
     """
     out = check_output_dir(out_dir, resume)
@@ -257,6 +258,9 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
                              f"{old_model}, this installation {new['model_fingerprint']}): resuming would mix "
                              "results of two models; finish it with the code that started it, or give another "
                              "directory")
+        if old.get("batch") != new["batch"]:  # the same runs: only what summarize reads changed ([analysis], name)
+            text = json.dumps({**old, "name": new["name"], "batch": new["batch"]}, indent=1, ensure_ascii=False)
+            atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
     else:
         text = json.dumps(new, indent=1, ensure_ascii=False)
         atomic_write(manifest_path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
