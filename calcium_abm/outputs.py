@@ -19,7 +19,7 @@ from calcium_abm.physiology import ageing, calcium, coagulation, kidney, skeleto
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
-__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "SIGNED_COLUMNS", "SHARE_COLUMNS", "column_range", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "percent_change_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
+__all__ = ["COLUMNS", "DAILY_FLOW_COLUMNS", "HUMAN_ONLY_COLUMNS", "SIGNED_COLUMNS", "SHARE_COLUMNS", "column_range", "ZERO_ON_DAY_0_COLUMNS", "day_0_value_problem", "percent_change_problem", "CALCIUM_POOLS", "PHOSPHATE_POOLS", "Column", "DayTallies", "RowCollector", "current_row", "physiology_warning", "physiology_warning_today",
            "physiology_row", "physiology_columns"]
 
 
@@ -231,6 +231,8 @@ _CHANGE_COLUMNS: tuple[str, ...] = ("bmd_change_pct", "ca_balance_error_mg", "p_
 #: the columns that can be negative (a change, round-off in a balance, a T-score); every other column is a
 #: non-negative amount, level, fraction or count (tests/test_simulate_api.py checks it on runs)
 SIGNED_COLUMNS: tuple[str, ...] = (*_CHANGE_COLUMNS, "lumbar_spine_t_score")
+#: the columns a rodent preset never records (NaN in every row: no DXA readout, no T-score reference)
+HUMAN_ONLY_COLUMNS: tuple[str, ...] = ("lumbar_spine_dxa_bmd_g_cm2", "lumbar_spine_t_score")
 #: the columns that are a day's flow (mg/day): NaN on day 0, when no day has passed
 DAILY_FLOW_COLUMNS: tuple[str, ...] = tuple(name for name, c in _DECLARED.items() if "t.per_day(" in c.expression)
 #: the columns that read 0 on every run's day 0 by definition: a sum since day 0 (``*_cum_mg``) or a change from

@@ -62,7 +62,7 @@ from calcium_abm.inputs.pydantic_messages import checked_scenario
 from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.inputs.kidney_rules import kidney_conflicts, stage_and_gfr, stage_override_problems
 from calcium_abm.inputs.menopause import hormone_therapy_problem
-from calcium_abm.inputs.schedule_checks import inert_schedule_entries
+from calcium_abm.inputs.schedule_checks import MAX_SCHEDULE_ENTRIES, inert_schedule_entries
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
@@ -159,18 +159,11 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     if not dot:
         data[section] = value
         return
-    table = data.get(section)
-    if table is not None and not isinstance(table, Mapping):  # `simulation = 5` stays, to be refused as not a table
-        return  # (it was replaced by the override's own table, so --years let a malformed file run)
-    table = dict(table) if isinstance(table, Mapping) else {}
-    table[field] = value
-    data[section] = table
+    if (table := data.get(section)) is not None and not isinstance(table, Mapping):
+        return  # `simulation = 5` stays to be refused (replaced by the override's table, a malformed file ran)
+    data[section] = {**(table or {}), field: value}
 
 
-#: the most [[schedule]] entries a scenario may have: each is checked against the state of every other (about n^2
-#: work: 500 entries 1.8 s, 1,000 3.8 s, 2,000 16 s on this 2-core machine, 2026-12-06); a daily dose over a year is
-#: one entry with start_day and end_day, not 365
-MAX_SCHEDULE_ENTRIES = 1000
 
 
 class Scenario(BaseModel):

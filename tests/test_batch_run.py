@@ -423,11 +423,11 @@ def test_sweeping_years_labels_the_setting_apart_from_the_time_column(tmp_path):
 def test_an_unreadable_run_file_s_reason_is_given_whole(tmp_path):
     """pyarrow's reason was cut at 160 characters, mid-word ('... or this is no): delete it ...'); a fresh user took
     it for a bug. The first line is given whole."""
-    from calcium_abm.batch.store import _unreadable_run_file
+    from calcium_abm.batch.columns import unreadable_run_file
 
     reason = ("Could not open Parquet input source '<Buffer>': Parquet magic bytes not found in footer. Either the file "
               "is corrupted or this is not a parquet file.")
-    message = str(_unreadable_run_file(tmp_path / "run-x.parquet", OSError(reason + "\nmore detail")))
+    message = str(unreadable_run_file(tmp_path / "run-x.parquet", OSError(reason + "\nmore detail")))
     assert f"({reason}): delete it and finish the batch with --resume" in message and "more detail" not in message
 
 

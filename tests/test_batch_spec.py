@@ -270,6 +270,9 @@ def test_sensitivity_runs_each_distinct_point_once():
      "from the young-adult mean (0 at the mean), so only 'final' or 'change' is allowed"),
     (cohort() | {"analysis": {"outcomes": {"bmd_change_pct": "last"}}},
      "analysis.outcomes.bmd_change_pct = \"last\" is not allowed: must be 'final', 'change' or 'pct_change'"),
+    # a signed column has no floor: bmd_change_pct above -1000 counted every run as severe (a fresh user's probe)
+    (cohort() | {"analysis": {"severe_calcification": {"column": "bmd_change_pct", "above": -1000}}},
+     "analysis.severe_calcification.column = \"bmd_change_pct\" is not allowed: it can be negative"),
     (cohort() | {"analysis": {"severe_calcification": {"column": "score", "above": 1}}},
      "analysis.severe_calcification.column = \"score\": not a recorded column"),
     ({"sensitivity": {"method": "sobol", "samples": 100, "parameters": {"mk7_ug_per_day": [0, 1],
@@ -449,6 +452,30 @@ def test_an_age_cut_is_the_users_own_or_a_small_tail():
         ages({"distribution": "normal", "mean": 3, "sd": 1}, scenario="mgp_knockout", years=0.1, patients=4)
 
 
+RODENT_TABLES = {
+    "outcome": {"sweep": {"parameters": {"calcium_mg_per_day": [500, 1000]}},
+                "analysis": {"outcomes": {"lumbar_spine_t_score": "final"}}},
+    "inclusion": {"cohort": {"patients": 2, "screening_limit": 4, "inclusion": {"lumbar_spine_t_score": {"max": 0}}},
+                  "arms": [{"name": "a"}]},
+    "exclusion": {"cohort": {"patients": 2, "exclusion": {"lumbar_spine_dxa_bmd_g_cm2": {"max": 0.8}}},
+                  "arms": [{"name": "a"}]},
+    "severe": {"cohort": {"patients": 2}, "arms": [{"name": "a"}],
+               "analysis": {"severe_calcification": {"column": "lumbar_spine_dxa_bmd_g_cm2", "above": 0.5}}},
+}
+
+
+@pytest.mark.parametrize("use", sorted(RODENT_TABLES))
+def test_a_rodent_batch_refuses_the_columns_a_rodent_never_records(use):
+    """A fresh user's mouse batch with a T-score outcome gave n = 0, an inclusion on it screened every candidate
+    out (and advised a higher screening_limit), an exclusion excluded no one: each is refused before any run."""
+    spec = load_batch({"scenario": "mgp_knockout", "years": 0.05, **RODENT_TABLES[use]})
+    with pytest.raises(BatchError, match="is not allowed: every run of this batch is a mouse, and a rodent preset "
+                                         "records no lumbar-spine DXA reading or T-score"):
+        expand_runs(spec)
+    human = load_batch({"scenario": "healthy_adult", "years": 0.05, **RODENT_TABLES["outcome"]})
+    assert len(expand_runs(human)) == 2
+
+
 @pytest.mark.parametrize("scenario, years", [("healthy_adult", 2.0)])
 def test_a_cohort_takes_the_oldest_start_age_a_single_run_takes(scenario, years):
     """The oldest age a cohort may draw is the one a single run of the same whole days may start at
@@ -542,8 +569,10 @@ def test_a_negative_severe_threshold_is_refused_on_a_column_that_is_never_negati
     with pytest.raises(BatchError, match=r"analysis\.severe_calcification\.above = -1\.0 is not allowed: must be 0 or "
                                          r"more, as calcification_score is never negative"):
         parse_batch_toml(base + 'severe_calcification = { column = "calcification_score", above = -1 }\n')
-    signed = parse_batch_toml(base + 'severe_calcification = { column = "bmd_change_pct", above = -1 }\n')
-    assert signed.analysis.severe_calcification.above == -1.0  # a loss of BMD is a negative change
+    # a signed column has no floor to check a level against (bmd_change_pct above -1000 counted every run), and its
+    # runs "above" a loss are those that lost less: refused (2026-12-06; it was accepted before)
+    with pytest.raises(BatchError, match=r"column = \"bmd_change_pct\" is not allowed: it can be negative"):
+        parse_batch_toml(base + 'severe_calcification = { column = "bmd_change_pct", above = -1 }\n')
 
 
 @pytest.mark.parametrize("above", [1, 1.5])

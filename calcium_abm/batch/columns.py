@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from calcium_abm.batch.spec import BatchError
 from calcium_abm.inputs.messages import did_you_mean, short_repr
+from calcium_abm.io import read_error_reason
 
 
 def checked_columns(columns: Any, parts: dict[Path, Any], run_files: Iterable[Path]) -> list[str]:
@@ -41,3 +42,24 @@ def checked_columns(columns: Any, parts: dict[Path, Any], run_files: Iterable[Pa
             raise BatchError(f"columns: {shown} is not a column of these runs{did_you_mean(name, available)} "
                              f"(the runs have {len(available)} columns: {', '.join(available[:12])}, ...)")
     return list(dict.fromkeys(["run_index", "run_id", *names]))
+
+
+def unreadable_run_file(path: Path, exc: Exception) -> BatchError:
+    """The error for a run file pyarrow cannot read, with its reason whole (:func:`calcium_abm.io.read_error_reason`)."""
+    return BatchError(f"run file '{path}' cannot be read as Parquet ({read_error_reason(exc)}): delete it and finish "
+                      "the batch with --resume")
+
+
+def refuse_unreadable_runs(paths: Iterable[Path]) -> None:
+    """BatchError naming the first run file of ``paths`` whose Parquet footer cannot be read (a file
+    damaged after it was written, e.g. truncated): ``--resume`` counted it finished and ended at once,
+    and ``summarize`` then asked to delete it and resume. The summary part files are checked on reading."""
+    import pyarrow as pa  # lazy, as in load_results
+    import pyarrow.parquet as pq
+
+    for path in paths:
+        if path.is_file():
+            try:
+                pq.read_metadata(path)
+            except (OSError, pa.ArrowException, ValueError) as exc:
+                raise unreadable_run_file(path, exc) from None

@@ -20,7 +20,8 @@ import numpy as np
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import (fixed_fields, hormone_therapy_cohort_problem, is_fixed, menopause_without_women,
-                                     stage_beside_measured_gfr, stages_age_passes, sweep_over_sex_hint)
+                                     rodent_column_problem, stage_beside_measured_gfr, stages_age_passes,
+                                     sweep_over_sex_hint)
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
 from calcium_abm.batch.conduct import dropout_days, inert_criteria, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
@@ -376,6 +377,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
     if not isinstance(spec, BatchSpec):  # a mapping failed on a missing attribute
         raise BatchError(f"expand_runs needs a BatchSpec, not {type(spec).__name__}: load the batch with load_batch")
     base = spec.base_scenario()
+    if problem := rodent_column_problem(spec, base):
+        raise BatchError(problem)
     plans: list[tuple[dict[str, Any], dict[str, Any], int]] = []  # (labels, overrides, seed)
     schedules: dict[int, list[dict[str, Any]]] = {}  # a cohort run's arm schedule entries
     screening = inert_arm = None

@@ -233,3 +233,24 @@ def hormone_therapy_cohort_problem(spec, base, fixed: dict[str, Any]) -> str | N
             "(cohort.postmenopausal_probability = 1, or a cohort.distributions.age_years min from which the run "
             f"reaches {fmt_num(MAX_AGE_AT_MENOPAUSE_YEARS - THERAPY_BEFORE_FINAL_PERIOD_YEARS)})"
             + (", or use scenario = \"postmenopausal\"" if spec.scenario != "postmenopausal" else ""))
+
+
+def rodent_column_problem(spec, base) -> str | None:
+    """A message when a rodent batch (the base scenario's species, with ``[set]``) analyses or screens on a column
+    a rodent never records (:data:`calcium_abm.outputs.HUMAN_ONLY_COLUMNS`: a fresh user's T-score outcome gave n = 0,
+    an inclusion on it screened every candidate out, an exclusion excluded no one), else None."""
+    from calcium_abm.inputs.trial_tables import analysis_outcomes
+    from calcium_abm.outputs import HUMAN_ONLY_COLUMNS  # lazy: outputs imports Mesa
+
+    if base.patient.species == "human":
+        return None
+    cohort, severe = spec.cohort, spec.analysis.severe_calcification
+    used = [*((f"analysis.outcomes.{c}", c) for c in analysis_outcomes(spec)),
+            *([(f"analysis.severe_calcification.column = {severe.column}", severe.column)] if severe else []),
+            *((f"cohort.{table}.{c}", c) for table in ("inclusion", "exclusion") if cohort is not None
+              for c in getattr(cohort, table))]
+    bad = next((where for where, column in used if column in HUMAN_ONLY_COLUMNS), None)
+    return None if bad is None else (
+        f"{bad} is not allowed: every run of this batch is a {base.patient.species}, and a rodent preset records no "
+        f"lumbar-spine DXA reading or T-score (NaN in every run); use bone_mineral_density_g_cm2 or bmd_change_pct")
+

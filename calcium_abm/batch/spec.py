@@ -22,7 +22,7 @@ from calcium_abm.batch.fixed import cohort_base, set_conflicts, sweep_over_sex_h
 from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_setting, range_problem, resolve_setting,
                                      resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
-from calcium_abm.inputs.batch_messages import batch_error_lines
+from calcium_abm.inputs.batch_messages import batch_error_lines, severe_threshold_problem
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
     PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
     published_problems, screening_limit_problems, shadowed_arm_entries, swept_range_problems, analysis_outcomes,
@@ -332,21 +332,8 @@ class Analysis(_Table):
     @field_validator("severe_calcification", mode="after")
     @classmethod
     def _recorded_threshold(cls, value: Threshold | None) -> Threshold | None:
-        from calcium_abm.outputs import COLUMNS, column_range
-
-        if value is None:
-            return value
-        if value.column not in COLUMNS:
-            raise rule_error(f"analysis.severe_calcification.column = {fmt_value(value.column)}: not a recorded "
-                        f"column{did_you_mean(value.column, list(COLUMNS))}")
-        low, high = column_range(value.column)
-        if value.above < low:
-            raise rule_error(f"analysis.severe_calcification.above = {fmt_value(value.above)} is not allowed: must be "
-                             f"0 or more, as {value.column} is never negative (every run would count as severe)")
-        if value.above >= high:
-            raise rule_error(f"analysis.severe_calcification.above = {fmt_value(value.above)} is not allowed: must be "
-                             f"less than 1, as {value.column} is a share of a whole, at most 1 (no run could count as "
-                             "severe)")
+        if value is not None and (problem := severe_threshold_problem(value.column, value.above)):
+            raise rule_error(problem)
         return value
 
 

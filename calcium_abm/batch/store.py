@@ -32,7 +32,7 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 import calcium_abm
-from calcium_abm.batch.columns import checked_columns
+from calcium_abm.batch.columns import checked_columns, refuse_unreadable_runs, unreadable_run_file
 from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.inputs.messages import counted
 from calcium_abm.inputs.trial_tables import without_unread_method_keys
@@ -48,12 +48,6 @@ RUNS_DIR = "runs"
 FORMAT = "calcium-abm batch 1"
 LOCK = ".calcium-abm.lock"
 PART_PREFIX = "part-"  # a file of several summary runs (write_runs)
-
-
-def _unreadable_run_file(path: Path, exc: Exception) -> BatchError:
-    """The error for a run file pyarrow cannot read, with its reason whole (:func:`calcium_abm.io.read_error_reason`)."""
-    return BatchError(f"run file '{path}' cannot be read as Parquet ({read_error_reason(exc)}): delete it and finish "
-                      "the batch with --resume")
 
 
 @contextlib.contextmanager
@@ -137,7 +131,7 @@ def _read_parts(out_dir: str | os.PathLike) -> dict[Path, Any]:
             parts[path] = pq.read_table(path)
             parts[path].column("run_id")
         except (OSError, pa.ArrowException, ValueError, KeyError) as exc:
-            raise _unreadable_run_file(path, exc) from None
+            raise unreadable_run_file(path, exc) from None
     return parts
 
 
@@ -268,23 +262,8 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
         for leftover in (out / RUNS_DIR).glob(pattern):
             leftover.unlink(missing_ok=True)
     finished = finished_run_ids(out, (r.run_id for r in runs))
-    _refuse_unreadable_runs(out, finished)
+    refuse_unreadable_runs(run_path(out, rid) for rid in sorted(finished))
     return finished
-
-
-def _refuse_unreadable_runs(out_dir: Path, run_ids: Iterable[str]) -> None:
-    """BatchError naming the first run file of ``run_ids`` whose Parquet footer cannot be read (a file
-    damaged after it was written, e.g. truncated): ``--resume`` counted it finished and ended at once,
-    and ``summarize`` then asked to delete it and resume. The summary part files are checked on reading."""
-    import pyarrow as pa  # lazy, as in load_results
-    import pyarrow.parquet as pq
-
-    for rid in sorted(run_ids):
-        if (path := run_path(out_dir, rid)).is_file():
-            try:
-                pq.read_metadata(path)
-            except (OSError, pa.ArrowException, ValueError) as exc:
-                raise _unreadable_run_file(path, exc) from None
 
 
 def finished_run_ids(out_dir: str | os.PathLike, run_ids: Iterable[str], parts: dict[Path, Any] | None = None) -> set[str]:
@@ -444,7 +423,7 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
         try:
             return pq.read_table(path, columns=columns)
         except (OSError, pa.ArrowException, ValueError) as exc:
-            raise _unreadable_run_file(path, exc) from None
+            raise unreadable_run_file(path, exc) from None
 
     rows, warnings, files = {}, {}, {}  # run id -> its rows, its warnings, its file
     for path, table in batch.parts.items():

@@ -18,7 +18,7 @@ from calcium_abm.inputs.keys import resolve_key, setting_kind
 from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value, key_not_a_string
 from calcium_abm.inputs.trial_tables import arm_place
 
-__all__ = ["batch_error_lines"]
+__all__ = ["batch_error_lines", "severe_threshold_problem"]
 
 _RULE_LEADS = ("sweep.", "cohort.", "sensitivity.", "analysis.", "set.", "arms", "a batch", "[[arms]]",
                "a [cohort]", "the batch")
@@ -178,3 +178,25 @@ def batch_error_lines(errors: list[dict], root: type[BaseModel], data: Any = Non
     """The sentences for pydantic's ``errors`` of validating ``root`` (the BatchSpec) from ``data``
     (the file's table, which names the arms in the errors' places)."""
     return [_error_line(e, root, data) for e in _dedupe_union_errors(errors)]
+
+
+def severe_threshold_problem(column: str, above: float) -> str | None:
+    """What is wrong with ``analysis.severe_calcification`` (runs whose final ``column`` is above ``above``): not a
+    recorded column; a signed one (a change, a balance or a T-score: bmd_change_pct above -1000 counted every run as
+    an event); a level outside what the column can hold (:func:`calcium_abm.outputs.column_range`); else None."""
+    from calcium_abm.outputs import COLUMNS, SIGNED_COLUMNS, column_range  # lazy: outputs imports Mesa
+
+    where = f"analysis.severe_calcification.column = {fmt_value(column)}"
+    if column not in COLUMNS:
+        return f"{where}: not a recorded column{did_you_mean(column, list(COLUMNS))}"
+    if column in SIGNED_COLUMNS:
+        return (f"{where} is not allowed: it can be negative (a change, a balance or a T-score), and the table counts "
+                "runs whose final value is above a level of calcium, e.g. calcification_score above 100")
+    low, high = column_range(column)
+    if above < low:
+        return (f"analysis.severe_calcification.above = {fmt_value(above)} is not allowed: must be 0 or more, as "
+                f"{column} is never negative (every run would count as severe)")
+    if above >= high:
+        return (f"analysis.severe_calcification.above = {fmt_value(above)} is not allowed: must be less than 1, as "
+                f"{column} is a share of a whole, at most 1 (no run could count as severe)")
+    return None
