@@ -127,26 +127,27 @@ def start_pth_relative(model: Any) -> float:
 
 
 def start_balance(model: Any) -> calcium_balance.BalancedState | None:
-    """The calcium-balanced steady state of the day-0 person, kidneys and diet that the blood and
-    the skeleton start from (:func:`.calcium_balance.calcium_balanced_state`, cached per parameter
-    set); None where the day has no balance and for a rodent preset, whose time-scaled step is not a
-    steady human day (it starts at the reference ionised calcium, as before the balanced start)."""
-    if model.inputs.patient.species != "human":
-        return None
-    return calcium_balance.start_balanced_state(model.params, model.kidney_inputs(),
-                                                model.inputs.diet.calcium_mg_per_day, model.dt)
+    """The calcium-balanced steady state of the day-0 person, kidneys and diet that the blood and the skeleton start
+    from (:func:`.calcium_balance.calcium_balanced_state`, cached per parameter set); None where the day has no
+    balance and for a rodent preset, whose time-scaled step is not a steady human day (it starts at the reference
+    ionised calcium). The first call (day 0's settings) records :func:`start_description`."""
+    model.__dict__.setdefault("_start_description", start_description(model))
+    return None if model.inputs.patient.species != "human" else calcium_balance.start_balanced_state(
+        model.params, model.kidney_inputs(), model.inputs.diet.calcium_mg_per_day, model.dt)
 
 
 def start_description(model: Any) -> str:
-    """Which blood state the run started from (:func:`start_balance`), in words for the run's results: the
-    calcium-balanced steady state, or the reference blood calcium and why (a poor diet, no balance, a rodent)."""
+    """Which blood state day 0 started from, in words for the results: the calcium-balanced steady state, or the
+    reference blood calcium and why; as :func:`start_balance` recorded it on day 0 (not a later diet's)."""
+    if (said := model.__dict__.get("_start_description")) is not None:
+        return said
     p, intake = model.params, model.inputs.diet.calcium_mg_per_day
     if model.inputs.patient.species != "human":
         return "the reference blood calcium (a rodent preset: its time-scaled day is not a steady human day)"
     state = calcium_balance.calcium_balanced_state(p, model.kidney_inputs(), intake, model.dt)
     if state is None:
-        return ("the reference blood calcium: no serum calcium balances this day's calcium (anuria without dialysis, "
-                "or next to no dietary calcium), so blood calcium and PTH move from day 1")
+        return ("the reference blood calcium: at no ionised calcium from 0.8 to 1.6 mmol/L does the day's absorbed "
+                "calcium equal its losses in urine and faeces, so blood calcium and PTH move from day 1")
     if (serum := state.systemic.serum_calcium_mmol_l) < calcium_balance.LOWEST_START_SERUM_CALCIUM_MMOL_L:
         return (f"the reference blood calcium: {intake:g} mg/day of calcium balances the day only at a serum calcium of "
                 f"{serum:.2f} mmol/L, below the reference range, so blood calcium and PTH adapt over the first months")

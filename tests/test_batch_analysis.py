@@ -93,8 +93,11 @@ def test_the_report_notes_percent_changes_without_a_baseline_and_unmeasurable_sc
     notes = outcome_notes(spec(), run_outcomes(results, spec(), output="daily"))
     assert ("- dp_ucmgp_pmol_l_pct_change: 1 of 2 runs start at 0, where a percent change has no value; they are "
             "left out of its n") in notes[2]
-    assert notes[3].startswith("- calcification_score_change: every run's value is below 1 Agatston unit")
+    assert notes[3].startswith("- calcification_score_change: every run's score is below 1 Agatston unit")
     assert outcome_notes(spec(), run_outcomes(daily_dataset(), spec(), output="daily")) == []  # 150 AU, no zero
+    small_changes = daily_dataset()  # scores of 100 AU that change by under 1 AU: measurable scores, no note
+    small_changes["calcification_score"] = 100.0 + small_changes["calcification_score"] * 1e-3
+    assert outcome_notes(spec(), run_outcomes(small_changes, spec(), output="daily")) == []
 
 
 def per_run_table() -> pd.DataFrame:

@@ -396,4 +396,7 @@ def test_the_time_course_carries_a_dropout_forward_on_the_record_grid():
     assert list(wide.index) == [0.0, 90 / 365, 180 / 365]  # no row of its own for day 34
     assert list(wide[2]) == [100.0, 400.0, 400.0]  # the dropout's day-34 value carried forward
     assert list(wide.mean(axis=1)) == [110 / 3, 430 / 3, 450 / 3]
+    # an arm every patient left (here the dropout alone) is carried to the end of the batch's grid
+    alone = _carried_forward(data[data["run_index"] == 2], "score", wide.index.to_numpy())
+    assert list(alone.index) == list(wide.index) and list(alone[2]) == [100.0, 400.0, 400.0]
 

@@ -73,6 +73,20 @@ def test_a_diet_that_balances_only_below_the_reference_range_starts_at_the_refer
     assert run.attrs["start"].startswith("the reference blood calcium: 300 mg/day of calcium balances the day only at")
     assert simulate("healthy_adult", years=0.02, seed=1).attrs["start"].startswith("the calcium-balanced steady state")
     assert "rodent" in simulate("mgp_knockout", years=0.02, seed=1).attrs["start"]
+
+
+@pytest.mark.parametrize("day0_mg, later_mg, balanced", [(1000.0, 150.0, True), (150.0, 1000.0, False)])
+def test_the_start_is_described_by_day_0_s_diet_not_a_later_one(day0_mg, later_mg, balanced):
+    """A fresh user's run with 150 mg/day of calcium from day 1 started at the usual balance, but the results said it
+    started at the reference because of 150 mg/day (the description read the last day's diet); the reverse said
+    balanced. It is the diet of day 0's, recorded when the model was built."""
+    grid = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
+    run = simulate({"name": "scheduled", "simulation": {"years": 0.02, **grid}, "diet": {"calcium_mg_per_day": day0_mg},
+                    "schedule": [{"start_day": 1, "set": {"diet.calcium_mg_per_day": later_mg}}]}, seed=1)
+    assert run.attrs["start"].startswith("the calcium-balanced steady state" if balanced else
+                                         "the reference blood calcium: 150 mg/day")
+    at_reference = run["serum_calcium_mmol_l"].iloc[0] == pytest.approx(P.reference_serum_calcium_mmol_l, rel=1e-12)
+    assert at_reference is not balanced
     k = minerals.KidneyInputs(90.0, 1200.0)
     low = calcium_balance.calcium_balanced_state(P, k, 150.0, 1.0)
     assert low.systemic.serum_calcium_mmol_l < calcium_balance.LOWEST_START_SERUM_CALCIUM_MMOL_L

@@ -334,11 +334,10 @@ def outcome_notes(spec: BatchSpec, per_run: pd.DataFrame) -> list[str]:
         if measure == "pct_change" and (zero := int((per_run[f"{column}_baseline"] == 0).sum())):
             notes.append(f"- {name}: {zero} of {len(per_run)} runs start at 0, where a percent change has no value; "
                          "they are left out of its n (\"change\" counts them)")
-        values = per_run[name].abs().dropna()
-        if column == "calcification_score" and measure != "pct_change" and len(values) and (
-                values.max() < MEASURABLE_SCORE_AU):
-            notes.append(f"- {name}: every run's value is below {MEASURABLE_SCORE_AU:g} Agatston unit, which a CT "
-                         "scan reads as 0, so differences between arms or points are not measurable calcium")
+        scores = pd.concat([per_run[f"{column}_{end}"] for end in ("baseline", "final")]).abs().dropna()
+        if column == "calcification_score" and len(scores) and scores.max() < MEASURABLE_SCORE_AU:  # the scores
+            notes.append(f"- {name}: every run's score is below {MEASURABLE_SCORE_AU:g} Agatston unit on day 0 and at "
+                         "the end, which a CT scan reads as 0, so differences are not measurable calcium")
     return ["**Notes on the outcomes.**", "", *notes, ""] if notes else []
 
 
@@ -355,8 +354,8 @@ def physiology_lines(warned: dict[str, list[str]], done: int) -> list[str]:
     more = [f"- and {len(warned) - len(listed)} more (`load_results(DIR).attrs['physiology_warnings']`)"] \
         if len(warned) > len(listed) else []
     return [f"**Runs that left physiology.** {len(warned)} of {done} finished runs left the physiological range on "
-            "some recorded day; they are counted in every table and plot below. On a bone grid below 32 x 32 the "
-            "section's few osteoclasts swing serum calcium, so a larger bone grid may keep them in range.", "",
+            "some recorded day; they are counted in every table and plot below (a warning names a bone grid too "
+            "small to hold serum calcium where it is one).", "",
             *listed, *more, ""]
 
 

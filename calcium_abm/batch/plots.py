@@ -93,23 +93,30 @@ def _relative_risks(tables, folder, saved) -> None:
     _save(fig, folder, "relative_risks.png", saved)
 
 
-def _carried_forward(arm_data: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``column`` of one arm's runs (a column each) on the days the completed runs recorded (rows, indexed by
-    years), a dropout's last observation carried forward as the ITT tables do. A dropout's own last day (off the
-    record grid) was a point of its own, a mean of one patient: a fresh user saw the score jump 190 -> 390 -> 65."""
+def record_grid(data: pd.DataFrame) -> np.ndarray:
+    """The days (in years) the batch's completed runs recorded: those of the runs that last longest."""
+    last = data.groupby("run_index")["years"].max()
+    return np.sort(data.loc[data["run_index"].isin(last.index[last == last.max()]), "years"].unique())
+
+
+def _carried_forward(arm_data: pd.DataFrame, column: str, grid: np.ndarray | None = None) -> pd.DataFrame:
+    """``column`` of one arm's runs (a column each) on the record ``grid`` (rows, indexed by years; default
+    :func:`record_grid` of ``arm_data``), a dropout's last observation carried forward as the ITT tables do, to the
+    end also in an arm every patient left. A dropout's own last day (off the grid) was a point of its own, a mean of
+    one patient: a fresh user saw the score jump 190 -> 390 -> 65."""
+    grid = record_grid(arm_data) if grid is None else grid
     wide = arm_data.pivot_table(index="years", columns="run_index", values=column, aggfunc="first", dropna=False)
-    last = arm_data.groupby("run_index")["years"].max()
-    grid = arm_data.loc[arm_data["run_index"].isin(last.index[last == last.max()]), "years"].unique()
-    return wide.ffill().loc[np.sort(grid)]
+    return wide.reindex(wide.index.union(grid)).ffill().loc[grid]
 
 
 def _time_course(spec, tables, data: pd.DataFrame, folder, saved) -> None:
     columns = list(analysis_outcomes(spec))
     arms = list(pd.unique(tables["by_arm"]["arm"]))  # the batch file's order, as the tables have it
     fig, axes = _grid(len(columns))
+    grid = record_grid(data)  # one grid for every arm: an arm every patient left is carried to its end
     for ax, column in zip(axes, columns):
         for arm in arms:
-            g = _carried_forward(data[data["arm"] == arm], column)
+            g = _carried_forward(data[data["arm"] == arm], column, grid)
             mean, sem, n = g.mean(axis=1), g.std(axis=1, ddof=1) / np.sqrt(g.count(axis=1)), g.count(axis=1)
             ax.plot(mean.index, mean, label=str(arm))
             if n.max() > 1:
