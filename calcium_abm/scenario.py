@@ -196,7 +196,7 @@ class Scenario(BaseModel):
         """Unknown names first, whatever their values (``[parameters.x]`` is no parameter, not a bad number)."""
         registry, names = parameter_registry(), value if isinstance(value, dict) else {}
         unknown = [name for name in names if name not in registry]  # a hint only where the message lists it
-        if problems := [f"unknown key 'parameters.{name}'{unknown_parameter_hint(name) if i < MAX_LISTED_PROBLEMS else ''}"
+        if problems := [f"unknown key 'parameters.{shorten(name)}'{unknown_parameter_hint(name) if i < MAX_LISTED_PROBLEMS else ''}"
                         for i, name in enumerate(unknown)]:
             raise rule_error("\n".join(problems))
         return value

@@ -452,6 +452,16 @@ def test_an_age_cut_is_the_users_own_or_a_small_tail():
         ages({"distribution": "normal", "mean": 3, "sd": 1}, scenario="mgp_knockout", years=0.1, patients=4)
 
 
+@pytest.mark.parametrize("where", ["top", "outcomes"])
+def test_a_very_long_unknown_key_in_a_batch_file_is_shortened(where):
+    """A 100,000-character unknown key at a batch file's top level or in analysis.outcomes was echoed whole."""
+    key, sweep = "y" * 100_000, {"sweep": {"parameters": {"mk7_ug_per_day": [1, 2]}}}
+    table = {key: 1, **sweep} if where == "top" else {**sweep, "analysis": {"outcomes": {key: "final"}}}
+    with pytest.raises(BatchError) as info:
+        load_batch(table)
+    assert len(str(info.value)) < 2000 and "(100,000 characters)" in str(info.value)
+
+
 RODENT_TABLES = {
     "outcome": {"sweep": {"parameters": {"calcium_mg_per_day": [500, 1000]}},
                 "analysis": {"outcomes": {"lumbar_spine_t_score": "final"}}},

@@ -312,6 +312,27 @@ def test_a_schedule_of_more_than_the_most_entries_is_refused_at_once():
         load_scenario({"name": "many", "simulation": {"years": 5.0}, "schedule": entries})
 
 
+@pytest.mark.parametrize("key, setting", [("hormone_therapy", "menopausal_hormone_therapy"), ("HRT",
+                          "menopausal_hormone_therapy"), ("lumbar_spine_t_score", "baseline_bmd_t_score"),
+                          ("t_score", "baseline_bmd_t_score")])
+def test_a_clinical_name_points_at_its_setting(key, setting):
+    """A fresh user's hormone_therapy was pointed at a parameter that acts only with the therapy, and the recorded
+    column's name lumbar_spine_t_score (and t_score) at nothing: each is pointed at the setting it names."""
+    with pytest.raises(ScenarioError, match=f"unknown key '{key}' — did you mean '{setting}'\\?"):
+        load_scenario("healthy_adult", overrides={key: 1})
+
+
+@pytest.mark.parametrize("section", ["parameters", "diet", None])
+def test_a_very_long_unknown_key_in_a_file_is_shortened(section):
+    """A 100,000-character unknown key in a file's [parameters], [diet] or top level was echoed whole (100 kB of
+    error) where --set shortened it."""
+    key = "x" * 100_000
+    table = {section: {key: 1}} if section else {key: 1}
+    with pytest.raises(ScenarioError) as info:
+        load_scenario({"name": "long", **table})
+    assert len(str(info.value)) < 2000 and "(100,0" in str(info.value)
+
+
 @pytest.mark.parametrize("table, overrides", [
     ({"simulation": 5}, {"simulation.years": 0.01}), ({"simulation": "oops"}, {"simulation.seed": 3}),
     ({"patient": 5}, {"patient.age_years": 60}), ({"parameters": 3}, {"parameters.k1_half_life_h": 2.0})])

@@ -27,7 +27,7 @@ from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEn
     PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
     published_problems, screening_limit_problems, shadowed_arm_entries, swept_range_problems, analysis_outcomes,
     analysis_problems, unread_method_keys, whole_number_problems)
-from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error
+from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error, shorten
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
@@ -319,7 +319,7 @@ class Analysis(_Table):
         if bad:  # day and years are every run's time axis: never an outcome, nor a hint ('day' for 'day')
             why = (f"{bad[0]} is the runs' time axis, not an outcome" if bad[0] in COLUMNS else "not a recorded column"
                    + did_you_mean(bad[0], [c for c in COLUMNS if c not in ("day", "years")]))
-            raise rule_error(f"analysis.outcomes.{bad[0]}: {why} (see calcium_abm.COLUMNS)")
+            raise rule_error(f"analysis.outcomes.{shorten(bad[0])}: {why} (see calcium_abm.COLUMNS)")
         from calcium_abm.outputs import day_0_value_problem, percent_change_problem
 
         problem = {"change": day_0_value_problem, "pct_change": percent_change_problem}  # a T-score has a change

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.fields import allowed_text, locate
 from calcium_abm.inputs.keys import resolve_key, setting_kind
-from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value, key_not_a_string
+from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value, key_not_a_string, shorten
 from calcium_abm.inputs.trial_tables import arm_place
 
 __all__ = ["batch_error_lines", "severe_threshold_problem"]
@@ -134,12 +134,12 @@ def _unknown_key(root: type[BaseModel], loc: tuple, path: str) -> str:
     """``unknown key 'x'`` with a did-you-mean for a true typo, else the accepted keys."""
     model, _ = locate(root, (*loc[:-1], "_"))
     if model is None:
-        return f"unknown key '{path}'"
+        return f"unknown key '{shorten(path)}'"
     choices = [f for f in model.model_fields if f not in HIDDEN_FIELDS]
     parent = path.rpartition(".")[0]
     table = parent.split(" #")[0] if parent else ""
     hint = did_you_mean(str(loc[-1]), choices) or accepted_keys(f"[{table}]" if table else "the top level", choices)
-    return f"unknown key '{path}'{hint}"
+    return f"unknown key '{shorten(path)}'{hint}"
 
 
 def _dedupe_union_errors(errors: list[dict]) -> list[dict]:

@@ -75,9 +75,10 @@ def resolve_key(key: str, hints: bool = True) -> str:
     if not dot:
         known += [*FLAT_KEYS, *registry]
     shown = shorten(key)
+    clinical = None if dot else _clinical_name(key)  # before a typo's parameter: hormone_therapy is the drug
     hint = (other_section_hint(section, field) if dot and section in [*SECTIONS, "parameters"] else "") or \
         (intake_hint(field, section) if dot and section in SUBSTANCE_SECTIONS else "") or \
-        did_you_mean(key, known)
+        (f" — did you mean '{clinical}'?" if clinical else "") or did_you_mean(key, known)
     if not hint and dot and section in SECTIONS:
         what = unknown_intake_word(field) if section in SUBSTANCE_SECTIONS else "not a known key"
         hint = accepted_keys(f"[{section}]", SECTIONS[section].model_fields, what=what)
@@ -106,7 +107,19 @@ def unknown_parameter_hint(name: str) -> str:
 #: a clinical name for a setting named otherwise here (lower case, without separators or a mL/min unit): a flat
 #: key ``egfr`` or ``GFR_ml_min`` is pointed at the setting, as a substance named another way is at its intake
 CLINICAL_NAMES = {"gfr": "residual_gfr_ml_per_min", "egfr": "residual_gfr_ml_per_min",
-                  "age": "age_years", "gender": "sex"}
+                  "age": "age_years", "gender": "sex",
+                  # a T-score is a measured start (the recorded lumbar_spine_t_score column reads it on day 0)
+                  **dict.fromkeys(("tscore", "bmdtscore", "baselinetscore", "lumbarspinetscore", "spinetscore"),
+                                  "baseline_bmd_t_score"),
+                  # the therapy is a drug switch (hormone_therapy pointed at a parameter that acts only with it)
+                  **dict.fromkeys(("hormonetherapy", "hrt", "mht", "hormonereplacementtherapy"),
+                                  "menopausal_hormone_therapy")}
+
+
+def _clinical_name(key: str) -> str | None:
+    """The setting :data:`CLINICAL_NAMES` gives a flat ``key`` (lower case, separators and a mL/min unit dropped)."""
+    return CLINICAL_NAMES.get(re.sub(r"(ml_?(per_?)?min)$", "", re.sub(r"[^a-z0-9]", "_", key.lower())
+                                     ).replace("_", ""))
 
 
 def _flat_key_hint(key: str) -> str:
@@ -121,9 +134,7 @@ def _flat_key_hint(key: str) -> str:
     same = intake_hint(key)
     if same:
         return same
-    clinical = CLINICAL_NAMES.get(re.sub(r"(ml_?(per_?)?min)$", "", re.sub(r"[^a-z0-9]", "_", key.lower())
-                                         ).replace("_", ""))
-    if clinical is not None:
+    if (clinical := _clinical_name(key)) is not None:
         return f" — did you mean '{clinical}'?"
     if re.search(_INTAKE_UNIT, key.lower()):
         return f": {unknown_intake_word(key)}; the modelled intakes are {', '.join(intakes)}"

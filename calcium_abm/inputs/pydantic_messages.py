@@ -20,7 +20,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.fields import allowed_text, locate
 from calcium_abm.inputs.keys import parameter_registry
 from calcium_abm.inputs.messages import (RULE, accepted_keys, did_you_mean, fmt_value, join_problems, key_not_a_string,
-                                         range_text, unit_suffix)
+                                         range_text, shorten, unit_suffix)
 from calcium_abm.inputs.intake_names import intake_hint, unknown_intake_word
 from calcium_abm.inputs.python_values import plain_values
 from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS, file_kind_problem, other_section_hint
@@ -61,7 +61,7 @@ def _unknown_key(root: type[BaseModel], loc: tuple, prefix: str, rest: tuple) ->
     if not hint:
         where = "[[schedule]]" if prefix else (f"[{section}]" if section else "the top level")
         hint = accepted_keys(where, choices, what=unknown_intake_word(str(rest[-1])) if substance else "not a known key")
-    return f"{prefix}unknown key '{path}'{hint}"
+    return f"{prefix}unknown key '{shorten(path)}'{hint}"
 
 
 def _overflowed_literal(value: Any) -> bool:
