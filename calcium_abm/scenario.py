@@ -55,7 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key, unknown_parameter_hint
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
-from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, PlainDescription, PlainName, did_you_mean, fmt_num,
+from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, PlainDescription, PlainName, counted, did_you_mean, fmt_num,
                                          join_problems, problem_lines, range_text, rule_error, schedule_label, shorten,
                                          unit_suffix)
 from calcium_abm.inputs.pydantic_messages import checked_scenario
@@ -239,7 +239,7 @@ class Scenario(BaseModel):
             if entry.start_day >= self.days:
                 problems.append(
                     f"schedule entry {i + 1}: start_day = {entry.start_day} is not allowed: the "
-                    f"run simulates {self.days} days, so a change can start on days 0 to {self.days - 1} (the last "
+                    f"run simulates {counted(self.days, 'day')}, so a change can start on days 0 to {self.days - 1} (the last "
                     f"recorded row, day {self.days}, is the state after the last day: nothing starts on it)"
                 )
         problems += shadowed_schedule_keys(self.schedule, self.days)

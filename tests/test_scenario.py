@@ -546,7 +546,7 @@ def test_schedule_combination_that_is_valid_together():
         ),
         (
             {"start_day": 4000, "set": {"diet.mk7_ug_per_day": 180}},
-            "schedule entry 1: start_day = 4000 is not allowed: the run simulates 3650 days",
+            "schedule entry 1: start_day = 4000 is not allowed: the run simulates 3,650 days",
         ),
         (
             {"start_day": 10, "end_day": 10, "set": {"diet.mk7_ug_per_day": 180}},

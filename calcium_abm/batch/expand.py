@@ -28,7 +28,7 @@ from calcium_abm.batch.inert import UnreadSettings
 from calcium_abm.batch.spec import MAX_RUNS, BatchError, BatchSpec, Range
 from calcium_abm.batch.streams import derived_seeds, stream_generator
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind, setting_unit
-from calcium_abm.inputs.messages import fmt_num, short_repr
+from calcium_abm.inputs.messages import counted, fmt_num, short_repr
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
                                          MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
@@ -284,7 +284,7 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     cohort = spec.cohort
     day = cohort.randomisation_day
     if day >= base.days:
-        raise BatchError(f"cohort.randomisation_day = {day} is not allowed: the run simulates {base.days} days, "
+        raise BatchError(f"cohort.randomisation_day = {day} is not allowed: the run simulates {counted(base.days, 'day')}, "
                          f"so randomisation can fall on days 0 to {base.days - 1} (day {base.days} is the state after "
                          "the last day)")
     candidates = cohort_patients(spec, cohort.candidates())
