@@ -582,7 +582,7 @@ def test_a_warfarin_run_summary_gives_the_inr(tmp_path, capsys):
     assert main(["run", "long_term_warfarin", "--years", "0.1", *small, "--out", str(tmp_path / "w.csv")]) == 0
     line = next(row for row in capsys.readouterr().out.splitlines() if row.startswith("INR"))
     frame = pd.read_csv(tmp_path / "w.csv")
-    assert f"{frame['inr'].iloc[-28:].mean():.2f} (mean; highest of the run {frame['inr'].max():.2f})" in line
+    assert f"{frame['inr'].iloc[-28:].mean():.2f} (mean; highest recorded {frame['inr'].max():.2f})" in line
     assert frame["inr"].iloc[-1] > 1.5
     assert main(["run", "healthy_adult", "--years", "0.01", *small, "--out", str(tmp_path / "h.csv")]) == 0
     assert "INR" not in capsys.readouterr().out

@@ -226,7 +226,7 @@ def _start_rows(scenario, df) -> list[tuple[str, str]]:
     diet, anuria): then calcium and PTH move over the first months, which a user would otherwise read as an
     effect of the run's inputs. None for a rodent preset (its own note says how its day is scaled)."""
     start = df.attrs.get("start", "")
-    return [("blood on day 0", start)] if scenario.patient.species == "human" and "reference" in start else []
+    return [("blood on day 0", start)] if scenario.patient.species == "human" and start.startswith("the reference") else []
 
 
 def _person_rows(scenario) -> list[tuple[str, str]]:
@@ -299,7 +299,7 @@ def summary(scenario, df, out) -> str:
         *_predialysis_rows(scenario, last),
         (f"PTH, {window}", f"{late('pth_pmol_l'):.3g} pmol/L ({mean}); calcitriol "
                            f"{late('calcitriol_relative'):.2f} x normal"),
-        *([(f"INR, {window}", f"{late('inr'):.2f} ({mean}; highest of the run {df['inr'].max():.2f})")]
+        *([(f"INR, {window}", f"{late('inr'):.2f} ({mean}; highest recorded {df['inr'].max():.2f})")]
           if "plasma_warfarin_mg_l" in df.columns and df["plasma_warfarin_mg_l"].max() > 0.0 else []),
         *_kidney_limit_rows(scenario, df),
         *_rodent_rows(scenario),
