@@ -380,9 +380,10 @@ def peak_bmd_g_cm2(sex: str, p) -> float:
 def t_score(bmd_g_cm2, sex: str, p):
     """T-score: SDs of ``bmd_g_cm2`` (lumbar spine, g/cm2) from the young adult of the same sex."""
     mean, sd = _reference(sex, p)
-    b = np.asarray(bmd_g_cm2, dtype=np.float64)
-    if np.any(~np.isfinite(b) | (b <= 0.0)):
-        raise UserInputError(f"bmd_g_cm2 = {bmd_g_cm2!r} is not allowed: it must be a positive areal BMD in g/cm2")
+    if type(bmd_g_cm2) is float and 0.0 <= bmd_g_cm2 < math.inf:  # a recorded row's value: no array (~4 us a row)
+        return (bmd_g_cm2 - mean) / sd  # 0: a section emptied of bone (a reading is never below 0)
+    if np.any(~np.isfinite(b := np.asarray(bmd_g_cm2, dtype=np.float64)) | (b < 0.0)):
+        raise UserInputError(f"bmd_g_cm2 = {bmd_g_cm2!r} is not allowed: it must be an areal BMD of 0 g/cm2 or more")
     return _out((b - mean) / sd)
 
 
