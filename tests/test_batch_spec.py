@@ -452,6 +452,16 @@ def test_an_age_cut_is_the_users_own_or_a_small_tail():
         ages({"distribution": "normal", "mean": 3, "sd": 1}, scenario="mgp_knockout", years=0.1, patients=4)
 
 
+@pytest.mark.parametrize("top, in_set", [("years", 1), ("record_every_days", 2)])
+def test_a_top_level_value_given_again_in_set_names_both(top, in_set):
+    """A fresh user's top-level years and [set] years were told "scenario 'healthy_adult' with the batch's settings:
+    'simulation.years' sets simulation.years a second time", naming neither place nor value."""
+    value = 0.1 if top == "years" else 5
+    with pytest.raises(BatchError, match=f"{top} = {value:g} \\(top level\\) and set.{top} = {in_set:g} both give "
+                                         f"simulation.{top}: give it once"):
+        load_batch({top: value, "set": {top: in_set}, "sweep": {"parameters": {"mk7_ug_per_day": [0, 1]}}})
+
+
 @pytest.mark.parametrize("where", ["top", "outcomes"])
 def test_a_very_long_unknown_key_in_a_batch_file_is_shortened(where):
     """A 100,000-character unknown key at a batch file's top level or in analysis.outcomes was echoed whole."""

@@ -19,7 +19,7 @@ import numpy as np
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import resolve_setting
-from calcium_abm.inputs.messages import fmt_num
+from calcium_abm.inputs.messages import fmt_num, fmt_value
 from calcium_abm.inputs.menopause import THERAPY_BEFORE_FINAL_PERIOD_YEARS
 from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, Patient
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
@@ -115,6 +115,9 @@ def set_conflicts(spec) -> list[str]:
     out += [f"{top[path]} = {fmt_num(getattr(spec, top[path]))} (top level) and {table}.{varied[path]} both give "
             f"{path}: the batch varies it, so the top-level value never acts; leave it out"
             for path in sorted(varied.keys() & top.keys())]
+    out += [f"{top[path]} = {fmt_num(getattr(spec, top[path]))} (top level) and set.{in_set[path]} = "
+            f"{fmt_value(spec.set[in_set[path]])} both give {path}: give it once"
+            for path in sorted((top.keys() & in_set.keys()) - varied.keys())]
     return out + [f"set.{in_set[path]} and {table}.{varied[path]} both give {path}: the batch varies it, so the value "
                   "in [set] never acts; leave it out of [set]" for path in sorted(varied.keys() & in_set.keys())]
 
