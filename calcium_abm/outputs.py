@@ -398,7 +398,7 @@ def physiology_warning(frame: Any, scenario: Any) -> str | None:
     (serum calcium 1.8-3.2, phosphate 0.3-4 mmol/L) with
     :func:`calcium_abm.physiology.kidney.physiology_violations`; the message names the day, the
     quantity, its value, the allowed range and the inputs most likely responsible
-    (:func:`calcium_abm.inputs.keys.inputs_most_changed`).
+    (:func:`calcium_abm.guardrail.inputs_most_changed`).
     """
     from calcium_abm.physiology import kidney
 
@@ -432,7 +432,7 @@ def physiology_warning_today(model: Any) -> str | None:
 def _left_physiology(day: float, violation: tuple, scenario: Any) -> str:
     """The warning for one (name, value, (low, high)) of :func:`.kidney.physiology_violations` on ``day``."""
     name, value, (low, high) = violation
-    from calcium_abm.inputs.keys import inputs_most_changed
+    from calcium_abm.guardrail import inputs_most_changed
 
     causes = inputs_most_changed(scenario)
     cause = ("; inputs most different from a healthy adult: " + ", ".join(causes)) if causes else (

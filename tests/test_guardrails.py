@@ -14,7 +14,7 @@ from calcium_abm import simulate
 from calcium_abm.cli import main as cli_main
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inert_settings import refuse_inert_settings
-from calcium_abm.inputs.keys import inputs_most_changed
+from calcium_abm.guardrail import inputs_most_changed
 from calcium_abm.outputs import physiology_warning
 from calcium_abm.physiology import calcium, kidney, parameter_conflicts, parameter_registry, parameter_set
 from calcium_abm.scenario import load_scenario

@@ -312,6 +312,25 @@ def test_a_schedule_of_more_than_the_most_entries_is_refused_at_once():
         load_scenario({"name": "many", "simulation": {"years": 5.0}, "schedule": entries})
 
 
+def test_add_in_a_scenario_schedule_is_one_problem_that_says_where_add_belongs():
+    """add (a batch arm's key) in a scenario's [[schedule]] gave two problems, 'set is missing' and 'unknown key
+    add', and did not say that add belongs in a batch's [[arms]]."""
+    entry = {"start_day": 5, "add": {"diet.mk7_ug_per_day": 2.0}}
+    with pytest.raises(ScenarioError) as info:
+        load_scenario({"name": "a", "schedule": [entry]})
+    text = str(info.value)
+    assert "\n" not in text and "set is missing" not in text
+    assert "schedule entry 1: add is not allowed in a scenario's [[schedule]]: it adds to each patient's own value in " \
+           "a batch's [[arms]]" in text
+
+
+def test_a_table_given_twice_is_named():
+    """tomllib's "Cannot declare ('diet',) twice" was shown raw."""
+    with pytest.raises(ScenarioError, match=r"the table \[diet\] is given twice \(again on line 4\): give its keys "
+                                            r"once"):
+        parse_scenario_toml('name = "a"\n[diet]\nmk7_ug_per_day = 1\n[diet]\nvitamin_k1_ug_per_day = 2\n', "dup.toml")
+
+
 @pytest.mark.parametrize("key, setting", [("hormone_therapy", "menopausal_hormone_therapy"), ("HRT",
                           "menopausal_hormone_therapy"), ("lumbar_spine_t_score", "baseline_bmd_t_score"),
                           ("t_score", "baseline_bmd_t_score")])

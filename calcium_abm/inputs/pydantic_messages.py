@@ -71,6 +71,11 @@ def _overflowed_literal(value: Any) -> bool:
     return bool(typed) and typed.strip().lstrip("+-").lower() not in ("inf", "infinity", "nan")
 
 
+def _is_entry_key(loc: tuple, key: str) -> bool:
+    """Whether ``loc`` is ``key`` of a ``[[schedule]]`` entry: ``("schedule", i, key)``."""
+    return len(loc) == 3 and loc[0] == "schedule" and isinstance(loc[1], int) and loc[2] == key
+
+
 def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     """One pydantic error of validating ``root`` (the Scenario model) as a sentence."""
     kind, loc, value = err["type"], tuple(err["loc"]), err.get("input")
@@ -78,6 +83,10 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
     if kind == RULE:
         text = err["ctx"]["text"] if err.get("ctx") else err["msg"]
         return "\n".join(prefix + line for line in text.split("\n"))
+    if kind == "extra_forbidden" and _is_entry_key(loc, "add"):  # a batch arm's key, written in a scenario
+        return (f"{prefix}add is not allowed in a scenario's [[schedule]]: it adds to each patient's own value in a "
+                "batch's [[arms]] and their schedules; here give the value itself, e.g. set = { \"diet.mk7_ug_per_day\" "
+                "= 180 }")
     if kind == "extra_forbidden":
         return _unknown_key(root, loc, prefix, rest)
     if kind == "invalid_key":  # pydantic's input is the key, the last item of loc
@@ -134,6 +143,10 @@ def checked_scenario(validate: Callable[[Any], T], data: Any, root: type[BaseMod
     try:
         return validate(plain_values(data))
     except ValidationError as exc:
-        raise ScenarioError(join_problems([scenario_error_line(e, root) for e in exc.errors()], origin)) from None
+        errors = exc.errors()  # an entry with add and no set: one problem, not "set is missing" and "unknown key add"
+        added = {e["loc"][:2] for e in errors if e["type"] == "extra_forbidden" and _is_entry_key(e["loc"], "add")}
+        errors = [e for e in errors if not (e["type"] == "missing" and e["loc"][:2] in added
+                                            and _is_entry_key(e["loc"], "set"))]
+        raise ScenarioError(join_problems([scenario_error_line(e, root) for e in errors], origin)) from None
     except RecursionError:
         raise ScenarioError(f"{origin or 'scenario'}: a value is nested too deeply") from None

@@ -193,6 +193,9 @@ def parse_toml(data: bytes | str, origin: str, limit: int, error: type[UserInput
             dup = _duplicate_key(text)
             if dup:
                 message = f"the key '{dup[0]}' is given twice (line {dup[1]})"
+        elif table_twice := re.match(r"Cannot declare \((.*)\) twice \(at line (\d+)", message):  # ('diet',)
+            name = ".".join(part.strip().strip("'\"") for part in table_twice[1].split(",") if part.strip())
+            message = f"the table [{name}] is given twice (again on line {table_twice[2]}): give its keys once"
         hint = _other_format_hint(origin, text)
         raise error(f"{origin}: is not valid TOML: {message}{hint}") from None
     except RecursionError:
