@@ -43,9 +43,6 @@ ACTS_ELSEWHERE = {
     "matrix_vesicle_nucleation_per_day": ("long_term_warfarin", {}, 3.0),
     "liver_alternative_reductase_per_h": ("long_term_warfarin", {}, 0.2),  # the warfarin-insensitive reductase
     "osteophyte_onset_age_years": ("healthy_adult", {"patient.age_years": 42.0}, 1.0),  # a spine readout from 40-50
-    "young_adult_spine_bmd_sd_female_g_cm2": ("healthy_adult", {**_WOMAN_60, "patient.baseline_bmd_t_score": -1.0},
-                                              0.2),  # converts a measured T-score
-    "young_adult_spine_bmd_sd_male_g_cm2": ("healthy_adult", {"patient.baseline_bmd_t_score": -1.0}, 0.2),
     **{name: ("healthy_adult", _MAN_85, 1.0) for name in (  # laws of old age and of a grown plaque
         "absorption_fraction_decline_per_year", "absorption_decline_onset_age_years", "reference_fractional_absorption",
         "ultrafiltrable_calcium_fraction", "intimal_sqrt_score_growth_per_year", "intimal_capxp_exponent",

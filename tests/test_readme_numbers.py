@@ -58,6 +58,9 @@ def test_scenario_defaults_and_limits():
     assert f"ckd_stage ({bounds['Ge'].ge}-{bounds['Le'].le})" in README
     assert MAX_SCENARIO_BYTES % 2**20 == 0
     assert f"files over {MAX_SCENARIO_BYTES // 2**20} MiB are refused" in README
+    from calcium_abm.scenario import MAX_SCHEDULE_ENTRIES
+
+    assert f"more than {MAX_SCHEDULE_ENTRIES:,} `[[schedule]]` entries" in README
     half_life = parameter_registry()["mk7_half_life_h"].value
     assert f"some sources give 72 h instead of {fmt_num(half_life)} h" in README
 
