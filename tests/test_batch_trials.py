@@ -480,8 +480,12 @@ def test_a_criterion_naming_a_value_its_setting_cannot_hold_is_refused(kind, cri
     ("inclusion", {"ucoc_fraction": {"min": 2}},
      r"cohort.inclusion.ucoc_fraction.min = 2.0 is not allowed: no candidate could meet it, as ucoc_fraction holds "
      r"numbers from 0 to 1"),
-    ("exclusion", {"calcification_score": {"one_of": ["high"]}},
-     r'cohort.exclusion.calcification_score.one_of: "high" is not allowed: calcification_score holds numbers from 0 up'),
+    ("exclusion", {"osteoclast_count": {"one_of": ["high"]}},
+     r'cohort.exclusion.osteoclast_count.one_of: "high" is not allowed: osteoclast_count holds numbers from 0 up'),
+    # a measured level is never a listed value exactly: it screened every candidate before saying so (a fresh user)
+    ("inclusion", {"calcification_score": {"one_of": [3, 4]}},
+     r"cohort.inclusion.calcification_score.one_of is not allowed: calcification_score is a continuous value that no "
+     r"candidate has exactly; give min and/or max"),
     ("inclusion", {"calcification_score": {"min": 0}},
      r"cohort.inclusion.calcification_score: at least 0.0 is not allowed: every candidate meets it, as "
      r"calcification_score holds numbers from 0 up, so it tells no candidate from another"),

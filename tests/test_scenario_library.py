@@ -91,3 +91,11 @@ def test_knockouts_and_supplement_scenarios_differ_only_where_they_say():
     assert (stage4.patient.ckd_stage, stage5.patient.ckd_stage) == (4, 5)
     meno = load_scenario("postmenopausal").patient
     assert meno.sex == "female" and meno.postmenopausal and meno.years_since_menopause == 0
+
+
+def test_the_rat_protocol_preset_is_a_rat():
+    """warfarin_high_k1 (Price 1998's rat protocol, 1000 mg/day of warfarin in human-equivalent doses) ran a man of
+    50, whose plasma warfarin read ~200 mg/L: it is the rat validation row 2 runs, for Price's 7 weeks."""
+    scenario = load_scenario("warfarin_high_k1")
+    assert scenario.patient.species == "rat" and scenario.days == 49
+

@@ -1,9 +1,7 @@
-"""Tables of a trial design in a batch file: screening criteria, arm schedule entries and
-the published result a batch emulates (used by :mod:`calcium_abm.batch.spec`).
-
-Like the rest of the input layer these never import the scenario or batch modules; each bad value raises a
-:func:`~calcium_abm.inputs.messages.rule_error` naming the field, the value and what is allowed.
-"""
+"""Tables of a trial design in a batch file: screening criteria, arm schedule entries and the published result a
+batch emulates (used by :mod:`calcium_abm.batch.spec`). Like the rest of the input layer these never import the
+scenario or batch modules; each bad value raises a :func:`~calcium_abm.inputs.messages.rule_error` naming the field,
+the value and what is allowed."""
 
 from __future__ import annotations
 
@@ -228,15 +226,17 @@ def _values_it_cannot_hold(where: str, path: str, criterion: Criterion) -> list[
 
 
 def _column_values_it_cannot_meet(where: str, column: str, criterion: Criterion) -> list[str]:
-    """A criterion on recorded column ``column`` that no day-0 value can meet (``ucoc_fraction = { min = 2 }``: a
-    share is at most 1; ``one_of = ["high"]``), or that every value meets (``calcification_score = { min = 0 }``)."""
-    from calcium_abm.outputs import column_range  # lazy: outputs imports Mesa
-
+    """A criterion on recorded ``column`` no day-0 value meets (``ucoc_fraction = { min = 2 }``, ``one_of = ["high"]``,
+    ``one_of`` a level, not a count) or every value meets (``calcification_score = { min = 0 }``)."""
+    from calcium_abm.outputs import COLUMNS, column_range  # lazy: outputs imports Mesa
     low, high = column_range(column)
     if criterion.one_of is None:
         return _bounds_it_cannot_meet(where, column, low, high, criterion)
-    bad = next((v for v in criterion.one_of if isinstance(v, (bool, str)) or not low <= v <= high), None)
-    return [] if bad is None else [f"{where}.one_of: {fmt_value(bad)} is not allowed: {_holds(column, low, high)}"]
+    if (bad := next((v for v in criterion.one_of if isinstance(v, (bool, str)) or not low <= v <= high), ())) != ():
+        return [f"{where}.one_of: {fmt_value(bad)} is not allowed: {_holds(column, low, high)}"]
+    return [] if COLUMNS[column][0] in ("cells", "teams") else [  # a count can be a listed number; a level never is
+        f"{where}.one_of is not allowed: {column} is a continuous value that no candidate has exactly; give min and/or "
+        "max"]
 
 
 def _holds(name: str, low: float, high: float, low_excluded: bool = False) -> str:
