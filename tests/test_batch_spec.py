@@ -843,3 +843,7 @@ def test_a_sweep_over_sex_past_60_points_to_a_cohort():
                    "cohort": {"patients": 4, "female_probability": 0.5,
                               "distributions": {"age_years": {"distribution": "constant", "value": 70}}}}
     assert len(expand_runs(load_batch(cohort_file))) == 4
+    typo = {"scenario": "healthy_adult", "years": 0.1, "sweep": {"parameters": {"sex": ["female", "femal"]}}}
+    with pytest.raises(BatchError) as info:  # a typo's refusal is not about menopause: no cohort advice
+        expand_runs(load_batch(typo))
+    assert 'patient.sex = "femal" is not allowed' in str(info.value) and hint not in str(info.value)

@@ -422,7 +422,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
         except ScenarioError as exc:
             shown = ", ".join(f"{column_name(k)} = {_short(v)}" for k, v in overrides.items()) or "no overrides"
             arm = f"arm {labels['arm']!r}, " if "arm" in labels else ""
-            hint = sweep_over_sex_hint(spec) if "patient.sex" in overrides else ""
+            menopause = any(word in str(exc) for word in ("postmenopausal", "menopause", "hormone_therapy"))
+            hint = sweep_over_sex_hint(spec) if "patient.sex" in overrides and menopause else ""  # not for a typo
             raise BatchError(f"run {index + 1} ({arm}{shown}) is not a valid scenario: {exc}{hint}") from None
         unread.see(scenario, labels)
         toml = scenario.to_toml()
