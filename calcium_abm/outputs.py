@@ -46,6 +46,9 @@ class DayTallies:
                                                            for name in ("bone_trabecular", "bone_cortical", "vessel_wall")})
         self.day0 = model.day == 0
         self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
+        patient = model.inputs.patient  # the expected lumbar-spine DXA reading, once for its column and the T-score's
+        self.spine_dxa = _NAN if patient.species != "human" else skeleton.expected_spine_dxa_bmd_g_cm2(
+            self.bmd, model.age_years, patient.sex, self.p)
         self.serum_ca = calcium.serum_calcium_mmol_l(self.ledger["blood"], self.p)
         self.plasma = vk.plasma
         self.pca = _prothrombin_complex_activity(model.blood, self.p)
@@ -102,14 +105,12 @@ _DECLARED: dict[str, Column] = {
         "g/cm2", "Expected lumbar-spine DXA reading at today's age: the section's BMD x the vertebra's depth "
                  "grown since the young-adult peak, plus osteophyte mineral weighted by its prevalence at the "
                  "age and sex (skeleton.expected_spine_dxa_bmd_g_cm2, row A4); NaN in rodents",
-        '_NAN if t.m.inputs.patient.species != "human" else skeleton.expected_spine_dxa_bmd_g_cm2('
-        't.bmd, t.m.age_years, t.m.inputs.patient.sex, t.p)'),
+        "t.spine_dxa"),
     "lumbar_spine_t_score": Column(
         "SD", "T-score of lumbar_spine_dxa_bmd_g_cm2: SDs from the young-adult mean of the same sex "
               "(ageing.t_score; the reference a measured patient.baseline_bmd_t_score is read against); NaN in "
               "rodents",
-        '_NAN if t.m.inputs.patient.species != "human" else ageing.t_score(skeleton.expected_spine_dxa_bmd_g_cm2('
-        't.bmd, t.m.age_years, t.m.inputs.patient.sex, t.p), t.m.inputs.patient.sex, t.p)'),
+        '_NAN if t.m.inputs.patient.species != "human" else ageing.t_score(t.spine_dxa, t.m.inputs.patient.sex, t.p)'),
     "bmd_change_pct": Column("%", "BMD change since day 0 (NaN if the section held no bone at day 0)",
                              "100.0 * (t.bmd / t.m.bmd_day0 - 1.0) if t.m.bmd_day0 > 0 else _NAN"),
     "bone_volume_fraction": Column("-", "Matrix (mineral + osteoid) volume / section volume (BV/TV)",
