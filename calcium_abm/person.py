@@ -18,11 +18,10 @@ from calcium_abm.physiology import (ageing, calcification, calcium, calcium_bala
                                    life_course, minerals, person_traits, remodeling, skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
 
-#: days between updates of the person's age-dependent rates (age laws change over years;
-#: the estrogen-loss effect on bone is computed daily)
+#: days between updates of the person's age-dependent rates (age laws change over years; the estrogen-loss effect
+#: on bone is computed daily)
 PERSON_UPDATE_DAYS = 30
-#: days in a year of age
-DAYS_PER_YEAR_OF_AGE = ageing.DAYS_PER_YEAR_OF_AGE
+DAYS_PER_YEAR_OF_AGE = ageing.DAYS_PER_YEAR_OF_AGE  #: days in a year of age
 #: person-level traits a scenario's [patient] table may set (physiology/person_traits.py)
 TRAIT_KEYS = ("calcification_propensity", "remodeling_balance", "calcium_absorption_efficiency",
               "vitamin_k_disposition", "peak_bone_mass")
@@ -219,9 +218,8 @@ def start_drives(model: Any) -> remodeling.BoneDrives:
 
 
 def start_cortical(model: Any, mineral_mg: float) -> skeleton.CorticalBone:
-    """The cortical compartment at the steady state of its daily step under the person's start drives
-    (:func:`start_drives`: activation, resorption depth and refill margin) and start Ca x P
-    (:func:`start_capxp_relative`)."""
+    """The cortical compartment at the steady state of its daily step under the person's start drives (:func:`start_drives`:
+    activation, resorption depth and refill margin) and start Ca x P (:func:`start_capxp_relative`)."""
     drives, p = start_drives(model), model.params
     return skeleton.cortical_steady_state(mineral_mg, p, drives.activation_factor, start_capxp_relative(model),
                                           1.0 / drives.osteoclast_apoptosis_factor,
@@ -250,21 +248,23 @@ def estrogen_history(model: Any):
 def update_rates(model: Any) -> None:
     """Set ``model.params`` and ``model.gfr_ml_per_min`` to the person's rates today: the age
     and sex laws and the traits act on ``model.base_params``; ``model.vitamin_k_params`` to the set
-    the vitamin K day reads (:func:`.vitamin_k.vitamin_k_parameters`: the same from one update to the
-    next). Rodent presets keep the base parameters (the age laws are human)."""
+    the vitamin K day reads (:func:`.vitamin_k.vitamin_k_parameters`: the same from one update to the next
+    until warfarin's clearance falls with age). Rodent presets keep the base parameters (the age laws are human)."""
     patient = model.inputs.patient
     model._person_updated_day = model.__dict__.get("_day", 0)
     if patient.species != "human":
         model.params, model.vitamin_k_params, model.gfr_ml_per_min = model.base_params, model.base_params, None
         return
     traits = traits_of(patient)
-    model.vitamin_k_params = vitamin_k.vitamin_k_parameters(model.base_params, traits["vitamin_k_disposition"])
+    base, age = model.base_params, model.age_years
+    model.vitamin_k_params = vitamin_k.vitamin_k_parameters(  # warfarin's half-life rises with age (Hamberg 2007)
+        base, traits["vitamin_k_disposition"], vitamin_k.personal_warfarin_half_life_h(age, base))
     if patient.remodeling_balance_varies:
         traits["remodeling_balance"] = wandering_remodeling_balance(model)
-    model.params = ageing.personal_parameters(model.base_params, model.age_years, patient.sex,
-                                              model.years_relative_to_fmp, traits, on_hormone_therapy(model))
+    model.params = ageing.personal_parameters(base, age, patient.sex, model.years_relative_to_fmp, traits,
+                                              on_hormone_therapy(model))
     model.gfr_ml_per_min = ageing.gfr_for_person_ml_per_min(
-        model.age_years, patient.sex, calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], model.params)
+        age, patient.sex, calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], model.params)
 
 
 def traits_of(patient) -> dict[str, float]:

@@ -220,7 +220,10 @@ _SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_paramete
              "intimal_onset_age_median_female_years": ("healthy_adult", {**_WOMAN, "age_years": 70,
                                                                          "years_since_menopause": 19}),
              "estrogen_vessel_protection": ("postmenopausal", {}),
-             **{name: ("healthy_adult", {"age_years": 62}) for name in conditional_parameters.MALE_ONLY}}
+             **{name: ("healthy_adult", {"age_years": 62}) for name in conditional_parameters.MALE_ONLY},
+             # warfarin's clearance falls past 71: a man of 85 on warfarin
+             **{name: ("healthy_adult", {"age_years": 85, "warfarin_mg_per_day": 5.0})
+                for name in ("warfarin_clearance_decline_per_year", "warfarin_clearance_decline_onset_age_years")}}
 _SEXED_OFF = {**{name: ("healthy_adult", {}) for name in conditional_parameters.FEMALE_ONLY},
               **{name: ("healthy_adult", _WOMAN) for name in conditional_parameters.MALE_ONLY}}
 _VALUE = {"estrogen_loss_late_effect_fraction": 0.3, "pt_weight_factor_ii": 0.3, "pt_weight_factor_ix": 0.3,

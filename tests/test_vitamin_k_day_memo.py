@@ -46,7 +46,7 @@ def test_the_vitamin_k_day_of_the_full_rates_is_that_of_the_vitamin_k_set(age, s
     traits = {"vitamin_k_disposition": disposition, "remodeling_balance": 0.8, "calcification_propensity": 1.6,
               "calcium_absorption_efficiency": 0.7}
     full = ageing.personal_parameters(P, age, sex, since_fmp, traits)
-    vk = vitamin_k.vitamin_k_parameters(P, disposition)
+    vk = vitamin_k.vitamin_k_parameters(P, disposition, vitamin_k.personal_warfarin_half_life_h(age, P))
     assert full != vk  # the age laws changed other rates
     assert _days(full) == _days(vk)
 
@@ -58,7 +58,7 @@ def test_no_law_of_the_vitamin_k_day_names_a_parameter_the_age_laws_change():
     differ = set()
     for age, sex, since_fmp, disposition in PERSONS:
         full = ageing.personal_parameters(P, age, sex, since_fmp, {"vitamin_k_disposition": disposition})
-        vk = vitamin_k.vitamin_k_parameters(P, disposition)
+        vk = vitamin_k.vitamin_k_parameters(P, disposition, vitamin_k.personal_warfarin_half_life_h(age, P))
         differ |= {name for name in P._fields if getattr(full, name) != getattr(vk, name)}
     assert {"vsmc_switch_per_day", "passive_absorption_per_day"} <= differ
     assert not {name for name in differ if name in sources}

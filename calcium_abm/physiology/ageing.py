@@ -36,7 +36,7 @@ from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE, urine_calcium_estrogen_factor
 from calcium_abm.physiology.hormone_therapy import estrogen_level_with_therapy, replaced_share
-from calcium_abm.physiology.vitamin_k import vitamin_k_absorbed_fractions
+from calcium_abm.physiology.vitamin_k import personal_warfarin_half_life_h, vitamin_k_absorbed_fractions
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE  # days in a year of age
 
 SEXES = ("female", "male")
@@ -104,8 +104,7 @@ PARAMETERS = declare([
               "GFR decline per year of age after 40, men", 0.0, 5.0),
     Parameter("gfr_decline_female_ml_per_min_per_year", 1.03, "mL/min/1.73m2/year",
               "[V] JASN 2020 meta-analysis of 3 European cohorts (PMC7350990): healthy women -1.03 /y, "
-              "'more negative in women'; "
-              "[V] Cohen 2014: 1.07-1.15 /y after 40 (both sexes)",
+              "'more negative in women'; [V] Cohen 2014: 1.07-1.15 /y after 40 (both sexes)",
               "GFR decline per year of age after 40, women", 0.0, 5.0),
     Parameter("gfr_minimum_ml_per_min", 5.0, "mL/min/1.73m2", "assumption: floor of the age law",
               "Lowest GFR the age law returns", 0.0, 100.0),
@@ -479,6 +478,7 @@ def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: f
         active_absorption_max_mg_per_day=p.active_absorption_max_mg_per_day * gut,
         vsmc_switch_per_day=p.vsmc_switch_per_day * vessel,
         matrix_vesicle_nucleation_per_day=p.matrix_vesicle_nucleation_per_day * vessel,
+        warfarin_half_life_h=personal_warfarin_half_life_h(age_years, p),
         **vitamin_k_absorbed_fractions(p, k),
     )
 

@@ -129,10 +129,27 @@ _WARFARIN = ("drugs.warfarin_mg_per_day is above 0 on that day or before (warfar
              "VKOR, also while warfarin given earlier washes out)", _warfarin)
 _DIALYSIS = ("dialysis.sessions_per_week is above 0 (the phosphate a session removes)", _dialysis)
 
+
+def _warfarin_past_clearance_onset(state) -> bool:
+    """Whether a person (not a rodent preset, whose age laws are off) takes warfarin and is older than the onset
+    of warfarin's age-related fall in clearance (:func:`.vitamin_k.warfarin_clearance_relative`) by the run's end."""
+    from calcium_abm.physiology import vitamin_k
+
+    onset = _parameter(state, "warfarin_clearance_decline_onset_age_years", vitamin_k)
+    return (_warfarin(state) and state.patient.species == "human"
+            and state.patient.age_years + state.simulation.years > onset)
+
+
+_WARFARIN_AGE = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rodent preset) older than "
+                 "parameters.warfarin_clearance_decline_onset_age_years (71) by the run's end: warfarin's clearance "
+                 "falls only past that age", _warfarin_past_clearance_onset)
+
 #: parameter -> (where it acts, in words; whether it acts in one day's settings, a validated state)
 CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "warfarin_half_life_h": _WARFARIN,
     "warfarin_distribution_volume_l": _WARFARIN,
+    "warfarin_clearance_decline_per_year": _WARFARIN_AGE,
+    "warfarin_clearance_decline_onset_age_years": _WARFARIN_AGE,
     "warfarin_ec50_mg_per_l": _WARFARIN,
     "warfarin_imax": _WARFARIN,
     "extrahepatic_warfarin_ec50_mg_per_l": _WARFARIN,

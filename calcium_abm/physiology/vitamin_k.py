@@ -107,6 +107,24 @@ PARAMETERS = declare([
               "Plasma half-life of warfarin", 1.0, 500),
     Parameter("warfarin_distribution_volume_l", 10.0, "L", "[S] ~0.14 L/kg x 70 kg",
               "Apparent volume of distribution of warfarin", 0.5, 500),
+    Parameter("warfarin_clearance_decline_per_year", 0.0091, "1/year",
+              "[S] Hamberg et al. 2007 Clin Pharmacol Ther 81:529 ('A PK-PD model for predicting the impact of "
+              "age, CYP2C9, and VKORC1 genotype on individualization of warfarin therapy'): S-warfarin clearance x "
+              "(1 - 0.0091 x (age - 71)) above 71, as the reil package implements the model [S model code]; [V] "
+              "Jensen, Chin, Roberts & Begg 2012 Br J Clin Pharmacol 74:797 (72 patients aged 18-89 at steady "
+              "state): total and free clearance of R- and S-warfarin fall 0.3-0.5 % a year, so 10-17 % from 50 "
+              "to 85 where this law gives 12.7 %; [V] Sconce et al. 2005 Blood 106:2329 (297 patients): age "
+              "contributed to S-warfarin and total warfarin clearance. Checked by row W-Age (the dose an older "
+              "patient needs)",
+              "Fall of warfarin clearance per year of age past warfarin_clearance_decline_onset_age_years, as a "
+              "share of the clearance before it (the half-life rises as the clearance falls; the volume stays)",
+              0.0, 0.012, ("W-Age",)),
+    Parameter("warfarin_clearance_decline_onset_age_years", 71.0, "years",
+              "[S] Hamberg et al. 2007 Clin Pharmacol Ther 81:529 (the age above which S-warfarin clearance "
+              "falls in its population model); Jensen 2012 found a fall from the age of 18 (0.3-0.5 % a year), "
+              "which would also slow clearance before 71 (not modelled: the half-life, from healthy young "
+              "volunteers, stands for every adult up to this age)",
+              "Age above which warfarin clearance falls", 40.0, 120.0, ("W-Age",)),
     Parameter("warfarin_ec50_mg_per_l", 0.13, "mg/L",
               "assumption calibrated to W1 (INR 2-3 at 5 mg/day) with liver_alternative_reductase_per_h: an "
               "effective value of this model, whose carboxylation saturates; Wajima et al. 2009 give 0.34 [V] for "
@@ -308,7 +326,8 @@ def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:
 
 __all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "steady_plasma_amounts", "vkor_activity",
            "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply",
-           "form_constants", "dietary_intake_ug_per_day", "steady_tissue_supply_nmol_per_l"]
+           "form_constants", "dietary_intake_ug_per_day", "steady_tissue_supply_nmol_per_l",
+           "warfarin_clearance_relative", "personal_warfarin_half_life_h"]
 
 
 #: the absorbed fractions of the dietary forms of vitamin K, which the ``vitamin_k_disposition`` trait scales
@@ -321,12 +340,32 @@ def vitamin_k_absorbed_fractions(p, vitamin_k_disposition: float) -> dict[str, f
     return {name: min(getattr(p, name) * vitamin_k_disposition, 1.0) for name in VITAMIN_K_ABSORBED_FIELDS}
 
 
+def warfarin_clearance_relative(age_years: float, p) -> float:
+    """Warfarin clearance of a person aged ``age_years`` relative to an adult's before the onset age
+    (dimensionless, in (0, 1]): ``1 - warfarin_clearance_decline_per_year x max(age -
+    warfarin_clearance_decline_onset_age_years, 0)``, Hamberg et al. 2007's S-warfarin clearance
+    (Jensen et al. 2012 measured a fall of the same size from 50 to 85). The parameters' ranges keep it
+    above 0 up to the oldest age allowed (120). :func:`personal_warfarin_half_life_h` is the half-life it gives."""
+    return 1.0 - p.warfarin_clearance_decline_per_year * max(age_years - p.warfarin_clearance_decline_onset_age_years,
+                                                             0.0)
+
+
+def personal_warfarin_half_life_h(age_years: float, p) -> float:
+    """The plasma half-life of warfarin (h) of a person aged ``age_years``: ``warfarin_half_life_h`` (healthy
+    young volunteers, Wajima 2009) over :func:`warfarin_clearance_relative` (the volume of distribution stays,
+    so the half-life rises as the clearance falls). What :func:`.ageing.personal_parameters` and
+    :func:`vitamin_k_parameters` put in a person's set."""
+    return p.warfarin_half_life_h / warfarin_clearance_relative(age_years, p)
+
+
 @per_parameter_set(maxsize=256)
-def vitamin_k_parameters(p, vitamin_k_disposition: float):
+def vitamin_k_parameters(p, vitamin_k_disposition: float, warfarin_half_life: float | None = None):
     """The parameter set a person's vitamin K day reads (:func:`.carboxylation.repeated_or_new_day`):
-    ``p`` with :func:`vitamin_k_absorbed_fractions`. Every parameter the vitamin K cycle and the
-    clotting factors read has the value :func:`.ageing.personal_parameters` gives it at any age: the age and
-    menopause laws change none of them (``tests/test_vitamin_k_day_memo.py`` checks both). So this set
-    stays the same object from one 30-day update of the person's rates to the next, and the cycle's
-    day repeats instead of being computed again."""
-    return p._replace(**vitamin_k_absorbed_fractions(p, vitamin_k_disposition))
+    ``p`` with :func:`vitamin_k_absorbed_fractions` and, if given, the person's ``warfarin_half_life`` (h,
+    :func:`personal_warfarin_half_life_h`). Every parameter the vitamin K cycle and the clotting factors read has the
+    value :func:`.ageing.personal_parameters` gives it: the other age and menopause laws change none of them
+    (``tests/test_vitamin_k_day_memo.py`` checks both). So this set stays the same object from one 30-day
+    update of the person's rates to the next until warfarin's clearance starts falling with age, and the
+    cycle's day repeats instead of being computed again."""
+    half_life = {} if warfarin_half_life is None else {"warfarin_half_life_h": warfarin_half_life}
+    return p._replace(**vitamin_k_absorbed_fractions(p, vitamin_k_disposition), **half_life)
