@@ -522,11 +522,15 @@ def test_the_summary_of_a_short_dialysis_run_and_of_a_mouse(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "nan" not in out and "pre-dialysis" not in out and "serum Ca, whole run" in out
     assert "note" not in out
+    for score in out.split("(score ")[1].split(")")[0].split(" → "):  # day 0 and the last day
+        assert score == "< 1" or score.replace(",", "").isdigit(), score
     assert main(["run", "mgp_knockout", "--years", "0.02", *small, "--out", str(tmp_path / "m.csv")]) == 0
     out = capsys.readouterr().out
     assert "a mouse run keeps the human model's pool sizes and doses" in out
-    for score in out.split("(score ")[1].split(")")[0].split(" → "):  # day 0 and the last day
-        assert score == "< 1" or score.replace(",", "").isdigit(), score
+    # a mouse's artery gets the calcified share of its media, not a coronary calcium score
+    frame = pd.read_csv(tmp_path / "m.csv")
+    share = f"{100 * frame['calcified_area_fraction'].iloc[-1]:.3g} % of the media calcified"
+    assert share in out and "(score " not in out and "no coronary calcium score for a rodent" in out
 
 
 def test_the_run_summary_gives_the_spine_dxa_reading_and_the_measured_t_score_it_starts_at(tmp_path):

@@ -206,6 +206,18 @@ def _rodent_rows(scenario) -> list[tuple[str, str]]:
                      "docs/ODD.md 7.6); read its amounts as relative changes")]
 
 
+def _vessel_row(scenario, df, calc0: float, calc1: float, score_text: str) -> tuple[str, str]:
+    """The vessel wall's calcium at the start and the end: with the coronary-style score for a person; for a
+    rodent preset, whose artery is no coronary and whose pools keep human sizes, the calcified share of the
+    media instead of the score."""
+    if scenario.patient.species == "human":
+        return "vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score_text})"
+    area0, area1 = _first_last(df, "calcified_area_fraction")
+    return "vessel calcification", (f"{100 * area0:.3g} → {100 * area1:.3g} % of the media calcified "
+                                    f"({calc0:.3g} → {calc1:.3g} mg of the model's human-sized wall; no coronary "
+                                    "calcium score for a rodent)")
+
+
 def _spine_dxa_rows(scenario, df) -> list[tuple[str, str]]:
     """A person's lumbar-spine DXA reading and its T-score at the start and the end (what a
     measured ``baseline_bmd_t_score`` sets on day 0); none for a rodent preset (no DXA readout)."""
@@ -289,7 +301,7 @@ def summary(scenario, df, out) -> str:
         *_start_rows(scenario, df),
         ("bone mineral density", f"{bmd0:.4f} → {bmd1:.4f} g/cm² ({bmd_pct:+.2f} %)"),
         *_spine_dxa_rows(scenario, df),
-        ("vessel calcification", f"{calc0:.3g} → {calc1:.3g} mg (score {score_text})"),
+        _vessel_row(scenario, df, calc0, calc1, score_text),
         ("dp-ucMGP at the end", f"{ucmgp:.4g} pmol/L"),
         ("ucOC fraction at the end", "none (no osteocalcin)" if math.isnan(ucoc) else f"{ucoc:.3f}"),
         (f"serum Ca, {window}", f"{late('serum_calcium_mmol_l'):.3f} mmol/L ({mean})"),
