@@ -154,6 +154,31 @@ def test_a_years_since_menopause_fixed_in_set_is_every_womans():
     assert set(column(sweep, "patient.years_since_menopause")) == {5.0}
 
 
+def test_women_recruited_as_postmenopausal_have_had_their_menopause_before_day_0():
+    """A new user's probe: with postmenopausal_probability = 1, 21 % of women aged 50-60 got
+    years_since_menopause = 0 (a drawn age at menopause above their age), so their final period fell on the
+    trial's day 0 and its early bone loss into the trial. Their ages at menopause now follow the distribution
+    given that it has come: none at their age, and as the truncated normal(51, 4) on [40, age] would give."""
+    from calcium_abm.batch.expand import AGE_AT_MENOPAUSE, menopause_came_by
+
+    patients = cohort_patients(load_batch(cohort(
+        {"age_years": {"distribution": "uniform", "min": 50, "max": 60}}, patients=400, female_probability=1.0)))
+    ages, since = column(patients, "patient.age_years"), column(patients, "patient.years_since_menopause")
+    assert np.all(since > 0.0)
+    # the law: each moved age at menopause is at or below the woman's age, in the natural range
+    drawn = np.array([54.0, 58.0, 45.0, 59.0, 63.0])
+    at = np.array([52.0, 52.0, 52.0, 35.0, 52.0])
+    moved = menopause_came_by(drawn, at)
+    assert moved[0] < moved[1] < moved[4] < 52.0  # a later draw stays later, and none at her age
+    assert moved[2] == 45.0 and moved[3] == 59.0  # already past it; younger than 40: kept
+    # at women of 52, the ages at menopause follow normal(51, 4) truncated to [40, 52]
+    rng = np.random.default_rng(3)
+    sample = menopause_came_by(rng.normal(51.0, 4.0, 20000), np.full(20000, 52.0))
+    assert AGE_AT_MENOPAUSE.mean == 51.0 and AGE_AT_MENOPAUSE.sd == 4.0
+    a, b = (40.0 - 51.0) / 4.0, (52.0 - 51.0) / 4.0
+    assert stats.kstest(sample, stats.truncnorm(a, b, loc=51.0, scale=4.0).cdf).pvalue > 1e-3
+
+
 @pytest.mark.parametrize("n, shown", [(-1, "-1"), (0, "0"), (10**12, "1000000000000"), (2.5, "2.5"), ("5", "'5'"),
                                       (True, "True")])
 def test_cohort_patients_refuses_a_count_it_cannot_draw(n, shown):

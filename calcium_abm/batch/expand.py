@@ -167,7 +167,9 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
                          f"is not allowed: must be a whole number from 1 to {MAX_RUNS} (candidates to draw)")
     n = cohort.patients if n is None else int(n)
     female = stream_generator(spec.seed, 10).random(n) < cohort.female_share()
-    menopause_age = draw_values(AGE_AT_MENOPAUSE, n, stream_generator(spec.seed, 13))
+    menopause_drawn = draw_values(AGE_AT_MENOPAUSE.model_copy(update={"min": None, "max": None}), n,
+                                  stream_generator(spec.seed, 13))  # unclipped: the quantiles menopause_came_by reads
+    menopause_age = np.clip(menopause_drawn, AGE_AT_MENOPAUSE.min, AGE_AT_MENOPAUSE.max)
     cdf = np.cumsum(cohort.ckd_stage_probabilities)
     stages = np.minimum(np.searchsorted(cdf / cdf[-1], stream_generator(spec.seed, 12).random(n), side="right"), 5)
     base = spec.base_scenario()
@@ -214,6 +216,8 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
         post = female & (age >= MIN_AGE_AT_MENOPAUSE_YEARS) & (
             (stream_generator(spec.seed, 11).random(n) < cohort.postmenopausal_probability)
             | (age > MAX_AGE_AT_MENOPAUSE_YEARS))
+    if cohort.postmenopausal_probability is not None and not rodent:  # recruited as postmenopausal: her menopause
+        menopause_age = np.where(post, menopause_came_by(menopause_drawn, age), menopause_age)  # has come
     since = drawn.get("patient.years_since_menopause", np.maximum(age - menopause_age, 0.0))
     if "patient.years_since_menopause" not in drawn and is_fixed(spec, base, "patient.years_since_menopause"):
         since = np.full(n, base.patient.years_since_menopause)  # [set] or the scenario fixes it: every woman's
@@ -250,6 +254,26 @@ def _age_range(base) -> tuple[float, float, str]:
 #: al. 2013 Am J Epidemiol 178:70), SD 4 years (assumption: ~10 % of women by 45 and ~90 % by 55,
 #: as population surveys report), clipped to the normal range 40-60 (NAMS).
 AGE_AT_MENOPAUSE = Distribution(distribution="normal", mean=51.0, sd=4.0, min=40.0, max=MAX_AGE_AT_MENOPAUSE_YEARS)
+
+
+def menopause_came_by(drawn_age: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Ages at natural menopause (years) of women known to be postmenopausal at ``age``, from their draws of
+    :data:`AGE_AT_MENOPAUSE`'s normal before it is clipped to 40-60 (``drawn_age``): a draw above her age is
+    moved, at the same quantile, into the part at or below her age (``F^-1(F(40) + q (F(age) - F(40)))``, ``q``
+    its quantile above her age), so the women's ages at menopause follow the distribution given that it has
+    come (a woman recruited as postmenopausal at 52 with a drawn 54 got a final period on the trial's day 0,
+    and its early bone loss). The rest are clipped to 40-60; women younger than 40 keep theirs (a premature
+    menopause at her age). Same shapes as the inputs."""
+    from scipy.stats import norm
+
+    dist = AGE_AT_MENOPAUSE
+    cdf = functools.partial(norm.cdf, loc=dist.mean, scale=dist.sd)
+    moved = (drawn_age > age) & (age >= dist.min)
+    top = np.minimum(age, dist.max)
+    low, below, above = cdf(dist.min), cdf(top), 1.0 - cdf(top)
+    q = np.divide(cdf(drawn_age) - cdf(top), above, out=np.zeros_like(above), where=moved & (above > 0))
+    mapped = norm.ppf(low + np.clip(q, 0.0, 1.0) * (below - low), loc=dist.mean, scale=dist.sd)
+    return np.where(moved, np.clip(mapped, dist.min, top), np.clip(drawn_age, dist.min, dist.max))
 
 
 def _base_parameters(base):
