@@ -98,7 +98,9 @@ class Column:
 
 _NAN = float("nan")
 _DECLARED: dict[str, Column] = {
-    "day": Column("day", "Simulated day (0 = start, after the bone spin-up)", "float(t.m.day)"),
+    "day": Column("day", "Simulated time in days at the end of the recorded day (0 = start, after the bone spin-up): "
+                  "a [[schedule]] entry from start_day d acts in the day from d to d + 1, so first in row d + 1, "
+                  "whose day-mean columns are that day's", "float(t.m.day)"),
     "years": Column("year", "Simulated time in years (365 days)", "t.m.day / 365.0"),
     "bone_mineral_density_g_cm2": Column("g/cm2", "Areal BMD of the bone section (DXA-like)", "t.bmd"),
     "lumbar_spine_dxa_bmd_g_cm2": Column(

@@ -956,3 +956,24 @@ def test_a_stage_override_beside_the_same_measured_gfr_is_refused_too():
         load_scenario("haemodialysis", overrides=same)
     with pytest.raises(ScenarioError, match=message):
         load_scenario("haemodialysis").with_overrides(same)
+
+
+def test_a_schedule_entry_from_day_d_first_shows_in_the_row_of_day_d_plus_1_as_the_docs_say():
+    """A new user read a dose scheduled from day 3 in the row of day 4 as an off-by-one: a row's day is the
+    time point at the end of that many days, and the entry acts in the day from 3 to 4 (README, ODD 6,
+    docs/outputs.md say so)."""
+    from pathlib import Path
+
+    from calcium_abm import simulate
+    from calcium_abm.outputs import COLUMNS
+
+    scenario = load_scenario("healthy_adult").with_overrides(
+        {"simulation.years": 6 / 365, "simulation.bone_grid_width": 8, "simulation.bone_grid_height": 8,
+         "simulation.vessel_grid_width": 8, "simulation.vessel_grid_height": 8}).with_schedule(
+        [{"start_day": 3, "set": {"drugs.warfarin_mg_per_day": 5.0}}])
+    frame = simulate(scenario).set_index("day")
+    assert frame.loc[3, "plasma_warfarin_mg_l"] == 0.0 < frame.loc[4, "plasma_warfarin_mg_l"]
+    root = Path(__file__).resolve().parents[1]
+    readme = " ".join((root / "README.md").read_text().split())
+    assert "so it first shows in the row of day d + 1" in readme
+    assert "first in row d + 1" in COLUMNS["day"][1]
