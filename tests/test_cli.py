@@ -659,3 +659,19 @@ def test_an_existing_output_file_is_replaced_whole_as_the_help_says(tmp_path, ca
                  "--out", str(out), "--quiet"]) == 0
     table = read_table(out)
     assert list(table["day"]) == list(range(len(table))) and len(table) > 2
+
+
+def test_more_workers_than_cpus_get_a_note_and_still_run(tmp_path, capsys):
+    """A new user's --workers 16 on 2 CPUs ran 7x slower than the default, silently: a note says why."""
+    import os
+
+    batch = tmp_path / "b.toml"
+    batch.write_text('scenario = "healthy_adult"\nyears = 0.01\n[set]\nbone_grid_width = 8\nbone_grid_height = 8\n'
+                     'vessel_grid_width = 8\nvessel_grid_height = 8\n[sweep]\nreplicates = 1\n'
+                     '[sweep.parameters]\nmk7_ug_per_day = [0, 90]\n', encoding="utf-8")
+    cpus = os.cpu_count() or 1
+    assert main(["batch", str(batch), "--out", str(tmp_path / "many"), "--workers", str(cpus + 1), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert f"note: --workers {cpus + 1} is more than this machine's {cpus} CPUs" in err
+    assert main(["batch", str(batch), "--out", str(tmp_path / "one"), "--workers", "1", "--quiet"]) == 0
+    assert "more than this machine" not in capsys.readouterr().err
