@@ -120,6 +120,17 @@ def test_inputs_most_changed_ranks_by_log_ratio():
     assert inputs_most_changed(load_scenario("healthy_adult")) == []
 
 
+def test_a_ckd_stage_ranks_as_a_stage_not_as_the_log_of_its_code():
+    """A cohort's warning for a postmenopausal woman with CKD stage 4 and a measured calcium score named the
+    menopause and the score (each a switch, 10) and not the kidneys (log(4.001 / 0.001) = 8.3)."""
+    woman = {"sex": "female", "age_years": 58.0, "postmenopausal": True, "years_since_menopause": 6.0,
+             "baseline_calcification_score": 40.0}
+    stage4 = inputs_most_changed(load_scenario("healthy_adult").with_overrides({**woman, "ckd_stage": 4}), n=3)
+    assert stage4[0] == "patient.ckd_stage = 4 (default 0)", stage4
+    stage1 = inputs_most_changed(load_scenario("healthy_adult").with_overrides({**woman, "ckd_stage": 1}), n=5)
+    assert stage1.index("patient.ckd_stage = 1 (default 0)") == 3  # a near-normal GFR: after the three switches
+
+
 def test_run_prints_one_warning_and_keeps_it_in_the_parquet_metadata(tmp_path, capsys):
     out = tmp_path / "low_p.parquet"
     argv = ["run", "healthy_adult", "--years", "0.02", "--set", "residual_gfr_ml_per_min=5",
