@@ -204,3 +204,16 @@ def test_expand_runs_of_a_mapping_says_to_load_it_first():
     with pytest.raises(BatchError, match=r"expand_runs needs a BatchSpec, not dict: load the batch with load_batch"):
         expand_runs(cohort({}))
     assert len(expand_runs(load_batch(cohort({}, patients=2)))) == 2
+
+
+def test_a_stage_that_acts_on_no_patient_the_screening_keeps_is_refused():
+    """A new user's cohort drew CKD stage 1 (95 mL/min) on candidates of 50-70 and kept those of 55-65, whose GFR
+    of age is lower: the stage acted on no randomised patient, yet the batch ran and stratified on it."""
+    spec = cohort({"age_years": {"distribution": "uniform", "min": 50, "max": 70}}, patients=20,
+                  female_probability=1.0, ckd_stage_probabilities=[0.8, 0.2, 0, 0, 0, 0],
+                  inclusion={"age_years": {"min": 55, "max": 65}})
+    with pytest.raises(BatchError, match=r"cohort.ckd_stage_probabilities = \[0.8, 0.2, 0, 0, 0, 0\] is not allowed "
+                                         r"for the patients the screening keeps: all \d+ patients drawn at stage 1"):
+        expand_runs(load_batch(spec))
+    spec["cohort"]["inclusion"] = {"age_years": {"min": 50, "max": 52}}  # young enough for stage 1 to act
+    assert expand_runs(load_batch(spec))

@@ -256,14 +256,22 @@ def _age_range(base) -> tuple[float, float, str]:
 AGE_AT_MENOPAUSE = Distribution(distribution="normal", mean=51.0, sd=4.0, min=40.0, max=MAX_AGE_AT_MENOPAUSE_YEARS)
 
 
+def _stage_acts_on_no_randomised_patient(cohort, base, patients: list[dict[str, Any]]) -> str | None:
+    """:func:`.fixed.stages_age_passes` on the randomised patients: a stage may act on some candidates and on none
+    the screening keeps (stage 1, 95 mL/min, on candidates of 50-70 kept at 55-65; a new user's batch stratified on it)."""
+    problem = stages_age_passes(cohort, base, np.array([p["patient.sex"] == "female" for p in patients]), np.array(
+        [p.get("patient.age_years", base.patient.age_years) for p in patients], dtype=float),
+        np.array([p["patient.ckd_stage"] for p in patients]))
+    return None if problem is None else problem.replace("these patients", "the patients the screening keeps").replace(
+        "or draw younger patients", "or include younger patients")
+
+
 def menopause_came_by(drawn_age: np.ndarray, age: np.ndarray) -> np.ndarray:
-    """Ages at natural menopause (years) of women known to be postmenopausal at ``age``, from their draws of
-    :data:`AGE_AT_MENOPAUSE`'s normal before it is clipped to 40-60 (``drawn_age``): a draw above her age is
-    moved, at the same quantile, into the part at or below her age (``F^-1(F(40) + q (F(age) - F(40)))``, ``q``
-    its quantile above her age), so the women's ages at menopause follow the distribution given that it has
-    come (a woman recruited as postmenopausal at 52 with a drawn 54 got a final period on the trial's day 0,
-    and its early bone loss). The rest are clipped to 40-60; women younger than 40 keep theirs (a premature
-    menopause at her age). Same shapes as the inputs."""
+    """Ages at natural menopause (years) of women postmenopausal at ``age``, from their unclipped draws of
+    :data:`AGE_AT_MENOPAUSE` (``drawn_age``): a draw above her age moves, at its quantile ``q`` above it, to
+    ``F^-1(F(40) + q (F(age) - F(40)))``, so the ages follow the distribution given that it has come (one recruited
+    at 52 with a drawn 54 had her final period on the trial's day 0). The rest are clipped to 40-60; women under
+    40 keep theirs (a premature menopause at her age). Same shapes as the inputs."""
     from scipy.stats import norm
 
     dist = AGE_AT_MENOPAUSE
@@ -315,6 +323,8 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     seeds = derived_seeds(spec.seed, 3, len(candidates))  # one per candidate, shared by its arms
     chosen, screening = screen_candidates(spec, base, candidates, seeds)
     patients = [candidates[i] for i in chosen]
+    if screening is not None and (problem := _stage_acts_on_no_randomised_patient(cohort, base, patients)):
+        raise BatchError(problem)
     assignment = randomise(spec, patients)
     last_days = dropout_days(spec, len(patients), base.days)
     inert_arm = next((problem for a, arm in enumerate(spec.arms) if (problem := inert_arm_set(
