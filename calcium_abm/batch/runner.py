@@ -4,9 +4,7 @@ Each run is independent and carries its whole scenario (with its seed) as TOML, 
 result never depends on which process or machine ran it: serial, pool and Dask give the
 same files, bit for bit. Workers only simulate and return the run's rows; this process
 writes each finished run atomically (so Dask workers need no shared disk) and shows a
-progress bar with an ETA on stderr (only on a terminal).
-
-:func:`run_tasks` is the package's one executor: ``run_batch`` and the validation
+progress bar with an ETA on stderr (only on a terminal). :func:`run_tasks` is the package's one executor: ``run_batch`` and the validation
 experiments (:mod:`calcium_abm.validation.runner`) both send their runs through it.
 """
 
@@ -20,6 +18,7 @@ import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -42,16 +41,15 @@ __all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "check_scheduler_address", "co
 
 IN_FLIGHT_PER_WORKER = 2  # queued runs per worker: keeps workers busy, loses little on a kill
 DASK_WORKER_WAIT_S = 60.0
-#: how long to try reaching a Dask scheduler before giving up (a bad address fails fast)
-DASK_CONNECT_TIMEOUT = "5s"
+DASK_CONNECT_TIMEOUT = "5s"  # how long to try reaching a Dask scheduler before giving up (a bad address fails fast)
+#: what a script running a batch on a local pool needs (a spawned worker imports it again)
+MAIN_GUARD = ('call run_batch under `if __name__ == "__main__":` in the script that runs it: a local pool\'s '
+              'workers start by importing that script again, and without the guard each of them starts the batch '
+              'too (docs/batch.md, the top)')
 
 
 class RunFailed(RuntimeError):
-    """A run raised an error inside the model (a bug, not a user's mistake).
-
-    ``run_id`` names the run and ``cause`` is the exception the model raised.
-    """
-
+    """A run raised an error inside the model (a bug, not a user's mistake): ``run_id`` names it, ``cause`` is the error."""
     def __init__(self, message: str, run_id: str = "", cause: BaseException | None = None):
         super().__init__(message)
         self.run_id, self.cause = run_id, cause
@@ -128,17 +126,28 @@ def _guard(fn: Callable[[RunTask], Result], task: RunTask, keep_going: bool = Fa
     except Exception as exc:  # noqa: BLE001 - reported with the run it belongs to
         if (stop := interruption(exc)) is not None:  # Ctrl-C / SIGTERM inside a kernel: stopped, not failed
             raise stop from None
+        hint = f"; if the batch runs from a Python script, {MAIN_GUARD}" if isinstance(exc, BrokenProcessPool) else ""
         failure = RunFailed(f"run {task.labels.get('run_index', 0) + 1} (id {task.run_id}) failed: "
-                            f"{type(exc).__name__}: {exc}", task.run_id, exc)
+                            f"{type(exc).__name__}: {exc}{hint}", task.run_id, exc)
         if keep_going:
             return failure
         raise failure from exc
 
 
+
+def refuse_inside_a_starting_worker() -> None:
+    """BatchError in a spawned pool worker re-importing the parent's script (run as ``__mp_main__``): a script
+    calling run_batch at module level made each worker start the batch (the pool broke)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") != "__mp_main__":
+        frame = frame.f_back
+    if frame is not None or getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise BatchError(f"run_batch was called while a worker process was starting: {MAIN_GUARD}")
+
+
 def _exit_with_parent(parent: int) -> None:
-    """A pool worker's initializer: end the worker once the process that started it is gone. A
-    batch killed with ``kill -9`` (or by the OOM killer) left its workers waiting for runs forever,
-    ~340 MB each, as the queue they wait on is never closed."""
+    """A pool worker's initializer: end the worker once the process that started it is gone. A batch killed with
+    ``kill -9`` (or the OOM killer) left its workers waiting forever, ~340 MB each (their queue never closes)."""
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(1.0)
@@ -430,6 +439,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
             many runs are saved; continue with ``resume``).
         RunFailed: a run raised inside the model.
     """
+    refuse_inside_a_starting_worker()
     spec = load_batch(batch)
     workers = _check_workers(workers)
     for option, value in (("resume", resume), ("progress", progress)):  # "no" is a true string: it would act
