@@ -217,3 +217,16 @@ def test_a_stage_that_acts_on_no_patient_the_screening_keeps_is_refused():
         expand_runs(load_batch(spec))
     spec["cohort"]["inclusion"] = {"age_years": {"min": 50, "max": 52}}  # young enough for stage 1 to act
     assert expand_runs(load_batch(spec))
+
+
+def test_tertiles_of_a_recorded_column_says_it_is_one_and_not_an_unknown_key():
+    """A new user's tertiles_of = "dp_ucmgp_pmol_l" (a recorded column) was called 'not a known key'."""
+    spec = cohort({"age_years": {"distribution": "uniform", "min": 50, "max": 70}})
+    spec["analysis"] = {"tertiles_of": "dp_ucmgp_pmol_l"}
+    with pytest.raises(BatchError, match=r'analysis.tertiles_of = "dp_ucmgp_pmol_l" is not allowed: it is a recorded '
+                                         r"column, and tertiles split the patients by one of the cohort's drawn "
+                                         r"distributions \(age_years\)"):
+        load_batch(spec)
+    spec["analysis"] = {"tertiles_of": "dp_ucmgp_pmol"}  # a typo is still an unknown key
+    with pytest.raises(BatchError, match="unknown key 'dp_ucmgp_pmol'"):
+        load_batch(spec)
