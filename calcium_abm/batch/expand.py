@@ -40,12 +40,9 @@ __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients",
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run of a batch.
-
-    ``labels`` become leading columns of the run's rows (arm, patient, swept values...);
-    ``overrides`` are what was applied to the base scenario; ``scenario_toml`` is the
-    whole resolved scenario, enough to repeat the run anywhere.
-    """
+    """One run of a batch: ``labels`` become leading columns of the run's rows (arm, patient, swept values...);
+    ``overrides`` are what was applied to the base scenario; ``scenario_toml`` is the whole resolved scenario,
+    enough to repeat the run anywhere."""
 
     index: int
     run_id: str
@@ -101,11 +98,9 @@ def _table_of(spec: BatchSpec, kind: str, function: str) -> Any:
 def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
     """The sweep's parameter points (dotted path -> value), before replicates.
 
-    ``grid``: every combination, first parameter varying slowest. ``random``: independent
-    uniform draws. ``latin_hypercube``: one draw per stratum of each parameter (scipy's
-    LatinHypercube). Both samplers are seeded from the batch seed; lists are sampled as
-    equally likely choices.
-    """
+    ``grid``: every combination, first parameter varying slowest. ``random``: independent uniform draws.
+    ``latin_hypercube``: one draw per stratum of each parameter (scipy's LatinHypercube). Both samplers are
+    seeded from the batch seed; lists, and a range of whole numbers, are sampled as equally likely choices."""
     sweep = _table_of(spec, "sweep", "sweep_points")
     paths = [resolve_setting(k, "sweep.parameters") for k in sweep.parameters]
     if sweep.method == "grid":
@@ -126,8 +121,11 @@ def sweep_points(spec: BatchSpec) -> list[dict[str, Any]]:
         else:
             u = stream_generator(spec.seed, 1).random((n, d))
         columns = []
-        for j, values in enumerate(sweep.parameters.values()):
-            if isinstance(values, Range):
+        for j, (path, values) in enumerate(zip(paths, sweep.parameters.values())):
+            if isinstance(values, Range) and setting_kind(path) == "int" and not values.log:  # each whole number
+                low, levels = math.ceil(values.min), math.floor(values.max) - math.ceil(values.min) + 1  # alike
+                columns.append(list(low + np.minimum((u[:, j] * levels).astype(int), levels - 1)))
+            elif isinstance(values, Range):
                 columns.append(list(_range_values(values, u[:, j])))
             else:
                 idx = np.minimum((u[:, j] * len(values)).astype(int), len(values) - 1)
