@@ -554,7 +554,8 @@ def test_a_criterion_on_a_drawn_setting_the_screened_candidates_share_by_chance_
 
 
 def test_a_criterion_on_a_drawn_setting_is_kept():
-    runs = expand_runs(load_batch(trial(patients=6, cohort={"ckd_stage_probabilities": [0.5, 0.1, 0.1, 0.1, 0.1, 0.1],
+    # stages 3-5 only beside 0: a kept patient at stage 1 or 2 whose GFR of age is lower is refused (no run reads it)
+    runs = expand_runs(load_batch(trial(patients=6, cohort={"ckd_stage_probabilities": [0.5, 0.0, 0.0, 0.2, 0.2, 0.1],
                                                             "exclusion": {"ckd_stage": {"one_of": [4, 5]}}})))
     assert len(runs) == 6 and runs.screening["randomised"] == 6
 

@@ -155,6 +155,8 @@ def test_every_range_boundary_runs_and_balances(name, value):
                      "menopausal_hormone_therapy": name == "hormone_therapy_estrogen_replacement"}
         elif name in MALE_ONLY:
             needs = {}
+        elif name.startswith("warfarin_clearance_decline"):  # warfarin's clearance falls past the onset age
+            needs = {"warfarin_mg_per_day": 5.0, "age_years": 112.0}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
         needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.0}
     from calcium_abm.physiology.conditional_parameters import KINETIC_PARAMETERS

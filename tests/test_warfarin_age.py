@@ -22,7 +22,7 @@ def test_the_clearance_law_is_flat_to_71_then_falls_0_91_percent_a_year():
     assert vitamin_k.warfarin_clearance_relative(30.0, P) == vitamin_k.warfarin_clearance_relative(71.0, P) == 1.0
     assert vitamin_k.warfarin_clearance_relative(85.0, P) == pytest.approx(1.0 - 0.0091 * 14.0, rel=1e-12)
     # the parameters' ranges keep it above 0 at the oldest age allowed
-    worst = P._replace(warfarin_clearance_decline_per_year=0.012, warfarin_clearance_decline_onset_age_years=40.0)
+    worst = P._replace(warfarin_clearance_decline_per_year=0.012, warfarin_clearance_decline_onset_age_years=40.0)  # ranges
     assert vitamin_k.warfarin_clearance_relative(120.0, worst) > 0.0
     # the half-life of the person's set (the volume stays, so it rises as the clearance falls)
     assert vitamin_k.personal_warfarin_half_life_h(85.0, P) == pytest.approx(34.7 / (1.0 - 0.0091 * 14.0))

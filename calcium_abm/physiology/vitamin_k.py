@@ -124,7 +124,8 @@ PARAMETERS = declare([
               "falls in its population model); Jensen 2012 found a fall from the age of 18 (0.3-0.5 % a year), "
               "which would also slow clearance before 71 (not modelled: the half-life, from healthy young "
               "volunteers, stands for every adult up to this age)",
-              "Age above which warfarin clearance falls", 40.0, 120.0, ("W-Age",)),
+              "Age above which warfarin clearance falls (at most 110, so that a person of the oldest ages lets "
+              "every value act)", 40.0, 110.0, ("W-Age",)),
     Parameter("warfarin_ec50_mg_per_l", 0.13, "mg/L",
               "assumption calibrated to W1 (INR 2-3 at 5 mg/day) with liver_alternative_reductase_per_h: an "
               "effective value of this model, whose carboxylation saturates; Wajima et al. 2009 give 0.34 [V] for "
