@@ -158,8 +158,8 @@ def test_power_command(tmp_path, capsys):
                  "--simulations", "100", "--effect", "-5"]) == 0
     out = capsys.readouterr().out
     assert "| n_per_arm | power | ci_low | ci_high |" in out and "mk7 vs placebo" in out
-    assert (tmp_path / "p" / "summary" / "power.png").is_file()
-    table = pd.read_csv(tmp_path / "p" / "summary" / "power.csv")
+    assert (tmp_path / "p" / "summary" / "power_dp_ucmgp_pmol_l_mk7_welch.png").is_file()
+    table = pd.read_csv(tmp_path / "p" / "summary" / "power_dp_ucmgp_pmol_l_mk7_welch.csv")
     assert list(table["n_per_arm"]) == [3, 10] and set(table["effect"]) == {-5.0}
     for bad, message in [(["--sizes", "1,10"], "--sizes '1'"), (["--sizes", "x"], "--sizes 'x'"),
                          (["--sizes", "5,5"], "--sizes '5,5' is not allowed: 5 is listed twice"),
@@ -193,7 +193,7 @@ def test_power_command(tmp_path, capsys):
     assert not (tmp_path / "no").exists()  # no tree of folders made
     assert main(["power", str(tmp_path / "p"), "--outcome", "dp_ucmgp_pmol_l", "--sizes", "5",
                  "--simulations", "20", "--out", str(tmp_path / "report")]) == 0  # the last level is made
-    assert (tmp_path / "report" / "power.csv").is_file()
+    assert (tmp_path / "report" / "power_dp_ucmgp_pmol_l_mk7_welch.csv").is_file()
 
 
 def test_paired_analysis_of_unpaired_patients_says_so():

@@ -342,7 +342,8 @@ def test_a_report_folder_inside_the_runs_folder_is_refused(tmp_path):
             write_summary(out, report)
     args = argparse.Namespace(directory=str(out), outcome="bmd_change_pct", sizes="5", effect=None, arm=None,
                               analysis=None, alpha="0.05", simulations="20", seed="0", out=str(out / "runs"))
-    with pytest.raises(UserInputError, match=r"for power.csv and power.png \(default DIR/summary\)"):
+    with pytest.raises(UserInputError, match=r"for the power table and plot \(power_OUTCOME_ARM_ANALYSIS.csv and "
+                                              r"\.png\) \(default DIR/summary\)"):
         power.main(args)
     assert sorted(p.name for p in (out / "runs").iterdir()) == before
     _tables, report = write_summary(out, tmp_path / "elsewhere")

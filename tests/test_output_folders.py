@@ -54,7 +54,8 @@ def test_power_refuses_an_empty_out_instead_of_writing_to_its_default(pilot, tmp
     argv = ["power", str(pilot), "--outcome", "bmd_change_pct", "--sizes", "2", "--simulations", "5", "--out", ""]
     assert _in(tmp_path, argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: --out '' is not allowed: give a directory for power.csv and power.png"), err
+    assert err.startswith("error: --out '' is not allowed: give a directory for the power table and plot "
+                          "(power_OUTCOME_ARM_ANALYSIS.csv and .png)"), err
     assert list(tmp_path.iterdir()) == [] and not (pilot / "summary").exists()
 
 
@@ -92,12 +93,12 @@ def _power(pilot, out):
                  "--out", str(out)])
 
 
-def test_power_with_a_folder_named_power_png_writes_neither_file(pilot, tmp_path, capsys):
-    (tmp_path / "power.png").mkdir()
+def test_power_with_a_folder_named_like_its_plot_writes_neither_file(pilot, tmp_path, capsys):
+    (tmp_path / "power_bmd_change_pct_mk7_welch.png").mkdir()
     assert _power(pilot, tmp_path) == 2
     err = capsys.readouterr().err
-    assert "error: --out" in err and "power.png' is a directory" in err and "Traceback" not in err, err
-    assert [p.name for p in tmp_path.iterdir()] == ["power.png"]
+    assert "error: --out" in err and "power_bmd_change_pct_mk7_welch.png' is a directory" in err, err
+    assert "Traceback" not in err and [p.name for p in tmp_path.iterdir()] == ["power_bmd_change_pct_mk7_welch.png"]
 
 
 def test_power_on_a_full_disk_gives_one_line_and_no_power_csv(pilot, tmp_path, capsys, monkeypatch):
@@ -109,7 +110,8 @@ def test_power_on_a_full_disk_gives_one_line_and_no_power_csv(pilot, tmp_path, c
     monkeypatch.setattr(power, "power_figure", full)
     assert _power(pilot, tmp_path / "p") == 2
     err = capsys.readouterr().err
-    assert "cannot write power.csv and power.png: No space left on device; nothing was written" in err, err
+    assert ("cannot write power_bmd_change_pct_mk7_welch.csv and power_bmd_change_pct_mk7_welch.png: No space left "
+            "on device; nothing was written") in err, err
     assert not (tmp_path / "p").exists() or list((tmp_path / "p").iterdir()) == []
 
 
@@ -200,7 +202,7 @@ def test_a_report_into_a_folder_of_an_earlier_report_leaves_none_of_its_plots(tm
 
 
 def test_power_and_summarize_in_one_folder_keep_each_others_files(tmp_path, capsys):
-    """Each writer keeps its own list: a summary after power leaves power.csv and power.png."""
+    """Each writer keeps its own files: a summary after power leaves power's table and plot."""
     from calcium_abm.cli import main
 
     spec = tmp_path / "b.toml"
@@ -215,4 +217,5 @@ def test_power_and_summarize_in_one_folder_keep_each_others_files(tmp_path, caps
     assert main(["summarize", str(tmp_path / "o"), "--quiet"]) == 0
     capsys.readouterr()
     names = {p.name for p in (tmp_path / "o" / "summary").iterdir()}
-    assert {"power.csv", "power.png", "report.md", "effects.csv"} <= names
+    assert {"power_dp_ucmgp_pmol_l_final_b_welch.csv", "power_dp_ucmgp_pmol_l_final_b_welch.png", "report.md",
+            "effects.csv"} <= names

@@ -21,8 +21,8 @@ from calcium_abm.batch.expand import label_column, sensitivity_design
 from calcium_abm.batch.plots import write_plots
 from calcium_abm.batch.sensitivity import analyze_design
 from calcium_abm.batch.spec import BatchError, BatchSpec, resolve_setting
-from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_table, group_statistics,
-                                          relative_risks, trial_effects)
+from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_table, group_shares,
+                                          group_statistics, relative_risks, trial_effects)
 from calcium_abm.batch.store import RUNS_DIR, StoredBatch, load_results, open_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import schedule_days, setting_text, short_repr
@@ -31,7 +31,7 @@ from calcium_abm.io import atomic_directory, atomic_write, check_output_director
 from calcium_abm.markdown import markdown_table
 
 __all__ = ["SUMMARY_FILES", "conduct_table", "outcome_name", "published_comparison", "outcome_names", "refuse_runs_folder",
-           "run_outcomes", "sensitivity_indices", "summarize", "summary_tables", "to_markdown"]
+           "run_outcomes", "sensitivity_indices", "small_grid_note", "summarize", "summary_tables", "to_markdown"]
 
 #: the files the last summary wrote into its folder, one name a line (io.atomic_directory's list)
 SUMMARY_FILES = ".calcium-abm-summary-files"
@@ -112,9 +112,11 @@ def run_outcomes(source: str | os.PathLike | StoredBatch | pd.DataFrame, spec: B
     for column, measure in analysis_outcomes(spec).items():
         per_run[outcome_name(column, measure)] = outcome_values(
             per_run[f"{column}_baseline"], per_run[f"{column}_final"], measure)
-    if severe is not None:
+    if severe is not None:  # an incident event: a run already above the threshold on day 0 is left out (None)
         final = per_run[f"{severe.column}_final"]  # NaN (no value: ucoc_fraction without osteocalcin) stays unknown
-        per_run["severe_calcification"] = (final > severe.above).astype(object).where(final.notna(), None)
+        per_run["severe_at_baseline"] = per_run[f"{severe.column}_baseline"] > severe.above  # NaN (a flow): False
+        per_run["severe_calcification"] = (final > severe.above).astype(object).where(
+            final.notna() & ~per_run["severe_at_baseline"], None)
     # the runs that left physiology on some recorded day (load_results' attrs; summarize's report names them)
     per_run["left_physiology"] = per_run["run_id"].isin(list(source.attrs.get("physiology_warnings", {})))
     return per_run.sort_values("run_index", kind="stable").reset_index(drop=True)
@@ -262,14 +264,14 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
             tertiles = spec.analysis.tertiles_of
             column = None if tertiles is None else tertiles.rpartition(".")[2]
             tables["relative_risks"] = relative_risks(per_run, "severe_calcification", column,
-                                                      spec.control if len(spec.arms) > 1 else None, arms=arms)
+                                                      spec.control if len(spec.arms) > 1 else None, arms=arms,
+                                                      excluded="severe_at_baseline")
     elif spec.sweep is not None:
         swept = [label_column(resolve_setting(k, "sweep.parameters")) for k in spec.sweep.parameters]
         tables["by_point"] = group_statistics(per_run, ["point", *swept], outcomes)
         if spec.analysis.severe_calcification is not None:
-            tables["severe_by_point"] = group_statistics(
-                per_run.assign(severe_calcification=per_run["severe_calcification"].astype(float)),
-                ["point", *swept], ["severe_calcification"])
+            tables["severe_by_point"] = group_shares(per_run, ["point", *swept], "severe_calcification",
+                                                     excluded="severe_at_baseline")  # exact binomial interval
     else:
         tables["indices"] = sensitivity_indices(batch, per_run)
     return batch, tables
@@ -325,10 +327,47 @@ def summarize(out_dir: str | os.PathLike | StoredBatch,
 MEASURABLE_SCORE_AU = 1.0
 
 
-def outcome_notes(spec: BatchSpec, per_run: pd.DataFrame) -> list[str]:
+def bmd_column(column: str) -> bool:
+    """True for a recorded column that reads bone mineral density (its change, its DXA reading, its T-score)."""
+    return column in ("bmd_change_pct", "bone_mineral_density_g_cm2") or column.startswith("lumbar_spine_")
+
+
+def small_bone_grids(manifest: dict[str, Any]) -> list[tuple[int, int]]:
+    """The bone grids (width, height) of a batch's runs below ``SMALL_BONE_GRID_SIDE`` squared patches, smallest first:
+    the base scenario's (``[set]`` applied) unless a run's overrides set its own (a swept grid)."""
+    import tomllib
+
+    from calcium_abm.outputs import SMALL_BONE_GRID_SIDE  # lazy, as in _daily_columns
+
+    base = tomllib.loads(manifest.get("base_scenario_toml") or "").get("simulation", {})
+    grids = {(o.get("simulation.bone_grid_width", base.get("bone_grid_width")),
+              o.get("simulation.bone_grid_height", base.get("bone_grid_height")))
+             for o in (run.get("overrides") or {} for run in manifest["runs"])}
+    return sorted((w, h) for w, h in grids if isinstance(w, int) and isinstance(h, int)
+                  and w * h < SMALL_BONE_GRID_SIDE ** 2)
+
+
+def small_grid_note(manifest: dict[str, Any], outcomes: list[str]) -> str | None:
+    """One sentence when a bone-mineral-density outcome of ``outcomes`` comes from bone grids below 32 x 32
+    (``SMALL_BONE_GRID_SIDE``), whose seed noise then makes much of the spread between patients; else None."""
+    from calcium_abm.outputs import SMALL_BONE_GRID_SIDE
+
+    bmd = [o for o in outcomes if bmd_column(o.removesuffix("_pct_change").removesuffix("_change").removesuffix(
+        "_final"))]
+    grids, side = small_bone_grids(manifest) if bmd else [], SMALL_BONE_GRID_SIDE
+    return None if not grids else (
+        f"BMD outcome{'s' * (len(bmd) > 1)} {', '.join(bmd)}: the runs' bone grids are "
+        f"{', '.join(f'{w} x {h}' for w, h in grids)}, below {side} x {side}, where the seed's noise in bone mineral "
+        f"density is a large part of the spread between patients, so intervals are too wide and `power` asks too many "
+        f"patients; use bone grids of {side} x {side} or more for BMD outcomes")
+
+
+def outcome_notes(spec: BatchSpec, per_run: pd.DataFrame, manifest: dict[str, Any] | None = None) -> list[str]:
     """The report's notes on outcomes a reader would misread: a percent change that runs starting at 0 have no value
-    for (they are left out of its n), and a calcification score whose every value is below what a CT scan reads."""
-    notes = []
+    for (they are left out of its n), a calcification score whose every value is below what a CT scan reads, and
+    (with the ``manifest``) BMD outcomes from bone grids too small for them (:func:`small_grid_note`)."""
+    grid = small_grid_note(manifest, outcome_names(spec)) if manifest is not None else None
+    notes = [f"- {grid}"] if grid else []
     for column, measure in analysis_outcomes(spec).items():
         name = outcome_name(column, measure)
         if measure == "pct_change" and (zero := int((per_run[f"{column}_baseline"] == 0).sum())):
@@ -359,6 +398,23 @@ def physiology_lines(warned: dict[str, list[str]], done: int) -> list[str]:
             *listed, *more, ""]
 
 
+def severe_line(severe, per_run: pd.DataFrame, arms: list[str] | None) -> str:
+    """The report's definition of severe calcification (an incident event) with the runs left out of its risks
+    because they were already above the threshold on day 0, per arm for a cohort."""
+    text = (f"- severe calcification: an incident event, final {severe.column} > {severe.above:g} in a run at or "
+            f"below {severe.above:g} on day 0; runs already above {severe.above:g} on day 0 are left out of its "
+            "risks and shares (neither events nor in the denominator)")
+    if "severe_at_baseline" not in per_run or not len(per_run):
+        return text
+    above = per_run["severe_at_baseline"].astype(bool)
+    if arms is not None and "arm" in per_run:  # a cohort: per arm, in the file's order
+        counts = ", ".join(f"{arm} {int(above[per_run['arm'] == arm].sum())} of {int((per_run['arm'] == arm).sum())}"
+                           for arm in arm_order(per_run["arm"], arms))
+    else:
+        counts = f"{int(above.sum())} of {len(per_run)} runs"
+    return f"{text}: {counts}"
+
+
 _TITLES = {"conduct": "Trial flow: screening, randomisation and completion",
            "published": "Published versus simulated effect (difference vs the control arm, 95 % CI)",
            "baseline": "Baseline characteristics by arm (Table 1; day 0)",
@@ -367,7 +423,7 @@ _TITLES = {"conduct": "Trial flow: screening, randomisation and completion",
            "ancova": "Trial effects by ANCOVA, adjusted for the baseline value (95 % CI)",
            "relative_risks": "Relative risk of severe calcification",
            "by_point": "Outcomes by parameter point (mean and 95 % CI across replicate seeds)",
-           "severe_by_point": "Share of runs with severe calcification by parameter point",
+           "severe_by_point": "Share of runs with severe calcification by parameter point (exact binomial 95 % CI)",
            "indices": "Sensitivity indices"}
 
 
@@ -397,7 +453,7 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
         lines += [f"**Incomplete batch.** {missing}. Every table and plot below is of the {done} finished "
                   "runs only; summarise again when the batch is finished.", ""]
     lines += physiology_lines(warned or {}, done)
-    lines += outcome_notes(spec, tables["per_run"]) if "per_run" in tables and len(tables["per_run"]) else []
+    lines += outcome_notes(spec, tables["per_run"], manifest) if "per_run" in tables and len(tables["per_run"]) else []
     if spec.description:
         lines += [spec.description, ""]
     lines += [f"- runs finished: {done} of {total}",
@@ -410,7 +466,7 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
                      + ", ".join(_arm_text(a) for a in spec.arms) + f" (control: {spec.control})")
     severe = spec.analysis.severe_calcification
     if severe is not None:
-        lines.append(f"- severe calcification: final {severe.column} > {severe.above:g}")
+        lines.append(severe_line(severe, tables["per_run"], [a.name for a in spec.arms] if spec.cohort else None))
     outcomes = ", ".join(f"{outcome_name(c, m)} ({m.replace('_', ' ')} of {c})"
                          for c, m in analysis_outcomes(spec).items())
     lines += [f"- outcomes: {outcomes}"]

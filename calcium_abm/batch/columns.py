@@ -1,9 +1,11 @@
 """The ``columns`` argument of :func:`calcium_abm.batch.load_results`, checked against the run files'
 columns before any file is read (an unknown name made the Parquet reader fail, and the message then
-blamed a good run file and said to delete it)."""
+blamed a good run file and said to delete it), and what else is read from a run file's Parquet footer (its
+physiology warnings)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -63,3 +65,13 @@ def refuse_unreadable_runs(paths: Iterable[Path]) -> None:
                 pq.read_metadata(path)
             except (OSError, pa.ArrowException, ValueError) as exc:
                 raise unreadable_run_file(path, exc) from None
+
+
+def physiology_warnings(metadata: dict | None, empty: list | dict) -> list[str] | dict[str, list[str]]:
+    """The physiology warnings a run file carries in its Parquet metadata (pandas' attrs): a
+    list for a one-run file, run id -> list for a summary part file; ``empty`` if none."""
+    try:
+        warned = json.loads((metadata or {}).get(b"PANDAS_ATTRS", b"{}")).get("physiology_warnings", empty)
+    except (ValueError, AttributeError):  # metadata written by something else
+        return empty
+    return warned if isinstance(warned, type(empty)) else empty

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,8 @@ from calcium_abm.inputs.messages import short_repr
 from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_write
 
-__all__ = ["ANALYSES", "MAX_DRAWS", "MAX_SIMULATIONS", "PowerDesign", "plot_power_curve", "power_curve", "power_design"]
+__all__ = ["ANALYSES", "MAX_DRAWS", "MAX_SIMULATIONS", "PowerDesign", "plot_power_curve", "power_curve", "power_design",
+           "power_files"]
 
 ANALYSES = ("welch", "paired", "ancova")
 MAX_SIMULATIONS = 100_000  # simulated trials per sample size (a bound on run time, not a rule)
@@ -265,7 +267,8 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         seed: seeds the resampling (same seed, same table).
 
     Returns:
-        One row per size: ``n_per_arm``, ``power`` (share with p < alpha) and its exact
+        One row per size: ``outcome``, ``arm``, ``control``, ``n_per_arm``, ``power`` (share with p < alpha)
+        and its exact
         (Clopper-Pearson) 95 % interval ``ci_low``/``ci_high``, ``n_sim``, ``effect``,
         ``analysis`` and ``alpha``.
 
@@ -313,11 +316,20 @@ def power_curve(design: PowerDesign, effect: float | None, sample_sizes: Sequenc
         p = _p_values(design, control, treated)
         hits = int(np.sum(p < design.alpha))  # NaN (no spread at all) counts as not significant
         interval = stats.binomtest(hits, n_sim).proportion_ci(confidence_level=CONFIDENCE, method="exact")
-        rows.append({"n_per_arm": int(n), "power": hits / n_sim, "ci_low": float(interval.low),
+        rows.append({"outcome": design.outcome, "arm": design.arm, "control": design.control_arm,
+                     "n_per_arm": int(n), "power": hits / n_sim, "ci_low": float(interval.low),
                      "ci_high": float(interval.high), "n_sim": int(n_sim),
                      "effect": design.pilot_effect if effect is None else float(effect),
                      "analysis": design.analysis, "alpha": design.alpha})
     return pd.DataFrame(rows)
+
+
+def power_files(design: PowerDesign) -> tuple[str, str]:
+    """The names of a design's table and plot, ``power_<outcome>_<arm>_<analysis>.csv`` and ``.png`` (characters other
+    than letters, digits, ``_``, ``.`` and ``-`` read ``-``): a power call for another outcome, arm or analysis
+    writes beside the others instead of over them."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"power_{design.outcome}_{design.arm}_{design.analysis}")
+    return f"{stem}.csv", f"{stem}.png"
 
 
 def plot_power_curve(table: pd.DataFrame, path: str | os.PathLike, design: PowerDesign | None = None,

@@ -23,8 +23,8 @@ from scipy.stats.contingency import relative_risk
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import short_repr
 
-__all__ = ["CONFIDENCE", "ancova_effects", "arm_order", "baseline_table", "difference_of_means", "group_statistics",
-           "mean_ci", "relative_risks", "risk_ratio", "tertiles", "trial_effects"]
+__all__ = ["CONFIDENCE", "ancova_effects", "arm_order", "baseline_table", "difference_of_means", "group_shares",
+           "group_statistics", "mean_ci", "relative_risks", "risk_ratio", "share_ci", "tertiles", "trial_effects"]
 
 CONFIDENCE = 0.95  # two-sided confidence level of every interval (convention)
 
@@ -239,43 +239,83 @@ def tertiles(per_run: pd.DataFrame, column: str, patient_column: str = "patient"
 
 
 def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, control: str | None = None,
-                   arm_column: str = "arm", arms: Sequence[str] | None = None) -> pd.DataFrame:
+                   arm_column: str = "arm", arms: Sequence[str] | None = None,
+                   excluded: str | None = None) -> pd.DataFrame:
     """Risk of ``event`` (a boolean column) by tertile of ``tertiles_of`` within each arm.
 
     The tertiles' cut points are the whole randomised cohort's baseline values, shared by all
     arms, each patient counted once (:func:`tertiles`); each tertile's relative risk is versus
     the lowest tertile of the same arm. With ``control`` a row per arm (tertile "all") gives the
     arm's risk versus the control arm. Arms come in :func:`arm_order` (``arms``: the batch
-    file's order).
+    file's order). ``excluded``: a boolean column of runs left out of every risk (already above the
+    threshold on day 0, so no incident event is possible); each row counts its group's in ``excluded``.
     """
-    require_columns(per_run, event=event, **({"tertiles_of": tertiles_of} if tertiles_of is not None else {}))
+    require_columns(per_run, event=event, **({"tertiles_of": tertiles_of} if tertiles_of is not None else {}),
+                    **({"excluded": excluded} if excluded is not None else {}))
     frame = per_run.copy()
+    left_out = frame[excluded].eq(True) if excluded is not None else None
+    if left_out is not None:  # not an event and not in the denominator, even if the event column says one
+        frame[event] = frame[event].astype(object).where(~left_out, None)
+
+    def counted_out(part: pd.DataFrame) -> dict[str, int]:  # the group's runs left out, before the NaN filter
+        return {} if left_out is None else {"excluded": int(left_out.loc[part.index].sum())}
+
     if arm_column not in frame:
         frame[arm_column] = "all"
     rows = []
     order = arm_order(frame[arm_column], arms)
     if tertiles_of is not None:
         frame["tertile"] = tertiles(frame, tertiles_of)  # the whole cohort's cut points
+    whole = frame
     frame = frame[frame[event].notna()]  # no value of the event's column (NaN): neither an event nor none
     if tertiles_of is not None:
         for arm in order:
             arm_frame = frame[frame[arm_column] == arm]
             ref = arm_frame[arm_frame["tertile"] == TERTILES[0]]
-            for tertile, part in arm_frame.groupby("tertile", sort=True):
+            groups = whole[whole[arm_column] == arm].groupby("tertile", sort=True)
+            for tertile, part in ((t, arm_frame[arm_frame["tertile"] == t]) for t, _ in groups):
                 a, n1 = int(part[event].sum()), len(part)
                 versus = risk_ratio(a, n1, int(ref[event].sum()), len(ref))
                 if tertile == TERTILES[0]:  # the reference itself: RR 1 by definition, no interval
                     versus.update(ci_low=math.nan, ci_high=math.nan)
                 rows.append({"arm": arm, "tertile": tertile, f"{tertiles_of}_min": part[tertiles_of].min(),
                              f"{tertiles_of}_max": part[tertiles_of].max(), "n": n1, "events": a,
-                             "risk": a / n1, "reference": f"{TERTILES[0]}, same arm", **versus})
+                             **counted_out(groups.get_group(tertile)), "risk": a / n1 if n1 else math.nan,
+                             "reference": f"{TERTILES[0]}, same arm", **versus})
     if control is not None:
         ctrl = frame[frame[arm_column] == control]
         for arm in [a for a in order if a != control]:
             part = frame[frame[arm_column] == arm]
             a, n1 = int(part[event].sum()), len(part)
-            rows.append({"arm": arm, "tertile": "all", "n": n1, "events": a, "risk": a / n1 if n1 else math.nan,
+            rows.append({"arm": arm, "tertile": "all", "n": n1, "events": a,
+                         **counted_out(whole[whole[arm_column] == arm]), "risk": a / n1 if n1 else math.nan,
                          "reference": f"arm {control}", **risk_ratio(a, n1, int(ctrl[event].sum()), len(ctrl))})
+    return pd.DataFrame(rows)
+
+
+def share_ci(events: int, n: int, confidence: float = CONFIDENCE) -> dict[str, float]:
+    """The share ``events / n`` with its exact (Clopper-Pearson) interval (``scipy.stats.binomtest``), as ``power``
+    gives its power: a t-interval of a 0/1 variable read [1, 1] for 3 events in 3 runs; NaN for ``n`` = 0."""
+    check_confidence(confidence)
+    if n == 0:
+        return {"n": 0, "events": 0, "share": math.nan, "ci_low": math.nan, "ci_high": math.nan}
+    interval = stats.binomtest(int(events), int(n)).proportion_ci(confidence_level=confidence, method="exact")
+    return {"n": int(n), "events": int(events), "share": events / n, "ci_low": float(interval.low),
+            "ci_high": float(interval.high)}
+
+
+def group_shares(per_run: pd.DataFrame, by: list[str], event: str, excluded: str | None = None) -> pd.DataFrame:
+    """The share of runs with ``event`` (a boolean column; None/NaN: neither) per group, sorted by the ``by``
+    values, with its exact interval (:func:`share_ci`); ``excluded``: a boolean column of runs left out of the
+    share, counted per group (``excluded``)."""
+    require_columns(per_run, by=by, event=event, **({"excluded": excluded} if excluded is not None else {}))
+    rows = []
+    for key, frame in per_run.groupby(by, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        out = frame[excluded].eq(True) if excluded is not None else pd.Series(False, frame.index)
+        known = frame.loc[~out, event].dropna().astype(bool)
+        rows.append({**dict(zip(by, key)), "outcome": event, **share_ci(int(known.sum()), len(known)),
+                     **({"excluded": int(out.sum())} if excluded is not None else {})})
     return pd.DataFrame(rows)
 
 

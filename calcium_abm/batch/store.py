@@ -32,7 +32,8 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 import calcium_abm
-from calcium_abm.batch.columns import checked_columns, refuse_unreadable_runs, unreadable_run_file
+from calcium_abm.batch.columns import checked_columns, physiology_warnings as _physiology_warnings, \
+    refuse_unreadable_runs, unreadable_run_file
 from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.inputs.messages import counted
 from calcium_abm.inputs.trial_tables import without_unread_method_keys
@@ -40,7 +41,7 @@ from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write, check_output_directory, not_a_directory, read_error_reason
 
-__all__ = ["DiskError", "LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "check_output_dir", "claim_output", "disk_error", "finished_run_ids", "load_manifest", "load_results", "load_spec",
+__all__ = ["DiskError", "LOCK", "MANIFEST", "RUNS_DIR", "StoredBatch", "batch_running", "check_output_dir", "claim_output", "disk_error", "finished_run_ids", "load_manifest", "load_results", "load_spec",
            "model_fingerprint", "open_batch", "prepare_output", "run_path", "stored_batch", "write_run", "write_runs"]
 
 MANIFEST = "manifest.json"
@@ -373,14 +374,36 @@ class StoredBatch:
         return [rid for rid in self.run_ids if rid not in self.finished]
 
     def missing_note(self) -> str | None:
-        """How many runs are missing and how to finish them, one sentence; None when every run finished.
+        """How many runs are missing and how to finish them (or, while a batch still holds the folder's lock, that
+        it is still running: ``--resume`` would be refused), one sentence; None when every run finished.
         What reads an incomplete batch (``summarize``, ``power``) says so once with it."""
         missing, total = len(self.missing), len(self.run_ids)
         if not missing:
             return None
+        if batch_running(self.directory):
+            return (f"'{self.directory}' is still running (a batch holds its lock, {LOCK}): {missing} of {total} runs "
+                    "have not finished yet; summarise it again when the batch has ended")
         return (f"'{self.directory}' is incomplete: {missing} of {total} runs are missing (the batch was stopped "
                 f"before they finished); continue it with `calcium-abm batch FILE --out {self.directory} --resume` "
                 "(FILE: its batch file)")
+
+
+def batch_running(out_dir: str | os.PathLike) -> bool:
+    """True while a batch holds ``out_dir``'s lock (:func:`claim_output`): a shared ``flock`` probe, released at
+    once."""
+    import fcntl  # lazy, as in claim_output
+
+    try:
+        fd = os.open(Path(out_dir) / LOCK, os.O_RDONLY)
+    except (OSError, ValueError):  # no lock file: no batch ever held it
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except OSError as exc:
+        return exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
+    finally:
+        os.close(fd)  # releases the probe's lock
 
 
 def open_batch(out_dir: str | os.PathLike | StoredBatch) -> StoredBatch:
@@ -415,8 +438,9 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
 
     batch = open_batch(out_dir)
     if not batch.finished:
-        raise BatchError(f"'{batch.directory}' has no finished runs yet (0 of {len(batch.run_ids)}): continue the "
-                         f"batch with `calcium-abm batch FILE --out {batch.directory} --resume` (FILE: its batch file)")
+        then = ("it is still running; wait for a run to finish" if batch_running(batch.directory) else "continue the "
+                f"batch with `calcium-abm batch FILE --out {batch.directory} --resume` (FILE: its batch file)")
+        raise BatchError(f"'{batch.directory}' has no finished runs yet (0 of {len(batch.run_ids)}): {then}")
     if columns is not None:  # checked first: an unknown name fails the reader, which blames the file
         columns = checked_columns(columns, batch.parts, [run_path(batch.directory, r) for r in batch.finished])
     def read(path: Path):
@@ -454,16 +478,6 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
     frame = pa.concat_tables(tables).to_pandas()
     frame.attrs = {"physiology_warnings": warnings}
     return frame
-
-
-def _physiology_warnings(metadata: dict | None, empty: list | dict) -> list[str] | dict[str, list[str]]:
-    """The physiology warnings a run file carries in its Parquet metadata (pandas' attrs): a
-    list for a one-run file, run id -> list for a summary part file; ``empty`` if none."""
-    try:
-        warned = json.loads((metadata or {}).get(b"PANDAS_ATTRS", b"{}")).get("physiology_warnings", empty)
-    except (ValueError, AttributeError):  # metadata written by something else
-        return empty
-    return warned if isinstance(warned, type(empty)) else empty
 
 
 class DiskError(BatchError):

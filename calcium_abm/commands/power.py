@@ -2,8 +2,9 @@
 
 From a finished pilot cohort (``calcium-abm batch``), the share of simulated trials of each
 size (patients per arm) that find the effect, analysed as the trial would be (Welch,
-paired or ANCOVA); see :mod:`calcium_abm.batch.power`. Writes ``power.csv`` and
-``power.png`` to the report folder and prints the table.
+paired or ANCOVA); see :mod:`calcium_abm.batch.power`. Writes ``power_<outcome>_<arm>_<analysis>.csv``
+and ``.png`` to the report folder (:func:`~calcium_abm.batch.power.power_files`; a call for another outcome
+writes beside the others) and prints the table.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from calcium_abm.inputs.options import integer_option
 
 NAME = "power"
 HELP = "Simulation-based power of a virtual trial at several sample sizes, from a pilot cohort batch."
-#: the files power wrote into its folder last (io.atomic_directory's list; the summary keeps its own)
-POWER_FILES = ".calcium-abm-power-files"
+#: what power writes, in messages written before the pilot names the files (power_files)
+WRITES = "the power table and plot (power_OUTCOME_ARM_ANALYSIS.csv and .png)"
 
 DEFAULT_SIMULATIONS = 1000
 
@@ -39,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--simulations", metavar="N", default=str(DEFAULT_SIMULATIONS),
                         help=f"simulated trials per size (default {DEFAULT_SIMULATIONS})")
     parser.add_argument("--seed", metavar="N", default="0", help="seed of the resampling (default 0)")
-    parser.add_argument("--out", metavar="REPORT_DIR", help="where to write power.csv and power.png (default DIR/summary)")
+    parser.add_argument("--out", metavar="REPORT_DIR",
+                        help="where to write power_OUTCOME_ARM_ANALYSIS.csv and .png (default DIR/summary)")
 
 
 def _number(raw: str, option: str, allowed: str) -> float:
@@ -58,9 +60,9 @@ def _integer(raw: str, option: str, low: int, high: int) -> int:
 
 def main(args: argparse.Namespace) -> int:
     # lazy: `calcium-abm --help` must not load pandas, scipy and statsmodels
-    from calcium_abm.batch.analysis import refuse_runs_folder, to_markdown
+    from calcium_abm.batch.analysis import refuse_runs_folder, small_grid_note, to_markdown
     from calcium_abm.batch.power import (MAX_DRAWS, MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SEED, MAX_SIMULATIONS,
-                                         draws_problem, plot_power_curve, power_curve, power_design,
+                                         draws_problem, plot_power_curve, power_curve, power_design, power_files,
                                          repeated_size_problem)
     from calcium_abm.batch.store import open_batch
     from calcium_abm.io import atomic_directory, check_output_directory
@@ -86,26 +88,29 @@ def main(args: argparse.Namespace) -> int:
     seed = _integer(args.seed, "--seed", 0, MAX_SEED)
     report = Path(args.directory) / "summary"
     if args.out is not None:  # before the work: only the last level is created, as for `run --out`
-        report = check_output_directory(args.out, "--out", "power.csv and power.png")
+        report = check_output_directory(args.out, "--out", WRITES)
     pilot = open_batch(args.directory)
-    refuse_runs_folder(report, pilot.directory, "power.csv and power.png")
+    refuse_runs_folder(report, pilot.directory, WRITES)
     design = power_design(pilot, args.outcome, arm=args.arm, analysis=args.analysis, alpha=alpha)
+    csv, png = power_files(design)
     if pilot.missing:
         print(f"warning: {pilot.missing_note()}; this power resamples the pilot's {len(pilot.finished)} finished "
               "runs only", file=sys.stderr)
     if design.pilot_caveat:
         print(f"warning: {design.pilot_caveat}", file=sys.stderr)
+    if grid := small_grid_note(pilot.manifest, [design.outcome]):  # seed noise read as patients' spread
+        print(f"warning: {grid}", file=sys.stderr)
     table = power_curve(design, effect, sizes, simulations, seed)
-    try:  # both files or neither (a full disk, a folder named power.png)
-        with atomic_directory(report, POWER_FILES) as tmp:
-            table.to_csv(tmp / "power.csv", index=False)
-            plot_power_curve(table, tmp / "power.png", design)
+    try:  # both files or neither (a full disk, a folder named like the plot); no list: the others' files stay
+        with atomic_directory(report) as tmp:
+            table.to_csv(tmp / csv, index=False)
+            plot_power_curve(table, tmp / png, design)
     except OSError as exc:
-        raise UserInputError(f"--out '{report}': cannot write power.csv and power.png: {exc.strerror or exc}; "
+        raise UserInputError(f"--out '{report}': cannot write {csv} and {png}: {exc.strerror or exc}; "
                              "nothing was written") from None
     print(f"Power to detect {table['effect'].iloc[0]:.4g} in {design.outcome} ({design.arm} vs "
           f"{design.control_arm}; {design.analysis}, alpha {design.alpha:g}; {simulations} simulated trials "
           "per size, resampling the pilot's patients)\n")
     print(to_markdown(table[["n_per_arm", "power", "ci_low", "ci_high"]]))
-    print(f"(power.csv and power.png written to {report})", file=sys.stderr)
+    print(f"({csv} and {png} written to {report})", file=sys.stderr)
     return 0

@@ -49,7 +49,8 @@ def write_summary(directory, report_dir: str | os.PathLike | None = None) -> tup
 
 
 def main(args: argparse.Namespace) -> int:
-    from calcium_abm.batch.store import open_batch  # lazy, as in write_summary
+    from calcium_abm.batch.analysis import outcome_names, small_grid_note  # lazy, as in write_summary
+    from calcium_abm.batch.store import open_batch
 
     batch = open_batch(args.directory)
     tables, report = write_summary(batch, args.out)
@@ -59,6 +60,8 @@ def main(args: argparse.Namespace) -> int:
     else:
         if batch.missing:
             print(f"warning: {batch.missing_note()}; the summary is of the finished runs only", file=sys.stderr)
+        if grid := small_grid_note(batch.manifest, outcome_names(batch.spec)):  # the report's note, on stderr
+            print(f"warning: {grid}", file=sys.stderr)
         if warned := int(tables["per_run"]["left_physiology"].sum()):
             print(f"warning: {warned} run(s) left physiology; {report / 'report.md'} names them", file=sys.stderr)
     return 0
