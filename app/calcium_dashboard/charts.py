@@ -11,10 +11,17 @@ Honest by construction:
 * bone density is drawn as the mean of the past year (stated in the legend) over a faint
   daily line, so the effect stands above the day-to-day noise of a 64x64 section;
 * with the axis lock on (the default) an axis only ever widens: restarting the same demo,
-  or moving a slider, keeps the range, so a smaller effect looks smaller.
+  or moving a slider, keeps the range, so a smaller effect looks smaller. Choosing another
+  demo or scenario starts a new comparison with fresh axes (:meth:`AxisLock.forget`): the
+  range of the last demo (CKD 5's 0-50 mg) flattened the next one's lines.
 
 Titles and legends are HTML around each chart (they wrap, never clip); axis names are
-written across above each axis, so a short chart cannot cut them.
+written across above each axis, so a short chart cannot cut them. A chart with two y axes
+names each by its quantity and unit only ("bone, %", "vessel, mg", in its line's colour),
+short enough not to run into each other on a half-width chart of a 1024 px screen; its
+legend says which line goes with which axis. Tooltips give each value with its unit and a
+sensible number of decimals ("year 8.3: bone -2.5 %, vessel 1.79 mg", drawn by chart.vue).
+A run shorter than a year (the rodent presets) has its time axis in days.
 """
 
 from __future__ import annotations
@@ -39,6 +46,10 @@ class Line:
     scale: float = 1.0  # e.g. 100 to show a fraction as %
     right_axis: bool = False
     mean_days: int = 0  # > 0: draw the trailing mean over this many days (and a faint daily line)
+    unit: str = ""  # shown after each value in the tooltip
+    digits: int = 1  # decimals in the tooltip
+    short: str = ""  # the line's name in the tooltip (default: ``name``)
+    axis_note: str = ""  # on a chart with two y axes: "left axis" or "right axis", said in the legend
 
     @property
     def series_key(self) -> str:
@@ -47,7 +58,12 @@ class Line:
 
     @property
     def label(self) -> str:
-        return self.name if not self.mean_days else f"{self.name} (mean of past {_span(self.mean_days)})"
+        """The legend's words: ``vessel wall calcium, mg (right axis)``; a trailing mean says so
+        (``bone density change, % (left axis; mean of past year)``)."""
+        notes = [self.axis_note] if self.axis_note else []
+        notes += [f"mean of past {_span(self.mean_days)}"] if self.mean_days else []
+        name = f"{self.name}, {self.unit}" if self.axis_note else self.name
+        return f"{name} ({'; '.join(notes)})" if notes else name
 
 
 def _span(days: int) -> str:
@@ -74,16 +90,19 @@ SERUM_CALCIUM_AXIS_MMOL_L = (2.0, 2.8)
 BMD_MEAN_DAYS = 365
 
 CHARTS: tuple[Chart, ...] = (
-    Chart("paradox", "The calcium paradox: bone loses, vessel gains", "bone density change (%)",
-          (Line("bmd_change_pct", "bone density change", "#2b6cb0", mean_days=BMD_MEAN_DAYS),
-           Line("vessel_calcification_mg", "vessel wall calcium", "#c53030", right_axis=True)),
-          right_axis="vessel wall calcium (mg)", at_least=((-2.0, 1.0), (0.0, 5.0))),
+    Chart("paradox", "The calcium paradox: bone loses, vessel gains", "bone, %",
+          (Line("bmd_change_pct", "bone density change", "#2b6cb0", mean_days=BMD_MEAN_DAYS, unit="%", digits=1,
+                short="bone", axis_note="left axis"),
+           Line("vessel_calcification_mg", "vessel wall calcium", "#c53030", right_axis=True, unit="mg", digits=2,
+                short="vessel", axis_note="right axis")),
+          right_axis="vessel, mg", at_least=((-2.0, 1.0), (0.0, 5.0))),
     Chart("dp_ucmgp", "dp-ucMGP in plasma (vitamin K status of the vessel)", "pmol/L",
-          (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5"),), at_least=((0.0, 500.0),)),
+          (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5", unit="pmol/L", digits=0),), at_least=((0.0, 500.0),)),
     Chart("ucoc", "Undercarboxylated osteocalcin (%ucOC)", "% of osteocalcin",
-          (Line("ucoc_fraction", "%ucOC", "#d69e2e", scale=100.0),), at_least=((0.0, 50.0),)),
+          (Line("ucoc_fraction", "%ucOC", "#d69e2e", scale=100.0, unit="%", digits=0),), at_least=((0.0, 50.0),)),
     Chart("serum_calcium", "Serum calcium (held steady by PTH; fixed 2.0-2.8 mmol/L axis)", "mmol/L",
-          (Line("serum_calcium_mmol_l", "serum calcium", "#2f855a"),), fixed=(SERUM_CALCIUM_AXIS_MMOL_L,)),
+          (Line("serum_calcium_mmol_l", "serum calcium", "#2f855a", unit="mmol/L", digits=2),),
+          fixed=(SERUM_CALCIUM_AXIS_MMOL_L,)),
 )
 CHARTS_BY_KEY = {c.key: c for c in CHARTS}
 #: (series key, recorded column, trailing-mean days) for every line drawn
@@ -92,6 +111,7 @@ SERIES_SPECS: tuple[tuple[str, str, int], ...] = tuple(sorted(
     | {(ln.series_key, ln.column, ln.mean_days) for c in CHARTS for ln in c.lines if ln.mean_days}))
 CHART_COLUMNS = SERIES_SPECS  # kept name: what RunFrame.series must hold
 FONT_PX = 16  # legible on a laptop
+DAYS_PER_YEAR = 365  # the recorded series' time is in years of 365 days (session)
 PRESENT_FONT_PX = 22  # legible from the back of a lecture hall
 
 
@@ -130,22 +150,35 @@ class AxisLock:
     """Per-tab memory of each chart axis's range, so restarts keep their axes.
 
     While :attr:`locked`, :meth:`ranges_for` returns ranges that only widen, covering every
-    value shown since the lock was switched on (and the chart's ``at_least`` range).
-    Unlocked, non-fixed axes scale to the data.
+    value shown since the lock was switched on or the comparison began (:meth:`forget`), and
+    the chart's ``at_least`` range. Unlocked, non-fixed axes scale to the data.
     """
 
     def __init__(self, locked: bool = True):
         self.locked = locked
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, int], tuple[float, float]] = {}
+        #: which comparison the remembered ranges belong to; :meth:`forget` starts the next
+        self.comparison = 0
 
     def set_locked(self, locked: bool) -> None:
         with self._lock:
             self.locked = locked
             self._seen.clear()
 
-    def ranges_for(self, chart: Chart, frames: list[RunFrame]) -> list[tuple[float, float] | None]:
-        """One entry per axis: ``(min, max)`` to pin, or None to scale to the data."""
+    def forget(self) -> None:
+        """A new comparison (another demo or scenario): drop the remembered ranges. Frames of the
+        comparison before (a play loop's last frame) no longer widen the axes (:meth:`ranges_for`)."""
+        with self._lock:
+            self._seen.clear()
+            self.comparison += 1
+
+    def ranges_for(self, chart: Chart, frames: list[RunFrame],
+                   comparison: int | None = None) -> list[tuple[float, float] | None]:
+        """One entry per axis: ``(min, max)`` to pin, or None to scale to the data.
+
+        ``comparison``: the :attr:`comparison` the frames belong to (None: the current one). Frames
+        of an earlier one get their own extent and are not remembered."""
         n_axes = 2 if chart.right_axis else 1
         out: list[tuple[float, float] | None] = []
         for axis in range(n_axes):
@@ -158,11 +191,12 @@ class AxisLock:
                 continue
             lo, hi = _extent(chart, frames, axis)
             with self._lock:
+                current = comparison is None or comparison == self.comparison
                 floor = chart.at_least[axis] if axis < len(chart.at_least) else None
-                for known in (self._seen.get((chart.key, axis)), floor):
+                for known in (self._seen.get((chart.key, axis)) if current else None, floor):
                     if known is not None:
                         lo, hi = min(lo, known[0]), max(hi, known[1])
-                if math.isfinite(lo) and math.isfinite(hi):
+                if current and math.isfinite(lo) and math.isfinite(hi):
                     self._seen[(chart.key, axis)] = (lo, hi)
             out.append(nice_range(lo, hi) if math.isfinite(lo) else None)
         return out
@@ -190,6 +224,19 @@ def _side(frames: list[RunFrame], i: int) -> str:
     return "" if len(frames) == 1 else f" · {'AB'[i]}"
 
 
+def time_axis(years_total: float) -> tuple[str, float, int]:
+    """The time axis of a run ``years_total`` long: ``(unit, units per year, tooltip decimals)``.
+    Years, or days for a run shorter than a year (a rodent preset's 60 days read as 0.03, 0.06 ... years)."""
+    if round(years_total * DAYS_PER_YEAR) < DAYS_PER_YEAR:
+        return "day", float(DAYS_PER_YEAR), 0
+    return "year", 1.0, 1
+
+
+def _times(years: list[float], per_year: float) -> list[float]:
+    # the series' years are days / 365 rounded to 4 decimals: days come back whole
+    return years if per_year == 1.0 else [round(x * per_year) for x in years]
+
+
 def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, font_px: int = FONT_PX,
                    ranges: list[tuple[float, float] | None] | None = None) -> dict:
     """An ECharts option for one chart with every side's line(s) (title drawn by the page).
@@ -197,6 +244,7 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
     ``ranges``: per axis ``(min, max)`` from :meth:`AxisLock.ranges_for`; None (or missing)
     scales that axis to the data, except a chart's fixed ranges, which always apply.
     """
+    time_unit, per_year, time_digits = time_axis(years_total)
     series = []
     for i, frame in enumerate(frames):
         dash = "dashed" if i == 1 else "solid"
@@ -209,7 +257,7 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
                     "animation": False, "yAxisIndex": axis, "silent": True,
                     "lineStyle": {"width": 1, "type": dash, "color": line.color, "opacity": 0.3},
                     "itemStyle": {"color": line.color, "opacity": 0.3},
-                    "data": [[x, y] for x, y in zip(years, _scaled(values, line.scale))],
+                    "data": [[x, y] for x, y in zip(_times(years, per_year), _scaled(values, line.scale))],
                 })
             years, values = frame.series[line.series_key]
             series.append({
@@ -217,7 +265,10 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
                 "yAxisIndex": axis,
                 "lineStyle": {"width": 3, "type": dash, "color": line.color},
                 "itemStyle": {"color": line.color},
-                "data": [[x, y] for x, y in zip(years, _scaled(values, line.scale))],
+                "data": [[x, y] for x, y in zip(_times(years, per_year), _scaled(values, line.scale))],
+                # the tooltip's words for this line (chart.vue): "bone -2.5 %"
+                "ca_tip": {"name": f"{line.short or line.name}{' ' + 'AB'[i] if len(frames) > 1 else ''}",
+                           "unit": line.unit, "digits": line.digits},
             })
     ranges = list(ranges or [])
     fixed = list(chart.fixed)
@@ -229,6 +280,8 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
         y = {"type": "value", "name": name, "nameLocation": "end", "nameGap": int(0.6 * font_px),
              "nameTextStyle": {"fontSize": font_px, "align": "right" if axis else "left"},
              "axisLabel": {"fontSize": font_px}}
+        if chart.right_axis:  # two axes: each name in its line's colour
+            y["nameTextStyle"]["color"] = next(ln.color for ln in chart.lines if int(ln.right_axis) == axis)
         if pinned is not None:
             y |= {"min": pinned[0], "max": pinned[1], "scale": False}
         else:
@@ -242,8 +295,10 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
         "legend": {"show": False},  # drawn in HTML under the chart (wraps, never clips)
         "grid": {"left": margin, "right": margin if chart.right_axis else 24, "top": int(2.2 * font_px),
                  "bottom": int(3.0 * font_px)},
-        "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "value", "name": "years", "min": 0, "max": round(years_total, 3),
+        # kept inside the chart (it was cut off at the page's left edge); chart.vue writes its text from ca_tip
+        "tooltip": {"trigger": "axis", "confine": True, "ca_tip": {"time": time_unit, "digits": time_digits}},
+        "xAxis": {"type": "value", "name": f"{time_unit}s", "min": 0,
+                  "max": round(years_total * per_year, 0 if per_year != 1.0 else 3),
                   "nameLocation": "middle", "nameGap": int(1.7 * font_px), "nameTextStyle": {"fontSize": font_px},
                   "axisLabel": {"fontSize": font_px}},
         "yAxis": y_axes,
@@ -262,6 +317,7 @@ def chart_png(chart: Chart, frames: list[RunFrame], years_total: float,
     fig = Figure(figsize=(9, 4.5), dpi=110)
     ax = fig.add_subplot()
     ax2 = ax.twinx() if chart.right_axis else None
+    time_unit, per_year, _ = time_axis(years_total)
     for i, frame in enumerate(frames):
         for line in chart.lines:
             target = ax2 if (line.right_axis and ax2 is not None) else ax
@@ -270,12 +326,12 @@ def chart_png(chart: Chart, frames: list[RunFrame], years_total: float,
             if line.mean_days:
                 years, values = frame.series[line.column]
                 ys = [float("nan") if v is None else v for v in _scaled(values, line.scale)]
-                target.plot(years, ys, color=line.color, lw=0.8, ls=ls, alpha=0.3)
+                target.plot(_times(years, per_year), ys, color=line.color, lw=0.8, ls=ls, alpha=0.3)
             years, values = frame.series[line.series_key]
             ys = [float("nan") if v is None else v for v in _scaled(values, line.scale)]
-            target.plot(years, ys, color=line.color, lw=2.5, ls=ls, label=line.label + suffix)
-    ax.set_xlim(0, years_total)
-    ax.set_xlabel("years")
+            target.plot(_times(years, per_year), ys, color=line.color, lw=2.5, ls=ls, label=line.label + suffix)
+    ax.set_xlim(0, years_total * per_year)
+    ax.set_xlabel(f"{time_unit}s")
     ax.set_ylabel(chart.left_axis)
     axes = [ax] + ([ax2] if ax2 is not None else [])
     for axis, target in enumerate(axes):

@@ -59,6 +59,7 @@ from calcium_dashboard.settings import (
     SideSettings,
     change_both,
     checked_change,
+    current_demo,
     difference_text,
     differences,
     initial_editing,
@@ -68,6 +69,7 @@ from calcium_dashboard.settings import (
     scenario_choices,
     settings_from_query,
     shared_changes_dropped,
+    side_label,
 )
 from calcium_dashboard.live import ChartView, FrameView
 from calcium_dashboard.texts import EXPLANATIONS
@@ -132,10 +134,15 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 .ca-tissue-title { white-space: nowrap; }
 .ca-knob-label { font-size: 15px; margin-top: 6px; }
 .ca-notice { font-size: 17px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.ca-caption { font-size: 16px; line-height: 1.35; color: #333; overflow-wrap: anywhere; }
+/* two lines at most on a projector (the whole text on hover): four lines squeezed the chart at 1024x768 */
+.ca-present .ca-caption { font-size: 17px; line-height: 1.3; display: -webkit-box; -webkit-line-clamp: 2;
+                          -webkit-box-orient: vertical; overflow: hidden; }
 .ca-chart-title { font-size: 18px; font-weight: 600; text-align: center; overflow-wrap: anywhere; margin: 6px 0 0 0; }
 .ca-chart-sides { font-size: 14px; text-align: center; color: #444; overflow-wrap: anywhere; }
 .ca-chart-legend { font-size: 15px; text-align: center; line-height: 1.6; }
-.ca-legend-item { display: inline-block; margin: 0 12px; white-space: nowrap; }
+/* an item wraps within the legend's width (a half-width chart on a 1024 px screen) instead of running out */
+.ca-legend-item { display: inline-block; margin: 0 12px; max-width: 100%; }
 .ca-line { display: inline-block; width: 30px; height: 0; border-top: 3px solid; vertical-align: middle;
            margin-right: 6px; }
 .ca-line-faint { opacity: 0.35; border-top-width: 1px; }
@@ -263,21 +270,32 @@ def SeedInput(seed: int | None, own_seed: int | None, on_seed: Callable[[int | N
 
 @solara.component
 def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.Reactive[tuple],
-                  editing: solara.Reactive[str], notify: Callable[..., None]):
-    """Scenario pickers, compare mode, sliders, seed, upload and the shareable link."""
+                  editing: solara.Reactive[str], notify: Callable[..., None],
+                  on_new_comparison: Callable[[], None] = lambda: None):
+    """Scenario pickers, compare mode, sliders, seed, upload and the shareable link.
+
+    ``on_new_comparison`` is called before another demo or scenario (A or B), or compare mode switched,
+    replaces the comparison: the page then drops the locked chart axes (a slider keeps them)."""
     s = settings.value
     upload_map = dict(uploads.value)
     choices = scenario_choices(upload_map)
     descriptions = builtin_scenarios()
+    refused = solara.use_ref({})  # control key -> the value last refused, until it runs or is set
 
     def set_side(which: str, side: SideSettings) -> None:
         settings.set(replace(settings.value, **{"a" if which == "A" else "b": side}))
 
-    DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH))  # the same person: sex or age moves A and B
+    def new_scenario(which: str, name: str) -> None:
+        if name != (s.a if which == "A" else s.b).scenario:
+            on_new_comparison()
+        set_side(which, SideSettings(name))
+
+    DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH),  # the same person: sex or age moves A and B
+                on_new_comparison=on_new_comparison)
     solara.Button("Presentation mode", block=True, outlined=True, classes=["present-button"],
                   on_click=lambda: settings.set(replace(settings.value, present=True)))
     solara.Select("Scenario A" if s.b else "Scenario", value=s.a.scenario, values=choices,
-                  on_value=lambda name: set_side("A", SideSettings(name)), classes=["scenario-a"])
+                  on_value=lambda name: new_scenario("A", name), classes=["scenario-a"])
     if s.a.scenario in descriptions:
         solara.Text(descriptions[s.a.scenario], style={"font-size": "13px", "color": "#555"})
 
@@ -288,6 +306,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         if not on:
             last_b.set(current.b)
         b = (last_b.value or SideSettings(current.a.scenario)) if on else None
+        on_new_comparison()
         settings.set(replace(current, b=b))
         editing.set(initial_editing(replace(current, b=b)) if on else "A")
 
@@ -295,7 +314,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
                   classes=["compare-switch"])
     if s.b is not None:
         solara.Select("Scenario B (dashed)", value=s.b.scenario, values=choices,
-                      on_value=lambda name: set_side("B", SideSettings(name)), classes=["scenario-b"])
+                      on_value=lambda name: new_scenario("B", name), classes=["scenario-b"])
         solara.ToggleButtonsSingle(value=editing.value, values=["A", "B", EDIT_BOTH], on_value=editing.set,
                                    classes=["editing-toggle"])
         EditingNote(s.a, s.b, editing.value, upload_map)
@@ -317,19 +336,31 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             return
         values_b = knob_values(s.b, base_b)
 
+    def forget_fixed(key: str, runs_now: list[dict[str, Any]]) -> None:
+        """Take away the refusal of ``key`` (set now) and of every control whose refused value now runs on
+        the sides changed: "female" refused on a mouse stayed after "Postmenopausal woman", which made her
+        female, was switched on as the message advised."""
+        refused.current.pop(key, None)
+        notify(None, f"control {key}")  # set: a refusal of its last value is stale
+        for other, wanted in list(refused.current.items()):
+            if all(values.get(other) == wanted for values in runs_now):
+                refused.current.pop(other)
+                notify(None, f"control {other}")
+
     def change(key: str, value: Any) -> None:
         try:
             if which == EDIT_BOTH:
                 a, b = change_both(s.a, s.b, key, value, upload_map)
                 settings.set(replace(settings.value, a=a, b=b))
-                notify(None, f"control {key}")
+                forget_fixed(key, [knob_values(a, base), knob_values(b, base_b)])
                 return
             new = checked_change(side, key, value, base, upload_map)
         except ScenarioError as exc:
+            refused.current[key] = value
             notify(str(exc), f"control {key}")
             return
         set_side(which, new)
-        notify(None, f"control {key}")  # set: a refusal of its last value is stale
+        forget_fixed(key, [knob_values(new, base)])
 
     def back_to_scenario() -> None:
         if which == EDIT_BOTH:  # the changes made to both; how B differs from A (a demo's cause) stays
@@ -374,6 +405,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             notify(f"{name[:80]}: could not be read as a scenario ({type(exc).__name__})", "upload")
             return
         uploads.set(tuple((k, sc) for k, sc in uploads.value if k != scenario.name) + ((scenario.name, scenario),))
+        on_new_comparison()
         # with A and B moving together the file is A's scenario (it replaced B without a word), and the
         # sliders then change A, the side that runs it
         set_side("A" if which == EDIT_BOTH else which, SideSettings(UPLOAD_PREFIX + scenario.name))
@@ -406,14 +438,18 @@ def EditingNote(a: SideSettings, b: SideSettings, editing: str, uploads: dict):
 
 @solara.component
 def DemoButtons(settings: solara.Reactive[DashboardSettings], on_demo: Callable[[], None] = lambda: None,
-                dense: bool = False):
-    """One button per demo; each compares the same person with and without one cause."""
+                dense: bool = False, on_new_comparison: Callable[[], None] = lambda: None):
+    """One button per demo; each compares the same person with and without one cause.
+
+    ``on_new_comparison`` is called before another demo replaces the settings (the locked axes go)."""
     if not dense:
         solara.Text("Lecture demos (one cause each, same person, same seed):",
                     style={"font-weight": "600", "font-size": "14px"})
 
     def choose(key: str) -> None:
         s = settings.value
+        if not DEMOS_BY_KEY[key].shown_by(s):
+            on_new_comparison()
         settings.set(replace(DEMOS_BY_KEY[key].settings(), days_per_frame=s.days_per_frame, present=s.present))
         on_demo()
 
@@ -429,6 +465,35 @@ def DemoButtons(settings: solara.Reactive[DashboardSettings], on_demo: Callable[
                       on_click=lambda key=demo.key: choose(key), classes=["demo-button", f"demo-{demo.key}"],
                       style={"margin-bottom": "4px", "text-transform": "none", "white-space": "normal",
                              "height": "auto", "min-height": "36px", "padding": "4px 8px"})
+
+
+def scenario_caption(side: SideSettings, uploads: dict) -> str:
+    """A side's scenario in words: its label and its one-line description
+    (``k2_deficiency: Long-term low vitamin K intake: ...``)."""
+    description = builtin_scenarios().get(side.scenario)
+    if description is None:
+        try:
+            description = resolve_scenario(side.scenario, uploads).description
+        except ScenarioError:
+            description = ""
+    return f"{side_label(side)}: {description}" if description else side_label(side)
+
+
+@solara.component
+def Caption(s: DashboardSettings, uploads: dict):
+    """What the audience sees, in words, under the controls: for a lecture demo what to expect and why A
+    and B already differ on day 0; in presentation mode with one scenario, which scenario runs (there is
+    no sidebar to say so)."""
+    demo = current_demo(s)
+    if demo is not None:
+        texts = [demo.note, demo.day_zero_text()]
+    elif s.present and s.b is None:
+        texts = [scenario_caption(s.a, uploads)]
+    else:
+        texts = []
+    text = " ".join(filter(None, texts))
+    if text:  # class not "caption": that is Vuetify's 12 px type
+        rv.Html(tag="div", children=[text], class_="ca-caption run-caption", attributes={"title": text})
 
 
 @solara.component
@@ -482,6 +547,9 @@ class FrameSink:
     def __init__(self, frames: list[RunFrame], axes: AxisLock, present: bool = False):
         self.latest = frames
         self.axes = axes
+        #: the comparison these runs belong to: after another demo or scenario (AxisLock.forget) a frame
+        #: this sink still shows (a play loop's last) does not widen the new comparison's axes
+        self.comparison = axes.comparison
         self.present = present
         self._lock = threading.Lock()
         self._charts_shown = 0.0
@@ -499,7 +567,7 @@ class FrameSink:
     def option(self, chart: Chart, frames: list[RunFrame]) -> dict:
         return echarts_option(chart, frames, _years_total(frames),
                               font_px=PRESENT_FONT_PX if self.present else FONT_PX,
-                              ranges=self.axes.ranges_for(chart, frames))
+                              ranges=self.axes.ranges_for(chart, frames, self.comparison))
 
     def set_present(self, present: bool) -> None:
         """Switch chart sizes and type between the normal page and presentation mode."""
@@ -593,7 +661,7 @@ def LiveChart(chart: Chart, sink: FrameSink):
     solara.Column(children=[sink.charts[chart.key]], gap="0px", style={"width": "100%"})
     ChartLegend(chart, sink.latest)
     solara.FileDownload(lambda: chart_png(chart, sink.latest, _years_total(sink.latest),
-                                          sink.axes.ranges_for(chart, sink.latest)),
+                                          sink.axes.ranges_for(chart, sink.latest, sink.comparison)),
                         filename=f"calcium_abm_{chart.key}.png", label="Chart as PNG", mime_type="image/png")
 
 
@@ -627,12 +695,7 @@ def Controls(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactiv
         on_finished(all(r.finished for r in runs))
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-        if playing.value:
-            solara.Button("❚❚ Pause", on_click=lambda: playing.set(False), color="warning",
-                          classes=["pause-button"])
-        else:
-            solara.Button("▶ Play", on_click=lambda: playing.set(True), color="success", disabled=finished,
-                          classes=["play-button"])
+        PlayPause(playing, finished)
         solara.Button("Step", on_click=step, disabled=playing.value or finished, classes=["step-button"])
         solara.Button("Reset", on_click=on_reset, classes=["reset-button"])
         with solara.Column(gap="0px"):
@@ -643,6 +706,29 @@ def Controls(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactiv
         if not present:
             solara.FileDownload(lambda: combined_csv(runs), filename="calcium_abm_run.csv",
                                 label="Download run (CSV)", mime_type="text/csv")
+
+
+def second_click(data: Any) -> bool:
+    """Whether a click event's data (the browser's event, as ipyvue sends it) is the second (or later)
+    click of a double-click: the DOM's ``detail``, the click count."""
+    return isinstance(data, dict) and isinstance(data.get("detail"), int) and data["detail"] >= 2
+
+
+@solara.component
+def PlayPause(playing: solara.Reactive[bool], finished: bool):
+    """▶ Play, or ❚❚ Pause while playing. The second click of a double-click is ignored: the button turns
+    into Pause under the cursor, and a double-clicked Play paused the run at its first frame (day 7)."""
+    label, color, cls = ("❚❚ Pause", "warning", "pause-button") if playing.value else ("▶ Play", "success",
+                                                                                         "play-button")
+    button = rv.Btn(children=[label], color=color, disabled=finished and not playing.value, class_=cls)
+
+    play = not playing.value  # what this button does: the label it shows says so
+
+    def clicked(widget, event, data) -> None:
+        if not second_click(data):
+            playing.set(play)
+
+    reacton.ipyvue.use_event(button, "click", clicked)
 
 
 def report_physiology(runs: list[SimulationRun], notify: Callable[[str], None] | None) -> None:
@@ -883,7 +969,7 @@ def Dashboard():
 
     if not s.present:
         with solara.Sidebar():
-            SettingsPanel(settings, uploads, editing, notify)
+            SettingsPanel(settings, uploads, editing, notify, on_new_comparison=axes.forget)
             solara.Switch(label="Lock chart axes (keep their range across restarts)", value=axes_locked.value,
                           on_value=lock_axes, classes=["axis-lock"])
 
@@ -907,11 +993,13 @@ def Dashboard():
             Controls(runs, sink, playing, is_finished, s.days_per_frame, set_speed, reset, on_finished,
                      present=s.present, notify=notify)
             if s.present:
-                DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH), dense=True)
+                DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH), dense=True,
+                            on_new_comparison=axes.forget)
                 solara.Button("Exit presentation", outlined=True, classes=["exit-present-button"],
                               on_click=lambda: settings.set(replace(settings.value, present=False)))
                 if is_finished:  # in the row: a banner pushed the paradox chart's axis off the unscrolled screen
                     solara.Text("End of the run: press Reset to watch again", classes=["ca-end-note"])
+        Caption(s, dict(uploads.value))
         if is_finished and not s.present:
             solara.Info("End of the simulated period: press Reset to watch again, or change a setting.")
         Live(runs, sink, playing, s.days_per_frame, on_finished, notify, present=s.present

@@ -19,7 +19,7 @@ from calcium_abm import CalciumParadoxModel, Scenario, results_frame
 from calcium_abm.outputs import physiology_warning_today
 from calcium_abm.render import render_bone, render_vessel
 
-from calcium_dashboard.charts import trailing_mean
+from calcium_dashboard.charts import DAYS_PER_YEAR, trailing_mean
 from calcium_dashboard.settings import DashboardSettings, side_label, side_scenario
 
 #: points per chart line sent to the browser; more adds bytes per frame, not detail
@@ -30,7 +30,6 @@ MAX_CHART_POINTS = 400
 #: 5x5-pixel patches was ~60 % of a frame; measured with bench/dashboard.py). The pictures
 #: go to the page as raw RGB pixels (12 KB each at 64x64; ``live.FrameView``)
 IMAGE_SCALE = 1
-DAYS_PER_YEAR = 365
 
 
 @dataclass(frozen=True, eq=False)

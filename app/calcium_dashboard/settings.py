@@ -450,21 +450,45 @@ class Demo:
     scenario: str
     cause: str
     value: Any
+    #: what B has done for years before day 0, for :meth:`day_zero_text` ("been on warfarin")
+    history: str = ""
+    #: what the audience should expect to see, on the page under the controls ("" for none)
+    note: str = ""
 
     def settings(self) -> DashboardSettings:
         return DashboardSettings(a=SideSettings(self.scenario),
                                  b=SideSettings(self.scenario, ((self.cause, self.value),)))
 
+    def day_zero_text(self) -> str:
+        """Why A and B differ on day 0: each person starts in the steady state of their own day-0 settings
+        (``calcium_abm``'s calcium-balanced start), so "with and without" means B's whole history."""
+        return (f"B has {self.history} for years before day 0 (the model starts each person in the steady state "
+                "of their own day-0 settings), so A and B differ on day 0.")
+
+    def shown_by(self, settings: DashboardSettings) -> bool:
+        """Whether ``settings`` compare this demo's person: both sides on its scenario, and B differing from
+        A by its cause alone (a control then moved for A and B together keeps it the demo)."""
+        a, b = settings.a, settings.b
+        return (b is not None and a.scenario == b.scenario == self.scenario and set(a.changes) <= set(b.changes)
+                and set(b.changes) - set(a.changes) == {(self.cause, self.value)})
+
 
 DEMOS: tuple[Demo, ...] = (
     Demo("mk7", "The same person with and without MK-7", DEFAULT_SCENARIO, "mk7_ug_per_day",
-         MK7_SUPPLEMENT_UG_PER_DAY),
+         MK7_SUPPLEMENT_UG_PER_DAY, history="taken MK-7"),
     Demo("warfarin", "The same person with and without warfarin", DEFAULT_SCENARIO, "warfarin_mg_per_day",
-         WARFARIN_DEMO_MG_PER_DAY),
+         WARFARIN_DEMO_MG_PER_DAY, history="been on warfarin",
+         note="Warfarin users' bone is expected to change like non-users' (validation row W3: MrOS, Woo et al. "
+              "2008): B's bone line lies on A's, while B's vessel gains more calcium."),
     Demo("ckd5", "The same person: healthy kidneys vs CKD 5", DEFAULT_SCENARIO, "ckd_stage",
-         5),
+         5, history="had CKD 5"),
 )
 DEMOS_BY_KEY = {d.key: d for d in DEMOS}
+
+
+def current_demo(settings: DashboardSettings) -> Demo | None:
+    """The lecture demo ``settings`` show (:meth:`Demo.shown_by`), or None."""
+    return next((d for d in DEMOS if d.shown_by(settings)), None)
 
 
 def lecture_demo(key: str = "mk7") -> DashboardSettings:
