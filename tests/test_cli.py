@@ -675,3 +675,20 @@ def test_more_workers_than_cpus_get_a_note_and_still_run(tmp_path, capsys):
     assert f"note: --workers {cpus + 1} is more than this machine's {cpus} CPUs" in err
     assert main(["batch", str(batch), "--out", str(tmp_path / "one"), "--workers", "1", "--quiet"]) == 0
     assert "more than this machine" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("side, warned", [(16, True), (32, False)])
+def test_sensitivity_warns_when_bmd_outputs_come_from_small_bone_grids(tmp_path, capsys, side, warned):
+    """A new user's Morris screen on 16 x 16 grids ranked calcium first for bmd_change_pct with opposite signs at
+    two batch seeds, and nothing warned: the seed's noise in BMD outweighed the effects."""
+    design = tmp_path / "m.toml"
+    design.write_text(f'scenario = "healthy_adult"\nseed = 5\nyears = 0.02\noutput = "summary"\n[set]\n'
+                      f'bone_grid_width = {side}\nbone_grid_height = {side}\nvessel_grid_width = 8\n'
+                      'vessel_grid_height = 8\n[sensitivity]\nmethod = "morris"\ntrajectories = 2\nlevels = 4\n'
+                      '[sensitivity.parameters]\nmk7_ug_per_day = [0, 360]\ncalcium_mg_per_day = [500, 2000]\n'
+                      '[analysis]\noutcomes = { bmd_change_pct = "final", dp_ucmgp_pmol_l = "final" }\n',
+                      encoding="utf-8")
+    assert main(["sensitivity", str(design), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert (f"warning: bmd_change_pct comes from bone grids of {side} x {side}, below 32 x 32" in err) is warned, err
+    assert "dp_ucmgp" not in err
