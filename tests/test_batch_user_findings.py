@@ -235,3 +235,19 @@ def test_the_docs_numbers_on_these_findings_are_the_codes():
     assert f"3 events in 3 runs read {share_ci(3, 3)['ci_low']:.2f} to 1" in doc
     assert "(`placebo 1 of 2, mk7 0 of 1`:" in doc  # the report line of test_the_report_says_how_many_...
     assert "`power_<outcome>_<arm>_<analysis>.csv`" in doc and "upper bound" in doc
+
+
+# ------------------------------------------------------------------ finding 7: a run-in's baselines
+
+
+@pytest.mark.parametrize("day, noted", [(30, True), (1, False)])
+def test_the_notes_say_that_a_run_in_s_changes_start_at_day_0(day, noted):
+    """Baselines are day 0's; with randomisation_day 30 a new user's 3-year change silently included the run-in."""
+    from calcium_abm.batch.analysis import outcome_notes
+
+    spec = load_batch({"scenario": "healthy_adult", "years": 0.2, "cohort": {"patients": 3, "randomisation_day": day},
+                       "arms": [{"name": "placebo"}, {"name": "mk7", "set": {"mk7_ug_per_day": 180}}],
+                       "analysis": {"outcomes": {"dp_ucmgp_pmol_l": "change"}}})
+    per_run = pd.DataFrame({"dp_ucmgp_pmol_l_baseline": [300.0, 310.0], "dp_ucmgp_pmol_l_final": [290.0, 200.0]})
+    text = "\n".join(outcome_notes(spec, per_run))
+    assert (f"baselines are day 0's (the screening visit), {day} days before randomisation" in text) is noted

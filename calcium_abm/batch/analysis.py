@@ -368,6 +368,9 @@ def outcome_notes(spec: BatchSpec, per_run: pd.DataFrame, manifest: dict[str, An
     (with the ``manifest``) BMD outcomes from bone grids too small for them (:func:`small_grid_note`)."""
     grid = small_grid_note(manifest, outcome_names(spec)) if manifest is not None else None
     notes = [f"- {grid}"] if grid else []
+    if spec.cohort is not None and (day := spec.cohort.randomisation_day) > 1 and analysis_outcomes(spec):  # run-in
+        notes.append(f"- baselines are day 0's (the screening visit), {day} days before randomisation: each change "
+                     "includes the run-in, when the arms are still one run")
     for column, measure in analysis_outcomes(spec).items():
         name = outcome_name(column, measure)
         if measure == "pct_change" and (zero := int((per_run[f"{column}_baseline"] == 0).sum())):
