@@ -129,8 +129,9 @@ _DECLARED: dict[str, Column] = {
     "osteochondrogenic_vsmc_fraction": Column("-", "Share of VSMCs in the osteochondrogenic phenotype",
                                               "t.n_osteo / t.n_vsmc"),
     "dp_ucmgp_pmol_l": Column("pmol/L", "Plasma desphospho-uncarboxylated MGP", "t.m.blood.dp_ucmgp_pmol_l"),
-    "ucoc_fraction": Column("-", "Share of osteocalcin made today that is not fully carboxylated (%ucOC / 100); "
-                                 "NaN in the osteocalcin knockout",
+    "ucoc_fraction": Column("-", "Share of osteocalcin made today that is not fully carboxylated (%ucOC / 100); NaN in "
+                                 "the osteocalcin knockout. Its changes are checked (rows 8, 11); its level is not: "
+                                 "assays read ~21 % in healthy women (Emaus 2010 placebo: 3.9 of 18.8 ng/mL)",
                             "1.0 - t.m.carboxylation.osteocalcin_carboxylated_fraction"),
     "hepatic_carboxylation_fraction": Column("-", "Share of new clotting factors (II, VII, IX, X) made fully "
                                                   "carboxylated today (flux-limited hepatic carboxylation)",
