@@ -57,7 +57,8 @@ def test_a_man_turning_71_on_warfarin_sees_his_inr_rise_as_he_ages():
 def test_the_laws_parameters_are_refused_where_no_day_reaches_71_and_act_where_one_does():
     with pytest.raises(ScenarioError, match=r"parameters.warfarin_clearance_decline_per_year = 0.005 does nothing in "
                                             r"this run: it acts only where drugs.warfarin_mg_per_day is above 0 in a "
-                                            r"person \(not a rodent preset\) older than"):
+                                            r"person \(not a rodent preset\) who is older by the run's end than "
+                                            r"parameters.warfarin_clearance_decline_onset_age_years \(71 unless set\)"):
         _warfarin_run(50.0, warfarin_clearance_decline_per_year=0.005)
     with pytest.raises(ScenarioError, match="warfarin_clearance_decline_onset_age_years"):
         simulate("healthy_adult", years=0.1, seed=4, overrides={**SMALL, "age_years": 85.0,
@@ -84,3 +85,14 @@ def test_row_w_age_reads_the_older_man_s_dose_from_the_rules_and_the_odd_quotes_
     assert not row.criteria[0].passes(share) and row.criteria[0].known_failure
     text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text().split())
     assert f"a man of 85 needs {share:.2f} of a man of 50's dose for the same INR" in text
+
+
+def test_an_onset_moved_past_the_person_s_age_acts_and_is_taken():
+    """A fresh user's onset of 76 for a man of 75 was refused as doing nothing, though it turns the fall off
+    (onset 71 by default): it is the same run as no fall at all."""
+    later = _warfarin_run(75.0, warfarin_clearance_decline_onset_age_years=76.0)
+    none = _warfarin_run(75.0, warfarin_clearance_decline_per_year=0.0)
+    default = _warfarin_run(75.0)
+    assert later["inr"].iloc[-1] == none["inr"].iloc[-1] < default["inr"].iloc[-1]
+    with pytest.raises(ScenarioError, match=r"older by the run's end than this onset or the default one \(71\)"):
+        _warfarin_run(50.0, warfarin_clearance_decline_onset_age_years=60.0)

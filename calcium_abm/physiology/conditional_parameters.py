@@ -15,6 +15,7 @@ each entry both ways: bit-identical runs while the condition is off, different r
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 __all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "LINGERING", "acts_in", "acts_on_day", "condition_text",
@@ -130,26 +131,32 @@ _WARFARIN = ("drugs.warfarin_mg_per_day is above 0 on that day or before (warfar
 _DIALYSIS = ("dialysis.sessions_per_week is above 0 (the phosphate a session removes)", _dialysis)
 
 
-def _warfarin_past_clearance_onset(state) -> bool:
-    """Whether a person (not a rodent preset, whose age laws are off) takes warfarin and is older than the onset
-    of warfarin's age-related fall in clearance (:func:`.vitamin_k.warfarin_clearance_relative`) by the run's end."""
+def _warfarin_past_clearance_onset(state, onsets: tuple[str, ...] = ("set",)) -> bool:
+    """Whether a person (not a rodent preset, whose age laws are off) takes warfarin and is older by the run's end
+    than the onset of warfarin's age-related fall in clearance (:func:`.vitamin_k.warfarin_clearance_relative`):
+    the onset in force (``"set"``), or (``"default"`` too) the default onset, past which moving the onset acts."""
     from calcium_abm.physiology import vitamin_k
 
-    onset = _parameter(state, "warfarin_clearance_decline_onset_age_years", vitamin_k)
+    default = next(p.value for p in vitamin_k.PARAMETERS if p.name == "warfarin_clearance_decline_onset_age_years")
+    onset = min(_parameter(state, "warfarin_clearance_decline_onset_age_years", vitamin_k) if "set" in onsets else
+                math.inf, default if "default" in onsets else math.inf)
     return (_warfarin(state) and state.patient.species == "human"
             and state.patient.age_years + state.simulation.years > onset)
 
 
-_WARFARIN_AGE = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rodent preset) older than "
-                 "parameters.warfarin_clearance_decline_onset_age_years (71) by the run's end: warfarin's clearance "
+_WARFARIN_AGE = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rodent preset) who is older by the run's "
+                 "end than parameters.warfarin_clearance_decline_onset_age_years (71 unless set): warfarin's clearance "
                  "falls only past that age", _warfarin_past_clearance_onset)
+_WARFARIN_ONSET = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rodent preset) who is older by the run's "
+                   "end than this onset or the default one (71): moving the onset changes the clearance only at ages "
+                   "past one of them", lambda state: _warfarin_past_clearance_onset(state, ("set", "default")))
 
 #: parameter -> (where it acts, in words; whether it acts in one day's settings, a validated state)
 CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "warfarin_half_life_h": _WARFARIN,
     "warfarin_distribution_volume_l": _WARFARIN,
     "warfarin_clearance_decline_per_year": _WARFARIN_AGE,
-    "warfarin_clearance_decline_onset_age_years": _WARFARIN_AGE,
+    "warfarin_clearance_decline_onset_age_years": _WARFARIN_ONSET,
     "warfarin_ec50_mg_per_l": _WARFARIN,
     "warfarin_imax": _WARFARIN,
     "extrahepatic_warfarin_ec50_mg_per_l": _WARFARIN,
