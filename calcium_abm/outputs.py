@@ -271,9 +271,9 @@ def percent_change_problem(column: str) -> str | None:
     percent change divides by a number near 0); None for any other column."""
     if column == "lumbar_spine_t_score":
         return "a T-score is a signed distance in SDs from the young-adult mean (0 at the mean)"
-    if column == "calcification_score":  # a new user's pct_change of it: zeros dropped unequally, +16,681 %
-        return ("a calcification score is 0 or near 0 AU on day 0 in many patients, where a percent change has no "
-                "value or is huge (0.04 AU rising to 7 AU reads +17,400 %)")
+    if column in ("calcification_score", "vessel_calcification_mg", "calcified_area_fraction"):  # zeros dropped
+        return ("the vessel wall's calcium is 0 or near 0 on day 0 in many patients, where a percent change has no "
+                "value or is huge (a score of 0.04 AU rising to 7 AU reads +17,400 %)")  # unequally by arm
     return day_0_value_problem(column)
 
 

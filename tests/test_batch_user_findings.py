@@ -125,6 +125,10 @@ def test_a_percent_change_of_the_calcification_score_is_refused_naming_the_field
     assert main(["batch", str(spec), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     assert "calcification_score" in capsys.readouterr().err and not (tmp_path / "o").exists()
     load_batch({**data, "analysis": {"outcomes": {"calcification_score": "change"}}})  # its change stays allowed
+    for column in ("vessel_calcification_mg", "calcified_area_fraction"):  # the same wall calcium, the same flaw
+        with pytest.raises(BatchError, match=rf'analysis.outcomes.{column} = "pct_change" is not allowed: the vessel '
+                                             "wall's calcium is 0 or near 0 on day 0"):
+            load_batch({**data, "analysis": {"outcomes": {column: "pct_change"}}})
 
 
 # ------------------------------------------------------------------ a small pilot for findings 1, 11 and 10
