@@ -122,7 +122,8 @@ _DECLARED: dict[str, Column] = {
     "vessel_calcification_mg": Column("mg", "Calcium deposited in the represented arterial wall: media plus "
                                             "intimal plaque (intima.py)",
                                       't.pools["vessel_wall"]'),
-    "calcification_score": Column("Agatston-like units", "vessel_calcification_mg x agatston_units_per_mg_calcium",
+    "calcification_score": Column("Agatston-like units", "vessel_calcification_mg x agatston_units_per_mg_calcium; in a "
+                                  "rodent preset only a relative measure (no coronary score: read calcified_area_fraction)",
                                   't.pools["vessel_wall"] * t.p.agatston_units_per_mg_calcium'),
     "calcified_area_fraction": Column("-", "Share of media patches above the calcified threshold",
                                       "t.n_calcified / t.n_vsmc"),

@@ -200,7 +200,7 @@ def tertiles_problems(tertiles_of: str, distributions: dict[str, Distribution]) 
         if isinstance(tertiles_of, str) and tertiles_of in COLUMNS:  # a recorded column: not 'unknown'
             return [f"analysis.tertiles_of = {fmt_value(tertiles_of)} is not allowed: it is a recorded column, and "
                     "tertiles split the patients by one of the cohort's drawn distributions "
-                    f"({', '.join(distributions) or 'none'}); a day-0 value such as this one is not drawn"]
+                    f"({', '.join(distributions) or 'none'}), which a recorded column is not"]
         return [exc.context["text"]]
     drawn = {resolve_setting(k, "cohort.distributions"): (k, d) for k, d in distributions.items()}
     if path not in drawn:
