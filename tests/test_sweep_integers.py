@@ -29,3 +29,19 @@ def test_random_draws_give_the_end_stages_their_full_share():
     counts = Counter(p["patient.ckd_stage"] for p in sweep_points(_sweep("random", 600)))
     assert set(counts) == {0, 1, 2, 3, 4, 5}
     assert min(counts[0], counts[5]) > 70  # a sixth is 100; rounding gave the ends ~60 (a tenth)
+
+
+def test_a_whole_number_range_with_no_whole_number_or_a_log_scale_is_refused():
+    """A fresh user's ckd_stage 2.2-2.8 drew stage 2, outside it; with log = true the end stage got half a share."""
+    import pytest
+
+    from calcium_abm.batch import BatchError
+
+    with pytest.raises(BatchError, match=r"sweep.parameters.ckd_stage = \{ min = 2.2, max = 2.8 \} is not allowed: "
+                                         r"patient.ckd_stage takes whole numbers and none lies in this range"):
+        _sweep("random", 10, stages=(2.2, 2.8))
+    with pytest.raises(BatchError, match=r"log = true \} is not allowed: patient.ckd_stage takes whole numbers, drawn "
+                                         r"alike from the range: leave log out"):
+        load_batch({"scenario": "healthy_adult", "years": 0.01, "sweep": {"method": "random", "samples": 4,
+                    "parameters": {"ckd_stage": {"min": 1, "max": 5, "log": True}}}})
+    assert [p["patient.ckd_stage"] for p in sweep_points(_sweep("random", 8, stages=(2.2, 3.8)))] == [3] * 8

@@ -34,8 +34,7 @@ ARM_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")  # what an arm's name may hold
 
 
 def arm_place(index: int, name: Any = None) -> str:
-    """Where arm ``index`` (from 0) is in the batch file, for messages: ``arms #2 (mk7)``, with its
-    name when it has a valid one (``arms #2`` when the name is missing or is what is wrong)."""
+    """Where arm ``index`` (from 0) is in the batch file, for messages: ``arms #2 (mk7)`` (``arms #2`` without a valid name)."""
     return f"arms #{index + 1}" + (f" ({name})" if isinstance(name, str) and ARM_NAME.match(name) else "")
 
 
@@ -202,10 +201,9 @@ def check_criteria(value: dict[str, Criterion], where: str) -> dict[str, Criteri
 
 
 def _values_it_cannot_hold(where: str, path: str, criterion: Criterion) -> list[str]:
-    """A criterion on setting ``path`` that names a value the setting cannot hold (``sex = { one_of =
-    ["femal"] }``, ``ckd_stage = { one_of = [7] }``), or bounds a setting that is not a number: no
-    candidate could have it, so an inclusion would screen out every candidate and an exclusion
-    would never act."""
+    """A criterion on setting ``path`` that names a value the setting cannot hold (``sex = { one_of = ["femal"] }``,
+    ``ckd_stage = { one_of = [7] }``), or bounds a setting that is not a number: no candidate could have it, so an
+    inclusion would screen out every candidate and an exclusion would never act."""
     section, _, field = path.partition(".")
     kind, allowed = setting_kind(path), allowed_text(SECTIONS[section], field)
     if criterion.one_of is None:
@@ -246,9 +244,9 @@ def _holds(name: str, low: float, high: float, low_excluded: bool = False) -> st
 
 def _bounds_it_cannot_meet(where: str, name: str, low: float, high: float, criterion: Criterion,
                            low_excluded: bool = False) -> list[str]:
-    """A min/max criterion on ``name``, which holds numbers from ``low`` (above it if ``low_excluded``) to ``high``,
-    that no value can meet, or that every value meets: an inclusion would screen out every candidate or none, an
-    exclusion none or all."""
+    """A min/max criterion on ``name``, which holds numbers from ``low`` (above it if ``low_excluded``) to ``high``, that
+    no value can meet, or that every value meets: an inclusion would screen out every candidate or none, an exclusion
+    none or all."""
     held = _holds(name, low, high, low_excluded)
     too_low = criterion.max is not None and (criterion.max < low or (low_excluded and criterion.max <= low))
     if (criterion.min is not None and criterion.min > high) or too_low:
@@ -284,12 +282,15 @@ def check_strata(value: list[str], categories: tuple[str, ...]) -> list[str]:
 
 
 def whole_number_problems(where: str, path: str, values: Any) -> list[str]:
-    """A swept integer setting (``ckd_stage``) takes whole numbers only, as a scenario file
-    does: listed values and a grid range's points must be whole (a random or Latin
-    hypercube draw from a range is rounded to the nearest whole number)."""
+    """A swept integer setting (``ckd_stage``) takes whole numbers only, as a scenario file does: listed values and a
+    grid range's points must be whole; a random or Latin hypercube range draws its whole numbers alike, so it holds one
+    and has no log scale (which would give the end numbers another share)."""
     if not isinstance(values, list):  # a sweep range: min, max, steps, log
         if values.steps is None:
-            return []
+            text = f"{where} = {{ min = {fmt_value(values.min)}, max = {fmt_value(values.max)}"
+            return ([f"{text} }} is not allowed: {path} takes whole numbers and none lies in this range"]
+                    if math.ceil(values.min) > math.floor(values.max) else [f"{text}, log = true }} is not allowed: "
+                    f"{path} takes whole numbers, drawn alike from the range: leave log out"] if values.log else [])
         points = ([values.min * (values.max / values.min) ** (i / (values.steps - 1)) for i in range(values.steps)]
                   if values.log else
                   [values.min + (values.max - values.min) * i / (values.steps - 1) for i in range(values.steps)])
@@ -439,10 +440,9 @@ def analysis_outcomes(spec: Any) -> dict[str, str]:
 
 
 def analysis_problems(kind: str, arm_names: list[str], analysis: Any) -> list[str]:
-    """What is wrong with ``[analysis]`` for a batch of ``kind`` with ``arm_names``: a table only a cohort
-    reads, ``control_arm`` with one arm (there is no effect to compare), ``severe_calcification`` in a
-    sensitivity screen (no table reads it) and ``tertiles_of`` without it (its tertiles split only the
-    relative risks of severe calcification)."""
+    """What is wrong with ``[analysis]`` for a batch of ``kind`` with ``arm_names``: a table only a cohort reads,
+    ``control_arm`` with one arm (there is no effect to compare), ``severe_calcification`` in a sensitivity screen (no
+    table reads it) and ``tertiles_of`` without it (its tertiles split only the relative risks of severe calcification)."""
     a, problems = analysis, []
     if kind != "cohort" and (a.control_arm or a.tertiles_of):
         problems.append("analysis.control_arm and analysis.tertiles_of belong to a [cohort] batch")
