@@ -229,7 +229,7 @@ def test_the_demos_say_what_b_is_on_day_0_and_what_warfarin_does_to_bone(monkeyp
         rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["warfarin"].title]).widget.click()
         (caption,) = _captions(rc)
         warfarin = ds.DEMOS_BY_KEY["warfarin"]
-        assert caption == f"{warfarin.note} {warfarin.day_zero_text()}"
+        assert caption == f"{warfarin.day_zero_text()} {warfarin.note}"  # day 0 first: a two-line clamp keeps it
         assert "Warfarin users' bone is expected to change like non-users'" in caption
         assert "validation row W3: MrOS, Woo et al. 2008" in caption and "B's vessel gains more calcium" in caption
         assert "B has been on warfarin for years before day 0" in caption and "differ on day 0" in caption

@@ -486,7 +486,7 @@ def Caption(s: DashboardSettings, uploads: dict):
     no sidebar to say so)."""
     demo = current_demo(s)
     if demo is not None:
-        texts = [demo.note, demo.day_zero_text()]
+        texts = [demo.day_zero_text(), demo.note]  # why B differs on day 0 first: what a two-line clamp keeps
     elif s.present and s.b is None:
         texts = [scenario_caption(s.a, uploads)]
     else:

@@ -479,7 +479,8 @@ DEMOS: tuple[Demo, ...] = (
     Demo("warfarin", "The same person with and without warfarin", DEFAULT_SCENARIO, "warfarin_mg_per_day",
          WARFARIN_DEMO_MG_PER_DAY, history="been on warfarin",
          note="Warfarin users' bone is expected to change like non-users' (validation row W3: MrOS, Woo et al. "
-              "2008): B's bone line lies on A's, while B's vessel gains more calcium."),
+              "2008), so only the vessel half of the paradox shows here: B's bone line lies on A's, while B's vessel "
+              "gains more calcium."),
     Demo("ckd5", "The same person: healthy kidneys vs CKD 5", DEFAULT_SCENARIO, "ckd_stage",
          5, history="had CKD 5"),
 )
