@@ -155,7 +155,12 @@ def test_relative_risk_by_tertile_and_versus_control():
         t1 = rr[(rr["arm"] == arm) & (rr["tertile"] == "T1 (lowest)")].iloc[0]
         assert t1["relative_risk"] == 1.0 and math.isnan(t1["ci_low"]) and math.isnan(t1["ci_high"])
     overall = rr[rr["tertile"] == "all"].set_index("arm")
-    assert list(overall.index) == ["mk7"]  # the control is not compared with itself
+    # the control's own row first, its n, events and risk shown (a fresh user could not check the ratio), RR 1 with
+    # no interval: it is not compared with itself
+    assert list(overall.index) == ["placebo", "mk7"]
+    control = overall.loc["placebo"]
+    assert (control["n"], control["events"], control["risk"]) == (6, 3, 0.5)
+    assert control["relative_risk"] == 1.0 and math.isnan(control["ci_low"]) and math.isnan(control["ci_high"])
     assert overall.loc["mk7", "relative_risk"] == pytest.approx((1 / 6) / (3 / 6))
     assert overall.loc["mk7", "reference"] == "arm placebo"
 
@@ -388,7 +393,7 @@ def test_severe_calcification_of_a_column_without_a_value_is_neither_an_event_no
     per_run = run_outcomes(tmp_path / "out")
     assert per_run["severe_calcification"].isna().all()
     table = relative_risks(per_run, "severe_calcification", None, control="a")
-    assert list(table["n"]) == [0] and list(table["events"]) == [0] and math.isnan(table["risk"].iloc[0])
+    assert list(table["n"]) == [0, 0] and list(table["events"]) == [0, 0] and table["risk"].isna().all()  # a, b
     frame = pd.DataFrame({"arm": ["a"] * 6, "patient": range(6), "x": [1.0, 2, 3, 4, 5, 6],
                           "event": [True, False, None, True, False, False]})
     by_tertile = relative_risks(frame, "event", "x").set_index("tertile")

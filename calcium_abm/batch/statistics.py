@@ -227,9 +227,7 @@ def tertiles(per_run: pd.DataFrame, column: str, patient_column: str = "patient"
     The cut points are the whole randomised cohort's at baseline, every arm together and each
     patient counted once: arms are compared on the same strata, and a crossover patient is in one
     tertile in every arm. Patients are ranked by value (ties in patient order), so the tertiles
-    hold equal numbers of patients (to within one). Without ``patient_column`` each run counts as
-    a patient.
-    """
+    hold equal numbers of patients (to within one). Without ``patient_column`` each run counts as a patient."""
     require_columns(per_run, column=column)
     by_patient = patient_column in per_run
     values = per_run.drop_duplicates(patient_column).set_index(patient_column)[column] if by_patient else per_run[column]
@@ -245,8 +243,8 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
 
     The tertiles' cut points are the whole randomised cohort's baseline values, shared by all
     arms, each patient counted once (:func:`tertiles`); each tertile's relative risk is versus
-    the lowest tertile of the same arm. With ``control`` a row per arm (tertile "all") gives the
-    arm's risk versus the control arm. Arms come in :func:`arm_order` (``arms``: the batch
+    the lowest tertile of the same arm. With ``control`` a row per arm (tertile "all"; the control's first, RR 1
+    with no interval) gives the arm's risk versus the control arm. Arms come in :func:`arm_order` (``arms``: the batch
     file's order). ``excluded``: a boolean column of runs left out of every risk (already above the
     threshold on day 0, so no incident event is possible); each row counts its group's in ``excluded``.
     """
@@ -282,14 +280,15 @@ def relative_risks(per_run: pd.DataFrame, event: str, tertiles_of: str | None, c
                              f"{tertiles_of}_max": part[tertiles_of].max(), "n": n1, "events": a,
                              **counted_out(groups.get_group(tertile)), "risk": a / n1 if n1 else math.nan,
                              "reference": f"{TERTILES[0]}, same arm", **versus})
-    if control is not None:
+    if control is not None:  # the control's own row first (RR 1, no interval), so a reader can check each ratio
         ctrl = frame[frame[arm_column] == control]
-        for arm in [a for a in order if a != control]:
+        for arm in [control, *(a for a in order if a != control)]:
             part = frame[frame[arm_column] == arm]
             a, n1 = int(part[event].sum()), len(part)
-            rows.append({"arm": arm, "tertile": "all", "n": n1, "events": a,
-                         **counted_out(whole[whole[arm_column] == arm]), "risk": a / n1 if n1 else math.nan,
-                         "reference": f"arm {control}", **risk_ratio(a, n1, int(ctrl[event].sum()), len(ctrl))})
+            versus = risk_ratio(a, n1, int(ctrl[event].sum()), len(ctrl))
+            rows.append({"arm": arm, "tertile": "all", "n": n1, "events": a, **counted_out(whole[whole[arm_column] == arm]),
+                         "risk": a / n1 if n1 else math.nan, "reference": f"arm {control}", **versus, **(
+                             {"ci_low": math.nan, "ci_high": math.nan} if arm == control else {})})
     return pd.DataFrame(rows)
 
 
