@@ -185,8 +185,9 @@ def test_pool_workers_end_when_the_batch_process_alone_is_killed(tmp_path):
 def test_non_empty_directory_needs_resume_and_the_same_batch(tmp_path):
     out = tmp_path / "out"
     run_batch(cohort_batch(patients=2), out)
-    with pytest.raises(BatchError, match=r"is not empty \(2 entries, e.g. 'manifest.json'\): use --resume to "
-                                         "finish the batch stored there, or give another directory"):
+    with pytest.raises(BatchError, match=r"is not empty \(2 entries, e.g. 'manifest.json'\): use --resume "
+                                         r"\(resume=True in run_batch\) to finish the batch stored there, or give "
+                                         "another directory"):
         run_batch(cohort_batch(patients=2), out)
     table = run_batch(cohort_batch(patients=2), out, resume=True)
     assert list(table["status"]) == ["already done"] * 2

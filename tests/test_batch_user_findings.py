@@ -220,7 +220,8 @@ def test_summarize_of_a_batch_still_running_says_so_instead_of_advising_resume(p
         assert main(["summarize", str(out), "--quiet"]) == 0
         err = capsys.readouterr().err
         assert "is still running" in err and "--resume" not in err, err
-        assert "is still running" in (out / "summary" / "report.md").read_text("utf-8")
+        report = (out / "summary" / "report.md").read_text("utf-8")
+        assert "is still running" in report and report.count("summarise") == 1  # the advice once, not twice
     # the batch has ended (the lock is free) with the run still missing: stopped, and --resume finishes it
     note = open_batch(out).missing_note()
     assert "was stopped" in note and "--resume" in note and "still running" not in note, note

@@ -453,8 +453,9 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
     total = len(manifest["runs"])
     lines = [f"# Batch '{spec.name}' ({spec.kind})", ""]
     if missing:
+        again = "" if "summarise it again" in missing else "; summarise again when the batch is finished"
         lines += [f"**Incomplete batch.** {missing}. Every table and plot below is of the {done} finished "
-                  "runs only; summarise again when the batch is finished.", ""]
+                  f"runs only{again}.", ""]
     lines += physiology_lines(warned or {}, done)
     lines += outcome_notes(spec, tables["per_run"], manifest) if "per_run" in tables and len(tables["per_run"]) else []
     if spec.description:

@@ -214,7 +214,7 @@ def check_output_dir(out_dir: str | os.PathLike, resume: bool) -> Path:
         raise BatchError(f"--out '{out}': cannot list the directory ({exc.strerror or exc})") from None
     if entries and not resume:
         raise BatchError(f"--out '{out}' is not empty ({counted(len(entries), 'entry')}, e.g. '{entries[0]}'): "
-                         "use --resume to finish the batch stored there, or give another directory")
+                         "use --resume (resume=True in run_batch) to finish the batch stored there, or give another directory")
     if entries and not (out / MANIFEST).is_file():
         raise BatchError(f"--out '{out}' is not empty and has no {MANIFEST}, so it is not a batch "
                          "directory and cannot be resumed: give another directory")
