@@ -96,3 +96,15 @@ def test_an_onset_moved_past_the_person_s_age_acts_and_is_taken():
     assert later["inr"].iloc[-1] == none["inr"].iloc[-1] < default["inr"].iloc[-1]
     with pytest.raises(ScenarioError, match=r"older by the run's end than this onset or the default one \(71\)"):
         _warfarin_run(50.0, warfarin_clearance_decline_onset_age_years=60.0)
+
+
+def test_the_docs_quote_the_law_s_fall_at_85():
+    """ODD 7.1, the parameter's source and row W-Age's reason quote the clearance fall at 85 the law gives."""
+    from pathlib import Path
+
+    from calcium_abm.validation.anticoagulation_rows import AGE_SENSITIVITY
+
+    fall = f"{100.0 * (1.0 - vitamin_k.warfarin_clearance_relative(85.0, P)):.1f} %"
+    odd = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text().split())
+    source = next(p.source for p in vitamin_k.PARAMETERS if p.name == "warfarin_clearance_decline_per_year")
+    assert f"gives {fall})" in odd and f"this law gives {fall};" in source and f"{fall} lower at 85" in AGE_SENSITIVITY
