@@ -31,7 +31,7 @@ from calcium_abm.io import atomic_directory, atomic_write, check_output_director
 from calcium_abm.markdown import markdown_table
 
 __all__ = ["SUMMARY_FILES", "conduct_table", "outcome_name", "published_comparison", "outcome_names", "refuse_runs_folder",
-           "run_outcomes", "sensitivity_indices", "small_grid_note", "summarize", "summary_tables", "to_markdown"]
+           "run_outcomes", "sensitivity_indices", "small_grid_bmd_outcomes", "small_grid_note", "summarize", "summary_tables", "to_markdown"]
 
 #: the files the last summary wrote into its folder, one name a line (io.atomic_directory's list)
 SUMMARY_FILES = ".calcium-abm-summary-files"
@@ -347,14 +347,19 @@ def small_bone_grids(manifest: dict[str, Any]) -> list[tuple[int, int]]:
                   and w * h < SMALL_BONE_GRID_SIDE ** 2)
 
 
+def small_grid_bmd_outcomes(manifest: dict[str, Any], outcomes: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    """The BMD outcomes of ``outcomes`` and the bone grids below ``SMALL_BONE_GRID_SIDE`` squared they come from."""
+    bmd = [o for o in outcomes if bmd_column(o.removesuffix("_pct_change").removesuffix("_change").removesuffix(
+        "_final"))]
+    return bmd, small_bone_grids(manifest) if bmd else []
+
+
 def small_grid_note(manifest: dict[str, Any], outcomes: list[str]) -> str | None:
     """One sentence when a bone-mineral-density outcome of ``outcomes`` comes from bone grids below 32 x 32
     (``SMALL_BONE_GRID_SIDE``), whose seed noise then makes much of the spread between patients; else None."""
     from calcium_abm.outputs import SMALL_BONE_GRID_SIDE
 
-    bmd = [o for o in outcomes if bmd_column(o.removesuffix("_pct_change").removesuffix("_change").removesuffix(
-        "_final"))]
-    grids, side = small_bone_grids(manifest) if bmd else [], SMALL_BONE_GRID_SIDE
+    (bmd, grids), side = small_grid_bmd_outcomes(manifest, outcomes), SMALL_BONE_GRID_SIDE
     return None if not grids else (
         f"BMD outcome{'s' * (len(bmd) > 1)} {', '.join(bmd)}: the runs' bone grids are "
         f"{', '.join(f'{w} x {h}' for w, h in grids)}, below {side} x {side}, where the seed's noise in bone mineral "

@@ -48,14 +48,11 @@ def small_grid_indices_note(spec, out) -> str | None:
     """The warning for BMD outputs of a design run on bone grids below ``SMALL_BONE_GRID_SIDE`` squared (a new
     user's Morris screen on 16 x 16 grids ranked calcium first for bmd_change_pct, at -7.4 with batch seed 5 and
     +9.4 with seed 6: the seed's noise outweighed the effects); None otherwise."""
-    from calcium_abm.batch.analysis import bmd_column, outcome_names, small_bone_grids
+    from calcium_abm.batch.analysis import outcome_names, small_grid_bmd_outcomes
     from calcium_abm.batch.store import open_batch
     from calcium_abm.outputs import SMALL_BONE_GRID_SIDE
 
-    bmd = [name for name in outcome_names(spec) if bmd_column(name.removesuffix("_pct_change").removesuffix(
-        "_change").removesuffix("_final"))]
-    grids = small_bone_grids(open_batch(out).manifest) if bmd else []
-    side = SMALL_BONE_GRID_SIDE
+    (bmd, grids), side = small_grid_bmd_outcomes(open_batch(out).manifest, outcome_names(spec)), SMALL_BONE_GRID_SIDE
     return None if not grids else (
         f"{', '.join(bmd)} come{'s' * (len(bmd) == 1)} from bone grids of {', '.join(f'{w} x {h}' for w, h in grids)}, "
         f"below {side} x {side}: there the seed's noise in bone mineral density can be as large as the parameters' "

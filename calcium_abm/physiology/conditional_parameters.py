@@ -15,7 +15,6 @@ each entry both ways: bit-identical runs while the condition is off, different r
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 __all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "LINGERING", "acts_in", "acts_on_day", "condition_text",
@@ -131,15 +130,16 @@ _WARFARIN = ("drugs.warfarin_mg_per_day is above 0 on that day or before (warfar
 _DIALYSIS = ("dialysis.sessions_per_week is above 0 (the phosphate a session removes)", _dialysis)
 
 
-def _warfarin_past_clearance_onset(state, onsets: tuple[str, ...] = ("set",)) -> bool:
+def _warfarin_past_clearance_onset(state, or_default: bool = False) -> bool:
     """Whether a person (not a rodent preset, whose age laws are off) takes warfarin and is older by the run's end
-    than the onset of warfarin's age-related fall in clearance (:func:`.vitamin_k.warfarin_clearance_relative`):
-    the onset in force (``"set"``), or (``"default"`` too) the default onset, past which moving the onset acts."""
+    than the onset of warfarin's age-related fall in clearance (:func:`.vitamin_k.warfarin_clearance_relative`)
+    in force, or (``or_default``) than the default onset, past which moving the onset acts."""
     from calcium_abm.physiology import vitamin_k
 
-    default = next(p.value for p in vitamin_k.PARAMETERS if p.name == "warfarin_clearance_decline_onset_age_years")
-    onset = min(_parameter(state, "warfarin_clearance_decline_onset_age_years", vitamin_k) if "set" in onsets else
-                math.inf, default if "default" in onsets else math.inf)
+    name = "warfarin_clearance_decline_onset_age_years"
+    onset = _parameter(state, name, vitamin_k)
+    if or_default:
+        onset = min(onset, next(p.value for p in vitamin_k.PARAMETERS if p.name == name))
     return (_warfarin(state) and state.patient.species == "human"
             and state.patient.age_years + state.simulation.years > onset)
 
@@ -149,7 +149,7 @@ _WARFARIN_AGE = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rodent
                  "falls only past that age", _warfarin_past_clearance_onset)
 _WARFARIN_ONSET = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rodent preset) who is older by the run's "
                    "end than this onset or the default one (71): moving the onset changes the clearance only at ages "
-                   "past one of them", lambda state: _warfarin_past_clearance_onset(state, ("set", "default")))
+                   "past one of them", lambda state: _warfarin_past_clearance_onset(state, or_default=True))
 
 #: parameter -> (where it acts, in words; whether it acts in one day's settings, a validated state)
 CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
