@@ -300,3 +300,20 @@ def test_a_wrong_treated_arm_is_named_apart_from_the_control():
     with pytest.raises(UserInputError, match=r"power needs a treated arm beside the control arm 'placebo': the "
                                              r"pilot has no other arm \(its arms: placebo\)"):
         power_design(pilot[pilot["arm"] == "placebo"], "y_change", control="placebo")
+
+
+def test_a_spread_of_round_off_is_no_spread_in_welchs_test():
+    """ucoc_fraction in a warfarin cohort: every run of an arm the same but for its last bits. Welch's test
+    gave p = 0 with a point for a CI and scipy's 'catastrophic cancellation' warning (new-user probe, stop 60);
+    now it reports no p-value, as the ANCOVA did; a real spread of 1e-9 still gets one."""
+    import warnings
+
+    from calcium_abm.batch.statistics import difference_of_means
+
+    bits = np.arange(10) * 1e-17
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scipy's precision-loss warning fails the test
+        flat = difference_of_means(0.30 + bits, 0.606 + bits)
+    assert math.isnan(flat["p_value"]) and flat["ci_low"] == flat["ci_high"] == pytest.approx(-0.306)
+    real = difference_of_means(0.30 + bits * 1e8, 0.606 + bits * 1e8)
+    assert real["p_value"] < 1e-6 and real["ci_low"] < real["ci_high"]

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from calcium_abm.batch import load_results, run_batch
-from calcium_abm.batch.analysis import summarize
+from calcium_abm.batch.analysis import summarize, summary_tables
 from calcium_abm.batch.conduct import baseline_state
 from calcium_abm.batch.expand import expand_runs
 from calcium_abm.batch.spec import BatchError, load_batch
@@ -55,11 +55,35 @@ def test_every_arm_of_a_patient_shares_day_0_and_mk7_lowers_dp_ucmgp(tmp_path):
 
 def test_randomisation_day_0_puts_the_arm_in_force_before_baseline(tmp_path):
     # the old behaviour, on request: each arm then starts at its own steady state
-    run_batch(trial(patients=1, years=10 / 365, cohort={"design": "crossover", "randomisation_day": 0}),
-              tmp_path / "out")
+    run_batch(trial(patients=1, years=10 / 365, cohort={"design": "crossover", "randomisation_day": 0},
+                    analysis={"outcomes": {"dp_ucmgp_pmol_l": "final"}}), tmp_path / "out")
     rows = load_results(tmp_path / "out")
     day0 = rows[rows["day"] == 0].set_index("arm")["dp_ucmgp_pmol_l"]
     assert day0["mk7"] < 0.8 * day0["placebo"]
+
+
+@pytest.mark.parametrize("outcomes", [{"dp_ucmgp_pmol_l": "pct_change"}, {"bone_mineral_density_g_cm2": "change"}, None])
+def test_a_change_from_day_0_is_refused_when_the_arms_differ_on_day_0(outcomes):
+    """Randomised on day 0, each arm starts in its own treatment's steady state: a clinician's MK-7 trial showed
+    baselines of 480 vs 250 pmol/L and an 'effect' of -0.34 points with p = 0.09 (stop 60), the ANCOVA adjusting
+    for a baseline the treatment had made. A change is refused, naming the outcome; 'final' runs."""
+    data = trial(cohort={"randomisation_day": 0})
+    data.pop("analysis") if outcomes is None else data.update(analysis={"outcomes": outcomes})
+    with pytest.raises(BatchError, match=r"is not allowed with cohort.randomisation_day = 0: each arm then starts") as e:
+        load_batch(data)
+    assert ("the default outcomes" in str(e.value)) == (outcomes is None)
+    assert f"analysis.outcomes.{next(iter(outcomes or {'dp_ucmgp_pmol_l': 0}))}" in str(e.value)
+    load_batch(trial(cohort={"randomisation_day": 0}, analysis={"outcomes": {"dp_ucmgp_pmol_l": "final"}}))
+    load_batch(trial(cohort={"randomisation_day": 1}))  # randomised after day 0: the same day 0, a change is fine
+
+
+def test_an_ancova_does_not_adjust_for_a_day_0_the_arms_were_already_treated_on(tmp_path):
+    run_batch(trial(patients=6, years=20 / 365, cohort={"randomisation_day": 0},
+                    analysis={"outcomes": {"dp_ucmgp_pmol_l": "final"}}), tmp_path / "out")
+    ancova = summary_tables(tmp_path / "out")[1]["ancova"].iloc[0]
+    assert ancova["adjusted_for"].startswith("nothing (randomised on day 0")
+    run_batch(trial(patients=6, years=20 / 365, analysis={"outcomes": {"dp_ucmgp_pmol_l": "final"}}), tmp_path / "d1")
+    assert summary_tables(tmp_path / "d1")[1]["ancova"].iloc[0]["adjusted_for"] == "dp_ucmgp_pmol_l_baseline"
 
 
 def test_arm_schedules_titrate_and_stop_after_randomisation():
@@ -613,3 +637,17 @@ def test_an_inclusion_the_exclusion_only_narrows_is_kept():
               "exclusion": {"age_years": {"min": 75}, "ckd_stage": {"one_of": [4]}}}
     runs = expand_runs(load_batch(trial(patients=4, cohort=cohort)))
     assert runs.screening["randomised"] == 4
+
+
+def test_resume_refuses_a_batch_whose_arm_was_renamed(tmp_path):
+    """A renamed arm keeps its runs' ids (they hash the scenario), so --resume ran the missing run under the new
+    name beside saved runs under the old, and summarize reported three arms with two effects of n = 1 (hostile
+    tester, stop 60). The same file resumes; the renamed one is refused."""
+    out = tmp_path / "out"
+    run_batch(trial(patients=2, years=10 / 365), out)
+    next((out / "runs").glob("*.parquet")).unlink()
+    renamed = trial(patients=2, years=10 / 365, arms=[{"name": "placebo"}, {"name": "mk7b", "add": {"mk7_ug_per_day": 360}}])
+    with pytest.raises(BatchError, match=r"holds a different batch \('t', 2 runs; this file has 2 runs, the same "
+                                         r"under other labels, such as an arm's name\): --resume only finishes"):
+        run_batch(renamed, out, resume=True)
+    assert list(run_batch(trial(patients=2, years=10 / 365), out, resume=True)["status"]).count("already done") == 1

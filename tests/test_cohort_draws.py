@@ -230,3 +230,25 @@ def test_tertiles_of_a_recorded_column_says_it_is_one_and_not_an_unknown_key():
     spec["analysis"] = {"tertiles_of": "dp_ucmgp_pmol"}  # a typo is still an unknown key
     with pytest.raises(BatchError, match="unknown key 'dp_ucmgp_pmol'"):
         load_batch(spec)
+
+
+def test_every_shipped_calcium_score_trial_draws_the_traits_that_set_a_persons_score():
+    """The shipped coronary-calcium trials drew no wall_plaque_growth: every person of an age and sex progressed
+    alike, so the Shea 2009 emulation's control arm had an SD of the 3-year change of 30 AU where the trial's SEM
+    gives ~96, and `power` asked 4-6 x too few patients (clinician, stop 60). A file whose outcome is the score
+    must draw both traits that set it when its arms are different people; a file drawing every other trait must draw
+    this one too."""
+    from pathlib import Path
+
+    from calcium_abm.physiology.person_traits import TRAIT_NAMES
+
+    checked = 0
+    for path in sorted(Path("examples/batches").glob("*.toml")):
+        spec = load_batch(path)
+        if spec.cohort is None or spec.cohort.design != "parallel" or "calcification_score" not in spec.analysis.outcomes:
+            continue  # a crossover compares each person with themselves (mk7_dose_sweep: one typical woman)
+        drawn = set(spec.cohort.distributions)
+        assert {"calcification_propensity", "wall_plaque_growth"} <= drawn, path.name
+        checked += 1
+    assert checked >= 2  # cac_screened_trial and shea2009_k1_cac
+    assert set(TRAIT_NAMES) <= set(load_batch("examples/batches/cac_screened_trial.toml").cohort.distributions)

@@ -2,10 +2,9 @@
 "Table 1", trial effects by Welch / paired t-test and by ANCOVA, relative risks, sensitivity
 indices) and the Markdown/CSV/PNG report of ``summarize``.
 
-The top of ``batch/``: a summary opens the batch directory once (:func:`~calcium_abm.batch.
-store.open_batch`: one read of ``manifest.json``), reads every finished run's Parquet file
-once (:func:`~calcium_abm.batch.store.load_results`) and passes those objects down to the
-statistics (:mod:`calcium_abm.batch.statistics`) and the plots.
+The top of ``batch/``: a summary opens the batch directory once (:func:`~calcium_abm.batch.store.open_batch`:
+one read of ``manifest.json``), reads every finished run's Parquet file once (:func:`~calcium_abm.batch.store.
+load_results`) and passes those objects down to the statistics (:mod:`calcium_abm.batch.statistics`) and plots.
 """
 
 from __future__ import annotations
@@ -255,7 +254,8 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
         if len(spec.arms) > 1:
             tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design, arms=arms)
             if spec.cohort.design == "parallel":
-                tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control, arms=arms)
+                tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control, arms=arms,
+                                                  treated_baseline=spec.cohort.randomisation_day == 0)
         if batch.manifest.get("screening") is not None or spec.cohort.dropout_per_year > 0:
             tables["conduct"] = conduct_table(per_run, batch.manifest.get("screening"), arms)
         if spec.published is not None and "effects" in tables:

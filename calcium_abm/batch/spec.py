@@ -28,6 +28,7 @@ from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEn
     published_problems, screening_limit_problems, shadowed_arm_entries, swept_range_problems, analysis_outcomes,
     analysis_problems, unread_method_keys, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error, shorten
+from calcium_abm.inputs.python_values import plain_values
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
@@ -405,6 +406,14 @@ class BatchSpec(_Table):
         problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence,
                                  self.cohort.patients if self.cohort.design == "parallel" else None)
         problems += shadowed_arm_entries(self.arms, self.cohort.randomisation_day)
+        if self.cohort.randomisation_day == 0 and any(a.set or a.add or any(e.start_day == 0 for e in a.schedule)
+                                                      for a in self.arms):  # the arms differ on day 0 itself
+            problems += [f"analysis.outcomes.{column} = {fmt_value(m)} is not allowed with cohort.randomisation_day "
+                         "= 0: each arm then starts in the steady state of its own treatment, so its day-0 value is "
+                         "already treated and a change from it is not the arm's effect; use 'final' (the arms at the "
+                         "end), or randomise on day 1 or later" + ("" if "outcomes" in self.analysis.model_fields_set
+                                                                   else " (the default outcomes: set [analysis] outcomes)")
+                         for column, m in self.analysis.outcomes.items() if m != "final"]
         problems += screening_limit_problems(self.cohort.screening_limit, self.cohort.patients, self.cohort.screens())
         if self.cohort.stratify_by and (self.cohort.design == "crossover" or len(self.arms) < 2):
             why = "a crossover puts every patient in every arm" if len(self.arms) > 1 else "there is one arm"
@@ -478,8 +487,11 @@ def load_batch(source: str | os.PathLike | Mapping[str, Any] | BatchSpec) -> Bat
     """A validated batch from a :class:`BatchSpec`, a mapping or a ``.toml`` path."""
     if isinstance(source, BatchSpec):
         return source
-    if isinstance(source, Mapping):
-        return validate_batch(source)
+    if isinstance(source, Mapping):  # numpy scalars as the values they hold, tuples as lists (as TOML gives them)
+        try:
+            return validate_batch(plain_values(source))
+        except RecursionError:
+            raise BatchError("batch file: a value is nested too deeply") from None
     if not isinstance(source, (str, os.PathLike)):  # pathlib's TypeError named no argument
         raise BatchError(f"cannot load a batch from {type(source).__name__}: give a .toml path, mapping or BatchSpec")
     data = read_limited(path := Path(source), MAX_BATCH_BYTES, BatchError, "batch file")

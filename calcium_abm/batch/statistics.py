@@ -27,7 +27,7 @@ __all__ = ["CONFIDENCE", "ancova_effects", "arm_order", "baseline_table", "diffe
            "group_statistics", "mean_ci", "relative_risks", "risk_ratio", "share_ci", "tertiles", "trial_effects"]
 
 CONFIDENCE = 0.95  # two-sided confidence level of every interval (convention)
-
+ROUND_OFF = 1e3 * float(np.finfo(float).eps)  # a relative spread of round-off is none (t-test: p = 0, point CI)
 
 def check_confidence(confidence: Any) -> None:
     """Refuse a level scipy would fail on (2), or take into NaN or zero-width intervals (nan, 0)."""
@@ -137,14 +137,14 @@ def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
 
     Returns:
         ``{"difference", "ci_low", "ci_high", "p_value", "n_arm", "n_control"}``. Fewer than
-        two values in a group give a NaN interval and p-value; no spread at all gives a
-        zero-width interval and a NaN p-value.
+        two values in a group give a NaN interval and p-value; no spread (or one of round-off,
+        :data:`ROUND_OFF` of the values) gives a zero-width interval and a NaN p-value.
     """
     check_confidence(confidence)
     a, b = np.asarray(treated, dtype=float).ravel(), np.asarray(control, dtype=float).ravel()
     if paired:
         if a.shape != b.shape:
-            raise ValueError(f"paired difference needs arrays of one length, got {a.shape} and {b.shape}")
+            raise UserInputError(f"paired difference needs arrays of one length, got {a.shape} and {b.shape}")
         keep = np.isfinite(a) & np.isfinite(b)
         a, b = a[keep], b[keep]
     else:
@@ -154,7 +154,7 @@ def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
     if len(a) < 2 or len(b) < 2:
         return out
     spread = np.std(a - b, ddof=1) if paired else max(np.std(a, ddof=1), np.std(b, ddof=1))
-    if spread == 0.0:
+    if spread <= ROUND_OFF * max(float(np.max(np.abs(np.concatenate([a, b])))), 1e-300):  # round-off is no spread
         out.update(ci_low=out["difference"], ci_high=out["difference"])
         return out
     result = stats.ttest_rel(a, b) if paired else stats.ttest_ind(a, b, equal_var=False)
@@ -323,7 +323,8 @@ def group_shares(per_run: pd.DataFrame, by: list[str], event: str, excluded: str
 
 _UNADJUSTED = {"same": "nothing (the baseline is the same in every run, or within every arm)",
                "flow": "nothing (the outcome has no baseline value: a day's flow is not measured on day 0)",
-               "few": "nothing (too few finished runs to adjust for the baseline)"}
+               "few": "nothing (too few finished runs to adjust for the baseline)",
+               "treated": "nothing (randomised on day 0: each arm's day-0 value is already its treatment's)"}
 
 
 def no_residual_spread(fit, y: Any) -> bool:
@@ -332,13 +333,12 @@ def no_residual_spread(fit, y: Any) -> bool:
     round-off, not evidence, and are reported as NaN, as :func:`difference_of_means` does."""
     # round-off in the residual sum of squares scales with sum(y**2): (1000 eps)**2 of it is still
     # round-off, while a real spread of 1 beside an effect of 1e11 is not (1e-20 called it none)
-    scale = (1e3 * np.finfo(float).eps) ** 2
-    return float(fit.ssr) <= scale * max(float(np.sum(np.square(np.asarray(y, dtype=float)))), 1e-300)
+    return float(fit.ssr) <= ROUND_OFF ** 2 * max(float(np.sum(np.square(np.asarray(y, dtype=float)))), 1e-300)
 
 
 def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], control: str,
                    arm_column: str = "arm", confidence: float = CONFIDENCE,
-                   arms: Sequence[str] | None = None) -> pd.DataFrame:
+                   arms: Sequence[str] | None = None, treated_baseline: bool = False) -> pd.DataFrame:
     """Each arm's effect versus ``control`` by ANCOVA: ``outcome ~ arm + baseline`` (OLS).
 
     The analysis trials pre-specify for a change from baseline: the treatment effect
@@ -352,6 +352,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
             ``("dp_ucmgp_pmol_l_change", "dp_ucmgp_pmol_l_baseline")``.
         control: the reference arm.
         arms: the arms' order in the table (the batch file's; see :func:`arm_order`).
+        treated_baseline: the arms differ from day 0 on (``randomisation_day = 0``): no adjustment.
 
     Returns:
         One row per arm and outcome: ``difference`` (adjusted), ``ci_low``, ``ci_high``,
@@ -372,7 +373,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
     rows = []
     for outcome, baseline in outcomes:
         # a day's flow (mg/day) has no day-0 value: such an outcome is analysed unadjusted
-        unmeasured = baseline not in per_run or per_run[baseline].isna().all()
+        unmeasured = treated_baseline or baseline not in per_run or per_run[baseline].isna().all()
         data = per_run[[arm_column, outcome] + ([] if unmeasured else [baseline])].dropna()
         present = set(data[arm_column])  # an outcome NaN in every run of an arm (ucoc_fraction without osteocalcin)
         fitted = [a for a in arms if a in present] if control in present else []
@@ -384,7 +385,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
             continue
         design = pd.DataFrame({f"arm={a}": (data[arm_column] == a).astype(float) for a in fitted}, index=data.index)
         design = sm.add_constant(design, has_constant="add")
-        note = _UNADJUSTED["flow"] if unmeasured else baseline
+        note = _UNADJUSTED["treated" if treated_baseline else "flow"] if unmeasured else baseline
         if not unmeasured:
             adjusted = design.assign(**{baseline: data[baseline].astype(float)})
             # a baseline without spread, or one the arm alone determines (arms that start from
