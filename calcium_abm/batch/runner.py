@@ -22,7 +22,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-import numpy as np
 import pandas as pd
 
 import calcium_abm
@@ -33,7 +32,7 @@ from calcium_abm.batch.progress import ProgressReport
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
 from calcium_abm.batch.store import (DiskError, check_output_dir, claim_output, disk_error, model_fingerprint,
                                      prepare_output, write_run, write_runs)
-from calcium_abm.inputs.messages import short_repr
+from calcium_abm.inputs.options import call_options_problem
 from calcium_abm.interrupts import interruption
 
 __all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "check_scheduler_address", "connect_scheduler", "default_workers",
@@ -442,9 +441,8 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
     refuse_inside_a_starting_worker()
     spec = load_batch(batch)
     workers = _check_workers(workers)
-    for option, value in (("resume", resume), ("progress", progress)):  # "no" is a true string: it would act
-        if not isinstance(value, (bool, np.bool_)):
-            raise BatchError(f"{option} = {short_repr(value, 60)} is not allowed: must be True or False")
+    if problem := call_options_problem(resume=resume, progress=progress, on_result=on_result):
+        raise BatchError(problem)
     check_output_dir(out_dir, resume)  # before screening, which may build a model per candidate for minutes
     try:
         if progress and (line := screening_line(spec.name, spec.cohort, run_start_seconds(spec.base_scenario()))):

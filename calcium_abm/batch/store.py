@@ -240,12 +240,12 @@ def prepare_output(out_dir: str | os.PathLike, spec: BatchSpec, runs: list, resu
     new = _manifest_data(spec, runs, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     if manifest_path.is_file():
         old = load_manifest(out)
-        old_ids = [r["run_id"] for r in old["runs"]]
-        new_ids = [r.run_id for r in runs]
+        old_ids, new_ids = ([(r["run_id"], r.get("labels")) for r in m["runs"]] for m in (old, json.loads(json.dumps(new))))
         if old_ids != new_ids:
-            differ = len(set(old_ids) ^ set(new_ids))
-            raise BatchError(f"--out '{out}' holds a different batch ('{old.get('name')}', {len(old_ids)} runs; "
-                             f"this file has {len(new_ids)} runs, {differ} not shared): --resume only "
+            n = len({i for i, _ in old_ids} ^ {i for i, _ in new_ids})  # 0: a renamed arm (its runs keep their ids)
+            raise BatchError(f"--out '{out}' holds a different batch ('{old.get('name')}', {len(old_ids)} runs; this "
+                             f"file has {len(new_ids)} runs, " + (f"{n} not shared" if n else "the same under other "
+                             "labels, such as an arm's name") + "): --resume only "
                              "finishes the same batch file; give another directory")
         old_model = old.get("model_fingerprint")  # absent in manifests of calcium-abm before it was added
         if old_model is not None and old_model != new["model_fingerprint"]:

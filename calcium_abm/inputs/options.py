@@ -8,10 +8,12 @@ accepts ASCII digits only, checks the length first and names the option in its m
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from calcium_abm.errors import UserInputError
+from calcium_abm.inputs.messages import short_repr
 
-__all__ = ["integer_option", "refuse_workers_with_scheduler"]
+__all__ = ["call_options_problem", "integer_option", "refuse_workers_with_scheduler"]
 
 _ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
 
@@ -40,3 +42,18 @@ def refuse_workers_with_scheduler(workers: str | None, scheduler: str | None) ->
     if workers is not None and scheduler is not None:
         raise UserInputError("--workers and --scheduler cannot be combined: a Dask cluster has its own "
                              "workers (start them with `dask worker ADDRESS`)")
+
+
+def call_options_problem(*, resume: Any, progress: Any, on_result: Any) -> str:
+    """Why ``run_batch``'s options from a Python caller are not allowed, or ``""``: ``resume`` and ``progress`` must
+    be True or False ("no" is a true string: it would act), ``on_result`` a function or None (it was called only once
+    the first run was saved, so a wrong one left a half-started directory)."""
+    import numpy as np
+
+    for option, value in (("resume", resume), ("progress", progress)):
+        if not isinstance(value, (bool, np.bool_)):
+            return f"{option} = {short_repr(value, 60)} is not allowed: must be True or False"
+    if on_result is not None and not callable(on_result):
+        return (f"on_result = {short_repr(on_result, 60)} is not allowed: must be a function of (run_id, rows, "
+                "simulate_seconds), or None")
+    return ""

@@ -128,6 +128,8 @@ def read_limited(path: str | os.PathLike, limit: int, error: type[UserInputError
     origin = shorten(path, MAX_PATH_CHARS)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except ValueError:  # an embedded NUL: no file can have that name
+        raise error(f"{shorten(repr(os.fspath(path)), MAX_PATH_CHARS)}: not a {what} path (it holds a NUL character)") from None
     except FileNotFoundError:
         raise error(f"{origin}: {what} not found") from None
     except IsADirectoryError:

@@ -9,6 +9,7 @@ point one way: ``physiology.<module> -> parameters`` and ``physiology -> physiol
 from __future__ import annotations
 
 import functools
+from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 from calcium_abm.parameters import Parameter
@@ -24,11 +25,13 @@ from calcium_abm.physiology import (ageing, calcification, calcium, carboxylatio
 MODULES = (vitamin_k, carboxylation, coagulation, remodeling, skeleton, calcification, intima, calcium, kidney,
            dialysis, species, ageing, hormone_therapy, person_traits)
 
-_REGISTRY: dict[str, Parameter] | None = None
+_REGISTRY: Mapping[str, Parameter] | None = None
 
 
-def parameter_registry() -> dict[str, Parameter]:
-    """All model parameters by name, in declaration order.
+def parameter_registry() -> Mapping[str, Parameter]:
+    """All model parameters by name, in declaration order: a read-only view (``types.MappingProxyType``), so a
+    caller cannot change the values every later run in the process reads (a value outside its range, or one a
+    spawned worker would not see); give other values through a scenario's ``[parameters]`` table.
 
     Raises:
         RuntimeError: if two modules declare the same name.
@@ -41,7 +44,7 @@ def parameter_registry() -> dict[str, Parameter]:
                 if p.name in reg:
                     raise RuntimeError(f"parameter {p.name!r} declared twice")
                 reg[p.name] = Parameter(**{**p.__dict__, "module": mod.__name__})
-        _REGISTRY = reg
+        _REGISTRY = MappingProxyType(reg)
     return _REGISTRY
 
 
