@@ -148,18 +148,42 @@ def ckd_stage_problem(scenario, first_day: int = 0) -> str | None:
             "lower, or a measured kidney.residual_gfr_ml_per_min")
 
 
+def gfr_decline_problem(scenario) -> str | None:
+    """The message if ``kidney.gfr_end_ml_per_min`` (set on day 0) is not below the GFR the person starts from: the
+    measured ``kidney.residual_gfr_ml_per_min``, else the stage's GFR lowered with age
+    (:func:`.physiology.ageing.gfr_for_person_ml_per_min`; the stage's alone for a rodent preset). An end equal to it
+    changed nothing, and one above it made the "decline" a rise (CKD 4, GFR 22, to 60: 24.3 after a year)."""
+    from calcium_abm.physiology import ageing, kidney, parameter_set
+
+    state = scenario.state_at(0)
+    end, measured, patient = state.kidney.gfr_end_ml_per_min, state.kidney.residual_gfr_ml_per_min, state.patient
+    if end is None:
+        return None
+    start = kidney.gfr_ml_per_min(patient.ckd_stage) if measured is None else measured
+    if measured is None and patient.species == "human":
+        start = ageing.gfr_for_person_ml_per_min(patient.age_years, patient.sex, start, parameter_set(scenario.parameters))
+    if end < start:
+        return None
+    whose = ("kidney.residual_gfr_ml_per_min" if measured is not None else
+             f"CKD stage {patient.ckd_stage}'s GFR" + (f" at the age of {patient.age_years:g}" if patient.species ==
+                                                     "human" else ""))
+    return (f"kidney.gfr_end_ml_per_min = {end:g} is not allowed for this person: a decline ends below where it "
+            f"starts, and their GFR on day 0 is {start:.4g} mL/min ({whose}); give an end below it, or leave it out")
+
+
 def inert_problems(scenario) -> list[str]:
     """Every setting of a validated single-run ``scenario`` that would do nothing: the draw-only
     spreads, :func:`.person_traits.inert_setting_problems` and :func:`schedule_problems`; and, as the
     run refuses it too, a woman who would pass natural menopause still premenopausal
     (:func:`.inputs.menopause.run_menopause_problem`), hormone therapy that would act on nothing, or a CKD
-    stage whose GFR the person's age already passes (:func:`ckd_stage_problem`)."""
+    stage whose GFR the person's age already passes (:func:`ckd_stage_problem`), or a GFR "decline" that is
+    none (:func:`gfr_decline_problem`)."""
     from calcium_abm.inputs.menopause import run_menopause_problem
     from calcium_abm.physiology.person_traits import draw_only_spread_problems, inert_setting_problems
 
-    missed, stage = run_menopause_problem(scenario), ckd_stage_problem(scenario)
+    missed, stage, decline = run_menopause_problem(scenario), ckd_stage_problem(scenario), gfr_decline_problem(scenario)
     return (draw_only_spread_problems(scenario.parameters) + inert_setting_problems(scenario)
-            + schedule_problems(scenario) + [text for text in (missed, stage) if text])
+            + schedule_problems(scenario) + [text for text in (missed, stage, decline) if text])
 
 
 def refuse_inert_settings(scenario, origin: str | None = None) -> None:
