@@ -35,14 +35,22 @@ def test_the_coronary_band_is_the_ci_of_the_difference_from_the_published_means_
     assert (low, high) == (pytest.approx(-16.3 - half, abs=0.05), pytest.approx(-16.3 + half, abs=0.05))
     cacs, dp_ucmgp = _row().criteria
     assert (cacs.low, cacs.high) == (low, high) == (-87.2, 54.6)
-    assert (dp_ucmgp.low, dp_ucmgp.high) == (-100.0, 0.0) and "direction only" in dp_ucmgp.band_reason
-    assert not cacs.known_failure and not dp_ucmgp.known_failure
+    assert not cacs.known_failure
+
+
+def test_the_dp_ucmgp_band_is_the_published_size_and_can_fail():
+    """The band was -100 to 0 % ('fell'), so MK-7's -31 % passed although the same trial reported -10.7 % (Kurnatowska
+    2016; clinician, stop 60). The band is now the size, ±10.7 points, cut at -1 %; the model's fall fails it."""
+    dp_ucmgp = _row().criteria[1]
+    assert (dp_ucmgp.low, dp_ucmgp.high) == (pytest.approx(-21.4), -1.0) and "10.7" in dp_ucmgp.expected
+    assert "Kidney Blood Press Res 41:231" in dp_ucmgp.band_reason and "issue 12" in dp_ucmgp.known_failure
+    assert not dp_ucmgp.passes(-31.4) and dp_ucmgp.passes(-10.7) and not dp_ucmgp.passes(-0.5)
 
 
 def test_the_source_is_the_2015_trial_not_the_2016_cross_section_of_row_kurnatowska():
     row = _row()
     assert "Pol Arch Med Wewn 125:631" in row.source and "[V abstract" in row.source
-    assert "2016" in all_rows()["Kurnatowska"].source and "row Kurnatowska" in row.source
+    assert "2016" in all_rows()["Kurnatowska"].source and "row Kurnatowska" in row.source and "2016" in row.source
     assert [finding for finding, _ in row.unexpressed][0].startswith("common carotid intima-media thickness")
 
 
