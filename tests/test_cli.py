@@ -632,6 +632,14 @@ def test_ctrl_c_during_a_batch_says_where_the_runs_are_and_how_to_continue(tmp_p
     with pytest.raises(SystemExit) as stopped:
         main(["batch", str(spec), "--out", str(out), "--workers", "1"])
     err = capsys.readouterr().err
+    assert stopped.value.code == 130  # stopped before its directory was made (screening): nothing to resume
+    assert "interrupted: no run had started (the batch was still screening or building its runs), so nothing " \
+           "was saved; run it again" in err and "--resume" not in err  # it pointed to a directory never made
+    out.mkdir()
+    (out / "manifest.json").write_text("{}")
+    with pytest.raises(SystemExit) as stopped:
+        main(["batch", str(spec), "--out", str(out), "--workers", "1"])
+    err = capsys.readouterr().err
     assert stopped.value.code == 130
     assert f"interrupted: the finished runs are saved in {out}; continue with --resume" in err
     assert "Traceback" not in err and "SystemError" not in err

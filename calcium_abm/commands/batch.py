@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from calcium_abm.batch.estimate import MAX_WORKERS
 from calcium_abm.errors import UserInputError
@@ -97,12 +98,10 @@ def run_from_args(args: argparse.Namespace):
             table = run_batch(spec, args.out, origin=str(args.file), workers=workers, scheduler=scheduler,
                               resume=args.resume, progress=not args.quiet)
     except RunFailed as exc:
-        print(f"error: {exc}\nthe finished runs are saved in {args.out}; after fixing the cause, "
-              "continue with --resume", file=sys.stderr)
+        print(f"error: {exc}\n{_saved(args.out, 'after fixing the cause, continue with --resume')}", file=sys.stderr)
         raise SystemExit(1) from None
     except Terminated:
-        print(f"stopped by SIGTERM: the finished runs are saved in {args.out}; continue with --resume",
-              file=sys.stderr)
+        print(f"stopped by SIGTERM: {_saved(args.out)}", file=sys.stderr)
         raise
     except Exception as exc:  # Ctrl-C, also as a numba kernel wraps it: SIGTERM's guidance and the shell's status
         if not isinstance(interruption(exc), KeyboardInterrupt):
@@ -113,8 +112,16 @@ def run_from_args(args: argparse.Namespace):
     return spec, table
 
 
+def _saved(out, then: str = "continue with --resume") -> str:
+    """Where the finished runs are and what to do next; or, when the batch stopped before its directory was made
+    (while screening candidates or building its runs), that nothing was saved: --resume would find no directory."""
+    if (Path(out) / "manifest.json").is_file():
+        return f"the finished runs are saved in {out}; {then}"
+    return "no run had started (the batch was still screening or building its runs), so nothing was saved; run it again"
+
+
 def _interrupted(out) -> None:
-    print(f"\ninterrupted: the finished runs are saved in {out}; continue with --resume", file=sys.stderr)
+    print(f"\ninterrupted: {_saved(out)}", file=sys.stderr)
     raise SystemExit(130) from None
 
 
