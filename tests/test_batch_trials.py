@@ -651,3 +651,27 @@ def test_resume_refuses_a_batch_whose_arm_was_renamed(tmp_path):
                                          r"under other labels, such as an arm's name\): --resume only finishes"):
         run_batch(renamed, out, resume=True)
     assert list(run_batch(trial(patients=2, years=10 / 365), out, resume=True)["status"]).count("already done") == 1
+
+
+def test_a_single_arm_cohort_reports_its_incidence_of_severe_calcification(tmp_path):
+    """A one-arm cohort's table read '(none: no finished runs to compare here)' though all 100 runs had finished
+    (clinician, stop 60): it now gives the arm's own row (n, events, risk)."""
+    data = trial(patients=3, years=10 / 365, arms=[{"name": "all"}],
+                 analysis={"outcomes": {"calcification_score": "final"},
+                           "severe_calcification": {"column": "calcification_score", "above": 0.5}})
+    data["cohort"]["distributions"]["baseline_calcification_score"] = {"distribution": "uniform", "min": 0, "max": 2}
+    run_batch(data, tmp_path / "out")
+    table = summary_tables(tmp_path / "out")[1]["relative_risks"]
+    assert list(table["arm"]) == ["all"] and int(table["n"].iloc[0] + table["excluded"].iloc[0]) == 3
+    per_run = summary_tables(tmp_path / "out")[1]["per_run"]
+    assert int(table["events"].iloc[0]) == int(per_run["severe_calcification"].eq(True).sum())
+
+
+def test_an_arm_change_past_the_last_day_is_named_as_the_file_names_it():
+    """It was named as the expanded run's 'run 2 (arm 'w', sex = 'female', ...) ... schedule entry 2' (clinician,
+    stop 60), where docs/batch.md promises the file's own place."""
+    arms = [{"name": "p"}, {"name": "w", "add": {"mk7_ug_per_day": 100},
+                            "schedule": [{"start_day": 500, "set": {"mk7_ug_per_day": 0.0}}]}]
+    with pytest.raises(BatchError, match=r"arms #2 \(w\)\.schedule #1: start_day = 500 is not allowed: the run "
+                                         r"simulates 182 days, so a change can fall on days 0 to 181"):
+        expand_runs(load_batch(trial(patients=2, arms=arms)))

@@ -1,9 +1,8 @@
 """Turn a batch into its runs: (scenario, seed, labels) each, with a stable identity.
 
-Everything here is a pure function of the batch file: the same file gives the same runs,
-in the same order, with the same seeds, on any machine. A run's id is a hash of its
-resolved scenario TOML (which holds its seed) and the output mode, so a resumed batch can
-tell finished runs apart.
+Everything here is a pure function of the batch file: the same file gives the same runs, in the same order,
+with the same seeds, on any machine. A run's id is a hash of its resolved scenario TOML (which holds its seed)
+and the output mode, so a resumed batch can tell finished runs apart.
 """
 
 from __future__ import annotations
@@ -20,8 +19,7 @@ import numpy as np
 from calcium_abm.batch.sensitivity import sample_design
 from calcium_abm.batch.draws import Distribution, clip_problem, draw_values
 from calcium_abm.batch.fixed import (fixed_fields, hormone_therapy_cohort_problem, is_fixed, menopause_without_women,
-                                     rodent_column_problem, stage_beside_measured_gfr, stages_age_passes,
-                                     sweep_over_sex_hint)
+                                     rodent_column_problem, stage_beside_measured_gfr, stages_age_passes, sweep_over_sex_hint)
 from calcium_abm.batch.arms import arm_overrides, arm_schedule, inert_arm_set
 from calcium_abm.batch.conduct import dropout_days, inert_criteria, inert_strata, randomise, screen_candidates
 from calcium_abm.batch.inert import UnreadSettings
@@ -30,6 +28,7 @@ from calcium_abm.batch.streams import derived_seeds, stream_generator
 from calcium_abm.inputs.keys import column_name, resolve_setting, setting_bounds, setting_kind, setting_unit
 from calcium_abm.inputs.messages import counted, fmt_num, short_repr
 from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.trial_tables import arm_place
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
                                          MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
 from calcium_abm.inputs.menopause import run_menopause_problem
@@ -312,10 +311,12 @@ def plan_trial(spec: BatchSpec, base) -> TrialPlan:
     is the one analysed: intention to treat with last observation carried forward).
     """
     cohort = spec.cohort
-    day = cohort.randomisation_day
-    if day >= base.days:
-        raise BatchError(f"cohort.randomisation_day = {day} is not allowed: the run simulates {counted(base.days, 'day')}, "
-                         f"so randomisation can fall on days 0 to {base.days - 1} (day {base.days} is the state after "
+    day = cohort.randomisation_day  # it, or an arm's change, past the run's last day: named as the file names it
+    starts = [("cohort.randomisation_day", day, "randomisation")] + [(f"{arm_place(i, arm.name)}.schedule #{j + 1}: "
+              "start_day", e.start_day, "a change") for i, arm in enumerate(spec.arms) for j, e in enumerate(arm.schedule)]
+    if late := next((start for start in starts if start[1] >= base.days), None):
+        raise BatchError(f"{late[0]} = {late[1]} is not allowed: the run simulates {counted(base.days, 'day')}, "
+                         f"so {late[2]} can fall on days 0 to {base.days - 1} (day {base.days} is the state after "
                          "the last day)")
     candidates = cohort_patients(spec, cohort.candidates())
     seeds = derived_seeds(spec.seed, 3, len(candidates))  # one per candidate, shared by its arms
