@@ -114,7 +114,7 @@ def test_a_drawn_baseline_score_is_the_run_s_day_0_score():
 
 @pytest.mark.parametrize("key, dist, said", [
     ("warfarin_mg_per_day", {"distribution": "constant", "value": -5}, "warfarin_mg_per_day.value = -5"),
-    ("mk7_ug_per_day", {"distribution": "normal", "mean": 50, "sd": 1, "max": -10}, "mk7_ug_per_day.max = -10"),
+    ("mk7_ug_per_day", {"distribution": "normal", "mean": 5, "sd": 20, "max": -10}, "mk7_ug_per_day.max = -10"),
     ("age_years", {"distribution": "uniform", "min": 100, "max": 200}, "age_years.max = 200"),
     ("age_years", {"choice": [30, 200]}, "age_years.choice: 200"),
     ("baseline_calcification_score", {"distribution": "constant", "value": 1e6},
@@ -252,3 +252,20 @@ def test_every_shipped_calcium_score_trial_draws_the_traits_that_set_a_persons_s
         checked += 1
     assert checked >= 2  # cac_screened_trial and shea2009_k1_cac
     assert set(TRAIT_NAMES) <= set(load_batch("examples/batches/cac_screened_trial.toml").cohort.distributions)
+
+
+@pytest.mark.parametrize("dist, said", [
+    ({"distribution": "normal", "mean": 66, "sd": 1, "min": 80, "max": 85},
+     "min = 80.0 and max = 85.0 keep 0 % of the normal draws: every patient would get a bound"),
+    ({"distribution": "lognormal", "median": 5, "sigma": 0.1, "max": 1},
+     "max = 1.0 keep 0 % of the lognormal draws"),
+    ({"distribution": "constant", "value": 5, "min": 10}, "min is not used by a constant distribution"),
+    ({"distribution": "constant", "value": 5, "max": 10}, "max is not used by a constant distribution"),
+])
+def test_a_distribution_its_own_bounds_keep_from_acting_is_refused(dist, said):
+    """Every patient got the bound (normal(66, 1) with min 80: all 80; a constant 5 with min 10: all 10), so the stated
+    distribution never acted (hostile tester, stop 60); a bound that cuts a tail still acts."""
+    with pytest.raises(BatchError, match=re.escape(said)):
+        load_batch(cohort({"mk7_ug_per_day": dist}))
+    cut = load_batch(cohort({"mk7_ug_per_day": {"distribution": "normal", "mean": 66, "sd": 10, "min": 70}}))
+    assert cut.cohort.distributions["mk7_ug_per_day"].min == 70

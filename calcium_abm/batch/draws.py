@@ -39,6 +39,11 @@ _NEEDS = {"normal": ("mean", "sd"), "uniform": ("min", "max"), "lognormal": ("me
 _OWN = ("mean", "sd", "median", "sigma", "value", "choice", "p")
 
 
+#: the least share of a normal or log-normal distribution's draws its own min and max may keep (below it, every
+#: patient gets a bound: a hostile tester's normal(66, 1) with min 80 and max 85 gave all 80)
+MIN_SHARE_INSIDE_OWN_BOUNDS = 0.001
+
+
 class Distribution(BaseModel):
     """How one patient characteristic or intake is drawn; ``min``/``max`` clip numeric draws."""
 
@@ -106,6 +111,15 @@ class Distribution(BaseModel):
                              "max - min must be finite (a uniform draw over a wider span overflows)")
         if kind == "uniform" and self.max == self.min:
             raise rule_error("a uniform distribution needs max > min (use distribution = \"constant\")")
+        if bound := next((n for n in ("min", "max") if kind == "constant" and getattr(self, n) is not None), None):
+            raise rule_error(f"{bound} is not used by a constant distribution: every patient gets value = "
+                             f"{fmt_value(self.value)}, which a {bound} could only replace; leave it out")
+        if kind in ("normal", "lognormal") and (self.min is not None or self.max is not None) and \
+                (inside := 1.0 - _tail(self, -math.inf if self.min is None else self.min, True)
+                 - _tail(self, math.inf if self.max is None else self.max, False)) < MIN_SHARE_INSIDE_OWN_BOUNDS:
+            shown = " and ".join(f"{n} = {fmt_value(getattr(self, n))}" for n in ("min", "max") if getattr(self, n) is not None)
+            raise rule_error(f"{shown} keep {100 * inside:.2g} % of the {kind} draws: every patient would get a bound, "
+                             f"so the distribution would never act; give one whose draws lie mostly inside them")
         return self
 
     def _check_choice(self) -> None:
