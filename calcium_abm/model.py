@@ -44,7 +44,8 @@ from calcium_abm.agents import AgentsOnDemand, Blood, BoneTissue, Gut, VesselWal
 from calcium_abm.grid import LazyMooreGrid, add_property_layers
 from calcium_abm.inputs.memory import unbuildable_grids_message
 from calcium_abm.inputs.seeds import run_seed
-from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row, tissue_snapshot
+from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
+from calcium_abm.render import tissue_snapshot
 from calcium_abm import mesa_scenario, person, stepping
 from calcium_abm.physiology import (calcification, calcium, calcium_balance, carboxylation, coagulation, exchanges,
                                    kidney, ledger, minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
@@ -294,6 +295,6 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
 
     def tissue_snapshot(self) -> dict[str, Any]:
         """Copies of the tissue state for drawing (the dashboard reads only this); see
-        :func:`calcium_abm.outputs.tissue_snapshot` for the keys and shapes."""
+        :func:`calcium_abm.render.tissue_snapshot` for the keys and shapes."""
         return tissue_snapshot(self)
 

@@ -465,36 +465,3 @@ def _reads_outside(value: float, low: float, high: float) -> str:
         if not low <= float(text := f"{value:.{digits}g}") <= high:
             return text
     return repr(value)
-
-
-def tissue_snapshot(model) -> dict[str, Any]:
-    """Copies of the tissue state for drawing (the dashboard reads only this).
-
-    Returns a dict with:
-        ``bone_mineral``, ``bone_osteoid``, ``bone_cavity``: (W, H) volume fractions;
-        ``osteoclast_xy``, ``osteoblast_xy``: (n, 2) int patch coordinates;
-        ``osteoblast_team_cells``: (n,) team sizes;
-        ``vessel_mineral``: (W, H) deposit volume fraction;
-        ``vsmc_osteochondrogenic``: (W, H) bool;
-        ``carboxylated_mgp``, ``uncarboxylated_mgp``: (W, H) in healthy-MGP units;
-        ``vessel_kh2_nmol_l``: (W, H) local reduced vitamin K;
-        ``day``: int.
-    In the vessel arrays axis 0 runs along the vessel and axis 1 from the lumen
-    (index 0) to the adventitia.
-    """
-    ocs, obs = model.osteoclasts.live_slots(), model.osteoblasts.live_slots()
-    wall = model.vessel
-    return {
-        "day": model.day,
-        "bone_mineral": model.bone.mineral.copy(),
-        "bone_osteoid": model.bone.osteoid.copy(),
-        "bone_cavity": model.bone.cavity.copy(),
-        "osteoclast_xy": np.stack([model.osteoclasts.x[ocs], model.osteoclasts.y[ocs]], axis=1),
-        "osteoblast_xy": np.stack([model.osteoblasts.x[obs], model.osteoblasts.y[obs]], axis=1),
-        "osteoblast_team_cells": model.osteoblasts.team_cells[obs].copy(),
-        "vessel_mineral": wall.mineral.copy(),
-        "vsmc_osteochondrogenic": wall.osteochondrogenic.copy(),
-        "carboxylated_mgp": wall.cmgp.copy(),
-        "uncarboxylated_mgp": wall.ucmgp.copy(),
-        "vessel_kh2_nmol_l": np.broadcast_to(model.carboxylation.vessel_kh2_by_depth, wall.mineral.shape).copy(),
-    }

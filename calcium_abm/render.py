@@ -1,11 +1,20 @@
 """Fast pictures of the two tissue sections, for the dashboard and for reports.
 
-Everything here is plain numpy over the arrays of
-:meth:`calcium_abm.CalciumParadoxModel.tissue_snapshot`: mineral becomes a heat map (the
-same colour ramp in both views, so "bright" always means "mineralised"), cells become
-small coloured squares, and the result is an RGB ``uint8`` array or PNG bytes. One frame
-of both 64x64 views takes about a millisecond, far below Mesa's matplotlib space
-component (see ``bench/dashboard.py``), which is what lets the dashboard play smoothly.
+Everything here is plain numpy over the arrays of :func:`tissue_snapshot`
+(:meth:`calcium_abm.CalciumParadoxModel.tissue_snapshot`): mineral becomes a heat map (the same
+colour ramp in both views, so "bright" always means "mineralised"), and the result is an RGB
+``uint8`` array or PNG bytes. One frame of both 64x64 views takes about a millisecond, far below
+Mesa's matplotlib space component (see ``bench/dashboard.py``), which lets the dashboard play.
+
+What a lecture hall must see (a rehearsal, 2026-12-06):
+
+* **the intima**: the charted vessel calcium (``vessel_calcification_mg``) is mostly intimal plaque
+  calcium, one number per person, which the media's grid does not hold. A band between the blood and
+  the media is coloured by it on the media's ramp, square-root scaled as the media is, with the whole
+  represented media at :data:`VESSEL_MINERAL_FULL_SCALE` at its top (:func:`intima_full_scale_mg`);
+* **cells as dots**: a cell is a dot in one pixel of its ``scale`` x ``scale`` patch, so the tissue
+  shows in the rest (squares filling the patch had hidden the mineral of a knockout mouse's media);
+* **osteoid in grey**, apart from every colour of the ramp and the cells.
 
 Image layout: x (axis 0 of the model arrays) runs left to right, y top to bottom. In the
 vessel wall y = 0 is the lumen side, so the blood is at the top of the picture.
@@ -15,7 +24,7 @@ Example::
     from calcium_abm import CalciumParadoxModel
     from calcium_abm.render import render_bone, render_vessel, png_bytes
 
-    snap = CalciumParadoxModel("k2_deficiency", rng=1).tissue_snapshot()
+    snap = CalciumParadoxModel("k2_deficiency", rng=1).tissue_snapshot()  # or render.tissue_snapshot(model)
     open("bone.png", "wb").write(png_bytes(render_bone(snap)))
 """
 
@@ -35,14 +44,20 @@ __all__ = [
     "VESSEL_MINERAL_FULL_SCALE",
     "LegendEntry",
     "css_gradient",
+    "heat",
+    "intima_full_scale_mg",
+    "intima_level",
+    "media_top_px",
     "png_bytes",
     "render_bone",
     "render_tissues_png",
     "render_vessel",
+    "tissue_snapshot",
 ]
 
-#: screen pixels per grid patch: 64 patches -> 320 px, enough room for a 3x3 cell marker.
-DEFAULT_SCALE = 5
+#: screen pixels per grid patch: a cell is a dot in one of a patch's 4 pixels, so three quarters of every
+#: patch show the tissue under a cell (64x64 patches: 48 KB of raw RGB a picture)
+DEFAULT_SCALE = 2
 
 #: mineral heat map anchors (position 0..1, RGB): dark = no mineral, bright = mineralised.
 MINERAL_RAMP: tuple[tuple[float, tuple[int, int, int]], ...] = (
@@ -57,11 +72,18 @@ MINERAL_RAMP: tuple[tuple[float, tuple[int, int, int]], ...] = (
 #: the first specks show) while bone uses 0..1 linearly.
 VESSEL_MINERAL_FULL_SCALE = 0.05
 
-OSTEOID_RGB = (90, 170, 90)  # unmineralised matrix laid down by osteoblasts
+#: unmineralised matrix (osteoid): a neutral grey, apart from the cells' green, blue and red and from
+#: every colour of the mineral ramp (dark purple, pink, orange, cream)
+OSTEOID_RGB = (165, 165, 165)
 OSTEOCLAST_RGB = (255, 40, 40)
 OSTEOBLAST_RGB = (40, 200, 255)
 OSTEOCHONDROGENIC_RGB = (60, 255, 120)
 LUMEN_RGB = (150, 20, 30)  # a strip of blood above the vessel wall
+#: a light line between the intima's band and the media (one pixel): the band reads as a layer of its own
+LAYER_LINE_RGB = (235, 235, 235)
+#: rows of patches the intima band is tall, and the blood strip above it
+INTIMA_BAND_PATCHES = 4
+LUMEN_PATCHES = 2
 
 
 @dataclass(frozen=True)
@@ -84,8 +106,8 @@ BONE_LEGEND: tuple[LegendEntry, ...] = (
 )
 VESSEL_LEGEND: tuple[LegendEntry, ...] = (
     LegendEntry(_hex(OSTEOCHONDROGENIC_RGB), "osteochondrogenic VSMC",
-                "a smooth muscle cell switched to a bone-like phenotype"),
-    LegendEntry(_hex(LUMEN_RGB), "lumen side", "blood: vitamin K arrives from here"),
+                "a smooth muscle cell of the media switched to a bone-like phenotype"),
+    LegendEntry(_hex(LUMEN_RGB), "blood", "the lumen: vitamin K arrives from here"),
 )
 
 
@@ -108,69 +130,72 @@ def css_gradient(ramp=MINERAL_RAMP) -> str:
 def _upscale(rgb: np.ndarray, scale: int) -> np.ndarray:
     """(W, H, 3) patch colours -> (H*scale, W*scale, 3) image (x across, y down)."""
     img = np.ascontiguousarray(rgb.transpose(1, 0, 2))
-    if scale == 1:
-        return img
-    return img.repeat(scale, axis=0).repeat(scale, axis=1)
+    return img if scale == 1 else img.repeat(scale, axis=0).repeat(scale, axis=1)
 
 
-def _heat(values: np.ndarray) -> np.ndarray:
-    """Values already scaled to 0..1 -> (W, H, 3) uint8 via the mineral ramp."""
-    idx = np.clip(values * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return _LUT[idx]
+def heat(level: Any) -> np.ndarray:
+    """Levels 0..1 (any shape) as colours of the mineral ramp, ``uint8`` with a last axis of 3."""
+    return _LUT[np.clip(np.asarray(level, dtype=float) * 255.0 + 0.5, 0, 255).astype(np.uint8)]
 
 
-def _marker_offsets(scale: int) -> np.ndarray:
-    """Pixel offsets (dy, dx) of a cell marker inside its patch: a centred square."""
-    size = max(1, scale - 2)
-    start = (scale - size) // 2
-    dy, dx = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
-    return np.stack([dy.ravel(), dx.ravel()], axis=1) + start
-
-
-def _draw_cells(img: np.ndarray, xy: np.ndarray, rgb: tuple[int, int, int], scale: int,
-                y_offset_px: int = 0) -> None:
-    """Paint a marker for each (x, y) patch coordinate, in place."""
-    if xy.size == 0:
-        return
-    off = _marker_offsets(scale)
-    rows = (xy[:, 1, None] * scale + y_offset_px + off[None, :, 0]).ravel()
-    cols = (xy[:, 0, None] * scale + off[None, :, 1]).ravel()
-    img[rows, cols] = rgb
+def _draw_dots(img: np.ndarray, xy: Any, rgb: tuple[int, int, int], scale: int, y_offset_px: int = 0) -> None:
+    """A dot for each (x, y) patch in the top-left pixel of the patch, in place: the patch's other
+    pixels keep the tissue's colour."""
+    xy = np.asarray(xy).reshape(-1, 2)
+    if xy.size:
+        img[xy[:, 1] * scale + y_offset_px, xy[:, 0] * scale] = rgb
 
 
 def render_bone(snapshot: Mapping[str, Any], scale: int = DEFAULT_SCALE) -> np.ndarray:
-    """The bone section as an RGB image (``uint8``, shape ``(H*scale, W*scale, 3)``).
-
-    Mineral volume fraction 0..1 is the heat map; osteoid blends towards green in
-    proportion to its fraction; osteoclasts are red squares and osteoblast teams blue.
-    """
+    """The bone section as an RGB image (``uint8``, shape ``(H*scale, W*scale, 3)``): mineral volume
+    fraction 0..1 on the ramp, osteoid blended towards grey in proportion to its fraction, osteoclasts
+    (red) and osteoblast teams (blue) as dots."""
     mineral = np.asarray(snapshot["bone_mineral"], dtype=float)
     osteoid = np.clip(np.asarray(snapshot["bone_osteoid"], dtype=float), 0.0, 1.0)
-    rgb = _heat(mineral).astype(np.float32)
-    # osteoid shows where formation is under way; weight 2 so thin seams are visible
-    w = np.minimum(2.0 * osteoid, 1.0)[..., None]
-    rgb = (rgb * (1.0 - w) + np.asarray(OSTEOID_RGB, np.float32) * w).astype(np.uint8)
-    img = _upscale(rgb, scale)
-    _draw_cells(img, np.asarray(snapshot["osteoblast_xy"]).reshape(-1, 2), OSTEOBLAST_RGB, scale)
-    _draw_cells(img, np.asarray(snapshot["osteoclast_xy"]).reshape(-1, 2), OSTEOCLAST_RGB, scale)
+    weight = np.minimum(2.0 * osteoid, 1.0)[..., None]  # weight 2: thin seams show
+    rgb = heat(mineral).astype(np.float32) * (1.0 - weight) + np.asarray(OSTEOID_RGB, np.float32) * weight
+    img = _upscale(rgb.astype(np.uint8), scale)
+    _draw_dots(img, snapshot["osteoblast_xy"], OSTEOBLAST_RGB, scale)
+    _draw_dots(img, snapshot["osteoclast_xy"], OSTEOCLAST_RGB, scale)
     return img
+
+
+def intima_full_scale_mg(snapshot: Mapping[str, Any]) -> float:
+    """Calcium (mg) at the top of the intima band's ramp: the whole represented media at
+    :data:`VESSEL_MINERAL_FULL_SCALE` (the snapshot's mg per unit of mineral in a patch x its patches)."""
+    return float(snapshot["vessel_mineral_mg_per_unit"]) * np.size(snapshot["vessel_mineral"]) * VESSEL_MINERAL_FULL_SCALE
+
+
+def intima_level(intima_mg: float, full_scale_mg: float) -> float:
+    """The ramp level (0..1) of ``intima_mg`` of plaque calcium: square-root scaled, as the media's
+    mineral is, with ``full_scale_mg`` at the top."""
+    if not (full_scale_mg > 0 and np.isfinite(intima_mg)):
+        return 0.0
+    return float(np.sqrt(np.clip(intima_mg / full_scale_mg, 0.0, 1.0)))
+
+
+def media_top_px(scale: int = DEFAULT_SCALE) -> int:
+    """The first pixel row of the media in :func:`render_vessel` (blood and intima band above it)."""
+    return (LUMEN_PATCHES + INTIMA_BAND_PATCHES) * scale
 
 
 def render_vessel(snapshot: Mapping[str, Any], scale: int = DEFAULT_SCALE,
                   mineral_full_scale: float = VESSEL_MINERAL_FULL_SCALE) -> np.ndarray:
-    """The arterial media as an RGB image, lumen at the top (a ``scale``-pixel red strip).
-
-    Mineral volume fraction is the heat map (square-root scaled, ``mineral_full_scale`` at
-    the top of the ramp); osteochondrogenic smooth muscle cells are green squares.
-    """
+    """The vessel wall as an RGB image, lumen on top: a blood strip, the intima band coloured by the
+    snapshot's ``intima_calcium_mg`` (:func:`intima_level`; 0 when absent), a thin line, then the media
+    (mineral volume fraction square-root scaled, ``mineral_full_scale`` at the top of the ramp) with
+    osteochondrogenic smooth muscle cells as green dots; shape ``(media_top_px + H*scale, W*scale, 3)``."""
     mineral = np.asarray(snapshot["vessel_mineral"], dtype=float)
-    level = np.sqrt(np.clip(mineral / mineral_full_scale, 0.0, 1.0))
-    wall = _upscale(_heat(level), scale)
-    strip = np.empty((scale, wall.shape[1], 3), dtype=np.uint8)
-    strip[:] = LUMEN_RGB
-    img = np.concatenate([strip, wall], axis=0)
-    osteo = np.argwhere(np.asarray(snapshot["vsmc_osteochondrogenic"], dtype=bool))
-    _draw_cells(img, osteo, OSTEOCHONDROGENIC_RGB, scale, y_offset_px=scale)
+    width = mineral.shape[0] * scale
+    media = _upscale(heat(np.sqrt(np.clip(mineral / mineral_full_scale, 0.0, 1.0))), scale)
+    full = intima_full_scale_mg(snapshot) if "vessel_mineral_mg_per_unit" in snapshot else 0.0
+    layers = [(LUMEN_PATCHES * scale, LUMEN_RGB),
+              (INTIMA_BAND_PATCHES * scale - 1, heat(intima_level(float(snapshot.get("intima_calcium_mg", 0.0)), full))),
+              (1, LAYER_LINE_RGB)]
+    img = np.concatenate([np.broadcast_to(np.asarray(rgb, np.uint8), (rows, width, 3)) for rows, rgb in layers]
+                         + [media], axis=0)
+    cells = np.argwhere(np.asarray(snapshot["vsmc_osteochondrogenic"], dtype=bool))
+    _draw_dots(img, cells, OSTEOCHONDROGENIC_RGB, scale, y_offset_px=media_top_px(scale))
     return img
 
 
@@ -191,3 +216,40 @@ def render_tissues_png(snapshot: Mapping[str, Any], scale: int = DEFAULT_SCALE) 
     """``(bone_png, vessel_png)`` for one snapshot: one dashboard frame."""
     return png_bytes(render_bone(snapshot, scale)), png_bytes(render_vessel(snapshot, scale))
 
+
+
+def tissue_snapshot(model) -> dict[str, Any]:
+    """Copies of a :class:`~calcium_abm.CalciumParadoxModel`'s tissue state for drawing (the dashboard reads only this).
+
+    Returns a dict with:
+        ``bone_mineral``, ``bone_osteoid``, ``bone_cavity``: (W, H) volume fractions;
+        ``osteoclast_xy``, ``osteoblast_xy``: (n, 2) int patch coordinates;
+        ``osteoblast_team_cells``: (n,) team sizes;
+        ``vessel_mineral``: (W, H) deposit volume fraction;
+        ``vessel_mineral_mg_per_unit``: calcium (mg) of a whole patch of media mineral;
+        ``intima_calcium_mg``: the intima's plaque calcium (mg; 0 in a rodent);
+        ``vsmc_osteochondrogenic``: (W, H) bool;
+        ``carboxylated_mgp``, ``uncarboxylated_mgp``: (W, H) in healthy-MGP units;
+        ``vessel_kh2_nmol_l``: (W, H) local reduced vitamin K;
+        ``day``: int.
+    In the vessel arrays axis 0 runs along the vessel and axis 1 from the lumen
+    (index 0) to the adventitia.
+    """
+    ocs, obs = model.osteoclasts.live_slots(), model.osteoblasts.live_slots()
+    wall = model.vessel
+    return {
+        "day": model.day,
+        "bone_mineral": model.bone.mineral.copy(),
+        "bone_osteoid": model.bone.osteoid.copy(),
+        "bone_cavity": model.bone.cavity.copy(),
+        "osteoclast_xy": np.stack([model.osteoclasts.x[ocs], model.osteoclasts.y[ocs]], axis=1),
+        "osteoblast_xy": np.stack([model.osteoblasts.x[obs], model.osteoblasts.y[obs]], axis=1),
+        "osteoblast_team_cells": model.osteoblasts.team_cells[obs].copy(),
+        "vessel_mineral": wall.mineral.copy(),
+        "vessel_mineral_mg_per_unit": float(wall.mineral_mg_per_unit),
+        "intima_calcium_mg": float(wall.intima.calcium_mg),
+        "vsmc_osteochondrogenic": wall.osteochondrogenic.copy(),
+        "carboxylated_mgp": wall.cmgp.copy(),
+        "uncarboxylated_mgp": wall.ucmgp.copy(),
+        "vessel_kh2_nmol_l": np.broadcast_to(model.carboxylation.vessel_kh2_by_depth, wall.mineral.shape).copy(),
+    }

@@ -20,6 +20,7 @@ from calcium_abm.render import (
     OSTEOBLAST_RGB,
     OSTEOCHONDROGENIC_RGB,
     OSTEOCLAST_RGB,
+    media_top_px,
     png_bytes,
     render_bone,
     render_tissues_png,
@@ -51,10 +52,9 @@ def test_bone_image_has_grid_shape_and_cells_in_their_colours(snapshot):
     img = render_bone(snapshot)
     w, h = snapshot["bone_mineral"].shape
     assert img.shape == (h * DEFAULT_SCALE, w * DEFAULT_SCALE, 3) and img.dtype == np.uint8
-    centre = DEFAULT_SCALE // 2
     for xy, rgb in ((snapshot["osteoclast_xy"], OSTEOCLAST_RGB),):
-        for x, y in xy:
-            assert tuple(img[y * DEFAULT_SCALE + centre, x * DEFAULT_SCALE + centre]) == rgb
+        for x, y in xy:  # a dot in the patch's top-left pixel; the rest of the patch shows the tissue
+            assert tuple(img[y * DEFAULT_SCALE, x * DEFAULT_SCALE]) == rgb
     assert len(snapshot["osteoclast_xy"]) + len(snapshot["osteoblast_xy"]) > 0
     drawn = np.all(img == OSTEOBLAST_RGB, axis=-1).any() or np.all(img == OSTEOCLAST_RGB, axis=-1).any()
     assert drawn
@@ -76,10 +76,10 @@ def test_vessel_image_marks_osteochondrogenic_cells_below_the_lumen_strip(snapsh
     osteo = np.zeros_like(snapshot["vsmc_osteochondrogenic"])
     osteo[2, 5] = True
     img = render_vessel({**snapshot, "vsmc_osteochondrogenic": osteo})
-    s, c = DEFAULT_SCALE, DEFAULT_SCALE // 2
-    assert img.shape[0] == (snapshot["vessel_mineral"].shape[1] + 1) * s  # + the lumen strip
-    assert tuple(img[s + 5 * s + c, 2 * s + c]) == OSTEOCHONDROGENIC_RGB
-    assert np.all(img == OSTEOCHONDROGENIC_RGB, axis=-1).sum() == (s - 2) ** 2
+    s, top = DEFAULT_SCALE, media_top_px()
+    assert img.shape[0] == top + snapshot["vessel_mineral"].shape[1] * s  # + the blood strip and the intima band
+    assert tuple(img[top + 5 * s, 2 * s]) == OSTEOCHONDROGENIC_RGB
+    assert np.all(img == OSTEOCHONDROGENIC_RGB, axis=-1).sum() == 1  # one dot: the patch's other pixels show it
 
 
 def test_png_frames_are_png(snapshot):
@@ -164,10 +164,11 @@ def _flat(scenario) -> dict:
 
 @pytest.mark.parametrize("demo", ds.DEMOS, ids=lambda d: d.key)
 def test_each_demo_isolates_one_cause(demo):
+    """B differs from A by the demo's changes alone (the vitamin K demo's cause is three intakes)."""
     settings = demo.settings()
     a, b = _flat(ds.side_scenario(settings.a)), _flat(ds.side_scenario(settings.b))
     differ = {k for k in a if a[k] != b[k]}
-    assert differ == {f"{ds.KNOBS_BY_KEY[demo.cause].section}.{demo.cause}"}, differ
+    assert differ == {f"{ds.KNOBS_BY_KEY[key].section}.{key}" for key, _ in demo.changes}, differ
     assert settings.seed is None and build_runs(settings)[0].seed == build_runs(settings)[1].seed
 
 
@@ -1203,17 +1204,19 @@ def test_after_a_demo_the_person_controls_move_a_and_b_together():
         note = lambda: rc.find(v.Html, class_="editing-note").widget.children[0]  # noqa: E731
         assert "change A and B together" in note() and "MK-7: 5 µg/day in A, 180 in B" in note(), note()
         reset = lambda: rc.find(v.Btn, class_="reset-sliders").widget  # noqa: E731
-        assert reset().disabled  # nothing shared to take back yet
+        assert reset().disabled  # nothing shared to take back yet (the demo's person's age is the demo's)
+        age = "Age at the start 65 years"
         rc.find(class_="knob-sex").widget.v_model = 0  # "female"
         sides = list(rc.find(FrameView).widgets[0].sides)
-        assert sides == ["healthy_adult + Sex female", "healthy_adult + MK-7 180 µg/day, Sex female"], sides
+        assert sides == [f"healthy_adult + {age}, Sex female", f"healthy_adult + {age}, MK-7 180 µg/day, Sex female"], sides
         assert note().endswith("A and B differ in MK-7: 5 µg/day in A, 180 in B."), note()  # still one cause
-        reset().click()
-        assert list(rc.find(FrameView).widgets[0].sides) == ["healthy_adult", "healthy_adult + MK-7 180 µg/day"]
+        reset().click()  # back to the demo
+        assert list(rc.find(FrameView).widgets[0].sides) == [f"healthy_adult + {age}",
+                                                             f"healthy_adult + {age}, MK-7 180 µg/day"]
         rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model = 0  # A alone, as before a demo
         rc.find(class_="knob-sex").widget.v_model = 0
-        assert list(rc.find(FrameView).widgets[0].sides) == ["healthy_adult + Sex female",
-                                                             "healthy_adult + MK-7 180 µg/day"]
+        assert list(rc.find(FrameView).widgets[0].sides) == [f"healthy_adult + {age}, Sex female",
+                                                             f"healthy_adult + {age}, MK-7 180 µg/day"]
         assert "Sex: female in A, male in B" in note(), note()
     finally:
         rc.close()
@@ -1331,7 +1334,8 @@ def test_a_file_uploaded_while_a_and_b_move_together_becomes_scenario_a():
         rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
         rc.find(ScenarioFileInput).widget.vue_file_chosen(
             {"name": "mine.toml", "size": len(text), "data_b64": base64.b64encode(text).decode()})
-        assert list(rc.find(FrameView).widgets[0].sides) == ["mine", "healthy_adult + MK-7 180 µg/day"]
+        assert list(rc.find(FrameView).widgets[0].sides) == [
+            "mine", "healthy_adult + Age at the start 65 years, MK-7 180 µg/day"]
         assert rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model == 0  # "A"
     finally:
         rc.close()

@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from calcium_abm import simulate
@@ -62,15 +63,29 @@ def test_presentation_sizes_are_the_ones_the_browser_test_checks():
 
 def test_what_the_charts_and_pictures_show():
     low, high = SERUM_CALCIUM_AXIS_MMOL_L
-    assert f"**Serum calcium** has a fixed axis, {low:.1f}–{high:.1f} mmol/L" in GUIDE
+    assert f"**Serum calcium** has a physiological axis of at least {low:.1f}–{high:.1f} mmol/L" in GUIDE
     assert BMD_MEAN_DAYS == 365 and "**Bone density** is drawn as the mean of the past year" in GUIDE
     side = sections.Simulation.model_fields["bone_grid_width"].default
     assert sections.Simulation.model_fields["bone_grid_height"].default == side
     assert f"A slice of trabecular bone, {side}×{side} patches." in GUIDE
     assert f"The daily value of a {side}×{side} bone section wanders" in GUIDE
     assert f"stretched to 0–{VESSEL_MINERAL_FULL_SCALE:.0%} of a patch".replace("%", " %") in GUIDE
-    pixels_kb = side * side * 3 / 1024  # one byte per colour channel, one pixel per patch
-    assert f"each picture's raw RGB pixels ({pixels_kb:.0f} KB at {side}×{side})" in GUIDE
+    from calcium_dashboard.session import IMAGE_SCALE
+
+    pixels_kb = side * side * 3 * IMAGE_SCALE**2 / 1024  # one byte per colour channel, IMAGE_SCALE² pixels a patch
+    assert f"each picture's raw RGB pixels ({pixels_kb:.0f} KB at {side}×{side}, {IMAGE_SCALE}×{IMAGE_SCALE} pixels " \
+           "a patch)" in GUIDE
+    from calcium_abm import parameter_registry
+    from calcium_abm.render import intima_full_scale_mg
+
+    capacity = parameter_registry()["vessel_media_calcium_capacity_mg"].value
+    full = intima_full_scale_mg({"vessel_mineral_mg_per_unit": capacity / (side * side),
+                                 "vessel_mineral": np.zeros((side, side))})
+    assert f"({full:.0f} mg with the default grid; the key under the pictures gives it for the run)" in GUIDE
+    onset = parameter_registry()["intimal_onset_age_median_male_years"].value
+    age = settings.DEMOS_BY_KEY["mk7"].shared
+    assert f"The person is `healthy_adult` at {dict(age)['age_years']} on both sides" in GUIDE
+    assert f"a man's plaque calcium starts at a median age of {onset:g}" in GUIDE
 
 
 @pytest.mark.parametrize("seed", [1, 2, 42])

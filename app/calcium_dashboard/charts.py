@@ -6,8 +6,9 @@ same axes.
 
 Honest by construction:
 
-* a regulated value has a fixed physiological axis (serum calcium 2.0-2.8 mmol/L), so a
-  steady value looks steady;
+* a regulated value has a physiological axis (serum calcium 2.0-2.8 mmol/L) that never
+  narrows, so a steady value looks steady; a value outside it widens it (:func:`fixed_range`:
+  a serum calcium of 1.27 mmol/L fell off the fixed axis and disappeared);
 * bone density is drawn as the mean of the past year (stated in the legend) over a faint
   daily line, so the effect stands above the day-to-day noise of a 64x64 section;
 * with the axis lock on (the default) an axis only ever widens: restarting the same demo,
@@ -77,7 +78,8 @@ class Chart:
     left_axis: str
     lines: tuple[Line, ...]
     right_axis: str = ""
-    #: fixed axis ranges (min, max) for regulated values, per axis index; never rescaled
+    #: physiological axis ranges (min, max) for regulated values, per axis index: never narrower, widened
+    #: only by a value outside them (:func:`fixed_range`)
     fixed: tuple[tuple[float, float] | None, ...] = ()
     #: with the lock on, ranges every axis shows at least (per axis index)
     at_least: tuple[tuple[float, float] | None, ...] = ()
@@ -100,7 +102,8 @@ CHARTS: tuple[Chart, ...] = (
           (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5", unit="pmol/L", digits=0),), at_least=((0.0, 500.0),)),
     Chart("ucoc", "Undercarboxylated osteocalcin (%ucOC)", "% of osteocalcin",
           (Line("ucoc_fraction", "%ucOC", "#d69e2e", scale=100.0, unit="%", digits=0),), at_least=((0.0, 50.0),)),
-    Chart("serum_calcium", "Serum calcium (held steady by PTH; fixed 2.0-2.8 mmol/L axis)", "mmol/L",
+    Chart("serum_calcium", "Serum calcium (held steady by PTH; axis at least {0:.1f}-{1:.1f} mmol/L)".format(
+          *SERUM_CALCIUM_AXIS_MMOL_L), "mmol/L",
           (Line("serum_calcium_mmol_l", "serum calcium", "#2f855a", unit="mmol/L", digits=2),),
           fixed=(SERUM_CALCIUM_AXIS_MMOL_L,)),
 )
@@ -184,7 +187,7 @@ class AxisLock:
         for axis in range(n_axes):
             fixed = chart.fixed[axis] if axis < len(chart.fixed) else None
             if fixed is not None:
-                out.append(fixed)
+                out.append(fixed_range(fixed, *_extent(chart, frames, axis)))
                 continue
             if not self.locked:
                 out.append(None)
@@ -200,6 +203,15 @@ class AxisLock:
                     self._seen[(chart.key, axis)] = (lo, hi)
             out.append(nice_range(lo, hi) if math.isfinite(lo) else None)
         return out
+
+
+def fixed_range(window: tuple[float, float], lo: float, hi: float) -> tuple[float, float]:
+    """A physiological axis ``window`` showing values from ``lo`` to ``hi``: the window itself while they
+    lie in it, else widened to round numbers to take them in (never narrower than the window)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or (window[0] <= lo and hi <= window[1]):
+        return window
+    wide = nice_range(min(lo, window[0]), max(hi, window[1]))
+    return (min(wide[0], window[0]), max(wide[1], window[1]))
 
 
 def _extent(chart: Chart, frames: list[RunFrame], axis: int) -> tuple[float, float]:

@@ -22,7 +22,6 @@ import solara
 import solara.lab
 
 from calcium_abm import ScenarioError
-from calcium_abm.render import BONE_LEGEND, VESSEL_LEGEND, VESSEL_MINERAL_FULL_SCALE, css_gradient
 from calcium_abm.scenario import MAX_SCENARIO_BYTES, builtin_scenarios
 
 from calcium_dashboard.charts import (
@@ -57,7 +56,9 @@ from calcium_dashboard.settings import (
     DashboardSettings,
     Knob,
     SideSettings,
+    amount_text,
     change_both,
+    changed_text,
     checked_change,
     current_demo,
     difference_text,
@@ -71,6 +72,7 @@ from calcium_dashboard.settings import (
     shared_changes_dropped,
     side_label,
 )
+from calcium_dashboard.key import TissueKey
 from calcium_dashboard.live import ChartView, FrameView
 from calcium_dashboard.texts import EXPLANATIONS
 from calcium_dashboard.upload import ScenarioFileInput, scenario_from_upload
@@ -95,6 +97,8 @@ DEFAULT_QUERY_ENV = "CALCIUM_ABM_DASHBOARD_QUERY"
 #: messages shown at once above the run: more pushed the controls off a laptop's screen (a fresh user's
 #: 6-8 refused tries); the oldest goes first
 MAX_NOTICES = 3
+#: the start of a physiology warning's topic (:func:`report_physiology`): the sliders' reset drops them
+PHYSIOLOGY_TOPIC = "physiology"
 
 
 def with_notice(notices: tuple[tuple[str | None, str, int], ...], message: str | None, topic: str | None = None,
@@ -132,12 +136,18 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 .ca-colorbar { height: 16px; width: 100%; max-width: 520px; border-radius: 3px; }
 .demo-button .v-btn__content { white-space: normal; flex: 1 1 auto; line-height: 1.25; }
 .ca-tissue-title { white-space: nowrap; }
+.ca-tissue-note { font-size: 14px; color: #333; text-align: center; line-height: 1.2; }
 .ca-knob-label { font-size: 15px; margin-top: 6px; }
 .ca-notice { font-size: 17px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .ca-caption { font-size: 16px; line-height: 1.35; color: #333; overflow-wrap: anywhere; }
-/* two lines at most on a projector (the whole text on hover): four lines squeezed the chart at 1024x768 */
-.ca-present .ca-caption { font-size: 17px; line-height: 1.3; display: -webkit-box; -webkit-line-clamp: 2;
-                          -webkit-box-orient: vertical; overflow: hidden; }
+/* on a projector the caption wraps whole, in smaller type (cut at two lines, the warfarin demo's note could
+   not be read at 1280x720) */
+.ca-present .ca-caption { font-size: 15px; line-height: 1.25; }
+.ca-key-compact, .ca-key-compact span { font-size: 14px; line-height: 1.2; }
+.ca-key-compact .ca-swatch { width: 13px; height: 13px; }
+/* two panels a row (charts, explanations); one a row on a phone, where two were ~90 px wide */
+.ca-pair { flex-wrap: wrap; gap: 12px; width: 100%; margin: 0 !important; }
+.ca-pair > .ca-pair-item, .ca-pair > * { flex: 1 1 0; min-width: 0; }
 .ca-chart-title { font-size: 18px; font-weight: 600; text-align: center; overflow-wrap: anywhere; margin: 6px 0 0 0; }
 .ca-chart-sides { font-size: 14px; text-align: center; color: #444; overflow-wrap: anywhere; }
 .ca-chart-legend { font-size: 15px; text-align: center; line-height: 1.6; }
@@ -153,7 +163,8 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 .ca-present .ca-label { font-size: 22px; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .ca-present .ca-run-label { font-size: 17px; min-height: 0; }
 .ca-present .ca-present-tissues { text-align: center; font-size: 18px; }
-.ca-present canvas.ca-tissue { height: 25vh; width: auto; max-width: 100%; }
+/* contain: a picture narrower than its 25vh box (a phone) keeps its shape instead of stretching tall */
+.ca-present canvas.ca-tissue { height: 25vh; width: auto; max-width: 100%; object-fit: contain; }
 .ca-present .ca-chart-title { font-size: 24px; margin: 0; }
 .ca-present .ca-chart-sides { font-size: 18px; }
 .ca-present .ca-chart-legend { font-size: 18px; line-height: 1.3; }
@@ -163,6 +174,9 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 /* a phone: Solara's sidebar drawer is at least 400 px wide and opens over the page below 960 px, so on a
    375 px screen it covered the whole page, its app bar and the overlay that closes it: the run could not be
    reached. Narrower than the screen, it leaves a strip of the overlay to tap, which closes it */
+@media (max-width: 600px) {
+  .ca-pair > .ca-pair-item, .ca-pair > * { flex: 1 1 100%; }
+}
 @media (max-width: 456px) {
   .v-navigation-drawer.solara-content-main { min-width: 0 !important; width: calc(100vw - 56px) !important;
                                              max-width: calc(100vw - 56px) !important; }
@@ -217,8 +231,8 @@ def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds
 @solara.component
 def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
                step: float):
-    unit = f" {knob.unit}" if knob.kind == "float" else ""
-    solara.Text(f"{knob.label}: {_fmt(value)}{unit}", classes=["ca-knob-label", f"knob-label-{knob.key}"])
+    shown = amount_text(value, knob.unit) if knob.kind == "float" else _fmt(value)  # 45015 µg: "45.015 mg/day"
+    solara.Text(f"{knob.label}: {shown}", classes=["ca-knob-label", f"knob-label-{knob.key}"])
     # an uploaded scenario may lie beyond the usual range: the slider reaches its value
     minimum, maximum = min(bounds[0], float(value)), max(bounds[1], float(value))
     slider = rv.Slider(v_model=value, min=minimum, max=maximum, step=step, hide_details=True,
@@ -271,8 +285,12 @@ def SeedInput(seed: int | None, own_seed: int | None, on_seed: Callable[[int | N
 @solara.component
 def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.Reactive[tuple],
                   editing: solara.Reactive[str], notify: Callable[..., None],
-                  on_new_comparison: Callable[[], None] = lambda: None):
+                  on_new_comparison: Callable[[], None] = lambda: None,
+                  on_sliders_reset: Callable[[], None] = lambda: None):
     """Scenario pickers, compare mode, sliders, seed, upload and the shareable link.
+
+    ``on_sliders_reset`` is called when the sliders go back to the scenario's values (the page then drops
+    the runs' physiology warnings).
 
     ``on_new_comparison`` is called before another demo or scenario (A or B), or compare mode switched,
     replaces the comparison: the page then drops the locked chart axes (a slider keeps them)."""
@@ -296,8 +314,16 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
                   on_click=lambda: settings.set(replace(settings.value, present=True)))
     solara.Select("Scenario A" if s.b else "Scenario", value=s.a.scenario, values=choices,
                   on_value=lambda name: new_scenario("A", name), classes=["scenario-a"])
-    if s.a.scenario in descriptions:
-        solara.Text(descriptions[s.a.scenario], style={"font-size": "13px", "color": "#555"})
+    if s.a.scenario in descriptions:  # the scenario as written, then how A's controls change it
+        solara.Text(f"{s.a.scenario} as written: {descriptions[s.a.scenario]}" if s.a.changes else
+                    descriptions[s.a.scenario], style={"font-size": "13px", "color": "#555"},
+                    classes=["scenario-description"])
+        if s.a.changes:
+            try:
+                solara.Text(f"Running: {changed_text(s.a, resolve_scenario(s.a.scenario, upload_map))}",
+                            style={"font-size": "13px", "color": "#333"}, classes=["scenario-changed"])
+            except ScenarioError:
+                pass
 
     last_b = solara.use_reactive(None)  # B as it was when compare went off: back when it goes on again
 
@@ -362,9 +388,16 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         set_side(which, new)
         forget_fixed(key, [knob_values(new, base)])
 
+    demo = current_demo(s)
+    demo_shared = demo.shared if demo is not None else ()  # a demo's person (age): the reset keeps it
+
     def back_to_scenario() -> None:
+        # the extreme run's warnings and axes go with it: its red warning stayed, and its locked axes
+        # (-50 %, 80 mg) flattened the scenario's run
+        on_sliders_reset()
+        on_new_comparison()
         if which == EDIT_BOTH:  # the changes made to both; how B differs from A (a demo's cause) stays
-            a, b = shared_changes_dropped(s.a, s.b)
+            a, b = shared_changes_dropped(s.a, s.b, demo_shared)
             settings.set(replace(settings.value, a=a, b=b))
         else:
             set_side(which, SideSettings(side.scenario))
@@ -381,7 +414,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             continue
         KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base, side),
                     knob.step)
-    shared = which == EDIT_BOTH and bool(set(s.a.changes) & set(s.b.changes))
+    shared = which == EDIT_BOTH and bool(set(s.a.changes) & set(s.b.changes) - set(demo_shared))
     solara.Button("Sliders back to the scenario's values" if s.b is None else
                   "Undo the changes made to both" if which == EDIT_BOTH else f"{which}'s sliders back to its scenario",
                   text=True, disabled=not (shared if which == EDIT_BOTH else side.changes), on_click=back_to_scenario,
@@ -468,14 +501,16 @@ def DemoButtons(settings: solara.Reactive[DashboardSettings], on_demo: Callable[
 
 
 def scenario_caption(side: SideSettings, uploads: dict) -> str:
-    """A side's scenario in words: its label and its one-line description
-    (``k2_deficiency: Long-term low vitamin K intake: ...``)."""
-    description = builtin_scenarios().get(side.scenario)
-    if description is None:
-        try:
-            description = resolve_scenario(side.scenario, uploads).description
-        except ScenarioError:
-            description = ""
+    """A side's scenario in words: its one-line description as written (``k2_deficiency: Long-term low
+    vitamin K intake: ...``), or, with controls changed, the scenario changed by them
+    (:func:`~calcium_dashboard.settings.changed_text`): the description then describes another person."""
+    try:
+        base = resolve_scenario(side.scenario, uploads)
+    except ScenarioError:
+        return side_label(side)
+    if side.changes:
+        return changed_text(side, base)
+    description = builtin_scenarios().get(side.scenario) or base.description
     return f"{side_label(side)}: {description}" if description else side_label(side)
 
 
@@ -486,7 +521,8 @@ def Caption(s: DashboardSettings, uploads: dict):
     no sidebar to say so)."""
     demo = current_demo(s)
     if demo is not None:
-        texts = [demo.day_zero_text(), demo.note]  # why B differs on day 0 first: what a two-line clamp keeps
+        outcome = demo.outcome()  # the model's figures for the words (computed once per server)
+        texts = [demo.day_zero_text(outcome), demo.note_text(outcome)]  # why B differs on day 0 first
     elif s.present and s.b is None:
         texts = [scenario_caption(s.a, uploads)]
     else:
@@ -510,21 +546,9 @@ def ShareLink(s: DashboardSettings):
 
 # ------------------------------------------------------------------------- live views
 @solara.component
-def Legend():
-    with solara.Row(classes=["ca-legend"], style={"flex-wrap": "wrap", "gap": "18px"}):
-        with solara.Column(gap="2px", style={"min-width": "260px"}):
-            solara.HTML(tag="div", unsafe_innerHTML=f'<div class="ca-colorbar" style="background:{css_gradient()}"></div>')
-            solara.Text(f"mineral: bone 0 → 100 % of a patch; vessel 0 → {VESSEL_MINERAL_FULL_SCALE:.0%} "
-                        "(square-root scale)")
-        for entry in (*BONE_LEGEND, *VESSEL_LEGEND):
-            solara.HTML(tag="span", unsafe_innerHTML=f'<span class="ca-swatch" style="background:{entry.color}">'
-                        f"</span>{entry.label}", attributes={"title": entry.meaning})
-
-
-@solara.component
 def Explanation(key: str):
     title, body = EXPLANATIONS[key]
-    with solara.Card(classes=["ca-explain", f"explain-{key}"], margin=0):
+    with solara.Card(classes=["ca-explain", "ca-pair-item", f"explain-{key}"], margin=0):
         solara.HTML(tag="h3", unsafe_innerHTML=title)
         solara.Text(body)
 
@@ -667,10 +691,10 @@ def LiveChart(chart: Chart, sink: FrameSink):
 
 @solara.component
 def Charts(sink: FrameSink):
-    for pair in (CHARTS[:2], CHARTS[2:]):
-        with solara.Columns([1] * len(pair)):
+    for pair in (CHARTS[:2], CHARTS[2:]):  # two a row; one a row on a phone (.ca-pair)
+        with solara.Row(classes=["ca-pair"]):
             for chart in pair:
-                with solara.Column(gap="0px", classes=[f"chart-{chart.key}"], style={"min-width": "0"}):
+                with solara.Column(gap="0px", classes=[f"chart-{chart.key}", "ca-pair-item"], style={"min-width": "0"}):
                     LiveChart(chart, sink)
 
 
@@ -855,9 +879,11 @@ def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bo
 
     solara.use_effect(charts_up_to_date, [playing.value])
 
+    full_scale_mg = runs[0].intima_full_scale_mg()  # the plaque band's top of the ramp, from the run's media
     if present:  # the chart takes the height the rows above leave (.ca-present-live): they wrap while playing
         with solara.Column(classes=["ca-present-live"]):
             TissueViews(sink, present=True)
+            TissueKey(full_scale_mg, compact=True)
             chart = CHARTS_BY_KEY["paradox"]
             with solara.Column(gap="0px", classes=["chart-paradox"], style={"width": "100%", "min-width": "0"}):
                 ChartHeader(chart, sink.latest, present=True)
@@ -866,12 +892,12 @@ def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bo
                 ChartLegend(chart, sink.latest)
         return
     TissueViews(sink)
-    Legend()
-    with solara.Columns([1, 1]):
+    TissueKey(full_scale_mg)
+    with solara.Row(classes=["ca-pair"]):
         Explanation("bone")
         Explanation("vessel")
     Charts(sink)
-    with solara.Columns([1, 1]):
+    with solara.Row(classes=["ca-pair"]):
         Explanation("paradox")
         Explanation("markers")
 
@@ -921,6 +947,12 @@ def Dashboard():
     def notify(message: str | None, topic: str | None = None) -> None:
         notices.set(with_notice(notices.value, message, topic))
 
+    def notify_physiology(message: str) -> None:  # each on its own topic: A's and B's both stay
+        notify(message, f"{PHYSIOLOGY_TOPIC} {message}")
+
+    def drop_physiology() -> None:
+        notices.set(tuple(n for n in notices.value if not (n[0] or "").startswith(PHYSIOLOGY_TOPIC)))
+
     def build():
         try:
             runs = build_runs(settings.value, dict(uploads.value))
@@ -934,7 +966,7 @@ def Dashboard():
     FRAME_GATE.newcomer_mark(newcomer, "built")
     sink = solara.use_memo(lambda: FrameSink(_frames(runs), axes, s.present) if runs else None, [runs])
     FRAME_GATE.newcomer_mark(newcomer, "first_frame")
-    solara.use_effect(lambda: report_physiology(runs or [], notify), [runs])  # a run outside physiology from day 0
+    solara.use_effect(lambda: report_physiology(runs or [], notify_physiology), [runs])  # a run outside physiology from day 0
     finished_runs = solara.use_reactive(0)  # id() of the runs that reached their end, else 0
     is_finished = bool(runs) and finished_runs.value == id(runs)
 
@@ -969,7 +1001,8 @@ def Dashboard():
 
     if not s.present:
         with solara.Sidebar():
-            SettingsPanel(settings, uploads, editing, notify, on_new_comparison=axes.forget)
+            SettingsPanel(settings, uploads, editing, notify, on_new_comparison=axes.forget,
+                          on_sliders_reset=drop_physiology)
             solara.Switch(label="Lock chart axes (keep their range across restarts)", value=axes_locked.value,
                           on_value=lock_axes, classes=["axis-lock"])
 
@@ -991,7 +1024,7 @@ def Dashboard():
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
             solara.Column(children=[sink.view], gap="0px", classes=["ca-date-slot"])
             Controls(runs, sink, playing, is_finished, s.days_per_frame, set_speed, reset, on_finished,
-                     present=s.present, notify=notify)
+                     present=s.present, notify=notify_physiology)
             if s.present:
                 DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH), dense=True,
                             on_new_comparison=axes.forget)
@@ -1002,5 +1035,5 @@ def Dashboard():
         Caption(s, dict(uploads.value))
         if is_finished and not s.present:
             solara.Info("End of the simulated period: press Reset to watch again, or change a setting.")
-        Live(runs, sink, playing, s.days_per_frame, on_finished, notify, present=s.present
+        Live(runs, sink, playing, s.days_per_frame, on_finished, notify_physiology, present=s.present
              ).key(f"live-{id(runs)}-{s.present}")

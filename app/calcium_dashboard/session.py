@@ -17,19 +17,18 @@ import pandas as pd
 
 from calcium_abm import CalciumParadoxModel, Scenario, results_frame
 from calcium_abm.outputs import physiology_warning_today
-from calcium_abm.render import render_bone, render_vessel
+from calcium_abm.render import DEFAULT_SCALE, intima_full_scale_mg, render_bone, render_vessel
 
 from calcium_dashboard.charts import DAYS_PER_YEAR, trailing_mean
 from calcium_dashboard.settings import DashboardSettings, side_label, side_scenario
 
 #: points per chart line sent to the browser; more adds bytes per frame, not detail
 MAX_CHART_POINTS = 400
-#: screen pixels per grid patch in the frames sent to the browser. 1 = one pixel per patch;
-#: the page enlarges the pictures with ``image-rendering: pixelated``, so they look the same
-#: with a cell filling its patch, at a third of the server's cost per frame (PNG encoding of
-#: 5x5-pixel patches was ~60 % of a frame; measured with bench/dashboard.py). The pictures
-#: go to the page as raw RGB pixels (12 KB each at 64x64; ``live.FrameView``)
-IMAGE_SCALE = 1
+#: screen pixels per grid patch in the frames sent to the browser (:mod:`calcium_abm.render`: a
+#: cell is a dot in one of a patch's pixels, so the tissue under it shows). The page enlarges the
+#: pictures with ``image-rendering: pixelated``; they go to the page as raw RGB pixels (48 KB each at
+#: 64x64; ``live.FrameView``). At 5x5-pixel patches PNG encoding was ~60 % of a frame (bench/dashboard.py)
+IMAGE_SCALE = DEFAULT_SCALE
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +43,8 @@ class RunFrame:
     vessel: np.ndarray
     #: column -> (years, values); None in a frame made without its series (``SimulationRun.frame``)
     series: dict[str, tuple[list[float], list[float | None]]] | None
+    #: the intima's plaque calcium today (mg), drawn as the band of the vessel picture
+    intima_mg: float = 0.0
 
 
 class SimulationRun:
@@ -103,9 +104,13 @@ class SimulationRun:
             snapshot = self.model.tissue_snapshot()
             lines = self._series(specs) if series else None
             day, total = self.model.day, self.model.days_total
-        bone = render_bone(snapshot, IMAGE_SCALE)
-        vessel = render_vessel(snapshot, IMAGE_SCALE)
-        return RunFrame(self.label, day, total, bone, vessel, lines)
+        bone, vessel = render_bone(snapshot, IMAGE_SCALE), render_vessel(snapshot, IMAGE_SCALE)
+        return RunFrame(self.label, day, total, bone, vessel, lines, snapshot["intima_calcium_mg"])
+
+    def intima_full_scale_mg(self) -> float:
+        """The plaque calcium at the top of the band's ramp (:func:`calcium_abm.render.intima_full_scale_mg`)."""
+        with self._lock:
+            return intima_full_scale_mg(self.model.tissue_snapshot())
 
     def _series(self, specs: tuple[tuple[str, str, int], ...]) -> dict[str, tuple[list[float], list[float | None]]]:
         data = self.model.datacollector.model_vars

@@ -369,13 +369,45 @@ def knob_values(side: SideSettings, base: Scenario) -> dict[str, Any]:
     return values | {key: value for key, value in applied.items() if key in KNOBS_BY_KEY}
 
 
+#: from this many µg a value is shown in mg (the mk4_45mg scenario's MK-4 read "45015 µg/day")
+MG_FROM_UG = 1000.0
+
+
+def amount_text(value: Any, unit: str) -> str:
+    """A value with its unit as a person reads it: ``180 µg/day``, and from :data:`MG_FROM_UG` µg in mg
+    (``45.015 mg/day``, not ``45015 µg/day``)."""
+    if unit.startswith("µg") and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value) and abs(value) >= MG_FROM_UG:
+        return f"{value / MG_FROM_UG:.6g} mg{unit[2:]}"
+    return f"{_text(value)} {unit}" if unit else _text(value)
+
+
 def knob_text(knob: Knob, value: Any) -> str:
     """One control's value as a label says it: ``MK-7 180 µg/day``, ``Sex male``, ``no warfarin``."""
     if knob.kind == "bool":
         return knob.label if value else f"no {knob.label.lower()}"
     if knob.kind in ("int", "str"):
         return f"{knob.label} {value}"
-    return f"{knob.label.split(' as ')[-1]} {_text(value)} {knob.unit}"
+    return f"{knob.label.split(' as ')[-1]} {amount_text(value, knob.unit)}"
+
+
+def changed_text(side: SideSettings, base: Scenario) -> str:
+    """A side as the base scenario changed by its controls, each with the scenario's own value:
+    ``healthy_adult with Age at the start 80 (scenario: 50), Sex female (scenario: male)``; the scenario's
+    name alone when nothing is changed. Its description describes the scenario as written, so a page shows
+    it only then (an 80-year-old woman was described as "Healthy 50-year-old man")."""
+    name = side.scenario.removeprefix(UPLOAD_PREFIX)
+    if not side.changes:
+        return name
+    day_0 = base.state_at(0) if base.schedule else base
+    parts = []
+    for key, value in side.changes:
+        knob = KNOBS_BY_KEY[key]
+        own = knob.scenario_value(day_0)
+        was = ("on" if own else "off") if knob.kind == "bool" else (
+            amount_text(own, knob.unit) if knob.kind == "float" else str(own))
+        parts.append(f"{knob_text(knob, value)} (scenario: {was})")
+    return f"{name} with " + ", ".join(parts)
 
 
 def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> str:
@@ -403,19 +435,29 @@ def change_both(a: SideSettings, b: SideSettings, key: str, value: Any,
     return out[0], out[1]
 
 
-def shared_changes_dropped(a: SideSettings, b: SideSettings) -> tuple[SideSettings, SideSettings]:
+def shared_changes_dropped(a: SideSettings, b: SideSettings, keep: tuple[tuple[str, Any], ...] = ()
+                           ) -> tuple[SideSettings, SideSettings]:
     """Both sides without the slider changes they share (the same control at the same value): the reset of
-    the sliders moved for A and B together, which keeps how B differs from A (a demo's one cause)."""
+    the sliders moved for A and B together, which keeps how B differs from A (a demo's one cause). ``keep``:
+    settings both then run with (a demo's person's age: the reset goes back to the demo, not past it)."""
     shared = set(a.changes) & set(b.changes)
-    return (replace(a, changes=tuple(c for c in a.changes if c not in shared)),
-            replace(b, changes=tuple(c for c in b.changes if c not in shared)))
+
+    def dropped(side: SideSettings) -> SideSettings:
+        kept = dict(c for c in side.changes if c not in shared) | dict(keep)
+        return replace(side, changes=tuple(sorted(kept.items())))
+
+    return dropped(a), dropped(b)
 
 
 def difference_text(knob: Knob, value_a: Any, value_b: Any) -> str:
     """One control's values on the two sides: ``MK-7: 5 µg/day in A, 180 in B``."""
-    shown_a, shown_b = (("on" if v else "off") if knob.kind == "bool" else _text(v) for v in (value_a, value_b))
-    unit = f" {knob.unit}" if knob.unit and knob.kind == "float" else ""
-    return f"{knob.label.split(' as ')[-1]}: {shown_a}{unit} in A, {shown_b} in B"
+    if knob.kind == "float":
+        shown_a, shown_b = (amount_text(v, knob.unit) for v in (value_a, value_b))
+        if shown_b.endswith(knob.unit) and shown_a.endswith(knob.unit):  # one unit said once
+            shown_b = shown_b[:-len(knob.unit)].rstrip()
+    else:
+        shown_a, shown_b = (("on" if v else "off") if knob.kind == "bool" else _text(v) for v in (value_a, value_b))
+    return f"{knob.label.split(' as ')[-1]}: {shown_a} in A, {shown_b} in B"
 
 
 def differences(a: SideSettings, b: SideSettings, uploads: Mapping[str, Scenario] | None = None) -> list[str]:
@@ -434,67 +476,6 @@ def initial_editing(settings: DashboardSettings) -> str:
     (the same person, as a lecture demo leaves it; a demo's link opened in class keeps the person the
     same on both sides), else A."""
     return EDIT_BOTH if settings.b is not None and settings.b.scenario == settings.a.scenario else "A"
-
-
-@dataclass(frozen=True)
-class Demo:
-    """A lecture demo: one person simulated twice, differing in exactly one setting.
-
-    ``cause`` is the flat model setting that differs; A is the person without it, B (drawn
-    dashed) with it. Add a demo here when the model gains a mechanism (e.g. a young woman
-    vs 10 years after menopause, once the person issue lands).
-    """
-
-    key: str
-    title: str
-    scenario: str
-    cause: str
-    value: Any
-    #: what B has done for years before day 0, for :meth:`day_zero_text` ("been on warfarin")
-    history: str = ""
-    #: what the audience should expect to see, on the page under the controls ("" for none)
-    note: str = ""
-
-    def settings(self) -> DashboardSettings:
-        return DashboardSettings(a=SideSettings(self.scenario),
-                                 b=SideSettings(self.scenario, ((self.cause, self.value),)))
-
-    def day_zero_text(self) -> str:
-        """Why A and B differ on day 0: each person starts in the steady state of their own day-0 settings
-        (``calcium_abm``'s calcium-balanced start), so "with and without" means B's whole history."""
-        return (f"B has {self.history} for years before day 0 (the model starts each person in the steady state "
-                "of their own day-0 settings), so A and B differ on day 0.")
-
-    def shown_by(self, settings: DashboardSettings) -> bool:
-        """Whether ``settings`` compare this demo's person: both sides on its scenario, and B differing from
-        A by its cause alone (a control then moved for A and B together keeps it the demo)."""
-        a, b = settings.a, settings.b
-        return (b is not None and a.scenario == b.scenario == self.scenario and set(a.changes) <= set(b.changes)
-                and set(b.changes) - set(a.changes) == {(self.cause, self.value)})
-
-
-DEMOS: tuple[Demo, ...] = (
-    Demo("mk7", "The same person with and without MK-7", DEFAULT_SCENARIO, "mk7_ug_per_day",
-         MK7_SUPPLEMENT_UG_PER_DAY, history="taken MK-7"),
-    Demo("warfarin", "The same person with and without warfarin", DEFAULT_SCENARIO, "warfarin_mg_per_day",
-         WARFARIN_DEMO_MG_PER_DAY, history="been on warfarin",
-         note="Warfarin users' bone is expected to change like non-users' (validation row W3: MrOS, Woo et al. "
-              "2008), so only the vessel half of the paradox shows here: B's bone line lies on A's, while B's vessel "
-              "gains more calcium."),
-    Demo("ckd5", "The same person: healthy kidneys vs CKD 5", DEFAULT_SCENARIO, "ckd_stage",
-         5, history="had CKD 5"),
-)
-DEMOS_BY_KEY = {d.key: d for d in DEMOS}
-
-
-def current_demo(settings: DashboardSettings) -> Demo | None:
-    """The lecture demo ``settings`` show (:meth:`Demo.shown_by`), or None."""
-    return next((d for d in DEMOS if d.shown_by(settings)), None)
-
-
-def lecture_demo(key: str = "mk7") -> DashboardSettings:
-    """The settings of demo ``key`` (default: the same person with and without MK-7)."""
-    return DEMOS_BY_KEY[key].settings()
 
 
 def dashboard_limits_problem(scenario: Scenario) -> str:
@@ -622,3 +603,8 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             continue
         problems.append(f"link: unknown setting '{_short(key)}' was ignored{did_you_mean(key, link_keys)}")
     return DashboardSettings(a=a, b=b, seed=seed, days_per_frame=days_per_frame, present=present), problems
+
+
+# the lecture demos live in calcium_dashboard.demos (which imports this module); named here too, where the
+# page and the tests have always found them
+from calcium_dashboard.demos import DEMOS, DEMOS_BY_KEY, Demo, current_demo, lecture_demo  # noqa: E402, F401

@@ -6,19 +6,23 @@ from __future__ import annotations
 EXPLANATIONS: dict[str, tuple[str, str]] = {
     "bone": (
         "Bone section (trabecular bone)",
-        "Bright = mineralised bone, dark = marrow. Red squares are osteoclasts digging "
-        "cavities; blue squares are osteoblast teams refilling them with osteoid (green), "
+        "Bright = mineralised bone, dark = marrow. Red dots are osteoclasts digging "
+        "cavities; blue dots are osteoblast teams refilling them with osteoid (grey), "
         "which then mineralises. Vitamin K keeps osteoblasts alive and speeds osteoclast "
         "death: with too little, cavities are dug faster than they are refilled and the "
         "bright area shrinks.",
     ),
     "vessel": (
-        "Vessel wall (arterial media)",
-        "The red strip on top is the blood. Colour is mineral in the wall (dark = none, "
-        "bright = calcified, same colour ramp as bone). Green squares are smooth muscle "
-        "cells that switched to a bone-like (osteochondrogenic) phenotype. Vitamin K "
-        "activates MGP, the wall's calcification inhibitor; vitamin K reaches the deep "
-        "wall least, so without it MGP stays inactive, cells switch and mineral grows.",
+        "Vessel wall (intima and media)",
+        "The red strip on top is the blood. The band under it is the intima's plaque: its "
+        "colour is the person's plaque calcium, which the chart's vessel calcium includes. The grid "
+        "under the thin line is the media: colour is mineral in each patch (dark = none, "
+        "bright = calcified, the same ramp as bone and band). Green dots are smooth muscle "
+        "cells switched to a bone-like (osteochondrogenic) phenotype. Vitamin K activates "
+        "MGP, the wall's calcification inhibitor. The model assumes that less vitamin K "
+        "reaches the media the deeper it lies, so its deep layers calcify first; that is an "
+        "assumption: in patients, medial calcification is often seen along the internal "
+        "elastic lamina, next to the intima.",
     ),
     "paradox": (
         "The paradox",
@@ -30,7 +34,7 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
         "Blood markers",
         "dp-ucMGP is inactive MGP in plasma: it rises when the vessel wall lacks vitamin "
         "K. %ucOC is the share of osteocalcin left uncarboxylated: it rises when bone "
-        "lacks vitamin K. Serum calcium barely moves on its fixed 2.0-2.8 mmol/L axis: "
+        "lacks vitamin K. Serum calcium barely moves on its physiological axis: "
         "parathyroid hormone holds it steady by taking calcium from bone, which is why a "
         "normal blood calcium hides the paradox.",
     ),

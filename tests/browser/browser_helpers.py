@@ -107,3 +107,15 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def open_dashboard(chromium, url: str, width: int, height: int, query: str = ""):
+    """A new browser context of ``width`` x ``height`` on the dashboard at ``url`` with ``query``, once day 0 shows:
+    ``(context, page, PageProblems)``; close the context when done."""
+    ctx = chromium.new_context(viewport={"width": width, "height": height})
+    ctx.set_default_timeout(30_000)
+    page = ctx.new_page()
+    problems = PageProblems(page)
+    page.goto(f"{url}/{query}")
+    page.get_by_text("Day 0 · year 0.0").first.wait_for()
+    return ctx, page, problems

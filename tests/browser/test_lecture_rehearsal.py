@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from browser_helpers import PageProblems, day, wait_for_day
+from browser_helpers import day, open_dashboard, wait_for_day
 
 #: the ECharts instance of a chart's element, and the page boxes of the axis names it drew
 AXIS_NAMES_JS = """(el) => {
@@ -45,15 +45,6 @@ TOOLTIP_JS = """(el) => {
 }"""
 
 
-def _open(chromium, url: str, width: int, height: int, query: str = ""):
-    ctx = chromium.new_context(viewport={"width": width, "height": height})
-    ctx.set_default_timeout(30_000)
-    page = ctx.new_page()
-    problems = PageProblems(page)
-    page.goto(f"{url}/{query}")
-    page.get_by_text("Day 0 · year 0.0").first.wait_for()
-    return ctx, page, problems
-
 
 def _paradox_chart(page):
     chart = page.locator(".chart-paradox .solara-echarts").first
@@ -65,7 +56,7 @@ def _paradox_chart(page):
 def test_a_double_clicked_play_plays(chromium, dashboard_url):
     """Finding 13: the second click of a double-click landed on ❚❚ Pause, which the first click had put
     under the cursor, and the run stayed paused at day 7."""
-    ctx, page, problems = _open(chromium, dashboard_url, 1280, 900, "?scenario=k2_deficiency")
+    ctx, page, problems = open_dashboard(chromium, dashboard_url, 1280, 900, "?scenario=k2_deficiency")
     try:
         page.get_by_role("button", name="▶ Play").dblclick()
         wait_for_day(page, 10 * 7)  # timed out at day 7 before
@@ -80,7 +71,7 @@ def test_a_double_clicked_play_plays(chromium, dashboard_url):
 def test_the_paradox_charts_axis_names_do_not_overlap(chromium, dashboard_url, width, height):
     """Findings 4 and 14: at 1280 px "bone density change (%)" and "vessel wall calcium (mg)" printed over
     each other ("bone density chavgessel wall calcium (mg)"), at 1024 px completely."""
-    ctx, page, problems = _open(chromium, dashboard_url, width, height)
+    ctx, page, problems = open_dashboard(chromium, dashboard_url, width, height)
     try:
         drawn = _paradox_chart(page).evaluate(AXIS_NAMES_JS)
         boxes = sorted(drawn["boxes"], key=lambda b: b["left"])
@@ -99,7 +90,7 @@ def test_the_paradox_charts_axis_names_do_not_overlap(chromium, dashboard_url, w
 def test_the_paradox_tooltip_gives_units_and_few_decimals(chromium, dashboard_url):
     """Finding 14: the tooltip showed "-3.319257" and "1.794581" with no units and a bare "8.27" for the
     year. It reads "year 8.3: bone −2.5 %, vessel 1.79 mg"."""
-    ctx, page, problems = _open(chromium, dashboard_url, 1280, 900, "?scenario=k2_deficiency")
+    ctx, page, problems = open_dashboard(chromium, dashboard_url, 1280, 900, "?scenario=k2_deficiency")
     try:
         chart = _paradox_chart(page)  # on screen: its redraws reach it
         for _ in range(3):
