@@ -44,3 +44,20 @@ def test_numpy_numbers_and_tuples_in_a_batch_mapping_are_the_values_they_hold():
 def test_a_paired_difference_of_unequal_lengths_is_a_user_error():
     with pytest.raises(UserInputError, match="paired difference needs arrays of one length"):
         difference_of_means([1, 2, 3], [1, 2], paired=True)
+
+
+@pytest.mark.parametrize("key", ["diet.mk7_ug_per_day ", " diet.mk7_ug_per_day", "mk7_ug_per_day\t",
+                                 "diet.mk7_ug_per_day\u00a0"])
+def test_a_key_with_blank_ends_is_refused_everywhere_as_in_a_table(key):
+    """Such a key acted as the real one in overrides, schedules, [set] and sweeps while a [diet] table refused it
+    (hostile tester, stop 60); the command line's --set 'key = value' is still read as key=value."""
+    from calcium_abm.errors import ScenarioError
+    from calcium_abm.scenario import load_scenario
+
+    with pytest.raises(ScenarioError, match="it has blank characters at its ends; write "):
+        load_scenario("healthy_adult", overrides={key: 5})
+    with pytest.raises(ScenarioError, match="blank characters at its ends"):
+        load_scenario({"name": "x", "schedule": [{"start_day": 2, "set": {key: 5}}]})
+    with pytest.raises(BatchError, match="blank characters at its ends"):
+        load_batch({"scenario": "healthy_adult", "sweep": {"parameters": {key: [1, 2]}}})
+    assert load_scenario("healthy_adult", overrides={key.strip(): 5}).diet.mk7_ug_per_day == 5

@@ -47,7 +47,9 @@ def resolve_key(key: str, hints: bool = True) -> str:
     """
     if not isinstance(key, str) or not key.strip():
         raise ScenarioError(f"unknown key {key!r}: an override key must be a non-empty name")
-    key = key.strip()
+    if key != key.strip():  # taken as the stripped key here while a [diet] table refused it: refused everywhere
+        raise ScenarioError(f"unknown key {shorten(repr(key))}: it has blank characters at its ends; write "
+                            f"{shorten(repr(key.strip()))}")
     if key in TOP_LEVEL_TEXT:
         return key
     if key in FLAT_KEYS:
