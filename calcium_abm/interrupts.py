@@ -9,7 +9,12 @@ per-run guard) treat the run as stopped, not failed.
 
 from __future__ import annotations
 
-__all__ = ["interruption"]
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+
+__all__ = ["children_ignore_ctrl_c", "interruption"]
 
 
 def interruption(exc: BaseException) -> BaseException | None:
@@ -26,3 +31,20 @@ def interruption(exc: BaseException) -> BaseException | None:
             return current
         pending += [current.__cause__, current.__context__]
     return None
+
+
+@contextlib.contextmanager
+def children_ignore_ctrl_c() -> Iterator[None]:
+    """Within the block, processes started (a spawned pool's workers) inherit an ignored SIGINT, so Python
+    does not make Ctrl-C a KeyboardInterrupt in them: a terminal's Ctrl-C reaches the whole process group,
+    and workers interrupted while importing printed a screen of tracebacks under the batch's one line. The
+    parent's own handler is back when the block ends; the parent stops the workers itself. Only in the main
+    thread (elsewhere signal handlers cannot be set, and the block does nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -573,3 +573,43 @@ def test_a_very_long_unknown_key_in_set_is_shortened_wherever_it_is_echoed():
         load_batch({"name": "t", "set": {key: 1}, "cohort": {"patients": 2}, "arms": [{"name": "a"}]})
     text = str(err.value)
     assert text.count("(500 characters)") == 2 and "x" * 100 not in text
+
+
+def test_ctrl_c_in_a_terminal_gives_one_line_and_no_worker_tracebacks(tmp_path):
+    """Ctrl-C reaches the terminal's whole process group: pool workers interrupted while importing printed a screen
+    of KeyboardInterrupt tracebacks under the batch's 'interrupted' line (hostile tester, stop 60). The workers now
+    ignore it and the parent stops them (it notices the interrupt once they have started, up to ~10 s on a loaded
+    2-core machine). The signal is sent half a second after the first worker appears; wherever it lands, the output
+    must be the same."""
+    batch = batch_file(tmp_path / "b.toml", patients=40, years=0.3)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", "CALCIUM_ABM_TEST_MARK": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "calcium_abm.cli", "batch", str(batch), "--out", "t", "--workers",
+                             "2"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # its own group, as a terminal's job: killpg reaches them all
+    first = proc.stderr.readline()
+    assert "runs to do" in first, first
+    deadline = time.monotonic() + 120
+    while not _spawned_workers(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # a worker has started and is importing pandas, numba, the package (~2 s)
+    os.killpg(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "interrupted: " in err
+    deadline = time.monotonic() + 30
+    while processes_marked(tmp_path) and time.monotonic() < deadline:  # workers end with their parent
+        time.sleep(0.1)
+    assert processes_marked(tmp_path) == []
+
+
+def _spawned_workers(cwd: Path) -> list[int]:
+    """The pool workers among :func:`processes_marked` (started by multiprocessing's spawn)."""
+    found = []
+    for pid in processes_marked(cwd):
+        try:
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
+            continue
+    return found

@@ -33,7 +33,7 @@ from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
 from calcium_abm.batch.store import (DiskError, check_output_dir, claim_output, disk_error, model_fingerprint,
                                      prepare_output, write_run, write_runs)
 from calcium_abm.inputs.options import call_options_problem
-from calcium_abm.interrupts import interruption
+from calcium_abm.interrupts import children_ignore_ctrl_c, interruption
 
 __all__ = ["MAX_WORKERS", "RunFailed", "RunTask", "check_scheduler_address", "connect_scheduler", "default_workers",
            "estimate_line", "estimated_run_seconds", "execute_run", "run_batch", "run_tasks", "summary_row"]
@@ -170,7 +170,8 @@ def _pool(tasks: list[RunTask], workers: int, keep_going: bool) -> Iterator[Resu
                         return
                     in_flight[pool.submit(execute_run, task)] = task
 
-            refill()
+            with children_ignore_ctrl_c():  # the first runs start every worker
+                refill()
             while in_flight:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
