@@ -149,26 +149,37 @@ def ckd_stage_problem(scenario, first_day: int = 0) -> str | None:
 
 
 def gfr_decline_problem(scenario) -> str | None:
-    """The message if ``kidney.gfr_end_ml_per_min`` (set on day 0) is not below the GFR the person starts from: the
-    measured ``kidney.residual_gfr_ml_per_min``, else the stage's GFR lowered with age
+    """The message if ``kidney.gfr_end_ml_per_min`` is not below the GFR the decline starts from, on day 0 or on the
+    day a ``[[schedule]]`` entry (a trial arm's too) begins a new kidney state, from which the model times the
+    decline: the measured ``kidney.residual_gfr_ml_per_min``, else the stage's GFR lowered with age that day
     (:func:`.physiology.ageing.gfr_for_person_ml_per_min`; the stage's alone for a rodent preset). An end equal to it
     changed nothing, and one above it made the "decline" a rise (CKD 4, GFR 22, to 60: 24.3 after a year)."""
+    from calcium_abm.person import kidney_state_changed
     from calcium_abm.physiology import ageing, kidney, parameter_set
+    from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
-    state = scenario.state_at(0)
-    end, measured, patient = state.kidney.gfr_end_ml_per_min, state.kidney.residual_gfr_ml_per_min, state.patient
-    if end is None:
-        return None
-    start = kidney.gfr_ml_per_min(patient.ckd_stage) if measured is None else measured
-    if measured is None and patient.species == "human":
-        start = ageing.gfr_for_person_ml_per_min(patient.age_years, patient.sex, start, parameter_set(scenario.parameters))
-    if end < start:
-        return None
-    whose = ("kidney.residual_gfr_ml_per_min" if measured is not None else
-             f"CKD stage {patient.ckd_stage}'s GFR" + (f" at the age of {patient.age_years:g}" if patient.species ==
-                                                     "human" else ""))
-    return (f"kidney.gfr_end_ml_per_min = {end:g} is not allowed for this person: a decline ends below where it "
-            f"starts, and their GFR on day 0 is {start:.4g} mL/min ({whose}); give an end below it, or leave it out")
+    previous, p = None, None
+    for day in sorted({0, *(e.start_day for e in scenario.schedule)}):
+        state = scenario.state_at(day)
+        begins = previous is None or kidney_state_changed(previous, state)
+        previous = state
+        end, measured, patient = state.kidney.gfr_end_ml_per_min, state.kidney.residual_gfr_ml_per_min, state.patient
+        if not begins or end is None:
+            continue
+        age = patient.age_years + day / DAYS_PER_YEAR_OF_AGE
+        start = kidney.gfr_ml_per_min(patient.ckd_stage) if measured is None else measured
+        if measured is None and patient.species == "human":
+            p = p or parameter_set(scenario.parameters)
+            start = ageing.gfr_for_person_ml_per_min(age, patient.sex, start, p)
+        if end < start:
+            continue
+        whose = ("kidney.residual_gfr_ml_per_min" if measured is not None else
+                 f"CKD stage {patient.ckd_stage}'s GFR" + (f" at the age of {age:.4g}" if patient.species == "human"
+                                                         else ""))
+        when = "day 0" if day == 0 else f"day {day}, when a [[schedule]] entry begins its kidney state,"
+        return (f"kidney.gfr_end_ml_per_min = {end:g} is not allowed for this person: a decline ends below where it "
+                f"starts, and their GFR on {when} is {start:.6g} mL/min ({whose}); give an end below it, or leave it out")
+    return None
 
 
 def inert_problems(scenario) -> list[str]:

@@ -675,3 +675,25 @@ def test_an_arm_change_past_the_last_day_is_named_as_the_file_names_it():
     with pytest.raises(BatchError, match=r"arms #2 \(w\)\.schedule #1: start_day = 500 is not allowed: the run "
                                          r"simulates 182 days, so a change can fall on days 0 to 181"):
         expand_runs(load_batch(trial(patients=2, arms=arms)))
+
+
+def test_day_0_randomisation_rules_act_only_where_the_arms_differ_on_day_0(tmp_path):
+    """A fresh user (stop 60): an arm acting only from day 5 got an unadjusted ANCOVA labelled 'randomised on day 0'
+    (its baselines 9 vs 309 AU unbalanced, +2.5 AU with p = 0.005); bmd_change_pct, a change since day 0, passed
+    as 'final'; a one-arm cohort was refused; and `power --analysis ancova` adjusted for a treated baseline."""
+    from calcium_abm.batch.power import power_design
+    from calcium_abm.errors import UserInputError
+
+    later = [{"name": "placebo"}, {"name": "mk7", "schedule": [{"start_day": 5, "add": {"mk7_ug_per_day": 360}}]}]
+    spec = load_batch(trial(cohort={"randomisation_day": 0}, arms=later))
+    assert not spec.arms_differ_on_day_0  # a change is allowed and the ANCOVA adjusts
+    with pytest.raises(BatchError, match=r"analysis.outcomes.bmd_change_pct = \"final\" is not allowed with "
+                                         r"cohort.randomisation_day = 0"):
+        load_batch(trial(cohort={"randomisation_day": 0}, analysis={"outcomes": {"bmd_change_pct": "final"}}))
+    one = load_batch(trial(cohort={"randomisation_day": 0}, arms=[{"name": "only", "add": {"mk7_ug_per_day": 9}}]))
+    assert not one.arms_differ_on_day_0
+    run_batch(trial(patients=6, years=20 / 365, cohort={"randomisation_day": 0},
+                    analysis={"outcomes": {"dp_ucmgp_pmol_l": "final"}}), tmp_path / "out")
+    with pytest.raises(UserInputError, match="ancova is not allowed for this pilot: it was randomised on day 0"):
+        power_design(tmp_path / "out", "dp_ucmgp_pmol_l", analysis="ancova")
+    assert power_design(tmp_path / "out", "dp_ucmgp_pmol_l", analysis="welch").analysis == "welch"

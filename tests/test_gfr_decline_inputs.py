@@ -30,3 +30,24 @@ def test_an_end_below_the_start_declines():
     frame = simulate(scenario, years=0.5)
     assert frame["gfr_ml_per_min"].iloc[0] == pytest.approx(22.0, rel=1e-3)
     assert frame["gfr_ml_per_min"].iloc[-1] < 21.9
+
+
+def test_a_decline_a_schedule_or_an_arm_begins_is_checked_against_that_days_gfr():
+    """The check looked at day 0 only: a [[schedule]] entry setting an end of 60 on day 20 for CKD 4 (GFR 22), or a
+    trial arm setting 120 for adults of 55-80, ran as rises (22 -> 60; 81 -> 117 in 36 days; fresh user, stop 60)."""
+    from calcium_abm.batch.expand import expand_runs
+    from calcium_abm.batch.spec import BatchError, load_batch
+
+    def scheduled(end: float):
+        return load_scenario({"name": "x", "patient": {"ckd_stage": 4}, "simulation": {"years": 0.3},
+                              "schedule": [{"start_day": 20, "set": {"kidney.gfr_end_ml_per_min": end,
+                                                                     "kidney.gfr_decline_years": 0.2}}]})
+
+    message = gfr_decline_problem(scheduled(60.0))
+    assert message is not None and "on day 20, when a [[schedule]] entry begins its kidney state, is 22 mL/min" in message
+    assert gfr_decline_problem(scheduled(15.0)) is None
+    arms = [{"name": "placebo"}, {"name": "decline", "set": {"gfr_end_ml_per_min": 120.0, "gfr_decline_years": 0.1}}]
+    batch = {"scenario": "healthy_adult", "seed": 1, "years": 0.1, "cohort": {"patients": 2}, "arms": arms,
+             "analysis": {"outcomes": {"gfr_ml_per_min": "final"}}}
+    with pytest.raises(BatchError, match="a decline ends below where it starts"):
+        expand_runs(load_batch(batch))

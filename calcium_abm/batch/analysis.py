@@ -255,7 +255,7 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
             tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design, arms=arms)
             if spec.cohort.design == "parallel":
                 tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control, arms=arms,
-                                                  treated_baseline=spec.cohort.randomisation_day == 0)
+                                                  treated_baseline=spec.arms_differ_on_day_0)
         if batch.manifest.get("screening") is not None or spec.cohort.dropout_per_year > 0:
             tables["conduct"] = conduct_table(per_run, batch.manifest.get("screening"), arms)
         if spec.published is not None and "effects" in tables:

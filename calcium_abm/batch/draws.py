@@ -119,7 +119,8 @@ class Distribution(BaseModel):
                  - _tail(self, math.inf if self.max is None else self.max, False)) < MIN_SHARE_INSIDE_OWN_BOUNDS:
             shown = " and ".join(f"{n} = {fmt_value(getattr(self, n))}" for n in ("min", "max") if getattr(self, n) is not None)
             raise rule_error(f"{shown} keep {100 * inside:.2g} % of the {kind} draws: every patient would get a bound, "
-                             f"so the distribution would never act; give one whose draws lie mostly inside them")
+                             f"so the distribution would never act; give one with more than {100 * MIN_SHARE_INSIDE_OWN_BOUNDS:g} % of its "
+                             "draws inside them")
         return self
 
     def _check_choice(self) -> None:

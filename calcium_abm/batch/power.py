@@ -138,7 +138,7 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
     Raises:
         UserInputError: an unknown outcome, arm or analysis, or too few patients.
     """
-    design_kind, declared = None, None
+    design_kind, declared, treated_day_0 = None, None, False
     if isinstance(source, pd.DataFrame):
         per_run, outcomes = source, _numeric_columns(source, source.columns)
     else:
@@ -147,7 +147,7 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
             raise UserInputError(f"'{batch.directory}' holds a {batch.spec.kind} batch: power needs a cohort pilot")
         per_run, control, design_kind = run_outcomes(batch), control or batch.spec.control, batch.spec.cohort.design
         outcomes = _outcome_columns(per_run, analysis_outcomes(batch.spec))
-        declared = [a.name for a in batch.spec.arms]
+        declared, treated_day_0 = [a.name for a in batch.spec.arms], batch.spec.arms_differ_on_day_0
     if outcome not in outcomes:
         what = ("a label of the runs, not an outcome" if outcome in per_run
                 else "not a per-run column")
@@ -172,6 +172,9 @@ def power_design(source: str | os.PathLike | StoredBatch | pd.DataFrame, outcome
         raise UserInputError(f"paired analysis needs a crossover pilot: '{batch.directory}' is a {design_kind} "
                              "cohort (each patient is in one arm only, so there are no pairs); analyse it with "
                              "welch or ancova, or run the pilot with cohort.design = \"crossover\"")
+    if analysis == "ancova" and treated_day_0:  # summarize's ANCOVA adjusts for nothing there
+        raise UserInputError("ancova is not allowed for this pilot: it was randomised on day 0, so each arm's baseline "
+                             "is already its treatment's and adjusting for it removes the effect; use welch")
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.number)) or not 0.0 < alpha < 1.0:
         raise UserInputError(f"alpha {short_repr(alpha, 40)} is not allowed: must be a number between 0 and 1")
     if baseline is None:

@@ -423,7 +423,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
         resume: finish a batch stored in ``out_dir``, skipping finished runs.
         progress: progress on stderr: a bar on a terminal, else a line every
             :data:`PROGRESS_LINE_INTERVAL_S` seconds (see :class:`ProgressReport`).
-        on_result: called with ``(run_id, rows, simulate_seconds)`` after each run is saved
+        on_result: called with one argument, the tuple ``(run_id, rows, simulate_seconds)``, after each run is saved
             (summary output: handed to the writer, which saves it within
             :data:`SUMMARY_FLUSH_S` seconds, at the latest when the batch ends or stops).
         origin: the file a :class:`BatchSpec` was read from, naming it in the messages of its runs

@@ -406,14 +406,13 @@ class BatchSpec(_Table):
         problems += arm_problems(self.arms, self.cohort.randomisation_day, self.cohort.adherence,
                                  self.cohort.patients if self.cohort.design == "parallel" else None)
         problems += shadowed_arm_entries(self.arms, self.cohort.randomisation_day)
-        if self.cohort.randomisation_day == 0 and any(a.set or a.add or any(e.start_day == 0 for e in a.schedule)
-                                                      for a in self.arms):  # the arms differ on day 0 itself
+        if self.arms_differ_on_day_0:  # bmd_change_pct is a change from day 0 whatever its measure
             problems += [f"analysis.outcomes.{column} = {fmt_value(m)} is not allowed with cohort.randomisation_day "
                          "= 0: each arm then starts in the steady state of its own treatment, so its day-0 value is "
                          "already treated and a change from it is not the arm's effect; use 'final' (the arms at the "
                          "end), or randomise on day 1 or later" + ("" if "outcomes" in self.analysis.model_fields_set
                                                                    else " (the default outcomes: set [analysis] outcomes)")
-                         for column, m in self.analysis.outcomes.items() if m != "final"]
+                         for column, m in self.analysis.outcomes.items() if m != "final" or column == "bmd_change_pct"]
         problems += screening_limit_problems(self.cohort.screening_limit, self.cohort.patients, self.cohort.screens())
         if self.cohort.stratify_by and (self.cohort.design == "crossover" or len(self.arms) < 2):
             why = "a crossover puts every patient in every arm" if len(self.arms) > 1 else "there is one arm"
@@ -424,6 +423,12 @@ class BatchSpec(_Table):
             problems.append(f"analysis.control_arm = {fmt_value(control)} is not allowed: must be one of the "
                             f"arms ({', '.join(names)})")
         return problems
+
+    @property
+    def arms_differ_on_day_0(self) -> bool:
+        """Randomised on day 0 with two or more arms, one acting from day 0: the arms' day-0 values are treated."""
+        return (self.cohort is not None and self.cohort.randomisation_day == 0 and len(self.arms) > 1 and any(
+            a.set or a.add or any(e.start_day == 0 for e in a.schedule) for a in self.arms))
 
     @property
     def kind(self) -> str:
@@ -471,7 +476,7 @@ def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir
     if problem := file_kind_problem(data, "batch"):  # not a table, or a scenario file
         raise BatchError(f"{origin}: {problem}")
     try:
-        return BatchSpec.model_validate({**data, "base_dir": str(base_dir)})
+        return BatchSpec.model_validate({**plain_values(data), "base_dir": str(base_dir)})  # numpy scalars: values
     except ValidationError as exc:
         raise BatchError(join_problems(batch_error_lines(exc.errors(), BatchSpec, data), origin)) from None
     except RecursionError:
@@ -487,11 +492,8 @@ def load_batch(source: str | os.PathLike | Mapping[str, Any] | BatchSpec) -> Bat
     """A validated batch from a :class:`BatchSpec`, a mapping or a ``.toml`` path."""
     if isinstance(source, BatchSpec):
         return source
-    if isinstance(source, Mapping):  # numpy scalars as the values they hold, tuples as lists (as TOML gives them)
-        try:
-            return validate_batch(plain_values(source))
-        except RecursionError:
-            raise BatchError("batch file: a value is nested too deeply") from None
+    if isinstance(source, Mapping):
+        return validate_batch(source)
     if not isinstance(source, (str, os.PathLike)):  # pathlib's TypeError named no argument
         raise BatchError(f"cannot load a batch from {type(source).__name__}: give a .toml path, mapping or BatchSpec")
     data = read_limited(path := Path(source), MAX_BATCH_BYTES, BatchError, "batch file")

@@ -54,6 +54,6 @@ def call_options_problem(*, resume: Any, progress: Any, on_result: Any) -> str:
         if not isinstance(value, (bool, np.bool_)):
             return f"{option} = {short_repr(value, 60)} is not allowed: must be True or False"
     if on_result is not None and not callable(on_result):
-        return (f"on_result = {short_repr(on_result, 60)} is not allowed: must be a function of (run_id, rows, "
-                "simulate_seconds), or None")
+        return (f"on_result = {short_repr(on_result, 60)} is not allowed: must be a function of one argument, the (run_id, rows, "
+                "simulate_seconds) tuple, or None")
     return ""
