@@ -10,8 +10,8 @@ What a lecture hall must see (a rehearsal, 2026-12-06):
 
 * **the intima**: the charted vessel calcium (``vessel_calcification_mg``) is mostly intimal plaque
   calcium, one number per person, which the media's grid does not hold. A band between the blood and
-  the media is coloured by it on the media's ramp, square-root scaled as the media is, with the whole
-  represented media at :data:`VESSEL_MINERAL_FULL_SCALE` at its top (:func:`intima_full_scale_mg`);
+  the media is coloured by it on the media's ramp, square-root scaled as the media is, with a coronary
+  score of :data:`INTIMA_FULL_SCALE_AU` at its top (:func:`intima_full_scale_mg`);
 * **cells as dots**: a cell is a dot in one pixel of its ``scale`` x ``scale`` patch, so the tissue
   shows in the rest (squares filling the patch had hidden the mineral of a knockout mouse's media);
 * **osteoid in grey**, apart from every colour of the ramp and the cells.
@@ -81,6 +81,10 @@ OSTEOCHONDROGENIC_RGB = (60, 255, 120)
 LUMEN_RGB = (150, 20, 30)  # a strip of blood above the vessel wall
 #: a light line between the intima's band and the media (one pixel): the band reads as a layer of its own
 LAYER_LINE_RGB = (235, 235, 235)
+#: the coronary score (Agatston units) at the top of the intima band's ramp: above 1000 AU is the highest of the
+#: usual score categories, so with the square-root scale 92 AU (the demos' man of 65) is a third of the way up
+#: and 400 AU two thirds; the band's top had been the media's own (20 mg, 250 AU), which many patients pass
+INTIMA_FULL_SCALE_AU = 1000.0
 #: rows of patches the intima band is tall, and the blood strip above it
 INTIMA_BAND_PATCHES = 4
 LUMEN_PATCHES = 2
@@ -161,9 +165,10 @@ def render_bone(snapshot: Mapping[str, Any], scale: int = DEFAULT_SCALE) -> np.n
 
 
 def intima_full_scale_mg(snapshot: Mapping[str, Any]) -> float:
-    """Calcium (mg) at the top of the intima band's ramp: the whole represented media at
-    :data:`VESSEL_MINERAL_FULL_SCALE` (the snapshot's mg per unit of mineral in a patch x its patches)."""
-    return float(snapshot["vessel_mineral_mg_per_unit"]) * np.size(snapshot["vessel_mineral"]) * VESSEL_MINERAL_FULL_SCALE
+    """Plaque calcium (mg) at the top of the intima band's ramp: a coronary score of :data:`INTIMA_FULL_SCALE_AU`
+    (the snapshot's ``agatston_units_per_mg``); 0 where the model scores no calcium (the band stays dark)."""
+    units_per_mg = float(snapshot.get("agatston_units_per_mg", 0.0))
+    return INTIMA_FULL_SCALE_AU / units_per_mg if units_per_mg > 0 else 0.0
 
 
 def intima_level(intima_mg: float, full_scale_mg: float) -> float:
@@ -188,7 +193,7 @@ def render_vessel(snapshot: Mapping[str, Any], scale: int = DEFAULT_SCALE,
     mineral = np.asarray(snapshot["vessel_mineral"], dtype=float)
     width = mineral.shape[0] * scale
     media = _upscale(heat(np.sqrt(np.clip(mineral / mineral_full_scale, 0.0, 1.0))), scale)
-    full = intima_full_scale_mg(snapshot) if "vessel_mineral_mg_per_unit" in snapshot else 0.0
+    full = intima_full_scale_mg(snapshot)
     layers = [(LUMEN_PATCHES * scale, LUMEN_RGB),
               (INTIMA_BAND_PATCHES * scale - 1, heat(intima_level(float(snapshot.get("intima_calcium_mg", 0.0)), full))),
               (1, LAYER_LINE_RGB)]
@@ -226,7 +231,7 @@ def tissue_snapshot(model) -> dict[str, Any]:
         ``osteoclast_xy``, ``osteoblast_xy``: (n, 2) int patch coordinates;
         ``osteoblast_team_cells``: (n,) team sizes;
         ``vessel_mineral``: (W, H) deposit volume fraction;
-        ``vessel_mineral_mg_per_unit``: calcium (mg) of a whole patch of media mineral;
+        ``agatston_units_per_mg``: the coronary score of a mg of wall calcium (0: no score, a rodent);
         ``intima_calcium_mg``: the intima's plaque calcium (mg; 0 in a rodent);
         ``vsmc_osteochondrogenic``: (W, H) bool;
         ``carboxylated_mgp``, ``uncarboxylated_mgp``: (W, H) in healthy-MGP units;
@@ -246,7 +251,7 @@ def tissue_snapshot(model) -> dict[str, Any]:
         "osteoblast_xy": np.stack([model.osteoblasts.x[obs], model.osteoblasts.y[obs]], axis=1),
         "osteoblast_team_cells": model.osteoblasts.team_cells[obs].copy(),
         "vessel_mineral": wall.mineral.copy(),
-        "vessel_mineral_mg_per_unit": float(wall.mineral_mg_per_unit),
+        "agatston_units_per_mg": float(model.params.agatston_units_per_mg_calcium),
         "intima_calcium_mg": float(wall.intima.calcium_mg),
         "vsmc_osteochondrogenic": wall.osteochondrogenic.copy(),
         "carboxylated_mgp": wall.cmgp.copy(),

@@ -9,7 +9,6 @@ import re
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from calcium_abm import simulate
@@ -76,12 +75,10 @@ def test_what_the_charts_and_pictures_show():
     assert f"each picture's raw RGB pixels ({pixels_kb:.0f} KB at {side}×{side}, {IMAGE_SCALE}×{IMAGE_SCALE} pixels " \
            "a patch)" in GUIDE
     from calcium_abm import parameter_registry
-    from calcium_abm.render import intima_full_scale_mg
+    from calcium_abm.render import INTIMA_FULL_SCALE_AU, intima_full_scale_mg
 
-    capacity = parameter_registry()["vessel_media_calcium_capacity_mg"].value
-    full = intima_full_scale_mg({"vessel_mineral_mg_per_unit": capacity / (side * side),
-                                 "vessel_mineral": np.zeros((side, side))})
-    assert f"({full:.0f} mg with the default grid; the key under the pictures gives it for the run)" in GUIDE
+    full = intima_full_scale_mg({"agatston_units_per_mg": parameter_registry()["agatston_units_per_mg_calcium"].value})
+    assert f"a coronary score of {INTIMA_FULL_SCALE_AU:.0f} AU ({full:.0f} mg; the key under the pictures gives it)" in GUIDE
     onset = parameter_registry()["intimal_onset_age_median_male_years"].value
     age = settings.DEMOS_BY_KEY["mk7"].shared
     assert f"The person is `healthy_adult` at {dict(age)['age_years']} on both sides" in GUIDE

@@ -233,3 +233,18 @@ def test_the_vessel_text_gives_the_deep_wall_as_the_models_assumption():
     body = EXPLANATIONS["vessel"][1]
     assert "reaches the deep wall least, so" not in body
     assert "The model assumes" in body and "internal elastic lamina" in body
+
+
+def test_the_plaque_band_keeps_brightening_past_the_medias_own_top():
+    """The band's top was the media's full scale, 20 mg (250 AU), so a man starting at 400 AU showed a pegged band
+    that never brightened while his plaque grew (fresh user, stop 60). Its top is now a score of 1000 AU."""
+    from calcium_abm.render import INTIMA_FULL_SCALE_AU, intima_full_scale_mg, intima_level
+
+    run = _run("age_years=65&baseline_calcification_score=400")
+    before = run.frame(CHART_COLUMNS, series=False)
+    run.advance(2 * 365)
+    after = run.frame(CHART_COLUMNS, series=False)
+    full = intima_full_scale_mg(run.model.tissue_snapshot())
+    assert full * run.model.params.agatston_units_per_mg_calcium == pytest.approx(INTIMA_FULL_SCALE_AU)
+    assert after.intima_mg > before.intima_mg and intima_level(after.intima_mg, full) < 1.0
+    assert sum(_band_rgb(after)) > sum(_band_rgb(before))
