@@ -665,6 +665,10 @@ def test_a_single_arm_cohort_reports_its_incidence_of_severe_calcification(tmp_p
     assert list(table["arm"]) == ["all"] and int(table["n"].iloc[0] + table["excluded"].iloc[0]) == 3
     per_run = summary_tables(tmp_path / "out")[1]["per_run"]
     assert int(table["events"].iloc[0]) == int(per_run["severe_calcification"].eq(True).sum())
+    data["analysis"]["tertiles_of"] = "age_years"  # with tertiles too the arm's own row (it had the tertiles only)
+    run_batch(data, tmp_path / "t")
+    table = summary_tables(tmp_path / "t")[1]["relative_risks"]
+    assert list(table["tertile"])[-1] == "all" and len(table) == 4
 
 
 def test_an_arm_change_past_the_last_day_is_named_as_the_file_names_it():

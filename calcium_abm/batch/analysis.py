@@ -263,8 +263,7 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
         if spec.analysis.severe_calcification is not None:
             tertiles = spec.analysis.tertiles_of
             column = None if tertiles is None else tertiles.rpartition(".")[2]
-            control = spec.control if len(spec.arms) > 1 or column is None else None  # one arm: its own row
-            tables["relative_risks"] = relative_risks(per_run, "severe_calcification", column, control, arms=arms,
+            tables["relative_risks"] = relative_risks(per_run, "severe_calcification", column, spec.control, arms=arms,
                                                       excluded="severe_at_baseline")
     elif spec.sweep is not None:
         swept = [label_column(resolve_setting(k, "sweep.parameters")) for k in spec.sweep.parameters]
