@@ -269,3 +269,39 @@ def test_a_distribution_its_own_bounds_keep_from_acting_is_refused(dist, said):
         load_batch(cohort({"mk7_ug_per_day": dist}))
     cut = load_batch(cohort({"mk7_ug_per_day": {"distribution": "normal", "mean": 66, "sd": 10, "min": 70}}))
     assert cut.cohort.distributions["mk7_ug_per_day"].min == 70
+
+
+def test_a_years_since_menopause_draw_no_one_reads_is_refused():
+    """With postmenopausal_probability = 0 no woman starts postmenopausal, and the runs were those without the draw,
+    bit for bit (hostile tester, stop 60); with female_probability = 0 it was already refused."""
+    from calcium_abm.batch.expand import expand_runs
+
+    draws = {"age_years": {"distribution": "uniform", "min": 50, "max": 58},
+             "years_since_menopause": {"distribution": "uniform", "min": 2, "max": 5}}
+    with pytest.raises(BatchError, match=r"cohort.distributions.years_since_menopause is not allowed here: "
+                                         r"cohort.postmenopausal_probability = 0"):
+        expand_runs(load_batch(cohort(draws, patients=2, postmenopausal_probability=0.0)))
+    assert expand_runs(load_batch(cohort(draws, patients=2, postmenopausal_probability=0.5)))
+
+
+@pytest.mark.parametrize("kind, crit, refused", [
+    ("inclusion", {"min": 40}, True), ("exclusion", {"max": 45}, True), ("inclusion", {"min": 50, "max": 70}, True),
+    ("inclusion", {"min": 55}, False), ("exclusion", {"min": 55, "max": 60}, False),
+    ("inclusion", {"one_of": [50, 70]}, False)])
+def test_a_criterion_every_value_of_the_draw_meets_or_escapes_is_refused(kind, crit, refused):
+    """Ages drawn uniform 50-70 with inclusion 'at least 40' or exclusion 'at most 45': every candidate passed, and
+    the runs were those without the criterion (hostile tester, stop 60). An exclusion inside the range still acts,
+    and so does a list over a range."""
+    from calcium_abm.batch.expand import expand_runs
+
+    data = cohort({"age_years": {"distribution": "uniform", "min": 50, "max": 70}}, patients=2)
+    data["cohort"][kind] = {"age_years": crit}
+    if refused:
+        with pytest.raises(BatchError, match=rf"cohort.{kind}.age_years .* is not allowed here: every value that "
+                                             r"cohort.distributions.age_years can draw \(50.0 to 70.0\)"):
+            expand_runs(load_batch(data))
+    else:
+        try:
+            expand_runs(load_batch(data))
+        except BatchError as exc:  # screening may run out of candidates; it must not be this refusal
+            assert "every value that" not in str(exc)

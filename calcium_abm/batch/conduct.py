@@ -222,9 +222,17 @@ def inert_criteria(spec: BatchSpec, candidates: list[dict[str, Any]], base) -> s
     acts in the draws after them (once, only the screened ones were read, and a one_of = [800] on calcium drawn from
     800 or 1200 was refused because the first four were 800). The draw is the batch seed's, so the same file always
     gets the same answer. None if each such setting varies."""
+    drawn = {resolve_setting(k, "cohort.distributions"): (k, d) for k, d in spec.cohort.distributions.items()}
     for kind, key, crit, target in screening_criteria(spec.cohort):
         if "." not in target:  # a recorded column: read on each candidate's own day 0
             continue
+        if target in drawn and (support := _support(drawn[target][1])) is not None and \
+                _decides_every(crit, kind == "inclusion", *support):  # the same for every value it can draw
+            return (f"cohort.{kind}.{key} ({crit.describe()}) is not allowed here: every value that "
+                    f"cohort.distributions.{drawn[target][0]} can draw ({_support_text(*support)}) "
+                    f"{'meets it' if kind == 'inclusion' else 'escapes it'}, so it "
+                    f"{'admits every candidate' if kind == 'inclusion' else 'excludes nobody'} and changes nothing; "
+                    "leave it out, or draw candidates it can tell apart")
         values = {_setting_value(target, candidate, base) for candidate in candidates}
         if len(values) == 1:
             return (f"cohort.{kind}.{key} ({crit.describe()}) is not allowed here: every one of the {len(candidates)} "
@@ -233,6 +241,39 @@ def inert_criteria(spec: BatchSpec, candidates: list[dict[str, Any]], base) -> s
                     "leave it out, or draw candidates who differ in it "
                     f"({_DRAWN_BY})")
     return None
+
+
+def _support(dist) -> tuple[tuple, tuple[float, float] | None] | None:
+    """What a cohort distribution can draw, for :func:`inert_criteria`: ``(points, range)``, its listed values (a
+    choice, a constant, the 0 of ``zero_probability``) and the closed range of a uniform, or of a normal or log-normal
+    with both its own ``min`` and ``max``; None when unbounded or a documented trait (nothing to judge on)."""
+    kind, zero = dist.kind, ((0.0,) if dist.zero_probability else ())
+    if kind == "choice":
+        return tuple(dist.choice), None
+    if kind == "constant":
+        return (dist.value, *zero), None
+    if kind in ("uniform", "normal", "lognormal") and dist.min is not None and dist.max is not None:
+        return zero, (dist.min, dist.max)
+    return None
+
+
+def _decides_every(crit, inclusion: bool, points: tuple, span: tuple[float, float] | None) -> bool:
+    """Whether ``crit`` admits (an inclusion) or turns away (an exclusion) every listed value and every value of the
+    closed range ``span``: then it changes nothing. A list criterion (``one_of``) over a range is never judged."""
+    if any(crit.admits(v) != inclusion for v in points):
+        return False
+    if span is None:
+        return True
+    if crit.one_of is not None:
+        return False
+    lo, hi = span
+    if inclusion:
+        return (crit.min is None or crit.min <= lo) and (crit.max is None or hi <= crit.max)
+    return (crit.max is not None and crit.max < lo) or (crit.min is not None and crit.min > hi)
+
+
+def _support_text(points: tuple, span: tuple[float, float] | None) -> str:
+    return ", ".join([fmt_value(v) for v in points] + ([f"{fmt_value(span[0])} to {fmt_value(span[1])}"] if span else []))
 
 
 def _excludes_all_it_admits(inclusion, exclusion, target: str) -> bool:

@@ -125,10 +125,15 @@ def set_conflicts(spec) -> list[str]:
 def menopause_without_women(cohort, fixed: dict[str, Any]) -> str | None:
     """A message when the cohort draws menopause (``postmenopausal_probability``, a
     ``years_since_menopause`` distribution) but has no women (``female_probability = 0``, or a
-    sex fixed to male by ``[set]`` or the scenario): the draw would be accepted and act on no one."""
+    sex fixed to male by ``[set]`` or the scenario), or draws ``years_since_menopause`` with
+    ``postmenopausal_probability = 0``: the draw would be accepted and act on no one."""
+    drawn = {resolve_setting(k, "cohort.distributions") for k in cohort.distributions}
+    if (cohort.postmenopausal_probability == 0 and "patient.years_since_menopause" in drawn
+            and not fixed.get("patient.postmenopausal")):  # the runs were the ones without the draw, bit for bit
+        return ("cohort.distributions.years_since_menopause is not allowed here: cohort.postmenopausal_probability = 0, "
+                "so no woman starts postmenopausal and no one's years since menopause are read; leave it out")
     if fixed.get("patient.sex", "female") != "male" and ("patient.sex" in fixed or cohort.female_share() > 0):
         return None
-    drawn = {resolve_setting(k, "cohort.distributions") for k in cohort.distributions}
     tables = [name for name, on in (("cohort.postmenopausal_probability", cohort.postmenopausal_probability is not None),
                                     ("cohort.distributions.years_since_menopause",
                                      "patient.years_since_menopause" in drawn)) if on]
