@@ -154,7 +154,7 @@ def gfr_decline_problem(scenario) -> str | None:
     decline: the measured ``kidney.residual_gfr_ml_per_min``, else the stage's GFR lowered with age that day
     (:func:`.physiology.ageing.gfr_for_person_ml_per_min`; the stage's alone for a rodent preset). An end equal to it
     changed nothing, and one above it made the "decline" a rise (CKD 4, GFR 22, to 60: 24.3 after a year)."""
-    from calcium_abm.person import kidney_state_changed
+    from calcium_abm.inputs.kidney_rules import kidney_state_changed
     from calcium_abm.physiology import ageing, kidney, parameter_set
     from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 

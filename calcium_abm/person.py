@@ -13,6 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.kidney_rules import kidney_state_changed
 from calcium_abm.inputs.menopause import run_menopause_problem
 from calcium_abm.physiology import (ageing, calcification, calcium, calcium_balance, hormone_therapy, kidney,
                                    life_course, minerals, person_traits, remodeling, skeleton, vitamin_k)
@@ -81,9 +82,6 @@ def take_inputs(model: Any, previous) -> None:
     update_rates(model)
 
 
-def kidney_state_changed(previous, state) -> bool:
-    """True if ``state`` sets another CKD stage or other ``[kidney]`` keys than ``previous``."""
-    return previous.patient.ckd_stage != state.patient.ckd_stage or previous.kidney != state.kidney
 
 
 def years_of_kidney_state(model: Any) -> float:

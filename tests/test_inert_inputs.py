@@ -159,7 +159,7 @@ def test_an_arm_setting_another_species_parameter_is_refused(tmp_path, capsys):
 
 
 def test_an_arm_from_day_0_setting_a_draw_only_spread_is_refused(tmp_path, capsys):
-    arms = ('[analysis]\noutcomes = { bmd_change_pct = "final" }\n'  # a change from day 0 is refused at day 0
+    arms = ('[analysis]\noutcomes = { dp_ucmgp_pmol_l = "final" }\n'  # a change from day 0 is refused at day 0
             '[cohort]\npatients = 2\nrandomisation_day = 0\n[[arms]]\nname = "a"\n[[arms]]\nname = "b"\n'
             'set = { calcium_absorption_cv = 0.3 }\n')
     _refused_batch(tmp_path, capsys, _batch(arms), "arms #2 (b).set.calcium_absorption_cv = 0.3 does nothing in any "

@@ -8,8 +8,8 @@ from typing import Any
 
 from calcium_abm.inputs.messages import fmt_num
 
-__all__ = ["GFR_RANGE_BY_CKD_STAGE", "LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN", "kidney_conflicts", "stage_and_gfr",
-           "stage_override_problems"]
+__all__ = ["GFR_RANGE_BY_CKD_STAGE", "LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN", "kidney_conflicts",
+           "kidney_state_changed", "stage_and_gfr", "stage_override_problems"]
 
 
 #: KDIGO 2012 GFR categories (mL/min/1.73 m2) of the model's stages: G1 >= 90 (stage 0 is
@@ -77,3 +77,9 @@ def stage_override_problems(changes: Mapping[str, Any], stage_before: Any, gfr_b
             f"(kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} mL/min), which sets kidney function whatever the stage "
             f"says; change kidney.residual_gfr_ml_per_min instead ({meant}: {fmt_num(low)} to {fmt_num(high)} "
             f"mL/min{', with no dialysis' if high > GFR_RANGE_BY_CKD_STAGE[5][1] else ''})"]
+
+
+def kidney_state_changed(previous: Any, state: Any) -> bool:
+    """True if scenario state ``state`` sets another CKD stage or other ``[kidney]`` keys than ``previous``: a new
+    kidney state begins, from which the model times a GFR decline."""
+    return previous.patient.ckd_stage != state.patient.ckd_stage or previous.kidney != state.kidney
