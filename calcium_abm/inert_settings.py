@@ -154,6 +154,9 @@ def gfr_decline_problem(scenario) -> str | None:
     decline: the measured ``kidney.residual_gfr_ml_per_min``, else the stage's GFR lowered with age that day
     (:func:`.physiology.ageing.gfr_for_person_ml_per_min`; the stage's alone for a rodent preset). An end equal to it
     changed nothing, and one above it made the "decline" a rise (CKD 4, GFR 22, to 60: 24.3 after a year)."""
+    if scenario.kidney.gfr_end_ml_per_min is None and not any("kidney.gfr_end_ml_per_min" in e.set
+                                                                for e in scenario.schedule):
+        return None  # no decline anywhere (nearly every run of a cohort: ~0.3 ms a run to look day by day)
     from calcium_abm.inputs.kidney_rules import kidney_state_changed
     from calcium_abm.physiology import ageing, kidney, parameter_set
     from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
