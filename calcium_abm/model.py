@@ -15,7 +15,7 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
 6. mineral exchanges: resorption, absorption, mineralisation, vessel deposition and
    regression (step 7 is computed here), urine, faeces, bone fluid, dialysis: named transfers
    of the calcium and phosphate ledgers (mineral moves its P with its Ca);
-7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth; plasma dp-ucMGP;
+7. vessel wall: MGP turnover, VSMC switching and apoptosis, mineral growth, the intima; plasma dp-ucMGP;
 8. agents: births, moves and deaths of cell agents mirror the arrays;
 9. record the day's row.
 
@@ -170,13 +170,13 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
         serum phosphate and the bone fluid at the day-0 GFR, the media's MGP and VSMC phenotypes,
         plasma dp-ucMGP); both ledgers open their books."""
         p, state, blood = self.params, self.inputs, self.blood
-        blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(
-            self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
+        blood.vitamin_k_nmol, blood.warfarin_mg = vitamin_k.steady_plasma_amounts(self.intake_ug, state.drugs.warfarin_mg_per_day, p, self.dt)
         self.carboxylation = self._carboxylation_day(previous_supply=None)
         k = self.kidney_inputs()  # the calcium-balanced steady state of the day-0 person, kidneys and diet
         blood_mg, self.hormones, phosphate_mmol_l = calcium_balance.start_minerals(person.start_balance(self), k, p)
         blood_p_mg = phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
         s = self.systemic = minerals.systemic_day(self.hormones, blood_mg, blood_p_mg, k, p, dt=0.0)
+        calcification.live_kidney_history(self.vessel, state.patient.kidney_disease_years, s, p)  # before the books
         gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day + k.binder_calcium_mg_per_day, s, p, self.dt)
         tissue = {"bone_trabecular": self.bone.calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
                   "vessel_wall": self.vessel.calcium_mg}

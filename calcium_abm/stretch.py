@@ -120,7 +120,10 @@ def run_quiet_days(model: Any, n: int) -> int:
     bone, wall, cortical, ocs, obs = model.bone, model.vessel, model.cortical, model.osteoclasts, model.osteoblasts
     days = range(model.day, model.day + n)
     effects = _estrogen_loss_effects(model, days)
-    intima_estrogen, intima_ages, scratch = np.empty(n), np.empty(n + 1), dataclasses.replace(wall.intima)
+    # the onset may come within the days (its clock, intima.next_onset_age_years): the factor of every day, which
+    # the growth law reads only from the onset on (as the step's intima_estrogen_factor gives it from then)
+    intima_estrogen, intima_ages = np.empty(n), np.empty(n + 1)
+    scratch = dataclasses.replace(wall.intima, onset_age_years=-math.inf)
     for j in range(n + 1):  # the intima's age at the start of each day, as advance_intima adds it up
         intima_ages[j] = scratch.age_years
         if j < n:
@@ -158,7 +161,7 @@ def run_quiet_days(model: Any, n: int) -> int:
     model.activation_estrogen_effect, model.blood.dp_ucmgp_pmol_l = activation, dp_ucmgp
     bone.day_sums, wall.day_tallies = day_sums, tallies
     cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg = cortical_mg
-    wall.intima.calcium_mg, wall.intima.age_years = intima_mg, float(intima_ages[done])
+    (wall.intima.calcium_mg, wall.intima.onset_age_years), wall.intima.age_years = intima_mg, float(intima_ages[done])
     start, model._day, between = model.day, model.day + done, getattr(model.datacollector, "between", None)
     if between is not None:  # a run keeping its ends: the recorded days between keep their physiology columns
         every = model.record_every_days
@@ -209,8 +212,8 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
                 mgp_per_healthy_cell, fluid_record, pth_record, sessions, dp_ucmgp):
     """:func:`run_quiet_days`' days: the step's laws in its order (model.step, steps 2-7), compiled.
     Returns (days run; the grown cell arrays or None; the last day's systemic values; the activation
-    effect; the trabecular sums; the cortical mg; the wall's tallies; the intima's mg (its age at the start
-    of each day and after the last is ``intima_ages``, shape (n + 1,)); plasma
+    effect; the trabecular sums; the cortical mg; the wall's tallies; the intima's mg and onset age (its age at
+    the start of each day and after the last is ``intima_ages``, shape (n + 1,)); plasma
     dp-ucMGP; the blood's calcium and phosphorus at the end of each day, shape (days run, 2)). It stops
     before a day whose systemic chain is not finite (the step then repeats it in Python)."""
     p = p_record[0]
@@ -225,6 +228,7 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
                    binder_in, on_dialysis, p, dt)
     day_sums = (0.0, 0.0, 0.0, 0.0)
     tallies = (0.0, 0, 0, 0.0)
+    intima_onset = wall_inputs[18]
     done = 0
     for j in range(n):
         ca[2][:] = 0.0  # the ledgers' new day
@@ -243,7 +247,7 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
         day_inputs = (wall_inputs[0], wall_inputs[1], wall_inputs[2], wall_inputs[3], wall_inputs[4], wall_inputs[5],
                       wall_inputs[6], wall_inputs[7], wall_inputs[8], wall_inputs[9], wall_inputs[10], wall_inputs[11],
                       wall_inputs[12], wall_inputs[13], wall_inputs[14], intima_mg, wall_inputs[16], intima_ages[j],
-                      wall_inputs[18], intima_estrogen[j])
+                      intima_onset, intima_estrogen[j])
         _, _, trabecular, cortical_laid, wall = exchanges.exchanges_day(
             ca, ph, sv, kv, resorbed * mg_per_unit, cortical_resorbed, diet_calcium, mineral, osteoid, cavity, deficit,
             mg_per_unit, osteoid_mg, day_inputs, mgp_made_per_cell, fluid_record, pth_record, sessions[j], p, dt)
@@ -252,6 +256,7 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
         mineral_mg += cortical_laid
         tallies = wall[7]
         intima_mg += wall[8]  # advance_intima's calcium (its age: intima_ages)
+        intima_onset = wall[9]
         systemic = exchanges.Systemic(sv[0], sv[1], sv[2], sv[3], sv[4], sv[5], sv[6], sv[7], sv[8], sv[9], sv[10],
                                       sv[11])
         dp_ucmgp = carboxylation.advance_dp_ucmgp(
@@ -261,9 +266,9 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
         done = j + 1
         if oc_grown is not None or ob_grown is not None:  # births needed more slots: the caller adopts them
             return (done, oc_grown, ob_grown, sv, activation, day_sums, (mineral_mg, cavity_mg, osteoid_mg), tallies,
-                    intima_mg, dp_ucmgp, blood[:done])
+                    (intima_mg, intima_onset), dp_ucmgp, blood[:done])
     return (done, None, None, sv, activation, day_sums, (mineral_mg, cavity_mg, osteoid_mg), tallies,
-            intima_mg, dp_ucmgp, blood[:done])
+            (intima_mg, intima_onset), dp_ucmgp, blood[:done])
 
 
 _systemic = minerals._systemic_values  # a compiled chain (compiled_laws.compiled_chain)

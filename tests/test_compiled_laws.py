@@ -111,8 +111,8 @@ def test_the_compiled_day_books_the_python_chains_numbers(scenario):
             day = exchanges.run(exchanges.exchanges_day, ca, ph, p, 1.0, *args)
         else:
             day = exchanges.exchanges_day(ca.books, ph.books, *args, p, 1.0)
-        capxp, supply, trabecular, cortical_mg, (*values, tallies, intima_mg) = day
-        results.append((capxp, supply, *trabecular, cortical_mg, *values, *tallies, intima_mg))
+        capxp, supply, trabecular, cortical_mg, (*values, tallies, intima_mg, intima_onset) = day
+        results.append((capxp, supply, *trabecular, cortical_mg, *values, *tallies, intima_mg, intima_onset))
         arrays.append((ca.amount, ca.flow, ph.amount, ph.flow, *flat, wall.mineral, wall.cmgp, wall.ucmgp,
                        wall.osteochondrogenic, wall.mineral_root, wall.deposit_coat, wall.generation))
     assert np.array_equal(_bits(results[0]), _bits(results[1]))

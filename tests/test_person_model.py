@@ -226,6 +226,9 @@ SWEEP = {
     # acts on the intima after onset: a man of 60 (past the median onset) grows faster
     "wall_plaque_growth": ({"age_years": 60.0}, {"age_years": 60.0, "wall_plaque_growth": 1.3}),
     "remodeling_balance_varies": ({}, {"remodeling_balance_varies": True}),
+    # the plaque's history under the day-0 kidney disease: onset and growth before day 0 (intima.live_kidney_history)
+    "kidney_disease_years": ({"age_years": 50.0, "ckd_stage": 4}, {"age_years": 50.0, "ckd_stage": 4,
+                                                                   "kidney_disease_years": 10.0}),
 }
 
 

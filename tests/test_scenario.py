@@ -607,10 +607,11 @@ def test_flat_keys_cover_every_section_field():
     assert FLAT_KEYS["mgp_knockout"] == "genetics.mgp_knockout"
     assert FLAT_KEYS["sessions_per_week"] == "dialysis.sessions_per_week"
     assert FLAT_KEYS["residual_gfr_ml_per_min"] == "kidney.residual_gfr_ml_per_min"
-    # patient: 6 + FMP age + 2 baselines + 6 traits + the wandering balance; drugs 3 + hormone therapy; kidney 3;
-    # dialysis 2
+    # patient: 6 + FMP age + 2 baselines + 6 traits + the wandering balance + years of kidney disease; drugs 3 +
+    # hormone therapy; kidney 3; dialysis 2
     assert FLAT_KEYS["menopausal_hormone_therapy"] == "drugs.menopausal_hormone_therapy"
-    assert len(FLAT_KEYS) == 16 + 5 + 4 + 2 + 3 + 2 + 7
+    assert FLAT_KEYS["kidney_disease_years"] == "patient.kidney_disease_years"
+    assert len(FLAT_KEYS) == 17 + 5 + 4 + 2 + 3 + 2 + 7
 
 
 def test_resolve_key(fake_registry):
@@ -920,7 +921,8 @@ def test_a_rodent_preset_refuses_the_human_only_traits_and_baselines(species):
         with pytest.raises(ValueError) as error:
             Scenario.model_validate({"patient": {"species": species, "age_years": 0.0, name: value}, **SHORT})
         assert f"patient.{name}" in str(error.value) and f'species = "{species}"' in str(error.value)
-        Scenario.model_validate({"patient": {"species": "human", name: value}})  # a human takes it
+        kidney = {"ckd_stage": 3} if name == "kidney_disease_years" else {}  # years of a kidney disease
+        Scenario.model_validate({"patient": {"species": "human", name: value, **kidney}})  # a human takes it
     # a female rodent is refused unless an estrogen loss makes her sex act (her run is a male's, bit for bit)
     with pytest.raises(ValueError, match=f'patient.sex = "female" is not allowed for species = "{species}"'):
         Scenario.model_validate({"patient": {"species": species, "age_years": 0.0, "sex": "female"}, **SHORT})

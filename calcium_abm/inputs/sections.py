@@ -45,7 +45,7 @@ MAX_RODENT_AGE_YEARS = {"mouse": 3.5, "rat": 3.8}
 #: patient settings the rodent presets refuse (they act only through human laws)
 HUMAN_ONLY_PATIENT_KEYS = ("baseline_calcification_score", "baseline_bmd_t_score", "calcification_propensity",
                            "remodeling_balance", "calcium_absorption_efficiency", "vitamin_k_disposition",
-                           "wall_plaque_growth", "remodeling_balance_varies")
+                           "wall_plaque_growth", "remodeling_balance_varies", "kidney_disease_years")
 MAX_SEED = 2**63 - 1  # numpy and Mesa seeds; larger integers are almost certainly typos
 
 
@@ -136,6 +136,9 @@ class Patient(Section):
     # true: remodeling_balance is the day-0 value of a trait that wanders around the population
     # median (person_traits.wandering_trait_step); false: a lifelong constant (the typical person)
     remodeling_balance_varies: bool = False
+    # years the day-0 kidney function has lasted before day 0: the intima's onset clock and plaque growth ran
+    # at its chemistry over them (intima.live_kidney_history); 0 = a healthy history
+    kidney_disease_years: float = number(0.0, 0, MAX_AGE_YEARS, "years")
 
     @model_validator(mode="after")
     def _a_possible_person(self) -> Patient:
@@ -159,6 +162,7 @@ class Patient(Section):
                 "is postmenopausal = true with years_since_menopause = age_years minus that age")
         self._an_age_for_the_species()
         self._human_only_settings()
+        self._a_possible_kidney_history()
 
         if self.postmenopausal and self.species == "human":
             at_menopause = self.age_years - self.years_since_menopause
@@ -197,6 +201,20 @@ class Patient(Section):
                 f'patient.sex = "female" is not allowed for species = "{self.species}" with patient.postmenopausal = '
                 f"false: the rodent presets have no sex difference, a female acts only through an estrogen loss; "
                 f'set postmenopausal = true (an abrupt loss, as after ovariectomy) or leave sex at "male"')
+
+    def _a_possible_kidney_history(self) -> None:
+        """Years of kidney disease fit in the person's life and act through the intima's history, which a
+        measured coronary score replaces."""
+        years = self.kidney_disease_years
+        if years > self.age_years:
+            raise rule_error(f"patient.kidney_disease_years = {fmt_num(years)} is not allowed with patient.age_years = "
+                             f"{fmt_num(self.age_years)}: the years with kidney disease fit in the person's life "
+                             f"(at most age_years)")
+        if years > 0 and self.baseline_calcification_score is not None:
+            raise rule_error(
+                f"patient.kidney_disease_years = {fmt_num(years)} does nothing beside patient.baseline_calcification_"
+                f"score = {fmt_num(self.baseline_calcification_score)}: the years act through the plaque they grew "
+                "before day 0, which the measured score replaces; leave one of them out")
 
     def _an_age_for_the_species(self) -> None:
         if self.species == "human" and self.age_years < MIN_HUMAN_AGE_YEARS:
@@ -339,7 +357,7 @@ SCHEDULABLE = ("patient", "diet", "drugs", "genetics", "kidney", "dialysis", "pa
 #: life course starts from, the plaque growth trait the day-0 intima, intima.start_intima).
 START_ONLY = ("patient.age_years", "patient.sex", "patient.species", "patient.baseline_calcification_score",
               "patient.baseline_bmd_t_score", "patient.age_at_final_menstrual_period", "patient.peak_bone_mass",
-              "patient.wall_plaque_growth")
+              "patient.wall_plaque_growth", "patient.kidney_disease_years")
 
 
 #: Model parameters read only while the model builds the day-0 state (model._build: the section's

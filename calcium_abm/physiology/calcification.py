@@ -37,7 +37,9 @@ from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare, drive_record_slot, kernel_record, per_parameter_set
 from calcium_abm.physiology import species
 from calcium_abm.physiology.intima import (Intima, advance_intima, intima_estrogen_factor, intima_growth_mg,
-                                         start_intima)
+                                           next_onset_age_years, start_intima)
+from calcium_abm.physiology.calcium import capxp_relative
+from calcium_abm.physiology.intima import live_kidney_history as intima_history
 from calcium_abm.physiology.wall_kernel import vessel_day_kernel
 from calcium_abm.physiology.wall_laws import mgp_free_fraction, systemic_free_fraction
 from calcium_abm.physiology.wall_readouts import wall_mineral_sum
@@ -341,7 +343,8 @@ def wall_day(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carbox
     """:func:`vessel_day` on :func:`wall_day_inputs` and today's drives (plain values; compiled code
     calls it too): the media's kernel, then the intima's growth (:func:`.intima.intima_growth_mg`).
     Returns (deposited mg, media plus intima; regressed mg; ucMGP and MGP made; switches on, off;
-    apoptoses; the wall's readout tallies; the intima's mg)."""
+    apoptoses; the wall's readout tallies; the intima's mg; the intima's onset age after the day,
+    :func:`.intima.next_onset_age_years`)."""
     phosphate_rel = phosphate_rel * species_phosphate_relative
     capxp_media = capxp_rel * species_capxp_relative
     drives = drives_record[0]  # a VesselDrives record, filled in place
@@ -357,14 +360,24 @@ def wall_day(osteo, cmgp, ucmgp, mineral, mineral_root, coat, generation, carbox
     intima_mg = intima_growth_mg(intima_calcium_mg, intima_rate, intima_age, intima_onset, intima_estrogen,
                                  active_sum / osteo.size, capxp_rel, inhibitor_relative, p.agatston_units_per_mg_calcium,
                                  max(deposition_supply_mg - deposited, 0.0), p, dt)
-    return deposited + intima_mg, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, tallies, intima_mg
+    onset = next_onset_age_years(intima_age, intima_onset, intima_rate, capxp_rel, inhibitor_relative, p, dt)
+    return deposited + intima_mg, regressed, ucmgp_made, mgp_made, n_on, n_off, n_dead, tallies, intima_mg, onset
 
 
 def end_wall_day(wall: VesselWall, values: tuple, dt: float) -> VesselDayResult:
-    """Keep :func:`wall_day`'s tallies and intima on ``wall``; its :class:`VesselDayResult`."""
-    *result, wall.day_tallies, intima_mg = values
+    """Keep :func:`wall_day`'s tallies and intima (its calcium, age and onset) on ``wall``; its
+    :class:`VesselDayResult`."""
+    *result, wall.day_tallies, intima_mg, wall.intima.onset_age_years = values
     advance_intima(wall.intima, intima_mg, dt)
     return VesselDayResult(*result)
+
+
+def live_kidney_history(wall: VesselWall, years: float, s, p) -> None:
+    """The intima's ``years`` (``patient.kidney_disease_years``) of the day-0 kidney disease before day 0
+    (:func:`.intima.live_kidney_history`, in place), at the day-0 systemic state ``s`` (a
+    :class:`.calcium.SystemicState`: its calcification inhibitors and Ca x P); nothing for 0 years."""
+    if years > 0.0:
+        intima_history(wall.intima, years, s.inhibitor_fraction, capxp_relative(s, p), p)
 
 
 def prepare_wall(wall: VesselWall, patient, age_years: float, age_at_fmp_years: float | None, p,

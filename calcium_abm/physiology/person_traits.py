@@ -197,7 +197,8 @@ def peak_bone_mass_beside_t_score(patient) -> bool:
 
 def plaque_onset_after_run(scenario) -> tuple[float, float] | None:
     """``(onset age, age at the run's end)`` in years if the validated ``scenario``'s person (human) reaches
-    the onset of intimal plaque (:func:`.intima.plaque_onset_age_years`) only after the last day of the run,
+    the onset of intimal plaque (:func:`.intima.plaque_onset_age_years`, and at the earliest the onset clock
+    can bring it, :func:`_earliest_onset_age_years`) only after the last day of the run,
     else None: then ``wall_plaque_growth``, which scales the plaque's growth after onset, is unread
     (before onset the start score is 0 too), whatever its value."""
     from calcium_abm.physiology import intima
@@ -211,7 +212,33 @@ def plaque_onset_after_run(scenario) -> tuple[float, float] | None:
     onset = intima.plaque_onset_age_years(patient.age_years, patient.sex == "female",
                                           patient.calcification_propensity, patient.baseline_calcification_score, p)
     end = patient.age_years + scenario.days / intima.DAYS_PER_YEAR  # the intima's own age (advance_intima)
-    return (onset, end) if onset >= end else None
+    return (onset, end) if _earliest_onset_age_years(scenario, onset, end) >= end else None
+
+
+#: the highest serum Ca x P relative to health a person with healthy kidneys is taken to reach (a generous
+#: bound: the healthy model's stays within 3 % of 1 from 25 to 85 years on the usual diet)
+HEALTHY_CAPXP_BOUND = 1.5
+
+
+def _earliest_onset_age_years(scenario, onset: float, end: float) -> float:
+    """The earliest the onset clock (:func:`.intima.next_onset_age_years`) can bring a healthy-history ``onset``
+    in a run to ``end`` (years): with healthy kidneys all through, at most at the drive of
+    :data:`HEALTHY_CAPXP_BOUND` and the age law's GFR at ``end``; with kidney disease on any day, or years of it
+    before day 0, the drive has no bound the inputs set, so the onset may come any day (-inf)."""
+    from calcium_abm.physiology import ageing, dialysis, intima, kidney
+
+    laws = (*intima.PARAMETERS, *dialysis.PARAMETERS, *ageing.PARAMETERS, *kidney.PARAMETERS)
+    names = {q.name for q in laws}
+    p = module_defaults(laws, "kidney and intima", {k: v for k, v in scenario.parameters.items() if k in names})
+    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
+    if scenario.patient.kidney_disease_years > 0 or not all(
+            s.patient.ckd_stage == 0 and s.dialysis.sessions_per_week == 0 and s.kidney.gfr_end_ml_per_min is None
+            and (s.kidney.residual_gfr_ml_per_min or math.inf) >= p.reference_gfr_ml_per_min for s in states):
+        return -math.inf
+    patient = scenario.patient
+    gfr = ageing.gfr_for_person_ml_per_min(end, patient.sex, p.reference_gfr_ml_per_min, p)
+    fastest = intima.plaque_chemistry_drive(HEALTHY_CAPXP_BOUND, dialysis.systemic_inhibitor_fraction(gfr, False, p), p)
+    return onset - (fastest - 1.0) * (end - patient.age_years) if onset > patient.age_years else onset
 
 
 def plaque_growth_unread(scenario) -> tuple[float, float] | None:
