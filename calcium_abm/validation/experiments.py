@@ -40,6 +40,7 @@ from calcium_abm.validation.hormone_therapy_rows import HORMONE_THERAPY_EXPERIME
 from calcium_abm.validation.phylloquinone_rows import PHYLLOQUINONE_EXPERIMENTS
 from calcium_abm.validation.bone_trial_rows import BONE_TRIAL_EXPERIMENTS
 from calcium_abm.validation.kidney_rows import KIDNEY_EXPERIMENTS
+from calcium_abm.validation.kidney_vessel_rows import KIDNEY_VESSEL_EXPERIMENTS
 from calcium_abm.validation.vessel_rows import VESSEL_EXPERIMENTS, VESSEL_NOT_EXPRESSIBLE, progression_vs_placebo
 from calcium_abm.validation.design import (BIOMARKER_BAND_PP, BIOMARKER_REASON, BMD_ROW_SEEDS, RAT_ON_K1,
                                            RAT_WARFARIN, USUAL_DIET, WEEK, YEAR, Arm, Criterion, Experiment,
@@ -394,6 +395,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     ),
     *AGEING_EXPERIMENTS,
     *KIDNEY_EXPERIMENTS,
+    *KIDNEY_VESSEL_EXPERIMENTS,
     Experiment(
         row="S1",
         title="Healthy adult steady state",

@@ -12,6 +12,7 @@ the calcification score come out of the rules over the simulated life course.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,11 @@ class Population:
 
     arms: tuple[Arm, ...]
     people: Mapping[str, Mapping[str, Any]]  # arm label -> the patient's drawn dotted settings
+
+    def prefixed(self, prefix: str) -> Population:
+        """This population with ``prefix`` before each patient's label (two populations in one experiment)."""
+        return Population(tuple(dataclasses.replace(arm, label=f"{prefix} {arm.label}") for arm in self.arms),
+                          {f"{prefix} {label}": person for label, person in self.people.items()})
 
     def labels(self, where: Callable[[Mapping[str, Any]], bool]) -> list[str]:
         """The labels of the patients for whom ``where(drawn settings)`` holds."""
