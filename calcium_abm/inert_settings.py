@@ -148,6 +148,16 @@ def ckd_stage_problem(scenario, first_day: int = 0) -> str | None:
             "lower, or a measured kidney.residual_gfr_ml_per_min")
 
 
+def kidney_history_problem(scenario) -> str | None:
+    """:func:`.inputs.kidney_rules.kidney_history_problem` on the validated ``scenario``'s day-0 state (its day-0
+    schedule entries applied): years of kidney disease need a diseased kidney on day 0."""
+    from calcium_abm.inputs.kidney_rules import kidney_history_problem as day_0_problem
+
+    if scenario.patient.kidney_disease_years <= 0:
+        return None
+    return day_0_problem(scenario.state_at(0) if scenario.schedule else scenario)
+
+
 def gfr_decline_problem(scenario) -> str | None:
     """The message if ``kidney.gfr_end_ml_per_min`` is not below the GFR the decline starts from, on day 0 or on the
     day a ``[[schedule]]`` entry (a trial arm's too) begins a new kidney state, from which the model times the
@@ -191,13 +201,15 @@ def inert_problems(scenario) -> list[str]:
     run refuses it too, a woman who would pass natural menopause still premenopausal
     (:func:`.inputs.menopause.run_menopause_problem`), hormone therapy that would act on nothing, or a CKD
     stage whose GFR the person's age already passes (:func:`ckd_stage_problem`), or a GFR "decline" that is
-    none (:func:`gfr_decline_problem`)."""
+    none (:func:`gfr_decline_problem`), or years of kidney disease with healthy kidneys on day 0
+    (:func:`kidney_history_problem`)."""
     from calcium_abm.inputs.menopause import run_menopause_problem
     from calcium_abm.physiology.person_traits import draw_only_spread_problems, inert_setting_problems
 
     missed, stage, decline = run_menopause_problem(scenario), ckd_stage_problem(scenario), gfr_decline_problem(scenario)
     return (draw_only_spread_problems(scenario.parameters) + inert_setting_problems(scenario)
-            + schedule_problems(scenario) + [text for text in (missed, stage, decline) if text])
+            + schedule_problems(scenario) + [text for text in (missed, stage, decline, kidney_history_problem(scenario))
+                                             if text])
 
 
 def refuse_inert_settings(scenario, origin: str | None = None) -> None:

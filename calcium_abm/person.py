@@ -37,12 +37,14 @@ def single_run_scenario(scenario, settings: Mapping[str, Any]) -> Scenario:
     woman who would pass natural menopause still premenopausal, or hormone therapy that would act on nothing
     (:func:`.inputs.menopause.run_menopause_problem`), and a CKD stage whose GFR the person's age already
     passes (:func:`calcium_abm.inert_settings.ckd_stage_problem`) or a GFR decline that is none (``gfr_decline_problem``)."""
-    from calcium_abm.inert_settings import ckd_stage_problem, gfr_decline_problem, refuse_inert_schedule
+    from calcium_abm.inert_settings import (ckd_stage_problem, gfr_decline_problem, kidney_history_problem,
+                                            refuse_inert_schedule)
 
     config = load_scenario(scenario).with_overrides(settings)
     person_traits.refuse_draw_only_spreads(config.parameters, config)
     refuse_inert_schedule(config)
-    if problem := run_menopause_problem(config) or ckd_stage_problem(config) or gfr_decline_problem(config):
+    if problem := (run_menopause_problem(config) or ckd_stage_problem(config) or gfr_decline_problem(config)
+                   or kidney_history_problem(config)):
         raise ScenarioError(problem)
     return config
 

@@ -223,7 +223,7 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _settings_agree(self) -> Scenario:
-        problems = kidney_conflicts(self.patient.ckd_stage, self.kidney, self.dialysis, self.patient) + [problem for problem in (
+        problems = kidney_conflicts(self.patient.ckd_stage, self.kidney, self.dialysis) + [problem for problem in (
             hormone_therapy_problem(self.patient, self.drugs),
             end_age_problem(self.patient.age_years, self.simulation.years, self.days, self.patient.species)) if problem]
         if problems:

@@ -8,7 +8,6 @@ import pytest
 from calcium_abm import CalciumParadoxModel, simulate
 from calcium_abm.errors import UserInputError
 from calcium_abm.physiology import calcium, dialysis, intima, parameter_set
-from calcium_abm.scenario import load_scenario
 from calcium_abm.stepping import step_days
 from test_stretch import SMALL, _assert_same, _runs
 
@@ -123,8 +122,23 @@ def test_the_scenario_key_acts_in_a_run():
 ])
 def test_years_that_cannot_act_are_refused_by_name(overrides, fragments):
     with pytest.raises(UserInputError) as refused:
-        load_scenario("healthy_adult", overrides)
+        CalciumParadoxModel("healthy_adult", **SMALL, **overrides)
     assert all(f in str(refused.value) for f in fragments), str(refused.value)
+
+
+def test_the_history_is_day_0s_whatever_the_schedule_does_later():
+    """A transplant later in the run keeps the day-0 history (the check reads day 0 only), and a day-0
+    [[schedule]] entry that gives the kidney disease makes the history act."""
+    def scenario(schedule, **patient):
+        return {"patient": {"age_years": 40.0, "kidney_disease_years": 15.0, **patient},
+                "simulation": {"years": 1.0, **SMALL}, "schedule": schedule}
+
+    transplant = CalciumParadoxModel(scenario([{"start_day": 100, "set": {"patient.ckd_stage": 0}}], ckd_stage=5))
+    on_day_0 = CalciumParadoxModel(scenario([{"start_day": 0, "set": {"patient.ckd_stage": 5}}]))
+    assert transplant.vessel.intima.onset_age_years < 40.0 and on_day_0.vessel.intima.onset_age_years < 40.0
+    healthy_until_100 = [{"start_day": 0, "end_day": 100, "set": {"kidney.residual_gfr_ml_per_min": 110.0}}]
+    with pytest.raises(UserInputError, match="healthy kidneys on day 0"):  # the disease starts on day 100
+        CalciumParadoxModel({**scenario(healthy_until_100), "kidney": {"residual_gfr_ml_per_min": 50.0}})
 
 
 def test_a_plaque_growth_trait_is_accepted_where_kidney_disease_brings_the_onset_into_the_run():

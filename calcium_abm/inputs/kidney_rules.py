@@ -26,11 +26,27 @@ LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN = 5.0
 HEALTHY_GFR_ML_PER_MIN = 100.0
 
 
-def kidney_conflicts(ckd_stage: int, kidney: Any, dialysis: Any, patient: Any = None) -> list[str]:
-    """Contradictions between ``patient.ckd_stage``, ``[kidney]`` and ``[dialysis]`` (and ``patient``'s
-    ``kidney_disease_years``): each a message naming the fields, their values and what is allowed. A
-    measured GFR (``kidney.residual_gfr_ml_per_min``) sets kidney function; with a stage other than 0 it
-    must lie in that stage's KDIGO range; years of kidney disease need a diseased kidney on day 0."""
+def kidney_history_problem(state: Any) -> str | None:
+    """The message if ``patient.kidney_disease_years`` is above 0 while the validated day-0 ``state`` (the
+    scenario with its day-0 schedule entries) has healthy kidneys (stage 0, no GFR below
+    :data:`HEALTHY_GFR_ML_PER_MIN`, no dialysis): the years are those of the day-0 kidney disease. Later
+    kidney states (a transplant) do not matter: the history is day 0's."""
+    patient, gfr = state.patient, state.kidney.residual_gfr_ml_per_min
+    years = patient.kidney_disease_years
+    if years > 0 and patient.ckd_stage == 0 and state.dialysis.sessions_per_week == 0 and (
+            gfr is None or gfr >= HEALTHY_GFR_ML_PER_MIN):
+        return (f"patient.kidney_disease_years = {fmt_num(years)} is not allowed with healthy kidneys on day 0 "
+                f"(patient.ckd_stage = 0, kidney.residual_gfr_ml_per_min = {'none' if gfr is None else fmt_num(gfr)}, "
+                "no dialysis): it gives how long the day-0 kidney disease has lasted; set ckd_stage (1-5), a GFR "
+                f"below {fmt_num(HEALTHY_GFR_ML_PER_MIN)} mL/min or dialysis, or leave it 0")
+    return None
+
+
+def kidney_conflicts(ckd_stage: int, kidney: Any, dialysis: Any) -> list[str]:
+    """Contradictions between ``patient.ckd_stage``, ``[kidney]`` and ``[dialysis]``: each a
+    message naming the fields, their values and what is allowed. A measured GFR
+    (``kidney.residual_gfr_ml_per_min``) sets kidney function; with a stage other than 0 it
+    must lie in that stage's KDIGO range."""
     problems = []
     gfr = kidney.residual_gfr_ml_per_min
     if gfr is not None and ckd_stage != 0:
@@ -52,12 +68,6 @@ def kidney_conflicts(ckd_stage: int, kidney: Any, dialysis: Any, patient: Any = 
             problems.append(f"kidney.{name} = {fmt_num(value)} is not allowed without dialysis: below "
                             f"{fmt_num(LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN)} mL/min a person needs it "
                             "(set dialysis.sessions_per_week, e.g. 3)")
-    years = getattr(patient, "kidney_disease_years", 0.0) if patient is not None else 0.0
-    if years > 0 and ckd_stage == 0 and dialysis.sessions_per_week == 0 and (gfr is None or gfr >= HEALTHY_GFR_ML_PER_MIN):
-        problems.append(f"patient.kidney_disease_years = {fmt_num(years)} is not allowed with healthy kidneys "
-                        f"(patient.ckd_stage = 0, kidney.residual_gfr_ml_per_min = {'none' if gfr is None else fmt_num(gfr)}, "
-                        "no dialysis): it gives how long the day-0 kidney disease has lasted; set ckd_stage (1-5), a "
-                        f"GFR below {fmt_num(HEALTHY_GFR_ML_PER_MIN)} mL/min or dialysis, or leave it 0")
     if kidney.gfr_end_ml_per_min is not None and gfr is not None and kidney.gfr_end_ml_per_min > gfr:
         problems.append(f"kidney.gfr_end_ml_per_min = {fmt_num(kidney.gfr_end_ml_per_min)} is not allowed with "
                         f"kidney.residual_gfr_ml_per_min = {fmt_num(gfr)}: a decline ends below where it starts")
