@@ -11,7 +11,8 @@ What a lecture hall must see (a rehearsal, 2026-12-06):
 * **the intima**: the charted vessel calcium (``vessel_calcification_mg``) is mostly intimal plaque
   calcium, one number per person, which the media's grid does not hold. A band between the blood and
   the media is coloured by it on the media's ramp, square-root scaled as the media is, with a coronary
-  score of :data:`INTIMA_FULL_SCALE_AU` at its top (:func:`intima_full_scale_mg`);
+  score of :data:`INTIMA_FULL_SCALE_AU` at its top (:func:`intima_full_scale_mg`), striped past it
+  (:func:`intima_over_scale`) rather than saturating silently;
 * **cells as dots**: a cell is a dot in one pixel of its ``scale`` x ``scale`` patch, so the tissue
   shows in the rest (squares filling the patch had hidden the mineral of a knockout mouse's media);
 * **osteoid in grey**, apart from every colour of the ramp and the cells.
@@ -85,6 +86,9 @@ LAYER_LINE_RGB = (235, 235, 235)
 #: usual score categories, so with the square-root scale 92 AU (the demos' man of 65) is a third of the way up
 #: and 400 AU two thirds; the band's top had been the media's own (20 mg, 250 AU), which many patients pass
 INTIMA_FULL_SCALE_AU = 1000.0
+#: the stripes across the intima band when its plaque passes the top of the ramp: the band then says "more than
+#: the key's top" instead of saturating silently (the CKD 5 demo's B reaches ~150 mg against a top of 80 mg)
+INTIMA_OVER_SCALE_RGB = (255, 255, 255)
 #: rows of patches the intima band is tall, and the blood strip above it
 INTIMA_BAND_PATCHES = 4
 LUMEN_PATCHES = 2
@@ -179,6 +183,17 @@ def intima_level(intima_mg: float, full_scale_mg: float) -> float:
     return float(np.sqrt(np.clip(intima_mg / full_scale_mg, 0.0, 1.0)))
 
 
+def intima_over_scale(intima_mg: float, full_scale_mg: float) -> bool:
+    """Whether ``intima_mg`` of plaque calcium lies past the top of the band's ramp (drawn striped)."""
+    return bool(full_scale_mg > 0 and np.isfinite(intima_mg) and intima_mg > full_scale_mg)
+
+
+def _stripe(band: np.ndarray, scale: int) -> None:
+    """Diagonal stripes of :data:`INTIMA_OVER_SCALE_RGB` across ``band`` (a view into the picture)."""
+    rows, cols = np.indices(band.shape[:2])
+    band[(rows + cols) % (4 * scale) >= 3 * scale] = INTIMA_OVER_SCALE_RGB
+
+
 def media_top_px(scale: int = DEFAULT_SCALE) -> int:
     """The first pixel row of the media in :func:`render_vessel` (blood and intima band above it)."""
     return (LUMEN_PATCHES + INTIMA_BAND_PATCHES) * scale
@@ -199,6 +214,9 @@ def render_vessel(snapshot: Mapping[str, Any], scale: int = DEFAULT_SCALE,
               (1, LAYER_LINE_RGB)]
     img = np.concatenate([np.broadcast_to(np.asarray(rgb, np.uint8), (rows, width, 3)) for rows, rgb in layers]
                          + [media], axis=0)
+    intima_mg = float(snapshot.get("intima_calcium_mg", 0.0))
+    if intima_over_scale(intima_mg, full):
+        _stripe(img[LUMEN_PATCHES * scale:(LUMEN_PATCHES + INTIMA_BAND_PATCHES) * scale - 1], scale)
     cells = np.argwhere(np.asarray(snapshot["vsmc_osteochondrogenic"], dtype=bool))
     _draw_dots(img, cells, OSTEOCHONDROGENIC_RGB, scale, y_offset_px=media_top_px(scale))
     return img

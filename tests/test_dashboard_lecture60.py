@@ -100,7 +100,7 @@ def test_cell_markers_leave_the_mineral_under_them_visible_and_osteoid_is_not_th
 # ------------------------------------------------------------------------ finding 3: demos
 def test_the_vitamin_k_demo_and_the_demos_person_has_plaque_on_day_0():
     demo = ds.DEMOS_BY_KEY["vitamin_k"]
-    assert demo.title == "Too little vitamin K vs enough"
+    assert demo.title == "Enough vitamin K vs too little"  # A first (tests/test_dashboard_lecture61.py)
     low = load_scenario("k2_deficiency").diet
     assert dict(demo.changes) == {k: getattr(low, k) for k in ("vitamin_k1_ug_per_day", "mk4_ug_per_day",
                                                                  "mk7_ug_per_day")}
@@ -120,7 +120,7 @@ def test_the_demos_figures_are_the_models():
     a, b = (run.model.datacollector.model_vars for run in runs)
     assert (a["bmd_change_pct"][-1], b["bmd_change_pct"][-1]) == pytest.approx(out.bone_end_pct)
     note = mk7.note_text()
-    assert "effect on bone is small" in note and "Look at dp-ucMGP" in note
+    assert "effect on bone is small" in note and "dp-ucMGP is" in note
     assert f"{out.bone_end_pct[0]:+.1f} % in A, {out.bone_end_pct[1]:+.1f} % in B" in note
     assert f"{out.dp_ucmgp_day0_pmol_l[1]:.0f} pmol/L in B against {out.dp_ucmgp_day0_pmol_l[0]:.0f} in A" in note
 

@@ -102,7 +102,7 @@ CHARTS: tuple[Chart, ...] = (
           (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5", unit="pmol/L", digits=0),), at_least=((0.0, 500.0),)),
     Chart("ucoc", "Undercarboxylated osteocalcin (%ucOC)", "% of osteocalcin",
           (Line("ucoc_fraction", "%ucOC", "#d69e2e", scale=100.0, unit="%", digits=0),), at_least=((0.0, 50.0),)),
-    Chart("serum_calcium", "Serum calcium (held steady by PTH; axis at least {0:.1f}-{1:.1f} mmol/L)".format(
+    Chart("serum_calcium", "Serum calcium (regulated by PTH; axis at least {0:.1f}-{1:.1f} mmol/L)".format(
           *SERUM_CALCIUM_AXIS_MMOL_L), "mmol/L",
           (Line("serum_calcium_mmol_l", "serum calcium", "#2f855a", unit="mmol/L", digits=2),),
           fixed=(SERUM_CALCIUM_AXIS_MMOL_L,)),
@@ -249,6 +249,11 @@ def _times(years: list[float], per_year: float) -> list[float]:
     return years if per_year == 1.0 else [round(x * per_year) for x in years]
 
 
+def grid_margins_px(font_px: int) -> tuple[int, int]:
+    """The plot's (top, bottom) margins in a chart of ``font_px`` type: the axis names above, the years under."""
+    return int(2.2 * font_px), int(3.0 * font_px)
+
+
 def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, font_px: int = FONT_PX,
                    ranges: list[tuple[float, float] | None] | None = None) -> dict:
     """An ECharts option for one chart with every side's line(s) (title drawn by the page).
@@ -291,7 +296,7 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
         # the axis name sits above the axis, written across: it never runs off a short chart
         y = {"type": "value", "name": name, "nameLocation": "end", "nameGap": int(0.6 * font_px),
              "nameTextStyle": {"fontSize": font_px, "align": "right" if axis else "left"},
-             "axisLabel": {"fontSize": font_px}}
+             "axisLabel": {"fontSize": font_px, "hideOverlap": True}}  # a short plot drops labels, never overlaps
         if chart.right_axis:  # two axes: each name in its line's colour
             y["nameTextStyle"]["color"] = next(ln.color for ln in chart.lines if int(ln.right_axis) == axis)
         if pinned is not None:
@@ -302,11 +307,12 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
             y["splitLine"] = {"show": False}
         y_axes.append(y)
     margin = int(3.4 * font_px)  # tick labels such as "-2.5" or "1000"
+    top, bottom = grid_margins_px(font_px)
     return {
         "animation": False,
         "legend": {"show": False},  # drawn in HTML under the chart (wraps, never clips)
-        "grid": {"left": margin, "right": margin if chart.right_axis else 24, "top": int(2.2 * font_px),
-                 "bottom": int(3.0 * font_px)},
+        "grid": {"left": margin, "right": margin if chart.right_axis else 24, "top": top,
+                 "bottom": bottom},
         # kept inside the chart (it was cut off at the page's left edge); chart.vue writes its text from ca_tip
         "tooltip": {"trigger": "axis", "confine": True, "ca_tip": {"time": time_unit, "digits": time_digits}},
         "xAxis": {"type": "value", "name": f"{time_unit}s", "min": 0,

@@ -137,14 +137,18 @@ def mk7_note(out: Outcome) -> str:
     a, b = out.bone_end_pct
     dp_a, dp_b = out.dp_ucmgp_day0_pmol_l
     return (f"MK-7's effect on bone is small in this model, as in the trials (in {fmt_num(out.years)} years bone "
-            f"changes {a:+.1f} % in A, {b:+.1f} % in B), so the bone lines cross. Look at dp-ucMGP: {dp_b:.0f} pmol/L "
-            f"in B against {dp_a:.0f} in A.")
+            f"changes {a:+.1f} % in A, {b:+.1f} % in B), so the bone lines cross. The vessel's vitamin K marker tells "
+            f"them apart: dp-ucMGP is {dp_b:.0f} pmol/L in B against {dp_a:.0f} in A on day 0.")
 
 
 def warfarin_note(out: Outcome) -> str:
     return ("Warfarin users' bone is expected to change like non-users' (validation row W3: MrOS, Woo et al. "
             "2008), so only the vessel half of the paradox shows here: B's bone line lies on A's, while B's vessel "
             f"gains more calcium ({_end_text(out)}).")
+
+
+def ckd5_note(out: Outcome) -> str:
+    return f"Kidney failure alone moves both halves of the paradox: {_end_text(out)}."
 
 
 def vitamin_k_note(out: Outcome) -> str:
@@ -161,14 +165,14 @@ def _low_vitamin_k() -> tuple[tuple[str, Any], ...]:
 
 
 DEMOS: tuple[Demo, ...] = (
-    Demo("vitamin_k", "Too little vitamin K vs enough", DEFAULT_SCENARIO, _low_vitamin_k(),
+    Demo("vitamin_k", "Enough vitamin K vs too little", DEFAULT_SCENARIO, _low_vitamin_k(),
          history="eaten too little vitamin K", note=vitamin_k_note),
     Demo("mk7", "The same person with and without MK-7", DEFAULT_SCENARIO,
          (("mk7_ug_per_day", MK7_SUPPLEMENT_UG_PER_DAY),), history="taken MK-7", note=mk7_note),
     Demo("warfarin", "The same person with and without warfarin", DEFAULT_SCENARIO,
          (("warfarin_mg_per_day", WARFARIN_DEMO_MG_PER_DAY),), history="been on warfarin", note=warfarin_note),
     Demo("ckd5", "The same person: healthy kidneys vs CKD 5", DEFAULT_SCENARIO, (("ckd_stage", 5),),
-         history="had CKD 5"),
+         history="had CKD 5", note=ckd5_note),
 )
 DEMOS_BY_KEY = {d.key: d for d in DEMOS}
 

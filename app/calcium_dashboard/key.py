@@ -9,12 +9,13 @@ from calcium_abm.render import BONE_LEGEND, VESSEL_LEGEND, VESSEL_MINERAL_FULL_S
 
 
 def ramp_text(intima_full_scale_mg: float, compact: bool = False) -> str:
-    """What the ramp's ends mean in each picture (the band's top from the run's media, in mg)."""
+    """What the ramp's ends mean in each picture (the band's top from the run's media, in mg); a band past its
+    top is striped (:func:`calcium_abm.render.intima_over_scale`), which the key says."""
+    media = f"{100 * VESSEL_MINERAL_FULL_SCALE:.0f} %"  # "100 %" and "5 %" alike (it said "5%")
     if compact:
-        return (f"mineral 0 → bone 100 %, media {VESSEL_MINERAL_FULL_SCALE:.0%}, plaque "
-                f"{intima_full_scale_mg:.3g} mg")
-    return (f"mineral: bone 0 → 100 % of a patch; media 0 → {VESSEL_MINERAL_FULL_SCALE:.0%}; plaque band "
-            f"0 → {intima_full_scale_mg:.3g} mg (square-root scale in the vessel)")
+        return f"mineral 0 → bone 100 %, media {media}, plaque {intima_full_scale_mg:.3g} mg (striped: more)"
+    return (f"mineral: bone 0 → 100 % of a patch; media 0 → {media}; plaque band 0 → {intima_full_scale_mg:.3g} mg "
+            f"(square-root scale in the vessel; striped: more than {intima_full_scale_mg:.3g} mg)")
 
 
 def _swatch(color: str, label: str, meaning: str) -> None:

@@ -72,6 +72,8 @@ from calcium_dashboard.settings import (
     shared_changes_dropped,
     side_label,
 )
+from calcium_dashboard.phone import PhoneSidebar
+from calcium_dashboard.present import PRESENT_CHART_CSS
 from calcium_dashboard.key import TissueKey
 from calcium_dashboard.live import ChartView, FrameView
 from calcium_dashboard.texts import EXPLANATIONS
@@ -158,7 +160,7 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 .ca-line-faint { opacity: 0.35; border-top-width: 1px; }
 .ca-line-dashed { border-top-style: dashed; }
 /* presentation mode: views and the paradox chart on one screen, type for the back row */
-.ca-present { padding: 4px 14px !important; height: 100vh; box-sizing: border-box; overflow: hidden; }
+.ca-present { padding: 4px 14px !important; height: 100vh; box-sizing: border-box; overflow: hidden auto; }
 .ca-present .ca-date { font-size: 44px; }
 .ca-present .ca-label { font-size: 22px; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .ca-present .ca-run-label { font-size: 17px; min-height: 0; }
@@ -171,6 +173,7 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 .ca-present .ca-legend-item { margin: 0 8px; }
 .ca-present .v-btn { font-size: 18px !important; }
 .ca-present-live, .ca-present-live .chart-paradox, .ca-present-chart { flex: 1 1 0; min-height: 0; }
+""" + PRESENT_CHART_CSS + """
 /* a phone: Solara's sidebar drawer is at least 400 px wide and opens over the page below 960 px, so on a
    375 px screen it covered the whole page, its app bar and the overlay that closes it: the run could not be
    reached. Narrower than the screen, it leaves a strip of the overlay to tap, which closes it */
@@ -658,7 +661,7 @@ def ChartHeader(chart: Chart, frames: list[RunFrame], present: bool = False):
     """
     solara.Text(chart.title, classes=["ca-chart-title", f"chart-title-{chart.key}"])
     if len(frames) > 1 and not present:
-        solara.Text("   ".join(f"{'AB'[i]}{' (dashed)' if i else ' (solid)'}: {f.label}"
+        solara.Text(" · ".join(f"{'AB'[i]}{' (dashed)' if i else ' (solid)'}: {f.label}"
                                for i, f in enumerate(frames)), classes=["ca-chart-sides"])
 
 
@@ -1000,6 +1003,7 @@ def Dashboard():
             sink.show(sink.latest, charts=True)
 
     if not s.present:
+        PhoneSidebar.element()  # a phone's first load: the drawer closed, the run in view
         with solara.Sidebar():
             SettingsPanel(settings, uploads, editing, notify, on_new_comparison=axes.forget,
                           on_sliders_reset=drop_physiology)

@@ -162,7 +162,7 @@ KNOBS: tuple[Knob, ...] = (
     Knob("mk4_ug_per_day", "Vitamin K2 as MK-4", slider_max=1500, step=5),
     Knob("calcium_mg_per_day", "Calcium intake", slider_max=3000, step=50),
     Knob("warfarin_mg_per_day", "Warfarin", slider_max=15, step=0.5),
-    Knob("ckd_stage", "Chronic kidney disease stage", note="0 = healthy kidneys"),
+    Knob("ckd_stage", "Chronic kidney disease stage", note="0 = healthy kidneys … 5 = kidney failure"),
     Knob("sex", "Sex"),
     Knob("age_years", "Age at the start", slider_max=100, step=1),
     Knob("postmenopausal", "Postmenopausal woman"),

@@ -34,8 +34,8 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
         "Blood markers",
         "dp-ucMGP is inactive MGP in plasma: it rises when the vessel wall lacks vitamin "
         "K. %ucOC is the share of osteocalcin left uncarboxylated: it rises when bone "
-        "lacks vitamin K. Serum calcium barely moves on its physiological axis: "
-        "parathyroid hormone holds it steady by taking calcium from bone, which is why a "
+        "lacks vitamin K. In health serum calcium barely moves on its physiological "
+        "axis: parathyroid hormone holds it steady by taking calcium from bone, which is why a "
         "normal blood calcium hides the paradox.",
     ),
 }
