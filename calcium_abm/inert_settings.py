@@ -11,6 +11,7 @@ them only where no run of it reads them (:mod:`calcium_abm.batch.inert`).
 from __future__ import annotations
 
 from calcium_abm.errors import ScenarioError
+from calcium_abm.inputs.messages import fmt_num
 
 __all__ = ["ckd_stage_problem", "ckd_stage_unread", "inert_problems", "is_conditional", "refuse_inert_settings",
            "refuse_inert_schedule", "schedule_problems", "scheduled_unread", "spread_acts_on"]
@@ -149,13 +150,37 @@ def ckd_stage_problem(scenario, first_day: int = 0) -> str | None:
 
 
 def kidney_history_problem(scenario) -> str | None:
-    """:func:`.inputs.kidney_rules.kidney_history_problem` on the validated ``scenario``'s day-0 state (its day-0
-    schedule entries applied): years of kidney disease need a diseased kidney on day 0."""
-    from calcium_abm.inputs.kidney_rules import kidney_history_problem as day_0_problem
-
-    if scenario.patient.kidney_disease_years <= 0:
+    """The message if ``patient.kidney_disease_years`` is above 0 while the validated ``scenario``'s day-0 state
+    (its day-0 schedule entries applied) has healthy kidneys (:func:`.inputs.kidney_rules.healthy_kidneys`): the
+    years are those of the day-0 kidney disease. Later kidney states (a transplant) do not matter."""
+    years = scenario.patient.kidney_disease_years
+    if years <= 0:
         return None
-    return day_0_problem(scenario.state_at(0) if scenario.schedule else scenario)
+    from calcium_abm.inputs.kidney_rules import healthy_kidneys
+    from calcium_abm.physiology import parameter_set
+
+    state, reference = scenario.state_at(0) if scenario.schedule else scenario, parameter_set(
+        scenario.parameters).reference_gfr_ml_per_min
+    if not healthy_kidneys(state, reference):
+        return None
+    gfr = state.kidney.residual_gfr_ml_per_min
+    return (f"patient.kidney_disease_years = {fmt_num(years)} is not allowed with healthy kidneys on day 0 "
+            f"(patient.ckd_stage = 0, kidney.residual_gfr_ml_per_min = {'none' if gfr is None else fmt_num(gfr)}, "
+            "no dialysis): it gives how long the day-0 kidney disease has lasted; set ckd_stage (1-5), a GFR "
+            f"below {fmt_num(reference)} mL/min or dialysis, or leave it 0")
+
+
+def start_problems(scenario, first_day: int = 0) -> list[str]:
+    """What a validated single-run ``scenario`` refuses about its start, in order: a woman who would pass natural
+    menopause still premenopausal, or hormone therapy that would act on nothing
+    (:func:`.inputs.menopause.run_menopause_problem`), a CKD stage whose GFR the person's age already passes
+    (:func:`ckd_stage_problem`, from ``first_day``), a GFR "decline" that is none (:func:`gfr_decline_problem`),
+    years of kidney disease with healthy kidneys on day 0 (:func:`kidney_history_problem`). The model's build,
+    each run of a batch and ``run``/``validate FILE`` check these."""
+    from calcium_abm.inputs.menopause import run_menopause_problem
+
+    return [text for text in (run_menopause_problem(scenario), ckd_stage_problem(scenario, first_day),
+                              gfr_decline_problem(scenario), kidney_history_problem(scenario)) if text]
 
 
 def gfr_decline_problem(scenario) -> str | None:
@@ -198,18 +223,11 @@ def gfr_decline_problem(scenario) -> str | None:
 def inert_problems(scenario) -> list[str]:
     """Every setting of a validated single-run ``scenario`` that would do nothing: the draw-only
     spreads, :func:`.person_traits.inert_setting_problems` and :func:`schedule_problems`; and, as the
-    run refuses it too, a woman who would pass natural menopause still premenopausal
-    (:func:`.inputs.menopause.run_menopause_problem`), hormone therapy that would act on nothing, or a CKD
-    stage whose GFR the person's age already passes (:func:`ckd_stage_problem`), or a GFR "decline" that is
-    none (:func:`gfr_decline_problem`), or years of kidney disease with healthy kidneys on day 0
-    (:func:`kidney_history_problem`)."""
-    from calcium_abm.inputs.menopause import run_menopause_problem
+    run refuses them too, :func:`start_problems`."""
     from calcium_abm.physiology.person_traits import draw_only_spread_problems, inert_setting_problems
 
-    missed, stage, decline = run_menopause_problem(scenario), ckd_stage_problem(scenario), gfr_decline_problem(scenario)
     return (draw_only_spread_problems(scenario.parameters) + inert_setting_problems(scenario)
-            + schedule_problems(scenario) + [text for text in (missed, stage, decline, kidney_history_problem(scenario))
-                                             if text])
+            + schedule_problems(scenario) + start_problems(scenario))
 
 
 def refuse_inert_settings(scenario, origin: str | None = None) -> None:

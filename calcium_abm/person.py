@@ -14,7 +14,6 @@ import numpy as np
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.kidney_rules import kidney_state_changed
-from calcium_abm.inputs.menopause import run_menopause_problem
 from calcium_abm.physiology import (ageing, calcification, calcium, calcium_balance, hormone_therapy, kidney,
                                    life_course, minerals, person_traits, remodeling, skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
@@ -33,19 +32,16 @@ def single_run_scenario(scenario, settings: Mapping[str, Any]) -> Scenario:
     with the flat ``settings``. A trait spread only a cohort's draw reads does nothing here and is
     refused (:func:`.person_traits.refuse_draw_only_spreads`); a cohort's runs leave them out first
     (:func:`calcium_abm.batch.conduct.person_of_cohort`). So is a parameter a ``[[schedule]]`` entry
-    sets that the run would not read (:func:`calcium_abm.inert_settings.refuse_inert_schedule`), and a
-    woman who would pass natural menopause still premenopausal, or hormone therapy that would act on nothing
-    (:func:`.inputs.menopause.run_menopause_problem`), and a CKD stage whose GFR the person's age already
-    passes (:func:`calcium_abm.inert_settings.ckd_stage_problem`) or a GFR decline that is none (``gfr_decline_problem``)."""
-    from calcium_abm.inert_settings import (ckd_stage_problem, gfr_decline_problem, kidney_history_problem,
-                                            refuse_inert_schedule)
+    sets that the run would not read (:func:`calcium_abm.inert_settings.refuse_inert_schedule`), and what
+    :func:`calcium_abm.inert_settings.start_problems` refuses about the start (a menopause passed still
+    premenopausal, a CKD stage the age passes, a GFR decline that is none, a kidney history without disease)."""
+    from calcium_abm.inert_settings import refuse_inert_schedule, start_problems
 
     config = load_scenario(scenario).with_overrides(settings)
     person_traits.refuse_draw_only_spreads(config.parameters, config)
     refuse_inert_schedule(config)
-    if problem := (run_menopause_problem(config) or ckd_stage_problem(config) or gfr_decline_problem(config)
-                   or kidney_history_problem(config)):
-        raise ScenarioError(problem)
+    if problems := start_problems(config):
+        raise ScenarioError(problems[0])
     return config
 
 

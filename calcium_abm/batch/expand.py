@@ -31,8 +31,7 @@ from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.trial_tables import arm_place
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
                                          MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
-from calcium_abm.inputs.menopause import run_menopause_problem
-from calcium_abm.inert_settings import ckd_stage_problem, gfr_decline_problem, kidney_history_problem
+from calcium_abm.inert_settings import start_problems
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -450,9 +449,8 @@ def expand_runs(spec: BatchSpec) -> list[RunSpec]:
             scenario = scenario.with_schedule(schedules.get(index, []))
             # as the run would refuse them; a cohort's drawn day-0 stage runs on the GFR of age (person_of_cohort)
             first_day = 0 if spec.cohort is None else 1
-            if missed := (run_menopause_problem(scenario) or ckd_stage_problem(scenario, first_day)
-                          or gfr_decline_problem(scenario) or kidney_history_problem(scenario)):
-                raise ScenarioError(missed)
+            if missed := start_problems(scenario, first_day):
+                raise ScenarioError(missed[0])
         except ScenarioError as exc:
             shown = ", ".join(f"{column_name(k)} = {_short(v)}" for k, v in overrides.items()) or "no overrides"
             arm = f"arm {labels['arm']!r}, " if "arm" in labels else ""

@@ -8,7 +8,7 @@ from typing import Any
 
 from calcium_abm.inputs.messages import fmt_num
 
-__all__ = ["GFR_RANGE_BY_CKD_STAGE", "HEALTHY_GFR_ML_PER_MIN", "LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN", "kidney_conflicts",
+__all__ = ["GFR_RANGE_BY_CKD_STAGE", "LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN", "healthy_kidneys", "kidney_conflicts",
            "kidney_state_changed", "stage_and_gfr", "stage_override_problems"]
 
 
@@ -21,25 +21,13 @@ GFR_RANGE_BY_CKD_STAGE = {0: (90.0, 130.0), 1: (90.0, 130.0), 2: (60.0, 90.0), 3
 LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN = 5.0
 
 
-#: A GFR at or above this (mL/min/1.73 m2, the kidney law's reference_gfr_ml_per_min default) loses no
-#: calcification inhibitors (:func:`.dialysis.systemic_inhibitor_fraction`): no kidney disease to have a history
-HEALTHY_GFR_ML_PER_MIN = 100.0
-
-
-def kidney_history_problem(state: Any) -> str | None:
-    """The message if ``patient.kidney_disease_years`` is above 0 while the validated day-0 ``state`` (the
-    scenario with its day-0 schedule entries) has healthy kidneys (stage 0, no GFR below
-    :data:`HEALTHY_GFR_ML_PER_MIN`, no dialysis): the years are those of the day-0 kidney disease. Later
-    kidney states (a transplant) do not matter: the history is day 0's."""
-    patient, gfr = state.patient, state.kidney.residual_gfr_ml_per_min
-    years = patient.kidney_disease_years
-    if years > 0 and patient.ckd_stage == 0 and state.dialysis.sessions_per_week == 0 and (
-            gfr is None or gfr >= HEALTHY_GFR_ML_PER_MIN):
-        return (f"patient.kidney_disease_years = {fmt_num(years)} is not allowed with healthy kidneys on day 0 "
-                f"(patient.ckd_stage = 0, kidney.residual_gfr_ml_per_min = {'none' if gfr is None else fmt_num(gfr)}, "
-                "no dialysis): it gives how long the day-0 kidney disease has lasted; set ckd_stage (1-5), a GFR "
-                f"below {fmt_num(HEALTHY_GFR_ML_PER_MIN)} mL/min or dialysis, or leave it 0")
-    return None
+def healthy_kidneys(state: Any, reference_gfr_ml_per_min: float) -> bool:
+    """Whether the validated ``state`` has healthy kidneys: stage 0, no dialysis and no measured GFR below
+    ``reference_gfr_ml_per_min`` (the kidney law's ``reference_gfr_ml_per_min``, where no calcification
+    inhibitors are lost: :func:`.physiology.dialysis.systemic_inhibitor_fraction`)."""
+    gfr = state.kidney.residual_gfr_ml_per_min
+    return (state.patient.ckd_stage == 0 and state.dialysis.sessions_per_week == 0
+            and (gfr is None or gfr >= reference_gfr_ml_per_min))
 
 
 def kidney_conflicts(ckd_stage: int, kidney: Any, dialysis: Any) -> list[str]:

@@ -225,6 +225,7 @@ def _earliest_onset_age_years(scenario, onset: float, end: float) -> float:
     in a run to ``end`` (years): with healthy kidneys all through, at most at the drive of
     :data:`HEALTHY_CAPXP_BOUND` and the age law's GFR at ``end``; with kidney disease on any day, or years of it
     before day 0, the drive has no bound the inputs set, so the onset may come any day (-inf)."""
+    from calcium_abm.inputs.kidney_rules import healthy_kidneys
     from calcium_abm.physiology import ageing, dialysis, intima, kidney
 
     laws = (*intima.PARAMETERS, *dialysis.PARAMETERS, *ageing.PARAMETERS, *kidney.PARAMETERS)
@@ -232,8 +233,7 @@ def _earliest_onset_age_years(scenario, onset: float, end: float) -> float:
     p = module_defaults(laws, "kidney and intima", {k: v for k, v in scenario.parameters.items() if k in names})
     states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
     if scenario.patient.kidney_disease_years > 0 or not all(
-            s.patient.ckd_stage == 0 and s.dialysis.sessions_per_week == 0 and s.kidney.gfr_end_ml_per_min is None
-            and (s.kidney.residual_gfr_ml_per_min or math.inf) >= p.reference_gfr_ml_per_min for s in states):
+            healthy_kidneys(s, p.reference_gfr_ml_per_min) and s.kidney.gfr_end_ml_per_min is None for s in states):
         return -math.inf
     patient = scenario.patient
     gfr = ageing.gfr_for_person_ml_per_min(end, patient.sex, p.reference_gfr_ml_per_min, p)
