@@ -166,6 +166,9 @@ _DECLARED: dict[str, Column] = {
     "fgf23_relative": Column("-", "FGF23 relative to a healthy adult", "t.m.systemic.fgf23_relative"),
     "parathyroid_gland_capacity": Column("-", "Parathyroid secretory capacity (1 = healthy gland; slow hyperplasia)",
                                          "t.m.hormones.gland_capacity"),
+    "skeletal_pth_sensitivity": Column("-", "Bone turnover's response to PTH relative to health (1; lower in kidney "
+                                            "failure, following the kidneys over weeks)",
+                                       "t.m.hormones.skeletal_pth_sensitivity"),
     "gfr_ml_per_min": Column("mL/min/1.73m2", "Glomerular filtration rate today", "t.m.systemic.gfr_ml_per_min"),
     "plasma_k1_nmol_l": Column("nmol/L", "Day-mean plasma phylloquinone (K1)",
                                't.plasma.mean_nmol_per_l["k1"]'),

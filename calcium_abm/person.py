@@ -14,12 +14,11 @@ import numpy as np
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.kidney_rules import kidney_state_changed
-from calcium_abm.physiology import (ageing, calcification, calcium, calcium_balance, hormone_therapy, kidney,
+from calcium_abm.physiology import (ageing, calcification, calcium, calcium_balance, dialysis, hormone_therapy, kidney,
                                    life_course, minerals, person_traits, remodeling, skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
 
-#: days between updates of the person's age-dependent rates (age laws change over years; the estrogen-loss effect
-#: on bone is computed daily)
+#: days between updates of the person's age-dependent rates (they change over years; the estrogen-loss effect is daily)
 PERSON_UPDATE_DAYS = 30
 DAYS_PER_YEAR_OF_AGE = ageing.DAYS_PER_YEAR_OF_AGE  #: days in a year of age
 #: person-level traits a scenario's [patient] table may set (physiology/person_traits.py)
@@ -202,13 +201,13 @@ def start_capxp_relative(model: Any) -> float:
 
 
 def start_drives(model: Any) -> remodeling.BoneDrives:
-    """The bone drives the person's first day would have under the start signals: the steady PTH of
-    the day-0 kidneys (:func:`start_pth_relative`), the estrogen-loss effect on day 0 (on activation
-    through its lag once the spin-up has set ``model.activation_estrogen_effect``) and the healthy
-    default person's bone vitamin K (as the spin-up, :func:`healthy_bone_vitamin_k_supply`)."""
+    """The bone drives the person's first day would have under the start signals: the steady PTH of the day-0
+    kidneys (:func:`start_pth_relative`, x :func:`skeletal_pth_sensitivity`), the estrogen-loss effect on day 0
+    (on activation through its lag once the spin-up has set ``model.activation_estrogen_effect``) and the
+    healthy default person's bone vitamin K (as the spin-up, :func:`healthy_bone_vitamin_k_supply`)."""
     fmp = model.years_relative_to_fmp
     effect = 0.0 if fmp is None else past_estrogen_loss_effect(model, fmp)
-    return remodeling.bone_drives(start_pth_relative(model), effect,
+    return remodeling.bone_drives(start_pth_relative(model) * skeletal_pth_sensitivity(model), effect,
                                   healthy_bone_vitamin_k_supply(model.params, model.dt), model.params,
                                   model.__dict__.get("activation_estrogen_effect"))
 
@@ -223,14 +222,13 @@ def start_cortical(model: Any, mineral_mg: float) -> skeleton.CorticalBone:
 
 
 def spin_up_bone(model: Any, days: float) -> None:
-    """Remodel for ``days`` under the healthy default person's vitamin K (``Scenario()``: the schema's
-    defaults; :func:`healthy_bone_vitamin_k_supply`) and this person's own steady kidney PTH and Ca x P,
-    with the run's parameters (:func:`.life_course.spin_up_section`); keeps activation's lagged
-    estrogen-loss effect."""
+    """Remodel for ``days`` under the healthy default person's vitamin K (:func:`healthy_bone_vitamin_k_supply`),
+    this person's own steady kidney PTH (as the skeleton sees it) and Ca x P, with the run's parameters
+    (:func:`.life_course.spin_up_section`); keeps activation's lagged estrogen-loss effect."""
     model.activation_estrogen_effect = life_course.spin_up_section(
         model.bone, model.osteoclasts, model.osteoblasts, healthy_bone_vitamin_k_supply(model.params, model.dt),
-        model.params, model.random_stream, model.dt, days, estrogen_history(model), start_pth_relative(model),
-        start_capxp_relative(model))
+        model.params, model.random_stream, model.dt, days, estrogen_history(model),
+        start_pth_relative(model) * skeletal_pth_sensitivity(model), start_capxp_relative(model))
 
 
 def estrogen_history(model: Any):
@@ -310,13 +308,20 @@ def estrogen_loss_effect(model: Any, years_relative_to_fmp: float | None) -> flo
 
 
 def bone_drives_today(model: Any, pth_relative: float, vitamin_k_supply_nmol_per_l: float) -> remodeling.BoneDrives:
-    """Today's :func:`.remodeling.bone_drives`: the estrogen-loss effect acts on osteoclast
-    lifespan and osteoblast apoptosis at once, and on activation through its first-order lag
-    (:func:`.ageing.lagged_activation_effect`; ``model.activation_estrogen_effect`` carries it)."""
+    """Today's :func:`.remodeling.bone_drives`: PTH as the skeleton sees it (x the hormones' lagged sensitivity); the
+    estrogen-loss effect acts on osteoclast lifespan and osteoblast apoptosis at once, and on activation through its
+    first-order lag (:func:`.ageing.lagged_activation_effect`; ``model.activation_estrogen_effect`` carries it)."""
     effect = estrogen_loss_effect(model, model.years_relative_to_fmp)
     activation = model.activation_estrogen_effect = ageing.lagged_activation_effect(
         model.activation_estrogen_effect, effect, model.params, model.dt)
-    return remodeling.bone_drives(pth_relative, effect, vitamin_k_supply_nmol_per_l, model.params, activation)
+    return remodeling.bone_drives(pth_relative * model.hormones.skeletal_pth_sensitivity, effect,
+                                  vitamin_k_supply_nmol_per_l, model.params, activation)
+
+
+def skeletal_pth_sensitivity(model: Any) -> float:
+    """The bone's steady PTH factor for today's kidneys (:func:`.dialysis.skeletal_pth_sensitivity`; the start's)."""
+    k = model.kidney_inputs()  # (the chain's GFR floor, so a compiled stretch gives the same factor)
+    return dialysis.skeletal_pth_sensitivity(max(k.gfr_ml_per_min, 1e-6), k.on_dialysis, model.params)
 
 
 def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float:
@@ -424,14 +429,12 @@ def life_course_bone(model: Any, spin_up_days: float) -> life_course.LifeCourse:
 
 
 def life_course_pth(model: Any, params_at, start: float, end: float):
-    """``f(age, p) -> PTH`` (relative to the reference adult) over the life course: the kidney
-    laws' steady state (:func:`.minerals.steady_pth_relative`) for healthy kidneys ageing by the
-    GFR law, on the default diet, at :func:`.life_course.pth_knot_ages` and linear in between
-    (a CKD stage acts from the spin-up on: its history is not known), x the rise the person's
-    calcium balance adds, taken as a function of the gut's absorption rate alone
-    (:func:`day0_balance_factor`; across the ages of one gut it moves < 0.1 %: 1.1064 at 51,
-    1.1071 at 60 in a woman), exact at the two ends' absorption (the day-0 one is the start's,
-    :func:`start_pth_relative`) and linear in between."""
+    """``f(age, p) -> PTH`` (relative to the reference adult) as the skeleton sees it over the life course: the
+    kidney laws' steady state (:func:`.minerals.steady_pth_relative`) for healthy kidneys ageing by the GFR law on
+    the default diet (x :func:`.dialysis.skeletal_pth_sensitivity`, 1 above its onset GFR), at
+    :func:`.life_course.pth_knot_ages`, linear in between (a CKD stage acts from the spin-up on), x the rise the
+    person's calcium balance adds as a function of the gut's absorption rate alone (:func:`day0_balance_factor`;
+    < 0.1 % across one gut's ages), exact at the two ends' absorption (day 0: :func:`start_pth_relative`)."""
     healthy, base, sex = Scenario(), model.base_params, model.inputs.patient.sex
     normal = calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[0]
     knots = life_course.pth_knot_ages(start, end, base)
@@ -439,7 +442,8 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
     for age in knots:
         p = params_at(age)
         kidneys.append(minerals.kidney_inputs(healthy, ageing.gfr_for_person_ml_per_min(age, sex, normal, p), 0.0, p))
-        kidney_pth.append(minerals.steady_pth_relative(kidneys[-1], p))
+        kidney_pth.append(minerals.steady_pth_relative(kidneys[-1], p)  # as the skeleton sees it
+                          * dialysis.skeletal_pth_sensitivity(kidneys[-1].gfr_ml_per_min, False, p))
     gut = (params_at(start).passive_absorption_per_day, model.params.passive_absorption_per_day)
     factor = (calcium_balance_pth_factor(kidneys[0], model.inputs.diet.calcium_mg_per_day, params_at(start), model.dt),
               start_balance_factor(model))

@@ -139,7 +139,8 @@ def run_quiet_days(model: Any, n: int) -> int:
     try:
         out = _quiet_days(
             n, model.calcium.books, model.phosphate.books, compiled_laws.law_parameters(p), dt,
-            (hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative),
+            (hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative,
+             hormones.skeletal_pth_sensitivity),
             (k.gfr_ml_per_min, k.phosphate_mg_per_day, k.binder_mg_per_day, k.on_dialysis), exchanges.kidney_values(k),
             effects, model.activation_estrogen_effect, vk.bone_vitamin_k_supply_nmol_l,
             bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(),
@@ -157,6 +158,7 @@ def run_quiet_days(model: Any, n: int) -> int:
     ocs.adopt(oc)
     obs.adopt(ob)
     hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative = sv[12], sv[4], sv[11]
+    hormones.skeletal_pth_sensitivity = sv[14]
     model.systemic = SystemicState(*sv[:12])
     model.activation_estrogen_effect, model.blood.dp_ucmgp_pmol_l = activation, dp_ucmgp
     bone.day_sums, wall.day_tallies = day_sums, tallies
@@ -217,14 +219,14 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
     dp-ucMGP; the blood's calcium and phosphorus at the end of each day, shape (days run, 2)). It stops
     before a day whose systemic chain is not finite (the step then repeats it in Python)."""
     p = p_record[0]
-    gland, c_prev, skeletal = hormones
+    gland, c_prev, skeletal, sensitivity = hormones
     gfr_in, phosphate_in, binder_in, on_dialysis = kidney_in
     mineral_mg, cavity_mg, osteoid_mg = cortical_mg
     uniforms = wall_inputs[8].reshape(wall_inputs[8].size)
     blood = np.empty((n, 2))
     # today's values before any day (never returned: a call that runs no day returns 0 days); they give
     # numba the types of the values the loop carries, as the next two lines do
-    sv = _systemic(gland, c_prev, skeletal, ca[0][ledger.BLOOD], ph[0][ledger.BLOOD], gfr_in, phosphate_in,
+    sv = _systemic(gland, c_prev, skeletal, sensitivity, ca[0][ledger.BLOOD], ph[0][ledger.BLOOD], gfr_in, phosphate_in,
                    binder_in, on_dialysis, p, dt)
     day_sums = (0.0, 0.0, 0.0, 0.0)
     tallies = (0.0, 0, 0, 0.0)
@@ -233,15 +235,15 @@ def _quiet_days(n, ca, ph, p_record, dt, hormones, kidney_in, kv, effects, activ
     for j in range(n):
         ca[2][:] = 0.0  # the ledgers' new day
         ph[2][:] = 0.0
-        today = _systemic(gland, c_prev, skeletal, ca[0][ledger.BLOOD], ph[0][ledger.BLOOD], gfr_in, phosphate_in,
+        today = _systemic(gland, c_prev, skeletal, sensitivity, ca[0][ledger.BLOOD], ph[0][ledger.BLOOD], gfr_in, phosphate_in,
                           binder_in, on_dialysis, p, dt)
         if not math.isfinite(today[13]):  # the step repeats the chain in Python: that day is stepped there
             break
         sv = today
-        gland, c_prev, skeletal = sv[12], sv[4], sv[11]
-        activation, resorbed, oc_grown, ob_grown, cortical = life_course.bone_step(
+        gland, c_prev, skeletal, sensitivity = sv[12], sv[4], sv[11], sv[14]
+        activation, resorbed, oc_grown, ob_grown, cortical = life_course.bone_step(  # PTH as the skeleton sees it
             mineral, osteoid, cavity, deficit, w, h, oc, ob, rates_record, rates, p, stream, effects[j], activation,
-            sv[7], bone_vitamin_k, (mineral_mg, cavity_mg, osteoid_mg), dt)
+            sv[7] * sensitivity, bone_vitamin_k, (mineral_mg, cavity_mg, osteoid_mg), dt)
         mineral_mg, cavity_mg, osteoid_mg, cortical_resorbed = cortical
         fill_float32_uniforms(stream, uniforms)
         day_inputs = (wall_inputs[0], wall_inputs[1], wall_inputs[2], wall_inputs[3], wall_inputs[4], wall_inputs[5],

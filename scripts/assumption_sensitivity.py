@@ -92,6 +92,9 @@ NOT_IN_THESE_SETTINGS = {
     "absorption_minimum_relative": "a floor of the age decline of calcium absorption, reached only at ages beyond "
                                    "these settings",
     "gfr_minimum_ml_per_min": "a floor of the age law of GFR, reached only at ages beyond these settings",
+    "skeletal_pth_resistance_onset_gfr_ml_per_min": "the GFR below which the skeleton resists PTH: it acts in CKD "
+                                                     "3b-5 without dialysis (on dialysis the ESRD share holds), so only "
+                                                     "where a setting's GFR lies below it",
     "calcification_propensity_log_sd": "the spread of the calcification_propensity trait: it places a person whose "
                                        "trait is not 1 in the intimal onset distribution, so it acts in cohorts "
                                        "that draw traits (row 21), never for the typical person of a single run",

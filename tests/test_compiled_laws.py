@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from calcium_abm.physiology import compiled_laws, kidney, minerals, parameter_set
+from calcium_abm.physiology import compiled_laws, dialysis, kidney, minerals, parameter_set
 
 
 def _bits(values) -> np.ndarray:
@@ -33,7 +33,8 @@ def test_systemic_chain_compiled_equals_python_bit_for_bit():
     sets = _parameter_sets()
     for i in range(300):
         p = sets[i % len(sets)]
-        inputs = (rng.uniform(0.3, 3.0), rng.uniform(0.2, 3.0), rng.uniform(0.2, 3.0), rng.uniform(700.0, 1800.0),
+        inputs = (rng.uniform(0.3, 3.0), rng.uniform(0.2, 3.0), rng.uniform(0.2, 3.0), rng.uniform(0.1, 1.0),
+                  rng.uniform(700.0, 1800.0),
                   rng.uniform(150.0, 900.0), rng.choice([3.0, 12.0, 25.0, 60.0, 100.0]), rng.uniform(300.0, 2000.0),
                   rng.choice([0.0, -50.0, 400.0]), bool(rng.integers(2)))
         compiled, python = _systemic_both_ways(inputs, p, rng.choice([0.0, 1.0, 7.3]))
@@ -60,12 +61,15 @@ def test_the_steady_state_hormones_compiled_equal_python_bit_for_bit():
 
 def test_systemic_day_is_the_python_chain_and_updates_the_hormones():
     p, k = parameter_set(), minerals.KidneyInputs(40.0, 1200.0, 100.0, 0.0, 3.0)
-    compiled = minerals.MineralHormones(1.3, 0.8, 0.9)
+    compiled = minerals.MineralHormones(1.3, 0.8, 0.9, 0.6)
     state = minerals.systemic_day(compiled, 1300.0, 480.0, k, p)
-    v = minerals._systemic_values(1.3, 0.8, 0.9, 1300.0, 480.0, 40.0, 1200.0, 100.0, True, p, 1.0)
+    v = minerals._systemic_values(1.3, 0.8, 0.9, 0.6, 1300.0, 480.0, 40.0, 1200.0, 100.0, True, p, 1.0)
     assert np.array_equal(_bits(dataclasses.astuple(state)), _bits(v[:12]))
-    assert (compiled.gland_capacity, compiled.calcitriol_relative, compiled.skeletal_calcitriol_relative) == (
-        v[12], v[4], v[11])
+    assert (compiled.gland_capacity, compiled.calcitriol_relative, compiled.skeletal_calcitriol_relative,
+            compiled.skeletal_pth_sensitivity) == (v[12], v[4], v[11], v[14])
+    # on dialysis (3 sessions a week) the skeleton's PTH response moved a day's way from 0.6 towards its ESRD value
+    assert v[14] == pytest.approx(dialysis.advance_skeletal_pth_sensitivity(0.6, 40.0, True, p), rel=1e-12)
+    assert p.esrd_skeletal_pth_sensitivity < v[14] < 0.6
 
 
 def test_a_bad_input_raises_the_laws_own_message():

@@ -211,7 +211,12 @@ _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.
        "a+warfarin": (load_scenario("healthy_adult").with_schedule(
            [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {}),
        # a propensity of 2 places the man's onset of intimal calcium ~9 years before the median
-       "patient.calcification_propensity": ("healthy_adult", {"calcification_propensity": 2.0})}
+       "patient.calcification_propensity": ("healthy_adult", {"calcification_propensity": 2.0}),
+       # the skeleton's resistance to PTH: its onset acts below it without dialysis (CKD 5 at GFR 10; its ESRD share
+       # acts on dialysis, the condition above), its half-life while it moves (kidneys that fail during the run)
+       "there": ("ckd_stage5", {}),
+       "the": (load_scenario("healthy_adult").with_schedule(
+           [{"start_day": 5, "set": {"patient.ckd_stage": 5}}]), {})}
 
 _WOMAN = {"sex": "female", "age_years": 53, "postmenopausal": True, "years_since_menopause": 2}
 #: where a sex-specific parameter acts within the test's 40 days: a woman 2 years past her final period (her

@@ -157,6 +157,10 @@ def test_every_range_boundary_runs_and_balances(name, value):
             needs = {}
         elif name.startswith("warfarin_clearance_decline"):  # warfarin's clearance falls past the onset age
             needs = {"warfarin_mg_per_day": 5.0, "age_years": 112.0}
+        elif name == "skeletal_pth_resistance_onset_gfr_ml_per_min":  # acts below it without dialysis
+            needs = {"ckd_stage": 5}
+        elif name == "skeletal_pth_resistance_half_life_days":  # acts while the kidneys change (below)
+            needs = {}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
         needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.0}
     from calcium_abm.physiology.conditional_parameters import KINETIC_PARAMETERS
@@ -167,6 +171,8 @@ def test_every_range_boundary_runs_and_balances(name, value):
         scenario = scenario.with_schedule([{"start_day": 5, "set": {"diet.mk7_ug_per_day": 180.0,
                                                                     "drugs.warfarin_mg_per_day": 5.0}}])
         needs = {f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")} if weighted else {}
+    if name == "skeletal_pth_resistance_half_life_days":  # the skeleton's resistance moves: kidneys fail on day 5
+        scenario = scenario.with_schedule([{"start_day": 5, "set": {"patient.ckd_stage": 5}}])
     frame = simulate(scenario, years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
     assert_calcium_balanced(frame)
 

@@ -45,6 +45,7 @@ COMPILED_LAWS = (
     kidney.parathyroid_capacity_target, kidney.relax, kidney.advance_parathyroid_capacity,
     kidney.parathyroid_calcium_sigmoid_pmol_l, kidney.pth_secretion_pmol_l, kidney.renal_clearance_relative,
     kidney.blood_phosphate_day, kidney.phosphorus_with_calcium_mg, dialysis.systemic_inhibitor_fraction,
+    dialysis.skeletal_pth_sensitivity, dialysis.advance_skeletal_pth_sensitivity,
     dialysis.dialysis_session_removal_mg, calcium.serum_calcium_mmol_l, calcium.advance_skeletal_calcitriol,
     calcium.gut_day, calcium.filtered_calcium_mg, calcium.kidney_and_endogenous_day, calcium.excretion_day,
     calcium.capxp_relative, calcium._bone_pth_scale, calcium.bone_fluid_moved_mg,

@@ -15,10 +15,11 @@ each entry both ways: bit-identical runs while the condition is off, different r
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 __all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "LINGERING", "acts_in", "acts_on_day", "condition_text",
-           "inert_conditional_parameters", "vitamin_k_inputs_change"]
+           "inert_conditional_parameters", "skeletal_resistance_moves", "vitamin_k_inputs_change"]
 
 
 def _warfarin(state) -> bool:
@@ -144,6 +145,72 @@ def _warfarin_past_clearance_onset(state, or_default: bool = False) -> bool:
             and state.patient.age_years + state.simulation.years > onset)
 
 
+def _module_parameters(module, state):
+    """``module``'s parameter defaults with the day's settings' values of its own parameters (not the whole registry:
+    the package imports this module)."""
+    from calcium_abm.parameters import module_defaults
+
+    names = {p.name for p in module.PARAMETERS}
+    return module_defaults(module.PARAMETERS, module.__name__, {k: v for k, v in state.parameters.items() if k in names})
+
+
+def _gfr_ml_per_min(state, lowest: bool = True) -> float:
+    """The lowest (or highest) GFR a day's settings give over the run: a measured GFR (the lowest: its decline's
+    end, if any), else the CKD stage's (the lowest: at most its decline's end), for a person (not a rodent preset) at
+    most the GFR of the age law at the run's end (the highest: at the start age)."""
+    from calcium_abm.physiology import ageing, kidney
+
+    k, patient = state.kidney, state.patient
+    end = k.gfr_end_ml_per_min if lowest and k.gfr_end_ml_per_min is not None else math.inf
+    if k.residual_gfr_ml_per_min is not None:
+        return min(k.residual_gfr_ml_per_min, end)
+    stage = min(kidney.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], end)
+    if patient.species != "human":
+        return stage
+    age = patient.age_years + (state.simulation.years if lowest else 0.0)
+    return ageing.gfr_for_person_ml_per_min(age, patient.sex, stage, _module_parameters(ageing, state))
+
+
+def skeletal_resistance_moves(scenario) -> bool:
+    """Whether the skeleton's PTH sensitivity moves during a validated ``scenario``'s run, where its half-life
+    acts: its steady target (:func:`.dialysis.skeletal_pth_sensitivity`) at the highest and the lowest GFR of
+    day 0's and each schedule boundary's settings (a GFR decline, an ageing GFR, a schedule that changes the
+    kidneys or the law's parameters) takes more than one value. Every run starts at the target of its day-0 kidneys."""
+    from calcium_abm.physiology import dialysis
+
+    targets = set()
+    for day in (0, *scenario.schedule_boundaries()):
+        state = scenario.state_at(day)
+        p, on_dialysis = _module_parameters(dialysis, state), _dialysis(state)
+        targets |= {dialysis.skeletal_pth_sensitivity(max(_gfr_ml_per_min(state, lowest), 1e-6), on_dialysis, p)
+                    for lowest in (False, True)}
+    return len(targets) > 1
+
+
+def _resistance_onset(state, or_default: bool = False) -> float:
+    from calcium_abm.physiology import dialysis
+
+    name = "skeletal_pth_resistance_onset_gfr_ml_per_min"
+    onset = _parameter(state, name, dialysis)
+    return max(onset, next(p.value for p in dialysis.PARAMETERS if p.name == name)) if or_default else onset
+
+
+def _skeleton_resists_pth(state) -> bool:
+    """Whether the skeleton's PTH sensitivity is below 1 on some day of these settings: dialysis, or a GFR below
+    the onset (:func:`.dialysis.skeletal_pth_sensitivity`)."""
+    return _dialysis(state) or _gfr_ml_per_min(state) < _resistance_onset(state)
+
+
+_GFR_WORDS = ("a GFR (kidney.residual_gfr_ml_per_min or the end of its decline, kidney.gfr_end_ml_per_min, the "
+              "CKD stage's, or a person's by the age law at the run's end)")
+_RESISTS = (f"dialysis.sessions_per_week is above 0, or {_GFR_WORDS} lies below "
+            "parameters.skeletal_pth_resistance_onset_gfr_ml_per_min (45 unless set): above it the skeleton answers "
+            "PTH fully", _skeleton_resists_pth)
+_RESISTANCE_ONSET = (f"there is no dialysis and {_GFR_WORDS} lies below this onset or the default one (45) (on "
+                     "dialysis the skeleton's share is the ESRD one, whatever the onset)",
+                     lambda state: not _dialysis(state) and _gfr_ml_per_min(state) < _resistance_onset(state, True))
+
+
 _WARFARIN_AGE = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rodent preset) who is older by the run's "
                  "end than parameters.warfarin_clearance_decline_onset_age_years (71 unless set): warfarin's clearance "
                  "falls only past that age", _warfarin_past_clearance_onset)
@@ -182,6 +249,14 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
         "median onset age (the typical person starts calcifying at the median whatever the SD)",
         _onset_spread_places_the_person),
     "factor_ix_half_life_h": _half_life_of("ix", ""),
+    "esrd_skeletal_pth_sensitivity": _RESISTS,
+    "skeletal_pth_resistance_onset_gfr_ml_per_min": _RESISTANCE_ONSET,
+    # the skeleton's resistance follows the kidneys over weeks; every run starts at its day-0 kidneys' target
+    "skeletal_pth_resistance_half_life_days": (
+        "the skeleton's PTH sensitivity moves during the run: a [[schedule]] entry or a trial arm changes the kidneys "
+        "(patient.ckd_stage, [kidney], [dialysis]) or the law's parameters, or a GFR declines "
+        "(kidney.gfr_end_ml_per_min) or ages, where the GFR lies below the resistance's onset or dialysis starts or "
+        "stops (every run starts at the sensitivity of its day-0 kidneys)", None),
     **{name: _FEMALE for name in FEMALE_ONLY},
     **{name: _MALE for name in MALE_ONLY},
 }
@@ -243,6 +318,8 @@ def acts_on_day(name: str, scenario, day: int) -> bool:
     condition holds that day, or, for :data:`LINGERING` ones, on day 0 or a schedule boundary before it."""
     if name in KINETIC_PARAMETERS:
         return vitamin_k_inputs_change(scenario, KINETIC_PARAMETERS[name])
+    if name == "skeletal_pth_resistance_half_life_days":
+        return skeletal_resistance_moves(scenario)
     if name not in LINGERING:
         return acts_in(name, scenario.state_at(day))
     return any(acts_in(name, scenario.state_at(d)) for d in (0, *scenario.schedule_boundaries()) if d <= day)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from calcium_abm.parameters import Parameter, declare, module_defaults
-from calcium_abm.physiology.kidney import CALCIUM_MG_PER_MMOL, PHOSPHORUS_MG_PER_MMOL, _check
+from calcium_abm.physiology.kidney import CALCIUM_MG_PER_MMOL, PHOSPHORUS_MG_PER_MMOL, _check, relax
 
 #: elemental calcium per g of calcium acetate Ca(C2H3O2)2 (fixed chemistry: 40.08 / 158.17 g/mol)
 CALCIUM_ACETATE_CALCIUM_MASS_FRACTION = CALCIUM_MG_PER_MMOL / 158.17
@@ -78,6 +78,40 @@ PARAMETERS = declare([
               "assumption: plasma PPi did not differ between CKD 4, peritoneal and haemodialysis (O'Neill 2010 "
               "Nephrol Dial Transplant, PMID 19633093 [V abstract]), so the loss is already large by CKD 4",
               "Shape of the fall of inhibitory capacity as GFR falls", 0.1, 5.0),
+    # ------------------------------------------------------------------ skeletal resistance to PTH
+    Parameter("esrd_skeletal_pth_sensitivity", 0.177, "-",
+              "[C] dialysis bone biopsies: turnover (BFR/BS) is neither low nor high for intact PTH between "
+              "103.8 and 323.0 pg/mL (Sprague et al. 2016 Am J Kidney Dis 67:559, 492 patients, the best cut-offs "
+              "[V abstract]), i.e. 3.20-9.94 x the model's reference PTH (3.44 pmol/L = 32.5 pg/mL); normal "
+              "turnover at their geometric middle, 5.64 x, gives 1 / 5.64 = 0.177. Check: KDIGO 2017's target "
+              "for dialysis, 2-9 x the assay's upper limit (150-600 pg/mL, as Rao, Lima, Faugere & Malluche, "
+              "ASN Kidney Week 2019 abstract TH-PO568 quote it [V]), holds that middle (183 pg/mL; its own geometric "
+              "middle, 300 pg/mL, would give 0.11), and normal bone "
+              "formation on dialysis at 10 to 20-30 pmol/L (Am J Kidney Dis 1995 26:836, PMID 7485142 [V abstract]) "
+              "at 17 pmol/L (1 / 0.20); uraemic parathyroidectomised rats formed 6.4 against 22.7 in non-uraemic "
+              "ones on the same PTH infusion (0.28; Nephrol Dial Transplant 2005 20:1904 [V abstract]). Mechanism: "
+              "PTH receptors down-regulated in CKD (Bover et al. 2021 Nefrologia 41(5) [V abstract]); skeletal "
+              "resistance to PTH (Massry 1973, Llach 1975 [S]); an intact-PTH assay also counts the 7-84 "
+              "fragments that accumulate in kidney failure, so the share lumps both",
+              "Bone turnover's response to PTH in kidney failure (on dialysis), relative to health", 0.01, 1.0,
+              constrains=("Sprague2016",)),
+    Parameter("skeletal_pth_resistance_onset_gfr_ml_per_min", 45.0, "mL/min",
+              "assumption: resistance grows linearly as GFR falls below the start of CKD G3b (KDIGO staging); "
+              "elevated intact PTH becomes common there (age-standardised prevalence 8.2 / 19.3 / 38.3 % at eGFR "
+              ">= 60 / 45-59 / 30-44, NHANES 2003-2004, Clin J Am Soc Nephrol, PMC2615703 [V abstract]). Set below "
+              "the healthy ageing GFR up to about 96 years (a woman of 95: 47 mL/min); at most 90 (KDIGO G1: kidneys "
+              "above it are normal); sensitivity: docs/ODD.md section 8",
+              "GFR below which the skeleton becomes resistant to PTH", 1.0, 90.0),
+    Parameter("skeletal_pth_resistance_half_life_days", 40.0, "days",
+              "[C] PTH1R protein in the renal cortex of 5/6-nephrectomised rats fell 23 % by 2 weeks and 45 % by 4 "
+              "weeks (mRNA down from week 1; 'Mechanisms of down-regulation of the renal parathyroid hormone "
+              "receptor in rats with chronic renal failure' [V abstract]), of a steady fall of ~48 % (PTH1R mRNA "
+              "0.28 vs 0.54, Urena et al. 1995 Kidney Int 47:1797 [V abstract]): half-lives of ~14.5 and ~7 rat days "
+              "from the two time points (the failure itself develops over the first weeks), ~10 at their geometric "
+              "mean, x the rat's time scale 3.9 (species.rat_time_scale: rodents are time-compressed humans) = 40 "
+              "physiological days; down-regulated in kidney and liver after 6 weeks of CRF (Tian et al. 1994 Am J "
+              "Nephrol [V abstract]); the bone's timing is taken as the kidney's (assumption)",
+              "Half-life with which the skeleton's PTH response follows a change of the kidneys", 0.1, 3650.0),
 ])
 
 def default_parameters(**overrides: float) -> SimpleNamespace:
@@ -158,6 +192,35 @@ def systemic_inhibitor_fraction(gfr: float, on_dialysis: bool, p) -> float:
     return 1.0 - (1.0 - f_esrd) * loss
 
 
+def skeletal_pth_sensitivity(gfr: float, on_dialysis: bool, p) -> float:
+    """Bone turnover's response to PTH relative to health (-): ``1 - (1 - s_ESRD) x loss`` with
+    ``loss = 1 - min(GFR / GFR_onset, 1)``, and ``s_ESRD`` (``esrd_skeletal_pth_sensitivity``) on
+    dialysis. Osteoclast activation sees PTH x this share (:func:`.bone_rates.bone_drive_factors`
+    is given the product by its callers), so a skeleton in kidney failure needs several times the
+    PTH of health for normal turnover: KDIGO's dialysis target of 2-9 x the upper normal limit,
+    Sprague et al. 2016's normal turnover at 104-323 pg/mL. 1 above ``skeletal_pth_resistance_onset_gfr_ml_per_min``.
+
+    Raises:
+        ValueError: a GFR that is negative or not finite, naming it.
+    """
+    g = _check("gfr", gfr)
+    s = p.esrd_skeletal_pth_sensitivity
+    if on_dialysis:
+        return s
+    return 1.0 - (1.0 - s) * (1.0 - min(g / p.skeletal_pth_resistance_onset_gfr_ml_per_min, 1.0))
+
+
+def advance_skeletal_pth_sensitivity(sensitivity: float, gfr: float, on_dialysis: bool, p,
+                                     dt_days: float = 1.0) -> float:
+    """The skeleton's PTH response after ``dt_days``, relaxing (exactly, :func:`.kidney.relax`) to
+    :func:`skeletal_pth_sensitivity` of today's kidneys with ``skeletal_pth_resistance_half_life_days``:
+    receptor down-regulation takes weeks, so kidneys that fail overnight (a schedule) do not stop
+    bone turnover overnight."""
+    return relax(sensitivity, skeletal_pth_sensitivity(gfr, on_dialysis, p), p.skeletal_pth_resistance_half_life_days,
+                 dt_days)
+
+
 __all__ = ["PARAMETERS", "CALCIUM_ACETATE_CALCIUM_MASS_FRACTION", "default_parameters", "binder_capacity_mg",
            "calcium_acetate_calcium_mg", "dialysis_session_removal_mg",
-           "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction"]
+           "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction", "skeletal_pth_sensitivity",
+           "advance_skeletal_pth_sensitivity"]

@@ -52,6 +52,8 @@ class MineralHormones:
     gland_capacity: float = 1.0
     calcitriol_relative: float = 1.0
     skeletal_calcitriol_relative: float = 1.0
+    #: the bone's response to PTH (:func:`.dialysis.skeletal_pth_sensitivity`), following the kidneys over weeks
+    skeletal_pth_sensitivity: float = 1.0
 
 
 class KidneyInputs(NamedTuple):
@@ -125,20 +127,22 @@ def systemic_values(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: f
     """:func:`systemic_day`'s values as a plain tuple (:func:`_systemic_values`; the first 12 are the
     :class:`.calcium.SystemicState`'s fields, which the compiled exchanges read), ``hormones`` updated."""
     inputs = (hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative,
-              blood_ca_mg, blood_p_mg, k.gfr_ml_per_min, k.phosphate_mg_per_day, k.binder_mg_per_day,
-              k.on_dialysis)
+              hormones.skeletal_pth_sensitivity, blood_ca_mg, blood_p_mg, k.gfr_ml_per_min, k.phosphate_mg_per_day,
+              k.binder_mg_per_day, k.on_dialysis)
     v = compiled_laws.call_compiled(lambda record: _systemic_values_compiled(*inputs, record, dt), p)
     if v is None:  # Python: the laws' own messages, and Python's value where a value is not finite
         v = _systemic_values(*inputs, p, dt)
     hormones.gland_capacity, hormones.calcitriol_relative, hormones.skeletal_calcitriol_relative = v[12], v[4], v[11]
+    hormones.skeletal_pth_sensitivity = v[14]
     return v
 
 
-def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float, blood_ca_mg: float,
-                     blood_p_mg: float, gfr_in: float, phosphate_mg_per_day: float, binder_mg_per_day: float,
-                     on_dialysis: bool, p, dt: float):
+def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float, sensitivity_prev: float,
+                     blood_ca_mg: float, blood_p_mg: float, gfr_in: float, phosphate_mg_per_day: float,
+                     binder_mg_per_day: float, on_dialysis: bool, p, dt: float):
     """:func:`systemic_day`'s chain on plain floats: the 12 fields of :class:`.calcium.SystemicState`,
-    the new gland capacity and their sum (finite when every value is)."""
+    the new gland capacity, the sum of all (finite when every value is) and the skeleton's new PTH
+    sensitivity (relaxing to :func:`.dialysis.skeletal_pth_sensitivity` of today's kidneys)."""
     ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
     pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
     ion = ca * p.ionized_calcium_fraction
@@ -155,17 +159,18 @@ def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float,
     scale = pth / kidney.parathyroid_calcium_sigmoid_pmol_l(ion, p)
     fe = kidney.phosphate_fractional_excretion(pth_rel, fgf, p)
     inhibitor = dialysis.systemic_inhibitor_fraction(gfr, on_dialysis, p)
-    total = ca + ion + pi + pth + c + gfr + fgf + pth_rel + scale + fe + inhibitor + skeletal + gland
-    return ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale, fe, inhibitor, skeletal, gland, total
+    sensitivity = dialysis.advance_skeletal_pth_sensitivity(sensitivity_prev, gfr, on_dialysis, p, dt)
+    total = ca + ion + pi + pth + c + gfr + fgf + pth_rel + scale + fe + inhibitor + skeletal + gland + sensitivity
+    return ca, ion, pi, pth, c, gfr, fgf, pth_rel, scale, fe, inhibitor, skeletal, gland, total, sensitivity
 
 
 compiled_laws.compiled_chain(_systemic_values)
 
 
 @numba.njit(cache=True)
-def _systemic_values_compiled(gland_capacity, c_prev, skeletal_prev, blood_ca_mg, blood_p_mg, gfr_in,
-                              phosphate_mg_per_day, binder_mg_per_day, on_dialysis, p_record, dt):
-    return _systemic_values(gland_capacity, c_prev, skeletal_prev, blood_ca_mg, blood_p_mg, gfr_in,
+def _systemic_values_compiled(gland_capacity, c_prev, skeletal_prev, sensitivity_prev, blood_ca_mg, blood_p_mg,
+                              gfr_in, phosphate_mg_per_day, binder_mg_per_day, on_dialysis, p_record, dt):
+    return _systemic_values(gland_capacity, c_prev, skeletal_prev, sensitivity_prev, blood_ca_mg, blood_p_mg, gfr_in,
                                     phosphate_mg_per_day, binder_mg_per_day, on_dialysis, p_record[0], dt)
 
 

@@ -40,16 +40,18 @@ _SCORE, _TRABECULAR = "calcification_score", "bone_mineral_density_g_cm2"
 
 
 _SCORE_KNOWN_FAILURE = (
-    "issue 12: the calcium load does not reach the vessel wall. At equal phosphate serum calcium is only ~0.03 "
-    "mmol/L higher on calcium acetate (2026-12-03, 20 seeds), so the intimal and medial growth laws, driven by the "
-    "calcium-phosphate product, see ~1 % more and the arms progress alike (-1.7 AU at 1 year); the extra absorbed "
+    "issue 12: the calcium load does not reach the vessel wall. At equal phosphate serum calcium is only ~0.03-0.04 "
+    "mmol/L higher on calcium acetate (2026-12-03 and 12-06, 20 seeds), so the intimal and medial growth laws, driven "
+    "by the calcium-phosphate product, see ~1 % more and the arms progress alike (-1.7 AU at 1 year; -0.03 AU since "
+    "the skeleton resists PTH in kidney failure, 2026-12-06); the extra absorbed "
     "calcium goes into bone (the next criterion). The trials' difference is ascribed to the calcium load itself "
     "(positive calcium balance at unchanged serum calcium: Hill et al. 2013 Kidney Int 83:959) and to a low-turnover "
     "skeleton that cannot take it up (London et al. 2004 J Am Soc Nephrol 15:1943), neither of them in the model")
 _BONE_KNOWN_FAILURE = (
     "issue 12: calcium acetate's lower PTH (x0.87) slows osteoclast activation, the only way PTH acts on bone in "
     "the model, so the calcium arm's remodeling space shrinks and it gains trabecular bone (+2.2 % against "
-    "sevelamer, 2026-12-03, 20 seeds). The trials found a fall with lower PTH and bone-specific alkaline "
+    "sevelamer, 2026-12-03, 20 seeds; +1.0 % with PTH x0.84 since 2026-12-06, when the skeleton's resistance to "
+    "PTH in kidney failure, dialysis.skeletal_pth_sensitivity, damped activation on both arms). The trials found a fall with lower PTH and bone-specific alkaline "
     "phosphatase (Raggi 2005) and more bone formation on sevelamer (Ferreira et al. 2008 J Am Soc Nephrol 19:405): "
     "PTH's anabolic action on osteoblasts (a longer osteoblast life, Jilka et al. 1999 J Clin Invest 104:439) and "
     "adynamic bone below the KDIGO PTH target are not modelled; the former would also act on calcium supplements "

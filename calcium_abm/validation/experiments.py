@@ -33,6 +33,7 @@ from calcium_abm.validation.anticoagulation_rows import ANTICOAGULATION_EXPERIME
 from calcium_abm.validation.binder_trial_rows import BINDER_TRIAL_EXPERIMENTS
 from calcium_abm.validation.ckd_vitamin_k_rows import CKD_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.depletion_rows import DEPLETION_EXPERIMENTS
+from calcium_abm.validation.dialysis_bone_rows import DIALYSIS_BONE_EXPERIMENTS
 from calcium_abm.validation.dialysis_vitamin_k_rows import DIALYSIS_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.food_vitamin_k_rows import FOOD_VITAMIN_K_EXPERIMENTS
 from calcium_abm.validation.hormone_rows import HORMONE_EXPERIMENTS
@@ -396,6 +397,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     *AGEING_EXPERIMENTS,
     *KIDNEY_EXPERIMENTS,
     *KIDNEY_VESSEL_EXPERIMENTS,
+    *DIALYSIS_BONE_EXPERIMENTS,
     Experiment(
         row="S1",
         title="Healthy adult steady state",
