@@ -189,12 +189,18 @@ def _predialysis_rows(scenario, last) -> list[tuple[str, str]]:
 
 
 def _kidney_limit_rows(scenario, df) -> list[tuple[str, str]]:
-    """A CKD run's known limit (a fresh clinician met it unwarned): the model's serum calcium rises a little as GFR
-    falls, where cohorts find it steady or falling (rows KEEP and Craver2007 of docs/validation.md)."""
+    """A CKD run's known limits (a fresh clinician met the first unwarned): the model's serum calcium rises a little as
+    GFR falls, where cohorts find it steady or falling (rows KEEP and Craver2007 of docs/validation.md); where the
+    skeleton resists PTH, its turnover before dialysis and after a transplant (rows Sprague2016, Keronen2019)."""
     if scenario.patient.species != "human" or "gfr_ml_per_min" not in df.columns or not df["gfr_ml_per_min"].min() < 60:
         return []
-    return [("known limit", "in CKD the model's serum calcium rises a little as GFR falls, where cohorts find it "
+    rows = [("known limit", "in CKD the model's serum calcium rises a little as GFR falls, where cohorts find it "
                             "steady or falling (KNOWN FAIL rows KEEP and Craver2007, docs/validation.md)")]
+    if "skeletal_pth_sensitivity" in df.columns and df["skeletal_pth_sensitivity"].min() < 1.0:
+        rows.append(("known limit", "the skeleton's resistance to PTH is calibrated on dialysis: before dialysis and "
+                                    "after a transplant the model's bone turnover is too high for its PTH (KNOWN "
+                                    "FAIL rows Sprague2016 and Keronen2019, docs/validation.md)"))
+    return rows
 
 
 def _rodent_rows(scenario) -> list[tuple[str, str]]:
