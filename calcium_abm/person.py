@@ -14,7 +14,7 @@ import numpy as np
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.kidney_rules import kidney_state_changed
-from calcium_abm.physiology import (ageing, calcification, calcium, calcium_balance, dialysis, hormone_therapy, kidney,
+from calcium_abm.physiology import (ageing, calcification, calcium, calcium_balance, hormone_therapy, kidney,
                                    life_course, minerals, person_traits, remodeling, skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
 
@@ -319,9 +319,8 @@ def bone_drives_today(model: Any, pth_relative: float, vitamin_k_supply_nmol_per
 
 
 def skeletal_pth_sensitivity(model: Any) -> float:
-    """The bone's steady PTH factor for today's kidneys (:func:`.dialysis.skeletal_pth_sensitivity`; the start's)."""
-    k = model.kidney_inputs()  # (the chain's GFR floor, so a compiled stretch gives the same factor)
-    return dialysis.skeletal_pth_sensitivity(max(k.gfr_ml_per_min, 1e-6), k.on_dialysis, model.params)
+    """The bone's steady PTH factor for today's kidneys (:func:`.minerals.steady_skeletal_pth_sensitivity`)."""
+    return minerals.steady_skeletal_pth_sensitivity(model.kidney_inputs(), model.params)
 
 
 def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float:
@@ -443,7 +442,7 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
         p = params_at(age)
         kidneys.append(minerals.kidney_inputs(healthy, ageing.gfr_for_person_ml_per_min(age, sex, normal, p), 0.0, p))
         kidney_pth.append(minerals.steady_pth_relative(kidneys[-1], p)  # as the skeleton sees it
-                          * dialysis.skeletal_pth_sensitivity(kidneys[-1].gfr_ml_per_min, False, p))
+                          * minerals.steady_skeletal_pth_sensitivity(kidneys[-1], p))
     gut = (params_at(start).passive_absorption_per_day, model.params.passive_absorption_per_day)
     factor = (calcium_balance_pth_factor(kidneys[0], model.inputs.diet.calcium_mg_per_day, params_at(start), model.dt),
               start_balance_factor(model))

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from calcium_abm.checks import per_set_or_fresh
-from calcium_abm.physiology import calcium, dialysis, kidney, minerals
+from calcium_abm.physiology import calcium, kidney, minerals
 from calcium_abm.physiology.mineral_steady_state import MineralSteadyState, mineral_steady_state
 
 __all__ = ["BalancedState", "LOWEST_START_SERUM_CALCIUM_MMOL_L", "calcium_balanced_state",
@@ -117,6 +117,5 @@ def start_minerals(state: BalancedState | None, k: minerals.KidneyInputs,
     else:
         blood_mg, hormones = _blood_calcium_mg(state.ionized_calcium_mmol_l, p), minerals.hormones_at(state.steady, p)
         phosphate_mmol_l = state.steady.serum_phosphate_mmol_l
-    # the skeleton's PTH response at its steady value for the day-0 kidneys (as the systemic chain's GFR)
-    hormones.skeletal_pth_sensitivity = dialysis.skeletal_pth_sensitivity(max(k.gfr_ml_per_min, 1e-6), k.on_dialysis, p)
+    hormones.skeletal_pth_sensitivity = minerals.steady_skeletal_pth_sensitivity(k, p)  # the day-0 kidneys' steady one
     return blood_mg, hormones, phosphate_mmol_l

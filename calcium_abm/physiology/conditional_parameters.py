@@ -67,7 +67,12 @@ def _half_life_of(factor: str, why_zero: str) -> tuple[str, Callable]:
 
 def _parameter(state, name: str, module) -> float:
     """Parameter ``name`` in one day's settings: the scenario's value, else the default ``module`` declares."""
-    return state.parameters.get(name, next(p.value for p in module.PARAMETERS if p.name == name))
+    return state.parameters.get(name, _default(name, module))
+
+
+def _default(name: str, module) -> float:
+    """Parameter ``name``'s default, as ``module`` declares it."""
+    return next(p.value for p in module.PARAMETERS if p.name == name)
 
 
 def _another_factor_counts(state) -> bool:
@@ -140,7 +145,7 @@ def _warfarin_past_clearance_onset(state, or_default: bool = False) -> bool:
     name = "warfarin_clearance_decline_onset_age_years"
     onset = _parameter(state, name, vitamin_k)
     if or_default:
-        onset = min(onset, next(p.value for p in vitamin_k.PARAMETERS if p.name == name))
+        onset = min(onset, _default(name, vitamin_k))
     return (_warfarin(state) and state.patient.species == "human"
             and state.patient.age_years + state.simulation.years > onset)
 
@@ -192,7 +197,7 @@ def _resistance_onset(state, or_default: bool = False) -> float:
 
     name = "skeletal_pth_resistance_onset_gfr_ml_per_min"
     onset = _parameter(state, name, dialysis)
-    return max(onset, next(p.value for p in dialysis.PARAMETERS if p.name == name)) if or_default else onset
+    return max(onset, _default(name, dialysis)) if or_default else onset
 
 
 def _skeleton_resists_pth(state) -> bool:

@@ -34,7 +34,8 @@ from calcium_abm.physiology.ledger import MineralLedger
 
 __all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
            "steady_pth_relative", "hormones_at",
-           "open_phosphate_ledger", "is_session_day", "predialysis_rows", "mineral_p_mg", "systemic_values"]
+           "open_phosphate_ledger", "is_session_day", "predialysis_rows", "mineral_p_mg", "systemic_values",
+           "GFR_FLOOR_ML_PER_MIN", "steady_skeletal_pth_sensitivity"]
 
 #: phosphate pools in reporting order (held first, then tissue mineral read from the arrays)
 PHOSPHATE_POOLS = ("gut", "blood", "soft_tissue", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
@@ -137,6 +138,16 @@ def systemic_values(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: f
     return v
 
 
+#: the day's chain reads GFR at least this (mL/min): anuria has no zero division in the laws
+GFR_FLOOR_ML_PER_MIN = 1e-6
+
+
+def steady_skeletal_pth_sensitivity(k: KidneyInputs, p) -> float:
+    """The skeleton's PTH sensitivity at its steady state for kidneys ``k``
+    (:func:`.dialysis.skeletal_pth_sensitivity` at the chain's GFR): what a run's bone starts under."""
+    return dialysis.skeletal_pth_sensitivity(max(k.gfr_ml_per_min, GFR_FLOOR_ML_PER_MIN), k.on_dialysis, p)
+
+
 def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float, sensitivity_prev: float,
                      blood_ca_mg: float, blood_p_mg: float, gfr_in: float, phosphate_mg_per_day: float,
                      binder_mg_per_day: float, on_dialysis: bool, p, dt: float):
@@ -146,7 +157,7 @@ def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float,
     ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
     pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
     ion = ca * p.ionized_calcium_fraction
-    gfr = max(gfr_in, 1e-6)
+    gfr = max(gfr_in, GFR_FLOOR_ML_PER_MIN)
     load = kidney.phosphate_absorbed_mg(phosphate_mg_per_day, c_prev, binder_mg_per_day, p)
     ion_rel = ion / p.reference_ionized_calcium_mmol_l
     fgf = kidney.fgf23_relative(gfr, load, c_prev, p, ion_rel)

@@ -13,6 +13,8 @@ patient through a kidney transplant (a known failure: the model has no immunosup
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from calcium_abm.validation.design import YEAR, Arm, Criterion, Experiment, Runs
 from calcium_abm.validation.kidney_rows import difference_of_means, predialysis_mean, ratio_of_means, window_mean
 
@@ -28,18 +30,23 @@ _MAN_60 = {"patient.age_years": 60.0, "patient.sex": "male"}
 _NORMAL_OSTEOBLASTS_PTH_PREDIALYSIS, _NORMAL_OSTEOBLASTS_PTH_DIALYSIS = (300.0, 500.0), (75.0, 260.0)
 
 
-def _response_per_pth(arm: str, pth) -> callable:
+def _response_per_pth(arm: str, pth: Callable[[Runs], float]) -> Callable[[Runs], float]:
     """Year-2 bone formation of ``arm`` per unit of its year-2 PTH (``pth``, a measure of the runs)."""
     formation = window_mean("bone_mineralisation_mg_per_day", arm, *_LAST_YEAR)
     return lambda runs: formation(runs) / pth(runs)
 
 
+#: bone formation per unit PTH before dialysis (CKD 5) and on haemodialysis: the skeletons' responses to PTH
+_RESPONSE_BEFORE_DIALYSIS = _response_per_pth("CKD 5 (no dialysis)",
+                                              window_mean("pth_pmol_l", "CKD 5 (no dialysis)", *_LAST_YEAR))
+_RESPONSE_ON_DIALYSIS = _response_per_pth("haemodialysis",
+                                          predialysis_mean("pth_pmol_l", "haemodialysis", *_LAST_YEAR))
+
+
 def _predialysis_over_dialysis_response(runs: Runs) -> float:
-    """Bone formation per unit PTH before dialysis (CKD 5) over that on haemodialysis: the ratio of the skeletons'
-    responses to PTH, as the ratio of the PTH each needs for the same formation is its inverse."""
-    before = _response_per_pth("CKD 5 (no dialysis)", window_mean("pth_pmol_l", "CKD 5 (no dialysis)", *_LAST_YEAR))
-    on = _response_per_pth("haemodialysis", predialysis_mean("pth_pmol_l", "haemodialysis", *_LAST_YEAR))
-    return before(runs) / on(runs)
+    """The ratio of the two skeletons' responses to PTH (the ratio of the PTH each needs for the same formation is
+    its inverse)."""
+    return _RESPONSE_BEFORE_DIALYSIS(runs) / _RESPONSE_ON_DIALYSIS(runs)
 
 
 _PREDIALYSIS_KNOWN_FAILURE = (
