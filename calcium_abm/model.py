@@ -177,7 +177,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
         blood_p_mg = phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
         s = self.systemic = minerals.systemic_day(self.hormones, blood_mg, blood_p_mg, k, p, dt=0.0)
         calcification.live_kidney_history(self.vessel, state.patient.kidney_disease_years, s, p)  # before the books
-        gut_mg = calcium.steady_gut_lumen_mg(state.diet.calcium_mg_per_day + k.binder_calcium_mg_per_day, s, p, self.dt)
+        gut_mg = calcium.steady_gut_lumen_mg(k.calcium_mg_per_day + k.binder_calcium_mg_per_day, s, p, self.dt)
         tissue = {"bone_trabecular": self.bone.calcium_mg, "bone_cortical": lambda: self.cortical.mineral_mg,
                   "vessel_wall": self.vessel.calcium_mg}
         fluid_mg = calcium.equilibrium_bone_fluid_mg(blood_mg, s, p)
@@ -270,7 +270,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
                                                     self.rng, dt)  # today's uniforms: no draw since remodel_day's
         _, _, trabecular, cortical_mg, wall = exchanges.run(
             exchanges.exchanges_day, ca, ph, p, dt, sv, kv, trabecular_resorbed_mg, cortical_resorbed_mg,
-            state.diet.calcium_mg_per_day, bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
+            k.calcium_mg_per_day, bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(),
             bone.mineral_deficit.ravel(), bone.mineral_mg_per_unit, cortical.osteoid_mg, wall_inputs,
             0.0 if state.genetics.mgp_knockout else mgp_per_cell, *calcium._bone_fluid_kernel_records(p),
             minerals.is_session_day(self.day, k.sessions_per_week))

@@ -194,7 +194,9 @@ _DECLARED: dict[str, Column] = {
                                   't.pools["bone_cortical"]'),
     "ca_vessel_wall_mg": Column("mg", "Calcium deposited in the vessel wall (= vessel_calcification_mg)",
                                 't.pools["vessel_wall"]'),
-    "ca_intake_cum_mg": Column("mg", "Cumulative dietary calcium since day 0",
+    "ca_intake_cum_mg": Column("mg", "Cumulative calcium eaten since day 0: the diet's, less what uraemic "
+                                      "anorexia leaves uneaten off dialysis below uraemic_intake_onset_gfr_ml_per_min, "
+                                      "and calcium acetate's calcium",
                                't.amount[DIET]'),
     "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", 't.amount[URINE]'),
     "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", 't.amount[FAECES]'),
@@ -215,7 +217,9 @@ _DECLARED: dict[str, Column] = {
     **{f"p_{pool}_mg": Column("mg", f"Phosphorus in the {pool.replace("_", " ")} pool" + (
         " (0 at the end of every day: dietary phosphorus is absorbed or passed within the day)" if pool == "gut" else
         ""), f"t.p_pools[{pool!r}]") for pool in PHOSPHATE_POOLS},
-    "p_intake_cum_mg": Column("mg", "Cumulative dietary phosphorus since day 0",
+    "p_intake_cum_mg": Column("mg", "Cumulative dietary phosphorus eaten since day 0: the diet's, less what "
+                                     "uraemic anorexia leaves uneaten off dialysis below "
+                                     "uraemic_intake_onset_gfr_ml_per_min",
                               't.p_amount[DIET]'),
     "p_urine_cum_mg": Column("mg", "Cumulative urinary phosphorus since day 0",
                              't.p_amount[URINE]'),

@@ -127,7 +127,7 @@ def start_balance(model: Any) -> calcium_balance.BalancedState | None:
     ionised calcium). The first call (day 0's settings) records :func:`start_description`."""
     model.__dict__.setdefault("_start_description", start_description(model))
     return None if model.inputs.patient.species != "human" else calcium_balance.start_balanced_state(
-        model.params, model.kidney_inputs(), model.inputs.diet.calcium_mg_per_day, model.dt)
+        model.params, model.kidney_inputs(), model.kidney_inputs().calcium_mg_per_day, model.dt)
 
 
 def start_description(model: Any) -> str:
@@ -135,7 +135,7 @@ def start_description(model: Any) -> str:
     reference blood calcium and why; as :func:`start_balance` recorded it on day 0 (not a later diet's)."""
     if (said := model.__dict__.get("_start_description")) is not None:
         return said
-    p, intake = model.params, model.inputs.diet.calcium_mg_per_day
+    p, intake = model.params, model.kidney_inputs().calcium_mg_per_day
     if model.inputs.patient.species != "human":
         return "the reference blood calcium (a rodent preset: its time-scaled day is not a steady human day)"
     state = calcium_balance.calcium_balanced_state(p, model.kidney_inputs(), intake, model.dt)
@@ -143,7 +143,7 @@ def start_description(model: Any) -> str:
         return ("the reference blood calcium: at no ionised calcium from 0.8 to 1.6 mmol/L does the day's absorbed "
                 "calcium equal its losses in urine and faeces, so blood calcium and PTH move from day 1")
     if (serum := state.systemic.serum_calcium_mmol_l) < calcium_balance.LOWEST_START_SERUM_CALCIUM_MMOL_L:
-        return (f"the reference blood calcium: {intake:g} mg/day of calcium balances the day only at a serum calcium of "
+        return (f"the reference blood calcium: {intake:g} mg/day of calcium eaten balances the day only at a serum calcium of "
                 f"{serum:.2f} mmol/L, below the reference range, so blood calcium and PTH adapt over the first months")
     return f"the calcium-balanced steady state of the day-0 diet and kidneys (serum calcium {serum:.3f} mmol/L)"
 
@@ -161,7 +161,7 @@ def day0_balance_factor(model: Any, p) -> float:
     """:func:`calcium_balance_pth_factor` of a person with the rates ``p`` on the day-0
     kidneys and diet (the gut's absorption and, after the final period, the kidney's calcium
     leak are the rates it reads; one solve, cached per parameter set)."""
-    return calcium_balance_pth_factor(model.kidney_inputs(), model.inputs.diet.calcium_mg_per_day, p, model.dt)
+    return calcium_balance_pth_factor(model.kidney_inputs(), model.kidney_inputs().calcium_mg_per_day, p, model.dt)
 
 
 def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, dt: float = 1.0) -> float:
@@ -444,7 +444,8 @@ def life_course_pth(model: Any, params_at, start: float, end: float):
         kidney_pth.append(minerals.steady_pth_relative(kidneys[-1], p)  # as the skeleton sees it
                           * minerals.steady_skeletal_pth_sensitivity(kidneys[-1], p))
     gut = (params_at(start).passive_absorption_per_day, model.params.passive_absorption_per_day)
-    factor = (calcium_balance_pth_factor(kidneys[0], model.inputs.diet.calcium_mg_per_day, params_at(start), model.dt),
+    eaten = minerals.eaten_mg_per_day(model.inputs.diet.calcium_mg_per_day, kidneys[0].gfr_ml_per_min, False, base)
+    factor = (calcium_balance_pth_factor(kidneys[0], eaten, params_at(start), model.dt),
               start_balance_factor(model))
 
     def pth_at(age: float, p) -> float:

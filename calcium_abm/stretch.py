@@ -146,7 +146,7 @@ def run_quiet_days(model: Any, n: int) -> int:
             bone.mineral.ravel(), bone.osteoid.ravel(), bone.cavity.ravel(), bone.mineral_deficit.ravel(),
             *bone.mineral.shape, bone.mineral_mg_per_unit, ocs.kernel_fields(), obs.kernel_fields(), rates,
             rates.view(np.float64), model.random_stream, (cortical.mineral_mg, cortical.cavity_mg, cortical.osteoid_mg),
-            state.diet.calcium_mg_per_day, wall_inputs, intima_estrogen, intima_ages, wall.intima.calcium_mg,
+            k.calcium_mg_per_day, wall_inputs, intima_estrogen, intima_ages, wall.intima.calcium_mg,
             0.0 if state.genetics.mgp_knockout else mgp_per_cell, mgp_per_cell, *calcium._bone_fluid_kernel_records(p),
             sessions, model.blood.dp_ucmgp_pmol_l)
     except (ValueError, ArithmeticError, KeyError):

@@ -25,13 +25,14 @@ EXCURSION_START_DAY = 5
 
 
 def excursion_scenario(record_every_days: int = 1):
-    """Kidneys at GFR 10 on 800 mg/day of phosphate are physiological; a week at 3 g/day
-    (days 5-12) lifts serum phosphate above 4 mmol/L, and it falls back by the end."""
+    """Kidneys at GFR 10 on 800 mg/day of phosphate are physiological; a week at 5 g/day (days 5-12; at GFR 10
+    about 3 g/day of it is eaten, dialysis.mineral_intake_share) lifts serum phosphate above 4 mmol/L, and it falls
+    back by the end."""
     return load_scenario({"name": "excursion", "kidney": {"residual_gfr_ml_per_min": 10.0},
                           "diet": {"phosphate_mg_per_day": 800.0},
                           "simulation": {"years": 30 / 365, "record_every_days": record_every_days, **TINY},
                           "schedule": [{"start_day": EXCURSION_START_DAY, "end_day": 12,
-                                        "set": {"diet.phosphate_mg_per_day": 3000.0}}]})
+                                        "set": {"diet.phosphate_mg_per_day": 5000.0}}]})
 
 
 CASES = {
@@ -102,7 +103,7 @@ def test_a_summary_batch_equals_the_summary_of_its_daily_runs(tmp_path):
                  "age_years": {"distribution": "uniform", "min": 50, "max": 70}}},
              "arms": [{"name": "usual"},
                       {"name": "week_of_phosphate", "schedule": [
-                          {"start_day": 5, "end_day": 12, "set": {"phosphate_mg_per_day": 3000.0}}]}]}
+                          {"start_day": 5, "end_day": 12, "set": {"phosphate_mg_per_day": 5000.0}}]}]}
     run_batch({**batch, "output": "daily"}, tmp_path / "daily")
     run_batch({**batch, "output": "summary"}, tmp_path / "summary")
     daily, summary = load_results(tmp_path / "daily"), load_results(tmp_path / "summary")

@@ -70,7 +70,7 @@ def test_a_diet_that_balances_only_below_the_reference_range_starts_at_the_refer
     assert calcium_mmol_l[0] == pytest.approx(P.reference_serum_calcium_mmol_l, rel=1e-12)
     assert calcium_mmol_l.min() > 2.0 and run["pth_pmol_l"].iloc[-30:].mean() > 1.2 * run["pth_pmol_l"].iloc[0]
     # the results say so (a fresh user read the first months' PTH rise as an effect of the run's inputs)
-    assert run.attrs["start"].startswith("the reference blood calcium: 300 mg/day of calcium balances the day only at")
+    assert run.attrs["start"].startswith("the reference blood calcium: 300 mg/day of calcium eaten balances the day only at")
     assert simulate("healthy_adult", years=0.02, seed=1).attrs["start"].startswith("the calcium-balanced steady state")
     assert "rodent" in simulate("mgp_knockout", years=0.02, seed=1).attrs["start"]
 

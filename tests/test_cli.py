@@ -565,7 +565,7 @@ def test_a_spine_reading_that_rises_while_the_section_loses_bone_is_explained(tm
 
 
 def test_the_summary_says_when_the_blood_did_not_start_at_the_persons_calcium_balance(tmp_path, capsys):
-    """150 mg/day of calcium balances the day only below the reference range, so the run starts at the reference
+    """150 mg/day of calcium eaten balances the day only below the reference range, so the run starts at the reference
     blood calcium and PTH rises over the first months: the summary says so on its own line; a usual diet starts at
     its balance and gets no such line."""
     small = [f"--set={t}_grid_{s}=16" for t in ("bone", "vessel") for s in ("width", "height")]
@@ -575,7 +575,7 @@ def test_the_summary_says_when_the_blood_did_not_start_at_the_persons_calcium_ba
         return [row for row in capsys.readouterr().out.splitlines() if row.startswith("blood on day 0")]
 
     poor = start_lines(150)
-    assert len(poor) == 1 and "150 mg/day of calcium balances the day only at a serum calcium of 1.9" in poor[0]
+    assert len(poor) == 1 and "150 mg/day of calcium eaten balances the day only at a serum calcium of 1.9" in poor[0]
     assert start_lines(1000) == []
 
 
@@ -593,21 +593,28 @@ def test_a_warfarin_run_summary_gives_the_inr(tmp_path, capsys):
 
 
 def test_a_ckd_run_summary_names_the_known_limit_of_its_serum_calcium(tmp_path, capsys):
-    """A fresh clinician met the model's serum calcium rising with CKD unwarned: a run with a GFR below 60 says so
-    and names the rows that track it; the note holds while docs/validation.md lists them as known failures."""
+    """A fresh clinician met the model's serum calcium rising with CKD unwarned: a run with a GFR below 60 says how
+    it still falls too little and names the rows that track it; the note holds while docs/validation.md lists them as
+    known failures. A run that eats less than its diet (uraemic anorexia) says what it ate."""
     small = [f"--set={t}_grid_{s}=16" for t in ("bone", "vessel") for s in ("width", "height")]
     assert main(["run", "ckd_stage4", "--years", "0.01", *small, "--out", str(tmp_path / "k.csv")]) == 0
     out = capsys.readouterr().out
     assert "known limit" in out and "Sprague2016 and Keronen2019" in out  # GFR 22: the skeleton resists PTH
+    eaten = next(line for line in out.splitlines() if line.startswith("eaten (run mean)"))
+    from calcium_abm.physiology import dialysis, parameter_set
+    share = dialysis.mineral_intake_share(22.0, False, parameter_set())  # CKD 4's GFR, no dialysis: 0.708
+    assert f"calcium {1000 * share:.0f} of the diet's 1000 mg/day, phosphorus {1200 * share:.0f} of the diet's 1200" \
+           in eaten
+    assert "uraemic_intake_loss_at_zero_gfr = 0" in eaten
     assert main(["run", "healthy_adult", "--years", "0.01", *small, "--set=kidney.residual_gfr_ml_per_min=55",
                  "--out", str(tmp_path / "g.csv")]) == 0
     out = capsys.readouterr().out
     assert "known limit" in out and "Sprague2016" not in out  # GFR 55: above the resistance's onset
+    assert "eaten (run mean)" not in out  # and above the anorexia's
     assert main(["run", "healthy_adult", "--years", "0.01", *small, "--out", str(tmp_path / "h.csv")]) == 0
     assert "known limit" not in capsys.readouterr().out
     page = (Path(__file__).resolve().parent.parent / "docs" / "validation.md").read_text(encoding="utf-8")
-    for row, criterion in (("KEEP", "serum calcium, GFR 22 - GFR 57"), ("Craver2007", "serum calcium at GFR 10"),
-                           ("Sprague2016", "bone formation per unit PTH, CKD 5 before dialysis"),
+    for row, criterion in (("KEEP", "serum calcium, GFR 22 - GFR 57"), ("Sprague2016", "bone formation per unit PTH, CKD 5 before dialysis"),
                            ("Keronen2019", "bone formation, 2 years after transplant")):
         line = next(line for line in page.splitlines() if line.startswith(f"| {row} | {criterion}"))
         assert "KNOWN FAIL" in line, (row, criterion)

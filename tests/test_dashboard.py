@@ -681,14 +681,15 @@ def test_compared_runs_of_different_lengths_play_to_their_ends_and_no_further():
 
 
 def test_a_run_outside_physiology_is_reported_once_on_the_page_as_the_cli_reports_it():
-    """GFR 5 without dialysis puts serum phosphate above 4 mmol/L from day 0: `calcium-abm run` warns,
+    """GFR 5 without dialysis on 3 g/day of phosphate (about 1.6 g/day eaten, dialysis.mineral_intake_share) puts serum
+    phosphate above 4 mmol/L from day 0: `calcium-abm run` warns,
     and so does the page (once per run, through play_frames' notify); a healthy run says nothing."""
     from calcium_abm import Scenario
     from calcium_dashboard.page import FrameSink, _frames, play_frames, report_physiology
     from calcium_dashboard.charts import AxisLock
     from calcium_dashboard.session import SimulationRun
 
-    uraemic = SimulationRun("A", Scenario(simulation=SMALL, patient={"ckd_stage": 5},
+    uraemic = SimulationRun("A", Scenario(simulation=SMALL, patient={"ckd_stage": 5}, diet={"phosphate_mg_per_day": 3000.0},
                                           kidney={"residual_gfr_ml_per_min": 5.0}), seed=1)
     healthy = SimulationRun("B", Scenario(simulation=SMALL), seed=1)
     said = []

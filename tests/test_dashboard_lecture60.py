@@ -164,7 +164,7 @@ def _paradox_axes(rc):
 
 
 def test_the_sliders_reset_drops_the_extreme_runs_warning_and_axes(monkeypatch):
-    rc = _render(monkeypatch, "calcium_mg_per_day=0&ckd_stage=5&vitamin_k1_ug_per_day=0&age_years=18&speed=365")
+    rc = _render(monkeypatch, "calcium_mg_per_day=0&ckd_stage=5&vitamin_k1_ug_per_day=0&age_years=60&speed=365")
     try:
         _paradox_axes(rc)
         for _ in range(5):

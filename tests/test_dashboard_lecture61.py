@@ -62,7 +62,9 @@ def test_plaque_past_the_top_of_the_band_is_striped_and_the_key_says_so():
     run = build_runs(ds.lecture_demo("ckd5"))[1]
     snap = run.model.tissue_snapshot()
     full = intima_full_scale_mg(snap)
-    assert ds.DEMOS_BY_KEY["ckd5"].outcome().vessel_end_mg[1] > full  # B's ~145 mg against 80 mg: why it matters
+    # the CKD 5 demo's B ended at ~145 mg against the band's 80 when this was built; since uraemic anorexia (less
+    # calcium and phosphorus eaten in kidney failure, ODD 7.11) it ends near the top (~75 mg), so the stripes are
+    # checked on intima values past the top
 
     def band(intima_mg: float) -> np.ndarray:
         img = render_vessel({**snap, "intima_calcium_mg": intima_mg}, scale=4)

@@ -31,7 +31,7 @@ def test_the_bands_follow_the_published_means():
     fall = (9.34 - 9.55) / 4.008
     assert (calcium.low, calcium.high) == pytest.approx((2 * fall, fall / 2), abs=0.001)
     assert not pth.known_failure and calcium.known_failure.startswith("issue 10")
-    assert phosphate.known_failure.startswith("issue 10")  # its mean sits on the band's top (60 seeds)
+    assert phosphate.known_failure.startswith("issue 10")  # on the band's lower edge since uraemic anorexia
 
 
 def test_pth_and_phosphate_are_higher_at_the_lower_gfr_on_a_short_run():

@@ -157,7 +157,8 @@ def test_every_range_boundary_runs_and_balances(name, value):
             needs = {}
         elif name.startswith("warfarin_clearance_decline"):  # warfarin's clearance falls past the onset age
             needs = {"warfarin_mg_per_day": 5.0, "age_years": 112.0}
-        elif name == "skeletal_pth_resistance_onset_gfr_ml_per_min":  # acts below it without dialysis
+        elif name == "skeletal_pth_resistance_onset_gfr_ml_per_min" or name.startswith("uraemic_intake"):
+            # acts below the onset without dialysis
             needs = {"ckd_stage": 5}
         elif name == "skeletal_pth_resistance_half_life_days":  # acts while the kidneys change (below)
             needs = {}

@@ -168,7 +168,7 @@ def test_the_agatston_mapping_is_the_parameters():
 def test_serum_calcium_of_a_man_of_60_at_three_steady_gfrs():
     """§8: "A man of 60 at a steady GFR of 90 / 45 / 22 mL/min ends 2 years at a serum calcium of ..."
     (seed 42, the mean of the last 4 weeks, as `calcium-abm run` prints it). It said 2.35 / 2.36 / 2.42 before
-    the skeleton resisted PTH in CKD (2026-12-06)."""
+    the skeleton resisted PTH in CKD, and 2.35 / 2.36 / 2.41 before uraemic anorexia (both 2026-12-06)."""
     from calcium_abm import simulate
 
     gfrs = (90, 45, 22)

@@ -362,14 +362,14 @@ def test_osteoid_starts_at_the_mineralisation_rate_of_the_persons_own_phosphate(
 
     ckd = CalciumParadoxModel("ckd_stage5", rng=7, **{**SMALL, "years": 0.1})
     capxp = person.start_capxp_relative(ckd)
-    assert capxp > 1.5  # phosphate ~2.3 mmol/L against a reference ~1.1
+    assert capxp > 1.3  # phosphate ~1.7 mmol/L (what is eaten at GFR 10) against a reference ~1.1
     healthy = CalciumParadoxModel("healthy_adult", rng=7, **{**SMALL, "years": 0.1})
     assert abs(person.start_capxp_relative(healthy) - 1.0) < 0.05
     p = ckd.params
     cortical = skeleton.cortical_steady_state(1e6, p, 2.0, capxp)
     laid = -math.expm1(-p.cortical_refill_per_day) * cortical.cavity_mg  # a day's refill (margin 1)
     assert (cortical.osteoid_mg + laid) * skeleton.mineralised_fraction(capxp, p) == pytest.approx(laid)
-    assert cortical.osteoid_mg < skeleton.cortical_steady_state(1e6, p, 2.0).osteoid_mg / 1.5
+    assert cortical.osteoid_mg < skeleton.cortical_steady_state(1e6, p, 2.0).osteoid_mg / 1.3
     rows = [ckd.current_row()]
     for _ in range(3):
         ckd.step()

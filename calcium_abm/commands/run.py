@@ -189,18 +189,38 @@ def _predialysis_rows(scenario, last) -> list[tuple[str, str]]:
 
 
 def _kidney_limit_rows(scenario, df) -> list[tuple[str, str]]:
-    """A CKD run's known limits (a fresh clinician met the first unwarned): the model's serum calcium rises a little as
-    GFR falls, where cohorts find it steady or falling (rows KEEP and Craver2007 of docs/validation.md); where the
+    """A CKD run's known limits (a fresh clinician met the first unwarned): the model's serum calcium falls too little
+    from CKD 3 to CKD 4 (row KEEP of docs/validation.md); where the
     skeleton resists PTH, its turnover before dialysis and after a transplant (rows Sprague2016, Keronen2019)."""
     if scenario.patient.species != "human" or "gfr_ml_per_min" not in df.columns or not df["gfr_ml_per_min"].min() < 60:
         return []
-    rows = [("known limit", "in CKD the model's serum calcium rises a little as GFR falls, where cohorts find it "
-                            "steady or falling (KNOWN FAIL rows KEEP and Craver2007, docs/validation.md)")]
+    rows = [("known limit", "in CKD the model's serum calcium falls too little from CKD 3 to CKD 4, where cohorts "
+                            "find it falling (KNOWN FAIL row KEEP, docs/validation.md)")]
     if "skeletal_pth_sensitivity" in df.columns and df["skeletal_pth_sensitivity"].min() < 1.0:
         rows.append(("known limit", "the skeleton's resistance to PTH is calibrated on dialysis: before dialysis and "
                                     "after a transplant the model's bone turnover is too high for its PTH (KNOWN "
                                     "FAIL rows Sprague2016 and Keronen2019, docs/validation.md)"))
     return rows
+
+
+def _eaten_rows(scenario, df) -> list[tuple[str, str]]:
+    """What was eaten where uraemic anorexia took less than the diet (docs/ODD.md 7.11): a fresh nephrologist's
+    measured intake was cut a second time with nothing on screen to say so. The mean over the run from the ledgers'
+    intakes; none for a run whose schedule may change the diet or the kidneys, or a rodent preset."""
+    if scenario.patient.species != "human" or len(df) < 2 or "p_intake_cum_mg" not in df.columns \
+            or scenario.schedule_boundaries():
+        return []
+    state, days = scenario.state_at(0), float(df["day"].iloc[-1] - df["day"].iloc[0])
+    phosphorus = float(df["p_intake_cum_mg"].iloc[-1] - df["p_intake_cum_mg"].iloc[0]) / days
+    if not phosphorus < 0.995 * state.diet.phosphate_mg_per_day:
+        return []
+    text = f"phosphorus {phosphorus:.0f} of the diet's {state.diet.phosphate_mg_per_day:g} mg/day"
+    if not state.drugs.calcium_acetate_g_per_day:  # the calcium ledger's intake also holds calcium acetate's
+        calcium = float(df["ca_intake_cum_mg"].iloc[-1] - df["ca_intake_cum_mg"].iloc[0]) / days
+        text = f"calcium {calcium:.0f} of the diet's {state.diet.calcium_mg_per_day:g} mg/day, {text}"
+    return [("eaten (run mean)", f"{text}: uraemic anorexia, off dialysis below "
+                                 "uraemic_intake_onset_gfr_ml_per_min (docs/ODD.md 7.11); for a measured intake set "
+                                 "parameters.uraemic_intake_loss_at_zero_gfr = 0")]
 
 
 def _rodent_rows(scenario) -> list[tuple[str, str]]:
@@ -319,6 +339,7 @@ def summary(scenario, df, out) -> str:
                            f"{late('calcitriol_relative'):.2f} x normal"),
         *([(f"INR, {window}", f"{late('inr'):.2f} ({mean}; highest recorded {df['inr'].max():.2f})")]
           if "plasma_warfarin_mg_l" in df.columns and df["plasma_warfarin_mg_l"].max() > 0.0 else []),
+        *_eaten_rows(scenario, df),
         *_kidney_limit_rows(scenario, df),
         *_rodent_rows(scenario),
         ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over {over})"),

@@ -235,7 +235,8 @@ class Diet(Section):
 
     calcium_mg_per_day: float = number(1000.0, 0, 5000, "mg/day")
     # below ~100 mg/day the quasi-steady phosphate balance (absorbed = renal clearance x Pi)
-    # has no physiological meaning: bone and cells would supply phosphate
+    # has no physiological meaning: bone and cells would supply phosphate. Calcium and phosphate are the habitual
+    # diet: off dialysis below GFR 53 the person eats less of both (uraemic anorexia, dialysis.mineral_intake_share)
     phosphate_mg_per_day: float = number(1200.0, 100, 5000, "mg/day")
     vitamin_k1_ug_per_day: float = number(100.0, 0, 100000, "µg/day")
     mk4_ug_per_day: float = number(15.0, 0, 100000, "µg/day")

@@ -84,7 +84,8 @@ def _another_factor_counts(state) -> bool:
 
 def _calcium_diet_not_reference(state) -> bool:
     """Whether the diet's calcium differs from the reference diet's: the gut binds phosphate in proportion
-    to the calcium eaten beyond the reference (:func:`.dialysis.dietary_calcium_phosphate_binding_mg`)."""
+    to the calcium eaten beyond the reference (:func:`.dialysis.dietary_calcium_phosphate_binding_mg`); eating less
+    of the same diet scales both (uraemic anorexia), so the difference is the diet's."""
     from calcium_abm.physiology import dialysis
 
     return state.diet.calcium_mg_per_day != _parameter(state, "reference_calcium_intake_mg_per_day", dialysis)
@@ -216,6 +217,30 @@ _RESISTANCE_ONSET = (f"there is no dialysis and {_GFR_WORDS} lies below this ons
                      lambda state: not _dialysis(state) and _gfr_ml_per_min(state) < _resistance_onset(state, True))
 
 
+def _intake_onset(state, or_default: bool = False) -> float:
+    from calcium_abm.physiology import dialysis
+
+    name = "uraemic_intake_onset_gfr_ml_per_min"
+    onset = _parameter(state, name, dialysis)
+    return max(onset, _default(name, dialysis)) if or_default else onset
+
+
+def _loss(state) -> float:
+    from calcium_abm.physiology import dialysis
+
+    return _parameter(state, "uraemic_intake_loss_at_zero_gfr", dialysis)
+
+
+_EATS_LESS = (f"there is no dialysis and {_GFR_WORDS} lies below "
+              "parameters.uraemic_intake_onset_gfr_ml_per_min (53 unless set): above it, and on dialysis, the person "
+              "eats the habitual diet", lambda state: not _dialysis(state) and _gfr_ml_per_min(state) < _intake_onset(state))
+_INTAKE_ONSET = (f"there is no dialysis, {_GFR_WORDS} lies below this onset or the default one (53), and "
+                 "parameters.uraemic_intake_loss_at_zero_gfr is above 0 (on dialysis the habitual diet is eaten, "
+                 "whatever the onset)",
+                 lambda state: not _dialysis(state) and _loss(state) > 0
+                 and _gfr_ml_per_min(state) < _intake_onset(state, True))
+
+
 _WARFARIN_AGE = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rodent preset) who is older by the run's "
                  "end than parameters.warfarin_clearance_decline_onset_age_years (71 unless set): warfarin's clearance "
                  "falls only past that age", _warfarin_past_clearance_onset)
@@ -262,6 +287,8 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
         "(patient.ckd_stage, [kidney], [dialysis]) or the law's parameters, or a GFR declines "
         "(kidney.gfr_end_ml_per_min) or ages, where the GFR lies below the resistance's onset or dialysis starts or "
         "stops (every run starts at the sensitivity of its day-0 kidneys)", None),
+    "uraemic_intake_loss_at_zero_gfr": _EATS_LESS,
+    "uraemic_intake_onset_gfr_ml_per_min": _INTAKE_ONSET,
     **{name: _FEMALE for name in FEMALE_ONLY},
     **{name: _MALE for name in MALE_ONLY},
 }

@@ -112,6 +112,29 @@ PARAMETERS = declare([
               "physiological days; down-regulated in kidney and liver after 6 weeks of CRF (Tian et al. 1994 Am J "
               "Nephrol [V abstract]); the bone's timing is taken as the kidney's (assumption)",
               "Half-life with which the skeleton's PTH response follows a change of the kidneys", 0.1, 3650.0),
+    # ------------------------------------------------------------------ uraemic anorexia
+    Parameter("uraemic_intake_onset_gfr_ml_per_min", 53.0, "mL/min",
+              "[C] spontaneous dietary protein intake of 90 patients with minimal dietary advice (Ikizler et al. 1995 "
+              "J Am Soc Nephrol 6:1386, PMID 8589313 [V abstract]): 1.01 / 0.85 / 0.70 / 0.54 g/kg/day at creatinine "
+              "clearance > 50 / 25-50 / 10-25 / < 10 mL/min; a line through the lower three groups' shares of the "
+              "first (0.84, 0.69, 0.53 at 37.5, 17.5 and ~6 mL/min) reaches 1 at 53 mL/min (creatinine clearance "
+              "overstates GFR in advanced CKD, so in measured GFR it would lie somewhat lower). Direction checked in "
+              "1,785 MDRD patients (Kopple et al. 2000 Kidney Int 57:1688 [V abstract]: protein and energy intake "
+              "lower at GFR 21-37 than above 37 and lower still below 21, after adjusting for reported efforts to "
+              "restrict the diet)",
+              "GFR below which the person eats less than the habitual diet (uraemic anorexia)", 1.0, 90.0),
+    Parameter("uraemic_intake_loss_at_zero_gfr", 0.5, "-",
+              "[C] the same line's fall from its onset to GFR 0: 0.0095 per mL/min x 53 mL/min (Ikizler et al. 1995, "
+              "as the onset). Sensitivity: the same study's within-patient slope, 0.064 g/kg/day per 10 mL/min, gives "
+              "0.33, with which a man of 60 at GFR 10 ends 2 years at a serum phosphate of 1.84 mmol/L, above row "
+              "Craver2007's band (1.58 at 0.5; docs/ODD.md 7.11). Consistent with 64 Korean patients with moderate to "
+              "severe CKD on an unrestricted diet eating 0.75 of their controls' protein (Park et al. 1997 Korean J "
+              "Intern Med 12(2) [V abstract]) if their GFR averaged 26.5 mL/min (not reported). Calcium takes the "
+              "share on weaker grounds: MDRD's energy intake fell too, and children in CKD 4-5D ate 480 against 724 "
+              "mg/day of calcium (McAlister et al. 2020 Pediatr Nephrol 35:1915 [V abstract], put down to prescribed "
+              "dairy restriction)",
+              "Share of the habitual dietary calcium and phosphorus not eaten at GFR 0 off dialysis", 0.0, 0.9,
+              constrains=("Craver2007", "KEEP")),
 ])
 
 def default_parameters(**overrides: float) -> SimpleNamespace:
@@ -210,6 +233,30 @@ def skeletal_pth_sensitivity(gfr: float, on_dialysis: bool, p) -> float:
     return 1.0 - (1.0 - s) * (1.0 - min(g / p.skeletal_pth_resistance_onset_gfr_ml_per_min, 1.0))
 
 
+def mineral_intake_share(gfr: float, on_dialysis: bool, p) -> float:
+    """Share of the habitual dietary calcium and phosphorus (``diet.calcium_mg_per_day``,
+    ``diet.phosphate_mg_per_day``) the person eats (-):
+    ``1 - loss x (1 - min(GFR / GFR_onset, 1))`` with ``loss`` = ``uraemic_intake_loss_at_zero_gfr`` and
+    ``GFR_onset`` = ``uraemic_intake_onset_gfr_ml_per_min``; 1 on dialysis.
+
+    Uraemic anorexia: as kidney failure advances people eat less protein without being told to
+    (Ikizler et al. 1995: 1.01 g/kg/day above a creatinine clearance of 50 mL/min, 0.54 below 10;
+    MDRD, Kopple et al. 2000: protein and energy), and dietary phosphorus comes mostly with protein
+    and dietary calcium with dairy (children in CKD 4-5D ate 480 against 724 mg/day of calcium,
+    McAlister et al. 2020 Pediatr Nephrol 35:1915). On dialysis the habitual diet is eaten (an assumption: the clearance of
+    uraemic solutes restores appetite, and the model's dialysis calibration, row K3's pre-dialysis
+    phosphate, holds on the habitual diet). Vitamin K is not lowered (its trials give supplements
+    through the diet's keys); a calcium supplement in the diet's key is eaten less with the food.
+
+    Raises:
+        ValueError: a GFR that is negative or not finite, naming it.
+    """
+    g = _check("gfr", gfr)
+    if on_dialysis:
+        return 1.0
+    return 1.0 - p.uraemic_intake_loss_at_zero_gfr * (1.0 - min(g / p.uraemic_intake_onset_gfr_ml_per_min, 1.0))
+
+
 def advance_skeletal_pth_sensitivity(sensitivity: float, gfr: float, on_dialysis: bool, p,
                                      dt_days: float = 1.0) -> float:
     """The skeleton's PTH response after ``dt_days``, relaxing (exactly, :func:`.kidney.relax`) to
@@ -223,4 +270,4 @@ def advance_skeletal_pth_sensitivity(sensitivity: float, gfr: float, on_dialysis
 __all__ = ["PARAMETERS", "CALCIUM_ACETATE_CALCIUM_MASS_FRACTION", "default_parameters", "binder_capacity_mg",
            "calcium_acetate_calcium_mg", "dialysis_session_removal_mg",
            "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction", "skeletal_pth_sensitivity",
-           "advance_skeletal_pth_sensitivity"]
+           "advance_skeletal_pth_sensitivity", "mineral_intake_share"]

@@ -35,7 +35,7 @@ from calcium_abm.physiology.ledger import MineralLedger
 __all__ = ["PHOSPHATE_POOLS", "MineralHormones", "KidneyInputs", "kidney_inputs", "systemic_day", "steady_hormones",
            "steady_pth_relative", "hormones_at",
            "open_phosphate_ledger", "is_session_day", "predialysis_rows", "mineral_p_mg", "systemic_values",
-           "GFR_FLOOR_ML_PER_MIN", "steady_skeletal_pth_sensitivity"]
+           "GFR_FLOOR_ML_PER_MIN", "steady_skeletal_pth_sensitivity", "eaten_mg_per_day"]
 
 #: phosphate pools in reporting order (held first, then tissue mineral read from the arrays)
 PHOSPHATE_POOLS = ("gut", "blood", "soft_tissue", "bone_fluid", "bone_trabecular", "bone_cortical", "vessel_wall")
@@ -58,10 +58,10 @@ class MineralHormones:
 
 
 class KidneyInputs(NamedTuple):
-    """The day's kidney-related inputs: GFR (mL/min), dietary phosphorus (mg/day), binder
+    """The day's kidney-related inputs: GFR (mL/min), dietary phosphorus eaten (mg/day), binder
     capacity (mg P/day, with dietary calcium's signed part), the elemental calcium of calcium
     acetate that joins the gut lumen and the part that precipitates with the phosphorus it binds
-    (mg/day), dialysis sessions per week and hours per session. (Immutable; a NamedTuple, built
+    (mg/day), dialysis sessions per week and hours per session, and the dietary calcium eaten (mg/day). (Immutable; a NamedTuple, built
     every day ~4x faster than a frozen dataclass.)"""
 
     gfr_ml_per_min: float
@@ -71,6 +71,8 @@ class KidneyInputs(NamedTuple):
     sessions_per_week: float = 0.0
     session_hours: float = 4.0
     binder_precipitated_calcium_mg_per_day: float = 0.0
+    #: dietary calcium eaten (mg/day; NaN where a caller gives the kidney laws alone)
+    calcium_mg_per_day: float = math.nan
 
     @property
     def on_dialysis(self) -> bool:
@@ -88,6 +90,8 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
     absorption (:func:`.dialysis.binder_capacity_mg`, plus the signed part of dietary calcium,
     :func:`.dialysis.dietary_calcium_phosphate_binding_mg`) and the elemental calcium of calcium acetate,
     soluble and precipitated with the phosphorus it binds (:func:`.dialysis.calcium_acetate_calcium_mg`).
+    Dietary phosphorus and calcium: the share of the diet's eaten at this GFR
+    (:func:`eaten_mg_per_day`, uraemic anorexia).
     """
     kin, drugs, hd = state.kidney, state.drugs, state.dialysis
     gfr = kidney.gfr_ml_per_min(state.patient.ckd_stage) if person_gfr_ml_per_min is None else person_gfr_ml_per_min
@@ -96,10 +100,27 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
         gfr = kidney.gfr_decline_ml_per_min(max(gfr, 1e-3), kin.gfr_end_ml_per_min, kin.gfr_decline_years,
                                             years_of_kidney_state)
     soluble, precipitated = dialysis.calcium_acetate_calcium_mg(drugs.calcium_acetate_g_per_day, p)
-    return KidneyInputs(gfr, state.diet.phosphate_mg_per_day,
+    sessions, diet = float(hd.sessions_per_week), state.diet
+    on_dialysis = sessions > 0
+    # less of the same food: its calcium binds its phosphate as before, in proportion to what is eaten
+    binding = dialysis.mineral_intake_share(gfr, on_dialysis, p) * dialysis.dietary_calcium_phosphate_binding_mg(
+        diet.calcium_mg_per_day, p)
+    return KidneyInputs(gfr, max(eaten_mg_per_day(diet.phosphate_mg_per_day, gfr, on_dialysis, p),
+                                 LEAST_PHOSPHORUS_EATEN_MG_PER_DAY),
                         dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p)
-                        + dialysis.dietary_calcium_phosphate_binding_mg(state.diet.calcium_mg_per_day, p),
-                        soluble, float(hd.sessions_per_week), hd.session_hours, precipitated)
+                        + binding, soluble, sessions, hd.session_hours, precipitated,
+                        eaten_mg_per_day(diet.calcium_mg_per_day, gfr, on_dialysis, p))
+
+
+#: a bound, not a law: uraemic anorexia never takes the phosphorus eaten below the diet key's lowest value, where
+#: the quasi-steady phosphate balance still has a meaning (inputs.sections.Diet.phosphate_mg_per_day)
+LEAST_PHOSPHORUS_EATEN_MG_PER_DAY = 100.0
+
+
+def eaten_mg_per_day(diet_mg_per_day: float, gfr: float, on_dialysis: bool, p) -> float:
+    """What is eaten of a habitual dietary mineral (mg/day) at this GFR: the diet x
+    :func:`.dialysis.mineral_intake_share` (uraemic anorexia; the whole diet on dialysis)."""
+    return diet_mg_per_day * dialysis.mineral_intake_share(gfr, on_dialysis, p)
 
 
 def mineral_p_mg(calcium_mg: float, p) -> float:

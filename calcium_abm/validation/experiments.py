@@ -74,6 +74,15 @@ _MK7 = USUAL_DIET.mk7_ug_per_day  # µg/day MK-7 from food; supplements add to i
 _WITH_PLAQUE = {"patient.baseline_calcification_score": 100.0}  # AU: a man of 50 with coronary calcium
 _RAT_USUAL_K1 = {**RAT_ON_K1, "diet.vitamin_k1_ug_per_day": 100.0}
 _INR_CLOTTING_NORMAL = 1.3  # upper end of a normal INR (0.8-1.2) plus assay spread
+_CKD5_DP_UCMGP_LOW = (
+    "issue 12: the model's CKD 5 patient reads 1126 [1120, 1133] pmol/L (5 seeds, 2026-12-06), below the band's "
+    "1136, and its rise from CKD 4 is +28 % against the study's +57 %. It read 1143 (in band, at its edge) until "
+    "uraemic anorexia (dialysis.mineral_intake_share) lowered the phosphorus eaten at GFR 10, and with it serum "
+    "phosphate (2.30 -> 1.65 mmol/L on day 30, seed 1, grid 16: dp-ucMGP 1132 -> 1120), where the wall makes less "
+    "MGP; its former phosphate was far above the K/DOQI range (row Craver2007). Beyond the renal clearance nothing "
+    "raises dp-ucMGP in the model's kidney failure: its vitamin K diet is not lowered by kidney disease (the diet's "
+    "keys carry the trials' supplements), so a poorer vitamin K status in CKD 5 is not in the model; nothing was "
+    "changed for this row")
 
 EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
@@ -261,7 +270,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                       "a typical patient of the cohort: mean ± half an SD (the model has one person, the study "
                       "a spread of diets and ages)"),
             Criterion("dp-ucMGP in CKD 5", value("dp_ucmgp_pmol_l", 30, "CKD 5"), 1388 - 252, 1388 + 252,
-                      "1388 ± 505 pmol/L", "pmol/L", "as for CKD 4: mean ± half an SD"),
+                      "1388 ± 505 pmol/L", "pmol/L", "as for CKD 4: mean ± half an SD", _CKD5_DP_UCMGP_LOW),
             Criterion("dp-ucMGP CKD 5 vs CKD 4", pct_vs_control("dp_ucmgp_pmol_l", 30, "CKD 5", "CKD 4"), 10, 100,
                       "+57 %", "%", "higher in CKD 5 (Schurgers 2010: rises with stage); at most double"),
         ),

@@ -96,14 +96,15 @@ CKD5_AT_ACCESS = draw_by_sex({"distributions": {"age_years": {"distribution": "u
                              15, seed=3650, settings=_ckd5_person, scenario="ckd_stage5")
 
 _MEDIA_CKD5_KNOWN_FAILURE = (
-    "issue 12: the model's media calcifies in CKD 5 only where vitamin K is scarce: of the 30 patients one has a "
-    "detectable patch after 2 years, the man whose vitamin K disposition is the lowest drawn (0.085 of the typical; "
-    "23 % of his patches), and the typical patient has none after 10 years of CKD 5 or haemodialysis, even at 5 "
+    "issue 12: the model's media calcifies in CKD 5 only where vitamin K is scarce: of the 30 patients none has a "
+    "detectable patch after 2 years (2026-12-06; one had, the man whose vitamin K disposition is the lowest drawn, "
+    "0.085 of the typical, 23 % of his patches, until uraemic anorexia lowered the phosphorus eaten in CKD 5), and "
+    "the typical patient has none after 10 years of CKD 5 or haemodialysis, even at 5 "
     "times the typical calcification propensity (2026-12-04), while the coronary score rises (the intima's law). "
     "Every route by which the media gains mineral (growth on a deposit, "
     "matrix-vesicle nucleation, apoptotic bodies) is scaled by the share of growth that active MGP leaves "
-    "uninhibited, ~3 % on the usual vitamin K intake, so CKD 5's phosphate (2.3 mmol/L, x2.1), its Ca x P drive "
-    "and its osteochondrogenic switch (8 % of cells against 2 %) stay below detection, and the osteopontin cover "
+    "uninhibited, ~3 % on the usual vitamin K intake, so CKD 5's phosphate (1.6 mmol/L, x1.4; 2.3 before uraemic anorexia), its Ca x P drive "
+    "and its osteochondrogenic switch (4 % of cells against 2 %; 9 % before) stay below detection, and the osteopontin cover "
     "of a deposit (deposit_passivation_per_day, from warfarin users' calcium) stops what grows (~100 AU of media "
     "after 15 years of CKD 5 before the cover, docs/ODD.md section 8); warfarin, which removes active MGP, "
     "calcifies it. In uraemic mice the media calcifies with phosphate-driven VSMC phenotype change and "
