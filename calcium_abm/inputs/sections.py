@@ -106,6 +106,10 @@ class Section(BaseModel):
 
 #: Oldest age a run may reach (start age plus simulated years).
 MAX_AGE_YEARS = 120.0
+#: the least dietary phosphorus (mg/day) a scenario may give: below it the quasi-steady phosphate balance (absorbed =
+#: renal clearance x Pi) has no physiological meaning; uraemic anorexia never takes what is eaten below it either
+#: (physiology.minerals.LEAST_PHOSPHORUS_EATEN_MG_PER_DAY)
+MIN_PHOSPHATE_INTAKE_MG_PER_DAY = 100.0
 
 
 class Patient(Section):
@@ -237,7 +241,7 @@ class Diet(Section):
     # below ~100 mg/day the quasi-steady phosphate balance (absorbed = renal clearance x Pi)
     # has no physiological meaning: bone and cells would supply phosphate. Calcium and phosphate are the habitual
     # diet: off dialysis below GFR 53 the person eats less of both (uraemic anorexia, dialysis.mineral_intake_share)
-    phosphate_mg_per_day: float = number(1200.0, 100, 5000, "mg/day")
+    phosphate_mg_per_day: float = number(1200.0, MIN_PHOSPHATE_INTAKE_MG_PER_DAY, 5000, "mg/day")
     vitamin_k1_ug_per_day: float = number(100.0, 0, 100000, "µg/day")
     mk4_ug_per_day: float = number(15.0, 0, 100000, "µg/day")
     mk7_ug_per_day: float = number(5.0, 0, 10000, "µg/day")

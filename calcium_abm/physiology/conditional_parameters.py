@@ -193,12 +193,17 @@ def skeletal_resistance_moves(scenario) -> bool:
     return len(targets) > 1
 
 
-def _resistance_onset(state, or_default: bool = False) -> float:
+def _onset(state, name: str, or_default: bool = False) -> float:
+    """The GFR onset ``name`` (a :mod:`.dialysis` parameter) of these settings, or the larger of it and its default
+    (where moving the onset acts below either)."""
     from calcium_abm.physiology import dialysis
 
-    name = "skeletal_pth_resistance_onset_gfr_ml_per_min"
     onset = _parameter(state, name, dialysis)
     return max(onset, _default(name, dialysis)) if or_default else onset
+
+
+def _resistance_onset(state, or_default: bool = False) -> float:
+    return _onset(state, "skeletal_pth_resistance_onset_gfr_ml_per_min", or_default)
 
 
 def _skeleton_resists_pth(state) -> bool:
@@ -218,11 +223,7 @@ _RESISTANCE_ONSET = (f"there is no dialysis and {_GFR_WORDS} lies below this ons
 
 
 def _intake_onset(state, or_default: bool = False) -> float:
-    from calcium_abm.physiology import dialysis
-
-    name = "uraemic_intake_onset_gfr_ml_per_min"
-    onset = _parameter(state, name, dialysis)
-    return max(onset, _default(name, dialysis)) if or_default else onset
+    return _onset(state, "uraemic_intake_onset_gfr_ml_per_min", or_default)
 
 
 def _loss(state) -> float:

@@ -28,6 +28,7 @@ from typing import Callable, NamedTuple
 
 import numba
 
+from calcium_abm.inputs.sections import MIN_PHOSPHATE_INTAKE_MG_PER_DAY
 from calcium_abm.physiology import calcium, compiled_laws, dialysis, kidney
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.ledger import MineralLedger
@@ -113,8 +114,8 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
 
 
 #: a bound, not a law: uraemic anorexia never takes the phosphorus eaten below the diet key's lowest value, where
-#: the quasi-steady phosphate balance still has a meaning (inputs.sections.Diet.phosphate_mg_per_day)
-LEAST_PHOSPHORUS_EATEN_MG_PER_DAY = 100.0
+#: the quasi-steady phosphate balance still has a meaning
+LEAST_PHOSPHORUS_EATEN_MG_PER_DAY = MIN_PHOSPHATE_INTAKE_MG_PER_DAY
 
 
 def eaten_mg_per_day(diet_mg_per_day: float, gfr: float, on_dialysis: bool, p) -> float:
