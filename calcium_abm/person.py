@@ -69,16 +69,17 @@ def take_inputs(model: Any, previous) -> None:
     schedule (``patient.ckd_stage`` or any ``[kidney]`` key) begins today, so a GFR decline is
     timed from its start day (:func:`years_of_kidney_state`); then the rates."""
     state = model.inputs
-    if previous is not None and state.patient.postmenopausal and not previous.patient.postmenopausal:
-        model.age_at_fmp_years = model.age_years - state.patient.years_since_menopause
-    if previous is not None and "vessel" in model.__dict__:  # the intima reads the menopause and therapy of today
-        model.vessel.intima.age_at_fmp_years = model.age_at_fmp_years
-        model.vessel.intima.hormone_therapy = on_hormone_therapy(model)
+    if previous is not None:  # a menopause, a therapy's start (the vessel's share of it) set by a schedule
+        if state.patient.postmenopausal and not previous.patient.postmenopausal:
+            model.age_at_fmp_years = model.age_years - state.patient.years_since_menopause
+        if on_hormone_therapy(model) and not previous.drugs.menopausal_hormone_therapy:
+            model._vessel_therapy_share = hormone_therapy.vessel_share(model.years_relative_to_fmp, model.base_params)
+        if "vessel" in model.__dict__:  # the intima reads the menopause and therapy of today
+            model.vessel.intima.age_at_fmp_years, model.vessel.intima.hormone_therapy = (model.age_at_fmp_years,
+                                                                                         vessel_therapy(model))
     if previous is None or kidney_state_changed(previous, state):
         model.kidney_state_start_day = model.__dict__.get("_day", 0)
     update_rates(model)
-
-
 
 
 def years_of_kidney_state(model: Any) -> float:
@@ -112,8 +113,7 @@ def start_pth_relative(model: Any) -> float:
     at the reference ionised calcium) x the rise of steady PTH that the person's own calcium
     balance adds (:func:`calcium_balance_pth_factor`): the PTH of the calcium-balanced state the blood
     starts from (:func:`start_balance`). Both were stable before day 0, so the bone spin-up uses it and
-    year 1 is not a transient of the remodeling space. Computed once per model (the spin-up, the life
-    course and the cortical start read it; one balance solve, ~2.5 ms, cached per parameter set)."""
+    year 1 is not a transient of the remodeling space. Computed once per model (one balance solve, cached)."""
     if "_start_pth_relative" not in model.__dict__:
         model._start_pth_relative = minerals.steady_pth_relative(model.kidney_inputs(), model.params) \
             * start_balance_factor(model)
@@ -233,8 +233,7 @@ def spin_up_bone(model: Any, days: float) -> None:
 
 def estrogen_history(model: Any):
     """``f(days before day 0) -> estrogen-loss effect`` for the spin-up, or None (no menopause)."""
-    t0 = model.years_relative_to_fmp
-    if t0 is None:
+    if (t0 := model.years_relative_to_fmp) is None:
         return None
     return lambda days_before: past_estrogen_loss_effect(model, t0 - days_before / DAYS_PER_YEAR_OF_AGE)
 
@@ -256,7 +255,7 @@ def update_rates(model: Any) -> None:
     if patient.remodeling_balance_varies:
         traits["remodeling_balance"] = wandering_remodeling_balance(model)
     model.params = ageing.personal_parameters(base, age, patient.sex, model.years_relative_to_fmp, traits,
-                                              on_hormone_therapy(model))
+                                              on_hormone_therapy(model), vessel_therapy(model))
     model.gfr_ml_per_min = ageing.gfr_for_person_ml_per_min(
         age, patient.sex, calcium.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], model.params)
 
@@ -266,8 +265,7 @@ def traits_of(patient) -> dict[str, float]:
     return {name: getattr(patient, name) for name in TRAIT_KEYS}
 
 
-#: entropy added to the run's seed for the stream of a wandering trait (its own generator, so
-#: the bone and vessel streams of the run are the same with and without it)
+#: entropy added to the run's seed for a wandering trait's own stream (the run's other streams stay the same)
 WANDERING_TRAIT_STREAM = 0x7A17
 
 
@@ -294,6 +292,11 @@ def wandering_remodeling_balance(model: Any) -> float:
 def on_hormone_therapy(model: Any) -> bool:
     """Whether the person takes menopausal hormone therapy today (``drugs.menopausal_hormone_therapy``)."""
     return model.inputs.drugs.menopausal_hormone_therapy
+
+
+def vessel_therapy(model: Any) -> float:
+    """Share (0-1) of today's hormone therapy the vessel takes: 0 off it, else :func:`.hormone_therapy.vessel_share`."""
+    return model.__dict__.get("_vessel_therapy_share", 1.0) if on_hormone_therapy(model) else 0.0
 
 
 def estrogen_loss_effect(model: Any, years_relative_to_fmp: float | None) -> float:
@@ -330,9 +333,8 @@ def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float
 
 
 def start_bone_fraction_relative(model: Any) -> float:
-    """Start trabecular bone volume relative to the reference person's: the ``peak_bone_mass``
-    trait, or what a measured ``baseline_bmd_t_score`` implies (15 % headroom for the spin-up's loss, trimmed by
-    :func:`match_baseline_bmd` after the spin-up)."""
+    """Start trabecular bone volume relative to the reference person's: the ``peak_bone_mass`` trait, or what a
+    measured ``baseline_bmd_t_score`` implies (15 % headroom for the spin-up's loss, trimmed by :func:`match_baseline_bmd`)."""
     patient, p = model.inputs.patient, model.params
     if patient.baseline_bmd_t_score is not None and patient.species == "human":
         return 1.15 * baseline_section_bmd_g_cm2(model) / p.reference_bmd_g_cm2
@@ -370,8 +372,7 @@ def match_baseline_bmd(model: Any) -> None:
     says so: the run's results carry it (:func:`calcium_abm.simulation.results_frame`)."""
     patient = model.inputs.patient
     if patient.baseline_bmd_t_score is not None and patient.species == "human":
-        target = baseline_section_bmd_g_cm2(model)
-        scale_section_bmd(model, target)
+        scale_section_bmd(model, target := baseline_section_bmd_g_cm2(model))
         reached = model.bone_mineral_density_g_cm2
         if reached < target * (1.0 - 1e-9):
             dxa = skeleton.expected_spine_dxa_bmd_g_cm2(reached, model.age_years, patient.sex, model.params)
@@ -391,8 +392,7 @@ def healthy_bone_vitamin_k_supply(p, dt: float) -> float:
         p.bone_k1_uptake_weight, p.mk7_tissue_uptake_weight, p, dt)
 
 
-#: entropy added to the run's seed for the life course's own generator (the run's streams are
-#: the same with and without it)
+#: entropy added to the run's seed for the life course's own generator (the run's streams stay the same)
 LIFE_COURSE_STREAM = 0x11FE
 
 

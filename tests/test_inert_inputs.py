@@ -227,6 +227,11 @@ _SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_paramete
                                                                          "years_since_menopause": 19}),
              "estrogen_vessel_protection": ("postmenopausal", {}),
              **{name: ("healthy_adult", {"age_years": 62}) for name in conditional_parameters.MALE_ONLY},
+             # the vessel's share of a therapy started 8 years after the final period (between the window's edges)
+             **{name: (load_scenario("postmenopausal").with_schedule(
+                 [{"start_day": 5, "set": {"drugs.menopausal_hormone_therapy": True}}]),
+                 {**_WOMAN, "age_years": 59, "years_since_menopause": 8})
+                for name in ("hormone_therapy_vessel_window_full_years", "hormone_therapy_vessel_window_end_years")},
              # warfarin's clearance falls past 71: a man of 85 on warfarin
              **{name: ("healthy_adult", {"age_years": 85, "warfarin_mg_per_day": 5.0})
                 for name in ("warfarin_clearance_decline_per_year", "warfarin_clearance_decline_onset_age_years")}}

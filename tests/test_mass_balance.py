@@ -174,6 +174,10 @@ def test_every_range_boundary_runs_and_balances(name, value):
         needs = {f"pt_weight_factor_{f}": 1.0 for f in ("ii", "ix", "x")} if weighted else {}
     if name == "skeletal_pth_resistance_half_life_days":  # the skeleton's resistance moves: kidneys fail on day 5
         scenario = scenario.with_schedule([{"start_day": 5, "set": {"patient.ckd_stage": 5}}])
+    if name.startswith("hormone_therapy_vessel_window"):  # a woman 8 years past her final period starts therapy
+        needs = {"sex": "female", "age_years": 59, "postmenopausal": True, "years_since_menopause": 8}
+        scenario = load_scenario("postmenopausal").with_schedule(
+            [{"start_day": 5, "set": {"drugs.menopausal_hormone_therapy": True}}])
     frame = simulate(scenario, years=0.05, seed=1, overrides={**SMALL, **needs, name: value})
     assert_calcium_balanced(frame)
 

@@ -410,7 +410,8 @@ def years_relative_to_fmp(age_years, age_at_fmp_years):
 
 # ----------------------------------------------------------------------------- the person
 def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: float | None,
-                        traits: dict[str, float] | None = None, hormone_therapy: bool = False):
+                        traits: dict[str, float] | None = None, hormone_therapy: bool = False,
+                        vessel_therapy: float | None = None):
     """The parameter set ``p`` with the rates a person of this age, sex, menopause state and
     menopausal hormone therapy (:mod:`.hormone_therapy`; and these traits) has: a copy (``p._replace``).
     The values in ``p`` describe the reference person (a man of ``calibration_reference_age_years``,
@@ -427,13 +428,12 @@ def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: fl
     * ``k1/mk4/mk7_absorbed_fraction`` x ``vitamin_k_disposition`` trait (at most 1);
     * ``reference_urine_calcium_mg_per_day`` x :func:`.calcium.urine_calcium_estrogen_factor`
       for women (the renal calcium leak of estrogen deficiency); the estrogen level these read is
-      :func:`.hormone_therapy.estrogen_level_with_therapy`.
+      :func:`.hormone_therapy.estrogen_level_with_therapy` (the vessel's with ``vessel_therapy``, the
+      share of the therapy it takes, :func:`.hormone_therapy.vessel_share`; None: as ``hormone_therapy``).
 
     GFR is not a parameter: see :func:`gfr_for_person_ml_per_min`. ``years_relative_to_fmp``
     is ``None`` for men and for women whose final period is not known (premenopausal).
-
-    Raises:
-        UserInputError: age, sex or a trait out of range (message names it).
+    Raises UserInputError: age, sex or a trait out of range (message names it).
     """
     traits = dict(traits or {})
     for name, value in traits.items():
@@ -441,7 +441,7 @@ def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: fl
             raise UserInputError(f"patient.traits.{name} = {value!r} is not allowed: it must be a positive number "
                                  "(1 = the typical person)")
     return _personal_parameters(p, age_years, sex, years_relative_to_fmp, tuple(sorted(traits.items())),
-                                bool(hormone_therapy))
+                                bool(hormone_therapy), float(hormone_therapy if vessel_therapy is None else vessel_therapy))
 
 
 #: parameter sets kept in-process (:func:`personal_parameters` is a pure function of its arguments):
@@ -452,7 +452,7 @@ PERSONAL_SETS_KEPT = 1024
 
 @per_set_or_fresh(maxsize=PERSONAL_SETS_KEPT)  # a record that is no key: computed afresh
 def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: float | None,
-                         traits: tuple[tuple[str, float], ...], hormone_therapy: bool = False):
+                         traits: tuple[tuple[str, float], ...], hormone_therapy: bool = False, vessel_therapy: float = 0.0):
     """:func:`personal_parameters` with the traits checked, as (name, value) pairs."""
     traits = dict(traits)
     ref_age = p.calibration_reference_age_years
@@ -463,9 +463,10 @@ def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: f
     if post and hormone_therapy:  # the therapy gives back its share of the menopause's fall
         gut += replaced_share(True, p) * (calcium_absorption_by_age(age_years, False, p) - gut)
     gut /= calcium_absorption_by_age(ref_age, False, p)
-    estrogen = 0.0 if _sex(sex) == "male" else estrogen_level_with_therapy(
-        1.0 if years_relative_to_fmp is None else ovarian_estrogen_level(years_relative_to_fmp, p), hormone_therapy, p)
-    vessel = vascular_calcification_propensity(age_years, sex, estrogen, p)
+    ovary = 1.0 if years_relative_to_fmp is None else ovarian_estrogen_level(years_relative_to_fmp, p)
+    estrogen = 0.0 if _sex(sex) == "male" else estrogen_level_with_therapy(ovary, hormone_therapy, p)
+    vessel = vascular_calcification_propensity(age_years, sex, 0.0 if _sex(sex) == "male" else
+                                               estrogen_level_with_therapy(ovary, vessel_therapy, p), p)
     gut *= traits.get("calcium_absorption_efficiency", 1.0)
     vessel *= traits.get("calcification_propensity", 1.0)
     team *= traits.get("remodeling_balance", 1.0)
@@ -481,7 +482,6 @@ def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: f
         warfarin_half_life_h=personal_warfarin_half_life_h(age_years, p),
         **vitamin_k_absorbed_fractions(p, k),
     )
-
 
 
 def gfr_for_person_ml_per_min(age_years: float, sex: str, stage_gfr_ml_per_min: float, p) -> float:

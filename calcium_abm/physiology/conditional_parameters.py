@@ -19,7 +19,8 @@ import math
 from typing import Callable
 
 __all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "LINGERING", "acts_in", "acts_on_day", "condition_text",
-           "inert_conditional_parameters", "skeletal_resistance_moves", "vitamin_k_inputs_change"]
+           "inert_conditional_parameters", "skeletal_resistance_moves", "therapy_started_by_schedule",
+           "vitamin_k_inputs_change"]
 
 
 def _warfarin(state) -> bool:
@@ -193,6 +194,21 @@ def skeletal_resistance_moves(scenario) -> bool:
     return len(targets) > 1
 
 
+def therapy_started_by_schedule(scenario) -> bool:
+    """Whether a [[schedule]] boundary of a validated ``scenario`` starts ``drugs.menopausal_hormone_therapy`` for a woman
+    whose final period is known, where the vessel's window (:func:`.hormone_therapy.vessel_share`) reads the years
+    since it (therapy taken on day 0 is taken since the final period)."""
+    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
+    return any(_hormone_therapy(now) and not _hormone_therapy(before) and _female(now) and (
+        now.patient.postmenopausal or now.patient.age_at_final_menstrual_period is not None)
+        for before, now in zip(states, states[1:]))
+
+
+_THERAPY_WINDOW = ("a [[schedule]] entry starts drugs.menopausal_hormone_therapy for a woman whose final period is "
+                   "known (the vessel's share of the therapy reads the years from her final period to its start; "
+                   "therapy taken on day 0 is taken since the final period)", None)
+
+
 def _onset(state, name: str, or_default: bool = False) -> float:
     """The GFR onset ``name`` (a :mod:`.dialysis` parameter) of these settings, or the larger of it and its default
     (where moving the onset acts below either)."""
@@ -263,6 +279,8 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "calcium_acetate_phosphate_binding_mg_per_g": ("drugs.calcium_acetate_g_per_day is above 0", _calcium_acetate),
     "calcium_acetate_precipitate_ca_per_p_molar": ("drugs.calcium_acetate_g_per_day is above 0", _calcium_acetate),
     "hormone_therapy_estrogen_replacement": ("drugs.menopausal_hormone_therapy is true", _hormone_therapy),
+    "hormone_therapy_vessel_window_full_years": _THERAPY_WINDOW,
+    "hormone_therapy_vessel_window_end_years": _THERAPY_WINDOW,
     "dialysis_phosphate_removal_reference_mg": _DIALYSIS,
     "dialysis_reference_predialysis_phosphate_mmol_l": _DIALYSIS,
     "dialysis_phosphate_exponent": _DIALYSIS,
@@ -353,6 +371,8 @@ def acts_on_day(name: str, scenario, day: int) -> bool:
         return vitamin_k_inputs_change(scenario, KINETIC_PARAMETERS[name])
     if name == "skeletal_pth_resistance_half_life_days":
         return skeletal_resistance_moves(scenario)
+    if CONDITIONAL_PARAMETERS[name] is _THERAPY_WINDOW:
+        return therapy_started_by_schedule(scenario)
     if name not in LINGERING:
         return acts_in(name, scenario.state_at(day))
     return any(acts_in(name, scenario.state_at(d)) for d in (0, *scenario.schedule_boundaries()) if d <= day)

@@ -149,7 +149,7 @@ class Intima:
     female: bool = False
     age_at_fmp_years: float | None = None  # women: final menstrual period (None: premenopausal)
     onset_age_years: float = math.inf      # age from which plaque calcium grows
-    hormone_therapy: bool = False          # women: on menopausal hormone therapy today (.hormone_therapy)
+    hormone_therapy: float = 0.0           # women: share of today's hormone therapy the vessel takes (0 off; .hormone_therapy)
 
 
 def onset_z(trait: float, p) -> float:
@@ -190,7 +190,7 @@ def still_zero_onset_age_years(age_years: float, female: bool, trait: float, p) 
 
 
 def estrogen_factor(age_years: float, female: bool, age_at_fmp_years: float | None, p,
-                    hormone_therapy: bool = False) -> float:
+                    hormone_therapy: bool | float = False) -> float:
     """``1 - estrogen_vessel_protection x E`` for women (E: ovarian estrogen level, 1 before
     the final period, :func:`.ageing.ovarian_estrogen_level`, with menopausal hormone therapy's share
     :func:`.hormone_therapy.estrogen_level_with_therapy`); 1 for men."""
