@@ -131,6 +131,18 @@ def test_crossover_effect_is_paired():
     assert eff["n_arm"] == 3
 
 
+def test_the_default_design_is_the_one_the_runs_show():
+    """A fresh user called trial_effects(per_run, outcomes, control) on a crossover batch's runs and got Welch's
+    test: each patient with runs in more than one arm is a crossover; one arm per patient, parallel groups."""
+    table = per_run_table()
+    assert trial_effects(table, ["y"], "placebo").equals(trial_effects(table, ["y"], "placebo", "crossover"))
+    parallel = table.assign(patient=range(len(table)))
+    assert trial_effects(parallel, ["y"], "placebo").equals(trial_effects(parallel, ["y"], "placebo", "parallel"))
+    assert not trial_effects(table, ["y"], "placebo").equals(trial_effects(table, ["y"], "placebo", "parallel"))
+    assert trial_effects(table.drop(columns="patient"), ["y"], "placebo").equals(
+        trial_effects(table.drop(columns="patient"), ["y"], "placebo", "parallel"))  # no patients: parallel
+
+
 def test_relative_risk_by_tertile_and_versus_control():
     frame = pd.DataFrame({
         "arm": ["placebo"] * 6 + ["mk7"] * 6,

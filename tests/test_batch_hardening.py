@@ -298,6 +298,60 @@ def test_sigterm_stops_a_pool_batch_cleanly_and_it_resumes(tmp_path):
     assert processes_marked(tmp_path) == []  # no worker or resource tracker outlives the batch
 
 
+def _swallowed_sigterm() -> None:
+    """SIGTERM landing where Python ignores exceptions (a fresh user's batch: in numba's type disposal)."""
+    from calcium_abm.batch.progress import Terminated
+
+    assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN, None)  # never kill the test run
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1.0)  # the handler runs here and raises
+    except Terminated:
+        pass
+
+
+def test_a_sigterm_whose_exception_was_swallowed_still_stops_the_batch_at_its_next_run():
+    """A fresh user's serial batch, killed with SIGTERM, printed 'Exception ignored ... Terminated: 143' from a
+    numba callback, ran its 1000 runs to the end and exited 0. The signal is recorded: the next run, or the end
+    of the block, raises it."""
+    from calcium_abm.batch import runner
+    from calcium_abm.batch.progress import Terminated, stop_on_sigterm
+
+    with pytest.raises(Terminated):
+        with stop_on_sigterm():
+            _swallowed_sigterm()
+            next(runner._serial([object()], keep_going=False))  # stops before running the task
+    with pytest.raises(Terminated):
+        with stop_on_sigterm():
+            _swallowed_sigterm()
+    with stop_on_sigterm():  # a later block starts afresh
+        pass
+
+
+def test_sigterm_after_every_run_was_saved_says_nothing_is_left_to_resume(tmp_path, monkeypatch, capsys):
+    """Found by a fresh user: 12/12 runs done, then 'stopped by SIGTERM ... continue with --resume', and --resume
+    found nothing to do."""
+    from calcium_abm.batch import progress
+
+    batch = batch_file(tmp_path / "b.toml", patients=2)
+    real = progress.ProgressReport.close
+
+    def close_then_sigterm(self):  # SIGTERM as the last run's line is printed
+        real(self)
+        if self.done == 2:
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN, None)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1.0)
+
+    monkeypatch.setattr(progress.ProgressReport, "close", close_then_sigterm)
+    with pytest.raises(SystemExit) as stop:
+        main(["batch", str(batch), "--out", str(tmp_path / "t"), "--workers", "1"])
+    assert stop.value.code == 143
+    err = capsys.readouterr().err
+    assert f"stopped by SIGTERM: every one of the 2 runs had finished and is saved in {tmp_path / 't'}; nothing is " \
+           "left to resume" in err, err
+
+
 def processes_marked(cwd: Path) -> list[int]:
     """Our processes started by :func:`cli` in ``cwd`` (and their children) still alive."""
     mark = f"CALCIUM_ABM_TEST_MARK={cwd}".encode()

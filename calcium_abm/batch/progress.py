@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Callable, TextIO
 
-__all__ = ["PROGRESS_LINE_INTERVAL_S", "ProgressReport", "Terminated", "stop_on_sigterm"]
+__all__ = ["PROGRESS_LINE_INTERVAL_S", "ProgressReport", "Terminated", "raise_if_terminated", "stop_on_sigterm"]
 
 #: how often progress lines are printed when stderr is not a terminal (seconds; assumption:
 #: often enough to see a batch move in a ``nohup`` log, rare enough to keep it short)
@@ -122,11 +122,25 @@ class Terminated(SystemExit):
         super().__init__(128 + signal.SIGTERM)
 
 
+#: set when SIGTERM arrives inside :func:`stop_on_sigterm` (cleared as the block starts)
+_SIGTERM_RECEIVED: list[bool] = [False]
+
+
+def raise_if_terminated() -> None:
+    """Raise :class:`Terminated` if SIGTERM arrived inside :func:`stop_on_sigterm` but its exception was lost:
+    a signal landing in a callback whose exceptions Python prints and ignores (numba's type disposal, a
+    weakref finaliser) let a fresh user's batch run to its end and exit 0. Batches call it between runs."""
+    if _SIGTERM_RECEIVED[0]:
+        raise Terminated()
+
+
 @contextlib.contextmanager
 def stop_on_sigterm():
     """Turn SIGTERM into a :class:`Terminated` exception while the block runs, so that
     ``finally`` blocks run: the worker pool is shut down (no "leaked semaphore objects"
-    warning) and every finished run stays saved. Outside the main thread it does nothing."""
+    warning) and every finished run stays saved. The signal is also recorded, so that an
+    exception lost where Python ignores exceptions is raised at the next run
+    (:func:`raise_if_terminated`) or as the block ends. Outside the main thread it does nothing."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -134,10 +148,14 @@ def stop_on_sigterm():
         return
 
     def raise_terminated(signum, frame):
+        _SIGTERM_RECEIVED[0] = True
         raise Terminated()
 
+    _SIGTERM_RECEIVED[0] = False
     previous = signal.signal(signal.SIGTERM, raise_terminated)
     try:
         yield
+        raise_if_terminated()  # the block ended although SIGTERM came: its exception was lost
     finally:
         signal.signal(signal.SIGTERM, previous)
+        _SIGTERM_RECEIVED[0] = False

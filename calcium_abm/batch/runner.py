@@ -28,7 +28,7 @@ import calcium_abm
 from calcium_abm.batch.estimate import (MAX_WORKERS, default_workers, estimate_line, estimated_run_seconds,
                                         mean_run_seconds, run_start_seconds, screening_line)
 from calcium_abm.batch.expand import RunSpec, expand_runs
-from calcium_abm.batch.progress import ProgressReport
+from calcium_abm.batch.progress import ProgressReport, raise_if_terminated
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
 from calcium_abm.batch.store import (DiskError, check_output_dir, claim_output, disk_error, model_fingerprint,
                                      prepare_output, write_run, write_runs)
@@ -115,6 +115,7 @@ Result = tuple[str, pd.DataFrame, float]
 
 def _serial(tasks: list[RunTask], keep_going: bool) -> Iterator[Result | RunFailed]:
     for task in tasks:
+        raise_if_terminated()  # a SIGTERM whose exception a numba callback swallowed during the last run
         yield _guard(execute_run, task, keep_going)
 
 
@@ -177,6 +178,7 @@ def _pool(tasks: list[RunTask], workers: int, keep_going: bool) -> Iterator[Resu
                 for future in done:
                     task = in_flight.pop(future)
                     yield _guard(lambda _t, f=future: f.result(), task, keep_going)
+                raise_if_terminated()  # a SIGTERM whose exception was swallowed (see _serial)
                 refill()
         except BaseException:  # an error, Ctrl-C, SIGTERM or the caller closing us: stop the workers now
             _stop_pool(pool)
@@ -316,6 +318,7 @@ def _dask(tasks: list[RunTask], scheduler: Any, keep_going: bool) -> Iterator[Re
             result = _guard(lambda _t, f=future: f.result(), task, keep_going)
             future.release()
             yield result
+            raise_if_terminated()  # a SIGTERM whose exception was swallowed (see _serial)
             nxt = next(pending_tasks, None)
             if nxt is not None:
                 queue.add(submit(nxt))

@@ -163,23 +163,30 @@ def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
     return out
 
 
-def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, design: str = "parallel",
+def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, design: str | None = None,
                   arm_column: str = "arm", pair_column: str = "patient",
                   arms: Sequence[str] | None = None) -> pd.DataFrame:
     """Each arm's effect versus ``control``: difference of means with a 95 % CI and p-value.
 
     ``design="parallel"``: Welch's t-test (unequal variances). ``"crossover"``: the paired
-    t-test of the per-patient differences (same patient, same seed in every arm). Arms come
+    t-test of the per-patient differences (same patient, same seed in every arm). ``None`` (the
+    default): the design the runs show, crossover where a patient (``pair_column``) has runs in
+    more than one arm, as a crossover cohort's :func:`~calcium_abm.batch.analysis.run_outcomes`
+    gives them (a fresh user's three-argument call analysed such runs as parallel groups). Arms come
     in :func:`arm_order` (``arms``: the batch file's order).
 
     Raises:
         UserInputError: ``control`` has no finished runs, ``design`` is neither of the two, or a
             column argument names a column ``per_run`` lacks.
     """
-    if design not in ("parallel", "crossover"):  # anything else was analysed as parallel groups
+    if design is not None and design not in ("parallel", "crossover"):  # anything else was analysed as parallel
         raise UserInputError(f"design = {short_repr(design, 60)} is not allowed: must be 'parallel' or 'crossover'")
-    require_columns(per_run, outcomes=outcomes, arm_column=arm_column,
-                    **({"pair_column": pair_column} if design == "crossover" else {}))
+    require_columns(per_run, outcomes=outcomes, arm_column=arm_column)
+    if design is None:
+        design = "crossover" if pair_column in per_run.columns and bool(
+            per_run.groupby(pair_column)[arm_column].nunique().gt(1).any()) else "parallel"
+    if design == "crossover":
+        require_columns(per_run, pair_column=pair_column)
     if control not in set(per_run[arm_column]):
         raise UserInputError(f"control arm '{control}' has no finished runs")
     rows = []

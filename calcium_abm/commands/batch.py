@@ -101,7 +101,7 @@ def run_from_args(args: argparse.Namespace):
         print(f"error: {exc}\n{_saved(args.out, 'after fixing the cause, continue with --resume')}", file=sys.stderr)
         raise SystemExit(1) from None
     except Terminated:
-        print(f"stopped by SIGTERM: {_saved(args.out)}", file=sys.stderr)
+        print(f"stopped by SIGTERM: {_all_saved(args.out) or _saved(args.out)}", file=sys.stderr)
         raise
     except Exception as exc:  # Ctrl-C, also as a numba kernel wraps it: SIGTERM's guidance and the shell's status
         if not isinstance(interruption(exc), KeyboardInterrupt):
@@ -118,6 +118,19 @@ def _saved(out, then: str = "continue with --resume") -> str:
     if (Path(out) / "manifest.json").is_file():
         return f"the finished runs are saved in {out}; {then}"
     return "no run had started (the batch was still screening or building its runs), so nothing was saved; run it again"
+
+
+def _all_saved(out) -> str | None:
+    """The words for a batch stopped after its last run was saved (nothing to resume), else None."""
+    from calcium_abm.batch.store import finished_run_ids, load_manifest
+
+    try:
+        ids = [run["run_id"] for run in load_manifest(out)["runs"]]
+        complete = bool(ids) and len(finished_run_ids(out, ids)) == len(ids)
+    except Exception:  # noqa: BLE001 - no readable manifest or runs: say what _saved says
+        return None
+    return f"every one of the {len(ids)} runs had finished and is saved in {out}; nothing is left to resume" \
+        if complete else None
 
 
 def _interrupted(out) -> None:
