@@ -327,9 +327,9 @@ def skeletal_pth_sensitivity(model: Any) -> float:
 
 
 def past_estrogen_loss_effect(model: Any, years_relative_to_fmp: float) -> float:
-    """The effect on a spin-up day before day 0: the person's own after the final period,
-    none before it (the perimenopausal loss is simulated only when a run covers it)."""
-    return estrogen_loss_effect(model, years_relative_to_fmp) if years_relative_to_fmp >= 0.0 else 0.0
+    """The effect on a spin-up day before day 0: the person's own (:func:`estrogen_loss_effect`), also before the final
+    period, where the perimenopausal law rises (so a woman at her final period starts as a run through it reaches it)."""
+    return estrogen_loss_effect(model, years_relative_to_fmp)
 
 
 def start_bone_fraction_relative(model: Any) -> float:

@@ -392,9 +392,11 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                       trend("bone_mineral_density_g_cm2", "premenopausal"), -0.5, 0.5, "about 0", "%/year",
                       "the steady-state criterion of the healthy adult"),
         ),
-        grid=64, quick_grid=48,  # smaller sections are too noisy for a 2-seed BMD rate
+        grid=64, quick_grid=48, min_seeds=BMD_ROW_SEEDS,  # smaller sections are too noisy for a 2-seed BMD rate
         plot_columns=("bmd_change_pct", "osteoclast_count", "serum_calcium_mmol_l"),
-        notes="A woman of 51 at her final menstrual period (postmenopausal scenario). The model's bone "
+        notes="A woman of 51 at her final menstrual period (postmenopausal scenario), whose start carries the "
+              "perimenopausal year before it (the spin-up's estrogen-loss effect; row 20b starts 5 years before "
+              "the period and gives the same window from a run through it). The model's bone "
               "section is trabecular, compared with lumbar-spine DXA (mostly trabecular bone). The premenopausal "
               "arm, a counterfactual without menopause, starts at 50 so that her 10 years end at 60, the latest "
               "natural menopause (a run may not carry a premenopausal woman past it).",
