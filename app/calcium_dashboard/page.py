@@ -10,6 +10,7 @@ and keeps playing if it was playing.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -22,6 +23,7 @@ import solara
 import solara.lab
 
 from calcium_abm import ScenarioError
+from calcium_abm.physiology.species import scale_note
 from calcium_abm.scenario import MAX_SCENARIO_BYTES, builtin_scenarios
 
 from calcium_dashboard.charts import (
@@ -231,13 +233,26 @@ def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds
         KnobSlider(knob, value, on_change, bounds, step)
 
 
+def _reaching(bounds: tuple[float, float], own: Any) -> tuple[float, float]:
+    """A slider's ends widened to the scenario's own value (MK-4 45 mg beyond the usual range): fixed while the
+    user moves it, where ends that followed the current value shrank with each drag down (45 -> 22.5 -> 11.3 mg)."""
+    if isinstance(own, bool) or not isinstance(own, (int, float)) or not math.isfinite(own):
+        return bounds
+    return min(bounds[0], float(own)), max(bounds[1], float(own))
+
+
 @solara.component
 def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
                step: float):
     shown = amount_text(value, knob.unit) if knob.kind == "float" else _fmt(value)  # 45015 µg: "45.015 mg/day"
     solara.Text(f"{knob.label}: {shown}", classes=["ca-knob-label", f"knob-label-{knob.key}"])
-    # an uploaded scenario may lie beyond the usual range: the slider reaches its value
-    minimum, maximum = min(bounds[0], float(value)), max(bounds[1], float(value))
+    # an uploaded scenario or a link may lie beyond the usual range: the slider reaches its value, and keeps
+    # reaching it while the user drags down (its ends do not follow the value; a new range starts afresh)
+    reach = solara.use_ref((bounds, *bounds))
+    if reach.current[0] != bounds:
+        reach.current = (bounds, *bounds)
+    minimum, maximum = min(reach.current[1], float(value)), max(reach.current[2], float(value))
+    reach.current = (bounds, minimum, maximum)
     slider = rv.Slider(v_model=value, min=minimum, max=maximum, step=step, hide_details=True,
                       thumb_label=True, class_=f"knob-{knob.key}")
 
@@ -317,16 +332,11 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
                   on_click=lambda: settings.set(replace(settings.value, present=True)))
     solara.Select("Scenario A" if s.b else "Scenario", value=s.a.scenario, values=choices,
                   on_value=lambda name: new_scenario("A", name), classes=["scenario-a"])
-    if s.a.scenario in descriptions:  # the scenario as written, then how A's controls change it
-        solara.Text(f"{s.a.scenario} as written: {descriptions[s.a.scenario]}" if s.a.changes else
-                    descriptions[s.a.scenario], style={"font-size": "13px", "color": "#555"},
-                    classes=["scenario-description"])
-        if s.a.changes:
-            try:
-                solara.Text(f"Running: {changed_text(s.a, resolve_scenario(s.a.scenario, upload_map))}",
-                            style={"font-size": "13px", "color": "#333"}, classes=["scenario-changed"])
-            except ScenarioError:
-                pass
+    if s.a.scenario in descriptions:  # the scenario as written; how A's controls change it: below the sliders
+        # (the same words whether or not a slider moved, so the sliders never move under the pointer: a fresh
+        # lecturer's second drag landed on the slider above once this line grew)
+        solara.Text(f"{s.a.scenario} as written: {descriptions[s.a.scenario]}", style={"font-size": "13px",
+                    "color": "#555"}, classes=["scenario-description"])
 
     last_b = solara.use_reactive(None)  # B as it was when compare went off: back when it goes on again
 
@@ -405,6 +415,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         else:
             set_side(which, SideSettings(side.scenario))
 
+    own_values = knob_values(SideSettings(side.scenario), base)  # the scenario's own: its slider always reaches them
     for knob in KNOBS:
         note = knob.fixed_note(base)
         if values_b is not None and note is None:
@@ -415,13 +426,19 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         if note is not None:
             solara.Text(note, classes=["ca-knob-label", f"knob-label-{knob.key}"])
             continue
-        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value), knob.slider_range(base, side),
-                    knob.step)
+        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value),
+                    _reaching(knob.slider_range(base, side), own_values[knob.key]), knob.step)
     shared = which == EDIT_BOTH and bool(set(s.a.changes) & set(s.b.changes) - set(demo_shared))
     solara.Button("Sliders back to the scenario's values" if s.b is None else
                   "Undo the changes made to both" if which == EDIT_BOTH else f"{which}'s sliders back to its scenario",
                   text=True, disabled=not (shared if which == EDIT_BOTH else side.changes), on_click=back_to_scenario,
                   classes=["reset-sliders"], style={"white-space": "normal", "height": "auto", "min-height": "36px"})
+    if s.a.changes and s.a.scenario in descriptions:  # below the sliders: its growing never moves them
+        try:
+            solara.Text(f"Running: {changed_text(s.a, resolve_scenario(s.a.scenario, upload_map))}",
+                        style={"font-size": "13px", "color": "#333"}, classes=["scenario-changed"])
+        except ScenarioError:
+            pass
 
     try:
         own_seed = (base if which == "A" else resolve_scenario(s.a.scenario, upload_map)).simulation.seed
@@ -441,6 +458,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             notify(f"{name[:80]}: could not be read as a scenario ({type(exc).__name__})", "upload")
             return
         uploads.set(tuple((k, sc) for k, sc in uploads.value if k != scenario.name) + ((scenario.name, scenario),))
+        notify(None, "upload")  # a file read: the refusal of an earlier one is stale (it stayed on the page)
         on_new_comparison()
         # with A and B moving together the file is A's scenario (it replaced B without a word), and the
         # sliders then change A, the side that runs it
@@ -530,6 +548,13 @@ def Caption(s: DashboardSettings, uploads: dict):
         texts = [scenario_caption(s.a, uploads)]
     else:
         texts = []
+    for side in filter(None, (s.a, s.b)):  # a mouse's or a rat's run: its mg and doses are the human model's
+        try:
+            note = scale_note(resolve_scenario(side.scenario, uploads).patient.species)
+        except ScenarioError:
+            continue
+        if note is not None and (note := note[0].upper() + note[1:] + ".") not in texts:
+            texts.append(note)
     text = " ".join(filter(None, texts))
     if text:  # class not "caption": that is Vuetify's 12 px type
         rv.Html(tag="div", children=[text], class_="ca-caption run-caption", attributes={"title": text})

@@ -327,9 +327,11 @@ DASHBOARD_AGE_AT_MENOPAUSE_YEARS = 51.0
 
 def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str, Any]:
     """The dashboard has sliders for sex and age but none for a menopause history: a woman
-    whose run would take her past 60 premenopausal (after the age or sex control moved) has her
-    menopause at 51 (postmenopausal since then, or her final period at 51 during the run), and
-    a postmenopausal woman whose menopause would fall outside 30-60 had it at 51. Returns the
+    whose run would take her past 51 premenopausal (after the age or sex control moved) has the
+    typical woman's menopause at 51 (postmenopausal since then, or her final period at 51 during the run;
+    a fresh lecturer's woman of 50 ran 10 years without one, where the rule acted only past 60, and lost
+    a third of a man's bone), and a postmenopausal woman whose menopause would fall outside 30-60 had it
+    at 51. A woman switched to premenopausal keeps her periods (the model refuses her past 60). Returns the
     settings to apply."""
     patient = base.patient
     if patient.species != "human" or not {"age_years", "sex", "postmenopausal"} & settings.keys():
@@ -343,8 +345,8 @@ def menopause_follows_age(settings: dict[str, Any], base: Scenario) -> dict[str,
     if out.get("sex", patient.sex) != "female":
         return out
     end_age = age + base.simulation.years
-    if (end_age > MAX_AGE_AT_MENOPAUSE_YEARS and "postmenopausal" not in out and not patient.postmenopausal
-            and patient.age_at_final_menstrual_period is None):  # she would pass 60 premenopausal
+    if (end_age > DASHBOARD_AGE_AT_MENOPAUSE_YEARS and "postmenopausal" not in out and not patient.postmenopausal
+            and patient.age_at_final_menstrual_period is None):  # she would pass 51 premenopausal
         if age >= DASHBOARD_AGE_AT_MENOPAUSE_YEARS:  # since 51: a woman of 51-60 had hers on day 0 at her age
             out["postmenopausal"] = True
             out["years_since_menopause"] = age - DASHBOARD_AGE_AT_MENOPAUSE_YEARS
@@ -407,6 +409,13 @@ def changed_text(side: SideSettings, base: Scenario) -> str:
         was = ("on" if own else "off") if knob.kind == "bool" else (
             amount_text(own, knob.unit) if knob.kind == "float" else str(own))
         parts.append(f"{knob_text(knob, value)} (scenario: {was})")
+    applied = menopause_follows_age(side.model_settings(), base)  # what the page adds: said, not hidden
+    if applied.get("age_at_final_menstrual_period") is not None and "postmenopausal" not in side.changed:
+        parts.append(f"final period at {DASHBOARD_AGE_AT_MENOPAUSE_YEARS:g} during the run (the typical age; "
+                     "the page has no menopause-history control)")
+    elif applied.get("postmenopausal") and "postmenopausal" not in side.changed and not day_0.patient.postmenopausal:
+        parts.append(f"postmenopausal since {DASHBOARD_AGE_AT_MENOPAUSE_YEARS:g} (the typical age; the page has no "
+                     "menopause-history control)")
     return f"{name} with " + ", ".join(parts)
 
 

@@ -225,11 +225,10 @@ def _eaten_rows(scenario, df) -> list[tuple[str, str]]:
 
 def _rodent_rows(scenario) -> list[tuple[str, str]]:
     """A rodent run's caveat: its pools and doses stay human-sized (docs/ODD.md 7.6)."""
-    species = scenario.patient.species
-    if species == "human":
-        return []
-    return [("note", f"a {species} run keeps the human model's pool sizes and doses (only time is scaled: "
-                     "docs/ODD.md 7.6); read its amounts as relative changes")]
+    from calcium_abm.physiology.species import scale_note
+
+    note = scale_note(scenario.patient.species)
+    return [] if note is None else [("note", note)]
 
 
 def _vessel_row(scenario, df, calc0: float, calc1: float, score_text: str) -> tuple[str, str]:

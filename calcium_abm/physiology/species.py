@@ -32,6 +32,14 @@ from __future__ import annotations
 
 from calcium_abm.parameters import Parameter, declare
 
+
+def scale_note(species: str) -> str | None:
+    """The caveat a rodent run's results carry (the CLI's summary and the dashboard say it); None for a person."""
+    if species == "human":
+        return None
+    return (f"a {species} run keeps the human model's pool sizes and doses (only time is scaled: docs/ODD.md 7.6); "
+            "read its amounts as relative changes")
+
 PARAMETERS = declare([
     Parameter("rat_time_scale", 3.9, "-", "[C] (70 kg / 0.3 kg)**0.25 (allometric time scaling, Lindstedt & Calder 1981)",
               "Human-physiology days per rat day", 0.1, 100, ("2",)),
