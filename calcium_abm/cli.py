@@ -57,6 +57,18 @@ def command_modules() -> list[ModuleType]:
     return modules
 
 
+class _StoreOnce(argparse._StoreAction):
+    """An option that takes one value refuses a second, different one (``--out a.csv --out b.csv`` wrote b.csv
+    alone, without a word, where a key given twice in ``--set`` is refused)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = namespace.__dict__.setdefault("_options_given", {})
+        if option_string is not None and self.dest in given and given[self.dest] != values:
+            parser.error(f"{option_string} is given twice ({given[self.dest]!r} and {values!r}): give it once")
+        given[self.dest] = values
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="calcium-abm",
@@ -72,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
             )
         seen[module.NAME] = module.__name__
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        cmd.register("action", None, _StoreOnce)
+        cmd.register("action", "store", _StoreOnce)
         module.add_arguments(cmd)
         cmd.set_defaults(_command_main=module.main)
     return parser
@@ -94,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    vars(args).pop("_options_given", None)
     try:
         return int(args._command_main(args) or 0)
     except UserInputError as exc:  # input echoed in it cannot drive the terminal; its line breaks stay

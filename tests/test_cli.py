@@ -714,3 +714,15 @@ def test_sensitivity_warns_when_bmd_outputs_come_from_small_bone_grids(tmp_path,
     err = capsys.readouterr().err
     assert (f"warning: bmd_change_pct comes from bone grids of {side} x {side}, below 32 x 32" in err) is warned, err
     assert "dp_ucmgp" not in err
+
+
+def test_an_option_given_twice_with_two_values_is_refused(tmp_path, capsys):
+    """A fresh user's `run ... --out a.csv --out b.csv` wrote b.csv alone without a word."""
+    from calcium_abm.cli import main
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert main(["run", "healthy_adult", "--years", "0.01", "--out", str(a), "--out", str(b)]) == 2
+    assert f"--out is given twice ('{a}' and '{b}'): give it once" in capsys.readouterr().err
+    assert not a.exists() and not b.exists()
+    assert main(["run", "healthy_adult", "--years", "0.01", "--years", "0.01", "--out", str(a), "--quiet"]) == 0
+    assert a.exists()  # the same value twice is the same run

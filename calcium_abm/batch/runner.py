@@ -334,7 +334,8 @@ def _check_workers(workers: int | None) -> int | None:
     if workers is None:
         return None
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-        raise BatchError(f"--workers {workers!r} is not allowed: must be an integer from 1 to {MAX_WORKERS}")
+        raise BatchError(f"workers = {workers!r} is not allowed: must be an integer from 1 to {MAX_WORKERS} "
+                         "(the command line's --workers)")
     return workers
 
 
