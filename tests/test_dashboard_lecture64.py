@@ -49,7 +49,12 @@ def test_moving_a_slider_adds_nothing_above_the_sliders(monkeypatch):
     try:
         before = _order(rc)
         (description,) = [str(w.children[0]) for w in rc.find(v.Html, class_="scenario-description").widgets]
-        rc.find(v.Slider, class_="knob-calcium_mg_per_day").widget.fire_event("change", 1800)
+        calcium = rc.find(v.Slider, class_="knob-calcium_mg_per_day").widget
+        warfarin = rc.find(v.Slider, class_="knob-warfarin_mg_per_day").widget
+        calcium.fire_event("change", 1800)
+        # the same widgets: the line inserted above them made new ones, and the keyboard's focus fell to the page
+        assert rc.find(v.Slider, class_="knob-calcium_mg_per_day").widget is calcium
+        assert rc.find(v.Slider, class_="knob-warfarin_mg_per_day").widget is warfarin
         after = _order(rc)
         (again,) = [str(w.children[0]) for w in rc.find(v.Html, class_="scenario-description").widgets]
         assert again == description  # the same words above the sliders
