@@ -224,7 +224,7 @@ def test_resume_of_a_missing_directory_is_refused(tmp_path):
 @pytest.mark.parametrize("workers", [0, -1, 513, 1.5, True])
 def test_bad_worker_counts(tmp_path, workers):
     # the Python API names its own argument (a fresh user's run_batch(workers=0) was told about "--workers 0")
-    with pytest.raises(BatchError, match=r"^workers = .* is not allowed: must be an integer from 1 to 512 \(the "):
+    with pytest.raises(BatchError, match=r"^workers = .* is not allowed: must be an integer from 1 to 512 \(--workers\)"):
         run_batch(cohort_batch(patients=2), tmp_path / "o", workers=workers)
     assert not (tmp_path / "o").exists()  # nothing written for a bad option
 

@@ -134,7 +134,6 @@ def _guard(fn: Callable[[RunTask], Result], task: RunTask, keep_going: bool = Fa
         raise failure from exc
 
 
-
 def refuse_inside_a_starting_worker() -> None:
     """BatchError in a spawned pool worker re-importing the parent's script (run as ``__mp_main__``): a script
     calling run_batch at module level made each worker start the batch (the pool broke)."""
@@ -334,8 +333,7 @@ def _check_workers(workers: int | None) -> int | None:
     if workers is None:
         return None
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-        raise BatchError(f"workers = {workers!r} is not allowed: must be an integer from 1 to {MAX_WORKERS} "
-                         "(the command line's --workers)")
+        raise BatchError(f"workers = {workers!r} is not allowed: must be an integer from 1 to {MAX_WORKERS} (--workers)")
     return workers
 
 

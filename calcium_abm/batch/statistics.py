@@ -103,11 +103,9 @@ def group_statistics(per_run: pd.DataFrame, by: list[str], outcomes: list[str], 
                      arm_column: str = "arm") -> pd.DataFrame:
     """Mean and 95 % CI of each outcome per group (e.g. per arm, per parameter point).
 
-    Groups come sorted by the ``by`` values, except arms: with ``arms`` (the batch file's
-    order) the ``arm_column`` groups follow :func:`arm_order`.
-
-    Returns one row per group and outcome: the ``by`` columns, ``outcome`` and the keys of
-    :func:`mean_ci`.
+    Groups come sorted by the ``by`` values, except arms: with ``arms`` (the batch file's order) the
+    ``arm_column`` groups follow :func:`arm_order`. Returns one row per group and outcome: the ``by``
+    columns, ``outcome`` and the keys of :func:`mean_ci`.
     """
     require_columns(per_run, by=by, outcomes=outcomes)
     rows = []
@@ -130,15 +128,14 @@ def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
     Args:
         treated, control: outcome values, shape (n_treated,) and (n_control,); NaNs are
             dropped (pairwise when ``paired``).
-        paired: the paired t-test of the differences (``scipy.stats.ttest_rel``; the two
-            arrays are the same subjects in the same order); otherwise Welch's unequal-variance
-            test (``scipy.stats.ttest_ind(equal_var=False)``).
+        paired: the paired t-test of the differences (``scipy.stats.ttest_rel``; the two arrays are the same
+            subjects in the same order); otherwise Welch's test (``scipy.stats.ttest_ind(equal_var=False)``).
         confidence: two-sided level of the interval.
 
     Returns:
-        ``{"difference", "ci_low", "ci_high", "p_value", "n_arm", "n_control"}``. Fewer than
-        two values in a group give a NaN interval and p-value; no spread (or one of round-off,
-        :data:`ROUND_OFF` of the values) gives a zero-width interval and a NaN p-value.
+        ``{"difference", "ci_low", "ci_high", "p_value", "n_arm", "n_control"}``. Fewer than two values in a group
+        give a NaN interval and p-value; no spread (or one of round-off, :data:`ROUND_OFF` of the values) gives a
+        zero-width interval and a NaN p-value.
     """
     check_confidence(confidence)
     a, b = np.asarray(treated, dtype=float).ravel(), np.asarray(control, dtype=float).ravel()
@@ -168,25 +165,21 @@ def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, desi
                   arms: Sequence[str] | None = None) -> pd.DataFrame:
     """Each arm's effect versus ``control``: difference of means with a 95 % CI and p-value.
 
-    ``design="parallel"``: Welch's t-test (unequal variances). ``"crossover"``: the paired
-    t-test of the per-patient differences (same patient, same seed in every arm). ``None`` (the
-    default): the design the runs show, crossover where a patient (``pair_column``) has runs in
-    more than one arm, as a crossover cohort's :func:`~calcium_abm.batch.analysis.run_outcomes`
-    gives them (a fresh user's three-argument call analysed such runs as parallel groups). Arms come
-    in :func:`arm_order` (``arms``: the batch file's order).
+    ``design="parallel"``: Welch's t-test (unequal variances). ``"crossover"``: the paired t-test of the
+    per-patient differences (same patient, same seed in every arm). ``None``: the design the runs show,
+    crossover where a patient (``pair_column``) has runs in more than one arm (a fresh user's three-argument
+    call analysed a crossover batch as parallel groups). Arms come in :func:`arm_order` (``arms``: the file's order).
 
-    Raises:
-        UserInputError: ``control`` has no finished runs, ``design`` is neither of the two, or a
-            column argument names a column ``per_run`` lacks.
+    Raises UserInputError: ``control`` has no finished runs, ``design`` is none of the three, or a column argument
+    names a column ``per_run`` lacks.
     """
     if design is not None and design not in ("parallel", "crossover"):  # anything else was analysed as parallel
         raise UserInputError(f"design = {short_repr(design, 60)} is not allowed: must be 'parallel' or 'crossover'")
     require_columns(per_run, outcomes=outcomes, arm_column=arm_column)
     if design is None:
-        design = "crossover" if pair_column in per_run.columns and bool(
-            per_run.groupby(pair_column)[arm_column].nunique().gt(1).any()) else "parallel"
-    if design == "crossover":
-        require_columns(per_run, pair_column=pair_column)
+        paired = pair_column in per_run.columns and per_run.groupby(pair_column)[arm_column].nunique().gt(1).any()
+        design = "crossover" if paired else "parallel"
+    require_columns(per_run, **({"pair_column": pair_column} if design == "crossover" else {}))
     if control not in set(per_run[arm_column]):
         raise UserInputError(f"control arm '{control}' has no finished runs")
     rows = []
@@ -211,9 +204,9 @@ def risk_ratio(events: int, n: int, reference_events: int, reference_n: int,
                confidence: float = CONFIDENCE) -> dict[str, Any]:
     """Risk ``events/n`` relative to ``reference_events/reference_n``, Katz's log interval.
 
-    ``scipy.stats.contingency.relative_risk``; with a zero cell it follows R epitools: no
-    events in the group gives RR 0 with an open (NaN) upper bound, none in the reference RR
-    inf with a NaN lower bound, none in either NaN (``zero_cell`` is then True).
+    ``scipy.stats.contingency.relative_risk``; with a zero cell it follows R epitools: no events in the group
+    gives RR 0 with an open (NaN) upper bound, none in the reference RR inf with a NaN lower bound, none in
+    either NaN (``zero_cell`` is then True).
     """
     if n == 0 or reference_n == 0:
         return {"relative_risk": math.nan, "ci_low": math.nan, "ci_high": math.nan, "zero_cell": True}
@@ -231,10 +224,10 @@ TERTILES = ("T1 (lowest)", "T2", "T3 (highest)")
 def tertiles(per_run: pd.DataFrame, column: str, patient_column: str = "patient") -> pd.Series:
     """Each run's tertile (:data:`TERTILES`) of ``column``, a baseline value of its patient.
 
-    The cut points are the whole randomised cohort's at baseline, every arm together and each
-    patient counted once: arms are compared on the same strata, and a crossover patient is in one
-    tertile in every arm. Patients are ranked by value (ties in patient order), so the tertiles
-    hold equal numbers of patients (to within one). Without ``patient_column`` each run counts as a patient."""
+    The cut points are the whole randomised cohort's at baseline, every arm together and each patient counted
+    once: arms are compared on the same strata, and a crossover patient is in one tertile in every arm. Patients
+    are ranked by value (ties in patient order), so the tertiles hold equal numbers of patients (to within one).
+    Without ``patient_column`` each run counts as a patient."""
     require_columns(per_run, column=column)
     by_patient = patient_column in per_run
     values = per_run.drop_duplicates(patient_column).set_index(patient_column)[column] if by_patient else per_run[column]

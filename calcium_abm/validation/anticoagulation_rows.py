@@ -119,7 +119,13 @@ AGE_SENSITIVITY = (
     "pharmacokinetics between their age groups: the evidence on clearance is mixed), Gurwitz et al. 1992 Ann Intern Med 116:901 [V abstract] (530 "
     "patients: the dose-adjusted prothrombin-time ratio rose with age after adjusting for weight, sex and drugs) "
     "and Wynne et al. 1995 Br J Clin Pharmacol 40:203 [V abstract] (dose fell with age and liver volume, not with the "
-    "enantiomers' concentrations). No mechanism for it was found in the sources read, so none is modelled")
+    "enantiomers' concentrations). No mechanism for it was found in the sources read, so none is modelled. Read "
+    "2026-12-06, not acted on: Loebstein et al. 2001 Clin Pharmacol Ther 69:P46 [V abstract] (178 patients at a "
+    "stable INR of 2.6) found the same plasma warfarin at every age (2.2 / 2.0 / 1.9 / 1.9 mg/L below 50 / 51-65 / "
+    "66-75 / above 76) on doses falling 7.9 / 6.7 / 5.0 / 5.2 mg/day, so a clearance 29 % lower above 76 than below "
+    "50 (2.8 to 2.0 mL/min), and put the age effect mostly on clearance; Wynne 1995's concentrations, unrelated to "
+    "dose, point the same way. A fall of that size would put this share near 0.71, where Jensen 2012's 0.3-0.5 % a "
+    "year and Hamberg 2007's law, which the model follows, give about half of it: the sources on clearance disagree")
 
 ANTICOAGULATION_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
