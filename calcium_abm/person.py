@@ -64,19 +64,19 @@ def years_relative_to_fmp(age_years: float, age_at_fmp: float | None) -> float |
 
 
 def take_inputs(model: Any, previous) -> None:
-    """After ``model.inputs`` changed from ``previous`` (None on day 0): a menopause set by a
-    schedule begins today (its years_since_menopause count from here); a kidney state set by a
-    schedule (``patient.ckd_stage`` or any ``[kidney]`` key) begins today, so a GFR decline is
-    timed from its start day (:func:`years_of_kidney_state`); then the rates."""
+    """After ``model.inputs`` changed from ``previous`` (None on day 0): a menopause set by a schedule begins today
+    (its years_since_menopause count from here); hormone therapy's first start fixes the vessel's share of it
+    (:func:`vessel_therapy`); a kidney state set by a schedule (``patient.ckd_stage`` or any ``[kidney]`` key)
+    begins today, so a GFR decline is timed from its start day (:func:`years_of_kidney_state`); then the rates."""
     state = model.inputs
-    if previous is not None:  # a menopause, a therapy's start (the vessel's share of it) set by a schedule
-        if state.patient.postmenopausal and not previous.patient.postmenopausal:
-            model.age_at_fmp_years = model.age_years - state.patient.years_since_menopause
-        if on_hormone_therapy(model) and not previous.drugs.menopausal_hormone_therapy:
-            model._vessel_therapy_share = hormone_therapy.vessel_share(model.years_relative_to_fmp, model.base_params)
-        if "vessel" in model.__dict__:  # the intima reads the menopause and therapy of today
-            model.vessel.intima.age_at_fmp_years, model.vessel.intima.hormone_therapy = (model.age_at_fmp_years,
-                                                                                         vessel_therapy(model))
+    if previous is not None and state.patient.postmenopausal and not previous.patient.postmenopausal:
+        model.age_at_fmp_years = model.age_years - state.patient.years_since_menopause
+    if on_hormone_therapy(model) and "_vessel_therapy_share" not in model.__dict__:  # the first start (a restart
+        model._vessel_therapy_share = 1.0 if previous is None else hormone_therapy.vessel_share(  # keeps it); day 0:
+            model.years_relative_to_fmp, model.base_params)  # taken since the final period
+    if previous is not None and "vessel" in model.__dict__:  # the intima reads today's menopause and therapy
+        model.vessel.intima.age_at_fmp_years, model.vessel.intima.hormone_therapy = (model.age_at_fmp_years,
+                                                                                     vessel_therapy(model))
     if previous is None or kidney_state_changed(previous, state):
         model.kidney_state_start_day = model.__dict__.get("_day", 0)
     update_rates(model)

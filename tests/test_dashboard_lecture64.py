@@ -133,3 +133,18 @@ def test_female_pressed_at_50_is_the_typical_woman_with_her_final_period_at_51()
     assert loss["woman"] < loss["man"] - 2.0  # her menopause's loss, percentage points
     young = ds.SideSettings().with_change("sex", "female", base).with_change("age_years", 40.0, base)
     assert ds.side_scenario(young).patient.age_at_final_menstrual_period is None  # her run ends at 50
+
+
+def test_the_running_line_is_the_side_the_sliders_change(monkeypatch):
+    """A second reviewer: below B's sliders the line described A's changes."""
+    rc = _render(monkeypatch, "mk7_ug_per_day=90&compare=healthy_adult&b.mk7_ug_per_day=180")
+    try:
+        running = lambda: [str(w.children[0]) for w in rc.find(v.Html, class_="scenario-changed").widgets]  # noqa
+        rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model = 0  # A's sliders
+        (a,) = running()
+        assert a.startswith("Running: ") and "90 µg/day" in a, a
+        rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model = 1  # B's
+        (b,) = running()
+        assert b.startswith("Running (B): ") and "180 µg/day" in b, b
+    finally:
+        rc.close()

@@ -99,6 +99,23 @@ def test_the_vessel_takes_therapy_only_if_it_starts_close_to_the_final_period():
     assert late.reference_urine_calcium_mg_per_day == early.reference_urine_calcium_mg_per_day  # kidney: any start
 
 
+def test_a_pause_and_a_restart_keep_the_first_starts_vessel_share():
+    """A second reviewer's case: a woman of 65 on therapy since day 0 who pauses it on days 5-10 lost the vessel's
+    share for good (the restart was read as a start 14 years after her final period)."""
+    scenario = _woman(years=0.1, age_years=65.0, years_since_menopause=14.0, menopausal_hormone_therapy=True)
+    model = CalciumParadoxModel(scenario.with_schedule([
+        {"start_day": 5, "end_day": 10, "set": {"drugs.menopausal_hormone_therapy": False}}]), rng=1)
+    for _ in range(12):
+        model.step()
+    assert model.vessel.intima.hormone_therapy == 1.0
+    late = CalciumParadoxModel(_woman(years=0.1, age_years=65.0, years_since_menopause=14.0).with_schedule([
+        {"start_day": 2, "set": {"drugs.menopausal_hormone_therapy": True}},
+        {"start_day": 5, "end_day": 10, "set": {"drugs.menopausal_hormone_therapy": False}}]), rng=1)
+    for _ in range(12):
+        late.step()
+    assert late.vessel.intima.hormone_therapy == 0.0  # first started 14 years after: none, after the pause too
+
+
 @pytest.mark.parametrize("years_since, slows", [(3.0, True), (14.0, False)])
 def test_coronary_calcium_slows_on_therapy_started_early_and_not_late(years_since, slows):
     """A woman of 65 starting therapy on day 1 (a trial): 3 years after her final period the intima grows

@@ -113,7 +113,9 @@ def demo_outcome(demo: Demo) -> Outcome:
     def pair(column: str, row: int) -> tuple[float, float]:
         return float(rows[0][column].iloc[row]), float(rows[1][column].iloc[row])
 
-    bone = tuple(float(trailing_mean(r["bmd_change_pct"].to_numpy(), BMD_MEAN_DAYS)[-1]) for r in rows)
+    step = [int(r["day"].iloc[1] - r["day"].iloc[0]) if len(r) > 1 else 1 for r in rows]  # days between rows
+    bone = tuple(float(trailing_mean(r["bmd_change_pct"].to_numpy(), max(1, round(BMD_MEAN_DAYS / d)))[-1])
+                 for r, d in zip(rows, step))
     return Outcome(float(rows[0]["years"].iloc[-1]), seed, pair("vessel_calcification_mg", 0),
                    pair("calcification_score", 0), pair("vessel_calcification_mg", -1), bone,
                    pair("dp_ucmgp_pmol_l", 0))

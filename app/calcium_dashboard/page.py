@@ -234,11 +234,12 @@ def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds
 
 
 def _reaching(bounds: tuple[float, float], own: Any) -> tuple[float, float]:
-    """A slider's ends widened to the scenario's own value (MK-4 45 mg beyond the usual range): fixed while the
-    user moves it, where ends that followed the current value shrank with each drag down (45 -> 22.5 -> 11.3 mg)."""
+    """A slider's top raised to the scenario's own value (MK-4 45 mg beyond the usual range): fixed while the
+    user moves it, where a top that followed the current value shrank with each drag down (45 -> 22.5 -> 11.3 mg).
+    Its bottom stays (the age slider's starts where the model accepts the person: 30 for a postmenopausal woman)."""
     if isinstance(own, bool) or not isinstance(own, (int, float)) or not math.isfinite(own):
         return bounds
-    return min(bounds[0], float(own)), max(bounds[1], float(own))
+    return bounds[0], max(bounds[1], float(own))
 
 
 @solara.component
@@ -427,15 +428,18 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             solara.Text(note, classes=["ca-knob-label", f"knob-label-{knob.key}"])
             continue
         KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value),
-                    _reaching(knob.slider_range(base, side), own_values[knob.key]), knob.step)
+                    _reaching(knob.slider_range(base, side), own_values[knob.key]), knob.step
+                    ).key(f"knob-{which}-{side.scenario}-{knob.key}")  # another side or scenario: its own ends
     shared = which == EDIT_BOTH and bool(set(s.a.changes) & set(s.b.changes) - set(demo_shared))
     solara.Button("Sliders back to the scenario's values" if s.b is None else
                   "Undo the changes made to both" if which == EDIT_BOTH else f"{which}'s sliders back to its scenario",
                   text=True, disabled=not (shared if which == EDIT_BOTH else side.changes), on_click=back_to_scenario,
                   classes=["reset-sliders"], style={"white-space": "normal", "height": "auto", "min-height": "36px"})
-    if s.a.changes and s.a.scenario in descriptions:  # below the sliders: its growing never moves them
+    shown = s.b if which == "B" else s.a  # the sliders' side (A's with A and B together)
+    if shown.changes and shown.scenario in descriptions:  # below the sliders: its growing never moves them
         try:
-            solara.Text(f"Running: {changed_text(s.a, resolve_scenario(s.a.scenario, upload_map))}",
+            solara.Text(f"Running{' (B)' if shown is s.b else ''}: "
+                        f"{changed_text(shown, resolve_scenario(shown.scenario, upload_map))}",
                         style={"font-size": "13px", "color": "#333"}, classes=["scenario-changed"])
         except ScenarioError:
             pass

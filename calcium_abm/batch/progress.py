@@ -139,8 +139,9 @@ def stop_on_sigterm():
     """Turn SIGTERM into a :class:`Terminated` exception while the block runs, so that
     ``finally`` blocks run: the worker pool is shut down (no "leaked semaphore objects"
     warning) and every finished run stays saved. The signal is also recorded, so that an
-    exception lost where Python ignores exceptions is raised at the next run
-    (:func:`raise_if_terminated`) or as the block ends. Outside the main thread it does nothing."""
+    exception lost where Python ignores exceptions is raised at the batch's next run
+    (:func:`raise_if_terminated`); a block that ends has done its work (a run's file is written),
+    and ends as if the signal had come after it. Outside the main thread it does nothing."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -155,7 +156,6 @@ def stop_on_sigterm():
     previous = signal.signal(signal.SIGTERM, raise_terminated)
     try:
         yield
-        raise_if_terminated()  # the block ended although SIGTERM came: its exception was lost
     finally:
         signal.signal(signal.SIGTERM, previous)
         _SIGTERM_RECEIVED[0] = False

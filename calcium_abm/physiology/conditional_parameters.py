@@ -194,19 +194,26 @@ def skeletal_resistance_moves(scenario) -> bool:
     return len(targets) > 1
 
 
-def therapy_started_by_schedule(scenario) -> bool:
-    """Whether a [[schedule]] boundary of a validated ``scenario`` starts ``drugs.menopausal_hormone_therapy`` for a woman
-    whose final period is known, where the vessel's window (:func:`.hormone_therapy.vessel_share`) reads the years
-    since it (therapy taken on day 0 is taken since the final period)."""
-    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
-    return any(_hormone_therapy(now) and not _hormone_therapy(before) and _female(now) and (
-        now.patient.postmenopausal or now.patient.age_at_final_menstrual_period is not None)
-        for before, now in zip(states, states[1:]))
+def therapy_started_by_schedule(scenario, day: int | None = None) -> bool:
+    """Whether hormone therapy first starts on a [[schedule]] boundary of a validated ``scenario`` (on ``day``, if
+    given) for a woman past her final period that day, where the vessel's window (:func:`.hormone_therapy.vessel_share`)
+    reads the years since it: therapy taken from day 0 is taken since the final period, one started before it has the
+    whole share, and a restart keeps the first start's (``person.take_inputs``)."""
+    from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
+
+    days = (0, *scenario.schedule_boundaries())
+    first = next(((d, state) for d in days if _hormone_therapy(state := scenario.state_at(d))), None)
+    if first is None or first[0] == 0 or (day is not None and first[0] != day) or not _female(first[1]):
+        return False
+    patient = first[1].patient
+    planned = patient.age_at_final_menstrual_period
+    return patient.postmenopausal or (planned is not None
+                                      and scenario.patient.age_years + first[0] / DAYS_PER_YEAR_OF_AGE >= planned)
 
 
-_THERAPY_WINDOW = ("a [[schedule]] entry starts drugs.menopausal_hormone_therapy for a woman whose final period is "
-                   "known (the vessel's share of the therapy reads the years from her final period to its start; "
-                   "therapy taken on day 0 is taken since the final period)", None)
+_THERAPY_WINDOW = ("a [[schedule]] entry first starts drugs.menopausal_hormone_therapy, while the parameter is set, "
+                   "for a woman past her final period (the vessel's share of the therapy reads the years from her "
+                   "final period to that start; therapy taken from day 0 is taken since the final period)", None)
 
 
 def _onset(state, name: str, or_default: bool = False) -> float:
@@ -372,7 +379,7 @@ def acts_on_day(name: str, scenario, day: int) -> bool:
     if name == "skeletal_pth_resistance_half_life_days":
         return skeletal_resistance_moves(scenario)
     if CONDITIONAL_PARAMETERS[name] is _THERAPY_WINDOW:
-        return therapy_started_by_schedule(scenario)
+        return therapy_started_by_schedule(scenario, day)
     if name not in LINGERING:
         return acts_in(name, scenario.state_at(day))
     return any(acts_in(name, scenario.state_at(d)) for d in (0, *scenario.schedule_boundaries()) if d <= day)

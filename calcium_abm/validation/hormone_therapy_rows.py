@@ -23,7 +23,8 @@ _HIP = "bone_mineral_density_g_cm2"  # the trabecular section's own BMD stands f
 _WHI_WOMAN = postmenopausal_woman(63.0, 12.0)
 _WHI_KNOWN_FAILURE = (
     "issue 10: started 12 years after the final period, the model's therapy has little to act on. It removes the "
-    "estrogen-loss effect on the bone cells (and gives back the kidney's, the gut's and the vessel's estrogen), and "
+    "estrogen-loss effect on the bone cells (and gives back the kidney's and the gut's estrogen; started 12 years "
+    "after the final period, none of the vessel's: hormone_therapy.vessel_share), and "
     "by then that effect has subsided to its late share (estrogen_loss_late_effect_fraction, after the "
     "transmenopause): +1.27 % [0.99, 1.54] against placebo at 20 seeds (2026-12-05, when the row was added; nothing "
     "was fitted to it), where WHI's women gained 3.56 % more; at 56, 5 years past, it gains as PEPI's women did (row "
