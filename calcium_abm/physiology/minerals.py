@@ -102,15 +102,12 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
                                             years_of_kidney_state)
     soluble, precipitated = dialysis.calcium_acetate_calcium_mg(drugs.calcium_acetate_g_per_day, p)
     sessions, diet = float(hd.sessions_per_week), state.diet
-    on_dialysis = sessions > 0
+    share = dialysis.mineral_intake_share(gfr, sessions > 0, p)  # once a day: eaten_mg_per_day's share of each
     # less of the same food: its calcium binds its phosphate as before, in proportion to what is eaten
-    binding = dialysis.mineral_intake_share(gfr, on_dialysis, p) * dialysis.dietary_calcium_phosphate_binding_mg(
-        diet.calcium_mg_per_day, p)
-    return KidneyInputs(gfr, max(eaten_mg_per_day(diet.phosphate_mg_per_day, gfr, on_dialysis, p),
-                                 LEAST_PHOSPHORUS_EATEN_MG_PER_DAY),
+    binding = share * dialysis.dietary_calcium_phosphate_binding_mg(diet.calcium_mg_per_day, p)
+    return KidneyInputs(gfr, max(diet.phosphate_mg_per_day * share, LEAST_PHOSPHORUS_EATEN_MG_PER_DAY),
                         dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p)
-                        + binding, soluble, sessions, hd.session_hours, precipitated,
-                        eaten_mg_per_day(diet.calcium_mg_per_day, gfr, on_dialysis, p))
+                        + binding, soluble, sessions, hd.session_hours, precipitated, diet.calcium_mg_per_day * share)
 
 
 #: a bound, not a law: uraemic anorexia never takes the phosphorus eaten below the diet key's lowest value, where
