@@ -6,23 +6,18 @@ source beside each); the model multiplies an existing rate by what it returns:
 * :func:`osteoblast_capacity_by_age` -- osteoblast team output per remodeling cycle falls
   with age (completed wall thickness of trabecular packets). Multiplies the team size
   ``osteoblast_cells_per_cavity_volume`` (so :func:`remodeling.osteoblast_refill_margin`).
-* :func:`calcium_absorption_by_age` -- intestinal calcium absorption falls with age and
-  once at menopause. Multiplies the gut absorption rate in :func:`calcium.gut_day`.
-* :func:`gfr_by_age_ml_per_min` -- nephron loss lowers GFR with age, faster in women.
-  Replaces the stage-0 GFR in :func:`calcium.systemic_state`.
-* :func:`vascular_calcification_propensity` -- vascular ageing (rising incidence of
-  coronary calcium with age), sex, and estrogen's protection of the vessel wall.
-  Multiplies the smooth-muscle switch and the mineral nucleation drive of the media.
-* :func:`perimenopausal_estrogen_effect` and :func:`ovarian_estrogen_level` -- the
-  menopause transition counted from the final menstrual period (FMP); bone loss begins
-  before the FMP. Replace :func:`remodeling.estrogen_loss_effect`.
+* :func:`calcium_absorption_by_age` -- gut calcium absorption falls with age and once at menopause.
+* :func:`gfr_by_age_ml_per_min` -- nephron loss lowers GFR with age, faster in women (the stage-0 GFR).
+* :func:`vascular_calcification_propensity` -- vascular ageing, sex and estrogen's protection of the vessel wall
+  (multiplies the media's smooth-muscle switch and mineral nucleation).
+* :func:`perimenopausal_estrogen_effect` and :func:`ovarian_estrogen_level` -- the menopause transition counted
+  from the final menstrual period (FMP); bone loss begins before the FMP.
 * :func:`t_score`, :func:`bmd_from_t_score`, :func:`peak_bmd_g_cm2`, :func:`bone_size_factor`
   -- the young-adult reference by sex and the sex difference in skeletal size.
 
-What lumbar-spine DXA reads at an age (vertebral growth, osteophytes) is a readout in
-:mod:`.skeleton` (:func:`.skeleton.spine_dxa_bmd_g_cm2`). All functions accept a float or a
-numpy array for ages and return the same shape (a float for a scalar). Bad input raises
-:class:`calcium_abm.errors.UserInputError` with one message naming the argument, the value and what is allowed.
+What lumbar-spine DXA reads at an age is a readout in :mod:`.skeleton` (:func:`.skeleton.spine_dxa_bmd_g_cm2`).
+Functions accept a float or a numpy array of ages and return the same shape. Bad input raises
+:class:`calcium_abm.errors.UserInputError` naming the argument, the value and what is allowed.
 """
 
 from __future__ import annotations
@@ -34,7 +29,8 @@ import numpy as np
 from calcium_abm.errors import UserInputError
 from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.parameters import Parameter, declare
-from calcium_abm.physiology.calcium import GFR_ML_PER_MIN_BY_CKD_STAGE, urine_calcium_estrogen_factor
+from calcium_abm.physiology.calcium import (GFR_ML_PER_MIN_BY_CKD_STAGE, renal_phosphate_threshold_estrogen_factor,
+                                            urine_calcium_estrogen_factor)
 from calcium_abm.physiology.hormone_therapy import estrogen_level_with_therapy, replaced_share
 from calcium_abm.physiology.vitamin_k import personal_warfarin_half_life_h, vitamin_k_absorbed_fractions
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE  # days in a year of age
@@ -426,8 +422,9 @@ def personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: fl
     * ``vsmc_switch_per_day`` and ``matrix_vesicle_nucleation_per_day`` x
       :func:`vascular_calcification_propensity` x ``calcification_propensity`` trait;
     * ``k1/mk4/mk7_absorbed_fraction`` x ``vitamin_k_disposition`` trait (at most 1);
-    * ``reference_urine_calcium_mg_per_day`` x :func:`.calcium.urine_calcium_estrogen_factor`
-      for women (the renal calcium leak of estrogen deficiency); the estrogen level these read is
+    * ``reference_urine_calcium_mg_per_day`` x :func:`.calcium.urine_calcium_estrogen_factor` and
+      ``renal_phosphate_threshold_relative`` x :func:`.calcium.renal_phosphate_threshold_estrogen_factor`
+      for women (the renal calcium leak and phosphate retention of estrogen deficiency); the estrogen level these read is
       :func:`.hormone_therapy.estrogen_level_with_therapy` (the vessel's with ``vessel_therapy``, the
       share of the therapy it takes, :func:`.hormone_therapy.vessel_share`; None: as ``hormone_therapy``).
 
@@ -464,16 +461,19 @@ def _personal_parameters(p, age_years: float, sex: str, years_relative_to_fmp: f
         gut += replaced_share(True, p) * (calcium_absorption_by_age(age_years, False, p) - gut)
     gut /= calcium_absorption_by_age(ref_age, False, p)
     ovary = 1.0 if years_relative_to_fmp is None else ovarian_estrogen_level(years_relative_to_fmp, p)
-    estrogen = 0.0 if _sex(sex) == "male" else estrogen_level_with_therapy(ovary, hormone_therapy, p)
-    vessel = vascular_calcification_propensity(age_years, sex, 0.0 if _sex(sex) == "male" else
+    man = _sex(sex) == "male"
+    estrogen = 0.0 if man else estrogen_level_with_therapy(ovary, hormone_therapy, p)
+    vessel = vascular_calcification_propensity(age_years, sex, 0.0 if man else
                                                estrogen_level_with_therapy(ovary, vessel_therapy, p), p)
     gut *= traits.get("calcium_absorption_efficiency", 1.0)
     vessel *= traits.get("calcification_propensity", 1.0)
     team *= traits.get("remodeling_balance", 1.0)
     k = traits.get("vitamin_k_disposition", 1.0)
-    renal = 1.0 if _sex(sex) == "male" else urine_calcium_estrogen_factor(estrogen, p)
+    renal, tmp = (1.0, 1.0) if man else (urine_calcium_estrogen_factor(estrogen, p),
+                                         renal_phosphate_threshold_estrogen_factor(estrogen, p))
     return p._replace(
         reference_urine_calcium_mg_per_day=p.reference_urine_calcium_mg_per_day * renal,
+        renal_phosphate_threshold_relative=p.renal_phosphate_threshold_relative * tmp,
         osteoblast_cells_per_cavity_volume=p.osteoblast_cells_per_cavity_volume * team,
         passive_absorption_per_day=p.passive_absorption_per_day * gut,
         active_absorption_max_mg_per_day=p.active_absorption_max_mg_per_day * gut,

@@ -109,6 +109,20 @@ PARAMETERS = declare([
               "band, 0.59 puts A3 at 0.80 %/y, above it), so rows 20, 20b, C1 and C2 are its independent checks",
               "Rise of urinary calcium at given serum calcium, PTH and GFR when ovarian estrogen is absent "
               "(women: x (1 + rise x (1 - estrogen)))", 0.0, 5.0, ("A2", "A3")),
+    Parameter("estrogen_phosphate_threshold_rise", 0.05, "-",
+              "[V] Osteoporos Int 1992 2:180 (abstract; 99 pre- and 80 postmenopausal women): estrogen-depleted women "
+              "reabsorb more filtered phosphate and have higher serum phosphate than premenopausal and "
+              "estrogen-treated women at the same PTH; [V abstract] Dick et al. 2005 Am J Physiol Endocrinol Metab "
+              "288:E430: higher free estradiol, lower TmP/GFR after adjusting for PTH; estradiol is phosphaturic in "
+              "oophorectomised rats (Kidney Blood Press Res 2001). Size from NHANES 2003-06 (Zhang et "
+              "al. 2014 Am J Kidney Dis [V abstract]: serum phosphorus 3.98 in non-users against 3.83 mg/dL in "
+              "estrogen users after adjusting for PTH, diet and GFR, 0.048 mmol/L) read as the law's effect at a "
+              "given PTH and FGF23 [C]: near the reference FE = FE_max / (1 + K r), K = 4.6, falls by K / (1 + K) "
+              "= 0.82 of a small rise, so serum phosphate rises by ~0.82 x rise x 1.1 mmol/L, and 0.048 mmol/L "
+              "needs a rise of 0.053 (tests/test_estrogen_phosphate.py); row "
+              "P-Estrogen holds the independent checks",
+              "Rise of the renal phosphate threshold (TmP/GFR) when ovarian estrogen is absent (women: "
+              "x (1 + rise x (1 - estrogen)))", 0.0, 1.0, ("P-Estrogen",)),
     Parameter("bone_fluid_pth_calcitriol_exponent", 1.0, "-",
               "assumption (form and value): the calcaemic action of PTH on bone needs calcitriol: selective "
               "calcitriol deficiency gave isolated skeletal resistance to PTH, restored by 1 ug/day calcitriol "
@@ -244,6 +258,15 @@ def urine_calcium_estrogen_factor(ovarian_estrogen_level: float, p) -> float:
     (Nordin 1991; McKane 1995). :func:`.ageing.personal_parameters` scales
     ``reference_urine_calcium_mg_per_day`` by it for women (men: 1)."""
     return 1.0 + p.estrogen_renal_calcium_excretion_rise * (1.0 - float(ovarian_estrogen_level))
+
+
+def renal_phosphate_threshold_estrogen_factor(ovarian_estrogen_level: float, p) -> float:
+    """A woman's renal phosphate threshold (TmP/GFR) against one with full ovarian estrogen:
+    ``1 + estrogen_phosphate_threshold_rise x (1 - E)``, ``E`` in 0-1 (:func:`.ageing.ovarian_estrogen_level`,
+    with therapy :func:`.hormone_therapy.estrogen_level_with_therapy`); estrogen is phosphaturic (Osteoporos Int
+    1992 2:180; Dick 2005). :func:`.ageing.personal_parameters` scales ``renal_phosphate_threshold_relative``
+    (:func:`.kidney.phosphate_fractional_excretion`) by it for women (men: 1)."""
+    return 1.0 + p.estrogen_phosphate_threshold_rise * (1.0 - float(ovarian_estrogen_level))
 
 
 def advance_skeletal_calcitriol(skeletal: float, calcitriol_relative: float, p, dt_days: float = 1.0) -> float:

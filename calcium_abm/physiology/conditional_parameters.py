@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-__all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "LINGERING", "acts_in", "acts_on_day", "condition_text",
+__all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "MENOPAUSE_LAWS", "LINGERING", "acts_in",
+           "acts_on_day", "condition_text", "estrogen_falls", "estrogen_falls_by",
            "inert_conditional_parameters", "skeletal_resistance_moves", "therapy_started_by_schedule",
            "vitamin_k_inputs_change"]
 
@@ -114,17 +115,58 @@ def _male(state) -> bool:
     return state.patient.sex == "male"
 
 
-_FEMALE = ('patient.sex is "female" (a law of the menopause or a constant of women: no rule reads it for a man)',
-           _female)
+_FEMALE = ('patient.sex is "female" (a constant of women: no rule reads it for a man)', _female)
+
+
+def estrogen_falls(state) -> bool:
+    """Whether a woman's estrogen has begun to fall by the run's end: she is past her final period, or the
+    perimenopausal effect (:func:`.ageing.perimenopausal_estrogen_effect`) or the ovarian loss
+    (:func:`.ageing.ovarian_estrogen_level`) is above 0 at her age at the run's end before a planned final period
+    (``patient.age_at_final_menstrual_period``); a woman with none planned keeps her estrogen."""
+    patient = state.patient
+    if not _female(state) or patient.postmenopausal:
+        return _female(state)
+    if patient.age_at_final_menstrual_period is None:
+        return False
+    return estrogen_falls_by(patient.age_years + state.simulation.years, patient.age_at_final_menstrual_period,
+                             state.parameters)
+
+
+def estrogen_falls_by(age_years: float, final_period_age_years: float, parameters: dict) -> bool:
+    """Whether a woman's estrogen has begun to fall at ``age_years`` before a final period at
+    ``final_period_age_years``: the perimenopausal effect is above 0 or the ovarian level below 1 (both exactly 0
+    and 1 some 20 years before it) under the scenario's ``parameters``."""
+    from types import SimpleNamespace
+
+    from calcium_abm.physiology import ageing, remodeling
+
+    state = SimpleNamespace(parameters=parameters)  # the two modules whose parameters these laws read
+    p = SimpleNamespace(**vars(_module_parameters(ageing, state)), **vars(_module_parameters(remodeling, state)))
+    t = age_years - final_period_age_years
+    return ageing.perimenopausal_estrogen_effect(t, p) > 0.0 or ageing.ovarian_estrogen_level(t, p) < 1.0
+
+
+_MENOPAUSE = ('patient.sex is "female" and her estrogen falls during the run (a law of the menopause): she is past '
+              'her final period (patient.postmenopausal), or the run reaches her perimenopause before a planned one '
+              '(patient.age_at_final_menstrual_period); a woman with none planned keeps her ovarian estrogen',
+              estrogen_falls)
 _MALE = ('patient.sex is "male" (a constant of men: no rule reads it for a woman)', _male)
 #: the parameters one sex's rules read and the other's never do (checked both ways by tests/test_inert_inputs.py);
 #: gfr_decline_male_ml_per_min_per_year is not among them (women's GFR decline reads it too); the young-adult spine
 #: mean and SD of a sex convert that sex's T-scores (a measured baseline_bmd_t_score, the lumbar_spine_t_score column)
+#: of :data:`FEMALE_ONLY`, the laws of the menopause: they act only where her estrogen falls (:func:`estrogen_falls`)
+MENOPAUSE_LAWS = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_lifespan_factor",
+                  "estrogen_loss_osteoblast_apoptosis_factor", "estrogen_loss_adaptation_years",
+                  "estrogen_loss_late_effect_fraction", "estrogen_loss_activation_lag_years",
+                  "perimenopause_onset_midpoint_years", "perimenopause_onset_width_years", "transmenopause_end_years",
+                  "absorption_fraction_menopause_drop", "estrogen_renal_calcium_excretion_rise",
+                  "estrogen_phosphate_threshold_rise")
 FEMALE_ONLY = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_lifespan_factor",
                "estrogen_loss_osteoblast_apoptosis_factor", "estrogen_loss_adaptation_years",
                "estrogen_loss_late_effect_fraction", "estrogen_loss_activation_lag_years",
                "perimenopause_onset_midpoint_years", "perimenopause_onset_width_years", "transmenopause_end_years",
                "absorption_fraction_menopause_drop", "estrogen_renal_calcium_excretion_rise",
+               "estrogen_phosphate_threshold_rise",
                "lumbar_osteophyte_prevalence_female", "osteophyte_spine_bmd_female_g_cm2",
                "intimal_onset_age_median_female_years", "gfr_decline_female_ml_per_min_per_year",
                "female_vessel_propensity_factor", "young_adult_spine_bmd_female_g_cm2", "female_bone_size_factor",
@@ -315,7 +357,7 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
         "stops (every run starts at the sensitivity of its day-0 kidneys)", None),
     "uraemic_intake_loss_at_zero_gfr": _EATS_LESS,
     "uraemic_intake_onset_gfr_ml_per_min": _INTAKE_ONSET,
-    **{name: _FEMALE for name in FEMALE_ONLY},
+    **{name: _MENOPAUSE if name in MENOPAUSE_LAWS else _FEMALE for name in FEMALE_ONLY},
     **{name: _MALE for name in MALE_ONLY},
 }
 

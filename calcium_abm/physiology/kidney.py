@@ -6,9 +6,8 @@ imports the model: the model (or a readout, or a test) calls these laws each day
 the amounts they return to both sides of its ledgers. The design, the sources and the wiring
 plan are in ``docs/design/kidney_and_anticoagulation.md``.
 
-Units: GFR in mL/min (per 1.73 m2), phosphate as elemental phosphorus in mg (amounts) or as
-inorganic phosphate in mmol/L (serum), calcium in mmol/L, PTH in pmol/L; FGF23 and calcitriol
-are relative to a healthy adult at the reference state (1 = normal).
+Units: GFR in mL/min (per 1.73 m2), phosphate as elemental phosphorus in mg (amounts) or as inorganic phosphate in
+mmol/L (serum), calcium in mmol/L, PTH in pmol/L; FGF23 and calcitriol relative to the healthy reference (1).
 
 Structure (re-implemented from Peterson & Riggs 2010 Bone 46:49, whose public code is OpenBoneMin, GPL: no
 code is copied, only the published forms and parameter values are used): gut phosphate absorption, partly
@@ -38,15 +37,11 @@ HYDROXYAPATITE_CA_PER_P_MASS = HYDROXYAPATITE_CA_PER_P_MOLAR * CALCIUM_MG_PER_MM
 #: mL/min -> L/day
 L_PER_DAY_PER_ML_PER_MIN = 1.44
 
-#: KDIGO GFR categories (mL/min/1.73 m2): G1 >= 90, G2 60-89, G3a 45-59, G3b 30-44, G4 15-29,
-#: G5 < 15. One representative value per stage; stage 0 = healthy kidneys.
+#: KDIGO GFR categories (mL/min/1.73 m2: G1 >= 90, G2 60-89, G3a 45-59, G3b 30-44, G4 15-29, G5 < 15), one value each
 GFR_ML_PER_MIN_BY_CKD_STAGE = {0: 100.0, 1: 95.0, 2: 75.0, 3: 45.0, 4: 22.0, 5: 10.0}
 
 #: Ranges outside which a run has left physiology (issue 11): the model must warn.
-PHYSIOLOGICAL_RANGES = {
-    "serum_calcium_mmol_l": (1.8, 3.2),
-    "serum_phosphate_mmol_l": (0.3, 4.0),
-}
+PHYSIOLOGICAL_RANGES = {"serum_calcium_mmol_l": (1.8, 3.2), "serum_phosphate_mmol_l": (0.3, 4.0)}
 
 PARAMETERS = declare([
     # ------------------------------------------------------------------ reference state
@@ -105,6 +100,11 @@ PARAMETERS = declare([
     Parameter("phosphate_excretion_pth_exponent", 0.5, "-",
               "assumption: PTH lowers TmP (IOM 1997 p. 148 [V]) and is independently associated with higher FePO4 "
               "(Gutierrez 2005 [V abstract])", "Power of relative PTH in the phosphaturic drive", 0.0, 1.0),
+    Parameter("renal_phosphate_threshold_relative", 1.0, "-",
+              "[C] 1 for the reference man by definition; a woman's own value is this x "
+              "calcium.renal_phosphate_threshold_estrogen_factor (ageing.personal_parameters)",
+              "The person's tubular phosphate reabsorption (TmP/GFR) against the reference man's at the same "
+              "FGF23 and PTH: the half-saturation of the phosphaturic drive is multiplied by it", 0.5, 2.0),
     # ------------------------------------------------------------------ calcitriol (1-alpha-hydroxylase)
     Parameter("calcitriol_renal_mass_exponent", 0.2, "-",
               "assumption: small, because the effect of eGFR on calcitriol is 'completely extinguished' after "
@@ -189,8 +189,7 @@ PARAMETERS = declare([
 ])
 
 def default_parameters(**overrides: float) -> SimpleNamespace:
-    """This module's defaults as attributes, with ``overrides`` applied (tests and readouts); a name
-    this module does not declare raises :class:`KeyError`."""
+    """This module's defaults, with ``overrides`` (tests, readouts); an undeclared name raises :class:`KeyError`."""
     return module_defaults(PARAMETERS, "kidney", overrides)
 
 
@@ -347,15 +346,17 @@ def phosphate_fractional_excretion(pth_relative: float, fgf23_relative_: float, 
     """Fractional excretion of filtered phosphate.
 
     Phosphaturic drive ``D = FGF23 ** a * PTH ** b`` (both relative, 1 at the reference);
-    ``FE = FE_max * D / (D + K)`` with ``K = FE_max / FE_ref - 1`` so that ``FE(1) = FE_ref``
-    (:func:`reference_fractional_excretion`).
+    ``FE = FE_max * D / (D + K r)`` with ``K = FE_max / FE_ref - 1`` so that ``FE(1) = FE_ref``
+    (:func:`reference_fractional_excretion`) for the reference man, whose renal phosphate threshold
+    ``r`` (``renal_phosphate_threshold_relative``) is 1.
     """
     pth = _check("pth_relative", pth_relative)
     fgf = _check("fgf23_relative", fgf23_relative_)
     fe_max = p.phosphate_fractional_excretion_ceiling
-    k = fe_max / reference_fractional_excretion(p) - 1.0
+    k = (fe_max / reference_fractional_excretion(p) - 1.0) * p.renal_phosphate_threshold_relative
     drive = fgf ** p.phosphate_excretion_fgf23_exponent * pth ** p.phosphate_excretion_pth_exponent
     return fe_max * drive / (drive + k)
+
 
 
 def urine_phosphate_mg(filtered_load_mg: float, pth_relative: float, fgf23_relative_: float, p) -> float:
