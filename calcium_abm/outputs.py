@@ -174,7 +174,9 @@ _DECLARED: dict[str, Column] = {
                                't.plasma.mean_nmol_per_l["k1"]'),
     "plasma_mk4_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-4", 't.plasma.mean_nmol_per_l["mk4"]'),
     "plasma_mk7_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-7", 't.plasma.mean_nmol_per_l["mk7"]'),
-    "plasma_warfarin_mg_l": Column("mg/L", "Day-mean plasma warfarin", "t.plasma.warfarin_mean_mg_per_l"),
+    "plasma_warfarin_mg_l": Column("mg/L", "Day-mean plasma warfarin; a person whose dose's steady level passes that of "
+                                           "the highest dose of rows W1-W7 gets a physiology warning "
+                                           "(simulation.warfarin_warning)", "t.plasma.warfarin_mean_mg_per_l"),
     "vkor_activity_fraction": Column("-", "Hepatic VKOR activity left under warfarin (1 = uninhibited; vessel wall and bone are more inhibited)",
                                      "t.m.carboxylation.vkor_activity_fraction"),
     "osteoclast_count": Column("cells", "Live osteoclasts (remodeling units resorbing)",
@@ -196,7 +198,8 @@ _DECLARED: dict[str, Column] = {
                                 't.pools["vessel_wall"]'),
     "ca_intake_cum_mg": Column("mg", "Cumulative calcium eaten since day 0: the diet's, less what uraemic "
                                       "anorexia leaves uneaten off dialysis below uraemic_intake_onset_gfr_ml_per_min, "
-                                      "and calcium acetate's calcium",
+                                      "and calcium acetate's calcium (the run mean against the diet's: "
+                                      "df.attrs['notes'])",
                                't.amount[DIET]'),
     "ca_urine_cum_mg": Column("mg", "Cumulative urinary calcium since day 0", 't.amount[URINE]'),
     "ca_feces_cum_mg": Column("mg", "Cumulative faecal calcium since day 0", 't.amount[FAECES]'),
@@ -219,7 +222,8 @@ _DECLARED: dict[str, Column] = {
         ""), f"t.p_pools[{pool!r}]") for pool in PHOSPHATE_POOLS},
     "p_intake_cum_mg": Column("mg", "Cumulative dietary phosphorus eaten since day 0: the diet's, less what "
                                      "uraemic anorexia leaves uneaten off dialysis below "
-                                     "uraemic_intake_onset_gfr_ml_per_min",
+                                     "uraemic_intake_onset_gfr_ml_per_min (the run mean against the diet's: "
+                                     "df.attrs['notes'])",
                               't.p_amount[DIET]'),
     "p_urine_cum_mg": Column("mg", "Cumulative urinary phosphorus since day 0",
                              't.p_amount[URINE]'),

@@ -78,7 +78,14 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
     Returns:
         DataFrame with the columns of :data:`calcium_abm.outputs.COLUMNS`, one row per
         ``simulation.record_every_days`` (day 0 and the last day always included). The
-        same scenario and seed give identical frames, bit for bit.
+        same scenario and seed give identical frames, bit for bit. ``attrs`` (see
+        :func:`results_frame`): ``physiology_warnings`` lists why a run's results are not
+        physiological (a day outside the physiological serum calcium or phosphate, a person's
+        warfarin beyond the levels its laws are calibrated on); ``notes`` lists what is no
+        warning but changes what the run means: off dialysis below
+        ``uraemic_intake_onset_gfr_ml_per_min`` uraemic anorexia leaves part of the diet
+        uneaten, and the note gives the run-mean calcium and phosphorus eaten against the
+        diet's (for a measured intake set ``parameters.uraemic_intake_loss_at_zero_gfr = 0``).
 
     Raises:
         ValueError: ``rows`` is not one of :data:`ROWS`, or ``progress`` is not True or False.
@@ -118,7 +125,10 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
 def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     """The model's recorded rows as a DataFrame with the documented column order.
 
-    ``attrs``: ``scenario``, ``seed``, ``physiology_warnings`` (list of str), ``units`` (column -> unit) and
+    ``attrs``: ``scenario``, ``seed``, ``physiology_warnings`` (list of str: the run left physiology, or a
+    person's warfarin left the range its laws are calibrated on, :func:`warfarin_warning`), ``notes`` (list of
+    str, each ``"label: text"``: what a reader should know that is no warning, :func:`intake_note`; ``run``'s
+    summary prints each as a row), ``units`` (column -> unit) and
     ``start`` (which blood state day 0 started from: :func:`calcium_abm.person.start_description`).
 
     Raises:
@@ -135,10 +145,95 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     collector = model.datacollector
     checked = collector.checked_rows(frame) if isinstance(collector, EndRowsCollector) else frame
     warning = physiology_warning(checked, model.config)
-    frame.attrs["physiology_warnings"] = [*model.__dict__.get("start_warnings", []), *([warning] if warning else [])]
+    warfarin = warfarin_warning(model.config)
+    frame.attrs["physiology_warnings"] = [*model.__dict__.get("start_warnings", []), *([warning] if warning else []),
+                                          *([warfarin] if warfarin else [])]
+    frame.attrs["notes"] = [note] if (note := intake_note(frame, model.config)) else []
     frame.attrs["units"] = {name: unit for name, (unit, _) in COLUMNS.items()}
     frame.attrs["start"] = person.start_description(model)  # the blood state day 0 started from
     return frame
+
+
+#: the highest warfarin dose (mg/day) of the rows that calibrate and check the warfarin laws, W1-W7: row W4's
+#: over-anticoagulated person of 50 (validation.anticoagulation_rows.OVERANTICOAGULATED, INR ~5.8); the other rows
+#: give 3-10 mg/day (W-Age's man of 85 3-6), all with the default warfarin parameters
+WARFARIN_CALIBRATED_MAX_MG_PER_DAY = 24.0
+#: a dose above this many times WARFARIN_CALIBRATED_MAX_MG_PER_DAY is far beyond the rows, whatever plasma level it
+#: gives (a warfarin_half_life_h or warfarin_distribution_volume_l set away from its default)
+WARFARIN_DOSE_MARGIN = 2.0
+
+
+def calibrated_plasma_warfarin_max_mg_l() -> float:
+    """The top of the plasma warfarin range the warfarin laws are calibrated on (mg/L): the steady day-mean level
+    (:func:`.vitamin_k.steady_plasma_warfarin_mg_per_l`) of row W4's dose in its person of 50 with the default
+    warfarin_half_life_h and warfarin_distribution_volume_l (no row runs a higher level)."""
+    from calcium_abm.physiology import parameter_set, vitamin_k
+
+    return vitamin_k.steady_plasma_warfarin_mg_per_l(WARFARIN_CALIBRATED_MAX_MG_PER_DAY, parameter_set())
+
+
+def warfarin_warning(scenario: Scenario) -> str | None:
+    """The warning for a person (not a rodent preset: the rat protocol of row 2 takes up to the schema's 1000
+    mg/day) whose warfarin dose gives a steady plasma level above :func:`calibrated_plasma_warfarin_max_mg_l`, or
+    exceeds WARFARIN_DOSE_MARGIN x WARFARIN_CALIBRATED_MAX_MG_PER_DAY, on some day of the run (day 0 and each
+    schedule change; each dose's level at the age at which it ends, as warfarin's half-life rises with age);
+    else ``None``. It names the dose, the plasma level and the calibrated range."""
+    from calcium_abm.physiology import parameter_set, vitamin_k
+
+    if scenario.patient.species != "human":
+        return None
+    starts = [0, *(day for day in scenario.schedule_boundaries() if day > 0)]
+    worst = None  # (plasma mg/L, dose mg/day)
+    for start, end in zip(starts, [*starts[1:], scenario.days]):
+        state = scenario.state_at(start)
+        if (dose := state.drugs.warfarin_mg_per_day) > 0.0:
+            p = parameter_set(state.parameters)
+            half_life = vitamin_k.personal_warfarin_half_life_h(state.patient.age_years + end / 365.0, p)
+            level = vitamin_k.steady_plasma_warfarin_mg_per_l(dose, p._replace(warfarin_half_life_h=half_life))
+            worst = max(worst or (level, dose), (level, dose))
+    top = calibrated_plasma_warfarin_max_mg_l()
+    if worst is None or not (worst[0] > top * (1.0 + 1e-9)
+                             or worst[1] > WARFARIN_DOSE_MARGIN * WARFARIN_CALIBRATED_MAX_MG_PER_DAY):
+        return None
+    return (f"drugs.warfarin_mg_per_day = {worst[1]:g} gives a steady plasma warfarin of {worst[0]:.3g} mg/L, "
+            f"outside the 0-{top:.3g} mg/L the model's warfarin laws are calibrated on (validation rows W1-W7: doses "
+            f"up to {WARFARIN_CALIBRATED_MAX_MG_PER_DAY:g} mg/day in a person of 50); its INR, clotting factors and "
+            "vitamin K carboxylation there are extrapolation. Doses up to 1000 mg/day are allowed for the rat "
+            "protocol (scenario warfarin_high_k1), not as a human dose.")
+
+
+#: a run-mean share eaten below this is reported by :func:`intake_note` (a share of 1 is the whole diet)
+EATEN_SHARE_NOTED_BELOW = 0.995
+
+
+def intake_note(frame: pd.DataFrame, scenario: Scenario) -> str | None:
+    """The note for a person's run in which uraemic anorexia (:func:`.dialysis.mineral_intake_share`, off dialysis
+    below uraemic_intake_onset_gfr_ml_per_min) left part of the diet uneaten: ``"eaten (run mean): "`` and the
+    calcium (none with calcium acetate, whose calcium the ledger's intake also holds) and phosphorus eaten per
+    day, from the ledgers' intakes on the first and last rows, against the diet's over the same days (the
+    schedule's diet on each) and the share eaten of each; else ``None``. A measured intake is given with
+    ``parameters.uraemic_intake_loss_at_zero_gfr = 0``. ``run``'s summary prints it as its "eaten (run mean)" row."""
+    if scenario.patient.species != "human" or len(frame) < 2 or "p_intake_cum_mg" not in frame.columns:
+        return None
+    first, last = int(frame["day"].iloc[0]), int(frame["day"].iloc[-1])
+    if not last > first:
+        return None
+    starts = [first, *(day for day in scenario.schedule_boundaries() if first < day < last)]
+    diets = [(scenario.state_at(start), end - start) for start, end in zip(starts, [*starts[1:], last])]
+    means = {}  # mineral -> (eaten, the diet's), mg/day over the run
+    for name, column, key in (("calcium", "ca_intake_cum_mg", "calcium_mg_per_day"),
+                              ("phosphorus", "p_intake_cum_mg", "phosphate_mg_per_day")):
+        means[name] = (float(frame[column].iloc[-1] - frame[column].iloc[0]) / (last - first),
+                       sum(getattr(state.diet, key) * n for state, n in diets) / (last - first))
+    if not means["phosphorus"][0] < EATEN_SHARE_NOTED_BELOW * means["phosphorus"][1]:
+        return None
+    if not means["calcium"][1] > 0.0 or any(state.drugs.calcium_acetate_g_per_day for state, _ in diets):
+        del means["calcium"]
+    text = ", ".join(f"{name} {eaten:.0f} of the diet's {diet:.0f} mg/day" for name, (eaten, diet) in means.items())
+    shares = " and ".join(f"{100 * eaten / diet:.0f} %" for eaten, diet in means.values())
+    return (f"eaten (run mean): {text} ({shares} of the diet): uraemic anorexia leaves part of the diet uneaten off "
+            "dialysis below uraemic_intake_onset_gfr_ml_per_min (docs/ODD.md 7.11); for a measured intake set "
+            "parameters.uraemic_intake_loss_at_zero_gfr = 0")
 
 
 class EndRowsCollector(RowCollector):

@@ -203,24 +203,22 @@ def _kidney_limit_rows(scenario, df) -> list[tuple[str, str]]:
     return rows
 
 
-def _eaten_rows(scenario, df) -> list[tuple[str, str]]:
-    """What was eaten where uraemic anorexia took less than the diet (docs/ODD.md 7.11): a fresh nephrologist's
-    measured intake was cut a second time with nothing on screen to say so. The mean over the run from the ledgers'
-    intakes; none for a run whose schedule may change the diet or the kidneys, or a rodent preset."""
-    if scenario.patient.species != "human" or len(df) < 2 or "p_intake_cum_mg" not in df.columns \
-            or scenario.schedule_boundaries():
-        return []
-    state, days = scenario.state_at(0), float(df["day"].iloc[-1] - df["day"].iloc[0])
-    phosphorus = float(df["p_intake_cum_mg"].iloc[-1] - df["p_intake_cum_mg"].iloc[0]) / days
-    if not phosphorus < 0.995 * state.diet.phosphate_mg_per_day:
-        return []
-    text = f"phosphorus {phosphorus:.0f} of the diet's {state.diet.phosphate_mg_per_day:g} mg/day"
-    if not state.drugs.calcium_acetate_g_per_day:  # the calcium ledger's intake also holds calcium acetate's
-        calcium = float(df["ca_intake_cum_mg"].iloc[-1] - df["ca_intake_cum_mg"].iloc[0]) / days
-        text = f"calcium {calcium:.0f} of the diet's {state.diet.calcium_mg_per_day:g} mg/day, {text}"
-    return [("eaten (run mean)", f"{text}: uraemic anorexia, off dialysis below "
-                                 "uraemic_intake_onset_gfr_ml_per_min (docs/ODD.md 7.11); for a measured intake set "
-                                 "parameters.uraemic_intake_loss_at_zero_gfr = 0")]
+def _note_rows(df) -> list[tuple[str, str]]:
+    """The notes ``simulate`` keeps in ``df.attrs["notes"]``, each as its label (before the first ": ") and text:
+    what was eaten where uraemic anorexia took less than the diet (docs/ODD.md 7.11; a fresh nephrologist's measured
+    intake was cut a second time with nothing on screen to say so), :func:`calcium_abm.simulation.intake_note`."""
+    rows = []
+    for note in df.attrs.get("notes", []):
+        label, _, text = note.partition(": ")
+        rows.append((label, text) if text else ("note", note))
+    return rows
+
+
+def _warning_rows(df) -> list[tuple[str, str]]:
+    """The run's physiology warnings (also printed on stderr as the run ends), so the summary a user keeps or
+    pastes says that the results left physiology or the calibrated range (a fresh reviewer's human on warfarin
+    1000 mg/day read INR 14.70 with nothing in the summary to say so)."""
+    return [("physiology warning", warning) for warning in df.attrs.get("physiology_warnings", [])]
 
 
 def _rodent_rows(scenario) -> list[tuple[str, str]]:
@@ -287,6 +285,9 @@ def _person_rows(scenario) -> list[tuple[str, str]]:
     taken = [name.replace("_", " ") if value is True else f"{name.rsplit('_', 3)[0].replace('_', ' ')} "
              f"{setting_text(value)} {setting_unit(f'drugs.{name}')}" for name, value in drugs if value]
     rows = [("patient on day 0", who), ("drugs on day 0", ", ".join(taken) or "none")]
+    if p.species == "human" and p.postmenopausal and drugs.menopausal_hormone_therapy:  # changes where she starts
+        rows.append(("", "hormone therapy on day 0 is taken since her final period, so the start already carries "
+                         "it; a trial that starts therapy puts it in a [[schedule]] entry from day 1"))
     changes = [f"{schedule_days(e.start_day, e.end_day)}: "
                + ", ".join(f"{k.rpartition('.')[2]} = {setting_text(v)}" for k, v in e.set.items())
                for e in scenario.schedule]
@@ -294,6 +295,26 @@ def _person_rows(scenario) -> list[tuple[str, str]]:
         more = len(changes) - 3
         rows.append(("schedule", "; ".join(changes[:3]) + (f"; and {more} more (see the scenario)" if more > 0 else "")))
     return rows
+
+
+def _inr_rows(scenario, df, last, window: str, mean: str) -> list[tuple[str, str]]:
+    """The INR of the late window for a run with warfarin; where the window holds a schedule change (one that
+    changes the settings: it acts from the next day's row), the mean from that change on, so a dose or diet changed
+    in the last 4 weeks is not read as a blend of before and after (a fresh reviewer's 73-day run, K1 from day 60)."""
+    if "plasma_warfarin_mg_l" not in df.columns or not df["plasma_warfarin_mg_l"].max() > 0.0 or not len(last):
+        return []
+    first, end = int(last["day"].iloc[0]), int(last["day"].iloc[-1])
+    changes = [day for day in scenario.schedule_boundaries() if max(first, 1) <= day < end  # day 0's: the start's
+               and scenario.state_at(day) != scenario.state_at(day - 1)]
+    highest = f"highest recorded {df['inr'].max():.2f}"
+    if not changes:
+        return [(f"INR, {window}", f"{float(last['inr'].mean()):.2f} ({mean}; {highest})")]
+    after = last[last["day"] > changes[-1]]
+    n, every = len(after), scenario.simulation.record_every_days
+    span = f"{changes[-1] + 1}-{end}" if end > changes[-1] + 1 else f"{end}"
+    rows = f"day{'s' * (n != 1)} {span}" if every == 1 else f"{n} recorded day{'s' * (n != 1)}, {span}"
+    return [(f"INR, after the day-{changes[-1]} change", f"{float(after['inr'].mean()):.2f} (mean of {rows}: the "
+             f"schedule changed inside the {window}; {highest})")]
 
 
 def summary(scenario, df, out) -> str:
@@ -328,7 +349,8 @@ def summary(scenario, df, out) -> str:
         *_spine_dxa_rows(scenario, df),
         _vessel_row(scenario, df, calc0, calc1, score_text),
         ("dp-ucMGP at the end", f"{ucmgp:.4g} pmol/L"),
-        ("ucOC fraction at the end", "none (no osteocalcin)" if math.isnan(ucoc) else f"{ucoc:.3f}"),
+        ("ucOC fraction at the end", "none (no osteocalcin)" if math.isnan(ucoc) else
+         f"{ucoc:.3f} (level not calibrated; compare runs: docs/outputs.md)"),
         (f"serum Ca, {window}", f"{late('serum_calcium_mmol_l'):.3f} mmol/L ({mean})"),
         (f"serum phosphate, {window}", f"{late('serum_phosphate_mmol_l'):.2f} mmol/L ({mean}; "
                                           f"{late('serum_phosphate_mmol_l', 'min'):.2f}-"
@@ -336,9 +358,9 @@ def summary(scenario, df, out) -> str:
         *_predialysis_rows(scenario, last),
         (f"PTH, {window}", f"{late('pth_pmol_l'):.3g} pmol/L ({mean}); calcitriol "
                            f"{late('calcitriol_relative'):.2f} x normal"),
-        *([(f"INR, {window}", f"{late('inr'):.2f} ({mean}; highest recorded {df['inr'].max():.2f})")]
-          if "plasma_warfarin_mg_l" in df.columns and df["plasma_warfarin_mg_l"].max() > 0.0 else []),
-        *_eaten_rows(scenario, df),
+        *_inr_rows(scenario, df, last, window, mean),
+        *_note_rows(df),
+        *_warning_rows(df),
         *_kidney_limit_rows(scenario, df),
         *_rodent_rows(scenario),
         ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over {over})"),

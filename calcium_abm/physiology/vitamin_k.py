@@ -245,6 +245,15 @@ def steady_plasma_amounts(intake_ug_per_day: dict[str, float], warfarin_mg_per_d
     return amounts, warfarin_mg_per_day * time_scale * math.exp(-kw) / -math.expm1(-kw)
 
 
+def steady_plasma_warfarin_mg_per_l(warfarin_mg_per_day: float, p, time_scale: float = 1.0) -> float:
+    """Day-mean plasma warfarin (mg/L) after long steady daily dosing, the level a run settles at:
+    :func:`steady_plasma_amounts`' start-of-day amount advanced one day by :func:`advance_plasma`
+    (``p.warfarin_half_life_h``: a person's, :func:`personal_warfarin_half_life_h`)."""
+    none = {"k1": 0.0, "mk4": 0.0, "mk7": 0.0}
+    _, warfarin_mg = steady_plasma_amounts(none, warfarin_mg_per_day, p, time_scale)
+    return advance_plasma(none, warfarin_mg, none, warfarin_mg_per_day, p, time_scale)[2].warfarin_mean_mg_per_l
+
+
 def dietary_intake_ug_per_day(diet) -> dict[str, float]:
     """Intake of each form (µg/day) from a scenario's ``diet`` section."""
     return {"k1": diet.vitamin_k1_ug_per_day, "mk4": diet.mk4_ug_per_day, "mk7": diet.mk7_ug_per_day}
@@ -325,10 +334,10 @@ def kh2_per_supply(vkor: float, alternative_reductase_per_h: float, p) -> float:
     return float(reduced_vitamin_k(1.0, vkor, alternative_reductase_per_h, p))
 
 
-__all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "steady_plasma_amounts", "vkor_activity",
-           "tissue_supply_nmol_per_l", "reduced_vitamin_k", "tissue_lag_day", "kh2_per_supply",
-           "form_constants", "dietary_intake_ug_per_day", "steady_tissue_supply_nmol_per_l",
-           "warfarin_clearance_relative", "personal_warfarin_half_life_h"]
+__all__ = ["PARAMETERS", "FORMS", "PlasmaDay", "advance_plasma", "steady_plasma_amounts",
+           "steady_plasma_warfarin_mg_per_l", "vkor_activity", "tissue_supply_nmol_per_l", "reduced_vitamin_k",
+           "tissue_lag_day", "kh2_per_supply", "form_constants", "dietary_intake_ug_per_day",
+           "steady_tissue_supply_nmol_per_l", "warfarin_clearance_relative", "personal_warfarin_half_life_h"]
 
 
 #: the absorbed fractions of the dietary forms of vitamin K, which the ``vitamin_k_disposition`` trait scales
