@@ -101,11 +101,24 @@ def _stdout_is_a_closed_pipe() -> bool:
         return False
 
 
+def _negative_values_joined(argv: list[str]) -> list[str]:
+    """``--opt -5,10`` as ``--opt=-5,10``: argparse takes a value that starts with ``-`` and is no plain number for
+    an option and prints its usage, where the option's own check names the value and what is allowed."""
+    out: list[str] = []
+    for token in argv:
+        if (out and out[-1].startswith("--") and "=" not in out[-1] and len(token) > 1 and token[0] == "-"
+                and (token[1].isdigit() or token[1] == ".")):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_negative_values_joined(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     vars(args).pop("_options_given", None)

@@ -62,7 +62,7 @@ from calcium_abm.inputs.pydantic_messages import checked_scenario
 from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.inputs.kidney_rules import kidney_conflicts, stage_and_gfr, stage_override_problems
 from calcium_abm.inputs.menopause import hormone_therapy_problem
-from calcium_abm.inputs.schedule_checks import MAX_SCHEDULE_ENTRIES, inert_schedule_entries
+from calcium_abm.inputs.schedule_checks import MAX_SCHEDULE_ENTRIES, inert_schedule_entries, settingless_file_problem
 from calcium_abm.inputs.sections import (
     DAYS_PER_YEAR,
     FLAT_KEYS,
@@ -395,10 +395,8 @@ def parse_scenario_toml(data: bytes | str, origin: str = "scenario", default_nam
     Raises :class:`ScenarioError` (see :func:`calcium_abm.inputs.toml_reader.parse_toml`; also if empty).
     """
     table = parse_toml(data, origin, MAX_SCENARIO_BYTES, ScenarioError, "scenario")
-    if not table:  # an empty file is a mistake (the wrong file, or not yet saved), not a scenario
-        raise ScenarioError(f"{origin}: the file has no settings (it is empty or holds only comments); a scenario "
-                            "sets at least one, e.g. [patient] age_years = 60 (the model's default person is "
-                            "the built-in scenario healthy_adult)")
+    if problem := settingless_file_problem(table, overrides):  # the wrong file, or not yet saved: no scenario
+        raise ScenarioError(f"{origin}: {problem}")
     if default_name and "name" not in table:
         table["name"] = default_name
     return _validate_raw(table, overrides, origin, written_out)

@@ -255,8 +255,10 @@ _MASS_UNITS = {"g": "g", "mg": "mg", "ug": "µg", "ng": "ng"}
 
 
 def _mass_unit(name: str) -> str | None:
-    """The mass unit a setting's name carries (``mk7_ug_per_day`` -> ``"ug"``), if any."""
-    found = [part for part in name.rpartition(".")[2].lower().split("_") if part in _MASS_UNITS]
+    """The mass unit a setting's or a scenario's name carries (``mk7_ug_per_day`` -> ``"ug"``, ``mk4_45mg`` ->
+    ``"mg"``), if any."""
+    parts = [re.sub(r"^\d+(?:\.\d+)?", "", part) for part in name.rpartition(".")[2].lower().split("_")]
+    found = [part for part in parts if part in _MASS_UNITS]
     return found[0] if len(found) == 1 else None
 
 
@@ -341,6 +343,19 @@ def _plain_text(value: str, info: ValidationInfo, keep: str = "") -> str:
     return value
 
 
+#: first characters a spreadsheet reads as a formula when it opens a CSV cell (OWASP's CSV injection list)
+FORMULA_LEADS = ("=", "+", "-", "@")
+
+
+def _name_text(value: str, info: ValidationInfo) -> str:
+    """:func:`_plain_text`, and no leading formula character: a name is written into every row of a CSV the
+    dashboard and batches save, where ``=HYPERLINK(...)`` would run when a spreadsheet opens the file."""
+    if value.startswith(FORMULA_LEADS):
+        raise rule_error(f"{info.field_name} = {fmt_value(value)} is not allowed: must not start with "
+                         f"{' '.join(FORMULA_LEADS)} (a spreadsheet opening the saved CSV would run it as a formula)")
+    return _plain_text(value, info)
+
+
 #: the ``name`` and ``description`` of a batch (:class:`calcium_abm.batch.spec.BatchSpec`) or a scenario
-PlainName = Annotated[str, AfterValidator(_plain_text)]
+PlainName = Annotated[str, AfterValidator(_name_text)]
 PlainDescription = Annotated[str, AfterValidator(lambda value, info: _plain_text(value, info, keep="\n\t"))]

@@ -1,4 +1,5 @@
-"""Checks of a scenario's ``[[schedule]]`` that need its effective settings day by day.
+"""Checks of a scenario's ``[[schedule]]`` that need its effective settings day by day, and of a file that sets
+nothing (:func:`settingless_file_problem`).
 
 :func:`inert_schedule_entries` refuses a schedule entry that changes nothing: every value it sets
 is already in force on every day it acts (the scenario's own value, a default, or an earlier entry's).
@@ -16,6 +17,25 @@ from calcium_abm.inputs.messages import fmt_value
 #: work: 500 entries 1.8 s, 1,000 3.8 s, 2,000 16 s on this 2-core machine, 2026-12-06); a daily dose over a year is
 #: one entry with start_day and end_day, not 365
 MAX_SCHEDULE_ENTRIES = 1000
+
+
+#: a scenario file's keys that label it and set nothing a rule reads
+LABEL_KEYS = frozenset({"name", "description", "source"})
+
+
+def settingless_file_problem(table: dict, overrides: Any = None) -> str | None:
+    """The refusal of a scenario file that sets nothing (empty, comments only, only labels, or ``schedule = []``),
+    unless ``overrides`` set something other than the run's length and seed (``simulation.*``); else ``None``."""
+    settings = [key for key in (overrides or {}) if not str(key).startswith("simulation.")]
+    example = ("a scenario sets at least one, e.g. [patient] age_years = 60 (the model's default person is the "
+               "built-in scenario healthy_adult)")
+    if table.get("schedule") == []:
+        return "schedule = [] sets nothing: leave it out, or give [[schedule]] entries"
+    if not table:
+        return f"the file has no settings (it is empty or holds only comments); {example}"
+    if not set(table) - LABEL_KEYS and not settings:
+        return f"the file sets only {', '.join(sorted(table))}, which label it; {example}"
+    return None
 
 
 def _value(scenario: Any, path: str) -> Any:

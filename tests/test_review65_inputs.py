@@ -1,0 +1,74 @@
+"""A fresh reviewer's hostile inputs (review 65): a scenario name that a spreadsheet runs as a formula, a file that
+sets only its name or an empty schedule, an option value that starts with a minus sign, a scenario suggestion
+across mass units, menopause laws set for a woman whose estrogen never falls in the run, and a final period
+planned beyond the run's reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from calcium_abm import simulate
+from calcium_abm.cli import main
+from calcium_abm.errors import ScenarioError
+from calcium_abm.physiology import conditional_parameters
+from calcium_abm.scenario import load_scenario, parse_scenario_toml
+
+TINY = {f"simulation.{t}_grid_{s}": 16 for t in ("bone", "vessel") for s in ("width", "height")}
+SMALL = [f"--set={key}=16" for key in TINY]
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","y")', "+cmd", "-2+3", "@SUM(A1)"])
+def test_a_name_a_spreadsheet_would_run_is_refused(name):
+    with pytest.raises(ScenarioError, match=r"must not start with = \+ - @ \(a spreadsheet"):
+        parse_scenario_toml(f"name = '{name}'\n[diet]\nmk7_ug_per_day = 6\n")  # a TOML literal string
+    assert parse_scenario_toml('name = "K2 = low"\n[diet]\nmk7_ug_per_day = 6\n').name == "K2 = low"
+
+
+def test_a_file_that_sets_nothing_is_refused_and_a_label_with_a_setting_is_not():
+    with pytest.raises(ScenarioError, match="sets only description, name, which label it"):
+        parse_scenario_toml('name = "only"\ndescription = "d"\n')
+    with pytest.raises(ScenarioError, match=r"schedule = \[\] sets nothing"):
+        parse_scenario_toml('name = "x"\nschedule = []\n[diet]\nmk7_ug_per_day = 6\n')
+    with pytest.raises(ScenarioError, match="sets only name"):  # the run's length is no setting of the person
+        parse_scenario_toml('name = "only"\n', overrides={"simulation.years": 1.0})
+    assert parse_scenario_toml('name = "only"\n', overrides={"patient.age_years": 60.0}).patient.age_years == 60.0
+
+
+def test_an_option_value_with_a_leading_minus_gets_the_options_own_message(capsys, tmp_path):
+    assert main(["power", str(tmp_path / "none"), "--outcome", "x", "--sizes", "-5,10"]) == 2
+    err = capsys.readouterr().err
+    assert "--sizes '-5' is not allowed: must be a whole number" in err and "usage:" not in err
+
+
+def test_a_scenario_suggestion_across_mass_units_says_so():
+    with pytest.raises(ScenarioError, match=r"did you mean 'mk4_45mg'\? \(note: mg, not µg\)"):
+        load_scenario("mk4_45ug")
+
+
+_WOMAN_30 = {"patient.sex": "female", "patient.age_years": 30.0}
+
+
+def test_a_menopause_law_is_refused_for_a_woman_whose_estrogen_never_falls_in_the_run():
+    assert "estrogen_loss_activation_factor" in conditional_parameters.MENOPAUSE_LAWS
+    with pytest.raises(ScenarioError, match="does nothing in this run: it acts only where patient.sex is "
+                                            '"female" and her estrogen falls during the run'):
+        simulate("healthy_adult", years=0.1, overrides={**TINY, **_WOMAN_30,
+                                                       "parameters.estrogen_loss_activation_factor": 3.6})
+    # a constant of women that is no menopause law still acts for her (her young-adult reference)
+    assert "young_adult_spine_bmd_female_g_cm2" not in conditional_parameters.MENOPAUSE_LAWS
+    # with her perimenopause in the run the law acts, and changes her run
+    near = {**TINY, **_WOMAN_30, "patient.age_years": 48.0, "patient.age_at_final_menstrual_period": 50.0}
+    base = simulate("healthy_adult", years=0.3, overrides=near)
+    changed = simulate("healthy_adult", years=0.3, overrides={**near, "parameters.estrogen_loss_activation_factor": 3.6})
+    assert not base["bone_mineral_density_g_cm2"].equals(changed["bone_mineral_density_g_cm2"])
+
+
+def test_a_final_period_beyond_the_runs_reach_is_refused_and_one_within_it_acts():
+    with pytest.raises(ScenarioError, match=r"patient.age_at_final_menstrual_period = 55 does nothing in this run: "
+                                            r"the run ends at age 31"):
+        simulate("healthy_adult", years=1.0, overrides={**TINY, **_WOMAN_30,
+                                                       "patient.age_at_final_menstrual_period": 55.0})
+    without = simulate("healthy_adult", years=0.2, seed=2, overrides={**TINY, **_WOMAN_30, "patient.age_years": 40.0})
+    planned = simulate("healthy_adult", years=0.2, seed=2, overrides={
+        **TINY, **_WOMAN_30, "patient.age_years": 40.0, "patient.age_at_final_menstrual_period": 45.0})
+    assert not without["bone_mineral_density_g_cm2"].equals(planned["bone_mineral_density_g_cm2"])
