@@ -44,7 +44,6 @@ ACTS_ELSEWHERE = {
     "liver_alternative_reductase_per_h": ("long_term_warfarin", {}, 0.2),  # the warfarin-insensitive reductase
     "osteophyte_onset_age_years": ("healthy_adult", {"patient.age_years": 42.0}, 1.0),  # a spine readout from 40-50
     **{name: ("healthy_adult", _MAN_85, 1.0) for name in (  # laws of old age and of a grown plaque
-        "absorption_fraction_decline_per_year", "absorption_decline_onset_age_years", "reference_fractional_absorption",
         "ultrafiltrable_calcium_fraction", "intimal_sqrt_score_growth_per_year", "intimal_capxp_exponent",
         "intimal_esrd_growth_factor", "intimal_inhibitor_loss_exponent", "intimal_mgp_half_saturation",
         "intimal_reference_active_mgp")},

@@ -232,6 +232,10 @@ _SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_paramete
                  [{"start_day": 5, "set": {"drugs.menopausal_hormone_therapy": True}}]),
                  {**_WOMAN, "age_years": 59, "years_since_menopause": 8})
                 for name in ("hormone_therapy_vessel_window_full_years", "hormone_therapy_vessel_window_end_years")},
+             # gut calcium absorption falls past 60 (and its reference fraction scales the fall): a man of 65
+             **{name: ("healthy_adult", {"age_years": 65}) for name in (
+                 "absorption_fraction_decline_per_year", "absorption_decline_onset_age_years",
+                 "reference_fractional_absorption")},
              # warfarin's clearance falls past 71: a man of 85 on warfarin
              **{name: ("healthy_adult", {"age_years": 85, "warfarin_mg_per_day": 5.0})
                 for name in ("warfarin_clearance_decline_per_year", "warfarin_clearance_decline_onset_age_years")}}

@@ -59,7 +59,8 @@ def test_a_menopause_law_is_refused_for_a_woman_whose_estrogen_never_falls_in_th
     # with her perimenopause in the run the law acts, and changes her run
     near = {**TINY, **_WOMAN_30, "patient.age_years": 48.0, "patient.age_at_final_menstrual_period": 50.0}
     base = simulate("healthy_adult", years=0.3, overrides=near)
-    changed = simulate("healthy_adult", years=0.3, overrides={**near, "parameters.estrogen_loss_activation_factor": 3.6})
+    changed = simulate("healthy_adult", years=0.3,
+                       overrides={**near, "parameters.estrogen_loss_activation_factor": 3.6})
     assert not base["bone_mineral_density_g_cm2"].equals(changed["bone_mineral_density_g_cm2"])
 
 
@@ -72,3 +73,22 @@ def test_a_final_period_beyond_the_runs_reach_is_refused_and_one_within_it_acts(
     planned = simulate("healthy_adult", years=0.2, seed=2, overrides={
         **TINY, **_WOMAN_30, "patient.age_years": 40.0, "patient.age_at_final_menstrual_period": 45.0})
     assert not without["bone_mineral_density_g_cm2"].equals(planned["bone_mineral_density_g_cm2"])
+
+
+def test_an_age_law_or_the_plaque_law_is_refused_before_the_person_reaches_it():
+    """A man of 50 over a year: gut absorption falls only past 60, and his intimal plaque begins at 53."""
+    for name, value in (("absorption_fraction_decline_per_year", 0.0042), ("reference_fractional_absorption", 0.6),
+                        ("absorption_decline_onset_age_years", 120.0)):
+        with pytest.raises(ScenarioError, match=rf"parameters.{name} = .* does nothing in this run: it acts only "
+                                                r"where a person \(not a rodent preset\) is older"):
+            simulate("healthy_adult", years=1.0, overrides={**TINY, f"parameters.{name}": value})
+    with pytest.raises(ScenarioError, match=r"parameters.intimal_sqrt_score_growth_per_year = 1.6 does nothing in "
+                                            r"this run: it acts on intimal plaque once it has begun, and this "
+                                            r"person's onset comes at age 53.0 and the run ends at 51.0"):
+        simulate("healthy_adult", years=1.0, overrides={**TINY, "parameters.intimal_sqrt_score_growth_per_year": 1.6})
+    # an onset moved before the calibration age (50) acts at any age: absorption is taken relative to that age's
+    young = {**TINY, "patient.age_years": 40.0}
+    moved = simulate("healthy_adult", years=0.2,
+                     overrides={**young, "parameters.absorption_decline_onset_age_years": 45.0})
+    without = simulate("healthy_adult", years=0.2, overrides=young)
+    assert not moved["serum_calcium_mmol_l"].equals(without["serum_calcium_mmol_l"])

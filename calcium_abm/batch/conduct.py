@@ -40,16 +40,17 @@ def unread_settings(scenario) -> set[str]:
     :func:`person_of_cohort` therefore leaves out (or, ``patient.peak_bone_mass``, sets back to 1):
     the spreads this person's traits do not let act (:func:`.person_traits.inert_spreads`), a drug's or
     treatment's parameters without it (:func:`.conditional_parameters.inert_conditional_parameters`), another
-    species' parameters, a peak bone mass beside a measured T-score, a plaque growth whose plaque starts
-    after the run (:func:`.person_traits.plaque_onset_after_run`), a CKD stage whose GFR the person's age
+    species' parameters, a peak bone mass beside a measured T-score, a plaque growth or the plaque law's parameters
+    whose plaque starts after the run (:func:`.person_traits.plaque_onset_after_run`), a CKD stage whose GFR the person's age
     alone already passes (:func:`calcium_abm.inert_settings.ckd_stage_unread`). Not the spreads only a cohort's
     draw reads (:data:`.person_traits.DRAW_ONLY_SPREADS`): they act in the draw, before the run."""
     from calcium_abm.physiology.conditional_parameters import inert_conditional_parameters
     from calcium_abm.inert_settings import ckd_stage_unread
-    from calcium_abm.physiology.person_traits import inert_spreads, plaque_onset_after_run, t_score_sets_start_bone
+    from calcium_abm.physiology.person_traits import (inert_spreads, plaque_onset_after_run, plaque_parameters_unread,
+                                                      t_score_sets_start_bone)
     from calcium_abm.physiology.species import other_species_parameters
 
-    names = {*inert_spreads(scenario), *inert_conditional_parameters(scenario),
+    names = {*inert_spreads(scenario), *inert_conditional_parameters(scenario), *plaque_parameters_unread(scenario),
              *other_species_parameters(scenario.parameters, scenario.patient.species)}
     unread = {f"parameters.{name}" for name in names}
     if t_score_sets_start_bone(scenario.patient):  # a drawn or swept peak does nothing beside a T-score

@@ -314,8 +314,38 @@ _WARFARIN_ONSET = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rode
                    "end than this onset or the default one (71): moving the onset changes the clearance only at ages "
                    "past one of them", lambda state: _warfarin_past_clearance_onset(state, or_default=True))
 
+def _past_absorption_onset(state, or_default: bool = False) -> bool:
+    """Whether a person (not a rodent preset, whose age laws are off) is older by the run's end than the onset of the
+    absorption decline in force (or, ``or_default``, than the default onset), or the model's calibration reference
+    age is (its rates are taken relative to that age's: :func:`.ageing.personal_parameters`)."""
+    from calcium_abm.physiology import ageing
+
+    name = "absorption_decline_onset_age_years"
+    onset = _parameter(state, name, ageing)
+    onset = min(onset, _default(name, ageing)) if or_default else onset
+    oldest = max(state.patient.age_years + state.simulation.years,
+                 _parameter(state, "calibration_reference_age_years", ageing))
+    return state.patient.species == "human" and oldest > onset
+
+
+_ABSORPTION_AGE = ("a person (not a rodent preset) is older by the run's end than parameters.absorption_decline_"
+                   "onset_age_years (60 unless set): gut calcium absorption falls only past that age",
+                   _past_absorption_onset)
+_ABSORPTION_ONSET = ("a person (not a rodent preset) is older by the run's end than this onset or the default one "
+                     "(60): moving the onset changes absorption only at ages past one of them",
+                     lambda state: _past_absorption_onset(state, or_default=True))
+_ABSORPTION_REFERENCE = ("a person (not a rodent preset) is older by the run's end than the absorption decline's onset "
+                         "(60 unless set), or is a woman past her final period (the menopause's fall): the declines "
+                         "of the fraction absorbed are taken relative to this reference fraction",
+                         lambda state: _past_absorption_onset(state) or (state.patient.species == "human"
+                                                                         and _female(state)
+                                                                         and state.patient.postmenopausal))
+
 #: parameter -> (where it acts, in words; whether it acts in one day's settings, a validated state)
 CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
+    "absorption_fraction_decline_per_year": _ABSORPTION_AGE,
+    "absorption_decline_onset_age_years": _ABSORPTION_ONSET,
+    "reference_fractional_absorption": _ABSORPTION_REFERENCE,
     "warfarin_half_life_h": _WARFARIN,
     "warfarin_distribution_volume_l": _WARFARIN,
     "warfarin_clearance_decline_per_year": _WARFARIN_AGE,

@@ -246,6 +246,21 @@ def plaque_growth_unread(scenario) -> tuple[float, float] | None:
     return None if scenario.patient.wall_plaque_growth == 1.0 else plaque_onset_after_run(scenario)
 
 
+#: the intima's parameters read only once plaque has begun (its growth, :func:`.intima.intima_growth_mg`, and the
+#: chemistry that drives it, which :func:`plaque_onset_after_run` already takes at its fastest for the onset); the
+#: onset's own parameters move the onset and are not among them
+PLAQUE_LAW_PARAMETERS = ("intimal_sqrt_score_growth_per_year", "intimal_mgp_half_saturation",
+                         "intimal_reference_active_mgp", "intimal_capxp_exponent", "intimal_esrd_growth_factor",
+                         "intimal_inhibitor_loss_exponent")
+
+
+def plaque_parameters_unread(scenario) -> list[str]:
+    """The :data:`PLAQUE_LAW_PARAMETERS` a validated ``scenario`` sets whose person's plaque begins only after the
+    run (:func:`plaque_onset_after_run`): a healthy man of 50 over a year (his onset comes at 53)."""
+    set_here = [name for name in PLAQUE_LAW_PARAMETERS if name in scenario.parameters]
+    return set_here if set_here and plaque_onset_after_run(scenario) else []
+
+
 def _acts_for(name: str, patients) -> bool:
     key = CONDITIONAL_SPREADS[name][0]
     if key == "calcification_propensity":  # read when the wall starts (intima.start_intima), not later
@@ -288,6 +303,11 @@ def inert_setting_problems(scenario) -> list[str]:
         problems.append(f"patient.wall_plaque_growth = {patient.wall_plaque_growth:g} does nothing in this run: "
                         f"{PLAQUE_GROWTH_UNREAD} this person's onset comes at age {unread[0]:.1f} and the run "
                         f"ends at {unread[1]:.1f}; run longer or leave it at 1")
+    if names := plaque_parameters_unread(scenario):
+        onset, end = plaque_onset_after_run(scenario)
+        problems += [f"parameters.{name} = {parameters[name]:g} does nothing in this run: it acts on intimal plaque "
+                     f"once it has begun, and this person's onset comes at age {onset:.1f} and the run ends at "
+                     f"{end:.1f}; run longer or leave it out" for name in names]
     return problems
 
 
