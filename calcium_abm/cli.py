@@ -13,6 +13,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import re
 import select
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -105,9 +106,10 @@ def _negative_values_joined(argv: list[str]) -> list[str]:
     """``--opt -5,10`` as ``--opt=-5,10``: argparse takes a value that starts with ``-`` and is no plain number for
     an option and prints its usage, where the option's own check names the value and what is allowed."""
     out: list[str] = []
-    for token in argv:
-        if (out and out[-1].startswith("--") and "=" not in out[-1] and len(token) > 1 and token[0] == "-"
-                and (token[1].isdigit() or token[1] == ".")):
+    for i, token in enumerate(argv):
+        if token == "--":  # the rest are positional, as written
+            return [*out, *argv[i:]]
+        if out and out[-1].startswith("--") and "=" not in out[-1] and re.fullmatch(r"-[\d.][\d.,eE+-]*", token):
             out[-1] = f"{out[-1]}={token}"
         else:
             out.append(token)

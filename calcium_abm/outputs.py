@@ -175,7 +175,7 @@ _DECLARED: dict[str, Column] = {
     "plasma_mk4_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-4", 't.plasma.mean_nmol_per_l["mk4"]'),
     "plasma_mk7_nmol_l": Column("nmol/L", "Day-mean plasma menaquinone-7", 't.plasma.mean_nmol_per_l["mk7"]'),
     "plasma_warfarin_mg_l": Column("mg/L", "Day-mean plasma warfarin; a person whose dose's steady level passes that of "
-                                           "the highest dose of rows W1-W7 gets a physiology warning "
+                                           "the highest dose of rows W1-W7 gets a calibration warning "
                                            "(simulation.warfarin_warning)", "t.plasma.warfarin_mean_mg_per_l"),
     "vkor_activity_fraction": Column("-", "Hepatic VKOR activity left under warfarin (1 = uninhibited; vessel wall and bone are more inhibited)",
                                      "t.m.carboxylation.vkor_activity_fraction"),

@@ -55,9 +55,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.keys import flatten, parameter_registry, resolve_key, unknown_parameter_hint
 from calcium_abm.inputs.memory import BYTES_PER_PATCH_ESTIMATE, check_memory, memory_estimate_bytes
-from calcium_abm.inputs.messages import (MAX_LISTED_PROBLEMS, PlainDescription, PlainName, counted, did_you_mean, fmt_num,
-                                         join_problems, problem_lines, range_text, rule_error, schedule_label, shorten,
-                                         unit_suffix)
+from calcium_abm.inputs.messages import (FORMULA_LEADS, MAX_LISTED_PROBLEMS, PlainDescription, PlainName, counted,
+                                         did_you_mean, fmt_num, join_problems, problem_lines, range_text, rule_error,
+                                         schedule_label, shorten, unit_suffix)
 from calcium_abm.inputs.pydantic_messages import checked_scenario
 from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.inputs.kidney_rules import kidney_conflicts, stage_and_gfr, stage_override_problems
@@ -397,8 +397,8 @@ def parse_scenario_toml(data: bytes | str, origin: str = "scenario", default_nam
     table = parse_toml(data, origin, MAX_SCENARIO_BYTES, ScenarioError, "scenario")
     if problem := settingless_file_problem(table, overrides):  # the wrong file, or not yet saved: no scenario
         raise ScenarioError(f"{origin}: {problem}")
-    if default_name and "name" not in table:
-        table["name"] = default_name
+    if default_name and "name" not in table:  # a file's name, not the user's text: made safe, not refused
+        table["name"] = f"_{default_name}" if default_name.startswith(FORMULA_LEADS) else default_name
     return _validate_raw(table, overrides, origin, written_out)
 
 

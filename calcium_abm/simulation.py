@@ -20,6 +20,7 @@ from calcium_abm.outputs import COLUMNS, RowCollector, physiology_row, physiolog
 from calcium_abm.physiology.kidney import PHYSIOLOGICAL_RANGES
 from calcium_abm.scenario import Scenario, load_scenario
 from calcium_abm.stepping import step_days
+from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
 
 def prepare_scenario(scenario: str | Path | Mapping[str, Any] | Scenario, years: float | None = None,
@@ -80,8 +81,9 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
         ``simulation.record_every_days`` (day 0 and the last day always included). The
         same scenario and seed give identical frames, bit for bit. ``attrs`` (see
         :func:`results_frame`): ``physiology_warnings`` lists why a run's results are not
-        physiological (a day outside the physiological serum calcium or phosphate, a person's
-        warfarin beyond the levels its laws are calibrated on); ``notes`` lists what is no
+        physiological (a day outside the physiological serum calcium or phosphate);
+        ``calibration_warnings`` where an input lies beyond what the laws are calibrated on (a
+        person's warfarin beyond the warfarin rows' levels); ``notes`` lists what is no
         warning but changes what the run means: off dialysis below
         ``uraemic_intake_onset_gfr_ml_per_min`` uraemic anorexia leaves part of the diet
         uneaten, and the note gives the run-mean calcium and phosphorus eaten against the
@@ -125,8 +127,9 @@ def simulate(scenario: str | Path | Mapping[str, Any] | Scenario = "healthy_adul
 def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     """The model's recorded rows as a DataFrame with the documented column order.
 
-    ``attrs``: ``scenario``, ``seed``, ``physiology_warnings`` (list of str: the run left physiology, or a
-    person's warfarin left the range its laws are calibrated on, :func:`warfarin_warning`), ``notes`` (list of
+    ``attrs``: ``scenario``, ``seed``, ``physiology_warnings`` (list of str: the run left physiology; a batch marks
+    such runs), ``calibration_warnings`` (list of str: an input beyond the range its laws are calibrated on,
+    :func:`warfarin_warning`; the run did not leave physiology), ``notes`` (list of
     str, each ``"label: text"``: what a reader should know that is no warning, :func:`intake_note`; ``run``'s
     summary prints each as a row), ``units`` (column -> unit) and
     ``start`` (which blood state day 0 started from: :func:`calcium_abm.person.start_description`).
@@ -146,8 +149,8 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     checked = collector.checked_rows(frame) if isinstance(collector, EndRowsCollector) else frame
     warning = physiology_warning(checked, model.config)
     warfarin = warfarin_warning(model.config)
-    frame.attrs["physiology_warnings"] = [*model.__dict__.get("start_warnings", []), *([warning] if warning else []),
-                                          *([warfarin] if warfarin else [])]
+    frame.attrs["physiology_warnings"] = [*model.__dict__.get("start_warnings", []), *([warning] if warning else [])]
+    frame.attrs["calibration_warnings"] = [warfarin] if warfarin else []
     frame.attrs["notes"] = [note] if (note := intake_note(frame, model.config)) else []
     frame.attrs["units"] = {name: unit for name, (unit, _) in COLUMNS.items()}
     frame.attrs["start"] = person.start_description(model)  # the blood state day 0 started from
@@ -188,7 +191,8 @@ def warfarin_warning(scenario: Scenario) -> str | None:
         state = scenario.state_at(start)
         if (dose := state.drugs.warfarin_mg_per_day) > 0.0:
             p = parameter_set(state.parameters)
-            half_life = vitamin_k.personal_warfarin_half_life_h(state.patient.age_years + end / 365.0, p)
+            age = state.patient.age_years + end / DAYS_PER_YEAR_OF_AGE
+            half_life = vitamin_k.personal_warfarin_half_life_h(age, p)
             level = vitamin_k.steady_plasma_warfarin_mg_per_l(dose, p._replace(warfarin_half_life_h=half_life))
             worst = max(worst or (level, dose), (level, dose))
     top = calibrated_plasma_warfarin_max_mg_l()

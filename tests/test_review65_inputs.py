@@ -1,7 +1,7 @@
 """A fresh reviewer's hostile inputs (review 65): a scenario name that a spreadsheet runs as a formula, a file that
 sets only its name or an empty schedule, an option value that starts with a minus sign, a scenario suggestion
-across mass units, menopause laws set for a woman whose estrogen never falls in the run, and a final period
-planned beyond the run's reach."""
+across mass units, menopause laws set for a woman whose estrogen never falls in the run, and age laws set for a
+person the run never brings to their age."""
 
 from __future__ import annotations
 
@@ -25,19 +25,38 @@ def test_a_name_a_spreadsheet_would_run_is_refused(name):
 
 
 def test_a_file_that_sets_nothing_is_refused_and_a_label_with_a_setting_is_not():
-    with pytest.raises(ScenarioError, match="sets only description, name, which label it"):
+    with pytest.raises(ScenarioError, match="sets only description, name, which set no person"):
         parse_scenario_toml('name = "only"\ndescription = "d"\n')
     with pytest.raises(ScenarioError, match=r"schedule = \[\] sets nothing"):
         parse_scenario_toml('name = "x"\nschedule = []\n[diet]\nmk7_ug_per_day = 6\n')
     with pytest.raises(ScenarioError, match="sets only name"):  # the run's length is no setting of the person
         parse_scenario_toml('name = "only"\n', overrides={"simulation.years": 1.0})
+    with pytest.raises(ScenarioError, match="sets only name"):  # flat or dotted, a grid is none either
+        parse_scenario_toml('name = "only"\n', overrides={"bone_grid_width": 16})
+    with pytest.raises(ScenarioError, match="sets only simulation"):
+        parse_scenario_toml('[simulation]\nyears = 2\n')
+    # a name taken from the file's own name is made safe, not refused: the user never wrote it
+    assert parse_scenario_toml("[diet]\nmk7_ug_per_day = 6\n", default_name="-5mg_calcium").name == "_-5mg_calcium"
     assert parse_scenario_toml('name = "only"\n', overrides={"patient.age_years": 60.0}).patient.age_years == 60.0
 
 
-def test_an_option_value_with_a_leading_minus_gets_the_options_own_message(capsys, tmp_path):
+def test_an_option_value_with_a_leading_minus_gets_the_options_own_message(capsys, tmp_path, monkeypatch):
     assert main(["power", str(tmp_path / "none"), "--outcome", "x", "--sizes", "-5,10"]) == 2
     err = capsys.readouterr().err
     assert "--sizes '-5' is not allowed: must be a whole number" in err and "usage:" not in err
+    # after a bare -- every argument is positional, as written: a file whose name starts with a minus sign
+    (tmp_path / "-1.toml").write_text("[diet]\nmk7_ug_per_day = 6\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--", "-1.toml"]) == 0
+    assert "is a valid scenario '_-1'" in capsys.readouterr().out
+
+
+def test_an_arm_name_a_spreadsheet_would_run_is_refused():
+    from calcium_abm.batch.spec import BatchError, load_batch
+
+    with pytest.raises(BatchError, match=r"name = \"-2\+3\" is not allowed: use letters, digits and _ \. \+ -, not "
+                                         r"\+ or - first"):
+        load_batch({"scenario": "healthy_adult", "arms": [{"name": "-2+3"}, {"name": "b"}]})
 
 
 def test_a_scenario_suggestion_across_mass_units_says_so():
@@ -54,6 +73,12 @@ def test_a_menopause_law_is_refused_for_a_woman_whose_estrogen_never_falls_in_th
                                             '"female" and her estrogen falls during the run'):
         simulate("healthy_adult", years=0.1, overrides={**TINY, **_WOMAN_30,
                                                        "parameters.estrogen_loss_activation_factor": 3.6})
+    # standard-dose therapy taken from day 0 gives all of it back; a rodent preset's kidney takes no person's rates
+    for scenario, extra in (("postmenopausal", {"drugs.menopausal_hormone_therapy": True}),
+                            ("warfarin_high_k1", {"patient.sex": "female", "patient.postmenopausal": True})):
+        with pytest.raises(ScenarioError, match="parameters.estrogen_phosphate_threshold_rise = 0.8 does nothing"):
+            simulate(scenario, years=0.05, overrides={**TINY, **extra,
+                                                       "parameters.estrogen_phosphate_threshold_rise": 0.8})
     # a constant of women that is no menopause law still acts for her (her young-adult reference)
     assert "young_adult_spine_bmd_female_g_cm2" not in conditional_parameters.MENOPAUSE_LAWS
     # with her perimenopause in the run the law acts, and changes her run
@@ -62,17 +87,6 @@ def test_a_menopause_law_is_refused_for_a_woman_whose_estrogen_never_falls_in_th
     changed = simulate("healthy_adult", years=0.3,
                        overrides={**near, "parameters.estrogen_loss_activation_factor": 3.6})
     assert not base["bone_mineral_density_g_cm2"].equals(changed["bone_mineral_density_g_cm2"])
-
-
-def test_a_final_period_beyond_the_runs_reach_is_refused_and_one_within_it_acts():
-    with pytest.raises(ScenarioError, match=r"patient.age_at_final_menstrual_period = 55 does nothing in this run: "
-                                            r"the run ends at age 31"):
-        simulate("healthy_adult", years=1.0, overrides={**TINY, **_WOMAN_30,
-                                                       "patient.age_at_final_menstrual_period": 55.0})
-    without = simulate("healthy_adult", years=0.2, seed=2, overrides={**TINY, **_WOMAN_30, "patient.age_years": 40.0})
-    planned = simulate("healthy_adult", years=0.2, seed=2, overrides={
-        **TINY, **_WOMAN_30, "patient.age_years": 40.0, "patient.age_at_final_menstrual_period": 45.0})
-    assert not without["bone_mineral_density_g_cm2"].equals(planned["bone_mineral_density_g_cm2"])
 
 
 def test_an_age_law_or_the_plaque_law_is_refused_before_the_person_reaches_it():

@@ -63,7 +63,8 @@ def test_the_steady_plasma_warfarin_is_where_the_model_settles():
 
 def test_a_human_warfarin_dose_far_beyond_the_rows_is_warned_in_attrs_and_the_summary(tmp_path, capsys):
     frame = simulate("healthy_adult", years=0.05, overrides={**TINY, "warfarin_mg_per_day": 1000})
-    (warning,) = frame.attrs["physiology_warnings"]
+    (warning,) = frame.attrs["calibration_warnings"]
+    assert frame.attrs["physiology_warnings"] == []  # the run stayed physiological: a batch must not mark it
     top = calibrated_plasma_warfarin_max_mg_l()
     assert "drugs.warfarin_mg_per_day = 1000" in warning and f"0-{top:.3g} mg/L" in warning
     level = float(re.search(r"plasma warfarin of ([\d.]+) mg/L", warning).group(1))
@@ -71,16 +72,16 @@ def test_a_human_warfarin_dose_far_beyond_the_rows_is_warned_in_attrs_and_the_su
     assert main(["run", "healthy_adult", "--years", "0.1", *SMALL, "--set", "warfarin_mg_per_day=1000",
                  "--out", str(tmp_path / "w.csv")]) == 0
     captured = capsys.readouterr()
-    assert ("physiology warning", warning) in _lines(captured.out)
+    assert ("calibration warning", warning) in _lines(captured.out)
     assert captured.err.count("warning: drugs.warfarin_mg_per_day = 1000") == 1
 
 
 def test_the_rat_protocol_and_usual_doses_are_not_warned():
-    assert simulate("warfarin_high_k1", years=0.02, overrides=TINY).attrs["physiology_warnings"] == []
+    assert simulate("warfarin_high_k1", years=0.02, overrides=TINY).attrs["calibration_warnings"] == []
     for dose in (5.0, WARFARIN_CALIBRATED_MAX_MG_PER_DAY):  # row W1's and row W4's person of 50
         assert warfarin_warning(load_scenario("healthy_adult").with_overrides({"warfarin_mg_per_day": dose})) is None
     assert "12 mg/day" not in "".join(simulate("healthy_adult", years=0.02, overrides={
-        **TINY, "warfarin_mg_per_day": 12.0}).attrs["physiology_warnings"])
+        **TINY, "warfarin_mg_per_day": 12.0}).attrs["calibration_warnings"])
 
 
 def test_the_bound_reads_age_schedule_and_the_dose_margin():

@@ -501,6 +501,9 @@ def test_a_known_failure_is_judged_against_its_band_and_shown_not_hidden():
     assert hit.passed and not hit.known_failure and _status(hit) == PASS
     plain = CriterionResult(Criterion("y", lambda runs: 0.0, 0.3, 0.7, "0.5", "%/year"), (1.0,), 1.0, 1.0, 1.0)
     assert not plain.passed and not plain.known_failure and _status(plain) == "FAIL"
+    # a known failure whose runs raised is a FAIL: its reason describes a result, not a crash (review 65)
+    crashed = CriterionResult(crit, (), float("nan"), float("nan"), float("nan"), error="run failed: ScenarioError")
+    assert not crashed.passed and not crashed.known_failure and _status(crashed) == "FAIL"
 
 
 def test_a_pass_whose_confidence_interval_leaves_its_band_is_named_as_near_the_edge():

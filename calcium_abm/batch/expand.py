@@ -1,7 +1,8 @@
 """Turn a batch into its runs: (scenario, seed, labels) each, with a stable identity.
 
-A pure function of the batch file (the same runs, order and seeds on any machine); a run's id hashes its resolved
-scenario TOML (with its seed) and the output mode, so a resumed batch can tell finished runs apart.
+Everything here is a pure function of the batch file: the same file gives the same runs, in the same order,
+with the same seeds, on any machine. A run's id is a hash of its resolved scenario TOML (which holds its seed)
+and the output mode, so a resumed batch can tell finished runs apart.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from calcium_abm.inputs.trial_tables import arm_place
 from calcium_abm.inputs.sections import (DAYS_PER_YEAR, MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_MENOPAUSE_YEARS,
                                          MIN_HUMAN_AGE_YEARS, oldest_age_years, oldest_start_age_years)
 from calcium_abm.inert_settings import start_problems
-from calcium_abm.physiology.conditional_parameters import estrogen_falls_by
 
 __all__ = ["RunList", "RunSpec", "TrialPlan", "arm_schedule", "cohort_patients", "plan_trial", "expand_runs",
            "label_column", "replicate_seeds", "run_id_for", "sample_run_ids", "sensitivity_design", "sweep_points"]
@@ -221,14 +221,12 @@ def cohort_patients(spec: BatchSpec, n: int | None = None) -> list[dict[str, Any
     since = np.where(post, np.clip(since, np.maximum(age - MAX_AGE_AT_MENOPAUSE_YEARS, 0.0), age - earliest), 0.0)
     if post.any() or "patient.years_since_menopause" in drawn:
         drawn["patient.years_since_menopause"] = since
+    ahead = female & ~post & (not rodent)  # her final period is still to come: at her age at menopause, or now
     final_period = np.maximum(menopause_age, age)
-    # her final period is to come (at her age at menopause, or now) and the run reaches her perimenopause: one no day
-    # of the run comes near changes nothing, and a single run refuses it (inputs.menopause)
-    ahead = female & ~post & (not rodent) & np.array([estrogen_falls_by(
-        age[i] + base.simulation.years, final_period[i], dict(base.parameters)) for i in range(n)], dtype=bool)
     patients = []
     for i in range(n):
-        p: dict[str, Any] = {"patient.sex": "female" if female[i] else "male", "patient.postmenopausal": bool(post[i]),
+        p: dict[str, Any] = {"patient.sex": "female" if female[i] else "male",
+                             "patient.postmenopausal": bool(post[i]),
                              "patient.ckd_stage": int(stages[i])}
         for path, x in drawn.items():
             p[path] = float(x[i])

@@ -159,8 +159,8 @@ def _simulate_and_write(scenario, out, quiet: bool):
         )
     except MemoryError:  # the estimate passed, the process's real limit did not: no output written
         raise UserInputError(out_of_memory_message(scenario)) from None
-    for warning in df.attrs.get("physiology_warnings", []):  # also kept in the Parquet metadata
-        print(f"warning: {warning}", file=sys.stderr)
+    for warning in [*df.attrs.get("physiology_warnings", []), *df.attrs.get("calibration_warnings", [])]:
+        print(f"warning: {warning}", file=sys.stderr)  # also kept in the Parquet metadata
     try:
         write_table(df, out)
     except OSError as exc:  # e.g. the disk filled up during the run
@@ -218,7 +218,8 @@ def _warning_rows(df) -> list[tuple[str, str]]:
     """The run's physiology warnings (also printed on stderr as the run ends), so the summary a user keeps or
     pastes says that the results left physiology or the calibrated range (a fresh reviewer's human on warfarin
     1000 mg/day read INR 14.70 with nothing in the summary to say so)."""
-    return [("physiology warning", warning) for warning in df.attrs.get("physiology_warnings", [])]
+    return [*(("physiology warning", warning) for warning in df.attrs.get("physiology_warnings", [])),
+            *(("calibration warning", warning) for warning in df.attrs.get("calibration_warnings", []))]
 
 
 def _rodent_rows(scenario) -> list[tuple[str, str]]:

@@ -13,8 +13,7 @@ from calcium_abm.inputs.sections import MAX_AGE_AT_MENOPAUSE_YEARS, MIN_AGE_AT_M
 from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE
 
 __all__ = ["MEDIAN_AGE_AT_MENOPAUSE_YEARS", "THERAPY_BEFORE_FINAL_PERIOD_YEARS", "hormone_therapy_problem",
-           "hormone_therapy_too_early_problem", "menopause_missed_problem", "planned_menopause_beyond_run_problem",
-           "run_menopause_problem"]
+           "hormone_therapy_too_early_problem", "menopause_missed_problem", "run_menopause_problem"]
 
 #: the median age at natural menopause, suggested in :func:`menopause_missed_problem`'s message (about 51 in
 #: Western cohorts: SWAN, Greendale et al. 2012 J Bone Miner Res 27:111; the scenarios' postmenopausal woman)
@@ -105,31 +104,8 @@ def hormone_therapy_too_early_problem(scenario) -> str | None:
             f"{fmt_num(fmp - THERAPY_BEFORE_FINAL_PERIOD_YEARS)} or leave it at false")
 
 
-def planned_menopause_beyond_run_problem(scenario) -> str | None:
-    """The message if the validated ``scenario`` plans a final period (``patient.age_at_final_menstrual_period``)
-    that no day of the run comes near: her estrogen does not begin to fall by the run's end
-    (:func:`.conditional_parameters.estrogen_falls` on day 0 and each schedule boundary), so the run is the one
-    without it, bit for bit (a woman of 30 with a final period at 55 over a year)."""
-    from calcium_abm.physiology.conditional_parameters import estrogen_falls
-
-    patient = scenario.patient
-    if patient.species != "human" or patient.sex != "female":
-        return None
-    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
-    planned = [s.patient.age_at_final_menstrual_period for s in states
-               if s.patient.age_at_final_menstrual_period is not None]
-    if not planned or any(estrogen_falls(s) for s in states):
-        return None
-    end_age = patient.age_years + scenario.days / DAYS_PER_YEAR_OF_AGE
-    return (f"patient.age_at_final_menstrual_period = {fmt_num(planned[0])} does nothing in this run: the run ends at "
-            f"age {fmt_num(round(end_age, 2))}, before her estrogen begins to fall in the years before that final "
-            "period, so she runs as a woman with none planned; run her closer to it or leave it out")
-
-
 def run_menopause_problem(scenario) -> str | None:
     """What a woman's run refuses over its whole length (a validated ``scenario``): passing natural menopause still
-    premenopausal (:func:`menopause_missed_problem`), hormone therapy that would act on nothing
-    (:func:`hormone_therapy_too_early_problem`), or a final period planned beyond the run's reach
-    (:func:`planned_menopause_beyond_run_problem`)."""
-    return (menopause_missed_problem(scenario) or hormone_therapy_too_early_problem(scenario)
-            or planned_menopause_beyond_run_problem(scenario))
+    premenopausal (:func:`menopause_missed_problem`), or hormone therapy that would act on nothing
+    (:func:`hormone_therapy_too_early_problem`)."""
+    return menopause_missed_problem(scenario) or hormone_therapy_too_early_problem(scenario)

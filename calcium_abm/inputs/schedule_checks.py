@@ -24,17 +24,27 @@ LABEL_KEYS = frozenset({"name", "description", "source"})
 
 
 def settingless_file_problem(table: dict, overrides: Any = None) -> str | None:
-    """The refusal of a scenario file that sets nothing (empty, comments only, only labels, or ``schedule = []``),
-    unless ``overrides`` set something other than the run's length and seed (``simulation.*``); else ``None``."""
-    settings = [key for key in (overrides or {}) if not str(key).startswith("simulation.")]
+    """The refusal of a scenario file that sets nothing (empty, comments only, only labels and ``[simulation]``, or
+    ``schedule = []``), unless ``overrides`` set something other than those (``simulation.*``, flat or dotted);
+    else ``None``."""
+    from calcium_abm.errors import ScenarioError
+    from calcium_abm.inputs.keys import resolve_key
+
+    def person_setting(key) -> bool:  # a run's length, grids, seed or a label set no person
+        try:
+            path = resolve_key(str(key), hints=False)
+        except ScenarioError:
+            return True  # an unknown key: its own refusal follows
+        return not (path.startswith("simulation.") or path in LABEL_KEYS)
+
     example = ("a scenario sets at least one, e.g. [patient] age_years = 60 (the model's default person is the "
                "built-in scenario healthy_adult)")
     if table.get("schedule") == []:
         return "schedule = [] sets nothing: leave it out, or give [[schedule]] entries"
     if not table:
         return f"the file has no settings (it is empty or holds only comments); {example}"
-    if not set(table) - LABEL_KEYS and not settings:
-        return f"the file sets only {', '.join(sorted(table))}, which label it; {example}"
+    if not set(table) - LABEL_KEYS - {"simulation"} and not any(map(person_setting, overrides or {})):
+        return f"the file sets only {', '.join(sorted(table))}, which set no person; {example}"
     return None
 
 

@@ -28,7 +28,7 @@ __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDesc
 
 #: Sections whose numeric fields a cohort may draw from distributions (and screen on).
 COHORT_SECTIONS = ("patient", "diet", "drugs")
-ARM_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")  # what an arm's name may hold
+ARM_NAME = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.+-]*$")  # an arm's name: no + or - first (a spreadsheet formula)
 
 
 
@@ -119,7 +119,7 @@ class Arm(_Table):
     @classmethod
     def _plain_name(cls, value: str) -> str:
         if not ARM_NAME.match(value):
-            raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + - only")
+            raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + -, not + or - first")
         return value
 
 

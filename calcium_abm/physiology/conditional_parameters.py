@@ -124,12 +124,28 @@ def estrogen_falls(state) -> bool:
     (:func:`.ageing.ovarian_estrogen_level`) is above 0 at her age at the run's end before a planned final period
     (``patient.age_at_final_menstrual_period``); a woman with none planned keeps her estrogen."""
     patient = state.patient
-    if not _female(state) or patient.postmenopausal:
-        return _female(state)
+    if not _female(state) or _therapy_replaces_all(state):
+        return False
+    if patient.postmenopausal:
+        return True
     if patient.age_at_final_menstrual_period is None:
         return False
     return estrogen_falls_by(patient.age_years + state.simulation.years, patient.age_at_final_menstrual_period,
                              state.parameters)
+
+
+def _therapy_replaces_all(state) -> bool:
+    """Whether hormone therapy taken that day gives back all the estrogen the menopause laws lose
+    (``hormone_therapy_estrogen_replacement`` 1, the default): each law then acts on ``1 - T`` = 0 of its loss."""
+    from calcium_abm.physiology import hormone_therapy
+
+    return _hormone_therapy(state) and _parameter(state, "hormone_therapy_estrogen_replacement", hormone_therapy) >= 1.0
+
+
+def _kidney_estrogen_falls(state) -> bool:
+    """:func:`estrogen_falls` for a person: the kidney's estrogen laws act through a person's rates
+    (:func:`.ageing.personal_parameters`), which a rodent preset does not take."""
+    return state.patient.species == "human" and estrogen_falls(state)
 
 
 def estrogen_falls_by(age_years: float, final_period_age_years: float, parameters: dict) -> bool:
@@ -146,10 +162,12 @@ def estrogen_falls_by(age_years: float, final_period_age_years: float, parameter
     return ageing.perimenopausal_estrogen_effect(t, p) > 0.0 or ageing.ovarian_estrogen_level(t, p) < 1.0
 
 
-_MENOPAUSE = ('patient.sex is "female" and her estrogen falls during the run (a law of the menopause): she is past '
-              'her final period (patient.postmenopausal), or the run reaches her perimenopause before a planned one '
-              '(patient.age_at_final_menstrual_period); a woman with none planned keeps her ovarian estrogen',
-              estrogen_falls)
+_MENOPAUSE_WORDS = ('patient.sex is "female" and her estrogen falls during the run (a law of the menopause): she is '
+                    'past her final period (patient.postmenopausal), or the run reaches her perimenopause before a '
+                    'planned one (patient.age_at_final_menstrual_period), and standard-dose hormone therapy does not '
+                    'give it all back that day; a woman with none planned keeps her ovarian estrogen')
+_MENOPAUSE = (_MENOPAUSE_WORDS, estrogen_falls)
+_KIDNEY_MENOPAUSE = (_MENOPAUSE_WORDS + "; a person's kidney (not a rodent preset's)", _kidney_estrogen_falls)
 _MALE = ('patient.sex is "male" (a constant of men: no rule reads it for a woman)', _male)
 #: the parameters one sex's rules read and the other's never do (checked both ways by tests/test_inert_inputs.py);
 #: gfr_decline_male_ml_per_min_per_year is not among them (women's GFR decline reads it too); the young-adult spine
@@ -387,7 +405,9 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
         "stops (every run starts at the sensitivity of its day-0 kidneys)", None),
     "uraemic_intake_loss_at_zero_gfr": _EATS_LESS,
     "uraemic_intake_onset_gfr_ml_per_min": _INTAKE_ONSET,
-    **{name: _MENOPAUSE if name in MENOPAUSE_LAWS else _FEMALE for name in FEMALE_ONLY},
+    **{name: _FEMALE for name in FEMALE_ONLY},
+    **{name: _MENOPAUSE for name in MENOPAUSE_LAWS},
+    **{name: _KIDNEY_MENOPAUSE for name in ("estrogen_renal_calcium_excretion_rise", "estrogen_phosphate_threshold_rise")},
     **{name: _MALE for name in MALE_ONLY},
 }
 

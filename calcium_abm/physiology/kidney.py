@@ -358,7 +358,6 @@ def phosphate_fractional_excretion(pth_relative: float, fgf23_relative_: float, 
     return fe_max * drive / (drive + k)
 
 
-
 def urine_phosphate_mg(filtered_load_mg: float, pth_relative: float, fgf23_relative_: float, p) -> float:
     """Urinary phosphorus (mg/day) = filtered load x fractional excretion."""
     return _check("filtered_load_mg", filtered_load_mg) * phosphate_fractional_excretion(pth_relative, fgf23_relative_, p)

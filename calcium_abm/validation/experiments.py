@@ -378,7 +378,8 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         criteria=(
             Criterion("BMD loss per year, years 0-2 after menopause",
                       loss_per_year("bone_mineral_density_g_cm2", 0, 2, "postmenopausal"), 2.3, 4.3,
-                      "3.3 %/year", "%/year", "±1 %/year around the cohort mean", known_failure=ROW_20_EARLY_LOSS_KNOWN_FAILURE),
+                      "3.3 %/year", "%/year", "±1 %/year around the cohort mean",
+                      known_failure=ROW_20_EARLY_LOSS_KNOWN_FAILURE),
             Criterion("BMD loss per year, years 2-7 after menopause",
                       loss_per_year("bone_mineral_density_g_cm2", 2, 7, "postmenopausal"), 0.5, 1.7,
                       "1.1 %/year", "%/year", "±0.6 %/year around the cohort mean"),

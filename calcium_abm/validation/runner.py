@@ -61,8 +61,9 @@ class CriterionResult:
 
     @property
     def known_failure(self) -> bool:
-        """Failed, and declared as a known failure (:attr:`Criterion.known_failure`)."""
-        return not self.passed and bool(self.criterion.known_failure)
+        """Failed, and declared as a known failure (:attr:`Criterion.known_failure`); a criterion whose runs raised
+        is a FAIL whatever its declaration (its reason describes a result, not a crash)."""
+        return not self.passed and not self.error and bool(self.criterion.known_failure)
 
 
 @dataclass
