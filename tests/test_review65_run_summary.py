@@ -200,3 +200,22 @@ def test_a_day_0_entry_keeps_the_plain_window_and_one_on_the_last_day_reads_one_
     assert rows(0)["INR, whole run"].startswith(f"{(8 * 2.0 + 7 * 3.0) / 15:.2f} (mean;")
     assert rows(13)["INR, after the day-13 change"].startswith("3.00 (mean of day 14: the schedule changed inside the "
                                                                "whole run;")
+
+
+def test_a_batch_run_keeps_its_notes_and_calibration_warnings_in_its_file(tmp_path):
+    """A batch's run file carries the run's notes and calibration warnings beside its physiology warnings
+    (Parquet metadata), so a cohort does not lose what a single run says (review 65)."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from calcium_abm.batch.runner import run_batch
+
+    run_batch({"name": "notes", "scenario": "ckd_stage4", "seed": 1, "years": 0.05, "output": "summary",
+               "set": {**{k.split(".")[1]: v for k, v in TINY.items()}, "warfarin_mg_per_day": 60.0},
+               "sweep": {"parameters": {"mk7_ug_per_day": [0, 90]}}}, tmp_path / "out")
+    (path,) = list((tmp_path / "out").rglob("*.parquet"))  # the summary part file: a row and an entry per run
+    attrs = json.loads(pq.read_schema(path).metadata[b"PANDAS_ATTRS"])
+    assert len(attrs["notes"]) == 2 and all(n[0].startswith("eaten (run mean): ") for n in attrs["notes"].values())
+    assert all("drugs.warfarin_mg_per_day = 60" in w[0] for w in attrs["calibration_warnings"].values())
+    assert len(attrs["calibration_warnings"]) == 2 and attrs["physiology_warnings"] == {}

@@ -100,8 +100,8 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
     else:
         labels = pd.DataFrame({k: [v] * len(days) for k, v in task.labels.items()})
         frame = pd.concat([labels, days.reset_index(drop=True)], axis=1)
-    # only the physiology warnings travel on (into the run file's Parquet metadata, see load_results)
-    frame.attrs = {"physiology_warnings": list(days.attrs.get("physiology_warnings", []))}
+    # the warnings and notes travel on into the run file's Parquet metadata (load_results reads the physiology ones)
+    frame.attrs = {key: list(days.attrs.get(key, [])) for key in ("physiology_warnings", "calibration_warnings", "notes")}
     return task.run_id, frame, seconds
 
 

@@ -110,12 +110,11 @@ def write_run(out_dir: str | os.PathLike, run_id: str, frame: pd.DataFrame) -> P
 def write_runs(out_dir: str | os.PathLike, results: list[tuple[str, pd.DataFrame]]) -> Path:
     """Write several finished runs of summary output (one row each) to one Parquet file,
     atomically, named after the first run (``runs/part-<run_id>-<n>.parquet``); its metadata
-    maps each run id to its physiology warnings. One file per run cost ~10-25 ms of Parquet
-    encoding per run in the parent (bench/batch.py); a file of many rows costs about as much
-    as one."""
+    maps each run id to its physiology warnings (and calibration warnings and notes). One file per run cost ~10-25
+    ms of Parquet encoding per run in the parent (bench/batch.py); a file of many rows costs about as much as one."""
     frame = pd.concat([f for _, f in results], ignore_index=True)
-    frame.attrs = {"physiology_warnings": {rid: list(f.attrs.get("physiology_warnings", []))
-                                           for rid, f in results if f.attrs.get("physiology_warnings")}}
+    frame.attrs = {key: {rid: list(f.attrs[key]) for rid, f in results if f.attrs.get(key)}
+                   for key in ("physiology_warnings", "calibration_warnings", "notes")}
     path = Path(out_dir) / RUNS_DIR / f"{PART_PREFIX}{results[0][0]}-{len(results)}.parquet"
     return atomic_write(path, lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
 
