@@ -169,9 +169,6 @@ _MENOPAUSE_WORDS = ('patient.sex is "female" and her estrogen falls during the r
 _MENOPAUSE = (_MENOPAUSE_WORDS, estrogen_falls)
 _KIDNEY_MENOPAUSE = (_MENOPAUSE_WORDS + "; a person's kidney (not a rodent preset's)", _kidney_estrogen_falls)
 _MALE = ('patient.sex is "male" (a constant of men: no rule reads it for a woman)', _male)
-#: the parameters one sex's rules read and the other's never do (checked both ways by tests/test_inert_inputs.py);
-#: gfr_decline_male_ml_per_min_per_year is not among them (women's GFR decline reads it too); the young-adult spine
-#: mean and SD of a sex convert that sex's T-scores (a measured baseline_bmd_t_score, the lumbar_spine_t_score column)
 #: of :data:`FEMALE_ONLY`, the laws of the menopause: they act only where her estrogen falls (:func:`estrogen_falls`)
 MENOPAUSE_LAWS = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_lifespan_factor",
                   "estrogen_loss_osteoblast_apoptosis_factor", "estrogen_loss_adaptation_years",
@@ -179,6 +176,9 @@ MENOPAUSE_LAWS = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_l
                   "perimenopause_onset_midpoint_years", "perimenopause_onset_width_years", "transmenopause_end_years",
                   "absorption_fraction_menopause_drop", "estrogen_renal_calcium_excretion_rise",
                   "estrogen_phosphate_threshold_rise")
+#: the parameters one sex's rules read and the other's never do (checked both ways by tests/test_inert_inputs.py);
+#: gfr_decline_male_ml_per_min_per_year is not among them (women's GFR decline reads it too); the young-adult spine
+#: mean and SD of a sex convert that sex's T-scores (a measured baseline_bmd_t_score, the lumbar_spine_t_score column)
 FEMALE_ONLY = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_lifespan_factor",
                "estrogen_loss_osteoblast_apoptosis_factor", "estrogen_loss_adaptation_years",
                "estrogen_loss_late_effect_fraction", "estrogen_loss_activation_lag_years",
@@ -332,6 +332,7 @@ _WARFARIN_ONSET = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rode
                    "end than this onset or the default one (71): moving the onset changes the clearance only at ages "
                    "past one of them", lambda state: _warfarin_past_clearance_onset(state, or_default=True))
 
+
 def _past_absorption_onset(state, or_default: bool = False) -> bool:
     """Whether a person (not a rodent preset, whose age laws are off) is older by the run's end than the onset of the
     absorption decline in force (or, ``or_default``, than the default onset), or the model's calibration reference
@@ -355,9 +356,9 @@ _ABSORPTION_ONSET = ("a person (not a rodent preset) is older by the run's end t
 _ABSORPTION_REFERENCE = ("a person (not a rodent preset) is older by the run's end than the absorption decline's onset "
                          "(60 unless set), or is a woman past her final period (the menopause's fall): the declines "
                          "of the fraction absorbed are taken relative to this reference fraction",
-                         lambda state: _past_absorption_onset(state) or (state.patient.species == "human"
-                                                                         and _female(state)
-                                                                         and state.patient.postmenopausal))
+                         lambda state: _past_absorption_onset(state) or (
+                             state.patient.species == "human" and _female(state) and state.patient.postmenopausal
+                             and not _therapy_replaces_all(state)))
 
 #: parameter -> (where it acts, in words; whether it acts in one day's settings, a validated state)
 CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
