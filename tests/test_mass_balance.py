@@ -155,6 +155,8 @@ def test_every_range_boundary_runs_and_balances(name, value):
                      "menopausal_hormone_therapy": name == "hormone_therapy_estrogen_replacement"}
         elif name in MALE_ONLY:
             needs = {}
+        elif name.startswith("absorption_") or name == "reference_fractional_absorption":  # absorption falls past 60
+            needs = {"age_years": 70.0}
         elif name.startswith("warfarin_clearance_decline"):  # warfarin's clearance falls past the onset age
             needs = {"warfarin_mg_per_day": 5.0, "age_years": 112.0}
         elif name == "skeletal_pth_resistance_onset_gfr_ml_per_min" or name.startswith("uraemic_intake"):
@@ -162,6 +164,9 @@ def test_every_range_boundary_runs_and_balances(name, value):
             needs = {"ckd_stage": 5}
         elif name == "skeletal_pth_resistance_half_life_days":  # acts while the kidneys change (below)
             needs = {}
+    from calcium_abm.physiology.person_traits import PLAQUE_LAW_PARAMETERS
+    if name in PLAQUE_LAW_PARAMETERS:  # the intima's growth acts once plaque has begun: a man of 70 has it
+        needs = {"age_years": 70.0}
     if name in RODENT_PRESET_SPECIES:  # a rodent preset's parameter: run that rodent (a human run refuses it)
         needs = {"patient.species": RODENT_PRESET_SPECIES[name][0], "patient.age_years": 0.0}
     from calcium_abm.physiology.conditional_parameters import KINETIC_PARAMETERS

@@ -25,7 +25,7 @@ def test_a_name_a_spreadsheet_would_run_is_refused(name):
 
 
 def test_a_file_that_sets_nothing_is_refused_and_a_label_with_a_setting_is_not():
-    with pytest.raises(ScenarioError, match="sets only description, name, which set no person"):
+    with pytest.raises(ScenarioError, match="sets only description, name, which label it"):
         parse_scenario_toml('name = "only"\ndescription = "d"\n')
     with pytest.raises(ScenarioError, match=r"schedule = \[\] sets nothing"):
         parse_scenario_toml('name = "x"\nschedule = []\n[diet]\nmk7_ug_per_day = 6\n')
@@ -33,8 +33,7 @@ def test_a_file_that_sets_nothing_is_refused_and_a_label_with_a_setting_is_not()
         parse_scenario_toml('name = "only"\n', overrides={"simulation.years": 1.0})
     with pytest.raises(ScenarioError, match="sets only name"):  # flat or dotted, a grid is none either
         parse_scenario_toml('name = "only"\n', overrides={"bone_grid_width": 16})
-    with pytest.raises(ScenarioError, match="sets only simulation"):
-        parse_scenario_toml('[simulation]\nyears = 2\n')
+    assert parse_scenario_toml('[simulation]\nyears = 2\n').simulation.years == 2  # the default person, 2 years
     # a name taken from the file's own name is made safe, not refused: the user never wrote it
     assert parse_scenario_toml("[diet]\nmk7_ug_per_day = 6\n", default_name="-5mg_calcium").name == "_-5mg_calcium"
     assert parse_scenario_toml('name = "only"\n', overrides={"patient.age_years": 60.0}).patient.age_years == 60.0
@@ -106,3 +105,18 @@ def test_an_age_law_or_the_plaque_law_is_refused_before_the_person_reaches_it():
                      overrides={**young, "parameters.absorption_decline_onset_age_years": 45.0})
     without = simulate("healthy_adult", years=0.2, overrides=young)
     assert not moved["serum_calcium_mmol_l"].equals(without["serum_calcium_mmol_l"])
+
+
+def test_a_postmenopause_law_acts_only_once_the_run_reaches_its_stage():
+    """The menopause's fall of absorption acts from the final period, the estrogen-loss effect's subsiding from the
+    end of the transmenopause (2 years after it): a run that ends before refuses them; the reference fraction of
+    absorption acts for a woman whose planned final period the run reaches (a second review's finding)."""
+    before = {**TINY, **_WOMAN_30, "patient.age_years": 49.5, "patient.age_at_final_menstrual_period": 51.0}
+    with pytest.raises(ScenarioError, match="parameters.absorption_fraction_menopause_drop = .* does nothing"):
+        simulate("healthy_adult", years=1.0, overrides={**before, "parameters.absorption_fraction_menopause_drop": 0.03})
+    with pytest.raises(ScenarioError, match="parameters.estrogen_loss_late_effect_fraction = 0.3 does nothing"):
+        simulate("postmenopausal", years=1.0, overrides={**TINY, "parameters.estrogen_loss_late_effect_fraction": 0.3})
+    reaches = {**before, "patient.age_years": 50.5}
+    base = simulate("healthy_adult", years=1.0, overrides=reaches)
+    changed = simulate("healthy_adult", years=1.0, overrides={**reaches, "parameters.reference_fractional_absorption": 0.45})
+    assert not base["serum_calcium_mmol_l"].equals(changed["serum_calcium_mmol_l"])

@@ -770,7 +770,7 @@ def test_not_utf8(tmp_path):
 
 
 def test_utf8_bom_is_accepted():
-    assert parse_scenario_toml('\ufeffname = "x"\n'.encode()).name == "x"
+    assert parse_scenario_toml('\ufeffname = "x"\n[diet]\nmk7_ug_per_day = 6\n'.encode()).name == "x"
 
 
 def test_unknown_builtin_name_lists_builtins_and_suggests():

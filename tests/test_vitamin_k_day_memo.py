@@ -54,7 +54,9 @@ def test_the_vitamin_k_day_of_the_full_rates_is_that_of_the_vitamin_k_set(age, s
 def test_no_law_of_the_vitamin_k_day_names_a_parameter_the_age_laws_change():
     """The structural half: the fields where a person's full rates and the vitamin K set differ are
     named in none of the modules the vitamin K day calls."""
-    sources = "".join(inspect.getsource(module) for module in (carboxylation, vitamin_k, coagulation, kidney))
+    # of kidney.py the vitamin K day calls only the renal clearance of dp-ucMGP (carboxylation.advance_dp_ucmgp)
+    sources = "".join(inspect.getsource(module) for module in (carboxylation, vitamin_k, coagulation,
+                                                               kidney.renal_clearance_relative))
     differ = set()
     for age, sex, since_fmp, disposition in PERSONS:
         full = ageing.personal_parameters(P, age, sex, since_fmp, {"vitamin_k_disposition": disposition})

@@ -24,13 +24,13 @@ LABEL_KEYS = frozenset({"name", "description", "source"})
 
 
 def settingless_file_problem(table: dict, overrides: Any = None) -> str | None:
-    """The refusal of a scenario file that sets nothing (empty, comments only, only labels and ``[simulation]``, or
-    ``schedule = []``), unless ``overrides`` set something other than those (``simulation.*``, flat or dotted);
-    else ``None``."""
+    """The refusal of a scenario file that sets nothing (empty, comments only, only labels, or ``schedule = []``),
+    unless ``overrides`` set something other than the run's length, grids and seed (``simulation.*``, flat or dotted:
+    a file's own ``[simulation]`` table is a setting, the default person on another grid); else ``None``."""
     from calcium_abm.errors import ScenarioError
     from calcium_abm.inputs.keys import resolve_key
 
-    def person_setting(key) -> bool:  # a run's length, grids, seed or a label set no person
+    def person_setting(key) -> bool:  # a command line's run length, grids or seed, or a label
         try:
             path = resolve_key(str(key), hints=False)
         except ScenarioError:
@@ -43,8 +43,8 @@ def settingless_file_problem(table: dict, overrides: Any = None) -> str | None:
         return "schedule = [] sets nothing: leave it out, or give [[schedule]] entries"
     if not table:
         return f"the file has no settings (it is empty or holds only comments); {example}"
-    if not set(table) - LABEL_KEYS - {"simulation"} and not any(map(person_setting, overrides or {})):
-        return f"the file sets only {', '.join(sorted(table))}, which set no person; {example}"
+    if not set(table) - LABEL_KEYS and not any(map(person_setting, overrides or {})):
+        return f"the file sets only {', '.join(sorted(table))}, which label it; {example}"
     return None
 
 

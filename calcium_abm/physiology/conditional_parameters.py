@@ -18,6 +18,12 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from calcium_abm.physiology.condition_reads import (default as _default, female as _female,
+                                                    hormone_therapy_taken as _hormone_therapy, male as _male,
+                                                    module_parameters as _module_parameters, parameter as _parameter)
+from calcium_abm.physiology.life_stage_conditions import (LIFE_STAGE_CONDITIONS, MENOPAUSE_LAWS, estrogen_falls,
+                                                          estrogen_falls_by)
+
 __all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "MENOPAUSE_LAWS", "LINGERING", "acts_in",
            "acts_on_day", "condition_text", "estrogen_falls", "estrogen_falls_by",
            "inert_conditional_parameters", "skeletal_resistance_moves", "therapy_started_by_schedule",
@@ -34,10 +40,6 @@ def _sevelamer(state) -> bool:
 
 def _calcium_acetate(state) -> bool:
     return state.drugs.calcium_acetate_g_per_day > 0.0
-
-
-def _hormone_therapy(state) -> bool:
-    return state.drugs.menopausal_hormone_therapy
 
 
 def _dialysis(state) -> bool:
@@ -65,16 +67,6 @@ _FOLLOWS_VII = " because the INR follows factor VII (docs/parameters.md)"
 def _half_life_of(factor: str, why_zero: str) -> tuple[str, Callable]:
     return (f"parameters.pt_weight_factor_{factor} is above 0 (factor {factor.upper()}'s weight in the prothrombin "
             f"time; 0 by default{why_zero}, and no column reports factor {factor.upper()})", _factor_counts(factor))
-
-
-def _parameter(state, name: str, module) -> float:
-    """Parameter ``name`` in one day's settings: the scenario's value, else the default ``module`` declares."""
-    return state.parameters.get(name, _default(name, module))
-
-
-def _default(name: str, module) -> float:
-    """Parameter ``name``'s default, as ``module`` declares it."""
-    return next(p.value for p in module.PARAMETERS if p.name == name)
 
 
 def _another_factor_counts(state) -> bool:
@@ -107,75 +99,10 @@ def _onset_spread_places_the_person(state) -> bool:
     return patient.baseline_calcification_score == 0.0 and patient.age_years > median
 
 
-def _female(state) -> bool:
-    return state.patient.sex == "female"
-
-
-def _male(state) -> bool:
-    return state.patient.sex == "male"
-
-
 _FEMALE = ('patient.sex is "female" (a constant of women: no rule reads it for a man)', _female)
 
 
-def estrogen_falls(state) -> bool:
-    """Whether a woman's estrogen has begun to fall by the run's end: she is past her final period, or the
-    perimenopausal effect (:func:`.ageing.perimenopausal_estrogen_effect`) or the ovarian loss
-    (:func:`.ageing.ovarian_estrogen_level`) is above 0 at her age at the run's end before a planned final period
-    (``patient.age_at_final_menstrual_period``); a woman with none planned keeps her estrogen."""
-    patient = state.patient
-    if not _female(state) or _therapy_replaces_all(state):
-        return False
-    if patient.postmenopausal:
-        return True
-    if patient.age_at_final_menstrual_period is None:
-        return False
-    return estrogen_falls_by(patient.age_years + state.simulation.years, patient.age_at_final_menstrual_period,
-                             state.parameters)
-
-
-def _therapy_replaces_all(state) -> bool:
-    """Whether hormone therapy taken that day gives back all the estrogen the menopause laws lose
-    (``hormone_therapy_estrogen_replacement`` 1, the default): each law then acts on ``1 - T`` = 0 of its loss."""
-    from calcium_abm.physiology import hormone_therapy
-
-    return _hormone_therapy(state) and _parameter(state, "hormone_therapy_estrogen_replacement", hormone_therapy) >= 1.0
-
-
-def _kidney_estrogen_falls(state) -> bool:
-    """:func:`estrogen_falls` for a person: the kidney's estrogen laws act through a person's rates
-    (:func:`.ageing.personal_parameters`), which a rodent preset does not take."""
-    return state.patient.species == "human" and estrogen_falls(state)
-
-
-def estrogen_falls_by(age_years: float, final_period_age_years: float, parameters: dict) -> bool:
-    """Whether a woman's estrogen has begun to fall at ``age_years`` before a final period at
-    ``final_period_age_years``: the perimenopausal effect is above 0 or the ovarian level below 1 (both exactly 0
-    and 1 some 20 years before it) under the scenario's ``parameters``."""
-    from types import SimpleNamespace
-
-    from calcium_abm.physiology import ageing, remodeling
-
-    state = SimpleNamespace(parameters=parameters)  # the two modules whose parameters these laws read
-    p = SimpleNamespace(**vars(_module_parameters(ageing, state)), **vars(_module_parameters(remodeling, state)))
-    t = age_years - final_period_age_years
-    return ageing.perimenopausal_estrogen_effect(t, p) > 0.0 or ageing.ovarian_estrogen_level(t, p) < 1.0
-
-
-_MENOPAUSE_WORDS = ('patient.sex is "female" and her estrogen falls during the run (a law of the menopause): she is '
-                    'past her final period (patient.postmenopausal), or the run reaches her perimenopause before a '
-                    'planned one (patient.age_at_final_menstrual_period), and standard-dose hormone therapy does not '
-                    'give it all back that day; a woman with none planned keeps her ovarian estrogen')
-_MENOPAUSE = (_MENOPAUSE_WORDS, estrogen_falls)
-_KIDNEY_MENOPAUSE = (_MENOPAUSE_WORDS + "; a person's kidney (not a rodent preset's)", _kidney_estrogen_falls)
 _MALE = ('patient.sex is "male" (a constant of men: no rule reads it for a woman)', _male)
-#: of :data:`FEMALE_ONLY`, the laws of the menopause: they act only where her estrogen falls (:func:`estrogen_falls`)
-MENOPAUSE_LAWS = ("estrogen_loss_activation_factor", "estrogen_loss_osteoclast_lifespan_factor",
-                  "estrogen_loss_osteoblast_apoptosis_factor", "estrogen_loss_adaptation_years",
-                  "estrogen_loss_late_effect_fraction", "estrogen_loss_activation_lag_years",
-                  "perimenopause_onset_midpoint_years", "perimenopause_onset_width_years", "transmenopause_end_years",
-                  "absorption_fraction_menopause_drop", "estrogen_renal_calcium_excretion_rise",
-                  "estrogen_phosphate_threshold_rise")
 #: the parameters one sex's rules read and the other's never do (checked both ways by tests/test_inert_inputs.py);
 #: gfr_decline_male_ml_per_min_per_year is not among them (women's GFR decline reads it too); the young-adult spine
 #: mean and SD of a sex convert that sex's T-scores (a measured baseline_bmd_t_score, the lumbar_spine_t_score column)
@@ -210,15 +137,6 @@ def _warfarin_past_clearance_onset(state, or_default: bool = False) -> bool:
         onset = min(onset, _default(name, vitamin_k))
     return (_warfarin(state) and state.patient.species == "human"
             and state.patient.age_years + state.simulation.years > onset)
-
-
-def _module_parameters(module, state):
-    """``module``'s parameter defaults with the day's settings' values of its own parameters (not the whole registry:
-    the package imports this module)."""
-    from calcium_abm.parameters import module_defaults
-
-    names = {p.name for p in module.PARAMETERS}
-    return module_defaults(module.PARAMETERS, module.__name__, {k: v for k, v in state.parameters.items() if k in names})
 
 
 def _gfr_ml_per_min(state, lowest: bool = True) -> float:
@@ -333,38 +251,8 @@ _WARFARIN_ONSET = ("drugs.warfarin_mg_per_day is above 0 in a person (not a rode
                    "past one of them", lambda state: _warfarin_past_clearance_onset(state, or_default=True))
 
 
-def _past_absorption_onset(state, or_default: bool = False) -> bool:
-    """Whether a person (not a rodent preset, whose age laws are off) is older by the run's end than the onset of the
-    absorption decline in force (or, ``or_default``, than the default onset), or the model's calibration reference
-    age is (its rates are taken relative to that age's: :func:`.ageing.personal_parameters`)."""
-    from calcium_abm.physiology import ageing
-
-    name = "absorption_decline_onset_age_years"
-    onset = _parameter(state, name, ageing)
-    onset = min(onset, _default(name, ageing)) if or_default else onset
-    oldest = max(state.patient.age_years + state.simulation.years,
-                 _parameter(state, "calibration_reference_age_years", ageing))
-    return state.patient.species == "human" and oldest > onset
-
-
-_ABSORPTION_AGE = ("a person (not a rodent preset) is older by the run's end than parameters.absorption_decline_"
-                   "onset_age_years (60 unless set): gut calcium absorption falls only past that age",
-                   _past_absorption_onset)
-_ABSORPTION_ONSET = ("a person (not a rodent preset) is older by the run's end than this onset or the default one "
-                     "(60): moving the onset changes absorption only at ages past one of them",
-                     lambda state: _past_absorption_onset(state, or_default=True))
-_ABSORPTION_REFERENCE = ("a person (not a rodent preset) is older by the run's end than the absorption decline's onset "
-                         "(60 unless set), or is a woman past her final period (the menopause's fall): the declines "
-                         "of the fraction absorbed are taken relative to this reference fraction",
-                         lambda state: _past_absorption_onset(state) or (
-                             state.patient.species == "human" and _female(state) and state.patient.postmenopausal
-                             and not _therapy_replaces_all(state)))
-
 #: parameter -> (where it acts, in words; whether it acts in one day's settings, a validated state)
 CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
-    "absorption_fraction_decline_per_year": _ABSORPTION_AGE,
-    "absorption_decline_onset_age_years": _ABSORPTION_ONSET,
-    "reference_fractional_absorption": _ABSORPTION_REFERENCE,
     "warfarin_half_life_h": _WARFARIN,
     "warfarin_distribution_volume_l": _WARFARIN,
     "warfarin_clearance_decline_per_year": _WARFARIN_AGE,
@@ -407,8 +295,7 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "uraemic_intake_loss_at_zero_gfr": _EATS_LESS,
     "uraemic_intake_onset_gfr_ml_per_min": _INTAKE_ONSET,
     **{name: _FEMALE for name in FEMALE_ONLY},
-    **{name: _MENOPAUSE for name in MENOPAUSE_LAWS},
-    **{name: _KIDNEY_MENOPAUSE for name in ("estrogen_renal_calcium_excretion_rise", "estrogen_phosphate_threshold_rise")},
+    **LIFE_STAGE_CONDITIONS,
     **{name: _MALE for name in MALE_ONLY},
 }
 

@@ -130,7 +130,7 @@ PHOSPHATE_ESTROGEN_EXPERIMENT = Experiment(
                   "the ratio's range over the two groups' 95 % CIs (59.7 / 57.4 to 79.0 / 35.2)",
                   known_failure=_FGF23_FROM_LOAD),
     ),
-    grid=48, quick_grid=32, min_seeds=5,
+    grid=48, quick_grid=32,
     plot_columns=("serum_phosphate_mmol_l", "fgf23_relative", "pth_pmol_l"),
     notes="A man of 60, a woman of 60 nine years past her final period at 51 with and without standard-dose therapy "
           "taken since it, and a premenopausal woman of 45, on the same usual diet; each at the model's GFR for her "

@@ -1,0 +1,42 @@
+"""What the conditions of :mod:`.conditional_parameters` read in one day's validated settings: a parameter (the
+scenario's value, else its module's default), a module's parameters, the person's sex and hormone therapy. A leaf of
+the package's physiology (it imports none of it at module level), so the conditions can live in several modules.
+"""
+
+from __future__ import annotations
+
+__all__ = ["default", "female", "hormone_therapy_taken", "male", "module_parameters", "parameter"]
+
+
+def hormone_therapy_taken(state) -> bool:
+    """Whether the day's settings give menopausal hormone therapy."""
+    return state.drugs.menopausal_hormone_therapy
+
+
+def parameter(state, name: str, module) -> float:
+    """Parameter ``name`` in one day's settings: the scenario's value, else the default ``module`` declares."""
+    return state.parameters.get(name, default(name, module))
+
+
+def default(name: str, module) -> float:
+    """Parameter ``name``'s default, as ``module`` declares it."""
+    return next(p.value for p in module.PARAMETERS if p.name == name)
+
+
+def female(state) -> bool:
+    """Whether the day's person is a woman (or a female rodent preset)."""
+    return state.patient.sex == "female"
+
+
+def male(state) -> bool:
+    """Whether the day's person is a man (or a male rodent preset)."""
+    return state.patient.sex == "male"
+
+
+def module_parameters(module, state):
+    """``module``'s parameter defaults with the day's settings' values of its own parameters (not the whole registry:
+    the package imports this module)."""
+    from calcium_abm.parameters import module_defaults
+
+    names = {p.name for p in module.PARAMETERS}
+    return module_defaults(module.PARAMETERS, module.__name__, {k: v for k, v in state.parameters.items() if k in names})
