@@ -5,7 +5,8 @@ the package's physiology (it imports none of it at module level), so the conditi
 
 from __future__ import annotations
 
-__all__ = ["default", "female", "hormone_therapy_taken", "male", "module_parameters", "parameter"]
+__all__ = ["default", "female", "hormone_therapy_taken", "lower_of_set_and_default", "male", "module_parameters",
+           "parameter"]
 
 
 def hormone_therapy_taken(state) -> bool:
@@ -16,6 +17,13 @@ def hormone_therapy_taken(state) -> bool:
 def parameter(state, name: str, module) -> float:
     """Parameter ``name`` in one day's settings: the scenario's value, else the default ``module`` declares."""
     return state.parameters.get(name, default(name, module))
+
+
+def lower_of_set_and_default(state, name: str, module, or_default: bool) -> float:
+    """An age onset ``name`` in one day's settings (:func:`parameter`), or, ``or_default``, the lower of it and its
+    default: moving an onset acts at ages past either of them."""
+    value = parameter(state, name, module)
+    return min(value, default(name, module)) if or_default else value
 
 
 def default(name: str, module) -> float:

@@ -19,13 +19,13 @@ import math
 from typing import Callable
 
 from calcium_abm.physiology.condition_reads import (default as _default, female as _female,
-                                                    hormone_therapy_taken as _hormone_therapy, male as _male,
+                                                    hormone_therapy_taken as _hormone_therapy,
+                                                    lower_of_set_and_default as _lower, male as _male,
                                                     module_parameters as _module_parameters, parameter as _parameter)
-from calcium_abm.physiology.life_stage_conditions import (LIFE_STAGE_CONDITIONS, MENOPAUSE_LAWS, estrogen_falls,
-                                                          estrogen_falls_by)
+from calcium_abm.physiology.life_stage_conditions import LIFE_STAGE_CONDITIONS, MENOPAUSE_LAWS
 
 __all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "MENOPAUSE_LAWS", "LINGERING", "acts_in",
-           "acts_on_day", "condition_text", "estrogen_falls", "estrogen_falls_by",
+           "acts_on_day", "condition_text",
            "inert_conditional_parameters", "skeletal_resistance_moves", "therapy_started_by_schedule",
            "vitamin_k_inputs_change"]
 
@@ -131,10 +131,7 @@ def _warfarin_past_clearance_onset(state, or_default: bool = False) -> bool:
     in force, or (``or_default``) than the default onset, past which moving the onset acts."""
     from calcium_abm.physiology import vitamin_k
 
-    name = "warfarin_clearance_decline_onset_age_years"
-    onset = _parameter(state, name, vitamin_k)
-    if or_default:
-        onset = min(onset, _default(name, vitamin_k))
+    onset = _lower(state, "warfarin_clearance_decline_onset_age_years", vitamin_k, or_default)
     return (_warfarin(state) and state.patient.species == "human"
             and state.patient.age_years + state.simulation.years > onset)
 

@@ -7,11 +7,11 @@ both ways.
 
 from __future__ import annotations
 
-from calcium_abm.physiology.condition_reads import (default as _default, female as _female,
-                                                    hormone_therapy_taken as _hormone_therapy,
+from calcium_abm.physiology.condition_reads import (female as _female, hormone_therapy_taken as _hormone_therapy,
+                                                    lower_of_set_and_default as _lower,
                                                     module_parameters as _module_parameters, parameter as _parameter)
 
-__all__ = ["LIFE_STAGE_CONDITIONS", "MENOPAUSE_LAWS", "estrogen_falls", "estrogen_falls_by"]
+__all__ = ["LIFE_STAGE_CONDITIONS", "MENOPAUSE_LAWS", "estrogen_falls"]
 
 
 def estrogen_falls(state) -> bool:
@@ -19,15 +19,20 @@ def estrogen_falls(state) -> bool:
     perimenopausal effect (:func:`.ageing.perimenopausal_estrogen_effect`) or the ovarian loss
     (:func:`.ageing.ovarian_estrogen_level`) is above 0 at her age at the run's end before a planned final period
     (``patient.age_at_final_menstrual_period``); a woman with none planned keeps her estrogen."""
-    patient = state.patient
+    from types import SimpleNamespace
+
+    from calcium_abm.physiology import ageing, remodeling
+
     if not _female(state) or _therapy_replaces_all(state):
         return False
-    if patient.postmenopausal:
+    if state.patient.postmenopausal:
         return True
-    if patient.age_at_final_menstrual_period is None:
+    t = _years_past_final_period(state)
+    if t is None:
         return False
-    return estrogen_falls_by(patient.age_years + state.simulation.years, patient.age_at_final_menstrual_period,
-                             state.parameters)
+    # the two modules whose parameters the perimenopausal laws read (both exactly 0 some 20 years before the period)
+    p = SimpleNamespace(**vars(_module_parameters(ageing, state)), **vars(_module_parameters(remodeling, state)))
+    return ageing.perimenopausal_estrogen_effect(t, p) > 0.0 or ageing.ovarian_estrogen_level(t, p) < 1.0
 
 
 def _therapy_replaces_all(state) -> bool:
@@ -42,20 +47,6 @@ def _kidney_estrogen_falls(state) -> bool:
     """:func:`estrogen_falls` for a person: the kidney's estrogen laws act through a person's rates
     (:func:`.ageing.personal_parameters`), which a rodent preset does not take."""
     return state.patient.species == "human" and estrogen_falls(state)
-
-
-def estrogen_falls_by(age_years: float, final_period_age_years: float, parameters: dict) -> bool:
-    """Whether a woman's estrogen has begun to fall at ``age_years`` before a final period at
-    ``final_period_age_years``: the perimenopausal effect is above 0 or the ovarian level below 1 (both exactly 0
-    and 1 some 20 years before it) under the scenario's ``parameters``."""
-    from types import SimpleNamespace
-
-    from calcium_abm.physiology import ageing, remodeling
-
-    state = SimpleNamespace(parameters=parameters)  # the two modules whose parameters these laws read
-    p = SimpleNamespace(**vars(_module_parameters(ageing, state)), **vars(_module_parameters(remodeling, state)))
-    t = age_years - final_period_age_years
-    return ageing.perimenopausal_estrogen_effect(t, p) > 0.0 or ageing.ovarian_estrogen_level(t, p) < 1.0
 
 
 def _years_past_final_period(state) -> float | None:
@@ -83,9 +74,7 @@ def _past_transmenopause(state, or_default: bool = False) -> bool:
 
     if state.patient.species != "human":
         return _female(state) and state.patient.postmenopausal and not _therapy_replaces_all(state)
-    end = _parameter(state, "transmenopause_end_years", ageing)
-    end = min(end, _default("transmenopause_end_years", ageing)) if or_default else end
-    return _passes_final_period(state, after_years=end)
+    return _passes_final_period(state, after_years=_lower(state, "transmenopause_end_years", ageing, or_default))
 
 
 _MENOPAUSE_WORDS = ('patient.sex is "female" and her estrogen falls during the run (a law of the menopause): she is '
@@ -120,9 +109,7 @@ def _past_absorption_onset(state, or_default: bool = False) -> bool:
     age is (its rates are taken relative to that age's: :func:`.ageing.personal_parameters`)."""
     from calcium_abm.physiology import ageing
 
-    name = "absorption_decline_onset_age_years"
-    onset = _parameter(state, name, ageing)
-    onset = min(onset, _default(name, ageing)) if or_default else onset
+    onset = _lower(state, "absorption_decline_onset_age_years", ageing, or_default)
     oldest = max(state.patient.age_years + state.simulation.years,
                  _parameter(state, "calibration_reference_age_years", ageing))
     return state.patient.species == "human" and oldest > onset
