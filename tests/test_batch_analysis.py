@@ -65,7 +65,8 @@ def test_runs_that_left_physiology_are_flagged_and_named_in_the_report():
     """A fresh user's cohort at 16 x 16 had runs down to a serum calcium of 1.0 mmol/L: `batch` printed their
     warnings, but `summarize`, which docs/batch.md says warns naming each, counted them silently. per_run now
     flags them (left_physiology) and the report names each, with its warning."""
-    from calcium_abm.batch.analysis import MAX_WARNED_RUNS_LISTED, physiology_lines, report_markdown
+    from calcium_abm.batch.analysis import report_markdown
+    from calcium_abm.batch.run_notes import MAX_WARNED_RUNS_LISTED, physiology_lines
 
     results = daily_dataset()
     results.attrs = {"physiology_warnings": {"r1": ["the run left physiology on day 20: serum_calcium_mmol_l = 1.42"]}}
@@ -78,7 +79,7 @@ def test_runs_that_left_physiology_are_flagged_and_named_in_the_report():
     many = physiology_lines({f"r{i:02d}": ["w"] for i in range(MAX_WARNED_RUNS_LISTED + 3)}, 20)
     assert sum(line.startswith("- run ") for line in many) == MAX_WARNED_RUNS_LISTED and "- and 3 more" in many[-2]
     manifest = {"runs": [{}, {}], "package_version": "x", "created": "today"}
-    text = report_markdown(spec(), manifest, {"per_run": per_run}, [], None, results.attrs["physiology_warnings"])
+    text = report_markdown(spec(), manifest, {"per_run": per_run}, [], None, results.attrs)
     assert "- run r1: the run left physiology on day 20" in text
 
 

@@ -161,7 +161,7 @@ def test_calcium_abm_has_no_import_cycle():
 
 
 BATCH_LAYERS = ["fixed", "draws", "spec", "streams", "sensitivity", "conduct", "arms", "inert", "expand", "columns",
-                "store", "progress", "estimate", "runner", "statistics", "plots",
+                "run_notes", "store", "progress", "estimate", "runner", "statistics", "plots",
                 "analysis", "power"]
 
 

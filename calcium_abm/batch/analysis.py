@@ -18,6 +18,7 @@ import pandas as pd
 
 from calcium_abm.batch.expand import label_column, sensitivity_design
 from calcium_abm.batch.plots import write_plots
+from calcium_abm.batch.run_notes import run_notes_lines
 from calcium_abm.batch.sensitivity import analyze_design
 from calcium_abm.batch.spec import BatchError, BatchSpec, resolve_setting
 from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_table, group_shares,
@@ -311,8 +312,7 @@ def summarize(out_dir: str | os.PathLike | StoredBatch,
             for name, table in tables.items():
                 atomic_write(tmp / f"{name}.csv", lambda path, t=table: t.to_csv(path, index=False))
             figures = write_plots(batch.spec, tables, tmp, results if batch.output == "daily" else None)
-            text = report_markdown(batch.spec, batch.manifest, tables, figures, batch.missing_note(),
-                                   results.attrs.get("physiology_warnings", {}))
+            text = report_markdown(batch.spec, batch.manifest, tables, figures, batch.missing_note(), results.attrs)
             atomic_write(tmp / "report.md", lambda path: Path(path).write_text(text, "utf-8"))
     except OSError as exc:
         raise UserInputError(f"--out '{report}': cannot write the summary: {exc.strerror or exc}; "
@@ -387,24 +387,6 @@ def outcome_notes(spec: BatchSpec, per_run: pd.DataFrame, manifest: dict[str, An
     return ["**Notes on the outcomes.**", "", *notes, ""] if notes else []
 
 
-#: the most runs that left physiology the report names (the rest are counted)
-MAX_WARNED_RUNS_LISTED = 10
-
-
-def physiology_lines(warned: dict[str, list[str]], done: int) -> list[str]:
-    """The report's paragraph on the runs that left physiology (run id -> its warnings), as ``run`` and ``batch``
-    print them; none when no run did. Such runs stay in every table (a trial's patients are not dropped for it)."""
-    if not warned:
-        return []
-    listed = [f"- run {rid}: {'; '.join(texts)}" for rid, texts in sorted(warned.items())[:MAX_WARNED_RUNS_LISTED]]
-    more = [f"- and {len(warned) - len(listed)} more (`load_results(DIR).attrs['physiology_warnings']`)"] \
-        if len(warned) > len(listed) else []
-    return [f"**Runs that left physiology.** {len(warned)} of {done} finished runs left the physiological range on "
-            "some recorded day; they are counted in every table and plot below (a warning names a bone grid too "
-            "small to hold serum calcium where it is one).", "",
-            *listed, *more, ""]
-
-
 def severe_line(severe, per_run: pd.DataFrame, arms: list[str] | None) -> str:
     """The report's definition of severe calcification (an incident event) with the runs left out of its risks
     because they were already above the threshold on day 0, per arm for a cohort."""
@@ -449,10 +431,11 @@ def _arm_text(arm) -> str:
 
 def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str, pd.DataFrame],
                     figures: list[str], missing: str | None = None,
-                    warned: dict[str, list[str]] | None = None) -> str:
+                    said: dict[str, dict[str, list[str]]] | None = None) -> str:
     """The Markdown report of ``summarize``; ``missing``: the batch's
-    :meth:`~calcium_abm.batch.store.StoredBatch.missing_note` when some runs are missing; ``warned``: run id ->
-    its physiology warnings (``load_results(...).attrs["physiology_warnings"]``), listed after it."""
+    :meth:`~calcium_abm.batch.store.StoredBatch.missing_note` when some runs are missing; ``said``:
+    ``load_results(...).attrs`` (``physiology_warnings``, ``calibration_warnings``, ``notes``: run id -> its
+    texts), listed after it (:func:`.run_notes.run_notes_lines`)."""
     done = len(tables["per_run"]) if "per_run" in tables else 0
     total = len(manifest["runs"])
     lines = [f"# Batch '{spec.name}' ({spec.kind})", ""]
@@ -460,7 +443,7 @@ def report_markdown(spec: BatchSpec, manifest: dict[str, Any], tables: dict[str,
         again = "" if "summarise it again" in missing else "; summarise again when the batch is finished"
         lines += [f"**Incomplete batch.** {missing}. Every table and plot below is of the {done} finished "
                   f"runs only{again}.", ""]
-    lines += physiology_lines(warned or {}, done)
+    lines += run_notes_lines(said or {}, done)
     lines += outcome_notes(spec, tables["per_run"], manifest) if "per_run" in tables and len(tables["per_run"]) else []
     if spec.description:
         lines += [spec.description, ""]

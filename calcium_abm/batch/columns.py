@@ -67,11 +67,12 @@ def refuse_unreadable_runs(paths: Iterable[Path]) -> None:
                 raise unreadable_run_file(path, exc) from None
 
 
-def physiology_warnings(metadata: dict | None, empty: list | dict) -> list[str] | dict[str, list[str]]:
-    """The physiology warnings a run file carries in its Parquet metadata (pandas' attrs): a
-    list for a one-run file, run id -> list for a summary part file; ``empty`` if none."""
+def run_attrs(metadata: dict | None, key: str, empty: list | dict) -> list[str] | dict[str, list[str]]:
+    """One of :data:`.run_notes.RUN_ATTRS` a run file carries in its Parquet metadata (pandas' attrs): a list
+    for a one-run file, run id -> list for a summary part file; ``empty`` if none."""
     try:
-        warned = json.loads((metadata or {}).get(b"PANDAS_ATTRS", b"{}")).get("physiology_warnings", empty)
+        said = json.loads((metadata or {}).get(b"PANDAS_ATTRS", b"{}")).get(key, empty)
     except (ValueError, AttributeError):  # metadata written by something else
         return empty
-    return warned if isinstance(warned, type(empty)) else empty
+    return said if isinstance(said, type(empty)) else empty
+

@@ -29,6 +29,7 @@ from calcium_abm.batch.estimate import (MAX_WORKERS, default_workers, estimate_l
                                         mean_run_seconds, run_start_seconds, screening_line)
 from calcium_abm.batch.expand import RunSpec, expand_runs
 from calcium_abm.batch.progress import ProgressReport, raise_if_terminated
+from calcium_abm.batch.run_notes import RUN_ATTRS, printed_warnings
 from calcium_abm.batch.spec import BatchError, BatchSpec, load_batch
 from calcium_abm.batch.store import (DiskError, check_output_dir, claim_output, disk_error, model_fingerprint,
                                      prepare_output, write_run, write_runs)
@@ -100,8 +101,7 @@ def execute_run(task: RunTask) -> tuple[str, pd.DataFrame, float]:
     else:
         labels = pd.DataFrame({k: [v] * len(days) for k, v in task.labels.items()})
         frame = pd.concat([labels, days.reset_index(drop=True)], axis=1)
-    # the warnings and notes travel on into the run file's Parquet metadata (load_results reads the physiology ones)
-    frame.attrs = {key: list(days.attrs.get(key, [])) for key in ("physiology_warnings", "calibration_warnings", "notes")}
+    frame.attrs = {key: list(days.attrs.get(key, [])) for key in RUN_ATTRS}  # into the file's metadata (load_results)
     return task.run_id, frame, seconds
 
 
@@ -476,7 +476,7 @@ def run_batch(batch: str | os.PathLike | BatchSpec | dict, out_dir: str | os.Pat
                 with ProgressReport(len(runs), spec.name, initial=saver.saved, enabled=progress) as report:
                     for result in results:
                         saver.add(result[0], result[1])
-                        for warning in result[1].attrs.get("physiology_warnings", []):  # as `run` prints them
+                        for warning in printed_warnings(result[1].attrs):  # as `run` prints them
                             print(f"warning: run {result[0]}: {warning}", file=sys.stderr, flush=True)
                         if on_result is not None:
                             on_result(result)

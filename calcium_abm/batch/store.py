@@ -32,8 +32,8 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 import calcium_abm
-from calcium_abm.batch.columns import checked_columns, physiology_warnings as _physiology_warnings, \
-    refuse_unreadable_runs, unreadable_run_file
+from calcium_abm.batch.columns import checked_columns, refuse_unreadable_runs, run_attrs, unreadable_run_file
+from calcium_abm.batch.run_notes import RUN_ATTRS
 from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.inputs.messages import counted
 from calcium_abm.inputs.trial_tables import without_unread_method_keys
@@ -114,7 +114,7 @@ def write_runs(out_dir: str | os.PathLike, results: list[tuple[str, pd.DataFrame
     ms of Parquet encoding per run in the parent (bench/batch.py); a file of many rows costs about as much as one."""
     frame = pd.concat([f for _, f in results], ignore_index=True)
     frame.attrs = {key: {rid: list(f.attrs[key]) for rid, f in results if f.attrs.get(key)}
-                   for key in ("physiology_warnings", "calibration_warnings", "notes")}
+                   for key in RUN_ATTRS}
     path = Path(out_dir) / RUNS_DIR / f"{PART_PREFIX}{results[0][0]}-{len(results)}.parquet"
     return atomic_write(path, lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
 
@@ -422,7 +422,8 @@ def open_batch(out_dir: str | os.PathLike | StoredBatch) -> StoredBatch:
 
 def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | None = None) -> pd.DataFrame:
     """The finished runs of a batch directory as one DataFrame, in run order; its
-    ``attrs["physiology_warnings"]`` maps each run id that left physiology to its warnings.
+    ``attrs["physiology_warnings"]`` maps each run id that left physiology to its warnings, and
+    ``attrs["calibration_warnings"]`` / ``attrs["notes"]`` each run id to what ``run`` would print of it.
 
     Args:
         out_dir: the batch directory, or a :class:`StoredBatch` already opened.
@@ -448,14 +449,13 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
         except (OSError, pa.ArrowException, ValueError) as exc:
             raise unreadable_run_file(path, exc) from None
 
-    rows, warnings, files = {}, {}, {}  # run id -> its rows, its warnings, its file
+    rows, said, files = {}, {key: {} for key in RUN_ATTRS}, {}  # run id -> its rows, its warnings and notes, its file
     for path, table in batch.parts.items():
         table = table.select(columns) if columns is not None else table
-        warned = _physiology_warnings(table.schema.metadata, {})
+        for key in RUN_ATTRS:
+            said[key].update((rid, texts) for rid, texts in run_attrs(table.schema.metadata, key, {}).items() if texts)
         for i, rid in enumerate(table.column("run_id").to_pylist()):
             rows[rid], files[rid] = table.slice(i, 1), path
-            if warned.get(rid):
-                warnings[rid] = warned[rid]
     tables = []
     for rid in batch.run_ids:
         if rid not in batch.finished:
@@ -463,9 +463,9 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
         if rid not in rows:
             files[rid] = run_path(batch.directory, rid)
             rows[rid] = read(files[rid])
-            warned = _physiology_warnings(rows[rid].schema.metadata, [])
-            if warned:
-                warnings[rid] = warned
+            for key in RUN_ATTRS:
+                if texts := run_attrs(rows[rid].schema.metadata, key, []):
+                    said[key][rid] = texts
         table = rows[rid]
         if tables and table.schema != tables[0].schema:
             raise BatchError(f"run file '{files[rid]}' has other columns than the batch's other runs: "
@@ -475,7 +475,7 @@ def load_results(out_dir: str | os.PathLike | StoredBatch, columns: list[str] | 
         raise BatchError(f"'{batch.directory}': the run files have no run_index column, so they were not "
                          "written by calcium-abm batch")
     frame = pa.concat_tables(tables).to_pandas()
-    frame.attrs = {"physiology_warnings": warnings}
+    frame.attrs = {key: {rid: texts for rid, texts in said[key].items() if rid in batch.finished} for key in RUN_ATTRS}
     return frame
 
 
