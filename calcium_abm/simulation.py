@@ -235,9 +235,9 @@ def intake_note(frame: pd.DataFrame, scenario: Scenario) -> str | None:
         del means["calcium"]
     text = ", ".join(f"{name} {eaten:.0f} of the diet's {diet:.0f} mg/day" for name, (eaten, diet) in means.items())
     shares = " and ".join(f"{100 * eaten / diet:.0f} %" for eaten, diet in means.values())
-    return (f"eaten (run mean): {text} ({shares} of the diet): uraemic anorexia leaves part of the diet uneaten off "
-            "dialysis below uraemic_intake_onset_gfr_ml_per_min (docs/ODD.md 7.11); for a measured intake set "
-            "parameters.uraemic_intake_loss_at_zero_gfr = 0")
+    return (f"eaten (run mean): {text} ({shares} of the diet): uraemic anorexia leaves part of the diet's calcium "
+            "and phosphorus uneaten off dialysis below uraemic_intake_onset_gfr_ml_per_min (docs/ODD.md 7.11; the "
+            "vitamin K intakes are taken as set); for a measured intake set parameters.uraemic_intake_loss_at_zero_gfr = 0")
 
 
 class EndRowsCollector(RowCollector):

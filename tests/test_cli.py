@@ -605,7 +605,11 @@ def test_a_ckd_run_summary_names_the_known_limit_of_its_serum_calcium(tmp_path, 
     share = dialysis.mineral_intake_share(22.0, False, parameter_set())  # CKD 4's GFR, no dialysis: 0.708
     assert f"calcium {1000 * share:.0f} of the diet's 1000 mg/day, phosphorus {1200 * share:.0f} of the diet's 1200" \
            in eaten
-    assert "uraemic_intake_loss_at_zero_gfr = 0" in eaten
+    assert "uraemic_intake_loss_at_zero_gfr = 0" in eaten and "vitamin K intakes are taken as set" in eaten
+    assert "warfarin's clearance does not fall with kidney function" not in out  # no warfarin in this run
+    assert main(["run", "ckd_stage4", "--years", "0.01", *small, "--set=warfarin_mg_per_day=5",
+                 "--out", str(tmp_path / "w.csv")]) == 0
+    assert "warfarin's clearance does not fall with kidney function" in capsys.readouterr().out  # a pharmacologist's
     assert main(["run", "healthy_adult", "--years", "0.01", *small, "--set=kidney.residual_gfr_ml_per_min=55",
                  "--out", str(tmp_path / "g.csv")]) == 0
     out = capsys.readouterr().out
