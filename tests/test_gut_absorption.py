@@ -23,7 +23,8 @@ def _quoted(name: str) -> list[tuple[float, float]]:
     return [(float(pct), float(intake)) for pct, intake in pairs]
 
 
-@pytest.mark.parametrize("name", ["passive_absorption_per_day", "active_absorption_max_mg_per_day"])
+@pytest.mark.parametrize("name", ["passive_absorption_per_day", "active_absorption_max_mg_per_day",
+                                  "reference_fractional_absorption"])
 def test_each_quoted_fraction_is_the_gut_laws(name):
     for percent, intake in _quoted(name):
         assert 100 * calcium.steady_fractional_absorption(intake, 1.0, P) == pytest.approx(percent, abs=0.5), intake
@@ -53,3 +54,17 @@ def test_a_run_absorbs_what_the_law_says_at_its_calcitriol():
     law = calcium.steady_fractional_absorption(1000.0, sum(calcitriol) / len(calcitriol), P)
     assert absorbed / entered == pytest.approx(law, abs=0.015)
     assert absorbed / entered < law  # the secretion's share of the lumen saturates the active term a little more
+
+
+def test_the_age_declines_act_as_the_relative_ones_the_reference_fraction_says():
+    """reference_fractional_absorption's text: Heaney's absolute declines over his women's typical fraction are
+    0.7 %/year of absorption past the onset and 7.3 % at menopause; the law scales the gut by exactly these."""
+    from calcium_abm.physiology import ageing
+
+    text = parameter_registry()["reference_fractional_absorption"].source
+    per_year, menopause = (float(x) for x in re.search(r"\((\d+\.\d) %/year past the onset, (\d+\.\d) % at "
+                                                        r"menopause\)", text).groups())
+    onset = P.absorption_decline_onset_age_years
+    at = lambda age, post=False: float(ageing.calcium_absorption_by_age(age, post, P))  # noqa: E731
+    assert 100 * (at(onset) - at(onset + 10)) / 10 == pytest.approx(per_year, abs=0.05)
+    assert 100 * (at(onset) - at(onset, True)) == pytest.approx(menopause, abs=0.05)
