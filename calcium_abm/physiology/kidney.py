@@ -101,10 +101,11 @@ PARAMETERS = declare([
               "assumption: PTH lowers TmP (IOM 1997 p. 148 [V]) and is independently associated with higher FePO4 "
               "(Gutierrez 2005 [V abstract])", "Power of relative PTH in the phosphaturic drive", 0.0, 1.0),
     Parameter("renal_phosphate_threshold_relative", 1.0, "-",
-              "[C] 1 for the reference man by definition; a woman's own value is this x "
-              "calcium.renal_phosphate_threshold_estrogen_factor (ageing.personal_parameters)",
+              "[C] 1 for the reference man; a woman's is this x calcium.renal_phosphate_threshold_estrogen_factor. "
+              "Range: about TmP/GFR's adult reference interval, 0.80-1.35 mmol/L (Payne 1998 Ann Clin Biochem 35:201 "
+              "[S]); up to 2 let a kidney that also excretes little hold 5 mmol/L at GFR 45 (tests/test_kidney.py)",
               "The person's tubular phosphate reabsorption (TmP/GFR) against the reference man's at the same "
-              "FGF23 and PTH: the half-saturation of the phosphaturic drive is multiplied by it", 0.5, 2.0),
+              "FGF23 and PTH: the half-saturation of the phosphaturic drive is multiplied by it", 0.7, 1.3),
     # ------------------------------------------------------------------ calcitriol (1-alpha-hydroxylase)
     Parameter("calcitriol_renal_mass_exponent", 0.2, "-",
               "assumption: small, because the effect of eGFR on calcitriol is 'completely extinguished' after "
