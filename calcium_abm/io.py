@@ -85,6 +85,10 @@ def _check_output_file(path: Path) -> Path:
         raise UserInputError(f"output file {_quoted(path)} is a directory")
     target = _through_link(path)
     shown = _quoted(path) if target == path else f"{_quoted(path)} (a symbolic link to {_quoted(target)})"
+    if target.suffix.lower() != path.suffix.lower():  # a table written through a link lands in its target
+        raise UserInputError(f"output file {shown}: the table would be written into the link's target, which "
+                             f"does not end in {path.suffix.lower()}: give a plain file name or a link to a "
+                             f"{path.suffix.lower()} file")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.exists():
         raise UserInputError(f"output file {shown}: directory {_quoted(parent)} does not exist")
@@ -230,14 +234,16 @@ def atomic_directory(path: str | os.PathLike, files_list: str | None = None) -> 
 
     If the block fails (a full disk, an error, Ctrl-C) the temporary directory is removed
     and ``path`` is untouched: no partial set of files. Files already in ``path`` that
-    the block did not write are kept; those it wrote replace the old ones. The moves are
+    the block did not write are kept; those it wrote replace the old ones, and with ``files_list``
+    only files its last set wrote (a file of the user's of the same name raises). The moves are
     renames within one file system. A kill leaves a hidden ``.name.*.tmp`` directory,
     which the next call for the same ``path`` removes once it is older than
     :data:`STALE_TEMPORARY_S`.
 
     Raises:
         OSError: the temporary directory cannot be made (e.g. no such parent, no space), or
-            a file of the set would replace a directory or a special file (then none is moved).
+            a file of the set would replace a directory, a special file or (with ``files_list``) a file
+            this writer did not write (then none is moved).
     """
     path = Path(path)
     anchor = path.parent
@@ -255,6 +261,8 @@ def atomic_directory(path: str | os.PathLike, files_list: str | None = None) -> 
         items = sorted(tmp.iterdir())
         for item in items:  # all checked before any is moved: a refused name leaves ``path`` as it was
             _refuse_occupied(path / item.name)
+            if files_list and item.name not in before | {files_list}:
+                _refuse_unlisted(path / item.name, files_list)
         for item in items:
             if item.is_file():
                 os.chmod(item, 0o644)
@@ -285,6 +293,14 @@ def _refuse_occupied(target: Path) -> None:
         return
     what = "a directory" if target.is_dir() else "not a regular file (a device, FIFO or socket)"
     raise OSError(errno.EEXIST, f"{_quoted(target)} is {what}, where a file of the set goes: move it away")
+
+
+def _refuse_unlisted(target: Path, files_list: str) -> None:
+    """Raise OSError naming ``target`` if something is there that the writer's last set did not put there (not
+    in ``files_list``): a user's own ``report.md`` in the folder given to ``summarize --out`` was replaced."""
+    if target.is_symlink() or target.exists():
+        raise OSError(errno.EEXIST, f"{_quoted(target)} is a file calcium-abm did not write there: move it away "
+                                    "or give another folder")
 
 
 def _remove_stale_directories(folder: Path, name: str, older_than_s: float = STALE_TEMPORARY_S) -> None:

@@ -369,6 +369,7 @@ def test_the_python_summarize_writes_all_or_nothing_and_not_among_the_runs(tmp_p
     report = tmp_path / "report"
     report.mkdir()
     (report / "by_arm.csv").write_text("the last summary's\n")
+    (report / analysis.SUMMARY_FILES).write_text("by_arm.csv\n")  # as the last summary listed what it wrote
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -376,11 +377,36 @@ def test_the_python_summarize_writes_all_or_nothing_and_not_among_the_runs(tmp_p
     monkeypatch.setattr(analysis, "write_plots", interrupted)
     with pytest.raises(KeyboardInterrupt):
         summarize(out, report)
-    assert sorted(p.name for p in report.iterdir()) == ["by_arm.csv"]
+    assert sorted(p.name for p in report.iterdir()) == [analysis.SUMMARY_FILES, "by_arm.csv"]
     assert (report / "by_arm.csv").read_text() == "the last summary's\n"
     monkeypatch.undo()
     summarize(out, report)
     assert {"report.md", "by_arm.csv", "effects.csv"} <= {p.name for p in report.iterdir()}
+
+
+def test_summarize_never_replaces_a_file_it_did_not_write(tmp_path):
+    """A fresh user's own report.md in the folder given to `summarize --out` was replaced without a word (and
+    `validate --out` did the same): a file of the set's name that no earlier summary listed is refused, naming
+    it, and nothing is written; the folder's other files stay, and the default summary folder works as before."""
+    from calcium_abm.batch import summarize
+    from calcium_abm.errors import UserInputError
+
+    out = tmp_path / "b"
+    run_batch({"years": 0.02, "set": SMALL, "cohort": {"patients": 2}, "arms": [{"name": "a"}]}, out, workers=1)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.md").write_text("my notes\n")
+    (mine / "other.txt").write_text("kept\n")
+    with pytest.raises(UserInputError, match=r"report\.md' is a file calcium-abm did not write there: move it away"):
+        summarize(out, mine)
+    assert sorted(p.name for p in mine.iterdir()) == ["other.txt", "report.md"]
+    assert (mine / "report.md").read_text() == "my notes\n"
+    (mine / "report.md").unlink()
+    summarize(out, mine)
+    summarize(out, mine)  # its own files, listed: replaced again
+    assert (mine / "other.txt").read_text() == "kept\n" and (mine / "report.md").is_file()
+    summarize(out)  # the default folder, DIR/summary
+    assert (out / "summary" / "report.md").is_file()
 
 
 def test_the_time_course_carries_a_dropout_forward_on_the_record_grid():

@@ -13,7 +13,8 @@ import pytest
 from types import SimpleNamespace
 
 from calcium_abm.physiology import dialysis as d, kidney as k
-from calcium_abm.physiology.mineral_steady_state import mineral_steady_state
+from calcium_abm.errors import UserInputError
+from calcium_abm.physiology.mineral_steady_state import mineral_steady_state, phosphate_handling_conflicts
 
 P = SimpleNamespace(**vars(k.default_parameters()), **vars(d.default_parameters()))
 STAGES = sorted(k.GFR_ML_PER_MIN_BY_CKD_STAGE)
@@ -332,11 +333,36 @@ def test_any_parameter_set_inside_the_ranges_keeps_a_healthy_adult_physiological
             values[q.name] = q.minimum + (q.maximum - q.minimum) * u
     p = SimpleNamespace(**vars(d.default_parameters()), **vars(k.default_parameters(**values)))
     assume(not k.parameter_conflicts(p))     # the scenario validator refuses these (test_cross_field_rules)
-    # the scenario's default diet (1200 mg/day), healthy kidneys and CKD 3
-    for gfr in (p.reference_gfr_ml_per_min, 45.0):
-        s = mineral_steady_state(gfr, p, phosphate_intake_mg=1200.0)
-        assert not k.physiology_violations(serum_phosphate_mmol_l=s.serum_phosphate_mmol_l), (gfr, values)
-        assert math.isfinite(s.pth_pmol_l) and s.pth_pmol_l > 0
+    # the scenario's default diet (1200 mg/day), healthy kidneys and CKD 3: physiological, or the set is refused
+    # (fields each inside their ranges can together leave too weak a phosphaturic response; the validator says so)
+    refused = phosphate_handling_conflicts(p)
+    levels = [mineral_steady_state(gfr, p, phosphate_intake_mg=1200.0) for gfr in (p.reference_gfr_ml_per_min, 45.0)]
+    unphysiological = [s for s in levels if k.physiology_violations(serum_phosphate_mmol_l=s.serum_phosphate_mmol_l)]
+    assert bool(refused) == bool(unphysiological), (refused, values)
+    assert all(math.isfinite(s.pth_pmol_l) and s.pth_pmol_l > 0 for s in levels)
+
+
+def test_a_kidney_too_weak_to_hold_phosphate_at_ckd_3a_is_refused_naming_its_fields(tmp_path):
+    """A property test's fresh draws found this set, every field inside its range, holding 4.1 mmol/L of phosphate
+    at GFR 45: a scenario that sets it is refused with the level and the fields that set the response."""
+    from calcium_abm.inputs.sections import Diet
+    from calcium_abm.physiology.mineral_steady_state import USUAL_PHOSPHATE_INTAKE_MG_PER_DAY
+    from calcium_abm.scenario import parse_scenario_toml
+
+    assert USUAL_PHOSPHATE_INTAKE_MG_PER_DAY == Diet().phosphate_mg_per_day  # the rule's diet is the default one
+    weak = {"reference_gfr_ml_per_min": 130.0, "reference_phosphate_intake_mg_per_day": 900.0,
+            "reference_serum_phosphate_mmol_l_kidney": 1.45, "fgf23_nephron_load_exponent": 0.5,
+            "phosphate_excretion_fgf23_exponent": 0.5, "calcitriol_fgf23_exponent": 0.0,
+            "calcitriol_phosphate_effect_weight": 0.0, "parathyroid_capacity_max": 1.5,
+            "parathyroid_capacity_calcitriol_hill": 1.0, "parathyroid_capacity_phosphate_load_exponent": 0.0,
+            "parathyroid_phosphate_exponent": 0.0}  # the drawn set, its fields at their defaults where that keeps it
+    text = "[parameters]\n" + "".join(f"{name} = {value}\n" for name, value in weak.items())
+    with pytest.raises(UserInputError) as refused:
+        parse_scenario_toml(text, "weak.toml")
+    said = str(refused.value)
+    assert "mmol/L at a GFR of 45 mL/min" in said and "fgf23_nephron_load_exponent x phosphate_excretion" in said
+    parse_scenario_toml(text.replace("fgf23_nephron_load_exponent = 0.5", "fgf23_nephron_load_exponent = 1.0"),
+                        "stronger.toml")  # a stronger FGF23 response holds it: accepted
 
 
 def test_steady_states_kept_in_process_are_those_solved_afresh():

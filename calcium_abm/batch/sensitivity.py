@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from calcium_abm.errors import UserInputError
-from calcium_abm.inputs.messages import short_repr
+from calcium_abm.inputs.messages import counted, short_repr
 
 __all__ = ["analyze_design", "morris_screening", "sample_design", "sobol_indices"]
 
@@ -135,10 +135,26 @@ def _sobol_warning(row) -> str:
 
 
 def _evaluate(model: Callable[[pd.DataFrame], Any], problem, x: np.ndarray) -> pd.DataFrame:
-    out = model(pd.DataFrame(x, columns=problem["names"]))
-    if isinstance(out, pd.DataFrame):
-        return out.reset_index(drop=True)
-    return pd.DataFrame({"y": np.asarray(out, dtype=float).reshape(-1)})
+    """``model`` at the design's points: a DataFrame of outputs, a row per point. UserInputError (the function's
+    own error chained) where it fails on the design or does not return a number per point: a fresh user's
+    ``lambda d: 5.0`` failed inside SALib with ZeroDivisionError and ``lambda x: x[0]`` with KeyError: 0."""
+    design = pd.DataFrame(x, columns=problem["names"])
+    wants = (f"it is called once with a DataFrame of the design's {len(design)} points (a column per parameter: "
+             f"{', '.join(problem['names'])}) and must return {len(design)} numbers, or a DataFrame of "
+             f"{len(design)} rows with a column per output")
+    try:
+        out = model(design)
+    except Exception as exc:  # the user's function: its error, said with what it was given
+        raise UserInputError(f"the model function raised {type(exc).__name__}: {short_repr(str(exc), 80)}; "
+                             f"{wants}") from exc
+    try:
+        frame = out.reset_index(drop=True) if isinstance(out, pd.DataFrame) else \
+            pd.DataFrame({"y": np.asarray(out, dtype=float).reshape(-1)})
+    except (TypeError, ValueError):
+        raise UserInputError(f"the model function returned {short_repr(out, 60)}, not numbers; {wants}") from None
+    if len(frame) != len(design):
+        raise UserInputError(f"the model function returned {counted(len(frame), 'value')} for {len(design)} points; {wants}")
+    return frame
 
 
 def morris_screening(model: Callable[[pd.DataFrame], Any], bounds: Mapping[str, tuple[float, float]], *,

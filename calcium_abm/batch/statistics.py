@@ -160,6 +160,15 @@ def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
     return out
 
 
+def refuse_unknown_control(per_run: pd.DataFrame, control: Any, arm_column: str = "arm") -> None:
+    """UserInputError where ``control`` is none of ``per_run``'s arms, naming them (a fresh user's
+    ``trial_effects(per_run, [...], 'warfarin')`` was told the arm had no finished runs)."""
+    arms = list(dict.fromkeys(per_run[arm_column]))
+    if control not in arms:
+        raise UserInputError(f"control arm {short_repr(control, 40)} is not allowed: it is none of the finished runs' "
+                             f"arms ({', '.join(map(str, arms)) or 'none'})")
+
+
 def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, design: str | None = None,
                   arm_column: str = "arm", pair_column: str = "patient",
                   arms: Sequence[str] | None = None) -> pd.DataFrame:
@@ -180,8 +189,7 @@ def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, desi
         paired = pair_column in per_run.columns and per_run.groupby(pair_column)[arm_column].nunique().gt(1).any()
         design = "crossover" if paired else "parallel"
     require_columns(per_run, **({"pair_column": pair_column} if design == "crossover" else {}))
-    if control not in set(per_run[arm_column]):
-        raise UserInputError(f"control arm '{control}' has no finished runs")
+    refuse_unknown_control(per_run, control, arm_column)
     rows = []
     ctrl = per_run[per_run[arm_column] == control]
     for arm in [a for a in arm_order(per_run[arm_column], arms) if a != control]:
@@ -367,8 +375,7 @@ def ancova_effects(per_run: pd.DataFrame, outcomes: Sequence[tuple[str, str]], c
     import statsmodels.api as sm
 
     require_columns(per_run, arm_column=arm_column, outcomes=[outcome for outcome, _ in outcomes])
-    if control not in set(per_run[arm_column]):
-        raise UserInputError(f"control arm '{control}' has no finished runs")
+    refuse_unknown_control(per_run, control, arm_column)
     arms = [a for a in arm_order(per_run[arm_column], arms) if a != control]
     rows = []
     for outcome, baseline in outcomes:

@@ -16,6 +16,7 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.fields import allowed_text, locate
 from calcium_abm.inputs.keys import resolve_key, setting_kind
 from calcium_abm.inputs.messages import RULE, accepted_keys, counted, did_you_mean, fmt_value, key_not_a_string, shorten
+from calcium_abm.inputs.sections import changes_during_run
 from calcium_abm.inputs.trial_tables import arm_place
 
 __all__ = ["batch_error_lines", "severe_threshold_problem"]
@@ -90,6 +91,9 @@ def _error_line(err: Mapping[str, Any], root: type[BaseModel], data: Any = None)
         allowed = "must be a number: add adds an amount to the patient's own value"
         if _kind_of(str(loc[-1])) in ("bool", "str"):
             allowed += f"; put a true/false or text setting in set, e.g. set = {{ {loc[-1]} = {_toml_literal(value)} }}"
+            if not changes_during_run(resolve_key(str(loc[-1]), False)):  # a fresh user's set was then refused
+                allowed += (f", with cohort.randomisation_day = 0 ({loc[-1]} is set at a run's start and cannot "
+                            "change at a later randomisation)")
     else:
         allowed = _range_of(root, loc, kind) if kind in _PHRASES and kind.startswith(("int", "float", "finite")) \
             else _PHRASES.get(kind, err["msg"][0].lower() + err["msg"][1:])

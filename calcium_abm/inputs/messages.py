@@ -240,15 +240,22 @@ def _is_typo_of(word: str, candidate: str) -> bool:
     """True if ``word`` looks like a slip of the keyboard for ``candidate``.
 
     Both must start alike (same first character of the last dotted part), carry the same
-    numbers (``mk4`` is not a typo of ``mk7``, ``d3`` not of ``k1``) and differ by at most
-    :data:`MAX_TYPO_EDITS` edits, so another substance is never suggested.
+    numbers (``mk4`` is not a typo of ``mk7``, ``d3`` not of ``k1``) and the same Roman numerals as
+    words (``factor_v`` is not a typo of ``factor_vii``, nor ``factor_xi`` of ``factor_x``) and differ by
+    at most :data:`MAX_TYPO_EDITS` edits, so another substance is never suggested.
     """
     w, c = word.rpartition(".")[2].lower(), candidate.rpartition(".")[2].lower()
     if not w or not c or w[0] != c[0]:
         return False
-    if re.findall(r"\d+", w) != re.findall(r"\d+", c):
+    if re.findall(r"\d+", w) != re.findall(r"\d+", c) or _roman_words(w) != _roman_words(c):
         return False
     return edit_distance(word.lower(), candidate.lower()) <= MAX_TYPO_EDITS
+
+
+def _roman_words(name: str) -> list[str]:
+    """The words of ``name`` that are Roman numerals (``factor_vii_half_life_h`` -> ``["vii"]``): clotting factors'
+    numbers, which name different proteins."""
+    return [part for part in re.split(r"[_\W\d]+", name) if re.fullmatch(r"[ivx]+", part)]
 
 
 _MASS_UNITS = {"g": "g", "mg": "mg", "ug": "µg", "ng": "ng"}

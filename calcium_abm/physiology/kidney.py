@@ -103,7 +103,7 @@ PARAMETERS = declare([
     Parameter("renal_phosphate_threshold_relative", 1.0, "-",
               "[C] 1 for the reference man; a woman's is this x calcium.renal_phosphate_threshold_estrogen_factor. "
               "Range: about TmP/GFR's adult reference interval, 0.80-1.35 mmol/L (Payne 1998 Ann Clin Biochem 35:201 "
-              "[S]); up to 2 let a kidney that also excretes little hold 5 mmol/L at GFR 45 (tests/test_kidney.py)",
+              "[S]); 0.5 and 2 gave the reference man 0.68 and 1.79 mmol/L of phosphate, outside 0.8-1.45",
               "The person's tubular phosphate reabsorption (TmP/GFR) against the reference man's at the same "
               "FGF23 and PTH: the half-saturation of the phosphaturic drive is multiplied by it", 0.7, 1.3),
     # ------------------------------------------------------------------ calcitriol (1-alpha-hydroxylase)

@@ -15,7 +15,8 @@ import numba
 from calcium_abm.checks import per_set_or_fresh
 from calcium_abm.physiology import compiled_laws
 from calcium_abm.physiology.dialysis import dialysis_mean_daily_removal_mg
-from calcium_abm.physiology.kidney import (_check, calcitriol_relative, fgf23_relative, filtered_phosphate_mg,
+from calcium_abm.physiology.kidney import (PHYSIOLOGICAL_RANGES, _check, calcitriol_relative, fgf23_relative,
+                                          filtered_phosphate_mg,
                                           phosphate_absorbed_mg, phosphate_fractional_excretion,
                                           phosphate_load_per_nephron_relative,
                                           pth_secretion_pmol_l, reference_pth_pmol_l, urine_phosphate_mg)
@@ -125,4 +126,34 @@ def _solved(p, gfr: float, phosphate_intake_mg: float | None, ionized_calcium_mm
                               dialysis_mean_daily_removal_mg(pi, sessions, p))
 
 
-__all__ = ["MineralSteadyState", "mineral_steady_state"]
+#: the scenario's default diet.phosphate_mg_per_day (inputs.sections; tests/test_kidney.py checks they agree)
+USUAL_PHOSPHATE_INTAKE_MG_PER_DAY = 1200.0
+#: a CKD 3a GFR (mL/min) at which kidneys still hold serum phosphate normal: FGF23 rises from an eGFR below ~60
+#: and phosphate only below ~30-40 (Isakova et al. 2011 Kidney Int 79:1370; Levin et al. 2007 Kidney Int 71:31)
+PHOSPHATE_HELD_AT_GFR_ML_PER_MIN = 45.0
+
+
+def phosphate_handling_conflicts(p) -> list[str]:
+    """A parameter set whose kidneys cannot hold serum phosphate within its physiological range on the usual
+    diet, at the reference GFR or at :data:`PHOSPHATE_HELD_AT_GFR_ML_PER_MIN`: one message naming the level and
+    the fields that set the phosphaturic response (empty = fine). Each field may lie inside its range while
+    together they leave the tubule too weak a response: a property test drew reference_gfr_ml_per_min 130 and
+    both FGF23 exponents at 0.5 with a parathyroid blind to phosphate, which hold 4.1 mmol/L at GFR 45."""
+    high = PHYSIOLOGICAL_RANGES["serum_phosphate_mmol_l"][1]
+    for gfr in (p.reference_gfr_ml_per_min, PHOSPHATE_HELD_AT_GFR_ML_PER_MIN):
+        try:
+            level = mineral_steady_state(gfr, p, USUAL_PHOSPHATE_INTAKE_MG_PER_DAY).serum_phosphate_mmol_l
+        except ValueError:  # no phosphate up to 30 mmol/L balances the day
+            level = float("inf")
+        if level > high:
+            return [f"these kidney parameters hold serum phosphate at {level:.2f} mmol/L at a GFR of {gfr:g} mL/min on "
+                    f"the usual diet ({USUAL_PHOSPHATE_INTAKE_MG_PER_DAY:g} mg/day of phosphorus), above the "
+                    f"physiological {high:g} mmol/L, where cohorts find it normal down to CKD 3a: the phosphaturic "
+                    f"response is too weak (fgf23_nephron_load_exponent x phosphate_excretion_fgf23_exponent = "
+                    f"{p.fgf23_nephron_load_exponent:g} x {p.phosphate_excretion_fgf23_exponent:g}, "
+                    f"phosphate_fractional_excretion_ceiling {p.phosphate_fractional_excretion_ceiling:g}, "
+                    f"reference_gfr_ml_per_min {p.reference_gfr_ml_per_min:g}): raise one of them"]
+    return []
+
+
+__all__ = ["MineralSteadyState", "mineral_steady_state", "phosphate_handling_conflicts"]

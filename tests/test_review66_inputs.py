@@ -1,0 +1,88 @@
+"""A fresh research software engineer's hostile inputs (review 66): a link named like a table overwrote the
+scenario it pointed to; a clotting factor's typo was pointed at another factor; a Python model function for the
+sensitivity API failed inside SALib; an unknown control arm was called an arm without finished runs; a start-only
+setting's hint pointed at a setting the arm then refused."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from calcium_abm.batch import morris_screening, sobol_indices
+from calcium_abm.batch.statistics import trial_effects
+from calcium_abm.errors import UserInputError
+from test_cli_inputs import rejected
+
+SMALL = [f"--set={t}_grid_{s}=16" for t in ("bone", "vessel") for s in ("width", "height")]
+
+
+def test_a_table_is_never_written_through_a_link_into_a_file_of_another_kind(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    scenario = tmp_path / "my.toml"
+    scenario.write_text('name = "mine"\n[diet]\nmk7_ug_per_day = 180\n', "utf-8")
+    (tmp_path / "results.csv").symlink_to("my.toml")
+    rejected(["run", "my.toml", "--years", "0.01", *SMALL, "--out", "results.csv"], capsys,
+             "output file 'results.csv' (a symbolic link to ", "my.toml'): the table would be written into the "
+             "link's target, which does not end in .csv")
+    assert scenario.read_text("utf-8").startswith('name = "mine"')  # the scenario is untouched
+    (tmp_path / "kept.csv").write_text("old\n")
+    (tmp_path / "link.csv").symlink_to("kept.csv")  # a link to a table of its own kind: written there, as before
+    from calcium_abm.cli import main
+    assert main(["run", "my.toml", "--years", "0.01", *SMALL, "--out", "link.csv"]) == 0
+    assert (tmp_path / "link.csv").is_symlink() and (tmp_path / "kept.csv").read_text().startswith("day,")
+
+
+@pytest.mark.parametrize("typed", ["factor_v_half_life_h", "factor_xi_half_life_h", "factor_vi_half_life_h"])
+def test_a_clotting_factor_is_never_suggested_for_another(tmp_path, capsys, typed):
+    err = rejected(["run", "healthy_adult", "--set", f"parameters.{typed}=5", "--out", str(tmp_path / "x.csv")],
+                   capsys, f"unknown key 'parameters.{typed}': not a model parameter")
+    assert "did you mean" not in err
+
+
+def test_a_true_typo_of_a_clotting_factor_is_still_pointed_at_it(tmp_path, capsys):
+    rejected(["run", "healthy_adult", "--set", "parameters.factor_vii_half_lfe_h=5", "--out", str(tmp_path / "x.csv")],
+             capsys, "did you mean 'parameters.factor_vii_half_life_h'?")
+
+
+BOUNDS = {"a": (0.0, 1.0), "b": (0.0, 1.0)}
+
+
+@pytest.mark.parametrize("model, said", [
+    (lambda d: 5.0, "returned 1 value for 30 points"),
+    (lambda d: d["a"][:3], "returned 3 values for 30 points"),
+    (lambda x: x[0] + 2 * x[1], "raised KeyError: "),
+    (lambda d: ["x"] * len(d), "not numbers"),
+])
+def test_a_python_model_function_that_does_not_return_a_number_per_point_is_told_what_it_must(model, said):
+    with pytest.raises(UserInputError) as refused:
+        morris_screening(model, BOUNDS)
+    assert said in str(refused.value)
+    assert "a DataFrame of the design's 30 points (a column per parameter: a, b) and must return 30 numbers" \
+        in str(refused.value)
+    with pytest.raises(UserInputError, match="returned 2 values for 32 points"):
+        sobol_indices(lambda d: [1, 2], BOUNDS, samples=8)
+    good = morris_screening(lambda d: d["a"] + 2 * d["b"], BOUNDS)  # as docs/batch.md's example
+    assert list(good.sort_values("mu_star")["parameter"]) == ["a", "b"]
+
+
+def test_an_unknown_control_arm_is_named_with_the_arms_there_are():
+    per_run = pd.DataFrame({"arm": ["placebo", "placebo", "mk7", "mk7"], "patient": [1, 2, 3, 4],
+                            "bmd_change_pct": [-1.0, -1.2, -0.5, -0.7]})
+    with pytest.raises(UserInputError, match=r"control arm 'warfarin' is not allowed: it is none of the finished "
+                                             r"runs' arms \(placebo, mk7\)"):
+        trial_effects(per_run, ["bmd_change_pct"], "warfarin")
+    assert len(trial_effects(per_run, ["bmd_change_pct"], "placebo")) == 1
+
+
+def test_the_hint_for_a_text_in_add_says_when_set_can_take_it(tmp_path, capsys):
+    grids = "".join(f"{t}_grid_{s} = 16\n" for t in ("bone", "vessel") for s in ("width", "height"))
+    base = f'name = "c"\nyears = 0.1\noutput = "summary"\n[set]\n{grids}[cohort]\npatients = 4\n[[arms]]\nname = "a"\n'
+    path = tmp_path / "b.toml"
+    path.write_text(base + '[[arms]]\nname = "b"\nadd = { sex = "female" }\n', "utf-8")
+    rejected(["batch", str(path), "--out", str(tmp_path / "o")], capsys,
+             'put a true/false or text setting in set, e.g. set = { sex = "female" }, with cohort.randomisation_day '
+             "= 0 (sex is set at a run's start")
+    path.write_text(base + '[[arms]]\nname = "b"\nadd = { menopausal_hormone_therapy = true }\n', "utf-8")
+    err = rejected(["batch", str(path), "--out", str(tmp_path / "o")], capsys,
+                   "e.g. set = { menopausal_hormone_therapy = true }")
+    assert "randomisation_day" not in err  # therapy may start at randomisation
