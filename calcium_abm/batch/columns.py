@@ -1,17 +1,21 @@
 """The ``columns`` argument of :func:`calcium_abm.batch.load_results`, checked against the run files'
 columns before any file is read (an unknown name made the Parquet reader fail, and the message then
-blamed a good run file and said to delete it), and what else is read from a run file's Parquet footer (its
-physiology warnings)."""
+blamed a good run file and said to delete it), what else is read from a run file's Parquet footer (its
+warnings and notes), and the arms a finished batch's table holds (an unknown control arm)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from calcium_abm.batch.spec import BatchError
+from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import did_you_mean, short_repr
 from calcium_abm.io import read_error_reason
+
+if TYPE_CHECKING:  # annotations only
+    import pandas as pd
 
 
 def checked_columns(columns: Any, parts: dict[Path, Any], run_files: Iterable[Path]) -> list[str]:
@@ -76,3 +80,11 @@ def run_attrs(metadata: dict | None, key: str, empty: list | dict) -> list[str] 
         return empty
     return said if isinstance(said, type(empty)) else empty
 
+
+def refuse_unknown_control(per_run: pd.DataFrame, control: Any, arm_column: str = "arm") -> None:
+    """UserInputError where ``control`` is none of ``per_run``'s arms, naming them (a fresh user's
+    ``trial_effects(per_run, [...], 'warfarin')`` was told the arm had no finished runs)."""
+    arms = list(dict.fromkeys(per_run[arm_column]))
+    if control not in arms:
+        raise UserInputError(f"control arm {short_repr(control, 40)} is not allowed: it is none of the finished runs' "
+                             f"arms ({', '.join(map(str, arms)) or 'none'})")

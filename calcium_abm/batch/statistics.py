@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import relative_risk
 
+from calcium_abm.batch.columns import refuse_unknown_control
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import short_repr
 
@@ -158,15 +159,6 @@ def difference_of_means(treated: Any, control: Any, *, paired: bool = False,
     interval = result.confidence_interval(confidence)
     out.update(ci_low=float(interval.low), ci_high=float(interval.high), p_value=float(result.pvalue))
     return out
-
-
-def refuse_unknown_control(per_run: pd.DataFrame, control: Any, arm_column: str = "arm") -> None:
-    """UserInputError where ``control`` is none of ``per_run``'s arms, naming them (a fresh user's
-    ``trial_effects(per_run, [...], 'warfarin')`` was told the arm had no finished runs)."""
-    arms = list(dict.fromkeys(per_run[arm_column]))
-    if control not in arms:
-        raise UserInputError(f"control arm {short_repr(control, 40)} is not allowed: it is none of the finished runs' "
-                             f"arms ({', '.join(map(str, arms)) or 'none'})")
 
 
 def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, design: str | None = None,
