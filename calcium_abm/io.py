@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 from calcium_abm.errors import UserInputError
-from calcium_abm.inputs.messages import MAX_PATH_CHARS, short_repr, shorten
+from calcium_abm.inputs.messages import MAX_PATH_CHARS, is_control, short_repr, shorten
 
 __all__ = ["TABLE_FORMATS", "read_error_reason", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path",
            "directory_option", "listed_files", "not_a_directory", "read_table", "remove_stale_temporaries", "write_table"]
@@ -63,6 +63,9 @@ def check_output_path(path: str | os.PathLike) -> Path:
     if not str(path).strip():
         raise UserInputError(f"output file {_quoted(path)} is empty: give a file name ending in "
                              f"{' or '.join(TABLE_FORMATS)}")
+    if any(is_control(ch) for ch in str(path)):  # a line break in a file name: legal, but printed and listed as two
+        raise UserInputError(f"output file {_quoted(path)} has a control character (a line break, tab or the like) in "
+                             "its name: give a name without one")
     if "\\" in str(path):  # legal in a POSIX name, but meant as a Windows folder it would name one odd file here
         raise UserInputError(f"output file {_quoted(path)} has a backslash (\\): on this system folders are "
                              "separated by /; give a path such as results/out.csv")
@@ -181,6 +184,9 @@ def check_output_directory(path: str | os.PathLike, option: str = "--out", what:
             raise UserInputError(f"{option} '{path}': the directory is not writable")
         _probe_create(path, lambda why: f"{option} '{path}': cannot create a file in the directory ({why})")
         return path
+    if path.is_symlink():  # a link to nothing (or a loop): mkdir's "File exists" named neither
+        raise UserInputError(f"{option} '{path}' is a symbolic link to '{os.readlink(path)}', which does not exist "
+                             f"(or loops): give a directory for {what}, or create the link's target first")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         problem = "is not a directory" if parent.exists() else "does not exist"

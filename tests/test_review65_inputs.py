@@ -53,7 +53,7 @@ def test_an_option_value_with_a_leading_minus_gets_the_options_own_message(capsy
 def test_an_arm_name_a_spreadsheet_would_run_is_refused():
     from calcium_abm.batch.spec import BatchError, load_batch
 
-    with pytest.raises(BatchError, match=r"name = \"-2\+3\" is not allowed: use letters, digits and _ \. \+ -, not "
+    with pytest.raises(BatchError, match=r"name = \"-2\+3\" is not allowed: use ASCII letters \(a-z, A-Z\), digits and _ \. \+ -, not "
                                          r"\+ or - first"):
         load_batch({"scenario": "healthy_adult", "arms": [{"name": "-2+3"}, {"name": "b"}]})
 

@@ -86,3 +86,25 @@ def test_the_hint_for_a_text_in_add_says_when_set_can_take_it(tmp_path, capsys):
     err = rejected(["batch", str(path), "--out", str(tmp_path / "o")], capsys,
                    "e.g. set = { menopausal_hormone_therapy = true }")
     assert "randomisation_day" not in err  # therapy may start at randomisation
+
+
+def test_a_directory_option_that_is_a_link_to_nothing_is_named_as_one(tmp_path, capsys):
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    batch = tmp_path / "b.toml"
+    batch.write_text('name = "b"\nyears = 0.01\n[set]\nbone_grid_width = 16\n[sweep.parameters]\nmk7_ug_per_day = [0, 90]\n')
+    for link in ("dangling", "loop"):
+        rejected(["batch", str(batch), "--out", str(tmp_path / link)], capsys,
+                 f"--out '{tmp_path / link}' is a symbolic link to ", "which does not exist (or loops): give a "
+                 "directory for the batch results")
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_file_name_with_a_control_character_and_a_blank_name_are_refused(tmp_path, capsys):
+    rejected(["run", "healthy_adult", "--years", "0.01", *SMALL, "--out", str(tmp_path / "a\nb.csv")], capsys,
+             "has a control character (a line break, tab or the like) in its name")
+    assert list(tmp_path.iterdir()) == []
+    blank = tmp_path / "blank.toml"
+    blank.write_text('name = "   "\n[patient]\nage_years = 60\n', "utf-8")
+    rejected(["run", str(blank), "--years", "0.01", *SMALL, "--out", str(tmp_path / "b.csv")], capsys,
+             'name = "   " is not allowed: must not be blank')

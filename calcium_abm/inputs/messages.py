@@ -357,6 +357,8 @@ FORMULA_LEADS = ("=", "+", "-", "@")
 def _name_text(value: str, info: ValidationInfo) -> str:
     """:func:`_plain_text`, and no leading formula character: a name is written into every row of a CSV the
     dashboard and batches save, where ``=HYPERLINK(...)`` would run when a spreadsheet opens the file."""
+    if not value.strip():  # "   " labelled the run's summary with nothing, where "" was refused
+        raise rule_error(f"{info.field_name} = {fmt_value(value)} is not allowed: must not be blank")
     if value.startswith(FORMULA_LEADS):
         raise rule_error(f"{info.field_name} = {fmt_value(value)} is not allowed: must not start with "
                          f"{' '.join(FORMULA_LEADS)} (a spreadsheet opening the saved CSV would run it as a formula)")

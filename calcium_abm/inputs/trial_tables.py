@@ -119,7 +119,7 @@ class Arm(_Table):
     @classmethod
     def _plain_name(cls, value: str) -> str:
         if not ARM_NAME.match(value):
-            raise rule_error(f"name = {fmt_value(value)} is not allowed: use letters, digits and _ . + -, not + or - first")
+            raise rule_error(f"name = {fmt_value(value)} is not allowed: use ASCII letters (a-z, A-Z), digits and _ . + -, not + or - first")
         return value
 
 
