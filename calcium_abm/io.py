@@ -88,10 +88,6 @@ def _check_output_file(path: Path) -> Path:
         raise UserInputError(f"output file {_quoted(path)} is a directory")
     target = _through_link(path)
     shown = _quoted(path) if target == path else f"{_quoted(path)} (a symbolic link to {_quoted(target)})"
-    if target.suffix.lower() != path.suffix.lower():  # a table written through a link lands in its target
-        raise UserInputError(f"output file {shown}: the table would be written into the link's target, which "
-                             f"does not end in {path.suffix.lower()}: give a plain file name or a link to a "
-                             f"{path.suffix.lower()} file")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.exists():
         raise UserInputError(f"output file {shown}: directory {_quoted(parent)} does not exist")
@@ -101,6 +97,10 @@ def _check_output_file(path: Path) -> Path:
         raise UserInputError(f"output file {shown}: directory {_quoted(parent)} is not writable")
     _probe_create(parent, lambda why: f"output file {shown}: cannot create a file in directory {_quoted(parent)} ({why})")
     _refuse_special_file(target, shown)
+    if target.suffix.lower() != path.suffix.lower():  # a table written through a link lands in its target
+        raise UserInputError(f"output file {shown}: the table would be written into the link's target, which "
+                             f"does not end in {path.suffix.lower()}: give a plain file name or a link to a "
+                             f"{path.suffix.lower()} file")
     if target.exists() and not os.access(target, os.W_OK):
         raise UserInputError(f"output file {shown} exists and is not writable")
     return path

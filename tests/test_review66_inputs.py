@@ -108,3 +108,11 @@ def test_a_file_name_with_a_control_character_and_a_blank_name_are_refused(tmp_p
     blank.write_text('name = "   "\n[patient]\nage_years = 60\n', "utf-8")
     rejected(["run", str(blank), "--years", "0.01", *SMALL, "--out", str(tmp_path / "b.csv")], capsys,
              'name = "   " is not allowed: must not be blank')
+
+
+def test_a_key_given_three_times_is_one_problem_naming_each(tmp_path, capsys):
+    err = rejected(["run", "healthy_adult", *(f"--set=mk7_ug_per_day={v}" for v in (1, 2, 3)),
+                    "--out", str(tmp_path / "x.csv")], capsys,
+                   "error: diet.mk7_ug_per_day is given 3 times: --set mk7_ug_per_day=1, --set mk7_ug_per_day=2 and "
+                   "--set mk7_ug_per_day=3")
+    assert "problems" not in err

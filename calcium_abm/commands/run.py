@@ -48,11 +48,11 @@ def _given_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
     from calcium_abm.scenario import parse_set_option, parse_value, resolve_key
 
     given: dict[str, tuple[str, Any]] = {}  # dotted path -> (how it was given, value)
-    problems = []
+    problems, repeated = [], {}  # repeated: dotted path -> every way it was given (one problem each)
 
     def add(path: str, origin: str, value: Any) -> None:
         if path in given:
-            problems.append(f"{path} is given twice: {given[path][0]} and {origin}")
+            repeated.setdefault(path, [given[path][0]]).append(origin)
         given[path] = (origin, value)
 
     for text in args.set or ():
@@ -69,6 +69,8 @@ def _given_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
                 add(f"simulation.{option}", f"--{option} {shown}", parse_value(raw.strip(), f"--{option}"))
             except ScenarioError as exc:
                 problems.append(str(exc))
+    problems += [f"{path} is given {len(ways)} times: {', '.join(ways[:-1])} and {ways[-1]}" if len(ways) > 2
+                 else f"{path} is given twice: {ways[0]} and {ways[1]}" for path, ways in repeated.items()]
     if problems:
         raise ScenarioError(join_problems(problems))
     return given
