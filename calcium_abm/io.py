@@ -158,6 +158,9 @@ def directory_option(raw: str | os.PathLike, option: str = "--out", what: str = 
         raise UserInputError(f"{option} {short_repr(raw, 60)} is not allowed: give a directory for {what} (a path)")
     if not str(raw).strip():
         raise UserInputError(f"{option} {str(raw)!r} is not allowed: give a directory for {what}")
+    if any(is_control(ch) for ch in str(raw)):  # as for a file's name (check_output_path)
+        raise UserInputError(f"{option} {_quoted(raw)} has a control character (a line break, tab or the like) in "
+                             f"its name: give a directory for {what} without one")
     return Path(raw)
 
 
@@ -232,7 +235,7 @@ def atomic_directory(path: str | os.PathLike, files_list: str | None = None) -> 
     """Fill a set of files together: yield a hidden temporary directory beside ``path``;
     when the block succeeds, move every file in it into ``path`` (created if missing).
 
-    ``files_list`` (a hidden file name, one per writer: summarize, power, validate) keeps in
+    ``files_list`` (a hidden file name, one per writer: summarize, validate; power passes none) keeps in
     ``path`` the names of the files this writer put there; the next call with the same list
     removes, once its own files are in place, those of the last set it does not write again (a
     trial's effect tables summarised over by a one-arm cohort), never a file it did not write
@@ -305,8 +308,21 @@ def _refuse_unlisted(target: Path, files_list: str) -> None:
     """Raise OSError naming ``target`` if something is there that the writer's last set did not put there (not
     in ``files_list``): a user's own ``report.md`` in the folder given to ``summarize --out`` was replaced."""
     if target.is_symlink() or target.exists():
-        raise OSError(errno.EEXIST, f"{_quoted(target)} is a file calcium-abm did not write there: move it away "
-                                    "or give another folder")
+        raise OSError(errno.EEXIST, f"{_quoted(target)} is not among the files an earlier run of this command "
+                                    f"wrote there (its list, {files_list}): move it away or give another folder")
+
+
+def unlisted_files(folder: str | os.PathLike, files_list: str, replaceable: Callable[[str], bool]) -> list[str]:
+    """Names in ``folder`` that a writer of :func:`atomic_directory` with ``files_list`` may replace
+    (``replaceable(name)``) but that its last set did not write: what that call would refuse at its end,
+    for a command to refuse before its work (a whole validation ran before the report was refused)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    listed = listed_files(folder, files_list)
+    return sorted(item.name for item in folder.iterdir()
+                  if item.name not in listed | {files_list} and replaceable(item.name)
+                  and (item.is_file() or item.is_symlink()))
 
 
 def _remove_stale_directories(folder: Path, name: str, older_than_s: float = STALE_TEMPORARY_S) -> None:

@@ -13,4 +13,7 @@ from hypothesis import settings
 
 settings.register_profile("fixed", derandomize=True, database=None)
 settings.register_profile("explore", max_examples=1000, derandomize=False)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
+_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "fixed")
+if _PROFILE not in ("fixed", "explore"):
+    raise SystemExit(f"HYPOTHESIS_PROFILE={_PROFILE!r} is not allowed: use 'fixed' (the default) or 'explore'")
+settings.load_profile(_PROFILE)

@@ -397,7 +397,8 @@ def test_summarize_never_replaces_a_file_it_did_not_write(tmp_path):
     mine.mkdir()
     (mine / "report.md").write_text("my notes\n")
     (mine / "other.txt").write_text("kept\n")
-    with pytest.raises(UserInputError, match=r"report\.md' is a file calcium-abm did not write there: move it away"):
+    with pytest.raises(UserInputError, match=r"holds report\.md, of the kinds the summary writes \(\.md, \.csv, \.png\) "
+                                             r"but not among the files an earlier summary wrote there"):
         summarize(out, mine)
     assert sorted(p.name for p in mine.iterdir()) == ["other.txt", "report.md"]
     assert (mine / "report.md").read_text() == "my notes\n"

@@ -68,3 +68,22 @@ def test_the_age_declines_act_as_the_relative_ones_the_reference_fraction_says()
     at = lambda age, post=False: float(ageing.calcium_absorption_by_age(age, post, P))  # noqa: E731
     assert 100 * (at(onset) - at(onset + 10)) / 10 == pytest.approx(per_year, abs=0.05)
     assert 100 * (at(onset) - at(onset, True)) == pytest.approx(menopause, abs=0.05)
+
+
+def test_docs_odd_quotes_the_same_absorption_figures():
+    """docs/ODD.md section 8's bullet on the absorption declines quotes the model's figures: 21 % of 1000 mg/day,
+    0.7 % of absorption per year, 7.3 % at menopause (recomputed here, not typed)."""
+    from pathlib import Path
+
+    from calcium_abm.physiology import ageing
+
+    odd = (Path(__file__).resolve().parent.parent / "docs" / "ODD.md").read_text("utf-8")
+    bullet = odd[odd.index("* **Absorption's age declines are relative"):][:1500]
+    numbers = re.search(r"removes (\d+\.\d) % of absorption per year past\s+the onset and (\d+\.\d) % at menopause. "
+                        r"The model's gut absorbs (\d+) % of 1000 mg/day", bullet)
+    per_year, menopause, fraction = (float(x) for x in numbers.groups())
+    onset = P.absorption_decline_onset_age_years
+    at = lambda age, post=False: float(ageing.calcium_absorption_by_age(age, post, P))  # noqa: E731
+    assert per_year == pytest.approx(100 * (at(onset) - at(onset + 10)) / 10, abs=0.05)
+    assert menopause == pytest.approx(100 * (at(onset) - at(onset, True)), abs=0.05)
+    assert fraction == round(100 * calcium.steady_fractional_absorption(1000.0, 1.0, P))

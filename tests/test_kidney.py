@@ -346,7 +346,9 @@ def test_a_kidney_too_weak_to_hold_phosphate_at_ckd_3a_is_refused_naming_its_fie
     """A property test's fresh draws found this set, every field inside its range, holding 4.1 mmol/L of phosphate
     at GFR 45: a scenario that sets it is refused with the level and the fields that set the response."""
     from calcium_abm.inputs.sections import Diet
-    from calcium_abm.physiology.mineral_steady_state import USUAL_PHOSPHATE_INTAKE_MG_PER_DAY
+    from calcium_abm.physiology import parameter_set
+    from calcium_abm.physiology.mineral_steady_state import (PHOSPHATE_LOWERING, PHOSPHATE_RAISING,
+                                                             USUAL_PHOSPHATE_INTAKE_MG_PER_DAY)
     from calcium_abm.scenario import parse_scenario_toml
 
     assert USUAL_PHOSPHATE_INTAKE_MG_PER_DAY == Diet().phosphate_mg_per_day  # the rule's diet is the default one
@@ -360,7 +362,13 @@ def test_a_kidney_too_weak_to_hold_phosphate_at_ckd_3a_is_refused_naming_its_fie
     with pytest.raises(UserInputError) as refused:
         parse_scenario_toml(text, "weak.toml")
     said = str(refused.value)
-    assert "mmol/L at a GFR of 45 mL/min" in said and "fgf23_nephron_load_exponent x phosphate_excretion" in said
+    assert "4.10 mmol/L at a GFR of 45 mL/min" in said and "raise fgf23_nephron_load_exponent (0.5)" in said
+    base = mineral_steady_state(45.0, parameter_set(weak), 1200.0).serum_phosphate_mmol_l
+    for names, factor in ((PHOSPHATE_RAISING, 1.1), (PHOSPHATE_LOWERING, 0.9)):  # each direction the message gives
+        for name in names:
+            moved = {**weak, name: (getattr(parameter_set(weak), name) * factor) or 1.0}
+            assert name in said and mineral_steady_state(45.0, parameter_set(moved), 1200.0).serum_phosphate_mmol_l \
+                < base - 0.05, name
     parse_scenario_toml(text.replace("fgf23_nephron_load_exponent = 0.5", "fgf23_nephron_load_exponent = 1.0"),
                         "stronger.toml")  # a stronger FGF23 response holds it: accepted
 
@@ -378,3 +386,19 @@ def test_steady_states_kept_in_process_are_those_solved_afresh():
     assert mss.mineral_steady_state(38.0, p, 900.0, binder_mg=120.0).gfr_ml_per_min == 38.0
     first, again = steady(37.0), steady(37.0)
     assert first == again and first is not again
+
+
+def test_the_threshold_ranges_ends_give_the_phosphate_its_source_quotes():
+    """renal_phosphate_threshold_relative's source: 0.5 and 2 gave the reference man 0.68 and 1.79 mmol/L, outside
+    the normal 0.8-1.45, and the range's ends 0.7-1.3 keep him inside it."""
+    import re
+
+    from calcium_abm.physiology import parameter_registry, parameter_set
+
+    q = parameter_registry()["renal_phosphate_threshold_relative"]
+    low, high = (float(x) for x in re.search(r"0\.5 and 2 gave the reference man (\d\.\d+) and (\d\.\d+) mmol/L",
+                                             q.source).groups())
+    at = lambda r: mineral_steady_state(100.0, parameter_set()._replace(renal_phosphate_threshold_relative=r),  # noqa: E731
+                                        1200.0).serum_phosphate_mmol_l
+    assert (round(at(0.5), 2), round(at(2.0), 2)) == (low, high)
+    assert 0.8 <= at(q.minimum) and at(q.maximum) <= 1.45

@@ -5,6 +5,7 @@ setting's hint pointed at a setting the arm then refused."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,8 +40,10 @@ def test_a_clotting_factor_is_never_suggested_for_another(tmp_path, capsys, type
     assert "did you mean" not in err
 
 
-def test_a_true_typo_of_a_clotting_factor_is_still_pointed_at_it(tmp_path, capsys):
-    rejected(["run", "healthy_adult", "--set", "parameters.factor_vii_half_lfe_h=5", "--out", str(tmp_path / "x.csv")],
+@pytest.mark.parametrize("typed", ["factor_vii_half_lfe_h", "factor_vll_half_life_h", "factorvii_half_life_h"])
+def test_a_true_typo_of_a_clotting_factor_is_still_pointed_at_it(tmp_path, capsys, typed):
+    """A slip in the numeral's letters or a lost underscore is a typo (a reviewer found these had lost their hint)."""
+    rejected(["run", "healthy_adult", "--set", f"parameters.{typed}=5", "--out", str(tmp_path / "x.csv")],
              capsys, "did you mean 'parameters.factor_vii_half_life_h'?")
 
 
@@ -48,10 +51,13 @@ BOUNDS = {"a": (0.0, 1.0), "b": (0.0, 1.0)}
 
 
 @pytest.mark.parametrize("model, said", [
-    (lambda d: 5.0, "returned 1 value for 30 points"),
-    (lambda d: d["a"][:3], "returned 3 values for 30 points"),
+    (lambda d: 5.0, "returned 5.0 for 30 points"),
+    (lambda d: d["a"][:3], "returned Series of shape (3,) for 30 points"),
     (lambda x: x[0] + 2 * x[1], "raised KeyError: "),
     (lambda d: ["x"] * len(d), "not numbers"),
+    (lambda d: pd.DataFrame({"y": ["a"] * len(d)}), "returned DataFrame of shape (30, 1), not numbers"),
+    (lambda d: pd.DataFrame(index=d.index), "returned DataFrame of shape (30, 0) for 30 points"),
+    (lambda d: np.zeros((len(d), 2)), "returned ndarray of shape (30, 2) for 30 points"),
 ])
 def test_a_python_model_function_that_does_not_return_a_number_per_point_is_told_what_it_must(model, said):
     with pytest.raises(UserInputError) as refused:
@@ -59,10 +65,19 @@ def test_a_python_model_function_that_does_not_return_a_number_per_point_is_told
     assert said in str(refused.value)
     assert "a DataFrame of the design's 30 points (a column per parameter: a, b) and must return 30 numbers" \
         in str(refused.value)
-    with pytest.raises(UserInputError, match="returned 2 values for 32 points"):
+    with pytest.raises(UserInputError, match=r"returned \[1, 2\] for 32 points"):
         sobol_indices(lambda d: [1, 2], BOUNDS, samples=8)
     good = morris_screening(lambda d: d["a"] + 2 * d["b"], BOUNDS)  # as docs/batch.md's example
     assert list(good.sort_values("mu_star")["parameter"]) == ["a", "b"]
+    assert len(morris_screening(lambda d: np.zeros((len(d), 1)), BOUNDS)) == 2  # a column of outputs is fine
+
+
+def test_a_refusal_from_inside_the_model_function_passes_through_as_it_is():
+    def refuses(d):
+        raise UserInputError("diet.mk7_ug_per_day = -1 is not allowed: must be at least 0")
+
+    with pytest.raises(UserInputError, match=r"^diet\.mk7_ug_per_day = -1 is not allowed: must be at least 0$"):
+        morris_screening(refuses, BOUNDS)
 
 
 def test_an_unknown_control_arm_is_named_with_the_arms_there_are():
@@ -104,6 +119,9 @@ def test_a_file_name_with_a_control_character_and_a_blank_name_are_refused(tmp_p
     rejected(["run", "healthy_adult", "--years", "0.01", *SMALL, "--out", str(tmp_path / "a\nb.csv")], capsys,
              "has a control character (a line break, tab or the like) in its name")
     assert list(tmp_path.iterdir()) == []
+    rejected(["validate", "--rows", "W1", "--out", str(tmp_path / "x\ny")], capsys,
+             "has a control character (a line break, tab or the like) in its name: give a directory for the report")
+    assert list(tmp_path.iterdir()) == []
     blank = tmp_path / "blank.toml"
     blank.write_text('name = "   "\n[patient]\nage_years = 60\n', "utf-8")
     rejected(["run", str(blank), "--years", "0.01", *SMALL, "--out", str(tmp_path / "b.csv")], capsys,
@@ -116,3 +134,25 @@ def test_a_key_given_three_times_is_one_problem_naming_each(tmp_path, capsys):
                    "error: diet.mk7_ug_per_day is given 3 times: --set mk7_ug_per_day=1, --set mk7_ug_per_day=2 and "
                    "--set mk7_ug_per_day=3")
     assert "problems" not in err
+
+
+def test_validate_refuses_a_users_file_where_its_report_goes_before_any_run(tmp_path, capsys):
+    """A reviewer's `validate --out v1` with v1/report.md of his own ran every row, then refused the report: the
+    folder's unlisted file is refused before the first run, naming it, and nothing is written."""
+    folder = tmp_path / "v1"
+    folder.mkdir()
+    (folder / "report.md").write_text("notes\n")
+    err = rejected(["validate", "--rows", "W1", "--seeds", "1", "--workers", "1", "--out", str(folder)], capsys,
+                   f"--out: '{folder / 'report.md'}' is not among the files an earlier validate wrote there")
+    assert "W1" not in capsys.readouterr().out and "runs done" not in err
+    assert sorted(p.name for p in folder.iterdir()) == ["report.md"]
+
+
+def test_the_io_check_names_only_replaceable_unlisted_files(tmp_path):
+    from calcium_abm.io import unlisted_files
+
+    (tmp_path / ".list").write_text("a.csv\n")
+    for name in ("a.csv", "b.csv", "c.txt"):
+        (tmp_path / name).write_text("x")
+    assert unlisted_files(tmp_path, ".list", lambda n: n.endswith(".csv")) == ["b.csv"]
+    assert unlisted_files(tmp_path / "missing", ".list", lambda n: True) == []

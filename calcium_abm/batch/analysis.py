@@ -27,7 +27,7 @@ from calcium_abm.batch.store import RUNS_DIR, StoredBatch, load_results, open_ba
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import schedule_days, setting_text, short_repr
 from calcium_abm.inputs.trial_tables import analysis_outcomes
-from calcium_abm.io import atomic_directory, atomic_write, check_output_directory, directory_option
+from calcium_abm.io import atomic_directory, atomic_write, check_output_directory, directory_option, unlisted_files
 from calcium_abm.markdown import markdown_table
 
 __all__ = ["SUMMARY_FILES", "conduct_table", "outcome_name", "published_comparison", "outcome_names", "refuse_runs_folder",
@@ -277,6 +277,12 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
     return batch, tables
 
 
+def _summary_kind(name: str) -> bool:
+    """A file name of the kinds ``summarize`` writes (.md, .csv, .png), and not one of ``power``'s, which it writes
+    beside the summary (``power_<outcome>_...``, :func:`.power.power_files`)."""
+    return name.endswith((".md", ".csv", ".png")) and not name.startswith("power_")
+
+
 def refuse_runs_folder(report: Path, directory: Path, what: str) -> None:
     """Raise :class:`UserInputError` if ``report`` is batch ``directory``'s runs folder or inside it: ``what``
     would lie among the run files (``resume`` and ``summarize`` read every file there)."""
@@ -305,6 +311,10 @@ def summarize(out_dir: str | os.PathLike | StoredBatch,
         else batch.directory / "summary"
     check_output_directory(report, "--out", "the summary")  # a file or device refused; only the last level is made
     refuse_runs_folder(report, batch.directory, "the summary")
+    if foreign := unlisted_files(report, SUMMARY_FILES, _summary_kind):
+        raise UserInputError(f"--out '{report}' holds {', '.join(foreign[:3])}{' ...' if len(foreign) > 3 else ''}, "
+                             f"of the kinds the summary writes (.md, .csv, .png) but not among the files an earlier "
+                             f"summary wrote there (its list, {SUMMARY_FILES}): move them away or give another folder")
     results = load_results(batch)
     _batch, tables = summary_tables(batch, results)
     try:

@@ -144,16 +144,21 @@ def _evaluate(model: Callable[[pd.DataFrame], Any], problem, x: np.ndarray) -> p
              f"{len(design)} rows with a column per output")
     try:
         out = model(design)
+    except UserInputError:  # a refusal of the package's own (a simulate() inside the function): as it is
+        raise
     except Exception as exc:  # the user's function: its error, said with what it was given
-        raise UserInputError(f"the model function raised {type(exc).__name__}: {short_repr(str(exc), 80)}; "
+        raise UserInputError(f"the model function raised {type(exc).__name__}: {short_repr(str(exc), 200)}; "
                              f"{wants}") from exc
+    shape = getattr(out, "shape", None)
+    shown = f"{type(out).__name__} of shape {shape}" if isinstance(shape, tuple) else short_repr(out, 60)
     try:
-        frame = out.reset_index(drop=True) if isinstance(out, pd.DataFrame) else \
-            pd.DataFrame({"y": np.asarray(out, dtype=float).reshape(-1)})
+        frame = out.reset_index(drop=True).astype(float) if isinstance(out, pd.DataFrame) \
+            else pd.DataFrame({"y": np.asarray(out, dtype=float).reshape(-1)})
     except (TypeError, ValueError):
-        raise UserInputError(f"the model function returned {short_repr(out, 60)}, not numbers; {wants}") from None
-    if len(frame) != len(design):
-        raise UserInputError(f"the model function returned {counted(len(frame), 'value')} for {len(design)} points; {wants}")
+        raise UserInputError(f"the model function returned {shown}, not numbers; {wants}") from None
+    if frame.shape[1] == 0 or len(frame) != len(design) or (isinstance(shape, tuple) and len(shape) > 1
+                                                             and not isinstance(out, pd.DataFrame) and shape[1:] != (1,)):
+        raise UserInputError(f"the model function returned {shown} for {len(design)} points; {wants}")
     return frame
 
 

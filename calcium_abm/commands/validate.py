@@ -171,12 +171,21 @@ def refuse_occupied_report_files(markdown_path: Path, image_dir: Path, items, op
     fail the write only after the whole validation, so it is refused now, named."""
     from calcium_abm.validation.design import Experiment
 
+    from calcium_abm.io import unlisted_files
+    from calcium_abm.validation.report import REPORT_FILES
+
     files = [markdown_path] + [image_dir / f"row_{item.row}.png" for item in items if isinstance(item, Experiment)]
     for path in files:
         if path.exists() and not path.is_file():
             what = "a directory" if path.is_dir() else "not a regular file (a device, FIFO or socket)"
             raise UserInputError(f"{option}: '{path}' is {what}, where the report writes a file: move it away"
                                  f"{' or give another --out' if option == '--out' else ''}")
+    # a file of the user's where the report's folder writes one: refused at the end of the runs, so refused now
+    names = {path.name for path in files if path.parent == image_dir}
+    if foreign := unlisted_files(image_dir, REPORT_FILES, names.__contains__):
+        raise UserInputError(f"{option}: '{image_dir / foreign[0]}' is not among the files an earlier validate wrote "
+                             f"there (its list, {REPORT_FILES}), where the report writes one: move it away"
+                             f"{' or give another --out' if option == '--out' else ''}")
 
 
 def _schedule_count(n: int) -> str:

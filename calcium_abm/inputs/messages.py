@@ -240,14 +240,16 @@ def _is_typo_of(word: str, candidate: str) -> bool:
     """True if ``word`` looks like a slip of the keyboard for ``candidate``.
 
     Both must start alike (same first character of the last dotted part), carry the same
-    numbers (``mk4`` is not a typo of ``mk7``, ``d3`` not of ``k1``) and the same Roman numerals as
-    words (``factor_v`` is not a typo of ``factor_vii``, nor ``factor_xi`` of ``factor_x``) and differ by
-    at most :data:`MAX_TYPO_EDITS` edits, so another substance is never suggested.
+    numbers (``mk4`` is not a typo of ``mk7``, ``d3`` not of ``k1``) and, where both write one as a word,
+    the same Roman numeral (``factor_v`` is not a typo of ``factor_vii``, nor ``factor_xi`` of ``factor_x``;
+    ``factor_vll`` is) and differ by at most :data:`MAX_TYPO_EDITS` edits, so another substance is never
+    suggested.
     """
     w, c = word.rpartition(".")[2].lower(), candidate.rpartition(".")[2].lower()
     if not w or not c or w[0] != c[0]:
         return False
-    if re.findall(r"\d+", w) != re.findall(r"\d+", c) or _roman_words(w) != _roman_words(c):
+    roman_w, roman_c = _roman_words(w), _roman_words(c)
+    if re.findall(r"\d+", w) != re.findall(r"\d+", c) or (roman_w and roman_c and roman_w != roman_c):
         return False
     return edit_distance(word.lower(), candidate.lower()) <= MAX_TYPO_EDITS
 

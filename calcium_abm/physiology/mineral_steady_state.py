@@ -134,11 +134,13 @@ PHOSPHATE_HELD_AT_GFR_ML_PER_MIN = 45.0
 
 
 def phosphate_handling_conflicts(p) -> list[str]:
-    """A parameter set whose kidneys cannot hold serum phosphate within its physiological range on the usual
-    diet, at the reference GFR or at :data:`PHOSPHATE_HELD_AT_GFR_ML_PER_MIN`: one message naming the level and
-    the fields that set the phosphaturic response (empty = fine). Each field may lie inside its range while
-    together they leave the tubule too weak a response: a property test drew reference_gfr_ml_per_min 130 and
-    both FGF23 exponents at 0.5 with a parathyroid blind to phosphate, which hold 4.1 mmol/L at GFR 45."""
+    """A parameter set whose kidneys cannot hold serum phosphate at or below the model's physiological ceiling
+    (``kidney.PHYSIOLOGICAL_RANGES``, the level the run's guard warns at) on the usual diet, at the reference GFR
+    or at :data:`PHOSPHATE_HELD_AT_GFR_ML_PER_MIN`: one message naming the level and the fields that move it,
+    each with the direction that lowers it (empty = fine). Each field may lie inside its range while together
+    they leave the tubule too weak a response: a property test drew reference_gfr_ml_per_min 130 and both FGF23
+    exponents at 0.5 with a parathyroid blind to phosphate, which hold 4.1 mmol/L at GFR 45 (each direction
+    below lowers that: tests/test_kidney.py)."""
     high = PHYSIOLOGICAL_RANGES["serum_phosphate_mmol_l"][1]
     for gfr in (p.reference_gfr_ml_per_min, PHOSPHATE_HELD_AT_GFR_ML_PER_MIN):
         try:
@@ -146,14 +148,20 @@ def phosphate_handling_conflicts(p) -> list[str]:
         except ValueError:  # no phosphate up to 30 mmol/L balances the day
             level = float("inf")
         if level > high:
+            fields = ", ".join(f"{name} ({getattr(p, name):g})" for name in PHOSPHATE_RAISING)
+            lowering = ", ".join(f"{name} ({getattr(p, name):g})" for name in PHOSPHATE_LOWERING)
             return [f"these kidney parameters hold serum phosphate at {level:.2f} mmol/L at a GFR of {gfr:g} mL/min on "
-                    f"the usual diet ({USUAL_PHOSPHATE_INTAKE_MG_PER_DAY:g} mg/day of phosphorus), above the "
-                    f"physiological {high:g} mmol/L, where cohorts find it normal down to CKD 3a: the phosphaturic "
-                    f"response is too weak (fgf23_nephron_load_exponent x phosphate_excretion_fgf23_exponent = "
-                    f"{p.fgf23_nephron_load_exponent:g} x {p.phosphate_excretion_fgf23_exponent:g}, "
-                    f"phosphate_fractional_excretion_ceiling {p.phosphate_fractional_excretion_ceiling:g}, "
-                    f"reference_gfr_ml_per_min {p.reference_gfr_ml_per_min:g}): raise one of them"]
+                    f"the usual diet ({USUAL_PHOSPHATE_INTAKE_MG_PER_DAY:g} mg/day of phosphorus), above the model's "
+                    f"physiological ceiling of {high:g} mmol/L, where cohorts find it normal down to CKD 3a: raise "
+                    f"{fields}, or lower {lowering}"]
     return []
+
+
+#: fields whose rise lowers the steady phosphate of :func:`phosphate_handling_conflicts`' message, and whose fall does
+PHOSPHATE_RAISING = ("fgf23_nephron_load_exponent", "phosphate_excretion_fgf23_exponent", "parathyroid_phosphate_exponent",
+                     "reference_phosphate_intake_mg_per_day")
+PHOSPHATE_LOWERING = ("reference_gfr_ml_per_min", "reference_serum_phosphate_mmol_l_kidney",
+                      "renal_phosphate_threshold_relative")
 
 
 __all__ = ["MineralSteadyState", "mineral_steady_state", "phosphate_handling_conflicts"]
