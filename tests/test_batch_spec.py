@@ -196,7 +196,7 @@ def test_sensitivity_runs_each_distinct_point_once():
                                                             "unknown scenario 'nope'"),
     (cohort() | {"arms": []}, "a [cohort] batch needs at least one [[arms]] table"),
     (cohort() | {"arms": [{"name": "a"}, {"name": "a"}]}, "arms: the name \"a\" is used twice"),
-    (cohort() | {"arms": [{"name": "a b"}]}, "arms #1.name: name = \"a b\" is not allowed: use letters"),
+    (cohort() | {"arms": [{"name": "a b"}]}, "arms #1.name: name = \"a b\" is not allowed: use ASCII letters (a-z, A-Z), digits"),
     (cohort() | {"arms": [{"name": "a", "add": {"sex": 1.0}}]}, "arms #1 (a).add.sex: add works on numeric"),
     (sweep({"mk7_ug_per_day": [0, {}]}), "sweep.parameters.mk7_ug_per_day #2 = a table {...} is not allowed: "
                                          "a list item must be a number"),
