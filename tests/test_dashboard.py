@@ -1340,3 +1340,22 @@ def test_a_file_uploaded_while_a_and_b_move_together_becomes_scenario_a():
         assert rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model == 0  # "A"
     finally:
         rc.close()
+
+
+def test_the_vitamin_k_chart_shows_the_inr_warfarin_raises():
+    """An educator's warfarin demo showed no INR, which `calcium-abm run` prints (review 66): the vitamin K status
+    chart draws it on its right axis beside dp-ucMGP, and a man on warfarin 5 mg/day reads above 2 within weeks
+    where one without reads about 1."""
+    from calcium_abm import Scenario
+    from calcium_dashboard.session import SimulationRun
+
+    chart = next(c for c in CHARTS if any(line.column == "inr" for line in c.lines))
+    assert "INR" in chart.title and chart.right_axis == "INR"
+    assert [line.label for line in chart.lines] == ["dp-ucMGP, pmol/L (left axis)", "INR (right axis)"]
+    last = {}
+    for dose in (0.0, 5.0):
+        run = SimulationRun("A", Scenario(simulation={**SMALL, "years": 0.1}, drugs={"warfarin_mg_per_day": dose}),
+                            seed=1)
+        run.advance(36)
+        last[dose] = run.frame(CHART_COLUMNS).series["inr"][1][-1]
+    assert last[0.0] < 1.2 and last[5.0] > 2.0

@@ -44,9 +44,15 @@ def _day(rc) -> int:
     return int(next(iter(views.values())).latest[1].split()[1])
 
 
+def _is_paradox(widget) -> bool:
+    """The paradox chart's view: two y axes, the right one the vessel's (the vitamin K chart has two as well)."""
+    axes = widget.latest["yAxis"]
+    return len(axes) == 2 and axes[1].get("name") == PARADOX.right_axis
+
+
 def _vessel_axis(rc) -> tuple[float, float]:
     """The paradox chart's right axis (vessel wall calcium) as the page draws it now."""
-    charts = [w for w in rc.find(ChartView).widgets if len(w.latest["yAxis"]) == 2]
+    charts = [w for w in rc.find(ChartView).widgets if _is_paradox(w)]
     assert len(charts) == 1
     axis = charts[0].latest["yAxis"][1]
     return axis["min"], axis["max"]

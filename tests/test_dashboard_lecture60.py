@@ -162,7 +162,8 @@ def _notices(rc) -> list[str]:
 
 
 def _paradox_axes(rc):
-    (chart,) = [w for w in rc.find(ChartView).widgets if len(w.latest["yAxis"]) == 2]
+    (chart,) = [w for w in rc.find(ChartView).widgets
+                if len(w.latest["yAxis"]) == 2 and w.latest["yAxis"][1].get("name") == CHARTS_BY_KEY["paradox"].right_axis]
     chart.vue_visible(True)  # on screen: its latest option is drawn
     return [(axis["min"], axis["max"]) for axis in chart.latest["yAxis"]]
 

@@ -63,7 +63,7 @@ class Line:
         (``bone density change, % (left axis; mean of past year)``)."""
         notes = [self.axis_note] if self.axis_note else []
         notes += [f"mean of past {_span(self.mean_days)}"] if self.mean_days else []
-        name = f"{self.name}, {self.unit}" if self.axis_note else self.name
+        name = f"{self.name}, {self.unit}" if self.axis_note and self.unit else self.name  # the INR has no unit
         return f"{name} ({'; '.join(notes)})" if notes else name
 
 
@@ -98,8 +98,13 @@ CHARTS: tuple[Chart, ...] = (
            Line("vessel_calcification_mg", "vessel wall calcium", "#c53030", right_axis=True, unit="mg", digits=2,
                 short="vessel", axis_note="right axis")),
           right_axis="vessel, mg", at_least=((-2.0, 1.0), (0.0, 5.0))),
-    Chart("dp_ucmgp", "dp-ucMGP in plasma (vitamin K status of the vessel)", "pmol/L",
-          (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5", unit="pmol/L", digits=0),), at_least=((0.0, 500.0),)),
+    # the INR beside dp-ucMGP: vitamin K status of the liver's clotting factors and of the vessel's MGP, both of which
+    # warfarin moves (an educator's warfarin demo showed no INR, which `run` prints: review 66)
+    Chart("dp_ucmgp", "Vitamin K status: dp-ucMGP (vessel) and INR (clotting, therapeutic 2-3)", "dp-ucMGP, pmol/L",
+          (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5", unit="pmol/L", digits=0, short="dp-ucMGP",
+                axis_note="left axis"),
+           Line("inr", "INR", "#dd6b20", right_axis=True, unit="", digits=2, short="INR", axis_note="right axis")),
+          right_axis="INR", at_least=((0.0, 500.0), (0.8, 3.0))),
     Chart("ucoc", "Undercarboxylated osteocalcin (%ucOC)", "% of osteocalcin",
           (Line("ucoc_fraction", "%ucOC", "#d69e2e", scale=100.0, unit="%", digits=0),), at_least=((0.0, 50.0),)),
     Chart("serum_calcium", "Serum calcium (regulated by PTH; axis at least {0:.1f}-{1:.1f} mmol/L)".format(

@@ -27,14 +27,17 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     "paradox": (
         "The paradox",
         "Blue: bone density change since day 0, as the mean of the past year (the faint "
-        "line is the noisy daily value). Red: calcium deposited in the vessel wall. Low vitamin K makes the lines part: calcium leaves the skeleton and ends "
-        "up in the artery. Compare mode draws scenario B dashed on the same axes.",
+        "line is the noisy daily value). Red: calcium deposited in the vessel wall, which from middle age "
+        "also grows with age in everyone (intimal plaque). Low vitamin K parts the lines further: calcium "
+        "leaves the skeleton and ends up in the artery. Compare mode draws scenario B dashed on the same axes.",
     ),
     "markers": (
         "Blood markers",
         "dp-ucMGP is inactive MGP in plasma: it rises when the vessel wall lacks vitamin "
-        "K. %ucOC is the share of osteocalcin left uncarboxylated: it rises when bone "
-        "lacks vitamin K. In health serum calcium barely moves on its physiological "
+        "K. The INR, on the same chart's right axis, is the clotting test: about 1 in health, 2-3 on a "
+        "therapeutic warfarin dose; warfarin raises both. %ucOC is the share of osteocalcin left "
+        "uncarboxylated: it rises when bone cells lack vitamin K (its level is not calibrated: read its "
+        "changes). In health serum calcium barely moves on its physiological "
         "axis: parathyroid hormone holds it steady by taking calcium from bone, which is why a "
         "normal blood calcium hides the paradox.",
     ),
