@@ -29,11 +29,12 @@ _LAZY = {
     "builtin_scenarios": "calcium_abm.scenario",
     "load_scenario": "calcium_abm.scenario",
     "results_frame": "calcium_abm.simulation",
+    "known_limits": "calcium_abm.simulation",
     "simulate": "calcium_abm.simulation",
 }
 
 __all__ = ["CalciumParadoxModel", "COLUMNS", "Parameter", "Scenario", "ScenarioError", "UserInputError",
-           "builtin_scenarios", "load_scenario", "parameter_registry", "results_frame", "simulate",
+           "builtin_scenarios", "known_limits", "load_scenario", "parameter_registry", "results_frame", "simulate",
            "__version__"]
 
 

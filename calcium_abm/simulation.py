@@ -289,3 +289,30 @@ def warm_up() -> float:
     simulate("healthy_adult", years=5 / 365.0, overrides=tiny)
     simulate("healthy_adult", years=40 / 365.0, overrides=tiny, rows="ends")
     return time.perf_counter() - start
+
+
+def known_limits(scenario: Scenario, frame: pd.DataFrame) -> list[str]:
+    """The known limits of the model that a run meets, in words (each as ``run``'s summary prints it after
+    "known limit", and the dashboard beside the run): a person whose GFR falls below 60 mL/min (the recorded
+    ``gfr_ml_per_min``), where the model's serum calcium falls too little from CKD 3 to CKD 4 (row KEEP of
+    docs/validation.md); where the skeleton resists PTH (``skeletal_pth_sensitivity`` below 1), its turnover
+    before dialysis and after a transplant (rows Sprague2016, Keronen2019); and on warfarin (a dose on day 0 or in
+    the schedule, or plasma warfarin recorded), a dose the kidneys' function does not lower (docs/ODD.md
+    section 8). ``frame``: the run's rows so far (:func:`results_frame`; its first row is enough at day 0).
+    Empty for a rodent preset or a person whose GFR stays at 60 or above."""
+    if scenario.patient.species != "human" or "gfr_ml_per_min" not in frame.columns \
+            or not frame["gfr_ml_per_min"].min() < 60:
+        return []
+    limits = ["in CKD the model's serum calcium falls too little from CKD 3 to CKD 4, where cohorts find it falling "
+              "(KNOWN FAIL row KEEP, docs/validation.md)"]
+    if "skeletal_pth_sensitivity" in frame.columns and frame["skeletal_pth_sensitivity"].min() < 1.0:
+        limits.append("the skeleton's resistance to PTH is calibrated on dialysis: before dialysis and after a "
+                      "transplant the model's bone turnover is too high for its PTH (KNOWN FAIL rows Sprague2016 and "
+                      "Keronen2019, docs/validation.md)")
+    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
+    if any(state.drugs.warfarin_mg_per_day > 0.0 for state in states) or (
+            "plasma_warfarin_mg_l" in frame.columns and frame["plasma_warfarin_mg_l"].max() > 0.0):
+        limits.append("warfarin's clearance does not fall with kidney function in the model, where people with an "
+                      "eGFR of 30-59 / below 30 need ~10 / ~19 % less for the same INR (Limdi et al. 2010; docs/ODD.md "
+                      "section 8): read its INR as a normal kidney's")
+    return limits

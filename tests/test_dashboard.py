@@ -695,10 +695,12 @@ def test_a_run_outside_physiology_is_reported_once_on_the_page_as_the_cli_report
     said = []
     play_frames([uraemic, healthy], FrameSink(_frames([uraemic, healthy]), AxisLock()), 7, lambda: True,
                 _FakeWatch(2), lambda: None, lambda reason: None, said.append)
-    assert len(said) == 1 and said[0].startswith("A: the run left physiology on day")
-    assert "serum_phosphate_mmol_l" in said[0] and "not physiological" in said[0]
+    limits, warned = said  # GFR 5 without dialysis meets the model's known limits in CKD (said first, once)
+    assert limits.startswith("A: known limits of the model: in CKD the model's serum calcium falls too little")
+    assert warned.startswith("A: the run left physiology on day")
+    assert "serum_phosphate_mmol_l" in warned and "not physiological" in warned
     report_physiology([uraemic, healthy], said.append)  # once per run
-    assert len(said) == 1
+    assert len(said) == 2
 
 
 def test_tab_watch_needs_the_grace_period_and_sees_a_closed_kernel():
@@ -1359,3 +1361,22 @@ def test_the_vitamin_k_chart_shows_the_inr_warfarin_raises():
         run.advance(36)
         last[dose] = run.frame(CHART_COLUMNS).series["inr"][1][-1]
     assert last[0.0] < 1.2 and last[5.0] > 2.0
+
+
+def test_a_ckd_run_on_warfarin_says_its_known_limits_once_as_run_prints_them():
+    """An educator's CKD 5 demo rested on mechanisms docs/validation.md marks as failing, unsaid on the page, which
+    `calcium-abm run` prints (review 66): the page passes them, in one message, through the physiology notices."""
+    from calcium_abm import Scenario, known_limits, results_frame
+    from calcium_dashboard.page import report_physiology
+    from calcium_dashboard.session import SimulationRun
+
+    ckd = SimulationRun("A", Scenario(simulation={**SMALL, "years": 0.1}, patient={"ckd_stage": 5},
+                                      drugs={"warfarin_mg_per_day": 5.0}), seed=1)
+    healthy = SimulationRun("B", Scenario(simulation={**SMALL, "years": 0.1}), seed=1)
+    said: list[str] = []
+    report_physiology([ckd, healthy], said.append)
+    limits = known_limits(ckd.scenario, results_frame(ckd.model))
+    assert len(limits) == 3 and said == ["A: known limits of the model: " + "; ".join(limits)]
+    assert "KEEP" in said[0] and "Sprague2016" in said[0] and "Limdi" in said[0]
+    report_physiology([ckd, healthy], said.append)
+    assert len(said) == 1  # once per run

@@ -788,11 +788,15 @@ def PlayPause(playing: solara.Reactive[bool], finished: bool):
 
 
 def report_physiology(runs: list[SimulationRun], notify: Callable[[str], None] | None) -> None:
-    """Pass each run's physiology warning (:meth:`SimulationRun.take_physiology_notice`, once per run) to
-    ``notify``: the page says what ``calcium-abm run`` prints when a run leaves physiology."""
+    """Pass each run's known limits (:meth:`SimulationRun.take_known_limits`) and physiology warning
+    (:meth:`SimulationRun.take_physiology_notice`), each once per run, to ``notify``: the page says what
+    ``calcium-abm run`` prints of a run's known limits and when it leaves physiology."""
+    if notify is None:
+        return
     for run in runs:
-        if notify is not None and (notice := run.take_physiology_notice()):
-            notify(notice)
+        for notice in (run.take_known_limits(), run.take_physiology_notice()):
+            if notice:
+                notify(notice)
 
 
 def frame_interval_s(playing_tabs: int) -> float:

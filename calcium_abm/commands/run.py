@@ -191,24 +191,11 @@ def _predialysis_rows(scenario, last) -> list[tuple[str, str]]:
 
 
 def _kidney_limit_rows(scenario, df) -> list[tuple[str, str]]:
-    """A CKD run's known limits (a fresh clinician met the first unwarned): the model's serum calcium falls too little
-    from CKD 3 to CKD 4 (row KEEP of docs/validation.md); where the
-    skeleton resists PTH, its turnover before dialysis and after a transplant (rows Sprague2016, Keronen2019); on
-    warfarin, a dose the kidneys' function does not lower (docs/ODD.md section 8; a fresh pharmacologist's
-    CKD 4 run read the INR of CKD 0 with no word)."""
-    if scenario.patient.species != "human" or "gfr_ml_per_min" not in df.columns or not df["gfr_ml_per_min"].min() < 60:
-        return []
-    rows = [("known limit", "in CKD the model's serum calcium falls too little from CKD 3 to CKD 4, where cohorts "
-                            "find it falling (KNOWN FAIL row KEEP, docs/validation.md)")]
-    if "skeletal_pth_sensitivity" in df.columns and df["skeletal_pth_sensitivity"].min() < 1.0:
-        rows.append(("known limit", "the skeleton's resistance to PTH is calibrated on dialysis: before dialysis and "
-                                    "after a transplant the model's bone turnover is too high for its PTH (KNOWN "
-                                    "FAIL rows Sprague2016 and Keronen2019, docs/validation.md)"))
-    if "plasma_warfarin_mg_l" in df.columns and df["plasma_warfarin_mg_l"].max() > 0.0:
-        rows.append(("known limit", "warfarin's clearance does not fall with kidney function in the model, where "
-                                    "people with an eGFR of 30-59 / below 30 need ~10 / ~19 % less for the same INR "
-                                    "(Limdi et al. 2010; docs/ODD.md section 8): read its INR as a normal kidney's"))
-    return rows
+    """A CKD run's known limits (:func:`calcium_abm.simulation.known_limits`; a fresh clinician met the first
+    unwarned, a fresh pharmacologist's CKD 4 run on warfarin read the INR of CKD 0 with no word)."""
+    from calcium_abm.simulation import known_limits
+
+    return [("known limit", text) for text in known_limits(scenario, df)]
 
 
 def _note_rows(df) -> list[tuple[str, str]]:
