@@ -22,7 +22,8 @@ from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import MAX_PATH_CHARS, is_control, short_repr, shorten
 
 __all__ = ["TABLE_FORMATS", "read_error_reason", "atomic_directory", "atomic_write", "check_output_directory", "check_output_path",
-           "directory_option", "listed_files", "not_a_directory", "read_table", "remove_stale_temporaries", "write_table"]
+           "directory_option", "listed_files", "not_a_directory", "read_table", "remove_stale_temporaries", "unlisted_files",
+           "write_table"]
 
 #: A writer's temporary file older than this is a leftover of a killed process (seconds;
 #: assumption: writing one table or figure takes far less than an hour).

@@ -347,7 +347,7 @@ def test_a_kidney_too_weak_to_hold_phosphate_at_ckd_3a_is_refused_naming_its_fie
     at GFR 45: a scenario that sets it is refused with the level and the fields that set the response."""
     from calcium_abm.inputs.sections import Diet
     from calcium_abm.physiology import parameter_set
-    from calcium_abm.physiology.mineral_steady_state import (PHOSPHATE_LOWERING, PHOSPHATE_RAISING,
+    from calcium_abm.physiology.mineral_steady_state import (FIELDS_TO_LOWER, FIELDS_TO_RAISE,
                                                              USUAL_PHOSPHATE_INTAKE_MG_PER_DAY)
     from calcium_abm.scenario import parse_scenario_toml
 
@@ -364,7 +364,7 @@ def test_a_kidney_too_weak_to_hold_phosphate_at_ckd_3a_is_refused_naming_its_fie
     said = str(refused.value)
     assert "4.10 mmol/L at a GFR of 45 mL/min" in said and "raise fgf23_nephron_load_exponent (0.5)" in said
     base = mineral_steady_state(45.0, parameter_set(weak), 1200.0).serum_phosphate_mmol_l
-    for names, factor in ((PHOSPHATE_RAISING, 1.1), (PHOSPHATE_LOWERING, 0.9)):  # each direction the message gives
+    for names, factor in ((FIELDS_TO_RAISE, 1.1), (FIELDS_TO_LOWER, 0.9)):  # each direction the message gives
         for name in names:
             moved = {**weak, name: (getattr(parameter_set(weak), name) * factor) or 1.0}
             assert name in said and mineral_steady_state(45.0, parameter_set(moved), 1200.0).serum_phosphate_mmol_l \

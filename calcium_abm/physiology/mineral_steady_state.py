@@ -128,8 +128,9 @@ def _solved(p, gfr: float, phosphate_intake_mg: float | None, ionized_calcium_mm
 
 #: the scenario's default diet.phosphate_mg_per_day (inputs.sections; tests/test_kidney.py checks they agree)
 USUAL_PHOSPHATE_INTAKE_MG_PER_DAY = 1200.0
-#: a CKD 3a GFR (mL/min) at which kidneys still hold serum phosphate normal: FGF23 rises from an eGFR below ~60
-#: and phosphate only below ~30-40 (Isakova et al. 2011 Kidney Int 79:1370; Levin et al. 2007 Kidney Int 71:31)
+#: a CKD 3a GFR (mL/min) at which kidneys still hold serum phosphate normal: in 3,879 CRIC patients in CKD 2-4 FGF23
+#: rose as eGFR fell while mean serum phosphate stayed normal (Isakova et al. 2011 Kidney Int 79:1370 [V abstract]);
+#: in children hyperphosphataemia appeared only from CKD 4 (Tschirner et al., CKD 2-5D, n = 170 [V abstract])
 PHOSPHATE_HELD_AT_GFR_ML_PER_MIN = 45.0
 
 
@@ -148,8 +149,8 @@ def phosphate_handling_conflicts(p) -> list[str]:
         except ValueError:  # no phosphate up to 30 mmol/L balances the day
             level = float("inf")
         if level > high:
-            fields = ", ".join(f"{name} ({getattr(p, name):g})" for name in PHOSPHATE_RAISING)
-            lowering = ", ".join(f"{name} ({getattr(p, name):g})" for name in PHOSPHATE_LOWERING)
+            fields = ", ".join(f"{name} ({getattr(p, name):g})" for name in FIELDS_TO_RAISE)
+            lowering = ", ".join(f"{name} ({getattr(p, name):g})" for name in FIELDS_TO_LOWER)
             return [f"these kidney parameters hold serum phosphate at {level:.2f} mmol/L at a GFR of {gfr:g} mL/min on "
                     f"the usual diet ({USUAL_PHOSPHATE_INTAKE_MG_PER_DAY:g} mg/day of phosphorus), above the model's "
                     f"physiological ceiling of {high:g} mmol/L, where cohorts find it normal down to CKD 3a: raise "
@@ -157,10 +158,11 @@ def phosphate_handling_conflicts(p) -> list[str]:
     return []
 
 
-#: fields whose rise lowers the steady phosphate of :func:`phosphate_handling_conflicts`' message, and whose fall does
-PHOSPHATE_RAISING = ("fgf23_nephron_load_exponent", "phosphate_excretion_fgf23_exponent", "parathyroid_phosphate_exponent",
+#: the fields :func:`phosphate_handling_conflicts`' message says to raise, and those it says to lower: each moved so
+#: lowers the steady serum phosphate (tests/test_kidney.py moves each by 10 %)
+FIELDS_TO_RAISE = ("fgf23_nephron_load_exponent", "phosphate_excretion_fgf23_exponent", "parathyroid_phosphate_exponent",
                      "reference_phosphate_intake_mg_per_day")
-PHOSPHATE_LOWERING = ("reference_gfr_ml_per_min", "reference_serum_phosphate_mmol_l_kidney",
+FIELDS_TO_LOWER = ("reference_gfr_ml_per_min", "reference_serum_phosphate_mmol_l_kidney",
                       "renal_phosphate_threshold_relative")
 
 
