@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Any, Mapping
@@ -294,22 +295,28 @@ def warm_up() -> float:
 def known_limits(scenario: Scenario, frame: pd.DataFrame) -> list[str]:
     """The known limits of the model that a run meets, in words (each as ``run``'s summary prints it after
     "known limit", and the dashboard beside the run): a person whose GFR falls below 60 mL/min (the recorded
-    ``gfr_ml_per_min``), where the model's serum calcium falls too little from CKD 3 to CKD 4 (row KEEP of
-    docs/validation.md); where the skeleton resists PTH (``skeletal_pth_sensitivity`` below 1), its turnover
-    before dialysis and after a transplant (rows Sprague2016, Keronen2019); and on warfarin (a dose on day 0 or in
-    the schedule, or plasma warfarin recorded), a dose the kidneys' function does not lower (docs/ODD.md
-    section 8). ``frame``: the run's rows so far (:func:`results_frame`; its first row is enough at day 0).
-    Empty for a rodent preset or a person whose GFR stays at 60 or above."""
-    if scenario.patient.species != "human" or "gfr_ml_per_min" not in frame.columns \
-            or not frame["gfr_ml_per_min"].min() < 60:
+    ``gfr_ml_per_min``, or the lowest GFR any of the run's settings gives: a decline, a scheduled stage), where the
+    model's serum calcium falls too little from CKD 3 to CKD 4 (row KEEP of docs/validation.md); where the skeleton
+    resists PTH off dialysis (before dialysis, or after a transplant: the model is calibrated on dialysis), its
+    turnover (rows Sprague2016, Keronen2019); and on warfarin (a dose on day 0 or in the schedule, or plasma
+    warfarin recorded), a dose the kidneys' function does not lower (docs/ODD.md section 8). ``frame``: the run's
+    rows so far (:func:`results_frame`; its first row is enough at day 0). Empty for a rodent preset or a person
+    whose GFR stays at 60 or above."""
+    from calcium_abm.physiology.conditional_parameters import _dialysis, _gfr_ml_per_min, _resistance_onset
+
+    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
+    recorded = frame["gfr_ml_per_min"].min() if "gfr_ml_per_min" in frame.columns else math.inf
+    if scenario.patient.species != "human" or not min(recorded, *(_gfr_ml_per_min(s) for s in states)) < 60:
         return []
     limits = ["in CKD the model's serum calcium falls too little from CKD 3 to CKD 4, where cohorts find it falling "
               "(KNOWN FAIL row KEEP, docs/validation.md)"]
-    if "skeletal_pth_sensitivity" in frame.columns and frame["skeletal_pth_sensitivity"].min() < 1.0:
+    before_dialysis = any(not _dialysis(s) and _gfr_ml_per_min(s) < _resistance_onset(s) for s in states)
+    transplant = any(_dialysis(a) and not _dialysis(b) for a, b in zip(states, states[1:]))
+    resisted = "skeletal_pth_sensitivity" in frame.columns and frame["skeletal_pth_sensitivity"].min() < 1.0
+    if before_dialysis or transplant or (resisted and not all(_dialysis(s) for s in states)):
         limits.append("the skeleton's resistance to PTH is calibrated on dialysis: before dialysis and after a "
                       "transplant the model's bone turnover is too high for its PTH (KNOWN FAIL rows Sprague2016 and "
                       "Keronen2019, docs/validation.md)")
-    states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
     if any(state.drugs.warfarin_mg_per_day > 0.0 for state in states) or (
             "plasma_warfarin_mg_l" in frame.columns and frame["plasma_warfarin_mg_l"].max() > 0.0):
         limits.append("warfarin's clearance does not fall with kidney function in the model, where people with an "

@@ -100,7 +100,7 @@ CHARTS: tuple[Chart, ...] = (
           right_axis="vessel, mg", at_least=((-2.0, 1.0), (0.0, 5.0))),
     # the INR beside dp-ucMGP: vitamin K status of the liver's clotting factors and of the vessel's MGP, both of which
     # warfarin moves (an educator's warfarin demo showed no INR, which `run` prints: review 66)
-    Chart("dp_ucmgp", "Vitamin K status: dp-ucMGP (vessel) and INR (clotting, therapeutic 2-3)", "dp-ucMGP, pmol/L",
+    Chart("dp_ucmgp", "Vitamin K status: dp-ucMGP and INR", "dp-ucMGP, pmol/L",
           (Line("dp_ucmgp_pmol_l", "dp-ucMGP", "#805ad5", unit="pmol/L", digits=0, short="dp-ucMGP",
                 axis_note="left axis"),
            Line("inr", "INR", "#dd6b20", right_axis=True, unit="", digits=2, short="INR", axis_note="right axis")),

@@ -1002,7 +1002,11 @@ def Dashboard():
     FRAME_GATE.newcomer_mark(newcomer, "built")
     sink = solara.use_memo(lambda: FrameSink(_frames(runs), axes, s.present) if runs else None, [runs])
     FRAME_GATE.newcomer_mark(newcomer, "first_frame")
-    solara.use_effect(lambda: report_physiology(runs or [], notify_physiology), [runs])  # a run outside physiology from day 0
+    def new_runs() -> None:  # the last runs' warnings and known limits go (a CKD run's stayed above a healthy one)
+        drop_physiology()
+        report_physiology(runs or [], notify_physiology)  # known limits, and a run outside physiology from day 0
+
+    solara.use_effect(new_runs, [runs])
     finished_runs = solara.use_reactive(0)  # id() of the runs that reached their end, else 0
     is_finished = bool(runs) and finished_runs.value == id(runs)
 

@@ -102,8 +102,11 @@ class SimulationRun:
         if self._limits_noticed:
             return None
         self._limits_noticed = True
-        with self._lock:
-            limits = known_limits(self.scenario, results_frame(self.model))
+        try:
+            with self._lock:
+                limits = known_limits(self.scenario, results_frame(self.model))
+        except Exception:  # noqa: BLE001 - a note must never break the page (its run plays on without it)
+            return None
         if not limits:
             return None
         return f"{self.label}: known limit{'s' if len(limits) > 1 else ''} of the model: " + "; ".join(limits)

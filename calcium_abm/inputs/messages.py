@@ -248,10 +248,20 @@ def _is_typo_of(word: str, candidate: str) -> bool:
     w, c = word.rpartition(".")[2].lower(), candidate.rpartition(".")[2].lower()
     if not w or not c or w[0] != c[0]:
         return False
-    roman_w, roman_c = _roman_words(w), _roman_words(c)
-    if re.findall(r"\d+", w) != re.findall(r"\d+", c) or (roman_w and roman_c and roman_w != roman_c):
+    if re.findall(r"\d+", w) != re.findall(r"\d+", c) or not _same_numerals(w, c):
         return False
     return edit_distance(word.lower(), candidate.lower()) <= MAX_TYPO_EDITS
+
+
+def _same_numerals(typed: str, candidate: str) -> bool:
+    """Whether ``typed`` names the candidate's Roman numerals: the same words once an l or a 1 is read as i
+    (``factor_vll`` -> vii), or, where the typed name writes none as a word, each of the candidate's inside it
+    (``factorvii``); ``factor_v``, ``factor_l`` or ``factor_half_life_h`` never name factor X or VII."""
+    read = re.sub(r"[l1]", "i", typed)
+    wanted, written = _roman_words(candidate), _roman_words(read)
+    if written == wanted:
+        return True
+    return not written and all(numeral in read for numeral in wanted)
 
 
 def _roman_words(name: str) -> list[str]:

@@ -130,7 +130,7 @@ def _solved(p, gfr: float, phosphate_intake_mg: float | None, ionized_calcium_mm
 USUAL_PHOSPHATE_INTAKE_MG_PER_DAY = 1200.0
 #: a CKD 3a GFR (mL/min) at which kidneys still hold serum phosphate normal: in 3,879 CRIC patients in CKD 2-4 FGF23
 #: rose as eGFR fell while mean serum phosphate stayed normal (Isakova et al. 2011 Kidney Int 79:1370 [V abstract]);
-#: in children hyperphosphataemia appeared only from CKD 4 (Tschirner et al., CKD 2-5D, n = 170 [V abstract])
+#: in children hyperphosphataemia appeared only from CKD 4 (Tschirner et al., CKD 2-5D, n = 170, PMC12938118 [V abstract])
 PHOSPHATE_HELD_AT_GFR_ML_PER_MIN = 45.0
 
 
