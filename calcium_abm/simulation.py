@@ -305,12 +305,13 @@ def known_limits(scenario: Scenario, frame: pd.DataFrame) -> list[str]:
     from calcium_abm.physiology.conditional_parameters import _dialysis, _gfr_ml_per_min, _resistance_onset
 
     states = [scenario.state_at(day) for day in (0, *scenario.schedule_boundaries())]
+    gfrs = [_gfr_ml_per_min(s) for s in states]  # each setting's lowest GFR over the run
     recorded = frame["gfr_ml_per_min"].min() if "gfr_ml_per_min" in frame.columns else math.inf
-    if scenario.patient.species != "human" or not min(recorded, *(_gfr_ml_per_min(s) for s in states)) < 60:
+    if scenario.patient.species != "human" or not min(recorded, *gfrs) < 60:
         return []
     limits = ["in CKD the model's serum calcium falls too little from CKD 3 to CKD 4, where cohorts find it falling "
               "(KNOWN FAIL row KEEP, docs/validation.md)"]
-    before_dialysis = any(not _dialysis(s) and _gfr_ml_per_min(s) < _resistance_onset(s) for s in states)
+    before_dialysis = any(not _dialysis(s) and gfr < _resistance_onset(s) for s, gfr in zip(states, gfrs))
     transplant = any(_dialysis(a) and not _dialysis(b) for a, b in zip(states, states[1:]))
     resisted = "skeletal_pth_sensitivity" in frame.columns and frame["skeletal_pth_sensitivity"].min() < 1.0
     if before_dialysis or transplant or (resisted and not all(_dialysis(s) for s in states)):

@@ -243,11 +243,7 @@ def steady_fractional_absorption(intake_mg_per_day: float, calcitriol_relative: 
     if not (intake > 0.0 and intake < math.inf):
         raise ValueError(f"intake_mg_per_day = {intake_mg_per_day!r} is not allowed: it must be a positive number")
     state = SimpleNamespace(calcitriol_relative=float(calcitriol_relative))  # all gut_day reads of the day's state
-    lumen = absorbed = 0.0
-    for _ in range(200):  # converges to round-off within ~30 days at gut_transit_per_day 1
-        absorbed, faeces = gut_day(lumen, intake, state, p)
-        lumen = lumen + intake - absorbed - faeces
-    return absorbed / intake
+    return gut_day(_steady_lumen_mg(intake, 0.0, state, p), intake, state, p)[0] / intake
 
 
 def filtered_calcium_mg(s: SystemicState, p, dt: float = 1.0) -> float:
@@ -410,7 +406,13 @@ def steady_gut_lumen_mg(intake_mg: float, s: SystemicState, p, dt: float = 1.0) 
     secretes into it (the endogenous faecal calcium of :func:`kidney_and_endogenous_day`), part of
     which is absorbed again the next day, as in the daily step (without the secretion the start
     lumen was short by about it: a healthy adult's gut pool rose from 393 to 538 mg in 5 days)."""
-    secreted_mg = kidney_and_endogenous_day(s, p, dt)[1]
+    return _steady_lumen_mg(intake_mg, kidney_and_endogenous_day(s, p, dt)[1], s, p, dt)
+
+
+def _steady_lumen_mg(intake_mg: float, secreted_mg: float, s, p, dt: float = 1.0) -> float:
+    """The start-of-day gut lumen (mg) that repeats from day to day under :func:`gut_day` with ``secreted_mg``
+    joining it at each day's end (a contraction's fixed point: each day's leftover is at most
+    ``exp(-gut_transit_per_day)`` of the lumen)."""
     lumen = 0.0
     for _ in range(200):
         absorbed, fecal = gut_day(lumen, intake_mg, s, p, dt)
