@@ -475,3 +475,10 @@ def test_a_missing_file_with_a_suffix_is_a_missing_file(name, tmp_path, capsys, 
     monkeypatch.chdir(tmp_path)
     err = rejected(["run", name, "--out", str(tmp_path / "out.csv")], capsys, f"{name}: scenario file not found")
     assert "built-in scenarios" not in err
+
+
+@pytest.mark.parametrize("seed", ["00042", "+042", " 007 "])
+def test_a_seed_with_leading_zeros_says_how_to_write_it(seed, tmp_path, capsys):
+    """"00042" is refused (it is not read as 42), and the message says why, not only the range it is in."""
+    err = rejected(run_args(tmp_path, "--seed", seed), capsys, "written without leading zeros")
+    assert f"({int(seed)})" in err

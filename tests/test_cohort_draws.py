@@ -305,3 +305,14 @@ def test_a_criterion_every_value_of_the_draw_meets_or_escapes_is_refused(kind, c
             expand_runs(load_batch(data))
         except BatchError as exc:  # screening may run out of candidates; it must not be this refusal
             assert "every value that" not in str(exc)
+
+
+@pytest.mark.parametrize("dist, said", [
+    ({"distribution": "normal", "mean": 60, "sd": 0}, "a normal distribution needs sd > 0"),
+    ({"distribution": "lognormal", "median": 60, "sigma": 0}, "a lognormal distribution needs sigma > 0"),
+    ({"distribution": "uniform", "min": 60, "max": 60}, "a uniform distribution needs max > min"),
+])
+def test_a_distribution_without_spread_is_refused_alike_and_points_to_constant(dist, said):
+    """sd = 0 was accepted where min = max of a uniform was refused: each would give every patient one value."""
+    with pytest.raises(BatchError, match=rf"{said}.*use distribution = \"constant\""):
+        load_batch(cohort({"age_years": dist}))

@@ -111,6 +111,9 @@ class Distribution(BaseModel):
                              "max - min must be finite (a uniform draw over a wider span overflows)")
         if kind == "uniform" and self.max == self.min:
             raise rule_error("a uniform distribution needs max > min (use distribution = \"constant\")")
+        if (spread := {"normal": "sd", "lognormal": "sigma"}.get(kind)) and getattr(self, spread) == 0:
+            raise rule_error(f"a {kind} distribution needs {spread} > 0: with {spread} = 0 every patient gets the "
+                             f"same value (use distribution = \"constant\")")
         if bound := next((n for n in ("min", "max") if kind == "constant" and getattr(self, n) is not None), None):
             raise rule_error(f"{bound} is not used by a constant distribution: every patient gets value = "
                              f"{fmt_value(self.value)}, which a {bound} could only replace; leave it out")
@@ -205,7 +208,7 @@ def _outside(where: str, path: str, dist: Distribution) -> list[str]:
 
 def tertiles_problems(tertiles_of: str, distributions: dict[str, Distribution]) -> list[str]:
     """``analysis.tertiles_of`` names one of the cohort's ``distributions``, one whose draws differ between patients:
-    a constant (or a choice of one value, an sd or sigma of 0, min = max) ranked equal patients into three
+    a constant (or a choice of one value, min = max) ranked equal patients into three
     tertiles by their order alone, so its relative risks compared arbitrary groups."""
     try:
         path = resolve_setting(tertiles_of, "analysis.tertiles_of")
@@ -222,8 +225,8 @@ def tertiles_problems(tertiles_of: str, distributions: dict[str, Distribution]) 
         return [f"analysis.tertiles_of = {fmt_value(tertiles_of)} is not allowed: must be one of the cohort's "
                 f"distributions ({', '.join(distributions) or 'none'})"]
     key, d = drawn[path]
-    if not d.zero_probability and (d.kind == "constant" or (d.kind == "choice" and len(d.choice) == 1) or d.sd == 0
-                                   or d.sigma == 0 or (d.min is not None and d.min == d.max)):
+    if not d.zero_probability and (d.kind == "constant" or (d.kind == "choice" and len(d.choice) == 1)
+                                   or (d.min is not None and d.min == d.max)):
         return [f"analysis.tertiles_of = {fmt_value(tertiles_of)} is not allowed: cohort.distributions.{key} gives "
                 "every patient the same value, so its tertiles would split equal patients by their order alone; "
                 "give a distribution whose values differ, or leave tertiles_of out"]
