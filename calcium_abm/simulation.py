@@ -161,7 +161,7 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
 #: the highest warfarin dose (mg/day) of the rows that calibrate and check the warfarin laws, W1-W7: row W4's
 #: over-anticoagulated person of 50 (validation.anticoagulation_rows.OVERANTICOAGULATED, INR ~5.8); the other rows
 #: give 3-10 mg/day (W-Age's man of 85 3-6), all with the default warfarin parameters
-WARFARIN_CALIBRATED_MAX_MG_PER_DAY = 24.0
+WARFARIN_CALIBRATED_MAX_MG_PER_DAY = 36.0
 #: a dose above this many times WARFARIN_CALIBRATED_MAX_MG_PER_DAY is far beyond the rows, whatever plasma level it
 #: gives (a warfarin_half_life_h or warfarin_distribution_volume_l set away from its default)
 WARFARIN_DOSE_MARGIN = 2.0

@@ -29,6 +29,7 @@ FORMER_VALUES = {
     ("renal_pth_resistance_gfr_exponent", "1.25"),
     ("bone_fluid_pth_calcitriol_exponent", "2"),
     ("parathyroid_capacity_max", "2.5"),
+    ("hepatic_menaquinone_store_nmol_per_l", "0.8"),  # section 8's dietary-K1 bullet: "until 2026-12-07 ... 0.8"
 }
 
 

@@ -87,7 +87,8 @@ def test_the_rat_protocol_and_usual_doses_are_not_warned():
 def test_the_bound_reads_age_schedule_and_the_dose_margin():
     base = load_scenario("healthy_adult")
     # warfarin's half-life rises past 71: row W4's dose at 85 is above the calibrated level
-    assert "= 24 gives" in warfarin_warning(base.with_overrides({"warfarin_mg_per_day": 24.0, "age_years": 85}))
+    top = WARFARIN_CALIBRATED_MAX_MG_PER_DAY
+    assert f"= {top:g} gives" in warfarin_warning(base.with_overrides({"warfarin_mg_per_day": top, "age_years": 85}))
     # a dose set by a schedule entry
     scheduled = parse_scenario_toml("[simulation]\nyears = 1\n[[schedule]]\nstart_day = 200\nend_day = 210\n"
                                     "set = { warfarin_mg_per_day = 100 }\n", "s.toml")
@@ -96,7 +97,7 @@ def test_the_bound_reads_age_schedule_and_the_dose_margin():
     dose = WARFARIN_DOSE_MARGIN * WARFARIN_CALIBRATED_MAX_MG_PER_DAY + 1.0
     short = base.with_overrides({"warfarin_mg_per_day": dose, "parameters.warfarin_half_life_h": 2.0})
     assert f"= {dose:g} gives" in warfarin_warning(short)
-    assert warfarin_warning(base.with_overrides({"warfarin_mg_per_day": 40.0,
+    assert warfarin_warning(base.with_overrides({"warfarin_mg_per_day": WARFARIN_DOSE_MARGIN * top - 1.0,
                                                   "parameters.warfarin_half_life_h": 2.0})) is None
 
 

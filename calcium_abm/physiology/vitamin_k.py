@@ -86,17 +86,20 @@ PARAMETERS = declare([
               "INR of ~6 into 1.8-3.2 by the next day, Crowther 1998 and 2000) is a finding it was checked against",
               "Turnover of the liver's vitamin K supply: it follows plasma with this rate (the other tissues with "
               "tissue_vitamin_k_loss_per_h, ~8 days)", 0.001, 10.0),
-    Parameter("liver_alternative_reductase_per_h", 0.0003, "1/h",
+    Parameter("liver_alternative_reductase_per_h", 0.0006, "1/h",
               "assumption: the warfarin-insensitive reductase is FSP1 (Mishima 2022 Nature 608:778 [V abstract]), "
               "slow at nanomolar vitamin K and decisive at milligram doses (Price 1998 rescue). Bounded from above "
               "by complete VKOR block: superwarfarin poisoning leaves the factors low and needs oral K1 of up to "
               "~50-200 mg/day for weeks (Olson, Poisoning & Drug Overdose, 'doses as high as 200 mg/day have been "
               "required' [S]; Hong 2010 J Korean Med Sci 25:1754 [V abstract]), and the PK/PD models have no floor "
               "on factor synthesis (Emax 1: Hamberg 2007 Clin Pharmacol Ther 81:529, INR 21 at full inhibition [V "
-              "model code]); with 0.0003 /h the dietary-K liver under full block makes ~2 % of its factors (INR "
-              "~15) and oral K1 ~5-10 mg/day restores it (less than the poisoning doses, whose large oral doses are "
-              "poorly absorbed; the model absorbs 20 % of any dose). Was 0.002 /h, which capped the INR near 3.6-4 at any dose "
-              "(design note section 14)",
+              "model code]); with 0.0006 /h the dietary-K liver under full block makes ~4 % of its factors (INR "
+              "~9 on the usual diet, ~11 on 10 ug/day of K1) and oral K1 ~5 mg/day restores it (less than the "
+              "poisoning doses, whose large oral doses are poorly absorbed; the model absorbs 20 % of any dose). "
+              "The value is calibrated to the rat protocol of rows 2 and 2b (its K1 keeps the INR <= 1.3 under complete block) "
+              "with hepatic_menaquinone_store_nmol_per_l 2.5, whose larger reference supply needs twice the "
+              "0.0003 /h that served the former store of 0.8 (2026-12-07; 0.0005 left the rat at INR 1.36). Was "
+              "0.002 /h, which capped the INR near 3.6-4 at any dose (design note section 14)",
               "Warfarin-insensitive reduction of K to KH2 in the liver", 0.0, 100, ("2",)),
     Parameter("extrahepatic_alternative_reductase_per_h", 0.000005, "1/h",
               "assumption: the warfarin-insensitive pathway is far less active outside the liver (Price 1998); "
