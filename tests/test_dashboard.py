@@ -313,7 +313,7 @@ def test_bmd_is_drawn_as_a_yearly_mean_that_is_smoother_than_the_daily_values():
     line = CHARTS[0].lines[0]
     daily = np.array(frame.series[line.column][1], float)
     mean = np.array(frame.series[line.series_key][1], float)
-    assert "mean of past year" in echarts_option(CHARTS[0], [frame], 10.0)["series"][1]["name"]
+    assert "mean of past year or since day 0" in echarts_option(CHARTS[0], [frame], 10.0)["series"][1]["name"]
     assert np.abs(np.diff(mean)).mean() < 0.5 * np.abs(np.diff(daily)).mean()
 
 
@@ -1380,3 +1380,22 @@ def test_a_ckd_run_on_warfarin_says_its_known_limits_once_as_run_prints_them():
     assert "KEEP" in said[0] and "Sprague2016" in said[0] and "Limdi" in said[0]
     report_physiology([ckd, healthy], said.append)
     assert len(said) == 1  # once per run
+
+
+def test_a_refusal_goes_when_its_reason_goes(monkeypatch):
+    """An educator's finding: hormone therapy refused for a man ("not allowed for sex male") stayed on the page
+    after "Postmenopausal woman" made the person a woman, who may now take it."""
+    from calcium_dashboard.page import DEFAULT_QUERY_ENV
+
+    monkeypatch.setenv(DEFAULT_QUERY_ENV, "scenario=healthy_adult")
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    notices = lambda: [str(a.children[0]) for a in rc.find(v.Alert).widgets if "notice" in a.class_]  # noqa: E731
+    try:
+        rc.find(class_="knob-menopausal_hormone_therapy").widget.v_model = True
+        assert len(notices()) == 1 and "male" in notices()[0], notices()
+        rc.find(class_="knob-sex").widget.v_model = 1  # male again: still refused, so it stays
+        assert len(notices()) == 1
+        rc.find(class_="knob-postmenopausal").widget.v_model = True  # now a woman: therapy would be accepted
+        assert not notices(), notices()
+    finally:
+        rc.close()

@@ -63,7 +63,7 @@ def test_presentation_sizes_are_the_ones_the_browser_test_checks():
 def test_what_the_charts_and_pictures_show():
     low, high = SERUM_CALCIUM_AXIS_MMOL_L
     assert f"**Serum calcium** has a physiological axis of at least {low:.1f}–{high:.1f} mmol/L" in GUIDE
-    assert BMD_MEAN_DAYS == 365 and "**Bone density** is drawn as the mean of the past year" in GUIDE
+    assert BMD_MEAN_DAYS == 365 and "**Bone density** is drawn as the mean of the past year, or since day 0 in the first year" in GUIDE
     side = sections.Simulation.model_fields["bone_grid_width"].default
     assert sections.Simulation.model_fields["bone_grid_height"].default == side
     assert f"A slice of trabecular bone, {side}×{side} patches." in GUIDE

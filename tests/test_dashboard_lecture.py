@@ -163,7 +163,7 @@ def test_the_paradox_charts_axes_have_short_names_and_its_legend_says_units_and_
     colours = [axis["nameTextStyle"]["color"] for axis in option["yAxis"]]
     assert colours == [line.color for line in PARADOX.lines]  # each name in its line's colour
     labels = [line.label for line in PARADOX.lines]
-    assert labels == ["bone density change, % (left axis; mean of past year)", "vessel wall calcium, mg (right axis)"]
+    assert labels == ["bone density change, % (left axis; mean of past year or since day 0)", "vessel wall calcium, mg (right axis)"]
 
 
 def test_tooltips_carry_units_and_decimals_and_stay_inside_the_chart():
@@ -279,3 +279,27 @@ def test_what_the_demos_words_say_is_what_their_runs_show():
     a, b = (run.model.datacollector.model_vars for run in runs)
     assert abs(b["bmd_change_pct"][-1] - a["bmd_change_pct"][-1]) < 0.01  # percentage points: one line on screen
     assert b["vessel_calcification_mg"][-1] > a["vessel_calcification_mg"][-1] + 0.01
+
+
+def test_a_demo_s_words_follow_a_control_moved_for_both_sides_and_the_seed():
+    """The words kept the default demo's figures (a man of 65, the scenario's seed) after FEMALE was pressed
+    for A and B or the seed box changed, beside a chart that showed other runs (an educator's finding)."""
+    demo = ds.DEMOS_BY_KEY["warfarin"]
+    settings = demo.settings()
+    a, b = ds.change_both(settings.a, settings.b, "sex", "female")
+    women = replace(settings, a=a, b=b)
+    assert ds.current_demo(women) is demo
+    runs = build_runs(women)
+    for run in runs:
+        run.advance(10)
+    day0_mg = [run.model.datacollector.model_vars["vessel_calcification_mg"][0] for run in runs]
+    assert demo.outcome(women).vessel_day0_mg == pytest.approx(tuple(day0_mg))
+    assert demo.outcome(women).vessel_day0_mg != demo.outcome().vessel_day0_mg
+    words = f"{demo.day_zero_text(demo.outcome(women))} {demo.note_text(demo.outcome(women), women)}"
+    assert f"({day0_mg[0]:.1f} mg in both)" in words and "a woman's plaque" in words
+    reseeded = replace(settings, seed=4)
+    assert demo.outcome(reseeded).seed == 4 and demo.outcome(reseeded).bone_end_pct != demo.outcome().bone_end_pct
+    # a link that compares two people without the demo's age says nothing about an age
+    bare = replace(settings, a=replace(settings.a, changes=()),
+                   b=replace(settings.b, changes=(("warfarin_mg_per_day", ds.WARFARIN_DEMO_MG_PER_DAY),)))
+    assert ds.current_demo(bare) is demo and "Both are" not in demo.note_text(None, bare)

@@ -19,7 +19,7 @@ from calcium_abm.inputs.messages import fmt_num
 from calcium_dashboard.charts import BMD_MEAN_DAYS, trailing_mean
 
 from calcium_dashboard.settings import (DEFAULT_SCENARIO, MK7_SUPPLEMENT_UG_PER_DAY, WARFARIN_DEMO_MG_PER_DAY,
-                                        DashboardSettings, SideSettings)
+                                        DashboardSettings, SideSettings, side_scenario)
 
 #: the age of the demos' person (both sides): past the median onset of a man's plaque calcium in the
 #: model, so the vessel holds plaque on day 0 and gains from day 0 (at 50 his line was flat at 0 for years)
@@ -72,8 +72,12 @@ class Demo:
         return DashboardSettings(a=SideSettings(self.scenario, tuple(sorted(self.shared))),
                                  b=SideSettings(self.scenario, tuple(sorted(self.shared + self.changes))))
 
-    def outcome(self) -> Outcome:
-        return demo_outcome(self)
+    def outcome(self, shown: DashboardSettings | None = None) -> Outcome:
+        """The two runs' figures for the settings on screen (``shown``, which :meth:`shown_by`; None: the demo's
+        own): a control moved for A and B together, or the seed box, changes the runs, so the words change
+        with them (they kept the default demo's numbers beside a chart that showed others)."""
+        shown = shown or self.settings()
+        return demo_outcome(shown.a, shown.b, shown.seed)
 
     def day_zero_text(self, outcome: Outcome | None = None) -> str:
         """Why A and B differ on day 0, and what they share: each person starts in the steady state of their
@@ -88,10 +92,12 @@ class Demo:
                     f"history ({a_mg:.1f} mg in both).")
         return f"{text}, the vessel wall's calcium too ({a_mg:.1f} mg in A, {b_mg:.1f} mg in B)."
 
-    def note_text(self, outcome: Outcome | None = None) -> str:
-        """What to look at, the person's age and why: the demo's note and :func:`age_text`."""
-        out = outcome or self.outcome()
-        return " ".join(filter(None, (self.note(out) if self.note else "", age_text(self, out))))
+    def note_text(self, outcome: Outcome | None = None, shown: DashboardSettings | None = None) -> str:
+        """What to look at, the person's age and why: the demo's note and :func:`age_text` (for the settings
+        ``shown``; None: the demo's own)."""
+        shown = shown or self.settings()
+        out = outcome or self.outcome(shown)
+        return " ".join(filter(None, (self.note(out) if self.note else "", age_text(shown, out))))
 
     def shown_by(self, settings: DashboardSettings) -> bool:
         """Whether ``settings`` compare this demo's person: both sides on its scenario, and B differing from
@@ -101,14 +107,15 @@ class Demo:
                 and set(b.changes) - set(a.changes) == set(self.changes))
 
 
-@functools.lru_cache(maxsize=None)
-def demo_outcome(demo: Demo) -> Outcome:
-    """A's and B's runs of ``demo`` with the scenario's own seed (``simulate``); bone as the chart draws it, the
-    mean of the past year (:data:`.charts.BMD_MEAN_DAYS`): the text quoted the last day's, which a fresh lecturer
-    found 0.7 points from the thick line the audience watches."""
-    seed = load_scenario(demo.scenario).simulation.seed
-    settings = demo.settings()
-    rows = [simulate(demo.scenario, seed=seed, overrides=dict(side.changes)) for side in (settings.a, settings.b)]
+@functools.lru_cache(maxsize=64)
+def demo_outcome(a: SideSettings, b: SideSettings, seed: int | None = None) -> Outcome:
+    """A's and B's runs of a demo (each side's scenario as the page makes it, :func:`.settings.side_scenario`;
+    ``seed`` None: A's scenario's own, as the page runs them) with ``simulate``; bone as the chart draws it, the mean of the past year
+    (:data:`.charts.BMD_MEAN_DAYS`): the text quoted the last day's, which a fresh lecturer found 0.7 points from
+    the thick line the audience watches. Cached per server process (the last 64 settings shown)."""
+    scenarios = [side_scenario(side) for side in (a, b)]
+    seed = scenarios[0].simulation.seed if seed is None else seed
+    rows = [simulate(scenario, seed=seed) for scenario in scenarios]
 
     def pair(column: str, row: int) -> tuple[float, float]:
         return float(rows[0][column].iloc[row]), float(rows[1][column].iloc[row])
@@ -121,14 +128,20 @@ def demo_outcome(demo: Demo) -> Outcome:
                    pair("dp_ucmgp_pmol_l", 0))
 
 
-def age_text(demo: Demo, out: Outcome) -> str:
-    """Why the demo's person has the age they have (a human scenario's man), or ""."""
-    age = dict(demo.shared).get("age_years")
+def age_text(shown: DashboardSettings, out: Outcome) -> str:
+    """Why the person shown has plaque on day 0 or not: their age and sex (A's, which B shares) against the
+    model's median onset of plaque calcium for that sex; "" where A sets no age (a rodent's scenario)."""
+    person = dict(shown.a.changes)
+    age = person.get("age_years")
     if age is None:
         return ""
-    onset = parameter_registry()["intimal_onset_age_median_male_years"].value
-    return (f"Both are {fmt_num(age)}, past the model's median onset of a man's plaque ({fmt_num(onset)}): the "
-            f"vessel holds {out.score_day0_au[0]:.0f} AU on day 0 and gains from then on.")
+    female = side_scenario(shown.a).patient.sex == "female"
+    who = "woman's" if female else "man's"
+    onset = parameter_registry()[f"intimal_onset_age_median_{'female' if female else 'male'}_years"].value
+    where = "past" if age >= onset else "before"
+    gains = "and gains from then on" if out.score_day0_au[0] > 0 else "so the vessel line may stay flat for years"
+    return (f"Both are {fmt_num(age)}, {where} the model's median onset of a {who} plaque ({fmt_num(onset)}): the "
+            f"vessel holds {out.score_day0_au[0]:.0f} AU on day 0, {gains}.")
 
 
 def _end_text(out: Outcome) -> str:

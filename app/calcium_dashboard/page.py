@@ -376,23 +376,34 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             return
         values_b = knob_values(s.b, base_b)
 
-    def forget_fixed(key: str, runs_now: list[dict[str, Any]]) -> None:
+    def forget_fixed(key: str, runs_now: list[dict[str, Any]], sides_now: list[SideSettings]) -> None:
         """Take away the refusal of ``key`` (set now) and of every control whose refused value now runs on
-        the sides changed: "female" refused on a mouse stayed after "Postmenopausal woman", which made her
-        female, was switched on as the message advised."""
+        the sides changed ("female" refused on a mouse stayed after "Postmenopausal woman", which made her
+        female, was switched on as the message advised), or would now be accepted on them (hormone therapy
+        refused for a man stayed, naming his sex, after she became a woman)."""
         refused.current.pop(key, None)
         notify(None, f"control {key}")  # set: a refusal of its last value is stale
         for other, wanted in list(refused.current.items()):
-            if all(values.get(other) == wanted for values in runs_now):
+            if all(values.get(other) == wanted for values in runs_now) or _accepted_now(other, wanted, sides_now):
                 refused.current.pop(other)
                 notify(None, f"control {other}")
+
+    def _accepted_now(other: str, wanted: Any, sides_now: list[SideSettings]) -> bool:
+        try:
+            if len(sides_now) == 2:
+                change_both(*sides_now, other, wanted, upload_map)
+            else:
+                checked_change(sides_now[0], other, wanted, base, upload_map)
+        except ScenarioError:
+            return False
+        return True
 
     def change(key: str, value: Any) -> None:
         try:
             if which == EDIT_BOTH:
                 a, b = change_both(s.a, s.b, key, value, upload_map)
                 settings.set(replace(settings.value, a=a, b=b))
-                forget_fixed(key, [knob_values(a, base), knob_values(b, base_b)])
+                forget_fixed(key, [knob_values(a, base), knob_values(b, base_b)], [a, b])
                 return
             new = checked_change(side, key, value, base, upload_map)
         except ScenarioError as exc:
@@ -400,7 +411,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             notify(str(exc), f"control {key}")
             return
         set_side(which, new)
-        forget_fixed(key, [knob_values(new, base)])
+        forget_fixed(key, [knob_values(new, base)], [new])
 
     demo = current_demo(s)
     demo_shared = demo.shared if demo is not None else ()  # a demo's person (age): the reset keeps it
@@ -546,8 +557,8 @@ def Caption(s: DashboardSettings, uploads: dict):
     no sidebar to say so)."""
     demo = current_demo(s)
     if demo is not None:
-        outcome = demo.outcome()  # the model's figures for the words (computed once per server)
-        texts = [demo.day_zero_text(outcome), demo.note_text(outcome)]  # why B differs on day 0 first
+        outcome = demo.outcome(s)  # the model's figures for the words, for the settings on screen
+        texts = [demo.day_zero_text(outcome), demo.note_text(outcome, s)]  # why B differs on day 0 first
     elif s.present and s.b is None:
         texts = [scenario_caption(s.a, uploads)]
     else:

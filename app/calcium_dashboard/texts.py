@@ -26,7 +26,7 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     ),
     "paradox": (
         "The paradox",
-        "Blue: bone density change since day 0, as the mean of the past year (the faint "
+        "Blue: bone density change since day 0, as the mean of the past year, or since day 0 in the first year (the faint "
         "line is the noisy daily value). Red: calcium deposited in the vessel wall, which in most people also "
         "grows with age from their 50s or 60s (intimal plaque). Low vitamin K parts the lines further: calcium "
         "leaves the skeleton and ends up in the artery. Compare mode draws scenario B dashed on the same axes.",
