@@ -253,7 +253,8 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
         tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines], arms=arms)
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes, arms=arms)
         if len(spec.arms) > 1:
-            tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design, arms=arms)
+            finished = [a for a in arms if a in set(per_run["arm"])]  # a stopped batch's arm may have no run
+            tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design, arms=finished)
             if spec.cohort.design == "parallel":
                 tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control, arms=arms,
                                                   treated_baseline=spec.arms_differ_on_day_0)

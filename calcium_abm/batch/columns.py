@@ -1,7 +1,8 @@
 """The ``columns`` argument of :func:`calcium_abm.batch.load_results`, checked against the run files'
 columns before any file is read (an unknown name made the Parquet reader fail, and the message then
 blamed a good run file and said to delete it), what else is read from a run file's Parquet footer (its
-warnings and notes), and the arms a finished batch's table holds (an unknown control arm)."""
+warnings and notes), and the arms and outcomes a finished batch's table holds (an unknown control arm, what
+:func:`calcium_abm.batch.trial_effects` cannot compare)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,39 @@ def refuse_unknown_control(per_run: pd.DataFrame, control: Any, arm_column: str 
     if control not in arms:
         raise UserInputError(f"control arm {short_repr(control, 40)} is not allowed: it is none of the finished runs' "
                              f"arms ({', '.join(map(str, arms)) or 'none'})")
+
+
+def refuse_what_no_effect_reads(per_run: pd.DataFrame, outcomes: Any, control: Any, design: str, paired: bool,
+                                arm_column: str = "arm", pair_column: str = "patient", arms: Any = None) -> None:
+    """UserInputError for an input of :func:`calcium_abm.batch.trial_effects` that gave an empty or silent table
+    (a new user's probes: an unknown name in ``arms`` gave the table without it, a crossover of parallel groups one
+    row of NaN, an infinite value a finite difference beside an infinite mean, a text column pandas' ValueError,
+    ``outcomes=[]`` or a table of the control arm alone an empty table). ``paired``: whether a patient
+    (``pair_column``) has runs in two arms."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(outcomes):
+        raise UserInputError("outcomes = [] is not allowed: give at least one outcome column")
+    present = list(dict.fromkeys(per_run[arm_column]))
+    if unknown := [a for a in (arms or ()) if a not in present]:
+        raise UserInputError(f"arms = {short_repr(list(arms), 80)} is not allowed: {short_repr(unknown[0], 40)} is "
+                             f"none of the finished runs' arms ({', '.join(map(str, present))}); arms orders the "
+                             "table, it does not add arms")
+    if not [a for a in present if a != control]:
+        raise UserInputError(f"the runs hold only the control arm {short_repr(control, 40)}: an effect needs "
+                             "another arm to compare with it")
+    if design == "crossover" and not paired:
+        raise UserInputError(f"design = 'crossover' is not allowed for these runs: no patient ({pair_column}) has "
+                             "runs in two arms, so there are no pairs to compare; they are parallel groups "
+                             "(design = 'parallel', or leave design out)")
+    for outcome in outcomes:
+        column = per_run[outcome]
+        if not pd.api.types.is_numeric_dtype(column):  # a boolean event is a proportion: numbers
+            shown = short_repr(column.iloc[0], 30) if len(column) else "no values"
+            raise UserInputError(f"outcome {short_repr(outcome, 60)} is not allowed: it holds {shown}, not numbers")
+        if (infinite := np.isinf(column.to_numpy(dtype=float))).any():
+            run = per_run["run_id"][infinite].iloc[0] if "run_id" in per_run else per_run.index[infinite][0]
+            raise UserInputError(f"outcome {short_repr(outcome, 60)} is not allowed: run {short_repr(run, 40)} holds "
+                                 f"{column[infinite].iloc[0]} there; an effect needs finite values (a run without a "
+                                 "value, NaN, is left out)")

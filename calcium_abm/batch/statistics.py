@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import relative_risk
 
-from calcium_abm.batch.columns import refuse_unknown_control
+from calcium_abm.batch.columns import refuse_unknown_control, refuse_what_no_effect_reads
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import short_repr
 
@@ -171,17 +171,18 @@ def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, desi
     crossover where a patient (``pair_column``) has runs in more than one arm (a fresh user's three-argument
     call analysed a crossover batch as parallel groups). Arms come in :func:`arm_order` (``arms``: the file's order).
 
-    Raises UserInputError: ``control`` has no finished runs, ``design`` is none of the three, or a column argument
-    names a column ``per_run`` lacks.
+    A run without a value (NaN) is left out; ``n_arm`` / ``n_control`` count the runs used. Raises UserInputError:
+    ``control`` has no finished runs, ``design`` is none of the three, a column argument names a column ``per_run``
+    lacks, or the table could only be empty or silent (:func:`.columns.refuse_what_no_effect_reads`).
     """
     if design is not None and design not in ("parallel", "crossover"):  # anything else was analysed as parallel
         raise UserInputError(f"design = {short_repr(design, 60)} is not allowed: must be 'parallel' or 'crossover'")
     require_columns(per_run, outcomes=outcomes, arm_column=arm_column)
-    if design is None:
-        paired = pair_column in per_run.columns and per_run.groupby(pair_column)[arm_column].nunique().gt(1).any()
-        design = "crossover" if paired else "parallel"
+    paired = pair_column in per_run.columns and per_run.groupby(pair_column)[arm_column].nunique().gt(1).any()
+    design = design or ("crossover" if paired else "parallel")
     require_columns(per_run, **({"pair_column": pair_column} if design == "crossover" else {}))
     refuse_unknown_control(per_run, control, arm_column)
+    refuse_what_no_effect_reads(per_run, outcomes, control, design, paired, arm_column, pair_column, arms)
     rows = []
     ctrl = per_run[per_run[arm_column] == control]
     for arm in [a for a in arm_order(per_run[arm_column], arms) if a != control]:

@@ -80,7 +80,7 @@ def run_from_args(args: argparse.Namespace):
     # lazy: `calcium-abm --help` must not load pandas and the batch machinery
     from calcium_abm.batch.progress import Terminated, stop_on_sigterm
     from calcium_abm.batch.runner import RunFailed, check_scheduler_address, run_batch
-    from calcium_abm.inputs.memory import check_memory
+    from calcium_abm.inputs.memory import check_memory, check_worker_memory
 
     workers = parse_workers(args.workers)
     refuse_workers_with_scheduler(args.workers, args.scheduler)
@@ -93,6 +93,8 @@ def run_from_args(args: argparse.Namespace):
     except UserInputError as exc:  # the file's scenario or [set]: named by the file, as the loader's errors are
         raise type(exc)(f"{args.file}: {exc}") from None
     check_memory(base, str(args.file))
+    if workers is not None and scheduler is None:
+        check_worker_memory(workers, base, str(args.file))
     try:
         with stop_on_sigterm():
             table = run_batch(spec, args.out, origin=str(args.file), workers=workers, scheduler=scheduler,

@@ -7,12 +7,16 @@ from __future__ import annotations
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.messages import fmt_bytes, fmt_num
 
-__all__ = ["BYTES_PER_PATCH_ESTIMATE", "MEMORY_FRACTION", "available_memory_bytes", "check_memory",
-           "grid_settings_text", "memory_estimate_bytes", "unbuildable_grids_message"]
+__all__ = ["BYTES_PER_PATCH_ESTIMATE", "MEMORY_FRACTION", "WORKER_PROCESS_BYTES_ESTIMATE", "available_memory_bytes",
+           "check_memory", "check_worker_memory", "grid_settings_text", "memory_estimate_bytes",
+           "unbuildable_grids_message"]
 
 BYTES_PER_PATCH_ESTIMATE = 400  # per grid patch, bone and vessel grids together (measured, rounded up)
 RECORDED_COLUMNS_ESTIMATE = 60  # columns of the daily output table, 8 bytes each
 MEMORY_FRACTION = 0.8  # share of the available memory a run may plan to use
+#: a batch worker process before its run's grids: the interpreter, numpy, pandas, numba and the model's compiled
+#: kernels (measured 2026-12-07: 12 workers of a batch on 16 x 16 grids held 2.3 GB, ~190 MB each; rounded up)
+WORKER_PROCESS_BYTES_ESTIMATE = 200 * 2**20
 
 
 def available_memory_bytes() -> int | None:
@@ -95,3 +99,23 @@ def check_memory(scenario, origin: str | None = None) -> None:
         f"{s.record_every_days}) need about {fmt_bytes(need)}, but the limit is {fmt_bytes(limit)} "
         f"({int(MEMORY_FRACTION * 100)}% of the {fmt_bytes(available)} available); use smaller grids"
     )
+
+
+def check_worker_memory(workers: int, scenario, origin: str | None = None) -> None:
+    """Raise :class:`ScenarioError` if ``workers`` batch processes, each running ``scenario`` (the batch's base
+    run), would not fit in the memory available now: :data:`WORKER_PROCESS_BYTES_ESTIMATE` plus
+    :func:`memory_estimate_bytes` each, against :data:`MEMORY_FRACTION` of it (``--workers 512`` was accepted on
+    a 24 GB machine, where it needs ~100 GB). ``origin`` prefixes the message."""
+    available = available_memory_bytes()
+    if available is None or workers <= 1:
+        return
+    each = WORKER_PROCESS_BYTES_ESTIMATE + memory_estimate_bytes(scenario)
+    limit = int(available * MEMORY_FRACTION)
+    if workers * each <= limit:
+        return
+    where = f"{origin}: " if origin else ""
+    fits = max(1, limit // each)
+    raise ScenarioError(
+        f"{where}--workers {workers} is not allowed here: {workers} worker processes need about "
+        f"{fmt_bytes(workers * each)} (~{fmt_bytes(each)} each), but the limit is {fmt_bytes(limit)} "
+        f"({int(MEMORY_FRACTION * 100)}% of the {fmt_bytes(available)} available); use --workers {fits} or fewer")

@@ -1,0 +1,68 @@
+"""Inputs a new user's probes of session 67 found accepted silently: trial_effects' arms, design, outcomes."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from calcium_abm.batch.statistics import trial_effects
+from calcium_abm.errors import UserInputError
+
+
+def _parallel() -> pd.DataFrame:
+    return pd.DataFrame({"run_id": [f"r{i}" for i in range(6)], "arm": ["placebo"] * 3 + ["mk7"] * 3,
+                         "patient": range(6), "y": [1.0, 2.0, 6.0, 2.0, 4.0, 9.0],
+                         "sex": ["male", "female"] * 3, "completed": [True] * 6})
+
+
+@pytest.mark.parametrize("kwargs, said", [
+    ({"arms": ["nope"]}, r"arms = \['nope'\] is not allowed: 'nope' is none of the finished runs' arms "
+                         r"\(placebo, mk7\); arms orders the table"),
+    ({"design": "crossover"}, r"design = 'crossover' is not allowed for these runs: no patient \(patient\) has runs "
+                              r"in two arms"),
+    ({"outcomes": []}, r"outcomes = \[\] is not allowed: give at least one outcome column"),
+    ({"outcomes": ["sex"]}, r"outcome 'sex' is not allowed: it holds 'male', not numbers"),
+])
+def test_an_input_that_gave_an_empty_or_silent_table_is_refused(kwargs, said):
+    args = {"outcomes": ["y"], **kwargs}
+    with pytest.raises(UserInputError, match=said):
+        trial_effects(_parallel(), args.pop("outcomes"), "placebo", **args)
+
+
+def test_an_infinite_outcome_names_its_run_and_a_missing_one_is_counted_out():
+    table = _parallel()
+    table.loc[4, "y"] = math.inf
+    with pytest.raises(UserInputError, match=r"outcome 'y' is not allowed: run 'r4' holds inf there; an effect "
+                                             r"needs finite values"):
+        trial_effects(table, ["y"], "placebo")
+    table.loc[4, "y"] = math.nan  # a run without a value: left out, and n says so
+    effect = trial_effects(table, ["y"], "placebo").iloc[0]
+    assert effect["n_arm"] == 2 and effect["n_control"] == 3
+    assert effect["difference"] == pytest.approx((2.0 + 9.0) / 2 - 3.0)
+
+
+def test_only_the_control_arm_is_refused_and_a_good_call_still_works():
+    table = _parallel()
+    with pytest.raises(UserInputError, match=r"the runs hold only the control arm 'placebo'"):
+        trial_effects(table[table["arm"] == "placebo"], ["y"], "placebo")
+    assert list(trial_effects(table, ["y"], "placebo", arms=["placebo", "mk7"])["arm"]) == ["mk7"]
+
+
+def test_more_workers_than_memory_holds_is_refused_before_the_batch(monkeypatch, tmp_path, capsys):
+    """--workers 512 was accepted on a 24 GB machine (~190 MB a worker process: ~100 GB)."""
+    from calcium_abm.cli import main
+    from calcium_abm.inputs import memory
+
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 4 * 2**30)  # a machine with 4 GiB free
+    batch = tmp_path / "b.toml"
+    batch.write_text('years = 0.01\n[sweep.parameters]\nmk7_ug_per_day = [0, 90, 180]\n[set]\n'
+                     'bone_grid_width = 8\nbone_grid_height = 8\nvessel_grid_width = 8\nvessel_grid_height = 8\n')
+    out = tmp_path / "out"
+    assert main(["batch", str(batch), "--out", str(out), "--workers", "64", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--workers 64 is not allowed here: 64 worker processes need about" in err
+    fits = int(err.rsplit("use --workers ", 1)[1].split()[0])
+    assert 1 <= fits < 64 and not out.exists()
+    assert main(["batch", str(batch), "--out", str(out), "--workers", str(fits), "--quiet"]) == 0
