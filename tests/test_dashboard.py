@@ -1399,3 +1399,47 @@ def test_a_refusal_goes_when_its_reason_goes(monkeypatch):
         assert not notices(), notices()
     finally:
         rc.close()
+
+
+def test_a_link_with_many_problems_shows_three_messages(monkeypatch):
+    """Twelve unknown keys in a link showed twelve messages and pushed Play off a laptop's screen (an educator)."""
+    from calcium_dashboard.page import DEFAULT_QUERY_ENV, MAX_NOTICES
+
+    monkeypatch.setenv(DEFAULT_QUERY_ENV, "&".join(f"k{i}=1" for i in range(12)))
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        texts = [str(a.children[0]) for a in rc.find(v.Alert).widgets if "notice" in a.class_]
+        assert len(texts) == MAX_NOTICES, texts
+        assert "'k0'" in texts[0] and "'k1'" in texts[1]
+        assert texts[2].startswith("link: 10 more parts of this link were not used either")
+    finally:
+        rc.close()
+    monkeypatch.setenv(DEFAULT_QUERY_ENV, "k0=1&k1=1&k2=1")  # three: each its own message
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        texts = [str(a.children[0]) for a in rc.find(v.Alert).widgets if "notice" in a.class_]
+        assert [("'k%d'" % i) in t for i, t in enumerate(texts)] == [True] * 3, texts
+    finally:
+        rc.close()
+
+
+@pytest.mark.parametrize("scenario, said", [("mgp_knockout", "makes no MGP, so its dp-ucMGP reads 0"),
+                                            ("osteocalcin_knockout", "makes no osteocalcin, so the %ucOC chart")])
+def test_a_knockout_s_missing_marker_is_said_under_the_controls(monkeypatch, scenario, said):
+    """The MGP knockout drew dp-ucMGP at 0 beside a text saying it rises when the wall lacks vitamin K (an educator:
+    students read 0 as good status); the osteocalcin knockout an empty %ucOC chart with no word why."""
+    from calcium_dashboard.page import DEFAULT_QUERY_ENV
+
+    monkeypatch.setenv(DEFAULT_QUERY_ENV, f"scenario={scenario}")
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        captions = [str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets]
+        assert any(said in c for c in captions), captions
+    finally:
+        rc.close()
+    monkeypatch.setenv(DEFAULT_QUERY_ENV, "scenario=healthy_adult")
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        assert not any("makes no" in str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets)
+    finally:
+        rc.close()

@@ -120,6 +120,26 @@ def with_notice(notices: tuple[tuple[str | None, str, int], ...], message: str |
     return (kept + ((topic, message, serial),))[-keep:]
 
 
+def knockout_notes(scenario) -> list[str]:
+    """What a knockout's marker charts mean: its missing protein has no marker, so a flat 0 (dp-ucMGP) or an empty
+    chart (%ucOC) is not vitamin K status (an educator: students read the MGP knockout's 0 as good status)."""
+    genetics = scenario.genetics
+    return [text for knocked, text in (
+        (genetics.mgp_knockout, "This animal makes no MGP, so its dp-ucMGP reads 0: that is no vitamin K status, "
+                                "and its media calcifies fastest of all."),
+        (genetics.osteocalcin_knockout, "This animal makes no osteocalcin, so the %ucOC chart stays empty.")) if knocked]
+
+
+def link_notices(texts: list[str], keep: int = MAX_NOTICES) -> list[str]:
+    """A link's messages as the page shows them: all, or the first ``keep - 1`` and one that counts the rest (a link
+    with twelve unknown keys showed twelve, which pushed the Play button off a laptop's screen)."""
+    if len(texts) <= keep:
+        return list(texts)
+    rest = len(texts) - (keep - 1)
+    return [*texts[:keep - 1], f"link: {rest} more parts of this link were not used either (the page runs without "
+                               "them); check the link, or open the page without it"]
+
+
 CSS = """
 .ca-date { font-size: 34px; font-weight: 700; line-height: 1.2; }
 .ca-label { font-size: 20px; font-weight: 600; margin: 4px 0; }
@@ -565,11 +585,13 @@ def Caption(s: DashboardSettings, uploads: dict):
         texts = []
     for side in filter(None, (s.a, s.b)):  # a mouse's or a rat's run: its mg and doses are the human model's
         try:
-            note = scale_note(resolve_scenario(side.scenario, uploads).patient.species)
+            scenario = resolve_scenario(side.scenario, uploads)
         except ScenarioError:
             continue
-        if note is not None and (note := note[0].upper() + note[1:] + ".") not in texts:
-            texts.append(note)
+        note = scale_note(scenario.patient.species)
+        for line in ([note[0].upper() + note[1:] + "."] if note is not None else []) + knockout_notes(scenario):
+            if line not in texts:
+                texts.append(line)
     text = " ".join(filter(None, texts))
     if text:  # class not "caption": that is Vuetify's 12 px type
         rv.Html(tag="div", children=[text], class_="ca-caption run-caption", attributes={"title": text})
@@ -982,7 +1004,7 @@ def Dashboard():
     initial = solara.use_memo(
         lambda: _initial_settings(router.search or os.environ.get(DEFAULT_QUERY_ENV, "")), [])
     settings = solara.use_reactive(initial[0])
-    notices = solara.use_reactive(tuple((None, text, i) for i, text in enumerate(initial[1])))  # a link's: all
+    notices = solara.use_reactive(tuple((None, text, i) for i, text in enumerate(link_notices(initial[1]))))
     uploads = solara.use_reactive(())  # this tab's uploaded scenarios: ((name, Scenario), ...)
     playing = solara.use_reactive(False)
     reset_count = solara.use_reactive(0)
