@@ -1443,3 +1443,21 @@ def test_a_knockout_s_missing_marker_is_said_under_the_controls(monkeypatch, sce
         assert not any("makes no" in str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets)
     finally:
         rc.close()
+
+
+def test_an_uploaded_scenario_s_description_is_shown_as_a_built_in_s():
+    """An educator's upload showed an empty gap where a built-in scenario's 'NAME as written: ...' line stands."""
+    import base64
+
+    from calcium_dashboard.upload import ScenarioFileInput
+
+    text = b'name = "lecture_k_poor"\ndescription = "A man eating 20 ug/day of K1"\n[diet]\nvitamin_k1_ug_per_day = 20\n'
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(ScenarioFileInput).widget.vue_file_chosen(
+            {"name": "mine.toml", "size": len(text), "data_b64": base64.b64encode(text).decode()})
+        shown = [str(w.children[0]) if w.children else str(w.v_model)
+                 for w in rc.find(class_="scenario-description").widgets]
+        assert any("as written: A man eating 20 ug/day of K1" in t for t in shown), shown
+    finally:
+        rc.close()

@@ -336,7 +336,9 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     s = settings.value
     upload_map = dict(uploads.value)
     choices = scenario_choices(upload_map)
-    descriptions = builtin_scenarios()
+    descriptions = {**builtin_scenarios(),  # an uploaded file's own description, as a built-in's (an educator)
+                    **{f"{UPLOAD_PREFIX}{name}": scenario.description for name, scenario in upload_map.items()
+                       if scenario.description}}
     refused = solara.use_ref({})  # control key -> the value last refused, until it runs or is set
 
     def set_side(which: str, side: SideSettings) -> None:
