@@ -167,6 +167,10 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 /* on a projector the caption wraps whole, in smaller type (cut at two lines, the warfarin demo's note could
    not be read at 1280x720) */
 .ca-present .ca-caption { font-size: 15px; line-height: 1.25; }
+/* on a projector a message is one line (its start; Dismiss clears it, the sidebar's page reads it whole): the CKD 5
+   demo's four-line known limits pushed the paradox chart's axis off a 1024x768 screen (an educator) */
+.ca-present .ca-notice.v-alert { font-size: 15px; padding: 4px 12px; margin-bottom: 2px; }
+.ca-present .ca-notice .v-alert__content { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .ca-key-compact, .ca-key-compact span { font-size: 14px; line-height: 1.2; }
 .ca-key-compact .ca-swatch { width: 13px; height: 13px; }
 /* two panels a row (charts, explanations); one a row on a phone, where two were ~90 px wide */

@@ -194,3 +194,23 @@ def test_diagnostics_and_the_loop_register_answer_loopback(dashboard_url):
     assert "play_loops" in data and data["gate_slots"] >= 1
     with urllib.request.urlopen(dashboard_url + "/resourcez", timeout=10) as r:
         assert r.status == 200
+
+
+def test_a_known_limits_message_leaves_the_paradox_chart_on_a_small_projector(chromium, dashboard_url):
+    """An educator's CKD 5 run in presentation mode at 1024x768: its four-line known-limits message pushed the paradox
+    chart's time axis below the screen. On a projector a message is one line (its start)."""
+    ctx = chromium.new_context(viewport={"width": 1024, "height": 768})
+    ctx.set_default_timeout(30_000)
+    try:
+        page = ctx.new_page()
+        page.goto(dashboard_url + "/?present=1&scenario=ckd_stage5")
+        page.get_by_text("Day 0 · year 0.0").wait_for()
+        notice = page.locator(".ca-notice").first
+        notice.wait_for()
+        assert "known limits" in notice.inner_text()
+        assert notice.bounding_box()["height"] < 60  # one line, not four
+        time.sleep(0.8)
+        box = page.locator(".chart-paradox").first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 768, box
+    finally:
+        ctx.close()
