@@ -1211,15 +1211,15 @@ def test_after_a_demo_the_person_controls_move_a_and_b_together():
         age = "Age at the start 65 years"
         rc.find(class_="knob-sex").widget.v_model = 0  # "female"
         sides = list(rc.find(FrameView).widgets[0].sides)
-        assert sides == [f"healthy_adult + {age}, Sex female", f"healthy_adult + {age}, MK-7 180 µg/day, Sex female"], sides
+        assert sides == [f"healthy_adult + {age}, Sex female", f"healthy_adult + MK-7 180 µg/day, {age}, Sex female"], sides
         assert note().endswith("A and B differ in MK-7: 5 µg/day in A, 180 in B."), note()  # still one cause
         reset().click()  # back to the demo
         assert list(rc.find(FrameView).widgets[0].sides) == [f"healthy_adult + {age}",
-                                                             f"healthy_adult + {age}, MK-7 180 µg/day"]
+                                                             f"healthy_adult + MK-7 180 µg/day, {age}"]
         rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model = 0  # A alone, as before a demo
         rc.find(class_="knob-sex").widget.v_model = 0
         assert list(rc.find(FrameView).widgets[0].sides) == [f"healthy_adult + {age}, Sex female",
-                                                             f"healthy_adult + {age}, MK-7 180 µg/day"]
+                                                             f"healthy_adult + MK-7 180 µg/day, {age}"]
         assert "Sex: female in A, male in B" in note(), note()
     finally:
         rc.close()

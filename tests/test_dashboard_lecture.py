@@ -303,3 +303,12 @@ def test_a_demo_s_words_follow_a_control_moved_for_both_sides_and_the_seed():
     bare = replace(settings, a=replace(settings.a, changes=()),
                    b=replace(settings.b, changes=(("warfarin_mg_per_day", ds.WARFARIN_DEMO_MG_PER_DAY),)))
     assert ds.current_demo(bare) is demo and "Both are" not in demo.note_text(None, bare)
+
+
+def test_b_s_label_names_what_it_differs_in_first():
+    """A projector's one-line heading cut B off where it differs from A ("healthy_adult + Age at the start 65 years,
+    Chronic kidney dis…"): B's own settings come first, what it shares with A after them."""
+    runs = build_runs(ds.lecture_demo("ckd5"))
+    a_label, b_label = (run.label for run in runs)
+    assert a_label == "healthy_adult + Age at the start 65 years", a_label
+    assert b_label == "healthy_adult + Chronic kidney disease stage 5, Age at the start 65 years", b_label

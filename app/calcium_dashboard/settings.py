@@ -419,9 +419,15 @@ def changed_text(side: SideSettings, base: Scenario) -> str:
     return f"{name} with " + ", ".join(parts)
 
 
-def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY) -> str:
-    """A short human label: ``k2_deficiency + MK-7 180 µg/day``."""
-    parts = [knob_text(knobs[key], value) for key, value in side.changes]
+def side_label(side: SideSettings, knobs: Mapping[str, Knob] = KNOBS_BY_KEY, other: SideSettings | None = None) -> str:
+    """A short human label: ``k2_deficiency + MK-7 180 µg/day``. With ``other`` (the side it is compared with) on
+    the same scenario, the settings it differs in come first: a projector's one-line heading cut B off just
+    where it differs from A ("healthy_adult + Age at the start 65 years, MK-4 2 µg/day, M…")."""
+    changes = side.changes
+    if other is not None and other.scenario == side.scenario:
+        shared = set(other.changes)
+        changes = tuple(sorted(changes, key=lambda change: change in shared))  # stable: own ones first
+    parts = [knob_text(knobs[key], value) for key, value in changes]
     return side.scenario.removeprefix(UPLOAD_PREFIX) + (" + " + ", ".join(parts) if parts else "")
 
 
