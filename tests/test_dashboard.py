@@ -313,7 +313,7 @@ def test_bmd_is_drawn_as_a_yearly_mean_that_is_smoother_than_the_daily_values():
     line = CHARTS[0].lines[0]
     daily = np.array(frame.series[line.column][1], float)
     mean = np.array(frame.series[line.series_key][1], float)
-    assert "mean of past year or since day 0" in echarts_option(CHARTS[0], [frame], 10.0)["series"][1]["name"]
+    assert "mean of up to 1 year" in echarts_option(CHARTS[0], [frame], 10.0)["series"][1]["name"]
     assert np.abs(np.diff(mean)).mean() < 0.5 * np.abs(np.diff(daily)).mean()
 
 

@@ -163,7 +163,7 @@ def test_the_paradox_charts_axes_have_short_names_and_its_legend_says_units_and_
     colours = [axis["nameTextStyle"]["color"] for axis in option["yAxis"]]
     assert colours == [line.color for line in PARADOX.lines]  # each name in its line's colour
     labels = [line.label for line in PARADOX.lines]
-    assert labels == ["bone density change, % (left axis; mean of past year or since day 0)", "vessel wall calcium, mg (right axis)"]
+    assert labels == ["bone density change, % (left axis; mean of up to 1 year)", "vessel wall calcium, mg (right axis)"]
 
 
 def test_tooltips_carry_units_and_decimals_and_stay_inside_the_chart():

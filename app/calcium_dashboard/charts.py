@@ -60,16 +60,16 @@ class Line:
     @property
     def label(self) -> str:
         """The legend's words: ``vessel wall calcium, mg (right axis)``; a trailing mean says so
-        (``bone density change, % (left axis; mean of past year or since day 0)``: a run's first year, or a
-        60-day rodent run, has no past year, and its line is the mean since day 0)."""
+        (``bone density change, % (left axis; mean of up to 1 year)``: the past year's, or since day 0 in a run's
+        first year or a 60-day rodent run, which have no past year)."""
         notes = [self.axis_note] if self.axis_note else []
-        notes += [f"mean of past {_span(self.mean_days)} or since day 0"] if self.mean_days else []  # before a year
+        notes += [f"mean of up to {_span(self.mean_days)}"] if self.mean_days else []  # since day 0 before that
         name = f"{self.name}, {self.unit}" if self.axis_note and self.unit else self.name  # the INR has no unit
         return f"{name} ({'; '.join(notes)})" if notes else name
 
 
 def _span(days: int) -> str:
-    return "year" if days == 365 else f"{days} days"
+    return "1 year" if days == 365 else f"{days} days"
 
 
 @dataclass(frozen=True)

@@ -139,9 +139,9 @@ def age_text(shown: DashboardSettings, out: Outcome) -> str:
     who = "woman's" if female else "man's"
     onset = parameter_registry()[f"intimal_onset_age_median_{'female' if female else 'male'}_years"].value
     where = "past" if age >= onset else "before"
-    gains = "and gains from then on" if out.score_day0_au[0] > 0 else "so the vessel line may stay flat for years"
+    gains = "and gains from then on" if out.score_day0_au[0] > 0 else "so its line may stay flat for years"
     return (f"Both are {fmt_num(age)}, {where} the model's median onset of a {who} plaque ({fmt_num(onset)}): the "
-            f"vessel holds {out.score_day0_au[0]:.0f} AU on day 0, {gains}.")
+            f"vessel holds {out.score_day0_au[0]:.0f} AU on day 0 {gains}.")
 
 
 def _end_text(out: Outcome) -> str:
