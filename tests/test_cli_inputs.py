@@ -482,3 +482,8 @@ def test_a_seed_with_leading_zeros_says_how_to_write_it(seed, tmp_path, capsys):
     """"00042" is refused (it is not read as 42), and the message says why, not only the range it is in."""
     err = rejected(run_args(tmp_path, "--seed", seed), capsys, "written without leading zeros")
     assert f"({int(seed)})" in err
+
+
+def test_a_negative_seed_with_a_leading_zero_gets_no_hint_to_another_refused_value(tmp_path, capsys):
+    err = rejected(run_args(tmp_path, "--seed=-01"), capsys, "must be an integer from 0")
+    assert "leading zeros" not in err

@@ -316,3 +316,11 @@ def test_a_distribution_without_spread_is_refused_alike_and_points_to_constant(d
     """sd = 0 was accepted where min = max of a uniform was refused: each would give every patient one value."""
     with pytest.raises(BatchError, match=rf"{said}.*use distribution = \"constant\""):
         load_batch(cohort({"age_years": dist}))
+
+
+def test_a_normal_with_sd_0_and_a_zero_probability_is_two_values_and_accepted():
+    """sd = 0 with zero_probability gives some patients the mean and the others 0: they differ, so it stays."""
+    spec = load_batch(cohort({"mk7_ug_per_day": {"distribution": "normal", "mean": 180, "sd": 0,
+                                                 "zero_probability": 0.5}}, patients=40))
+    doses = set(column(cohort_patients(spec), "diet.mk7_ug_per_day"))
+    assert doses == {0.0, 180.0}

@@ -1423,8 +1423,10 @@ def test_a_link_with_many_problems_shows_three_messages(monkeypatch):
         rc.close()
 
 
-@pytest.mark.parametrize("scenario, said", [("mgp_knockout", "makes no MGP, so its dp-ucMGP reads 0"),
-                                            ("osteocalcin_knockout", "makes no osteocalcin, so the %ucOC chart")])
+@pytest.mark.parametrize("scenario, said", [("mgp_knockout", "This mouse makes no MGP, so its dp-ucMGP reads 0"),
+                                            ("osteocalcin_knockout", "This mouse makes no osteocalcin, so its %ucOC"),
+                                            ("healthy_adult&mgp_knockout=1", "This person makes no MGP"),
+                                            ("healthy_adult&compare=mgp_knockout", "B's mouse makes no MGP")])
 def test_a_knockout_s_missing_marker_is_said_under_the_controls(monkeypatch, scenario, said):
     """The MGP knockout drew dp-ucMGP at 0 beside a text saying it rises when the wall lacks vitamin K (an educator:
     students read 0 as good status); the osteocalcin knockout an empty %ucOC chart with no word why."""
@@ -1437,12 +1439,14 @@ def test_a_knockout_s_missing_marker_is_said_under_the_controls(monkeypatch, sce
         assert any(said in c for c in captions), captions
     finally:
         rc.close()
-    monkeypatch.setenv(DEFAULT_QUERY_ENV, "scenario=healthy_adult")
-    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
-    try:
-        assert not any("makes no" in str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets)
-    finally:
-        rc.close()
+    for query in ("scenario=healthy_adult", "scenario=mgp_knockout&mgp_knockout=0"):  # switched off: no note
+        monkeypatch.setenv(DEFAULT_QUERY_ENV, query)
+        _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+        try:
+            captions = [str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets]
+            assert not any("makes no MGP" in c for c in captions), (query, captions)
+        finally:
+            rc.close()
 
 
 def test_an_uploaded_scenario_s_description_is_shown_as_a_built_in_s():

@@ -55,9 +55,10 @@ def test_more_workers_than_memory_holds_is_refused_before_the_batch(monkeypatch,
     from calcium_abm.cli import main
     from calcium_abm.inputs import memory
 
-    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 4 * 2**30)  # a machine with 4 GiB free
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda per_process=True: 4 * 2**30)  # 4 GiB free
     batch = tmp_path / "b.toml"
-    batch.write_text('years = 0.01\n[sweep.parameters]\nmk7_ug_per_day = [0, 90, 180]\n[set]\n'
+    doses = ", ".join(str(d) for d in range(0, 400, 5))  # 80 runs: each of 64 workers would start
+    batch.write_text(f'years = 0.01\n[sweep.parameters]\nmk7_ug_per_day = [{doses}]\n[set]\n'
                      'bone_grid_width = 8\nbone_grid_height = 8\nvessel_grid_width = 8\nvessel_grid_height = 8\n')
     out = tmp_path / "out"
     assert main(["batch", str(batch), "--out", str(out), "--workers", "64", "--quiet"]) == 2
@@ -65,4 +66,42 @@ def test_more_workers_than_memory_holds_is_refused_before_the_batch(monkeypatch,
     assert "--workers 64 is not allowed here: 64 worker processes need about" in err
     fits = int(err.rsplit("use --workers ", 1)[1].split()[0])
     assert 1 <= fits < 64 and not out.exists()
-    assert main(["batch", str(batch), "--out", str(out), "--workers", str(fits), "--quiet"]) == 0
+    few = tmp_path / "few.toml"  # 3 runs start 3 processes, whatever --workers says
+    few.write_text(batch.read_text().replace(f"[{doses}]", "[0, 90, 180]"))
+    assert main(["batch", str(few), "--out", str(out), "--workers", "64", "--quiet"]) == 0
+
+
+def test_the_worker_check_is_not_bound_by_one_process_s_address_space_limit(monkeypatch):
+    """Each worker has its own ulimit -v: the check for N workers reads the machine's (and cgroup's) memory only."""
+    from calcium_abm.inputs import memory
+
+    asked = []
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda per_process=True: asked.append(per_process) or 2**40)
+    memory.check_worker_memory(8, __import__("calcium_abm").load_scenario("healthy_adult"))
+    assert asked == [False]
+
+
+@pytest.mark.parametrize("keep", [[("placebo", 0)], [("placebo", 0), ("mk7", 1)]])
+def test_a_stopped_crossover_batch_still_summarises_without_effects(tmp_path, keep, capsys):
+    """A second reading: trial_effects' new refusals (the control arm alone; a crossover without a pair) are normal
+    states of a batch stopped early, and made summarize exit 2 with no report; it reports its other tables."""
+    import json
+
+    from calcium_abm.cli import main
+
+    batch = tmp_path / "b.toml"
+    batch.write_text('years = 0.02\nrecord_every_days = 5\n[set]\nbone_grid_width = 8\nbone_grid_height = 8\n'
+                     'vessel_grid_width = 8\nvessel_grid_height = 8\n[cohort]\npatients = 2\ndesign = "crossover"\n'
+                     'randomisation_day = 1\n[[arms]]\nname = "placebo"\n[[arms]]\nname = "mk7"\n'
+                     'add = { mk7_ug_per_day = 180 }\n')
+    out = tmp_path / "out"
+    assert main(["batch", str(batch), "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    runs = json.loads((out / "manifest.json").read_text())["runs"]
+    kept = {r["run_id"] for r in runs if (r["labels"]["arm"], r["labels"]["patient"]) in keep}
+    for path in (out / "runs").glob("run-*.parquet"):
+        if path.stem.removeprefix("run-") not in kept:
+            path.unlink()  # as if the batch had stopped before these runs
+    capsys.readouterr()
+    assert main(["summarize", str(out), "--out", str(tmp_path / "report")]) == 0, capsys.readouterr().err
+    assert (tmp_path / "report" / "report.md").is_file()
+    assert not (tmp_path / "report" / "effects.csv").exists()

@@ -80,3 +80,17 @@ def test_the_odd_names_the_calibrated_warfarin_dose_row_w4_gives():
 
     assert WARFARIN_CALIBRATED_MAX_MG_PER_DAY == OVERANTICOAGULATED["drugs.warfarin_mg_per_day"]
     assert f"use (row W4's {WARFARIN_CALIBRATED_MAX_MG_PER_DAY:g} mg/day at 50)" in ODD
+
+
+def test_the_store_s_source_quotes_the_step_and_the_supply_the_model_computes():
+    from calcium_abm.physiology import vitamin_k as vk
+
+    def supply(k1: float) -> float:  # the liver's plasma-derived supply on a steady K1 intake (weights 1)
+        intake = {"k1": k1, "mk4": 0.0, "mk7": 0.0}
+        amounts, warfarin = vk.steady_plasma_amounts(intake, 0.0, P)
+        return vk.tissue_supply_nmol_per_l(vk.advance_plasma(amounts, warfarin, intake, 0.0, P)[2], 1.0, 1.0)
+
+    text = " ".join(parameter_registry()["hepatic_menaquinone_store_nmol_per_l"].source.split())
+    step = supply(P.reference_vitamin_k1_intake_ug_per_day) - supply(0.0)
+    total = supply(P.reference_vitamin_k1_intake_ug_per_day) + P.hepatic_menaquinone_store_nmol_per_l
+    assert f"a step of ~{step:.1f} nmol/L on the reference supply's ~{total:.1f}" in text

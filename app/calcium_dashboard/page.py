@@ -72,6 +72,7 @@ from calcium_dashboard.settings import (
     scenario_choices,
     settings_from_query,
     shared_changes_dropped,
+    side_scenario,
     side_label,
 )
 from calcium_dashboard.phone import PhoneSidebar
@@ -120,14 +121,18 @@ def with_notice(notices: tuple[tuple[str | None, str, int], ...], message: str |
     return (kept + ((topic, message, serial),))[-keep:]
 
 
-def knockout_notes(scenario) -> list[str]:
+def knockout_notes(scenario, side: str = "") -> list[str]:
     """What a knockout's marker charts mean: its missing protein has no marker, so a flat 0 (dp-ucMGP) or an empty
-    chart (%ucOC) is not vitamin K status (an educator: students read the MGP knockout's 0 as good status)."""
+    chart (%ucOC) is not vitamin K status (an educator: students read the MGP knockout's 0 as good status).
+    ``scenario``: the side's, with its controls; ``side``: "A" or "B" in compare mode, named in the note."""
     genetics = scenario.genetics
+    who = (f"{side}'s " if side else "This ") + ("person" if scenario.patient.species == "human" else
+                                                  scenario.patient.species)
+    who = who[0].upper() + who[1:]
     return [text for knocked, text in (
-        (genetics.mgp_knockout, "This animal makes no MGP, so its dp-ucMGP reads 0: that is no vitamin K status, "
-                                "and its media calcifies fastest of all."),
-        (genetics.osteocalcin_knockout, "This animal makes no osteocalcin, so the %ucOC chart stays empty.")) if knocked]
+        (genetics.mgp_knockout, f"{who} makes no MGP, so its dp-ucMGP reads 0: that is no vitamin K status, and "
+                                "its media calcifies fastest of all."),
+        (genetics.osteocalcin_knockout, f"{who} makes no osteocalcin, so its %ucOC line stays empty.")) if knocked]
 
 
 def link_notices(texts: list[str], keep: int = MAX_NOTICES) -> list[str]:
@@ -589,13 +594,14 @@ def Caption(s: DashboardSettings, uploads: dict):
         texts = [scenario_caption(s.a, uploads)]
     else:
         texts = []
-    for side in filter(None, (s.a, s.b)):  # a mouse's or a rat's run: its mg and doses are the human model's
-        try:
-            scenario = resolve_scenario(side.scenario, uploads)
+    for which, side in zip("AB", filter(None, (s.a, s.b))):  # a mouse's or a rat's run: its mg and doses are the
+        try:                                                   # human model's; a knockout's marker charts
+            scenario = side_scenario(side, uploads)  # with the side's controls (a knockout switched on or off)
         except ScenarioError:
             continue
         note = scale_note(scenario.patient.species)
-        for line in ([note[0].upper() + note[1:] + "."] if note is not None else []) + knockout_notes(scenario):
+        for line in ([note[0].upper() + note[1:] + "."] if note is not None else []) + knockout_notes(
+                scenario, which if s.b is not None else ""):
             if line not in texts:
                 texts.append(line)
     text = " ".join(filter(None, texts))

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from calcium_abm.batch.columns import effects_can_be_compared
 from calcium_abm.batch.expand import label_column, sensitivity_design
 from calcium_abm.batch.plots import write_plots
 from calcium_abm.batch.run_notes import run_notes_lines
@@ -254,7 +255,8 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes, arms=arms)
         if len(spec.arms) > 1:
             finished = [a for a in arms if a in set(per_run["arm"])]  # a stopped batch's arm may have no run
-            tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design, arms=finished)
+            if effects_can_be_compared(per_run, spec.control, spec.cohort.design):  # not yet, if it stopped early
+                tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design, arms=finished)
             if spec.cohort.design == "parallel":
                 tables["ancova"] = ancova_effects(per_run, list(zip(outcomes, baselines)), spec.control, arms=arms,
                                                   treated_baseline=spec.arms_differ_on_day_0)

@@ -125,3 +125,18 @@ def refuse_what_no_effect_reads(per_run: pd.DataFrame, outcomes: Any, control: A
             raise UserInputError(f"outcome {short_repr(outcome, 60)} is not allowed: run {short_repr(run, 40)} holds "
                                  f"{column[infinite].iloc[0]} there; an effect needs finite values (a run without a "
                                  "value, NaN, is left out)")
+
+
+def has_pairs(per_run: pd.DataFrame, arm_column: str = "arm", pair_column: str = "patient") -> bool:
+    """Whether a patient (``pair_column``) has runs in two arms: a crossover's pairs (none in parallel groups, nor yet
+    in a crossover batch stopped after each patient's first arm)."""
+    return bool(pair_column in per_run.columns and per_run.groupby(pair_column)[arm_column].nunique().gt(1).any())
+
+
+def effects_can_be_compared(per_run: pd.DataFrame, control: Any, design: str, arm_column: str = "arm",
+                            pair_column: str = "patient") -> bool:
+    """Whether the finished runs hold an effect to compare (what ``summarize`` asks before its effects table): an arm
+    besides the control, and for a crossover a patient in two arms. A stopped batch may hold neither yet (its first
+    runs are all the control's); its report then has the other tables, and no effects."""
+    others = [a for a in dict.fromkeys(per_run[arm_column]) if a != control]
+    return bool(others) and (design != "crossover" or has_pairs(per_run, arm_column, pair_column))

@@ -111,7 +111,8 @@ class Distribution(BaseModel):
                              "max - min must be finite (a uniform draw over a wider span overflows)")
         if kind == "uniform" and self.max == self.min:
             raise rule_error("a uniform distribution needs max > min (use distribution = \"constant\")")
-        if (spread := {"normal": "sd", "lognormal": "sigma"}.get(kind)) and getattr(self, spread) == 0:
+        if (spread := {"normal": "sd", "lognormal": "sigma"}.get(kind)) and getattr(self, spread) == 0 \
+                and not self.zero_probability:  # with zero_probability: a value or 0, which differ
             raise rule_error(f"a {kind} distribution needs {spread} > 0: with {spread} = 0 every patient gets the "
                              f"same value (use distribution = \"constant\")")
         if bound := next((n for n in ("min", "max") if kind == "constant" and getattr(self, n) is not None), None):

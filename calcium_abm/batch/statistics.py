@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import relative_risk
 
-from calcium_abm.batch.columns import refuse_unknown_control, refuse_what_no_effect_reads
+from calcium_abm.batch.columns import has_pairs, refuse_unknown_control, refuse_what_no_effect_reads
 from calcium_abm.errors import UserInputError
 from calcium_abm.inputs.messages import short_repr
 
@@ -178,7 +178,7 @@ def trial_effects(per_run: pd.DataFrame, outcomes: list[str], control: str, desi
     if design is not None and design not in ("parallel", "crossover"):  # anything else was analysed as parallel
         raise UserInputError(f"design = {short_repr(design, 60)} is not allowed: must be 'parallel' or 'crossover'")
     require_columns(per_run, outcomes=outcomes, arm_column=arm_column)
-    paired = pair_column in per_run.columns and per_run.groupby(pair_column)[arm_column].nunique().gt(1).any()
+    paired = has_pairs(per_run, arm_column, pair_column)
     design = design or ("crossover" if paired else "parallel")
     require_columns(per_run, **({"pair_column": pair_column} if design == "crossover" else {}))
     refuse_unknown_control(per_run, control, arm_column)

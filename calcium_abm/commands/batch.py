@@ -93,8 +93,8 @@ def run_from_args(args: argparse.Namespace):
     except UserInputError as exc:  # the file's scenario or [set]: named by the file, as the loader's errors are
         raise type(exc)(f"{args.file}: {exc}") from None
     check_memory(base, str(args.file))
-    if workers is not None and scheduler is None:
-        check_worker_memory(workers, base, str(args.file))
+    if workers is not None and scheduler is None:  # the processes that start: at most one a run
+        check_worker_memory(min(workers, spec.run_count()), base, str(args.file))
     try:
         with stop_on_sigterm():
             table = run_batch(spec, args.out, origin=str(args.file), workers=workers, scheduler=scheduler,

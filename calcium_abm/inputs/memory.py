@@ -19,11 +19,12 @@ MEMORY_FRACTION = 0.8  # share of the available memory a run may plan to use
 WORKER_PROCESS_BYTES_ESTIMATE = 200 * 2**20
 
 
-def available_memory_bytes() -> int | None:
+def available_memory_bytes(per_process: bool = True) -> int | None:
     """Memory this process may still take now: the machine's available memory
     (``psutil.virtual_memory().available``), or less where the process is limited: its address-space
     limit (``ulimit -v``, ``RLIMIT_AS``) above what it already maps, or its control group's limit
-    (containers, SLURM jobs: cgroup v2 ``memory.max`` above ``memory.current``)."""
+    (containers, SLURM jobs: cgroup v2 ``memory.max`` above ``memory.current``). ``per_process=False``: what
+    several processes may take together, which the address-space limit does not bound (each process has its own)."""
     try:
         import psutil
     except ImportError:  # pragma: no cover - psutil is a declared dependency
@@ -32,21 +33,23 @@ def available_memory_bytes() -> int | None:
         available = [int(psutil.virtual_memory().available)]
     except (OSError, RuntimeError, AttributeError):  # pragma: no cover - exotic platforms
         return None
-    available += _process_limits_bytes(psutil)
+    available += _process_limits_bytes(psutil, per_process)
     return max(min(available), 0)
 
 
-def _process_limits_bytes(psutil) -> list[int]:
-    """Headroom under the process's own limits (address space, control group), where set."""
+def _process_limits_bytes(psutil, per_process: bool = True) -> list[int]:
+    """Headroom under the process's own limits (address space, control group), where set; without ``per_process``
+    the control group's only (its limit holds all its processes together)."""
     headroom = []
-    try:
-        import resource
+    if per_process:  # the address-space limit binds each process alone
+        try:
+            import resource
 
-        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-        if soft != resource.RLIM_INFINITY:
-            headroom.append(soft - int(psutil.Process().memory_info().vms))
-    except (ImportError, OSError, ValueError, AttributeError):  # not Unix, or no such limit
-        pass
+            soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+            if soft != resource.RLIM_INFINITY:
+                headroom.append(soft - int(psutil.Process().memory_info().vms))
+        except (ImportError, OSError, ValueError, AttributeError):  # not Unix, or no such limit
+            pass
     try:
         with open("/sys/fs/cgroup/memory.max") as limit, open("/sys/fs/cgroup/memory.current") as used:
             text = limit.read().strip()
@@ -102,11 +105,12 @@ def check_memory(scenario, origin: str | None = None) -> None:
 
 
 def check_worker_memory(workers: int, scenario, origin: str | None = None) -> None:
-    """Raise :class:`ScenarioError` if ``workers`` batch processes, each running ``scenario`` (the batch's base
+    """Raise :class:`ScenarioError` if ``workers`` batch processes (the ones that start: at most one a run), each
+    running ``scenario`` (the batch's base
     run), would not fit in the memory available now: :data:`WORKER_PROCESS_BYTES_ESTIMATE` plus
     :func:`memory_estimate_bytes` each, against :data:`MEMORY_FRACTION` of it (``--workers 512`` was accepted on
     a 24 GB machine, where it needs ~100 GB). ``origin`` prefixes the message."""
-    available = available_memory_bytes()
+    available = available_memory_bytes(per_process=False)  # each worker has its own ulimit -v
     if available is None or workers <= 1:
         return
     each = WORKER_PROCESS_BYTES_ESTIMATE + memory_estimate_bytes(scenario)

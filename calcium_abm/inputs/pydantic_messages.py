@@ -132,7 +132,7 @@ def scenario_error_line(err: Mapping[str, Any], root: type[BaseModel]) -> str:
                    "and end_day")
     elif not allowed:
         allowed = err["msg"][0].lower() + err["msg"][1:]
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?0\d+\s*", value) and "integer" in allowed:
+    if isinstance(value, str) and re.fullmatch(r"\s*\+?0\d+\s*", value) and "integer" in allowed:  # not -01
         allowed += f", written without leading zeros ({int(value)})"  # "00042": octal-looking, so not read as 42
     return f"{prefix}{path} = {fmt_value(value)} is not allowed: {allowed}"
 

@@ -80,8 +80,8 @@ PARAMETERS = declare([
               0.5, 10.0, ()),
     Parameter("hepatic_menaquinone_store_nmol_per_l", 2.5, "nmol/L",
               "assumption calibrated to the INR's response to dietary K1 on warfarin, which this store dilutes (the "
-              "liver's KH2 follows its total supply, so 100 ug/day more K1 is a step of ~1 nmol/L on the "
-              "supply's ~3.5): a week of ~100 ug/day more K1 from vegetables lowered 24 warfarin patients' INR "
+              "liver's KH2 follows its total supply, so 100 ug/day more K1 is a step of ~0.8 nmol/L on the "
+              "reference supply's ~3.3, 100 ug/day of K1 and the store): a week of ~100 ug/day more K1 from vegetables lowered 24 warfarin patients' INR "
               "by 0.35 (J Pharm Care, Tehran University of Medical Sciences, jpc.tums.ac.ir article 87 [V "
               "abstract]; row W-Diet). Checked against what it was not set to: Khan et al. 2004 Br J Haematol "
               "124:348 (-0.2 per 100 ug/day over 4 days, row W-Diet), the next-day INR after 1 mg oral K1 "
@@ -92,7 +92,7 @@ PARAMETERS = declare([
               "gave -0.51 / -0.49 at 7 / 4 days and 1.94 the day after 1 mg K1; with 0.8 the liver's "
               "warfarin-insensitive reductase was half its value (liver_alternative_reductase_per_h)",
               "Hepatic vitamin K supply from the menaquinone store, added to the plasma-derived supply",
-              0.0, 20.0, ("W-Diet", "W4")),
+              0.0, 20.0, ("W-Diet", "W4", "W2")),
     Parameter("carboxylation_saturation_sharpness", 8.0, "-",
               "assumption: smooth minimum between supply-limited and complete carboxylation",
               "Sharpness m of the smooth minimum y / (1 + y**m)**(1/m)", 1.0, 50.0),
