@@ -23,7 +23,8 @@ def _parallel() -> pd.DataFrame:
     ({"design": "crossover"}, r"design = 'crossover' is not allowed for these runs: no patient \(patient\) has runs "
                               r"in two arms"),
     ({"outcomes": []}, r"outcomes = \[\] is not allowed: give at least one outcome column"),
-    ({"outcomes": ["sex"]}, r"outcome 'sex' is not allowed: it holds 'male', not numbers"),
+    ({"outcomes": ["sex"]}, r"outcome 'sex' is not allowed: it holds 'male', not a number"),
+    ({"arms": "mk7"}, r"arms = 'mk7' is not allowed: give a list of arm names"),
 ])
 def test_an_input_that_gave_an_empty_or_silent_table_is_refused(kwargs, said):
     args = {"outcomes": ["y"], **kwargs}
@@ -105,3 +106,13 @@ def test_a_stopped_crossover_batch_still_summarises_without_effects(tmp_path, ke
     assert main(["summarize", str(out), "--out", str(tmp_path / "report")]) == 0, capsys.readouterr().err
     assert (tmp_path / "report" / "report.md").is_file()
     assert not (tmp_path / "report" / "effects.csv").exists()
+
+
+def test_numbers_with_a_missing_value_in_a_column_of_objects_are_numbers():
+    """A column of objects holding numbers and None (a table built by hand) was refused as text."""
+    import numpy as np
+
+    table = _parallel()
+    table["y"] = pd.Series([1.0, 2.0, None, 2.0, 4.0, 9.0], dtype=object)
+    effect = trial_effects(table, ["y"], "placebo", arms=np.array(["placebo", "mk7"])).iloc[0]
+    assert effect["n_control"] == 2 and effect["difference"] == pytest.approx(5.0 - 1.5)

@@ -104,7 +104,9 @@ def refuse_what_no_effect_reads(per_run: pd.DataFrame, outcomes: Any, control: A
     if not len(outcomes):
         raise UserInputError("outcomes = [] is not allowed: give at least one outcome column")
     present = list(dict.fromkeys(per_run[arm_column]))
-    if unknown := [a for a in (arms or ()) if a not in present]:
+    if isinstance(arms, (str, bytes)):  # read letter by letter
+        raise UserInputError(f"arms = {short_repr(arms, 60)} is not allowed: give a list of arm names")
+    if unknown := [a for a in ([] if arms is None else list(arms)) if a not in present]:
         raise UserInputError(f"arms = {short_repr(list(arms), 80)} is not allowed: {short_repr(unknown[0], 40)} is "
                              f"none of the finished runs' arms ({', '.join(map(str, present))}); arms orders the "
                              "table, it does not add arms")
@@ -117,9 +119,11 @@ def refuse_what_no_effect_reads(per_run: pd.DataFrame, outcomes: Any, control: A
                              "(design = 'parallel', or leave design out)")
     for outcome in outcomes:
         column = per_run[outcome]
-        if not pd.api.types.is_numeric_dtype(column):  # a boolean event is a proportion: numbers
-            shown = short_repr(column.iloc[0], 30) if len(column) else "no values"
-            raise UserInputError(f"outcome {short_repr(outcome, 60)} is not allowed: it holds {shown}, not numbers")
+        numbers = pd.to_numeric(column, errors="coerce") if not pd.api.types.is_numeric_dtype(column) else column
+        if (text := column[numbers.isna() & column.notna()]).size:  # numbers and None (object dtype) are numbers
+            raise UserInputError(f"outcome {short_repr(outcome, 60)} is not allowed: it holds "
+                                 f"{short_repr(text.iloc[0], 30)}, not a number")
+        column = numbers
         if (infinite := np.isinf(column.to_numpy(dtype=float))).any():
             run = per_run["run_id"][infinite].iloc[0] if "run_id" in per_run else per_run.index[infinite][0]
             raise UserInputError(f"outcome {short_repr(outcome, 60)} is not allowed: run {short_repr(run, 40)} holds "

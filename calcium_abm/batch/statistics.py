@@ -77,7 +77,7 @@ def arm_order(values: Any, arms: Sequence[str] | None = None) -> list:
     file's), then any arm not in ``arms`` in order of appearance. Arms are never sorted as text:
     a report lists them as the file declares them (placebo, mk7_90, mk7_180)."""
     present = list(pd.unique(pd.Series(values)))
-    declared = [a for a in dict.fromkeys(arms or ()) if a in present]
+    declared = [a for a in dict.fromkeys([] if arms is None else list(arms)) if a in present]  # a numpy array too
     return declared + [a for a in present if a not in declared]
 
 
