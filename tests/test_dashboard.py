@@ -1465,3 +1465,23 @@ def test_an_uploaded_scenario_s_description_is_shown_as_a_built_in_s():
         assert any("as written: A man eating 20 ug/day of K1" in t for t in shown), shown
     finally:
         rc.close()
+
+
+@pytest.mark.parametrize("description", ['description = "A man eating 20 ug/day of K1"\n', ""])
+def test_an_uploaded_scenario_with_a_slider_moved_says_what_runs(description):
+    """The 'Running:' line below the sliders showed for built-in scenarios only (a second reading: then for uploads
+    with a description only)."""
+    import base64
+
+    from calcium_dashboard.upload import ScenarioFileInput
+
+    text = f'name = "lecture_k_poor"\n{description}[diet]\nvitamin_k1_ug_per_day = 20\n'.encode()
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(ScenarioFileInput).widget.vue_file_chosen(
+            {"name": "mine.toml", "size": len(text), "data_b64": base64.b64encode(text).decode()})
+        rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget.fire_event("change", 180)
+        running = [str(w.children[0]) for w in rc.find(v.Html, class_="scenario-changed").widgets]
+        assert running and "MK-7 180" in running[0], running
+    finally:
+        rc.close()

@@ -478,7 +478,8 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
                   text=True, disabled=not (shared if which == EDIT_BOTH else side.changes), on_click=back_to_scenario,
                   classes=["reset-sliders"], style={"white-space": "normal", "height": "auto", "min-height": "36px"})
     shown = s.b if which == "B" else s.a  # the sliders' side (A's with A and B together)
-    if shown.changes and shown.scenario in descriptions:  # below the sliders: its growing never moves them
+    if shown.changes and (shown.scenario in descriptions or shown.scenario.startswith(UPLOAD_PREFIX)):  # below the
+        # sliders, so its growing never moves them; an upload's too, with or without a description
         try:
             solara.Text(f"Running{' (B)' if shown is s.b else ''}: "
                         f"{changed_text(shown, resolve_scenario(shown.scenario, upload_map))}",
