@@ -1411,7 +1411,7 @@ def test_a_link_with_many_problems_shows_three_messages(monkeypatch):
         texts = [str(a.children[0]) for a in rc.find(v.Alert).widgets if "notice" in a.class_]
         assert len(texts) == MAX_NOTICES, texts
         assert "'k0'" in texts[0] and "'k1'" in texts[1]
-        assert texts[2].startswith("link: 10 more parts of this link were not used either")
+        assert texts[2].startswith("link: 10 more messages about this link are not shown")
     finally:
         rc.close()
     monkeypatch.setenv(DEFAULT_QUERY_ENV, "k0=1&k1=1&k2=1")  # three: each its own message
@@ -1485,3 +1485,12 @@ def test_an_uploaded_scenario_with_a_slider_moved_says_what_runs(description):
         assert running and "MK-7 180" in running[0], running
     finally:
         rc.close()
+
+
+def test_a_link_s_message_about_its_scenario_is_never_the_one_hidden():
+    """A second reading: the count could hide 'unknown scenario', which says what the page runs instead."""
+    from calcium_dashboard.page import link_notices
+
+    texts = [f"link: unknown setting 'k{i}'" for i in range(5)] + ["link: unknown scenario 'x': built-in ..."]
+    shown = link_notices(texts)
+    assert shown[0] == texts[-1] and shown[1] == texts[0] and shown[2].startswith("link: 4 more messages")

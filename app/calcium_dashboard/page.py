@@ -136,13 +136,15 @@ def knockout_notes(scenario, side: str = "") -> list[str]:
 
 
 def link_notices(texts: list[str], keep: int = MAX_NOTICES) -> list[str]:
-    """A link's messages as the page shows them: all, or the first ``keep - 1`` and one that counts the rest (a link
-    with twelve unknown keys showed twelve, which pushed the Play button off a laptop's screen)."""
+    """A link's messages as the page shows them: all, or ``keep - 1`` and one that counts the rest (a link with
+    twelve unknown keys showed twelve, which pushed the Play button off a laptop's screen). A message about the
+    scenario comes first: it says what the page runs instead."""
     if len(texts) <= keep:
         return list(texts)
+    ordered = sorted(texts, key=lambda text: "scenario" not in text)  # stable: the link's order otherwise
     rest = len(texts) - (keep - 1)
-    return [*texts[:keep - 1], f"link: {rest} more parts of this link were not used either (the page runs without "
-                               "them); check the link, or open the page without it"]
+    return [*ordered[:keep - 1], f"link: {rest} more messages about this link are not shown; check the link, or "
+                                 "open the page without it"]
 
 
 CSS = """
