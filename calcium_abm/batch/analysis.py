@@ -254,7 +254,8 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
         tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines], arms=arms)
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes, arms=arms)
         if len(spec.arms) > 1:
-            finished = [a for a in arms if a in set(per_run["arm"])]  # a stopped batch's arm may have no run
+            ran = set(per_run["arm"])  # once, not once per arm
+            finished = [a for a in arms if a in ran]  # a stopped batch's arm may have no run
             if effects_can_be_compared(per_run, spec.control, spec.cohort.design):  # not yet, if it stopped early
                 tables["effects"] = trial_effects(per_run, outcomes, spec.control, spec.cohort.design, arms=finished)
             if spec.cohort.design == "parallel":
