@@ -80,7 +80,7 @@ def run_from_args(args: argparse.Namespace):
     # lazy: `calcium-abm --help` must not load pandas and the batch machinery
     from calcium_abm.batch.progress import Terminated, stop_on_sigterm
     from calcium_abm.batch.runner import RunFailed, check_scheduler_address, run_batch
-    from calcium_abm.inputs.memory import check_memory, check_worker_memory
+    from calcium_abm.inputs.memory import check_memory, check_worker_memory, workers_that_fit
 
     workers = parse_workers(args.workers)
     refuse_workers_with_scheduler(args.workers, args.scheduler)
@@ -95,6 +95,14 @@ def run_from_args(args: argparse.Namespace):
     check_memory(base, str(args.file))
     if workers is not None and scheduler is None:  # the processes that start: at most one a run
         check_worker_memory(min(workers, spec.run_count()), base, str(args.file))
+    elif scheduler is None:  # the default starts up to one process a CPU: as many as fit in memory
+        most = min(os.cpu_count() or 1, spec.run_count())
+        workers = workers_that_fit(most, base) if most > 1 else None
+        if workers is not None and workers < most:
+            print(f"note: {workers} worker process{'es' if workers > 1 else ''} (of {most}, one a CPU): "
+                  "more would not fit in the memory available now; --workers N chooses", file=sys.stderr)
+        else:
+            workers = None
     try:
         with stop_on_sigterm():
             table = run_batch(spec, args.out, origin=str(args.file), workers=workers, scheduler=scheduler,

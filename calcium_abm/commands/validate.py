@@ -227,6 +227,11 @@ def main(args: argparse.Namespace) -> int:
     seeds = integer_option(args.seeds, "--seeds", 1, MAX_SEEDS, QUICK_SEEDS if args.quick else DEFAULT_SEEDS)
     workers = integer_option(args.workers, "--workers", 1, MAX_WORKERS, 2)
     refuse_workers_with_scheduler(args.workers, args.scheduler)
+    if args.scheduler is None and workers > 1:  # each worker process runs the rows' people (default grids)
+        from calcium_abm.inputs.memory import check_worker_memory
+        from calcium_abm.scenario import load_scenario
+
+        check_worker_memory(workers, load_scenario("healthy_adult"), "validate")
     if args.docs:
         docs = _docs_dir()
         markdown_path, image_dir = docs / "validation.md", docs / "validation"

@@ -9,7 +9,7 @@ from calcium_abm.inputs.messages import fmt_bytes, fmt_num
 
 __all__ = ["BYTES_PER_PATCH_ESTIMATE", "MEMORY_FRACTION", "WORKER_PROCESS_BYTES_ESTIMATE", "available_memory_bytes",
            "check_memory", "check_worker_memory", "grid_settings_text", "memory_estimate_bytes",
-           "unbuildable_grids_message"]
+           "unbuildable_grids_message", "workers_that_fit"]
 
 BYTES_PER_PATCH_ESTIMATE = 400  # per grid patch, bone and vessel grids together (measured, rounded up)
 RECORDED_COLUMNS_ESTIMATE = 60  # columns of the daily output table, 8 bytes each
@@ -104,21 +104,29 @@ def check_memory(scenario, origin: str | None = None) -> None:
     )
 
 
+def workers_that_fit(workers: int, scenario) -> int:
+    """The most batch processes, at most ``workers`` and at least 1, that fit in the memory available now, each
+    running ``scenario``: :data:`WORKER_PROCESS_BYTES_ESTIMATE` plus :func:`memory_estimate_bytes` each, against
+    :data:`MEMORY_FRACTION` of what the processes may take together. ``workers`` when the memory is unknown."""
+    available = available_memory_bytes(per_process=False)  # each worker has its own ulimit -v
+    if available is None or workers <= 1:
+        return max(1, workers)
+    each = WORKER_PROCESS_BYTES_ESTIMATE + memory_estimate_bytes(scenario)
+    return int(max(1, min(workers, int(available * MEMORY_FRACTION) // each)))
+
+
 def check_worker_memory(workers: int, scenario, origin: str | None = None) -> None:
     """Raise :class:`ScenarioError` if ``workers`` batch processes (the ones that start: at most one a run), each
     running ``scenario`` (the batch's base
-    run), would not fit in the memory available now: :data:`WORKER_PROCESS_BYTES_ESTIMATE` plus
-    :func:`memory_estimate_bytes` each, against :data:`MEMORY_FRACTION` of it (``--workers 512`` was accepted on
-    a 24 GB machine, where it needs ~100 GB). ``origin`` prefixes the message."""
-    available = available_memory_bytes(per_process=False)  # each worker has its own ulimit -v
-    if available is None or workers <= 1:
+    run), would not fit in the memory available now (:func:`workers_that_fit` is fewer; ``--workers 512`` was
+    accepted on a 24 GB machine, where it needs ~100 GB). ``origin`` prefixes the message."""
+    fits = workers_that_fit(workers, scenario)
+    if fits >= workers:
         return
+    available = available_memory_bytes(per_process=False)
     each = WORKER_PROCESS_BYTES_ESTIMATE + memory_estimate_bytes(scenario)
     limit = int(available * MEMORY_FRACTION)
-    if workers * each <= limit:
-        return
     where = f"{origin}: " if origin else ""
-    fits = max(1, limit // each)
     raise ScenarioError(
         f"{where}--workers {workers} is not allowed here: {workers} worker processes need about "
         f"{fmt_bytes(workers * each)} (~{fmt_bytes(each)} each), but the limit is {fmt_bytes(limit)} "

@@ -1,0 +1,42 @@
+"""Inputs left alone at stop 67 and mended at stop 68: the memory the worker processes of a batch and of
+``validate`` need is checked whether --workers is given or not."""
+
+import pytest
+
+
+def test_the_default_workers_start_only_as_many_processes_as_fit_in_memory(tmp_path, monkeypatch, capsys):
+    """Left alone at stop 67: without --workers a batch started one process a CPU whatever the memory; now the
+    default takes as many as fit (the note says how many and why), where --workers N is refused with the count."""
+    import os
+
+    from calcium_abm.cli import main
+    from calcium_abm.inputs import memory
+
+    healthy = __import__("calcium_abm").load_scenario("healthy_adult")
+    each = memory.WORKER_PROCESS_BYTES_ESTIMATE + memory.memory_estimate_bytes(healthy)
+    room = {"bytes": int(3.5 * each / memory.MEMORY_FRACTION)}
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda per_process=True: room["bytes"])
+    assert memory.workers_that_fit(8, healthy) == 3 and memory.workers_that_fit(2, healthy) == 2
+    room["bytes"] = int(1.5 * each / memory.MEMORY_FRACTION)
+    assert memory.workers_that_fit(8, healthy) == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    batch = tmp_path / "b.toml"
+    batch.write_text('years = 0.01\n[sweep.parameters]\nmk7_ug_per_day = [0, 90, 180, 360]\n')
+    out = tmp_path / "out"
+    assert main(["batch", str(batch), "--out", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "note: 1 worker process (of 4, one a CPU): more would not fit in the memory available now" in err
+    assert len(list((out / "runs").iterdir())) == 4
+
+
+def test_validate_refuses_more_workers_than_fit_in_memory_before_it_runs_anything(tmp_path, monkeypatch, capsys):
+    """`validate --workers 512` started 512 processes of ~200 MB each on a 24 GB machine."""
+    from calcium_abm.cli import main
+    from calcium_abm.inputs import memory
+
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda per_process=True: 4 * 2**30)
+    out = tmp_path / "report"
+    assert main(["validate", "--rows", "W1", "--workers", "64", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "validate: --workers 64 is not allowed here: 64 worker processes need about" in err
+    assert "use --workers " in err and "Traceback" not in err and not out.exists()
