@@ -62,8 +62,15 @@ def _notices(rc) -> list[str]:
     return [str(a.children[0]) for a in rc.find(v.Alert).widgets if "notice" in a.class_]
 
 
-def _captions(rc) -> list[str]:
-    return [str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets]
+def _captions(rc, expect: list[str] | None = None) -> list[str]:
+    """The run captions once a demo's figures, computed in a thread the first time, have come (and, given
+    ``expect``, once they read so: the thread's re-render may come after the click's)."""
+    for _ in range(3000):  # at most ~5 min on a loaded machine; a caption that never settles fails its assert
+        texts = [str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets]
+        if not any("computing the figures" in t for t in texts) and (expect is None or texts == expect):
+            return texts
+        time.sleep(0.1)
+    return texts
 
 
 # ------------------------------------------------------------------ finding 3: the axis lock
@@ -185,7 +192,8 @@ def test_tooltips_carry_units_and_decimals_and_stay_inside_the_chart():
 def test_presentation_mode_with_one_scenario_says_which_scenario_runs(monkeypatch):
     rc = _render(monkeypatch, "scenario=k2_deficiency&present=1")
     try:
-        assert _captions(rc) == [f"k2_deficiency: {builtin_scenarios()['k2_deficiency']}"]
+        description = builtin_scenarios()['k2_deficiency'].rstrip()  # a sentence, full stop added if missing
+        assert _captions(rc) == [f"k2_deficiency: {description}{'' if description[-1] in '.!?' else '.'}"]
     finally:
         rc.close()
     rc = _render(monkeypatch, "scenario=k2_deficiency&mk7_ug_per_day=180")  # the sidebar says it: no caption
@@ -193,7 +201,7 @@ def test_presentation_mode_with_one_scenario_says_which_scenario_runs(monkeypatc
         assert _captions(rc) == []
         rc.find(v.Btn, children=["Presentation mode"]).widget.click()
         # the scenario changed by the controls, not its description (which describes another person)
-        assert _captions(rc) == ["k2_deficiency with MK-7 180 µg/day (scenario: 0 µg/day)"]
+        assert _captions(rc) == ["k2_deficiency with MK-7 180 µg/day (scenario: 0 µg/day)."]
     finally:
         rc.close()
 
@@ -242,7 +250,8 @@ def test_the_demos_say_what_b_is_on_day_0_and_what_warfarin_does_to_bone(monkeyp
         assert "B has been on warfarin for years before day 0" in caption and "differ on day 0" in caption
         rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["ckd5"].title]).widget.click()
         ckd5 = ds.DEMOS_BY_KEY["ckd5"]
-        assert _captions(rc) == [f"{ckd5.day_zero_text()} {ckd5.note_text()}"]
+        assert _captions(rc, [f"{ckd5.day_zero_text()} {ckd5.note_text()}"]) == [
+            f"{ckd5.day_zero_text()} {ckd5.note_text()}"]
         assert "B has had CKD 5 for years before day 0" in _captions(rc)[0]
         rc.find(v.Btn, children=["Presentation mode"]).widget.click()  # the projector shows it too
         assert _captions(rc) == [f"{ckd5.day_zero_text()} {ckd5.note_text()}"]

@@ -155,6 +155,19 @@ def nice_range(lo: float, hi: float) -> tuple[float, float]:
     return (math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step)
 
 
+def tick_step(lo: float, hi: float, most_ticks: int = 8) -> float | None:
+    """The spacing of a pinned axis's labels from ``lo`` to ``hi``: the smallest 1, 2 or 5 x 10^k that divides both
+    ends and leaves at most ``most_ticks`` intervals, so every label is a step from the last (ECharts' own step
+    on a pinned (-10, 5) read 5, 3, 0, -3, ... -9, -10: an educator); None if no such step exists."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return None
+    mag = 10 ** math.floor(math.log10((hi - lo) / most_ticks))
+    for step in (m * mag * 10 ** e for e in (0, 1, 2) for m in (1, 2, 5)):
+        if (hi - lo) / step <= most_ticks + 1e-9 and all(abs(v / step - round(v / step)) < 1e-6 for v in (lo, hi)):
+            return step
+    return None
+
+
 class AxisLock:
     """Per-tab memory of each chart axis's range, so restarts keep their axes.
 
@@ -307,6 +320,11 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
             y["nameTextStyle"]["color"] = next(ln.color for ln in chart.lines if int(ln.right_axis) == axis)
         if pinned is not None:
             y |= {"min": pinned[0], "max": pinned[1], "scale": False}
+            step = tick_step(*pinned)
+            if step is not None:
+                y["interval"] = step
+            else:  # uneven ends: label the round values between them only
+                y["axisLabel"] |= {"showMinLabel": False, "showMaxLabel": False}
         else:
             y |= {"scale": True}
         if axis == 1:

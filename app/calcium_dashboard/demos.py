@@ -77,7 +77,15 @@ class Demo:
         own): a control moved for A and B together, or the seed box, changes the runs, so the words change
         with them (they kept the default demo's numbers beside a chart that showed others)."""
         shown = shown or self.settings()
-        return demo_outcome(shown.a, shown.b, shown.seed)
+        outcome = demo_outcome(shown.a, shown.b, shown.seed)
+        _COMPUTED.add((shown.a, shown.b, shown.seed))
+        return outcome
+
+    def outcome_ready(self, shown: DashboardSettings | None = None) -> bool:
+        """Whether :meth:`outcome` for ``shown`` was computed already in this process (so it returns at once; the
+        first time takes ~2 s, which the page spends in a thread instead of on a stale screen)."""
+        shown = shown or self.settings()
+        return (shown.a, shown.b, shown.seed) in _COMPUTED
 
     def day_zero_text(self, outcome: Outcome | None = None) -> str:
         """Why A and B differ on day 0, and what they share: each person starts in the steady state of their
@@ -105,6 +113,10 @@ class Demo:
         a, b = settings.a, settings.b
         return (b is not None and a.scenario == b.scenario == self.scenario and set(a.changes) <= set(b.changes)
                 and set(b.changes) - set(a.changes) == set(self.changes))
+
+
+#: the (A, B, seed) whose :func:`demo_outcome` is in its cache (an evicted one is computed again: harmless)
+_COMPUTED: set[tuple] = set()
 
 
 @functools.lru_cache(maxsize=64)

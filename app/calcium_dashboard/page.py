@@ -590,9 +590,17 @@ def Caption(s: DashboardSettings, uploads: dict):
     and B already differ on day 0; in presentation mode with one scenario, which scenario runs (there is
     no sidebar to say so)."""
     demo = current_demo(s)
+    ready = demo is not None and demo.outcome_ready(s)
+    # the first time a setting is shown its figures take ~2 s: in a thread, so the page turns to the new demo at
+    # once (it kept the last demo's day, words and end note for 2-4 s, an educator)
+    pending = solara.use_thread(lambda: demo.outcome(s) if demo is not None and not ready else None,
+                                dependencies=[demo.key if demo is not None else None, s.a, s.b, s.seed, ready])
     if demo is not None:
-        outcome = demo.outcome(s)  # the model's figures for the words, for the settings on screen
-        texts = [demo.day_zero_text(outcome), demo.note_text(outcome, s)]  # why B differs on day 0 first
+        outcome = demo.outcome(s) if ready else (  # the model's figures for the words, for the settings on screen
+            pending.value if pending.state == solara.ResultState.FINISHED else None)
+        texts = ([demo.day_zero_text(outcome), demo.note_text(outcome, s)] if outcome is not None  # day 0 first
+                 else [] if pending.state == solara.ResultState.ERROR
+                 else [f"{demo.title}: computing the figures for these settings (a few seconds)…"])
     elif s.present and s.b is None:
         texts = [scenario_caption(s.a, uploads)]
     else:
@@ -607,7 +615,8 @@ def Caption(s: DashboardSettings, uploads: dict):
                 scenario, which if s.b is not None else ""):
             if line not in texts:
                 texts.append(line)
-    text = " ".join(filter(None, texts))
+    # each part a sentence: a description without a full stop ran into the next ("...in the artery wall A mouse run")
+    text = " ".join(t if t.rstrip()[-1:] in ".!?…" else t.rstrip() + "." for t in filter(None, texts))
     if text:  # class not "caption": that is Vuetify's 12 px type
         rv.Html(tag="div", children=[text], class_="ca-caption run-caption", attributes={"title": text})
 
@@ -1020,6 +1029,7 @@ def Dashboard():
         lambda: _initial_settings(router.search or os.environ.get(DEFAULT_QUERY_ENV, "")), [])
     settings = solara.use_reactive(initial[0])
     notices = solara.use_reactive(tuple((None, text, i) for i, text in enumerate(link_notices(initial[1]))))
+    notices_open = solara.use_reactive(False)  # presentation mode: the messages shown above the run
     uploads = solara.use_reactive(())  # this tab's uploaded scenarios: ((name, Scenario), ...)
     playing = solara.use_reactive(False)
     reset_count = solara.use_reactive(0)
@@ -1100,11 +1110,17 @@ def Dashboard():
         if not s.present:
             solara.Text("Calcium paradox: bone loses mineral while the artery wall gains it",
                         style={"font-size": "24px", "font-weight": "600"})
-        for _, message, _ in notices.value:
-            solara.Error(message, classes=["ca-notice", "notice"])
-        if notices.value:
-            solara.Button("Dismiss messages", text=True, on_click=lambda: notices.set(()),
-                          classes=["dismiss-button"])
+        # on a projector the messages wait behind a red button in the demo row (one line each still pushed the
+        # paradox chart's legend off a 1280x720 screen in the CKD 5 demo, an educator): opened, they show here
+        if notices.value and (not s.present or notices_open.value or build_error or not runs):  # no demo row: here
+            for _, message, _ in notices.value:
+                solara.Error(message, classes=["ca-notice", "notice"])
+            with solara.Row(gap="8px"):
+                if s.present:
+                    solara.Button("Hide messages", text=True, on_click=lambda: notices_open.set(False),
+                                  classes=["hide-notices-button"])
+                solara.Button("Dismiss messages", text=True, on_click=lambda: notices.set(()),
+                              classes=["dismiss-button"])
         if build_error:
             solara.Error(build_error, classes=["ca-notice", "build-error"])
             return
@@ -1119,8 +1135,14 @@ def Dashboard():
                             on_new_comparison=axes.forget)
                 solara.Button("Exit presentation", outlined=True, classes=["exit-present-button"],
                               on_click=lambda: settings.set(replace(settings.value, present=False)))
+                if notices.value and not notices_open.value:
+                    count = len(notices.value)
+                    solara.Button(f"⚠ {count} message{'s' * (count > 1)}", outlined=True, color="error",
+                                  on_click=lambda: notices_open.set(True), classes=["show-notices-button"])
                 if is_finished:  # in the row: a banner pushed the paradox chart's axis off the unscrolled screen
-                    solara.Text("End of the run: press Reset to watch again", classes=["ca-end-note"])
+                    # beside the messages button the whole sentence wrapped the row at 1024 px, the legend went
+                    solara.Text("End of the run" + ("" if notices.value and not notices_open.value
+                                                    else ": press Reset to watch again"), classes=["ca-end-note"])
         Caption(s, dict(uploads.value))
         if is_finished and not s.present:
             solara.Info("End of the simulated period: press Reset to watch again, or change a setting.")
