@@ -187,7 +187,7 @@ def test_the_base_scenario_schedule_is_checked_in_a_batch(tmp_path, capsys):
 
 # ------------------------------------------------------------- a drug's parameter without the drug
 from calcium_abm import simulate  # noqa: E402
-from calcium_abm.physiology import conditional_parameters, parameter_registry  # noqa: E402
+from calcium_abm.physiology import conditional_parameters, parameter_registry, parameter_set  # noqa: E402
 
 #: a person in whom each condition of CONDITIONAL_PARAMETERS holds
 _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.0}),
@@ -236,12 +236,21 @@ _SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_paramete
              **{name: ("healthy_adult", {"age_years": 65}) for name in (
                  "absorption_fraction_decline_per_year", "absorption_decline_onset_age_years",
                  "reference_fractional_absorption")},
+             # stop 68: a man of 95 absorbs 0.76 of a young man's calcium, below a floor of 0.9; warfarin at a dose that
+             # takes the prothrombin complex below a floor of 0.2
+             "absorption_minimum_relative": ("healthy_adult", {"age_years": 95}),
+             "minimum_prothrombin_complex_activity": ("healthy_adult", {"warfarin_mg_per_day": 40.0}),
              # warfarin's clearance falls past 71: a man of 85 on warfarin
              **{name: ("healthy_adult", {"age_years": 85, "warfarin_mg_per_day": 5.0})
                 for name in ("warfarin_clearance_decline_per_year", "warfarin_clearance_decline_onset_age_years")}}
 _SEXED_OFF = {**{name: ("healthy_adult", {}) for name in conditional_parameters.FEMALE_ONLY},
+              # on dialysis the serum has the ESRD share of its inhibitors whatever the GFR (a healthy man of 50's
+              # GFR by age already lies below the law's reference)
+              **{name: ("haemodialysis", {}) for name in ("calcification_inhibition_gfr_exponent",
+                                                          "intimal_inhibitor_loss_exponent")},
               **{name: ("healthy_adult", _WOMAN) for name in conditional_parameters.MALE_ONLY}}
-_VALUE = {"estrogen_loss_late_effect_fraction": 0.3, "pt_weight_factor_ii": 0.3, "pt_weight_factor_ix": 0.3,
+_VALUE = {"absorption_minimum_relative": 0.9, "minimum_prothrombin_complex_activity": 0.2,
+          "estrogen_loss_late_effect_fraction": 0.3, "pt_weight_factor_ii": 0.3, "pt_weight_factor_ix": 0.3,
           "pt_weight_factor_x": 0.3}
 
 
@@ -328,3 +337,18 @@ def test_a_clotting_factor_weight_is_refused_in_a_run_at_its_steady_state(factor
         _frame("long_term_warfarin", {name: 0.3})
     started = load_scenario("healthy_adult").with_schedule([{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}])
     assert not _frame(started, {name: 0.3})["inr"].equals(_frame(started, {})["inr"])
+
+
+def test_the_floors_quoted_in_their_conditions_are_the_laws_values():
+    """The absorption floor's condition quotes 0.51 at 120 for a woman; the prothrombin floor's ~0.91 with no vitamin
+    K eaten (the liver's menaquinone store), each above the floor's highest value or default."""
+    from calcium_abm.physiology import ageing, conditional_parameters as cp
+
+    p = parameter_set()
+    assert round(float(ageing.calcium_absorption_by_age(120.0, True, p)), 2) == 0.51 > p.absorption_minimum_relative
+    assert "0.51 at 120" in cp.CONDITIONAL_PARAMETERS["absorption_minimum_relative"][0]
+    frame = simulate("healthy_adult", years=20 / 365, seed=3, overrides={
+        **SMALL, "vitamin_k1_ug_per_day": 0.0, "mk4_ug_per_day": 0.0, "mk7_ug_per_day": 0.0})
+    assert round(float(frame["prothrombin_complex_activity"].min()), 2) == 0.91
+    assert "~0.91 with no vitamin K eaten" in cp.CONDITIONAL_PARAMETERS["minimum_prothrombin_complex_activity"][0]
+    assert parameter_registry()["minimum_prothrombin_complex_activity"].maximum < 0.91

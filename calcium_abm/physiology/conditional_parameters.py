@@ -76,6 +76,25 @@ def _another_factor_counts(state) -> bool:
     return any(_factor_counts(f)(state) for f in ("ii", "ix", "x"))
 
 
+def _prothrombin_complex_reaches_floor(state) -> bool:
+    """Whether the INR's floor of prothrombin-complex activity (``minimum_prothrombin_complex_activity``) can act on
+    these settings: warfarin, or a liver whose steady activity without warfarin (the day's vitamin K intake, the
+    person's vitamin K disposition, the liver's menaquinone store and its warfarin-insensitive reductase) lies below
+    it; the usual diet keeps ~1 and no vitamin K at all ~0.91 (the store), above the floor's highest value (0.2)."""
+    if _warfarin(state):
+        return True
+    from calcium_abm.physiology import carboxylation, coagulation, parameter_set, vitamin_k
+
+    p = vitamin_k.vitamin_k_parameters(parameter_set(state.parameters), state.patient.vitamin_k_disposition)
+    intake = vitamin_k.dietary_intake_ug_per_day(state.diet)
+    amounts, warfarin = vitamin_k.steady_plasma_amounts(intake, 0.0, p)
+    plasma = vitamin_k.advance_plasma(amounts, warfarin, intake, 0.0, p)[2]
+    relative = carboxylation.hepatic_kh2_relative(vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0, 1.0), 1.0, p)
+    unfloored = coagulation.weighted_factor_activity(coagulation.hepatic_factor_carboxylation(relative, p),
+                                                     p._replace(minimum_prothrombin_complex_activity=1e-300))
+    return unfloored < p.minimum_prothrombin_complex_activity
+
+
 def _calcium_diet_not_reference(state) -> bool:
     """Whether the diet's calcium differs from the reference diet's: the gut binds phosphate in proportion
     to the calcium eaten beyond the reference (:func:`.dialysis.dietary_calcium_phosphate_binding_mg`); eating less
@@ -204,6 +223,12 @@ def _resistance_onset(state, or_default: bool = False) -> float:
     return _onset(state, "skeletal_pth_resistance_onset_gfr_ml_per_min", or_default)
 
 
+def _reference_gfr(state) -> float:
+    from calcium_abm.physiology import kidney
+
+    return _parameter(state, "reference_gfr_ml_per_min", kidney)
+
+
 def _skeleton_resists_pth(state) -> bool:
     """Whether the skeleton's PTH sensitivity is below 1 on some day of these settings: dialysis, or a GFR below
     the onset (:func:`.dialysis.skeletal_pth_sensitivity`)."""
@@ -215,6 +240,10 @@ _GFR_WORDS = ("a GFR (kidney.residual_gfr_ml_per_min or the end of its decline, 
 _RESISTS = (f"dialysis.sessions_per_week is above 0, or {_GFR_WORDS} lies below "
             "parameters.skeletal_pth_resistance_onset_gfr_ml_per_min (45 unless set): above it the skeleton answers "
             "PTH fully", _skeleton_resists_pth)
+_INHIBITORS_LOST = (f"there is no dialysis and {_GFR_WORDS} lies below parameters.reference_gfr_ml_per_min (100 "
+                    "unless set): above it the serum keeps all its calcification inhibitors, and on dialysis it has the "
+                    "ESRD share (esrd_calcification_inhibition_fraction) whatever the GFR",
+                    lambda state: not _dialysis(state) and _gfr_ml_per_min(state) < _reference_gfr(state))
 _RESISTANCE_ONSET = (f"there is no dialysis and {_GFR_WORDS} lies below this onset or the default one (45) (on "
                      "dialysis the skeleton's share is the ESRD one, whatever the onset)",
                      lambda state: not _dialysis(state) and _gfr_ml_per_min(state) < _resistance_onset(state, True))
@@ -289,6 +318,13 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
         "(patient.ckd_stage, [kidney], [dialysis]) or the law's parameters, or a GFR declines "
         "(kidney.gfr_end_ml_per_min) or ages, where the GFR lies below the resistance's onset or dialysis starts or "
         "stops (every run starts at the sensitivity of its day-0 kidneys)", None),
+    "calcification_inhibition_gfr_exponent": _INHIBITORS_LOST,
+    "intimal_inhibitor_loss_exponent": _INHIBITORS_LOST,
+    "minimum_prothrombin_complex_activity": (
+        "drugs.warfarin_mg_per_day is above 0, or the liver's steady prothrombin-complex activity without warfarin "
+        "lies below this floor (vitamin K intake, vitamin_k_disposition, hepatic_menaquinone_store_nmol_per_l and "
+        "liver_alternative_reductase_per_h set it: ~0.91 with no vitamin K eaten, above the floor's highest value)",
+        _prothrombin_complex_reaches_floor),
     "uraemic_intake_loss_at_zero_gfr": _EATS_LESS,
     "uraemic_intake_onset_gfr_ml_per_min": _INTAKE_ONSET,
     **{name: _FEMALE for name in FEMALE_ONLY},

@@ -128,8 +128,32 @@ _ABSORPTION_REFERENCE = ("a person (not a rodent preset) is older by the run's e
                                                                          and _passes_final_period(state)))
 
 
+def _absorption_reaches_floor(state) -> bool:
+    """Whether a person's gut absorption by age (:func:`.ageing.calcium_absorption_by_age`) falls below its floor
+    (``absorption_minimum_relative``) by the run's end (its oldest age, past the final period if the run reaches it),
+    or at the model's calibration reference age, which its rates are taken relative to; the floor caps the fall."""
+    from calcium_abm.physiology import ageing
+    from calcium_abm.physiology.condition_reads import module_parameters
+
+    if state.patient.species != "human":
+        return False
+    p = module_parameters(ageing, state)
+    oldest = state.patient.age_years + state.simulation.years
+    unfloored = [1.0 - (p.absorption_fraction_decline_per_year * max(age - p.absorption_decline_onset_age_years, 0.0)
+                        + p.absorption_fraction_menopause_drop * post) / p.reference_fractional_absorption
+                 for age, post in ((oldest, _passes_final_period(state)), (p.calibration_reference_age_years, False))]
+    return min(unfloored) < p.absorption_minimum_relative
+
+
+_ABSORPTION_FLOOR = ("a person's (not a rodent preset's) gut calcium absorption by age would fall below this floor by "
+                     "the run's end: 1 minus the fall past absorption_decline_onset_age_years and at the menopause over "
+                     "reference_fractional_absorption (0.51 at 120 for a woman with the defaults, above the default "
+                     "floor of 0.3)", _absorption_reaches_floor)
+
+
 #: parameter -> (where it acts, in words; predicate), merged into :data:`.conditional_parameters.CONDITIONAL_PARAMETERS`
 LIFE_STAGE_CONDITIONS = {
+    "absorption_minimum_relative": _ABSORPTION_FLOOR,
     "absorption_fraction_decline_per_year": _ABSORPTION_AGE,
     "absorption_decline_onset_age_years": _ABSORPTION_ONSET,
     "reference_fractional_absorption": _ABSORPTION_REFERENCE,
