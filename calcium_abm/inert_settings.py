@@ -149,6 +149,25 @@ def ckd_stage_problem(scenario, first_day: int = 0) -> str | None:
             "lower, or a measured kidney.residual_gfr_ml_per_min")
 
 
+def measured_gfr_stage_problem(scenario) -> str | None:
+    """The message if a validated ``scenario`` gives ``patient.ckd_stage`` other than 0 beside a measured
+    ``kidney.residual_gfr_ml_per_min`` on day 0 or from a ``[[schedule]]`` entry on: the measured GFR sets kidney
+    function whatever the stage says (a stage may only name the GFR's range, :func:`.inputs.kidney_rules.kidney_conflicts`),
+    so the stage is read by no rule (files with stage 3 and stage 0 beside a GFR of 40 ran byte for byte alike, a fresh
+    user, where ``--set ckd_stage=3`` was refused: :func:`.inputs.kidney_rules.stage_override_problems`)."""
+    for day in [0, *sorted({e.start_day for e in scenario.schedule})]:
+        state = scenario.state_at(day)
+        gfr, stage = state.kidney.residual_gfr_ml_per_min, state.patient.ckd_stage
+        if gfr is None or stage == 0:
+            continue
+        where = "" if day == 0 else f"from the [[schedule]] entry of start_day = {day} on: "
+        return (f"{where}patient.ckd_stage = {stage} does nothing beside kidney.residual_gfr_ml_per_min = "
+                f"{fmt_num(gfr)}: the measured GFR sets kidney function whatever the stage says (and the run's summary "
+                f"names the stage the GFR lies in); leave ckd_stage at 0{' in that entry' if day else ''}, or give "
+                "the stage without a measured GFR to run that stage's typical GFR")
+    return None
+
+
 def kidney_history_problem(scenario) -> str | None:
     """The message if ``patient.kidney_disease_years`` is above 0 while the validated ``scenario``'s day-0 state
     (its day-0 schedule entries applied) has healthy kidneys (:func:`.inputs.kidney_rules.healthy_kidneys`): the
@@ -180,7 +199,8 @@ def start_problems(scenario, first_day: int = 0) -> list[str]:
     from calcium_abm.inputs.menopause import run_menopause_problem
 
     return [text for text in (run_menopause_problem(scenario), ckd_stage_problem(scenario, first_day),
-                              gfr_decline_problem(scenario), kidney_history_problem(scenario)) if text]
+                              measured_gfr_stage_problem(scenario), gfr_decline_problem(scenario),
+                              kidney_history_problem(scenario)) if text]
 
 
 def gfr_decline_problem(scenario) -> str | None:

@@ -689,7 +689,7 @@ def test_a_run_outside_physiology_is_reported_once_on_the_page_as_the_cli_report
     from calcium_dashboard.charts import AxisLock
     from calcium_dashboard.session import SimulationRun
 
-    uraemic = SimulationRun("A", Scenario(simulation=SMALL, patient={"ckd_stage": 5}, diet={"phosphate_mg_per_day": 3000.0},
+    uraemic = SimulationRun("A", Scenario(simulation=SMALL, diet={"phosphate_mg_per_day": 3000.0},
                                           kidney={"residual_gfr_ml_per_min": 5.0}), seed=1)
     healthy = SimulationRun("B", Scenario(simulation=SMALL), seed=1)
     said = []

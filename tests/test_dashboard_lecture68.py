@@ -104,3 +104,14 @@ def test_a_rodent_scenario_s_caption_reads_as_sentences():
             rc.close()
         assert caption.endswith(".") and " A mouse run" not in caption.replace(". A mouse run", "")
         assert " A rat run" not in caption.replace(". A rat run", "")
+
+
+def test_a_link_with_an_unknown_scenario_says_what_runs_instead():
+    """The educator: with compare=k2_defic, B quietly became the default scenario; the message named the bad name
+    only."""
+    settings, problems = ds.settings_from_query("scenario=k2_deficiency&compare=k2_defic")
+    assert settings.b is not None and settings.b.scenario == ds.DEFAULT_SCENARIO
+    assert problems[-1].startswith("link: unknown scenario 'k2_defic'")
+    assert problems[-1].endswith(f"; B runs {ds.DEFAULT_SCENARIO} instead")
+    _, problems = ds.settings_from_query("scenario=nonexistent")
+    assert problems[-1].endswith(f"; A runs {ds.DEFAULT_SCENARIO} instead")

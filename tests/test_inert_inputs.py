@@ -204,6 +204,8 @@ _ON = {"drugs.warfarin_mg_per_day": ("healthy_adult", {"warfarin_mg_per_day": 5.
        "parameters.pt_weight_factor_ii,": (load_scenario("healthy_adult").with_schedule(
            [{"start_day": 5, "set": {"drugs.warfarin_mg_per_day": 5.0}}]), {"pt_weight_factor_x": 1.0}),
        "diet.calcium_mg_per_day": ("healthy_adult", {"calcium_mg_per_day": 1500.0}),
+       # the typical man makes MGP and osteocalcin
+       "genetics.mgp_knockout": ("healthy_adult", {}), "genetics.osteocalcin_knockout": ("healthy_adult", {}),
        # a pool's kinetics acts while its inputs change: MK-7 started (the vitamin K stores), warfarin started
        # (the clotting factors)
        "a": (load_scenario("healthy_adult").with_schedule([{"start_day": 5, "set": {"diet.mk7_ug_per_day": 180.0}}]),
@@ -244,12 +246,20 @@ _SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_paramete
              **{name: ("healthy_adult", {"age_years": 85, "warfarin_mg_per_day": 5.0})
                 for name in ("warfarin_clearance_decline_per_year", "warfarin_clearance_decline_onset_age_years")}}
 _SEXED_OFF = {**{name: ("healthy_adult", {}) for name in conditional_parameters.FEMALE_ONLY},
+              # the knockout mice make no MGP, or no osteocalcin
+              **{name: ("mgp_knockout", {}) for name in conditional_parameters.MGP_CHAIN},
+              "bone_ggcx_half_saturation_nmol_per_l": ("osteocalcin_knockout", {}),
+              # a mouse's kidneys stay at the laws' reference GFR (no age laws, no kidney disease)
+              **{name: ("mgp_knockout", {}) for name in (
+                  "urine_calcium_gfr_exponent", "renal_pth_resistance_gfr_exponent", "dp_ucmgp_renal_clearance_share",
+                  "pth_renal_clearance_share", "calcitriol_renal_mass_exponent",
+                  "esrd_calcification_inhibition_fraction")},
               # on dialysis the serum has the ESRD share of its inhibitors whatever the GFR (a healthy man of 50's
               # GFR by age already lies below the law's reference)
               **{name: ("haemodialysis", {}) for name in ("calcification_inhibition_gfr_exponent",
                                                           "intimal_inhibitor_loss_exponent")},
               **{name: ("healthy_adult", _WOMAN) for name in conditional_parameters.MALE_ONLY}}
-_VALUE = {"absorption_minimum_relative": 0.9, "minimum_prothrombin_complex_activity": 0.2,
+_VALUE = {"absorption_minimum_relative": 0.9, "minimum_prothrombin_complex_activity": 0.2, "pth_renal_clearance_share": 0.3,
           "estrogen_loss_late_effect_fraction": 0.3, "pt_weight_factor_ii": 0.3, "pt_weight_factor_ix": 0.3,
           "pt_weight_factor_x": 0.3}
 

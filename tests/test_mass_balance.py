@@ -164,6 +164,10 @@ def test_every_range_boundary_runs_and_balances(name, value):
             needs = {"ckd_stage": 5}
         elif name == "skeletal_pth_resistance_half_life_days":  # acts while the kidneys change (below)
             needs = {}
+        elif name in ("calcification_inhibition_gfr_exponent", "intimal_inhibitor_loss_exponent"):
+            needs = {"ckd_stage": 4}  # the serum loses inhibitors with the GFR without dialysis
+        if name == "absorption_minimum_relative":  # a floor acts where the fall passes it: 0 only past a steep fall
+            needs = {"age_years": 90.0, "absorption_fraction_decline_per_year": 0.02}
     from calcium_abm.physiology.person_traits import PLAQUE_LAW_PARAMETERS
     if name in PLAQUE_LAW_PARAMETERS:  # the intima's growth acts once plaque has begun: a man of 70 has it
         needs = {"age_years": 70.0}
@@ -241,7 +245,7 @@ def random_inputs(draw):
         overrides["sessions_per_week"] = draw(st.integers(1, 7))
         overrides["session_hours"] = draw(st.floats(*_range_of(Dialysis, "session_hours")))
         overrides["residual_gfr_ml_per_min"] = draw(st.floats(1.0, 15.0))  # the schema's floor; stage 5's range
-        overrides["ckd_stage"] = 5
+        overrides["ckd_stage"] = 0  # the measured GFR sets kidney function: a stage beside it is refused (stop 68)
     else:
         overrides["ckd_stage"] = draw(st.integers(0, 5))
     overrides["species"] = draw(st.sampled_from(["human", "rat", "mouse"]))

@@ -117,11 +117,13 @@ def test_consistent_kidney_settings_are_accepted():
                     dialysis={"sessions_per_week": 3}).dialysis.sessions_per_week == 3
     assert Scenario(kidney={"residual_gfr_ml_per_min": 40}).kidney.residual_gfr_ml_per_min == 40
     # stage 5's range includes its upper edge, so a stage-5 patient at 15 mL/min may be dialysed
-    # (a mass-balance fuzz case found this contradiction); at stage 0 a GFR of 15 is not failure
+    # (a mass-balance fuzz case found this contradiction); since stop 68 a run refuses a stage beside a measured GFR
+    # (inert_settings.measured_gfr_stage_problem), so a GFR of 15 alone is kidney failure too, and above it is not
     assert Scenario(patient={"ckd_stage": 5}, kidney={"residual_gfr_ml_per_min": 15},
                     dialysis={"sessions_per_week": 1}).kidney.residual_gfr_ml_per_min == 15
+    assert load_scenario({"kidney": {"residual_gfr_ml_per_min": 15}, "dialysis": {"sessions_per_week": 1}})
     with pytest.raises(ScenarioError, match="haemodialysis is for kidney failure"):
-        load_scenario({"kidney": {"residual_gfr_ml_per_min": 15}, "dialysis": {"sessions_per_week": 1}})
+        load_scenario({"kidney": {"residual_gfr_ml_per_min": 15.5}, "dialysis": {"sessions_per_week": 1}})
 
 
 def test_a_schedule_cannot_change_a_start_only_setting():
@@ -935,13 +937,14 @@ def test_a_stage_override_a_measured_gfr_makes_inert_is_refused():
     """``run haemodialysis --set ckd_stage=0`` wrote stage 5's table byte for byte (found by the new-user probe h3):
     the scenario's measured GFR sets kidney function, so a stage given over it never acts. Refused by both routes
     (load_scenario's overrides and Scenario.with_overrides); the same stage, or a new GFR with it, is accepted."""
-    message = (r"patient.ckd_stage = 0 never acts here: the scenario gives a measured GFR "
+    message = (r"patient.ckd_stage = 5 never acts here: the scenario gives a measured GFR "
                r"\(kidney.residual_gfr_ml_per_min = 3 mL/min\)")
     with pytest.raises(ScenarioError, match=message):
-        load_scenario("haemodialysis", overrides={"ckd_stage": 0})
+        load_scenario("haemodialysis", overrides={"ckd_stage": 5})
     with pytest.raises(ScenarioError, match=message):
-        load_scenario("haemodialysis").with_overrides({"patient.ckd_stage": 0})
-    assert load_scenario("haemodialysis", overrides={"ckd_stage": 5}).patient.ckd_stage == 5
+        load_scenario("haemodialysis").with_overrides({"patient.ckd_stage": 5})
+    assert load_scenario("haemodialysis", overrides={"ckd_stage": 0}).patient.ckd_stage == 0  # as it was (stop 68:
+    # the built-in scenario gives no stage beside its GFR, inert_settings.measured_gfr_stage_problem)
     healthy = load_scenario("haemodialysis", overrides={"ckd_stage": 0, "residual_gfr_ml_per_min": 100.0,
                                                         "dialysis.sessions_per_week": 0})
     assert healthy.kidney.residual_gfr_ml_per_min == 100.0
@@ -952,8 +955,8 @@ def test_a_stage_override_beside_the_same_measured_gfr_is_refused_too():
     """Naming the scenario's own GFR again (``--set residual_gfr_ml_per_min=3 --set ckd_stage=0`` on haemodialysis)
     leaves it as it was, so the stage still never acts: it was let through because the GFR key was among the
     overrides. Refused by both routes; a different GFR is still accepted (test above)."""
-    message = r"patient.ckd_stage = 0 never acts here"
-    same = {"ckd_stage": 0, "residual_gfr_ml_per_min": 3.0}
+    message = r"patient.ckd_stage = 5 never acts here"
+    same = {"ckd_stage": 5, "residual_gfr_ml_per_min": 3.0}
     with pytest.raises(ScenarioError, match=message):
         load_scenario("haemodialysis", overrides=same)
     with pytest.raises(ScenarioError, match=message):
@@ -979,3 +982,24 @@ def test_a_schedule_entry_from_day_d_first_shows_in_the_row_of_day_d_plus_1_as_t
     readme = " ".join((root / "README.md").read_text().split())
     assert "so it first shows in the row of day d + 1" in readme
     assert "first in row d + 1" in COLUMNS["day"][1]
+
+
+def test_a_stage_beside_a_measured_gfr_is_refused_from_a_file_too(tmp_path):
+    """A fresh user (stop 68): files giving ckd_stage = 3 and 0 beside a GFR of 40 ran byte for byte alike, and so did
+    the built-in haemodialysis scenario's stage 5 beside its GFR of 3, where ``--set ckd_stage=3`` was refused. A stage
+    beside a measured GFR is now refused whichever way it comes (day 0 or a schedule entry), and the summary names
+    the stage the GFR lies in."""
+    from calcium_abm import simulate
+    from calcium_abm.inert_settings import measured_gfr_stage_problem
+    from calcium_abm.inputs.kidney_rules import stage_of_gfr
+
+    both = tmp_path / "both.toml"
+    both.write_text("[patient]\nckd_stage = 3\n[kidney]\nresidual_gfr_ml_per_min = 40\n")
+    problem = measured_gfr_stage_problem(load_scenario(str(both)))
+    assert problem.startswith("patient.ckd_stage = 3 does nothing beside kidney.residual_gfr_ml_per_min = 40")
+    with pytest.raises(ScenarioError, match="patient.ckd_stage = 3 does nothing beside"):
+        simulate(str(both), years=0.01)
+    later = load_scenario("ckd_stage4").with_schedule([{"start_day": 10, "set": {"kidney.residual_gfr_ml_per_min": 20.0}}])
+    assert "from the [[schedule]] entry of start_day = 10 on" in measured_gfr_stage_problem(later)
+    assert measured_gfr_stage_problem(load_scenario("haemodialysis")) is None
+    assert [stage_of_gfr(g) for g in (3, 14.9, 15, 29.9, 30, 59.9, 60, 120)] == [5, 5, 4, 4, 3, 3, None, None]

@@ -559,8 +559,8 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             name = DEFAULT_SCENARIO
         try:
             scenario = resolve_scenario(name, uploads)
-        except ScenarioError as exc:
-            problems.append(f"link: {exc}")
+        except ScenarioError as exc:  # said with what runs instead (B quietly ran the default, an educator)
+            problems.append(f"link: {exc}; {'B' if prefix else 'A'} runs {DEFAULT_SCENARIO} instead")
             name, scenario = DEFAULT_SCENARIO, load_scenario(DEFAULT_SCENARIO)
         result = SideSettings(name)
         link_sex = values.get(f"{prefix}sex", "").strip() or None  # the sex the link names, if any

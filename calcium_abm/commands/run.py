@@ -264,6 +264,7 @@ def _person_rows(scenario) -> list[tuple[str, str]]:
     """Who was simulated and the drugs taken on day 0 (the scenario with its day-0 schedule entries), and the
     schedule's changes: a fresh user could not tell that a run had hormone therapy, or a drug from a schedule."""
     from calcium_abm.inputs.keys import setting_unit
+    from calcium_abm.inputs.kidney_rules import stage_of_gfr
     from calcium_abm.inputs.messages import schedule_days, setting_text
 
     state = scenario.state_at(0)
@@ -276,7 +277,9 @@ def _person_rows(scenario) -> list[tuple[str, str]]:
         who = f"{p.sex}, {p.age_years:g} years" + (
             f", {p.years_since_menopause:g} years past menopause" if p.postmenopausal else
             "" if p.sex != "female" else ", premenopausal" + (f" (final period at {planned:g})" if planned else ""))
-    who += (f", CKD stage {p.ckd_stage}" if p.ckd_stage else "") + (f", GFR {gfr:g} mL/min" if gfr else "") + (
+    from_gfr = stage_of_gfr(gfr) if gfr is not None and p.species == "human" else None  # no stage is set with one
+    who += (f", CKD stage {p.ckd_stage}" if p.ckd_stage else f", CKD stage {from_gfr} by its GFR" if from_gfr else ""
+            ) + (f", GFR {gfr:g} mL/min" if gfr else "") + (
         f", haemodialysis {state.dialysis.sessions_per_week}x/week" if state.dialysis.sessions_per_week else "")
     taken = [name.replace("_", " ") if value is True else f"{name.rsplit('_', 3)[0].replace('_', ' ')} "
              f"{setting_text(value)} {setting_unit(f'drugs.{name}')}" for name, value in drugs if value]

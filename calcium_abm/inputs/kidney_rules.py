@@ -9,6 +9,7 @@ from typing import Any
 from calcium_abm.inputs.messages import fmt_num
 
 __all__ = ["GFR_RANGE_BY_CKD_STAGE", "LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN", "healthy_kidneys", "kidney_conflicts",
+           "stage_of_gfr",
            "kidney_state_changed", "stage_and_gfr", "stage_override_problems"]
 
 
@@ -30,6 +31,13 @@ def healthy_kidneys(state: Any, reference_gfr_ml_per_min: float) -> bool:
             and (gfr is None or gfr >= reference_gfr_ml_per_min))
 
 
+def stage_of_gfr(gfr_ml_per_min: float) -> int | None:
+    """The CKD stage a measured GFR alone defines (KDIGO categories G3-G5: 30-59, 15-29, below 15 mL/min), or None
+    above 60 mL/min, where a stage needs markers of kidney damage the model does not have: the stage a summary names
+    beside a measured GFR (no stage is set with one, :func:`calcium_abm.inert_settings.measured_gfr_stage_problem`)."""
+    return next((stage for stage in (5, 4, 3) if gfr_ml_per_min < GFR_RANGE_BY_CKD_STAGE[stage][1]), None)
+
+
 def kidney_conflicts(ckd_stage: int, kidney: Any, dialysis: Any) -> list[str]:
     """Contradictions between ``patient.ckd_stage``, ``[kidney]`` and ``[dialysis]``: each a
     message naming the fields, their values and what is allowed. A measured GFR
@@ -43,13 +51,14 @@ def kidney_conflicts(ckd_stage: int, kidney: Any, dialysis: Any) -> list[str]:
             problems.append(f"kidney.residual_gfr_ml_per_min = {fmt_num(gfr)} is not allowed with "
                             f"patient.ckd_stage = {ckd_stage}: that stage's GFR is {fmt_num(low)} to "
                             f"{fmt_num(high)} mL/min (KDIGO); change the stage, or leave it 0 and give the GFR")
-    # kidney failure: stage 5 (its GFR range checked above, 15 included), or a GFR below 15 at stage 0
-    failing = ckd_stage == 5 or (gfr is not None and gfr < GFR_RANGE_BY_CKD_STAGE[5][1])
+    # kidney failure: stage 5, or a measured GFR in its range (15 included, as the stage's range above): since stop
+    # 68 no stage is given beside a measured GFR, so a GFR of 15 on dialysis must not need one
+    failing = ckd_stage == 5 or (gfr is not None and gfr <= GFR_RANGE_BY_CKD_STAGE[5][1])
     if dialysis.sessions_per_week > 0 and not failing:
         problems.append(f"dialysis.sessions_per_week = {dialysis.sessions_per_week} is not allowed with "
                         f"patient.ckd_stage = {ckd_stage} and kidney.residual_gfr_ml_per_min = "
                         f"{'none' if gfr is None else fmt_num(gfr)}: haemodialysis is for kidney failure "
-                        "(ckd_stage = 5, or a GFR below 15 mL/min)")
+                        "(ckd_stage = 5, or a GFR of 15 mL/min or less)")
     for name in ("residual_gfr_ml_per_min", "gfr_end_ml_per_min"):
         value = getattr(kidney, name)
         if value is not None and dialysis.sessions_per_week == 0 and value < LOWEST_GFR_WITHOUT_DIALYSIS_ML_PER_MIN:

@@ -15,6 +15,8 @@ each entry both ways: bit-identical runs while the condition is off, different r
 
 from __future__ import annotations
 
+import collections
+import functools
 import math
 from typing import Callable
 
@@ -76,6 +78,24 @@ def _another_factor_counts(state) -> bool:
     return any(_factor_counts(f)(state) for f in ("ii", "ix", "x"))
 
 
+@functools.lru_cache(maxsize=1)
+def _liver_parameter_type(names: tuple[str, ...]) -> type:
+    return collections.namedtuple("LiverParameters", names)
+
+
+def _liver_parameters(state):
+    """The vitamin K cycle's, the liver's carboxylation's and the clotting factors' parameters of one day's settings,
+    as a hashable record (their laws' caches key on it): what the liver's steady activity reads, without the
+    package's whole registry (which imports this module)."""
+    from calcium_abm.physiology import carboxylation, coagulation, vitamin_k
+
+    values = {}
+    for module in (vitamin_k, carboxylation, coagulation):
+        values.update(vars(_module_parameters(module, state)))
+    names = tuple(sorted(values))
+    return _liver_parameter_type(names)(**{name: values[name] for name in names})
+
+
 def _prothrombin_complex_reaches_floor(state) -> bool:
     """Whether the INR's floor of prothrombin-complex activity (``minimum_prothrombin_complex_activity``) can act on
     these settings: warfarin, or a liver whose steady activity without warfarin (the day's vitamin K intake, the
@@ -83,9 +103,9 @@ def _prothrombin_complex_reaches_floor(state) -> bool:
     it; the usual diet keeps ~1 and no vitamin K at all ~0.91 (the store), above the floor's highest value (0.2)."""
     if _warfarin(state):
         return True
-    from calcium_abm.physiology import carboxylation, coagulation, parameter_set, vitamin_k
+    from calcium_abm.physiology import carboxylation, coagulation, vitamin_k
 
-    p = vitamin_k.vitamin_k_parameters(parameter_set(state.parameters), state.patient.vitamin_k_disposition)
+    p = vitamin_k.vitamin_k_parameters(_liver_parameters(state), state.patient.vitamin_k_disposition)
     intake = vitamin_k.dietary_intake_ug_per_day(state.diet)
     amounts, warfarin = vitamin_k.steady_plasma_amounts(intake, 0.0, p)
     plasma = vitamin_k.advance_plasma(amounts, warfarin, intake, 0.0, p)[2]
@@ -244,6 +264,24 @@ _INHIBITORS_LOST = (f"there is no dialysis and {_GFR_WORDS} lies below parameter
                     "unless set): above it the serum keeps all its calcification inhibitors, and on dialysis it has the "
                     "ESRD share (esrd_calcification_inhibition_fraction) whatever the GFR",
                     lambda state: not _dialysis(state) and _gfr_ml_per_min(state) < _reference_gfr(state))
+_KIDNEYS_OFF_REFERENCE = (
+    f"the GFR is not the kidney laws' reference on some day: there is dialysis, or {_GFR_WORDS} differs from "
+    "parameters.reference_gfr_ml_per_min (100 unless set); a person's GFR moves with age, a rodent preset's stays "
+    "at the reference without a CKD stage, a measured GFR or dialysis, where these laws (each a power or share of "
+    "GFR / reference) give exactly their reference value",
+    lambda state: _dialysis(state) or _gfr_ml_per_min(state) != _reference_gfr(state)
+    or _gfr_ml_per_min(state, lowest=False) != _reference_gfr(state))
+_INHIBITORS_SHARE = (f"there is dialysis, or {_GFR_WORDS} lies below parameters.reference_gfr_ml_per_min (100 unless "
+                     "set): the serum loses calcification inhibitors towards this ESRD share only there",
+                     lambda state: _dialysis(state) or _gfr_ml_per_min(state) < _reference_gfr(state))
+#: the media's MGP chain: what a media that makes no MGP (genetics.mgp_knockout) never reads
+MGP_CHAIN = ("vessel_k1_uptake_weight", "vessel_ggcx_half_saturation_nmol_per_l", "vessel_vitamin_k_penetration_fraction",
+             "mgp_turnover_per_day", "osteochondrogenic_mgp_synthesis_factor", "ucmgp_relative_inhibition",
+             "mgp_inhibition_half_saturation", "dp_ucmgp_release_pmol_l_per_day", "dp_ucmgp_plasma_half_life_days")
+_MAKES_MGP = ("genetics.mgp_knockout is false: a media that makes no MGP has none to carboxylate, to inhibit mineral "
+              "with or to release as dp-ucMGP (which reads 0)", lambda state: not state.genetics.mgp_knockout)
+_MAKES_OSTEOCALCIN = ("genetics.osteocalcin_knockout is false: osteoblasts that make no osteocalcin have none to "
+                      "carboxylate", lambda state: not state.genetics.osteocalcin_knockout)
 _RESISTANCE_ONSET = (f"there is no dialysis and {_GFR_WORDS} lies below this onset or the default one (45) (on "
                      "dialysis the skeleton's share is the ESRD one, whatever the onset)",
                      lambda state: not _dialysis(state) and _gfr_ml_per_min(state) < _resistance_onset(state, True))
@@ -318,6 +356,11 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
         "(patient.ckd_stage, [kidney], [dialysis]) or the law's parameters, or a GFR declines "
         "(kidney.gfr_end_ml_per_min) or ages, where the GFR lies below the resistance's onset or dialysis starts or "
         "stops (every run starts at the sensitivity of its day-0 kidneys)", None),
+    **dict.fromkeys(("urine_calcium_gfr_exponent", "renal_pth_resistance_gfr_exponent", "dp_ucmgp_renal_clearance_share",
+                     "pth_renal_clearance_share", "calcitriol_renal_mass_exponent"), _KIDNEYS_OFF_REFERENCE),
+    "esrd_calcification_inhibition_fraction": _INHIBITORS_SHARE,
+    **dict.fromkeys(MGP_CHAIN, _MAKES_MGP),
+    "bone_ggcx_half_saturation_nmol_per_l": _MAKES_OSTEOCALCIN,
     "calcification_inhibition_gfr_exponent": _INHIBITORS_LOST,
     "intimal_inhibitor_loss_exponent": _INHIBITORS_LOST,
     "minimum_prothrombin_complex_activity": (

@@ -15,6 +15,9 @@ def test_the_warfarin_note_is_read_whole_in_presentation_mode_at_1280x720(chromi
     try:
         caption = page.locator(".run-caption").first
         caption.wait_for()
+        # the first time a demo's settings are shown its figures come from a thread (stop 68): wait for them
+        page.wait_for_function("() => !document.querySelector('.run-caption').innerText.includes('computing the "
+                               "figures')", timeout=180_000)
         assert "B's bone line lies on A's, while B's vessel gains more calcium" in caption.inner_text()
         cut = caption.evaluate("e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1")
         assert not cut  # it was clamped at two lines: "…B's bone line lies on A's, whi…"
