@@ -40,3 +40,17 @@ def test_validate_refuses_more_workers_than_fit_in_memory_before_it_runs_anythin
     err = capsys.readouterr().err
     assert "validate: --workers 64 is not allowed here: 64 worker processes need about" in err
     assert "use --workers " in err and "Traceback" not in err and not out.exists()
+
+
+def test_a_run_on_a_small_bone_grid_says_its_blood_and_bone_swing_with_the_seed(tmp_path, capsys):
+    """A nephrologist (stop 68) read a CKD 4 man's calcium of 2.12 mmol/L on a 16 x 16 bone grid (2.33 on 32 x 32)
+    with no word from the summary; the default grid gets no such note."""
+    from calcium_abm.cli import main
+
+    out = tmp_path / "small.csv"
+    assert main(["run", "ckd_stage4", "--years", "0.02", "--set", "bone_grid_width=16", "--set", "bone_grid_height=16",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "small bone grid" in printed and "16 x 16: its few osteoclasts" in printed and "32 x 32 or more" in printed
+    assert main(["run", "ckd_stage4", "--years", "0.02", "--out", str(tmp_path / "default.csv")]) == 0
+    assert "small bone grid" not in capsys.readouterr().out

@@ -316,6 +316,20 @@ def _inr_rows(scenario, df, last, window: str, mean: str) -> list[tuple[str, str
              f"schedule changed inside the {window}; {highest})")]
 
 
+def _small_grid_rows(scenario) -> list[tuple[str, str]]:
+    """A note for a bone grid below :data:`.outputs.SMALL_BONE_GRID_SIDE` squared: its few osteoclasts make BMD and
+    serum calcium swing with the seed (a nephrologist's CKD 4 man on 16 x 16 read 2.12 mmol/L of calcium and a PTH of
+    15.7 pmol/L where 32 x 32 gave 2.33 and 8.8; the summary said nothing)."""
+    from calcium_abm.outputs import SMALL_BONE_GRID_SIDE
+
+    w, h = scenario.simulation.bone_grid_width, scenario.simulation.bone_grid_height
+    if w * h >= SMALL_BONE_GRID_SIDE ** 2:
+        return []
+    return [("small bone grid", f"{w} x {h}: its few osteoclasts make bone density, serum calcium and PTH swing with "
+                                f"the seed; read them on {SMALL_BONE_GRID_SIDE} x {SMALL_BONE_GRID_SIDE} or more (the "
+                                "default is 64 x 64)")]
+
+
 def summary(scenario, df, out) -> str:
     """A few lines saying what a run produced."""
     from calcium_abm.inputs.messages import printable
@@ -361,6 +375,7 @@ def summary(scenario, df, out) -> str:
         *_note_rows(df),
         *_warning_rows(df),
         *_kidney_limit_rows(scenario, df),
+        *_small_grid_rows(scenario),
         *_rodent_rows(scenario),
         ("Ca mass-balance error", f"{balance:.2e} mg (max |error| over {over})"),
         ("P mass-balance error", f"{p_balance:.2e} mg (max |error| over {over})"),
