@@ -30,6 +30,7 @@ from calcium_abm.render import (
 APP_DIR = Path(__file__).resolve().parent.parent / "app"
 sys.path.insert(0, str(APP_DIR))
 
+from calcium_dashboard import demos as dm  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
 from calcium_dashboard.charts import CHART_COLUMNS, CHARTS, chart_png, echarts_option  # noqa: E402
 from calcium_dashboard.session import build_runs, combined_csv, date_text  # noqa: E402
@@ -162,7 +163,7 @@ def _flat(scenario) -> dict:
     return out
 
 
-@pytest.mark.parametrize("demo", ds.DEMOS, ids=lambda d: d.key)
+@pytest.mark.parametrize("demo", dm.DEMOS, ids=lambda d: d.key)
 def test_each_demo_isolates_one_cause(demo):
     """B differs from A by the demo's changes alone (the vitamin K demo's cause is three intakes)."""
     settings = demo.settings()
@@ -173,7 +174,7 @@ def test_each_demo_isolates_one_cause(demo):
 
 
 def test_the_mk7_demo_is_the_same_person_with_and_without_mk7():
-    demo = ds.lecture_demo()
+    demo = dm.lecture_demo()
     assert demo.a.scenario == demo.b.scenario == "healthy_adult"
     low, high = ds.side_scenario(demo.a), ds.side_scenario(demo.b)
     assert high.diet.mk7_ug_per_day == 180 > low.diet.mk7_ug_per_day
@@ -432,7 +433,7 @@ def test_slider_change_restarts_the_run_and_updates_the_link():
 def test_lecture_demo_button_opens_compare_mode_with_two_runs():
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
-        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()
         from calcium_dashboard.live import FrameView
 
         labels = [w.sides for w in rc.find(FrameView).widgets]  # the pictures' run labels, A then B
@@ -570,7 +571,7 @@ def test_play_pressed_on_the_old_button_right_after_a_demo_still_plays():
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
         play = rc.find(v.Btn, children=["▶ Play"]).widget  # what the browser shows while the demo builds
-        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()
         play.click()  # the press lands after the rebuild, on the same button
         deadline = time.time() + 20
         while _day(rc) < 3 * ds.DEFAULT_DAYS_PER_FRAME and time.time() < deadline:
@@ -1203,7 +1204,7 @@ def test_after_a_demo_the_person_controls_move_a_and_b_together():
 
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
-        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()
         note = lambda: rc.find(v.Html, class_="editing-note").widget.children[0]  # noqa: E731
         assert "change A and B together" in note() and "MK-7: 5 µg/day in A, 180 in B" in note(), note()
         reset = lambda: rc.find(v.Btn, class_="reset-sliders").widget  # noqa: E731
@@ -1309,7 +1310,7 @@ def test_a_demo_link_opens_moving_both_sides_and_compare_off_and_on_keeps_b(monk
     compare switch off and on again lost B's settings (the demo's cause)."""
     from calcium_dashboard.page import DEFAULT_QUERY_ENV
 
-    monkeypatch.setenv(DEFAULT_QUERY_ENV, ds.lecture_demo("mk7").to_query())
+    monkeypatch.setenv(DEFAULT_QUERY_ENV, dm.lecture_demo("mk7").to_query())
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
         assert rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model == 2  # "A and B"
@@ -1334,7 +1335,7 @@ def test_a_file_uploaded_while_a_and_b_move_together_becomes_scenario_a():
     text = b'name = "mine"\n[diet]\nmk7_ug_per_day = 360\n'
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
-        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()
         rc.find(ScenarioFileInput).widget.vue_file_chosen(
             {"name": "mine.toml", "size": len(text), "data_b64": base64.b64encode(text).decode()})
         assert list(rc.find(FrameView).widgets[0].sides) == [

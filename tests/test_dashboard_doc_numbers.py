@@ -20,7 +20,7 @@ from calcium_abm.scenario import MAX_SCENARIO_BYTES
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "app"))
 
-from calcium_dashboard import page, server, settings  # noqa: E402
+from calcium_dashboard import demos as dm, page, server, settings  # noqa: E402
 from calcium_dashboard.charts import BMD_MEAN_DAYS, SERUM_CALCIUM_AXIS_MMOL_L  # noqa: E402
 from calcium_dashboard.session import date_text  # noqa: E402
 
@@ -41,7 +41,7 @@ def test_the_commands_defaults():
 
 
 def test_the_demos_and_the_speed_control():
-    demos = settings.DEMOS_BY_KEY
+    demos = dm.DEMOS_BY_KEY
     assert f"with MK-7 at {_num(demos['mk7'].value)} µg/day (B)" in GUIDE
     assert f"**The same person with and without warfarin** ({_num(demos['warfarin'].value)} mg/day)" in GUIDE
     assert f"**The same person: healthy kidneys vs CKD {demos['ckd5'].value}**" in GUIDE
@@ -80,7 +80,7 @@ def test_what_the_charts_and_pictures_show():
     full = intima_full_scale_mg({"agatston_units_per_mg": parameter_registry()["agatston_units_per_mg_calcium"].value})
     assert f"a coronary score of {INTIMA_FULL_SCALE_AU:.0f} AU ({full:.0f} mg; the key under the pictures gives it)" in GUIDE
     onset = parameter_registry()["intimal_onset_age_median_male_years"].value
-    age = settings.DEMOS_BY_KEY["mk7"].shared
+    age = dm.DEMOS_BY_KEY["mk7"].shared
     assert f"The person is `healthy_adult` at {dict(age)['age_years']} on both sides" in GUIDE
     assert f"a man's plaque calcium starts at a median age of {onset:g}" in GUIDE
 

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "app"))
 
 from calcium_dashboard import page as dp  # noqa: E402
+from calcium_dashboard import demos as dm  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
 from calcium_dashboard.charts import CHART_COLUMNS, CHARTS_BY_KEY, AxisLock, echarts_option  # noqa: E402
 from calcium_dashboard.live import ChartView, FrameView  # noqa: E402
@@ -92,7 +93,7 @@ def test_another_demo_or_scenario_drops_the_locked_axes_a_restart_keeps_them(mon
             locks.append(self)
 
     monkeypatch.setattr(dp, "AxisLock", Recorded)
-    rc = _render(monkeypatch, ds.lecture_demo("ckd5").to_query())
+    rc = _render(monkeypatch, dm.lecture_demo("ckd5").to_query())
     try:
         (lock,) = locks
         frame = build_runs(ds.DashboardSettings(seed=1))[0].frame(CHART_COLUMNS)
@@ -102,7 +103,7 @@ def test_another_demo_or_scenario_drops_the_locked_axes_a_restart_keeps_them(mon
         assert _vessel_axis(rc) == (0.0, 50.0)
         rc.find(v.Slider, class_="knob-calcium_mg_per_day").widget.fire_event("change", 1500)  # a slider: stay
         assert _vessel_axis(rc) == (0.0, 50.0)
-        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["mk7"].title]).widget.click()  # another demo: fresh axes
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()  # another demo: fresh axes
         assert _vessel_axis(rc)[1] < 43.0  # its own (its 65-year-old starts with plaque above the floor)
         lock.ranges_for(PARADOX, [_wide(frame, 43.0)])
         rc.find(v.Select, class_="scenario-b").widget.v_model = "k2_deficiency"  # another scenario B
@@ -174,7 +175,7 @@ def test_the_paradox_charts_axes_have_short_names_and_its_legend_says_units_and_
 
 
 def test_tooltips_carry_units_and_decimals_and_stay_inside_the_chart():
-    runs = build_runs(ds.lecture_demo("mk7"))
+    runs = build_runs(dm.lecture_demo("mk7"))
     for run in runs:
         run.advance(30)
     option = echarts_option(PARADOX, [run.frame(CHART_COLUMNS) for run in runs], 10.0)
@@ -241,15 +242,15 @@ def test_the_demos_say_what_b_is_on_day_0_and_what_warfarin_does_to_bone(monkeyp
     rc = _render(monkeypatch)
     try:
         assert _captions(rc) == []
-        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["warfarin"].title]).widget.click()
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["warfarin"].title]).widget.click()
         (caption,) = _captions(rc)
-        warfarin = ds.DEMOS_BY_KEY["warfarin"]
+        warfarin = dm.DEMOS_BY_KEY["warfarin"]
         assert caption == f"{warfarin.day_zero_text()} {warfarin.note_text()}"  # day 0 first
         assert "Warfarin users' bone is expected to change like non-users'" in caption
         assert "validation row W3: MrOS, Woo et al. 2008" in caption and "B's vessel gains more calcium" in caption
         assert "B has been on warfarin for years before day 0" in caption and "differ on day 0" in caption
-        rc.find(v.Btn, children=[ds.DEMOS_BY_KEY["ckd5"].title]).widget.click()
-        ckd5 = ds.DEMOS_BY_KEY["ckd5"]
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["ckd5"].title]).widget.click()
+        ckd5 = dm.DEMOS_BY_KEY["ckd5"]
         assert _captions(rc, [f"{ckd5.day_zero_text()} {ckd5.note_text()}"]) == [
             f"{ckd5.day_zero_text()} {ckd5.note_text()}"]
         assert "B has had CKD 5 for years before day 0" in _captions(rc)[0]
@@ -264,25 +265,25 @@ def test_the_demos_say_what_b_is_on_day_0_and_what_warfarin_does_to_bone(monkeyp
     assert "Woo et al. 2008" in w3.source and "MrOS" in w3.source and "as fast as non-users" in w3.finding
 
 
-@pytest.mark.parametrize("key", sorted(ds.DEMOS_BY_KEY))
+@pytest.mark.parametrize("key", sorted(dm.DEMOS_BY_KEY))
 def test_a_demo_stays_itself_when_a_control_moves_both_sides(key):
-    demo = ds.DEMOS_BY_KEY[key]
+    demo = dm.DEMOS_BY_KEY[key]
     settings = demo.settings()
-    assert ds.current_demo(settings) is demo
+    assert dm.current_demo(settings) is demo
     base = ds.resolve_scenario(demo.scenario)
     a, b = ds.change_both(settings.a, settings.b, "sex", "female")
-    assert ds.current_demo(replace(settings, a=a, b=b)) is demo
+    assert dm.current_demo(replace(settings, a=a, b=b)) is demo
     moved_b = settings.b.with_change("calcium_mg_per_day", 1500, base)  # B alone moved: not the demo
-    assert ds.current_demo(replace(settings, b=moved_b)) is None
+    assert dm.current_demo(replace(settings, b=moved_b)) is None
 
 
 def test_what_the_demos_words_say_is_what_their_runs_show():
     """Each demo's A and B differ on day 0 (B's long history), and in the warfarin demo B's bone follows A's
     while B's vessel gains more calcium."""
-    for key in ds.DEMOS_BY_KEY:
-        a, b = (run.model.datacollector.model_vars for run in build_runs(ds.lecture_demo(key)))
+    for key in dm.DEMOS_BY_KEY:
+        a, b = (run.model.datacollector.model_vars for run in build_runs(dm.lecture_demo(key)))
         assert abs(b["dp_ucmgp_pmol_l"][0] - a["dp_ucmgp_pmol_l"][0]) > 100, key  # pmol/L, on day 0
-    runs = build_runs(ds.lecture_demo("warfarin"))
+    runs = build_runs(dm.lecture_demo("warfarin"))
     for run in runs:
         run.advance(2 * 365)
     a, b = (run.model.datacollector.model_vars for run in runs)
@@ -293,11 +294,11 @@ def test_what_the_demos_words_say_is_what_their_runs_show():
 def test_a_demo_s_words_follow_a_control_moved_for_both_sides_and_the_seed():
     """The words kept the default demo's figures (a man of 65, the scenario's seed) after FEMALE was pressed
     for A and B or the seed box changed, beside a chart that showed other runs (an educator's finding)."""
-    demo = ds.DEMOS_BY_KEY["warfarin"]
+    demo = dm.DEMOS_BY_KEY["warfarin"]
     settings = demo.settings()
     a, b = ds.change_both(settings.a, settings.b, "sex", "female")
     women = replace(settings, a=a, b=b)
-    assert ds.current_demo(women) is demo
+    assert dm.current_demo(women) is demo
     runs = build_runs(women)
     for run in runs:
         run.advance(10)
@@ -311,13 +312,13 @@ def test_a_demo_s_words_follow_a_control_moved_for_both_sides_and_the_seed():
     # a link that compares two people without the demo's age says nothing about an age
     bare = replace(settings, a=replace(settings.a, changes=()),
                    b=replace(settings.b, changes=(("warfarin_mg_per_day", ds.WARFARIN_DEMO_MG_PER_DAY),)))
-    assert ds.current_demo(bare) is demo and "Both are" not in demo.note_text(None, bare)
+    assert dm.current_demo(bare) is demo and "Both are" not in demo.note_text(None, bare)
 
 
 def test_b_s_label_names_what_it_differs_in_first():
     """A projector's one-line heading cut B off where it differs from A ("healthy_adult + Age at the start 65 years,
     Chronic kidney dis…"): B's own settings come first, what it shares with A after them."""
-    runs = build_runs(ds.lecture_demo("ckd5"))
+    runs = build_runs(dm.lecture_demo("ckd5"))
     a_label, b_label = (run.label for run in runs)
     assert a_label == "healthy_adult + Age at the start 65 years", a_label
     assert b_label == "healthy_adult + Chronic kidney disease stage 5, Age at the start 65 years", b_label

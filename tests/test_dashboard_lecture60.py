@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "app"))
 
 from calcium_dashboard import page as dp  # noqa: E402
+from calcium_dashboard import demos as dm  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
 from calcium_dashboard.charts import CHART_COLUMNS, CHARTS_BY_KEY, SERUM_CALCIUM_AXIS_MMOL_L, AxisLock  # noqa: E402
 from calcium_dashboard.live import ChartView, FrameView  # noqa: E402
@@ -99,20 +100,20 @@ def test_cell_markers_leave_the_mineral_under_them_visible_and_osteoid_is_not_th
 
 # ------------------------------------------------------------------------ finding 3: demos
 def test_the_vitamin_k_demo_and_the_demos_person_has_plaque_on_day_0():
-    demo = ds.DEMOS_BY_KEY["vitamin_k"]
+    demo = dm.DEMOS_BY_KEY["vitamin_k"]
     assert demo.title == "Enough vitamin K vs too little"  # A first (tests/test_dashboard_lecture61.py)
     low = load_scenario("k2_deficiency").diet
     assert dict(demo.changes) == {k: getattr(low, k) for k in ("vitamin_k1_ug_per_day", "mk4_ug_per_day",
                                                                  "mk7_ug_per_day")}
-    for key, each in ds.DEMOS_BY_KEY.items():
-        assert ds.current_demo(each.settings()) is each
+    for key, each in dm.DEMOS_BY_KEY.items():
+        assert dm.current_demo(each.settings()) is each
         a, b = (run.model.datacollector.model_vars for run in build_runs(each.settings()))
         assert a["vessel_calcification_mg"][0] > 1.0, key  # plaque on day 0: the line is not flat at 0
         assert f"Both are {dict(each.shared)['age_years']}" in each.note_text(), key
 
 
 def test_the_demos_figures_are_the_models():
-    mk7 = ds.DEMOS_BY_KEY["mk7"]
+    mk7 = dm.DEMOS_BY_KEY["mk7"]
     out = mk7.outcome()
     runs = build_runs(mk7.settings())
     for run in runs:
@@ -130,7 +131,7 @@ def test_the_demos_figures_are_the_models():
 
 
 def test_the_ckd5_demo_says_what_its_vessel_is_on_day_0():
-    ckd5 = ds.DEMOS_BY_KEY["ckd5"]
+    ckd5 = dm.DEMOS_BY_KEY["ckd5"]
     a, b = (run.model.datacollector.model_vars for run in build_runs(ckd5.settings()))
     assert a["vessel_calcification_mg"][0] == pytest.approx(b["vessel_calcification_mg"][0])  # the model's start
     text = ckd5.day_zero_text()
@@ -188,10 +189,10 @@ def test_the_sliders_reset_drops_the_extreme_runs_warning_and_axes(monkeypatch):
 
 # ------------------------------------------------- finding 6: presentation key, the note wraps
 def test_presentation_mode_has_a_key_and_the_caption_is_not_cut(monkeypatch):
-    rc = _render(monkeypatch, ds.lecture_demo("warfarin").to_query() + "&present=1")
+    rc = _render(monkeypatch, dm.lecture_demo("warfarin").to_query() + "&present=1")
     try:
         (ramp,) = [str(w.children[0]) for w in rc.find(v.Html, class_="ca-key-ramp").widgets]
-        full_mg = build_runs(ds.lecture_demo("warfarin"))[0].intima_full_scale_mg()  # the run's media
+        full_mg = build_runs(dm.lecture_demo("warfarin"))[0].intima_full_scale_mg()  # the run's media
         assert ramp.startswith("mineral 0 → bone 100 %") and f"plaque {full_mg:.3g} mg" in ramp
     finally:
         rc.close()

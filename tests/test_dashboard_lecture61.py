@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "app"))
 
 from calcium_dashboard import page as dp  # noqa: E402
+from calcium_dashboard import demos as dm  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
 from calcium_dashboard.charts import CHARTS_BY_KEY, PRESENT_FONT_PX, echarts_option, grid_margins_px  # noqa: E402
 from calcium_dashboard.key import ramp_text  # noqa: E402
@@ -43,7 +44,7 @@ def _html_texts(rc, class_: str) -> list[str]:
 
 # ------------------------------------------------------------ finding 3: the CKD 5 demo's results
 def test_the_ckd5_demo_quotes_its_results_from_the_models_runs():
-    ckd5 = ds.DEMOS_BY_KEY["ckd5"]
+    ckd5 = dm.DEMOS_BY_KEY["ckd5"]
     out = ckd5.outcome()
     seed = load_scenario(ckd5.scenario).simulation.seed
     b = simulate(ckd5.scenario, seed=seed, overrides=dict(ckd5.settings().b.changes), rows="ends")
@@ -59,7 +60,7 @@ def test_plaque_past_the_top_of_the_band_is_striped_and_the_key_says_so():
     from calcium_abm.render import (INTIMA_BAND_PATCHES, INTIMA_OVER_SCALE_RGB, LUMEN_PATCHES, intima_full_scale_mg,
                                     intima_over_scale, render_vessel)
 
-    run = build_runs(ds.lecture_demo("ckd5"))[1]
+    run = build_runs(dm.lecture_demo("ckd5"))[1]
     snap = run.model.tissue_snapshot()
     full = intima_full_scale_mg(snap)
     # the CKD 5 demo's B ended at ~145 mg against the band's 80 when this was built; since uraemic anorexia (less
@@ -80,16 +81,16 @@ def test_plaque_past_the_top_of_the_band_is_striped_and_the_key_says_so():
 
 # --------------------------------------------------- finding 4: the MK-7 text and its hidden chart
 def test_the_mk7_text_points_at_no_chart_presentation_mode_hides():
-    note = ds.DEMOS_BY_KEY["mk7"].note_text()
+    note = dm.DEMOS_BY_KEY["mk7"].note_text()
     assert "Look at" not in note  # "Look at dp-ucMGP" while presentation mode shows only the paradox chart
-    out = ds.DEMOS_BY_KEY["mk7"].outcome()
+    out = dm.DEMOS_BY_KEY["mk7"].outcome()
     assert (f"dp-ucMGP is {out.dp_ucmgp_day0_pmol_l[1]:.0f} pmol/L in B against {out.dp_ucmgp_day0_pmol_l[0]:.0f} "
             "in A on day 0") in note
 
 
 # -------------------------------------------------------------- finding 6: A first on the button
 def test_the_vitamin_k_demos_button_names_a_first():
-    demo = ds.DEMOS_BY_KEY["vitamin_k"]
+    demo = dm.DEMOS_BY_KEY["vitamin_k"]
     assert demo.title == "Enough vitamin K vs too little"  # was "Too little vitamin K vs enough", A being "enough"
     low = load_scenario("k2_deficiency").diet
     assert all(dict(demo.settings().b.changes)[k] == getattr(low, k) for k in ("vitamin_k1_ug_per_day",
@@ -100,7 +101,7 @@ def test_the_vitamin_k_demos_button_names_a_first():
 
 # ------------------------------------------------------------------------ finding 7: small text
 def test_the_chart_subtitle_separates_a_and_b(monkeypatch):
-    rc = _render(monkeypatch, ds.lecture_demo("warfarin").to_query())
+    rc = _render(monkeypatch, dm.lecture_demo("warfarin").to_query())
     try:
         (sides, *_) = [w.children[0] for w in rc.find(v.Html, class_="ca-chart-sides").widgets]
         assert " · B (dashed): " in str(sides), sides  # "...65 years B (dashed): ..." ran together
@@ -122,7 +123,7 @@ def test_the_presentation_chart_keeps_a_minimum_plot_and_drops_overlapping_label
     assert PRESENT_CHART_MIN_PX - sum(grid_margins_px(PRESENT_FONT_PX)) == PRESENT_PLOT_MIN_PX >= 150
     assert PRESENT_CHART_CSS in dp.CSS and f"min-height: {PRESENT_CHART_MIN_PX}px" in PRESENT_CHART_CSS
     assert "overflow: hidden auto" in dp.CSS.split(".ca-present {", 1)[1].split("}", 1)[0]  # a phone scrolls to it
-    run = build_runs(ds.lecture_demo("warfarin"))[0]
+    run = build_runs(dm.lecture_demo("warfarin"))[0]
     frame = run.frame(dp.CHART_COLUMNS)
     option = echarts_option(CHARTS_BY_KEY["paradox"], [frame], 10.0, font_px=PRESENT_FONT_PX)
     assert option["grid"]["top"] + option["grid"]["bottom"] == sum(grid_margins_px(PRESENT_FONT_PX))

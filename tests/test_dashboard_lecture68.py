@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
 from calcium_dashboard.charts import CHART_COLUMNS, CHARTS, AxisLock, echarts_option, nice_range, tick_step  # noqa: E402
 from calcium_dashboard.session import build_runs  # noqa: E402
+from calcium_dashboard import demos as dm  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
 
 
@@ -70,7 +71,7 @@ def test_a_demo_shown_the_first_time_turns_the_page_at_once_and_its_words_follow
         return [str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets]
 
     try:
-        ckd5 = ds.DEMOS_BY_KEY["ckd5"]
+        ckd5 = dm.DEMOS_BY_KEY["ckd5"]
         rc.find(v.Btn, children=[ckd5.title]).widget.click()
         assert started.wait(300)
         assert captions() == [f"{ckd5.title}: computing the figures for these settings (a few seconds)…"]

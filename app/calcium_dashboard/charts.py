@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # session imports this module at run time; no cycle
-    from calcium_dashboard.session import RunFrame
+if TYPE_CHECKING:
+    from calcium_dashboard.frames import RunFrame
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,8 @@ from calcium_dashboard.server import (
     current_kernel,
 )
 from calcium_dashboard.session import RunFrame, SimulationRun, build_runs, combined_csv, date_text
+from calcium_dashboard.demos import DEMOS, DEMOS_BY_KEY, current_demo
 from calcium_dashboard.settings import (
-    DEMOS,
-    DEMOS_BY_KEY,
     EDIT_BOTH,
     KNOBS,
     SPEEDS_DAYS_PER_FRAME,
@@ -62,7 +61,6 @@ from calcium_dashboard.settings import (
     change_both,
     changed_text,
     checked_change,
-    current_demo,
     difference_text,
     differences,
     initial_editing,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
@@ -20,6 +19,7 @@ from calcium_abm.outputs import physiology_warning_today
 from calcium_abm.render import DEFAULT_SCALE, intima_full_scale_mg, render_bone, render_vessel
 
 from calcium_dashboard.charts import DAYS_PER_YEAR, trailing_mean
+from calcium_dashboard.frames import RunFrame
 from calcium_dashboard.settings import DashboardSettings, side_label, side_scenario
 
 #: points per chart line sent to the browser; more adds bytes per frame, not detail
@@ -29,22 +29,6 @@ MAX_CHART_POINTS = 400
 #: pictures with ``image-rendering: pixelated``; they go to the page as raw RGB pixels (48 KB each at
 #: 64x64; ``live.FrameView``). At 5x5-pixel patches PNG encoding was ~60 % of a frame (bench/dashboard.py)
 IMAGE_SCALE = DEFAULT_SCALE
-
-
-@dataclass(frozen=True, eq=False)
-class RunFrame:
-    """What one side shows at one moment (compared by identity: it holds arrays)."""
-
-    label: str
-    day: int
-    days_total: int
-    #: the tissue pictures, ``uint8`` of shape ``(height, width, 3)`` (``calcium_abm.render``)
-    bone: np.ndarray
-    vessel: np.ndarray
-    #: column -> (years, values); None in a frame made without its series (``SimulationRun.frame``)
-    series: dict[str, tuple[list[float], list[float | None]]] | None
-    #: the intima's plaque calcium today (mg), drawn as the band of the vessel picture
-    intima_mg: float = 0.0
 
 
 class SimulationRun:

@@ -618,8 +618,3 @@ def settings_from_query(search: str | None, uploads: Mapping[str, Scenario] | No
             continue
         problems.append(f"link: unknown setting '{_short(key)}' was ignored{did_you_mean(key, link_keys)}")
     return DashboardSettings(a=a, b=b, seed=seed, days_per_frame=days_per_frame, present=present), problems
-
-
-# the lecture demos live in calcium_dashboard.demos (which imports this module); named here too, where the
-# page and the tests have always found them
-from calcium_dashboard.demos import DEMOS, DEMOS_BY_KEY, Demo, current_demo, lecture_demo  # noqa: E402, F401
