@@ -163,7 +163,7 @@ def measured_gfr_stage_problem(scenario) -> str | None:
         where = "" if day == 0 else f"from the [[schedule]] entry of start_day = {day} on: "
         return (f"{where}patient.ckd_stage = {stage} does nothing beside kidney.residual_gfr_ml_per_min = "
                 f"{fmt_num(gfr)}: the measured GFR sets kidney function whatever the stage says (and the run's summary "
-                f"names the stage the GFR lies in); leave ckd_stage at 0{' in that entry' if day else ''}, or give "
+                f"names the stage the GFR lies in); {'set patient.ckd_stage = 0 in that entry' if day else 'leave ckd_stage at 0'}, or give "
                 "the stage without a measured GFR to run that stage's typical GFR")
     return None
 

@@ -22,11 +22,17 @@ def test_the_default_workers_start_only_as_many_processes_as_fit_in_memory(tmp_p
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     batch = tmp_path / "b.toml"
     batch.write_text('years = 0.01\n[sweep.parameters]\nmk7_ug_per_day = [0, 90, 180, 360]\n')
+    estimate = {"seconds": 30.0}  # runs long enough that the default would start a pool of one a CPU
+    monkeypatch.setattr("calcium_abm.batch.estimate.estimated_run_seconds",
+                        lambda scenario, summary=False: estimate["seconds"])
     out = tmp_path / "out"
     assert main(["batch", str(batch), "--out", str(out), "--quiet"]) == 0
     err = capsys.readouterr().err
-    assert "note: 1 worker process (of 4, one a CPU): more would not fit in the memory available now" in err
+    assert "note: 1 worker process, not the 4 the default would start (one a CPU): more would not fit" in err
     assert len(list((out / "runs").iterdir())) == 4
+    estimate["seconds"] = 0.001  # a batch the default runs serially anyway: no note, nothing capped
+    assert main(["batch", str(batch), "--out", str(tmp_path / "quick"), "--quiet"]) == 0
+    assert "note:" not in capsys.readouterr().err
 
 
 def test_validate_refuses_more_workers_than_fit_in_memory_before_it_runs_anything(tmp_path, monkeypatch, capsys):

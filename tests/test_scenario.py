@@ -1002,4 +1002,4 @@ def test_a_stage_beside_a_measured_gfr_is_refused_from_a_file_too(tmp_path):
     later = load_scenario("ckd_stage4").with_schedule([{"start_day": 10, "set": {"kidney.residual_gfr_ml_per_min": 20.0}}])
     assert "from the [[schedule]] entry of start_day = 10 on" in measured_gfr_stage_problem(later)
     assert measured_gfr_stage_problem(load_scenario("haemodialysis")) is None
-    assert [stage_of_gfr(g) for g in (3, 14.9, 15, 29.9, 30, 59.9, 60, 120)] == [5, 5, 4, 4, 3, 3, None, None]
+    assert [stage_of_gfr(g) for g in (3, 14.9, 15, 29.9, 30, 59.9, 60, 120)] == [5, 5, 5, 4, 3, 3, None, None]

@@ -1028,6 +1028,10 @@ def Dashboard():
     settings = solara.use_reactive(initial[0])
     notices = solara.use_reactive(tuple((None, text, i) for i, text in enumerate(link_notices(initial[1]))))
     notices_open = solara.use_reactive(False)  # presentation mode: the messages shown above the run
+
+    def dismiss_notices() -> None:  # the next message waits behind the button again (a second reading)
+        notices.set(())
+        notices_open.set(False)
     uploads = solara.use_reactive(())  # this tab's uploaded scenarios: ((name, Scenario), ...)
     playing = solara.use_reactive(False)
     reset_count = solara.use_reactive(0)
@@ -1114,11 +1118,10 @@ def Dashboard():
             for _, message, _ in notices.value:
                 solara.Error(message, classes=["ca-notice", "notice"])
             with solara.Row(gap="8px"):
-                if s.present:
+                if s.present and runs and not build_error:  # else no button to bring them back: they stay
                     solara.Button("Hide messages", text=True, on_click=lambda: notices_open.set(False),
                                   classes=["hide-notices-button"])
-                solara.Button("Dismiss messages", text=True, on_click=lambda: notices.set(()),
-                              classes=["dismiss-button"])
+                solara.Button("Dismiss messages", text=True, on_click=dismiss_notices, classes=["dismiss-button"])
         if build_error:
             solara.Error(build_error, classes=["ca-notice", "build-error"])
             return

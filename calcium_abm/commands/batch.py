@@ -95,14 +95,14 @@ def run_from_args(args: argparse.Namespace):
     check_memory(base, str(args.file))
     if workers is not None and scheduler is None:  # the processes that start: at most one a run
         check_worker_memory(min(workers, spec.run_count()), base, str(args.file))
-    elif scheduler is None:  # the default starts up to one process a CPU: as many as fit in memory
-        most = min(os.cpu_count() or 1, spec.run_count())
-        workers = workers_that_fit(most, base) if most > 1 else None
-        if workers is not None and workers < most:
-            print(f"note: {workers} worker process{'es' if workers > 1 else ''} (of {most}, one a CPU): "
-                  "more would not fit in the memory available now; --workers N chooses", file=sys.stderr)
-        else:
-            workers = None
+    elif scheduler is None:  # the default (one process a CPU where a pool pays, else 1), capped by the memory
+        from calcium_abm.batch.estimate import default_workers, estimated_run_seconds
+
+        chosen = default_workers(spec.run_count(), estimated_run_seconds(base, summary=spec.output == "summary"))
+        if chosen > 1 and (fits := workers_that_fit(chosen, base)) < chosen:
+            workers = fits
+            print(f"note: {fits} worker process{'es' if fits > 1 else ''}, not the {chosen} the default would start "
+                  "(one a CPU): more would not fit in the memory available now; --workers N chooses", file=sys.stderr)
     try:
         with stop_on_sigterm():
             table = run_batch(spec, args.out, origin=str(args.file), workers=workers, scheduler=scheduler,

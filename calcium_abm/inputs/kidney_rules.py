@@ -32,10 +32,13 @@ def healthy_kidneys(state: Any, reference_gfr_ml_per_min: float) -> bool:
 
 
 def stage_of_gfr(gfr_ml_per_min: float) -> int | None:
-    """The CKD stage a measured GFR alone defines (KDIGO categories G3-G5: 30-59, 15-29, below 15 mL/min), or None
-    above 60 mL/min, where a stage needs markers of kidney damage the model does not have: the stage a summary names
+    """The CKD stage a measured GFR alone defines (KDIGO categories G3-G5: 30-59, 15-29, below 15 mL/min, with 15
+    itself stage 5 as in :data:`GFR_RANGE_BY_CKD_STAGE`, where dialysis is allowed: :func:`kidney_conflicts`), or None
+    from 60 mL/min, where a stage needs markers of kidney damage the model does not have: the stage a summary names
     beside a measured GFR (no stage is set with one, :func:`calcium_abm.inert_settings.measured_gfr_stage_problem`)."""
-    return next((stage for stage in (5, 4, 3) if gfr_ml_per_min < GFR_RANGE_BY_CKD_STAGE[stage][1]), None)
+    if gfr_ml_per_min <= GFR_RANGE_BY_CKD_STAGE[5][1]:
+        return 5
+    return next((stage for stage in (4, 3) if gfr_ml_per_min < GFR_RANGE_BY_CKD_STAGE[stage][1]), None)
 
 
 def kidney_conflicts(ckd_stage: int, kidney: Any, dialysis: Any) -> list[str]:

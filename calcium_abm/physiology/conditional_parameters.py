@@ -265,12 +265,13 @@ _INHIBITORS_LOST = (f"there is no dialysis and {_GFR_WORDS} lies below parameter
                     "ESRD share (esrd_calcification_inhibition_fraction) whatever the GFR",
                     lambda state: not _dialysis(state) and _gfr_ml_per_min(state) < _reference_gfr(state))
 _KIDNEYS_OFF_REFERENCE = (
-    f"the GFR is not the kidney laws' reference on some day: there is dialysis, or {_GFR_WORDS} differs from "
-    "parameters.reference_gfr_ml_per_min (100 unless set); a person's GFR moves with age, a rodent preset's stays "
-    "at the reference without a CKD stage, a measured GFR or dialysis, where these laws (each a power or share of "
-    "GFR / reference) give exactly their reference value",
-    lambda state: _dialysis(state) or _gfr_ml_per_min(state) != _reference_gfr(state)
-    or _gfr_ml_per_min(state, lowest=False) != _reference_gfr(state))
+    "the GFR is not the kidney laws' reference on some day: always for a person (the life course that builds the "
+    "skeleton before day 0 passes through the GFRs of age, whatever the run's measured GFR), and for a rodent preset "
+    f"only with dialysis or where {_GFR_WORDS} differs from parameters.reference_gfr_ml_per_min (100 unless set): "
+    "without a CKD stage, a measured GFR or dialysis its kidneys stay at the reference, where these laws (each a "
+    "power or share of GFR / reference) give exactly their reference value",
+    lambda state: state.patient.species == "human" or _dialysis(state)
+    or _gfr_ml_per_min(state) != _reference_gfr(state) or _gfr_ml_per_min(state, lowest=False) != _reference_gfr(state))
 _INHIBITORS_SHARE = (f"there is dialysis, or {_GFR_WORDS} lies below parameters.reference_gfr_ml_per_min (100 unless "
                      "set): the serum loses calcification inhibitors towards this ESRD share only there",
                      lambda state: _dialysis(state) or _gfr_ml_per_min(state) < _reference_gfr(state))

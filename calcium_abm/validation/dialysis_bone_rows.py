@@ -62,7 +62,7 @@ _PREDIALYSIS_KNOWN_FAILURE = (
     "14:417 [S] associate it with skeletal resistance on haemodialysis); a law of retained solute needs a "
     "dialysis clearance the model does not have")
 
-#: a kidney transplant on study day 1: a working graft (eGFR 60, CKD stage 2 by its GFR), no dialysis and no binder
+#: a kidney transplant on study day 1: a working graft (eGFR 60), no dialysis and no binder
 TRANSPLANT = {"kidney.residual_gfr_ml_per_min": 60.0, "dialysis.sessions_per_week": 0,
               "drugs.sevelamer_g_per_day": 0.0}
 _YEAR_2_END = (2 * YEAR - 91, 2 * YEAR)  # the last 3 months before the biopsy at 2 years

@@ -226,5 +226,9 @@ def test_a_known_limits_message_leaves_the_paradox_chart_on_a_small_projector(ch
             page.locator(".hide-notices-button").click()
             button.wait_for()
             assert page.locator(".ca-notice").count() == 0
+            button.click()  # shown again, then dismissed: no messages and no button (and the panel closed)
+            page.locator(".dismiss-button").click()
+            page.locator(".ca-notice").first.wait_for(state="detached")
+            assert page.locator(".show-notices-button").count() == 0 and page.locator(".dismiss-button").count() == 0
         finally:
             ctx.close()
