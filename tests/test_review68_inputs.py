@@ -60,3 +60,18 @@ def test_a_run_on_a_small_bone_grid_says_its_blood_and_bone_swing_with_the_seed(
     assert "small bone grid" in printed and "16 x 16: its few osteoclasts" in printed and "32 x 32 or more" in printed
     assert main(["run", "ckd_stage4", "--years", "0.02", "--out", str(tmp_path / "default.csv")]) == 0
     assert "small bone grid" not in capsys.readouterr().out
+
+
+
+def test_validate_without_workers_takes_as_many_as_fit(monkeypatch, capsys):
+    """A second reading: without --workers, validate's default of 2 was refused as "--workers 2" on a machine with
+    room for one; it runs on the one."""
+    from calcium_abm.cli import main
+    from calcium_abm.inputs import memory
+
+    healthy = __import__("calcium_abm").load_scenario("healthy_adult")
+    each = memory.WORKER_PROCESS_BYTES_ESTIMATE + memory.memory_estimate_bytes(healthy)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda per_process=True: int(1.5 * each / memory.MEMORY_FRACTION))
+    assert main(["validate", "--rows", "W4", "--seeds", "1", "--no-report"]) == 0
+    captured = capsys.readouterr()
+    assert "not allowed" not in captured.err and "1 worker)" in captured.out + captured.err

@@ -228,9 +228,11 @@ def main(args: argparse.Namespace) -> int:
     workers = integer_option(args.workers, "--workers", 1, MAX_WORKERS, 2)
     refuse_workers_with_scheduler(args.workers, args.scheduler)
     if args.scheduler is None and workers > 1:  # each worker process runs the rows' people (default grids)
-        from calcium_abm.inputs.memory import check_worker_memory
+        from calcium_abm.inputs.memory import check_worker_memory, workers_that_fit
         from calcium_abm.scenario import load_scenario
 
+        if args.workers is None:  # the default 2: as many as fit (a refusal named an option not given)
+            workers = workers_that_fit(workers, load_scenario("healthy_adult"))
         check_worker_memory(workers, load_scenario("healthy_adult"), "validate")
     if args.docs:
         docs = _docs_dir()
