@@ -231,9 +231,10 @@ def main(args: argparse.Namespace) -> int:
         from calcium_abm.inputs.memory import check_worker_memory, workers_that_fit
         from calcium_abm.scenario import load_scenario
 
+        person = load_scenario("healthy_adult")
         if args.workers is None:  # the default 2: as many as fit (a refusal named an option not given)
-            workers = workers_that_fit(workers, load_scenario("healthy_adult"))
-        check_worker_memory(workers, load_scenario("healthy_adult"), "validate")
+            workers = workers_that_fit(workers, person)
+        check_worker_memory(workers, person, "validate")
     if args.docs:
         docs = _docs_dir()
         markdown_path, image_dir = docs / "validation.md", docs / "validation"

@@ -104,15 +104,21 @@ def check_memory(scenario, origin: str | None = None) -> None:
     )
 
 
+def _worker_room(scenario) -> tuple[int, int, int] | None:
+    """(available bytes, bytes each worker process running ``scenario`` needs, the limit: :data:`MEMORY_FRACTION` of
+    what is available) for batch workers, or None when the memory is unknown."""
+    available = available_memory_bytes(per_process=False)  # each worker has its own ulimit -v
+    if available is None:
+        return None
+    return available, WORKER_PROCESS_BYTES_ESTIMATE + memory_estimate_bytes(scenario), int(available * MEMORY_FRACTION)
+
+
 def workers_that_fit(workers: int, scenario) -> int:
     """The most batch processes, at most ``workers`` and at least 1, that fit in the memory available now, each
     running ``scenario``: :data:`WORKER_PROCESS_BYTES_ESTIMATE` plus :func:`memory_estimate_bytes` each, against
     :data:`MEMORY_FRACTION` of what the processes may take together. ``workers`` when the memory is unknown."""
-    available = available_memory_bytes(per_process=False)  # each worker has its own ulimit -v
-    if available is None or workers <= 1:
-        return max(1, workers)
-    each = WORKER_PROCESS_BYTES_ESTIMATE + memory_estimate_bytes(scenario)
-    return int(max(1, min(workers, int(available * MEMORY_FRACTION) // each)))
+    room = _worker_room(scenario) if workers > 1 else None
+    return max(1, workers) if room is None else int(max(1, min(workers, room[2] // room[1])))
 
 
 def check_worker_memory(workers: int, scenario, origin: str | None = None) -> None:
@@ -120,14 +126,13 @@ def check_worker_memory(workers: int, scenario, origin: str | None = None) -> No
     running ``scenario`` (the batch's base
     run), would not fit in the memory available now (:func:`workers_that_fit` is fewer; ``--workers 512`` was
     accepted on a 24 GB machine, where it needs ~100 GB). ``origin`` prefixes the message."""
-    fits = workers_that_fit(workers, scenario)
-    if fits >= workers:
+    room = _worker_room(scenario) if workers > 1 else None
+    if room is None or workers * room[1] <= room[2]:
         return
-    available = available_memory_bytes(per_process=False)
-    each = WORKER_PROCESS_BYTES_ESTIMATE + memory_estimate_bytes(scenario)
-    limit = int(available * MEMORY_FRACTION)
+    available, each, limit = room
     where = f"{origin}: " if origin else ""
     raise ScenarioError(
         f"{where}--workers {workers} is not allowed here: {workers} worker processes need about "
         f"{fmt_bytes(workers * each)} (~{fmt_bytes(each)} each), but the limit is {fmt_bytes(limit)} "
-        f"({int(MEMORY_FRACTION * 100)}% of the {fmt_bytes(available)} available); use --workers {fits} or fewer")
+        f"({int(MEMORY_FRACTION * 100)}% of the {fmt_bytes(available)} available); use --workers "
+        f"{max(1, limit // each)} or fewer")

@@ -107,9 +107,8 @@ def _prothrombin_complex_reaches_floor(state) -> bool:
 
     p = vitamin_k.vitamin_k_parameters(_liver_parameters(state), state.patient.vitamin_k_disposition)
     intake = vitamin_k.dietary_intake_ug_per_day(state.diet)
-    amounts, warfarin = vitamin_k.steady_plasma_amounts(intake, 0.0, p)
-    plasma = vitamin_k.advance_plasma(amounts, warfarin, intake, 0.0, p)[2]
-    relative = carboxylation.hepatic_kh2_relative(vitamin_k.tissue_supply_nmol_per_l(plasma, 1.0, 1.0), 1.0, p)
+    supply = vitamin_k.steady_tissue_supply_nmol_per_l(intake, 0.0, 1.0, 1.0, p)  # the liver takes every form
+    relative = carboxylation.hepatic_kh2_relative(supply, 1.0, p)
     unfloored = coagulation.weighted_factor_activity(coagulation.hepatic_factor_carboxylation(relative, p),
                                                      p._replace(minimum_prothrombin_complex_activity=1e-300))
     return unfloored < p.minimum_prothrombin_complex_activity

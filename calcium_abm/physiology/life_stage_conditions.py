@@ -7,6 +7,8 @@ both ways.
 
 from __future__ import annotations
 
+import math
+
 from calcium_abm.physiology.condition_reads import (female as _female, hormone_therapy_taken as _hormone_therapy,
                                                     lower_of_set_and_default as _lower,
                                                     module_parameters as _module_parameters, parameter as _parameter)
@@ -138,11 +140,10 @@ def _absorption_reaches_floor(state) -> bool:
     if state.patient.species != "human":
         return False
     p = module_parameters(ageing, state)
+    floor, p.absorption_minimum_relative = p.absorption_minimum_relative, -math.inf  # the law without its floor
     oldest = state.patient.age_years + state.simulation.years
-    unfloored = [1.0 - (p.absorption_fraction_decline_per_year * max(age - p.absorption_decline_onset_age_years, 0.0)
-                        + p.absorption_fraction_menopause_drop * post) / p.reference_fractional_absorption
-                 for age, post in ((oldest, _passes_final_period(state)), (p.calibration_reference_age_years, False))]
-    return min(unfloored) < p.absorption_minimum_relative
+    return min(float(ageing.calcium_absorption_by_age(age, post, p)) for age, post in (
+        (oldest, _passes_final_period(state)), (p.calibration_reference_age_years, False))) < floor
 
 
 _ABSORPTION_FLOOR = ("a person's (not a rodent preset's) gut calcium absorption by age would fall below this floor by "
