@@ -116,3 +116,36 @@ def test_a_link_with_an_unknown_scenario_says_what_runs_instead():
     assert problems[-1].endswith(f"; B runs {ds.DEFAULT_SCENARIO} instead")
     _, problems = ds.settings_from_query("scenario=nonexistent")
     assert problems[-1].endswith(f"; A runs {ds.DEFAULT_SCENARIO} instead")
+
+
+def test_a_demo_whose_figures_fail_says_so_in_its_caption(monkeypatch):
+    """A demo whose figures raise left the caption blank; it now names the demo and the error in one line."""
+    import ipyvuetify as v
+    import solara
+
+    from calcium_dashboard import demos
+    from calcium_dashboard import page as dp
+
+    def broken(a, b, seed=None):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(demos, "demo_outcome", broken)
+    monkeypatch.setattr(demos, "_COMPUTED", set())
+    monkeypatch.setenv(dp.DEFAULT_QUERY_ENV, "")
+    sys.modules.pop("app", None)
+    import app  # noqa: PLC0415 - app/app.py
+
+    rc = solara.render(solara.AppLayout(children=[app.page()]), handle_error=False)[1]
+    try:
+        ckd5 = dm.DEMOS_BY_KEY["ckd5"]
+        rc.find(v.Btn, children=[ckd5.title]).widget.click()
+        want = (f"{ckd5.title}: its figures for these settings could not be computed (ZeroDivisionError: float "
+                "division by zero); the runs on the charts are not affected.")
+        for _ in range(3000):
+            texts = [str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets]
+            if texts and texts != [f"{ckd5.title}: computing the figures for these settings (a few seconds)…"]:
+                break
+            __import__("time").sleep(0.1)
+        assert texts == [want]
+    finally:
+        rc.close()

@@ -15,6 +15,8 @@ import pytest
 
 from calcium_abm import CalciumParadoxModel, ScenarioError, load_scenario, simulate
 from calcium_abm.simulation import prepare_scenario
+from calcium_abm.batch import BatchError
+from calcium_abm.batch.spec import load_batch, validate_batch
 
 SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16}
 PLAIN = {"ckd_stage": 3, "sex": "female", "postmenopausal": True, "mk7_ug_per_day": 90.0, "simulation.seed": 7,
@@ -57,10 +59,19 @@ def test_overrides_that_are_not_a_mapping_get_one_message(overrides):
             call()
 
 
-def test_an_override_nested_too_deeply_gets_one_message():
+def test_an_override_nested_too_deeply_gets_one_message_naming_it():
     deep = functools.reduce(lambda inner, _: [inner], range(5000), 1)
-    with pytest.raises(ScenarioError, match="nested too deeply"):
+    with pytest.raises(ScenarioError, match=r"^overrides: 'mk7_ug_per_day\.#1\.#1\.#1\.…' is nested 17 levels deep "
+                                            r"or more: at most 16 levels of tables and lists are allowed$"):
         load_scenario("healthy_adult", overrides={"mk7_ug_per_day": deep})
+
+
+def test_a_scenario_or_batch_mapping_nested_too_deeply_names_the_field():
+    deep = functools.reduce(lambda inner, _: {"a": inner}, range(5000), 1)
+    with pytest.raises(ScenarioError, match=r"^scenario: 'diet\.k1_ug_per_day\.a\.a\.…' is nested 17 levels deep"):
+        simulate({"diet": {"k1_ug_per_day": deep}}, years=0.01)
+    with pytest.raises(BatchError, match=r"^batch file: 'scenario\.diet\.k1_ug_per_day\.a\.…' is nested 17 levels"):
+        validate_batch({"scenario": {"diet": {"k1_ug_per_day": deep}}})
 
 
 @pytest.mark.parametrize("key", ["simulation.years", "years"])
@@ -97,3 +108,12 @@ def test_an_integer_too_large_to_print_or_to_be_a_float_is_told_the_range(kwargs
     with pytest.raises(ScenarioError) as refused:
         simulate("healthy_adult", **kwargs)
     assert message in str(refused.value) and "must be a number" not in str(refused.value)
+
+
+def test_a_batch_file_without_a_name_is_named_after_the_file(tmp_path):
+    text = "[sweep]\n[sweep.parameters]\nmk7_ug_per_day = [0, 180]\n"
+    (tmp_path / "my_trial.toml").write_text(text)
+    (tmp_path / "named.toml").write_text('name = "doses"\n' + text)
+    (tmp_path / "=sum.toml").write_text(text)  # a formula's lead: not a name, so the default
+    assert [load_batch(tmp_path / f).name for f in ("my_trial.toml", "named.toml", "=sum.toml")] == ["my_trial", "doses", "batch"]
+    assert validate_batch({"sweep": {"parameters": {"mk7_ug_per_day": [0, 180]}}}).name == "batch"

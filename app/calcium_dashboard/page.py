@@ -240,6 +240,14 @@ def one_line(exc: BaseException) -> str:
     return f"something went wrong ({type(exc).__name__}{': ' + text if text else ''}); the page keeps running"
 
 
+def demo_failed_text(title: str, error: BaseException | None) -> str:
+    """The caption when a demo's figures could not be computed: the demo's name and why, in one line, no
+    traceback (the caption was left blank)."""
+    text = str(error).strip().splitlines()[0][:200] if error is not None and str(error).strip() else ""
+    why = text if isinstance(error, ScenarioError) else ": ".join(filter(None, [type(error).__name__, text]))
+    return f"{title}: its figures for these settings could not be computed ({why}); the runs on the charts are not affected"
+
+
 # -------------------------------------------------------------------------- controls
 @solara.component
 def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
@@ -597,7 +605,7 @@ def Caption(s: DashboardSettings, uploads: dict):
         outcome = demo.outcome(s) if ready else (  # the model's figures for the words, for the settings on screen
             pending.value if pending.state == solara.ResultState.FINISHED else None)
         texts = ([demo.day_zero_text(outcome), demo.note_text(outcome, s)] if outcome is not None  # day 0 first
-                 else [] if pending.state == solara.ResultState.ERROR
+                 else [demo_failed_text(demo.title, pending.error)] if pending.state == solara.ResultState.ERROR
                  else [f"{demo.title}: computing the figures for these settings (a few seconds)…"])
     elif s.present and s.b is None:
         texts = [scenario_caption(s.a, uploads)]

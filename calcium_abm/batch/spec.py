@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +29,7 @@ from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEn
     published_problems, screening_limit_problems, shadowed_arm_entries, swept_range_problems, analysis_outcomes,
     analysis_problems, unread_method_keys, whole_number_problems)
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error, shorten
-from calcium_abm.inputs.python_values import plain_values
+from calcium_abm.inputs.python_values import plain_values, too_deep_message
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem
 from calcium_abm.inputs.toml_reader import parse_toml, read_limited
 
@@ -480,7 +481,7 @@ def validate_batch(data: Mapping[str, Any], origin: str = "batch file", base_dir
     except ValidationError as exc:
         raise BatchError(join_problems(batch_error_lines(exc.errors(), BatchSpec, data), origin)) from None
     except RecursionError:
-        raise BatchError(f"{origin}: a value is nested too deeply") from None
+        raise BatchError(too_deep_message(origin, data)) from None
 
 
 def parse_batch_toml(data: bytes | str, origin: str = "batch file", base_dir: str | Path = ".") -> BatchSpec:
@@ -489,7 +490,10 @@ def parse_batch_toml(data: bytes | str, origin: str = "batch file", base_dir: st
 
 
 def load_batch(source: str | os.PathLike | Mapping[str, Any] | BatchSpec) -> BatchSpec:
-    """A validated batch from a :class:`BatchSpec`, a mapping or a ``.toml`` path."""
+    """A validated batch from a :class:`BatchSpec`, a mapping or a ``.toml`` path.
+
+    A file without ``name`` is named after the file (``trial.toml`` -> ``trial``) where its stem is a
+    valid name; a mapping without one is named ``batch``."""
     if isinstance(source, BatchSpec):
         return source
     if isinstance(source, Mapping):
@@ -497,4 +501,13 @@ def load_batch(source: str | os.PathLike | Mapping[str, Any] | BatchSpec) -> Bat
     if not isinstance(source, (str, os.PathLike)):  # pathlib's TypeError named no argument
         raise BatchError(f"cannot load a batch from {type(source).__name__}: give a .toml path, mapping or BatchSpec")
     data = read_limited(path := Path(source), MAX_BATCH_BYTES, BatchError, "batch file")
-    return parse_batch_toml(data, str(path), base_dir=path.parent)
+    table = parse_toml(data, str(path), MAX_BATCH_BYTES, BatchError, "batch file")
+    if isinstance(table, Mapping) and "name" not in table and _plain_name(path.stem):  # named after its file
+        table = {"name": path.stem, **table}
+    return validate_batch(table, str(path), base_dir=path.parent)
+
+
+def _plain_name(text: str) -> bool:
+    """Whether a file's stem may name an unnamed batch: letters, digits, ``_ - .`` and spaces, starting
+    with a letter or digit (so never a spreadsheet formula), at most 200 characters."""
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_. -]{0,199}", text) is not None

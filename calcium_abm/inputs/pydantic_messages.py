@@ -24,7 +24,7 @@ from calcium_abm.inputs.keys import parameter_registry
 from calcium_abm.inputs.messages import (RULE, accepted_keys, did_you_mean, fmt_value, join_problems, key_not_a_string,
                                          range_text, shorten, unit_suffix)
 from calcium_abm.inputs.intake_names import intake_hint, unknown_intake_word
-from calcium_abm.inputs.python_values import plain_values
+from calcium_abm.inputs.python_values import plain_values, too_deep_message
 from calcium_abm.inputs.sections import SUBSTANCE_SECTIONS, file_kind_problem, other_section_hint
 
 __all__ = ["checked_scenario", "scenario_error_line"]
@@ -153,4 +153,4 @@ def checked_scenario(validate: Callable[[Any], T], data: Any, root: type[BaseMod
                                             and _is_entry_key(e["loc"], "set"))]
         raise ScenarioError(join_problems([scenario_error_line(e, root) for e in errors], origin)) from None
     except RecursionError:
-        raise ScenarioError(f"{origin or 'scenario'}: a value is nested too deeply") from None
+        raise ScenarioError(too_deep_message(origin or "scenario", data)) from None

@@ -17,6 +17,7 @@ from typing import Any
 
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.messages import fmt_value
+from calcium_abm.inputs.toml_reader import nesting_problem
 
 __all__ = ["plain_overrides", "plain_values"]
 
@@ -53,4 +54,11 @@ def plain_overrides(overrides: Any) -> dict[Any, Any]:
     try:
         return {key: plain_values(value) for key, value in overrides.items()}
     except RecursionError:
-        raise ScenarioError("overrides: a value is nested too deeply") from None
+        raise ScenarioError(too_deep_message("overrides", overrides)) from None
+
+
+def too_deep_message(origin: str, data: Any) -> str:
+    """``"<origin>: 'diet.k1_ug_per_day.a.…' is nested 201 levels deep or more: at most N levels …"``:
+    the message for ``data`` that recursion could not walk, naming the first value nested too deeply
+    (:func:`.toml_reader.nesting_problem`, which walks without recursion)."""
+    return f"{origin}: {nesting_problem(data) or 'a value is nested too deeply'}"
