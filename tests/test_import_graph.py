@@ -172,7 +172,7 @@ def test_the_dashboard_has_no_import_cycle():
         pytest.fail("import cycles in calcium_dashboard:\n" + _all_cycles_text(graph))
 
 
-BATCH_LAYERS = ["fixed", "draws", "spec", "streams", "sensitivity", "conduct", "arms", "inert", "expand", "columns",
+BATCH_LAYERS = ["fixed", "draws", "analysis_table", "spec", "streams", "sensitivity", "conduct", "arms", "inert", "expand", "columns",
                 "run_notes", "store", "progress", "estimate", "runner", "statistics", "plots",
                 "analysis", "power"]
 
