@@ -15,7 +15,7 @@ import numpy as np
 from calcium_abm.errors import ScenarioError
 from calcium_abm.inputs.kidney_rules import kidney_state_changed
 from calcium_abm.physiology import (ageing, calcification, calcium, calcium_balance, hormone_therapy, kidney,
-                                   life_course, minerals, person_traits, remodeling, skeleton, vitamin_k)
+                                   life_course, minerals, parathyroid, person_traits, remodeling, skeleton, vitamin_k)
 from calcium_abm.scenario import Scenario, load_scenario
 
 #: days between updates of the person's age-dependent rates (they change over years; the estrogen-loss effect is daily)
@@ -181,7 +181,7 @@ def calcium_balance_pth_factor(k, calcium_intake_mg_per_day: float, p, dt: float
     (:func:`.calcium_balance.start_balanced_state`: none, or below the reference range), as the blood
     then starts at the reference ionised calcium."""
     state = calcium_balance.start_balanced_state(p, k, calcium_intake_mg_per_day, dt)
-    at_reference = minerals.steady_pth_relative(k, p) * kidney.reference_pth_pmol_l(p)
+    at_reference = minerals.steady_pth_relative(k, p) * parathyroid.reference_pth_pmol_l(p)
     return 1.0 if state is None or at_reference <= 0.0 else state.systemic.pth_pmol_l / at_reference
 
 

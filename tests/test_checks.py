@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pytest
 
 from calcium_abm.checks import checked_float, per_set_or_fresh
-from calcium_abm.physiology import coagulation, kidney, parameter_set
+from calcium_abm.physiology import coagulation, kidney, parameter_set, parathyroid
 
 
 class Values(NamedTuple):
@@ -54,10 +54,13 @@ def test_per_set_or_fresh_builds_once_per_parameter_set_and_afresh_for_a_namespa
 def test_cached_kidney_references_equal_a_fresh_computation_and_follow_the_parameters():
     p = parameter_set()
     fresh = kidney.default_parameters()  # a namespace: computed afresh
-    assert kidney.reference_pth_pmol_l(p) == kidney.reference_pth_pmol_l(fresh)
+    assert parathyroid.reference_pth_pmol_l(p) == parathyroid.reference_pth_pmol_l(fresh)
     assert kidney.reference_fractional_excretion(p) == kidney.reference_fractional_excretion(fresh)
-    shifted = p._replace(parathyroid_max_pmol_l=2.0 * p.parathyroid_max_pmol_l)
-    assert kidney.reference_pth_pmol_l(shifted) > kidney.reference_pth_pmol_l(p)
+    shifted = p._replace(reference_ionized_calcium_mmol_l=0.95 * p.reference_ionized_calcium_mmol_l)
+    assert parathyroid.reference_pth_pmol_l(shifted) > parathyroid.reference_pth_pmol_l(p)
+    # the person's own gland is not the reference: the normal gland's PTH is (parathyroid.normal_gland)
+    sick = p._replace(parathyroid_max_pmol_l=2.0 * p.parathyroid_max_pmol_l, parathyroid_setpoint_ionized_mmol_l=1.32)
+    assert parathyroid.reference_pth_pmol_l(sick) == parathyroid.reference_pth_pmol_l(p)
 
 
 def test_the_unchecked_factor_laws_are_the_checked_ones_without_the_check():

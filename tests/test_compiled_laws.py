@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from calcium_abm.physiology import compiled_laws, dialysis, kidney, minerals, parameter_set
+from calcium_abm.physiology import compiled_laws, dialysis, kidney, minerals, parameter_set, parathyroid
 
 
 def _bits(values) -> np.ndarray:
@@ -83,7 +83,7 @@ def test_the_record_holds_the_parameters_the_laws_read_and_follows_the_set():
     q = p._replace(ecf_volume_l=13.0)
     fields = compiled_laws.law_parameters(p)  # filled for p
     record = compiled_laws._RECORD.record[0]
-    assert record["ecf_volume_l"] == p.ecf_volume_l and record["reference_pth_pmol_l__"] == kidney.reference_pth_pmol_l(p)
+    assert record["ecf_volume_l"] == p.ecf_volume_l and record["reference_pth_pmol_l__"] == parathyroid.reference_pth_pmol_l(p)
     assert compiled_laws.law_parameters(q) is fields and compiled_laws._RECORD.record[0]["ecf_volume_l"] == 13.0
     assert {"parathyroid_hill", "fgf23_max_relative", "skeletal_calcitriol_half_life_days"} <= set(
         compiled_laws._RECORD.fields)

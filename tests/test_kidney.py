@@ -12,7 +12,7 @@ import pytest
 
 from types import SimpleNamespace
 
-from calcium_abm.physiology import dialysis as d, kidney as k
+from calcium_abm.physiology import dialysis as d, kidney as k, parathyroid
 from calcium_abm.errors import UserInputError
 from calcium_abm.physiology.mineral_steady_state import mineral_steady_state, phosphate_handling_conflicts
 
@@ -214,21 +214,21 @@ def test_k4_pth_rise_compares_with_openbonemin():
 
 def test_pth_gland_follows_calcium_phosphate_and_calcitriol():
     args = dict(serum_phosphate_mmol_l=1.1, calcitriol_relative_=1.0, gfr=100.0, p=P)
-    assert k.pth_secretion_pmol_l(1.05, **args) > k.pth_secretion_pmol_l(1.175, **args) \
-        > k.pth_secretion_pmol_l(1.30, **args)
-    assert k.pth_secretion_pmol_l(1.175, 2.0, 1.0, 100.0, P) > k.pth_secretion_pmol_l(1.175, 1.1, 1.0, 100.0, P)
-    assert k.pth_secretion_pmol_l(1.175, 1.1, 0.3, 100.0, P) > k.pth_secretion_pmol_l(1.175, 1.1, 1.0, 100.0, P)
-    assert k.parathyroid_capacity_target(1.0, P) == pytest.approx(1.0)
-    assert P.parathyroid_capacity_min < k.parathyroid_capacity_target(5.0, P) < 1.0 \
-        < k.parathyroid_capacity_target(0.0, P) == pytest.approx(P.parathyroid_capacity_max)
+    assert parathyroid.pth_secretion_pmol_l(1.05, **args) > parathyroid.pth_secretion_pmol_l(1.175, **args) \
+        > parathyroid.pth_secretion_pmol_l(1.30, **args)
+    assert parathyroid.pth_secretion_pmol_l(1.175, 2.0, 1.0, 100.0, P) > parathyroid.pth_secretion_pmol_l(1.175, 1.1, 1.0, 100.0, P)
+    assert parathyroid.pth_secretion_pmol_l(1.175, 1.1, 0.3, 100.0, P) > parathyroid.pth_secretion_pmol_l(1.175, 1.1, 1.0, 100.0, P)
+    assert parathyroid.parathyroid_capacity_target(1.0, P) == pytest.approx(1.0)
+    assert P.parathyroid_capacity_min < parathyroid.parathyroid_capacity_target(5.0, P) < 1.0 \
+        < parathyroid.parathyroid_capacity_target(0.0, P) == pytest.approx(P.parathyroid_capacity_max)
 
 
 def test_gland_hyperplasia_is_slow_and_exact():
-    one = k.advance_parathyroid_capacity(1.0, 3.0, P, 180.0)
+    one = parathyroid.advance_parathyroid_capacity(1.0, 3.0, P, 180.0)
     assert one == pytest.approx(2.0)    # half-way after one half-life (180 days)
-    two = k.advance_parathyroid_capacity(k.advance_parathyroid_capacity(1.0, 3.0, P, 90.0), 3.0, P, 90.0)
+    two = parathyroid.advance_parathyroid_capacity(parathyroid.advance_parathyroid_capacity(1.0, 3.0, P, 90.0), 3.0, P, 90.0)
     assert two == pytest.approx(one)
-    assert k.advance_parathyroid_capacity(1.0, 3.0, P, 1.0) < 1.01
+    assert parathyroid.advance_parathyroid_capacity(1.0, 3.0, P, 1.0) < 1.01
 
 
 def test_calcitriol_falls_with_fgf23_and_high_phosphate():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from calcium_abm import simulate
-from calcium_abm.physiology import calcium, kidney, minerals, parameter_set
+from calcium_abm.physiology import calcium, kidney, minerals, parameter_set, parathyroid
 from calcium_abm.scenario import Scenario
 
 P = parameter_set(Scenario().parameters)
@@ -17,8 +17,8 @@ GRID = {f"{tissue}_grid_{side}": 32 for tissue in ("bone", "vessel") for side in
 
 def test_gland_capacity_grows_with_the_phosphate_load_per_nephron():
     for c in (1.0, 0.3):
-        assert kidney.parathyroid_capacity_target(c, P, 10.0) > kidney.parathyroid_capacity_target(c, P, 1.0)
-    assert kidney.parathyroid_capacity_target(1.0, P, 1.0) == pytest.approx(1.0)
+        assert parathyroid.parathyroid_capacity_target(c, P, 10.0) > parathyroid.parathyroid_capacity_target(c, P, 1.0)
+    assert parathyroid.parathyroid_capacity_target(1.0, P, 1.0) == pytest.approx(1.0)
     # the load FGF23 and the gland sense: 4x the phosphate per nephron at a quarter of the GFR
     assert kidney.phosphate_load_per_nephron_relative(25.0, kidney.reference_phosphate_load_mg(P), P) \
         == pytest.approx(4.0)

@@ -17,7 +17,7 @@ import calcium_abm
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm.parameters import kernel_record
 from calcium_abm.physiology import (calcification, calcium, carboxylation, kidney, ledger, minerals, parameter_set,
-                                   remodeling, wall_laws, wall_readouts)
+                                   parathyroid, remodeling, wall_laws, wall_readouts)
 from calcium_abm.physiology.calcification import VesselWall
 from calcium_abm.scenario import Scenario, load_scenario
 
@@ -273,7 +273,7 @@ def test_pth_sigmoid_is_one_law_for_the_day_and_the_reference():
     for ca, scale in ((2.35, 1.0), (2.0, 1.7), (2.6, 3.2)):
         ion = ca * P.ionized_calcium_fraction
         assert calcium.pth_from_serum.py_func(ca, scale, k) == pytest.approx(
-            scale * kidney.parathyroid_calcium_sigmoid_pmol_l(ion, P), rel=1e-14)
+            scale * parathyroid.parathyroid_calcium_sigmoid_pmol_l(ion, P), rel=1e-14)
         assert calcium.pth_from_serum(ca, scale, k) == pytest.approx(calcium.pth_from_serum.py_func(ca, scale, k),
                                                                      rel=1e-14)
     # at the reference serum calcium, phosphate and healthy gland the day's PTH is the reference PTH

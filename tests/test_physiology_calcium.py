@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from calcium_abm.physiology import kidney, minerals, parameter_set
+from calcium_abm.physiology import kidney, minerals, parameter_set, parathyroid
 from calcium_abm.physiology import calcium
 from calcium_abm.physiology.calcium import (
     GFR_ML_PER_MIN_BY_CKD_STAGE,
@@ -38,8 +38,8 @@ REFERENCE = systemic_state(reference_blood_calcium_mg(P), 1200.0, 0, P)
 
 
 def pth_pmol_l(serum_calcium: float, serum_phosphate: float, p) -> float:
-    """PTH of a healthy gland at a serum calcium and phosphate (kidney.pth_secretion_pmol_l)."""
-    return kidney.pth_secretion_pmol_l(serum_calcium * p.ionized_calcium_fraction, serum_phosphate, 1.0, 100.0, p,
+    """PTH of a healthy gland at a serum calcium and phosphate (parathyroid.pth_secretion_pmol_l)."""
+    return parathyroid.pth_secretion_pmol_l(serum_calcium * p.ionized_calcium_fraction, serum_phosphate, 1.0, 100.0, p,
                                        gland_capacity=1.0)
 
 
@@ -97,7 +97,7 @@ def equilibrium_ratio(blood_mg: float, serum_phosphate: float) -> float:
     gland; c = the skeleton's calcitriol signal, 1 at the reference)."""
     s = state_at(serum_phosphate)
     r0 = P.exchangeable_bone_calcium_mg / reference_blood_calcium_mg(P)
-    pth = s.gland_pth_scale * kidney.parathyroid_calcium_sigmoid_pmol_l(
+    pth = s.gland_pth_scale * parathyroid.parathyroid_calcium_sigmoid_pmol_l(
         serum_calcium_mmol_l(blood_mg, P) * P.ionized_calcium_fraction, P)
     seen = pth * s.skeletal_calcitriol_relative ** P.bone_fluid_pth_calcitriol_exponent
     return r0 * (seen / reference_pth_pmol_l(P)) ** (-P.bone_fluid_pth_exponent)

@@ -6,7 +6,7 @@ healthy ageing never reaches it."""
 import pytest
 
 from calcium_abm import CalciumParadoxModel, simulate
-from calcium_abm.physiology import ageing, dialysis, kidney, parameter_set
+from calcium_abm.physiology import ageing, dialysis, kidney, parameter_set, parathyroid
 from calcium_abm.scenario import load_scenario
 from calcium_abm.stepping import step_days
 from calcium_abm.validation.dialysis_bone_rows import NORMAL_TURNOVER_PTH_PMOL_L
@@ -29,7 +29,7 @@ def test_the_law_is_one_above_its_onset_the_esrd_share_on_dialysis_and_linear_be
 
 def test_the_esrd_share_puts_normal_turnover_inside_spragues_band():
     """PTH x S = 1 (the healthy drive) at the geometric middle of Sprague's two cut-offs, in the model's units."""
-    reference = kidney.reference_pth_pmol_l(P)
+    reference = parathyroid.reference_pth_pmol_l(P)
     low, high = (c / reference for c in NORMAL_TURNOVER_PTH_PMOL_L)
     assert 1.0 / S_ESRD == pytest.approx((low * high) ** 0.5, rel=0.01)
 

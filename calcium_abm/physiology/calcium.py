@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from calcium_abm.parameters import Parameter, declare, kernel_record, per_parameter_set
-from calcium_abm.physiology import kidney
+from calcium_abm.physiology import kidney, parathyroid
 
 CALCIUM_MG_PER_MMOL = kidney.CALCIUM_MG_PER_MMOL
 PHOSPHORUS_MG_PER_MMOL = kidney.PHOSPHORUS_MG_PER_MMOL
@@ -164,7 +164,7 @@ class SystemicState:
     calcitriol_relative: float
     gfr_ml_per_min: float
     fgf23_relative: float = 1.0
-    pth_relative: float = 1.0                 # PTH / kidney.reference_pth_pmol_l
+    pth_relative: float = 1.0                 # PTH / parathyroid.reference_pth_pmol_l
     gland_pth_scale: float = 1.0              # PTH per unit of the calcium sigmoid (capacity x P term / clearance)
     phosphate_fractional_excretion: float = 0.15
     inhibitor_fraction: float = 1.0           # systemic calcification inhibitors relative to health
@@ -199,7 +199,7 @@ def pth_constants(p) -> PthConstants:
 @numba.njit(cache=True, inline="always")
 def pth_from_serum(serum_calcium_mmol_l, gland_pth_scale, k):
     """PTH (pmol/L) at a serum total calcium: ``gland_pth_scale`` x Brown's sigmoid at the ionised
-    share (the compiled twin of :func:`.kidney.pth_secretion_pmol_l`, whose capacity, phosphate
+    share (the compiled twin of :func:`.parathyroid.pth_secretion_pmol_l`, whose capacity, phosphate
     and clearance factors make ``gland_pth_scale``); ``k`` is a :class:`PthConstants`."""
     ion = serum_calcium_mmol_l * k.ionized_calcium_fraction
     return gland_pth_scale * (k.pth_min_pmol_l + (k.pth_max_pmol_l - k.pth_min_pmol_l)
@@ -207,8 +207,8 @@ def pth_from_serum(serum_calcium_mmol_l, gland_pth_scale, k):
 
 
 def reference_pth_pmol_l(p) -> float:
-    """PTH (pmol/L) of the reference adult: :func:`.kidney.reference_pth_pmol_l`."""
-    return kidney.reference_pth_pmol_l(p)
+    """PTH (pmol/L) of the reference adult: :func:`.parathyroid.reference_pth_pmol_l`."""
+    return parathyroid.reference_pth_pmol_l(p)
 
 
 def gut_day(lumen_start_mg: float, intake_mg: float, s: SystemicState, p, dt: float = 1.0) -> tuple[float, float]:

@@ -8,7 +8,7 @@ numba compile those same functions, unchanged, inside a compiled day
 :func:`numba.extending.register_jitable` (Python still calls the original; numba compiles it
 where a compiled function calls it), the input check :func:`calcium_abm.checks.checked_float`
 gets a compiled twin that raises a plain ``ValueError``, and the per-parameter-set reference
-values (``kidney.reference_pth_pmol_l`` ...) are read from the parameter record, computed once
+values (``parathyroid.reference_pth_pmol_l`` ...) are read from the parameter record, computed once
 by the Python law. So there is still one definition per law.
 
 ``p`` inside compiled code is a numpy record of the parameters they read, with the parameter
@@ -34,7 +34,7 @@ from numba.extending import overload, register_jitable
 
 from calcium_abm.checks import checked_float
 from calcium_abm.physiology import (ageing, bone_rates, calcification, calcium, carboxylation, dialysis, intima, kidney,
-                                   skeleton)
+                                   parathyroid, skeleton)
 
 __all__ = ["COMPILED_LAWS", "REFERENCE_VALUES", "call_compiled", "law_parameters", "compiled_chain", "compiles"]
 
@@ -42,8 +42,8 @@ __all__ = ["COMPILED_LAWS", "REFERENCE_VALUES", "call_compiled", "law_parameters
 COMPILED_LAWS = (
     kidney.phosphate_absorbed_mg, kidney.phosphate_load_per_nephron_relative, kidney.fgf23_relative,
     kidney.phosphate_fractional_excretion, kidney.calcitriol_phosphate_effect, kidney.calcitriol_relative,
-    kidney.parathyroid_capacity_target, kidney.relax, kidney.advance_parathyroid_capacity,
-    kidney.parathyroid_calcium_sigmoid_pmol_l, kidney.pth_secretion_pmol_l, kidney.renal_clearance_relative,
+    parathyroid.parathyroid_capacity_target, kidney.relax, parathyroid.advance_parathyroid_capacity,
+    parathyroid.parathyroid_calcium_sigmoid_pmol_l, parathyroid.pth_secretion_pmol_l, kidney.renal_clearance_relative,
     kidney.blood_phosphate_day, kidney.phosphorus_with_calcium_mg, dialysis.systemic_inhibitor_fraction,
     dialysis.skeletal_pth_sensitivity, dialysis.advance_skeletal_pth_sensitivity,
     dialysis.dialysis_session_removal_mg, calcium.serum_calcium_mmol_l, calcium.advance_skeletal_calcitriol,
@@ -61,7 +61,7 @@ COMPILED_LAWS = (
 REFERENCE_VALUES = {
     "reference_phosphate_load_mg__": kidney.reference_phosphate_load_mg,
     "reference_fractional_excretion__": kidney.reference_fractional_excretion,
-    "reference_pth_pmol_l__": kidney.reference_pth_pmol_l,
+    "reference_pth_pmol_l__": parathyroid.reference_pth_pmol_l,
 }
 
 

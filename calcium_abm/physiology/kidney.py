@@ -14,8 +14,8 @@ code is copied, only the published forms and parameter values are used): gut pho
 calcitriol-dependent, reduced by binders; the tubule: filtered phosphate x fractional excretion, which FGF23 and
 PTH raise; FGF23 rises with the phosphate each remaining nephron must excrete and with ionised calcium;
 1-alpha-hydroxylase (calcitriol) falls with renal mass and FGF23, is raised by PTH and suppressed by high
-phosphate; the parathyroid gland: Brown's calcium sigmoid x a slowly adapting capacity that grows when calcitriol
-is low, x a phosphate term. Haemodialysis, binders and systemic calcification inhibitors: :mod:`.dialysis`; the
+phosphate. The parathyroid gland's laws are in :mod:`.parathyroid` (its parameters are declared here, with the
+kidney's hormones). Haemodialysis, binders and systemic calcification inhibitors: :mod:`.dialysis`; the
 steady state of these laws (a readout): :mod:`.mineral_steady_state`.
 
 Errors: functions raise :class:`ValueError` with the field, the value and what is allowed
@@ -421,62 +421,11 @@ def calcitriol_relative(gfr: float, pth_relative: float, fgf23_relative_: float,
             * calcitriol_phosphate_effect(serum_phosphate_mmol_l, p))
 
 
-# ------------------------------------------------------------------------------ parathyroid
-def parathyroid_capacity_target(calcitriol_relative_: float, p, phosphate_load_relative: float = 1.0) -> float:
-    """Gland capacity (1 = healthy) the gland grows or shrinks towards at a calcitriol level and a
-    per-nephron phosphate load (:func:`phosphate_load_per_nephron_relative`):
-    ``(Cmax - (Cmax - Cmin) c**h / (c**h + c50**h)) * L**g``, ``c50`` set so the capacity is 1 at
-    c = 1 (Peterson & Riggs 2010 form; low calcitriol -> hyperplasia, up to Cmax) and ``g`` =
-    ``parathyroid_capacity_phosphate_load_exponent`` (phosphate-driven hyperplasia, Slatopolsky 1996)."""
-    c = _check("calcitriol_relative", calcitriol_relative_)
-    load = _check("phosphate_load_relative", phosphate_load_relative) ** p.parathyroid_capacity_phosphate_load_exponent
-    cmax, cmin, h = p.parathyroid_capacity_max, p.parathyroid_capacity_min, p.parathyroid_capacity_calcitriol_hill
-    c50_h = (cmax - cmin) / (cmax - 1.0) - 1.0  # c50**h
-    return (cmax - (cmax - cmin) * c ** h / (c ** h + c50_h)) * load
-
-
+# ------------------------------------------------------------------------------ first-order relaxation
 def relax(value: float, target: float, half_life_days: float, dt_days: float = 1.0) -> float:
     """``value`` after ``dt_days`` of first-order approach to ``target`` with ``half_life_days`` (exact)."""
     k = math.log(2.0) / _check("half_life_days", half_life_days, 1e-12)
     return target + (value - target) * math.exp(-k * _check("dt_days", dt_days))
-
-
-def advance_parathyroid_capacity(capacity: float, target: float, p, dt_days: float = 1.0) -> float:
-    """Gland capacity after ``dt_days`` of first-order approach to ``target`` (exact)."""
-    return relax(_check("parathyroid capacity", capacity), _check("parathyroid capacity target", target),
-                 p.parathyroid_capacity_half_life_days, dt_days)
-
-
-def parathyroid_calcium_sigmoid_pmol_l(ionized_calcium_mmol_l: float, p) -> float:
-    """PTH of a normal-sized gland at an ionised calcium: Brown's sigmoid, ``(ion/set)**h`` in log form (no overflow)."""
-    ion, lo, hi = _check("ionized_calcium_mmol_l", ionized_calcium_mmol_l), p.parathyroid_min_pmol_l, p.parathyroid_max_pmol_l
-    x = p.parathyroid_hill * math.log(ion / p.parathyroid_setpoint_ionized_mmol_l) if ion > 0.0 else -math.inf
-    return lo + (hi - lo) / (1.0 + math.exp(min(x, 700.0)))
-
-
-def pth_secretion_pmol_l(ionized_calcium_mmol_l: float, serum_phosphate_mmol_l: float,
-                         calcitriol_relative_: float, gfr: float, p,
-                         gland_capacity: float | None = None, phosphate_load_relative: float = 1.0) -> float:
-    """Plasma PTH (pmol/L) at quasi-steady state (PTH half-life minutes).
-
-    ``PTH = capacity * sigmoid(Ca_ion) * (P / P_ref)**k / renal_clearance_relative(GFR)``.
-    ``gland_capacity`` is the slow state of :func:`advance_parathyroid_capacity`; when None, the
-    gland is taken at its steady-state size for ``calcitriol_relative_`` and
-    ``phosphate_load_relative`` (use for steady states).
-    """
-    pi = _check("serum_phosphate_mmol_l", serum_phosphate_mmol_l)
-    cap = parathyroid_capacity_target(calcitriol_relative_, p, phosphate_load_relative) if gland_capacity is None \
-        else _check("gland_capacity", gland_capacity)
-    clearance = renal_clearance_relative(gfr, p.pth_renal_clearance_share, p)
-    return (cap * parathyroid_calcium_sigmoid_pmol_l(ionized_calcium_mmol_l, p)
-            * (pi / p.reference_serum_phosphate_mmol_l_kidney) ** p.parathyroid_phosphate_exponent / clearance)
-
-
-@per_set_or_fresh
-def reference_pth_pmol_l(p) -> float:
-    """PTH of the reference adult (normal gland, reference ionised calcium and phosphate)."""
-    return pth_secretion_pmol_l(p.reference_ionized_calcium_mmol_l, p.reference_serum_phosphate_mmol_l_kidney,
-                                1.0, p.reference_gfr_ml_per_min, p)
 
 
 # ------------------------------------------------------------------------------ mineral stoichiometry
@@ -494,7 +443,5 @@ __all__ = [
     "gfr_decline_ml_per_min", "renal_clearance_relative", "phosphate_absorbed_mg", "reference_phosphate_load_mg",
     "phosphate_load_per_nephron_relative", "fgf23_relative", "filtered_phosphate_mg",
     "reference_fractional_excretion", "phosphate_fractional_excretion", "urine_phosphate_mg", "blood_phosphate_day",
-    "calcitriol_phosphate_effect", "calcitriol_relative", "parathyroid_capacity_target", "relax",
-    "advance_parathyroid_capacity", "parathyroid_calcium_sigmoid_pmol_l", "pth_secretion_pmol_l",
-    "reference_pth_pmol_l", "phosphorus_with_calcium_mg",
+    "calcitriol_phosphate_effect", "calcitriol_relative", "relax", "phosphorus_with_calcium_mg",
 ]

@@ -18,8 +18,8 @@ from calcium_abm.physiology.dialysis import dialysis_mean_daily_removal_mg
 from calcium_abm.physiology.kidney import (PHYSIOLOGICAL_RANGES, _check, calcitriol_relative, fgf23_relative,
                                           filtered_phosphate_mg,
                                           phosphate_absorbed_mg, phosphate_fractional_excretion,
-                                          phosphate_load_per_nephron_relative,
-                                          pth_secretion_pmol_l, reference_pth_pmol_l, urine_phosphate_mg)
+                                          phosphate_load_per_nephron_relative, urine_phosphate_mg)
+from calcium_abm.physiology.parathyroid import pth_secretion_pmol_l, reference_pth_pmol_l
 
 @dataclass(frozen=True)
 class MineralSteadyState:

@@ -29,7 +29,7 @@ from typing import Callable, NamedTuple
 import numba
 
 from calcium_abm.inputs.sections import MIN_PHOSPHATE_INTAKE_MG_PER_DAY
-from calcium_abm.physiology import calcium, compiled_laws, dialysis, kidney
+from calcium_abm.physiology import calcium, compiled_laws, dialysis, kidney, parathyroid
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.ledger import MineralLedger
 
@@ -132,8 +132,8 @@ def systemic_day(hormones: MineralHormones, blood_ca_mg: float, blood_p_mg: floa
 
     Order (design note section 7, step 7): absorbable phosphorus and FGF23 from yesterday's
     calcitriol (:func:`.kidney.fgf23_relative`); the gland capacity advances towards its
-    target set by calcitriol and the per-nephron phosphate load (:func:`.kidney.advance_parathyroid_capacity`, updates ``hormones``);
-    PTH from ionised calcium, phosphate and the gland (:func:`.kidney.pth_secretion_pmol_l`);
+    target set by calcitriol and the per-nephron phosphate load (:func:`.parathyroid.advance_parathyroid_capacity`, updates ``hormones``);
+    PTH from ionised calcium, phosphate and the gland (:func:`.parathyroid.pth_secretion_pmol_l`);
     calcitriol from GFR, PTH, FGF23 and phosphate (:func:`.kidney.calcitriol_relative`); the
     skeleton's calcitriol signal follows it (:func:`.calcium.advance_skeletal_calcitriol`).
     The chain (:func:`_systemic_values`) runs compiled for a parameter set
@@ -180,13 +180,13 @@ def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float,
     load = kidney.phosphate_absorbed_mg(phosphate_mg_per_day, c_prev, binder_mg_per_day, p)
     ion_rel = ion / p.reference_ionized_calcium_mmol_l
     fgf = kidney.fgf23_relative(gfr, load, c_prev, p, ion_rel)
-    gland = kidney.advance_parathyroid_capacity(gland_capacity, kidney.parathyroid_capacity_target(
+    gland = parathyroid.advance_parathyroid_capacity(gland_capacity, parathyroid.parathyroid_capacity_target(
         c_prev, p, kidney.phosphate_load_per_nephron_relative(gfr, load, p)), p, dt)
-    pth = kidney.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=gland)
-    pth_rel = pth / kidney.reference_pth_pmol_l(p)
+    pth = parathyroid.pth_secretion_pmol_l(ion, pi, c_prev, gfr, p, gland_capacity=gland)
+    pth_rel = pth / parathyroid.reference_pth_pmol_l(p)
     c = kidney.calcitriol_relative(gfr, pth_rel, fgf, pi, p)
     skeletal = calcium.advance_skeletal_calcitriol(skeletal_prev, c, p, dt)
-    scale = pth / kidney.parathyroid_calcium_sigmoid_pmol_l(ion, p)
+    scale = pth / parathyroid.parathyroid_calcium_sigmoid_pmol_l(ion, p)
     fe = kidney.phosphate_fractional_excretion(pth_rel, fgf, p)
     inhibitor = dialysis.systemic_inhibitor_fraction(gfr, on_dialysis, p)
     sensitivity = dialysis.advance_skeletal_pth_sensitivity(sensitivity_prev, gfr, on_dialysis, p, dt)
@@ -232,7 +232,7 @@ def hormones_at(ss, p) -> MineralHormones:
     the gland at its target for the steady calcitriol and per-nephron phosphate load, calcitriol
     (and the skeleton's signal) at their steady value."""
     c, load = ss.calcitriol_relative, kidney.phosphate_load_per_nephron_relative(ss.gfr_ml_per_min, ss.absorbed_mg_per_day, p)
-    return MineralHormones(kidney.parathyroid_capacity_target(c, p, load), c, c)
+    return MineralHormones(parathyroid.parathyroid_capacity_target(c, p, load), c, c)
 
 
 def steady_capxp_relative(k: KidneyInputs, p) -> float:
@@ -248,7 +248,7 @@ def steady_pth_relative(k: KidneyInputs, p) -> float:
     none exists): the signal a skeleton whose kidneys were stable before day 0 has remodelled
     under (the bone spin-up)."""
     ss = _steady_state(k, p)
-    return 1.0 if ss is None else ss.pth_pmol_l / kidney.reference_pth_pmol_l(p)
+    return 1.0 if ss is None else ss.pth_pmol_l / parathyroid.reference_pth_pmol_l(p)
 
 
 def open_phosphate_ledger(serum_phosphate_mmol_l: float, bone_fluid_ca_mg: float,
