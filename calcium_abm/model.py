@@ -19,9 +19,9 @@ process overview, see ``docs/ODD.md``); :meth:`CalciumParadoxModel.step` reads a
 8. agents: births, moves and deaths of cell agents mirror the arrays;
 9. record the day's row.
 
-Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 4 :func:`.minerals.systemic_day`; 5
-:mod:`.remodeling` and :mod:`.skeleton`; 6 :class:`.ledger.MineralLedger` and
-:mod:`.exchanges` (compiled chains of transfers); 7 :func:`.calcification.vessel_day`; 8
+Steps 2-3 are :func:`.carboxylation.carboxylation_day`; 4 :func:`.minerals.systemic_values`; 5 :func:`.remodeling.remodel_day`
+and :func:`.skeleton.cortical_day`; 6-7 :func:`.exchanges.exchanges_day` (the ledgers' transfers, the wall's day
+:func:`.calcification.wall_day` among them, compiled) and :func:`.calcification.end_wall_day`; 8
 :func:`calcium_abm.agents.mirror_bone_day`; 9 the columns, declared once in :mod:`calcium_abm.outputs`.
 
 Each state has one home: ``model.bone`` / ``model.cortical`` / ``model.vessel`` (tissue
@@ -48,7 +48,7 @@ from calcium_abm.outputs import CALCIUM_POOLS, RowCollector, current_row
 from calcium_abm.render import tissue_snapshot
 from calcium_abm import mesa_scenario, person, stepping
 from calcium_abm.physiology import (calcification, calcium, calcium_balance, carboxylation, coagulation, exchanges,
-                                   kidney, ledger, minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
+                                   ledger, minerals, parameter_set, remodeling, skeleton, vitamin_k, wall_start)
 from calcium_abm.physiology.calcium import SystemicState
 from calcium_abm.physiology.species import time_scale
 from calcium_abm.random_stream import RandomStream
@@ -174,7 +174,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
         self.carboxylation = self._carboxylation_day(previous_supply=None)
         k = self.kidney_inputs()  # the calcium-balanced steady state of the day-0 person, kidneys and diet
         blood_mg, self.hormones, phosphate_mmol_l = calcium_balance.start_minerals(person.start_balance(self), k, p)
-        blood_p_mg = phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
+        blood_p_mg = calcium.blood_phosphorus_mg(phosphate_mmol_l, p)
         s = self.systemic = minerals.systemic_day(self.hormones, blood_mg, blood_p_mg, k, p, dt=0.0)
         calcification.live_kidney_history(self.vessel, state.patient.kidney_disease_years, s, p)  # before the books
         gut_mg = calcium.steady_gut_lumen_mg(k.calcium_mg_per_day + k.binder_calcium_mg_per_day, s, p, self.dt)
@@ -283,7 +283,7 @@ class CalciumParadoxModel(AgentsOnDemand, mesa_scenario.WithoutMesaScenario, ste
     # ------------------------------------------------------------------ readouts
     @property
     def bone_mineral_density_g_cm2(self) -> float:
-        return self.params.reference_bmd_g_cm2 * self.bone.tallies()[0] / self.reference_mineral_sum
+        return remodeling.section_bmd_g_cm2(self.bone.tallies()[0], self.reference_mineral_sum, self.params)
 
     def calcium_pools_mg(self) -> dict[str, float]:
         """Calcium in every pool (mg): ``self.calcium.pools_mg()``."""

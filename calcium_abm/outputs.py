@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 from mesa import DataCollector
 
-from calcium_abm.physiology import ageing, calcium, coagulation, kidney, skeleton, wall_readouts
+from calcium_abm.physiology import ageing, calcium, coagulation, kidney, remodeling, skeleton, wall_readouts
 from calcium_abm.physiology.ledger import CALCIUM_POOLS, NAMES
 from calcium_abm.physiology.minerals import PHOSPHATE_POOLS
 
@@ -45,7 +45,7 @@ class DayTallies:
          self.p_balance_error_mg) = self.p_ledger.readouts({name: kidney.phosphorus_with_calcium_mg(self.pools[name], self.p)
                                                            for name in ("bone_trabecular", "bone_cortical", "vessel_wall")})
         self.day0 = model.day == 0
-        self.bmd = model.params.reference_bmd_g_cm2 * self.mineral_sum / model.reference_mineral_sum
+        self.bmd = remodeling.section_bmd_g_cm2(self.mineral_sum, model.reference_mineral_sum, model.params)
         patient = model.inputs.patient  # the expected lumbar-spine DXA reading, once for its column and the T-score's
         self.spine_dxa = _NAN if patient.species != "human" else skeleton.expected_spine_dxa_bmd_g_cm2(
             self.bmd, model.age_years, patient.sex, self.p)
@@ -156,10 +156,10 @@ _DECLARED: dict[str, Column] = {
         "_NAN if t.m.inputs.genetics.mgp_knockout else t.mgp_share"),
     "serum_calcium_mmol_l": Column("mmol/L", "Serum total calcium", "t.serum_ca"),
     "ionized_calcium_mmol_l": Column("mmol/L", "Serum ionised calcium",
-                                     "t.serum_ca * t.p.ionized_calcium_fraction"),
+                                     "calcium.ionized_calcium_mmol_l(t.serum_ca, t.p)"),
     "serum_phosphate_mmol_l": Column("mmol/L", "Serum inorganic phosphate: blood phosphorus / (30.97 x ECF volume), "
                                                "end of day (after a dialysis session on session days)",
-                                     't.p_pools["blood"] / (kidney.PHOSPHORUS_MG_PER_MMOL * t.p.ecf_volume_l)'),
+                                     'calcium.serum_phosphate_mmol_l(t.p_pools["blood"], t.p)'),
     "pth_pmol_l": Column("pmol/L", "Parathyroid hormone (start of day)", "t.m.systemic.pth_pmol_l"),
     "calcitriol_relative": Column("-", "Calcitriol relative to a healthy adult",
                                   "t.m.systemic.calcitriol_relative"),
@@ -293,7 +293,7 @@ def _compile_row(expressions: list[str]) -> Callable[[DayTallies], list[float]]:
     """``lambda t: [expression, ...]``, compiled with this module's names (as ``namedtuple``
     builds its methods), so the row's columns are evaluated without a call per column."""
     source = "lambda t: [" + ", ".join(f"({e})" for e in expressions) + "]"
-    names = {"_NAN": _NAN, "ageing": ageing, "kidney": kidney, "coagulation": coagulation, "skeleton": skeleton,
+    names = {"_NAN": _NAN, "ageing": ageing, "calcium": calcium, "kidney": kidney, "coagulation": coagulation, "skeleton": skeleton,
              **{name.upper(): i for i, name in enumerate(NAMES)}}  # a ledger's pools by index
     return eval(compile(source, "<calcium_abm.outputs row>", "eval"), names)  # noqa: S307 - our own declarations
 

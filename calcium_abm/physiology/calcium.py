@@ -172,10 +172,31 @@ class SystemicState:
 
 
 def serum_calcium_mmol_l(blood_mg: float, p) -> float:
+    """Serum total calcium (mmol/L) of ``blood_mg`` mg of calcium in the extracellular fluid
+    (``ecf_volume_l``, Peterson & Riggs 2010): mg / (40.08 mg/mmol x L)."""
     return blood_mg / (CALCIUM_MG_PER_MMOL * p.ecf_volume_l)
 
 
+def ionized_calcium_mmol_l(serum_calcium: float, p) -> float:
+    """Ionised calcium (mmol/L) of a serum total calcium (mmol/L): x ``ionized_calcium_fraction``."""
+    return serum_calcium * p.ionized_calcium_fraction
+
+
+def serum_phosphate_mmol_l(blood_p_mg: float, p) -> float:
+    """Serum inorganic phosphate (mmol/L) of ``blood_p_mg`` mg of phosphorus in the extracellular fluid:
+    mg / (30.97 mg/mmol x ``ecf_volume_l``); :func:`blood_phosphorus_mg` is its inverse."""
+    return blood_p_mg / (PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
+
+
+def blood_phosphorus_mg(serum_phosphate: float, p) -> float:
+    """Phosphorus (mg) in the extracellular fluid at a serum phosphate (mmol/L): the inverse of
+    :func:`serum_phosphate_mmol_l`."""
+    return serum_phosphate * PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
+
+
 def reference_blood_calcium_mg(p) -> float:
+    """Calcium (mg) in the extracellular fluid at the reference serum calcium (``reference_serum_calcium_mmol_l``):
+    the inverse of :func:`serum_calcium_mmol_l`."""
     return p.reference_serum_calcium_mmol_l * CALCIUM_MG_PER_MMOL * p.ecf_volume_l
 
 

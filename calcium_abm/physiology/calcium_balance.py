@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from calcium_abm.checks import per_set_or_fresh
-from calcium_abm.physiology import calcium, kidney, minerals
+from calcium_abm.physiology import calcium, minerals
 from calcium_abm.physiology.mineral_steady_state import MineralSteadyState, mineral_steady_state
 
 __all__ = ["BalancedState", "LOWEST_START_SERUM_CALCIUM_MMOL_L", "calcium_balanced_state",
@@ -59,7 +59,7 @@ def _systemic_at(k: minerals.KidneyInputs, ionized: float, p, dt: float):
     ss = mineral_steady_state(max(k.gfr_ml_per_min, 1e-3), p, k.phosphate_mg_per_day, ionized,
                               binder_mg=k.binder_mg_per_day, dialysis_sessions_per_week=k.sessions_per_week)
     blood_mg = _blood_calcium_mg(ionized, p)
-    blood_p_mg = ss.serum_phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
+    blood_p_mg = calcium.blood_phosphorus_mg(ss.serum_phosphate_mmol_l, p)
     return ss, minerals.systemic_day(minerals.hormones_at(ss, p), blood_mg, blood_p_mg, k, p, dt=0.0)
 
 

@@ -68,8 +68,7 @@ from scipy.special import ndtr, ndtri
 from calcium_abm.errors import UserInputError
 from calcium_abm.parameters import Parameter, declare
 from calcium_abm.physiology.hormone_therapy import estrogen_level_with_therapy
-
-DAYS_PER_YEAR = 365.25
+from calcium_abm.time_units import DAYS_PER_YEAR_OF_AGE  # 365.25: the plaque's years are years of age
 
 PARAMETERS = declare([
     Parameter("intimal_sqrt_score_growth_per_year", 0.8, "sqrt(AU)/year",
@@ -220,7 +219,7 @@ def onset_clock_gain_years(capxp_rel: float, inhibitor_relative: float, p, dt: f
     """Years by which one step of ``dt`` physiological days brings the onset of plaque calcium nearer,
     beyond the step itself: ``(D - 1) x dt / 365.25`` with ``D`` = :func:`plaque_chemistry_drive` (~0 in
     health; negative where the serum drives less than in health: the onset recedes)."""
-    return (plaque_chemistry_drive(capxp_rel, inhibitor_relative, p) - 1.0) * dt / DAYS_PER_YEAR
+    return (plaque_chemistry_drive(capxp_rel, inhibitor_relative, p) - 1.0) * dt / DAYS_PER_YEAR_OF_AGE
 
 
 def next_onset_age_years(age: float, onset_age_years: float, rate_multiplier: float, capxp_rel: float,
@@ -347,12 +346,12 @@ def intima_growth_mg(calcium_mg: float, rate_multiplier: float, age: float, onse
     k = p.intimal_mgp_half_saturation
     h = (p.intimal_reference_active_mgp + k) / (max(active_mgp, 0.0) + k)
     growth = (p.intimal_sqrt_score_growth_per_year * rate_multiplier * h
-              * plaque_chemistry_drive(capxp_rel, inhibitor_relative, p) * estrogen * dt / DAYS_PER_YEAR)
+              * plaque_chemistry_drive(capxp_rel, inhibitor_relative, p) * estrogen * dt / DAYS_PER_YEAR_OF_AGE)
     root = math.sqrt(calcium_mg * units_per_mg) + growth
     return min(root * root / units_per_mg - calcium_mg, max(supply_mg, 0.0))
 
 
 def advance_intima(intima: Intima, deposited_mg: float, dt: float = 1.0) -> None:
     """The intima after a step, in place: ``dt`` days older, ``deposited_mg`` more calcium."""
-    intima.age_years = intima.age_years + dt / DAYS_PER_YEAR
+    intima.age_years = intima.age_years + dt / DAYS_PER_YEAR_OF_AGE
     intima.calcium_mg += deposited_mg

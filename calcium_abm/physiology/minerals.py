@@ -174,8 +174,8 @@ def _systemic_values(gland_capacity: float, c_prev: float, skeletal_prev: float,
     the new gland capacity, the sum of all (finite when every value is) and the skeleton's new PTH
     sensitivity (relaxing to :func:`.dialysis.skeletal_pth_sensitivity` of today's kidneys)."""
     ca = calcium.serum_calcium_mmol_l(blood_ca_mg, p)
-    pi = blood_p_mg / (kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l)
-    ion = ca * p.ionized_calcium_fraction
+    pi = calcium.serum_phosphate_mmol_l(blood_p_mg, p)
+    ion = calcium.ionized_calcium_mmol_l(ca, p)
     gfr = max(gfr_in, GFR_FLOOR_ML_PER_MIN)
     load = kidney.phosphate_absorbed_mg(phosphate_mg_per_day, c_prev, binder_mg_per_day, p)
     ion_rel = ion / p.reference_ionized_calcium_mmol_l
@@ -256,7 +256,7 @@ def open_phosphate_ledger(serum_phosphate_mmol_l: float, bone_fluid_ca_mg: float
     """The phosphate ledger at the start of a run: blood P = serum P x ECF volume, soft tissue at
     its exchange equilibrium with blood (``soft_tissue_phosphate_ratio``), bone fluid with its
     calcium at the mineral Ca:P, and each mineral pool read as its calcium x P:Ca."""
-    blood = serum_phosphate_mmol_l * kidney.PHOSPHORUS_MG_PER_MMOL * p.ecf_volume_l
+    blood = calcium.blood_phosphorus_mg(serum_phosphate_mmol_l, p)
     tissue = {name: (lambda read=calcium_readers[name]: mineral_p_mg(read(), p)) for name in MINERAL_POOLS}
     return MineralLedger("phosphate", {"gut": 0.0, "blood": blood, "soft_tissue": blood * p.soft_tissue_phosphate_ratio,
                                        "bone_fluid": mineral_p_mg(bone_fluid_ca_mg, p)},

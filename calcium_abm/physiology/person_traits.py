@@ -211,7 +211,7 @@ def plaque_onset_after_run(scenario) -> tuple[float, float] | None:
     p = module_defaults(laws, "intima", {k: v for k, v in scenario.parameters.items() if k in names})
     onset = intima.plaque_onset_age_years(patient.age_years, patient.sex == "female",
                                           patient.calcification_propensity, patient.baseline_calcification_score, p)
-    end = patient.age_years + scenario.days / intima.DAYS_PER_YEAR  # the intima's own age (advance_intima)
+    end = patient.age_years + scenario.days / intima.DAYS_PER_YEAR_OF_AGE  # the intima's own age (advance_intima)
     return (onset, end) if _earliest_onset_age_years(scenario, onset, end) >= end else None
 
 

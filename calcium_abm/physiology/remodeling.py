@@ -177,6 +177,12 @@ class BoneDayResult:
     dead_osteoblasts: np.ndarray | None
 
 
+def section_bmd_g_cm2(mineral_sum: float, reference_mineral_sum: float, p) -> float:
+    """The section's areal BMD (g/cm2): ``reference_bmd_g_cm2`` x its mineral (the sum of its patches' mineral
+    fractions) / the mineral of a section at ``trabecular_bone_volume_fraction``."""
+    return p.reference_bmd_g_cm2 * mineral_sum / reference_mineral_sum
+
+
 def new_osteoclast_population() -> CellPopulation:
     """Osteoclasts: grid position (x, y), flat patch index ``patch = x * height + y``, age."""
     return CellPopulation({"x": np.int32, "y": np.int32, "patch": np.int64, "age_days": np.float64})
