@@ -87,18 +87,21 @@ def test_the_report_notes_percent_changes_without_a_baseline_and_unmeasurable_sc
     """A fresh user's pct_change of a score starting at 0 gave rows of n = 0 with no word why, and a dose sweep's
     score differences of 1e-5 AU read as highly significant: the report now says both."""
     from calcium_abm.batch.analysis import outcome_notes
+    from calcium_abm.batch.run_notes import NO_MEASUREMENT_ERROR
 
     results = daily_dataset()
     results.loc[results["run_index"] == 0, "dp_ucmgp_pmol_l"] = 0.0  # run 0 starts (and stays) at 0
     results["calcification_score"] = results["calcification_score"] * 1e-5  # both runs below 1 AU
     notes = outcome_notes(spec(), run_outcomes(results, spec(), output="daily"))
+    assert notes[2] == f"- {NO_MEASUREMENT_ERROR}"  # a cohort's p-values: no assay error (a trialist, stop 69)
     assert ("- dp_ucmgp_pmol_l_pct_change: 1 of 2 runs start at 0, where a percent change has no value; they are "
-            "left out of its n") in notes[2]
-    assert notes[3].startswith("- calcification_score_change: every run's score is below 1 Agatston unit")
-    assert outcome_notes(spec(), run_outcomes(daily_dataset(), spec(), output="daily")) == []  # 150 AU, no zero
+            "left out of its n") in notes[3]
+    assert notes[4].startswith("- calcification_score_change: every run's score is below 1 Agatston unit")
+    only = ["**Notes on the outcomes.**", "", f"- {NO_MEASUREMENT_ERROR}", ""]
+    assert outcome_notes(spec(), run_outcomes(daily_dataset(), spec(), output="daily")) == only  # 150 AU, no zero
     small_changes = daily_dataset()  # scores of 100 AU that change by under 1 AU: measurable scores, no note
     small_changes["calcification_score"] = 100.0 + small_changes["calcification_score"] * 1e-3
-    assert outcome_notes(spec(), run_outcomes(small_changes, spec(), output="daily")) == []
+    assert outcome_notes(spec(), run_outcomes(small_changes, spec(), output="daily")) == only
 
 
 def per_run_table() -> pd.DataFrame:

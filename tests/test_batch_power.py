@@ -317,3 +317,20 @@ def test_a_spread_of_round_off_is_no_spread_in_welchs_test():
     assert math.isnan(flat["p_value"]) and flat["ci_low"] == flat["ci_high"] == pytest.approx(-0.306)
     real = difference_of_means(0.30 + bits * 1e8, 0.606 + bits * 1e8)
     assert real["p_value"] < 1e-6 and real["ci_low"] < real["ci_high"]
+
+
+def test_an_effect_to_detect_moves_the_treated_arm_keeping_its_spread():
+    """A trialist's review (stop 69): ``--effect`` built the treated arm as the control arm shifted, so an MK-7 pilot
+    whose placebo changed by SD 0.2 points and whose MK-7 arm by SD 8 read a power of 1.00 at 3 patients per arm.
+    The treated arm is now the pilot's, moved to the effect: its spread stays, and so does the answer's size."""
+    rng = np.random.default_rng(7)
+    n = 2000
+    pilot = pd.DataFrame({"arm": np.repeat(["placebo", "mk7"], n), "patient": np.r_[np.arange(n), np.arange(n)],
+                          "y_change": np.r_[rng.normal(0.0, 0.2, n), rng.normal(-30.0, 8.0, n)],
+                          "y_baseline": rng.normal(300.0, 50.0, 2 * n)})
+    design = power_design(pilot, "y_change", control="placebo")
+    table = power_curve(design, -2.0, [3, 50], n_sim=2000, seed=8)
+    analytic = [TTestIndPower().power(effect_size=2.0 / np.sqrt((8.0 ** 2 + 0.2 ** 2) / 2), nobs1=k, alpha=0.05)
+                for k in (3, 50)]
+    assert table["power"].iloc[0] < 0.2  # the control arm shifted by -2 gave 1.00
+    assert table["power"].iloc[1] == pytest.approx(analytic[1], abs=0.08)

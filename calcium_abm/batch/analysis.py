@@ -19,7 +19,7 @@ import pandas as pd
 from calcium_abm.batch.columns import effects_can_be_compared
 from calcium_abm.batch.expand import label_column, sensitivity_design
 from calcium_abm.batch.plots import write_plots
-from calcium_abm.batch.run_notes import run_notes_lines
+from calcium_abm.batch.run_notes import NO_MEASUREMENT_ERROR, run_notes_lines
 from calcium_abm.batch.sensitivity import analyze_design
 from calcium_abm.batch.spec import BatchError, BatchSpec, resolve_setting
 from calcium_abm.batch.statistics import (ancova_effects, arm_order, baseline_table, group_shares,
@@ -389,6 +389,8 @@ def outcome_notes(spec: BatchSpec, per_run: pd.DataFrame, manifest: dict[str, An
     if spec.cohort is not None and (day := spec.cohort.randomisation_day) > 1 and analysis_outcomes(spec):  # run-in
         notes.append(f"- baselines are day 0's (the screening visit), {day} days before randomisation: each change "
                      "includes the run-in, when the arms are still one run")
+    if spec.cohort is not None and analysis_outcomes(spec):  # a trialist: p = 1e-17 with a placebo SD of 0.2 points
+        notes.append(f"- {NO_MEASUREMENT_ERROR}")
     for column, measure in analysis_outcomes(spec).items():
         name = outcome_name(column, measure)
         if measure == "pct_change" and (zero := int((per_run[f"{column}_baseline"] == 0).sum())):

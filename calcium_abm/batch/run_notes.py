@@ -8,7 +8,7 @@ table (a trial's patients are not dropped for it).
 
 from __future__ import annotations
 
-__all__ = ["RUN_ATTRS", "MAX_WARNED_RUNS_LISTED", "physiology_lines", "calibration_lines", "note_lines", "run_notes_lines",
+__all__ = ["NO_MEASUREMENT_ERROR", "RUN_ATTRS", "MAX_WARNED_RUNS_LISTED", "physiology_lines", "calibration_lines", "note_lines", "run_notes_lines",
            "printed_warnings"]
 
 #: what a run file keeps of its run's attrs (Parquet metadata): the warnings and notes ``run`` prints
@@ -65,3 +65,11 @@ def printed_warnings(attrs: dict) -> list[str]:
     """A finished run's warnings ``batch`` prints as it goes, as ``run`` prints them: its physiology warnings,
     then its calibration warnings (a run frame's attrs)."""
     return [*attrs.get("physiology_warnings", []), *attrs.get("calibration_warnings", [])]
+
+
+#: a cohort report's note on its p-values (:func:`.analysis.outcome_notes`): a trialist read p = 1e-17 for a
+#: placebo arm whose dp-ucMGP change had an SD of 0.2 points
+NO_MEASUREMENT_ERROR = ("p-values and confidence intervals: a virtual patient's outcome carries no assay error and no "
+                        "within-person variation, only the differences between patients, so the intervals are "
+                        "narrower and the p-values smaller than a real trial of the same size would give; compare "
+                        "effects, not p-values, with published trials")
