@@ -141,3 +141,22 @@ def test_a_law_refusing_in_a_compiled_exchange_leaves_the_books_and_raises_its_m
                       *calcium._bone_fluid_kernel_records(p), False)
     for kept, now in zip(before, (ca.amount, ca.flow, ph.amount, ph.flow)):
         assert np.array_equal(kept, now)
+
+
+def test_a_new_thread_builds_its_record_without_reading_the_sources(monkeypatch):
+    """A student's review (stop 69): after the source files changed on disk under a running dashboard, every new
+    tab failed ("TokenError: unterminated string literal", "OSError: lineno is out of bounds"): each thread's first
+    compiled call scanned the laws' sources again. They are scanned once, when each law is registered."""
+    import threading
+
+    from calcium_abm.physiology import compiled_laws as cl
+
+    def gone(*args, **kwargs):
+        raise OSError("lineno is out of bounds")
+
+    monkeypatch.setattr(cl.inspect, "getsource", gone)
+    p, seen = parameter_set(), []
+    thread = threading.Thread(target=lambda: seen.append(cl.law_parameters(p).dtype.names))
+    thread.start()
+    thread.join(60)
+    assert seen and "ecf_volume_l" in seen[0] and "reference_pth_pmol_l__" in seen[0]

@@ -40,6 +40,15 @@ SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16,
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.fixture(autouse=True)
+def _sliders_apply_at_once(monkeypatch):
+    """These tests fire one slider change and look at once: no settling delay (tests/test_dashboard_keys.py
+    tests the delay that coalesces quick key presses)."""
+    from calcium_dashboard import page as _page
+
+    monkeypatch.setattr(_page, "SLIDER_SETTLE_S", 0.0)
+
+
 @pytest.fixture(scope="module")
 def snapshot():
     model = CalciumParadoxModel("k2_deficiency", rng=3, **SMALL)

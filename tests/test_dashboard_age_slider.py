@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 import ipyvuetify as v
 import solara
 
@@ -14,6 +16,15 @@ APP_DIR = Path(__file__).resolve().parent.parent / "app"
 sys.path.insert(0, str(APP_DIR))
 
 from calcium_dashboard import settings as ds  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _sliders_apply_at_once(monkeypatch):
+    """These tests fire one slider change and look at once: no settling delay (tests/test_dashboard_keys.py
+    tests the delay that coalesces quick key presses)."""
+    from calcium_dashboard import page as _page
+
+    monkeypatch.setattr(_page, "SLIDER_SETTLE_S", 0.0)
 
 
 def _page():

@@ -31,6 +31,15 @@ GUIDE = " ".join((ROOT / "docs" / "dashboard.md").read_text(encoding="utf-8").sp
 PARADOX = CHARTS_BY_KEY["paradox"]
 
 
+@pytest.fixture(autouse=True)
+def _sliders_apply_at_once(monkeypatch):
+    """These tests fire one slider change and look at once: no settling delay (tests/test_dashboard_keys.py
+    tests the delay that coalesces quick key presses)."""
+    from calcium_dashboard import page as _page
+
+    monkeypatch.setattr(_page, "SLIDER_SETTLE_S", 0.0)
+
+
 def _render(monkeypatch, query: str = ""):
     monkeypatch.setenv(dp.DEFAULT_QUERY_ENV, query)
     sys.modules.pop("app", None)

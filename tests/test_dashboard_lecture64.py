@@ -8,12 +8,23 @@ import base64
 import sys
 from pathlib import Path
 
+import pytest
+
 import ipyvuetify as v
 import solara
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
 from calcium_dashboard import page as dp  # noqa: E402
 from calcium_dashboard.upload import ScenarioFileInput  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _sliders_apply_at_once(monkeypatch):
+    """These tests fire one slider change and look at once: no settling delay (tests/test_dashboard_keys.py
+    tests the delay that coalesces quick key presses)."""
+    from calcium_dashboard import page as _page
+
+    monkeypatch.setattr(_page, "SLIDER_SETTLE_S", 0.0)
 
 
 def _render(monkeypatch, query: str = ""):

@@ -102,6 +102,9 @@ DEFAULT_QUERY_ENV = "CALCIUM_ABM_DASHBOARD_QUERY"
 MAX_NOTICES = 3
 #: the start of a physiology warning's topic (:func:`report_physiology`): the sliders' reset drops them
 PHYSIOLOGY_TOPIC = "physiology"
+#: a slider's value is applied once it has rested this long (s): 25 quick arrow-key presses each rebuilt the runs
+#: in turn, and the page answered nothing else for ~17 s (a student's review); 0 applies each at once
+SLIDER_SETTLE_S = 0.3
 
 
 def with_notice(notices: tuple[tuple[str | None, str, int], ...], message: str | None, topic: str | None = None,
@@ -282,7 +285,9 @@ def _reaching(bounds: tuple[float, float], own: Any) -> tuple[float, float]:
 @solara.component
 def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
                step: float):
-    shown = amount_text(value, knob.unit) if knob.kind == "float" else _fmt(value)  # 45015 µg: "45.015 mg/day"
+    pending = solara.use_reactive(None)  # a value moved to and not yet applied (SLIDER_SETTLE_S)
+    here = value if pending.value is None else pending.value
+    shown = amount_text(here, knob.unit) if knob.kind == "float" else _fmt(here)  # 45015 µg: "45.015 mg/day"
     solara.Text(f"{knob.label}: {shown}", classes=["ca-knob-label", f"knob-label-{knob.key}"])
     # an uploaded scenario or a link may lie beyond the usual range: the slider reaches its value, and keeps
     # reaching it while the user drags down (its ends do not follow the value; a new range starts afresh)
@@ -296,9 +301,28 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds:
 
     def changed(widget, event, data):
         # Vuetify emits "change" on release / key press, so a drag rebuilds the model once; its arrow keys
-        # add steps in floating point (3.3 - 0.1 = 3.1999999999999997), which the run and the link got
-        on_change(int(data) if knob.kind == "int" else round(float(data), 9))
+        # add steps in floating point (3.3 - 0.1 = 3.1999999999999997), which the run and the link got, and
+        # go past the ends (End then an arrow: CKD stage 6, age 101; a student): kept within the slider's range
+        moved = min(max(float(data), minimum), maximum)
+        moved = int(round(moved)) if knob.kind == "int" else round(moved, 9)
+        if SLIDER_SETTLE_S <= 0:
+            on_change(moved)
+        else:
+            pending.set(moved)
 
+    def settle() -> None:
+        moved = pending.value
+        if moved is None:
+            return
+        time.sleep(SLIDER_SETTLE_S)
+        if settling.is_current():  # no later key press: the last value is applied, once
+            on_change(moved)
+            try:
+                pending.set(None)
+            except Exception:  # noqa: BLE001 - the change replaced this slider (a rebuilt panel)
+                pass
+
+    settling = solara.lab.use_task(settle, dependencies=[pending.value], prefer_threaded=True)
     reacton.ipyvue.use_event(slider, "change", changed)
     if knob.kind == "int":
         solara.Text(knob.unit, style={"font-size": "13px", "color": "#666"})
@@ -1087,6 +1111,24 @@ def Dashboard():
             router.push(f"{router.path or '/'}?{query}")
 
     solara.use_effect(sync_url, [settings.value])
+    followed = solara.use_ref(router.search or "")
+
+    def follow_address() -> None:
+        """The browser's Back and Forward: the page follows the address bar (it changed the address and kept the
+        page, a student's review). The page's own pushes (sync_url) already match the settings."""
+        search = router.search or ""
+        if search == followed.current:
+            return
+        followed.current = search
+        if search == settings.value.to_query():
+            return
+        new, _ = _initial_settings(search)
+        if new != settings.value:
+            playing.set(False)
+            settings.set(new)
+            editing.set(initial_editing(new))
+
+    solara.use_effect(follow_address, [router.search])
 
     def sync_present() -> None:
         if sink is not None:

@@ -96,9 +96,20 @@ def _compilable(law):
     return namespace[law.__name__]
 
 
+#: the parameter names (``p.name``) the registered laws and chains read, scanned from their source once, when each
+#: is registered (a server whose source files changed on disk, a ``git pull`` during a lab, could no longer read
+#: them: each new tab's thread scanned the sources again and every new tab failed, a student's review)
+_READ: set[str] = set()
+
+
+def _note_reads(function) -> None:
+    _READ.update(re.findall(r"\bp\.([A-Za-z_][A-Za-z0-9_]*)", inspect.getsource(function)))
+
+
 def _register(law) -> None:
     """Let compiled code call ``law`` (Python keeps calling ``law`` itself)."""
     twin = _compilable(law)
+    _note_reads(law)
     overload(law, strict=False)(lambda *args, **kwargs: twin)
 
 
@@ -155,16 +166,14 @@ def compiled_chain(function):
     returns ``function`` itself, which Python calls as before. Its ``p.name`` reads join
     :func:`law_parameters`' record."""
     register_jitable(function)
+    _note_reads(function)
     _CHAINS.append(function)
     return function
 
 
 def _fields_read(p) -> tuple[str, ...]:
     """The parameters the compiled laws and chains read (``p.name`` in their source), in ``p``'s order."""
-    read = set()
-    for function in (*COMPILED_LAWS, *_CHAINS):
-        read.update(re.findall(r"\bp\.([A-Za-z_][A-Za-z0-9_]*)", inspect.getsource(function)))
-    return tuple(name for name in p._fields if name in read)
+    return tuple(name for name in p._fields if name in _READ)
 
 
 class _Record(threading.local):

@@ -238,3 +238,23 @@ def test_mesa_solaraviz_page_loads_and_steps(chromium):
         assert problems.errors == []
     finally:
         stop_server(proc)
+
+
+def test_back_and_forward_follow_the_address_bar(dash_context, dashboard_url):
+    """A student's review (stop 69): the browser's Back changed the address bar to the earlier link and left the
+    page on the later settings. The page now follows the address."""
+    tab = dash_context.new_page()
+    problems = PageProblems(tab)
+    tab.goto(dashboard_url + "/?scenario=healthy_adult")
+    tab.get_by_text("Day 0 · year 0.0").wait_for()
+    tab.locator(".scenario-a").click()
+    tab.get_by_role("option", name="k2_deficiency").click()
+    tab.wait_for_function("() => location.search.includes('scenario=k2_deficiency')")
+    expect(tab.locator(".scenario-a")).to_contain_text("k2_deficiency")
+    tab.go_back()
+    tab.wait_for_function("() => !location.search.includes('k2_deficiency')")
+    expect(tab.locator(".scenario-a")).to_contain_text("healthy_adult")
+    tab.go_forward()
+    tab.wait_for_function("() => location.search.includes('scenario=k2_deficiency')")
+    expect(tab.locator(".scenario-a")).to_contain_text("k2_deficiency")
+    assert problems.errors == []
