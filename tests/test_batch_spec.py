@@ -200,7 +200,11 @@ def test_sensitivity_runs_each_distinct_point_once():
     (cohort() | {"arms": [{"name": "a", "add": {"sex": 1.0}}]}, "arms #1 (a).add.sex: add works on numeric"),
     (sweep({"mk7_ug_per_day": [0, {}]}), "sweep.parameters.mk7_ug_per_day #2 = a table {...} is not allowed: "
                                          "a list item must be a number"),
-    (cohort(design="crossover") | {"arms": [{"name": "a"}, {"name": "b"}]}, "would be identical"),
+    (cohort(design="crossover") | {"arms": [{"name": "a"}, {"name": "b"}]},
+     "arms #2 (b) changes nothing, as arms #1 (a) does: an arm without set, add or schedule is the control"),
+    (cohort() | {"arms": [{"name": "a"}, {"name": "b"}]}, "arms #2 (b) changes nothing, as arms #1 (a) does"),
+    (cohort() | {"arms": [{"name": "mk7", "add": {"mk7_ug_per_day": 90}}, {"name": "MK7", "add": {"mk7_ug_per_day": 180}}]},
+     "arms: the names \"mk7\" and \"MK7\" differ only in case"),
     (cohort(patients=0), "cohort.patients = 0 is not allowed: must be at least 1"),
     (cohort(patients=10**6), "cohort.patients = 1000000 is not allowed: must be at most 100000"),
     # found by a fresh user: a number that is no integer was not told the range

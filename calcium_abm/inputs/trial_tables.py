@@ -353,9 +353,17 @@ def arm_problems(arms: list[Arm], randomisation_day: int, adherence: float = 1.0
                         "each dose an arm adds (add = {...}), and no arm adds one (set = {...} is a value, not "
                         "a dose); give the dose as add, or leave adherence out")
     names = [arm.name for arm in arms]
+    folded = [name.lower() for name in names]  # mk7_180 and MK7_180 name one file on a case-blind file system
+    unchanged = [arm_place(i, arm.name) for i, arm in enumerate(arms) if not (arm.set or arm.add or arm.schedule)]
+    if len(unchanged) > 1:  # a trialist: the second ran and was reported as an "effect" against the control
+        problems.append(f"{unchanged[1]} changes nothing, as {unchanged[0]} does: an arm without set, add or "
+                        "schedule is the control, and a trial has one; give the arm a change, or leave it out")
     for i, arm in enumerate(arms):
-        if names.count(arm.name) > 1 and names.index(arm.name) == i:
-            problems.append(f"arms: the name {fmt_value(arm.name)} is used twice")
+        if folded.count(folded[i]) > 1 and folded.index(folded[i]) == i:
+            twin = names[folded.index(folded[i], i + 1)]
+            problems.append(f"arms: the name {fmt_value(arm.name)} is used twice" if twin == arm.name else
+                            f"arms: the names {fmt_value(arm.name)} and {fmt_value(twin)} differ only in case: "
+                            "their result files would be one on a case-blind file system; give names that differ")
         tables = [(where, set_keys, add_keys) for _, where, _, _, set_keys, add_keys
                   in arm_entries(arm_place(i, arm.name), arm, randomisation_day)]
         problems += [f"{arm_place(i, arm.name)}.schedule #{j + 1}: start_day = {e.start_day} is not allowed: must be at "
