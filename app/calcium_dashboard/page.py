@@ -1111,6 +1111,24 @@ def Dashboard():
             router.push(f"{router.path or '/'}?{query}")
 
     solara.use_effect(sync_url, [settings.value])
+    address = solara.use_ref(router)
+    address.current = router  # this render's: its search is the address bar's now
+
+    def tidy_address() -> None:
+        """A link with values the page ignored (``?a=nonexistent``, a refused dose) kept them in the address bar,
+        so copying it shared the problem again (a student): sync_url's push on the first render is undone when the
+        browser's location widget starts. Pushed again until the bar holds the page's own settings (<= 10 s)."""
+        for _ in range(20):
+            time.sleep(0.5)
+            now = address.current
+            if not tidying.is_current() or now.set_path is None:
+                return
+            query = settings.value.to_query()
+            if (now.search or "") == query:
+                return
+            now.push(f"{now.path or '/'}?{query}")
+
+    tidying = solara.lab.use_task(tidy_address, dependencies=[], prefer_threaded=True)
     followed = solara.use_ref(router.search or "")
 
     def follow_address() -> None:

@@ -258,3 +258,36 @@ def test_back_and_forward_follow_the_address_bar(dash_context, dashboard_url):
     tab.wait_for_function("() => location.search.includes('scenario=k2_deficiency')")
     expect(tab.locator(".scenario-a")).to_contain_text("k2_deficiency")
     assert problems.errors == []
+
+
+def test_a_demo_picked_in_a_phone_s_drawer_closes_it(chromium, dashboard_url):
+    """A student's review (stop 69): on a phone the drawer stayed open over the page after a demo was picked in it;
+    it now closes, so the demo's run is in view."""
+    ctx = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    ctx.set_default_timeout(20_000)
+    page = ctx.new_page()
+    problems = PageProblems(page)
+    page.goto(dashboard_url + "/")
+    page.get_by_text("Day 0 · year 0.0").wait_for(state="attached")
+    closed = "() => document.querySelector('.v-navigation-drawer').getBoundingClientRect().right <= 0"
+    page.wait_for_function(closed)  # a phone's first load closes it (PhoneSidebar)
+    page.locator(".v-app-bar__nav-icon").click()
+    page.wait_for_function("() => document.querySelector('.v-navigation-drawer').getBoundingClientRect().right > 0")
+    page.locator(".demo-button").first.click()
+    page.wait_for_function(closed)
+    page.get_by_role("button", name="▶ Play").click()  # the run is in view, not covered
+    assert problems.errors == []
+    ctx.close()
+
+
+def test_a_link_s_ignored_values_leave_the_address_bar(dash_context, dashboard_url):
+    """A student's review (stop 69): ``?a=nonexistent`` stayed in the address bar after the page had ignored it, so
+    copying the address shared the problem again. The bar now holds the page's own settings."""
+    tab = dash_context.new_page()
+    problems = PageProblems(tab)
+    tab.goto(dashboard_url + "/?scenario=k2_deficiency&a=nonexistent&mk7_ug_per_day=-5")
+    expect(tab.locator(".notice").first).to_be_visible()
+    tab.wait_for_function("() => location.search.includes('scenario=k2_deficiency')"
+                          " && !location.search.includes('nonexistent') && !location.search.includes('-5')")
+    expect(tab.locator(".scenario-a")).to_contain_text("k2_deficiency")
+    assert problems.errors == []
