@@ -103,16 +103,22 @@ def test_a_chart_below_the_fold_shows_the_latest_run_once_scrolled_to(laptop_pag
                            f".dataset.years === '{years:g}'")
 
 
-def test_a_phone_can_close_the_sidebar_and_reach_the_run(chromium, dashboard_url):
-    """On a 375 px phone the sidebar opens over the page; it once covered all of it (Solara's drawer is at
-    least 400 px wide), the app bar and the overlay that closes it included, so a student could not reach
-    the run. It leaves a strip of the overlay, and a tap there shows the page with its Play button."""
-    ctx = chromium.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+def _phone_page(chromium, dashboard_url, width: int, height: int):
+    """A phone-sized touch context on the dashboard's default page, its first run attached: (context, page, problems)."""
+    ctx = chromium.new_context(viewport={"width": width, "height": height}, is_mobile=True, has_touch=True)
     ctx.set_default_timeout(20_000)
     page = ctx.new_page()
     problems = PageProblems(page)
     page.goto(dashboard_url + "/")
     page.get_by_text("Day 0 · year 0.0").wait_for(state="attached")
+    return ctx, page, problems
+
+
+def test_a_phone_can_close_the_sidebar_and_reach_the_run(chromium, dashboard_url):
+    """On a 375 px phone the sidebar opens over the page; it once covered all of it (Solara's drawer is at
+    least 400 px wide), the app bar and the overlay that closes it included, so a student could not reach
+    the run. It leaves a strip of the overlay, and a tap there shows the page with its Play button."""
+    ctx, page, problems = _phone_page(chromium, dashboard_url, 375, 667)
     drawer = page.locator(".v-navigation-drawer")
     assert drawer.bounding_box()["width"] <= 375 - 40
     page.mouse.click(365, 400)  # the strip of overlay right of the sidebar
@@ -263,12 +269,7 @@ def test_back_and_forward_follow_the_address_bar(dash_context, dashboard_url):
 def test_a_demo_picked_in_a_phone_s_drawer_closes_it(chromium, dashboard_url):
     """A student's review (stop 69): on a phone the drawer stayed open over the page after a demo was picked in it;
     it now closes, so the demo's run is in view."""
-    ctx = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    ctx.set_default_timeout(20_000)
-    page = ctx.new_page()
-    problems = PageProblems(page)
-    page.goto(dashboard_url + "/")
-    page.get_by_text("Day 0 · year 0.0").wait_for(state="attached")
+    ctx, page, problems = _phone_page(chromium, dashboard_url, 390, 844)
     closed = "() => document.querySelector('.v-navigation-drawer').getBoundingClientRect().right <= 0"
     page.wait_for_function(closed)  # a phone's first load closes it (PhoneSidebar)
     page.locator(".v-app-bar__nav-icon").click()
