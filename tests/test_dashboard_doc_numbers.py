@@ -128,3 +128,8 @@ def test_the_benchmarks_tab_counts():
     frame_cost = int(re.search(r"bench_frame_cost\(args\.tabs or (\d+)", source).group(1))
     assert f"with `--classroom`: {classroom} tabs playing at once (loopback only), a {classroom + 1}st tab" in GUIDE
     assert f"a few tabs ({frame_cost} by default) playing in one Chromium" in GUIDE
+
+
+def test_the_slider_settling_time():
+    assert (f"A slider's new value applies once it has rested for {_num(page.SLIDER_SETTLE_S)} s (`SLIDER_SETTLE_S`)"
+            in GUIDE)
