@@ -18,6 +18,7 @@ from calcium_abm.inputs.python_values import plain_overrides
 from calcium_abm.model import CalciumParadoxModel
 from calcium_abm import person
 from calcium_abm.outputs import COLUMNS, RowCollector, physiology_row, physiology_warning
+from calcium_abm.guardrail import alternating_calcium_warning
 from calcium_abm.physiology.kidney import PHYSIOLOGICAL_RANGES
 from calcium_abm.scenario import Scenario, load_scenario
 from calcium_abm.stepping import step_days
@@ -148,9 +149,9 @@ def results_frame(model: CalciumParadoxModel) -> pd.DataFrame:
     frame.attrs["seed"] = model.seed
     collector = model.datacollector
     checked = collector.checked_rows(frame) if isinstance(collector, EndRowsCollector) else frame
-    warning = physiology_warning(checked, model.config)
+    warnings = [w for w in (physiology_warning(checked, model.config), alternating_calcium_warning(checked)) if w]
     warfarin = warfarin_warning(model.config)
-    frame.attrs["physiology_warnings"] = [*model.__dict__.get("start_warnings", []), *([warning] if warning else [])]
+    frame.attrs["physiology_warnings"] = [*model.__dict__.get("start_warnings", []), *warnings]
     frame.attrs["calibration_warnings"] = [warfarin] if warfarin else []
     frame.attrs["notes"] = [note] if (note := intake_note(frame, model.config)) else []
     frame.attrs["units"] = {name: unit for name, (unit, _) in COLUMNS.items()}

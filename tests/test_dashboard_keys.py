@@ -14,6 +14,7 @@ import solara
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
 from calcium_dashboard import page as dp  # noqa: E402
+from wait_helpers import wait_until  # noqa: E402
 
 
 def _render(monkeypatch, query: str = ""):
@@ -28,17 +29,8 @@ def _label(rc, key: str) -> str:
     return str(rc.find(v.Html, class_=f"ca-knob-label knob-label-{key}").widget.children[0])
 
 
-def _wait(condition, seconds: float = 60.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_quick_key_presses_rebuild_the_runs_once_with_the_last_value(monkeypatch):
-    monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 0.5)
+    monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 2.0)  # far longer than 12 presses take, however loaded the machine
     builds = []
     real = dp.build_runs
     monkeypatch.setattr(dp, "build_runs", lambda *a, **k: builds.append(1) or real(*a, **k))
@@ -49,8 +41,8 @@ def test_quick_key_presses_rebuild_the_runs_once_with_the_last_value(monkeypatch
         for value in range(10, 130, 10):  # 12 presses, each within the settling time of the one before
             slider.fire_event("change", value)
         assert "MK-7: 120 µg/day" in _label(rc, "mk7_ug_per_day")  # the label follows at once
-        assert _wait(lambda: len(builds) > before)
-        time.sleep(1.0)  # any late rebuild would come within a settling time
+        assert wait_until(lambda: len(builds) > before)
+        time.sleep(2.5)  # a later rebuild, from a press the wait let through, would come within a settling time
         assert len(builds) - before == 1
         assert "mk7_ug_per_day=120" in rc.find(v.TextField, class_="share-link").widget.v_model  # the run's value
     finally:
@@ -68,7 +60,51 @@ def test_a_key_press_past_a_slider_s_end_stays_at_the_end(monkeypatch):
         assert not [w for w in rc.find(v.Alert).widgets if "is not allowed" in str(w.children)]
         age = rc.find(v.Slider, class_="knob-age_years").widget
         age.fire_event("change", age.max + 1)  # age 101 ran
-        assert _wait(lambda: f"{int(age.max)} years" in _label(rc, "age_years"))
+        assert wait_until(lambda: f"{int(age.max)} years" in _label(rc, "age_years"))
         assert "101" not in _label(rc, "age_years")
     finally:
+        rc.close()
+
+
+def _share(rc) -> str:
+    return rc.find(v.TextField, class_="share-link").widget.v_model
+
+
+def test_two_sliders_settling_together_keep_both_values(monkeypatch):
+    """A second reading (stop 69): each settled value was applied to the settings of the render that started its
+    wait, so a second slider moved within the settling time undid the first (MK-7 back to 5)."""
+    monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 0.3)
+    rc = _render(monkeypatch)
+    try:
+        rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget.fire_event("change", 120)
+        rc.find(v.Slider, class_="knob-age_years").widget.fire_event("change", 70)
+        assert wait_until(lambda: "mk7_ug_per_day=120" in _share(rc) and "age_years=70" in _share(rc))
+    finally:
+        rc.close()
+
+
+def test_a_key_press_during_the_last_value_s_rebuild_is_applied_too(monkeypatch):
+    """A second reading (stop 69): the settled value's task cleared the waiting value when it finished, so a press
+    made while its rebuild ran was lost (120 stayed where 60 was pressed)."""
+    import threading
+
+    monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 0.3)
+    rc = _render(monkeypatch)
+    real, building, release = dp.build_runs, threading.Event(), threading.Event()
+
+    def held(*args, **kwargs):
+        building.set()
+        assert release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dp, "build_runs", held)
+    try:
+        rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget.fire_event("change", 120)
+        assert building.wait(60)  # 120 is being applied: its rebuild waits on `release`
+        rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget.fire_event("change", 60)
+        release.set()
+        assert wait_until(lambda: "mk7_ug_per_day=60" in _share(rc))
+        assert wait_until(lambda: _label(rc, "mk7_ug_per_day").endswith("60 µg/day"))
+    finally:
+        release.set()
         rc.close()

@@ -286,6 +286,8 @@ def _reaching(bounds: tuple[float, float], own: Any) -> tuple[float, float]:
 def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
                step: float):
     pending = solara.use_reactive(None)  # a value moved to and not yet applied (SLIDER_SETTLE_S)
+    apply = solara.use_ref(on_change)  # this render's: a settled value goes to today's settings, not to those
+    apply.current = on_change          # of the render that started the wait (another slider moved meanwhile)
     here = value if pending.value is None else pending.value
     shown = amount_text(here, knob.unit) if knob.kind == "float" else _fmt(here)  # 45015 µg: "45.015 mg/day"
     solara.Text(f"{knob.label}: {shown}", classes=["ca-knob-label", f"knob-label-{knob.key}"])
@@ -316,9 +318,10 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds:
             return
         time.sleep(SLIDER_SETTLE_S)
         if settling.is_current():  # no later key press: the last value is applied, once
-            on_change(moved)
+            apply.current(moved)
             try:
-                pending.set(None)
+                if pending.value == moved:  # a press during the rebuild waits for its own turn
+                    pending.set(None)
             except Exception:  # noqa: BLE001 - the change replaced this slider (a rebuilt panel)
                 pass
 
@@ -381,6 +384,8 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
                     **{f"{UPLOAD_PREFIX}{name}": scenario.description for name, scenario in upload_map.items()
                        if scenario.description}}
     refused = solara.use_ref({})  # control key -> the value last refused, until it runs or is set
+
+    changing = solara.use_memo(threading.Lock, [])  # a slider's settled value is applied from its own thread
 
     def set_side(which: str, side: SideSettings) -> None:
         settings.set(replace(settings.value, **{"a" if which == "A" else "b": side}))
@@ -462,19 +467,26 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         return True
 
     def change(key: str, value: Any) -> None:
-        try:
-            if which == EDIT_BOTH:
-                a, b = change_both(s.a, s.b, key, value, upload_map)
-                settings.set(replace(settings.value, a=a, b=b))
-                forget_fixed(key, [knob_values(a, base), knob_values(b, base_b)], [a, b])
+        # on today's settings, one change at a time: two sliders settling together (SLIDER_SETTLE_S) each
+        # applied its value to the settings of the render that started its wait, and the second undid the first
+        with changing:
+            now = settings.value
+            here = (now.b if which == "B" else now.a) if now.b is not None or which == "A" else None
+            if here is None or here.scenario != side.scenario:  # the panel's side has changed meanwhile
                 return
-            new = checked_change(side, key, value, base, upload_map)
-        except ScenarioError as exc:
-            refused.current[key] = value
-            notify(str(exc), f"control {key}")
-            return
-        set_side(which, new)
-        forget_fixed(key, [knob_values(new, base)], [new])
+            try:
+                if which == EDIT_BOTH:
+                    a, b = change_both(now.a, now.b, key, value, upload_map)
+                    settings.set(replace(settings.value, a=a, b=b))
+                    forget_fixed(key, [knob_values(a, base), knob_values(b, base_b)], [a, b])
+                    return
+                new = checked_change(here, key, value, base, upload_map)
+            except ScenarioError as exc:
+                refused.current[key] = value
+                notify(str(exc), f"control {key}")
+                return
+            set_side(which, new)
+            forget_fixed(key, [knob_values(new, base)], [new])
 
     demo = current_demo(s)
     demo_shared = demo.shared if demo is not None else ()  # a demo's person (age): the reset keeps it
@@ -1111,40 +1123,32 @@ def Dashboard():
             router.push(f"{router.path or '/'}?{query}")
 
     solara.use_effect(sync_url, [settings.value])
-    address = solara.use_ref(router)
-    address.current = router  # this render's: its search is the address bar's now
-
-    def tidy_address() -> None:
-        """A link with values the page ignored (``?a=nonexistent``, a refused dose) kept them in the address bar,
-        so copying it shared the problem again (a student): sync_url's push on the first render is undone when the
-        browser's location widget starts. Pushed again until the bar holds the page's own settings (<= 10 s)."""
-        for _ in range(20):
-            time.sleep(0.5)
-            now = address.current
-            if not tidying.is_current() or now.set_path is None:
-                return
-            query = settings.value.to_query()
-            if (now.search or "") == query:
-                return
-            now.push(f"{now.path or '/'}?{query}")
-
-    tidying = solara.lab.use_task(tidy_address, dependencies=[], prefer_threaded=True)
     followed = solara.use_ref(router.search or "")
+    tidied = solara.use_ref(0)
 
     def follow_address() -> None:
         """The browser's Back and Forward: the page follows the address bar (it changed the address and kept the
-        page, a student's review). The page's own pushes (sync_url) already match the settings."""
+        page, a student's review). The page's own pushes (sync_url) already match the settings. An address
+        that reads as the page's settings but is not their link (values the page ignored, ``?a=nonexistent``,
+        which sync_url's first push does not replace when the browser's location starts after it) gets the
+        page's own link, so copying it does not share the problem again (a student; at most 5 times a tab)."""
         search = router.search or ""
         if search == followed.current:
             return
         followed.current = search
-        if search == settings.value.to_query():
+        query = settings.value.to_query()
+        if search == query:
             return
-        new, _ = _initial_settings(search)
+        new, texts = _initial_settings(search or os.environ.get(DEFAULT_QUERY_ENV, ""))  # "/": the default one
         if new != settings.value:
             playing.set(False)
             settings.set(new)
             editing.set(initial_editing(new))
+            for text in link_notices(texts):
+                notify(text)
+        elif router.set_path is not None and tidied.current < 5:
+            tidied.current += 1
+            router.push(f"{router.path or '/'}?{query}")
 
     solara.use_effect(follow_address, [router.search])
 

@@ -4,9 +4,9 @@ simulated trials of each size whose analysis finds the effect (p < alpha).
 A simulated trial of ``n`` patients per arm resamples, with replacement, the virtual
 patients of a finished pilot batch (their outcome and its baseline): the model supplies
 the between-patient variability, the researcher the effect to detect. With an ``effect``
-the treated arm is the control arm shifted by it (or, for a crossover, each patient's
-within-patient difference re-centred on it); without one, the pilot's treated arm as it
-came out of the model. Each trial is analysed as the real one would be: Welch's t-test
+the treated arm is the pilot's treated arm moved so that its effect against control is ``effect``,
+each treated patient keeping their own response (for a crossover, each patient's within-patient
+difference re-centred on it); without one, the pilot's treated arm as it came out of the model. Each trial is analysed as the real one would be: Welch's t-test
 (parallel), the paired t-test (crossover) or ANCOVA adjusted for the baseline (parallel),
 the same ``scipy.stats`` / ``statsmodels`` calls as :mod:`calcium_abm.batch.statistics`.
 """

@@ -28,7 +28,8 @@ from calcium_abm.inputs.batch_messages import batch_error_lines, severe_threshol
 from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
     PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
     published_problems, screening_limit_problems, shadowed_arm_entries, swept_range_problems, analysis_outcomes,
-    analysis_problems, unread_method_keys, whole_number_problems)
+    analysis_problems, whole_number_problems)
+from calcium_abm.inputs.sensitivity_keys import unread_method_keys
 from calcium_abm.inputs.messages import did_you_mean, fmt_num, fmt_value, join_problems, rule_error, shorten
 from calcium_abm.inputs.python_values import plain_values, too_deep_message
 from calcium_abm.inputs.sections import BATCH_KINDS, file_kind_problem

@@ -36,7 +36,7 @@ from calcium_abm.batch.columns import checked_columns, refuse_unreadable_runs, r
 from calcium_abm.batch.run_notes import RUN_ATTRS
 from calcium_abm.batch.expand import sample_run_ids
 from calcium_abm.inputs.messages import counted
-from calcium_abm.inputs.trial_tables import without_unread_method_keys
+from calcium_abm.inputs.sensitivity_keys import without_unread_method_keys
 from calcium_abm.batch.spec import BatchError, BatchSpec, validate_batch
 from calcium_abm.errors import UserInputError
 from calcium_abm.io import atomic_write, check_output_directory, not_a_directory, read_error_reason

@@ -24,7 +24,7 @@ from calcium_abm.inputs.sections import (CHANGEABLE_DURING_RUN, SECTIONS, TOP_LE
 __all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
            "arm_problems", "check_criteria", "check_strata", "criterion_target", "duplicate_value_problems",
            "published_problems", "swept_range_problems", "analysis_outcomes", "analysis_problems", "STATE_OUTCOMES",
-           "unread_method_keys", "whole_number_problems", "without_unread_method_keys"]
+           "whole_number_problems"]
 
 #: Sections whose numeric fields a cohort may draw from distributions (and screen on).
 COHORT_SECTIONS = ("patient", "diet", "drugs")
@@ -477,32 +477,3 @@ def published_problems(published: Published, outcomes: dict[str, str], cohort_wi
         return [f"published.outcome = {fmt_value(published.outcome)} is not allowed: must be one of the "
                 f"analysis outcomes ({', '.join(names)})"]
     return []
-
-
-#: ``[sensitivity]`` keys that one method reads and the other never does.
-SENSITIVITY_METHOD_KEYS = {"trajectories": "morris", "levels": "morris", "samples": "sobol"}
-
-
-def unread_method_keys(cls, data: Any) -> Any:
-    """A ``[sensitivity]`` table before validation, refused if it gives a key its method does not
-    read (``samples`` with Morris, ``trajectories`` or ``levels`` with Sobol): it would change nothing."""
-    if isinstance(data, dict) and data.get("method", "morris") in ("morris", "sobol"):
-        method = data.get("method", "morris")
-        unread = [k for k, m in SENSITIVITY_METHOD_KEYS.items() if k in data and m != method]
-        if unread:
-            raise rule_error("\n".join(
-                f"sensitivity.{k} = {fmt_value(data[k])} is not allowed here: it is only for method = "
-                f"\"{SENSITIVITY_METHOD_KEYS[k]}\", and this design is method = \"{method}\" (which never reads it); "
-                "leave it out" for k in unread))
-    return data
-
-
-def without_unread_method_keys(batch: dict[str, Any]) -> dict[str, Any]:
-    """A stored batch (a manifest's ``batch``; one written before ``store.stored_batch`` holds every field
-    with its default) without the ``[sensitivity]`` keys its method does not read, so that it validates again."""
-    table = batch.get("sensitivity")
-    if not isinstance(table, dict):
-        return batch
-    method = table.get("method", "morris")
-    kept = {k: v for k, v in table.items() if SENSITIVITY_METHOD_KEYS.get(k, method) == method}
-    return {**batch, "sensitivity": kept}
