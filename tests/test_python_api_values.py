@@ -117,3 +117,11 @@ def test_a_batch_file_without_a_name_is_named_after_the_file(tmp_path):
     (tmp_path / "=sum.toml").write_text(text)  # a formula's lead: not a name, so the default
     assert [load_batch(tmp_path / f).name for f in ("my_trial.toml", "named.toml", "=sum.toml")] == ["my_trial", "doses", "batch"]
     assert validate_batch({"sweep": {"parameters": {"mk7_ug_per_day": [0, 180]}}}).name == "batch"
+
+
+def test_a_dotted_key_inside_its_own_section_is_told_to_drop_the_section():
+    """A fresh user (stop 69): ``[diet] "diet.calcium_mg_per_day" = 900`` got "did you mean
+    'diet.diet.calcium_mg_per_day'?", the same wrong key back."""
+    with pytest.raises(ScenarioError, match=r"^unknown key 'diet\.diet\.calcium_mg_per_day': inside \[diet\] a key is "
+                                            r"given without its section, calcium_mg_per_day = \.\.\.$"):
+        simulate({"diet": {"diet.calcium_mg_per_day": 900}}, years=0.01)

@@ -57,6 +57,10 @@ def _unknown_key(root: type[BaseModel], loc: tuple, prefix: str, rest: tuple) ->
     parent = path.rpartition(".")[0]
     section = str(rest[-2]) if len(rest) >= 2 else None
     substance = section in SUBSTANCE_SECTIONS and not prefix
+    own, dot, field = str(rest[-1]).partition(".")  # "diet.calcium_mg_per_day" inside [diet]: the section twice
+    if section and dot and own == section and field in choices:  # (the hint named the same wrong key back)
+        return (f"{prefix}unknown key '{shorten(path)}': inside [{section}] a key is given without its section, "
+                f"{field} = ...")
     hint = (other_section_hint(section, str(rest[-1])) if section and not prefix else "") or \
         (intake_hint(str(rest[-1]), section) if substance else "") or \
         did_you_mean(path, [f"{parent}.{c}" if parent else c for c in choices])
