@@ -94,3 +94,13 @@ def test_the_alternation_warning_reads_turns_not_noise():
     assert alternating_calcium_warning(pd.DataFrame({"day": days, "serum_calcium_mmol_l": small})) is None
     weekly = pd.DataFrame({"day": days * 7, "serum_calcium_mmol_l": saw})  # not consecutive days: not judged
     assert alternating_calcium_warning(weekly) is None
+
+
+def test_the_odd_states_the_alternation_warning_s_figures():
+    from pathlib import Path
+
+    from calcium_abm.guardrail import ALTERNATION_DAYS, ALTERNATION_STEP_MMOL_L
+
+    odd = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8").split())
+    assert (f"by more than {ALTERNATION_STEP_MMOL_L:g} mmol/L from one day to the next over its last "
+            f"{ALTERNATION_DAYS} days") in odd
