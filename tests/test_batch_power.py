@@ -334,3 +334,14 @@ def test_an_effect_to_detect_moves_the_treated_arm_keeping_its_spread():
                 for k in (3, 50)]
     assert table["power"].iloc[0] < 0.2  # the control arm shifted by -2 gave 1.00
     assert table["power"].iloc[1] == pytest.approx(analytic[1], abs=0.08)
+
+
+def test_the_heading_calls_an_effect_of_zero_the_false_positive_rate():
+    """A fresh user (stop 69): ``--effect 0`` was headed "Power to detect 0"; the table it heads is the rate at which
+    trials find an effect where there is none."""
+    from calcium_abm.batch.power import power_heading
+
+    design = power_design(normal_pilot(n=50), "y_change", control="placebo")
+    assert power_heading(0.0, design).startswith("False-positive rate (no effect: the share of trials with p < alpha)"
+                                                 " in y_change (drug vs placebo, welch, alpha 0.05)")
+    assert power_heading(-5.0, design).startswith("Power to detect -5 in y_change")

@@ -61,6 +61,7 @@ def test_summarize_of_a_daily_cohort_reads_the_manifest_and_each_run_once(tmp_pa
     table1 = tables["baseline"].set_index("characteristic")
     assert table1.loc["runs", "placebo"] == "3" and table1.loc["runs", "mk7"] == "3"
     assert "calcium_mg_per_day" in table1.index and "dp_ucmgp_pmol_l_baseline" in table1.index
+    assert "bmd_change_pct_baseline" not in table1.index  # 0 (0) in every arm: a trialist read it as clutter
 
 
 def test_summarize_of_a_sensitivity_batch_reads_each_file_once(tmp_path, monkeypatch):

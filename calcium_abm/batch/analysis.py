@@ -30,6 +30,7 @@ from calcium_abm.inputs.messages import schedule_days, setting_text, short_repr
 from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_directory, atomic_write, check_output_directory, directory_option, unlisted_files
 from calcium_abm.markdown import markdown_table
+from calcium_abm.outputs import day_0_value_problem
 
 __all__ = ["SUMMARY_FILES", "conduct_table", "outcome_name", "published_comparison", "outcome_names", "refuse_runs_folder",
            "run_outcomes", "sensitivity_indices", "small_grid_bmd_outcomes", "small_grid_note", "summarize", "summary_tables", "to_markdown"]
@@ -249,7 +250,8 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
     outcomes = outcome_names(spec)
     tables: dict[str, pd.DataFrame] = {"per_run": per_run}
     if spec.cohort is not None:
-        baselines = [f"{c}_baseline" for c in analysis_outcomes(spec)]
+        baselines = [f"{c}_baseline" for c in analysis_outcomes(spec)  # not bmd_change_pct's 0 (0) in every arm
+                     if day_0_value_problem(c) is None]
         arms = [arm.name for arm in spec.arms]  # every per-arm table in the file's order, never sorted as text
         tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines], arms=arms)
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes, arms=arms)

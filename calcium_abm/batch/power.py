@@ -36,7 +36,7 @@ from calcium_abm.inputs.trial_tables import analysis_outcomes
 from calcium_abm.io import atomic_write
 
 __all__ = ["ANALYSES", "MAX_DRAWS", "MAX_SIMULATIONS", "PowerDesign", "plot_power_curve", "power_curve", "power_design",
-           "power_files"]
+           "power_files", "power_heading"]
 
 ANALYSES = ("welch", "paired", "ancova")
 MAX_SIMULATIONS = 100_000  # simulated trials per sample size (a bound on run time, not a rule)
@@ -335,6 +335,16 @@ def power_files(design: PowerDesign) -> tuple[str, str]:
     return f"{stem}.csv", f"{stem}.png"
 
 
+def power_heading(effect: float, design: PowerDesign) -> str:
+    """What a power table measured, for its plot and the command's output: the power to detect ``effect``, or for
+    an effect of 0 the share of trials that find one where there is none (the false-positive rate; "Power to
+    detect 0" read as a power, a fresh user)."""
+    what = ("False-positive rate (no effect: the share of trials with p < alpha)" if effect == 0
+            else f"Power to detect {effect:.4g}")
+    return (f"{what} in {design.outcome} ({design.arm} vs {design.control_arm}, {design.analysis}, "
+            f"alpha {design.alpha:g})")
+
+
 def plot_power_curve(table: pd.DataFrame, path: str | os.PathLike, design: PowerDesign | None = None,
                      target: float = 0.8) -> Path:
     """Draw power against patients per arm (with its 95 % band and the ``target`` line) as a
@@ -345,9 +355,7 @@ def plot_power_curve(table: pd.DataFrame, path: str | os.PathLike, design: Power
     if design is not None and not isinstance(design, PowerDesign):
         raise UserInputError(f"design {short_repr(design, 60)} is not allowed: give the design power_design returns, "
                              "or None")
-    title = "Simulated power" if design is None else (
-        f"Power to detect {table['effect'].iloc[0]:.3g} in {design.outcome} ({design.arm} vs "
-        f"{design.control_arm}, {design.analysis}, alpha {design.alpha:g})")
+    title = "Simulated power" if design is None else power_heading(float(table["effect"].iloc[0]), design)
     fig = power_figure(table, title, target)
     path = Path(path)
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))

@@ -62,7 +62,7 @@ def main(args: argparse.Namespace) -> int:
     # lazy: `calcium-abm --help` must not load pandas, scipy and statsmodels
     from calcium_abm.batch.analysis import refuse_runs_folder, small_grid_note, to_markdown
     from calcium_abm.batch.power import (MAX_DRAWS, MAX_EFFECT, MAX_PATIENTS_PER_ARM, MAX_SEED, MAX_SIMULATIONS,
-                                         draws_problem, plot_power_curve, power_curve, power_design, power_files,
+                                         draws_problem, plot_power_curve, power_curve, power_design, power_files, power_heading,
                                          repeated_size_problem)
     from calcium_abm.batch.store import open_batch
     from calcium_abm.io import atomic_directory, check_output_directory
@@ -108,9 +108,8 @@ def main(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserInputError(f"--out '{report}': cannot write {csv} and {png}: {exc.strerror or exc}; "
                              "nothing was written") from None
-    print(f"Power to detect {table['effect'].iloc[0]:.4g} in {design.outcome} ({design.arm} vs "
-          f"{design.control_arm}; {design.analysis}, alpha {design.alpha:g}; {simulations} simulated trials "
-          "per size, resampling the pilot's patients)\n")
+    print(f"{power_heading(float(table['effect'].iloc[0]), design)}: {simulations} simulated trials per size, "
+          "resampling the pilot's patients\n")
     print(to_markdown(table[["n_per_arm", "power", "ci_low", "ci_high"]]))
     print(f"({csv} and {png} written to {report})", file=sys.stderr)
     return 0
