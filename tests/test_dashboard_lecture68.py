@@ -12,6 +12,7 @@ from calcium_dashboard.charts import CHART_COLUMNS, CHARTS, AxisLock, echarts_op
 from calcium_dashboard.session import build_runs  # noqa: E402
 from calcium_dashboard import demos as dm  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
+from wait_helpers import wait_until  # noqa: E402
 
 
 @pytest.mark.parametrize("lo, hi", [(-9.6, 3.1), (-3.79, 0.4), (0.0, 74.8), (-0.31, 0.02), (2.1, 2.6), (0.0, 1234.0)])
@@ -141,11 +142,12 @@ def test_a_demo_whose_figures_fail_says_so_in_its_caption(monkeypatch):
         rc.find(v.Btn, children=[ckd5.title]).widget.click()
         want = (f"{ckd5.title}: its figures for these settings could not be computed (ZeroDivisionError: float "
                 "division by zero); the runs on the charts are not affected.")
-        for _ in range(3000):
-            texts = [str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets]
-            if texts and texts != [f"{ckd5.title}: computing the figures for these settings (a few seconds)…"]:
-                break
-            __import__("time").sleep(0.1)
-        assert texts == [want]
+        computing = [f"{ckd5.title}: computing the figures for these settings (a few seconds)…"]
+
+        def texts():
+            return [str(w.children[0]) for w in rc.find(v.Html, class_="ca-caption run-caption").widgets]
+
+        wait_until(lambda: texts() not in ([], computing), 300)
+        assert texts() == [want]
     finally:
         rc.close()

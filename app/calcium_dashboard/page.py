@@ -235,18 +235,22 @@ def _frames(runs: list[SimulationRun], series: bool = True) -> list[RunFrame]:
     return [run.frame(CHART_COLUMNS, series) for run in runs]
 
 
+def first_line(exc: BaseException | None) -> str:
+    """An error's message for the page: its first line, at most 200 characters ("…" after them), "" if none."""
+    text = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
+    return text[:200] + "…" if len(text) > 200 else text
+
+
 def one_line(exc: BaseException) -> str:
     """An unexpected error as one line for the page: its kind and first line, no traceback or path."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    if len(text) > 200:
-        text = text[:200] + "…"
+    text = first_line(exc)
     return f"something went wrong ({type(exc).__name__}{': ' + text if text else ''}); the page keeps running"
 
 
 def demo_failed_text(title: str, error: BaseException | None) -> str:
     """The caption when a demo's figures could not be computed: the demo's name and why, in one line, no
     traceback (the caption was left blank)."""
-    text = str(error).strip().splitlines()[0][:200] if error is not None and str(error).strip() else ""
+    text = first_line(error)
     why = text if isinstance(error, ScenarioError) else ": ".join(filter(None, [type(error).__name__, text]))
     return f"{title}: its figures for these settings could not be computed ({why}); the runs on the charts are not affected"
 
@@ -1052,8 +1056,10 @@ def Page():
 
 
 def _initial_settings(search: str) -> tuple[DashboardSettings, list[str]]:
+    """The settings of an address's query string, or of the default one (`calcium-abm dashboard --scenario`) when
+    it has none, with the link's messages; a link never breaks the page."""
     try:
-        return settings_from_query(search)
+        return settings_from_query(search or os.environ.get(DEFAULT_QUERY_ENV, ""))
     except Exception as exc:  # noqa: BLE001 - a link never breaks the page
         return DashboardSettings(), [f"link: ignored ({one_line(exc)})"]
 
@@ -1068,7 +1074,7 @@ def Dashboard():
     router = solara.use_router()
     # a link's query string wins; `calcium-abm dashboard --scenario` sets the default one
     initial = solara.use_memo(
-        lambda: _initial_settings(router.search or os.environ.get(DEFAULT_QUERY_ENV, "")), [])
+        lambda: _initial_settings(router.search or ""), [])
     settings = solara.use_reactive(initial[0])
     notices = solara.use_reactive(tuple((None, text, i) for i, text in enumerate(link_notices(initial[1]))))
     notices_open = solara.use_reactive(False)  # presentation mode: the messages shown above the run
@@ -1139,7 +1145,7 @@ def Dashboard():
         query = settings.value.to_query()
         if search == query:
             return
-        new, texts = _initial_settings(search or os.environ.get(DEFAULT_QUERY_ENV, ""))  # "/": the default one
+        new, texts = _initial_settings(search)  # "/": the default one
         if new != settings.value:
             playing.set(False)
             settings.set(new)

@@ -5,26 +5,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from calcium_abm.inputs.batch_messages import severe_threshold_problem
 from calcium_abm.inputs.messages import did_you_mean, fmt_value, rule_error, shorten
+from calcium_abm.inputs.trial_tables import BatchTable
 
 __all__ = ["Analysis", "Threshold"]
 
 
-class _Table(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-class Threshold(_Table):
+class Threshold(BatchTable):
     """An event: a recorded column's final value above a threshold."""
 
     column: str
     above: float = Field(allow_inf_nan=False)
 
 
-class Analysis(_Table):
+class Analysis(BatchTable):
     """What ``summarize`` reports."""
 
     outcomes: dict[str, Literal["final", "change", "pct_change"]] = Field(

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from calcium_abm.batch.analysis_table import Analysis, Threshold
 from calcium_abm.batch.draws import Distribution, distribution_problems, tertiles_problems
@@ -25,8 +25,8 @@ from calcium_abm.errors import ScenarioError, UserInputError
 from calcium_abm.inputs.keys import (column_name, dotted_settings, note_same_setting, range_problem, resolve_setting,
                                      resolved_settings, setting_bounds, setting_kind)  # column_name, setting_bounds: for expand
 from calcium_abm.inputs.batch_messages import batch_error_lines, severe_threshold_problem
-from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, Criterion, PlainDescription,
-    PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
+from calcium_abm.inputs.trial_tables import (COHORT_SECTIONS, Arm, ArmScheduleEntry, BatchTable, Criterion,
+    PlainDescription, PlainName, Published, arm_problems, check_criteria, check_strata, criterion_target, duplicate_value_problems,
     published_problems, screening_limit_problems, shadowed_arm_entries, swept_range_problems, analysis_outcomes,
     analysis_problems, whole_number_problems)
 from calcium_abm.inputs.sensitivity_keys import unread_method_keys
@@ -54,12 +54,8 @@ class BatchError(UserInputError):
     """A batch file, batch directory or batch option that is not allowed."""
 
 
-class _Table(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
 # ---------------------------------------------------------------------------- sweep
-class Range(_Table):
+class Range(BatchTable):
     """A numeric range: ``{ min = 0, max = 360, steps = 5 }`` (``steps`` for grids only)."""
 
     min: float = Field(allow_inf_nan=False)
@@ -79,7 +75,7 @@ class Range(_Table):
 SweepValues = list[bool | int | float | str] | Range
 
 
-class Sweep(_Table):
+class Sweep(BatchTable):
     """Parameters to vary: a full grid, or ``samples`` random / Latin-hypercube draws."""
 
     method: Literal["grid", "random", "latin_hypercube"] = "grid"
@@ -148,7 +144,7 @@ class Sweep(_Table):
 # --------------------------------------------------------------------------- cohort
 
 
-class Cohort(_Table):
+class Cohort(BatchTable):
     """N virtual patients drawn from stated distributions."""
 
     patients: int = Field(ge=1, le=MAX_PATIENTS)
@@ -243,7 +239,7 @@ class Cohort(_Table):
 # ---------------------------------------------------------------------- sensitivity
 
 
-class Sensitivity(_Table):
+class Sensitivity(BatchTable):
     """Morris screening or Sobol indices over stated ranges (``name = [low, high]``)."""
 
     method: Literal["morris", "sobol"] = "morris"
@@ -295,7 +291,7 @@ class Sensitivity(_Table):
 # ---------------------------------------------------------------------------- batch
 
 
-class BatchSpec(_Table):
+class BatchSpec(BatchTable):
     """A whole, validated batch file. Build with :func:`load_batch`."""
 
     name: PlainName = Field("batch", min_length=1, max_length=200)

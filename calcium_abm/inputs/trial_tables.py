@@ -21,7 +21,7 @@ from calcium_abm.inputs.messages import (PlainDescription, PlainName, accepted_k
 from calcium_abm.inputs.sections import (CHANGEABLE_DURING_RUN, SECTIONS, TOP_LEVEL_TEXT, changes_during_run,
                                          schedule_cover)
 
-__all__ = ["COHORT_SECTIONS", "Arm", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
+__all__ = ["COHORT_SECTIONS", "Arm", "BatchTable", "ArmScheduleEntry", "Criterion", "PlainDescription", "PlainName", "Published",
            "arm_problems", "check_criteria", "check_strata", "criterion_target", "duplicate_value_problems",
            "published_problems", "swept_range_problems", "analysis_outcomes", "analysis_problems", "STATE_OUTCOMES",
            "whole_number_problems"]
@@ -38,11 +38,13 @@ def arm_place(index: int, name: Any = None) -> str:
     return f"arms #{index + 1}" + (f" ({name})" if isinstance(name, str) and ARM_NAME.match(name) else "")
 
 
-class _Table(BaseModel):
+class BatchTable(BaseModel):
+    """A table of a batch file: strict types, no unknown keys, immutable (the base of every batch table)."""
+
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
-class Criterion(_Table):
+class Criterion(BatchTable):
     """A screening criterion on one baseline value: ``{ min = 50, max = 400 }`` (closed
     range; either bound may be left out) or ``{ one_of = [3, 4] }`` (listed values)."""
 
@@ -84,7 +86,7 @@ def _same_kind(a: Any, b: Any) -> bool:
     return kinds[0] == kinds[1]
 
 
-class ArmScheduleEntry(_Table):
+class ArmScheduleEntry(BatchTable):
     """A change in one arm during the run (titration, stopping, wash-out): on days
     ``start_day <= day < end_day`` (days counted from day 0 of the run, as in a scenario's
     ``[[schedule]]``) the arm's ``set`` values replace the patient's and ``add`` amounts
@@ -105,7 +107,7 @@ class ArmScheduleEntry(_Table):
         return self
 
 
-class Arm(_Table):
+class Arm(BatchTable):
     """A trial arm: settings replaced (``set``) or added to the patient's own (``add``)
     from the randomisation day, and optional later changes (``[[arms.schedule]]``)."""
 
@@ -157,7 +159,7 @@ def criterion_target(key: str, where: str) -> str:
     return path
 
 
-class Published(_Table):
+class Published(BatchTable):
     """The published result a batch emulates, printed beside the simulated effect.
 
     ``outcome`` is one of the analysis outcomes (``dp_ucmgp_pmol_l_pct_change``); ``effect``

@@ -71,15 +71,15 @@ def pth_secretion_pmol_l(ionized_calcium_mmol_l: float, serum_phosphate_mmol_l: 
 #: law divides by is this gland's, whatever curve the run's person has
 NORMAL_GLAND_PARAMETERS = ("parathyroid_setpoint_ionized_mmol_l", "parathyroid_hill", "parathyroid_min_pmol_l",
                            "parathyroid_max_pmol_l")
+_NORMAL_GLAND = {par.name: float(par.value) for par in PARAMETERS if par.name in NORMAL_GLAND_PARAMETERS}
 
 
 def normal_gland(p):
     """``p`` with the calcium-PTH curve of a normal gland (:data:`NORMAL_GLAND_PARAMETERS` at their registered
     values, Schwarz 1994's healthy controls); the same object when it has them already."""
-    normal = {par.name: float(par.value) for par in PARAMETERS if par.name in NORMAL_GLAND_PARAMETERS}
-    if all(getattr(p, name) == value for name, value in normal.items()):
+    if all(getattr(p, name) == value for name, value in _NORMAL_GLAND.items()):
         return p
-    return p._replace(**normal) if hasattr(p, "_replace") else SimpleNamespace(**{**vars(p), **normal})
+    return p._replace(**_NORMAL_GLAND) if hasattr(p, "_replace") else SimpleNamespace(**{**vars(p), **_NORMAL_GLAND})
 
 
 @per_set_or_fresh
