@@ -24,6 +24,7 @@ from calcium_abm.physiology.condition_reads import (default as _default, female 
                                                     hormone_therapy_taken as _hormone_therapy,
                                                     lower_of_set_and_default as _lower, male as _male,
                                                     module_parameters as _module_parameters, parameter as _parameter)
+from calcium_abm.physiology.dialysis import REFERENCE_SESSION_HOURS
 from calcium_abm.physiology.life_stage_conditions import LIFE_STAGE_CONDITIONS, MENOPAUSE_LAWS
 
 __all__ = ["CONDITIONAL_PARAMETERS", "FEMALE_ONLY", "KINETIC_PARAMETERS", "MALE_ONLY", "MENOPAUSE_LAWS", "LINGERING", "acts_in",
@@ -49,7 +50,7 @@ def _dialysis(state) -> bool:
 
 
 def _longer_or_shorter_sessions(state) -> bool:
-    return state.dialysis.sessions_per_week > 0 and state.dialysis.session_hours != 4.0
+    return state.dialysis.sessions_per_week > 0 and state.dialysis.hours != REFERENCE_SESSION_HOURS
 
 
 def _factor_counts(factor: str) -> Callable:

@@ -183,18 +183,24 @@ def calcium_acetate_calcium_mg(calcium_acetate_g_per_day: float, p) -> tuple[flo
 
 
 # ------------------------------------------------------------------------------ dialysis
-def dialysis_session_removal_mg(predialysis_phosphate_mmol_l: float, p, duration_h: float = 4.0) -> float:
+#: length of the reference session (hours) in which dialysis_phosphate_removal_reference_mg was measured
+#: (4-h conventional sessions, Am J Nephrol 2012 36:121; Elias 2018)
+REFERENCE_SESSION_HOURS = 4.0
+
+
+def dialysis_session_removal_mg(predialysis_phosphate_mmol_l: float, p,
+                                duration_h: float = REFERENCE_SESSION_HOURS) -> float:
     """Phosphorus removed by one haemodialysis session (mg):
-    ``R_ref * (P / P_ref)**a * (hours / 4)**b``."""
+    ``R_ref * (P / P_ref)**a * (hours / REFERENCE_SESSION_HOURS)**b``."""
     pi = _check("predialysis_phosphate_mmol_l", predialysis_phosphate_mmol_l)
     hours = _check("duration_h", duration_h, 0.0, 24.0)
     return (p.dialysis_phosphate_removal_reference_mg
             * (pi / p.dialysis_reference_predialysis_phosphate_mmol_l) ** p.dialysis_phosphate_exponent
-            * (hours / 4.0) ** p.dialysis_duration_exponent)
+            * (hours / REFERENCE_SESSION_HOURS) ** p.dialysis_duration_exponent)
 
 
 def dialysis_mean_daily_removal_mg(predialysis_phosphate_mmol_l: float, sessions_per_week: float, p,
-                                   duration_h: float = 4.0) -> float:
+                                   duration_h: float = REFERENCE_SESSION_HOURS) -> float:
     """Session removal averaged over the week (mg/day), for steady-state readouts."""
     n = _check("sessions_per_week", sessions_per_week, 0.0, 7.0)
     return dialysis_session_removal_mg(predialysis_phosphate_mmol_l, p, duration_h) * n / 7.0
@@ -267,7 +273,7 @@ def advance_skeletal_pth_sensitivity(sensitivity: float, gfr: float, on_dialysis
                  dt_days)
 
 
-__all__ = ["PARAMETERS", "CALCIUM_ACETATE_CALCIUM_MASS_FRACTION", "default_parameters", "binder_capacity_mg",
+__all__ = ["PARAMETERS", "REFERENCE_SESSION_HOURS", "CALCIUM_ACETATE_CALCIUM_MASS_FRACTION", "default_parameters", "binder_capacity_mg",
            "calcium_acetate_calcium_mg", "dialysis_session_removal_mg",
            "dialysis_mean_daily_removal_mg", "systemic_inhibitor_fraction", "skeletal_pth_sensitivity",
            "advance_skeletal_pth_sensitivity", "mineral_intake_share"]
