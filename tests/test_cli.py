@@ -107,6 +107,9 @@ BAD_RUNS = [
     (["healthy_adult", "--years", "2", "--set", "years=3"], ["simulation.years is given twice"]),
     (["healthy_adult", "--set", "mk7_ug_per_day=1e400"], ["diet.mk7_ug_per_day = 1e400 is not allowed: must be between 0 and 10000"]),
     (["healthy_adult", "--set", "diet=5"], ["'diet' is a section, not a setting", "diet.<key>=value", "mk7_ug_per_day"]),
+    # a section with an empty key is told the key is missing (it was told 'not a modelled substance'; stop 69 left it)
+    (["healthy_adult", "--set", "diet.=3"], ["unknown key 'diet.': no key after 'diet.'", "mk7_ug_per_day"]),
+    (["healthy_adult", "--set", "parameters.=3"], ["no key after 'parameters.'", "docs/parameters.md"]),
     (["k2_deficency"], ["unknown scenario 'k2_deficency'", "did you mean 'k2_deficiency'"]),
     (["missing.toml"], ["missing.toml: scenario file not found"]),
 ]

@@ -64,6 +64,11 @@ def resolve_key(key: str, hints: bool = True) -> str:
         raise ScenarioError("'parameters' is a section, not a setting: set a model parameter as "
                             f"parameters.<name>=value (e.g. parameters.{next(iter(registry), 'NAME')}); the "
                             "names are in docs/parameters.md")
+    if dot and section in [*SECTIONS, "parameters"] and not field:  # --set diet.=3: the key is missing, not unknown
+        keys = SECTIONS[section].model_fields if section in SECTIONS else ()
+        listed = (f"the keys of [{section}] are {', '.join(keys)}" if keys
+                  else "the names are in docs/parameters.md")
+        raise ScenarioError(f"unknown key '{shorten(key)}': no key after '{section}.'; {listed}")
     if dot:
         if section in SECTIONS and field in SECTIONS[section].model_fields:
             return key
