@@ -414,3 +414,30 @@ def test_severe_calcification_of_a_column_without_a_value_is_neither_an_event_no
                           "event": [True, False, None, True, False, False]})
     by_tertile = relative_risks(frame, "event", "x").set_index("tertile")
     assert list(by_tertile["n"]) == [2, 1, 2] and list(by_tertile["events"]) == [1, 1, 0]  # cut points of all 6
+
+
+def test_ancova_adjusts_each_outcome_for_its_own_baseline_after_an_outcome_without_one(tmp_path):
+    """An outcome with no day-0 value (bmd_change_pct) listed first shifted every later outcome onto the next one's
+    baseline and dropped the last outcome (mk7_trial.toml's table; a fresh user, stop 70)."""
+    import statsmodels.formula.api as smf
+
+    from calcium_abm.batch import run_batch, summarize
+
+    batch = {"name": "t", "scenario": "healthy_adult", "seed": 3, "years": 0.1, "output": "summary",
+             "set": {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16, "vessel_grid_height": 16},
+             "cohort": {"patients": 8, "randomisation_day": 1,
+                        "distributions": {"vitamin_k1_ug_per_day": {"distribution": "lognormal", "median": 90,
+                                                                    "sigma": 0.5}}},
+             "arms": [{"name": "placebo"}, {"name": "mk7", "add": {"mk7_ug_per_day": 180}}],
+             "analysis": {"outcomes": {"bmd_change_pct": "final", "dp_ucmgp_pmol_l": "pct_change",
+                                       "ionized_calcium_mmol_l": "final"}}}
+    run_batch(batch, tmp_path / "t", workers=1)
+    tables = summarize(tmp_path / "t", tmp_path / "report")
+    ancova = tables["ancova"].set_index("outcome")
+    assert list(ancova.index) == ["bmd_change_pct", "dp_ucmgp_pmol_l_pct_change", "ionized_calcium_mmol_l"]
+    assert ancova.loc["dp_ucmgp_pmol_l_pct_change", "adjusted_for"] == "dp_ucmgp_pmol_l_baseline"
+    assert ancova.loc["ionized_calcium_mmol_l", "adjusted_for"] == "ionized_calcium_mmol_l_baseline"
+    per_run = tables["per_run"]
+    fit = smf.ols("dp_ucmgp_pmol_l_pct_change ~ C(arm, Treatment('placebo')) + dp_ucmgp_pmol_l_baseline",
+                  data=per_run).fit()
+    assert ancova.loc["dp_ucmgp_pmol_l_pct_change", "difference"] == pytest.approx(fit.params.iloc[1], rel=1e-9)

@@ -250,10 +250,11 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
     outcomes = outcome_names(spec)
     tables: dict[str, pd.DataFrame] = {"per_run": per_run}
     if spec.cohort is not None:
-        baselines = [f"{c}_baseline" for c in analysis_outcomes(spec)  # not bmd_change_pct's 0 (0) in every arm
-                     if day_0_value_problem(c) is None]
+        baselines = [f"{c}_baseline" for c in analysis_outcomes(spec)]  # one per outcome, in the outcomes' order
+        measured = [b for c, b in zip(analysis_outcomes(spec), baselines)  # not bmd_change_pct's 0 (0) in every arm
+                    if day_0_value_problem(c) is None]
         arms = [arm.name for arm in spec.arms]  # every per-arm table in the file's order, never sorted as text
-        tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *baselines], arms=arms)
+        tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *measured], arms=arms)
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes, arms=arms)
         if len(spec.arms) > 1:
             ran = set(per_run["arm"])  # once, not once per arm
