@@ -30,14 +30,11 @@ _MAN_85 = {"patient.age_years": 85.0}
 #: name -> (scenario, settings, years) where a parameter acts whose law the typical man's and the woman's first
 #: year never reach, and why
 ACTS_ELSEWHERE = {
-    "gfr_minimum_ml_per_min": ("healthy_adult", {"patient.age_years": 95.0, "gfr_minimum_ml_per_min": 60.0},
-                               1.0),  # a floor of the GFR age law
     "fgf23_max_relative": ("haemodialysis", {"fgf23_max_relative": 10.0}, 1.0),  # a cap reached in kidney failure
     "fgf23_min_relative": ("healthy_adult", {"diet.phosphate_mg_per_day": 100.0, "fgf23_min_relative": 0.5}, 1.0),
     "calcified_patch_threshold": ("mgp_knockout", {}, None),  # a readout of a calcified media
     "mineral_nucleus_volume": ("long_term_warfarin", {}, 3.0),  # nuclei form where MGP is inactive
     "matrix_vesicle_nucleation_per_day": ("long_term_warfarin", {}, 3.0),
-    "liver_alternative_reductase_per_h": ("long_term_warfarin", {}, 0.2),  # the warfarin-insensitive reductase
     "osteophyte_onset_age_years": ("healthy_adult", {"patient.age_years": 42.0}, 1.0),  # a spine readout from 40-50
     **{name: ("healthy_adult", _MAN_85, 1.0) for name in (  # laws of old age and of a grown plaque
         "ultrafiltrable_calcium_fraction", "intimal_sqrt_score_growth_per_year", "intimal_capxp_exponent",

@@ -241,6 +241,8 @@ _SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_paramete
              # stop 68: a man of 95 absorbs 0.76 of a young man's calcium, below a floor of 0.9; warfarin at a dose that
              # takes the prothrombin complex below a floor of 0.2
              "absorption_minimum_relative": ("healthy_adult", {"age_years": 95}),
+             # stop 70: a man of 95's GFR by age, 65 mL/min, lies below a floor of 70
+             "gfr_minimum_ml_per_min": ("healthy_adult", {"age_years": 95}),
              "minimum_prothrombin_complex_activity": ("healthy_adult", {"warfarin_mg_per_day": 40.0}),
              # warfarin's clearance falls past 71: a man of 85 on warfarin
              **{name: ("healthy_adult", {"age_years": 85, "warfarin_mg_per_day": 5.0})
@@ -259,7 +261,7 @@ _SEXED_OFF = {**{name: ("healthy_adult", {}) for name in conditional_parameters.
               **{name: ("haemodialysis", {}) for name in ("calcification_inhibition_gfr_exponent",
                                                           "intimal_inhibitor_loss_exponent")},
               **{name: ("healthy_adult", _WOMAN) for name in conditional_parameters.MALE_ONLY}}
-_VALUE = {"absorption_minimum_relative": 0.9, "minimum_prothrombin_complex_activity": 0.2, "pth_renal_clearance_share": 0.3,
+_VALUE = {"absorption_minimum_relative": 0.9, "gfr_minimum_ml_per_min": 70.0, "minimum_prothrombin_complex_activity": 0.2, "pth_renal_clearance_share": 0.3,
           "estrogen_loss_late_effect_fraction": 0.3, "pt_weight_factor_ii": 0.3, "pt_weight_factor_ix": 0.3,
           "pt_weight_factor_x": 0.3}
 
@@ -362,3 +364,6 @@ def test_the_floors_quoted_in_their_conditions_are_the_laws_values():
     assert round(float(frame["prothrombin_complex_activity"].min()), 2) == 0.91
     assert "~0.91 with no vitamin K eaten" in cp.CONDITIONAL_PARAMETERS["minimum_prothrombin_complex_activity"][0]
     assert parameter_registry()["minimum_prothrombin_complex_activity"].maximum < 0.91
+    # the GFR age law's floor (stop 70): a woman of 120 keeps 17.6 mL/min, above the default floor
+    assert round(float(ageing.gfr_by_age_ml_per_min(120.0, "female", p)), 1) == 17.6 > p.gfr_minimum_ml_per_min
+    assert "a woman of 120 17.6 mL/min" in cp.CONDITIONAL_PARAMETERS["gfr_minimum_ml_per_min"][0]

@@ -326,6 +326,9 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "warfarin_imax": _WARFARIN,
     "extrahepatic_warfarin_ec50_mg_per_l": _WARFARIN,
     "bone_warfarin_ec50_mg_per_l": _WARFARIN,
+    # the liver's KH2 is read relative to the reference liver's, which has the same reductase: at a VKOR left whole
+    # (no warfarin) the reductase's share cancels, bit for bit (a fresh user, stop 70)
+    "liver_alternative_reductase_per_h": _WARFARIN,
     "sevelamer_phosphate_binding_mg_per_g": ("drugs.sevelamer_g_per_day is above 0", _sevelamer),
     "calcium_acetate_phosphate_binding_mg_per_g": ("drugs.calcium_acetate_g_per_day is above 0", _calcium_acetate),
     "calcium_acetate_precipitate_ca_per_p_molar": ("drugs.calcium_acetate_g_per_day is above 0", _calcium_acetate),

@@ -152,9 +152,33 @@ _ABSORPTION_FLOOR = ("a person's (not a rodent preset's) gut calcium absorption 
                      "floor of 0.3)", _absorption_reaches_floor)
 
 
+def _gfr_reaches_floor(state) -> bool:
+    """Whether a person's GFR by age (:func:`.ageing.gfr_for_person_ml_per_min`, no measured
+    ``kidney.residual_gfr_ml_per_min`` in force) differs with and without its floor (``gfr_minimum_ml_per_min``)
+    at the run's start or end (the law falls with age), its reference age's value included."""
+    from calcium_abm.physiology import ageing, kidney
+    from calcium_abm.physiology.condition_reads import module_parameters
+
+    if state.patient.species != "human" or state.kidney.residual_gfr_ml_per_min is not None:
+        return False
+    floored = module_parameters(ageing, state)
+    unfloored = module_parameters(ageing, state)
+    unfloored.gfr_minimum_ml_per_min = -math.inf  # the law without its floor
+    stage = kidney.gfr_ml_per_min(state.patient.ckd_stage)
+    return any(ageing.gfr_for_person_ml_per_min(age, state.patient.sex, stage, floored)
+               != ageing.gfr_for_person_ml_per_min(age, state.patient.sex, stage, unfloored)
+               for age in (state.patient.age_years, state.patient.age_years + state.simulation.years))
+
+
+_GFR_FLOOR = ("a person's (not a rodent preset's) GFR by age, where no kidney.residual_gfr_ml_per_min is given, would "
+              "fall below this floor by the run's end (the age law gives a woman of 120 17.6 mL/min with the "
+              "defaults, above the default floor of 5)", _gfr_reaches_floor)
+
+
 #: parameter -> (where it acts, in words; predicate), merged into :data:`.conditional_parameters.CONDITIONAL_PARAMETERS`
 LIFE_STAGE_CONDITIONS = {
     "absorption_minimum_relative": _ABSORPTION_FLOOR,
+    "gfr_minimum_ml_per_min": _GFR_FLOOR,
     "absorption_fraction_decline_per_year": _ABSORPTION_AGE,
     "absorption_decline_onset_age_years": _ABSORPTION_ONSET,
     "reference_fractional_absorption": _ABSORPTION_REFERENCE,
