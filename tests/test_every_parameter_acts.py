@@ -30,8 +30,6 @@ _MAN_85 = {"patient.age_years": 85.0}
 #: name -> (scenario, settings, years) where a parameter acts whose law the typical man's and the woman's first
 #: year never reach, and why
 ACTS_ELSEWHERE = {
-    "fgf23_max_relative": ("haemodialysis", {"fgf23_max_relative": 10.0}, 1.0),  # a cap reached in kidney failure
-    "fgf23_min_relative": ("healthy_adult", {"diet.phosphate_mg_per_day": 100.0, "fgf23_min_relative": 0.5}, 1.0),
     "calcified_patch_threshold": ("mgp_knockout", {}, None),  # a readout of a calcified media
     "mineral_nucleus_volume": ("long_term_warfarin", {}, 3.0),  # nuclei form where MGP is inactive
     "matrix_vesicle_nucleation_per_day": ("long_term_warfarin", {}, 3.0),

@@ -5,7 +5,10 @@ the package's physiology (it imports none of it at module level), so the conditi
 
 from __future__ import annotations
 
-__all__ = ["default", "female", "hormone_therapy_taken", "lower_of_set_and_default", "male", "module_parameters",
+import math
+
+__all__ = ["default", "female", "hormone_therapy_taken", "gfr_ml_per_min_over_run", "lower_of_set_and_default", "male",
+           "module_parameters",
            "parameter"]
 
 
@@ -48,3 +51,20 @@ def module_parameters(module, state):
 
     names = {p.name for p in module.PARAMETERS}
     return module_defaults(module.PARAMETERS, module.__name__, {k: v for k, v in state.parameters.items() if k in names})
+
+
+def gfr_ml_per_min_over_run(state, lowest: bool = True) -> float:
+    """The lowest (or highest) GFR a day's settings give over the run: a measured GFR (the lowest: its decline's
+    end, if any), else the CKD stage's (the lowest: at most its decline's end), for a person (not a rodent preset) at
+    most the GFR of the age law at the run's end (the highest: at the start age)."""
+    from calcium_abm.physiology import ageing, kidney
+
+    k, patient = state.kidney, state.patient
+    end = k.gfr_end_ml_per_min if lowest and k.gfr_end_ml_per_min is not None else math.inf
+    if k.residual_gfr_ml_per_min is not None:
+        return min(k.residual_gfr_ml_per_min, end)
+    stage = min(kidney.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], end)
+    if patient.species != "human":
+        return stage
+    age = patient.age_years + (state.simulation.years if lowest else 0.0)
+    return ageing.gfr_for_person_ml_per_min(age, patient.sex, stage, module_parameters(ageing, state))

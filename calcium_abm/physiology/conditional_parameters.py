@@ -20,7 +20,9 @@ import functools
 import math
 from typing import Callable
 
+from calcium_abm.physiology.cap_conditions import CAP_CONDITIONS
 from calcium_abm.physiology.condition_reads import (default as _default, female as _female,
+                                                    gfr_ml_per_min_over_run as _gfr_ml_per_min,
                                                     hormone_therapy_taken as _hormone_therapy,
                                                     lower_of_set_and_default as _lower, male as _male,
                                                     module_parameters as _module_parameters, parameter as _parameter)
@@ -173,23 +175,6 @@ def _warfarin_past_clearance_onset(state, or_default: bool = False) -> bool:
     onset = _lower(state, "warfarin_clearance_decline_onset_age_years", vitamin_k, or_default)
     return (_warfarin(state) and state.patient.species == "human"
             and state.patient.age_years + state.simulation.years > onset)
-
-
-def _gfr_ml_per_min(state, lowest: bool = True) -> float:
-    """The lowest (or highest) GFR a day's settings give over the run: a measured GFR (the lowest: its decline's
-    end, if any), else the CKD stage's (the lowest: at most its decline's end), for a person (not a rodent preset) at
-    most the GFR of the age law at the run's end (the highest: at the start age)."""
-    from calcium_abm.physiology import ageing, kidney
-
-    k, patient = state.kidney, state.patient
-    end = k.gfr_end_ml_per_min if lowest and k.gfr_end_ml_per_min is not None else math.inf
-    if k.residual_gfr_ml_per_min is not None:
-        return min(k.residual_gfr_ml_per_min, end)
-    stage = min(kidney.GFR_ML_PER_MIN_BY_CKD_STAGE[patient.ckd_stage], end)
-    if patient.species != "human":
-        return stage
-    age = patient.age_years + (state.simulation.years if lowest else 0.0)
-    return ageing.gfr_for_person_ml_per_min(age, patient.sex, stage, _module_parameters(ageing, state))
 
 
 def skeletal_resistance_moves(scenario) -> bool:
@@ -376,6 +361,7 @@ CONDITIONAL_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "uraemic_intake_onset_gfr_ml_per_min": _INTAKE_ONSET,
     **{name: _FEMALE for name in FEMALE_ONLY},
     **LIFE_STAGE_CONDITIONS,
+    **CAP_CONDITIONS,
     **{name: _MALE for name in MALE_ONLY},
 }
 
