@@ -93,6 +93,11 @@ def number(default: float, lo: float, hi: float, unit: str, *, gt: bool = False,
     return Field(default, le=hi, allow_inf_nan=False, json_schema_extra=extra, **bounds)
 
 
+def optional_number(lo: float, hi: float, unit: str) -> Any:
+    """A finite float field in [lo, hi] with its unit, None (not given) by default."""
+    return Field(None, ge=lo, le=hi, allow_inf_nan=False, json_schema_extra={"unit": unit})
+
+
 def integer(default: int, lo: int, hi: int) -> Any:
     """An integer field in [lo, hi]."""
     return Field(default, ge=lo, le=hi)
@@ -123,13 +128,11 @@ class Patient(Section):
     ckd_stage: int = integer(0, 0, 5)  # 0 = normal kidney function
     species: Literal["human", "rat", "mouse"] = "human"  # rodent presets for validation rows
     # a premenopausal woman's final menstrual period, if it falls in (or just after) the run
-    age_at_final_menstrual_period: float | None = Field(
-        None, ge=MIN_AGE_AT_MENOPAUSE_YEARS, le=MAX_AGE_AT_MENOPAUSE_YEARS, allow_inf_nan=False, json_schema_extra={"unit": "years"})
+    age_at_final_menstrual_period: float | None = optional_number(MIN_AGE_AT_MENOPAUSE_YEARS, MAX_AGE_AT_MENOPAUSE_YEARS,
+                                                                  "years")
     # measured baselines (None = not measured: the start follows from age and sex)
-    baseline_calcification_score: float | None = Field(
-        None, ge=0.0, le=5000.0, allow_inf_nan=False, json_schema_extra={"unit": "Agatston-like units"})
-    baseline_bmd_t_score: float | None = Field(
-        None, ge=-6.0, le=6.0, allow_inf_nan=False, json_schema_extra={"unit": "SD"})
+    baseline_calcification_score: float | None = optional_number(0.0, 5000.0, "Agatston-like units")
+    baseline_bmd_t_score: float | None = optional_number(-6.0, 6.0, "SD")
     # person-level traits (physiology/person_traits.py): 1 = the typical person (median)
     calcification_propensity: float = number(1.0, 0.01, 100.0, "-", gt=True)
     remodeling_balance: float = number(1.0, 0.01, 2.0, "-", gt=True)
@@ -260,10 +263,8 @@ class Drugs(Section):
     menopausal_hormone_therapy: bool = False
 
 
-#: years a GFR decline takes to reach kidney.gfr_end_ml_per_min when kidney.gfr_decline_years is not given
-DEFAULT_GFR_DECLINE_YEARS = 10.0
-#: hours of each haemodialysis session when dialysis.session_hours is not given (the usual 4-hour session)
-DEFAULT_SESSION_HOURS = 4.0
+DEFAULT_GFR_DECLINE_YEARS = 10.0  #: kidney.gfr_decline_years when not given
+DEFAULT_SESSION_HOURS = 4.0  #: dialysis.session_hours when not given (the usual 4-hour session)
 
 
 class Kidney(Section):
@@ -271,18 +272,14 @@ class Kidney(Section):
     exponential decline of GFR during the run (Peterson & Riggs 2010 form)."""
 
     # None = the stage's GFR (KDIGO midpoint), lowered with age for normal kidneys
-    residual_gfr_ml_per_min: float | None = Field(
-        None, ge=1.0, le=130.0, allow_inf_nan=False, json_schema_extra={"unit": "mL/min/1.73m2"})
-    gfr_end_ml_per_min: float | None = Field(
-        None, ge=0.5, le=130.0, allow_inf_nan=False, json_schema_extra={"unit": "mL/min/1.73m2"})
-    # None = DEFAULT_GFR_DECLINE_YEARS when an end is given; refused without an end, where nothing reads it
-    gfr_decline_years: float | None = Field(
-        None, ge=0.1, le=100.0, allow_inf_nan=False, json_schema_extra={"unit": "years"})
+    residual_gfr_ml_per_min: float | None = optional_number(1.0, 130.0, "mL/min/1.73m2")
+    gfr_end_ml_per_min: float | None = optional_number(0.5, 130.0, "mL/min/1.73m2")
+    # None: DEFAULT_GFR_DECLINE_YEARS with an end; refused without one, where nothing reads it
+    gfr_decline_years: float | None = optional_number(0.1, 100.0, "years")
 
     @property
     def decline_years(self) -> float:
-        """Years GFR takes to reach ``gfr_end_ml_per_min``: ``gfr_decline_years``, or
-        :data:`DEFAULT_GFR_DECLINE_YEARS` when not given."""
+        """Years GFR takes to reach ``gfr_end_ml_per_min`` (:data:`DEFAULT_GFR_DECLINE_YEARS` when not given)."""
         return DEFAULT_GFR_DECLINE_YEARS if self.gfr_decline_years is None else self.gfr_decline_years
 
     @model_validator(mode="after")
@@ -298,8 +295,7 @@ class Dialysis(Section):
 
     sessions_per_week: int = integer(0, 0, 7)
     # None = DEFAULT_SESSION_HOURS when there are sessions; refused without sessions, where nothing reads it
-    session_hours: float | None = Field(
-        None, ge=0.5, le=12.0, allow_inf_nan=False, json_schema_extra={"unit": "hours"})
+    session_hours: float | None = optional_number(0.5, 12.0, "hours")
 
     @property
     def hours(self) -> float:
