@@ -41,6 +41,7 @@ def test_quick_key_presses_rebuild_the_runs_once_with_the_last_value(monkeypatch
         for value in range(10, 130, 10):  # 12 presses, each within the settling time of the one before
             slider.fire_event("change", value)
         assert "MK-7: 120 µg/day" in _label(rc, "mk7_ug_per_day")  # the label follows at once
+        assert slider.v_model == 120  # and so does the slider, which the next arrow key steps from (stop 70)
         assert wait_until(lambda: len(builds) > before)
         time.sleep(2.5)  # a later rebuild, from a press the wait let through, would come within a settling time
         assert len(builds) - before == 1

@@ -302,7 +302,9 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds:
         reach.current = (bounds, *bounds)
     minimum, maximum = min(reach.current[1], float(value)), max(reach.current[2], float(value))
     reach.current = (bounds, minimum, maximum)
-    slider = rv.Slider(v_model=value, min=minimum, max=maximum, step=step, hide_details=True,
+    # the slider shows the value moved to while it settles: shown the applied one, it jumped back at each re-render
+    # and the next arrow key stepped from there, so quick presses were lost (+10 for 10 presses; a lecturer, stop 70)
+    slider = rv.Slider(v_model=here, min=minimum, max=maximum, step=step, hide_details=True,
                       thumb_label=True, class_=f"knob-{knob.key}")
 
     def changed(widget, event, data):
@@ -1192,14 +1194,18 @@ def Dashboard():
                         style={"font-size": "24px", "font-weight": "600"})
         # on a projector the messages wait behind a red button in the demo row (one line each still pushed the
         # paradox chart's legend off a 1280x720 screen in the CKD 5 demo, an educator): opened, they show here
-        if notices.value and (not s.present or notices_open.value or build_error or not runs):  # no demo row: here
-            for _, message, _ in notices.value:
-                solara.Error(message, classes=["ca-notice", "notice"])
-            with solara.Row(gap="8px"):
-                if s.present and runs and not build_error:  # else no button to bring them back: they stay
-                    solara.Button("Hide messages", text=True, on_click=lambda: notices_open.set(False),
-                                  classes=["hide-notices-button"])
-                solara.Button("Dismiss messages", text=True, on_click=dismiss_notices, classes=["dismiss-button"])
+        # in a column of their own, present or not: a message that came (a demo's known limits) shifted the controls
+        # below it, whose widgets were made anew, so a press of Play on the old ones was lost (an educator, stop 70)
+        with solara.Column(gap="4px", classes=["ca-notices"]):
+            if notices.value and (not s.present or notices_open.value or build_error or not runs):  # no demo row
+                for _, message, _ in notices.value:
+                    solara.Error(message, classes=["ca-notice", "notice"])
+                with solara.Row(gap="8px"):
+                    if s.present and runs and not build_error:  # else no button to bring them back: they stay
+                        solara.Button("Hide messages", text=True, on_click=lambda: notices_open.set(False),
+                                      classes=["hide-notices-button"])
+                    solara.Button("Dismiss messages", text=True, on_click=dismiss_notices,
+                                  classes=["dismiss-button"])
         if build_error:
             solara.Error(build_error, classes=["ca-notice", "build-error"])
             return

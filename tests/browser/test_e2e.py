@@ -292,3 +292,26 @@ def test_a_link_s_ignored_values_leave_the_address_bar(dash_context, dashboard_u
                           " && !location.search.includes('nonexistent') && !location.search.includes('-5')")
     expect(tab.locator(".scenario-a")).to_contain_text("k2_deficiency")
     assert problems.errors == []
+
+
+def test_quick_arrow_key_presses_on_a_slider_all_count(dash_page):
+    """A lecturer (stop 70): while a slider settled the slider was drawn at the applied value, so it jumped back and
+    the next arrow key stepped from there: 10 quick presses on K1 (100 µg/day, steps of 10) gave 110."""
+    page = dash_page
+    page.locator(".knob-vitamin_k1_ug_per_day [role=slider]").focus()
+    for _ in range(10):  # a person's pace: the slider re-renders between presses (at once, all 10 landed anyway)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(100)
+    page.wait_for_function("() => location.search.includes('vitamin_k1_ug_per_day=200')")
+    expect_knob_label(page, "vitamin_k1_ug_per_day", re.compile(r": 200 µg/day"))
+
+
+def test_play_pressed_as_a_demo_with_a_message_is_built_plays(dash_page):
+    """A lecturer (stop 70): the CKD 5 demo's known-limits message came above the controls while it was built, the
+    controls were made anew, and a press of Play on the old ones was lost (3 of 3 times at once after the demo)."""
+    page = dash_page
+    page.locator(".demo-ckd5").click()
+    page.get_by_role("button", name="▶ Play").click()
+    expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible()
+    wait_for_day(page, 14)
+    page.get_by_role("button", name="❚❚ Pause").click()
