@@ -73,6 +73,7 @@ from calcium_dashboard.settings import (
     side_scenario,
     side_label,
 )
+from calcium_dashboard.address import AddressReplace
 from calcium_dashboard.phone import PhoneSidebar
 from calcium_dashboard.present import PRESENT_CHART_CSS
 from calcium_dashboard.key import TissueKey
@@ -1125,9 +1126,23 @@ def Dashboard():
     def on_finished(flag: bool) -> None:
         finished_runs.set(id(runs) if flag else 0)
 
+    replacing = solara.use_reactive("")  # AddressReplace's "<count>|<address>"
+    replace_next = solara.use_ref(True)  # the first render's link, and an untidy address followed, replace it
+
+    def replace_address(query: str) -> None:
+        """The page's link replaces the browser's current address (:mod:`.address`): a tidy, not a step."""
+        count = int(replacing.value.partition("|")[0] or 0) + 1
+        replacing.set(f"{count}|{router.path or '/'}?{query}")
+
     def sync_url() -> None:
         query = settings.value.to_query()
-        if router.set_path is not None and (router.search or "") != query:  # None outside a server
+        if router.set_path is None or (router.search or "") == query:  # None outside a server
+            replace_next.current = False
+            return
+        if replace_next.current:  # Back to a bare "/" redirected again: a trap (a lecturer, stop 70)
+            replace_next.current = False
+            replace_address(query)
+        else:
             router.push(f"{router.path or '/'}?{query}")
 
     solara.use_effect(sync_url, [settings.value])
@@ -1150,13 +1165,14 @@ def Dashboard():
         new, texts = _initial_settings(search)  # "/": the default one
         if new != settings.value:
             playing.set(False)
+            replace_next.current = True  # the address's own link (sync_url) replaces it, keeping Forward
             settings.set(new)
             editing.set(initial_editing(new))
             for text in link_notices(texts):
                 notify(text)
         elif router.set_path is not None and tidied.current < 5:
             tidied.current += 1
-            router.push(f"{router.path or '/'}?{query}")
+            replace_address(query)
 
     solara.use_effect(follow_address, [router.search])
 
@@ -1179,6 +1195,7 @@ def Dashboard():
         if sink is not None:
             sink.show(sink.latest, charts=True)
 
+    AddressReplace.element(request=replacing.value)
     if not s.present:
         PhoneSidebar.element()  # a phone's first load: the drawer closed, the run in view
         with solara.Sidebar():

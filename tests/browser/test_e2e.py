@@ -315,3 +315,20 @@ def test_play_pressed_as_a_demo_with_a_message_is_built_plays(dash_page):
     expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible()
     wait_for_day(page, 14)
     page.get_by_role("button", name="❚❚ Pause").click()
+
+
+@pytest.mark.parametrize("opened", ["/", "/?present=1", "/?scenario=healthy_adult&a=nonexistent"])
+def test_back_from_the_page_s_tidied_link_leaves_the_page(dash_context, dashboard_url, opened):
+    """A lecturer (stop 70): the page's link for a bare "/", the projector's "/?present=1" or a link with a value it
+    ignored was pushed over the address opened, so Back returned to it, which was tidied and pushed again: Back never
+    left the dashboard. The link now replaces the address."""
+    tab = dash_context.new_page()
+    problems = PageProblems(tab)
+    tab.goto("about:blank")
+    tab.goto(dashboard_url + opened)
+    tab.wait_for_function("() => location.search.includes('scenario=healthy_adult')"
+                          " && !location.search.includes('nonexistent')")
+    tab.get_by_text("Day 0 · year 0.0").wait_for()
+    assert problems.errors == []  # before leaving: the fonts still loading are aborted then
+    tab.go_back()
+    tab.wait_for_function("() => location.href === 'about:blank'")
