@@ -87,7 +87,7 @@ LAYER_LINE_RGB = (235, 235, 235)
 #: and 400 AU two thirds; the band's top had been the media's own (20 mg, 250 AU), which many patients pass
 INTIMA_FULL_SCALE_AU = 1000.0
 #: the stripes across the intima band when its plaque passes the top of the ramp: the band then says "more than
-#: the key's top" instead of saturating silently (the CKD 5 demo's B reaches ~150 mg against a top of 80 mg)
+#: the key's top" instead of saturating silently (a coronary score past 1000 AU)
 INTIMA_OVER_SCALE_RGB = (255, 255, 255)
 #: rows of patches the intima band is tall, and the blood strip above it
 INTIMA_BAND_PATCHES = 4
