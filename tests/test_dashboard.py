@@ -1394,6 +1394,26 @@ def test_a_ckd_run_on_warfarin_says_its_known_limits_once_as_run_prints_them():
     assert len(said) == 1  # once per run
 
 
+def test_a_warfarin_dose_beyond_the_calibrated_range_is_said_on_the_page_as_run_prints_it():
+    """A lecturer (stop 70): a hand-edited link's warfarin of 1000 mg/day played ten years at an INR of 9 without a
+    word, where `calcium-abm run` warns that the dose lies beyond the range the warfarin laws are calibrated on."""
+    from calcium_abm import Scenario, results_frame
+    from calcium_dashboard.page import report_physiology
+    from calcium_dashboard.session import SimulationRun
+
+    run = SimulationRun("A", Scenario(simulation={**SMALL, "years": 0.05}, drugs={"warfarin_mg_per_day": 1000.0}),
+                        seed=1)
+    said: list[str] = []
+    report_physiology([run], said.append)
+    warnings = results_frame(run.model).attrs["calibration_warnings"]
+    assert len(warnings) == 1 and "warfarin_mg_per_day = 1000" in warnings[0]
+    assert said == ["A: " + warnings[0]]
+    usual = SimulationRun("A", Scenario(simulation={**SMALL, "years": 0.05}, drugs={"warfarin_mg_per_day": 5.0}),
+                          seed=1)
+    report_physiology([usual], said.append)
+    assert len(said) == 1  # a calibrated dose says nothing
+
+
 def test_a_refusal_goes_when_its_reason_goes(monkeypatch):
     """An educator's finding: hormone therapy refused for a man ("not allowed for sex male") stayed on the page
     after "Postmenopausal woman" made the person a woman, who may now take it."""

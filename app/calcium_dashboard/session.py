@@ -79,8 +79,9 @@ class SimulationRun:
         return f"{self.label}: {message}"
 
     def take_known_limits(self) -> str | None:
-        """The model's known limits this run meets, as ``calcium-abm run`` prints them
-        (:func:`calcium_abm.known_limits`), in one message named with the run's label (the page keeps three);
+        """The model's known limits this run meets and its inputs beyond the ranges their laws are calibrated on, as
+        ``calcium-abm run`` prints them (:func:`calcium_abm.known_limits`, the results' ``calibration_warnings``), in
+        one message named with the run's label (the page keeps three);
         once per run (later calls return None), None where it meets none. An educator's CKD 5 demo rested on a
         mechanism the validation marks as failing, unsaid."""
         if self._limits_noticed:
@@ -88,12 +89,15 @@ class SimulationRun:
         self._limits_noticed = True
         try:
             with self._lock:
-                limits = known_limits(self.scenario, results_frame(self.model))
+                frame = results_frame(self.model)
+                limits = known_limits(self.scenario, frame)
         except Exception:  # noqa: BLE001 - a note must never break the page (its run plays on without it)
             return None
-        if not limits:
-            return None
-        return f"{self.label}: known limit{'s' if len(limits) > 1 else ''} of the model: " + "; ".join(limits)
+        # and an input beyond the range its laws are calibrated on, as `run` prints it: a link's warfarin of 1000
+        # mg/day played ten years at an INR of 9 without a word (a lecturer, stop 70)
+        parts = ([f"known limit{'s' if len(limits) > 1 else ''} of the model: " + "; ".join(limits)] if limits else [])
+        parts += frame.attrs.get("calibration_warnings", [])
+        return f"{self.label}: " + "; ".join(parts) if parts else None
 
     def frame(self, specs: tuple[tuple[str, str, int], ...], series: bool = True) -> RunFrame:
         """Pictures of both tissues and, with ``series``, the recorded series so far (thinned).
