@@ -175,13 +175,17 @@ canvas.ca-tissue { width: 100%; max-width: 300px; height: auto; image-rendering:
 .ca-caption { font-size: 16px; line-height: 1.35; color: #333; overflow-wrap: anywhere; }
 /* on a projector the caption wraps whole, in smaller type (cut at two lines, the warfarin demo's note could
    not be read at 1280x720) */
-.ca-present .ca-caption { font-size: 15px; line-height: 1.25; }
+.ca-present .ca-caption { font-size: 15px; line-height: 1.25; color: #111; }
+.ca-notices:empty { display: none !important; }  /* no messages: no gap in the page's column either */
+/* the demo's conclusion was the smallest text on a 1920x1080 projector (15 px grey; a lecturer, stop 70) */
+@media (min-height: 900px) { .ca-present .ca-caption { font-size: 20px; } }
 /* on a projector a message is one line (its start; Dismiss clears it, the sidebar's page reads it whole): the CKD 5
    demo's four-line known limits pushed the paradox chart's axis off a 1024x768 screen (an educator) */
 .ca-present .ca-notice.v-alert { font-size: 15px; padding: 4px 12px; margin-bottom: 2px; }
 .ca-present .ca-notice .v-alert__content { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .ca-key-compact, .ca-key-compact span { font-size: 14px; line-height: 1.2; }
 .ca-key-compact .ca-swatch { width: 13px; height: 13px; }
+@media (min-height: 900px) { .ca-present .ca-key-compact, .ca-present .ca-key-compact span { font-size: 17px; } }
 /* two panels a row (charts, explanations); one a row on a phone, where two were ~90 px wide */
 .ca-pair { flex-wrap: wrap; gap: 12px; width: 100%; margin: 0 !important; }
 .ca-pair > .ca-pair-item, .ca-pair > * { flex: 1 1 0; min-width: 0; }
