@@ -328,7 +328,7 @@ class Scenario(BaseModel):
         equal scenario."""
         data = self.model_dump(mode="python")
         data["schedule"] = [{k: v for k, v in e.items() if v is not None} for e in data["schedule"]]
-        for section in ("patient", "kidney", "dialysis"):  # unmeasured baselines; values left to a rule
+        for section in ("patient", "kidney"):  # unmeasured baselines, no residual GFR given
             data[section] = {k: v for k, v in data[section].items() if v is not None}
         if not data["schedule"]:
             del data["schedule"]

@@ -1,7 +1,7 @@
 """FGF23's caps are refused where a run's FGF23 cannot reach them (stop 70: a ceiling of 150 and a floor of 0.075 were
 accepted and changed nothing). The refusal rests on FGF23 staying near the steady value of the run's kidneys and
-diet (cap_conditions.FGF23_CAP_MARGIN): these runs check that assumption. The furthest is the diet of 100 mg/day of
-calcium on a 16 x 16 grid, whose ionised calcium falls far (docs/ODD.md section 8): FGF23 0.48 against a steady 1.12."""
+diet (cap_conditions.FGF23_CAP_MARGIN): these runs check that assumption. The furthest is a diet without calcium on a
+16 x 16 grid, whose ionised calcium falls far (docs/ODD.md section 8): FGF23 moves 3.3x from its steady value."""
 
 import pytest
 
@@ -16,6 +16,7 @@ SMALL = {"bone_grid_width": 16, "bone_grid_height": 16, "vessel_grid_width": 16,
     ("healthy_adult", {}),
     ("healthy_adult", {"phosphate_mg_per_day": 100.0}),
     ("healthy_adult", {"calcium_mg_per_day": 100.0}),  # a low-calcium diet moves ionised calcium and calcitriol
+    ("healthy_adult", {"calcium_mg_per_day": 0.0}),
     ("postmenopausal", {}),
     ("ckd_stage5", {}),
     ("haemodialysis", {}),
@@ -34,5 +35,11 @@ def test_a_cap_is_refused_only_far_from_the_steady_range():
 
     healthy = load_scenario("healthy_adult", overrides={"fgf23_max_relative": 150.0})
     assert inert_conditional_parameters(healthy) == ["fgf23_max_relative"]
-    near = load_scenario("haemodialysis", overrides={"fgf23_max_relative": 60.0})  # ~18 x 4 reaches 60
+    near = load_scenario("haemodialysis", overrides={"fgf23_max_relative": 150.0})  # ~18 x 10 reaches 150
     assert inert_conditional_parameters(near) == []
+    # a second reading (stop 70): with FGF23's power of ionised calcium raised, a floor the margin called unreachable
+    # acted (no calcium eaten, power 8: FGF23 0.05 without a floor of 0.2); such a run refuses no cap
+    floor = {"calcium_mg_per_day": 100.0, "fgf23_min_relative": 0.09}
+    assert inert_conditional_parameters(load_scenario("healthy_adult", overrides=floor)) == ["fgf23_min_relative"]
+    raised = load_scenario("healthy_adult", overrides={**floor, "fgf23_calcium_exponent": 8.0})
+    assert inert_conditional_parameters(raised) == []

@@ -243,10 +243,11 @@ _SEXED_ON = {**{name: ("healthy_adult", _WOMAN) for name in conditional_paramete
              "absorption_minimum_relative": ("healthy_adult", {"age_years": 95}),
              # stop 70: a man of 95's GFR by age, 65 mL/min, lies below a floor of 70
              "gfr_minimum_ml_per_min": ("healthy_adult", {"age_years": 95}),
-             # FGF23's caps (stop 70): a haemodialysis patient's ~18 above a ceiling of 10, a healthy adult's 0.1 on
-             # 100 mg/day of phosphorus below a floor of 0.2
+             # FGF23's caps (stop 70): a haemodialysis patient's ~18 above a ceiling of 15; a healthy adult's 0.08 on
+             # 100 mg/day of phosphorus at a GFR of 130 below a floor of 0.09 (refused for the healthy adult's 1)
              "fgf23_max_relative": ("haemodialysis", {}),
-             "fgf23_min_relative": ("healthy_adult", {"phosphate_mg_per_day": 100.0}),
+             "fgf23_min_relative": ("healthy_adult", {"phosphate_mg_per_day": 100.0,
+                                                      "residual_gfr_ml_per_min": 130.0}),
              "minimum_prothrombin_complex_activity": ("healthy_adult", {"warfarin_mg_per_day": 40.0}),
              # warfarin's clearance falls past 71: a man of 85 on warfarin
              **{name: ("healthy_adult", {"age_years": 85, "warfarin_mg_per_day": 5.0})
@@ -265,8 +266,8 @@ _SEXED_OFF = {**{name: ("healthy_adult", {}) for name in conditional_parameters.
               **{name: ("haemodialysis", {}) for name in ("calcification_inhibition_gfr_exponent",
                                                           "intimal_inhibitor_loss_exponent")},
               **{name: ("healthy_adult", _WOMAN) for name in conditional_parameters.MALE_ONLY}}
-_VALUE = {"absorption_minimum_relative": 0.9, "gfr_minimum_ml_per_min": 70.0, "fgf23_max_relative": 10.0,
-          "fgf23_min_relative": 0.2, "minimum_prothrombin_complex_activity": 0.2, "pth_renal_clearance_share": 0.3,
+_VALUE = {"absorption_minimum_relative": 0.9, "gfr_minimum_ml_per_min": 70.0, "fgf23_max_relative": 15.0,
+          "fgf23_min_relative": 0.09, "minimum_prothrombin_complex_activity": 0.2, "pth_renal_clearance_share": 0.3,
           "estrogen_loss_late_effect_fraction": 0.3, "pt_weight_factor_ii": 0.3, "pt_weight_factor_ix": 0.3,
           "pt_weight_factor_x": 0.3}
 

@@ -251,8 +251,7 @@ def summary_tables(source: str | os.PathLike | StoredBatch,
     tables: dict[str, pd.DataFrame] = {"per_run": per_run}
     if spec.cohort is not None:
         baselines = [f"{c}_baseline" for c in analysis_outcomes(spec)]  # one per outcome, in the outcomes' order
-        measured = [b for c, b in zip(analysis_outcomes(spec), baselines)  # not bmd_change_pct's 0 (0) in every arm
-                    if day_0_value_problem(c) is None]
+        measured = [f"{c}_baseline" for c in analysis_outcomes(spec) if day_0_value_problem(c) is None]  # not a 0 (0)
         arms = [arm.name for arm in spec.arms]  # every per-arm table in the file's order, never sorted as text
         tables["baseline"] = baseline_table(per_run, [*_patient_characteristics(batch), *measured], arms=arms)
         tables["by_arm"] = group_statistics(per_run, ["arm"], outcomes, arms=arms)

@@ -19,7 +19,7 @@ from calcium_abm.inputs.fields import allowed_text
 from calcium_abm.time_units import DAYS_PER_YEAR, DAYS_PER_YEAR_OF_AGE
 
 __all__ = ["DAYS_PER_YEAR", "Diet", "Dialysis", "Drugs", "FLAT_KEYS", "Genetics", "Kidney", "Patient", "MAX_AGE_YEARS", "SCHEDULABLE", "SECTIONS", "START_ONLY", "START_ONLY_PARAMETERS", "CHANGEABLE_DURING_RUN", "changes_during_run", "menopause_changes",
-           "Simulation", "TOP_LEVEL_TEXT", "DEFAULT_GFR_DECLINE_YEARS", "DEFAULT_SESSION_HOURS", "MIN_AGE_AT_MENOPAUSE_YEARS",
+           "Simulation", "TOP_LEVEL_TEXT", "MIN_AGE_AT_MENOPAUSE_YEARS",
            "MAX_AGE_AT_MENOPAUSE_YEARS", "MIN_HUMAN_AGE_YEARS", "BATCH_KINDS", "SCENARIO_TABLES", "file_kind_problem", "MAX_RODENT_AGE_YEARS", "oldest_age_years", "oldest_start_age_years", "end_age_problem"]
 
 #: The youngest age at menopause a human scenario may imply (age minus years since
@@ -263,10 +263,6 @@ class Drugs(Section):
     menopausal_hormone_therapy: bool = False
 
 
-DEFAULT_GFR_DECLINE_YEARS = 10.0  #: kidney.gfr_decline_years when not given
-DEFAULT_SESSION_HOURS = 4.0  #: dialysis.session_hours when not given (the usual 4-hour session)
-
-
 class Kidney(Section):
     """Kidney function beyond ``patient.ckd_stage``: a measured (residual) GFR, and an
     exponential decline of GFR during the run (Peterson & Riggs 2010 form)."""
@@ -274,17 +270,11 @@ class Kidney(Section):
     # None = the stage's GFR (KDIGO midpoint), lowered with age for normal kidneys
     residual_gfr_ml_per_min: float | None = optional_number(1.0, 130.0, "mL/min/1.73m2")
     gfr_end_ml_per_min: float | None = optional_number(0.5, 130.0, "mL/min/1.73m2")
-    # None: DEFAULT_GFR_DECLINE_YEARS with an end; refused without one, where nothing reads it
-    gfr_decline_years: float | None = optional_number(0.1, 100.0, "years")
-
-    @property
-    def decline_years(self) -> float:
-        """Years GFR takes to reach ``gfr_end_ml_per_min`` (:data:`DEFAULT_GFR_DECLINE_YEARS` when not given)."""
-        return DEFAULT_GFR_DECLINE_YEARS if self.gfr_decline_years is None else self.gfr_decline_years
+    gfr_decline_years: float = number(10.0, 0.1, 100, "years")
 
     @model_validator(mode="after")
     def _decline_needs_an_end(self) -> Kidney:
-        if self.gfr_end_ml_per_min is None and self.gfr_decline_years is not None:
+        if self.gfr_end_ml_per_min is None and self.gfr_decline_years != 10.0:
             raise rule_error(f"kidney.gfr_decline_years = {fmt_num(self.gfr_decline_years)} is not allowed without "
                              "kidney.gfr_end_ml_per_min: it is the time GFR takes to reach that end value")
         return self
@@ -294,17 +284,11 @@ class Dialysis(Section):
     """Haemodialysis sessions (0 = none)."""
 
     sessions_per_week: int = integer(0, 0, 7)
-    # None = DEFAULT_SESSION_HOURS when there are sessions; refused without sessions, where nothing reads it
-    session_hours: float | None = optional_number(0.5, 12.0, "hours")
-
-    @property
-    def hours(self) -> float:
-        """Length of each session (hours): ``session_hours``, or :data:`DEFAULT_SESSION_HOURS` when not given."""
-        return DEFAULT_SESSION_HOURS if self.session_hours is None else self.session_hours
+    session_hours: float = number(4.0, 0.5, 12, "hours")
 
     @model_validator(mode="after")
     def _hours_need_sessions(self) -> Dialysis:
-        if self.sessions_per_week == 0 and self.session_hours is not None:
+        if self.sessions_per_week == 0 and self.session_hours != 4.0:
             raise rule_error(f"dialysis.session_hours = {fmt_num(self.session_hours)} is not allowed with "
                              "dialysis.sessions_per_week = 0: session length acts only when there are sessions")
         return self

@@ -52,7 +52,7 @@ def _dialysis(state) -> bool:
 
 
 def _longer_or_shorter_sessions(state) -> bool:
-    return state.dialysis.sessions_per_week > 0 and state.dialysis.hours != REFERENCE_SESSION_HOURS
+    return state.dialysis.sessions_per_week > 0 and state.dialysis.session_hours != REFERENCE_SESSION_HOURS
 
 
 def _factor_counts(factor: str) -> Callable:

@@ -153,25 +153,24 @@ _ABSORPTION_FLOOR = ("a person's (not a rodent preset's) gut calcium absorption 
 
 
 def _gfr_reaches_floor(state) -> bool:
-    """Whether a person's GFR by age (:func:`.ageing.gfr_for_person_ml_per_min`, no measured
-    ``kidney.residual_gfr_ml_per_min`` in force) differs with and without its floor (``gfr_minimum_ml_per_min``)
-    at the run's start or end (the law falls with age), its reference age's value included."""
-    from calcium_abm.physiology import ageing, kidney
+    """Whether a person's GFR by age (:func:`.ageing.gfr_by_age_ml_per_min`, for their sex, or the reference man's
+    at the calibration age) falls below its floor (``gfr_minimum_ml_per_min``) by the run's end: the law falls with
+    age, and a person's start (the life course before day 0, :mod:`.life_course`) ages healthy kidneys whatever
+    their stage or measured GFR (a second reading of stop 70 found the floor acting there), so neither is asked."""
+    from calcium_abm.physiology import ageing
     from calcium_abm.physiology.condition_reads import module_parameters
 
-    if state.patient.species != "human" or state.kidney.residual_gfr_ml_per_min is not None:
+    if state.patient.species != "human":
         return False
-    floored = module_parameters(ageing, state)
-    unfloored = module_parameters(ageing, state)
-    unfloored.gfr_minimum_ml_per_min = -math.inf  # the law without its floor
-    stage = kidney.gfr_ml_per_min(state.patient.ckd_stage)
-    return any(ageing.gfr_for_person_ml_per_min(age, state.patient.sex, stage, floored)
-               != ageing.gfr_for_person_ml_per_min(age, state.patient.sex, stage, unfloored)
-               for age in (state.patient.age_years, state.patient.age_years + state.simulation.years))
+    p = module_parameters(ageing, state)
+    floor, p.gfr_minimum_ml_per_min = p.gfr_minimum_ml_per_min, -math.inf  # the law without its floor
+    oldest = state.patient.age_years + state.simulation.years
+    return min(float(ageing.gfr_by_age_ml_per_min(oldest, state.patient.sex, p)),
+               float(ageing.gfr_by_age_ml_per_min(p.calibration_reference_age_years, "male", p))) < floor
 
 
-_GFR_FLOOR = ("a person's (not a rodent preset's) GFR by age, where no kidney.residual_gfr_ml_per_min is given, would "
-              "fall below this floor by the run's end (the age law gives a woman of 120 17.6 mL/min with the "
+_GFR_FLOOR = ("a person's (not a rodent preset's) GFR by age, which also ages the kidneys of their start, would fall "
+              "below this floor by the run's end (the age law gives a woman of 120 17.6 mL/min with the "
               "defaults, above the default floor of 5)", _gfr_reaches_floor)
 
 

@@ -98,7 +98,7 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
     gfr = kidney.gfr_ml_per_min(state.patient.ckd_stage) if person_gfr_ml_per_min is None else person_gfr_ml_per_min
     gfr = gfr if kin.residual_gfr_ml_per_min is None else kin.residual_gfr_ml_per_min
     if kin.gfr_end_ml_per_min is not None:
-        gfr = kidney.gfr_decline_ml_per_min(max(gfr, 1e-3), kin.gfr_end_ml_per_min, kin.decline_years,
+        gfr = kidney.gfr_decline_ml_per_min(max(gfr, 1e-3), kin.gfr_end_ml_per_min, kin.gfr_decline_years,
                                             years_of_kidney_state)
     soluble, precipitated = dialysis.calcium_acetate_calcium_mg(drugs.calcium_acetate_g_per_day, p)
     sessions, diet = float(hd.sessions_per_week), state.diet
@@ -107,7 +107,7 @@ def kidney_inputs(state, person_gfr_ml_per_min: float | None, years_of_kidney_st
     binding = share * dialysis.dietary_calcium_phosphate_binding_mg(diet.calcium_mg_per_day, p)
     return KidneyInputs(gfr, max(diet.phosphate_mg_per_day * share, LEAST_PHOSPHORUS_EATEN_MG_PER_DAY),
                         dialysis.binder_capacity_mg(drugs.sevelamer_g_per_day, drugs.calcium_acetate_g_per_day, p)
-                        + binding, soluble, sessions, hd.hours, precipitated, diet.calcium_mg_per_day * share)
+                        + binding, soluble, sessions, hd.session_hours, precipitated, diet.calcium_mg_per_day * share)
 
 
 #: a bound, not a law: uraemic anorexia never takes the phosphorus eaten below the diet key's lowest value, where
