@@ -168,6 +168,12 @@ def test_every_range_boundary_runs_and_balances(name, value):
             needs = {"ckd_stage": 4}  # the serum loses inhibitors with the GFR without dialysis
         if name == "absorption_minimum_relative":  # a floor acts where the fall passes it: 0 only past a steep fall
             needs = {"age_years": 90.0, "absorption_fraction_decline_per_year": 0.02}
+        if name == "gfr_minimum_ml_per_min":  # the same for GFR's age law: 0 only past a steep fall
+            needs = {"age_years": 100.0, "gfr_decline_male_ml_per_min_per_year": 3.0}
+        elif name == "fgf23_max_relative":  # FGF23 comes within a factor of 10 of the ceiling on dialysis
+            needs = {"residual_gfr_ml_per_min": 3.0, "sessions_per_week": 3}
+        elif name == "fgf23_min_relative":  # and of the floor on a diet poor in phosphorus
+            needs = {"phosphate_mg_per_day": 100.0}
     from calcium_abm.physiology.person_traits import PLAQUE_LAW_PARAMETERS
     if name in PLAQUE_LAW_PARAMETERS:  # the intima's growth acts once plaque has begun: a man of 70 has it
         needs = {"age_years": 70.0}

@@ -307,10 +307,19 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds:
         reach.current = (bounds, *bounds)
     minimum, maximum = min(reach.current[1], float(value)), max(reach.current[2], float(value))
     reach.current = (bounds, minimum, maximum)
-    # the slider shows the value moved to while it settles: shown the applied one, it jumped back at each re-render
-    # and the next arrow key stepped from there, so quick presses were lost (+10 for 10 presses; a lecturer, stop 70)
-    slider = rv.Slider(v_model=here, min=minimum, max=maximum, step=step, hide_details=True,
-                      thumb_label=True, class_=f"knob-{knob.key}")
+    # while it settles the slider keeps the browser's own value (its v_model, sent on each key press): drawn at the
+    # applied value it jumped back at each re-render and the next arrow key stepped from there (10 presses gave +10;
+    # a lecturer, stop 70), and drawn at the last change event's value a render that lagged behind the presses (a
+    # loaded machine) sent an older value back (the CI rehearsal of stop 70)
+    # (a state, not a ref: the element's last props are set on the widget again whenever the page renders)
+    browser = solara.use_reactive(None)
+
+    def moved_in_browser(new: Any) -> None:
+        browser.set(new)
+
+    shown_value = here if pending.value is None or browser.value is None else browser.value
+    slider = rv.Slider(v_model=shown_value, on_v_model=moved_in_browser, min=minimum, max=maximum, step=step,
+                       hide_details=True, thumb_label=True, class_=f"knob-{knob.key}")
 
     def changed(widget, event, data):
         # Vuetify emits "change" on release / key press, so a drag rebuilds the model once; its arrow keys
