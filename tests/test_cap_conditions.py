@@ -1,7 +1,7 @@
 """FGF23's caps are refused where a run's FGF23 cannot reach them (stop 70: a ceiling of 150 and a floor of 0.075 were
 accepted and changed nothing). The refusal rests on FGF23 staying near the steady value of the run's kidneys and
-diet (cap_conditions.FGF23_CAP_MARGIN): these runs check that assumption. The furthest is a diet without calcium on a
-16 x 16 grid, whose ionised calcium falls far (docs/ODD.md section 8): FGF23 moves 3.3x from its steady value."""
+diet (cap_conditions.FGF23_CAP_MARGIN): these runs check that assumption, each within 3x of it (the margin is 10). The
+furthest are diets poor in calcium on a 16 x 16 grid, whose ionised calcium falls far (docs/ODD.md section 8): 2.3x."""
 
 import pytest
 
@@ -26,8 +26,8 @@ def test_a_runs_fgf23_stays_within_the_margin_of_its_steady_range(name, override
     scenario = load_scenario(name, overrides={**SMALL, **overrides, "years": 1.0})
     low, high = steady_fgf23_range(scenario.state_at(0))
     fgf23 = simulate(scenario, seed=4)["fgf23_relative"]
-    assert fgf23.max() < high * FGF23_CAP_MARGIN and fgf23.min() > low / FGF23_CAP_MARGIN, (fgf23.min(), fgf23.max(),
-                                                                                          low, high)
+    furthest = max(fgf23.max() / high, low / fgf23.min())
+    assert furthest < 3.0 < FGF23_CAP_MARGIN, (fgf23.min(), fgf23.max(), low, high)
 
 
 def test_a_cap_is_refused_only_far_from_the_steady_range():

@@ -5,14 +5,13 @@ with no memory, so a run's FGF23 stays near the steady value of its kidneys and 
 (:func:`.mineral_steady_state.mineral_steady_state`). A cap is refused where that value, at the lowest and the highest
 GFR of the day's settings over the run, lies more than :data:`FGF23_CAP_MARGIN` times inside both the cap given and
 the default one (the run is then the same whatever the cap), with FGF23's powers of ionised calcium and calcitriol
-at most their defaults. Each is a (words, predicate on one day's validated
-settings) pair; ``tests/test_inert_inputs.py`` checks each entry both ways.
+at most their defaults. Each is a (words, predicate on one day's validated settings) pair;
+``tests/test_inert_inputs.py`` checks each entry both ways.
 """
 
 from __future__ import annotations
 
 import math
-
 import types
 
 from calcium_abm.physiology.condition_reads import default as _default
@@ -24,8 +23,9 @@ __all__ = ["CAP_CONDITIONS", "FGF23_CAP_MARGIN", "steady_fgf23_range"]
 
 #: how far inside a cap the steady FGF23 must lie for the cap to be refused (an assumption): a day's FGF23 differs
 #: from the steady value of its kidneys and diet only through calcitriol (power 0.3 of (1 + c) / 2) and ionised
-#: calcium (power 1); the furthest of the runs tests/test_cap_conditions.py checks, no calcium eaten on a 16 x 16 grid
-#: whose ionised calcium falls far, moves it 3.3x. With either power raised above its default no cap is refused.
+#: calcium (power 1); the runs tests/test_cap_conditions.py checks move it by under 3x (the furthest, diets poor in
+#: calcium on a 16 x 16 grid whose ionised calcium falls far). With either power raised above its default no cap is
+#: refused.
 FGF23_CAP_MARGIN = 10.0
 
 
