@@ -16,7 +16,7 @@ import types
 
 from calcium_abm.physiology.condition_reads import default as _default
 from calcium_abm.physiology.condition_reads import gfr_ml_per_min_over_run as _gfr_ml_per_min
-from calcium_abm.physiology.condition_reads import module_parameters as _module_parameters
+from calcium_abm.physiology.condition_reads import modules_parameters
 from calcium_abm.physiology.condition_reads import parameter as _parameter
 
 __all__ = ["CAP_CONDITIONS", "FGF23_CAP_MARGIN", "steady_fgf23_range"]
@@ -34,10 +34,7 @@ def _kidney_parameters(state):
     in Python on it, computed afresh), without the package's whole registry (which imports this module)."""
     from calcium_abm.physiology import dialysis, kidney
 
-    values = {}
-    for module in (kidney, dialysis):
-        values.update(vars(_module_parameters(module, state)))
-    return types.SimpleNamespace(**values)
+    return types.SimpleNamespace(**modules_parameters(state, (kidney, dialysis)))
 
 
 def steady_fgf23_range(state) -> tuple[float, float]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["default", "female", "hormone_therapy_taken", "gfr_ml_per_min_over_run", "lower_of_set_and_default", "male",
-           "module_parameters",
+           "module_parameters", "modules_parameters",
            "parameter"]
 
 
@@ -68,3 +68,11 @@ def gfr_ml_per_min_over_run(state, lowest: bool = True) -> float:
         return stage
     age = patient.age_years + (state.simulation.years if lowest else 0.0)
     return ageing.gfr_for_person_ml_per_min(age, patient.sex, stage, module_parameters(ageing, state))
+
+
+def modules_parameters(state, modules) -> dict:
+    """Name -> value of several modules' parameters in one day's settings (:func:`module_parameters` of each)."""
+    values = {}
+    for module in modules:
+        values.update(vars(module_parameters(module, state)))
+    return values

@@ -25,7 +25,8 @@ from calcium_abm.physiology.condition_reads import (default as _default, female 
                                                     gfr_ml_per_min_over_run as _gfr_ml_per_min,
                                                     hormone_therapy_taken as _hormone_therapy,
                                                     lower_of_set_and_default as _lower, male as _male,
-                                                    module_parameters as _module_parameters, parameter as _parameter)
+                                                    module_parameters as _module_parameters, modules_parameters,
+                                                    parameter as _parameter)
 from calcium_abm.physiology.dialysis import REFERENCE_SESSION_HOURS
 from calcium_abm.physiology.life_stage_conditions import LIFE_STAGE_CONDITIONS, MENOPAUSE_LAWS
 
@@ -92,9 +93,7 @@ def _liver_parameters(state):
     package's whole registry (which imports this module)."""
     from calcium_abm.physiology import carboxylation, coagulation, vitamin_k
 
-    values = {}
-    for module in (vitamin_k, carboxylation, coagulation):
-        values.update(vars(_module_parameters(module, state)))
+    values = modules_parameters(state, (vitamin_k, carboxylation, coagulation))
     names = tuple(sorted(values))
     return _liver_parameter_type(names)(**{name: values[name] for name in names})
 
