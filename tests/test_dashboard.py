@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -1234,6 +1235,53 @@ def test_after_a_demo_the_person_controls_move_a_and_b_together():
                                                              f"healthy_adult + MK-7 180 µg/day, {age}"]
         assert "Sex: female in A, male in B" in note(), note()
     finally:
+        rc.close()
+
+
+def test_a_stale_demo_thread_leaves_a_lock_it_holds_released(monkeypatch):
+    """A demo's figures are computed in a thread (the caption's). Solara's intrusive cancel raised, in a thread
+    made stale by a new setting, inside whatever line it was on: once inside numba's compiler lock (llvmlite's
+    ``_LLVMLock``, whose ``__enter__`` runs Python callbacks after taking its RLock), which then stayed taken and
+    hung every later run (the page test above hung about one time in three). A stale thread now runs to its end,
+    so a lock it holds when the settings change is released."""
+    lock = threading.RLock()
+    inside, go_on = threading.Event(), threading.Event()
+
+    class LockLike:  # as llvmlite.binding.ffi._LLVMLock: the lock is taken, then Python code runs
+        def __enter__(self):
+            lock.acquire()
+            inside.set()
+            while not go_on.wait(0.01):
+                pass
+
+        def __exit__(self, *exc_info):
+            lock.release()
+
+    calls = []
+
+    def outcome(a, b, seed):
+        calls.append((a, b, seed))
+        if len(calls) == 1:
+            with LockLike():
+                pass
+        raise ScenarioError("not computed in this test")
+
+    monkeypatch.setattr(dm, "demo_outcome", outcome)
+    monkeypatch.setattr(dm, "_COMPUTED", set())
+    _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
+    try:
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()
+        assert inside.wait(60), "the demo's figures were not computed in a thread"
+        rc.find(class_="knob-sex").widget.v_model = 0  # a new setting: the first thread is stale
+        go_on.set()
+        assert lock.acquire(timeout=60), "the stale thread was stopped inside the lock and left it taken"
+        lock.release()
+        deadline = time.monotonic() + 60
+        while len(calls) < 2 and time.monotonic() < deadline:  # the new settings' figures come after the stale's
+            time.sleep(0.05)
+        assert len(calls) == 2 and calls[1][0] != calls[0][0], calls  # asked for again, for the woman
+    finally:
+        go_on.set()
         rc.close()
 
 

@@ -654,9 +654,13 @@ def Caption(s: DashboardSettings, uploads: dict):
     demo = current_demo(s)
     ready = demo is not None and demo.outcome_ready(s)
     # the first time a setting is shown its figures take ~2 s: in a thread, so the page turns to the new demo at
-    # once (it kept the last demo's day, words and end note for 2-4 s, an educator)
+    # once (it kept the last demo's day, words and end note for 2-4 s, an educator). A stale thread runs to its
+    # end and its figures are dropped: solara's intrusive cancel raised inside whatever line the thread was on,
+    # once inside numba's compiler lock after it was taken, which then stayed taken and hung every later run
+    # (a page test hung about one time in three)
     pending = solara.use_thread(lambda: demo.outcome(s) if demo is not None and not ready else None,
-                                dependencies=[demo.key if demo is not None else None, s.a, s.b, s.seed, ready])
+                                dependencies=[demo.key if demo is not None else None, s.a, s.b, s.seed, ready],
+                                intrusive_cancel=False)
     if demo is not None:
         outcome = demo.outcome(s) if ready else (  # the model's figures for the words, for the settings on screen
             pending.value if pending.state == solara.ResultState.FINISHED else None)
