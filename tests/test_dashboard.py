@@ -114,6 +114,8 @@ def test_link_round_trip_restores_scenarios_sliders_seed_and_speed():
 @pytest.mark.parametrize("query, field", [
     ("scenario=healthy_adult&mk7_ug_per_day=-5", "mk7_ug_per_day"),
     ("scenario=healthy_adult&mk7_ug_per_day=nan", "mk7_ug_per_day"),
+    ("scenario=healthy_adult&mk7_ug_per_day=%D9%A1%D9%A8%D9%A0", "mk7_ug_per_day"),  # Arabic-Indic 180: as run --set
+    ("scenario=healthy_adult&age_years=%EF%BC%96%EF%BC%95", "age_years"),  # full-width 65
     ("scenario=healthy_adult&ckd_stage=9", "ckd_stage"),
     ("scenario=healthy_adult&mgp_knockout=maybe", "mgp_knockout"),
     ("scenario=no_such_scenario", "no_such_scenario"),
