@@ -33,7 +33,15 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import matplotlib
 import numpy as np
+
+# imported with the page, not on the first "Chart as PNG": solara stops a download made stale (a slider moved) by
+# raising inside whatever line its thread is on, and one raised inside matplotlib's first import left it
+# half-imported, so every later PNG on every tab failed until the server restarted (a reviewer, stop 71)
+matplotlib.use("Agg", force=False)
+import matplotlib.backends.backend_agg  # noqa: E402,F401 - the PNG writer savefig looks up
+from matplotlib.figure import Figure  # noqa: E402
 
 if TYPE_CHECKING:
     from calcium_dashboard.frames import RunFrame
@@ -351,11 +359,6 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
 def chart_png(chart: Chart, frames: list[RunFrame], years_total: float,
               ranges: list[tuple[float, float] | None] | None = None) -> bytes:
     """The same chart drawn with matplotlib, as PNG bytes (for download)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(9, 4.5), dpi=110)
     ax = fig.add_subplot()
     ax2 = ax.twinx() if chart.right_axis else None

@@ -262,10 +262,14 @@ def demo_failed_text(title: str, error: BaseException | None) -> str:
 
 # -------------------------------------------------------------------------- controls
 @solara.component
-def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
-                step: float):
+def KnobControl(knob: Knob, value: Any, on_change: Callable[..., None], bounds: tuple[float, float],
+                step: float, comparison: Any = None):
     """A switch for a yes/no setting, buttons for a choice (sex), else a slider between ``bounds``
-    (:meth:`Knob.slider_range`) in steps of ``step`` (the knob's), applied when released."""
+    (:meth:`Knob.slider_range`) in steps of ``step`` (the knob's), applied when released.
+
+    ``comparison``: a ref whose ``current`` counts the comparisons shown; a slider's settled value is passed to
+    ``on_change`` with the count when it was moved, so a value moved before a demo or scenario was chosen is
+    not applied to it."""
     # the widgets are bound to ``value`` (what runs), not to state of their own as solara.Switch and
     # ToggleButtonsSingle are: a press the page refuses (a notice) shows the running value again, where
     # the switch stayed off while the run kept it on
@@ -279,7 +283,7 @@ def KnobControl(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds
         rv.Switch(label=knob.label, v_model=bool(value), on_v_model=lambda on: on_change(bool(on)),
                   class_=f"knob-{knob.key}")
     else:
-        KnobSlider(knob, value, on_change, bounds, step)
+        KnobSlider(knob, value, on_change, bounds, step, comparison)
 
 
 def _reaching(bounds: tuple[float, float], own: Any) -> tuple[float, float]:
@@ -292,9 +296,12 @@ def _reaching(bounds: tuple[float, float], own: Any) -> tuple[float, float]:
 
 
 @solara.component
-def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds: tuple[float, float],
-               step: float):
+def KnobSlider(knob: Knob, value: Any, on_change: Callable[..., None], bounds: tuple[float, float],
+               step: float, comparison: Any = None):
     pending = solara.use_reactive(None)  # a value moved to and not yet applied (SLIDER_SETTLE_S)
+    # the comparison on screen when it was moved: a demo chosen while the slider settled is not changed by it
+    # (CKD 5 moved, then the MK-7 demo: its A got CKD 5 0.3 s later; a reviewer, stop 71)
+    moved_in = solara.use_ref(None)
     apply = solara.use_ref(on_change)  # this render's: a settled value goes to today's settings, not to those
     apply.current = on_change          # of the render that started the wait (another slider moved meanwhile)
     here = value if pending.value is None else pending.value
@@ -327,18 +334,19 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[[Any], None], bounds:
         # go past the ends (End then an arrow: CKD stage 6, age 101; a student): kept within the slider's range
         moved = min(max(float(data), minimum), maximum)
         moved = int(round(moved)) if knob.kind == "int" else round(moved, 9)
+        moved_in.current = None if comparison is None else comparison.current
         if SLIDER_SETTLE_S <= 0:
-            on_change(moved)
+            on_change(moved, moved_in.current)
         else:
             pending.set(moved)
 
     def settle() -> None:
-        moved = pending.value
+        moved, shown = pending.value, moved_in.current
         if moved is None:
             return
         time.sleep(SLIDER_SETTLE_S)
         if settling.is_current():  # no later key press: the last value is applied, once
-            apply.current(moved)
+            apply.current(moved, shown)
             try:
                 if pending.value == moved:  # a press during the rebuild waits for its own turn
                     pending.set(None)
@@ -406,17 +414,22 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     refused = solara.use_ref({})  # control key -> the value last refused, until it runs or is set
 
     changing = solara.use_memo(threading.Lock, [])  # a slider's settled value is applied from its own thread
+    comparisons = solara.use_ref(0)  # another demo, scenario, compare mode or file: a settling slider's value is stale
+
+    def new_comparison() -> None:
+        comparisons.current += 1
+        on_new_comparison()
 
     def set_side(which: str, side: SideSettings) -> None:
         settings.set(replace(settings.value, **{"a" if which == "A" else "b": side}))
 
     def new_scenario(which: str, name: str) -> None:
         if name != (s.a if which == "A" else s.b).scenario:
-            on_new_comparison()
+            new_comparison()
         set_side(which, SideSettings(name))
 
     DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH),  # the same person: sex or age moves A and B
-                on_new_comparison=on_new_comparison)
+                on_new_comparison=new_comparison)
     solara.Button("Presentation mode", block=True, outlined=True, classes=["present-button"],
                   on_click=lambda: settings.set(replace(settings.value, present=True)))
     solara.Select("Scenario A" if s.b else "Scenario", value=s.a.scenario, values=choices,
@@ -434,7 +447,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         if not on:
             last_b.set(current.b)
         b = (last_b.value or SideSettings(current.a.scenario)) if on else None
-        on_new_comparison()
+        new_comparison()
         settings.set(replace(current, b=b))
         editing.set(initial_editing(replace(current, b=b)) if on else "A")
 
@@ -486,10 +499,12 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             return False
         return True
 
-    def change(key: str, value: Any) -> None:
+    def change(key: str, value: Any, moved_in: int | None = None) -> None:
         # on today's settings, one change at a time: two sliders settling together (SLIDER_SETTLE_S) each
         # applied its value to the settings of the render that started its wait, and the second undid the first
         with changing:
+            if moved_in is not None and moved_in != comparisons.current:  # moved before this comparison
+                return
             now = settings.value
             here = (now.b if which == "B" else now.a) if now.b is not None or which == "A" else None
             if here is None or here.scenario != side.scenario:  # the panel's side has changed meanwhile
@@ -515,7 +530,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         # the extreme run's warnings and axes go with it: its red warning stayed, and its locked axes
         # (-50 %, 80 mg) flattened the scenario's run
         on_sliders_reset()
-        on_new_comparison()
+        new_comparison()
         if which == EDIT_BOTH:  # the changes made to both; how B differs from A (a demo's cause) stays
             a, b = shared_changes_dropped(s.a, s.b, demo_shared)
             settings.set(replace(settings.value, a=a, b=b))
@@ -533,8 +548,8 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
         if note is not None:
             solara.Text(note, classes=["ca-knob-label", f"knob-label-{knob.key}"])
             continue
-        KnobControl(knob, values[knob.key], lambda value, key=knob.key: change(key, value),
-                    _reaching(knob.slider_range(base, side), own_values[knob.key]), knob.step
+        KnobControl(knob, values[knob.key], lambda value, moved_in=None, key=knob.key: change(key, value, moved_in),
+                    _reaching(knob.slider_range(base, side), own_values[knob.key]), knob.step, comparisons
                     ).key(f"knob-{which}-{side.scenario}-{knob.key}")  # another side or scenario: its own ends
     shared = which == EDIT_BOTH and bool(set(s.a.changes) & set(s.b.changes) - set(demo_shared))
     solara.Button("Sliders back to the scenario's values" if s.b is None else
@@ -570,7 +585,7 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             return
         uploads.set(tuple((k, sc) for k, sc in uploads.value if k != scenario.name) + ((scenario.name, scenario),))
         notify(None, "upload")  # a file read: the refusal of an earlier one is stale (it stayed on the page)
-        on_new_comparison()
+        new_comparison()
         # with A and B moving together the file is A's scenario (it replaced B without a word), and the
         # sliders then change A, the side that runs it
         set_side("A" if which == EDIT_BOTH else which, SideSettings(UPLOAD_PREFIX + scenario.name))
@@ -1013,8 +1028,11 @@ def Live(runs: list[SimulationRun], sink: FrameSink, playing: solara.Reactive[bo
         watch = TabWatch(current_kernel())
 
         def finished() -> None:
-            on_finished(True)
-            playing.set(False)
+            # only for these runs: a slider that replaced them while their last frame was being sent has its own
+            # loop, which this one paused (a reviewer, stop 71)
+            if task.is_current() and not unmounted.is_set():
+                on_finished(True)
+                playing.set(False)
 
         def gone(reason: str) -> None:
             try:
