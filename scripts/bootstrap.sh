@@ -59,6 +59,6 @@ if [ ! -f "$cdn/katex@0.16.9/dist/katex.min.js" ]; then
 fi
 
 # The per-day rules are numba kernels, compiled on first use and cached next to their
-# sources (calcium_abm/**/__pycache__). Compile them now (~3 s, once), so that the first
+# sources (calcium_abm/**/__pycache__). Compile them now (tens of seconds, once), so that the first
 # run, dashboard frame or test does not pay for it.
 .venv/bin/python -c 'from calcium_abm.simulation import warm_up; warm_up()' >&2

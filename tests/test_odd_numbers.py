@@ -130,7 +130,12 @@ def test_the_warfarin_figures_of_section_7_9_are_the_models():
         return simulate("healthy_adult", years=0.01, seed=1, overrides={**SMALL, "warfarin_mg_per_day": dose}).iloc[0]
 
     doses = (2.5, 5, 10, 20, 50, 100)
-    rows = {dose: day0(dose) for dose in (0, *doses, 1000)}
+    rows = {dose: day0(dose) for dose in (0, *doses, 7.5, 1000)}
+    flat = " / ".join(f"{rows[d].inr:.2f}" for d in (2.5, 5, 7.5))  # §8's flat dose-response and row W7's note
+    assert f"({flat} at 2.5 / 5 / 7.5 mg/day)" in ODD
+    from calcium_abm.validation.anticoagulation_rows import FLAT_DOSE_RESPONSE  # noqa: PLC0415
+
+    assert f"puts the steady INR at {flat} at 2.5 / 5 / 7.5 mg/day" in FLAT_DOSE_RESPONSE
     ladder = " / ".join(f"{rows[d].inr:.1f}" for d in doses)
     assert f"steady state {ladder} at {' / '.join(f'{d:g}' for d in doses)} mg/day" in ODD
     blocked = rows[1000]  # VKOR fully blocked
@@ -152,6 +157,15 @@ def _validation_value(row: str, criterion: str) -> float:
     found = re.search(rf"^\| {re.escape(row)} \| {re.escape(criterion)} \|.*?\| (-?[\d.]+) \[", page, re.M)
     assert found, f"docs/validation.md has no row {row}: {criterion}"
     return float(found.group(1))
+
+
+def test_the_factor_vii_of_row_w7_is_the_validation_rows():
+    from calcium_abm.validation.anticoagulation_rows import FLAT_DOSE_RESPONSE  # noqa: PLC0415
+
+    five, ten = (_validation_value("W7", f"factor VII 36 h after a {dose} mg start") for dose in (5, 10))
+    assert f"factor VII on 5 mg reads {100 * five:.0f} % against 54 %" in ODD
+    assert f"VII reads {100 * five:.0f} % at 36 h against Harrison's 54 % (43-65), while the 10 mg arm's " \
+           f"{100 * ten:.0f} % sits inside" in FLAT_DOSE_RESPONSE
 
 
 def test_the_ckd_dp_ucmgp_figures_are_the_validation_rows():

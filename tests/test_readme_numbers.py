@@ -146,3 +146,12 @@ def _script(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_the_heinz_nixdorf_medians_are_row_21s():
+    """The README's "Heinz Nixdorf Recall medians: men 41, women 1 AU" are the published values row 21 checks
+    (it said women 0, the women's 25th percentile; a docs audit, stop 71)."""
+    row = all_rows()["21"]
+    found = re.search(r"men 25/50/75/90th [\d.]+/([\d.]+)/.*women 25/50/75/90th [\d.]+/([\d.]+)/", row.finding)
+    men, women = (fmt_num(float(x)) for x in found.groups())
+    assert f"Heinz Nixdorf Recall medians: men {men}, women {women} AU" in README, (men, women)
