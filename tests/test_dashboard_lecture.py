@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "app"))
 from calcium_dashboard import page as dp  # noqa: E402
 from calcium_dashboard import demos as dm  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
-from calcium_dashboard.charts import CHART_COLUMNS, CHARTS_BY_KEY, AxisLock, echarts_option  # noqa: E402
+from calcium_dashboard.charts import CHART_COLUMNS, CHARTS_BY_KEY, AxisLock, echarts_option, mirrored_ranges  # noqa: E402
 from calcium_dashboard.live import ChartView, FrameView  # noqa: E402
 from calcium_dashboard.session import build_runs  # noqa: E402
 
@@ -106,12 +106,12 @@ def test_another_demo_or_scenario_drops_the_locked_axes_a_restart_keeps_them(mon
     try:
         (lock,) = locks
         frame = build_runs(ds.DashboardSettings(seed=1))[0].frame(CHART_COLUMNS)
-        floor = PARADOX.at_least[1]
+        floor = mirrored_ranges([PARADOX.at_least[1]])[0]  # drawn about the bone axis's zero (-5 to 5 mg)
         assert lock.ranges_for(PARADOX, [_wide(frame, 43.0)])[1] == (0.0, 50.0)  # the CKD demo's range, seen
         rc.find(v.Btn, children=["Reset"]).widget.click()  # the same comparison again: its axes stay
-        assert _vessel_axis(rc) == (0.0, 50.0)
+        assert _vessel_axis(rc) == (-50.0, 50.0)
         rc.find(v.Slider, class_="knob-calcium_mg_per_day").widget.fire_event("change", 1500)  # a slider: stay
-        assert _vessel_axis(rc) == (0.0, 50.0)
+        assert _vessel_axis(rc) == (-50.0, 50.0)
         rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()  # another demo: fresh axes
         assert _vessel_axis(rc)[1] < 43.0  # its own (its 65-year-old starts with plaque above the floor)
         lock.ranges_for(PARADOX, [_wide(frame, 43.0)])

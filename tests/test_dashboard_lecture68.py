@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
-from calcium_dashboard.charts import CHART_COLUMNS, CHARTS, AxisLock, echarts_option, nice_range, tick_step  # noqa: E402
+from calcium_dashboard.charts import (  # noqa: E402
+    CHART_COLUMNS, CHARTS, CHARTS_BY_KEY, AxisLock, chart_png, drawn_ranges, echarts_option, mirrored_ranges, nice_range,
+    tick_step,
+)
 from calcium_dashboard.session import build_runs  # noqa: E402
 from calcium_dashboard import demos as dm  # noqa: E402
 from calcium_dashboard import settings as ds  # noqa: E402
@@ -31,14 +34,40 @@ def test_the_chart_option_carries_the_step_or_hides_uneven_end_labels():
     runs = build_runs(ds.DashboardSettings(a=ds.SideSettings("postmenopausal"), seed=2))
     runs[0].advance(30)
     frames = [r.frame(CHART_COLUMNS) for r in runs]
-    ranges = AxisLock().ranges_for(CHARTS[0], frames)
-    option = echarts_option(CHARTS[0], frames, 10.0, ranges=ranges)
+    chart = CHARTS_BY_KEY["dp_ucmgp"]  # two axes, each its own range (the paradox chart's share their zero)
+    ranges = AxisLock().ranges_for(chart, frames)
+    option = echarts_option(chart, frames, 10.0, ranges=ranges)
     for axis, pinned in zip(option["yAxis"], ranges):
         assert (axis["min"], axis["max"]) == pinned and axis["interval"] == tick_step(*pinned)
-    odd = echarts_option(CHARTS[0], frames, 10.0, ranges=[(-0.5, 0.25), (0.0, 7.4)])
+    odd = echarts_option(chart, frames, 10.0, ranges=[(-0.5, 0.25), (0.0, 7.4)])
     for axis in odd["yAxis"]:
         assert "interval" not in axis
         assert axis["axisLabel"]["showMinLabel"] is False and axis["axisLabel"]["showMaxLabel"] is False
+
+
+def test_the_paradox_charts_axes_share_their_zero_in_the_middle():
+    """A lecturer (stop 70): bone's axis had its zero two thirds up, the vessel's at the bottom, so the lines crossed
+    where two unrelated scales put them. Both axes now run from -top to top around a shared zero, bone falling below
+    it and the vessel's calcium rising above it; the vessel axis labels 0 and above only, on the page and the PNG."""
+    paradox = CHARTS_BY_KEY["paradox"]
+    runs = build_runs(ds.DashboardSettings(a=ds.SideSettings("healthy_adult", (("ckd_stage", 5),)), seed=2))
+    runs[0].advance(730)
+    frames = [r.frame(CHART_COLUMNS) for r in runs]
+    for ranges in (AxisLock(locked=True).ranges_for(paradox, frames), AxisLock(locked=False).ranges_for(paradox, frames)):
+        option = echarts_option(paradox, frames, 10.0, ranges=ranges)
+        (bone, vessel) = [(axis["min"], axis["max"]) for axis in option["yAxis"]]
+        assert bone[0] == -bone[1] and vessel[0] == -vessel[1], (bone, vessel)
+        for series in option["series"]:  # every line inside its axis
+            low, high = (bone, vessel)[series["yAxisIndex"]]
+            assert all(low <= y <= high for _, y in series["data"] if y is not None), series["name"]
+        assert option["yAxis"][1]["ca_hide_negative"] and "ca_hide_negative" not in option["yAxis"][0]
+        assert all(a["interval"] and round(a["max"] / a["interval"]) >= 1 for a in option["yAxis"])
+    assert drawn_ranges(paradox, frames, [(-2.0, 1.0), (0.0, 5.0)]) == [(-2.0, 2.0), (-5.0, 5.0)]
+    assert mirrored_ranges([(0.0, 0.0), (float("nan"), float("nan")), (-0.3, 43.0)]) == [(-1.0, 1.0), (-1.0, 1.0),
+                                                                                        (-50.0, 50.0)]
+    other = CHARTS_BY_KEY["dp_ucmgp"]  # two axes of their own: unchanged
+    assert drawn_ranges(other, frames, [(0.0, 500.0), (0.8, 3.0)]) == [(0.0, 500.0), (0.8, 3.0)]
+    assert chart_png(paradox, frames, 10.0).startswith(b"\x89PNG")
 
 
 def test_a_demo_shown_the_first_time_turns_the_page_at_once_and_its_words_follow(monkeypatch):

@@ -14,7 +14,10 @@ Honest by construction:
 * with the axis lock on (the default) an axis only ever widens: restarting the same demo,
   or moving a slider, keeps the range, so a smaller effect looks smaller. Choosing another
   demo or scenario starts a new comparison with fresh axes (:meth:`AxisLock.forget`): the
-  range of the last demo (CKD 5's 0-50 mg) flattened the next one's lines.
+  range of the last demo (CKD 5's 0-50 mg) flattened the next one's lines;
+* the paradox chart's two axes share their zero, in the middle of the plot (:func:`mirrored_ranges`): bone's
+  change falls below it, the vessel's calcium rises above it, and the lines never cross because of where
+  two unrelated scales put their zeros (a lecturer's reading, stop 70: where they crossed meant nothing).
 
 Titles and legends are HTML around each chart (they wrap, never clip); axis names are
 written across above each axis, so a short chart cannot cut them. A chart with two y axes
@@ -92,6 +95,8 @@ class Chart:
     fixed: tuple[tuple[float, float] | None, ...] = ()
     #: with the lock on, ranges every axis shows at least (per axis index)
     at_least: tuple[tuple[float, float] | None, ...] = ()
+    #: two axes symmetric about a shared zero (:func:`mirrored_ranges`); the right one labels only 0 and above
+    mirrored: bool = False
 
 
 #: serum total calcium axis: a physiological window around the 2.15-2.55 mmol/L adult
@@ -106,7 +111,7 @@ CHARTS: tuple[Chart, ...] = (
                 short="bone", axis_note="left axis"),
            Line("vessel_calcification_mg", "vessel wall calcium", "#c53030", right_axis=True, unit="mg", digits=2,
                 short="vessel", axis_note="right axis")),
-          right_axis="vessel, mg", at_least=((-2.0, 1.0), (0.0, 5.0))),
+          right_axis="vessel, mg", at_least=((-2.0, 1.0), (0.0, 5.0)), mirrored=True),
     # the INR beside dp-ucMGP: vitamin K status of the liver's clotting factors and of the vessel's MGP, both of which
     # warfarin moves (an educator's warfarin demo showed no INR, which `run` prints: review 66)
     Chart("dp_ucmgp", "Vitamin K status: dp-ucMGP and INR", "dp-ucMGP, pmol/L",
@@ -161,6 +166,17 @@ def nice_range(lo: float, hi: float) -> tuple[float, float]:
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
     return (math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step)
+
+
+def mirrored_ranges(extents: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Each axis's ``(-top, top)``: ``top`` the round number (:func:`nice_range`) over the largest magnitude of its
+    ``(lo, hi)`` extent (1 for an axis with no finite or nonzero value), so every axis has its zero in the middle."""
+    out = []
+    for lo, hi in extents:
+        largest = max((abs(x) for x in (lo, hi) if math.isfinite(x)), default=0.0)
+        top = nice_range(0.0, largest)[1] if largest > 0 else 1.0
+        out.append((-top, top))
+    return out
 
 
 def tick_step(lo: float, hi: float, most_ticks: int = 8) -> float | None:
@@ -314,12 +330,10 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
                 "ca_tip": {"name": f"{line.short or line.name}{' ' + 'AB'[i] if len(frames) > 1 else ''}",
                            "unit": line.unit, "digits": line.digits},
             })
-    ranges = list(ranges or [])
-    fixed = list(chart.fixed)
+    ranges = drawn_ranges(chart, frames, ranges)
     y_axes = []
     for axis, name in enumerate((chart.left_axis, chart.right_axis)[:2 if chart.right_axis else 1]):
-        pinned = ranges[axis] if axis < len(ranges) and ranges[axis] is not None else (
-            fixed[axis] if axis < len(fixed) else None)
+        pinned = ranges[axis]
         # the axis name sits above the axis, written across: it never runs off a short chart
         y = {"type": "value", "name": name, "nameLocation": "end", "nameGap": int(0.6 * font_px),
              "nameTextStyle": {"fontSize": font_px, "align": "right" if axis else "left"},
@@ -328,7 +342,7 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
             y["nameTextStyle"]["color"] = next(ln.color for ln in chart.lines if int(ln.right_axis) == axis)
         if pinned is not None:
             y |= {"min": pinned[0], "max": pinned[1], "scale": False}
-            step = tick_step(*pinned)
+            step = tick_step(*pinned, most_ticks=10 if chart.mirrored else 8)
             if step is not None:
                 y["interval"] = step
             else:  # uneven ends: label the round values between them only
@@ -337,6 +351,8 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
             y |= {"scale": True}
         if axis == 1:
             y["splitLine"] = {"show": False}
+        if chart.mirrored and axis == 1:  # its lower half is the other axis's: no negative mg (chart.vue)
+            y["ca_hide_negative"] = True
         y_axes.append(y)
     margin = int(3.4 * font_px)  # tick labels such as "-2.5" or "1000"
     top, bottom = grid_margins_px(font_px)
@@ -354,6 +370,18 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
         "yAxis": y_axes,
         "series": series,
     }
+
+
+def drawn_ranges(chart: Chart, frames: list[RunFrame],
+                 ranges: list[tuple[float, float] | None] | None = None) -> list[tuple[float, float] | None]:
+    """Per y axis, the ``(min, max)`` drawn, or None to scale to the data: ``ranges`` (:meth:`AxisLock.ranges_for`),
+    else the chart's fixed range; a mirrored chart's axes (:func:`mirrored_ranges`) around those or the data."""
+    ranges = list(ranges or [])
+    out = [ranges[axis] if axis < len(ranges) and ranges[axis] is not None else (
+        chart.fixed[axis] if axis < len(chart.fixed) else None) for axis in range(2 if chart.right_axis else 1)]
+    if chart.mirrored:
+        out = mirrored_ranges([r if r is not None else _extent(chart, frames, axis) for axis, r in enumerate(out)])
+    return out
 
 
 def chart_png(chart: Chart, frames: list[RunFrame], years_total: float,
@@ -379,11 +407,13 @@ def chart_png(chart: Chart, frames: list[RunFrame], years_total: float,
     ax.set_xlabel(f"{time_unit}s")
     ax.set_ylabel(chart.left_axis)
     axes = [ax] + ([ax2] if ax2 is not None else [])
-    for axis, target in enumerate(axes):
-        pinned = (ranges[axis] if ranges and axis < len(ranges) else None) or (
-            chart.fixed[axis] if axis < len(chart.fixed) else None)
+    for target, pinned in zip(axes, drawn_ranges(chart, frames, ranges)):
         if pinned is not None:
             target.set_ylim(*pinned)
+    if chart.mirrored and ax2 is not None:  # as on the page: the right axis labels 0 and above
+        from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
+        ax2.yaxis.set_major_formatter(FuncFormatter(lambda value, _: "" if value < 0 else f"{value:g}"))
     handles, labels = ax.get_legend_handles_labels()
     if ax2 is not None:
         ax2.set_ylabel(chart.right_axis)

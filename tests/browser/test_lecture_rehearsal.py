@@ -102,3 +102,36 @@ def test_the_paradox_tooltip_gives_units_and_few_decimals(chromium, dashboard_ur
         assert problems.errors == []
     finally:
         ctx.close()
+
+
+#: the numbers drawn on the chart and where: (text, left edge) of every text element that reads as a number
+NUMBER_LABELS_JS = """(el) => {
+  const defined = window.requirejs.s.contexts._.defined;
+  const echarts = Object.values(defined).find((m) => m && m.getInstanceByDom);
+  const chart = echarts.getInstanceByDom(el);
+  const labels = [];
+  chart.getZr().storage.getDisplayList(true).forEach((d) => {
+    const text = d.style && d.style.text;
+    if (typeof text === "string" && /^[-\u2212]?[\\d.,]+$/.test(text)) {
+      const r = d.getBoundingRect().clone();
+      if (d.transform) r.applyTransform(d.transform);
+      labels.push({text, left: r.x});
+    }
+  });
+  return {labels, width: chart.getWidth()};
+}"""
+
+
+def test_the_paradox_charts_vessel_axis_labels_no_negative_calcium(chromium, dashboard_url):
+    """The paradox chart's axes share their zero in the middle (stop 71): the vessel axis's lower half is the bone
+    axis's, and shows no negative mg; the bone axis labels its losses below zero."""
+    ctx, page, problems = open_dashboard(chromium, dashboard_url, 1280, 900)
+    try:
+        drawn = _paradox_chart(page).evaluate(NUMBER_LABELS_JS)
+        right = [lb["text"] for lb in drawn["labels"] if lb["left"] > 0.85 * drawn["width"]]
+        left = [lb["text"] for lb in drawn["labels"] if lb["left"] < 0.15 * drawn["width"]]
+        assert right and "0" in right and not any(t[0] in "-\u2212" for t in right), drawn
+        assert any(t[0] in "-\u2212" for t in left), drawn
+        assert problems.errors == []
+    finally:
+        ctx.close()
