@@ -1233,7 +1233,8 @@ def test_after_a_demo_the_person_controls_move_a_and_b_together():
                                                              f"healthy_adult + MK-7 180 µg/day, {age}"]
         rc.find(v.BtnToggle, class_="editing-toggle").widget.v_model = 0  # A alone, as before a demo
         rc.find(class_="knob-sex").widget.v_model = 0
-        assert list(rc.find(FrameView).widgets[0].sides) == [f"healthy_adult + {age}, Sex female",
+        # each side's own settings first (a projector's one-line heading is cut where the sides share)
+        assert list(rc.find(FrameView).widgets[0].sides) == [f"healthy_adult + Sex female, {age}",
                                                              f"healthy_adult + MK-7 180 µg/day, {age}"]
         assert "Sex: female in A, male in B" in note(), note()
     finally:
@@ -1253,7 +1254,8 @@ def test_a_stale_demo_thread_leaves_a_lock_it_holds_released(monkeypatch):
         def __enter__(self):
             lock.acquire()
             inside.set()
-            while not go_on.wait(0.01):
+            deadline = time.monotonic() + 120  # bounded: a broken test fails instead of hanging the suite
+            while not go_on.wait(0.01) and time.monotonic() < deadline:
                 pass
 
         def __exit__(self, *exc_info):
@@ -1269,7 +1271,8 @@ def test_a_stale_demo_thread_leaves_a_lock_it_holds_released(monkeypatch):
         raise ScenarioError("not computed in this test")
 
     monkeypatch.setattr(dm, "demo_outcome", outcome)
-    monkeypatch.setattr(dm, "_COMPUTED", set())
+    # never "computed already": an earlier test's stale thread, still running, may add its figures to any set
+    monkeypatch.setattr(dm.Demo, "outcome_ready", lambda self, shown=None: False)
     _, rc = solara.render(solara.AppLayout(children=[_page()()]), handle_error=False)
     try:
         rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()

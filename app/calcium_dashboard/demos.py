@@ -77,8 +77,9 @@ class Demo:
         own): a control moved for A and B together, or the seed box, changes the runs, so the words change
         with them (they kept the default demo's numbers beside a chart that showed others)."""
         shown = shown or self.settings()
+        computed = _COMPUTED  # the record when asked: a page test's fresh record is not filled by an older thread
         outcome = demo_outcome(shown.a, shown.b, shown.seed)
-        _COMPUTED.add((shown.a, shown.b, shown.seed))
+        computed.add((shown.a, shown.b, shown.seed))
         return outcome
 
     def outcome_ready(self, shown: DashboardSettings | None = None) -> bool:

@@ -161,7 +161,8 @@ def build_runs(settings: DashboardSettings, uploads: Mapping[str, Scenario] | No
     """
     scenarios = [side_scenario(side, uploads) for side in settings.sides]
     seed = settings.seed if settings.seed is not None else scenarios[0].simulation.seed
-    labels = [side_label(side, other=settings.a if i else None) for i, side in enumerate(settings.sides)]
+    sides = settings.sides  # each side's own settings first, where a projector's one-line heading is not cut
+    labels = [side_label(side, other=sides[1 - i] if len(sides) == 2 else None) for i, side in enumerate(sides)]
     if len(labels) == 2 and labels[0] == labels[1]:
         labels = [f"A: {labels[0]}", f"B: {labels[1]}"]
     return [SimulationRun(label, scenario, seed) for label, scenario in zip(labels, scenarios)]
