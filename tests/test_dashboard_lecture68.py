@@ -65,6 +65,8 @@ def test_the_paradox_charts_axes_share_their_zero_in_the_middle():
     assert drawn_ranges(paradox, frames, [(-2.0, 1.0), (0.0, 5.0)]) == [(-2.0, 2.0), (-5.0, 5.0)]
     assert mirrored_ranges([(0.0, 0.0), (float("nan"), float("nan")), (-0.3, 43.0)]) == [(-1.0, 1.0), (-1.0, 1.0),
                                                                                         (-50.0, 50.0)]
+    assert mirrored_ranges([(0.0, 1.7e308)]) == [(-1.7e308, 1.7e308)]  # no OverflowError from a run gone wild
+    assert option["yAxis"][1]["axisTick"] == {"show": False}  # no unlabelled marks below the vessel's zero
     other = CHARTS_BY_KEY["dp_ucmgp"]  # two axes of their own: unchanged
     assert drawn_ranges(other, frames, [(0.0, 500.0), (0.8, 3.0)]) == [(0.0, 500.0), (0.8, 3.0)]
     assert chart_png(paradox, frames, 10.0).startswith(b"\x89PNG")

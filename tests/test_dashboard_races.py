@@ -53,8 +53,14 @@ def test_a_slider_moved_before_a_demo_does_not_change_the_demo(monkeypatch):
         assert not settling[0].is_alive()
         assert "ckd_stage" not in _link(rc), _link(rc)
         assert dp.current_demo(dp.settings_from_query(_link(rc).split("?", 1)[1])[0]) is not None
-        rc.find(v.Slider, class_="knob-ckd_stage").widget.fire_event("change", 3)  # moved in this comparison: applied
+        go_on.clear()  # the same demo chosen again while a slider settles: it restarts from its own settings
+        rc.find(v.Slider, class_="knob-ckd_stage").widget.fire_event("change", 4)
+        assert wait_until(lambda: len(settling) == 2), "the slider did not start settling"
+        rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget.click()
         go_on.set()
+        settling[1].join(60)
+        assert not settling[1].is_alive() and "ckd_stage" not in _link(rc), _link(rc)
+        rc.find(v.Slider, class_="knob-ckd_stage").widget.fire_event("change", 3)  # moved in this comparison: applied
         assert wait_until(lambda: "ckd_stage=3" in _link(rc)), _link(rc)
     finally:
         go_on.set()

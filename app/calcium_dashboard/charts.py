@@ -174,7 +174,11 @@ def mirrored_ranges(extents: list[tuple[float, float]]) -> list[tuple[float, flo
     out = []
     for lo, hi in extents:
         largest = max((abs(x) for x in (lo, hi) if math.isfinite(x)), default=0.0)
-        top = nice_range(0.0, largest)[1] if largest > 0 else 1.0
+        try:
+            top = float(nice_range(0.0, largest)[1]) if largest > 0 else 1.0
+        except OverflowError:  # a value near the largest float (a run gone wild): its own size
+            top = largest
+        top = top if math.isfinite(top) else largest
         out.append((-top, top))
     return out
 
@@ -351,8 +355,9 @@ def echarts_option(chart: Chart, frames: list[RunFrame], years_total: float, *, 
             y |= {"scale": True}
         if axis == 1:
             y["splitLine"] = {"show": False}
-        if chart.mirrored and axis == 1:  # its lower half is the other axis's: no negative mg (chart.vue)
+        if chart.mirrored and axis == 1:  # its lower half is the other axis's: no negative mg (chart.vue), no ticks
             y["ca_hide_negative"] = True
+            y["axisTick"] = {"show": False}
         y_axes.append(y)
     margin = int(3.4 * font_px)  # tick labels such as "-2.5" or "1000"
     top, bottom = grid_margins_px(font_px)
@@ -414,14 +419,17 @@ def chart_png(chart: Chart, frames: list[RunFrame], years_total: float,
         from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
 
         ax2.yaxis.set_major_formatter(FuncFormatter(lambda value, _: "" if value < 0 else f"{value:g}"))
+        ax2.set_yticks([tick for tick in ax2.get_yticks() if 0 <= tick <= ax2.get_ylim()[1]])
     handles, labels = ax.get_legend_handles_labels()
     if ax2 is not None:
         ax2.set_ylabel(chart.right_axis)
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    ax.legend(handles, labels, fontsize=8, loc="best")
+    # under the plot, as on the page: inside it, "best" looked only at the left axis's lines, and the vessel's
+    # lines ran over the legend's words in the mirrored chart's empty upper half (a reviewer, stop 71)
+    fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=1, frameon=False)
     ax.set_title(chart.title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0.0, min(0.5, 0.04 * len(labels) + 0.01), 1.0, 1.0))
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()

@@ -428,8 +428,11 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             new_comparison()
         set_side(which, SideSettings(name))
 
+    def demo_chosen() -> None:  # even the demo on screen again: it restarts from its own settings
+        comparisons.current += 1
+
     DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH),  # the same person: sex or age moves A and B
-                on_new_comparison=new_comparison)
+                on_new_comparison=new_comparison, on_choosing=demo_chosen)
     solara.Button("Presentation mode", block=True, outlined=True, classes=["present-button"],
                   on_click=lambda: settings.set(replace(settings.value, present=True)))
     solara.Select("Scenario A" if s.b else "Scenario", value=s.a.scenario, values=choices,
@@ -618,7 +621,8 @@ def EditingNote(a: SideSettings, b: SideSettings, editing: str, uploads: dict):
 
 @solara.component
 def DemoButtons(settings: solara.Reactive[DashboardSettings], on_demo: Callable[[], None] = lambda: None,
-                dense: bool = False, on_new_comparison: Callable[[], None] = lambda: None):
+                dense: bool = False, on_new_comparison: Callable[[], None] = lambda: None,
+                on_choosing: Callable[[], None] = lambda: None):
     """One button per demo; each compares the same person with and without one cause.
 
     ``on_new_comparison`` is called before another demo replaces the settings (the locked axes go)."""
@@ -627,6 +631,7 @@ def DemoButtons(settings: solara.Reactive[DashboardSettings], on_demo: Callable[
                     style={"font-weight": "600", "font-size": "14px"})
 
     def choose(key: str) -> None:
+        on_choosing()  # before the settings change: a slider still settling drops its value (the same demo too)
         s = settings.value
         if not DEMOS_BY_KEY[key].shown_by(s):
             on_new_comparison()
