@@ -415,10 +415,7 @@ def chart_png(chart: Chart, frames: list[RunFrame], years_total: float,
     for target, pinned in zip(axes, drawn_ranges(chart, frames, ranges)):
         if pinned is not None:
             target.set_ylim(*pinned)
-    if chart.mirrored and ax2 is not None:  # as on the page: the right axis labels 0 and above
-        from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
-
-        ax2.yaxis.set_major_formatter(FuncFormatter(lambda value, _: "" if value < 0 else f"{value:g}"))
+    if chart.mirrored and ax2 is not None:  # as on the page: the right axis is marked from 0 up
         ax2.set_yticks([tick for tick in ax2.get_yticks() if 0 <= tick <= ax2.get_ylim()[1]])
     handles, labels = ax.get_legend_handles_labels()
     if ax2 is not None:

@@ -416,8 +416,11 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
     changing = solara.use_memo(threading.Lock, [])  # a slider's settled value is applied from its own thread
     comparisons = solara.use_ref(0)  # another demo, scenario, compare mode or file: a settling slider's value is stale
 
-    def new_comparison() -> None:
+    def sliders_stale() -> None:
         comparisons.current += 1
+
+    def new_comparison() -> None:
+        sliders_stale()
         on_new_comparison()
 
     def set_side(which: str, side: SideSettings) -> None:
@@ -428,11 +431,9 @@ def SettingsPanel(settings: solara.Reactive[DashboardSettings], uploads: solara.
             new_comparison()
         set_side(which, SideSettings(name))
 
-    def demo_chosen() -> None:  # even the demo on screen again: it restarts from its own settings
-        comparisons.current += 1
-
     DemoButtons(settings, on_demo=lambda: editing.set(EDIT_BOTH),  # the same person: sex or age moves A and B
-                on_new_comparison=new_comparison, on_choosing=demo_chosen)
+                on_new_comparison=on_new_comparison,  # another demo: fresh axes
+                on_choosing=sliders_stale)  # any demo, the one on screen too: it restarts from its own settings
     solara.Button("Presentation mode", block=True, outlined=True, classes=["present-button"],
                   on_click=lambda: settings.set(replace(settings.value, present=True)))
     solara.Select("Scenario A" if s.b else "Scenario", value=s.a.scenario, values=choices,

@@ -144,7 +144,9 @@ class Knob:
                 return False
             raise ValueError(f"{self.key} = {shown} is not allowed: must be true or false")
         try:  # digits 0-9 only, as the seed box and `run --set` read them (float() took Arabic-Indic ones)
-            value = float(text) if text.isascii() else float("not a number")
+            if not text.isascii():
+                raise ValueError(text)
+            value = float(text)
         except ValueError:
             raise ValueError(f"{self.key} = {shown} is not allowed: must be a number ({self.unit})") from None
         if not math.isfinite(value):  # nan, inf or too large for a float (1e400, 5,000 digits): the model refuses
