@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import ipyvuetify as v
+import reacton.core
 import solara
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
@@ -39,15 +40,22 @@ def test_quick_key_presses_rebuild_the_runs_once_with_the_last_value(monkeypatch
         slider = rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget
         before = len(builds)
         for value in range(10, 130, 10):  # 12 presses, each within the settling time of the one before
-            slider.fire_event("change", value)
+            _press(slider, value)
         assert "MK-7: 120 µg/day" in _label(rc, "mk7_ug_per_day")  # the label follows at once
-        assert slider.v_model == 120  # and so does the slider, which the next arrow key steps from (stop 70)
+        assert slider.v_model == 120  # and the slider stays where the browser put it: the next arrow key steps
+        # from there (stop 70)
         assert wait_until(lambda: len(builds) > before)
         time.sleep(2.5)  # a later rebuild, from a press the wait let through, would come within a settling time
         assert len(builds) - before == 1
         assert "mk7_ug_per_day=120" in rc.find(v.TextField, class_="share-link").widget.v_model  # the run's value
     finally:
         rc.close()
+
+
+def _press(slider, value) -> None:
+    """What the browser sends for an arrow key: the slider's new value (Vuetify's input), then its change event."""
+    slider.v_model = value
+    slider.fire_event("change", value)
 
 
 def test_a_render_that_lags_behind_the_key_presses_keeps_the_browser_s_value(monkeypatch):
@@ -58,8 +66,7 @@ def test_a_render_that_lags_behind_the_key_presses_keeps_the_browser_s_value(mon
     rc = _render(monkeypatch)
     try:
         slider = rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget
-        slider.v_model = 110  # the browser's first press: its value, then its change event
-        slider.fire_event("change", 110)
+        _press(slider, 110)
         slider.v_model = 120  # the second press's value arrives before a render that still holds 110: here the
         # page's, for a change of speed (the settings panel and its sliders render again)
         from calcium_dashboard import settings as ds
@@ -67,6 +74,40 @@ def test_a_render_that_lags_behind_the_key_presses_keeps_the_browser_s_value(mon
         assert slider.v_model == 120
         slider.fire_event("change", 120)
         assert wait_until(lambda: "mk7_ug_per_day=120" in _share(rc))
+        assert slider.v_model == 120
+    finally:
+        rc.close()
+
+
+def test_a_press_that_arrives_while_the_page_renders_is_never_sent_back(monkeypatch):
+    """The CI of stop 71: the page's renders and the browser's messages run in different threads, so a render
+    could read the slider's value (K1 160) just before the browser's next press (170) reached the widget, and set
+    160 on it afterwards: the browser's slider jumped back and 10 presses gave 160-170, not 200. Here the press
+    arrives in the middle of a render (before the page sets the slider's props); every value the widget
+    takes must then be one the browser sent, in the order it sent them."""
+    monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 2.0)
+    rc = _render(monkeypatch)
+    try:
+        slider = rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget
+        seen = []
+        slider.observe(lambda change: seen.append(change["new"]), "v_model")
+        _press(slider, 110)
+        real, arrived = reacton.core.Element._update_widget, []
+
+        def press_arrives_first(element, widget, *args, **kwargs):
+            if widget is slider and not arrived:  # the browser's next press, just before the page sets the props
+                arrived.append(1)                 # its render computed on this widget
+                slider.v_model = 120
+            return real(element, widget, *args, **kwargs)
+
+        monkeypatch.setattr(reacton.core.Element, "_update_widget", press_arrives_first)
+        from calcium_dashboard import settings as ds
+        rc.find(v.BtnToggle, class_="speed-toggle").widget.v_model = ds.SPEEDS_DAYS_PER_FRAME.index(91)
+        assert arrived, "the panel did not render again"
+        slider.fire_event("change", 120)
+        _press(slider, 130)
+        assert wait_until(lambda: "mk7_ug_per_day=130" in _share(rc))
+        assert seen == [110, 120, 130]
     finally:
         rc.close()
 

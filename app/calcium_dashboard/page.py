@@ -78,6 +78,7 @@ from calcium_dashboard.phone import PhoneSidebar
 from calcium_dashboard.present import PRESENT_CHART_CSS
 from calcium_dashboard.key import TissueKey
 from calcium_dashboard.live import ChartView, FrameView
+from calcium_dashboard.slider import PageSetSliderElement
 from calcium_dashboard.texts import EXPLANATIONS
 from calcium_dashboard.upload import ScenarioFileInput, scenario_from_upload
 
@@ -314,19 +315,17 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[..., None], bounds: t
         reach.current = (bounds, *bounds)
     minimum, maximum = min(reach.current[1], float(value)), max(reach.current[2], float(value))
     reach.current = (bounds, minimum, maximum)
-    # while it settles the slider keeps the browser's own value (its v_model, sent on each key press): drawn at the
-    # applied value it jumped back at each re-render and the next arrow key stepped from there (10 presses gave +10;
-    # a lecturer, stop 70), and drawn at the last change event's value a render that lagged behind the presses (a
-    # loaded machine) sent an older value back (the CI rehearsal of stop 70)
-    # (a state, not a ref: the element's last props are set on the widget again whenever the page renders)
-    browser = solara.use_reactive(None)
-
-    def moved_in_browser(new: Any) -> None:
-        browser.set(new)
-
-    shown_value = here if pending.value is None or browser.value is None else browser.value
-    slider = rv.Slider(v_model=shown_value, on_v_model=moved_in_browser, min=minimum, max=maximum, step=step,
-                       hide_details=True, thumb_label=True, class_=f"knob-{knob.key}")
+    # the browser owns the slider's value (slider.py): the page sets it only for a value the browser does not
+    # show, that is when another comparison is shown (a demo, even one keeping the value), or when the slider has
+    # settled and what runs differs from what the browser last sent (a refused or rounded press, a value changed
+    # elsewhere: the other side's linked slider, a reset)
+    count = None if comparison is None else comparison.current
+    sent = solara.use_ref({"version": 0, "browser": None, "comparison": count})
+    if (sent.current["browser"] is None or count != sent.current["comparison"]
+            or (pending.value is None and value != sent.current["browser"])):
+        sent.current = {"version": sent.current["version"] + 1, "browser": value, "comparison": count}
+    slider = PageSetSliderElement(page_value=(value, sent.current["version"]), min=minimum, max=maximum,
+                                  step=step, hide_details=True, thumb_label=True, class_=f"knob-{knob.key}")
 
     def changed(widget, event, data):
         # Vuetify emits "change" on release / key press, so a drag rebuilds the model once; its arrow keys
@@ -335,6 +334,7 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[..., None], bounds: t
         moved = min(max(float(data), minimum), maximum)
         moved = int(round(moved)) if knob.kind == "int" else round(moved, 9)
         moved_in.current = None if comparison is None else comparison.current
+        sent.current = {**sent.current, "browser": float(data)}  # what the browser shows, before it is kept in range
         if SLIDER_SETTLE_S <= 0:
             on_change(moved, moved_in.current)
         else:
