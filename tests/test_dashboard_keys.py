@@ -112,6 +112,30 @@ def test_a_press_that_arrives_while_the_page_renders_is_never_sent_back(monkeypa
         rc.close()
 
 
+def test_a_press_after_the_demo_on_screen_is_chosen_again_stays(monkeypatch):
+    """A reviewer (stop 72): the demo on screen chosen again counts a new comparison but changes nothing, so the
+    page does not render; the next press's render was the first to see the new count, and set the slider back to
+    what ran (calcium 1000 mg/day under a press to 1050): a second quick press stepped from 1000."""
+    from calcium_dashboard import demos as dm
+
+    monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 2.0)
+    rc = _render(monkeypatch)
+    try:
+        demo = lambda: rc.find(v.Btn, children=[dm.DEMOS_BY_KEY["mk7"].title]).widget  # noqa: E731
+        demo().click()
+        demo().click()
+        slider = rc.find(v.Slider, class_="knob-calcium_mg_per_day").widget
+        seen = []
+        slider.observe(lambda change: seen.append(change["new"]), "v_model")
+        _press(slider, 1050)
+        _press(slider, 1100)
+        assert wait_until(lambda: "calcium_mg_per_day=1100" in _share(rc))
+        assert seen == [1050, 1100]
+        assert slider.v_model == 1100
+    finally:
+        rc.close()
+
+
 def test_a_key_press_past_a_slider_s_end_stays_at_the_end(monkeypatch):
     monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 0.0)
     rc = _render(monkeypatch)

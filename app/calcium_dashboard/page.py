@@ -334,7 +334,10 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[..., None], bounds: t
         moved = min(max(float(data), minimum), maximum)
         moved = int(round(moved)) if knob.kind == "int" else round(moved, 9)
         moved_in.current = None if comparison is None else comparison.current
-        sent.current = {**sent.current, "browser": float(data)}  # what the browser shows, before it is kept in range
+        # what the browser shows (before it is kept in range), in the comparison it was moved in: a demo chosen
+        # again re-renders nothing, and its new count, first seen by this press's render, set the older value
+        # back (a reviewer, stop 72)
+        sent.current = {**sent.current, "browser": float(data), "comparison": moved_in.current}
         if SLIDER_SETTLE_S <= 0:
             on_change(moved, moved_in.current)
         else:
