@@ -112,6 +112,47 @@ def test_a_press_that_arrives_while_the_page_renders_is_never_sent_back(monkeypa
         rc.close()
 
 
+def test_a_press_made_while_the_last_value_is_applied_is_not_set_back(monkeypatch):
+    """A reviewer (stop 72): presses ~0.35 s apart, each coming while the one before was being applied; the
+    render that applied 110 set 110 on the slider after the browser had moved on to 120 (the value sent with
+    the slider's version was today's value, not the one set with that version)."""
+    import threading
+
+    monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 0.3)
+    rc = _render(monkeypatch)
+    real_build, building, release = dp.build_runs, threading.Event(), threading.Event()
+
+    def held(*args, **kwargs):
+        building.set()
+        assert release.wait(60)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(dp, "build_runs", held)
+    try:
+        slider = rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget
+        seen = []
+        slider.observe(lambda change: seen.append(change["new"]), "v_model")
+        _press(slider, 110)
+        assert building.wait(60)  # 110 is being applied: its rebuild waits on `release`
+        monkeypatch.setattr(dp, "build_runs", real_build)
+        real, arrived = reacton.core.Element._update_widget, []
+
+        def press_arrives_first(element, widget, *args, **kwargs):
+            if widget is slider and not arrived:  # the next press, as the render applying 110 sets the slider
+                arrived.append(1)
+                _press(slider, 120)
+            return real(element, widget, *args, **kwargs)
+
+        monkeypatch.setattr(reacton.core.Element, "_update_widget", press_arrives_first)
+        release.set()
+        assert wait_until(lambda: "mk7_ug_per_day=120" in _share(rc))
+        assert arrived, "the slider was not rendered again"
+        assert seen == [110, 120]
+    finally:
+        release.set()
+        rc.close()
+
+
 def test_a_press_after_the_demo_on_screen_is_chosen_again_stays(monkeypatch):
     """A reviewer (stop 72): the demo on screen chosen again counts a new comparison but changes nothing, so the
     page does not render; the next press's render was the first to see the new count, and set the slider back to

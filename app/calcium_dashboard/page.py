@@ -320,11 +320,12 @@ def KnobSlider(knob: Knob, value: Any, on_change: Callable[..., None], bounds: t
     # settled and what runs differs from what the browser last sent (a refused or rounded press, a value changed
     # elsewhere: the other side's linked slider, a reset)
     count = None if comparison is None else comparison.current
-    sent = solara.use_ref({"version": 0, "browser": None, "comparison": count})
+    sent = solara.use_ref({"version": 0, "browser": None, "comparison": count, "set": None})
     if (sent.current["browser"] is None or count != sent.current["comparison"]
             or (pending.value is None and value != sent.current["browser"])):
-        sent.current = {"version": sent.current["version"] + 1, "browser": value, "comparison": count}
-    slider = PageSetSliderElement(page_value=(value, sent.current["version"]), min=minimum, max=maximum,
+        sent.current = {"version": sent.current["version"] + 1, "browser": value, "comparison": count, "set": value}
+    # the value set with its version, not today's: a value applied while the browser moved on is not set on it
+    slider = PageSetSliderElement(page_value=(sent.current["set"], sent.current["version"]), min=minimum, max=maximum,
                                   step=step, hide_details=True, thumb_label=True, class_=f"knob-{knob.key}")
 
     def changed(widget, event, data):
