@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from playwright.sync_api import expect
+
 from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PageProblems, free_port, start_server, stop_server
+
+# Playwright's `expect` waits 5 s by default, apart from the pages' 20 s (dash_context): on a loaded machine a
+# demo's runs took longer to build than that, and Play's answer came after it (the CI rehearsal of stop 72, with
+# two reviewers' browsers beside it). What a test waits for must still come: a lost press fails after 20 s.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(config, items):
