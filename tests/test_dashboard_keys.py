@@ -6,6 +6,7 @@ refused, age 101 run), and 25 quick presses rebuilt the runs 25 times in turn, t
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -52,6 +53,42 @@ def test_quick_key_presses_rebuild_the_runs_once_with_the_last_value(monkeypatch
         rc.close()
 
 
+def _hold_builds(monkeypatch):
+    """Hold the page's run builds until ``release`` is set; ``building`` is set when one starts.
+    Returns (the real ``build_runs``, building, release)."""
+    real, building, release = dp.build_runs, threading.Event(), threading.Event()
+
+    def held(*args, **kwargs):
+        building.set()
+        assert release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dp, "build_runs", held)
+    return real, building, release
+
+
+def _values_taken(slider) -> list:
+    """Every value the slider's widget takes from now on, in order."""
+    seen = []
+    slider.observe(lambda change: seen.append(change["new"]), "v_model")
+    return seen
+
+
+def _before_the_page_sets(monkeypatch, slider, press) -> list:
+    """Run ``press`` once, just before the page next sets the slider's props (a press arriving from the browser in
+    the middle of a render); the list returned gets an item when it has run."""
+    real, arrived = reacton.core.Element._update_widget, []
+
+    def press_arrives_first(element, widget, *args, **kwargs):
+        if widget is slider and not arrived:
+            arrived.append(1)
+            press()
+        return real(element, widget, *args, **kwargs)
+
+    monkeypatch.setattr(reacton.core.Element, "_update_widget", press_arrives_first)
+    return arrived
+
+
 def _press(slider, value) -> None:
     """What the browser sends for an arrow key: the slider's new value (Vuetify's input), then its change event."""
     slider.v_model = value
@@ -89,18 +126,10 @@ def test_a_press_that_arrives_while_the_page_renders_is_never_sent_back(monkeypa
     rc = _render(monkeypatch)
     try:
         slider = rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget
-        seen = []
-        slider.observe(lambda change: seen.append(change["new"]), "v_model")
+        seen = _values_taken(slider)
         _press(slider, 110)
-        real, arrived = reacton.core.Element._update_widget, []
-
-        def press_arrives_first(element, widget, *args, **kwargs):
-            if widget is slider and not arrived:  # the browser's next press, just before the page sets the props
-                arrived.append(1)                 # its render computed on this widget
-                slider.v_model = 120
-            return real(element, widget, *args, **kwargs)
-
-        monkeypatch.setattr(reacton.core.Element, "_update_widget", press_arrives_first)
+        # the browser's next press, just before the page sets the props its render computed on this widget
+        arrived = _before_the_page_sets(monkeypatch, slider, lambda: setattr(slider, "v_model", 120))
         from calcium_dashboard import settings as ds
         rc.find(v.BtnToggle, class_="speed-toggle").widget.v_model = ds.SPEEDS_DAYS_PER_FRAME.index(91)
         assert arrived, "the panel did not render again"
@@ -116,34 +145,17 @@ def test_a_press_made_while_the_last_value_is_applied_is_not_set_back(monkeypatc
     """A reviewer (stop 72): presses ~0.35 s apart, each coming while the one before was being applied; the
     render that applied 110 set 110 on the slider after the browser had moved on to 120 (the value sent with
     the slider's version was today's value, not the one set with that version)."""
-    import threading
-
     monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 0.3)
     rc = _render(monkeypatch)
-    real_build, building, release = dp.build_runs, threading.Event(), threading.Event()
-
-    def held(*args, **kwargs):
-        building.set()
-        assert release.wait(60)
-        return real_build(*args, **kwargs)
-
-    monkeypatch.setattr(dp, "build_runs", held)
+    real_build, building, release = _hold_builds(monkeypatch)
     try:
         slider = rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget
-        seen = []
-        slider.observe(lambda change: seen.append(change["new"]), "v_model")
+        seen = _values_taken(slider)
         _press(slider, 110)
         assert building.wait(60)  # 110 is being applied: its rebuild waits on `release`
         monkeypatch.setattr(dp, "build_runs", real_build)
-        real, arrived = reacton.core.Element._update_widget, []
-
-        def press_arrives_first(element, widget, *args, **kwargs):
-            if widget is slider and not arrived:  # the next press, as the render applying 110 sets the slider
-                arrived.append(1)
-                _press(slider, 120)
-            return real(element, widget, *args, **kwargs)
-
-        monkeypatch.setattr(reacton.core.Element, "_update_widget", press_arrives_first)
+        # the next press, as the render applying 110 sets the slider
+        arrived = _before_the_page_sets(monkeypatch, slider, lambda: _press(slider, 120))
         release.set()
         assert wait_until(lambda: "mk7_ug_per_day=120" in _share(rc))
         assert arrived, "the slider was not rendered again"
@@ -166,8 +178,7 @@ def test_a_press_after_the_demo_on_screen_is_chosen_again_stays(monkeypatch):
         demo().click()
         demo().click()
         slider = rc.find(v.Slider, class_="knob-calcium_mg_per_day").widget
-        seen = []
-        slider.observe(lambda change: seen.append(change["new"]), "v_model")
+        seen = _values_taken(slider)
         _press(slider, 1050)
         _press(slider, 1100)
         assert wait_until(lambda: "calcium_mg_per_day=1100" in _share(rc))
@@ -214,18 +225,9 @@ def test_two_sliders_settling_together_keep_both_values(monkeypatch):
 def test_a_key_press_during_the_last_value_s_rebuild_is_applied_too(monkeypatch):
     """A second reading (stop 69): the settled value's task cleared the waiting value when it finished, so a press
     made while its rebuild ran was lost (120 stayed where 60 was pressed)."""
-    import threading
-
     monkeypatch.setattr(dp, "SLIDER_SETTLE_S", 0.3)
     rc = _render(monkeypatch)
-    real, building, release = dp.build_runs, threading.Event(), threading.Event()
-
-    def held(*args, **kwargs):
-        building.set()
-        assert release.wait(60)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(dp, "build_runs", held)
+    _, building, release = _hold_builds(monkeypatch)
     try:
         rc.find(v.Slider, class_="knob-mk7_ug_per_day").widget.fire_event("change", 120)
         assert building.wait(60)  # 120 is being applied: its rebuild waits on `release`
