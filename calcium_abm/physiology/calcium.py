@@ -108,11 +108,17 @@ PARAMETERS = declare([
               "reabsorption when estrogen-depleted. Size: 'Mechanism of renal calcium conservation with estrogen "
               "replacement therapy in women in early postmenopause' 1995 [V abstract; McKane et al., J Clin "
               "Endocrinol Metab (mem)], 18 women, PTH(1-34) infusion: 1.43 +- 0.20 vs 0.90 +- 0.20 umol/dL of "
-              "filtrate without and with estradiol, a rise of 0.59 with an uncertainty spanning ~0-1.5; calibrated "
-              "inside it to rows A2 and A3 (late postmenopausal loss; 0 puts A2's women at 0.61 %/y, below the "
-              "band, 0.59 puts A3 at 0.80 %/y, above it), so rows 20, 20b, C1 and C2 are its independent checks",
+              "filtrate without and with estradiol, a rise of 0.59 with an uncertainty spanning ~0-1.5. The value "
+              "0.3 inside it was calibrated to rows A2 and A3 (docs/design/person.md); since the calcium-balanced "
+              "start it is bounded above by row A4 and moves little else. Sensitivity at 0 / 0.3 / 0.59 "
+              "(validate's seeds per row, 2026-12-07): A4's women 61-80 keep 0.824 / 0.822 / 0.805 of their BMD "
+              "at 30 (band >= 0.82), A2's women lose 0.57 / 0.61 / 0.63 %/y (band >= 0.64: below it at each), "
+              "A3's 0.39 / 0.33 / 0.40 %/y is the seeds' draw, HT-Elderly's PTH deficient / on estrogen at 74 is "
+              "1.04 / 1.08 / 1.13 (band >= 1.15); 0.59 also fails C2's spine at 3 years (1.63 %), T-ECKO2008's "
+              "hip (0.76 %) and P-Estrogen's phosphate without - with therapy (-0.001 mmol/L). Rows 20, 20b and "
+              "C1 are its independent checks",
               "Rise of urinary calcium at given serum calcium, PTH and GFR when ovarian estrogen is absent "
-              "(women: x (1 + rise x (1 - estrogen)))", 0.0, 5.0, ("A2", "A3")),
+              "(women: x (1 + rise x (1 - estrogen)))", 0.0, 5.0, ("A4", "HT-Elderly")),
     Parameter("estrogen_phosphate_threshold_rise", 0.05, "-",
               "[C] from Zhang et al. 2014 Am J Kidney Dis (NHANES 2003-06, [V abstract]: serum phosphorus 3.98 in "
               "non-users against 3.83 mg/dL in estrogen users after adjusting for PTH, diet and GFR, 0.048 mmol/L), "

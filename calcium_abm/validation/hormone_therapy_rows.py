@@ -77,7 +77,10 @@ _SMALL_LATE_ESTROGEN_EFFECT = (
     "PTH with age absent in estrogen users. The model has no larger late action of estrogen, so it misses this; a "
     "larger one would also have to keep row A5's late loss in non-users. The evidence is mixed: Gallagher, Riggs & "
     "DeLuca 1980 (J Clin Endocrinol Metab 51:1359, 21 osteoporotic women, 6 months of 1.2-2.5 mg/day CEE) found PTH "
-    "rising on estrogen, with calcitriol and calcium absorption (0.53 to 0.65), as bone took up more calcium")
+    "rising on estrogen, with calcitriol and calcium absorption (0.53 to 0.65), as bone took up more calcium. Tried "
+    "2026-12-07 (not kept): the kidney's calcium leak at McKane 1995's point estimate (estrogen_renal_calcium_"
+    "excretion_rise 0.59 for 0.3) raises the PTH ratio to 1.13 and the resorption ratio to 1.14, and fails row A4 "
+    "(women 61-80 keep 0.805 of their BMD at 30, band >= 0.82); without the leak they read 1.04 and 1.00")
 
 
 _PHOSPHATE_WOMAN = postmenopausal_woman(60.0, 9.0)
@@ -262,7 +265,9 @@ A2_WOMEN_KNOWN_FAILURE = (
     "slow phase of postmenopausal loss, which estrogen deficiency drives through extraskeletal calcium wasting and "
     "a progressive secondary hyperparathyroidism (Riggs, Khosla & Melton 1998 J Bone Miner Res 13:763), as rows "
     "A5, HT-WHI and HT-Elderly also find (HT-Elderly's PTH, deficient / estrogen at 74: 1.08 against ~1.33); "
-    "no mechanism was tried for it. Men pass (0.611 [0.575, 0.647] against 0.52-1.12). These 60-seed figures "
+    "no new mechanism was tried for it, and the kidney's calcium leak at McKane 1995's point estimate "
+    "(estrogen_renal_calcium_excretion_rise 0.59 for 0.3; 2026-12-07, 5 seeds) moves them only to 0.634 "
+    "[0.513, 0.754] and fails row A4. Men pass (0.611 [0.575, 0.647] against 0.52-1.12). These 60-seed figures "
     "precede the same day's floor on the balanced start (LOWEST_START_SERUM_CALCIUM_MMOL_L), which starts "
     "women on diets too poor in calcium at the reference again: 5 seeds then read 0.657 [0.37, 0.943], a pass "
     "at the band's edge, and 0.614 [0.361, 0.868] with the renal phosphate law of estrogen (2026-12-07), whose "
