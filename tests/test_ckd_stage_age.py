@@ -85,3 +85,22 @@ def test_a_scheduled_stage_and_a_swept_one_are_checked_too():
         expand_runs(load_batch(sweep))
     sweep["sweep"]["parameters"]["ckd_stage"] = [0, 3, 4]
     assert len(expand_runs(load_batch(sweep))) == 3
+
+
+def test_a_drawn_stage_sent_back_to_0_also_sends_back_a_plaque_growth_her_healthy_kidneys_leave_unread():
+    """A cohort of examples/batches/shea2009_k1_cac.toml failed on its run 385 (2026-12-07): a woman drawn at
+    CKD stage 2, which her age already passes, ran on healthy kidneys, where her plaque begins only after the
+    run, so her drawn wall_plaque_growth was refused. On stage 2 the onset may come any day, so one pass of
+    person_of_cohort kept the growth; the person is now taken to the point where nothing more is unread."""
+    from calcium_abm.physiology.person_traits import plaque_onset_after_run, refuse_draw_only_spreads
+
+    drawn = load_scenario("healthy_adult").with_overrides(
+        {**WOMAN_85, "simulation.years": 1, "ckd_stage": 2, "wall_plaque_growth": 1.5, "calcification_propensity": 0.3})
+    assert ckd_stage_unread(drawn) and plaque_onset_after_run(drawn) is None  # stage 2: no bound on the onset
+    assert plaque_onset_after_run(drawn.with_overrides({"ckd_stage": 0})) is not None  # healthy: after the run
+    person = person_of_cohort(drawn)
+    assert (person.patient.ckd_stage, person.patient.wall_plaque_growth) == (0, 1.0)
+    refuse_draw_only_spreads(person.parameters, person)  # her run accepts it (it raised ScenarioError)
+    assert person_of_cohort(person) == person
+    kept = drawn.with_overrides({"calcification_propensity": 1.0})  # her plaque begins within the run: it acts
+    assert person_of_cohort(kept).patient.wall_plaque_growth == 1.5

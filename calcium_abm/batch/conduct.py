@@ -71,7 +71,24 @@ def person_of_cohort(scenario):
     ``wall_plaque_growth`` whose plaque starts after the run, goes back to 1, and a drawn CKD stage whose GFR
     the person's age already passes to 0 (the run is on the GFR of age, as it was). The run's own scenario TOML
     keeps them, a record of its draw, so its run id is unchanged.
-    A batch refuses a setting that no run of it reads (:mod:`calcium_abm.batch.inert`)."""
+    A batch refuses a setting that no run of it reads (:mod:`calcium_abm.batch.inert`).
+    One setting left out can leave another unread (a drawn CKD stage that her age passes goes back to 0, and on
+    healthy kidneys her plaque may begin only after the run), so this repeats until nothing more is unread."""
+    for _ in range(MAX_UNREAD_PASSES):
+        person = _without_unread(scenario)
+        if person == scenario:
+            break
+        scenario = person
+    return scenario
+
+
+#: passes of :func:`person_of_cohort` (each can only leave settings out or set them back to the typical value;
+#: one pass has sufficed except where a drawn CKD stage goes back to 0, which needs a second)
+MAX_UNREAD_PASSES = 4
+
+
+def _without_unread(scenario):
+    """One pass of :func:`person_of_cohort`: ``scenario`` without the settings :func:`unread_settings` finds."""
     from calcium_abm.physiology.person_traits import without_draw_only_spreads
 
     unread = unread_settings(scenario)
