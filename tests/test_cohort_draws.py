@@ -324,3 +324,25 @@ def test_a_normal_with_sd_0_and_a_zero_probability_is_two_values_and_accepted():
                                                  "zero_probability": 0.5}}, patients=40))
     doses = set(column(cohort_patients(spec), "diet.mk7_ug_per_day"))
     assert doses == {0.0, 180.0}
+
+
+def test_every_run_of_every_shipped_batch_passes_the_checks_its_run_makes_at_its_start():
+    """Run 385 of examples/batches/shea2009_k1_cac.toml was refused after 384 runs had been simulated (a drawn
+    wall_plaque_growth its person's run would not read, 2026-12-07): every run of every shipped file is now taken
+    as its worker takes it (batch.conduct.person_of_cohort) through the checks a run makes before its first day
+    (person.single_run_scenario), without simulating."""
+    from pathlib import Path
+
+    from calcium_abm.batch import expand_runs
+    from calcium_abm.batch.conduct import person_of_cohort
+    from calcium_abm.person import single_run_scenario
+    from calcium_abm.scenario import parse_scenario_toml
+
+    checked = 0
+    for path in sorted(Path("examples/batches").glob("*.toml")):
+        for run in expand_runs(load_batch(path)):
+            person = person_of_cohort(parse_scenario_toml(run.scenario_toml, origin=f"run {run.run_id}",
+                                                          written_out=True))
+            single_run_scenario(person, {})  # raises ScenarioError naming the setting, as the run did
+            checked += 1
+    assert checked > 1000  # the shea2009 cohort alone has 388 runs

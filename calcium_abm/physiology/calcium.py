@@ -110,7 +110,7 @@ PARAMETERS = declare([
               "Endocrinol Metab (mem)], 18 women, PTH(1-34) infusion: 1.43 +- 0.20 vs 0.90 +- 0.20 umol/dL of "
               "filtrate without and with estradiol, a rise of 0.59 with an uncertainty spanning ~0-1.5. The value "
               "0.3 inside it was calibrated to rows A2 and A3 (docs/design/person.md); since the calcium-balanced "
-              "start it is bounded above by row A4 and moves little else. Sensitivity at 0 / 0.3 / 0.59 "
+              "start it is bounded above by row A4. Sensitivity at 0 / 0.3 / 0.59 "
               "(validate's seeds per row, 2026-12-07): A4's women 61-80 keep 0.824 / 0.822 / 0.805 of their BMD "
               "at 30 (band >= 0.82), A2's women lose 0.57 / 0.61 / 0.63 %/y (band >= 0.64: below it at each), "
               "A3's 0.39 / 0.33 / 0.40 %/y is the seeds' draw, HT-Elderly's PTH deficient / on estrogen at 74 is "
