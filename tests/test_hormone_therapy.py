@@ -247,3 +247,14 @@ def test_add_of_a_number_setting_given_true_says_it_must_be_a_number_without_poi
         load_batch(path)
     assert str(err.value).endswith("arms #1 (w).add.warfarin_mg_per_day = true is not allowed: must be a number: add "
                                    "adds an amount to the patient's own value")
+
+
+def test_the_refusal_shows_a_run_ending_just_short_of_the_limit_below_it():
+    """A woman of 52 with her final period planned at 58 on therapy for a year (365 days: to 52.9993) was told the run
+    "ends at age 53, more than 5 years before" her final period and to run her past 53 (a reviewer, 2026-12-08)."""
+    woman = _woman(postmenopausal=False, years_since_menopause=0.0, age_years=52.0, age_at_final_menstrual_period=58.0,
+                   years=1.0, menopausal_hormone_therapy=True)
+    with pytest.raises(ScenarioError) as caught:
+        simulate(woman)
+    assert "the run ends at age 52.999, more than 5 years before her planned final period" in str(caught.value)
+    assert "run her past 53 or leave it at false" in str(caught.value)

@@ -98,10 +98,20 @@ def hormone_therapy_too_early_problem(scenario) -> str | None:
         return None
     day, fmp = first
     return (f"drugs.menopausal_hormone_therapy = true is not allowed here (from day {day}): the run ends at age "
-            f"{fmt_num(round(end_age, 2))}, more than {fmt_num(THERAPY_BEFORE_FINAL_PERIOD_YEARS)} years before her "
+            f"{fmt_num(_age_before(end_age, fmp - THERAPY_BEFORE_FINAL_PERIOD_YEARS))}, more than {fmt_num(THERAPY_BEFORE_FINAL_PERIOD_YEARS)} years before her "
             f"planned final period (patient.age_at_final_menstrual_period = {fmt_num(fmp)}), when her ovaries still "
             "make their estrogen, so it would change nothing; run her past "
             f"{fmt_num(fmp - THERAPY_BEFORE_FINAL_PERIOD_YEARS)} or leave it at false")
+
+
+def _age_before(age: float, limit: float) -> float:
+    """``age`` rounded to 2 decimals, or cut to as many more as show it below ``limit`` (a year of 365 days from 52
+    ends at 52.9993, and "ends at age 53" beside "run her past 53" read as a contradiction: it reads 52.999)."""
+    shown, places = round(age, 2), 2
+    while shown >= limit and places < 6:
+        places += 1
+        shown = math.floor(age * 10 ** places) / 10 ** places
+    return shown
 
 
 def run_menopause_problem(scenario) -> str | None:
