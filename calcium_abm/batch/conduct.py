@@ -43,7 +43,27 @@ def unread_settings(scenario) -> set[str]:
     species' parameters, a peak bone mass beside a measured T-score, a plaque growth or the plaque law's parameters
     whose plaque starts after the run (:func:`.person_traits.plaque_onset_after_run`), a CKD stage whose GFR the person's age
     alone already passes (:func:`calcium_abm.inert_settings.ckd_stage_unread`). Not the spreads only a cohort's
-    draw reads (:data:`.person_traits.DRAW_ONLY_SPREADS`): they act in the draw, before the run."""
+    draw reads (:data:`.person_traits.DRAW_ONLY_SPREADS`): they act in the draw, before the run.
+    One setting left out can leave another unread (a drawn CKD stage that her age passes goes back to 0, and on
+    healthy kidneys her plaque may begin only after the run), so the paths are gathered until leaving them out
+    finds no more; the runs (:func:`person_of_cohort`) and the batch's refusal (:mod:`calcium_abm.batch.inert`)
+    read the same set."""
+    unread: set[str] = set()
+    for _ in range(MAX_UNREAD_PASSES):
+        found = _unread_in(_without(scenario, unread))
+        if found <= unread:
+            break
+        unread |= found
+    return unread
+
+
+#: passes of :func:`unread_settings` (each can only add paths; one has sufficed except where a drawn CKD stage goes
+#: back to 0, which needs a second)
+MAX_UNREAD_PASSES = 4
+
+
+def _unread_in(scenario) -> set[str]:
+    """One pass of :func:`unread_settings`: the paths ``scenario`` as it stands would not read."""
     from calcium_abm.physiology.conditional_parameters import inert_conditional_parameters
     from calcium_abm.inert_settings import ckd_stage_unread
     from calcium_abm.physiology.person_traits import (inert_spreads, plaque_onset_after_run, plaque_parameters_unread,
@@ -71,29 +91,17 @@ def person_of_cohort(scenario):
     ``wall_plaque_growth`` whose plaque starts after the run, goes back to 1, and a drawn CKD stage whose GFR
     the person's age already passes to 0 (the run is on the GFR of age, as it was). The run's own scenario TOML
     keeps them, a record of its draw, so its run id is unchanged.
-    A batch refuses a setting that no run of it reads (:mod:`calcium_abm.batch.inert`).
-    One setting left out can leave another unread (a drawn CKD stage that her age passes goes back to 0, and on
-    healthy kidneys her plaque may begin only after the run), so this repeats until nothing more is unread."""
-    for _ in range(MAX_UNREAD_PASSES):
-        person = _without_unread(scenario)
-        if person == scenario:
-            break
-        scenario = person
-    return scenario
-
-
-#: passes of :func:`person_of_cohort` (each can only leave settings out or set them back to the typical value;
-#: one pass has sufficed except where a drawn CKD stage goes back to 0, which needs a second)
-MAX_UNREAD_PASSES = 4
-
-
-def _without_unread(scenario):
-    """One pass of :func:`person_of_cohort`: ``scenario`` without the settings :func:`unread_settings` finds."""
+    A batch refuses a setting that no run of it reads (:mod:`calcium_abm.batch.inert`)."""
     from calcium_abm.physiology.person_traits import without_draw_only_spreads
 
-    unread = unread_settings(scenario)
-    kept = {name: v for name, v in without_draw_only_spreads(scenario.parameters).items()
-            if f"parameters.{name}" not in unread}
+    person = _without(scenario, unread_settings(scenario))
+    kept = without_draw_only_spreads(person.parameters)
+    return person if kept == person.parameters else person.model_copy(update={"parameters": kept})
+
+
+def _without(scenario, unread: set[str]):
+    """``scenario`` with the ``unread`` paths left out (parameters) or set back to the typical person's value."""
+    kept = {name: v for name, v in scenario.parameters.items() if f"parameters.{name}" not in unread}
     if kept != scenario.parameters:
         scenario = scenario.model_copy(update={"parameters": kept})
     typical = {path.partition(".")[2]: 1.0 for path in PERSON_KEYS_UNREAD if path in unread}
